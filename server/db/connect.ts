@@ -1,0 +1,81 @@
+import knexFactory, { Knex } from 'knex';
+import pg from 'pg';
+
+/**
+ * One place that opens a knex on either engine, so that both return the same JavaScript types:
+ * int8 (count(*), bigserial) → number, date → 'YYYY-MM-DD' string, timestamptz → Date,
+ * numeric → string (exact). Without this, `pg` returns int8 as string and date as a local Date,
+ * while PGlite returns different shapes, and code that works on one engine breaks on the other.
+ */
+const PG_INT8 = 20;
+const PG_DATE = 1082;
+const PG_DATE_ARRAY = 1182;
+
+let pgParsersSet = false;
+function setPgParsers(): void {
+  if (pgParsersSet) return;
+  pg.types.setTypeParser(PG_INT8, (v: string) => Number(v));
+  pg.types.setTypeParser(PG_DATE, (v: string) => v);
+  pg.types.setTypeParser(PG_DATE_ARRAY, (v: string) =>
+    v === '{}' ? [] : v.slice(1, -1).split(',').map((s) => (s === 'NULL' ? null : s)),
+  );
+  pgParsersSet = true;
+}
+
+export type Engine = 'postgres' | 'pglite';
+
+export interface Database {
+  knex: Knex;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+export interface PostgresOptions {
+  url: string;
+  poolMax?: number;
+  /** Milliseconds; applied to every connection with SET statement_timeout. */
+  statementTimeoutMs?: number;
+  applicationName?: string;
+}
+
+export function openPostgres(opts: PostgresOptions): Database {
+  setPgParsers();
+  const knex = knexFactory({
+    client: 'pg',
+    connection: {
+      connectionString: opts.url,
+      application_name: opts.applicationName ?? 'hubwatch',
+      ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
+    },
+    pool: { min: 0, max: opts.poolMax ?? 10 },
+  });
+  return { knex, engine: 'postgres', close: () => knex.destroy() };
+}
+
+/**
+ * Opens PGlite (`dataDir` a directory, or undefined for in-memory). PGlite is one connection:
+ * inside `knex.transaction(trx => …)` every query must go through `trx`, never `knex`, or it deadlocks.
+ * Callers that open a data directory must hold its lock first (see `lock.ts`).
+ */
+export async function openPglite(dataDir?: string): Promise<Database> {
+  // PGlite is an ES module with a CommonJS build; load lazily so PostgreSQL-only processes never pay for the WASM.
+  const { PGlite, types } = await import('@electric-sql/pglite');
+  const pglite = new PGlite(dataDir ?? 'memory://', {
+    parsers: {
+      [types.INT8]: (v: string) => Number(v),
+      [types.DATE]: (v: string) => v,
+    },
+  });
+  await pglite.waitReady;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ClientPGLite = require('knex-pglite');
+  const knex = knexFactory({ client: ClientPGLite, connection: { pglite } } as Knex.Config);
+  return {
+    knex,
+    engine: 'pglite',
+    close: async () => {
+      await knex.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
