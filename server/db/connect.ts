@@ -9,16 +9,12 @@ import pg from 'pg';
  */
 const PG_INT8 = 20;
 const PG_DATE = 1082;
-const PG_DATE_ARRAY = 1182;
 
 let pgParsersSet = false;
 function setPgParsers(): void {
   if (pgParsersSet) return;
   pg.types.setTypeParser(PG_INT8, (v: string) => Number(v));
   pg.types.setTypeParser(PG_DATE, (v: string) => v);
-  pg.types.setTypeParser(PG_DATE_ARRAY, (v: string) =>
-    v === '{}' ? [] : v.slice(1, -1).split(',').map((s) => (s === 'NULL' ? null : s)),
-  );
   pgParsersSet = true;
 }
 

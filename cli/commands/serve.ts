@@ -1,0 +1,25 @@
+import type { Command } from '../command';
+import { loadConfig } from '../../server/config';
+import { startServer } from '../../server/index';
+import { openRuntime } from '../../server/runtime';
+import { startBackground } from '../../server/background';
+import { print } from '../io';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: '启动 Web 服务与定时任务 / start the web service and scheduled jobs',
+  usage: 'hubwatch serve\n\n  Configuration comes from the environment (PORT, DATABASE_URL, DATA_DIR, HUB_DATABASE_URL, …; see README).',
+  async run(_args, io) {
+    const config = loadConfig(io.env, io.cwd);
+    const runtime = await openRuntime(config, 'serve');
+    const started = await startServer(runtime, { background: (ctx) => startBackground(ctx, runtime, (line) => print(io.stdout, line)) });
+    await new Promise<void>((resolve) => {
+      const shutdown = () => {
+        started.stop().then(resolve, resolve);
+      };
+      process.once('SIGTERM', shutdown);
+      process.once('SIGINT', shutdown);
+    });
+    return 0;
+  },
+};

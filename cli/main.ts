@@ -1,0 +1,71 @@
+import { ConfigError } from '../server/config';
+import { DataDirLockedError } from '../server/db/lock';
+import { Command, parseCommandArgs } from './command';
+import { auditVerifyCommand } from './commands/audit';
+import { migrateCommand } from './commands/migrate';
+import { serveCommand } from './commands/serve';
+import { usersAddCommand, usersTokenCommand } from './commands/users';
+import { CliIo, EXIT, print, processIo, UsageError } from './io';
+
+/** Every command, in the order `--help` lists them. */
+export const COMMANDS: Command[] = [serveCommand, migrateCommand, usersAddCommand, usersTokenCommand, auditVerifyCommand];
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Hubwatch 数据中台质量监测 — command line',
+    '',
+    'Usage: hubwatch <command> [options]      (hubwatch <command> --help for details)',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Commands that use the database apply pending migrations first.',
+  ].join('\n');
+}
+
+/** Longest match of the words of argv against command names (`users add` before `users`). */
+function findCommand(argv: string[]): { command: Command; rest: string[] } | null {
+  for (let words = Math.min(3, argv.length); words >= 1; words--) {
+    const name = argv.slice(0, words).join(' ');
+    const command = COMMANDS.find((c) => c.name === name);
+    if (command) return { command, rest: argv.slice(words) };
+  }
+  return null;
+}
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    print(io.stdout, overview());
+    return argv.length === 0 ? EXIT.usage : EXIT.ok;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    const group = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `));
+    if (group.length) {
+      print(io.stderr, `Usage:\n${group.map((c) => `  hubwatch ${c.name.padEnd(16)} ${c.summary}`).join('\n')}`);
+    } else {
+      print(io.stderr, `未知命令 / unknown command: ${argv.join(' ')}\n\n${overview()}`);
+    }
+    return EXIT.usage;
+  }
+  const { command, rest } = found;
+  try {
+    const args = parseCommandArgs(command, rest);
+    if (args.values.help) {
+      print(io.stdout, `${command.summary}\n\nUsage: ${command.usage}`);
+      return EXIT.ok;
+    }
+    return await command.run(args, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      print(io.stderr, `${err.message}\n\nUsage: ${command.usage}`);
+      return EXIT.usage;
+    }
+    if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+      print(io.stderr, err.message);
+      return EXIT.failed;
+    }
+    print(io.stderr, `错误 / error: ${(err as Error).message}`);
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,124 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import express, { Express, NextFunction, Request, Response } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import pinoHttp from 'pino-http';
+import { KnexSessionStore } from './auth/session-store';
+import type { AppContext } from './context';
+import { csrfProtection, csrfToken } from './middleware/csrf';
+import { currentUser } from './middleware/current-user';
+import { errorHandler, notFoundHandler } from './middleware/errors';
+import { localeMiddleware } from './middleware/locale';
+import { mountRoutes } from './routes';
+import { installViewEngine } from './views/engine';
+import { navigationFor } from './views/navigation';
+
+const PUBLIC_DIR = path.resolve(__dirname, '../public');
+// chart.js's package exports hide dist/; its CommonJS entry sits in the same folder.
+const CHART_JS = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js');
+
+/** Builds the Express app without listening: `server/index.ts` listens, tests use supertest. */
+export function createApp(ctx: AppContext): Express {
+  const { config, db, logger } = ctx;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  installViewEngine(app, config.timezone);
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.get('x-request-id');
+    req.id = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+    res.setHeader('X-Request-Id', req.id);
+    next();
+  });
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => (req as Request).id,
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      // Method, path and status are enough to follow a request; headers would log cookies and tokens.
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          // Campus intranets are often plain http: do not force https on every subresource.
+          upgradeInsecureRequests: config.baseUrl.startsWith('https:') ? [] : null,
+        },
+      },
+      hsts: config.baseUrl.startsWith('https:'),
+    }),
+  );
+
+  // Liveness and readiness come before sessions: probes must not create sessions or need a login.
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await db.raw('select 1');
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+  // Assets are served locally: campus intranets often have no internet, so no CDN.
+  app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.env === 'production' ? '1d' : 0 }));
+  app.get('/static/vendor/chart.umd.min.js', (_req, res) => res.sendFile(CHART_JS));
+
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use(express.json({ limit: '1mb' }));
+  app.use(
+    session({
+      name: 'hubwatch.sid',
+      secret: config.sessionSecret!,
+      store: new KnexSessionStore(db),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.baseUrl.startsWith('https:'),
+        maxAge: config.sessionIdleMinutes * 60_000,
+      },
+    }),
+  );
+  app.use(currentUser(db, config.sessionAbsoluteMinutes));
+  app.use(localeMiddleware);
+  app.use(csrfProtection);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.locals.locale = req.locale;
+    res.locals.user = req.user;
+    res.locals.nav = navigationFor(req.user, req.path);
+    res.locals.currentPath = req.originalUrl;
+    if (req.session && !req.viaApiToken && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.locals.csrfToken = csrfToken(req);
+    } else if (req.session?.csrfToken) {
+      res.locals.csrfToken = req.session.csrfToken;
+    }
+    if (req.session?.flash) {
+      res.locals.flash = req.session.flash;
+      delete req.session.flash;
+    }
+    next();
+  });
+
+  mountRoutes(app, ctx);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

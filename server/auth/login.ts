@@ -1,0 +1,39 @@
+import type { Request } from 'express';
+import type { Knex } from 'knex';
+import { appendAudit } from './../services/audit';
+import type { UserRow } from '../services/users';
+
+/** Who did it and from where, for the audit log, from a request. */
+export function auditActor(req: Request) {
+  return req.user
+    ? { id: req.user.id, login: req.user.login, roles: req.user.roles, department: req.user.department }
+    : null;
+}
+
+export function auditOrigin(req: Request) {
+  return { ip: req.ip, requestId: String(req.id) };
+}
+
+/**
+ * Finishes a successful sign-in for any auth adapter: a new session id (against session fixation),
+ * the user in the session, the audit row.
+ */
+export async function completeLogin(db: Knex, req: Request, user: UserRow, method: string): Promise<void> {
+  const locale = req.session.locale;
+  await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+  req.session.userId = user.id;
+  req.session.loginAt = Date.now();
+  if (locale) req.session.locale = locale;
+  await db.transaction(async (trx) => {
+    await trx('users').where({ id: user.id }).update({ last_login_at: trx.fn.now() });
+    await appendAudit(trx, {
+      actor: { id: user.id, login: user.login, roles: user.roles, department: user.department_code },
+      action: 'auth.login',
+      objectType: 'user',
+      objectId: user.id,
+      summary: { method },
+      ...auditOrigin(req),
+    });
+  });
+  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+}

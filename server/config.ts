@@ -1,0 +1,128 @@
+import path from 'node:path';
+
+/**
+ * Configuration comes from environment variables only, validated once at start. Every problem is
+ * reported at once, one line each, naming the variable and what is expected (in Chinese and English:
+ * whoever starts the service may read either).
+ */
+export interface Config {
+  env: 'production' | 'development' | 'test';
+  port: number;
+  /** Service database; null means the embedded PGlite under `dataDir/db`. */
+  databaseUrl: string | null;
+  dataDir: string;
+  /** The hub being monitored; null means the embedded demo hub under `dataDir/hub`. */
+  hubDatabaseUrl: string | null;
+  baseUrl: string;
+  /** Null only before `resolveSessionSecret` fills it in (embedded mode generates one). */
+  sessionSecret: string | null;
+  smtpUrl: string | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  timezone: string;
+  /** Idle and absolute session lifetimes, in minutes. */
+  sessionIdleMinutes: number;
+  sessionAbsoluteMinutes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`配置错误 / invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function isValidTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseUrl(value: string, protocols: string[]): URL | null {
+  try {
+    const url = new URL(value);
+    return protocols.includes(url.protocol) ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+
+  let port = 3000;
+  if (env.PORT !== undefined && env.PORT !== '') {
+    port = Number(env.PORT);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      problems.push(`PORT: 应为 0–65535 之间的整数 / must be an integer from 0 to 65535, got "${env.PORT}"`);
+    }
+  }
+
+  const databaseUrl = env.DATABASE_URL || null;
+  if (databaseUrl && !parseUrl(databaseUrl, ['postgres:', 'postgresql:'])) {
+    problems.push('DATABASE_URL: 应为 postgres://用户@主机:端口/数据库 / must be a postgres:// URL');
+  }
+
+  const hubDatabaseUrl = env.HUB_DATABASE_URL || null;
+  if (hubDatabaseUrl && !parseUrl(hubDatabaseUrl, ['postgres:', 'postgresql:', 'mysql:', 'mariadb:'])) {
+    problems.push('HUB_DATABASE_URL: 应为 postgres:// 或 mysql:// URL / must be a postgres:// or mysql:// URL');
+  }
+
+  const dataDir = path.resolve(cwd, env.DATA_DIR || 'data');
+
+  const baseUrl = env.BASE_URL || `http://localhost:${port}`;
+  if (env.BASE_URL && !parseUrl(baseUrl, ['http:', 'https:'])) {
+    problems.push(`BASE_URL: 应为 http(s):// 开头的网址 / must be an http(s):// URL, got "${baseUrl}"`);
+  }
+
+  const sessionSecret = env.SESSION_SECRET || null;
+  if (sessionSecret && sessionSecret.length < 32) {
+    problems.push('SESSION_SECRET: 至少 32 个字符 / must be at least 32 characters long');
+  }
+  if (!sessionSecret && nodeEnv === 'production') {
+    problems.push('SESSION_SECRET: 生产模式 (NODE_ENV=production) 下必须设置 / is required when NODE_ENV=production');
+  }
+
+  const smtpUrl = env.SMTP_URL || null;
+  if (smtpUrl && !parseUrl(smtpUrl, ['smtp:', 'smtps:'])) {
+    problems.push('SMTP_URL: 应为 smtp:// 或 smtps:// URL / must be an smtp:// or smtps:// URL');
+  }
+
+  const logLevel = (env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info')) as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL: 应为 ${LOG_LEVELS.join(' | ')} 之一 / must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  const timezone = env.TZ || 'Asia/Shanghai';
+  if (!isValidTimezone(timezone)) {
+    problems.push(`TZ: 未知时区 / unknown time zone "${timezone}" (e.g. Asia/Shanghai)`);
+  }
+
+  const idle = Number(env.SESSION_IDLE_MINUTES || 30);
+  const absolute = Number(env.SESSION_ABSOLUTE_MINUTES || 12 * 60);
+  if (!Number.isInteger(idle) || idle < 1) problems.push('SESSION_IDLE_MINUTES: 应为正整数 / must be a positive integer');
+  if (!Number.isInteger(absolute) || absolute < idle) {
+    problems.push('SESSION_ABSOLUTE_MINUTES: 应为不小于空闲时限的整数 / must be an integer ≥ SESSION_IDLE_MINUTES');
+  }
+
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    env: nodeEnv,
+    port,
+    databaseUrl,
+    dataDir,
+    hubDatabaseUrl,
+    baseUrl: baseUrl.replace(/\/$/, ''),
+    sessionSecret,
+    smtpUrl,
+    logLevel,
+    timezone,
+    sessionIdleMinutes: idle,
+    sessionAbsoluteMinutes: absolute,
+  };
+}

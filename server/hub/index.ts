@@ -1,0 +1,51 @@
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import type { Config } from '../config';
+import { openPglite, openPostgres } from '../db/connect';
+
+/**
+ * The hub being monitored. Hubwatch only reads it (the check engine runs each table's queries in a
+ * READ ONLY transaction; PostgreSQL connections also default to read-only). The one exception is
+ * the embedded demo hub, which `hubwatch demo reset` builds.
+ */
+export type HubDialect = 'postgres' | 'mysql';
+
+export interface Hub {
+  knex: Knex;
+  dialect: HubDialect;
+  /** 'embedded' is the demo hub under DATA_DIR/hub. */
+  kind: 'embedded' | 'postgres' | 'mysql';
+  /** Where it is, without credentials, for pages and logs. */
+  label: string;
+  close(): Promise<void>;
+}
+
+function redact(url: string): string {
+  const u = new URL(url);
+  u.password = '';
+  u.username = u.username ? `${u.username}` : '';
+  return u.toString();
+}
+
+export async function openHub(config: Config, opts: { writable?: boolean } = {}): Promise<Hub> {
+  const url = config.hubDatabaseUrl;
+  if (!url) {
+    // The caller already holds the DATA_DIR lock (the runtime took it).
+    const db = await openPglite(path.join(config.dataDir, 'hub'));
+    return { knex: db.knex, dialect: 'postgres', kind: 'embedded', label: 'embedded demo hub', close: db.close };
+  }
+  const parsed = new URL(url);
+  if (parsed.protocol === 'mysql:' || parsed.protocol === 'mariadb:') {
+    parsed.protocol = 'mysql:';
+    const knex = knexFactory({
+      client: 'mysql2',
+      connection: { uri: parsed.toString(), dateStrings: true, supportBigNumbers: true, bigNumberStrings: false } as Knex.MySql2ConnectionConfig,
+      pool: { min: 0, max: 4 },
+    });
+    return { knex, dialect: 'mysql', kind: 'mysql', label: redact(url), close: () => knex.destroy() };
+  }
+  const withReadOnly = new URL(url);
+  if (!opts.writable) withReadOnly.searchParams.set('options', '-c default_transaction_read_only=on');
+  const db = openPostgres({ url: withReadOnly.toString(), poolMax: 4, applicationName: 'hubwatch hub reader' });
+  return { knex: db.knex, dialect: 'postgres', kind: 'postgres', label: redact(url), close: db.close };
+}

@@ -1,0 +1,58 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { AppError, NotFoundError, ValidationError } from '../errors';
+import { translator } from '../i18n';
+
+export function wantsJson(req: Request): boolean {
+  return req.path.startsWith('/api/') || (!req.accepts('html') && !!req.accepts('json'));
+}
+
+/** Field errors as `{field: message}` in the request's language. */
+export function fieldMessages(err: ValidationError, req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of err.fields) if (!out[f.field]) out[f.field] = req.t(f.key, f.params);
+  return out;
+}
+
+export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {
+  next(new NotFoundError());
+}
+
+/**
+ * User mistakes get their status and a translated message; anything else is logged with its
+ * stack and answered with a plain 500 that reveals nothing.
+ */
+export function errorHandler(logger: Logger) {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const t = req.t ?? translator('zh-CN');
+    let status = 500;
+    let code = 'internal_error';
+    let message = t('errors.internal');
+    let fields: Record<string, string> | undefined;
+    const bodyParserStatus = (err as { status?: number; type?: string })?.status;
+    if (err instanceof AppError) {
+      status = err.status;
+      code = err.code;
+      message = t(err.messageKey, err.params);
+      if (err instanceof ValidationError) fields = fieldMessages(err, req);
+    } else if (bodyParserStatus && bodyParserStatus >= 400 && bodyParserStatus < 500) {
+      // Malformed JSON, body too large… from express's parsers: the caller's mistake.
+      status = bodyParserStatus;
+      code = status === 413 ? 'payload_too_large' : 'bad_request';
+      message = t(status === 413 ? 'errors.payloadTooLarge' : 'errors.badRequest');
+    } else {
+      logger.error({ err, reqId: req.id }, 'unhandled error');
+    }
+    if (res.headersSent) return;
+    if (status === 401 && !wantsJson(req)) {
+      return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+    }
+    res.status(status);
+    if (wantsJson(req)) {
+      res.json({ error: code, message, ...(fields ? { fields } : {}) });
+    } else {
+      res.render('pages/error', { title: message, status, message, code, fields });
+    }
+  };
+}

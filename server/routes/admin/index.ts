@@ -1,0 +1,98 @@
+import { Request, Router } from 'express';
+import { auditActor, auditOrigin } from '../../auth/login';
+import type { AppContext } from '../../context';
+import { NotFoundError, ValidationError } from '../../errors';
+import { authorize } from '../../middleware/authorize';
+import { fieldMessages } from '../../middleware/errors';
+import { ROLES } from '../../policies';
+import { appendAudit, listAudit } from '../../services/audit';
+import { createUser } from '../../services/users';
+import { pageParams, pagination } from '../../presenters/paging';
+
+export function adminRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { db } = ctx;
+
+  async function usersPage(extra: Record<string, unknown> = {}) {
+    const [users, departments] = await Promise.all([
+      db('users').orderBy('login').select('id', 'login', 'name', 'department_code', 'roles', 'disabled', 'last_login_at'),
+      db('departments').orderBy('code').select('code', 'name'),
+    ]);
+    return { users, departments, roles: ROLES, ...extra };
+  }
+
+  router.get('/admin/users', authorize('users.manage'), async (req, res) => {
+    res.render('pages/admin/users', { title: req.t('admin.users.title'), ...(await usersPage()) });
+  });
+
+  router.post('/admin/users', authorize('users.manage'), async (req, res) => {
+    const roles = ([] as string[]).concat(req.body.roles ?? []);
+    try {
+      const { user, generatedPassword } = await createUser(
+        db,
+        { login: String(req.body.login ?? '').trim(), name: String(req.body.name ?? ''), department: String(req.body.department ?? ''), roles, email: req.body.email || null },
+        req.user!,
+      );
+      res.render('pages/admin/users', {
+        title: req.t('admin.users.title'),
+        ...(await usersPage({ created: { login: user.login, password: generatedPassword } })),
+      });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      res.status(422).render('pages/admin/users', {
+        title: req.t('admin.users.title'),
+        ...(await usersPage({ form: { ...req.body, roles }, fields: fieldMessages(err, req) })),
+      });
+    }
+  });
+
+  router.get('/admin/audit', authorize('audit.view'), async (req, res) => {
+    const { page, perPage } = pageParams(req.query, 50);
+    const filters = {
+      action: typeof req.query.action === 'string' && req.query.action ? req.query.action : undefined,
+      actorLogin: typeof req.query.actor === 'string' && req.query.actor ? req.query.actor : undefined,
+    };
+    const { items: rows, total } = await listAudit(db, { ...filters, limit: perPage, offset: (page - 1) * perPage });
+    res.render('pages/admin/audit', {
+      title: req.t('admin.audit.title'),
+      rows: rows.map((r: (typeof rows)[number]) => ({ ...r, summaryText: JSON.stringify(r.summary ?? {}) })),
+      filters: { action: filters.action ?? '', actor: filters.actorLogin ?? '' },
+      pager: pagination(req.originalUrl, page, perPage, total),
+    });
+  });
+
+  const departmentOf = (req: Request) => ({ department: String(req.params.code) });
+
+  router.get('/departments/:code', authorize('department.view', departmentOf), async (req, res) => {
+    const department = await db('departments').where({ code: req.params.code }).first();
+    if (!department) throw new NotFoundError();
+    const members = await db('users').where({ department_code: department.code }).orderBy('login').select('login', 'name', 'roles');
+    res.render('pages/admin/department', { title: department.name, department, members, stewardsText: (department.stewards as string[]).join('\n') });
+  });
+
+  router.post('/departments/:code/stewards', authorize('department.manage', departmentOf), async (req, res) => {
+    const department = await db('departments').where({ code: req.params.code }).first();
+    if (!department) throw new NotFoundError();
+    const emails = String(req.body.stewards ?? '')
+      .split(/[\s,;，；]+/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = emails.find((e) => !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e));
+    if (bad) throw new ValidationError([{ field: 'stewards', key: 'admin.department.errors.email', params: { value: bad } }]);
+    await db.transaction(async (trx) => {
+      await trx('departments').where({ code: department.code }).update({ stewards: JSON.stringify(emails) });
+      await appendAudit(trx, {
+        actor: auditActor(req),
+        action: 'department.stewards',
+        objectType: 'department',
+        objectId: department.code,
+        summary: { before: { count: (department.stewards as string[]).length }, after: { count: emails.length } },
+        ...auditOrigin(req),
+      });
+    });
+    req.session.flash = { kind: 'success', text: req.t('admin.department.saved') };
+    res.redirect(`/departments/${encodeURIComponent(department.code)}`);
+  });
+
+  return router;
+}

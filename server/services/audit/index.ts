@@ -1,0 +1,13 @@
+/**
+ * The audit log: an append-only, hash-chained record of every state change that matters
+ * (logins, catalog imports, ticket transitions, sharing decisions). Append with `appendAudit`
+ * inside the transaction that makes the change; check with `verifyAuditChain`.
+ */
+export { appendAudit, AUDIT_LOCK_KEY, InvalidAuditEntryError } from './append';
+export { verifyAuditChain } from './verify';
+export type { AuditProblem, AuditVerification } from './verify';
+export { listAudit, MAX_AUDIT_PAGE } from './list';
+export type { AuditQuery } from './list';
+export { changeSummary } from './summary';
+export { canonicalJson, computeRowHash, GENESIS_HASH } from './hash';
+export type { AuditActor, AuditEntry, AuditRecord } from './types';

@@ -1,0 +1,43 @@
+/**
+ * Plain calendar dates as 'YYYY-MM-DD' strings. Arithmetic runs on UTC day numbers so that the
+ * process time zone never shifts a date; "today" is always asked for in an explicit time zone.
+ */
+import { isIsoDate } from '../catalog/values';
+
+export { isIsoDate };
+
+const DAY_MS = 86_400_000;
+
+function dayNumber(date: string): number {
+  if (!isIsoDate(date)) throw new RangeError(`"${date}" is not a date (expected YYYY-MM-DD)`);
+  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS;
+}
+
+function fromDayNumber(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  return fromDayNumber(dayNumber(date) + days);
+}
+
+/** b − a in days. */
+export function daysBetween(a: string, b: string): number {
+  return dayNumber(b) - dayNumber(a);
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function dayOfWeek(date: string): number {
+  return new Date(dayNumber(date) * DAY_MS).getUTCDay();
+}
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** The calendar date it is in `timezone` at `now`, e.g. todayIn('Asia/Shanghai') at 2026-01-01T17:00Z is '2026-01-02'. */
+export function todayIn(timezone: string, now: Date = new Date()): string {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}

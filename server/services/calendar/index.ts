@@ -1,0 +1,3 @@
+export { WorkingDayCalendar, createCalendar, type DayInfo, type DayReason } from './working-day-calendar';
+export { addDays, daysBetween, dayOfWeek, todayIn } from './dates';
+export { officialDataCovers, officialHoliday, officialWorkday } from './official';

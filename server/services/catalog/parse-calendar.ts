@@ -1,0 +1,113 @@
+/** `calendar:` — timezone, named events, extra holidays and make-up working days. */
+import { isMap, isScalar, isSeq } from 'yaml';
+import { type AnyNode, Reader, at, byKey } from './reader';
+import type { CalendarEvent, CatalogCalendar } from './types';
+import { isIsoDate, isMonthDay } from './values';
+
+export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
+
+export function isTimezone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A list of ISO dates; reports bad and repeated dates. */
+function readDates(r: Reader, node: AnyNode, path: string): { value: string; node: AnyNode; path: string }[] {
+  const texts = r.texts(node, path) ?? [];
+  const valid = texts.filter((d) => checkDate(r, d.value, d.node, d.path));
+  r.duplicates(valid, '日期', 'date');
+  return valid;
+}
+
+function checkDate(r: Reader, value: string, node: AnyNode, path: string): boolean {
+  if (isIsoDate(value)) return true;
+  r.report(node, path, 'bad_date', `"${value}" 不是有效日期（应为 YYYY-MM-DD，如 2026-09-07）`, `"${value}" is not a date (expected YYYY-MM-DD, e.g. 2026-09-07)`);
+  return false;
+}
+
+function readYearly(r: Reader, node: AnyNode, path: string): string[] {
+  const values = isSeq(node) ? (r.texts(node, path) ?? []) : [{ value: r.text(node, path), node, path }];
+  const result: string[] = [];
+  for (const entry of values) {
+    if (entry.value === null) continue;
+    if (isMonthDay(entry.value)) {
+      if (!result.includes(entry.value)) result.push(entry.value);
+    } else {
+      r.report(entry.node, entry.path, 'bad_yearly', `"${entry.value}" 不是有效的每年日期（应为 "MM-DD"，如 "10-01"）`, `"${entry.value}" is not a yearly date (expected "MM-DD", e.g. "10-01")`);
+    }
+  }
+  return result;
+}
+
+/** `name: [dates]`, `name: 2026-09-07`, `name: {yearly: "MM-DD"}` or `name: {dates: [...], yearly: [...]}`. */
+function readEvent(r: Reader, name: string, node: AnyNode, path: string): CalendarEvent {
+  const event: CalendarEvent = { name, dates: [], yearly: [] };
+  if (isSeq(node)) {
+    event.dates = readDates(r, node, path).map((d) => d.value);
+  } else if (isMap(node)) {
+    for (const entry of r.entries(node, path, ['dates', 'yearly'])) {
+      if (entry.key === 'dates') event.dates = readDates(r, entry.value, at(path, 'dates')).map((d) => d.value);
+      else event.yearly = readYearly(r, entry.value, at(path, 'yearly'));
+    }
+  } else if (isScalar(node) && typeof node.value === 'string') {
+    event.dates = checkDate(r, node.value, node, path) ? [node.value] : [];
+  } else {
+    r.wrongType(node, path, '日期列表或 {yearly: "MM-DD"}', 'a list of dates or {yearly: "MM-DD"}');
+    return event;
+  }
+  if (event.dates.length === 0 && event.yearly.length === 0) {
+    r.report(node, path, 'empty_event', `事件 "${name}" 没有任何日期，依赖它的期限永远不会到期`, `event "${name}" has no dates; deadlines after it are never due`, 'warning');
+  }
+  return event;
+}
+
+export function readCalendar(r: Reader, node: AnyNode, path: string): CatalogCalendar {
+  const calendar: CatalogCalendar = { timezone: DEFAULT_TIMEZONE, events: [], holidays: [], workdays: [] };
+  if (node === undefined) return calendar;
+  const map = r.map(node, path);
+  if (!map) return calendar;
+  const entries = byKey(r.entries(map, path, ['timezone', 'events', 'holidays', 'workdays']));
+
+  const timezone = entries.get('timezone');
+  if (timezone) {
+    const value = r.text(timezone.value, at(path, 'timezone'));
+    if (value !== null && isTimezone(value)) calendar.timezone = value;
+    else if (value !== null) {
+      r.report(timezone.value, at(path, 'timezone'), 'bad_timezone', `"${value}" 不是有效时区（应为 IANA 时区名，如 Asia/Shanghai）`, `"${value}" is not a time zone (expected an IANA name such as Asia/Shanghai)`);
+    }
+  }
+
+  const events = entries.get('events');
+  if (events) {
+    const eventsPath = at(path, 'events');
+    const eventsMap = r.map(events.value, eventsPath);
+    if (eventsMap) {
+      for (const pair of eventsMap.items) {
+        const keyNode = pair.key as AnyNode;
+        if (!isScalar(keyNode) || typeof keyNode.value !== 'string' || keyNode.value.trim() === '') {
+          r.report(keyNode ?? eventsMap, eventsPath, 'wrong_type', '事件名应为文本', 'event names must be text');
+          continue;
+        }
+        calendar.events.push(readEvent(r, keyNode.value, pair.value as AnyNode, at(eventsPath, keyNode.value)));
+      }
+    }
+  }
+
+  const holidays = entries.get('holidays');
+  const workdays = entries.get('workdays');
+  const holidayDates = holidays ? readDates(r, holidays.value, at(path, 'holidays')) : [];
+  const workdayDates = workdays ? readDates(r, workdays.value, at(path, 'workdays')) : [];
+  calendar.holidays = [...new Set(holidayDates.map((d) => d.value))];
+  calendar.workdays = [...new Set(workdayDates.map((d) => d.value))];
+  const holidaySet = new Set(calendar.holidays);
+  for (const workday of workdayDates) {
+    if (holidaySet.has(workday.value)) {
+      r.report(workday.node, workday.path, 'conflicting_dates', `${workday.value} 同时列在 holidays 与 workdays 中`, `${workday.value} is listed both in holidays and in workdays`);
+    }
+  }
+  return calendar;
+}

@@ -1,0 +1,102 @@
+/**
+ * Reads a catalog file: validates the whole file and reports every problem at once, each with its
+ * line and key path, and returns the normalized `Catalog` only when there is no error (warnings do
+ * not block). YAML keys are snake_case (`updated_at`, `maintained_in`, `after_event`); the model is
+ * camelCase (see `types.ts`).
+ */
+import { LineCounter, isScalar, parseDocument } from 'yaml';
+import { readCalendar } from './parse-calendar';
+import type { TableMention } from './parse-fields';
+import { readDepartments, readSystems } from './parse-organisation';
+import { readRules } from './parse-rules';
+import { readTable } from './parse-tables';
+import { type CatalogProblem, hasErrors } from './problems';
+import { type AnyNode, Reader, byKey, item } from './reader';
+import type { Catalog, CatalogTable } from './types';
+
+export type { CatalogProblem } from './problems';
+
+export const CATALOG_KEYS = ['calendar', 'departments', 'systems', 'tables', 'rules'] as const;
+
+export interface ParseResult {
+  catalog: Catalog | null;
+  problems: CatalogProblem[];
+}
+
+function byLine(a: CatalogProblem, b: CatalogProblem): number {
+  return (a.line ?? 0) - (b.line ?? 0);
+}
+
+export function parseCatalog(yamlText: string): ParseResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const r = new Reader(lines);
+
+  // A file that is not valid YAML has no reliable structure to validate further.
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      const line = error.pos ? lines.linePos(error.pos[0]).line : null;
+      const detail = error.message.split('\n')[0];
+      const duplicate = error.code === 'DUPLICATE_KEY';
+      r.problems.push({
+        line,
+        path: '',
+        code: duplicate ? 'duplicate' : 'yaml_syntax',
+        message: duplicate
+          ? { 'zh-CN': `YAML 中同一映射的键重复：${detail}`, en: `duplicate key in a YAML map: ${detail}` }
+          : { 'zh-CN': `YAML 语法错误：${detail}`, en: `YAML syntax error: ${detail}` },
+        severity: 'error',
+      });
+    }
+    return { catalog: null, problems: r.problems.sort(byLine) };
+  }
+
+  const root = doc.contents as AnyNode;
+  if (root === null || root === undefined || (isScalar(root) && root.value === null)) {
+    r.report(root, '', 'not_a_map', '目录文件为空；应包含 calendar、departments、systems、tables、rules', 'the catalog file is empty; expected calendar, departments, systems, tables and rules');
+    return { catalog: null, problems: r.problems };
+  }
+  const map = r.map(root, '');
+  if (!map) return { catalog: null, problems: r.problems };
+  const entries = byKey(r.entries(map, '', CATALOG_KEYS));
+
+  const calendar = readCalendar(r, entries.get('calendar')?.value, 'calendar');
+  const departments = readDepartments(r, entries.get('departments')?.value, 'departments');
+  const departmentCodes = new Set(departments.map((d) => d.code));
+  const systems = readSystems(r, entries.get('systems')?.value, 'systems', departmentCodes);
+
+  const context = {
+    departments: departmentCodes,
+    systems: new Set(systems.map((s) => s.name)),
+    events: new Set(calendar.events.map((e) => e.name)),
+    tableMentions: [] as TableMention[],
+  };
+  const tables: CatalogTable[] = [];
+  const tableNames: { value: string; node: AnyNode; path: string }[] = [];
+  const tablesNode = entries.get('tables')?.value;
+  if (tablesNode !== undefined) {
+    const list = r.seq(tablesNode, 'tables');
+    list?.items.forEach((tableNode, index) => {
+      const path = item('tables', index);
+      const table = readTable(r, tableNode as AnyNode, path, context);
+      // Names count for references and duplicates even when something else in the table is wrong.
+      const nameNode = (tableNode as { get?: (k: string, keep: true) => AnyNode }).get?.('name', true);
+      const name = table?.name ?? (isScalar(nameNode) && typeof nameNode.value === 'string' ? nameNode.value : null);
+      if (name !== null) tableNames.push({ value: name, node: nameNode, path: `${path}.name` });
+      if (table) tables.push(table);
+    });
+  }
+  r.duplicates(tableNames, '表名', 'table name');
+  const knownTables = new Set(tableNames.map((t) => t.value));
+  for (const mention of context.tableMentions) {
+    if (!knownTables.has(mention.table)) {
+      r.report(mention.node, mention.path, 'unknown_table', `表 "${mention.table}" 不在目录的 tables 中`, `table "${mention.table}" is not under tables in this catalog`);
+    }
+  }
+
+  const rules = readRules(r, entries.get('rules')?.value, 'rules', knownTables);
+
+  const problems = r.problems.sort(byLine);
+  if (hasErrors(problems)) return { catalog: null, problems };
+  return { catalog: { calendar, departments, systems, tables, rules }, problems };
+}

@@ -1,0 +1,198 @@
+/**
+ * Walks the YAML syntax tree (not plain JS values) so that every problem can name its line, and so
+ * that numbers keep their source text (`01` stays "01", not 1).
+ */
+import { isMap, isScalar, isSeq, type LineCounter, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { CatalogProblem, CatalogProblemCode, ProblemSeverity } from './problems';
+
+export type AnyNode = Node | null | undefined;
+
+export interface Entry {
+  key: string;
+  keyNode: AnyNode;
+  value: AnyNode;
+}
+
+export const at = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+export const item = (path: string, index: number): string => `${path}[${index}]`;
+
+/** What a node is, in the words of the messages. */
+function kindOf(node: AnyNode): { zh: string; en: string } {
+  if (node === null || node === undefined || (isScalar(node) && node.value === null)) return { zh: '空值', en: 'nothing' };
+  if (isMap(node)) return { zh: '映射', en: 'a map' };
+  if (isSeq(node)) return { zh: '列表', en: 'a list' };
+  if (isScalar(node)) {
+    if (typeof node.value === 'boolean') return { zh: '布尔值', en: 'true/false' };
+    if (typeof node.value === 'number') return { zh: '数字', en: 'a number' };
+    return { zh: '文本', en: 'text' };
+  }
+  return { zh: '其他', en: 'something else' };
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** The closest allowed word when it is close enough to be a typo. */
+export function suggest(word: string, allowed: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const candidate of allowed) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best !== null && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : null;
+}
+
+export class Reader {
+  readonly problems: CatalogProblem[] = [];
+
+  constructor(private readonly lines: LineCounter) {}
+
+  line(node: AnyNode): number | null {
+    const range = node?.range;
+    return range ? this.lines.linePos(range[0]).line : null;
+  }
+
+  report(
+    node: AnyNode,
+    path: string,
+    code: CatalogProblemCode,
+    zh: string,
+    en: string,
+    severity: ProblemSeverity = 'error',
+  ): void {
+    this.problems.push({ line: this.line(node), path, code, message: { 'zh-CN': zh, en }, severity });
+  }
+
+  wrongType(node: AnyNode, path: string, expectedZh: string, expectedEn: string): void {
+    const found = kindOf(node);
+    this.report(node, path, 'wrong_type', `应为${expectedZh}，实际是${found.zh}`, `expected ${expectedEn}, found ${found.en}`);
+  }
+
+  map(node: AnyNode, path: string): YAMLMap | null {
+    if (isMap(node)) return node;
+    this.wrongType(node, path, '映射（键: 值）', 'a map (key: value)');
+    return null;
+  }
+
+  seq(node: AnyNode, path: string): YAMLSeq | null {
+    if (isSeq(node)) return node;
+    this.wrongType(node, path, '列表', 'a list');
+    return null;
+  }
+
+  /** The map's entries; reports keys that are not in `allowed` (typo protection). */
+  entries(map: YAMLMap, path: string, allowed: readonly string[]): Entry[] {
+    const result: Entry[] = [];
+    for (const pair of map.items as Pair<AnyNode, AnyNode>[]) {
+      const keyNode = pair.key;
+      const key = isScalar(keyNode) ? String(keyNode.value) : '';
+      if (!isScalar(keyNode)) {
+        this.report(keyNode ?? map, path, 'wrong_type', '键应为文本', 'keys must be text');
+        continue;
+      }
+      if (!allowed.includes(key)) {
+        const guess = suggest(key, allowed);
+        this.report(
+          keyNode,
+          at(path, key),
+          'unknown_key',
+          `未知的键 "${key}"${guess ? `，是否应为 "${guess}"？` : ''}（允许：${allowed.join('、')}）`,
+          `unknown key "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}; allowed: ${allowed.join(', ')}`,
+        );
+        continue;
+      }
+      result.push({ key, keyNode, value: pair.value });
+    }
+    return result;
+  }
+
+  /** Text value; numbers keep their source text. Null (with a problem) for anything else. */
+  text(node: AnyNode, path: string): string | null {
+    if (isScalar(node) && typeof node.value === 'string') {
+      if (node.value.trim() === '') {
+        this.report(node, path, 'wrong_type', '不能为空', 'must not be empty');
+        return null;
+      }
+      return node.value;
+    }
+    if (isScalar(node) && typeof node.value === 'number') return node.source ?? String(node.value);
+    this.wrongType(node, path, '文本', 'text');
+    return null;
+  }
+
+  /** Like `text`, but an explicit null/empty value means "not set". */
+  optionalText(node: AnyNode, path: string): string | null {
+    if (node === null || node === undefined || (isScalar(node) && node.value === null)) return null;
+    return this.text(node, path);
+  }
+
+  bool(node: AnyNode, path: string): boolean | null {
+    if (isScalar(node) && typeof node.value === 'boolean') return node.value;
+    this.wrongType(node, path, 'true 或 false', 'true or false');
+    return null;
+  }
+
+  /** A list of texts; a single text is not accepted, so that `key: a, b` is caught. */
+  texts(node: AnyNode, path: string): { value: string; node: AnyNode; path: string }[] | null {
+    const list = this.seq(node, path);
+    if (!list) return null;
+    const result: { value: string; node: AnyNode; path: string }[] = [];
+    list.items.forEach((entry, index) => {
+      const value = this.text(entry as AnyNode, item(path, index));
+      if (value !== null) result.push({ value, node: entry as AnyNode, path: item(path, index) });
+    });
+    return result;
+  }
+
+  enumValue<T extends string>(node: AnyNode, path: string, allowed: readonly T[]): T | null {
+    const value = this.text(node, path);
+    if (value === null) return null;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    const guess = suggest(value, allowed);
+    this.report(
+      node,
+      path,
+      'bad_enum',
+      `"${value}" 无效，应为 ${allowed.join(' | ')} 之一${guess ? `（是否应为 "${guess}"？）` : ''}`,
+      `"${value}" is not allowed; expected one of ${allowed.join(' | ')}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+    );
+    return null;
+  }
+
+  /** Reports a required key that is absent; the problem points at the map that lacks it. */
+  require(entries: Map<string, Entry>, map: YAMLMap, path: string, key: string, zhWhat: string, enWhat: string): Entry | null {
+    const entry = entries.get(key);
+    if (entry) return entry;
+    this.report(map, at(path, key), 'missing_key', `缺少必填键 "${key}"（${zhWhat}）`, `missing required key "${key}" (${enWhat})`);
+    return null;
+  }
+
+  /** Reports a later duplicate of an earlier value. */
+  duplicates(values: { value: string; node: AnyNode; path: string }[], zhWhat: string, enWhat: string): void {
+    const seen = new Map<string, string>();
+    for (const entry of values) {
+      const first = seen.get(entry.value);
+      if (first !== undefined) {
+        this.report(entry.node, entry.path, 'duplicate', `${zhWhat} "${entry.value}" 重复（首次出现于 ${first}）`, `duplicate ${enWhat} "${entry.value}" (first at ${first})`);
+      } else {
+        seen.set(entry.value, entry.path);
+      }
+    }
+  }
+}
+
+export function byKey(entries: Entry[]): Map<string, Entry> {
+  return new Map(entries.map((e) => [e.key, e]));
+}

@@ -1,0 +1,101 @@
+/**
+ * Syntax of the catalog's scalar values: durations, dates, month-days, SQL identifiers and regular
+ * expressions. Shared by the parser, the exporter, the describer and the calendar.
+ */
+import type { Duration, DurationUnit } from './types';
+
+const DURATION = /^([1-9][0-9]{0,3})(h|d|wd)$/;
+
+/** `24h`, `7d`, `5wd` → Duration; anything else (including 0 and amounts over 9999) → null. */
+export function parseDuration(text: string): Duration | null {
+  const match = DURATION.exec(text.trim());
+  if (!match) return null;
+  return { amount: Number(match[1]), unit: match[2] as DurationUnit };
+}
+
+export function formatDuration(duration: Duration): string {
+  return `${duration.amount}${duration.unit}`;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MONTH_DAY = /^(\d{2})-(\d{2})$/;
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** A real calendar date written YYYY-MM-DD (2026-02-30 is not). */
+export function isIsoDate(text: string): boolean {
+  const match = ISO_DATE.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return year >= 1900 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+/** "MM-DD" that exists in some year; "02-29" is allowed and occurs in leap years only. */
+export function isMonthDay(text: string): boolean {
+  const match = MONTH_DAY.exec(text);
+  if (!match) return false;
+  const [month, day] = [Number(match[1]), Number(match[2])];
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(2024, month);
+}
+
+/**
+ * Hub identifiers end up in SQL (quoted, but a catalog is still user input), so only plain
+ * PostgreSQL-style names are accepted: a letter or underscore, then letters, digits, `_`, `$`,
+ * at most 63 characters; tables may carry one `schema.` prefix.
+ */
+export const TABLE_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,62}(\.[A-Za-z_][A-Za-z0-9_$]{0,62})?$/;
+export const COLUMN_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
+
+export function isTableIdentifier(text: string): boolean {
+  return TABLE_IDENTIFIER.test(text);
+}
+
+export function isColumnIdentifier(text: string): boolean {
+  return COLUMN_IDENTIFIER.test(text);
+}
+
+/**
+ * Splits `table.column` or `schema.table.column` at the last dot; null when either side is empty.
+ * The caller validates the two identifiers.
+ */
+export function splitColumnReference(text: string): { table: string; column: string } | null {
+  const dot = text.lastIndexOf('.');
+  if (dot <= 0 || dot === text.length - 1) return null;
+  return { table: text.slice(0, dot), column: text.slice(dot + 1) };
+}
+
+export interface PatternProblem {
+  zh: string;
+  en: string;
+}
+
+/**
+ * Constructs that compile in one engine but mean something else (or fail) in the other. Patterns are
+ * checked in SQL on the hub (PostgreSQL ARE, operator `~`) and may be shown or tested in JavaScript,
+ * so a pattern must mean the same in both.
+ */
+const NON_PORTABLE: { test: RegExp; zh: string; en: string }[] = [
+  { test: /\(\?<[A-Za-z_]/, zh: 'PostgreSQL 不支持命名分组 (?<name>…)，请改用 (…)', en: 'named groups (?<name>…) are not supported by PostgreSQL; use (…)' },
+  { test: /\\k</, zh: 'PostgreSQL 不支持命名反向引用 \\k<name>', en: 'named back references \\k<name> are not supported by PostgreSQL' },
+  { test: /\\[bB]/, zh: 'PostgreSQL 中 \\b 表示退格而不是单词边界，请不要使用 \\b/\\B', en: 'PostgreSQL reads \\b as a backspace, not a word boundary; do not use \\b or \\B' },
+  { test: /\\[AZzymM]/, zh: '\\A、\\Z、\\y、\\m、\\M 在 JavaScript 与 PostgreSQL 中含义不同，请改用 ^ 和 $', en: '\\A, \\Z, \\y, \\m and \\M differ between JavaScript and PostgreSQL; use ^ and $' },
+  { test: /\\[pP]\{/, zh: 'PostgreSQL 不支持 Unicode 属性 \\p{…}', en: 'Unicode properties \\p{…} are not supported by PostgreSQL' },
+  { test: /\[\[:[a-z]+:\]/, zh: 'JavaScript 不支持 POSIX 字符类 [[:alpha:]]，请写出字符范围如 [A-Za-z]', en: 'POSIX classes like [[:alpha:]] are not supported by JavaScript; write ranges such as [A-Za-z]' },
+  { test: /^\(\?[a-z]+\)/, zh: '不支持内嵌选项 (?i) 等', en: 'embedded options such as (?i) are not supported' },
+];
+
+/** Null when the pattern compiles as a JavaScript RegExp and avoids constructs PostgreSQL reads differently. */
+export function checkPattern(pattern: string): PatternProblem | null {
+  try {
+    new RegExp(pattern);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { zh: `不是有效的正则表达式：${reason}`, en: `is not a valid regular expression: ${reason}` };
+  }
+  for (const rule of NON_PORTABLE) {
+    if (rule.test.test(pattern)) return { zh: rule.zh, en: rule.en };
+  }
+  return null;
+}

@@ -1,0 +1,50 @@
+import type { MaskKind } from './mask';
+
+/**
+ * Which object keys hold personal data or secrets. Keys are compared after lower-casing and
+ * removing everything but letters, digits and CJK, so `idCard`, `id_card`, `ID-Card` are one key.
+ * Pinyin initials are the names hub tables and business systems actually use
+ * (sfzh 身份证号, sjh 手机号, lxdh 联系电话, zjhm 证件号码, dzyx 电子邮箱).
+ * Parts match anywhere in the key (`newPassword`, `staff_mobile`); exact names match the whole key.
+ */
+const SECRET_PARTS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'authorization', 'cookie', 'privatekey', 'credential', '密码', '口令', '密钥'];
+// Only unambiguous short names: `pass` (a check passed) or `yx` (院系) would mask ordinary data.
+const SECRET_EXACT = new Set(['pwd']);
+
+const ID_CARD_PARTS = ['idcard', 'idnumber', 'identitycard', 'identitynumber', 'identityno', 'certno', 'certificateno', 'passport', 'sfzh', 'zjhm', '身份证', '证件号'];
+const ID_CARD_EXACT = new Set(['idno', 'sfz']);
+
+const PHONE_PARTS = ['phone', 'mobile', 'telephone', 'cellphone', 'sjhm', 'lxdh', '手机', '电话'];
+const PHONE_EXACT = new Set(['tel', 'sjh']);
+
+const EMAIL_PARTS = ['email', 'mailaddress', 'dzyx', '邮箱'];
+const EMAIL_EXACT = new Set(['mail']);
+
+function normalize(key: string): string {
+  return key.toLowerCase().replace(/[^a-z0-9\u3400-\u9fff]/g, '');
+}
+
+/** The kind of sensitive data a key names, or null for an ordinary key. */
+export function classifyKey(key: string): Extract<MaskKind, 'secret' | 'cn_id_card' | 'cn_mobile' | 'email'> | null {
+  const k = normalize(key);
+  if (!k) return null;
+  const has = (parts: string[]) => parts.some((p) => k.includes(p));
+  if (SECRET_EXACT.has(k) || has(SECRET_PARTS)) return 'secret';
+  if (ID_CARD_EXACT.has(k) || has(ID_CARD_PARTS)) return 'cn_id_card';
+  if (PHONE_EXACT.has(k) || has(PHONE_PARTS)) return 'cn_mobile';
+  if (EMAIL_EXACT.has(k) || has(EMAIL_PARTS)) return 'email';
+  return null;
+}
+
+/**
+ * An 18-character resident ID number (GB 11643: 17 digits and a digit or X) standing alone, not part
+ * of a longer run of letters or digits. The check digit is not verified on purpose: a mistyped
+ * ID number is still someone's personal data.
+ */
+export const ID_CARD_IN_TEXT = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
+
+/** A mainland mobile number (1[3-9] and 9 more digits), optionally with +86/0086, standing alone. */
+export const MOBILE_IN_TEXT = /(?<![0-9A-Za-z+])(?:(?:\+86|0086)[\s-]?)?1[3-9]\d{9}(?![0-9A-Za-z])/g;
+
+/** An e-mail address. */
+export const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;

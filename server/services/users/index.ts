@@ -1,0 +1,156 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import { AppError, ValidationError } from '../../errors';
+import { CurrentUser, ROLES, Role } from '../../policies';
+import { appendAudit } from '../audit';
+import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
+
+export interface UserRow {
+  id: number;
+  login: string;
+  name: string;
+  email: string | null;
+  department_code: string;
+  roles: Role[];
+  password_hash: string | null;
+  locale: string;
+  disabled: boolean;
+}
+
+export function toCurrentUser(row: UserRow): CurrentUser {
+  return {
+    id: row.id,
+    login: row.login,
+    name: row.name,
+    department: row.department_code,
+    roles: row.roles,
+    locale: row.locale,
+  };
+}
+
+const LOGIN_PATTERN = /^[A-Za-z0-9._@-]{2,64}$/;
+
+export interface NewUser {
+  login: string;
+  name: string;
+  department: string;
+  roles: string[];
+  email?: string | null;
+  /** Omit to generate one; the generated password is returned once and never stored in clear. */
+  password?: string | null;
+  /** Creates the department with this name when it does not exist yet (bootstrapping before any catalog). */
+  departmentName?: string | null;
+}
+
+/** Creates an account. Throws ValidationError naming each bad field; writes nothing then. */
+export async function createUser(
+  db: Knex,
+  input: NewUser,
+  actor: CurrentUser | null = null,
+): Promise<{ user: UserRow; generatedPassword: string | null }> {
+  const problems: ValidationError['fields'] = [];
+  if (!LOGIN_PATTERN.test(input.login)) problems.push({ field: 'login', key: 'users.errors.login' });
+  if (!input.name?.trim()) problems.push({ field: 'name', key: 'users.errors.name' });
+  const roles = [...new Set(input.roles)];
+  if (roles.length === 0 || roles.some((r) => !(ROLES as readonly string[]).includes(r))) {
+    problems.push({ field: 'role', key: 'users.errors.role', params: { roles: ROLES.join(', ') } });
+  }
+  if (input.password != null && input.password.length < MIN_PASSWORD_LENGTH) {
+    problems.push({ field: 'password', key: 'users.errors.passwordLength', params: { min: MIN_PASSWORD_LENGTH } });
+  }
+  const department = await db('departments').where({ code: input.department }).first();
+  if (!department && !input.departmentName) {
+    problems.push({ field: 'department', key: 'users.errors.department', params: { code: input.department } });
+  }
+  if (await db('users').where({ login: input.login }).first()) {
+    problems.push({ field: 'login', key: 'users.errors.loginTaken', params: { login: input.login } });
+  }
+  if (problems.length) throw new ValidationError(problems);
+
+  const generatedPassword = input.password ? null : generatePassword();
+  const passwordHash = await hashPassword(input.password || generatedPassword!);
+  const user = await db.transaction(async (trx) => {
+    if (!department) {
+      await trx('departments').insert({ code: input.department, name: input.departmentName });
+    }
+    const [row] = await trx('users')
+      .insert({
+        login: input.login,
+        name: input.name.trim(),
+        email: input.email || null,
+        department_code: input.department,
+        roles,
+        password_hash: passwordHash,
+      })
+      .returning('*');
+    await appendAudit(trx, {
+      actor: actor && { id: actor.id, login: actor.login, roles: actor.roles, department: actor.department },
+      action: 'user.create',
+      objectType: 'user',
+      objectId: row.id,
+      summary: { after: { login: row.login, department: row.department_code, roles } },
+    });
+    return row as UserRow;
+  });
+  return { user, generatedPassword };
+}
+
+export async function findUserByLogin(db: Knex, login: string): Promise<UserRow | undefined> {
+  return db('users').where({ login }).first();
+}
+
+export async function findUserById(db: Knex, id: number): Promise<UserRow | undefined> {
+  return db('users').where({ id }).first();
+}
+
+/** Checks a login and password; returns the user or null (never says which part was wrong). */
+export async function authenticatePassword(db: Knex, login: string, password: string): Promise<UserRow | null> {
+  const user = await findUserByLogin(db, login);
+  const ok = await verifyPassword(user && !user.disabled ? user.password_hash : null, password);
+  return ok && user && !user.disabled ? user : null;
+}
+
+const TOKEN_PREFIX = 'hw_';
+
+function hashToken(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex');
+}
+
+/** Issues an API token. Only its hash is stored: the token is shown once. */
+export async function issueApiToken(db: Knex, userId: number, label: string | null = null): Promise<string> {
+  const token = TOKEN_PREFIX + crypto.randomBytes(32).toString('base64url');
+  await db.transaction(async (trx) => {
+    const [row] = await trx('api_tokens').insert({ user_id: userId, token_hash: hashToken(token), label }).returning('id');
+    await appendAudit(trx, { action: 'token.issue', objectType: 'user', objectId: userId, summary: { apiKeyId: row.id, label } });
+  });
+  return token;
+}
+
+export async function revokeApiTokens(db: Knex, userId: number): Promise<number> {
+  return db.transaction(async (trx) => {
+    const n = await trx('api_tokens').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: trx.fn.now() });
+    await appendAudit(trx, { action: 'token.revoke', objectType: 'user', objectId: userId, summary: { revoked: n } });
+    return n;
+  });
+}
+
+export async function findUserByApiToken(db: Knex, token: string): Promise<UserRow | null> {
+  if (!token.startsWith(TOKEN_PREFIX)) return null;
+  const row = await db('api_tokens as t')
+    .join('users as u', 'u.id', 't.user_id')
+    .where('t.token_hash', hashToken(token))
+    .whereNull('t.revoked_at')
+    .where('u.disabled', false)
+    .select('u.*', 't.id as token_id')
+    .first();
+  if (!row) return null;
+  await db('api_tokens').where({ id: row.token_id }).update({ last_used_at: db.fn.now() });
+  delete row.token_id;
+  return row as UserRow;
+}
+
+export class UnknownUserError extends AppError {
+  constructor(login: string) {
+    super(404, 'unknown_user', 'users.errors.unknown', { login });
+  }
+}

@@ -1,0 +1,30 @@
+import type { Locale, Translator } from '../i18n';
+import type { CurrentUser } from '../policies';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      id: string;
+      user?: CurrentUser;
+      /** True when the request authenticated with an API token (no cookies: CSRF does not apply). */
+      viaApiToken?: boolean;
+      locale: Locale;
+      t: Translator;
+    }
+  }
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    userId?: number;
+    /** When the user signed in (ms since epoch): enforces the absolute session lifetime. */
+    loginAt?: number;
+    csrfToken?: string;
+    locale?: string;
+    /** One-shot message shown on the next page (e.g. after a redirect). */
+    flash?: { kind: 'success' | 'error' | 'info'; text: string };
+  }
+}
+
+export {};

@@ -1,0 +1,61 @@
+import path from 'node:path';
+import type { Express } from 'express';
+import { create } from 'express-handlebars';
+import type { HelperOptions } from 'handlebars';
+import { isLocale, translate } from '../i18n';
+
+export const VIEWS_DIR = path.resolve(__dirname, '../../views');
+
+function rootLocale(options: HelperOptions) {
+  const locale = options?.data?.root?.locale;
+  return isLocale(locale) ? locale : 'zh-CN';
+}
+
+function formatInZone(value: unknown, timezone: string, withTime: boolean): string {
+  if (value == null || value === '') return '';
+  const date = value instanceof Date ? value : new Date(String(value));
+  if (Number.isNaN(date.getTime())) return String(value);
+  const parts = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}),
+  }).format(date);
+  return parts;
+}
+
+/**
+ * Templates only show what presenters prepared: helpers format and translate, they never query.
+ */
+export function installViewEngine(app: Express, timezone: string): void {
+  const hbs = create({
+    extname: '.hbs',
+    layoutsDir: path.join(VIEWS_DIR, 'layouts'),
+    partialsDir: path.join(VIEWS_DIR, 'partials'),
+    defaultLayout: 'main',
+    helpers: {
+      t(key: string, options: HelperOptions) {
+        return translate(rootLocale(options), key, options.hash ?? {});
+      },
+      eq: (a: unknown, b: unknown) => a === b,
+      ne: (a: unknown, b: unknown) => a !== b,
+      gt: (a: number, b: number) => a > b,
+      or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
+      and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
+      not: (a: unknown) => !a,
+      includes: (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),
+      /** JSON for a <script type="application/json"> block; `<` escaped so data cannot close the tag. */
+      json: (value: unknown) => JSON.stringify(value ?? null).replace(/</g, '\\u003c'),
+      date: (value: unknown) => formatInZone(value, timezone, false),
+      datetime: (value: unknown) => formatInZone(value, timezone, true),
+      percent: (value: number | null | undefined) => (value == null ? '—' : `${(value * 100).toFixed(1)}%`),
+      number: (value: number | null | undefined) => (value == null ? '—' : Number(value).toLocaleString('en-US')),
+      add: (a: number, b: number) => Number(a) + Number(b),
+      concat: (...args: unknown[]) => args.slice(0, -1).join(''),
+    },
+  });
+  app.engine('.hbs', hbs.engine);
+  app.set('view engine', '.hbs');
+  app.set('views', VIEWS_DIR);
+}

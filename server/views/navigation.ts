@@ -1,0 +1,32 @@
+import { Action, can, CurrentUser } from '../policies';
+
+/**
+ * The navigation bar, by role: an item shows when the user may use its page. Features add their
+ * entries here (one line each).
+ */
+interface NavItem {
+  key: string;
+  href: string;
+  action: Action;
+}
+
+const ITEMS: NavItem[] = [
+  { key: 'nav.home', href: '/', action: 'home.view' },
+  { key: 'nav.audit', href: '/admin/audit', action: 'audit.view' },
+  { key: 'nav.users', href: '/admin/users', action: 'users.manage' },
+];
+
+export interface NavLink {
+  key: string;
+  href: string;
+  active: boolean;
+}
+
+export function navigationFor(user: CurrentUser | undefined, currentPath: string): NavLink[] {
+  if (!user) return [];
+  return ITEMS.filter((item) => can(user, item.action)).map((item) => ({
+    key: item.key,
+    href: item.href,
+    active: item.href === '/' ? currentPath === '/' : currentPath.startsWith(item.href),
+  }));
+}

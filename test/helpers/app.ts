@@ -1,0 +1,42 @@
+import type { Express } from 'express';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { createApp } from '../../server/app';
+import { loadConfig } from '../../server/config';
+import type { AppContext } from '../../server/context';
+import { migrateToLatest } from '../../server/db/migrate';
+import { createLogger } from '../../server/logger';
+import { createTestDatabase, TestDatabase } from './database';
+
+/** A migrated test database and the app built on it, for HTTP tests with supertest. */
+export interface TestApp {
+  db: TestDatabase;
+  ctx: AppContext;
+  app: Express;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  await migrateToLatest(db.knex);
+  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'x'.repeat(40), DATA_DIR: '/nonexistent-test-data', ...env });
+  const ctx: AppContext = { config, db: db.knex, logger: createLogger('silent'), now: () => new Date() };
+  return { db, ctx, app: createApp(ctx), close: () => db.close() };
+}
+
+/** The CSRF token from a page's <meta name="csrf-token">. */
+export function csrfFrom(html: string): string {
+  const match = /name="csrf-token" content="([^"]+)"/.exec(html);
+  if (!match) throw new Error('page has no CSRF token');
+  return match[1];
+}
+
+/** A cookie-keeping agent signed in as `login`, plus the session's CSRF token. */
+export async function signIn(app: Express, login: string, password: string): Promise<{ agent: TestAgent; csrf: string }> {
+  const agent = request.agent(app);
+  const page = await agent.get('/login').expect(200);
+  const res = await agent.post('/login').type('form').send({ login, password, _csrf: csrfFrom(page.text) });
+  if (res.status !== 302) throw new Error(`sign-in as ${login} failed with ${res.status}`);
+  const home = await agent.get('/').expect(200);
+  return { agent, csrf: csrfFrom(home.text) };
+}

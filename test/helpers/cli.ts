@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { main } from '../../cli/main';
+import { CliIo } from '../../cli/io';
+import { usingRealPostgres } from './database';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `hubwatch …` in-process against a database of its own: the given PostgreSQL URL, or a fresh
+ * embedded data directory.
+ */
+export function cliEnvironment(databaseUrl?: string): { env: NodeJS.ProcessEnv; dataDir: string; cleanup(): void } {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubwatch-cli-'));
+  const env: NodeJS.ProcessEnv = { NODE_ENV: 'test', DATA_DIR: dataDir, HUBWATCH_LOCALE: 'zh-CN', LOG_LEVEL: 'silent' };
+  if (databaseUrl && usingRealPostgres()) env.DATABASE_URL = databaseUrl;
+  return { env, dataDir, cleanup: () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv, stdinText?: string): Promise<CliResult> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: string[] = [];
+  const err: string[] = [];
+  stdout.on('data', (c) => out.push(String(c)));
+  stderr.on('data', (c) => err.push(String(c)));
+  const stdin = Object.assign(stdinText === undefined ? Readable.from([]) : Readable.from([stdinText]), { isTTY: false });
+  const io: CliIo = { stdout, stderr, stdin, env, cwd: process.cwd() };
+  const code = await main(argv, io);
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}

@@ -1,0 +1,96 @@
+import request from 'supertest';
+import { buildUser } from '../factories';
+import { createTestApp, csrfFrom, signIn, TestApp } from '../helpers/app';
+
+describe('signing in and out', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('serves the login page in Chinese by default, and in English after switching', async () => {
+    const agent = request.agent(t.app);
+    const page = await agent.get('/login').expect(200);
+    expect(page.text).toContain('登录');
+    await agent.post('/locale').type('form').send({ locale: 'en', next: '/login', _csrf: csrfFrom(page.text) }).expect(302);
+    const english = await agent.get('/login').expect(200);
+    expect(english.text).toContain('Sign in');
+  });
+
+  it('signs in with the right password, regenerating the session id, and lands on the home page', async () => {
+    const user = await buildUser(t.db.knex, { roles: ['steward'] });
+    const agent = request.agent(t.app);
+    const page = await agent.get('/login').expect(200);
+    const before = page.headers['set-cookie'][0].split(';')[0];
+    const res = await agent.post('/login').type('form').send({ login: user.login, password: user.password, _csrf: csrfFrom(page.text), next: '/' }).expect(302);
+    expect(res.headers.location).toBe('/');
+    const after = res.headers['set-cookie'][0].split(';')[0];
+    expect(after).not.toBe(before);
+    const home = await agent.get('/').expect(200);
+    expect(home.text).toContain(user.name);
+    const audit = await t.db.knex('audit_log').where({ action: 'auth.login', object_id: String(user.id) });
+    expect(audit).toHaveLength(1);
+  });
+
+  it('refuses a wrong password with one message that does not say which part was wrong, and audits it', async () => {
+    const user = await buildUser(t.db.knex);
+    const agent = request.agent(t.app);
+    const page = await agent.get('/login');
+    const res = await agent.post('/login').type('form').send({ login: user.login, password: 'wrong password', _csrf: csrfFrom(page.text) }).expect(401);
+    expect(res.text).toContain('账号或密码不正确');
+    expect(await t.db.knex('audit_log').where({ action: 'auth.login_failed', object_id: user.login })).toHaveLength(1);
+  });
+
+  it('names the empty field when the form is incomplete', async () => {
+    const agent = request.agent(t.app);
+    const page = await agent.get('/login');
+    const res = await agent.post('/login').type('form').send({ login: '', password: '', _csrf: csrfFrom(page.text) }).expect(422);
+    expect(res.text).toContain('请输入账号');
+    expect(res.text).toContain('请输入密码');
+  });
+
+  it('refuses a state change without the CSRF token', async () => {
+    const user = await buildUser(t.db.knex);
+    const agent = request.agent(t.app);
+    await agent.get('/login');
+    const res = await agent.post('/login').type('form').send({ login: user.login, password: user.password }).expect(403);
+    expect(res.text).toContain('页面已过期');
+  });
+
+  it('rate-limits repeated failed sign-ins for one login', async () => {
+    const user = await buildUser(t.db.knex);
+    const agent = request.agent(t.app);
+    const page = await agent.get('/login');
+    const csrf = csrfFrom(page.text);
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const res = await agent.post('/login').type('form').send({ login: user.login, password: `nope${i}`, _csrf: csrf });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses[10]).toBe(429);
+  });
+
+  it('signs out: the session no longer reaches signed-in pages', async () => {
+    const user = await buildUser(t.db.knex);
+    const { agent, csrf } = await signIn(t.app, user.login, user.password);
+    await agent.post('/logout').type('form').send({ _csrf: csrf }).expect(302);
+    const res = await agent.get('/').expect(302);
+    expect(res.headers.location).toBe('/login?next=%2F');
+  });
+
+  it('sends helmet security headers', async () => {
+    const res = await request(t.app).get('/login');
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('never redirects to another site after sign-in', async () => {
+    const user = await buildUser(t.db.knex);
+    const agent = request.agent(t.app);
+    const page = await agent.get('/login');
+    const res = await agent.post('/login').type('form').send({ login: user.login, password: user.password, _csrf: csrfFrom(page.text), next: '//evil.example/x' });
+    expect(res.headers.location).toBe('/');
+  });
+});

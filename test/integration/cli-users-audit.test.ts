@@ -1,0 +1,96 @@
+import { createTestDatabase, TestDatabase, usingRealPostgres } from '../helpers/database';
+import { cliEnvironment, runCli } from '../helpers/cli';
+import { openPglite } from '../../server/db/connect';
+import path from 'node:path';
+
+describe('hubwatch users and audit commands', () => {
+  let pgDb: TestDatabase | undefined;
+  let env: NodeJS.ProcessEnv;
+  let cleanup: () => void;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    if (usingRealPostgres()) pgDb = await createTestDatabase();
+    ({ env, cleanup, dataDir } = cliEnvironment(pgDb?.url));
+  });
+  afterAll(async () => {
+    await pgDb?.close();
+    cleanup();
+  });
+
+  /** A connection to the same database the CLI uses, opened only between commands (PGlite is one process). */
+  async function withDb<T>(fn: (db: import('knex').Knex) => Promise<T>): Promise<T> {
+    if (pgDb) return fn(pgDb.knex);
+    const db = await openPglite(path.join(dataDir, 'db'));
+    try {
+      return await fn(db.knex);
+    } finally {
+      await db.close();
+    }
+  }
+
+  it('prints help for the program and for each command', async () => {
+    const all = await runCli(['--help'], env);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain('users add');
+    expect(all.stdout).toContain('audit verify');
+    const one = await runCli(['users', 'add', '--help'], env);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('--department');
+  });
+
+  it('adds a user with a generated password printed once, and refuses bad input naming the option', async () => {
+    const created = await runCli(['users', 'add', '--login', 'zhang', '--name', '张三', '--department', 'ITC', '--department-name', '信息与网络管理中心', '--role', 'it_office'], env);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/initial password \(shown once\): [A-Za-z0-9]{16}/);
+
+    const bad = await runCli(['users', 'add', '--login', 'li', '--name', '李四', '--department', 'NOPE', '--role', 'wizard'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--role');
+    expect(bad.stderr).toContain('--department');
+    await withDb(async (db) => expect(await db('users').where({ login: 'li' })).toHaveLength(0));
+  });
+
+  it('takes the password from standard input', async () => {
+    const res = await runCli(['users', 'add', '--login', 'wang', '--name', '王五', '--department', 'ITC', '--role', 'steward', '--role', 'user'], env, 'a long enough password\n');
+    expect(res.code).toBe(0);
+    expect(res.stdout).not.toContain('initial password');
+    await withDb(async (db) => {
+      const row = await db('users').where({ login: 'wang' }).first();
+      expect(row.roles).toEqual(['steward', 'user']);
+      expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,(t=2,p=1|p=1,t=2)\$/);
+    });
+  });
+
+  it('prints a new API token', async () => {
+    const res = await runCli(['users', 'token', 'zhang'], env);
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim()).toMatch(/^hw_[A-Za-z0-9_-]{43}$/);
+    const unknown = await runCli(['users', 'token', 'nobody'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('nobody');
+  });
+
+  it('verifies the audit chain, and names the row edited behind the service\'s back', async () => {
+    const intact = await runCli(['audit', 'verify'], env);
+    expect(intact.code).toBe(0);
+    expect(intact.stdout).toContain('intact');
+
+    const edited = await withDb(async (db) => {
+      const row = await db('audit_log').where({ action: 'user.create' }).orderBy('seq').first();
+      await db('audit_log').where({ seq: row.seq }).update({ summary: JSON.stringify({ after: { login: 'someone-else' } }) });
+      return row.seq as number;
+    });
+    const tampered = await runCli(['audit', 'verify'], env);
+    expect(tampered.code).toBe(1);
+    expect(tampered.stdout).toContain(`seq ${edited}`);
+    expect(tampered.stdout).toContain('edited');
+  });
+
+  it('rejects unknown commands and options with usage', async () => {
+    expect((await runCli(['frobnicate'], env)).code).toBe(2);
+    const res = await runCli(['users', 'add', '--bogus'], env);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('bogus');
+  });
+});

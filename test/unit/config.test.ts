@@ -1,0 +1,30 @@
+import { ConfigError, loadConfig } from '../../server/config';
+
+describe('configuration from the environment', () => {
+  it('has working defaults: embedded database under ./data, port 3000, Asia/Shanghai', () => {
+    const c = loadConfig({}, '/srv/hubwatch');
+    expect(c).toMatchObject({ port: 3000, databaseUrl: null, dataDir: '/srv/hubwatch/data', hubDatabaseUrl: null, timezone: 'Asia/Shanghai', baseUrl: 'http://localhost:3000', sessionSecret: null });
+  });
+
+  it('reports every problem at once, each naming its variable', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', HUB_DATABASE_URL: 'ftp://x', SMTP_URL: 'http://x', LOG_LEVEL: 'loud', TZ: 'Mars/Base', SESSION_SECRET: 'short' });
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const names = error!.problems.map((p) => p.split(':')[0]);
+    expect(names).toEqual(['PORT', 'DATABASE_URL', 'HUB_DATABASE_URL', 'SESSION_SECRET', 'SMTP_URL', 'LOG_LEVEL', 'TZ']);
+  });
+
+  it('requires SESSION_SECRET in production only', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET/);
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32) }).sessionSecret).toHaveLength(32);
+  });
+
+  it('accepts PostgreSQL and MySQL hubs', () => {
+    expect(loadConfig({ HUB_DATABASE_URL: 'mysql://root@127.0.0.1/hub' }).hubDatabaseUrl).toBe('mysql://root@127.0.0.1/hub');
+    expect(loadConfig({ DATA_DIR: '/var/lib/hw' }).dataDir).toBe('/var/lib/hw');
+  });
+});

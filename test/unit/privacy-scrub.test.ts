@@ -1,0 +1,111 @@
+import { scrubForLog, scrubText, SECRET_MASK } from '../../server/services/privacy/mask';
+import { classifyKey } from '../../server/services/privacy/sensitive-keys';
+
+describe('classifyKey', () => {
+  it('recognises spellings of the same key', () => {
+    expect(['idCard', 'id_card', 'ID-Card', 'sfzh', '身份证号', 'staff_id_number'].map(classifyKey)).toEqual(
+      Array(6).fill('cn_id_card'),
+    );
+    expect(['password', 'newPassword', 'password_hash', 'apiToken', 'client_secret', 'Authorization', 'pwd'].map(classifyKey)).toEqual(
+      Array(7).fill('secret'),
+    );
+    expect(['mobile', 'officePhone', 'tel', '手机号', 'lxdh'].map(classifyKey)).toEqual(Array(5).fill('cn_mobile'));
+    expect(['email', 'Email', '电子邮箱'].map(classifyKey)).toEqual(Array(3).fill('email'));
+  });
+
+  it('leaves ordinary keys alone', () => {
+    expect(['id', 'name', 'department', 'status', 'pass', 'telemetry', 'yx'].map(classifyKey)).toEqual(Array(7).fill(null));
+  });
+});
+
+describe('scrubText', () => {
+  it('masks ID numbers, mobile numbers and e-mail addresses inside text', () => {
+    expect(scrubText('学生 410102199001011234 的手机 13812345678，邮箱 wang@zzu.edu.cn')).toBe(
+      '学生 410102********1234 的手机 138****5678，邮箱 w***@zzu.edu.cn',
+    );
+    expect(scrubText('id=11010519491231002x;tel=+8613812345678')).toBe('id=110105********002x;tel=+86138****5678');
+  });
+
+  it('leaves longer or shorter digit runs alone', () => {
+    // A 13-digit millisecond timestamp contains no isolated mobile number; a 19-digit number is no ID number.
+    expect(scrubText('at 1732233600000, order 4101021990010112345, code 1381234567')).toBe(
+      'at 1732233600000, order 4101021990010112345, code 1381234567',
+    );
+  });
+
+  it('does not change text that is already masked', () => {
+    const once = scrubText('410102199001011234 13812345678 li@zzu.edu.cn');
+    expect(scrubText(once)).toBe(once);
+  });
+});
+
+describe('scrubForLog', () => {
+  it('masks nested sensitive keys and values and copies everything else', () => {
+    const input = {
+      action: 'sharing.decision',
+      applicant: {
+        name: '王五',
+        staffNo: '20190012',
+        mobile: '13912345678',
+        vendors: [
+          { company: '某科技公司', id_card: '410102199001011234', phone: 13800001111 },
+          { company: '另一公司', note: '联系人身份证 11010519491231002X' },
+        ],
+      },
+      credentials: { password: 'hunter2', token: null },
+      when: new Date('2026-11-22T08:00:00.000Z'),
+      count: 12,
+      ok: true,
+    };
+    expect(scrubForLog(input)).toEqual({
+      action: 'sharing.decision',
+      applicant: {
+        name: '王五',
+        staffNo: '20190012',
+        mobile: '139****5678',
+        vendors: [
+          { company: '某科技公司', id_card: '410102********1234', phone: '138****1111' },
+          { company: '另一公司', note: '联系人身份证 110105********002X' },
+        ],
+      },
+      credentials: SECRET_MASK,
+      when: '2026-11-22T08:00:00.000Z',
+      count: 12,
+      ok: true,
+    });
+    // The input is not modified.
+    expect(input.applicant.mobile).toBe('13912345678');
+    expect(input.applicant.vendors[0].id_card).toBe('410102199001011234');
+    expect(input.when).toBeInstanceOf(Date);
+  });
+
+  it('redacts secrets of any type but keeps their absence visible', () => {
+    expect(scrubForLog({ password: 12345, apiToken: { a: 1 }, secret: null, sessionSecret: undefined })).toEqual({
+      password: SECRET_MASK,
+      apiToken: SECRET_MASK,
+      secret: null,
+    });
+  });
+
+  it('masks keys that are themselves phone numbers', () => {
+    expect(scrubForLog({ '13812345678': 'x' })).toEqual({ '138****5678': 'x' });
+  });
+
+  it('survives cycles and copies repeated objects', () => {
+    const shared = { mobile: '13812345678' };
+    const loop: Record<string, unknown> = { a: shared, b: shared };
+    loop.self = loop;
+    expect(scrubForLog(loop)).toEqual({ a: { mobile: '138****5678' }, b: { mobile: '138****5678' }, self: '[Circular]' });
+  });
+
+  it('keeps the message of an error and masks it', () => {
+    expect(scrubForLog({ err: new Error('duplicate id_card 410102199001011234') })).toEqual({
+      err: { name: 'Error', message: 'duplicate id_card 410102********1234' },
+    });
+  });
+
+  it('scrubs plain strings and arrays', () => {
+    expect(scrubForLog('call 13812345678')).toBe('call 138****5678');
+    expect(scrubForLog(['13812345678', 3, null])).toEqual(['138****5678', 3, null]);
+  });
+});
