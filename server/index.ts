@@ -25,7 +25,7 @@ export async function startServer(
   opts: { logger?: Logger; background?: (ctx: AppContext) => Promise<BackgroundService[]> } = {},
 ): Promise<StartedServer> {
   const logger = opts.logger ?? createLogger(runtime.config.logLevel);
-  const ctx: AppContext = { config: runtime.config, db: runtime.db, logger, now: () => new Date() };
+  const ctx: AppContext = { config: runtime.config, db: runtime.db, hub: runtime.hub, logger, now: () => new Date() };
   const app = createApp(ctx);
   const server = http.createServer(app);
   server.keepAliveTimeout = 5_000;

@@ -6,6 +6,7 @@ import { Config } from './config';
 import { Database, openPglite, openPostgres } from './db/connect';
 import { DataDirLock, lockDataDir } from './db/lock';
 import { migrateToLatest } from './db/migrate';
+import { Hub, openHub } from './hub';
 
 /**
  * The process-wide resources every entry point (server, CLI, jobs) needs: the service database
@@ -15,12 +16,13 @@ export interface Runtime {
   config: Config;
   db: Knex;
   database: Database;
+  hub: Hub;
   /** True when the service database is the embedded PGlite under DATA_DIR. */
   embedded: boolean;
   close(): Promise<void>;
 }
 
-export async function openRuntime(config: Config, command: string): Promise<Runtime> {
+export async function openRuntime(config: Config, command: string, opts: { writableHub?: boolean } = {}): Promise<Runtime> {
   let lock: DataDirLock | null = null;
   let database: Database;
   if (config.databaseUrl) {
@@ -42,12 +44,16 @@ export async function openRuntime(config: Config, command: string): Promise<Runt
     throw err;
   }
   if (!config.sessionSecret) config.sessionSecret = embeddedSessionSecret(config.dataDir);
+  if (!config.hubDatabaseUrl && !lock) lock = lockDataDir(config.dataDir, `hubwatch ${command}`);
+  const hub = await openHub(config, { writable: opts.writableHub });
   return {
     config,
     db: database.knex,
     database,
+    hub,
     embedded: !config.databaseUrl,
     close: async () => {
+      await hub.close();
       await database.close();
       lock?.release();
     },

@@ -5,6 +5,7 @@ import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import type { AppContext } from '../../server/context';
 import { migrateToLatest } from '../../server/db/migrate';
+import type { Hub } from '../../server/hub';
 import { createLogger } from '../../server/logger';
 import { createTestDatabase, TestDatabase } from './database';
 
@@ -20,7 +21,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const db = await createTestDatabase();
   await migrateToLatest(db.knex);
   const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'x'.repeat(40), DATA_DIR: '/nonexistent-test-data', ...env });
-  const ctx: AppContext = { config, db: db.knex, logger: createLogger('silent'), now: () => new Date() };
+  // The hub is the same test database: hub tables a test creates (staff_basic…) do not collide with
+  // the service's own tables, and one database per test file keeps tests fast.
+  const hub: Hub = { knex: db.knex, dialect: 'postgres', kind: 'postgres', label: 'test database', close: async () => {} };
+  const ctx: AppContext = { config, db: db.knex, hub, logger: createLogger('silent'), now: () => new Date() };
   return { db, ctx, app: createApp(ctx), close: () => db.close() };
 }
 
