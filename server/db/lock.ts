@@ -64,7 +64,7 @@ export function lockDataDir(dir: string, command: string): DataDirLock {
       return { release };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      let holder: LockHolder | null = null;
+      let holder: LockHolder | null;
       try {
         holder = JSON.parse(fs.readFileSync(file, 'utf8')) as LockHolder;
       } catch {

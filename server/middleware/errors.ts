@@ -23,7 +23,6 @@ export function notFoundHandler(_req: Request, _res: Response, next: NextFunctio
  * stack and answered with a plain 500 that reveals nothing.
  */
 export function errorHandler(logger: Logger) {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const t = req.t ?? translator('zh-CN');
     let status = 500;

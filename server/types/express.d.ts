@@ -2,7 +2,6 @@ import type { Locale, Translator } from '../i18n';
 import type { CurrentUser } from '../policies';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       id: string;

@@ -98,6 +98,8 @@ function limited(field: string, value: string | undefined, max: number): string 
  */
 function asStoredJson(summary: Record<string, unknown>): Record<string, unknown> {
   const text = JSON.stringify(summary, (_key, v: unknown) =>
+    // PostgreSQL jsonb cannot store NUL characters or lone surrogates: drop/replace them before hashing.
+    // eslint-disable-next-line no-control-regex
     typeof v === 'string' ? v.replace(/\u0000/g, '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD') : v,
   );
   const parsed: unknown = JSON.parse(text ?? '{}');

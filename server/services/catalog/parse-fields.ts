@@ -2,7 +2,7 @@
 import { isMap, isSeq } from 'yaml';
 import { isBuiltinCodeList, BUILTIN_CODE_LISTS } from './code-lists';
 import { checkDepartment } from './parse-organisation';
-import { type AnyNode, Reader, at, byKey, item, suggest } from './reader';
+import { type AnyNode, Reader, at, byKey, suggest } from './reader';
 import type { CatalogField, CodeList, Deadline, Duration, Severity, Validator } from './types';
 import { checkPattern, isColumnIdentifier, isTableIdentifier, parseDuration, splitColumnReference } from './values';
 
@@ -69,7 +69,6 @@ function readPattern(r: Reader, node: AnyNode, path: string): string | null {
 /** `table.column` (or `{table, column}`); the table must be in the catalog. */
 function readColumnRef(r: Reader, node: AnyNode, path: string, context: FieldContext): { table: string; column: string } | null {
   let tableNode: AnyNode = node;
-  let columnNode: AnyNode = node;
   let table: string | null;
   let column: string | null;
   if (isMap(node)) {
@@ -77,9 +76,9 @@ function readColumnRef(r: Reader, node: AnyNode, path: string, context: FieldCon
     const tableEntry = r.require(entries, node, path, 'table', '表名', 'table name');
     const columnEntry = r.require(entries, node, path, 'column', '列名', 'column name');
     if (!tableEntry || !columnEntry) return null;
-    [tableNode, columnNode] = [tableEntry.value, columnEntry.value];
+    tableNode = tableEntry.value;
     table = readTableName(r, tableNode, at(path, 'table'));
-    column = readColumn(r, columnNode, at(path, 'column'));
+    column = readColumn(r, columnEntry.value, at(path, 'column'));
   } else {
     const text = r.text(node, path);
     if (text === null) return null;

@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, spawnHubwatch, Spawned, waitFor } from '../helpers/process';
+
+/**
+ * The zero-setup path as a user meets it: `hubwatch serve` on the embedded database, a second
+ * process refused on the same data directory, and a graceful stop on SIGTERM.
+ */
+describe('hubwatch serve as a process', () => {
+  let dataDir: string;
+  let port: number;
+  let server: Spawned;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubwatch-e2e-'));
+    port = await freePort();
+    server = spawnHubwatch(['serve'], { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 90_000, 'the server to listen');
+  }, 120_000);
+
+  afterAll(async () => {
+    if (server.child.exitCode === null) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves the login page and the health endpoints', async () => {
+    const login = await fetch(`http://127.0.0.1:${port}/login`);
+    expect(login.status).toBe(200);
+    expect(await login.text()).toContain('<form method="post" action="/login"');
+    expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toEqual({ status: 'ready' });
+    const css = await fetch(`http://127.0.0.1:${port}/static/css/app.css`);
+    expect(css.status).toBe(200);
+    const chart = await fetch(`http://127.0.0.1:${port}/static/vendor/chart.umd.min.js`);
+    expect(chart.status).toBe(200);
+  });
+
+  it('keeps the embedded data and its session secret under DATA_DIR', () => {
+    expect(fs.existsSync(path.join(dataDir, 'db'))).toBe(true);
+    expect(fs.readFileSync(path.join(dataDir, 'session-secret'), 'utf8').length).toBeGreaterThanOrEqual(32);
+    const lock = JSON.parse(fs.readFileSync(path.join(dataDir, 'hubwatch.lock'), 'utf8'));
+    expect(lock.pid).toBe(server.child.pid);
+  });
+
+  it('refuses a second process on the same data directory, naming the first', async () => {
+    const second = spawnHubwatch(['migrate'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toContain(`PID ${server.child.pid}`);
+    expect(second.output()).toContain('hubwatch serve');
+  });
+
+  it('stops gracefully on SIGTERM and releases the data directory', async () => {
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(fs.existsSync(path.join(dataDir, 'hubwatch.lock'))).toBe(false);
+    const again = spawnHubwatch(['migrate'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    expect(await again.exited).toBe(0);
+  });
+});
