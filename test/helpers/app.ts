@@ -44,3 +44,19 @@ export async function signIn(app: Express, login: string, password: string): Pro
   const home = await agent.get('/').expect(200);
   return { agent, csrf: csrfFrom(home.text) };
 }
+
+/** Listens on a free local port (for browser tests); returns the base URL and a closer. */
+export async function listen(app: Express): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const http = await import('node:http');
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
