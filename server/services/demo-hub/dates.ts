@@ -31,7 +31,12 @@ export function yearOf(date: string): number {
 
 /** Today's date in Asia/Shanghai, the hub's time zone, whatever the server's zone is. */
 export function todayInShanghai(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
 }
 
 export interface DemoEvent {

@@ -25,7 +25,7 @@ export function demoDefectsMarkdown(summary: DemoHubSummary = reference): string
     `以下为 today = ${summary.today}、seed = ${summary.seed} 时的内容；日期随 today 平移，计数随 scale 线性增长（org_unit 固定60行）。`,
     `It rebuilds the demo hub for the example catalog. Below: today = ${summary.today}, seed = ${summary.seed}; dates move with today,`,
     'counts grow linearly with the scale (org_unit stays at 60). Staff and grades grow by 2,000 and 20,000 rows per scale unit:',
-    'scale 1000 gives 2 M staff and 20 M grades; `tableScales` sets one table\'s scale apart (e.g. staff 1000, grades 250 for 5 M).',
+    "scale 1000 gives 2 M staff and 20 M grades; `tableScales` sets one table's scale apart (e.g. staff 1000, grades 250 for 5 M).",
     '',
     '| 表 / table | 行数 / rows |',
     '|---|---:|',
@@ -35,7 +35,9 @@ export function demoDefectsMarkdown(summary: DemoHubSummary = reference): string
     '',
     '| id | check | rows | 说明 | description |',
     '|---|---|---:|---|---|',
-    ...summary.defects.map((d) => `| \`${d.id}\` | ${d.check} | ${d.rows} | ${cell(d.description['zh-CN'])} | ${cell(d.description.en)} |`),
+    ...summary.defects.map(
+      (d) => `| \`${d.id}\` | ${d.check} | ${d.rows} | ${cell(d.description['zh-CN'])} | ${cell(d.description.en)} |`,
+    ),
     '',
     '`rows` is the number of violating rows; 1 for freshness (a table-level check); for unique, every row sharing a duplicated value.',
     '',
@@ -43,7 +45,9 @@ export function demoDefectsMarkdown(summary: DemoHubSummary = reference): string
     '',
     '| id | check | rows | 说明 | description |',
     '|---|---|---:|---|---|',
-    ...summary.controls.map((c) => `| \`${c.id}\` | ${c.check} | ${c.rows} | ${cell(c.description['zh-CN'])} | ${cell(c.description.en)} |`),
+    ...summary.controls.map(
+      (c) => `| \`${c.id}\` | ${c.check} | ${c.rows} | ${cell(c.description['zh-CN'])} | ${cell(c.description.en)} |`,
+    ),
     '',
   ];
   return lines.join('\n');

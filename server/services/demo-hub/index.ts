@@ -17,6 +17,8 @@ export async function resetDemoHub(knex: Knex, opts: DemoHubOptions = {}): Promi
   const { tables, summary } = planDemoHub(opts);
   const total = tables.length + 1;
   await knex.transaction(async (trx) => {
+    // The hub tables live in public whatever the connection's search_path says.
+    await trx.raw('SET LOCAL search_path TO public');
     for (const [i, table] of tables.entries()) {
       // One statement per call: PGlite refuses multi-statement raw SQL.
       for (const sql of table.statements) await trx.raw(sql);
@@ -24,7 +26,7 @@ export async function resetDemoHub(knex: Knex, opts: DemoHubOptions = {}): Promi
     }
   });
   // ANALYZE outside the transaction so the planner sees the new tables before the first check run.
-  for (const table of tables) await knex.raw(`ANALYZE ${table.name}`);
+  for (const table of tables) await knex.raw(`ANALYZE public.${table.name}`);
   opts.onProgress?.('analyze', total, total);
   return summary;
 }
@@ -36,8 +38,10 @@ export async function resetDemoHub(knex: Knex, opts: DemoHubOptions = {}): Promi
  */
 export async function stageHeadcountDrop(knex: Knex): Promise<DemoDefect> {
   const { from, to } = HEADCOUNT_DROP_RESIDUES;
-  const before = Number((await knex.raw('SELECT count(*) AS n FROM staff_basic')).rows[0].n);
-  const deleted = Number((await knex.raw(`DELETE FROM staff_basic WHERE id % 100 BETWEEN ${from} AND ${to}`)).rowCount ?? 0);
+  const before = Number((await knex.raw('SELECT count(*) AS n FROM public.staff_basic')).rows[0].n);
+  const deleted = Number(
+    (await knex.raw(`DELETE FROM public.staff_basic WHERE id % 100 BETWEEN ${from} AND ${to}`)).rowCount ?? 0,
+  );
   const change = before ? -deleted / before : 0;
   return {
     id: 'staff_basic:rule:staff_headcount_drop',

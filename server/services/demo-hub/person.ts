@@ -36,11 +36,20 @@ export function personStage(h: PersonHashes, birthFrom: string, birthSpanDays: n
 }
 
 function given(kind: 0 | 1, index: string): string {
-  return `CASE WHEN male THEN ${pickFrom(MALE_GIVEN.map((g) => g[kind]), index)} ELSE ${pickFrom(FEMALE_GIVEN.map((g) => g[kind]), index)} END`;
+  return `CASE WHEN male THEN ${pickFrom(
+    MALE_GIVEN.map((g) => g[kind]),
+    index,
+  )} ELSE ${pickFrom(
+    FEMALE_GIVEN.map((g) => g[kind]),
+    index,
+  )} END`;
 }
 
 function fullName(kind: 0 | 1): string {
-  return `(${pickFrom(SURNAMES.map((s) => s[kind]), 'si')} || ${given(kind, 'gi1')} || CASE WHEN single THEN '' ELSE ${given(kind, 'gi2')} END)`;
+  return `(${pickFrom(
+    SURNAMES.map((s) => s[kind]),
+    'si',
+  )} || ${given(kind, 'gi1')} || CASE WHEN single THEN '' ELSE ${given(kind, 'gi2')} END)`;
 }
 
 export const PERSON_NAME = fullName(0);

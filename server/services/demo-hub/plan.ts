@@ -38,7 +38,8 @@ export function planDemoHub(opts: Omit<DemoHubOptions, 'onProgress'> = {}): Demo
     scales[name] = own === undefined ? scale : positiveInteger(own, `tableScales.${name}`);
   }
   for (const name of Object.keys(opts.tableScales ?? {})) {
-    if (!(name in BASE_ROWS)) throw new Error(`tableScales.${name}: 不是演示表 / is not a demo hub table (${DEMO_TABLES.join(', ')})`);
+    if (!(name in BASE_ROWS))
+      throw new Error(`tableScales.${name}: 不是演示表 / is not a demo hub table (${DEMO_TABLES.join(', ')})`);
   }
   const context = buildContext(today, seed, scales);
   const tables = [
@@ -79,15 +80,20 @@ function mergeDefects(findings: Finding[]): DemoDefect[] {
   return [...groups].map(([id, parts]) => {
     const first = parts[0];
     const values = parts.some((p) => p.values !== undefined) ? parts.reduce((sum, p) => sum + (p.values ?? 0), 0) : undefined;
-    const description = parts.length === 1
-      ? { ...first.description }
-      : {
-          'zh-CN': parts.map((p) => `${p.rows} 行：${p.description['zh-CN']}`).join('；'),
-          en: parts.map((p) => `${p.rows} rows: ${p.description.en}`).join('; '),
-        };
+    const description =
+      parts.length === 1
+        ? { ...first.description }
+        : {
+            'zh-CN': parts.map((p) => `${p.rows} 行：${p.description['zh-CN']}`).join('；'),
+            en: parts.map((p) => `${p.rows} rows: ${p.description.en}`).join('; '),
+          };
     return {
-      id, table: first.table, field: first.field, check: first.check,
-      rows: parts.reduce((sum, p) => sum + p.rows, 0), description,
+      id,
+      table: first.table,
+      field: first.field,
+      check: first.check,
+      rows: parts.reduce((sum, p) => sum + p.rows, 0),
+      description,
       ...(first.newest ? { newest: first.newest } : {}),
       ...(values !== undefined ? { values } : {}),
     };
@@ -96,5 +102,12 @@ function mergeDefects(findings: Finding[]): DemoDefect[] {
 
 function toControl(f: Finding): DemoControl {
   const where = f.field ? `${f.table}.${f.field}` : f.table;
-  return { id: `${where}:${f.check}:${f.name ?? 'control'}`, table: f.table, field: f.field, check: f.check, rows: f.rows, description: f.description };
+  return {
+    id: `${where}:${f.check}:${f.name ?? 'control'}`,
+    table: f.table,
+    field: f.field,
+    check: f.check,
+    rows: f.rows,
+    description: f.description,
+  };
 }

@@ -69,7 +69,10 @@ export function dateLit(date: string): string {
  * whole span in seconds.
  */
 export function spreadTimestamp(from: string, to: string, hash: string): string {
-  const span = Math.max(1, Math.round((Date.parse(`${to.replace(' ', 'T')}Z`) - Date.parse(`${from.replace(' ', 'T')}Z`)) / 1000));
+  const span = Math.max(
+    1,
+    Math.round((Date.parse(`${to.replace(' ', 'T')}Z`) - Date.parse(`${from.replace(' ', 'T')}Z`)) / 1000),
+  );
   return `(${timestampLit(to)} - interval '1 second' * ((${hash}) % ${span + 1}))`;
 }
 

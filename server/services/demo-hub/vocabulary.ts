@@ -5,6 +5,7 @@
  */
 
 /** Common Chinese surnames, most frequent first (the generator favours the front of the list). */
+// prettier-ignore
 export const SURNAMES: [string, string][] = [
   ['王', 'wang'], ['李', 'li'], ['张', 'zhang'], ['刘', 'liu'], ['陈', 'chen'], ['杨', 'yang'], ['黄', 'huang'],
   ['赵', 'zhao'], ['吴', 'wu'], ['周', 'zhou'], ['徐', 'xu'], ['孙', 'sun'], ['马', 'ma'], ['朱', 'zhu'],
@@ -23,6 +24,7 @@ export const SURNAMES: [string, string][] = [
   ['向', 'xiang'], ['常', 'chang'],
 ];
 
+// prettier-ignore
 export const MALE_GIVEN: [string, string][] = [
   ['伟', 'wei'], ['强', 'qiang'], ['磊', 'lei'], ['军', 'jun'], ['勇', 'yong'], ['杰', 'jie'], ['涛', 'tao'],
   ['斌', 'bin'], ['超', 'chao'], ['明', 'ming'], ['刚', 'gang'], ['平', 'ping'], ['辉', 'hui'], ['鹏', 'peng'],
@@ -34,6 +36,7 @@ export const MALE_GIVEN: [string, string][] = [
   ['泽', 'ze'],
 ];
 
+// prettier-ignore
 export const FEMALE_GIVEN: [string, string][] = [
   ['芳', 'fang'], ['娜', 'na'], ['敏', 'min'], ['静', 'jing'], ['丽', 'li'], ['艳', 'yan'], ['娟', 'juan'],
   ['霞', 'xia'], ['秀', 'xiu'], ['玲', 'ling'], ['燕', 'yan'], ['婷', 'ting'], ['雪', 'xue'], ['慧', 'hui'],
@@ -46,6 +49,7 @@ export const FEMALE_GIVEN: [string, string][] = [
 ];
 
 /** County-level administrative division codes (GB/T 2260), the first six digits of an ID number. */
+// prettier-ignore
 export const AREA_CODES = [
   '410102', '410103', '410105', '410122', '410181', '410302', '410502', '410702', '411102', '411302',
   '110101', '110105', '120101', '130102', '140105', '210102', '220102', '230102', '310104', '320102',
@@ -54,6 +58,7 @@ export const AREA_CODES = [
 ];
 
 /** The 60 organisation units: 20 offices (unit codes 001–020), then 40 schools (021–060). */
+// prettier-ignore
 export const ORG_UNITS = [
   '党委办公室', '校长办公室', '党委组织部', '党委宣传部', '纪委办公室', '人事处', '教务处', '学生处', '科技处',
   '财务处', '招生就业处', '国际交流合作处', '研究生院', '发展规划处', '资产管理处', '后勤管理处', '保卫处',
@@ -65,16 +70,20 @@ export const ORG_UNITS = [
   '哲学学院', '外国语学院', '新闻与传播学院', '马克思主义学院', '教育学院', '体育学院', '音乐学院', '美术学院',
   '设计学院', '国际教育学院', '继续教育学院',
 ];
+// prettier-ignore
 export const OFFICE_COUNT = 20;
 
+// prettier-ignore
 export const TITLE_RANKS = [
   '教授', '副教授', '讲师', '助教', '研究员', '副研究员', '助理研究员', '高级工程师', '工程师', '高级实验师',
   '实验师', '七级职员', '八级职员',
 ];
 
 /** 在岗状态; the generator picks the first one nine times out of ten. */
+// prettier-ignore
 export const DUTY_STATUSES = ['在岗', '病假', '产假', '访学', '借调'];
 
+// prettier-ignore
 export const RESEARCH_AREAS = [
   '人工智能', '机器学习', '计算机视觉', '自然语言处理', '数据库系统', '网络安全', '材料物理', '高分子材料',
   '结构工程', '岩土工程', '电力系统', '控制理论', '化学工程', '有机化学', '分析化学', '应用数学', '统计学',
@@ -82,6 +91,7 @@ export const RESEARCH_AREAS = [
   '中国古代文学', '语言学', '马克思主义理论', '教育学', '体育教育训练学', '环境科学', '水文学及水资源',
 ];
 
+// prettier-ignore
 export const MAJORS = [
   '计算机科学与技术', '软件工程', '人工智能', '数据科学与大数据技术', '电气工程及其自动化', '机械设计制造及其自动化',
   '土木工程', '建筑学', '化学工程与工艺', '材料科学与工程', '数学与应用数学', '物理学', '化学', '生物科学',
@@ -89,6 +99,7 @@ export const MAJORS = [
   '历史学', '教育学', '体育教育', '音乐学', '美术学', '环境工程',
 ];
 
+// prettier-ignore
 export const COURSES = [
   '高等数学', '线性代数', '概率论与数理统计', '大学英语', '大学物理', '程序设计基础', '数据结构', '操作系统',
   '计算机网络', '数据库原理', '思想道德与法治', '中国近现代史纲要', '马克思主义基本原理', '体育', '大学语文',
@@ -96,11 +107,13 @@ export const COURSES = [
   '民法学', '形势与政策', '军事理论', '创新创业基础', '工程伦理', '复变函数', '离散数学',
 ];
 
+// prettier-ignore
 export const TERMS = [
   '2022-2023-1', '2022-2023-2', '2023-2024-1', '2023-2024-2', '2024-2025-1', '2024-2025-2', '2025-2026-1',
   '2025-2026-2',
 ];
 
+// prettier-ignore
 export const BOOKS = [
   '红楼梦', '三国演义', '水浒传', '西游记', '围城', '平凡的世界', '活着', '白鹿原', '边城', '呐喊',
   '算法导论', '深入理解计算机系统', '数据库系统概念', '计算机网络：自顶向下方法', '线性代数及其应用',
@@ -108,7 +121,10 @@ export const BOOKS = [
   '三体', '百年孤独', '追风筝的人', '明朝那些事儿', '中国哲学简史', '文化苦旅', '资本论', '论语译注',
 ];
 
+// prettier-ignore
 export const OUTPUT_TYPES = ['期刊论文', '会议论文', '发明专利', '学术著作', '纵向项目', '横向项目'];
+// prettier-ignore
 export const OUTPUT_TOPICS = ['关键技术研究', '理论与方法研究', '应用研究', '若干问题研究', '实验研究', '综述'];
 
+// prettier-ignore
 export const PAY_ITEMS = ['学费', '住宿费', '教材费'];

@@ -16,7 +16,9 @@ export function courseGradePlan(ctx: DemoContext): TablePlan {
   const n = ctx.rows.course_grade;
   const students = ctx.rows.student_status;
   if (n / students > TERMS.length * COURSE_CODES) {
-    throw new Error(`tableScales.course_grade: at most ${TERMS.length * COURSE_CODES} grades per student (course_grade rows / student_status rows)`);
+    throw new Error(
+      `tableScales.course_grade: at most ${TERMS.length * COURSE_CODES} grades per student (course_grade rows / student_status rows)`,
+    );
   }
   const orphans = ORPHAN_STUDENT.base * ctx.scales.course_grade;
   const newest = freshNewest(ctx.today);
@@ -50,10 +52,26 @@ export function courseGradePlan(ctx: DemoContext): TablePlan {
       'ALTER TABLE course_grade ADD PRIMARY KEY (student_no, course_code, term)',
     ],
     findings: [
-      { kind: 'control', name: 'fresh', table, field: null, check: 'freshness', rows: 0,
-        description: { 'zh-CN': `最新 update_time 为 ${newest}，未超过24小时`, en: `Newest update_time is ${newest}, under 24 h old` } },
-      { kind: 'defect', table, field: 'student_no', check: 'references', rows: orphans,
-        description: { 'zh-CN': "学号（'2019…'）在 student_status 中不存在", en: "student_no ('2019…') not in student_status" } },
+      {
+        kind: 'control',
+        name: 'fresh',
+        table,
+        field: null,
+        check: 'freshness',
+        rows: 0,
+        description: {
+          'zh-CN': `最新 update_time 为 ${newest}，未超过24小时`,
+          en: `Newest update_time is ${newest}, under 24 h old`,
+        },
+      },
+      {
+        kind: 'defect',
+        table,
+        field: 'student_no',
+        check: 'references',
+        rows: orphans,
+        description: { 'zh-CN': "学号（'2019…'）在 student_status 中不存在", en: "student_no ('2019…') not in student_status" },
+      },
     ],
   };
 }

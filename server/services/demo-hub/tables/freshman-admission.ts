@@ -25,11 +25,30 @@ export function freshmanAdmissionPlan(ctx: DemoContext): TablePlan {
   ).join(', ')}, h6 FROM (${hashedSeries(n, 7, ctx.seed, 6)}) AS a OFFSET 0`;
   const table = 'freshman_admission' as const;
   const freshness: Finding = inSeason
-    ? { kind: 'defect', table, field: null, check: 'freshness', rows: 1, newest,
-        description: { 'zh-CN': `招生季（7–9月）内最新数据仍是 ${newest}`, en: `In the admission season (July–September) the newest row is still ${newest}` } }
-    : { kind: 'control', name: 'out_of_season', table, field: null, check: 'freshness', rows: 0,
-        description: { 'zh-CN': `最新 update_time 为 ${newest}，已很旧，但本月不在维护月份（7、8、9月）内，不应报时效性问题`,
-          en: `Newest update_time ${newest} is old, but this month is outside maintained_in (7, 8, 9): no freshness problem` } };
+    ? {
+        kind: 'defect',
+        table,
+        field: null,
+        check: 'freshness',
+        rows: 1,
+        newest,
+        description: {
+          'zh-CN': `招生季（7–9月）内最新数据仍是 ${newest}`,
+          en: `In the admission season (July–September) the newest row is still ${newest}`,
+        },
+      }
+    : {
+        kind: 'control',
+        name: 'out_of_season',
+        table,
+        field: null,
+        check: 'freshness',
+        rows: 0,
+        description: {
+          'zh-CN': `最新 update_time 为 ${newest}，已很旧，但本月不在维护月份（7、8、9月）内，不应报时效性问题`,
+          en: `Newest update_time ${newest} is old, but this month is outside maintained_in (7, 8, 9): no freshness problem`,
+        },
+      };
   return {
     name: table,
     rows: n,

@@ -43,10 +43,29 @@ export function libraryLoanPlan(ctx: DemoContext): TablePlan {
       'ALTER TABLE library_loan ADD PRIMARY KEY (loan_id)',
     ],
     findings: [
-      { kind: 'defect', table, field: null, check: 'freshness', rows: 1, newest,
-        description: { 'zh-CN': `最新 sync_time 为 ${newest}（${STALE_DAYS}天前），超过24小时`, en: `Newest sync_time is ${newest} (${STALE_DAYS} days ago), over 24 h` } },
-      { kind: 'defect', table, field: null, check: 'rule:loan_reader_missing', rows: noReader,
-        description: { 'zh-CN': `读者号为空 ${noReader} 行，占 2%（规则阈值 1%）`, en: `reader_no NULL on ${noReader} rows, 2 % (the rule's threshold is 1 %)` } },
+      {
+        kind: 'defect',
+        table,
+        field: null,
+        check: 'freshness',
+        rows: 1,
+        newest,
+        description: {
+          'zh-CN': `最新 sync_time 为 ${newest}（${STALE_DAYS}天前），超过24小时`,
+          en: `Newest sync_time is ${newest} (${STALE_DAYS} days ago), over 24 h`,
+        },
+      },
+      {
+        kind: 'defect',
+        table,
+        field: null,
+        check: 'rule:loan_reader_missing',
+        rows: noReader,
+        description: {
+          'zh-CN': `读者号为空 ${noReader} 行，占 2%（规则阈值 1%）`,
+          en: `reader_no NULL on ${noReader} rows, 2 % (the rule's threshold is 1 %)`,
+        },
+      },
     ],
   };
 }

@@ -21,15 +21,46 @@ export function researchOutputPlan(ctx: DemoContext): TablePlan {
   const year = yearOf(ctx.today);
   const table = 'research_output' as const;
   const findings: Finding[] = [
-    { kind: 'defect', table, field: 'staff_no', check: 'required', rows: c(GROUP.noStaffNo),
-      description: { 'zh-CN': '职工号为空', en: 'staff_no NULL' } },
-    { kind: 'defect', table, field: 'staff_no', check: 'references', rows: c(GROUP.orphanStaff),
-      description: { 'zh-CN': "职工号（'09…'）在 staff_basic 中不存在", en: "staff_no ('09…') not in staff_basic" } },
+    {
+      kind: 'defect',
+      table,
+      field: 'staff_no',
+      check: 'required',
+      rows: c(GROUP.noStaffNo),
+      description: { 'zh-CN': '职工号为空', en: 'staff_no NULL' },
+    },
+    {
+      kind: 'defect',
+      table,
+      field: 'staff_no',
+      check: 'references',
+      rows: c(GROUP.orphanStaff),
+      description: { 'zh-CN': "职工号（'09…'）在 staff_basic 中不存在", en: "staff_no ('09…') not in staff_basic" },
+    },
     yearEnd
-      ? { kind: 'defect', table, field: 'audited', check: 'deadline', rows: c(GROUP.noAudit),
-          description: { 'zh-CN': `年度审核标记为空（${yearEnd} 年末后15天的期限已过）`, en: `audited empty (15 days after the year end ${yearEnd} have passed)` } }
-      : { kind: 'control', name: 'no_event_audited', table, field: 'audited', check: 'deadline', rows: c(GROUP.noAudit),
-          description: { 'zh-CN': '年度审核标记为空，但年末期限尚未到，不应计入', en: 'audited empty, but no year-end deadline has passed yet: must not count' } },
+      ? {
+          kind: 'defect',
+          table,
+          field: 'audited',
+          check: 'deadline',
+          rows: c(GROUP.noAudit),
+          description: {
+            'zh-CN': `年度审核标记为空（${yearEnd} 年末后15天的期限已过）`,
+            en: `audited empty (15 days after the year end ${yearEnd} have passed)`,
+          },
+        }
+      : {
+          kind: 'control',
+          name: 'no_event_audited',
+          table,
+          field: 'audited',
+          check: 'deadline',
+          rows: c(GROUP.noAudit),
+          description: {
+            'zh-CN': '年度审核标记为空，但年末期限尚未到，不应计入',
+            en: 'audited empty, but no year-end deadline has passed yet: must not count',
+          },
+        },
   ];
   return {
     name: table,

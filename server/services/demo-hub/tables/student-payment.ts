@@ -46,12 +46,34 @@ export function studentPaymentPlan(ctx: DemoContext): TablePlan {
       'ALTER TABLE student_payment ADD PRIMARY KEY (payment_id)',
     ],
     findings: [
-      { kind: 'control', name: 'fresh', table, field: null, check: 'freshness', rows: 0,
-        description: { 'zh-CN': `最新 sync_time 为 ${newest}，未超过24小时`, en: `Newest sync_time is ${newest}, under 24 h old` } },
-      { kind: 'defect', table, field: 'student_no', check: 'references', rows: c(GROUP.orphanStudent),
-        description: { 'zh-CN': "学号（'2019…'）在 student_status 中不存在", en: "student_no ('2019…') not in student_status" } },
-      { kind: 'defect', table, field: 'amount', check: 'required', rows: c(GROUP.noAmount),
-        description: { 'zh-CN': '金额为空', en: 'amount NULL' } },
+      {
+        kind: 'control',
+        name: 'fresh',
+        table,
+        field: null,
+        check: 'freshness',
+        rows: 0,
+        description: {
+          'zh-CN': `最新 sync_time 为 ${newest}，未超过24小时`,
+          en: `Newest sync_time is ${newest}, under 24 h old`,
+        },
+      },
+      {
+        kind: 'defect',
+        table,
+        field: 'student_no',
+        check: 'references',
+        rows: c(GROUP.orphanStudent),
+        description: { 'zh-CN': "学号（'2019…'）在 student_status 中不存在", en: "student_no ('2019…') not in student_status" },
+      },
+      {
+        kind: 'defect',
+        table,
+        field: 'amount',
+        check: 'required',
+        rows: c(GROUP.noAmount),
+        description: { 'zh-CN': '金额为空', en: 'amount NULL' },
+      },
     ],
   };
 }

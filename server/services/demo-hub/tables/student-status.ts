@@ -49,28 +49,80 @@ export function studentStatusPlan(ctx: DemoContext): TablePlan {
     `UPDATE student_status SET gender = CASE gender WHEN '1' THEN '男' ELSE '女' END WHERE ${where(GROUP.genderLabel)}`,
   ];
   if (staleDate) {
-    updates.push(`UPDATE student_status SET update_time = ${timestampLit(`${staleDate} 15:00:00`)} WHERE ${where(GROUP.staleSinceReview)}`);
+    updates.push(
+      `UPDATE student_status SET update_time = ${timestampLit(`${staleDate} 15:00:00`)} WHERE ${where(GROUP.staleSinceReview)}`,
+    );
   }
 
   const table = 'student_status' as const;
   const findings: Finding[] = [
-    { kind: 'defect', table, field: 'name', check: 'required', rows: c(GROUP.blankName),
-      description: { 'zh-CN': '姓名为空或仅含空格', en: 'name NULL or blank (spaces only)' } },
-    { kind: 'defect', table, field: 'id_card', check: 'validate', rows: c(GROUP.badCheckDigit),
-      description: { 'zh-CN': '身份证号校验码错误', en: 'id_card with a wrong check character' } },
-    { kind: 'control', name: 'gender_labels', table, field: 'gender', check: 'codes', rows: c(GROUP.genderLabel),
-      description: { 'zh-CN': "性别写作名称 '男'/'女'（GB/T 2261.1 的名称同样有效），不应计入", en: "Gender written as the label '男'/'女' (GB/T 2261.1 labels are valid too): must not count" } },
+    {
+      kind: 'defect',
+      table,
+      field: 'name',
+      check: 'required',
+      rows: c(GROUP.blankName),
+      description: { 'zh-CN': '姓名为空或仅含空格', en: 'name NULL or blank (spaces only)' },
+    },
+    {
+      kind: 'defect',
+      table,
+      field: 'id_card',
+      check: 'validate',
+      rows: c(GROUP.badCheckDigit),
+      description: { 'zh-CN': '身份证号校验码错误', en: 'id_card with a wrong check character' },
+    },
+    {
+      kind: 'control',
+      name: 'gender_labels',
+      table,
+      field: 'gender',
+      check: 'codes',
+      rows: c(GROUP.genderLabel),
+      description: {
+        'zh-CN': "性别写作名称 '男'/'女'（GB/T 2261.1 的名称同样有效），不应计入",
+        en: "Gender written as the label '男'/'女' (GB/T 2261.1 labels are valid too): must not count",
+      },
+    },
   ];
   if (review) {
     findings.push(
-      { kind: 'defect', table, field: 'grade', check: 'deadline', rows: c(GROUP.noGrade),
-        description: { 'zh-CN': `年级为空（学籍核查 ${review} 后30天的期限已过）`, en: `grade empty (30 days after the student status review on ${review} have passed)` } },
-      { kind: 'defect', table, field: 'grade', check: 'deadline', rows: c(GROUP.staleSinceReview),
-        description: { 'zh-CN': `${staleDate} 之后未更新，早于学籍核查 ${review}`, en: `Not updated since ${staleDate}, before the review on ${review}` } },
+      {
+        kind: 'defect',
+        table,
+        field: 'grade',
+        check: 'deadline',
+        rows: c(GROUP.noGrade),
+        description: {
+          'zh-CN': `年级为空（学籍核查 ${review} 后30天的期限已过）`,
+          en: `grade empty (30 days after the student status review on ${review} have passed)`,
+        },
+      },
+      {
+        kind: 'defect',
+        table,
+        field: 'grade',
+        check: 'deadline',
+        rows: c(GROUP.staleSinceReview),
+        description: {
+          'zh-CN': `${staleDate} 之后未更新，早于学籍核查 ${review}`,
+          en: `Not updated since ${staleDate}, before the review on ${review}`,
+        },
+      },
     );
   } else {
-    findings.push({ kind: 'control', name: 'no_event_grade', table, field: 'grade', check: 'deadline', rows: c(GROUP.noGrade),
-      description: { 'zh-CN': '年级为空，但学籍核查期限尚未到，不应计入', en: 'grade empty, but no review deadline has passed yet: must not count' } });
+    findings.push({
+      kind: 'control',
+      name: 'no_event_grade',
+      table,
+      field: 'grade',
+      check: 'deadline',
+      rows: c(GROUP.noGrade),
+      description: {
+        'zh-CN': '年级为空，但学籍核查期限尚未到，不应计入',
+        en: 'grade empty, but no review deadline has passed yet: must not count',
+      },
+    });
   }
 
   return {
