@@ -2,13 +2,17 @@ import { ConfigError } from '../server/config';
 import { DataDirLockedError } from '../server/db/lock';
 import { Command, parseCommandArgs } from './command';
 import { auditVerifyCommand } from './commands/audit';
+import { checkRunCommand } from './commands/check';
+import { catalogExportCommand, catalogImportCommand } from './commands/catalog';
+import { demoResetCommand } from './commands/demo';
 import { migrateCommand } from './commands/migrate';
 import { serveCommand } from './commands/serve';
+import { ticketsListCommand } from './commands/tickets';
 import { usersAddCommand, usersTokenCommand } from './commands/users';
 import { CliIo, EXIT, print, processIo, UsageError } from './io';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [serveCommand, migrateCommand, usersAddCommand, usersTokenCommand, auditVerifyCommand];
+export const COMMANDS: Command[] = [serveCommand, migrateCommand, usersAddCommand, usersTokenCommand, auditVerifyCommand, catalogImportCommand, catalogExportCommand, demoResetCommand, checkRunCommand, ticketsListCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import cron from 'node-cron';
 
 /**
  * Configuration comes from environment variables only, validated once at start. Every problem is
@@ -22,6 +23,10 @@ export interface Config {
   /** Idle and absolute session lifetimes, in minutes. */
   sessionIdleMinutes: number;
   sessionAbsoluteMinutes: number;
+  /** node-cron expression of the hub check run (tables with their own `schedule` excepted). */
+  checkSchedule: string;
+  /** Per hub statement, milliseconds. */
+  checkStatementTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -110,6 +115,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     problems.push('SESSION_ABSOLUTE_MINUTES: 应为不小于空闲时限的整数 / must be an integer ≥ SESSION_IDLE_MINUTES');
   }
 
+  const checkSchedule = env.CHECK_SCHEDULE || '0 * * * *';
+  if (!cron.validate(checkSchedule)) {
+    problems.push(`CHECK_SCHEDULE: 不是有效的 cron 表达式 / not a valid cron expression: "${checkSchedule}" (e.g. "0 * * * *")`);
+  }
+  const checkStatementTimeoutMs = Number(env.CHECK_STATEMENT_TIMEOUT_MS || 60_000);
+  if (!Number.isInteger(checkStatementTimeoutMs) || checkStatementTimeoutMs < 100) {
+    problems.push('CHECK_STATEMENT_TIMEOUT_MS: 应为不小于 100 的整数（毫秒）/ must be an integer ≥ 100 (milliseconds)');
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     env: nodeEnv,
@@ -124,5 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     timezone,
     sessionIdleMinutes: idle,
     sessionAbsoluteMinutes: absolute,
+    checkSchedule,
+    checkStatementTimeoutMs,
   };
 }

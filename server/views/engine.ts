@@ -53,6 +53,7 @@ export function installViewEngine(app: Express, timezone: string): void {
       number: (value: number | null | undefined) => (value == null ? '—' : Number(value).toLocaleString('en-US')),
       add: (a: number, b: number) => Number(a) + Number(b),
       concat: (...args: unknown[]) => args.slice(0, -1).join(''),
+      object: (options: HelperOptions) => ({ ...(options.hash ?? {}) }),
     },
   });
   app.engine('.hbs', hbs.engine);

@@ -12,6 +12,11 @@ interface NavItem {
 
 const ITEMS: NavItem[] = [
   { key: 'nav.home', href: '/', action: 'home.view' },
+  { key: 'nav.catalog', href: '/catalog', action: 'catalog.view' },
+  { key: 'nav.calendar', href: '/calendar', action: 'calendar.view' },
+  { key: 'nav.runs', href: '/runs', action: 'runs.view' },
+  { key: 'nav.tickets', href: '/tickets', action: 'tickets.list' },
+  { key: 'notifications.nav', href: '/inbox', action: 'inbox.view' },
   { key: 'nav.audit', href: '/admin/audit', action: 'audit.view' },
   { key: 'nav.users', href: '/admin/users', action: 'users.manage' },
 ];

@@ -1,0 +1,60 @@
+// Check runs: duration chart on the runs list, live progress on a running run's page, trend charts.
+(function () {
+  function data(id) {
+    var el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+
+  var runs = data('runs-data');
+  var labels = data('runs-labels');
+  var canvas = document.getElementById('runs-chart');
+  if (runs && canvas && window.Chart) {
+    new window.Chart(canvas, {
+      type: 'line',
+      data: {
+        labels: runs.map(function (r) { return '#' + r.id; }),
+        datasets: [
+          { label: labels.ms, data: runs.map(function (r) { return r.ms; }), borderColor: '#2f80ed', yAxisID: 'y' },
+          { label: labels.failed, data: runs.map(function (r) { return r.failed; }), borderColor: '#c62828', yAxisID: 'y1' },
+        ],
+      },
+      options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true, position: 'left' }, y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } } } },
+    });
+  }
+
+  var progress = document.getElementById('run-progress');
+  if (progress) {
+    var id = progress.getAttribute('data-run');
+    var poll = function () {
+      fetch('/runs/' + id + '/progress', { headers: { Accept: 'application/json' } })
+        .then(function (r) { return r.json(); })
+        .then(function (run) {
+          var bar = document.getElementById('run-progress-bar');
+          bar.max = run.tables_total;
+          bar.value = run.tables_done;
+          document.getElementById('run-progress-text').textContent = run.tables_done + ' / ' + run.tables_total;
+          if (run.status === 'running') setTimeout(poll, 1500);
+          else window.location.reload();
+        })
+        .catch(function () { setTimeout(poll, 5000); });
+    };
+    setTimeout(poll, 1000);
+  }
+
+  // <canvas data-trend="/checks/trend?table=…&check=…&field=…" data-label="…">: one check's violations over time.
+  Array.prototype.forEach.call(document.querySelectorAll('canvas[data-trend]'), function (el) {
+    if (!window.Chart) return;
+    fetch(el.getAttribute('data-trend'), { headers: { Accept: 'application/json' } })
+      .then(function (r) { return r.json(); })
+      .then(function (points) {
+        new window.Chart(el, {
+          type: 'line',
+          data: {
+            labels: points.map(function (p) { return String(p.at).slice(0, 16).replace('T', ' '); }),
+            datasets: [{ label: el.getAttribute('data-label') || '', data: points.map(function (p) { return p.violations; }), borderColor: '#c62828', fill: false }],
+          },
+          options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true } } },
+        });
+      });
+  });
+})();

@@ -1,0 +1,73 @@
+import { Router } from 'express';
+import { auditActor, auditOrigin } from '../../auth/login';
+import type { AppContext } from '../../context';
+import { NotFoundError } from '../../errors';
+import { authorize } from '../../middleware/authorize';
+import { pageParams, pagination } from '../../presenters/paging';
+import { appendAudit } from '../../services/audit';
+import { checkRunnerDeps } from '../../services/checks/deps';
+import { checkTrend, getRun, listRuns } from '../../services/checks/queries';
+import { claimRun, executeRun } from '../../services/checks/runs';
+
+const RUN_STATUSES = ['running', 'completed', 'failed', 'interrupted'];
+
+function durationMs(run: { started_at: Date; finished_at: Date | null }): number | null {
+  return run.finished_at ? new Date(run.finished_at).getTime() - new Date(run.started_at).getTime() : null;
+}
+
+export function checkRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { db } = ctx;
+
+  router.get('/runs', authorize('runs.view'), async (req, res) => {
+    const { page, perPage } = pageParams(req.query, 30);
+    const status = RUN_STATUSES.includes(String(req.query.status)) ? String(req.query.status) : undefined;
+    const { rows, total } = await listRuns(db, { limit: perPage, offset: (page - 1) * perPage, status });
+    res.render('pages/checks/runs', {
+      title: req.t('checks.runs.title'),
+      runs: rows.map((r) => ({ ...r, durationMs: durationMs(r) })),
+      statuses: RUN_STATUSES,
+      status: status ?? '',
+      pager: pagination(req.originalUrl, page, perPage, total),
+      chart: rows.slice().reverse().filter((r) => r.finished_at).map((r) => ({ id: r.id, ms: durationMs(r), failed: r.checks_failed })),
+    });
+  });
+
+  router.post('/runs', authorize('checks.run'), async (req, res) => {
+    const table = typeof req.body.table === 'string' && req.body.table ? req.body.table : null;
+    const runId = await claimRun(db, { trigger: 'manual', scope: table ? [table] : null, requestedBy: req.user!.id });
+    await appendAudit(db, { actor: auditActor(req), action: 'check.run_now', objectType: 'check_run', objectId: runId!, summary: { table }, ...auditOrigin(req) });
+    // The run goes on after the response: the run page shows its progress.
+    executeRun(checkRunnerDeps(ctx), runId!).catch((err) => ctx.logger.error({ err, runId }, 'manual run failed'));
+    res.redirect(`/runs/${runId}`);
+  });
+
+  router.get('/runs/:id', authorize('runs.view'), async (req, res) => {
+    const found = await getRun(db, Number(req.params.id) || 0);
+    if (!found) throw new NotFoundError();
+    res.render('pages/checks/run', {
+      title: req.t('checks.run.title', { id: found.run.id }),
+      ...found,
+      durationMs: durationMs(found.run),
+      running: found.run.status === 'running',
+      failures: found.failures.map((f) => ({ ...f, samples: (f.sample_keys as Record<string, string>[]).slice(0, 3).map((k) => Object.values(k).join('/')).join('；') })),
+    });
+  });
+
+  router.get('/runs/:id/progress', authorize('runs.view'), async (req, res) => {
+    const run = await db('check_runs').where({ id: Number(req.params.id) || 0 }).first('id', 'status', 'tables_total', 'tables_done', 'tables_failed', 'checks_failed');
+    if (!run) throw new NotFoundError();
+    res.json(run);
+  });
+
+  // One check's trend, as JSON for chart.js (ticket pages and table pages).
+  router.get('/checks/trend', authorize('checks.view'), async (req, res) => {
+    const table = String(req.query.table ?? '');
+    const check = String(req.query.check ?? '');
+    const field = req.query.field ? String(req.query.field) : null;
+    const rows = await checkTrend(db, { table, check, field });
+    res.json(rows.map((r) => ({ at: r.checked_at, violations: Number(r.violations), checked: Number(r.checked_rows), passed: r.passed })));
+  });
+
+  return router;
+}

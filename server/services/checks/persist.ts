@@ -1,0 +1,73 @@
+import type { Knex } from 'knex';
+import type { CheckResult, TableCheckOutcome } from '../../../rules/types';
+import type { Catalog } from '../catalog/types';
+import { maskFieldValue } from '../privacy';
+
+/**
+ * Sample keys identify violating rows. A key column can itself be personal data (an ID number as
+ * key): such values are masked before they are stored, since they are shown on pages.
+ */
+export function maskSampleKeys(catalog: Catalog, tableName: string, samples: Record<string, string>[]): Record<string, string>[] {
+  const table = catalog.tables.find((t) => t.name === tableName);
+  if (!table) return samples;
+  const sensitive = new Map(table.fields.filter((f) => f.sensitive).map((f) => [f.name, f]));
+  if (sensitive.size === 0) return samples;
+  return samples.map((key) =>
+    Object.fromEntries(
+      Object.entries(key).map(([column, value]) => {
+        const field = sensitive.get(column);
+        return [column, field ? String(maskFieldValue(value, { sensitive: true, validate: field.validate })) : value];
+      }),
+    ),
+  );
+}
+
+/** Stores one table's outcome and its results, in the caller's transaction. */
+export async function saveTableOutcome(
+  trx: Knex.Transaction,
+  runId: number,
+  outcome: TableCheckOutcome,
+  catalog: Catalog,
+  checkedAt: Date,
+): Promise<CheckResult[]> {
+  const results = outcome.results.map((r) => ({ ...r, sampleKeys: maskSampleKeys(catalog, r.table, r.sampleKeys) }));
+  await trx('check_run_tables').insert({
+    run_id: runId,
+    table_name: outcome.table,
+    status: outcome.status,
+    error_code: outcome.error?.code ?? null,
+    error_message: outcome.error?.message ?? null,
+    duration_ms: Math.round(outcome.durationMs),
+    row_count: outcome.facts?.row_count ?? null,
+    facts: outcome.facts ? JSON.stringify(outcome.facts) : null,
+  });
+  if (results.length) {
+    await trx('check_results').insert(
+      results.map((r) => ({
+        run_id: runId,
+        checked_at: checkedAt,
+        table_name: r.table,
+        field_name: r.field,
+        check_kind: r.check,
+        department_code: r.department,
+        passed: r.passed,
+        violations: r.violations,
+        checked_rows: r.checkedRows,
+        severity: r.severity,
+        sample_keys: JSON.stringify(r.sampleKeys),
+        message: r.message ?? null,
+        details: r.details ? JSON.stringify(r.details) : null,
+      })),
+    );
+  }
+  const failed = results.filter((r) => !r.passed).length;
+  await trx('check_runs')
+    .where({ id: runId })
+    .update({
+      tables_done: trx.raw('tables_done + 1'),
+      tables_failed: trx.raw('tables_failed + ?', [outcome.status === 'error' ? 1 : 0]),
+      checks_failed: trx.raw('checks_failed + ?', [failed]),
+      heartbeat_at: trx.fn.now(),
+    });
+  return results;
+}
