@@ -3,6 +3,7 @@ import { loadConfig } from '../../server/config';
 import { startServer } from '../../server/index';
 import { openRuntime } from '../../server/runtime';
 import { startBackground } from '../../server/background';
+import { bootstrapEmbeddedDemo } from '../../server/bootstrap/embedded-demo';
 import { print } from '../io';
 
 export const serveCommand: Command = {
@@ -12,6 +13,7 @@ export const serveCommand: Command = {
   async run(_args, io) {
     const config = loadConfig(io.env, io.cwd);
     const runtime = await openRuntime(config, 'serve');
+    await bootstrapEmbeddedDemo(runtime, (line) => print(io.stdout, line));
     const started = await startServer(runtime, { background: (ctx) => startBackground(ctx, runtime, (line) => print(io.stdout, line)) });
     await new Promise<void>((resolve) => {
       const shutdown = () => {

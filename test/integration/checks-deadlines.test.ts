@@ -61,7 +61,12 @@ describe('check engine: deadlines', () => {
     expect(o.status).toBe('ok');
     // A field with a deadline is checked for emptiness only on due rows: no separate `required` result.
     expect(o.results.map((r) => r.check)).toEqual(['deadline']);
-    expect(result(o, 'deadline', 'name')).toMatchObject({ passed: false, violations: 2, checkedRows: 3, sampleKeys: [{ staff_no: '01' }, { staff_no: '04' }] });
+    expect(result(o, 'deadline', 'name')).toMatchObject({
+      passed: false,
+      violations: 2,
+      checkedRows: 3,
+      sampleKeys: [{ staff_no: '01' }, { staff_no: '04' }],
+    });
     // One minute before midnight of 03-09 the 03-03 row is not yet due.
     const before = await runTableChecks(db.knex, table, { ...ctx, now: new Date('2026-03-09T23:59:00+08:00') });
     expect(result(before, 'deadline', 'name')).toMatchObject({ violations: 1, checkedRows: 2, sampleKeys: [{ staff_no: '04' }] });
@@ -78,10 +83,18 @@ describe('check engine: deadlines', () => {
         (4, '2026-03-09 17:00:00', '2026-03-09 17:00:00+08', NULL)`, // read as UTC this would look due
     );
     const deadlineOn = (column: string) =>
-      catalogTable('regs', { key: ['id'], fields: [field('note', { deadline: { kind: 'after', column, within: within(24, 'h') } })] });
+      catalogTable('regs', {
+        key: ['id'],
+        fields: [field('note', { deadline: { kind: 'after', column, within: within(24, 'h') } })],
+      });
     for (const column of ['at_local', 'at_tz']) {
       const o = await runTableChecks(db.knex, deadlineOn(column), ctx);
-      expect(result(o, 'deadline', 'note')).toMatchObject({ passed: false, violations: 1, checkedRows: 2, sampleKeys: [{ id: '1' }] });
+      expect(result(o, 'deadline', 'note')).toMatchObject({
+        passed: false,
+        violations: 1,
+        checkedRows: 2,
+        sampleKeys: [{ id: '1' }],
+      });
     }
   });
 
@@ -98,9 +111,17 @@ describe('check engine: deadlines', () => {
     );
     const now = new Date('2026-02-27T09:00:00+08:00');
     for (const column of ['filed', 'filed_at']) {
-      const table = catalogTable('leave', { key: ['id'], fields: [field('approval', { deadline: { kind: 'after', column, within: within(5, 'wd') } })] });
+      const table = catalogTable('leave', {
+        key: ['id'],
+        fields: [field('approval', { deadline: { kind: 'after', column, within: within(5, 'wd') } })],
+      });
       const o = await runTableChecks(db.knex, table, { ...ctx, now });
-      expect(result(o, 'deadline', 'approval')).toMatchObject({ passed: false, violations: 1, checkedRows: 2, sampleKeys: [{ id: '1' }] });
+      expect(result(o, 'deadline', 'approval')).toMatchObject({
+        passed: false,
+        violations: 1,
+        checkedRows: 2,
+        sampleKeys: [{ id: '1' }],
+      });
       const dayBefore = await runTableChecks(db.knex, table, { ...ctx, now: new Date('2026-02-26T23:00:00+08:00') });
       expect(result(dayBefore, 'deadline', 'approval')).toMatchObject({ passed: true, violations: 0, checkedRows: 1 });
     }
@@ -122,7 +143,12 @@ describe('check engine: deadlines', () => {
       key: ['staff_no'],
       updatedAt: 'update_time',
       scope: { status: ['在职'] },
-      fields: [field('duty_status', { required: true, deadline: { kind: 'afterEvent', event: 'semester_start', within: within(7, 'd') } })],
+      fields: [
+        field('duty_status', {
+          required: true,
+          deadline: { kind: 'afterEvent', event: 'semester_start', within: within(7, 'd') },
+        }),
+      ],
     });
     const o = await runTableChecks(db.knex, table, ctx);
     expect(result(o, 'deadline', 'duty_status')).toMatchObject({
@@ -141,14 +167,32 @@ describe('check engine: deadlines', () => {
       `INSERT INTO ranks VALUES ('01', NULL, '2026-01-01 00:00:00+08'), ('02', '教授', '2026-03-04 00:00:00+08')`,
     );
     const on = (event: string) =>
-      catalogTable('ranks', { key: ['staff_no'], updatedAt: 'update_time', fields: [field('title_rank', { deadline: { kind: 'afterEvent', event, within: within(7, 'd') } })] });
+      catalogTable('ranks', {
+        key: ['staff_no'],
+        updatedAt: 'update_time',
+        fields: [field('title_rank', { deadline: { kind: 'afterEvent', event, within: within(7, 'd') } })],
+      });
     // next_term 03-05 + 7d = 03-12: no occurrence has passed → checked 0, passes.
     const none = await runTableChecks(db.knex, on('next_term'), ctx);
-    expect(result(none, 'deadline', 'title_rank')).toMatchObject({ passed: true, violations: 0, checkedRows: 0, sampleKeys: [], details: { occurrence: null } });
+    expect(result(none, 'deadline', 'title_rank')).toMatchObject({
+      passed: true,
+      violations: 0,
+      checkedRows: 0,
+      sampleKeys: [],
+      details: { occurrence: null },
+    });
     // documents_issued 03-03 + 7d = 03-10 = today: due from 00:00 today.
     const due = await runTableChecks(db.knex, on('documents_issued'), ctx);
-    expect(result(due, 'deadline', 'title_rank')).toMatchObject({ passed: false, violations: 1, checkedRows: 2, sampleKeys: [{ staff_no: '01' }] });
-    const justBefore = await runTableChecks(db.knex, on('documents_issued'), { ...ctx, now: new Date('2026-03-09T23:59:59+08:00') });
+    expect(result(due, 'deadline', 'title_rank')).toMatchObject({
+      passed: false,
+      violations: 1,
+      checkedRows: 2,
+      sampleKeys: [{ staff_no: '01' }],
+    });
+    const justBefore = await runTableChecks(db.knex, on('documents_issued'), {
+      ...ctx,
+      now: new Date('2026-03-09T23:59:59+08:00'),
+    });
     expect(result(justBefore, 'deadline', 'title_rank')).toMatchObject({ passed: true, checkedRows: 0 });
   });
 });

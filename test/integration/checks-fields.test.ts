@@ -91,9 +91,18 @@ describe('check engine: field checks on the hub', () => {
     ];
     await exec(db.knex, 'CREATE TABLE ids (id int, id_card varchar(30))');
     for (const [id, value] of rows) await db.knex.raw('INSERT INTO ids VALUES (?, ?)', [id, value]);
-    const o = await runTableChecks(db.knex, catalogTable('ids', { key: ['id'], fields: [field('id_card', { validate: 'cn_id_card' })] }), ctx);
+    const o = await runTableChecks(
+      db.knex,
+      catalogTable('ids', { key: ['id'], fields: [field('id_card', { validate: 'cn_id_card' })] }),
+      ctx,
+    );
     const invalid = rows.filter((r) => !r[2]).map((r) => ({ id: String(r[0]) }));
-    expect(result(o, 'validate', 'id_card')).toMatchObject({ passed: false, violations: 8, checkedRows: 12, sampleKeys: invalid });
+    expect(result(o, 'validate', 'id_card')).toMatchObject({
+      passed: false,
+      violations: 8,
+      checkedRows: 12,
+      sampleKeys: invalid,
+    });
   });
 
   it('cn_mobile, email, date and pattern judge non-empty values; a date column passes date', async () => {
@@ -119,11 +128,31 @@ describe('check engine: field checks on the hub', () => {
       ],
     });
     const o = await runTableChecks(db.knex, table, ctx);
-    expect(result(o, 'validate', 'mobile')).toMatchObject({ passed: false, violations: 2, checkedRows: 4, sampleKeys: [{ id: '2' }, { id: '3' }] });
-    expect(result(o, 'validate', 'email')).toMatchObject({ passed: false, violations: 2, checkedRows: 4, sampleKeys: [{ id: '2' }, { id: '3' }] });
-    expect(result(o, 'validate', 'birthday')).toMatchObject({ passed: false, violations: 3, checkedRows: 5, sampleKeys: [{ id: '2' }, { id: '3' }, { id: '4' }] });
+    expect(result(o, 'validate', 'mobile')).toMatchObject({
+      passed: false,
+      violations: 2,
+      checkedRows: 4,
+      sampleKeys: [{ id: '2' }, { id: '3' }],
+    });
+    expect(result(o, 'validate', 'email')).toMatchObject({
+      passed: false,
+      violations: 2,
+      checkedRows: 4,
+      sampleKeys: [{ id: '2' }, { id: '3' }],
+    });
+    expect(result(o, 'validate', 'birthday')).toMatchObject({
+      passed: false,
+      violations: 3,
+      checkedRows: 5,
+      sampleKeys: [{ id: '2' }, { id: '3' }, { id: '4' }],
+    });
     expect(result(o, 'validate', 'born')).toMatchObject({ passed: true, violations: 0, checkedRows: 2, sampleKeys: [] });
-    expect(result(o, 'pattern', 'code')).toMatchObject({ passed: false, violations: 3, checkedRows: 5, sampleKeys: [{ id: '2' }, { id: '3' }, { id: '4' }] });
+    expect(result(o, 'pattern', 'code')).toMatchObject({
+      passed: false,
+      violations: 3,
+      checkedRows: 5,
+      sampleKeys: [{ id: '2' }, { id: '3' }, { id: '4' }],
+    });
   });
 
   it('codes accept a built-in list code or label, an inline list (exactly), or values of a hub column', async () => {
@@ -181,7 +210,12 @@ describe('check engine: field checks on the hub', () => {
       checkedRows: 6,
       sampleKeys: [{ id: '1' }, { id: '2' }, { id: '4' }, { id: '5' }, { id: '6' }],
     });
-    expect(result(o, 'references', 'unit')).toMatchObject({ passed: false, violations: 2, checkedRows: 6, sampleKeys: [{ id: '2' }, { id: '8' }] });
+    expect(result(o, 'references', 'unit')).toMatchObject({
+      passed: false,
+      violations: 2,
+      checkedRows: 6,
+      sampleKeys: [{ id: '2' }, { id: '8' }],
+    });
   });
 
   it('keeps at most sampleLimit keys, ordered by the key columns', async () => {
@@ -191,7 +225,11 @@ describe('check engine: field checks on the hub', () => {
     const o = await runTableChecks(db.knex, table, { ...ctx, sampleLimit: 3 });
     expect(result(o, 'required', 'name')).toMatchObject({
       violations: 50,
-      sampleKeys: [{ dept: 'a', no: '1' }, { dept: 'a', no: '3' }, { dept: 'a', no: '5' }],
+      sampleKeys: [
+        { dept: 'a', no: '1' },
+        { dept: 'a', no: '3' },
+        { dept: 'a', no: '5' },
+      ],
     });
     const twenty = await runTableChecks(db.knex, table, ctx);
     expect(result(twenty, 'required', 'name').sampleKeys).toHaveLength(20);

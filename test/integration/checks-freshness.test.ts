@@ -34,15 +34,31 @@ describe('check engine: freshness', () => {
       `INSERT INTO pay_tz VALUES (1, '2026-03-09 10:00:00+08'), (2, '2026-03-01 00:00:00+08'), (3, NULL)`,
     );
     const atBound = await runTableChecks(db.knex, table('pay_tz'), ctx);
-    expect(freshnessOf(atBound)).toMatchObject({ check: 'freshness', department: 'FIN', field: null, passed: true, violations: 0, checkedRows: 1, sampleKeys: [] });
+    expect(freshnessOf(atBound)).toMatchObject({
+      check: 'freshness',
+      department: 'FIN',
+      field: null,
+      passed: true,
+      violations: 0,
+      checkedRows: 1,
+      sampleKeys: [],
+    });
     expect(atBound.facts).toMatchObject({ row_count: 3, newest_update: '2026-03-09T02:00:00.000Z', hours_since_update: 24 });
     const late = await runTableChecks(db.knex, table('pay_tz'), { ...ctx, now: new Date(NOW.getTime() + 1000) });
-    expect(freshnessOf(late)).toMatchObject({ passed: false, violations: 1, details: { bound: '24h', newestUpdate: '2026-03-09T02:00:00.000Z' } });
+    expect(freshnessOf(late)).toMatchObject({
+      passed: false,
+      violations: 1,
+      details: { bound: '24h', newestUpdate: '2026-03-09T02:00:00.000Z' },
+    });
   });
 
   it('reads a naive timestamp in the catalog timezone', async () => {
     // 09:59:59 in Shanghai is 24h00m01s before now: stale. Read as UTC it would be only 16h old.
-    await exec(db.knex, 'CREATE TABLE pay_local (id int, sync_time timestamp)', `INSERT INTO pay_local VALUES (1, '2026-03-09 09:59:59')`);
+    await exec(
+      db.knex,
+      'CREATE TABLE pay_local (id int, sync_time timestamp)',
+      `INSERT INTO pay_local VALUES (1, '2026-03-09 09:59:59')`,
+    );
     const o = await runTableChecks(db.knex, table('pay_local'), ctx);
     expect(freshnessOf(o)).toMatchObject({ passed: false, violations: 1, details: { newestUpdate: '2026-03-09T01:59:59.000Z' } });
   });
@@ -55,7 +71,11 @@ describe('check engine: freshness', () => {
   });
 
   it('applies only in maintained_in months, judged by the month of now in the catalog timezone', async () => {
-    await exec(db.knex, 'CREATE TABLE admission (id int, update_time timestamptz)', `INSERT INTO admission VALUES (1, '2025-09-30 12:00:00+08')`);
+    await exec(
+      db.knex,
+      'CREATE TABLE admission (id int, update_time timestamptz)',
+      `INSERT INTO admission VALUES (1, '2025-09-30 12:00:00+08')`,
+    );
     const seasonal = table('admission', { updatedAt: 'update_time', maintainedIn: [7, 8, 9] });
     const march = await runTableChecks(db.knex, seasonal, ctx);
     expect(march.status).toBe('ok');
@@ -69,7 +89,11 @@ describe('check engine: freshness', () => {
     await exec(db.knex, 'CREATE TABLE daily (id int, sync_date date)', `INSERT INTO daily VALUES (1, '2026-03-09')`);
     const daily = table('daily', { updatedAt: 'sync_date', freshness: { amount: 1, unit: 'd' } });
     // 2026-03-09 00:00 + 1 day = 2026-03-10 00:00 Shanghai.
-    expect(freshnessOf(await runTableChecks(db.knex, daily, { ...ctx, now: new Date('2026-03-10T00:00:00+08:00') }))).toMatchObject({ passed: true });
-    expect(freshnessOf(await runTableChecks(db.knex, daily, { ...ctx, now: new Date('2026-03-10T00:00:01+08:00') }))).toMatchObject({ passed: false });
+    expect(
+      freshnessOf(await runTableChecks(db.knex, daily, { ...ctx, now: new Date('2026-03-10T00:00:00+08:00') })),
+    ).toMatchObject({ passed: true });
+    expect(
+      freshnessOf(await runTableChecks(db.knex, daily, { ...ctx, now: new Date('2026-03-10T00:00:01+08:00') })),
+    ).toMatchObject({ passed: false });
   });
 });

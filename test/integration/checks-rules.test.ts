@@ -34,7 +34,9 @@ describe('check engine: custom rules', () => {
   beforeAll(async () => {
     db = await createTestDatabase('hw_checks_rules');
     await db.knex.raw('CREATE TABLE staff (staff_no text, name text)');
-    await db.knex.raw(`INSERT INTO staff VALUES ('1', 'a'), ('2', NULL), ('3', 'c'), ('4', NULL), ('5', 'e'), ('6', 'f'), ('7', 'g')`);
+    await db.knex.raw(
+      `INSERT INTO staff VALUES ('1', 'a'), ('2', NULL), ('3', 'c'), ('4', NULL), ('5', 'e'), ('6', 'f'), ('7', 'g')`,
+    );
     // reader_no is not a declared field: custom rules may read any column of the table.
     await db.knex.raw('CREATE TABLE loans (loan_id int, reader_no text)');
     await db.knex.raw(`INSERT INTO loans VALUES (1, 'R1'), (2, NULL), (3, ' '), (4, 'R4')`);
@@ -42,7 +44,10 @@ describe('check engine: custom rules', () => {
   afterAll(() => db.close());
 
   it('row_count_change below -20% fires a failing rule:<name> result with the event severity and message', async () => {
-    const dropped = await runTableChecks(db.knex, staff, { ...ctx, previousRowCounts: { staff: 10 } }, [headcountDrop, readerMissing]);
+    const dropped = await runTableChecks(db.knex, staff, { ...ctx, previousRowCounts: { staff: 10 } }, [
+      headcountDrop,
+      readerMissing,
+    ]);
     expect(dropped.facts).toMatchObject({ row_count: 7, row_count_previous: 10, row_count_change: -0.3 });
     expect(rule(dropped, 'staff_headcount_drop')).toEqual({
       check: 'rule:staff_headcount_drop',
@@ -70,9 +75,21 @@ describe('check engine: custom rules', () => {
   it('null_ratio reads blanks of any column; a rule that does not fire yields a passing result', async () => {
     const o = await runTableChecks(db.knex, loans, ctx, [readerMissing]);
     expect(o.facts?.null_counts).toEqual({ reader_no: 2 });
-    expect(rule(o, 'loan_reader_missing')).toMatchObject({ passed: false, severity: 'low', department: 'LIB', details: { facts: { 'null_ratio(reader_no)': 0.5 } } });
-    const lenient = { ...readerMissing, conditions: { all: [{ fact: 'null_ratio', params: { field: 'reader_no' }, operator: 'greaterThan', value: 0.5 }] } };
-    expect(rule(await runTableChecks(db.knex, loans, ctx, [lenient]), 'loan_reader_missing')).toMatchObject({ passed: true, violations: 0, severity: 'low' });
+    expect(rule(o, 'loan_reader_missing')).toMatchObject({
+      passed: false,
+      severity: 'low',
+      department: 'LIB',
+      details: { facts: { 'null_ratio(reader_no)': 0.5 } },
+    });
+    const lenient = {
+      ...readerMissing,
+      conditions: { all: [{ fact: 'null_ratio', params: { field: 'reader_no' }, operator: 'greaterThan', value: 0.5 }] },
+    };
+    expect(rule(await runTableChecks(db.knex, loans, ctx, [lenient]), 'loan_reader_missing')).toMatchObject({
+      passed: true,
+      violations: 0,
+      severity: 'low',
+    });
   });
 
   it('violations and checked_rows facts expose the built-in checks to custom rules', async () => {
@@ -98,7 +115,10 @@ describe('check engine: custom rules', () => {
     expect(bad).toMatchObject({ status: 'error', results: [], error: { code: 'query_failed' } });
     expect(bad.error?.message).toContain('staff_headcount_drop');
     expect(bad.error?.message).toContain('row_cnt');
-    const ghost: CustomRule = { ...readerMissing, conditions: { all: [{ fact: 'null_count', params: { field: 'ghost' }, operator: 'greaterThan', value: 0 }] } };
+    const ghost: CustomRule = {
+      ...readerMissing,
+      conditions: { all: [{ fact: 'null_count', params: { field: 'ghost' }, operator: 'greaterThan', value: 0 }] },
+    };
     const missing = await runTableChecks(db.knex, loans, ctx, [ghost]);
     expect(missing).toMatchObject({ status: 'error', error: { code: 'column_missing' } });
     expect(missing.error?.message).toContain('ghost');
@@ -113,7 +133,12 @@ describe('check engine: custom rules', () => {
       rules: [headcountDrop, readerMissing],
     };
     const seen: string[] = [];
-    const run = await runChecks(db.knex, catalog, { ...ctx, previousRowCounts: { staff: 10 } }, { onTable: (o) => void seen.push(`${o.table}:${o.status}`) });
+    const run = await runChecks(
+      db.knex,
+      catalog,
+      { ...ctx, previousRowCounts: { staff: 10 } },
+      { onTable: (o) => void seen.push(`${o.table}:${o.status}`) },
+    );
     expect(seen).toEqual(['staff:ok', 'not_in_hub:error', 'loans:ok']);
     expect(run.tables[1].error?.code).toBe('table_missing');
     expect(run.tables[0].results.map((r) => r.check)).toEqual(['required', 'rule:staff_headcount_drop']);

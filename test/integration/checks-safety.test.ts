@@ -37,21 +37,41 @@ describe('check engine: errors, read-only access and hostile catalogs', () => {
   }
 
   it('a missing hub table is the table_missing error; a missing column is column_missing', async () => {
-    const missing = await runTableChecks(db.knex, catalogTable('no_such_table', { fields: [field('x', { required: true })] }), ctx);
-    expect(missing).toMatchObject({ table: 'no_such_table', status: 'error', error: { code: 'table_missing' }, results: [], facts: null });
-    const noColumn = await runTableChecks(db.knex, catalogTable('ok_table', { fields: [field('name', { required: true }), field('ghost', { required: true })] }), ctx);
+    const missing = await runTableChecks(
+      db.knex,
+      catalogTable('no_such_table', { fields: [field('x', { required: true })] }),
+      ctx,
+    );
+    expect(missing).toMatchObject({
+      table: 'no_such_table',
+      status: 'error',
+      error: { code: 'table_missing' },
+      results: [],
+      facts: null,
+    });
+    const noColumn = await runTableChecks(
+      db.knex,
+      catalogTable('ok_table', { fields: [field('name', { required: true }), field('ghost', { required: true })] }),
+      ctx,
+    );
     expect(noColumn).toMatchObject({ status: 'error', error: { code: 'column_missing' }, results: [] });
     expect(noColumn.error?.message).toContain('ghost');
     const noKey = await runTableChecks(db.knex, catalogTable('ok_table', { key: ['nope'] }), ctx);
     expect(noKey.error?.code).toBe('column_missing');
-    const refMissing = await runTableChecks(db.knex, catalogTable('ok_table', { fields: [field('name', { references: { table: 'gone', column: 'x' } })] }), ctx);
+    const refMissing = await runTableChecks(
+      db.knex,
+      catalogTable('ok_table', { fields: [field('name', { references: { table: 'gone', column: 'x' } })] }),
+      ctx,
+    );
     expect(refMissing.error).toMatchObject({ code: 'table_missing' });
     expect(refMissing.error?.message).toContain('gone');
   });
 
   it('runs every table in a READ ONLY transaction: a view that writes fails and writes nothing', async () => {
     await db.knex.raw('CREATE TABLE audit_log (n int)');
-    await db.knex.raw(`CREATE FUNCTION sneaky_write() RETURNS int LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit_log VALUES (1); RETURN 1; END $$`);
+    await db.knex.raw(
+      `CREATE FUNCTION sneaky_write() RETURNS int LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit_log VALUES (1); RETURN 1; END $$`,
+    );
     await db.knex.raw('CREATE VIEW sneaky AS SELECT sneaky_write() AS x');
     const o = await runTableChecks(db.knex, catalogTable('sneaky', { fields: [field('x', { required: true })] }), ctx);
     expect(o).toMatchObject({ status: 'error', error: { code: 'query_failed' } });
@@ -60,17 +80,26 @@ describe('check engine: errors, read-only access and hostile catalogs', () => {
     expect(rows[0].n).toBe(0);
   });
 
-  (usingRealPostgres() ? it : it.skip)('a query over the statement timeout is the timeout error and the run goes on', async () => {
-    // PGlite has no statement_timeout, so this runs on PostgreSQL only (TEST_DATABASE_URL).
-    await db.knex.raw(`CREATE VIEW slow AS SELECT g AS id, CAST(pg_sleep(0.01) AS text) || g AS v FROM generate_series(1, 1000) g`);
-    const run = await runChecks(db.knex, catalogOf(catalogTable('slow', { fields: [field('v', { required: true })] }), catalogTable('ok_table')), {
-      ...ctx,
-      statementTimeoutMs: 50,
-    });
-    expect(run.tables.map((t) => t.status)).toEqual(['error', 'ok']);
-    expect(run.tables[0].error?.code).toBe('timeout');
-    expect(run.tables[1].facts?.row_count).toBe(1);
-  });
+  (usingRealPostgres() ? it : it.skip)(
+    'a query over the statement timeout is the timeout error and the run goes on',
+    async () => {
+      // PGlite has no statement_timeout, so this runs on PostgreSQL only (TEST_DATABASE_URL).
+      await db.knex.raw(
+        `CREATE VIEW slow AS SELECT g AS id, CAST(pg_sleep(0.01) AS text) || g AS v FROM generate_series(1, 1000) g`,
+      );
+      const run = await runChecks(
+        db.knex,
+        catalogOf(catalogTable('slow', { fields: [field('v', { required: true })] }), catalogTable('ok_table')),
+        {
+          ...ctx,
+          statementTimeoutMs: 50,
+        },
+      );
+      expect(run.tables.map((t) => t.status)).toEqual(['error', 'ok']);
+      expect(run.tables[0].error?.code).toBe('timeout');
+      expect(run.tables[1].facts?.row_count).toBe(1);
+    },
+  );
 
   it('an unreachable hub is hub_unreachable for every table, tried once', async () => {
     const down = openPostgres({ url: 'postgres://nobody@127.0.0.1:1/none', poolMax: 1 });
@@ -87,11 +116,19 @@ describe('check engine: errors, read-only access and hostile catalogs', () => {
     const evil = 'x"; drop table t; --';
     const evilColumn = `a"b'; drop table t; --`;
     await db.knex.raw(`CREATE TABLE "x""; drop table t; --" (id int, "a""b'; drop table t; --" text, status text)`);
-    await db.knex.raw(`INSERT INTO "x""; drop table t; --" VALUES (1, '''; drop table t; --', 'on'), (2, 'plain', 'on'), (3, NULL, 'on'), (4, 'plain', '''); drop table t; --')`);
+    await db.knex.raw(
+      `INSERT INTO "x""; drop table t; --" VALUES (1, '''; drop table t; --', 'on'), (2, 'plain', 'on'), (3, NULL, 'on'), (4, 'plain', '''); drop table t; --')`,
+    );
     const table = catalogTable(evil, {
       key: ['id'],
       scope: { status: ['on', `'); drop table t; --`] },
-      fields: [field(evilColumn, { required: true, pattern: `^'; drop table t; --$`, codes: { kind: 'inline', values: [`'; drop table t; --`, `"; drop table t; --`] } })],
+      fields: [
+        field(evilColumn, {
+          required: true,
+          pattern: `^'; drop table t; --$`,
+          codes: { kind: 'inline', values: [`'; drop table t; --`, `"; drop table t; --`] },
+        }),
+      ],
     });
     const o = await runTableChecks(db.knex, table, ctx);
     expect(o.status).toBe('ok');
@@ -107,11 +144,20 @@ describe('check engine: errors, read-only access and hostile catalogs', () => {
       catalogTable('ok_table', { fields: [field('id" FROM t; DROP TABLE t; --', { required: true })] }),
       catalogTable('ok_table', { key: ['id); DROP TABLE t; --'] }),
       catalogTable('ok_table', { fields: [field('name', { references: { table: 't; drop table t', column: 'id' } })] }),
-      catalogTable('ok_table', { fields: [field('name', { codes: { kind: 'hub', table: 't', column: 'id"; drop table t; --' } })] }),
+      catalogTable('ok_table', {
+        fields: [field('name', { codes: { kind: 'hub', table: 't', column: 'id"; drop table t; --' } })],
+      }),
     ];
     const codes = [];
     for (const h of hostile) codes.push((await runTableChecks(db.knex, h, ctx)).error?.code);
-    expect(codes).toEqual(['table_missing', 'table_missing', 'column_missing', 'column_missing', 'table_missing', 'column_missing']);
+    expect(codes).toEqual([
+      'table_missing',
+      'table_missing',
+      'column_missing',
+      'column_missing',
+      'table_missing',
+      'column_missing',
+    ]);
     expect(await tExists()).toBe(true);
   });
 

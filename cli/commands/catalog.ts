@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from '../command';
+import { currentCatalogYaml, formatImportProblem, importCatalog } from '../../server/services/catalog/repository';
+import { EXIT, print } from '../io';
+import { cliLocale } from '../locale';
+import { withRuntime } from '../with-runtime';
+
+export const catalogImportCommand: Command = {
+  name: 'catalog import',
+  summary: '校验并导入数据目录 / validate and import a catalog file',
+  usage: [
+    'hubwatch catalog import FILE [--dry-run] [--strict]',
+    '',
+    '  Validates the whole file first and prints every problem with its line and key path.',
+    '  On any error nothing changes and the exit status is 2. Tables and columns missing in the hub',
+    '  are warnings (errors with --strict). --dry-run validates only.',
+  ].join('\n'),
+  options: { 'dry-run': { type: 'boolean' }, strict: { type: 'boolean' } },
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    const locale = cliLocale(io);
+    if (positionals.length !== 1) {
+      print(io.stderr, '用法 / usage: hubwatch catalog import FILE [--dry-run] [--strict]');
+      return EXIT.usage;
+    }
+    const file = path.resolve(io.cwd, positionals[0]);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      print(io.stderr, `无法读取文件 / cannot read file ${file}: ${(err as Error).message}`);
+      return EXIT.usage;
+    }
+    const dryRun = Boolean(values['dry-run']);
+    return withRuntime(io, 'catalog import', async ({ db, hub }) => {
+      const result = await importCatalog(db, text, { hub, strict: Boolean(values.strict), dryRun, origin: { source: 'cli' } });
+      for (const problem of result.problems) {
+        print(problem.severity === 'error' ? io.stderr : io.stdout, formatImportProblem(problem, locale));
+      }
+      const errors = result.problems.filter((p) => p.severity === 'error').length;
+      if (!result.ok) {
+        print(io.stderr, locale === 'zh-CN' ? `共 ${errors} 个错误，未做任何更改。` : `${errors} error(s); nothing changed.`);
+        return EXIT.usage;
+      }
+      const s = result.summary;
+      const counts = locale === 'zh-CN'
+        ? `${s.departments} 个部门、${s.tables} 张表、${s.fields} 个字段`
+        : `${s.departments} departments, ${s.tables} tables, ${s.fields} fields`;
+      if (dryRun) {
+        print(io.stdout, locale === 'zh-CN' ? `校验通过（试运行，未更改）：${counts}` : `valid (dry run, nothing changed): ${counts}`);
+      } else {
+        print(io.stdout, locale === 'zh-CN' ? `已导入目录版本 ${result.versionId}：${counts}` : `imported catalog version ${result.versionId}: ${counts}`);
+      }
+      if (s.deactivated.length > 0) {
+        print(io.stdout, `${locale === 'zh-CN' ? '停用（不再检查）' : 'deactivated (no longer checked)'}: ${s.deactivated.join(', ')}`);
+      }
+      return EXIT.ok;
+    });
+  },
+};
+
+export const catalogExportCommand: Command = {
+  name: 'catalog export',
+  summary: '输出当前数据目录（YAML）/ print the current catalog as YAML',
+  usage: 'hubwatch catalog export > catalog.yaml\n\n  The output imports back to the same catalog.',
+  async run(_args, io) {
+    return withRuntime(io, 'catalog export', async ({ db }) => {
+      const yaml = await currentCatalogYaml(db);
+      if (yaml === null) {
+        print(io.stderr, '尚未导入数据目录 / no catalog has been imported yet');
+        return EXIT.failed;
+      }
+      io.stdout.write(yaml);
+      return EXIT.ok;
+    });
+  },
+};

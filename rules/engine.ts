@@ -1,0 +1,322 @@
+import { Engine, RuleProperties } from 'json-rules-engine';
+import type { Knex } from 'knex';
+import type { Catalog, CatalogTable, CustomRule, Severity } from '../server/services/catalog/types';
+import {
+  BUILTIN_EVENT,
+  builtinRuleName,
+  compileBuiltinRule,
+  compileCustomRule,
+  customRuleName,
+  customRuleProblems,
+  factsReferenced,
+  nullCountColumns,
+} from './compile';
+import type { Sql, SqlDialect } from './facts/dialect';
+import { formatDuration, Metric, PlanError, planTable } from './facts/plan';
+import { mysqlDialect } from './facts/sql-mysql';
+import { postgresDialect } from './facts/sql-postgres';
+import { describeHubTable, HubTableShape } from './hub-schema';
+import { IdentifierError } from './identifiers';
+import { localDate, localMonth, minusDays } from './time';
+import type {
+  BuiltinCheck,
+  CheckContext,
+  CheckResult,
+  CheckRunOutcome,
+  TableCheckOutcome,
+  TableErrorCode,
+  TableFacts,
+} from './types';
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000;
+export const DEFAULT_SAMPLE_LIMIT = 20;
+
+export function dialectFor(name: CheckContext['dialect']): SqlDialect {
+  return name === 'postgres' ? postgresDialect : mysqlDialect;
+}
+
+/** Number of a query's aliased column (drivers return counts as number, bigint-as-string or decimal string). */
+function num(value: unknown): number {
+  return value === null || value === undefined ? 0 : Number(value);
+}
+
+interface Computed {
+  check: BuiltinCheck;
+  field: string | null;
+  department: string;
+  severity: Severity;
+  violations: number;
+  checkedRows: number;
+  sample: Sql | null;
+  sampleJoins?: Sql[];
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Freshness in Node from the newest timestamp: fails when now − newest > bound (exactly at the bound
+ * passes) and on a table with no timestamped row at all. Outside `maintained_in` months there is no
+ * freshness check, so no result (null).
+ */
+function freshness(table: CatalogTable, newest: Date | null, rowCount: number, ctx: CheckContext): Computed | null {
+  if (!table.freshness || !table.updatedAt) return null;
+  if (table.maintainedIn && !table.maintainedIn.includes(localMonth(ctx.now, ctx.timezone))) return null;
+  const bound = formatDuration(table.freshness);
+  const base = {
+    check: 'freshness' as const,
+    field: null,
+    department: table.department,
+    severity: 'medium' as Severity,
+    checkedRows: 1,
+    sample: null,
+  };
+  if (rowCount === 0 || !newest) {
+    return {
+      ...base,
+      violations: 1,
+      details: { bound, newestUpdate: null, reason: rowCount === 0 ? 'empty_table' : 'no_timestamp' },
+    };
+  }
+  const { amount, unit } = table.freshness;
+  let fresh: boolean;
+  if (unit === 'h') fresh = newest.getTime() >= ctx.now.getTime() - amount * 3_600_000;
+  else if (unit === 'd') fresh = newest.getTime() >= minusDays(ctx.now, amount, ctx.timezone).getTime();
+  else fresh = ctx.calendar.addWorkingDays(localDate(newest, ctx.timezone), amount) >= localDate(ctx.now, ctx.timezone);
+  return { ...base, violations: fresh ? 0 : 1, details: { bound, newestUpdate: newest.toISOString() } };
+}
+
+const metricKey = (check: string, field: unknown) => `${check}|${field ?? ''}`;
+
+/**
+ * Checks one hub table: one read-only transaction with a statement timeout; one aggregate query
+ * (+ at most one uniqueness and one references query); verdicts by json-rules-engine; sample keys
+ * for failing checks only. Never throws: problems become an `error` outcome for this table.
+ * `rules` may be the whole catalog's; those for other tables are ignored.
+ */
+export async function runTableChecks(
+  hub: Knex,
+  table: CatalogTable,
+  ctx: CheckContext,
+  rules: CustomRule[] = [],
+): Promise<TableCheckOutcome> {
+  const started = Date.now();
+  const dialect = dialectFor(ctx.dialect);
+  const timeoutMs = ctx.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const custom = rules.filter((r) => r.table === table.name);
+  const fail = (code: TableErrorCode, message: string): TableCheckOutcome => ({
+    table: table.name,
+    status: 'error',
+    error: { code, message },
+    durationMs: Date.now() - started,
+    facts: null,
+    results: [],
+  });
+
+  const problems = custom.flatMap(customRuleProblems);
+  if (problems.length) return fail('query_failed', problems.join('; '));
+
+  try {
+    const { facts, results } = await hub.transaction(
+      async (trx) => {
+        await dialect.prepare(trx, { timeoutMs, timezone: ctx.timezone, now: ctx.now });
+        const shapes = new Map<string, HubTableShape>();
+        const related = table.fields.flatMap((f) => [
+          f.codes?.kind === 'hub' ? f.codes.table : null,
+          f.references?.table ?? null,
+        ]);
+        for (const name of new Set([table.name, ...related.filter((n): n is string => n !== null)])) {
+          const shape = await describeHubTable(trx, ctx.dialect, name);
+          if (shape) shapes.set(name, shape);
+          else if (name === table.name)
+            throw new PlanError('table_missing', `中台中不存在表 ${name} / hub table ${name} does not exist`);
+        }
+        const plan = planTable({
+          table,
+          dialect,
+          shapes,
+          now: ctx.now,
+          timezone: ctx.timezone,
+          calendar: ctx.calendar,
+          nullCountColumns: nullCountColumns(custom),
+        });
+
+        const one = async (q: Sql | null): Promise<Record<string, unknown>> =>
+          q ? (dialect.rows(await trx.raw(q.sql, q.bindings as Knex.RawBinding[]))[0] ?? {}) : {};
+        const rows = {
+          aggregate: await one(plan.aggregate),
+          unique: await one(plan.unique),
+          references: await one(plan.references),
+        };
+        const value = (m: Metric) => ('constant' in m ? m.constant : num(rows[m.query][m.alias]));
+
+        const rowCount = num(rows.aggregate.row_count);
+        const newest = plan.hasNewest ? dialect.readInstant(rows.aggregate.newest_update, ctx.timezone) : null;
+        const previous = ctx.previousRowCounts?.[table.name];
+        const nullCounts: Record<string, number> = {};
+        for (const [column, alias] of Object.entries(plan.nullCountAliases)) nullCounts[column] = num(rows.aggregate[alias]);
+        const facts: TableFacts = {
+          row_count: rowCount,
+          newest_update: newest ? newest.toISOString() : null,
+          hours_since_update: newest ? (ctx.now.getTime() - newest.getTime()) / 3_600_000 : null,
+          row_count_previous: previous ?? null,
+          row_count_change: previous !== undefined && previous > 0 ? (rowCount - previous) / previous : null,
+          null_counts: nullCounts,
+        };
+
+        const computed: Computed[] = [];
+        const fresh = freshness(table, newest, rowCount, ctx);
+        if (fresh) computed.push(fresh);
+        for (const c of plan.checks) {
+          computed.push({ ...c, violations: value(c.violations), checkedRows: value(c.checked) });
+        }
+
+        const verdicts = await decide(computed, custom, facts);
+        const limit = ctx.sampleLimit ?? DEFAULT_SAMPLE_LIMIT;
+        const results: CheckResult[] = [];
+        for (const c of computed) {
+          const passed = !verdicts.fired.has(builtinRuleName(c.check, c.field));
+          let sampleKeys: Record<string, string>[] = [];
+          const q = !passed && c.sample && limit > 0 ? plan.sampleQuery(c.sample, limit, c.sampleJoins) : null;
+          if (q) {
+            sampleKeys = dialect
+              .rows(await trx.raw(q.sql, q.bindings as Knex.RawBinding[]))
+              .map((row) =>
+                Object.fromEntries(plan.keyNames.map((k, i) => [k, row[`k${i}`] === null ? '' : String(row[`k${i}`])])),
+              );
+          }
+          results.push({
+            check: c.check,
+            department: c.department,
+            table: table.name,
+            field: c.field,
+            passed,
+            violations: c.violations,
+            checkedRows: c.checkedRows,
+            sampleKeys,
+            severity: c.severity,
+            ...(c.details ? { details: c.details } : {}),
+          });
+        }
+        for (const rule of custom) {
+          const fired = verdicts.fired.get(customRuleName(rule.name));
+          const params = (fired ?? rule.event).params ?? {};
+          results.push({
+            check: customRuleName(rule.name),
+            department: table.department,
+            table: table.name,
+            field: null,
+            passed: !fired,
+            violations: fired ? 1 : 0,
+            checkedRows: 1,
+            sampleKeys: [],
+            severity: (params.severity as Severity | undefined) ?? 'medium',
+            ...(typeof params.message === 'string' ? { message: params.message } : {}),
+            details: { facts: verdicts.factValues.get(rule.name) ?? {} },
+          });
+        }
+        return { facts, results };
+      },
+      { readOnly: true },
+    );
+    return { table: table.name, status: 'ok', durationMs: Date.now() - started, facts, results };
+  } catch (err) {
+    if (err instanceof PlanError) return fail(err.code, err.message);
+    if (err instanceof IdentifierError) return fail('query_failed', err.message);
+    const code = dialect.classifyError(err);
+    const message = err instanceof Error ? err.message : String(err);
+    if (code === 'timeout')
+      return fail(code, `查询超过 ${timeoutMs} ms 被中止 / query exceeded the ${timeoutMs} ms statement timeout: ${message}`);
+    return fail(code, message);
+  }
+}
+
+/**
+ * Runs the compiled built-in rules and the table's custom rules over the facts of the SQL pass. The
+ * facts are plain values the almanac serves; nothing here touches the hub.
+ */
+async function decide(computed: Computed[], custom: CustomRule[], facts: TableFacts) {
+  const metrics = new Map<string, { violations: number; checkedRows: number }>();
+  for (const c of computed) metrics.set(metricKey(c.check, c.field), c);
+  const factValue = (fact: string, params: Record<string, unknown> = {}): unknown => {
+    switch (fact) {
+      case 'violations':
+        return metrics.get(metricKey(String(params.check), params.field))?.violations ?? null;
+      case 'checked_rows':
+        return metrics.get(metricKey(String(params.check), params.field))?.checkedRows ?? null;
+      case 'null_count':
+        return facts.null_counts[String(params.field)] ?? null;
+      case 'null_ratio': {
+        const n = facts.null_counts[String(params.field)];
+        return n === undefined || facts.row_count === 0 ? null : n / facts.row_count;
+      }
+      default:
+        return (facts as unknown as Record<string, unknown>)[fact] ?? null;
+    }
+  };
+
+  const rules: RuleProperties[] = [
+    ...computed.map((c) => compileBuiltinRule(c.check, c.field)),
+    ...custom.map(compileCustomRule),
+  ];
+  const engine = new Engine(rules);
+  for (const name of [
+    'row_count',
+    'row_count_previous',
+    'row_count_change',
+    'hours_since_update',
+    'newest_update',
+    'null_count',
+    'null_ratio',
+    'violations',
+    'checked_rows',
+  ]) {
+    engine.addFact(name, (params: Record<string, unknown>) => factValue(name, params));
+  }
+  const run = await engine.run();
+  const fired = new Map<string, { type: string; params?: Record<string, unknown> }>();
+  for (const r of run.results) fired.set(r.name, r.event ?? { type: BUILTIN_EVENT });
+  const factValues = new Map<string, Record<string, unknown>>();
+  for (const rule of custom) {
+    const values: Record<string, unknown> = {};
+    for (const ref of factsReferenced(rule.conditions)) {
+      values[ref.params?.field !== undefined ? `${ref.fact}(${String(ref.params.field)})` : ref.fact] = factValue(
+        ref.fact,
+        ref.params,
+      );
+    }
+    factValues.set(rule.name, values);
+  }
+  return { fired, factValues };
+}
+
+export interface RunChecksOptions {
+  /** Only these tables (catalog names); default all. */
+  tables?: string[];
+  /** Called after each table, in catalog order; awaited (e.g. to persist results as they come). */
+  onTable?: (outcome: TableCheckOutcome) => void | Promise<void>;
+}
+
+/**
+ * Checks the catalog's tables one after another (the hub sees at most one check query at a time).
+ * After a table finds the hub unreachable, the remaining tables are recorded with the same error
+ * without trying again, so an outage costs one connection timeout, not one per table.
+ */
+export async function runChecks(
+  hub: Knex,
+  catalog: Catalog,
+  ctx: CheckContext,
+  opts: RunChecksOptions = {},
+): Promise<CheckRunOutcome> {
+  const startedAt = new Date();
+  const tables = opts.tables ? catalog.tables.filter((t) => opts.tables!.includes(t.name)) : catalog.tables;
+  const outcomes: TableCheckOutcome[] = [];
+  let unreachable: TableCheckOutcome['error'] | undefined;
+  for (const table of tables) {
+    const outcome: TableCheckOutcome = unreachable
+      ? { table: table.name, status: 'error', error: unreachable, durationMs: 0, facts: null, results: [] }
+      : await runTableChecks(hub, table, ctx, catalog.rules);
+    if (outcome.error?.code === 'hub_unreachable') unreachable = outcome.error;
+    outcomes.push(outcome);
+    await opts.onTable?.(outcome);
+  }
+  return { startedAt, durationMs: Date.now() - startedAt.getTime(), tables: outcomes };
+}

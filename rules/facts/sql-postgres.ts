@@ -1,0 +1,53 @@
+import type { Knex } from 'knex';
+import type { TimeKind } from '../hub-schema';
+import { quoteIdent, quoteTable } from '../identifiers';
+import type { TableErrorCode } from '../types';
+import { isConnectionError, Sql, SqlDialect } from './dialect';
+
+/**
+ * PostgreSQL (and PGlite). Naive `timestamp` columns are read in the catalog timezone with
+ * `AT TIME ZONE`, `date` columns as the start of that day there; both become timestamptz and are
+ * compared with bound instants.
+ */
+export const postgresDialect: SqlDialect = {
+  name: 'postgres',
+  projectOnce: true,
+  ident: (name) => quoteIdent('postgres', name),
+  table: (name) => quoteTable('postgres', name),
+  asText: (expr) => `CAST(${expr} AS text)`,
+  // Blanks: space, tab, CR, LF and the ideographic space U+3000 common in Chinese data entry.
+  trimmedText: (expr) => `btrim(CAST(${expr} AS text), E' \\t\\r\\n\\u3000')`,
+  exact: (expr) => expr,
+  countIf: (cond) => `count(*) FILTER (WHERE ${cond})`,
+  regexMatch: (expr, pattern) => ({ sql: `(${expr} ~ ?)`, bindings: [pattern] }),
+  substr: (expr, pos, len) => `substr(${expr}, ${pos}, ${len})`,
+  toInt: (expr) => `CAST(${expr} AS integer)`,
+  toBigint: (expr) => `CAST(${expr} AS bigint)`,
+  instant(column: string, kind: TimeKind, timezone: string): Sql {
+    if (kind === 'timestamptz') return { sql: column, bindings: [] };
+    if (kind === 'timestamp') return { sql: `(${column} AT TIME ZONE ?)`, bindings: [timezone] };
+    return { sql: `(CAST(${column} AS timestamp) AT TIME ZONE ?)`, bindings: [timezone] };
+  },
+  instantValue: (at) => at.toISOString(),
+  newest(column, kind, timezone) {
+    const i = this.instant(column, kind, timezone);
+    return { sql: `max(${i.sql})`, bindings: i.bindings };
+  },
+  readInstant(value) {
+    if (value === null || value === undefined) return null;
+    return value instanceof Date ? value : new Date(String(value));
+  },
+  rows: (result) => (result as { rows: Record<string, unknown>[] }).rows,
+  async prepare(trx: Knex.Transaction, { timeoutMs }) {
+    // set_config(..., true) is SET LOCAL with a bound value: it ends with the transaction.
+    await trx.raw(`SELECT set_config('statement_timeout', ?, true)`, [String(Math.max(1, Math.round(timeoutMs)))]);
+  },
+  classifyError(err: unknown): TableErrorCode {
+    const code = String((err as { code?: string })?.code ?? '');
+    if (code === '57014') return 'timeout';
+    if (code === '42P01') return 'table_missing';
+    if (code === '42703') return 'column_missing';
+    if (code.startsWith('08') || code === '57P01' || code === '57P03' || isConnectionError(err)) return 'hub_unreachable';
+    return 'query_failed';
+  },
+};

@@ -1,0 +1,80 @@
+import type { Severity } from '../server/services/catalog/types';
+
+/** The check kinds a result can have; custom rules are `rule:<name>`. */
+export type BuiltinCheck = 'freshness' | 'deadline' | 'required' | 'pattern' | 'validate' | 'codes' | 'unique' | 'references';
+export type CheckKind = BuiltinCheck | `rule:${string}`;
+
+export type HubDialectName = 'postgres' | 'mysql';
+
+/**
+ * What the check engine needs from the academic calendar (`server/services/calendar`). Dates are
+ * 'YYYY-MM-DD' in the catalog timezone. The calendar service's object satisfies this structurally.
+ */
+export interface CheckCalendar {
+  addWorkingDays(date: string, n: number): string;
+  /** The latest date d with addWorkingDays(d, n) <= today. */
+  latestCutoffForWorkingDays(today: string, n: number): string;
+  /** The latest occurrence of the named event on or before `date`, or null. */
+  latestOccurrenceBefore(event: string, date: string): string | null;
+}
+
+export interface CheckContext {
+  now: Date;
+  /** The catalog timezone (IANA), e.g. Asia/Shanghai: dates, months and naive timestamps are read in it. */
+  timezone: string;
+  calendar: CheckCalendar;
+  dialect: HubDialectName;
+  /** Row counts of the previous run, by table name: the base of the `row_count_change` fact. */
+  previousRowCounts?: Record<string, number>;
+  /** Per statement; default 60 000 ms. */
+  statementTimeoutMs?: number;
+  /** Keys of violating rows kept per failing check; default 20. */
+  sampleLimit?: number;
+}
+
+export type TableErrorCode = 'table_missing' | 'column_missing' | 'timeout' | 'hub_unreachable' | 'query_failed';
+
+export interface CheckResult {
+  check: CheckKind;
+  /** The field's owner, else the table's (department code from the catalog). */
+  department: string;
+  table: string;
+  field: string | null;
+  passed: boolean;
+  violations: number;
+  /** The denominator: rows or values the check considered (for scorecard ratios). */
+  checkedRows: number;
+  /** Keys of up to `sampleLimit` violating rows, ordered by key; fetched only for failing checks. */
+  sampleKeys: Record<string, string>[];
+  severity: Severity;
+  /** The event's message, for custom rules. */
+  message?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface TableFacts {
+  row_count: number;
+  /** Newest row timestamp (ISO instant), null for an empty table or one without `updated_at`. */
+  newest_update: string | null;
+  hours_since_update: number | null;
+  row_count_previous: number | null;
+  row_count_change: number | null;
+  /** Empty (NULL or blank) values per column referenced by null_count/null_ratio in custom rules. */
+  null_counts: Record<string, number>;
+}
+
+export interface TableCheckOutcome {
+  table: string;
+  status: 'ok' | 'error';
+  error?: { code: TableErrorCode; message: string };
+  durationMs: number;
+  /** Present when the SQL pass succeeded. */
+  facts: TableFacts | null;
+  results: CheckResult[];
+}
+
+export interface CheckRunOutcome {
+  startedAt: Date;
+  durationMs: number;
+  tables: TableCheckOutcome[];
+}

@@ -1,0 +1,100 @@
+/**
+ * First start on the embedded default (no HUB_DATABASE_URL): a newcomer gets a working product at
+ * once — the demo hub, the example catalog, and an account for every role, whose passwords are
+ * printed once. Runs only while no catalog has ever been imported, so it happens exactly once; with a
+ * real hub nothing is generated and the catalog starts empty.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Runtime } from '../runtime';
+import { importCatalog, formatImportProblem } from '../services/catalog/repository';
+import { resetDemoHub } from '../services/demo-hub';
+import type { Role } from '../policies';
+import { createUser, findUserByLogin } from '../services/users';
+
+export const EXAMPLE_CATALOG_PATH = path.resolve(__dirname, '../services/catalog/examples/university.catalog.yaml');
+
+export interface DemoAccount {
+  login: string;
+  name: string;
+  role: Role;
+  department: string;
+}
+
+/** One account per role, and a steward for every department that owns data in the example catalog. */
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { login: 'admin', name: '系统管理员', role: 'admin', department: 'ITC' },
+  { login: 'itoffice', name: '信息办数据专员', role: 'it_office', department: 'ITC' },
+  { login: 'leader', name: '信息化主管校领导', role: 'univ_leader', department: 'ITC' },
+  { login: 'hr.leader', name: '人事处处长', role: 'dept_leader', department: 'HR' },
+  { login: 'hr.steward', name: '人事处信息化专员', role: 'steward', department: 'HR' },
+  { login: 'org.steward', name: '组织部信息化专员', role: 'steward', department: 'ORG' },
+  { login: 'stu.steward', name: '学生处信息化专员', role: 'steward', department: 'STU' },
+  { login: 'aca.steward', name: '教务处信息化专员', role: 'steward', department: 'ACA' },
+  { login: 'fin.steward', name: '财务处信息化专员', role: 'steward', department: 'FIN' },
+  { login: 'adm.steward', name: '招生就业处信息化专员', role: 'steward', department: 'ADM' },
+  { login: 'lib.steward', name: '图书馆信息化专员', role: 'steward', department: 'LIB' },
+  { login: 'sci.steward', name: '科技处信息化专员', role: 'steward', department: 'SCI' },
+  { login: 'col.steward', name: '学院信息化专员', role: 'steward', department: 'COL' },
+  { login: 'aca.user', name: '教务处教师', role: 'user', department: 'ACA' },
+];
+
+export interface BootstrapResult {
+  /** False when nothing was done (a real hub, or a catalog already exists). */
+  ran: boolean;
+  accounts: (DemoAccount & { password: string })[];
+}
+
+/** The accounts as a box of fixed-width ASCII columns (CJK text would break the alignment). */
+export function accountsBox(accounts: (DemoAccount & { password: string })[]): string[] {
+  const header = { login: 'login', role: 'role', department: 'dept', password: 'password' };
+  const rows = [header, ...accounts];
+  const width = (k: keyof typeof header) => Math.max(...rows.map((r) => r[k].length));
+  const cols = ['login', 'role', 'department', 'password'] as const;
+  const line = (r: Record<(typeof cols)[number], string>) => `| ${cols.map((c) => r[c].padEnd(width(c))).join(' | ')} |`;
+  const rule = `+${cols.map((c) => '-'.repeat(width(c) + 2)).join('+')}+`;
+  return [
+    rule,
+    line(header),
+    rule,
+    ...accounts.map((a) => line(a)),
+    rule,
+  ];
+}
+
+/** Called by `serve` before it listens. On failure the runtime is closed (releasing DATA_DIR) and the error rethrown. */
+export async function bootstrapEmbeddedDemo(runtime: Runtime, announce: (line: string) => void): Promise<BootstrapResult> {
+  try {
+    return await bootstrap(runtime, announce);
+  } catch (err) {
+    await runtime.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function bootstrap(runtime: Runtime, announce: (line: string) => void): Promise<BootstrapResult> {
+  const { config, db, hub } = runtime;
+  if (config.hubDatabaseUrl || hub.kind !== 'embedded') return { ran: false, accounts: [] };
+  if (await db('catalog_versions').first('id')) return { ran: false, accounts: [] };
+
+  announce('首次启动：正在生成演示数据中台与示例目录… / first start: building the demo hub and the example catalog…');
+  await resetDemoHub(hub.knex, { scale: 1 });
+  const result = await importCatalog(db, fs.readFileSync(EXAMPLE_CATALOG_PATH, 'utf8'), { hub, origin: { source: 'bootstrap' } });
+  if (!result.ok) {
+    // The shipped example is tested to import; failing here means a broken build, not a user mistake.
+    throw new Error(`example catalog failed to import:\n${result.problems.map((p) => formatImportProblem(p)).join('\n')}`);
+  }
+
+  const accounts: (DemoAccount & { password: string })[] = [];
+  for (const account of DEMO_ACCOUNTS) {
+    if (await findUserByLogin(db, account.login)) continue; // someone made it by hand first: keep theirs
+    const { generatedPassword } = await createUser(db, { login: account.login, name: account.name, department: account.department, roles: [account.role] });
+    accounts.push({ ...account, password: generatedPassword! });
+  }
+  announce('');
+  announce('演示账号（密码仅显示这一次，请妥善保存）/ Demo accounts (passwords are shown this once):');
+  for (const line of accountsBox(accounts)) announce(line);
+  announce(`登录 / sign in: ${config.baseUrl}/login`);
+  announce('');
+  return { ran: true, accounts };
+}

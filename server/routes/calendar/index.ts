@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import type { AppContext } from '../../context';
+import { authorize } from '../../middleware/authorize';
+import { can } from '../../policies';
+import { todayIn } from '../../services/calendar';
+import { loadCurrentCatalog } from '../../services/catalog/repository';
+import type { CatalogCalendar } from '../../services/catalog/types';
+import { calendarYear } from './present';
+
+export function calendarRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/calendar', authorize('calendar.view'), async (req, res) => {
+    const current = await loadCurrentCatalog(ctx.db);
+    // Before any import: official holidays only, in the service's time zone.
+    const calendar: CatalogCalendar = current?.catalog.calendar ?? { timezone: ctx.config.timezone, events: [], holidays: [], workdays: [] };
+    const thisYear = Number(todayIn(calendar.timezone, ctx.now()).slice(0, 4));
+    const asked = Number(req.query.year);
+    const year = Number.isInteger(asked) && asked >= 2004 && asked <= 2100 ? asked : thisYear;
+    const view = calendarYear(calendar, year, req.locale, req.t);
+    // The IT office maintains calendar.holidays: warn it when working-day deadlines would be guessed.
+    const missing = [thisYear, thisYear + 1].filter((y) => !view.hasHolidayData(y));
+    res.render('pages/calendar/index', {
+      title: req.t('calendar.title'),
+      year,
+      prevYear: year - 1,
+      nextYear: year + 1,
+      hasCatalog: !!current,
+      warning: can(req.user, 'catalog.manage') && missing.length > 0 ? req.t('calendar.noHolidayData', { years: missing.join('、') }) : null,
+      ...view,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,97 @@
+/**
+ * One year of the catalog's calendar: a month grid (Monday first) with holidays, make-up working days
+ * and events, plus lists of each.
+ */
+import type { Translator } from '../../i18n';
+import { createCalendar, dayOfWeek } from '../../services/calendar';
+import { COMMON_EVENT_TITLES, type Locale } from '../../services/catalog/describe';
+import type { CatalogCalendar } from '../../services/catalog/types';
+
+interface DayCell {
+  day: number;
+  /** Not `date`: that is a template helper's name. */
+  iso: string;
+  classes: string;
+  note: string;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function eventTitle(name: string, locale: Locale): string {
+  return COMMON_EVENT_TITLES[name]?.[locale] ?? name;
+}
+
+/** Consecutive days with the same holiday name as one range: 国庆节 2025-10-01 – 2025-10-08. */
+function ranges(days: { date: string; name: string | null }[]): { name: string; from: string; to: string; days: number }[] {
+  const result: { name: string; from: string; to: string; days: number }[] = [];
+  for (const d of days) {
+    const last = result.at(-1);
+    const name = d.name ?? '';
+    const previousDay = last ? new Date(Date.parse(`${last.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10) : null;
+    if (last && last.name === name && previousDay === d.date) {
+      last.to = d.date;
+      last.days++;
+    } else {
+      result.push({ name, from: d.date, to: d.date, days: 1 });
+    }
+  }
+  return result;
+}
+
+export function calendarYear(calendar: CatalogCalendar, year: number, locale: Locale, t: Translator) {
+  const cal = createCalendar(calendar);
+  const from = `${year}-01-01`;
+  const to = `${year}-12-31`;
+  const events = calendar.events.map((e) => ({ name: e.name, title: eventTitle(e.name, locale), dates: cal.eventOccurrences(e, from, to) }));
+  const eventDays = new Map<string, string[]>();
+  for (const e of events) for (const d of e.dates) eventDays.set(d, [...(eventDays.get(d) ?? []), e.title]);
+
+  const holidays: { date: string; name: string | null }[] = [];
+  const workdays: { date: string; name: string | null }[] = [];
+  const months = [];
+  for (let month = 1; month <= 12; month++) {
+    const cells: (DayCell | null)[] = [];
+    const first = `${year}-${pad(month)}-01`;
+    const lead = (dayOfWeek(first) + 6) % 7; // Monday = 0
+    for (let i = 0; i < lead; i++) cells.push(null);
+    for (let day = 1; day <= daysInMonth(year, month); day++) {
+      const date = `${year}-${pad(month)}-${pad(day)}`;
+      const info = cal.describeDay(date);
+      const classes: string[] = [];
+      const notes: string[] = [];
+      if (info.reason === 'official_holiday' || info.reason === 'catalog_holiday') {
+        classes.push('holiday');
+        holidays.push({ date, name: info.name ?? t('calendar.catalogHoliday') });
+        notes.push(info.name ?? t('calendar.catalogHoliday'));
+      } else if (info.reason === 'official_workday' || info.reason === 'catalog_workday') {
+        classes.push('workday');
+        workdays.push({ date, name: info.name ?? t('calendar.catalogWorkday') });
+        notes.push(`${t('calendar.legend.workday')}${info.name ? `（${info.name}）` : ''}`);
+      } else if (info.reason === 'weekend') {
+        classes.push('weekend');
+      }
+      const onEvent = eventDays.get(date);
+      if (onEvent) {
+        classes.push('event');
+        notes.push(...onEvent);
+      }
+      cells.push({ day, iso: date, classes: classes.join(' '), note: notes.join('；') });
+    }
+    while (cells.length % 7 !== 0) cells.push(null);
+    const weeks = [];
+    for (let i = 0; i < cells.length; i += 7) weeks.push(cells.slice(i, i + 7));
+    months.push({ month, title: t('calendar.month', { month: locale === 'en' ? new Date(Date.UTC(year, month - 1, 1)).toLocaleString('en', { month: 'long', timeZone: 'UTC' }) : month }), weeks });
+  }
+  return {
+    months,
+    events,
+    holidays: ranges(holidays),
+    workdays: workdays.map((w) => ({ iso: w.date, name: w.name })),
+    weekdays: [0, 1, 2, 3, 4, 5, 6].map((i) => t(`calendar.weekdays.${i}`)),
+    hasHolidayData: (y: number) => cal.hasHolidayData(y),
+  };
+}

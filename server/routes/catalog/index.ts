@@ -1,0 +1,117 @@
+import { NextFunction, Request, Response, Router } from 'express';
+import multer from 'multer';
+import { auditActor, auditOrigin } from '../../auth/login';
+import type { AppContext } from '../../context';
+import { NotFoundError, ValidationError } from '../../errors';
+import { authorize } from '../../middleware/authorize';
+import { fieldMessages } from '../../middleware/errors';
+import { can } from '../../policies';
+import { currentCatalogYaml, importCatalog, loadCurrentCatalog, type ImportResult } from '../../services/catalog/repository';
+import { catalogOverview, fieldViews, tableView } from './present';
+
+const MAX_UPLOAD_BYTES = 1024 * 1024;
+
+/** The uploaded text with line numbers, each line marked with its problems. */
+function numberedLines(text: string, result: ImportResult, locale: 'zh-CN' | 'en') {
+  const byLine = new Map<number, { severity: string; message: string }[]>();
+  for (const p of result.problems) {
+    if (p.line === null) continue;
+    const list = byLine.get(p.line) ?? [];
+    list.push({ severity: p.severity, message: `${p.path}: ${p.message[locale]}` });
+    byLine.set(p.line, list);
+  }
+  return text.split(/\r?\n/).map((line, i) => {
+    const problems = byLine.get(i + 1) ?? [];
+    const kind = problems.some((p) => p.severity === 'error') ? 'error' : problems.length ? 'warning' : '';
+    return { no: i + 1, text: line, kind, problems };
+  });
+}
+
+export function catalogRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { db } = ctx;
+
+  router.get('/catalog', authorize('catalog.view'), async (req, res) => {
+    const current = await loadCurrentCatalog(db);
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
+    res.render('pages/catalog/index', {
+      title: req.t('catalog.title'),
+      q,
+      canManage: can(req.user, 'catalog.manage'),
+      versionId: current?.versionId,
+      ...(current ? catalogOverview(current.catalog, q) : { departments: [], matches: 0 }),
+      hasCatalog: !!current,
+    });
+  });
+
+  router.get('/catalog/tables/:name', authorize('catalog.view'), async (req, res) => {
+    const current = await loadCurrentCatalog(db);
+    const table = current?.catalog.tables.find((t) => t.name === req.params.name);
+    if (!current || !table) throw new NotFoundError();
+    res.render('pages/catalog/table', {
+      title: table.title ?? table.name,
+      table: tableView(current.catalog, table, req.locale, req.t),
+      fields: fieldViews(current.catalog, table, req.locale, req.t),
+    });
+  });
+
+  router.get('/catalog/export', authorize('catalog.manage'), async (_req, res) => {
+    const yaml = await currentCatalogYaml(db);
+    if (yaml === null) throw new NotFoundError('catalog.export.none');
+    res.attachment('catalog.yaml');
+    res.type('application/yaml; charset=utf-8');
+    res.send(yaml);
+  });
+
+  router.get('/catalog/import', authorize('catalog.manage'), (req, res) => {
+    res.render('pages/catalog/import', { title: req.t('catalog.import.title'), form: { dry_run: false, strict: false } });
+  });
+
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }).single('file');
+  // Multer's errors (too large, unexpected field) are the user's: shown on the form, not as a 500.
+  const receiveUpload = (req: Request, res: Response, next: NextFunction) =>
+    upload(req, res, (err: unknown) => {
+      if (!err) return next();
+      if (err instanceof multer.MulterError) {
+        const key = err.code === 'LIMIT_FILE_SIZE' ? 'catalog.import.errors.tooLarge' : 'catalog.import.errors.upload';
+        return next(new ValidationError([{ field: 'file', key, params: { message: err.message } }]));
+      }
+      next(err);
+    });
+
+  router.post('/catalog/import', authorize('catalog.manage'), receiveUpload, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, string>;
+    const form = { yaml: body.yaml ?? '', dry_run: !!body.dry_run, strict: !!body.strict };
+    const text = req.file ? req.file.buffer.toString('utf8') : form.yaml;
+    if (!text.trim()) {
+      const err = new ValidationError([{ field: req.file ? 'file' : 'yaml', key: 'catalog.import.errors.empty' }]);
+      res.status(422).render('pages/catalog/import', { title: req.t('catalog.import.title'), form, fields: fieldMessages(err, req) });
+      return;
+    }
+    const result = await importCatalog(db, text, {
+      actor: auditActor(req),
+      origin: { ...auditOrigin(req), source: 'web' },
+      hub: ctx.hub,
+      strict: form.strict,
+      dryRun: form.dry_run,
+    });
+    const errors = result.problems.filter((p) => p.severity === 'error').length;
+    res.status(result.ok ? 200 : 422).render('pages/catalog/import', {
+      title: req.t('catalog.import.title'),
+      form: { ...form, yaml: req.file ? '' : form.yaml },
+      result: {
+        ok: result.ok,
+        dryRun: form.dry_run,
+        versionId: result.versionId,
+        summary: result.summary,
+        deactivated: result.summary.deactivated.join(', '),
+        errors,
+        warnings: result.problems.length - errors,
+        problems: result.problems.map((p) => ({ line: p.line, path: p.path, severity: p.severity, message: p.message[req.locale] })),
+        lines: numberedLines(text, result, req.locale),
+      },
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,136 @@
+/**
+ * What the catalog pages show, prepared from the normalized catalog: owners with names, checks as
+ * readable tags, deadlines in words.
+ */
+import type { Translator } from '../../i18n';
+import { BUILTIN_CODE_LISTS } from '../../services/catalog/code-lists';
+import { describeDeadline, describeDuration, type Locale } from '../../services/catalog/describe';
+import type { Catalog, CatalogField, CatalogTable } from '../../services/catalog/types';
+
+/**
+ * What the date in a column means, for deadlines `{after: COLUMN}`: "教师报到后7天内" reads better than
+ * "report_date 后7天内". Columns of the table with a title in the catalog use that title.
+ */
+const COLUMN_TITLES: Record<string, Record<Locale, string>> = {
+  report_date: { 'zh-CN': '教师报到', en: 'the staff member reports for duty' },
+  hire_date: { 'zh-CN': '入职', en: 'hiring' },
+  enroll_date: { 'zh-CN': '新生报到', en: 'enrolment' },
+  admission_date: { 'zh-CN': '录取', en: 'admission' },
+  issue_date: { 'zh-CN': '文件出台', en: 'the document is issued' },
+};
+
+export function columnTitles(table: CatalogTable, locale: Locale): Record<string, string> {
+  const titles: Record<string, string> = {};
+  for (const [column, title] of Object.entries(COLUMN_TITLES)) titles[column] = title[locale];
+  for (const field of table.fields) if (field.title) titles[field.name] = field.title;
+  return titles;
+}
+
+export function checkTags(field: CatalogField, t: Translator): string[] {
+  const tags: string[] = [];
+  if (field.required) tags.push(t('catalog.checks.required'));
+  if (field.unique) tags.push(t('catalog.checks.unique'));
+  if (field.pattern) tags.push(t('catalog.checks.pattern', { pattern: field.pattern }));
+  if (field.validate) tags.push(t('catalog.checks.validate', { what: t(`catalog.validators.${field.validate}`) }));
+  if (field.codes?.kind === 'builtin') {
+    tags.push(t('catalog.checks.codesBuiltin', { name: field.codes.name, title: BUILTIN_CODE_LISTS[field.codes.name]?.title ?? '' }).trim());
+  } else if (field.codes?.kind === 'inline') {
+    tags.push(t('catalog.checks.codesInline', { values: field.codes.values.join(', ') }));
+  } else if (field.codes?.kind === 'hub') {
+    tags.push(t('catalog.checks.codesHub', { table: field.codes.table, column: field.codes.column }));
+  }
+  if (field.references) tags.push(t('catalog.checks.references', field.references));
+  return tags;
+}
+
+export interface FieldView {
+  name: string;
+  title: string | null;
+  owner: string;
+  ownerName: string;
+  ownOwner: boolean;
+  tags: string[];
+  deadline: string | null;
+  sensitive: boolean;
+  severity: string;
+  match?: boolean;
+}
+
+export function departmentNames(catalog: Catalog): Map<string, string> {
+  return new Map(catalog.departments.map((d) => [d.code, d.name]));
+}
+
+export function fieldViews(catalog: Catalog, table: CatalogTable, locale: Locale, t: Translator): FieldView[] {
+  const names = departmentNames(catalog);
+  const columns = columnTitles(table, locale);
+  return table.fields.map((field) => {
+    const owner = field.department ?? table.department;
+    return {
+      name: field.name,
+      title: field.title,
+      owner,
+      ownerName: names.get(owner) ?? owner,
+      ownOwner: field.department !== null && field.department !== table.department,
+      tags: checkTags(field, t),
+      deadline: field.deadline ? describeDeadline(field.deadline, { locale, columnTitles: columns, events: catalog.calendar.events }) : null,
+      sensitive: field.sensitive,
+      severity: field.severity,
+    };
+  });
+}
+
+export function tableView(catalog: Catalog, table: CatalogTable, locale: Locale, t: Translator) {
+  const names = departmentNames(catalog);
+  return {
+    name: table.name,
+    title: table.title,
+    domain: table.domain,
+    owner: table.department,
+    ownerName: names.get(table.department) ?? table.department,
+    system: table.system,
+    sharing: table.sharing,
+    key: table.key,
+    updatedAt: table.updatedAt,
+    freshness: table.freshness ? t('catalog.table.freshnessValue', { duration: describeDuration(table.freshness, locale) }) : null,
+    maintainedIn: table.maintainedIn ? t('catalog.table.months', { months: table.maintainedIn.join('、') }) : null,
+    scope: Object.entries(table.scope).map(([column, values]) => `${column} ∈ {${values.join(', ')}}`),
+    fieldCount: table.fields.length,
+  };
+}
+
+const contains = (text: string | null, q: string) => !!text && text.toLowerCase().includes(q);
+
+/**
+ * Departments in catalog order, each with the tables it owns and the fields it owns in others'
+ * tables (e.g. 组织部 owns staff_basic.political_status). With a query, only matching tables (all
+ * their fields) and tables with matching fields (those fields) remain.
+ */
+export function catalogOverview(catalog: Catalog, query: string) {
+  const q = query.trim().toLowerCase();
+  const tables = catalog.tables
+    .map((table) => {
+      if (!q || contains(table.name, q) || contains(table.title, q)) return { table, fields: table.fields };
+      const fields = table.fields.filter((f) => contains(f.name, q) || contains(f.title, q));
+      return fields.length > 0 ? { table, fields } : null;
+    })
+    .filter((x): x is { table: CatalogTable; fields: CatalogField[] } => x !== null);
+  const departments = catalog.departments.map((d) => ({
+    code: d.code,
+    name: d.name,
+    tables: tables
+      .filter(({ table }) => table.department === d.code)
+      .map(({ table, fields }) => ({
+        name: table.name,
+        title: table.title,
+        sharing: table.sharing,
+        fields: fields.map((f) => ({ name: f.name, title: f.title, owner: f.department ?? table.department, other: f.department !== null && f.department !== table.department })),
+      })),
+    fieldsElsewhere: tables.flatMap(({ table, fields }) =>
+      fields
+        .filter((f) => f.department === d.code && table.department !== d.code)
+        .map((f) => ({ table: table.name, tableTitle: table.title, name: f.name, title: f.title })),
+    ),
+  }));
+  const shown = departments.filter((d) => d.tables.length > 0 || d.fieldsElsewhere.length > 0 || !q);
+  return { departments: shown, matches: tables.length };
+}

@@ -1,0 +1,260 @@
+/**
+ * The catalog in the service database: import (validate everything, then one transaction), the
+ * current catalog for everyone else to read (cached by version id), export, and ownership.
+ */
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Hub } from '../../hub';
+import { appendAudit, type AuditActor } from '../audit';
+import { exportCatalog } from './export';
+import { type ImportProblem, verifyAgainstHub } from './hub-verify';
+import { parseCatalog } from './parse';
+import { formatProblem, type CatalogProblem } from './problems';
+import type { Catalog, CatalogField, CatalogTable } from './types';
+
+export type { ImportProblem } from './hub-verify';
+
+export interface ImportOptions {
+  actor?: AuditActor | null;
+  /** Request origin for the audit row (ip, requestId) and where the import came from. */
+  origin?: { ip?: string; requestId?: string; source?: 'cli' | 'web' | 'bootstrap' | string };
+  /** When given, every table and column the catalog names is looked up in the hub. */
+  hub?: Hub;
+  /** Tables and columns missing in the hub are errors instead of warnings. */
+  strict?: boolean;
+  /** Validate and report only; change nothing. */
+  dryRun?: boolean;
+}
+
+export interface ImportSummary {
+  departments: number;
+  tables: number;
+  fields: number;
+  /** Tables (`name`) and fields (`table.field`) that this import deactivates. */
+  deactivated: string[];
+}
+
+export interface ImportResult {
+  ok: boolean;
+  /** Errors and warnings, by line. */
+  problems: ImportProblem[];
+  versionId?: number;
+  summary: ImportSummary;
+}
+
+/** One line for a problem (CLI, logs): `line 42, tables[1].fields[3].deadline.within: …`. */
+export function formatImportProblem(problem: ImportProblem, locale: 'zh-CN' | 'en' = 'en'): string {
+  // formatProblem does not look at the code, so the hub codes format like the parser's.
+  return formatProblem(problem as CatalogProblem, locale);
+}
+
+const IMPORT_LOCK_KEY = 0x4857434c; // 'HWCL': one catalog import at a time
+
+function countSummary(catalog: Catalog | null, deactivated: string[] = []): ImportSummary {
+  return {
+    departments: catalog?.departments.length ?? 0,
+    tables: catalog?.tables.length ?? 0,
+    fields: catalog?.tables.reduce((n, t) => n + t.fields.length, 0) ?? 0,
+    deactivated,
+  };
+}
+
+function byLine(a: ImportProblem, b: ImportProblem): number {
+  return (a.line ?? 0) - (b.line ?? 0);
+}
+
+/** What an import would deactivate: active tables and fields that the new catalog no longer names. */
+async function findDeactivated(db: Knex | Knex.Transaction, catalog: Catalog): Promise<string[]> {
+  const tables = new Map(catalog.tables.map((t) => [t.name, new Set(t.fields.map((f) => f.name))]));
+  const activeTables: { name: string }[] = await db('catalog_tables').where({ active: true }).select('name').orderBy('name');
+  const activeFields: { table_name: string; name: string }[] = await db('catalog_fields')
+    .where({ active: true })
+    .select('table_name', 'name')
+    .orderBy(['table_name', 'name']);
+  const gone = activeTables.filter((t) => !tables.has(t.name)).map((t) => t.name);
+  const goneFields = activeFields
+    .filter((f) => tables.has(f.table_name) && !tables.get(f.table_name)!.has(f.name))
+    .map((f) => `${f.table_name}.${f.name}`);
+  return [...gone, ...goneFields];
+}
+
+export async function importCatalog(db: Knex, yamlText: string, opts: ImportOptions = {}): Promise<ImportResult> {
+  const parsed = parseCatalog(yamlText);
+  const problems: ImportProblem[] = [...parsed.problems];
+  const catalog = parsed.catalog;
+  if (catalog && opts.hub) problems.push(...(await verifyAgainstHub(opts.hub, catalog, yamlText, { strict: opts.strict })));
+  problems.sort(byLine);
+  if (!catalog || problems.some((p) => p.severity === 'error')) {
+    return { ok: false, problems, summary: countSummary(catalog) };
+  }
+  if (opts.dryRun) return { ok: true, problems, summary: countSummary(catalog, await findDeactivated(db, catalog)) };
+
+  const checksum = crypto.createHash('sha256').update(yamlText).digest('hex');
+  return db.transaction(async (trx) => {
+    await trx.raw(`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`);
+    const deactivated = await findDeactivated(trx, catalog);
+    const [version] = await trx('catalog_versions')
+      .insert({
+        imported_by: opts.actor?.id ?? null,
+        origin: opts.origin?.source ?? null,
+        source_yaml: yamlText,
+        catalog: JSON.stringify(catalog),
+        checksum,
+      })
+      .returning('id');
+    const versionId = Number(version.id ?? version);
+    await saveDepartments(trx, catalog);
+    await saveSystems(trx, catalog);
+    await saveTables(trx, catalog, versionId);
+    const summary = countSummary(catalog, deactivated);
+    await appendAudit(trx, {
+      actor: opts.actor ?? null,
+      action: 'catalog.import',
+      objectType: 'catalog_version',
+      objectId: versionId,
+      summary: { ...summary, checksum, source: opts.origin?.source ?? null, warnings: problems.length },
+      ip: opts.origin?.ip,
+      requestId: opts.origin?.requestId,
+    });
+    return { ok: true, problems, versionId, summary };
+  });
+}
+
+async function saveDepartments(trx: Knex.Transaction, catalog: Catalog): Promise<void> {
+  for (const d of catalog.departments) {
+    await trx('departments')
+      .insert({ code: d.code, name: d.name, stewards: JSON.stringify(d.stewards), in_catalog: true })
+      .onConflict('code')
+      .merge(['name', 'stewards', 'in_catalog']);
+  }
+  // Accounts reference departments: ones that left the catalog keep their rows.
+  const codes = catalog.departments.map((d) => d.code);
+  await trx('departments').whereNotIn('code', codes).update({ in_catalog: false });
+}
+
+async function saveSystems(trx: Knex.Transaction, catalog: Catalog): Promise<void> {
+  for (const s of catalog.systems) {
+    await trx('catalog_systems').insert({ name: s.name, department_code: s.department, active: true }).onConflict('name').merge();
+  }
+  await trx('catalog_systems').whereNotIn('name', catalog.systems.map((s) => s.name)).update({ active: false });
+}
+
+function tableRow(table: CatalogTable) {
+  const { fields: _fields, ...definition } = table;
+  return {
+    name: table.name,
+    title: table.title,
+    domain: table.domain,
+    department_code: table.department,
+    system: table.system,
+    sharing: table.sharing,
+    key: table.key,
+    active: true,
+    definition,
+  };
+}
+
+function fieldRow(table: CatalogTable, field: CatalogField) {
+  return {
+    table_name: table.name,
+    name: field.name,
+    title: field.title,
+    department_code: field.department ?? table.department,
+    sensitive: field.sensitive,
+    severity: field.severity,
+    definition: field,
+    active: true,
+  };
+}
+
+/** Same content, compared as JSON: jsonb may reorder keys, so compare parsed values key-sorted. */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+        : v;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function sameRow(existing: Record<string, unknown>, next: Record<string, unknown>): boolean {
+  return Object.keys(next).every((k) => sameJson(existing[k], next[k]));
+}
+
+/** Upserts tables and fields; rows whose content did not change are not touched (idempotent re-import). */
+async function saveTables(trx: Knex.Transaction, catalog: Catalog, versionId: number): Promise<void> {
+  const existingTables = new Map<string, Record<string, unknown>>(
+    (await trx('catalog_tables').select('*')).map((r: Record<string, unknown>) => [String(r.name), r]),
+  );
+  const existingFields = new Map<string, Record<string, unknown>>(
+    (await trx('catalog_fields').select('*')).map((r: Record<string, unknown>) => [`${r.table_name}\u0000${r.name}`, r]),
+  );
+  for (const table of catalog.tables) {
+    const row = tableRow(table);
+    const existing = existingTables.get(table.name);
+    if (!existing) {
+      await trx('catalog_tables').insert({ ...row, definition: JSON.stringify(row.definition), version_id: versionId });
+    } else if (!sameRow(existing, row)) {
+      await trx('catalog_tables').where({ name: table.name }).update({ ...row, definition: JSON.stringify(row.definition), version_id: versionId });
+    }
+    for (const field of table.fields) {
+      const frow = fieldRow(table, field);
+      const previous = existingFields.get(`${table.name}\u0000${field.name}`);
+      if (!previous) {
+        await trx('catalog_fields').insert({ ...frow, definition: JSON.stringify(frow.definition) });
+      } else if (!sameRow(previous, frow)) {
+        await trx('catalog_fields').where({ table_name: table.name, name: field.name }).update({ ...frow, definition: JSON.stringify(frow.definition) });
+      }
+    }
+    const fieldNames = table.fields.map((f) => f.name);
+    await trx('catalog_fields').where({ table_name: table.name, active: true }).whereNotIn('name', fieldNames).update({ active: false });
+  }
+  // Removed tables stop being checked; their rows (and their fields) stay for history.
+  const names = catalog.tables.map((t) => t.name);
+  const removed = trx('catalog_tables').where({ active: true }).whereNotIn('name', names);
+  const removedNames: string[] = (await removed.clone().select('name')).map((r: { name: string }) => r.name);
+  if (removedNames.length > 0) {
+    await trx('catalog_tables').whereIn('name', removedNames).update({ active: false, version_id: versionId });
+    await trx('catalog_fields').whereIn('table_name', removedNames).update({ active: false });
+  }
+}
+
+interface CachedCatalog {
+  versionId: number;
+  catalog: Catalog;
+}
+
+// Per database (tests open several): the catalog is read on every page and check run, but changes rarely.
+const cache = new WeakMap<object, CachedCatalog>();
+
+/** The latest imported catalog, or null before the first import. One small query when unchanged. */
+export async function loadCurrentCatalog(db: Knex | Knex.Transaction): Promise<CachedCatalog | null> {
+  const latest = await db('catalog_versions').orderBy('id', 'desc').first('id');
+  if (!latest) return null;
+  const versionId = Number(latest.id);
+  const key = (db as { client?: object }).client ?? db;
+  const cached = cache.get(key);
+  if (cached && cached.versionId === versionId) return cached;
+  const row = await db('catalog_versions').where({ id: versionId }).first('catalog');
+  const catalog = (typeof row.catalog === 'string' ? JSON.parse(row.catalog) : row.catalog) as Catalog;
+  const loaded = { versionId, catalog };
+  cache.set(key, loaded);
+  return loaded;
+}
+
+/** The current catalog as catalog YAML (imports back to the same catalog), or null before the first import. */
+export async function currentCatalogYaml(db: Knex): Promise<string | null> {
+  const current = await loadCurrentCatalog(db);
+  return current ? exportCatalog(current.catalog) : null;
+}
+
+/** The responsible department of a table, or of one of its fields (the field's own, else the table's). */
+export function ownerOf(catalog: Catalog, table: string, field?: string): string | null {
+  const t = catalog.tables.find((x) => x.name === table);
+  if (!t) return null;
+  if (field === undefined) return t.department;
+  const f = t.fields.find((x) => x.name === field);
+  if (!f) return null;
+  return f.department ?? t.department;
+}

@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { EXAMPLE_CATALOG_PATH } from '../../server/bootstrap/embedded-demo';
+import { cliEnvironment, runCli } from '../helpers/cli';
+import { createTestDatabase, TestDatabase } from '../helpers/database';
+
+const EXAMPLE = fs.readFileSync(EXAMPLE_CATALOG_PATH, 'utf8');
+
+describe('hubwatch catalog import / export', () => {
+  let db: TestDatabase;
+  let env: ReturnType<typeof cliEnvironment>;
+  const file = (name: string, text: string) => {
+    const p = path.join(env.dataDir, name);
+    fs.writeFileSync(p, text);
+    return p;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('catcli');
+    env = cliEnvironment(db.url);
+  });
+  afterAll(async () => {
+    env.cleanup();
+    await db.close();
+  });
+
+  it('prints every problem at once and exits 2 without changing anything', async () => {
+    const bad = EXAMPLE.replace('deadline: { after: report_date, within: 7d }        # 教师报到1周内', 'deadline: { after: report_date, within: 7x }')
+      .replace('    department: FIN\n', '    department: XYZ\n');
+    const result = await runCli(['catalog', 'import', file('bad.yaml', bad)], { ...env.env, HUBWATCH_LOCALE: 'en' });
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines[0]).toBe('line 66, tables[1].fields[0].deadline.within: "7x" is not a duration (24h, 7d or 5wd)');
+    expect(lines[1]).toMatch(/^line 102, tables\[3\]\.department: /);
+    expect(lines.at(-1)).toBe('2 error(s); nothing changed.');
+    const exported = await runCli(['catalog', 'export'], env.env);
+    expect(exported.code).toBe(1);
+  });
+
+  it('a dry run exits 0 and imports nothing', async () => {
+    const result = await runCli(['catalog', 'import', '--dry-run', file('ok.yaml', EXAMPLE)], env.env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('校验通过（试运行，未更改）：10 个部门、8 张表、24 个字段');
+    expect((await runCli(['catalog', 'export'], env.env)).code).toBe(1);
+  });
+
+  it('imports with hub warnings (exit 0), and --strict turns them into errors (exit 2)', async () => {
+    // The embedded hub of this fresh data directory is empty: every table is missing there.
+    const strict = await runCli(['catalog', 'import', '--strict', file('ok.yaml', EXAMPLE)], env.env);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain('第 39 行，tables[0].name: 数据中台中没有表 "org_unit"');
+
+    const result = await runCli(['catalog', 'import', file('ok.yaml', EXAMPLE)], env.env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('第 39 行，tables[0].name: 警告：数据中台中没有表 "org_unit"');
+    expect(result.stdout).toMatch(/已导入目录版本 1：10 个部门、8 张表、24 个字段/);
+  });
+
+  it('export prints YAML that imports back to the same export', async () => {
+    const first = await runCli(['catalog', 'export'], env.env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('name: staff_basic');
+    const again = await runCli(['catalog', 'import', file('exported.yaml', first.stdout)], env.env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('已导入目录版本 2');
+    const second = await runCli(['catalog', 'export'], env.env);
+    expect(second.stdout).toBe(first.stdout);
+  });
+
+  it('a missing file is a usage error', async () => {
+    const result = await runCli(['catalog', 'import', path.join(env.dataDir, 'nope.yaml')], env.env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('nope.yaml');
+  });
+});

@@ -1,0 +1,54 @@
+import { demoHubRefusal } from '../../cli/commands/demo';
+import { EXAMPLE_CATALOG_PATH } from '../../server/bootstrap/embedded-demo';
+import { cliEnvironment, runCli } from '../helpers/cli';
+
+describe('hubwatch demo reset', () => {
+  it('refuses a hub that is not a demo or test database, before connecting to it', async () => {
+    const env = cliEnvironment();
+    try {
+      // Port 1 has nothing listening: a connection attempt would fail with exit 1, not 2.
+      const real = await runCli(['demo', 'reset', '--yes-i-mean-it'], { ...env.env, HUB_DATABASE_URL: 'postgres://hub@127.0.0.1:1/datacenter' });
+      expect(real.code).toBe(2);
+      expect(real.stderr).toContain('refusing to write to database "datacenter"');
+      const unconfirmed = await runCli(['demo', 'reset'], { ...env.env, HUB_DATABASE_URL: 'postgres://hub@127.0.0.1:1/hub_demo' });
+      expect(unconfirmed.code).toBe(2);
+      expect(unconfirmed.stderr).toContain('--yes-i-mean-it');
+      const badScale = await runCli(['demo', 'reset', '--scale', '0'], env.env);
+      expect(badScale.code).toBe(2);
+      expect(badScale.stderr).toContain('--scale');
+    } finally {
+      env.cleanup();
+    }
+  });
+
+  it('names that allow a reset', () => {
+    expect(demoHubRefusal(null, false)).toBeNull();
+    expect(demoHubRefusal('postgres://u@h/university_test', true)).toBeNull();
+    expect(demoHubRefusal('postgres://u@h/DemoHub', true)).toBeNull();
+    expect(demoHubRefusal('postgres://u@h/hub', true)).toMatch(/must contain "demo" or "test"/);
+    expect(demoHubRefusal('mysql://u@h/demo', true)).toMatch(/only be built in PostgreSQL/);
+  });
+
+  it('builds the embedded demo hub with progress and the defect list; the example then imports strictly', async () => {
+    const env = cliEnvironment();
+    try {
+      const result = await runCli(['demo', 'reset', '--seed', '3'], env.env);
+      expect(result.code).toBe(0);
+      const lines = result.stdout.split('\n');
+      expect(lines.filter((l) => /^\s+\[\d\/9\]/.test(l)).map((l) => l.trim())).toEqual([
+        '[1/9] org_unit', '[2/9] staff_basic', '[3/9] student_status', '[4/9] student_payment',
+        '[5/9] course_grade', '[6/9] freshman_admission', '[7/9] library_loan', '[8/9] research_output', '[9/9] analyze',
+      ]);
+      expect(result.stdout).toContain('## 演示数据中台 / The demo hub');
+      expect(result.stdout).toContain('seed = 3');
+
+      // Every table and column of the example catalog exists in the demo hub: no warnings even with --strict.
+      const imported = await runCli(['catalog', 'import', '--strict', EXAMPLE_CATALOG_PATH], env.env);
+      expect(imported.stderr).toBe('');
+      expect(imported.code).toBe(0);
+      expect(imported.stdout.trim()).toBe('已导入目录版本 1：10 个部门、8 张表、24 个字段');
+    } finally {
+      env.cleanup();
+    }
+  });
+});
