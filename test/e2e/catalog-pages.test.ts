@@ -71,7 +71,8 @@ describe('catalog and calendar pages', () => {
     expect(row('unit_code')).toContain('引用 org_unit.unit_code');
     expect(row('research_area')).toContain('每学年开学后7天内');
     expect(text(res.text)).toContain('有条件共享');
-    expect(res.text).toContain('data-slot="latest-check-results"');
+    expect(res.text).toContain('id="latest-check-results"');
+    expect(res.text).toContain('尚未检查');
     expect(res.text).toContain('data-slot="report-error"');
 
     const students = await plain.agent.get('/catalog/tables/student_status').expect(200);

@@ -7,6 +7,7 @@ import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { currentCatalogYaml, importCatalog, loadCurrentCatalog, type ImportResult } from '../../services/catalog/repository';
+import { tableChecksView } from '../../presenters/table-checks';
 import { catalogOverview, fieldViews, tableView } from './present';
 
 const MAX_UPLOAD_BYTES = 1024 * 1024;
@@ -50,6 +51,7 @@ export function catalogRoutes(ctx: AppContext): Router {
     if (!current || !table) throw new NotFoundError();
     res.render('pages/catalog/table', {
       title: table.title ?? table.name,
+      checks: await tableChecksView(db, table, req.user!, req.t),
       table: tableView(current.catalog, table, req.locale, req.t),
       fields: fieldViews(current.catalog, table, req.locale, req.t),
     });

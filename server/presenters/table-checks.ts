@@ -1,0 +1,38 @@
+import type { Knex } from 'knex';
+import type { Translator } from '../i18n';
+import { can, CurrentUser } from '../policies';
+import { latestResultsForTable, tableRunHistory } from '../services/checks/queries';
+import type { CatalogTable } from '../services/catalog/types';
+
+/** The "latest check results" panel of a catalog table page: each check's last verdict and its trend. */
+export async function tableChecksView(db: Knex, table: CatalogTable, user: CurrentUser, t: Translator) {
+  const [latest, history] = await Promise.all([latestResultsForTable(db, table.name), tableRunHistory(db, table.name, 1)]);
+  const titles = new Map(table.fields.map((f) => [f.name, f.title ?? f.name]));
+  const lastOutcome = history[0];
+  const results = latest
+    .map((r) => {
+      const kind = String(r.check_kind);
+      const params = new URLSearchParams({ table: table.name, check: kind, ...(r.field_name ? { field: r.field_name } : {}) });
+      return {
+        kind,
+        kindLabel: kind.startsWith('rule:') ? kind : t(`checks.kinds.${kind}`),
+        field: r.field_name,
+        fieldTitle: r.field_name ? titles.get(r.field_name) ?? r.field_name : '—',
+        passed: r.passed,
+        violations: Number(r.violations),
+        checked: Number(r.checked_rows),
+        severity: r.severity,
+        checkedAt: r.checked_at,
+        message: r.message,
+        trendUrl: `/checks/trend?${params.toString()}`,
+      };
+    })
+    .sort((a, b) => Number(a.passed) - Number(b.passed) || b.violations - a.violations);
+  return {
+    table: table.name,
+    results,
+    failing: results.filter((r) => !r.passed),
+    lastError: lastOutcome?.status === 'error' ? { code: lastOutcome.error_code, message: lastOutcome.error_message } : null,
+    canRun: can(user, 'checks.run'),
+  };
+}

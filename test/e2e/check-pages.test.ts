@@ -1,0 +1,69 @@
+import { importCatalog } from '../../server/services/catalog/repository';
+import { buildDepartment, buildUser } from '../factories';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { waitFor } from '../helpers/process';
+
+const CATALOG = `
+departments: [{ code: HR, name: 人事处 }, { code: ITC, name: 信息中心 }]
+tables:
+  - name: staff
+    title: 教职工
+    department: HR
+    sharing: conditional
+    key: [staff_no]
+    updated_at: update_time
+    fields:
+      - { name: staff_no, title: 职工号, required: true, pattern: '^[0-9]{8}$' }
+`;
+
+describe('check run pages', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.db.knex.schema.createTable('staff', (b) => {
+      b.string('staff_no');
+      b.timestamp('update_time', { useTz: true });
+    });
+    await t.db.knex('staff').insert([{ staff_no: '12345678', update_time: new Date() }, { staff_no: 'X1', update_time: new Date() }]);
+    await buildDepartment(t.db.knex, { code: 'ITC' });
+    expect((await importCatalog(t.db.knex, CATALOG)).ok).toBe(true);
+  });
+  afterAll(() => t.close());
+
+  it('lets the IT office run the checks now, follow the progress, and see results and trends on the table page', async () => {
+    const office = await buildUser(t.db.knex, { department: 'ITC', roles: ['it_office'] });
+    const { agent, csrf } = await signIn(t.app, office.login, office.password);
+    const started = await agent.post('/runs').type('form').send({ _csrf: csrf }).expect(302);
+    const runPath = started.headers.location as string;
+    expect(runPath).toMatch(/^\/runs\/\d+$/);
+    await waitFor(async () => (await agent.get(`${runPath}/progress`)).body.status === 'completed', 20_000, 'the run to complete');
+    const progress = (await agent.get(`${runPath}/progress`)).body;
+    expect(progress).toMatchObject({ tables_total: 1, tables_done: 1, checks_failed: 1 });
+
+    const runPage = await agent.get(runPath).expect(200);
+    expect(runPage.text).toContain('已完成');
+    expect(runPage.text).toContain('pattern');
+
+    const list = await agent.get('/runs').expect(200);
+    expect(list.text).toContain(runPath);
+
+    const tablePage = await agent.get('/catalog/tables/staff').expect(200);
+    expect(tablePage.text).toContain('未通过');
+    const html = tablePage.text.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    expect(html).toContain('data-trend="/checks/trend?table=staff&check=pattern&field=staff_no"');
+    const trend = await agent.get('/checks/trend').query({ table: 'staff', check: 'pattern', field: 'staff_no' }).expect(200);
+    expect(trend.body).toEqual([{ at: expect.any(String), violations: 1, checked: 2, passed: false }]);
+
+    const audit = await t.db.knex('audit_log').where({ action: 'check.run_now' });
+    expect(audit).toHaveLength(1);
+  });
+
+  it('keeps stewards away from runs and the run-now button', async () => {
+    const steward = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
+    const { agent, csrf } = await signIn(t.app, steward.login, steward.password);
+    await agent.get('/runs').expect(403);
+    await agent.post('/runs').type('form').send({ _csrf: csrf }).expect(403);
+    const tablePage = await agent.get('/catalog/tables/staff').expect(200);
+    expect(tablePage.text).not.toContain('action="/runs"');
+  });
+});
