@@ -1,6 +1,6 @@
 // Data-sharing pages. Progressive enhancement: the field picker shows the chosen table's fields as
-// checkboxes; the request form (multipart, with files) is posted with the CSRF header, because the
-// server checks CSRF before it parses a multipart body.
+// checkboxes. The form itself posts natively (its CSRF token travels in the action URL, since the
+// body is multipart).
 (function () {
   var pickerData = document.getElementById('sharing-picker');
   var tables = pickerData ? JSON.parse(pickerData.textContent || '[]') : [];
@@ -36,26 +36,4 @@
     select.addEventListener('change', function () { renderChoices(select); });
   });
 
-  var form = document.querySelector('[data-sharing-form]');
-  if (form && window.fetch && window.FormData) {
-    form.addEventListener('submit', function (event) {
-      event.preventDefault();
-      var data = new FormData(form);
-      if (event.submitter && event.submitter.name) data.set(event.submitter.name, event.submitter.value);
-      var meta = document.querySelector('meta[name="csrf-token"]');
-      fetch(form.getAttribute('action'), {
-        method: 'POST',
-        body: data,
-        credentials: 'same-origin',
-        headers: { 'X-CSRF-Token': meta ? meta.getAttribute('content') : '', Accept: 'text/html' },
-      }).then(function (res) {
-        if (res.redirected) { window.location.href = res.url; return; }
-        return res.text().then(function (html) {
-          document.open();
-          document.write(html);
-          document.close();
-        });
-      });
-    });
-  }
 })();

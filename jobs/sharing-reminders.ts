@@ -1,0 +1,45 @@
+import type { AppContext } from '../server/context';
+import type { BackgroundService } from '../server/index';
+import { translator } from '../server/i18n';
+import { scheduleJob } from '../server/services/jobs/coordinator';
+import { addToInbox, departmentRecipients, officeRecipients } from '../server/services/notifications';
+import { remindExpiringGrants } from '../server/services/sharing/grants';
+import { flagOverdueReviews } from '../server/services/sharing/workflow';
+
+/**
+ * Daily, for data-sharing requests: remind a data-source department the working day before its
+ * 5-working-day answer is due; flag overdue answers to the IT office (which may then decide in the
+ * department's place); remind applicant and IT office 30 days before a grant expires. Notices go to
+ * the in-app inbox; each stage and grant is reminded once (the service marks it).
+ */
+export async function run(ctx: AppContext): Promise<{ reminded: number; flagged: number; expiring: number }> {
+  const t = translator('zh-CN');
+  const { reminded, flagged } = await flagOverdueReviews(ctx);
+  const expiring = await remindExpiringGrants(ctx);
+  for (const r of reminded) {
+    if (!r.department) continue;
+    const to = await departmentRecipients(ctx.db, r.department);
+    await addToInbox(ctx.db, to.userIds, { kind: 'sharing.reminder', title: t('sharing.notices.reminder', { id: r.requestId, date: r.dueOn ?? '' }), body: '', link: `/sharing/${r.requestId}` });
+  }
+  if (flagged.length) {
+    const office = await officeRecipients(ctx.db);
+    for (const f of flagged) {
+      await addToInbox(ctx.db, office.userIds, { kind: 'sharing.overdue', title: t('sharing.notices.overdue', { id: f.requestId, department: f.department ?? '' }), body: '', link: `/sharing/${f.requestId}` });
+    }
+  }
+  if (expiring.length) {
+    const office = await officeRecipients(ctx.db);
+    for (const g of expiring) {
+      await addToInbox(ctx.db, [g.applicantId, ...office.userIds], { kind: 'sharing.expiry', title: t('sharing.notices.expiry', { id: g.requestId, date: g.expiresOn }), body: '', link: `/sharing/${g.requestId}` });
+    }
+  }
+  if (reminded.length || flagged.length || expiring.length) {
+    ctx.logger.info({ reminded: reminded.length, flagged: flagged.length, expiring: expiring.length }, 'sharing reminders');
+  }
+  return { reminded: reminded.length, flagged: flagged.length, expiring: expiring.length };
+}
+
+/** 08:40 in the configured time zone (after the ticket reminders). */
+export function start(ctx: AppContext): BackgroundService {
+  return scheduleJob(ctx.db, ctx.logger, { name: 'sharing-reminders', expression: '40 8 * * *', timezone: ctx.config.timezone }, async () => void (await run(ctx)));
+}

@@ -1,0 +1,194 @@
+import { Request, Response, Router } from 'express';
+import type { AppContext } from '../../context';
+import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { authorize } from '../../middleware/authorize';
+import { fieldMessages } from '../../middleware/errors';
+import { pageParams, pagination } from '../../presenters/paging';
+import { markReturnedDelivered, revokeGrant } from '../../services/sharing/grants';
+import { emptyInput, inputFromBody } from '../../services/sharing/input';
+import { listRequests, queueIds, type ListFilters } from '../../services/sharing/lists';
+import { mayView, presentRequest } from '../../services/sharing/presenter';
+import { inputOf, loadRequest } from '../../services/sharing/repository';
+import { REJECTION_REASONS, REQUEST_STATUSES } from '../../services/sharing/types';
+import { arbitrate, clock, decide, requestArbitration, saveDraft, submitRequest, withdraw } from '../../services/sharing/workflow';
+import { CONTENT_TYPES, loadUpload } from '../../services/uploads';
+import { actorOf, idParam } from './actor';
+import { attachmentsOf, formModel, multipart } from './form';
+import { printModel } from './print';
+import { structureChangeRoutes } from './structure-changes';
+
+/** Pages of data-sharing requests: lists, the form, the request page with its timeline, the print form. */
+export function sharingRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { db } = ctx;
+
+  router.use(structureChangeRoutes(ctx));
+
+  async function listPage(req: Request, res: Response, view: 'mine' | 'queue' | 'all', filters: ListFilters) {
+    const { page, perPage } = pageParams(req.query, 25);
+    const { rows, total } = await listRequests(db, filters, perPage, (page - 1) * perPage);
+    const departments = view === 'all' ? await db('departments').orderBy('code').select('code', 'name') : [];
+    res.render('pages/sharing/list', {
+      title: req.t(`sharing.${view}`),
+      view,
+      rows,
+      pager: pagination(req.originalUrl, page, perPage, total),
+      statuses: REQUEST_STATUSES,
+      departments,
+      filters: { status: filters.status ?? '', department: filters.department ?? '' },
+      canReview: view !== 'queue',
+    });
+  }
+
+  router.get('/sharing', authorize('sharing.apply'), async (req, res) => {
+    await listPage(req, res, 'mine', { applicantId: req.user!.id });
+  });
+
+  router.get('/sharing/queue', authorize('sharing.review'), async (req, res) => {
+    const { today } = await clock(ctx);
+    await listPage(req, res, 'queue', { ids: await queueIds(db, req.user!, today) });
+  });
+
+  router.get('/sharing/all', authorize('sharing.manage'), async (req, res) => {
+    const q = (k: string) => (typeof req.query[k] === 'string' && req.query[k] ? String(req.query[k]) : undefined);
+    const status = q('status');
+    await listPage(req, res, 'all', { status: status && (REQUEST_STATUSES as readonly string[]).includes(status) ? status : undefined, department: q('department') });
+  });
+
+  // ── the form ──
+
+  async function renderForm(req: Request, res: Response, status: number, input = emptyInput(), extra: Record<string, unknown> = {}) {
+    res.status(status).render('pages/sharing/form', await formModel(ctx, req.t, input, { department: req.user!.department, ...extra }));
+  }
+
+  /** Save or submit, then go to the request page; a validation error shows the form again as typed. */
+  async function handleForm(req: Request, res: Response, draftId?: number) {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const input = inputFromBody(body);
+    const files = attachmentsOf(req);
+    const action = `/sharing/${draftId ? `${draftId}/edit` : 'new'}`;
+    try {
+      let id: number;
+      if (body.action === 'draft') {
+        id = await saveDraft(ctx, actorOf(req), input, { draftId, files });
+        req.session.flash = { kind: 'success', text: req.t('sharing.flash.draftSaved') };
+        return res.redirect(303, `/sharing/${id}/edit`);
+      }
+      id = (await submitRequest(ctx, actorOf(req), input, { mode: 'web', t: req.t, draftId, files })).id;
+      req.session.flash = { kind: 'success', text: req.t('sharing.flash.submitted') };
+      res.redirect(303, `/sharing/${id}`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await renderForm(req, res, 422, input, { action, fields: fieldMessages(err, req), draftId });
+    }
+  }
+
+  router.get('/sharing/new', authorize('sharing.apply'), async (req, res) => {
+    await renderForm(req, res, 200, emptyInput(), { action: '/sharing/new' });
+  });
+  router.post('/sharing/new', authorize('sharing.apply'), multipart, async (req, res) => {
+    await handleForm(req, res);
+  });
+
+  async function ownDraft(req: Request) {
+    const loaded = await loadRequest(db, idParam(req));
+    if (!loaded) throw new NotFoundError('sharing.errors.notFound');
+    if (loaded.request.applicant_id !== req.user!.id) throw new ForbiddenError();
+    return loaded;
+  }
+
+  router.get('/sharing/:id/edit', authorize('sharing.apply'), async (req, res) => {
+    const loaded = await ownDraft(req);
+    if (loaded.request.status !== 'draft') return res.redirect(`/sharing/${loaded.request.id}`);
+    const material = loaded.request.material_upload_id ? await db('uploads').where({ id: loaded.request.material_upload_id }).first('filename') : null;
+    await renderForm(req, res, 200, inputOf(loaded), { action: `/sharing/${loaded.request.id}/edit`, draftId: loaded.request.id, materialName: material?.filename ?? null });
+  });
+  router.post('/sharing/:id/edit', authorize('sharing.apply'), multipart, async (req, res) => {
+    const loaded = await ownDraft(req);
+    await handleForm(req, res, loaded.request.id);
+  });
+
+  // ── one request ──
+
+  async function viewable(req: Request) {
+    const loaded = await loadRequest(db, idParam(req));
+    if (!loaded) throw new NotFoundError('sharing.errors.notFound');
+    const { today } = await clock(ctx);
+    if (!mayView(req.user!, loaded, today)) throw new ForbiddenError();
+    return loaded;
+  }
+
+  router.get('/sharing/:id', authorize('sharing.apply'), async (req, res) => {
+    const loaded = await viewable(req);
+    const request = await presentRequest(ctx, req.user!, loaded);
+    res.render('pages/sharing/show', { title: req.t('sharing.detail.title', { id: request.id }), request, reasons: REJECTION_REASONS });
+  });
+
+  router.get('/sharing/:id/print', authorize('sharing.apply'), async (req, res) => {
+    const loaded = await viewable(req);
+    const request = await presentRequest(ctx, req.user!, loaded);
+    res.render('pages/sharing/print', { title: req.t('sharing.formTitle'), bare: true, ...printModel(request) });
+  });
+
+  router.get('/sharing/:id/files/:kind', authorize('sharing.apply'), async (req, res) => {
+    const loaded = await viewable(req);
+    const uploadId = req.params.kind === 'material' ? loaded.request.material_upload_id : req.params.kind === 'pledge' ? loaded.request.pledge_upload_id : null;
+    const file = uploadId ? await loadUpload(db, Number(uploadId)) : null;
+    if (!file) throw new NotFoundError();
+    res.setHeader('Content-Type', CONTENT_TYPES[file.type]);
+    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.send(file.content);
+  });
+
+  /** A state change from the request page: on a user mistake, back to the page with the message. */
+  async function act(req: Request, res: Response, flashKey: string, fn: () => Promise<unknown>) {
+    const id = idParam(req);
+    try {
+      await fn();
+      req.session.flash = { kind: 'success', text: req.t(flashKey) };
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status === 403 || err.status === 404) throw err;
+      const text = err instanceof ValidationError ? Object.values(fieldMessages(err, req)).join('；') : req.t(err.messageKey, err.params);
+      req.session.flash = { kind: 'error', text };
+    }
+    res.redirect(303, `/sharing/${id}`);
+  }
+
+  router.post('/sharing/:id/decision', authorize('sharing.review'), async (req, res) => {
+    const b = req.body ?? {};
+    await act(req, res, 'sharing.flash.decided', () =>
+      decide(ctx, actorOf(req), idParam(req), {
+        decision: String(b.decision ?? ''),
+        reason: b.reason ? String(b.reason) : undefined,
+        comment: b.comment ? String(b.comment) : undefined,
+        stageId: b.stage_id ? Number(b.stage_id) : undefined,
+        expiresOn: b.expires_on ? String(b.expires_on) : undefined,
+      }),
+    );
+  });
+
+  router.post('/sharing/:id/withdraw', authorize('sharing.apply'), async (req, res) => {
+    await act(req, res, 'sharing.flash.withdrawn', () => withdraw(ctx, actorOf(req), idParam(req)));
+  });
+
+  router.post('/sharing/:id/arbitration', authorize('sharing.apply'), async (req, res) => {
+    await act(req, res, 'sharing.flash.arbitrationRequested', () => requestArbitration(ctx, actorOf(req), idParam(req), String(req.body?.note ?? '')));
+  });
+
+  router.post('/sharing/:id/arbitration/decision', authorize('sharing.decide_office'), async (req, res) => {
+    await act(req, res, 'sharing.flash.arbitrated', () =>
+      arbitrate(ctx, actorOf(req), idParam(req), { decision: String(req.body?.decision ?? ''), note: String(req.body?.note ?? '') }),
+    );
+  });
+
+  router.post('/sharing/:id/revoke', authorize('sharing.manage'), async (req, res) => {
+    await act(req, res, 'sharing.flash.revoked', () => revokeGrant(ctx, actorOf(req), idParam(req), String(req.body?.reason ?? '')));
+  });
+
+  router.post('/sharing/:id/returned/:item/delivered', authorize('sharing.apply'), async (req, res) => {
+    await act(req, res, 'sharing.flash.delivered', () => markReturnedDelivered(ctx, actorOf(req), idParam(req), idParam(req, 'item')));
+  });
+
+  return router;
+}

@@ -1,0 +1,93 @@
+import { Request, Response, Router } from 'express';
+import type { DbRow } from '../../services/sharing/repository';
+import type { AppContext } from '../../context';
+import { AppError, ValidationError } from '../../errors';
+import { authorize } from '../../middleware/authorize';
+import { fieldMessages } from '../../middleware/errors';
+import { can } from '../../policies';
+import { loadCurrentCatalog } from '../../services/catalog/repository';
+import {
+  completeStructureChange,
+  fileStructureChange,
+  listStructureChanges,
+  reviewStructureChange,
+  structureChangePending,
+} from '../../services/sharing/structure-changes';
+import { actorOf, idParam } from './actor';
+
+/** Data-structure change requests (seed 003 Att. 1): departments file, the IT office reviews. */
+export function structureChangeRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  async function page(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) {
+    const current = await loadCurrentCatalog(ctx.db);
+    const user = req.user!;
+    const office = can(user, 'sharing.manage');
+    const systems = (current?.catalog.systems ?? []).filter((s) => office || s.department === user.department);
+    const tables = (current?.catalog.tables ?? []).filter((t) => office || t.department === user.department).map((t) => ({ name: t.name, title: t.title }));
+    const changes = (await listStructureChanges(ctx.db)).map((c: DbRow) => ({
+      ...c,
+      canReview: office && c.status === 'submitted',
+      canComplete: c.status === 'approved' && can(user, 'sharing.structure_file', { department: c.department_code }),
+    }));
+    res.status(status).render('pages/sharing/structure', {
+      title: req.t('sharing.structure.title'),
+      systems,
+      tables,
+      changes,
+      flags: await structureChangePending(ctx.db),
+      canFile: systems.length > 0 && can(user, 'sharing.structure_file', { department: user.department }),
+      form: { tables: [] },
+      ...extra,
+    });
+  }
+
+  router.get('/sharing/structure-changes', authorize('sharing.structure_view'), async (req, res) => {
+    await page(req, res);
+  });
+
+  router.post('/sharing/structure-changes', authorize('sharing.structure_view'), async (req, res) => {
+    const b = req.body ?? {};
+    const current = await loadCurrentCatalog(ctx.db);
+    const system = String(b.system ?? '');
+    const form = {
+      system,
+      tables: ([] as string[]).concat(b.tables ?? []).map(String),
+      description: String(b.description ?? ''),
+      plannedOn: String(b.planned_on ?? ''),
+      contact: String(b.contact ?? ''),
+    };
+    const department = current?.catalog.systems.find((s) => s.name === system)?.department ?? req.user!.department;
+    try {
+      await fileStructureChange(ctx, actorOf(req), { ...form, department });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return page(req, res, 422, { form, fields: fieldMessages(err, req) });
+    }
+    req.session.flash = { kind: 'success', text: req.t('sharing.flash.structureFiled') };
+    res.redirect(303, '/sharing/structure-changes');
+  });
+
+  async function act(req: Request, res: Response, flashKey: string, fn: () => Promise<void>) {
+    try {
+      await fn();
+      req.session.flash = { kind: 'success', text: req.t(flashKey) };
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status === 403 || err.status === 404) throw err;
+      req.session.flash = { kind: 'error', text: err instanceof ValidationError ? Object.values(fieldMessages(err, req)).join('；') : req.t(err.messageKey, err.params) };
+    }
+    res.redirect(303, '/sharing/structure-changes');
+  }
+
+  router.post('/sharing/structure-changes/:id/review', authorize('sharing.manage'), async (req, res) => {
+    await act(req, res, 'sharing.flash.structureReviewed', () =>
+      reviewStructureChange(ctx, actorOf(req), idParam(req), { decision: String(req.body?.decision ?? ''), note: String(req.body?.note ?? '') }),
+    );
+  });
+
+  router.post('/sharing/structure-changes/:id/complete', authorize('sharing.structure_view'), async (req, res) => {
+    await act(req, res, 'sharing.flash.structureCompleted', () => completeStructureChange(ctx, actorOf(req), idParam(req)));
+  });
+
+  return router;
+}

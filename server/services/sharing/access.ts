@@ -1,0 +1,64 @@
+import { can, type CurrentUser } from '../../policies';
+import type { StageKind, StageStatus } from './types';
+
+/**
+ * Who may decide a stage and who may see a request. Roles come from the policies; this adds the
+ * rules about the request itself: the applicant never decides, a department's stage counts once it
+ * is reached (pending or decided), and the IT office may stand in for an overdue source department.
+ */
+export interface StageRow {
+  id: number;
+  request_id: number;
+  stage: number;
+  kind: StageKind;
+  department_code: string | null;
+  status: StageStatus;
+  due_on: string | null;
+  version: number;
+  [key: string]: unknown;
+}
+
+/** A source department's review is overdue once its due day is over. */
+export function isOverdue(stage: StageRow, today: string): boolean {
+  return stage.kind === 'source' && stage.status === 'pending' && !!stage.due_on && stage.due_on < today;
+}
+
+/** Whether `user` holds this stage by role: `own` as its reviewer, `onBehalf` as the IT office standing in. */
+export function holdsStage(user: CurrentUser, stage: StageRow, today: string): { own: boolean; onBehalf: boolean } {
+  const department = { department: stage.department_code };
+  let own = false;
+  switch (stage.kind) {
+    case 'applicant_unit':
+      own = can(user, 'sharing.decide_unit', department);
+      break;
+    case 'it_first':
+    case 'it_final':
+      own = can(user, 'sharing.decide_office');
+      break;
+    case 'source':
+      own = can(user, 'sharing.decide_source', department);
+      break;
+    case 'leader':
+      own = can(user, 'sharing.decide_leader');
+      break;
+  }
+  const onBehalf = !own && stage.kind === 'source' && can(user, 'sharing.decide_office') && isOverdue(stage, today);
+  return { own, onBehalf };
+}
+
+const REACHED: StageStatus[] = ['pending', 'approved', 'rejected', 'overturned'];
+
+/** Approvers of a request: they see it, and see vendor ID numbers unmasked. The applicant is not one. */
+export function isApprover(user: CurrentUser, applicantId: number, stages: StageRow[], today: string): boolean {
+  if (user.id === applicantId) return false;
+  if (can(user, 'sharing.manage')) return true;
+  return stages.some((s) => {
+    if (!REACHED.includes(s.status)) return false;
+    const held = holdsStage(user, s, today);
+    return held.own || held.onBehalf;
+  });
+}
+
+export function canView(user: CurrentUser, applicantId: number, stages: StageRow[], today: string): boolean {
+  return user.id === applicantId || can(user, 'sharing.view', { ownerId: applicantId }) || isApprover(user, applicantId, stages, today);
+}

@@ -1,0 +1,71 @@
+import type { AppContext } from '../../context';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { can } from '../../policies';
+import { appendAudit } from '../audit';
+import { addDays } from '../calendar';
+import { EXPIRY_REMINDER_DAYS } from './types';
+import { clock, type Actor } from './workflow';
+
+/**
+ * What happens after a grant: the IT office may revoke it; it is reminded 30 days before it expires;
+ * returned-data items (回传, seed 001) are obligations until marked delivered.
+ */
+function actorOf(actor: Actor) {
+  return { id: actor.user.id, login: actor.user.login, roles: actor.user.roles, department: actor.user.department };
+}
+
+export async function revokeGrant(ctx: AppContext, actor: Actor, requestId: number, reason: string): Promise<void> {
+  if (!can(actor.user, 'sharing.manage')) throw new ForbiddenError();
+  if (!reason.trim()) throw new ValidationError([{ field: 'reason', key: 'sharing.errors.revokeReason' }]);
+  await ctx.db.transaction(async (trx) => {
+    const grant = await trx('sharing_grants').where({ request_id: requestId }).forUpdate().first();
+    if (!grant) throw new NotFoundError('sharing.errors.noGrant');
+    if (grant.revoked_at) throw new ConflictError('sharing.errors.alreadyRevoked');
+    await trx('sharing_grants').where({ id: grant.id }).update({ revoked_at: ctx.now(), revoked_by: actor.user.id, revoke_reason: reason.trim() });
+    await appendAudit(trx, { actor: actorOf(actor), action: 'sharing.revoke', objectType: 'sharing_request', objectId: requestId, summary: { reason: reason.trim() }, ip: actor.ip, requestId: actor.requestId });
+  });
+}
+
+/** The applicant (who sends the data back) or the IT office (who receives it) marks an item delivered. */
+export async function markReturnedDelivered(ctx: AppContext, actor: Actor, requestId: number, itemId: number): Promise<void> {
+  await ctx.db.transaction(async (trx) => {
+    const request = await trx('sharing_requests').where({ id: requestId }).forUpdate().first('id', 'applicant_id', 'status');
+    if (!request) throw new NotFoundError('sharing.errors.notFound');
+    if (Number(request.applicant_id) !== actor.user.id && !can(actor.user, 'sharing.manage')) throw new ForbiddenError();
+    if (request.status !== 'granted') throw new ConflictError('sharing.errors.notGranted');
+    const item = await trx('sharing_returned_items').where({ id: itemId, request_id: requestId }).first();
+    if (!item) throw new NotFoundError('sharing.errors.notFound');
+    if (item.delivered_at) throw new ConflictError('sharing.errors.alreadyDelivered');
+    await trx('sharing_returned_items').where({ id: itemId }).update({ delivered_at: ctx.now(), delivered_by: actor.user.id });
+    await appendAudit(trx, { actor: actorOf(actor), action: 'sharing.returned_delivered', objectType: 'sharing_request', objectId: requestId, summary: { item: itemId }, ip: actor.ip, requestId: actor.requestId });
+  });
+}
+
+export interface ExpiryReminder {
+  requestId: number;
+  applicantId: number;
+  expiresOn: string;
+}
+
+/** Grants that expire within 30 days and were not reminded yet: marked reminded once, returned for notifying. */
+export async function remindExpiringGrants(ctx: AppContext): Promise<ExpiryReminder[]> {
+  const { today } = await clock(ctx);
+  const horizon = addDays(today, EXPIRY_REMINDER_DAYS);
+  const due = await ctx.db('sharing_grants as g')
+    .join('sharing_requests as r', 'r.id', 'g.request_id')
+    .whereNull('g.revoked_at')
+    .whereNull('g.expiry_reminded_at')
+    .where('g.expires_on', '<=', horizon)
+    .where('g.expires_on', '>=', today)
+    .select('g.id', 'g.request_id', 'g.expires_on', 'r.applicant_id');
+  const out: ExpiryReminder[] = [];
+  for (const g of due) {
+    await ctx.db.transaction(async (trx) => {
+      const n = await trx('sharing_grants').where({ id: g.id }).whereNull('expiry_reminded_at').update({ expiry_reminded_at: ctx.now() });
+      if (n !== 1) return;
+      await appendAudit(trx, { actor: null, action: 'sharing.expiry_reminder', objectType: 'sharing_request', objectId: Number(g.request_id), summary: { expiresOn: g.expires_on } });
+      out.push({ requestId: Number(g.request_id), applicantId: Number(g.applicant_id), expiresOn: g.expires_on });
+    });
+  }
+  return out;
+}

@@ -1,0 +1,76 @@
+import type { Knex } from 'knex';
+import type { DbRow } from './repository';
+import type { CurrentUser } from '../../policies';
+import { can } from '../../policies';
+
+/** The lists: my requests, my review queue, all requests (IT office), each with tables and current stages. */
+export interface ListFilters {
+  applicantId?: number;
+  status?: string;
+  department?: string;
+  ids?: number[];
+}
+
+export interface ListRow {
+  id: number;
+  status: string;
+  applicant_name: string;
+  department_code: string;
+  submitted_at: Date | null;
+  created_at: Date;
+  tables: string[];
+  pending: { kind: string; department: string | null; due_on: string | null }[];
+}
+
+export async function listRequests(db: Knex, filters: ListFilters, limit: number, offset: number): Promise<{ rows: ListRow[]; total: number }> {
+  const base = db('sharing_requests as r');
+  if (filters.applicantId !== undefined) base.where('r.applicant_id', filters.applicantId);
+  if (filters.status) base.where('r.status', filters.status);
+  if (filters.department) base.where('r.department_code', filters.department);
+  if (filters.ids) base.whereIn('r.id', filters.ids.length ? filters.ids : [-1]);
+  const [{ n }] = await base.clone().count({ n: '*' });
+  const rows = await base
+    .clone()
+    .join('users as u', 'u.id', 'r.applicant_id')
+    .orderBy('r.id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .select('r.id', 'r.status', 'u.name as applicant_name', 'r.department_code', 'r.submitted_at', 'r.created_at');
+  const ids = rows.map((r: { id: number }) => Number(r.id));
+  const [items, stages] = await Promise.all([
+    db('sharing_items').whereIn('request_id', ids.length ? ids : [-1]).orderBy(['request_id', 'position']).select('request_id', 'table_name'),
+    db('sharing_stages').whereIn('request_id', ids.length ? ids : [-1]).where({ status: 'pending' }).orderBy(['request_id', 'stage', 'department_code']).select('request_id', 'kind', 'department_code', 'due_on'),
+  ]);
+  return {
+    total: Number(n),
+    rows: rows.map((r: DbRow) => ({
+      ...r,
+      id: Number(r.id),
+      tables: items.filter((i: { request_id: number }) => Number(i.request_id) === Number(r.id)).map((i: { table_name: string }) => i.table_name),
+      pending: stages
+        .filter((s: { request_id: number }) => Number(s.request_id) === Number(r.id))
+        .map((s: DbRow) => ({ kind: s.kind, department: s.department_code, due_on: s.due_on })),
+    })) as ListRow[],
+  };
+}
+
+/** Requests waiting at a stage this user holds now (never their own); IT office also sees overdue source stages. */
+export async function queueIds(db: Knex, user: CurrentUser, today: string): Promise<number[]> {
+  const q = db('sharing_stages as s')
+    .join('sharing_requests as r', 'r.id', 's.request_id')
+    .where('s.status', 'pending')
+    .whereIn('r.status', ['submitted', 'in_review'])
+    .whereNot('r.applicant_id', user.id)
+    .where((w) => {
+      w.whereRaw('false');
+      if (can(user, 'sharing.decide_unit', { department: user.department })) w.orWhere((x) => x.where('s.kind', 'applicant_unit').where('s.department_code', user.department));
+      if (can(user, 'sharing.decide_source', { department: user.department })) w.orWhere((x) => x.where('s.kind', 'source').where('s.department_code', user.department));
+      if (can(user, 'sharing.decide_office')) {
+        w.orWhereIn('s.kind', ['it_first', 'it_final']);
+        w.orWhere((x) => x.where('s.kind', 'source').where('s.due_on', '<', today));
+      }
+      if (can(user, 'sharing.decide_leader')) w.orWhere('s.kind', 'leader');
+    })
+    .distinct('s.request_id');
+  return (await q).map((r: { request_id: number }) => Number(r.request_id));
+}

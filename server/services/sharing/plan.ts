@@ -1,0 +1,83 @@
+import type { Hub, HubDialect } from '../../hub';
+import type { Catalog } from '../catalog/types';
+import { LEADER_ROW_THRESHOLD, type RequestItem } from './types';
+
+/**
+ * What a request needs before anyone reviews it: which data-source departments must review which
+ * part (conditional tables, by the owner of each requested field — 一数一源, so one table can need two
+ * departments), and whether the university leader must approve (sensitive fields and ≥ 2000 rows).
+ */
+export interface SourcePart {
+  department: string;
+  part: { table: string; fields: string[] }[];
+}
+
+export function sourceParts(catalog: Catalog, items: RequestItem[]): SourcePart[] {
+  const byDepartment = new Map<string, Map<string, string[]>>();
+  for (const item of items) {
+    const table = catalog.tables.find((t) => t.name === item.table);
+    if (!table || table.sharing !== 'conditional') continue;
+    for (const name of item.fields) {
+      const field = table.fields.find((f) => f.name === name);
+      const owner = field?.department ?? table.department;
+      const tables = byDepartment.get(owner) ?? new Map<string, string[]>();
+      tables.set(table.name, [...(tables.get(table.name) ?? []), name]);
+      byDepartment.set(owner, tables);
+    }
+  }
+  return [...byDepartment.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([department, tables]) => ({ department, part: [...tables.entries()].map(([table, fields]) => ({ table, fields })) }));
+}
+
+/** Requested tables in which at least one requested field is marked sensitive. */
+export function sensitiveTables(catalog: Catalog, items: RequestItem[]): { table: string; fields: string[] }[] {
+  const out: { table: string; fields: string[] }[] = [];
+  for (const item of items) {
+    const table = catalog.tables.find((t) => t.name === item.table);
+    const fields = item.fields.filter((f) => table?.fields.find((x) => x.name === f)?.sensitive);
+    if (fields.length) out.push({ table: item.table, fields });
+  }
+  return out;
+}
+
+/** `schema.table` → `"schema"."table"` (PostgreSQL) or `` `schema`.`table` `` (MySQL), quotes doubled inside. */
+export function quoteIdentifier(name: string, dialect: HubDialect): string {
+  const q = dialect === 'mysql' ? '`' : '"';
+  return name
+    .split('.')
+    .map((part) => q + part.split(q).join(q + q) + q)
+    .join('.');
+}
+
+export interface LeaderBasis {
+  required: boolean;
+  sensitive: { table: string; fields: string[] }[];
+  /** Rows in the tables holding the sensitive fields (count(*) in the hub), null when unknown. */
+  rows: number | null;
+  threshold: number;
+  /** Why the hub could not answer: the leader stage is then required, to be safe. */
+  hubError?: string;
+}
+
+/**
+ * Counts the rows of the tables holding sensitive requested fields. The data range is free text
+ * (「体育学院当前在校生」), so the whole table is the estimate: an upper bound, which errs towards
+ * asking the leader. Runs outside any service-database transaction (in tests the hub is that database).
+ */
+export async function leaderBasis(hub: Hub, catalog: Catalog, items: RequestItem[]): Promise<LeaderBasis> {
+  const sensitive = sensitiveTables(catalog, items);
+  if (sensitive.length === 0) return { required: false, sensitive, rows: null, threshold: LEADER_ROW_THRESHOLD };
+  let rows = 0;
+  try {
+    for (const { table } of sensitive) {
+      const result = await hub.knex.raw(`select count(*) as n from ${quoteIdentifier(table, hub.dialect)}`);
+      const first = hub.dialect === 'mysql' ? result[0][0] : result.rows[0];
+      rows += Number(first.n);
+    }
+  } catch (err) {
+    const message = err instanceof Error ? err.message.slice(0, 300) : String(err);
+    return { required: true, sensitive, rows: null, threshold: LEADER_ROW_THRESHOLD, hubError: message };
+  }
+  return { required: rows >= LEADER_ROW_THRESHOLD, sensitive, rows, threshold: LEADER_ROW_THRESHOLD };
+}

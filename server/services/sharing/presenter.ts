@@ -1,0 +1,139 @@
+import type { AppContext } from '../../context';
+import type { CurrentUser } from '../../policies';
+import { maskIdCard } from '../privacy';
+import { canView, holdsStage, isApprover, isOverdue } from './access';
+import { structureChangePending } from './structure-changes';
+import { tableQualityFor } from './quality';
+import { inputOf, type LoadedRequest } from './repository';
+import { clock, pendingStages } from './workflow';
+
+/**
+ * A request as pages, the print form and the API show it, for one viewer: vendor ID numbers are
+ * unmasked for the request's approvers only; the actions offered are those the viewer may take now.
+ */
+export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded: LoadedRequest) {
+  const { today, catalog } = await clock(ctx);
+  const { request, stages } = loaded;
+  const approver = isApprover(user, request.applicant_id, stages, today);
+  const input = inputOf(loaded);
+  const tables = loaded.items.map((i) => i.table_name);
+  const [quality, flags, departments] = await Promise.all([
+    tableQualityFor(ctx, tables),
+    structureChangePending(ctx.db, tables),
+    ctx.db('departments').select('code', 'name'),
+  ]);
+  const deptName = new Map<string, string>(departments.map((d: { code: string; name: string }) => [d.code, d.name]));
+  const decidable = stages.filter((s) => {
+    if (s.status !== 'pending' || user.id === request.applicant_id) return false;
+    const held = holdsStage(user, s, today);
+    return held.own || held.onBehalf;
+  });
+  const catalogTable = (name: string) => catalog?.tables.find((t) => t.name === name);
+  return {
+    id: request.id,
+    status: request.status as string,
+    applicant: loaded.applicant ? { id: loaded.applicant.id, login: loaded.applicant.login, name: loaded.applicant.name } : null,
+    department: { code: request.department_code as string, name: deptName.get(request.department_code) ?? request.department_code },
+    form: {
+      ...input,
+      vendors: input.vendors.map((v) => ({ ...v, idCard: approver ? v.idCard : maskIdCard(v.idCard) })),
+    },
+    idCardsUnmasked: approver,
+    items: loaded.items.map((i) => {
+      const t = catalogTable(i.table_name);
+      return {
+        table: i.table_name,
+        title: t?.title ?? null,
+        sharing: t?.sharing ?? null,
+        fields: i.fields.map((f) => {
+          const field = t?.fields.find((x) => x.name === f);
+          return { name: f, title: field?.title ?? null, sensitive: !!field?.sensitive, department: field?.department ?? t?.department ?? null };
+        }),
+        range: i.range,
+        note: i.note,
+        quality: quality[i.table_name],
+        structureChangePending: flags[i.table_name] ?? null,
+      };
+    }),
+    returned: loaded.returned.map((r) => ({ id: r.id, description: r.description, delivered_at: r.delivered_at })),
+    stages: stages.map((s) => ({
+      id: s.id,
+      stage: s.stage,
+      kind: s.kind,
+      department: s.department_code,
+      department_name: s.department_code ? (deptName.get(s.department_code) ?? s.department_code) : null,
+      status: s.status,
+      part: s.part,
+      due_on: s.due_on,
+      overdue: isOverdue(s, today),
+      overdue_flagged_at: s.overdue_flagged_at ?? null,
+      decided_by: (s.decided_by as number | null) ?? null,
+      decided_by_name: (s.decided_by_name as string | null) ?? null,
+      decided_at: (s.decided_at as Date | null) ?? null,
+      on_behalf: !!s.on_behalf,
+      reason: (s.reason as string | null) ?? null,
+      opinion: (s.opinion as string | null) ?? null,
+    })),
+    pending_stages: pendingStages(stages),
+    rejection: request.rejection_reason ? { reason: request.rejection_reason as string, text: (request.rejection_text as string | null) ?? null } : null,
+    arbitration: request.arbitration ? { status: request.arbitration as string, note: request.arbitration_note as string | null } : null,
+    leader_basis: request.leader_basis ?? null,
+    material_upload_id: request.material_upload_id ? Number(request.material_upload_id) : null,
+    pledge_upload_id: request.pledge_upload_id ? Number(request.pledge_upload_id) : null,
+    pledge_accepted_at: request.pledge_accepted_at ?? null,
+    submitted_at: request.submitted_at ?? null,
+    created_at: request.created_at,
+    grant: loaded.grant
+      ? {
+          items: loaded.grant.items,
+          method: loaded.grant.method,
+          method_other: loaded.grant.method_other,
+          whitelist: loaded.grant.whitelist,
+          expires_on: loaded.grant.expires_on,
+          granted_at: loaded.grant.granted_at,
+          revoked_at: loaded.grant.revoked_at,
+          revoke_reason: loaded.grant.revoke_reason,
+        }
+      : null,
+    can: {
+      decide: decidable.map((s) => ({ id: s.id, kind: s.kind, department: s.department_code, onBehalf: !holdsStage(user, s, today).own })),
+      edit: request.status === 'draft' && user.id === request.applicant_id,
+      withdraw: ['draft', 'submitted', 'in_review'].includes(request.status) && user.id === request.applicant_id,
+      requestArbitration:
+        user.id === request.applicant_id &&
+        request.status === 'rejected' &&
+        stages.some((s) => s.kind === 'source' && s.status === 'rejected') &&
+        !['requested', 'upheld'].includes(request.arbitration ?? ''),
+      arbitrate: approver && request.arbitration === 'requested' && request.status === 'rejected' && holdsStage(user, { ...stages[0], kind: 'it_first' }, today).own,
+      revoke: !!loaded.grant && !loaded.grant.revoked_at && holdsStage(user, { ...stages[0], kind: 'it_final' }, today).own,
+      markDelivered: request.status === 'granted' && (user.id === request.applicant_id || approver),
+    },
+  };
+}
+
+export type PresentedRequest = Awaited<ReturnType<typeof presentRequest>>;
+
+/** Loads and checks access: 404 when missing, 403 when the viewer may not see it. */
+export function mayView(user: CurrentUser, loaded: LoadedRequest, today: string): boolean {
+  return canView(user, loaded.request.applicant_id, loaded.stages, today);
+}
+
+/** The API's view: the contract's names (snake_case), without UI-only things. */
+export function apiView(p: PresentedRequest) {
+  const { can: _can, form, ...rest } = p;
+  return {
+    ...rest,
+    purpose: form.purpose,
+    method: form.method,
+    method_other: form.methodOther || null,
+    whitelist: form.whitelist,
+    applicant_contact: form.applicant,
+    system: form.system,
+    members: form.members,
+    vendors: form.vendors,
+    datasets: form.datasets,
+    dataset_other: form.datasetOther || null,
+    returned_items: p.returned,
+    pledge_accepted: form.pledgeAccepted,
+  };
+}

@@ -1,0 +1,99 @@
+import type { Knex } from 'knex';
+import type { StageRow } from './access';
+import type { SharingInput } from './types';
+
+/** Reading requests back: one request with everything it holds, and its input for the edit form. */
+type Db = Knex | Knex.Transaction;
+
+/** A row as knex returns it (untyped); columns are read by name and converted where used. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- knex rows are untyped
+export type DbRow = Record<string, any>;
+
+export interface LoadedRequest {
+  request: DbRow;
+  items: { id: number; position: number; table_name: string; fields: string[]; range: string; note: string }[];
+  people: { kind: 'member' | 'vendor'; position: number; name: string; organisation: string; staff_no: string | null; id_card: string | null; phone: string }[];
+  returned: { id: number; position: number; description: string; delivered_at: Date | null; delivered_by: number | null }[];
+  stages: StageRow[];
+  grant: DbRow | null;
+  applicant: { id: number; login: string; name: string; department_code: string } | null;
+}
+
+export function stageOrder(q: Knex.QueryBuilder) {
+  return q.orderBy([{ column: 'stage' }, { column: 'department_code' }, { column: 'id' }]);
+}
+
+export async function loadRequest(db: Db, id: number): Promise<LoadedRequest | null> {
+  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  const request = await db('sharing_requests').where({ id }).first();
+  if (!request) return null;
+  const [items, people, returned, stages, grant, applicant] = await Promise.all([
+    db('sharing_items').where({ request_id: id }).orderBy('position'),
+    db('sharing_people').where({ request_id: id }).orderBy(['kind', 'position']),
+    db('sharing_returned_items').where({ request_id: id }).orderBy('position'),
+    stageOrder(db('sharing_stages').where({ request_id: id })),
+    db('sharing_grants').where({ request_id: id }).first(),
+    db('users').where({ id: request.applicant_id }).first('id', 'login', 'name', 'department_code'),
+  ]);
+  const normStage = (s: DbRow) => ({ ...s, id: Number(s.id), request_id: Number(s.request_id), decided_by: s.decided_by == null ? null : Number(s.decided_by) }) as unknown as StageRow;
+  return {
+    request: { ...request, id: Number(request.id), applicant_id: Number(request.applicant_id) },
+    items: items.map((i: DbRow) => ({ ...i, id: Number(i.id) })) as LoadedRequest['items'],
+    people,
+    returned: returned.map((r: DbRow) => ({ ...r, id: Number(r.id) })) as LoadedRequest['returned'],
+    stages: stages.map(normStage),
+    grant: grant ?? null,
+    applicant: applicant ? { ...applicant, id: Number(applicant.id) } : null,
+  };
+}
+
+/** The stored request as form input (to edit a draft, or to show it). */
+export function inputOf(loaded: LoadedRequest): SharingInput {
+  const form = (loaded.request.form ?? {}) as Partial<SharingInput> & DbRow;
+  return {
+    applicant: { name: '', staffNo: '', officePhone: '', email: '', contact: '', ...(form.applicant ?? {}) },
+    system: { name: '', status: '', domain: '', address: '', onCampus: '', campusAddress: '', ...(form.system ?? {}) },
+    whitelist: (loaded.request.whitelist as string[]) ?? [],
+    method: loaded.request.method ?? '',
+    methodOther: loaded.request.method_other ?? '',
+    members: loaded.people.filter((p) => p.kind === 'member').map((p) => ({ name: p.name, unit: p.organisation, staffNo: p.staff_no ?? '', phone: p.phone })),
+    vendors: loaded.people.filter((p) => p.kind === 'vendor').map((p) => ({ name: p.name, company: p.organisation, idCard: p.id_card ?? '', phone: p.phone })),
+    datasets: form.datasets ?? [],
+    datasetOther: form.datasetOther ?? '',
+    items: loaded.items.map((i) => ({ table: i.table_name, fields: i.fields, range: i.range, note: i.note })),
+    purpose: loaded.request.purpose ?? '',
+    returnedItems: loaded.returned.map((r) => r.description),
+    pledgeAccepted: !!loaded.request.pledge_accepted,
+  };
+}
+
+/** Replaces what the form holds (a draft being saved or submitted). */
+export async function writeInput(trx: Knex.Transaction, requestId: number, input: SharingInput): Promise<void> {
+  await trx('sharing_items').where({ request_id: requestId }).delete();
+  await trx('sharing_people').where({ request_id: requestId }).delete();
+  await trx('sharing_returned_items').where({ request_id: requestId }).delete();
+  if (input.items.length) {
+    await trx('sharing_items').insert(
+      input.items.map((i, position) => ({ request_id: requestId, position, table_name: i.table.slice(0, 200), fields: i.fields, range: i.range, note: i.note })),
+    );
+  }
+  const people = [
+    ...input.members.map((m, position) => ({ request_id: requestId, kind: 'member', position, name: m.name, organisation: m.unit, staff_no: m.staffNo, id_card: null, phone: m.phone })),
+    ...input.vendors.map((v, position) => ({ request_id: requestId, kind: 'vendor', position, name: v.name, organisation: v.company, staff_no: null, id_card: v.idCard, phone: v.phone })),
+  ];
+  if (people.length) await trx('sharing_people').insert(people);
+  if (input.returnedItems.length) {
+    await trx('sharing_returned_items').insert(input.returnedItems.map((description, position) => ({ request_id: requestId, position, description })));
+  }
+}
+
+export function formColumns(input: SharingInput) {
+  return {
+    form: JSON.stringify({ applicant: input.applicant, system: input.system, datasets: input.datasets, datasetOther: input.datasetOther }),
+    purpose: input.purpose,
+    method: ['api', 'file', 'other'].includes(input.method) ? input.method : null,
+    method_other: input.methodOther || null,
+    whitelist: JSON.stringify(input.whitelist),
+    pledge_accepted: input.pledgeAccepted,
+  };
+}

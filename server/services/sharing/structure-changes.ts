@@ -1,0 +1,111 @@
+import type { Knex } from 'knex';
+import type { AppContext } from '../../context';
+import { ConflictError, FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { can } from '../../policies';
+import { appendAudit } from '../audit';
+import { clock, type Actor } from './workflow';
+
+/**
+ * Data-structure change requests (数据结构变更申请, seed 003 art. 11 and Attachment 1): a department
+ * announces, before changing its system's data structure, which hub tables change and when. While
+ * the change is submitted or approved-but-not-done, the tables carry a "structure change pending"
+ * marker (`structure_change_flags`, by table name; the catalog's own tables are not altered).
+ */
+export interface StructureChangeInput {
+  department: string;
+  system: string;
+  tables: string[];
+  description: string;
+  plannedOn: string;
+  contact: string;
+}
+
+function actorOf(actor: Actor) {
+  return { id: actor.user.id, login: actor.user.login, roles: actor.user.roles, department: actor.user.department };
+}
+
+export async function fileStructureChange(ctx: AppContext, actor: Actor, input: StructureChangeInput): Promise<number> {
+  if (!can(actor.user, 'sharing.structure_file', { department: input.department })) throw new ForbiddenError();
+  const { catalog, today } = await clock(ctx);
+  const errors: FieldError[] = [];
+  const system = catalog?.systems.find((s) => s.name === input.system);
+  if (!system) errors.push({ field: 'system', key: 'sharing.errors.unknownSystem', params: { system: input.system } });
+  else if (system.department !== input.department) errors.push({ field: 'system', key: 'sharing.errors.systemNotYours', params: { system: input.system, department: input.department } });
+  if (input.tables.length === 0) errors.push({ field: 'tables', key: 'sharing.errors.noTables' });
+  for (const name of input.tables) {
+    const table = catalog?.tables.find((t) => t.name === name);
+    if (!table) errors.push({ field: 'tables', key: 'sharing.errors.unknownTable', params: { table: name } });
+    else if (system && table.system !== system.name && table.department !== input.department) {
+      errors.push({ field: 'tables', key: 'sharing.errors.tableNotInSystem', params: { table: name, system: system.name } });
+    }
+  }
+  if (!input.description.trim()) errors.push({ field: 'description', key: 'sharing.errors.required', params: { label: 'description' } });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.plannedOn) || input.plannedOn < today) errors.push({ field: 'planned_on', key: 'sharing.errors.plannedOn', params: { today } });
+  if (errors.length) throw new ValidationError(errors);
+  return ctx.db.transaction(async (trx) => {
+    const now = ctx.now();
+    const [row] = await trx('structure_changes')
+      .insert({
+        department_code: input.department,
+        system: input.system,
+        tables: [...new Set(input.tables)],
+        description: input.description.trim(),
+        planned_on: input.plannedOn,
+        contact: input.contact.trim(),
+        filed_by: actor.user.id,
+        filed_at: now,
+      })
+      .returning('id');
+    const id = Number(row.id ?? row);
+    for (const table of new Set(input.tables)) {
+      await trx('structure_change_flags').insert({ table_name: table, change_id: id, flagged_at: now }).onConflict('table_name').merge();
+    }
+    await appendAudit(trx, { actor: actorOf(actor), action: 'sharing.structure_change', objectType: 'structure_change', objectId: id, summary: { system: input.system, tables: input.tables, plannedOn: input.plannedOn }, ip: actor.ip, requestId: actor.requestId });
+    return id;
+  });
+}
+
+async function lockChange(trx: Knex.Transaction, id: number) {
+  if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundError();
+  const change = await trx('structure_changes').where({ id }).forUpdate().first();
+  if (!change) throw new NotFoundError();
+  return change;
+}
+
+/** The IT office approves (the marker stays until the change is done) or rejects (the marker goes). */
+export async function reviewStructureChange(ctx: AppContext, actor: Actor, id: number, input: { decision: string; note: string }): Promise<void> {
+  if (!can(actor.user, 'sharing.manage')) throw new ForbiddenError();
+  if (input.decision !== 'approve' && input.decision !== 'reject') throw new ValidationError([{ field: 'decision', key: 'sharing.errors.decision' }]);
+  await ctx.db.transaction(async (trx) => {
+    const change = await lockChange(trx, id);
+    if (change.status !== 'submitted') throw new ConflictError('sharing.errors.notPending');
+    const status = input.decision === 'approve' ? 'approved' : 'rejected';
+    await trx('structure_changes').where({ id }).update({ status, reviewed_by: actor.user.id, reviewed_at: ctx.now(), review_note: input.note.trim() || null, version: trx.raw('version + 1') });
+    if (status === 'rejected') await trx('structure_change_flags').where({ change_id: id }).delete();
+    await appendAudit(trx, { actor: actorOf(actor), action: 'sharing.structure_review', objectType: 'structure_change', objectId: id, summary: { decision: input.decision }, ip: actor.ip, requestId: actor.requestId });
+  });
+}
+
+/** The department (or the IT office) reports the change done: the tables lose their marker. */
+export async function completeStructureChange(ctx: AppContext, actor: Actor, id: number): Promise<void> {
+  await ctx.db.transaction(async (trx) => {
+    const change = await lockChange(trx, id);
+    if (!can(actor.user, 'sharing.structure_file', { department: change.department_code })) throw new ForbiddenError();
+    if (change.status !== 'approved') throw new ConflictError('sharing.errors.notApproved');
+    await trx('structure_changes').where({ id }).update({ status: 'completed', version: trx.raw('version + 1') });
+    await trx('structure_change_flags').where({ change_id: id }).delete();
+    await appendAudit(trx, { actor: actorOf(actor), action: 'sharing.structure_complete', objectType: 'structure_change', objectId: id, summary: {}, ip: actor.ip, requestId: actor.requestId });
+  });
+}
+
+/** Tables with a structure change pending → the change's id (for markers on catalog and sharing pages). */
+export async function structureChangePending(db: Knex, tables?: string[]): Promise<Record<string, number>> {
+  const q = db('structure_change_flags').select('table_name', 'change_id');
+  if (tables) q.whereIn('table_name', tables);
+  const rows: { table_name: string; change_id: number }[] = await q;
+  return Object.fromEntries(rows.map((r) => [r.table_name, Number(r.change_id)]));
+}
+
+export async function listStructureChanges(db: Knex) {
+  return db('structure_changes').orderBy('id', 'desc').limit(200);
+}

@@ -1,0 +1,77 @@
+/** The vocabulary of data-sharing requests (seed 000's form and workflow). */
+
+export const REQUEST_STATUSES = ['draft', 'submitted', 'in_review', 'granted', 'rejected', 'withdrawn'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+export const METHODS = ['api', 'file', 'other'] as const;
+export type Method = (typeof METHODS)[number];
+
+export const SYSTEM_STATUSES = ['building', 'running'] as const;
+
+/** 数据集名称 (seed 000): the eight dataset categories; `other` takes a text. */
+export const DATASETS = ['school', 'staff', 'student', 'teaching', 'assets', 'card', 'public_service', 'other'] as const;
+export type Dataset = (typeof DATASETS)[number];
+
+/** The IT office's standard reasons for 不共享 (seed 000), plus `other` with free text. */
+export const REJECTION_REASONS = ['not_current_staff', 'data_not_available', 'data_incomplete', 'scope_too_large', 'other'] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/** 1 applicant unit's steward, 2 IT office first review, 3 data-source departments, 4 univ leader, 5 IT office final. */
+export type StageKind = 'applicant_unit' | 'it_first' | 'source' | 'leader' | 'it_final';
+export const STAGE_NUMBER: Record<StageKind, number> = { applicant_unit: 1, it_first: 2, source: 3, leader: 4, it_final: 5 };
+
+export type StageStatus = 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled' | 'overturned';
+
+/** Seed 000 note 3: sensitive personal information of this many records or more needs the leader. */
+export const LEADER_ROW_THRESHOLD = 2000;
+/** Seed 002 art. 22: the data-source department answers within 5 working days. */
+export const SOURCE_REVIEW_WORKING_DAYS = 5;
+/** Grants are reminded this many days before they expire. */
+export const EXPIRY_REMINDER_DAYS = 30;
+/** A grant without an explicit expiry lasts one year. */
+export const DEFAULT_GRANT_DAYS = 365;
+
+export interface RequestItem {
+  table: string;
+  fields: string[];
+  range: string;
+  note: string;
+}
+
+export interface ProjectMember {
+  name: string;
+  unit: string;
+  staffNo: string;
+  phone: string;
+}
+
+export interface VendorDeveloper {
+  name: string;
+  company: string;
+  idCard: string;
+  phone: string;
+}
+
+/** Everything the form holds, as typed (strings stay strings so a failed submit shows them again). */
+export interface SharingInput {
+  applicant: { name: string; staffNo: string; officePhone: string; email: string; contact: string };
+  system: {
+    name: string;
+    status: string;
+    domain: string;
+    address: string;
+    onCampus: string;
+    campusAddress: string;
+  };
+  whitelist: string[];
+  method: string;
+  methodOther: string;
+  members: ProjectMember[];
+  vendors: VendorDeveloper[];
+  datasets: string[];
+  datasetOther: string;
+  items: RequestItem[];
+  purpose: string;
+  returnedItems: string[];
+  pledgeAccepted: boolean;
+}

@@ -1,0 +1,118 @@
+import type { FieldError } from '../../errors';
+import type { Translator } from '../../i18n';
+import type { Catalog } from '../catalog/types';
+import { isValidCnIdCard, isWhitelistAddress } from './identity';
+import { DATASETS, METHODS, SYSTEM_STATUSES, type SharingInput } from './types';
+
+/**
+ * Checks a request before it is submitted. `web` requires every starred (*) item of seed 000's form;
+ * `api` requires only purpose, method, items and the pledge (the API contract), but checks the format
+ * of whatever else is given. Each error names its field (`items.0.table`) and says, in the request's
+ * language, what is expected.
+ */
+export type ValidationMode = 'web' | 'api';
+
+const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE = /^\+?[0-9][0-9\s-]{4,19}$/;
+const STAFF_NO = /^[A-Za-z0-9-]{2,32}$/;
+
+export function validateRequest(input: SharingInput, catalog: Catalog | null, t: Translator, mode: ValidationMode, extra: { hasMaterial?: boolean } = {}): FieldError[] {
+  const errors: FieldError[] = [];
+  const label = (key: string) => t(`sharing.form.${key}`);
+  const required = (field: string, value: string, labelKey: string) => {
+    if (value.trim() === '') errors.push({ field, key: 'sharing.errors.required', params: { label: label(labelKey) } });
+  };
+  const format = (field: string, value: string, ok: boolean, labelKey: string, expected: string) => {
+    if (value.trim() !== '' && !ok) errors.push({ field, key: 'sharing.errors.format', params: { label: label(labelKey), value, expected: t(`sharing.errors.expected.${expected}`) } });
+  };
+  const web = mode === 'web';
+
+  if (web) {
+    required('applicant.name', input.applicant.name, 'applicantName');
+    required('applicant.staff_no', input.applicant.staffNo, 'applicantStaffNo');
+    required('applicant.office_phone', input.applicant.officePhone, 'applicantOfficePhone');
+    required('applicant.email', input.applicant.email, 'applicantEmail');
+    required('system.name', input.system.name, 'systemName');
+    required('system.status', input.system.status, 'systemStatus');
+    required('system.on_campus', input.system.onCampus, 'onCampus');
+    required('system.campus_address', input.system.campusAddress, 'campusAddress');
+    if (input.datasets.length === 0) errors.push({ field: 'datasets', key: 'sharing.errors.chooseOne', params: { label: label('datasets') } });
+    if (!extra.hasMaterial) errors.push({ field: 'material', key: 'sharing.errors.required', params: { label: label('material') } });
+  }
+  format('applicant.email', input.applicant.email, EMAIL.test(input.applicant.email.trim()), 'applicantEmail', 'email');
+  format('applicant.office_phone', input.applicant.officePhone, PHONE.test(input.applicant.officePhone.trim()), 'applicantOfficePhone', 'phone');
+  format('applicant.staff_no', input.applicant.staffNo, STAFF_NO.test(input.applicant.staffNo.trim()), 'applicantStaffNo', 'staffNo');
+  if (input.system.status && !(SYSTEM_STATUSES as readonly string[]).includes(input.system.status)) {
+    errors.push({ field: 'system.status', key: 'sharing.errors.oneOf', params: { label: label('systemStatus'), allowed: SYSTEM_STATUSES.join(' | ') } });
+  }
+  for (const key of ['onCampus', 'campusAddress'] as const) {
+    const v = input.system[key];
+    const field = key === 'onCampus' ? 'system.on_campus' : 'system.campus_address';
+    if (v && v !== 'yes' && v !== 'no') errors.push({ field, key: 'sharing.errors.oneOf', params: { label: label(key), allowed: 'yes | no' } });
+  }
+  // One message listing every wrong address: a field shows one message.
+  const badAddresses = input.whitelist.filter((address) => !isWhitelistAddress(address));
+  if (badAddresses.length) {
+    errors.push({ field: 'whitelist', key: 'sharing.errors.format', params: { label: label('whitelist'), value: badAddresses.join('、'), expected: t('sharing.errors.expected.address') } });
+  }
+
+  if (!(METHODS as readonly string[]).includes(input.method)) {
+    errors.push({ field: 'method', key: 'sharing.errors.oneOf', params: { label: label('method'), allowed: METHODS.join(' | ') } });
+  } else if (input.method === 'other') {
+    required('method_other', input.methodOther, 'methodOther');
+  }
+
+  input.members.forEach((m, i) => {
+    required(`members.${i}.name`, m.name, 'memberName');
+    required(`members.${i}.unit`, m.unit, 'memberUnit');
+    required(`members.${i}.staff_no`, m.staffNo, 'memberStaffNo');
+    required(`members.${i}.phone`, m.phone, 'memberPhone');
+    format(`members.${i}.phone`, m.phone, PHONE.test(m.phone.trim()), 'memberPhone', 'phone');
+  });
+  input.vendors.forEach((v, i) => {
+    required(`vendors.${i}.name`, v.name, 'vendorName');
+    required(`vendors.${i}.company`, v.company, 'vendorCompany');
+    required(`vendors.${i}.id_card`, v.idCard, 'vendorIdCard');
+    required(`vendors.${i}.phone`, v.phone, 'vendorPhone');
+    format(`vendors.${i}.id_card`, v.idCard, isValidCnIdCard(v.idCard), 'vendorIdCard', 'idCard');
+    format(`vendors.${i}.phone`, v.phone, PHONE.test(v.phone.trim()), 'vendorPhone', 'phone');
+  });
+
+  const unknownDataset = input.datasets.find((d) => !(DATASETS as readonly string[]).includes(d));
+  if (unknownDataset) errors.push({ field: 'datasets', key: 'sharing.errors.oneOf', params: { label: label('datasets'), allowed: DATASETS.join(' | ') } });
+  if (input.datasets.includes('other')) required('dataset_other', input.datasetOther, 'datasetOther');
+
+  errors.push(...validateItems(input, catalog, t));
+  required('purpose', input.purpose, 'purpose');
+  if (!input.pledgeAccepted) errors.push({ field: 'pledge_accepted', key: 'sharing.errors.pledge' });
+  return errors;
+}
+
+function validateItems(input: SharingInput, catalog: Catalog | null, t: Translator): FieldError[] {
+  const errors: FieldError[] = [];
+  if (input.items.length === 0) {
+    errors.push({ field: 'items', key: 'sharing.errors.noItems' });
+    return errors;
+  }
+  const seen = new Set<string>();
+  input.items.forEach((item, i) => {
+    const table = catalog?.tables.find((x) => x.name === item.table);
+    if (!item.table) {
+      errors.push({ field: `items.${i}.table`, key: 'sharing.errors.required', params: { label: t('sharing.form.table') } });
+    } else if (!table) {
+      errors.push({ field: `items.${i}.table`, key: 'sharing.errors.unknownTable', params: { table: item.table } });
+    } else if (table.sharing === 'none') {
+      errors.push({ field: `items.${i}.table`, key: 'sharing.errors.tableNotShared', params: { table: table.title ? `${table.title}（${table.name}）` : table.name } });
+    } else if (seen.has(table.name)) {
+      errors.push({ field: `items.${i}.table`, key: 'sharing.errors.duplicateTable', params: { table: table.name } });
+    }
+    seen.add(item.table);
+    if (item.fields.length === 0) {
+      errors.push({ field: `items.${i}.fields`, key: 'sharing.errors.noFields', params: { table: item.table || String(i + 1) } });
+    }
+    const bad = item.fields.find((f) => !COLUMN.test(f));
+    if (bad) errors.push({ field: `items.${i}.fields`, key: 'sharing.errors.badField', params: { field: bad } });
+  });
+  return errors;
+}

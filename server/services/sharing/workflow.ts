@@ -1,0 +1,492 @@
+/**
+ * The data-sharing workflow (seed 000) as one state machine. Every transition is a function here:
+ *
+ *   draft ──submit──▶ submitted ──first approval──▶ in_review ──last stage approved──▶ granted
+ *     │                   │                             │
+ *     └─withdraw──────────┴──withdraw / reject──────────┴──▶ withdrawn / rejected (不共享)
+ *   rejected by a source department ──applicant asks (seed 002 art. 22)──▶ IT office overturns
+ *   (back to in_review, the workflow continues) or upholds (stays rejected).
+ *
+ * Stages: 1 applicant unit's steward → 2 IT office first review → 3 each department owning requested
+ * conditional data, in parallel, due in 5 working days (skipped when only universal data is asked
+ * for) → 4 the university leader (sensitive fields and ≥ 2000 rows) → 5 IT office final review,
+ * which grants. Stages of one number are activated together; the next number starts when all are
+ * approved. Each change locks the request row first (`FOR UPDATE`), so concurrent decisions on one
+ * request are applied one after the other and the second sees the first; every change ends with its
+ * audit row in the same transaction.
+ */
+import type { Knex } from 'knex';
+import type { AppContext } from '../../context';
+import { ConflictError, FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import type { Translator } from '../../i18n';
+import { can, type CurrentUser } from '../../policies';
+import { appendAudit } from '../audit';
+import { addDays, createCalendar, todayIn, type WorkingDayCalendar } from '../calendar';
+import { loadCurrentCatalog } from '../catalog/repository';
+import type { Catalog } from '../catalog/types';
+import { saveUpload, uploadProblem } from '../uploads';
+import { holdsStage, isApprover, isOverdue, type StageRow } from './access';
+import { leaderBasis, sourceParts } from './plan';
+import { formColumns, loadRequest, stageOrder, writeInput, type DbRow } from './repository';
+import {
+  DEFAULT_GRANT_DAYS,
+  REJECTION_REASONS,
+  SOURCE_REVIEW_WORKING_DAYS,
+  type RejectionReason,
+  type RequestStatus,
+  type SharingInput,
+  type StageKind,
+} from './types';
+import { validateRequest, type ValidationMode } from './validate';
+
+/** Who acts, and where from (for the audit row). */
+export interface Actor {
+  user: CurrentUser;
+  ip?: string;
+  requestId?: string;
+}
+
+export interface UploadedFile {
+  filename: string;
+  buffer: Buffer;
+}
+
+export interface Attachments {
+  material?: UploadedFile;
+  pledgeScan?: UploadedFile;
+}
+
+export interface PendingStage {
+  stage: number;
+  kind: StageKind;
+  department: string | null;
+}
+
+type Trx = Knex.Transaction;
+
+function audit(trx: Trx, actor: Actor | null, action: string, requestId: number, summary: Record<string, unknown>) {
+  return appendAudit(trx, {
+    actor: actor ? { id: actor.user.id, login: actor.user.login, roles: actor.user.roles, department: actor.user.department } : null,
+    action,
+    objectType: 'sharing_request',
+    objectId: requestId,
+    summary,
+    ip: actor?.ip,
+    requestId: actor?.requestId,
+  });
+}
+
+/** The working-day calendar and today's date, from the current catalog (plain weekends without one). */
+export async function clock(ctx: AppContext): Promise<{ calendar: WorkingDayCalendar; today: string; catalog: Catalog | null }> {
+  const current = await loadCurrentCatalog(ctx.db);
+  const catalog = current?.catalog ?? null;
+  const calendar = createCalendar(catalog?.calendar ?? { timezone: ctx.config.timezone, events: [], holidays: [], workdays: [] });
+  return { calendar, today: catalog ? calendar.today(ctx.now()) : todayIn(ctx.config.timezone, ctx.now()), catalog };
+}
+
+async function lockRequest(trx: Trx, id: number) {
+  if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundError('sharing.errors.notFound');
+  const request = await trx('sharing_requests').where({ id }).forUpdate().first();
+  if (!request) throw new NotFoundError('sharing.errors.notFound');
+  return { ...request, id: Number(request.id), applicant_id: Number(request.applicant_id) };
+}
+
+async function stagesOf(trx: Trx, id: number): Promise<StageRow[]> {
+  const rows = await stageOrder(trx('sharing_stages').where({ request_id: id }));
+  return rows.map((s: DbRow) => ({ ...s, id: Number(s.id), request_id: Number(s.request_id) }) as StageRow);
+}
+
+export function pendingStages(stages: StageRow[]): PendingStage[] {
+  return stages.filter((s) => s.status === 'pending').map((s) => ({ stage: s.stage, kind: s.kind, department: s.department_code }));
+}
+
+function attachmentErrors(files: Attachments): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const [field, file] of [['material', files.material], ['pledge_scan', files.pledgeScan]] as const) {
+    if (!file) continue;
+    const problem = uploadProblem(file.buffer);
+    if (problem) errors.push({ field, key: `sharing.errors.upload.${problem}`, params: { filename: file.filename } });
+  }
+  return errors;
+}
+
+async function storeAttachments(trx: Trx, actor: Actor, requestId: number, files: Attachments): Promise<void> {
+  if (files.material) {
+    const id = await saveUpload(trx, { purpose: 'sharing_material', filename: files.material.filename, buffer: files.material.buffer, uploadedBy: actor.user.id });
+    await trx('sharing_requests').where({ id: requestId }).update({ material_upload_id: id });
+  }
+  if (files.pledgeScan) {
+    const id = await saveUpload(trx, { purpose: 'sharing_pledge', filename: files.pledgeScan.filename, buffer: files.pledgeScan.buffer, uploadedBy: actor.user.id });
+    await trx('sharing_requests').where({ id: requestId }).update({ pledge_upload_id: id });
+  }
+}
+
+/** The draft being continued: only its applicant, only while it is a draft. */
+async function lockDraft(trx: Trx, actor: Actor, draftId: number) {
+  const request = await lockRequest(trx, draftId);
+  if (request.applicant_id !== actor.user.id) throw new ForbiddenError();
+  if (request.status !== 'draft') throw new ConflictError('sharing.errors.notDraft');
+  return request;
+}
+
+// ── draft ──────────────────────────────────────────────────────────────────────────────────────
+
+/** Saves what was typed, unchecked (only attachments are checked: a wrong file is never stored). */
+export async function saveDraft(ctx: AppContext, actor: Actor, input: SharingInput, opts: { draftId?: number; files?: Attachments } = {}): Promise<number> {
+  const files = opts.files ?? {};
+  const errors = attachmentErrors(files);
+  if (errors.length) throw new ValidationError(errors);
+  return ctx.db.transaction(async (trx) => {
+    let id: number;
+    if (opts.draftId) {
+      id = (await lockDraft(trx, actor, opts.draftId)).id;
+      await trx('sharing_requests').where({ id }).update({ ...formColumns(input), updated_at: ctx.now() });
+    } else {
+      const [row] = await trx('sharing_requests')
+        .insert({ ...formColumns(input), applicant_id: actor.user.id, department_code: actor.user.department, status: 'draft', created_at: ctx.now(), updated_at: ctx.now() })
+        .returning('id');
+      id = Number(row.id ?? row);
+    }
+    await writeInput(trx, id, input);
+    await storeAttachments(trx, actor, id, files);
+    await audit(trx, actor, 'sharing.draft', id, { items: input.items.length });
+    return id;
+  });
+}
+
+// ── submit ─────────────────────────────────────────────────────────────────────────────────────
+
+export interface SubmitResult {
+  id: number;
+  status: RequestStatus;
+  pendingStages: PendingStage[];
+}
+
+/**
+ * Checks everything, then creates the stages: stage 1 pending, the rest waiting. What the leader
+ * stage depends on (the hub's row count) is read before the transaction.
+ */
+export async function submitRequest(
+  ctx: AppContext,
+  actor: Actor,
+  input: SharingInput,
+  opts: { mode: ValidationMode; t: Translator; draftId?: number; files?: Attachments },
+): Promise<SubmitResult> {
+  const files = opts.files ?? {};
+  const { catalog } = await clock(ctx);
+  let hasMaterial = !!files.material;
+  if (!hasMaterial && opts.draftId) {
+    const draft = await ctx.db('sharing_requests').where({ id: opts.draftId }).first('material_upload_id');
+    hasMaterial = !!draft?.material_upload_id;
+  }
+  const errors = [...validateRequest(input, catalog, opts.t, opts.mode, { hasMaterial }), ...attachmentErrors(files)];
+  if (!catalog && !errors.some((e) => e.field.startsWith('items'))) errors.push({ field: 'items', key: 'sharing.errors.noCatalog' });
+  if (errors.length) throw new ValidationError(errors);
+  const sources = sourceParts(catalog!, input.items);
+  const leader = await leaderBasis(ctx.hub, catalog!, input.items);
+
+  return ctx.db.transaction(async (trx) => {
+    const now = ctx.now();
+    let id: number;
+    const columns = { ...formColumns(input), status: 'submitted', submitted_at: now, pledge_accepted_at: now, leader_basis: JSON.stringify(leader), updated_at: now };
+    if (opts.draftId) {
+      id = (await lockDraft(trx, actor, opts.draftId)).id;
+      await trx('sharing_requests').where({ id }).update({ ...columns, version: trx.raw('version + 1') });
+    } else {
+      const [row] = await trx('sharing_requests')
+        .insert({ ...columns, applicant_id: actor.user.id, department_code: actor.user.department, created_at: now })
+        .returning('id');
+      id = Number(row.id ?? row);
+    }
+    await writeInput(trx, id, input);
+    await storeAttachments(trx, actor, id, files);
+    const stages = [
+      { stage: 1, kind: 'applicant_unit', department_code: actor.user.department, status: 'pending', activated_at: now },
+      { stage: 2, kind: 'it_first', department_code: null, status: 'waiting' },
+      ...sources.map((s) => ({ stage: 3, kind: 'source', department_code: s.department, part: JSON.stringify(s.part), status: 'waiting' })),
+      ...(leader.required ? [{ stage: 4, kind: 'leader', department_code: null, status: 'waiting' }] : []),
+      { stage: 5, kind: 'it_final', department_code: null, status: 'waiting' },
+    ];
+    await trx('sharing_stages').insert(stages.map((s) => ({ part: '[]', ...s, request_id: id })));
+    await audit(trx, actor, 'sharing.submit', id, {
+      tables: input.items.map((i) => i.table),
+      sources: sources.map((s) => s.department),
+      leader: { required: leader.required, rows: leader.rows, hubError: leader.hubError ?? null },
+    });
+    return { id, status: 'submitted' as RequestStatus, pendingStages: [{ stage: 1, kind: 'applicant_unit' as StageKind, department: actor.user.department }] };
+  });
+}
+
+// ── decisions ──────────────────────────────────────────────────────────────────────────────────
+
+export interface DecisionInput {
+  decision: string;
+  /** A standard reason code for a rejection (any other text counts as `other` with that text). */
+  reason?: string;
+  /** Opinion or explanation (free text). */
+  comment?: string;
+  /** Only one stage of several the user holds (the IT office standing in for two departments). */
+  stageId?: number;
+  /** Final stage only: when the grant ends (YYYY-MM-DD); a year from today when absent. */
+  expiresOn?: string;
+}
+
+function checkDecision(input: DecisionInput, today: string): { approve: boolean; reason: RejectionReason | null; text: string } {
+  const errors: FieldError[] = [];
+  const text = (input.comment ?? '').trim();
+  let reason: RejectionReason | null = null;
+  if (input.decision !== 'approve' && input.decision !== 'reject') {
+    errors.push({ field: 'decision', key: 'sharing.errors.decision' });
+  } else if (input.decision === 'reject') {
+    const given = (input.reason ?? '').trim();
+    if (!given) errors.push({ field: 'reason', key: 'sharing.errors.reasonRequired', params: { allowed: REJECTION_REASONS.join(' | ') } });
+    else if ((REJECTION_REASONS as readonly string[]).includes(given)) reason = given as RejectionReason;
+    else reason = 'other';
+    if (reason === 'other' && !text && !(given && given !== 'other')) errors.push({ field: 'comment', key: 'sharing.errors.otherNeedsText' });
+  }
+  if (input.expiresOn !== undefined && input.expiresOn !== '') {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.expiresOn) || Number.isNaN(Date.parse(input.expiresOn)) || input.expiresOn <= today) {
+      errors.push({ field: 'expires_on', key: 'sharing.errors.expiresOn', params: { today } });
+    }
+  }
+  if (errors.length) throw new ValidationError(errors);
+  const freeText = reason === 'other' && input.reason && input.reason !== 'other' ? [input.reason.trim(), text].filter(Boolean).join('；') : text;
+  return { approve: input.decision === 'approve', reason, text: freeText };
+}
+
+/** The stage `user` decides now: 403 when they hold none of this request's stages, 409 when theirs is not pending. */
+function stageFor(user: CurrentUser, request: { applicant_id: number; status: string }, stages: StageRow[], today: string, stageId?: number) {
+  if (request.applicant_id === user.id) throw new ForbiddenError('sharing.errors.ownRequest');
+  const candidates = stages
+    .filter((s) => stageId === undefined || s.id === stageId)
+    .map((s) => ({ stage: s, ...holdsStage(user, s, today) }))
+    .filter((c) => c.own || c.onBehalf || (c.stage.kind === 'source' && can(user, 'sharing.decide_office')));
+  // A department whose stage is not reached yet cannot even see the request: 403, like anyone else.
+  if (candidates.length === 0 || !isApprover(user, request.applicant_id, stages, today)) throw new ForbiddenError('sharing.errors.notYourStage');
+  const open = request.status === 'submitted' || request.status === 'in_review';
+  const pending = candidates.filter((c) => open && c.stage.status === 'pending' && (c.own || c.onBehalf));
+  if (pending.length === 0) {
+    const notYetOverdue = candidates.some((c) => !c.own && c.stage.status === 'pending' && c.stage.kind === 'source');
+    throw new ConflictError(notYetOverdue && open ? 'sharing.errors.notOverdue' : 'sharing.errors.notPending');
+  }
+  // Own stages first: the IT office standing in is the exception.
+  pending.sort((a, b) => Number(b.own) - Number(a.own) || a.stage.stage - b.stage.stage);
+  return pending[0];
+}
+
+/**
+ * Activates the next stage number once every stage of the current one is approved; grants after the
+ * last. The caller appends the audit rows (its decision first, then the grant).
+ */
+async function advance(ctx: AppContext, trx: Trx, actor: Actor | null, requestId: number, calendar: WorkingDayCalendar, today: string, expiresOn?: string): Promise<RequestStatus> {
+  const stages = await stagesOf(trx, requestId);
+  if (stages.some((s) => s.status === 'pending' || s.status === 'rejected')) return 'in_review';
+  const next = stages.filter((s) => s.status === 'waiting');
+  if (next.length > 0) {
+    const number = Math.min(...next.map((s) => s.stage));
+    const now = ctx.now();
+    for (const s of next.filter((x) => x.stage === number)) {
+      await trx('sharing_stages')
+        .where({ id: s.id })
+        .update({
+          status: 'pending',
+          activated_at: now,
+          due_on: s.kind === 'source' ? calendar.addWorkingDays(today, SOURCE_REVIEW_WORKING_DAYS) : null,
+          version: trx.raw('version + 1'),
+        });
+    }
+    return 'in_review';
+  }
+  await grant(ctx, trx, actor, requestId, today, expiresOn);
+  return 'granted';
+}
+
+async function grant(ctx: AppContext, trx: Trx, actor: Actor | null, requestId: number, today: string, expiresOn?: string): Promise<void> {
+  const request = await trx('sharing_requests').where({ id: requestId }).first();
+  const items = await trx('sharing_items').where({ request_id: requestId }).orderBy('position');
+  const expires = expiresOn || addDays(today, DEFAULT_GRANT_DAYS);
+  await trx('sharing_grants').insert({
+    request_id: requestId,
+    items: JSON.stringify(items.map((i: DbRow) => ({ table: i.table_name, fields: i.fields, range: i.range }))),
+    method: request.method,
+    method_other: request.method_other,
+    whitelist: JSON.stringify(request.whitelist ?? []),
+    expires_on: expires,
+    granted_at: ctx.now(),
+    granted_by: actor?.user.id ?? null,
+  });
+  await trx('sharing_requests').where({ id: requestId }).update({ status: 'granted', closed_at: ctx.now() });
+}
+
+async function auditGrant(trx: Trx, actor: Actor | null, requestId: number): Promise<void> {
+  const g = await trx('sharing_grants').where({ request_id: requestId }).first('expires_on', 'items');
+  await audit(trx, actor, 'sharing.grant', requestId, { expiresOn: g.expires_on, tables: (g.items as { table: string }[]).map((i) => i.table) });
+}
+
+/**
+ * One decision on the stage the user holds. Approve moves the workflow on; reject ends it as 不共享
+ * with a standard reason. The IT office may decide an overdue source stage, recorded as on behalf.
+ */
+export async function decide(ctx: AppContext, actor: Actor, requestId: number, input: DecisionInput) {
+  const { calendar, today } = await clock(ctx);
+  const decision = checkDecision(input, today);
+  await ctx.db.transaction(async (trx) => {
+    const request = await lockRequest(trx, requestId);
+    const stages = await stagesOf(trx, request.id);
+    const { stage, onBehalf } = stageFor(actor.user, request, stages, today, input.stageId);
+    if (decision.approve && input.expiresOn && stage.kind !== 'it_final') {
+      throw new ValidationError([{ field: 'expires_on', key: 'sharing.errors.expiresOnFinalOnly' }]);
+    }
+    const now = ctx.now();
+    const updated = await trx('sharing_stages')
+      .where({ id: stage.id, status: 'pending', version: stage.version })
+      .update({
+        status: decision.approve ? 'approved' : 'rejected',
+        decided_by: actor.user.id,
+        decided_by_name: actor.user.name,
+        decided_at: now,
+        on_behalf: onBehalf,
+        reason: decision.reason,
+        opinion: decision.text || null,
+        version: stage.version + 1,
+      });
+    if (updated !== 1) throw new ConflictError('sharing.errors.notPending');
+    let status: RequestStatus;
+    if (decision.approve) {
+      status = await advance(ctx, trx, actor, request.id, calendar, today, input.expiresOn || undefined);
+      if (status === 'in_review') await trx('sharing_requests').where({ id: request.id }).update({ status, updated_at: now, version: trx.raw('version + 1') });
+    } else {
+      status = 'rejected';
+      await trx('sharing_stages').where({ request_id: request.id }).whereIn('status', ['pending', 'waiting']).update({ status: 'cancelled', version: trx.raw('version + 1') });
+      await trx('sharing_requests')
+        .where({ id: request.id })
+        .update({ status, rejection_reason: decision.reason, rejection_text: decision.text || null, closed_at: now, updated_at: now, version: trx.raw('version + 1') });
+    }
+    await audit(trx, actor, 'sharing.decision', request.id, {
+      stage: stage.stage,
+      kind: stage.kind,
+      department: stage.department_code,
+      decision: input.decision,
+      reason: decision.reason,
+      onBehalf,
+      status,
+    });
+    if (status === 'granted') await auditGrant(trx, actor, request.id);
+  });
+  return (await loadRequest(ctx.db, requestId))!;
+}
+
+// ── withdraw ───────────────────────────────────────────────────────────────────────────────────
+
+/** The applicant takes back a draft or a request under review; decided requests stay as they are. */
+export async function withdraw(ctx: AppContext, actor: Actor, requestId: number): Promise<void> {
+  await ctx.db.transaction(async (trx) => {
+    const request = await lockRequest(trx, requestId);
+    if (request.applicant_id !== actor.user.id) throw new ForbiddenError();
+    if (!['draft', 'submitted', 'in_review'].includes(request.status)) throw new ConflictError('sharing.errors.cannotWithdraw');
+    await trx('sharing_stages').where({ request_id: request.id }).whereIn('status', ['pending', 'waiting']).update({ status: 'cancelled', version: trx.raw('version + 1') });
+    await trx('sharing_requests').where({ id: request.id }).update({ status: 'withdrawn', closed_at: ctx.now(), updated_at: ctx.now(), version: trx.raw('version + 1') });
+    await audit(trx, actor, 'sharing.withdraw', request.id, { from: request.status });
+  });
+}
+
+// ── arbitration (seed 002 art. 22) ─────────────────────────────────────────────────────────────
+
+async function rejectedSourceStage(trx: Trx, request: { id: number; status: string }): Promise<StageRow | null> {
+  if (request.status !== 'rejected') return null;
+  const stages = await stagesOf(trx, request.id);
+  return stages.find((s) => s.status === 'rejected' && s.kind === 'source') ?? null;
+}
+
+export async function requestArbitration(ctx: AppContext, actor: Actor, requestId: number, note: string): Promise<void> {
+  await ctx.db.transaction(async (trx) => {
+    const request = await lockRequest(trx, requestId);
+    if (request.applicant_id !== actor.user.id) throw new ForbiddenError();
+    const stage = await rejectedSourceStage(trx, request);
+    if (!stage || request.arbitration === 'requested' || request.arbitration === 'upheld') throw new ConflictError('sharing.errors.cannotArbitrate');
+    if (!note.trim()) throw new ValidationError([{ field: 'note', key: 'sharing.errors.arbitrationNote' }]);
+    await trx('sharing_requests').where({ id: request.id }).update({ arbitration: 'requested', arbitration_note: note.trim(), arbitration_requested_at: ctx.now(), version: trx.raw('version + 1') });
+    await audit(trx, actor, 'sharing.arbitration_request', request.id, { department: stage.department_code });
+  });
+}
+
+/**
+ * The IT office's conclusion. Overturning sets the department's rejection aside (kept on the
+ * timeline as `overturned`) and resumes the workflow where the rejection stopped it.
+ */
+export async function arbitrate(ctx: AppContext, actor: Actor, requestId: number, input: { decision: string; note: string }): Promise<void> {
+  if (!can(actor.user, 'sharing.decide_office')) throw new ForbiddenError();
+  if (input.decision !== 'overturn' && input.decision !== 'uphold') throw new ValidationError([{ field: 'decision', key: 'sharing.errors.arbitrationDecision' }]);
+  const { calendar, today } = await clock(ctx);
+  await ctx.db.transaction(async (trx) => {
+    const request = await lockRequest(trx, requestId);
+    if (request.applicant_id === actor.user.id) throw new ForbiddenError('sharing.errors.ownRequest');
+    const stage = await rejectedSourceStage(trx, request);
+    if (!stage || request.arbitration !== 'requested') throw new ConflictError('sharing.errors.noArbitration');
+    const note = input.note.trim();
+    let granted = false;
+    if (input.decision === 'uphold') {
+      await trx('sharing_requests').where({ id: request.id }).update({ arbitration: 'upheld', version: trx.raw('version + 1') });
+    } else {
+      await trx('sharing_stages').where({ id: stage.id }).update({ status: 'overturned', version: trx.raw('version + 1') });
+      const cancelled = (await stagesOf(trx, request.id)).filter((s) => s.status === 'cancelled');
+      for (const s of cancelled) {
+        const again = s.stage === stage.stage;
+        await trx('sharing_stages')
+          .where({ id: s.id })
+          .update({
+            status: again ? 'pending' : 'waiting',
+            due_on: again && s.kind === 'source' ? calendar.addWorkingDays(today, SOURCE_REVIEW_WORKING_DAYS) : null,
+            activated_at: again ? ctx.now() : null,
+            overdue_flagged_at: null,
+            reminded_at: null,
+            version: trx.raw('version + 1'),
+          });
+      }
+      await trx('sharing_requests')
+        .where({ id: request.id })
+        .update({ status: 'in_review', arbitration: 'overturned', rejection_reason: null, rejection_text: null, closed_at: null, version: trx.raw('version + 1') });
+      granted = (await advance(ctx, trx, actor, request.id, calendar, today)) === 'granted';
+    }
+    await audit(trx, actor, 'sharing.arbitration', request.id, { decision: input.decision, department: stage.department_code, note });
+    if (granted) await auditGrant(trx, actor, request.id);
+  });
+}
+
+// ── time: reminders and overdue reviews ────────────────────────────────────────────────────────
+
+/**
+ * Source reviews due tomorrow or today get one reminder; reviews past their due day are flagged to
+ * the IT office (who may then decide in their place). Returns what changed, for the job's log.
+ */
+export interface StageNotice {
+  stageId: number;
+  requestId: number;
+  department: string | null;
+  dueOn: string | null;
+}
+
+export async function flagOverdueReviews(ctx: AppContext): Promise<{ reminded: StageNotice[]; flagged: StageNotice[] }> {
+  const { calendar, today } = await clock(ctx);
+  const tomorrow = calendar.addWorkingDays(today, 1);
+  const pending: StageRow[] = await ctx.db('sharing_stages').where({ kind: 'source', status: 'pending' }).whereNotNull('due_on');
+  const reminded: StageNotice[] = [];
+  const flagged: StageNotice[] = [];
+  for (const s of pending) {
+    const stage = { ...s, id: Number(s.id), request_id: Number(s.request_id) };
+    const notice: StageNotice = { stageId: stage.id, requestId: stage.request_id, department: stage.department_code, dueOn: stage.due_on };
+    if (isOverdue(stage, today) && !s.overdue_flagged_at) {
+      await ctx.db.transaction(async (trx) => {
+        const n = await trx('sharing_stages').where({ id: stage.id, status: 'pending' }).whereNull('overdue_flagged_at').update({ overdue_flagged_at: ctx.now() });
+        if (n === 1) {
+          await audit(trx, null, 'sharing.overdue', stage.request_id, { department: stage.department_code, dueOn: stage.due_on });
+          flagged.push(notice);
+        }
+      });
+    } else if (!isOverdue(stage, today) && stage.due_on! <= tomorrow && !s.reminded_at) {
+      await ctx.db('sharing_stages').where({ id: stage.id }).whereNull('reminded_at').update({ reminded_at: ctx.now() });
+      reminded.push(notice);
+    }
+  }
+  return { reminded, flagged };
+}

@@ -1,0 +1,217 @@
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { apiRequest, buildSharingWorld, SharingPeople, VALID_ID_CARD } from '../factories/sharing';
+
+/** The web side: the form (multipart, drafts, errors in place), lists, the request page, print, files. */
+const MONDAY = new Date('2026-03-02T02:00:00Z');
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+let t: TestApp;
+let people: SharingPeople;
+type Session = Awaited<ReturnType<typeof signIn>>;
+const sessions: Record<string, Session> = {};
+async function as(login: keyof SharingPeople): Promise<Session> {
+  if (!sessions[login]) sessions[login] = await signIn(t.app, people[login].login, people[login].password);
+  return sessions[login];
+}
+
+/** A complete web form as multer will parse it (bracket names). */
+function fullForm(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    'applicant[name]': '张三',
+    'applicant[staff_no]': '20230001',
+    'applicant[office_phone]': '0371-67781505',
+    'applicant[email]': 'zhang@example.edu.cn',
+    'system[name]': '体育学院迎新系统',
+    'system[status]': 'running',
+    'system[domain]': 'yx.example.edu.cn',
+    'system[address]': '10.1.2.3:8080',
+    'system[on_campus]': 'yes',
+    'system[campus_address]': 'yes',
+    whitelist: '10.1.2.3\n2001:db8::/32',
+    method: 'api',
+    'members[0][name]': '李四',
+    'members[0][unit]': '体育学院',
+    'members[0][staff_no]': '20230002',
+    'members[0][phone]': '13800000001',
+    'vendors[0][name]': '王五',
+    'vendors[0][company]': '某某软件有限公司',
+    'vendors[0][id_card]': VALID_ID_CARD,
+    'vendors[0][phone]': '13900000002',
+    'datasets[]': 'student',
+    'items[0][table]': 'staff_basic',
+    'items[0][fields][]': 'staff_no',
+    'items[0][other_fields]': 'name',
+    'items[0][range]': '体育学院当前在职教职工',
+    purpose: '迎新系统核对辅导员信息',
+    returned_items: '新生报到状态',
+    pledge_accepted: 'on',
+    action: 'submit',
+    ...overrides,
+  };
+}
+
+async function postForm(login: keyof SharingPeople, path: string, fields: Record<string, string>, files: Record<string, [Buffer, string]> = {}) {
+  const s = await as(login);
+  let req = s.agent.post(path).set('X-CSRF-Token', s.csrf).set('Accept', 'text/html');
+  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+  for (const [k, [buf, name]] of Object.entries(files)) req = req.attach(k, buf, name);
+  return req;
+}
+
+async function approveAs(login: keyof SharingPeople, id: number, extra: Record<string, string> = {}) {
+  const s = await as(login);
+  return s.agent.post(`/sharing/${id}/decision`).type('form').send({ _csrf: s.csrf, decision: 'approve', ...extra });
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  people = await buildSharingWorld(t.db.knex);
+});
+afterAll(() => t.close());
+
+describe('the request form', () => {
+  it('submits with every item of seed 000 and a PDF, and lands on the request page', async () => {
+    const res = await postForm('applicant', '/sharing/new', fullForm(), { material: [PDF, '立项批复.pdf'] });
+    expect(res.status).toBe(303);
+    const id = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
+    const page = await (await as('applicant')).agent.get(`/sharing/${id}`).expect(200);
+    expect(page.text).toContain('已提交');
+    expect(page.text).toContain('数据申请单位信息化专员审核');
+    const items = await t.db.knex('sharing_items').where({ request_id: id });
+    expect(items.map((i) => [i.table_name, i.fields, i.range])).toEqual([['staff_basic', ['staff_no', 'name'], '体育学院当前在职教职工']]);
+    const file = await (await as('applicant')).agent.get(`/sharing/${id}/files/material`).expect(200);
+    expect(file.headers['content-type']).toBe('application/pdf');
+    expect(Buffer.from(file.body).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('names every wrong field in Chinese and keeps what was typed', async () => {
+    const res = await postForm(
+      'applicant',
+      '/sharing/new',
+      fullForm({ whitelist: '10.1.2.3\n300.1.1.1\n10.0.0.0/33', 'vendors[0][id_card]': '110105194912310021', 'applicant[email]': '', 'items[0][table]': 'salary_detail' }),
+      { material: [Buffer.from('just text'), 'notes.txt'] },
+    );
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('“访问数据需设置白名单地址”格式不正确：300.1.1.1、10.0.0.0/33');
+    expect(res.text).toContain('“身份证号”格式不正确：110105194912310021');
+    expect(res.text).toContain('请填写“数据申请人邮箱”');
+    expect(res.text).toContain('表“工资明细（salary_detail）”属于不共享类数据，不能申请');
+    expect(res.text).toContain('文件 notes.txt 不是 PDF、PNG 或 JPEG');
+    // What was typed stays.
+    expect(res.text).toContain('value="体育学院迎新系统"');
+    expect(res.text).toContain('value="110105194912310021"');
+    expect(res.text).toContain('300.1.1.1');
+  });
+
+  it('answers in English for an English session', async () => {
+    const s = await as('outsider');
+    await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' });
+    const res = await postForm('outsider', '/sharing/new', fullForm({ 'vendors[0][id_card]': '123' }));
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('“ID number” is not valid: 123');
+  });
+
+  it('saves a draft without checks, edits it, submits it; afterwards it cannot be edited', async () => {
+    const draft = await postForm('applicant', '/sharing/new', { purpose: '草稿用途', 'items[0][table]': 'org_unit', action: 'draft' });
+    expect(draft.status).toBe(303);
+    const id = Number(/\/sharing\/(\d+)\/edit$/.exec(draft.headers.location)![1]);
+    const edit = await (await as('applicant')).agent.get(`/sharing/${id}/edit`).expect(200);
+    expect(edit.text).toContain('草稿用途');
+    expect((await (await as('outsider')).agent.get(`/sharing/${id}/edit`)).status).toBe(403);
+
+    const submitted = await postForm('applicant', `/sharing/${id}/edit`, fullForm({ 'items[0][table]': 'org_unit', 'items[0][fields][]': 'unit_code', 'items[0][other_fields]': '' }), { material: [PDF, 'a.pdf'] });
+    expect(submitted.status).toBe(303);
+    expect(submitted.headers.location).toBe(`/sharing/${id}`);
+    const again = await postForm('applicant', `/sharing/${id}/edit`, fullForm({ action: 'draft' }));
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('申请已提交，不能再修改，只能撤回');
+  });
+
+  it('the API refuses a not-shared table and a request without fields, naming them', async () => {
+    const s = await as('applicant');
+    const res = await s.agent
+      .post('/api/v1/sharing-requests')
+      .set('X-CSRF-Token', s.csrf)
+      .send(apiRequest([{ table: 'salary_detail', fields: ['staff_no'] }, { table: 'org_unit', fields: [] }], { pledge_accepted: false, whitelist: ['10.1.1.1/24', 'fe80::1/129'] }));
+    expect(res.status).toBe(422);
+    expect(res.body.fields).toEqual({
+      whitelist: '“访问数据需设置白名单地址”格式不正确：fe80::1/129（应为IPv4/IPv6 地址或 CIDR 网段）',
+      'items.0.table': '表“工资明细（salary_detail）”属于不共享类数据，不能申请',
+      'items.1.fields': '请为表 org_unit 至少选择一个字段',
+      pledge_accepted: '请阅读并接受《数据安全保密承诺书》',
+    });
+  });
+});
+
+describe('the request page, print form and lists', () => {
+  let id: number;
+  beforeAll(async () => {
+    const res = await postForm('applicant', '/sharing/new', fullForm(), { material: [PDF, 'x.pdf'] });
+    id = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
+  });
+
+  it('the print form holds every filled value, the stage opinions and signature lines', async () => {
+    await approveAs('csSteward', id, { comment: '同意申请' });
+    const html = (await (await as('office')).agent.get(`/sharing/${id}/print`).expect(200)).text;
+    for (const value of ['郑州大学信息化数据共享使用申请审批表', '计算机学院', '张三', '20230001', '0371-67781505', 'zhang@example.edu.cn', '体育学院迎新系统', 'yx.example.edu.cn', '10.1.2.3:8080', '2001:db8::/32', '李四', '某某软件有限公司', VALID_ID_CARD, '迎新系统核对辅导员信息', '新生报到状态', '教职工基本信息', '体育学院当前在职教职工', '职工号', '同意申请', '计院专员', '2026-03-02', '部门主要领导（签字）', '信息化主管校领导签字', '郑州大学数据安全保密承诺书', '数据安全保密责任人（签字）']) {
+      expect(html).toContain(value);
+    }
+    expect(html).toContain('☑</span>运行中');
+    expect(html).toContain('☐</span>建设中');
+  });
+
+  it('shows vendor ID numbers unmasked to approvers only', async () => {
+    expect((await (await as('office')).agent.get(`/sharing/${id}`)).text).toContain(VALID_ID_CARD);
+    const own = (await (await as('applicant')).agent.get(`/sharing/${id}/print`)).text;
+    expect(own).not.toContain(VALID_ID_CARD);
+    expect(own).toContain('110105********002X');
+    expect((await (await as('outsider')).agent.get(`/sharing/${id}`)).status).toBe(403);
+  });
+
+  it('lists: mine for the applicant, the queue for the stage holder only, all for the IT office', async () => {
+    expect((await (await as('applicant')).agent.get('/sharing')).text).toContain(`/sharing/${id}"`);
+    const office = (await (await as('office')).agent.get('/sharing/queue')).text;
+    expect(office).toContain(`/sharing/${id}"`);
+    expect((await (await as('hrSteward')).agent.get('/sharing/queue')).text).not.toContain(`/sharing/${id}"`);
+    expect((await (await as('hrSteward')).agent.get('/sharing/all')).status).toBe(403);
+    const all = (await (await as('office')).agent.get('/sharing/all?status=in_review&department=CS')).text;
+    expect(all).toContain(`/sharing/${id}"`);
+    expect((await (await as('office')).agent.get('/sharing/all?status=granted')).text).not.toContain(`/sharing/${id}"`);
+  });
+
+  it('shows active tickets per requested table, and a pending structure change', async () => {
+    await t.db.knex('tickets').insert({
+      fingerprint: 'fp1', check_kind: 'required', table_name: 'staff_basic', field_name: 'name', fingerprint_department: 'HR', department_code: 'HR',
+      severity: 'high', message: 'x', first_seen: MONDAY, last_seen: MONDAY, due_at: '2026-03-09',
+    });
+    const s = await as('hrSteward');
+    const filed = await s.agent.post('/sharing/structure-changes').type('form').send({ _csrf: s.csrf, system: '人事管理系统', tables: 'staff_basic', description: '增加字段 title_rank', planned_on: '2026-03-20', contact: '人事专员 1234' });
+    expect(filed.status).toBe(303);
+    const page = (await (await as('office')).agent.get(`/sharing/${id}`)).text;
+    expect(page).toMatch(/<td class="num">1<\/td>/);
+    expect(page).toContain('数据结构变更待完成');
+
+    const change = await t.db.knex('structure_changes').first('id');
+    const o = await as('office');
+    await o.agent.post(`/sharing/structure-changes/${change.id}/review`).type('form').send({ _csrf: o.csrf, decision: 'reject', note: '时间冲突' });
+    expect((await o.agent.get(`/sharing/${id}`)).text).not.toContain('数据结构变更待完成');
+  });
+
+  it('the IT office grants, then revokes; returned items are marked delivered', async () => {
+    await approveAs('office', id);
+    await approveAs('hrSteward', id);
+    await approveAs('office2', id, { expires_on: '2026-09-30' });
+    const o = await as('office2');
+    let page = (await o.agent.get(`/sharing/${id}`)).text;
+    expect(page).toContain('授权有效期至 2026-09-30');
+    const item = await t.db.knex('sharing_returned_items').where({ request_id: id }).first('id');
+    const a = await as('applicant');
+    expect((await a.agent.post(`/sharing/${id}/returned/${item.id}/delivered`).type('form').send({ _csrf: a.csrf })).status).toBe(303);
+    expect((await t.db.knex('sharing_returned_items').where({ id: item.id }).first()).delivered_at).toBeInstanceOf(Date);
+    await o.agent.post(`/sharing/${id}/revoke`).type('form').send({ _csrf: o.csrf, reason: '项目结束' });
+    page = (await o.agent.get(`/sharing/${id}`)).text;
+    expect(page).toContain('项目结束');
+    expect((await t.db.knex('sharing_grants').where({ request_id: id }).first()).revoked_at).toBeInstanceOf(Date);
+  });
+});

@@ -1,0 +1,41 @@
+import { run } from '../../jobs/sharing-reminders';
+import { createTestApp, TestApp } from '../helpers/app';
+import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
+import { inputFromBody } from '../../server/services/sharing/input';
+import { decide, submitRequest } from '../../server/services/sharing/workflow';
+import { translator } from '../../server/i18n';
+
+/** The daily job: a reminder the working day before a source review is due, then the overdue flag to the IT office. */
+let t: TestApp;
+let people: SharingPeople;
+const actor = (u: SharingPeople[keyof SharingPeople]) => ({ user: { id: u.id, login: u.login, name: u.name, department: u.department_code, roles: u.roles, locale: 'zh-CN' } as never });
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => new Date('2026-03-02T02:00:00Z'); // Monday
+  people = await buildSharingWorld(t.db.knex);
+  const input = inputFromBody(apiRequest([{ table: 'student_status', fields: ['grade'] }]));
+  const { id } = await submitRequest(t.ctx, actor(people.applicant), input, { mode: 'api', t: translator('zh-CN') });
+  await decide(t.ctx, actor(people.csSteward), id, { decision: 'approve' });
+  await decide(t.ctx, actor(people.office), id, { decision: 'approve' }); // STU due Monday 2026-03-09
+});
+afterAll(() => t.close());
+
+const inbox = (userId: number) => t.db.knex('notifications').where({ user_id: userId }).orderBy('id').pluck('kind');
+
+it('reminds the source department on Friday 03-06 (due Monday 03-09), once', async () => {
+  t.ctx.now = () => new Date('2026-03-05T02:00:00Z'); // Thursday: nothing yet
+  expect(await run(t.ctx)).toEqual({ reminded: 0, flagged: 0, expiring: 0 });
+  t.ctx.now = () => new Date('2026-03-06T02:00:00Z');
+  expect(await run(t.ctx)).toEqual({ reminded: 1, flagged: 0, expiring: 0 });
+  expect(await run(t.ctx)).toEqual({ reminded: 0, flagged: 0, expiring: 0 });
+  expect(await inbox(people.stuSteward.id)).toEqual(['sharing.reminder']);
+});
+
+it('flags the overdue review to every IT office account on Tuesday 03-10', async () => {
+  t.ctx.now = () => new Date('2026-03-10T02:00:00Z');
+  expect(await run(t.ctx)).toEqual({ reminded: 0, flagged: 1, expiring: 0 });
+  expect(await inbox(people.office.id)).toEqual(['sharing.overdue']);
+  expect(await inbox(people.office2.id)).toEqual(['sharing.overdue']);
+  expect(await inbox(people.stuSteward.id)).toEqual(['sharing.reminder']);
+});

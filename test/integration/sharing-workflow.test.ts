@@ -1,0 +1,342 @@
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { apiRequest, buildHubTable, buildSharingWorld, SharingPeople } from '../factories/sharing';
+import { flagOverdueReviews } from '../../server/services/sharing/workflow';
+import { remindExpiringGrants } from '../../server/services/sharing/grants';
+
+/**
+ * The approval workflow of seed 000 over the API, every path: stages, parallel source reviews, the
+ * leader stage, rejections, arbitration, withdrawal, who may decide, overdue reviews and expiry.
+ * The clock is fixed at Monday 2026-03-02 10:00 in Beijing (no holidays that week or the next).
+ */
+const MONDAY = new Date('2026-03-02T02:00:00Z');
+
+let t: TestApp;
+let people: SharingPeople;
+type Session = Awaited<ReturnType<typeof signIn>>;
+const sessions: Record<string, Session> = {};
+
+async function as(login: keyof SharingPeople): Promise<Session> {
+  if (!sessions[login]) sessions[login] = await signIn(t.app, people[login].login, people[login].password);
+  return sessions[login];
+}
+
+async function submit(body: Record<string, unknown>) {
+  const s = await as('applicant');
+  return s.agent.post('/api/v1/sharing-requests').set('X-CSRF-Token', s.csrf).send(body);
+}
+
+async function decide(login: keyof SharingPeople, id: number, body: Record<string, unknown>) {
+  const s = await as(login);
+  return s.agent.post(`/api/v1/sharing-requests/${id}/decisions`).set('X-CSRF-Token', s.csrf).send(body);
+}
+
+async function show(login: keyof SharingPeople, id: number) {
+  return (await as(login)).agent.get(`/api/v1/sharing-requests/${id}`);
+}
+
+const approve = { decision: 'approve' };
+const stageSummary = (body: { stages: { stage: number; department: string | null; status: string }[] }) =>
+  body.stages.map((s) => `${s.stage}:${s.department ?? '-'}:${s.status}`);
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  people = await buildSharingWorld(t.db.knex);
+  await buildHubTable(t.db.knex, 'staff_basic', 1999);
+  await buildHubTable(t.db.knex, 'student_status', 2000);
+});
+afterAll(() => t.close());
+afterEach(() => {
+  t.ctx.now = () => MONDAY;
+});
+
+describe('universal data only', () => {
+  it('skips the source stage and grants after unit steward, first and final review', async () => {
+    const res = await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code', 'unit_name'], range: '全部' }]));
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ id: expect.any(Number), status: 'submitted', pending_stages: [{ stage: 1, kind: 'applicant_unit', department: 'CS' }] });
+    const id = res.body.id;
+
+    const first = await decide('csSteward', id, approve);
+    expect(first.status).toBe(200);
+    expect(first.body.status).toBe('in_review');
+    expect(stageSummary(first.body)).toEqual(['1:CS:approved', '2:-:pending', '5:-:waiting']);
+
+    expect((await decide('office', id, approve)).body.pending_stages).toEqual([{ stage: 5, kind: 'it_final', department: null }]);
+    const final = await decide('office2', id, { decision: 'approve', expires_on: '2026-12-31' });
+    expect(final.body.status).toBe('granted');
+    expect(final.body.grant).toMatchObject({ method: 'api', expires_on: '2026-12-31', items: [{ table: 'org_unit', fields: ['unit_code', 'unit_name'], range: '全部' }] });
+    expect(final.body.stages.map((s: { decided_by: number }) => s.decided_by)).toEqual([people.csSteward.id, people.office.id, people.office2.id]);
+
+    const audit = await t.db.knex('audit_log').where({ object_type: 'sharing_request', object_id: String(id) }).orderBy('seq').pluck('action');
+    expect(audit).toEqual(['sharing.submit', 'sharing.decision', 'sharing.decision', 'sharing.decision', 'sharing.grant']);
+  });
+});
+
+describe('conditional data owned by two departments', () => {
+  it('asks HR and ORG in parallel, due in 5 working days, and moves on only when both approved', async () => {
+    const res = await submit(apiRequest([{ table: 'staff_basic', fields: ['staff_no', 'name', 'political_status'] }]));
+    const id = res.body.id;
+    await decide('csSteward', id, approve);
+    const afterFirst = await decide('office', id, approve);
+    expect(stageSummary(afterFirst.body)).toEqual(['1:CS:approved', '2:-:approved', '3:HR:pending', '3:ORG:pending', '5:-:waiting']);
+    // Monday 2026-03-02 + 5 working days = Monday 2026-03-09.
+    expect(afterFirst.body.stages.filter((s: { stage: number }) => s.stage === 3).map((s: { due_on: string }) => s.due_on)).toEqual(['2026-03-09', '2026-03-09']);
+    const hrPart = afterFirst.body.stages.find((s: { department: string }) => s.department === 'HR').part;
+    expect(hrPart).toEqual([{ table: 'staff_basic', fields: ['staff_no', 'name'] }]);
+
+    const afterOrg = await decide('orgSteward', id, approve);
+    expect(stageSummary(afterOrg.body)).toEqual(['1:CS:approved', '2:-:approved', '3:HR:pending', '3:ORG:approved', '5:-:waiting']);
+    const afterHr = await decide('hrSteward', id, approve);
+    expect(stageSummary(afterHr.body)).toEqual(['1:CS:approved', '2:-:approved', '3:HR:approved', '3:ORG:approved', '5:-:pending']);
+    expect((await decide('office', id, approve)).body.status).toBe('granted');
+  });
+
+  it('a second decision on a stage already decided is a conflict (409)', async () => {
+    const id = (await submit(apiRequest([{ table: 'staff_basic', fields: ['staff_no'] }]))).body.id;
+    expect((await decide('csSteward', id, approve)).status).toBe(200);
+    const again = await decide('csSteward', id, approve);
+    expect(again.status).toBe(409);
+    expect(again.body.error).toBe('conflict');
+  });
+
+  it('concurrent approvals of the two parallel stages both count and the final stage opens once', async () => {
+    const id = (await submit(apiRequest([{ table: 'staff_basic', fields: ['staff_no', 'political_status'] }]))).body.id;
+    await decide('csSteward', id, approve);
+    await decide('office', id, approve);
+    const [a, b] = await Promise.all([decide('hrSteward', id, approve), decide('orgSteward', id, approve)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const body = (await show('office', id)).body;
+    expect(stageSummary(body)).toEqual(['1:CS:approved', '2:-:approved', '3:HR:approved', '3:ORG:approved', '5:-:pending']);
+  });
+
+  it('concurrent decisions on one stage: exactly one applies', async () => {
+    const id = (await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))).body.id;
+    await decide('csSteward', id, approve);
+    // Both saw stage 2 pending and answer it (the page sends the stage's id).
+    const stageId = (await show('office', id)).body.stages.find((s: { stage: number }) => s.stage === 2).id;
+    const results = await Promise.all([
+      decide('office', id, { ...approve, stage_id: stageId }),
+      decide('office2', id, { decision: 'reject', reason: 'scope_too_large', stage_id: stageId }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const decided = await t.db.knex('audit_log').where({ action: 'sharing.decision', object_id: String(id) }).count({ n: '*' });
+    expect(Number(decided[0].n)).toBe(2);
+  });
+});
+
+describe('the university leader stage (seed 000 note 3)', () => {
+  const toLeader = async (body: Record<string, unknown>) => {
+    const id = (await submit(body)).body.id;
+    await decide('csSteward', id, approve);
+    await decide('office', id, approve);
+    return id;
+  };
+
+  it('is required for sensitive fields of a table with 2000 rows, after the source department', async () => {
+    const id = await toLeader(apiRequest([{ table: 'student_status', fields: ['student_no', 'id_card'] }]));
+    await decide('stuSteward', id, approve);
+    const body = (await show('office', id)).body;
+    expect(stageSummary(body)).toEqual(['1:CS:approved', '2:-:approved', '3:STU:approved', '4:-:pending', '5:-:waiting']);
+    expect(body.leader_basis).toMatchObject({ required: true, rows: 2000, threshold: 2000 });
+    expect((await decide('office', id, approve)).status).toBe(409);
+    expect((await decide('leader', id, approve)).body.pending_stages).toEqual([{ stage: 5, kind: 'it_final', department: null }]);
+  });
+
+  it('is absent for sensitive fields of a table with 1999 rows', async () => {
+    const id = await toLeader(apiRequest([{ table: 'staff_basic', fields: ['id_card'] }]));
+    const body = (await show('office', id)).body;
+    expect(body.stages.map((s: { stage: number }) => s.stage)).toEqual([1, 2, 3, 5]);
+    expect(body.leader_basis).toMatchObject({ required: false, rows: 1999 });
+  });
+
+  it('is absent for 2000 rows when no requested field is sensitive', async () => {
+    const id = await toLeader(apiRequest([{ table: 'student_status', fields: ['student_no', 'grade'] }]));
+    expect((await show('office', id)).body.stages.map((s: { stage: number }) => s.stage)).toEqual([1, 2, 3, 5]);
+  });
+
+  it('is required, with the reason recorded, when the hub cannot count the rows', async () => {
+    const id = await toLeader(apiRequest([{ table: 'alumni_contact', fields: ['mobile'] }]));
+    const body = (await show('office', id)).body;
+    expect(body.stages.map((s: { stage: number }) => s.stage)).toEqual([1, 2, 3, 4, 5]);
+    expect(body.leader_basis.required).toBe(true);
+    expect(body.leader_basis.rows).toBeNull();
+    expect(body.leader_basis.hubError).toMatch(/alumni_contact/);
+  });
+});
+
+describe('rejection (不共享) with the standard reasons', () => {
+  it.each([
+    ['not_current_staff', 'csSteward', 1],
+    ['data_not_available', 'office', 2],
+    ['data_incomplete', 'hrSteward', 3],
+    ['scope_too_large', 'office', 5],
+    ['other', 'office', 2],
+  ] as const)('%s at stage of %s ends the request', async (reason, login, stageNumber) => {
+    const id = (await submit(apiRequest([{ table: 'staff_basic', fields: ['staff_no'] }]))).body.id;
+    const order: (keyof SharingPeople)[] = ['csSteward', 'office', 'hrSteward', 'office2'];
+    const numbers = [1, 2, 3, 5];
+    for (let i = 0; numbers[i] < stageNumber; i++) expect((await decide(order[i], id, approve)).status).toBe(200);
+    const decider = stageNumber === 5 ? 'office2' : login;
+    const res = await decide(decider, id, { decision: 'reject', reason, comment: '仅需本学院教职工' });
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('rejected');
+    expect(res.body.rejection).toEqual({ reason, text: '仅需本学院教职工' });
+    const rejected = res.body.stages.find((s: { status: string }) => s.status === 'rejected');
+    expect(rejected.stage).toBe(stageNumber);
+    expect(res.body.stages.filter((s: { status: string }) => ['pending', 'waiting'].includes(s.status))).toEqual([]);
+    expect(res.body.grant).toBeNull();
+  });
+
+  it('a rejection needs a reason, and "other" needs its text', async () => {
+    const id = (await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))).body.id;
+    const none = await decide('csSteward', id, { decision: 'reject' });
+    expect(none.status).toBe(422);
+    expect(Object.keys(none.body.fields)).toEqual(['reason']);
+    const other = await decide('csSteward', id, { decision: 'reject', reason: 'other' });
+    expect(other.status).toBe(422);
+    expect(Object.keys(other.body.fields)).toEqual(['comment']);
+    // A reason outside the list counts as "other" with that text.
+    const free = await decide('csSteward', id, { decision: 'reject', reason: '项目未立项' });
+    expect(free.body.rejection).toEqual({ reason: 'other', text: '项目未立项' });
+  });
+});
+
+describe('arbitration (seed 002 art. 22)', () => {
+  async function rejectedBySource() {
+    const id = (await submit(apiRequest([{ table: 'staff_basic', fields: ['staff_no', 'political_status'] }]))).body.id;
+    await decide('csSteward', id, approve);
+    await decide('office', id, approve);
+    await decide('hrSteward', id, approve);
+    await decide('orgSteward', id, { decision: 'reject', reason: 'scope_too_large' });
+    return id;
+  }
+  const post = async (login: keyof SharingPeople, path: string, body: Record<string, unknown>) => {
+    const s = await as(login);
+    return s.agent.post(path).set('X-CSRF-Token', s.csrf).send(body);
+  };
+
+  it('the IT office overturns a source department refusal and the workflow continues', async () => {
+    const id = await rejectedBySource();
+    expect((await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: '政治面貌为评优必需' })).status).toBe(200);
+    const res = await post('office', `/api/v1/sharing-requests/${id}/arbitration/decision`, { decision: 'overturn', note: '同意提供' });
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('in_review');
+    expect(stageSummary(res.body)).toEqual(['1:CS:approved', '2:-:approved', '3:HR:approved', '3:ORG:overturned', '5:-:pending']);
+    expect(res.body.arbitration).toEqual({ status: 'overturned', note: '政治面貌为评优必需' });
+    expect((await decide('office2', id, approve)).body.status).toBe('granted');
+  });
+
+  it('the IT office upholds: the request stays not shared', async () => {
+    const id = await rejectedBySource();
+    await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: '有异议' });
+    const res = await post('office', `/api/v1/sharing-requests/${id}/arbitration/decision`, { decision: 'uphold', note: '' });
+    expect(res.body.status).toBe('rejected');
+    expect(res.body.arbitration.status).toBe('upheld');
+    expect((await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: '再次' })).status).toBe(409);
+  });
+
+  it('is not open after a rejection by the IT office itself, nor to anyone but the applicant', async () => {
+    const id = (await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))).body.id;
+    await decide('csSteward', id, approve);
+    await decide('office', id, { decision: 'reject', reason: 'data_not_available' });
+    expect((await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: 'x' })).status).toBe(409);
+    const other = await rejectedBySource();
+    expect((await post('outsider', `/api/v1/sharing-requests/${other}/arbitration`, { note: 'x' })).status).toBe(403);
+    expect((await post('hrSteward', `/api/v1/sharing-requests/${other}/arbitration/decision`, { decision: 'overturn' })).status).toBe(403);
+  });
+});
+
+describe('withdrawal', () => {
+  it('the applicant withdraws a request under review; it can no longer be decided', async () => {
+    const id = (await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))).body.id;
+    await decide('csSteward', id, approve);
+    const s = await as('applicant');
+    expect((await s.agent.post(`/api/v1/sharing-requests/${id}/withdraw`).set('X-CSRF-Token', s.csrf)).status).toBe(200);
+    const body = (await show('applicant', id)).body;
+    expect(body.status).toBe('withdrawn');
+    expect(stageSummary(body)).toEqual(['1:CS:approved', '2:-:cancelled', '5:-:cancelled']);
+    expect((await decide('office', id, approve)).status).toBe(409);
+    expect((await s.agent.post(`/api/v1/sharing-requests/${id}/withdraw`).set('X-CSRF-Token', s.csrf)).status).toBe(409);
+  });
+
+  it('only the applicant may withdraw', async () => {
+    const id = (await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))).body.id;
+    const s = await as('office');
+    expect((await s.agent.post(`/api/v1/sharing-requests/${id}/withdraw`).set('X-CSRF-Token', s.csrf)).status).toBe(403);
+  });
+});
+
+describe('who may decide and see', () => {
+  it('nobody approves their own request, even as the steward of their unit', async () => {
+    const s = await as('csSteward');
+    const id = (await s.agent.post('/api/v1/sharing-requests').set('X-CSRF-Token', s.csrf).send(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))).body.id;
+    const res = await decide('csSteward', id, approve);
+    expect(res.status).toBe(403);
+    expect(res.body.message).toBe('不能审核自己提交的申请');
+  });
+
+  it('a reviewer of another stage is refused (403), a plain user too, and the IT office before its turn gets 409', async () => {
+    const id = (await submit(apiRequest([{ table: 'staff_basic', fields: ['staff_no'] }]))).body.id;
+    expect((await decide('hrSteward', id, approve)).status).toBe(403);
+    expect((await decide('outsider', id, approve)).status).toBe(403);
+    expect((await decide('applicant', id, approve)).status).toBe(403);
+    expect((await decide('office', id, approve)).status).toBe(409);
+    expect((await decide('csSteward', id, approve)).status).toBe(200);
+    expect((await decide('hrSteward', id, approve)).status).toBe(403);
+    expect((await decide('csSteward', id, approve)).status).toBe(409);
+  });
+
+  it('a department sees a request only once its stage is reached; outsiders never', async () => {
+    const id = (await submit(apiRequest([{ table: 'staff_basic', fields: ['staff_no'] }]))).body.id;
+    expect((await show('hrSteward', id)).status).toBe(403);
+    expect((await show('outsider', id)).status).toBe(403);
+    expect((await show('csSteward', id)).status).toBe(200);
+    expect((await show('applicant', id)).status).toBe(200);
+    await decide('csSteward', id, approve);
+    await decide('office', id, approve);
+    expect((await show('hrSteward', id)).status).toBe(200);
+  });
+});
+
+describe('overdue source review', () => {
+  it('is flagged to the IT office after 5 working days, who may then decide in its place', async () => {
+    const id = (await submit(apiRequest([{ table: 'staff_basic', fields: ['staff_no'] }]))).body.id;
+    await decide('csSteward', id, approve);
+    await decide('office', id, approve);
+    // Not overdue on the due day itself: the IT office may not stand in yet.
+    t.ctx.now = () => new Date('2026-03-09T08:00:00Z');
+    expect((await flagOverdueReviews(t.ctx)).flagged.filter((f) => f.requestId === id)).toEqual([]);
+    const early = await decide('office', id, approve);
+    expect(early.status).toBe(409);
+    expect(early.body.message).toBe('来源部门尚未逾期，信息化办公室不能代为审核');
+
+    t.ctx.now = () => new Date('2026-03-10T01:00:00Z');
+    const stageId = (await show('office', id)).body.stages.find((s: { stage: number }) => s.stage === 3).id;
+    expect((await flagOverdueReviews(t.ctx)).flagged.filter((f) => f.requestId === id)).toEqual([{ stageId, requestId: id, department: 'HR', dueOn: '2026-03-09' }]);
+    expect((await flagOverdueReviews(t.ctx)).flagged.filter((f) => f.requestId === id)).toEqual([]);
+    const body = (await show('office', id)).body;
+    expect(body.stages.find((s: { stage: number }) => s.stage === 3)).toMatchObject({ overdue: true, overdue_flagged_at: expect.any(String) });
+
+    const res = await decide('office', id, approve);
+    expect(res.status).toBe(200);
+    expect(res.body.stages.find((s: { stage: number }) => s.stage === 3)).toMatchObject({ status: 'approved', on_behalf: true, decided_by: people.office.id });
+    const audit = await t.db.knex('audit_log').where({ object_id: String(id) }).orderBy('seq').pluck('action');
+    expect(audit).toContain('sharing.overdue');
+  });
+});
+
+describe('grant expiry reminder', () => {
+  it('reminds 30 days before the default one-year expiry, once', async () => {
+    const id = (await submit(apiRequest([{ table: 'library_loan', fields: ['loan_id'] }]))).body.id;
+    await decide('csSteward', id, approve);
+    await decide('office', id, approve);
+    const granted = await decide('office2', id, approve);
+    expect(granted.body.grant.expires_on).toBe('2027-03-02');
+    t.ctx.now = () => new Date('2027-01-30T02:00:00Z');
+    expect((await remindExpiringGrants(t.ctx)).filter((r) => r.requestId === id)).toEqual([]);
+    t.ctx.now = () => new Date('2027-01-31T02:00:00Z');
+    expect((await remindExpiringGrants(t.ctx)).filter((r) => r.requestId === id)).toEqual([{ requestId: id, applicantId: people.applicant.id, expiresOn: '2027-03-02' }]);
+    expect((await remindExpiringGrants(t.ctx)).filter((r) => r.requestId === id)).toEqual([]);
+  });
+});

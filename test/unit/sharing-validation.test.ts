@@ -1,0 +1,106 @@
+import { translator } from '../../server/i18n';
+import { parseCatalog } from '../../server/services/catalog/parse';
+import { idCardCheckDigit, isValidCnIdCard, isWhitelistAddress } from '../../server/services/sharing/identity';
+import { inputFromBody } from '../../server/services/sharing/input';
+import { quoteIdentifier, sensitiveTables, sourceParts } from '../../server/services/sharing/plan';
+import { validateRequest } from '../../server/services/sharing/validate';
+import { detectFileType, uploadProblem, MAX_UPLOAD_BYTES } from '../../server/services/uploads';
+import { SHARING_CATALOG } from '../factories/sharing';
+
+const catalog = parseCatalog(SHARING_CATALOG).catalog!;
+const zh = translator('zh-CN');
+
+describe('GB 11643 ID numbers', () => {
+  it('computes the check character by hand-checked examples', () => {
+    // 1·7+1·9+0·10+1·5+0·8+5·4+1·2+9·1+4·6+9·3+1·7+2·9+3·10+1·5+0·8+0·4+2·2 = 167; 167 mod 11 = 2 → 'X'.
+    expect(idCardCheckDigit('11010519491231002')).toBe('X');
+    expect(isValidCnIdCard('11010519491231002X')).toBe(true);
+    expect(isValidCnIdCard('11010519491231002x')).toBe(true);
+  });
+  it.each([
+    ['110105194912310021', 'wrong check digit'],
+    ['11010519491331002X', 'month 13'],
+    ['11010519490230002X', '30 February'],
+    ['1101051949123100', 'too short'],
+    ['01010519491231002X', 'leading zero'],
+  ])('refuses %s (%s)', (value) => {
+    expect(isValidCnIdCard(value)).toBe(false);
+  });
+});
+
+describe('whitelist addresses', () => {
+  it.each(['10.1.2.3', '10.1.0.0/16', '0.0.0.0/0', '2001:db8::1', '2001:db8::/32', 'fe80::/128'])('accepts %s', (v) => {
+    expect(isWhitelistAddress(v)).toBe(true);
+  });
+  it.each(['300.1.1.1', '10.0.0.0/33', '2001:db8::/129', '10.1.2', 'example.edu.cn', '10.1.2.3/', '10.1.2.3/-1', '10.1.2.3:80'])('refuses %s', (v) => {
+    expect(isWhitelistAddress(v)).toBe(false);
+  });
+});
+
+describe('uploads are typed by their first bytes', () => {
+  it('recognises PDF, PNG and JPEG and nothing else', () => {
+    expect(detectFileType(Buffer.from('%PDF-1.7 ...'))).toBe('pdf');
+    expect(detectFileType(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]))).toBe('png');
+    expect(detectFileType(Buffer.from([0xff, 0xd8, 0xff, 0xe0]))).toBe('jpeg');
+    expect(detectFileType(Buffer.from('GIF89a'))).toBeNull();
+    expect(detectFileType(Buffer.from('<html>%PDF-'))).toBeNull();
+  });
+  it('refuses empty files and files over 5 MB', () => {
+    expect(uploadProblem(Buffer.alloc(0))).toBe('empty');
+    const big = Buffer.alloc(MAX_UPLOAD_BYTES + 1);
+    big.write('%PDF-');
+    expect(uploadProblem(big)).toBe('too_large');
+  });
+});
+
+describe('what a request needs', () => {
+  const items = inputFromBody({ items: [
+    { table: 'staff_basic', fields: ['staff_no', 'political_status', 'id_card'] },
+    { table: 'org_unit', fields: ['unit_code'] },
+    { table: 'student_status', fields: ['grade'] },
+  ] }).items;
+
+  it('asks each owner of requested conditional data for its part (field owners differ: 一数一源)', () => {
+    expect(sourceParts(catalog, items)).toEqual([
+      { department: 'HR', part: [{ table: 'staff_basic', fields: ['staff_no', 'id_card'] }] },
+      { department: 'ORG', part: [{ table: 'staff_basic', fields: ['political_status'] }] },
+      { department: 'STU', part: [{ table: 'student_status', fields: ['grade'] }] },
+    ]);
+  });
+
+  it('finds sensitive requested fields', () => {
+    expect(sensitiveTables(catalog, items)).toEqual([{ table: 'staff_basic', fields: ['id_card'] }]);
+  });
+
+  it('quotes identifiers for each hub dialect', () => {
+    expect(quoteIdentifier('hr.staff_basic', 'postgres')).toBe('"hr"."staff_basic"');
+    expect(quoteIdentifier('we"ird', 'postgres')).toBe('"we""ird"');
+    expect(quoteIdentifier('hr.staff`x', 'mysql')).toBe('`hr`.`staff``x`');
+  });
+});
+
+describe('validation modes', () => {
+  const api = inputFromBody({ purpose: 'p', method: 'api', items: [{ table: 'org_unit', fields: ['unit_code'] }], pledge_accepted: true });
+
+  it('the API needs only purpose, method, items and the pledge', () => {
+    expect(validateRequest(api, catalog, zh, 'api')).toEqual([]);
+  });
+
+  it('the web form needs every starred item of seed 000', () => {
+    const fields = validateRequest(api, catalog, zh, 'web').map((e) => e.field);
+    expect(fields).toEqual([
+      'applicant.name', 'applicant.staff_no', 'applicant.office_phone', 'applicant.email',
+      'system.name', 'system.status', 'system.on_campus', 'system.campus_address', 'datasets', 'material',
+    ]);
+  });
+
+  it('"other" method and dataset need their text; unknown tables are named', () => {
+    const input = inputFromBody({ purpose: 'p', method: 'other', datasets: ['other'], items: [{ table: 'nope', fields: ['x'] }], pledge_accepted: true });
+    const errors = validateRequest(input, catalog, zh, 'api');
+    expect(errors.map((e) => [e.field, zh(e.key, e.params)])).toEqual([
+      ['method_other', '请填写“其他对接方式说明”'],
+      ['dataset_other', '请填写“其他数据集名称”'],
+      ['items.0.table', '数据目录中没有表 nope'],
+    ]);
+  });
+});
