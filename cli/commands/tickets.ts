@@ -1,0 +1,60 @@
+import type { Command } from '../command';
+import { todayIn } from '../../server/services/calendar';
+import {
+  isStatusFilter,
+  listTickets,
+  loadTicketCalendar,
+  toPublicTicket,
+  type TicketFilters,
+} from '../../server/services/tickets';
+import { EXIT, print } from '../io';
+import { withRuntime } from '../with-runtime';
+
+/**
+ * `hubwatch tickets list --json [--status S] [--department CODE]` (a public contract): a JSON array
+ * of tickets, earliest due first, each with id, status, department, table, field (null for
+ * table-level checks), check, severity, violations, first_seen, last_seen, due_at, reopened — the
+ * same objects as `GET /api/v1/tickets`. Without --status, every status.
+ */
+export const ticketsListCommand: Command = {
+  name: 'tickets list',
+  summary: '列出质量工单 / list quality tickets',
+  usage: [
+    'hubwatch tickets list [--json] [--status S] [--department CODE]',
+    '',
+    '  --status      open | acknowledged | fixed | resolved | closed | active (open+acknowledged+fixed); default: every status',
+    '  --department  department code, e.g. HR',
+    '  --json        print a JSON array (for scripts)',
+  ].join('\n'),
+  options: { json: { type: 'boolean' }, status: { type: 'string' }, department: { type: 'string' } },
+  async run({ values }, io) {
+    const status = values.status as string | undefined;
+    if (status !== undefined && !isStatusFilter(status)) {
+      print(
+        io.stderr,
+        `--status: 未知的状态 "${status}" / unknown status; 可选 / one of: open, acknowledged, fixed, resolved, closed, active`,
+      );
+      return EXIT.usage;
+    }
+    return withRuntime(io, 'tickets list', async ({ db, config }) => {
+      const { calendar } = await loadTicketCalendar(db, config.timezone);
+      const today = todayIn(calendar.timezone, new Date());
+      const filters: TicketFilters = { today };
+      if (status) filters.status = status as TicketFilters['status'];
+      if (values.department) filters.department = String(values.department);
+      const tickets = (await listTickets(db, filters)).items.map((t) => toPublicTicket(t, today));
+      if (values.json) {
+        print(io.stdout, JSON.stringify(tickets, null, 2));
+        return EXIT.ok;
+      }
+      if (!tickets.length) print(io.stdout, '没有工单 / no tickets');
+      for (const t of tickets) {
+        print(
+          io.stdout,
+          `#${t.id}\t${t.status}\t${t.department}\t${t.severity}\t${t.due_at}${t.overdue ? '!' : ''}\t${t.message}`,
+        );
+      }
+      return EXIT.ok;
+    });
+  },
+};

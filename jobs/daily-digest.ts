@@ -1,0 +1,39 @@
+import type { AppContext } from '../server/context';
+import type { BackgroundService } from '../server/index';
+import { scheduleJob } from '../server/services/jobs/coordinator';
+import { notifierFromConfig, type Notifier } from '../server/services/notifications';
+import { buildDigest, claimDigest, departmentsWithActiveTickets, loadTicketCalendar } from '../server/services/tickets';
+import { todayIn } from '../server/services/calendar';
+
+/** One digest per department with active tickets (inbox, e-mail, robot), at most once a day per department. */
+export async function run(ctx: AppContext, opts: { now?: Date; notifier?: Notifier } = {}): Promise<{ sent: string[] }> {
+  const now = opts.now ?? ctx.now();
+  const { calendar } = await loadTicketCalendar(ctx.db, ctx.config.timezone);
+  const notifier = opts.notifier ?? notifierFromConfig(ctx.db, ctx.config, ctx.logger);
+  const today = todayIn(calendar.timezone, now);
+  const sent: string[] = [];
+  for (const department of await departmentsWithActiveTickets(ctx.db)) {
+    const { claimed, previous } = await claimDigest(ctx.db, department, today, now);
+    if (!claimed) continue;
+    const digest = await buildDigest(ctx.db, department, { calendar, now, since: previous });
+    if (!digest) continue;
+    await notifier.department(
+      department,
+      { kind: 'tickets.digest', title: digest.title, body: digest.body, link: '/tickets?status=active' },
+      { email: true, webhook: true },
+    );
+    sent.push(department);
+  }
+  return { sent };
+}
+
+/** 08:45, after reminders and escalations, so the digest shows today's state. */
+export function start(ctx: AppContext): BackgroundService {
+  // Each slot runs on one instance only (job_slots); the work itself is idempotent besides.
+  return scheduleJob(
+    ctx.db,
+    ctx.logger,
+    { name: 'daily-digest', expression: '45 8 * * *', timezone: ctx.config.timezone },
+    async () => void (await run(ctx)),
+  );
+}

@@ -1,0 +1,108 @@
+import { Request, Router } from 'express';
+import { auditOrigin } from '../../auth/login';
+import type { AppContext } from '../../context';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { assertCan, authorize } from '../../middleware/authorize';
+import { can } from '../../policies';
+import { pageParams } from '../../presenters/paging';
+import {
+  findTicket,
+  isStatusFilter,
+  listTickets,
+  loadTicketCalendar,
+  recheckRequester,
+  SEVERITIES,
+  ticketHistory,
+  TicketFilters,
+  toPublicTicket,
+  transitionTicket,
+} from '../../services/tickets';
+
+/**
+ * Tickets API (a public contract):
+ * - `GET /api/v1/tickets?status=&department=&table=&check=&severity=&view=overdue|escalated&page=&per_page=`
+ *   → `{items, total, page, per_page}`, items as in `hubwatch tickets list --json`, earliest due first.
+ *   Without `status` every status is listed (`status=active` for open + acknowledged + fixed).
+ *   A user who sees only their own department gets 403 for `department=<another>`.
+ * - `GET /api/v1/tickets/:id` → the ticket plus `history`.
+ * - `POST /api/v1/tickets/:id/transitions` `{"to": "acknowledged"|"fixed"|"closed", "comment": "…", "version": n?}`
+ *   → 200 with the ticket; 422 bad body (names the field); 403 not allowed; 409 not allowed from the
+ *   current status, or `version` is stale.
+ */
+export function ticketsApi(ctx: AppContext): Router {
+  const router = Router();
+  const { db } = ctx;
+  const today = async () => (await loadTicketCalendar(db, ctx.config.timezone)).calendar.today(ctx.now());
+  const recheck = recheckRequester((err) => ctx.logger.error({ err }, 're-check request failed'));
+
+  function filtersOf(req: Request, day: string): TicketFilters {
+    const q = req.query as Record<string, unknown>;
+    const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
+    const problems = [];
+    const f: TicketFilters = { today: day };
+    if (s('status')) {
+      if (isStatusFilter(s('status'))) f.status = s('status') as TicketFilters['status'];
+      else problems.push({ field: 'status', key: 'tickets.errors.status', params: { value: s('status') } });
+    }
+    if (s('severity')) {
+      if ((SEVERITIES as string[]).includes(s('severity'))) f.severity = s('severity');
+      else problems.push({ field: 'severity', key: 'tickets.errors.severity', params: { value: s('severity') } });
+    }
+    if (s('view')) {
+      if (s('view') === 'overdue' || s('view') === 'escalated') f.view = s('view') as 'overdue' | 'escalated';
+      else problems.push({ field: 'view', key: 'tickets.errors.view', params: { value: s('view') } });
+    }
+    if (problems.length) throw new ValidationError(problems);
+    if (s('table')) f.table = s('table');
+    if (s('check')) f.check = s('check');
+    const user = req.user!;
+    if (can(user, 'tickets.viewAll')) {
+      if (s('department')) f.department = s('department');
+    } else {
+      if (s('department') && s('department') !== user.department) throw new ForbiddenError();
+      f.department = user.department;
+    }
+    return f;
+  }
+
+  router.get('/tickets', authorize('tickets.list'), async (req, res) => {
+    const day = await today();
+    const filters = filtersOf(req, day);
+    const { page, perPage } = pageParams(req.query, 50);
+    const { items, total } = await listTickets(db, filters, { limit: perPage, offset: (page - 1) * perPage });
+    res.json({ items: items.map((t) => toPublicTicket(t, day)), total, page, per_page: perPage });
+  });
+
+  router.get('/tickets/:id', authorize('tickets.list'), async (req, res) => {
+    const ticket = await findTicket(db, Number(req.params.id));
+    if (!ticket) throw new NotFoundError('tickets.errors.notFound', { id: String(req.params.id) });
+    assertCan(req.user, 'tickets.view', { department: ticket.department_code });
+    const history = await ticketHistory(db, ticket.id);
+    res.json({ ...toPublicTicket(ticket, await today()), history: history.map(({ details, ...e }) => ({ ...e, details })) });
+  });
+
+  router.post('/tickets/:id/transitions', authorize('tickets.list'), async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const problems = [];
+    if (typeof body.to !== 'string')
+      problems.push({ field: 'to', key: 'tickets.errors.to', params: { allowed: 'acknowledged, fixed, closed' } });
+    if (body.comment !== undefined && body.comment !== null && typeof body.comment !== 'string')
+      problems.push({ field: 'comment', key: 'tickets.errors.commentType' });
+    if (body.version !== undefined && !Number.isInteger(body.version))
+      problems.push({ field: 'version', key: 'tickets.errors.version' });
+    if (problems.length) throw new ValidationError(problems);
+    const ticket = await transitionTicket(db, {
+      ticketId: Number(req.params.id),
+      to: body.to as string,
+      actor: req.user!,
+      comment: (body.comment as string | undefined) ?? null,
+      expectedVersion: (body.version as number | undefined) ?? null,
+      origin: auditOrigin(req),
+      now: ctx.now(),
+      requestRecheck: recheck,
+    });
+    res.json(toPublicTicket(ticket, await today()));
+  });
+
+  return router;
+}

@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import type { AppContext } from '../../context';
+import { authorize } from '../../middleware/authorize';
+import { pageParams, pagination } from '../../presenters/paging';
+import { listInbox, markRead } from '../../services/notifications';
+
+/** Every user's in-app notifications; a user only ever sees and marks their own. */
+export function inboxRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/inbox', authorize('inbox.view'), async (req, res) => {
+    const { page, perPage } = pageParams(req.query, 30);
+    const unreadOnly = req.query.unread === '1';
+    const { items, total, unread } = await listInbox(ctx.db, req.user!.id, {
+      limit: perPage,
+      offset: (page - 1) * perPage,
+      unreadOnly,
+    });
+    res.render('pages/inbox/index', {
+      title: req.t('notifications.title'),
+      items,
+      unread,
+      unreadOnly,
+      pager: pagination(req.originalUrl, page, perPage, total),
+    });
+  });
+
+  router.post('/inbox/read', authorize('inbox.view'), async (req, res) => {
+    const id = req.body.id === undefined || req.body.id === 'all' ? null : Number(req.body.id);
+    if (id === null || Number.isSafeInteger(id)) await markRead(ctx.db, req.user!.id, id, ctx.now());
+    // Follow the notice's link when it was a click on one; only local paths, never an open redirect.
+    const next = typeof req.body.next === 'string' && /^\/(?!\/)/.test(req.body.next) ? req.body.next : '/inbox';
+    res.redirect(next);
+  });
+  return router;
+}

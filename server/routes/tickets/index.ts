@@ -1,0 +1,266 @@
+import { Request, Response, Router } from 'express';
+import { auditActor, auditOrigin } from '../../auth/login';
+import type { AppContext } from '../../context';
+import { AppError, NotFoundError, ValidationError } from '../../errors';
+import { assertCan, authorize } from '../../middleware/authorize';
+import { fieldMessages } from '../../middleware/errors';
+import { can } from '../../policies';
+import { pageParams, pagination } from '../../presenters/paging';
+import { appendAudit } from '../../services/audit';
+import { isWebhookUrl } from '../../services/notifications';
+import {
+  commentTicket,
+  disputeTicket,
+  filterChoices,
+  findTicket,
+  listTickets,
+  loadDueWorkingDays,
+  loadTicketCalendar,
+  reassignTicket,
+  recheckRequester,
+  saveDueWorkingDays,
+  SEVERITIES,
+  ticketHistory,
+  toPublicTicket,
+  transitionTicket,
+} from '../../services/tickets';
+import { actionsFor, filtersFrom, STATUS_CHOICES } from './presenter';
+
+/** The department queue, the ticket page with its actions, and the IT office's ticket settings. */
+export function ticketsRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { db } = ctx;
+  const today = async () => (await loadTicketCalendar(db, ctx.config.timezone)).calendar.today(ctx.now());
+  const origin = (req: Request) => auditOrigin(req);
+  const recheck = recheckRequester((err) => ctx.logger.error({ err }, 're-check request failed'));
+
+  router.get('/tickets', authorize('tickets.list'), async (req, res) => {
+    const { page, perPage } = pageParams(req.query, 25);
+    const day = await today();
+    const { filters, form } = filtersFrom(req, day);
+    const viewAll = can(req.user!, 'tickets.viewAll');
+    const [{ items, total }, choices, departments] = await Promise.all([
+      listTickets(db, filters, { limit: perPage, offset: (page - 1) * perPage }),
+      filterChoices(db, viewAll ? undefined : req.user!.department),
+      viewAll ? db('departments').orderBy('code').select('code', 'name') : Promise.resolve([]),
+    ]);
+    res.render('pages/tickets/list', {
+      title: req.t('tickets.list.title'),
+      tickets: items.map((t) => ({
+        ...toPublicTicket(t, day),
+        canAcknowledge: t.status === 'open' && can(req.user!, 'tickets.work', { department: t.department_code }),
+      })),
+      form,
+      viewAll,
+      isOffice: can(req.user!, 'tickets.close'),
+      departments,
+      statuses: STATUS_CHOICES,
+      severities: SEVERITIES,
+      choices,
+      pager: pagination(req.originalUrl, page, perPage, total),
+    });
+  });
+
+  // Bulk acknowledge: each ticket goes through the service on its own; the ones this user may not
+  // acknowledge (or that moved on meanwhile) are counted as skipped, not failed.
+  router.post('/tickets/acknowledge', authorize('tickets.list'), async (req, res) => {
+    const ids = ([] as unknown[])
+      .concat(req.body.ids ?? [])
+      .map((v) => Number(v))
+      .filter((n) => Number.isSafeInteger(n) && n > 0);
+    let done = 0;
+    for (const ticketId of ids) {
+      try {
+        await transitionTicket(db, { ticketId, to: 'acknowledged', actor: req.user!, origin: origin(req), now: ctx.now() });
+        done++;
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+      }
+    }
+    req.session.flash = {
+      kind: done === ids.length ? 'success' : 'info',
+      text: req.t('tickets.list.acknowledged', { done, skipped: ids.length - done }),
+    };
+    res.redirect(typeof req.body.back === 'string' && req.body.back.startsWith('/tickets') ? req.body.back : '/tickets');
+  });
+
+  async function settingsPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    const [days, departments] = await Promise.all([
+      loadDueWorkingDays(db),
+      db('departments').orderBy('code').select('code', 'name', 'webhook_url'),
+    ]);
+    res
+      .status(status)
+      .render('pages/tickets/settings', {
+        title: req.t('tickets.settings.title'),
+        days,
+        severities: SEVERITIES,
+        departments,
+        ...extra,
+      });
+  }
+
+  router.get('/tickets/settings', authorize('tickets.settings'), (req, res) => settingsPage(req, res));
+
+  router.post('/tickets/settings', authorize('tickets.settings'), async (req, res) => {
+    try {
+      await saveDueWorkingDays(db, req.body, auditActor(req), origin(req));
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return settingsPage(req, res, { days: req.body, fields: fieldMessages(err, req) }, 422);
+    }
+    req.session.flash = { kind: 'success', text: req.t('tickets.settings.saved') };
+    res.redirect('/tickets/settings');
+  });
+
+  router.post('/tickets/settings/webhook', authorize('tickets.settings'), async (req, res) => {
+    const code = String(req.body.department ?? '');
+    const url = String(req.body.webhook_url ?? '').trim();
+    const department = await db('departments').where({ code }).first('code', 'webhook_url');
+    if (!department)
+      throw new ValidationError([{ field: 'department', key: 'tickets.errors.department', params: { value: code } }]);
+    if (url && !isWebhookUrl(url)) {
+      return settingsPage(
+        req,
+        res,
+        { webhookErrors: { [code]: req.t('tickets.settings.errors.webhook') }, webhookForm: { [code]: url } },
+        422,
+      );
+    }
+    await db.transaction(async (trx) => {
+      await trx('departments')
+        .where({ code })
+        .update({ webhook_url: url || null });
+      // The URL carries the robot's key: the audit log records only whether one is set.
+      await appendAudit(trx, {
+        actor: auditActor(req),
+        action: 'department.webhook',
+        objectType: 'department',
+        objectId: code,
+        summary: { before: { set: !!department.webhook_url }, after: { set: !!url } },
+        ...origin(req),
+      });
+    });
+    req.session.flash = { kind: 'success', text: req.t('tickets.settings.webhookSaved', { code }) };
+    res.redirect('/tickets/settings');
+  });
+
+  async function loadVisible(req: Request) {
+    const ticket = await findTicket(db, Number(req.params.id));
+    if (!ticket) throw new NotFoundError('tickets.errors.notFound', { id: String(req.params.id) });
+    assertCan(req.user, 'tickets.view', { department: ticket.department_code });
+    return ticket;
+  }
+
+  async function ticketPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    const ticket = await loadVisible(req);
+    const day = await today();
+    const t = toPublicTicket(ticket, day);
+    const [history, departments, department] = await Promise.all([
+      ticketHistory(db, ticket.id),
+      can(req.user!, 'tickets.reassign')
+        ? db('departments').whereNot({ code: ticket.department_code }).orderBy('code').select('code', 'name')
+        : Promise.resolve([]),
+      db('departments').where({ code: ticket.department_code }).first('code', 'name'),
+    ]);
+    const sampleColumns = t.sample_keys.length ? Object.keys(t.sample_keys[0]) : [];
+    res.status(status).render('pages/tickets/show', {
+      title: req.t('tickets.show.title', { id: t.id }),
+      ticket: t,
+      department,
+      history,
+      sampleColumns,
+      samples: t.sample_keys.map((k) => sampleColumns.map((c) => k[c])),
+      actions: actionsFor(req.user!, t),
+      departments,
+      form: {},
+      ...extra,
+    });
+  }
+
+  router.get('/tickets/:id', authorize('tickets.list'), (req, res) => ticketPage(req, res));
+
+  /** Runs one action; a form mistake re-renders the page (422) with the message next to the field. */
+  async function act(req: Request, res: Response, fn: () => Promise<unknown>, flashKey: string) {
+    try {
+      await fn();
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return ticketPage(req, res, { fields: fieldMessages(err, req), form: req.body }, 422);
+    }
+    req.session.flash = { kind: 'success', text: req.t(flashKey) };
+    res.redirect(`/tickets/${Number(req.params.id)}`);
+  }
+
+  router.post('/tickets/:id/transition', authorize('tickets.list'), (req, res) =>
+    act(
+      req,
+      res,
+      () =>
+        transitionTicket(db, {
+          ticketId: Number(req.params.id),
+          to: String(req.body.to ?? ''),
+          actor: req.user!,
+          comment: typeof req.body.comment === 'string' ? req.body.comment : null,
+          expectedVersion: req.body.version ? Number(req.body.version) : null,
+          origin: origin(req),
+          now: ctx.now(),
+          requestRecheck: recheck,
+        }),
+      `tickets.flash.${['acknowledged', 'fixed', 'closed'].includes(req.body.to) ? req.body.to : 'done'}`,
+    ),
+  );
+
+  router.post('/tickets/:id/comment', authorize('tickets.list'), (req, res) =>
+    act(
+      req,
+      res,
+      () =>
+        commentTicket(db, {
+          ticketId: Number(req.params.id),
+          actor: req.user!,
+          comment: String(req.body.comment ?? ''),
+          origin: origin(req),
+          now: ctx.now(),
+        }),
+      'tickets.flash.commented',
+    ),
+  );
+
+  router.post('/tickets/:id/dispute', authorize('tickets.list'), (req, res) =>
+    act(
+      req,
+      res,
+      () =>
+        disputeTicket(db, {
+          ticketId: Number(req.params.id),
+          actor: req.user!,
+          reason: String(req.body.reason ?? ''),
+          origin: origin(req),
+          now: ctx.now(),
+        }),
+      'tickets.flash.disputed',
+    ),
+  );
+
+  router.post('/tickets/:id/reassign', authorize('tickets.reassign'), async (req, res) => {
+    const { calendar } = await loadTicketCalendar(db, ctx.config.timezone);
+    return act(
+      req,
+      res,
+      () =>
+        reassignTicket(db, {
+          ticketId: Number(req.params.id),
+          actor: req.user!,
+          department: String(req.body.department ?? ''),
+          reason: String(req.body.reason ?? ''),
+          calendar,
+          origin: origin(req),
+          now: ctx.now(),
+        }),
+      'tickets.flash.reassigned',
+    );
+  });
+
+  return router;
+}

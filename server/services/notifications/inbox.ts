@@ -1,0 +1,54 @@
+import type { Knex } from 'knex';
+import type { Notice } from './types';
+
+/** Inbox rows for several users at once (one insert). */
+export async function addToInbox(db: Knex | Knex.Transaction, userIds: number[], notice: Notice): Promise<void> {
+  const ids = [...new Set(userIds)];
+  if (!ids.length) return;
+  await db('notifications').insert(
+    ids.map((user_id) => ({
+      user_id,
+      kind: notice.kind,
+      title: notice.title.slice(0, 300),
+      body: notice.body,
+      link: notice.link ?? null,
+    })),
+  );
+}
+
+export interface InboxItem {
+  id: number;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+export async function listInbox(
+  db: Knex,
+  userId: number,
+  opts: { limit: number; offset: number; unreadOnly?: boolean },
+): Promise<{ items: InboxItem[]; total: number; unread: number }> {
+  const base = db('notifications').where({ user_id: userId });
+  const filtered = opts.unreadOnly ? base.clone().whereNull('read_at') : base.clone();
+  const [items, total, unread] = await Promise.all([
+    filtered
+      .clone()
+      .orderBy('id', 'desc')
+      .limit(opts.limit)
+      .offset(opts.offset)
+      .select('id', 'kind', 'title', 'body', 'link', 'created_at', 'read_at'),
+    filtered.clone().count({ n: '*' }).first(),
+    base.clone().whereNull('read_at').count({ n: '*' }).first(),
+  ]);
+  return { items: items as InboxItem[], total: Number(total?.n ?? 0), unread: Number(unread?.n ?? 0) };
+}
+
+/** Marks one notice (or, with id null, all) as read; only the owner's rows are touched. */
+export async function markRead(db: Knex, userId: number, id: number | null, now: Date): Promise<number> {
+  const q = db('notifications').where({ user_id: userId }).whereNull('read_at');
+  if (id !== null) q.andWhere({ id });
+  return q.update({ read_at: now });
+}

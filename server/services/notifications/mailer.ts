@@ -1,0 +1,51 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Mailer } from './types';
+
+export interface MailerOptions {
+  smtpUrl: string | null;
+  dataDir: string;
+  /** Sender address; defaults to hubwatch@<host of BASE_URL>. */
+  from: string;
+}
+
+/**
+ * SMTP when SMTP_URL is set; otherwise every message is written as a real RFC 822 `.eml` file under
+ * DATA_DIR/outbox (nodemailer's stream transport builds it), so a demo without a mail server shows
+ * exactly what would have been sent.
+ */
+export function createMailer(opts: MailerOptions): Mailer {
+  if (opts.smtpUrl) {
+    const transport = nodemailer.createTransport(opts.smtpUrl);
+    return {
+      async send(mail) {
+        if (!mail.to.length) return;
+        await transport.sendMail({ from: opts.from, to: mail.to, subject: mail.subject, text: mail.text });
+      },
+    };
+  }
+  const outbox = path.join(opts.dataDir, 'outbox');
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(mail) {
+      if (!mail.to.length) return;
+      const info = await transport.sendMail({ from: opts.from, to: mail.to, subject: mail.subject, text: mail.text });
+      fs.mkdirSync(outbox, { recursive: true });
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const file = path.join(outbox, `${stamp}-${crypto.randomBytes(4).toString('hex')}.eml`);
+      fs.writeFileSync(file, info.message as Buffer);
+    },
+  };
+}
+
+export function senderFor(baseUrl: string): string {
+  let host = 'localhost';
+  try {
+    host = new URL(baseUrl).hostname || host;
+  } catch {
+    /* keep localhost */
+  }
+  return `Hubwatch 数据质量 <hubwatch@${host}>`;
+}

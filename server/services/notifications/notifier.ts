@@ -1,0 +1,74 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Config } from '../../config';
+import { addToInbox } from './inbox';
+import { createMailer, senderFor } from './mailer';
+import { departmentRecipients, officeRecipients, Recipients } from './recipients';
+import type { FetchLike, Mailer, Notice } from './types';
+import { postWebhook } from './webhook';
+
+export interface Channels {
+  email?: boolean;
+  webhook?: boolean;
+}
+
+/**
+ * Delivers a notice to a department's stewards or to the IT office: always the inbox, plus e-mail
+ * and the department's webhook when asked. Delivery problems (SMTP down, robot URL wrong) are logged
+ * and never undo or stop the work that caused the notice.
+ */
+export interface Notifier {
+  department(code: string, notice: Notice, channels?: Channels): Promise<void>;
+  office(notice: Notice, channels?: Channels): Promise<void>;
+  users(userIds: number[], notice: Notice): Promise<void>;
+}
+
+export interface NotifierOptions {
+  db: Knex;
+  mailer: Mailer;
+  logger: Logger;
+  baseUrl: string;
+  fetch?: FetchLike;
+}
+
+export function createNotifier(opts: NotifierOptions): Notifier {
+  const fetchImpl: FetchLike = opts.fetch ?? ((url, init) => fetch(url, init));
+  const absolute = (link?: string | null) => (link ? `${opts.baseUrl}${link}` : null);
+  const text = (n: Notice) => [n.body, absolute(n.link)].filter(Boolean).join('\n\n');
+
+  async function deliver(to: Recipients, notice: Notice, channels: Channels): Promise<void> {
+    await addToInbox(opts.db, to.userIds, notice);
+    if (channels.email && to.emails.length) {
+      try {
+        await opts.mailer.send({ to: to.emails, subject: notice.title, text: text(notice) });
+      } catch (err) {
+        opts.logger.error({ err, kind: notice.kind }, 'e-mail delivery failed');
+      }
+    }
+    if (channels.webhook && to.webhookUrl) {
+      try {
+        await postWebhook(fetchImpl, to.webhookUrl, `${notice.title}\n${text(notice)}`);
+      } catch (err) {
+        opts.logger.error({ err, kind: notice.kind }, 'webhook delivery failed');
+      }
+    }
+  }
+
+  return {
+    async department(code, notice, channels = {}) {
+      await deliver(await departmentRecipients(opts.db, code), notice, channels);
+    },
+    async office(notice, channels = {}) {
+      await deliver(await officeRecipients(opts.db), notice, channels);
+    },
+    async users(userIds, notice) {
+      await addToInbox(opts.db, userIds, notice);
+    },
+  };
+}
+
+/** The notifier of a running service: SMTP or the outbox folder, from the configuration. */
+export function notifierFromConfig(db: Knex, config: Config, logger: Logger): Notifier {
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: senderFor(config.baseUrl) });
+  return createNotifier({ db, mailer, logger, baseUrl: config.baseUrl });
+}

@@ -1,0 +1,24 @@
+/** One thing to tell someone: it lands in the inbox, and by e-mail/webhook when the caller asks. */
+export interface Notice {
+  /** e.g. ticket.new_high, ticket.escalated, ticket.reminder, tickets.digest */
+  kind: string;
+  title: string;
+  body: string;
+  /** Path inside Hubwatch, e.g. /tickets/12 (made absolute with BASE_URL in e-mails). */
+  link?: string | null;
+}
+
+export interface Mail {
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  send(mail: Mail): Promise<void>;
+}
+
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal },
+) => Promise<{ ok: boolean; status: number }>;

@@ -1,0 +1,64 @@
+/**
+ * The daily reminder and escalation, as state changes of the ticket service (the job only calls
+ * these and sends what they return). Each ticket is re-read under its row lock, so two instances
+ * running the job at once remind and escalate each ticket once.
+ */
+import type { Knex } from 'knex';
+import { todayIn } from '../calendar';
+import type { TicketCalendar } from './apply';
+import { lockTicket, recordAndAudit, recordEvent, updateTicket } from './events';
+import type { TicketRow, TicketStatus } from './types';
+
+/** Tickets the department still has to work. A `fixed` ticket waits for its re-check, not for the department. */
+const WORKING: TicketStatus[] = ['open', 'acknowledged'];
+
+/** Reminds (once) every ticket due on the next working day. */
+export async function remindDueTickets(db: Knex, opts: { calendar: TicketCalendar; now: Date }): Promise<TicketRow[]> {
+  const today = todayIn(opts.calendar.timezone, opts.now);
+  const nextWorkingDay = opts.calendar.addWorkingDays(today, 1);
+  const candidates = await db('tickets')
+    .whereIn('status', WORKING)
+    .whereNull('reminded_at')
+    .where('due_at', '>', today)
+    .where('due_at', '<=', nextWorkingDay)
+    .select('id');
+  const reminded: TicketRow[] = [];
+  for (const { id } of candidates) {
+    const ticket = await db.transaction(async (trx) => {
+      const t = await lockTicket(trx, id);
+      if (!t || !WORKING.includes(t.status) || t.reminded_at || !(t.due_at > today && t.due_at <= nextWorkingDay)) return null;
+      const updated = await updateTicket(trx, t, { reminded_at: opts.now }, opts.now);
+      await recordEvent(trx, t.id, { kind: 'reminded', at: opts.now, actor: null, details: { due_at: t.due_at } });
+      return updated;
+    });
+    if (ticket) reminded.push(ticket);
+  }
+  return reminded;
+}
+
+/** Escalates (once) every ticket past its due date to the IT office. */
+export async function escalateOverdueTickets(db: Knex, opts: { calendar: TicketCalendar; now: Date }): Promise<TicketRow[]> {
+  const today = todayIn(opts.calendar.timezone, opts.now);
+  const candidates = await db('tickets')
+    .whereIn('status', WORKING)
+    .whereNull('escalated_at')
+    .where('due_at', '<', today)
+    .select('id');
+  const escalated: TicketRow[] = [];
+  for (const { id } of candidates) {
+    const ticket = await db.transaction(async (trx) => {
+      const t = await lockTicket(trx, id);
+      if (!t || !WORKING.includes(t.status) || t.escalated_at || !(t.due_at < today)) return null;
+      const updated = await updateTicket(trx, t, { escalated_at: opts.now }, opts.now);
+      await recordAndAudit(trx, updated, 'ticket.escalate', {
+        kind: 'escalated',
+        at: opts.now,
+        actor: null,
+        details: { due_at: t.due_at, today },
+      });
+      return updated;
+    });
+    if (ticket) escalated.push(ticket);
+  }
+  return escalated;
+}

@@ -1,0 +1,44 @@
+/**
+ * Quality tickets (issue 5): the only code that decides a ticket's state. Check runs call
+ * `applyCheckResults`; pages, the API and the CLI call the transitions and queries; the daily jobs
+ * call `remindDueTickets`, `escalateOverdueTickets` and `buildDigest`.
+ */
+export {
+  applyCheckResults,
+  dueDateFor,
+  lockFingerprint,
+  type ApplyOptions,
+  type ApplySummary,
+  type TicketCalendar,
+} from './apply';
+export { loadTicketCalendar } from './calendar-source';
+export { buildDigest, claimDigest, departmentsWithActiveTickets, type Digest } from './digest';
+export { escalateOverdueTickets, remindDueTickets } from './deadlines';
+export { fingerprintOf, type FingerprintParts } from './fingerprint';
+export { describeProblem, subjectOf } from './message';
+export { notifyEscalations, notifyNewHighSeverity, notifyReminders, ticketLine } from './notify';
+export {
+  filterChoices,
+  findTicket,
+  isStatusFilter,
+  listTickets,
+  ticketHistory,
+  toPublicTicket,
+  type PublicTicket,
+  type TicketEventRow,
+  type TicketFilters,
+} from './queries';
+export { maskSampleKeys } from './samples';
+export { loadDueWorkingDays, saveDueWorkingDays } from './settings';
+export {
+  ALLOWED_FROM,
+  commentTicket,
+  disputeTicket,
+  reassignTicket,
+  transitionTicket,
+  TRANSITION_TARGETS,
+  type TransitionInput,
+  type TransitionTarget,
+} from './transitions';
+export * from './types';
+export { onRecheckRequested, recheckRequester, type RecheckRequester } from './recheck';

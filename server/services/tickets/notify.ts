@@ -1,0 +1,69 @@
+/**
+ * What tickets tell people, in Chinese (stewards and the IT office read these in mail clients and
+ * group chats). Delivery is the notifications area's job.
+ */
+import type { Notifier } from '../notifications';
+import type { TicketRow } from './types';
+
+const SEVERITY_WORDS = { high: '高', medium: '中', low: '低' } as const;
+
+export function ticketLine(t: Pick<TicketRow, 'id' | 'message' | 'due_at' | 'severity'>): string {
+  return `#${t.id} [${SEVERITY_WORDS[t.severity]}] ${t.message}（整改期限 ${t.due_at}）`;
+}
+
+function byDepartment<T extends { department_code: string }>(tickets: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const t of tickets) out.set(t.department_code, [...(out.get(t.department_code) ?? []), t]);
+  return out;
+}
+
+/** New high-severity tickets go out at once: inbox, e-mail and robot, one message per department. */
+export async function notifyNewHighSeverity(notifier: Notifier, tickets: TicketRow[]): Promise<void> {
+  for (const [department, list] of byDepartment(tickets)) {
+    await notifier.department(
+      department,
+      {
+        kind: 'ticket.new_high',
+        title: `【数据质量】${list.length} 个高严重度问题待整改`,
+        body: list.map(ticketLine).join('\n'),
+        link: list.length === 1 ? `/tickets/${list[0].id}` : '/tickets?severity=high',
+      },
+      { email: true, webhook: true },
+    );
+  }
+}
+
+/** Reminders go to the inbox only: the department's e-mail is its one daily digest, which lists them as due soon. */
+export async function notifyReminders(notifier: Notifier, tickets: TicketRow[]): Promise<void> {
+  for (const [department, list] of byDepartment(tickets)) {
+    await notifier.department(department, {
+      kind: 'ticket.reminder',
+      title: `【提醒】${list.length} 个质量工单将于下一个工作日到期`,
+      body: list.map(ticketLine).join('\n'),
+      link: '/tickets?status=active',
+    });
+  }
+}
+
+/** Escalations go to the IT office at once (inbox and e-mail), and to the department's inbox. */
+export async function notifyEscalations(notifier: Notifier, tickets: TicketRow[]): Promise<void> {
+  if (!tickets.length) return;
+  const lines = tickets.map((t) => `${t.department_code} ${ticketLine(t)}`);
+  await notifier.office(
+    {
+      kind: 'ticket.escalated',
+      title: `【督办】${tickets.length} 个质量工单逾期未整改`,
+      body: lines.join('\n'),
+      link: '/tickets?view=escalated',
+    },
+    { email: true },
+  );
+  for (const [department, list] of byDepartment(tickets)) {
+    await notifier.department(department, {
+      kind: 'ticket.escalated',
+      title: `【逾期】${list.length} 个质量工单已逾期，已上报信息化办公室`,
+      body: list.map(ticketLine).join('\n'),
+      link: '/tickets?view=overdue',
+    });
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * What people do to a ticket. Every function locks the ticket row (SELECT … FOR UPDATE), checks
+ * who may act and whether the status allows it, and writes the change, a history row and an audit
+ * row in one transaction, so concurrent clicks and check runs never lose a transition.
+ *
+ * Order of refusals: bad input (422) → not allowed for this user (403) → a required reason missing
+ * (422) → stale version or not allowed from the current status (409).
+ */
+import type { Knex } from 'knex';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { Action, can, CurrentUser } from '../../policies';
+import { dueDateFor, TicketCalendar } from './apply';
+import { lockTicket, recordAndAudit, updateTicket } from './events';
+import { loadDueWorkingDays } from './settings';
+import { ACTIVE_STATUSES, RequestOrigin, TicketRow, TicketStatus } from './types';
+
+export const TRANSITION_TARGETS = ['acknowledged', 'fixed', 'closed'] as const;
+export type TransitionTarget = (typeof TRANSITION_TARGETS)[number];
+
+/** From which statuses each target may be reached. `resolved` is only ever set by a passing check. */
+export const ALLOWED_FROM: Record<TransitionTarget, TicketStatus[]> = {
+  acknowledged: ['open'],
+  fixed: ['open', 'acknowledged'],
+  closed: ['open', 'acknowledged', 'fixed'],
+};
+
+const ACTION_FOR: Record<TransitionTarget, Action> = {
+  acknowledged: 'tickets.work',
+  fixed: 'tickets.work',
+  closed: 'tickets.close',
+};
+
+export const MAX_COMMENT = 2000;
+
+export interface TransitionInput {
+  ticketId: number;
+  to: string;
+  actor: CurrentUser;
+  comment?: string | null;
+  expectedVersion?: number | null;
+  origin?: RequestOrigin;
+  now?: Date;
+  /** Called after commit when the department marks a ticket fixed: the check runner re-checks the table. */
+  requestRecheck?: (table: string) => void | Promise<void>;
+}
+
+function cleanComment(comment: string | null | undefined): string | null {
+  const c = (comment ?? '').trim();
+  if (c.length > MAX_COMMENT)
+    throw new ValidationError([{ field: 'comment', key: 'tickets.errors.commentTooLong', params: { max: MAX_COMMENT } }]);
+  return c || null;
+}
+
+/** Loads and locks the ticket; 404 when missing, 403 when this user may not even see it. */
+async function lockVisible(trx: Knex.Transaction, id: number, actor: CurrentUser): Promise<TicketRow> {
+  const ticket = Number.isSafeInteger(id) ? await lockTicket(trx, id) : undefined;
+  if (!ticket) throw new NotFoundError('tickets.errors.notFound', { id: String(id) });
+  if (!can(actor, 'tickets.view', { department: ticket.department_code })) throw new ForbiddenError();
+  return ticket;
+}
+
+function checkVersion(ticket: TicketRow, expected: number | null | undefined): void {
+  if (expected != null && ticket.version !== expected) throw new ConflictError('tickets.errors.stale', { id: ticket.id });
+}
+
+export async function transitionTicket(db: Knex, input: TransitionInput): Promise<TicketRow> {
+  const to = input.to as TransitionTarget;
+  if (!TRANSITION_TARGETS.includes(to)) {
+    throw new ValidationError([{ field: 'to', key: 'tickets.errors.to', params: { allowed: TRANSITION_TARGETS.join(', ') } }]);
+  }
+  const comment = cleanComment(input.comment);
+  const now = input.now ?? new Date();
+  const ticket = await db.transaction(async (trx) => {
+    const current = await lockVisible(trx, input.ticketId, input.actor);
+    if (!can(input.actor, ACTION_FOR[to], { department: current.department_code })) throw new ForbiddenError();
+    if (to === 'closed' && !comment) throw new ValidationError([{ field: 'comment', key: 'tickets.errors.reasonRequired' }]);
+    checkVersion(current, input.expectedVersion);
+    if (!ALLOWED_FROM[to].includes(current.status)) {
+      throw new ConflictError('tickets.errors.illegal', { from: current.status, to });
+    }
+    const changes: Partial<TicketRow> = { status: to };
+    if (to === 'fixed') changes.recheck_requested_at = now;
+    if (to === 'closed') Object.assign(changes, { closed_reason: comment, resolved_at: null });
+    const updated = await updateTicket(trx, current, changes, now);
+    await recordAndAudit(
+      trx,
+      updated,
+      'ticket.transition',
+      { kind: 'transition', at: now, actor: input.actor, from: current.status, to, comment },
+      input.origin,
+    );
+    return updated;
+  });
+  if (to === 'fixed' && input.requestRecheck) await input.requestRecheck(ticket.table_name);
+  return ticket;
+}
+
+export async function commentTicket(
+  db: Knex,
+  input: { ticketId: number; actor: CurrentUser; comment: string; origin?: RequestOrigin; now?: Date },
+): Promise<TicketRow> {
+  const comment = cleanComment(input.comment);
+  if (!comment) throw new ValidationError([{ field: 'comment', key: 'tickets.errors.commentRequired' }]);
+  const now = input.now ?? new Date();
+  return db.transaction(async (trx) => {
+    const current = await lockVisible(trx, input.ticketId, input.actor);
+    const updated = await updateTicket(trx, current, {}, now);
+    await recordAndAudit(trx, updated, 'ticket.comment', { kind: 'comment', at: now, actor: input.actor, comment }, input.origin);
+    return updated;
+  });
+}
+
+/** The steward says "not our data": the ticket stays with the department, flagged for the IT office to reassign. */
+export async function disputeTicket(
+  db: Knex,
+  input: { ticketId: number; actor: CurrentUser; reason: string; origin?: RequestOrigin; now?: Date },
+): Promise<TicketRow> {
+  const reason = cleanComment(input.reason);
+  const now = input.now ?? new Date();
+  return db.transaction(async (trx) => {
+    const current = await lockVisible(trx, input.ticketId, input.actor);
+    if (!can(input.actor, 'tickets.work', { department: current.department_code })) throw new ForbiddenError();
+    if (!reason) throw new ValidationError([{ field: 'reason', key: 'tickets.errors.reasonRequired' }]);
+    if (!ACTIVE_STATUSES.includes(current.status))
+      throw new ConflictError('tickets.errors.notActive', { status: current.status });
+    const updated = await updateTicket(trx, current, { disputed_at: now }, now);
+    await recordAndAudit(
+      trx,
+      updated,
+      'ticket.dispute',
+      { kind: 'disputed', at: now, actor: input.actor, comment: reason },
+      input.origin,
+    );
+    return updated;
+  });
+}
+
+/**
+ * The IT office hands an active ticket to another department (e.g. after a dispute). The new
+ * department gets a fresh due date when a calendar is given: it has only just heard of the problem.
+ */
+export async function reassignTicket(
+  db: Knex,
+  input: {
+    ticketId: number;
+    actor: CurrentUser;
+    department: string;
+    reason: string;
+    calendar?: TicketCalendar;
+    origin?: RequestOrigin;
+    now?: Date;
+  },
+): Promise<TicketRow> {
+  const reason = cleanComment(input.reason);
+  const department = String(input.department ?? '').trim();
+  const now = input.now ?? new Date();
+  return db.transaction(async (trx) => {
+    const current = await lockVisible(trx, input.ticketId, input.actor);
+    if (!can(input.actor, 'tickets.reassign', { department: current.department_code })) throw new ForbiddenError();
+    const problems = [];
+    const exists = department ? await trx('departments').where({ code: department }).first('code') : null;
+    if (!exists) problems.push({ field: 'department', key: 'tickets.errors.department', params: { value: department } });
+    else if (department === current.department_code) problems.push({ field: 'department', key: 'tickets.errors.sameDepartment' });
+    if (!reason) problems.push({ field: 'reason', key: 'tickets.errors.reasonRequired' });
+    if (problems.length) throw new ValidationError(problems);
+    if (!ACTIVE_STATUSES.includes(current.status))
+      throw new ConflictError('tickets.errors.notActive', { status: current.status });
+    const changes: Partial<TicketRow> = { department_code: department, disputed_at: null, escalated_at: null, reminded_at: null };
+    if (input.calendar) changes.due_at = dueDateFor(input.calendar, now, current.severity, await loadDueWorkingDays(trx));
+    const updated = await updateTicket(trx, current, changes, now);
+    await recordAndAudit(
+      trx,
+      updated,
+      'ticket.reassign',
+      {
+        kind: 'reassigned',
+        at: now,
+        actor: input.actor,
+        comment: reason,
+        details: { from_department: current.department_code, to_department: department, due_at: updated.due_at },
+      },
+      input.origin,
+    );
+    return updated;
+  });
+}

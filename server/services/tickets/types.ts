@@ -1,0 +1,82 @@
+import type { CheckKind, CheckResult } from '../../../rules/types';
+import type { Severity } from '../catalog/types';
+
+export type { CheckResult, Severity };
+
+/** `report` is a user's error report (issue 6); every other kind comes from the check engine. */
+export type TicketCheck = CheckKind | 'report';
+
+export const TICKET_STATUSES = ['open', 'acknowledged', 'fixed', 'resolved', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const ACTIVE_STATUSES: TicketStatus[] = ['open', 'acknowledged', 'fixed'];
+export const SEVERITIES: Severity[] = ['high', 'medium', 'low'];
+
+export type TicketEventKind =
+  | 'filed'
+  | 'updated'
+  | 'transition'
+  | 'comment'
+  | 'reassigned'
+  | 'disputed'
+  | 'reopened'
+  | 'escalated'
+  | 'reminded'
+  // Kept for user error reports (issue 6).
+  | 'reported'
+  | 'answered'
+  | 'confirmed';
+
+/** A ticket row as the database gives it back (connect.ts: date → string, timestamptz → Date). */
+export interface TicketRow {
+  id: number;
+  fingerprint: string;
+  check_kind: string;
+  table_name: string;
+  field_name: string | null;
+  fingerprint_department: string;
+  department_code: string;
+  status: TicketStatus;
+  severity: Severity;
+  message: string;
+  violations: number;
+  checked_rows: number;
+  sample_keys: Record<string, string>[];
+  record_key: Record<string, string> | null;
+  first_seen: Date;
+  last_seen: Date;
+  occurrences: number;
+  due_at: string;
+  reopened: number;
+  resolved_at: Date | null;
+  closed_reason: string | null;
+  escalated_at: Date | null;
+  reminded_at: Date | null;
+  recheck_requested_at: Date | null;
+  disputed_at: Date | null;
+  last_run_id: string | null;
+  version: number;
+  updated_at: Date;
+}
+
+/** Who acts: a signed-in user, or null for the system (check runs, scheduled jobs). */
+export interface TicketActor {
+  id: number;
+  login: string;
+  name: string;
+  department: string;
+  roles: string[];
+}
+
+/** Where a request came from, for the audit log. */
+export interface RequestOrigin {
+  ip?: string;
+  requestId?: string;
+}
+
+/** Working days from filing to due, by severity (settings page; defaults from issue 5). */
+export type DueWorkingDays = Record<Severity, number>;
+export const DEFAULT_DUE_WORKING_DAYS: DueWorkingDays = { high: 3, medium: 5, low: 10 };
+
+/** A reopened ticket comes back only within this many days of its resolution; later a new one is filed. */
+export const REOPEN_WINDOW_DAYS = 30;
+export const MAX_SAMPLE_KEYS = 20;

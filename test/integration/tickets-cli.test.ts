@@ -1,0 +1,93 @@
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { openPglite } from '../../server/db/connect';
+import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
+import { cliEnvironment, runCli } from '../helpers/cli';
+import { createTestDatabase, TestDatabase, usingRealPostgres } from '../helpers/database';
+
+const catalog = exampleCatalog();
+const T0 = new Date('2026-09-30T02:00:00Z');
+
+describe('hubwatch tickets list', () => {
+  let pgDb: TestDatabase | undefined;
+  let env: NodeJS.ProcessEnv;
+  let cleanup: () => void;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    if (usingRealPostgres()) pgDb = await createTestDatabase();
+    ({ env, cleanup, dataDir } = cliEnvironment(pgDb?.url));
+    expect((await runCli(['migrate'], env)).code).toBe(0);
+    await withDb(async (db) => {
+      await seedCatalogDepartments(db, catalog);
+      await buildTicket(db, catalog, T0, { field: 'staff_no' });
+      const closed = await buildTicket(db, catalog, T0, {
+        check: 'freshness',
+        field: null,
+        table: 'library_loan',
+        department: 'LIB',
+        severity: 'low',
+      });
+      await db('tickets').where({ id: closed.id }).update({ status: 'closed', closed_reason: '图书馆系统停用' });
+    });
+  });
+  afterAll(async () => {
+    await pgDb?.close();
+    cleanup();
+  });
+
+  /** The CLI's own database, opened only between commands (embedded PGlite is one process). */
+  async function withDb<T>(fn: (db: Knex) => Promise<T>): Promise<T> {
+    if (pgDb) return fn(pgDb.knex);
+    const db = await openPglite(path.join(dataDir, 'db'));
+    try {
+      return await fn(db.knex);
+    } finally {
+      await db.close();
+    }
+  }
+
+  it('prints every status as a JSON array of the public ticket shape', async () => {
+    const res = await runCli(['tickets', 'list', '--json'], env);
+    expect(res.code).toBe(0);
+    const tickets = JSON.parse(res.stdout);
+    expect(tickets).toHaveLength(2);
+    const [hr, lib] = [
+      tickets.find((x: { department: string }) => x.department === 'HR'),
+      tickets.find((x: { department: string }) => x.department === 'LIB'),
+    ];
+    expect(hr).toEqual(
+      expect.objectContaining({
+        id: expect.any(Number),
+        status: 'open',
+        department: 'HR',
+        table: 'staff_basic',
+        field: 'staff_no',
+        check: 'deadline',
+        severity: 'medium',
+        violations: 3,
+        first_seen: '2026-09-30T02:00:00.000Z',
+        last_seen: '2026-09-30T02:00:00.000Z',
+        due_at: '2026-10-13',
+        reopened: 0,
+      }),
+    );
+    expect(lib).toMatchObject({ status: 'closed', field: null, check: 'freshness', table: 'library_loan' });
+  });
+
+  it('filters by status and department', async () => {
+    const open = JSON.parse((await runCli(['tickets', 'list', '--json', '--status', 'open'], env)).stdout);
+    expect(open.map((x: { department: string }) => x.department)).toEqual(['HR']);
+    const lib = JSON.parse((await runCli(['tickets', 'list', '--json', '--department', 'LIB'], env)).stdout);
+    expect(lib.map((x: { status: string }) => x.status)).toEqual(['closed']);
+    expect(
+      JSON.parse((await runCli(['tickets', 'list', '--json', '--status', 'open', '--department', 'LIB'], env)).stdout),
+    ).toEqual([]);
+  });
+
+  it('refuses an unknown status with exit code 2, naming the option', async () => {
+    const res = await runCli(['tickets', 'list', '--json', '--status', 'done'], env);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('--status');
+  });
+});

@@ -1,0 +1,263 @@
+import request from 'supertest';
+import { issueApiToken } from '../../server/services/users';
+import { buildUser } from '../factories';
+import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
+import { createTestApp, csrfFrom, signIn, TestApp } from '../helpers/app';
+
+const catalog = exampleCatalog();
+const T0 = new Date('2026-09-30T02:00:00Z');
+
+describe('ticket pages and API', () => {
+  let t: TestApp;
+  let hrTicket: number;
+  let stuTicket: number;
+  let hrToken: string;
+  let officeToken: string;
+  let hrSteward: { login: string; password: string };
+  let office: { login: string; password: string };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    // The app's clock: the day after filing, so nothing is overdue yet.
+    t.ctx.now = () => new Date('2026-10-01T02:00:00Z');
+    const db = t.db.knex;
+    await seedCatalogDepartments(db, catalog);
+    hrTicket = (await buildTicket(db, catalog, T0, { field: 'staff_no', violations: 3 })).id;
+    stuTicket = (
+      await buildTicket(db, catalog, T0, {
+        table: 'student_status',
+        field: 'id_card',
+        department: 'STU',
+        check: 'validate',
+        severity: 'high',
+        violations: 2,
+        sampleKeys: [{ student_no: '2024000001' }],
+      })
+    ).id;
+    const s = await buildUser(db, { department: 'HR', roles: ['steward'] });
+    hrSteward = s;
+    hrToken = await issueApiToken(db, s.id);
+    const o = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
+    office = o;
+    officeToken = await issueApiToken(db, o.id);
+  });
+  afterAll(() => t.close());
+
+  const api = (token: string) => ({
+    get: (path: string) => request(t.app).get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
+    post: (path: string, body: object) =>
+      request(t.app).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
+  });
+
+  describe('department isolation', () => {
+    it("lists only the steward's own department on the queue page, and refuses another department's ticket page", async () => {
+      const { agent } = await signIn(t.app, hrSteward.login, hrSteward.password);
+      const page = await agent.get('/tickets').expect(200);
+      expect(page.text).toContain('教职工基本信息·职工号：3 条在职记录在报到 7 天后仍未填写');
+      expect(page.text).not.toContain('本专科生学籍基本信息');
+      // Asking for another department in the query string changes nothing.
+      const forced = await agent.get('/tickets?department=STU').expect(200);
+      expect(forced.text).not.toContain('本专科生学籍基本信息');
+      await agent.get(`/tickets/${hrTicket}`).expect(200);
+      await agent.get(`/tickets/${stuTicket}`).expect(403);
+    });
+
+    it("gives the steward's API token the same view: own tickets only, 403 for another department", async () => {
+      const list = await api(hrToken).get('/tickets').expect(200);
+      expect(list.body.items.map((x: { id: number }) => x.id)).toEqual([hrTicket]);
+      expect(list.body).toMatchObject({ total: 1, page: 1, per_page: 50 });
+      await api(hrToken).get('/tickets?department=STU').expect(403);
+      await api(hrToken).get(`/tickets/${stuTicket}`).expect(403);
+      await api(hrToken).post(`/tickets/${stuTicket}/transitions`, { to: 'acknowledged' }).expect(403);
+    });
+
+    it('lets the IT office see every department, filter by one, and open any ticket', async () => {
+      const all = await api(officeToken).get('/tickets').expect(200);
+      expect(all.body.items.map((x: { department: string }) => x.department).sort()).toEqual(['HR', 'STU']);
+      const stu = await api(officeToken).get('/tickets?department=STU&severity=high').expect(200);
+      expect(stu.body.items).toHaveLength(1);
+      const one = await api(officeToken).get(`/tickets/${stuTicket}`).expect(200);
+      expect(one.body).toMatchObject({
+        id: stuTicket,
+        department: 'STU',
+        table: 'student_status',
+        field: 'id_card',
+        check: 'validate',
+        severity: 'high',
+        status: 'open',
+        violations: 2,
+        due_at: '2026-10-10',
+        reopened: 0,
+      });
+      expect(one.body.history.map((e: { kind: string }) => e.kind)).toEqual(['filed']);
+    });
+
+    it('names the bad filter with 422', async () => {
+      const res = await api(officeToken).get('/tickets?status=done').expect(422);
+      expect(res.body.fields.status).toContain('done');
+    });
+  });
+
+  describe('transitions over the API', () => {
+    it('acknowledges, then refuses acknowledging again with 409', async () => {
+      const res = await api(hrToken)
+        .post(`/tickets/${hrTicket}/transitions`, { to: 'acknowledged', comment: '已收到' })
+        .expect(200);
+      expect(res.body).toMatchObject({ id: hrTicket, status: 'acknowledged', version: 2 });
+      const again = await api(hrToken).post(`/tickets/${hrTicket}/transitions`, { to: 'acknowledged' }).expect(409);
+      expect(again.body.error).toBe('conflict');
+    });
+
+    it('answers 422 naming the field for a bad body', async () => {
+      const noTo = await api(hrToken).post(`/tickets/${hrTicket}/transitions`, { comment: 'x' }).expect(422);
+      expect(Object.keys(noTo.body.fields)).toEqual(['to']);
+      const badTo = await api(hrToken).post(`/tickets/${hrTicket}/transitions`, { to: 'resolved' }).expect(422);
+      expect(Object.keys(badTo.body.fields)).toEqual(['to']);
+    });
+
+    it('keeps closing to the IT office (403 for the steward) and requires a reason (422)', async () => {
+      await api(hrToken).post(`/tickets/${hrTicket}/transitions`, { to: 'closed', comment: '不想改' }).expect(403);
+      const noReason = await api(officeToken)
+        .post(`/tickets/${hrTicket}/transitions`, { to: 'closed', comment: '  ' })
+        .expect(422);
+      expect(Object.keys(noReason.body.fields)).toEqual(['comment']);
+      // The IT office does not work a department's ticket.
+      await api(officeToken).post(`/tickets/${stuTicket}/transitions`, { to: 'fixed' }).expect(403);
+    });
+
+    it('refuses a stale version with 409 and changes nothing', async () => {
+      const before = (await api(hrToken).get(`/tickets/${hrTicket}`).expect(200)).body;
+      await api(hrToken)
+        .post(`/tickets/${hrTicket}/transitions`, { to: 'fixed', version: before.version - 1 })
+        .expect(409);
+      expect((await api(hrToken).get(`/tickets/${hrTicket}`)).body.status).toBe(before.status);
+    });
+  });
+
+  describe('pages', () => {
+    it('shows a steward only the actions they may take, with CSRF-protected forms', async () => {
+      const { agent } = await signIn(t.app, hrSteward.login, hrSteward.password);
+      const page = await agent.get(`/tickets/${stuTicket}`);
+      expect(page.status).toBe(403);
+      const own = await agent.get(`/tickets/${hrTicket}`).expect(200);
+      expect(own.text).toContain('value="fixed"');
+      expect(own.text).not.toContain('value="closed"');
+      expect(own.text).not.toContain(`/tickets/${hrTicket}/reassign`);
+      expect(own.text).toContain('name="_csrf"');
+      expect(own.text).toContain('id="check-trend"');
+    });
+
+    it('lets the IT office close with a reason from the page, and keeps the typed text on a missing reason', async () => {
+      const { agent } = await signIn(t.app, office.login, office.password);
+      const page = await agent.get(`/tickets/${stuTicket}`).expect(200);
+      expect(page.text).toContain('value="closed"');
+      expect(page.text).not.toContain('value="fixed"');
+      const csrf = csrfFrom(page.text);
+      const bad = await agent
+        .post(`/tickets/${stuTicket}/transition`)
+        .type('form')
+        .send({ _csrf: csrf, to: 'closed', comment: '' })
+        .expect(422);
+      expect(bad.text).toContain('请填写理由');
+      const reassign = await agent
+        .post(`/tickets/${stuTicket}/reassign`)
+        .type('form')
+        .send({ _csrf: csrf, department: 'ADM', reason: '' })
+        .expect(422);
+      expect(reassign.text).toContain('<option value="ADM" selected>');
+      const none = await agent.get('/tickets?view=overdue').expect(200);
+      expect(none.text).toContain('没有符合条件的工单');
+      // 2026-10-12: the high-severity STU ticket (due 10-10) is overdue, the HR one (due 10-13) is not.
+      t.ctx.now = () => new Date('2026-10-12T02:00:00Z');
+      try {
+        const overdue = await agent.get('/tickets?view=overdue').expect(200);
+        expect(overdue.text).toContain(`href="/tickets/${stuTicket}"`);
+        expect(overdue.text).not.toContain(`href="/tickets/${hrTicket}"`);
+      } finally {
+        t.ctx.now = () => new Date('2026-10-01T02:00:00Z');
+      }
+    });
+
+    it('bulk-acknowledges the selected tickets the user may acknowledge, in one POST', async () => {
+      const db = t.db.knex;
+      const a = await buildTicket(db, catalog, T0, { field: 'name' });
+      const b = await buildTicket(db, catalog, T0, { field: 'gender' });
+      const { agent, csrf } = await signIn(t.app, hrSteward.login, hrSteward.password);
+      await agent
+        .post('/tickets/acknowledge')
+        .type('form')
+        .send(`_csrf=${encodeURIComponent(csrf)}&ids=${a.id}&ids=${b.id}&ids=${stuTicket}`)
+        .expect(302);
+      const status = async (id: number) => (await db('tickets').where({ id }).first()).status;
+      expect([await status(a.id), await status(b.id), await status(stuTicket)]).toEqual(['acknowledged', 'acknowledged', 'open']);
+    });
+
+    it('shows each user only their own inbox and marks only their own notices read', async () => {
+      const db = t.db.knex;
+      const mine = await db('users').where({ login: hrSteward.login }).first('id');
+      const theirs = await db('users').where({ login: office.login }).first('id');
+      const [own] = await db('notifications')
+        .insert({
+          user_id: mine.id,
+          kind: 'ticket.reminder',
+          title: '【提醒】工单将到期',
+          body: '#1',
+          link: `/tickets/${hrTicket}`,
+        })
+        .returning('id');
+      const [other] = await db('notifications')
+        .insert({ user_id: theirs.id, kind: 'ticket.escalated', title: '【督办】逾期工单', body: '#2' })
+        .returning('id');
+      const { agent, csrf } = await signIn(t.app, hrSteward.login, hrSteward.password);
+      const page = await agent.get('/inbox').expect(200);
+      expect(page.text).toContain('【提醒】工单将到期');
+      expect(page.text).not.toContain('【督办】逾期工单');
+      await agent
+        .post('/inbox/read')
+        .type('form')
+        .send({ _csrf: csrf, id: String(other.id) })
+        .expect(302);
+      expect((await db('notifications').where({ id: other.id }).first()).read_at).toBeNull();
+      const open = await agent
+        .post('/inbox/read')
+        .type('form')
+        .send({ _csrf: csrf, id: String(own.id), next: `/tickets/${hrTicket}` })
+        .expect(302);
+      expect(open.headers.location).toBe(`/tickets/${hrTicket}`);
+      expect((await db('notifications').where({ id: own.id }).first()).read_at).not.toBeNull();
+    });
+
+    it('keeps the settings page to the IT office and validates each severity', async () => {
+      const steward = await signIn(t.app, hrSteward.login, hrSteward.password);
+      await steward.agent.get('/tickets/settings').expect(403);
+      const { agent } = await signIn(t.app, office.login, office.password);
+      const page = await agent.get('/tickets/settings').expect(200);
+      const csrf = csrfFrom(page.text);
+      const bad = await agent
+        .post('/tickets/settings')
+        .type('form')
+        .send({ _csrf: csrf, high: '0', medium: '5', low: 'x' })
+        .expect(422);
+      expect(bad.text).toContain('应为 1–60 之间的整数');
+      await agent.post('/tickets/settings').type('form').send({ _csrf: csrf, high: '2', medium: '4', low: '8' }).expect(302);
+      expect((await t.db.knex('settings').where({ key: 'tickets.due_working_days' }).first()).value).toEqual({
+        high: 2,
+        medium: 4,
+        low: 8,
+      });
+      await agent
+        .post('/tickets/settings/webhook')
+        .type('form')
+        .send({ _csrf: csrf, department: 'HR', webhook_url: 'javascript:alert(1)' })
+        .expect(422);
+      await agent
+        .post('/tickets/settings/webhook')
+        .type('form')
+        .send({ _csrf: csrf, department: 'HR', webhook_url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc' })
+        .expect(302);
+      expect((await t.db.knex('departments').where({ code: 'HR' }).first()).webhook_url).toBe(
+        'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc',
+      );
+    });
+  });
+});

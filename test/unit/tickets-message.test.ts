@@ -1,0 +1,93 @@
+import { describeProblem, fingerprintOf, maskSampleKeys } from '../../server/services/tickets';
+import { checkResult, exampleCatalog } from '../factories/tickets';
+
+const catalog = exampleCatalog();
+
+describe('the Chinese ticket message', () => {
+  it('says who, which rows and which deadline for an event-relative deadline', () => {
+    expect(describeProblem(checkResult({ check: 'deadline', field: 'staff_no', violations: 3 }), catalog)).toBe(
+      '教职工基本信息·职工号：3 条在职记录在报到 7 天后仍未填写',
+    );
+  });
+
+  it('names the calendar event and its date for a calendar-relative deadline', () => {
+    const r = checkResult({
+      check: 'deadline',
+      field: 'duty_status',
+      violations: 12,
+      details: { event: 'semester_start', within: '7d', occurrence: '2026-09-07' },
+    });
+    expect(describeProblem(r, catalog)).toBe(
+      '教职工基本信息·在岗状态：12 条在职记录在每学期开学（2026-09-07） 7 天后仍未填写或未更新',
+    );
+  });
+
+  it('explains a validity check by its validator', () => {
+    expect(describeProblem(checkResult({ check: 'validate', field: 'id_card', violations: 2 }), catalog)).toBe(
+      '教职工基本信息·身份证号：2 条在职记录的身份证号无效（格式或校验位错误）',
+    );
+    expect(
+      describeProblem(
+        checkResult({ table: 'student_status', field: 'id_card', department: 'STU', check: 'validate', violations: 1 }),
+        catalog,
+      ),
+    ).toBe('本专科生学籍基本信息·身份证号：1 条记录的身份证号无效（格式或校验位错误）');
+  });
+
+  it('covers codes, references, freshness and custom rules', () => {
+    expect(describeProblem(checkResult({ check: 'codes', field: 'gender', violations: 4 }), catalog)).toBe(
+      '教职工基本信息·性别：4 条在职记录的值不在代码表 GB/T 2261.1中',
+    );
+    expect(
+      describeProblem(
+        checkResult({ table: 'student_payment', field: 'student_no', department: 'FIN', check: 'references', violations: 5 }),
+        catalog,
+      ),
+    ).toBe('学生缴费信息·学号：5 条记录的值在本专科生学籍基本信息·学号（student_status.student_no）中不存在');
+    expect(
+      describeProblem(
+        checkResult({
+          table: 'library_loan',
+          field: null,
+          department: 'LIB',
+          check: 'freshness',
+          violations: 1,
+          details: { newestUpdate: '2026-11-20T00:00:00.000Z' },
+        }),
+        catalog,
+      ),
+    ).toBe('图书借阅：超过 24 小时未更新（最近更新于 2026-11-20 08:00）');
+    expect(
+      describeProblem(
+        checkResult({ field: null, check: 'rule:staff_headcount_drop', message: '教职工人数较上次检查下降超过20%' }),
+        catalog,
+      ),
+    ).toBe('教职工基本信息：教职工人数较上次检查下降超过20%');
+  });
+});
+
+describe('sample keys on tickets', () => {
+  it('masks key values of sensitive fields and personal-data columns, and keeps 20 at most', () => {
+    const keys = Array.from({ length: 25 }, (_, i) => ({
+      id_card: '410102199001011234',
+      staff_no: `2019${String(i).padStart(4, '0')}`,
+    }));
+    const masked = maskSampleKeys(catalog, 'staff_basic', keys);
+    expect(masked).toHaveLength(20);
+    expect(masked[0]).toEqual({ id_card: '410102********1234', staff_no: '20190000' });
+    expect(maskSampleKeys(catalog, 'library_loan', [{ reader_phone: '13812345678', loan_id: 'L1' }])).toEqual([
+      { reader_phone: '138****5678', loan_id: 'L1' },
+    ]);
+  });
+});
+
+describe('fingerprints', () => {
+  it('tell table-level from field-level checks and ignore record-key order', () => {
+    const base = { check: 'required', table: 't', department: 'HR' };
+    expect(fingerprintOf({ ...base, field: null })).not.toBe(fingerprintOf({ ...base, field: 'x' }));
+    expect(fingerprintOf({ ...base, field: 'f', recordKey: { a: '1', b: '2' } })).toBe(
+      fingerprintOf({ ...base, field: 'f', recordKey: { b: '2', a: '1' } }),
+    );
+    expect(fingerprintOf({ ...base, field: 'a|b' })).not.toBe(fingerprintOf({ ...base, table: 't|a', field: 'b' }));
+  });
+});
