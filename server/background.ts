@@ -1,11 +1,13 @@
 import { startCheckJobs } from '../jobs/check-hub';
 import * as dailyDigest from '../jobs/daily-digest';
 import * as remindAndEscalate from '../jobs/remind-and-escalate';
+import * as sharingReminders from '../jobs/sharing-reminders';
+import * as snapshotScorecards from '../jobs/snapshot-scorecards';
 import { KnexSessionStore } from './auth/session-store';
 import type { AppContext } from './context';
 import type { BackgroundService } from './index';
 import type { Runtime } from './runtime';
-import { checkRunnerDeps } from './services/checks/deps';
+import { checkRunnerDeps, registerRecheck } from './services/checks/deps';
 import { scheduleJob } from './services/jobs/coordinator';
 
 /**
@@ -26,6 +28,9 @@ export async function startBackground(ctx: AppContext, _runtime: Runtime, _annou
   );
 
   services.push({ name: 'check-hub', ...startCheckJobs(ctx, checkRunnerDeps(ctx)) });
+  registerRecheck(ctx);
   services.push(remindAndEscalate.start(ctx), dailyDigest.start(ctx));
+  services.push(sharingReminders.start(ctx));
+  services.push(snapshotScorecards.start(ctx));
   return services;
 }

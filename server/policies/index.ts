@@ -4,6 +4,9 @@
  * about one department's or one person's things, the resource.
  */
 import { coreRules } from './core';
+import { ticketsRules } from './tickets';
+import { sharingRules } from './sharing';
+import { scorecardsRules } from './scorecards';
 import type { Rule } from './rule';
 
 export const ROLES = ['admin', 'it_office', 'steward', 'dept_leader', 'univ_leader', 'user'] as const;
@@ -28,6 +31,9 @@ export interface PolicyResource {
 // One spread per feature area (server/policies/<area>.ts).
 const rules = {
   ...coreRules,
+  ...ticketsRules,
+  ...sharingRules,
+  ...scorecardsRules,
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof rules;

@@ -9,6 +9,8 @@ import { checkRoutes } from './checks';
 import { homeRoutes } from './home';
 import { inboxRoutes } from './inbox';
 import { ticketsRoutes } from './tickets';
+import { sharingRoutes } from './sharing';
+import { scorecardsRoutes } from './scorecards';
 
 /** Every area's router, in one list: a newcomer finds every URL from here. */
 export function mountRoutes(app: Express, ctx: AppContext): void {
@@ -18,6 +20,8 @@ export function mountRoutes(app: Express, ctx: AppContext): void {
   app.use(calendarRoutes(ctx));
   app.use(checkRoutes(ctx));
   app.use(ticketsRoutes(ctx));
+  app.use(sharingRoutes(ctx));
+  app.use(scorecardsRoutes(ctx));
   app.use(inboxRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use('/api/v1', apiRoutes(ctx));

@@ -16,7 +16,9 @@ const ITEMS: NavItem[] = [
   { key: 'nav.calendar', href: '/calendar', action: 'calendar.view' },
   { key: 'nav.runs', href: '/runs', action: 'runs.view' },
   { key: 'nav.tickets', href: '/tickets', action: 'tickets.list' },
+  { key: 'nav.scorecards', href: '/scorecards', action: 'scorecards.list' },
   { key: 'notifications.nav', href: '/inbox', action: 'inbox.view' },
+  { key: 'nav.sharing', href: '/sharing', action: 'sharing.apply' },
   { key: 'nav.audit', href: '/admin/audit', action: 'audit.view' },
   { key: 'nav.users', href: '/admin/users', action: 'users.manage' },
 ];

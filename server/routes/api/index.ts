@@ -1,6 +1,9 @@
 import { Router } from 'express';
 import type { AppContext } from '../../context';
 import { authorize } from '../../middleware/authorize';
+import { ticketsApi } from './tickets';
+import { sharingApiRoutes } from './sharing';
+import { scorecardsApi } from './scorecards';
 
 /**
  * JSON API under /api/v1, authenticated by `Authorization: Bearer <token>` (or the session, with the
@@ -8,6 +11,9 @@ import { authorize } from '../../middleware/authorize';
  */
 export function apiRoutes(ctx: AppContext): Router {
   const router = Router();
+  router.use(ticketsApi(ctx));
+  router.use(sharingApiRoutes(ctx));
+  router.use(scorecardsApi(ctx));
   router.get('/me', authorize('session.use'), async (req, res) => {
     const user = req.user!;
     const department = await ctx.db('departments').where({ code: user.department }).first('code', 'name');

@@ -1,17 +1,50 @@
 import type { AppContext } from '../../context';
-import type { CheckRunnerDeps } from './runs';
+import { translate } from '../../i18n';
+import { notifierFromConfig } from '../notifications';
+import { applyCheckResults, onRecheckRequested } from '../tickets';
+import { claimRun, CheckRunnerDeps, executeRun } from './runs';
 
 /**
- * Wires the check runner to the rest of the product: results go to the ticket service, table errors
- * to the IT office. One place, so the scheduler, the CLI and "run now" behave the same.
+ * Wires the check runner to the rest of the product: results go to the ticket service; a table that
+ * cannot be checked is an operational problem for the IT office (inbox and e-mail), never a ticket.
+ * One place, so the scheduler, the CLI and "run now" behave the same.
  */
 export function checkRunnerDeps(ctx: AppContext, extra: Partial<CheckRunnerDeps> = {}): CheckRunnerDeps {
+  const notifier = notifierFromConfig(ctx.db, ctx.config, ctx.logger);
   return {
     db: ctx.db,
     hub: ctx.hub,
     logger: ctx.logger,
     now: ctx.now,
     statementTimeoutMs: ctx.config.checkStatementTimeoutMs,
+    onTableResults: async (handoff) => {
+      await applyCheckResults(ctx.db, { ...handoff, notifier });
+    },
+    onTableError: async ({ runId, table, code, message }) => {
+      // Tell the IT office when a table goes from checkable to not, not on every run of an outage.
+      const previous = await ctx.db('check_run_tables').where({ table_name: table }).whereNot({ run_id: runId }).orderBy('finished_at', 'desc').first('status');
+      if (previous && previous.status === 'error') return;
+      await notifier.office(
+        {
+          kind: 'check.table_error',
+          title: translate('zh-CN', 'checks.notice.title', { table }),
+          body: translate('zh-CN', 'checks.notice.body', { table, code, message }),
+          link: `/runs/${runId}`,
+        },
+        { email: true },
+      );
+    },
     ...extra,
   };
+}
+
+/**
+ * A steward's "fixed" asks for an immediate re-check of that table: registered once per process by
+ * `serve`. The re-check is a run of its own (trigger `recheck`), so it shows on the runs page.
+ */
+export function registerRecheck(ctx: AppContext): void {
+  onRecheckRequested(async (table) => {
+    const runId = await claimRun(ctx.db, { trigger: 'recheck', scope: [table] });
+    if (runId !== null) void executeRun(checkRunnerDeps(ctx), runId).catch((err) => ctx.logger.error({ err, table }, 're-check failed'));
+  });
 }
