@@ -4,6 +4,8 @@ import { startServer } from '../../server/index';
 import { openRuntime } from '../../server/runtime';
 import { startBackground } from '../../server/background';
 import { bootstrapEmbeddedDemo } from '../../server/bootstrap/embedded-demo';
+import { checkRunnerDeps } from '../../server/services/checks/deps';
+import { runNow } from '../../server/services/checks/runs';
 import { print } from '../io';
 
 export const serveCommand: Command = {
@@ -13,11 +15,15 @@ export const serveCommand: Command = {
   async run(_args, io) {
     const config = loadConfig(io.env, io.cwd);
     const runtime = await openRuntime(config, 'serve');
-    await bootstrapEmbeddedDemo(runtime, (line) => print(io.stdout, line));
+    const boot = await bootstrapEmbeddedDemo(runtime, (line) => print(io.stdout, line));
     const started = await startServer(runtime, { background: (ctx) => startBackground(ctx, runtime, (line) => print(io.stdout, line)) });
+    // A newcomer should see tickets at once, not after the first hourly slot.
+    const firstRun = boot.ran ? runNow(checkRunnerDeps(started.ctx), { trigger: 'bootstrap' }).catch(() => undefined) : null;
     await new Promise<void>((resolve) => {
       const shutdown = () => {
-        started.stop().then(resolve, resolve);
+        Promise.resolve(firstRun)
+          .then(() => started.stop())
+          .then(resolve, resolve);
       };
       process.once('SIGTERM', shutdown);
       process.once('SIGINT', shutdown);

@@ -50,7 +50,7 @@
         new window.Chart(el, {
           type: 'line',
           data: {
-            labels: points.map(function (p) { return String(p.at).slice(0, 16).replace('T', ' '); }),
+            labels: points.map(function (p) { return p.label; }),
             datasets: [{ label: el.getAttribute('data-label') || '', data: points.map(function (p) { return p.violations; }), borderColor: '#c62828', fill: false }],
           },
           options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true } } },

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import type { Translator } from '../i18n';
 import { can, CurrentUser, Role } from '../policies';
+import { todayIn } from '../services/calendar';
 
 /**
  * What each role lands on: a card per thing this user is responsible for. Features add their cards
@@ -10,6 +11,19 @@ export interface HomeCard {
   title: string;
   text: string;
   href: string;
+  /** A figure that tells at a glance whether something needs doing (e.g. "12 待处理 · 3 逾期"). */
+  figure?: string;
+}
+
+/** Active and overdue tickets of one department (or all, for the IT office): one aggregate query. */
+async function ticketFigures(ctx: AppContext, department: string | null, today: string) {
+  const row = await ctx
+    .db('tickets')
+    .whereIn('status', ['open', 'acknowledged', 'fixed'])
+    .modify((q) => (department ? q.where('department_code', department) : q))
+    .select(ctx.db.raw('count(*) as active'), ctx.db.raw('count(*) filter (where due_at < ?) as overdue', [today]))
+    .first();
+  return { active: Number(row?.active ?? 0), overdue: Number(row?.overdue ?? 0) };
 }
 
 const ROLE_ORDER: Role[] = ['admin', 'it_office', 'univ_leader', 'dept_leader', 'steward', 'user'];
@@ -18,7 +32,18 @@ export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator)
   const cards: HomeCard[] = [];
   if (can(user, 'users.manage')) cards.push({ title: t('home.cards.users.title'), text: t('home.cards.users.text'), href: '/admin/users' });
   if (can(user, 'audit.view')) cards.push({ title: t('home.cards.audit.title'), text: t('home.cards.audit.text'), href: '/admin/audit' });
-  if (can(user, 'tickets.list')) cards.push({ title: t('tickets.home.title'), text: t('tickets.home.text'), href: can(user, 'tickets.viewAll') ? '/tickets?view=overdue' : '/tickets' });
+  if (can(user, 'tickets.list')) {
+    const all = can(user, 'tickets.viewAll');
+    const today = todayIn(ctx.config.timezone, ctx.now());
+    const figures = await ticketFigures(ctx, all ? null : user.department, today);
+    cards.push({
+      title: t('tickets.home.title'),
+      text: t('tickets.home.text'),
+      href: all ? '/tickets?view=overdue' : '/tickets',
+      figure: t('home.ticketFigure', figures),
+    });
+  }
+  if (can(user, 'reports.file')) cards.push({ title: t('reports.home.title'), text: t('reports.home.text'), href: '/reports/mine' });
   if (can(user, 'sharing.apply')) cards.push({ title: t('sharing.title'), text: t('sharing.homeCard'), href: can(user, 'sharing.review') ? '/sharing/queue' : '/sharing' });
   if (can(user, 'department.view', { department: user.department })) {
     cards.push({ title: t('home.cards.department.title'), text: t('home.cards.department.text'), href: `/departments/${encodeURIComponent(user.department)}` });

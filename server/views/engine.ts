@@ -54,6 +54,7 @@ export function installViewEngine(app: Express, timezone: string): void {
       add: (a: number, b: number) => Number(a) + Number(b),
       concat: (...args: unknown[]) => args.slice(0, -1).join(''),
       object: (options: HelperOptions) => ({ ...(options.hash ?? {}) }),
+      startsWith: (value: unknown, prefix: string) => typeof value === 'string' && value.startsWith(prefix),
     },
   });
   app.engine('.hbs', hbs.engine);

@@ -52,7 +52,7 @@ describe('check run pages', () => {
     const html = tablePage.text.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
     expect(html).toContain('data-trend="/checks/trend?table=staff&check=pattern&field=staff_no"');
     const trend = await agent.get('/checks/trend').query({ table: 'staff', check: 'pattern', field: 'staff_no' }).expect(200);
-    expect(trend.body).toEqual([{ at: expect.any(String), violations: 1, checked: 2, passed: false }]);
+    expect(trend.body).toEqual([{ at: expect.any(String), label: expect.stringMatching(/^\d\d-\d\d \d\d:\d\d$/), violations: 1, checked: 2, passed: false }]);
 
     const audit = await t.db.knex('audit_log').where({ action: 'check.run_now' });
     expect(audit).toHaveLength(1);

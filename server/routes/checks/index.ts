@@ -66,7 +66,13 @@ export function checkRoutes(ctx: AppContext): Router {
     const check = String(req.query.check ?? '');
     const field = req.query.field ? String(req.query.field) : null;
     const rows = await checkTrend(db, { table, check, field });
-    res.json(rows.map((r) => ({ at: r.checked_at, violations: Number(r.violations), checked: Number(r.checked_rows), passed: r.passed })));
+    // Labels in the service's time zone ("MM-DD HH:mm"): browsers may sit in another zone.
+    const format = new Intl.DateTimeFormat('en-GB', { timeZone: ctx.config.timezone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const label = (d: Date) => {
+      const p = Object.fromEntries(format.formatToParts(d).map((x) => [x.type, x.value]));
+      return `${p.month}-${p.day} ${p.hour}:${p.minute}`;
+    };
+    res.json(rows.map((r) => ({ at: r.checked_at, label: label(new Date(r.checked_at)), violations: Number(r.violations), checked: Number(r.checked_rows), passed: r.passed })));
   });
 
   return router;

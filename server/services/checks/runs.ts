@@ -13,7 +13,7 @@ import { saveTableOutcome } from './persist';
  * Check runs: claim (once per slot), execute table by table, persist each table's results as they
  * come, hand them to the ticket service, and recover runs whose instance died.
  */
-export type RunTrigger = 'schedule' | 'manual' | 'recheck' | 'cli' | 'rerun';
+export type RunTrigger = 'schedule' | 'manual' | 'recheck' | 'cli' | 'rerun' | 'bootstrap';
 
 export interface TableResultsHandoff {
   runId: number;
