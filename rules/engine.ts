@@ -8,6 +8,7 @@ import {
   compileCustomRule,
   customRuleName,
   customRuleProblems,
+  FACT_NAMES,
   factsReferenced,
   nullCountColumns,
 } from './compile';
@@ -258,17 +259,7 @@ async function decide(computed: Computed[], custom: CustomRule[], facts: TableFa
     ...custom.map(compileCustomRule),
   ];
   const engine = new Engine(rules);
-  for (const name of [
-    'row_count',
-    'row_count_previous',
-    'row_count_change',
-    'hours_since_update',
-    'newest_update',
-    'null_count',
-    'null_ratio',
-    'violations',
-    'checked_rows',
-  ]) {
+  for (const name of FACT_NAMES) {
     engine.addFact(name, (params: Record<string, unknown>) => factValue(name, params));
   }
   const run = await engine.run();
