@@ -68,6 +68,11 @@ interface Refs {
   v(columnRef: string): string;
   col(columnRef: string): string;
   scope(): Sql;
+  /**
+   * A per-row value computed once (a column of the PostgreSQL aggregate's derived table), for
+   * expressions a condition would otherwise repeat; absent where conditions are written inline.
+   */
+  once?(key: string, expr: () => Sql): string;
 }
 
 export const formatDuration = (d: Duration) => `${d.amount}${d.unit}`;
@@ -182,7 +187,11 @@ export function planTable(input: PlanInput): TablePlan {
     }
     if (field.validate) {
       const validator = field.validate;
-      invalid('validate', (r) => validatorCondition(d, validator, v(r), today, f.col.timeKind), { validate: validator });
+      // The PostgreSQL aggregate lets the ID check compute the number's body once per row.
+      const perRow = (r: Refs) => (r.once ? { once: r.once.bind(r), raw: d.trimmedText(f.ref) } : undefined);
+      invalid('validate', (r) => validatorCondition(d, validator, v(r), today, f.col.timeKind, perRow(r)), {
+        validate: validator,
+      });
     }
     if (field.codes) {
       const codes = field.codes;
@@ -348,6 +357,7 @@ export function planTable(input: PlanInput): TablePlan {
         v: (ref) => project(`v:${ref}`, () => sql(d.trimmedText(ref))),
         col: (ref) => project(`c:${ref}`, () => sql(ref)),
         scope: () => (scopeParts.length ? sql(project('scope', () => scopeSql)) : sql('1 = 1')),
+        once: (key, expr) => project(`once:${key}`, expr),
       }
     : inline;
   const newest = updated ? d.newest(aggregateRefs.col(updated.ref), updated.col.timeKind, timezone) : null;

@@ -1,0 +1,276 @@
+/**
+ * `npm run bench:checks [-- --reuse] [--runs=N] [--table=NAME,…]`
+ *
+ * Measures a full check run of the example catalog on a demo hub at scale in real PostgreSQL, side
+ * by side with the floor (one hand-written aggregate per table, bench/floor.sql.ts) and the naive way
+ * (one hand-written statement per check, bench/naive.sql.ts). Also cross-checks that all three find
+ * the same violation counts, so a fast wrong answer cannot pass. Exit 1 on a mismatch or a failed table.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { runTableChecks } from '../rules';
+import type { CheckContext, TableCheckOutcome } from '../rules';
+import { createCalendar } from '../server/services/calendar';
+import { parseCatalog } from '../server/services/catalog/parse';
+import type { Catalog, CatalogTable } from '../server/services/catalog/types';
+import { FLOOR_SQL } from './floor.sql';
+import { BENCH_HUB, BENCH_NOW, DEFAULT_BENCH_URL, openBenchHub } from './checks-hub';
+import { fmtInt, fmtMs, fmtRatio, markdownTable, median, timed } from './checks-measure';
+import { NAIVE_SQL } from './naive.sql';
+
+const TARGET_FLOOR_RATIO = 1.3;
+const TARGET_NAIVE_SPEEDUP = 4;
+const TARGET_NAIVE_MIN_CHECKS = 10;
+const TARGET_PEAK_RSS_MB = 300;
+
+interface Options {
+  reuse: boolean;
+  runs: number;
+  tables: string[] | null;
+}
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { reuse: false, runs: 3, tables: null };
+  for (const arg of argv) {
+    if (arg === '--reuse') opts.reuse = true;
+    else if (arg.startsWith('--runs=')) opts.runs = Math.max(1, Number(arg.slice('--runs='.length)) || 3);
+    else if (arg.startsWith('--table=')) opts.tables = arg.slice('--table='.length).split(',').filter(Boolean);
+    else throw new Error(`未知参数 ${arg} / unknown argument ${arg} (expected --reuse, --runs=N, --table=NAME[,NAME])`);
+  }
+  return opts;
+}
+
+const log = (line = '') => process.stdout.write(`${line}\n`);
+
+function loadCatalog(): Catalog {
+  const file = path.join(__dirname, '..', 'server', 'services', 'catalog', 'examples', 'university.catalog.yaml');
+  const { catalog, problems } = parseCatalog(readFileSync(file, 'utf8'));
+  if (!catalog) throw new Error(`example catalog does not parse: ${JSON.stringify(problems)}`);
+  return catalog;
+}
+
+/** Statements our run sent for a table (transaction control and settings included). */
+async function countStatements<T>(knex: Knex, fn: () => Promise<T>): Promise<{ value: T; statements: number }> {
+  let statements = 0;
+  const listener = () => statements++;
+  knex.on('query', listener);
+  try {
+    return { value: await fn(), statements };
+  } finally {
+    knex.removeListener('query', listener);
+  }
+}
+
+async function runFloor(knex: Knex, table: string): Promise<Record<string, unknown>> {
+  return (await knex.raw(FLOOR_SQL[table])).rows[0];
+}
+
+async function runNaive(knex: Knex, table: string): Promise<Map<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const c of NAIVE_SQL[table]) out.set(c.check, (await knex.raw(c.sql)).rows[0]);
+  return out;
+}
+
+/** Violation counts of ours that disagree with the floor's or the naive way's. */
+function mismatches(
+  outcome: TableCheckOutcome,
+  floor: Record<string, unknown>,
+  naive: Map<string, Record<string, unknown>>,
+  table: string,
+): string[] {
+  const problems: string[] = [];
+  if (Number(floor.row_count) !== outcome.facts?.row_count)
+    problems.push(`row_count: ours ${outcome.facts?.row_count}, floor ${String(floor.row_count)}`);
+  for (const r of outcome.results) {
+    if (r.check === 'freshness' || r.check.startsWith('rule:')) continue;
+    const key = `${r.check}:${r.field ?? ''}`;
+    if (!(key in floor)) problems.push(`${key}: missing from the floor`);
+    else if (Number(floor[key]) !== r.violations) problems.push(`${key}: ours ${r.violations}, floor ${String(floor[key])}`);
+    const n = naive.get(key);
+    if (!n) problems.push(`${key}: missing from the naive checks`);
+    else if (Number(n.violations) !== r.violations) problems.push(`${key}: ours ${r.violations}, naive ${String(n.violations)}`);
+  }
+  const naiveChecks = NAIVE_SQL[table].map((c) => c.check).sort();
+  const ourChecks = outcome.results.map((r) => `${r.check}:${r.field ?? ''}`).sort();
+  if (JSON.stringify(naiveChecks) !== JSON.stringify(ourChecks))
+    problems.push(`checks differ: ours [${ourChecks.join(', ')}], naive [${naiveChecks.join(', ')}]`);
+  return problems;
+}
+
+interface Row {
+  table: string;
+  checks: number;
+  failing: number;
+  rows: number;
+  statements: number;
+  naiveStatements: number;
+  ours: number;
+  /** Ours with sampleLimit 0: the same statements minus the sample-key queries of failing checks. */
+  bare: number;
+  floor: number;
+  naive: number;
+}
+
+async function benchTable(knex: Knex, table: CatalogTable, catalog: Catalog, ctx: CheckContext, runs: number) {
+  const ours = () => runTableChecks(knex, table, ctx, catalog.rules);
+  const bare = () => runTableChecks(knex, table, { ...ctx, sampleLimit: 0 }, catalog.rules);
+  // Warm-up: every method once (caches, JIT-free plans), and the cross-check on its answers.
+  const warm = await countStatements(knex, ours);
+  if (warm.value.status !== 'ok') throw new Error(`${table.name}: ${warm.value.error?.code} ${warm.value.error?.message}`);
+  const problems = mismatches(warm.value, await runFloor(knex, table.name), await runNaive(knex, table.name), table.name);
+
+  const times = { ours: [] as number[], bare: [] as number[], floor: [] as number[], naive: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    // Interleaved, so a slow moment of the machine hits all three alike.
+    times.ours.push((await timed(ours)).ms);
+    times.bare.push((await timed(bare)).ms);
+    times.floor.push((await timed(() => runFloor(knex, table.name))).ms);
+    times.naive.push((await timed(() => runNaive(knex, table.name))).ms);
+  }
+  const row: Row = {
+    table: table.name,
+    checks: warm.value.results.length,
+    failing: warm.value.results.filter((r) => !r.passed).length,
+    rows: warm.value.facts?.row_count ?? 0,
+    statements: warm.statements,
+    naiveStatements: NAIVE_SQL[table.name].length,
+    ours: median(times.ours),
+    bare: median(times.bare),
+    floor: median(times.floor),
+    naive: median(times.naive),
+  };
+  return { row, problems, times };
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const url = process.env.BENCH_DATABASE_URL ?? DEFAULT_BENCH_URL;
+  const catalog = loadCatalog();
+  const tables = opts.tables ? catalog.tables.filter((t) => opts.tables!.includes(t.name)) : catalog.tables;
+  if (opts.tables && tables.length !== opts.tables.length)
+    throw new Error(
+      `--table: unknown table among ${opts.tables.join(', ')} (catalog: ${catalog.tables.map((t) => t.name).join(', ')})`,
+    );
+
+  const db = await openBenchHub(url, opts.reuse);
+  try {
+    const knex = db.knex;
+    const version = (await knex.raw('SHOW server_version')).rows[0].server_version as string;
+    log(`VACUUM ANALYZE of ${tables.length} tables …`);
+    for (const t of tables) await knex.raw(`VACUUM ANALYZE ${t.name}`);
+
+    const ctx: CheckContext = {
+      now: BENCH_NOW,
+      timezone: catalog.calendar.timezone,
+      calendar: createCalendar(catalog.calendar),
+      dialect: 'postgres',
+      previousRowCounts: {},
+      statementTimeoutMs: 600_000,
+    };
+    const rssBefore = process.resourceUsage().maxRSS;
+    const rows: Row[] = [];
+    const problems: string[] = [];
+    for (const table of tables) {
+      log(`${table.name}: warm-up, then ${opts.runs} interleaved runs of ours / ours without samples / floor / naive …`);
+      const r = await benchTable(knex, table, catalog, ctx, opts.runs);
+      rows.push(r.row);
+      problems.push(...r.problems.map((p) => `${table.name}.${p}`));
+      log(
+        `  ours ${r.times.ours.map(fmtMs).join(' / ')} ms · without samples ${r.times.bare.map(fmtMs).join(' / ')} ms · floor ${r.times.floor.map(fmtMs).join(' / ')} ms · naive ${r.times.naive.map(fmtMs).join(' / ')} ms`,
+      );
+    }
+    const peakMb = process.resourceUsage().maxRSS / 1024;
+
+    const sum = (k: 'ours' | 'bare' | 'floor' | 'naive') => rows.reduce((s, r) => s + r[k], 0);
+    const body = rows.map((r) => [
+      r.table,
+      `${r.checks} (${r.failing} failing)`,
+      fmtInt(r.rows),
+      `${r.statements} / 1 / ${r.naiveStatements}`,
+      fmtMs(r.ours),
+      fmtMs(r.bare),
+      fmtMs(r.floor),
+      r.naiveStatements ? fmtMs(r.naive) : '—',
+      fmtRatio(r.ours / r.floor),
+      fmtRatio(r.bare / r.floor),
+      r.naiveStatements ? fmtRatio(r.naive / r.ours) : '—',
+    ]);
+    body.push([
+      '**all tables**',
+      String(rows.reduce((s, r) => s + r.checks, 0)),
+      fmtInt(rows.reduce((s, r) => s + r.rows, 0)),
+      '',
+      fmtMs(sum('ours')),
+      fmtMs(sum('bare')),
+      fmtMs(sum('floor')),
+      fmtMs(sum('naive')),
+      fmtRatio(sum('ours') / sum('floor')),
+      fmtRatio(sum('bare') / sum('floor')),
+      fmtRatio(sum('naive') / sum('ours')),
+    ]);
+    log();
+    log(`PostgreSQL ${version}, median of ${opts.runs} runs after a warm-up; ms wall-clock as seen from Node.`);
+    log(
+      `Hub: demo hub scale ${BENCH_HUB.scale}, tableScales ${JSON.stringify(BENCH_HUB.tableScales)}, today ${BENCH_HUB.today}.`,
+    );
+    log(
+      markdownTable(
+        [
+          'table',
+          '#checks',
+          'rows',
+          'statements ours / floor / naive',
+          'ours ms',
+          'ours w/o samples ms',
+          'floor ms',
+          'naive ms',
+          'ours/floor',
+          'w/o samples/floor',
+          'naive/ours',
+        ],
+        body,
+      ),
+    );
+    log();
+    log(`peak RSS of this process: ${peakMb.toFixed(0)} MB (${(rssBefore / 1024).toFixed(0)} MB before the first check run)`);
+
+    log();
+    let missed = 0;
+    for (const r of rows) {
+      const ratio = r.ours / r.floor;
+      if (ratio > TARGET_FLOOR_RATIO) {
+        missed++;
+        log(`MISS ${r.table}: ours/floor ${fmtRatio(ratio)} > ${TARGET_FLOOR_RATIO}×`);
+      }
+      if (r.checks >= TARGET_NAIVE_MIN_CHECKS && r.naive / r.ours < TARGET_NAIVE_SPEEDUP) {
+        missed++;
+        log(`MISS ${r.table}: naive/ours ${fmtRatio(r.naive / r.ours)} < ${TARGET_NAIVE_SPEEDUP}× with ${r.checks} checks`);
+      }
+    }
+    if (peakMb >= TARGET_PEAK_RSS_MB) {
+      missed++;
+      log(`MISS peak RSS ${peakMb.toFixed(0)} MB ≥ ${TARGET_PEAK_RSS_MB} MB`);
+    }
+    log(
+      missed
+        ? `${missed} target(s) missed (ours ≤ ${TARGET_FLOOR_RATIO}× floor; ≥ ${TARGET_NAIVE_SPEEDUP}× naive at ≥ ${TARGET_NAIVE_MIN_CHECKS} checks; < ${TARGET_PEAK_RSS_MB} MB)`
+        : `all targets met (ours ≤ ${TARGET_FLOOR_RATIO}× floor; ≥ ${TARGET_NAIVE_SPEEDUP}× naive at ≥ ${TARGET_NAIVE_MIN_CHECKS} checks; < ${TARGET_PEAK_RSS_MB} MB)`,
+    );
+    if (problems.length) {
+      log();
+      log('RESULTS DISAGREE (ours vs the hand-written floor/naive SQL):');
+      for (const p of problems) log(`  ${p}`);
+      process.exitCode = 1;
+    } else {
+      log('cross-check: ours, the floor and the naive way found the same violation counts on every check');
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
