@@ -42,3 +42,4 @@ export {
 } from './transitions';
 export * from './types';
 export { onRecheckRequested, recheckRequester, type RecheckRequester } from './recheck';
+export * from './reports';

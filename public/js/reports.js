@@ -1,0 +1,64 @@
+// The report form (views/pages/reports/new.hbs): a searchable table list, and the field select and
+// key inputs filled for the chosen table. Without JavaScript the "选择" button re-renders the form.
+(function () {
+  'use strict';
+  var form = document.querySelector('[data-report-form]');
+  if (!form) return;
+  var data = document.getElementById('report-tables');
+  var tables = data ? JSON.parse(data.textContent || '[]') : [];
+  var tableSelect = form.querySelector('[data-report-table]');
+  var fieldSelect = form.querySelector('[data-report-field]');
+  var keys = form.querySelector('[data-report-keys]');
+  var filter = form.querySelector('[data-table-filter]');
+
+  form.querySelectorAll('.js-only').forEach(function (el) { el.hidden = false; });
+  form.querySelectorAll('.no-js-only').forEach(function (el) { el.hidden = true; });
+
+  function tableNamed(name) {
+    for (var i = 0; i < tables.length; i++) if (tables[i].name === name) return tables[i];
+    return null;
+  }
+
+  function fill() {
+    var table = tableNamed(tableSelect.value);
+    var placeholder = fieldSelect.options[0];
+    var keep = fieldSelect.value;
+    fieldSelect.innerHTML = '';
+    fieldSelect.appendChild(placeholder);
+    var typed = {};
+    keys.querySelectorAll('input[data-key]').forEach(function (input) { typed[input.dataset.key] = input.value; });
+    keys.innerHTML = '';
+    if (!table) return;
+    table.fields.forEach(function (f) {
+      var option = document.createElement('option');
+      option.value = f.name;
+      option.textContent = f.title + ' (' + f.name + ')';
+      if (f.name === keep) option.selected = true;
+      fieldSelect.appendChild(option);
+    });
+    table.key.forEach(function (k) {
+      var label = document.createElement('label');
+      label.appendChild(document.createTextNode(k.title + ' '));
+      var code = document.createElement('code');
+      code.textContent = k.name;
+      label.appendChild(code);
+      var input = document.createElement('input');
+      input.name = 'record_key[' + k.name + ']';
+      input.dataset.key = k.name;
+      input.value = typed[k.name] || '';
+      label.appendChild(input);
+      keys.appendChild(label);
+    });
+  }
+
+  tableSelect.addEventListener('change', fill);
+  if (filter) {
+    filter.addEventListener('input', function () {
+      var q = filter.value.trim().toLowerCase();
+      Array.prototype.forEach.call(tableSelect.options, function (option, i) {
+        if (i === 0) return;
+        option.hidden = q !== '' && option.textContent.toLowerCase().indexOf(q) < 0;
+      });
+    });
+  }
+})();

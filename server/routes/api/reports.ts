@@ -1,0 +1,57 @@
+import { Router } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { auditOrigin } from '../../auth/login';
+import type { AppContext } from '../../context';
+import { NotFoundError, TooManyRequestsError } from '../../errors';
+import { authorize } from '../../middleware/authorize';
+import { can } from '../../policies';
+import { notifierFromConfig } from '../../services/notifications';
+import { findReport, listMyReports, RawReport, submitReport, toPublicReport } from '../../services/reports';
+
+/** Report submissions one address may make per hour through the API (on top of 20 per user, counted in the database). */
+export const API_REPORTS_PER_IP_HOUR = 100;
+
+/**
+ * Error reports API (a public contract):
+ * - `POST /api/v1/reports` `{"table", "field", "record_key": {"<key column>": "…"}, "description", "suggested_value"?}`
+ *   → 201 `{"id", "ticket_id"}` (`ticket_id` null while the IT office triages reports first);
+ *   422 `{error, message, fields: {table|field|record_key|record_key.<column>|description|suggested_value: message}}`;
+ *   429 over 20 reports an hour for the user, or too many from one address.
+ * - `GET /api/v1/reports/mine` → `{items}`: the caller's reports, newest first, each with status and answer.
+ * - `GET /api/v1/reports/:id` → one of the caller's reports; 404 for anyone else's.
+ */
+export function reportsApi(ctx: AppContext): Router {
+  const router = Router();
+  const notifier = notifierFromConfig(ctx.db, ctx.config, ctx.logger);
+  const perIp = rateLimit({
+    windowMs: 3_600_000,
+    limit: API_REPORTS_PER_IP_HOUR,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+    handler: (_req, _res, next) => next(new TooManyRequestsError()),
+  });
+
+  router.post('/reports', authorize('reports.file'), perIp, async (req, res) => {
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as RawReport;
+    const result = await submitReport(
+      { db: ctx.db, hub: ctx.hub, timezone: ctx.config.timezone, notifier },
+      { raw: body, reporter: req.user!, now: ctx.now(), origin: auditOrigin(req) },
+    );
+    res.status(201).json({ id: Number(result.report.id), ticket_id: result.ticket ? Number(result.ticket.id) : null });
+  });
+
+  router.get('/reports/mine', authorize('reports.mine'), async (req, res) => {
+    const rows = await listMyReports(ctx.db, req.user!.id);
+    res.json({ items: rows.map(toPublicReport) });
+  });
+
+  router.get('/reports/:id', authorize('reports.mine'), async (req, res) => {
+    const report = await findReport(ctx.db, Number(req.params.id));
+    if (!report || !can(req.user!, 'reports.view', { ownerId: Number(report.reporter_id) }))
+      throw new NotFoundError('reports.errors.notFound', { id: String(req.params.id) });
+    res.json(toPublicReport(report));
+  });
+
+  return router;
+}

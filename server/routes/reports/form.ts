@@ -1,0 +1,72 @@
+import type { NextFunction, Request, Response } from 'express';
+import multer from 'multer';
+import { ValidationError } from '../../errors';
+import type { Catalog } from '../../services/catalog/types';
+import type { Attachment, HubLookup, RawReport } from '../../services/reports';
+import { MAX_UPLOAD_BYTES } from '../../services/uploads';
+
+/**
+ * Multipart parsing for the report form and the answer form (one optional file, in memory, ≤ 5 MB).
+ * The CSRF token travels in the form's action URL (middleware/csrf.ts), since the body is parsed here,
+ * after the CSRF check. A file over the limit is a field error of that file input.
+ */
+export function multipart(fileField: string) {
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 100 } }).single(fileField);
+  return (req: Request, res: Response, next: NextFunction) => {
+    upload(req, res, (err: unknown) => {
+      if (err instanceof multer.MulterError) {
+        const key = err.code === 'LIMIT_FILE_SIZE' ? 'reports.errors.upload.too_large' : 'reports.errors.upload.bad_type';
+        res.locals.uploadError = new ValidationError([{ field: fileField, key }]);
+        // The rest of the body was not read: the form comes back with what multer had parsed.
+        return next();
+      }
+      next(err as Error | undefined);
+    });
+  };
+}
+
+/** The file problem multer found (too large, too many files), kept for the form's other messages. */
+export function uploadErrorOf(res: Response): ValidationError | null {
+  return (res.locals.uploadError as ValidationError | undefined) ?? null;
+}
+
+/** The uploaded file, or null when the input was left empty. */
+export function fileOf(req: Request): Attachment | null {
+  const f = req.file;
+  if (!f || (!f.originalname && f.size === 0)) return null;
+  return { filename: f.originalname, buffer: f.buffer };
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** Form body → the report's raw input; key inputs are named `record_key[<column>]`. */
+export function rawFrom(body: Record<string, unknown>): RawReport {
+  const key = body.record_key && typeof body.record_key === 'object' ? (body.record_key as Record<string, unknown>) : {};
+  return {
+    table: str(body.table),
+    field: str(body.field),
+    record_key: Object.fromEntries(Object.entries(key).map(([k, v]) => [k, str(v)])),
+    description: str(body.description),
+    suggested_value: str(body.suggested_value),
+  };
+}
+
+/** What the form page shows: the table picker (all tables), the chosen table's fields and key inputs, the look-up. */
+export function formModel(catalog: Catalog | null, raw: RawReport, lookup: HubLookup | null = null) {
+  const tables = (catalog?.tables ?? []).map((t) => ({
+    name: t.name,
+    title: t.title ?? t.name,
+    key: t.key.map((k) => ({ name: k, title: t.fields.find((f) => f.name === k)?.title ?? k })),
+    fields: t.fields.map((f) => ({ name: f.name, title: f.title ?? f.name, sensitive: f.sensitive })),
+  }));
+  const chosen = tables.find((t) => t.name === raw.table);
+  const keyValues = (raw.record_key ?? {}) as Record<string, string>;
+  return {
+    tables,
+    chosen: chosen ?? null,
+    form: { table: str(raw.table), field: str(raw.field), description: str(raw.description), suggested_value: str(raw.suggested_value) },
+    fieldChoices: (chosen?.fields ?? []).map((f) => ({ ...f, selected: f.name === raw.field })),
+    keyInputs: (chosen?.key ?? []).map((k) => ({ ...k, value: keyValues[k.name] ?? '' })),
+    lookup,
+  };
+}

@@ -1,0 +1,330 @@
+import { Request, Response, Router } from 'express';
+import { auditActor, auditOrigin } from '../../auth/login';
+import type { AppContext } from '../../context';
+import { AppError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
+import { assertCan, authorize } from '../../middleware/authorize';
+import { fieldMessages } from '../../middleware/errors';
+import { can } from '../../policies';
+import { loadCurrentCatalog } from '../../services/catalog/repository';
+import { notifierFromConfig } from '../../services/notifications';
+import {
+  findReport,
+  listMyReports,
+  listTriage,
+  loadReportSettings,
+  notifyReporters,
+  previewReport,
+  recordNotOurs,
+  rejectTriagedReport,
+  ReportDeps,
+  reporterActions,
+  reporterStatus,
+  reportsOfTicket,
+  routeTriagedReport,
+  saveReportSettings,
+  submitReport,
+  toPublicReport,
+} from '../../services/reports';
+import { answerReport, confirmReportFix, findTicket, loadTicketCalendar, reopenReport, ticketHistory, toPublicTicket } from '../../services/tickets';
+import { CONTENT_TYPES, loadUpload } from '../../services/uploads';
+import { fileOf, formModel, multipart, rawFrom, uploadErrorOf } from './form';
+
+/** Event kinds a reporter sees in the history of their report (not other reporters' descriptions). */
+const REPORTER_EVENTS = ['transition', 'answered', 'confirmed', 'reopened', 'reassigned', 'disputed'];
+
+/**
+ * Error reports (数据纠错): the report form with its hub look-up, "我的报告", the reporter's
+ * confirm/reopen, the department's answer page, and the IT office's triage queue and setting.
+ */
+export function reportsRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { db } = ctx;
+  const notifier = notifierFromConfig(db, ctx.config, ctx.logger);
+  const deps: ReportDeps = { db, hub: ctx.hub, timezone: ctx.config.timezone, notifier };
+  const calendar = async () => (await loadTicketCalendar(db, ctx.config.timezone)).calendar;
+  const tell = (ticketId: number) =>
+    notifyReporters(db, [ticketId]).catch((err) => ctx.logger.error({ err, ticketId }, 'report notices failed'));
+
+  async function formPage(req: Request, res: Response, raw: ReturnType<typeof rawFrom>, extra: Record<string, unknown> = {}, status = 200) {
+    const catalog = (await loadCurrentCatalog(db))?.catalog ?? null;
+    const lookup = (extra.lookup as Parameters<typeof formModel>[2]) ?? null;
+    res.status(status).render('pages/reports/new', { title: req.t('reports.new.title'), ...formModel(catalog, raw, lookup), ...extra });
+  }
+
+  router.get('/reports/new', authorize('reports.file'), async (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    await formPage(req, res, rawFrom({ table: q.table, field: q.field }));
+  });
+
+  router.post('/reports', authorize('reports.file'), multipart('attachment'), async (req, res) => {
+    const raw = rawFrom(req.body ?? {});
+    const action = String(req.body?.action ?? 'submit');
+    const uploadError = uploadErrorOf(res);
+    // Without JavaScript, choosing a table submits the form: it comes back with that table's fields and key inputs.
+    if (action === 'choose') return formPage(req, res, raw);
+    if (action === 'lookup') {
+      const { lookup, problems } = await previewReport(deps, raw);
+      const errs = problems.filter((p) => p.field !== 'description');
+      return formPage(req, res, raw, { lookup, fields: errs.length ? fieldMessages(new ValidationError(errs), req) : {} }, errs.length ? 422 : 200);
+    }
+    try {
+      if (uploadError) throw uploadError;
+      const result = await submitReport(deps, { raw, attachment: fileOf(req), reporter: req.user!, now: ctx.now(), origin: auditOrigin(req) });
+      req.session.flash = {
+        kind: 'success',
+        text: result.ticket
+          ? req.t(result.joined ? 'reports.flash.joined' : 'reports.flash.filed', { id: result.report.id, ticket: result.ticket.id })
+          : req.t('reports.flash.triage', { id: result.report.id }),
+      };
+      return res.redirect(`/reports/${result.report.id}`);
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        const all = uploadError && err !== uploadError ? new ValidationError([...err.fields, ...uploadError.fields]) : err;
+        return formPage(req, res, raw, { fields: fieldMessages(all, req) }, 422);
+      }
+      if (err instanceof TooManyRequestsError) return formPage(req, res, raw, { formError: req.t('reports.errors.rateLimited') }, 429);
+      throw err;
+    }
+  });
+
+  router.get('/reports/mine', authorize('reports.mine'), async (req, res) => {
+    const rows = await listMyReports(db, req.user!.id);
+    res.render('pages/reports/mine', {
+      title: req.t('reports.mine.title'),
+      reports: rows.map((r) => ({ ...toPublicReport(r), actions: reporterActions(r) })),
+    });
+  });
+
+  // ---- IT office: triage queue and setting ----
+
+  router.get('/reports/triage', authorize('reports.triage'), async (req, res) => {
+    const [reports, departments, settings] = await Promise.all([
+      listTriage(db),
+      db('departments').orderBy('code').select('code', 'name'),
+      loadReportSettings(db),
+    ]);
+    res.render('pages/reports/triage', { title: req.t('reports.triage.title'), reports, departments, settings });
+  });
+
+  router.post('/reports/settings', authorize('reports.triage'), async (req, res) => {
+    await saveReportSettings(db, { triage: req.body?.triage === 'on' || req.body?.triage === 'true' }, auditActor(req), auditOrigin(req));
+    req.session.flash = { kind: 'success', text: req.t('reports.triage.saved') };
+    res.redirect('/reports/triage');
+  });
+
+  async function triageAction(req: Request, res: Response, fn: () => Promise<unknown>, flashKey: string) {
+    try {
+      await fn();
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      req.session.flash = { kind: 'error', text: Object.values(fieldMessages(err, req)).join('；') };
+      return res.redirect('/reports/triage');
+    }
+    req.session.flash = { kind: 'success', text: req.t(flashKey, { id: Number(req.params.id) }) };
+    res.redirect('/reports/triage');
+  }
+
+  router.post('/reports/:id/route', authorize('reports.triage'), (req, res) =>
+    triageAction(
+      req,
+      res,
+      async () => {
+        const r = await routeTriagedReport(deps, {
+          reportId: Number(req.params.id),
+          department: String(req.body?.department ?? ''),
+          actor: req.user!,
+          now: ctx.now(),
+          origin: auditOrigin(req),
+        });
+        await tell(r.ticket.id);
+      },
+      'reports.flash.routed',
+    ),
+  );
+
+  router.post('/reports/:id/reject', authorize('reports.triage'), (req, res) =>
+    triageAction(
+      req,
+      res,
+      () => rejectTriagedReport(db, { reportId: Number(req.params.id), reason: String(req.body?.reason ?? ''), actor: req.user!, now: ctx.now(), origin: auditOrigin(req) }),
+      'reports.flash.rejected',
+    ),
+  );
+
+  // ---- The department's answer page for a report ticket ----
+
+  async function loadReportTicket(req: Request) {
+    const ticket = await findTicket(db, Number(req.params.ticketId));
+    if (!ticket || ticket.check_kind !== 'report') throw new NotFoundError('tickets.errors.notFound', { id: String(req.params.ticketId) });
+    assertCan(req.user, 'reports.ticket', { department: ticket.department_code });
+    return ticket;
+  }
+
+  async function ticketPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    const ticket = await loadReportTicket(req);
+    const cal = await calendar();
+    const t = toPublicTicket(ticket, cal.today(ctx.now()));
+    const [reports, history, state, department] = await Promise.all([
+      reportsOfTicket(db, ticket.id),
+      ticketHistory(db, ticket.id),
+      db('report_tickets').where({ ticket_id: ticket.id }).first(),
+      db('departments').where({ code: ticket.department_code }).first('code', 'name'),
+    ]);
+    const work = can(req.user!, 'reports.answer', { department: ticket.department_code });
+    const working = ticket.status === 'open' || ticket.status === 'acknowledged';
+    res.status(status).render('pages/reports/ticket', {
+      title: req.t('reports.ticket.title', { id: t.id }),
+      ticket: t,
+      department,
+      reports,
+      history,
+      state,
+      actions: {
+        answer: work && working,
+        notOurs: work && (working || ticket.status === 'fixed') && !ticket.disputed_at,
+        reopen: can(req.user!, 'tickets.reassign') && ['fixed', 'resolved', 'closed'].includes(ticket.status),
+      },
+      form: {},
+      ...extra,
+    });
+  }
+
+  router.get('/reports/tickets/:ticketId', authorize('reports.mine'), (req, res) => ticketPage(req, res));
+
+  router.post('/reports/tickets/:ticketId/answer', authorize('reports.mine'), multipart('document'), async (req, res) => {
+    const ticketId = Number(req.params.ticketId);
+    const answer = String(req.body?.answer ?? '');
+    try {
+      await loadReportTicket(req);
+      const uploadError = uploadErrorOf(res);
+      if (uploadError) throw uploadError;
+      const comment = String(req.body?.comment ?? '');
+      if (answer === 'not_ours') {
+        await recordNotOurs(db, { ticketId, actor: req.user!, reason: comment, origin: auditOrigin(req), now: ctx.now() });
+        await notifier.office({
+          kind: 'report.disputed',
+          title: req.t('reports.notices.disputed', { id: ticketId }),
+          body: comment,
+          link: `/tickets/${ticketId}`,
+        });
+      } else {
+        const file = fileOf(req);
+        await answerReport(db, { ticketId, answer, actor: req.user!, comment, document: file, origin: auditOrigin(req), now: ctx.now() });
+      }
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return ticketPage(req, res, { fields: fieldMessages(err, req), form: { ...req.body, answer } }, 422);
+    }
+    await tell(ticketId);
+    req.session.flash = { kind: 'success', text: req.t(`reports.flash.answer.${['fixed', 'not_error', 'not_ours'].includes(answer) ? answer : 'fixed'}`) };
+    res.redirect(`/reports/tickets/${ticketId}`);
+  });
+
+  router.post('/reports/tickets/:ticketId/reopen', authorize('tickets.reassign'), async (req, res) => {
+    const ticketId = Number(req.params.ticketId);
+    try {
+      await reopenReport(db, { ticketId, actor: req.user!, comment: String(req.body?.comment ?? ''), calendar: await calendar(), origin: auditOrigin(req), now: ctx.now() });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return ticketPage(req, res, { fields: fieldMessages(err, req), form: req.body }, 422);
+    }
+    await tell(ticketId);
+    req.session.flash = { kind: 'success', text: req.t('reports.flash.reopened') };
+    res.redirect(`/reports/tickets/${ticketId}`);
+  });
+
+  router.get('/reports/tickets/:ticketId/document', authorize('reports.mine'), async (req, res) => {
+    const ticket = await findTicket(db, Number(req.params.ticketId));
+    if (!ticket || ticket.check_kind !== 'report') throw new NotFoundError();
+    const state = await db('report_tickets').where({ ticket_id: ticket.id }).first('answer_document_id');
+    // Reporters see the department's source document too: it is the answer to their report.
+    const reporter = await db('reports').where({ ticket_id: ticket.id, reporter_id: req.user!.id }).first('id');
+    if (!reporter) assertCan(req.user, 'reports.ticket', { department: ticket.department_code });
+    await sendUpload(res, state?.answer_document_id);
+  });
+
+  // ---- One report: its reporter (and the IT office) ----
+
+  async function loadOwn(req: Request) {
+    const report = await findReport(db, Number(req.params.id));
+    // Someone else's report is "not found": its existence is nobody else's business.
+    if (!report || !can(req.user!, 'reports.view', { ownerId: Number(report.reporter_id) }))
+      throw new NotFoundError('reports.errors.notFound', { id: String(req.params.id) });
+    return report;
+  }
+
+  async function reportPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    const report = await loadOwn(req);
+    const history = report.ticket_id ? (await ticketHistory(db, Number(report.ticket_id))).filter((e) => REPORTER_EVENTS.includes(e.kind)) : [];
+    const answerDocument = report.ticket_id ? await db('report_tickets').where({ ticket_id: report.ticket_id }).first('answer_document_id') : null;
+    res.status(status).render('pages/reports/show', {
+      title: req.t('reports.show.title', { id: report.id }),
+      report: toPublicReport(report),
+      status: reporterStatus(report),
+      own: Number(report.reporter_id) === req.user!.id,
+      actions: Number(report.reporter_id) === req.user!.id ? reporterActions(report) : { confirm: false, reopen: false },
+      hasAttachment: !!report.attachment_id,
+      hasAnswerDocument: !!answerDocument?.answer_document_id,
+      history,
+      form: {},
+      ...extra,
+    });
+  }
+
+  router.get('/reports/:id', authorize('reports.mine'), (req, res) => reportPage(req, res));
+
+  router.get('/reports/:id/attachment', authorize('reports.mine'), async (req, res) => {
+    const report = await findReport(db, Number(req.params.id));
+    if (!report) throw new NotFoundError();
+    const own = can(req.user!, 'reports.view', { ownerId: Number(report.reporter_id) });
+    if (!own) {
+      if (!report.ticket_department) throw new NotFoundError();
+      assertCan(req.user, 'reports.ticket', { department: report.ticket_department });
+    }
+    await sendUpload(res, report.attachment_id);
+  });
+
+  async function reporterAction(req: Request, res: Response, fn: (ticketId: number) => Promise<unknown>, flashKey: string) {
+    const report = await loadOwn(req);
+    if (!report.ticket_id) throw new NotFoundError('reports.errors.notFound', { id: String(req.params.id) });
+    const ticketId = Number(report.ticket_id);
+    try {
+      await fn(ticketId);
+    } catch (err) {
+      if (err instanceof ValidationError) return reportPage(req, res, { fields: fieldMessages(err, req), form: req.body }, 422);
+      if (err instanceof AppError && err.status === 409)
+        return reportPage(req, res, { formError: req.t(err.messageKey, err.params), form: req.body }, 409);
+      throw err;
+    }
+    await tell(ticketId);
+    req.session.flash = { kind: 'success', text: req.t(flashKey) };
+    res.redirect(`/reports/${report.id}`);
+  }
+
+  router.post('/reports/:id/confirm', authorize('reports.mine'), (req, res) =>
+    reporterAction(req, res, (ticketId) => confirmReportFix(db, { ticketId, actor: req.user!, origin: auditOrigin(req), now: ctx.now() }), 'reports.flash.confirmed'),
+  );
+
+  router.post('/reports/:id/reopen', authorize('reports.mine'), (req, res) =>
+    reporterAction(
+      req,
+      res,
+      async (ticketId) =>
+        reopenReport(db, { ticketId, actor: req.user!, comment: String(req.body?.comment ?? ''), calendar: await calendar(), origin: auditOrigin(req), now: ctx.now() }),
+      'reports.flash.reopened',
+    ),
+  );
+
+  /** A stored file as a download (never shown inline: its type was checked, but it is still someone's upload). */
+  async function sendUpload(res: Response, id: number | string | null | undefined): Promise<void> {
+    const file = id ? await loadUpload(db, Number(id)) : null;
+    if (!file) throw new NotFoundError();
+    res.setHeader('Content-Type', CONTENT_TYPES[file.type]);
+    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.send(file.content);
+  }
+
+  return router;
+}
+

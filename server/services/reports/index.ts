@@ -1,0 +1,34 @@
+/**
+ * Error reports from data users (数据纠错, issue 6). Reports become quality tickets with check
+ * `report` through the ticket service (`fileReport`, `answerReport`, `confirmReportFix`,
+ * `reopenReport`, `resolveUnconfirmedFixes` in services/tickets/reports.ts), which alone decides a
+ * ticket's state; this area validates, looks records up in the hub, keeps the reports and tells
+ * the reporters.
+ */
+export { keyWords, reportMessage, shownKey } from './describe';
+export { LOOKUP_TIMEOUT_MS, lookupRecord, type HubLookup } from './lookup';
+export { notifyReporters, STATUS_WORDS } from './notify';
+export {
+  findReport,
+  listMyReports,
+  listTriage,
+  reporterActions,
+  reporterStatus,
+  reportsOfTicket,
+  statusWords,
+  toPublicReport,
+  type ReportWithTicket,
+} from './queries';
+export { loadReportSettings, saveReportSettings, type ReportSettings } from './settings';
+export {
+  previewReport,
+  rejectTriagedReport,
+  routeTriagedReport,
+  submitReport,
+  type ReportDeps,
+  type SubmitInput,
+  type SubmitResult,
+} from './submit';
+export * from './types';
+export { checkAttachment, checkReport } from './validate';
+export { recordNotOurs } from './not-ours';

@@ -1,0 +1,243 @@
+import type { Knex } from 'knex';
+import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
+import type { Hub } from '../../hub';
+import type { CurrentUser } from '../../policies';
+import { appendAudit } from '../audit';
+import { loadCurrentCatalog } from '../catalog/repository';
+import type { Catalog } from '../catalog/types';
+import { addToInbox, type Notifier } from '../notifications';
+import { fileReport, loadTicketCalendar, RequestOrigin, TicketActor, TicketRow } from '../tickets';
+import { saveUpload } from '../uploads';
+import { reportMessage, shownKey } from './describe';
+import { HubLookup, lookupRecord } from './lookup';
+import { loadReportSettings } from './settings';
+import { Attachment, RawReport, ReportRow, REPORTS_PER_HOUR } from './types';
+import { checkAttachment, checkReport } from './validate';
+
+export interface ReportDeps {
+  db: Knex;
+  hub: Hub;
+  timezone: string;
+  notifier?: Notifier;
+}
+
+/** 'HWRP': the advisory-lock namespace of per-reporter rate limiting. */
+const RATE_LOCK = 0x48575250;
+
+/** Validates and looks the record up, writing nothing: the form's "look up" step. */
+export async function previewReport(deps: ReportDeps, raw: RawReport): Promise<{ lookup: HubLookup | null; problems: ReturnType<typeof checkReport>['problems'] }> {
+  const catalog = (await loadCurrentCatalog(deps.db))?.catalog ?? null;
+  const { input, problems } = checkReport(catalog, raw);
+  if (!input) return { lookup: null, problems };
+  return { lookup: await lookupRecord(deps.hub, input.table, input.field, input.recordKey), problems };
+}
+
+export interface SubmitInput {
+  raw: RawReport;
+  attachment?: Attachment | null;
+  reporter: CurrentUser;
+  now: Date;
+  origin?: RequestOrigin;
+}
+
+export interface SubmitResult {
+  report: ReportRow;
+  ticket: TicketRow | null;
+  joined: boolean;
+  lookup: HubLookup;
+}
+
+/**
+ * Files a report: validation (every problem at once, 422), the per-user hourly limit (429), the hub
+ * look-up, then one transaction for the attachment, the report and its ticket (or, with triage on,
+ * the report alone, waiting for the IT office). Notices go out after commit.
+ */
+export async function submitReport(deps: ReportDeps, input: SubmitInput): Promise<SubmitResult> {
+  const { db } = deps;
+  const catalog = (await loadCurrentCatalog(db))?.catalog ?? null;
+  const { input: report, problems } = checkReport(catalog, input.raw);
+  problems.push(...checkAttachment(input.attachment));
+  if (problems.length || !report || !catalog) throw new ValidationError(problems);
+  // Cheap refusal before the hub is asked; the binding count is the one under the lock below.
+  await assertUnderLimit(db, input.reporter.id, input.now);
+
+  const lookup = await lookupRecord(deps.hub, report.table, report.field, report.recordKey);
+  const department = report.field.department ?? report.table.department;
+  const { triage } = await loadReportSettings(db);
+  const { calendar } = await loadTicketCalendar(db, deps.timezone);
+  const shown = shownKey(catalog, report.table.name, report.recordKey);
+
+  const result = await db.transaction(async (trx) => {
+    await trx.raw('select pg_advisory_xact_lock(?::int, ?::int)', [RATE_LOCK, input.reporter.id]);
+    await assertUnderLimit(trx, input.reporter.id, input.now);
+    const attachmentId = input.attachment
+      ? await saveUpload(trx, { purpose: 'report', filename: input.attachment.filename, buffer: input.attachment.buffer, uploadedBy: input.reporter.id })
+      : null;
+    const [row] = (await trx('reports')
+      .insert({
+        reporter_id: input.reporter.id,
+        status: triage ? 'triage' : 'routed',
+        table_name: report.table.name,
+        field_name: report.field.name,
+        record_key: JSON.stringify(report.recordKey),
+        department_code: department,
+        description: report.description,
+        suggested_value: report.suggestedValue,
+        attachment_id: attachmentId,
+        hub_found: lookup.status === 'unavailable' ? null : lookup.status === 'found',
+        hub_value: lookup.status === 'found' ? lookup.value : null,
+        ip: input.origin?.ip?.slice(0, 64) ?? null,
+        created_at: input.now,
+      })
+      .returning('*')) as ReportRow[];
+    if (triage) {
+      await appendAudit(trx, {
+        actor: auditActorOf(input.reporter),
+        action: 'report.file',
+        objectType: 'report',
+        objectId: row.id,
+        summary: { table: row.table_name, field: row.field_name, department, triage: true },
+        ...input.origin,
+      });
+      return { report: row, ticket: null, joined: false };
+    }
+    const filed = await fileReport(trx, {
+      table: report.table.name,
+      field: report.field.name,
+      department,
+      recordKey: report.recordKey,
+      severity: report.field.severity,
+      message: reportMessage(catalog, report.table.name, report.field.name, shown),
+      sampleKey: shown,
+      reportId: Number(row.id),
+      description: report.description,
+      suggestedValue: report.suggestedValue,
+      actor: input.reporter,
+      calendar,
+      now: input.now,
+      origin: input.origin,
+    });
+    const [linked] = (await trx('reports').where({ id: row.id }).update({ ticket_id: filed.ticket.id }).returning('*')) as ReportRow[];
+    return { report: linked, ticket: filed.ticket, joined: filed.joined };
+  });
+
+  if (deps.notifier) await announce(deps.notifier, result.report, result.ticket, result.joined);
+  return { ...result, lookup };
+}
+
+async function assertUnderLimit(db: Knex | Knex.Transaction, reporterId: number, now: Date): Promise<void> {
+  const since = new Date(now.getTime() - 3_600_000);
+  const row = await db('reports').where({ reporter_id: reporterId }).where('created_at', '>', since).count({ n: '*' }).first();
+  if (Number(row?.n ?? 0) >= REPORTS_PER_HOUR) throw new TooManyRequestsError();
+}
+
+function auditActorOf(u: CurrentUser) {
+  return { id: u.id, login: u.login, roles: u.roles, department: u.department };
+}
+
+/** New tickets to the department's inbox; reports waiting for triage to the IT office's. */
+async function announce(notifier: Notifier, report: ReportRow, ticket: TicketRow | null, joined: boolean): Promise<void> {
+  if (!ticket) {
+    await notifier.office({
+      kind: 'report.triage',
+      title: `【数据纠错】新的错误报告 #${report.id} 待分派`,
+      body: `${report.table_name}.${report.field_name}：${report.description}`,
+      link: '/reports/triage',
+    });
+    return;
+  }
+  if (joined) return;
+  await notifier.department(ticket.department_code, {
+    kind: 'report.new',
+    title: `【数据纠错】#${ticket.id} ${ticket.message}`,
+    body: `${report.description}\n整改期限 ${ticket.due_at}`,
+    link: `/reports/tickets/${ticket.id}`,
+  });
+}
+
+async function lockTriage(trx: Knex.Transaction, id: number): Promise<ReportRow> {
+  const row = Number.isSafeInteger(id) ? ((await trx('reports').where({ id }).forUpdate().first()) as ReportRow | undefined) : undefined;
+  if (!row) throw new NotFoundError('reports.errors.notFound', { id: String(id) });
+  if (row.status !== 'triage') throw new ConflictError('reports.errors.notInTriage', { id: row.id });
+  return row;
+}
+
+/**
+ * The IT office routes a report waiting for triage: to the catalog's department or another one. It
+ * files the ticket (or joins the active one) exactly as a direct report would, in the reporter's name.
+ */
+export async function routeTriagedReport(
+  deps: ReportDeps,
+  input: { reportId: number; department?: string | null; actor: CurrentUser; now: Date; origin?: RequestOrigin },
+): Promise<{ report: ReportRow; ticket: TicketRow; joined: boolean }> {
+  const { db } = deps;
+  const catalog: Catalog = (await loadCurrentCatalog(db))?.catalog ?? { calendar: { timezone: deps.timezone, events: [], holidays: [], workdays: [] }, departments: [], systems: [], tables: [], rules: [] };
+  const { calendar } = await loadTicketCalendar(db, deps.timezone);
+  const result = await db.transaction(async (trx) => {
+    const row = await lockTriage(trx, input.reportId);
+    const department = String(input.department ?? '').trim() || row.department_code;
+    if (!(await trx('departments').where({ code: department }).first('code')))
+      throw new ValidationError([{ field: 'department', key: 'tickets.errors.department', params: { value: department } }]);
+    const reporter = (await trx('users').where({ id: row.reporter_id }).first('id', 'login', 'name', 'department_code', 'roles')) as {
+      id: number; login: string; name: string; department_code: string; roles: string[];
+    };
+    const actor: TicketActor = { id: Number(reporter.id), login: reporter.login, name: reporter.name, department: reporter.department_code, roles: reporter.roles };
+    const field = catalog.tables.find((t) => t.name === row.table_name)?.fields.find((f) => f.name === row.field_name);
+    const shown = shownKey(catalog, row.table_name, row.record_key);
+    const filed = await fileReport(trx, {
+      table: row.table_name,
+      field: row.field_name,
+      department,
+      recordKey: row.record_key,
+      severity: field?.severity ?? 'medium',
+      message: reportMessage(catalog, row.table_name, row.field_name, shown),
+      sampleKey: shown,
+      reportId: Number(row.id),
+      description: row.description,
+      suggestedValue: row.suggested_value,
+      actor,
+      calendar,
+      now: input.now,
+      origin: input.origin,
+    });
+    const [routed] = (await trx('reports')
+      .where({ id: row.id })
+      .update({ status: 'routed', ticket_id: filed.ticket.id, triaged_at: input.now, triaged_by: input.actor.login })
+      .returning('*')) as ReportRow[];
+    await appendAudit(trx, {
+      actor: auditActorOf(input.actor),
+      action: 'report.route',
+      objectType: 'report',
+      objectId: row.id,
+      summary: { ticket: filed.ticket.id, department, catalog_department: row.department_code },
+      ...input.origin,
+    });
+    return { report: routed, ticket: filed.ticket, joined: filed.joined };
+  });
+  if (deps.notifier) await announce(deps.notifier, result.report, result.ticket, result.joined);
+  return result;
+}
+
+/** The IT office turns a report down at triage (e.g. not a data problem), with the reason the reporter will read. */
+export async function rejectTriagedReport(
+  db: Knex,
+  input: { reportId: number; reason: string; actor: CurrentUser; now: Date; origin?: RequestOrigin },
+): Promise<ReportRow> {
+  const reason = String(input.reason ?? '').trim();
+  return db.transaction(async (trx) => {
+    const row = await lockTriage(trx, input.reportId);
+    if (!reason) throw new ValidationError([{ field: 'reason', key: 'reports.errors.reasonRequired' }]);
+    const [rejected] = (await trx('reports')
+      .where({ id: row.id })
+      .update({ status: 'rejected', triage_reason: reason.slice(0, 2000), triaged_at: input.now, triaged_by: input.actor.login })
+      .returning('*')) as ReportRow[];
+    await addToInbox(trx, [Number(row.reporter_id)], {
+      kind: 'report.rejected',
+      title: `【数据纠错】您的报告 #${row.id} 未受理`,
+      body: reason,
+      link: `/reports/${row.id}`,
+    });
+    await appendAudit(trx, { actor: auditActorOf(input.actor), action: 'report.reject', objectType: 'report', objectId: row.id, summary: { reason }, ...input.origin });
+    return rejected;
+  });
+}

@@ -1,0 +1,55 @@
+import type { CatalogField, CatalogTable } from '../catalog/types';
+
+/** A report as the database gives it back. */
+export interface ReportRow {
+  id: number;
+  reporter_id: number;
+  ticket_id: number | null;
+  status: ReportStatus;
+  table_name: string;
+  field_name: string;
+  record_key: Record<string, string>;
+  department_code: string;
+  description: string;
+  suggested_value: string | null;
+  attachment_id: number | null;
+  hub_found: boolean | null;
+  hub_value: string | null;
+  triage_reason: string | null;
+  triaged_at: Date | null;
+  triaged_by: string | null;
+  ip: string | null;
+  created_at: Date;
+}
+
+/** `triage`: waiting for the IT office (triage-first setting); `routed`: has a ticket; `rejected`: turned down at triage. */
+export type ReportStatus = 'triage' | 'routed' | 'rejected';
+
+/** What the body of a report may hold (form or API), before validation. */
+export interface RawReport {
+  table?: unknown;
+  field?: unknown;
+  record_key?: unknown;
+  description?: unknown;
+  suggested_value?: unknown;
+}
+
+/** A valid report: the catalog's table and field, the key by the table's key columns. */
+export interface ReportInput {
+  table: CatalogTable;
+  field: CatalogField;
+  recordKey: Record<string, string>;
+  description: string;
+  suggestedValue: string | null;
+}
+
+export interface Attachment {
+  filename: string;
+  buffer: Buffer;
+}
+
+/** Reports one user may file per rolling hour (counted in the database, so it holds across instances). */
+export const REPORTS_PER_HOUR = 20;
+export const MAX_DESCRIPTION = 2000;
+export const MAX_SUGGESTED_VALUE = 500;
+export const MAX_KEY_VALUE = 200;

@@ -1,0 +1,75 @@
+import type { FieldError } from '../../errors';
+import type { Catalog } from '../catalog/types';
+import { uploadProblem } from '../uploads';
+import { Attachment, MAX_DESCRIPTION, MAX_KEY_VALUE, MAX_SUGGESTED_VALUE, RawReport, ReportInput } from './types';
+
+const text = (v: unknown): string | null => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : null);
+
+/**
+ * Checks a report against the catalog and names every problem by its field (`table`, `field`,
+ * `record_key`, `record_key.<column>`, `description`, `suggested_value`), so the form can show
+ * each message in place and the API can return them all at once.
+ */
+export function checkReport(catalog: Catalog | null, raw: RawReport): { input: ReportInput | null; problems: FieldError[] } {
+  const problems: FieldError[] = [];
+  const tableName = text(raw.table) ?? '';
+  const fieldName = text(raw.field) ?? '';
+  const table = catalog?.tables.find((t) => t.name === tableName);
+  if (!tableName) problems.push({ field: 'table', key: 'reports.errors.tableRequired' });
+  else if (!table) problems.push({ field: 'table', key: 'reports.errors.tableUnknown', params: { value: tableName } });
+  const field = table?.fields.find((f) => f.name === fieldName);
+  if (table) {
+    if (!fieldName) problems.push({ field: 'field', key: 'reports.errors.fieldRequired' });
+    else if (!field) problems.push({ field: 'field', key: 'reports.errors.fieldUnknown', params: { value: fieldName, table: table.name } });
+  }
+
+  const recordKey: Record<string, string> = {};
+  if (table) {
+    const expected = table.key.join(', ');
+    const given = raw.record_key;
+    if (!given || typeof given !== 'object' || Array.isArray(given)) {
+      problems.push({ field: 'record_key', key: 'reports.errors.recordKeyType', params: { expected } });
+    } else {
+      const entries = given as Record<string, unknown>;
+      const extra = Object.keys(entries).filter((k) => !table.key.includes(k));
+      const missing: string[] = [];
+      for (const column of table.key) {
+        const value = text(entries[column]);
+        if (!value) {
+          missing.push(column);
+          problems.push({ field: `record_key.${column}`, key: 'reports.errors.keyValueRequired', params: { column } });
+        } else if (value.length > MAX_KEY_VALUE) {
+          problems.push({ field: `record_key.${column}`, key: 'reports.errors.tooLong', params: { max: MAX_KEY_VALUE } });
+          problems.push({ field: 'record_key', key: 'reports.errors.tooLong', params: { max: MAX_KEY_VALUE } });
+        } else recordKey[column] = value;
+      }
+      if (missing.length)
+        problems.push({ field: 'record_key', key: 'reports.errors.keyMissing', params: { missing: missing.join(', '), expected } });
+      if (extra.length) problems.push({ field: 'record_key', key: 'reports.errors.keyExtra', params: { extra: extra.join(', '), expected } });
+    }
+  }
+
+  const description = text(raw.description) ?? '';
+  if (!description) problems.push({ field: 'description', key: 'reports.errors.descriptionRequired' });
+  else if (description.length > MAX_DESCRIPTION)
+    problems.push({ field: 'description', key: 'reports.errors.tooLong', params: { max: MAX_DESCRIPTION } });
+
+  let suggestedValue: string | null = null;
+  if (raw.suggested_value !== undefined && raw.suggested_value !== null) {
+    const s = text(raw.suggested_value);
+    if (s === null) problems.push({ field: 'suggested_value', key: 'reports.errors.suggestedType' });
+    else if (s.length > MAX_SUGGESTED_VALUE)
+      problems.push({ field: 'suggested_value', key: 'reports.errors.tooLong', params: { max: MAX_SUGGESTED_VALUE } });
+    else suggestedValue = s || null;
+  }
+
+  if (problems.length || !table || !field) return { input: null, problems };
+  return { input: { table, field, recordKey, description, suggestedValue }, problems };
+}
+
+/** An attachment's problem (empty, over 5 MB, not PDF/PNG/JPEG by its first bytes), as a field error. */
+export function checkAttachment(attachment: Attachment | null | undefined, field = 'attachment'): FieldError[] {
+  if (!attachment) return [];
+  const problem = uploadProblem(attachment.buffer);
+  return problem ? [{ field, key: `reports.errors.upload.${problem}` }] : [];
+}

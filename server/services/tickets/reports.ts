@@ -1,0 +1,313 @@
+/**
+ * User error reports (issue 6) as ticket state changes. Like transitions.ts, every function locks
+ * the ticket, checks who may act and from which status, and writes the change, a history row and
+ * an audit row in one transaction.
+ *
+ * - `fileReport` files a `report` ticket for (table, field, department, record key) or joins the
+ *   active one; runs inside the caller's transaction (the report row is written there too).
+ * - `answerReport`: the department answers `fixed` (→ fixed, the reporter is asked to confirm) or
+ *   `not_error` (→ closed with the reason). "Not our data" is `disputeTicket`.
+ * - `confirmReportFix` (reporter) and `resolveUnconfirmedFixes` (job, 5 working days of silence):
+ *   fixed → resolved.
+ * - `reopenReport`: a reporter may reopen once with a comment; the IT office may always reopen.
+ *
+ * History kinds: `reported` (one per report, comment = the reporter's description), `answered`
+ * (the department's answer; the scorecards count the first one against the due date),
+ * `confirmed` (fixed → resolved, by the reporter or by silence), `reopened`.
+ */
+import type { Knex } from 'knex';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { can, CurrentUser } from '../../policies';
+import { todayIn } from '../calendar';
+import { saveUpload, uploadProblem } from '../uploads';
+import { dueDateFor, lockFingerprint, TicketCalendar } from './apply';
+import { lockTicket, recordAndAudit, updateTicket } from './events';
+import { fingerprintOf } from './fingerprint';
+import { loadDueWorkingDays } from './settings';
+import { MAX_COMMENT } from './transitions';
+import { ACTIVE_STATUSES, REOPEN_WINDOW_DAYS, RequestOrigin, Severity, TicketActor, TicketRow, TicketStatus } from './types';
+
+export const REPORT_CHECK = 'report';
+export const REPORT_ANSWERS = ['fixed', 'not_error'] as const;
+export type ReportAnswer = (typeof REPORT_ANSWERS)[number];
+/** Working days a reporter has to confirm a fix before silence counts as yes. */
+export const CONFIRM_WORKING_DAYS = 5;
+
+export interface FileReportInput {
+  table: string;
+  field: string;
+  department: string;
+  recordKey: Record<string, string>;
+  severity: Severity;
+  /** The ticket's sentence (shared by every reporter), e.g. "教职工基本信息·政治面貌：数据使用者报告记录（职工号 20190001）有误". */
+  message: string;
+  /** The record key as stewards may see it (sensitive key columns masked). */
+  sampleKey: Record<string, string>;
+  reportId: number;
+  description: string;
+  suggestedValue: string | null;
+  actor: TicketActor;
+  calendar: TicketCalendar;
+  now: Date;
+  origin?: RequestOrigin;
+}
+
+/** Files the report's ticket or joins the active one for the same record and field. */
+export async function fileReport(trx: Knex.Transaction, input: FileReportInput): Promise<{ ticket: TicketRow; joined: boolean }> {
+  const fingerprint = fingerprintOf({
+    check: REPORT_CHECK,
+    table: input.table,
+    field: input.field,
+    department: input.department,
+    recordKey: input.recordKey,
+  });
+  await lockFingerprint(trx, fingerprint);
+  const active = (await trx('tickets').where({ fingerprint }).whereIn('status', ACTIVE_STATUSES).forUpdate().first()) as
+    | TicketRow
+    | undefined;
+  const event = {
+    kind: 'reported' as const,
+    at: input.now,
+    actor: input.actor,
+    comment: input.description,
+    details: { report_id: input.reportId, suggested_value: input.suggestedValue ?? undefined },
+  };
+  if (active) {
+    const ticket = await updateTicket(trx, active, { occurrences: active.occurrences + 1, last_seen: input.now }, input.now);
+    await recordAndAudit(trx, ticket, 'ticket.report', event, input.origin);
+    return { ticket, joined: true };
+  }
+  const dueAt = dueDateFor(input.calendar, input.now, input.severity, await loadDueWorkingDays(trx));
+  const [ticket] = (await trx('tickets')
+    .insert({
+      fingerprint,
+      check_kind: REPORT_CHECK,
+      table_name: input.table,
+      field_name: input.field,
+      fingerprint_department: input.department,
+      department_code: input.department,
+      status: 'open',
+      severity: input.severity,
+      message: input.message,
+      // One record is in question; how many people reported it is `occurrences`.
+      violations: 1,
+      checked_rows: 1,
+      sample_keys: JSON.stringify([input.sampleKey]),
+      record_key: JSON.stringify(input.recordKey),
+      first_seen: input.now,
+      last_seen: input.now,
+      occurrences: 1,
+      due_at: dueAt,
+      updated_at: input.now,
+    })
+    .returning('*')) as TicketRow[];
+  await trx('report_tickets').insert({ ticket_id: ticket.id, updated_at: input.now });
+  await recordAndAudit(trx, ticket, 'ticket.report', { ...event, to: 'open', details: { ...event.details, due_at: dueAt } }, input.origin);
+  return { ticket, joined: false };
+}
+
+function cleanText(value: string | null | undefined, field: string): string | null {
+  const c = (value ?? '').trim();
+  if (c.length > MAX_COMMENT) throw new ValidationError([{ field, key: 'tickets.errors.commentTooLong', params: { max: MAX_COMMENT } }]);
+  return c || null;
+}
+
+async function lockReportTicket(trx: Knex.Transaction, id: number): Promise<TicketRow> {
+  const ticket = Number.isSafeInteger(id) ? await lockTicket(trx, id) : undefined;
+  if (!ticket || ticket.check_kind !== REPORT_CHECK) throw new NotFoundError('tickets.errors.notFound', { id: String(id) });
+  return ticket;
+}
+
+async function isReporter(trx: Knex.Transaction, ticketId: number, userId: number): Promise<boolean> {
+  return !!(await trx('reports').where({ ticket_id: ticketId, reporter_id: userId }).first('id'));
+}
+
+async function patchReportState(trx: Knex.Transaction, ticketId: number, patch: Record<string, unknown>, now: Date) {
+  await trx('report_tickets')
+    .insert({ ticket_id: ticketId, ...patch, updated_at: now })
+    .onConflict('ticket_id')
+    .merge({ ...patch, updated_at: now });
+}
+
+export interface AnswerInput {
+  ticketId: number;
+  answer: string;
+  actor: CurrentUser;
+  comment?: string | null;
+  /** The source document backing "not an error" (PDF or image, checked by content). */
+  document?: { filename: string; buffer: Buffer } | null;
+  origin?: RequestOrigin;
+  now?: Date;
+}
+
+/** The responsible department's answer: fixed, or not an error (reason required). */
+export async function answerReport(db: Knex, input: AnswerInput): Promise<TicketRow> {
+  const answer = input.answer as ReportAnswer;
+  if (!REPORT_ANSWERS.includes(answer))
+    throw new ValidationError([{ field: 'answer', key: 'reports.errors.answer', params: { allowed: REPORT_ANSWERS.join(', ') } }]);
+  const comment = cleanText(input.comment, 'comment');
+  const document = input.document && input.document.buffer.length ? input.document : null;
+  if (document) {
+    const problem = uploadProblem(document.buffer);
+    if (problem) throw new ValidationError([{ field: 'document', key: `reports.errors.upload.${problem}` }]);
+  }
+  const now = input.now ?? new Date();
+  return db.transaction(async (trx) => {
+    const current = await lockReportTicket(trx, input.ticketId);
+    if (!can(input.actor, 'tickets.work', { department: current.department_code })) throw new ForbiddenError();
+    if (answer === 'not_error' && !comment) throw new ValidationError([{ field: 'comment', key: 'reports.errors.reasonRequired' }]);
+    const from: TicketStatus[] = ['open', 'acknowledged'];
+    if (!from.includes(current.status)) throw new ConflictError('tickets.errors.illegal', { from: current.status, to: answer });
+    const to: TicketStatus = answer === 'fixed' ? 'fixed' : 'closed';
+    const changes: Partial<TicketRow> = answer === 'fixed' ? { status: 'fixed' } : { status: 'closed', closed_reason: comment, resolved_at: null };
+    const updated = await updateTicket(trx, current, changes, now);
+    const documentId = document
+      ? await saveUpload(trx, { purpose: 'report_answer', filename: document.filename, buffer: document.buffer, uploadedBy: input.actor.id })
+      : null;
+    const state = await trx('report_tickets').where({ ticket_id: current.id }).first('first_answered_at');
+    await patchReportState(
+      trx,
+      current.id,
+      {
+        answer,
+        answer_comment: comment,
+        answer_document_id: documentId,
+        answered_at: now,
+        first_answered_at: state?.first_answered_at ?? now,
+        fixed_at: answer === 'fixed' ? now : null,
+      },
+      now,
+    );
+    await recordAndAudit(
+      trx,
+      updated,
+      'ticket.answer',
+      { kind: 'answered', at: now, actor: input.actor, from: current.status, to, comment, details: { answer, document_id: documentId ?? undefined } },
+      input.origin,
+    );
+    return updated;
+  });
+}
+
+/** A reporter agrees the fix is right: fixed → resolved. */
+export async function confirmReportFix(
+  db: Knex,
+  input: { ticketId: number; actor: CurrentUser; origin?: RequestOrigin; now?: Date },
+): Promise<TicketRow> {
+  const now = input.now ?? new Date();
+  return db.transaction(async (trx) => {
+    const current = await lockReportTicket(trx, input.ticketId);
+    if (!(await isReporter(trx, current.id, input.actor.id))) throw new ForbiddenError();
+    if (current.status !== 'fixed') throw new ConflictError('tickets.errors.illegal', { from: current.status, to: 'resolved' });
+    const updated = await updateTicket(trx, current, { status: 'resolved', resolved_at: now }, now);
+    await patchReportState(trx, current.id, { confirmed_at: now }, now);
+    await recordAndAudit(
+      trx,
+      updated,
+      'ticket.resolve',
+      { kind: 'confirmed', at: now, actor: input.actor, from: 'fixed', to: 'resolved', details: { reason: 'reporter_confirmed' } },
+      input.origin,
+    );
+    return updated;
+  });
+}
+
+/** Statuses an answered report can be reopened from: waiting for confirmation, resolved, closed. */
+const REOPENABLE: TicketStatus[] = ['fixed', 'resolved', 'closed'];
+
+/**
+ * The reporter disagrees with the answer: back to the department with a fresh due date. Each
+ * ticket's reporters may do so once; after that only the IT office reopens (it decides).
+ */
+export async function reopenReport(
+  db: Knex,
+  input: { ticketId: number; actor: CurrentUser; comment: string; calendar: TicketCalendar; origin?: RequestOrigin; now?: Date },
+): Promise<TicketRow> {
+  const comment = cleanText(input.comment, 'comment');
+  const now = input.now ?? new Date();
+  return db.transaction(async (trx) => {
+    const current = await lockReportTicket(trx, input.ticketId);
+    const office = can(input.actor, 'tickets.reassign', { department: current.department_code });
+    if (!office && !(await isReporter(trx, current.id, input.actor.id))) throw new ForbiddenError();
+    if (!comment) throw new ValidationError([{ field: 'comment', key: 'reports.errors.reopenComment' }]);
+    if (!REOPENABLE.includes(current.status)) throw new ConflictError('reports.errors.notReopenable', { status: current.status });
+    const state = (await trx('report_tickets').where({ ticket_id: current.id }).first('reporter_reopens')) ?? { reporter_reopens: 0 };
+    if (!office && Number(state.reporter_reopens) >= 1) throw new ConflictError('reports.errors.reopenedOnce');
+    const since = current.resolved_at ?? current.updated_at;
+    if (current.status !== 'fixed' && now.getTime() - new Date(since).getTime() > REOPEN_WINDOW_DAYS * 86_400_000)
+      throw new ConflictError('reports.errors.reopenTooLate', { days: REOPEN_WINDOW_DAYS });
+    await lockFingerprint(trx, current.fingerprint);
+    const newer = await trx('tickets').where({ fingerprint: current.fingerprint }).whereIn('status', ACTIVE_STATUSES).whereNot({ id: current.id }).first('id');
+    if (newer) throw new ConflictError('reports.errors.newerTicket', { id: Number(newer.id) });
+    const dueAt = dueDateFor(input.calendar, now, current.severity, await loadDueWorkingDays(trx));
+    const updated = await updateTicket(
+      trx,
+      current,
+      {
+        status: 'open',
+        reopened: current.reopened + 1,
+        due_at: dueAt,
+        resolved_at: null,
+        closed_reason: null,
+        escalated_at: null,
+        reminded_at: null,
+        recheck_requested_at: null,
+        disputed_at: null,
+      },
+      now,
+    );
+    await patchReportState(
+      trx,
+      current.id,
+      { reporter_reopens: Number(state.reporter_reopens) + (office ? 0 : 1), fixed_at: null, confirmed_at: null },
+      now,
+    );
+    await recordAndAudit(
+      trx,
+      updated,
+      'ticket.reopen',
+      { kind: 'reopened', at: now, actor: input.actor, from: current.status, to: 'open', comment, details: { by: office ? 'it_office' : 'reporter', due_at: dueAt } },
+      input.origin,
+    );
+    return updated;
+  });
+}
+
+/**
+ * Fixed report tickets whose reporters stayed silent for 5 working days after the fix (the day of
+ * the fix not counted) are resolved. The fix time is the answer's, or — when the steward used the
+ * ticket page's "fixed" button — the latest move to `fixed` in the history.
+ */
+export async function resolveUnconfirmedFixes(db: Knex, opts: { calendar: TicketCalendar; now: Date }): Promise<TicketRow[]> {
+  const today = todayIn(opts.calendar.timezone, opts.now);
+  const candidates: { id: number; fixed_at: Date | null }[] = await db('tickets as t')
+    .leftJoin('report_tickets as rt', 'rt.ticket_id', 't.id')
+    .where({ 't.check_kind': REPORT_CHECK, 't.status': 'fixed' })
+    .select(
+      't.id',
+      db.raw(
+        `coalesce(rt.fixed_at, (select max(e.at) from ticket_events e where e.ticket_id = t.id and e.to_status = 'fixed')) as fixed_at`,
+      ),
+    );
+  const due = (fixedAt: Date | null) =>
+    !!fixedAt && opts.calendar.addWorkingDays(todayIn(opts.calendar.timezone, new Date(fixedAt)), CONFIRM_WORKING_DAYS) < today;
+  const resolved: TicketRow[] = [];
+  for (const c of candidates.filter((x) => due(x.fixed_at))) {
+    const ticket = await db.transaction(async (trx) => {
+      const t = await lockTicket(trx, Number(c.id));
+      if (!t || t.status !== 'fixed') return null;
+      const updated = await updateTicket(trx, t, { status: 'resolved', resolved_at: opts.now }, opts.now);
+      await recordAndAudit(trx, updated, 'ticket.resolve', {
+        kind: 'confirmed',
+        at: opts.now,
+        actor: null,
+        from: 'fixed',
+        to: 'resolved',
+        details: { reason: 'no_reply', fixed_at: new Date(c.fixed_at!).toISOString(), working_days: CONFIRM_WORKING_DAYS },
+      });
+      return updated;
+    });
+    if (ticket) resolved.push(ticket);
+  }
+  return resolved;
+}

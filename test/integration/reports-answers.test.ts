@@ -1,0 +1,186 @@
+import request from 'supertest';
+import { run as runConfirmations } from '../../jobs/report-confirmations';
+import { issueApiToken } from '../../server/services/users';
+import { buildUser } from '../factories';
+import { buildReportsWorld, PDF, reportBody, ReportsWorld } from '../factories/reports';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/** The department's answers, the reporter's confirmation or silence, reopening once, triage first. */
+const MONDAY = new Date('2026-03-02T02:00:00Z'); // 10:00 in Shanghai
+const at = (iso: string) => new Date(iso);
+
+let t: TestApp;
+let people: ReportsWorld;
+const tokens: Record<string, string> = {};
+type Session = Awaited<ReturnType<typeof signIn>>;
+const sessions: Record<string, Session> = {};
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  people = await buildReportsWorld(t.db.knex);
+  for (const [who, person] of Object.entries(people)) tokens[who] = await issueApiToken(t.db.knex, person.id);
+});
+afterAll(() => t.close());
+
+async function as(who: keyof ReportsWorld): Promise<Session> {
+  if (!sessions[who]) sessions[who] = await signIn(t.app, people[who].login, people[who].password);
+  return sessions[who];
+}
+/** Files a report through the API (as `who`), on the given staff member's record. */
+async function file(who: keyof ReportsWorld, over: Record<string, unknown> = {}): Promise<{ id: number; ticket_id: number | null }> {
+  const res = await request(t.app).post('/api/v1/reports').set('Authorization', `Bearer ${tokens[who]}`).send(reportBody(over));
+  expect(res.status).toBe(201);
+  return res.body;
+}
+async function answer(who: keyof ReportsWorld, ticketId: number, fields: Record<string, string>, document?: [Buffer, string]) {
+  const s = await as(who);
+  let req = s.agent.post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
+  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+  if (document) req = req.attach('document', document[0], document[1]);
+  return req;
+}
+async function reporterPost(who: keyof ReportsWorld, path: string, form: Record<string, string> = {}) {
+  const s = await as(who);
+  return s.agent.post(path).type('form').send({ _csrf: s.csrf, ...form });
+}
+const ticketOf = (id: number) => t.db.knex('tickets').where({ id }).first();
+const eventsOf = (id: number) => t.db.knex('ticket_events').where({ ticket_id: id }).orderBy('id').select('kind', 'from_status', 'to_status', 'comment', 'details');
+const inboxOf = (userId: number) => t.db.knex('notifications').where({ user_id: userId }).orderBy('id').select('kind', 'title', 'link');
+
+describe('fixed → the reporter confirms', () => {
+  it('only the field owner answers; the answer is recorded for the scorecards; the reporter is told and confirms', async () => {
+    t.ctx.now = () => MONDAY;
+    const r = await file('reporter', { record_key: { staff_no: '20190001' } });
+    const ticketId = r.ticket_id!;
+    // HR owns the table but not this field: no answering for them.
+    expect((await answer('hrSteward', ticketId, { answer: 'fixed' })).status).toBe(403);
+    t.ctx.now = () => at('2026-03-03T03:00:00Z');
+    const res = await answer('orgSteward', ticketId, { answer: 'fixed', comment: '已在人事系统更正' });
+    expect(res.status).toBe(302);
+    expect((await ticketOf(ticketId)).status).toBe('fixed');
+    const state = await t.db.knex('report_tickets').where({ ticket_id: ticketId }).first();
+    expect(state).toMatchObject({ answer: 'fixed', answer_comment: '已在人事系统更正' });
+    expect(new Date(state.first_answered_at).toISOString()).toBe('2026-03-03T03:00:00.000Z');
+    expect((await eventsOf(ticketId)).map((e) => [e.kind, e.from_status, e.to_status])).toEqual([
+      ['reported', null, 'open'],
+      ['answered', 'open', 'fixed'],
+    ]);
+    expect(await inboxOf(people.reporter.id)).toEqual([
+      { kind: 'report.answered', title: `【数据纠错】您的报告 #${r.id}：责任单位已整改，请确认是否已更正`, link: `/reports/${r.id}` },
+    ]);
+    const page = await (await as('reporter')).agent.get(`/reports/${r.id}`).expect(200);
+    expect(page.text).toContain('已整改待确认');
+    expect(page.text).toContain('已在人事系统更正');
+    expect((await reporterPost('reporter', `/reports/${r.id}/confirm`)).status).toBe(302);
+    const done = await ticketOf(ticketId);
+    expect(done.status).toBe('resolved');
+    expect((await eventsOf(ticketId)).at(-1)).toMatchObject({ kind: 'confirmed', from_status: 'fixed', to_status: 'resolved' });
+    // Confirming twice is refused: the ticket is no longer waiting.
+    expect((await reporterPost('reporter', `/reports/${r.id}/confirm`)).status).toBe(409);
+  });
+});
+
+describe('fixed → silence for 5 working days resolves it', () => {
+  it('is still waiting on the 5th working day and resolved the day after', async () => {
+    t.ctx.now = () => MONDAY;
+    const r = await file('reporter', { field: 'name', description: '姓名应为张叁' });
+    // Fixed on Monday 2026-03-02 (Shanghai); the 5 working days are Tue 3 … Mon 9.
+    await answer('hrSteward', r.ticket_id!, { answer: 'fixed' });
+    expect((await runConfirmations(t.ctx, { now: at('2026-03-09T09:00:00Z') })).resolved).not.toContain(r.ticket_id);
+    expect((await ticketOf(r.ticket_id!)).status).toBe('fixed');
+    const after = await runConfirmations(t.ctx, { now: at('2026-03-10T01:00:00Z') });
+    expect(after.resolved).toContain(r.ticket_id);
+    const ticket = await ticketOf(r.ticket_id!);
+    expect(ticket.status).toBe('resolved');
+    expect((await eventsOf(r.ticket_id!)).at(-1)).toMatchObject({ kind: 'confirmed', to_status: 'resolved', details: expect.objectContaining({ reason: 'no_reply' }) });
+    const notices = (await inboxOf(people.reporter.id)).map((n) => n.title);
+    expect(notices).toContain(`【数据纠错】您的报告 #${r.id}：整改后 5 个工作日内未收到异议，已自动确认解决`);
+    // A second run changes nothing and tells nobody again.
+    expect(await runConfirmations(t.ctx, { now: at('2026-03-11T01:00:00Z') })).toEqual({ resolved: [], notices: 0 });
+  });
+});
+
+describe('not an error → the reporter may reopen once', () => {
+  it('requires a reason, keeps the source document, and refuses a second reopen', async () => {
+    t.ctx.now = () => MONDAY;
+    const r = await file('reporter2', { field: 'mobile', description: '手机号已停用' });
+    const ticketId = r.ticket_id!;
+    const missing = await answer('hrSteward', ticketId, { answer: 'not_error', comment: ' ' });
+    expect(missing.status).toBe(422);
+    expect(missing.text).toContain('请填写理由');
+    const wrongType = await answer('hrSteward', ticketId, { answer: 'not_error', comment: '本人确认号码有效' }, [Buffer.from('hello'), 'proof.pdf']);
+    expect(wrongType.status).toBe(422);
+    expect((await ticketOf(ticketId)).status).toBe('open');
+    expect((await answer('hrSteward', ticketId, { answer: 'not_error', comment: '本人确认号码有效' }, [PDF, 'proof.pdf'])).status).toBe(302);
+    let ticket = await ticketOf(ticketId);
+    expect([ticket.status, ticket.closed_reason]).toEqual(['closed', '本人确认号码有效']);
+    const doc = await (await as('reporter2')).agent.get(`/reports/tickets/${ticketId}/document`).expect(200);
+    expect(doc.headers['content-type']).toBe('application/pdf');
+
+    // Reopen needs a comment; then back to the department with a fresh due date.
+    expect((await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '' })).status).toBe(422);
+    t.ctx.now = () => at('2026-03-04T02:00:00Z');
+    expect((await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '号码已注销，见运营商证明' })).status).toBe(302);
+    ticket = await ticketOf(ticketId);
+    // Wednesday 2026-03-04 + 5 working days = Wednesday 2026-03-11.
+    expect([ticket.status, ticket.reopened, ticket.due_at, ticket.closed_reason]).toEqual(['open', 1, '2026-03-11', null]);
+
+    await answer('hrSteward', ticketId, { answer: 'not_error', comment: '已再次核实，号码有效' });
+    const second = await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '仍然不对' });
+    expect(second.status).toBe(409);
+    expect(second.text).toContain('该报告已重新打开过一次，如仍有异议请联系信息化办公室裁定');
+    expect((await ticketOf(ticketId)).status).toBe('closed');
+    // The IT office decides: it may reopen.
+    const s = await as('office');
+    const byOffice = await s.agent.post(`/reports/tickets/${ticketId}/reopen`).type('form').send({ _csrf: s.csrf, comment: '请提供号码核验记录' });
+    expect(byOffice.status).toBe(302);
+    expect((await ticketOf(ticketId)).reopened).toBe(2);
+  });
+});
+
+describe('not our data → the IT office reassigns', () => {
+  it('flags the ticket as disputed, tells the IT office, and the reporter hears of the reassignment', async () => {
+    t.ctx.now = () => MONDAY;
+    const r = await file('reporter', { field: 'research_area', description: '研究方向有误' });
+    const ticketId = r.ticket_id!;
+    // research_area is the colleges' (COL) field: neither HR nor ORG may answer.
+    expect((await answer('hrSteward', ticketId, { answer: 'not_ours', comment: 'x' })).status).toBe(403);
+    const col = await buildUser(t.db.knex, { department: 'COL', roles: ['steward'] });
+    const c = await signIn(t.app, col.login, col.password);
+    const post = (comment: string) =>
+      c.agent.post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(c.csrf)}`).set('Accept', 'text/html').field('answer', 'not_ours').field('comment', comment);
+    expect((await post('')).status).toBe(422);
+    expect((await post('研究方向由科技处维护')).status).toBe(302);
+    const ticket = await ticketOf(ticketId);
+    expect([ticket.status, ticket.department_code, ticket.disputed_at === null]).toEqual(['open', 'COL', false]);
+    expect((await inboxOf(people.office.id)).filter((n) => n.kind === 'report.disputed')).toEqual([
+      { kind: 'report.disputed', title: `【数据纠错】纠错工单 #${ticketId} 责任单位认为非本单位数据，请改派`, link: `/tickets/${ticketId}` },
+    ]);
+    // The IT office reassigns on the ordinary ticket page; the job tells the reporter.
+    const s = await as('office');
+    await s.agent.post(`/tickets/${ticketId}/reassign`).type('form').send({ _csrf: s.csrf, department: 'SCI', reason: '科研信息归科技处' }).expect(302);
+    await runConfirmations(t.ctx, { now: MONDAY });
+    expect((await inboxOf(people.reporter.id)).map((n) => n.title)).toContain(`【数据纠错】您的报告 #${r.id}：已由信息化办公室改派给其他责任单位`);
+  });
+});
+
+describe('triage first (IT office setting)', () => {
+  it('holds new reports for the IT office, which routes them to a department', async () => {
+    const s = await as('office');
+    await s.agent.post('/reports/settings').type('form').send({ _csrf: s.csrf, triage: 'on' }).expect(302);
+    t.ctx.now = () => MONDAY;
+    const r = await file('reporter', { record_key: { staff_no: '20190002' }, description: '查无此人' });
+    expect(r.ticket_id).toBeNull();
+    const mine = await request(t.app).get(`/api/v1/reports/${r.id}`).set('Authorization', `Bearer ${tokens.reporter}`).expect(200);
+    expect(mine.body).toMatchObject({ status: 'triage', ticket_id: null, hub: { found: false, value: null } });
+    const queue = await s.agent.get('/reports/triage').expect(200);
+    expect(queue.text).toContain('查无此人');
+    await s.agent.post(`/reports/${r.id}/route`).type('form').send({ _csrf: s.csrf, department: 'HR' }).expect(302);
+    const routed = await t.db.knex('reports').where({ id: r.id }).first();
+    expect(routed.status).toBe('routed');
+    expect((await ticketOf(routed.ticket_id)).department_code).toBe('HR');
+    await s.agent.post('/reports/settings').type('form').send({ _csrf: s.csrf }).expect(302);
+    expect((await file('reporter', { field: 'email', description: '邮箱错误' })).ticket_id).not.toBeNull();
+  });
+});

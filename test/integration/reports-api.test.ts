@@ -1,0 +1,152 @@
+import request from 'supertest';
+import { issueApiToken } from '../../server/services/users';
+import { buildReportsWorld, reportBody, ReportsWorld, STAFF } from '../factories/reports';
+import { createTestApp, TestApp } from '../helpers/app';
+
+/** The public API of error reports: routing, merging, bad input, isolation, the hourly limit. */
+const MONDAY = new Date('2026-03-02T02:00:00Z'); // 10:00 in Shanghai
+
+let t: TestApp;
+let people: ReportsWorld;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  people = await buildReportsWorld(t.db.knex);
+  for (const [who, person] of Object.entries(people)) tokens[who] = await issueApiToken(t.db.knex, person.id);
+});
+afterAll(() => t.close());
+
+const api = (who: keyof ReportsWorld) => ({
+  get: (path: string) => request(t.app).get(`/api/v1${path}`).set('Authorization', `Bearer ${tokens[who]}`),
+  post: (path: string, body: object) => request(t.app).post(`/api/v1${path}`).set('Authorization', `Bearer ${tokens[who]}`).send(body),
+});
+const count = async (table: string) => Number((await t.db.knex(table).count({ n: '*' }).first())?.n);
+
+describe('routing', () => {
+  it("files a `report` ticket for the field's department (ORG), not the table's (HR), with the usual due date", async () => {
+    const res = await api('reporter').post('/reports', reportBody()).expect(201);
+    expect(res.body).toEqual({ id: expect.any(Number), ticket_id: expect.any(Number) });
+    const ticket = await api('orgSteward').get(`/tickets/${res.body.ticket_id}`).expect(200);
+    expect(ticket.body).toMatchObject({
+      check: 'report',
+      department: 'ORG',
+      table: 'staff_basic',
+      field: 'political_status',
+      record_key: { staff_no: '20190001' },
+      status: 'open',
+      severity: 'medium',
+      message: '教职工基本信息·政治面貌：数据使用者报告记录（职工号 20190001）有误',
+      // Medium severity: 5 working days from Monday 2026-03-02 is Monday 2026-03-09.
+      due_at: '2026-03-09',
+      occurrences: 1,
+    });
+    // The reporter's description is in the ticket's history, which the steward's ticket page shows.
+    expect(ticket.body.history).toEqual([
+      expect.objectContaining({ kind: 'reported', actor_name: '报告人甲', comment: reportBody().description, to_status: 'open' }),
+    ]);
+    // In the ORG steward's queue with check `report`; HR (the table's owner) neither lists nor opens it.
+    const orgQueue = await api('orgSteward').get('/tickets?check=report').expect(200);
+    expect(orgQueue.body.items.map((x: { id: number }) => x.id)).toEqual([res.body.ticket_id]);
+    const hrQueue = await api('hrSteward').get('/tickets?check=report').expect(200);
+    expect(hrQueue.body.items).toEqual([]);
+    await api('hrSteward').get(`/tickets/${res.body.ticket_id}`).expect(403);
+    // The ORG steward's inbox has the new ticket, linking to the answer page.
+    const inbox = await t.db.knex('notifications').where({ user_id: people.orgSteward.id, kind: 'report.new' }).select('link');
+    expect(inbox).toEqual([{ link: `/reports/tickets/${res.body.ticket_id}` }]);
+  });
+
+  it('joins a second report on the same record and field to the active ticket; another field gets its own', async () => {
+    const first = await api('reporter').get('/reports/mine').expect(200);
+    const ticketId = first.body.items[0].ticket_id;
+    const again = await api('reporter2').post('/reports', reportBody({ description: '档案显示为中共党员' })).expect(201);
+    expect(again.body.ticket_id).toBe(ticketId);
+    const ticket = await api('orgSteward').get(`/tickets/${ticketId}`).expect(200);
+    expect(ticket.body.occurrences).toBe(2);
+    expect(ticket.body.history.filter((e: { kind: string }) => e.kind === 'reported').map((e: { actor_name: string; comment: string }) => [e.actor_name, e.comment])).toEqual([
+      ['报告人甲', reportBody().description],
+      ['报告人乙', '档案显示为中共党员'],
+    ]);
+    const mine = await api('reporter2').get('/reports/mine').expect(200);
+    expect(mine.body.items[0]).toMatchObject({ ticket_id: ticketId, reporters: 2, status: 'open' });
+    // name is HR's field: a separate ticket for HR.
+    const name = await api('reporter2').post('/reports', reportBody({ field: 'name', description: '姓名错别字' })).expect(201);
+    expect(name.body.ticket_id).not.toBe(ticketId);
+    expect((await t.db.knex('tickets').where({ id: name.body.ticket_id }).first()).department_code).toBe('HR');
+  });
+});
+
+describe('bad input is refused with the field named, and nothing is written', () => {
+  const cases: [string, Record<string, unknown>, string, string][] = [
+    ['unknown table', { table: 'staff' }, 'table', '数据目录中没有数据表“staff”'],
+    ['unknown field', { field: 'party' }, 'field', '数据表 staff_basic 中没有字段“party”'],
+    ['key column missing', { record_key: { student_no: '1' } }, 'record_key', '缺少主键列 staff_no（本表主键为 staff_no）'],
+    ['extra key column', { record_key: { staff_no: '20190001', name: '张三' } }, 'record_key', 'name 不是本表的主键列（本表主键为 staff_no）'],
+    ['empty description', { description: '  ' }, 'description', '请说明哪里有误'],
+  ];
+  it.each(cases)('%s → 422', async (_name, over, field, message) => {
+    const [reports, tickets] = [await count('reports'), await count('tickets')];
+    const res = await api('reporter').post('/reports', reportBody(over)).expect(422);
+    expect(res.body.error).toBe('validation_failed');
+    expect(res.body.fields[field]).toBe(message);
+    expect([await count('reports'), await count('tickets')]).toEqual([reports, tickets]);
+  });
+});
+
+describe("a reporter sees only their own reports", () => {
+  it('lists only mine and answers 404 for anyone else’s report, page and API', async () => {
+    const mine = await api('reporter').get('/reports/mine').expect(200);
+    expect(mine.body.items).toHaveLength(1);
+    const theirs = (await api('reporter2').get('/reports/mine').expect(200)).body.items;
+    expect(theirs.length).toBe(2);
+    for (const r of theirs) {
+      await api('reporter').get(`/reports/${r.id}`).expect(404);
+      expect((await api('reporter2').get(`/reports/${r.id}`).expect(200)).body.id).toBe(r.id);
+    }
+    // The IT office may open any report.
+    await api('office').get(`/reports/${theirs[0].id}`).expect(200);
+  });
+});
+
+describe('hourly limit per user, counted in the database', () => {
+  it('refuses the 21st report within an hour, and accepts one once the oldest is over an hour old', async () => {
+    const u = people.hrSteward;
+    const at = new Date('2026-03-03T02:00:00Z');
+    await t.db.knex('reports').insert(
+      Array.from({ length: 20 }, (_, i) => ({
+        reporter_id: u.id,
+        status: 'rejected',
+        table_name: 'staff_basic',
+        field_name: 'name',
+        record_key: JSON.stringify({ staff_no: STAFF.staff_no }),
+        department_code: 'HR',
+        description: `#${i}`,
+        created_at: new Date(at.getTime() - 59 * 60_000 + i * 1000),
+      })),
+    );
+    t.ctx.now = () => at;
+    const refused = await api('hrSteward').post('/reports', reportBody()).expect(429);
+    expect(refused.body.error).toBe('rate_limited');
+    t.ctx.now = () => new Date(at.getTime() + 2 * 60_000);
+    await api('hrSteward').post('/reports', reportBody()).expect(201);
+    t.ctx.now = () => MONDAY;
+  });
+});
+
+describe('per-address limit of the API', () => {
+  it('answers 429 once one address has sent 100 reports in an hour, whatever the user', async () => {
+    // Earlier tests in this file already used some of the address's 100; bad bodies count as well.
+    let status = 0;
+    let sent = 0;
+    while (sent < 101) {
+      status = (await api('reporter2').post('/reports', reportBody({ table: 'no_such_table' }))).status;
+      sent++;
+      if (status === 429) break;
+    }
+    expect(status).toBe(429);
+    const res = await api('office').post('/reports', reportBody()).expect(429);
+    expect(res.body.error).toBe('rate_limited');
+    expect(res.headers.ratelimit).toBeDefined();
+  });
+});

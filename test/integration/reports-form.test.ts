@@ -1,0 +1,143 @@
+import { buildReportsWorld, PNG, ReportsWorld } from '../factories/reports';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/** The web form: table → fields and key inputs without JS, the hub look-up, errors in place, the attachment check. */
+const MONDAY = new Date('2026-03-02T02:00:00Z');
+
+let t: TestApp;
+let people: ReportsWorld;
+type Session = Awaited<ReturnType<typeof signIn>>;
+const sessions: Record<string, Session> = {};
+async function as(who: keyof ReportsWorld): Promise<Session> {
+  if (!sessions[who]) sessions[who] = await signIn(t.app, people[who].login, people[who].password);
+  return sessions[who];
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  people = await buildReportsWorld(t.db.knex);
+});
+afterAll(() => t.close());
+
+/** Posts the multipart form as the browser does, the CSRF token in the action URL. */
+async function postForm(who: keyof ReportsWorld, fields: Record<string, string>, file?: [Buffer, string]) {
+  const s = await as(who);
+  let req = s.agent.post(`/reports?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
+  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+  if (file) req = req.attach('attachment', file[0], file[1]);
+  return req;
+}
+const form = (over: Record<string, string> = {}) => ({
+  table: 'staff_basic',
+  field: 'political_status',
+  'record_key[staff_no]': '20190001',
+  description: '应为中共党员',
+  suggested_value: '中共党员',
+  action: 'submit',
+  ...over,
+});
+const count = async (table: string) => Number((await t.db.knex(table).count({ n: '*' }).first())?.n);
+
+describe('choosing the table', () => {
+  it('opens from a catalog field link with the field chosen and one input per key column', async () => {
+    const page = await (await as('reporter')).agent.get('/reports/new?table=staff_basic&field=political_status').expect(200);
+    expect(page.text).toContain('<option value="political_status" selected>');
+    expect(page.text).toContain('name="record_key[staff_no]"');
+  });
+
+  it('re-renders with the chosen table’s fields and key inputs when the form is sent with only a table (no JavaScript)', async () => {
+    const res = await postForm('reporter', { table: 'student_status', action: 'choose' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('name="record_key[student_no]"');
+    expect(res.text).toContain('<option value="grade" >年级 (grade)</option>');
+    expect(res.text).not.toContain('请选择字段</p>');
+  });
+
+  it('links from the catalog table page to the form, for the table and for each field', async () => {
+    const page = await (await as('reporter')).agent.get('/catalog/tables/staff_basic').expect(200);
+    expect(page.text).toContain('href="/reports/new?table=staff_basic"');
+    expect(page.text).toContain('href="/reports/new?table=staff_basic&amp;field=political_status"');
+  });
+});
+
+describe('looking the record up in the hub', () => {
+  it('shows the hub value of the field', async () => {
+    const res = await postForm('reporter', form({ action: 'lookup' }));
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<code class="hub-value">群众</code>');
+  });
+
+  it('masks a sensitive field', async () => {
+    const res = await postForm('reporter', form({ action: 'lookup', field: 'id_card' }));
+    expect(res.text).toContain('<code class="hub-value">410102********1234</code>');
+    expect(res.text).not.toContain('410102199001011234');
+  });
+
+  it('says when the record is not in the hub, keeps what was typed, and writes nothing', async () => {
+    const before = await count('reports');
+    const res = await postForm('reporter', form({ action: 'lookup', 'record_key[staff_no]': '29999999' }));
+    expect(res.text).toContain('中台中没有找到这条记录。仍可提交报告。');
+    expect(res.text).toContain('value="29999999"');
+    expect(res.text).toContain('应为中共党员</textarea>');
+    expect(await count('reports')).toBe(before);
+  });
+});
+
+describe('sending the report', () => {
+  it('refuses bad input with messages next to the fields, keeping what was typed', async () => {
+    const before = [await count('reports'), await count('tickets')];
+    const res = await postForm('reporter', form({ field: 'party', description: '', suggested_value: '中共预备党员' }));
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('数据表 staff_basic 中没有字段“party”');
+    expect(res.text).toContain('请说明哪里有误');
+    expect(res.text).toContain('value="中共预备党员"');
+    expect(res.text).toContain('value="20190001"');
+    const key = await postForm('reporter', form({ 'record_key[staff_no]': '' }));
+    expect(key.status).toBe(422);
+    expect(key.text).toContain('请填写 staff_no');
+    expect([await count('reports'), await count('tickets')]).toEqual(before);
+  });
+
+  it('refuses a file whose content is not PNG, JPEG or PDF, whatever its name', async () => {
+    const before = await count('uploads');
+    const res = await postForm('reporter', form(), [Buffer.from('GIF89a not allowed'), 'photo.png']);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('只接受 PNG、JPEG 图片或 PDF 文件（按文件内容识别）');
+    expect(res.text).toContain('应为中共党员</textarea>');
+    expect(await count('uploads')).toBe(before);
+  });
+
+  it('refuses a file over 5 MB and keeps the text typed before it', async () => {
+    const big = Buffer.concat([PNG, Buffer.alloc(5 * 1024 * 1024)]);
+    const res = await postForm('reporter', form(), [big, 'big.png']);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('文件超过 5 MB');
+    expect(res.text).toContain('应为中共党员</textarea>');
+  });
+
+  it('accepts a PNG, files the report and shows it under 我的报告; nobody else can open it or its file', async () => {
+    const res = await postForm('reporter', form(), [PNG, 'scan.dat']);
+    expect(res.status).toBe(302);
+    const id = Number(/\/reports\/(\d+)$/.exec(res.headers.location)![1]);
+    const row = await t.db.knex('reports as r').join('uploads as u', 'u.id', 'r.attachment_id').where('r.id', id).first('u.file_type', 'r.hub_value', 'r.hub_found');
+    expect(row).toEqual({ file_type: 'png', hub_value: '群众', hub_found: true });
+    const s = await as('reporter');
+    const mine = await s.agent.get('/reports/mine').expect(200);
+    expect(mine.text).toContain(`href="/reports/${id}"`);
+    const file = await s.agent.get(`/reports/${id}/attachment`).expect(200);
+    expect(file.headers['content-type']).toBe('image/png');
+    const other = await as('reporter2');
+    expect((await other.agent.get('/reports/mine').expect(200)).text).not.toContain(`href="/reports/${id}"`);
+    await other.agent.get(`/reports/${id}`).expect(404);
+    await other.agent.get(`/reports/${id}/attachment`).expect(403);
+    // The field's steward (ORG) opens the answer page with the description and the file.
+    const ticketId = (await t.db.knex('reports').where({ id }).first('ticket_id')).ticket_id;
+    const org = await signIn(t.app, people.orgSteward.login, people.orgSteward.password);
+    const answerPage = await org.agent.get(`/reports/tickets/${ticketId}`).expect(200);
+    expect(answerPage.text).toContain('应为中共党员');
+    expect(answerPage.text).toContain('报告人甲');
+    await org.agent.get(`/reports/${id}/attachment`).expect(200);
+    await (await as('hrSteward')).agent.get(`/reports/tickets/${ticketId}`).expect(403);
+  });
+});
