@@ -1,6 +1,7 @@
 import { startCheckJobs } from '../jobs/check-hub';
 import * as dailyDigest from '../jobs/daily-digest';
 import * as remindAndEscalate from '../jobs/remind-and-escalate';
+import * as reportConfirmations from '../jobs/report-confirmations';
 import * as sharingReminders from '../jobs/sharing-reminders';
 import * as snapshotScorecards from '../jobs/snapshot-scorecards';
 import { KnexSessionStore } from './auth/session-store';
@@ -32,5 +33,6 @@ export async function startBackground(ctx: AppContext, _runtime: Runtime, _annou
   services.push(remindAndEscalate.start(ctx), dailyDigest.start(ctx));
   services.push(sharingReminders.start(ctx));
   services.push(snapshotScorecards.start(ctx));
+  services.push(reportConfirmations.start(ctx));
   return services;
 }

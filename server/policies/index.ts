@@ -7,6 +7,7 @@ import { coreRules } from './core';
 import { ticketsRules } from './tickets';
 import { sharingRules } from './sharing';
 import { scorecardsRules } from './scorecards';
+import { reportsRules } from './reports';
 import type { Rule } from './rule';
 
 export const ROLES = ['admin', 'it_office', 'steward', 'dept_leader', 'univ_leader', 'user'] as const;
@@ -34,6 +35,7 @@ const rules = {
   ...ticketsRules,
   ...sharingRules,
   ...scorecardsRules,
+  ...reportsRules,
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof rules;

@@ -11,6 +11,7 @@ import { inboxRoutes } from './inbox';
 import { ticketsRoutes } from './tickets';
 import { sharingRoutes } from './sharing';
 import { scorecardsRoutes } from './scorecards';
+import { reportsRoutes } from './reports';
 
 /** Every area's router, in one list: a newcomer finds every URL from here. */
 export function mountRoutes(app: Express, ctx: AppContext): void {
@@ -22,6 +23,7 @@ export function mountRoutes(app: Express, ctx: AppContext): void {
   app.use(ticketsRoutes(ctx));
   app.use(sharingRoutes(ctx));
   app.use(scorecardsRoutes(ctx));
+  app.use(reportsRoutes(ctx));
   app.use(inboxRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use('/api/v1', apiRoutes(ctx));

@@ -4,6 +4,7 @@ import { authorize } from '../../middleware/authorize';
 import { ticketsApi } from './tickets';
 import { sharingApiRoutes } from './sharing';
 import { scorecardsApi } from './scorecards';
+import { reportsApi } from './reports';
 
 /**
  * JSON API under /api/v1, authenticated by `Authorization: Bearer <token>` (or the session, with the
@@ -14,6 +15,7 @@ export function apiRoutes(ctx: AppContext): Router {
   router.use(ticketsApi(ctx));
   router.use(sharingApiRoutes(ctx));
   router.use(scorecardsApi(ctx));
+  router.use(reportsApi(ctx));
   router.get('/me', authorize('session.use'), async (req, res) => {
     const user = req.user!;
     const department = await ctx.db('departments').where({ code: user.department }).first('code', 'name');

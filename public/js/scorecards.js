@@ -1,0 +1,47 @@
+// Scorecards: the dashboard's score trend (mean and the lowest departments) and a department's trend.
+(function () {
+  function data(id) {
+    var el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+  var COLORS = ['#c62828', '#ef6c00', '#6a1b9a', '#00838f', '#558b2f', '#4e342e', '#ad1457'];
+  var options = {
+    maintainAspectRatio: false,
+    animation: false,
+    spanGaps: true,
+    scales: { y: { min: 0, max: 100 } },
+    elements: { point: { radius: 0 } },
+  };
+
+  var dashboard = data('sc-trend-data');
+  var canvas = document.getElementById('sc-trend');
+  if (dashboard && canvas && window.Chart) {
+    var sets = [{ label: dashboard.meanLabel, data: dashboard.mean, borderColor: '#1f4e8c', borderWidth: 3 }];
+    dashboard.series.forEach(function (s, i) {
+      sets.push({ label: s.name, data: s.scores, borderColor: COLORS[i % COLORS.length], borderWidth: 1.5 });
+    });
+    new window.Chart(canvas, { type: 'line', data: { labels: dashboard.labels, datasets: sets }, options: options });
+  }
+
+  var card = data('sc-card-data');
+  var cardCanvas = document.getElementById('sc-card-trend');
+  if (card && cardCanvas && window.Chart) {
+    var datasets = [{ label: card.scoreLabel, data: card.score, borderColor: '#1f4e8c', borderWidth: 3 }];
+    Object.keys(card.components).forEach(function (key, i) {
+      if (
+        card.components[key].every(function (v) {
+          return v === null;
+        })
+      )
+        return;
+      datasets.push({
+        label: card.componentLabels[key],
+        data: card.components[key],
+        borderColor: COLORS[i % COLORS.length],
+        borderWidth: 1,
+        hidden: true,
+      });
+    });
+    new window.Chart(cardCanvas, { type: 'line', data: { labels: card.labels, datasets: datasets }, options: options });
+  }
+})();

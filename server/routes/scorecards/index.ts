@@ -1,0 +1,369 @@
+import { Request, Response, Router } from 'express';
+import { auditActor, auditOrigin } from '../../auth/login';
+import type { AppContext } from '../../context';
+import { NotFoundError, ValidationError } from '../../errors';
+import { assertCan, authorize } from '../../middleware/authorize';
+import { fieldMessages } from '../../middleware/errors';
+import { can } from '../../policies';
+import { appendAudit } from '../../services/audit';
+import { todayIn } from '../../services/calendar';
+import {
+  addAppeal,
+  addWeightsVersion,
+  answerAppeal,
+  appealsOf,
+  cachedPeriodResults,
+  closePeriod,
+  COMPONENTS,
+  dashboardModel,
+  dataVersion,
+  type DataVersion,
+  findClosedPeriod,
+  listClosedPeriods,
+  parseRange,
+  parseWeights,
+  resultsCsv,
+  resultsWorkbook,
+  scorecardModel,
+  snapshotDay,
+  weightsFor,
+  weightsHistory,
+} from '../../services/scorecards';
+import { choosePeriod, periodQuery } from './period';
+
+const CSS = '/static/css/scorecards.css';
+
+/** The counts behind a component's ratio, in words ("3 / 4 张表新鲜"). */
+function componentDetail(req: Request, component: string, s: Record<string, number | null>): string {
+  const n = (k: string) => Number(s[k] ?? 0).toLocaleString('en-US');
+  if (s[component] === null && component !== 'reports') return req.t('scorecards.detail.none');
+  switch (component) {
+    case 'freshness':
+      return req.t('scorecards.detail.freshness', { passed: n('freshness_passed'), total: n('freshness_tables') });
+    case 'deadline':
+    case 'validity':
+    case 'completeness':
+      return req.t('scorecards.detail.rows', { violations: n(`${component}_violations`), checked: n(`${component}_checked`) });
+    case 'tickets':
+      return req.t('scorecards.detail.tickets', {
+        overdue: n('tickets_overdue'),
+        active: n('tickets_active'),
+        escalated: n('tickets_escalated'),
+      });
+    case 'reports':
+      return req.t('scorecards.detail.reports', {
+        inTime: n('reports_in_time_30d'),
+        due: n('reports_due_30d'),
+        received: n('reports_received'),
+      });
+    default:
+      return req.t('scorecards.detail.sharing', { inTime: n('sharing_in_time_30d'), due: n('sharing_due_30d') });
+  }
+}
+
+/** Per app (tests build several apps in one process, each on its own database). */
+const fragmentsByApp = new WeakMap<object, Map<string, Promise<string>>>();
+
+/**
+ * The page body that depends only on the snapshot data (not on the user or the session) is
+ * rendered once per data version, period and language, then reused: the dashboard's ranking and
+ * heat map are the same for everyone who may see them.
+ */
+function renderFragment(req: Request, view: string, key: string, locals: Record<string, unknown>): Promise<string> {
+  let fragments = fragmentsByApp.get(req.app);
+  if (!fragments) fragmentsByApp.set(req.app, (fragments = new Map()));
+  const fullKey = `${view}|${req.locale}|${key}`;
+  const hit = fragments.get(fullKey);
+  if (hit) return hit;
+  if (fragments.size >= 128) fragments.clear();
+  const rendering = new Promise<string>((resolve, reject) =>
+    req.app.render(view, { ...locals, layout: false, locale: req.locale }, (err: Error | null, html?: string) =>
+      err ? reject(err) : resolve(html ?? ''),
+    ),
+  );
+  fragments.set(fullKey, rendering);
+  rendering.catch(() => fragments!.delete(fullKey));
+  return rendering;
+}
+
+/** Dashboard, department scorecards, weights, assessment periods with appeals, exports. */
+export function scorecardsRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { db } = ctx;
+  const tz = ctx.config.timezone;
+  const today = () => todayIn(tz, ctx.now());
+  const period = (req: Request, version?: DataVersion) => choosePeriod(db, req, tz, ctx.now(), version?.catalog);
+
+  // The nav entry: the dashboard for those who see every department, else one's own scorecard.
+  router.get('/scorecards', authorize('scorecards.list'), (req, res) => {
+    res.redirect(
+      can(req.user!, 'scorecards.dashboard') ? '/dashboard' : `/scorecards/${encodeURIComponent(req.user!.department)}`,
+    );
+  });
+
+  router.get('/dashboard', authorize('scorecards.dashboard'), async (req, res) => {
+    const version = await dataVersion(db);
+    const p = await period(req, version);
+    const model = await dashboardModel(db, { today: p.today, from: p.from, to: p.to, version });
+    const fragment = await renderFragment(
+      req,
+      'pages/scorecards/dashboard-body',
+      `${version.key}|${periodQuery(p)}|${p.from}|${p.to}`,
+      {
+        period: p,
+        periodQuery: periodQuery(p),
+        ...model,
+        chart: model.trend ? { ...model.trend, meanLabel: req.t('scorecards.dashboard.mean') } : null,
+      },
+    );
+    res.render('pages/scorecards/dashboard', {
+      title: req.t('scorecards.dashboard.title'),
+      css: CSS,
+      period: p,
+      periodQuery: periodQuery(p),
+      canManage: can(req.user!, 'scorecards.manage'),
+      fragment,
+    });
+  });
+
+  async function weightsPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    const [current, history] = await Promise.all([weightsFor(db, today()), weightsHistory(db)]);
+    res.status(status).render('pages/scorecards/weights', {
+      title: req.t('scorecards.weights.title'),
+      css: CSS,
+      components: COMPONENTS.map((c) => ({
+        key: c,
+        value: (extra.form as Record<string, unknown> | undefined)?.[`weights.${c}`] ?? current.weights[c],
+        error: (extra.fields as Record<string, string> | undefined)?.[`weights.${c}`],
+      })),
+      history: history.map((h) => ({ ...h, cells: COMPONENTS.map((c) => h.weights[c]) })),
+      componentKeys: COMPONENTS,
+      validFrom: (extra.form as Record<string, unknown> | undefined)?.valid_from ?? today(),
+      ...extra,
+    });
+  }
+
+  router.get('/scorecards/weights', authorize('scorecards.manage'), (req, res) => weightsPage(req, res));
+
+  router.post('/scorecards/weights', authorize('scorecards.manage'), async (req, res) => {
+    try {
+      const input = parseWeights(req.body, today());
+      await db.transaction(async (trx) => {
+        const id = await addWeightsVersion(trx, { ...input, userId: req.user!.id, login: req.user!.login });
+        await appendAudit(trx, {
+          actor: auditActor(req),
+          action: 'scorecards.weights',
+          objectType: 'scorecard_weights',
+          objectId: id,
+          summary: { weights: input.weights, valid_from: input.validFrom },
+          ...auditOrigin(req),
+        });
+      });
+      req.session.flash = { kind: 'success', text: req.t('scorecards.weights.saved', { day: input.validFrom }) };
+      res.redirect('/scorecards/weights');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await weightsPage(req, res, { form: req.body, fields: fieldMessages(err, req) }, 422);
+    }
+  });
+
+  router.post('/scorecards/snapshot', authorize('scorecards.manage'), async (req, res) => {
+    const outcome = await snapshotDay(db, { day: today(), timezone: tz });
+    req.session.flash = outcome.skipped
+      ? { kind: 'info', text: req.t('scorecards.snapshot.closed', { day: outcome.day }) }
+      : { kind: 'success', text: req.t('scorecards.snapshot.done', { day: outcome.day, count: outcome.departments }) };
+    res.redirect('/dashboard');
+  });
+
+  async function periodsPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    const p = await period(req);
+    res.status(status).render('pages/scorecards/periods', {
+      title: req.t('scorecards.periods.title'),
+      css: CSS,
+      periods: await listClosedPeriods(db),
+      choices: p.choices,
+      canManage: can(req.user!, 'scorecards.manage'),
+      form: { from: p.choices[0].from, to: p.choices[0].to, label: '' },
+      ...extra,
+    });
+  }
+
+  router.get('/scorecards/periods', authorize('scorecards.dashboard'), (req, res) => periodsPage(req, res));
+
+  router.post('/scorecards/periods', authorize('scorecards.manage'), async (req, res) => {
+    try {
+      const { from, to } = parseRange(req.body);
+      const closed = await db.transaction(async (trx) => {
+        const row = await closePeriod(trx, {
+          from,
+          to,
+          label: String(req.body.label ?? ''),
+          today: today(),
+          userId: req.user!.id,
+          login: req.user!.login,
+          now: ctx.now(),
+        });
+        await appendAudit(trx, {
+          actor: auditActor(req),
+          action: 'scorecards.close',
+          objectType: 'assessment_period',
+          objectId: row.id,
+          summary: { from, to, label: row.label, departments: row.results.length },
+          ...auditOrigin(req),
+        });
+        return row;
+      });
+      req.session.flash = { kind: 'success', text: req.t('scorecards.periods.closed', { label: closed.label }) };
+      res.redirect(`/scorecards/periods/${closed.id}`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await periodsPage(req, res, { form: req.body, fields: fieldMessages(err, req) }, 422);
+    }
+  });
+
+  router.get('/scorecards/periods/:id', authorize('scorecards.list'), async (req, res) => {
+    const closed = await findClosedPeriod(db, Number(req.params.id));
+    const all = can(req.user!, 'scorecards.dashboard');
+    const own = req.user!.department;
+    const appeals = await appealsOf(db, closed.id, all ? undefined : own);
+    const byDepartment = new Map(appeals.map((a) => [a.department_code, a]));
+    res.render('pages/scorecards/period', {
+      title: closed.label,
+      css: CSS,
+      closed,
+      results: (all ? closed.results : closed.results.filter((r) => r.department === own)).map((r) => ({
+        ...r,
+        appeal: byDepartment.get(r.department) ?? null,
+      })),
+      appeals,
+      canAnswer: can(req.user!, 'scorecards.manage'),
+      canAppeal: can(req.user!, 'scorecards.appeal', { department: own }) && !byDepartment.has(own),
+      components: COMPONENTS,
+    });
+  });
+
+  router.post('/scorecards/periods/:id/appeals', authorize('scorecards.list'), async (req, res) => {
+    const department = req.user!.department;
+    assertCan(req.user, 'scorecards.appeal', { department });
+    const periodId = Number(req.params.id);
+    await db.transaction(async (trx) => {
+      const appeal = await addAppeal(trx, {
+        periodId,
+        department,
+        comment: req.body.comment,
+        userId: req.user!.id,
+        userName: req.user!.name,
+        now: ctx.now(),
+      });
+      await appendAudit(trx, {
+        actor: auditActor(req),
+        action: 'scorecards.appeal',
+        objectType: 'scorecard_appeal',
+        objectId: appeal.id,
+        summary: { period: periodId, department },
+        ...auditOrigin(req),
+      });
+    });
+    req.session.flash = { kind: 'success', text: req.t('scorecards.appeals.sent') };
+    res.redirect(`/scorecards/periods/${periodId}`);
+  });
+
+  router.post('/scorecards/appeals/:id/answer', authorize('scorecards.manage'), async (req, res) => {
+    const appeal = await db.transaction(async (trx) => {
+      const row = await answerAppeal(trx, {
+        appealId: Number(req.params.id),
+        answer: req.body.answer,
+        userId: req.user!.id,
+        userName: req.user!.name,
+        now: ctx.now(),
+      });
+      await appendAudit(trx, {
+        actor: auditActor(req),
+        action: 'scorecards.answer',
+        objectType: 'scorecard_appeal',
+        objectId: row.id,
+        summary: { period: Number(row.period_id), department: row.department_code },
+        ...auditOrigin(req),
+      });
+      return row;
+    });
+    req.session.flash = { kind: 'success', text: req.t('scorecards.appeals.answered') };
+    res.redirect(`/scorecards/periods/${appeal.period_id}`);
+  });
+
+  async function exportData(req: Request) {
+    const p = await period(req);
+    const { results, closed } = await cachedPeriodResults(db, p.from, p.to);
+    return { p, results, label: closed?.label ?? p.label ?? undefined };
+  }
+
+  router.get('/scorecards/export.csv', authorize('scorecards.dashboard'), async (req, res) => {
+    const { p, results } = await exportData(req);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="scorecards-${p.from}-${p.to}.csv"`);
+    res.send(resultsCsv(results, req.t));
+  });
+
+  router.get('/scorecards/export.xlsx', authorize('scorecards.dashboard'), async (req, res) => {
+    const { p, results, label } = await exportData(req);
+    const body = await resultsWorkbook(results, req.t, { from: p.from, to: p.to, label });
+    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.setHeader('Content-Disposition', `attachment; filename="scorecards-${p.from}-${p.to}.xlsx"`);
+    res.send(body);
+  });
+
+  router.get(
+    '/scorecards/:code',
+    authorize('scorecards.view', (req) => ({ department: String(req.params.code) })),
+    async (req, res) => {
+      const version = await dataVersion(db);
+      const p = await period(req, version);
+      const model = await scorecardModel(db, {
+        department: String(req.params.code),
+        today: p.today,
+        from: p.from,
+        to: p.to,
+        version,
+      });
+      if (!model) throw new NotFoundError();
+      const { department } = model;
+      const snapshot = model.snapshot as Record<string, number | null> | null;
+      const fragment = await renderFragment(
+        req,
+        'pages/scorecards/scorecard-body',
+        `${version.key}|${department.code}|${p.from}|${p.to}`,
+        {
+          period: p,
+          ...model,
+          breakdown: snapshot
+            ? COMPONENTS.map((c) => ({
+                key: c,
+                value: snapshot[c],
+                weight: (model.weights?.weights as Record<string, number> | undefined)?.[c] ?? null,
+                detail: componentDetail(req, c, snapshot),
+              }))
+            : [],
+          chart: model.trend
+            ? {
+                ...model.trend,
+                scoreLabel: req.t('scorecards.columns.score'),
+                componentLabels: Object.fromEntries(COMPONENTS.map((c) => [c, req.t(`scorecards.columns.${c}`)])),
+              }
+            : null,
+        },
+      );
+      res.render('pages/scorecards/scorecard', {
+        title: req.t('scorecards.scorecard.title', { name: department.name }),
+        css: CSS,
+        department,
+        period: p,
+        periodQuery: periodQuery(p),
+        overdue: model.overdue,
+        canSeeAll: can(req.user!, 'scorecards.dashboard'),
+        fragment,
+      });
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,86 @@
+import type { Request } from 'express';
+import type { Knex } from 'knex';
+import { createCalendar, todayIn, type WorkingDayCalendar } from '../../services/calendar';
+import { loadCurrentCatalog } from '../../services/catalog/repository';
+import { findClosedPeriod, parseRange, periodContaining, PERIOD_KINDS, type PeriodKind } from '../../services/scorecards';
+
+/** Per database (tests open several in one process), then per catalog version. */
+const calendarsByDb = new WeakMap<object, Map<string, WorkingDayCalendar>>();
+let lastToday = { key: '', day: '' };
+
+/** Today in the time zone, worked out once a minute (Intl formatting is slow for every request). */
+function todayCached(timezone: string, now: Date): string {
+  const key = `${timezone}|${Math.floor(now.getTime() / 60_000)}`;
+  if (lastToday.key !== key) lastToday = { key, day: todayIn(timezone, now) };
+  return lastToday.day;
+}
+
+/** The catalog calendar, built once per catalog version (the caller knows the version id already). */
+async function calendarOf(db: Knex, timezone: string, catalogVersion?: number | null): Promise<WorkingDayCalendar> {
+  const owner = (db as { client?: object }).client ?? db;
+  let calendars = calendarsByDb.get(owner);
+  if (!calendars) calendarsByDb.set(owner, (calendars = new Map()));
+  const key = catalogVersion === undefined ? null : `${catalogVersion}:${timezone}`;
+  const known = key ? calendars.get(key) : undefined;
+  if (known) return known;
+  const current = await loadCurrentCatalog(db);
+  const calendar = createCalendar(current?.catalog.calendar ?? { timezone, events: [], holidays: [], workdays: [] });
+  if (key && (current?.versionId ?? null) === catalogVersion) {
+    if (calendars.size > 16) calendars.clear();
+    calendars.set(key, calendar);
+  }
+  return calendar;
+}
+
+export interface ChosenPeriod {
+  from: string;
+  to: string;
+  /** month | semester | academic_year | range | closed */
+  kind: string;
+  closedId: number | null;
+  label: string | null;
+  /** The period choices for the picker, with their dates (null when the calendar lacks the event). */
+  choices: { kind: PeriodKind; from: string | null; to: string | null; selected: boolean }[];
+}
+
+/**
+ * The period a page or export is about: `?period=<closed period id>`, `?from=&to=` (any range,
+ * 422 naming the field for a bad date), or `?period=month|semester|academic_year` (default month)
+ * around today, from the catalog calendar.
+ */
+export async function choosePeriod(
+  db: Knex,
+  req: Request,
+  timezone: string,
+  now: Date,
+  catalogVersion?: number | null,
+): Promise<ChosenPeriod & { today: string }> {
+  const calendar = await calendarOf(db, timezone, catalogVersion);
+  const today = todayCached(timezone, now);
+  const q = req.query as Record<string, unknown>;
+  const asked = typeof q.period === 'string' ? q.period : '';
+  const choices = PERIOD_KINDS.map((kind) => {
+    const p = periodContaining(kind, today, calendar);
+    return { kind, from: p?.from ?? null, to: p?.to ?? null, selected: false };
+  });
+  const base = { today, choices };
+  if (/^\d+$/.test(asked)) {
+    const closed = await findClosedPeriod(db, Number(asked));
+    return { ...base, from: closed.from, to: closed.to, kind: 'closed', closedId: closed.id, label: closed.label };
+  }
+  if (q.from !== undefined || q.to !== undefined) {
+    const { from, to } = parseRange({ from: q.from, to: q.to });
+    return { ...base, from, to, kind: 'range', closedId: null, label: null };
+  }
+  const kind = (PERIOD_KINDS as string[]).includes(asked) ? (asked as PeriodKind) : 'month';
+  const chosen = choices.find((c) => c.kind === kind && c.from) ?? choices[0];
+  chosen.selected = true;
+  return { ...base, from: chosen.from!, to: chosen.to!, kind: chosen.kind, closedId: null, label: null };
+}
+
+/** The query string that selects the same period (for links and exports). */
+export function periodQuery(p: ChosenPeriod): string {
+  if (p.closedId) return `period=${p.closedId}`;
+  if (p.kind === 'range') return `from=${p.from}&to=${p.to}`;
+  return `period=${p.kind}`;
+}

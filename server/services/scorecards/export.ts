@@ -1,0 +1,57 @@
+import ExcelJS from 'exceljs';
+import type { Translator } from '../../i18n';
+import { COMPONENTS } from './components';
+import type { PeriodResult } from './periods';
+
+/** The assessment table's columns, in order: rank, department, score, every component, the counts. */
+const COUNT_COLUMNS = [
+  'days',
+  'tickets_active',
+  'tickets_overdue',
+  'tickets_escalated',
+  'median_resolve_hours',
+  'reports_received',
+] as const;
+export const EXPORT_COLUMNS = ['rank', 'department', 'name', 'score', ...COMPONENTS, ...COUNT_COLUMNS] as const;
+
+/** Components as percentages with one decimal (what the pages show), counts as they are. */
+function cell(result: PeriodResult, column: (typeof EXPORT_COLUMNS)[number]): string | number | null {
+  const value = (result as unknown as Record<string, unknown>)[column];
+  if (value === null || value === undefined) return null;
+  if ((COMPONENTS as readonly string[]).includes(column)) return Math.round(Number(value) * 1000) / 10;
+  return value as string | number;
+}
+
+function headers(t: Translator): string[] {
+  return EXPORT_COLUMNS.map((c) => t(`scorecards.columns.${c}`));
+}
+
+const csvField = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  // Quote when needed, and defuse spreadsheet formulas a department name could smuggle in.
+  const safe = /^[=+\-@\t\r]/.test(s) && Number.isNaN(Number(s)) ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+/** CSV with a BOM so that Excel opens the Chinese text as UTF-8. */
+export function resultsCsv(results: PeriodResult[], t: Translator): string {
+  const lines = [headers(t).map(csvField).join(',')];
+  for (const r of results) lines.push(EXPORT_COLUMNS.map((c) => csvField(cell(r, c))).join(','));
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+export async function resultsWorkbook(
+  results: PeriodResult[],
+  t: Translator,
+  period: { from: string; to: string; label?: string },
+): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Hubwatch';
+  const sheet = workbook.addWorksheet(t('scorecards.export.sheet'));
+  sheet.addRow([t('scorecards.export.title', { from: period.from, to: period.to }) + (period.label ? ` · ${period.label}` : '')]);
+  sheet.addRow(headers(t)).font = { bold: true };
+  for (const r of results) sheet.addRow(EXPORT_COLUMNS.map((c) => cell(r, c)));
+  sheet.columns.forEach((col, i) => (col.width = i === 2 ? 24 : 12));
+  sheet.views = [{ state: 'frozen', ySplit: 2 }];
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

@@ -1,0 +1,37 @@
+/**
+ * Department scorecards (issue 7): the only code that decides scores. See README.md for the
+ * definitions of every component, the formula, periods and closing.
+ */
+export {
+  COMPONENTS,
+  DEFAULT_WEIGHTS,
+  VALIDITY_KINDS,
+  compliance,
+  rankByScore,
+  scoreOf,
+  type Component,
+  type ComponentValues,
+  type Weights,
+} from './components';
+export { computeDay, WINDOW_DAYS, type ComputedDay, type DepartmentDay } from './compute';
+export { resultsCsv, resultsWorkbook, EXPORT_COLUMNS } from './export';
+export {
+  addAppeal,
+  answerAppeal,
+  appealsOf,
+  closePeriod,
+  computePeriodResults,
+  findClosedPeriod,
+  listClosedPeriods,
+  parseRange,
+  periodContaining,
+  periodResults,
+  PERIOD_KINDS,
+  type ClosedPeriod,
+  type Period,
+  type PeriodKind,
+  type PeriodResult,
+} from './periods';
+export { closedPeriodOn, snapshotDay, type SnapshotOutcome } from './snapshot';
+export { cachedPeriodResults, dashboardModel, dataVersion, scorecardModel, type DataVersion } from './views';
+export { addWeightsVersion, parseWeights, weightsFor, weightsHistory, type WeightsVersion } from './weights';

@@ -1,0 +1,247 @@
+import type { Knex } from 'knex';
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../errors';
+import { addDays, isIsoDate } from '../calendar/dates';
+import type { WorkingDayCalendar } from '../calendar';
+import { COMPONENTS, rankByScore, round, type Component } from './components';
+
+export type PeriodKind = 'month' | 'semester' | 'academic_year';
+export const PERIOD_KINDS: PeriodKind[] = ['month', 'semester', 'academic_year'];
+
+export interface Period {
+  from: string;
+  to: string;
+  kind: PeriodKind | 'range';
+}
+
+/** One department's result over a period (the API's item, a row of the exports). */
+export interface PeriodResult extends Record<Component, number | null> {
+  department: string;
+  name: string;
+  score: number | null;
+  rank: number | null;
+  /** Days with a score in the period. */
+  days: number;
+  tickets_active: number;
+  tickets_overdue: number;
+  tickets_escalated: number;
+  median_resolve_hours: number | null;
+  reports_received: number;
+}
+
+/** The period of `kind` containing `today`; semesters and academic years come from the catalog calendar events. */
+export function periodContaining(kind: PeriodKind, today: string, calendar: WorkingDayCalendar): Period | null {
+  if (kind === 'month') {
+    const from = `${today.slice(0, 7)}-01`;
+    const next = addDays(`${today.slice(0, 7)}-28`, 4);
+    return { kind, from, to: addDays(`${next.slice(0, 7)}-01`, -1) };
+  }
+  const event = kind === 'semester' ? 'semester_start' : 'academic_year_start';
+  try {
+    const from = calendar.latestOccurrenceBefore(event, today);
+    if (!from) return null;
+    // The period ends the day before the event's next occurrence; without one, a semester lasts
+    // until today and an academic year a full year.
+    const next = calendar.eventOccurrences(event, addDays(from, 1), addDays(from, 400))[0];
+    const to = next
+      ? addDays(next, -1)
+      : kind === 'academic_year'
+        ? addDays(`${Number(from.slice(0, 4)) + 1}${from.slice(4)}`, -1)
+        : today;
+    return { kind, from, to };
+  } catch {
+    return null; // the catalog has no such event
+  }
+}
+
+/** `from`/`to` from a query or form; 422 naming the field for a bad date or a reversed range. */
+export function parseRange(input: { from?: unknown; to?: unknown }): { from: string; to: string } {
+  const problems: FieldError[] = [];
+  const from = String(input.from ?? '').trim();
+  const to = String(input.to ?? '').trim();
+  if (!isIsoDate(from)) problems.push({ field: 'from', key: 'scorecards.errors.date', params: { value: from } });
+  if (!isIsoDate(to)) problems.push({ field: 'to', key: 'scorecards.errors.date', params: { value: to } });
+  if (!problems.length && from > to) problems.push({ field: 'to', key: 'scorecards.errors.range', params: { from } });
+  if (problems.length) throw new ValidationError(problems);
+  return { from, to };
+}
+
+const ratio = (v: unknown) => (v === null || v === undefined ? null : round(Number(v), 4));
+
+/**
+ * Results over [from, to] computed from the snapshots: score and each component are the mean of
+ * the daily values (days without a value are left out); ticket counts are those of the period's
+ * last snapshot; reports received are summed. Ranked by score.
+ */
+export async function computePeriodResults(db: Knex | Knex.Transaction, from: string, to: string): Promise<PeriodResult[]> {
+  const { rows } = await db.raw(
+    `select s.department_code, d.name, avg(s.score) as score, count(s.score) as days,
+            ${COMPONENTS.map((c) => `avg(s.${c}) as ${c}`).join(', ')},
+            (array_agg(s.tickets_active order by s.day desc))[1] as tickets_active,
+            (array_agg(s.tickets_overdue order by s.day desc))[1] as tickets_overdue,
+            (array_agg(s.tickets_escalated order by s.day desc))[1] as tickets_escalated,
+            (array_agg(s.median_resolve_hours order by s.day desc))[1] as median_resolve_hours,
+            sum(s.reports_received) as reports_received
+       from scorecard_snapshots s join departments d on d.code = s.department_code
+      where s.day >= ? and s.day <= ?
+      group by s.department_code, d.name`,
+    [from, to],
+  );
+  const results: Omit<PeriodResult, 'rank'>[] = rows.map((r: Record<string, unknown>) => {
+    const out = {
+      department: String(r.department_code),
+      name: String(r.name),
+      score: r.score === null ? null : round(Number(r.score), 2),
+      days: Number(r.days),
+      tickets_active: Number(r.tickets_active ?? 0),
+      tickets_overdue: Number(r.tickets_overdue ?? 0),
+      tickets_escalated: Number(r.tickets_escalated ?? 0),
+      median_resolve_hours: r.median_resolve_hours === null ? null : Number(r.median_resolve_hours),
+      reports_received: Number(r.reports_received ?? 0),
+    } as Omit<PeriodResult, 'rank'>;
+    for (const c of COMPONENTS) (out as Record<string, unknown>)[c] = ratio(r[c]);
+    return out;
+  });
+  return rankByScore(results).sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9) || a.department.localeCompare(b.department));
+}
+
+export interface ClosedPeriod {
+  id: number;
+  label: string;
+  from: string;
+  to: string;
+  closed_at: Date;
+  closed_by_login: string | null;
+  results: PeriodResult[];
+}
+
+function closedRow(row: Record<string, unknown>): ClosedPeriod {
+  return {
+    ...(row as unknown as ClosedPeriod),
+    id: Number(row.id),
+    results: (typeof row.results === 'string' ? JSON.parse(row.results) : row.results) as PeriodResult[],
+  };
+}
+
+/** The period's results: frozen ones when exactly this period was closed, else computed now. */
+export async function periodResults(
+  db: Knex,
+  from: string,
+  to: string,
+): Promise<{ results: PeriodResult[]; closed: ClosedPeriod | null }> {
+  const row = await db('assessment_periods').where({ from, to }).first();
+  if (row) {
+    const closed = closedRow(row);
+    return { results: closed.results, closed };
+  }
+  return { results: await computePeriodResults(db, from, to), closed: null };
+}
+
+export async function listClosedPeriods(db: Knex): Promise<Omit<ClosedPeriod, 'results'>[]> {
+  return db('assessment_periods')
+    .orderBy([
+      { column: 'to', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .select('id', 'label', 'from', 'to', 'closed_at', 'closed_by_login');
+}
+
+export async function findClosedPeriod(db: Knex | Knex.Transaction, id: number): Promise<ClosedPeriod> {
+  const row = Number.isSafeInteger(id) && id > 0 ? await db('assessment_periods').where({ id }).first() : undefined;
+  if (!row) throw new NotFoundError();
+  return closedRow(row);
+}
+
+/**
+ * Closes [from, to]: computes its results once and stores them. From then on the period's results
+ * are read from the row, and the snapshot job no longer rewrites its days.
+ */
+export async function closePeriod(
+  trx: Knex.Transaction,
+  input: { from: string; to: string; label: string; today: string; userId: number | null; login: string | null; now: Date },
+): Promise<ClosedPeriod> {
+  if (input.to > input.today)
+    throw new ValidationError([{ field: 'to', key: 'scorecards.errors.closeFuture', params: { today: input.today } }]);
+  const label = input.label.trim().slice(0, 200) || `${input.from} – ${input.to}`;
+  if (await trx('assessment_periods').where({ from: input.from, to: input.to }).first('id'))
+    throw new ConflictError('scorecards.errors.alreadyClosed', { from: input.from, to: input.to });
+  const results = await computePeriodResults(trx, input.from, input.to);
+  const [row] = await trx('assessment_periods')
+    .insert({
+      label,
+      from: input.from,
+      to: input.to,
+      closed_at: input.now,
+      closed_by: input.userId,
+      closed_by_login: input.login,
+      results: JSON.stringify(results),
+    })
+    .returning('*');
+  return closedRow(row);
+}
+
+export interface AppealRow {
+  id: number;
+  period_id: number;
+  department_code: string;
+  comment: string;
+  created_by_name: string | null;
+  created_at: Date;
+  answer: string | null;
+  answered_by_name: string | null;
+  answered_at: Date | null;
+}
+
+export async function appealsOf(db: Knex, periodId: number, department?: string): Promise<AppealRow[]> {
+  return db('scorecard_appeals')
+    .where({ period_id: periodId })
+    .modify((q) => (department ? q.where({ department_code: department }) : q))
+    .orderBy('department_code');
+}
+
+const cleanText = (value: unknown, field: string) => {
+  const text = String(value ?? '').trim();
+  if (!text) throw new ValidationError([{ field, key: 'scorecards.errors.textRequired' }]);
+  if (text.length > 4000) throw new ValidationError([{ field, key: 'scorecards.errors.textTooLong', params: { max: 4000 } }]);
+  return text;
+};
+
+/** One appeal per department and closed period. */
+export async function addAppeal(
+  trx: Knex.Transaction,
+  input: { periodId: number; department: string; comment: unknown; userId: number; userName: string; now: Date },
+): Promise<AppealRow> {
+  const comment = cleanText(input.comment, 'comment');
+  await findClosedPeriod(trx, input.periodId);
+  const [row] = await trx('scorecard_appeals')
+    .insert({
+      period_id: input.periodId,
+      department_code: input.department,
+      comment,
+      created_by: input.userId,
+      created_by_name: input.userName,
+      created_at: input.now,
+    })
+    .onConflict(['period_id', 'department_code'])
+    .ignore()
+    .returning('*');
+  if (!row) throw new ConflictError('scorecards.errors.appealExists');
+  return row as AppealRow;
+}
+
+export async function answerAppeal(
+  trx: Knex.Transaction,
+  input: { appealId: number; answer: unknown; userId: number; userName: string; now: Date },
+): Promise<AppealRow> {
+  const answer = cleanText(input.answer, 'answer');
+  const current =
+    Number.isSafeInteger(input.appealId) && input.appealId > 0
+      ? await trx('scorecard_appeals').where({ id: input.appealId }).forUpdate().first()
+      : undefined;
+  if (!current) throw new NotFoundError();
+  if (current.answer) throw new ConflictError('scorecards.errors.appealAnswered');
+  const [row] = await trx('scorecard_appeals')
+    .where({ id: input.appealId })
+    .update({ answer, answered_by: input.userId, answered_by_name: input.userName, answered_at: input.now })
+    .returning('*');
+  return row as AppealRow;
+}

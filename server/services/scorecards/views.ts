@@ -1,0 +1,363 @@
+import type { Knex } from 'knex';
+import { addDays } from '../calendar/dates';
+import { COMPONENTS } from './components';
+import { periodResults, type ClosedPeriod, type PeriodResult } from './periods';
+
+/**
+ * What the dashboard and the scorecard pages show, read from the precomputed snapshot rows only.
+ * A model is kept in memory under the "data version" (the newest snapshot and period ids and the
+ * latest run's status): one tiny query per request decides whether it is still current.
+ */
+const HEAT_DAYS = 14;
+const TREND_DAYS = 90;
+const HEAT_TABLES = 30;
+const CACHE_LIMIT = 64;
+
+const caches = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+export interface DataVersion {
+  /** Changes whenever a snapshot, a closed period, an appeal or the latest run changes. */
+  key: string;
+  /** The current catalog version id (the calendar's source), or null before the first import. */
+  catalog: number | null;
+}
+
+/** One small query per request: everything a cached model depends on. */
+export async function dataVersion(db: Knex): Promise<DataVersion> {
+  const { rows } = await db.raw(
+    `select (select max(id) from scorecard_snapshots) as s, (select max(id) from assessment_periods) as p, (select max(id) from scorecard_appeals) as a,
+            (select max(id) from scorecard_weights) as w, (select id || ':' || status from check_runs order by id desc limit 1) as r,
+            (select max(id) from catalog_versions) as c`,
+  );
+  const r = rows[0];
+  return { key: `${r.s}|${r.p}|${r.a}|${r.w}|${r.r}|${r.c}`, catalog: r.c === null ? null : Number(r.c) };
+}
+
+/**
+ * The model under `key` for the current data version. Concurrent requests for a model being built
+ * share one build (no stampede of identical aggregate queries when the version changes).
+ */
+async function cached<T>(db: Knex, key: string, build: () => Promise<T>, version?: DataVersion): Promise<T> {
+  const owner = (db as { client?: object }).client ?? db;
+  let cache = caches.get(owner);
+  if (!cache) caches.set(owner, (cache = new Map()));
+  const fullKey = `${(version ?? (await dataVersion(db))).key}#${key}`;
+  const hit = cache.get(fullKey) as Promise<T> | undefined;
+  if (hit) return hit;
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  const building = build();
+  cache.set(fullKey, building);
+  // A failed build is not kept, nor a missing department (it may be created before the next snapshot).
+  building.then(
+    (value) => value === null && cache.get(fullKey) === building && cache.delete(fullKey),
+    () => cache.get(fullKey) === building && cache.delete(fullKey),
+  );
+  return building;
+}
+
+/** Period results, cached under the data version. */
+export function cachedPeriodResults(
+  db: Knex,
+  from: string,
+  to: string,
+): Promise<{ results: PeriodResult[]; closed: ClosedPeriod | null }> {
+  return cached(db, `period:${from}:${to}`, () => periodResults(db, from, to));
+}
+
+async function latestDay(db: Knex, today: string, department?: string): Promise<string | null> {
+  const row = await db('scorecard_snapshots')
+    .where('day', '<=', today)
+    .modify((q) => (department ? q.where({ department_code: department }) : q))
+    .orderBy('day', 'desc')
+    .first('day');
+  return row?.day ?? null;
+}
+
+export interface HeatRow {
+  table: string;
+  department: string;
+  cells: { day: string; state: 'fresh' | 'stale' | 'none'; hours: number | null }[];
+}
+
+async function heatMap(
+  db: Knex,
+  last: string,
+  opts: { department?: string; limit?: number },
+): Promise<{ days: { day: string; label: string }[]; rows: HeatRow[]; total: number }> {
+  const first = addDays(last, -(HEAT_DAYS - 1));
+  const days = Array.from({ length: HEAT_DAYS }, (_, i) => addDays(first, i));
+  const base = db('scorecard_table_days')
+    .where('day', '>=', first)
+    .andWhere('day', '<=', last)
+    .modify((q) => (opts.department ? q.where({ department_code: opts.department }) : q));
+  // The tables stale on the most days first: those are the ones to look at.
+  const ranked = await base
+    .clone()
+    .groupBy('table_name', 'department_code')
+    .select('table_name', 'department_code')
+    .select(db.raw(`count(*) filter (where fresh = false) as stale`))
+    .orderBy([{ column: 'stale', order: 'desc' }, { column: 'table_name' }]);
+  const chosen = opts.limit ? ranked.slice(0, opts.limit) : ranked;
+  const names = chosen.map((r: { table_name: string }) => r.table_name);
+  const cells = names.length
+    ? await base.clone().whereIn('table_name', names).select('table_name', 'day', 'fresh', 'hours_since_update')
+    : [];
+  const byTable = new Map<string, Map<string, { fresh: boolean | null; hours: number | null }>>();
+  for (const c of cells) {
+    if (!byTable.has(c.table_name)) byTable.set(c.table_name, new Map());
+    byTable
+      .get(c.table_name)!
+      .set(c.day, { fresh: c.fresh, hours: c.hours_since_update === null ? null : Math.round(Number(c.hours_since_update)) });
+  }
+  return {
+    days: days.map((day) => ({ day, label: day.slice(5) })),
+    total: ranked.length,
+    rows: chosen.map((r: { table_name: string; department_code: string }) => ({
+      table: r.table_name,
+      department: r.department_code,
+      cells: days.map((day) => {
+        const c = byTable.get(r.table_name)?.get(day);
+        return { day, state: c?.fresh === true ? 'fresh' : c?.fresh === false ? 'stale' : 'none', hours: c?.hours ?? null };
+      }),
+    })),
+  };
+}
+
+export async function dashboardModel(db: Knex, opts: { today: string; from: string; to: string; version?: DataVersion }) {
+  return cached(
+    db,
+    `dashboard:${opts.today}:${opts.from}:${opts.to}`,
+    async () => {
+      const last = await latestDay(db, opts.today);
+      const { results, closed } = await periodResults(db, opts.from, opts.to);
+      if (!last)
+        return {
+          last: null,
+          results,
+          closed,
+          totals: null,
+          trend: null,
+          heat: null,
+          worstTables: [],
+          latestRun: await latestRun(db),
+        };
+      const weekBefore = addDays(last, -7);
+      const [todayRows, weekRows, staleRows, meanRows, heat, worstTables, run] = await Promise.all([
+        db('scorecard_snapshots')
+          .where({ day: last })
+          .select('department_code', 'score', 'tickets_overdue', 'reports_open', 'tickets_escalated'),
+        db('scorecard_snapshots').where({ day: weekBefore }).select('department_code', 'score'),
+        db('scorecard_table_days')
+          .where({ day: last, fresh: false })
+          .groupBy('department_code')
+          .select('department_code')
+          .count({ n: '*' }),
+        db('scorecard_snapshots')
+          .where('day', '>', addDays(last, -TREND_DAYS))
+          .andWhere('day', '<=', last)
+          .groupBy('day')
+          .orderBy('day')
+          .select('day')
+          .avg({ score: 'score' }),
+        heatMap(db, last, { limit: HEAT_TABLES }),
+        db('scorecard_table_days as t')
+          .leftJoin('catalog_tables as c', 'c.name', 't.table_name')
+          .where('t.day', last)
+          .andWhere('t.checks_failed', '>', 0)
+          .orderBy([
+            { column: 't.checks_failed', order: 'desc' },
+            { column: 't.violations', order: 'desc' },
+            { column: 't.table_name' },
+          ])
+          .limit(10)
+          .select(
+            't.table_name',
+            't.department_code',
+            't.checks',
+            't.checks_failed',
+            't.violations',
+            't.checked',
+            't.fresh',
+            'c.title',
+          ),
+        latestRun(db),
+      ]);
+      const meanTrend = meanRows as unknown as { day: string; score: unknown }[];
+      const now = new Map(todayRows.map((r: Record<string, unknown>) => [r.department_code as string, r]));
+      const before = new Map(
+        weekRows.map((r: Record<string, unknown>) => [r.department_code as string, r.score as number | null]),
+      );
+      const stale = new Map(staleRows.map((r: Record<string, unknown>) => [r.department_code as string, Number(r.n)]));
+      const ranked = results.map((r) => {
+        const latest = now.get(r.department) as Record<string, number | null> | undefined;
+        const prev = before.get(r.department);
+        const delta = latest?.score != null && prev != null ? Math.round((latest.score - prev) * 10) / 10 : null;
+        return {
+          ...r,
+          latestScore: latest?.score ?? null,
+          delta,
+          overdue: latest?.tickets_overdue ?? 0,
+          openReports: latest?.reports_open ?? 0,
+          escalated: latest?.tickets_escalated ?? 0,
+          staleTables: stale.get(r.department) ?? 0,
+        };
+      });
+      // The trend chart: the mean of all departments and the five lowest-ranked departments.
+      const lowest = ranked
+        .filter((r) => r.rank !== null)
+        .slice(-5)
+        .map((r) => r.department);
+      const lowRows = lowest.length
+        ? await db('scorecard_snapshots')
+            .whereIn('department_code', lowest)
+            .andWhere('day', '>', addDays(last, -TREND_DAYS))
+            .andWhere('day', '<=', last)
+            .orderBy('day')
+            .select('department_code', 'day', 'score')
+        : [];
+      const labels = meanTrend.map((r: { day: string }) => r.day);
+      const series = lowest.map((code) => {
+        const byDay = new Map(
+          lowRows
+            .filter((r: { department_code: string }) => r.department_code === code)
+            .map((r: { day: string; score: number | null }) => [r.day, r.score]),
+        );
+        return {
+          department: code,
+          name: results.find((x) => x.department === code)?.name ?? code,
+          scores: labels.map((d: string) => byDay.get(d) ?? null),
+        };
+      });
+      return {
+        last,
+        results: ranked,
+        closed,
+        totals: {
+          staleTables: [...stale.values()].reduce((a, b) => a + b, 0),
+          overdue: todayRows.reduce((a: number, r: Record<string, unknown>) => a + Number(r.tickets_overdue ?? 0), 0),
+          openReports: todayRows.reduce((a: number, r: Record<string, unknown>) => a + Number(r.reports_open ?? 0), 0),
+          departments: todayRows.length,
+        },
+        trend: {
+          labels,
+          mean: meanTrend.map((r: { score: unknown }) => (r.score === null ? null : Math.round(Number(r.score) * 10) / 10)),
+          series,
+        },
+        heat,
+        worstTables,
+        latestRun: run,
+      };
+    },
+    opts.version,
+  );
+}
+
+async function latestRun(db: Knex) {
+  return (
+    (await db('check_runs')
+      .orderBy('id', 'desc')
+      .first('id', 'status', 'started_at', 'finished_at', 'tables_total', 'tables_done', 'tables_failed', 'checks_failed')) ??
+    null
+  );
+}
+
+/** A department's scorecard, or null when the department does not exist. */
+export async function scorecardModel(
+  db: Knex,
+  opts: { department: string; today: string; from: string; to: string; version?: DataVersion },
+) {
+  const { department, today } = opts;
+  const model = await cached(
+    db,
+    `scorecard:${department}:${today}:${opts.from}:${opts.to}`,
+    async () => {
+      const row = await db('departments').where({ code: department }).first('code', 'name');
+      return row
+        ? {
+            department: row as { code: string; name: string },
+            ...(await scorecardBody(db, department, today, opts.from, opts.to)),
+          }
+        : null;
+    },
+    opts.version,
+  );
+  if (!model) return null;
+  // Overdue tickets are read live (a small partial index): a steward works from this list.
+  const overdue = await db('tickets')
+    .where({ department_code: department })
+    .whereIn('status', ['open', 'acknowledged', 'fixed'])
+    .andWhere('due_at', '<', today)
+    .orderBy([{ column: 'due_at' }, { column: 'id' }])
+    .limit(20)
+    .select('id', 'table_name', 'field_name', 'check_kind', 'severity', 'status', 'message', 'due_at', 'escalated_at');
+  return { ...model, overdue };
+}
+
+async function scorecardBody(db: Knex, department: string, today: string, from: string, to: string) {
+  const opts = { from, to };
+  const last = await latestDay(db, today, department);
+  const { results, closed } = await periodResults(db, opts.from, opts.to);
+  const result = results.find((r) => r.department === department) ?? null;
+  if (!last)
+    return {
+      last: null,
+      result,
+      closed,
+      ranked: results.filter((r) => r.rank !== null).length,
+      snapshot: null,
+      weights: null,
+      trend: null,
+      tables: [],
+      heat: null,
+      worstChecks: [],
+    };
+  const [snapshot, trendRows, tables, heat, worstChecks] = await Promise.all([
+    db('scorecard_snapshots').where({ department_code: department, day: last }).first(),
+    db('scorecard_snapshots')
+      .where({ department_code: department })
+      .andWhere('day', '>', addDays(last, -TREND_DAYS))
+      .andWhere('day', '<=', last)
+      .orderBy('day')
+      .select('day', 'score', ...COMPONENTS),
+    db('scorecard_table_days as t')
+      .leftJoin('catalog_tables as c', 'c.name', 't.table_name')
+      .where({ 't.department_code': department, 't.day': last })
+      .orderBy([{ column: 't.checks_failed', order: 'desc' }, { column: 't.table_name' }])
+      .select('t.*', 'c.title'),
+    heatMap(db, last, { department }),
+    db('scorecard_check_days')
+      .where({ department_code: department, day: last, passed: false })
+      .orderBy([{ column: 'violations', order: 'desc' }, { column: 'table_name' }])
+      .limit(15)
+      .select('table_name', 'field_name', 'check_kind', 'violations', 'checked_rows'),
+  ]);
+  const weights = snapshot
+    ? await db('scorecard_weights').where({ id: snapshot.weights_version_id }).first('id', 'weights', 'valid_from')
+    : null;
+  return {
+    last,
+    result,
+    closed,
+    ranked: results.filter((r) => r.rank !== null).length,
+    snapshot,
+    weights: weights
+      ? { ...weights, weights: typeof weights.weights === 'string' ? JSON.parse(weights.weights) : weights.weights }
+      : null,
+    trend: {
+      labels: trendRows.map((r: { day: string }) => r.day),
+      score: trendRows.map((r: { score: number | null }) => r.score),
+      components: Object.fromEntries(
+        COMPONENTS.map((c) => [
+          c,
+          trendRows.map((r: Record<string, number | null>) => (r[c] === null ? null : Math.round(Number(r[c]) * 1000) / 10)),
+        ]),
+      ),
+    },
+    tables: tables.map((t: Record<string, unknown>) => ({
+      ...t,
+      compliance: Number(t.checked) > 0 ? 1 - Number(t.violations) / Number(t.checked) : null,
+    })),
+    heat,
+    worstChecks,
+  };
+}

@@ -1,0 +1,86 @@
+import type { Knex } from 'knex';
+import { ValidationError, type FieldError } from '../../errors';
+import { isIsoDate } from '../calendar/dates';
+import { COMPONENTS, DEFAULT_WEIGHTS, type Weights } from './components';
+
+export interface WeightsVersion {
+  id: number;
+  weights: Weights;
+  valid_from: string;
+  note: string | null;
+  created_by_login: string | null;
+  created_at: Date;
+}
+
+function normalize(row: Record<string, unknown>): WeightsVersion {
+  const raw = (typeof row.weights === 'string' ? JSON.parse(row.weights) : row.weights) as Partial<Weights>;
+  return { ...(row as unknown as WeightsVersion), id: Number(row.id), weights: { ...DEFAULT_WEIGHTS, ...raw } };
+}
+
+/**
+ * The version that applies to snapshots of `day`: the latest `valid_from` on or before it (the
+ * newest row wins on a tie). A change therefore never reaches days before its `valid_from`.
+ */
+export async function weightsFor(db: Knex | Knex.Transaction, day: string): Promise<WeightsVersion> {
+  const row = await db('scorecard_weights')
+    .where('valid_from', '<=', day)
+    .orderBy([
+      { column: 'valid_from', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .first();
+  if (row) return normalize(row);
+  const first = await db('scorecard_weights').orderBy('id').first();
+  if (!first) throw new Error('scorecard_weights is empty: run the migrations');
+  return normalize(first);
+}
+
+export async function weightsHistory(db: Knex): Promise<WeightsVersion[]> {
+  return (await db('scorecard_weights').orderBy('id', 'desc').select('*')).map(normalize);
+}
+
+/** Reads a form or JSON body: `weights.<component>` or `{weights: {...}}`, whole numbers 0–100, some > 0. */
+export function parseWeights(
+  body: Record<string, unknown>,
+  today: string,
+): { weights: Weights; validFrom: string; note: string | null } {
+  const nested = (body.weights && typeof body.weights === 'object' ? body.weights : {}) as Record<string, unknown>;
+  const problems: FieldError[] = [];
+  const weights = {} as Weights;
+  for (const c of COMPONENTS) {
+    const raw = nested[c] ?? body[`weights.${c}`] ?? body[`weights[${c}]`];
+    const text = String(raw ?? '').trim();
+    const n = Number(text);
+    if (text === '' || !Number.isInteger(n) || n < 0 || n > 100)
+      problems.push({ field: `weights.${c}`, key: 'scorecards.errors.weight', params: { value: text } });
+    else weights[c] = n;
+  }
+  if (!problems.length && COMPONENTS.every((c) => weights[c] === 0))
+    problems.push({ field: 'weights.freshness', key: 'scorecards.errors.weightsZero' });
+  const validFrom = String(body.valid_from ?? '').trim() || today;
+  if (!isIsoDate(validFrom)) problems.push({ field: 'valid_from', key: 'scorecards.errors.date', params: { value: validFrom } });
+  else if (validFrom < today) problems.push({ field: 'valid_from', key: 'scorecards.errors.validFromPast', params: { today } });
+  if (problems.length) throw new ValidationError(problems);
+  const note =
+    String(body.note ?? '')
+      .trim()
+      .slice(0, 500) || null;
+  return { weights, validFrom, note };
+}
+
+/** Adds a version (never updates one: the history is the table). Call inside the audited transaction. */
+export async function addWeightsVersion(
+  trx: Knex.Transaction,
+  input: { weights: Weights; validFrom: string; note: string | null; userId: number | null; login: string | null },
+): Promise<number> {
+  const [row] = await trx('scorecard_weights')
+    .insert({
+      weights: JSON.stringify(input.weights),
+      valid_from: input.validFrom,
+      note: input.note,
+      created_by: input.userId,
+      created_by_login: input.login,
+    })
+    .returning('id');
+  return Number(row.id ?? row);
+}

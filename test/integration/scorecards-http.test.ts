@@ -1,0 +1,267 @@
+import ExcelJS from 'exceljs';
+import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
+import { buildUser } from '../factories';
+import { buildCheckRun, seedScorecardCatalog } from '../factories/scorecards';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * Two days of hand-made results: on 2026-11-20 HR has freshness 1/2 and completeness 0.9; ORG has
+ * validity 0.8. On 2026-11-21 HR has freshness 2/2. "Today" is 2026-11-22 (Beijing time).
+ *
+ * HR 11-20: (20·0.5 + 15·0.9 + 15·1) / 50 × 100 = 38.5 / 50 × 100 = 77.00 (tickets: none active → 1)
+ * ORG 11-20: (20·0.8 + 15·1) / 35 × 100 = 31 / 35 × 100 = 88.57
+ * HR 11-21: (20·1 + 15·1) / 35 × 100 = 100.00 (no completeness result that day)
+ */
+describe('scorecard pages, periods, weights, exports and API', () => {
+  let t: TestApp;
+  let office: Awaited<ReturnType<typeof buildUser>>;
+  let hrSteward: Awaited<ReturnType<typeof buildUser>>;
+  const bodyOf = async (path: string, agent: Awaited<ReturnType<typeof signIn>>['agent']) =>
+    (await agent.get(path).expect(200)).text;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
+    await seedScorecardCatalog(t.db.knex);
+    office = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'], name: '信息办王老师' });
+    hrSteward = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'], name: '人事处李专员' });
+    await buildCheckRun(
+      t.db.knex,
+      '2026-11-20T10:00:00+08:00',
+      [
+        { table: 'staff', check: 'freshness', department: 'HR', passed: true },
+        { table: 'payroll', check: 'freshness', department: 'HR', passed: false },
+        { table: 'staff', field: 'staff_no', check: 'required', department: 'HR', violations: 10, checked: 100 },
+        { table: 'staff', field: 'political_status', check: 'codes', department: 'ORG', violations: 10, checked: 50 },
+      ],
+      { staff: 3, payroll: 60 },
+    );
+    await buildCheckRun(t.db.knex, '2026-11-21T10:00:00+08:00', [
+      { table: 'staff', check: 'freshness', department: 'HR', passed: true },
+      { table: 'payroll', check: 'freshness', department: 'HR', passed: true },
+    ]);
+    await snapshotJob(t.ctx, { day: '2026-11-20' });
+    await snapshotJob(t.ctx, { day: '2026-11-21' });
+  });
+  afterAll(() => t.close());
+
+  it('answers the API with every department, its rank and components; 422 names a bad date', async () => {
+    const { agent } = await signIn(t.app, office.login, office.password);
+    const res = await agent.get('/api/v1/scorecards?from=2026-11-20&to=2026-11-20').expect(200);
+    expect(res.body).toMatchObject({ from: '2026-11-20', to: '2026-11-20', closed: null });
+    expect(res.body.items).toEqual([
+      expect.objectContaining({
+        department: 'ORG',
+        name: '党委组织部',
+        rank: 1,
+        score: 88.57,
+        validity: 0.8,
+        freshness: null,
+        tickets: 1,
+        days: 1,
+      }),
+      expect.objectContaining({
+        department: 'HR',
+        rank: 2,
+        score: 77,
+        freshness: 0.5,
+        completeness: 0.9,
+        deadline: null,
+        reports: null,
+        sharing: null,
+      }),
+      expect.objectContaining({ department: 'STU', rank: null, score: null }),
+    ]);
+    // Over both days HR's mean is (77 + 100) / 2 = 88.5 < ORG's 88.57.
+    const both = await agent.get('/api/v1/scorecards?from=2026-11-20&to=2026-11-21').expect(200);
+    expect(
+      both.body.items.map((i: { department: string; score: number; rank: number }) => [i.department, i.score, i.rank]),
+    ).toEqual([
+      ['ORG', 88.57, 1],
+      ['HR', 88.5, 2],
+      ['STU', null, null],
+    ]);
+    const bad = await agent.get('/api/v1/scorecards?from=2026-13-01&to=yesterday').expect(422);
+    expect(Object.keys(bad.body.fields).sort()).toEqual(['from', 'to']);
+    const reversed = await agent.get('/api/v1/scorecards?from=2026-11-21&to=2026-11-20').expect(422);
+    expect(Object.keys(reversed.body.fields)).toEqual(['to']);
+  });
+
+  it('shows a steward only their own department (page and API)', async () => {
+    const { agent } = await signIn(t.app, hrSteward.login, hrSteward.password);
+    await agent.get('/scorecards').expect(302).expect('Location', '/scorecards/HR');
+    const own = await bodyOf('/scorecards/HR?from=2026-11-20&to=2026-11-21', agent);
+    expect(own).toContain('人事处数据质量评分');
+    expect(own).toContain('88.5');
+    await agent.get('/scorecards/ORG').expect(403);
+    await agent.get('/dashboard').expect(403);
+    await agent.get('/scorecards/export.xlsx').expect(403);
+    const api = await agent.get('/api/v1/scorecards?from=2026-11-20&to=2026-11-20').expect(200);
+    expect(api.body.items).toEqual([expect.objectContaining({ department: 'HR', rank: 2 })]);
+    const plainUser = await buildUser(t.db.knex, { department: 'HR', roles: ['user'] });
+    const other = await signIn(t.app, plainUser.login, plainUser.password);
+    await other.agent.get('/scorecards/HR').expect(403);
+    await other.agent.get('/api/v1/scorecards?from=2026-11-20&to=2026-11-20').expect(403);
+  });
+
+  it('renders the dashboard with the ranking, heat map and trend data', async () => {
+    const { agent } = await signIn(t.app, office.login, office.password);
+    await agent.get('/scorecards').expect(302).expect('Location', '/dashboard');
+    const html = await bodyOf('/dashboard?from=2026-11-20&to=2026-11-21', agent);
+    expect(html).toContain('数据质量考核看板');
+    expect(html).toContain('党委组织部');
+    expect(html).toMatch(/sc-cell stale/); // payroll on 11-20
+    expect(html).toContain('id="sc-trend-data"');
+    const home = await bodyOf('/', agent);
+    expect(home).toContain('href="/dashboard"');
+  });
+
+  it('exports the period as an Excel file and as CSV, one row per department', async () => {
+    const { agent } = await signIn(t.app, office.login, office.password);
+    const xlsx = await agent
+      .get('/scorecards/export.xlsx?from=2026-11-20&to=2026-11-20')
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.body as unknown as Parameters<typeof workbook.xlsx.load>[0]);
+    const sheet = workbook.worksheets[0];
+    const rows = sheet
+      .getSheetValues()
+      .filter(Boolean)
+      .map((r) => (r as unknown[]).slice(1));
+    expect(rows[1].slice(0, 4)).toEqual(['排名', '部门代码', '部门', '得分']);
+    // rank, code, name, score, freshness %, deadline, validity %, completeness %, tickets %…
+    expect(rows[2].slice(0, 8)).toEqual([1, 'ORG', '党委组织部', 88.57, undefined, undefined, 80, undefined]);
+    expect(rows[3].slice(0, 8)).toEqual([2, 'HR', '人事处', 77, 50, undefined, undefined, 90]);
+    expect(rows).toHaveLength(5); // title, header, 3 departments
+
+    const csv = await agent.get('/scorecards/export.csv?from=2026-11-20&to=2026-11-20').expect(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1].startsWith('1,ORG,党委组织部,88.57,,,80,,100,')).toBe(true);
+    expect(lines[2].startsWith('2,HR,人事处,77,50,,,90,100,')).toBe(true);
+  });
+
+  it('freezes a closed period: new runs and snapshots change nothing; appeals and answers are audited', async () => {
+    const { agent, csrf } = await signIn(t.app, office.login, office.password);
+    const closing = await agent
+      .post('/scorecards/periods')
+      .type('form')
+      .send({ _csrf: csrf, from: '2026-11-20', to: '2026-11-20', label: '11月20日考核' })
+      .expect(302);
+    const periodPath = closing.headers.location as string;
+    expect(periodPath).toMatch(/^\/scorecards\/periods\/\d+$/);
+    const before = (await agent.get('/api/v1/scorecards?from=2026-11-20&to=2026-11-20').expect(200)).body;
+    expect(before.closed).toMatchObject({ label: '11月20日考核' });
+
+    // A late run on the closed day makes HR perfect, and the job runs again: nothing moves.
+    await buildCheckRun(t.db.knex, '2026-11-20T22:00:00+08:00', [
+      { table: 'payroll', check: 'freshness', department: 'HR', passed: true },
+      { table: 'staff', field: 'staff_no', check: 'required', department: 'HR', violations: 0, checked: 100 },
+    ]);
+    expect((await snapshotJob(t.ctx, { day: '2026-11-20' })).skipped).toBe('closed');
+    const hr = await t.db.knex('scorecard_snapshots').where({ department_code: 'HR', day: '2026-11-20' }).first();
+    expect(hr.score).toBe(77);
+    const after = (await agent.get('/api/v1/scorecards?from=2026-11-20&to=2026-11-20').expect(200)).body;
+    expect(after.items).toEqual(before.items);
+    // Closing the same period twice is refused; a period ending after today cannot be closed.
+    await agent.post('/scorecards/periods').type('form').send({ _csrf: csrf, from: '2026-11-20', to: '2026-11-20' }).expect(409);
+    const future = await agent
+      .post('/scorecards/periods')
+      .type('form')
+      .send({ _csrf: csrf, from: '2026-11-01', to: '2026-11-30' })
+      .expect(422);
+    expect(future.text).toContain('结束日期不能晚于今天');
+
+    // The HR steward appeals; the steward of another department cannot appeal for HR.
+    const steward = await signIn(t.app, hrSteward.login, hrSteward.password);
+    const periodId = Number(periodPath.split('/').pop());
+    await steward.agent.post(`${periodPath}/appeals`).type('form').send({ _csrf: steward.csrf, comment: '' }).expect(422);
+    await steward.agent
+      .post(`${periodPath}/appeals`)
+      .type('form')
+      .send({ _csrf: steward.csrf, comment: '工资表 20 日凌晨已同步，检查时间早于同步。' })
+      .expect(302);
+    await steward.agent.post(`${periodPath}/appeals`).type('form').send({ _csrf: steward.csrf, comment: '再次申诉' }).expect(409);
+    const stewardView = await bodyOf(periodPath, steward.agent);
+    expect(stewardView).toContain('工资表 20 日凌晨已同步');
+    expect(stewardView).not.toContain('党委组织部'); // only its own row
+    await steward.agent
+      .post(`/scorecards/appeals/1/answer`)
+      .type('form')
+      .send({ _csrf: steward.csrf, answer: '我自己答复' })
+      .expect(403);
+
+    const appeal = await t.db.knex('scorecard_appeals').where({ period_id: periodId }).first();
+    await agent
+      .post(`/scorecards/appeals/${appeal.id}/answer`)
+      .type('form')
+      .send({ _csrf: csrf, answer: '经核实，维持原评分。' })
+      .expect(302);
+    expect(await bodyOf(periodPath, steward.agent)).toContain('经核实，维持原评分。');
+    const actions = (await t.db.knex('audit_log').whereLike('action', 'scorecards.%').orderBy('seq').pluck('action')) as string[];
+    expect(actions).toEqual(['scorecards.close', 'scorecards.appeal', 'scorecards.answer']);
+  });
+
+  it('keeps the weights history; a change applies to later snapshots only', async () => {
+    const { agent, csrf } = await signIn(t.app, office.login, office.password);
+    const weights = {
+      'weights.freshness': '100',
+      'weights.deadline': '0',
+      'weights.validity': '0',
+      'weights.completeness': '0',
+      'weights.tickets': '0',
+      'weights.reports': '0',
+      'weights.sharing': '0',
+    };
+    const past = await agent
+      .post('/scorecards/weights')
+      .type('form')
+      .send({ _csrf: csrf, ...weights, valid_from: '2026-11-21' })
+      .expect(422);
+    expect(past.text).toContain('生效日期不能早于今天');
+    const bad = await agent
+      .post('/scorecards/weights')
+      .type('form')
+      .send({ _csrf: csrf, ...weights, 'weights.deadline': '-3', valid_from: '2026-11-22' })
+      .expect(422);
+    expect(bad.text).toContain('权重应为 0 到 100 的整数');
+    expect(bad.text).toContain('value="-3"'); // what the user typed is kept
+    await agent
+      .post('/scorecards/weights')
+      .type('form')
+      .send({ _csrf: csrf, ...weights, valid_from: '2026-11-22', note: '只看时效' })
+      .expect(302);
+
+    // A run today, then today's snapshot: it uses the new weights.
+    await buildCheckRun(t.db.knex, '2026-11-22T09:00:00+08:00', [
+      { table: 'staff', check: 'freshness', department: 'HR', passed: true },
+      { table: 'payroll', check: 'freshness', department: 'HR', passed: false },
+      { table: 'staff', field: 'staff_no', check: 'required', department: 'HR', violations: 10, checked: 100 },
+    ]);
+    await snapshotJob(t.ctx, {});
+    const today = await t.db.knex('scorecard_snapshots').where({ department_code: 'HR', day: '2026-11-22' }).first();
+    // Freshness alone weighs: 100 × 0.5 = 50 (completeness 0.9 and tickets 1 weigh 0 now).
+    expect(today.score).toBe(50);
+    // 11-21 re-snapshotted keeps the weights valid then: still 100 with the first version.
+    await snapshotJob(t.ctx, { day: '2026-11-21' });
+    const earlier = await t.db.knex('scorecard_snapshots').where({ department_code: 'HR', day: '2026-11-21' }).first();
+    expect(earlier.score).toBe(100);
+    expect(Number(earlier.weights_version_id)).not.toBe(Number(today.weights_version_id));
+
+    const page = await bodyOf('/scorecards/weights', agent);
+    expect(page).toContain('只看时效');
+    expect(page).toContain('default');
+    const audit = await t.db.knex('audit_log').where({ action: 'scorecards.weights' });
+    expect(audit).toHaveLength(1);
+  });
+});
