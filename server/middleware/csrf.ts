@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { AppError } from '../errors';
+import { AppError, UnauthorizedError } from '../errors';
 
 /**
  * Synchronizer-token CSRF protection: every session has a random token; every state-changing
@@ -28,6 +28,8 @@ export class CsrfError extends AppError {
 
 export function csrfProtection(req: Request, _res: Response, next: NextFunction): void {
   if (SAFE_METHODS.has(req.method) || req.viaApiToken) return next();
+  // The API without credentials is "who are you?" (401), not a forged form.
+  if (req.path.startsWith('/api/') && !req.user) return next(new UnauthorizedError());
   // A multipart body (file upload) is parsed by the route, after this check: such forms carry the
   // token in their action URL instead. Logs drop query strings and pages send no Referer.
   const multipart = req.is('multipart/form-data') && typeof req.query._csrf === 'string' ? (req.query._csrf as string) : undefined;

@@ -4,14 +4,12 @@ import { auditOrigin, completeLogin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { TooManyRequestsError } from '../../errors';
 import { isLocale } from '../../i18n';
+import { safeLocalPath } from '../../http/safe-redirect';
 import { authorize, publicRoute } from '../../middleware/authorize';
 import { appendAudit } from '../../services/audit';
 import { authenticatePassword } from '../../services/users';
 
-/** Only same-site relative paths: an absolute or protocol-relative `next` would be an open redirect. */
-function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/(?!\/)[^\s\\]*$/.test(value) ? value : '/';
-}
+const safeNext = (value: unknown) => safeLocalPath(value, '/');
 
 export function authRoutes(ctx: AppContext): Router {
   const router = Router();

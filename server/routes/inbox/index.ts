@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from '../../context';
 import { authorize } from '../../middleware/authorize';
 import { pageParams, pagination } from '../../presenters/paging';
+import { safeLocalPath } from '../../http/safe-redirect';
 import { listInbox, markRead } from '../../services/notifications';
 
 /** Every user's in-app notifications; a user only ever sees and marks their own. */
@@ -28,7 +29,7 @@ export function inboxRoutes(ctx: AppContext): Router {
     const id = req.body.id === undefined || req.body.id === 'all' ? null : Number(req.body.id);
     if (id === null || Number.isSafeInteger(id)) await markRead(ctx.db, req.user!.id, id, ctx.now());
     // Follow the notice's link when it was a click on one; only local paths, never an open redirect.
-    const next = typeof req.body.next === 'string' && /^\/(?!\/)/.test(req.body.next) ? req.body.next : '/inbox';
+    const next = safeLocalPath(req.body.next, '/inbox');
     res.redirect(next);
   });
   return router;

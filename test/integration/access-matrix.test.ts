@@ -1,0 +1,471 @@
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { Role, ROLES } from '../../server/policies';
+import { AccessWorld, buildAccessWorld, DEPARTMENTS, DepartmentCode, otherDepartment, Person } from '../factories/access';
+import { createTestApp, csrfFrom, signIn, TestApp } from '../helpers/app';
+import { listRoutes } from '../helpers/routes';
+
+/**
+ * Access control over every route (issue 9): each route × role × own/other department (or own/other
+ * person's object), signed in, over the API with a Bearer token, signed out, without a CSRF token,
+ * and every GET changing nothing. The table below is the one statement of who may use what: a
+ * route the app has and the table lacks (or the other way round) fails the first test.
+ */
+
+// ── the table ──────────────────────────────────────────────────────────────────────────────────
+
+type Side = 'own' | 'other';
+type Values = Record<string, string | number | string[] | number[]>;
+
+interface Access {
+  method: 'GET' | 'POST';
+  path: string;
+  /** Who may use the route (on their own department's or their own object); 'public': anyone, signed out too. */
+  roles: readonly Role[] | 'public';
+  /**
+   * 'department': tried on the caller's department's object (own) and the other department's
+   * (other). 'owner': on the caller's own object and on someone else's. None: the route names no
+   * department's or person's object (or always acts on the caller's own).
+   */
+  scope?: 'department' | 'owner';
+  /** Roles that may use the route on the other department's / someone else's object too. */
+  other?: readonly Role[];
+  params?: (c: Case) => Values;
+  query?: (c: Case) => Values;
+  /** A minimal body: valid enough to get past the checks that come before the authorization. */
+  body?: (c: Case) => Values;
+  /** The status an allowed GET answers (200 unless said). */
+  ok?: number;
+  /** Refused callers who pass the route's policy are told by a redirect, with nothing changed (bulk actions). */
+  refusedBy?: 'redirect';
+  /** The request ends the session: try it in a session of its own. */
+  endsSession?: true;
+}
+
+/** One try: who asks (`me`), about which department's (or whose) object. */
+interface Case {
+  w: AccessWorld;
+  me: Person;
+  side: Side;
+  /** The department the object belongs to. */
+  dept: DepartmentCode;
+}
+
+const ALL = ROLES;
+const OFFICE = ['admin', 'it_office'] as const;
+const DEPT = ['steward', 'dept_leader'] as const;
+/** Who sees every department: the IT office and university leaders. */
+const SEES_ALL = [...OFFICE, 'univ_leader'] as const;
+const TICKET_READERS = [...SEES_ALL, ...DEPT] as const;
+const REVIEWERS = [...OFFICE, ...DEPT, 'univ_leader'] as const;
+
+const obj = (c: Case) => c.w.objects[c.dept];
+/** The caller's own report/draft, or the other department's plain user's. */
+const ownedReport = (c: Case) => (c.side === 'own' ? c.w.own.get(c.me.id)!.report : c.w.objects[c.dept].report);
+const ownedRequest = (c: Case) => (c.side === 'own' ? c.w.own.get(c.me.id)!.draft : c.w.objects[c.dept].request);
+/** A version no ticket has: an allowed transition stops at 409 (stale) and leaves the ticket as it is. */
+const STALE = 999_999;
+/** Only the final IT stage takes an expiry date: a reviewer of stage 1 gets 422, after the stage check. */
+const DECISION = { decision: 'approve', expires_on: '2099-12-31' };
+
+const TABLE: Access[] = [
+  { method: 'GET', path: '/healthz', roles: 'public' },
+  { method: 'GET', path: '/readyz', roles: 'public' },
+  { method: 'GET', path: '/static/vendor/chart.umd.min.js', roles: 'public' },
+  { method: 'GET', path: '/login', roles: 'public', ok: 302 },
+  { method: 'POST', path: '/login', roles: 'public' },
+  { method: 'POST', path: '/logout', roles: ALL, endsSession: true },
+  { method: 'POST', path: '/locale', roles: 'public' },
+  { method: 'GET', path: '/', roles: ALL },
+
+  { method: 'GET', path: '/catalog', roles: ALL },
+  { method: 'GET', path: '/catalog/tables/:name', roles: ALL, params: () => ({ name: 'staff_basic' }) },
+  { method: 'GET', path: '/catalog/export', roles: OFFICE },
+  { method: 'GET', path: '/catalog/import', roles: OFFICE },
+  { method: 'POST', path: '/catalog/import', roles: OFFICE },
+  { method: 'GET', path: '/calendar', roles: ALL },
+
+  { method: 'GET', path: '/runs', roles: SEES_ALL },
+  { method: 'POST', path: '/runs', roles: OFFICE, body: () => ({ table: 'org_unit' }) },
+  { method: 'GET', path: '/runs/:id', roles: SEES_ALL, params: (c) => ({ id: c.w.checkRun }) },
+  { method: 'GET', path: '/runs/:id/progress', roles: SEES_ALL, params: (c) => ({ id: c.w.checkRun }) },
+  { method: 'GET', path: '/checks/trend', roles: ALL, query: () => ({ table: 'staff_basic', check: 'required', field: 'staff_no' }) },
+
+  { method: 'GET', path: '/tickets', roles: TICKET_READERS },
+  // Tickets the caller may not acknowledge are skipped and counted in the flash message.
+  { method: 'POST', path: '/tickets/acknowledge', roles: DEPT, scope: 'department', body: (c) => ({ ids: [obj(c).ticket] }), refusedBy: 'redirect' },
+  { method: 'GET', path: '/tickets/settings', roles: OFFICE },
+  { method: 'POST', path: '/tickets/settings', roles: OFFICE },
+  { method: 'POST', path: '/tickets/settings/webhook', roles: OFFICE },
+  { method: 'GET', path: '/tickets/:id', roles: TICKET_READERS, scope: 'department', other: SEES_ALL, params: (c) => ({ id: obj(c).ticket }) },
+  { method: 'POST', path: '/tickets/:id/transition', roles: DEPT, scope: 'department', params: (c) => ({ id: obj(c).ticket }), body: () => ({ to: 'acknowledged', version: STALE }) },
+  { method: 'POST', path: '/tickets/:id/comment', roles: TICKET_READERS, scope: 'department', other: SEES_ALL, params: (c) => ({ id: obj(c).ticket }), body: () => ({ comment: '请尽快处理' }) },
+  { method: 'POST', path: '/tickets/:id/dispute', roles: DEPT, scope: 'department', params: (c) => ({ id: obj(c).ticket }) },
+  { method: 'POST', path: '/tickets/:id/reassign', roles: OFFICE, scope: 'department', other: OFFICE, params: (c) => ({ id: obj(c).ticket }) },
+
+  { method: 'GET', path: '/sharing/structure-changes', roles: ALL },
+  {
+    method: 'POST',
+    path: '/sharing/structure-changes',
+    roles: [...OFFICE, ...DEPT],
+    scope: 'department',
+    other: OFFICE,
+    body: (c) => ({ system: c.dept === 'HR' ? '人事管理系统' : '学工管理系统' }),
+  },
+  { method: 'POST', path: '/sharing/structure-changes/:id/review', roles: OFFICE, scope: 'department', other: OFFICE, params: (c) => ({ id: obj(c).structureChange }) },
+  { method: 'POST', path: '/sharing/structure-changes/:id/complete', roles: [...OFFICE, ...DEPT], scope: 'department', other: OFFICE, params: (c) => ({ id: obj(c).structureChange }) },
+  { method: 'GET', path: '/sharing', roles: ALL },
+  { method: 'GET', path: '/sharing/queue', roles: REVIEWERS },
+  { method: 'GET', path: '/sharing/all', roles: OFFICE },
+  { method: 'GET', path: '/sharing/new', roles: ALL },
+  { method: 'POST', path: '/sharing/new', roles: ALL },
+  // A draft is its applicant's alone: not even the IT office edits it.
+  { method: 'GET', path: '/sharing/:id/edit', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
+  { method: 'POST', path: '/sharing/:id/edit', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
+  { method: 'GET', path: '/sharing/:id', roles: ALL, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedRequest(c) }) },
+  { method: 'GET', path: '/sharing/:id/print', roles: ALL, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedRequest(c) }) },
+  { method: 'GET', path: '/sharing/:id/files/:kind', roles: ALL, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedRequest(c), kind: 'material' }), ok: 404 },
+  // Stage 1 of the department's submitted request is its own steward's (or leader's); the IT office
+  // holds stages 2 and 5 (409 until then); a university leader's stage is not reached yet.
+  { method: 'POST', path: '/sharing/:id/decision', roles: [...OFFICE, ...DEPT], scope: 'department', other: OFFICE, params: (c) => ({ id: obj(c).request }), body: () => DECISION },
+  { method: 'POST', path: '/sharing/:id/withdraw', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
+  { method: 'POST', path: '/sharing/:id/arbitration', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
+  { method: 'POST', path: '/sharing/:id/arbitration/decision', roles: OFFICE, params: (c) => ({ id: c.w.objects[otherDepartment(c.me.current.department)].request }) },
+  { method: 'POST', path: '/sharing/:id/revoke', roles: OFFICE, params: (c) => ({ id: c.w.objects[otherDepartment(c.me.current.department)].request }) },
+  { method: 'POST', path: '/sharing/:id/returned/:item/delivered', roles: ALL, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedRequest(c), item: 1 }) },
+
+  { method: 'GET', path: '/scorecards', roles: TICKET_READERS, ok: 302 },
+  { method: 'GET', path: '/dashboard', roles: SEES_ALL },
+  { method: 'GET', path: '/scorecards/weights', roles: OFFICE },
+  { method: 'POST', path: '/scorecards/weights', roles: OFFICE },
+  { method: 'POST', path: '/scorecards/snapshot', roles: OFFICE },
+  { method: 'GET', path: '/scorecards/periods', roles: SEES_ALL },
+  { method: 'POST', path: '/scorecards/periods', roles: OFFICE },
+  // A department steward sees the closed period with their own department's row only (checked below).
+  { method: 'GET', path: '/scorecards/periods/:id', roles: TICKET_READERS, params: (c) => ({ id: c.w.closedPeriod }) },
+  // An appeal is always for the caller's own department.
+  { method: 'POST', path: '/scorecards/periods/:id/appeals', roles: DEPT, params: (c) => ({ id: c.w.closedPeriod }) },
+  { method: 'POST', path: '/scorecards/appeals/:id/answer', roles: OFFICE, scope: 'department', other: OFFICE, params: (c) => ({ id: obj(c).appeal }) },
+  { method: 'GET', path: '/scorecards/export.csv', roles: SEES_ALL },
+  { method: 'GET', path: '/scorecards/export.xlsx', roles: SEES_ALL },
+  { method: 'GET', path: '/scorecards/:code', roles: TICKET_READERS, scope: 'department', other: SEES_ALL, params: (c) => ({ code: c.dept }) },
+
+  { method: 'GET', path: '/reports/new', roles: ALL },
+  { method: 'POST', path: '/reports', roles: ALL },
+  { method: 'GET', path: '/reports/mine', roles: ALL },
+  { method: 'GET', path: '/reports/triage', roles: OFFICE },
+  { method: 'POST', path: '/reports/settings', roles: OFFICE },
+  { method: 'POST', path: '/reports/:id/route', roles: OFFICE, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedReport(c) }) },
+  { method: 'POST', path: '/reports/:id/reject', roles: OFFICE, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedReport(c) }) },
+  { method: 'GET', path: '/reports/tickets/:ticketId', roles: TICKET_READERS, scope: 'department', other: SEES_ALL, params: (c) => ({ ticketId: obj(c).reportTicket }) },
+  // "Not an error" without the reason: a department that may answer stops at 422, after the check.
+  { method: 'POST', path: '/reports/tickets/:ticketId/answer', roles: DEPT, scope: 'department', params: (c) => ({ ticketId: obj(c).reportTicket }), body: () => ({ answer: 'not_error' }) },
+  { method: 'POST', path: '/reports/tickets/:ticketId/reopen', roles: OFFICE, scope: 'department', other: OFFICE, params: (c) => ({ ticketId: obj(c).reportTicket }) },
+  // Everyone of the department reported on its data: reporters get the answer's document (none yet: 404).
+  { method: 'GET', path: '/reports/tickets/:ticketId/document', roles: ALL, scope: 'department', other: SEES_ALL, params: (c) => ({ ticketId: obj(c).reportTicket }), ok: 404 },
+  { method: 'GET', path: '/reports/:id', roles: ALL, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedReport(c) }) },
+  // Someone else's attachment: whoever may see the report's ticket.
+  { method: 'GET', path: '/reports/:id/attachment', roles: ALL, scope: 'owner', other: SEES_ALL, params: (c) => ({ id: ownedReport(c) }) },
+  { method: 'POST', path: '/reports/:id/confirm', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedReport(c) }) },
+  { method: 'POST', path: '/reports/:id/reopen', roles: ALL, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedReport(c) }) },
+
+  { method: 'GET', path: '/inbox', roles: ALL },
+  { method: 'POST', path: '/inbox/read', roles: ALL },
+  { method: 'GET', path: '/admin/users', roles: ['admin'] },
+  { method: 'POST', path: '/admin/users', roles: ['admin'] },
+  { method: 'GET', path: '/admin/audit', roles: OFFICE },
+  { method: 'GET', path: '/departments/:code', roles: [...SEES_ALL, ...DEPT], scope: 'department', other: SEES_ALL, params: (c) => ({ code: c.dept }) },
+  { method: 'POST', path: '/departments/:code/stewards', roles: [...OFFICE, ...DEPT], scope: 'department', other: OFFICE, params: (c) => ({ code: c.dept }), body: () => ({ stewards: 'not-an-email' }) },
+
+  { method: 'GET', path: '/api/v1/tickets', roles: TICKET_READERS },
+  { method: 'GET', path: '/api/v1/tickets/:id', roles: TICKET_READERS, scope: 'department', other: SEES_ALL, params: (c) => ({ id: obj(c).ticket }) },
+  { method: 'POST', path: '/api/v1/tickets/:id/transitions', roles: DEPT, scope: 'department', params: (c) => ({ id: obj(c).ticket }), body: () => ({ to: 'acknowledged', version: STALE }) },
+  { method: 'POST', path: '/api/v1/sharing-requests', roles: ALL },
+  { method: 'GET', path: '/api/v1/sharing-requests', roles: ALL },
+  { method: 'GET', path: '/api/v1/sharing-requests/:id', roles: ALL, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedRequest(c) }) },
+  { method: 'POST', path: '/api/v1/sharing-requests/:id/decisions', roles: [...OFFICE, ...DEPT], scope: 'department', other: OFFICE, params: (c) => ({ id: obj(c).request }), body: () => DECISION },
+  { method: 'POST', path: '/api/v1/sharing-requests/:id/withdraw', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
+  { method: 'POST', path: '/api/v1/sharing-requests/:id/arbitration', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
+  { method: 'POST', path: '/api/v1/sharing-requests/:id/arbitration/decision', roles: OFFICE, params: (c) => ({ id: c.w.objects[otherDepartment(c.me.current.department)].request }) },
+  { method: 'GET', path: '/api/v1/scorecards', roles: TICKET_READERS, query: () => ({ from: '2026-02-01', to: '2026-02-28' }) },
+  { method: 'POST', path: '/api/v1/reports', roles: ALL },
+  { method: 'GET', path: '/api/v1/reports/mine', roles: ALL },
+  { method: 'GET', path: '/api/v1/reports/:id', roles: ALL, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedReport(c) }) },
+  { method: 'GET', path: '/api/v1/me', roles: ALL },
+];
+
+const keyOf = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
+const isApi = (a: Access) => a.path.startsWith('/api/');
+
+function mayUse(a: Access, role: Role, side: Side): boolean {
+  if (a.roles === 'public') return true;
+  if (!a.roles.includes(role)) return false;
+  return side === 'own' || !a.scope || (a.other ?? []).includes(role);
+}
+
+/** The URL of one try: path parameters filled in, query string appended. */
+function urlOf(a: Access, c: Case): string {
+  const params = a.params?.(c) ?? {};
+  const path = a.path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+    if (params[name] === undefined) throw new Error(`${keyOf(a)}: no value for :${name}`);
+    return encodeURIComponent(String(params[name]));
+  });
+  const query = a.query?.(c);
+  return query ? `${path}?${new URLSearchParams(query as Record<string, string>).toString()}` : path;
+}
+
+// ── what changed: a row-level trigger on every table logs each write ──────────────────────────
+
+/**
+ * Every insert, delete and real update (a row whose values differ) of every table but sessions is
+ * logged by a trigger, in the same transaction: a refused request that wrote and then rolled back
+ * leaves no entry; one that wrote anything does. Cheaper and stricter than comparing row counts.
+ * A token's `last_used_at` changes on every use: it is no change of state.
+ */
+const VOLATILE: Record<string, string[]> = { api_tokens: ['last_used_at'] };
+
+async function installChangeLog(t: TestApp): Promise<void> {
+  const knex = t.db.knex;
+  const columns: { table_name: string; column_name: string }[] = (
+    await knex.raw(
+      `select c.table_name, c.column_name from information_schema.columns c
+         join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+        where c.table_schema = 'public' and t.table_type = 'BASE TABLE' and c.table_name <> 'sessions'
+        order by c.table_name, c.ordinal_position`,
+    )
+  ).rows;
+  const byTable = new Map<string, string[]>();
+  for (const { table_name, column_name } of columns) byTable.set(table_name, [...(byTable.get(table_name) ?? []), column_name]);
+  await knex.raw('create table access_changes (id bigserial primary key, table_name text not null)');
+  await knex.raw(
+    `create function access_changed() returns trigger language plpgsql as $$
+     begin insert into access_changes (table_name) values (TG_TABLE_NAME); return null; end $$`,
+  );
+  for (const [table, cols] of byTable) {
+    const kept = cols.filter((c) => !VOLATILE[table]?.includes(c));
+    const row = (alias: string) => `row(${kept.map((c) => `${alias}."${c}"`).join(', ')})::text`;
+    await knex.raw(`create trigger access_changed_rows after insert or delete on "${table}" for each row execute function access_changed()`);
+    await knex.raw(
+      `create trigger access_changed_values after update on "${table}" for each row when (${row('old')} is distinct from ${row('new')}) execute function access_changed()`,
+    );
+  }
+}
+
+/** The last logged write: compare with `changedSince` after a request. */
+async function mark(t: TestApp): Promise<number> {
+  const row = await t.db.knex('access_changes').max({ id: 'id' }).first();
+  return Number(row?.id ?? 0);
+}
+
+async function changedSince(t: TestApp, since: number): Promise<string[]> {
+  const rows = await t.db.knex('access_changes').where('id', '>', since).distinct('table_name').orderBy('table_name');
+  return rows.map((r: { table_name: string }) => r.table_name);
+}
+
+// ── the app, the world, the sessions ───────────────────────────────────────────────────────────
+
+const MONDAY = new Date('2026-03-02T02:00:00Z'); // 10:00 in Beijing
+let t: TestApp;
+let w: AccessWorld;
+const sessions = new Map<number, { agent: TestAgent; csrf: string }>();
+
+async function sessionOf(p: Person) {
+  if (!sessions.has(p.id)) sessions.set(p.id, await signIn(t.app, p.login, p.password));
+  return sessions.get(p.id)!;
+}
+
+type Session = { agent: TestAgent; csrf: string };
+
+/**
+ * Sends one try as `c.me`: in `session` (their lasting one unless given), with its CSRF token unless
+ * `csrf` is false, or with their Bearer token when `session` is 'token'.
+ */
+async function send(a: Access, c: Case, session: Session | 'token', csrf = true) {
+  const url = urlOf(a, c);
+  const body = a.body?.(c) ?? {};
+  const agent = session === 'token' ? request(t.app) : session.agent;
+  const token = session !== 'token' && csrf ? session.csrf : null;
+  const req = a.method === 'GET' ? agent.get(url) : agent.post(url);
+  if (session === 'token') req.set('Authorization', `Bearer ${c.me.token}`);
+  if (a.method === 'GET') return req;
+  if (isApi(a)) return (token ? req.set('X-CSRF-Token', token) : req).send(body);
+  return req.type('form').send(token ? { ...body, _csrf: token } : body);
+}
+
+/** The caller's lasting session, or a new one for a try that ends it (sign-in itself writes: do it before marking). */
+const sessionFor = async (a: Access, me: Person): Promise<Session> => (a.endsSession ? signIn(t.app, me.login, me.password) : sessionOf(me));
+
+/** A manual check run goes on after the response: wait for it, so its writes do not count against the next try. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    const running = await t.db.knex('check_runs').where({ status: 'running' }).first('id');
+    if (!running) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('a check run is still running after 30 s');
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  w = await buildAccessWorld(t.ctx);
+  await installChangeLog(t);
+});
+afterAll(() => t.close());
+
+// ── the tests ──────────────────────────────────────────────────────────────────────────────────
+
+describe('access matrix', () => {
+  it('has a decision for every route of the app, and no route the app no longer has', () => {
+    const app = listRoutes(t.app).map(keyOf).sort();
+    const table = TABLE.map(keyOf).sort();
+    expect(new Set(table).size).toBe(table.length);
+    expect({ missingFromTable: app.filter((k) => !table.includes(k)), notInApp: table.filter((k) => !app.includes(k)) }).toEqual({
+      missingFromTable: [],
+      notInApp: [],
+    });
+    // Every route of the table but the three probes/assets declares its policy in the router.
+    const unguarded = listRoutes(t.app).filter((r) => r.policy === null).map(keyOf);
+    expect(unguarded.sort()).toEqual(['GET /healthz', 'GET /readyz', 'GET /static/vendor/chart.umd.min.js']);
+  });
+
+  it('refuses every POST of a signed-in session without the CSRF token (403), changing nothing', async () => {
+    const problems: string[] = [];
+    const c: Case = { w, me: w.everything, side: 'own', dept: 'HR' };
+    for (const a of TABLE.filter((x) => x.method === 'POST')) {
+      const session = await sessionFor(a, w.everything);
+      const before = await mark(t);
+      const res = await send(a, c, session, false);
+      if (res.status !== 403) problems.push(`${keyOf(a)} → ${res.status}`);
+      else if (isApi(a) && res.body.error !== 'csrf_failed') problems.push(`${keyOf(a)} → ${JSON.stringify(res.body)}`);
+      const changed = await changedSince(t, before);
+      if (changed.length) problems.push(`${keyOf(a)} changed ${changed.join(', ')}`);
+    }
+    expect(problems).toEqual([]);
+    // The refused logout did not end the session.
+    await (await sessionOf(w.everything)).agent.get('/').expect(200);
+  });
+
+  it('sends signed-out callers to the login page (pages) or answers 401 JSON (API), changing nothing', async () => {
+    // A visitor with a session and its CSRF token (from the login page): the refusal is about who, not CSRF.
+    const agent = request.agent(t.app);
+    const anonymous: Session = { agent, csrf: csrfFrom((await agent.get('/login').expect(200)).text) };
+    const before = await mark(t);
+    const problems: string[] = [];
+    const c: Case = { w, me: w.people.HR.user, side: 'own', dept: 'HR' };
+    for (const a of TABLE.filter((x) => x.roles !== 'public')) {
+      const res = await send(a, c, anonymous);
+      const ok = isApi(a)
+        ? res.status === 401 && res.body.error === 'unauthorized'
+        : res.status === 302 && res.headers.location === `/login?next=${encodeURIComponent(urlOf(a, c))}`;
+      if (!ok) problems.push(`${keyOf(a)} → ${res.status} ${res.headers.location ?? JSON.stringify(res.body)}`);
+    }
+    // A bad Bearer token is no one, on every API route.
+    for (const a of TABLE.filter(isApi)) {
+      const url = urlOf(a, c);
+      const res = await (a.method === 'GET' ? request(t.app).get(url) : request(t.app).post(url).send({})).set('Authorization', 'Bearer hw_nobody');
+      if (res.status !== 401 || res.body.error !== 'unauthorized') problems.push(`${keyOf(a)} with a bad token → ${res.status}`);
+    }
+    expect(problems).toEqual([]);
+    expect(await changedSince(t, before)).toEqual([]);
+  });
+
+  /**
+   * Each route × role × own/other, by people of both departments. Refused: 403 or 404 (a bulk
+   * action: its redirect) and not one row changed. Allowed: neither 401 nor 403, never a 5xx; a
+   * GET answers its expected status and changes nothing either (no state change over GET).
+   */
+  async function runMatrix(via: 'session' | 'token', routes: Access[]): Promise<{ problems: string[]; tries: number }> {
+    const problems: string[] = [];
+    let tries = 0;
+    for (const a of routes) {
+      // Where no department's object is named, the caller's department cannot matter: HR's people suffice.
+      for (const home of a.scope ? DEPARTMENTS : (['HR'] as const)) {
+        for (const role of ROLES) {
+          const me = w.people[home][role];
+          for (const side of a.scope ? (['own', 'other'] as const) : (['own'] as const)) {
+            const c: Case = { w, me, side, dept: side === 'own' ? home : otherDepartment(home) };
+            const label = `${keyOf(a)} as ${role}@${home} on ${side} (${urlOf(a, c)})`;
+            const allowed = mayUse(a, role, side);
+            const session = via === 'token' ? 'token' : await sessionFor(a, me);
+            // A refused request, and any GET, must leave every table as it was.
+            const watched = !allowed || a.method === 'GET';
+            const before = watched ? await mark(t) : 0;
+            const res = await send(a, c, session);
+            tries++;
+            if (res.status >= 500) problems.push(`${label} → ${res.status}`);
+            else if (allowed) {
+              if (a.path === '/runs' && a.method === 'POST') await settle();
+              if (res.status === 401 || res.status === 403) problems.push(`${label}: allowed, got ${res.status}`);
+              else if (a.method === 'GET' && res.status !== (a.ok ?? 200)) problems.push(`${label}: allowed, got ${res.status} not ${a.ok ?? 200}`);
+              const changed = watched ? await changedSince(t, before) : [];
+              if (changed.length) problems.push(`${label}: a GET changed ${changed.join(', ')}`);
+            } else {
+              const refused = res.status === 403 || res.status === 404 || (a.refusedBy === 'redirect' && res.status === 302);
+              if (!refused) problems.push(`${label}: refused, got ${res.status}`);
+              if (isApi(a) && !['forbidden', 'not_found'].includes(res.body?.error)) problems.push(`${label}: refused, body ${JSON.stringify(res.body)}`);
+              const changed = await changedSince(t, before);
+              if (changed.length) problems.push(`${label}: refused, yet changed ${changed.join(', ')}`);
+            }
+          }
+        }
+      }
+    }
+    return { problems, tries };
+  }
+
+  it('lets every role do exactly what the table says, on its own and the other department; no GET changes a thing', async () => {
+    const { problems, tries } = await runMatrix('session', TABLE.filter((a) => a.roles !== 'public'));
+    expect(problems).toEqual([]);
+    expect(tries).toBeGreaterThan(1000);
+  }, 240_000);
+
+  it('does the same over the API with Bearer tokens', async () => {
+    const { problems, tries } = await runMatrix('token', TABLE.filter(isApi));
+    expect(problems).toEqual([]);
+    expect(tries).toBeGreaterThan(150);
+  }, 120_000);
+});
+
+describe('lists show the caller their own department only', () => {
+  const NAMES: Record<DepartmentCode, string> = { HR: '人事处', STU: '学生处' };
+  const bearer = (p: Person) => ({ Authorization: `Bearer ${p.token}` });
+
+  it("keeps another department's tickets, scorecards and requests out of a steward's lists", async () => {
+    for (const home of DEPARTMENTS) {
+      const other = otherDepartment(home);
+      const steward = w.people[home].steward;
+      const tickets = await request(t.app).get('/api/v1/tickets').set(bearer(steward)).expect(200);
+      expect(tickets.body.items.length).toBeGreaterThan(0);
+      expect(new Set(tickets.body.items.map((i: { department: string }) => i.department))).toEqual(new Set([home]));
+      await request(t.app).get(`/api/v1/tickets?department=${other}`).set(bearer(steward)).expect(403);
+
+      const { agent } = await sessionOf(steward);
+      const page = await agent.get(`/tickets?department=${other}&status=all`).expect(200);
+      expect(page.text).toContain(`href="/tickets/${w.objects[home].ticket}"`);
+      expect(page.text).not.toContain(`href="/tickets/${w.objects[other].ticket}"`);
+
+      const scorecards = await request(t.app).get('/api/v1/scorecards?from=2026-02-01&to=2026-02-28').set(bearer(steward)).expect(200);
+      expect(scorecards.body.items.map((i: { department: string }) => i.department)).toEqual([home]);
+
+      const queue = await agent.get('/sharing/queue').expect(200);
+      expect(queue.text).toContain(`href="/sharing/${w.objects[home].request}"`);
+      expect(queue.text).not.toContain(`href="/sharing/${w.objects[other].request}"`);
+      // Holding stage 1 of the own department's request opens it; the other department's stays shut.
+      await agent.get(`/sharing/${w.objects[home].request}`).expect(200);
+      await agent.get(`/sharing/${w.objects[other].request}`).expect(403);
+
+      // The closed period: the own department's row and appeal only.
+      const period = await agent.get(`/scorecards/periods/${w.closedPeriod}`).expect(200);
+      expect(period.text).toContain(NAMES[home]);
+      expect(period.text).not.toContain(NAMES[other]);
+    }
+  });
+
+  it("lets nobody mark another person's notice read", async () => {
+    const [notice] = await t.db.knex('notifications').insert({ user_id: w.people.STU.user.id, kind: 'test', title: '学生处的通知', body: '' }).returning('id');
+    const { agent, csrf } = await sessionOf(w.people.HR.user);
+    await agent.post('/inbox/read').type('form').send({ id: notice.id, _csrf: csrf }).expect(302);
+    expect((await t.db.knex('notifications').where({ id: notice.id }).first()).read_at).toBeNull();
+  });
+});
