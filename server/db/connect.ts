@@ -75,3 +75,31 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     },
   };
 }
+
+/**
+ * SQLSTATEs and socket errors that mean "the database connection went away" (server restarted or
+ * shut down, network cut, no connection to be had), as opposed to an error in the statement itself.
+ * Work that fails this way did not fail on its merits: it is retried once the database is back.
+ */
+const CONNECTION_LOST_CODES = new Set([
+  '57P01', // admin_shutdown: terminated by pg_ctl stop/restart or pg_terminate_backend
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: the server is starting up or shutting down
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
+const CONNECTION_LOST_MESSAGES = /Connection terminated|Connection ended unexpectedly|connection error and is not queryable|Timeout acquiring a connection/i;
+
+export function isConnectionLost(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; name?: unknown } | null;
+  if (!e) return false;
+  if (typeof e.code === 'string' && CONNECTION_LOST_CODES.has(e.code)) return true;
+  return e.name === 'KnexTimeoutError' || (typeof e.message === 'string' && CONNECTION_LOST_MESSAGES.test(e.message));
+}

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { runTableChecks } from '../../../rules/engine';
 import type { CheckResult, TableCheckOutcome, TableErrorCode } from '../../../rules/types';
+import { isConnectionLost } from '../../db/connect';
 import type { Hub } from '../../hub';
 import { createCalendar, WorkingDayCalendar } from '../calendar';
 import { loadCurrentCatalog } from '../catalog/repository';
@@ -77,15 +78,23 @@ async function previousRowCounts(db: Knex, runId: number): Promise<Record<string
   return Object.fromEntries(rows.map((r) => [r.table_name, Number(r.row_count)]));
 }
 
+/**
+ * A lease is taken over when it expired, or when its run is no longer running (interrupted, failed):
+ * a crashed instance's leases must not keep the table from being checked until they expire. A run
+ * that recovery has already marked interrupted (it looked dead) gets no lease: its re-run has the
+ * remaining tables now.
+ */
 async function acquireLease(db: Knex, table: string, runId: number, ttlMs: number): Promise<boolean> {
   const rows = await db.raw(
     `INSERT INTO check_table_leases (table_name, run_id, instance_id, expires_at)
-     VALUES (?, ?, ?, now() + (? * interval '1 millisecond'))
+     SELECT ?, ?, ?, now() + (? * interval '1 millisecond')
+      WHERE EXISTS (SELECT 1 FROM check_runs WHERE id = ? AND status = 'running')
      ON CONFLICT (table_name) DO UPDATE
        SET run_id = EXCLUDED.run_id, instance_id = EXCLUDED.instance_id, expires_at = EXCLUDED.expires_at
        WHERE check_table_leases.expires_at < now() OR check_table_leases.run_id = EXCLUDED.run_id
+          OR EXISTS (SELECT 1 FROM check_runs r WHERE r.id = check_table_leases.run_id AND r.status <> 'running')
      RETURNING table_name`,
-    [table, runId, INSTANCE_ID, ttlMs],
+    [table, runId, INSTANCE_ID, ttlMs, runId],
   );
   return rows.rows.length === 1;
 }
@@ -96,7 +105,7 @@ async function releaseLease(db: Knex, table: string, runId: number): Promise<voi
 
 export interface RunSummary {
   runId: number;
-  status: 'completed' | 'failed';
+  status: 'completed' | 'failed' | 'interrupted';
   durationMs: number;
   tables: TableCheckOutcome[];
   error?: string;
@@ -133,6 +142,11 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
     for (const table of tables) {
       let outcome: TableCheckOutcome;
       if (!(await acquireLease(db, table.name, runId, leaseMs))) {
+        const own = await db('check_runs').where({ id: runId }).first('status');
+        if (own?.status !== 'running') {
+          logger.warn({ runId, status: own?.status }, 'run taken for dead by recovery; its re-run goes on');
+          return { runId, status: 'interrupted', durationMs: Date.now() - started, tables: outcomes };
+        }
         // Another run is checking this table right now: its results will be as fresh as ours.
         logger.info({ runId, table: table.name }, 'table busy in another run; skipped');
         await db('check_runs').where({ id: runId }).update({ tables_total: db.raw('tables_total - 1') });
@@ -154,15 +168,40 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
         await releaseLease(db, table.name, runId);
       }
     }
-    await db('check_runs').where({ id: runId }).update({ status: 'completed', finished_at: db.fn.now(), heartbeat_at: db.fn.now() });
+    // Only a run still 'running' completes: one that recovery took for dead meanwhile has a re-run.
+    await db('check_runs').where({ id: runId, status: 'running' }).update({ status: 'completed', finished_at: db.fn.now(), heartbeat_at: db.fn.now() });
     return { runId, status: 'completed', durationMs: Date.now() - started, tables: outcomes };
   } catch (err) {
     const message = (err as Error).message;
+    if (isConnectionLost(err)) {
+      // The service database went away (restart, network): not the run's fault. Marked interrupted,
+      // the recovery tick re-runs its unfinished tables once the database is back.
+      logger.warn({ err, runId }, 'check run interrupted: service database connection lost');
+      clearInterval(heartbeat);
+      await markInterrupted(db, runId, `service database connection lost / 服务数据库连接中断: ${message}`);
+      return { runId, status: 'interrupted', durationMs: Date.now() - started, tables: outcomes, error: message };
+    }
     logger.error({ err, runId }, 'check run failed');
-    await db('check_runs').where({ id: runId }).update({ status: 'failed', error: message, finished_at: db.fn.now() });
+    await db('check_runs').where({ id: runId, status: 'running' }).update({ status: 'failed', error: message, finished_at: db.fn.now() });
     return { runId, status: 'failed', durationMs: Date.now() - started, tables: outcomes, error: message };
   } finally {
     clearInterval(heartbeat);
+  }
+}
+
+/**
+ * Marks a run interrupted, retrying while the database is still coming back. If it never comes back
+ * in time, the run stays 'running' without heartbeat and recovery marks it interrupted later.
+ */
+async function markInterrupted(db: Knex, runId: number, error: string, attempts = 15): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    try {
+      await db('check_runs').where({ id: runId, status: 'running' }).update({ status: 'interrupted', error, finished_at: db.fn.now() });
+      return;
+    } catch (err) {
+      if (!isConnectionLost(err)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
   }
 }
 
@@ -173,10 +212,14 @@ export async function runNow(deps: CheckRunnerDeps, opts: ClaimOptions): Promise
   return executeRun(deps, runId);
 }
 
+/** How far back recovery looks for interrupted runs that still lack their re-run. */
+const RERUN_WINDOW_MS = 86_400_000;
+
 /**
- * Runs whose instance stopped heart-beating are marked interrupted and re-run for the tables they had
- * not finished. The UPDATE … RETURNING hands each stale run to exactly one instance, and the re-run's
- * slot key ("<slot>:rerun") makes its creation happen once.
+ * Runs whose instance stopped heart-beating are marked interrupted (their table leases released), and
+ * every interrupted run without a re-run yet — whether a crashed instance left it or it stopped on a
+ * lost database connection — is re-run for the tables it had not finished. The re-run's slot key
+ * ("<slot>:rerun") makes its creation happen once whichever instances recover at the same time.
  */
 export async function recoverInterruptedRuns(deps: CheckRunnerDeps, staleAfterMs = DEFAULT_STALE_AFTER_MS): Promise<number[]> {
   const { db } = deps;
@@ -184,16 +227,25 @@ export async function recoverInterruptedRuns(deps: CheckRunnerDeps, staleAfterMs
     `UPDATE check_runs SET status = 'interrupted', finished_at = now(),
             error = 'instance stopped before finishing / 执行实例中断'
       WHERE status = 'running' AND heartbeat_at < now() - (? * interval '1 millisecond')
-      RETURNING id, slot_key, scope`,
+      RETURNING id`,
     [staleAfterMs],
   );
+  const staleIds = (stale.rows as { id: number }[]).map((r) => Number(r.id));
+  if (staleIds.length) await db('check_table_leases').whereIn('run_id', staleIds).delete();
+
+  const orphans = (await db('check_runs as r')
+    .where('r.status', 'interrupted')
+    .where('r.started_at', '>', new Date(Date.now() - RERUN_WINDOW_MS))
+    .whereNotExists((q) => q.select(db.raw('1')).from('check_runs as x').whereRaw('x.rerun_of = r.id'))
+    .orderBy('r.id')
+    .select('r.id', 'r.slot_key', 'r.scope')) as { id: number; slot_key: string | null; scope: string[] | null }[];
   const reruns: number[] = [];
-  for (const run of stale.rows as { id: number; slot_key: string | null; scope: string[] | null }[]) {
+  for (const run of orphans) {
     const done = await db('check_run_tables').where({ run_id: run.id }).pluck('table_name');
     const current = await loadCurrentCatalog(db);
     const all = run.scope ?? current?.catalog.tables.map((t) => t.name) ?? [];
     const remaining = all.filter((t) => !done.includes(t));
-    if (remaining.length === 0) continue;
+    if (remaining.length === 0) continue; // every table finished; only the 'completed' mark was lost
     const runId = await claimRun(db, { slotKey: `${run.slot_key ?? `run-${run.id}`}:rerun`, trigger: 'rerun', scope: remaining, rerunOf: Number(run.id) });
     if (runId !== null) reruns.push(runId);
   }

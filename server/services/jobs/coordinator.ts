@@ -3,28 +3,53 @@ import cron from 'node-cron';
 import type { Logger } from 'pino';
 import { INSTANCE_ID } from '../checks/instance';
 
+/** node-cron's key is "<task name>:<ISO instant>", and an ISO instant is 24 characters. */
+function jobOf(key: string): string {
+  return key.length > 25 ? key.slice(0, -25) : key;
+}
+
 /**
  * node-cron's run coordinator on the service database: for each scheduled slot
  * ("<job>:<scheduled time>"), the first instance to insert the slot row runs it; every other instance
  * skips it. Works the same on PGlite (one instance) and PostgreSQL (many).
+ *
+ * When the database cannot be reached, nobody can agree on who runs the slot, so node-cron fails
+ * closed (skips it); `onUnreachable` hears of the slot so that it can be caught up afterwards.
+ * `beforeClaim` lets an instance that is still busy with the job give idle instances a head start.
  */
-export function databaseRunCoordinator(db: Knex, logger: Logger) {
+export function databaseRunCoordinator(db: Knex, logger: Logger, hooks: { onUnreachable?: (key: string) => void; beforeClaim?: () => Promise<void> } = {}) {
   return {
     async shouldRun(key: string): Promise<boolean> {
-      // node-cron's key is "<task name>:<ISO instant>", and an ISO instant is 24 characters.
-      const job = key.length > 25 ? key.slice(0, -25) : key;
-      const inserted = await db('job_slots')
-        .insert({ slot_key: key, job, instance_id: INSTANCE_ID })
-        .onConflict('slot_key')
-        .ignore()
-        .returning('slot_key');
-      return inserted.length === 1;
+      await hooks.beforeClaim?.();
+      try {
+        return await claimSlot(db, key);
+      } catch (err) {
+        logger.warn({ err, key }, 'slot not claimed: service database unreachable; will catch up');
+        hooks.onUnreachable?.(key);
+        throw err;
+      }
     },
     async onComplete(key: string): Promise<void> {
       await db('job_slots').where({ slot_key: key }).update({ completed_at: db.fn.now() }).catch((err) => logger.warn({ err, key }, 'slot completion not recorded'));
     },
   };
 }
+
+/** True for the one caller that inserts the slot row. */
+async function claimSlot(db: Knex, key: string): Promise<boolean> {
+  const job = jobOf(key);
+  const inserted = await db('job_slots')
+        .insert({ slot_key: key, job, instance_id: INSTANCE_ID })
+        .onConflict('slot_key')
+        .ignore()
+        .returning('slot_key');
+  return inserted.length === 1;
+}
+
+/** How often a job with a slot missed in a database outage tries to catch it up. */
+const CATCH_UP_EVERY_MS = 5_000;
+/** How long an instance still running the job's previous slot lets idle instances claim the next. */
+const BUSY_HEAD_START_MS = 1_000;
 
 export interface ScheduledJob {
   name: string;
@@ -33,7 +58,17 @@ export interface ScheduledJob {
 
 /**
  * Schedules `run` under `name` so that each slot runs once across instances. `run` receives the
- * slot's scheduled time and key. A slot already running here is not started again (noOverlap).
+ * slot's scheduled time and key. One instance runs a job's slots one after the other. An instance
+ * still busy with the previous slot when the next one comes lets idle instances claim it first; if
+ * none does (all busy, or it is alone), it claims the slot and runs it once the previous one ends —
+ * late, but not lost (node-cron's noOverlap would skip it on every busy instance).
+ *
+ * Slots that fell in a service-database outage are not lost: once the database answers again, the
+ * latest of them is claimed (same key, so still once across instances) and run as a catch-up —
+ * unless a later slot of the job has been claimed meanwhile, whose run already covers it. Earlier
+ * missed slots of the same outage fold into that one run: re-running the same job back to back
+ * would repeat the same work. A late slot is still run while it is earlier than the next one
+ * (node-cron's default tolerance is 1 s, which a busy machine exceeds).
  */
 export function scheduleJob(
   db: Knex,
@@ -41,23 +76,67 @@ export function scheduleJob(
   opts: { name: string; expression: string; timezone: string },
   run: (slot: { date: Date; key: string }) => Promise<void>,
 ): ScheduledJob {
-  let running: Promise<void> | null = null;
-  const task = cron.schedule(
-    opts.expression,
-    async (context) => {
-      const key = `${opts.name}:${context.date.toISOString()}`;
-      running = run({ date: context.date, key }).catch((err) => logger.error({ err, job: opts.name }, 'job failed'));
-      await running;
-      running = null;
-    },
-    { name: opts.name, timezone: opts.timezone, noOverlap: true, distributed: true, runCoordinator: databaseRunCoordinator(db, logger) },
-  );
+  let tail: Promise<void> = Promise.resolve(); // this instance's runs of the job, in order
+  let busy = 0;
+  const execute = (date: Date, key: string): Promise<void> => {
+    busy++;
+    tail = tail
+      .then(() => run({ date, key }))
+      .catch((err) => logger.error({ err, job: opts.name }, 'job failed'))
+      .finally(() => void busy--);
+    return tail;
+  };
+  const beforeClaim = async () => {
+    if (busy > 0) await Promise.race([tail, new Promise((resolve) => setTimeout(resolve, BUSY_HEAD_START_MS))]);
+  };
+
+  let missed: string | null = null;
+  let catchUpTimer: NodeJS.Timeout | null = null;
+  const catchUp = async () => {
+    if (!missed || busy > 0) return;
+    const key = missed;
+    try {
+      const later = await db('job_slots').where({ job: opts.name }).where('slot_key', '>', key).first('slot_key');
+      if (missed === key) missed = null;
+      if (later || !(await claimSlot(db, key))) return;
+    } catch {
+      if (missed === null) missed = key;
+      return; // still unreachable: next time
+    }
+    logger.info({ job: opts.name, key }, 'catching up a slot missed while the database was unreachable');
+    await execute(new Date(key.slice(-24)), key);
+    await coordinator.onComplete(key);
+  };
+  const onUnreachable = (key: string) => {
+    if (!missed || key > missed) missed = key;
+    catchUpTimer ??= setInterval(() => {
+      if (!missed && catchUpTimer) {
+        clearInterval(catchUpTimer);
+        catchUpTimer = null;
+        return;
+      }
+      catchUp().catch((err) => logger.error({ err, job: opts.name }, 'catch-up failed'));
+    }, CATCH_UP_EVERY_MS);
+    catchUpTimer.unref();
+  };
+  const coordinator = databaseRunCoordinator(db, logger, { onUnreachable, beforeClaim });
+
+  const task = cron.schedule(opts.expression, (context) => execute(context.date, `${opts.name}:${context.date.toISOString()}`), {
+    name: opts.name,
+    timezone: opts.timezone,
+    noOverlap: false,
+    distributed: true,
+    runCoordinator: coordinator,
+    missedExecutionTolerance: 60_000,
+  });
   return {
     name: opts.name,
     async stop() {
+      if (catchUpTimer) clearInterval(catchUpTimer);
+      missed = null;
       await task.stop();
       await task.destroy();
-      if (running) await running;
+      await tail;
     },
   };
 }
