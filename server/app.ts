@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import pinoHttp from 'pino-http';
 import { KnexSessionStore } from './auth/session-store';
 import type { AppContext } from './context';
+import { dropShadowingKeys, limitJsonDepth, refuseNulCharacters } from './middleware/body-safety';
 import { csrfProtection, csrfToken } from './middleware/csrf';
 import { currentUser } from './middleware/current-user';
 import { errorHandler, notFoundHandler } from './middleware/errors';
@@ -79,7 +80,7 @@ export function createApp(ctx: AppContext): Express {
   app.get('/static/vendor/chart.umd.min.js', (_req, res) => res.sendFile(CHART_JS));
 
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
-  app.use(express.json({ limit: '1mb' }));
+  app.use(express.json({ limit: '1mb', reviver: dropShadowingKeys, verify: limitJsonDepth }));
   app.use(
     session({
       name: 'hubwatch.sid',
@@ -99,6 +100,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(currentUser(db, config.sessionAbsoluteMinutes));
   app.use(localeMiddleware);
   app.use(csrfProtection);
+  app.use(refuseNulCharacters);
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.locale = req.locale;
     res.locals.user = req.user;
@@ -113,6 +115,13 @@ export function createApp(ctx: AppContext): Express {
       res.locals.flash = req.session.flash;
       delete req.session.flash;
     }
+    // express-session sends a response's head before its save ends, so the browser can follow a
+    // redirect before the flash for the next page is stored (lost on PostgreSQL): store it first.
+    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+    res.redirect = ((...args: unknown[]) => {
+      if (!req.session?.flash) return redirect(...args);
+      req.session.save(() => redirect(...args));
+    }) as Response['redirect'];
     next();
   });
 

@@ -16,6 +16,7 @@ import {
   TicketFilters,
   toPublicTicket,
   transitionTicket,
+  TRANSITION_TARGETS,
 } from '../../services/tickets';
 
 /**
@@ -84,7 +85,8 @@ export function ticketsApi(ctx: AppContext): Router {
   router.post('/tickets/:id/transitions', authorize('tickets.list'), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const problems = [];
-    if (typeof body.to !== 'string')
+    // Every wrong field at once: a bad `to` is named even when the comment is wrong too.
+    if (typeof body.to !== 'string' || !(TRANSITION_TARGETS as readonly string[]).includes(body.to))
       problems.push({ field: 'to', key: 'tickets.errors.to', params: { allowed: 'acknowledged, fixed, closed' } });
     if (body.comment !== undefined && body.comment !== null && typeof body.comment !== 'string')
       problems.push({ field: 'comment', key: 'tickets.errors.commentType' });

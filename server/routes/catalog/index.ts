@@ -82,8 +82,9 @@ export function catalogRoutes(ctx: AppContext): Router {
     });
 
   router.post('/catalog/import', authorize('catalog.manage'), receiveUpload, async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, string>;
-    const form = { yaml: body.yaml ?? '', dry_run: !!body.dry_run, strict: !!body.strict };
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    // A repeated field arrives as an array (and a JSON client may send anything): only text is a catalog.
+    const form = { yaml: typeof body.yaml === 'string' ? body.yaml : '', dry_run: !!body.dry_run, strict: !!body.strict };
     const text = req.file ? req.file.buffer.toString('utf8') : form.yaml;
     if (!text.trim()) {
       const err = new ValidationError([{ field: req.file ? 'file' : 'yaml', key: 'catalog.import.errors.empty' }]);

@@ -4,7 +4,7 @@
  * not block). YAML keys are snake_case (`updated_at`, `maintained_in`, `after_event`); the model is
  * camelCase (see `types.ts`).
  */
-import { LineCounter, isScalar, parseDocument } from 'yaml';
+import { type Document, LineCounter, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import { readCalendar } from './parse-calendar';
 import type { TableMention } from './parse-fields';
 import { readDepartments, readSystems } from './parse-organisation';
@@ -50,6 +50,10 @@ export function parseCatalog(yamlText: string): ParseResult {
     }
     return { catalog: null, problems: r.problems.sort(byLine) };
   }
+
+  // Aliases (*name) are refused: the reader sees them as neither text nor map, toJSON() turns them
+  // into {source} objects, and a "billion laughs" file is nothing but aliases of aliases.
+  if (refuseAliases(doc, r)) return { catalog: null, problems: r.problems.sort(byLine) };
 
   const root = doc.contents as AnyNode;
   if (root === null || root === undefined || (isScalar(root) && root.value === null)) {
@@ -99,4 +103,23 @@ export function parseCatalog(yamlText: string): ParseResult {
   const problems = r.problems.sort(byLine);
   if (hasErrors(problems)) return { catalog: null, problems };
   return { catalog: { calendar, departments, systems, tables, rules }, problems };
+}
+
+/** Reports each alias (at most 20) with its line and key path; true when there was one. */
+function refuseAliases(doc: Document, r: Reader): boolean {
+  let count = 0;
+  visit(doc, {
+    Alias(_key, node, ancestors) {
+      let path = '';
+      const chain = [...ancestors, node];
+      for (let i = 0; i < chain.length - 1; i++) {
+        const here = chain[i];
+        if (isPair(here) && chain[i + 1] === here.value && isScalar(here.key)) path = path ? `${path}.${String(here.key.value)}` : String(here.key.value);
+        else if (isSeq(here)) path = item(path, here.items.indexOf(chain[i + 1] as never));
+      }
+      r.report(node, path, 'yaml_syntax', `目录不支持 YAML 别名（*${node.source}）：请把内容直接写出`, `YAML aliases (*${node.source}) are not allowed in a catalog: write the value out`);
+      return ++count >= 20 ? visit.BREAK : undefined;
+    },
+  });
+  return count > 0;
 }

@@ -229,13 +229,14 @@ export async function reopenReport(
     const current = await lockReportTicket(trx, input.ticketId);
     const office = can(input.actor, 'tickets.reassign', { department: current.department_code });
     if (!office && !(await isReporter(trx, current.id, input.actor.id))) throw new ForbiddenError();
-    if (!comment) throw new ValidationError([{ field: 'comment', key: 'reports.errors.reopenComment' }]);
     if (!REOPENABLE.includes(current.status)) throw new ConflictError('reports.errors.notReopenable', { status: current.status });
     const state = (await trx('report_tickets').where({ ticket_id: current.id }).first('reporter_reopens')) ?? { reporter_reopens: 0 };
     if (!office && Number(state.reporter_reopens) >= 1) throw new ConflictError('reports.errors.reopenedOnce');
     const since = current.resolved_at ?? current.updated_at;
     if (current.status !== 'fixed' && now.getTime() - new Date(since).getTime() > REOPEN_WINDOW_DAYS * 86_400_000)
       throw new ConflictError('reports.errors.reopenTooLate', { days: REOPEN_WINDOW_DAYS });
+    // After the state checks: the page shows the comment's message only where a reopen is possible.
+    if (!comment) throw new ValidationError([{ field: 'comment', key: 'reports.errors.reopenComment' }]);
     await lockFingerprint(trx, current.fingerprint);
     const newer = await trx('tickets').where({ fingerprint: current.fingerprint }).whereIn('status', ACTIVE_STATUSES).whereNot({ id: current.id }).first('id');
     if (newer) throw new ConflictError('reports.errors.newerTicket', { id: Number(newer.id) });

@@ -1,0 +1,64 @@
+import type { NextFunction, Request, Response } from 'express';
+import { FieldError, ValidationError } from '../errors';
+
+/**
+ * Guards every parsed body against input no form could send (found by the hostile-input tests,
+ * issue 9). Routes read bodies with `String(x)`, `Number(x)` and `req.body.x`, which is safe for
+ * form values but not for any JSON: an object with an own `toString`/`valueOf` throws in String(),
+ * an array nested thousands deep overflows the stack, `__proto__` keys invite prototype pollution,
+ * and PostgreSQL refuses text containing NUL (a 500 in the middle of a write).
+ */
+
+/** Keys that shadow Object.prototype's members: no form or API field is named so. */
+const SHADOWING = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** JSON.parse reviver for express.json(): such keys are dropped, as if never sent. */
+export function dropShadowingKeys(key: string, value: unknown): unknown {
+  return SHADOWING.has(key) ? undefined : value;
+}
+
+/** Deeper than any body the app takes (a sharing request is 3 levels), far below what overflows. */
+export const MAX_JSON_DEPTH = 32;
+
+/** express.json()'s `verify`: refuses (400) a body nested deeper than MAX_JSON_DEPTH, before parsing it. */
+export function limitJsonDepth(_req: unknown, _res: unknown, buf: Buffer): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) throw Object.assign(new Error(`JSON nested deeper than ${MAX_JSON_DEPTH}`), { status: 400, type: 'entity.too.deep' });
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+}
+
+/** Paths (`comment`, `items[0].table`) of the strings in `value` that contain NUL. */
+function nulPaths(value: unknown, path: string, out: string[], depth = 0): void {
+  if (out.length >= 20 || depth > MAX_JSON_DEPTH) return;
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) out.push(path || 'body');
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => nulPaths(v, `${path}[${i}]`, out, depth + 1));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) if (!SHADOWING.has(k)) nulPaths(v, path ? `${path}.${k}` : k, out, depth + 1);
+  }
+}
+
+/**
+ * 422 naming each field whose text contains a NUL character (body or query string). Runs after
+ * the locale middleware: the message is translated. Keys shadowing Object.prototype are no field.
+ */
+export function refuseNulCharacters(req: Request, _res: Response, next: NextFunction): void {
+  // A form body may name `constructor` or `__proto__` too (as an own key): dropped like the JSON ones.
+  if (req.body && typeof req.body === 'object') for (const k of Object.keys(req.body)) if (SHADOWING.has(k)) delete req.body[k];
+  const paths: string[] = [];
+  nulPaths(req.body, '', paths);
+  nulPaths(req.query, '', paths);
+  if (!paths.length) return next();
+  const fields: FieldError[] = [...new Set(paths)].map((field) => ({ field, key: 'errors.nulCharacter' }));
+  next(new ValidationError(fields));
+}

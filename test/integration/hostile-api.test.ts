@@ -1,0 +1,178 @@
+import fc from 'fast-check';
+import request from 'supertest';
+import { AccessWorld, buildAccessWorld, Person } from '../factories/access';
+import { changedSince, hostileJson, hostileText, installChangeLog, jsonText, mark, RawObject, runParams } from '../factories/hostile';
+import { createTestApp, TestApp } from '../helpers/app';
+
+/**
+ * The API's public contracts under arbitrary JSON (issue 9): a refused body is a 422 naming the
+ * field that is wrong, never a 500, and writes nothing; text that is not JSON is a 400 in JSON.
+ */
+
+const MONDAY = new Date('2026-03-02T02:00:00Z');
+let t: TestApp;
+let w: AccessWorld;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  w = await buildAccessWorld(t.ctx);
+  await installChangeLog(t.db.knex);
+}, 120_000);
+afterAll(() => t.close());
+
+/** Posts `body` (raw JSON text) as `who`; returns the answer and the tables it changed. */
+async function post(who: Person, url: string, body: string) {
+  const before = await mark(t.db.knex);
+  const res = await request(t.app).post(url).set('Authorization', `Bearer ${who.token}`).set('Content-Type', 'application/json').send(body);
+  return { res, changed: await changedSince(t.db.knex, before) };
+}
+
+/** A JSON object of hostile values under these keys (each present or not), plus random others. */
+function bodyWith(keys: string[], values: fc.Arbitrary<unknown> = hostileJson(2)) {
+  return fc
+    .tuple(fc.subarray(keys), fc.array(fc.tuple(fc.constantFrom(...keys, 'extra', '__proto__', 'constructor'), values), { maxLength: 4 }), fc.array(values, { minLength: keys.length, maxLength: keys.length }))
+    .map(([present, extra, vals]) => {
+      const entries: [string, unknown][] = present.map((k) => [k, vals[keys.indexOf(k)]]);
+      return { present: new Set([...present, ...extra.map(([k]) => k)]), entries, text: jsonText(new RawObject([...entries, ...extra])) };
+    });
+}
+
+/** A body holding the NUL character (as JSON writes it). */
+const hasNul = (text: string) => text.includes('\\u0000');
+const fieldsOf = (res: request.Response) => Object.keys(res.body.fields ?? {});
+
+describe('POST /api/v1/reports with arbitrary JSON', () => {
+  it('answers 422 naming table (and description when it is missing), writing nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(bodyWith(['table', 'field', 'record_key', 'description', 'suggested_value']), async (b) => {
+        const { res, changed } = await post(w.people.HR.user, '/api/v1/reports', b.text);
+        expect(res.status).toBe(422);
+        expect(res.body.error).toBe('validation_failed');
+        if (hasNul(b.text)) {
+          // Text with NUL is refused before anything else, naming where it was.
+          for (const k of fieldsOf(res)) expect(b.text).toContain(JSON.stringify(k.split(/[.[]/)[0]));
+        } else {
+          // No generated text is a catalog table: the table is always named.
+          expect(fieldsOf(res)).toContain('table');
+          if (!b.present.has('description')) expect(fieldsOf(res)).toContain('description');
+          for (const k of fieldsOf(res)) expect(k).toMatch(/^(table|field|record_key(\.\w+)?|description|suggested_value)$/);
+        }
+        expect(changed).toEqual([]);
+      }),
+      runParams(25),
+    );
+  }, 90_000);
+
+  it('names record_key when it is not an object of text, on a real table and field', async () => {
+    for (const recordKey of [null, 'x', 42, ['20190001'], { staff_no: { toString: 1 } }, { staff_no: ['a'] }, { staff_no: '' }]) {
+      const body = { table: 'staff_basic', field: 'name', record_key: recordKey, description: '姓名有误' };
+      const { res, changed } = await post(w.people.HR.user, '/api/v1/reports', JSON.stringify(body));
+      expect({ recordKey, status: res.status }).toEqual({ recordKey, status: 422 });
+      expect(fieldsOf(res).some((k) => k === 'record_key' || k.startsWith('record_key.'))).toBe(true);
+      expect(changed).toEqual([]);
+    }
+  });
+});
+
+describe('POST /api/v1/sharing-requests with arbitrary JSON', () => {
+  it('answers 422 naming purpose and items when they are missing, writing nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(bodyWith(['purpose', 'items', 'method', 'pledge_accepted', 'applicant', 'system']), async (b) => {
+        const { res, changed } = await post(w.people.HR.user, '/api/v1/sharing-requests', b.text);
+        expect(res.status).toBe(422);
+        if (hasNul(b.text)) return;
+        if (!b.present.has('purpose')) expect(fieldsOf(res)).toContain('purpose');
+        if (!b.present.has('items')) expect(fieldsOf(res)).toContain('items');
+        expect(changed).toEqual([]);
+      }),
+      runParams(25),
+    );
+  }, 90_000);
+
+  it('names each wrong item by its place: items.0.table, items.1.fields', async () => {
+    const body = {
+      purpose: '迎新系统需要学生基本信息',
+      method: 'api',
+      pledge_accepted: true,
+      items: [{ table: "x'; drop table users; --", fields: ['a'] }, { table: 'student_status', fields: [] }],
+    };
+    const { res, changed } = await post(w.people.HR.user, '/api/v1/sharing-requests', JSON.stringify(body));
+    expect(res.status).toBe(422);
+    expect(fieldsOf(res).sort()).toEqual(['items.0.table', 'items.1.fields']);
+    expect(changed).toEqual([]);
+  });
+});
+
+describe('POST /api/v1/tickets/:id/transitions with arbitrary JSON', () => {
+  it('answers 422 naming `to` when it is not a transition, writing nothing', async () => {
+    const notATransition = fc.oneof(hostileJson(2), hostileText).filter((v) => !['acknowledged', 'fixed', 'closed'].includes(v as string));
+    await fc.assert(
+      fc.asyncProperty(notATransition, fc.option(hostileJson(1)), async (to, comment) => {
+        const { res, changed } = await post(w.people.HR.steward, `/api/v1/tickets/${w.objects.HR.ticket}/transitions`, jsonText(new RawObject([['to', to], ['comment', comment]])));
+        expect(res.status).toBe(422);
+        // A NUL in the comment is named alone (refused before the route reads the body).
+        if (!hasNul(jsonText(comment))) expect(fieldsOf(res)).toContain('to');
+        expect(changed).toEqual([]);
+      }),
+      runParams(25),
+    );
+  }, 90_000);
+
+  it('names version and comment when they are of the wrong type', async () => {
+    const { res, changed } = await post(w.people.HR.steward, `/api/v1/tickets/${w.objects.HR.ticket}/transitions`, '{"to":"acknowledged","version":"1; drop table tickets","comment":{"a":1}}');
+    expect(res.status).toBe(422);
+    expect(fieldsOf(res).sort()).toEqual(['comment', 'version']);
+    expect(changed).toEqual([]);
+  });
+});
+
+describe('POST /api/v1/sharing-requests/:id/decisions with arbitrary JSON', () => {
+  it('answers 422 naming decision when it is neither approve nor reject, writing nothing', async () => {
+    const notADecision = fc.oneof(hostileJson(2), hostileText).filter((v) => v !== 'approve' && v !== 'reject');
+    await fc.assert(
+      fc.asyncProperty(notADecision, bodyWith(['reason', 'comment', 'expires_on']), async (decision, rest) => {
+        const body = jsonText(new RawObject([...rest.entries, ['decision', decision]]));
+        const { res, changed } = await post(w.people.HR.steward, `/api/v1/sharing-requests/${w.objects.HR.request}/decisions`, body);
+        expect(res.status).toBe(422);
+        if (!hasNul(jsonText(new RawObject(rest.entries)))) expect(fieldsOf(res)).toContain('decision');
+        expect(changed).toEqual([]);
+      }),
+      runParams(25),
+    );
+  }, 90_000);
+});
+
+describe('text that is not JSON', () => {
+  const ROUTES = () => [
+    { who: w.people.HR.user, url: '/api/v1/reports' },
+    { who: w.people.HR.user, url: '/api/v1/sharing-requests' },
+    { who: w.people.HR.steward, url: `/api/v1/tickets/${w.objects.HR.ticket}/transitions` },
+    { who: w.people.HR.steward, url: `/api/v1/sharing-requests/${w.objects.HR.request}/decisions` },
+  ];
+  const notJson = fc.oneof(
+    fc.string({ minLength: 1, maxLength: 50 }).filter((s) => {
+      try {
+        const v = JSON.parse(s);
+        return v === null || typeof v !== 'object';
+      } catch {
+        return s.trim() !== '';
+      }
+    }),
+    fc.constantFrom('{"to": "acknowledged"', "{'to': 'fixed'}", '{"a":1,}', '[1,2', '{"x": NaN}', '\u0000', `${'['.repeat(100)}`, `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`),
+  );
+
+  it('is a 400 in JSON naming the problem, writing nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(0, 1, 2, 3), notJson, async (i, text) => {
+        const { who, url } = ROUTES()[i];
+        const { res, changed } = await post(who, url, text);
+        expect(res.status).toBe(400);
+        expect(res.type).toBe('application/json');
+        expect(res.body).toEqual({ error: 'bad_request', message: expect.any(String) });
+        expect(changed).toEqual([]);
+      }),
+      runParams(30),
+    );
+  }, 90_000);
+});

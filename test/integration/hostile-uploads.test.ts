@@ -1,0 +1,160 @@
+import YAML from 'yaml';
+import fs from 'node:fs';
+import path from 'node:path';
+import { translator } from '../../server/i18n';
+import { AccessWorld, buildAccessWorld, Person } from '../factories/access';
+import { billionLaughs, changedSince, EXE, HOSTILE_IDENTIFIERS, HTML, installChangeLog, mark, OVERSIZED_PDF, SVG, withTable, zipBomb } from '../factories/hostile';
+import { PNG, STAFF } from '../factories/reports';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * Hostile uploads over the three forms that take files (issue 9): the report form's attachment,
+ * the sharing form's material, the catalog import. The type is decided by the first bytes, so an
+ * executable, a web page, an SVG or a zip (a zip bomb too) named .png/.pdf is refused without
+ * being opened; over 5 MB is refused naming the file input; a refused upload writes nothing.
+ */
+
+const MONDAY = new Date('2026-03-02T02:00:00Z');
+const EXAMPLE = fs.readFileSync(path.resolve(__dirname, '../../server/services/catalog/examples/university.catalog.yaml'), 'utf8');
+const zh = translator('zh-CN');
+/** Handlebars escapes text: compare messages as the page writes them. */
+const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;').replace(/=/g, '&#x3D;');
+
+let t: TestApp;
+let w: AccessWorld;
+const sessions = new Map<number, Awaited<ReturnType<typeof signIn>>>();
+async function sessionOf(p: Person) {
+  if (!sessions.has(p.id)) sessions.set(p.id, await signIn(t.app, p.login, p.password));
+  return sessions.get(p.id)!;
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  w = await buildAccessWorld(t.ctx);
+  await installChangeLog(t.db.knex);
+}, 120_000);
+afterAll(() => t.close());
+
+const BAD_FILES: [string, string, Buffer][] = [
+  ['an executable named .png', 'evidence.png', EXE],
+  ['a web page named .png', 'evidence.png', HTML],
+  ['an SVG with a script named .png', 'evidence.png', SVG],
+  ['a zip named .pdf', 'material.pdf', zipBomb(1024)],
+  ['a zip bomb (50 MB of zeros in ~50 KB)', 'evidence.pdf', zipBomb()],
+  ['a PDF whose first bytes are cut', 'evidence.pdf', Buffer.from('PDF-1.4\n%%EOF')],
+];
+
+describe('the report form (/reports)', () => {
+  async function fileReport(file: { name: string; content: Buffer }) {
+    const { agent, csrf } = await sessionOf(w.people.HR.user);
+    const before = await mark(t.db.knex);
+    const res = await agent
+      .post(`/reports?_csrf=${encodeURIComponent(csrf)}`)
+      .field('table', 'staff_basic')
+      .field('field', 'name')
+      .field('record_key[staff_no]', STAFF.staff_no)
+      .field('description', '姓名有误')
+      .attach('attachment', file.content, file.name);
+    return { res, changed: await changedSince(t.db.knex, before) };
+  }
+
+  it.each(BAD_FILES)('refuses %s with the attachment field message, writing nothing', async (_what, name, content) => {
+    const { res, changed } = await fileReport({ name, content });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(html(zh('reports.errors.upload.bad_type')));
+    expect(changed).toEqual([]);
+  });
+
+  it('refuses a file over 5 MB naming the attachment, writing nothing', async () => {
+    const { res, changed } = await fileReport({ name: 'scan.pdf', content: OVERSIZED_PDF });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(html(zh('reports.errors.upload.too_large')));
+    expect(changed).toEqual([]);
+  });
+
+  it('takes the type from the content: a PNG named .pdf is stored and served as a PNG', async () => {
+    const { res, changed } = await fileReport({ name: 'looks-like.pdf', content: PNG });
+    expect(res.status).toBe(302);
+    expect(changed).toContain('uploads');
+    const upload = await t.db.knex('uploads').orderBy('id', 'desc').first('file_type', 'filename');
+    expect(upload).toEqual({ file_type: 'png', filename: 'looks-like.pdf' });
+    const report = Number(/\/reports\/(\d+)/.exec(res.headers.location)![1]);
+    const file = await (await sessionOf(w.people.HR.user)).agent.get(`/reports/${report}/attachment`).expect(200);
+    expect(file.headers['content-type']).toBe('image/png');
+    expect(file.headers['content-disposition']).toMatch(/^attachment;/);
+  });
+});
+
+describe('the sharing form (/sharing/new)', () => {
+  async function sendForm(action: 'draft' | 'submit', file: { field: string; name: string; content: Buffer }) {
+    const { agent, csrf } = await sessionOf(w.people.HR.user);
+    const before = await mark(t.db.knex);
+    const res = await agent
+      .post('/sharing/new')
+      .set('X-CSRF-Token', csrf)
+      .field('action', action)
+      .field('purpose', '迎新系统需要学生基本信息')
+      .field('items[0][table]', 'student_status')
+      .field('items[0][fields][]', 'student_no')
+      .attach(file.field, file.content, file.name);
+    return { res, changed: await changedSince(t.db.knex, before) };
+  }
+
+  it.each(BAD_FILES)('refuses %s as material, naming the file, on submit and on saving a draft; writes nothing', async (_what, name, content) => {
+    for (const action of ['submit', 'draft'] as const) {
+      const { res, changed } = await sendForm(action, { field: 'material', name, content });
+      expect({ action, status: res.status }).toEqual({ action, status: 422 });
+      expect(res.text).toContain(html(zh('sharing.errors.upload.bad_type', { filename: name })));
+      expect(changed).toEqual([]);
+    }
+  });
+
+  it('refuses a pledge scan over 5 MB naming the pledge_scan input, writing nothing', async () => {
+    const { res, changed } = await sendForm('draft', { field: 'pledge_scan', name: 'pledge.pdf', content: OVERSIZED_PDF });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(html(zh('sharing.errors.upload.too_large', { filename: 'pledge_scan' })));
+    expect(changed).toEqual([]);
+  });
+});
+
+describe('the catalog import (/catalog/import)', () => {
+  async function importFile(name: string, content: Buffer | string) {
+    const { agent, csrf } = await sessionOf(w.everything);
+    const before = await mark(t.db.knex);
+    const res = await agent.post(`/catalog/import?_csrf=${encodeURIComponent(csrf)}`).attach('file', Buffer.from(content), name);
+    return { res, changed: await changedSince(t.db.knex, before) };
+  }
+  const example = YAML.parse(EXAMPLE) as { tables: { name: string }[] };
+  const staff = example.tables.findIndex((x) => x.name === 'staff_basic');
+
+  it('refuses a billion-laughs file naming the first alias, without expanding it; imports nothing', async () => {
+    const { res, changed } = await importFile('catalog.yaml', billionLaughs(EXAMPLE));
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('rules[2].conditions.all[0].value.l1[0]: 目录不支持 YAML 别名（*l0）');
+    expect(changed).toEqual([]);
+  });
+
+  it.each(HOSTILE_IDENTIFIERS.map((id) => [JSON.stringify(id).slice(0, 40), id]))('refuses the table name %s by its path; imports nothing', async (_label, id) => {
+    const { res, changed } = await importFile('catalog.yaml', YAML.stringify(withTable(example, staff, { name: id })));
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(`tables[${staff}].name: `);
+    expect(changed).toEqual([]);
+  });
+
+  it('refuses a zip (a bomb too) and an executable as YAML problems; imports nothing', async () => {
+    for (const [name, content] of [['catalog.yaml', zipBomb()], ['catalog.yaml', EXE]] as const) {
+      const { res, changed } = await importFile(name, content);
+      expect(res.status).toBe(422);
+      expect(res.text).toContain('class="problem error"');
+      expect(changed).toEqual([]);
+    }
+  });
+
+  it('refuses a file over 1 MB naming the file input; imports nothing', async () => {
+    const { res, changed } = await importFile('catalog.yaml', `${EXAMPLE}\n${'#'.repeat(1024 * 1024)}\n`);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('<li><strong>file</strong>: ' + html(zh('catalog.import.errors.tooLarge')));
+    expect(changed).toEqual([]);
+  });
+});
