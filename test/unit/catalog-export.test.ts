@@ -13,7 +13,7 @@ function parseClean(text: string): Catalog {
 }
 
 describe.each([
-  ['the example catalog', '../../../shared/examples/university.catalog.yaml'],
+  ['the example catalog', '../../server/services/catalog/examples/university.catalog.yaml'],
   ['a catalog using every key and value form', '../fixtures/catalogs/every-key.catalog.yaml'],
 ])('exportCatalog: %s', (_, path) => {
   it('exports YAML that parses back to an identical catalog', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseCatalog, type CatalogProblem } from '../../server/services/catalog/parse';
 import { formatProblem } from '../../server/services/catalog/problems';
 
-const EXAMPLE = join(__dirname, '../../../shared/examples/university.catalog.yaml');
+const EXAMPLE = join(__dirname, '../../server/services/catalog/examples/university.catalog.yaml');
 /** 23 lines: tables[0] org_unit, tables[1] staff_basic with fields[0] staff_no on line 23. */
 const BASE = readFileSync(join(__dirname, '../fixtures/catalogs/base.catalog.yaml'), 'utf8');
 

@@ -75,7 +75,7 @@ describe('catalog → json-rules-engine rules', () => {
   });
 
   it("accepts the example catalog's rules and finds the columns they read", () => {
-    const text = readFileSync(join(__dirname, '../../../shared/examples/university.catalog.yaml'), 'utf8');
+    const text = readFileSync(join(__dirname, '../../server/services/catalog/examples/university.catalog.yaml'), 'utf8');
     const { catalog } = parseCatalog(text);
     expect(catalog).toBeTruthy();
     expect(catalog!.rules.flatMap(customRuleProblems)).toEqual([]);
