@@ -66,9 +66,22 @@ async function runFloor(knex: Knex, table: string): Promise<Record<string, unkno
   return (await knex.raw(FLOOR_SQL[table])).rows[0];
 }
 
-async function runNaive(knex: Knex, table: string): Promise<Map<string, Record<string, unknown>>> {
+/**
+ * The naive way: its statements one after another on one connection, as a serial tool runs them (the
+ * primary figure). PostgreSQL may still give each statement a parallel plan (2 workers + leader);
+ * `serialPlans` forbids that (max_parallel_workers_per_gather 0, as ours gets none: its aggregate
+ * reads an OFFSET 0 derived table), to show the work per core.
+ */
+async function runNaive(knex: Knex, table: string, serialPlans = false): Promise<Map<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, unknown>>();
-  for (const c of NAIVE_SQL[table]) out.set(c.check, (await knex.raw(c.sql)).rows[0]);
+  if (!serialPlans) {
+    for (const c of NAIVE_SQL[table]) out.set(c.check, (await knex.raw(c.sql)).rows[0]);
+    return out;
+  }
+  await knex.transaction(async (trx) => {
+    await trx.raw(`SELECT set_config('max_parallel_workers_per_gather', '0', true)`);
+    for (const c of NAIVE_SQL[table]) out.set(c.check, (await trx.raw(c.sql)).rows[0]);
+  });
   return out;
 }
 
@@ -110,7 +123,13 @@ interface Row {
   bare: number;
   floor: number;
   naive: number;
+  /** The naive way without parallel workers. */
+  naiveSerial: number;
+  /** The fastest of the runs per method: the least disturbed by other load on a shared machine. */
+  best: Record<Method, number>;
 }
+
+type Method = 'ours' | 'bare' | 'floor' | 'naive' | 'naiveSerial';
 
 async function benchTable(knex: Knex, table: CatalogTable, catalog: Catalog, ctx: CheckContext, runs: number) {
   const ours = () => runTableChecks(knex, table, ctx, catalog.rules);
@@ -120,13 +139,27 @@ async function benchTable(knex: Knex, table: CatalogTable, catalog: Catalog, ctx
   if (warm.value.status !== 'ok') throw new Error(`${table.name}: ${warm.value.error?.code} ${warm.value.error?.message}`);
   const problems = mismatches(warm.value, await runFloor(knex, table.name), await runNaive(knex, table.name), table.name);
 
-  const times = { ours: [] as number[], bare: [] as number[], floor: [] as number[], naive: [] as number[] };
+  const times = {
+    ours: [] as number[],
+    bare: [] as number[],
+    floor: [] as number[],
+    naive: [] as number[],
+    naiveSerial: [] as number[],
+  };
+  const methods: Array<[keyof typeof times, () => Promise<unknown>]> = [
+    ['ours', ours],
+    ['bare', bare],
+    ['floor', () => runFloor(knex, table.name)],
+    ['naive', () => runNaive(knex, table.name)],
+    ['naiveSerial', () => runNaive(knex, table.name, true)],
+  ];
   for (let i = 0; i < runs; i++) {
-    // Interleaved, so a slow moment of the machine hits all three alike.
-    times.ours.push((await timed(ours)).ms);
-    times.bare.push((await timed(bare)).ms);
-    times.floor.push((await timed(() => runFloor(knex, table.name))).ms);
-    times.naive.push((await timed(() => runNaive(knex, table.name))).ms);
+    // Interleaved, so a slow moment of the machine hits all methods alike, and each round starts with
+    // another method, so none is always the one that runs after the heaviest.
+    for (let j = 0; j < methods.length; j++) {
+      const [name, fn] = methods[(i + j) % methods.length];
+      times[name].push((await timed(fn)).ms);
+    }
   }
   const row: Row = {
     table: table.name,
@@ -139,6 +172,14 @@ async function benchTable(knex: Knex, table: CatalogTable, catalog: Catalog, ctx
     bare: median(times.bare),
     floor: median(times.floor),
     naive: median(times.naive),
+    naiveSerial: median(times.naiveSerial),
+    best: {
+      ours: Math.min(...times.ours),
+      bare: Math.min(...times.bare),
+      floor: Math.min(...times.floor),
+      naive: Math.min(...times.naive),
+      naiveSerial: Math.min(...times.naiveSerial),
+    },
   };
   return { row, problems, times };
 }
@@ -172,17 +213,19 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     const problems: string[] = [];
     for (const table of tables) {
-      log(`${table.name}: warm-up, then ${opts.runs} interleaved runs of ours / ours without samples / floor / naive …`);
+      log(
+        `${table.name}: warm-up, then ${opts.runs} interleaved runs of ours / ours without samples / floor / naive / naive without parallel workers …`,
+      );
       const r = await benchTable(knex, table, catalog, ctx, opts.runs);
       rows.push(r.row);
       problems.push(...r.problems.map((p) => `${table.name}.${p}`));
       log(
-        `  ours ${r.times.ours.map(fmtMs).join(' / ')} ms · without samples ${r.times.bare.map(fmtMs).join(' / ')} ms · floor ${r.times.floor.map(fmtMs).join(' / ')} ms · naive ${r.times.naive.map(fmtMs).join(' / ')} ms`,
+        `  ours ${r.times.ours.map(fmtMs).join(' / ')} ms · without samples ${r.times.bare.map(fmtMs).join(' / ')} ms · floor ${r.times.floor.map(fmtMs).join(' / ')} ms · naive ${r.times.naive.map(fmtMs).join(' / ')} ms · naive w/o parallel workers ${r.times.naiveSerial.map(fmtMs).join(' / ')} ms`,
       );
     }
     const peakMb = process.resourceUsage().maxRSS / 1024;
 
-    const sum = (k: 'ours' | 'bare' | 'floor' | 'naive') => rows.reduce((s, r) => s + r[k], 0);
+    const sum = (k: 'ours' | 'bare' | 'floor' | 'naive' | 'naiveSerial') => rows.reduce((s, r) => s + r[k], 0);
     const body = rows.map((r) => [
       r.table,
       `${r.checks} (${r.failing} failing)`,
@@ -192,9 +235,11 @@ async function main(): Promise<void> {
       fmtMs(r.bare),
       fmtMs(r.floor),
       r.naiveStatements ? fmtMs(r.naive) : '—',
+      r.naiveStatements ? fmtMs(r.naiveSerial) : '—',
       fmtRatio(r.ours / r.floor),
       fmtRatio(r.bare / r.floor),
       r.naiveStatements ? fmtRatio(r.naive / r.ours) : '—',
+      r.naiveStatements ? fmtRatio(r.naiveSerial / r.ours) : '—',
     ]);
     body.push([
       '**all tables**',
@@ -205,9 +250,11 @@ async function main(): Promise<void> {
       fmtMs(sum('bare')),
       fmtMs(sum('floor')),
       fmtMs(sum('naive')),
+      fmtMs(sum('naiveSerial')),
       fmtRatio(sum('ours') / sum('floor')),
       fmtRatio(sum('bare') / sum('floor')),
       fmtRatio(sum('naive') / sum('ours')),
+      fmtRatio(sum('naiveSerial') / sum('ours')),
     ]);
     log();
     log(`PostgreSQL ${version}, median of ${opts.runs} runs after a warm-up; ms wall-clock as seen from Node.`);
@@ -225,11 +272,41 @@ async function main(): Promise<void> {
           'ours w/o samples ms',
           'floor ms',
           'naive ms',
+          'naive 1-worker ms',
           'ours/floor',
           'w/o samples/floor',
           'naive/ours',
+          'naive 1-worker/ours',
         ],
         body,
+      ),
+    );
+    log();
+    log(`Fastest of the ${opts.runs} runs per method (least disturbed by other load):`);
+    log(
+      markdownTable(
+        [
+          'table',
+          'ours ms',
+          'ours w/o samples ms',
+          'floor ms',
+          'naive ms',
+          'naive 1-worker ms',
+          'ours/floor',
+          'naive/ours',
+          'naive 1-worker/ours',
+        ],
+        rows.map((r) => [
+          r.table,
+          fmtMs(r.best.ours),
+          fmtMs(r.best.bare),
+          fmtMs(r.best.floor),
+          r.naiveStatements ? fmtMs(r.best.naive) : '—',
+          r.naiveStatements ? fmtMs(r.best.naiveSerial) : '—',
+          fmtRatio(r.best.ours / r.best.floor),
+          r.naiveStatements ? fmtRatio(r.best.naive / r.best.ours) : '—',
+          r.naiveStatements ? fmtRatio(r.best.naiveSerial / r.best.ours) : '—',
+        ]),
       ),
     );
     log();

@@ -13,12 +13,13 @@ import {
   nullCountColumns,
 } from './compile';
 import type { Sql, SqlDialect } from './facts/dialect';
-import { formatDuration, Metric, PlanError, planTable } from './facts/plan';
+import { formatDuration, Metric, PlanError, planTable, RowCondition } from './facts/plan';
 import { mysqlDialect } from './facts/sql-mysql';
 import { postgresDialect } from './facts/sql-postgres';
 import { describeHubTable, HubTableShape } from './hub-schema';
+import { fetchSampleKeys } from './samples';
 import { IdentifierError } from './identifiers';
-import { localDate, localMonth, minusDays } from './time';
+import { localDate, localMonth, minusDays, offsetChangesNear } from './time';
 import type {
   BuiltinCheck,
   CheckContext,
@@ -31,6 +32,10 @@ import type {
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000;
 export const DEFAULT_SAMPLE_LIMIT = 20;
+/** Hours before the converted newest instant in which an offset change triggers the exact re-check. */
+const NEWEST_RECHECK_HOURS = 48;
+/** The re-check reads rows whose wall-clock time is at most this far before the newest (> any gap). */
+const NEWEST_RECHECK_WINDOW_HOURS = 72;
 
 export function dialectFor(name: CheckContext['dialect']): SqlDialect {
   return name === 'postgres' ? postgresDialect : mysqlDialect;
@@ -48,8 +53,10 @@ interface Computed {
   severity: Severity;
   violations: number;
   checkedRows: number;
-  sample: Sql | null;
-  sampleJoins?: Sql[];
+  sample: RowCondition | null;
+  sampleJoins?: RowCondition[];
+  /** Row address of the last violating row (PostgreSQL plain tables), where the sample search starts. */
+  lastRow?: string;
   details?: Record<string, unknown>;
 }
 
@@ -89,8 +96,9 @@ const metricKey = (check: string, field: unknown) => `${check}|${field ?? ''}`;
 
 /**
  * Checks one hub table: one read-only transaction with a statement timeout; one aggregate query
- * (+ at most one uniqueness and one references query); verdicts by json-rules-engine; sample keys
- * for failing checks only. Never throws: problems become an `error` outcome for this table.
+ * (+ at most one uniqueness query, and on MySQL one references query); verdicts by json-rules-engine;
+ * sample keys for failing checks only, one statement per search round (see samples.ts). Never
+ * throws: problems become an `error` outcome for this table.
  * `rules` may be the whole catalog's; those for other tables are ignored.
  */
 export async function runTableChecks(
@@ -150,7 +158,13 @@ export async function runTableChecks(
         const value = (m: Metric) => ('constant' in m ? m.constant : num(rows[m.query][m.alias]));
 
         const rowCount = num(rows.aggregate.row_count);
-        const newest = plan.hasNewest ? dialect.readInstant(rows.aggregate.newest_update, ctx.timezone) : null;
+        let newest = plan.hasNewest ? dialect.readInstant(rows.aggregate.newest_update, ctx.timezone) : null;
+        // The aggregate converted max(wall-clock) once. Right after an offset change a wall-clock time
+        // in a spring-forward gap can map past it: then recompute from the rows near the maximum.
+        if (newest && offsetChangesNear(newest, ctx.timezone, NEWEST_RECHECK_HOURS)) {
+          const recheck = plan.newestRecheck(new Date(newest.getTime() - NEWEST_RECHECK_WINDOW_HOURS * 3_600_000));
+          if (recheck) newest = dialect.readInstant((await one(recheck)).newest_update, ctx.timezone) ?? newest;
+        }
         const previous = ctx.previousRowCounts?.[table.name];
         const nullCounts: Record<string, number> = {};
         for (const [column, alias] of Object.entries(plan.nullCountAliases)) nullCounts[column] = num(rows.aggregate[alias]);
@@ -167,23 +181,36 @@ export async function runTableChecks(
         const fresh = freshness(table, newest, rowCount, ctx);
         if (fresh) computed.push(fresh);
         for (const c of plan.checks) {
-          computed.push({ ...c, violations: value(c.violations), checkedRows: value(c.checked) });
+          const found = c.sampleValues ? rows[c.sampleValues.query][c.sampleValues.alias] : undefined;
+          const sample = c.sampleOf && Array.isArray(found) ? c.sampleOf(found.map(String)) : c.sample;
+          const last = c.lastViolation ? rows[c.lastViolation.query][c.lastViolation.alias] : undefined;
+          computed.push({
+            ...c,
+            sample,
+            ...(typeof last === 'string' ? { lastRow: last } : {}),
+            violations: value(c.violations),
+            checkedRows: value(c.checked),
+          });
         }
 
         const verdicts = await decide(computed, custom, facts);
         const limit = ctx.sampleLimit ?? DEFAULT_SAMPLE_LIMIT;
+        const passedOf = (c: Computed) => !verdicts.fired.has(builtinRuleName(c.check, c.field));
+        const sampled = limit > 0 ? computed.filter((c) => !passedOf(c) && c.sample) : [];
+        const targets = sampled.map((c) => ({
+          sample: c.sample!,
+          sampleJoins: c.sampleJoins,
+          violations: c.violations,
+          lastRow: c.lastRow,
+        }));
+        const keys = await fetchSampleKeys(plan, targets, limit, async (q) =>
+          dialect.rows(await trx.raw(q.sql, q.bindings as Knex.RawBinding[])),
+        );
+        const keysOf = new Map(sampled.map((c, i) => [c, keys.get(targets[i]) ?? []]));
         const results: CheckResult[] = [];
         for (const c of computed) {
-          const passed = !verdicts.fired.has(builtinRuleName(c.check, c.field));
-          let sampleKeys: Record<string, string>[] = [];
-          const q = !passed && c.sample && limit > 0 ? plan.sampleQuery(c.sample, limit, c.sampleJoins) : null;
-          if (q) {
-            sampleKeys = dialect
-              .rows(await trx.raw(q.sql, q.bindings as Knex.RawBinding[]))
-              .map((row) =>
-                Object.fromEntries(plan.keyNames.map((k, i) => [k, row[`k${i}`] === null ? '' : String(row[`k${i}`])])),
-              );
-          }
+          const passed = passedOf(c);
+          const sampleKeys = keysOf.get(c) ?? [];
           results.push({
             check: c.check,
             department: c.department,

@@ -15,6 +15,8 @@ export interface HubColumn {
 export interface HubTableShape {
   name: string;
   columns: Map<string, HubColumn>;
+  /** A plain PostgreSQL table (relkind 'r'): rows have an address (ctid); not a view or partitioned table. */
+  plainTable?: boolean;
 }
 
 function timeKindOf(dialect: HubDialectName, dataType: string): TimeKind {
@@ -42,18 +44,24 @@ export async function describeHubTable(
 ): Promise<HubTableShape | null> {
   const { schema, table } = splitTableName(name);
   const defaultSchema = dialect === 'postgres' ? 'current_schema()' : 'database()';
+  // PostgreSQL: also whether it is a plain table (rows have a ctid), in the same statement.
+  const relkind =
+    dialect === 'postgres'
+      ? `, (SELECT c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = coalesce(?, current_schema()) AND c.relname = ?) AS relkind`
+      : '';
   const res = await db.raw(
-    `SELECT column_name AS column_name, data_type AS data_type FROM information_schema.columns
+    `SELECT column_name AS column_name, data_type AS data_type${relkind} FROM information_schema.columns
      WHERE table_schema = coalesce(?, ${defaultSchema}) AND table_name = ? ORDER BY ordinal_position`,
-    [schema, table],
+    dialect === 'postgres' ? [schema, table, schema, table] : [schema, table],
   );
-  const rows: Array<{ column_name: string; data_type: string }> = dialect === 'postgres' ? res.rows : res[0];
+  const rows: Array<{ column_name: string; data_type: string; relkind?: string }> = dialect === 'postgres' ? res.rows : res[0];
   if (rows.length === 0) return null;
   const columns = new Map<string, HubColumn>();
   for (const r of rows) {
     columns.set(r.column_name, { name: r.column_name, dataType: r.data_type, timeKind: timeKindOf(dialect, r.data_type) });
   }
-  return { name, columns };
+  return { name, columns, ...(dialect === 'postgres' ? { plainTable: rows[0].relkind === 'r' } : {}) };
 }
 
 /**

@@ -93,3 +93,17 @@ export function minusDays(instant: Date, n: number, timeZone: string): Date {
   const shifted = `${addDays(w.slice(0, 10), -n)}${w.slice(10)}`;
   return zonedInstant(shifted, timeZone);
 }
+
+/**
+ * Whether `timeZone`'s UTC offset changes between `hoursBefore` hours before `instant` and `instant`
+ * (sampled hourly). After a converted max() of naive wall-clock times, no change there means no
+ * spring-forward gap could have mapped an earlier wall-clock time past the maximum's instant: such a
+ * time maps at most one gap length (≤ 24 h in every zone's history) past the gap's start.
+ */
+export function offsetChangesNear(instant: Date, timeZone: string, hoursBefore: number): boolean {
+  const at = offsetMs(instant, timeZone);
+  for (let h = 1; h <= hoursBefore; h++) {
+    if (offsetMs(new Date(instant.getTime() - h * 3_600_000), timeZone) !== at) return true;
+  }
+  return false;
+}

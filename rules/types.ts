@@ -44,7 +44,10 @@ export interface CheckResult {
   violations: number;
   /** The denominator: rows or values the check considered (for scorecard ratios). */
   checkedRows: number;
-  /** Keys of up to `sampleLimit` violating rows, ordered by key; fetched only for failing checks. */
+  /**
+   * Keys of up to `sampleLimit` violating rows, sorted by key; fetched only for failing checks. Which
+   * rows (when there are more) follows the table's physical order, not the key: see rules/README.md.
+   */
   sampleKeys: Record<string, string>[];
   severity: Severity;
   /** The event's message, for custom rules. */

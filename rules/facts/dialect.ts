@@ -46,6 +46,12 @@ export interface SqlDialect {
   instantValue(at: Date, timezone: string): unknown;
   /** Select-list expression for the newest value of a time column; read back with `readInstant`. */
   newest(column: string, kind: TimeKind, timezone: string): Sql;
+  /**
+   * Whether `newest` converts a naive column's max() to an instant (one conversion per table, not one
+   * per row). Exact wherever the local→UTC mapping is monotone; the engine re-checks near offset
+   * changes, where a wall-clock time inside a spring-forward gap can map past later ones.
+   */
+  newestConvertsMax: boolean;
   readInstant(value: unknown, timezone: string): Date | null;
   rows(result: unknown): Record<string, unknown>[];
   /** Session/transaction settings at the start of each table's read-only transaction. */

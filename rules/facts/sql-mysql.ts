@@ -34,6 +34,8 @@ export const mysqlDialect: SqlDialect = {
   instant: (column: string, _kind: TimeKind): Sql => ({ sql: column, bindings: [] }),
   instantValue: (at, timezone) => localDateTime(at, timezone),
   newest: (column) => ({ sql: `DATE_FORMAT(MAX(${column}), '%Y-%m-%d %H:%i:%s.%f')`, bindings: [] }),
+  // The wall-clock max is read back and converted in Node (readInstant); no instant comparison in SQL.
+  newestConvertsMax: false,
   readInstant(value, timezone) {
     if (value === null || value === undefined) return null;
     return zonedInstant(String(value), timezone);

@@ -96,4 +96,26 @@ describe('check engine: freshness', () => {
       freshnessOf(await runTableChecks(db.knex, daily, { ...ctx, now: new Date('2026-03-10T00:00:01+08:00') })),
     ).toMatchObject({ passed: false });
   });
+  it('reads the newest naive timestamp exactly also next to a spring-forward gap (max converted once, re-checked there)', async () => {
+    // New York springs forward on 2026-03-08 at 02:00: the wall-clock 02:30 does not exist and PostgreSQL
+    // reads it with the earlier offset (07:30Z), later than 03:15 EDT (07:15Z), the larger wall-clock value.
+    const NY = 'America/New_York';
+    const nyCtx: CheckContext = {
+      now: new Date('2026-03-08T12:00:00Z'),
+      timezone: NY,
+      calendar: createCalendar({ timezone: NY, events: [], holidays: [], workdays: [] }),
+      dialect: 'postgres',
+    };
+    await exec(
+      db.knex,
+      'CREATE TABLE pay_gap (id int, sync_time timestamp)',
+      `INSERT INTO pay_gap VALUES (1, '2026-03-08 02:30:00'), (2, '2026-03-08 03:15:00'), (3, '2026-03-01 09:00:00')`,
+    );
+    const o = await runTableChecks(db.knex, table('pay_gap'), nyCtx);
+    expect(o.facts).toMatchObject({ newest_update: '2026-03-08T07:30:00.000Z', hours_since_update: 4.5 });
+    // Far from any offset change the converted max() is used as it is: 09:00 EST = 14:00Z.
+    await exec(db.knex, 'DELETE FROM pay_gap WHERE id < 3');
+    const plain = await runTableChecks(db.knex, table('pay_gap'), nyCtx);
+    expect(plain.facts).toMatchObject({ newest_update: '2026-03-01T14:00:00.000Z' });
+  });
 });

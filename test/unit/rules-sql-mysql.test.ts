@@ -96,14 +96,17 @@ describe('MySQL/MariaDB check SQL', () => {
     expect(plan.references!.sql).toContain('`r0`.`v` IS NULL');
   });
 
-  it('fetches sample keys ordered by key with a bound LIMIT; hub codes use the same anti-join there', () => {
+  it('fetches sample keys of all failing checks in one UNION ALL with a bound LIMIT per check; hub codes use the same anti-join there', () => {
     // Not a correlated NOT EXISTS: MariaDB's subquery cache compares the outer value by collation ('u1' = 'U1').
     const codes = plan.checks.find((c) => c.check === 'codes' && c.field === 'unit_code')!;
-    const q = plan.sampleQuery(codes.sample!, 20, codes.sampleJoins)!;
+    const required = plan.checks.find((c) => c.check === 'required' && c.field === 'staff_no')!;
+    const q = plan.samplesQuery([codes, required].map((c) => ({ sample: c.sample!, sampleJoins: c.sampleJoins, limit: 20 })))!;
     expect(q.sql).toMatch(
-      /^SELECT CAST\(`t`\.`staff_no` AS CHAR\) AS `k0` FROM `staff` AS `t` LEFT JOIN \(SELECT DISTINCT .* AS `h0` ON .* WHERE .*`h0`\.`v` IS NULL\) ORDER BY `t`\.`staff_no` LIMIT \?$/s,
+      /^\(SELECT 0 AS `c`, CAST\(`t`\.`staff_no` AS CHAR\) AS `k0` FROM `staff` AS `t` LEFT JOIN \(SELECT DISTINCT .* AS `h0` ON .* WHERE .*`h0`\.`v` IS NULL\) LIMIT \?\) UNION ALL \(SELECT 1 AS `c`, .* LIMIT \?\)$/s,
     );
-    expect(q.bindings[q.bindings.length - 1]).toBe(20);
+    // No ORDER BY: each branch stops at its 20th violating row instead of sorting them all.
+    expect(q.sql).not.toMatch(/ORDER BY/);
+    expect(q.bindings.filter((b) => b === 20)).toHaveLength(2);
     expect(placeholders(q)).toBe(q.bindings.length);
   });
 
