@@ -1,6 +1,7 @@
 /**
- * Web benchmark (issue 7): the dashboard, a department scorecard, the ticket list and a ticket page
- * with 60 departments, 500 tables, two years of daily scorecard snapshots and 100,000 tickets.
+ * Web benchmark (issues 7 and 9): the dashboard, a department scorecard, the ticket list, a ticket page and
+ * the report form with 60 departments, 500 tables, two years of daily scorecard snapshots and 100,000
+ * tickets. Every page must answer at p95 < 300 ms at 50 connections with no errors (exit 1 otherwise).
  *
  *   npm run bench:web            # drops and rebuilds hubwatch_bench_web on 127.0.0.1:5432
  *   BENCH_WEB_URL=postgres://… BENCH_SECONDS=10 BENCH_CONNECTIONS=50 npm run bench:web
@@ -10,6 +11,8 @@
  * measured with autocannon, signed in as the IT office. p50/p95/p99 are computed from every
  * response's latency (autocannon itself reports p97.5, not p95).
  */
+import { execSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
@@ -152,7 +155,9 @@ async function build(knex: Knex, today: string): Promise<void> {
      union all
      select id, coalesce(resolved_at, updated_at), 'transition', 'open', status, '{}'::jsonb from tickets where status in ('resolved','closed','fixed','acknowledged')`,
   );
-  await step('analyze', 'analyze');
+  // VACUUM as well: it sets the visibility map, as autovacuum does soon after a bulk load in production
+  // (the bench server runs with autovacuum off). Counts then read only the index (index-only scans).
+  await step('vacuum analyze', 'vacuum analyze');
 }
 
 interface Measured {
@@ -165,13 +170,41 @@ interface Measured {
   p99: number;
   errors: number;
   non2xx: number;
+  /** CPU time per response of this process (app + autocannon) and of the app's PostgreSQL backends. */
+  nodeCpuMs: number;
+  pgCpuMs: number;
+}
+
+const TICKS_PER_SECOND = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
+
+/**
+ * CPU seconds used so far by the PostgreSQL backends serving the app's pool (user + system, from
+ * /proc; the bench runs on the database's machine). With the machine shared, latency depends on what
+ * else runs; CPU time per request does much less, so it is printed next to the latencies.
+ */
+async function backendCpu(knex: Knex): Promise<Map<number, number>> {
+  const { rows } = await knex.raw<{ rows: { pid: number }[] }>(
+    `select pid from pg_stat_activity where application_name = 'hubwatch-bench-web'`,
+  );
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+    } catch {
+      // The backend ended meanwhile, or /proc is not this machine's (BENCH_WEB_URL elsewhere): not counted.
+    }
+  }
+  return cpu;
 }
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
-async function measure(baseUrl: string, cookie: string, page: string, path: string): Promise<Measured> {
+async function measure(knex: Knex, baseUrl: string, cookie: string, page: string, path: string): Promise<Measured> {
   const latencies: number[] = [];
+  const pgBefore = await backendCpu(knex);
+  const nodeBefore = process.cpuUsage();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       { url: `${baseUrl}${path}`, connections: CONNECTIONS, duration: SECONDS, headers: { cookie, accept: 'text/html' } },
@@ -181,7 +214,11 @@ async function measure(baseUrl: string, cookie: string, page: string, path: stri
       latencies.push(responseTime),
     );
   });
+  const node = process.cpuUsage(nodeBefore);
+  const pgAfter = await backendCpu(knex);
+  const pgSeconds = [...pgAfter].reduce((sum, [pid, after]) => sum + after - (pgBefore.get(pid) ?? 0), 0);
   latencies.sort((a, b) => a - b);
+  const perResponse = (ms: number) => Math.round((ms / Math.max(1, latencies.length)) * 100) / 100;
   return {
     page,
     path,
@@ -192,6 +229,8 @@ async function measure(baseUrl: string, cookie: string, page: string, path: stri
     p99: Math.round(percentile(latencies, 99)),
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    nodeCpuMs: perResponse((node.user + node.system) / 1000),
+    pgCpuMs: perResponse(pgSeconds * 1000),
   };
 }
 
@@ -231,6 +270,11 @@ async function main(): Promise<void> {
   const started = Date.now();
   try {
     if (!reuse) await buildAll();
+    else {
+      // Reusing a build still applies migrations added since (e.g. new indexes), then refreshes statistics.
+      await migrateToLatest(db.knex);
+      await db.knex.raw('vacuum analyze tickets');
+    }
     async function buildAll() {
       await migrateToLatest(db.knex);
       const catalog = await importCatalog(db.knex, catalogYaml());
@@ -285,6 +329,7 @@ async function main(): Promise<void> {
           ['scorecard', '/scorecards/D07'],
           ['ticket list', '/tickets'],
           ['ticket page', `/tickets/${ticket.id}`],
+          ['report form', '/reports/new'],
           ['me (baseline)', '/api/v1/me'],
         ] as [string, string][]
       ).filter(([page]) => (only ? only.includes(page) : page !== 'me (baseline)'));
@@ -299,26 +344,31 @@ async function main(): Promise<void> {
       log(`\nmeasuring: autocannon, ${CONNECTIONS} connections, ${SECONDS} s per page\n`);
       const rows: Measured[] = [];
       for (const [page, path] of pages) {
-        const m = await measure(baseUrl, cookie, page, path);
+        const m = await measure(db.knex, baseUrl, cookie, page, path);
         rows.push(m);
         log(
-          `  ${page.padEnd(12)} ${path.padEnd(20)} req/s ${String(m.rps).padStart(5)}  p50 ${m.p50} ms  p95 ${m.p95} ms  p99 ${m.p99} ms  errors ${m.errors}  non-2xx ${m.non2xx}`,
+          `  ${page.padEnd(12)} ${path.padEnd(20)} req/s ${String(m.rps).padStart(5)}  p50 ${m.p50} ms  p95 ${m.p95} ms  p99 ${m.p99} ms  errors ${m.errors}  non-2xx ${m.non2xx}  cpu/req node ${m.nodeCpuMs} ms pg ${m.pgCpuMs} ms`,
         );
       }
-      log('\n| page | path | requests | req/s | p50 ms | p95 ms | p99 ms | errors | non-2xx |');
-      log('|---|---|---|---|---|---|---|---|---|');
+      log('\n| page | path | requests | req/s | p50 ms | p95 ms | p99 ms | errors | non-2xx | CPU ms/req node + pg |');
+      log('|---|---|---|---|---|---|---|---|---|---|');
       for (const m of rows)
         log(
-          `| ${m.page} | \`${m.path}\` | ${m.requests} | ${m.rps} | ${m.p50} | ${m.p95} | ${m.p99} | ${m.errors} | ${m.non2xx} |`,
+          `| ${m.page} | \`${m.path}\` | ${m.requests} | ${m.rps} | ${m.p50} | ${m.p95} | ${m.p99} | ${m.errors} | ${m.non2xx} | ${m.nodeCpuMs} + ${m.pgCpuMs} |`,
         );
-      const slow = rows.filter((m) => (m.page === 'dashboard' || m.page === 'scorecard') && !(m.p95 < 300));
+      // Issue 9: every page answers at p95 < 300 ms with no errors (the baseline is only for scale).
+      const slow = rows.filter((m) => m.page !== 'me (baseline)' && (!(m.p95 < 300) || m.errors > 0 || m.non2xx > 0));
       if (slow.length) {
-        log(`\nFAIL: p95 ≥ 300 ms for ${slow.map((m) => m.page).join(', ')}`);
+        log(`\nFAIL: p95 ≥ 300 ms or errors for ${slow.map((m) => m.page).join(', ')}`);
         process.exitCode = 1;
       }
     } finally {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Requests cut off by autocannon's stop still finish their queries (e.g. the session touch):
+      // let them drain before the pool closes, or they fail with "aborted".
+      const pool = (db.knex.client as { pool: { numUsed(): number; numPendingAcquires(): number } }).pool;
+      for (let i = 0; i < 100 && pool.numUsed() + pool.numPendingAcquires() > 0; i++) await new Promise((r) => setTimeout(r, 50));
     }
   } finally {
     await db.close();

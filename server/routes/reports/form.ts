@@ -51,14 +51,38 @@ export function rawFrom(body: Record<string, unknown>): RawReport {
   };
 }
 
+/**
+ * The table picker's entries, built once per catalog version (the loaded catalog object is cached by
+ * version, so it is the key): with 500 tables this was a fresh copy of the whole catalog per page view.
+ * The entries are shared between requests and must not be changed.
+ */
+const pickers = new WeakMap<Catalog, PickerTable[]>();
+
+interface PickerTable {
+  name: string;
+  title: string;
+  key: { name: string; title: string }[];
+  fields: { name: string; title: string; sensitive: boolean }[];
+}
+
+function pickerTables(catalog: Catalog | null): PickerTable[] {
+  if (!catalog) return [];
+  let tables = pickers.get(catalog);
+  if (!tables) {
+    tables = catalog.tables.map((t) => ({
+      name: t.name,
+      title: t.title ?? t.name,
+      key: t.key.map((k) => ({ name: k, title: t.fields.find((f) => f.name === k)?.title ?? k })),
+      fields: t.fields.map((f) => ({ name: f.name, title: f.title ?? f.name, sensitive: f.sensitive })),
+    }));
+    pickers.set(catalog, tables);
+  }
+  return tables;
+}
+
 /** What the form page shows: the table picker (all tables), the chosen table's fields and key inputs, the look-up. */
 export function formModel(catalog: Catalog | null, raw: RawReport, lookup: HubLookup | null = null) {
-  const tables = (catalog?.tables ?? []).map((t) => ({
-    name: t.name,
-    title: t.title ?? t.name,
-    key: t.key.map((k) => ({ name: k, title: t.fields.find((f) => f.name === k)?.title ?? k })),
-    fields: t.fields.map((f) => ({ name: f.name, title: f.title ?? f.name, sensitive: f.sensitive })),
-  }));
+  const tables = pickerTables(catalog);
   const chosen = tables.find((t) => t.name === raw.table);
   const keyValues = (raw.record_key ?? {}) as Record<string, string>;
   return {

@@ -24,7 +24,7 @@ import {
   toPublicTicket,
   transitionTicket,
 } from '../../services/tickets';
-import { actionsFor, filtersFrom, STATUS_CHOICES } from './presenter';
+import { actionsFor, filtersFrom, menu, STATUS_CHOICES } from './presenter';
 
 /** The department queue, the ticket page with its actions, and the IT office's ticket settings. */
 export function ticketsRoutes(ctx: AppContext): Router {
@@ -39,11 +39,12 @@ export function ticketsRoutes(ctx: AppContext): Router {
     const day = await today();
     const { filters, form } = filtersFrom(req, day);
     const viewAll = can(req.user!, 'tickets.viewAll');
-    const [{ items, total }, choices, departments] = await Promise.all([
+    // Over all tickets the menus include the departments (one query with the menus' cache check).
+    const [{ items, total }, choices] = await Promise.all([
       listTickets(db, filters, { limit: perPage, offset: (page - 1) * perPage }),
       filterChoices(db, viewAll ? undefined : req.user!.department),
-      viewAll ? db('departments').orderBy('code').select('code', 'name') : Promise.resolve([]),
     ]);
+    const departments = viewAll ? (choices.departments ?? []) : [];
     res.render('pages/tickets/list', {
       title: req.t('tickets.list.title'),
       tickets: items.map((t) => ({
@@ -53,10 +54,13 @@ export function ticketsRoutes(ctx: AppContext): Router {
       form,
       viewAll,
       isOffice: can(req.user!, 'tickets.close'),
-      departments,
+      departments: departments.map((d) => ({ ...d, selected: d.code === form.department })),
       statuses: STATUS_CHOICES,
       severities: SEVERITIES,
-      choices,
+      choices: {
+        tables: menu(choices.tables, form.table),
+        checks: menu(choices.checks, form.check),
+      },
       pager: pagination(req.originalUrl, page, perPage, total),
     });
   });
@@ -153,16 +157,18 @@ export function ticketsRoutes(ctx: AppContext): Router {
   }
 
   async function ticketPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
-    const ticket = await loadVisible(req);
-    const day = await today();
+    const [ticket, day] = await Promise.all([loadVisible(req), today()]);
     const t = toPublicTicket(ticket, day);
-    const [history, departments, department] = await Promise.all([
+    // One department query: all of them when the user may reassign (the others fill the menu), else its own.
+    const reassign = can(req.user!, 'tickets.reassign');
+    const [history, rows] = await Promise.all([
       ticketHistory(db, ticket.id),
-      can(req.user!, 'tickets.reassign')
-        ? db('departments').whereNot({ code: ticket.department_code }).orderBy('code').select('code', 'name')
-        : Promise.resolve([]),
-      db('departments').where({ code: ticket.department_code }).first('code', 'name'),
+      (reassign ? db('departments') : db('departments').where({ code: ticket.department_code }))
+        .orderBy('code')
+        .select('code', 'name') as Promise<{ code: string; name: string }[]>,
     ]);
+    const department = rows.find((d) => d.code === ticket.department_code);
+    const departments = reassign ? rows.filter((d) => d.code !== ticket.department_code) : [];
     const sampleColumns = t.sample_keys.length ? Object.keys(t.sample_keys[0]) : [];
     res.status(status).render('pages/tickets/show', {
       title: req.t('tickets.show.title', { id: t.id }),
@@ -186,7 +192,9 @@ export function ticketsRoutes(ctx: AppContext): Router {
       await fn();
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      return ticketPage(req, res, { fields: fieldMessages(err, req), form: req.body }, 422);
+      // The page tells the transition forms from the comment form by `form.to`: a comment keeps only its comment.
+      const form = req.path.endsWith('/comment') ? { comment: req.body.comment } : req.body;
+      return ticketPage(req, res, { fields: fieldMessages(err, req), form }, 422);
     }
     req.session.flash = { kind: 'success', text: req.t(flashKey) };
     res.redirect(`/tickets/${Number(req.params.id)}`);

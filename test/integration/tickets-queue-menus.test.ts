@@ -1,0 +1,106 @@
+import { KnexSessionStore } from '../../server/auth/session-store';
+import { buildUser } from '../factories';
+import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+const catalog = exampleCatalog();
+const T0 = new Date('2026-09-30T02:00:00Z');
+
+/** The option values of one <select name="…"> in a page, in page order. */
+function optionsOf(html: string, name: string): string[] {
+  const select = new RegExp(`<select name="${name}">([\\s\\S]*?)</select>`).exec(html)?.[1] ?? '';
+  return [...select.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]).filter((v) => v !== '');
+}
+
+// The queue's filter menus are read with index skip scans and kept in memory under the highest
+// ticket id (issue 9, Load): these pin what a user sees, including a menu that must change.
+describe('ticket queue: filter menus and paging', () => {
+  let t: TestApp;
+  let office: { login: string; password: string };
+  let steward: { login: string; password: string };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    t.ctx.now = () => new Date('2026-10-01T02:00:00Z');
+    const db = t.db.knex;
+    await seedCatalogDepartments(db, catalog);
+    await buildTicket(db, catalog, T0, { field: 'staff_no' });
+    await buildTicket(db, catalog, T0, { table: 'student_status', field: 'id_card', department: 'STU', check: 'validate' });
+    await buildTicket(db, catalog, new Date('2026-09-29T02:00:00Z'), { table: 'org_unit', field: 'unit_name', check: 'required' });
+    office = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
+    steward = await buildUser(db, { department: 'HR', roles: ['steward'] });
+  });
+  afterAll(() => t.close());
+
+  it("offers the IT office every ticket's table and check kind, sorted, and every department", async () => {
+    const { agent } = await signIn(t.app, office.login, office.password);
+    const page = (await agent.get('/tickets').expect(200)).text;
+    expect(optionsOf(page, 'table')).toEqual(['org_unit', 'staff_basic', 'student_status']);
+    expect(optionsOf(page, 'check')).toEqual(['deadline', 'required', 'validate']);
+    expect(optionsOf(page, 'department')).toEqual(catalog.departments.map((d) => d.code).sort());
+  });
+
+  it('shows a newly filed table and check kind in the menus on the next page view', async () => {
+    const { agent } = await signIn(t.app, office.login, office.password);
+    await agent.get('/tickets').expect(200);
+    await buildTicket(t.db.knex, catalog, T0, { table: 'student_payment', field: 'amount', department: 'FIN', check: 'pattern' });
+    const page = (await agent.get('/tickets').expect(200)).text;
+    expect(optionsOf(page, 'table')).toEqual(['org_unit', 'staff_basic', 'student_payment', 'student_status']);
+    expect(optionsOf(page, 'check')).toEqual(['deadline', 'pattern', 'required', 'validate']);
+  });
+
+  it("keeps the chosen filter selected and limits a steward's menus to the own department", async () => {
+    const { agent } = await signIn(t.app, steward.login, steward.password);
+    const page = (await agent.get('/tickets?table=staff_basic').expect(200)).text;
+    expect(optionsOf(page, 'table')).toEqual(['org_unit', 'staff_basic']);
+    expect(optionsOf(page, 'check')).toEqual(['deadline', 'required']);
+    expect(page).toContain('<option value="staff_basic" selected>');
+    expect(page).not.toContain('<select name="department">');
+  });
+
+  it('pages the queue by due date with the total of all matching tickets', async () => {
+    const { agent } = await signIn(t.app, steward.login, steward.password);
+    // HR has two active tickets: org_unit filed a day earlier (due first), then staff_basic.
+    const first = (await agent.get('/tickets?per_page=1').expect(200)).text;
+    expect(first).toContain('第 1 / 2 页，共 2 条');
+    expect(first).toContain('组织机构');
+    const second = (await agent.get('/tickets?per_page=1&page=2').expect(200)).text;
+    expect(second).toContain('第 2 / 2 页，共 2 条');
+    expect(second).toContain('教职工基本信息');
+    const none = (await agent.get('/tickets?status=closed').expect(200)).text;
+    expect(none).toContain('第 1 / 1 页，共 0 条');
+  });
+});
+
+describe('session store: rolling expiry writes', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  const expiresAt = async (sid: string) => new Date((await t.db.knex('sessions').where({ sid }).first('expires_at')).expires_at).getTime();
+  const call = (fn: (cb: (err?: unknown) => void) => void) =>
+    new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
+  const cookie = (expires: number) => ({ cookie: { originalMaxAge: 30 * 60_000, expires: new Date(expires) } }) as never;
+
+  it('skips the write while the stored expiry is less than a minute behind, and writes once it is', async () => {
+    const store = new KnexSessionStore(t.db.knex);
+    const start = Date.now() + 30 * 60_000;
+    await call((cb) => store.set('s1', cookie(start), cb));
+    await call((cb) => store.get('s1', (err) => cb(err)));
+    await call((cb) => store.touch('s1', cookie(start + 59_000), cb));
+    expect(await expiresAt('s1')).toBe(start);
+    await call((cb) => store.touch('s1', cookie(start + 61_000), cb));
+    expect(await expiresAt('s1')).toBe(start + 61_000);
+  });
+
+  it('writes the touch of a session this instance has not read (another instance may hold it)', async () => {
+    const other = new KnexSessionStore(t.db.knex);
+    const start = Date.now() + 30 * 60_000;
+    await call((cb) => other.set('s2', cookie(start), cb));
+    const store = new KnexSessionStore(t.db.knex);
+    await call((cb) => store.touch('s2', cookie(start + 1_000), cb));
+    expect(await expiresAt('s2')).toBe(start + 1_000);
+  });
+});
