@@ -36,8 +36,16 @@ export function isLeapYear(year: number): boolean {
 }
 
 /** The calendar date it is in `timezone` at `now`, e.g. todayIn('Asia/Shanghai') at 2026-01-01T17:00Z is '2026-01-02'. */
+// Building an Intl.DateTimeFormat costs more than formatting with one: keep one per time zone.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function todayIn(timezone: string, now: Date = new Date()): string {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  let format = dayFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timezone, format);
+  }
+  const parts = format.formatToParts(now);
   const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
