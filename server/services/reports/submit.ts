@@ -27,7 +27,9 @@ const RATE_LOCK = 0x48575250;
 /** Validates and looks the record up, writing nothing: the form's "look up" step. */
 export async function previewReport(deps: ReportDeps, raw: RawReport): Promise<{ lookup: HubLookup | null; problems: ReturnType<typeof checkReport>['problems'] }> {
   const catalog = (await loadCurrentCatalog(deps.db))?.catalog ?? null;
-  const { input, problems } = checkReport(catalog, raw);
+  // The look-up needs only table, field and key: the form offers it above the description, so
+  // people look up before they describe (a missing description must not hide the hub value).
+  const { input, problems } = checkReport(catalog, { ...raw, description: '(look-up)' });
   if (!input) return { lookup: null, problems };
   return { lookup: await lookupRecord(deps.hub, input.table, input.field, input.recordKey), problems };
 }
