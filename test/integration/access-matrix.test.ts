@@ -2,6 +2,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { Role, ROLES } from '../../server/policies';
 import { AccessWorld, buildAccessWorld, DEPARTMENTS, DepartmentCode, otherDepartment, Person } from '../factories/access';
+import { changedSince as changedSinceLog, installChangeLog as installLog, mark as markLog } from '../helpers/change-log';
 import { createTestApp, csrfFrom, signIn, TestApp } from '../helpers/app';
 import { listRoutes } from '../helpers/routes';
 
@@ -214,53 +215,11 @@ function urlOf(a: Access, c: Case): string {
   return query ? `${path}?${new URLSearchParams(query as Record<string, string>).toString()}` : path;
 }
 
-// ── what changed: a row-level trigger on every table logs each write ──────────────────────────
+// ── what changed: the row-trigger change log of test/helpers/change-log.ts ──────────────────────
 
-/**
- * Every insert, delete and real update (a row whose values differ) of every table but sessions is
- * logged by a trigger, in the same transaction: a refused request that wrote and then rolled back
- * leaves no entry; one that wrote anything does. Cheaper and stricter than comparing row counts.
- * A token's `last_used_at` changes on every use: it is no change of state.
- */
-const VOLATILE: Record<string, string[]> = { api_tokens: ['last_used_at'] };
-
-async function installChangeLog(t: TestApp): Promise<void> {
-  const knex = t.db.knex;
-  const columns: { table_name: string; column_name: string }[] = (
-    await knex.raw(
-      `select c.table_name, c.column_name from information_schema.columns c
-         join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-        where c.table_schema = 'public' and t.table_type = 'BASE TABLE' and c.table_name <> 'sessions'
-        order by c.table_name, c.ordinal_position`,
-    )
-  ).rows;
-  const byTable = new Map<string, string[]>();
-  for (const { table_name, column_name } of columns) byTable.set(table_name, [...(byTable.get(table_name) ?? []), column_name]);
-  await knex.raw('create table access_changes (id bigserial primary key, table_name text not null)');
-  await knex.raw(
-    `create function access_changed() returns trigger language plpgsql as $$
-     begin insert into access_changes (table_name) values (TG_TABLE_NAME); return null; end $$`,
-  );
-  for (const [table, cols] of byTable) {
-    const kept = cols.filter((c) => !VOLATILE[table]?.includes(c));
-    const row = (alias: string) => `row(${kept.map((c) => `${alias}."${c}"`).join(', ')})::text`;
-    await knex.raw(`create trigger access_changed_rows after insert or delete on "${table}" for each row execute function access_changed()`);
-    await knex.raw(
-      `create trigger access_changed_values after update on "${table}" for each row when (${row('old')} is distinct from ${row('new')}) execute function access_changed()`,
-    );
-  }
-}
-
-/** The last logged write: compare with `changedSince` after a request. */
-async function mark(t: TestApp): Promise<number> {
-  const row = await t.db.knex('access_changes').max({ id: 'id' }).first();
-  return Number(row?.id ?? 0);
-}
-
-async function changedSince(t: TestApp, since: number): Promise<string[]> {
-  const rows = await t.db.knex('access_changes').where('id', '>', since).distinct('table_name').orderBy('table_name');
-  return rows.map((r: { table_name: string }) => r.table_name);
-}
+const installChangeLog = (t: TestApp) => installLog(t.db.knex);
+const mark = (t: TestApp) => markLog(t.db.knex);
+const changedSince = (t: TestApp, since: number) => changedSinceLog(t.db.knex, since);
 
 // ── the app, the world, the sessions ───────────────────────────────────────────────────────────
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { AccessWorld, buildAccessWorld, Person } from '../factories/access';
 import { changedSince, hostileJson, hostileText, installChangeLog, jsonText, mark, RawObject, runParams } from '../factories/hostile';
+import { dropShadowingKeys } from '../../server/middleware/body-safety';
 import { createTestApp, TestApp } from '../helpers/app';
 
 /**
@@ -38,8 +39,11 @@ function bodyWith(keys: string[], values: fc.Arbitrary<unknown> = hostileJson(2)
     });
 }
 
-/** A body holding the NUL character (as JSON writes it). */
-const hasNul = (text: string) => text.includes('\\u0000');
+/**
+ * A body holding the NUL character where the app sees it: keys shadowing Object.prototype (and what
+ * is under them) are dropped while parsing, so a NUL there never reaches the app.
+ */
+const hasNul = (text: string) => JSON.stringify(JSON.parse(text, dropShadowingKeys) ?? null).includes('\\u0000');
 const fieldsOf = (res: request.Response) => Object.keys(res.body.fields ?? {});
 
 describe('POST /api/v1/reports with arbitrary JSON', () => {
