@@ -85,3 +85,19 @@ export interface TablePlan {
 export function freshNewest(today: string): string {
   return `${today} 00:30:00`;
 }
+
+/** The control every daily-updated table carries: its newest row is fresh, so freshness must pass. */
+export function freshControl(table: DemoTableName, column: string, newest: string): Finding {
+  return {
+    kind: 'control',
+    name: 'fresh',
+    table,
+    field: null,
+    check: 'freshness',
+    rows: 0,
+    description: {
+      'zh-CN': `最新 ${column} 为 ${newest}，未超过24小时`,
+      en: `Newest ${column} is ${newest}, under 24 h old`,
+    },
+  };
+}

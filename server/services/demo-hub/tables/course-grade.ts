@@ -1,5 +1,5 @@
 import { addDays } from '../dates';
-import { DemoContext, TablePlan, freshNewest } from '../context';
+import { DemoContext, TablePlan, freshControl, freshNewest } from '../context';
 import { hashedSeries, pick, pickFrom, spreadTimestamp, studentNo, timestampLit } from '../sql';
 import { COURSES, TERMS } from '../vocabulary';
 
@@ -52,18 +52,7 @@ export function courseGradePlan(ctx: DemoContext): TablePlan {
       'ALTER TABLE course_grade ADD PRIMARY KEY (student_no, course_code, term)',
     ],
     findings: [
-      {
-        kind: 'control',
-        name: 'fresh',
-        table,
-        field: null,
-        check: 'freshness',
-        rows: 0,
-        description: {
-          'zh-CN': `最新 update_time 为 ${newest}，未超过24小时`,
-          en: `Newest update_time is ${newest}, under 24 h old`,
-        },
-      },
+      freshControl(table, 'update_time', newest),
       {
         kind: 'defect',
         table,

@@ -1,5 +1,5 @@
 import { addDays } from '../dates';
-import { DemoContext, TablePlan, freshNewest } from '../context';
+import { DemoContext, TablePlan, freshControl, freshNewest } from '../context';
 import { hashedSeries, pick, pickFrom, spreadTimestamp, studentNo, timestampLit } from '../sql';
 import { PAY_ITEMS } from '../vocabulary';
 
@@ -46,18 +46,7 @@ export function studentPaymentPlan(ctx: DemoContext): TablePlan {
       'ALTER TABLE student_payment ADD PRIMARY KEY (payment_id)',
     ],
     findings: [
-      {
-        kind: 'control',
-        name: 'fresh',
-        table,
-        field: null,
-        check: 'freshness',
-        rows: 0,
-        description: {
-          'zh-CN': `最新 sync_time 为 ${newest}，未超过24小时`,
-          en: `Newest sync_time is ${newest}, under 24 h old`,
-        },
-      },
+      freshControl(table, 'sync_time', newest),
       {
         kind: 'defect',
         table,
