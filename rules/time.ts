@@ -107,3 +107,18 @@ export function offsetChangesNear(instant: Date, timeZone: string, hoursBefore: 
   }
   return false;
 }
+
+/**
+ * Whether `timeZone`'s UTC offset changes anywhere within `hours` hours before or after `instant`
+ * (sampled hourly). Without a change there, comparing naive wall-clock times with the wall-clock time
+ * of `instant` orders every row exactly as comparing their instants would: the local→UTC mapping is
+ * monotone except inside a gap or overlap, and those are at most 24 h long in every zone's history.
+ */
+export function offsetChangesAround(instant: Date, timeZone: string, hours: number): boolean {
+  const at = offsetMs(instant, timeZone);
+  for (let h = 1; h <= hours; h++) {
+    if (offsetMs(new Date(instant.getTime() - h * 3_600_000), timeZone) !== at) return true;
+    if (offsetMs(new Date(instant.getTime() + h * 3_600_000), timeZone) !== at) return true;
+  }
+  return false;
+}

@@ -2,7 +2,7 @@ import { builtinCodeValues } from '../../server/services/catalog/code-lists';
 import type { CatalogField, CatalogTable, Duration, Severity } from '../../server/services/catalog/types';
 import { deadlineCutoff, latestPassedOccurrence } from '../deadlines';
 import { findColumn, HubColumn, HubTableShape } from '../hub-schema';
-import { localDate, localDateTime, startOfDay } from '../time';
+import { localDate, localDateTime, offsetChangesAround, startOfDay } from '../time';
 import type { BuiltinCheck, CheckCalendar, TableErrorCode } from '../types';
 import { joinSql, sql, Sql, SqlDialect } from './dialect';
 import { validatorCondition } from './validators';
@@ -183,6 +183,19 @@ export function planTable(input: PlanInput): TablePlan {
   const refJoins: Sql[] = [];
   let referenceCount = 0;
   const checks: PlannedCheck[] = [];
+
+  /**
+   * `column op at` for a time column read as an instant. A PostgreSQL naive timestamp is compared with
+   * the cut-off's wall-clock time in the catalog timezone instead of converting every row with
+   * AT TIME ZONE (~0.4 µs per row and comparison; 0.9 s of a 2-million-row table's aggregate) — exact
+   * unless the zone's offset changes within two days of the cut-off, where the rows are converted.
+   */
+  const compareInstant = (columnSql: string, kind: HubColumn['timeKind'], op: string, at: Date): Sql => {
+    if (kind === 'timestamp' && d.name === 'postgres' && !offsetChangesAround(at, timezone, 48))
+      return sql(`${columnSql} ${op} CAST(? AS timestamp)`, [localDateTime(at, timezone)]);
+    const i = d.instant(columnSql, kind, timezone);
+    return sql(`${i.sql} ${op} ?`, [...i.bindings, d.instantValue(at, timezone)]);
+  };
 
   const keys = table.key.map((k) => column(k, 'key'));
   const updated = table.updatedAt ? timeColumn(table.updatedAt, 'updated_at') : null;
@@ -372,8 +385,7 @@ export function planTable(input: PlanInput): TablePlan {
       const cut = deadlineCutoff(deadline.within, now, timezone, calendar);
       const due: Cond = (r) => {
         if (after.col.timeKind === 'date') return sql(`${r.col(after.ref)} <= ?`, [cut.cutoffDate]);
-        const i = d.instant(r.col(after.ref), after.col.timeKind, timezone);
-        return sql(`${i.sql} ${cut.instant.op} ?`, [...i.bindings, d.instantValue(cut.instant.at, timezone)]);
+        return compareInstant(r.col(after.ref), after.col.timeKind, cut.instant.op, cut.instant.at);
       };
       const violating = all(scope, due, empty);
       return {
@@ -406,8 +418,8 @@ export function planTable(input: PlanInput): TablePlan {
       const stale: Cond = (r) => {
         const u = r.col(updated.ref);
         if (updated.col.timeKind === 'date') return sql(`${u} IS NULL OR ${u} < ?`, [occurrence]);
-        const i = d.instant(u, updated.col.timeKind, timezone);
-        return sql(`${u} IS NULL OR ${i.sql} < ?`, [...i.bindings, d.instantValue(startOfDay(occurrence, timezone), timezone)]);
+        const before = compareInstant(u, updated.col.timeKind, '<', startOfDay(occurrence, timezone));
+        return sql(`${u} IS NULL OR ${before.sql}`, before.bindings);
       };
       violating = all(scope, (r) => or(empty(r), stale(r)));
     }

@@ -98,6 +98,41 @@ describe('check engine: deadlines', () => {
     }
   });
 
+  it('naive timestamps: the cut-off is compared as wall-clock time where no offset change is near, per row where one is', async () => {
+    // Rows every 10 minutes over 3 days around each cut-off; the expected count converts every row
+    // (AT TIME ZONE), which is the definition. Asia/Shanghai takes the wall-clock fast path; Berlin's
+    // fall-back night (2026-10-25 03:00 → 02:00) makes the engine convert rows as before.
+    await exec(
+      db.knex,
+      'CREATE TABLE stamps (id int, at_local timestamp, note text)',
+      `INSERT INTO stamps SELECT g, ts, NULL FROM (
+         SELECT row_number() OVER () AS g, ts FROM generate_series(timestamp '2026-10-23 00:00', timestamp '2026-10-27 00:00', interval '10 minutes') ts) s`,
+    );
+    const table = catalogTable('stamps', {
+      key: ['id'],
+      fields: [field('note', { deadline: { kind: 'after', column: 'at_local', within: within(24, 'h') } })],
+    });
+    for (const [timezone, now, fast] of [
+      ['Asia/Shanghai', new Date('2026-10-26T02:35:00+08:00'), true],
+      ['Europe/Berlin', new Date('2026-10-26T02:35:00+01:00'), false],
+      ['Europe/Berlin', new Date('2026-10-26T01:05:00Z'), false],
+    ] as const) {
+      const statements: string[] = [];
+      const listen = (q: { sql: string }) => statements.push(q.sql);
+      db.knex.on('query', listen);
+      const o = await runTableChecks(db.knex, table, { ...ctx, timezone, now });
+      db.knex.removeListener('query', listen);
+      const cutoff = new Date(now.getTime() - 24 * 3_600_000);
+      const expected = await db.knex.raw(`SELECT count(*)::int AS n FROM stamps WHERE (at_local AT TIME ZONE ?) <= ?`, [
+        timezone,
+        cutoff.toISOString(),
+      ]);
+      expect(result(o, 'deadline', 'note')).toMatchObject({ violations: expected.rows[0].n, checkedRows: expected.rows[0].n });
+      const aggregate = statements.find((q) => q.includes('count(*) FILTER')) ?? '';
+      expect(/CAST\((\?|\$\d+) AS timestamp\)/.test(aggregate)).toBe(fast);
+    }
+  });
+
   it('5wd counts Chinese working days across the Spring Festival holiday and its make-up Saturday', async () => {
     // 2026-02-14 (Sat) is a make-up working day, 02-15..02-23 are holidays:
     // 5 working days after 02-13 is 02-27, after 02-14 it is 02-28.
