@@ -26,6 +26,14 @@ function formatInZone(value: unknown, timezone: string, withTime: boolean): stri
 }
 
 /**
+ * JSON for a <script type="application/json"> block; `<` escaped so data cannot close the tag.
+ * The `json` helper; exported so a route can serialize once and cache the exact same text.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value ?? null).replace(/</g, '\\u003c');
+}
+
+/**
  * Templates only show what presenters prepared: helpers format and translate, they never query.
  */
 export function installViewEngine(app: Express, timezone: string): void {
@@ -45,8 +53,7 @@ export function installViewEngine(app: Express, timezone: string): void {
       and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
       not: (a: unknown) => !a,
       includes: (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),
-      /** JSON for a <script type="application/json"> block; `<` escaped so data cannot close the tag. */
-      json: (value: unknown) => JSON.stringify(value ?? null).replace(/</g, '\\u003c'),
+      json: jsonForScript,
       date: (value: unknown) => formatInZone(value, timezone, false),
       datetime: (value: unknown) => formatInZone(value, timezone, true),
       percent: (value: number | null | undefined) => (value == null ? '—' : `${(value * 100).toFixed(1)}%`),

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { importCatalog, loadCurrentCatalog } from '../../server/services/catalog/repository';
 import { buildReportsWorld, PNG, ReportsWorld } from '../factories/reports';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
@@ -37,6 +40,10 @@ const form = (over: Record<string, string> = {}) => ({
   action: 'submit',
   ...over,
 });
+/** The table picker's options and the tables the page's script reads, as the page shows them. */
+const tableOptions = (html: string) => /<select id="report-table"[^>]*>([\s\S]*?)<\/select>/.exec(html)![1];
+const embeddedTables = (html: string) =>
+  JSON.parse(/<script type="application\/json" id="report-tables">([\s\S]*?)<\/script>/.exec(html)![1]) as { name: string; title: string }[];
 const count = async (table: string) => Number((await t.db.knex(table).count({ n: '*' }).first())?.n);
 
 describe('choosing the table', () => {
@@ -96,6 +103,11 @@ describe('sending the report', () => {
     const key = await postForm('reporter', form({ 'record_key[staff_no]': '' }));
     expect(key.status).toBe(422);
     expect(key.text).toContain('请填写 staff_no');
+    // The chosen table stays chosen (the options are built once per catalog; only this one is marked).
+    for (const page of [res.text, key.text]) {
+      expect(tableOptions(page)).toContain('<option value="staff_basic" selected>教职工基本信息 (staff_basic)</option>');
+      expect(tableOptions(page).match(/ selected>/g)).toHaveLength(1);
+    }
     expect([await count('reports'), await count('tickets')]).toEqual(before);
   });
 
@@ -139,5 +151,54 @@ describe('sending the report', () => {
     expect(answerPage.text).toContain('报告人甲');
     await org.agent.get(`/reports/${id}/attachment`).expect(200);
     await (await as('hrSteward')).agent.get(`/reports/tickets/${ticketId}`).expect(403);
+  });
+});
+
+describe('the tables the form lists', () => {
+  const EXAMPLE = path.resolve(__dirname, '../../server/services/catalog/examples/university.catalog.yaml');
+  const HOSTILE = `<script>alert('x')</script> & "q" </script><!--`;
+  /** The example catalog plus one table whose title is markup (catalog text is never trusted as HTML). */
+  const withExtraTable = () =>
+    fs.readFileSync(EXAMPLE, 'utf8').replace(
+      '\nrules:\n',
+      `
+  - name: zz_added
+    title: ${JSON.stringify(HOSTILE)}
+    domain: 测试域
+    department: HR
+    sharing: none
+    key: [k_id]
+    fields:
+      - { name: k_id, title: 键 }
+
+rules:
+`,
+    );
+  async function reimport(yaml: string) {
+    const result = await importCatalog(t.db.knex, yaml);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  }
+  afterAll(() => reimport(fs.readFileSync(EXAMPLE, 'utf8')));
+
+  it('embeds the current catalog’s tables for the script and follows a re-import', async () => {
+    const s = await as('reporter');
+    const names = async () => (await loadCurrentCatalog(t.db.knex))!.catalog.tables.map((x) => x.name);
+    const before = await s.agent.get('/reports/new').expect(200);
+    expect(embeddedTables(before.text).map((x) => x.name)).toEqual(await names());
+    expect(embeddedTables(before.text).map((x) => x.name)).not.toContain('zz_added');
+
+    await reimport(withExtraTable());
+    const after = await s.agent.get('/reports/new?table=zz_added').expect(200);
+    const listed = embeddedTables(after.text);
+    expect(listed.map((x) => x.name)).toEqual(await names());
+    expect(listed.find((x) => x.name === 'zz_added')?.title).toBe(HOSTILE);
+    // Escaped in both places: `<` as \u003c inside the script block, HTML entities in the option.
+    expect(after.text).not.toContain(HOSTILE);
+    expect(after.text).toContain('"title":"\\u003cscript>alert(\'x\')\\u003c/script> & \\"q\\" \\u003c/script>\\u003c!--"');
+    expect(tableOptions(after.text)).toContain(
+      '<option value="zz_added" selected>&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;q&quot; &lt;/script&gt;&lt;!-- (zz_added)</option>',
+    );
+    expect(tableOptions(after.text).match(/ selected>/g)).toHaveLength(1);
+    expect(tableOptions(after.text)).toContain('<option value="staff_basic" >教职工基本信息 (staff_basic)</option>');
   });
 });
