@@ -88,8 +88,9 @@ export interface Refs {
   col(columnRef: string): string;
   scope(): Sql;
   /**
-   * A per-row value computed once (a column of the PostgreSQL aggregate's derived table), for
-   * expressions a condition would otherwise repeat; absent where conditions are written inline.
+   * A per-row value computed once, for expressions a condition would otherwise repeat: `expr` is
+   * written over values already projected (e.g. a `v()` reference) and is computed in a second derived
+   * table over the first; absent where conditions are written inline.
    */
   once?(key: string, expr: () => Sql): string;
 }
@@ -236,7 +237,7 @@ export function planTable(input: PlanInput): TablePlan {
     if (field.validate) {
       const validator = field.validate;
       // The PostgreSQL aggregate lets the ID check compute the number's body once per row.
-      const perRow = (r: Refs) => (r.once ? { once: r.once.bind(r), raw: d.trimmedText(f.ref) } : undefined);
+      const perRow = (r: Refs) => (r.once ? { once: r.once.bind(r) } : undefined);
       invalid('validate', (r) => validatorCondition(d, validator, v(r), today, f.col.timeKind, perRow(r)), {
         validate: validator,
       });
@@ -438,14 +439,16 @@ export function planTable(input: PlanInput): TablePlan {
   const projector = (): { refs: Refs; source: (where?: Sql) => Sql } => {
     if (!d.projectOnce) return { refs: inline, source: () => sql(from) };
     const projections: Sql[] = [];
+    // Values computed from projected ones (`once`), in a second derived table over the first.
+    const derived: Sql[] = [];
     const projected = new Map<string, string>();
-    const project = (key: string, expr: () => Sql): string => {
+    const project = (key: string, expr: () => Sql, into = projections): string => {
       let name = projected.get(key);
       if (!name) {
         name = `p${projected.size}`;
         projected.set(key, name);
         const e = expr();
-        projections.push(sql(`${e.sql} AS ${d.ident(name)}`, e.bindings));
+        into.push(sql(`${e.sql} AS ${d.ident(name)}`, e.bindings));
       }
       return `${T}.${d.ident(name)}`;
     };
@@ -454,10 +457,10 @@ export function planTable(input: PlanInput): TablePlan {
         v: (ref) => project(`v:${ref}`, () => sql(d.trimmedText(ref))),
         col: (ref) => project(`c:${ref}`, () => sql(ref)),
         scope: () => (scopeParts.length ? sql(project('scope', () => scopeSql)) : sql('1 = 1')),
-        once: (key, expr) => project(`once:${key}`, expr),
+        once: (key, expr) => project(`once:${key}`, expr, derived),
       },
-      source: (where?: Sql) =>
-        joinSql(
+      source: (where?: Sql) => {
+        const first = joinSql(
           [
             sql('(SELECT'),
             projections.length ? joinSql(projections, ', ') : sql('1 AS "p"'),
@@ -466,7 +469,10 @@ export function planTable(input: PlanInput): TablePlan {
             sql(`OFFSET 0) AS ${T}`),
           ],
           ' ',
-        ),
+        );
+        if (!derived.length) return first;
+        return joinSql([sql(`(SELECT ${T}.*,`), joinSql(derived, ', '), sql('FROM'), first, sql(`OFFSET 0) AS ${T}`)], ' ');
+      },
     };
   };
   const aggregateProjector = projector();

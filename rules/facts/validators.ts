@@ -22,25 +22,28 @@ function daysInMonth(y: string, m: string): string {
 
 /**
  * Values a condition may have computed once per row: `once(key, expr)` projects `expr` (written over
- * the table's own columns) into the aggregate's derived table and returns its reference; `raw` is the
- * field's trimmed value over the table's own columns. Only the PostgreSQL aggregate offers it.
+ * values the aggregate already projects, such as the trimmed value `v`) into a derived table and
+ * returns its reference. Only the PostgreSQL aggregate offers it.
  */
 export interface PerRow {
   once(key: string, expr: () => Sql): string;
-  raw: string;
 }
 
 /**
  * The PostgreSQL aggregate's form of `idCard`: the 17-digit body is cast to a bigint once per row
- * (NULL when `v` is not 17 digits + digit/X), and the birth date and the MOD 11-2 sum are integer
- * arithmetic on it — no per-digit substr/cast, which dominated the cost of a wide table's aggregate.
- * Same verdicts as `idCard`. PostgreSQL's bigint `/` truncates; MySQL's would not, hence PostgreSQL only.
+ * (NULL when the trimmed value `v` is not 17 digits + digit/X), and the birth date and the MOD 11-2
+ * sum are integer arithmetic on it — no per-digit substr/cast, which dominated the cost of a wide
+ * table's aggregate. The shape test is an octet length and an ltrim of the digits instead of the
+ * regular expression (~0.5 µs per row in PostgreSQL's regex engine; this is a third of that):
+ * 18 bytes, and what is left after the leading digits is nothing or one X. Same verdicts as `idCard`.
+ * PostgreSQL's bigint `/` truncates; MySQL's would not, hence PostgreSQL only.
  */
 function idCardOnce(d: SqlDialect, v: string, today: string, perRow: PerRow): Sql {
-  const re = d.regexMatch(perRow.raw, VALIDATOR_PATTERNS.cn_id_card);
-  const b = perRow.once(`cn_id_card_body:${perRow.raw}`, () => ({
-    sql: `(CASE WHEN ${re.sql} THEN ${d.toBigint(d.substr(perRow.raw, 1, 17))} END)`,
-    bindings: re.bindings,
+  const b = perRow.once(`cn_id_card_body:${v}`, () => ({
+    sql:
+      `(CASE WHEN octet_length(${v}) = 18 THEN (CASE ltrim(${v}, '0123456789')` +
+      ` WHEN '' THEN ${d.toBigint(v)} / 10 WHEN 'X' THEN ${d.toBigint(d.substr(v, 1, 17))} END) END)`,
+    bindings: [],
   }));
   // Digit i (1-based) of the 17-digit body is (b / 10^(17-i)) % 10.
   const digit = (i: number) => `MOD(${b} / ${10n ** BigInt(17 - i)}, 10)`;

@@ -88,6 +88,10 @@ describe('check engine: field checks on the hub', () => {
       [13, null, true],
       [14, '', true],
       [15, '   ', true],
+      [16, '1101051949X231002X', false], // an X inside the number
+      [17, '１１０１０５１９４９１２３１００２X', false], // full-width digits: 18 characters, not 18 digits
+      [18, '+11010519491231002', false], // 18 characters with a sign
+      [19, '\t11010519491231002X\u3000', true], // a tab and an ideographic space around it are trimmed
     ];
     await exec(db.knex, 'CREATE TABLE ids (id int, id_card varchar(30))');
     for (const [id, value] of rows) await db.knex.raw('INSERT INTO ids VALUES (?, ?)', [id, value]);
@@ -99,8 +103,8 @@ describe('check engine: field checks on the hub', () => {
     const invalid = rows.filter((r) => !r[2]).map((r) => ({ id: String(r[0]) }));
     expect(result(o, 'validate', 'id_card')).toMatchObject({
       passed: false,
-      violations: 8,
-      checkedRows: 12,
+      violations: 11,
+      checkedRows: 16,
       sampleKeys: invalid,
     });
   });
