@@ -8,16 +8,17 @@
  *
  * The data is written with set-based INSERT … SELECT generate_series (seconds, not minutes); the app
  * runs in this process on a free port (NODE_ENV=production: compiled templates are cached) and is
- * measured with autocannon, signed in as the IT office. p50/p95/p99 are computed from every
+ * measured with autocannon in a child process (bench/web-load.ts), signed in as the IT office. p50/p95/p99 are computed from every
  * response's latency (autocannon itself reports p97.5, not p95).
  */
-import { execSync } from 'node:child_process';
+import { execSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import autocannon from 'autocannon';
 import type { Knex } from 'knex';
 import pg from 'pg';
+import type { LoadJob, LoadResult } from './web-load';
 
 process.env.NODE_ENV = 'production';
 
@@ -170,7 +171,7 @@ interface Measured {
   p99: number;
   errors: number;
   non2xx: number;
-  /** CPU time per response of this process (app + autocannon) and of the app's PostgreSQL backends. */
+  /** CPU time per response of this process (the app; autocannon runs in a child) and of the app's PostgreSQL backends. */
   nodeCpuMs: number;
   pgCpuMs: number;
 }
@@ -201,19 +202,24 @@ async function backendCpu(knex: Knex): Promise<Map<number, number>> {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
+/** Runs autocannon in a child process (bench/web-load.ts), so the app keeps its event loop to itself. */
+function runLoad(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(__dirname, 'web-load.ts'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let result: LoadResult | null = null;
+    child.once('message', (m) => (result = m as LoadResult));
+    child.once('error', reject);
+    child.once('exit', (code) => (result ? resolve(result) : reject(new Error(`load generator exited with ${code}`))));
+    child.send(job);
+  });
+}
+
 async function measure(knex: Knex, baseUrl: string, cookie: string, page: string, path: string): Promise<Measured> {
   const latencies: number[] = [];
   const pgBefore = await backendCpu(knex);
   const nodeBefore = process.cpuUsage();
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      { url: `${baseUrl}${path}`, connections: CONNECTIONS, duration: SECONDS, headers: { cookie, accept: 'text/html' } },
-      (err, res) => (err ? reject(err) : resolve(res)),
-    );
-    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) =>
-      latencies.push(responseTime),
-    );
-  });
+  const load = await runLoad({ url: `${baseUrl}${path}`, connections: CONNECTIONS, seconds: SECONDS, headers: { cookie, accept: 'text/html' } });
+  latencies.push(...load.latencies);
   const node = process.cpuUsage(nodeBefore);
   const pgAfter = await backendCpu(knex);
   const pgSeconds = [...pgAfter].reduce((sum, [pid, after]) => sum + after - (pgBefore.get(pid) ?? 0), 0);
@@ -223,12 +229,12 @@ async function measure(knex: Knex, baseUrl: string, cookie: string, page: string
     page,
     path,
     requests: latencies.length,
-    rps: Math.round(result.requests.average),
+    rps: load.rps,
     p50: Math.round(percentile(latencies, 50)),
     p95: Math.round(percentile(latencies, 95)),
     p99: Math.round(percentile(latencies, 99)),
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
+    errors: load.errors,
+    non2xx: load.non2xx,
     nodeCpuMs: perResponse((node.user + node.system) / 1000),
     pgCpuMs: perResponse(pgSeconds * 1000),
   };

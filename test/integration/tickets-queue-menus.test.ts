@@ -1,5 +1,7 @@
 import { KnexSessionStore } from '../../server/auth/session-store';
 import { buildUser } from '../factories';
+import type { CurrentUser } from '../../server/policies';
+import { listTickets, transitionTicket } from '../../server/services/tickets';
 import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
@@ -69,6 +71,53 @@ describe('ticket queue: filter menus and paging', () => {
     expect(second).toContain('教职工基本信息');
     const none = (await agent.get('/tickets?status=closed').expect(200)).text;
     expect(none).toContain('第 1 / 1 页，共 0 条');
+  });
+});
+
+describe('ticket queue: totals kept while nothing changed', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+    await seedCatalogDepartments(t.db.knex, catalog);
+    await buildTicket(t.db.knex, catalog, T0, { field: 'staff_no' });
+    await buildTicket(t.db.knex, catalog, T0, { table: 'student_status', field: 'id_card', department: 'STU', check: 'validate' });
+  });
+  afterAll(() => t.close());
+
+  /** The statements a call sends. */
+  async function statementsOf<T>(fn: () => Promise<T>): Promise<{ value: T; statements: string[] }> {
+    const statements: string[] = [];
+    const listen = (q: { sql: string }) => statements.push(q.sql);
+    t.db.knex.on('query', listen);
+    try {
+      return { value: await fn(), statements };
+    } finally {
+      t.db.knex.removeListener('query', listen);
+    }
+  }
+
+  it('counts once, then reuses the total until a ticket is filed or changes status', async () => {
+    const db = t.db.knex;
+    const open = () => listTickets(db, { status: 'open' }, { limit: 1, offset: 0 });
+    const first = await statementsOf(open);
+    expect(first.value.total).toBe(2);
+    expect(first.statements).toHaveLength(2);
+    const again = await statementsOf(open);
+    expect(again.value.total).toBe(2);
+    expect(again.value.items).toHaveLength(1);
+    expect(again.statements).toHaveLength(1);
+
+    // A status change moves a ticket out of "open" and into "acknowledged": both totals follow at once.
+    const user = await buildUser(db, { department: 'HR', roles: ['steward'] });
+    const steward: CurrentUser = { id: user.id, login: user.login, name: user.name, department: 'HR', roles: ['steward'], locale: 'zh-CN' };
+    const [hr] = (await listTickets(db, { status: 'open', department: 'HR' })).items;
+    await transitionTicket(db, { ticketId: hr.id, to: 'acknowledged', actor: steward, now: T0 });
+    expect((await open()).total).toBe(1);
+    expect((await listTickets(db, { status: 'acknowledged' })).total).toBe(1);
+
+    // A newly filed ticket counts on the next view.
+    await buildTicket(db, catalog, T0, { table: 'org_unit', field: 'unit_name', check: 'required' });
+    expect((await open()).total).toBe(2);
   });
 });
 

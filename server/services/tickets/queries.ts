@@ -33,9 +33,23 @@ function filtered(db: Knex, f: TicketFilters): Knex.QueryBuilder {
 }
 
 /**
- * A page of tickets, the most urgent first (earliest due date), and how many match in all. Both come
- * from one statement (the count, with the page joined laterally) to save a round trip per page view;
- * with no ticket on the page the single row carries only the count.
+ * Exact totals of the list per filter, kept while nothing changed: counting the 40,000 active tickets
+ * of a university-wide queue was most of the page's database time (~2 ms per view at 100,000 tickets).
+ * A total is reused while the marker — the highest ticket id and the highest ticket event id, read in
+ * the same statement as the page, each one probe of a primary key — is unchanged: every filing adds a
+ * ticket, and every change that can move a ticket in or out of a filter (status, due date, escalation,
+ * department) records a ticket event (events.ts). Ids committed out of order can leave the marker as
+ * it was for a moment, so a total is also never older than TOTAL_LIFETIME_MS.
+ */
+const totals = new WeakMap<object, Map<string, { total: number; marker: string; at: number }>>();
+const TOTAL_LIFETIME_MS = 10_000;
+/** Filters remembered per database (oldest dropped first): plenty for the queue's combinations in use. */
+const MAX_TOTALS = 1_000;
+
+/**
+ * A page of tickets, the most urgent first (earliest due date), and how many match in all. The page
+ * and the change marker come in one statement (the page joined laterally to the marker); the count
+ * runs only when the marker moved since this filter was last counted.
  */
 export async function listTickets(
   db: Knex,
@@ -50,13 +64,27 @@ export async function listTickets(
     .limit(page.limit)
     .offset(page.offset)
     .select('*');
-  const rows: (TicketRow & { __total: number })[] = await db
-    .select('c.n as __total', 't.*')
-    .from(filtered(db, f).count({ n: '*' }).as('c'))
+  const rows: (TicketRow & { __highest: unknown; __changed: unknown })[] = await db
+    .select('m.__highest', 'm.__changed', 't.*')
+    .from(db.raw('(select (select max(id) from tickets) as __highest, (select max(id) from ticket_events) as __changed) as m'))
     .joinRaw('left join lateral ? as t on true', [items as unknown as Knex.Raw]);
+  const marker = `${String(rows[0]?.__highest ?? '')}|${String(rows[0]?.__changed ?? '')}`;
+  let cache = totals.get(db);
+  if (!cache) totals.set(db, (cache = new Map()));
+  const key = JSON.stringify([f.status, f.department, f.table, f.check, f.severity, f.view, f.today, f.ids]);
+  const kept = cache.get(key);
+  let total: number;
+  if (kept && kept.marker === marker && Date.now() - kept.at < TOTAL_LIFETIME_MS) total = kept.total;
+  else {
+    const counted = (await filtered(db, f).count({ n: '*' }).first()) as { n: number | string } | undefined;
+    total = Number(counted?.n ?? 0);
+    cache.delete(key);
+    cache.set(key, { total, marker, at: Date.now() });
+    if (cache.size > MAX_TOTALS) cache.delete(cache.keys().next().value as string);
+  }
   return {
-    items: rows.filter((r) => r.id !== null).map(({ __total: _total, ...t }) => t as TicketRow),
-    total: Number(rows[0]?.__total ?? 0),
+    items: rows.filter((r) => r.id !== null).map(({ __highest: _h, __changed: _c, ...t }) => t as TicketRow),
+    total,
   };
 }
 
