@@ -15,6 +15,8 @@ export interface LoadJob {
 export interface LoadResult {
   latencies: number[];
   rps: number;
+  /** Response bytes (headers and body) per response, on average. */
+  bytesPerResponse: number;
   errors: number;
   non2xx: number;
 }
@@ -31,6 +33,7 @@ process.once('message', (job: LoadJob) => {
       const result: LoadResult = {
         latencies,
         rps: Math.round(res.requests.average),
+        bytesPerResponse: Math.round(res.throughput.total / Math.max(1, latencies.length)),
         errors: res.errors + res.timeouts,
         non2xx: res.non2xx,
       };

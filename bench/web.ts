@@ -166,6 +166,8 @@ interface Measured {
   path: string;
   requests: number;
   rps: number;
+  /** Size of a response (headers + body), KB. */
+  kb: number;
   p50: number;
   p95: number;
   p99: number;
@@ -230,6 +232,7 @@ async function measure(knex: Knex, baseUrl: string, cookie: string, page: string
     path,
     requests: latencies.length,
     rps: load.rps,
+    kb: Math.round(load.bytesPerResponse / 102.4) / 10,
     p50: Math.round(percentile(latencies, 50)),
     p95: Math.round(percentile(latencies, 95)),
     p99: Math.round(percentile(latencies, 99)),
@@ -353,14 +356,14 @@ async function main(): Promise<void> {
         const m = await measure(db.knex, baseUrl, cookie, page, path);
         rows.push(m);
         log(
-          `  ${page.padEnd(12)} ${path.padEnd(20)} req/s ${String(m.rps).padStart(5)}  p50 ${m.p50} ms  p95 ${m.p95} ms  p99 ${m.p99} ms  errors ${m.errors}  non-2xx ${m.non2xx}  cpu/req node ${m.nodeCpuMs} ms pg ${m.pgCpuMs} ms`,
+          `  ${page.padEnd(12)} ${path.padEnd(20)} req/s ${String(m.rps).padStart(5)}  ${m.kb} KB  p50 ${m.p50} ms  p95 ${m.p95} ms  p99 ${m.p99} ms  errors ${m.errors}  non-2xx ${m.non2xx}  cpu/req node ${m.nodeCpuMs} ms pg ${m.pgCpuMs} ms`,
         );
       }
-      log('\n| page | path | requests | req/s | p50 ms | p95 ms | p99 ms | errors | non-2xx | CPU ms/req node + pg |');
-      log('|---|---|---|---|---|---|---|---|---|---|');
+      log('\n| page | path | requests | req/s | KB | p50 ms | p95 ms | p99 ms | errors | non-2xx | CPU ms/req node + pg |');
+      log('|---|---|---|---|---|---|---|---|---|---|---|');
       for (const m of rows)
         log(
-          `| ${m.page} | \`${m.path}\` | ${m.requests} | ${m.rps} | ${m.p50} | ${m.p95} | ${m.p99} | ${m.errors} | ${m.non2xx} | ${m.nodeCpuMs} + ${m.pgCpuMs} |`,
+          `| ${m.page} | \`${m.path}\` | ${m.requests} | ${m.rps} | ${m.kb} | ${m.p50} | ${m.p95} | ${m.p99} | ${m.errors} | ${m.non2xx} | ${m.nodeCpuMs} + ${m.pgCpuMs} |`,
         );
       // Issue 9: every page answers at p95 < 300 ms with no errors (the baseline is only for scale).
       const slow = rows.filter((m) => m.page !== 'me (baseline)' && (!(m.p95 < 300) || m.errors > 0 || m.non2xx > 0));
