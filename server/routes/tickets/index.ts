@@ -24,7 +24,7 @@ import {
   toPublicTicket,
   transitionTicket,
 } from '../../services/tickets';
-import { actionsFor, filtersFrom, menu, STATUS_CHOICES } from './presenter';
+import { actionsFor, filtersFrom, menuOptions, STATUS_CHOICES } from './presenter';
 
 /** The department queue, the ticket page with its actions, and the IT office's ticket settings. */
 export function ticketsRoutes(ctx: AppContext): Router {
@@ -58,8 +58,8 @@ export function ticketsRoutes(ctx: AppContext): Router {
       statuses: STATUS_CHOICES,
       severities: SEVERITIES,
       choices: {
-        tables: menu(choices.tables, form.table),
-        checks: menu(choices.checks, form.check),
+        tables: menuOptions(choices.tables, form.table),
+        checks: menuOptions(choices.checks, form.check),
       },
       pager: pagination(req.originalUrl, page, perPage, total),
     });

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { Utils } from 'handlebars';
 import { can, CurrentUser } from '../../policies';
 import {
   ACTIVE_STATUSES,
@@ -36,8 +37,29 @@ export const STATUS_CHOICES = ['active', ...TICKET_STATUSES, 'all'];
  * the template: the IT office's table menu has hundreds of options, and a helper call per option was
  * a noticeable part of rendering the queue.
  */
-export function menu(values: string[], chosen: string): { value: string; selected: boolean }[] {
-  return values.map((value) => ({ value, selected: value === chosen }));
+/**
+ * A filter menu's <option>s as HTML, `selected` on the chosen value. The menus' value lists are cached
+ * (filterChoices keeps one array per list until a ticket is filed), so the options are rendered once
+ * per list: with 500 tables, iterating them in the template was most of the queue page's Node time.
+ * Escaped with Handlebars' own function: the same HTML `{{value}}` wrote.
+ */
+const renderedMenus = new WeakMap<readonly string[], { html: string; selectAt: Map<string, number> }>();
+
+export function menuOptions(values: readonly string[], chosen: string): string {
+  let menu = renderedMenus.get(values);
+  if (!menu) {
+    let html = '';
+    const selectAt = new Map<string, number>();
+    for (const value of values) {
+      html += `<option value="${Utils.escapeExpression(value)}"`;
+      selectAt.set(value, html.length);
+      html += `>${Utils.escapeExpression(value)}</option>`;
+    }
+    menu = { html, selectAt };
+    renderedMenus.set(values, menu);
+  }
+  const at = menu.selectAt.get(chosen);
+  return at === undefined ? menu.html : `${menu.html.slice(0, at)} selected${menu.html.slice(at)}`;
 }
 
 /** What the ticket page may offer this user: each flag is one form. */

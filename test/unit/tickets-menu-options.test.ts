@@ -1,0 +1,21 @@
+import { menuOptions } from '../../server/routes/tickets/presenter';
+
+// The queue's filter menus are rendered once per cached value list; each call marks its own choice.
+describe('ticket queue: filter menu options', () => {
+  const values = ['org_unit', 'rule:a<b>&"c"', 'staff_basic'];
+
+  it('escapes values as the template did and marks only the chosen one', () => {
+    expect(menuOptions(values, 'staff_basic')).toBe(
+      '<option value="org_unit">org_unit</option>' +
+        '<option value="rule:a&lt;b&gt;&amp;&quot;c&quot;">rule:a&lt;b&gt;&amp;&quot;c&quot;</option>' +
+        '<option value="staff_basic" selected>staff_basic</option>',
+    );
+  });
+
+  it('does not carry a choice over to the next call on the same list', () => {
+    expect(menuOptions(values, 'rule:a<b>&"c"')).toContain('<option value="rule:a&lt;b&gt;&amp;&quot;c&quot;" selected>');
+    const none = menuOptions(values, '');
+    expect(none).not.toContain('selected');
+    expect(menuOptions(values, 'not in the list')).toBe(none);
+  });
+});
