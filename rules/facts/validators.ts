@@ -35,13 +35,14 @@ export interface PerRow {
  * sum are integer arithmetic on it — no per-digit substr/cast, which dominated the cost of a wide
  * table's aggregate. The shape test is an octet length and an ltrim of the digits instead of the
  * regular expression (~0.5 µs per row in PostgreSQL's regex engine; this is a third of that):
- * 18 bytes, and what is left after the leading digits is nothing or one X. Same verdicts as `idCard`.
+ * 18 bytes, and what is left after the leading digits is nothing or one X. Same verdicts as `idCard`;
+ * the comparisons are byte-wise (COLLATE "C"), so a case-insensitive column collation cannot let 'x' pass.
  * PostgreSQL's bigint `/` truncates; MySQL's would not, hence PostgreSQL only.
  */
 function idCardOnce(d: SqlDialect, v: string, today: string, perRow: PerRow): Sql {
   const b = perRow.once(`cn_id_card_body:${v}`, () => ({
     sql:
-      `(CASE WHEN octet_length(${v}) = 18 THEN (CASE ltrim(${v}, '0123456789')` +
+      `(CASE WHEN octet_length(${v}) = 18 THEN (CASE ltrim(${v}, '0123456789') COLLATE "C"` +
       ` WHEN '' THEN ${d.toBigint(v)} / 10 WHEN 'X' THEN ${d.toBigint(d.substr(v, 1, 17))} END) END)`,
     bindings: [],
   }));
@@ -58,7 +59,7 @@ function idCardOnce(d: SqlDialect, v: string, today: string, perRow: PerRow): Sq
       ` WHEN ${m} < 1 OR ${m} > 12 THEN 0` +
       ` WHEN ${day} < 1 OR ${day} > ${daysInMonth(y, m)} THEN 0` +
       ` WHEN MOD(${b} / 1000, 100000000) > ? THEN 0` +
-      ` WHEN ${d.substr(`'${ID_CARD_CHECK_CHARS}'`, `${d.toInt(`MOD(${sum}, 11)`)} + 1`, 1)} <> ${d.substr(v, 18, 1)} THEN 0` +
+      ` WHEN ${d.substr(`'${ID_CARD_CHECK_CHARS}'`, `${d.toInt(`MOD(${sum}, 11)`)} + 1`, 1)} <> ${d.substr(v, 18, 1)} COLLATE "C" THEN 0` +
       ` ELSE 1 END) = 1`,
     bindings: [Number(today.replace(/-/g, ''))],
   };

@@ -116,8 +116,14 @@ describe('ticket queue: totals kept while nothing changed', () => {
     expect((await listTickets(db, { status: 'acknowledged' })).total).toBe(1);
 
     // A newly filed ticket counts on the next view.
-    await buildTicket(db, catalog, T0, { table: 'org_unit', field: 'unit_name', check: 'required' });
+    await buildTicket(db, catalog, T0, { table: 'org_unit', field: 'unit_name', check: 'required', severity: 'medium' });
     expect((await open()).total).toBe(2);
+
+    // The catalog's severity edited: the next run changes the ticket's severity alone, and it moves between filters.
+    const high = () => listTickets(db, { status: 'open', severity: 'high' });
+    const before = (await high()).total;
+    await buildTicket(db, catalog, T0, { table: 'org_unit', field: 'unit_name', check: 'required', severity: 'high' });
+    expect((await high()).total).toBe(before + 1);
   });
 });
 

@@ -33,11 +33,6 @@ export function filtersFrom(req: Request, today: string): { filters: TicketFilte
 export const STATUS_CHOICES = ['active', ...TICKET_STATUSES, 'all'];
 
 /**
- * A filter menu's options with the chosen one marked. Marked here rather than with an `eq` helper in
- * the template: the IT office's table menu has hundreds of options, and a helper call per option was
- * a noticeable part of rendering the queue.
- */
-/**
  * A filter menu's <option>s as HTML, `selected` on the chosen value. The menus' value lists are cached
  * (filterChoices keeps one array per list until a ticket is filed), so the options are rendered once
  * per list: with 500 tables, iterating them in the template was most of the queue page's Node time.

@@ -145,12 +145,18 @@ async function applyOne(
         to: 'open',
         details: { runId, reason: 'recheck_failed', violations: result.violations },
       });
-    } else if (active.violations !== result.violations) {
+    } else if (active.violations !== result.violations || active.severity !== result.severity) {
+      // Also on a severity change alone (the catalog's severity was edited): the history shows it, and
+      // the queue's cached totals (queries.ts) see every change of a filtered column as a new event.
       await recordEvent(trx, ticket.id, {
         kind: 'updated',
         at: now,
         actor: null,
-        details: { runId, violations: { from: active.violations, to: result.violations } },
+        details: {
+          runId,
+          ...(active.violations !== result.violations ? { violations: { from: active.violations, to: result.violations } } : {}),
+          ...(active.severity !== result.severity ? { severity: { from: active.severity, to: result.severity } } : {}),
+        },
       });
     }
     return { kind: 'updated', ticket };
