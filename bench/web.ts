@@ -211,7 +211,7 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
     let result: LoadResult | null = null;
     child.once('message', (m) => (result = m as LoadResult));
     child.once('error', reject);
-    child.once('exit', (code) => (result ? resolve(result) : reject(new Error(`load generator exited with ${code}`))));
+    child.once('close', (code) => (result ? resolve(result) : reject(new Error(`load generator exited with ${code}`))));
     child.send(job);
   });
 }
