@@ -1,11 +1,11 @@
 import type { NextFunction, Request, Response } from 'express';
-import { Utils } from 'handlebars';
 import multer from 'multer';
 import { ValidationError } from '../../errors';
 import type { Catalog } from '../../services/catalog/types';
 import type { Attachment, HubLookup, RawReport } from '../../services/reports';
 import { MAX_UPLOAD_BYTES } from '../../services/uploads';
 import { jsonForScript } from '../../views/engine';
+import { OptionList, renderOptionList, withSelected } from '../../views/option-list';
 
 /**
  * Multipart parsing for the report form and the answer form (one optional file, in memory, ≤ 5 MB).
@@ -72,16 +72,11 @@ interface Picker {
   tables: PickerTable[];
   /** The tables for the page's script, exactly as the `json` helper wrote them. */
   json: string;
-  /** Every table's <option>, none selected, byte for byte what the template's `{{#each}}` rendered. */
-  options: string;
-  /** Where `selected` goes for a table name (before the option's `>`); a list, as `eq` marked every equal name. */
-  selectAt: Map<string, number[]>;
+  /** Every table's <option> (the template wrote `<option value="{{name}}" …>{{title}} ({{name}})</option>`). */
+  options: OptionList;
 }
 
-const EMPTY: Picker = { tables: [], json: jsonForScript([]), options: '', selectAt: new Map() };
-
-// Handlebars' own escaping, so names and titles come out exactly as `{{name}}` and `{{title}}` did.
-const esc = (v: string) => Utils.escapeExpression(v);
+const EMPTY: Picker = { tables: [], json: jsonForScript([]), options: renderOptionList([], ' ') };
 
 function picker(catalog: Catalog | null): Picker {
   if (!catalog) return EMPTY;
@@ -93,33 +88,14 @@ function picker(catalog: Catalog | null): Picker {
       key: t.key.map((k) => ({ name: k, title: t.fields.find((f) => f.name === k)?.title ?? k })),
       fields: t.fields.map((f) => ({ name: f.name, title: f.title ?? f.name, sensitive: f.sensitive })),
     }));
-    let options = '';
-    const selectAt = new Map<string, number[]>();
-    for (const t of tables) {
-      // Was `<option value="{{name}}" {{#if (eq name ../form.table)}}selected{{/if}}>{{title}} ({{name}})</option>`.
-      options += `<option value="${esc(t.name)}" `;
-      const at = selectAt.get(t.name);
-      if (at) at.push(options.length);
-      else selectAt.set(t.name, [options.length]);
-      options += `>${esc(t.title)} (${esc(t.name)})</option>`;
-    }
-    p = { tables, json: jsonForScript(tables), options, selectAt };
+    const options = renderOptionList(
+      tables.map((t) => ({ value: t.name, label: `${t.title} (${t.name})` })),
+      ' ',
+    );
+    p = { tables, json: jsonForScript(tables), options };
     pickers.set(catalog, p);
   }
   return p;
-}
-
-/** The cached options with `selected` on the chosen table's: one string copy instead of 500 helper calls. */
-function tableOptions(p: Picker, table: string): string {
-  const at = p.selectAt.get(table);
-  if (!at) return p.options;
-  let html = '';
-  let from = 0;
-  for (const i of at) {
-    html += p.options.slice(from, i) + 'selected';
-    from = i;
-  }
-  return html + p.options.slice(from);
 }
 
 /** What the form page shows: the table picker (all tables), the chosen table's fields and key inputs, the look-up. */
@@ -131,7 +107,7 @@ export function formModel(catalog: Catalog | null, raw: RawReport, lookup: HubLo
   return {
     tables: p.tables,
     // Triple-stashed in the template: built from escaped text (options) and the `json` helper's escaping.
-    tableOptions: tableOptions(p, table),
+    tableOptions: withSelected(p.options, table),
     tablesJson: p.json,
     chosen: chosen ?? null,
     form: { table, field: str(raw.field), description: str(raw.description), suggested_value: str(raw.suggested_value) },

@@ -1,5 +1,4 @@
 import type { Request } from 'express';
-import { Utils } from 'handlebars';
 import { can, CurrentUser } from '../../policies';
 import {
   ACTIVE_STATUSES,
@@ -9,6 +8,7 @@ import {
   TicketFilters,
   isStatusFilter,
 } from '../../services/tickets';
+import { OptionList, renderOptionList, withSelected } from '../../views/option-list';
 
 /** Query string → filters, with the department forced for users who see only their own. */
 export function filtersFrom(req: Request, today: string): { filters: TicketFilters; form: Record<string, string> } {
@@ -35,26 +35,17 @@ export const STATUS_CHOICES = ['active', ...TICKET_STATUSES, 'all'];
 /**
  * A filter menu's <option>s as HTML, `selected` on the chosen value. The menus' value lists are cached
  * (filterChoices keeps one array per list until a ticket is filed), so the options are rendered once
- * per list: with 500 tables, iterating them in the template was most of the queue page's Node time.
- * Escaped with Handlebars' own function: the same HTML `{{value}}` wrote.
+ * per list.
  */
-const renderedMenus = new WeakMap<readonly string[], { html: string; selectAt: Map<string, number> }>();
+const renderedMenus = new WeakMap<readonly string[], OptionList>();
 
 export function menuOptions(values: readonly string[], chosen: string): string {
   let menu = renderedMenus.get(values);
   if (!menu) {
-    let html = '';
-    const selectAt = new Map<string, number>();
-    for (const value of values) {
-      html += `<option value="${Utils.escapeExpression(value)}"`;
-      selectAt.set(value, html.length);
-      html += `>${Utils.escapeExpression(value)}</option>`;
-    }
-    menu = { html, selectAt };
+    menu = renderOptionList(values.map((value) => ({ value, label: value })));
     renderedMenus.set(values, menu);
   }
-  const at = menu.selectAt.get(chosen);
-  return at === undefined ? menu.html : `${menu.html.slice(0, at)} selected${menu.html.slice(at)}`;
+  return withSelected(menu, chosen);
 }
 
 /** What the ticket page may offer this user: each flag is one form. */
