@@ -115,10 +115,9 @@ export function offsetChangesNear(instant: Date, timeZone: string, hoursBefore: 
  * monotone except inside a gap or overlap, and those are at most 24 h long in every zone's history.
  */
 export function offsetChangesAround(instant: Date, timeZone: string, hours: number): boolean {
-  const at = offsetMs(instant, timeZone);
-  for (let h = 1; h <= hours; h++) {
-    if (offsetMs(new Date(instant.getTime() - h * 3_600_000), timeZone) !== at) return true;
-    if (offsetMs(new Date(instant.getTime() + h * 3_600_000), timeZone) !== at) return true;
-  }
-  return false;
+  // The `hours` before `instant`, then the `hours` before `instant + hours`.
+  return (
+    offsetChangesNear(instant, timeZone, hours) ||
+    offsetChangesNear(new Date(instant.getTime() + hours * 3_600_000), timeZone, hours)
+  );
 }

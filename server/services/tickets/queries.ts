@@ -38,8 +38,8 @@ function filtered(db: Knex, f: TicketFilters): Knex.QueryBuilder {
  * A total is reused while the marker — the highest ticket id and the highest ticket event id, read in
  * the same statement as the page, each one probe of a primary key — is unchanged: every filing adds a
  * ticket, and every change that can move a ticket in or out of a filter (status, due date, escalation,
- * department, severity) records a ticket event (events.ts, apply.ts). Ids committed out of order can leave the marker as
- * it was for a moment, so a total is also never older than TOTAL_LIFETIME_MS.
+ * department, severity) records a ticket event (events.ts, apply.ts). Ids committed out of order can
+ * leave the marker as it was for a moment, so a total is also never older than TOTAL_LIFETIME_MS.
  */
 const totals = new WeakMap<object, Map<string, { total: number; marker: string; at: number }>>();
 const TOTAL_LIFETIME_MS = 10_000;
