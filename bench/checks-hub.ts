@@ -64,7 +64,8 @@ async function builtWith(knex: Knex): Promise<string | null> {
  */
 export async function openBenchHub(url: string, reuse: boolean): Promise<Database> {
   await ensureDatabase(url);
-  const db = openPostgres({ url, poolMax: 2, applicationName: 'hubwatch-bench' });
+  // Ours may read a big table on up to 8 connections (--parts); the other methods use one.
+  const db = openPostgres({ url, poolMax: 9, applicationName: 'hubwatch-bench' });
   const signature = JSON.stringify(BENCH_HUB);
   if (reuse && (await builtWith(db.knex)) === signature) {
     log('reusing the existing demo hub (--reuse; same build options)');

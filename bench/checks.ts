@@ -28,15 +28,18 @@ interface Options {
   reuse: boolean;
   runs: number;
   tables: string[] | null;
+  /** CheckContext.scanParts of ours (production default: CHECK_SCAN_PARTS = 2). */
+  parts: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { reuse: false, runs: 3, tables: null };
+  const opts: Options = { reuse: false, runs: 3, tables: null, parts: 2 };
   for (const arg of argv) {
     if (arg === '--reuse') opts.reuse = true;
     else if (arg.startsWith('--runs=')) opts.runs = Math.max(1, Number(arg.slice('--runs='.length)) || 3);
     else if (arg.startsWith('--table=')) opts.tables = arg.slice('--table='.length).split(',').filter(Boolean);
-    else throw new Error(`未知参数 ${arg} / unknown argument ${arg} (expected --reuse, --runs=N, --table=NAME[,NAME])`);
+    else if (arg.startsWith('--parts=')) opts.parts = Math.max(1, Math.floor(Number(arg.slice('--parts='.length))) || 2);
+    else throw new Error(`未知参数 ${arg} / unknown argument ${arg} (expected --reuse, --runs=N, --table=NAME[,NAME], --parts=N)`);
   }
   return opts;
 }
@@ -208,7 +211,9 @@ async function main(): Promise<void> {
       dialect: 'postgres',
       previousRowCounts: {},
       statementTimeoutMs: 600_000,
+      scanParts: opts.parts,
     };
+    log(`ours reads tables of 64 MB or more on ${opts.parts} connection(s) at once (--parts=${opts.parts}; CHECK_SCAN_PARTS)`);
     const rssBefore = process.resourceUsage().maxRSS;
     const rows: Row[] = [];
     const problems: string[] = [];

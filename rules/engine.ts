@@ -18,6 +18,7 @@ import { mysqlDialect } from './facts/sql-mysql';
 import { postgresDialect } from './facts/sql-postgres';
 import { describeHubTable, HubTableShape } from './hub-schema';
 import { fetchSampleKeys } from './samples';
+import { readAggregate } from './split-scan';
 import { IdentifierError } from './identifiers';
 import { localDate, localMonth, minusDays, offsetChangesNear } from './time';
 import type {
@@ -110,6 +111,7 @@ export async function runTableChecks(
   const started = Date.now();
   const dialect = dialectFor(ctx.dialect);
   const timeoutMs = ctx.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const scanParts = ctx.dialect === 'postgres' ? Math.max(1, Math.floor(ctx.scanParts ?? 1)) : 1;
   const custom = rules.filter((r) => r.table === table.name);
   const fail = (code: TableErrorCode, message: string): TableCheckOutcome => ({
     table: table.name,
@@ -150,9 +152,18 @@ export async function runTableChecks(
 
         const one = async (q: Sql | null): Promise<Record<string, unknown>> =>
           q ? (dialect.rows(await trx.raw(q.sql, q.bindings as Knex.RawBinding[]))[0] ?? {}) : {};
+        const read = await readAggregate({
+          hub,
+          trx,
+          dialect,
+          plan,
+          tableSql: dialect.table(table.name),
+          parts: scanParts,
+          minPages: ctx.scanMinPages,
+          prepare: (helper) => dialect.prepare(helper, { timeoutMs, timezone: ctx.timezone, now: ctx.now }),
+        });
         const rows = {
-          aggregate: await one(plan.aggregate),
-          unique: await one(plan.unique),
+          ...read,
           references: await one(plan.references),
         };
         const value = (m: Metric) => ('constant' in m ? m.constant : num(rows[m.query][m.alias]));
@@ -243,7 +254,8 @@ export async function runTableChecks(
         }
         return { facts, results };
       },
-      { readOnly: true },
+      // Parts read on other connections import this transaction's snapshot: REPEATABLE READ.
+      scanParts > 1 ? { readOnly: true, isolationLevel: 'repeatable read' } : { readOnly: true },
     );
     return { table: table.name, status: 'ok', durationMs: Date.now() - started, facts, results };
   } catch (err) {

@@ -30,6 +30,13 @@ export interface CheckContext {
   statementTimeoutMs?: number;
   /** Keys of violating rows kept per failing check; default 20. */
   sampleLimit?: number;
+  /**
+   * PostgreSQL server hubs: how many connections may read one big table's aggregate at once (page
+   * ranges under one exported snapshot, rules/split-scan.ts); 1 (default) reads it on one.
+   */
+  scanParts?: number;
+  /** Heap pages from which a table is read in parts; default SPLIT_MIN_PAGES (64 MB). */
+  scanMinPages?: number;
 }
 
 export type TableErrorCode = 'table_missing' | 'column_missing' | 'timeout' | 'hub_unreachable' | 'query_failed';

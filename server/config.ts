@@ -27,6 +27,8 @@ export interface Config {
   checkSchedule: string;
   /** Per hub statement, milliseconds. */
   checkStatementTimeoutMs: number;
+  /** Connections that may read one big table at once on a PostgreSQL server hub (rules/split-scan.ts). */
+  checkScanParts: number;
 }
 
 export class ConfigError extends Error {
@@ -124,6 +126,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     problems.push('CHECK_STATEMENT_TIMEOUT_MS: 应为不小于 100 的整数（毫秒）/ must be an integer ≥ 100 (milliseconds)');
   }
 
+  const checkScanParts = Number(env.CHECK_SCAN_PARTS || 2);
+  if (!Number.isInteger(checkScanParts) || checkScanParts < 1 || checkScanParts > 8) {
+    problems.push('CHECK_SCAN_PARTS: 应为 1 到 8 的整数 / must be an integer from 1 to 8');
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     env: nodeEnv,
@@ -140,5 +147,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sessionAbsoluteMinutes: absolute,
     checkSchedule,
     checkStatementTimeoutMs,
+    checkScanParts,
   };
 }

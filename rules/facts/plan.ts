@@ -43,6 +43,13 @@ export interface PlannedCheck {
 export interface TablePlan {
   /** ONE statement: row count, newest timestamp and every per-field count. */
   aggregate: Sql;
+  /**
+   * The same statement over the rows in heap pages `fromPage` (inclusive) to `beforePage` (exclusive;
+   * absent: to the end), for reading a big table in parts at once (split-scan.ts): the parts' counts
+   * add up and their maxima combine to the whole statement's. Only for plain PostgreSQL tables (rows
+   * have a ctid); null elsewhere.
+   */
+  aggregateOfPages: ((fromPage: number, beforePage?: number) => Sql) | null;
   /** All unique fields folded into one statement, or null. */
   unique: Sql | null;
   /** All references folded into one statement (LEFT JOIN anti-joins), or null (PostgreSQL: in the aggregate). */
@@ -492,51 +499,65 @@ export function planTable(input: PlanInput): TablePlan {
       }
     }
   }
-  const selectList: Sql[] = [sql(`COUNT(*) AS ${d.ident('row_count')}`)];
-  let aggregate: Sql;
-  if (locate) {
-    const B = d.ident('b');
-    const middle: Sql[] = [sql(`${aggregateRefs.col(`${T}.${d.ident('ctid')}`)} AS ${d.ident('rowid')}`)];
-    if (updated) {
-      middle.push(sql(`${aggregateRefs.col(updated.ref)} AS ${d.ident('updated')}`));
-      const newest = d.newest(`${B}.${d.ident('updated')}`, updated.col.timeKind, timezone);
-      selectList.push(sql(`${newest.sql} AS ${d.ident('newest_update')}`, newest.bindings));
-    }
-    for (const c of counts) {
-      const cond = c.cond(aggregateRefs);
-      middle.push(sql(`(${cond.sql}) AS ${d.ident(c.alias)}`, cond.bindings));
-      selectList.push(sql(`${d.countIf(`${B}.${d.ident(c.alias)}`)} AS ${d.ident(c.alias)}`));
-      if (located.has(c.alias)) {
-        selectList.push(
-          sql(`max(${B}.${d.ident('rowid')}) FILTER (WHERE ${B}.${d.ident(c.alias)}) AS ${d.ident(`${c.alias}_last`)}`),
-        );
+  const aggregateOf = (where?: Sql): Sql => {
+    const selectList: Sql[] = [sql(`COUNT(*) AS ${d.ident('row_count')}`)];
+    let aggregate: Sql;
+    if (locate) {
+      const B = d.ident('b');
+      const middle: Sql[] = [sql(`${aggregateRefs.col(`${T}.${d.ident('ctid')}`)} AS ${d.ident('rowid')}`)];
+      if (updated) {
+        middle.push(sql(`${aggregateRefs.col(updated.ref)} AS ${d.ident('updated')}`));
+        const newest = d.newest(`${B}.${d.ident('updated')}`, updated.col.timeKind, timezone);
+        selectList.push(sql(`${newest.sql} AS ${d.ident('newest_update')}`, newest.bindings));
       }
+      for (const c of counts) {
+        const cond = c.cond(aggregateRefs);
+        middle.push(sql(`(${cond.sql}) AS ${d.ident(c.alias)}`, cond.bindings));
+        selectList.push(sql(`${d.countIf(`${B}.${d.ident(c.alias)}`)} AS ${d.ident(c.alias)}`));
+        if (located.has(c.alias)) {
+          selectList.push(
+            sql(`max(${B}.${d.ident('rowid')}) FILTER (WHERE ${B}.${d.ident(c.alias)}) AS ${d.ident(`${c.alias}_last`)}`),
+          );
+        }
+      }
+      const aggregateJoins = joins.map((j) => j(aggregateRefs));
+      aggregate = joinSql(
+        [
+          sql('SELECT'),
+          joinSql(selectList, ', '),
+          sql('FROM (SELECT'),
+          joinSql(middle, ', '),
+          sql('FROM'),
+          aggregateProjector.source(where),
+          ...aggregateJoins,
+          sql(`OFFSET 0) AS ${B}`),
+        ],
+        ' ',
+      );
+    } else {
+      const newest = updated ? d.newest(aggregateRefs.col(updated.ref), updated.col.timeKind, timezone) : null;
+      if (newest) selectList.push(sql(`${newest.sql} AS ${d.ident('newest_update')}`, newest.bindings));
+      for (const c of counts) {
+        const cond = c.cond(aggregateRefs);
+        selectList.push(sql(`${d.countIf(cond.sql)} AS ${d.ident(c.alias)}`, cond.bindings));
+      }
+      const aggregateJoins = joins.map((j) => j(aggregateRefs));
+      const source = aggregateProjector.source(where);
+      aggregate = joinSql([sql('SELECT'), joinSql(selectList, ', '), sql('FROM'), source, ...aggregateJoins], ' ');
     }
-    const aggregateJoins = joins.map((j) => j(aggregateRefs));
-    aggregate = joinSql(
-      [
-        sql('SELECT'),
-        joinSql(selectList, ', '),
-        sql('FROM (SELECT'),
-        joinSql(middle, ', '),
-        sql('FROM'),
-        aggregateProjector.source(),
-        ...aggregateJoins,
-        sql(`OFFSET 0) AS ${B}`),
-      ],
-      ' ',
-    );
-  } else {
-    const newest = updated ? d.newest(aggregateRefs.col(updated.ref), updated.col.timeKind, timezone) : null;
-    if (newest) selectList.push(sql(`${newest.sql} AS ${d.ident('newest_update')}`, newest.bindings));
-    for (const c of counts) {
-      const cond = c.cond(aggregateRefs);
-      selectList.push(sql(`${d.countIf(cond.sql)} AS ${d.ident(c.alias)}`, cond.bindings));
-    }
-    const aggregateJoins = joins.map((j) => j(aggregateRefs));
-    const source = aggregateProjector.source();
-    aggregate = joinSql([sql('SELECT'), joinSql(selectList, ', '), sql('FROM'), source, ...aggregateJoins], ' ');
-  }
+    return aggregate;
+  };
+  const aggregate = aggregateOf();
+  const ctid = `${T}.${d.ident('ctid')}`;
+  // Page boundaries as row addresses: (n,0) sorts before every row of page n.
+  const aggregateOfPages = locate
+    ? (fromPage: number, beforePage?: number) =>
+        aggregateOf(
+          beforePage === undefined
+            ? sql(`${ctid} >= CAST(? AS tid)`, [`(${fromPage},0)`])
+            : sql(`${ctid} >= CAST(? AS tid) AND ${ctid} < CAST(? AS tid)`, [`(${fromPage},0)`, `(${beforePage},0)`]),
+        )
+    : null;
 
   const unique = !uniques.length
     ? null
@@ -558,6 +579,7 @@ export function planTable(input: PlanInput): TablePlan {
   const keyNames = table.key;
   return {
     aggregate,
+    aggregateOfPages,
     unique,
     references,
     checks,

@@ -46,6 +46,7 @@ export async function openHub(config: Config, opts: { writable?: boolean } = {})
   }
   const withReadOnly = new URL(url);
   if (!opts.writable) withReadOnly.searchParams.set('options', '-c default_transaction_read_only=on');
-  const db = openPostgres({ url: withReadOnly.toString(), poolMax: 4, applicationName: 'hubwatch hub reader' });
+  // Room for one table's parts (CHECK_SCAN_PARTS) beside another run's table and the pages' reads.
+  const db = openPostgres({ url: withReadOnly.toString(), poolMax: Math.max(4, config.checkScanParts + 2), applicationName: 'hubwatch hub reader' });
   return { knex: db.knex, dialect: 'postgres', kind: 'postgres', label: redact(url), close: db.close };
 }

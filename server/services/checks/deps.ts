@@ -17,6 +17,8 @@ export function checkRunnerDeps(ctx: AppContext, extra: Partial<CheckRunnerDeps>
     logger: ctx.logger,
     now: ctx.now,
     statementTimeoutMs: ctx.config.checkStatementTimeoutMs,
+    // The embedded hub has one connection: nothing to read beside it.
+    scanParts: ctx.hub.kind === 'postgres' ? ctx.config.checkScanParts : 1,
     onTableResults: async (handoff) => {
       await applyCheckResults(ctx.db, { ...handoff, notifier });
     },

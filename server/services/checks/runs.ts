@@ -35,6 +35,8 @@ export interface CheckRunnerDeps {
   /** A table could not be checked (hub down, table missing, timeout): an operational problem. */
   onTableError?: (problem: { runId: number; table: string; code: TableErrorCode; message: string }) => Promise<void>;
   statementTimeoutMs?: number;
+  /** CheckContext.scanParts: connections one big table's aggregate may be read on at once. */
+  scanParts?: number;
   /** Heartbeat period; a run whose heartbeat is older than `staleAfterMs` is taken as interrupted. */
   heartbeatMs?: number;
 }
@@ -136,6 +138,7 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
       dialect: deps.hub.dialect,
       previousRowCounts: await previousRowCounts(db, runId),
       statementTimeoutMs: deps.statementTimeoutMs,
+      scanParts: deps.scanParts,
     };
     const leaseMs = (deps.statementTimeoutMs ?? 60_000) * 4 + 60_000;
     let unreachable: TableCheckOutcome['error'] | undefined;

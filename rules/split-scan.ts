@@ -1,0 +1,141 @@
+import type { Knex } from 'knex';
+import type { Sql, SqlDialect } from './facts/dialect';
+import type { TablePlan } from './facts/plan';
+
+/**
+ * Reading a big table's aggregate on several connections at once (PostgreSQL server hubs).
+ *
+ * PostgreSQL gives the aggregate no parallel plan: it reads a derived table (each trimmed value
+ * computed once per row), and PostgreSQL 15 does not aggregate partially over a subquery. A
+ * one-statement-per-check tool gets 2 workers per statement for free. So we do what a parallel
+ * plan does, by hand: the checking transaction exports its snapshot (REPEATABLE READ), and up to
+ * `parts - 1` more read-only transactions import it, so every part sees exactly the rows the
+ * checking transaction sees. The table's heap is cut into `parts` page ranges; the checking
+ * transaction and the helpers take ranges from one queue. A helper that cannot get a connection in
+ * time takes nothing (the checking transaction reads the rest itself), so a busy pool slows a check
+ * down but never blocks it. Each part is the same aggregate restricted to its pages (a TID range
+ * scan): counts add up, maxima combine, every row is read once.
+ */
+
+/** Below this heap size a second connection costs more than it saves (pages of 8 kB: 64 MB). */
+export const SPLIT_MIN_PAGES = 8192;
+
+/** pg_export_snapshot() identifiers look like 00000003-0000001B-1; anything else is not interpolated. */
+const SNAPSHOT_ID = /^[0-9A-F]+(-[0-9A-F]+)+$/i;
+
+export interface SplitScanInput {
+  hub: Knex;
+  trx: Knex.Transaction;
+  dialect: SqlDialect;
+  plan: TablePlan;
+  /** The table as quoted SQL (dialect.table), bound as text to regclass. */
+  tableSql: string;
+  parts: number;
+  /** Sets a helper transaction up as the checking one was (statement timeout). */
+  prepare: (helper: Knex.Transaction) => Promise<void>;
+  minPages?: number;
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * The aggregate's one row (read whole on the checking transaction, or in parts and combined), then
+ * the uniqueness statement's (`plan.unique`, on the checking transaction).
+ */
+export async function readAggregate(input: SplitScanInput): Promise<{ aggregate: Row; unique: Row }> {
+  const { trx, dialect, plan } = input;
+  const one = async (q: Sql | null, on: Knex | Knex.Transaction = trx): Promise<Row> =>
+    q ? (dialect.rows(await on.raw(q.sql, q.bindings as Knex.RawBinding[]))[0] ?? {}) : {};
+  const whole = async () => ({ aggregate: await one(plan.aggregate), unique: await one(plan.unique) });
+  const parts = Math.floor(input.parts);
+  if (!(parts > 1) || !plan.aggregateOfPages) return whole();
+
+  // One statement decides: a standby cannot export snapshots, and a small table is read whole.
+  const probe = (
+    await trx.raw(
+      `SELECT CASE WHEN pg_is_in_recovery() OR pg_relation_size(CAST(? AS regclass)) < ? * current_setting('block_size')::bigint
+         THEN NULL ELSE pg_export_snapshot() END AS snapshot,
+         pg_relation_size(CAST(? AS regclass)) / current_setting('block_size')::bigint AS pages`,
+      [input.tableSql, input.minPages ?? SPLIT_MIN_PAGES, input.tableSql],
+    )
+  ).rows[0] as { snapshot: string | null; pages: number | string };
+  const pages = Number(probe.pages);
+  if (!probe.snapshot || !SNAPSHOT_ID.test(probe.snapshot) || !(pages > 0)) return whole();
+  const snapshot = probe.snapshot;
+
+  const bounds = Array.from({ length: parts }, (_, i) => Math.floor((pages * i) / parts));
+  // The last range is open-ended: pages added since the size was read hold only rows this snapshot cannot see.
+  const ranges = bounds.map((from, i) => plan.aggregateOfPages!(from, i + 1 < parts ? bounds[i + 1] : undefined));
+  const parted: Row[] = [];
+  let next = 0;
+  const inFlight: Promise<void>[] = [];
+  const readRanges = async (on: Knex | Knex.Transaction) => {
+    while (next < ranges.length) {
+      const reading = one(ranges[next++], on).then((row) => void parted.push(row));
+      inFlight.push(reading);
+      await reading;
+    }
+  };
+
+  for (let i = 1; i < parts; i++) {
+    void input.hub
+      .transaction(
+        async (h) => {
+          if (next >= ranges.length) return;
+          await h.raw(`SET TRANSACTION SNAPSHOT '${snapshot}'`);
+          await input.prepare(h);
+          await readRanges(h);
+        },
+        { readOnly: true, isolationLevel: 'repeatable read' },
+      )
+      // A helper's own failure matters only through a range it took (in `inFlight`); one that never
+      // got a connection, or came after the checking transaction ended, simply did no work.
+      .catch(() => undefined);
+  }
+  let failure: unknown = null;
+  try {
+    await readRanges(trx);
+  } catch (err) {
+    next = ranges.length; // helpers take no more ranges
+    failure = err;
+  }
+  // Every range taken must be read before the checking transaction goes on (or rolls back).
+  const settled = await Promise.allSettled(inFlight);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure !== null || failed) throw failure ?? failed!.reason;
+  // The uniqueness statement groups the whole table; PostgreSQL already gives it a parallel plan.
+  return { aggregate: combineAggregateRows(parted), unique: await one(plan.unique) };
+}
+
+/** tids as text, "(page,item)": compared numerically. */
+function tidOrder(tid: string): [number, number] {
+  const m = /^\((\d+),(\d+)\)$/.exec(tid);
+  return m ? [Number(m[1]), Number(m[2])] : [-1, -1];
+}
+
+/**
+ * The whole table's row from its parts' rows: counts (row_count, m<n>) add up, the newest update
+ * and the last violating row (`_last`) are the maxima. Every column of the aggregate is one of these.
+ */
+export function combineAggregateRows(rows: Record<string, unknown>[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const row of rows) {
+    for (const [key, value] of Object.entries(row)) {
+      const prev = out[key];
+      if (value === null || value === undefined) {
+        if (!(key in out)) out[key] = value ?? null;
+      } else if (key.endsWith('_last')) {
+        const [p, i] = tidOrder(String(value));
+        const [pp, pi] = prev == null ? [-1, -1] : tidOrder(String(prev));
+        if (p > pp || (p === pp && i > pi)) out[key] = value;
+      } else if (key === 'newest_update') {
+        const t = value instanceof Date ? value.getTime() : new Date(String(value)).getTime();
+        const pt = prev == null ? -Infinity : prev instanceof Date ? prev.getTime() : new Date(String(prev)).getTime();
+        if (t > pt) out[key] = value;
+      } else {
+        out[key] = (prev == null ? 0 : Number(prev)) + Number(value);
+      }
+    }
+  }
+  return out;
+}
