@@ -5,7 +5,7 @@ import { findColumn, HubColumn, HubTableShape } from '../hub-schema';
 import { localDate, localDateTime, offsetChangesAround, startOfDay } from '../time';
 import type { BuiltinCheck, CheckCalendar, TableErrorCode } from '../types';
 import { joinSql, sql, Sql, SqlDialect } from './dialect';
-import { validatorCondition } from './validators';
+import { digitRunCondition, validatorCondition } from './validators';
 
 /** A problem found while planning a table's SQL: the table is recorded as an error, not as bad data. */
 export class PlanError extends Error {
@@ -239,7 +239,7 @@ export function planTable(input: PlanInput): TablePlan {
     }
     if (field.pattern) {
       const pattern = field.pattern;
-      invalid('pattern', (r) => d.regexMatch(v(r), pattern), { pattern });
+      invalid('pattern', (r) => digitRunCondition(d, v(r), pattern) ?? d.regexMatch(v(r), pattern), { pattern });
     }
     if (field.validate) {
       const validator = field.validate;

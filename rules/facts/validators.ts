@@ -104,6 +104,31 @@ function textDate(d: SqlDialect, v: string): Sql {
 }
 
 /**
+ * PostgreSQL: `v ~ pattern` without the regular-expression engine where the pattern is a run of
+ * ASCII digits (`^[0-9]{n}$`, `^[0-9]{n,m}$`; a leading literal digit and one digit range allowed,
+ * as in cn_mobile's `^1[3-9][0-9]{9}$`; not `\d`, which may match other scripts' digits): a byte length and an ltrim of the digits,
+ * ~0.1 µs per row against ~0.3–0.5 µs for the regex (bench/checks.ts: 0.45 s of staff_basic's
+ * pattern check, 0.8 s of its mobile check). Byte-wise (COLLATE "C"), so a nondeterministic or
+ * case-insensitive collation cannot change the verdict. Null for any other pattern (and on MySQL).
+ */
+export function digitRunCondition(d: SqlDialect, v: string, pattern: string): Sql | null {
+  if (d.name !== 'postgres') return null;
+  const m = /^\^(?:([0-9])\[([0-9])-([0-9])\])?\[0-9\]\{([0-9]{1,3})(?:,([0-9]{1,3}))?\}\$$/.exec(pattern);
+  if (!m) return null;
+  const [, lead, lo, hi, minText, maxText] = m;
+  const run = [Number(minText), Number(maxText ?? minText)];
+  if (run[0] > run[1] || (lo !== undefined && lo > hi)) return null;
+  const extra = lead === undefined ? 0 : 2;
+  const digitsOnly = `ltrim(${v}, '0123456789') COLLATE "C" = ''`;
+  const length = `octet_length(${v}) BETWEEN ? AND ?`;
+  const bindings: unknown[] = [run[0] + extra, run[1] + extra];
+  // A lead digit L and a range [lo-hi]: digit strings from "L lo" up to "L hi" followed by anything.
+  const prefix = lead === undefined ? '' : ` AND substr(${v}, 1, 2) COLLATE "C" BETWEEN ? AND ?`;
+  if (lead !== undefined) bindings.push(`${lead}${lo}`, `${lead}${hi}`);
+  return { sql: `(${length} AND ${digitsOnly}${prefix})`, bindings };
+}
+
+/**
  * A condition true when the non-empty value `v` passes `validator`. `today` (YYYY-MM-DD, catalog
  * timezone) bounds ID birth dates; `kind` lets a `date` check pass any value of a date/time column;
  * `perRow`, where given, lets the ID check work on a value computed once per row.
@@ -120,7 +145,7 @@ export function validatorCondition(
     case 'cn_id_card':
       return perRow && d.name === 'postgres' ? idCardOnce(d, v, today, perRow) : idCard(d, v, today);
     case 'cn_mobile':
-      return d.regexMatch(v, VALIDATOR_PATTERNS.cn_mobile);
+      return digitRunCondition(d, v, VALIDATOR_PATTERNS.cn_mobile) ?? d.regexMatch(v, VALIDATOR_PATTERNS.cn_mobile);
     case 'email':
       return d.regexMatch(v, VALIDATOR_PATTERNS.email);
     case 'date':

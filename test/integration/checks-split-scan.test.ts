@@ -111,7 +111,7 @@ onServer('check engine: a big table read in parts', () => {
 
   it('with no spare connection the checking transaction reads every part itself', async () => {
     const whole = await runTableChecks(db.knex, staff, base);
-    const single = openPostgres({ url: db.url, poolMax: 1 });
+    const single = openPostgres({ url: db.url!, poolMax: 1 });
     try {
       const { outcome, seen } = await statementsOf(single.knex, () =>
         runTableChecks(single.knex, staff, { ...base, scanParts: 3, scanMinPages: 1 }),
