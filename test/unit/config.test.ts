@@ -27,4 +27,11 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ HUB_DATABASE_URL: 'mysql://root@127.0.0.1/hub' }).hubDatabaseUrl).toBe('mysql://root@127.0.0.1/hub');
     expect(loadConfig({ DATA_DIR: '/var/lib/hw' }).dataDir).toBe('/var/lib/hw');
   });
+
+  it('reads a big hub table on CHECK_SCAN_PARTS connections: 2 by default, 1 to 8 accepted', () => {
+    expect(loadConfig({}).checkScanParts).toBe(2);
+    expect(loadConfig({ CHECK_SCAN_PARTS: '1' }).checkScanParts).toBe(1);
+    for (const bad of ['0', '9', '1.5', 'two'])
+      expect(() => loadConfig({ CHECK_SCAN_PARTS: bad })).toThrow(/CHECK_SCAN_PARTS: .*1 到 8.*1 to 8/);
+  });
 });
