@@ -30,6 +30,7 @@ export interface SplitScanInput {
   plan: TablePlan;
   /** The table as quoted SQL (dialect.table), bound as text to regclass. */
   tableSql: string;
+  /** Connections to read on, an integer (the engine's CheckContext.scanParts); ≤ 1: read whole. */
   parts: number;
   /** Sets a helper transaction up as the checking one was (statement timeout). */
   prepare: (helper: Knex.Transaction) => Promise<void>;
@@ -47,16 +48,15 @@ export async function readAggregate(input: SplitScanInput): Promise<{ aggregate:
   const one = async (q: Sql | null, on: Knex | Knex.Transaction = trx): Promise<Row> =>
     q ? (dialect.rows(await on.raw(q.sql, q.bindings as Knex.RawBinding[]))[0] ?? {}) : {};
   const whole = async () => ({ aggregate: await one(plan.aggregate), unique: await one(plan.unique) });
-  const parts = Math.floor(input.parts);
-  if (!(parts > 1) || !plan.aggregateOfPages) return whole();
+  const { parts } = input;
+  if (parts <= 1 || !plan.aggregateOfPages) return whole();
 
   // One statement decides: a standby cannot export snapshots, and a small table is read whole.
   const probe = (
     await trx.raw(
-      `SELECT CASE WHEN pg_is_in_recovery() OR pg_relation_size(CAST(? AS regclass)) < ? * current_setting('block_size')::bigint
-         THEN NULL ELSE pg_export_snapshot() END AS snapshot,
-         pg_relation_size(CAST(? AS regclass)) / current_setting('block_size')::bigint AS pages`,
-      [input.tableSql, input.minPages ?? SPLIT_MIN_PAGES, input.tableSql],
+      `SELECT CASE WHEN pg_is_in_recovery() OR s.pages < ? THEN NULL ELSE pg_export_snapshot() END AS snapshot, s.pages
+       FROM (SELECT pg_relation_size(CAST(? AS regclass)) / current_setting('block_size')::bigint AS pages) AS s`,
+      [input.minPages ?? SPLIT_MIN_PAGES, input.tableSql],
     )
   ).rows[0] as { snapshot: string | null; pages: number | string };
   const pages = Number(probe.pages);

@@ -549,14 +549,17 @@ export function planTable(input: PlanInput): TablePlan {
   };
   const aggregate = aggregateOf();
   const ctid = `${T}.${d.ident('ctid')}`;
+  /** Rows whose address (ctid) is ≥ `from`, and ≤ `through` / < `before` where given: a TID range scan. */
+  const rowRange = (r: { from: string; through?: string; before?: string }): Sql => {
+    const bounds = [sql(`${ctid} >= CAST(? AS tid)`, [r.from])];
+    if (r.through !== undefined) bounds.push(sql(`${ctid} <= CAST(? AS tid)`, [r.through]));
+    if (r.before !== undefined) bounds.push(sql(`${ctid} < CAST(? AS tid)`, [r.before]));
+    return joinSql(bounds, ' AND ');
+  };
   // Page boundaries as row addresses: (n,0) sorts before every row of page n.
   const aggregateOfPages = locate
     ? (fromPage: number, beforePage?: number) =>
-        aggregateOf(
-          beforePage === undefined
-            ? sql(`${ctid} >= CAST(? AS tid)`, [`(${fromPage},0)`])
-            : sql(`${ctid} >= CAST(? AS tid) AND ${ctid} < CAST(? AS tid)`, [`(${fromPage},0)`, `(${beforePage},0)`]),
-        )
+        aggregateOf(rowRange({ from: `(${fromPage},0)`, ...(beforePage === undefined ? {} : { before: `(${beforePage},0)` }) }))
     : null;
 
   const unique = !uniques.length
@@ -596,12 +599,7 @@ export function planTable(input: PlanInput): TablePlan {
         const select = keys.map((k, j) => `${d.asText(p.refs.col(k.ref))} AS ${d.ident(`k${j}`)}`).join(', ');
         const sampleJoins = (s.sampleJoins ?? []).map((j) => j(p.refs));
         const cond = s.sample(p.refs);
-        const ctid = `${T}.${d.ident('ctid')}`;
-        const range = s.rows
-          ? s.rows.through !== undefined
-            ? sql(`${ctid} >= CAST(? AS tid) AND ${ctid} <= CAST(? AS tid)`, [s.rows.from, s.rows.through])
-            : sql(`${ctid} >= CAST(? AS tid) AND ${ctid} < CAST(? AS tid)`, [s.rows.from, s.rows.before])
-          : undefined;
+        const range = s.rows ? rowRange(s.rows) : undefined;
         return joinSql(
           [
             sql(`(SELECT ${i} AS ${d.ident('c')}, ${select} FROM`),

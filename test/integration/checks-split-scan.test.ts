@@ -71,7 +71,7 @@ onServer('check engine: a big table read in parts', () => {
   });
   afterAll(() => db.close());
 
-  async function statementsOf(knex: typeof db.knex, run: () => Promise<TableCheckOutcome>) {
+  async function statementsOf<T>(knex: typeof db.knex, run: () => Promise<T>) {
     const seen: string[] = [];
     const listener = (q: { sql: string }) => seen.push(q.sql);
     knex.on('query', listener);
@@ -81,6 +81,12 @@ onServer('check engine: a big table read in parts', () => {
       knex.removeListener('query', listener);
     }
   }
+  /** readAggregate of a hand-made plan on two connections, as the engine calls it. */
+  const readInTwoParts = (plan: TablePlan, tableSql: string, prepare: () => Promise<void> = async () => undefined) =>
+    db.knex.transaction(
+      (trx) => readAggregate({ hub: db.knex, trx, dialect: postgresDialect, plan, tableSql, parts: 2, minPages: 1, prepare }),
+      { readOnly: true, isolationLevel: 'repeatable read' },
+    );
   const parts = (seen: string[]) => seen.filter((s) => /"ctid" >= CAST\(/.test(s) && /COUNT\(\*\) AS "row_count"/.test(s));
 
   it('three connections find what one finds: counts, newest update, sample keys', async () => {
@@ -142,21 +148,12 @@ onServer('check engine: a big table read in parts', () => {
             bindings: [`(${from},0)`, `(${before},0)`],
           };
     const plan = { aggregate: range(0), aggregateOfPages: range, unique: null } as unknown as TablePlan;
-    const read = await db.knex.transaction(
-      (trx) =>
-        readAggregate({
-          hub: db.knex,
-          trx,
-          dialect: postgresDialect,
-          plan,
-          tableSql: '"snap"',
-          parts: 2,
-          minPages: 1,
-          // Runs on the helper after it imported the snapshot, before it reads: another session
-          // commits five more rows, which the helper must not count.
-          prepare: async () => void (await db.knex.raw('INSERT INTO snap SELECT generate_series(11, 15)')),
-        }),
-      { readOnly: true, isolationLevel: 'repeatable read' },
+    // The prepare step runs on the helper after it imported the snapshot, before it reads: another
+    // session commits five more rows, which the helper must not count.
+    const read = await readInTwoParts(
+      plan,
+      '"snap"',
+      async () => void (await db.knex.raw('INSERT INTO snap SELECT generate_series(11, 15)')),
     );
     expect(Number(read.aggregate.row_count)).toBe(10);
     expect(Number((await db.knex.raw('SELECT count(*) AS n FROM snap')).rows[0].n)).toBe(15);
@@ -173,29 +170,13 @@ onServer('check engine: a big table read in parts', () => {
           : { sql: 'SELECT 1 AS row_count', bindings: [] },
       unique: null,
     } as unknown as TablePlan;
-    const seen: string[] = [];
-    const listener = (q: { sql: string }) => seen.push(q.sql);
-    db.knex.on('query', listener);
-    try {
-      await expect(
-        db.knex.transaction(
-          (trx) =>
-            readAggregate({
-              hub: db.knex,
-              trx,
-              dialect: postgresDialect,
-              plan,
-              tableSql: '"staff"',
-              parts: 2,
-              minPages: 1,
-              prepare: async () => undefined,
-            }),
-          { readOnly: true, isolationLevel: 'repeatable read' },
-        ),
-      ).rejects.toMatchObject({ code: '22012' });
-    } finally {
-      db.knex.removeListener('query', listener);
-    }
+    const { outcome: failure, seen } = await statementsOf(db.knex, () =>
+      readInTwoParts(plan, '"staff"').then(
+        () => null,
+        (err: unknown) => err,
+      ),
+    );
+    expect(failure).toMatchObject({ code: '22012' });
     expect(seen.filter((s) => s === 'SELECT 1 / 0 AS row_count')).toHaveLength(1);
   });
 });
