@@ -34,8 +34,27 @@ function timeKindOf(dialect: HubDialectName, dataType: string): TimeKind {
 }
 
 /**
- * The columns of a hub table as the hub's information_schema lists them (tables and views), or null
- * when there is no such table. Every value is bound: the name comes from the catalog.
+ * PostgreSQL: what information_schema.columns lists for one table — its columns visible to this user
+ * (owner, or any column privilege), of a table, view, foreign or partitioned table, with domains read
+ * as their base type — straight from pg_catalog: the view filters by a cast of `relname` and plans a
+ * nine-way join, 4–25 ms per look-up (two or three per checked table) against ~1 ms here. The name
+ * is resolved in the current schema unless qualified, as `table_schema = current_schema()` did (a
+ * name longer than 63 bytes is truncated, by both, as PostgreSQL truncates it in the checks' SQL).
+ */
+const POSTGRES_COLUMNS = `SELECT a.attname AS column_name,
+    format_type(CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END, NULL) AS data_type,
+    c.relkind AS relkind
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
+  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+  WHERE c.oid = to_regclass(format('%I.%I', coalesce(CAST(? AS text), current_schema()), CAST(? AS text)))
+    AND c.relkind IN ('r', 'v', 'f', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+    AND (pg_has_role(c.relowner, 'USAGE') OR has_column_privilege(c.oid, a.attnum, 'SELECT, INSERT, UPDATE, REFERENCES'))
+  ORDER BY a.attnum`;
+
+/**
+ * The columns of a hub table as the hub's own catalog lists them (tables and views), or null when
+ * there is no such table. Every value is bound: the name comes from the catalog.
  */
 export async function describeHubTable(
   db: Knex | Knex.Transaction,
@@ -43,18 +62,14 @@ export async function describeHubTable(
   name: string,
 ): Promise<HubTableShape | null> {
   const { schema, table } = splitTableName(name);
-  const defaultSchema = dialect === 'postgres' ? 'current_schema()' : 'database()';
-  // PostgreSQL: also whether it is a plain table (rows have a ctid), in the same statement.
-  const relkind =
+  const res =
     dialect === 'postgres'
-      ? `, (SELECT c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-           WHERE n.nspname = coalesce(?, current_schema()) AND c.relname = ?) AS relkind`
-      : '';
-  const res = await db.raw(
-    `SELECT column_name AS column_name, data_type AS data_type${relkind} FROM information_schema.columns
-     WHERE table_schema = coalesce(?, ${defaultSchema}) AND table_name = ? ORDER BY ordinal_position`,
-    dialect === 'postgres' ? [schema, table, schema, table] : [schema, table],
-  );
+      ? await db.raw(POSTGRES_COLUMNS, [schema, table])
+      : await db.raw(
+          `SELECT column_name AS column_name, data_type AS data_type FROM information_schema.columns
+           WHERE table_schema = coalesce(?, database()) AND table_name = ? ORDER BY ordinal_position`,
+          [schema, table],
+        );
   const rows: Array<{ column_name: string; data_type: string; relkind?: string }> = dialect === 'postgres' ? res.rows : res[0];
   if (rows.length === 0) return null;
   const columns = new Map<string, HubColumn>();
