@@ -130,6 +130,10 @@ describe('not an error → the reporter may reopen once', () => {
     const second = await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '仍然不对' });
     expect(second.status).toBe(409);
     expect(second.text).toContain('该报告已重新打开过一次，如仍有异议请联系信息化办公室裁定');
+    // An over-long comment gets the same answer: the page has no comment box to show its message in.
+    const longSecond = await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '长'.repeat(5001) });
+    expect(longSecond.status).toBe(409);
+    expect(longSecond.text).toContain('该报告已重新打开过一次');
     expect((await ticketOf(ticketId)).status).toBe('closed');
     // The IT office decides: it may reopen.
     const s = await as('office');

@@ -147,6 +147,28 @@ describe('ticket pages and API', () => {
       expect(own.text).toContain('id="check-trend"');
     });
 
+    it('answers a form for an action the ticket no longer offers with 409 and the reason, whatever the input', async () => {
+      // The page shows an action's form (and so its field messages) only where the action is
+      // possible: refusing the input instead would be a 422 whose message is shown nowhere.
+      const ticket = (await buildTicket(t.db.knex, catalog, T0, { field: 'gender', check: 'codes', violations: 1 })).id;
+      const { agent, csrf } = await signIn(t.app, hrSteward.login, hrSteward.password);
+      await agent.post(`/tickets/${ticket}/transition`).type('form').send({ _csrf: csrf, to: 'acknowledged' }).expect(302);
+      const late = await agent
+        .post(`/tickets/${ticket}/transition`)
+        .type('form')
+        .send({ _csrf: csrf, to: 'acknowledged', comment: '长'.repeat(3000) })
+        .expect(409);
+      expect(late.text).toContain('不能变更为');
+
+      await agent.post(`/tickets/${ticket}/dispute`).type('form').send({ _csrf: csrf, reason: '性别由学生处维护' }).expect(302);
+      const page = await agent.get(`/tickets/${ticket}`).expect(200);
+      expect(page.text).not.toContain(`action="/tickets/${ticket}/dispute"`);
+      const again = await agent.post(`/tickets/${ticket}/dispute`).type('form').send({ _csrf: csrf, reason: '长'.repeat(3000) }).expect(409);
+      expect(again.text).toContain(`工单 #${ticket} 已提出异议`);
+      const history = await t.db.knex('ticket_events').where({ ticket_id: ticket, kind: 'disputed' }).count({ n: '*' });
+      expect(Number(history[0].n)).toBe(1);
+    });
+
     it('lets the IT office close with a reason from the page, and keeps the typed text on a missing reason', async () => {
       const { agent } = await signIn(t.app, office.login, office.password);
       const page = await agent.get(`/tickets/${stuTicket}`).expect(200);

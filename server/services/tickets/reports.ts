@@ -143,21 +143,20 @@ export interface AnswerInput {
 /** The responsible department's answer: fixed, or not an error (reason required). */
 export async function answerReport(db: Knex, input: AnswerInput): Promise<TicketRow> {
   const answer = input.answer as ReportAnswer;
-  if (!REPORT_ANSWERS.includes(answer))
-    throw new ValidationError([{ field: 'answer', key: 'reports.errors.answer', params: { allowed: REPORT_ANSWERS.join(', ') } }]);
-  const comment = cleanText(input.comment, 'comment');
-  const document = input.document && input.document.buffer.length ? input.document : null;
-  if (document) {
-    const problem = uploadProblem(document.buffer);
-    if (problem) throw new ValidationError([{ field: 'document', key: `reports.errors.upload.${problem}` }]);
-  }
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
     const current = await lockReportTicket(trx, input.ticketId);
     if (!can(input.actor, 'tickets.work', { department: current.department_code })) throw new ForbiddenError();
-    if (answer === 'not_error' && !comment) throw new ValidationError([{ field: 'comment', key: 'reports.errors.reasonRequired' }]);
     const from: TicketStatus[] = ['open', 'acknowledged'];
-    if (!from.includes(current.status)) throw new ConflictError('tickets.errors.illegal', { from: current.status, to: answer });
+    if (!from.includes(current.status)) throw new ConflictError('tickets.errors.illegal', { from: current.status, to: input.answer });
+    // The form only after who and when: an answered ticket's page has no answer form to show a message in.
+    if (!REPORT_ANSWERS.includes(answer))
+      throw new ValidationError([{ field: 'answer', key: 'reports.errors.answer', params: { allowed: REPORT_ANSWERS.join(', ') } }]);
+    const comment = cleanText(input.comment, 'comment');
+    const document = input.document && input.document.buffer.length ? input.document : null;
+    const problem = document && uploadProblem(document.buffer);
+    if (problem) throw new ValidationError([{ field: 'document', key: `reports.errors.upload.${problem}` }]);
+    if (answer === 'not_error' && !comment) throw new ValidationError([{ field: 'comment', key: 'reports.errors.reasonRequired' }]);
     const to: TicketStatus = answer === 'fixed' ? 'fixed' : 'closed';
     const changes: Partial<TicketRow> = answer === 'fixed' ? { status: 'fixed' } : { status: 'closed', closed_reason: comment, resolved_at: null };
     const updated = await updateTicket(trx, current, changes, now);
@@ -223,7 +222,6 @@ export async function reopenReport(
   db: Knex,
   input: { ticketId: number; actor: CurrentUser; comment: string; calendar: TicketCalendar; origin?: RequestOrigin; now?: Date },
 ): Promise<TicketRow> {
-  const comment = cleanText(input.comment, 'comment');
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
     const current = await lockReportTicket(trx, input.ticketId);
@@ -235,7 +233,9 @@ export async function reopenReport(
     const since = current.resolved_at ?? current.updated_at;
     if (current.status !== 'fixed' && now.getTime() - new Date(since).getTime() > REOPEN_WINDOW_DAYS * 86_400_000)
       throw new ConflictError('reports.errors.reopenTooLate', { days: REOPEN_WINDOW_DAYS });
-    // After the state checks: the page shows the comment's message only where a reopen is possible.
+    // After the state checks (its length too): the page shows the comment's message only where a
+    // reopen is possible, so a comment error on a report that cannot be reopened would show nothing.
+    const comment = cleanText(input.comment, 'comment');
     if (!comment) throw new ValidationError([{ field: 'comment', key: 'reports.errors.reopenComment' }]);
     await lockFingerprint(trx, current.fingerprint);
     const newer = await trx('tickets').where({ fingerprint: current.fingerprint }).whereIn('status', ACTIVE_STATUSES).whereNot({ id: current.id }).first('id');

@@ -3,8 +3,10 @@
  * who may act and whether the status allows it, and writes the change, a history row and an audit
  * row in one transaction, so concurrent clicks and check runs never lose a transition.
  *
- * Order of refusals: bad input (422) → not allowed for this user (403) → a required reason missing
- * (422) → stale version or not allowed from the current status (409).
+ * Order of refusals: an unknown target (422) → not allowed for this user (403) → stale version or
+ * not allowed from the current status (409) → the form's own input: comment, reason (422). The form
+ * comes last because the pages offer an action's form only where the action is possible: a 422 for
+ * a form the page does not show would show its message nowhere.
  */
 import type { Knex } from 'knex';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
@@ -68,16 +70,16 @@ export async function transitionTicket(db: Knex, input: TransitionInput): Promis
   if (!TRANSITION_TARGETS.includes(to)) {
     throw new ValidationError([{ field: 'to', key: 'tickets.errors.to', params: { allowed: TRANSITION_TARGETS.join(', ') } }]);
   }
-  const comment = cleanComment(input.comment);
   const now = input.now ?? new Date();
   const ticket = await db.transaction(async (trx) => {
     const current = await lockVisible(trx, input.ticketId, input.actor);
     if (!can(input.actor, ACTION_FOR[to], { department: current.department_code })) throw new ForbiddenError();
-    if (to === 'closed' && !comment) throw new ValidationError([{ field: 'comment', key: 'tickets.errors.reasonRequired' }]);
     checkVersion(current, input.expectedVersion);
     if (!ALLOWED_FROM[to].includes(current.status)) {
       throw new ConflictError('tickets.errors.illegal', { from: current.status, to });
     }
+    const comment = cleanComment(input.comment);
+    if (to === 'closed' && !comment) throw new ValidationError([{ field: 'comment', key: 'tickets.errors.reasonRequired' }]);
     const changes: Partial<TicketRow> = { status: to };
     if (to === 'fixed') changes.recheck_requested_at = now;
     if (to === 'closed') Object.assign(changes, { closed_reason: comment, resolved_at: null });
@@ -99,11 +101,11 @@ export async function commentTicket(
   db: Knex,
   input: { ticketId: number; actor: CurrentUser; comment: string; origin?: RequestOrigin; now?: Date },
 ): Promise<TicketRow> {
-  const comment = cleanComment(input.comment);
-  if (!comment) throw new ValidationError([{ field: 'comment', key: 'tickets.errors.commentRequired' }]);
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
     const current = await lockVisible(trx, input.ticketId, input.actor);
+    const comment = cleanComment(input.comment);
+    if (!comment) throw new ValidationError([{ field: 'comment', key: 'tickets.errors.commentRequired' }]);
     const updated = await updateTicket(trx, current, {}, now);
     await recordAndAudit(trx, updated, 'ticket.comment', { kind: 'comment', at: now, actor: input.actor, comment }, input.origin);
     return updated;
@@ -115,14 +117,16 @@ export async function disputeTicket(
   db: Knex,
   input: { ticketId: number; actor: CurrentUser; reason: string; origin?: RequestOrigin; now?: Date },
 ): Promise<TicketRow> {
-  const reason = cleanComment(input.reason);
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
     const current = await lockVisible(trx, input.ticketId, input.actor);
     if (!can(input.actor, 'tickets.work', { department: current.department_code })) throw new ForbiddenError();
-    if (!reason) throw new ValidationError([{ field: 'reason', key: 'tickets.errors.reasonRequired' }]);
     if (!ACTIVE_STATUSES.includes(current.status))
       throw new ConflictError('tickets.errors.notActive', { status: current.status });
+    // Once is enough: the IT office has been told and the page no longer offers the form.
+    if (current.disputed_at) throw new ConflictError('tickets.errors.alreadyDisputed', { id: current.id });
+    const reason = cleanComment(input.reason);
+    if (!reason) throw new ValidationError([{ field: 'reason', key: 'tickets.errors.reasonRequired' }]);
     const updated = await updateTicket(trx, current, { disputed_at: now }, now);
     await recordAndAudit(
       trx,
@@ -151,20 +155,20 @@ export async function reassignTicket(
     now?: Date;
   },
 ): Promise<TicketRow> {
-  const reason = cleanComment(input.reason);
   const department = String(input.department ?? '').trim();
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
     const current = await lockVisible(trx, input.ticketId, input.actor);
     if (!can(input.actor, 'tickets.reassign', { department: current.department_code })) throw new ForbiddenError();
+    if (!ACTIVE_STATUSES.includes(current.status))
+      throw new ConflictError('tickets.errors.notActive', { status: current.status });
+    const reason = cleanComment(input.reason);
     const problems = [];
     const exists = department ? await trx('departments').where({ code: department }).first('code') : null;
     if (!exists) problems.push({ field: 'department', key: 'tickets.errors.department', params: { value: department } });
     else if (department === current.department_code) problems.push({ field: 'department', key: 'tickets.errors.sameDepartment' });
     if (!reason) problems.push({ field: 'reason', key: 'tickets.errors.reasonRequired' });
     if (problems.length) throw new ValidationError(problems);
-    if (!ACTIVE_STATUSES.includes(current.status))
-      throw new ConflictError('tickets.errors.notActive', { status: current.status });
     const changes: Partial<TicketRow> = { department_code: department, disputed_at: null, escalated_at: null, reminded_at: null };
     if (input.calendar) changes.due_at = dueDateFor(input.calendar, now, current.severity, await loadDueWorkingDays(trx));
     const updated = await updateTicket(trx, current, changes, now);
