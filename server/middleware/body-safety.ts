@@ -53,12 +53,20 @@ function nulPaths(value: unknown, path: string, out: string[], depth = 0): void 
  * the locale middleware: the message is translated. Keys shadowing Object.prototype are no field.
  */
 export function refuseNulCharacters(req: Request, _res: Response, next: NextFunction): void {
+  next(unsafeBodyError(req) ?? undefined);
+}
+
+/**
+ * The check of `refuseNulCharacters` for a body parsed later: multipart forms are parsed by their
+ * routes (multer), after this middleware saw an empty body. Drops shadowing keys from `req.body`.
+ */
+export function unsafeBodyError(req: Request): ValidationError | null {
   // A form body may name `constructor` or `__proto__` too (as an own key): dropped like the JSON ones.
   if (req.body && typeof req.body === 'object') for (const k of Object.keys(req.body)) if (SHADOWING.has(k)) delete req.body[k];
   const paths: string[] = [];
   nulPaths(req.body, '', paths);
   nulPaths(req.query, '', paths);
-  if (!paths.length) return next();
+  if (!paths.length) return null;
   const fields: FieldError[] = [...new Set(paths)].map((field) => ({ field, key: 'errors.nulCharacter' }));
-  next(new ValidationError(fields));
+  return new ValidationError(fields);
 }

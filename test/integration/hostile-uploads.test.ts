@@ -158,3 +158,48 @@ describe('the catalog import (/catalog/import)', () => {
     expect(changed).toEqual([]);
   });
 });
+
+describe('NUL characters in multipart text (the forms that take files parse their own bodies)', () => {
+  const NUL = html(zh('errors.nulCharacter'));
+
+  it('refuses a report whose description contains NUL, naming the field; writes nothing', async () => {
+    const { agent, csrf } = await sessionOf(w.people.HR.user);
+    const before = await mark(t.db.knex);
+    const res = await agent
+      .post(`/reports?_csrf=${encodeURIComponent(csrf)}`)
+      .field('table', 'staff_basic')
+      .field('field', 'name')
+      .field('record_key[staff_no]', STAFF.staff_no)
+      .field('description', '姓名\u0000有误');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(NUL);
+    expect(res.text).toContain('description');
+    expect(await changedSince(t.db.knex, before)).toEqual([]);
+  });
+
+  it('refuses a sharing request whose purpose contains NUL, naming the field; writes nothing', async () => {
+    const { agent, csrf } = await sessionOf(w.people.HR.user);
+    const before = await mark(t.db.knex);
+    const res = await agent
+      .post('/sharing/new')
+      .set('X-CSRF-Token', csrf)
+      .field('action', 'draft')
+      .field('purpose', '迎新\u0000系统')
+      .field('items[0][table]', 'student_status')
+      .field('items[0][fields][]', 'student_no');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(NUL);
+    expect(res.text).toContain('purpose');
+    expect(await changedSince(t.db.knex, before)).toEqual([]);
+  });
+
+  it('refuses a catalog file containing NUL as a YAML problem; imports nothing', async () => {
+    const { agent, csrf } = await sessionOf(w.everything);
+    const before = await mark(t.db.knex);
+    const res = await agent
+      .post(`/catalog/import?_csrf=${encodeURIComponent(csrf)}`)
+      .attach('file', Buffer.from(EXAMPLE.replace('staff_basic', 'staff\u0000basic')), 'catalog.yaml');
+    expect(res.status).toBe(422);
+    expect(await changedSince(t.db.knex, before)).toEqual([]);
+  });
+});

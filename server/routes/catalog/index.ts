@@ -4,6 +4,7 @@ import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { NotFoundError, ValidationError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
+import { unsafeBodyError } from '../../middleware/body-safety';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { currentCatalogYaml, importCatalog, loadCurrentCatalog, type ImportResult } from '../../services/catalog/repository';
@@ -73,7 +74,7 @@ export function catalogRoutes(ctx: AppContext): Router {
   // Multer's errors (too large, unexpected field) are the user's: shown on the form, not as a 500.
   const receiveUpload = (req: Request, res: Response, next: NextFunction) =>
     upload(req, res, (err: unknown) => {
-      if (!err) return next();
+      if (!err) return next(unsafeBodyError(req) ?? undefined);
       if (err instanceof multer.MulterError) {
         const key = err.code === 'LIMIT_FILE_SIZE' ? 'catalog.import.errors.tooLarge' : 'catalog.import.errors.upload';
         return next(new ValidationError([{ field: 'file', key, params: { message: err.message } }]));

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
 import { ValidationError } from '../../errors';
+import { unsafeBodyError } from '../../middleware/body-safety';
 import type { Catalog } from '../../services/catalog/types';
 import type { Attachment, HubLookup, RawReport } from '../../services/reports';
 import { MAX_UPLOAD_BYTES } from '../../services/uploads';
@@ -22,7 +23,7 @@ export function multipart(fileField: string) {
         // The rest of the body was not read: the form comes back with what multer had parsed.
         return next();
       }
-      next(err as Error | undefined);
+      next((err as Error | undefined) ?? unsafeBodyError(req) ?? undefined);
     });
   };
 }

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
 import type { AppContext } from '../../context';
 import { ValidationError } from '../../errors';
+import { unsafeBodyError } from '../../middleware/body-safety';
 import type { Translator } from '../../i18n';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { MAX_UPLOAD_BYTES } from '../../services/uploads';
@@ -25,7 +26,7 @@ export function multipart(req: Request, res: Response, next: NextFunction): void
       const key = err.code === 'LIMIT_FILE_SIZE' ? 'sharing.errors.upload.too_large' : 'sharing.errors.upload.bad_type';
       return next(new ValidationError([{ field, key, params: { filename: err.field ?? '' } }]));
     }
-    next(err as Error | undefined);
+    next((err as Error | undefined) ?? unsafeBodyError(req) ?? undefined);
   });
 }
 
