@@ -130,9 +130,9 @@ interface TicketCounts {
  */
 async function ticketCounts(db: Db, day: string, start: Date, end: Date, timezone: string): Promise<Map<string, TicketCounts>> {
   const windowStart = new Date(end.getTime() - WINDOW_DAYS * 86_400_000);
-  const [state, resolved, reports] = await Promise.all([
-    db.raw(
-      `with t as (
+  // In turn, not Promise.all: one transaction's connection (see computeDay).
+  const state = await db.raw(
+    `with t as (
          select department_code, check_kind, due_at, escalated_at, first_seen,
                 (status in ('open','acknowledged','fixed') or (status = 'resolved' and resolved_at >= ?) or (status = 'closed' and updated_at >= ?)) as active
            from tickets where first_seen < ?)
@@ -143,18 +143,18 @@ async function ticketCounts(db: Db, day: string, start: Date, end: Date, timezon
               count(*) filter (where active and check_kind = 'report') as reports_open,
               count(*) filter (where check_kind = 'report' and first_seen >= ?) as reports_received
          from t group by department_code`,
-      [end, end, end, day, end, start],
-    ),
-    db.raw(
-      `select department_code, count(*) as resolved,
+    [end, end, end, day, end, start],
+  );
+  const resolved = await db.raw(
+    `select department_code, count(*) as resolved,
               percentile_cont(0.5) within group (order by extract(epoch from (resolved_at - first_seen)) / 3600.0) as median
          from tickets where resolved_at >= ? and resolved_at < ? group by department_code`,
-      [windowStart, end],
-    ),
-    // A report is answered when the department moves it to fixed/resolved/closed, or records an
-    // answer event (kind 'answered', should the reports feature add one); the first such moment counts.
-    db.raw(
-      `select t.department_code, count(*) as due,
+    [windowStart, end],
+  );
+  // A report is answered when the department moves it to fixed/resolved/closed, or records an
+  // answer event (kind 'answered', should the reports feature add one); the first such moment counts.
+  const reports = await db.raw(
+    `select t.department_code, count(*) as due,
               count(*) filter (where ans.at is not null and (ans.at at time zone ?)::date <= t.due_at) as in_time
          from tickets t
          left join lateral (
@@ -163,9 +163,8 @@ async function ticketCounts(db: Db, day: string, start: Date, end: Date, timezon
          ) ans on true
         where t.check_kind = 'report' and t.due_at >= ? and t.due_at < ?
         group by t.department_code`,
-      [timezone, addDays(day, -WINDOW_DAYS), day],
-    ),
-  ]);
+    [timezone, addDays(day, -WINDOW_DAYS), day],
+  );
   const out = new Map<string, TicketCounts>();
   const get = (code: string) => {
     let c = out.get(code);
@@ -231,14 +230,14 @@ async function sharingCounts(
 export async function computeDay(db: Db, opts: { day: string; timezone: string; weights: Weights }): Promise<ComputedDay> {
   const { day, timezone } = opts;
   const { start, end } = await dayBounds(db, day, timezone);
-  const [checks, facts, tickets, sharing, catalogTables, catalogDepartments] = await Promise.all([
-    latestChecks(db, start, end),
-    latestTableFacts(db, start, end),
-    ticketCounts(db, day, start, end, timezone),
-    sharingCounts(db, day, timezone),
-    db('catalog_tables').select('name', 'department_code', 'active'),
-    db('departments').select('code', 'in_catalog'),
-  ]);
+  // One after another: this runs in the snapshot's transaction, one connection, where concurrent
+  // queries only queue inside the driver (pg deprecates it; PGlite has one connection anyway).
+  const checks = await latestChecks(db, start, end);
+  const facts = await latestTableFacts(db, start, end);
+  const tickets = await ticketCounts(db, day, start, end, timezone);
+  const sharing = await sharingCounts(db, day, timezone);
+  const catalogTables = await db('catalog_tables').select('name', 'department_code', 'active');
+  const catalogDepartments = await db('departments').select('code', 'in_catalog');
   for (const c of checks) c.day = day;
 
   const owner = new Map<string, string>(
