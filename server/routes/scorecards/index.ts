@@ -6,6 +6,7 @@ import { assertCan, authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { appendAudit } from '../../services/audit';
+import { notifierFromConfig } from '../../services/notifications';
 import { todayIn } from '../../services/calendar';
 import {
   addAppeal,
@@ -90,6 +91,8 @@ function renderFragment(req: Request, view: string, key: string, locals: Record<
 export function scorecardsRoutes(ctx: AppContext): Router {
   const router = Router();
   const { db } = ctx;
+  const notifier = notifierFromConfig(db, ctx.config, ctx.logger);
+  const departmentName = async (code: string) => String((await db('departments').where({ code }).first('name'))?.name ?? code);
   const tz = ctx.config.timezone;
   const today = () => todayIn(tz, ctx.now());
   const period = (req: Request, version?: DataVersion) => choosePeriod(db, req, tz, ctx.now(), version?.catalog);
@@ -246,8 +249,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     const department = req.user!.department;
     assertCan(req.user, 'scorecards.appeal', { department });
     const periodId = Number(req.params.id);
-    await db.transaction(async (trx) => {
-      const appeal = await addAppeal(trx, {
+    const appeal = await db.transaction(async (trx) => {
+      const row = await addAppeal(trx, {
         periodId,
         department,
         comment: req.body.comment,
@@ -259,11 +262,23 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         actor: auditActor(req),
         action: 'scorecards.appeal',
         objectType: 'scorecard_appeal',
-        objectId: appeal.id,
+        objectId: row.id,
         summary: { period: periodId, department },
         ...auditOrigin(req),
       });
+      return row;
     });
+    // After the commit: a notice never announces an appeal that was rolled back.
+    const period = await findClosedPeriod(db, periodId);
+    await notifier.office(
+      {
+        kind: 'scorecards.appeal',
+        title: req.t('scorecards.notices.appealed', { department: await departmentName(department), period: period.label }),
+        body: appeal.comment,
+        link: `/scorecards/periods/${periodId}`,
+      },
+      { email: true },
+    );
     req.session.flash = { kind: 'success', text: req.t('scorecards.appeals.sent') };
     res.redirect(`/scorecards/periods/${periodId}`);
   });
@@ -287,6 +302,17 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       });
       return row;
     });
+    const period = await findClosedPeriod(db, Number(appeal.period_id));
+    await notifier.department(
+      appeal.department_code,
+      {
+        kind: 'scorecards.appeal_answered',
+        title: req.t('scorecards.notices.answered', { period: period.label }),
+        body: appeal.answer ?? '',
+        link: `/scorecards/periods/${appeal.period_id}`,
+      },
+      { email: true },
+    );
     req.session.flash = { kind: 'success', text: req.t('scorecards.appeals.answered') };
     res.redirect(`/scorecards/periods/${appeal.period_id}`);
   });
