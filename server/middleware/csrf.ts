@@ -9,15 +9,41 @@ import { AppError, UnauthorizedError } from '../errors';
  */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+const TOKEN_BYTES = 32;
+
 export function csrfToken(req: Request): string {
-  if (!req.session.csrfToken) req.session.csrfToken = crypto.randomBytes(32).toString('base64url');
+  if (!req.session.csrfToken) req.session.csrfToken = crypto.randomBytes(TOKEN_BYTES).toString('base64url');
   return req.session.csrfToken;
 }
 
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && crypto.timingSafeEqual(x, y);
+/**
+ * The session's token as a page carries it: XOR-ed with fresh random bytes, the mask in front. Pages
+ * are sent compressed, and a secret repeated in every compressed page beside text an attacker can
+ * inject is what BREACH reads out from response sizes; a token that differs in every response gives
+ * it nothing to converge on. Any masked form of the session's token is accepted.
+ */
+export function maskedCsrfToken(req: Request): string {
+  const token = Buffer.from(csrfToken(req), 'base64url');
+  const mask = crypto.randomBytes(token.length);
+  const masked = Buffer.alloc(token.length * 2);
+  mask.copy(masked);
+  for (let i = 0; i < token.length; i++) masked[token.length + i] = mask[i] ^ token[i];
+  return masked.toString('base64url');
+}
+
+/** The token a request sent, unmasked (a bare token, as pages served before masking carried, passes as it is). */
+function unmasked(sent: string): Buffer {
+  const bytes = Buffer.from(sent, 'base64url');
+  if (bytes.length !== TOKEN_BYTES * 2) return bytes;
+  const token = Buffer.alloc(TOKEN_BYTES);
+  for (let i = 0; i < TOKEN_BYTES; i++) token[i] = bytes[i] ^ bytes[TOKEN_BYTES + i];
+  return token;
+}
+
+function sameToken(sent: string, expected: string): boolean {
+  const x = unmasked(sent);
+  const y = Buffer.from(expected, 'base64url');
+  return y.length === TOKEN_BYTES && x.length === y.length && crypto.timingSafeEqual(x, y);
 }
 
 export class CsrfError extends AppError {

@@ -58,6 +58,22 @@ describe('signing in and out', () => {
     expect(res.text).toContain('页面已过期');
   });
 
+  it('masks the CSRF token anew in every (compressed) page; any mask of the own token passes, another session’s does not', async () => {
+    const user = await buildUser(t.db.knex);
+    const { agent } = await signIn(t.app, user.login, user.password);
+    const first = await agent.get('/').set('Accept-Encoding', 'gzip').expect(200);
+    expect(first.headers['content-encoding']).toBe('gzip');
+    const second = await agent.get('/inbox').expect(200);
+    const [a, b] = [csrfFrom(first.text), csrfFrom(second.text)];
+    expect(a).not.toBe(b);
+    const someone = await buildUser(t.db.knex);
+    const other = await signIn(t.app, someone.login, someone.password);
+    for (const token of [a, b]) await agent.post('/inbox/read').type('form').send({ id: 'all', _csrf: token }).expect(302);
+    await other.agent.post('/inbox/read').type('form').send({ id: 'all', _csrf: a }).expect(403);
+    // The bytes after the mask alone are not the token either.
+    await agent.post('/inbox/read').type('form').send({ id: 'all', _csrf: Buffer.from(a, 'base64url').subarray(32).toString('base64url') }).expect(403);
+  });
+
   it('rate-limits repeated failed sign-ins for one login', async () => {
     const user = await buildUser(t.db.knex);
     const agent = request.agent(t.app);
@@ -84,6 +100,20 @@ describe('signing in and out', () => {
     const res = await request(t.app).get('/login');
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('compresses pages with brotli where the browser takes it, else gzip; never what it did not ask for', async () => {
+    const page = (encoding: string) => request(t.app).get('/login').set('Accept-Encoding', encoding).buffer(true);
+    const br = await page('gzip, deflate, br').expect(200);
+    expect([br.headers['content-encoding'], br.headers.vary]).toEqual(['br', 'Accept-Encoding']);
+    expect(br.text).toContain('name="password"'); // decoded by the client: the page itself
+    expect((await page('gzip').expect(200)).headers['content-encoding']).toBe('gzip');
+    expect((await page('br;q=0, gzip').expect(200)).headers['content-encoding']).toBe('gzip');
+    const plain = await page('identity').expect(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.text).toContain('name="password"');
+    // Tiny answers are not worth it.
+    expect((await request(t.app).get('/healthz').set('Accept-Encoding', 'gzip').expect(200)).headers['content-encoding']).toBeUndefined();
   });
 
   it('never redirects to another site after sign-in', async () => {
