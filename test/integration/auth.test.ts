@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { buildUser } from '../factories';
+import { createApp } from '../../server/app';
 import { createTestApp, csrfFrom, signIn, TestApp } from '../helpers/app';
 
 describe('signing in and out', () => {
@@ -86,6 +87,26 @@ describe('signing in and out', () => {
     }
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses[10]).toBe(429);
+  });
+
+  it('counts failed sign-ins across instances on one database, even the right password then waits out the window', async () => {
+    const user = await buildUser(t.db.knex);
+    // A second instance of the service on the same database (as behind a load balancer).
+    const other = createApp(t.ctx);
+    const attempt = async (app: typeof t.app, password: string) => {
+      const agent = request.agent(app);
+      const page = await agent.get('/login');
+      return (await agent.post('/login').type('form').send({ login: user.login, password, _csrf: csrfFrom(page.text) })).status;
+    };
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push(await attempt(i % 2 ? other : t.app, `nope${i}`));
+    expect(statuses).toEqual(Array(10).fill(401));
+    expect(await attempt(t.app, 'nope again')).toBe(429);
+    expect(await attempt(other, user.password)).toBe(429);
+    // Stored hashed: neither the login nor the address is readable in the table.
+    const keys = (await t.db.knex('rate_limit_hits').pluck('key')) as string[];
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.some((k) => k.includes(user.login) || k.includes('127.0.0.1'))).toBe(false);
   });
 
   it('signs out: the session no longer reaches signed-in pages', async () => {

@@ -5,6 +5,7 @@ import type { AppContext } from '../../context';
 import { NotFoundError, TooManyRequestsError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
+import { DatabaseRateLimitStore } from '../../middleware/rate-limit-store';
 import { notifierFromConfig } from '../../services/notifications';
 import { findReport, listMyReports, RawReport, submitReport, toPublicReport } from '../../services/reports';
 
@@ -30,6 +31,7 @@ export function reportsApi(ctx: AppContext): Router {
     legacyHeaders: false,
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
     handler: (_req, _res, next) => next(new TooManyRequestsError()),
+    store: new DatabaseRateLimitStore(ctx.db, 'api-reports'),
   });
 
   router.post('/reports', authorize('reports.file'), perIp, async (req, res) => {

@@ -6,6 +6,7 @@ import { TooManyRequestsError } from '../../errors';
 import { isLocale } from '../../i18n';
 import { safeLocalPath } from '../../http/safe-redirect';
 import { authorize, publicRoute } from '../../middleware/authorize';
+import { DatabaseRateLimitStore } from '../../middleware/rate-limit-store';
 import { appendAudit } from '../../services/audit';
 import { authenticatePassword } from '../../services/users';
 
@@ -24,6 +25,8 @@ export function authRoutes(ctx: AppContext): Router {
     skipSuccessfulRequests: true,
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String(req.body?.login ?? '').toLowerCase()}`,
     handler: (_req, _res, next) => next(new TooManyRequestsError()),
+    // Counted in the database: every instance behind the load balancer sees the same attempts.
+    store: new DatabaseRateLimitStore(db, 'login'),
   });
 
   router.get('/login', publicRoute(), (req, res) => {

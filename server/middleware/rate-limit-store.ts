@@ -1,0 +1,68 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import type { ClientRateLimitInfo, IncrementResponse, Options, Store } from 'express-rate-limit';
+
+/** Expired rows are deleted at most this often per instance (on an increment). */
+const SWEEP_EVERY_MS = 10 * 60_000;
+
+/**
+ * express-rate-limit's counters in the service database, so every instance counts the same hits
+ * (the library's memory store counts per process). A fixed window per key: the first hit starts it,
+ * hits after `reset_at` start a new one — in one upsert, so concurrent hits never lose a count.
+ * The database clock decides, the same for every instance. Keys are stored hashed.
+ */
+export class DatabaseRateLimitStore implements Store {
+  readonly localKeys = false;
+  private windowMs = 60_000;
+  private lastSweep = 0;
+
+  constructor(
+    private readonly db: Knex,
+    readonly prefix: string,
+  ) {}
+
+  init(options: Options): void {
+    this.windowMs = options.windowMs;
+  }
+
+  private id(key: string): string {
+    return crypto.createHash('sha256').update(`${this.prefix}\u0000${key}`).digest('base64url');
+  }
+
+  async get(key: string): Promise<ClientRateLimitInfo | undefined> {
+    const row = await this.db('rate_limit_hits').where({ key: this.id(key) }).where('reset_at', '>', this.db.fn.now()).first('hits', 'reset_at');
+    return row ? { totalHits: Number(row.hits), resetTime: new Date(row.reset_at) } : undefined;
+  }
+
+  async increment(key: string): Promise<IncrementResponse> {
+    await this.sweep();
+    const window = `${Math.max(1, Math.round(this.windowMs))} milliseconds`;
+    const { rows } = await this.db.raw(
+      `INSERT INTO rate_limit_hits AS r (key, hits, reset_at) VALUES (?, 1, now() + CAST(? AS interval))
+       ON CONFLICT (key) DO UPDATE SET
+         hits = CASE WHEN r.reset_at <= now() THEN 1 ELSE r.hits + 1 END,
+         reset_at = CASE WHEN r.reset_at <= now() THEN EXCLUDED.reset_at ELSE r.reset_at END
+       RETURNING hits, reset_at`,
+      [this.id(key), window],
+    );
+    return { totalHits: Number(rows[0].hits), resetTime: new Date(rows[0].reset_at) };
+  }
+
+  async decrement(key: string): Promise<void> {
+    await this.db('rate_limit_hits')
+      .where({ key: this.id(key) })
+      .where('reset_at', '>', this.db.fn.now())
+      .where('hits', '>', 0)
+      .decrement('hits', 1);
+  }
+
+  async resetKey(key: string): Promise<void> {
+    await this.db('rate_limit_hits').where({ key: this.id(key) }).delete();
+  }
+
+  private async sweep(): Promise<void> {
+    if (Date.now() - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = Date.now();
+    await this.db('rate_limit_hits').where('reset_at', '<', this.db.raw(`now() - interval '1 minute'`)).delete();
+  }
+}
