@@ -5,7 +5,7 @@ import { KnexSessionStore } from '../auth/session-store';
 import { findUserByApiToken, findUserById, toCurrentUser, UserRow } from '../services/users';
 
 /**
- * Resolves who is calling: an API token (`Authorization: Bearer …`) or the session. A disabled
+ * Resolves who is calling: an API token (`Authorization: Bearer …`, under /api/ only) or the session. A disabled
  * account, or a session past its absolute lifetime, is signed out on its next request. The session
  * store reads the user with the session (one query for both); other stores cost a look-up here.
  */
@@ -20,6 +20,9 @@ export function currentUser(db: Knex, absoluteMinutes: number) {
     try {
       const header = req.get('authorization');
       if (header) {
+        // Tokens are for the API only: a leaked token must not open the pages (administration,
+        // exports, forms), where a token would also skip the CSRF check.
+        if (!req.path.startsWith('/api/')) return next(new UnauthorizedError());
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         const row = match ? await findUserByApiToken(db, match[1]) : null;
         if (!row) return next(new UnauthorizedError());

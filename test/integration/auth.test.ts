@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { issueApiToken } from '../../server/services/users';
 import { buildUser } from '../factories';
 import { createApp } from '../../server/app';
 import { createTestApp, csrfFrom, signIn, TestApp } from '../helpers/app';
@@ -115,6 +116,19 @@ describe('signing in and out', () => {
     await agent.post('/logout').type('form').send({ _csrf: csrf }).expect(302);
     const res = await agent.get('/').expect(302);
     expect(res.headers.location).toBe('/login?next=%2F');
+  });
+
+  it('takes API tokens on the API only: a page sends a token to the sign-in page, as anyone not signed in', async () => {
+    const user = await buildUser(t.db.knex, { department: 'HR', roles: ['it_office'] });
+    const token = await issueApiToken(t.db.knex, user.id);
+    await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+    for (const path of ['/', '/tickets', '/admin/users', '/catalog/export']) {
+      const res = await request(t.app).get(path).set('Authorization', `Bearer ${token}`);
+      expect({ path, status: res.status, to: res.headers.location }).toEqual({ path, status: 302, to: `/login?next=${encodeURIComponent(path)}` });
+    }
+    const before = await t.db.knex('check_runs').count({ n: '*' });
+    await request(t.app).post('/runs').set('Authorization', `Bearer ${token}`).send({}).expect(302);
+    expect(await t.db.knex('check_runs').count({ n: '*' })).toEqual(before);
   });
 
   it('sends helmet security headers', async () => {
