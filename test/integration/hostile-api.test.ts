@@ -108,6 +108,12 @@ describe('POST /api/v1/sharing-requests with arbitrary JSON', () => {
   });
 });
 
+/**
+ * A field key that is `name` or a place inside it: a NUL deep inside the value is named where it is
+ * (`to[0].action`), by the guard that refuses NUL before the route reads the body.
+ */
+const namingField = (name: string) => expect.stringMatching(new RegExp(`^${name}(\\[\\d+\\]|\\.|$)`));
+
 describe('POST /api/v1/tickets/:id/transitions with arbitrary JSON', () => {
   it('answers 422 naming `to` when it is not a transition, writing nothing', async () => {
     const notATransition = fc.oneof(hostileJson(2), hostileText).filter((v) => !['acknowledged', 'fixed', 'closed'].includes(v as string));
@@ -116,7 +122,7 @@ describe('POST /api/v1/tickets/:id/transitions with arbitrary JSON', () => {
         const { res, changed } = await post(w.people.HR.steward, `/api/v1/tickets/${w.objects.HR.ticket}/transitions`, jsonText(new RawObject([['to', to], ['comment', comment]])));
         expect(res.status).toBe(422);
         // A NUL in the comment is named alone (refused before the route reads the body).
-        if (!hasNul(jsonText(comment))) expect(fieldsOf(res)).toContain('to');
+        if (!hasNul(jsonText(comment))) expect(fieldsOf(res)).toContainEqual(namingField('to'));
         expect(changed).toEqual([]);
       }),
       runParams(25),
@@ -139,7 +145,7 @@ describe('POST /api/v1/sharing-requests/:id/decisions with arbitrary JSON', () =
         const body = jsonText(new RawObject([...rest.entries, ['decision', decision]]));
         const { res, changed } = await post(w.people.HR.steward, `/api/v1/sharing-requests/${w.objects.HR.request}/decisions`, body);
         expect(res.status).toBe(422);
-        if (!hasNul(jsonText(new RawObject(rest.entries)))) expect(fieldsOf(res)).toContain('decision');
+        if (!hasNul(jsonText(new RawObject(rest.entries)))) expect(fieldsOf(res)).toContainEqual(namingField('decision'));
         expect(changed).toEqual([]);
       }),
       runParams(25),
