@@ -87,6 +87,28 @@ describe('hubwatch users and audit commands', () => {
     expect(tampered.stdout).toContain('edited');
   });
 
+  it('tells rows deleted from the end of the log by a head recorded earlier (--anchor)', async () => {
+    // A fresh chain (the test above edited a row): the verify output's head is the anchor to keep.
+    await withDb((db) => db('audit_log').delete());
+    for (const login of ['anchor1', 'anchor2', 'anchor3'])
+      expect((await runCli(['users', 'add', '--login', login, '--name', login, '--department', 'ITC', '--role', 'user'], env)).code).toBe(0);
+    const first = await runCli(['audit', 'verify'], env);
+    const head = /head: (\d+:[0-9a-f]{64})/.exec(first.stdout)![1];
+    expect((await runCli(['audit', 'verify', '--anchor', head], env)).code).toBe(0);
+
+    // The last two rows go: the chain left is valid, only the anchor shows it.
+    const seq = Number(head.split(':')[0]);
+    await withDb((db) => db('audit_log').where('seq', '>=', seq - 1).delete());
+    expect((await runCli(['audit', 'verify'], env)).code).toBe(0);
+    const truncated = await runCli(['audit', 'verify', '--anchor', head], env);
+    expect(truncated.code).toBe(1);
+    expect(truncated.stdout).toContain(`rows ${seq - 1}–${seq} (the recorded head) were deleted from its end`);
+
+    const bad = await runCli(['audit', 'verify', '--anchor', 'yesterday'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--anchor');
+  });
+
   it('rejects unknown commands and options with usage', async () => {
     expect((await runCli(['frobnicate'], env)).code).toBe(2);
     const res = await runCli(['users', 'add', '--bogus'], env);

@@ -4,8 +4,8 @@
  * inside the transaction that makes the change; check with `verifyAuditChain`.
  */
 export { appendAudit, AUDIT_LOCK_KEY, InvalidAuditEntryError } from './append';
-export { verifyAuditChain } from './verify';
-export type { AuditProblem, AuditVerification } from './verify';
+export { parseAuditAnchor, verifyAuditChain } from './verify';
+export type { AuditAnchor, AuditProblem, AuditVerification } from './verify';
 export { listAudit, MAX_AUDIT_PAGE } from './list';
 export type { AuditQuery } from './list';
 export { changeSummary } from './summary';

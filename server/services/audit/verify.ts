@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { computeRowHash, GENESIS_HASH } from './hash';
 import type { AuditRow } from './types';
 
-export type AuditProblem = 'edited' | 'deleted' | 'reordered';
+export type AuditProblem = 'edited' | 'deleted' | 'reordered' | 'truncated';
 
 export interface AuditVerification {
   ok: boolean;
@@ -25,8 +25,51 @@ export interface AuditVerification {
  * - 'edited': its content no longer matches its hash, or (names the predecessor) the predecessor's
  *   hash was recomputed after an edit so this row no longer chains to it.
  */
-export async function verifyAuditChain(db: Knex, options: { pageSize?: number } = {}): Promise<AuditVerification> {
-  const pageSize = options.pageSize ?? 1000;
+export async function verifyAuditChain(
+  db: Knex,
+  options: { pageSize?: number; anchor?: AuditAnchor } = {},
+): Promise<AuditVerification> {
+  const result = await verifyChain(db, options.pageSize ?? 1000);
+  if (!result.ok || !options.anchor) return result;
+  const problem = anchorProblem(result, options.anchor, await db('audit_log').where({ seq: options.anchor.seq }).first('row_hash'));
+  return problem ? { ...result, ok: false, firstBad: problem } : result;
+}
+
+/** A (seq, row_hash) pair recorded earlier outside the database: the head printed by a past verify. */
+export interface AuditAnchor {
+  seq: number;
+  rowHash: string;
+}
+
+/** `SEQ:HASH` as printed by `hubwatch audit verify`; null when it is not that. */
+export function parseAuditAnchor(text: string): AuditAnchor | null {
+  const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim());
+  return m ? { seq: Number(m[1]), rowHash: m[2] } : null;
+}
+
+/**
+ * Rows removed from the END of the log leave a valid chain: only a head recorded elsewhere tells.
+ * The anchored row must still be there with the same hash (the chain from it on was just verified).
+ */
+function anchorProblem(result: AuditVerification, anchor: AuditAnchor, row: { row_hash: string } | undefined): AuditVerification['firstBad'] {
+  if (!row) {
+    const last = result.head?.seq ?? 0;
+    return {
+      seq: anchor.seq,
+      problem: 'truncated',
+      detail: `日志只到第 ${last} 行：第 ${last + 1}–${anchor.seq} 行（记录的链首）已从末尾被删除 / the log ends at row ${last}: rows ${last + 1}–${anchor.seq} (the recorded head) were deleted from its end`,
+    };
+  }
+  if (row.row_hash.trim() !== anchor.rowHash)
+    return {
+      seq: anchor.seq,
+      problem: 'edited',
+      detail: `第 ${anchor.seq} 行的哈希与记录的不同（该行起的链被重写）/ row ${anchor.seq}'s hash differs from the recorded one: the chain was rewritten from there`,
+    };
+  return undefined;
+}
+
+async function verifyChain(db: Knex, pageSize: number): Promise<AuditVerification> {
   let prev: AuditRow | null = null;
   let checked = 0;
   for (;;) {
