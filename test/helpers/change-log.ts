@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
 
 /**
- * Every insert, delete and real update of every table but sessions is logged by a trigger in the
- * same transaction: a refused request that wrote and rolled back leaves no entry, a half write does.
+ * Every insert, delete and real update of every table but the request bookkeeping (sessions; the
+ * rate-limit counters, where a refused request must count too) is logged by a trigger in the same
+ * transaction: a refused request that wrote and rolled back leaves no entry, a half write does.
  * A token's `last_used_at` changes on every use: no change of state.
  */
+const BOOKKEEPING = ['sessions', 'rate_limit_hits'];
 const VOLATILE: Record<string, string[]> = { api_tokens: ['last_used_at'] };
 
 export async function installChangeLog(knex: Knex): Promise<void> {
@@ -12,8 +14,9 @@ export async function installChangeLog(knex: Knex): Promise<void> {
     await knex.raw(
       `select c.table_name, c.column_name from information_schema.columns c
          join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-        where c.table_schema = 'public' and t.table_type = 'BASE TABLE' and c.table_name <> 'sessions'
+        where c.table_schema = 'public' and t.table_type = 'BASE TABLE' and c.table_name not in (${BOOKKEEPING.map(() => '?').join(', ')})
         order by c.table_name, c.ordinal_position`,
+      BOOKKEEPING,
     )
   ).rows;
   const byTable = new Map<string, string[]>();
