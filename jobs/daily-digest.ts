@@ -3,10 +3,11 @@ import type { BackgroundService } from '../server/index';
 import { scheduleJob } from '../server/services/jobs/coordinator';
 import { notifierFromConfig, type Notifier } from '../server/services/notifications';
 import { buildDigest, claimDigest, departmentsWithActiveTickets, loadTicketCalendar } from '../server/services/tickets';
+import { auditHead } from '../server/services/audit';
 import { todayIn } from '../server/services/calendar';
 
 /** One digest per department with active tickets (inbox, e-mail, robot), at most once a day per department. */
-export async function run(ctx: AppContext, opts: { now?: Date; notifier?: Notifier } = {}): Promise<{ sent: string[] }> {
+export async function run(ctx: AppContext, opts: { now?: Date; notifier?: Notifier } = {}): Promise<{ sent: string[]; auditHead: string | null }> {
   const now = opts.now ?? ctx.now();
   const { calendar } = await loadTicketCalendar(ctx.db, ctx.config.timezone);
   const notifier = opts.notifier ?? notifierFromConfig(ctx.db, ctx.config, ctx.logger);
@@ -24,7 +25,12 @@ export async function run(ctx: AppContext, opts: { now?: Date; notifier?: Notifi
     );
     sent.push(department);
   }
-  return { sent };
+  // Once a day, the audit log's head goes to the service log, which is kept elsewhere: an anchor for
+  // `hubwatch audit verify --anchor`, the one way to tell rows deleted from the end of the chain.
+  const head = await auditHead(ctx.db);
+  const auditHeadText = head ? `${head.seq}:${head.rowHash}` : null;
+  if (auditHeadText) ctx.logger.info({ audit_head: auditHeadText }, 'audit log head (hubwatch audit verify --anchor)');
+  return { sent, auditHead: auditHeadText };
 }
 
 /** 08:45, after reminders and escalations, so the digest shows today's state. */

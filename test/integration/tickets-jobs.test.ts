@@ -101,6 +101,9 @@ describe('reminders, escalation and the daily digest', () => {
 
     const first = await runDigest(t.ctx, { now: at('2026-10-12'), notifier });
     expect(first.sent).toEqual(['HR', 'STU']);
+    // …and the audit log's head, for the service log (an anchor for `audit verify --anchor`).
+    const last = await t.db.knex('audit_log').orderBy('seq', 'desc').first('seq', 'row_hash');
+    expect(first.auditHead).toBe(`${last.seq}:${String(last.row_hash).trim()}`);
     expect((await runDigest(t.ctx, { now: new Date('2026-10-12T09:00:00Z'), notifier })).sent).toEqual([]);
 
     const hrMail = mails.find((m) => m.to.includes('hr-steward@example.edu.cn'))!;

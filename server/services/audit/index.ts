@@ -4,7 +4,7 @@
  * inside the transaction that makes the change; check with `verifyAuditChain`.
  */
 export { appendAudit, AUDIT_LOCK_KEY, InvalidAuditEntryError } from './append';
-export { parseAuditAnchor, verifyAuditChain } from './verify';
+export { auditHead, parseAuditAnchor, verifyAuditChain } from './verify';
 export type { AuditAnchor, AuditProblem, AuditVerification } from './verify';
 export { listAudit, MAX_AUDIT_PAGE } from './list';
 export type { AuditQuery } from './list';

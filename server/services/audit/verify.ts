@@ -41,6 +41,12 @@ export interface AuditAnchor {
   rowHash: string;
 }
 
+/** The newest row's (seq, hash), as `audit verify --anchor` takes it; null for an empty log. */
+export async function auditHead(db: Knex): Promise<AuditAnchor | null> {
+  const row = await db('audit_log').orderBy('seq', 'desc').first('seq', 'row_hash');
+  return row ? { seq: Number(row.seq), rowHash: String(row.row_hash).trim() } : null;
+}
+
 /** `SEQ:HASH` as printed by `hubwatch audit verify`; null when it is not that. */
 export function parseAuditAnchor(text: string): AuditAnchor | null {
   const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim());
