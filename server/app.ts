@@ -7,7 +7,7 @@ import pinoHttp from 'pino-http';
 import { KnexSessionStore } from './auth/session-store';
 import type { AppContext } from './context';
 import { dropShadowingKeys, limitJsonDepth, refuseNulCharacters } from './middleware/body-safety';
-import { compressResponses } from './middleware/compress';
+import { compressResponses, precompressedFile } from './middleware/compress';
 import { csrfProtection, maskedCsrfToken } from './middleware/csrf';
 import { currentUser } from './middleware/current-user';
 import { errorHandler, notFoundHandler } from './middleware/errors';
@@ -82,7 +82,7 @@ export function createApp(ctx: AppContext): Express {
   });
   // Assets are served locally: campus intranets often have no internet, so no CDN.
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.env === 'production' ? '1d' : 0 }));
-  app.get('/static/vendor/chart.umd.min.js', (_req, res) => res.sendFile(CHART_JS));
+  app.get('/static/vendor/chart.umd.min.js', precompressedFile(CHART_JS, 'text/javascript; charset=utf-8', config.env === 'production' ? 86_400 : 0));
 
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(express.json({ limit: '1mb', reviver: dropShadowingKeys, verify: limitJsonDepth }));

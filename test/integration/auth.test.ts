@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
 import { issueApiToken } from '../../server/services/users';
 import { buildUser } from '../factories';
@@ -149,6 +151,19 @@ describe('signing in and out', () => {
     expect(plain.text).toContain('name="password"');
     // Tiny answers are not worth it.
     expect((await request(t.app).get('/healthz').set('Accept-Encoding', 'gzip').expect(200)).headers['content-encoding']).toBeUndefined();
+  });
+
+  it('sends chart.js compressed once at its best, the same script whatever the encoding, and 304 when cached', async () => {
+    const file = fs.readFileSync(path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
+    const chart = (encoding: string) => request(t.app).get('/static/vendor/chart.umd.min.js').set('Accept-Encoding', encoding).buffer(true);
+    for (const [encoding, expected] of [['gzip, deflate, br', 'br'], ['gzip', 'gzip'], ['identity', undefined]] as const) {
+      const res = await chart(encoding).expect(200);
+      expect({ encoding, used: res.headers['content-encoding'] }).toEqual({ encoding, used: expected });
+      expect(res.text).toBe(file);
+      if (expected) expect(Number(res.headers['content-length'])).toBeLessThan(file.length / 2.5);
+    }
+    const etag = (await chart('br')).headers.etag;
+    await request(t.app).get('/static/vendor/chart.umd.min.js').set('If-None-Match', etag).expect(304);
   });
 
   it('never redirects to another site after sign-in', async () => {
