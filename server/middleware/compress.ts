@@ -19,6 +19,12 @@ const MIN_BYTES = 1024;
 const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml)|image\/svg\+xml)/;
 const BROTLI = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } };
 
+/** Brotli when the client takes it at all (browsers list it after gzip, with the same weight), else gzip, else none. */
+function preferredEncoding(req: Request): 'br' | 'gzip' | null {
+  if (req.acceptsEncodings('br') === 'br') return 'br';
+  return req.acceptsEncodings('gzip') === 'gzip' ? 'gzip' : null;
+}
+
 export function compressResponses(req: Request, res: Response, next: NextFunction): void {
   const send = res.send.bind(res);
   res.send = function compressedSend(body?: unknown) {
@@ -28,8 +34,7 @@ export function compressResponses(req: Request, res: Response, next: NextFunctio
     const raw = typeof body === 'string' ? Buffer.from(body) : Buffer.isBuffer(body) ? body : null;
     if (!raw || raw.length < MIN_BYTES || req.method === 'HEAD' || res.get('Content-Encoding') || !COMPRESSIBLE.test(type)) return send(body as never);
     res.vary('Accept-Encoding');
-    // Brotli when taken at all (browsers list it after gzip, with the same weight), else gzip.
-    const encoding = req.acceptsEncodings('br') === 'br' ? 'br' : req.acceptsEncodings('gzip') === 'gzip' ? 'gzip' : null;
+    const encoding = preferredEncoding(req);
     if (!encoding) return send(body as never);
     res.setHeader('Content-Encoding', encoding);
     return send(encoding === 'br' ? zlib.brotliCompressSync(raw, BROTLI) : zlib.gzipSync(raw));
@@ -83,7 +88,7 @@ export function precompressedFile(file: string, type: string, maxAgeSeconds: num
       res.status(304).end();
       return;
     }
-    const encoding = req.acceptsEncodings('br') === 'br' ? 'br' : req.acceptsEncodings('gzip') === 'gzip' ? 'gzip' : null;
+    const encoding = preferredEncoding(req);
     const body = encoding ? f[encoding] : f.raw;
     if (encoding) res.setHeader('Content-Encoding', encoding);
     res.setHeader('Content-Length', body.length);
