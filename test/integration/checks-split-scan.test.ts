@@ -161,16 +161,18 @@ onServer('check engine: a big table read in parts', () => {
     expect(Number((await db.knex.raw('SELECT count(*) AS n FROM snap')).rows[0].n)).toBe(15);
   });
 
-  it("a helper's connection lost mid-read fails the table as the hub being unreachable, without hanging", async () => {
-    // The helper's range sleeps until the test terminates its backend, as a failing hub or a DBA would.
-    const plan = {
+  /** A stand-in plan whose every page range reads one row, but the last (open-ended) one runs `lastRange`. */
+  const planWithLastRange = (lastRange: string) =>
+    ({
       aggregate: { sql: 'SELECT 1 AS row_count', bindings: [] },
       aggregateOfPages: (_from: number, before?: number) =>
-        before === undefined
-          ? { sql: 'SELECT 1 AS row_count, pg_sleep(30) AS split_victim', bindings: [] }
-          : { sql: 'SELECT 1 AS row_count', bindings: [] },
+        before === undefined ? { sql: lastRange, bindings: [] } : { sql: 'SELECT 1 AS row_count', bindings: [] },
       unique: null,
-    } as unknown as TablePlan;
+    }) as unknown as TablePlan;
+
+  it("a helper's connection lost mid-read fails the table as the hub being unreachable, without hanging", async () => {
+    // The helper's range sleeps until the test terminates its backend, as a failing hub or a DBA would.
+    const plan = planWithLastRange('SELECT 1 AS row_count, pg_sleep(30) AS split_victim');
     const reading = readInTwoParts(plan, '"staff"').then(
       () => null,
       (err: unknown) => err,
@@ -193,14 +195,7 @@ onServer('check engine: a big table read in parts', () => {
   it("a part that fails on a helper's connection fails the read, as a whole statement would", async () => {
     // A plan whose last page range divides by zero: the checking transaction reads range 0, the
     // helper the last one, and its error must reach the caller (not be swallowed with the helper).
-    const plan = {
-      aggregate: { sql: 'SELECT 1 AS row_count', bindings: [] },
-      aggregateOfPages: (_from: number, before?: number) =>
-        before === undefined
-          ? { sql: 'SELECT 1 / 0 AS row_count', bindings: [] }
-          : { sql: 'SELECT 1 AS row_count', bindings: [] },
-      unique: null,
-    } as unknown as TablePlan;
+    const plan = planWithLastRange('SELECT 1 / 0 AS row_count');
     const { outcome: failure, seen } = await statementsOf(db.knex, () =>
       readInTwoParts(plan, '"staff"').then(
         () => null,
