@@ -10,6 +10,12 @@ export interface HubColumn {
   name: string;
   dataType: string;
   timeKind: TimeKind;
+  /**
+   * Its values' text is never empty and never begins or ends with a blank (numbers, dates, times,
+   * booleans, UUIDs): checks test such a column with IS NULL and read its text untrimmed, instead of
+   * formatting and trimming every value (~0.1–0.3 µs per row and column).
+   */
+  blankFree: boolean;
 }
 
 export interface HubTableShape {
@@ -31,6 +37,48 @@ function timeKindOf(dialect: HubDialectName, dataType: string): TimeKind {
   if (t === 'datetime' || t === 'timestamp') return 'timestamp';
   if (t === 'date') return 'date';
   return 'other';
+}
+
+/** Scalar types whose text form has no blanks to trim and is never empty (see HubColumn.blankFree). */
+const BLANK_FREE_TYPES: Record<HubDialectName, ReadonlySet<string>> = {
+  // format_type() names, without type modifiers (NULL typmod); arrays ('integer[]') are not listed.
+  postgres: new Set([
+    'smallint',
+    'integer',
+    'bigint',
+    'numeric',
+    'real',
+    'double precision',
+    'money',
+    'boolean',
+    'date',
+    'timestamp without time zone',
+    'timestamp with time zone',
+    'time without time zone',
+    'time with time zone',
+    'interval',
+    'uuid',
+  ]),
+  // information_schema.columns.data_type of MySQL/MariaDB.
+  mysql: new Set([
+    'tinyint',
+    'smallint',
+    'mediumint',
+    'int',
+    'bigint',
+    'decimal',
+    'float',
+    'double',
+    'date',
+    'datetime',
+    'timestamp',
+    'time',
+    'year',
+  ]),
+};
+
+export function isBlankFree(dialect: HubDialectName, dataType: string): boolean {
+  return BLANK_FREE_TYPES[dialect].has(dataType.toLowerCase());
 }
 
 /**
@@ -74,7 +122,12 @@ export async function describeHubTable(
   if (rows.length === 0) return null;
   const columns = new Map<string, HubColumn>();
   for (const r of rows) {
-    columns.set(r.column_name, { name: r.column_name, dataType: r.data_type, timeKind: timeKindOf(dialect, r.data_type) });
+    columns.set(r.column_name, {
+      name: r.column_name,
+      dataType: r.data_type,
+      timeKind: timeKindOf(dialect, r.data_type),
+      blankFree: isBlankFree(dialect, r.data_type),
+    });
   }
   return { name, columns, ...(dialect === 'postgres' ? { plainTable: rows[0].relkind === 'r' } : {}) };
 }

@@ -91,7 +91,10 @@ export interface PlanInput {
 
 /** How a condition refers to a row's values: the trimmed text of a column, a raw column, the scope. */
 export interface Refs {
+  /** The column's value as text, trimmed of blanks. */
   v(columnRef: string): string;
+  /** The column's value as text, untrimmed (for blank-free columns, whose text equals its trim). */
+  text(columnRef: string): string;
   col(columnRef: string): string;
   scope(): Sql;
   /**
@@ -153,7 +156,11 @@ export function planTable(input: PlanInput): TablePlan {
     }
     return c;
   };
-  const otherTable = (name: string, columnName: string, where: string): { table: string; column: string } => {
+  const otherTable = (
+    name: string,
+    columnName: string,
+    where: string,
+  ): { table: string; column: string; text: (columnSql: string) => string } => {
     const other = input.shapes.get(name);
     if (!other)
       throw new PlanError(
@@ -166,7 +173,12 @@ export function planTable(input: PlanInput): TablePlan {
         'column_missing',
         `${where} 引用的表 ${name} 没有列 ${columnName} / table ${name} named by ${where} has no column ${columnName}`,
       );
-    return { table: d.table(name), column: d.ident(col.name) };
+    // `text` reads the other table's column as the checks compare values (see textOf).
+    return {
+      table: d.table(name),
+      column: d.ident(col.name),
+      text: (columnSql) => (col.blankFree ? d.asText(columnSql) : d.trimmedText(columnSql)),
+    };
   };
 
   // Conditions are functions of how a row's values are referenced (`Refs`): inline expressions for
@@ -174,7 +186,12 @@ export function planTable(input: PlanInput): TablePlan {
   // table that computes each trimmed value and the scope once per row (OFFSET 0 keeps the planner
   // from inlining them back), so 20 checks do not trim the same column 20 times.
   type Cond = (r: Refs) => Sql;
-  const inline: Refs = { v: (ref) => d.trimmedText(ref), col: (ref) => ref, scope: () => scopeSql };
+  const inline: Refs = { v: (ref) => d.trimmedText(ref), text: (ref) => d.asText(ref), col: (ref) => ref, scope: () => scopeSql };
+  /** A column's text as the checks compare it: trimmed, unless its type has no blanks to trim. */
+  const textOf = (c: { ref: string; col: HubColumn }) => (r: Refs) => (c.col.blankFree ? r.text(c.ref) : r.v(c.ref));
+  /** Empty: NULL, or (for text) only blanks. A blank-free column is empty only when NULL. */
+  const emptyOf = (c: { ref: string; col: HubColumn }) => (r: Refs) =>
+    c.col.blankFree ? sql(`${r.col(c.ref)} IS NULL`) : sql(`${r.v(c.ref)} IS NULL OR ${r.v(c.ref)} = ''`);
   const counts: Array<{ alias: string; cond: Cond }> = [];
   const count = (cond: Cond): Metric => {
     const alias = `m${counts.length}`;
@@ -210,9 +227,7 @@ export function planTable(input: PlanInput): TablePlan {
 
   const scopeParts = Object.entries(table.scope).map(([name, values]): Sql => {
     const c = column(name, 'scope');
-    return values.length === 0
-      ? sql('1 = 0')
-      : sql(`${d.exact(d.trimmedText(c.ref))} IN (${placeholders(values.length)})`, values);
+    return values.length === 0 ? sql('1 = 0') : sql(`${d.exact(textOf(c)(inline))} IN (${placeholders(values.length)})`, values);
   });
   const scopeSql = scopeParts.length ? and(...scopeParts) : sql('1 = 1');
   const scope: Cond = (r) => r.scope();
@@ -220,10 +235,10 @@ export function planTable(input: PlanInput): TablePlan {
 
   for (const field of table.fields) {
     const f = column(field.name, `fields.${field.name}`);
-    const v = (r: Refs) => r.v(f.ref);
-    // btrim/TRIM keep NULL as NULL, so the trimmed value alone tells empty from not.
-    const empty: Cond = (r) => sql(`${v(r)} IS NULL OR ${v(r)} = ''`);
-    const nonEmpty: Cond = (r) => sql(`${v(r)} <> ''`);
+    const v = textOf(f);
+    const empty: Cond = emptyOf(f);
+    // btrim/TRIM keep NULL as NULL, so `<> ''` is false for NULL too.
+    const nonEmpty: Cond = f.col.blankFree ? (r) => sql(`${r.col(f.ref)} IS NOT NULL`) : (r) => sql(`${v(r)} <> ''`);
     const base = { field: field.name, department: field.department ?? table.department, severity: field.severity };
     const hasValidity = Boolean(field.pattern || field.validate || field.codes || field.unique || field.references);
     const values: Metric = hasValidity ? count(all(scope, nonEmpty)) : { constant: 0 };
@@ -256,7 +271,7 @@ export function planTable(input: PlanInput): TablePlan {
         const h = d.ident(`h${joins.length}`);
         const join = (r: Refs) =>
           sql(
-            `LEFT JOIN (SELECT DISTINCT ${d.trimmedText(other.column)} AS ${d.ident('v')} FROM ${other.table}) AS ${h} ON ${d.exact(`${h}.${d.ident('v')}`)} = ${d.exact(v(r))}`,
+            `LEFT JOIN (SELECT DISTINCT ${other.text(other.column)} AS ${d.ident('v')} FROM ${other.table}) AS ${h} ON ${d.exact(`${h}.${d.ident('v')}`)} = ${d.exact(v(r))}`,
           );
         joins.push(join);
         const cond = all(scope, nonEmpty, () => sql(`${h}.${d.ident('v')} IS NULL`));
@@ -338,7 +353,7 @@ export function planTable(input: PlanInput): TablePlan {
       const sample = all(scope, nonEmpty, () => sql(`${R}.${d.ident('v')} IS NULL`));
       const sampleJoin: Cond = (r) =>
         sql(
-          `LEFT JOIN (SELECT DISTINCT ${d.trimmedText(other.column)} AS ${d.ident('v')} FROM ${other.table}) AS ${R} ON ${d.exact(`${R}.${d.ident('v')}`)} = ${d.exact(v(r))}`,
+          `LEFT JOIN (SELECT DISTINCT ${other.text(other.column)} AS ${d.ident('v')} FROM ${other.table}) AS ${R} ON ${d.exact(`${R}.${d.ident('v')}`)} = ${d.exact(v(r))}`,
         );
       let violations: Metric;
       let sampleOnly: { sample: Cond; sampleJoins: Cond[] } = { sample, sampleJoins: [sampleJoin] };
@@ -352,7 +367,7 @@ export function planTable(input: PlanInput): TablePlan {
         const X = d.ident('x');
         sampleOnly = {
           sample: all(scope, nonEmpty, (r) =>
-            sql(`NOT EXISTS (SELECT 1 FROM ${other.table} AS ${X} WHERE ${d.trimmedText(`${X}.${other.column}`)} = ${v(r)})`),
+            sql(`NOT EXISTS (SELECT 1 FROM ${other.table} AS ${X} WHERE ${other.text(`${X}.${other.column}`)} = ${v(r)})`),
           ),
           sampleJoins: [],
         };
@@ -375,7 +390,7 @@ export function planTable(input: PlanInput): TablePlan {
   const nullCountAliases: Record<string, string> = {};
   for (const name of input.nullCountColumns) {
     const c = column(name, 'rules null_count/null_ratio');
-    const m = count((r) => sql(`${r.v(c.ref)} IS NULL OR ${r.v(c.ref)} = ''`)) as { alias: string };
+    const m = count(emptyOf(c)) as { alias: string };
     nullCountAliases[name] = m.alias;
   }
 
@@ -462,6 +477,7 @@ export function planTable(input: PlanInput): TablePlan {
     return {
       refs: {
         v: (ref) => project(`v:${ref}`, () => sql(d.trimmedText(ref))),
+        text: (ref) => project(`t:${ref}`, () => sql(d.asText(ref))),
         col: (ref) => project(`c:${ref}`, () => sql(ref)),
         scope: () => (scopeParts.length ? sql(project('scope', () => scopeSql)) : sql('1 = 1')),
         once: (key, expr) => project(`once:${key}`, expr, derived),

@@ -1,6 +1,6 @@
 import { planTable } from '../../rules/facts/plan';
 import { mysqlDialect } from '../../rules/facts/sql-mysql';
-import type { HubTableShape, TimeKind } from '../../rules/hub-schema';
+import { HubTableShape, isBlankFree, TimeKind } from '../../rules/hub-schema';
 import { catalogField as field, catalogTable } from '../../rules/testing';
 import type { CheckCalendar } from '../../rules/types';
 import type { Sql } from '../../rules/facts/dialect';
@@ -17,7 +17,15 @@ const calendar: CheckCalendar = {
 };
 function shape(name: string, columns: Record<string, string>): HubTableShape {
   const kind = (t: string): TimeKind => (t === 'date' ? 'date' : t === 'datetime' || t === 'timestamp' ? 'timestamp' : 'other');
-  return { name, columns: new Map(Object.entries(columns).map(([n, t]) => [n, { name: n, dataType: t, timeKind: kind(t) }])) };
+  return {
+    name,
+    columns: new Map(
+      Object.entries(columns).map(([n, t]) => [
+        n,
+        { name: n, dataType: t, timeKind: kind(t), blankFree: isBlankFree('mysql', t) },
+      ]),
+    ),
+  };
 }
 const placeholders = (q: Sql) => (q.sql.match(/\?/g) ?? []).length;
 
