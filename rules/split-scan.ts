@@ -63,15 +63,26 @@ export async function readAggregate(input: SplitScanInput): Promise<{ aggregate:
   if (!probe.snapshot || !SNAPSHOT_ID.test(probe.snapshot) || !(pages > 0)) return whole();
   const snapshot = probe.snapshot;
 
-  const bounds = Array.from({ length: parts }, (_, i) => Math.floor((pages * i) / parts));
+  // Two ranges per connection: whichever connection finishes first (the other one also runs the
+  // uniqueness statement) takes the next, so neither waits long for the other at the end.
+  const pieces = parts * 2;
+  const bounds = Array.from({ length: pieces }, (_, i) => Math.floor((pages * i) / pieces));
   // The last range is open-ended: pages added since the size was read hold only rows this snapshot cannot see.
-  const ranges = bounds.map((from, i) => plan.aggregateOfPages!(from, i + 1 < parts ? bounds[i + 1] : undefined));
+  const ranges = bounds.map((from, i) => plan.aggregateOfPages!(from, i + 1 < pieces ? bounds[i + 1] : undefined));
   const parted: Row[] = [];
+  let unique: Row = {};
+  // One queue of statements for every connection: the uniqueness statement first (it groups the
+  // whole table), then the page ranges. Run after the ranges it left both cores idle while its
+  // single-process final merge ran; in the queue, the other connection reads ranges meanwhile.
+  const jobs: Array<(on: Knex | Knex.Transaction) => Promise<void>> = [
+    ...(plan.unique ? [async (on: Knex | Knex.Transaction) => void (unique = await one(plan.unique, on))] : []),
+    ...ranges.map((range) => async (on: Knex | Knex.Transaction) => void parted.push(await one(range, on))),
+  ];
   let next = 0;
   const inFlight: Promise<void>[] = [];
   const readRanges = async (on: Knex | Knex.Transaction) => {
-    while (next < ranges.length) {
-      const reading = one(ranges[next++], on).then((row) => void parted.push(row));
+    while (next < jobs.length) {
+      const reading = jobs[next++](on);
       inFlight.push(reading);
       await reading;
     }
@@ -81,7 +92,7 @@ export async function readAggregate(input: SplitScanInput): Promise<{ aggregate:
     void input.hub
       .transaction(
         async (h) => {
-          if (next >= ranges.length) return;
+          if (next >= jobs.length) return;
           await h.raw(`SET TRANSACTION SNAPSHOT '${snapshot}'`);
           await input.prepare(h);
           await readRanges(h);
@@ -96,15 +107,14 @@ export async function readAggregate(input: SplitScanInput): Promise<{ aggregate:
   try {
     await readRanges(trx);
   } catch (err) {
-    next = ranges.length; // helpers take no more ranges
+    next = jobs.length; // helpers take no more statements
     failure = err;
   }
   // Every range taken must be read before the checking transaction goes on (or rolls back).
   const settled = await Promise.allSettled(inFlight);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failure !== null || failed) throw failure ?? failed!.reason;
-  // The uniqueness statement groups the whole table; PostgreSQL already gives it a parallel plan.
-  return { aggregate: combineAggregateRows(parted), unique: await one(plan.unique) };
+  return { aggregate: combineAggregateRows(parted), unique };
 }
 
 /** tids as text, "(page,item)": compared numerically. */
