@@ -25,7 +25,15 @@ import {
   submitReport,
   toPublicReport,
 } from '../../services/reports';
-import { answerReport, confirmReportFix, findTicket, loadTicketCalendar, reopenReport, ticketHistory, toPublicTicket } from '../../services/tickets';
+import {
+  answerReport,
+  confirmReportFix,
+  findTicket,
+  loadTicketCalendar,
+  reopenReport,
+  ticketHistory,
+  toPublicTicket,
+} from '../../services/tickets';
 import { CONTENT_TYPES, loadUpload } from '../../services/uploads';
 import { fileOf, formModel, multipart, rawFrom, uploadErrorOf } from './form';
 
@@ -45,10 +53,18 @@ export function reportsRoutes(ctx: AppContext): Router {
   const tell = (ticketId: number) =>
     notifyReporters(db, [ticketId]).catch((err) => ctx.logger.error({ err, ticketId }, 'report notices failed'));
 
-  async function formPage(req: Request, res: Response, raw: ReturnType<typeof rawFrom>, extra: Record<string, unknown> = {}, status = 200) {
+  async function formPage(
+    req: Request,
+    res: Response,
+    raw: ReturnType<typeof rawFrom>,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
     const catalog = (await loadCurrentCatalog(db))?.catalog ?? null;
     const lookup = (extra.lookup as Parameters<typeof formModel>[2]) ?? null;
-    res.status(status).render('pages/reports/new', { title: req.t('reports.new.title'), ...formModel(catalog, raw, lookup), ...extra });
+    res
+      .status(status)
+      .render('pages/reports/new', { title: req.t('reports.new.title'), ...formModel(catalog, raw, lookup), ...extra });
   }
 
   router.get('/reports/new', authorize('reports.file'), async (req, res) => {
@@ -65,15 +81,30 @@ export function reportsRoutes(ctx: AppContext): Router {
     if (action === 'lookup') {
       const { lookup, problems } = await previewReport(deps, raw);
       const errs = problems.filter((p) => p.field !== 'description');
-      return formPage(req, res, raw, { lookup, fields: errs.length ? fieldMessages(new ValidationError(errs), req) : {} }, errs.length ? 422 : 200);
+      return formPage(
+        req,
+        res,
+        raw,
+        { lookup, fields: errs.length ? fieldMessages(new ValidationError(errs), req) : {} },
+        errs.length ? 422 : 200,
+      );
     }
     try {
       if (uploadError) throw uploadError;
-      const result = await submitReport(deps, { raw, attachment: fileOf(req), reporter: req.user!, now: ctx.now(), origin: auditOrigin(req) });
+      const result = await submitReport(deps, {
+        raw,
+        attachment: fileOf(req),
+        reporter: req.user!,
+        now: ctx.now(),
+        origin: auditOrigin(req),
+      });
       req.session.flash = {
         kind: 'success',
         text: result.ticket
-          ? req.t(result.joined ? 'reports.flash.joined' : 'reports.flash.filed', { id: result.report.id, ticket: result.ticket.id })
+          ? req.t(result.joined ? 'reports.flash.joined' : 'reports.flash.filed', {
+              id: result.report.id,
+              ticket: result.ticket.id,
+            })
           : req.t('reports.flash.triage', { id: result.report.id }),
       };
       return res.redirect(`/reports/${result.report.id}`);
@@ -82,7 +113,8 @@ export function reportsRoutes(ctx: AppContext): Router {
         const all = uploadError && err !== uploadError ? new ValidationError([...err.fields, ...uploadError.fields]) : err;
         return formPage(req, res, raw, { fields: fieldMessages(all, req) }, 422);
       }
-      if (err instanceof TooManyRequestsError) return formPage(req, res, raw, { formError: req.t('reports.errors.rateLimited') }, 429);
+      if (err instanceof TooManyRequestsError)
+        return formPage(req, res, raw, { formError: req.t('reports.errors.rateLimited') }, 429);
       throw err;
     }
   });
@@ -107,7 +139,12 @@ export function reportsRoutes(ctx: AppContext): Router {
   });
 
   router.post('/reports/settings', authorize('reports.triage'), async (req, res) => {
-    await saveReportSettings(db, { triage: req.body?.triage === 'on' || req.body?.triage === 'true' }, auditActor(req), auditOrigin(req));
+    await saveReportSettings(
+      db,
+      { triage: req.body?.triage === 'on' || req.body?.triage === 'true' },
+      auditActor(req),
+      auditOrigin(req),
+    );
     req.session.flash = { kind: 'success', text: req.t('reports.triage.saved') };
     res.redirect('/reports/triage');
   });
@@ -146,7 +183,14 @@ export function reportsRoutes(ctx: AppContext): Router {
     triageAction(
       req,
       res,
-      () => rejectTriagedReport(db, { reportId: Number(req.params.id), reason: String(req.body?.reason ?? ''), actor: req.user!, now: ctx.now(), origin: auditOrigin(req) }),
+      () =>
+        rejectTriagedReport(db, {
+          reportId: Number(req.params.id),
+          reason: String(req.body?.reason ?? ''),
+          actor: req.user!,
+          now: ctx.now(),
+          origin: auditOrigin(req),
+        }),
       'reports.flash.rejected',
     ),
   );
@@ -155,7 +199,8 @@ export function reportsRoutes(ctx: AppContext): Router {
 
   async function loadReportTicket(req: Request) {
     const ticket = await findTicket(db, Number(req.params.ticketId));
-    if (!ticket || ticket.check_kind !== 'report') throw new NotFoundError('tickets.errors.notFound', { id: String(req.params.ticketId) });
+    if (!ticket || ticket.check_kind !== 'report')
+      throw new NotFoundError('tickets.errors.notFound', { id: String(req.params.ticketId) });
     assertCan(req.user, 'reports.ticket', { department: ticket.department_code });
     return ticket;
   }
@@ -209,21 +254,39 @@ export function reportsRoutes(ctx: AppContext): Router {
         });
       } else {
         const file = fileOf(req);
-        await answerReport(db, { ticketId, answer, actor: req.user!, comment, document: file, origin: auditOrigin(req), now: ctx.now() });
+        await answerReport(db, {
+          ticketId,
+          answer,
+          actor: req.user!,
+          comment,
+          document: file,
+          origin: auditOrigin(req),
+          now: ctx.now(),
+        });
       }
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       return ticketPage(req, res, { fields: fieldMessages(err, req), form: { ...req.body, answer } }, 422);
     }
     await tell(ticketId);
-    req.session.flash = { kind: 'success', text: req.t(`reports.flash.answer.${['fixed', 'not_error', 'not_ours'].includes(answer) ? answer : 'fixed'}`) };
+    req.session.flash = {
+      kind: 'success',
+      text: req.t(`reports.flash.answer.${['fixed', 'not_error', 'not_ours'].includes(answer) ? answer : 'fixed'}`),
+    };
     res.redirect(`/reports/tickets/${ticketId}`);
   });
 
   router.post('/reports/tickets/:ticketId/reopen', authorize('tickets.reassign'), async (req, res) => {
     const ticketId = Number(req.params.ticketId);
     try {
-      await reopenReport(db, { ticketId, actor: req.user!, comment: String(req.body?.comment ?? ''), calendar: await calendar(), origin: auditOrigin(req), now: ctx.now() });
+      await reopenReport(db, {
+        ticketId,
+        actor: req.user!,
+        comment: String(req.body?.comment ?? ''),
+        calendar: await calendar(),
+        origin: auditOrigin(req),
+        now: ctx.now(),
+      });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       return ticketPage(req, res, { fields: fieldMessages(err, req), form: req.body }, 422);
@@ -255,8 +318,12 @@ export function reportsRoutes(ctx: AppContext): Router {
 
   async function reportPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const report = await loadOwn(req);
-    const history = report.ticket_id ? (await ticketHistory(db, Number(report.ticket_id))).filter((e) => REPORTER_EVENTS.includes(e.kind)) : [];
-    const answerDocument = report.ticket_id ? await db('report_tickets').where({ ticket_id: report.ticket_id }).first('answer_document_id') : null;
+    const history = report.ticket_id
+      ? (await ticketHistory(db, Number(report.ticket_id))).filter((e) => REPORTER_EVENTS.includes(e.kind))
+      : [];
+    const answerDocument = report.ticket_id
+      ? await db('report_tickets').where({ ticket_id: report.ticket_id }).first('answer_document_id')
+      : null;
     res.status(status).render('pages/reports/show', {
       title: req.t('reports.show.title', { id: report.id }),
       report: toPublicReport(report),
@@ -302,7 +369,12 @@ export function reportsRoutes(ctx: AppContext): Router {
   }
 
   router.post('/reports/:id/confirm', authorize('reports.mine'), (req, res) =>
-    reporterAction(req, res, (ticketId) => confirmReportFix(db, { ticketId, actor: req.user!, origin: auditOrigin(req), now: ctx.now() }), 'reports.flash.confirmed'),
+    reporterAction(
+      req,
+      res,
+      (ticketId) => confirmReportFix(db, { ticketId, actor: req.user!, origin: auditOrigin(req), now: ctx.now() }),
+      'reports.flash.confirmed',
+    ),
   );
 
   router.post('/reports/:id/reopen', authorize('reports.mine'), (req, res) =>
@@ -310,7 +382,14 @@ export function reportsRoutes(ctx: AppContext): Router {
       req,
       res,
       async (ticketId) =>
-        reopenReport(db, { ticketId, actor: req.user!, comment: String(req.body?.comment ?? ''), calendar: await calendar(), origin: auditOrigin(req), now: ctx.now() }),
+        reopenReport(db, {
+          ticketId,
+          actor: req.user!,
+          comment: String(req.body?.comment ?? ''),
+          calendar: await calendar(),
+          origin: auditOrigin(req),
+          now: ctx.now(),
+        }),
       'reports.flash.reopened',
     ),
   );
@@ -327,4 +406,3 @@ export function reportsRoutes(ctx: AppContext): Router {
 
   return router;
 }
-

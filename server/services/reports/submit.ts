@@ -25,7 +25,10 @@ export interface ReportDeps {
 const RATE_LOCK = 0x48575250;
 
 /** Validates and looks the record up, writing nothing: the form's "look up" step. */
-export async function previewReport(deps: ReportDeps, raw: RawReport): Promise<{ lookup: HubLookup | null; problems: ReturnType<typeof checkReport>['problems'] }> {
+export async function previewReport(
+  deps: ReportDeps,
+  raw: RawReport,
+): Promise<{ lookup: HubLookup | null; problems: ReturnType<typeof checkReport>['problems'] }> {
   const catalog = (await loadCurrentCatalog(deps.db))?.catalog ?? null;
   // The look-up needs only table, field and key: the form offers it above the description, so
   // people look up before they describe (a missing description must not hide the hub value).
@@ -73,7 +76,12 @@ export async function submitReport(deps: ReportDeps, input: SubmitInput): Promis
     await trx.raw('select pg_advisory_xact_lock(?::int, ?::int)', [RATE_LOCK, input.reporter.id]);
     await assertUnderLimit(trx, input.reporter.id, input.now);
     const attachmentId = input.attachment
-      ? await saveUpload(trx, { purpose: 'report', filename: input.attachment.filename, buffer: input.attachment.buffer, uploadedBy: input.reporter.id })
+      ? await saveUpload(trx, {
+          purpose: 'report',
+          filename: input.attachment.filename,
+          buffer: input.attachment.buffer,
+          uploadedBy: input.reporter.id,
+        })
       : null;
     const [row] = (await trx('reports')
       .insert({
@@ -119,7 +127,10 @@ export async function submitReport(deps: ReportDeps, input: SubmitInput): Promis
       now: input.now,
       origin: input.origin,
     });
-    const [linked] = (await trx('reports').where({ id: row.id }).update({ ticket_id: filed.ticket.id }).returning('*')) as ReportRow[];
+    const [linked] = (await trx('reports')
+      .where({ id: row.id })
+      .update({ ticket_id: filed.ticket.id })
+      .returning('*')) as ReportRow[];
     return { report: linked, ticket: filed.ticket, joined: filed.joined };
   });
 
@@ -158,7 +169,9 @@ async function announce(notifier: Notifier, report: ReportRow, ticket: TicketRow
 }
 
 async function lockTriage(trx: Knex.Transaction, id: number): Promise<ReportRow> {
-  const row = Number.isSafeInteger(id) ? ((await trx('reports').where({ id }).forUpdate().first()) as ReportRow | undefined) : undefined;
+  const row = Number.isSafeInteger(id)
+    ? ((await trx('reports').where({ id }).forUpdate().first()) as ReportRow | undefined)
+    : undefined;
   if (!row) throw new NotFoundError('reports.errors.notFound', { id: String(id) });
   if (row.status !== 'triage') throw new ConflictError('reports.errors.notInTriage', { id: row.id });
   return row;
@@ -173,17 +186,35 @@ export async function routeTriagedReport(
   input: { reportId: number; department?: string | null; actor: CurrentUser; now: Date; origin?: RequestOrigin },
 ): Promise<{ report: ReportRow; ticket: TicketRow; joined: boolean }> {
   const { db } = deps;
-  const catalog: Catalog = (await loadCurrentCatalog(db))?.catalog ?? { calendar: { timezone: deps.timezone, events: [], holidays: [], workdays: [] }, departments: [], systems: [], tables: [], rules: [] };
+  const catalog: Catalog = (await loadCurrentCatalog(db))?.catalog ?? {
+    calendar: { timezone: deps.timezone, events: [], holidays: [], workdays: [] },
+    departments: [],
+    systems: [],
+    tables: [],
+    rules: [],
+  };
   const { calendar } = await loadTicketCalendar(db, deps.timezone);
   const result = await db.transaction(async (trx) => {
     const row = await lockTriage(trx, input.reportId);
     const department = String(input.department ?? '').trim() || row.department_code;
     if (!(await trx('departments').where({ code: department }).first('code')))
       throw new ValidationError([{ field: 'department', key: 'tickets.errors.department', params: { value: department } }]);
-    const reporter = (await trx('users').where({ id: row.reporter_id }).first('id', 'login', 'name', 'department_code', 'roles')) as {
-      id: number; login: string; name: string; department_code: string; roles: string[];
+    const reporter = (await trx('users')
+      .where({ id: row.reporter_id })
+      .first('id', 'login', 'name', 'department_code', 'roles')) as {
+      id: number;
+      login: string;
+      name: string;
+      department_code: string;
+      roles: string[];
     };
-    const actor: TicketActor = { id: Number(reporter.id), login: reporter.login, name: reporter.name, department: reporter.department_code, roles: reporter.roles };
+    const actor: TicketActor = {
+      id: Number(reporter.id),
+      login: reporter.login,
+      name: reporter.name,
+      department: reporter.department_code,
+      roles: reporter.roles,
+    };
     const field = catalog.tables.find((t) => t.name === row.table_name)?.fields.find((f) => f.name === row.field_name);
     const shown = shownKey(catalog, row.table_name, row.record_key);
     const filed = await fileReport(trx, {
@@ -239,7 +270,14 @@ export async function rejectTriagedReport(
       body: reason,
       link: `/reports/${row.id}`,
     });
-    await appendAudit(trx, { actor: auditActorOf(input.actor), action: 'report.reject', objectType: 'report', objectId: row.id, summary: { reason }, ...input.origin });
+    await appendAudit(trx, {
+      actor: auditActorOf(input.actor),
+      action: 'report.reject',
+      objectType: 'report',
+      objectId: row.id,
+      summary: { reason },
+      ...input.origin,
+    });
     return rejected;
   });
 }

@@ -63,8 +63,7 @@ export async function fileReport(trx: Knex.Transaction, input: FileReportInput):
   });
   await lockFingerprint(trx, fingerprint);
   const active = (await trx('tickets').where({ fingerprint }).whereIn('status', ACTIVE_STATUSES).forUpdate().first()) as
-    | TicketRow
-    | undefined;
+    TicketRow | undefined;
   const event = {
     kind: 'reported' as const,
     at: input.now,
@@ -102,13 +101,20 @@ export async function fileReport(trx: Knex.Transaction, input: FileReportInput):
     })
     .returning('*')) as TicketRow[];
   await trx('report_tickets').insert({ ticket_id: ticket.id, updated_at: input.now });
-  await recordAndAudit(trx, ticket, 'ticket.report', { ...event, to: 'open', details: { ...event.details, due_at: dueAt } }, input.origin);
+  await recordAndAudit(
+    trx,
+    ticket,
+    'ticket.report',
+    { ...event, to: 'open', details: { ...event.details, due_at: dueAt } },
+    input.origin,
+  );
   return { ticket, joined: false };
 }
 
 function cleanText(value: string | null | undefined, field: string): string | null {
   const c = (value ?? '').trim();
-  if (c.length > MAX_COMMENT) throw new ValidationError([{ field, key: 'tickets.errors.commentTooLong', params: { max: MAX_COMMENT } }]);
+  if (c.length > MAX_COMMENT)
+    throw new ValidationError([{ field, key: 'tickets.errors.commentTooLong', params: { max: MAX_COMMENT } }]);
   return c || null;
 }
 
@@ -148,20 +154,30 @@ export async function answerReport(db: Knex, input: AnswerInput): Promise<Ticket
     const current = await lockReportTicket(trx, input.ticketId);
     if (!can(input.actor, 'tickets.work', { department: current.department_code })) throw new ForbiddenError();
     const from: TicketStatus[] = ['open', 'acknowledged'];
-    if (!from.includes(current.status)) throw new ConflictError('tickets.errors.illegal', { from: current.status, to: input.answer });
+    if (!from.includes(current.status))
+      throw new ConflictError('tickets.errors.illegal', { from: current.status, to: input.answer });
     // The form only after who and when: an answered ticket's page has no answer form to show a message in.
     if (!REPORT_ANSWERS.includes(answer))
-      throw new ValidationError([{ field: 'answer', key: 'reports.errors.answer', params: { allowed: REPORT_ANSWERS.join(', ') } }]);
+      throw new ValidationError([
+        { field: 'answer', key: 'reports.errors.answer', params: { allowed: REPORT_ANSWERS.join(', ') } },
+      ]);
     const comment = cleanText(input.comment, 'comment');
     const document = input.document && input.document.buffer.length ? input.document : null;
     const problem = document && uploadProblem(document.buffer);
     if (problem) throw new ValidationError([{ field: 'document', key: `reports.errors.upload.${problem}` }]);
-    if (answer === 'not_error' && !comment) throw new ValidationError([{ field: 'comment', key: 'reports.errors.reasonRequired' }]);
+    if (answer === 'not_error' && !comment)
+      throw new ValidationError([{ field: 'comment', key: 'reports.errors.reasonRequired' }]);
     const to: TicketStatus = answer === 'fixed' ? 'fixed' : 'closed';
-    const changes: Partial<TicketRow> = answer === 'fixed' ? { status: 'fixed' } : { status: 'closed', closed_reason: comment, resolved_at: null };
+    const changes: Partial<TicketRow> =
+      answer === 'fixed' ? { status: 'fixed' } : { status: 'closed', closed_reason: comment, resolved_at: null };
     const updated = await updateTicket(trx, current, changes, now);
     const documentId = document
-      ? await saveUpload(trx, { purpose: 'report_answer', filename: document.filename, buffer: document.buffer, uploadedBy: input.actor.id })
+      ? await saveUpload(trx, {
+          purpose: 'report_answer',
+          filename: document.filename,
+          buffer: document.buffer,
+          uploadedBy: input.actor.id,
+        })
       : null;
     const state = await trx('report_tickets').where({ ticket_id: current.id }).first('first_answered_at');
     await patchReportState(
@@ -181,7 +197,15 @@ export async function answerReport(db: Knex, input: AnswerInput): Promise<Ticket
       trx,
       updated,
       'ticket.answer',
-      { kind: 'answered', at: now, actor: input.actor, from: current.status, to, comment, details: { answer, document_id: documentId ?? undefined } },
+      {
+        kind: 'answered',
+        at: now,
+        actor: input.actor,
+        from: current.status,
+        to,
+        comment,
+        details: { answer, document_id: documentId ?? undefined },
+      },
       input.origin,
     );
     return updated;
@@ -204,7 +228,14 @@ export async function confirmReportFix(
       trx,
       updated,
       'ticket.resolve',
-      { kind: 'confirmed', at: now, actor: input.actor, from: 'fixed', to: 'resolved', details: { reason: 'reporter_confirmed' } },
+      {
+        kind: 'confirmed',
+        at: now,
+        actor: input.actor,
+        from: 'fixed',
+        to: 'resolved',
+        details: { reason: 'reporter_confirmed' },
+      },
       input.origin,
     );
     return updated;
@@ -228,7 +259,9 @@ export async function reopenReport(
     const office = can(input.actor, 'tickets.reassign', { department: current.department_code });
     if (!office && !(await isReporter(trx, current.id, input.actor.id))) throw new ForbiddenError();
     if (!REOPENABLE.includes(current.status)) throw new ConflictError('reports.errors.notReopenable', { status: current.status });
-    const state = (await trx('report_tickets').where({ ticket_id: current.id }).first('reporter_reopens')) ?? { reporter_reopens: 0 };
+    const state = (await trx('report_tickets').where({ ticket_id: current.id }).first('reporter_reopens')) ?? {
+      reporter_reopens: 0,
+    };
     if (!office && Number(state.reporter_reopens) >= 1) throw new ConflictError('reports.errors.reopenedOnce');
     const since = current.resolved_at ?? current.updated_at;
     if (current.status !== 'fixed' && now.getTime() - new Date(since).getTime() > REOPEN_WINDOW_DAYS * 86_400_000)
@@ -238,7 +271,11 @@ export async function reopenReport(
     const comment = cleanText(input.comment, 'comment');
     if (!comment) throw new ValidationError([{ field: 'comment', key: 'reports.errors.reopenComment' }]);
     await lockFingerprint(trx, current.fingerprint);
-    const newer = await trx('tickets').where({ fingerprint: current.fingerprint }).whereIn('status', ACTIVE_STATUSES).whereNot({ id: current.id }).first('id');
+    const newer = await trx('tickets')
+      .where({ fingerprint: current.fingerprint })
+      .whereIn('status', ACTIVE_STATUSES)
+      .whereNot({ id: current.id })
+      .first('id');
     if (newer) throw new ConflictError('reports.errors.newerTicket', { id: Number(newer.id) });
     const dueAt = dueDateFor(input.calendar, now, current.severity, await loadDueWorkingDays(trx));
     const updated = await updateTicket(
@@ -267,7 +304,15 @@ export async function reopenReport(
       trx,
       updated,
       'ticket.reopen',
-      { kind: 'reopened', at: now, actor: input.actor, from: current.status, to: 'open', comment, details: { by: office ? 'it_office' : 'reporter', due_at: dueAt } },
+      {
+        kind: 'reopened',
+        at: now,
+        actor: input.actor,
+        from: current.status,
+        to: 'open',
+        comment,
+        details: { by: office ? 'it_office' : 'reporter', due_at: dueAt },
+      },
       input.origin,
     );
     return updated;
