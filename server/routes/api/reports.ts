@@ -7,7 +7,7 @@ import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { DatabaseRateLimitStore } from '../../middleware/rate-limit-store';
 import { notifierFromConfig } from '../../services/notifications';
-import { findReport, listMyReports, RawReport, submitReport, toPublicReport } from '../../services/reports';
+import { findReport, listMyReports, notifyReporters, RawReport, submitReport, toPublicReport } from '../../services/reports';
 
 /** Report submissions one address may make per hour through the API (on top of 20 per user, counted in the database). */
 export const API_REPORTS_PER_IP_HOUR = 100;
@@ -40,6 +40,11 @@ export function reportsApi(ctx: AppContext): Router {
       { db: ctx.db, hub: ctx.hub, timezone: ctx.config.timezone, notifier },
       { raw: body, reporter: req.user!, now: ctx.now(), origin: auditOrigin(req) },
     );
+    // A report that reopened a fixed ticket: the earlier reporters hear of it now, not at the next job run.
+    if (result.reopened && result.ticket) {
+      const ticketId = Number(result.ticket.id);
+      await notifyReporters(ctx.db, [ticketId]).catch((err) => ctx.logger.error({ err, ticketId }, 'report notices failed'));
+    }
     res.status(201).json({ id: Number(result.report.id), ticket_id: result.ticket ? Number(result.ticket.id) : null });
   });
 

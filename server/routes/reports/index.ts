@@ -98,13 +98,17 @@ export function reportsRoutes(ctx: AppContext): Router {
         now: ctx.now(),
         origin: auditOrigin(req),
       });
+      // A report that reopened a fixed ticket: the earlier reporters hear of it now, not at the next job run.
+      if (result.reopened && result.ticket) await tell(result.ticket.id);
+      const flash = result.reopened
+        ? 'reports.flash.reopenedFix'
+        : result.joined
+          ? 'reports.flash.joined'
+          : 'reports.flash.filed';
       req.session.flash = {
         kind: 'success',
         text: result.ticket
-          ? req.t(result.joined ? 'reports.flash.joined' : 'reports.flash.filed', {
-              id: result.report.id,
-              ticket: result.ticket.id,
-            })
+          ? req.t(flash, { id: result.report.id, ticket: result.ticket.id })
           : req.t('reports.flash.triage', { id: result.report.id }),
       };
       return res.redirect(`/reports/${result.report.id}`);

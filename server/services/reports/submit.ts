@@ -49,6 +49,8 @@ export interface SubmitResult {
   report: ReportRow;
   ticket: TicketRow | null;
   joined: boolean;
+  /** The report joined a ticket answered `fixed` and reopened it (an objection to the fix). */
+  reopened: boolean;
   lookup: HubLookup;
 }
 
@@ -109,7 +111,7 @@ export async function submitReport(deps: ReportDeps, input: SubmitInput): Promis
         summary: { table: row.table_name, field: row.field_name, department, triage: true },
         ...input.origin,
       });
-      return { report: row, ticket: null, joined: false };
+      return { report: row, ticket: null, joined: false, reopened: false };
     }
     const filed = await fileReport(trx, {
       table: report.table.name,
@@ -131,10 +133,10 @@ export async function submitReport(deps: ReportDeps, input: SubmitInput): Promis
       .where({ id: row.id })
       .update({ ticket_id: filed.ticket.id })
       .returning('*')) as ReportRow[];
-    return { report: linked, ticket: filed.ticket, joined: filed.joined };
+    return { report: linked, ticket: filed.ticket, joined: filed.joined, reopened: filed.reopened };
   });
 
-  if (deps.notifier) await announce(deps.notifier, result.report, result.ticket, result.joined);
+  if (deps.notifier) await announce(deps.notifier, result.report, result.ticket, result);
   return { ...result, lookup };
 }
 
@@ -148,14 +150,32 @@ function auditActorOf(u: CurrentUser) {
   return { id: u.id, login: u.login, roles: u.roles, department: u.department };
 }
 
-/** New tickets to the department's inbox; reports waiting for triage to the IT office's. */
-async function announce(notifier: Notifier, report: ReportRow, ticket: TicketRow | null, joined: boolean): Promise<void> {
+/**
+ * New tickets to the department's inbox, and tickets a new report reopened after a fix (the
+ * department must look again); reports waiting for triage to the IT office's. A report joining a
+ * ticket still being worked on tells nobody: the department has it already.
+ */
+async function announce(
+  notifier: Notifier,
+  report: ReportRow,
+  ticket: TicketRow | null,
+  { joined, reopened }: { joined: boolean; reopened: boolean },
+): Promise<void> {
   if (!ticket) {
     await notifier.office({
       kind: 'report.triage',
       title: `【数据纠错】新的错误报告 #${report.id} 待分派`,
       body: `${report.table_name}.${report.field_name}：${report.description}`,
       link: '/reports/triage',
+    });
+    return;
+  }
+  if (reopened) {
+    await notifier.department(ticket.department_code, {
+      kind: 'report.reopened',
+      title: `【数据纠错】#${ticket.id} 已整改的记录收到新的错误报告，工单已重新打开`,
+      body: `${ticket.message}\n${report.description}\n整改期限 ${ticket.due_at}`,
+      link: `/reports/tickets/${ticket.id}`,
     });
     return;
   }
@@ -184,7 +204,7 @@ async function lockTriage(trx: Knex.Transaction, id: number): Promise<ReportRow>
 export async function routeTriagedReport(
   deps: ReportDeps,
   input: { reportId: number; department?: string | null; actor: CurrentUser; now: Date; origin?: RequestOrigin },
-): Promise<{ report: ReportRow; ticket: TicketRow; joined: boolean }> {
+): Promise<{ report: ReportRow; ticket: TicketRow; joined: boolean; reopened: boolean }> {
   const { db } = deps;
   const catalog: Catalog = (await loadCurrentCatalog(db))?.catalog ?? {
     calendar: { timezone: deps.timezone, events: [], holidays: [], workdays: [] },
@@ -245,9 +265,9 @@ export async function routeTriagedReport(
       summary: { ticket: filed.ticket.id, department, catalog_department: row.department_code },
       ...input.origin,
     });
-    return { report: routed, ticket: filed.ticket, joined: filed.joined };
+    return { report: routed, ticket: filed.ticket, joined: filed.joined, reopened: filed.reopened };
   });
-  if (deps.notifier) await announce(deps.notifier, result.report, result.ticket, result.joined);
+  if (deps.notifier) await announce(deps.notifier, result.report, result.ticket, result);
   return result;
 }
 

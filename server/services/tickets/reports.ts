@@ -52,8 +52,46 @@ export interface FileReportInput {
   origin?: RequestOrigin;
 }
 
-/** Files the report's ticket or joins the active one for the same record and field. */
-export async function fileReport(trx: Knex.Transaction, input: FileReportInput): Promise<{ ticket: TicketRow; joined: boolean }> {
+/**
+ * What a reopen changes on a report ticket: back to `open` with a fresh due date, reminders and
+ * escalation starting over. `disputed_at` is the caller's choice (see `reopenReport`, `fileReport`).
+ */
+function reopenChanges(current: TicketRow, dueAt: string): Partial<TicketRow> {
+  return {
+    status: 'open',
+    reopened: current.reopened + 1,
+    due_at: dueAt,
+    resolved_at: null,
+    closed_reason: null,
+    escalated_at: null,
+    reminded_at: null,
+    recheck_requested_at: null,
+  };
+}
+
+/**
+ * The answer state a reopen leaves: no current answer (it was answered to, and the history keeps
+ * it), no fix waiting for confirmation. `first_answered_at` stays: the scorecards count the first answer.
+ */
+const NO_CURRENT_ANSWER = {
+  answer: null,
+  answer_comment: null,
+  answer_document_id: null,
+  answered_at: null,
+  fixed_at: null,
+  confirmed_at: null,
+} as const;
+
+/**
+ * Files the report's ticket or joins the active one for the same record and field. A report on a
+ * ticket the department answered `fixed` is an objection to that fix: the ticket is reopened
+ * (`reopened: true`) — back to the department with a fresh due date — instead of waiting for
+ * confirmations the new reporter never gave.
+ */
+export async function fileReport(
+  trx: Knex.Transaction,
+  input: FileReportInput,
+): Promise<{ ticket: TicketRow; joined: boolean; reopened: boolean }> {
   const fingerprint = fingerprintOf({
     check: REPORT_CHECK,
     table: input.table,
@@ -71,10 +109,38 @@ export async function fileReport(trx: Knex.Transaction, input: FileReportInput):
     comment: input.description,
     details: { report_id: input.reportId, suggested_value: input.suggestedValue ?? undefined },
   };
+  if (active && active.status === 'fixed') {
+    const dueAt = dueDateFor(input.calendar, input.now, active.severity, await loadDueWorkingDays(trx));
+    // The dispute (if any) stays: the IT office has not decided it yet.
+    const ticket = await updateTicket(
+      trx,
+      active,
+      { ...reopenChanges(active, dueAt), occurrences: active.occurrences + 1, last_seen: input.now },
+      input.now,
+    );
+    await patchReportState(trx, active.id, NO_CURRENT_ANSWER, input.now);
+    await recordAndAudit(trx, ticket, 'ticket.report', event, input.origin);
+    // No comment: the earlier reporters read this event, and the new reporter's description is theirs alone.
+    await recordAndAudit(
+      trx,
+      ticket,
+      'ticket.reopen',
+      {
+        kind: 'reopened',
+        at: input.now,
+        actor: input.actor,
+        from: 'fixed',
+        to: 'open',
+        details: { by: 'report', report_id: input.reportId, due_at: dueAt },
+      },
+      input.origin,
+    );
+    return { ticket, joined: true, reopened: true };
+  }
   if (active) {
     const ticket = await updateTicket(trx, active, { occurrences: active.occurrences + 1, last_seen: input.now }, input.now);
     await recordAndAudit(trx, ticket, 'ticket.report', event, input.origin);
-    return { ticket, joined: true };
+    return { ticket, joined: true, reopened: false };
   }
   const dueAt = dueDateFor(input.calendar, input.now, input.severity, await loadDueWorkingDays(trx));
   const [ticket] = (await trx('tickets')
@@ -108,7 +174,7 @@ export async function fileReport(trx: Knex.Transaction, input: FileReportInput):
     { ...event, to: 'open', details: { ...event.details, due_at: dueAt } },
     input.origin,
   );
-  return { ticket, joined: false };
+  return { ticket, joined: false, reopened: false };
 }
 
 function cleanText(value: string | null | undefined, field: string): string | null {
@@ -278,26 +344,11 @@ export async function reopenReport(
       .first('id');
     if (newer) throw new ConflictError('reports.errors.newerTicket', { id: Number(newer.id) });
     const dueAt = dueDateFor(input.calendar, now, current.severity, await loadDueWorkingDays(trx));
-    const updated = await updateTicket(
-      trx,
-      current,
-      {
-        status: 'open',
-        reopened: current.reopened + 1,
-        due_at: dueAt,
-        resolved_at: null,
-        closed_reason: null,
-        escalated_at: null,
-        reminded_at: null,
-        recheck_requested_at: null,
-        disputed_at: null,
-      },
-      now,
-    );
+    const updated = await updateTicket(trx, current, { ...reopenChanges(current, dueAt), disputed_at: null }, now);
     await patchReportState(
       trx,
       current.id,
-      { reporter_reopens: Number(state.reporter_reopens) + (office ? 0 : 1), fixed_at: null, confirmed_at: null },
+      { ...NO_CURRENT_ANSWER, reporter_reopens: Number(state.reporter_reopens) + (office ? 0 : 1) },
       now,
     );
     await recordAndAudit(
@@ -322,11 +373,14 @@ export async function reopenReport(
 /**
  * Fixed report tickets whose reporters stayed silent for 5 working days after the fix (the day of
  * the fix not counted) are resolved. The fix time is the answer's, or — when the steward used the
- * ticket page's "fixed" button — the latest move to `fixed` in the history.
+ * ticket page's "fixed" button — the latest move to `fixed` in the history. Silence speaks only for
+ * reporters who were there at the fix: a ticket a report joined after the fix is left for its
+ * reporters to confirm or reopen (a report joining now reopens the ticket; this guards tickets that
+ * got such a report before it did, or by any other way).
  */
 export async function resolveUnconfirmedFixes(db: Knex, opts: { calendar: TicketCalendar; now: Date }): Promise<TicketRow[]> {
   const today = todayIn(opts.calendar.timezone, opts.now);
-  const candidates: { id: number; fixed_at: Date | null }[] = await db('tickets as t')
+  const candidates: { id: number; fixed_at: Date | null; last_reported_at: Date | null }[] = await db('tickets as t')
     .leftJoin('report_tickets as rt', 'rt.ticket_id', 't.id')
     .where({ 't.check_kind': REPORT_CHECK, 't.status': 'fixed' })
     .select(
@@ -334,11 +388,15 @@ export async function resolveUnconfirmedFixes(db: Knex, opts: { calendar: Ticket
       db.raw(
         `coalesce(rt.fixed_at, (select max(e.at) from ticket_events e where e.ticket_id = t.id and e.to_status = 'fixed')) as fixed_at`,
       ),
+      // When the last report joined (a triaged report joins when routed, not when written).
+      db.raw(`(select max(e.at) from ticket_events e where e.ticket_id = t.id and e.kind = 'reported') as last_reported_at`),
     );
-  const due = (fixedAt: Date | null) =>
-    !!fixedAt && opts.calendar.addWorkingDays(todayIn(opts.calendar.timezone, new Date(fixedAt)), CONFIRM_WORKING_DAYS) < today;
+  const due = (c: (typeof candidates)[number]) =>
+    !!c.fixed_at &&
+    !(c.last_reported_at && new Date(c.last_reported_at) > new Date(c.fixed_at)) &&
+    opts.calendar.addWorkingDays(todayIn(opts.calendar.timezone, new Date(c.fixed_at)), CONFIRM_WORKING_DAYS) < today;
   const resolved: TicketRow[] = [];
-  for (const c of candidates.filter((x) => due(x.fixed_at))) {
+  for (const c of candidates.filter(due)) {
     const ticket = await db.transaction(async (trx) => {
       const t = await lockTicket(trx, Number(c.id));
       if (!t || t.status !== 'fixed') return null;
