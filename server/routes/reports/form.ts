@@ -14,7 +14,10 @@ import { OptionList, renderOptionList, withSelected } from '../../views/option-l
  * after the CSRF check. A file over the limit is a field error of that file input.
  */
 export function multipart(fileField: string) {
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 100 } }).single(fileField);
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 100 },
+  }).single(fileField);
   return (req: Request, res: Response, next: NextFunction) => {
     upload(req, res, (err: unknown) => {
       if (err instanceof multer.MulterError) {

@@ -93,15 +93,13 @@ export function ticketsRoutes(ctx: AppContext): Router {
       loadDueWorkingDays(db),
       db('departments').orderBy('code').select('code', 'name', 'webhook_url'),
     ]);
-    res
-      .status(status)
-      .render('pages/tickets/settings', {
-        title: req.t('tickets.settings.title'),
-        days,
-        severities: SEVERITIES,
-        departments,
-        ...extra,
-      });
+    res.status(status).render('pages/tickets/settings', {
+      title: req.t('tickets.settings.title'),
+      days,
+      severities: SEVERITIES,
+      departments,
+      ...extra,
+    });
   }
 
   router.get('/tickets/settings', authorize('tickets.settings'), (req, res) => settingsPage(req, res));

@@ -43,8 +43,13 @@ export async function lookupRecord(
     const sql = `SELECT ${quoteIdent(hub.dialect, field.name)} AS hw_value FROM ${quoteTable(hub.dialect, table.name)} WHERE ${where} LIMIT 1`;
     const rows = await hub.knex.transaction(async (trx) => {
       await limitTime(trx, hub, timeoutMs);
-      const result = await trx.raw(sql, table.key.map((column) => recordKey[column]));
-      return hub.dialect === 'postgres' ? (result as { rows: Record<string, unknown>[] }).rows : (result as [Record<string, unknown>[]])[0];
+      const result = await trx.raw(
+        sql,
+        table.key.map((column) => recordKey[column]),
+      );
+      return hub.dialect === 'postgres'
+        ? (result as { rows: Record<string, unknown>[] }).rows
+        : (result as [Record<string, unknown>[]])[0];
     });
     if (!rows.length) return { status: 'not_found' };
     const value = shown(rows[0].hw_value);

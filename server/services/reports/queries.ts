@@ -52,7 +52,13 @@ export async function reportsOfTicket(db: Knex, ticketId: number) {
     .leftJoin('uploads as up', 'up.id', 'r.attachment_id')
     .where('r.ticket_id', ticketId)
     .orderBy('r.id')
-    .select('r.*', 'u.name as reporter_name', 'u.login as reporter_login', 'u.department_code as reporter_department', 'up.filename as attachment_name');
+    .select(
+      'r.*',
+      'u.name as reporter_name',
+      'u.login as reporter_login',
+      'u.department_code as reporter_department',
+      'up.filename as attachment_name',
+    );
 }
 
 export async function listTriage(db: Knex) {

@@ -20,7 +20,8 @@ export function checkReport(catalog: Catalog | null, raw: RawReport): { input: R
   const field = table?.fields.find((f) => f.name === fieldName);
   if (table) {
     if (!fieldName) problems.push({ field: 'field', key: 'reports.errors.fieldRequired' });
-    else if (!field) problems.push({ field: 'field', key: 'reports.errors.fieldUnknown', params: { value: fieldName, table: table.name } });
+    else if (!field)
+      problems.push({ field: 'field', key: 'reports.errors.fieldUnknown', params: { value: fieldName, table: table.name } });
   }
 
   const recordKey: Record<string, string> = {};
@@ -44,8 +45,13 @@ export function checkReport(catalog: Catalog | null, raw: RawReport): { input: R
         } else recordKey[column] = value;
       }
       if (missing.length)
-        problems.push({ field: 'record_key', key: 'reports.errors.keyMissing', params: { missing: missing.join(', '), expected } });
-      if (extra.length) problems.push({ field: 'record_key', key: 'reports.errors.keyExtra', params: { extra: extra.join(', '), expected } });
+        problems.push({
+          field: 'record_key',
+          key: 'reports.errors.keyMissing',
+          params: { missing: missing.join(', '), expected },
+        });
+      if (extra.length)
+        problems.push({ field: 'record_key', key: 'reports.errors.keyExtra', params: { extra: extra.join(', '), expected } });
     }
   }
 

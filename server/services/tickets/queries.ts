@@ -147,7 +147,9 @@ export async function filterChoices(db: Knex, department?: string): Promise<Filt
   const probe = await db
     .select(
       db.raw('(select max(id) from tickets) as highest_id'),
-      db.raw(`(select coalesce(json_agg(json_build_object('code', code, 'name', name) order by code), '[]') from departments) as departments`),
+      db.raw(
+        `(select coalesce(json_agg(json_build_object('code', code, 'name', name) order by code), '[]') from departments) as departments`,
+      ),
     )
     .first();
   const highestId = Number(probe?.highest_id ?? 0);
