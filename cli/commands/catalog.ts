@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../command';
+import { decodeCatalogFile } from '../../server/services/catalog/decode';
+import { formatProblem } from '../../server/services/catalog/problems';
 import { currentCatalogYaml, formatImportProblem, importCatalog } from '../../server/services/catalog/repository';
 import { EXIT, print } from '../io';
 import { cliLocale } from '../locale';
@@ -25,13 +27,20 @@ export const catalogImportCommand: Command = {
       return EXIT.usage;
     }
     const file = path.resolve(io.cwd, positionals[0]);
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      bytes = fs.readFileSync(file);
     } catch (err) {
       print(io.stderr, `无法读取文件 / cannot read file ${file}: ${(err as Error).message}`);
       return EXIT.usage;
     }
+    const decoded = decodeCatalogFile(bytes);
+    if (decoded.problem) {
+      print(io.stderr, formatProblem(decoded.problem, locale));
+      print(io.stderr, locale === 'zh-CN' ? '共 1 个错误，未做任何更改。' : '1 error(s); nothing changed.');
+      return EXIT.usage;
+    }
+    const text = decoded.text;
     const dryRun = Boolean(values['dry-run']);
     return withRuntime(io, 'catalog import', async ({ db, hub }) => {
       const result = await importCatalog(db, text, { hub, strict: Boolean(values.strict), dryRun, origin: { source: 'cli' } });
@@ -44,16 +53,28 @@ export const catalogImportCommand: Command = {
         return EXIT.usage;
       }
       const s = result.summary;
-      const counts = locale === 'zh-CN'
-        ? `${s.departments} 个部门、${s.tables} 张表、${s.fields} 个字段`
-        : `${s.departments} departments, ${s.tables} tables, ${s.fields} fields`;
+      const counts =
+        locale === 'zh-CN'
+          ? `${s.departments} 个部门、${s.tables} 张表、${s.fields} 个字段`
+          : `${s.departments} departments, ${s.tables} tables, ${s.fields} fields`;
       if (dryRun) {
-        print(io.stdout, locale === 'zh-CN' ? `校验通过（试运行，未更改）：${counts}` : `valid (dry run, nothing changed): ${counts}`);
+        print(
+          io.stdout,
+          locale === 'zh-CN' ? `校验通过（试运行，未更改）：${counts}` : `valid (dry run, nothing changed): ${counts}`,
+        );
       } else {
-        print(io.stdout, locale === 'zh-CN' ? `已导入目录版本 ${result.versionId}：${counts}` : `imported catalog version ${result.versionId}: ${counts}`);
+        print(
+          io.stdout,
+          locale === 'zh-CN'
+            ? `已导入目录版本 ${result.versionId}：${counts}`
+            : `imported catalog version ${result.versionId}: ${counts}`,
+        );
       }
       if (s.deactivated.length > 0) {
-        print(io.stdout, `${locale === 'zh-CN' ? '停用（不再检查）' : 'deactivated (no longer checked)'}: ${s.deactivated.join(', ')}`);
+        print(
+          io.stdout,
+          `${locale === 'zh-CN' ? '停用（不再检查）' : 'deactivated (no longer checked)'}: ${s.deactivated.join(', ')}`,
+        );
       }
       return EXIT.ok;
     });

@@ -7,6 +7,7 @@ import { authorize } from '../../middleware/authorize';
 import { unsafeBodyError } from '../../middleware/body-safety';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
+import { decodeCatalogFile } from '../../services/catalog/decode';
 import { currentCatalogYaml, importCatalog, loadCurrentCatalog, type ImportResult } from '../../services/catalog/repository';
 import { tableChecksView } from '../../presenters/table-checks';
 import { catalogOverview, fieldViews, tableView } from './present';
@@ -86,10 +87,31 @@ export function catalogRoutes(ctx: AppContext): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     // A repeated field arrives as an array (and a JSON client may send anything): only text is a catalog.
     const form = { yaml: typeof body.yaml === 'string' ? body.yaml : '', dry_run: !!body.dry_run, strict: !!body.strict };
-    const text = req.file ? req.file.buffer.toString('utf8') : form.yaml;
+    const decoded = req.file ? decodeCatalogFile(req.file.buffer) : { text: form.yaml, problem: null };
+    if (decoded.problem) {
+      // Not UTF-8 (a GBK file): reading it anyway would import mojibake. Nothing is imported.
+      const err = new ValidationError([{ field: 'file', key: 'catalog.import.errors.encoding' }]);
+      const p = decoded.problem;
+      res.status(422).render('pages/catalog/import', {
+        title: req.t('catalog.import.title'),
+        form: { ...form, yaml: '' },
+        fields: fieldMessages(err, req),
+        result: {
+          ok: false,
+          errors: 1,
+          warnings: 0,
+          problems: [{ line: p.line, path: p.path, severity: p.severity, message: p.message[req.locale] }],
+          lines: [],
+        },
+      });
+      return;
+    }
+    const text = decoded.text;
     if (!text.trim()) {
       const err = new ValidationError([{ field: req.file ? 'file' : 'yaml', key: 'catalog.import.errors.empty' }]);
-      res.status(422).render('pages/catalog/import', { title: req.t('catalog.import.title'), form, fields: fieldMessages(err, req) });
+      res
+        .status(422)
+        .render('pages/catalog/import', { title: req.t('catalog.import.title'), form, fields: fieldMessages(err, req) });
       return;
     }
     const result = await importCatalog(db, text, {
@@ -111,8 +133,13 @@ export function catalogRoutes(ctx: AppContext): Router {
         deactivated: result.summary.deactivated.join(', '),
         errors,
         warnings: result.problems.length - errors,
-        problems: result.problems.map((p) => ({ line: p.line, path: p.path, severity: p.severity, message: p.message[req.locale] })),
-        lines: numberedLines(text, result, req.locale),
+        problems: result.problems.map((p) => ({
+          line: p.line,
+          path: p.path,
+          severity: p.severity,
+          message: p.message[req.locale],
+        })),
+        lines: result.problems.length > 0 ? numberedLines(text, result, req.locale) : [],
       },
     });
   });

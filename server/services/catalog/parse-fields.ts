@@ -4,11 +4,21 @@ import { isBuiltinCodeList, BUILTIN_CODE_LISTS } from './code-lists';
 import { checkDepartment } from './parse-organisation';
 import { type AnyNode, Reader, at, byKey, suggest } from './reader';
 import type { CatalogField, CodeList, Deadline, Duration, Severity, Validator } from './types';
-import { checkPattern, isColumnIdentifier, isTableIdentifier, parseDuration, splitColumnReference } from './values';
+import { TEXT_LIMITS, checkPattern, isColumnIdentifier, isTableIdentifier, parseDuration, splitColumnReference } from './values';
 
 export const FIELD_KEYS = [
-  'name', 'title', 'department', 'required', 'unique', 'pattern', 'validate', 'codes',
-  'references', 'sensitive', 'severity', 'deadline',
+  'name',
+  'title',
+  'department',
+  'required',
+  'unique',
+  'pattern',
+  'validate',
+  'codes',
+  'references',
+  'sensitive',
+  'severity',
+  'deadline',
 ] as const;
 export const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low'];
 export const VALIDATORS: readonly Validator[] = ['cn_id_card', 'cn_mobile', 'email', 'date'];
@@ -33,7 +43,13 @@ export function readColumn(r: Reader, node: AnyNode, path: string): string | nul
 
 function checkColumnName(r: Reader, name: string, node: AnyNode, path: string): string | null {
   if (isColumnIdentifier(name)) return name;
-  r.report(node, path, 'bad_identifier', `"${name}" 不是合法的列名（字母或下划线开头，仅含字母、数字、_、$，最长 63 个字符）`, `"${name}" is not a valid column name (a letter or _ first, then letters, digits, _ or $; at most 63 characters)`);
+  r.report(
+    node,
+    path,
+    'bad_identifier',
+    `"${name}" 不是合法的列名（字母或下划线开头，仅含字母、数字、_、$，最长 63 个字符）`,
+    `"${name}" is not a valid column name (a letter or _ first, then letters, digits, _ or $; at most 63 characters)`,
+  );
   return null;
 }
 
@@ -44,7 +60,13 @@ export function readTableName(r: Reader, node: AnyNode, path: string): string | 
 
 function checkTableName(r: Reader, name: string, node: AnyNode, path: string): string | null {
   if (isTableIdentifier(name)) return name;
-  r.report(node, path, 'bad_identifier', `"${name}" 不是合法的表名（table 或 schema.table，字母或下划线开头，仅含字母、数字、_、$）`, `"${name}" is not a valid table name (table or schema.table; a letter or _ first, then letters, digits, _ or $)`);
+  r.report(
+    node,
+    path,
+    'bad_identifier',
+    `"${name}" 不是合法的表名（table 或 schema.table，字母或下划线开头，仅含字母、数字、_、$）`,
+    `"${name}" is not a valid table name (table or schema.table; a letter or _ first, then letters, digits, _ or $)`,
+  );
   return null;
 }
 
@@ -53,7 +75,13 @@ export function readDuration(r: Reader, node: AnyNode, path: string): Duration |
   if (text === null) return null;
   const duration = parseDuration(text);
   if (duration) return duration;
-  r.report(node, path, 'bad_duration', `"${text}" 不是有效的时长（如 24h、7d 或 5wd）`, `"${text}" is not a duration (24h, 7d or 5wd)`);
+  r.report(
+    node,
+    path,
+    'bad_duration',
+    `"${text}" 不是有效的时长（如 24h、7d 或 5wd）`,
+    `"${text}" is not a duration (24h, 7d or 5wd)`,
+  );
   return null;
 }
 
@@ -84,7 +112,13 @@ function readColumnRef(r: Reader, node: AnyNode, path: string, context: FieldCon
     if (text === null) return null;
     const parts = splitColumnReference(text);
     if (!parts) {
-      r.report(node, path, 'bad_reference', `"${text}" 应写作 表名.列名，如 org_unit.unit_code`, `"${text}" should be table.column, e.g. org_unit.unit_code`);
+      r.report(
+        node,
+        path,
+        'bad_reference',
+        `"${text}" 应写作 表名.列名，如 org_unit.unit_code`,
+        `"${text}" should be table.column, e.g. org_unit.unit_code`,
+      );
       return null;
     }
     table = checkTableName(r, parts.table, node, path);
@@ -134,11 +168,23 @@ function readDeadline(r: Reader, node: AnyNode, path: string, context: FieldCont
   const withinEntry = r.require(entries, map, path, 'within', '时长，如 7d', 'a duration such as 7d');
   const within = withinEntry ? readDuration(r, withinEntry.value, at(path, 'within')) : null;
   if (after && afterEvent) {
-    r.report(map, path, 'bad_deadline', '期限只能有 after 或 after_event 之一', 'a deadline has either after or after_event, not both');
+    r.report(
+      map,
+      path,
+      'bad_deadline',
+      '期限只能有 after 或 after_event 之一',
+      'a deadline has either after or after_event, not both',
+    );
     return null;
   }
   if (!after && !afterEvent) {
-    r.report(map, path, 'bad_deadline', '期限需要 after（列名）或 after_event（日历事件）', 'a deadline needs after (a column) or after_event (a calendar event)');
+    r.report(
+      map,
+      path,
+      'bad_deadline',
+      '期限需要 after（列名）或 after_event（日历事件）',
+      'a deadline needs after (a column) or after_event (a calendar event)',
+    );
     return null;
   }
   if (after) {
@@ -167,8 +213,18 @@ export function readField(r: Reader, node: AnyNode, path: string, context: Field
   if (!map) return null;
   const entries = byKey(r.entries(map, path, FIELD_KEYS));
   const field: CatalogField = {
-    name: '', title: null, department: null, required: false, unique: false, pattern: null, validate: null,
-    codes: null, references: null, sensitive: false, severity: 'medium', deadline: null,
+    name: '',
+    title: null,
+    department: null,
+    required: false,
+    unique: false,
+    pattern: null,
+    validate: null,
+    codes: null,
+    references: null,
+    sensitive: false,
+    severity: 'medium',
+    deadline: null,
   };
   let ok = true;
   const nameEntry = r.require(entries, map, path, 'name', '列名', 'the column name');
@@ -184,25 +240,51 @@ export function readField(r: Reader, node: AnyNode, path: string, context: Field
       else apply(v);
     };
     switch (key) {
-      case 'title': field.title = r.optionalText(value, p); break;
-      case 'department': set(checkDepartment(r, value, p, context.departments), (v) => (field.department = v)); break;
-      case 'required': set(r.bool(value, p), (v) => (field.required = v)); break;
-      case 'unique': set(r.bool(value, p), (v) => (field.unique = v)); break;
-      case 'sensitive': set(r.bool(value, p), (v) => (field.sensitive = v)); break;
-      case 'pattern': set(readPattern(r, value, p), (v) => (field.pattern = v)); break;
+      case 'title':
+        field.title = r.optionalText(value, p, TEXT_LIMITS.title);
+        break;
+      case 'department':
+        set(checkDepartment(r, value, p, context.departments), (v) => (field.department = v));
+        break;
+      case 'required':
+        set(r.bool(value, p), (v) => (field.required = v));
+        break;
+      case 'unique':
+        set(r.bool(value, p), (v) => (field.unique = v));
+        break;
+      case 'sensitive':
+        set(r.bool(value, p), (v) => (field.sensitive = v));
+        break;
+      case 'pattern':
+        set(readPattern(r, value, p), (v) => (field.pattern = v));
+        break;
       case 'validate': {
         const validator = r.text(value, p);
         if (validator !== null && !(VALIDATORS as readonly string[]).includes(validator)) {
           const guess = suggest(validator, VALIDATORS);
-          r.report(value, p, 'unknown_validator', `未知的校验 "${validator}"${guess ? `（是否应为 "${guess}"？）` : ''}，应为 ${VALIDATORS.join(' | ')} 之一`, `unknown validator "${validator}"${guess ? ` (did you mean "${guess}"?)` : ''}; expected one of ${VALIDATORS.join(' | ')}`);
+          r.report(
+            value,
+            p,
+            'unknown_validator',
+            `未知的校验 "${validator}"${guess ? `（是否应为 "${guess}"？）` : ''}，应为 ${VALIDATORS.join(' | ')} 之一`,
+            `unknown validator "${validator}"${guess ? ` (did you mean "${guess}"?)` : ''}; expected one of ${VALIDATORS.join(' | ')}`,
+          );
           ok = false;
         } else set(validator as Validator | null, (v) => (field.validate = v));
         break;
       }
-      case 'codes': set(readCodes(r, value, p, context), (v) => (field.codes = v)); break;
-      case 'references': set(readColumnRef(r, value, p, context), (v) => (field.references = v)); break;
-      case 'severity': set(r.enumValue(value, p, SEVERITIES), (v) => (field.severity = v)); break;
-      case 'deadline': set(readDeadline(r, value, p, context), (v) => (field.deadline = v)); break;
+      case 'codes':
+        set(readCodes(r, value, p, context), (v) => (field.codes = v));
+        break;
+      case 'references':
+        set(readColumnRef(r, value, p, context), (v) => (field.references = v));
+        break;
+      case 'severity':
+        set(r.enumValue(value, p, SEVERITIES), (v) => (field.severity = v));
+        break;
+      case 'deadline':
+        set(readDeadline(r, value, p, context), (v) => (field.deadline = v));
+        break;
     }
   }
   return ok ? field : null;

@@ -1,6 +1,7 @@
 /** `departments:` and `systems:` — who is responsible, and which business system each department runs. */
 import { type AnyNode, Reader, at, byKey, item } from './reader';
 import type { CatalogDepartment, CatalogSystem } from './types';
+import { TEXT_LIMITS } from './values';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -17,18 +18,27 @@ export function readDepartments(r: Reader, node: AnyNode, path: string): Catalog
     const entries = byKey(r.entries(map, p, ['code', 'name', 'stewards']));
     const codeEntry = r.require(entries, map, p, 'code', '部门代码，如 HR', 'department code, e.g. HR');
     const nameEntry = r.require(entries, map, p, 'name', '部门名称，如 人事处', 'department name, e.g. 人事处');
-    const code = codeEntry ? r.text(codeEntry.value, at(p, 'code')) : null;
-    const name = nameEntry ? r.text(nameEntry.value, at(p, 'name')) : null;
+    const code = codeEntry ? r.text(codeEntry.value, at(p, 'code'), TEXT_LIMITS.code) : null;
+    const name = nameEntry ? r.text(nameEntry.value, at(p, 'name'), TEXT_LIMITS.name) : null;
     const stewardsEntry = entries.get('stewards');
     const stewards = stewardsEntry ? (r.texts(stewardsEntry.value, at(p, 'stewards')) ?? []) : [];
     for (const steward of stewards) {
       if (!EMAIL.test(steward.value)) {
-        r.report(steward.node, steward.path, 'bad_email', `"${steward.value}" 不像电子邮件地址`, `"${steward.value}" does not look like an e-mail address`, 'warning');
+        r.report(
+          steward.node,
+          steward.path,
+          'bad_email',
+          `"${steward.value}" 不像电子邮件地址`,
+          `"${steward.value}" does not look like an e-mail address`,
+          'warning',
+        );
       }
     }
-    if (code === null || name === null) return;
+    if (code === null) return;
     codes.push({ value: code, node: codeEntry?.value, path: at(p, 'code') });
-    departments.push({ code, name, stewards: stewards.map((s) => s.value) });
+    // A bad name was reported (so there is no catalog); the code still counts, so that the tables
+    // and systems naming it are not reported as well.
+    departments.push({ code, name: name ?? '', stewards: stewards.map((s) => s.value) });
   });
   r.duplicates(codes, '部门代码', 'department code');
   return departments;
@@ -47,7 +57,7 @@ export function readSystems(r: Reader, node: AnyNode, path: string, departmentCo
     const entries = byKey(r.entries(map, p, ['name', 'department']));
     const nameEntry = r.require(entries, map, p, 'name', '业务系统名称', 'business system name');
     const departmentEntry = r.require(entries, map, p, 'department', '负责部门代码', 'responsible department code');
-    const name = nameEntry ? r.text(nameEntry.value, at(p, 'name')) : null;
+    const name = nameEntry ? r.text(nameEntry.value, at(p, 'name'), TEXT_LIMITS.name) : null;
     const department = departmentEntry ? checkDepartment(r, departmentEntry.value, at(p, 'department'), departmentCodes) : null;
     if (name === null || department === null) return;
     names.push({ value: name, node: nameEntry?.value, path: at(p, 'name') });
@@ -62,6 +72,12 @@ export function checkDepartment(r: Reader, node: AnyNode, path: string, departme
   const code = r.text(node, path);
   if (code === null) return null;
   if (departmentCodes.has(code)) return code;
-  r.report(node, path, 'unknown_department', `未知的部门 "${code}"（应为 departments 中的某个 code）`, `unknown department "${code}" (expected a code listed under departments)`);
+  r.report(
+    node,
+    path,
+    'unknown_department',
+    `未知的部门 "${code}"（应为 departments 中的某个 code）`,
+    `unknown department "${code}" (expected a code listed under departments)`,
+  );
   return null;
 }

@@ -3,11 +3,20 @@ import { isMap, isSeq, isScalar } from 'yaml';
 import { SEVERITIES } from './parse-fields';
 import { type AnyNode, Reader, at, byKey, item, suggest } from './reader';
 import type { CustomRule } from './types';
+import { TEXT_LIMITS } from './values';
 
 /** json-rules-engine 7's built-in operators; the check engine may add more, so others only warn. */
 export const KNOWN_OPERATORS = [
-  'equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain',
-  'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive',
+  'equal',
+  'notEqual',
+  'in',
+  'notIn',
+  'contains',
+  'doesNotContain',
+  'lessThan',
+  'lessThanInclusive',
+  'greaterThan',
+  'greaterThanInclusive',
 ] as const;
 
 const BOOLEAN_KEYS = ['all', 'any', 'not', 'condition'];
@@ -24,7 +33,13 @@ function checkCondition(r: Reader, node: AnyNode, path: string, topLevel: boolea
   const keys = map.items.map((pair) => (isScalar(pair.key) ? String(pair.key.value) : ''));
   const boolean = keys.filter((k) => BOOLEAN_KEYS.includes(k));
   if (boolean.length > 1) {
-    r.report(map, path, 'bad_rule_conditions', `条件只能有 all、any、not、condition 之一，实际有 ${boolean.join('、')}`, `a condition has exactly one of all, any, not or condition; found ${boolean.join(', ')}`);
+    r.report(
+      map,
+      path,
+      'bad_rule_conditions',
+      `条件只能有 all、any、not、condition 之一，实际有 ${boolean.join('、')}`,
+      `a condition has exactly one of all, any, not or condition; found ${boolean.join(', ')}`,
+    );
     return false;
   }
   if (boolean.length === 1) {
@@ -41,14 +56,26 @@ function checkCondition(r: Reader, node: AnyNode, path: string, topLevel: boolea
     return value.items.map((child, index) => checkCondition(r, child as AnyNode, item(p, index), false)).every(Boolean);
   }
   if (topLevel) {
-    r.report(map, path, 'bad_rule_conditions', '顶层条件必须是 all、any、not 或 condition 之一，如 {all: [{fact, operator, value}]}', 'the top level must be all, any, not or condition, e.g. {all: [{fact, operator, value}]}');
+    r.report(
+      map,
+      path,
+      'bad_rule_conditions',
+      '顶层条件必须是 all、any、not 或 condition 之一，如 {all: [{fact, operator, value}]}',
+      'the top level must be all, any, not or condition, e.g. {all: [{fact, operator, value}]}',
+    );
     return false;
   }
   const entries = byKey(r.entries(map, path, LEAF_KEYS));
   let ok = true;
   for (const key of ['fact', 'operator', 'value']) {
     if (!entries.has(key)) {
-      r.report(map, at(path, key), 'bad_rule_conditions', `条件缺少 "${key}"（应为 {fact, operator, value}）`, `the condition lacks "${key}" (expected {fact, operator, value})`);
+      r.report(
+        map,
+        at(path, key),
+        'bad_rule_conditions',
+        `条件缺少 "${key}"（应为 {fact, operator, value}）`,
+        `the condition lacks "${key}" (expected {fact, operator, value})`,
+      );
       ok = false;
     }
   }
@@ -59,7 +86,14 @@ function checkCondition(r: Reader, node: AnyNode, path: string, topLevel: boolea
   if (operator && operatorName === null) ok = false;
   if (operatorName !== null && !(KNOWN_OPERATORS as readonly string[]).includes(operatorName)) {
     const guess = suggest(operatorName, KNOWN_OPERATORS);
-    r.report(operator?.value, at(path, 'operator'), 'unknown_operator', `"${operatorName}" 不是 json-rules-engine 的内置运算符${guess ? `（是否应为 "${guess}"？）` : ''}`, `"${operatorName}" is not a built-in json-rules-engine operator${guess ? ` (did you mean "${guess}"?)` : ''}`, 'warning');
+    r.report(
+      operator?.value,
+      at(path, 'operator'),
+      'unknown_operator',
+      `"${operatorName}" 不是 json-rules-engine 的内置运算符${guess ? `（是否应为 "${guess}"？）` : ''}`,
+      `"${operatorName}" is not a built-in json-rules-engine operator${guess ? ` (did you mean "${guess}"?)` : ''}`,
+      'warning',
+    );
   }
   const params = entries.get('params');
   if (params && !isMap(params.value)) {
@@ -103,12 +137,25 @@ export function readRules(r: Reader, node: AnyNode, path: string, tables: Set<st
     const nameEntry = r.require(entries, map, p, 'name', '规则名', 'rule name');
     const tableEntry = r.require(entries, map, p, 'table', '规则所检查的表', 'the table the rule checks');
     const conditionsEntry = r.require(entries, map, p, 'conditions', 'json-rules-engine 条件', 'json-rules-engine conditions');
-    const eventEntry = r.require(entries, map, p, 'event', '如 {type: ticket, params: {severity, message}}', 'e.g. {type: ticket, params: {severity, message}}');
-    const name = nameEntry ? r.text(nameEntry.value, at(p, 'name')) : null;
+    const eventEntry = r.require(
+      entries,
+      map,
+      p,
+      'event',
+      '如 {type: ticket, params: {severity, message}}',
+      'e.g. {type: ticket, params: {severity, message}}',
+    );
+    const name = nameEntry ? r.text(nameEntry.value, at(p, 'name'), TEXT_LIMITS.ruleName) : null;
     if (name !== null) names.push({ value: name, node: nameEntry?.value, path: at(p, 'name') });
     let table = tableEntry ? r.text(tableEntry.value, at(p, 'table')) : null;
     if (table !== null && !tables.has(table)) {
-      r.report(tableEntry?.value, at(p, 'table'), 'unknown_table', `规则引用的表 "${table}" 不在目录的 tables 中`, `the rule names table "${table}", which is not under tables`);
+      r.report(
+        tableEntry?.value,
+        at(p, 'table'),
+        'unknown_table',
+        `规则引用的表 "${table}" 不在目录的 tables 中`,
+        `the rule names table "${table}", which is not under tables`,
+      );
       table = null;
     }
     const conditionsOk = conditionsEntry ? checkCondition(r, conditionsEntry.value, at(p, 'conditions'), true) : false;
@@ -124,7 +171,12 @@ export function readRules(r: Reader, node: AnyNode, path: string, tables: Set<st
       }
     }
     if (name === null || table === null || !conditionsOk || !event || !conditionsEntry) return;
-    const rule: CustomRule = { name, table, conditions: (conditionsEntry.value as { toJSON(): Record<string, unknown> }).toJSON(), event };
+    const rule: CustomRule = {
+      name,
+      table,
+      conditions: (conditionsEntry.value as { toJSON(): Record<string, unknown> }).toJSON(),
+      event,
+    };
     if (priority !== undefined) rule.priority = priority;
     rules.push(rule);
   });

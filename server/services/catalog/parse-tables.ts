@@ -5,10 +5,22 @@ import { checkDepartment } from './parse-organisation';
 import { type FieldContext, readColumn, readDuration, readField, readTableName } from './parse-fields';
 import { type AnyNode, Reader, at, byKey, item } from './reader';
 import type { CatalogField, CatalogTable, SharingClass } from './types';
+import { TEXT_LIMITS } from './values';
 
 export const TABLE_KEYS = [
-  'name', 'title', 'domain', 'department', 'system', 'sharing', 'key', 'updated_at', 'freshness',
-  'maintained_in', 'scope', 'schedule', 'fields',
+  'name',
+  'title',
+  'domain',
+  'department',
+  'system',
+  'sharing',
+  'key',
+  'updated_at',
+  'freshness',
+  'maintained_in',
+  'scope',
+  'schedule',
+  'fields',
 ] as const;
 export const SHARING_CLASSES: readonly SharingClass[] = ['universal', 'conditional', 'none'];
 
@@ -45,12 +57,24 @@ function readMonths(r: Reader, node: AnyNode, path: string): number[] | null {
       } else months.push(value);
     } else {
       const shown = isScalar(entry) ? String(entry.source ?? entry.value) : '…';
-      r.report(entry as AnyNode, item(path, index), 'bad_month', `"${shown}" 不是月份（应为 1–12 的整数）`, `"${shown}" is not a month (expected a whole number 1–12)`);
+      r.report(
+        entry as AnyNode,
+        item(path, index),
+        'bad_month',
+        `"${shown}" 不是月份（应为 1–12 的整数）`,
+        `"${shown}" is not a month (expected a whole number 1–12)`,
+      );
       ok = false;
     }
   });
   if (list.items.length === 0) {
-    r.report(node, path, 'bad_month', '月份列表不能为空（不写 maintained_in 表示每个月）', 'the list of months must not be empty (leave maintained_in out for every month)');
+    r.report(
+      node,
+      path,
+      'bad_month',
+      '月份列表不能为空（不写 maintained_in 表示每个月）',
+      'the list of months must not be empty (leave maintained_in out for every month)',
+    );
     return null;
   }
   return ok ? months.sort((a, b) => a - b) : null;
@@ -69,7 +93,13 @@ function readScope(r: Reader, node: AnyNode, path: string): Record<string, strin
     const values = r.texts(valueNode, p);
     if (values === null) {
       // `texts` reported "expected a list"; say what the whole key needs.
-      r.report(valueNode ?? map, p, 'bad_scope', 'scope 应为 {列名: [允许的值, …]}', 'scope must map each column to a list of allowed values: {column: [value, …]}');
+      r.report(
+        valueNode ?? map,
+        p,
+        'bad_scope',
+        'scope 应为 {列名: [允许的值, …]}',
+        'scope must map each column to a list of allowed values: {column: [value, …]}',
+      );
       ok = false;
       continue;
     }
@@ -98,53 +128,125 @@ export function readTable(r: Reader, node: AnyNode, path: string, context: Table
     else apply(value);
   };
 
-  const nameEntry = r.require(entries, map, path, 'name', '中台表名，如 staff_basic 或 schema.table', 'hub table name, e.g. staff_basic or schema.table');
+  const nameEntry = r.require(
+    entries,
+    map,
+    path,
+    'name',
+    '中台表名，如 staff_basic 或 schema.table',
+    'hub table name, e.g. staff_basic or schema.table',
+  );
   const departmentEntry = r.require(entries, map, path, 'department', '负责部门代码', 'owning department code');
-  const sharingEntry = r.require(entries, map, path, 'sharing', 'universal | conditional | none', 'universal | conditional | none');
-  const keyEntry = r.require(entries, map, path, 'key', '标识一行的列，如 [staff_no]', 'columns identifying a row, e.g. [staff_no]');
+  const sharingEntry = r.require(
+    entries,
+    map,
+    path,
+    'sharing',
+    'universal | conditional | none',
+    'universal | conditional | none',
+  );
+  const keyEntry = r.require(
+    entries,
+    map,
+    path,
+    'key',
+    '标识一行的列，如 [staff_no]',
+    'columns identifying a row, e.g. [staff_no]',
+  );
   if (!nameEntry || !departmentEntry || !sharingEntry || !keyEntry) ok = false;
 
   const table: CatalogTable = {
-    name: '', title: null, domain: null, department: '', system: null, sharing: 'none', key: [], updatedAt: null,
-    freshness: null, maintainedIn: null, scope: {}, schedule: null, fields: [],
+    name: '',
+    title: null,
+    domain: null,
+    department: '',
+    system: null,
+    sharing: 'none',
+    key: [],
+    updatedAt: null,
+    freshness: null,
+    maintainedIn: null,
+    scope: {},
+    schedule: null,
+    fields: [],
   };
 
   for (const [key, entry] of entries) {
     const p = at(path, key);
     const value = entry.value;
     switch (key) {
-      case 'name': set(readTableName(r, value, p), (v) => (table.name = v)); break;
-      case 'title': table.title = r.optionalText(value, p); break;
-      case 'domain': table.domain = r.optionalText(value, p); break;
-      case 'department': set(checkDepartment(r, value, p, context.departments), (v) => (table.department = v)); break;
-      case 'sharing': set(r.enumValue(value, p, SHARING_CLASSES), (v) => (table.sharing = v)); break;
-      case 'key': set(readColumns(r, value, p), (v) => (table.key = v)); break;
+      case 'name':
+        set(readTableName(r, value, p), (v) => (table.name = v));
+        break;
+      case 'title':
+        table.title = r.optionalText(value, p, TEXT_LIMITS.title);
+        break;
+      case 'domain':
+        table.domain = r.optionalText(value, p, TEXT_LIMITS.name);
+        break;
+      case 'department':
+        set(checkDepartment(r, value, p, context.departments), (v) => (table.department = v));
+        break;
+      case 'sharing':
+        set(r.enumValue(value, p, SHARING_CLASSES), (v) => (table.sharing = v));
+        break;
+      case 'key':
+        set(readColumns(r, value, p), (v) => (table.key = v));
+        break;
       case 'system': {
         const system = r.optionalText(value, p);
         if (system !== null && !context.systems.has(system)) {
-          r.report(value, p, 'unknown_system', `未知的业务系统 "${system}"（应为 systems 中的某个 name）`, `unknown system "${system}" (expected a name listed under systems)`);
+          r.report(
+            value,
+            p,
+            'unknown_system',
+            `未知的业务系统 "${system}"（应为 systems 中的某个 name）`,
+            `unknown system "${system}" (expected a name listed under systems)`,
+          );
           ok = false;
         } else table.system = system;
         break;
       }
-      case 'updated_at': set(readColumn(r, value, p), (v) => (table.updatedAt = v)); break;
-      case 'freshness': set(readDuration(r, value, p), (v) => (table.freshness = v)); break;
-      case 'maintained_in': set(readMonths(r, value, p), (v) => (table.maintainedIn = v)); break;
-      case 'scope': set(readScope(r, value, p), (v) => (table.scope = v)); break;
+      case 'updated_at':
+        set(readColumn(r, value, p), (v) => (table.updatedAt = v));
+        break;
+      case 'freshness':
+        set(readDuration(r, value, p), (v) => (table.freshness = v));
+        break;
+      case 'maintained_in':
+        set(readMonths(r, value, p), (v) => (table.maintainedIn = v));
+        break;
+      case 'scope':
+        set(readScope(r, value, p), (v) => (table.scope = v));
+        break;
       case 'schedule': {
         const schedule = r.text(value, p);
         if (schedule !== null && !isCronExpression(schedule)) {
-          r.report(value, p, 'bad_schedule', `"${schedule}" 不是有效的 cron 表达式（如 "0 3 * * *"）`, `"${schedule}" is not a cron expression (e.g. "0 3 * * *")`);
+          r.report(
+            value,
+            p,
+            'bad_schedule',
+            `"${schedule}" 不是有效的 cron 表达式（如 "0 3 * * *"）`,
+            `"${schedule}" is not a cron expression (e.g. "0 3 * * *")`,
+          );
           ok = false;
         } else set(schedule, (v) => (table.schedule = v));
         break;
       }
-      case 'fields': set(readFields(r, value, p, context), (v) => (table.fields = v));
+      case 'fields':
+        set(readFields(r, value, p, context), (v) => (table.fields = v));
     }
   }
 
   if (table.maintainedIn && !table.freshness) {
-    r.report(entries.get('maintained_in')?.value, at(path, 'maintained_in'), 'missing_key', 'maintained_in 只对 freshness 生效，但此表没有 freshness', 'maintained_in only limits freshness, and this table has no freshness', 'warning');
+    r.report(
+      entries.get('maintained_in')?.value,
+      at(path, 'maintained_in'),
+      'missing_key',
+      'maintained_in 只对 freshness 生效，但此表没有 freshness',
+      'maintained_in only limits freshness, and this table has no freshness',
+      'warning',
+    );
   }
   checkUpdatedAt(r, map, path, table, entries.has('updated_at'));
   return ok ? table : null;
@@ -158,9 +260,22 @@ function checkUpdatedAt(r: Reader, map: AnyNode, path: string, table: CatalogTab
     ...table.fields.filter((f) => f.deadline?.kind === 'afterEvent').map((f) => `fields ${f.name}.deadline.after_event`),
   ];
   if (needs.length > 0) {
-    r.report(map, at(path, 'updated_at'), 'missing_updated_at', `缺少 updated_at（行时间戳列），${needs.join('、')} 需要它`, `missing updated_at (the row timestamp column), needed by ${needs.join(', ')}`);
+    r.report(
+      map,
+      at(path, 'updated_at'),
+      'missing_updated_at',
+      `缺少 updated_at（行时间戳列），${needs.join('、')} 需要它`,
+      `missing updated_at (the row timestamp column), needed by ${needs.join(', ')}`,
+    );
   } else {
-    r.report(map, at(path, 'updated_at'), 'missing_updated_at', '未写 updated_at（行时间戳列），将无法检查时效性与“更新于…之后”的期限', 'no updated_at (the row timestamp column): freshness and "updated since" deadlines cannot be checked', 'warning');
+    r.report(
+      map,
+      at(path, 'updated_at'),
+      'missing_updated_at',
+      '未写 updated_at（行时间戳列），将无法检查时效性与“更新于…之后”的期限',
+      'no updated_at (the row timestamp column): freshness and "updated since" deadlines cannot be checked',
+      'warning',
+    );
   }
 }
 

@@ -13,6 +13,7 @@ import { readTable } from './parse-tables';
 import { type CatalogProblem, hasErrors } from './problems';
 import { type AnyNode, Reader, byKey, item } from './reader';
 import type { Catalog, CatalogTable } from './types';
+import { forbiddenCharacter } from './values';
 
 export type { CatalogProblem } from './problems';
 
@@ -54,10 +55,19 @@ export function parseCatalog(yamlText: string): ParseResult {
   // Aliases (*name) are refused: the reader sees them as neither text nor map, toJSON() turns them
   // into {source} objects, and a "billion laughs" file is nothing but aliases of aliases.
   if (refuseAliases(doc, r)) return { catalog: null, problems: r.problems.sort(byLine) };
+  // Characters the database cannot store (U+0000) or that have no place in a catalog, written raw or
+  // as YAML escapes ("\0", "\x07", "\uD800"), in keys and values alike (rule conditions too).
+  if (refuseCharacters(yamlText, doc, lines, r)) return { catalog: null, problems: r.problems.sort(byLine) };
 
   const root = doc.contents as AnyNode;
   if (root === null || root === undefined || (isScalar(root) && root.value === null)) {
-    r.report(root, '', 'not_a_map', '目录文件为空；应包含 calendar、departments、systems、tables、rules', 'the catalog file is empty; expected calendar, departments, systems, tables and rules');
+    r.report(
+      root,
+      '',
+      'not_a_map',
+      '目录文件为空；应包含 calendar、departments、systems、tables、rules',
+      'the catalog file is empty; expected calendar, departments, systems, tables and rules',
+    );
     return { catalog: null, problems: r.problems };
   }
   const map = r.map(root, '');
@@ -94,7 +104,13 @@ export function parseCatalog(yamlText: string): ParseResult {
   const knownTables = new Set(tableNames.map((t) => t.value));
   for (const mention of context.tableMentions) {
     if (!knownTables.has(mention.table)) {
-      r.report(mention.node, mention.path, 'unknown_table', `表 "${mention.table}" 不在目录的 tables 中`, `table "${mention.table}" is not under tables in this catalog`);
+      r.report(
+        mention.node,
+        mention.path,
+        'unknown_table',
+        `表 "${mention.table}" 不在目录的 tables 中`,
+        `table "${mention.table}" is not under tables in this catalog`,
+      );
     }
   }
 
@@ -105,20 +121,76 @@ export function parseCatalog(yamlText: string): ParseResult {
   return { catalog: { calendar, departments, systems, tables, rules }, problems };
 }
 
+/** The key path of a node from the ancestors `visit` hands over; a map key has its pair's path. */
+function pathOf(ancestors: readonly unknown[], node: unknown): string {
+  let path = '';
+  const chain = [...ancestors, node];
+  for (let i = 0; i < chain.length - 1; i++) {
+    const here = chain[i];
+    const next = chain[i + 1];
+    if (isPair(here) && (next === here.value || next === here.key) && isScalar(here.key))
+      path = path ? `${path}.${String(here.key.value)}` : String(here.key.value);
+    else if (isSeq(here)) path = item(path, here.items.indexOf(next as never));
+  }
+  return path;
+}
+
 /** Reports each alias (at most 20) with its line and key path; true when there was one. */
 function refuseAliases(doc: Document, r: Reader): boolean {
   let count = 0;
   visit(doc, {
     Alias(_key, node, ancestors) {
-      let path = '';
-      const chain = [...ancestors, node];
-      for (let i = 0; i < chain.length - 1; i++) {
-        const here = chain[i];
-        if (isPair(here) && chain[i + 1] === here.value && isScalar(here.key)) path = path ? `${path}.${String(here.key.value)}` : String(here.key.value);
-        else if (isSeq(here)) path = item(path, here.items.indexOf(chain[i + 1] as never));
-      }
-      r.report(node, path, 'yaml_syntax', `目录不支持 YAML 别名（*${node.source}）：请把内容直接写出`, `YAML aliases (*${node.source}) are not allowed in a catalog: write the value out`);
+      r.report(
+        node,
+        pathOf(ancestors, node),
+        'yaml_syntax',
+        `目录不支持 YAML 别名（*${node.source}）：请把内容直接写出`,
+        `YAML aliases (*${node.source}) are not allowed in a catalog: write the value out`,
+      );
       return ++count >= 20 ? visit.BREAK : undefined;
+    },
+  });
+  return count > 0;
+}
+
+const MAX_CHARACTER_PROBLEMS = 20;
+
+/**
+ * Reports control characters (see `forbiddenCharacter`), at most 20: first those written raw in the
+ * file (YAML does not allow them, and the file itself is stored as text), else those that escapes put
+ * into a key or value. True when there was one.
+ */
+function refuseCharacters(yamlText: string, doc: Document, lines: LineCounter, r: Reader): boolean {
+  let count = 0;
+  // eslint-disable-next-line no-control-regex
+  const raw = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+  for (let match = raw.exec(yamlText); match && count < MAX_CHARACTER_PROBLEMS; match = raw.exec(yamlText), count++) {
+    const code = forbiddenCharacter(match[0]);
+    r.problems.push({
+      line: lines.linePos(match.index).line,
+      path: '',
+      code: 'bad_character',
+      message: {
+        'zh-CN': `文件中含有控制字符 ${code}，请删除`,
+        en: `the file contains the control character ${code}; remove it`,
+      },
+      severity: 'error',
+    });
+  }
+  if (count > 0) return true;
+  visit(doc, {
+    Scalar(_key, node, ancestors) {
+      if (typeof node.value !== 'string') return undefined;
+      const code = forbiddenCharacter(node.value);
+      if (code === null) return undefined;
+      r.report(
+        node,
+        pathOf(ancestors, node),
+        'bad_character',
+        `含有不允许的字符 ${code}（控制字符或不成对的代理项）`,
+        `contains the character ${code}, which is not allowed (a control character or a lone surrogate)`,
+      );
+      return ++count >= MAX_CHARACTER_PROBLEMS ? visit.BREAK : undefined;
     },
   });
   return count > 0;

@@ -20,6 +20,7 @@ export interface CatalogProblem {
 }
 
 export type CatalogProblemCode =
+  | 'bad_encoding'
   | 'yaml_syntax'
   | 'not_a_map'
   | 'unknown_key'
@@ -39,6 +40,8 @@ export type CatalogProblemCode =
   | 'bad_rule_conditions'
   | 'bad_deadline'
   | 'bad_email'
+  | 'too_long'
+  | 'bad_character'
   | 'duplicate'
   | 'conflicting_dates'
   | 'empty_event'

@@ -4,6 +4,7 @@
  */
 import { isMap, isScalar, isSeq, type LineCounter, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { CatalogProblem, CatalogProblemCode, ProblemSeverity } from './problems';
+import { textLength } from './values';
 
 export type AnyNode = Node | null | undefined;
 
@@ -118,24 +119,42 @@ export class Reader {
     return result;
   }
 
-  /** Text value; numbers keep their source text. Null (with a problem) for anything else. */
-  text(node: AnyNode, path: string): string | null {
+  /**
+   * Text value; numbers keep their source text. Null (with a problem) for anything else, and for text
+   * longer than `maxLength` characters (the size of the database column it is stored in).
+   */
+  text(node: AnyNode, path: string, maxLength?: number): string | null {
+    let value: string;
     if (isScalar(node) && typeof node.value === 'string') {
       if (node.value.trim() === '') {
         this.report(node, path, 'wrong_type', '不能为空', 'must not be empty');
         return null;
       }
-      return node.value;
+      value = node.value;
+    } else if (isScalar(node) && typeof node.value === 'number') {
+      value = node.source ?? String(node.value);
+    } else {
+      this.wrongType(node, path, '文本', 'text');
+      return null;
     }
-    if (isScalar(node) && typeof node.value === 'number') return node.source ?? String(node.value);
-    this.wrongType(node, path, '文本', 'text');
-    return null;
+    const length = maxLength === undefined ? 0 : textLength(value);
+    if (maxLength !== undefined && length > maxLength) {
+      this.report(
+        node,
+        path,
+        'too_long',
+        `过长：${length} 个字符，最多 ${maxLength} 个`,
+        `too long: ${length} characters, at most ${maxLength}`,
+      );
+      return null;
+    }
+    return value;
   }
 
   /** Like `text`, but an explicit null/empty value means "not set". */
-  optionalText(node: AnyNode, path: string): string | null {
+  optionalText(node: AnyNode, path: string, maxLength?: number): string | null {
     if (node === null || node === undefined || (isScalar(node) && node.value === null)) return null;
-    return this.text(node, path);
+    return this.text(node, path, maxLength);
   }
 
   bool(node: AnyNode, path: string): boolean | null {
@@ -175,7 +194,13 @@ export class Reader {
   require(entries: Map<string, Entry>, map: YAMLMap, path: string, key: string, zhWhat: string, enWhat: string): Entry | null {
     const entry = entries.get(key);
     if (entry) return entry;
-    this.report(map, at(path, key), 'missing_key', `缺少必填键 "${key}"（${zhWhat}）`, `missing required key "${key}" (${enWhat})`);
+    this.report(
+      map,
+      at(path, key),
+      'missing_key',
+      `缺少必填键 "${key}"（${zhWhat}）`,
+      `missing required key "${key}" (${enWhat})`,
+    );
     return null;
   }
 
@@ -185,7 +210,13 @@ export class Reader {
     for (const entry of values) {
       const first = seen.get(entry.value);
       if (first !== undefined) {
-        this.report(entry.node, entry.path, 'duplicate', `${zhWhat} "${entry.value}" 重复（首次出现于 ${first}）`, `duplicate ${enWhat} "${entry.value}" (first at ${first})`);
+        this.report(
+          entry.node,
+          entry.path,
+          'duplicate',
+          `${zhWhat} "${entry.value}" 重复（首次出现于 ${first}）`,
+          `duplicate ${enWhat} "${entry.value}" (first at ${first})`,
+        );
       } else {
         seen.set(entry.value, entry.path);
       }

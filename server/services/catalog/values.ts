@@ -77,12 +77,36 @@ export interface PatternProblem {
  * so a pattern must mean the same in both.
  */
 const NON_PORTABLE: { test: RegExp; zh: string; en: string }[] = [
-  { test: /\(\?<[A-Za-z_]/, zh: 'PostgreSQL 不支持命名分组 (?<name>…)，请改用 (…)', en: 'named groups (?<name>…) are not supported by PostgreSQL; use (…)' },
-  { test: /\\k</, zh: 'PostgreSQL 不支持命名反向引用 \\k<name>', en: 'named back references \\k<name> are not supported by PostgreSQL' },
-  { test: /\\[bB]/, zh: 'PostgreSQL 中 \\b 表示退格而不是单词边界，请不要使用 \\b/\\B', en: 'PostgreSQL reads \\b as a backspace, not a word boundary; do not use \\b or \\B' },
-  { test: /\\[AZzymM]/, zh: '\\A、\\Z、\\y、\\m、\\M 在 JavaScript 与 PostgreSQL 中含义不同，请改用 ^ 和 $', en: '\\A, \\Z, \\y, \\m and \\M differ between JavaScript and PostgreSQL; use ^ and $' },
-  { test: /\\[pP]\{/, zh: 'PostgreSQL 不支持 Unicode 属性 \\p{…}', en: 'Unicode properties \\p{…} are not supported by PostgreSQL' },
-  { test: /\[\[:[a-z]+:\]/, zh: 'JavaScript 不支持 POSIX 字符类 [[:alpha:]]，请写出字符范围如 [A-Za-z]', en: 'POSIX classes like [[:alpha:]] are not supported by JavaScript; write ranges such as [A-Za-z]' },
+  {
+    test: /\(\?<[A-Za-z_]/,
+    zh: 'PostgreSQL 不支持命名分组 (?<name>…)，请改用 (…)',
+    en: 'named groups (?<name>…) are not supported by PostgreSQL; use (…)',
+  },
+  {
+    test: /\\k</,
+    zh: 'PostgreSQL 不支持命名反向引用 \\k<name>',
+    en: 'named back references \\k<name> are not supported by PostgreSQL',
+  },
+  {
+    test: /\\[bB]/,
+    zh: 'PostgreSQL 中 \\b 表示退格而不是单词边界，请不要使用 \\b/\\B',
+    en: 'PostgreSQL reads \\b as a backspace, not a word boundary; do not use \\b or \\B',
+  },
+  {
+    test: /\\[AZzymM]/,
+    zh: '\\A、\\Z、\\y、\\m、\\M 在 JavaScript 与 PostgreSQL 中含义不同，请改用 ^ 和 $',
+    en: '\\A, \\Z, \\y, \\m and \\M differ between JavaScript and PostgreSQL; use ^ and $',
+  },
+  {
+    test: /\\[pP]\{/,
+    zh: 'PostgreSQL 不支持 Unicode 属性 \\p{…}',
+    en: 'Unicode properties \\p{…} are not supported by PostgreSQL',
+  },
+  {
+    test: /\[\[:[a-z]+:\]/,
+    zh: 'JavaScript 不支持 POSIX 字符类 [[:alpha:]]，请写出字符范围如 [A-Za-z]',
+    en: 'POSIX classes like [[:alpha:]] are not supported by JavaScript; write ranges such as [A-Za-z]',
+  },
   { test: /^\(\?[a-z]+\)/, zh: '不支持内嵌选项 (?i) 等', en: 'embedded options such as (?i) are not supported' },
 ];
 
@@ -98,4 +122,32 @@ export function checkPattern(pattern: string): PatternProblem | null {
     if (rule.test.test(pattern)) return { zh: rule.zh, en: rule.en };
   }
   return null;
+}
+
+/**
+ * Column sizes of the service database (migrations) that catalog values are stored in: department codes
+ * are `varchar(64)`; names and titles `varchar(200)`; a rule's check kind `rule:<name>` is `varchar(120)`.
+ * The parser reports a longer value, so that a dry run and an import agree.
+ */
+export const TEXT_LIMITS = { code: 64, name: 200, title: 200, ruleName: 120 - 'rule:'.length } as const;
+
+/** Length as PostgreSQL counts `varchar(n)`: in characters (code points), not UTF-16 units. */
+export function textLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/**
+ * The first character a catalog value may not hold, or null: U+0000 (PostgreSQL text and jsonb cannot
+ * store it), the other C0 control characters except tab, line feed and carriage return, DEL, and a lone
+ * UTF-16 surrogate (not a character; jsonb refuses its escape). Shown as `U+XXXX`.
+ */
+export function forbiddenCharacter(text: string): string | null {
+  // eslint-disable-next-line no-control-regex
+  const match =
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(
+      text,
+    );
+  return match ? `U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : null;
 }

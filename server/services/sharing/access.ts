@@ -60,5 +60,7 @@ export function isApprover(user: CurrentUser, applicantId: number, stages: Stage
 }
 
 export function canView(user: CurrentUser, applicantId: number, stages: StageRow[], today: string): boolean {
-  return user.id === applicantId || can(user, 'sharing.view', { ownerId: applicantId }) || isApprover(user, applicantId, stages, today);
+  return (
+    user.id === applicantId || can(user, 'sharing.view', { ownerId: applicantId }) || isApprover(user, applicantId, stages, today)
+  );
 }

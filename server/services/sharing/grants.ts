@@ -21,8 +21,18 @@ export async function revokeGrant(ctx: AppContext, actor: Actor, requestId: numb
     const grant = await trx('sharing_grants').where({ request_id: requestId }).forUpdate().first();
     if (!grant) throw new NotFoundError('sharing.errors.noGrant');
     if (grant.revoked_at) throw new ConflictError('sharing.errors.alreadyRevoked');
-    await trx('sharing_grants').where({ id: grant.id }).update({ revoked_at: ctx.now(), revoked_by: actor.user.id, revoke_reason: reason.trim() });
-    await appendAudit(trx, { actor: actorOf(actor), action: 'sharing.revoke', objectType: 'sharing_request', objectId: requestId, summary: { reason: reason.trim() }, ip: actor.ip, requestId: actor.requestId });
+    await trx('sharing_grants')
+      .where({ id: grant.id })
+      .update({ revoked_at: ctx.now(), revoked_by: actor.user.id, revoke_reason: reason.trim() });
+    await appendAudit(trx, {
+      actor: actorOf(actor),
+      action: 'sharing.revoke',
+      objectType: 'sharing_request',
+      objectId: requestId,
+      summary: { reason: reason.trim() },
+      ip: actor.ip,
+      requestId: actor.requestId,
+    });
   });
 }
 
@@ -37,7 +47,15 @@ export async function markReturnedDelivered(ctx: AppContext, actor: Actor, reque
     if (!item) throw new NotFoundError('sharing.errors.notFound');
     if (item.delivered_at) throw new ConflictError('sharing.errors.alreadyDelivered');
     await trx('sharing_returned_items').where({ id: itemId }).update({ delivered_at: ctx.now(), delivered_by: actor.user.id });
-    await appendAudit(trx, { actor: actorOf(actor), action: 'sharing.returned_delivered', objectType: 'sharing_request', objectId: requestId, summary: { item: itemId }, ip: actor.ip, requestId: actor.requestId });
+    await appendAudit(trx, {
+      actor: actorOf(actor),
+      action: 'sharing.returned_delivered',
+      objectType: 'sharing_request',
+      objectId: requestId,
+      summary: { item: itemId },
+      ip: actor.ip,
+      requestId: actor.requestId,
+    });
   });
 }
 
@@ -51,7 +69,8 @@ export interface ExpiryReminder {
 export async function remindExpiringGrants(ctx: AppContext): Promise<ExpiryReminder[]> {
   const { today } = await clock(ctx);
   const horizon = addDays(today, EXPIRY_REMINDER_DAYS);
-  const due = await ctx.db('sharing_grants as g')
+  const due = await ctx
+    .db('sharing_grants as g')
     .join('sharing_requests as r', 'r.id', 'g.request_id')
     .whereNull('g.revoked_at')
     .whereNull('g.expiry_reminded_at')
@@ -61,9 +80,18 @@ export async function remindExpiringGrants(ctx: AppContext): Promise<ExpiryRemin
   const out: ExpiryReminder[] = [];
   for (const g of due) {
     await ctx.db.transaction(async (trx) => {
-      const n = await trx('sharing_grants').where({ id: g.id }).whereNull('expiry_reminded_at').update({ expiry_reminded_at: ctx.now() });
+      const n = await trx('sharing_grants')
+        .where({ id: g.id })
+        .whereNull('expiry_reminded_at')
+        .update({ expiry_reminded_at: ctx.now() });
       if (n !== 1) return;
-      await appendAudit(trx, { actor: null, action: 'sharing.expiry_reminder', objectType: 'sharing_request', objectId: Number(g.request_id), summary: { expiresOn: g.expires_on } });
+      await appendAudit(trx, {
+        actor: null,
+        action: 'sharing.expiry_reminder',
+        objectType: 'sharing_request',
+        objectId: Number(g.request_id),
+        summary: { expiresOn: g.expires_on },
+      });
       out.push({ requestId: Number(g.request_id), applicantId: Number(g.applicant_id), expiresOn: g.expires_on });
     });
   }

@@ -22,7 +22,12 @@ export interface ListRow {
   pending: { kind: string; department: string | null; due_on: string | null }[];
 }
 
-export async function listRequests(db: Knex, filters: ListFilters, limit: number, offset: number): Promise<{ rows: ListRow[]; total: number }> {
+export async function listRequests(
+  db: Knex,
+  filters: ListFilters,
+  limit: number,
+  offset: number,
+): Promise<{ rows: ListRow[]; total: number }> {
   const base = db('sharing_requests as r');
   if (filters.applicantId !== undefined) base.where('r.applicant_id', filters.applicantId);
   if (filters.status) base.where('r.status', filters.status);
@@ -38,15 +43,24 @@ export async function listRequests(db: Knex, filters: ListFilters, limit: number
     .select('r.id', 'r.status', 'u.name as applicant_name', 'r.department_code', 'r.submitted_at', 'r.created_at');
   const ids = rows.map((r: { id: number }) => Number(r.id));
   const [items, stages] = await Promise.all([
-    db('sharing_items').whereIn('request_id', ids.length ? ids : [-1]).orderBy(['request_id', 'position']).select('request_id', 'table_name'),
-    db('sharing_stages').whereIn('request_id', ids.length ? ids : [-1]).where({ status: 'pending' }).orderBy(['request_id', 'stage', 'department_code']).select('request_id', 'kind', 'department_code', 'due_on'),
+    db('sharing_items')
+      .whereIn('request_id', ids.length ? ids : [-1])
+      .orderBy(['request_id', 'position'])
+      .select('request_id', 'table_name'),
+    db('sharing_stages')
+      .whereIn('request_id', ids.length ? ids : [-1])
+      .where({ status: 'pending' })
+      .orderBy(['request_id', 'stage', 'department_code'])
+      .select('request_id', 'kind', 'department_code', 'due_on'),
   ]);
   return {
     total: Number(n),
     rows: rows.map((r: DbRow) => ({
       ...r,
       id: Number(r.id),
-      tables: items.filter((i: { request_id: number }) => Number(i.request_id) === Number(r.id)).map((i: { table_name: string }) => i.table_name),
+      tables: items
+        .filter((i: { request_id: number }) => Number(i.request_id) === Number(r.id))
+        .map((i: { table_name: string }) => i.table_name),
       pending: stages
         .filter((s: { request_id: number }) => Number(s.request_id) === Number(r.id))
         .map((s: DbRow) => ({ kind: s.kind, department: s.department_code, due_on: s.due_on })),
@@ -63,8 +77,10 @@ export async function queueIds(db: Knex, user: CurrentUser, today: string): Prom
     .whereNot('r.applicant_id', user.id)
     .where((w) => {
       w.whereRaw('false');
-      if (can(user, 'sharing.decide_unit', { department: user.department })) w.orWhere((x) => x.where('s.kind', 'applicant_unit').where('s.department_code', user.department));
-      if (can(user, 'sharing.decide_source', { department: user.department })) w.orWhere((x) => x.where('s.kind', 'source').where('s.department_code', user.department));
+      if (can(user, 'sharing.decide_unit', { department: user.department }))
+        w.orWhere((x) => x.where('s.kind', 'applicant_unit').where('s.department_code', user.department));
+      if (can(user, 'sharing.decide_source', { department: user.department }))
+        w.orWhere((x) => x.where('s.kind', 'source').where('s.department_code', user.department));
       if (can(user, 'sharing.decide_office')) {
         w.orWhereIn('s.kind', ['it_first', 'it_final']);
         w.orWhere((x) => x.where('s.kind', 'source').where('s.due_on', '<', today));
