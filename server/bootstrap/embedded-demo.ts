@@ -53,13 +53,7 @@ export function accountsBox(accounts: (DemoAccount & { password: string })[]): s
   const cols = ['login', 'role', 'department', 'password'] as const;
   const line = (r: Record<(typeof cols)[number], string>) => `| ${cols.map((c) => r[c].padEnd(width(c))).join(' | ')} |`;
   const rule = `+${cols.map((c) => '-'.repeat(width(c) + 2)).join('+')}+`;
-  return [
-    rule,
-    line(header),
-    rule,
-    ...accounts.map((a) => line(a)),
-    rule,
-  ];
+  return [rule, line(header), rule, ...accounts.map((a) => line(a)), rule];
 }
 
 /** Called by `serve` before it listens. On failure the runtime is closed (releasing DATA_DIR) and the error rethrown. */
@@ -88,7 +82,12 @@ async function bootstrap(runtime: Runtime, announce: (line: string) => void): Pr
   const accounts: (DemoAccount & { password: string })[] = [];
   for (const account of DEMO_ACCOUNTS) {
     if (await findUserByLogin(db, account.login)) continue; // someone made it by hand first: keep theirs
-    const { generatedPassword } = await createUser(db, { login: account.login, name: account.name, department: account.department, roles: [account.role] });
+    const { generatedPassword } = await createUser(db, {
+      login: account.login,
+      name: account.name,
+      department: account.department,
+      roles: [account.role],
+    });
     accounts.push({ ...account, password: generatedPassword! });
   }
   announce('');

@@ -109,5 +109,11 @@ export const VALID_ID_CARD = '11010519491231002X';
 
 /** The smallest API body that submits. */
 export function apiRequest(items: { table: string; fields: string[]; range?: string }[], extra: Record<string, unknown> = {}) {
-  return { purpose: '迎新系统需要学生基本信息', method: 'api', items: items.map((i) => ({ range: '', ...i })), pledge_accepted: true, ...extra };
+  return {
+    purpose: '迎新系统需要学生基本信息',
+    method: 'api',
+    items: items.map((i) => ({ range: '', ...i })),
+    pledge_accepted: true,
+    ...extra,
+  };
 }

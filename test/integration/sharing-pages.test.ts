@@ -50,7 +50,12 @@ function fullForm(overrides: Record<string, string> = {}): Record<string, string
   };
 }
 
-async function postForm(login: keyof SharingPeople, path: string, fields: Record<string, string>, files: Record<string, [Buffer, string]> = {}) {
+async function postForm(
+  login: keyof SharingPeople,
+  path: string,
+  fields: Record<string, string>,
+  files: Record<string, [Buffer, string]> = {},
+) {
   const s = await as(login);
   let req = s.agent.post(path).set('X-CSRF-Token', s.csrf).set('Accept', 'text/html');
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
@@ -60,7 +65,10 @@ async function postForm(login: keyof SharingPeople, path: string, fields: Record
 
 async function approveAs(login: keyof SharingPeople, id: number, extra: Record<string, string> = {}) {
   const s = await as(login);
-  return s.agent.post(`/sharing/${id}/decision`).type('form').send({ _csrf: s.csrf, decision: 'approve', ...extra });
+  return s.agent
+    .post(`/sharing/${id}/decision`)
+    .type('form')
+    .send({ _csrf: s.csrf, decision: 'approve', ...extra });
 }
 
 beforeAll(async () => {
@@ -79,7 +87,9 @@ describe('the request form', () => {
     expect(page.text).toContain('已提交');
     expect(page.text).toContain('数据申请单位信息化专员审核');
     const items = await t.db.knex('sharing_items').where({ request_id: id });
-    expect(items.map((i) => [i.table_name, i.fields, i.range])).toEqual([['staff_basic', ['staff_no', 'name'], '体育学院当前在职教职工']]);
+    expect(items.map((i) => [i.table_name, i.fields, i.range])).toEqual([
+      ['staff_basic', ['staff_no', 'name'], '体育学院当前在职教职工'],
+    ]);
     const file = await (await as('applicant')).agent.get(`/sharing/${id}/files/material`).expect(200);
     expect(file.headers['content-type']).toBe('application/pdf');
     expect(Buffer.from(file.body).subarray(0, 5).toString()).toBe('%PDF-');
@@ -89,7 +99,12 @@ describe('the request form', () => {
     const res = await postForm(
       'applicant',
       '/sharing/new',
-      fullForm({ whitelist: '10.1.2.3\n300.1.1.1\n10.0.0.0/33', 'vendors[0][id_card]': '110105194912310021', 'applicant[email]': '', 'items[0][table]': 'salary_detail' }),
+      fullForm({
+        whitelist: '10.1.2.3\n300.1.1.1\n10.0.0.0/33',
+        'vendors[0][id_card]': '110105194912310021',
+        'applicant[email]': '',
+        'items[0][table]': 'salary_detail',
+      }),
       { material: [Buffer.from('just text'), 'notes.txt'] },
     );
     expect(res.status).toBe(422);
@@ -113,14 +128,23 @@ describe('the request form', () => {
   });
 
   it('saves a draft without checks, edits it, submits it; afterwards it cannot be edited', async () => {
-    const draft = await postForm('applicant', '/sharing/new', { purpose: '草稿用途', 'items[0][table]': 'org_unit', action: 'draft' });
+    const draft = await postForm('applicant', '/sharing/new', {
+      purpose: '草稿用途',
+      'items[0][table]': 'org_unit',
+      action: 'draft',
+    });
     expect(draft.status).toBe(303);
     const id = Number(/\/sharing\/(\d+)\/edit$/.exec(draft.headers.location)![1]);
     const edit = await (await as('applicant')).agent.get(`/sharing/${id}/edit`).expect(200);
     expect(edit.text).toContain('草稿用途');
     expect((await (await as('outsider')).agent.get(`/sharing/${id}/edit`)).status).toBe(403);
 
-    const submitted = await postForm('applicant', `/sharing/${id}/edit`, fullForm({ 'items[0][table]': 'org_unit', 'items[0][fields][]': 'unit_code', 'items[0][other_fields]': '' }), { material: [PDF, 'a.pdf'] });
+    const submitted = await postForm(
+      'applicant',
+      `/sharing/${id}/edit`,
+      fullForm({ 'items[0][table]': 'org_unit', 'items[0][fields][]': 'unit_code', 'items[0][other_fields]': '' }),
+      { material: [PDF, 'a.pdf'] },
+    );
     expect(submitted.status).toBe(303);
     expect(submitted.headers.location).toBe(`/sharing/${id}`);
     const again = await postForm('applicant', `/sharing/${id}/edit`, fullForm({ action: 'draft' }));
@@ -133,7 +157,15 @@ describe('the request form', () => {
     const res = await s.agent
       .post('/api/v1/sharing-requests')
       .set('X-CSRF-Token', s.csrf)
-      .send(apiRequest([{ table: 'salary_detail', fields: ['staff_no'] }, { table: 'org_unit', fields: [] }], { pledge_accepted: false, whitelist: ['10.1.1.1/24', 'fe80::1/129'] }));
+      .send(
+        apiRequest(
+          [
+            { table: 'salary_detail', fields: ['staff_no'] },
+            { table: 'org_unit', fields: [] },
+          ],
+          { pledge_accepted: false, whitelist: ['10.1.1.1/24', 'fe80::1/129'] },
+        ),
+      );
     expect(res.status).toBe(422);
     expect(res.body.fields).toEqual({
       whitelist: '“访问数据需设置白名单地址”格式不正确：fe80::1/129（应为IPv4/IPv6 地址或 CIDR 网段）',
@@ -154,7 +186,33 @@ describe('the request page, print form and lists', () => {
   it('the print form holds every filled value, the stage opinions and signature lines', async () => {
     await approveAs('csSteward', id, { comment: '同意申请' });
     const html = (await (await as('office')).agent.get(`/sharing/${id}/print`).expect(200)).text;
-    for (const value of ['郑州大学信息化数据共享使用申请审批表', '计算机学院', '张三', '20230001', '0371-67781505', 'zhang@example.edu.cn', '体育学院迎新系统', 'yx.example.edu.cn', '10.1.2.3:8080', '2001:db8::/32', '李四', '某某软件有限公司', VALID_ID_CARD, '迎新系统核对辅导员信息', '新生报到状态', '教职工基本信息', '体育学院当前在职教职工', '职工号', '同意申请', '计院专员', '2026-03-02', '部门主要领导（签字）', '信息化主管校领导签字', '郑州大学数据安全保密承诺书', '数据安全保密责任人（签字）']) {
+    for (const value of [
+      '郑州大学信息化数据共享使用申请审批表',
+      '计算机学院',
+      '张三',
+      '20230001',
+      '0371-67781505',
+      'zhang@example.edu.cn',
+      '体育学院迎新系统',
+      'yx.example.edu.cn',
+      '10.1.2.3:8080',
+      '2001:db8::/32',
+      '李四',
+      '某某软件有限公司',
+      VALID_ID_CARD,
+      '迎新系统核对辅导员信息',
+      '新生报到状态',
+      '教职工基本信息',
+      '体育学院当前在职教职工',
+      '职工号',
+      '同意申请',
+      '计院专员',
+      '2026-03-02',
+      '部门主要领导（签字）',
+      '信息化主管校领导签字',
+      '郑州大学数据安全保密承诺书',
+      '数据安全保密责任人（签字）',
+    ]) {
       expect(html).toContain(value);
     }
     expect(html).toContain('☑</span>运行中');
@@ -182,11 +240,30 @@ describe('the request page, print form and lists', () => {
 
   it('shows active tickets per requested table, and a pending structure change', async () => {
     await t.db.knex('tickets').insert({
-      fingerprint: 'fp1', check_kind: 'required', table_name: 'staff_basic', field_name: 'name', fingerprint_department: 'HR', department_code: 'HR',
-      severity: 'high', message: 'x', first_seen: MONDAY, last_seen: MONDAY, due_at: '2026-03-09',
+      fingerprint: 'fp1',
+      check_kind: 'required',
+      table_name: 'staff_basic',
+      field_name: 'name',
+      fingerprint_department: 'HR',
+      department_code: 'HR',
+      severity: 'high',
+      message: 'x',
+      first_seen: MONDAY,
+      last_seen: MONDAY,
+      due_at: '2026-03-09',
     });
     const s = await as('hrSteward');
-    const filed = await s.agent.post('/sharing/structure-changes').type('form').send({ _csrf: s.csrf, system: '人事管理系统', tables: 'staff_basic', description: '增加字段 title_rank', planned_on: '2026-03-20', contact: '人事专员 1234' });
+    const filed = await s.agent
+      .post('/sharing/structure-changes')
+      .type('form')
+      .send({
+        _csrf: s.csrf,
+        system: '人事管理系统',
+        tables: 'staff_basic',
+        description: '增加字段 title_rank',
+        planned_on: '2026-03-20',
+        contact: '人事专员 1234',
+      });
     expect(filed.status).toBe(303);
     const page = (await (await as('office')).agent.get(`/sharing/${id}`)).text;
     expect(page).toMatch(/<td class="num">1<\/td>/);
@@ -194,7 +271,10 @@ describe('the request page, print form and lists', () => {
 
     const change = await t.db.knex('structure_changes').first('id');
     const o = await as('office');
-    await o.agent.post(`/sharing/structure-changes/${change.id}/review`).type('form').send({ _csrf: o.csrf, decision: 'reject', note: '时间冲突' });
+    await o.agent
+      .post(`/sharing/structure-changes/${change.id}/review`)
+      .type('form')
+      .send({ _csrf: o.csrf, decision: 'reject', note: '时间冲突' });
     expect((await o.agent.get(`/sharing/${id}`)).text).not.toContain('数据结构变更待完成');
   });
 
@@ -207,7 +287,9 @@ describe('the request page, print form and lists', () => {
     expect(page).toContain('授权有效期至 2026-09-30');
     const item = await t.db.knex('sharing_returned_items').where({ request_id: id }).first('id');
     const a = await as('applicant');
-    expect((await a.agent.post(`/sharing/${id}/returned/${item.id}/delivered`).type('form').send({ _csrf: a.csrf })).status).toBe(303);
+    expect((await a.agent.post(`/sharing/${id}/returned/${item.id}/delivered`).type('form').send({ _csrf: a.csrf })).status).toBe(
+      303,
+    );
     expect((await t.db.knex('sharing_returned_items').where({ id: item.id }).first()).delivered_at).toBeInstanceOf(Date);
     await o.agent.post(`/sharing/${id}/revoke`).type('form').send({ _csrf: o.csrf, reason: '项目结束' });
     page = (await o.agent.get(`/sharing/${id}`)).text;

@@ -54,7 +54,11 @@ describe('universal data only', () => {
   it('skips the source stage and grants after unit steward, first and final review', async () => {
     const res = await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code', 'unit_name'], range: '全部' }]));
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(Number), status: 'submitted', pending_stages: [{ stage: 1, kind: 'applicant_unit', department: 'CS' }] });
+    expect(res.body).toEqual({
+      id: expect.any(Number),
+      status: 'submitted',
+      pending_stages: [{ stage: 1, kind: 'applicant_unit', department: 'CS' }],
+    });
     const id = res.body.id;
 
     const first = await decide('csSteward', id, approve);
@@ -65,10 +69,22 @@ describe('universal data only', () => {
     expect((await decide('office', id, approve)).body.pending_stages).toEqual([{ stage: 5, kind: 'it_final', department: null }]);
     const final = await decide('office2', id, { decision: 'approve', expires_on: '2026-12-31' });
     expect(final.body.status).toBe('granted');
-    expect(final.body.grant).toMatchObject({ method: 'api', expires_on: '2026-12-31', items: [{ table: 'org_unit', fields: ['unit_code', 'unit_name'], range: '全部' }] });
-    expect(final.body.stages.map((s: { decided_by: number }) => s.decided_by)).toEqual([people.csSteward.id, people.office.id, people.office2.id]);
+    expect(final.body.grant).toMatchObject({
+      method: 'api',
+      expires_on: '2026-12-31',
+      items: [{ table: 'org_unit', fields: ['unit_code', 'unit_name'], range: '全部' }],
+    });
+    expect(final.body.stages.map((s: { decided_by: number }) => s.decided_by)).toEqual([
+      people.csSteward.id,
+      people.office.id,
+      people.office2.id,
+    ]);
 
-    const audit = await t.db.knex('audit_log').where({ object_type: 'sharing_request', object_id: String(id) }).orderBy('seq').pluck('action');
+    const audit = await t.db
+      .knex('audit_log')
+      .where({ object_type: 'sharing_request', object_id: String(id) })
+      .orderBy('seq')
+      .pluck('action');
     expect(audit).toEqual(['sharing.submit', 'sharing.decision', 'sharing.decision', 'sharing.decision', 'sharing.grant']);
   });
 });
@@ -79,16 +95,36 @@ describe('conditional data owned by two departments', () => {
     const id = res.body.id;
     await decide('csSteward', id, approve);
     const afterFirst = await decide('office', id, approve);
-    expect(stageSummary(afterFirst.body)).toEqual(['1:CS:approved', '2:-:approved', '3:HR:pending', '3:ORG:pending', '5:-:waiting']);
+    expect(stageSummary(afterFirst.body)).toEqual([
+      '1:CS:approved',
+      '2:-:approved',
+      '3:HR:pending',
+      '3:ORG:pending',
+      '5:-:waiting',
+    ]);
     // Monday 2026-03-02 + 5 working days = Monday 2026-03-09.
-    expect(afterFirst.body.stages.filter((s: { stage: number }) => s.stage === 3).map((s: { due_on: string }) => s.due_on)).toEqual(['2026-03-09', '2026-03-09']);
+    expect(
+      afterFirst.body.stages.filter((s: { stage: number }) => s.stage === 3).map((s: { due_on: string }) => s.due_on),
+    ).toEqual(['2026-03-09', '2026-03-09']);
     const hrPart = afterFirst.body.stages.find((s: { department: string }) => s.department === 'HR').part;
     expect(hrPart).toEqual([{ table: 'staff_basic', fields: ['staff_no', 'name'] }]);
 
     const afterOrg = await decide('orgSteward', id, approve);
-    expect(stageSummary(afterOrg.body)).toEqual(['1:CS:approved', '2:-:approved', '3:HR:pending', '3:ORG:approved', '5:-:waiting']);
+    expect(stageSummary(afterOrg.body)).toEqual([
+      '1:CS:approved',
+      '2:-:approved',
+      '3:HR:pending',
+      '3:ORG:approved',
+      '5:-:waiting',
+    ]);
     const afterHr = await decide('hrSteward', id, approve);
-    expect(stageSummary(afterHr.body)).toEqual(['1:CS:approved', '2:-:approved', '3:HR:approved', '3:ORG:approved', '5:-:pending']);
+    expect(stageSummary(afterHr.body)).toEqual([
+      '1:CS:approved',
+      '2:-:approved',
+      '3:HR:approved',
+      '3:ORG:approved',
+      '5:-:pending',
+    ]);
     expect((await decide('office', id, approve)).body.status).toBe('granted');
   });
 
@@ -120,7 +156,10 @@ describe('conditional data owned by two departments', () => {
       decide('office2', id, { decision: 'reject', reason: 'scope_too_large', stage_id: stageId }),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
-    const decided = await t.db.knex('audit_log').where({ action: 'sharing.decision', object_id: String(id) }).count({ n: '*' });
+    const decided = await t.db
+      .knex('audit_log')
+      .where({ action: 'sharing.decision', object_id: String(id) })
+      .count({ n: '*' });
     expect(Number(decided[0].n)).toBe(2);
   });
 });
@@ -218,8 +257,13 @@ describe('arbitration (seed 002 art. 22)', () => {
 
   it('the IT office overturns a source department refusal and the workflow continues', async () => {
     const id = await rejectedBySource();
-    expect((await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: '政治面貌为评优必需' })).status).toBe(200);
-    const res = await post('office', `/api/v1/sharing-requests/${id}/arbitration/decision`, { decision: 'overturn', note: '同意提供' });
+    expect((await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: '政治面貌为评优必需' })).status).toBe(
+      200,
+    );
+    const res = await post('office', `/api/v1/sharing-requests/${id}/arbitration/decision`, {
+      decision: 'overturn',
+      note: '同意提供',
+    });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('in_review');
     expect(stageSummary(res.body)).toEqual(['1:CS:approved', '2:-:approved', '3:HR:approved', '3:ORG:overturned', '5:-:pending']);
@@ -243,7 +287,9 @@ describe('arbitration (seed 002 art. 22)', () => {
     expect((await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: 'x' })).status).toBe(409);
     const other = await rejectedBySource();
     expect((await post('outsider', `/api/v1/sharing-requests/${other}/arbitration`, { note: 'x' })).status).toBe(403);
-    expect((await post('hrSteward', `/api/v1/sharing-requests/${other}/arbitration/decision`, { decision: 'overturn' })).status).toBe(403);
+    expect(
+      (await post('hrSteward', `/api/v1/sharing-requests/${other}/arbitration/decision`, { decision: 'overturn' })).status,
+    ).toBe(403);
   });
 });
 
@@ -270,7 +316,12 @@ describe('withdrawal', () => {
 describe('who may decide and see', () => {
   it('nobody approves their own request, even as the steward of their unit', async () => {
     const s = await as('csSteward');
-    const id = (await s.agent.post('/api/v1/sharing-requests').set('X-CSRF-Token', s.csrf).send(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))).body.id;
+    const id = (
+      await s.agent
+        .post('/api/v1/sharing-requests')
+        .set('X-CSRF-Token', s.csrf)
+        .send(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))
+    ).body.id;
     const res = await decide('csSteward', id, approve);
     expect(res.status).toBe(403);
     expect(res.body.message).toBe('不能审核自己提交的申请');
@@ -313,15 +364,28 @@ describe('overdue source review', () => {
 
     t.ctx.now = () => new Date('2026-03-10T01:00:00Z');
     const stageId = (await show('office', id)).body.stages.find((s: { stage: number }) => s.stage === 3).id;
-    expect((await flagOverdueReviews(t.ctx)).flagged.filter((f) => f.requestId === id)).toEqual([{ stageId, requestId: id, department: 'HR', dueOn: '2026-03-09' }]);
+    expect((await flagOverdueReviews(t.ctx)).flagged.filter((f) => f.requestId === id)).toEqual([
+      { stageId, requestId: id, department: 'HR', dueOn: '2026-03-09' },
+    ]);
     expect((await flagOverdueReviews(t.ctx)).flagged.filter((f) => f.requestId === id)).toEqual([]);
     const body = (await show('office', id)).body;
-    expect(body.stages.find((s: { stage: number }) => s.stage === 3)).toMatchObject({ overdue: true, overdue_flagged_at: expect.any(String) });
+    expect(body.stages.find((s: { stage: number }) => s.stage === 3)).toMatchObject({
+      overdue: true,
+      overdue_flagged_at: expect.any(String),
+    });
 
     const res = await decide('office', id, approve);
     expect(res.status).toBe(200);
-    expect(res.body.stages.find((s: { stage: number }) => s.stage === 3)).toMatchObject({ status: 'approved', on_behalf: true, decided_by: people.office.id });
-    const audit = await t.db.knex('audit_log').where({ object_id: String(id) }).orderBy('seq').pluck('action');
+    expect(res.body.stages.find((s: { stage: number }) => s.stage === 3)).toMatchObject({
+      status: 'approved',
+      on_behalf: true,
+      decided_by: people.office.id,
+    });
+    const audit = await t.db
+      .knex('audit_log')
+      .where({ object_id: String(id) })
+      .orderBy('seq')
+      .pluck('action');
     expect(audit).toContain('sharing.overdue');
   });
 });
@@ -336,7 +400,9 @@ describe('grant expiry reminder', () => {
     t.ctx.now = () => new Date('2027-01-30T02:00:00Z');
     expect((await remindExpiringGrants(t.ctx)).filter((r) => r.requestId === id)).toEqual([]);
     t.ctx.now = () => new Date('2027-01-31T02:00:00Z');
-    expect((await remindExpiringGrants(t.ctx)).filter((r) => r.requestId === id)).toEqual([{ requestId: id, applicantId: people.applicant.id, expiresOn: '2027-03-02' }]);
+    expect((await remindExpiringGrants(t.ctx)).filter((r) => r.requestId === id)).toEqual([
+      { requestId: id, applicantId: people.applicant.id, expiresOn: '2027-03-02' },
+    ]);
     expect((await remindExpiringGrants(t.ctx)).filter((r) => r.requestId === id)).toEqual([]);
   });
 });

@@ -5,7 +5,15 @@ import { authorize } from '../../middleware/authorize';
 import { inputFromBody } from '../../services/sharing/input';
 import { apiView, mayView, presentRequest } from '../../services/sharing/presenter';
 import { loadRequest } from '../../services/sharing/repository';
-import { arbitrate, clock, decide, requestArbitration, saveDraft, submitRequest, withdraw } from '../../services/sharing/workflow';
+import {
+  arbitrate,
+  clock,
+  decide,
+  requestArbitration,
+  saveDraft,
+  submitRequest,
+  withdraw,
+} from '../../services/sharing/workflow';
 import { actorOf, idParam } from '../sharing/actor';
 
 /**
@@ -30,7 +38,12 @@ export function sharingApiRoutes(ctx: AppContext): Router {
   });
 
   router.get('/sharing-requests', authorize('sharing.apply'), async (req, res) => {
-    const rows = await ctx.db('sharing_requests').where({ applicant_id: req.user!.id }).orderBy('id', 'desc').limit(200).select('id', 'status', 'purpose', 'submitted_at', 'created_at');
+    const rows = await ctx
+      .db('sharing_requests')
+      .where({ applicant_id: req.user!.id })
+      .orderBy('id', 'desc')
+      .limit(200)
+      .select('id', 'status', 'purpose', 'submitted_at', 'created_at');
     res.json({ items: rows.map((r: Record<string, unknown>) => ({ ...r, id: Number(r.id) })) });
   });
 
@@ -66,7 +79,10 @@ export function sharingApiRoutes(ctx: AppContext): Router {
   });
 
   router.post('/sharing-requests/:id/arbitration/decision', authorize('sharing.decide_office'), async (req, res) => {
-    await arbitrate(ctx, actorOf(req), idParam(req), { decision: String(req.body?.decision ?? ''), note: String(req.body?.note ?? '') });
+    await arbitrate(ctx, actorOf(req), idParam(req), {
+      decision: String(req.body?.decision ?? ''),
+      note: String(req.body?.note ?? ''),
+    });
     const loaded = (await loadRequest(ctx.db, idParam(req)))!;
     res.json(apiView(await presentRequest(ctx, req.user!, loaded)));
   });

@@ -32,7 +32,8 @@ export function multipart(req: Request, res: Response, next: NextFunction): void
 
 export function attachmentsOf(req: Request): Attachments {
   const files = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
-  const one = (name: string) => (files[name]?.[0] ? { filename: files[name][0].originalname, buffer: files[name][0].buffer } : undefined);
+  const one = (name: string) =>
+    files[name]?.[0] ? { filename: files[name][0].originalname, buffer: files[name][0].buffer } : undefined;
   return { material: one('material'), pledgeScan: one('pledge_scan') };
 }
 
@@ -64,8 +65,14 @@ export async function formModel(ctx: AppContext, t: Translator, input: SharingIn
   return {
     form: input,
     items,
-    members: padded(input.members, () => ({ name: '', unit: '', staffNo: '', phone: '' }), 2).map((m, index) => ({ index, ...m })),
-    vendors: padded(input.vendors, () => ({ name: '', company: '', idCard: '', phone: '' }), 2).map((v, index) => ({ index, ...v })),
+    members: padded(input.members, () => ({ name: '', unit: '', staffNo: '', phone: '' }), 2).map((m, index) => ({
+      index,
+      ...m,
+    })),
+    vendors: padded(input.vendors, () => ({ name: '', company: '', idCard: '', phone: '' }), 2).map((v, index) => ({
+      index,
+      ...v,
+    })),
     whitelistText: input.whitelist.join('\n'),
     returnedText: input.returnedItems.join('\n'),
     tables,

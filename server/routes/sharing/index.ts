@@ -10,7 +10,15 @@ import { listRequests, queueIds, type ListFilters } from '../../services/sharing
 import { mayView, presentRequest } from '../../services/sharing/presenter';
 import { inputOf, loadRequest } from '../../services/sharing/repository';
 import { REJECTION_REASONS, REQUEST_STATUSES } from '../../services/sharing/types';
-import { arbitrate, clock, decide, requestArbitration, saveDraft, submitRequest, withdraw } from '../../services/sharing/workflow';
+import {
+  arbitrate,
+  clock,
+  decide,
+  requestArbitration,
+  saveDraft,
+  submitRequest,
+  withdraw,
+} from '../../services/sharing/workflow';
 import { CONTENT_TYPES, loadUpload } from '../../services/uploads';
 import { actorOf, idParam } from './actor';
 import { attachmentsOf, formModel, multipart } from './form';
@@ -52,13 +60,24 @@ export function sharingRoutes(ctx: AppContext): Router {
   router.get('/sharing/all', authorize('sharing.manage'), async (req, res) => {
     const q = (k: string) => (typeof req.query[k] === 'string' && req.query[k] ? String(req.query[k]) : undefined);
     const status = q('status');
-    await listPage(req, res, 'all', { status: status && (REQUEST_STATUSES as readonly string[]).includes(status) ? status : undefined, department: q('department') });
+    await listPage(req, res, 'all', {
+      status: status && (REQUEST_STATUSES as readonly string[]).includes(status) ? status : undefined,
+      department: q('department'),
+    });
   });
 
   // ── the form ──
 
-  async function renderForm(req: Request, res: Response, status: number, input = emptyInput(), extra: Record<string, unknown> = {}) {
-    res.status(status).render('pages/sharing/form', await formModel(ctx, req.t, input, { department: req.user!.department, ...extra }));
+  async function renderForm(
+    req: Request,
+    res: Response,
+    status: number,
+    input = emptyInput(),
+    extra: Record<string, unknown> = {},
+  ) {
+    res
+      .status(status)
+      .render('pages/sharing/form', await formModel(ctx, req.t, input, { department: req.user!.department, ...extra }));
   }
 
   /** Save or submit, then go to the request page; a validation error shows the form again as typed. */
@@ -100,8 +119,14 @@ export function sharingRoutes(ctx: AppContext): Router {
   router.get('/sharing/:id/edit', authorize('sharing.apply'), async (req, res) => {
     const loaded = await ownDraft(req);
     if (loaded.request.status !== 'draft') return res.redirect(`/sharing/${loaded.request.id}`);
-    const material = loaded.request.material_upload_id ? await db('uploads').where({ id: loaded.request.material_upload_id }).first('filename') : null;
-    await renderForm(req, res, 200, inputOf(loaded), { action: `/sharing/${loaded.request.id}/edit`, draftId: loaded.request.id, materialName: material?.filename ?? null });
+    const material = loaded.request.material_upload_id
+      ? await db('uploads').where({ id: loaded.request.material_upload_id }).first('filename')
+      : null;
+    await renderForm(req, res, 200, inputOf(loaded), {
+      action: `/sharing/${loaded.request.id}/edit`,
+      draftId: loaded.request.id,
+      materialName: material?.filename ?? null,
+    });
   });
   router.post('/sharing/:id/edit', authorize('sharing.apply'), multipart, async (req, res) => {
     const loaded = await ownDraft(req);
@@ -121,7 +146,11 @@ export function sharingRoutes(ctx: AppContext): Router {
   router.get('/sharing/:id', authorize('sharing.apply'), async (req, res) => {
     const loaded = await viewable(req);
     const request = await presentRequest(ctx, req.user!, loaded);
-    res.render('pages/sharing/show', { title: req.t('sharing.detail.title', { id: request.id }), request, reasons: REJECTION_REASONS });
+    res.render('pages/sharing/show', {
+      title: req.t('sharing.detail.title', { id: request.id }),
+      request,
+      reasons: REJECTION_REASONS,
+    });
   });
 
   router.get('/sharing/:id/print', authorize('sharing.apply'), async (req, res) => {
@@ -132,7 +161,12 @@ export function sharingRoutes(ctx: AppContext): Router {
 
   router.get('/sharing/:id/files/:kind', authorize('sharing.apply'), async (req, res) => {
     const loaded = await viewable(req);
-    const uploadId = req.params.kind === 'material' ? loaded.request.material_upload_id : req.params.kind === 'pledge' ? loaded.request.pledge_upload_id : null;
+    const uploadId =
+      req.params.kind === 'material'
+        ? loaded.request.material_upload_id
+        : req.params.kind === 'pledge'
+          ? loaded.request.pledge_upload_id
+          : null;
     const file = uploadId ? await loadUpload(db, Number(uploadId)) : null;
     if (!file) throw new NotFoundError();
     res.setHeader('Content-Type', CONTENT_TYPES[file.type]);
@@ -149,7 +183,8 @@ export function sharingRoutes(ctx: AppContext): Router {
       req.session.flash = { kind: 'success', text: req.t(flashKey) };
     } catch (err) {
       if (!(err instanceof AppError) || err.status === 403 || err.status === 404) throw err;
-      const text = err instanceof ValidationError ? Object.values(fieldMessages(err, req)).join('；') : req.t(err.messageKey, err.params);
+      const text =
+        err instanceof ValidationError ? Object.values(fieldMessages(err, req)).join('；') : req.t(err.messageKey, err.params);
       req.session.flash = { kind: 'error', text };
     }
     res.redirect(303, `/sharing/${id}`);
@@ -173,21 +208,30 @@ export function sharingRoutes(ctx: AppContext): Router {
   });
 
   router.post('/sharing/:id/arbitration', authorize('sharing.apply'), async (req, res) => {
-    await act(req, res, 'sharing.flash.arbitrationRequested', () => requestArbitration(ctx, actorOf(req), idParam(req), String(req.body?.note ?? '')));
+    await act(req, res, 'sharing.flash.arbitrationRequested', () =>
+      requestArbitration(ctx, actorOf(req), idParam(req), String(req.body?.note ?? '')),
+    );
   });
 
   router.post('/sharing/:id/arbitration/decision', authorize('sharing.decide_office'), async (req, res) => {
     await act(req, res, 'sharing.flash.arbitrated', () =>
-      arbitrate(ctx, actorOf(req), idParam(req), { decision: String(req.body?.decision ?? ''), note: String(req.body?.note ?? '') }),
+      arbitrate(ctx, actorOf(req), idParam(req), {
+        decision: String(req.body?.decision ?? ''),
+        note: String(req.body?.note ?? ''),
+      }),
     );
   });
 
   router.post('/sharing/:id/revoke', authorize('sharing.manage'), async (req, res) => {
-    await act(req, res, 'sharing.flash.revoked', () => revokeGrant(ctx, actorOf(req), idParam(req), String(req.body?.reason ?? '')));
+    await act(req, res, 'sharing.flash.revoked', () =>
+      revokeGrant(ctx, actorOf(req), idParam(req), String(req.body?.reason ?? '')),
+    );
   });
 
   router.post('/sharing/:id/returned/:item/delivered', authorize('sharing.apply'), async (req, res) => {
-    await act(req, res, 'sharing.flash.delivered', () => markReturnedDelivered(ctx, actorOf(req), idParam(req), idParam(req, 'item')));
+    await act(req, res, 'sharing.flash.delivered', () =>
+      markReturnedDelivered(ctx, actorOf(req), idParam(req), idParam(req, 'item')),
+    );
   });
 
   return router;

@@ -5,7 +5,10 @@ import { DATASETS, METHODS, REJECTION_REASONS, SYSTEM_STATUSES } from '../../ser
  * The approval form (审批表), the field requirement document and the pledge, laid out like seed 000:
  * every choice as a ticked or empty box, every stage's opinion in its box, blank signature lines.
  */
-const pad = <T>(rows: T[], min: number, blank: T): T[] => [...rows, ...Array.from({ length: Math.max(0, min - rows.length) }, () => blank)];
+const pad = <T>(rows: T[], min: number, blank: T): T[] => [
+  ...rows,
+  ...Array.from({ length: Math.max(0, min - rows.length) }, () => blank),
+];
 
 export function printModel(request: PresentedRequest) {
   const f = request.form;
@@ -40,6 +43,10 @@ export function printModel(request: PresentedRequest) {
     office,
     officeReasons: REJECTION_REASONS.map((r) => ({ value: r, checked: office?.status === 'rejected' && office.reason === r })),
     leader: byKind('leader')[0] ?? null,
-    pledgeItems: pad(request.items.map((i) => `${i.title ?? i.table}（${i.table}）`), 3, ''),
+    pledgeItems: pad(
+      request.items.map((i) => `${i.title ?? i.table}（${i.table}）`),
+      3,
+      '',
+    ),
   };
 }

@@ -24,7 +24,9 @@ export function structureChangeRoutes(ctx: AppContext): Router {
     const user = req.user!;
     const office = can(user, 'sharing.manage');
     const systems = (current?.catalog.systems ?? []).filter((s) => office || s.department === user.department);
-    const tables = (current?.catalog.tables ?? []).filter((t) => office || t.department === user.department).map((t) => ({ name: t.name, title: t.title }));
+    const tables = (current?.catalog.tables ?? [])
+      .filter((t) => office || t.department === user.department)
+      .map((t) => ({ name: t.name, title: t.title }));
     const changes = (await listStructureChanges(ctx.db)).map((c: DbRow) => ({
       ...c,
       canReview: office && c.status === 'submitted',
@@ -74,14 +76,21 @@ export function structureChangeRoutes(ctx: AppContext): Router {
       req.session.flash = { kind: 'success', text: req.t(flashKey) };
     } catch (err) {
       if (!(err instanceof AppError) || err.status === 403 || err.status === 404) throw err;
-      req.session.flash = { kind: 'error', text: err instanceof ValidationError ? Object.values(fieldMessages(err, req)).join('；') : req.t(err.messageKey, err.params) };
+      req.session.flash = {
+        kind: 'error',
+        text:
+          err instanceof ValidationError ? Object.values(fieldMessages(err, req)).join('；') : req.t(err.messageKey, err.params),
+      };
     }
     res.redirect(303, '/sharing/structure-changes');
   }
 
   router.post('/sharing/structure-changes/:id/review', authorize('sharing.manage'), async (req, res) => {
     await act(req, res, 'sharing.flash.structureReviewed', () =>
-      reviewStructureChange(ctx, actorOf(req), idParam(req), { decision: String(req.body?.decision ?? ''), note: String(req.body?.note ?? '') }),
+      reviewStructureChange(ctx, actorOf(req), idParam(req), {
+        decision: String(req.body?.decision ?? ''),
+        note: String(req.body?.note ?? ''),
+      }),
     );
   });
 

@@ -30,8 +30,15 @@ const blankRow = (row: Record<string, string>) => Object.values(row).every((x) =
 
 function fieldsOf(v: unknown): string[] {
   // The picker sends checkboxes (an array) and a text box of other columns (comma separated).
-  if (typeof v === 'string') return v.split(/[\s,，、]+/).map((s) => s.trim()).filter(Boolean);
-  return strings(v).flatMap((s) => s.split(/[\s,，、]+/)).map((s) => s.trim()).filter(Boolean);
+  if (typeof v === 'string')
+    return v
+      .split(/[\s,，、]+/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+  return strings(v)
+    .flatMap((s) => s.split(/[\s,，、]+/))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function inputFromBody(body: Raw): SharingInput {
@@ -54,7 +61,12 @@ export function inputFromBody(body: Raw): SharingInput {
       onCampus: bool3(system.on_campus ?? system.onCampus),
       campusAddress: bool3(system.campus_address ?? system.campusAddress),
     },
-    whitelist: typeof whitelistRaw === 'string' ? splitAddresses(whitelistRaw) : strings(whitelistRaw).map((s) => s.trim()).filter(Boolean),
+    whitelist:
+      typeof whitelistRaw === 'string'
+        ? splitAddresses(whitelistRaw)
+        : strings(whitelistRaw)
+            .map((s) => s.trim())
+            .filter(Boolean),
     method: str(body.method),
     methodOther: str(body.method_other ?? body.methodOther),
     members: list(body.members)
@@ -63,7 +75,14 @@ export function inputFromBody(body: Raw): SharingInput {
       .filter((m) => !blankRow(m)),
     vendors: list(body.vendors)
       .map(obj)
-      .map((v) => ({ name: str(v.name), company: str(v.company), idCard: str(v.id_card ?? v.idCard).trim().toUpperCase(), phone: str(v.phone) }))
+      .map((v) => ({
+        name: str(v.name),
+        company: str(v.company),
+        idCard: str(v.id_card ?? v.idCard)
+          .trim()
+          .toUpperCase(),
+        phone: str(v.phone),
+      }))
       .filter((v) => !blankRow(v)),
     datasets: strings(body.datasets),
     datasetOther: str(body.dataset_other ?? body.datasetOther),

@@ -33,7 +33,10 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
     id: request.id,
     status: request.status as string,
     applicant: loaded.applicant ? { id: loaded.applicant.id, login: loaded.applicant.login, name: loaded.applicant.name } : null,
-    department: { code: request.department_code as string, name: deptName.get(request.department_code) ?? request.department_code },
+    department: {
+      code: request.department_code as string,
+      name: deptName.get(request.department_code) ?? request.department_code,
+    },
     form: {
       ...input,
       vendors: input.vendors.map((v) => ({ ...v, idCard: approver ? v.idCard : maskIdCard(v.idCard) })),
@@ -47,7 +50,12 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
         sharing: t?.sharing ?? null,
         fields: i.fields.map((f) => {
           const field = t?.fields.find((x) => x.name === f);
-          return { name: f, title: field?.title ?? null, sensitive: !!field?.sensitive, department: field?.department ?? t?.department ?? null };
+          return {
+            name: f,
+            title: field?.title ?? null,
+            sensitive: !!field?.sensitive,
+            department: field?.department ?? t?.department ?? null,
+          };
         }),
         range: i.range,
         note: i.note,
@@ -75,8 +83,12 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
       opinion: (s.opinion as string | null) ?? null,
     })),
     pending_stages: pendingStages(stages),
-    rejection: request.rejection_reason ? { reason: request.rejection_reason as string, text: (request.rejection_text as string | null) ?? null } : null,
-    arbitration: request.arbitration ? { status: request.arbitration as string, note: request.arbitration_note as string | null } : null,
+    rejection: request.rejection_reason
+      ? { reason: request.rejection_reason as string, text: (request.rejection_text as string | null) ?? null }
+      : null,
+    arbitration: request.arbitration
+      ? { status: request.arbitration as string, note: request.arbitration_note as string | null }
+      : null,
     leader_basis: request.leader_basis ?? null,
     material_upload_id: request.material_upload_id ? Number(request.material_upload_id) : null,
     pledge_upload_id: request.pledge_upload_id ? Number(request.pledge_upload_id) : null,
@@ -96,7 +108,12 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
         }
       : null,
     can: {
-      decide: decidable.map((s) => ({ id: s.id, kind: s.kind, department: s.department_code, onBehalf: !holdsStage(user, s, today).own })),
+      decide: decidable.map((s) => ({
+        id: s.id,
+        kind: s.kind,
+        department: s.department_code,
+        onBehalf: !holdsStage(user, s, today).own,
+      })),
       edit: request.status === 'draft' && user.id === request.applicant_id,
       withdraw: ['draft', 'submitted', 'in_review'].includes(request.status) && user.id === request.applicant_id,
       requestArbitration:
@@ -104,7 +121,11 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
         request.status === 'rejected' &&
         stages.some((s) => s.kind === 'source' && s.status === 'rejected') &&
         !['requested', 'upheld'].includes(request.arbitration ?? ''),
-      arbitrate: approver && request.arbitration === 'requested' && request.status === 'rejected' && holdsStage(user, { ...stages[0], kind: 'it_first' }, today).own,
+      arbitrate:
+        approver &&
+        request.arbitration === 'requested' &&
+        request.status === 'rejected' &&
+        holdsStage(user, { ...stages[0], kind: 'it_first' }, today).own,
       revoke: !!loaded.grant && !loaded.grant.revoked_at && holdsStage(user, { ...stages[0], kind: 'it_final' }, today).own,
       markDelivered: request.status === 'granted' && (user.id === request.applicant_id || approver),
     },

@@ -12,7 +12,15 @@ export type DbRow = Record<string, any>;
 export interface LoadedRequest {
   request: DbRow;
   items: { id: number; position: number; table_name: string; fields: string[]; range: string; note: string }[];
-  people: { kind: 'member' | 'vendor'; position: number; name: string; organisation: string; staff_no: string | null; id_card: string | null; phone: string }[];
+  people: {
+    kind: 'member' | 'vendor';
+    position: number;
+    name: string;
+    organisation: string;
+    staff_no: string | null;
+    id_card: string | null;
+    phone: string;
+  }[];
   returned: { id: number; position: number; description: string; delivered_at: Date | null; delivered_by: number | null }[];
   stages: StageRow[];
   grant: DbRow | null;
@@ -35,7 +43,13 @@ export async function loadRequest(db: Db, id: number): Promise<LoadedRequest | n
     db('sharing_grants').where({ request_id: id }).first(),
     db('users').where({ id: request.applicant_id }).first('id', 'login', 'name', 'department_code'),
   ]);
-  const normStage = (s: DbRow) => ({ ...s, id: Number(s.id), request_id: Number(s.request_id), decided_by: s.decided_by == null ? null : Number(s.decided_by) }) as unknown as StageRow;
+  const normStage = (s: DbRow) =>
+    ({
+      ...s,
+      id: Number(s.id),
+      request_id: Number(s.request_id),
+      decided_by: s.decided_by == null ? null : Number(s.decided_by),
+    }) as unknown as StageRow;
   return {
     request: { ...request, id: Number(request.id), applicant_id: Number(request.applicant_id) },
     items: items.map((i: DbRow) => ({ ...i, id: Number(i.id) })) as LoadedRequest['items'],
@@ -56,8 +70,12 @@ export function inputOf(loaded: LoadedRequest): SharingInput {
     whitelist: (loaded.request.whitelist as string[]) ?? [],
     method: loaded.request.method ?? '',
     methodOther: loaded.request.method_other ?? '',
-    members: loaded.people.filter((p) => p.kind === 'member').map((p) => ({ name: p.name, unit: p.organisation, staffNo: p.staff_no ?? '', phone: p.phone })),
-    vendors: loaded.people.filter((p) => p.kind === 'vendor').map((p) => ({ name: p.name, company: p.organisation, idCard: p.id_card ?? '', phone: p.phone })),
+    members: loaded.people
+      .filter((p) => p.kind === 'member')
+      .map((p) => ({ name: p.name, unit: p.organisation, staffNo: p.staff_no ?? '', phone: p.phone })),
+    vendors: loaded.people
+      .filter((p) => p.kind === 'vendor')
+      .map((p) => ({ name: p.name, company: p.organisation, idCard: p.id_card ?? '', phone: p.phone })),
     datasets: form.datasets ?? [],
     datasetOther: form.datasetOther ?? '',
     items: loaded.items.map((i) => ({ table: i.table_name, fields: i.fields, range: i.range, note: i.note })),
@@ -74,22 +92,54 @@ export async function writeInput(trx: Knex.Transaction, requestId: number, input
   await trx('sharing_returned_items').where({ request_id: requestId }).delete();
   if (input.items.length) {
     await trx('sharing_items').insert(
-      input.items.map((i, position) => ({ request_id: requestId, position, table_name: i.table.slice(0, 200), fields: i.fields, range: i.range, note: i.note })),
+      input.items.map((i, position) => ({
+        request_id: requestId,
+        position,
+        table_name: i.table.slice(0, 200),
+        fields: i.fields,
+        range: i.range,
+        note: i.note,
+      })),
     );
   }
   const people = [
-    ...input.members.map((m, position) => ({ request_id: requestId, kind: 'member', position, name: m.name, organisation: m.unit, staff_no: m.staffNo, id_card: null, phone: m.phone })),
-    ...input.vendors.map((v, position) => ({ request_id: requestId, kind: 'vendor', position, name: v.name, organisation: v.company, staff_no: null, id_card: v.idCard, phone: v.phone })),
+    ...input.members.map((m, position) => ({
+      request_id: requestId,
+      kind: 'member',
+      position,
+      name: m.name,
+      organisation: m.unit,
+      staff_no: m.staffNo,
+      id_card: null,
+      phone: m.phone,
+    })),
+    ...input.vendors.map((v, position) => ({
+      request_id: requestId,
+      kind: 'vendor',
+      position,
+      name: v.name,
+      organisation: v.company,
+      staff_no: null,
+      id_card: v.idCard,
+      phone: v.phone,
+    })),
   ];
   if (people.length) await trx('sharing_people').insert(people);
   if (input.returnedItems.length) {
-    await trx('sharing_returned_items').insert(input.returnedItems.map((description, position) => ({ request_id: requestId, position, description })));
+    await trx('sharing_returned_items').insert(
+      input.returnedItems.map((description, position) => ({ request_id: requestId, position, description })),
+    );
   }
 }
 
 export function formColumns(input: SharingInput) {
   return {
-    form: JSON.stringify({ applicant: input.applicant, system: input.system, datasets: input.datasets, datasetOther: input.datasetOther }),
+    form: JSON.stringify({
+      applicant: input.applicant,
+      system: input.system,
+      datasets: input.datasets,
+      datasetOther: input.datasetOther,
+    }),
     purpose: input.purpose,
     method: ['api', 'file', 'other'].includes(input.method) ? input.method : null,
     method_other: input.methodOther || null,

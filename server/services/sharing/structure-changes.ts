@@ -30,7 +30,12 @@ export async function fileStructureChange(ctx: AppContext, actor: Actor, input: 
   const errors: FieldError[] = [];
   const system = catalog?.systems.find((s) => s.name === input.system);
   if (!system) errors.push({ field: 'system', key: 'sharing.errors.unknownSystem', params: { system: input.system } });
-  else if (system.department !== input.department) errors.push({ field: 'system', key: 'sharing.errors.systemNotYours', params: { system: input.system, department: input.department } });
+  else if (system.department !== input.department)
+    errors.push({
+      field: 'system',
+      key: 'sharing.errors.systemNotYours',
+      params: { system: input.system, department: input.department },
+    });
   if (input.tables.length === 0) errors.push({ field: 'tables', key: 'sharing.errors.noTables' });
   for (const name of input.tables) {
     const table = catalog?.tables.find((t) => t.name === name);
@@ -39,8 +44,10 @@ export async function fileStructureChange(ctx: AppContext, actor: Actor, input: 
       errors.push({ field: 'tables', key: 'sharing.errors.tableNotInSystem', params: { table: name, system: system.name } });
     }
   }
-  if (!input.description.trim()) errors.push({ field: 'description', key: 'sharing.errors.required', params: { label: 'description' } });
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.plannedOn) || input.plannedOn < today) errors.push({ field: 'planned_on', key: 'sharing.errors.plannedOn', params: { today } });
+  if (!input.description.trim())
+    errors.push({ field: 'description', key: 'sharing.errors.required', params: { label: 'description' } });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.plannedOn) || input.plannedOn < today)
+    errors.push({ field: 'planned_on', key: 'sharing.errors.plannedOn', params: { today } });
   if (errors.length) throw new ValidationError(errors);
   return ctx.db.transaction(async (trx) => {
     const now = ctx.now();
@@ -58,9 +65,20 @@ export async function fileStructureChange(ctx: AppContext, actor: Actor, input: 
       .returning('id');
     const id = Number(row.id ?? row);
     for (const table of new Set(input.tables)) {
-      await trx('structure_change_flags').insert({ table_name: table, change_id: id, flagged_at: now }).onConflict('table_name').merge();
+      await trx('structure_change_flags')
+        .insert({ table_name: table, change_id: id, flagged_at: now })
+        .onConflict('table_name')
+        .merge();
     }
-    await appendAudit(trx, { actor: actorOf(actor), action: 'sharing.structure_change', objectType: 'structure_change', objectId: id, summary: { system: input.system, tables: input.tables, plannedOn: input.plannedOn }, ip: actor.ip, requestId: actor.requestId });
+    await appendAudit(trx, {
+      actor: actorOf(actor),
+      action: 'sharing.structure_change',
+      objectType: 'structure_change',
+      objectId: id,
+      summary: { system: input.system, tables: input.tables, plannedOn: input.plannedOn },
+      ip: actor.ip,
+      requestId: actor.requestId,
+    });
     return id;
   });
 }
@@ -73,16 +91,38 @@ async function lockChange(trx: Knex.Transaction, id: number) {
 }
 
 /** The IT office approves (the marker stays until the change is done) or rejects (the marker goes). */
-export async function reviewStructureChange(ctx: AppContext, actor: Actor, id: number, input: { decision: string; note: string }): Promise<void> {
+export async function reviewStructureChange(
+  ctx: AppContext,
+  actor: Actor,
+  id: number,
+  input: { decision: string; note: string },
+): Promise<void> {
   if (!can(actor.user, 'sharing.manage')) throw new ForbiddenError();
-  if (input.decision !== 'approve' && input.decision !== 'reject') throw new ValidationError([{ field: 'decision', key: 'sharing.errors.decision' }]);
+  if (input.decision !== 'approve' && input.decision !== 'reject')
+    throw new ValidationError([{ field: 'decision', key: 'sharing.errors.decision' }]);
   await ctx.db.transaction(async (trx) => {
     const change = await lockChange(trx, id);
     if (change.status !== 'submitted') throw new ConflictError('sharing.errors.notPending');
     const status = input.decision === 'approve' ? 'approved' : 'rejected';
-    await trx('structure_changes').where({ id }).update({ status, reviewed_by: actor.user.id, reviewed_at: ctx.now(), review_note: input.note.trim() || null, version: trx.raw('version + 1') });
+    await trx('structure_changes')
+      .where({ id })
+      .update({
+        status,
+        reviewed_by: actor.user.id,
+        reviewed_at: ctx.now(),
+        review_note: input.note.trim() || null,
+        version: trx.raw('version + 1'),
+      });
     if (status === 'rejected') await trx('structure_change_flags').where({ change_id: id }).delete();
-    await appendAudit(trx, { actor: actorOf(actor), action: 'sharing.structure_review', objectType: 'structure_change', objectId: id, summary: { decision: input.decision }, ip: actor.ip, requestId: actor.requestId });
+    await appendAudit(trx, {
+      actor: actorOf(actor),
+      action: 'sharing.structure_review',
+      objectType: 'structure_change',
+      objectId: id,
+      summary: { decision: input.decision },
+      ip: actor.ip,
+      requestId: actor.requestId,
+    });
   });
 }
 
@@ -92,9 +132,19 @@ export async function completeStructureChange(ctx: AppContext, actor: Actor, id:
     const change = await lockChange(trx, id);
     if (!can(actor.user, 'sharing.structure_file', { department: change.department_code })) throw new ForbiddenError();
     if (change.status !== 'approved') throw new ConflictError('sharing.errors.notApproved');
-    await trx('structure_changes').where({ id }).update({ status: 'completed', version: trx.raw('version + 1') });
+    await trx('structure_changes')
+      .where({ id })
+      .update({ status: 'completed', version: trx.raw('version + 1') });
     await trx('structure_change_flags').where({ change_id: id }).delete();
-    await appendAudit(trx, { actor: actorOf(actor), action: 'sharing.structure_complete', objectType: 'structure_change', objectId: id, summary: {}, ip: actor.ip, requestId: actor.requestId });
+    await appendAudit(trx, {
+      actor: actorOf(actor),
+      action: 'sharing.structure_complete',
+      objectType: 'structure_change',
+      objectId: id,
+      summary: {},
+      ip: actor.ip,
+      requestId: actor.requestId,
+    });
   });
 }
 

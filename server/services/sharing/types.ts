@@ -13,7 +13,13 @@ export const DATASETS = ['school', 'staff', 'student', 'teaching', 'assets', 'ca
 export type Dataset = (typeof DATASETS)[number];
 
 /** The IT office's standard reasons for 不共享 (seed 000), plus `other` with free text. */
-export const REJECTION_REASONS = ['not_current_staff', 'data_not_available', 'data_incomplete', 'scope_too_large', 'other'] as const;
+export const REJECTION_REASONS = [
+  'not_current_staff',
+  'data_not_available',
+  'data_incomplete',
+  'scope_too_large',
+  'other',
+] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 /** 1 applicant unit's steward, 2 IT office first review, 3 data-source departments, 4 univ leader, 5 IT office final. */

@@ -17,14 +17,25 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[0-9][0-9\s-]{4,19}$/;
 const STAFF_NO = /^[A-Za-z0-9-]{2,32}$/;
 
-export function validateRequest(input: SharingInput, catalog: Catalog | null, t: Translator, mode: ValidationMode, extra: { hasMaterial?: boolean } = {}): FieldError[] {
+export function validateRequest(
+  input: SharingInput,
+  catalog: Catalog | null,
+  t: Translator,
+  mode: ValidationMode,
+  extra: { hasMaterial?: boolean } = {},
+): FieldError[] {
   const errors: FieldError[] = [];
   const label = (key: string) => t(`sharing.form.${key}`);
   const required = (field: string, value: string, labelKey: string) => {
     if (value.trim() === '') errors.push({ field, key: 'sharing.errors.required', params: { label: label(labelKey) } });
   };
   const format = (field: string, value: string, ok: boolean, labelKey: string, expected: string) => {
-    if (value.trim() !== '' && !ok) errors.push({ field, key: 'sharing.errors.format', params: { label: label(labelKey), value, expected: t(`sharing.errors.expected.${expected}`) } });
+    if (value.trim() !== '' && !ok)
+      errors.push({
+        field,
+        key: 'sharing.errors.format',
+        params: { label: label(labelKey), value, expected: t(`sharing.errors.expected.${expected}`) },
+      });
   };
   const web = mode === 'web';
 
@@ -37,28 +48,55 @@ export function validateRequest(input: SharingInput, catalog: Catalog | null, t:
     required('system.status', input.system.status, 'systemStatus');
     required('system.on_campus', input.system.onCampus, 'onCampus');
     required('system.campus_address', input.system.campusAddress, 'campusAddress');
-    if (input.datasets.length === 0) errors.push({ field: 'datasets', key: 'sharing.errors.chooseOne', params: { label: label('datasets') } });
-    if (!extra.hasMaterial) errors.push({ field: 'material', key: 'sharing.errors.required', params: { label: label('material') } });
+    if (input.datasets.length === 0)
+      errors.push({ field: 'datasets', key: 'sharing.errors.chooseOne', params: { label: label('datasets') } });
+    if (!extra.hasMaterial)
+      errors.push({ field: 'material', key: 'sharing.errors.required', params: { label: label('material') } });
   }
   format('applicant.email', input.applicant.email, EMAIL.test(input.applicant.email.trim()), 'applicantEmail', 'email');
-  format('applicant.office_phone', input.applicant.officePhone, PHONE.test(input.applicant.officePhone.trim()), 'applicantOfficePhone', 'phone');
-  format('applicant.staff_no', input.applicant.staffNo, STAFF_NO.test(input.applicant.staffNo.trim()), 'applicantStaffNo', 'staffNo');
+  format(
+    'applicant.office_phone',
+    input.applicant.officePhone,
+    PHONE.test(input.applicant.officePhone.trim()),
+    'applicantOfficePhone',
+    'phone',
+  );
+  format(
+    'applicant.staff_no',
+    input.applicant.staffNo,
+    STAFF_NO.test(input.applicant.staffNo.trim()),
+    'applicantStaffNo',
+    'staffNo',
+  );
   if (input.system.status && !(SYSTEM_STATUSES as readonly string[]).includes(input.system.status)) {
-    errors.push({ field: 'system.status', key: 'sharing.errors.oneOf', params: { label: label('systemStatus'), allowed: SYSTEM_STATUSES.join(' | ') } });
+    errors.push({
+      field: 'system.status',
+      key: 'sharing.errors.oneOf',
+      params: { label: label('systemStatus'), allowed: SYSTEM_STATUSES.join(' | ') },
+    });
   }
   for (const key of ['onCampus', 'campusAddress'] as const) {
     const v = input.system[key];
     const field = key === 'onCampus' ? 'system.on_campus' : 'system.campus_address';
-    if (v && v !== 'yes' && v !== 'no') errors.push({ field, key: 'sharing.errors.oneOf', params: { label: label(key), allowed: 'yes | no' } });
+    if (v && v !== 'yes' && v !== 'no')
+      errors.push({ field, key: 'sharing.errors.oneOf', params: { label: label(key), allowed: 'yes | no' } });
   }
   // One message listing every wrong address: a field shows one message.
   const badAddresses = input.whitelist.filter((address) => !isWhitelistAddress(address));
   if (badAddresses.length) {
-    errors.push({ field: 'whitelist', key: 'sharing.errors.format', params: { label: label('whitelist'), value: badAddresses.join('、'), expected: t('sharing.errors.expected.address') } });
+    errors.push({
+      field: 'whitelist',
+      key: 'sharing.errors.format',
+      params: { label: label('whitelist'), value: badAddresses.join('、'), expected: t('sharing.errors.expected.address') },
+    });
   }
 
   if (!(METHODS as readonly string[]).includes(input.method)) {
-    errors.push({ field: 'method', key: 'sharing.errors.oneOf', params: { label: label('method'), allowed: METHODS.join(' | ') } });
+    errors.push({
+      field: 'method',
+      key: 'sharing.errors.oneOf',
+      params: { label: label('method'), allowed: METHODS.join(' | ') },
+    });
   } else if (input.method === 'other') {
     required('method_other', input.methodOther, 'methodOther');
   }
@@ -80,7 +118,12 @@ export function validateRequest(input: SharingInput, catalog: Catalog | null, t:
   });
 
   const unknownDataset = input.datasets.find((d) => !(DATASETS as readonly string[]).includes(d));
-  if (unknownDataset) errors.push({ field: 'datasets', key: 'sharing.errors.oneOf', params: { label: label('datasets'), allowed: DATASETS.join(' | ') } });
+  if (unknownDataset)
+    errors.push({
+      field: 'datasets',
+      key: 'sharing.errors.oneOf',
+      params: { label: label('datasets'), allowed: DATASETS.join(' | ') },
+    });
   if (input.datasets.includes('other')) required('dataset_other', input.datasetOther, 'datasetOther');
 
   errors.push(...validateItems(input, catalog, t));
@@ -103,7 +146,11 @@ function validateItems(input: SharingInput, catalog: Catalog | null, t: Translat
     } else if (!table) {
       errors.push({ field: `items.${i}.table`, key: 'sharing.errors.unknownTable', params: { table: item.table } });
     } else if (table.sharing === 'none') {
-      errors.push({ field: `items.${i}.table`, key: 'sharing.errors.tableNotShared', params: { table: table.title ? `${table.title}（${table.name}）` : table.name } });
+      errors.push({
+        field: `items.${i}.table`,
+        key: 'sharing.errors.tableNotShared',
+        params: { table: table.title ? `${table.title}（${table.name}）` : table.name },
+      });
     } else if (seen.has(table.name)) {
       errors.push({ field: `items.${i}.table`, key: 'sharing.errors.duplicateTable', params: { table: table.name } });
     }

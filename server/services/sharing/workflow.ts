@@ -66,7 +66,9 @@ type Trx = Knex.Transaction;
 
 function audit(trx: Trx, actor: Actor | null, action: string, requestId: number, summary: Record<string, unknown>) {
   return appendAudit(trx, {
-    actor: actor ? { id: actor.user.id, login: actor.user.login, roles: actor.user.roles, department: actor.user.department } : null,
+    actor: actor
+      ? { id: actor.user.id, login: actor.user.login, roles: actor.user.roles, department: actor.user.department }
+      : null,
     action,
     objectType: 'sharing_request',
     objectId: requestId,
@@ -97,12 +99,17 @@ async function stagesOf(trx: Trx, id: number): Promise<StageRow[]> {
 }
 
 export function pendingStages(stages: StageRow[]): PendingStage[] {
-  return stages.filter((s) => s.status === 'pending').map((s) => ({ stage: s.stage, kind: s.kind, department: s.department_code }));
+  return stages
+    .filter((s) => s.status === 'pending')
+    .map((s) => ({ stage: s.stage, kind: s.kind, department: s.department_code }));
 }
 
 function attachmentErrors(files: Attachments): FieldError[] {
   const errors: FieldError[] = [];
-  for (const [field, file] of [['material', files.material], ['pledge_scan', files.pledgeScan]] as const) {
+  for (const [field, file] of [
+    ['material', files.material],
+    ['pledge_scan', files.pledgeScan],
+  ] as const) {
     if (!file) continue;
     const problem = uploadProblem(file.buffer);
     if (problem) errors.push({ field, key: `sharing.errors.upload.${problem}`, params: { filename: file.filename } });
@@ -112,11 +119,21 @@ function attachmentErrors(files: Attachments): FieldError[] {
 
 async function storeAttachments(trx: Trx, actor: Actor, requestId: number, files: Attachments): Promise<void> {
   if (files.material) {
-    const id = await saveUpload(trx, { purpose: 'sharing_material', filename: files.material.filename, buffer: files.material.buffer, uploadedBy: actor.user.id });
+    const id = await saveUpload(trx, {
+      purpose: 'sharing_material',
+      filename: files.material.filename,
+      buffer: files.material.buffer,
+      uploadedBy: actor.user.id,
+    });
     await trx('sharing_requests').where({ id: requestId }).update({ material_upload_id: id });
   }
   if (files.pledgeScan) {
-    const id = await saveUpload(trx, { purpose: 'sharing_pledge', filename: files.pledgeScan.filename, buffer: files.pledgeScan.buffer, uploadedBy: actor.user.id });
+    const id = await saveUpload(trx, {
+      purpose: 'sharing_pledge',
+      filename: files.pledgeScan.filename,
+      buffer: files.pledgeScan.buffer,
+      uploadedBy: actor.user.id,
+    });
     await trx('sharing_requests').where({ id: requestId }).update({ pledge_upload_id: id });
   }
 }
@@ -132,7 +149,12 @@ async function lockDraft(trx: Trx, actor: Actor, draftId: number) {
 // ── draft ──────────────────────────────────────────────────────────────────────────────────────
 
 /** Saves what was typed, unchecked (only attachments are checked: a wrong file is never stored). */
-export async function saveDraft(ctx: AppContext, actor: Actor, input: SharingInput, opts: { draftId?: number; files?: Attachments } = {}): Promise<number> {
+export async function saveDraft(
+  ctx: AppContext,
+  actor: Actor,
+  input: SharingInput,
+  opts: { draftId?: number; files?: Attachments } = {},
+): Promise<number> {
   const files = opts.files ?? {};
   const errors = attachmentErrors(files);
   if (errors.length) throw new ValidationError(errors);
@@ -140,10 +162,19 @@ export async function saveDraft(ctx: AppContext, actor: Actor, input: SharingInp
     let id: number;
     if (opts.draftId) {
       id = (await lockDraft(trx, actor, opts.draftId)).id;
-      await trx('sharing_requests').where({ id }).update({ ...formColumns(input), updated_at: ctx.now() });
+      await trx('sharing_requests')
+        .where({ id })
+        .update({ ...formColumns(input), updated_at: ctx.now() });
     } else {
       const [row] = await trx('sharing_requests')
-        .insert({ ...formColumns(input), applicant_id: actor.user.id, department_code: actor.user.department, status: 'draft', created_at: ctx.now(), updated_at: ctx.now() })
+        .insert({
+          ...formColumns(input),
+          applicant_id: actor.user.id,
+          department_code: actor.user.department,
+          status: 'draft',
+          created_at: ctx.now(),
+          updated_at: ctx.now(),
+        })
         .returning('id');
       id = Number(row.id ?? row);
     }
@@ -180,7 +211,8 @@ export async function submitRequest(
     hasMaterial = !!draft?.material_upload_id;
   }
   const errors = [...validateRequest(input, catalog, opts.t, opts.mode, { hasMaterial }), ...attachmentErrors(files)];
-  if (!catalog && !errors.some((e) => e.field.startsWith('items'))) errors.push({ field: 'items', key: 'sharing.errors.noCatalog' });
+  if (!catalog && !errors.some((e) => e.field.startsWith('items')))
+    errors.push({ field: 'items', key: 'sharing.errors.noCatalog' });
   if (errors.length) throw new ValidationError(errors);
   const sources = sourceParts(catalog!, input.items);
   const leader = await leaderBasis(ctx.hub, catalog!, input.items);
@@ -188,10 +220,19 @@ export async function submitRequest(
   return ctx.db.transaction(async (trx) => {
     const now = ctx.now();
     let id: number;
-    const columns = { ...formColumns(input), status: 'submitted', submitted_at: now, pledge_accepted_at: now, leader_basis: JSON.stringify(leader), updated_at: now };
+    const columns = {
+      ...formColumns(input),
+      status: 'submitted',
+      submitted_at: now,
+      pledge_accepted_at: now,
+      leader_basis: JSON.stringify(leader),
+      updated_at: now,
+    };
     if (opts.draftId) {
       id = (await lockDraft(trx, actor, opts.draftId)).id;
-      await trx('sharing_requests').where({ id }).update({ ...columns, version: trx.raw('version + 1') });
+      await trx('sharing_requests')
+        .where({ id })
+        .update({ ...columns, version: trx.raw('version + 1') });
     } else {
       const [row] = await trx('sharing_requests')
         .insert({ ...columns, applicant_id: actor.user.id, department_code: actor.user.department, created_at: now })
@@ -203,7 +244,13 @@ export async function submitRequest(
     const stages = [
       { stage: 1, kind: 'applicant_unit', department_code: actor.user.department, status: 'pending', activated_at: now },
       { stage: 2, kind: 'it_first', department_code: null, status: 'waiting' },
-      ...sources.map((s) => ({ stage: 3, kind: 'source', department_code: s.department, part: JSON.stringify(s.part), status: 'waiting' })),
+      ...sources.map((s) => ({
+        stage: 3,
+        kind: 'source',
+        department_code: s.department,
+        part: JSON.stringify(s.part),
+        status: 'waiting',
+      })),
       ...(leader.required ? [{ stage: 4, kind: 'leader', department_code: null, status: 'waiting' }] : []),
       { stage: 5, kind: 'it_final', department_code: null, status: 'waiting' },
     ];
@@ -213,7 +260,11 @@ export async function submitRequest(
       sources: sources.map((s) => s.department),
       leader: { required: leader.required, rows: leader.rows, hubError: leader.hubError ?? null },
     });
-    return { id, status: 'submitted' as RequestStatus, pendingStages: [{ stage: 1, kind: 'applicant_unit' as StageKind, department: actor.user.department }] };
+    return {
+      id,
+      status: 'submitted' as RequestStatus,
+      pendingStages: [{ stage: 1, kind: 'applicant_unit' as StageKind, department: actor.user.department }],
+    };
   });
 }
 
@@ -239,10 +290,12 @@ function checkDecision(input: DecisionInput, today: string): { approve: boolean;
     errors.push({ field: 'decision', key: 'sharing.errors.decision' });
   } else if (input.decision === 'reject') {
     const given = (input.reason ?? '').trim();
-    if (!given) errors.push({ field: 'reason', key: 'sharing.errors.reasonRequired', params: { allowed: REJECTION_REASONS.join(' | ') } });
+    if (!given)
+      errors.push({ field: 'reason', key: 'sharing.errors.reasonRequired', params: { allowed: REJECTION_REASONS.join(' | ') } });
     else if ((REJECTION_REASONS as readonly string[]).includes(given)) reason = given as RejectionReason;
     else reason = 'other';
-    if (reason === 'other' && !text && !(given && given !== 'other')) errors.push({ field: 'comment', key: 'sharing.errors.otherNeedsText' });
+    if (reason === 'other' && !text && !(given && given !== 'other'))
+      errors.push({ field: 'comment', key: 'sharing.errors.otherNeedsText' });
   }
   if (input.expiresOn !== undefined && input.expiresOn !== '') {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(input.expiresOn) || Number.isNaN(Date.parse(input.expiresOn)) || input.expiresOn <= today) {
@@ -250,19 +303,29 @@ function checkDecision(input: DecisionInput, today: string): { approve: boolean;
     }
   }
   if (errors.length) throw new ValidationError(errors);
-  const freeText = reason === 'other' && input.reason && input.reason !== 'other' ? [input.reason.trim(), text].filter(Boolean).join('；') : text;
+  const freeText =
+    reason === 'other' && input.reason && input.reason !== 'other'
+      ? [input.reason.trim(), text].filter(Boolean).join('；')
+      : text;
   return { approve: input.decision === 'approve', reason, text: freeText };
 }
 
 /** The stage `user` decides now: 403 when they hold none of this request's stages, 409 when theirs is not pending. */
-function stageFor(user: CurrentUser, request: { applicant_id: number; status: string }, stages: StageRow[], today: string, stageId?: number) {
+function stageFor(
+  user: CurrentUser,
+  request: { applicant_id: number; status: string },
+  stages: StageRow[],
+  today: string,
+  stageId?: number,
+) {
   if (request.applicant_id === user.id) throw new ForbiddenError('sharing.errors.ownRequest');
   const candidates = stages
     .filter((s) => stageId === undefined || s.id === stageId)
     .map((s) => ({ stage: s, ...holdsStage(user, s, today) }))
     .filter((c) => c.own || c.onBehalf || (c.stage.kind === 'source' && can(user, 'sharing.decide_office')));
   // A department whose stage is not reached yet cannot even see the request: 403, like anyone else.
-  if (candidates.length === 0 || !isApprover(user, request.applicant_id, stages, today)) throw new ForbiddenError('sharing.errors.notYourStage');
+  if (candidates.length === 0 || !isApprover(user, request.applicant_id, stages, today))
+    throw new ForbiddenError('sharing.errors.notYourStage');
   const open = request.status === 'submitted' || request.status === 'in_review';
   const pending = candidates.filter((c) => open && c.stage.status === 'pending' && (c.own || c.onBehalf));
   if (pending.length === 0) {
@@ -278,7 +341,15 @@ function stageFor(user: CurrentUser, request: { applicant_id: number; status: st
  * Activates the next stage number once every stage of the current one is approved; grants after the
  * last. The caller appends the audit rows (its decision first, then the grant).
  */
-async function advance(ctx: AppContext, trx: Trx, actor: Actor | null, requestId: number, calendar: WorkingDayCalendar, today: string, expiresOn?: string): Promise<RequestStatus> {
+async function advance(
+  ctx: AppContext,
+  trx: Trx,
+  actor: Actor | null,
+  requestId: number,
+  calendar: WorkingDayCalendar,
+  today: string,
+  expiresOn?: string,
+): Promise<RequestStatus> {
   const stages = await stagesOf(trx, requestId);
   if (stages.some((s) => s.status === 'pending' || s.status === 'rejected')) return 'in_review';
   const next = stages.filter((s) => s.status === 'waiting');
@@ -301,7 +372,14 @@ async function advance(ctx: AppContext, trx: Trx, actor: Actor | null, requestId
   return 'granted';
 }
 
-async function grant(ctx: AppContext, trx: Trx, actor: Actor | null, requestId: number, today: string, expiresOn?: string): Promise<void> {
+async function grant(
+  ctx: AppContext,
+  trx: Trx,
+  actor: Actor | null,
+  requestId: number,
+  today: string,
+  expiresOn?: string,
+): Promise<void> {
   const request = await trx('sharing_requests').where({ id: requestId }).first();
   const items = await trx('sharing_items').where({ request_id: requestId }).orderBy('position');
   const expires = expiresOn || addDays(today, DEFAULT_GRANT_DAYS);
@@ -320,7 +398,10 @@ async function grant(ctx: AppContext, trx: Trx, actor: Actor | null, requestId: 
 
 async function auditGrant(trx: Trx, actor: Actor | null, requestId: number): Promise<void> {
   const g = await trx('sharing_grants').where({ request_id: requestId }).first('expires_on', 'items');
-  await audit(trx, actor, 'sharing.grant', requestId, { expiresOn: g.expires_on, tables: (g.items as { table: string }[]).map((i) => i.table) });
+  await audit(trx, actor, 'sharing.grant', requestId, {
+    expiresOn: g.expires_on,
+    tables: (g.items as { table: string }[]).map((i) => i.table),
+  });
 }
 
 /**
@@ -354,13 +435,26 @@ export async function decide(ctx: AppContext, actor: Actor, requestId: number, i
     let status: RequestStatus;
     if (decision.approve) {
       status = await advance(ctx, trx, actor, request.id, calendar, today, input.expiresOn || undefined);
-      if (status === 'in_review') await trx('sharing_requests').where({ id: request.id }).update({ status, updated_at: now, version: trx.raw('version + 1') });
+      if (status === 'in_review')
+        await trx('sharing_requests')
+          .where({ id: request.id })
+          .update({ status, updated_at: now, version: trx.raw('version + 1') });
     } else {
       status = 'rejected';
-      await trx('sharing_stages').where({ request_id: request.id }).whereIn('status', ['pending', 'waiting']).update({ status: 'cancelled', version: trx.raw('version + 1') });
+      await trx('sharing_stages')
+        .where({ request_id: request.id })
+        .whereIn('status', ['pending', 'waiting'])
+        .update({ status: 'cancelled', version: trx.raw('version + 1') });
       await trx('sharing_requests')
         .where({ id: request.id })
-        .update({ status, rejection_reason: decision.reason, rejection_text: decision.text || null, closed_at: now, updated_at: now, version: trx.raw('version + 1') });
+        .update({
+          status,
+          rejection_reason: decision.reason,
+          rejection_text: decision.text || null,
+          closed_at: now,
+          updated_at: now,
+          version: trx.raw('version + 1'),
+        });
     }
     await audit(trx, actor, 'sharing.decision', request.id, {
       stage: stage.stage,
@@ -384,8 +478,13 @@ export async function withdraw(ctx: AppContext, actor: Actor, requestId: number)
     const request = await lockRequest(trx, requestId);
     if (request.applicant_id !== actor.user.id) throw new ForbiddenError();
     if (!['draft', 'submitted', 'in_review'].includes(request.status)) throw new ConflictError('sharing.errors.cannotWithdraw');
-    await trx('sharing_stages').where({ request_id: request.id }).whereIn('status', ['pending', 'waiting']).update({ status: 'cancelled', version: trx.raw('version + 1') });
-    await trx('sharing_requests').where({ id: request.id }).update({ status: 'withdrawn', closed_at: ctx.now(), updated_at: ctx.now(), version: trx.raw('version + 1') });
+    await trx('sharing_stages')
+      .where({ request_id: request.id })
+      .whereIn('status', ['pending', 'waiting'])
+      .update({ status: 'cancelled', version: trx.raw('version + 1') });
+    await trx('sharing_requests')
+      .where({ id: request.id })
+      .update({ status: 'withdrawn', closed_at: ctx.now(), updated_at: ctx.now(), version: trx.raw('version + 1') });
     await audit(trx, actor, 'sharing.withdraw', request.id, { from: request.status });
   });
 }
@@ -403,9 +502,17 @@ export async function requestArbitration(ctx: AppContext, actor: Actor, requestI
     const request = await lockRequest(trx, requestId);
     if (request.applicant_id !== actor.user.id) throw new ForbiddenError();
     const stage = await rejectedSourceStage(trx, request);
-    if (!stage || request.arbitration === 'requested' || request.arbitration === 'upheld') throw new ConflictError('sharing.errors.cannotArbitrate');
+    if (!stage || request.arbitration === 'requested' || request.arbitration === 'upheld')
+      throw new ConflictError('sharing.errors.cannotArbitrate');
     if (!note.trim()) throw new ValidationError([{ field: 'note', key: 'sharing.errors.arbitrationNote' }]);
-    await trx('sharing_requests').where({ id: request.id }).update({ arbitration: 'requested', arbitration_note: note.trim(), arbitration_requested_at: ctx.now(), version: trx.raw('version + 1') });
+    await trx('sharing_requests')
+      .where({ id: request.id })
+      .update({
+        arbitration: 'requested',
+        arbitration_note: note.trim(),
+        arbitration_requested_at: ctx.now(),
+        version: trx.raw('version + 1'),
+      });
     await audit(trx, actor, 'sharing.arbitration_request', request.id, { department: stage.department_code });
   });
 }
@@ -414,9 +521,15 @@ export async function requestArbitration(ctx: AppContext, actor: Actor, requestI
  * The IT office's conclusion. Overturning sets the department's rejection aside (kept on the
  * timeline as `overturned`) and resumes the workflow where the rejection stopped it.
  */
-export async function arbitrate(ctx: AppContext, actor: Actor, requestId: number, input: { decision: string; note: string }): Promise<void> {
+export async function arbitrate(
+  ctx: AppContext,
+  actor: Actor,
+  requestId: number,
+  input: { decision: string; note: string },
+): Promise<void> {
   if (!can(actor.user, 'sharing.decide_office')) throw new ForbiddenError();
-  if (input.decision !== 'overturn' && input.decision !== 'uphold') throw new ValidationError([{ field: 'decision', key: 'sharing.errors.arbitrationDecision' }]);
+  if (input.decision !== 'overturn' && input.decision !== 'uphold')
+    throw new ValidationError([{ field: 'decision', key: 'sharing.errors.arbitrationDecision' }]);
   const { calendar, today } = await clock(ctx);
   await ctx.db.transaction(async (trx) => {
     const request = await lockRequest(trx, requestId);
@@ -426,9 +539,13 @@ export async function arbitrate(ctx: AppContext, actor: Actor, requestId: number
     const note = input.note.trim();
     let granted = false;
     if (input.decision === 'uphold') {
-      await trx('sharing_requests').where({ id: request.id }).update({ arbitration: 'upheld', version: trx.raw('version + 1') });
+      await trx('sharing_requests')
+        .where({ id: request.id })
+        .update({ arbitration: 'upheld', version: trx.raw('version + 1') });
     } else {
-      await trx('sharing_stages').where({ id: stage.id }).update({ status: 'overturned', version: trx.raw('version + 1') });
+      await trx('sharing_stages')
+        .where({ id: stage.id })
+        .update({ status: 'overturned', version: trx.raw('version + 1') });
       const cancelled = (await stagesOf(trx, request.id)).filter((s) => s.status === 'cancelled');
       for (const s of cancelled) {
         const again = s.stage === stage.stage;
@@ -445,10 +562,21 @@ export async function arbitrate(ctx: AppContext, actor: Actor, requestId: number
       }
       await trx('sharing_requests')
         .where({ id: request.id })
-        .update({ status: 'in_review', arbitration: 'overturned', rejection_reason: null, rejection_text: null, closed_at: null, version: trx.raw('version + 1') });
+        .update({
+          status: 'in_review',
+          arbitration: 'overturned',
+          rejection_reason: null,
+          rejection_text: null,
+          closed_at: null,
+          version: trx.raw('version + 1'),
+        });
       granted = (await advance(ctx, trx, actor, request.id, calendar, today)) === 'granted';
     }
-    await audit(trx, actor, 'sharing.arbitration', request.id, { decision: input.decision, department: stage.department_code, note });
+    await audit(trx, actor, 'sharing.arbitration', request.id, {
+      decision: input.decision,
+      department: stage.department_code,
+      note,
+    });
     if (granted) await auditGrant(trx, actor, request.id);
   });
 }
@@ -474,10 +602,18 @@ export async function flagOverdueReviews(ctx: AppContext): Promise<{ reminded: S
   const flagged: StageNotice[] = [];
   for (const s of pending) {
     const stage = { ...s, id: Number(s.id), request_id: Number(s.request_id) };
-    const notice: StageNotice = { stageId: stage.id, requestId: stage.request_id, department: stage.department_code, dueOn: stage.due_on };
+    const notice: StageNotice = {
+      stageId: stage.id,
+      requestId: stage.request_id,
+      department: stage.department_code,
+      dueOn: stage.due_on,
+    };
     if (isOverdue(stage, today) && !s.overdue_flagged_at) {
       await ctx.db.transaction(async (trx) => {
-        const n = await trx('sharing_stages').where({ id: stage.id, status: 'pending' }).whereNull('overdue_flagged_at').update({ overdue_flagged_at: ctx.now() });
+        const n = await trx('sharing_stages')
+          .where({ id: stage.id, status: 'pending' })
+          .whereNull('overdue_flagged_at')
+          .update({ overdue_flagged_at: ctx.now() });
         if (n === 1) {
           await audit(trx, null, 'sharing.overdue', stage.request_id, { department: stage.department_code, dueOn: stage.due_on });
           flagged.push(notice);
