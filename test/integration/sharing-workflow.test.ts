@@ -44,6 +44,7 @@ beforeAll(async () => {
   people = await buildSharingWorld(t.db.knex);
   await buildHubTable(t.db.knex, 'staff_basic', 1999);
   await buildHubTable(t.db.knex, 'student_status', 2000);
+  await buildHubTable(t.db.knex, 'library_loan', 10);
 });
 afterAll(() => t.close());
 afterEach(() => {
@@ -201,6 +202,79 @@ describe('the university leader stage (seed 000 note 3)', () => {
     expect(body.leader_basis.required).toBe(true);
     expect(body.leader_basis.rows).toBeNull();
     expect(body.leader_basis.hubError).toMatch(/alumni_contact/);
+  });
+});
+
+describe("requested field names are the catalog's", () => {
+  const stagesOf = async (id: number) => (await show('office', id)).body.stages.map((s: { stage: number }) => s.stage);
+  const countRequests = async () => Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n);
+
+  it('ID_CARD is id_card: matched ignoring case, stored as the catalog spells it, and the leader stage is required', async () => {
+    const lower = (await submit(apiRequest([{ table: 'student_status', fields: ['student_no', 'id_card'] }]))).body.id;
+    const upper = await submit(apiRequest([{ table: 'student_status', fields: ['Student_No', 'ID_CARD', 'id_card'] }]));
+    expect(upper.status).toBe(201);
+    expect(await stagesOf(upper.body.id)).toEqual(await stagesOf(lower));
+    expect(await stagesOf(upper.body.id)).toEqual([1, 2, 3, 4, 5]);
+    const body = (await show('applicant', upper.body.id)).body;
+    expect(body.items[0].fields).toEqual([
+      { name: 'student_no', title: '学号', sensitive: false, department: 'STU' },
+      { name: 'id_card', title: '身份证号', sensitive: true, department: 'STU' },
+    ]);
+    expect(body.leader_basis).toMatchObject({
+      required: true,
+      rows: 2000,
+      sensitive: [{ table: 'student_status', fields: ['id_card'] }],
+    });
+  });
+
+  it("a name the catalog does not list for the table is refused (422 naming the item's fields, listing the names); nothing is written", async () => {
+    const before = await countRequests();
+    const res = await submit(
+      apiRequest([
+        { table: 'org_unit', fields: ['unit_code'] },
+        { table: 'alumni_contact', fields: ['alumni_no', 'Mobile', 'wechat', 'home_address'] },
+      ]),
+    );
+    expect(res.status).toBe(422);
+    expect(res.body.fields).toEqual({ 'items.1.fields': '数据目录中表 alumni_contact 没有以下字段：wechat、home_address' });
+    expect(await countRequests()).toBe(before);
+  });
+
+  it("names them in the user's language (English)", async () => {
+    const s = await as('outsider');
+    await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' });
+    const res = await s.agent
+      .post('/api/v1/sharing-requests')
+      .set('X-CSRF-Token', s.csrf)
+      .send(apiRequest([{ table: 'staff_basic', fields: ['staff_no', 'ID-CARD'] }]));
+    expect(res.status).toBe(422);
+    expect(res.body.fields).toEqual({ 'items.0.fields': 'The catalog lists no such field in table staff_basic: ID-CARD' });
+  });
+
+  it('a table whose catalog entry declares no fields: names are taken as typed and counted as sensitive for the leader rule', async () => {
+    const small = (await submit(apiRequest([{ table: 'library_loan', fields: ['loan_id', 'reader_no', 'READER_NO'] }]))).body.id;
+    const body = (await show('applicant', small)).body;
+    expect(body.items[0].fields.map((f: { name: string }) => f.name)).toEqual(['loan_id', 'reader_no']);
+    expect(body.leader_basis).toMatchObject({
+      required: false,
+      rows: 10,
+      sensitive: [{ table: 'library_loan', fields: ['loan_id', 'reader_no'], undeclared: true }],
+    });
+    expect(await stagesOf(small)).toEqual([1, 2, 5]);
+    expect((await (await as('applicant')).agent.get(`/sharing/${small}`)).text).toContain(
+      '表 library_loan 在数据目录中未登记字段，所申请字段按敏感字段计',
+    );
+
+    await buildHubTable(t.db.knex, 'library_loan', 2000);
+    try {
+      const large = (await submit(apiRequest([{ table: 'library_loan', fields: ['loan_id'] }]))).body.id;
+      expect(await stagesOf(large)).toEqual([1, 2, 4, 5]);
+    } finally {
+      await buildHubTable(t.db.knex, 'library_loan', 10);
+    }
+    const bad = await submit(apiRequest([{ table: 'library_loan', fields: ['loan-id'] }]));
+    expect(bad.status).toBe(422);
+    expect(Object.keys(bad.body.fields)).toEqual(['items.0.fields']);
   });
 });
 

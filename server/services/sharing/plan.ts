@@ -1,5 +1,5 @@
 import type { Hub, HubDialect } from '../../hub';
-import type { Catalog } from '../catalog/types';
+import type { Catalog, CatalogField, CatalogTable } from '../catalog/types';
 import { LEADER_ROW_THRESHOLD, type RequestItem } from './types';
 
 /**
@@ -7,6 +7,37 @@ import { LEADER_ROW_THRESHOLD, type RequestItem } from './types';
  * part (conditional tables, by the owner of each requested field — 一数一源, so one table can need two
  * departments), and whether the university leader must approve (sensitive fields and ≥ 2000 rows).
  */
+/** The catalog's field of `table` called `name`: the exact spelling, else the one equal ignoring case (`ID_CARD` is `id_card`). */
+export function catalogField(table: CatalogTable | undefined, name: string): CatalogField | undefined {
+  if (!table) return undefined;
+  const lower = name.toLowerCase();
+  return table.fields.find((f) => f.name === name) ?? table.fields.find((f) => f.name.toLowerCase() === lower);
+}
+
+/** Whether the catalog lists the table's fields; a table without any takes names as typed (their sensitivity is unknown). */
+export function declaresFields(table: CatalogTable | undefined): boolean {
+  return !!table && table.fields.length > 0;
+}
+
+/**
+ * Requested names as the catalog spells them, each once (ignoring case). Names of a table that
+ * declares no fields stay as first typed. Applied once the request is valid, before it is planned and stored.
+ */
+export function canonicalItems(catalog: Catalog, items: RequestItem[]): RequestItem[] {
+  return items.map((item) => {
+    const table = catalog.tables.find((t) => t.name === item.table);
+    const seen = new Set<string>();
+    const fields: string[] = [];
+    for (const name of item.fields) {
+      const spelled = catalogField(table, name)?.name ?? name;
+      if (seen.has(spelled.toLowerCase())) continue;
+      seen.add(spelled.toLowerCase());
+      fields.push(spelled);
+    }
+    return { ...item, fields };
+  });
+}
+
 export interface SourcePart {
   department: string;
   part: { table: string; fields: string[] }[];
@@ -18,7 +49,7 @@ export function sourceParts(catalog: Catalog, items: RequestItem[]): SourcePart[
     const table = catalog.tables.find((t) => t.name === item.table);
     if (!table || table.sharing !== 'conditional') continue;
     for (const name of item.fields) {
-      const field = table.fields.find((f) => f.name === name);
+      const field = catalogField(table, name);
       const owner = field?.department ?? table.department;
       const tables = byDepartment.get(owner) ?? new Map<string, string[]>();
       tables.set(table.name, [...(tables.get(table.name) ?? []), name]);
@@ -30,12 +61,26 @@ export function sourceParts(catalog: Catalog, items: RequestItem[]): SourcePart[
     .map(([department, tables]) => ({ department, part: [...tables.entries()].map(([table, fields]) => ({ table, fields })) }));
 }
 
-/** Requested tables in which at least one requested field is marked sensitive. */
-export function sensitiveTables(catalog: Catalog, items: RequestItem[]): { table: string; fields: string[] }[] {
-  const out: { table: string; fields: string[] }[] = [];
+export interface SensitivePart {
+  table: string;
+  fields: string[];
+  /** The table's catalog entry declares no fields: every requested field counts as sensitive, to be safe. */
+  undeclared?: true;
+}
+
+/**
+ * Requested tables in which at least one requested field is marked sensitive. A field whose
+ * sensitivity is unknown (its table declares no fields in the catalog) counts as sensitive.
+ */
+export function sensitiveTables(catalog: Catalog, items: RequestItem[]): SensitivePart[] {
+  const out: SensitivePart[] = [];
   for (const item of items) {
     const table = catalog.tables.find((t) => t.name === item.table);
-    const fields = item.fields.filter((f) => table?.fields.find((x) => x.name === f)?.sensitive);
+    if (table && !declaresFields(table)) {
+      if (item.fields.length) out.push({ table: item.table, fields: [...item.fields], undeclared: true });
+      continue;
+    }
+    const fields = item.fields.filter((f) => catalogField(table, f)?.sensitive);
     if (fields.length) out.push({ table: item.table, fields });
   }
   return out;
@@ -52,7 +97,7 @@ export function quoteIdentifier(name: string, dialect: HubDialect): string {
 
 export interface LeaderBasis {
   required: boolean;
-  sensitive: { table: string; fields: string[] }[];
+  sensitive: SensitivePart[];
   /** Rows in the tables holding the sensitive fields (count(*) in the hub), null when unknown. */
   rows: number | null;
   threshold: number;

@@ -2,6 +2,7 @@ import type { AppContext } from '../../context';
 import type { CurrentUser } from '../../policies';
 import { maskIdCard } from '../privacy';
 import { canView, holdsStage, isApprover, isOverdue } from './access';
+import { catalogField } from './plan';
 import { structureChangePending } from './structure-changes';
 import { tableQualityFor } from './quality';
 import { inputOf, type LoadedRequest } from './repository';
@@ -49,7 +50,7 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
         title: t?.title ?? null,
         sharing: t?.sharing ?? null,
         fields: i.fields.map((f) => {
-          const field = t?.fields.find((x) => x.name === f);
+          const field = catalogField(t, f);
           return {
             name: f,
             title: field?.title ?? null,

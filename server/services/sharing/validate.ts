@@ -2,6 +2,7 @@ import type { FieldError } from '../../errors';
 import type { Translator } from '../../i18n';
 import type { Catalog } from '../catalog/types';
 import { isValidCnIdCard, isWhitelistAddress } from './identity';
+import { catalogField, declaresFields } from './plan';
 import { DATASETS, METHODS, SYSTEM_STATUSES, type SharingInput } from './types';
 
 /**
@@ -158,8 +159,20 @@ function validateItems(input: SharingInput, catalog: Catalog | null, t: Translat
     if (item.fields.length === 0) {
       errors.push({ field: `items.${i}.fields`, key: 'sharing.errors.noFields', params: { table: item.table || String(i + 1) } });
     }
-    const bad = item.fields.find((f) => !COLUMN.test(f));
-    if (bad) errors.push({ field: `items.${i}.fields`, key: 'sharing.errors.badField', params: { field: bad } });
+    if (table && declaresFields(table)) {
+      // Only names the catalog lists (ignoring case): an unlisted name would escape the review of its
+      // owner and the leader rule, which read the catalog's departments and sensitivity.
+      const unknown = item.fields.filter((f) => !catalogField(table, f));
+      if (unknown.length)
+        errors.push({
+          field: `items.${i}.fields`,
+          key: 'sharing.errors.unknownFields',
+          params: { table: table.name, fields: unknown.join('、') },
+        });
+    } else {
+      const bad = item.fields.find((f) => !COLUMN.test(f));
+      if (bad) errors.push({ field: `items.${i}.fields`, key: 'sharing.errors.badField', params: { field: bad } });
+    }
   });
   return errors;
 }

@@ -26,7 +26,7 @@ import { loadCurrentCatalog } from '../catalog/repository';
 import type { Catalog } from '../catalog/types';
 import { saveUpload, uploadProblem } from '../uploads';
 import { holdsStage, isApprover, isOverdue, type StageRow } from './access';
-import { leaderBasis, sourceParts } from './plan';
+import { canonicalItems, leaderBasis, sourceParts } from './plan';
 import { formColumns, loadRequest, stageOrder, writeInput, type DbRow } from './repository';
 import {
   DEFAULT_GRANT_DAYS,
@@ -200,9 +200,10 @@ export interface SubmitResult {
 export async function submitRequest(
   ctx: AppContext,
   actor: Actor,
-  input: SharingInput,
+  typed: SharingInput,
   opts: { mode: ValidationMode; t: Translator; draftId?: number; files?: Attachments },
 ): Promise<SubmitResult> {
+  let input = typed;
   const files = opts.files ?? {};
   const { catalog } = await clock(ctx);
   let hasMaterial = !!files.material;
@@ -214,6 +215,8 @@ export async function submitRequest(
   if (!catalog && !errors.some((e) => e.field.startsWith('items')))
     errors.push({ field: 'items', key: 'sharing.errors.noCatalog' });
   if (errors.length) throw new ValidationError(errors);
+  // Field names as the catalog spells them: the plan, the stored request and the grant all use them.
+  input = { ...input, items: canonicalItems(catalog!, input.items) };
   const sources = sourceParts(catalog!, input.items);
   const leader = await leaderBasis(ctx.hub, catalog!, input.items);
 
