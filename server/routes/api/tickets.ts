@@ -8,6 +8,7 @@ import { pageParams } from '../../presenters/paging';
 import {
   findTicket,
   isStatusFilter,
+  isTicketView,
   listTickets,
   loadTicketCalendar,
   recheckRequester,
@@ -21,7 +22,7 @@ import {
 
 /**
  * Tickets API (a public contract):
- * - `GET /api/v1/tickets?status=&department=&table=&check=&severity=&view=overdue|escalated&page=&per_page=`
+ * - `GET /api/v1/tickets?status=&department=&table=&check=&severity=&view=overdue|escalated|disputed&page=&per_page=`
  *   → `{items, total, page, per_page}`, items as in `hubwatch tickets list --json`, earliest due first.
  *   Without `status` every status is listed (`status=active` for open + acknowledged + fixed).
  *   A user who sees only their own department gets 403 for `department=<another>`.
@@ -50,7 +51,7 @@ export function ticketsApi(ctx: AppContext): Router {
       else problems.push({ field: 'severity', key: 'tickets.errors.severity', params: { value: s('severity') } });
     }
     if (s('view')) {
-      if (s('view') === 'overdue' || s('view') === 'escalated') f.view = s('view') as 'overdue' | 'escalated';
+      if (isTicketView(s('view'))) f.view = s('view') as TicketFilters['view'];
       else problems.push({ field: 'view', key: 'tickets.errors.view', params: { value: s('view') } });
     }
     if (problems.length) throw new ValidationError(problems);

@@ -250,12 +250,15 @@ export function reportsRoutes(ctx: AppContext): Router {
       const comment = String(req.body?.comment ?? '');
       if (answer === 'not_ours') {
         await recordNotOurs(db, { ticketId, actor: req.user!, reason: comment, origin: auditOrigin(req), now: ctx.now() });
-        await notifier.office({
-          kind: 'report.disputed',
-          title: req.t('reports.notices.disputed', { id: ticketId }),
-          body: comment,
-          link: `/tickets/${ticketId}`,
-        });
+        await notifier.office(
+          {
+            kind: 'report.disputed',
+            title: req.t('reports.notices.disputed', { id: ticketId }),
+            body: comment,
+            link: `/tickets/${ticketId}`,
+          },
+          { email: true },
+        );
       } else {
         const file = fileOf(req);
         await answerReport(db, {

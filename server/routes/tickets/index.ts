@@ -7,7 +7,7 @@ import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { pageParams, pagination } from '../../presenters/paging';
 import { appendAudit } from '../../services/audit';
-import { isWebhookUrl } from '../../services/notifications';
+import { isWebhookUrl, notifierFromConfig } from '../../services/notifications';
 import {
   commentTicket,
   disputeTicket,
@@ -16,6 +16,7 @@ import {
   listTickets,
   loadDueWorkingDays,
   loadTicketCalendar,
+  notifyDispute,
   reassignTicket,
   recheckRequester,
   saveDueWorkingDays,
@@ -33,6 +34,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
   const today = async () => (await loadTicketCalendar(db, ctx.config.timezone)).calendar.today(ctx.now());
   const origin = (req: Request) => auditOrigin(req);
   const recheck = recheckRequester((err) => ctx.logger.error({ err }, 're-check request failed'));
+  const notifier = notifierFromConfig(db, ctx.config, ctx.logger);
 
   router.get('/tickets', authorize('tickets.list'), async (req, res) => {
     const { page, perPage } = pageParams(req.query, 25);
@@ -237,14 +239,17 @@ export function ticketsRoutes(ctx: AppContext): Router {
     act(
       req,
       res,
-      () =>
-        disputeTicket(db, {
+      async () => {
+        const ticket = await disputeTicket(db, {
           ticketId: Number(req.params.id),
           actor: req.user!,
           reason: String(req.body.reason ?? ''),
           origin: origin(req),
           now: ctx.now(),
-        }),
+        });
+        // After the commit: the IT office decides who owns the record (the flash says it was told).
+        await notifyDispute(notifier, ticket, String(req.body.reason ?? '').trim());
+      },
       'tickets.flash.disputed',
     ),
   );

@@ -7,6 +7,7 @@ import {
   TICKET_STATUSES,
   TicketFilters,
   isStatusFilter,
+  isTicketView,
 } from '../../services/tickets';
 import { OptionList, renderOptionList, withSelected } from '../../views/option-list';
 
@@ -23,7 +24,7 @@ export function filtersFrom(req: Request, today: string): { filters: TicketFilte
   if (s('table')) filters.table = s('table');
   if (s('check')) filters.check = s('check');
   if ((SEVERITIES as string[]).includes(s('severity'))) filters.severity = s('severity');
-  if (s('view') === 'overdue' || s('view') === 'escalated') filters.view = s('view') as 'overdue' | 'escalated';
+  if (isTicketView(s('view'))) filters.view = s('view') as TicketFilters['view'];
   return {
     filters,
     form: { status, department, table: s('table'), check: s('check'), severity: s('severity'), view: s('view') },

@@ -16,17 +16,20 @@ export { buildDigest, claimDigest, departmentsWithActiveTickets, type Digest } f
 export { escalateOverdueTickets, remindDueTickets } from './deadlines';
 export { fingerprintOf, type FingerprintParts } from './fingerprint';
 export { describeProblem, subjectOf } from './message';
-export { notifyEscalations, notifyNewHighSeverity, notifyReminders, ticketLine } from './notify';
+export { notifyDispute, notifyEscalations, notifyNewHighSeverity, notifyReminders, ticketLine } from './notify';
 export {
   filterChoices,
   findTicket,
   isStatusFilter,
+  isTicketView,
   listTickets,
+  TICKET_VIEWS,
   ticketHistory,
   toPublicTicket,
   type PublicTicket,
   type TicketEventRow,
   type TicketFilters,
+  type TicketView,
 } from './queries';
 export { maskSampleKeys } from './samples';
 export { loadDueWorkingDays, saveDueWorkingDays } from './settings';

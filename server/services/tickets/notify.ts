@@ -45,6 +45,26 @@ export async function notifyReminders(notifier: Notifier, tickets: TicketRow[]):
   }
 }
 
+/**
+ * "Not our data": the IT office decides who owns the record and reassigns, so it hears at once (inbox
+ * and e-mail), with the department's reason. The office's queue lists these under view=disputed.
+ */
+export async function notifyDispute(
+  notifier: Notifier,
+  ticket: Pick<TicketRow, 'id' | 'message' | 'due_at' | 'severity' | 'department_code'>,
+  reason: string,
+): Promise<void> {
+  await notifier.office(
+    {
+      kind: 'ticket.disputed',
+      title: `【改派】质量工单 #${ticket.id}：${ticket.department_code} 认为不属于本单位数据`,
+      body: `${ticketLine(ticket)}\n理由：${reason}`,
+      link: `/tickets/${ticket.id}`,
+    },
+    { email: true },
+  );
+}
+
 /** Escalations go to the IT office at once (inbox and e-mail), and to the department's inbox. */
 export async function notifyEscalations(notifier: Notifier, tickets: TicketRow[]): Promise<void> {
   if (!tickets.length) return;

@@ -8,10 +8,20 @@ export interface TicketFilters {
   table?: string;
   check?: string;
   severity?: string;
-  /** 'overdue': active and past due (needs `today`); 'escalated': active and escalated. */
-  view?: 'overdue' | 'escalated';
+  /**
+   * 'overdue': active and past due (needs `today`); 'escalated': active and escalated; 'disputed':
+   * active, and the department said "not our data" (waiting for the IT office to reassign).
+   */
+  view?: TicketView;
   today?: string;
   ids?: number[];
+}
+
+export const TICKET_VIEWS = ['overdue', 'escalated', 'disputed'] as const;
+export type TicketView = (typeof TICKET_VIEWS)[number];
+
+export function isTicketView(value: string): value is TicketView {
+  return (TICKET_VIEWS as readonly string[]).includes(value);
 }
 
 export function isStatusFilter(value: string): value is TicketStatus | 'active' {
@@ -29,6 +39,7 @@ function filtered(db: Knex, f: TicketFilters): Knex.QueryBuilder {
   if (f.ids) q.whereIn('id', f.ids);
   if (f.view === 'overdue') q.whereIn('status', ACTIVE_STATUSES).where('due_at', '<', f.today ?? '9999-12-31');
   if (f.view === 'escalated') q.whereIn('status', ACTIVE_STATUSES).whereNotNull('escalated_at');
+  if (f.view === 'disputed') q.whereIn('status', ACTIVE_STATUSES).whereNotNull('disputed_at');
   return q;
 }
 

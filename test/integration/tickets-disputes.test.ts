@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { issueApiToken } from '../../server/services/users';
+import { buildUser } from '../factories';
+import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * "Not our data" (不属于本单位数据): the steward's dispute reaches the IT office at once (inbox and
+ * e-mail), and the office's queue has a view of the disputed tickets waiting to be reassigned.
+ */
+const catalog = exampleCatalog();
+const T0 = new Date('2026-09-30T02:00:00Z');
+
+let t: TestApp;
+let dataDir: string;
+let hrTicket: number;
+let stuTicket: number;
+let hrSteward: Awaited<ReturnType<typeof buildUser>>;
+let office: Awaited<ReturnType<typeof buildUser>>;
+let officeToken: string;
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hw-disputes-'));
+  t = await createTestApp({ DATA_DIR: dataDir });
+  t.ctx.now = () => new Date('2026-10-09T02:00:00Z');
+  const db = t.db.knex;
+  await seedCatalogDepartments(db, catalog);
+  hrTicket = (await buildTicket(db, catalog, T0, { field: 'staff_no' })).id;
+  stuTicket = (
+    await buildTicket(db, catalog, T0, { table: 'student_status', field: 'grade', department: 'STU', check: 'required' })
+  ).id;
+  hrSteward = await buildUser(db, { department: 'HR', roles: ['steward'] });
+  office = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
+  await db('users').where({ id: office.id }).update({ email: 'itc-office@example.edu.cn' });
+  officeToken = await issueApiToken(db, office.id);
+});
+afterAll(async () => {
+  await t.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const outbox = () => {
+  const dir = path.join(dataDir, 'outbox');
+  return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')) : [];
+};
+const officeInbox = () =>
+  t.db.knex('notifications').where({ user_id: office.id, kind: 'ticket.disputed' }).orderBy('id').select('title', 'body', 'link');
+const api = (path: string) => request(t.app).get(`/api/v1${path}`).set('Authorization', `Bearer ${officeToken}`);
+
+describe('a steward disputes a ticket', () => {
+  it('refuses a dispute without a reason and tells nobody', async () => {
+    const s = await signIn(t.app, hrSteward.login, hrSteward.password);
+    const res = await s.agent.post(`/tickets/${hrTicket}/dispute`).type('form').send({ _csrf: s.csrf, reason: '  ' });
+    expect(res.status).toBe(422);
+    expect(await officeInbox()).toEqual([]);
+    expect(outbox()).toEqual([]);
+  });
+
+  it('tells the IT office in its inbox and by e-mail, with the reason and a link to the ticket', async () => {
+    const s = await signIn(t.app, hrSteward.login, hrSteward.password);
+    const res = await s.agent
+      .post(`/tickets/${hrTicket}/dispute`)
+      .type('form')
+      .send({ _csrf: s.csrf, reason: '职工号由人事系统外的博士后系统维护' });
+    expect(res.status).toBe(302);
+    const page = await s.agent.get(`/tickets/${hrTicket}`).expect(200);
+    expect(page.text).toContain('异议已提交信息化办公室。');
+    expect(await officeInbox()).toEqual([
+      {
+        title: `【改派】质量工单 #${hrTicket}：HR 认为不属于本单位数据`,
+        body: expect.stringContaining('理由：职工号由人事系统外的博士后系统维护'),
+        link: `/tickets/${hrTicket}`,
+      },
+    ]);
+    const mails = outbox();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatch(/^To: itc-office@example\.edu\.cn$/m);
+  });
+});
+
+describe("the IT office's disputed view", () => {
+  it('lists the active disputed tickets only, on the page and in the API', async () => {
+    const s = await signIn(t.app, office.login, office.password);
+    const all = await s.agent.get('/tickets').expect(200);
+    expect(all.text).toContain('href="/tickets?view=disputed"');
+    const page = await s.agent.get('/tickets?view=disputed').expect(200);
+    expect(page.text).toContain(`href="/tickets/${hrTicket}"`);
+    expect(page.text).not.toContain(`href="/tickets/${stuTicket}"`);
+    expect(page.text).toContain('共 1 条');
+    const res = await api('/tickets?view=disputed').expect(200);
+    expect(res.body.items.map((x: { id: number }) => x.id)).toEqual([hrTicket]);
+    expect(res.body.total).toBe(1);
+    const bad = await api('/tickets?view=argued').expect(422);
+    expect(bad.body.fields.view).toBe('未知的视图：argued（可选 overdue、escalated、disputed）');
+  });
+
+  it('drops a ticket once the IT office has reassigned it', async () => {
+    const s = await signIn(t.app, office.login, office.password);
+    await s.agent
+      .post(`/tickets/${hrTicket}/reassign`)
+      .type('form')
+      .send({ _csrf: s.csrf, department: 'COL', reason: '博士后由学院维护' })
+      .expect(302);
+    const res = await api('/tickets?view=disputed').expect(200);
+    expect(res.body).toMatchObject({ items: [], total: 0 });
+  });
+});
