@@ -278,6 +278,46 @@ describe("requested field names are the catalog's", () => {
   });
 });
 
+describe('the "other" integration method', () => {
+  const countRequests = async () => Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n);
+
+  it('its text is at most 200 characters (422 naming method_other, nothing written)', async () => {
+    const before = await countRequests();
+    const res = await submit(
+      apiRequest([{ table: 'org_unit', fields: ['unit_code'] }], { method: 'other', method_other: '视'.repeat(201) }),
+    );
+    expect(res.status).toBe(422);
+    expect(res.body.fields).toEqual({ method_other: '“其他对接方式说明”不能超过 200 个字符（已填写 201 个）' });
+    expect(await countRequests()).toBe(before);
+    const ok = await submit(
+      apiRequest([{ table: 'org_unit', fields: ['unit_code'] }], { method: 'other', method_other: '视'.repeat(200) }),
+    );
+    expect(ok.status).toBe(201);
+  });
+
+  it('is kept only with method "other"', async () => {
+    const id = (
+      await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }], { method: 'api', method_other: '数据库视图' }))
+    ).body.id;
+    expect((await t.db.knex('sharing_requests').where({ id }).first('method_other')).method_other).toBeNull();
+    expect((await show('applicant', id)).body.method_other).toBeNull();
+  });
+
+  it('a request stored before the limit, with 250 characters, is still granted with the whole text', async () => {
+    const id = (
+      await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }], { method: 'other', method_other: '数据库视图' }))
+    ).body.id;
+    const long = '数据库视图'.repeat(50);
+    await t.db.knex('sharing_requests').where({ id }).update({ method_other: long });
+    await decide('csSteward', id, approve);
+    await decide('office', id, approve);
+    const final = await decide('office2', id, approve);
+    expect(final.status).toBe(200);
+    expect(final.body.status).toBe('granted');
+    expect(final.body.grant).toMatchObject({ method: 'other', method_other: long });
+  });
+});
+
 describe('rejection (不共享) with the standard reasons', () => {
   it.each([
     ['not_current_staff', 'csSteward', 1],

@@ -142,7 +142,8 @@ export function formColumns(input: SharingInput) {
     }),
     purpose: input.purpose,
     method: ['api', 'file', 'other'].includes(input.method) ? input.method : null,
-    method_other: input.methodOther || null,
+    // The text belongs to method "other" only (a draft without a choice yet keeps what was typed).
+    method_other: input.method === 'api' || input.method === 'file' ? null : input.methodOther.trim() || null,
     whitelist: JSON.stringify(input.whitelist),
     pledge_accepted: input.pledgeAccepted,
   };

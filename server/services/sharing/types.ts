@@ -34,6 +34,8 @@ export const LEADER_ROW_THRESHOLD = 2000;
 export const SOURCE_REVIEW_WORKING_DAYS = 5;
 /** Grants are reminded this many days before they expire. */
 export const EXPIRY_REMINDER_DAYS = 30;
+/** The text of the "other" integration method, in characters. */
+export const METHOD_OTHER_MAX = 200;
 /** A grant without an explicit expiry lasts one year. */
 export const DEFAULT_GRANT_DAYS = 365;
 

@@ -3,7 +3,7 @@ import type { Translator } from '../../i18n';
 import type { Catalog } from '../catalog/types';
 import { isValidCnIdCard, isWhitelistAddress } from './identity';
 import { catalogField, declaresFields } from './plan';
-import { DATASETS, METHODS, SYSTEM_STATUSES, type SharingInput } from './types';
+import { DATASETS, METHOD_OTHER_MAX, METHODS, SYSTEM_STATUSES, type SharingInput } from './types';
 
 /**
  * Checks a request before it is submitted. `web` requires every starred (*) item of seed 000's form;
@@ -37,6 +37,11 @@ export function validateRequest(
         key: 'sharing.errors.format',
         params: { label: label(labelKey), value, expected: t(`sharing.errors.expected.${expected}`) },
       });
+  };
+  /** Lengths in characters (code points), as PostgreSQL counts them. */
+  const tooLong = (field: string, value: string, labelKey: string, max: number) => {
+    const length = [...value].length;
+    if (length > max) errors.push({ field, key: 'sharing.errors.tooLong', params: { label: label(labelKey), max, length } });
   };
   const web = mode === 'web';
 
@@ -100,6 +105,7 @@ export function validateRequest(
     });
   } else if (input.method === 'other') {
     required('method_other', input.methodOther, 'methodOther');
+    tooLong('method_other', input.methodOther.trim(), 'methodOther', METHOD_OTHER_MAX);
   }
 
   input.members.forEach((m, i) => {

@@ -390,7 +390,7 @@ async function grant(
     request_id: requestId,
     items: JSON.stringify(items.map((i: DbRow) => ({ table: i.table_name, fields: i.fields, range: i.range }))),
     method: request.method,
-    method_other: request.method_other,
+    method_other: request.method === 'other' ? request.method_other : null,
     whitelist: JSON.stringify(request.whitelist ?? []),
     expires_on: expires,
     granted_at: ctx.now(),
