@@ -34,7 +34,7 @@ describe('exportCatalog output', () => {
 
   it('keeps values that look like numbers, booleans or null as text', () => {
     expect(catalog.tables[0].title).toBe('null');
-    expect(catalog.departments[1]).toEqual({ code: '007', name: 'true', stewards: [] });
+    expect(catalog.departments[1]).toEqual({ code: '007', name: 'true' });
     expect(catalog.tables[0].fields[1].codes).toEqual({ kind: 'inline', values: ['01', '02', '97'] });
     expect(catalog.calendar.events[1]).toEqual({ name: 'review', dates: ['2027-03-01'], yearly: ['10-01', '02-29'] });
     expect(catalog.tables[0].maintainedIn).toEqual([3, 9]);

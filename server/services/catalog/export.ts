@@ -83,7 +83,9 @@ function flowShortCollections(node: unknown, depth: number): void {
 export function exportCatalog(catalog: Catalog): string {
   const plain: Plain = {
     calendar: exportCalendar(catalog.calendar),
-    departments: catalog.departments.map((d) => (d.stewards.length > 0 ? { code: d.code, name: d.name, stewards: d.stewards } : { code: d.code, name: d.name })),
+    departments: catalog.departments.map((d) =>
+      d.stewards !== undefined ? { code: d.code, name: d.name, stewards: d.stewards } : { code: d.code, name: d.name },
+    ),
     systems: catalog.systems.map((s) => ({ name: s.name, department: s.department })),
     tables: catalog.tables.map(exportTable),
     rules: catalog.rules.map((rule) => {

@@ -37,13 +37,29 @@ function mentions(catalog: Catalog): Mention[] {
     table.fields.forEach((field, f) => {
       const fieldPath = `fields[${f}]`;
       at(field.name, ['fields', f, 'name'], `${fieldPath}.name`);
-      if (field.deadline?.kind === 'after') at(field.deadline.column, ['fields', f, 'deadline', 'after'], `${fieldPath}.deadline.after`);
+      if (field.deadline?.kind === 'after')
+        at(field.deadline.column, ['fields', f, 'deadline', 'after'], `${fieldPath}.deadline.after`);
       if (field.references) {
-        result.push({ table: field.references.table, column: field.references.column, segments: ['tables', i, 'fields', f, 'references'], path: `${base}.${fieldPath}.references` });
+        result.push({
+          table: field.references.table,
+          column: field.references.column,
+          segments: ['tables', i, 'fields', f, 'references'],
+          path: `${base}.${fieldPath}.references`,
+        });
       }
       if (field.codes?.kind === 'hub') {
-        result.push({ table: field.codes.table, column: null, segments: ['tables', i, 'fields', f, 'codes', 'table'], path: `${base}.${fieldPath}.codes.table` });
-        result.push({ table: field.codes.table, column: field.codes.column, segments: ['tables', i, 'fields', f, 'codes', 'column'], path: `${base}.${fieldPath}.codes.column` });
+        result.push({
+          table: field.codes.table,
+          column: null,
+          segments: ['tables', i, 'fields', f, 'codes', 'table'],
+          path: `${base}.${fieldPath}.codes.table`,
+        });
+        result.push({
+          table: field.codes.table,
+          column: field.codes.column,
+          segments: ['tables', i, 'fields', f, 'codes', 'column'],
+          path: `${base}.${fieldPath}.codes.column`,
+        });
       }
     });
   });
@@ -51,7 +67,7 @@ function mentions(catalog: Catalog): Mention[] {
 }
 
 /** Line (1-based) of the node at `segments`, else of the nearest ancestor that has one. */
-function lineFinder(yamlText: string): (segments: (string | number)[]) => number | null {
+export function lineFinder(yamlText: string): (segments: (string | number)[]) => number | null {
   const lines = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter: lines });
   return (segments) => {
@@ -93,7 +109,12 @@ async function hubColumns(knex: Knex, dialect: Hub['dialect'], tableNames: strin
 const text = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 
 /** Every table and column of the catalog that the hub lacks, with its line and path. */
-export async function verifyAgainstHub(hub: Hub, catalog: Catalog, yamlText: string, opts: { strict?: boolean } = {}): Promise<ImportProblem[]> {
+export async function verifyAgainstHub(
+  hub: Hub,
+  catalog: Catalog,
+  yamlText: string,
+  opts: { strict?: boolean } = {},
+): Promise<ImportProblem[]> {
   const severity: ProblemSeverity = opts.strict ? 'error' : 'warning';
   const wanted = mentions(catalog);
   if (wanted.length === 0) return [];

@@ -38,7 +38,9 @@ export function readDepartments(r: Reader, node: AnyNode, path: string): Catalog
     codes.push({ value: code, node: codeEntry?.value, path: at(p, 'code') });
     // A bad name was reported (so there is no catalog); the code still counts, so that the tables
     // and systems naming it are not reported as well.
-    departments.push({ code, name: name ?? '', stewards: stewards.map((s) => s.value) });
+    departments.push(
+      stewardsEntry ? { code, name: name ?? '', stewards: stewards.map((s) => s.value) } : { code, name: name ?? '' },
+    );
   });
   r.duplicates(codes, '部门代码', 'department code');
   return departments;

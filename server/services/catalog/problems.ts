@@ -42,6 +42,7 @@ export type CatalogProblemCode =
   | 'bad_email'
   | 'too_long'
   | 'bad_character'
+  | 'stewards_replaced'
   | 'duplicate'
   | 'conflicting_dates'
   | 'empty_event'

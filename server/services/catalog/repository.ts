@@ -10,6 +10,7 @@ import { exportCatalog } from './export';
 import { type ImportProblem, verifyAgainstHub } from './hub-verify';
 import { parseCatalog } from './parse';
 import { formatProblem, type CatalogProblem } from './problems';
+import { planStewards, withCurrentStewards } from './stewards';
 import type { Catalog, CatalogField, CatalogTable } from './types';
 
 export type { ImportProblem } from './hub-verify';
@@ -83,6 +84,8 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
   const problems: ImportProblem[] = [...parsed.problems];
   const catalog = parsed.catalog;
   if (catalog && opts.hub) problems.push(...(await verifyAgainstHub(opts.hub, catalog, yamlText, { strict: opts.strict })));
+  if (catalog && !problems.some((p) => p.severity === 'error'))
+    problems.push(...(await planStewards(db, catalog, yamlText)).problems);
   problems.sort(byLine);
   if (!catalog || problems.some((p) => p.severity === 'error')) {
     return { ok: false, problems, summary: countSummary(catalog) };
@@ -93,6 +96,8 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
   return db.transaction(async (trx) => {
     await trx.raw(`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`);
     const deactivated = await findDeactivated(trx, catalog);
+    // Before the new version is stored: the previous import is what the file is compared with.
+    const stewards = await planStewards(trx, catalog, yamlText);
     const [version] = await trx('catalog_versions')
       .insert({
         imported_by: opts.actor?.id ?? null,
@@ -103,7 +108,7 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
       })
       .returning('id');
     const versionId = Number(version.id ?? version);
-    await saveDepartments(trx, catalog);
+    await saveDepartments(trx, catalog, stewards.writes);
     await saveSystems(trx, catalog);
     await saveTables(trx, catalog, versionId);
     const summary = countSummary(catalog, deactivated);
@@ -112,7 +117,13 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
       action: 'catalog.import',
       objectType: 'catalog_version',
       objectId: versionId,
-      summary: { ...summary, checksum, source: opts.origin?.source ?? null, warnings: problems.length },
+      summary: {
+        ...summary,
+        checksum,
+        source: opts.origin?.source ?? null,
+        warnings: problems.length,
+        ...(stewards.writes.size > 0 ? { stewards: [...stewards.writes.keys()] } : {}),
+      },
       ip: opts.origin?.ip,
       requestId: opts.origin?.requestId,
     });
@@ -120,12 +131,18 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
   });
 }
 
-async function saveDepartments(trx: Knex.Transaction, catalog: Catalog): Promise<void> {
+/** Names and catalog membership; stewards only for new departments and where `planStewards` says the file changes them. */
+async function saveDepartments(trx: Knex.Transaction, catalog: Catalog, stewards: Map<string, string[]>): Promise<void> {
   for (const d of catalog.departments) {
     await trx('departments')
-      .insert({ code: d.code, name: d.name, stewards: JSON.stringify(d.stewards), in_catalog: true })
+      .insert({ code: d.code, name: d.name, stewards: JSON.stringify(d.stewards ?? []), in_catalog: true })
       .onConflict('code')
-      .merge(['name', 'stewards', 'in_catalog']);
+      .merge(['name', 'in_catalog']);
+  }
+  for (const [code, list] of stewards) {
+    await trx('departments')
+      .where({ code })
+      .update({ stewards: JSON.stringify(list) });
   }
   // Accounts reference departments: ones that left the catalog keep their rows.
   const codes = catalog.departments.map((d) => d.code);
@@ -136,7 +153,12 @@ async function saveSystems(trx: Knex.Transaction, catalog: Catalog): Promise<voi
   for (const s of catalog.systems) {
     await trx('catalog_systems').insert({ name: s.name, department_code: s.department, active: true }).onConflict('name').merge();
   }
-  await trx('catalog_systems').whereNotIn('name', catalog.systems.map((s) => s.name)).update({ active: false });
+  await trx('catalog_systems')
+    .whereNotIn(
+      'name',
+      catalog.systems.map((s) => s.name),
+    )
+    .update({ active: false });
 }
 
 function tableRow(table: CatalogTable) {
@@ -173,7 +195,11 @@ function sameJson(a: unknown, b: unknown): boolean {
     Array.isArray(v)
       ? v.map(canonical)
       : v && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
         : v;
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
@@ -196,7 +222,9 @@ async function saveTables(trx: Knex.Transaction, catalog: Catalog, versionId: nu
     if (!existing) {
       await trx('catalog_tables').insert({ ...row, definition: JSON.stringify(row.definition), version_id: versionId });
     } else if (!sameRow(existing, row)) {
-      await trx('catalog_tables').where({ name: table.name }).update({ ...row, definition: JSON.stringify(row.definition), version_id: versionId });
+      await trx('catalog_tables')
+        .where({ name: table.name })
+        .update({ ...row, definition: JSON.stringify(row.definition), version_id: versionId });
     }
     for (const field of table.fields) {
       const frow = fieldRow(table, field);
@@ -204,11 +232,16 @@ async function saveTables(trx: Knex.Transaction, catalog: Catalog, versionId: nu
       if (!previous) {
         await trx('catalog_fields').insert({ ...frow, definition: JSON.stringify(frow.definition) });
       } else if (!sameRow(previous, frow)) {
-        await trx('catalog_fields').where({ table_name: table.name, name: field.name }).update({ ...frow, definition: JSON.stringify(frow.definition) });
+        await trx('catalog_fields')
+          .where({ table_name: table.name, name: field.name })
+          .update({ ...frow, definition: JSON.stringify(frow.definition) });
       }
     }
     const fieldNames = table.fields.map((f) => f.name);
-    await trx('catalog_fields').where({ table_name: table.name, active: true }).whereNotIn('name', fieldNames).update({ active: false });
+    await trx('catalog_fields')
+      .where({ table_name: table.name, active: true })
+      .whereNotIn('name', fieldNames)
+      .update({ active: false });
   }
   // Removed tables stop being checked; their rows (and their fields) stay for history.
   const names = catalog.tables.map((t) => t.name);
@@ -243,10 +276,11 @@ export async function loadCurrentCatalog(db: Knex | Knex.Transaction): Promise<C
   return loaded;
 }
 
-/** The current catalog as catalog YAML (imports back to the same catalog), or null before the first import. */
+/** The current catalog as catalog YAML (imports back to the same catalog, changing nothing), or null before the first import. */
 export async function currentCatalogYaml(db: Knex): Promise<string | null> {
   const current = await loadCurrentCatalog(db);
-  return current ? exportCatalog(current.catalog) : null;
+  // Stewards as they are now (the department page edits them), not as the last file listed them.
+  return current ? exportCatalog(await withCurrentStewards(db, current.catalog)) : null;
 }
 
 /** The responsible department of a table, or of one of its fields (the field's own, else the table's). */

@@ -36,8 +36,7 @@ export type CodeList =
   | { kind: 'hub'; table: string; column: string };
 
 export type Deadline =
-  | { kind: 'after'; column: string; within: Duration }
-  | { kind: 'afterEvent'; event: string; within: Duration };
+  { kind: 'after'; column: string; within: Duration } | { kind: 'afterEvent'; event: string; within: Duration };
 
 export interface CatalogField {
   name: string;
@@ -95,7 +94,11 @@ export interface CatalogCalendar {
 export interface CatalogDepartment {
   code: string;
   name: string;
-  stewards: string[];
+  /**
+   * Steward e-mails as the file lists them; absent when the file has no `stewards:` key. The current
+   * list is `departments.stewards` (the department page edits it too): see `stewards.ts`.
+   */
+  stewards?: string[];
 }
 
 export interface CatalogSystem {
