@@ -2,12 +2,23 @@ import { Router } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { NotFoundError, TooManyRequestsError } from '../../errors';
+import { NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { DatabaseRateLimitStore } from '../../middleware/rate-limit-store';
 import { notifierFromConfig } from '../../services/notifications';
-import { findReport, listMyReports, notifyReporters, RawReport, submitReport, toPublicReport } from '../../services/reports';
+import { pageParams } from '../../presenters/paging';
+import {
+  findReport,
+  isReportStatusFilter,
+  listMyReports,
+  notifyReporters,
+  RawReport,
+  REPORT_STATUS_FILTERS,
+  ReportFilters,
+  submitReport,
+  toPublicReport,
+} from '../../services/reports';
 
 /** Report submissions one address may make per hour through the API (on top of 20 per user, counted in the database). */
 export const API_REPORTS_PER_IP_HOUR = 100;
@@ -18,7 +29,10 @@ export const API_REPORTS_PER_IP_HOUR = 100;
  *   → 201 `{"id", "ticket_id"}` (`ticket_id` null while the IT office triages reports first);
  *   422 `{error, message, fields: {table|field|record_key|record_key.<column>|description|suggested_value: message}}`;
  *   429 over 20 reports an hour for the user, or too many from one address.
- * - `GET /api/v1/reports/mine` → `{items}`: the caller's reports, newest first, each with status and answer.
+ * - `GET /api/v1/reports/mine?status=&table=&page=&per_page=` → `{items, total, page, per_page}`: the caller's
+ *   reports, newest first, each with status and answer; `status` is the status the reporter sees (`triage`,
+ *   `rejected`, `open`, `acknowledged`, `fixed`, `resolved`, `closed`, or `active` for the first three of
+ *   the ticket's), anything else 422; `per_page` at most 200 (default 50).
  * - `GET /api/v1/reports/:id` → one of the caller's reports; 404 for anyone else's.
  */
 export function reportsApi(ctx: AppContext): Router {
@@ -49,8 +63,24 @@ export function reportsApi(ctx: AppContext): Router {
   });
 
   router.get('/reports/mine', authorize('reports.mine'), async (req, res) => {
-    const rows = await listMyReports(ctx.db, req.user!.id);
-    res.json({ items: rows.map(toPublicReport) });
+    const q = req.query as Record<string, unknown>;
+    const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
+    const filters: ReportFilters = {};
+    if (s('status')) {
+      if (!isReportStatusFilter(s('status')))
+        throw new ValidationError([
+          {
+            field: 'status',
+            key: 'reports.errors.status',
+            params: { value: s('status'), allowed: REPORT_STATUS_FILTERS.join(', ') },
+          },
+        ]);
+      filters.status = s('status') as ReportFilters['status'];
+    }
+    if (s('table')) filters.table = s('table');
+    const { page, perPage } = pageParams(req.query, 50);
+    const { items, total } = await listMyReports(ctx.db, req.user!.id, filters, { limit: perPage, offset: (page - 1) * perPage });
+    res.json({ items: items.map(toPublicReport), total, page, per_page: perPage });
   });
 
   router.get('/reports/:id', authorize('reports.mine'), async (req, res) => {

@@ -5,12 +5,17 @@ import { AppError, NotFoundError, TooManyRequestsError, ValidationError } from '
 import { assertCan, authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
+import { pageParams, pagination } from '../../presenters/paging';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { notifierFromConfig } from '../../services/notifications';
 import {
   findReport,
+  isReportStatusFilter,
   listMyReports,
   listTriage,
+  myReportTables,
+  REPORT_STATUS_FILTERS,
+  ReportFilters,
   loadReportSettings,
   notifyReporters,
   previewReport,
@@ -24,6 +29,7 @@ import {
   saveReportSettings,
   submitReport,
   toPublicReport,
+  triageTables,
 } from '../../services/reports';
 import {
   answerReport,
@@ -123,23 +129,56 @@ export function reportsRoutes(ctx: AppContext): Router {
     }
   });
 
+  /** The list filters from the query string; a status the list does not know is ignored, as on /tickets. */
+  function listFilters(req: Request): { filters: ReportFilters; form: { status: string; table: string } } {
+    const q = req.query as Record<string, unknown>;
+    const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
+    const status = isReportStatusFilter(s('status')) ? s('status') : '';
+    const filters: ReportFilters = {};
+    if (status) filters.status = status as ReportFilters['status'];
+    if (s('table')) filters.table = s('table');
+    return { filters, form: { status, table: s('table') } };
+  }
+  const menu = (values: string[], chosen: string) => values.map((value) => ({ value, selected: value === chosen }));
+
   router.get('/reports/mine', authorize('reports.mine'), async (req, res) => {
-    const rows = await listMyReports(db, req.user!.id);
+    const { page, perPage } = pageParams(req.query, 25);
+    const { filters, form } = listFilters(req);
+    const [{ items, total }, tables] = await Promise.all([
+      listMyReports(db, req.user!.id, filters, { limit: perPage, offset: (page - 1) * perPage }),
+      myReportTables(db, req.user!.id),
+    ]);
     res.render('pages/reports/mine', {
       title: req.t('reports.mine.title'),
-      reports: rows.map((r) => ({ ...toPublicReport(r), actions: reporterActions(r) })),
+      reports: items.map((r) => ({ ...toPublicReport(r), actions: reporterActions(r) })),
+      form,
+      filtered: !!(filters.status || filters.table),
+      statuses: menu([...REPORT_STATUS_FILTERS], form.status),
+      tables: menu(tables, form.table),
+      pager: pagination(req.originalUrl, page, perPage, total),
     });
   });
 
   // ---- IT office: triage queue and setting ----
 
   router.get('/reports/triage', authorize('reports.triage'), async (req, res) => {
-    const [reports, departments, settings] = await Promise.all([
-      listTriage(db),
+    const { page, perPage } = pageParams(req.query, 25);
+    const { filters, form } = listFilters(req);
+    const [{ items, total }, tables, departments, settings] = await Promise.all([
+      listTriage(db, { table: filters.table }, { limit: perPage, offset: (page - 1) * perPage }),
+      triageTables(db),
       db('departments').orderBy('code').select('code', 'name'),
       loadReportSettings(db),
     ]);
-    res.render('pages/reports/triage', { title: req.t('reports.triage.title'), reports, departments, settings });
+    res.render('pages/reports/triage', {
+      title: req.t('reports.triage.title'),
+      reports: items,
+      departments,
+      settings,
+      form,
+      tables: menu(tables, form.table),
+      pager: pagination(req.originalUrl, page, perPage, total),
+    });
   });
 
   router.post('/reports/settings', authorize('reports.triage'), async (req, res) => {

@@ -10,14 +10,21 @@ export { LOOKUP_TIMEOUT_MS, lookupRecord, type HubLookup } from './lookup';
 export { notifyReporters, STATUS_WORDS } from './notify';
 export {
   findReport,
+  isReportStatusFilter,
   listMyReports,
   listTriage,
+  myReportTables,
+  REPORT_STATUS_FILTERS,
   reporterActions,
   reporterStatus,
   reportsOfTicket,
   statusWords,
   toPublicReport,
+  triageTables,
+  type ReportFilters,
+  type ReportStatusFilter,
   type ReportWithTicket,
+  type TriageRow,
 } from './queries';
 export { loadReportSettings, saveReportSettings, type ReportSettings } from './settings';
 export {

@@ -36,8 +36,75 @@ function withTicket(db: Knex) {
     );
 }
 
-export async function listMyReports(db: Knex, reporterId: number): Promise<ReportWithTicket[]> {
-  return withTicket(db).where('r.reporter_id', reporterId).orderBy('r.id', 'desc');
+/** What a report list filters by: the status its reporter sees (or `active` for open + acknowledged + fixed), the table. */
+export interface ReportFilters {
+  status?: ReportStatusFilter;
+  table?: string;
+}
+
+export const REPORT_STATUS_FILTERS = [
+  'active',
+  'triage',
+  'rejected',
+  'open',
+  'acknowledged',
+  'fixed',
+  'resolved',
+  'closed',
+] as const;
+export type ReportStatusFilter = (typeof REPORT_STATUS_FILTERS)[number];
+
+export function isReportStatusFilter(value: string): value is ReportStatusFilter {
+  return (REPORT_STATUS_FILTERS as readonly string[]).includes(value);
+}
+
+/** A page of a list and how many match in all. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface PageWindow {
+  limit: number;
+  offset: number;
+}
+
+/** The status as `reporterStatus` gives it, as a condition (reports waiting or turned down have no ticket status). */
+function whereStatus(q: Knex.QueryBuilder, status: ReportStatusFilter | undefined): Knex.QueryBuilder {
+  if (!status) return q;
+  if (status === 'triage' || status === 'rejected') return q.where('r.status', status);
+  q.where('r.status', 'routed');
+  return status === 'active' ? q.whereIn('t.status', ['open', 'acknowledged', 'fixed']) : q.where('t.status', status);
+}
+
+/** One user's reports, newest first, a page at a time. */
+export async function listMyReports(
+  db: Knex,
+  reporterId: number,
+  filters: ReportFilters = {},
+  page: PageWindow = { limit: 50, offset: 0 },
+): Promise<Page<ReportWithTicket>> {
+  const filtered = (q: Knex.QueryBuilder) => {
+    q.where('r.reporter_id', reporterId);
+    if (filters.table) q.where('r.table_name', filters.table);
+    return whereStatus(q, filters.status);
+  };
+  const [items, counted] = await Promise.all([
+    filtered(withTicket(db)).orderBy('r.id', 'desc').limit(page.limit).offset(page.offset) as Promise<ReportWithTicket[]>,
+    filtered(db('reports as r').leftJoin('tickets as t', 't.id', 'r.ticket_id'))
+      .count({ n: '*' })
+      .first() as Promise<{ n: number | string } | undefined>,
+  ]);
+  return { items, total: Number(counted?.n ?? 0) };
+}
+
+/** The tables one user has reported on (the filter menu of "我的报告"), sorted. */
+export async function myReportTables(db: Knex, reporterId: number): Promise<string[]> {
+  const rows: { table_name: string }[] = await db('reports')
+    .where({ reporter_id: reporterId })
+    .distinct('table_name')
+    .orderBy('table_name');
+  return rows.map((r) => r.table_name);
 }
 
 export async function findReport(db: Knex, id: number): Promise<ReportWithTicket | undefined> {
@@ -61,12 +128,38 @@ export async function reportsOfTicket(db: Knex, ticketId: number) {
     );
 }
 
-export async function listTriage(db: Knex) {
-  return db('reports as r')
-    .join('users as u', 'u.id', 'r.reporter_id')
-    .where('r.status', 'triage')
-    .orderBy('r.id')
-    .select('r.*', 'u.name as reporter_name', 'u.login as reporter_login');
+export type TriageRow = ReportRow & { reporter_name: string; reporter_login: string };
+
+/** Reports waiting for the IT office, oldest first, a page at a time; `table` narrows them to one table. */
+export async function listTriage(
+  db: Knex,
+  filters: Pick<ReportFilters, 'table'> = {},
+  page: PageWindow = { limit: 50, offset: 0 },
+): Promise<Page<TriageRow>> {
+  const filtered = () => {
+    const q = db('reports as r').where('r.status', 'triage');
+    if (filters.table) q.where('r.table_name', filters.table);
+    return q;
+  };
+  const [items, counted] = await Promise.all([
+    filtered()
+      .join('users as u', 'u.id', 'r.reporter_id')
+      .orderBy('r.id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .select('r.*', 'u.name as reporter_name', 'u.login as reporter_login') as Promise<TriageRow[]>,
+    filtered().count({ n: '*' }).first() as Promise<{ n: number | string } | undefined>,
+  ]);
+  return { items, total: Number(counted?.n ?? 0) };
+}
+
+/** The tables of the reports waiting for triage (the queue's filter menu), sorted. */
+export async function triageTables(db: Knex): Promise<string[]> {
+  const rows: { table_name: string }[] = await db('reports')
+    .where({ status: 'triage' })
+    .distinct('table_name')
+    .orderBy('table_name');
+  return rows.map((r) => r.table_name);
 }
 
 /**
