@@ -21,10 +21,15 @@ export interface DemoAccount {
   department: string;
 }
 
-/** One account per role, and a steward for every department that owns data in the example catalog. */
+/**
+ * One account per role, a steward for every department that owns data in the example catalog, and a
+ * second IT-office account: the first and the final review of a sharing request are two people's.
+ */
 export const DEMO_ACCOUNTS: DemoAccount[] = [
   { login: 'admin', name: '系统管理员', role: 'admin', department: 'ITC' },
   { login: 'itoffice', name: '信息办数据专员', role: 'it_office', department: 'ITC' },
+  // A sharing request's final review is another IT-office person's than its first review (seed 000).
+  { login: 'itchief', name: '信息办主管领导', role: 'it_office', department: 'ITC' },
   { login: 'leader', name: '信息化主管校领导', role: 'univ_leader', department: 'ITC' },
   { login: 'hr.leader', name: '人事处处长', role: 'dept_leader', department: 'HR' },
   { login: 'hr.steward', name: '人事处信息化专员', role: 'steward', department: 'HR' },

@@ -18,12 +18,20 @@ describe('first start on the embedded default', () => {
       expect(first.accounts.map((a) => a.login)).toEqual(DEMO_ACCOUNTS.map((a) => a.login));
       const roles = new Set(first.accounts.map((a) => a.role));
       expect([...roles].sort()).toEqual(['admin', 'dept_leader', 'it_office', 'steward', 'univ_leader', 'user']);
+      // Two IT-office people: a sharing request's first and final review are decided by different ones.
+      expect(first.accounts.filter((a) => a.role === 'it_office').map((a) => [a.login, a.name])).toEqual([
+        ['itoffice', '信息办数据专员'],
+        ['itchief', '信息办主管领导'],
+      ]);
       // Printed once: every login with its password, in the box.
       for (const account of first.accounts) {
         expect(lines.some((l) => l.startsWith(`| ${account.login} `) && l.includes(` ${account.password} |`))).toBe(true);
       }
       const org = first.accounts.find((a) => a.login === 'org.steward')!;
-      expect(await authenticatePassword(runtime.db, 'org.steward', org.password)).toMatchObject({ department_code: 'ORG', roles: ['steward'] });
+      expect(await authenticatePassword(runtime.db, 'org.steward', org.password)).toMatchObject({
+        department_code: 'ORG',
+        roles: ['steward'],
+      });
       const hr = await runtime.db('users').where({ login: 'hr.leader' }).first();
       expect([hr.department_code, hr.roles]).toEqual(['HR', ['dept_leader']]);
 

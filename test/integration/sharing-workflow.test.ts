@@ -126,7 +126,7 @@ describe('conditional data owned by two departments', () => {
       '3:ORG:approved',
       '5:-:pending',
     ]);
-    expect((await decide('office', id, approve)).body.status).toBe('granted');
+    expect((await decide('office2', id, approve)).body.status).toBe('granted');
   });
 
   it('a second decision on a stage already decided is a conflict (409)', async () => {
@@ -450,6 +450,33 @@ describe('who may decide and see', () => {
     expect((await decide('csSteward', id, approve)).status).toBe(200);
     expect((await decide('hrSteward', id, approve)).status).toBe(403);
     expect((await decide('csSteward', id, approve)).status).toBe(409);
+  });
+
+  it("the final review is another IT-office person's than the first review (seed 000: the office head's box)", async () => {
+    const id = (await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))).body.id;
+    await decide('csSteward', id, approve);
+    await decide('office', id, approve);
+    const finalStage = (await show('office', id)).body.stages.find((s: { kind: string }) => s.kind === 'it_final');
+    expect(finalStage.status).toBe('pending');
+
+    const same = await decide('office', id, { decision: 'approve', expires_on: '2026-12-31' });
+    expect(same.status).toBe(403);
+    expect(same.body.message).toBe('初审与终审须由信息化办公室的不同人员作出：您已作出本申请的初审');
+    const sameReject = await decide('office', id, { decision: 'reject', reason: 'scope_too_large', stage_id: finalStage.id });
+    expect(sameReject.status).toBe(403);
+    expect((await t.db.knex('sharing_stages').where({ id: finalStage.id }).first('status')).status).toBe('pending');
+
+    // Not offered to them: no decision form, not in their queue; the other IT-office person has both.
+    const o1 = await as('office');
+    expect((await o1.agent.get(`/sharing/${id}`)).text).not.toContain('name="stage_id"');
+    expect((await o1.agent.get('/sharing/queue')).text).not.toContain(`href="/sharing/${id}"`);
+    const o2 = await as('office2');
+    expect((await o2.agent.get(`/sharing/${id}`)).text).toContain(`name="stage_id" value="${finalStage.id}"`);
+    expect((await o2.agent.get('/sharing/queue')).text).toContain(`href="/sharing/${id}"`);
+
+    const other = await decide('office2', id, approve);
+    expect(other.status).toBe(200);
+    expect(other.body.status).toBe('granted');
   });
 
   it('a department sees a request only once its stage is reached; outsiders never', async () => {

@@ -46,6 +46,17 @@ export function holdsStage(user: CurrentUser, stage: StageRow, today: string): {
   return { own, onBehalf };
 }
 
+/**
+ * The IT office's final review is not decided by the person who decided its first review: seed 000
+ * gives the final box to the office's head (信息办主管领导意见), the first review to a data specialist.
+ */
+export function decidedFirstReview(user: CurrentUser, stage: StageRow, stages: StageRow[]): boolean {
+  return (
+    stage.kind === 'it_final' &&
+    stages.some((s) => s.kind === 'it_first' && s.decided_by != null && Number(s.decided_by) === user.id)
+  );
+}
+
 const REACHED: StageStatus[] = ['pending', 'approved', 'rejected', 'overturned'];
 
 /** Approvers of a request: they see it, and see vendor ID numbers unmasked. The applicant is not one. */

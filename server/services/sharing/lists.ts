@@ -82,7 +82,20 @@ export async function queueIds(db: Knex, user: CurrentUser, today: string): Prom
       if (can(user, 'sharing.decide_source', { department: user.department }))
         w.orWhere((x) => x.where('s.kind', 'source').where('s.department_code', user.department));
       if (can(user, 'sharing.decide_office')) {
-        w.orWhereIn('s.kind', ['it_first', 'it_final']);
+        w.orWhere('s.kind', 'it_first');
+        // The final review, unless this user decided the first one (another person decides it).
+        w.orWhere((x) =>
+          x
+            .where('s.kind', 'it_final')
+            .whereNotExists((f) =>
+              f
+                .select(db.raw('1'))
+                .from('sharing_stages as f')
+                .whereRaw('f.request_id = s.request_id')
+                .where('f.kind', 'it_first')
+                .where('f.decided_by', user.id),
+            ),
+        );
         w.orWhere((x) => x.where('s.kind', 'source').where('s.due_on', '<', today));
       }
       if (can(user, 'sharing.decide_leader')) w.orWhere('s.kind', 'leader');

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context';
 import type { CurrentUser } from '../../policies';
 import { maskIdCard } from '../privacy';
-import { canView, holdsStage, isApprover, isOverdue } from './access';
+import { canView, decidedFirstReview, holdsStage, isApprover, isOverdue } from './access';
 import { catalogField } from './plan';
 import { structureChangePending } from './structure-changes';
 import { tableQualityFor } from './quality';
@@ -25,7 +25,7 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
   ]);
   const deptName = new Map<string, string>(departments.map((d: { code: string; name: string }) => [d.code, d.name]));
   const decidable = stages.filter((s) => {
-    if (s.status !== 'pending' || user.id === request.applicant_id) return false;
+    if (s.status !== 'pending' || user.id === request.applicant_id || decidedFirstReview(user, s, stages)) return false;
     const held = holdsStage(user, s, today);
     return held.own || held.onBehalf;
   });
@@ -115,6 +115,8 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
         department: s.department_code,
         onBehalf: !holdsStage(user, s, today).own,
       })),
+      /** The final review waits for another IT-office person: this viewer decided the first review. */
+      finalByOther: stages.some((s) => s.status === 'pending' && decidedFirstReview(user, s, stages)),
       edit: request.status === 'draft' && user.id === request.applicant_id,
       withdraw: ['draft', 'submitted', 'in_review'].includes(request.status) && user.id === request.applicant_id,
       requestArbitration:

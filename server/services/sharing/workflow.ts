@@ -25,7 +25,7 @@ import { addDays, createCalendar, todayIn, type WorkingDayCalendar } from '../ca
 import { loadCurrentCatalog } from '../catalog/repository';
 import type { Catalog } from '../catalog/types';
 import { saveUpload, uploadProblem } from '../uploads';
-import { holdsStage, isApprover, isOverdue, type StageRow } from './access';
+import { decidedFirstReview, holdsStage, isApprover, isOverdue, type StageRow } from './access';
 import { canonicalItems, leaderBasis, sourceParts } from './plan';
 import { formColumns, loadRequest, stageOrder, writeInput, type DbRow } from './repository';
 import {
@@ -335,9 +335,11 @@ function stageFor(
     const notYetOverdue = candidates.some((c) => !c.own && c.stage.status === 'pending' && c.stage.kind === 'source');
     throw new ConflictError(notYetOverdue && open ? 'sharing.errors.notOverdue' : 'sharing.errors.notPending');
   }
+  const allowed = pending.filter((c) => !decidedFirstReview(user, c.stage, stages));
+  if (allowed.length === 0) throw new ForbiddenError('sharing.errors.sameOfficer');
   // Own stages first: the IT office standing in is the exception.
-  pending.sort((a, b) => Number(b.own) - Number(a.own) || a.stage.stage - b.stage.stage);
-  return pending[0];
+  allowed.sort((a, b) => Number(b.own) - Number(a.own) || a.stage.stage - b.stage.stage);
+  return allowed[0];
 }
 
 /**
