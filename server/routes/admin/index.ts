@@ -4,25 +4,43 @@ import type { AppContext } from '../../context';
 import { NotFoundError, ValidationError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
-import { ROLES } from '../../policies';
+import { type Role, ROLES } from '../../policies';
 import { appendAudit, listAudit } from '../../services/audit';
-import { createUser } from '../../services/users';
+import { createUser, listUsers, type UserFilters } from '../../services/users';
 import { pageParams, pagination } from '../../presenters/paging';
 
 export function adminRoutes(ctx: AppContext): Router {
   const router = Router();
   const { db } = ctx;
 
-  async function usersPage(extra: Record<string, unknown> = {}) {
-    const [users, departments] = await Promise.all([
-      db('users').orderBy('login').select('id', 'login', 'name', 'department_code', 'roles', 'disabled', 'last_login_at'),
+  /** The users list (paged, filtered by the query string) and the form's choices. */
+  async function usersPage(req: Request, extra: Record<string, unknown> = {}) {
+    const { page, perPage } = pageParams(req.query, 50);
+    const text = (key: string) => (typeof req.query[key] === 'string' ? (req.query[key] as string).trim().slice(0, 100) : '');
+    const role = text('role');
+    const filters: UserFilters = {
+      q: text('q') || undefined,
+      department: text('department') || undefined,
+      role: (ROLES as readonly string[]).includes(role) ? (role as Role) : undefined,
+    };
+    const [{ items: users, total }, departments] = await Promise.all([
+      listUsers(db, filters, { limit: perPage, offset: (page - 1) * perPage }),
       db('departments').orderBy('code').select('code', 'name'),
     ]);
-    return { users, departments, roles: ROLES, ...extra };
+    return {
+      users,
+      departments,
+      roles: ROLES,
+      filters: { q: filters.q ?? '', department: filters.department ?? '', role: filters.role ?? '' },
+      filtered: !!(filters.q || filters.department || filters.role),
+      // After a POST the list is the first page, unfiltered: the pager links to the list, not to the form's URL.
+      pager: pagination(req.method === 'GET' ? req.originalUrl : '/admin/users', page, perPage, total),
+      ...extra,
+    };
   }
 
   router.get('/admin/users', authorize('users.manage'), async (req, res) => {
-    res.render('pages/admin/users', { title: req.t('admin.users.title'), ...(await usersPage()) });
+    res.render('pages/admin/users', { title: req.t('admin.users.title'), ...(await usersPage(req)) });
   });
 
   router.post('/admin/users', authorize('users.manage'), async (req, res) => {
@@ -30,18 +48,24 @@ export function adminRoutes(ctx: AppContext): Router {
     try {
       const { user, generatedPassword } = await createUser(
         db,
-        { login: String(req.body.login ?? '').trim(), name: String(req.body.name ?? ''), department: String(req.body.department ?? ''), roles, email: req.body.email || null },
+        {
+          login: String(req.body.login ?? '').trim(),
+          name: String(req.body.name ?? ''),
+          department: String(req.body.department ?? ''),
+          roles,
+          email: req.body.email == null || req.body.email === '' ? null : String(req.body.email),
+        },
         req.user!,
       );
       res.render('pages/admin/users', {
         title: req.t('admin.users.title'),
-        ...(await usersPage({ created: { login: user.login, password: generatedPassword } })),
+        ...(await usersPage(req, { created: { login: user.login, password: generatedPassword } })),
       });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       res.status(422).render('pages/admin/users', {
         title: req.t('admin.users.title'),
-        ...(await usersPage({ form: { ...req.body, roles }, fields: fieldMessages(err, req) })),
+        ...(await usersPage(req, { form: { ...req.body, roles }, fields: fieldMessages(err, req) })),
       });
     }
   });
@@ -66,8 +90,16 @@ export function adminRoutes(ctx: AppContext): Router {
   router.get('/departments/:code', authorize('department.view', departmentOf), async (req, res) => {
     const department = await db('departments').where({ code: req.params.code }).first();
     if (!department) throw new NotFoundError();
-    const members = await db('users').where({ department_code: department.code }).orderBy('login').select('login', 'name', 'roles');
-    res.render('pages/admin/department', { title: department.name, department, members, stewardsText: (department.stewards as string[]).join('\n') });
+    const members = await db('users')
+      .where({ department_code: department.code })
+      .orderBy('login')
+      .select('login', 'name', 'roles');
+    res.render('pages/admin/department', {
+      title: department.name,
+      department,
+      members,
+      stewardsText: (department.stewards as string[]).join('\n'),
+    });
   });
 
   router.post('/departments/:code/stewards', authorize('department.manage', departmentOf), async (req, res) => {
@@ -80,7 +112,9 @@ export function adminRoutes(ctx: AppContext): Router {
     const bad = emails.find((e) => !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e));
     if (bad) throw new ValidationError([{ field: 'stewards', key: 'admin.department.errors.email', params: { value: bad } }]);
     await db.transaction(async (trx) => {
-      await trx('departments').where({ code: department.code }).update({ stewards: JSON.stringify(emails) });
+      await trx('departments')
+        .where({ code: department.code })
+        .update({ stewards: JSON.stringify(emails) });
       await appendAudit(trx, {
         actor: auditActor(req),
         action: 'department.stewards',

@@ -29,6 +29,13 @@ export function toCurrentUser(row: UserRow): CurrentUser {
 }
 
 const LOGIN_PATTERN = /^[A-Za-z0-9._@-]{2,64}$/;
+/** One @, something on both sides, a dot in the domain, no spaces (as the catalog's steward addresses). */
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Column sizes (migrations): users.name varchar(200), users.email varchar(320), departments.code varchar(64), departments.name varchar(200). */
+export const USER_LIMITS = { name: 200, email: 320, departmentCode: 64, departmentName: 200 } as const;
+
+/** Length as PostgreSQL counts varchar(n): in characters (code points). */
+const length = (text: string): number => [...text].length;
 
 export interface NewUser {
   login: string;
@@ -50,7 +57,16 @@ export async function createUser(
 ): Promise<{ user: UserRow; generatedPassword: string | null }> {
   const problems: ValidationError['fields'] = [];
   if (!LOGIN_PATTERN.test(input.login)) problems.push({ field: 'login', key: 'users.errors.login' });
-  if (!input.name?.trim()) problems.push({ field: 'name', key: 'users.errors.name' });
+  const name = input.name?.trim() ?? '';
+  if (!name) problems.push({ field: 'name', key: 'users.errors.name' });
+  else if (length(name) > USER_LIMITS.name)
+    problems.push({ field: 'name', key: 'users.errors.nameLength', params: { max: USER_LIMITS.name } });
+  const email = input.email?.trim() || null;
+  if (email !== null && length(email) > USER_LIMITS.email) {
+    problems.push({ field: 'email', key: 'users.errors.emailLength', params: { max: USER_LIMITS.email } });
+  } else if (email !== null && !EMAIL_PATTERN.test(email)) {
+    problems.push({ field: 'email', key: 'users.errors.email', params: { value: email } });
+  }
   const roles = [...new Set(input.roles)];
   if (roles.length === 0 || roles.some((r) => !(ROLES as readonly string[]).includes(r))) {
     problems.push({ field: 'role', key: 'users.errors.role', params: { roles: ROLES.join(', ') } });
@@ -58,9 +74,21 @@ export async function createUser(
   if (input.password != null && input.password.length < MIN_PASSWORD_LENGTH) {
     problems.push({ field: 'password', key: 'users.errors.passwordLength', params: { min: MIN_PASSWORD_LENGTH } });
   }
-  const department = await db('departments').where({ code: input.department }).first();
-  if (!department && !input.departmentName) {
+  const departmentName = input.departmentName?.trim() || null;
+  const department =
+    length(input.department) > USER_LIMITS.departmentCode
+      ? null
+      : await db('departments').where({ code: input.department }).first();
+  if (!department && length(input.department) > USER_LIMITS.departmentCode) {
+    problems.push({ field: 'department', key: 'users.errors.departmentLength', params: { max: USER_LIMITS.departmentCode } });
+  } else if (!department && !departmentName) {
     problems.push({ field: 'department', key: 'users.errors.department', params: { code: input.department } });
+  } else if (!department && departmentName && length(departmentName) > USER_LIMITS.departmentName) {
+    problems.push({
+      field: 'department-name',
+      key: 'users.errors.departmentNameLength',
+      params: { max: USER_LIMITS.departmentName },
+    });
   }
   if (await db('users').where({ login: input.login }).first()) {
     problems.push({ field: 'login', key: 'users.errors.loginTaken', params: { login: input.login } });
@@ -71,13 +99,13 @@ export async function createUser(
   const passwordHash = await hashPassword(input.password || generatedPassword!);
   const user = await db.transaction(async (trx) => {
     if (!department) {
-      await trx('departments').insert({ code: input.department, name: input.departmentName });
+      await trx('departments').insert({ code: input.department, name: departmentName });
     }
     const [row] = await trx('users')
       .insert({
         login: input.login,
-        name: input.name.trim(),
-        email: input.email || null,
+        name,
+        email,
         department_code: input.department,
         roles,
         password_hash: passwordHash,
@@ -93,6 +121,51 @@ export async function createUser(
     return row as UserRow;
   });
   return { user, generatedPassword };
+}
+
+export interface UserFilters {
+  /** Part of the login or the name (case-insensitive). */
+  q?: string;
+  department?: string;
+  role?: Role;
+}
+
+export interface UserListRow {
+  id: number;
+  login: string;
+  name: string;
+  department_code: string;
+  roles: Role[];
+  disabled: boolean;
+  last_login_at: Date | null;
+}
+
+/** `%`, `_` and `\` match themselves in a LIKE pattern. */
+const likeLiteral = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** One page of accounts by login, and how many match the filters. */
+export async function listUsers(
+  db: Knex,
+  filters: UserFilters,
+  page: { limit: number; offset: number },
+): Promise<{ items: UserListRow[]; total: number }> {
+  const query = db('users');
+  if (filters.q) {
+    const pattern = `%${likeLiteral(filters.q)}%`;
+    query.where((w) => w.whereRaw(`login ilike ? escape '\\'`, [pattern]).orWhereRaw(`name ilike ? escape '\\'`, [pattern]));
+  }
+  if (filters.department) query.where('department_code', filters.department);
+  if (filters.role) query.whereRaw('? = any(roles)', [filters.role]);
+  const [items, [{ n }]] = await Promise.all([
+    query
+      .clone()
+      .orderBy('login')
+      .limit(page.limit)
+      .offset(page.offset)
+      .select('id', 'login', 'name', 'department_code', 'roles', 'disabled', 'last_login_at'),
+    query.clone().count({ n: '*' }),
+  ]);
+  return { items, total: Number(n) };
 }
 
 export async function findUserByLogin(db: Knex, login: string): Promise<UserRow | undefined> {
@@ -120,7 +193,9 @@ function hashToken(token: string): string {
 export async function issueApiToken(db: Knex, userId: number, label: string | null = null): Promise<string> {
   const token = TOKEN_PREFIX + crypto.randomBytes(32).toString('base64url');
   await db.transaction(async (trx) => {
-    const [row] = await trx('api_tokens').insert({ user_id: userId, token_hash: hashToken(token), label }).returning('id');
+    const [row] = await trx('api_tokens')
+      .insert({ user_id: userId, token_hash: hashToken(token), label })
+      .returning('id');
     await appendAudit(trx, { action: 'token.issue', objectType: 'user', objectId: userId, summary: { apiKeyId: row.id, label } });
   });
   return token;

@@ -1,0 +1,198 @@
+import { translator } from '../../server/i18n';
+import { buildDepartment, buildUser } from '../factories';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { changedSince, installChangeLog, mark } from '../helpers/change-log';
+import { cliEnvironment, runCli } from '../helpers/cli';
+import { createTestDatabase, TestDatabase, usingRealPostgres } from '../helpers/database';
+
+/**
+ * Adding accounts: a name longer than its column (200 characters) was a 500 on /admin/users and raw
+ * SQL with exit 1 in `hubwatch users add`; `not-an-email` was stored as an e-mail address. Now each is
+ * a field error in the user's language (in place on the form; `--name`/`--email`, exit 2) and nothing
+ * is written. The users list pages and filters by login or name, department and role.
+ */
+
+const zh = translator('zh-CN');
+/** Handlebars escapes text: compare messages as the page writes them. */
+const html = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;').replace(/=/g, '&#x3D;');
+/** The form's cell of an input: the input and what follows it up to the next label. */
+const cellOf = (page: string, id: string) =>
+  page.slice(page.indexOf(`id="${id}"`), page.indexOf('<label', page.indexOf(`id="${id}"`)));
+
+describe('/admin/users', () => {
+  let t: TestApp;
+  let admin: Awaited<ReturnType<typeof signIn>>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await buildDepartment(t.db.knex, { code: 'HR', name: '人事处' });
+    await buildDepartment(t.db.knex, { code: 'STU', name: '学生处' });
+    const a = await buildUser(t.db.knex, { login: 'admin', department: 'HR', roles: ['admin'] });
+    admin = await signIn(t.app, a.login, a.password);
+    await installChangeLog(t.db.knex);
+  });
+  afterAll(() => t.close());
+
+  const add = async (form: Record<string, string>) => {
+    const before = await mark(t.db.knex);
+    const res = await admin.agent
+      .post('/admin/users')
+      .type('form')
+      .send({ _csrf: admin.csrf, login: 'newbie', name: '新同事', department: 'HR', roles: 'user', ...form });
+    return { res, changed: await changedSince(t.db.knex, before) };
+  };
+
+  it('a name of 201 characters: 422 with the message next to the name input; nothing written', async () => {
+    const { res, changed } = await add({ name: '名'.repeat(201) });
+    expect(res.status).toBe(422);
+    expect(cellOf(res.text, 'u-name')).toContain(html(zh('users.errors.nameLength', { max: 200 })));
+    expect(changed).toEqual([]);
+  });
+
+  it('an e-mail address that is not one: 422 with the message next to the e-mail input; nothing written', async () => {
+    for (const email of ['not-an-email', 'a b@example.edu.cn', `${'x'.repeat(310)}@example.edu.cn`]) {
+      const { res, changed } = await add({ email });
+      expect(res.status).toBe(422);
+      expect(cellOf(res.text, 'u-email')).toContain('class="field-error"');
+      expect(changed).toEqual([]);
+    }
+    const { res } = await add({ email: 'not-an-email' });
+    expect(cellOf(res.text, 'u-email')).toContain(html(zh('users.errors.email', { value: 'not-an-email' })));
+  });
+
+  it('a name of 200 characters and a real address are accepted', async () => {
+    const { res } = await add({ login: 'long', name: '名'.repeat(200), email: ' long@example.edu.cn ' });
+    expect(res.status).toBe(200);
+    expect(await t.db.knex('users').where({ login: 'long' }).first('name', 'email')).toEqual({
+      name: '名'.repeat(200),
+      email: 'long@example.edu.cn',
+    });
+  });
+
+  describe('the list', () => {
+    beforeAll(async () => {
+      for (let i = 1; i <= 60; i++) {
+        const n = String(i).padStart(2, '0');
+        await buildUser(t.db.knex, {
+          login: `u${n}`,
+          name: i === 7 ? '张三丰' : `用户${n}`,
+          department: i % 2 ? 'HR' : 'STU',
+          roles: i % 10 === 0 ? ['steward', 'user'] : ['user'],
+        });
+      }
+    });
+    /** Logins in the table, in order. */
+    const logins = (page: string) => [...page.matchAll(/<tr><td>([^<]+)<\/td>/g)].map((m) => m[1]);
+
+    it('pages by login, 50 a page', async () => {
+      const first = await admin.agent.get('/admin/users').expect(200);
+      const total = 62; // admin, long, u01…u60
+      expect(logins(first.text)).toHaveLength(50);
+      expect(first.text).toContain(zh('common.pageOf', { page: 1, pages: 2, total }));
+      expect(first.text).toContain(`href="${html('/admin/users?page=2')}"`);
+      const second = await admin.agent.get('/admin/users?page=2').expect(200);
+      expect(logins(second.text)).toEqual(['u49', 'u50', 'u51', 'u52', 'u53', 'u54', 'u55', 'u56', 'u57', 'u58', 'u59', 'u60']);
+    });
+
+    it('filters by login or name, department and role, and the pager keeps the filters', async () => {
+      expect(logins((await admin.agent.get('/admin/users?q=张三').expect(200)).text)).toEqual(['u07']);
+      expect(logins((await admin.agent.get('/admin/users?q=U0').expect(200)).text)).toEqual([
+        'u01',
+        'u02',
+        'u03',
+        'u04',
+        'u05',
+        'u06',
+        'u07',
+        'u08',
+        'u09',
+      ]);
+      expect(logins((await admin.agent.get('/admin/users?department=STU&role=steward').expect(200)).text)).toEqual([
+        'u10',
+        'u20',
+        'u30',
+        'u40',
+        'u50',
+        'u60',
+      ]);
+      // % and _ are searched for as themselves.
+      expect(logins((await admin.agent.get('/admin/users?q=%25').expect(200)).text)).toEqual([]);
+      const hr = await admin.agent.get('/admin/users?department=HR&per_page=20').expect(200);
+      expect(logins(hr.text)).toHaveLength(20);
+      expect(hr.text).toContain(`href="${html('/admin/users?department=HR&per_page=20&page=2')}"`);
+      const none = await admin.agent.get('/admin/users?q=nobody').expect(200);
+      expect(none.text).toContain(zh('admin.users.none'));
+    });
+
+    it('an unknown role or page is ignored, not an error', async () => {
+      const res = await admin.agent.get('/admin/users?role=wizard&page=x').expect(200);
+      expect(logins(res.text)).toHaveLength(50);
+    });
+  });
+});
+
+describe('hubwatch users add: invalid input exits 2 naming the option, nothing created', () => {
+  let pgDb: TestDatabase | undefined;
+  let env: NodeJS.ProcessEnv;
+  let cleanup: () => void;
+
+  beforeAll(async () => {
+    if (usingRealPostgres()) pgDb = await createTestDatabase();
+    ({ env, cleanup } = cliEnvironment(pgDb?.url));
+  });
+  afterAll(async () => {
+    await pgDb?.close();
+    cleanup();
+  });
+
+  const base = [
+    'users',
+    'add',
+    '--login',
+    'zhao',
+    '--department',
+    'ITC',
+    '--department-name',
+    '信息与网络管理中心',
+    '--role',
+    'user',
+  ];
+
+  it('a name of 201 characters', async () => {
+    const res = await runCli([...base, '--name', '赵'.repeat(201)], env);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toBe(`--name: ${zh('users.errors.nameLength', { max: 200 })}\n`);
+  });
+
+  it('an e-mail address that is not one', async () => {
+    const res = await runCli([...base, '--name', '赵六', '--email', 'not-an-email'], { ...env, HUBWATCH_LOCALE: 'en' });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toBe('--email: "not-an-email" is not a valid e-mail address (e.g. zhang@example.edu.cn)\n');
+  });
+
+  it('a department name of 201 characters', async () => {
+    const args = [
+      'users',
+      'add',
+      '--login',
+      'zhao',
+      '--name',
+      '赵六',
+      '--department',
+      'NEW',
+      '--department-name',
+      '部'.repeat(201),
+      '--role',
+      'user',
+    ];
+    const res = await runCli(args, env);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('--department-name: ');
+  });
+
+  it('and then the valid command creates the account', async () => {
+    const res = await runCli([...base, '--name', '赵六', '--email', 'zhao@example.edu.cn'], env);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('zhao');
+  });
+});
