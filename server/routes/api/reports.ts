@@ -8,10 +8,12 @@ import { can } from '../../policies';
 import { DatabaseRateLimitStore } from '../../middleware/rate-limit-store';
 import { notifierFromConfig } from '../../services/notifications';
 import { pageParams } from '../../presenters/paging';
+import { loadCurrentCatalog } from '../../services/catalog/repository';
 import {
   findReport,
   isReportStatusFilter,
   listMyReports,
+  maskReportFor,
   notifyReporters,
   RawReport,
   REPORT_STATUS_FILTERS,
@@ -87,7 +89,9 @@ export function reportsApi(ctx: AppContext): Router {
     const report = await findReport(ctx.db, Number(req.params.id));
     if (!report || !can(req.user!, 'reports.view', { ownerId: Number(report.reporter_id) }))
       throw new NotFoundError('reports.errors.notFound', { id: String(req.params.id) });
-    res.json(toPublicReport(report));
+    // Someone else's report (the IT office may read any): its personal data masked.
+    const own = Number(report.reporter_id) === req.user!.id;
+    res.json(toPublicReport(own ? report : maskReportFor((await loadCurrentCatalog(ctx.db))?.catalog, report)));
   });
 
   return router;

@@ -5,14 +5,17 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { assertCan, authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { pageParams } from '../../presenters/paging';
+import { loadCurrentCatalog } from '../../services/catalog/repository';
 import {
   findTicket,
+  historyForReader,
   isStatusFilter,
   isTicketView,
   listTickets,
   loadTicketCalendar,
   recheckRequester,
   SEVERITIES,
+  ticketField,
   ticketHistory,
   TicketFilters,
   toPublicTicket,
@@ -80,7 +83,11 @@ export function ticketsApi(ctx: AppContext): Router {
     if (!ticket) throw new NotFoundError('tickets.errors.notFound', { id: String(req.params.id) });
     assertCan(req.user, 'tickets.view', { department: ticket.department_code });
     const history = await ticketHistory(db, ticket.id);
-    res.json({ ...toPublicTicket(ticket, await today()), history: history.map(({ details, ...e }) => ({ ...e, details })) });
+    // Reporters' suggested values in full only for the department that fixes the record.
+    const shown = can(req.user!, 'tickets.work', { department: ticket.department_code })
+      ? history
+      : historyForReader(history, ticketField((await loadCurrentCatalog(db))?.catalog, ticket.table_name, ticket.field_name));
+    res.json({ ...toPublicTicket(ticket, await today()), history: shown.map(({ details, ...e }) => ({ ...e, details })) });
   });
 
   router.post('/tickets/:id/transitions', authorize('tickets.list'), async (req, res) => {

@@ -17,6 +17,7 @@ import {
   REPORT_STATUS_FILTERS,
   ReportFilters,
   loadReportSettings,
+  maskReportFor,
   notifyReporters,
   previewReport,
   recordNotOurs,
@@ -33,6 +34,8 @@ import {
 } from '../../services/reports';
 import {
   answerReport,
+  historyForReader,
+  ticketField,
   confirmReportFix,
   findTicket,
   loadTicketCalendar,
@@ -164,15 +167,17 @@ export function reportsRoutes(ctx: AppContext): Router {
   router.get('/reports/triage', authorize('reports.triage'), async (req, res) => {
     const { page, perPage } = pageParams(req.query, 25);
     const { filters, form } = listFilters(req);
-    const [{ items, total }, tables, departments, settings] = await Promise.all([
+    const [{ items, total }, tables, departments, settings, catalog] = await Promise.all([
       listTriage(db, { table: filters.table }, { limit: perPage, offset: (page - 1) * perPage }),
       triageTables(db),
       db('departments').orderBy('code').select('code', 'name'),
       loadReportSettings(db),
+      loadCurrentCatalog(db),
     ]);
     res.render('pages/reports/triage', {
       title: req.t('reports.triage.title'),
-      reports: items,
+      // The IT office routes reports; the full values are for the department that fixes the record.
+      reports: items.map((r) => maskReportFor(catalog?.catalog, r)),
       departments,
       settings,
       form,
@@ -252,13 +257,17 @@ export function reportsRoutes(ctx: AppContext): Router {
     const ticket = await loadReportTicket(req);
     const cal = await calendar();
     const t = toPublicTicket(ticket, cal.today(ctx.now()));
-    const [reports, history, state, department] = await Promise.all([
+    const [rows, events, state, department, catalog] = await Promise.all([
       reportsOfTicket(db, ticket.id),
       ticketHistory(db, ticket.id),
       db('report_tickets').where({ ticket_id: ticket.id }).first(),
       db('departments').where({ code: ticket.department_code }).first('code', 'name'),
+      loadCurrentCatalog(db),
     ]);
     const work = can(req.user!, 'reports.answer', { department: ticket.department_code });
+    // What reporters wrote, in full for the stewards who fix the record; masked for the IT office and leaders.
+    const reports = work ? rows : rows.map((r) => maskReportFor(catalog?.catalog, r));
+    const history = work ? events : historyForReader(events, ticketField(catalog?.catalog, ticket.table_name, ticket.field_name));
     const working = ticket.status === 'open' || ticket.status === 'acknowledged';
     res.status(status).render('pages/reports/ticket', {
       title: req.t('reports.ticket.title', { id: t.id }),
@@ -370,12 +379,14 @@ export function reportsRoutes(ctx: AppContext): Router {
     const answerDocument = report.ticket_id
       ? await db('report_tickets').where({ ticket_id: report.ticket_id }).first('answer_document_id')
       : null;
+    const own = Number(report.reporter_id) === req.user!.id;
     res.status(status).render('pages/reports/show', {
       title: req.t('reports.show.title', { id: report.id }),
-      report: toPublicReport(report),
+      // Someone else's report (the IT office may open any): its personal data masked.
+      report: toPublicReport(own ? report : maskReportFor((await loadCurrentCatalog(db))?.catalog, report)),
       status: reporterStatus(report),
-      own: Number(report.reporter_id) === req.user!.id,
-      actions: Number(report.reporter_id) === req.user!.id ? reporterActions(report) : { confirm: false, reopen: false },
+      own,
+      actions: own ? reporterActions(report) : { confirm: false, reopen: false },
       hasAttachment: !!report.attachment_id,
       hasAnswerDocument: !!answerDocument?.answer_document_id,
       history,

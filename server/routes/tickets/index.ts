@@ -7,12 +7,14 @@ import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { pageParams, pagination } from '../../presenters/paging';
 import { appendAudit } from '../../services/audit';
+import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { isWebhookUrl, notifierFromConfig } from '../../services/notifications';
 import {
   commentTicket,
   disputeTicket,
   filterChoices,
   findTicket,
+  historyForReader,
   listTickets,
   loadDueWorkingDays,
   loadTicketCalendar,
@@ -21,6 +23,7 @@ import {
   recheckRequester,
   saveDueWorkingDays,
   SEVERITIES,
+  ticketField,
   ticketHistory,
   toPublicTicket,
   transitionTicket,
@@ -161,12 +164,17 @@ export function ticketsRoutes(ctx: AppContext): Router {
     const t = toPublicTicket(ticket, day);
     // One department query: all of them when the user may reassign (the others fill the menu), else its own.
     const reassign = can(req.user!, 'tickets.reassign');
-    const [history, rows] = await Promise.all([
+    const [events, rows] = await Promise.all([
       ticketHistory(db, ticket.id),
       (reassign ? db('departments') : db('departments').where({ code: ticket.department_code }))
         .orderBy('code')
         .select('code', 'name') as Promise<{ code: string; name: string }[]>,
     ]);
+    // Reporters' descriptions with their ID numbers and phones in full only for the department that fixes the record.
+    const history =
+      ticket.check_kind !== 'report' || can(req.user!, 'tickets.work', { department: ticket.department_code })
+        ? events
+        : historyForReader(events, ticketField((await loadCurrentCatalog(db))?.catalog, ticket.table_name, ticket.field_name));
     const department = rows.find((d) => d.code === ticket.department_code);
     const departments = reassign ? rows.filter((d) => d.code !== ticket.department_code) : [];
     const sampleColumns = t.sample_keys.length ? Object.keys(t.sample_keys[0]) : [];

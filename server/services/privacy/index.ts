@@ -1,2 +1,3 @@
 export * from './mask';
 export { classifyKey } from './sensitive-keys';
+export { maskPersonal, personalKind, type FieldLike } from './personal';

@@ -26,6 +26,7 @@ export {
   type ReportWithTicket,
   type TriageRow,
 } from './queries';
+export { maskReportFor } from './privacy';
 export { loadReportSettings, saveReportSettings, type ReportSettings } from './settings';
 export {
   previewReport,

@@ -6,6 +6,7 @@ import { appendAudit } from '../audit';
 import { loadCurrentCatalog } from '../catalog/repository';
 import type { Catalog } from '../catalog/types';
 import { addToInbox, type Notifier } from '../notifications';
+import { scrubText } from '../privacy';
 import { fileReport, loadTicketCalendar, RequestOrigin, TicketActor, TicketRow } from '../tickets';
 import { saveUpload } from '../uploads';
 import { reportMessage, shownKey } from './describe';
@@ -165,7 +166,8 @@ async function announce(
     await notifier.office({
       kind: 'report.triage',
       title: `【数据纠错】新的错误报告 #${report.id} 待分派`,
-      body: `${report.table_name}.${report.field_name}：${report.description}`,
+      // The IT office triages: no ID numbers or phones from the description in its inbox.
+      body: `${report.table_name}.${report.field_name}：${scrubText(report.description)}`,
       link: '/reports/triage',
     });
     return;

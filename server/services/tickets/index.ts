@@ -31,6 +31,7 @@ export {
   type TicketFilters,
   type TicketView,
 } from './queries';
+export { historyForReader, maskSuggestedValue, shownRecordKey, ticketField } from './privacy';
 export { maskSampleKeys } from './samples';
 export { loadDueWorkingDays, saveDueWorkingDays } from './settings';
 export {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { shownRecordKey } from './privacy';
 import { ACTIVE_STATUSES, TicketRow, TicketStatus, TICKET_STATUSES } from './types';
 
 export interface TicketFilters {
@@ -249,7 +250,8 @@ export function toPublicTicket(t: TicketRow, today: string): PublicTicket {
     checked_rows: t.checked_rows,
     message: t.message,
     sample_keys: t.sample_keys,
-    record_key: t.record_key,
+    // Masked: the raw key stays in the database (reports are matched on it), never in this shape.
+    record_key: shownRecordKey(t),
     first_seen: iso(t.first_seen)!,
     last_seen: iso(t.last_seen)!,
     occurrences: t.occurrences,

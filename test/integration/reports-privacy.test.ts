@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import { importCatalog } from '../../server/services/catalog/repository';
+import { issueApiToken } from '../../server/services/users';
+import { buildUser } from '../factories';
+import { buildReportsWorld, reportBody, ReportsWorld } from '../factories/reports';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * What reporters type (a full ID number as the correct value, in the description too) is for the
+ * stewards who must fix the record. The IT office and the university leader read it masked — as the
+ * audit log keeps it — on the ticket and report pages and in the API; a report ticket's record key is
+ * shown masked when its key column is sensitive.
+ */
+const MONDAY = new Date('2026-03-02T02:00:00Z');
+const ID = '110101199003077777';
+const MASKED_ID = '110101********7777';
+const EXAMPLE = path.resolve(__dirname, '../../server/services/catalog/examples/university.catalog.yaml');
+
+let t: TestApp;
+let people: ReportsWorld;
+let leader: Awaited<ReturnType<typeof buildUser>>;
+const tokens: Record<string, string> = {};
+let idReport: { id: number; ticket_id: number };
+let nameReport: { id: number; ticket_id: number };
+let partyReport: { id: number; ticket_id: number };
+
+const api = (token: string) => ({
+  get: (p: string) => request(t.app).get(`/api/v1${p}`).set('Authorization', `Bearer ${token}`),
+  post: (p: string, body: object) => request(t.app).post(`/api/v1${p}`).set('Authorization', `Bearer ${token}`).send(body),
+});
+type Session = Awaited<ReturnType<typeof signIn>>;
+const sessions = new Map<string, Session>();
+async function as(person: { login: string; password: string }): Promise<Session> {
+  if (!sessions.has(person.login)) sessions.set(person.login, await signIn(t.app, person.login, person.password));
+  return sessions.get(person.login)!;
+}
+const reported = (history: { kind: string; comment: string; details: { suggested_value?: string } }[]) =>
+  history.find((e) => e.kind === 'reported')!;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  people = await buildReportsWorld(t.db.knex);
+  leader = await buildUser(t.db.knex, { department: 'ITC', roles: ['univ_leader'] });
+  for (const [who, person] of Object.entries(people)) tokens[who] = await issueApiToken(t.db.knex, person.id);
+  tokens.leader = await issueApiToken(t.db.knex, leader.id);
+  const file = async (over: Record<string, unknown>) =>
+    (await api(tokens.reporter).post('/reports', reportBody(over)).expect(201)).body;
+  idReport = await file({ field: 'id_card', description: `身份证号应为${ID}，联系 13812345678`, suggested_value: ID });
+  nameReport = await file({ field: 'name', description: '姓名错别字', suggested_value: '张叁' });
+  partyReport = await file({});
+});
+afterAll(() => t.close());
+
+describe('the ticket API', () => {
+  it('masks suggested values and descriptions for the IT office and the university leader', async () => {
+    for (const token of [tokens.office, tokens.leader]) {
+      const e = reported((await api(token).get(`/tickets/${idReport.ticket_id}`).expect(200)).body.history);
+      expect(e.details.suggested_value).toBe(MASKED_ID);
+      expect(e.comment).toBe(`身份证号应为${MASKED_ID}，联系 138****5678`);
+      expect(
+        reported((await api(token).get(`/tickets/${nameReport.ticket_id}`).expect(200)).body.history).details.suggested_value,
+      ).toBe('张*');
+      // Not personal data: as typed.
+      expect(
+        reported((await api(token).get(`/tickets/${partyReport.ticket_id}`).expect(200)).body.history).details.suggested_value,
+      ).toBe('中共党员');
+    }
+  });
+
+  it('shows them in full to the stewards of the department that fixes the record', async () => {
+    const e = reported((await api(tokens.hrSteward).get(`/tickets/${idReport.ticket_id}`).expect(200)).body.history);
+    expect(e.details.suggested_value).toBe(ID);
+    expect(e.comment).toContain(ID);
+  });
+});
+
+describe('the pages', () => {
+  it('the report answer page and the ticket page mask them for the IT office and the leader, not for the stewards', async () => {
+    for (const who of [people.office, leader]) {
+      const s = await as(who);
+      for (const page of [`/reports/tickets/${idReport.ticket_id}`, `/tickets/${idReport.ticket_id}`]) {
+        const html = (await s.agent.get(page).expect(200)).text;
+        expect(html).not.toContain(ID);
+        expect(html).toContain(MASKED_ID);
+      }
+      expect((await s.agent.get(`/reports/tickets/${nameReport.ticket_id}`).expect(200)).text).not.toContain('张叁');
+    }
+    const steward = await as(people.hrSteward);
+    expect((await steward.agent.get(`/reports/tickets/${idReport.ticket_id}`).expect(200)).text).toContain(`<td>${ID}</td>`);
+    expect((await steward.agent.get(`/reports/tickets/${nameReport.ticket_id}`).expect(200)).text).toContain('<td>张叁</td>');
+  });
+
+  it('someone else’s report is masked for the IT office (page and API); the reporter sees what they wrote', async () => {
+    const office = await as(people.office);
+    const page = (await office.agent.get(`/reports/${idReport.id}`).expect(200)).text;
+    expect(page).not.toContain(ID);
+    expect(page).toContain(MASKED_ID);
+    expect((await api(tokens.office).get(`/reports/${idReport.id}`).expect(200)).body.suggested_value).toBe(MASKED_ID);
+    expect((await api(tokens.reporter).get(`/reports/${idReport.id}`).expect(200)).body.suggested_value).toBe(ID);
+    expect((await (await as(people.reporter)).agent.get(`/reports/${idReport.id}`).expect(200)).text).toContain(ID);
+  });
+
+  it('the triage queue masks them', async () => {
+    await t.db
+      .knex('settings')
+      .insert({ key: 'reports.triage', value: JSON.stringify(true), updated_at: MONDAY })
+      .onConflict('key')
+      .merge();
+    try {
+      await api(tokens.reporter2)
+        .post('/reports', reportBody({ field: 'mobile', description: '手机应为 13900001111', suggested_value: '13900001111' }))
+        .expect(201);
+      const html = (await (await as(people.office)).agent.get('/reports/triage').expect(200)).text;
+      expect(html).not.toContain('13900001111');
+      expect(html).toContain('139****1111');
+    } finally {
+      await t.db.knex('settings').where({ key: 'reports.triage' }).delete();
+    }
+  });
+});
+
+describe('a report ticket keyed by a sensitive column', () => {
+  it('never shows the raw key in the ticket shape (API list and ticket, pages)', async () => {
+    const yaml = fs.readFileSync(EXAMPLE, 'utf8').replace(
+      '\nrules:\n',
+      `
+  - name: person_contact
+    title: 人员联系方式
+    department: HR
+    sharing: conditional
+    key: [id_card]
+    fields:
+      - { name: id_card, title: 身份证号, validate: cn_id_card, sensitive: true }
+      - { name: phone_note, title: 联系备注 }
+
+rules:
+`,
+    );
+    const imported = await importCatalog(t.db.knex, yaml);
+    if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+    const r = (
+      await api(tokens.reporter)
+        .post('/reports', { table: 'person_contact', field: 'phone_note', record_key: { id_card: ID }, description: '备注有误' })
+        .expect(201)
+    ).body;
+    expect((await t.db.knex('tickets').where({ id: r.ticket_id }).first()).record_key).toEqual({ id_card: ID });
+    for (const token of [tokens.hrSteward, tokens.office]) {
+      const one = await api(token).get(`/tickets/${r.ticket_id}`).expect(200);
+      expect(one.body.record_key).toEqual({ id_card: MASKED_ID });
+      expect(JSON.stringify(one.body)).not.toContain(ID);
+      const list = await api(token).get('/tickets?table=person_contact').expect(200);
+      expect(list.body.items.map((x: { record_key: unknown }) => x.record_key)).toEqual([{ id_card: MASKED_ID }]);
+    }
+    const html = (await (await as(people.office)).agent.get(`/reports/tickets/${r.ticket_id}`).expect(200)).text;
+    expect(html).not.toContain(ID);
+  });
+});
