@@ -2,6 +2,7 @@ import { createTestApp, signIn, TestApp } from '../helpers/app';
 import { apiRequest, buildHubTable, buildSharingWorld, SharingPeople } from '../factories/sharing';
 import { flagOverdueReviews } from '../../server/services/sharing/workflow';
 import { remindExpiringGrants } from '../../server/services/sharing/grants';
+import * as conclusionMigration from '../../migrations/20261202102000_sharing_arbitration_conclusion';
 
 /**
  * The approval workflow of seed 000 over the API, every path: stages, parallel source reviews, the
@@ -381,17 +382,99 @@ describe('arbitration (seed 002 art. 22)', () => {
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('in_review');
     expect(stageSummary(res.body)).toEqual(['1:CS:approved', '2:-:approved', '3:HR:approved', '3:ORG:overturned', '5:-:pending']);
-    expect(res.body.arbitration).toEqual({ status: 'overturned', note: '政治面貌为评优必需' });
+    expect(res.body.arbitration).toEqual({
+      status: 'overturned',
+      note: '政治面貌为评优必需',
+      conclusion: '同意提供',
+      decided_by: people.office.id,
+      decided_by_name: '李琳琳',
+      decided_at: expect.any(String),
+    });
     expect((await decide('office2', id, approve)).body.status).toBe('granted');
   });
 
   it('the IT office upholds: the request stays not shared', async () => {
     const id = await rejectedBySource();
     await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: '有异议' });
-    const res = await post('office', `/api/v1/sharing-requests/${id}/arbitration/decision`, { decision: 'uphold', note: '' });
+    const res = await post('office', `/api/v1/sharing-requests/${id}/arbitration/decision`, {
+      decision: 'uphold',
+      note: '政治面貌不属于迎新所需数据',
+    });
     expect(res.body.status).toBe('rejected');
-    expect(res.body.arbitration.status).toBe('upheld');
+    expect(res.body.arbitration).toMatchObject({ status: 'upheld', note: '有异议', conclusion: '政治面貌不属于迎新所需数据' });
     expect((await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: '再次' })).status).toBe(409);
+  });
+
+  it('a conclusion needs its reason (422 naming note, nothing written); the reason is shown on the page and the printed form', async () => {
+    const id = await rejectedBySource();
+    await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: '有异议' });
+    const auditRows = async () =>
+      Number(
+        (
+          await t.db
+            .knex('audit_log')
+            .where({ object_id: String(id), action: 'sharing.arbitration' })
+            .count({ n: '*' })
+        )[0].n,
+      );
+    for (const note of ['', '   ']) {
+      const res = await post('office', `/api/v1/sharing-requests/${id}/arbitration/decision`, { decision: 'uphold', note });
+      expect(res.status).toBe(422);
+      expect(res.body.fields).toEqual({ note: '请写明仲裁结论的理由' });
+    }
+    const missing = await post('office', `/api/v1/sharing-requests/${id}/arbitration/decision`, { decision: 'overturn' });
+    expect(missing.status).toBe(422);
+    expect((await t.db.knex('sharing_requests').where({ id }).first('arbitration')).arbitration).toBe('requested');
+    expect(await auditRows()).toBe(0);
+
+    // On the page, the form asks for it; a form sent without it comes back with the message.
+    const o = await as('office');
+    expect((await o.agent.get(`/sharing/${id}`)).text).toContain('仲裁结论的理由');
+    const page = await o.agent
+      .post(`/sharing/${id}/arbitration/decision`)
+      .type('form')
+      .send({ _csrf: o.csrf, decision: 'uphold', note: '' });
+    expect(page.status).toBe(303);
+    expect((await o.agent.get(`/sharing/${id}`)).text).toContain('请写明仲裁结论的理由');
+
+    const done = await post('office', `/api/v1/sharing-requests/${id}/arbitration/decision`, {
+      decision: 'uphold',
+      note: '来源部门的理由成立：超出按需够用范围',
+    });
+    expect(done.status).toBe(200);
+    expect(await auditRows()).toBe(1);
+    const shown = (await (await as('applicant')).agent.get(`/sharing/${id}`)).text;
+    expect(shown).toContain('信息化办公室维持不共享的结论：来源部门的理由成立：超出按需够用范围');
+    expect(shown).toContain('李琳琳');
+    const printed = (await o.agent.get(`/sharing/${id}/print`)).text;
+    expect(printed).toContain('有异议');
+    expect(printed).toContain('来源部门的理由成立：超出按需够用范围');
+  });
+
+  it('conclusions decided before they were kept on the request are taken from the audit log by the migration', async () => {
+    const id = await rejectedBySource();
+    await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: '有异议' });
+    await post('office', `/api/v1/sharing-requests/${id}/arbitration/decision`, {
+      decision: 'overturn',
+      note: '评优确需政治面貌',
+    });
+    const kept = (await show('applicant', id)).body.arbitration;
+    // As before the migration: the columns do not exist, the conclusion is only in the audit row.
+    await conclusionMigration.down(t.db.knex);
+    await conclusionMigration.up(t.db.knex);
+    const audited = await t.db
+      .knex('audit_log')
+      .where({ object_id: String(id), action: 'sharing.arbitration' })
+      .first('occurred_at');
+    // The audit row's time is the database's clock (the test's clock is fixed).
+    expect((await show('applicant', id)).body.arbitration).toEqual({ ...kept, decided_at: audited.occurred_at.toISOString() });
+    expect(kept).toMatchObject({ conclusion: '评优确需政治面貌', decided_by: people.office.id, decided_by_name: '李琳琳' });
+  });
+
+  it('a conclusion on a request without a pending arbitration is a conflict (409), whatever the note', async () => {
+    const id = (await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))).body.id;
+    const res = await post('office', `/api/v1/sharing-requests/${id}/arbitration/decision`, { decision: 'uphold', note: '' });
+    expect(res.status).toBe(409);
   });
 
   it('is not open after a rejection by the IT office itself, nor to anyone but the applicant', async () => {

@@ -88,7 +88,16 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
       ? { reason: request.rejection_reason as string, text: (request.rejection_text as string | null) ?? null }
       : null,
     arbitration: request.arbitration
-      ? { status: request.arbitration as string, note: request.arbitration_note as string | null }
+      ? {
+          status: request.arbitration as string,
+          /** The applicant's objection. */
+          note: request.arbitration_note as string | null,
+          /** The IT office's conclusion and its reason, who decided and when (null while requested). */
+          conclusion: (request.arbitration_conclusion as string | null) ?? null,
+          decided_by: request.arbitrated_by == null ? null : Number(request.arbitrated_by),
+          decided_by_name: (request.arbitrated_by_name as string | null) ?? null,
+          decided_at: (request.arbitrated_at as Date | null) ?? null,
+        }
       : null,
     leader_basis: request.leader_basis ?? null,
     material_upload_id: request.material_upload_id ? Number(request.material_upload_id) : null,

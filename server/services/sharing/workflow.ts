@@ -516,6 +516,11 @@ export async function requestArbitration(ctx: AppContext, actor: Actor, requestI
         arbitration: 'requested',
         arbitration_note: note.trim(),
         arbitration_requested_at: ctx.now(),
+        // A new arbitration (after an earlier one overturned a refusal) waits for its own conclusion.
+        arbitration_conclusion: null,
+        arbitrated_by: null,
+        arbitrated_by_name: null,
+        arbitrated_at: null,
         version: trx.raw('version + 1'),
       });
     await audit(trx, actor, 'sharing.arbitration_request', request.id, { department: stage.department_code });
@@ -523,7 +528,7 @@ export async function requestArbitration(ctx: AppContext, actor: Actor, requestI
 }
 
 /**
- * The IT office's conclusion. Overturning sets the department's rejection aside (kept on the
+ * The IT office's conclusion, with its reason (required; kept on the request). Overturning sets the department's rejection aside (kept on the
  * timeline as `overturned`) and resumes the workflow where the rejection stopped it.
  */
 export async function arbitrate(
@@ -541,12 +546,20 @@ export async function arbitrate(
     if (request.applicant_id === actor.user.id) throw new ForbiddenError('sharing.errors.ownRequest');
     const stage = await rejectedSourceStage(trx, request);
     if (!stage || request.arbitration !== 'requested') throw new ConflictError('sharing.errors.noArbitration');
+    // The conclusion says why (研究并做出结论): the applicant and the source department read it.
     const note = input.note.trim();
+    if (!note) throw new ValidationError([{ field: 'note', key: 'sharing.errors.arbitrationConclusion' }]);
+    const conclusion = {
+      arbitration_conclusion: note,
+      arbitrated_by: actor.user.id,
+      arbitrated_by_name: actor.user.name,
+      arbitrated_at: ctx.now(),
+    };
     let granted = false;
     if (input.decision === 'uphold') {
       await trx('sharing_requests')
         .where({ id: request.id })
-        .update({ arbitration: 'upheld', version: trx.raw('version + 1') });
+        .update({ arbitration: 'upheld', ...conclusion, version: trx.raw('version + 1') });
     } else {
       await trx('sharing_stages')
         .where({ id: stage.id })
@@ -570,6 +583,7 @@ export async function arbitrate(
         .update({
           status: 'in_review',
           arbitration: 'overturned',
+          ...conclusion,
           rejection_reason: null,
           rejection_text: null,
           closed_at: null,
