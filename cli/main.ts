@@ -12,7 +12,18 @@ import { usersAddCommand, usersTokenCommand } from './commands/users';
 import { CliIo, EXIT, print, processIo, UsageError } from './io';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [serveCommand, migrateCommand, usersAddCommand, usersTokenCommand, auditVerifyCommand, catalogImportCommand, catalogExportCommand, demoResetCommand, checkRunCommand, ticketsListCommand];
+export const COMMANDS: Command[] = [
+  serveCommand,
+  migrateCommand,
+  usersAddCommand,
+  usersTokenCommand,
+  auditVerifyCommand,
+  catalogImportCommand,
+  catalogExportCommand,
+  demoResetCommand,
+  checkRunCommand,
+  ticketsListCommand,
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -46,7 +57,13 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   if (!found) {
     const group = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `));
     if (group.length) {
-      print(io.stderr, `Usage:\n${group.map((c) => `  hubwatch ${c.name.padEnd(16)} ${c.summary}`).join('\n')}`);
+      const usage = `Usage:\n${group.map((c) => `  hubwatch ${c.name.padEnd(16)} ${c.summary}`).join('\n')}`;
+      // `hubwatch users --help` asks for this list: an answer, not a usage error.
+      if (argv.length === 2 && (argv[1] === '--help' || argv[1] === '-h')) {
+        print(io.stdout, `${usage}\n\n(hubwatch <command> --help for details)`);
+        return EXIT.ok;
+      }
+      print(io.stderr, usage);
     } else {
       print(io.stderr, `未知命令 / unknown command: ${argv.join(' ')}\n\n${overview()}`);
     }

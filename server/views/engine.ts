@@ -58,6 +58,9 @@ export function installViewEngine(app: Express, timezone: string): void {
       datetime: (value: unknown) => formatInZone(value, timezone, true),
       percent: (value: number | null | undefined) => (value == null ? '—' : `${(value * 100).toFixed(1)}%`),
       number: (value: number | null | undefined) => (value == null ? '—' : Number(value).toLocaleString('en-US')),
+      /** A measurement with `digits` decimals (5.579… hours → 5.6); — when there is none. */
+      fixed: (value: number | null | undefined, digits: number) =>
+        value == null || !Number.isFinite(Number(value)) ? '—' : Number(value).toFixed(Number(digits)),
       add: (a: number, b: number) => Number(a) + Number(b),
       concat: (...args: unknown[]) => args.slice(0, -1).join(''),
       object: (options: HelperOptions) => ({ ...(options.hash ?? {}) }),

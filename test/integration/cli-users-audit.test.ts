@@ -37,14 +37,41 @@ describe('hubwatch users and audit commands', () => {
     const one = await runCli(['users', 'add', '--help'], env);
     expect(one.code).toBe(0);
     expect(one.stdout).toContain('--department');
+    // A command group's --help lists its commands (exit 0); the bare group is still a usage error.
+    for (const group of ['users', 'catalog', 'audit']) {
+      const help = await runCli([group, '--help'], env);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain(`hubwatch ${group} `);
+    }
+    expect((await runCli(['catalog', '-h'], env)).code).toBe(0);
+    expect((await runCli(['users'], env)).code).toBe(2);
   });
 
   it('adds a user with a generated password printed once, and refuses bad input naming the option', async () => {
-    const created = await runCli(['users', 'add', '--login', 'zhang', '--name', '张三', '--department', 'ITC', '--department-name', '信息与网络管理中心', '--role', 'it_office'], env);
+    const created = await runCli(
+      [
+        'users',
+        'add',
+        '--login',
+        'zhang',
+        '--name',
+        '张三',
+        '--department',
+        'ITC',
+        '--department-name',
+        '信息与网络管理中心',
+        '--role',
+        'it_office',
+      ],
+      env,
+    );
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/initial password \(shown once\): [A-Za-z0-9]{16}/);
 
-    const bad = await runCli(['users', 'add', '--login', 'li', '--name', '李四', '--department', 'NOPE', '--role', 'wizard'], env);
+    const bad = await runCli(
+      ['users', 'add', '--login', 'li', '--name', '李四', '--department', 'NOPE', '--role', 'wizard'],
+      env,
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--role');
     expect(bad.stderr).toContain('--department');
@@ -52,7 +79,11 @@ describe('hubwatch users and audit commands', () => {
   });
 
   it('takes the password from standard input', async () => {
-    const res = await runCli(['users', 'add', '--login', 'wang', '--name', '王五', '--department', 'ITC', '--role', 'steward', '--role', 'user'], env, 'a long enough password\n');
+    const res = await runCli(
+      ['users', 'add', '--login', 'wang', '--name', '王五', '--department', 'ITC', '--role', 'steward', '--role', 'user'],
+      env,
+      'a long enough password\n',
+    );
     expect(res.code).toBe(0);
     expect(res.stdout).not.toContain('initial password');
     await withDb(async (db) => {
@@ -71,14 +102,16 @@ describe('hubwatch users and audit commands', () => {
     expect(unknown.stderr).toContain('nobody');
   });
 
-  it('verifies the audit chain, and names the row edited behind the service\'s back', async () => {
+  it("verifies the audit chain, and names the row edited behind the service's back", async () => {
     const intact = await runCli(['audit', 'verify'], env);
     expect(intact.code).toBe(0);
     expect(intact.stdout).toContain('intact');
 
     const edited = await withDb(async (db) => {
       const row = await db('audit_log').where({ action: 'user.create' }).orderBy('seq').first();
-      await db('audit_log').where({ seq: row.seq }).update({ summary: JSON.stringify({ after: { login: 'someone-else' } }) });
+      await db('audit_log')
+        .where({ seq: row.seq })
+        .update({ summary: JSON.stringify({ after: { login: 'someone-else' } }) });
       return row.seq as number;
     });
     const tampered = await runCli(['audit', 'verify'], env);
@@ -91,14 +124,20 @@ describe('hubwatch users and audit commands', () => {
     // A fresh chain (the test above edited a row): the verify output's head is the anchor to keep.
     await withDb((db) => db('audit_log').delete());
     for (const login of ['anchor1', 'anchor2', 'anchor3'])
-      expect((await runCli(['users', 'add', '--login', login, '--name', login, '--department', 'ITC', '--role', 'user'], env)).code).toBe(0);
+      expect(
+        (await runCli(['users', 'add', '--login', login, '--name', login, '--department', 'ITC', '--role', 'user'], env)).code,
+      ).toBe(0);
     const first = await runCli(['audit', 'verify'], env);
     const head = /head: (\d+:[0-9a-f]{64})/.exec(first.stdout)![1];
     expect((await runCli(['audit', 'verify', '--anchor', head], env)).code).toBe(0);
 
     // The last two rows go: the chain left is valid, only the anchor shows it.
     const seq = Number(head.split(':')[0]);
-    await withDb((db) => db('audit_log').where('seq', '>=', seq - 1).delete());
+    await withDb((db) =>
+      db('audit_log')
+        .where('seq', '>=', seq - 1)
+        .delete(),
+    );
     expect((await runCli(['audit', 'verify'], env)).code).toBe(0);
     const truncated = await runCli(['audit', 'verify', '--anchor', head], env);
     expect(truncated.code).toBe(1);

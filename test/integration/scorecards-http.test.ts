@@ -180,7 +180,7 @@ describe('scorecard pages, periods, weights, exports and API', () => {
       .type('form')
       .send({ _csrf: csrf, from: '2026-11-01', to: '2026-11-30' })
       .expect(422);
-    expect(future.text).toContain('结束日期不能晚于今天');
+    expect(future.text).toContain('结束日期须早于今天');
 
     // The HR steward appeals; the steward of another department cannot appeal for HR.
     const steward = await signIn(t.app, hrSteward.login, hrSteward.password);
@@ -193,9 +193,20 @@ describe('scorecard pages, periods, weights, exports and API', () => {
       .expect(302);
     await steward.agent.post(`${periodPath}/appeals`).type('form').send({ _csrf: steward.csrf, comment: '再次申诉' }).expect(409);
     // The IT office hears of the appeal (once: the refused second one tells nobody).
-    const notices = (userId: number) => t.db.knex('notifications').where({ user_id: userId }).whereLike('kind', 'scorecards.%').orderBy('id').select('kind', 'title', 'body', 'link');
+    const notices = (userId: number) =>
+      t.db
+        .knex('notifications')
+        .where({ user_id: userId })
+        .whereLike('kind', 'scorecards.%')
+        .orderBy('id')
+        .select('kind', 'title', 'body', 'link');
     expect(await notices(office.id)).toEqual([
-      { kind: 'scorecards.appeal', title: '【考核申诉】人事处对「11月20日考核」的考核结果提出申诉', body: '工资表 20 日凌晨已同步，检查时间早于同步。', link: periodPath },
+      {
+        kind: 'scorecards.appeal',
+        title: '【考核申诉】人事处对「11月20日考核」的考核结果提出申诉',
+        body: '工资表 20 日凌晨已同步，检查时间早于同步。',
+        link: periodPath,
+      },
     ]);
     const stewardView = await bodyOf(periodPath, steward.agent);
     expect(stewardView).toContain('工资表 20 日凌晨已同步');
@@ -215,7 +226,12 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     expect(await bodyOf(periodPath, steward.agent)).toContain('经核实，维持原评分。');
     // …and the department hears of the answer.
     expect(await notices(hrSteward.id)).toEqual([
-      { kind: 'scorecards.appeal_answered', title: '【考核申诉】信息化办公室已答复本单位对「11月20日考核」的申诉', body: '经核实，维持原评分。', link: periodPath },
+      {
+        kind: 'scorecards.appeal_answered',
+        title: '【考核申诉】信息化办公室已答复本单位对「11月20日考核」的申诉',
+        body: '经核实，维持原评分。',
+        link: periodPath,
+      },
     ]);
     const actions = (await t.db.knex('audit_log').whereLike('action', 'scorecards.%').orderBy('seq').pluck('action')) as string[];
     expect(actions).toEqual(['scorecards.close', 'scorecards.appeal', 'scorecards.answer']);

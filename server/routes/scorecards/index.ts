@@ -7,13 +7,15 @@ import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { appendAudit } from '../../services/audit';
 import { notifierFromConfig } from '../../services/notifications';
-import { todayIn } from '../../services/calendar';
+import { addDays, todayIn } from '../../services/calendar';
+import { loadCurrentCatalog } from '../../services/catalog/repository';
 import {
   addAppeal,
   addWeightsVersion,
   answerAppeal,
   appealsOf,
   cachedPeriodResults,
+  closablePeriod,
   closePeriod,
   COMPONENTS,
   dashboardModel,
@@ -178,15 +180,23 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     res.redirect('/dashboard');
   });
 
+  /** Today in the catalog calendar's time zone (the service's TZ before any catalog): a period may end before it. */
+  const calendarToday = async () => todayIn((await loadCurrentCatalog(db))?.catalog.calendar.timezone ?? tz, ctx.now());
+
   async function periodsPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const p = await period(req);
+    const closingToday = await calendarToday();
+    // The presets as they can be closed now: ending yesterday at the latest (a semester without a next
+    // start would otherwise run "until today", which cannot be closed).
+    const choices = p.choices.map((c) => ({ kind: c.kind, ...closablePeriod(c, closingToday) })).filter((c) => c.from);
     res.status(status).render('pages/scorecards/periods', {
       title: req.t('scorecards.periods.title'),
       css: CSS,
       periods: await listClosedPeriods(db),
-      choices: p.choices,
+      choices,
+      closableUntil: addDays(closingToday, -1),
       canManage: can(req.user!, 'scorecards.manage'),
-      form: { from: p.choices[0].from, to: p.choices[0].to, label: '' },
+      form: { from: choices[0]?.from ?? '', to: choices[0]?.to ?? '', label: '' },
       ...extra,
     });
   }
@@ -201,7 +211,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
           from,
           to,
           label: String(req.body.label ?? ''),
-          today: today(),
+          today: await calendarToday(),
           userId: req.user!.id,
           login: req.user!.login,
           now: ctx.now(),
@@ -240,6 +250,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       })),
       appeals,
       canAnswer: can(req.user!, 'scorecards.manage'),
+      // The exports' own permission: university leaders export too, though only the IT office answers appeals.
+      canExport: can(req.user!, 'scorecards.dashboard'),
       canAppeal: can(req.user!, 'scorecards.appeal', { department: own }) && !byDepartment.has(own),
       components: COMPONENTS,
     });

@@ -19,6 +19,7 @@ export {
   addAppeal,
   answerAppeal,
   appealsOf,
+  closablePeriod,
   closePeriod,
   computePeriodResults,
   findClosedPeriod,

@@ -152,15 +152,33 @@ export async function findClosedPeriod(db: Knex | Knex.Transaction, id: number):
 }
 
 /**
+ * The presets (this month, semester, academic year) as they can be closed today: only finished days
+ * can be, so each ends yesterday at the latest; null when not even its first day is over.
+ */
+export function closablePeriod(
+  period: { from: string | null; to: string | null },
+  today: string,
+): { from: string; to: string } | null {
+  if (!period.from || !period.to) return null;
+  const last = addDays(today, -1);
+  const to = period.to < last ? period.to : last;
+  return period.from <= to ? { from: period.from, to } : null;
+}
+
+/**
  * Closes [from, to]: computes its results once and stores them. From then on the period's results
- * are read from the row, and the snapshot job no longer rewrites its days.
+ * are read from the row, and the snapshot job no longer rewrites its days — so `to` must be a day
+ * that is over (before `today`, the catalog calendar's today): a day still running would be frozen
+ * half-measured.
  */
 export async function closePeriod(
   trx: Knex.Transaction,
   input: { from: string; to: string; label: string; today: string; userId: number | null; login: string | null; now: Date },
 ): Promise<ClosedPeriod> {
-  if (input.to > input.today)
-    throw new ValidationError([{ field: 'to', key: 'scorecards.errors.closeFuture', params: { today: input.today } }]);
+  if (input.to >= input.today)
+    throw new ValidationError([
+      { field: 'to', key: 'scorecards.errors.closeUnfinished', params: { today: input.today, last: addDays(input.today, -1) } },
+    ]);
   const label = input.label.trim().slice(0, 200) || `${input.from} – ${input.to}`;
   if (await trx('assessment_periods').where({ from: input.from, to: input.to }).first('id'))
     throw new ConflictError('scorecards.errors.alreadyClosed', { from: input.from, to: input.to });
