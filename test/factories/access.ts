@@ -94,7 +94,8 @@ export async function buildAccessWorld(ctx: AppContext): Promise<AccessWorld> {
   const people = {} as AccessWorld['people'];
   for (const code of DEPARTMENTS) {
     people[code] = {} as Record<Role, Person>;
-    for (const role of ROLES) people[code][role] = await person(ctx, code, [role], `${role.replace('_', '-')}-${code.toLowerCase()}`);
+    for (const role of ROLES)
+      people[code][role] = await person(ctx, code, [role], `${role.replace('_', '-')}-${code.toLowerCase()}`);
   }
   const everything = await person(ctx, 'HR', [...ROLES], 'everything-hr');
 
@@ -145,17 +146,23 @@ export async function buildAccessWorld(ctx: AppContext): Promise<AccessWorld> {
     const submitted = await submitRequest(
       ctx,
       { user: applicant.current, ...origin },
-      inputFromBody(apiRequest([{ table: requestFor[code], fields: [requestFor[code] === 'staff_basic' ? 'staff_no' : 'student_no'] }])),
+      inputFromBody(
+        apiRequest([{ table: requestFor[code], fields: [requestFor[code] === 'staff_basic' ? 'staff_no' : 'student_no'] }]),
+      ),
       { mode: 'api', t },
     );
-    const structureChange = await fileStructureChange(ctx, { user: people[code].steward.current, ...origin }, {
-      system: systemOf[code].system,
-      department: code,
-      tables: [systemOf[code].table],
-      description: '字段长度调整',
-      plannedOn: '2026-12-31',
-      contact: '13800000000',
-    });
+    const structureChange = await fileStructureChange(
+      ctx,
+      { user: people[code].steward.current, ...origin },
+      {
+        system: systemOf[code].system,
+        department: code,
+        tables: [systemOf[code].table],
+        description: '字段长度调整',
+        plannedOn: '2026-12-31',
+        contact: '13800000000',
+      },
+    );
     const [notice] = await db('notifications')
       .insert({ user_id: applicant.id, kind: 'test', title: `${code} 的通知`, body: '' })
       .returning('id');
@@ -178,10 +185,25 @@ export async function buildAccessWorld(ctx: AppContext): Promise<AccessWorld> {
   await snapshotDay(db, { day: '2026-02-27', timezone: ctx.config.timezone });
   await snapshotDay(db, { day: '2026-03-02', timezone: ctx.config.timezone });
   const closedPeriod = await db.transaction(async (trx) => {
-    const period = await closePeriod(trx, { from: '2026-02-01', to: '2026-02-28', label: '2026年2月', today: '2026-03-02', userId: null, login: null, now });
+    const period = await closePeriod(trx, {
+      from: '2026-02-01',
+      to: '2026-02-28',
+      label: '2026年2月',
+      today: '2026-03-02',
+      userId: null,
+      login: null,
+      now,
+    });
     for (const code of DEPARTMENTS) {
       const steward = people[code].steward;
-      const appeal = await addAppeal(trx, { periodId: period.id, department: code, comment: '申诉', userId: steward.id, userName: steward.name, now });
+      const appeal = await addAppeal(trx, {
+        periodId: period.id,
+        department: code,
+        comment: '申诉',
+        userId: steward.id,
+        userName: steward.name,
+        now,
+      });
       objects[code].appeal = Number(appeal.id);
     }
     return period.id;

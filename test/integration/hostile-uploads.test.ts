@@ -3,7 +3,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { translator } from '../../server/i18n';
 import { AccessWorld, buildAccessWorld, Person } from '../factories/access';
-import { billionLaughs, changedSince, EXE, HOSTILE_IDENTIFIERS, HTML, installChangeLog, mark, OVERSIZED_PDF, SVG, withTable, zipBomb } from '../factories/hostile';
+import {
+  billionLaughs,
+  changedSince,
+  EXE,
+  HOSTILE_IDENTIFIERS,
+  HTML,
+  installChangeLog,
+  mark,
+  OVERSIZED_PDF,
+  SVG,
+  withTable,
+  zipBomb,
+} from '../factories/hostile';
 import { PNG, STAFF } from '../factories/reports';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
@@ -15,10 +27,20 @@ import { createTestApp, signIn, TestApp } from '../helpers/app';
  */
 
 const MONDAY = new Date('2026-03-02T02:00:00Z');
-const EXAMPLE = fs.readFileSync(path.resolve(__dirname, '../../server/services/catalog/examples/university.catalog.yaml'), 'utf8');
+const EXAMPLE = fs.readFileSync(
+  path.resolve(__dirname, '../../server/services/catalog/examples/university.catalog.yaml'),
+  'utf8',
+);
 const zh = translator('zh-CN');
 /** Handlebars escapes text: compare messages as the page writes them. */
-const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;').replace(/=/g, '&#x3D;');
+const html = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#x27;')
+    .replace(/=/g, '&#x3D;');
 
 let t: TestApp;
 let w: AccessWorld;
@@ -101,14 +123,17 @@ describe('the sharing form (/sharing/new)', () => {
     return { res, changed: await changedSince(t.db.knex, before) };
   }
 
-  it.each(BAD_FILES)('refuses %s as material, naming the file, on submit and on saving a draft; writes nothing', async (_what, name, content) => {
-    for (const action of ['submit', 'draft'] as const) {
-      const { res, changed } = await sendForm(action, { field: 'material', name, content });
-      expect({ action, status: res.status }).toEqual({ action, status: 422 });
-      expect(res.text).toContain(html(zh('sharing.errors.upload.bad_type', { filename: name })));
-      expect(changed).toEqual([]);
-    }
-  });
+  it.each(BAD_FILES)(
+    'refuses %s as material, naming the file, on submit and on saving a draft; writes nothing',
+    async (_what, name, content) => {
+      for (const action of ['submit', 'draft'] as const) {
+        const { res, changed } = await sendForm(action, { field: 'material', name, content });
+        expect({ action, status: res.status }).toEqual({ action, status: 422 });
+        expect(res.text).toContain(html(zh('sharing.errors.upload.bad_type', { filename: name })));
+        expect(changed).toEqual([]);
+      }
+    },
+  );
 
   it('refuses a pledge scan over 5 MB naming the pledge_scan input, writing nothing', async () => {
     const { res, changed } = await sendForm('draft', { field: 'pledge_scan', name: 'pledge.pdf', content: OVERSIZED_PDF });
@@ -135,15 +160,21 @@ describe('the catalog import (/catalog/import)', () => {
     expect(changed).toEqual([]);
   });
 
-  it.each(HOSTILE_IDENTIFIERS.map((id) => [JSON.stringify(id).slice(0, 40), id]))('refuses the table name %s by its path; imports nothing', async (_label, id) => {
-    const { res, changed } = await importFile('catalog.yaml', YAML.stringify(withTable(example, staff, { name: id })));
-    expect(res.status).toBe(422);
-    expect(res.text).toContain(`tables[${staff}].name: `);
-    expect(changed).toEqual([]);
-  });
+  it.each(HOSTILE_IDENTIFIERS.map((id) => [JSON.stringify(id).slice(0, 40), id]))(
+    'refuses the table name %s by its path; imports nothing',
+    async (_label, id) => {
+      const { res, changed } = await importFile('catalog.yaml', YAML.stringify(withTable(example, staff, { name: id })));
+      expect(res.status).toBe(422);
+      expect(res.text).toContain(`tables[${staff}].name: `);
+      expect(changed).toEqual([]);
+    },
+  );
 
   it('refuses a zip (a bomb too) and an executable as YAML problems; imports nothing', async () => {
-    for (const [name, content] of [['catalog.yaml', zipBomb()], ['catalog.yaml', EXE]] as const) {
+    for (const [name, content] of [
+      ['catalog.yaml', zipBomb()],
+      ['catalog.yaml', EXE],
+    ] as const) {
       const { res, changed } = await importFile(name, content);
       expect(res.status).toBe(422);
       expect(res.text).toContain('class="problem error"');
