@@ -9,6 +9,7 @@ import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { decodeCatalogFile } from '../../services/catalog/decode';
 import { currentCatalogYaml, importCatalog, loadCurrentCatalog, type ImportResult } from '../../services/catalog/repository';
+import { pageParams, pagination } from '../../presenters/paging';
 import { tableChecksView } from '../../presenters/table-checks';
 import { catalogOverview, fieldViews, tableView } from './present';
 
@@ -37,12 +38,15 @@ export function catalogRoutes(ctx: AppContext): Router {
   router.get('/catalog', authorize('catalog.view'), async (req, res) => {
     const current = await loadCurrentCatalog(db);
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
+    const { page, perPage } = pageParams(req.query, 25);
+    const overview = current ? catalogOverview(current.catalog, q, { page, perPage }) : { departments: [], matches: 0, total: 0 };
     res.render('pages/catalog/index', {
       title: req.t('catalog.title'),
       q,
       canManage: can(req.user, 'catalog.manage'),
       versionId: current?.versionId,
-      ...(current ? catalogOverview(current.catalog, q) : { departments: [], matches: 0 }),
+      ...overview,
+      pager: overview.total > perPage ? pagination(req.originalUrl, page, perPage, overview.total) : null,
       hasCatalog: !!current,
     });
   });

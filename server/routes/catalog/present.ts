@@ -33,7 +33,12 @@ export function checkTags(field: CatalogField, t: Translator): string[] {
   if (field.pattern) tags.push(t('catalog.checks.pattern', { pattern: field.pattern }));
   if (field.validate) tags.push(t('catalog.checks.validate', { what: t(`catalog.validators.${field.validate}`) }));
   if (field.codes?.kind === 'builtin') {
-    tags.push(t('catalog.checks.codesBuiltin', { name: field.codes.name, title: BUILTIN_CODE_LISTS[field.codes.name]?.title ?? '' }).trim());
+    tags.push(
+      t('catalog.checks.codesBuiltin', {
+        name: field.codes.name,
+        title: BUILTIN_CODE_LISTS[field.codes.name]?.title ?? '',
+      }).trim(),
+    );
   } else if (field.codes?.kind === 'inline') {
     tags.push(t('catalog.checks.codesInline', { values: field.codes.values.join(', ') }));
   } else if (field.codes?.kind === 'hub') {
@@ -72,7 +77,9 @@ export function fieldViews(catalog: Catalog, table: CatalogTable, locale: Locale
       ownerName: names.get(owner) ?? owner,
       ownOwner: field.department !== null && field.department !== table.department,
       tags: checkTags(field, t),
-      deadline: field.deadline ? describeDeadline(field.deadline, { locale, columnTitles: columns, events: catalog.calendar.events }) : null,
+      deadline: field.deadline
+        ? describeDeadline(field.deadline, { locale, columnTitles: columns, events: catalog.calendar.events })
+        : null,
       sensitive: field.sensitive,
       severity: field.severity,
     };
@@ -91,7 +98,9 @@ export function tableView(catalog: Catalog, table: CatalogTable, locale: Locale,
     sharing: table.sharing,
     key: table.key,
     updatedAt: table.updatedAt,
-    freshness: table.freshness ? t('catalog.table.freshnessValue', { duration: describeDuration(table.freshness, locale) }) : null,
+    freshness: table.freshness
+      ? t('catalog.table.freshnessValue', { duration: describeDuration(table.freshness, locale) })
+      : null,
     maintainedIn: table.maintainedIn ? t('catalog.table.months', { months: table.maintainedIn.join('、') }) : null,
     scope: Object.entries(table.scope).map(([column, values]) => `${column} ∈ {${values.join(', ')}}`),
     fieldCount: table.fields.length,
@@ -100,12 +109,37 @@ export function tableView(catalog: Catalog, table: CatalogTable, locale: Locale,
 
 const contains = (text: string | null, q: string) => !!text && text.toLowerCase().includes(q);
 
+interface OverviewTable {
+  name: string;
+  title: string | null;
+  sharing: string;
+  fieldCount: number;
+  /** With a query: the matching fields; without: only fields another department owns (few), the rest is counted. */
+  fields: { name: string; title: string | null; owner: string; other: boolean }[];
+}
+interface OverviewField {
+  table: string;
+  tableTitle: string | null;
+  name: string;
+  title: string | null;
+}
+/** What is paged: a table under its owner, a field under its owner in another's table, or a department with neither. */
+type OverviewItem =
+  | { department: string; table: OverviewTable }
+  | { department: string; elsewhere: OverviewField }
+  | { department: string; empty: true };
+
 /**
  * Departments in catalog order, each with the tables it owns and the fields it owns in others'
- * tables (e.g. 组织部 owns staff_basic.political_status). With a query, only matching tables (all
- * their fields) and tables with matching fields (those fields) remain.
+ * tables (e.g. 组织部 owns staff_basic.political_status). With a query, only matching tables (their
+ * matching fields, or all when the table itself matches) and tables with matching fields remain.
+ * Paged by entry (a table, or a field owned elsewhere): a department spanning two pages appears on both.
  */
-export function catalogOverview(catalog: Catalog, query: string) {
+export function catalogOverview(
+  catalog: Catalog,
+  query: string,
+  page: { page: number; perPage: number } = { page: 1, perPage: 1e9 },
+) {
   const q = query.trim().toLowerCase();
   const tables = catalog.tables
     .map((table) => {
@@ -114,23 +148,48 @@ export function catalogOverview(catalog: Catalog, query: string) {
       return fields.length > 0 ? { table, fields } : null;
     })
     .filter((x): x is { table: CatalogTable; fields: CatalogField[] } => x !== null);
-  const departments = catalog.departments.map((d) => ({
-    code: d.code,
-    name: d.name,
-    tables: tables
+  const items: OverviewItem[] = catalog.departments.flatMap((d) => {
+    const own: OverviewItem[] = tables
       .filter(({ table }) => table.department === d.code)
       .map(({ table, fields }) => ({
-        name: table.name,
-        title: table.title,
-        sharing: table.sharing,
-        fields: fields.map((f) => ({ name: f.name, title: f.title, owner: f.department ?? table.department, other: f.department !== null && f.department !== table.department })),
-      })),
-    fieldsElsewhere: tables.flatMap(({ table, fields }) =>
+        department: d.code,
+        table: {
+          name: table.name,
+          title: table.title,
+          sharing: table.sharing,
+          fieldCount: table.fields.length,
+          fields: fields
+            .map((f) => ({
+              name: f.name,
+              title: f.title,
+              owner: f.department ?? table.department,
+              other: f.department !== null && f.department !== table.department,
+            }))
+            .filter((f) => q || f.other),
+        },
+      }));
+    const elsewhere: OverviewItem[] = tables.flatMap(({ table, fields }) =>
       fields
         .filter((f) => f.department === d.code && table.department !== d.code)
-        .map((f) => ({ table: table.name, tableTitle: table.title, name: f.name, title: f.title })),
-    ),
-  }));
-  const shown = departments.filter((d) => d.tables.length > 0 || d.fieldsElsewhere.length > 0 || !q);
-  return { departments: shown, matches: tables.length };
+        .map((f) => ({
+          department: d.code,
+          elsewhere: { table: table.name, tableTitle: table.title, name: f.name, title: f.title },
+        })),
+    );
+    if (own.length + elsewhere.length === 0) return q ? [] : [{ department: d.code, empty: true as const }];
+    return [...own, ...elsewhere];
+  });
+  const shown = items.slice((page.page - 1) * page.perPage, page.page * page.perPage);
+  const names = departmentNames(catalog);
+  const departments: { code: string; name: string; tables: OverviewTable[]; fieldsElsewhere: OverviewField[] }[] = [];
+  for (const entry of shown) {
+    let group = departments.at(-1);
+    if (group?.code !== entry.department) {
+      group = { code: entry.department, name: names.get(entry.department) ?? entry.department, tables: [], fieldsElsewhere: [] };
+      departments.push(group);
+    }
+    if ('table' in entry) group.tables.push(entry.table);
+    else if ('elsewhere' in entry) group.fieldsElsewhere.push(entry.elsewhere);
+  }
+  return { departments, matches: tables.length, total: items.length };
 }
