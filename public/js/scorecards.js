@@ -1,4 +1,5 @@
-// Scorecards: the dashboard's score trend (mean and the lowest departments) and a department's trend.
+// Scorecards: the dashboard's score trend (mean and the lowest departments), the departments' period
+// scores as bars (dashboard and closed period), and a department's trend.
 (function () {
   function data(id) {
     var el = document.getElementById(id);
@@ -21,6 +22,23 @@
       sets.push({ label: s.name, data: s.scores, borderColor: COLORS[i % COLORS.length], borderWidth: 1.5 });
     });
     new window.Chart(canvas, { type: 'line', data: { labels: dashboard.labels, datasets: sets }, options: options });
+  }
+
+  // Departments' period scores as horizontal bars (the table below holds the same figures);
+  // the components are in the legend, hidden until chosen.
+  var bars = data('sc-ranking-data');
+  var barCanvas = document.getElementById('sc-ranking-bars');
+  if (bars && barCanvas && window.Chart) {
+    barCanvas.parentNode.style.height = Math.max(160, bars.labels.length * 30 + 80) + 'px';
+    var barSets = [{ label: bars.scoreLabel, data: bars.score, backgroundColor: '#1f4e8c' }];
+    bars.components.forEach(function (c, i) {
+      barSets.push({ label: c.label, data: c.values, backgroundColor: COLORS[i % COLORS.length], hidden: true });
+    });
+    new window.Chart(barCanvas, {
+      type: 'bar',
+      data: { labels: bars.labels, datasets: barSets },
+      options: { indexAxis: 'y', maintainAspectRatio: false, animation: false, scales: { x: { min: 0, max: 100 } } },
+    });
   }
 
   var card = data('sc-card-data');

@@ -64,6 +64,30 @@ function componentDetail(req: Request, component: string, s: Record<string, numb
   }
 }
 
+/** One department's period result, as the ranking lists it: score 0–100, components as ratios 0–1. */
+type RankedResult = { name: string; score: number | null } & Partial<Record<(typeof COMPONENTS)[number], number | null>>;
+
+/**
+ * The horizontal bar chart comparing departments' period scores (the table under it is the
+ * accessible fallback with the same figures): one bar per department with a score, in ranking order,
+ * plus each component measured for someone, in percent (hidden until chosen in the legend).
+ */
+function rankingChart(req: Request, results: RankedResult[]) {
+  const rows = results.filter((r) => r.score !== null && r.score !== undefined);
+  if (rows.length === 0) return null;
+  const percent = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 1000) / 10);
+  return {
+    labels: rows.map((r) => r.name),
+    score: rows.map((r) => r.score),
+    scoreLabel: req.t('scorecards.columns.score'),
+    components: COMPONENTS.filter((c) => rows.some((r) => r[c] !== null && r[c] !== undefined)).map((c) => ({
+      key: c,
+      label: `${req.t(`scorecards.columns.${c}`)} (%)`,
+      values: rows.map((r) => percent(r[c])),
+    })),
+  };
+}
+
 /** Per app (tests build several apps in one process, each on its own database). */
 const fragmentsByApp = new WeakMap<object, Map<string, Promise<string>>>();
 
@@ -119,6 +143,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         periodQuery: periodQuery(p),
         ...model,
         chart: model.trend ? { ...model.trend, meanLabel: req.t('scorecards.dashboard.mean') } : null,
+        barChart: rankingChart(req, model.results as RankedResult[]),
       },
     );
     res.render('pages/scorecards/dashboard', {
@@ -240,14 +265,16 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     const own = req.user!.department;
     const appeals = await appealsOf(db, closed.id, all ? undefined : own);
     const byDepartment = new Map(appeals.map((a) => [a.department_code, a]));
+    const results = all ? closed.results : closed.results.filter((r) => r.department === own);
     res.render('pages/scorecards/period', {
       title: closed.label,
       css: CSS,
       closed,
-      results: (all ? closed.results : closed.results.filter((r) => r.department === own)).map((r) => ({
+      results: results.map((r) => ({
         ...r,
         appeal: byDepartment.get(r.department) ?? null,
       })),
+      barChart: rankingChart(req, results as RankedResult[]),
       appeals,
       canAnswer: can(req.user!, 'scorecards.manage'),
       // The exports' own permission: university leaders export too, though only the IT office answers appeals.

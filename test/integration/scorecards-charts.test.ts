@@ -1,0 +1,82 @@
+import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
+import { buildUser } from '../factories';
+import { buildCheckRun, seedScorecardCatalog } from '../factories/scorecards';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * The comparison of departments' period scores is a horizontal bar chart (chart.js, as the dashboard's
+ * trend) on the dashboard and on a closed period's page, with the ranking table kept under it as the
+ * accessible fallback. The chart's data is worked out by hand (as in scorecards-http.test.ts):
+ * on 2026-11-20 ORG scores 88.57 (validity 0.8, tickets 1), HR 77 (freshness 0.5, completeness 0.9,
+ * tickets 1); STU has no score and gets no bar.
+ */
+const EXPECTED = {
+  labels: ['党委组织部', '人事处'],
+  score: [88.57, 77],
+  scoreLabel: '得分',
+  components: [
+    { key: 'freshness', label: '时效性 (%)', values: [null, 50] },
+    { key: 'validity', label: '规范性 (%)', values: [80, null] },
+    { key: 'completeness', label: '完整性 (%)', values: [null, 90] },
+    { key: 'tickets', label: '工单按期 (%)', values: [100, 100] },
+  ],
+};
+
+/** The chart's JSON data island and whether the canvas and the table are on the page. */
+function chartOf(page: string) {
+  const json = /<script type="application\/json" id="sc-ranking-data">([^<]*)<\/script>/.exec(page);
+  return {
+    data: json ? JSON.parse(json[1]) : null,
+    canvas: /<canvas id="sc-ranking-bars" role="img" aria-label="[^"]+"><\/canvas>/.test(page),
+    table: page.includes('<table class="table sc-ranking">'),
+    script:
+      page.includes('<script src="/static/vendor/chart.umd.min.js" defer></script>') && page.includes('/static/js/scorecards.js'),
+  };
+}
+
+describe("departments' period scores as a bar chart", () => {
+  let t: TestApp;
+  let office: Awaited<ReturnType<typeof signIn>>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
+    await seedScorecardCatalog(t.db.knex);
+    const o = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'] });
+    await buildCheckRun(
+      t.db.knex,
+      '2026-11-20T10:00:00+08:00',
+      [
+        { table: 'staff', check: 'freshness', department: 'HR', passed: true },
+        { table: 'payroll', check: 'freshness', department: 'HR', passed: false },
+        { table: 'staff', field: 'staff_no', check: 'required', department: 'HR', violations: 10, checked: 100 },
+        { table: 'staff', field: 'political_status', check: 'codes', department: 'ORG', violations: 10, checked: 50 },
+      ],
+      { staff: 3, payroll: 60 },
+    );
+    await snapshotJob(t.ctx, { day: '2026-11-20' });
+    office = await signIn(t.app, o.login, o.password);
+  });
+  afterAll(() => t.close());
+
+  it('on the dashboard, above the ranking table', async () => {
+    const page = (await office.agent.get('/dashboard?from=2026-11-20&to=2026-11-20').expect(200)).text;
+    expect(chartOf(page)).toEqual({ data: EXPECTED, canvas: true, table: true, script: true });
+    expect(page.indexOf('id="sc-ranking-bars"')).toBeLessThan(page.indexOf('<table class="table sc-ranking">'));
+  });
+
+  it("on a closed period's page", async () => {
+    const closing = await office.agent
+      .post('/scorecards/periods')
+      .type('form')
+      .send({ _csrf: office.csrf, from: '2026-11-20', to: '2026-11-20', label: '11月20日' })
+      .expect(302);
+    const page = (await office.agent.get(closing.headers.location).expect(200)).text;
+    expect(chartOf(page)).toEqual({ data: EXPECTED, canvas: true, table: true, script: true });
+  });
+
+  it('no chart when no department has a score', async () => {
+    const page = (await office.agent.get('/dashboard?from=2026-10-01&to=2026-10-02').expect(200)).text;
+    expect(chartOf(page)).toMatchObject({ data: null, canvas: false, table: true });
+  });
+});
