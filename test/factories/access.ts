@@ -139,7 +139,7 @@ export async function buildAccessWorld(ctx: AppContext): Promise<AccessWorld> {
         },
       );
       reportTicket = Number(filed.ticket!.id);
-      const draft = await saveDraft(ctx, { user: p.current, ...origin }, emptyInput());
+      const draft = await saveDraft(ctx, { user: p.current, ...origin }, emptyInput(), { t });
       own.set(p.id, { report: Number(filed.report.id), draft });
     }
     const applicant = people[code].user;

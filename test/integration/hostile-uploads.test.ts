@@ -135,10 +135,12 @@ describe('the sharing form (/sharing/new)', () => {
     },
   );
 
-  it('refuses a pledge scan over 5 MB naming the pledge_scan input, writing nothing', async () => {
+  it('refuses a pledge scan over 5 MB naming the input by its label and the file, writing nothing', async () => {
     const { res, changed } = await sendForm('draft', { field: 'pledge_scan', name: 'pledge.pdf', content: OVERSIZED_PDF });
     expect(res.status).toBe(422);
-    expect(res.text).toContain(html(zh('sharing.errors.upload.too_large', { filename: 'pledge_scan' })));
+    expect(res.text).toContain(
+      html(zh('sharing.errors.upload.too_large', { filename: 'pledge.pdf', label: zh('sharing.form.pledgeScan') })),
+    );
     expect(changed).toEqual([]);
   });
 });

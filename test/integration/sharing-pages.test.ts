@@ -63,6 +63,17 @@ async function postForm(
   return req;
 }
 
+/** The form's parts in the page's order (a file input sits between text inputs, as a browser sends it). */
+async function postInOrder(login: keyof SharingPeople, path: string, parts: ([string, string] | [string, Buffer, string])[]) {
+  const s = await as(login);
+  let req = s.agent.post(path).set('X-CSRF-Token', s.csrf).set('Accept', 'text/html');
+  for (const part of parts) req = part.length === 2 ? req.field(part[0], part[1]) : req.attach(part[0], part[1], part[2]);
+  return req;
+}
+
+/** A PDF of `bytes` bytes. */
+const pdfOf = (bytes: number) => Buffer.concat([PDF, Buffer.alloc(bytes - PDF.length, 0x20)]);
+
 async function approveAs(login: keyof SharingPeople, id: number, extra: Record<string, string> = {}) {
   const s = await as(login);
   return s.agent
@@ -92,7 +103,49 @@ describe('the request form', () => {
     ]);
     const file = await (await as('applicant')).agent.get(`/sharing/${id}/files/material`).expect(200);
     expect(file.headers['content-type']).toBe('application/pdf');
+    // The file keeps its Chinese name (browsers send it as UTF-8).
+    expect(file.headers['content-disposition']).toBe(`attachment; filename*=UTF-8''${encodeURIComponent('立项批复.pdf')}`);
     expect(Buffer.from(file.body).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('a file over 5 MB: the form comes back with everything typed, before and after the file, naming the input and the file; nothing is written', async () => {
+    const counts = async () =>
+      Promise.all(['sharing_requests', 'uploads'].map(async (table) => Number((await t.db.knex(table).count({ n: '*' }))[0].n)));
+    const before = await counts();
+    const form = Object.entries(fullForm());
+    const at = form.findIndex(([k]) => k === 'members[0][name]');
+    const res = await postInOrder('applicant', '/sharing/new', [
+      ...form.slice(0, at),
+      ['material', pdfOf(5 * 1024 * 1024 + 1), '立项批复.pdf'],
+      ...form.slice(at),
+    ]);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('“系统立项或相关材料”：文件 立项批复.pdf 超过 5 MB');
+    // Typed before the file, and after it.
+    for (const value of [
+      'value="体育学院迎新系统"',
+      'value="李四"',
+      'value="20230002"',
+      'value="体育学院当前在职教职工"',
+      '迎新系统核对辅导员信息',
+      '新生报到状态',
+    ]) {
+      expect(res.text).toContain(value);
+    }
+    expect(res.text).not.toMatch(/文件 (material|pledge_scan) /);
+    expect(await counts()).toEqual(before);
+
+    // A 12 MB pledge scan on a draft (the button's value comes after the file input).
+    const at2 = form.findIndex(([k]) => k === 'action');
+    const draft = await postInOrder('applicant', '/sharing/new', [
+      ...form.slice(0, at2),
+      ['pledge_scan', pdfOf(12 * 1024 * 1024), '承诺书.pdf'],
+      ['action', 'draft'],
+    ]);
+    expect(draft.status).toBe(422);
+    expect(draft.text).toContain('“签字盖章的承诺书扫描件（可选）”：文件 承诺书.pdf 超过 5 MB');
+    expect(draft.text).toContain('value="体育学院迎新系统"');
+    expect(await counts()).toEqual(before);
   });
 
   it('names every wrong field in Chinese and keeps what was typed', async () => {
@@ -253,17 +306,14 @@ describe('the request page, print form and lists', () => {
       due_at: '2026-03-09',
     });
     const s = await as('hrSteward');
-    const filed = await s.agent
-      .post('/sharing/structure-changes')
-      .type('form')
-      .send({
-        _csrf: s.csrf,
-        system: '人事管理系统',
-        tables: 'staff_basic',
-        description: '增加字段 title_rank',
-        planned_on: '2026-03-20',
-        contact: '人事专员 1234',
-      });
+    const filed = await s.agent.post('/sharing/structure-changes').type('form').send({
+      _csrf: s.csrf,
+      system: '人事管理系统',
+      tables: 'staff_basic',
+      description: '增加字段 title_rank',
+      planned_on: '2026-03-20',
+      contact: '人事专员 1234',
+    });
     expect(filed.status).toBe(303);
     const page = (await (await as('office')).agent.get(`/sharing/${id}`)).text;
     expect(page).toMatch(/<td class="num">1<\/td>/);

@@ -29,7 +29,7 @@ export function sharingApiRoutes(ctx: AppContext): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const input = inputFromBody(body);
     if (body.draft === true) {
-      const id = await saveDraft(ctx, actorOf(req), input);
+      const id = await saveDraft(ctx, actorOf(req), input, { t: req.t });
       res.status(201).json({ id, status: 'draft', pending_stages: [] });
       return;
     }

@@ -14,7 +14,36 @@ import type { Attachments } from '../../services/sharing/workflow';
  * the form page. The CSRF check runs before the body is parsed, so the page's script posts the form
  * with the X-CSRF-Token header (public/js/sharing.js).
  */
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 2, fields: 500 } }).fields([
+
+/**
+ * Files in memory, kept up to one byte over the limit: the rest of a larger file is read and dropped.
+ * Memory stays bounded, and the form after the file is still parsed — a file too large comes back as
+ * that input's message (uploadProblem() calls it too large) with everything typed, not as an error page
+ * (multer's `fileSize` limit stops reading the form at the file).
+ */
+const boundedMemory: multer.StorageEngine = {
+  _handleFile(_req, file, cb) {
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    let size = 0;
+    file.stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (kept > MAX_UPLOAD_BYTES) return;
+      const part = chunk.subarray(0, MAX_UPLOAD_BYTES + 1 - kept);
+      chunks.push(part);
+      kept += part.length;
+    });
+    file.stream.on('error', (err: Error) => cb(err));
+    file.stream.on('end', () => cb(null, { buffer: Buffer.concat(chunks), size }));
+  },
+  _removeFile(_req, file, cb) {
+    delete (file as Partial<Express.Multer.File>).buffer;
+    cb(null);
+  },
+};
+
+// Browsers send a file's name as UTF-8 (立项批复.pdf); busboy would read it as latin1.
+const upload = multer({ storage: boundedMemory, defParamCharset: 'utf8', limits: { files: 2, fields: 500 } }).fields([
   { name: 'material', maxCount: 1 },
   { name: 'pledge_scan', maxCount: 1 },
 ]);

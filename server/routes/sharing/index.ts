@@ -89,7 +89,7 @@ export function sharingRoutes(ctx: AppContext): Router {
     try {
       let id: number;
       if (body.action === 'draft') {
-        id = await saveDraft(ctx, actorOf(req), input, { draftId, files });
+        id = await saveDraft(ctx, actorOf(req), input, { t: req.t, draftId, files });
         req.session.flash = { kind: 'success', text: req.t('sharing.flash.draftSaved') };
         return res.redirect(303, `/sharing/${id}/edit`);
       }

@@ -104,15 +104,17 @@ export function pendingStages(stages: StageRow[]): PendingStage[] {
     .map((s) => ({ stage: s.stage, kind: s.kind, department: s.department_code }));
 }
 
-function attachmentErrors(files: Attachments): FieldError[] {
+/** A wrong file is named with its input's label and its name (never the input's internal name). */
+function attachmentErrors(files: Attachments, t: Translator): FieldError[] {
   const errors: FieldError[] = [];
-  for (const [field, file] of [
-    ['material', files.material],
-    ['pledge_scan', files.pledgeScan],
+  for (const [field, file, labelKey] of [
+    ['material', files.material, 'sharing.form.material'],
+    ['pledge_scan', files.pledgeScan, 'sharing.form.pledgeScan'],
   ] as const) {
     if (!file) continue;
     const problem = uploadProblem(file.buffer);
-    if (problem) errors.push({ field, key: `sharing.errors.upload.${problem}`, params: { filename: file.filename } });
+    if (problem)
+      errors.push({ field, key: `sharing.errors.upload.${problem}`, params: { filename: file.filename, label: t(labelKey) } });
   }
   return errors;
 }
@@ -153,10 +155,10 @@ export async function saveDraft(
   ctx: AppContext,
   actor: Actor,
   input: SharingInput,
-  opts: { draftId?: number; files?: Attachments } = {},
+  opts: { t: Translator; draftId?: number; files?: Attachments },
 ): Promise<number> {
   const files = opts.files ?? {};
-  const errors = attachmentErrors(files);
+  const errors = attachmentErrors(files, opts.t);
   if (errors.length) throw new ValidationError(errors);
   return ctx.db.transaction(async (trx) => {
     let id: number;
@@ -211,7 +213,7 @@ export async function submitRequest(
     const draft = await ctx.db('sharing_requests').where({ id: opts.draftId }).first('material_upload_id');
     hasMaterial = !!draft?.material_upload_id;
   }
-  const errors = [...validateRequest(input, catalog, opts.t, opts.mode, { hasMaterial }), ...attachmentErrors(files)];
+  const errors = [...validateRequest(input, catalog, opts.t, opts.mode, { hasMaterial }), ...attachmentErrors(files, opts.t)];
   if (!catalog && !errors.some((e) => e.field.startsWith('items')))
     errors.push({ field: 'items', key: 'sharing.errors.noCatalog' });
   if (errors.length) throw new ValidationError(errors);
