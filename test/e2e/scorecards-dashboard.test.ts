@@ -127,16 +127,10 @@ describeBrowser('scorecard dashboard in Chromium', () => {
     // The departments' period scores as horizontal bars, one a department, above the same figures in the table.
     await page.waitForFunction(canvasDrawn('sc-ranking-bars'));
     expect(
-      await page.evaluate(() => {
-        const chart = (
-          window as unknown as {
-            Chart: {
-              getChart(id: string): { config: { type: string; options: { indexAxis?: string } }; data: { labels: unknown[] } };
-            };
-          }
-        ).Chart.getChart('sc-ranking-bars');
+      await page.evaluate(`(() => {
+        const chart = Chart.getChart('sc-ranking-bars');
         return { type: chart.config.type, axis: chart.config.options.indexAxis, bars: chart.data.labels.length };
-      }),
+      })()`),
     ).toEqual({ type: 'bar', axis: 'y', bars: expect.any(Number) });
     expect(await page.locator('.sc-ranking tbody tr').count()).toBe(DEPARTMENTS.length);
     expect(await page.locator('.sc-heat .sc-cell.stale').count()).toBeGreaterThan(0);
