@@ -162,6 +162,7 @@ export async function buildAccessWorld(ctx: AppContext): Promise<AccessWorld> {
         plannedOn: '2026-12-31',
         contact: '13800000000',
       },
+      t,
     );
     const [notice] = await db('notifications')
       .insert({ user_id: applicant.id, kind: 'test', title: `${code} 的通知`, body: '' })

@@ -614,6 +614,25 @@ describe('overdue source review', () => {
   });
 });
 
+describe("the grant's expiry date", () => {
+  it('is a real calendar date after today: 2027-02-30 is a 422 naming expires_on, and the stage stays pending', async () => {
+    const id = (await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))).body.id;
+    await decide('csSteward', id, approve);
+    await decide('office', id, approve);
+    for (const expires_on of ['2027-02-30', '2027-13-01', '2026-03-02']) {
+      const res = await decide('office2', id, { decision: 'approve', expires_on });
+      expect({ expires_on, status: res.status, fields: res.body.fields }).toEqual({
+        expires_on,
+        status: 422,
+        fields: { expires_on: '授权截止日期须为 2026-03-02 之后的日期（YYYY-MM-DD）' },
+      });
+    }
+    expect(stageSummary((await show('office2', id)).body)).toEqual(['1:CS:approved', '2:-:approved', '5:-:pending']);
+    const ok = await decide('office2', id, { decision: 'approve', expires_on: '2028-02-29' });
+    expect(ok.body.grant.expires_on).toBe('2028-02-29');
+  });
+});
+
 describe('grant expiry reminder', () => {
   it('reminds 30 days before the default one-year expiry, once', async () => {
     const id = (await submit(apiRequest([{ table: 'library_loan', fields: ['loan_id'] }]))).body.id;

@@ -61,7 +61,7 @@ export function structureChangeRoutes(ctx: AppContext): Router {
     };
     const department = current?.catalog.systems.find((s) => s.name === system)?.department ?? req.user!.department;
     try {
-      await fileStructureChange(ctx, actorOf(req), { ...form, department });
+      await fileStructureChange(ctx, actorOf(req), { ...form, department }, req.t);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       return page(req, res, 422, { form, fields: fieldMessages(err, req) });

@@ -2,7 +2,10 @@ import type { Knex } from 'knex';
 import type { AppContext } from '../../context';
 import { ConflictError, FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { can } from '../../policies';
+import type { Translator } from '../../i18n';
 import { appendAudit } from '../audit';
+import { isIsoDate } from '../catalog/values';
+import { charCount, STRUCTURE_CONTACT_MAX, STRUCTURE_SYSTEM_MAX } from './types';
 import { clock, type Actor } from './workflow';
 
 /**
@@ -24,10 +27,21 @@ function actorOf(actor: Actor) {
   return { id: actor.user.id, login: actor.user.login, roles: actor.user.roles, department: actor.user.department };
 }
 
-export async function fileStructureChange(ctx: AppContext, actor: Actor, input: StructureChangeInput): Promise<number> {
+/** Checks what was typed (each mistake named by its input's label, in `t`'s language), then files it. */
+export async function fileStructureChange(
+  ctx: AppContext,
+  actor: Actor,
+  input: StructureChangeInput,
+  t: Translator,
+): Promise<number> {
   if (!can(actor.user, 'sharing.structure_file', { department: input.department })) throw new ForbiddenError();
   const { catalog, today } = await clock(ctx);
   const errors: FieldError[] = [];
+  const label = (key: string) => t(`sharing.structure.${key}`);
+  const tooLong = (field: string, value: string, labelKey: string, max: number) => {
+    const length = charCount(value);
+    if (length > max) errors.push({ field, key: 'sharing.errors.tooLong', params: { label: label(labelKey), max, length } });
+  };
   const system = catalog?.systems.find((s) => s.name === input.system);
   if (!system) errors.push({ field: 'system', key: 'sharing.errors.unknownSystem', params: { system: input.system } });
   else if (system.department !== input.department)
@@ -44,10 +58,16 @@ export async function fileStructureChange(ctx: AppContext, actor: Actor, input: 
       errors.push({ field: 'tables', key: 'sharing.errors.tableNotInSystem', params: { table: name, system: system.name } });
     }
   }
+  tooLong('system', input.system, 'system', STRUCTURE_SYSTEM_MAX);
   if (!input.description.trim())
-    errors.push({ field: 'description', key: 'sharing.errors.required', params: { label: 'description' } });
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.plannedOn) || input.plannedOn < today)
-    errors.push({ field: 'planned_on', key: 'sharing.errors.plannedOn', params: { today } });
+    errors.push({ field: 'description', key: 'sharing.errors.required', params: { label: label('description') } });
+  // A real calendar date (2027-02-30 is none), today or later.
+  if (!input.plannedOn.trim())
+    errors.push({ field: 'planned_on', key: 'sharing.errors.required', params: { label: label('plannedOn') } });
+  else if (!isIsoDate(input.plannedOn))
+    errors.push({ field: 'planned_on', key: 'sharing.errors.plannedOnInvalid', params: { value: input.plannedOn } });
+  else if (input.plannedOn < today) errors.push({ field: 'planned_on', key: 'sharing.errors.plannedOn', params: { today } });
+  tooLong('contact', input.contact.trim(), 'contact', STRUCTURE_CONTACT_MAX);
   if (errors.length) throw new ValidationError(errors);
   return ctx.db.transaction(async (trx) => {
     const now = ctx.now();

@@ -36,6 +36,14 @@ export const SOURCE_REVIEW_WORKING_DAYS = 5;
 export const EXPIRY_REMINDER_DAYS = 30;
 /** The text of the "other" integration method, in characters. */
 export const METHOD_OTHER_MAX = 200;
+/** Data-structure change requests: the contact and the system name, as their columns hold them (varchar(200)). */
+export const STRUCTURE_CONTACT_MAX = 200;
+export const STRUCTURE_SYSTEM_MAX = 200;
+
+/** Length in characters (code points), as PostgreSQL counts a varchar's. */
+export function charCount(text: string): number {
+  return [...text].length;
+}
 /** A grant without an explicit expiry lasts one year. */
 export const DEFAULT_GRANT_DAYS = 365;
 

@@ -3,7 +3,7 @@ import type { Translator } from '../../i18n';
 import type { Catalog } from '../catalog/types';
 import { isValidCnIdCard, isWhitelistAddress } from './identity';
 import { catalogField, declaresFields } from './plan';
-import { DATASETS, METHOD_OTHER_MAX, METHODS, SYSTEM_STATUSES, type SharingInput } from './types';
+import { charCount, DATASETS, METHOD_OTHER_MAX, METHODS, SYSTEM_STATUSES, type SharingInput } from './types';
 
 /**
  * Checks a request before it is submitted. `web` requires every starred (*) item of seed 000's form;
@@ -40,7 +40,7 @@ export function validateRequest(
   };
   /** Lengths in characters (code points), as PostgreSQL counts them. */
   const tooLong = (field: string, value: string, labelKey: string, max: number) => {
-    const length = [...value].length;
+    const length = charCount(value);
     if (length > max) errors.push({ field, key: 'sharing.errors.tooLong', params: { label: label(labelKey), max, length } });
   };
   const web = mode === 'web';

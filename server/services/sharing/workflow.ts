@@ -23,6 +23,7 @@ import { can, type CurrentUser } from '../../policies';
 import { appendAudit } from '../audit';
 import { addDays, createCalendar, todayIn, type WorkingDayCalendar } from '../calendar';
 import { loadCurrentCatalog } from '../catalog/repository';
+import { isIsoDate } from '../catalog/values';
 import type { Catalog } from '../catalog/types';
 import { saveUpload, uploadProblem } from '../uploads';
 import { decidedFirstReview, holdsStage, isApprover, isOverdue, type StageRow } from './access';
@@ -303,7 +304,8 @@ function checkDecision(input: DecisionInput, today: string): { approve: boolean;
       errors.push({ field: 'comment', key: 'sharing.errors.otherNeedsText' });
   }
   if (input.expiresOn !== undefined && input.expiresOn !== '') {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.expiresOn) || Number.isNaN(Date.parse(input.expiresOn)) || input.expiresOn <= today) {
+    // A real calendar date (Date.parse takes 2027-02-30 for 2 March; PostgreSQL refuses it), after today.
+    if (!isIsoDate(input.expiresOn) || input.expiresOn <= today) {
       errors.push({ field: 'expires_on', key: 'sharing.errors.expiresOn', params: { today } });
     }
   }

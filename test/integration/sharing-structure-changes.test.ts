@@ -1,0 +1,110 @@
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { buildSharingWorld, SharingPeople } from '../factories/sharing';
+
+/**
+ * Data-structure change requests (seed 003 Att. 1) on /sharing/structure-changes: what a department
+ * types is checked like every form (field errors in place, in the user's language, nothing written),
+ * and the "structure change pending" marker of a table holds while any change of it is pending.
+ * The clock is fixed at Monday 2026-03-02 10:00 in Beijing.
+ */
+const MONDAY = new Date('2026-03-02T02:00:00Z');
+
+let t: TestApp;
+let people: SharingPeople;
+type Session = Awaited<ReturnType<typeof signIn>>;
+const sessions: Record<string, Session> = {};
+async function as(login: keyof SharingPeople): Promise<Session> {
+  if (!sessions[login]) sessions[login] = await signIn(t.app, people[login].login, people[login].password);
+  return sessions[login];
+}
+
+const valid = {
+  system: '人事管理系统',
+  tables: 'staff_basic',
+  description: '增加字段 title_rank',
+  planned_on: '2026-03-20',
+  contact: '人事专员 1234',
+};
+
+async function file(login: keyof SharingPeople, body: Record<string, string | string[]>) {
+  const s = await as(login);
+  return s.agent
+    .post('/sharing/structure-changes')
+    .type('form')
+    .send({ _csrf: s.csrf, ...body });
+}
+
+const countChanges = async () => Number((await t.db.knex('structure_changes').count({ n: '*' }))[0].n);
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  people = await buildSharingWorld(t.db.knex);
+});
+afterAll(() => t.close());
+
+describe('filing a change: each mistake named in place, nothing written', () => {
+  it.each([
+    [
+      'a date that does not exist',
+      { planned_on: '2027-02-30' },
+      'planned_on',
+      '计划变更日期“2027-02-30”不是有效的日期（YYYY-MM-DD）',
+    ],
+    ['a date before today', { planned_on: '2026-03-01' }, 'planned_on', '计划变更日期须为 2026-03-02 或之后的日期（YYYY-MM-DD）'],
+    [
+      'a contact longer than its column',
+      { contact: '电'.repeat(201) },
+      'contact',
+      '“联系人及电话”不能超过 200 个字符（已填写 201 个）',
+    ],
+    ['an empty description', { description: '  ' }, 'description', '请填写“变更内容”'],
+  ])('%s', async (_what, change, _field, message) => {
+    const before = await countChanges();
+    const res = await file('hrSteward', { ...valid, ...change });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(`<p class="field-error" role="alert">${message}</p>`);
+    // What was typed comes back.
+    const typed = { ...valid, ...change };
+    expect(res.text).toContain(`name="planned_on" value="${typed.planned_on}"`);
+    expect(await countChanges()).toBe(before);
+  });
+
+  it('a contact of exactly 200 characters is filed', async () => {
+    const before = await countChanges();
+    expect((await file('hrSteward', { ...valid, contact: '电'.repeat(200) })).status).toBe(303);
+    expect(await countChanges()).toBe(before + 1);
+  });
+
+  it('the inputs say their limits', async () => {
+    const page = (await (await as('hrSteward')).agent.get('/sharing/structure-changes').expect(200)).text;
+    expect(page).toMatch(/<input id="sc-contact" name="contact" value="[^"]*" maxlength="200">/);
+  });
+
+  it('labels are translated in English too', async () => {
+    const o = await as('office');
+    const zh = await o.agent
+      .post('/sharing/structure-changes')
+      .type('form')
+      .send({ _csrf: o.csrf, ...valid, description: '' });
+    expect(zh.status).toBe(422);
+    expect(zh.text).toContain('请填写“变更内容”');
+    const s = await as('stuSteward');
+    await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' });
+    const en = await s.agent
+      .post('/sharing/structure-changes')
+      .type('form')
+      .send({
+        _csrf: s.csrf,
+        ...valid,
+        system: '学工管理系统',
+        tables: 'student_status',
+        description: '',
+        contact: 'x'.repeat(201),
+      });
+    expect(en.status).toBe(422);
+    expect(en.text).toContain('Fill in “What changes”');
+    expect(en.text).toContain('“Contact and phone” may have at most 200 characters (201 given)');
+    expect(en.text).not.toContain('“description”');
+  });
+});
