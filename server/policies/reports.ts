@@ -13,6 +13,12 @@ export const reportsRules = {
   /** The answer page of a report ticket: who may see the ticket. */
   'reports.ticket': (u, r) => isOffice(u) || has(u, 'univ_leader') || (has(u, 'steward', 'dept_leader') && sameDepartment(u, r)),
   'reports.answer': (u, r) => has(u, 'steward', 'dept_leader') && sameDepartment(u, r),
+  /**
+   * The hub's current value of a record on the report form, for a table not shared with everyone
+   * (conditional, none): the IT office and the departments owning the table or the field. Others
+   * only learn whether the record exists and whether the hub holds the value they saw.
+   */
+  'reports.hubValue': (u, r) => isOffice(u) || (has(u, 'steward', 'dept_leader') && sameDepartment(u, r)),
   /** Triage-first queue and the setting that turns it on. */
   'reports.triage': (u) => isOffice(u),
 } satisfies Record<string, Rule>;

@@ -15,7 +15,7 @@ export const FIELD_NAMES = [
   'locale', 'login', 'members', 'method', 'method_other', 'name', 'next', 'note', 'opinion', 'password',
   'planned_on', 'pledge_accepted', 'purpose', 'rank', 'reason', 'record_key', 'returned_items', 'roles', 'score',
   'stage_id', 'stewards', 'strict', 'suggested_value', 'system', 'table', 'tables', 'to', 'triage', 'valid_from',
-  'vendors', 'version', 'webhook_url', 'weights', 'whitelist', 'yaml', 'days', 'fields', 'status', 'kind',
+  'vendors', 'version', 'webhook_url', 'weights', 'whitelist', 'yaml', 'days', 'fields', 'status', 'kind', 'observed_value',
 ] as const;
 export const POLLUTING_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty'] as const;
 

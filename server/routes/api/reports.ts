@@ -11,6 +11,7 @@ import { pageParams } from '../../presenters/paging';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import {
   findReport,
+  hubValueVisible,
   isReportStatusFilter,
   listMyReports,
   maskReportFor,
@@ -27,9 +28,10 @@ export const API_REPORTS_PER_IP_HOUR = 100;
 
 /**
  * Error reports API (a public contract):
- * - `POST /api/v1/reports` `{"table", "field", "record_key": {"<key column>": "…"}, "description", "suggested_value"?}`
+ * - `POST /api/v1/reports` `{"table", "field", "record_key": {"<key column>": "…"}, "description", "suggested_value"?, "observed_value"?}`
+ *   (`observed_value`: the value the reporter saw and believes wrong; the report keeps whether the hub held it)
  *   → 201 `{"id", "ticket_id"}` (`ticket_id` null while the IT office triages reports first);
- *   422 `{error, message, fields: {table|field|record_key|record_key.<column>|description|suggested_value: message}}`;
+ *   422 `{error, message, fields: {table|field|record_key|record_key.<column>|description|suggested_value|observed_value: message}}`;
  *   429 over 20 reports an hour for the user, or too many from one address.
  * - `GET /api/v1/reports/mine?status=&table=&page=&per_page=` → `{items, total, page, per_page}`: the caller's
  *   reports, newest first, each with status and answer; `status` is the status the reporter sees (`triage`,
@@ -82,7 +84,13 @@ export function reportsApi(ctx: AppContext): Router {
     if (s('table')) filters.table = s('table');
     const { page, perPage } = pageParams(req.query, 50);
     const { items, total } = await listMyReports(ctx.db, req.user!.id, filters, { limit: perPage, offset: (page - 1) * perPage });
-    res.json({ items: items.map(toPublicReport), total, page, per_page: perPage });
+    const catalog = (await loadCurrentCatalog(ctx.db))?.catalog;
+    res.json({
+      items: items.map((r) => toPublicReport(r, { hubValue: hubValueVisible(catalog, req.user!, r) })),
+      total,
+      page,
+      per_page: perPage,
+    });
   });
 
   router.get('/reports/:id', authorize('reports.mine'), async (req, res) => {
@@ -91,7 +99,10 @@ export function reportsApi(ctx: AppContext): Router {
       throw new NotFoundError('reports.errors.notFound', { id: String(req.params.id) });
     // Someone else's report (the IT office may read any): its personal data masked.
     const own = Number(report.reporter_id) === req.user!.id;
-    res.json(toPublicReport(own ? report : maskReportFor((await loadCurrentCatalog(ctx.db))?.catalog, report)));
+    const catalog = (await loadCurrentCatalog(ctx.db))?.catalog;
+    res.json(
+      toPublicReport(own ? report : maskReportFor(catalog, report), { hubValue: hubValueVisible(catalog, req.user!, report) }),
+    );
   });
 
   return router;

@@ -54,6 +54,7 @@ export function rawFrom(body: Record<string, unknown>): RawReport {
     record_key: Object.fromEntries(Object.entries(key).map(([k, v]) => [k, str(v)])),
     description: str(body.description),
     suggested_value: str(body.suggested_value),
+    observed_value: str(body.observed_value),
   };
 }
 
@@ -114,7 +115,13 @@ export function formModel(catalog: Catalog | null, raw: RawReport, lookup: HubLo
     tableOptions: withSelected(p.options, table),
     tablesJson: p.json,
     chosen: chosen ?? null,
-    form: { table, field: str(raw.field), description: str(raw.description), suggested_value: str(raw.suggested_value) },
+    form: {
+      table,
+      field: str(raw.field),
+      description: str(raw.description),
+      suggested_value: str(raw.suggested_value),
+      observed_value: str(raw.observed_value),
+    },
     fieldChoices: (chosen?.fields ?? []).map((f) => ({ ...f, selected: f.name === raw.field })),
     keyInputs: (chosen?.key ?? []).map((k) => ({ ...k, value: keyValues[k.name] ?? '' })),
     lookup,

@@ -10,19 +10,21 @@ import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { notifierFromConfig } from '../../services/notifications';
 import {
   findReport,
+  hubValueVisible,
   isReportStatusFilter,
   listMyReports,
   listTriage,
-  myReportTables,
-  REPORT_STATUS_FILTERS,
-  ReportFilters,
   loadReportSettings,
+  LOOKUPS_PER_HOUR,
   maskReportFor,
+  myReportTables,
   notifyReporters,
   previewReport,
   recordNotOurs,
   rejectTriagedReport,
+  REPORT_STATUS_FILTERS,
   ReportDeps,
+  ReportFilters,
   reporterActions,
   reporterStatus,
   reportsOfTicket,
@@ -88,7 +90,14 @@ export function reportsRoutes(ctx: AppContext): Router {
     // Without JavaScript, choosing a table submits the form: it comes back with that table's fields and key inputs.
     if (action === 'choose') return formPage(req, res, raw);
     if (action === 'lookup') {
-      const { lookup, problems } = await previewReport(deps, raw);
+      let preview: Awaited<ReturnType<typeof previewReport>>;
+      try {
+        preview = await previewReport(deps, { raw, user: req.user!, origin: auditOrigin(req) });
+      } catch (err) {
+        if (!(err instanceof TooManyRequestsError)) throw err;
+        return formPage(req, res, raw, { formError: req.t('reports.errors.lookupRateLimited', { max: LOOKUPS_PER_HOUR }) }, 429);
+      }
+      const { lookup, problems } = preview;
       const errs = problems.filter((p) => p.field !== 'description');
       return formPage(
         req,
@@ -380,10 +389,13 @@ export function reportsRoutes(ctx: AppContext): Router {
       ? await db('report_tickets').where({ ticket_id: report.ticket_id }).first('answer_document_id')
       : null;
     const own = Number(report.reporter_id) === req.user!.id;
+    const catalog = (await loadCurrentCatalog(db))?.catalog;
     res.status(status).render('pages/reports/show', {
       title: req.t('reports.show.title', { id: report.id }),
       // Someone else's report (the IT office may open any): its personal data masked.
-      report: toPublicReport(own ? report : maskReportFor((await loadCurrentCatalog(db))?.catalog, report)),
+      report: toPublicReport(own ? report : maskReportFor(catalog, report), {
+        hubValue: hubValueVisible(catalog, req.user!, report),
+      }),
       status: reporterStatus(report),
       own,
       actions: own ? reporterActions(report) : { confirm: false, reopen: false },

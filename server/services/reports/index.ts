@@ -6,10 +6,22 @@
  * the reporters.
  */
 export { keyWords, reportMessage, shownKey } from './describe';
-export { LOOKUP_TIMEOUT_MS, lookupRecord, type HubLookup } from './lookup';
+export {
+  hubMatches,
+  LOOKUP_TIMEOUT_MS,
+  mayReadHubValue,
+  presentLookup,
+  readHubRecord,
+  sameValue,
+  storedHubValue,
+  type HubLookup,
+  type HubRecord,
+} from './lookup';
+export { countLookup } from './lookup-limit';
 export { notifyReporters, STATUS_WORDS } from './notify';
 export {
   findReport,
+  hubValueVisible,
   isReportStatusFilter,
   listMyReports,
   listTriage,
@@ -33,6 +45,7 @@ export {
   rejectTriagedReport,
   routeTriagedReport,
   submitReport,
+  type PreviewInput,
   type ReportDeps,
   type SubmitInput,
   type SubmitResult,

@@ -2,18 +2,32 @@ import type { Knex } from 'knex';
 import { quoteIdent, quoteTable } from '../../../rules/identifiers';
 import type { Hub } from '../../hub';
 import type { CatalogField, CatalogTable } from '../catalog/types';
-import { maskFieldValue } from '../privacy';
+import { can, type CurrentUser } from '../../policies';
+import { maskFieldValue, maskPersonal } from '../privacy';
 
 /**
- * "What does the hub hold?" for one record and field: the value (masked when the field is
- * sensitive), or not found. Read only, names quoted, values bound, one statement under a timeout;
- * any hub problem (down, slow, column renamed) is `unavailable` — the report can still be sent.
+ * "What does the hub hold?" for one record and field, read once: found (with the raw value — for the
+ * code that decides what to show, never shown as it is), not found, or `unavailable`. Read only,
+ * names quoted, values bound, one statement under a timeout; any hub problem (down, slow, column
+ * renamed) is `unavailable` — the report can still be sent.
  */
-export type HubLookup = { status: 'found'; value: string | null } | { status: 'not_found' } | { status: 'unavailable' };
+export type HubRecord = { status: 'found'; raw: unknown } | { status: 'not_found' } | { status: 'unavailable' };
+
+/**
+ * What the report form's look-up tells a user. `shown`: the hub's value itself (personal data
+ * masked) — for a table shared with everyone, and for the IT office and the departments owning the
+ * table or field. Otherwise only whether the record exists, whether the field is empty, and — when
+ * the user typed the value they saw — whether the hub holds exactly that (`matches`).
+ */
+export type HubLookup =
+  | { status: 'found'; shown: true; value: string | null; empty: boolean; matches: boolean | null }
+  | { status: 'found'; shown: false; value: null; empty: boolean; matches: boolean | null }
+  | { status: 'not_found' }
+  | { status: 'unavailable' };
 
 export const LOOKUP_TIMEOUT_MS = 5000;
 
-function shown(value: unknown): string | null {
+function asText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
   if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
@@ -31,13 +45,13 @@ async function limitTime(trx: Knex.Transaction, hub: Hub, timeoutMs: number): Pr
   else await trx.raw('SET SESSION max_execution_time = ?', [timeoutMs]);
 }
 
-export async function lookupRecord(
+export async function readHubRecord(
   hub: Hub,
   table: CatalogTable,
   field: CatalogField,
   recordKey: Record<string, string>,
   timeoutMs = LOOKUP_TIMEOUT_MS,
-): Promise<HubLookup> {
+): Promise<HubRecord> {
   try {
     const where = table.key.map((column) => `${quoteIdent(hub.dialect, column)} = ?`).join(' AND ');
     const sql = `SELECT ${quoteIdent(hub.dialect, field.name)} AS hw_value FROM ${quoteTable(hub.dialect, table.name)} WHERE ${where} LIMIT 1`;
@@ -52,12 +66,67 @@ export async function lookupRecord(
         : (result as [Record<string, unknown>[]])[0];
     });
     if (!rows.length) return { status: 'not_found' };
-    const value = shown(rows[0].hw_value);
-    return { status: 'found', value: value === null ? null : String(maskFieldValue(value, field)) };
+    return { status: 'found', raw: rows[0].hw_value };
   } catch (err) {
     // A key that cannot be cast to the column's type (letters for an integer key) matches no row.
     const code = String((err as { code?: string })?.code ?? '');
     if (code === '22P02' || code === '22003' || code === '22007' || code === '22008') return { status: 'not_found' };
     return { status: 'unavailable' };
   }
+}
+
+/** The value kept with a report (`reports.hub_value`, read by the people entitled to it): masked when the field is sensitive. */
+export function storedHubValue(record: HubRecord, field: CatalogField): string | null {
+  if (record.status !== 'found') return null;
+  const value = asText(record.raw);
+  return value === null ? null : String(maskFieldValue(value, field));
+}
+
+/**
+ * Whether the hub's value equals what the user typed: as text after trimming (ID numbers ignoring
+ * the case of a final x), as numbers when both are numbers (85.50 = 85.5), as instants for timestamps.
+ */
+export function sameValue(raw: unknown, typed: string, field: Pick<CatalogField, 'validate'>): boolean {
+  if (raw === null || raw === undefined) return false;
+  const want = typed.trim();
+  if (raw instanceof Date)
+    return want === raw.toISOString() || (!Number.isNaN(Date.parse(want)) && Date.parse(want) === raw.getTime());
+  const have = (asText(raw) ?? '').trim();
+  if (have === want) return true;
+  if (field.validate === 'cn_id_card') return have.toUpperCase() === want.toUpperCase();
+  const [a, b] = [Number(have), Number(want)];
+  return have !== '' && want !== '' && Number.isFinite(a) && Number.isFinite(b) && a === b;
+}
+
+/** Whether the hub matched what the reporter saw: null when nothing was typed or the record was not read. */
+export function hubMatches(record: HubRecord, field: CatalogField, observed: string | null): boolean | null {
+  if (!observed || record.status === 'unavailable') return null;
+  return record.status === 'found' && sameValue(record.raw, observed, field);
+}
+
+/**
+ * May this user read the hub's value of the field (not only compare with it)? Yes for a table
+ * shared with everyone (普遍共享); for a conditional or unshared one, only the IT office and the
+ * departments owning the table or the field ('reports.hubValue') — anyone else would be reading data
+ * that needs a sharing approval.
+ */
+export function mayReadHubValue(user: CurrentUser, table: CatalogTable, field: CatalogField): boolean {
+  if (table.sharing === 'universal') return true;
+  return (
+    can(user, 'reports.hubValue', { department: table.department }) ||
+    can(user, 'reports.hubValue', { department: field.department ?? table.department })
+  );
+}
+
+/** The look-up as this user may see it (see HubLookup); personal data (names, ID numbers, phones) is masked even where the value is shown. */
+export function presentLookup(
+  record: HubRecord,
+  opts: { user: CurrentUser; table: CatalogTable; field: CatalogField; observed: string | null },
+): HubLookup {
+  if (record.status !== 'found') return record;
+  const text = asText(record.raw);
+  const empty = text === null || text.trim() === '';
+  const matches = hubMatches(record, opts.field, opts.observed);
+  if (!mayReadHubValue(opts.user, opts.table, opts.field)) return { status: 'found', shown: false, value: null, empty, matches };
+  return { status: 'found', shown: true, value: text === null ? null : maskPersonal(text, opts.field), empty, matches };
 }

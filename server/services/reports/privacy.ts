@@ -4,7 +4,10 @@ import { maskSuggestedValue, ticketField } from '../tickets';
 import { shownKey } from './describe';
 import type { ReportRow } from './types';
 
-type Masked = Pick<ReportRow, 'table_name' | 'field_name' | 'record_key' | 'description' | 'suggested_value' | 'hub_value'>;
+type Masked = Pick<
+  ReportRow,
+  'table_name' | 'field_name' | 'record_key' | 'description' | 'suggested_value' | 'observed_value' | 'hub_value'
+>;
 
 const NO_CATALOG: Catalog = {
   calendar: { timezone: 'Asia/Shanghai', events: [], holidays: [], workdays: [] },
@@ -28,6 +31,7 @@ export function maskReportFor<T extends Masked>(catalog: Catalog | null | undefi
     record_key: shownKey(catalog ?? NO_CATALOG, r.table_name, r.record_key),
     description: scrubText(r.description),
     suggested_value: r.suggested_value === null ? null : maskSuggestedValue(r.suggested_value, field),
+    observed_value: r.observed_value === null ? null : maskSuggestedValue(r.observed_value, field),
     hub_value: r.hub_value === null || !field ? r.hub_value : maskPersonal(r.hub_value, field),
   };
 }

@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
+import type { CurrentUser } from '../../policies';
+import type { Catalog } from '../catalog/types';
 import type { TicketStatus } from '../tickets';
+import { mayReadHubValue } from './lookup';
 import { STATUS_WORDS } from './notify';
 import type { ReportRow, ReportStatus } from './types';
 
@@ -185,10 +188,27 @@ export function reporterActions(r: ReportWithTicket) {
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 /**
- * The public shape of a report (`GET /api/v1/reports/mine`, a contract): snake_case, stable.
- * `ticket_id` is null while the report waits for triage or after it was turned down.
+ * Whether this user may read the hub's value kept with a report (`hub.value`): as on the report
+ * form's look-up (`mayReadHubValue`), judged on the current catalog; not when the catalog no longer
+ * has the table or field.
  */
-export function toPublicReport(r: ReportWithTicket) {
+export function hubValueVisible(
+  catalog: Catalog | null | undefined,
+  user: CurrentUser,
+  r: Pick<ReportRow, 'table_name' | 'field_name'>,
+): boolean {
+  const table = catalog?.tables.find((t) => t.name === r.table_name);
+  const field = table?.fields.find((f) => f.name === r.field_name);
+  return !!table && !!field && mayReadHubValue(user, table, field);
+}
+
+/**
+ * The public shape of a report (`GET /api/v1/reports/mine`, a contract): snake_case, stable.
+ * `ticket_id` is null while the report waits for triage or after it was turned down. `hub.value` is
+ * given only with `hubValue` (see `hubValueVisible`), else null; `hub.matches` says whether the hub
+ * held the value the reporter saw (`observed_value`) when the report was filed.
+ */
+export function toPublicReport(r: ReportWithTicket, opts: { hubValue?: boolean } = {}) {
   return {
     id: Number(r.id),
     ticket_id: r.ticket_id === null ? null : Number(r.ticket_id),
@@ -198,10 +218,11 @@ export function toPublicReport(r: ReportWithTicket) {
     record_key: r.record_key,
     description: r.description,
     suggested_value: r.suggested_value,
+    observed_value: r.observed_value,
     department: r.ticket_department ?? r.department_code,
     due_at: r.due_at,
     reporters: r.occurrences ?? 1,
-    hub: { found: r.hub_found, value: r.hub_value },
+    hub: { found: r.hub_found, value: opts.hubValue ? r.hub_value : null, matches: r.hub_matches },
     answer: r.answer ? { kind: r.answer, comment: r.answer_comment, at: iso(r.answered_at) } : null,
     closed_reason: r.closed_reason,
     triage_reason: r.triage_reason,

@@ -10,7 +10,8 @@ import { scrubText } from '../privacy';
 import { fileReport, loadTicketCalendar, RequestOrigin, TicketActor, TicketRow } from '../tickets';
 import { saveUpload } from '../uploads';
 import { reportMessage, shownKey } from './describe';
-import { HubLookup, lookupRecord } from './lookup';
+import { HubLookup, HubRecord, hubMatches, presentLookup, readHubRecord, storedHubValue } from './lookup';
+import { countLookup } from './lookup-limit';
 import { loadReportSettings } from './settings';
 import { Attachment, RawReport, ReportRow, REPORTS_PER_HOUR } from './types';
 import { checkAttachment, checkReport } from './validate';
@@ -25,17 +26,52 @@ export interface ReportDeps {
 /** 'HWRP': the advisory-lock namespace of per-reporter rate limiting. */
 const RATE_LOCK = 0x48575250;
 
-/** Validates and looks the record up, writing nothing: the form's "look up" step. */
+export interface PreviewInput {
+  raw: RawReport;
+  user: CurrentUser;
+  origin?: RequestOrigin;
+}
+
+/**
+ * The form's "look up" step: validates (input problems write nothing and are not counted), counts
+ * the look-up against the user's hourly limit (429 over it), reads the record and answers what this
+ * user may know of it (`presentLookup`: the value only for a table shared with everyone or for the
+ * people owning it; otherwise whether the record exists and holds the value the user saw). Every
+ * look-up is in the audit log with the masked key and the outcome, never the value.
+ */
 export async function previewReport(
   deps: ReportDeps,
-  raw: RawReport,
+  input: PreviewInput,
 ): Promise<{ lookup: HubLookup | null; problems: ReturnType<typeof checkReport>['problems'] }> {
   const catalog = (await loadCurrentCatalog(deps.db))?.catalog ?? null;
   // The look-up needs only table, field and key: the form offers it above the description, so
   // people look up before they describe (a missing description must not hide the hub value).
-  const { input, problems } = checkReport(catalog, { ...raw, description: '(look-up)' });
-  if (!input) return { lookup: null, problems };
-  return { lookup: await lookupRecord(deps.hub, input.table, input.field, input.recordKey), problems };
+  const { input: report, problems } = checkReport(catalog, { ...input.raw, description: '(look-up)' });
+  if (!report || !catalog) return { lookup: null, problems };
+  await countLookup(deps.db, input.user.id);
+  const record = await readHubRecord(deps.hub, report.table, report.field, report.recordKey);
+  const lookup = presentLookup(record, {
+    user: input.user,
+    table: report.table,
+    field: report.field,
+    observed: report.observedValue,
+  });
+  await appendAudit(deps.db, {
+    actor: auditActorOf(input.user),
+    action: 'report.lookup',
+    objectType: 'hub_record',
+    objectId: `${report.table.name}.${report.field.name}`,
+    summary: {
+      table: report.table.name,
+      field: report.field.name,
+      key: shownKey(catalog, report.table.name, report.recordKey),
+      result: record.status,
+      shown: lookup.status === 'found' ? (lookup.shown ? 'value' : 'comparison') : undefined,
+      matches: lookup.status === 'found' ? (lookup.matches ?? undefined) : undefined,
+    },
+    ...input.origin,
+  });
+  return { lookup, problems };
 }
 
 export interface SubmitInput {
@@ -52,7 +88,8 @@ export interface SubmitResult {
   joined: boolean;
   /** The report joined a ticket answered `fixed` and reopened it (an objection to the fix). */
   reopened: boolean;
-  lookup: HubLookup;
+  /** What the hub held (unmasked: for the service's own use, never shown as it is). */
+  lookup: HubRecord;
 }
 
 /**
@@ -69,7 +106,7 @@ export async function submitReport(deps: ReportDeps, input: SubmitInput): Promis
   // Cheap refusal before the hub is asked; the binding count is the one under the lock below.
   await assertUnderLimit(db, input.reporter.id, input.now);
 
-  const lookup = await lookupRecord(deps.hub, report.table, report.field, report.recordKey);
+  const lookup = await readHubRecord(deps.hub, report.table, report.field, report.recordKey);
   const department = report.field.department ?? report.table.department;
   const { triage } = await loadReportSettings(db);
   const { calendar } = await loadTicketCalendar(db, deps.timezone);
@@ -96,9 +133,11 @@ export async function submitReport(deps: ReportDeps, input: SubmitInput): Promis
         department_code: department,
         description: report.description,
         suggested_value: report.suggestedValue,
+        observed_value: report.observedValue,
         attachment_id: attachmentId,
         hub_found: lookup.status === 'unavailable' ? null : lookup.status === 'found',
-        hub_value: lookup.status === 'found' ? lookup.value : null,
+        hub_value: storedHubValue(lookup, report.field),
+        hub_matches: hubMatches(lookup, report.field, report.observedValue),
         ip: input.origin?.ip?.slice(0, 64) ?? null,
         created_at: input.now,
       })

@@ -12,9 +12,14 @@ export interface ReportRow {
   department_code: string;
   description: string;
   suggested_value: string | null;
+  /** The value the reporter saw and believes wrong (optional). */
+  observed_value: string | null;
   attachment_id: number | null;
   hub_found: boolean | null;
+  /** Masked when the field is sensitive; for the people entitled to the hub's value (lookupAccess). */
   hub_value: string | null;
+  /** Whether the hub held exactly `observed_value` at filing; null when none was given or the hub was not asked. */
+  hub_matches: boolean | null;
   triage_reason: string | null;
   triaged_at: Date | null;
   triaged_by: string | null;
@@ -32,6 +37,7 @@ export interface RawReport {
   record_key?: unknown;
   description?: unknown;
   suggested_value?: unknown;
+  observed_value?: unknown;
 }
 
 /** A valid report: the catalog's table and field, the key by the table's key columns. */
@@ -41,6 +47,7 @@ export interface ReportInput {
   recordKey: Record<string, string>;
   description: string;
   suggestedValue: string | null;
+  observedValue: string | null;
 }
 
 export interface Attachment {
@@ -50,6 +57,8 @@ export interface Attachment {
 
 /** Reports one user may file per rolling hour (counted in the database, so it holds across instances). */
 export const REPORTS_PER_HOUR = 20;
+/** Look-ups of the report form one user may make per hour (counted in the database, whatever the outcome). */
+export const LOOKUPS_PER_HOUR = 30;
 export const MAX_DESCRIPTION = 2000;
 export const MAX_SUGGESTED_VALUE = 500;
 export const MAX_KEY_VALUE = 200;

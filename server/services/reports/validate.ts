@@ -7,7 +7,7 @@ const text = (v: unknown): string | null => (typeof v === 'string' ? v.trim() : 
 
 /**
  * Checks a report against the catalog and names every problem by its field (`table`, `field`,
- * `record_key`, `record_key.<column>`, `description`, `suggested_value`), so the form can show
+ * `record_key`, `record_key.<column>`, `description`, `suggested_value`, `observed_value`), so the form can show
  * each message in place and the API can return them all at once.
  */
 export function checkReport(catalog: Catalog | null, raw: RawReport): { input: ReportInput | null; problems: FieldError[] } {
@@ -60,17 +60,20 @@ export function checkReport(catalog: Catalog | null, raw: RawReport): { input: R
   else if (description.length > MAX_DESCRIPTION)
     problems.push({ field: 'description', key: 'reports.errors.tooLong', params: { max: MAX_DESCRIPTION } });
 
-  let suggestedValue: string | null = null;
-  if (raw.suggested_value !== undefined && raw.suggested_value !== null) {
-    const s = text(raw.suggested_value);
-    if (s === null) problems.push({ field: 'suggested_value', key: 'reports.errors.suggestedType' });
+  const optional = (value: unknown, field: string): string | null => {
+    if (value === undefined || value === null) return null;
+    const s = text(value);
+    if (s === null) problems.push({ field, key: 'reports.errors.valueType', params: { field } });
     else if (s.length > MAX_SUGGESTED_VALUE)
-      problems.push({ field: 'suggested_value', key: 'reports.errors.tooLong', params: { max: MAX_SUGGESTED_VALUE } });
-    else suggestedValue = s || null;
-  }
+      problems.push({ field, key: 'reports.errors.tooLong', params: { max: MAX_SUGGESTED_VALUE } });
+    else return s || null;
+    return null;
+  };
+  const suggestedValue = optional(raw.suggested_value, 'suggested_value');
+  const observedValue = optional(raw.observed_value, 'observed_value');
 
   if (problems.length || !table || !field) return { input: null, problems };
-  return { input: { table, field, recordKey, description, suggestedValue }, problems };
+  return { input: { table, field, recordKey, description, suggestedValue, observedValue }, problems };
 }
 
 /** An attachment's problem (empty, over 5 MB, not PDF/PNG/JPEG by its first bytes), as a field error. */
