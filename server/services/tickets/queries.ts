@@ -221,6 +221,7 @@ export interface PublicTicket {
   checked_rows: number;
   message: string;
   sample_keys: Record<string, string>[];
+  /** A report ticket's record key, sensitive key columns masked (as its sample key); null for check tickets. */
   record_key: Record<string, string> | null;
   first_seen: string;
   last_seen: string;
