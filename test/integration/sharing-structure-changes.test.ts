@@ -1,5 +1,5 @@
 import { createTestApp, signIn, TestApp } from '../helpers/app';
-import { buildSharingWorld, SharingPeople } from '../factories/sharing';
+import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
 
 /**
  * Data-structure change requests (seed 003 Att. 1) on /sharing/structure-changes: what a department
@@ -106,5 +106,55 @@ describe('filing a change: each mistake named in place, nothing written', () => 
     expect(en.text).toContain('Fill in “What changes”');
     expect(en.text).toContain('“Contact and phone” may have at most 200 characters (201 given)');
     expect(en.text).not.toContain('“description”');
+  });
+});
+
+describe('the "structure change pending" marker', () => {
+  const marker = '数据结构变更待完成';
+
+  it('stays on a table while any of its changes is submitted or approved-not-done, whatever happens to the newer one', async () => {
+    const a = await as('applicant');
+    const requestId = (
+      await a.agent
+        .post('/api/v1/sharing-requests')
+        .set('X-CSRF-Token', a.csrf)
+        .send(apiRequest([{ table: 'staff_basic', fields: ['staff_no'] }]))
+    ).body.id;
+    const requestPage = async () => (await a.agent.get(`/sharing/${requestId}`).expect(200)).text;
+    const o = await as('office');
+    const review = (id: number, decision: string) =>
+      o.agent.post(`/sharing/structure-changes/${id}/review`).type('form').send({ _csrf: o.csrf, decision, note: '' });
+    const h = await as('hrSteward');
+    const complete = (id: number) =>
+      h.agent.post(`/sharing/structure-changes/${id}/complete`).type('form').send({ _csrf: h.csrf });
+    const newest = async () => Number((await t.db.knex('structure_changes').max({ id: 'id' }))[0].id);
+    // Earlier tests filed changes of staff_basic: they are done with first.
+    for (const c of await t.db.knex('structure_changes').whereIn('status', ['submitted', 'approved']).select('id', 'status')) {
+      if (c.status === 'submitted') await review(Number(c.id), 'reject');
+      else await complete(Number(c.id));
+    }
+    expect(await requestPage()).not.toContain(marker);
+
+    expect((await file('hrSteward', valid)).status).toBe(303);
+    const first = await newest();
+    expect((await file('hrSteward', { ...valid, description: '删除字段 fax' })).status).toBe(303);
+    const second = await newest();
+    expect(await requestPage()).toContain(marker);
+
+    // The newer change is rejected: the first one is still pending.
+    expect((await review(second, 'reject')).status).toBe(303);
+    expect(await requestPage()).toContain(marker);
+    // Approved, not done yet: still pending.
+    expect((await review(first, 'approve')).status).toBe(303);
+    expect(await requestPage()).toContain(marker);
+    // A third change, completed, does not clear the first one's marker either.
+    expect((await file('hrSteward', { ...valid, description: '字段改名' })).status).toBe(303);
+    const third = await newest();
+    await review(third, 'approve');
+    expect((await complete(third)).status).toBe(303);
+    expect(await requestPage()).toContain(marker);
+    // The last pending change done: the marker goes.
+    expect((await complete(first)).status).toBe(303);
+    expect(await requestPage()).not.toContain(marker);
   });
 });

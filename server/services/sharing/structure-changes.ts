@@ -11,8 +11,8 @@ import { clock, type Actor } from './workflow';
 /**
  * Data-structure change requests (数据结构变更申请, seed 003 art. 11 and Attachment 1): a department
  * announces, before changing its system's data structure, which hub tables change and when. While
- * the change is submitted or approved-but-not-done, the tables carry a "structure change pending"
- * marker (`structure_change_flags`, by table name; the catalog's own tables are not altered).
+ * any change of a table is submitted or approved-but-not-done, the table carries a "structure change
+ * pending" marker, derived from the changes themselves (the catalog's own tables are not altered).
  */
 export interface StructureChangeInput {
   department: string;
@@ -22,6 +22,9 @@ export interface StructureChangeInput {
   plannedOn: string;
   contact: string;
 }
+
+/** A change is pending until it is rejected or reported done. */
+const PENDING_STATUSES = ['submitted', 'approved'];
 
 function actorOf(actor: Actor) {
   return { id: actor.user.id, login: actor.user.login, roles: actor.user.roles, department: actor.user.department };
@@ -84,12 +87,6 @@ export async function fileStructureChange(
       })
       .returning('id');
     const id = Number(row.id ?? row);
-    for (const table of new Set(input.tables)) {
-      await trx('structure_change_flags')
-        .insert({ table_name: table, change_id: id, flagged_at: now })
-        .onConflict('table_name')
-        .merge();
-    }
     await appendAudit(trx, {
       actor: actorOf(actor),
       action: 'sharing.structure_change',
@@ -110,7 +107,7 @@ async function lockChange(trx: Knex.Transaction, id: number) {
   return change;
 }
 
-/** The IT office approves (the marker stays until the change is done) or rejects (the marker goes). */
+/** The IT office approves (the change stays pending until it is done) or rejects it. */
 export async function reviewStructureChange(
   ctx: AppContext,
   actor: Actor,
@@ -133,7 +130,6 @@ export async function reviewStructureChange(
         review_note: input.note.trim() || null,
         version: trx.raw('version + 1'),
       });
-    if (status === 'rejected') await trx('structure_change_flags').where({ change_id: id }).delete();
     await appendAudit(trx, {
       actor: actorOf(actor),
       action: 'sharing.structure_review',
@@ -146,7 +142,7 @@ export async function reviewStructureChange(
   });
 }
 
-/** The department (or the IT office) reports the change done: the tables lose their marker. */
+/** The department (or the IT office) reports the change done: it no longer marks its tables. */
 export async function completeStructureChange(ctx: AppContext, actor: Actor, id: number): Promise<void> {
   await ctx.db.transaction(async (trx) => {
     const change = await lockChange(trx, id);
@@ -155,7 +151,6 @@ export async function completeStructureChange(ctx: AppContext, actor: Actor, id:
     await trx('structure_changes')
       .where({ id })
       .update({ status: 'completed', version: trx.raw('version + 1') });
-    await trx('structure_change_flags').where({ change_id: id }).delete();
     await appendAudit(trx, {
       actor: actorOf(actor),
       action: 'sharing.structure_complete',
@@ -168,11 +163,19 @@ export async function completeStructureChange(ctx: AppContext, actor: Actor, id:
   });
 }
 
-/** Tables with a structure change pending → the change's id (for markers on catalog and sharing pages). */
+/**
+ * Tables with a structure change pending → the newest such change's id (markers on sharing pages):
+ * every change still submitted or approved-but-not-done counts, so deciding one change of a table
+ * never hides another that is still pending.
+ */
 export async function structureChangePending(db: Knex, tables?: string[]): Promise<Record<string, number>> {
-  const q = db('structure_change_flags').select('table_name', 'change_id');
-  if (tables) q.whereIn('table_name', tables);
-  const rows: { table_name: string; change_id: number }[] = await q;
+  const q = db('structure_changes as c')
+    .joinRaw('CROSS JOIN LATERAL unnest(c.tables) AS t(table_name)')
+    .whereIn('c.status', PENDING_STATUSES)
+    .groupBy('t.table_name')
+    .select('t.table_name', db.raw('max(c.id) as change_id'));
+  if (tables) q.whereIn('t.table_name', tables.length ? tables : ['']);
+  const rows: { table_name: string; change_id: number | string }[] = await q;
   return Object.fromEntries(rows.map((r) => [r.table_name, Number(r.change_id)]));
 }
 
