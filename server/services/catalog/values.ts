@@ -138,16 +138,16 @@ export function textLength(text: string): number {
   return n;
 }
 
+const FORBIDDEN =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /**
  * The first character a catalog value may not hold, or null: U+0000 (PostgreSQL text and jsonb cannot
  * store it), the other C0 control characters except tab, line feed and carriage return, DEL, and a lone
  * UTF-16 surrogate (not a character; jsonb refuses its escape). Shown as `U+XXXX`.
  */
 export function forbiddenCharacter(text: string): string | null {
-  // eslint-disable-next-line no-control-regex
-  const match =
-    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(
-      text,
-    );
+  const match = FORBIDDEN.exec(text);
   return match ? `U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : null;
 }
