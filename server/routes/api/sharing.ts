@@ -1,10 +1,14 @@
 import { Router } from 'express';
 import type { AppContext } from '../../context';
-import { ForbiddenError, NotFoundError } from '../../errors';
+import { FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
+import { can } from '../../policies';
+import { pageParams } from '../../presenters/paging';
 import { inputFromBody } from '../../services/sharing/input';
+import { listRequests, queueIds, type ListFilters, type ListRow } from '../../services/sharing/lists';
 import { apiView, mayView, presentRequest } from '../../services/sharing/presenter';
 import { loadRequest } from '../../services/sharing/repository';
+import { REQUEST_STATUSES } from '../../services/sharing/types';
 import {
   arbitrate,
   clock,
@@ -19,9 +23,29 @@ import { actorOf, idParam } from '../sharing/actor';
 /**
  * Data-sharing requests over the API (a public contract):
  * POST /sharing-requests → 201 {id, status, pending_stages} (submits; `"draft": true` only saves);
- * GET /sharing-requests/:id; POST /sharing-requests/:id/decisions → 200 / 403 / 409;
+ * GET /sharing-requests (paged, filtered, with stages); GET /sharing-requests/:id; POST /sharing-requests/:id/decisions → 200 / 403 / 409;
  * POST …/withdraw, …/arbitration (applicant asks), …/arbitration/decision (IT office).
  */
+const LIST_VIEWS = ['mine', 'queue', 'all'];
+
+/** One request in a list: as the request itself shows it, without the form's details. */
+function listItem(r: ListRow) {
+  return {
+    id: r.id,
+    status: r.status,
+    purpose: r.purpose,
+    department: r.department_code,
+    applicant: { id: r.applicant_id, name: r.applicant_name },
+    tables: r.tables,
+    submitted_at: r.submitted_at,
+    created_at: r.created_at,
+    stages: r.stages,
+    pending_stages: r.stages
+      .filter((st) => st.status === 'pending')
+      .map((st) => ({ stage: st.stage, kind: st.kind, department: st.department })),
+  };
+}
+
 export function sharingApiRoutes(ctx: AppContext): Router {
   const router = Router();
 
@@ -37,14 +61,34 @@ export function sharingApiRoutes(ctx: AppContext): Router {
     res.status(201).json({ id: result.id, status: result.status, pending_stages: result.pendingStages });
   });
 
+  /**
+   * `GET /sharing-requests?view=mine|queue|all&status=&department=&page=&per_page=` → `{items, total, page,
+   * per_page}`, newest first, each with its stages. `mine` (default) the caller's requests, `queue` those
+   * waiting for the caller's decision (reviewers), `all` every request (the IT office), as the pages list them.
+   */
   router.get('/sharing-requests', authorize('sharing.apply'), async (req, res) => {
-    const rows = await ctx
-      .db('sharing_requests')
-      .where({ applicant_id: req.user!.id })
-      .orderBy('id', 'desc')
-      .limit(200)
-      .select('id', 'status', 'purpose', 'submitted_at', 'created_at');
-    res.json({ items: rows.map((r: Record<string, unknown>) => ({ ...r, id: Number(r.id) })) });
+    const q = req.query as Record<string, unknown>;
+    const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
+    const view = s('view') || 'mine';
+    const problems: FieldError[] = [];
+    if (!LIST_VIEWS.includes(view)) problems.push({ field: 'view', key: 'sharing.errors.listView', params: { value: view } });
+    if (s('status') && !(REQUEST_STATUSES as readonly string[]).includes(s('status')))
+      problems.push({
+        field: 'status',
+        key: 'sharing.errors.listStatus',
+        params: { value: s('status'), allowed: REQUEST_STATUSES.join('、') },
+      });
+    if (problems.length) throw new ValidationError(problems);
+    const user = req.user!;
+    const filters: ListFilters = { status: s('status') || undefined, department: s('department') || undefined };
+    if (view === 'mine') filters.applicantId = user.id;
+    else if (view === 'queue') {
+      if (!can(user, 'sharing.review')) throw new ForbiddenError();
+      filters.ids = await queueIds(ctx.db, user, (await clock(ctx)).today);
+    } else if (!can(user, 'sharing.manage')) throw new ForbiddenError();
+    const { page, perPage } = pageParams(req.query, 50);
+    const { rows, total } = await listRequests(ctx.db, filters, perPage, (page - 1) * perPage);
+    res.json({ items: rows.map(listItem), total, page, per_page: perPage });
   });
 
   router.get('/sharing-requests/:id', authorize('sharing.apply'), async (req, res) => {

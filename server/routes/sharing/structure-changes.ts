@@ -5,6 +5,7 @@ import { AppError, ValidationError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
+import { pageParams, pagination } from '../../presenters/paging';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import {
   completeStructureChange,
@@ -27,7 +28,9 @@ export function structureChangeRoutes(ctx: AppContext): Router {
     const tables = (current?.catalog.tables ?? [])
       .filter((t) => office || t.department === user.department)
       .map((t) => ({ name: t.name, title: t.title }));
-    const changes = (await listStructureChanges(ctx.db)).map((c: DbRow) => ({
+    const { page: pageNumber, perPage } = pageParams(req.query, 25);
+    const { rows, total } = await listStructureChanges(ctx.db, perPage, (pageNumber - 1) * perPage);
+    const changes = rows.map((c: DbRow) => ({
       ...c,
       canReview: office && c.status === 'submitted',
       canComplete: c.status === 'approved' && can(user, 'sharing.structure_file', { department: c.department_code }),
@@ -37,6 +40,7 @@ export function structureChangeRoutes(ctx: AppContext): Router {
       systems,
       tables,
       changes,
+      pager: pagination(req.originalUrl, pageNumber, perPage, total),
       flags: await structureChangePending(ctx.db),
       canFile: systems.length > 0 && can(user, 'sharing.structure_file', { department: user.department }),
       form: { tables: [] },

@@ -11,14 +11,30 @@ export interface ListFilters {
   ids?: number[];
 }
 
+export interface ListStage {
+  id: number;
+  stage: number;
+  kind: string;
+  department: string | null;
+  status: string;
+  due_on: string | null;
+  decided_by: number | null;
+  decided_by_name: string | null;
+  decided_at: Date | null;
+}
+
 export interface ListRow {
   id: number;
   status: string;
+  purpose: string;
+  applicant_id: number;
   applicant_name: string;
   department_code: string;
   submitted_at: Date | null;
   created_at: Date;
   tables: string[];
+  /** Every stage, in order (the API shows them); `pending` are those waiting for a decision now. */
+  stages: ListStage[];
   pending: { kind: string; department: string | null; due_on: string | null }[];
 }
 
@@ -40,7 +56,16 @@ export async function listRequests(
     .orderBy('r.id', 'desc')
     .limit(limit)
     .offset(offset)
-    .select('r.id', 'r.status', 'u.name as applicant_name', 'r.department_code', 'r.submitted_at', 'r.created_at');
+    .select(
+      'r.id',
+      'r.status',
+      'r.purpose',
+      'r.applicant_id',
+      'u.name as applicant_name',
+      'r.department_code',
+      'r.submitted_at',
+      'r.created_at',
+    );
   const ids = rows.map((r: { id: number }) => Number(r.id));
   const [items, stages] = await Promise.all([
     db('sharing_items')
@@ -49,20 +74,43 @@ export async function listRequests(
       .select('request_id', 'table_name'),
     db('sharing_stages')
       .whereIn('request_id', ids.length ? ids : [-1])
-      .where({ status: 'pending' })
-      .orderBy(['request_id', 'stage', 'department_code'])
-      .select('request_id', 'kind', 'department_code', 'due_on'),
+      .orderBy(['request_id', 'stage', 'department_code', 'id'])
+      .select(
+        'id',
+        'request_id',
+        'stage',
+        'kind',
+        'department_code',
+        'status',
+        'due_on',
+        'decided_by',
+        'decided_by_name',
+        'decided_at',
+      ),
   ]);
+  const stagesOf = (requestId: number) => stages.filter((s: { request_id: number }) => Number(s.request_id) === requestId);
   return {
     total: Number(n),
     rows: rows.map((r: DbRow) => ({
       ...r,
       id: Number(r.id),
+      applicant_id: Number(r.applicant_id),
       tables: items
         .filter((i: { request_id: number }) => Number(i.request_id) === Number(r.id))
         .map((i: { table_name: string }) => i.table_name),
-      pending: stages
-        .filter((s: { request_id: number }) => Number(s.request_id) === Number(r.id))
+      stages: stagesOf(Number(r.id)).map((s: DbRow) => ({
+        id: Number(s.id),
+        stage: s.stage,
+        kind: s.kind,
+        department: s.department_code,
+        status: s.status,
+        due_on: s.due_on,
+        decided_by: s.decided_by == null ? null : Number(s.decided_by),
+        decided_by_name: s.decided_by_name,
+        decided_at: s.decided_at,
+      })),
+      pending: stagesOf(Number(r.id))
+        .filter((s: DbRow) => s.status === 'pending')
         .map((s: DbRow) => ({ kind: s.kind, department: s.department_code, due_on: s.due_on })),
     })) as ListRow[],
   };

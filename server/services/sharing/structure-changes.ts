@@ -179,6 +179,9 @@ export async function structureChangePending(db: Knex, tables?: string[]): Promi
   return Object.fromEntries(rows.map((r) => [r.table_name, Number(r.change_id)]));
 }
 
-export async function listStructureChanges(db: Knex) {
-  return db('structure_changes').orderBy('id', 'desc').limit(200);
+/** One page of change requests, newest first, and how many there are. */
+export async function listStructureChanges(db: Knex, limit: number, offset: number) {
+  const [{ n }] = await db('structure_changes').count({ n: '*' });
+  const rows = await db('structure_changes').orderBy('id', 'desc').limit(limit).offset(offset);
+  return { rows, total: Number(n) };
 }

@@ -1,0 +1,129 @@
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
+
+/**
+ * Lists of sharing requests and structure changes page instead of stopping at 200 rows:
+ * `GET /api/v1/sharing-requests` pages, filters (as /sharing/all does) and gives each request its stages;
+ * /sharing/structure-changes pages its list.
+ */
+const MONDAY = new Date('2026-03-02T02:00:00Z');
+
+let t: TestApp;
+let people: SharingPeople;
+type Session = Awaited<ReturnType<typeof signIn>>;
+const sessions: Record<string, Session> = {};
+async function as(login: keyof SharingPeople): Promise<Session> {
+  if (!sessions[login]) sessions[login] = await signIn(t.app, people[login].login, people[login].password);
+  return sessions[login];
+}
+const get = async (login: keyof SharingPeople, path: string) => (await as(login)).agent.get(path);
+
+/** Request ids, newest first: [granted-path one at stage 2, three submitted]. */
+const ids: number[] = [];
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  people = await buildSharingWorld(t.db.knex);
+  const a = await as('applicant');
+  for (let i = 0; i < 4; i++) {
+    const res = await a.agent
+      .post('/api/v1/sharing-requests')
+      .set('X-CSRF-Token', a.csrf)
+      .send(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }], { purpose: `用途 ${i}` }));
+    ids.unshift(res.body.id);
+  }
+  const steward = await as('csSteward');
+  await steward.agent
+    .post(`/api/v1/sharing-requests/${ids[3]}/decisions`)
+    .set('X-CSRF-Token', steward.csrf)
+    .send({ decision: 'approve' });
+  // Someone else's request, of another department.
+  const o = await as('outsider');
+  await o.agent
+    .post('/api/v1/sharing-requests')
+    .set('X-CSRF-Token', o.csrf)
+    .send(apiRequest([{ table: 'org_unit', fields: ['unit_name'] }]));
+});
+afterAll(() => t.close());
+
+describe('GET /api/v1/sharing-requests', () => {
+  it("pages the caller's requests ({items, total, page, per_page}), each with its stages", async () => {
+    const first = await get('applicant', '/api/v1/sharing-requests?per_page=3');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ total: 4, page: 1, per_page: 3 });
+    expect(first.body.items.map((r: { id: number }) => r.id)).toEqual(ids.slice(0, 3));
+    expect(first.body.items[0]).toMatchObject({
+      id: ids[0],
+      status: 'submitted',
+      purpose: '用途 3',
+      department: 'CS',
+      applicant: { id: people.applicant.id, name: '张三' },
+      tables: ['org_unit'],
+      pending_stages: [{ stage: 1, kind: 'applicant_unit', department: 'CS' }],
+    });
+    expect(
+      first.body.items[0].stages.map((s: { stage: number; kind: string; status: string }) => `${s.stage}:${s.kind}:${s.status}`),
+    ).toEqual(['1:applicant_unit:pending', '2:it_first:waiting', '5:it_final:waiting']);
+    const second = await get('applicant', '/api/v1/sharing-requests?per_page=3&page=2');
+    expect(second.body.items.map((r: { id: number }) => r.id)).toEqual([ids[3]]);
+    expect(second.body.items[0].stages[0]).toMatchObject({
+      stage: 1,
+      kind: 'applicant_unit',
+      department: 'CS',
+      status: 'approved',
+      decided_by: people.csSteward.id,
+      decided_at: expect.any(String),
+    });
+  });
+
+  it('filters by status and department', async () => {
+    const inReview = await get('applicant', '/api/v1/sharing-requests?status=in_review');
+    expect(inReview.body.items.map((r: { id: number }) => r.id)).toEqual([ids[3]]);
+    expect(inReview.body.total).toBe(1);
+    expect((await get('applicant', '/api/v1/sharing-requests?department=LIB')).body.total).toBe(0);
+  });
+
+  it("view=queue lists what the caller reviews now; view=all is the IT office's, filtered like /sharing/all", async () => {
+    const queue = await get('csSteward', '/api/v1/sharing-requests?view=queue');
+    expect(queue.body.items.map((r: { id: number }) => r.id)).toEqual(ids.slice(0, 3));
+    const all = await get('office', '/api/v1/sharing-requests?view=all&per_page=50');
+    expect(all.body.total).toBe(5);
+    const lib = await get('office', '/api/v1/sharing-requests?view=all&department=LIB');
+    expect(lib.body.items.map((r: { department: string }) => r.department)).toEqual(['LIB']);
+    expect((await get('applicant', '/api/v1/sharing-requests?view=all')).status).toBe(403);
+    expect((await get('applicant', '/api/v1/sharing-requests?view=queue')).status).toBe(403);
+  });
+
+  it('an unknown status or view is a 422 naming it', async () => {
+    const res = await get('office', '/api/v1/sharing-requests?status=lost&view=everything');
+    expect(res.status).toBe(422);
+    expect(Object.keys(res.body.fields).sort()).toEqual(['status', 'view']);
+  });
+});
+
+describe('/sharing/structure-changes', () => {
+  it('pages its list (25 a page) instead of stopping at 200', async () => {
+    const hr = await t.db.knex('users').where({ login: people.hrSteward.login }).first('id');
+    await t.db.knex('structure_changes').insert(
+      Array.from({ length: 230 }, (_, i) => ({
+        department_code: 'HR',
+        system: '人事管理系统',
+        tables: ['staff_basic'],
+        description: `变更 ${i + 1}`,
+        planned_on: '2026-03-20',
+        contact: '',
+        status: 'completed',
+        filed_by: hr.id,
+        filed_at: MONDAY,
+      })),
+    );
+    const first = (await get('office', '/sharing/structure-changes')).text;
+    expect(first).toContain('第 1 / 10 页，共 230 条');
+    expect(first).toContain('变更 230<');
+    expect(first).not.toContain('变更 205<');
+    const last = (await get('office', '/sharing/structure-changes?page=10')).text;
+    expect(last).toContain('变更 1<');
+    expect(last).toContain('href="/sharing/structure-changes?page&#x3D;9"');
+  });
+});
