@@ -231,12 +231,14 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   router.post('/scorecards/periods', authorize('scorecards.manage'), async (req, res) => {
     try {
       const { from, to } = parseRange(req.body);
+      // Read before the transaction: a query on `db` inside it waits forever on PGlite's one connection.
+      const closingToday = await calendarToday();
       const closed = await db.transaction(async (trx) => {
         const row = await closePeriod(trx, {
           from,
           to,
           label: String(req.body.label ?? ''),
-          today: await calendarToday(),
+          today: closingToday,
           userId: req.user!.id,
           login: req.user!.login,
           now: ctx.now(),
