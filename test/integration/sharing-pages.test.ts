@@ -347,3 +347,42 @@ describe('the request page, print form and lists', () => {
     expect((await t.db.knex('sharing_grants').where({ request_id: id }).first()).revoked_at).toBeInstanceOf(Date);
   });
 });
+
+describe('the pages offer only what the routes allow', () => {
+  it('"标记为已回传" only to the applicant and the IT office (a source department approver gets no button: the route answers it 403)', async () => {
+    const res = await postForm('applicant', '/sharing/new', fullForm({ returned_items: '新生报到状态\n辅导员分配结果' }), {
+      material: [PDF, 'x.pdf'],
+    });
+    const id = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
+    for (const who of ['csSteward', 'office', 'hrSteward', 'office2'] as const)
+      expect((await approveAs(who, id)).status).toBe(303);
+    expect((await t.db.knex('sharing_requests').where({ id }).first('status')).status).toBe('granted');
+    const button = '标记为已回传';
+    const page = async (who: keyof SharingPeople) => (await (await as(who)).agent.get(`/sharing/${id}`).expect(200)).text;
+    expect(await page('applicant')).toContain(button);
+    expect(await page('office')).toContain(button);
+    const hr = await page('hrSteward');
+    expect(hr).toContain('新生报到状态');
+    expect(hr).not.toContain(button);
+    const item = await t.db.knex('sharing_returned_items').where({ request_id: id }).orderBy('position').first('id');
+    const h = await as('hrSteward');
+    expect((await h.agent.post(`/sharing/${id}/returned/${item.id}/delivered`).type('form').send({ _csrf: h.csrf })).status).toBe(
+      403,
+    );
+  });
+
+  it('the "待我审核" and "全部申请" tabs only to those who may open them', async () => {
+    const tabs = async (who: keyof SharingPeople) => {
+      const html = (await (await as(who)).agent.get('/sharing').expect(200)).text;
+      return ['/sharing/queue', '/sharing/all'].filter((href) => html.includes(`href="${href}"`));
+    };
+    expect(await tabs('applicant')).toEqual([]);
+    expect(await tabs('hrSteward')).toEqual(['/sharing/queue']);
+    expect(await tabs('leader')).toEqual(['/sharing/queue']);
+    expect(await tabs('office')).toEqual(['/sharing/queue', '/sharing/all']);
+    // And what the tabs open answers as they imply.
+    expect((await (await as('applicant')).agent.get('/sharing/queue')).status).toBe(403);
+    expect((await (await as('hrSteward')).agent.get('/sharing/all')).status).toBe(403);
+    expect((await (await as('hrSteward')).agent.get('/sharing/queue')).status).toBe(200);
+  });
+});

@@ -3,6 +3,7 @@ import type { AppContext } from '../../context';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
+import { can } from '../../policies';
 import { pageParams, pagination } from '../../presenters/paging';
 import { markReturnedDelivered, revokeGrant } from '../../services/sharing/grants';
 import { emptyInput, inputFromBody } from '../../services/sharing/input';
@@ -45,6 +46,8 @@ export function sharingRoutes(ctx: AppContext): Router {
       departments,
       filters: { status: filters.status ?? '', department: filters.department ?? '' },
       canReview: view !== 'queue',
+      // The tabs a user may open (the routes' own policies): a plain user sees neither queue nor all.
+      tabs: { queue: can(req.user, 'sharing.review'), all: can(req.user, 'sharing.manage') },
     });
   }
 

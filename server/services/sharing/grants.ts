@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
-import { can } from '../../policies';
+import { can, type CurrentUser } from '../../policies';
 import { appendAudit } from '../audit';
 import { addDays } from '../calendar';
 import { EXPIRY_REMINDER_DAYS } from './types';
@@ -37,11 +37,16 @@ export async function revokeGrant(ctx: AppContext, actor: Actor, requestId: numb
 }
 
 /** The applicant (who sends the data back) or the IT office (who receives it) marks an item delivered. */
+export function mayMarkDelivered(user: CurrentUser, applicantId: number): boolean {
+  return user.id === applicantId || can(user, 'sharing.manage');
+}
+
+/** The applicant (who sends the data back) or the IT office (who receives it) marks an item delivered. */
 export async function markReturnedDelivered(ctx: AppContext, actor: Actor, requestId: number, itemId: number): Promise<void> {
   await ctx.db.transaction(async (trx) => {
     const request = await trx('sharing_requests').where({ id: requestId }).forUpdate().first('id', 'applicant_id', 'status');
     if (!request) throw new NotFoundError('sharing.errors.notFound');
-    if (Number(request.applicant_id) !== actor.user.id && !can(actor.user, 'sharing.manage')) throw new ForbiddenError();
+    if (!mayMarkDelivered(actor.user, Number(request.applicant_id))) throw new ForbiddenError();
     if (request.status !== 'granted') throw new ConflictError('sharing.errors.notGranted');
     const item = await trx('sharing_returned_items').where({ id: itemId, request_id: requestId }).first();
     if (!item) throw new NotFoundError('sharing.errors.notFound');

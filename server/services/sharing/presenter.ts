@@ -1,7 +1,8 @@
 import type { AppContext } from '../../context';
-import type { CurrentUser } from '../../policies';
+import { can, type CurrentUser } from '../../policies';
 import { maskIdCard } from '../privacy';
 import { canView, decidedFirstReview, holdsStage, isApprover, isOverdue } from './access';
+import { mayMarkDelivered } from './grants';
 import { catalogField } from './plan';
 import { structureChangePending } from './structure-changes';
 import { tableQualityFor } from './quality';
@@ -138,8 +139,8 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
         request.arbitration === 'requested' &&
         request.status === 'rejected' &&
         holdsStage(user, { ...stages[0], kind: 'it_first' }, today).own,
-      revoke: !!loaded.grant && !loaded.grant.revoked_at && holdsStage(user, { ...stages[0], kind: 'it_final' }, today).own,
-      markDelivered: request.status === 'granted' && (user.id === request.applicant_id || approver),
+      revoke: !!loaded.grant && !loaded.grant.revoked_at && can(user, 'sharing.manage'),
+      markDelivered: request.status === 'granted' && mayMarkDelivered(user, request.applicant_id),
     },
   };
 }
