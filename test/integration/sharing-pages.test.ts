@@ -172,6 +172,22 @@ describe('the request form', () => {
     expect(res.text).toContain('300.1.1.1');
   });
 
+  it('names the unknown field names typed in "other fields" under that input, and keeps them', async () => {
+    const res = await postForm(
+      'applicant',
+      '/sharing/new',
+      fullForm({ 'items[0][other_fields]': 'NAME, mobile_phone，wechat' }),
+      {
+        material: [PDF, 'x.pdf'],
+      },
+    );
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(
+      '<p class="field-error" role="alert">数据目录中表 staff_basic 没有以下字段：mobile_phone、wechat</p>',
+    );
+    expect(res.text).toContain('value="NAME, mobile_phone, wechat"');
+  });
+
   it('answers in English for an English session', async () => {
     const s = await as('outsider');
     await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' });
