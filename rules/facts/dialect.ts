@@ -32,6 +32,11 @@ export interface SqlDialect {
   asText(expr: string): string;
   /** The value as text with surrounding blanks trimmed; NULL stays NULL. */
   trimmedText(expr: string): string;
+  /**
+   * Where the dialect has a cheaper form: a boolean, true when text `expr` is NULL or only blanks
+   * (`trimmedText(expr)` is NULL or '') — the same verdict without trimming every value.
+   */
+  blankText?(expr: string): string;
   /** `expr` compared byte for byte (MySQL string comparison otherwise ignores case by collation). */
   exact(expr: string): string;
   /** Aggregate: the number of rows for which `cond` holds (0 on an empty table). */

@@ -95,6 +95,8 @@ export interface Refs {
   v(columnRef: string): string;
   /** The column's value as text, untrimmed (for blank-free columns, whose text equals its trim). */
   text(columnRef: string): string;
+  /** A boolean: the column's value is NULL or only blanks (its trim is NULL or ''). */
+  blank(columnRef: string): string;
   col(columnRef: string): string;
   scope(): Sql;
   /**
@@ -119,6 +121,9 @@ export interface SampleBranch {
 
 /** Duplicated values a unique statement returns per field for the sample query (≥ 2 rows each). */
 const SAMPLE_VALUES = 20;
+
+/** The blanks the checks trim (see SqlDialect.trimmedText), at either end of a value. */
+const BLANK_EDGES = /^[ \t\r\n\u3000]+|[ \t\r\n\u3000]+$/g;
 
 export const formatDuration = (d: Duration) => `${d.amount}${d.unit}`;
 
@@ -186,12 +191,50 @@ export function planTable(input: PlanInput): TablePlan {
   // table that computes each trimmed value and the scope once per row (OFFSET 0 keeps the planner
   // from inlining them back), so 20 checks do not trim the same column 20 times.
   type Cond = (r: Refs) => Sql;
-  const inline: Refs = { v: (ref) => d.trimmedText(ref), text: (ref) => d.asText(ref), col: (ref) => ref, scope: () => scopeSql };
+  const blankOf = (trimmed: string) => `(${trimmed} IS NULL OR ${trimmed} = '')`;
+  const inline: Refs = {
+    v: (ref) => d.trimmedText(ref),
+    text: (ref) => d.asText(ref),
+    blank: (ref) => (d.blankText ? d.blankText(ref) : blankOf(d.trimmedText(ref))),
+    col: (ref) => ref,
+    scope: () => scopeSql,
+  };
   /** A column's text as the checks compare it: trimmed, unless its type has no blanks to trim. */
   const textOf = (c: { ref: string; col: HubColumn }) => (r: Refs) => (c.col.blankFree ? r.text(c.ref) : r.v(c.ref));
   /** Empty: NULL, or (for text) only blanks. A blank-free column is empty only when NULL. */
   const emptyOf = (c: { ref: string; col: HubColumn }) => (r: Refs) =>
-    c.col.blankFree ? sql(`${r.col(c.ref)} IS NULL`) : sql(`${r.v(c.ref)} IS NULL OR ${r.v(c.ref)} = ''`);
+    c.col.blankFree ? sql(`${r.col(c.ref)} IS NULL`) : sql(r.blank(c.ref));
+  /** Not empty. btrim/TRIM keep NULL as NULL, so `<> ''` is false for NULL too. */
+  const nonEmptyOf = (c: { ref: string; col: HubColumn }) => (r: Refs) => {
+    if (c.col.blankFree) return sql(`${r.col(c.ref)} IS NOT NULL`);
+    return d.blankText ? sql(`NOT ${r.blank(c.ref)}`) : sql(`${r.v(c.ref)} <> ''`);
+  };
+  /**
+   * `test` of a column's compared text, for tests that no text with a blank at either end can pass
+   * (code lists of trimmed values, digit runs, the e-mail and date formats): PostgreSQL tests the
+   * untrimmed text first — passing, it has nothing to trim, so it is its own trim — and trims only the
+   * values that fail (a few bad or padded ones) instead of every value. Same verdicts as `test(v)`.
+   */
+  const untrimmedFirst =
+    (c: { ref: string; col: HubColumn }, test: (text: string) => Sql): Cond =>
+    (r) => {
+      if (c.col.blankFree || d.name !== 'postgres') return test(textOf(c)(r));
+      const raw = test(r.text(c.ref));
+      const trimmed = test(d.trimmedText(r.text(c.ref)));
+      return sql(`CASE WHEN ${raw.sql} THEN true ELSE ${trimmed.sql} END`, [...raw.bindings, ...trimmed.bindings]);
+    };
+  /**
+   * The text an ID number is checked on. A valid number is 18 bytes without blanks, so PostgreSQL
+   * trims only values of another length: an 18-byte value with a blank at an end fails as it is, and
+   * its trim (shorter) would fail too.
+   */
+  const idCardText = (c: { ref: string; col: HubColumn }, v: (r: Refs) => string, r: Refs): string => {
+    if (c.col.blankFree || d.name !== 'postgres') return v(r);
+    const raw = r.text(c.ref);
+    return `(CASE WHEN octet_length(${raw}) = 18 THEN ${raw} ELSE ${d.trimmedText(raw)} END)`;
+  };
+  /** Values a trimmed text can equal: none empty, none with a blank at either end. */
+  const trimmedValues = (values: string[]) => values.every((x) => x !== '' && x === x.replace(BLANK_EDGES, ''));
   const counts: Array<{ alias: string; cond: Cond }> = [];
   const count = (cond: Cond): Metric => {
     const alias = `m${counts.length}`;
@@ -227,7 +270,9 @@ export function planTable(input: PlanInput): TablePlan {
 
   const scopeParts = Object.entries(table.scope).map(([name, values]): Sql => {
     const c = column(name, 'scope');
-    return values.length === 0 ? sql('1 = 0') : sql(`${d.exact(textOf(c)(inline))} IN (${placeholders(values.length)})`, values);
+    if (values.length === 0) return sql('1 = 0');
+    const isIn = (text: string) => sql(`${d.exact(text)} IN (${placeholders(values.length)})`, values);
+    return trimmedValues(values) ? untrimmedFirst(c, isIn)(inline) : isIn(textOf(c)(inline));
   });
   const scopeSql = scopeParts.length ? and(...scopeParts) : sql('1 = 1');
   const scope: Cond = (r) => r.scope();
@@ -237,8 +282,7 @@ export function planTable(input: PlanInput): TablePlan {
     const f = column(field.name, `fields.${field.name}`);
     const v = textOf(f);
     const empty: Cond = emptyOf(f);
-    // btrim/TRIM keep NULL as NULL, so `<> ''` is false for NULL too.
-    const nonEmpty: Cond = f.col.blankFree ? (r) => sql(`${r.col(f.ref)} IS NOT NULL`) : (r) => sql(`${v(r)} <> ''`);
+    const nonEmpty: Cond = nonEmptyOf(f);
     const base = { field: field.name, department: field.department ?? table.department, severity: field.severity };
     const hasValidity = Boolean(field.pattern || field.validate || field.codes || field.unique || field.references);
     const values: Metric = hasValidity ? count(all(scope, nonEmpty)) : { constant: 0 };
@@ -254,15 +298,25 @@ export function planTable(input: PlanInput): TablePlan {
     }
     if (field.pattern) {
       const pattern = field.pattern;
-      invalid('pattern', (r) => digitRunCondition(d, v(r), pattern) ?? d.regexMatch(v(r), pattern), { pattern });
+      // A digit run never matches a blank; any other expression might (`^ *x$`), so it reads the trim.
+      const digitRun = (text: string) => digitRunCondition(d, text, pattern);
+      invalid(
+        'pattern',
+        digitRun(v(inline)) ? untrimmedFirst(f, (text) => digitRun(text)!) : (r) => d.regexMatch(v(r), pattern),
+        {
+          pattern,
+        },
+      );
     }
     if (field.validate) {
       const validator = field.validate;
       // The PostgreSQL aggregate lets the ID check compute the number's body once per row.
       const perRow = (r: Refs) => (r.once ? { once: r.once.bind(r) } : undefined);
-      invalid('validate', (r) => validatorCondition(d, validator, v(r), today, f.col.timeKind, perRow(r)), {
-        validate: validator,
-      });
+      const valid =
+        validator === 'cn_id_card'
+          ? (r: Refs) => validatorCondition(d, validator, idCardText(f, v, r), today, f.col.timeKind, perRow(r))
+          : untrimmedFirst(f, (text) => validatorCondition(d, validator, text, today, f.col.timeKind));
+      invalid('validate', valid, { validate: validator });
     }
     if (field.codes) {
       const codes = field.codes;
@@ -288,7 +342,8 @@ export function planTable(input: PlanInput): TablePlan {
         const list = codes.kind === 'builtin' ? builtinCodeValues(codes.name) : codes.values;
         if (!list)
           throw new PlanError('query_failed', `未知的代码表 ${codes.kind === 'builtin' ? codes.name : ''} / unknown code list`);
-        const valid: Cond = (r) => (list.length ? sql(`${d.exact(v(r))} IN (${placeholders(list.length)})`, list) : sql('1 = 0'));
+        const isIn = (text: string) => sql(`${d.exact(text)} IN (${placeholders(list.length)})`, list);
+        const valid: Cond = !list.length ? () => sql('1 = 0') : trimmedValues(list) ? untrimmedFirst(f, isIn) : (r) => isIn(v(r));
         invalid('codes', valid, { codes: codes.kind === 'builtin' ? codes.name : 'inline' });
       }
     }
@@ -478,6 +533,10 @@ export function planTable(input: PlanInput): TablePlan {
       refs: {
         v: (ref) => project(`v:${ref}`, () => sql(d.trimmedText(ref))),
         text: (ref) => project(`t:${ref}`, () => sql(d.asText(ref))),
+        blank: (ref) =>
+          d.blankText
+            ? project(`b:${ref}`, () => sql(d.blankText!(ref)))
+            : blankOf(project(`v:${ref}`, () => sql(d.trimmedText(ref)))),
         col: (ref) => project(`c:${ref}`, () => sql(ref)),
         scope: () => (scopeParts.length ? sql(project('scope', () => scopeSql)) : sql('1 = 1')),
         once: (key, expr) => project(`once:${key}`, expr, derived),

@@ -31,6 +31,17 @@ export const postgresDialect: SqlDialect = {
   asText: (expr) => `CAST(${expr} AS text)`,
   // Blanks: space, tab, CR, LF and the ideographic space U+3000 common in Chinese data entry.
   trimmedText: (expr) => `btrim(CAST(${expr} AS text), E' \\t\\r\\n\\u3000')`,
+  // A value whose first character is not a blank is not blank, and most values start with a letter or
+  // digit: in byte order (COLLATE "C"), a text ≥ '!' starts with a byte ≥ 0x21 (none of space, tab, CR,
+  // LF), and the texts starting with U+3000 (E3 80 80) are those in ['\u3000', '\u3001'). Only the
+  // others are trimmed: two byte comparisons instead of a btrim (which allocates a new text) per value.
+  blankText: (expr) => {
+    const t = `CAST(${expr} AS text) COLLATE "C"`;
+    return (
+      `(${expr} IS NULL OR CASE WHEN ${t} >= '!' AND NOT (${t} >= E'\\u3000' AND ${t} < E'\\u3001') THEN false` +
+      ` ELSE btrim(CAST(${expr} AS text), E' \\t\\r\\n\\u3000') = '' END)`
+    );
+  },
   exact: (expr) => expr,
   countIf: (cond) => `count(*) FILTER (WHERE ${cond})`,
   regexMatch: (expr, pattern) => ({
