@@ -3,6 +3,7 @@ import { catalogField as field, catalogTable } from '../../rules/testing';
 import type { CheckContext, TableCheckOutcome } from '../../rules/types';
 import { createCalendar } from '../../server/services/calendar';
 import { createTestDatabase, TestDatabase } from '../helpers/database';
+import { isValidIdCard, withCheckDigit } from '../helpers/id-card';
 
 // The PostgreSQL aggregate avoids trimming every value: a value is blank only when its first
 // character is, and code lists, digit runs and formats are tested on the untrimmed text first (a
@@ -22,14 +23,7 @@ const ctx: CheckContext = {
 const trim = (s: string) => s.replace(/^[ \t\r\n\u3000]+|[ \t\r\n\u3000]+$/g, '');
 const blank = (s: string | null) => s === null || trim(s) === '';
 
-/** GB 11643 check digit, independent of rules/. */
-function withCheckDigit(first17: string): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((s, ch, i) => s + Number(ch) * weights[i], 0);
-  return first17 + '10X98765432'[sum % 11];
-}
 const VALID_ID = withCheckDigit('11010519491231002');
-const ID_DIGITS = (s: string) => /^[0-9]{17}[0-9X]$/.test(s) && withCheckDigit(s.slice(0, 17)) === s;
 
 /** Values around the shortcuts' edges; every column gets each of them in turn. */
 const EDGES: Array<string | null> = [
@@ -88,7 +82,7 @@ const COLUMNS: Column[] = [
       `\u3000${VALID_ID.slice(0, 15)}`, // 18 bytes, starting with the ideographic space
       `${VALID_ID.slice(1)}\t`,
     ],
-    passes: ID_DIGITS,
+    passes: isValidIdCard,
   },
 ];
 

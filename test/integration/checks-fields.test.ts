@@ -4,6 +4,7 @@ import { catalogField as field, catalogTable } from '../../rules/testing';
 import type { CheckContext, TableCheckOutcome } from '../../rules/types';
 import { createCalendar } from '../../server/services/calendar';
 import { createTestDatabase, TestDatabase } from '../helpers/database';
+import { withCheckDigit } from '../helpers/id-card';
 
 // Field checks: required, pattern, validate, codes, unique, references — each with rows that must
 // and must not count (scope, blanks, empty values ignored by validity checks).
@@ -20,13 +21,6 @@ function result(o: TableCheckOutcome, check: string, fieldName: string | null) {
 
 async function exec(knex: Knex, ...statements: string[]) {
   for (const s of statements) await knex.raw(s);
-}
-
-/** An independent implementation of the GB 11643 check digit, to build valid numbers in the test. */
-function withCheckDigit(first17: string): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((s, ch, i) => s + Number(ch) * weights[i], 0);
-  return first17 + '10X98765432'[sum % 11];
 }
 
 describe('check engine: field checks on the hub', () => {

@@ -1,3 +1,4 @@
+import { isValidIdCard } from '../helpers/id-card';
 import { createTestDatabase, TestDatabase } from '../helpers/database';
 import {
   DEMO_CONTROLS,
@@ -17,17 +18,6 @@ import {
  */
 const TODAY = '2026-11-22';
 const SEED = 7;
-
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-/** GB 11643: 18 characters, a real birth date, and the ISO 7064 MOD 11-2 check character. */
-function isValidIdCard(id: string): boolean {
-  if (!/^[0-9]{17}[0-9X]$/.test(id)) return false;
-  const [y, m, d] = [Number(id.slice(6, 10)), Number(id.slice(10, 12)), Number(id.slice(12, 14))];
-  const birth = new Date(Date.UTC(y, m - 1, d));
-  if (birth.getUTCFullYear() !== y || birth.getUTCMonth() !== m - 1 || birth.getUTCDate() !== d) return false;
-  const sum = WEIGHTS.reduce((acc, w, i) => acc + w * Number(id[i]), 0);
-  return '10X98765432'[sum % 11] === id[17];
-}
 
 const EMPTY = (col: string): string => `(${col} IS NULL OR trim(${col}) = '')`;
 const FILLED = (col: string): string => `NOT ${EMPTY(col)}`;
