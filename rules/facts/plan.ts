@@ -300,13 +300,9 @@ export function planTable(input: PlanInput): TablePlan {
       const pattern = field.pattern;
       // A digit run never matches a blank; any other expression might (`^ *x$`), so it reads the trim.
       const digitRun = (text: string) => digitRunCondition(d, text, pattern);
-      invalid(
-        'pattern',
-        digitRun(v(inline)) ? untrimmedFirst(f, (text) => digitRun(text)!) : (r) => d.regexMatch(v(r), pattern),
-        {
-          pattern,
-        },
-      );
+      const valid: Cond =
+        digitRun(v(inline)) !== null ? untrimmedFirst(f, (text) => digitRun(text)!) : (r) => d.regexMatch(v(r), pattern);
+      invalid('pattern', valid, { pattern });
     }
     if (field.validate) {
       const validator = field.validate;
