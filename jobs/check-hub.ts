@@ -63,8 +63,8 @@ export async function recover(deps: CheckRunnerDeps, opts: { staleAfterMs?: numb
   for (const runId of runs) await executeRun(deps, runId);
 }
 
-export function startCheckJobs(ctx: AppContext, baseDeps: CheckRunnerDeps): { stop(): Promise<void> } {
-  const timezone = ctx.config.timezone;
+/** The check schedules (CHECK_SCHEDULE and each table's own) read in `timezone`: the university's (server/background.ts). */
+export function startCheckJobs(ctx: AppContext, baseDeps: CheckRunnerDeps, timezone = ctx.config.timezone): { stop(): Promise<void> } {
   const pace = recoveryPace(ctx.config.checkSchedule);
   const deps: CheckRunnerDeps = { ...baseDeps, heartbeatMs: baseDeps.heartbeatMs ?? pace.heartbeatMs };
   const jobs = new Map<string, ScheduledJob>();

@@ -34,12 +34,12 @@ export async function run(ctx: AppContext, opts: { now?: Date; notifier?: Notifi
 }
 
 /** 08:45, after reminders and escalations, so the digest shows today's state. */
-export function start(ctx: AppContext): BackgroundService {
+export function start(ctx: AppContext, timezone = ctx.config.timezone): BackgroundService {
   // Each slot runs on one instance only (job_slots); the work itself is idempotent besides.
   return scheduleJob(
     ctx.db,
     ctx.logger,
-    { name: 'daily-digest', expression: '45 8 * * *', timezone: ctx.config.timezone },
+    { name: 'daily-digest', expression: '45 8 * * *', timezone },
     async () => void (await run(ctx)),
   );
 }

@@ -26,12 +26,12 @@ export async function run(
 }
 
 /** 08:30 in the configured time zone. */
-export function start(ctx: AppContext): BackgroundService {
+export function start(ctx: AppContext, timezone = ctx.config.timezone): BackgroundService {
   // Each slot runs on one instance only (job_slots); the work itself is idempotent besides.
   return scheduleJob(
     ctx.db,
     ctx.logger,
-    { name: 'remind-and-escalate', expression: '30 8 * * *', timezone: ctx.config.timezone },
+    { name: 'remind-and-escalate', expression: '30 8 * * *', timezone },
     async () => void (await run(ctx)),
   );
 }

@@ -18,11 +18,11 @@ export async function run(ctx: AppContext, opts: { now?: Date } = {}): Promise<{
   return { resolved: resolved.map((t) => Number(t.id)), notices };
 }
 
-export function start(ctx: AppContext): BackgroundService {
+export function start(ctx: AppContext, timezone = ctx.config.timezone): BackgroundService {
   return scheduleJob(
     ctx.db,
     ctx.logger,
-    { name: 'report-confirmations', expression: '*/15 * * * *', timezone: ctx.config.timezone },
+    { name: 'report-confirmations', expression: '*/15 * * * *', timezone },
     async () => void (await run(ctx)),
   );
 }

@@ -40,6 +40,6 @@ export async function run(ctx: AppContext): Promise<{ reminded: number; flagged:
 }
 
 /** 08:40 in the configured time zone (after the ticket reminders). */
-export function start(ctx: AppContext): BackgroundService {
-  return scheduleJob(ctx.db, ctx.logger, { name: 'sharing-reminders', expression: '40 8 * * *', timezone: ctx.config.timezone }, async () => void (await run(ctx)));
+export function start(ctx: AppContext, timezone = ctx.config.timezone): BackgroundService {
+  return scheduleJob(ctx.db, ctx.logger, { name: 'sharing-reminders', expression: '40 8 * * *', timezone }, async () => void (await run(ctx)));
 }

@@ -2,6 +2,7 @@ import type { AppContext } from '../context';
 import type { Translator } from '../i18n';
 import { can, CurrentUser, Role } from '../policies';
 import { todayIn } from '../services/calendar';
+import { universityTimezone } from '../services/catalog/repository';
 
 /**
  * What each role lands on: a card per thing this user is responsible for. Features add their cards
@@ -34,7 +35,7 @@ export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator)
   if (can(user, 'audit.view')) cards.push({ title: t('home.cards.audit.title'), text: t('home.cards.audit.text'), href: '/admin/audit' });
   if (can(user, 'tickets.list')) {
     const all = can(user, 'tickets.viewAll');
-    const today = todayIn(ctx.config.timezone, ctx.now());
+    const today = todayIn(await universityTimezone(ctx.db, ctx.config.timezone), ctx.now());
     const figures = await ticketFigures(ctx, all ? null : user.department, today);
     cards.push({
       title: t('tickets.home.title'),

@@ -8,7 +8,7 @@ import { can } from '../../policies';
 import { appendAudit } from '../../services/audit';
 import { notifierFromConfig } from '../../services/notifications';
 import { addDays, todayIn } from '../../services/calendar';
-import { loadCurrentCatalog } from '../../services/catalog/repository';
+import { universityTimezone } from '../../services/catalog/repository';
 import {
   addAppeal,
   addWeightsVersion,
@@ -120,7 +120,10 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   const notifier = notifierFromConfig(db, ctx.config, ctx.logger);
   const departmentName = async (code: string) => String((await db('departments').where({ code }).first('name'))?.name ?? code);
   const tz = ctx.config.timezone;
-  const today = () => todayIn(tz, ctx.now());
+  /** The university's time zone (the catalog calendar's; the service's TZ before any catalog). */
+  const zone = () => universityTimezone(db, tz);
+  /** Today there: a period may end before it, weights take effect from it, the snapshot button takes it. */
+  const today = async () => todayIn(await zone(), ctx.now());
   const period = (req: Request, version?: DataVersion) => choosePeriod(db, req, tz, ctx.now(), version?.catalog);
 
   // The nav entry: the dashboard for those who see every department, else one's own scorecard.
@@ -157,7 +160,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   });
 
   async function weightsPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
-    const [current, history] = await Promise.all([weightsFor(db, today()), weightsHistory(db)]);
+    const [current, history] = await Promise.all([weightsFor(db, await today()), weightsHistory(db)]);
     res.status(status).render('pages/scorecards/weights', {
       title: req.t('scorecards.weights.title'),
       css: CSS,
@@ -168,7 +171,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       })),
       history: history.map((h) => ({ ...h, cells: COMPONENTS.map((c) => h.weights[c]) })),
       componentKeys: COMPONENTS,
-      validFrom: (extra.form as Record<string, unknown> | undefined)?.valid_from ?? today(),
+      validFrom: (extra.form as Record<string, unknown> | undefined)?.valid_from ?? (await today()),
       ...extra,
     });
   }
@@ -177,7 +180,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
 
   router.post('/scorecards/weights', authorize('scorecards.manage'), async (req, res) => {
     try {
-      const input = parseWeights(req.body, today());
+      const input = parseWeights(req.body, await today());
       await db.transaction(async (trx) => {
         const id = await addWeightsVersion(trx, { ...input, userId: req.user!.id, login: req.user!.login });
         await appendAudit(trx, {
@@ -198,19 +201,18 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   });
 
   router.post('/scorecards/snapshot', authorize('scorecards.manage'), async (req, res) => {
-    const outcome = await snapshotDay(db, { day: today(), timezone: tz });
+    const timezone = await zone();
+    const outcome = await snapshotDay(db, { day: todayIn(timezone, ctx.now()), timezone });
     req.session.flash = outcome.skipped
       ? { kind: 'info', text: req.t('scorecards.snapshot.closed', { day: outcome.day }) }
       : { kind: 'success', text: req.t('scorecards.snapshot.done', { day: outcome.day, count: outcome.departments }) };
     res.redirect('/dashboard');
   });
 
-  /** Today in the catalog calendar's time zone (the service's TZ before any catalog): a period may end before it. */
-  const calendarToday = async () => todayIn((await loadCurrentCatalog(db))?.catalog.calendar.timezone ?? tz, ctx.now());
 
   async function periodsPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const p = await period(req);
-    const closingToday = await calendarToday();
+    const closingToday = await today();
     // The presets as they can be closed now: ending yesterday at the latest (a semester without a next
     // start would otherwise run "until today", which cannot be closed).
     const choices = p.choices.map((c) => ({ kind: c.kind, ...closablePeriod(c, closingToday) })).filter((c) => c.from);
@@ -232,7 +234,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     try {
       const { from, to } = parseRange(req.body);
       // Read before the transaction: a query on `db` inside it waits forever on PGlite's one connection.
-      const closingToday = await calendarToday();
+      const closingToday = await today();
       const closed = await db.transaction(async (trx) => {
         const row = await closePeriod(trx, {
           from,

@@ -51,12 +51,14 @@ export interface ChosenPeriod {
 export async function choosePeriod(
   db: Knex,
   req: Request,
+  /** The service's TZ: the calendar's zone before the first catalog import. */
   timezone: string,
   now: Date,
   catalogVersion?: number | null,
 ): Promise<ChosenPeriod & { today: string }> {
   const calendar = await calendarOf(db, timezone, catalogVersion);
-  const today = todayCached(timezone, now);
+  // Today where the calendar is (the catalog's zone; `timezone` only stands in before any catalog).
+  const today = todayCached(calendar.timezone, now);
   const q = req.query as Record<string, unknown>;
   const asked = typeof q.period === 'string' ? q.period : '';
   const choices = PERIOD_KINDS.map((kind) => {

@@ -276,6 +276,15 @@ export async function loadCurrentCatalog(db: Knex | Knex.Transaction): Promise<C
   return loaded;
 }
 
+/**
+ * The university's time zone: the catalog calendar's (where its "today", months and working days are
+ * read), or `fallback` (the service's TZ) before the first catalog import. Schedules, snapshots and
+ * "today" on pages follow it, so they agree with the due dates the ticket service computes.
+ */
+export async function universityTimezone(db: Knex | Knex.Transaction, fallback: string): Promise<string> {
+  return (await loadCurrentCatalog(db))?.catalog.calendar.timezone ?? fallback;
+}
+
 /** The current catalog as catalog YAML (imports back to the same catalog, changing nothing), or null before the first import. */
 export async function currentCatalogYaml(db: Knex): Promise<string | null> {
   const current = await loadCurrentCatalog(db);
