@@ -1,20 +1,26 @@
 import type { Knex } from 'knex';
 import type { CurrentUser } from '../../policies';
-import { disputeTicket, RequestOrigin, TicketRow } from '../tickets';
+import { disputeInTransaction, RequestOrigin, TicketRow } from '../tickets';
 
 /**
  * "Not our data": the ticket service's dispute (the ticket is flagged for the IT office to
- * reassign), then the answer is noted on the report ticket. Not counted as an answer for the
- * scorecards: the department that ends up owning the record still has to answer.
+ * reassign) and the answer noted on the report ticket, in one transaction: both or neither (a
+ * ticket disputed without the answer could not be answered "not ours" again — it is already
+ * disputed). Not counted as an answer for the scorecards: the department that ends up owning the
+ * record still has to answer.
  */
 export async function recordNotOurs(
   db: Knex,
   input: { ticketId: number; actor: CurrentUser; reason: string; origin?: RequestOrigin; now: Date },
 ): Promise<TicketRow> {
-  const ticket = await disputeTicket(db, input);
-  await db('report_tickets')
-    .insert({ ticket_id: ticket.id, answer: 'not_ours', answer_comment: input.reason.trim(), answered_at: input.now, updated_at: input.now })
-    .onConflict('ticket_id')
-    .merge({ answer: 'not_ours', answer_comment: input.reason.trim(), answered_at: input.now, updated_at: input.now });
-  return ticket;
+  return db.transaction((trx) =>
+    // Every query on `trx`: the embedded database has a single connection, a query on `db` here would wait forever.
+    disputeInTransaction(trx, input, async (ticket, reason, now) => {
+      const answer = { answer: 'not_ours', answer_comment: reason, answered_at: now, updated_at: now };
+      await trx('report_tickets')
+        .insert({ ticket_id: ticket.id, ...answer })
+        .onConflict('ticket_id')
+        .merge(answer);
+    }),
+  );
 }

@@ -37,10 +37,12 @@ export { loadDueWorkingDays, saveDueWorkingDays } from './settings';
 export {
   ALLOWED_FROM,
   commentTicket,
+  disputeInTransaction,
   disputeTicket,
   reassignTicket,
   transitionTicket,
   TRANSITION_TARGETS,
+  type DisputeInput,
   type TransitionInput,
   type TransitionTarget,
 } from './transitions';

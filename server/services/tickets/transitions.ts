@@ -112,31 +112,49 @@ export async function commentTicket(
   });
 }
 
+export interface DisputeInput {
+  ticketId: number;
+  actor: CurrentUser;
+  reason: string;
+  origin?: RequestOrigin;
+  now?: Date;
+}
+
 /** The steward says "not our data": the ticket stays with the department, flagged for the IT office to reassign. */
-export async function disputeTicket(
-  db: Knex,
-  input: { ticketId: number; actor: CurrentUser; reason: string; origin?: RequestOrigin; now?: Date },
+export async function disputeTicket(db: Knex, input: DisputeInput): Promise<TicketRow> {
+  return db.transaction((trx) => disputeInTransaction(trx, input));
+}
+
+/**
+ * `disputeTicket` inside the caller's transaction, so that what the caller writes with it commits or
+ * rolls back with the dispute. `alsoWrite` runs after the checks and the ticket's update, before the
+ * history and audit rows (the audit row last: it holds the audit chain's lock), on the same
+ * transaction — every query in it must use `trx` (the embedded database has one connection).
+ */
+export async function disputeInTransaction(
+  trx: Knex.Transaction,
+  input: DisputeInput,
+  alsoWrite?: (ticket: TicketRow, reason: string, now: Date) => Promise<void>,
 ): Promise<TicketRow> {
   const now = input.now ?? new Date();
-  return db.transaction(async (trx) => {
-    const current = await lockVisible(trx, input.ticketId, input.actor);
-    if (!can(input.actor, 'tickets.work', { department: current.department_code })) throw new ForbiddenError();
-    if (!ACTIVE_STATUSES.includes(current.status))
-      throw new ConflictError('tickets.errors.notActive', { status: current.status });
-    // Once is enough: the IT office has been told and the page no longer offers the form.
-    if (current.disputed_at) throw new ConflictError('tickets.errors.alreadyDisputed', { id: current.id });
-    const reason = cleanComment(input.reason);
-    if (!reason) throw new ValidationError([{ field: 'reason', key: 'tickets.errors.reasonRequired' }]);
-    const updated = await updateTicket(trx, current, { disputed_at: now }, now);
-    await recordAndAudit(
-      trx,
-      updated,
-      'ticket.dispute',
-      { kind: 'disputed', at: now, actor: input.actor, comment: reason },
-      input.origin,
-    );
-    return updated;
-  });
+  const current = await lockVisible(trx, input.ticketId, input.actor);
+  if (!can(input.actor, 'tickets.work', { department: current.department_code })) throw new ForbiddenError();
+  if (!ACTIVE_STATUSES.includes(current.status))
+    throw new ConflictError('tickets.errors.notActive', { status: current.status });
+  // Once is enough: the IT office has been told and the page no longer offers the form.
+  if (current.disputed_at) throw new ConflictError('tickets.errors.alreadyDisputed', { id: current.id });
+  const reason = cleanComment(input.reason);
+  if (!reason) throw new ValidationError([{ field: 'reason', key: 'tickets.errors.reasonRequired' }]);
+  const updated = await updateTicket(trx, current, { disputed_at: now }, now);
+  if (alsoWrite) await alsoWrite(updated, reason, now);
+  await recordAndAudit(
+    trx,
+    updated,
+    'ticket.dispute',
+    { kind: 'disputed', at: now, actor: input.actor, comment: reason },
+    input.origin,
+  );
+  return updated;
 }
 
 /**

@@ -1,0 +1,111 @@
+import request from 'supertest';
+import { issueApiToken } from '../../server/services/users';
+import { buildUser } from '../factories';
+import { buildReportsWorld, reportBody, ReportsWorld } from '../factories/reports';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * "Not our data" (非本单位数据) on a report ticket: the dispute and the answer are one change, and
+ * the department the IT office hands the ticket to starts without the previous department's answer.
+ */
+const MONDAY = new Date('2026-03-02T02:00:00Z'); // 10:00 in Shanghai
+
+let t: TestApp;
+let people: ReportsWorld;
+let col: Awaited<ReturnType<typeof buildUser>>;
+let reporterToken: string;
+type Session = Awaited<ReturnType<typeof signIn>>;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  people = await buildReportsWorld(t.db.knex);
+  // research_area is the colleges' (COL) field in the example catalog.
+  col = await buildUser(t.db.knex, { name: '学院专员', department: 'COL', roles: ['steward'] });
+  reporterToken = await issueApiToken(t.db.knex, people.reporter.id);
+});
+afterAll(() => t.close());
+
+/** A report on a staff member's research area (a new ticket for each staff number). */
+async function fileReport(staffNo: string, description: string): Promise<{ id: number; ticket_id: number }> {
+  const res = await request(t.app)
+    .post('/api/v1/reports')
+    .set('Authorization', `Bearer ${reporterToken}`)
+    .send(reportBody({ field: 'research_area', record_key: { staff_no: staffNo }, description }));
+  expect(res.status).toBe(201);
+  return res.body;
+}
+function notOurs(s: Session, ticketId: number, comment: string) {
+  return s.agent
+    .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(s.csrf)}`)
+    .set('Accept', 'text/html')
+    .field('answer', 'not_ours')
+    .field('comment', comment);
+}
+const ticketOf = (id: number) => t.db.knex('tickets').where({ id }).first();
+const stateOf = (id: number) => t.db.knex('report_tickets').where({ ticket_id: id }).first();
+const kindsOf = async (id: number) =>
+  (await t.db.knex('ticket_events').where({ ticket_id: id }).orderBy('id').select('kind')).map((e) => e.kind);
+const auditOf = (id: number) =>
+  t.db.knex('audit_log').where({ object_type: 'ticket', object_id: String(id) }).orderBy('seq').select('action', 'summary');
+
+describe('"not ours" is one change: the dispute and the answer together or neither', () => {
+  it('leaves the ticket undisputed and unanswered when writing the answer fails, and the steward can send it again', async () => {
+    t.ctx.now = () => MONDAY;
+    const r = await fileReport('20190001', '研究方向有误');
+    const ticketId = r.ticket_id;
+    const before = await ticketOf(ticketId);
+    const auditBefore = await auditOf(ticketId);
+    const officeNotices = () =>
+      t.db.knex('notifications').where({ user_id: people.office.id, kind: 'report.disputed' }).count({ n: '*' }).first();
+    const noticesBefore = Number((await officeNotices())!.n);
+
+    // The database refuses the answer row for this ticket (as a failing disk or a lost connection
+    // would refuse it): the second write of "not ours" fails after the dispute was written.
+    await t.db.knex.raw(
+      `alter table report_tickets add constraint test_refuse_not_ours check (not (ticket_id = ${Number(ticketId)} and answer = 'not_ours')) not valid`,
+    );
+    const s = await signIn(t.app, col.login, col.password);
+    try {
+      const failed = await notOurs(s, ticketId, '研究方向由科技处维护');
+      expect(failed.status).toBe(500);
+    } finally {
+      await t.db.knex.raw('alter table report_tickets drop constraint test_refuse_not_ours');
+    }
+
+    // Nothing of it was kept: not disputed, no answer, no history or audit row, the IT office not told.
+    const after = await ticketOf(ticketId);
+    expect([after.disputed_at, after.version, after.status]).toEqual([null, before.version, 'open']);
+    expect(await stateOf(ticketId)).toMatchObject({ answer: null, answer_comment: null, answered_at: null });
+    expect(await kindsOf(ticketId)).toEqual(['reported']);
+    expect(await auditOf(ticketId)).toEqual(auditBefore);
+    expect(Number((await officeNotices())!.n)).toBe(noticesBefore);
+    // The page still offers "not ours"…
+    const page = await s.agent.get(`/reports/tickets/${ticketId}`).expect(200);
+    expect(page.text).toContain('name="answer" value="not_ours"');
+
+    // …and sending it again works, both writes at once.
+    expect((await notOurs(s, ticketId, '研究方向由科技处维护')).status).toBe(302);
+    const disputed = await ticketOf(ticketId);
+    expect(disputed.disputed_at).not.toBeNull();
+    expect(disputed.version).toBe(before.version + 1);
+    expect(await stateOf(ticketId)).toMatchObject({ answer: 'not_ours', answer_comment: '研究方向由科技处维护' });
+    expect(new Date((await stateOf(ticketId)).answered_at).toISOString()).toBe(MONDAY.toISOString());
+    expect(await kindsOf(ticketId)).toEqual(['reported', 'disputed']);
+    expect((await auditOf(ticketId)).map((a) => a.action)).toEqual([...auditBefore.map((a) => a.action), 'ticket.dispute']);
+    expect(Number((await officeNotices())!.n)).toBe(noticesBefore + 1);
+  });
+
+  it('writes neither when the dispute itself is refused (already disputed)', async () => {
+    t.ctx.now = () => MONDAY;
+    const r = await fileReport('20190002', '研究方向填写错误');
+    const s = await signIn(t.app, col.login, col.password);
+    expect((await notOurs(s, r.ticket_id, '归科技处')).status).toBe(302);
+    const before = await stateOf(r.ticket_id);
+    t.ctx.now = () => new Date('2026-03-03T02:00:00Z');
+    // A second "not ours" (another tab): refused, and the first answer stays as it was.
+    const again = await notOurs(s, r.ticket_id, '第二次');
+    expect(again.status).toBe(409);
+    expect(await stateOf(r.ticket_id)).toEqual(before);
+  });
+});
