@@ -47,6 +47,20 @@ describe('steward e-mails: department page, catalog export and re-import', () =>
     return res.text;
   }
 
+  it('a list with a bad address comes back as typed, the message under the list, and changes nothing', async () => {
+    const before = await stewardsOf('HR');
+    const since = await mark(t.db.knex);
+    const typed = 'hr-steward@example.edu.cn\nnot-an-address';
+    const res = await office.agent
+      .post('/departments/HR/stewards')
+      .type('form')
+      .send({ _csrf: office.csrf, stewards: typed })
+      .expect(422);
+    expect(res.text).toMatch(/aria-invalid="true">hr-steward@example\.edu\.cn\nnot-an-address<\/textarea><p class="field-error" role="alert">“not-an-address”不是有效的邮箱地址<\/p>/);
+    expect(await stewardsOf('HR')).toEqual(before);
+    expect(await changedSince(t.db.knex, since)).toEqual([]);
+  });
+
   it('the export lists the addresses set on the department page', async () => {
     await setOnWeb('HR', ['hr-steward@example.edu.cn', 'hr-new@example.edu.cn']);
     await setOnWeb('SCI', ['sci@example.edu.cn']);

@@ -1,4 +1,4 @@
-import { Request, Router } from 'express';
+import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { NotFoundError, ValidationError } from '../../errors';
@@ -87,20 +87,24 @@ export function adminRoutes(ctx: AppContext): Router {
 
   const departmentOf = (req: Request) => ({ department: String(req.params.code) });
 
-  router.get('/departments/:code', authorize('department.view', departmentOf), async (req, res) => {
+  /** The department page; after a rejected stewards list, the list as typed with its message under it (422). */
+  async function departmentPage(req: Request, res: Response, extra: { stewardsText?: string; fields?: Record<string, string> } = {}) {
     const department = await db('departments').where({ code: req.params.code }).first();
     if (!department) throw new NotFoundError();
     const members = await db('users')
       .where({ department_code: department.code })
       .orderBy('login')
       .select('login', 'name', 'roles');
-    res.render('pages/admin/department', {
+    res.status(extra.fields ? 422 : 200).render('pages/admin/department', {
       title: department.name,
       department,
       members,
-      stewardsText: (department.stewards as string[]).join('\n'),
+      stewardsText: extra.stewardsText ?? (department.stewards as string[]).join('\n'),
+      fields: extra.fields ?? {},
     });
-  });
+  }
+
+  router.get('/departments/:code', authorize('department.view', departmentOf), (req, res) => departmentPage(req, res));
 
   router.post('/departments/:code/stewards', authorize('department.manage', departmentOf), async (req, res) => {
     const department = await db('departments').where({ code: req.params.code }).first();
@@ -110,7 +114,10 @@ export function adminRoutes(ctx: AppContext): Router {
       .map((s) => s.trim())
       .filter(Boolean);
     const bad = emails.find((e) => !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e));
-    if (bad) throw new ValidationError([{ field: 'stewards', key: 'admin.department.errors.email', params: { value: bad } }]);
+    if (bad) {
+      const err = new ValidationError([{ field: 'stewards', key: 'admin.department.errors.email', params: { value: bad } }]);
+      return departmentPage(req, res, { stewardsText: String(req.body.stewards ?? ''), fields: fieldMessages(err, req) });
+    }
     await db.transaction(async (trx) => {
       await trx('departments')
         .where({ code: department.code })
