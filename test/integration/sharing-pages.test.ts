@@ -402,3 +402,67 @@ describe('the pages offer only what the routes allow', () => {
     expect((await (await as('hrSteward')).agent.get('/sharing/queue')).status).toBe(200);
   });
 });
+
+describe('a table typed in another case (over the API) is the catalog’s on every page', () => {
+  it('a draft of Student_Status.GRADE: the form has student_status chosen and grade ticked; the request page shows their titles, tickets and pending change', async () => {
+    await t.db.knex('tickets').insert({
+      fingerprint: 'fp-student-status',
+      check_kind: 'required',
+      table_name: 'student_status',
+      field_name: 'grade',
+      fingerprint_department: 'STU',
+      department_code: 'STU',
+      severity: 'high',
+      message: 'x',
+      first_seen: MONDAY,
+      last_seen: MONDAY,
+      due_at: '2026-03-09',
+    });
+    const stu = await as('stuSteward');
+    const filed = await stu.agent.post('/sharing/structure-changes').type('form').send({
+      _csrf: stu.csrf,
+      system: '学工管理系统',
+      tables: 'student_status',
+      description: '年级改为入学年份',
+      planned_on: '2026-03-20',
+      contact: '学生处专员 5678',
+    });
+    expect(filed.status).toBe(303);
+
+    const a = await as('applicant');
+    const draft = await a.agent
+      .post('/api/v1/sharing-requests')
+      .set('X-CSRF-Token', a.csrf)
+      .send(apiRequest([{ table: 'Student_Status', fields: ['GRADE'] }], { draft: true }));
+    expect(draft.status).toBe(201);
+    const id = draft.body.id;
+
+    const form = (await a.agent.get(`/sharing/${id}/edit`).expect(200)).text;
+    expect(form).toMatch(/<option value="student_status"\s+selected>/);
+    expect(form).toMatch(/name="items\[0\]\[fields\]\[\]" value="grade" checked>/);
+    expect(form).toContain('name="items[0][other_fields]" value=""');
+
+    const page = (await a.agent.get(`/sharing/${id}`).expect(200)).text;
+    expect(page).toContain('本专科生学籍基本信息 <code>student_status</code>');
+    expect(page).toContain('年级 <code>grade</code>');
+    expect(page).not.toMatch(/Student_Status|GRADE/);
+    expect(page).toMatch(/<td class="num">1<\/td>/);
+    expect(page).toContain('数据结构变更待完成');
+  });
+
+  it('submitted as STAFF_BASIC: the print form names the table as the catalog does', async () => {
+    const a = await as('applicant');
+    const res = await a.agent
+      .post('/api/v1/sharing-requests')
+      .set('X-CSRF-Token', a.csrf)
+      .send(apiRequest([{ table: 'STAFF_BASIC', fields: ['staff_no'], range: '全体在职教职工' }]));
+    expect(res.status).toBe(201);
+    const html = (await a.agent.get(`/sharing/${res.body.id}/print`).expect(200)).text;
+    expect(html).toContain('教职工基本信息（1）');
+    expect(html).toContain(
+      '<td>教职工基本信息<div class="mono small">staff_basic</div></td><td>职工号 <span class="mono small">staff_no</span></td>',
+    );
+    expect(html).toContain('教职工基本信息（staff_basic）');
+    expect(html).not.toContain('STAFF_BASIC');
+  });
+});

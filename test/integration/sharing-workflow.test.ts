@@ -206,7 +206,7 @@ describe('the university leader stage (seed 000 note 3)', () => {
   });
 });
 
-describe("requested field names are the catalog's", () => {
+describe("requested table and field names are the catalog's", () => {
   const stagesOf = async (id: number) => (await show('office', id)).body.stages.map((s: { stage: number }) => s.stage);
   const countRequests = async () => Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n);
 
@@ -226,6 +226,52 @@ describe("requested field names are the catalog's", () => {
       rows: 2000,
       sensitive: [{ table: 'student_status', fields: ['id_card'] }],
     });
+  });
+
+  it('STAFF_BASIC is staff_basic: matched ignoring case, stored and shown as the catalog spells it, reviewed and counted as it', async () => {
+    const res = await submit(apiRequest([{ table: 'STAFF_BASIC', fields: ['staff_no', 'ID_CARD', 'political_status'] }]));
+    expect(res.status).toBe(201);
+    const id = res.body.id;
+    expect(await t.db.knex('sharing_items').where({ request_id: id }).pluck('table_name')).toEqual(['staff_basic']);
+    const body = (await show('applicant', id)).body;
+    expect(body.items[0]).toMatchObject({
+      table: 'staff_basic',
+      title: '教职工基本信息',
+      sharing: 'conditional',
+      fields: [
+        { name: 'staff_no', title: '职工号', sensitive: false, department: 'HR' },
+        { name: 'id_card', title: '身份证号', sensitive: true, department: 'HR' },
+        { name: 'political_status', title: '政治面貌', sensitive: false, department: 'ORG' },
+      ],
+    });
+    // The hub's "staff_basic" has 1999 rows: counted (a quoted "STAFF_BASIC" is no table), so no leader.
+    expect(body.leader_basis).toEqual({
+      required: false,
+      rows: 1999,
+      threshold: 2000,
+      sensitive: [{ table: 'staff_basic', fields: ['id_card'] }],
+    });
+    await decide('csSteward', id, approve);
+    const review = (await decide('office', id, approve)).body;
+    expect(stageSummary(review)).toEqual(['1:CS:approved', '2:-:approved', '3:HR:pending', '3:ORG:pending', '5:-:waiting']);
+    expect(review.stages.find((s: { department: string }) => s.department === 'HR').part).toEqual([
+      { table: 'staff_basic', fields: ['staff_no', 'id_card'] },
+    ]);
+    const list = (await (await as('applicant')).agent.get('/api/v1/sharing-requests?per_page=200')).body;
+    expect(list.items.find((r: { id: number }) => r.id === id).tables).toEqual(['staff_basic']);
+  });
+
+  it('a table named twice in different cases is one table: 422 on the second row', async () => {
+    const before = await countRequests();
+    const res = await submit(
+      apiRequest([
+        { table: 'staff_basic', fields: ['staff_no'] },
+        { table: 'Staff_Basic', fields: ['name'] },
+      ]),
+    );
+    expect(res.status).toBe(422);
+    expect(res.body.fields).toEqual({ 'items.1.table': '表 staff_basic 重复出现，请合并为一行' });
+    expect(await countRequests()).toBe(before);
   });
 
   it("a name the catalog does not list for the table is refused (422 naming the item's fields, listing the names); nothing is written", async () => {

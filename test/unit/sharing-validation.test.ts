@@ -2,7 +2,7 @@ import { translator } from '../../server/i18n';
 import { parseCatalog } from '../../server/services/catalog/parse';
 import { idCardCheckDigit, isValidCnIdCard, isWhitelistAddress } from '../../server/services/sharing/identity';
 import { inputFromBody } from '../../server/services/sharing/input';
-import { quoteIdentifier, sensitiveTables, sourceParts } from '../../server/services/sharing/plan';
+import { canonicalItems, quoteIdentifier, sensitiveTables, sourceParts } from '../../server/services/sharing/plan';
 import { validateRequest } from '../../server/services/sharing/validate';
 import { detectFileType, uploadProblem, MAX_UPLOAD_BYTES } from '../../server/services/uploads';
 import { SHARING_CATALOG } from '../factories/sharing';
@@ -72,6 +72,26 @@ describe('what a request needs', () => {
     expect(sensitiveTables(catalog, items)).toEqual([{ table: 'staff_basic', fields: ['id_card'] }]);
   });
 
+  it('matches table names ignoring case, as field names, and names each table as the catalog spells it', () => {
+    const typed = inputFromBody({ items: [
+      { table: 'STAFF_BASIC', fields: ['Staff_No', 'ID_CARD', 'political_status'] },
+      { table: 'Library_Loan', fields: ['loan_id'] },
+    ] }).items;
+    expect(canonicalItems(catalog, typed).map((i) => [i.table, i.fields])).toEqual([
+      ['staff_basic', ['staff_no', 'id_card', 'political_status']],
+      ['library_loan', ['loan_id']],
+    ]);
+    // Before they are made canonical too: the plan never depends on how the name was typed.
+    expect(sourceParts(catalog, typed)).toEqual([
+      { department: 'HR', part: [{ table: 'staff_basic', fields: ['Staff_No', 'ID_CARD'] }] },
+      { department: 'ORG', part: [{ table: 'staff_basic', fields: ['political_status'] }] },
+    ]);
+    expect(sensitiveTables(catalog, typed)).toEqual([
+      { table: 'staff_basic', fields: ['ID_CARD'] },
+      { table: 'library_loan', fields: ['loan_id'], undeclared: true },
+    ]);
+  });
+
   it('quotes identifiers for each hub dialect', () => {
     expect(quoteIdentifier('hr.staff_basic', 'postgres')).toBe('"hr"."staff_basic"');
     expect(quoteIdentifier('we"ird', 'postgres')).toBe('"we""ird"');
@@ -91,6 +111,22 @@ describe('validation modes', () => {
     expect(fields).toEqual([
       'applicant.name', 'applicant.staff_no', 'applicant.office_phone', 'applicant.email',
       'system.name', 'system.status', 'system.on_campus', 'system.campus_address', 'datasets', 'material',
+    ]);
+  });
+
+  it("a table typed in another case is the catalog's; typed twice it is one table named twice", () => {
+    const item = (table: string, fields: string[]) => ({ table, fields });
+    const upper = inputFromBody({ purpose: 'p', method: 'api', items: [item('STAFF_BASIC', ['staff_no'])], pledge_accepted: true });
+    expect(validateRequest(upper, catalog, zh, 'api')).toEqual([]);
+    const twice = inputFromBody({
+      purpose: 'p',
+      method: 'api',
+      items: [item('staff_basic', ['staff_no']), item('Staff_Basic', ['name']), item('SALARY_DETAIL', ['staff_no'])],
+      pledge_accepted: true,
+    });
+    expect(validateRequest(twice, catalog, zh, 'api').map((e) => [e.field, zh(e.key, e.params)])).toEqual([
+      ['items.1.table', '表 staff_basic 重复出现，请合并为一行'],
+      ['items.2.table', '表“工资明细（salary_detail）”属于不共享类数据，不能申请'],
     ]);
   });
 

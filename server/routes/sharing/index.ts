@@ -8,6 +8,7 @@ import { pageParams, pagination } from '../../presenters/paging';
 import { markReturnedDelivered, revokeGrant } from '../../services/sharing/grants';
 import { emptyInput, inputFromBody } from '../../services/sharing/input';
 import { listRequests, queueIds, type ListFilters } from '../../services/sharing/lists';
+import { canonicalItems } from '../../services/sharing/plan';
 import { mayView, presentRequest } from '../../services/sharing/presenter';
 import { inputOf, loadRequest } from '../../services/sharing/repository';
 import { REJECTION_REASONS, REQUEST_STATUSES } from '../../services/sharing/types';
@@ -125,7 +126,11 @@ export function sharingRoutes(ctx: AppContext): Router {
     const material = loaded.request.material_upload_id
       ? await db('uploads').where({ id: loaded.request.material_upload_id }).first('filename')
       : null;
-    await renderForm(req, res, 200, inputOf(loaded), {
+    // Tables and fields as the catalog spells them (a draft saved over the API may say `STAFF_BASIC`),
+    // so the form shows the table chosen and its fields ticked; submitting makes them so anyway.
+    const { catalog } = await clock(ctx);
+    const input = inputOf(loaded);
+    await renderForm(req, res, 200, catalog ? { ...input, items: canonicalItems(catalog, input.items) } : input, {
       action: `/sharing/${loaded.request.id}/edit`,
       draftId: loaded.request.id,
       materialName: material?.filename ?? null,

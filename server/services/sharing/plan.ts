@@ -7,6 +7,13 @@ import { LEADER_ROW_THRESHOLD, type RequestItem } from './types';
  * part (conditional tables, by the owner of each requested field — 一数一源, so one table can need two
  * departments), and whether the university leader must approve (sensitive fields and ≥ 2000 rows).
  */
+/** The catalog's table called `name`: the exact spelling, else the one equal ignoring case (`STAFF_BASIC` is `staff_basic`). */
+export function catalogTable(catalog: Catalog | null | undefined, name: string): CatalogTable | undefined {
+  if (!catalog) return undefined;
+  const lower = name.toLowerCase();
+  return catalog.tables.find((t) => t.name === name) ?? catalog.tables.find((t) => t.name.toLowerCase() === lower);
+}
+
 /** The catalog's field of `table` called `name`: the exact spelling, else the one equal ignoring case (`ID_CARD` is `id_card`). */
 export function catalogField(table: CatalogTable | undefined, name: string): CatalogField | undefined {
   if (!table) return undefined;
@@ -20,12 +27,13 @@ export function declaresFields(table: CatalogTable | undefined): boolean {
 }
 
 /**
- * Requested names as the catalog spells them, each once (ignoring case). Names of a table that
- * declares no fields stay as first typed. Applied once the request is valid, before it is planned and stored.
+ * Requested tables and fields as the catalog spells them, fields each once (ignoring case). Names of a
+ * table that declares no fields stay as first typed. Applied once the request is valid, before it is
+ * planned and stored.
  */
 export function canonicalItems(catalog: Catalog, items: RequestItem[]): RequestItem[] {
   return items.map((item) => {
-    const table = catalog.tables.find((t) => t.name === item.table);
+    const table = catalogTable(catalog, item.table);
     const seen = new Set<string>();
     const fields: string[] = [];
     for (const name of item.fields) {
@@ -34,7 +42,7 @@ export function canonicalItems(catalog: Catalog, items: RequestItem[]): RequestI
       seen.add(spelled.toLowerCase());
       fields.push(spelled);
     }
-    return { ...item, fields };
+    return { ...item, table: table?.name ?? item.table, fields };
   });
 }
 
@@ -46,7 +54,7 @@ export interface SourcePart {
 export function sourceParts(catalog: Catalog, items: RequestItem[]): SourcePart[] {
   const byDepartment = new Map<string, Map<string, string[]>>();
   for (const item of items) {
-    const table = catalog.tables.find((t) => t.name === item.table);
+    const table = catalogTable(catalog, item.table);
     if (!table || table.sharing !== 'conditional') continue;
     for (const name of item.fields) {
       const field = catalogField(table, name);
@@ -75,13 +83,14 @@ export interface SensitivePart {
 export function sensitiveTables(catalog: Catalog, items: RequestItem[]): SensitivePart[] {
   const out: SensitivePart[] = [];
   for (const item of items) {
-    const table = catalog.tables.find((t) => t.name === item.table);
+    const table = catalogTable(catalog, item.table);
+    const name = table?.name ?? item.table;
     if (table && !declaresFields(table)) {
-      if (item.fields.length) out.push({ table: item.table, fields: [...item.fields], undeclared: true });
+      if (item.fields.length) out.push({ table: name, fields: [...item.fields], undeclared: true });
       continue;
     }
     const fields = item.fields.filter((f) => catalogField(table, f)?.sensitive);
-    if (fields.length) out.push({ table: item.table, fields });
+    if (fields.length) out.push({ table: name, fields });
   }
   return out;
 }

@@ -3,7 +3,7 @@ import { can, type CurrentUser } from '../../policies';
 import { maskIdCard } from '../privacy';
 import { canView, decidedFirstReview, holdsStage, isApprover, isOverdue } from './access';
 import { mayMarkDelivered } from './grants';
-import { catalogField } from './plan';
+import { catalogField, catalogTable } from './plan';
 import { structureChangePending } from './structure-changes';
 import { tableQualityFor } from './quality';
 import { inputOf, type LoadedRequest } from './repository';
@@ -18,7 +18,10 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
   const { request, stages } = loaded;
   const approver = isApprover(user, request.applicant_id, stages, today);
   const input = inputOf(loaded);
-  const tables = loaded.items.map((i) => i.table_name);
+  // Each requested table as the catalog spells it (a draft keeps `STAFF_BASIC` as typed; it is `staff_basic`).
+  const items = loaded.items.map((i) => ({ ...i, catalogTable: catalogTable(catalog, i.table_name) }));
+  const tableName = (i: (typeof items)[number]) => i.catalogTable?.name ?? i.table_name;
+  const tables = items.map(tableName);
   const [quality, flags, departments] = await Promise.all([
     tableQualityFor(ctx, tables),
     structureChangePending(ctx.db, tables),
@@ -30,7 +33,6 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
     const held = holdsStage(user, s, today);
     return held.own || held.onBehalf;
   });
-  const catalogTable = (name: string) => catalog?.tables.find((t) => t.name === name);
   return {
     id: request.id,
     status: request.status as string,
@@ -44,16 +46,17 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
       vendors: input.vendors.map((v) => ({ ...v, idCard: approver ? v.idCard : maskIdCard(v.idCard) })),
     },
     idCardsUnmasked: approver,
-    items: loaded.items.map((i) => {
-      const t = catalogTable(i.table_name);
+    items: items.map((i) => {
+      const t = i.catalogTable;
+      const table = tableName(i);
       return {
-        table: i.table_name,
+        table,
         title: t?.title ?? null,
         sharing: t?.sharing ?? null,
         fields: i.fields.map((f) => {
           const field = catalogField(t, f);
           return {
-            name: f,
+            name: field?.name ?? f,
             title: field?.title ?? null,
             sensitive: !!field?.sensitive,
             department: field?.department ?? t?.department ?? null,
@@ -61,8 +64,8 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
         }),
         range: i.range,
         note: i.note,
-        quality: quality[i.table_name],
-        structureChangePending: flags[i.table_name] ?? null,
+        quality: quality[table],
+        structureChangePending: flags[table] ?? null,
       };
     }),
     returned: loaded.returned.map((r) => ({ id: r.id, description: r.description, delivered_at: r.delivered_at })),

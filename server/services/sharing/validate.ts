@@ -2,7 +2,7 @@ import type { FieldError } from '../../errors';
 import type { Translator } from '../../i18n';
 import type { Catalog } from '../catalog/types';
 import { isValidCnIdCard, isWhitelistAddress } from './identity';
-import { catalogField, declaresFields } from './plan';
+import { catalogField, catalogTable, declaresFields } from './plan';
 import { charCount, DATASETS, METHOD_OTHER_MAX, METHODS, SYSTEM_STATUSES, type SharingInput } from './types';
 
 /**
@@ -147,7 +147,8 @@ function validateItems(input: SharingInput, catalog: Catalog | null, t: Translat
   }
   const seen = new Set<string>();
   input.items.forEach((item, i) => {
-    const table = catalog?.tables.find((x) => x.name === item.table);
+    // Table names match ignoring case (`STAFF_BASIC` is `staff_basic`), as field names do.
+    const table = catalogTable(catalog, item.table);
     if (!item.table) {
       errors.push({ field: `items.${i}.table`, key: 'sharing.errors.required', params: { label: t('sharing.form.table') } });
     } else if (!table) {
@@ -161,9 +162,13 @@ function validateItems(input: SharingInput, catalog: Catalog | null, t: Translat
     } else if (seen.has(table.name)) {
       errors.push({ field: `items.${i}.table`, key: 'sharing.errors.duplicateTable', params: { table: table.name } });
     }
-    seen.add(item.table);
+    if (table) seen.add(table.name);
     if (item.fields.length === 0) {
-      errors.push({ field: `items.${i}.fields`, key: 'sharing.errors.noFields', params: { table: item.table || String(i + 1) } });
+      errors.push({
+        field: `items.${i}.fields`,
+        key: 'sharing.errors.noFields',
+        params: { table: table?.name || item.table || String(i + 1) },
+      });
     }
     if (table && declaresFields(table)) {
       // Only names the catalog lists (ignoring case): an unlisted name would escape the review of its
