@@ -109,3 +109,81 @@ describe('"not ours" is one change: the dispute and the answer together or neith
     expect(await stateOf(r.ticket_id)).toEqual(before);
   });
 });
+
+describe('the IT office reassigns a report ticket after "not ours"', () => {
+  it('gives the new department the ticket without the previous answer; the history keeps who said "not ours" and why', async () => {
+    t.ctx.now = () => MONDAY;
+    const r = await fileReport('20190003', '研究方向应为材料科学');
+    const ticketId = r.ticket_id;
+    const c = await signIn(t.app, col.login, col.password);
+    expect((await notOurs(c, ticketId, '研究方向由科技处维护')).status).toBe(302);
+    expect(await stateOf(ticketId)).toMatchObject({ answer: 'not_ours', answer_comment: '研究方向由科技处维护' });
+
+    const TUESDAY = new Date('2026-03-03T02:00:00Z');
+    t.ctx.now = () => TUESDAY;
+    const office = await signIn(t.app, people.office.login, people.office.password);
+    await office.agent
+      .post(`/tickets/${ticketId}/reassign`)
+      .type('form')
+      .send({ _csrf: office.csrf, department: 'SCI', reason: '科研信息归科技处' })
+      .expect(302);
+
+    const ticket = await ticketOf(ticketId);
+    expect([ticket.department_code, ticket.status, ticket.disputed_at]).toEqual(['SCI', 'open', null]);
+    // No current answer: COL's "not ours" is not SCI's answer. Nothing was ever answered, so no first answer either.
+    expect(await stateOf(ticketId)).toMatchObject({
+      answer: null,
+      answer_comment: null,
+      answer_document_id: null,
+      answered_at: null,
+      first_answered_at: null,
+    });
+    const api = await request(t.app).get(`/api/v1/reports/${r.id}`).set('Authorization', `Bearer ${reporterToken}`).expect(200);
+    expect(api.body).toMatchObject({ status: 'open', department: 'SCI', answer: null });
+
+    // The new department's page: no "current answer", every answer offered.
+    const sci = await buildUser(t.db.knex, { name: '科技处专员', department: 'SCI', roles: ['steward'] });
+    const s = await signIn(t.app, sci.login, sci.password);
+    const page = await s.agent.get(`/reports/tickets/${ticketId}`).expect(200);
+    expect(page.text).not.toContain('当前答复');
+    for (const a of ['fixed', 'not_error', 'not_ours']) expect(page.text).toContain(`name="answer" value="${a}"`);
+    // The history still says who disputed and why, and who reassigned to whom.
+    const history = /<ol class="report-history">([\s\S]*?)<\/ol>/.exec(page.text)![1];
+    expect(history).toMatch(/学院专员<\/strong>\s*责任单位提出异议\s*<blockquote>研究方向由科技处维护<\/blockquote>/);
+    expect(history).toMatch(/信息办专员<\/strong>\s*改派责任单位\s*<blockquote>科研信息归科技处<\/blockquote>/);
+    const events = await t.db.knex('ticket_events').where({ ticket_id: ticketId }).orderBy('id').select('kind', 'actor_login', 'comment', 'details');
+    expect(events.map((e) => [e.kind, e.actor_login, e.comment])).toEqual([
+      ['reported', people.reporter.login, '研究方向应为材料科学'],
+      ['disputed', col.login, '研究方向由科技处维护'],
+      ['reassigned', people.office.login, '科研信息归科技处'],
+    ]);
+    // The audit row of the reassignment names the answer it set aside.
+    const audit = (await auditOf(ticketId)).filter((a) => a.action === 'ticket.reassign');
+    expect(audit).toHaveLength(1);
+    expect(audit[0].summary).toMatchObject({ from_department: 'COL', to_department: 'SCI', cleared_answer: 'not_ours' });
+
+    // SCI answers for itself; its answer is the current one.
+    const answered = await s.agent
+      .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(s.csrf)}`)
+      .set('Accept', 'text/html')
+      .field('answer', 'fixed')
+      .field('comment', '已在科研系统更正');
+    expect(answered.status).toBe(302);
+    expect(await stateOf(ticketId)).toMatchObject({ answer: 'fixed', answer_comment: '已在科研系统更正' });
+    expect(new Date((await stateOf(ticketId)).first_answered_at).toISOString()).toBe(TUESDAY.toISOString());
+  });
+
+  it('changes no answer state and notes no cleared answer when nobody had answered', async () => {
+    t.ctx.now = () => MONDAY;
+    const r = await fileReport('20190004', '研究方向为空');
+    const office = await signIn(t.app, people.office.login, people.office.password);
+    await office.agent
+      .post(`/tickets/${r.ticket_id}/reassign`)
+      .type('form')
+      .send({ _csrf: office.csrf, department: 'SCI', reason: '归科技处' })
+      .expect(302);
+    expect(await stateOf(r.ticket_id)).toMatchObject({ answer: null, answered_at: null });
+    const audit = (await auditOf(r.ticket_id)).filter((a) => a.action === 'ticket.reassign');
+    expect(audit[0].summary.cleared_answer).toBeUndefined();
+  });
+});

@@ -23,11 +23,12 @@ import { saveUpload, uploadProblem } from '../uploads';
 import { dueDateFor, lockFingerprint, TicketCalendar } from './apply';
 import { lockTicket, recordAndAudit, updateTicket } from './events';
 import { fingerprintOf } from './fingerprint';
+import { NO_CURRENT_ANSWER, patchReportState, REPORT_CHECK } from './report-state';
 import { loadDueWorkingDays } from './settings';
 import { MAX_COMMENT } from './transitions';
 import { ACTIVE_STATUSES, REOPEN_WINDOW_DAYS, RequestOrigin, Severity, TicketActor, TicketRow, TicketStatus } from './types';
 
-export const REPORT_CHECK = 'report';
+export { REPORT_CHECK };
 export const REPORT_ANSWERS = ['fixed', 'not_error'] as const;
 export type ReportAnswer = (typeof REPORT_ANSWERS)[number];
 /** Working days a reporter has to confirm a fix before silence counts as yes. */
@@ -68,19 +69,6 @@ function reopenChanges(current: TicketRow, dueAt: string): Partial<TicketRow> {
     recheck_requested_at: null,
   };
 }
-
-/**
- * The answer state a reopen leaves: no current answer (it was answered to, and the history keeps
- * it), no fix waiting for confirmation. `first_answered_at` stays: the scorecards count the first answer.
- */
-const NO_CURRENT_ANSWER = {
-  answer: null,
-  answer_comment: null,
-  answer_document_id: null,
-  answered_at: null,
-  fixed_at: null,
-  confirmed_at: null,
-} as const;
 
 /**
  * Files the report's ticket or joins the active one for the same record and field. A report on a
@@ -192,13 +180,6 @@ async function lockReportTicket(trx: Knex.Transaction, id: number): Promise<Tick
 
 async function isReporter(trx: Knex.Transaction, ticketId: number, userId: number): Promise<boolean> {
   return !!(await trx('reports').where({ ticket_id: ticketId, reporter_id: userId }).first('id'));
-}
-
-async function patchReportState(trx: Knex.Transaction, ticketId: number, patch: Record<string, unknown>, now: Date) {
-  await trx('report_tickets')
-    .insert({ ticket_id: ticketId, ...patch, updated_at: now })
-    .onConflict('ticket_id')
-    .merge({ ...patch, updated_at: now });
 }
 
 export interface AnswerInput {

@@ -13,6 +13,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { Action, can, CurrentUser } from '../../policies';
 import { dueDateFor, TicketCalendar } from './apply';
 import { lockTicket, recordAndAudit, updateTicket } from './events';
+import { clearAnswerForNewOwner, REPORT_CHECK } from './report-state';
 import { loadDueWorkingDays } from './settings';
 import { ACTIVE_STATUSES, RequestOrigin, TicketRow, TicketStatus } from './types';
 
@@ -190,6 +191,9 @@ export async function reassignTicket(
     const changes: Partial<TicketRow> = { department_code: department, disputed_at: null, escalated_at: null, reminded_at: null };
     if (input.calendar) changes.due_at = dueDateFor(input.calendar, now, current.severity, await loadDueWorkingDays(trx));
     const updated = await updateTicket(trx, current, changes, now);
+    // A report ticket's current answer was the previous department's ("not ours", as a rule): the new
+    // one starts unanswered. The history keeps the answer (the `disputed`/`answered` event) and who gave it.
+    const clearedAnswer = current.check_kind === REPORT_CHECK ? await clearAnswerForNewOwner(trx, current.id, now) : null;
     await recordAndAudit(
       trx,
       updated,
@@ -199,7 +203,12 @@ export async function reassignTicket(
         at: now,
         actor: input.actor,
         comment: reason,
-        details: { from_department: current.department_code, to_department: department, due_at: updated.due_at },
+        details: {
+          from_department: current.department_code,
+          to_department: department,
+          due_at: updated.due_at,
+          cleared_answer: clearedAnswer ?? undefined,
+        },
       },
       input.origin,
     );
