@@ -325,6 +325,21 @@ describe("requested table and field names are the catalog's", () => {
   });
 });
 
+describe('what the API and the pages call sensitive is what the leader rule counts', () => {
+  it('every requested field of a table that declares no fields is sensitive, in the API and on the request page', async () => {
+    const id = (await submit(apiRequest([{ table: 'library_loan', fields: ['loan_id', 'reader_no'] }]))).body.id;
+    const body = (await show('applicant', id)).body;
+    expect(body.leader_basis.sensitive).toEqual([{ table: 'library_loan', fields: ['loan_id', 'reader_no'], undeclared: true }]);
+    expect(body.items[0].fields).toEqual([
+      { name: 'loan_id', title: null, sensitive: true, department: 'LIB' },
+      { name: 'reader_no', title: null, sensitive: true, department: 'LIB' },
+    ]);
+    const page = (await (await as('applicant')).agent.get(`/sharing/${id}`)).text;
+    for (const name of ['loan_id', 'reader_no'])
+      expect(page).toContain(`<span class="field-chip"><code>${name}</code> <span class="badge warn">敏感</span></span>`);
+  });
+});
+
 describe('the "other" integration method', () => {
   const countRequests = async () => Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n);
 

@@ -77,20 +77,25 @@ export interface SensitivePart {
 }
 
 /**
- * Requested tables in which at least one requested field is marked sensitive. A field whose
- * sensitivity is unknown (its table declares no fields in the catalog) counts as sensitive.
+ * Whether a requested field counts as sensitive: as the catalog marks it, and always when its table's
+ * entry declares no fields (its sensitivity is unknown). The one answer for the leader rule and for
+ * what the pages and the API show.
  */
+export function isSensitiveField(table: CatalogTable | undefined, name: string): boolean {
+  if (table && !declaresFields(table)) return true;
+  return !!catalogField(table, name)?.sensitive;
+}
+
+/** Requested tables in which at least one requested field counts as sensitive (isSensitiveField). */
 export function sensitiveTables(catalog: Catalog, items: RequestItem[]): SensitivePart[] {
   const out: SensitivePart[] = [];
   for (const item of items) {
     const table = catalogTable(catalog, item.table);
-    const name = table?.name ?? item.table;
-    if (table && !declaresFields(table)) {
-      if (item.fields.length) out.push({ table: name, fields: [...item.fields], undeclared: true });
-      continue;
-    }
-    const fields = item.fields.filter((f) => catalogField(table, f)?.sensitive);
-    if (fields.length) out.push({ table: name, fields });
+    const fields = item.fields.filter((f) => isSensitiveField(table, f));
+    if (!fields.length) continue;
+    const part: SensitivePart = { table: table?.name ?? item.table, fields };
+    if (table && !declaresFields(table)) part.undeclared = true;
+    out.push(part);
   }
   return out;
 }

@@ -3,7 +3,7 @@ import { can, type CurrentUser } from '../../policies';
 import { maskIdCard } from '../privacy';
 import { canView, decidedFirstReview, holdsStage, isApprover, isOverdue } from './access';
 import { mayMarkDelivered } from './grants';
-import { catalogField, catalogTable } from './plan';
+import { catalogField, catalogTable, isSensitiveField } from './plan';
 import { structureChangePending } from './structure-changes';
 import { tableQualityFor } from './quality';
 import { inputOf, type LoadedRequest } from './repository';
@@ -58,7 +58,8 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
           return {
             name: field?.name ?? f,
             title: field?.title ?? null,
-            sensitive: !!field?.sensitive,
+            // As the leader rule counts it: a table declaring no fields makes each one sensitive.
+            sensitive: isSensitiveField(t, f),
             department: field?.department ?? t?.department ?? null,
           };
         }),
