@@ -158,3 +158,19 @@ describe('the "structure change pending" marker', () => {
     expect(await requestPage()).not.toContain(marker);
   });
 });
+
+describe('the page', () => {
+  it('reads the changes it lists and their count, nothing more (no pending markers of every table, which it never shows)', async () => {
+    expect((await file('hrSteward', valid)).status).toBe(303);
+    const statements: string[] = [];
+    const listen = (q: { sql: string }) => statements.push(q.sql);
+    t.db.knex.on('query', listen);
+    try {
+      const page = (await (await as('office')).agent.get('/sharing/structure-changes').expect(200)).text;
+      expect(page).toContain('结构变更待完成');
+    } finally {
+      t.db.knex.removeListener('query', listen);
+    }
+    expect(statements.filter((sql) => sql.includes('structure_changes'))).toHaveLength(2);
+  });
+});

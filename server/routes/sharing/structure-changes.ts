@@ -12,7 +12,6 @@ import {
   fileStructureChange,
   listStructureChanges,
   reviewStructureChange,
-  structureChangePending,
 } from '../../services/sharing/structure-changes';
 import { actorOf, idParam } from './actor';
 
@@ -41,7 +40,6 @@ export function structureChangeRoutes(ctx: AppContext): Router {
       tables,
       changes,
       pager: pagination(req.originalUrl, pageNumber, perPage, total),
-      flags: await structureChangePending(ctx.db),
       canFile: systems.length > 0 && can(user, 'sharing.structure_file', { department: user.department }),
       form: { tables: [] },
       ...extra,

@@ -164,18 +164,18 @@ export async function completeStructureChange(ctx: AppContext, actor: Actor, id:
 }
 
 /**
- * Tables with a structure change pending → the newest such change's id (markers on sharing pages):
- * every change still submitted or approved-but-not-done counts, so deciding one change of a table
- * never hides another that is still pending.
+ * Which of `tables` have a structure change pending → the newest such change's id (the marker on a
+ * request's tables): every change still submitted or approved-but-not-done counts, so deciding one
+ * change of a table never hides another that is still pending.
  */
-export async function structureChangePending(db: Knex, tables?: string[]): Promise<Record<string, number>> {
-  const q = db('structure_changes as c')
+export async function structureChangePending(db: Knex, tables: string[]): Promise<Record<string, number>> {
+  if (tables.length === 0) return {};
+  const rows: { table_name: string; change_id: number | string }[] = await db('structure_changes as c')
     .joinRaw('CROSS JOIN LATERAL unnest(c.tables) AS t(table_name)')
     .whereIn('c.status', PENDING_STATUSES)
+    .whereIn('t.table_name', tables)
     .groupBy('t.table_name')
     .select('t.table_name', db.raw('max(c.id) as change_id'));
-  if (tables) q.whereIn('t.table_name', tables.length ? tables : ['']);
-  const rows: { table_name: string; change_id: number | string }[] = await q;
   return Object.fromEntries(rows.map((r) => [r.table_name, Number(r.change_id)]));
 }
 
