@@ -1,11 +1,10 @@
 import { NextFunction, Request, Response, Router } from 'express';
-import multer from 'multer';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { NotFoundError, ValidationError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
-import { unsafeBodyError } from '../../middleware/body-safety';
 import { fieldMessages } from '../../middleware/errors';
+import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import { can } from '../../policies';
 import { decodeCatalogFile } from '../../services/catalog/decode';
 import { currentCatalogYaml, importCatalog, loadCurrentCatalog, type ImportResult } from '../../services/catalog/repository';
@@ -13,7 +12,8 @@ import { pageParams, pagination } from '../../presenters/paging';
 import { tableChecksView } from '../../presenters/table-checks';
 import { catalogOverview, fieldViews, tableView } from './present';
 
-const MAX_UPLOAD_BYTES = 1024 * 1024;
+/** A catalog file is text: at most 1 MB (not the 5 MB of the forms' attachments). */
+const MAX_CATALOG_BYTES = 1024 * 1024;
 
 /** The uploaded text with line numbers, each line marked with its problems. */
 function numberedLines(text: string, result: ImportResult, locale: 'zh-CN' | 'en') {
@@ -75,22 +75,38 @@ export function catalogRoutes(ctx: AppContext): Router {
     res.render('pages/catalog/import', { title: req.t('catalog.import.title'), form: { dry_run: false, strict: false } });
   });
 
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }).single('file');
-  // Multer's errors (too large, unexpected field) are the user's: shown on the form, not as a 500.
+  // The upload form is multipart, parsed here after the CSRF check: its token is in the action URL
+  // (or the X-CSRF-Token header). A file over 1 MB is read to its end and dropped past 1 MB + 1 byte
+  // (middleware/multipart.ts), so the choices sent after it (dry run, strict) are kept.
+  const parseUpload = multipartParser({ files: [{ name: 'file' }], maxFileBytes: MAX_CATALOG_BYTES });
   const receiveUpload = (req: Request, res: Response, next: NextFunction) =>
-    upload(req, res, (err: unknown) => {
-      if (!err) return next(unsafeBodyError(req) ?? undefined);
-      if (err instanceof multer.MulterError) {
-        const key = err.code === 'LIMIT_FILE_SIZE' ? 'catalog.import.errors.tooLarge' : 'catalog.import.errors.upload';
-        return next(new ValidationError([{ field: 'file', key, params: { message: err.message } }]));
+    parseUpload(req, res, (err, problems) => {
+      if (err) return next(err);
+      req.file = uploadedFile(req, 'file');
+      // The upload's problems (too large by its real size, unexpected field) are the user's: shown on the form.
+      if (problems.length) {
+        const tooLarge = problems.some((p) => p.code === 'too_large');
+        res.locals.uploadError = new ValidationError([
+          tooLarge
+            ? { field: 'file', key: 'catalog.import.errors.tooLarge' }
+            : { field: 'file', key: 'catalog.import.errors.upload', params: { message: problems[0].message } },
+        ]);
       }
-      next(err);
+      next();
     });
 
   router.post('/catalog/import', authorize('catalog.manage'), receiveUpload, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     // A repeated field arrives as an array (and a JSON client may send anything): only text is a catalog.
     const form = { yaml: typeof body.yaml === 'string' ? body.yaml : '', dry_run: !!body.dry_run, strict: !!body.strict };
+    const uploadError = res.locals.uploadError as ValidationError | undefined;
+    if (uploadError) {
+      // Nothing is imported; the form comes back with the choices made.
+      res
+        .status(422)
+        .render('pages/catalog/import', { title: req.t('catalog.import.title'), form, fields: fieldMessages(uploadError, req) });
+      return;
+    }
     const decoded = req.file ? decodeCatalogFile(req.file.buffer) : { text: form.yaml, problem: null };
     if (decoded.problem) {
       // Not UTF-8 (a GBK file): reading it anyway would import mojibake. Nothing is imported.

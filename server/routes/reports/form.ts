@@ -1,7 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import multer from 'multer';
 import { ValidationError } from '../../errors';
-import { unsafeBodyError } from '../../middleware/body-safety';
+import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import type { Catalog } from '../../services/catalog/types';
 import type { Attachment, HubLookup, RawReport } from '../../services/reports';
 import { MAX_UPLOAD_BYTES } from '../../services/uploads';
@@ -9,29 +8,31 @@ import { jsonForScript } from '../../views/engine';
 import { OptionList, renderOptionList, withSelected } from '../../views/option-list';
 
 /**
- * Multipart parsing for the report form and the answer form (one optional file, in memory, ≤ 5 MB).
- * The CSRF token travels in the form's action URL (middleware/csrf.ts), since the body is parsed here,
- * after the CSRF check. A file over the limit is a field error of that file input.
+ * Multipart parsing for the report form and the answer form (one optional file, in memory, ≤ 5 MB;
+ * middleware/multipart.ts). The CSRF token travels in the form's action URL (middleware/csrf.ts),
+ * since the body is parsed here, after the CSRF check. A file over the limit (by its real size) is a
+ * field error of that file input, and the whole form is still read: it comes back with everything
+ * typed, before and after the file.
  */
 export function multipart(fileField: string) {
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 100 },
-  }).single(fileField);
+  const parse = multipartParser({ files: [{ name: fileField }], maxFileBytes: MAX_UPLOAD_BYTES, maxFields: 100 });
   return (req: Request, res: Response, next: NextFunction) => {
-    upload(req, res, (err: unknown) => {
-      if (err instanceof multer.MulterError) {
-        const key = err.code === 'LIMIT_FILE_SIZE' ? 'reports.errors.upload.too_large' : 'reports.errors.upload.bad_type';
+    parse(req, res, (err, problems) => {
+      if (err) return next(err);
+      // One file input: `req.file`, as multer's single() gives it.
+      req.file = uploadedFile(req, fileField);
+      if (problems.length) {
+        const key = problems.some((p) => p.code === 'too_large')
+          ? 'reports.errors.upload.too_large'
+          : 'reports.errors.upload.bad_type';
         res.locals.uploadError = new ValidationError([{ field: fileField, key }]);
-        // The rest of the body was not read: the form comes back with what multer had parsed.
-        return next();
       }
-      next((err as Error | undefined) ?? unsafeBodyError(req) ?? undefined);
+      next();
     });
   };
 }
 
-/** The file problem multer found (too large, too many files), kept for the form's other messages. */
+/** The file problem the parser found (too large, too many files), kept for the form's other messages. */
 export function uploadErrorOf(res: Response): ValidationError | null {
   return (res.locals.uploadError as ValidationError | undefined) ?? null;
 }

@@ -1,8 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
-import multer from 'multer';
 import type { AppContext } from '../../context';
 import { ValidationError } from '../../errors';
-import { unsafeBodyError } from '../../middleware/body-safety';
+import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import type { Translator } from '../../i18n';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { MAX_UPLOAD_BYTES } from '../../services/uploads';
@@ -16,53 +15,37 @@ import type { Attachments } from '../../services/sharing/workflow';
  */
 
 /**
- * Files in memory, kept up to one byte over the limit: the rest of a larger file is read and dropped.
- * Memory stays bounded, and the form after the file is still parsed — a file too large comes back as
- * that input's message (uploadProblem() calls it too large) with everything typed, not as an error page
- * (multer's `fileSize` limit stops reading the form at the file).
+ * The files are parsed as every form with files parses them (middleware/multipart.ts): the rest of a
+ * file over the limit is read and dropped, so the form after the file is still parsed and a file too
+ * large comes back as that input's message with everything typed, not as an error page. That message
+ * names the input's label and the file, so it is made where the other field messages are: the file
+ * arrives with limit + 1 bytes, and uploadProblem() (services/sharing/workflow.ts) calls it too large.
+ * File names are read as UTF-8 (立项批复.pdf).
  */
-const boundedMemory: multer.StorageEngine = {
-  _handleFile(_req, file, cb) {
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    let size = 0;
-    file.stream.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (kept > MAX_UPLOAD_BYTES) return;
-      const part = chunk.subarray(0, MAX_UPLOAD_BYTES + 1 - kept);
-      chunks.push(part);
-      kept += part.length;
-    });
-    file.stream.on('error', (err: Error) => cb(err));
-    file.stream.on('end', () => cb(null, { buffer: Buffer.concat(chunks), size }));
-  },
-  _removeFile(_req, file, cb) {
-    delete (file as Partial<Express.Multer.File>).buffer;
-    cb(null);
-  },
-};
-
-// Browsers send a file's name as UTF-8 (立项批复.pdf); busboy would read it as latin1.
-const upload = multer({ storage: boundedMemory, defParamCharset: 'utf8', limits: { files: 2, fields: 500 } }).fields([
-  { name: 'material', maxCount: 1 },
-  { name: 'pledge_scan', maxCount: 1 },
-]);
+const parse = multipartParser({
+  files: [{ name: 'material' }, { name: 'pledge_scan' }],
+  maxFileBytes: MAX_UPLOAD_BYTES,
+  maxFields: 500,
+});
 
 export function multipart(req: Request, res: Response, next: NextFunction): void {
-  upload(req, res, (err: unknown) => {
-    if (err instanceof multer.MulterError) {
-      const field = err.field === 'pledge_scan' ? 'pledge_scan' : 'material';
-      const key = err.code === 'LIMIT_FILE_SIZE' ? 'sharing.errors.upload.too_large' : 'sharing.errors.upload.bad_type';
-      return next(new ValidationError([{ field, key, params: { filename: err.field ?? '' } }]));
+  parse(req, res, (err, problems) => {
+    if (err) return next(err);
+    // Over the limit: left to the form's messages (above). Anything else multer refused is an error page.
+    const refused = problems.find((p) => p.code !== 'too_large');
+    if (refused) {
+      const field = refused.field === 'pledge_scan' ? 'pledge_scan' : 'material';
+      return next(new ValidationError([{ field, key: 'sharing.errors.upload.bad_type', params: { filename: refused.field } }]));
     }
-    next((err as Error | undefined) ?? unsafeBodyError(req) ?? undefined);
+    next();
   });
 }
 
 export function attachmentsOf(req: Request): Attachments {
-  const files = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
-  const one = (name: string) =>
-    files[name]?.[0] ? { filename: files[name][0].originalname, buffer: files[name][0].buffer } : undefined;
+  const one = (name: string) => {
+    const file = uploadedFile(req, name);
+    return file ? { filename: file.originalname, buffer: file.buffer } : undefined;
+  };
   return { material: one('material'), pledgeScan: one('pledge_scan') };
 }
 

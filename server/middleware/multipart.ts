@@ -1,0 +1,119 @@
+import type { Request, Response } from 'express';
+import multer from 'multer';
+import { unsafeBodyError } from './body-safety';
+
+/**
+ * Multipart bodies, for the forms that take files (the report form and its answer form, the sharing
+ * request, the catalog import): one parser, so they all behave alike.
+ *
+ * - Files are kept in memory up to one byte over the form's limit; the rest of a larger file is read
+ *   and dropped. Memory stays bounded (limit + 1 bytes a file), the fields sent after the file are
+ *   still parsed, and `file.size` is the file's real size. (multer's `fileSize` limit stops reading
+ *   the form at the file: everything typed after it was lost when the form came back.)
+ * - A file over the limit is a problem of its input, decided from its real size (`size`), for the
+ *   route to show on the form. Its buffer holds limit + 1 bytes, so a length check such as
+ *   uploadProblem() (services/uploads) calls it too large as well: never a cut file taken for whole.
+ * - File names are read as UTF-8, as browsers send them (立项批复.pdf); busboy's default is latin1.
+ * - The parsed text gets the check every other body gets (NUL characters, keys shadowing
+ *   Object.prototype: middleware/body-safety.ts), which ran before this body was parsed.
+ *
+ * The CSRF check also runs before the body is parsed: these forms send the token in their action URL
+ * (`?_csrf=`) or the X-CSRF-Token header (middleware/csrf.ts), never in the body.
+ */
+
+/** Files in memory, at most `limit` + 1 bytes each; `size` is the real size. */
+export function boundedMemory(limit: number): multer.StorageEngine {
+  return {
+    _handleFile(_req, file, cb) {
+      const chunks: Buffer[] = [];
+      let kept = 0;
+      let size = 0;
+      file.stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (kept > limit) return;
+        const part = chunk.subarray(0, limit + 1 - kept);
+        chunks.push(part);
+        kept += part.length;
+      });
+      file.stream.on('error', (err: Error) => cb(err));
+      file.stream.on('end', () => cb(null, { buffer: Buffer.concat(chunks), size }));
+    },
+    _removeFile(_req, file, cb) {
+      delete (file as Partial<Express.Multer.File>).buffer;
+      cb(null);
+    },
+  };
+}
+
+export interface MultipartOptions {
+  /** The form's file inputs, each taking one file unless `maxCount` says more. */
+  files: { name: string; maxCount?: number }[];
+  /** The largest file taken, in bytes. */
+  maxFileBytes: number;
+  /** How many text fields at most (none when not given). */
+  maxFields?: number;
+}
+
+/** Something wrong with the form's files that the user can correct, for the route to show at the input. */
+export interface UploadProblem {
+  /** The input it came from as multer names it (a text field for LIMIT_FIELD_*; may be none). */
+  field: string;
+  /** `too_large`: the file's real size is over the limit; otherwise multer's code (LIMIT_FILE_COUNT, LIMIT_UNEXPECTED_FILE…). */
+  code: 'too_large' | multer.ErrorCode;
+  /** The file's name as sent, for a file over the limit. */
+  filename?: string;
+  /** multer's (English) message; for `too_large`, the size and the limit. */
+  message: string;
+}
+
+export type MultipartDone = (err: Error | null, problems: UploadProblem[]) => void;
+
+/** The uploaded files, by input name (empty when the body was not multipart). */
+export function uploadedFiles(req: Request): Record<string, Express.Multer.File[]> {
+  const files = req.files;
+  return files && !Array.isArray(files) ? files : {};
+}
+
+/** The first file sent in the input `name`, if any. */
+export function uploadedFile(req: Request, name: string): Express.Multer.File | undefined {
+  return uploadedFiles(req)[name]?.[0];
+}
+
+/**
+ * A parser for one form: parses the body into `req.body` and `req.files` (by input name), then calls
+ * `done` with an error to pass on (not the user's to correct on the form: a NUL character in a field,
+ * the request aborted…) or with the form's upload problems (none when all is well). A body that is
+ * not multipart is left as it is.
+ */
+export function multipartParser(options: MultipartOptions) {
+  const inputs = options.files.map((f) => ({ name: f.name, maxCount: f.maxCount ?? 1 }));
+  const upload = multer({
+    storage: boundedMemory(options.maxFileBytes),
+    // Browsers send a file's name as UTF-8 (立项批复.pdf); busboy would read it as latin1.
+    defParamCharset: 'utf8',
+    limits: {
+      files: inputs.reduce((n, f) => n + f.maxCount, 0),
+      ...(options.maxFields !== undefined ? { fields: options.maxFields } : {}),
+    },
+  }).fields(inputs);
+
+  return (req: Request, res: Response, done: MultipartDone): void => {
+    upload(req, res, (err: unknown) => {
+      if (err && !(err instanceof multer.MulterError)) return done(err as Error, []);
+      const unsafe = unsafeBodyError(req);
+      if (unsafe) return done(unsafe, []);
+      const problems: UploadProblem[] = [];
+      if (err instanceof multer.MulterError) problems.push({ field: err.field ?? '', code: err.code, message: err.message });
+      for (const [field, files] of Object.entries(uploadedFiles(req)))
+        for (const file of files)
+          if (file.size > options.maxFileBytes)
+            problems.push({
+              field,
+              code: 'too_large',
+              filename: file.originalname,
+              message: `File too large (${file.size} bytes, at most ${options.maxFileBytes})`,
+            });
+      done(null, problems);
+    });
+  };
+}

@@ -1,0 +1,75 @@
+import express from 'express';
+import request from 'supertest';
+import { multipartParser, uploadedFile } from '../../server/middleware/multipart';
+
+/**
+ * The one multipart parser of the forms that take files (middleware/multipart.ts), over HTTP on a
+ * bare app: UTF-8 file names, a file over the limit read to its end (the fields after it parsed),
+ * kept to limit + 1 bytes, its real size recorded.
+ */
+const LIMIT = 1000;
+
+function appWith(options: Parameters<typeof multipartParser>[0]) {
+  const parse = multipartParser(options);
+  const app = express();
+  app.post('/', (req, res) =>
+    parse(req, res, (err, problems) => {
+      if (err) return res.status(400).json({ error: err.message });
+      const file = uploadedFile(req, 'file');
+      res.json({
+        body: { ...req.body },
+        file: file && { name: file.originalname, size: file.size, kept: file.buffer?.length ?? null },
+        problems,
+      });
+    }),
+  );
+  return app;
+}
+
+const app = appWith({ files: [{ name: 'file' }], maxFileBytes: LIMIT, maxFields: 10 });
+
+describe('multipartParser', () => {
+  it('reads a file name as UTF-8 (立项批复.pdf), as browsers send it', async () => {
+    const res = await request(app).post('/').attach('file', Buffer.from('%PDF-1.4'), '立项批复.pdf').expect(200);
+    expect(res.body.file).toEqual({ name: '立项批复.pdf', size: 8, kept: 8 });
+    expect(res.body.problems).toEqual([]);
+  });
+
+  it('takes a file of exactly the limit as it is', async () => {
+    const res = await request(app).post('/').attach('file', Buffer.alloc(LIMIT, 1), 'a.bin').field('after', 'x').expect(200);
+    expect(res.body.file).toEqual({ name: 'a.bin', size: LIMIT, kept: LIMIT });
+    expect(res.body.problems).toEqual([]);
+    expect(res.body.body).toEqual({ after: 'x' });
+  });
+
+  it('a file over the limit: its real size, limit + 1 bytes kept, a too_large problem of its input, the fields after it parsed', async () => {
+    for (const size of [LIMIT + 1, 300 * LIMIT]) {
+      const res = await request(app)
+        .post('/')
+        .field('before', '前')
+        .attach('file', Buffer.alloc(size, 1), '说明.pdf')
+        .field('after', '后')
+        .field('action', 'submit')
+        .expect(200);
+      expect(res.body.file).toEqual({ name: '说明.pdf', size, kept: LIMIT + 1 });
+      expect(res.body.body).toEqual({ before: '前', after: '后', action: 'submit' });
+      expect(res.body.problems).toEqual([expect.objectContaining({ field: 'file', code: 'too_large', filename: '说明.pdf' })]);
+    }
+  });
+
+  it('names a file sent in an input the form does not have as multer refuses it', async () => {
+    const res = await request(app).post('/').attach('other', Buffer.from('x'), 'x.pdf').expect(200);
+    expect(res.body.problems).toEqual([expect.objectContaining({ field: 'other', code: 'LIMIT_UNEXPECTED_FILE' })]);
+  });
+
+  it('passes on a text field containing NUL as an error (the check every other body gets)', async () => {
+    const res = await request(app).post('/').field('description', 'a\u0000b').attach('file', Buffer.from('x'), 'x.pdf');
+    expect(res.status).toBe(400);
+  });
+
+  it('leaves a body that is not multipart alone', async () => {
+    const res = await request(app).post('/').type('form').send({ a: '1' }).expect(200);
+    expect(res.body.file).toBeUndefined();
+    expect(res.body.problems).toEqual([]);
+  });
+});
