@@ -184,6 +184,8 @@ describe('scorecard pages, periods, weights, exports and API', () => {
 
     // The HR steward appeals; the steward of another department cannot appeal for HR.
     const steward = await signIn(t.app, hrSteward.login, hrSteward.password);
+    // Both use the English UI: notices still go out in Chinese, the university's language.
+    await steward.agent.post('/locale').type('form').send({ _csrf: steward.csrf, locale: 'en', next: '/' }).expect(302);
     const periodId = Number(periodPath.split('/').pop());
     await steward.agent.post(`${periodPath}/appeals`).type('form').send({ _csrf: steward.csrf, comment: '' }).expect(422);
     await steward.agent
@@ -218,11 +220,13 @@ describe('scorecard pages, periods, weights, exports and API', () => {
       .expect(403);
 
     const appeal = await t.db.knex('scorecard_appeals').where({ period_id: periodId }).first();
+    await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
     await agent
       .post(`/scorecards/appeals/${appeal.id}/answer`)
       .type('form')
       .send({ _csrf: csrf, answer: '经核实，维持原评分。' })
       .expect(302);
+    await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
     expect(await bodyOf(periodPath, steward.agent)).toContain('经核实，维持原评分。');
     // …and the department hears of the answer.
     expect(await notices(hrSteward.id)).toEqual([

@@ -6,7 +6,7 @@ import { assertCan, authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { appendAudit } from '../../services/audit';
-import { notifierFromConfig } from '../../services/notifications';
+import { noticeText, notifierFromConfig } from '../../services/notifications';
 import { addDays, todayIn } from '../../services/calendar';
 import { universityTimezone } from '../../services/catalog/repository';
 import {
@@ -316,7 +316,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     await notifier.office(
       {
         kind: 'scorecards.appeal',
-        title: req.t('scorecards.notices.appealed', { department: await departmentName(department), period: period.label }),
+        title: noticeText('scorecards.notices.appealed', { department: await departmentName(department), period: period.label }),
         body: appeal.comment,
         link: `/scorecards/periods/${periodId}`,
       },
@@ -350,7 +350,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       appeal.department_code,
       {
         kind: 'scorecards.appeal_answered',
-        title: req.t('scorecards.notices.answered', { period: period.label }),
+        title: noticeText('scorecards.notices.answered', { period: period.label }),
         body: appeal.answer ?? '',
         link: `/scorecards/periods/${appeal.period_id}`,
       },
