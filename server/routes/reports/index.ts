@@ -46,6 +46,7 @@ import {
   toPublicTicket,
 } from '../../services/tickets';
 import { CONTENT_TYPES, loadUpload } from '../../services/uploads';
+import { listReturnPath, pastLastPage, redirectKeepingFlash } from '../tickets';
 import { fileOf, formModel, multipart, rawFrom, uploadErrorOf } from './form';
 
 /** Event kinds a reporter sees in the history of their report (not other reporters' descriptions). */
@@ -183,6 +184,8 @@ export function reportsRoutes(ctx: AppContext): Router {
       loadReportSettings(db),
       loadCurrentCatalog(db),
     ]);
+    const last = pastLastPage(req.originalUrl, page, perPage, total);
+    if (last) return redirectKeepingFlash(req, res, last);
     res.render('pages/reports/triage', {
       title: req.t('reports.triage.title'),
       // The IT office routes reports; the full values are for the department that fixes the record.
@@ -203,8 +206,11 @@ export function reportsRoutes(ctx: AppContext): Router {
       auditOrigin(req),
     );
     req.session.flash = { kind: 'success', text: req.t('reports.triage.saved') };
-    res.redirect('/reports/triage');
+    res.redirect(backToTriage(req));
   });
+
+  /** The queue page the form was on (its page and table filter), from the form's `back`; else the queue's first page. */
+  const backToTriage = (req: Request) => listReturnPath(req.body?.back, '/reports/triage') ?? '/reports/triage';
 
   async function triageAction(req: Request, res: Response, fn: () => Promise<unknown>, flashKey: string) {
     try {
@@ -212,10 +218,10 @@ export function reportsRoutes(ctx: AppContext): Router {
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       req.session.flash = { kind: 'error', text: Object.values(fieldMessages(err, req)).join('；') };
-      return res.redirect('/reports/triage');
+      return res.redirect(backToTriage(req));
     }
     req.session.flash = { kind: 'success', text: req.t(flashKey, { id: Number(req.params.id) }) };
-    res.redirect('/reports/triage');
+    res.redirect(backToTriage(req));
   }
 
   router.post('/reports/:id/route', authorize('reports.triage'), (req, res) =>

@@ -3,6 +3,7 @@ import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { AppError, NotFoundError, ValidationError } from '../../errors';
 import { assertCan, authorize } from '../../middleware/authorize';
+import { safeLocalPath } from '../../http/safe-redirect';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { pageParams, pagination } from '../../presenters/paging';
@@ -30,6 +31,43 @@ import {
 } from '../../services/tickets';
 import { actionsFor, filtersFrom, menuOptions, STATUS_CHOICES } from './presenter';
 
+declare module 'express-session' {
+  interface SessionData {
+    /** The ticket list page last shown (path with its query) and the tickets on it: see `cameFromList`. */
+    ticketList?: { path: string; ids: number[] };
+  }
+}
+
+/**
+ * Where an action taken from a list returns: the list page itself with its query (page, filters) —
+ * `value` only when it is a path on this site (`safeLocalPath`: never an open redirect) and exactly
+ * that list's path, `list` or `list?…`. Anything else is null: the caller falls back to its usual page.
+ */
+export function listReturnPath(value: unknown, list: string): string | null {
+  const path = safeLocalPath(value, '');
+  if (!path || path.length > 2000 || !path.startsWith(list)) return null;
+  const rest = path.slice(list.length);
+  return (rest === '' || rest.startsWith('?')) && !rest.includes('#') ? path : null;
+}
+
+/**
+ * A list's URL on its last page when `page` is past the end (an action took the last rows of that
+ * page away: show the rows left, not an empty list that looks like an empty queue); else null.
+ */
+export function pastLastPage(url: string, page: number, perPage: number, total: number): string | null {
+  const last = Math.max(1, Math.ceil(total / perPage));
+  if (page <= last) return null;
+  const u = new URL(url, 'http://x');
+  u.searchParams.set('page', String(last));
+  return `${u.pathname}?${u.searchParams.toString()}`;
+}
+
+/** A redirect from a page that was about to show the flash (e.g. to `pastLastPage`): the next page shows it instead. */
+export function redirectKeepingFlash(req: Request, res: Response, to: string): void {
+  if (res.locals.flash) req.session.flash = res.locals.flash;
+  res.redirect(to);
+}
+
 /** The department queue, the ticket page with its actions, and the IT office's ticket settings. */
 export function ticketsRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -49,6 +87,11 @@ export function ticketsRoutes(ctx: AppContext): Router {
       listTickets(db, filters, { limit: perPage, offset: (page - 1) * perPage }),
       filterChoices(db, viewAll ? undefined : req.user!.department),
     ]);
+    const last = pastLastPage(req.originalUrl, page, perPage, total);
+    if (last) return redirectKeepingFlash(req, res, last);
+    // The ticket page sends the IT office's triage actions back here when the ticket was on this page.
+    const path = listReturnPath(req.originalUrl, '/tickets');
+    if (path) req.session.ticketList = { path, ids: items.map((t) => Number(t.id)) };
     const departments = viewAll ? (choices.departments ?? []) : [];
     res.render('pages/tickets/list', {
       title: req.t('tickets.list.title'),
@@ -90,7 +133,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
       kind: done === ids.length ? 'success' : 'info',
       text: req.t('tickets.list.acknowledged', { done, skipped: ids.length - done }),
     };
-    res.redirect(typeof req.body.back === 'string' && req.body.back.startsWith('/tickets') ? req.body.back : '/tickets');
+    res.redirect(listReturnPath(req.body.back, '/tickets') ?? '/tickets');
   });
 
   async function settingsPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
@@ -159,6 +202,18 @@ export function ticketsRoutes(ctx: AppContext): Router {
     return ticket;
   }
 
+  /**
+   * The list this ticket page was opened from: the list page last shown in this session, when the
+   * ticket was on it (a ticket opened from the inbox or a link has none). A re-rendered form keeps
+   * the one it was sent with.
+   */
+  function cameFromList(req: Request, ticketId: number): string | null {
+    const sent = listReturnPath(req.body?.back, '/tickets');
+    if (sent) return sent;
+    const list = req.session.ticketList;
+    return list && list.ids.includes(ticketId) ? listReturnPath(list.path, '/tickets') : null;
+  }
+
   async function ticketPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const [ticket, day] = await Promise.all([loadVisible(req), today()]);
     const t = toPublicTicket(ticket, day);
@@ -187,6 +242,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
       samples: t.sample_keys.map((k) => sampleColumns.map((c) => k[c])),
       actions: actionsFor(req.user!, t),
       departments,
+      back: cameFromList(req, ticket.id),
       form: {},
       ...extra,
     });
@@ -194,7 +250,11 @@ export function ticketsRoutes(ctx: AppContext): Router {
 
   router.get('/tickets/:id', authorize('tickets.list'), (req, res) => ticketPage(req, res));
 
-  /** Runs one action; a form mistake re-renders the page (422) with the message next to the field. */
+  /**
+   * Runs one action; a form mistake re-renders the page (422) with the message next to the field.
+   * After the action the page shows the ticket again, or — for the IT office's triage (reassign,
+   * close), whose forms carry `back` when the ticket was opened from a list — that list page.
+   */
   async function act(req: Request, res: Response, fn: () => Promise<unknown>, flashKey: string) {
     try {
       await fn();
@@ -205,7 +265,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
       return ticketPage(req, res, { fields: fieldMessages(err, req), form }, 422);
     }
     req.session.flash = { kind: 'success', text: req.t(flashKey) };
-    res.redirect(`/tickets/${Number(req.params.id)}`);
+    res.redirect(listReturnPath(req.body.back, '/tickets') ?? `/tickets/${Number(req.params.id)}`);
   }
 
   router.post('/tickets/:id/transition', authorize('tickets.list'), (req, res) =>
