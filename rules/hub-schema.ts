@@ -16,6 +16,13 @@ export interface HubColumn {
    * formatting and trimming every value (~0.1–0.3 µs per row and column).
    */
   blankFree: boolean;
+  /**
+   * PostgreSQL: two values are equal exactly when their bytes are — the column's collation is
+   * deterministic (every collation but an ICU one made with `deterministic = false`, such as a
+   * case-insensitive one; a database's default collation always is). Such values can be grouped
+   * under COLLATE "C": the same groups, sorted by bytes instead of by the locale's rules.
+   */
+  byteEquality?: boolean;
 }
 
 export interface HubTableShape {
@@ -91,10 +98,12 @@ export function isBlankFree(dialect: HubDialectName, dataType: string): boolean 
  */
 const POSTGRES_COLUMNS = `SELECT a.attname AS column_name,
     format_type(CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END, NULL) AS data_type,
-    c.relkind AS relkind
+    c.relkind AS relkind,
+    coalesce(co.collisdeterministic, true) AS deterministic
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
   JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+  LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
   WHERE c.oid = to_regclass(format('%I.%I', coalesce(CAST(? AS text), current_schema()), CAST(? AS text)))
     AND c.relkind IN ('r', 'v', 'f', 'p') AND a.attnum > 0 AND NOT a.attisdropped
     AND (pg_has_role(c.relowner, 'USAGE') OR has_column_privilege(c.oid, a.attnum, 'SELECT, INSERT, UPDATE, REFERENCES'))
@@ -118,7 +127,8 @@ export async function describeHubTable(
            WHERE table_schema = coalesce(?, database()) AND table_name = ? ORDER BY ordinal_position`,
           [schema, table],
         );
-  const rows: Array<{ column_name: string; data_type: string; relkind?: string }> = dialect === 'postgres' ? res.rows : res[0];
+  const rows: Array<{ column_name: string; data_type: string; relkind?: string; deterministic?: boolean }> =
+    dialect === 'postgres' ? res.rows : res[0];
   if (rows.length === 0) return null;
   const columns = new Map<string, HubColumn>();
   for (const r of rows) {
@@ -127,6 +137,7 @@ export async function describeHubTable(
       dataType: r.data_type,
       timeKind: timeKindOf(dialect, r.data_type),
       blankFree: isBlankFree(dialect, r.data_type),
+      ...(dialect === 'postgres' ? { byteEquality: r.deterministic === true } : {}),
     });
   }
   return { name, columns, ...(dialect === 'postgres' ? { plainTable: rows[0].relkind === 'r' } : {}) };

@@ -52,6 +52,8 @@ export interface TablePlan {
   aggregateOfPages: ((fromPage: number, beforePage?: number) => Sql) | null;
   /** All unique fields folded into one statement, or null. */
   unique: Sql | null;
+  /** PostgreSQL: every unique field is grouped by its bytes (COLLATE "C"), which a sort does faster than a spilling hash. */
+  uniqueGroupsBytes?: boolean;
   /** All references folded into one statement (LEFT JOIN anti-joins), or null (PostgreSQL: in the aggregate). */
   references: Sql | null;
   checks: PlannedCheck[];
@@ -247,6 +249,7 @@ export function planTable(input: PlanInput): TablePlan {
       and(...parts.map((p) => p(r)));
   const joins: Array<(r: Refs) => Sql> = [];
   const uniques: Sql[] = [];
+  let uniqueGroupsBytes = d.name === 'postgres';
   const refCounts: Sql[] = [];
   const refJoins: Sql[] = [];
   let referenceCount = 0;
@@ -354,17 +357,21 @@ export function planTable(input: PlanInput): TablePlan {
       );
       const sum = d.toBigint(`COALESCE(SUM(${D}.${d.ident('n')}), 0)`);
       if (d.name === 'postgres') {
+        // Values equal exactly when their bytes are (a deterministic collation) are grouped by their
+        // bytes: the same groups, and the 2-million-value sort ~45 % cheaper than under a libc locale.
+        const groupV = f.col.byteEquality ? `${exactV} COLLATE "C"` : exactV;
+        if (!f.col.byteEquality) uniqueGroupsBytes = false;
         // The same grouping also yields up to SAMPLE_VALUES duplicated values, so the sample query looks
         // rows up by bound values instead of grouping the whole table a second time.
         uniques.push(
           joinSql(
             [
               sql(
-                `(SELECT ${sum} AS ${d.ident('n')}, array_agg(${D}.${d.ident('v')}) FILTER (WHERE ${D}.${d.ident('i')} <= ?) AS ${d.ident('s')} FROM (SELECT ${exactV} AS ${d.ident('v')}, COUNT(*) AS ${d.ident('n')}, row_number() OVER () AS ${d.ident('i')} FROM ${from} WHERE`,
+                `(SELECT ${sum} AS ${d.ident('n')}, array_agg(${D}.${d.ident('v')}) FILTER (WHERE ${D}.${d.ident('i')} <= ?) AS ${d.ident('s')} FROM (SELECT ${groupV} AS ${d.ident('v')}, COUNT(*) AS ${d.ident('n')}, row_number() OVER () AS ${d.ident('i')} FROM ${from} WHERE`,
                 [SAMPLE_VALUES],
               ),
               dups,
-              sql(`GROUP BY ${exactV} HAVING COUNT(*) > 1) AS ${D}) AS ${d.ident(alias)}`),
+              sql(`GROUP BY ${groupV} HAVING COUNT(*) > 1) AS ${D}) AS ${d.ident(alias)}`),
             ],
             ' ',
           ),
@@ -655,6 +662,7 @@ export function planTable(input: PlanInput): TablePlan {
     aggregate,
     aggregateOfPages,
     unique,
+    uniqueGroupsBytes: unique !== null && uniqueGroupsBytes,
     references,
     checks,
     hasNewest: Boolean(updated),
