@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { run as runConfirmations } from '../../jobs/report-confirmations';
 import { issueApiToken } from '../../server/services/users';
 import { buildUser } from '../factories';
 import { buildReportsWorld, reportBody, ReportsWorld } from '../factories/reports';
@@ -185,5 +186,94 @@ describe('the IT office reassigns a report ticket after "not ours"', () => {
     expect(await stateOf(r.ticket_id)).toMatchObject({ answer: null, answered_at: null });
     const audit = (await auditOf(r.ticket_id)).filter((a) => a.action === 'ticket.reassign');
     expect(audit[0].summary.cleared_answer).toBeUndefined();
+  });
+});
+
+describe('the IT office reassigns a report ticket answered "fixed"', () => {
+  it('hands the new department an open ticket with a fresh due date and no fix; silence confirms nothing on the old fix', async () => {
+    t.ctx.now = () => MONDAY;
+    const r = await fileReport('20190005', '研究方向应为凝聚态物理');
+    const ticketId = r.ticket_id;
+    const c = await signIn(t.app, col.login, col.password);
+    // COL says it fixed the record, then that the record is not its own after all ("not ours" from fixed).
+    const fixed = await c.agent
+      .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(c.csrf)}`)
+      .set('Accept', 'text/html')
+      .field('answer', 'fixed')
+      .field('comment', '已更正');
+    expect(fixed.status).toBe(302);
+    expect((await ticketOf(ticketId)).status).toBe('fixed');
+    expect((await c.agent.get(`/reports/tickets/${ticketId}`).expect(200)).text).toContain('name="answer" value="not_ours"');
+    expect((await notOurs(c, ticketId, '研究方向由科技处维护，学院无权更正')).status).toBe(302);
+    expect((await ticketOf(ticketId)).status).toBe('fixed');
+
+    // Wednesday 2026-03-04: reassigned to SCI.
+    const WEDNESDAY = new Date('2026-03-04T02:00:00Z');
+    t.ctx.now = () => WEDNESDAY;
+    const office = await signIn(t.app, people.office.login, people.office.password);
+    await office.agent
+      .post(`/tickets/${ticketId}/reassign`)
+      .type('form')
+      .send({ _csrf: office.csrf, department: 'SCI', reason: '科研信息归科技处' })
+      .expect(302);
+
+    // research_area is of medium severity: 5 working days from Wednesday 03-04 is 03-05, 06, 09, 10, 11.
+    const ticket = await ticketOf(ticketId);
+    expect([ticket.department_code, ticket.status, ticket.due_at, ticket.disputed_at, ticket.recheck_requested_at]).toEqual([
+      'SCI',
+      'open',
+      '2026-03-11',
+      null,
+      null,
+    ]);
+    // COL's fix is not SCI's: nothing waits for the reporter's confirmation. The first answer stays (scorecards).
+    const state = await stateOf(ticketId);
+    expect(state).toMatchObject({ answer: null, answer_comment: null, answered_at: null, fixed_at: null, confirmed_at: null });
+    expect(new Date(state.first_answered_at).toISOString()).toBe(MONDAY.toISOString());
+
+    // The history and the audit say the status went back to open, the fix set aside, and the new due date.
+    const events = await t.db.knex('ticket_events').where({ ticket_id: ticketId }).orderBy('id');
+    const reassigned = events[events.length - 1];
+    expect([reassigned.kind, reassigned.from_status, reassigned.to_status]).toEqual(['reassigned', 'fixed', 'open']);
+    expect(reassigned.details).toMatchObject({
+      from_department: 'COL',
+      to_department: 'SCI',
+      due_at: '2026-03-11',
+      cleared_answer: 'not_ours',
+      cleared_fix: MONDAY.toISOString(),
+    });
+    const audit = (await auditOf(ticketId)).filter((a) => a.action === 'ticket.reassign');
+    expect(audit).toHaveLength(1);
+    expect(audit[0].summary).toMatchObject({
+      kind: 'reassigned',
+      from: 'fixed',
+      to: 'open',
+      department: 'SCI',
+      from_department: 'COL',
+      to_department: 'SCI',
+      due_at: '2026-03-11',
+      cleared_answer: 'not_ours',
+      cleared_fix: MONDAY.toISOString(),
+    });
+
+    // SCI's page offers every answer and shows the move in its history.
+    const sci = await buildUser(t.db.knex, { name: '科技处专员乙', department: 'SCI', roles: ['steward'] });
+    const s = await signIn(t.app, sci.login, sci.password);
+    const page = await s.agent.get(`/reports/tickets/${ticketId}`).expect(200);
+    for (const a of ['fixed', 'not_error', 'not_ours']) expect(page.text).toContain(`name="answer" value="${a}"`);
+    const history = /<ol class="report-history">([\s\S]*?)<\/ol>/.exec(page.text)![1];
+    expect(history).toMatch(/信息办专员<\/strong>\s*改派责任单位 → 待处理\s*<blockquote>科研信息归科技处<\/blockquote>/);
+
+    // The reporter is no longer asked to confirm COL's fix, and hears that the new department works on it.
+    const api = await request(t.app).get(`/api/v1/reports/${r.id}`).set('Authorization', `Bearer ${reporterToken}`).expect(200);
+    expect(api.body).toMatchObject({ status: 'open', department: 'SCI', answer: null });
+    await runConfirmations(t.ctx, { now: WEDNESDAY });
+    const told = await t.db.knex('notifications').where({ user_id: people.reporter.id, kind: 'report.reassigned' }).orderBy('id');
+    expect(told[told.length - 1].title).toBe(`【数据纠错】您的报告 #${r.id}：已由信息化办公室改派给其他责任单位，原整改作废，由新责任单位重新处理`);
+
+    // Monday 03-16, well past 5 working days after COL's fix (03-02): the ticket is not resolved on it.
+    const run = await runConfirmations(t.ctx, { now: new Date('2026-03-16T02:00:00Z') });
+    expect(run.resolved).not.toContain(ticketId);
+    expect((await ticketOf(ticketId)).status).toBe('open');
   });
 });

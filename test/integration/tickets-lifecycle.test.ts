@@ -215,7 +215,7 @@ describe('tickets from check results', () => {
     const t = await buildTicket(db, catalog, T0, { field: 'political_status', check: 'codes' });
     await disputeTicket(db, { ticketId: t.id, actor: steward, reason: '政治面貌由组织部维护', now: days(1) });
     await expect(
-      reassignTicket(db, { ticketId: t.id, actor: steward, department: 'ORG', reason: 'x', now: days(1) }),
+      reassignTicket(db, { ticketId: t.id, actor: steward, department: 'ORG', reason: 'x', calendar, now: days(1) }),
     ).rejects.toMatchObject({ status: 403 });
     const moved = await reassignTicket(db, {
       ticketId: t.id,
@@ -241,6 +241,85 @@ describe('tickets from check results', () => {
     await expect(commentTicket(db, { ticketId: t.id, actor: steward, comment: '补充说明' })).rejects.toMatchObject({
       status: 403,
     });
+  });
+
+  it('hands the new department an open ticket whichever active status it had: the old fix and its re-check set aside', async () => {
+    const row = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
+    const office: CurrentUser = {
+      id: row.id,
+      login: row.login,
+      name: row.name,
+      department: 'ITC',
+      roles: ['it_office'],
+      locale: 'zh-CN',
+    };
+    // HR says it fixed the political status (a re-check is requested), then that it is not HR's data.
+    const fixed = await buildTicket(db, catalog, T0, { field: 'political_status', check: 'codes' });
+    const fixedAt = new Date(T0.getTime() + 3_600_000);
+    await transitionTicket(db, { ticketId: fixed.id, to: 'fixed', actor: steward, now: fixedAt });
+    await disputeTicket(db, { ticketId: fixed.id, actor: steward, reason: '政治面貌由组织部维护', now: days(1) });
+    // And an acknowledged one: HR's "we are on it" is not ORG's.
+    const acknowledged = await buildTicket(db, catalog, T0, { field: 'political_status', check: 'required' });
+    await transitionTicket(db, { ticketId: acknowledged.id, to: 'acknowledged', actor: steward, now: fixedAt });
+
+    // Reassigned on 2026-10-02 (holiday): 5 working days from then is 10-13 (10-08, 09, 10 (make-up day), 12, 13).
+    for (const [t, from] of [
+      [fixed, 'fixed'],
+      [acknowledged, 'acknowledged'],
+    ] as const) {
+      const moved = await reassignTicket(db, {
+        ticketId: t.id,
+        actor: office,
+        department: 'ORG',
+        reason: '一数一源：组织部负责',
+        calendar,
+        now: days(2),
+      });
+      expect(moved).toMatchObject({
+        department_code: 'ORG',
+        status: 'open',
+        due_at: '2026-10-13',
+        recheck_requested_at: null,
+        disputed_at: null,
+      });
+      const event = await db('ticket_events').where({ ticket_id: t.id, kind: 'reassigned' }).first();
+      expect([event.from_status, event.to_status]).toEqual([from, 'open']);
+      const audit = await db('audit_log')
+        .where({ object_type: 'ticket', object_id: String(t.id), action: 'ticket.reassign' })
+        .first();
+      expect(audit.summary).toMatchObject({
+        from,
+        to: 'open',
+        from_department: 'HR',
+        to_department: 'ORG',
+        due_at: '2026-10-13',
+      });
+      if (from === 'fixed') {
+        expect(event.details.cleared_fix).toBe(fixedAt.toISOString());
+        expect(audit.summary.cleared_fix).toBe(fixedAt.toISOString());
+      } else expect(event.details.cleared_fix).toBeUndefined();
+    }
+
+    // ORG can work on both; a failing run is an update of ORG's open ticket, not HR's failed re-check.
+    const org = await buildUser(db, { department: 'ORG', roles: ['steward'] });
+    const orgSteward: CurrentUser = {
+      id: org.id,
+      login: org.login,
+      name: org.name,
+      department: 'ORG',
+      roles: ['steward'],
+      locale: 'zh-CN',
+    };
+    await apply([{ field: 'political_status', check: 'codes', department: 'HR', violations: 3 }], days(3));
+    expect((await db('tickets').where({ id: fixed.id }).first()).status).toBe('open');
+    expect((await db('ticket_events').where({ ticket_id: fixed.id }).orderBy('id')).map((e) => e.kind)).toEqual([
+      'filed',
+      'transition',
+      'disputed',
+      'reassigned',
+    ]);
+    await transitionTicket(db, { ticketId: acknowledged.id, to: 'acknowledged', actor: orgSteward, now: days(3) });
+    await transitionTicket(db, { ticketId: fixed.id, to: 'fixed', actor: orgSteward, now: days(3) });
   });
 
   it('refuses illegal transitions with a conflict and a missing closing reason as invalid input', async () => {

@@ -13,7 +13,10 @@ const TOLD: Record<string, (e: EventRow) => string> = {
     (e.details as { answer?: string }).answer === 'fixed' ? '责任单位已整改，请确认是否已更正' : '责任单位答复：经核实数据无误',
   confirmed: (e) => ((e.details as { reason?: string }).reason === 'no_reply' ? '整改后 5 个工作日内未收到异议，已自动确认解决' : '已确认解决'),
   reopened: () => '已重新打开，退回责任单位处理',
-  reassigned: () => '已由信息化办公室改派给其他责任单位',
+  reassigned: (e) =>
+    (e.details as { cleared_fix?: string }).cleared_fix
+      ? '已由信息化办公室改派给其他责任单位，原整改作废，由新责任单位重新处理'
+      : '已由信息化办公室改派给其他责任单位',
   disputed: () => '责任单位认为不属于本单位数据，已提交信息化办公室改派',
 };
 

@@ -20,19 +20,6 @@ export const NO_CURRENT_ANSWER = {
   confirmed_at: null,
 } as const;
 
-/**
- * What a reassignment clears: the previous department's answer is not the new owner's (a "not ours"
- * would otherwise show as the current answer to the department that has only just got the ticket).
- * The history and the audit keep who answered what and why. `fixed_at`/`confirmed_at` follow the
- * ticket's status, which a reassignment does not change; `first_answered_at` stays (scorecards).
- */
-const NO_PREVIOUS_OWNER_ANSWER = {
-  answer: null,
-  answer_comment: null,
-  answer_document_id: null,
-  answered_at: null,
-} as const;
-
 export async function patchReportState(trx: Knex.Transaction, ticketId: number, patch: Record<string, unknown>, now: Date) {
   await trx('report_tickets')
     .insert({ ticket_id: ticketId, ...patch, updated_at: now })
@@ -40,14 +27,28 @@ export async function patchReportState(trx: Knex.Transaction, ticketId: number, 
     .merge({ ...patch, updated_at: now });
 }
 
-/** Clears the current answer for a new owner; returns the answer cleared (`not_ours`, …), or null when there was none. */
-export async function clearAnswerForNewOwner(trx: Knex.Transaction, ticketId: number, now: Date): Promise<string | null> {
-  const state = (await trx('report_tickets').where({ ticket_id: ticketId }).first('answer')) as
-    | { answer: string | null }
+/**
+ * What a reassignment leaves: the previous department's answer and fix are not the new owner's (a
+ * "not ours" would otherwise show as the current answer to the department that has only just got the
+ * ticket, and a fix would wait for the reporter's confirmation — and be confirmed by 5 working days
+ * of silence — on a change the new department never made). The ticket goes back to `open`
+ * (transitions.ts). The history and the audit keep who answered what and why; `first_answered_at`
+ * stays (scorecards).
+ *
+ * Returns what was cleared: the answer (`not_ours`, `fixed`, …) and when the fix was made, each null
+ * when there was none.
+ */
+export async function clearAnswerForNewOwner(
+  trx: Knex.Transaction,
+  ticketId: number,
+  now: Date,
+): Promise<{ answer: string | null; fixedAt: Date | null }> {
+  const state = (await trx('report_tickets').where({ ticket_id: ticketId }).first('answer', 'fixed_at', 'confirmed_at')) as
+    | { answer: string | null; fixed_at: Date | null; confirmed_at: Date | null }
     | undefined;
-  if (!state?.answer) return null;
+  if (!state || (!state.answer && !state.fixed_at && !state.confirmed_at)) return { answer: null, fixedAt: null };
   await trx('report_tickets')
     .where({ ticket_id: ticketId })
-    .update({ ...NO_PREVIOUS_OWNER_ANSWER, updated_at: now });
-  return state.answer;
+    .update({ ...NO_CURRENT_ANSWER, updated_at: now });
+  return { answer: state.answer, fixedAt: state.fixed_at ? new Date(state.fixed_at) : null };
 }

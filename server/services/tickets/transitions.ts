@@ -160,7 +160,14 @@ export async function disputeInTransaction(
 
 /**
  * The IT office hands an active ticket to another department (e.g. after a dispute). The new
- * department gets a fresh due date when a calendar is given: it has only just heard of the problem.
+ * department gets a ticket to work on, whatever the previous one had done with it: `open`, with a due
+ * date as for a new ticket of its severity counted from today (it has only just heard of the
+ * problem), reminders and escalation starting over. From `acknowledged` that is the previous
+ * department's "we are on it"; from `fixed` its fix, which is set aside — for a report ticket the
+ * answer and the fix waiting for the reporter's confirmation (5 working days of silence would
+ * otherwise resolve it on a change the new department never made), for a check ticket the re-check
+ * request (the next run still resolves the ticket if the check passes, from any status). The
+ * history row and the audit row name the status change, the cleared answer and fix, and the due date.
  */
 export async function reassignTicket(
   db: Knex,
@@ -169,7 +176,7 @@ export async function reassignTicket(
     actor: CurrentUser;
     department: string;
     reason: string;
-    calendar?: TicketCalendar;
+    calendar: TicketCalendar;
     origin?: RequestOrigin;
     now?: Date;
   },
@@ -188,12 +195,30 @@ export async function reassignTicket(
     else if (department === current.department_code) problems.push({ field: 'department', key: 'tickets.errors.sameDepartment' });
     if (!reason) problems.push({ field: 'reason', key: 'tickets.errors.reasonRequired' });
     if (problems.length) throw new ValidationError(problems);
-    const changes: Partial<TicketRow> = { department_code: department, disputed_at: null, escalated_at: null, reminded_at: null };
-    if (input.calendar) changes.due_at = dueDateFor(input.calendar, now, current.severity, await loadDueWorkingDays(trx));
-    const updated = await updateTicket(trx, current, changes, now);
-    // A report ticket's current answer was the previous department's ("not ours", as a rule): the new
-    // one starts unanswered. The history keeps the answer (the `disputed`/`answered` event) and who gave it.
-    const clearedAnswer = current.check_kind === REPORT_CHECK ? await clearAnswerForNewOwner(trx, current.id, now) : null;
+    const updated = await updateTicket(
+      trx,
+      current,
+      {
+        department_code: department,
+        status: 'open',
+        due_at: dueDateFor(input.calendar, now, current.severity, await loadDueWorkingDays(trx)),
+        disputed_at: null,
+        escalated_at: null,
+        reminded_at: null,
+        recheck_requested_at: null,
+      },
+      now,
+    );
+    // A report ticket's current answer was the previous department's ("not ours", as a rule, or a
+    // fix): the new one starts unanswered. The history keeps the answer (the `disputed`/`answered`
+    // event) and who gave it.
+    const cleared =
+      current.check_kind === REPORT_CHECK
+        ? await clearAnswerForNewOwner(trx, current.id, now)
+        : { answer: null, fixedAt: null };
+    // When the previous department said it was fixed: its answer's time, else the "fixed" button's.
+    const clearedFix = current.status === 'fixed' ? (cleared.fixedAt ?? current.recheck_requested_at) : null;
+    const moved = current.status !== 'open';
     await recordAndAudit(
       trx,
       updated,
@@ -202,12 +227,15 @@ export async function reassignTicket(
         kind: 'reassigned',
         at: now,
         actor: input.actor,
+        from: moved ? current.status : null,
+        to: moved ? 'open' : null,
         comment: reason,
         details: {
           from_department: current.department_code,
           to_department: department,
           due_at: updated.due_at,
-          cleared_answer: clearedAnswer ?? undefined,
+          cleared_answer: cleared.answer ?? undefined,
+          cleared_fix: clearedFix ? new Date(clearedFix).toISOString() : undefined,
         },
       },
       input.origin,
