@@ -1,8 +1,10 @@
 import request from 'supertest';
 import { run as runConfirmations } from '../../jobs/report-confirmations';
+import { up as clearReassignedNotOurs } from '../../migrations/20261203002000_clear_reassigned_not_ours_answers';
+import { saveUpload } from '../../server/services/uploads';
 import { issueApiToken } from '../../server/services/users';
 import { buildUser } from '../factories';
-import { buildReportsWorld, reportBody, ReportsWorld } from '../factories/reports';
+import { buildReportsWorld, PDF, reportBody, ReportsWorld } from '../factories/reports';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
 /**
@@ -269,11 +271,76 @@ describe('the IT office reassigns a report ticket answered "fixed"', () => {
     expect(api.body).toMatchObject({ status: 'open', department: 'SCI', answer: null });
     await runConfirmations(t.ctx, { now: WEDNESDAY });
     const told = await t.db.knex('notifications').where({ user_id: people.reporter.id, kind: 'report.reassigned' }).orderBy('id');
-    expect(told[told.length - 1].title).toBe(`【数据纠错】您的报告 #${r.id}：已由信息化办公室改派给其他责任单位，原整改作废，由新责任单位重新处理`);
+    expect(told[told.length - 1].title).toBe(
+      `【数据纠错】您的报告 #${r.id}：已由信息化办公室改派给其他责任单位，原整改作废，由新责任单位重新处理`,
+    );
 
     // Monday 03-16, well past 5 working days after COL's fix (03-02): the ticket is not resolved on it.
     const run = await runConfirmations(t.ctx, { now: new Date('2026-03-16T02:00:00Z') });
     expect(run.resolved).not.toContain(ticketId);
     expect((await ticketOf(ticketId)).status).toBe('open');
+  });
+});
+
+describe('the migration for report tickets reassigned before the reassignment cleared the answer', () => {
+  it('clears a "not ours" given before a later reassignment, and leaves one given after it or not yet reassigned', async () => {
+    t.ctx.now = () => MONDAY;
+    const TUESDAY = new Date('2026-03-03T02:00:00Z');
+    const WEDNESDAY = new Date('2026-03-04T02:00:00Z');
+    const c = await signIn(t.app, col.login, col.password);
+    const office = await signIn(t.app, people.office.login, people.office.password);
+    const sci = await buildUser(t.db.knex, { name: '科技处专员丙', department: 'SCI', roles: ['steward'] });
+    const s = await signIn(t.app, sci.login, sci.password);
+    const reassign = (ticketId: number, department: string) =>
+      office.agent
+        .post(`/tickets/${ticketId}/reassign`)
+        .type('form')
+        .send({ _csrf: office.csrf, department, reason: '改派' })
+        .expect(302);
+
+    // Stale: COL said "not ours" on Monday, the IT office reassigned to SCI on Tuesday, and (as the
+    // old reassignment left it) COL's answer is still the current one.
+    const stale = (await fileReport('20190006', '研究方向有误')).ticket_id;
+    expect((await notOurs(c, stale, '归科技处')).status).toBe(302);
+    t.ctx.now = () => TUESDAY;
+    await reassign(stale, 'SCI');
+    const documentId = await saveUpload(t.db.knex, {
+      purpose: 'report_answer',
+      filename: '说明.pdf',
+      buffer: PDF,
+      uploadedBy: col.id,
+    });
+    await t.db.knex('report_tickets').where({ ticket_id: stale }).update({
+      answer: 'not_ours',
+      answer_comment: '归科技处',
+      answer_document_id: documentId,
+      answered_at: MONDAY,
+      first_answered_at: TUESDAY,
+    });
+
+    // Pending: COL said "not ours", the IT office has not decided yet.
+    t.ctx.now = () => MONDAY;
+    const pending = (await fileReport('20190007', '研究方向为空')).ticket_id;
+    expect((await notOurs(c, pending, '归科技处')).status).toBe(302);
+
+    // SCI's own: reassigned to SCI on Tuesday, SCI said "not ours" on Wednesday.
+    const own = (await fileReport('20190008', '研究方向填错')).ticket_id;
+    t.ctx.now = () => TUESDAY;
+    await reassign(own, 'SCI');
+    t.ctx.now = () => WEDNESDAY;
+    expect((await notOurs(s, own, '应由学院维护')).status).toBe(302);
+
+    const before = { pending: await stateOf(pending), own: await stateOf(own) };
+    await clearReassignedNotOurs(t.db.knex);
+
+    const cleared = await stateOf(stale);
+    expect(cleared).toMatchObject({ answer: null, answer_comment: null, answer_document_id: null, answered_at: null });
+    expect(new Date(cleared.first_answered_at).toISOString()).toBe(TUESDAY.toISOString());
+    expect(await stateOf(pending)).toEqual(before.pending);
+    expect(await stateOf(own)).toEqual(before.own);
+    expect(before.own).toMatchObject({ answer: 'not_ours', answer_comment: '应由学院维护' });
+    // SCI's page no longer shows COL's answer as the current one.
+    const page = await s.agent.get(`/reports/tickets/${stale}`).expect(200);
+    expect(page.text).not.toContain('当前答复');
   });
 });
