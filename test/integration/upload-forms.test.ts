@@ -128,6 +128,30 @@ describe('the report form', () => {
       expect(await changedSince(t.db.knex, before)).toEqual([]);
     }
   });
+
+  it('a file over 5 MB with other fields wrong too: every message at once, each under its input; nothing written', async () => {
+    await as('reporter');
+    const before = await mark(t.db.knex);
+    const res = await post('reporter', '/reports', [
+      ['table', 'staff_basic'],
+      ['field', 'political_status'],
+      ['record_key[staff_no]', ''],
+      ['description', ''],
+      ['suggested_value', '中共党员'],
+      ['attachment', pngOf(5 * MB + 1), '截图.png'],
+      ['action', 'submit'],
+    ]);
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(
+      /name="record_key\[staff_no\]"[^>]*>\s*<\/label>\s*<p class="field-error" role="alert">请填写 staff_no<\/p>/,
+    );
+    expect(res.text).toMatch(/name="description"[^>]*><\/textarea>\s*<p class="field-error" role="alert">请说明哪里有误<\/p>/);
+    expect(res.text).toMatch(
+      /name="attachment"[^>]*>\s*<p class="muted">[^<]*<\/p>\s*<p class="field-error" role="alert">文件超过 5 MB<\/p>/,
+    );
+    expect(res.text).toContain('name="suggested_value" value="中共党员"');
+    expect(await changedSince(t.db.knex, before)).toEqual([]);
+  });
 });
 
 describe('the report answer form', () => {

@@ -109,10 +109,11 @@ export function reportsRoutes(ctx: AppContext): Router {
       );
     }
     try {
-      if (uploadError) throw uploadError;
+      // A file over the limit is refused with the other fields' problems, not alone: all messages at once.
       const result = await submitReport(deps, {
         raw,
-        attachment: fileOf(req),
+        attachment: uploadError ? null : fileOf(req),
+        uploadProblems: uploadError?.fields,
         reporter: req.user!,
         now: ctx.now(),
         origin: auditOrigin(req),
@@ -132,10 +133,7 @@ export function reportsRoutes(ctx: AppContext): Router {
       };
       return res.redirect(`/reports/${result.report.id}`);
     } catch (err) {
-      if (err instanceof ValidationError) {
-        const all = uploadError && err !== uploadError ? new ValidationError([...err.fields, ...uploadError.fields]) : err;
-        return formPage(req, res, raw, { fields: fieldMessages(all, req) }, 422);
-      }
+      if (err instanceof ValidationError) return formPage(req, res, raw, { fields: fieldMessages(err, req) }, 422);
       if (err instanceof TooManyRequestsError)
         return formPage(req, res, raw, { formError: req.t('reports.errors.rateLimited') }, 429);
       throw err;

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
+import { ConflictError, FieldError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
 import type { Hub } from '../../hub';
 import type { CurrentUser } from '../../policies';
 import { appendAudit } from '../audit';
@@ -77,6 +77,12 @@ export async function previewReport(
 export interface SubmitInput {
   raw: RawReport;
   attachment?: Attachment | null;
+  /**
+   * What the form's upload parser found wrong with the attachment (a file over the limit, read and
+   * dropped: `attachment` is then null), refused together with the report's other problems so the
+   * form shows every message at once.
+   */
+  uploadProblems?: FieldError[];
   reporter: CurrentUser;
   now: Date;
   origin?: RequestOrigin;
@@ -101,7 +107,7 @@ export async function submitReport(deps: ReportDeps, input: SubmitInput): Promis
   const { db } = deps;
   const catalog = (await loadCurrentCatalog(db))?.catalog ?? null;
   const { input: report, problems } = checkReport(catalog, input.raw);
-  problems.push(...checkAttachment(input.attachment));
+  problems.push(...checkAttachment(input.attachment), ...(input.uploadProblems ?? []));
   if (problems.length || !report || !catalog) throw new ValidationError(problems);
   // Cheap refusal before the hub is asked; the binding count is the one under the lock below.
   await assertUnderLimit(db, input.reporter.id, input.now);
