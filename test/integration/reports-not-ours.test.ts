@@ -344,3 +344,24 @@ describe('the migration for report tickets reassigned before the reassignment cl
     expect(page.text).not.toContain('当前答复');
   });
 });
+
+describe('the IT office hears of "not ours" in Chinese', () => {
+  it('whatever language the steward uses the site in', async () => {
+    t.ctx.now = () => MONDAY;
+    const r = await fileReport('20190009', '研究方向有误');
+    const english = await buildUser(t.db.knex, { name: '学院专员乙', department: 'COL', roles: ['steward'] });
+    const s = await signIn(t.app, english.login, english.password);
+    await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' }).expect(302);
+    // The steward's own page is in English…
+    expect((await s.agent.get(`/reports/tickets/${r.ticket_id}`).expect(200)).text).toContain('lang="en"');
+    expect((await notOurs(s, r.ticket_id, '研究方向由科技处维护')).status).toBe(302);
+    // …the IT office's notice is not.
+    const notices = await t.db
+      .knex('notifications')
+      .where({ user_id: people.office.id, kind: 'report.disputed', link: `/tickets/${r.ticket_id}` })
+      .select('title', 'body');
+    expect(notices).toEqual([
+      { title: `【数据纠错】纠错工单 #${r.ticket_id} 责任单位认为非本单位数据，请改派`, body: '研究方向由科技处维护' },
+    ]);
+  });
+});

@@ -7,7 +7,7 @@ import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { pageParams, pagination } from '../../presenters/paging';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
-import { notifierFromConfig } from '../../services/notifications';
+import { noticeText, notifierFromConfig } from '../../services/notifications';
 import {
   findReport,
   hubValueVisible,
@@ -314,7 +314,8 @@ export function reportsRoutes(ctx: AppContext): Router {
         await notifier.office(
           {
             kind: 'report.disputed',
-            title: req.t('reports.notices.disputed', { id: ticketId }),
+            // In Chinese whoever answers: notices go to shared mailboxes (services/notifications, noticeText).
+            title: noticeText('reports.notices.disputed', { id: ticketId }),
             body: comment,
             link: `/tickets/${ticketId}`,
           },
