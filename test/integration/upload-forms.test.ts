@@ -4,6 +4,7 @@ import type request from 'supertest';
 import { buildReportsWorld, PDF, PNG, ReportsWorld } from '../factories/reports';
 import { changedSince, installChangeLog, mark } from '../helpers/change-log';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { translator } from '../../server/i18n';
 
 /**
  * The report form, the report answer form and the catalog import parse their files as the sharing
@@ -14,6 +15,7 @@ import { createTestApp, signIn, TestApp } from '../helpers/app';
  */
 const MONDAY = new Date('2026-03-02T02:00:00Z');
 const MB = 1024 * 1024;
+const REASON_REQUIRED = translator('zh-CN')('reports.errors.reasonRequired');
 const EXAMPLE = fs.readFileSync(
   path.resolve(__dirname, '../../server/services/catalog/examples/university.catalog.yaml'),
   'utf8',
@@ -172,6 +174,17 @@ describe('the report answer form', () => {
     expect(big.status).toBe(422);
     expect(big.text).toMatch(/name="document"[^>]*>\s*<p class="field-error" role="alert">文件超过 5 MB<\/p>/);
     expect(big.text).toContain('已在人事系统更正为中共党员</textarea>');
+    expect(await changedSince(t.db.knex, before)).toEqual([]);
+
+    // "Not an error" without its reason and with a document too large: both messages at once.
+    const both = await post('orgSteward', url, [
+      ['answer', 'not_error'],
+      ['document', Buffer.concat([PDF, Buffer.alloc(5 * MB)]), '原始凭证.pdf'],
+      ['comment', ''],
+    ]);
+    expect(both.status).toBe(422);
+    expect(both.text).toMatch(/name="document"[^>]*>\s*<p class="field-error" role="alert">文件超过 5 MB<\/p>/);
+    expect(both.text).toContain(`<p class="field-error" role="alert">${REASON_REQUIRED}</p>`);
     expect(await changedSince(t.db.knex, before)).toEqual([]);
 
     const ok = await post('orgSteward', url, [

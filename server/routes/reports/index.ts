@@ -307,8 +307,10 @@ export function reportsRoutes(ctx: AppContext): Router {
     try {
       await loadReportTicket(req);
       const uploadError = uploadErrorOf(res);
-      if (uploadError) throw uploadError;
       const comment = String(req.body?.comment ?? '');
+      // "Not ours" takes no document: a file over the limit is its only problem. Otherwise the file's
+      // message comes with the answer's other problems (a missing reason), all at once.
+      if (uploadError && answer === 'not_ours') throw uploadError;
       if (answer === 'not_ours') {
         await recordNotOurs(db, { ticketId, actor: req.user!, reason: comment, origin: auditOrigin(req), now: ctx.now() });
         await notifier.office(
@@ -322,13 +324,13 @@ export function reportsRoutes(ctx: AppContext): Router {
           { email: true },
         );
       } else {
-        const file = fileOf(req);
         await answerReport(db, {
           ticketId,
           answer,
           actor: req.user!,
           comment,
-          document: file,
+          document: uploadError ? null : fileOf(req),
+          uploadProblems: uploadError?.fields,
           origin: auditOrigin(req),
           now: ctx.now(),
         });

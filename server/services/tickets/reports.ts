@@ -16,7 +16,7 @@
  * `confirmed` (fixed → resolved, by the reporter or by silence), `reopened`.
  */
 import type { Knex } from 'knex';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { ConflictError, FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { can, CurrentUser } from '../../policies';
 import { todayIn } from '../calendar';
 import { saveUpload, uploadProblem } from '../uploads';
@@ -165,11 +165,17 @@ export async function fileReport(
   return { ticket, joined: false, reopened: false };
 }
 
-function cleanText(value: string | null | undefined, field: string): string | null {
+/** The trimmed text (null when empty), or the field's problem when it is too long. */
+function textOf(value: string | null | undefined, field: string): { text: string | null; problem?: FieldError } {
   const c = (value ?? '').trim();
-  if (c.length > MAX_COMMENT)
-    throw new ValidationError([{ field, key: 'tickets.errors.commentTooLong', params: { max: MAX_COMMENT } }]);
-  return c || null;
+  if (c.length > MAX_COMMENT) return { text: null, problem: { field, key: 'tickets.errors.commentTooLong', params: { max: MAX_COMMENT } } };
+  return { text: c || null };
+}
+
+function cleanText(value: string | null | undefined, field: string): string | null {
+  const { text, problem } = textOf(value, field);
+  if (problem) throw new ValidationError([problem]);
+  return text;
 }
 
 async function lockReportTicket(trx: Knex.Transaction, id: number): Promise<TicketRow> {
@@ -189,6 +195,8 @@ export interface AnswerInput {
   comment?: string | null;
   /** The source document backing "not an error" (PDF or image, checked by content). */
   document?: { filename: string; buffer: Buffer } | null;
+  /** What the form's upload parser found wrong with the document (too large: `document` is then null), refused with the rest. */
+  uploadProblems?: FieldError[];
   origin?: RequestOrigin;
   now?: Date;
 }
@@ -208,12 +216,15 @@ export async function answerReport(db: Knex, input: AnswerInput): Promise<Ticket
       throw new ValidationError([
         { field: 'answer', key: 'reports.errors.answer', params: { allowed: REPORT_ANSWERS.join(', ') } },
       ]);
-    const comment = cleanText(input.comment, 'comment');
+    // Every problem of the form at once (the reason and the document), so one correction is enough.
+    const problems: FieldError[] = [...(input.uploadProblems ?? [])];
+    const { text: comment, problem: commentProblem } = textOf(input.comment, 'comment');
+    if (commentProblem) problems.push(commentProblem);
+    else if (answer === 'not_error' && !comment) problems.push({ field: 'comment', key: 'reports.errors.reasonRequired' });
     const document = input.document && input.document.buffer.length ? input.document : null;
     const problem = document && uploadProblem(document.buffer);
-    if (problem) throw new ValidationError([{ field: 'document', key: `reports.errors.upload.${problem}` }]);
-    if (answer === 'not_error' && !comment)
-      throw new ValidationError([{ field: 'comment', key: 'reports.errors.reasonRequired' }]);
+    if (problem) problems.push({ field: 'document', key: `reports.errors.upload.${problem}` });
+    if (problems.length) throw new ValidationError(problems);
     const to: TicketStatus = answer === 'fixed' ? 'fixed' : 'closed';
     const changes: Partial<TicketRow> =
       answer === 'fixed' ? { status: 'fixed' } : { status: 'closed', closed_reason: comment, resolved_at: null };
