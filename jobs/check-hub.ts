@@ -1,4 +1,5 @@
 import type { AppContext } from '../server/context';
+import { handOffInterruptedOutcomes } from '../server/services/checks/handoff';
 import { CheckRunnerDeps, claimRun, DEFAULT_STALE_AFTER_MS, executeRun, recoverInterruptedRuns } from '../server/services/checks/runs';
 import { loadCurrentCatalog } from '../server/services/catalog/repository';
 import { scheduleJob, ScheduledJob } from '../server/services/jobs/coordinator';
@@ -10,8 +11,10 @@ import { scheduleJob, ScheduledJob } from '../server/services/jobs/coordinator';
  * follows catalog changes to the per-table schedules.
  *
  * Fault tolerance: a run whose instance died (no heartbeat) or whose database connection dropped is
- * marked interrupted and re-run for its unfinished tables; a slot claimed by an instance that died
- * before creating the slot's run gets its run from the recovery tick (same slot key, so still once).
+ * marked interrupted and re-run for its unfinished tables; the results it stored but had not finished
+ * handing to the ticket service are handed over from the stored rows first (server/services/checks/
+ * handoff.ts); a slot claimed by an instance that died before creating the slot's run gets its run from
+ * the recovery tick (same slot key, so still once).
  */
 
 /**
@@ -59,6 +62,8 @@ export async function recoverOrphanedSlots(deps: CheckRunnerDeps, scopeOf: (job:
 export async function recover(deps: CheckRunnerDeps, opts: { staleAfterMs?: number; scopeOf?: (job: string) => string[] | null } = {}): Promise<void> {
   const staleAfterMs = opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
   const runs = await recoverInterruptedRuns(deps, staleAfterMs);
+  // The tables the interrupted runs did check reach the tickets before their re-runs check the rest.
+  await handOffInterruptedOutcomes(deps);
   if (opts.scopeOf) runs.push(...(await recoverOrphanedSlots(deps, opts.scopeOf, staleAfterMs)));
   for (const runId of runs) await executeRun(deps, runId);
 }

@@ -6,7 +6,8 @@
  * SIGKILLed and started again. After at least 200 slots the killing stops, recovery gets its time, the
  * instances are stopped, and the service database is checked: no slot run twice (nor any table twice
  * within a slot and its re-runs), no slot lost, no duplicate active ticket, every interrupted run
- * re-run. Prints a summary; exit 1 on any violation. Results are in FAULTS.md.
+ * re-run, every table a run stored handed to the ticket service. Prints a summary; exit 1 on any
+ * violation. Results are in FAULTS.md.
  */
 import { performance } from 'node:perf_hooks';
 import { openPostgres } from '../../server/db/connect';
@@ -71,14 +72,14 @@ async function main(): Promise<number> {
     log(`killing stopped after ${kills} SIGKILLs (${((performance.now() - started) / 1000).toFixed(0)} s); letting recovery finish …`);
 
     // Recovery: a dead run is stale after 15 s, the recovery tick is every 5 s. Wait until every
-    // interrupted run has its re-run and no run is left hanging, then stop gracefully (SIGTERM lets
-    // running runs finish).
+    // interrupted run has its re-run, every stored table its hand-off to tickets, and no run is left
+    // hanging, then stop gracefully (SIGTERM lets running runs finish).
     const recoveryDeadline = Date.now() + 120_000;
     await sleep(20_000);
     while (Date.now() < recoveryDeadline) {
       const report = await checkSlots(db, expectedSlots('check-hub', first, last, everyMs));
       const hanging = await db('check_runs').where({ status: 'running' }).where('started_at', '<', new Date(Date.now() - 15_000)).first('id');
-      if (report.interruptedNotRerun.length === 0 && !hanging) break;
+      if (report.interruptedNotRerun.length === 0 && report.notHandedOff.length === 0 && !hanging) break;
       await sleep(2_000);
     }
     await Promise.all(instances.map((i) => i.kill('SIGTERM')));
@@ -108,6 +109,7 @@ async function main(): Promise<number> {
     log(`slots lost               ${report.lost.length}`);
     log(`duplicate active tickets ${report.duplicateActive.length}`);
     log(`interrupted, no re-run   ${report.interruptedNotRerun.length}`);
+    log(`stored, not handed off   ${report.notHandedOff.length}`);
     const broken = violations(report);
     if (report.lost.length) {
       const claimed = await db('job_slots').whereIn('slot_key', report.lost.slice(0, 10)).select('slot_key', 'instance_id', 'claimed_at', 'completed_at');

@@ -83,6 +83,8 @@ export interface SlotReport {
   lost: string[];
   duplicateActive: string[];
   interruptedNotRerun: number[];
+  /** "<run id> <table>" of stored results never handed to the ticket service by a run that stopped. */
+  notHandedOff: string[];
   stillRunning: number[];
   failed: number[];
   interrupted: number;
@@ -144,6 +146,17 @@ export async function checkSlots(db: Knex, keys: string[]): Promise<SlotReport> 
     const total = r.scope ? r.scope.length : tableCount;
     if ((doneByRun.get(Number(r.id)) ?? 0) < total && !rerunOf.has(Number(r.id))) interruptedNotRerun.push(Number(r.id));
   }
+  // Every table a run stored reaches the tickets: by the run, or after its interruption by recovery
+  // or the table's next run (server/services/checks/handoff.ts).
+  const notHandedOff = (
+    (await db('check_run_tables as t')
+      .join('check_runs as r', 'r.id', 't.run_id')
+      .where('t.status', 'ok')
+      .whereNull('t.tickets_applied_at')
+      .whereIn('r.status', ['completed', 'interrupted'])
+      .orderBy(['t.run_id', 't.table_name'])
+      .select('t.run_id', 't.table_name')) as { run_id: number; table_name: string }[]
+  ).map((r) => `${r.run_id} ${r.table_name}`);
   return {
     slots: keys.length,
     runTwice,
@@ -151,6 +164,7 @@ export async function checkSlots(db: Knex, keys: string[]): Promise<SlotReport> 
     lost,
     duplicateActive,
     interruptedNotRerun,
+    notHandedOff,
     stillRunning: allRuns.filter((r) => r.status === 'running').map((r) => Number(r.id)),
     failed: allRuns.filter((r) => r.status === 'failed').map((r) => Number(r.id)),
     interrupted: allRuns.filter((r) => r.status === 'interrupted').length,
@@ -176,6 +190,7 @@ export function violations(report: SlotReport): string[] {
   if (report.lost.length) out.push(`slots lost: ${report.lost.length} (${report.lost.slice(0, 5).join(', ')})`);
   if (report.duplicateActive.length) out.push(`duplicate active tickets: ${report.duplicateActive.slice(0, 5).join(', ')}`);
   if (report.interruptedNotRerun.length) out.push(`interrupted runs never re-run: ${report.interruptedNotRerun.join(', ')}`);
+  if (report.notHandedOff.length) out.push(`stored results never handed to tickets: ${report.notHandedOff.slice(0, 5).join(', ')}`);
   if (report.stillRunning.length) out.push(`runs still 'running' at the end: ${report.stillRunning.join(', ')}`);
   if (report.failed.length) out.push(`failed runs: ${report.failed.join(', ')}`);
   return out;

@@ -7,12 +7,13 @@ import type { Hub } from '../../hub';
 import { createCalendar, WorkingDayCalendar } from '../calendar';
 import { loadCurrentCatalog } from '../catalog/repository';
 import type { Catalog } from '../catalog/types';
+import { handOffTable } from './handoff';
 import { INSTANCE_ID } from './instance';
 import { saveTableOutcome } from './persist';
 
 /**
  * Check runs: claim (once per slot), execute table by table, persist each table's results as they
- * come, hand them to the ticket service, and recover runs whose instance died.
+ * come, hand them to the ticket service (reliably: handoff.ts), and recover runs whose instance died.
  */
 export type RunTrigger = 'schedule' | 'manual' | 'recheck' | 'cli' | 'rerun' | 'bootstrap';
 
@@ -23,6 +24,12 @@ export interface TableResultsHandoff {
   catalog: Catalog;
   calendar: WorkingDayCalendar;
   now: Date;
+  /**
+   * The results are stored (check_run_tables/check_results) and may be handed over again after a
+   * crash: `markApplied()` records the hand-off as done (true for the first caller). The ticket
+   * service calls it after its last ticket change, before notifying; the runner calls it after.
+   */
+  stored: { markApplied(): Promise<boolean> };
 }
 
 export interface CheckRunnerDeps {
@@ -30,7 +37,10 @@ export interface CheckRunnerDeps {
   hub: Hub;
   logger: Logger;
   now(): Date;
-  /** After a table's results are stored: the ticket service files, updates and resolves tickets. */
+  /**
+   * After a table's results are stored: the ticket service files, updates and resolves tickets. Must be
+   * idempotent per stored outcome: recovery hands an outcome over again when a crash may have cut it short.
+   */
   onTableResults?: (handoff: TableResultsHandoff) => Promise<void>;
   /** A table could not be checked (hub down, table missing, timeout): an operational problem. */
   onTableError?: (problem: { runId: number; table: string; code: TableErrorCode; message: string }) => Promise<void>;
@@ -163,7 +173,7 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
         const results = await db.transaction((trx) => saveTableOutcome(trx, runId, outcome, catalog, ctx.now));
         outcomes.push(outcome);
         if (outcome.status === 'ok') {
-          await deps.onTableResults?.({ runId, table: table.name, results, catalog, calendar, now: ctx.now });
+          await handOffTable(deps, { runId, table: table.name, results, catalog, calendar, now: ctx.now });
         } else if (outcome.error) {
           await deps.onTableError?.({ runId, table: table.name, code: outcome.error.code, message: outcome.error.message });
         }
@@ -248,7 +258,8 @@ export async function recoverInterruptedRuns(deps: CheckRunnerDeps, staleAfterMs
     const current = await loadCurrentCatalog(db);
     const all = run.scope ?? current?.catalog.tables.map((t) => t.name) ?? [];
     const remaining = all.filter((t) => !done.includes(t));
-    if (remaining.length === 0) continue; // every table finished; only the 'completed' mark was lost
+    // Every table finished; only the 'completed' mark was lost (and perhaps hand-offs: handoff.ts).
+    if (remaining.length === 0) continue;
     const runId = await claimRun(db, { slotKey: `${run.slot_key ?? `run-${run.id}`}:rerun`, trigger: 'rerun', scope: remaining, rerunOf: Number(run.id) });
     if (runId !== null) reruns.push(runId);
   }

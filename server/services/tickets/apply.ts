@@ -5,6 +5,15 @@
  * lock on the fingerprint, then reads the fingerprint's latest ticket FOR UPDATE. So concurrent runs
  * (several instances, a re-check racing the hourly run) apply one after the other per fingerprint,
  * and the partial unique index `tickets_one_active_per_fingerprint` is the last line of defence.
+ *
+ * The check runner hands over each table's results after storing them (`stored`). Such an outcome may
+ * be applied more than once — recovery applies again an outcome whose hand-off a crash cut short,
+ * possibly on several instances at once (server/services/checks/handoff.ts) — and every change is
+ * still made once: under the fingerprint's lock, a ticket last changed by this run is left alone (the
+ * run applied this result already), and so is one last changed by an outcome of the same table that
+ * was stored after this one (older results never overwrite newer ones). The notices are worked out
+ * from the tickets' history, not from what this call changed, and sent by the call that records the
+ * outcome as applied first.
  */
 import type { Knex } from 'knex';
 import { todayIn } from '../calendar';
@@ -35,6 +44,20 @@ export interface ApplyOptions {
   notifier?: Notifier;
   /** Defaults to the IT office's setting. */
   dueDays?: DueWorkingDays;
+  /**
+   * The results are the stored outcome of table checks of run `runId` (check_run_tables), which may be
+   * applied more than once: applying them again changes nothing and notifies nobody again.
+   */
+  stored?: StoredOutcome;
+}
+
+export interface StoredOutcome {
+  /**
+   * Records the outcome as applied; called after the last ticket change, before any notice. True when
+   * this call recorded it, false when another application of the same outcome already had (its
+   * notices are that application's to send).
+   */
+  markApplied(): Promise<boolean>;
 }
 
 export interface ApplySummary {
@@ -83,8 +106,52 @@ export async function applyCheckResults(db: Knex, opts: ApplyOptions): Promise<A
     if ((outcome.kind === 'filed' || outcome.kind === 'reopened') && outcome.ticket.severity === 'high')
       newHigh.push(outcome.ticket);
   }
-  if (opts.notifier && newHigh.length) await notifyNewHighSeverity(opts.notifier, newHigh);
+  let notices = newHigh;
+  if (opts.stored) {
+    // An earlier application of this outcome may have filed some of its tickets and then died, and
+    // another may be applying it right now: every high-severity ticket this run filed or reopened is
+    // announced, once, by whichever application records the outcome as applied first.
+    notices = (await opts.stored.markApplied()) ? await filedOrReopenedHigh(db, String(opts.runId), byFingerprint) : [];
+  }
+  if (opts.notifier && notices.length) await notifyNewHighSeverity(opts.notifier, notices);
   return summary;
+}
+
+/** The high-severity tickets of these results that run `runId` filed or reopened, in the results' order. */
+async function filedOrReopenedHigh(db: Knex, runId: string, byFingerprint: Map<string, CheckResult>): Promise<TicketRow[]> {
+  const high = [...byFingerprint].filter(([, r]) => !r.passed && r.severity === 'high').map(([fingerprint]) => fingerprint);
+  if (!high.length) return [];
+  const rows = (await db('tickets as t')
+    .whereIn('t.fingerprint', high)
+    .whereExists((q) =>
+      q
+        .select(db.raw('1'))
+        .from('ticket_events as e')
+        .whereRaw('e.ticket_id = t.id')
+        .whereIn('e.kind', ['filed', 'reopened'])
+        .whereRaw(`e.details->>'runId' = ?`, [runId]),
+    )
+    .select('t.*')) as TicketRow[];
+  const order = new Map(high.map((fingerprint, i) => [fingerprint, i]));
+  return rows.sort((a, b) => order.get(a.fingerprint)! - order.get(b.fingerprint)! || a.id - b.id);
+}
+
+/**
+ * Whether a fingerprint's latest ticket already reflects this stored outcome: it was last changed by
+ * this run (the outcome was applied before), or by an outcome of the same table stored later (a later
+ * run's results). Outcomes of one table are stored one at a time (table leases), so the order they were
+ * stored in (`finished_at`, then run id) is the order they were checked and must be applied in.
+ */
+async function reflectsThisOrLater(trx: Knex.Transaction, ticket: TicketRow, runId: string, table: string): Promise<boolean> {
+  const last = ticket.last_run_id;
+  if (last === null || !/^\d+$/.test(last)) return false;
+  if (last === runId) return true;
+  const later = await trx.raw(
+    `SELECT 1 FROM check_run_tables o JOIN check_run_tables l ON l.table_name = o.table_name
+      WHERE o.run_id = ? AND o.table_name = ? AND l.run_id = ? AND (l.finished_at, l.run_id) > (o.finished_at, o.run_id)`,
+    [runId, table, last],
+  );
+  return later.rows.length > 0;
 }
 
 type Outcome = { kind: keyof ApplySummary; ticket: TicketRow } | null;
@@ -101,6 +168,7 @@ async function applyOne(
   const latest = (await trx('tickets').where({ fingerprint }).orderBy('id', 'desc').forUpdate().first()) as TicketRow | undefined;
   const active = latest && ACTIVE_STATUSES.includes(latest.status) ? latest : undefined;
   const runId = opts.runId == null ? null : String(opts.runId);
+  if (opts.stored && runId !== null && latest && (await reflectsThisOrLater(trx, latest, runId, result.table))) return null;
 
   if (result.passed) {
     if (active) {
@@ -116,7 +184,7 @@ async function applyOne(
       return { kind: 'resolved', ticket };
     }
     // A closed ticket keeps later failures quiet until the check passes once; then it is cleared.
-    if (latest?.status === 'closed' && !latest.resolved_at) await updateTicket(trx, latest, { resolved_at: now }, now);
+    if (latest?.status === 'closed' && !latest.resolved_at) await updateTicket(trx, latest, { resolved_at: now, last_run_id: runId }, now);
     return null;
   }
 
@@ -165,7 +233,7 @@ async function applyOne(
   if (latest?.status === 'closed' && !latest.resolved_at) {
     await trx('tickets')
       .where({ id: latest.id })
-      .update({ last_seen: now, occurrences: latest.occurrences + 1 });
+      .update({ last_seen: now, occurrences: latest.occurrences + 1, last_run_id: runId });
     return null;
   }
 
