@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Express } from 'express';
 import type { Knex } from 'knex';
 import { importCatalog } from '../../server/services/catalog/repository';
+import { signIn } from '../helpers/app';
 import { buildUser } from './index';
 
 const EXAMPLE = path.resolve(__dirname, '../../server/services/catalog/examples/university.catalog.yaml');
@@ -56,4 +58,16 @@ export function reportBody(over: Record<string, unknown> = {}) {
     suggested_value: '中共党员',
     ...over,
   };
+}
+
+type Session = Awaited<ReturnType<typeof signIn>>;
+
+/**
+ * `as(who)`: the session of one of the world's people, signed in on first use and reused after (signing
+ * in writes, so a test that compares the database before and after signs in first). `app` and `people`
+ * are read when first asked, after the test file's beforeAll has built them.
+ */
+export function reportsSessions(app: () => Express, people: () => ReportsWorld): (who: keyof ReportsWorld) => Promise<Session> {
+  const sessions: Partial<Record<keyof ReportsWorld, Session>> = {};
+  return async (who) => (sessions[who] ??= await signIn(app(), people()[who].login, people()[who].password));
 }

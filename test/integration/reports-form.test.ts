@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { importCatalog, loadCurrentCatalog } from '../../server/services/catalog/repository';
-import { buildReportsWorld, PNG, ReportsWorld } from '../factories/reports';
+import { buildReportsWorld, PNG, ReportsWorld, reportsSessions } from '../factories/reports';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
 /** The web form: table → fields and key inputs without JS, the hub look-up, errors in place, the attachment check. */
@@ -9,12 +9,10 @@ const MONDAY = new Date('2026-03-02T02:00:00Z');
 
 let t: TestApp;
 let people: ReportsWorld;
-type Session = Awaited<ReturnType<typeof signIn>>;
-const sessions: Record<string, Session> = {};
-async function as(who: keyof ReportsWorld): Promise<Session> {
-  if (!sessions[who]) sessions[who] = await signIn(t.app, people[who].login, people[who].password);
-  return sessions[who];
-}
+const as = reportsSessions(
+  () => t.app,
+  () => people,
+);
 
 beforeAll(async () => {
   t = await createTestApp();

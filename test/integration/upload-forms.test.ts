@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type request from 'supertest';
-import { buildReportsWorld, PDF, PNG, ReportsWorld } from '../factories/reports';
+import { buildReportsWorld, PDF, PNG, ReportsWorld, reportsSessions } from '../factories/reports';
 import { changedSince, installChangeLog, mark } from '../helpers/change-log';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { createTestApp, TestApp } from '../helpers/app';
 import { translator } from '../../server/i18n';
 
 /**
@@ -23,12 +23,10 @@ const EXAMPLE = fs.readFileSync(
 
 let t: TestApp;
 let people: ReportsWorld;
-type Session = Awaited<ReturnType<typeof signIn>>;
-const sessions: Record<string, Session> = {};
-async function as(who: keyof ReportsWorld): Promise<Session> {
-  if (!sessions[who]) sessions[who] = await signIn(t.app, people[who].login, people[who].password);
-  return sessions[who];
-}
+const as = reportsSessions(
+  () => t.app,
+  () => people,
+);
 
 beforeAll(async () => {
   t = await createTestApp();
