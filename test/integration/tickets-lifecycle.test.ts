@@ -24,6 +24,12 @@ describe('tickets from check results', () => {
   let db: Knex;
   let steward: CurrentUser;
 
+  /** A new IT-office account, as the services receive the signed-in user. */
+  async function itOfficeUser(): Promise<CurrentUser> {
+    const row = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
+    return { id: row.id, login: row.login, name: row.name, department: 'ITC', roles: ['it_office'], locale: 'zh-CN' };
+  }
+
   beforeAll(async () => {
     tdb = await createTestDatabase();
     db = tdb.knex;
@@ -203,15 +209,7 @@ describe('tickets from check results', () => {
   });
 
   it('keeps a reassigned ticket as the one the next failing run updates, with history and audit of the dispute and reassignment', async () => {
-    const row = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
-    const office: CurrentUser = {
-      id: row.id,
-      login: row.login,
-      name: row.name,
-      department: 'ITC',
-      roles: ['it_office'],
-      locale: 'zh-CN',
-    };
+    const office = await itOfficeUser();
     const t = await buildTicket(db, catalog, T0, { field: 'political_status', check: 'codes' });
     await disputeTicket(db, { ticketId: t.id, actor: steward, reason: '政治面貌由组织部维护', now: days(1) });
     await expect(
@@ -244,15 +242,7 @@ describe('tickets from check results', () => {
   });
 
   it('hands the new department an open ticket whichever active status it had: the old fix and its re-check set aside', async () => {
-    const row = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
-    const office: CurrentUser = {
-      id: row.id,
-      login: row.login,
-      name: row.name,
-      department: 'ITC',
-      roles: ['it_office'],
-      locale: 'zh-CN',
-    };
+    const office = await itOfficeUser();
     // HR says it fixed the political status (a re-check is requested), then that it is not HR's data.
     const fixed = await buildTicket(db, catalog, T0, { field: 'political_status', check: 'codes' });
     const fixedAt = new Date(T0.getTime() + 3_600_000);
@@ -323,15 +313,7 @@ describe('tickets from check results', () => {
   });
 
   it('refuses illegal transitions with a conflict and a missing closing reason as invalid input', async () => {
-    const row = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
-    const office: CurrentUser = {
-      id: row.id,
-      login: row.login,
-      name: row.name,
-      department: 'ITC',
-      roles: ['it_office'],
-      locale: 'zh-CN',
-    };
+    const office = await itOfficeUser();
     const t = await buildTicket(db, catalog, T0);
     await transitionTicket(db, { ticketId: t.id, to: 'fixed', actor: steward, now: days(1) });
     await expect(transitionTicket(db, { ticketId: t.id, to: 'acknowledged', actor: steward })).rejects.toMatchObject({
