@@ -39,7 +39,8 @@ function parseArgs(argv: string[]): Options {
     else if (arg.startsWith('--runs=')) opts.runs = Math.max(1, Number(arg.slice('--runs='.length)) || 3);
     else if (arg.startsWith('--table=')) opts.tables = arg.slice('--table='.length).split(',').filter(Boolean);
     else if (arg.startsWith('--parts=')) opts.parts = Math.max(1, Math.floor(Number(arg.slice('--parts='.length))) || 2);
-    else throw new Error(`未知参数 ${arg} / unknown argument ${arg} (expected --reuse, --runs=N, --table=NAME[,NAME], --parts=N)`);
+    else
+      throw new Error(`未知参数 ${arg} / unknown argument ${arg} (expected --reuse, --runs=N, --table=NAME[,NAME], --parts=N)`);
   }
   return opts;
 }

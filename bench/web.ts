@@ -217,12 +217,18 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
 }
 
 /** What browsers send (pages then come compressed, brotli first); BENCH_COMPRESSION=0 asks for them uncompressed. */
-const ACCEPT_ENCODING: Record<string, string> = process.env.BENCH_COMPRESSION === '0' ? {} : { 'accept-encoding': 'gzip, deflate, br' };
+const ACCEPT_ENCODING: Record<string, string> =
+  process.env.BENCH_COMPRESSION === '0' ? {} : { 'accept-encoding': 'gzip, deflate, br' };
 
 async function measure(knex: Knex, baseUrl: string, cookie: string, page: string, path: string): Promise<Measured> {
   const pgBefore = await backendCpu(knex);
   const nodeBefore = process.cpuUsage();
-  const load = await runLoad({ url: `${baseUrl}${path}`, connections: CONNECTIONS, seconds: SECONDS, headers: { cookie, accept: 'text/html', ...ACCEPT_ENCODING } });
+  const load = await runLoad({
+    url: `${baseUrl}${path}`,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    headers: { cookie, accept: 'text/html', ...ACCEPT_ENCODING },
+  });
   // Not push(...): a spread of 100,000+ latencies overflows the call stack.
   const latencies = load.latencies;
   const node = process.cpuUsage(nodeBefore);

@@ -1,6 +1,12 @@
 import type { AppContext } from '../server/context';
 import { handOffInterruptedOutcomes } from '../server/services/checks/handoff';
-import { CheckRunnerDeps, claimRun, DEFAULT_STALE_AFTER_MS, executeRun, recoverInterruptedRuns } from '../server/services/checks/runs';
+import {
+  CheckRunnerDeps,
+  claimRun,
+  DEFAULT_STALE_AFTER_MS,
+  executeRun,
+  recoverInterruptedRuns,
+} from '../server/services/checks/runs';
 import { loadCurrentCatalog } from '../server/services/catalog/repository';
 import { scheduleJob, ScheduledJob } from '../server/services/jobs/coordinator';
 
@@ -41,7 +47,11 @@ const ORPHAN_WINDOW_MS = 3_600_000;
  * died, or lost the database, between the two inserts. Their run is created now under the slot's own
  * key, so the slot still runs exactly once. `scopeOf` gives the tables of a job by its name.
  */
-export async function recoverOrphanedSlots(deps: CheckRunnerDeps, scopeOf: (job: string) => string[] | null, staleAfterMs: number): Promise<number[]> {
+export async function recoverOrphanedSlots(
+  deps: CheckRunnerDeps,
+  scopeOf: (job: string) => string[] | null,
+  staleAfterMs: number,
+): Promise<number[]> {
   const { db } = deps;
   const orphans: { slot_key: string; job: string }[] = await db('job_slots as s')
     .where((q) => q.where('s.job', 'check-hub').orWhere('s.job', 'like', 'check-hub[%'))
@@ -59,7 +69,10 @@ export async function recoverOrphanedSlots(deps: CheckRunnerDeps, scopeOf: (job:
   return runs;
 }
 
-export async function recover(deps: CheckRunnerDeps, opts: { staleAfterMs?: number; scopeOf?: (job: string) => string[] | null } = {}): Promise<void> {
+export async function recover(
+  deps: CheckRunnerDeps,
+  opts: { staleAfterMs?: number; scopeOf?: (job: string) => string[] | null } = {},
+): Promise<void> {
   const staleAfterMs = opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
   const runs = await recoverInterruptedRuns(deps, staleAfterMs);
   // The tables the interrupted runs did check reach the tickets before their re-runs check the rest.
@@ -69,7 +82,11 @@ export async function recover(deps: CheckRunnerDeps, opts: { staleAfterMs?: numb
 }
 
 /** The check schedules (CHECK_SCHEDULE and each table's own) read in `timezone`: the university's (server/background.ts). */
-export function startCheckJobs(ctx: AppContext, baseDeps: CheckRunnerDeps, timezone = ctx.config.timezone): { stop(): Promise<void> } {
+export function startCheckJobs(
+  ctx: AppContext,
+  baseDeps: CheckRunnerDeps,
+  timezone = ctx.config.timezone,
+): { stop(): Promise<void> } {
   const pace = recoveryPace(ctx.config.checkSchedule);
   const deps: CheckRunnerDeps = { ...baseDeps, heartbeatMs: baseDeps.heartbeatMs ?? pace.heartbeatMs };
   const jobs = new Map<string, ScheduledJob>();
@@ -93,7 +110,8 @@ export function startCheckJobs(ctx: AppContext, baseDeps: CheckRunnerDeps, timez
     const current = await loadCurrentCatalog(ctx.db);
     allTables = current?.catalog.tables.map((t) => t.name) ?? [];
     const next = new Map<string, string[]>();
-    for (const t of current?.catalog.tables ?? []) if (t.schedule) next.set(t.schedule, [...(next.get(t.schedule) ?? []), t.name]);
+    for (const t of current?.catalog.tables ?? [])
+      if (t.schedule) next.set(t.schedule, [...(next.get(t.schedule) ?? []), t.name]);
     for (const [expression] of ownSchedules) {
       if (!next.has(expression)) {
         await jobs.get(`check-hub[${expression}]`)?.stop();
@@ -102,15 +120,24 @@ export function startCheckJobs(ctx: AppContext, baseDeps: CheckRunnerDeps, timez
     }
     for (const [expression, tables] of next) {
       const name = `check-hub[${expression}]`;
-      if (!jobs.has(name)) jobs.set(name, schedule(name, expression, () => ownSchedules.get(expression) ?? tables));
+      if (!jobs.has(name))
+        jobs.set(
+          name,
+          schedule(name, expression, () => ownSchedules.get(expression) ?? tables),
+        );
     }
     ownSchedules = next;
   };
 
-  const minutely = scheduleJob(ctx.db, ctx.logger, { name: 'check-recover', expression: pace.recoverExpression, timezone }, async () => {
-    await reconcile();
-    await recover(deps, { staleAfterMs: pace.staleAfterMs, scopeOf });
-  });
+  const minutely = scheduleJob(
+    ctx.db,
+    ctx.logger,
+    { name: 'check-recover', expression: pace.recoverExpression, timezone },
+    async () => {
+      await reconcile();
+      await recover(deps, { staleAfterMs: pace.staleAfterMs, scopeOf });
+    },
+  );
   reconcile().catch((err) => ctx.logger.error({ err }, 'check schedule reconcile failed'));
 
   return {

@@ -7,7 +7,10 @@ import { auditHead } from '../server/services/audit';
 import { todayIn } from '../server/services/calendar';
 
 /** One digest per department with active tickets (inbox, e-mail, robot), at most once a day per department. */
-export async function run(ctx: AppContext, opts: { now?: Date; notifier?: Notifier } = {}): Promise<{ sent: string[]; auditHead: string | null }> {
+export async function run(
+  ctx: AppContext,
+  opts: { now?: Date; notifier?: Notifier } = {},
+): Promise<{ sent: string[]; auditHead: string | null }> {
   const now = opts.now ?? ctx.now();
   const { calendar } = await loadTicketCalendar(ctx.db, ctx.config.timezone);
   const notifier = opts.notifier ?? notifierFromConfig(ctx.db, ctx.config, ctx.logger);

@@ -19,18 +19,33 @@ export async function run(ctx: AppContext): Promise<{ reminded: number; flagged:
   for (const r of reminded) {
     if (!r.department) continue;
     const to = await departmentRecipients(ctx.db, r.department);
-    await addToInbox(ctx.db, to.userIds, { kind: 'sharing.reminder', title: t('sharing.notices.reminder', { id: r.requestId, date: r.dueOn ?? '' }), body: '', link: `/sharing/${r.requestId}` });
+    await addToInbox(ctx.db, to.userIds, {
+      kind: 'sharing.reminder',
+      title: t('sharing.notices.reminder', { id: r.requestId, date: r.dueOn ?? '' }),
+      body: '',
+      link: `/sharing/${r.requestId}`,
+    });
   }
   if (flagged.length) {
     const office = await officeRecipients(ctx.db);
     for (const f of flagged) {
-      await addToInbox(ctx.db, office.userIds, { kind: 'sharing.overdue', title: t('sharing.notices.overdue', { id: f.requestId, department: f.department ?? '' }), body: '', link: `/sharing/${f.requestId}` });
+      await addToInbox(ctx.db, office.userIds, {
+        kind: 'sharing.overdue',
+        title: t('sharing.notices.overdue', { id: f.requestId, department: f.department ?? '' }),
+        body: '',
+        link: `/sharing/${f.requestId}`,
+      });
     }
   }
   if (expiring.length) {
     const office = await officeRecipients(ctx.db);
     for (const g of expiring) {
-      await addToInbox(ctx.db, [g.applicantId, ...office.userIds], { kind: 'sharing.expiry', title: t('sharing.notices.expiry', { id: g.requestId, date: g.expiresOn }), body: '', link: `/sharing/${g.requestId}` });
+      await addToInbox(ctx.db, [g.applicantId, ...office.userIds], {
+        kind: 'sharing.expiry',
+        title: t('sharing.notices.expiry', { id: g.requestId, date: g.expiresOn }),
+        body: '',
+        link: `/sharing/${g.requestId}`,
+      });
     }
   }
   if (reminded.length || flagged.length || expiring.length) {
@@ -41,5 +56,10 @@ export async function run(ctx: AppContext): Promise<{ reminded: number; flagged:
 
 /** 08:40 in the configured time zone (after the ticket reminders). */
 export function start(ctx: AppContext, timezone = ctx.config.timezone): BackgroundService {
-  return scheduleJob(ctx.db, ctx.logger, { name: 'sharing-reminders', expression: '40 8 * * *', timezone }, async () => void (await run(ctx)));
+  return scheduleJob(
+    ctx.db,
+    ctx.logger,
+    { name: 'sharing-reminders', expression: '40 8 * * *', timezone },
+    async () => void (await run(ctx)),
+  );
 }

@@ -30,8 +30,13 @@ export function daysOfSlot(timezone: string, date: Date): string[] {
  * slot first finishes yesterday with the runs of its last hour.
  */
 export function start(ctx: AppContext, timezone = ctx.config.timezone): BackgroundService {
-  return scheduleJob(ctx.db, ctx.logger, { name: 'snapshot-scorecards', expression: '15 * * * *', timezone }, async ({ date }) => {
-    // The zone as it is now: the catalog may have changed it since this job was scheduled.
-    for (const day of daysOfSlot(await universityTimezone(ctx.db, timezone), date)) await run(ctx, { day });
-  });
+  return scheduleJob(
+    ctx.db,
+    ctx.logger,
+    { name: 'snapshot-scorecards', expression: '15 * * * *', timezone },
+    async ({ date }) => {
+      // The zone as it is now: the catalog may have changed it since this job was scheduled.
+      for (const day of daysOfSlot(await universityTimezone(ctx.db, timezone), date)) await run(ctx, { day });
+    },
+  );
 }

@@ -39,7 +39,9 @@ export async function up(knex: Knex): Promise<void> {
     /** The version that last changed this row (re-importing the same catalog leaves it alone). */
     t.bigInteger('version_id').notNullable().references('catalog_versions.id');
   });
-  await knex.raw(`ALTER TABLE catalog_tables ADD CONSTRAINT catalog_tables_sharing_known CHECK (sharing IN ('universal','conditional','none'))`);
+  await knex.raw(
+    `ALTER TABLE catalog_tables ADD CONSTRAINT catalog_tables_sharing_known CHECK (sharing IN ('universal','conditional','none'))`,
+  );
 
   await knex.schema.createTable('catalog_fields', (t) => {
     t.string('table_name', 200).notNullable().references('catalog_tables.name').onUpdate('CASCADE');

@@ -60,7 +60,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(
     `ALTER TABLE sharing_requests ADD CONSTRAINT sharing_requests_status_known CHECK (status IN ('draft','submitted','in_review','granted','rejected','withdrawn'))`,
   );
-  await knex.raw(`ALTER TABLE sharing_requests ADD CONSTRAINT sharing_requests_method_known CHECK (method IN ('api','file','other'))`);
+  await knex.raw(
+    `ALTER TABLE sharing_requests ADD CONSTRAINT sharing_requests_method_known CHECK (method IN ('api','file','other'))`,
+  );
 
   await knex.schema.createTable('sharing_items', (t) => {
     t.bigIncrements('id');

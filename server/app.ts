@@ -82,7 +82,10 @@ export function createApp(ctx: AppContext): Express {
   });
   // Assets are served locally: campus intranets often have no internet, so no CDN.
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.env === 'production' ? '1d' : 0 }));
-  app.get('/static/vendor/chart.umd.min.js', precompressedFile(CHART_JS, 'text/javascript; charset=utf-8', config.env === 'production' ? 86_400 : 0));
+  app.get(
+    '/static/vendor/chart.umd.min.js',
+    precompressedFile(CHART_JS, 'text/javascript; charset=utf-8', config.env === 'production' ? 86_400 : 0),
+  );
 
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(express.json({ limit: '1mb', reviver: dropShadowingKeys, verify: limitJsonDepth }));

@@ -16,7 +16,11 @@ import { startInUniversityTime } from './services/jobs/university-time';
  * Everything `serve` runs besides HTTP: the scheduled jobs (see `jobs/`). Each returns a stop()
  * that waits for its running work.
  */
-export async function startBackground(ctx: AppContext, _runtime: Runtime, _announce: (line: string) => void): Promise<BackgroundService[]> {
+export async function startBackground(
+  ctx: AppContext,
+  _runtime: Runtime,
+  _announce: (line: string) => void,
+): Promise<BackgroundService[]> {
   const store = new KnexSessionStore(ctx.db);
   const housekeeping = scheduleJob(
     ctx.db,
@@ -25,19 +29,25 @@ export async function startBackground(ctx: AppContext, _runtime: Runtime, _annou
     async () => {
       await store.purgeExpired();
       // Slot rows only need to outlive any instance's memory of the slot.
-      await ctx.db('job_slots').where('claimed_at', '<', new Date(Date.now() - 30 * 86_400_000)).delete();
+      await ctx
+        .db('job_slots')
+        .where('claimed_at', '<', new Date(Date.now() - 30 * 86_400_000))
+        .delete();
     },
   );
   registerRecheck(ctx);
   // Check slots, the 8:30 reminders and the snapshots' midnight are the university's local time:
   // the catalog calendar's time zone, which due dates and "today" are read in too.
-  const zoned = await startInUniversityTime({ db: ctx.db, logger: ctx.logger, fallbackTimezone: ctx.config.timezone }, (timezone) => [
-    { name: 'check-hub', ...startCheckJobs(ctx, checkRunnerDeps(ctx), timezone) },
-    remindAndEscalate.start(ctx, timezone),
-    dailyDigest.start(ctx, timezone),
-    sharingReminders.start(ctx, timezone),
-    snapshotScorecards.start(ctx, timezone),
-    reportConfirmations.start(ctx, timezone),
-  ]);
+  const zoned = await startInUniversityTime(
+    { db: ctx.db, logger: ctx.logger, fallbackTimezone: ctx.config.timezone },
+    (timezone) => [
+      { name: 'check-hub', ...startCheckJobs(ctx, checkRunnerDeps(ctx), timezone) },
+      remindAndEscalate.start(ctx, timezone),
+      dailyDigest.start(ctx, timezone),
+      sharingReminders.start(ctx, timezone),
+      snapshotScorecards.start(ctx, timezone),
+      reportConfirmations.start(ctx, timezone),
+    ],
+  );
   return [housekeeping, zoned];
 }

@@ -9,7 +9,7 @@ export const auditVerifyCommand: Command = {
   usage: [
     'hubwatch audit verify [--anchor SEQ:HASH]',
     '',
-    '  Recomputes every row\'s hash; exit 0 when intact, 1 naming the first row edited or deleted.',
+    "  Recomputes every row's hash; exit 0 when intact, 1 naming the first row edited or deleted.",
     '  Prints the head (SEQ:HASH). Rows deleted from the END leave a valid chain: keep the printed head',
     '  outside the database (a ticket, an e-mail, the operations log) and pass it as --anchor later.',
   ].join('\n'),
@@ -18,14 +18,20 @@ export const auditVerifyCommand: Command = {
     const anchorText = values.anchor as string | undefined;
     const anchor = anchorText === undefined ? undefined : parseAuditAnchor(anchorText);
     if (anchor === null) {
-      print(io.stderr, `--anchor: 应为 SEQ:HASH（行号:64 位十六进制哈希）/ expected SEQ:HASH (row number:64 hex digits), got ${JSON.stringify(anchorText)}`);
+      print(
+        io.stderr,
+        `--anchor: 应为 SEQ:HASH（行号:64 位十六进制哈希）/ expected SEQ:HASH (row number:64 hex digits), got ${JSON.stringify(anchorText)}`,
+      );
       return EXIT.usage;
     }
     return withRuntime(io, 'audit verify', async ({ db }) => {
       const result = await verifyAuditChain(db, { anchor });
       const head = result.head ? `${result.head.seq}:${result.head.rowHash}` : '0 (empty)';
       if (result.ok) {
-        print(io.stdout, `审计日志完整 / audit log intact: ${result.checked} rows${anchor ? `, anchor ${anchor.seq} present` : ''}`);
+        print(
+          io.stdout,
+          `审计日志完整 / audit log intact: ${result.checked} rows${anchor ? `, anchor ${anchor.seq} present` : ''}`,
+        );
         print(io.stdout, `链首 / head: ${head}`);
         return EXIT.ok;
       }

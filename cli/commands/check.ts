@@ -12,7 +12,7 @@ export const checkRunCommand: Command = {
   usage: [
     'hubwatch check run [--table T] [--json]',
     '',
-    '  Runs every active table\'s checks (or one table\'s), hands the results to the ticket service and prints',
+    "  Runs every active table's checks (or one table's), hands the results to the ticket service and prints",
     '  a summary; --json prints the run id, duration and every check result.',
     '  Exit 0 when the run completed, whatever it found; 1 when it could not run.',
   ].join('\n'),
@@ -32,27 +32,44 @@ export const checkRunCommand: Command = {
       const ctx = { config: runtime.config, db: runtime.db, hub: runtime.hub, logger, now: () => new Date() };
       const summary = await runNow(checkRunnerDeps(ctx), { trigger: 'cli', scope: tables?.length ? tables : null });
       if (values.json) {
-        print(io.stdout, JSON.stringify({
-          run_id: summary.runId,
-          status: summary.status,
-          duration_ms: summary.durationMs,
-          error: summary.error ?? null,
-          tables: summary.tables.map((t) => ({
-            table: t.table,
-            status: t.status,
-            error: t.error ?? null,
-            duration_ms: Math.round(t.durationMs),
-            results: t.results.map((r) => ({
-              check: r.check, department: r.department, table: r.table, field: r.field, passed: r.passed,
-              violations: r.violations, checked: r.checkedRows, severity: r.severity, ...(r.message ? { message: r.message } : {}),
-            })),
-          })),
-        }, null, 2));
+        print(
+          io.stdout,
+          JSON.stringify(
+            {
+              run_id: summary.runId,
+              status: summary.status,
+              duration_ms: summary.durationMs,
+              error: summary.error ?? null,
+              tables: summary.tables.map((t) => ({
+                table: t.table,
+                status: t.status,
+                error: t.error ?? null,
+                duration_ms: Math.round(t.durationMs),
+                results: t.results.map((r) => ({
+                  check: r.check,
+                  department: r.department,
+                  table: r.table,
+                  field: r.field,
+                  passed: r.passed,
+                  violations: r.violations,
+                  checked: r.checkedRows,
+                  severity: r.severity,
+                  ...(r.message ? { message: r.message } : {}),
+                })),
+              })),
+            },
+            null,
+            2,
+          ),
+        );
       } else {
         print(io.stdout, `检查运行 / run #${summary.runId}: ${summary.status}, ${summary.durationMs} ms`);
         for (const t of summary.tables) {
           const failed = t.results.filter((r) => !r.passed);
-          const status = t.status === 'ok' ? `${t.results.length - failed.length}/${t.results.length} passed` : `ERROR ${t.error?.code}: ${t.error?.message}`;
+          const status =
+            t.status === 'ok'
+              ? `${t.results.length - failed.length}/${t.results.length} passed`
+              : `ERROR ${t.error?.code}: ${t.error?.message}`;
           print(io.stdout, `  ${t.table.padEnd(24)} ${status}`);
           for (const r of failed) print(io.stdout, `      ✗ ${r.check}${r.field ? ` ${r.field}` : ''}: ${r.violations}`);
         }

@@ -11,12 +11,15 @@ import { print } from '../io';
 export const serveCommand: Command = {
   name: 'serve',
   summary: '启动 Web 服务与定时任务 / start the web service and scheduled jobs',
-  usage: 'hubwatch serve\n\n  Configuration comes from the environment (PORT, DATABASE_URL, DATA_DIR, HUB_DATABASE_URL, …; see README).',
+  usage:
+    'hubwatch serve\n\n  Configuration comes from the environment (PORT, DATABASE_URL, DATA_DIR, HUB_DATABASE_URL, …; see README).',
   async run(_args, io) {
     const config = loadConfig(io.env, io.cwd);
     const runtime = await openRuntime(config, 'serve');
     const boot = await bootstrapEmbeddedDemo(runtime, (line) => print(io.stdout, line));
-    const started = await startServer(runtime, { background: (ctx) => startBackground(ctx, runtime, (line) => print(io.stdout, line)) });
+    const started = await startServer(runtime, {
+      background: (ctx) => startBackground(ctx, runtime, (line) => print(io.stdout, line)),
+    });
     // A newcomer should see tickets at once, not after the first hourly slot.
     const firstRun = boot.ran ? runNow(checkRunnerDeps(started.ctx), { trigger: 'bootstrap' }).catch(() => undefined) : null;
     await new Promise<void>((resolve) => {

@@ -58,7 +58,8 @@ export const usersAddCommand: Command = {
 export const usersTokenCommand: Command = {
   name: 'users token',
   summary: '为账号签发 API 令牌 / issue an API token for an account',
-  usage: 'hubwatch users token LOGIN [--label TEXT] [--revoke-all]\n\n  Prints a new token once (only its hash is stored). --revoke-all revokes the account\'s tokens instead.',
+  usage:
+    "hubwatch users token LOGIN [--label TEXT] [--revoke-all]\n\n  Prints a new token once (only its hash is stored). --revoke-all revokes the account's tokens instead.",
   options: { label: { type: 'string' }, 'revoke-all': { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {

@@ -12,13 +12,35 @@
     new window.Chart(canvas, {
       type: 'line',
       data: {
-        labels: runs.map(function (r) { return '#' + r.id; }),
+        labels: runs.map(function (r) {
+          return '#' + r.id;
+        }),
         datasets: [
-          { label: labels.ms, data: runs.map(function (r) { return r.ms; }), borderColor: '#2f80ed', yAxisID: 'y' },
-          { label: labels.failed, data: runs.map(function (r) { return r.failed; }), borderColor: '#c62828', yAxisID: 'y1' },
+          {
+            label: labels.ms,
+            data: runs.map(function (r) {
+              return r.ms;
+            }),
+            borderColor: '#2f80ed',
+            yAxisID: 'y',
+          },
+          {
+            label: labels.failed,
+            data: runs.map(function (r) {
+              return r.failed;
+            }),
+            borderColor: '#c62828',
+            yAxisID: 'y1',
+          },
         ],
       },
-      options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true, position: 'left' }, y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } } } },
+      options: {
+        maintainAspectRatio: false,
+        scales: {
+          y: { beginAtZero: true, position: 'left' },
+          y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } },
+        },
+      },
     });
   }
 
@@ -27,7 +49,9 @@
     var id = progress.getAttribute('data-run');
     var poll = function () {
       fetch('/runs/' + id + '/progress', { headers: { Accept: 'application/json' } })
-        .then(function (r) { return r.json(); })
+        .then(function (r) {
+          return r.json();
+        })
         .then(function (run) {
           var bar = document.getElementById('run-progress-bar');
           bar.max = run.tables_total;
@@ -36,7 +60,9 @@
           if (run.status === 'running') setTimeout(poll, 1500);
           else window.location.reload();
         })
-        .catch(function () { setTimeout(poll, 5000); });
+        .catch(function () {
+          setTimeout(poll, 5000);
+        });
     };
     setTimeout(poll, 1000);
   }
@@ -45,13 +71,26 @@
   Array.prototype.forEach.call(document.querySelectorAll('canvas[data-trend]'), function (el) {
     if (!window.Chart) return;
     fetch(el.getAttribute('data-trend'), { headers: { Accept: 'application/json' } })
-      .then(function (r) { return r.json(); })
+      .then(function (r) {
+        return r.json();
+      })
       .then(function (points) {
         new window.Chart(el, {
           type: 'line',
           data: {
-            labels: points.map(function (p) { return p.label; }),
-            datasets: [{ label: el.getAttribute('data-label') || '', data: points.map(function (p) { return p.violations; }), borderColor: '#c62828', fill: false }],
+            labels: points.map(function (p) {
+              return p.label;
+            }),
+            datasets: [
+              {
+                label: el.getAttribute('data-label') || '',
+                data: points.map(function (p) {
+                  return p.violations;
+                }),
+                borderColor: '#c62828',
+                fill: false,
+              },
+            ],
           },
           options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true } } },
         });

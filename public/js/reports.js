@@ -11,8 +11,12 @@
   var keys = form.querySelector('[data-report-keys]');
   var filter = form.querySelector('[data-table-filter]');
 
-  form.querySelectorAll('.js-only').forEach(function (el) { el.hidden = false; });
-  form.querySelectorAll('.no-js-only').forEach(function (el) { el.hidden = true; });
+  form.querySelectorAll('.js-only').forEach(function (el) {
+    el.hidden = false;
+  });
+  form.querySelectorAll('.no-js-only').forEach(function (el) {
+    el.hidden = true;
+  });
 
   function tableNamed(name) {
     for (var i = 0; i < tables.length; i++) if (tables[i].name === name) return tables[i];
@@ -26,7 +30,9 @@
     fieldSelect.innerHTML = '';
     fieldSelect.appendChild(placeholder);
     var typed = {};
-    keys.querySelectorAll('input[data-key]').forEach(function (input) { typed[input.dataset.key] = input.value; });
+    keys.querySelectorAll('input[data-key]').forEach(function (input) {
+      typed[input.dataset.key] = input.value;
+    });
     keys.innerHTML = '';
     if (!table) return;
     table.fields.forEach(function (f) {

@@ -33,7 +33,8 @@
   }
 
   document.querySelectorAll('[data-table-select]').forEach(function (select) {
-    select.addEventListener('change', function () { renderChoices(select); });
+    select.addEventListener('change', function () {
+      renderChoices(select);
+    });
   });
-
 })();

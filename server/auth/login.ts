@@ -5,9 +5,7 @@ import type { UserRow } from '../services/users';
 
 /** Who did it and from where, for the audit log, from a request. */
 export function auditActor(req: Request) {
-  return req.user
-    ? { id: req.user.id, login: req.user.login, roles: req.user.roles, department: req.user.department }
-    : null;
+  return req.user ? { id: req.user.id, login: req.user.login, roles: req.user.roles, department: req.user.department } : null;
 }
 
 export function auditOrigin(req: Request) {

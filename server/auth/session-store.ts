@@ -50,7 +50,11 @@ export class KnexSessionStore extends session.Store {
 
   override get(sid: string, cb: (err: unknown, session?: session.SessionData | null) => void): void {
     this.db('sessions as s')
-      .leftJoin('users as u', 'u.id', this.db.raw(`case when jsonb_typeof(s.data->'userId') = 'number' then (s.data->>'userId')::bigint end`))
+      .leftJoin(
+        'users as u',
+        'u.id',
+        this.db.raw(`case when jsonb_typeof(s.data->'userId') = 'number' then (s.data->>'userId')::bigint end`),
+      )
       .where('s.sid', sid)
       .where('s.expires_at', '>', new Date())
       .first('s.data', 's.expires_at', this.db.raw(`to_jsonb(u) - 'password_hash' as "user"`))
@@ -63,7 +67,11 @@ export class KnexSessionStore extends session.Store {
         this.remember(sid, new Date(row.expires_at));
         const data = (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as session.SessionData;
         if (typeof data.userId === 'number') {
-          this.users.set(sid, { userId: data.userId, user: row.user ? { ...(row.user as UserRow), password_hash: null } : null, at: Date.now() });
+          this.users.set(sid, {
+            userId: data.userId,
+            user: row.user ? { ...(row.user as UserRow), password_hash: null } : null,
+            at: Date.now(),
+          });
           if (this.users.size > REMEMBERED) this.users.delete(this.users.keys().next().value!);
         }
         cb(null, data);
@@ -123,7 +131,10 @@ export class KnexSessionStore extends session.Store {
     this.db('sessions')
       .where({ sid })
       .delete()
-      .then(() => cb?.(), (err) => cb?.(err));
+      .then(
+        () => cb?.(),
+        (err) => cb?.(err),
+      );
   }
 
   async purgeExpired(): Promise<number> {

@@ -95,7 +95,8 @@ const CONNECTION_LOST_CODES = new Set([
   'EPIPE',
   'ETIMEDOUT',
 ]);
-const CONNECTION_LOST_MESSAGES = /Connection terminated|Connection ended unexpectedly|connection error and is not queryable|Timeout acquiring a connection/i;
+const CONNECTION_LOST_MESSAGES =
+  /Connection terminated|Connection ended unexpectedly|connection error and is not queryable|Timeout acquiring a connection/i;
 
 export function isConnectionLost(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown; name?: unknown } | null;

@@ -39,7 +39,12 @@ export async function openHub(config: Config, opts: { writable?: boolean } = {})
     parsed.protocol = 'mysql:';
     const knex = knexFactory({
       client: 'mysql2',
-      connection: { uri: parsed.toString(), dateStrings: true, supportBigNumbers: true, bigNumberStrings: false } as Knex.MySql2ConnectionConfig,
+      connection: {
+        uri: parsed.toString(),
+        dateStrings: true,
+        supportBigNumbers: true,
+        bigNumberStrings: false,
+      } as Knex.MySql2ConnectionConfig,
       pool: { min: 0, max: 4 },
     });
     return { knex, dialect: 'mysql', kind: 'mysql', label: redact(url), close: () => knex.destroy() };
@@ -47,6 +52,10 @@ export async function openHub(config: Config, opts: { writable?: boolean } = {})
   const withReadOnly = new URL(url);
   if (!opts.writable) withReadOnly.searchParams.set('options', '-c default_transaction_read_only=on');
   // Room for one table's parts (CHECK_SCAN_PARTS) beside another run's table and the pages' reads.
-  const db = openPostgres({ url: withReadOnly.toString(), poolMax: Math.max(4, config.checkScanParts + 2), applicationName: 'hubwatch hub reader' });
+  const db = openPostgres({
+    url: withReadOnly.toString(),
+    poolMax: Math.max(4, config.checkScanParts + 2),
+    applicationName: 'hubwatch hub reader',
+  });
   return { knex: db.knex, dialect: 'postgres', kind: 'postgres', label: redact(url), close: db.close };
 }

@@ -27,7 +27,10 @@ function load(locale: Locale): Dictionary {
   if (cached) return cached;
   const dict: Dictionary = new Map();
   const dir = path.join(__dirname, 'locales', locale);
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const area = file.replace(/\.json$/, '');
     flatten(area, JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')), dict);
   }
@@ -46,9 +49,7 @@ export function hasKey(locale: Locale, key: string): boolean {
 /** Translates `key`, replacing `{name}` placeholders with `params`. */
 export function translate(locale: Locale, key: string, params: MessageParams = {}): string {
   const template = load(locale).get(key) ?? load(DEFAULT_LOCALE).get(key) ?? key;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    params[name] !== undefined ? String(params[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] !== undefined ? String(params[name]) : whole));
 }
 
 export type Translator = (key: string, params?: MessageParams) => string;

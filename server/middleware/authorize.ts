@@ -31,7 +31,11 @@ export function publicRoute(): PolicyMiddleware {
 }
 
 /** For checks that need the loaded object: throws 403 unless allowed. */
-export function assertCan(user: CurrentUser | undefined, action: Action, resource: PolicyResource = {}): asserts user is CurrentUser {
+export function assertCan(
+  user: CurrentUser | undefined,
+  action: Action,
+  resource: PolicyResource = {},
+): asserts user is CurrentUser {
   if (!user) throw new UnauthorizedError();
   if (!can(user, action, resource)) throw new ForbiddenError();
 }

@@ -32,7 +32,8 @@ export function compressResponses(req: Request, res: Response, next: NextFunctio
     if (typeof body === 'string' && !res.get('Content-Type')) res.type('html');
     const type = String(res.get('Content-Type') ?? '');
     const raw = typeof body === 'string' ? Buffer.from(body) : Buffer.isBuffer(body) ? body : null;
-    if (!raw || raw.length < MIN_BYTES || req.method === 'HEAD' || res.get('Content-Encoding') || !COMPRESSIBLE.test(type)) return send(body as never);
+    if (!raw || raw.length < MIN_BYTES || req.method === 'HEAD' || res.get('Content-Encoding') || !COMPRESSIBLE.test(type))
+      return send(body as never);
     res.vary('Accept-Encoding');
     const encoding = preferredEncoding(req);
     if (!encoding) return send(body as never);
@@ -60,7 +61,9 @@ function precompress(file: string): Promise<Precompressed> {
     entry = (async () => {
       const raw = await fs.readFile(file);
       const [br, gzip] = await Promise.all([
-        brotliAsync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }),
+        brotliAsync(raw, {
+          params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+        }),
         gzipAsync(raw, { level: 9 }),
       ]);
       return { raw, br, gzip, etag: `W/"${crypto.createHash('sha256').update(raw).digest('base64url').slice(0, 27)}"` };

@@ -58,8 +58,10 @@ export function csrfProtection(req: Request, _res: Response, next: NextFunction)
   if (req.path.startsWith('/api/') && !req.user) return next(new UnauthorizedError());
   // A multipart body (file upload) is parsed by the route, after this check: such forms carry the
   // token in their action URL instead. Logs drop query strings and pages send no Referer.
-  const multipart = req.is('multipart/form-data') && typeof req.query._csrf === 'string' ? (req.query._csrf as string) : undefined;
-  const sent = (req.body && typeof req.body._csrf === 'string' ? req.body._csrf : undefined) ?? req.get('x-csrf-token') ?? multipart;
+  const multipart =
+    req.is('multipart/form-data') && typeof req.query._csrf === 'string' ? (req.query._csrf as string) : undefined;
+  const sent =
+    (req.body && typeof req.body._csrf === 'string' ? req.body._csrf : undefined) ?? req.get('x-csrf-token') ?? multipart;
   const expected = req.session?.csrfToken;
   if (!sent || !expected || !sameToken(sent, expected)) return next(new CsrfError());
   next();

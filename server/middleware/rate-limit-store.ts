@@ -30,7 +30,10 @@ export class DatabaseRateLimitStore implements Store {
   }
 
   async get(key: string): Promise<ClientRateLimitInfo | undefined> {
-    const row = await this.db('rate_limit_hits').where({ key: this.id(key) }).where('reset_at', '>', this.db.fn.now()).first('hits', 'reset_at');
+    const row = await this.db('rate_limit_hits')
+      .where({ key: this.id(key) })
+      .where('reset_at', '>', this.db.fn.now())
+      .first('hits', 'reset_at');
     return row ? { totalHits: Number(row.hits), resetTime: new Date(row.reset_at) } : undefined;
   }
 
@@ -57,7 +60,9 @@ export class DatabaseRateLimitStore implements Store {
   }
 
   async resetKey(key: string): Promise<void> {
-    await this.db('rate_limit_hits').where({ key: this.id(key) }).delete();
+    await this.db('rate_limit_hits')
+      .where({ key: this.id(key) })
+      .delete();
   }
 
   private async sweep(): Promise<void> {

@@ -31,8 +31,10 @@ const ROLE_ORDER: Role[] = ['admin', 'it_office', 'univ_leader', 'dept_leader', 
 
 export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator) {
   const cards: HomeCard[] = [];
-  if (can(user, 'users.manage')) cards.push({ title: t('home.cards.users.title'), text: t('home.cards.users.text'), href: '/admin/users' });
-  if (can(user, 'audit.view')) cards.push({ title: t('home.cards.audit.title'), text: t('home.cards.audit.text'), href: '/admin/audit' });
+  if (can(user, 'users.manage'))
+    cards.push({ title: t('home.cards.users.title'), text: t('home.cards.users.text'), href: '/admin/users' });
+  if (can(user, 'audit.view'))
+    cards.push({ title: t('home.cards.audit.title'), text: t('home.cards.audit.text'), href: '/admin/audit' });
   if (can(user, 'tickets.list')) {
     const all = can(user, 'tickets.viewAll');
     const today = todayIn(await universityTimezone(ctx.db, ctx.config.timezone), ctx.now());
@@ -44,13 +46,29 @@ export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator)
       figure: t('home.ticketFigure', figures),
     });
   }
-  if (can(user, 'reports.file')) cards.push({ title: t('reports.home.title'), text: t('reports.home.text'), href: '/reports/mine' });
-  if (can(user, 'sharing.apply')) cards.push({ title: t('sharing.title'), text: t('sharing.homeCard'), href: can(user, 'sharing.review') ? '/sharing/queue' : '/sharing' });
+  if (can(user, 'reports.file'))
+    cards.push({ title: t('reports.home.title'), text: t('reports.home.text'), href: '/reports/mine' });
+  if (can(user, 'sharing.apply'))
+    cards.push({
+      title: t('sharing.title'),
+      text: t('sharing.homeCard'),
+      href: can(user, 'sharing.review') ? '/sharing/queue' : '/sharing',
+    });
   if (can(user, 'department.view', { department: user.department })) {
-    cards.push({ title: t('home.cards.department.title'), text: t('home.cards.department.text'), href: `/departments/${encodeURIComponent(user.department)}` });
+    cards.push({
+      title: t('home.cards.department.title'),
+      text: t('home.cards.department.text'),
+      href: `/departments/${encodeURIComponent(user.department)}`,
+    });
   }
-  if (can(user, 'scorecards.dashboard')) cards.push({ title: t('scorecards.home.dashboard.title'), text: t('scorecards.home.dashboard.text'), href: '/dashboard' });
-  else if (can(user, 'scorecards.view', { department: user.department })) cards.push({ title: t('scorecards.home.own.title'), text: t('scorecards.home.own.text'), href: `/scorecards/${encodeURIComponent(user.department)}` });
+  if (can(user, 'scorecards.dashboard'))
+    cards.push({ title: t('scorecards.home.dashboard.title'), text: t('scorecards.home.dashboard.text'), href: '/dashboard' });
+  else if (can(user, 'scorecards.view', { department: user.department }))
+    cards.push({
+      title: t('scorecards.home.own.title'),
+      text: t('scorecards.home.own.text'),
+      href: `/scorecards/${encodeURIComponent(user.department)}`,
+    });
   const department = await ctx.db('departments').where({ code: user.department }).first('name');
   const primaryRole = ROLE_ORDER.find((r) => user.roles.includes(r)) ?? 'user';
   return {

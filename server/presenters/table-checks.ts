@@ -17,7 +17,7 @@ export async function tableChecksView(db: Knex, table: CatalogTable, user: Curre
         kind,
         kindLabel: kind.startsWith('rule:') ? kind : t(`checks.kinds.${kind}`),
         field: r.field_name,
-        fieldTitle: r.field_name ? titles.get(r.field_name) ?? r.field_name : '—',
+        fieldTitle: r.field_name ? (titles.get(r.field_name) ?? r.field_name) : '—',
         passed: r.passed,
         violations: Number(r.violations),
         checked: Number(r.checked_rows),

@@ -7,7 +7,11 @@ import { createTestApp, signIn, TestApp } from '../helpers/app';
 const EXAMPLE = fs.readFileSync(EXAMPLE_CATALOG_PATH, 'utf8');
 
 /** Visible text of a page, tags removed, whitespace collapsed. */
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&gt;/g, '>').replace(/\s+/g, ' ');
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&gt;/g, '>')
+    .replace(/\s+/g, ' ');
 
 describe('catalog and calendar pages', () => {
   let t: TestApp;
@@ -28,7 +32,7 @@ describe('catalog and calendar pages', () => {
   });
   afterAll(() => t.close());
 
-  it('lists departments with their tables, and fields owned in other departments\' tables', async () => {
+  it("lists departments with their tables, and fields owned in other departments' tables", async () => {
     const res = await plain.agent.get('/catalog').expect(200);
     const page = text(res.text);
     expect(page).toContain('人事处 HR');
@@ -81,7 +85,10 @@ describe('catalog and calendar pages', () => {
   });
 
   it('the IT office uploads a file: errors are listed by line next to the YAML, nothing changes', async () => {
-    const bad = EXAMPLE.replace('deadline: { after: report_date, within: 7d }        # 教师报到1周内', 'deadline: { after: report_date, within: 7x }');
+    const bad = EXAMPLE.replace(
+      'deadline: { after: report_date, within: 7d }        # 教师报到1周内',
+      'deadline: { after: report_date, within: 7x }',
+    );
     const before = await versions();
     const res = await office.agent
       .post('/catalog/import')
@@ -107,12 +114,20 @@ describe('catalog and calendar pages', () => {
     expect(text(dry.text)).toContain('校验通过（试运行，未做更改）：10 个部门、8 张表、24 个字段');
     expect(await versions()).toBe(before);
 
-    const real = await office.agent.post('/catalog/import').set('X-CSRF-Token', office.csrf).attach('file', Buffer.from(EXAMPLE), 'catalog.yaml').expect(200);
+    const real = await office.agent
+      .post('/catalog/import')
+      .set('X-CSRF-Token', office.csrf)
+      .attach('file', Buffer.from(EXAMPLE), 'catalog.yaml')
+      .expect(200);
     expect(text(real.text)).toContain(`已导入目录版本 ${before + 1}`);
     const audit = await t.db.knex('audit_log').where({ action: 'catalog.import' }).orderBy('seq', 'desc').first();
     expect(audit.actor_login).toBe('it');
 
-    const pasted = await office.agent.post('/catalog/import').type('form').send({ _csrf: office.csrf, yaml: EXAMPLE }).expect(200);
+    const pasted = await office.agent
+      .post('/catalog/import')
+      .type('form')
+      .send({ _csrf: office.csrf, yaml: EXAMPLE })
+      .expect(200);
     expect(text(pasted.text)).toContain(`已导入目录版本 ${before + 2}`);
     const empty = await office.agent.post('/catalog/import').type('form').send({ _csrf: office.csrf, yaml: '  ' }).expect(422);
     expect(text(empty.text)).toContain('请上传文件或粘贴 YAML 内容');
@@ -130,7 +145,11 @@ describe('catalog and calendar pages', () => {
   it('a steward may not import or download', async () => {
     const before = await versions();
     await steward.agent.get('/catalog/import').expect(403);
-    await steward.agent.post('/catalog/import').set('X-CSRF-Token', steward.csrf).attach('file', Buffer.from(EXAMPLE), 'catalog.yaml').expect(403);
+    await steward.agent
+      .post('/catalog/import')
+      .set('X-CSRF-Token', steward.csrf)
+      .attach('file', Buffer.from(EXAMPLE), 'catalog.yaml')
+      .expect(403);
     await steward.agent.get('/catalog/export').expect(403);
     expect(await versions()).toBe(before);
   });

@@ -24,7 +24,10 @@ describe('check run pages', () => {
       b.string('staff_no');
       b.timestamp('update_time', { useTz: true });
     });
-    await t.db.knex('staff').insert([{ staff_no: '12345678', update_time: new Date() }, { staff_no: 'X1', update_time: new Date() }]);
+    await t.db.knex('staff').insert([
+      { staff_no: '12345678', update_time: new Date() },
+      { staff_no: 'X1', update_time: new Date() },
+    ]);
     await buildDepartment(t.db.knex, { code: 'ITC' });
     expect((await importCatalog(t.db.knex, CATALOG)).ok).toBe(true);
   });
@@ -36,7 +39,11 @@ describe('check run pages', () => {
     const started = await agent.post('/runs').type('form').send({ _csrf: csrf }).expect(302);
     const runPath = started.headers.location as string;
     expect(runPath).toMatch(/^\/runs\/\d+$/);
-    await waitFor(async () => (await agent.get(`${runPath}/progress`)).body.status === 'completed', 20_000, 'the run to complete');
+    await waitFor(
+      async () => (await agent.get(`${runPath}/progress`)).body.status === 'completed',
+      20_000,
+      'the run to complete',
+    );
     const progress = (await agent.get(`${runPath}/progress`)).body;
     expect(progress).toMatchObject({ tables_total: 1, tables_done: 1, checks_failed: 1 });
 
@@ -52,7 +59,9 @@ describe('check run pages', () => {
     const html = tablePage.text.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
     expect(html).toContain('data-trend="/checks/trend?table=staff&check=pattern&field=staff_no"');
     const trend = await agent.get('/checks/trend').query({ table: 'staff', check: 'pattern', field: 'staff_no' }).expect(200);
-    expect(trend.body).toEqual([{ at: expect.any(String), label: expect.stringMatching(/^\d\d-\d\d \d\d:\d\d$/), violations: 1, checked: 2, passed: false }]);
+    expect(trend.body).toEqual([
+      { at: expect.any(String), label: expect.stringMatching(/^\d\d-\d\d \d\d:\d\d$/), violations: 1, checked: 2, passed: false },
+    ]);
 
     const audit = await t.db.knex('audit_log').where({ action: 'check.run_now' });
     expect(audit).toHaveLength(1);

@@ -20,12 +20,33 @@ describeBrowser('signing in through the browser', () => {
     dataDir = cli.dataDir;
     // An empty hub configuration: no demo bootstrap, so the account below is the only one.
     const env = { ...cli.env, HUB_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
-    const added = await runCli(['users', 'add', '--login', 'wanglei', '--name', '王磊', '--department', 'HR', '--department-name', '人事处', '--role', 'steward'], env);
+    const added = await runCli(
+      [
+        'users',
+        'add',
+        '--login',
+        'wanglei',
+        '--name',
+        '王磊',
+        '--department',
+        'HR',
+        '--department-name',
+        '人事处',
+        '--role',
+        'steward',
+      ],
+      env,
+    );
     expect(added.code).toBe(0);
     password = /shown once\): (\S+)/.exec(added.stdout)![1];
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    server = spawnHubwatch(['serve'], { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', HUB_DATABASE_URL: env.HUB_DATABASE_URL });
+    server = spawnHubwatch(['serve'], {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      HUB_DATABASE_URL: env.HUB_DATABASE_URL,
+    });
     await waitFor(async () => (await fetch(`${baseUrl}/healthz`)).ok, 60_000, 'the server');
     browser = await launchBrowser();
   }, 120_000);
@@ -60,4 +81,3 @@ describeBrowser('signing in through the browser', () => {
     await page.close();
   });
 });
-

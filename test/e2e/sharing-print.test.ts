@@ -27,21 +27,45 @@ describeBrowser('the printable approval form in a browser', () => {
           { table: 'student_status', fields: ['student_no', 'grade'], range: '体育学院当前在校生数据' },
           { table: 'staff_basic', fields: ['staff_no', 'name', 'political_status'], range: '体育学院在职教职工' },
         ],
-        { purpose: '体育学院迎新系统核对新生与辅导员信息', method: 'other', method_other: '数据库视图', whitelist: ['10.12.0.0/16', '2001:db8::1'] },
+        {
+          purpose: '体育学院迎新系统核对新生与辅导员信息',
+          method: 'other',
+          method_other: '数据库视图',
+          whitelist: ['10.12.0.0/16', '2001:db8::1'],
+        },
       ),
-      applicant: { name: '张三', staff_no: '20230001', office_phone: '0371-67781505', email: 'zhang@example.edu.cn', contact: '13800000000' },
-      system: { name: '体育学院迎新系统', status: 'running', domain: 'yx.example.edu.cn', address: '10.12.3.4:8443', on_campus: 'yes', campus_address: 'yes' },
+      applicant: {
+        name: '张三',
+        staff_no: '20230001',
+        office_phone: '0371-67781505',
+        email: 'zhang@example.edu.cn',
+        contact: '13800000000',
+      },
+      system: {
+        name: '体育学院迎新系统',
+        status: 'running',
+        domain: 'yx.example.edu.cn',
+        address: '10.12.3.4:8443',
+        on_campus: 'yes',
+        campus_address: 'yes',
+      },
       members: [{ name: '李四', unit: '体育学院', staff_no: '20230002', phone: '13800000001' }],
       vendors: [{ name: '王五', company: '郑州某某软件有限公司', id_card: VALID_ID_CARD, phone: '13900000002' }],
       datasets: ['student', 'staff'],
       returned_items: '新生报到状态\n辅导员分配结果',
     });
-    const actor = (u: SharingPeople[keyof SharingPeople]) => ({ user: { id: u.id, login: u.login, name: u.name, department: u.department_code, roles: u.roles, locale: 'zh-CN' } as never });
+    const actor = (u: SharingPeople[keyof SharingPeople]) => ({
+      user: { id: u.id, login: u.login, name: u.name, department: u.department_code, roles: u.roles, locale: 'zh-CN' } as never,
+    });
     id = (await submitRequest(t.ctx, actor(people.applicant), input, { mode: 'api', t: translator('zh-CN') })).id;
     await decide(t.ctx, actor(people.csSteward), id, { decision: 'approve', comment: '同意，请按需使用' });
     await decide(t.ctx, actor(people.office), id, { decision: 'approve' });
     await decide(t.ctx, actor(people.hrSteward), id, { decision: 'approve' });
-    await decide(t.ctx, actor(people.orgSteward), id, { decision: 'reject', reason: 'scope_too_large', comment: '政治面貌不在按需范围内' });
+    await decide(t.ctx, actor(people.orgSteward), id, {
+      decision: 'reject',
+      reason: 'scope_too_large',
+      comment: '政治面貌不在按需范围内',
+    });
     server = await listen(t.app);
     browser = await launchBrowser();
   }, 60_000);
@@ -57,10 +81,22 @@ describeBrowser('the printable approval form in a browser', () => {
     await browserSignIn(page, server.baseUrl, people.office.login, people.office.password);
     await page.goto(`${server.baseUrl}/sharing/${id}/print`);
     const text = await page.locator('.print-doc').innerText();
-    for (const v of ['郑州大学信息化数据共享使用申请审批表', '体育学院迎新系统', '10.12.0.0/16', VALID_ID_CARD, '同意，请按需使用', '政治面貌不在按需范围内', '体育学院当前在校生数据', '郑州大学数据安全保密承诺书']) {
+    for (const v of [
+      '郑州大学信息化数据共享使用申请审批表',
+      '体育学院迎新系统',
+      '10.12.0.0/16',
+      VALID_ID_CARD,
+      '同意，请按需使用',
+      '政治面貌不在按需范围内',
+      '体育学院当前在校生数据',
+      '郑州大学数据安全保密承诺书',
+    ]) {
       expect(text).toContain(v);
     }
-    const sheetWidth = await page.locator('.sheet').first().evaluate((el) => el.getBoundingClientRect().width);
+    const sheetWidth = await page
+      .locator('.sheet')
+      .first()
+      .evaluate((el) => el.getBoundingClientRect().width);
     // 190 mm at 96 dpi ≈ 718 px.
     expect(Math.round(sheetWidth)).toBe(718);
     await screenshot(page, 'sharing-print');

@@ -10,12 +10,66 @@ import type { AccessWorld, Person } from './access';
 
 /** Field names the app's forms and API bodies read (from the routes and services), plus keys meant to hurt. */
 export const FIELD_NAMES = [
-  'action', 'answer', 'applicant', 'comment', 'contact', 'dataset_other', 'datasets', 'decision', 'department',
-  'description', 'draft', 'dry_run', 'email', 'expires_on', 'field', 'from', 'id', 'ids', 'items', 'label',
-  'locale', 'login', 'members', 'method', 'method_other', 'name', 'next', 'note', 'opinion', 'password',
-  'planned_on', 'pledge_accepted', 'purpose', 'rank', 'reason', 'record_key', 'returned_items', 'roles', 'score',
-  'stage_id', 'stewards', 'strict', 'suggested_value', 'system', 'table', 'tables', 'to', 'triage', 'valid_from',
-  'vendors', 'version', 'webhook_url', 'weights', 'whitelist', 'yaml', 'days', 'fields', 'status', 'kind', 'observed_value',
+  'action',
+  'answer',
+  'applicant',
+  'comment',
+  'contact',
+  'dataset_other',
+  'datasets',
+  'decision',
+  'department',
+  'description',
+  'draft',
+  'dry_run',
+  'email',
+  'expires_on',
+  'field',
+  'from',
+  'id',
+  'ids',
+  'items',
+  'label',
+  'locale',
+  'login',
+  'members',
+  'method',
+  'method_other',
+  'name',
+  'next',
+  'note',
+  'opinion',
+  'password',
+  'planned_on',
+  'pledge_accepted',
+  'purpose',
+  'rank',
+  'reason',
+  'record_key',
+  'returned_items',
+  'roles',
+  'score',
+  'stage_id',
+  'stewards',
+  'strict',
+  'suggested_value',
+  'system',
+  'table',
+  'tables',
+  'to',
+  'triage',
+  'valid_from',
+  'vendors',
+  'version',
+  'webhook_url',
+  'weights',
+  'whitelist',
+  'yaml',
+  'days',
+  'fields',
+  'status',
+  'kind',
+  'observed_value',
 ] as const;
 export const POLLUTING_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty'] as const;
 
@@ -24,13 +78,33 @@ const SQLISH = [
   "'; drop table users; --",
   'staff_basic"; delete from tickets; --',
   '1; select pg_sleep(10)',
-  "$$; truncate audit_log; $$",
+  '$$; truncate audit_log; $$',
   '?',
   '\\',
   '%',
   '_',
 ] as const;
-const ODD = ['', ' ', '\u0000', 'a\u0000b', '😀👨‍👩‍👧‍👦', '\u202e\u0645\u0631\u062d\u0628\u0627', '\ud800', '  \t\r\n', '0', '-1', '1e309', 'NaN', 'true', 'null', '[]', '{}', '<script>alert(1)</script>', '{{7*7}}', '../../etc/passwd'] as const;
+const ODD = [
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '😀👨‍👩‍👧‍👦',
+  '\u202e\u0645\u0631\u062d\u0628\u0627',
+  '\ud800',
+  '  \t\r\n',
+  '0',
+  '-1',
+  '1e309',
+  'NaN',
+  'true',
+  'null',
+  '[]',
+  '{}',
+  '<script>alert(1)</script>',
+  '{{7*7}}',
+  '../../etc/passwd',
+] as const;
 export const HUGE = 'A'.repeat(100_000);
 const HUGE_WIDE = '数据😀'.repeat(8_000);
 
@@ -96,8 +170,10 @@ export function jsonText(value: unknown): string {
 }
 
 /** Deep nesting under a field: `{"items": [[[[…]]]]}` (JSON.parse takes it; recursive code might not). */
-export const deepJson = (field: string, depth: number): string => `{${JSON.stringify(field)}:${'['.repeat(depth)}${']'.repeat(depth)}}`;
-export const deepObjectJson = (field: string, depth: number): string => `{${JSON.stringify(field)}:${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
+export const deepJson = (field: string, depth: number): string =>
+  `{${JSON.stringify(field)}:${'['.repeat(depth)}${']'.repeat(depth)}}`;
+export const deepObjectJson = (field: string, depth: number): string =>
+  `{${JSON.stringify(field)}:${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
 export const POLLUTION_JSON =
   '{"__proto__":{"polluted":"yes","roles":["admin"]},"constructor":{"prototype":{"polluted":"yes"}},"purpose":{"__proto__":{"polluted":"yes"}}}';
 
@@ -190,10 +266,18 @@ export const POST_ROUTES: PostRoute[] = [
   { path: '/departments/:code/stewards', as: everything, params: () => ({ code: 'HR' }) },
   { path: '/api/v1/tickets/:id/transitions', as: (w) => w.people.HR.steward, params: (w) => ({ id: w.objects.HR.ticket }) },
   { path: '/api/v1/sharing-requests', as: hrUser },
-  { path: '/api/v1/sharing-requests/:id/decisions', as: (w) => w.people.HR.steward, params: (w) => ({ id: w.objects.HR.request }) },
+  {
+    path: '/api/v1/sharing-requests/:id/decisions',
+    as: (w) => w.people.HR.steward,
+    params: (w) => ({ id: w.objects.HR.request }),
+  },
   { path: '/api/v1/sharing-requests/:id/withdraw', as: hrUser, params: (w) => ({ id: own(w, w.people.HR.user).draft }) },
   { path: '/api/v1/sharing-requests/:id/arbitration', as: hrUser, params: (w) => ({ id: w.objects.HR.request }) },
-  { path: '/api/v1/sharing-requests/:id/arbitration/decision', as: (w) => w.people.HR.it_office, params: (w) => ({ id: w.objects.STU.request }) },
+  {
+    path: '/api/v1/sharing-requests/:id/arbitration/decision',
+    as: (w) => w.people.HR.it_office,
+    params: (w) => ({ id: w.objects.STU.request }),
+  },
   { path: '/api/v1/reports', as: hrUser },
 ];
 
@@ -231,7 +315,12 @@ export function withTable<T extends { tables: object[] }>(example: T, index: num
 /** The example catalog plus a rule whose condition value is a "billion laughs" (9^9 strings when expanded). */
 export function billionLaughs(example: string): string {
   const levels = ['l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-  for (let i = 1; i < 10; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(',')}]`);
+  for (let i = 1; i < 10; i++)
+    levels.push(
+      `l${i}: &l${i} [${Array(9)
+        .fill(`*l${i - 1}`)
+        .join(',')}]`,
+    );
   return `${example}  - name: bomb
     table: staff_basic
     conditions:
@@ -244,7 +333,10 @@ export function billionLaughs(example: string): string {
 // ── hostile files ──────────────────────────────────────────────────────────────────────────────
 
 /** A Windows executable's first bytes ("MZ", the DOS stub). */
-export const EXE = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), Buffer.from('This program cannot be run in DOS mode.')]);
+export const EXE = Buffer.concat([
+  Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'),
+  Buffer.from('This program cannot be run in DOS mode.'),
+]);
 export const HTML = Buffer.from('<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>');
 export const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>');
 

@@ -13,7 +13,13 @@ export const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0
 export const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
 
 /** The staff member the tests report about, as the hub holds them. */
-export const STAFF = { staff_no: '20190001', name: '张三', id_card: '410102199001011234', political_status: '群众', mobile: '13812345678' };
+export const STAFF = {
+  staff_no: '20190001',
+  name: '张三',
+  id_card: '410102199001011234',
+  political_status: '群众',
+  mobile: '13812345678',
+};
 
 export type Person = Awaited<ReturnType<typeof buildUser>>;
 export interface ReportsWorld {

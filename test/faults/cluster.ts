@@ -40,14 +40,28 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   const port = await freePort();
   run([`${BIN}/initdb`, '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
-  const ctl = (action: string, extra: string[] = []) => run([`${BIN}/pg_ctl`, '-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', ...extra, action]);
+  const ctl = (action: string, extra: string[] = []) =>
+    run([`${BIN}/pg_ctl`, '-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', ...extra, action]);
   ctl('start');
   const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;
   return {
     port,
     dir,
     url,
-    createDatabase: (name) => run([`${BIN}/psql`, '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-qc', `CREATE DATABASE "${name}"`]),
+    createDatabase: (name) =>
+      run([
+        `${BIN}/psql`,
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-U',
+        'postgres',
+        '-d',
+        'postgres',
+        '-qc',
+        `CREATE DATABASE "${name}"`,
+      ]),
     restart: () => ctl('restart', ['-m', 'fast']),
     stop: () => ctl('stop', ['-m', 'fast']),
     start: () => ctl('start'),

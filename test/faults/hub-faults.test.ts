@@ -56,15 +56,21 @@ describe('hub faults', () => {
 
   const deps = () => checkRunnerDeps(ctx);
   const tableErrors = async (runId: number) =>
-    (await ctx.db('check_run_tables').where({ run_id: runId }).orderBy('table_name').select('table_name', 'status', 'error_code')).map(
-      (r) => `${r.table_name}:${r.status}:${r.error_code ?? '-'}`,
-    );
+    (
+      await ctx.db('check_run_tables').where({ run_id: runId }).orderBy('table_name').select('table_name', 'status', 'error_code')
+    ).map((r) => `${r.table_name}:${r.status}:${r.error_code ?? '-'}`);
   const activeTickets = async () =>
-    (await ctx.db('tickets').whereIn('status', ['open', 'acknowledged', 'fixed']).orderBy('id').select('department_code', 'table_name', 'check_kind', 'violations')).map(
-      (t) => `${t.department_code}:${t.table_name}:${t.check_kind}:${t.violations}`,
-    );
+    (
+      await ctx
+        .db('tickets')
+        .whereIn('status', ['open', 'acknowledged', 'fixed'])
+        .orderBy('id')
+        .select('department_code', 'table_name', 'check_kind', 'violations')
+    ).map((t) => `${t.department_code}:${t.table_name}:${t.check_kind}:${t.violations}`);
   const officeNotices = async () =>
-    (await ctx.db('notifications').where({ user_id: officeId, kind: 'check.table_error' }).orderBy('id').select('title')).map((n) => n.title as string);
+    (await ctx.db('notifications').where({ user_id: officeId, kind: 'check.table_error' }).orderBy('id').select('title')).map(
+      (n) => n.title as string,
+    );
 
   beforeAll(async () => {
     cluster = await startPrivateCluster();
@@ -89,7 +95,12 @@ describe('hub faults', () => {
     officeId = (await buildUser(service.knex, { login: 'it-office', department: 'IT', roles: ['it_office'] })).id;
 
     const hub: Hub = { knex: h, dialect: 'postgres', kind: 'postgres', label: 'private hub', close: hubDb.close };
-    const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'x'.repeat(40), DATA_DIR: cluster.dir, CHECK_STATEMENT_TIMEOUT_MS: '500' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      SESSION_SECRET: 'x'.repeat(40),
+      DATA_DIR: cluster.dir,
+      CHECK_STATEMENT_TIMEOUT_MS: '500',
+    });
     ctx = { config, db: service.knex, hub, logger: createLogger('silent'), now: () => new Date() };
     close = async () => {
       await hubDb.close();
@@ -129,7 +140,11 @@ describe('hub faults', () => {
     try {
       const run = await runNow(deps(), { trigger: 'cli' });
       expect(run.status).toBe('completed');
-      expect(await tableErrors(run.runId)).toEqual(['books:error:hub_unreachable', 'loans_slow:error:hub_unreachable', 'staff:error:hub_unreachable']);
+      expect(await tableErrors(run.runId)).toEqual([
+        'books:error:hub_unreachable',
+        'loans_slow:error:hub_unreachable',
+        'staff:error:hub_unreachable',
+      ]);
       expect(await ctx.db('check_results').where({ run_id: run.runId })).toEqual([]);
     } finally {
       ctx.hub = reachable;

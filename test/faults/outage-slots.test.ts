@@ -21,7 +21,13 @@ describe('a slot that falls in a service-database outage', () => {
     cluster = await startPrivateCluster();
     cluster.createDatabase('service');
     // A short acquire timeout, so the claim fails during the outage instead of waiting it out.
-    db = knexFactory({ client: 'pg', connection: cluster.url('service'), pool: { min: 0, max: 3 }, acquireConnectionTimeout: 1_500, log: QUIET });
+    db = knexFactory({
+      client: 'pg',
+      connection: cluster.url('service'),
+      pool: { min: 0, max: 3 },
+      acquireConnectionTimeout: 1_500,
+      log: QUIET,
+    });
     await migrateToLatest(db);
   });
   afterAll(async () => {
@@ -33,9 +39,14 @@ describe('a slot that falls in a service-database outage', () => {
     // A job that runs once a minute, at a second a few seconds from now.
     const slot = new Date(Math.ceil((Date.now() + 4_000) / 1000) * 1000);
     const ran: string[] = [];
-    const job = scheduleJob(db, createLogger('silent'), { name: 'outage-probe', expression: `${slot.getUTCSeconds()} * * * * *`, timezone: 'UTC' }, async ({ key }) => {
-      ran.push(key);
-    });
+    const job = scheduleJob(
+      db,
+      createLogger('silent'),
+      { name: 'outage-probe', expression: `${slot.getUTCSeconds()} * * * * *`, timezone: 'UTC' },
+      async ({ key }) => {
+        ran.push(key);
+      },
+    );
     try {
       cluster.stop();
       // Down over the slot time, and long enough for the claim to give up.

@@ -48,10 +48,13 @@ describe('PostgreSQL restarted in the middle of an approval', () => {
 
   const stateOf = async (id: number) => {
     const request = await db('sharing_requests').where({ id }).first('status', 'version');
-    const stages = (await db('sharing_stages').where({ request_id: id }).orderBy(['stage', 'id']).select('stage', 'status', 'decided_by')).map(
-      (s) => `${s.stage}:${s.status}:${s.decided_by ?? '-'}`,
-    );
-    const audit = await db('audit_log').where({ object_type: 'sharing_request', object_id: String(id) }).orderBy('seq').pluck('action');
+    const stages = (
+      await db('sharing_stages').where({ request_id: id }).orderBy(['stage', 'id']).select('stage', 'status', 'decided_by')
+    ).map((s) => `${s.stage}:${s.status}:${s.decided_by ?? '-'}`);
+    const audit = await db('audit_log')
+      .where({ object_type: 'sharing_request', object_id: String(id) })
+      .orderBy('seq')
+      .pluck('action');
     return { status: request.status as string, version: Number(request.version), stages, audit };
   };
 
@@ -65,7 +68,11 @@ describe('PostgreSQL restarted in the middle of an approval', () => {
     const id = submitted.body.id as number;
     const steward = await signIn(app, people.csSteward.login, people.csSteward.password);
     const before = await stateOf(id);
-    expect(before).toMatchObject({ status: 'submitted', stages: ['1:pending:-', '2:waiting:-', '5:waiting:-'], audit: ['sharing.submit'] });
+    expect(before).toMatchObject({
+      status: 'submitted',
+      stages: ['1:pending:-', '2:waiting:-', '5:waiting:-'],
+      audit: ['sharing.submit'],
+    });
 
     const locker = openPostgres({ url: cluster.url('service'), poolMax: 1 }).knex;
     let response: { status: number };
@@ -75,9 +82,16 @@ describe('PostgreSQL restarted in the middle of an approval', () => {
         await trx.raw('select pg_sleep(600)');
       });
       held.catch(() => undefined);
-      await waitFor(async () => (await db.raw(`select 1 from pg_locks where locktype = 'advisory' and granted`)).rows.length > 0, 10_000, 'the audit lock');
+      await waitFor(
+        async () => (await db.raw(`select 1 from pg_locks where locktype = 'advisory' and granted`)).rows.length > 0,
+        10_000,
+        'the audit lock',
+      );
 
-      const decision = steward.agent.post(`/api/v1/sharing-requests/${id}/decisions`).set('X-CSRF-Token', steward.csrf).send({ decision: 'approve' });
+      const decision = steward.agent
+        .post(`/api/v1/sharing-requests/${id}/decisions`)
+        .set('X-CSRF-Token', steward.csrf)
+        .send({ decision: 'approve' });
       const pending = decision.then((r) => r);
       // The decision's transaction has updated the stage and the request and now waits for the lock.
       await waitFor(
@@ -96,7 +110,10 @@ describe('PostgreSQL restarted in the middle of an approval', () => {
     expect(await stateOf(id)).toEqual(before);
 
     // Same decision again, database back: applied whole, audit row included.
-    const again = await steward.agent.post(`/api/v1/sharing-requests/${id}/decisions`).set('X-CSRF-Token', steward.csrf).send({ decision: 'approve' });
+    const again = await steward.agent
+      .post(`/api/v1/sharing-requests/${id}/decisions`)
+      .set('X-CSRF-Token', steward.csrf)
+      .send({ decision: 'approve' });
     expect(again.status).toBe(200);
     const after = await stateOf(id);
     expect(after).toEqual({

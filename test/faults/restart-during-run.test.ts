@@ -55,7 +55,11 @@ describe('PostgreSQL restarted in the middle of a check run', () => {
     db = openPostgres({ url: service.url('service'), poolMax: 3 }).knex;
     await migrateToLatest(db);
     expect((await importCatalog(db, CATALOG)).ok).toBe(true);
-    instance = await Instance.create('a', { DATABASE_URL: service.url('service'), HUB_DATABASE_URL: hub.url(), CHECK_SCHEDULE: '*/3 * * * * *' });
+    instance = await Instance.create('a', {
+      DATABASE_URL: service.url('service'),
+      HUB_DATABASE_URL: hub.url(),
+      CHECK_SCHEDULE: '*/3 * * * * *',
+    });
     instance.start();
     await instance.ready(90_000);
   }, 120_000);
@@ -70,7 +74,11 @@ describe('PostgreSQL restarted in the middle of a check run', () => {
 
   it('answers readyz again by itself, marks the cut run interrupted and re-runs its unfinished tables', async () => {
     // Wait for the schedule to be running normally.
-    await waitFor(async () => Boolean(await db('check_runs').where({ status: 'completed', trigger: 'schedule' }).first()), 30_000, 'a first completed run');
+    await waitFor(
+      async () => Boolean(await db('check_runs').where({ status: 'completed', trigger: 'schedule' }).first()),
+      30_000,
+      'a first completed run',
+    );
 
     const locker = openPostgres({ url: service.url('service'), poolMax: 1 }).knex;
     let cutRunId: number;
@@ -103,7 +111,11 @@ describe('PostgreSQL restarted in the middle of a check run', () => {
     }
 
     // The requirement: ready again within 30 s, without anyone touching the service.
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${instance.port}/readyz`)).status === 200, 30_000, 'readyz after the restart');
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${instance.port}/readyz`)).status === 200,
+      30_000,
+      'readyz after the restart',
+    );
 
     await waitFor(
       async () => {
@@ -135,14 +147,22 @@ describe('PostgreSQL restarted in the middle of a check run', () => {
     // The schedule goes on: a slot after the restart completes, and no slot has two runs.
     const restartedAt = new Date();
     await waitFor(
-      async () => Boolean(await db('check_runs').where({ trigger: 'schedule', status: 'completed' }).where('started_at', '>', restartedAt).first()),
+      async () =>
+        Boolean(
+          await db('check_runs')
+            .where({ trigger: 'schedule', status: 'completed' })
+            .where('started_at', '>', restartedAt)
+            .first(),
+        ),
       30_000,
       'a scheduled run after the restart',
     );
     const twice = await db('check_runs').whereNotNull('slot_key').groupBy('slot_key').havingRaw('count(*) > 1').pluck('slot_key');
     expect(twice).toEqual([]);
     // One active ticket for the one problem (S2 has no name), however many runs saw it.
-    const tickets = await db('tickets').whereIn('status', ['open', 'acknowledged', 'fixed']).select('table_name', 'check_kind', 'violations');
+    const tickets = await db('tickets')
+      .whereIn('status', ['open', 'acknowledged', 'fixed'])
+      .select('table_name', 'check_kind', 'violations');
     expect(tickets).toEqual([{ table_name: 'staff', check_kind: 'required', violations: 1 }]);
   });
 });

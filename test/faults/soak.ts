@@ -46,7 +46,12 @@ async function main(): Promise<number> {
     log(`private PostgreSQL on port ${cluster.port}; building the demo hub (scale 1) and importing the example catalog …`);
     await buildDemoWorld(serviceUrl, hubUrl);
 
-    const env = { DATABASE_URL: serviceUrl, HUB_DATABASE_URL: hubUrl, CHECK_SCHEDULE: `*/${opts.everySeconds} * * * * *`, CHECK_STATEMENT_TIMEOUT_MS: '10000' };
+    const env = {
+      DATABASE_URL: serviceUrl,
+      HUB_DATABASE_URL: hubUrl,
+      CHECK_SCHEDULE: `*/${opts.everySeconds} * * * * *`,
+      CHECK_STATEMENT_TIMEOUT_MS: '10000',
+    };
     for (const name of ['a', 'b', 'c']) instances.push(await Instance.create(name, env));
     instances.forEach((i) => i.start());
     await Promise.all(instances.map((i) => i.ready(90_000)));
@@ -55,7 +60,9 @@ async function main(): Promise<number> {
     // The window starts at the first slot after all three are up.
     const first = new Date(Math.ceil((Date.now() + 1000) / everyMs) * everyMs);
     const end = first.getTime() + opts.slots * everyMs;
-    log(`three instances up; ${opts.slots} slots of ${opts.everySeconds} s from ${first.toISOString()}, one SIGKILL every 2–5 slots`);
+    log(
+      `three instances up; ${opts.slots} slots of ${opts.everySeconds} s from ${first.toISOString()}, one SIGKILL every 2–5 slots`,
+    );
     let kills = 0;
     const started = performance.now();
     while (Date.now() < end) {
@@ -69,7 +76,9 @@ async function main(): Promise<number> {
       victim.start();
     }
     const last = new Date(Math.floor((end - 1) / everyMs) * everyMs);
-    log(`killing stopped after ${kills} SIGKILLs (${((performance.now() - started) / 1000).toFixed(0)} s); letting recovery finish …`);
+    log(
+      `killing stopped after ${kills} SIGKILLs (${((performance.now() - started) / 1000).toFixed(0)} s); letting recovery finish …`,
+    );
 
     // Recovery: a dead run is stale after 15 s, the recovery tick is every 5 s. Wait until every
     // interrupted run has its re-run, every stored table its hand-off to tickets, and no run is left
@@ -78,7 +87,10 @@ async function main(): Promise<number> {
     await sleep(20_000);
     while (Date.now() < recoveryDeadline) {
       const report = await checkSlots(db, expectedSlots('check-hub', first, last, everyMs));
-      const hanging = await db('check_runs').where({ status: 'running' }).where('started_at', '<', new Date(Date.now() - 15_000)).first('id');
+      const hanging = await db('check_runs')
+        .where({ status: 'running' })
+        .where('started_at', '<', new Date(Date.now() - 15_000))
+        .first('id');
       if (report.interruptedNotRerun.length === 0 && report.notHandedOff.length === 0 && !hanging) break;
       await sleep(2_000);
     }
@@ -98,10 +110,14 @@ async function main(): Promise<number> {
     const inWindow = new Set(windowRuns.map((r) => r.status));
     log('');
     log('## Soak summary');
-    log(`slots in window          ${report.slots} (every ${opts.everySeconds} s, ${first.toISOString()} … ${last.toISOString()})`);
+    log(
+      `slots in window          ${report.slots} (every ${opts.everySeconds} s, ${first.toISOString()} … ${last.toISOString()})`,
+    );
     log(`SIGKILLs                 ${kills}`);
     log(`runs (window)            ${windowRuns.length}; statuses seen: ${[...inWindow].join(', ')}`);
-    log(`interrupted runs         ${report.interrupted}; re-runs ${report.reruns}; orphaned slots given their run ${report.orphanedSlotsRecovered}`);
+    log(
+      `interrupted runs         ${report.interrupted}; re-runs ${report.reruns}; orphaned slots given their run ${report.orphanedSlotsRecovered}`,
+    );
     log(`scheduled run duration   p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${durations.at(-1) ?? 0} ms`);
     log(`tickets                  ${tickets?.n}`);
     log(`slots run twice          ${report.runTwice.length}`);
@@ -112,7 +128,9 @@ async function main(): Promise<number> {
     log(`stored, not handed off   ${report.notHandedOff.length}`);
     const broken = violations(report);
     if (report.lost.length) {
-      const claimed = await db('job_slots').whereIn('slot_key', report.lost.slice(0, 10)).select('slot_key', 'instance_id', 'claimed_at', 'completed_at');
+      const claimed = await db('job_slots')
+        .whereIn('slot_key', report.lost.slice(0, 10))
+        .select('slot_key', 'instance_id', 'claimed_at', 'completed_at');
       log(`lost slots with a job_slots row (claimed, no run): ${JSON.stringify(claimed)}`);
     }
     if (report.failed.length) {

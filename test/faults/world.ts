@@ -106,7 +106,9 @@ export function slotFamily(key: string): string {
 
 export async function checkSlots(db: Knex, keys: string[]): Promise<SlotReport> {
   const claimed = new Set<string>(await db('job_slots').whereIn('slot_key', keys).pluck('slot_key'));
-  const runs = (await db('check_runs').whereNotNull('slot_key').select('id', 'slot_key', 'status', 'trigger', 'rerun_of', 'scope')) as {
+  const runs = (await db('check_runs')
+    .whereNotNull('slot_key')
+    .select('id', 'slot_key', 'status', 'trigger', 'rerun_of', 'scope')) as {
     id: number;
     slot_key: string;
     status: string;
@@ -120,7 +122,10 @@ export async function checkSlots(db: Knex, keys: string[]): Promise<SlotReport> 
   const runTwice = [...bySlot].filter(([, n]) => n > 1).map(([k]) => k);
 
   // A slot and its re-runs together check each table at most once.
-  const tableRows = (await db('check_run_tables as t').join('check_runs as r', 'r.id', 't.run_id').whereNotNull('r.slot_key').select('r.slot_key', 't.table_name')) as {
+  const tableRows = (await db('check_run_tables as t')
+    .join('check_runs as r', 'r.id', 't.run_id')
+    .whereNotNull('r.slot_key')
+    .select('r.slot_key', 't.table_name')) as {
     slot_key: string;
     table_name: string;
   }[];
@@ -131,15 +136,26 @@ export async function checkSlots(db: Knex, keys: string[]): Promise<SlotReport> 
   }
   const tableTwice = [...perTable].filter(([, n]) => n > 1).map(([k]) => k);
 
-  const duplicateActive = (await db('tickets').whereIn('status', ACTIVE_STATUSES).groupBy('fingerprint').havingRaw('count(*) > 1').pluck('fingerprint')) as string[];
+  const duplicateActive = (await db('tickets')
+    .whereIn('status', ACTIVE_STATUSES)
+    .groupBy('fingerprint')
+    .havingRaw('count(*) > 1')
+    .pluck('fingerprint')) as string[];
 
   // Every interrupted run with tables left has a re-run (which, if interrupted too, has its own).
   const interruptedNotRerun: number[] = [];
   const rerunOf = new Set(runs.filter((r) => r.rerun_of !== null).map((r) => Number(r.rerun_of)));
-  const allRuns = (await db('check_runs').select('id', 'status', 'scope')) as { id: number; status: string; scope: string[] | null }[];
+  const allRuns = (await db('check_runs').select('id', 'status', 'scope')) as {
+    id: number;
+    status: string;
+    scope: string[] | null;
+  }[];
   const tableCount = Number((await db('catalog_tables').where({ active: true }).count({ n: '*' }))[0].n);
   const doneByRun = new Map<number, number>();
-  for (const row of (await db('check_run_tables').groupBy('run_id').select('run_id').count({ n: '*' })) as { run_id: number; n: number }[]) {
+  for (const row of (await db('check_run_tables').groupBy('run_id').select('run_id').count({ n: '*' })) as {
+    run_id: number;
+    n: number;
+  }[]) {
     doneByRun.set(Number(row.run_id), Number(row.n));
   }
   for (const r of allRuns.filter((x) => x.status === 'interrupted')) {
@@ -190,7 +206,8 @@ export function violations(report: SlotReport): string[] {
   if (report.lost.length) out.push(`slots lost: ${report.lost.length} (${report.lost.slice(0, 5).join(', ')})`);
   if (report.duplicateActive.length) out.push(`duplicate active tickets: ${report.duplicateActive.slice(0, 5).join(', ')}`);
   if (report.interruptedNotRerun.length) out.push(`interrupted runs never re-run: ${report.interruptedNotRerun.join(', ')}`);
-  if (report.notHandedOff.length) out.push(`stored results never handed to tickets: ${report.notHandedOff.slice(0, 5).join(', ')}`);
+  if (report.notHandedOff.length)
+    out.push(`stored results never handed to tickets: ${report.notHandedOff.slice(0, 5).join(', ')}`);
   if (report.stillRunning.length) out.push(`runs still 'running' at the end: ${report.stillRunning.join(', ')}`);
   if (report.failed.length) out.push(`failed runs: ${report.failed.join(', ')}`);
   return out;

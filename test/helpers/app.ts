@@ -39,7 +39,10 @@ export function csrfFrom(html: string): string {
 export async function signIn(app: Express, login: string, password: string): Promise<{ agent: TestAgent; csrf: string }> {
   const agent = request.agent(app);
   const page = await agent.get('/login').expect(200);
-  const res = await agent.post('/login').type('form').send({ login, password, _csrf: csrfFrom(page.text) });
+  const res = await agent
+    .post('/login')
+    .type('form')
+    .send({ login, password, _csrf: csrfFrom(page.text) });
   if (res.status !== 302) throw new Error(`sign-in as ${login} failed with ${res.status}`);
   const home = await agent.get('/').expect(200);
   return { agent, csrf: csrfFrom(home.text) };

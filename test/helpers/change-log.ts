@@ -29,7 +29,9 @@ export async function installChangeLog(knex: Knex): Promise<void> {
   for (const [table, cols] of byTable) {
     const kept = cols.filter((c) => !VOLATILE[table]?.includes(c));
     const row = (alias: string) => `row(${kept.map((c) => `${alias}."${c}"`).join(', ')})::text`;
-    await knex.raw(`create trigger test_changed_rows after insert or delete on "${table}" for each row execute function test_changed()`);
+    await knex.raw(
+      `create trigger test_changed_rows after insert or delete on "${table}" for each row execute function test_changed()`,
+    );
     await knex.raw(
       `create trigger test_changed_values after update on "${table}" for each row when (${row('old')} is distinct from ${row('new')}) execute function test_changed()`,
     );

@@ -90,19 +90,60 @@ const TABLE: Access[] = [
   { method: 'POST', path: '/runs', roles: OFFICE, body: () => ({ table: 'org_unit' }) },
   { method: 'GET', path: '/runs/:id', roles: SEES_ALL, params: (c) => ({ id: c.w.checkRun }) },
   { method: 'GET', path: '/runs/:id/progress', roles: SEES_ALL, params: (c) => ({ id: c.w.checkRun }) },
-  { method: 'GET', path: '/checks/trend', roles: ALL, query: () => ({ table: 'staff_basic', check: 'required', field: 'staff_no' }) },
+  {
+    method: 'GET',
+    path: '/checks/trend',
+    roles: ALL,
+    query: () => ({ table: 'staff_basic', check: 'required', field: 'staff_no' }),
+  },
 
   { method: 'GET', path: '/tickets', roles: TICKET_READERS },
   // Tickets the caller may not acknowledge are skipped and counted in the flash message.
-  { method: 'POST', path: '/tickets/acknowledge', roles: DEPT, scope: 'department', body: (c) => ({ ids: [obj(c).ticket] }), refusedBy: 'redirect' },
+  {
+    method: 'POST',
+    path: '/tickets/acknowledge',
+    roles: DEPT,
+    scope: 'department',
+    body: (c) => ({ ids: [obj(c).ticket] }),
+    refusedBy: 'redirect',
+  },
   { method: 'GET', path: '/tickets/settings', roles: OFFICE },
   { method: 'POST', path: '/tickets/settings', roles: OFFICE },
   { method: 'POST', path: '/tickets/settings/webhook', roles: OFFICE },
-  { method: 'GET', path: '/tickets/:id', roles: TICKET_READERS, scope: 'department', other: SEES_ALL, params: (c) => ({ id: obj(c).ticket }) },
-  { method: 'POST', path: '/tickets/:id/transition', roles: DEPT, scope: 'department', params: (c) => ({ id: obj(c).ticket }), body: () => ({ to: 'acknowledged', version: STALE }) },
-  { method: 'POST', path: '/tickets/:id/comment', roles: TICKET_READERS, scope: 'department', other: SEES_ALL, params: (c) => ({ id: obj(c).ticket }), body: () => ({ comment: '请尽快处理' }) },
+  {
+    method: 'GET',
+    path: '/tickets/:id',
+    roles: TICKET_READERS,
+    scope: 'department',
+    other: SEES_ALL,
+    params: (c) => ({ id: obj(c).ticket }),
+  },
+  {
+    method: 'POST',
+    path: '/tickets/:id/transition',
+    roles: DEPT,
+    scope: 'department',
+    params: (c) => ({ id: obj(c).ticket }),
+    body: () => ({ to: 'acknowledged', version: STALE }),
+  },
+  {
+    method: 'POST',
+    path: '/tickets/:id/comment',
+    roles: TICKET_READERS,
+    scope: 'department',
+    other: SEES_ALL,
+    params: (c) => ({ id: obj(c).ticket }),
+    body: () => ({ comment: '请尽快处理' }),
+  },
   { method: 'POST', path: '/tickets/:id/dispute', roles: DEPT, scope: 'department', params: (c) => ({ id: obj(c).ticket }) },
-  { method: 'POST', path: '/tickets/:id/reassign', roles: OFFICE, scope: 'department', other: OFFICE, params: (c) => ({ id: obj(c).ticket }) },
+  {
+    method: 'POST',
+    path: '/tickets/:id/reassign',
+    roles: OFFICE,
+    scope: 'department',
+    other: OFFICE,
+    params: (c) => ({ id: obj(c).ticket }),
+  },
 
   { method: 'GET', path: '/sharing/structure-changes', roles: ALL },
   {
@@ -113,8 +154,22 @@ const TABLE: Access[] = [
     other: OFFICE,
     body: (c) => ({ system: c.dept === 'HR' ? '人事管理系统' : '学工管理系统' }),
   },
-  { method: 'POST', path: '/sharing/structure-changes/:id/review', roles: OFFICE, scope: 'department', other: OFFICE, params: (c) => ({ id: obj(c).structureChange }) },
-  { method: 'POST', path: '/sharing/structure-changes/:id/complete', roles: [...OFFICE, ...DEPT], scope: 'department', other: OFFICE, params: (c) => ({ id: obj(c).structureChange }) },
+  {
+    method: 'POST',
+    path: '/sharing/structure-changes/:id/review',
+    roles: OFFICE,
+    scope: 'department',
+    other: OFFICE,
+    params: (c) => ({ id: obj(c).structureChange }),
+  },
+  {
+    method: 'POST',
+    path: '/sharing/structure-changes/:id/complete',
+    roles: [...OFFICE, ...DEPT],
+    scope: 'department',
+    other: OFFICE,
+    params: (c) => ({ id: obj(c).structureChange }),
+  },
   { method: 'GET', path: '/sharing', roles: ALL },
   { method: 'GET', path: '/sharing/queue', roles: REVIEWERS },
   { method: 'GET', path: '/sharing/all', roles: OFFICE },
@@ -124,16 +179,56 @@ const TABLE: Access[] = [
   { method: 'GET', path: '/sharing/:id/edit', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
   { method: 'POST', path: '/sharing/:id/edit', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
   { method: 'GET', path: '/sharing/:id', roles: ALL, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedRequest(c) }) },
-  { method: 'GET', path: '/sharing/:id/print', roles: ALL, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedRequest(c) }) },
-  { method: 'GET', path: '/sharing/:id/files/:kind', roles: ALL, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedRequest(c), kind: 'material' }), ok: 404 },
+  {
+    method: 'GET',
+    path: '/sharing/:id/print',
+    roles: ALL,
+    scope: 'owner',
+    other: OFFICE,
+    params: (c) => ({ id: ownedRequest(c) }),
+  },
+  {
+    method: 'GET',
+    path: '/sharing/:id/files/:kind',
+    roles: ALL,
+    scope: 'owner',
+    other: OFFICE,
+    params: (c) => ({ id: ownedRequest(c), kind: 'material' }),
+    ok: 404,
+  },
   // Stage 1 of the department's submitted request is its own steward's (or leader's); the IT office
   // holds stages 2 and 5 (409 until then); a university leader's stage is not reached yet.
-  { method: 'POST', path: '/sharing/:id/decision', roles: [...OFFICE, ...DEPT], scope: 'department', other: OFFICE, params: (c) => ({ id: obj(c).request }), body: () => DECISION },
+  {
+    method: 'POST',
+    path: '/sharing/:id/decision',
+    roles: [...OFFICE, ...DEPT],
+    scope: 'department',
+    other: OFFICE,
+    params: (c) => ({ id: obj(c).request }),
+    body: () => DECISION,
+  },
   { method: 'POST', path: '/sharing/:id/withdraw', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
   { method: 'POST', path: '/sharing/:id/arbitration', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
-  { method: 'POST', path: '/sharing/:id/arbitration/decision', roles: OFFICE, params: (c) => ({ id: c.w.objects[otherDepartment(c.me.current.department)].request }) },
-  { method: 'POST', path: '/sharing/:id/revoke', roles: OFFICE, params: (c) => ({ id: c.w.objects[otherDepartment(c.me.current.department)].request }) },
-  { method: 'POST', path: '/sharing/:id/returned/:item/delivered', roles: ALL, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedRequest(c), item: 1 }) },
+  {
+    method: 'POST',
+    path: '/sharing/:id/arbitration/decision',
+    roles: OFFICE,
+    params: (c) => ({ id: c.w.objects[otherDepartment(c.me.current.department)].request }),
+  },
+  {
+    method: 'POST',
+    path: '/sharing/:id/revoke',
+    roles: OFFICE,
+    params: (c) => ({ id: c.w.objects[otherDepartment(c.me.current.department)].request }),
+  },
+  {
+    method: 'POST',
+    path: '/sharing/:id/returned/:item/delivered',
+    roles: ALL,
+    scope: 'owner',
+    other: OFFICE,
+    params: (c) => ({ id: ownedRequest(c), item: 1 }),
+  },
 
   { method: 'GET', path: '/scorecards', roles: TICKET_READERS, ok: 302 },
   { method: 'GET', path: '/dashboard', roles: SEES_ALL },
@@ -146,52 +241,191 @@ const TABLE: Access[] = [
   { method: 'GET', path: '/scorecards/periods/:id', roles: TICKET_READERS, params: (c) => ({ id: c.w.closedPeriod }) },
   // An appeal is always for the caller's own department.
   { method: 'POST', path: '/scorecards/periods/:id/appeals', roles: DEPT, params: (c) => ({ id: c.w.closedPeriod }) },
-  { method: 'POST', path: '/scorecards/appeals/:id/answer', roles: OFFICE, scope: 'department', other: OFFICE, params: (c) => ({ id: obj(c).appeal }) },
+  {
+    method: 'POST',
+    path: '/scorecards/appeals/:id/answer',
+    roles: OFFICE,
+    scope: 'department',
+    other: OFFICE,
+    params: (c) => ({ id: obj(c).appeal }),
+  },
   { method: 'GET', path: '/scorecards/export.csv', roles: SEES_ALL },
   { method: 'GET', path: '/scorecards/export.xlsx', roles: SEES_ALL },
-  { method: 'GET', path: '/scorecards/:code', roles: TICKET_READERS, scope: 'department', other: SEES_ALL, params: (c) => ({ code: c.dept }) },
+  {
+    method: 'GET',
+    path: '/scorecards/:code',
+    roles: TICKET_READERS,
+    scope: 'department',
+    other: SEES_ALL,
+    params: (c) => ({ code: c.dept }),
+  },
 
   { method: 'GET', path: '/reports/new', roles: ALL },
   { method: 'POST', path: '/reports', roles: ALL },
   { method: 'GET', path: '/reports/mine', roles: ALL },
   { method: 'GET', path: '/reports/triage', roles: OFFICE },
   { method: 'POST', path: '/reports/settings', roles: OFFICE },
-  { method: 'POST', path: '/reports/:id/route', roles: OFFICE, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedReport(c) }) },
-  { method: 'POST', path: '/reports/:id/reject', roles: OFFICE, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedReport(c) }) },
-  { method: 'GET', path: '/reports/tickets/:ticketId', roles: TICKET_READERS, scope: 'department', other: SEES_ALL, params: (c) => ({ ticketId: obj(c).reportTicket }) },
+  {
+    method: 'POST',
+    path: '/reports/:id/route',
+    roles: OFFICE,
+    scope: 'owner',
+    other: OFFICE,
+    params: (c) => ({ id: ownedReport(c) }),
+  },
+  {
+    method: 'POST',
+    path: '/reports/:id/reject',
+    roles: OFFICE,
+    scope: 'owner',
+    other: OFFICE,
+    params: (c) => ({ id: ownedReport(c) }),
+  },
+  {
+    method: 'GET',
+    path: '/reports/tickets/:ticketId',
+    roles: TICKET_READERS,
+    scope: 'department',
+    other: SEES_ALL,
+    params: (c) => ({ ticketId: obj(c).reportTicket }),
+  },
   // "Not an error" without the reason: a department that may answer stops at 422, after the check.
-  { method: 'POST', path: '/reports/tickets/:ticketId/answer', roles: DEPT, scope: 'department', params: (c) => ({ ticketId: obj(c).reportTicket }), body: () => ({ answer: 'not_error' }) },
-  { method: 'POST', path: '/reports/tickets/:ticketId/reopen', roles: OFFICE, scope: 'department', other: OFFICE, params: (c) => ({ ticketId: obj(c).reportTicket }) },
+  {
+    method: 'POST',
+    path: '/reports/tickets/:ticketId/answer',
+    roles: DEPT,
+    scope: 'department',
+    params: (c) => ({ ticketId: obj(c).reportTicket }),
+    body: () => ({ answer: 'not_error' }),
+  },
+  {
+    method: 'POST',
+    path: '/reports/tickets/:ticketId/reopen',
+    roles: OFFICE,
+    scope: 'department',
+    other: OFFICE,
+    params: (c) => ({ ticketId: obj(c).reportTicket }),
+  },
   // Everyone of the department reported on its data: reporters get the answer's document (none yet: 404).
-  { method: 'GET', path: '/reports/tickets/:ticketId/document', roles: ALL, scope: 'department', other: SEES_ALL, params: (c) => ({ ticketId: obj(c).reportTicket }), ok: 404 },
+  {
+    method: 'GET',
+    path: '/reports/tickets/:ticketId/document',
+    roles: ALL,
+    scope: 'department',
+    other: SEES_ALL,
+    params: (c) => ({ ticketId: obj(c).reportTicket }),
+    ok: 404,
+  },
   { method: 'GET', path: '/reports/:id', roles: ALL, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedReport(c) }) },
   // Someone else's attachment: whoever may see the report's ticket.
-  { method: 'GET', path: '/reports/:id/attachment', roles: ALL, scope: 'owner', other: SEES_ALL, params: (c) => ({ id: ownedReport(c) }) },
+  {
+    method: 'GET',
+    path: '/reports/:id/attachment',
+    roles: ALL,
+    scope: 'owner',
+    other: SEES_ALL,
+    params: (c) => ({ id: ownedReport(c) }),
+  },
   { method: 'POST', path: '/reports/:id/confirm', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedReport(c) }) },
-  { method: 'POST', path: '/reports/:id/reopen', roles: ALL, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedReport(c) }) },
+  {
+    method: 'POST',
+    path: '/reports/:id/reopen',
+    roles: ALL,
+    scope: 'owner',
+    other: OFFICE,
+    params: (c) => ({ id: ownedReport(c) }),
+  },
 
   { method: 'GET', path: '/inbox', roles: ALL },
   { method: 'POST', path: '/inbox/read', roles: ALL },
   { method: 'GET', path: '/admin/users', roles: ['admin'] },
   { method: 'POST', path: '/admin/users', roles: ['admin'] },
   { method: 'GET', path: '/admin/audit', roles: OFFICE },
-  { method: 'GET', path: '/departments/:code', roles: [...SEES_ALL, ...DEPT], scope: 'department', other: SEES_ALL, params: (c) => ({ code: c.dept }) },
-  { method: 'POST', path: '/departments/:code/stewards', roles: [...OFFICE, ...DEPT], scope: 'department', other: OFFICE, params: (c) => ({ code: c.dept }), body: () => ({ stewards: 'not-an-email' }) },
+  {
+    method: 'GET',
+    path: '/departments/:code',
+    roles: [...SEES_ALL, ...DEPT],
+    scope: 'department',
+    other: SEES_ALL,
+    params: (c) => ({ code: c.dept }),
+  },
+  {
+    method: 'POST',
+    path: '/departments/:code/stewards',
+    roles: [...OFFICE, ...DEPT],
+    scope: 'department',
+    other: OFFICE,
+    params: (c) => ({ code: c.dept }),
+    body: () => ({ stewards: 'not-an-email' }),
+  },
 
   { method: 'GET', path: '/api/v1/tickets', roles: TICKET_READERS },
-  { method: 'GET', path: '/api/v1/tickets/:id', roles: TICKET_READERS, scope: 'department', other: SEES_ALL, params: (c) => ({ id: obj(c).ticket }) },
-  { method: 'POST', path: '/api/v1/tickets/:id/transitions', roles: DEPT, scope: 'department', params: (c) => ({ id: obj(c).ticket }), body: () => ({ to: 'acknowledged', version: STALE }) },
+  {
+    method: 'GET',
+    path: '/api/v1/tickets/:id',
+    roles: TICKET_READERS,
+    scope: 'department',
+    other: SEES_ALL,
+    params: (c) => ({ id: obj(c).ticket }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tickets/:id/transitions',
+    roles: DEPT,
+    scope: 'department',
+    params: (c) => ({ id: obj(c).ticket }),
+    body: () => ({ to: 'acknowledged', version: STALE }),
+  },
   { method: 'POST', path: '/api/v1/sharing-requests', roles: ALL },
   { method: 'GET', path: '/api/v1/sharing-requests', roles: ALL },
-  { method: 'GET', path: '/api/v1/sharing-requests/:id', roles: ALL, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedRequest(c) }) },
-  { method: 'POST', path: '/api/v1/sharing-requests/:id/decisions', roles: [...OFFICE, ...DEPT], scope: 'department', other: OFFICE, params: (c) => ({ id: obj(c).request }), body: () => DECISION },
-  { method: 'POST', path: '/api/v1/sharing-requests/:id/withdraw', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
-  { method: 'POST', path: '/api/v1/sharing-requests/:id/arbitration', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
-  { method: 'POST', path: '/api/v1/sharing-requests/:id/arbitration/decision', roles: OFFICE, params: (c) => ({ id: c.w.objects[otherDepartment(c.me.current.department)].request }) },
+  {
+    method: 'GET',
+    path: '/api/v1/sharing-requests/:id',
+    roles: ALL,
+    scope: 'owner',
+    other: OFFICE,
+    params: (c) => ({ id: ownedRequest(c) }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/sharing-requests/:id/decisions',
+    roles: [...OFFICE, ...DEPT],
+    scope: 'department',
+    other: OFFICE,
+    params: (c) => ({ id: obj(c).request }),
+    body: () => DECISION,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/sharing-requests/:id/withdraw',
+    roles: ALL,
+    scope: 'owner',
+    params: (c) => ({ id: ownedRequest(c) }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/sharing-requests/:id/arbitration',
+    roles: ALL,
+    scope: 'owner',
+    params: (c) => ({ id: ownedRequest(c) }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/sharing-requests/:id/arbitration/decision',
+    roles: OFFICE,
+    params: (c) => ({ id: c.w.objects[otherDepartment(c.me.current.department)].request }),
+  },
   { method: 'GET', path: '/api/v1/scorecards', roles: TICKET_READERS, query: () => ({ from: '2026-02-01', to: '2026-02-28' }) },
   { method: 'POST', path: '/api/v1/reports', roles: ALL },
   { method: 'GET', path: '/api/v1/reports/mine', roles: ALL },
-  { method: 'GET', path: '/api/v1/reports/:id', roles: ALL, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedReport(c) }) },
+  {
+    method: 'GET',
+    path: '/api/v1/reports/:id',
+    roles: ALL,
+    scope: 'owner',
+    other: OFFICE,
+    params: (c) => ({ id: ownedReport(c) }),
+  },
   { method: 'GET', path: '/api/v1/me', roles: ALL },
 ];
 
@@ -252,7 +486,8 @@ async function send(a: Access, c: Case, session: Session | 'token', csrf = true)
 }
 
 /** The caller's lasting session, or a new one for a try that ends it (sign-in itself writes: do it before marking). */
-const sessionFor = async (a: Access, me: Person): Promise<Session> => (a.endsSession ? signIn(t.app, me.login, me.password) : sessionOf(me));
+const sessionFor = async (a: Access, me: Person): Promise<Session> =>
+  a.endsSession ? signIn(t.app, me.login, me.password) : sessionOf(me);
 
 /** A manual check run goes on after the response: wait for it, so its writes do not count against the next try. */
 async function settle(): Promise<void> {
@@ -284,7 +519,9 @@ describe('access matrix', () => {
       notInApp: [],
     });
     // Every route of the table but the three probes/assets declares its policy in the router.
-    const unguarded = listRoutes(t.app).filter((r) => r.policy === null).map(keyOf);
+    const unguarded = listRoutes(t.app)
+      .filter((r) => r.policy === null)
+      .map(keyOf);
     expect(unguarded.sort()).toEqual(['GET /healthz', 'GET /readyz', 'GET /static/vendor/chart.umd.min.js']);
   });
 
@@ -322,7 +559,10 @@ describe('access matrix', () => {
     // A bad Bearer token is no one, on every API route.
     for (const a of TABLE.filter(isApi)) {
       const url = urlOf(a, c);
-      const res = await (a.method === 'GET' ? request(t.app).get(url) : request(t.app).post(url).send({})).set('Authorization', 'Bearer hw_nobody');
+      const res = await (a.method === 'GET' ? request(t.app).get(url) : request(t.app).post(url).send({})).set(
+        'Authorization',
+        'Bearer hw_nobody',
+      );
       if (res.status !== 401 || res.body.error !== 'unauthorized') problems.push(`${keyOf(a)} with a bad token → ${res.status}`);
     }
     expect(problems).toEqual([]);
@@ -356,13 +596,15 @@ describe('access matrix', () => {
             else if (allowed) {
               if (a.path === '/runs' && a.method === 'POST') await settle();
               if (res.status === 401 || res.status === 403) problems.push(`${label}: allowed, got ${res.status}`);
-              else if (a.method === 'GET' && res.status !== (a.ok ?? 200)) problems.push(`${label}: allowed, got ${res.status} not ${a.ok ?? 200}`);
+              else if (a.method === 'GET' && res.status !== (a.ok ?? 200))
+                problems.push(`${label}: allowed, got ${res.status} not ${a.ok ?? 200}`);
               const changed = watched ? await changedSince(t, before) : [];
               if (changed.length) problems.push(`${label}: a GET changed ${changed.join(', ')}`);
             } else {
               const refused = res.status === 403 || res.status === 404 || (a.refusedBy === 'redirect' && res.status === 302);
               if (!refused) problems.push(`${label}: refused, got ${res.status}`);
-              if (isApi(a) && !['forbidden', 'not_found'].includes(res.body?.error)) problems.push(`${label}: refused, body ${JSON.stringify(res.body)}`);
+              if (isApi(a) && !['forbidden', 'not_found'].includes(res.body?.error))
+                problems.push(`${label}: refused, body ${JSON.stringify(res.body)}`);
               const changed = await changedSince(t, before);
               if (changed.length) problems.push(`${label}: refused, yet changed ${changed.join(', ')}`);
             }
@@ -374,7 +616,10 @@ describe('access matrix', () => {
   }
 
   it('lets every role do exactly what the table says, on its own and the other department; no GET changes a thing', async () => {
-    const { problems, tries } = await runMatrix('session', TABLE.filter((a) => a.roles !== 'public'));
+    const { problems, tries } = await runMatrix(
+      'session',
+      TABLE.filter((a) => a.roles !== 'public'),
+    );
     expect(problems).toEqual([]);
     expect(tries).toBeGreaterThan(1000);
   }, 240_000);
@@ -404,7 +649,10 @@ describe('lists show the caller their own department only', () => {
       expect(page.text).toContain(`href="/tickets/${w.objects[home].ticket}"`);
       expect(page.text).not.toContain(`href="/tickets/${w.objects[other].ticket}"`);
 
-      const scorecards = await request(t.app).get('/api/v1/scorecards?from=2026-02-01&to=2026-02-28').set(bearer(steward)).expect(200);
+      const scorecards = await request(t.app)
+        .get('/api/v1/scorecards?from=2026-02-01&to=2026-02-28')
+        .set(bearer(steward))
+        .expect(200);
       expect(scorecards.body.items.map((i: { department: string }) => i.department)).toEqual([home]);
 
       const queue = await agent.get('/sharing/queue').expect(200);
@@ -422,7 +670,10 @@ describe('lists show the caller their own department only', () => {
   });
 
   it("lets nobody mark another person's notice read", async () => {
-    const [notice] = await t.db.knex('notifications').insert({ user_id: w.people.STU.user.id, kind: 'test', title: '学生处的通知', body: '' }).returning('id');
+    const [notice] = await t.db
+      .knex('notifications')
+      .insert({ user_id: w.people.STU.user.id, kind: 'test', title: '学生处的通知', body: '' })
+      .returning('id');
     const { agent, csrf } = await sessionOf(w.people.HR.user);
     await agent.post('/inbox/read').type('form').send({ id: notice.id, _csrf: csrf }).expect(302);
     expect((await t.db.knex('notifications').where({ id: notice.id }).first()).read_at).toBeNull();

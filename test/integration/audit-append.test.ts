@@ -41,7 +41,9 @@ describe('appendAudit', () => {
       '"actor_user_id":7,"ip":"10.1.2.3","object_id":"42","object_type":"ticket",' +
       `"occurred_at":"${row.occurred_at.toISOString()}","request_id":"req-1","seq":1,` +
       '"summary":{"after":{"status":"resolved"},"before":{"status":"open"}}}';
-    const expected = createHash('sha256').update(ZEROS + canonical).digest('hex');
+    const expected = createHash('sha256')
+      .update(ZEROS + canonical)
+      .digest('hex');
     expect(rowHash).toBe(expected);
     expect(row.row_hash).toBe(expected);
   });
@@ -65,7 +67,11 @@ describe('appendAudit', () => {
   it('never stores ID numbers, phones or secrets in clear', async () => {
     await appendAudit(db.knex, {
       action: 'auth.login_failed',
-      summary: { login: 'zhangsan', password: 'wrong-pass', applicant: { id_card: '410102199001011234', note: '电话 13812345678' } },
+      summary: {
+        login: 'zhangsan',
+        password: 'wrong-pass',
+        applicant: { id_card: '410102199001011234', note: '电话 13812345678' },
+      },
     });
     const row = await db.knex('audit_log').first();
     expect(row.summary).toEqual({
@@ -79,7 +85,12 @@ describe('appendAudit', () => {
   it('stores a summary the way jsonb returns it, so the hash recomputes', async () => {
     await appendAudit(db.knex, {
       action: 'catalog.import',
-      summary: { z: 1, a: { y: [3, undefined, 1.5], x: new Date('2026-01-02T03:04:05.678Z') }, skipped: undefined, text: 'a\u0000b' },
+      summary: {
+        z: 1,
+        a: { y: [3, undefined, 1.5], x: new Date('2026-01-02T03:04:05.678Z') },
+        skipped: undefined,
+        text: 'a\u0000b',
+      },
     });
     const row = await db.knex('audit_log').first();
     expect(row.summary).toEqual({ z: 1, a: { y: [3, null, 1.5], x: '2026-01-02T03:04:05.678Z' }, text: 'ab' });

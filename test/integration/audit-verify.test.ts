@@ -66,7 +66,11 @@ describe('verifyAuditChain', () => {
 
   it('names the first row left when the first rows were deleted', async () => {
     await db.knex('audit_log').where('seq', '<=', 3).del();
-    expect((await verifyAuditChain(db.knex)).firstBad).toMatchObject({ seq: 4, problem: 'deleted', detail: expect.stringContaining('1–3') });
+    expect((await verifyAuditChain(db.knex)).firstBad).toMatchObject({
+      seq: 4,
+      problem: 'deleted',
+      detail: expect.stringContaining('1–3'),
+    });
   });
 
   it('names the first of two rows whose seq were swapped', async () => {
@@ -81,7 +85,8 @@ describe('verifyAuditChain', () => {
     // Someone who knows the algorithm rewrites row 3 consistently; row 4 still points at the old hash.
     const row = await db.knex('audit_log').where({ seq: 3 }).first();
     const forged = { ...row, summary: { step: 'forged' } };
-    await db.knex('audit_log')
+    await db
+      .knex('audit_log')
       .where({ seq: 3 })
       .update({ summary: JSON.stringify(forged.summary), row_hash: computeRowHash(forged) });
     expect((await verifyAuditChain(db.knex)).firstBad).toMatchObject({ seq: 3, problem: 'edited' });

@@ -17,7 +17,11 @@ describe('signing in and out', () => {
     const agent = request.agent(t.app);
     const page = await agent.get('/login').expect(200);
     expect(page.text).toContain('登录');
-    await agent.post('/locale').type('form').send({ locale: 'en', next: '/login', _csrf: csrfFrom(page.text) }).expect(302);
+    await agent
+      .post('/locale')
+      .type('form')
+      .send({ locale: 'en', next: '/login', _csrf: csrfFrom(page.text) })
+      .expect(302);
     const english = await agent.get('/login').expect(200);
     expect(english.text).toContain('Sign in');
   });
@@ -27,7 +31,11 @@ describe('signing in and out', () => {
     const agent = request.agent(t.app);
     const page = await agent.get('/login').expect(200);
     const before = page.headers['set-cookie'][0].split(';')[0];
-    const res = await agent.post('/login').type('form').send({ login: user.login, password: user.password, _csrf: csrfFrom(page.text), next: '/' }).expect(302);
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ login: user.login, password: user.password, _csrf: csrfFrom(page.text), next: '/' })
+      .expect(302);
     expect(res.headers.location).toBe('/');
     const after = res.headers['set-cookie'][0].split(';')[0];
     expect(after).not.toBe(before);
@@ -41,7 +49,11 @@ describe('signing in and out', () => {
     const user = await buildUser(t.db.knex);
     const agent = request.agent(t.app);
     const page = await agent.get('/login');
-    const res = await agent.post('/login').type('form').send({ login: user.login, password: 'wrong password', _csrf: csrfFrom(page.text) }).expect(401);
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ login: user.login, password: 'wrong password', _csrf: csrfFrom(page.text) })
+      .expect(401);
     expect(res.text).toContain('账号或密码不正确');
     expect(await t.db.knex('audit_log').where({ action: 'auth.login_failed', object_id: user.login })).toHaveLength(1);
   });
@@ -49,7 +61,11 @@ describe('signing in and out', () => {
   it('names the empty field when the form is incomplete', async () => {
     const agent = request.agent(t.app);
     const page = await agent.get('/login');
-    const res = await agent.post('/login').type('form').send({ login: '', password: '', _csrf: csrfFrom(page.text) }).expect(422);
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ login: '', password: '', _csrf: csrfFrom(page.text) })
+      .expect(422);
     expect(res.text).toContain('请输入账号');
     expect(res.text).toContain('请输入密码');
   });
@@ -75,7 +91,11 @@ describe('signing in and out', () => {
     for (const token of [a, b]) await agent.post('/inbox/read').type('form').send({ id: 'all', _csrf: token }).expect(302);
     await other.agent.post('/inbox/read').type('form').send({ id: 'all', _csrf: a }).expect(403);
     // The bytes after the mask alone are not the token either.
-    await agent.post('/inbox/read').type('form').send({ id: 'all', _csrf: Buffer.from(a, 'base64url').subarray(32).toString('base64url') }).expect(403);
+    await agent
+      .post('/inbox/read')
+      .type('form')
+      .send({ id: 'all', _csrf: Buffer.from(a, 'base64url').subarray(32).toString('base64url') })
+      .expect(403);
   });
 
   it('rate-limits repeated failed sign-ins for one login', async () => {
@@ -85,7 +105,10 @@ describe('signing in and out', () => {
     const csrf = csrfFrom(page.text);
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) {
-      const res = await agent.post('/login').type('form').send({ login: user.login, password: `nope${i}`, _csrf: csrf });
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ login: user.login, password: `nope${i}`, _csrf: csrf });
       statuses.push(res.status);
     }
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
@@ -99,7 +122,12 @@ describe('signing in and out', () => {
     const attempt = async (app: typeof t.app, password: string) => {
       const agent = request.agent(app);
       const page = await agent.get('/login');
-      return (await agent.post('/login').type('form').send({ login: user.login, password, _csrf: csrfFrom(page.text) })).status;
+      return (
+        await agent
+          .post('/login')
+          .type('form')
+          .send({ login: user.login, password, _csrf: csrfFrom(page.text) })
+      ).status;
     };
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) statuses.push(await attempt(i % 2 ? other : t.app, `nope${i}`));
@@ -126,7 +154,11 @@ describe('signing in and out', () => {
     await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
     for (const path of ['/', '/tickets', '/admin/users', '/catalog/export']) {
       const res = await request(t.app).get(path).set('Authorization', `Bearer ${token}`);
-      expect({ path, status: res.status, to: res.headers.location }).toEqual({ path, status: 302, to: `/login?next=${encodeURIComponent(path)}` });
+      expect({ path, status: res.status, to: res.headers.location }).toEqual({
+        path,
+        status: 302,
+        to: `/login?next=${encodeURIComponent(path)}`,
+      });
     }
     const before = await t.db.knex('check_runs').count({ n: '*' });
     await request(t.app).post('/runs').set('Authorization', `Bearer ${token}`).send({}).expect(302);
@@ -150,13 +182,20 @@ describe('signing in and out', () => {
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.text).toContain('name="password"');
     // Tiny answers are not worth it.
-    expect((await request(t.app).get('/healthz').set('Accept-Encoding', 'gzip').expect(200)).headers['content-encoding']).toBeUndefined();
+    expect(
+      (await request(t.app).get('/healthz').set('Accept-Encoding', 'gzip').expect(200)).headers['content-encoding'],
+    ).toBeUndefined();
   });
 
   it('sends chart.js compressed once at its best, the same script whatever the encoding, and 304 when cached', async () => {
     const file = fs.readFileSync(path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
-    const chart = (encoding: string) => request(t.app).get('/static/vendor/chart.umd.min.js').set('Accept-Encoding', encoding).buffer(true);
-    for (const [encoding, expected] of [['gzip, deflate, br', 'br'], ['gzip', 'gzip'], ['identity', undefined]] as const) {
+    const chart = (encoding: string) =>
+      request(t.app).get('/static/vendor/chart.umd.min.js').set('Accept-Encoding', encoding).buffer(true);
+    for (const [encoding, expected] of [
+      ['gzip, deflate, br', 'br'],
+      ['gzip', 'gzip'],
+      ['identity', undefined],
+    ] as const) {
       const res = await chart(encoding).expect(200);
       expect({ encoding, used: res.headers['content-encoding'] }).toEqual({ encoding, used: expected });
       expect(res.text).toBe(file);
@@ -170,7 +209,10 @@ describe('signing in and out', () => {
     const user = await buildUser(t.db.knex);
     const agent = request.agent(t.app);
     const page = await agent.get('/login');
-    const res = await agent.post('/login').type('form').send({ login: user.login, password: user.password, _csrf: csrfFrom(page.text), next: '//evil.example/x' });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ login: user.login, password: user.password, _csrf: csrfFrom(page.text), next: '//evil.example/x' });
     expect(res.headers.location).toBe('/');
   });
 });

@@ -41,7 +41,11 @@ describe('authorization by role and department', () => {
   it('names the bad e-mail and changes nothing', async () => {
     const steward = await buildUser(t.db.knex, { department: 'STU', roles: ['steward'] });
     const { agent, csrf } = await signIn(t.app, steward.login, steward.password);
-    const res = await agent.post('/departments/STU/stewards').type('form').send({ stewards: 'ok@example.edu.cn\nnot-an-email', _csrf: csrf }).expect(422);
+    const res = await agent
+      .post('/departments/STU/stewards')
+      .type('form')
+      .send({ stewards: 'ok@example.edu.cn\nnot-an-email', _csrf: csrf })
+      .expect(422);
     expect(res.text).toContain('not-an-email');
     expect((await t.db.knex('departments').where({ code: 'STU' }).first()).stewards).toEqual([]);
   });
@@ -64,7 +68,11 @@ describe('authorization by role and department', () => {
       const post = await request(t.app).post('/api/v1/reports').set('Authorization', `Bearer ${token}`).send({}).expect(422);
       expect(Object.keys(post.body.fields)).toContain('table');
       // A page does not take the token at all: as anyone not signed in, it is sent to sign in.
-      await request(t.app).post('/departments/STU/stewards').set('Authorization', `Bearer ${token}`).send({ stewards: '' }).expect(302);
+      await request(t.app)
+        .post('/departments/STU/stewards')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ stewards: '' })
+        .expect(302);
       await t.db.knex('api_tokens').where({ user_id: user.id }).update({ revoked_at: new Date() });
       await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(401);
     });

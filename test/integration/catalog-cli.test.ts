@@ -25,8 +25,10 @@ describe('hubwatch catalog import / export', () => {
   });
 
   it('prints every problem at once and exits 2 without changing anything', async () => {
-    const bad = EXAMPLE.replace('deadline: { after: report_date, within: 7d }        # 教师报到1周内', 'deadline: { after: report_date, within: 7x }')
-      .replace('    department: FIN\n', '    department: XYZ\n');
+    const bad = EXAMPLE.replace(
+      'deadline: { after: report_date, within: 7d }        # 教师报到1周内',
+      'deadline: { after: report_date, within: 7x }',
+    ).replace('    department: FIN\n', '    department: XYZ\n');
     const result = await runCli(['catalog', 'import', file('bad.yaml', bad)], { ...env.env, HUBWATCH_LOCALE: 'en' });
     expect(result.code).toBe(2);
     const lines = result.stderr.trim().split('\n');

@@ -72,9 +72,17 @@ describe('catalog import checks the hub', () => {
   });
 
   it('an unreachable hub is one warning, not a failure', async () => {
-    const dead = knexFactory({ client: 'pg', connection: 'postgres://nobody@127.0.0.1:1/none', pool: { min: 0, max: 1 }, acquireConnectionTimeout: 2000 });
+    const dead = knexFactory({
+      client: 'pg',
+      connection: 'postgres://nobody@127.0.0.1:1/none',
+      pool: { min: 0, max: 1 },
+      acquireConnectionTimeout: 2000,
+    });
     try {
-      const result = await importCatalog(db.knex, CATALOG, { hub: { knex: dead, dialect: 'postgres', kind: 'postgres', label: 'dead hub', close: async () => {} }, strict: true });
+      const result = await importCatalog(db.knex, CATALOG, {
+        hub: { knex: dead, dialect: 'postgres', kind: 'postgres', label: 'dead hub', close: async () => {} },
+        strict: true,
+      });
       expect(result.ok).toBe(true);
       expect(result.problems.map((p) => [p.code, p.severity])).toEqual([['hub_unreachable', 'warning']]);
       expect(await versions()).toBe(2);
@@ -110,12 +118,16 @@ describe('catalog import checks a MySQL hub', () => {
       return;
     }
     await admin.raw(`CREATE DATABASE \`${name}\``);
-    await admin.raw(`CREATE TABLE \`${name}\`.hub_staff (STAFF_NO varchar(20), unit_code varchar(20), status varchar(8), update_time datetime)`);
+    await admin.raw(
+      `CREATE TABLE \`${name}\`.hub_staff (STAFF_NO varchar(20), unit_code varchar(20), status varchar(8), update_time datetime)`,
+    );
     const knex = knexFactory({ client: 'mysql2', connection: `${server}/${name}`, pool: { min: 0, max: 1 } });
     const db = await createTestDatabase('cathubmy');
     try {
       await migrateToLatest(db.knex);
-      const result = await importCatalog(db.knex, CATALOG, { hub: { knex, dialect: 'mysql', kind: 'mysql', label: 'mysql', close: async () => {} } });
+      const result = await importCatalog(db.knex, CATALOG, {
+        hub: { knex, dialect: 'mysql', kind: 'mysql', label: 'mysql', close: async () => {} },
+      });
       expect(result.problems.map((p) => [p.line, p.path, p.code])).toEqual([
         [14, 'tables[0].fields[1].name', 'hub_column_missing'],
         [14, 'tables[0].fields[1].deadline.after', 'hub_column_missing'],

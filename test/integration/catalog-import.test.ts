@@ -33,8 +33,10 @@ describe('catalog import (example catalog)', () => {
   });
 
   it('a file with errors reports every problem with its line and changes nothing', async () => {
-    const bad = EXAMPLE.replace('deadline: { after: report_date, within: 7d }        # 教师报到1周内', 'deadline: { after: report_date, within: 7x }')
-      .replace('    department: FIN\n', '    department: XYZ\n');
+    const bad = EXAMPLE.replace(
+      'deadline: { after: report_date, within: 7d }        # 教师报到1周内',
+      'deadline: { after: report_date, within: 7x }',
+    ).replace('    department: FIN\n', '    department: XYZ\n');
     const result = await importCatalog(db.knex, bad);
     expect(result.ok).toBe(false);
     expect(result.versionId).toBeUndefined();
@@ -65,17 +67,36 @@ describe('catalog import (example catalog)', () => {
 
     const departments = await db.knex('departments').orderBy('code').select('code', 'name', 'stewards', 'in_catalog');
     expect(departments).toHaveLength(10);
-    expect(departments.find((d) => d.code === 'HR')).toEqual({ code: 'HR', name: '人事处', stewards: ['hr-steward@example.edu.cn'], in_catalog: true });
+    expect(departments.find((d) => d.code === 'HR')).toEqual({
+      code: 'HR',
+      name: '人事处',
+      stewards: ['hr-steward@example.edu.cn'],
+      in_catalog: true,
+    });
     expect(departments.find((d) => d.code === 'SCI')).toEqual({ code: 'SCI', name: '科技处', stewards: [], in_catalog: true });
     expect(await count('catalog_systems')).toBe(7);
 
     const tables = await db.knex('catalog_tables').orderBy('name').select('name', 'department_code', 'sharing', 'key', 'active');
     expect(tables.map((t) => t.name)).toEqual([
-      'course_grade', 'freshman_admission', 'library_loan', 'org_unit', 'research_output', 'staff_basic', 'student_payment', 'student_status',
+      'course_grade',
+      'freshman_admission',
+      'library_loan',
+      'org_unit',
+      'research_output',
+      'staff_basic',
+      'student_payment',
+      'student_status',
     ]);
-    expect(tables.find((t) => t.name === 'course_grade')).toEqual({ name: 'course_grade', department_code: 'ACA', sharing: 'conditional', key: ['student_no', 'course_code', 'term'], active: true });
+    expect(tables.find((t) => t.name === 'course_grade')).toEqual({
+      name: 'course_grade',
+      department_code: 'ACA',
+      sharing: 'conditional',
+      key: ['student_no', 'course_code', 'term'],
+      active: true,
+    });
 
-    const owner = async (table: string, field: string) => (await db.knex('catalog_fields').where({ table_name: table, name: field }).first()).department_code;
+    const owner = async (table: string, field: string) =>
+      (await db.knex('catalog_fields').where({ table_name: table, name: field }).first()).department_code;
     expect(await owner('staff_basic', 'political_status')).toBe('ORG');
     expect(await owner('staff_basic', 'research_area')).toBe('COL');
     expect(await owner('staff_basic', 'name')).toBe('HR');

@@ -7,7 +7,14 @@ import type { Hub } from '../../server/hub';
 import { createLogger } from '../../server/logger';
 import { loadConfig } from '../../server/config';
 import { importCatalog } from '../../server/services/catalog/repository';
-import { CheckRunnerDeps, claimRun, executeRun, recoverInterruptedRuns, runNow, TableResultsHandoff } from '../../server/services/checks/runs';
+import {
+  CheckRunnerDeps,
+  claimRun,
+  executeRun,
+  recoverInterruptedRuns,
+  runNow,
+  TableResultsHandoff,
+} from '../../server/services/checks/runs';
 import { createTestDatabase, TestDatabase, usingRealPostgres } from '../helpers/database';
 
 const CATALOG = `
@@ -79,7 +86,13 @@ describe('check runs', () => {
   it('checks every table, stores results and table outcomes, and hands the results over table by table', async () => {
     const handed: TableResultsHandoff[] = [];
     const errors: string[] = [];
-    const summary = await runNow(deps({ onTableResults: async (h) => void handed.push(h), onTableError: async (e) => void errors.push(`${e.table}:${e.code}`) }), { trigger: 'cli' });
+    const summary = await runNow(
+      deps({
+        onTableResults: async (h) => void handed.push(h),
+        onTableError: async (e) => void errors.push(`${e.table}:${e.code}`),
+      }),
+      { trigger: 'cli' },
+    );
     expect(summary.status).toBe('completed');
 
     const run = await db.knex('check_runs').where({ id: summary.runId }).first();
@@ -123,7 +136,9 @@ describe('check runs', () => {
   });
 
   it('skips a table that another live run is checking', async () => {
-    await db.knex('check_table_leases').insert({ table_name: 'loans', run_id: 999999, instance_id: 'other', expires_at: new Date(Date.now() + 60_000) });
+    await db
+      .knex('check_table_leases')
+      .insert({ table_name: 'loans', run_id: 999999, instance_id: 'other', expires_at: new Date(Date.now() + 60_000) });
     const summary = await runNow(deps(), { trigger: 'manual', scope: ['loans', 'people'] });
     expect(summary.tables.map((t) => t.table)).toEqual(['people']);
     await db.knex('check_table_leases').where({ table_name: 'loans' }).delete();
@@ -132,7 +147,10 @@ describe('check runs', () => {
   it('marks a run whose instance died as interrupted, and re-runs only its unfinished tables, once', async () => {
     const runId = (await claimRun(db.knex, { slotKey: 'check-hub:2026-11-22T03:00:00.000Z', trigger: 'schedule' }))!;
     await db.knex('check_run_tables').insert({ run_id: runId, table_name: 'people', status: 'ok', duration_ms: 5, row_count: 4 });
-    await db.knex('check_runs').where({ id: runId }).update({ heartbeat_at: new Date(Date.now() - 10 * 60_000) });
+    await db
+      .knex('check_runs')
+      .where({ id: runId })
+      .update({ heartbeat_at: new Date(Date.now() - 10 * 60_000) });
 
     const [rerun, again] = await Promise.all([recoverInterruptedRuns(deps(), 120_000), recoverInterruptedRuns(deps(), 120_000)]);
     const reruns = [...rerun, ...again];
@@ -147,7 +165,9 @@ describe('check runs', () => {
 
   it('runs each slot exactly once with three schedulers on one database', async () => {
     // Three "instances": on PostgreSQL each has its own connection pool, as separate processes would.
-    const pools: Knex[] = usingRealPostgres() ? [0, 1, 2].map(() => openPostgres({ url: db.url!, poolMax: 3 }).knex) : [db.knex, db.knex, db.knex];
+    const pools: Knex[] = usingRealPostgres()
+      ? [0, 1, 2].map(() => openPostgres({ url: db.url!, poolMax: 3 }).knex)
+      : [db.knex, db.knex, db.knex];
     const config = { ...loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'x'.repeat(40) }), checkSchedule: '*/1 * * * * *' };
     const before = Number((await db.knex('check_runs').where({ trigger: 'schedule' }).count({ n: '*' }))[0].n);
     const schedulers = pools.map((knex) => {
@@ -159,7 +179,12 @@ describe('check runs', () => {
     if (usingRealPostgres()) await Promise.all(pools.map((p) => p.destroy()));
 
     const slots = await db.knex('job_slots').where({ job: 'check-hub' }).orderBy('slot_key').pluck('slot_key');
-    const runs = await db.knex('check_runs').where({ trigger: 'schedule' }).whereNotNull('slot_key').where('slot_key', 'like', 'check-hub:%').select('slot_key');
+    const runs = await db
+      .knex('check_runs')
+      .where({ trigger: 'schedule' })
+      .whereNotNull('slot_key')
+      .where('slot_key', 'like', 'check-hub:%')
+      .select('slot_key');
     const scheduled = runs.filter((r) => !r.slot_key.endsWith(':rerun') && r.slot_key.length === 'check-hub:'.length + 24);
     expect(scheduled.length - 2).toBeGreaterThanOrEqual(3); // two slots were claimed by hand above
     // every slot claimed once, and every claimed slot has exactly one run
@@ -171,6 +196,8 @@ describe('check runs', () => {
     // no slot lost: consecutive seconds between the first and the last
     const seconds = slots.map((s: string) => Date.parse(s.slice('check-hub:'.length)) / 1000);
     expect(seconds[seconds.length - 1] - seconds[0] + 1).toBe(seconds.length);
-    expect(Number((await db.knex('check_runs').where({ trigger: 'schedule' }).count({ n: '*' }))[0].n) - before).toBe(slots.length);
+    expect(Number((await db.knex('check_runs').where({ trigger: 'schedule' }).count({ n: '*' }))[0].n) - before).toBe(
+      slots.length,
+    );
   });
 });

@@ -218,20 +218,30 @@ describe('check engine: field checks on the hub', () => {
 
   // A column's own equality decides what is a duplicate. Deterministic collations compare bytes, so the
   // engine groups those under COLLATE "C" (faster); a case-insensitive ICU collation must keep its own.
-  (usingRealPostgres() ? it : it.skip)('unique follows a nondeterministic (case-insensitive) collation of the column', async () => {
-    await exec(
-      db.knex,
-      `CREATE COLLATION IF NOT EXISTS hw_case_insensitive (provider = icu, locale = 'und-u-ks-level2', deterministic = false)`,
-      'CREATE TABLE ci_members (id int, login text COLLATE hw_case_insensitive, code text)',
-      `INSERT INTO ci_members VALUES (1, 'ZhangSan', 'Ab'), (2, 'zhangsan', 'aB'), (3, 'LiSi', 'x'), (4, ' lisi ', 'X'), (5, 'wangwu', 'x')`,
-    );
-    const table = catalogTable('ci_members', { key: ['id'], fields: [field('login', { unique: true }), field('code', { unique: true })] });
-    const o = await runTableChecks(db.knex, table, ctx);
-    // login: ZhangSan = zhangsan and LiSi = lisi under the column's collation (blanks trimmed).
-    expect(result(o, 'unique', 'login')).toMatchObject({ passed: false, violations: 4, sampleKeys: [{ id: '1' }, { id: '2' }, { id: '3' }, { id: '4' }] });
-    // code has the database's (deterministic) collation: only the two 'x' are equal.
-    expect(result(o, 'unique', 'code')).toMatchObject({ passed: false, violations: 2, sampleKeys: [{ id: '3' }, { id: '5' }] });
-  });
+  (usingRealPostgres() ? it : it.skip)(
+    'unique follows a nondeterministic (case-insensitive) collation of the column',
+    async () => {
+      await exec(
+        db.knex,
+        `CREATE COLLATION IF NOT EXISTS hw_case_insensitive (provider = icu, locale = 'und-u-ks-level2', deterministic = false)`,
+        'CREATE TABLE ci_members (id int, login text COLLATE hw_case_insensitive, code text)',
+        `INSERT INTO ci_members VALUES (1, 'ZhangSan', 'Ab'), (2, 'zhangsan', 'aB'), (3, 'LiSi', 'x'), (4, ' lisi ', 'X'), (5, 'wangwu', 'x')`,
+      );
+      const table = catalogTable('ci_members', {
+        key: ['id'],
+        fields: [field('login', { unique: true }), field('code', { unique: true })],
+      });
+      const o = await runTableChecks(db.knex, table, ctx);
+      // login: ZhangSan = zhangsan and LiSi = lisi under the column's collation (blanks trimmed).
+      expect(result(o, 'unique', 'login')).toMatchObject({
+        passed: false,
+        violations: 4,
+        sampleKeys: [{ id: '1' }, { id: '2' }, { id: '3' }, { id: '4' }],
+      });
+      // code has the database's (deterministic) collation: only the two 'x' are equal.
+      expect(result(o, 'unique', 'code')).toMatchObject({ passed: false, violations: 2, sampleKeys: [{ id: '3' }, { id: '5' }] });
+    },
+  );
 
   it('keeps at most sampleLimit keys of violating rows, sorted by the key columns (numbers as numbers)', async () => {
     await exec(db.knex, 'CREATE TABLE many (dept text, no int, name text)');

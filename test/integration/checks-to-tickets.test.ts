@@ -44,7 +44,15 @@ describe('check runs file and resolve tickets', () => {
   it('files a ticket for a failing check, updates it on the next run, resolves it once the data is fixed', async () => {
     await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });
     const [ticket] = await t.db.knex('tickets');
-    expect(ticket).toMatchObject({ check_kind: 'validate', table_name: 'staff', field_name: 'email', department_code: 'HR', status: 'open', violations: 1, occurrences: 1 });
+    expect(ticket).toMatchObject({
+      check_kind: 'validate',
+      table_name: 'staff',
+      field_name: 'email',
+      department_code: 'HR',
+      status: 'open',
+      violations: 1,
+      occurrences: 1,
+    });
     expect(ticket.message).toContain('教职工基本信息·电子邮箱');
 
     await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });

@@ -7,10 +7,16 @@ describe('hubwatch demo reset', () => {
     const env = cliEnvironment();
     try {
       // Port 1 has nothing listening: a connection attempt would fail with exit 1, not 2.
-      const real = await runCli(['demo', 'reset', '--yes-i-mean-it'], { ...env.env, HUB_DATABASE_URL: 'postgres://hub@127.0.0.1:1/datacenter' });
+      const real = await runCli(['demo', 'reset', '--yes-i-mean-it'], {
+        ...env.env,
+        HUB_DATABASE_URL: 'postgres://hub@127.0.0.1:1/datacenter',
+      });
       expect(real.code).toBe(2);
       expect(real.stderr).toContain('refusing to write to database "datacenter"');
-      const unconfirmed = await runCli(['demo', 'reset'], { ...env.env, HUB_DATABASE_URL: 'postgres://hub@127.0.0.1:1/hub_demo' });
+      const unconfirmed = await runCli(['demo', 'reset'], {
+        ...env.env,
+        HUB_DATABASE_URL: 'postgres://hub@127.0.0.1:1/hub_demo',
+      });
       expect(unconfirmed.code).toBe(2);
       expect(unconfirmed.stderr).toContain('--yes-i-mean-it');
       const badScale = await runCli(['demo', 'reset', '--scale', '0'], env.env);
@@ -36,8 +42,15 @@ describe('hubwatch demo reset', () => {
       expect(result.code).toBe(0);
       const lines = result.stdout.split('\n');
       expect(lines.filter((l) => /^\s+\[\d\/9\]/.test(l)).map((l) => l.trim())).toEqual([
-        '[1/9] org_unit', '[2/9] staff_basic', '[3/9] student_status', '[4/9] student_payment',
-        '[5/9] course_grade', '[6/9] freshman_admission', '[7/9] library_loan', '[8/9] research_output', '[9/9] analyze',
+        '[1/9] org_unit',
+        '[2/9] staff_basic',
+        '[3/9] student_status',
+        '[4/9] student_payment',
+        '[5/9] course_grade',
+        '[6/9] freshman_admission',
+        '[7/9] library_loan',
+        '[8/9] research_output',
+        '[9/9] analyze',
       ]);
       expect(result.stdout).toContain('## 演示数据中台 / The demo hub');
       expect(result.stdout).toContain('seed = 3');

@@ -11,7 +11,12 @@ describe('home page per role', () => {
     // One HR ticket filed a month ago (overdue now), one filed today, one for another department.
     await buildTicket(t.db.knex, catalog, new Date(Date.now() - 30 * 86_400_000), { field: 'staff_no' });
     await buildTicket(t.db.knex, catalog, new Date(), { field: 'name' });
-    await buildTicket(t.db.knex, catalog, new Date(), { department: 'STU', table: 'student_status', field: 'name', check: 'required' });
+    await buildTicket(t.db.knex, catalog, new Date(), {
+      department: 'STU',
+      table: 'student_status',
+      field: 'name',
+      check: 'required',
+    });
   });
   afterAll(() => t.close());
 

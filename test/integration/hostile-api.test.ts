@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import request from 'supertest';
 import { AccessWorld, buildAccessWorld, Person } from '../factories/access';
-import { changedSince, hostileJson, hostileText, installChangeLog, jsonText, mark, RawObject, runParams } from '../factories/hostile';
+import {
+  changedSince,
+  hostileJson,
+  hostileText,
+  installChangeLog,
+  jsonText,
+  mark,
+  RawObject,
+  runParams,
+} from '../factories/hostile';
 import { dropShadowingKeys } from '../../server/middleware/body-safety';
 import { createTestApp, TestApp } from '../helpers/app';
 
@@ -25,17 +34,29 @@ afterAll(() => t.close());
 /** Posts `body` (raw JSON text) as `who`; returns the answer and the tables it changed. */
 async function post(who: Person, url: string, body: string) {
   const before = await mark(t.db.knex);
-  const res = await request(t.app).post(url).set('Authorization', `Bearer ${who.token}`).set('Content-Type', 'application/json').send(body);
+  const res = await request(t.app)
+    .post(url)
+    .set('Authorization', `Bearer ${who.token}`)
+    .set('Content-Type', 'application/json')
+    .send(body);
   return { res, changed: await changedSince(t.db.knex, before) };
 }
 
 /** A JSON object of hostile values under these keys (each present or not), plus random others. */
 function bodyWith(keys: string[], values: fc.Arbitrary<unknown> = hostileJson(2)) {
   return fc
-    .tuple(fc.subarray(keys), fc.array(fc.tuple(fc.constantFrom(...keys, 'extra', '__proto__', 'constructor'), values), { maxLength: 4 }), fc.array(values, { minLength: keys.length, maxLength: keys.length }))
+    .tuple(
+      fc.subarray(keys),
+      fc.array(fc.tuple(fc.constantFrom(...keys, 'extra', '__proto__', 'constructor'), values), { maxLength: 4 }),
+      fc.array(values, { minLength: keys.length, maxLength: keys.length }),
+    )
     .map(([present, extra, vals]) => {
       const entries: [string, unknown][] = present.map((k) => [k, vals[keys.indexOf(k)]]);
-      return { present: new Set([...present, ...extra.map(([k]) => k)]), entries, text: jsonText(new RawObject([...entries, ...extra])) };
+      return {
+        present: new Set([...present, ...extra.map(([k]) => k)]),
+        entries,
+        text: jsonText(new RawObject([...entries, ...extra])),
+      };
     });
 }
 
@@ -99,7 +120,10 @@ describe('POST /api/v1/sharing-requests with arbitrary JSON', () => {
       purpose: '迎新系统需要学生基本信息',
       method: 'api',
       pledge_accepted: true,
-      items: [{ table: "x'; drop table users; --", fields: ['a'] }, { table: 'student_status', fields: [] }],
+      items: [
+        { table: "x'; drop table users; --", fields: ['a'] },
+        { table: 'student_status', fields: [] },
+      ],
     };
     const { res, changed } = await post(w.people.HR.user, '/api/v1/sharing-requests', JSON.stringify(body));
     expect(res.status).toBe(422);
@@ -116,10 +140,21 @@ const namingField = (name: string) => expect.stringMatching(new RegExp(`^${name}
 
 describe('POST /api/v1/tickets/:id/transitions with arbitrary JSON', () => {
   it('answers 422 naming `to` when it is not a transition, writing nothing', async () => {
-    const notATransition = fc.oneof(hostileJson(2), hostileText).filter((v) => !['acknowledged', 'fixed', 'closed'].includes(v as string));
+    const notATransition = fc
+      .oneof(hostileJson(2), hostileText)
+      .filter((v) => !['acknowledged', 'fixed', 'closed'].includes(v as string));
     await fc.assert(
       fc.asyncProperty(notATransition, fc.option(hostileJson(1)), async (to, comment) => {
-        const { res, changed } = await post(w.people.HR.steward, `/api/v1/tickets/${w.objects.HR.ticket}/transitions`, jsonText(new RawObject([['to', to], ['comment', comment]])));
+        const { res, changed } = await post(
+          w.people.HR.steward,
+          `/api/v1/tickets/${w.objects.HR.ticket}/transitions`,
+          jsonText(
+            new RawObject([
+              ['to', to],
+              ['comment', comment],
+            ]),
+          ),
+        );
         expect(res.status).toBe(422);
         // A NUL in the comment is named alone (refused before the route reads the body).
         if (!hasNul(jsonText(comment))) expect(fieldsOf(res)).toContainEqual(namingField('to'));
@@ -130,7 +165,11 @@ describe('POST /api/v1/tickets/:id/transitions with arbitrary JSON', () => {
   }, 90_000);
 
   it('names version and comment when they are of the wrong type', async () => {
-    const { res, changed } = await post(w.people.HR.steward, `/api/v1/tickets/${w.objects.HR.ticket}/transitions`, '{"to":"acknowledged","version":"1; drop table tickets","comment":{"a":1}}');
+    const { res, changed } = await post(
+      w.people.HR.steward,
+      `/api/v1/tickets/${w.objects.HR.ticket}/transitions`,
+      '{"to":"acknowledged","version":"1; drop table tickets","comment":{"a":1}}',
+    );
     expect(res.status).toBe(422);
     expect(fieldsOf(res).sort()).toEqual(['comment', 'version']);
     expect(changed).toEqual([]);
@@ -143,7 +182,11 @@ describe('POST /api/v1/sharing-requests/:id/decisions with arbitrary JSON', () =
     await fc.assert(
       fc.asyncProperty(notADecision, bodyWith(['reason', 'comment', 'expires_on']), async (decision, rest) => {
         const body = jsonText(new RawObject([...rest.entries, ['decision', decision]]));
-        const { res, changed } = await post(w.people.HR.steward, `/api/v1/sharing-requests/${w.objects.HR.request}/decisions`, body);
+        const { res, changed } = await post(
+          w.people.HR.steward,
+          `/api/v1/sharing-requests/${w.objects.HR.request}/decisions`,
+          body,
+        );
         expect(res.status).toBe(422);
         if (!hasNul(jsonText(new RawObject(rest.entries)))) expect(fieldsOf(res)).toContainEqual(namingField('decision'));
         expect(changed).toEqual([]);
@@ -169,7 +212,16 @@ describe('text that is not JSON', () => {
         return s.trim() !== '';
       }
     }),
-    fc.constantFrom('{"to": "acknowledged"', "{'to': 'fixed'}", '{"a":1,}', '[1,2', '{"x": NaN}', '\u0000', `${'['.repeat(100)}`, `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`),
+    fc.constantFrom(
+      '{"to": "acknowledged"',
+      "{'to': 'fixed'}",
+      '{"a":1,}',
+      '[1,2',
+      '{"x": NaN}',
+      '\u0000',
+      `${'['.repeat(100)}`,
+      `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+    ),
   );
 
   it('is a 400 in JSON naming the problem, writing nothing', async () => {

@@ -49,14 +49,34 @@ const crashes: string[] = [];
 beforeAll(async () => {
   t = await createTestApp();
   t.ctx.now = () => MONDAY;
-  const logger = pino({ level: 'error' }, { write: (line: string) => void crashes.push(String(JSON.parse(line).err?.stack ?? line).split('\n').slice(0, 3).join(' | ')) });
+  const logger = pino(
+    { level: 'error' },
+    {
+      write: (line: string) =>
+        void crashes.push(
+          String(JSON.parse(line).err?.stack ?? line)
+            .split('\n')
+            .slice(0, 3)
+            .join(' | '),
+        ),
+    },
+  );
   t.ctx = { ...t.ctx, logger };
   t.app = createApp(t.ctx);
   w = await buildAccessWorld(t.ctx);
   await installChangeLog(t.db.knex);
 }, 120_000);
 const seen = new Map<string, number>();
-afterAll(() => { if (process.env.HOSTILE_DEBUG) console.log([...seen].map(([k, n]) => `${n}× ${k}`).sort().join('\n')); return t.close(); });
+afterAll(() => {
+  if (process.env.HOSTILE_DEBUG)
+    console.log(
+      [...seen]
+        .map(([k, n]) => `${n}× ${k}`)
+        .sort()
+        .join('\n'),
+    );
+  return t.close();
+});
 
 /** A manual check run goes on after the response: wait for it, so its writes do not count against the next try. */
 async function settle(): Promise<void> {
@@ -79,7 +99,10 @@ interface Answer {
 
 /** What is wrong with one answer to hostile input, or null. */
 async function judge(route: PostRoute, res: Answer, before: number, sent = ''): Promise<string | null> {
-  if (process.env.HOSTILE_DEBUG) { const k = `${route.path} ${res.status}${res.status === 403 || res.status === 400 ? ' ' + res.text.slice(0, 60).replace(/\s+/g, ' ') : ''}`; seen.set(k, (seen.get(k) ?? 0) + 1); }
+  if (process.env.HOSTILE_DEBUG) {
+    const k = `${route.path} ${res.status}${res.status === 403 || res.status === 400 ? ' ' + res.text.slice(0, 60).replace(/\s+/g, ' ') : ''}`;
+    seen.set(k, (seen.get(k) ?? 0) + 1);
+  }
   if (res.status >= 500) return `answered ${res.status}: ${crashes.splice(0).join(' / ') || res.text.slice(0, 200)}`;
   if (res.type.includes('html')) {
     const leak = leaksInternals(res.text);
@@ -94,83 +117,109 @@ async function judge(route: PostRoute, res: Answer, before: number, sent = ''): 
       // A field the app knows by name, or one of the (odd) keys the body sent, named back as sent.
       const odd = keys.filter((k) => !FIELD_KEY.test(k) && !sent.includes(JSON.stringify(k.split(/[.[]/)[0]).slice(1, -1)));
       if (odd.length) return `a 422 naming ${JSON.stringify(odd)}, not input fields`;
-      if (keys.some((k) => typeof body.fields![k] !== 'string' || !body.fields![k])) return `a 422 with an empty message: ${res.text.slice(0, 200)}`;
+      if (keys.some((k) => typeof body.fields![k] !== 'string' || !body.fields![k]))
+        return `a 422 with an empty message: ${res.text.slice(0, 200)}`;
     }
   }
-  if (res.status === 422 && res.type.includes('html') && !/class="field-error"|<li><strong>[^<]|<li class="problem error">/.test(res.text)) return 'a 422 page showing no field message';
+  if (
+    res.status === 422 &&
+    res.type.includes('html') &&
+    !/class="field-error"|<li><strong>[^<]|<li class="problem error">/.test(res.text)
+  )
+    return 'a 422 page showing no field message';
   if (res.status >= 400) {
     const changed = (await changedSince(t.db.knex, before)).filter((x) => !route.mayWriteOnError?.includes(x));
     if (changed.length) return `answered ${res.status}, yet changed ${changed.join(', ')}`;
   }
-  if (Object.keys(Object.prototype).length || ({} as Record<string, unknown>).polluted !== undefined) return 'Object.prototype was polluted';
+  if (Object.keys(Object.prototype).length || ({} as Record<string, unknown>).polluted !== undefined)
+    return 'Object.prototype was polluted';
   return null;
 }
 
-const answerOf = (res: request.Response): Answer => ({ status: res.status, type: String(res.headers['content-type'] ?? ''), text: res.text ?? '', body: res.body });
+const answerOf = (res: request.Response): Answer => ({
+  status: res.status,
+  type: String(res.headers['content-type'] ?? ''),
+  text: res.text ?? '',
+  body: res.body,
+});
 const label = (body: string) => (body.length > 300 ? `${body.slice(0, 300)}… (${body.length} chars)` : body);
 
 describe('hostile bodies', () => {
   it('covers every POST route of the app', () => {
-    const app = listRoutes(t.app).filter((r) => r.method === 'POST').map((r) => r.path).sort();
+    const app = listRoutes(t.app)
+      .filter((r) => r.method === 'POST')
+      .map((r) => r.path)
+      .sort();
     expect(POST_ROUTES.map((r) => r.path).sort()).toEqual(app);
   });
 
   const pages = POST_ROUTES.filter((r) => !r.path.startsWith('/api/'));
   const apis = POST_ROUTES.filter((r) => r.path.startsWith('/api/'));
 
-  it.each(pages.map((r) => [r.path, r] as const))('page %s: form bodies never break it', async (_path, route) => {
-    await fc.assert(
-      fc.asyncProperty(formPairs, async (pairs) => {
-        const me = route.as(w);
-        const session = route.endsSession ? await signIn(t.app, me.login, me.password) : await sessionOf(me);
-        const before = await mark(t.db.knex);
-        const body = formText(pairs, session.csrf);
-        const res = await session.agent.post(urlOf(route, w)).type('form').send(body);
-        if (route.path === '/runs') await settle();
-        const problem = await judge(route, answerOf(res), before, body);
-        if (problem) throw new Error(`${route.path} ${problem}\nbody: ${label(body)}`);
-      }),
-      runParams(route.endsSession ? 4 : 15),
-    );
-  }, 90_000);
-
-  it.each(apis.map((r) => [r.path, r] as const))('API %s: JSON bodies never break it', async (_path, route) => {
-    await fc.assert(
-      fc.asyncProperty(jsonBody, async (body) => {
-        const before = await mark(t.db.knex);
-        const res = await request(t.app)
-          .post(urlOf(route, w))
-          .set('Authorization', `Bearer ${route.as(w).token}`)
-          .set('Content-Type', 'application/json')
-          .send(body);
-        const problem = await judge(route, answerOf(res), before, body);
-        if (problem) throw new Error(`${route.path} ${problem}\nbody: ${label(body)}`);
-      }),
-      runParams(25),
-    );
-  }, 90_000);
-
-  /** Every field the app reads at once, each with the same wrong thing: cheap, and finds what random bodies rarely reach. */
-  const EVERY_FIELD_BODIES = [{ toString: 1, valueOf: 1 }, [], [[]], null, true, -1e308, HUGE, { __proto__: 1 }, '\u0000'].map((value) =>
-    jsonText(new RawObject(FIELD_NAMES.map((f) => [f, value]))),
+  it.each(pages.map((r) => [r.path, r] as const))(
+    'page %s: form bodies never break it',
+    async (_path, route) => {
+      await fc.assert(
+        fc.asyncProperty(formPairs, async (pairs) => {
+          const me = route.as(w);
+          const session = route.endsSession ? await signIn(t.app, me.login, me.password) : await sessionOf(me);
+          const before = await mark(t.db.knex);
+          const body = formText(pairs, session.csrf);
+          const res = await session.agent.post(urlOf(route, w)).type('form').send(body);
+          if (route.path === '/runs') await settle();
+          const problem = await judge(route, answerOf(res), before, body);
+          if (problem) throw new Error(`${route.path} ${problem}\nbody: ${label(body)}`);
+        }),
+        runParams(route.endsSession ? 4 : 15),
+      );
+    },
+    90_000,
   );
 
-  it.each(POST_ROUTES.filter((r) => !r.endsSession).map((r) => [r.path, r] as const))('%s: every field at once of the wrong type', async (_path, route) => {
-    const problems: string[] = [];
-    for (const body of EVERY_FIELD_BODIES) {
-      const api = route.path.startsWith('/api/');
-      const session = api ? null : await sessionOf(route.as(w));
-      const before = await mark(t.db.knex);
-      const req = (session ? session.agent : request(t.app)).post(urlOf(route, w));
-      if (session) req.set('X-CSRF-Token', session.csrf);
-      else req.set('Authorization', `Bearer ${route.as(w).token}`);
-      const res = await req.set('Content-Type', 'application/json').send(body);
-      if (route.path === '/runs') await settle();
-      const problem = await judge(route, answerOf(res), before, body);
-      if (problem) problems.push(`${problem}\nbody: ${label(body)}`);
-    }
-    expect(problems).toEqual([]);
-  });
+  it.each(apis.map((r) => [r.path, r] as const))(
+    'API %s: JSON bodies never break it',
+    async (_path, route) => {
+      await fc.assert(
+        fc.asyncProperty(jsonBody, async (body) => {
+          const before = await mark(t.db.knex);
+          const res = await request(t.app)
+            .post(urlOf(route, w))
+            .set('Authorization', `Bearer ${route.as(w).token}`)
+            .set('Content-Type', 'application/json')
+            .send(body);
+          const problem = await judge(route, answerOf(res), before, body);
+          if (problem) throw new Error(`${route.path} ${problem}\nbody: ${label(body)}`);
+        }),
+        runParams(25),
+      );
+    },
+    90_000,
+  );
+
+  /** Every field the app reads at once, each with the same wrong thing: cheap, and finds what random bodies rarely reach. */
+  const EVERY_FIELD_BODIES = [{ toString: 1, valueOf: 1 }, [], [[]], null, true, -1e308, HUGE, { __proto__: 1 }, '\u0000'].map(
+    (value) => jsonText(new RawObject(FIELD_NAMES.map((f) => [f, value]))),
+  );
+
+  it.each(POST_ROUTES.filter((r) => !r.endsSession).map((r) => [r.path, r] as const))(
+    '%s: every field at once of the wrong type',
+    async (_path, route) => {
+      const problems: string[] = [];
+      for (const body of EVERY_FIELD_BODIES) {
+        const api = route.path.startsWith('/api/');
+        const session = api ? null : await sessionOf(route.as(w));
+        const before = await mark(t.db.knex);
+        const req = (session ? session.agent : request(t.app)).post(urlOf(route, w));
+        if (session) req.set('X-CSRF-Token', session.csrf);
+        else req.set('Authorization', `Bearer ${route.as(w).token}`);
+        const res = await req.set('Content-Type', 'application/json').send(body);
+        if (route.path === '/runs') await settle();
+        const problem = await judge(route, answerOf(res), before, body);
+        if (problem) problems.push(`${problem}\nbody: ${label(body)}`);
+      }
+      expect(problems).toEqual([]);
+    },
+  );
 
   it.each(pages.filter((r) => !r.endsSession).map((r) => [r.path, r] as const))(
     'page %s: a JSON body (a hostile client, not the form) never breaks it either',
@@ -179,7 +228,11 @@ describe('hostile bodies', () => {
         fc.asyncProperty(jsonBody, async (body) => {
           const session = await sessionOf(route.as(w));
           const before = await mark(t.db.knex);
-          const res = await session.agent.post(urlOf(route, w)).set('X-CSRF-Token', session.csrf).set('Content-Type', 'application/json').send(body);
+          const res = await session.agent
+            .post(urlOf(route, w))
+            .set('X-CSRF-Token', session.csrf)
+            .set('Content-Type', 'application/json')
+            .send(body);
           if (route.path === '/runs') await settle();
           const problem = await judge(route, answerOf(res), before, body);
           if (problem) throw new Error(`${route.path} ${problem}\nbody: ${label(body)}`);

@@ -28,7 +28,10 @@ async function as(who: keyof ReportsWorld): Promise<Session> {
   return sessions[who];
 }
 /** Files a report through the API (as `who`), on the given staff member's record. */
-async function file(who: keyof ReportsWorld, over: Record<string, unknown> = {}): Promise<{ id: number; ticket_id: number | null }> {
+async function file(
+  who: keyof ReportsWorld,
+  over: Record<string, unknown> = {},
+): Promise<{ id: number; ticket_id: number | null }> {
   const res = await request(t.app).post('/api/v1/reports').set('Authorization', `Bearer ${tokens[who]}`).send(reportBody(over));
   expect(res.status).toBe(201);
   return res.body;
@@ -42,11 +45,20 @@ async function answer(who: keyof ReportsWorld, ticketId: number, fields: Record<
 }
 async function reporterPost(who: keyof ReportsWorld, path: string, form: Record<string, string> = {}) {
   const s = await as(who);
-  return s.agent.post(path).type('form').send({ _csrf: s.csrf, ...form });
+  return s.agent
+    .post(path)
+    .type('form')
+    .send({ _csrf: s.csrf, ...form });
 }
 const ticketOf = (id: number) => t.db.knex('tickets').where({ id }).first();
-const eventsOf = (id: number) => t.db.knex('ticket_events').where({ ticket_id: id }).orderBy('id').select('kind', 'from_status', 'to_status', 'comment', 'details');
-const inboxOf = (userId: number) => t.db.knex('notifications').where({ user_id: userId }).orderBy('id').select('kind', 'title', 'link');
+const eventsOf = (id: number) =>
+  t.db
+    .knex('ticket_events')
+    .where({ ticket_id: id })
+    .orderBy('id')
+    .select('kind', 'from_status', 'to_status', 'comment', 'details');
+const inboxOf = (userId: number) =>
+  t.db.knex('notifications').where({ user_id: userId }).orderBy('id').select('kind', 'title', 'link');
 
 describe('fixed → the reporter confirms', () => {
   it('only the field owner answers; the answer is recorded for the scorecards; the reporter is told and confirms', async () => {
@@ -67,7 +79,11 @@ describe('fixed → the reporter confirms', () => {
       ['answered', 'open', 'fixed'],
     ]);
     expect(await inboxOf(people.reporter.id)).toEqual([
-      { kind: 'report.answered', title: `【数据纠错】您的报告 #${r.id}：责任单位已整改，请确认是否已更正`, link: `/reports/${r.id}` },
+      {
+        kind: 'report.answered',
+        title: `【数据纠错】您的报告 #${r.id}：责任单位已整改，请确认是否已更正`,
+        link: `/reports/${r.id}`,
+      },
     ]);
     const page = await (await as('reporter')).agent.get(`/reports/${r.id}`).expect(200);
     expect(page.text).toContain('已整改待确认');
@@ -93,7 +109,11 @@ describe('fixed → silence for 5 working days resolves it', () => {
     expect(after.resolved).toContain(r.ticket_id);
     const ticket = await ticketOf(r.ticket_id!);
     expect(ticket.status).toBe('resolved');
-    expect((await eventsOf(r.ticket_id!)).at(-1)).toMatchObject({ kind: 'confirmed', to_status: 'resolved', details: expect.objectContaining({ reason: 'no_reply' }) });
+    expect((await eventsOf(r.ticket_id!)).at(-1)).toMatchObject({
+      kind: 'confirmed',
+      to_status: 'resolved',
+      details: expect.objectContaining({ reason: 'no_reply' }),
+    });
     const notices = (await inboxOf(people.reporter.id)).map((n) => n.title);
     expect(notices).toContain(`【数据纠错】您的报告 #${r.id}：整改后 5 个工作日内未收到异议，已自动确认解决`);
     // A second run changes nothing and tells nobody again.
@@ -109,10 +129,15 @@ describe('not an error → the reporter may reopen once', () => {
     const missing = await answer('hrSteward', ticketId, { answer: 'not_error', comment: ' ' });
     expect(missing.status).toBe(422);
     expect(missing.text).toContain('请填写理由');
-    const wrongType = await answer('hrSteward', ticketId, { answer: 'not_error', comment: '本人确认号码有效' }, [Buffer.from('hello'), 'proof.pdf']);
+    const wrongType = await answer('hrSteward', ticketId, { answer: 'not_error', comment: '本人确认号码有效' }, [
+      Buffer.from('hello'),
+      'proof.pdf',
+    ]);
     expect(wrongType.status).toBe(422);
     expect((await ticketOf(ticketId)).status).toBe('open');
-    expect((await answer('hrSteward', ticketId, { answer: 'not_error', comment: '本人确认号码有效' }, [PDF, 'proof.pdf'])).status).toBe(302);
+    expect(
+      (await answer('hrSteward', ticketId, { answer: 'not_error', comment: '本人确认号码有效' }, [PDF, 'proof.pdf'])).status,
+    ).toBe(302);
     let ticket = await ticketOf(ticketId);
     expect([ticket.status, ticket.closed_reason]).toEqual(['closed', '本人确认号码有效']);
     const doc = await (await as('reporter2')).agent.get(`/reports/tickets/${ticketId}/document`).expect(200);
@@ -121,7 +146,9 @@ describe('not an error → the reporter may reopen once', () => {
     // Reopen needs a comment; then back to the department with a fresh due date.
     expect((await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '' })).status).toBe(422);
     t.ctx.now = () => at('2026-03-04T02:00:00Z');
-    expect((await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '号码已注销，见运营商证明' })).status).toBe(302);
+    expect((await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '号码已注销，见运营商证明' })).status).toBe(
+      302,
+    );
     ticket = await ticketOf(ticketId);
     // Wednesday 2026-03-04 + 5 working days = Wednesday 2026-03-11.
     expect([ticket.status, ticket.reopened, ticket.due_at, ticket.closed_reason]).toEqual(['open', 1, '2026-03-11', null]);
@@ -137,7 +164,10 @@ describe('not an error → the reporter may reopen once', () => {
     expect((await ticketOf(ticketId)).status).toBe('closed');
     // The IT office decides: it may reopen.
     const s = await as('office');
-    const byOffice = await s.agent.post(`/reports/tickets/${ticketId}/reopen`).type('form').send({ _csrf: s.csrf, comment: '请提供号码核验记录' });
+    const byOffice = await s.agent
+      .post(`/reports/tickets/${ticketId}/reopen`)
+      .type('form')
+      .send({ _csrf: s.csrf, comment: '请提供号码核验记录' });
     expect(byOffice.status).toBe(302);
     expect((await ticketOf(ticketId)).reopened).toBe(2);
   });
@@ -153,19 +183,33 @@ describe('not our data → the IT office reassigns', () => {
     const col = await buildUser(t.db.knex, { department: 'COL', roles: ['steward'] });
     const c = await signIn(t.app, col.login, col.password);
     const post = (comment: string) =>
-      c.agent.post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(c.csrf)}`).set('Accept', 'text/html').field('answer', 'not_ours').field('comment', comment);
+      c.agent
+        .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(c.csrf)}`)
+        .set('Accept', 'text/html')
+        .field('answer', 'not_ours')
+        .field('comment', comment);
     expect((await post('')).status).toBe(422);
     expect((await post('研究方向由科技处维护')).status).toBe(302);
     const ticket = await ticketOf(ticketId);
     expect([ticket.status, ticket.department_code, ticket.disputed_at === null]).toEqual(['open', 'COL', false]);
     expect((await inboxOf(people.office.id)).filter((n) => n.kind === 'report.disputed')).toEqual([
-      { kind: 'report.disputed', title: `【数据纠错】纠错工单 #${ticketId} 责任单位认为非本单位数据，请改派`, link: `/tickets/${ticketId}` },
+      {
+        kind: 'report.disputed',
+        title: `【数据纠错】纠错工单 #${ticketId} 责任单位认为非本单位数据，请改派`,
+        link: `/tickets/${ticketId}`,
+      },
     ]);
     // The IT office reassigns on the ordinary ticket page; the job tells the reporter.
     const s = await as('office');
-    await s.agent.post(`/tickets/${ticketId}/reassign`).type('form').send({ _csrf: s.csrf, department: 'SCI', reason: '科研信息归科技处' }).expect(302);
+    await s.agent
+      .post(`/tickets/${ticketId}/reassign`)
+      .type('form')
+      .send({ _csrf: s.csrf, department: 'SCI', reason: '科研信息归科技处' })
+      .expect(302);
     await runConfirmations(t.ctx, { now: MONDAY });
-    expect((await inboxOf(people.reporter.id)).map((n) => n.title)).toContain(`【数据纠错】您的报告 #${r.id}：已由信息化办公室改派给其他责任单位`);
+    expect((await inboxOf(people.reporter.id)).map((n) => n.title)).toContain(
+      `【数据纠错】您的报告 #${r.id}：已由信息化办公室改派给其他责任单位`,
+    );
   });
 });
 
@@ -176,7 +220,10 @@ describe('triage first (IT office setting)', () => {
     t.ctx.now = () => MONDAY;
     const r = await file('reporter', { record_key: { staff_no: '20190002' }, description: '查无此人' });
     expect(r.ticket_id).toBeNull();
-    const mine = await request(t.app).get(`/api/v1/reports/${r.id}`).set('Authorization', `Bearer ${tokens.reporter}`).expect(200);
+    const mine = await request(t.app)
+      .get(`/api/v1/reports/${r.id}`)
+      .set('Authorization', `Bearer ${tokens.reporter}`)
+      .expect(200);
     expect(mine.body).toMatchObject({ status: 'triage', ticket_id: null, hub: { found: false, value: null } });
     const queue = await s.agent.get('/reports/triage').expect(200);
     expect(queue.text).toContain('查无此人');

@@ -20,7 +20,8 @@ afterAll(() => t.close());
 
 const api = (who: keyof ReportsWorld) => ({
   get: (path: string) => request(t.app).get(`/api/v1${path}`).set('Authorization', `Bearer ${tokens[who]}`),
-  post: (path: string, body: object) => request(t.app).post(`/api/v1${path}`).set('Authorization', `Bearer ${tokens[who]}`).send(body),
+  post: (path: string, body: object) =>
+    request(t.app).post(`/api/v1${path}`).set('Authorization', `Bearer ${tokens[who]}`).send(body),
 });
 const count = async (table: string) => Number((await t.db.knex(table).count({ n: '*' }).first())?.n);
 
@@ -60,18 +61,26 @@ describe('routing', () => {
   it('joins a second report on the same record and field to the active ticket; another field gets its own', async () => {
     const first = await api('reporter').get('/reports/mine').expect(200);
     const ticketId = first.body.items[0].ticket_id;
-    const again = await api('reporter2').post('/reports', reportBody({ description: '档案显示为中共党员' })).expect(201);
+    const again = await api('reporter2')
+      .post('/reports', reportBody({ description: '档案显示为中共党员' }))
+      .expect(201);
     expect(again.body.ticket_id).toBe(ticketId);
     const ticket = await api('orgSteward').get(`/tickets/${ticketId}`).expect(200);
     expect(ticket.body.occurrences).toBe(2);
-    expect(ticket.body.history.filter((e: { kind: string }) => e.kind === 'reported').map((e: { actor_name: string; comment: string }) => [e.actor_name, e.comment])).toEqual([
+    expect(
+      ticket.body.history
+        .filter((e: { kind: string }) => e.kind === 'reported')
+        .map((e: { actor_name: string; comment: string }) => [e.actor_name, e.comment]),
+    ).toEqual([
       ['报告人甲', reportBody().description],
       ['报告人乙', '档案显示为中共党员'],
     ]);
     const mine = await api('reporter2').get('/reports/mine').expect(200);
     expect(mine.body.items[0]).toMatchObject({ ticket_id: ticketId, reporters: 2, status: 'open' });
     // name is HR's field: a separate ticket for HR.
-    const name = await api('reporter2').post('/reports', reportBody({ field: 'name', description: '姓名错别字' })).expect(201);
+    const name = await api('reporter2')
+      .post('/reports', reportBody({ field: 'name', description: '姓名错别字' }))
+      .expect(201);
     expect(name.body.ticket_id).not.toBe(ticketId);
     expect((await t.db.knex('tickets').where({ id: name.body.ticket_id }).first()).department_code).toBe('HR');
   });
@@ -82,7 +91,12 @@ describe('bad input is refused with the field named, and nothing is written', ()
     ['unknown table', { table: 'staff' }, 'table', '数据目录中没有数据表“staff”'],
     ['unknown field', { field: 'party' }, 'field', '数据表 staff_basic 中没有字段“party”'],
     ['key column missing', { record_key: { student_no: '1' } }, 'record_key', '缺少主键列 staff_no（本表主键为 staff_no）'],
-    ['extra key column', { record_key: { staff_no: '20190001', name: '张三' } }, 'record_key', 'name 不是本表的主键列（本表主键为 staff_no）'],
+    [
+      'extra key column',
+      { record_key: { staff_no: '20190001', name: '张三' } },
+      'record_key',
+      'name 不是本表的主键列（本表主键为 staff_no）',
+    ],
     ['empty description', { description: '  ' }, 'description', '请说明哪里有误'],
   ];
   it.each(cases)('%s → 422', async (_name, over, field, message) => {
@@ -94,7 +108,7 @@ describe('bad input is refused with the field named, and nothing is written', ()
   });
 });
 
-describe("a reporter sees only their own reports", () => {
+describe('a reporter sees only their own reports', () => {
   it('lists only mine and answers 404 for anyone else’s report, page and API', async () => {
     const mine = await api('reporter').get('/reports/mine').expect(200);
     expect(mine.body.items).toHaveLength(1);

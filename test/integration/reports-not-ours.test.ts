@@ -50,7 +50,11 @@ const stateOf = (id: number) => t.db.knex('report_tickets').where({ ticket_id: i
 const kindsOf = async (id: number) =>
   (await t.db.knex('ticket_events').where({ ticket_id: id }).orderBy('id').select('kind')).map((e) => e.kind);
 const auditOf = (id: number) =>
-  t.db.knex('audit_log').where({ object_type: 'ticket', object_id: String(id) }).orderBy('seq').select('action', 'summary');
+  t.db
+    .knex('audit_log')
+    .where({ object_type: 'ticket', object_id: String(id) })
+    .orderBy('seq')
+    .select('action', 'summary');
 
 describe('"not ours" is one change: the dispute and the answer together or neither', () => {
   it('leaves the ticket undisputed and unanswered when writing the answer fails, and the steward can send it again', async () => {
@@ -154,7 +158,11 @@ describe('the IT office reassigns a report ticket after "not ours"', () => {
     const history = /<ol class="report-history">([\s\S]*?)<\/ol>/.exec(page.text)![1];
     expect(history).toMatch(/学院专员<\/strong>\s*责任单位提出异议\s*<blockquote>研究方向由科技处维护<\/blockquote>/);
     expect(history).toMatch(/信息办专员<\/strong>\s*改派责任单位\s*<blockquote>科研信息归科技处<\/blockquote>/);
-    const events = await t.db.knex('ticket_events').where({ ticket_id: ticketId }).orderBy('id').select('kind', 'actor_login', 'comment', 'details');
+    const events = await t.db
+      .knex('ticket_events')
+      .where({ ticket_id: ticketId })
+      .orderBy('id')
+      .select('kind', 'actor_login', 'comment', 'details');
     expect(events.map((e) => [e.kind, e.actor_login, e.comment])).toEqual([
       ['reported', people.reporter.login, '研究方向应为材料科学'],
       ['disputed', col.login, '研究方向由科技处维护'],

@@ -5,7 +5,9 @@ import { listRoutes } from '../helpers/routes';
 /** Row counts of every table but sessions: what a GET must leave unchanged. */
 async function rowCounts(t: TestApp): Promise<Record<string, number>> {
   const tables: string[] = (
-    await t.db.knex.raw(`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not in ('sessions', 'knex_migrations', 'knex_migrations_lock') order by 1`)
+    await t.db.knex.raw(
+      `select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not in ('sessions', 'knex_migrations', 'knex_migrations_lock') order by 1`,
+    )
   ).rows.map((r: { table_name: string }) => r.table_name);
   const counts: Record<string, number> = {};
   for (const name of tables) counts[name] = Number((await t.db.knex(name).count({ n: '*' }))[0].n);
@@ -22,7 +24,9 @@ describe('every route declares a policy, and GET changes nothing', () => {
   it('finds the routes, and none lacks authorize() or publicRoute()', () => {
     const routes = listRoutes(t.app);
     expect(routes.length).toBeGreaterThan(8);
-    const unguarded = routes.filter((r) => r.policy === null && !['/healthz', '/readyz', '/static/vendor/chart.umd.min.js'].includes(r.path));
+    const unguarded = routes.filter(
+      (r) => r.policy === null && !['/healthz', '/readyz', '/static/vendor/chart.umd.min.js'].includes(r.path),
+    );
     expect(unguarded).toEqual([]);
   });
 
@@ -36,7 +40,10 @@ describe('every route declares a policy, and GET changes nothing', () => {
     expect(paths.length).toBeGreaterThan(5);
     for (const path of paths) {
       const res = await agent.get(path);
-      expect({ path, status: [200, 302, 304, 400, 404, 422].includes(res.status) ? 'ok' : res.status }).toEqual({ path, status: 'ok' });
+      expect({ path, status: [200, 302, 304, 400, 404, 422].includes(res.status) ? 'ok' : res.status }).toEqual({
+        path,
+        status: 'ok',
+      });
     }
     expect(await rowCounts(t)).toEqual(before);
   });

@@ -8,7 +8,9 @@ import { translator } from '../../server/i18n';
 /** The daily job: a reminder the working day before a source review is due, then the overdue flag to the IT office. */
 let t: TestApp;
 let people: SharingPeople;
-const actor = (u: SharingPeople[keyof SharingPeople]) => ({ user: { id: u.id, login: u.login, name: u.name, department: u.department_code, roles: u.roles, locale: 'zh-CN' } as never });
+const actor = (u: SharingPeople[keyof SharingPeople]) => ({
+  user: { id: u.id, login: u.login, name: u.name, department: u.department_code, roles: u.roles, locale: 'zh-CN' } as never,
+});
 
 beforeAll(async () => {
   t = await createTestApp();

@@ -163,7 +163,11 @@ describe('ticket pages and API', () => {
       await agent.post(`/tickets/${ticket}/dispute`).type('form').send({ _csrf: csrf, reason: '性别由学生处维护' }).expect(302);
       const page = await agent.get(`/tickets/${ticket}`).expect(200);
       expect(page.text).not.toContain(`action="/tickets/${ticket}/dispute"`);
-      const again = await agent.post(`/tickets/${ticket}/dispute`).type('form').send({ _csrf: csrf, reason: '长'.repeat(3000) }).expect(409);
+      const again = await agent
+        .post(`/tickets/${ticket}/dispute`)
+        .type('form')
+        .send({ _csrf: csrf, reason: '长'.repeat(3000) })
+        .expect(409);
       expect(again.text).toContain(`工单 #${ticket} 已提出异议`);
       const history = await t.db.knex('ticket_events').where({ ticket_id: ticket, kind: 'disputed' }).count({ n: '*' });
       expect(Number(history[0].n)).toBe(1);

@@ -28,7 +28,11 @@ describe('ticket queue: filter menus and paging', () => {
     await seedCatalogDepartments(db, catalog);
     await buildTicket(db, catalog, T0, { field: 'staff_no' });
     await buildTicket(db, catalog, T0, { table: 'student_status', field: 'id_card', department: 'STU', check: 'validate' });
-    await buildTicket(db, catalog, new Date('2026-09-29T02:00:00Z'), { table: 'org_unit', field: 'unit_name', check: 'required' });
+    await buildTicket(db, catalog, new Date('2026-09-29T02:00:00Z'), {
+      table: 'org_unit',
+      field: 'unit_name',
+      check: 'required',
+    });
     office = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
     steward = await buildUser(db, { department: 'HR', roles: ['steward'] });
   });
@@ -80,7 +84,12 @@ describe('ticket queue: totals kept while nothing changed', () => {
     t = await createTestApp();
     await seedCatalogDepartments(t.db.knex, catalog);
     await buildTicket(t.db.knex, catalog, T0, { field: 'staff_no' });
-    await buildTicket(t.db.knex, catalog, T0, { table: 'student_status', field: 'id_card', department: 'STU', check: 'validate' });
+    await buildTicket(t.db.knex, catalog, T0, {
+      table: 'student_status',
+      field: 'id_card',
+      department: 'STU',
+      check: 'validate',
+    });
   });
   afterAll(() => t.close());
 
@@ -109,7 +118,14 @@ describe('ticket queue: totals kept while nothing changed', () => {
 
     // A status change moves a ticket out of "open" and into "acknowledged": both totals follow at once.
     const user = await buildUser(db, { department: 'HR', roles: ['steward'] });
-    const steward: CurrentUser = { id: user.id, login: user.login, name: user.name, department: 'HR', roles: ['steward'], locale: 'zh-CN' };
+    const steward: CurrentUser = {
+      id: user.id,
+      login: user.login,
+      name: user.name,
+      department: 'HR',
+      roles: ['steward'],
+      locale: 'zh-CN',
+    };
     const [hr] = (await listTickets(db, { status: 'open', department: 'HR' })).items;
     await transitionTicket(db, { ticketId: hr.id, to: 'acknowledged', actor: steward, now: T0 });
     expect((await open()).total).toBe(1);
@@ -134,7 +150,8 @@ describe('session store: rolling expiry writes', () => {
   });
   afterAll(() => t.close());
 
-  const expiresAt = async (sid: string) => new Date((await t.db.knex('sessions').where({ sid }).first('expires_at')).expires_at).getTime();
+  const expiresAt = async (sid: string) =>
+    new Date((await t.db.knex('sessions').where({ sid }).first('expires_at')).expires_at).getTime();
   const call = (fn: (cb: (err?: unknown) => void) => void) =>
     new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
   const cookie = (expires: number) => ({ cookie: { originalMaxAge: 30 * 60_000, expires: new Date(expires) } }) as never;

@@ -28,7 +28,10 @@ afterAll(() => t.close());
 /** How a path appears in an HTML attribute (handlebars escapes `=` and `&`). */
 const attr = (path: string) => path.replace(/&/g, '&amp;').replace(/=/g, '&#x3D;');
 const post = (s: Session, path: string, form: Record<string, string | string[]>) =>
-  s.agent.post(path).type('form').send({ _csrf: s.csrf, ...form });
+  s.agent
+    .post(path)
+    .type('form')
+    .send({ _csrf: s.csrf, ...form });
 const flashOf = (html: string) => /<div class="flash flash-(\w+)" role="status">([^<]*)<\/div>/.exec(html)?.slice(1);
 
 /** Places a return path may not lead: other sites, other pages, look-alikes. */
@@ -63,7 +66,12 @@ describe('the triage queue', () => {
           department_code: 'STU',
           description,
         })),
-      ].map((r, i) => ({ ...r, reporter_id: people.reporter.id, status: 'triage', created_at: new Date(MONDAY.getTime() - (10 - i) * 60_000) })),
+      ].map((r, i) => ({
+        ...r,
+        reporter_id: people.reporter.id,
+        status: 'triage',
+        created_at: new Date(MONDAY.getTime() - (10 - i) * 60_000),
+      })),
       ['id'],
     );
     staff = rows.slice(0, 3).map((r: { id: number }) => Number(r.id));
@@ -118,7 +126,10 @@ describe('the triage queue', () => {
       expect({ back, to: res.headers.location }).toEqual({ back, to: '/reports/triage' });
     }
     // Two `back` fields (an array) are not a path either.
-    const twice = await post(s, `/reports/${staff[1]}/reject`, { reason: '', back: ['/reports/triage?page=2', '//evil.example'] });
+    const twice = await post(s, `/reports/${staff[1]}/reject`, {
+      reason: '',
+      back: ['/reports/triage?page=2', '//evil.example'],
+    });
     expect(twice.headers.location).toBe('/reports/triage');
     // Without a return path (an old page, a script): the queue, as before.
     expect((await post(s, `/reports/${staff[1]}/reject`, { reason: '' })).headers.location).toBe('/reports/triage');
@@ -149,7 +160,12 @@ describe('the ticket queue', () => {
       const other = await post(s, '/tickets/acknowledge', { ids: [], back });
       expect({ back, to: other.headers.location }).toEqual({ back, to: '/tickets' });
     }
-    await db('tickets').whereIn('id', tickets.map((x) => x.id)).update({ status: 'closed', closed_reason: '测试结束' });
+    await db('tickets')
+      .whereIn(
+        'id',
+        tickets.map((x) => x.id),
+      )
+      .update({ status: 'closed', closed_reason: '测试结束' });
   });
 });
 
@@ -179,7 +195,10 @@ describe("the IT office's disputed view", () => {
     const csrf = csrfFrom(page.text);
 
     // A mistake re-renders the page with the return path still in the forms.
-    const bad = await s.agent.post(`/tickets/${opened}/reassign`).type('form').send({ _csrf: csrf, department: 'STU', reason: '', back: list });
+    const bad = await s.agent
+      .post(`/tickets/${opened}/reassign`)
+      .type('form')
+      .send({ _csrf: csrf, department: 'STU', reason: '', back: list });
     expect(bad.status).toBe(422);
     expect(bad.text).toContain(`name="back" value="${attr(list)}"`);
 
@@ -214,7 +233,9 @@ describe("the IT office's disputed view", () => {
       .type('form')
       .send({ _csrf: csrf, to: 'closed', comment: '重复工单', back: '//evil.example/tickets' });
     expect(bounced.headers.location).toBe(`/tickets/${third}`);
-    await db('tickets').where({ id: third }).update({ status: 'open', closed_reason: null, version: db.raw('version + 1') });
+    await db('tickets')
+      .where({ id: third })
+      .update({ status: 'open', closed_reason: null, version: db.raw('version + 1') });
     const back = await s.agent
       .post(`/tickets/${third}/transition`)
       .type('form')

@@ -41,7 +41,10 @@ describe("the university's time zone", () => {
       started.push(timezone);
       return [{ name: `jobs in ${timezone}`, stop: async () => void stopped.push(timezone) }];
     };
-    const jobs = await startInUniversityTime({ db: t.db.knex, logger: createLogger('silent'), fallbackTimezone: 'Asia/Shanghai', pollMs: 25 }, start);
+    const jobs = await startInUniversityTime(
+      { db: t.db.knex, logger: createLogger('silent'), fallbackTimezone: 'Asia/Shanghai', pollMs: 25 },
+      start,
+    );
     try {
       expect(started).toEqual(['Asia/Shanghai']);
 

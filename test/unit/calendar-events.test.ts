@@ -17,7 +17,11 @@ const calendar = createCalendar({
 describe('eventOccurrences', () => {
   it('lists yearly occurrences across a year boundary', () => {
     expect(calendar.eventOccurrences('year_end', '2025-12-01', '2027-01-15')).toEqual(['2025-12-31', '2026-12-31']);
-    expect(calendar.eventOccurrences('winter_and_spring', '2025-12-01', '2026-03-31')).toEqual(['2025-12-20', '2026-01-10', '2026-03-02']);
+    expect(calendar.eventOccurrences('winter_and_spring', '2025-12-01', '2026-03-31')).toEqual([
+      '2025-12-20',
+      '2026-01-10',
+      '2026-03-02',
+    ]);
   });
 
   it('includes both ends and only explicit dates inside the range', () => {
@@ -30,7 +34,9 @@ describe('eventOccurrences', () => {
   });
 
   it('refuses an unknown event', () => {
-    expect(() => calendar.eventOccurrences('graduation', '2026-01-01', '2026-12-31')).toThrow('unknown calendar event "graduation"');
+    expect(() => calendar.eventOccurrences('graduation', '2026-01-01', '2026-12-31')).toThrow(
+      'unknown calendar event "graduation"',
+    );
   });
 });
 
@@ -50,12 +56,14 @@ describe('latestOccurrenceBefore (on or before the date)', () => {
 
   it('combined with latestCutoff, finds the occurrence whose deadline has run out', () => {
     // 学籍信息: every 10-01, within 30 days. On 2026-10-31 this year's review is due; a day earlier, last year's.
-    const due = (today: string) => calendar.latestOccurrenceBefore('student_status_review', calendar.latestCutoff(today, { amount: 30, unit: 'd' }));
+    const due = (today: string) =>
+      calendar.latestOccurrenceBefore('student_status_review', calendar.latestCutoff(today, { amount: 30, unit: 'd' }));
     expect(due('2026-10-31')).toBe('2026-10-01');
     expect(due('2026-10-30')).toBe('2025-10-01');
     // 每学期开学 within 5 working days: from 2026-02-23 (a holiday Monday) they are 02-24..27 and the
     // make-up Saturday 02-28, so the deadline runs out on 02-28.
-    const semester = (today: string) => calendar.latestOccurrenceBefore('semester_start', calendar.latestCutoff(today, { amount: 5, unit: 'wd' }));
+    const semester = (today: string) =>
+      calendar.latestOccurrenceBefore('semester_start', calendar.latestCutoff(today, { amount: 5, unit: 'wd' }));
     expect(semester('2026-02-28')).toBe('2026-02-23');
     expect(semester('2026-02-27')).toBeNull();
   });

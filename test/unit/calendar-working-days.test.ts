@@ -20,8 +20,18 @@ describe('National Day 2025 (holidays 10-01..10-08, make-up workdays Sun 09-28 a
   });
 
   it('names the reason and the holiday', () => {
-    expect(calendar.describeDay('2025-10-01')).toEqual({ date: '2025-10-01', working: false, reason: 'official_holiday', name: '国庆节' });
-    expect(calendar.describeDay('2025-09-28')).toEqual({ date: '2025-09-28', working: true, reason: 'official_workday', name: '国庆节' });
+    expect(calendar.describeDay('2025-10-01')).toEqual({
+      date: '2025-10-01',
+      working: false,
+      reason: 'official_holiday',
+      name: '国庆节',
+    });
+    expect(calendar.describeDay('2025-09-28')).toEqual({
+      date: '2025-09-28',
+      working: true,
+      reason: 'official_workday',
+      name: '国庆节',
+    });
     expect(calendar.describeDay('2025-09-27')).toEqual({ date: '2025-09-27', working: false, reason: 'weekend', name: null });
   });
 
@@ -67,7 +77,11 @@ describe('Spring Festival 2026 (holidays 02-15..02-23, make-up workdays Sat 02-1
 
 describe('catalog holidays and workdays', () => {
   // Spring Festival 2027 as a catalog would add it: Mon 02-08..Fri 02-12 off, Sat 02-20 worked.
-  const with2027 = createCalendar({ ...plain, holidays: ['2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12'], workdays: ['2027-02-20'] });
+  const with2027 = createCalendar({
+    ...plain,
+    holidays: ['2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12'],
+    workdays: ['2027-02-20'],
+  });
 
   it('the package knows nothing of 2027, so the plain calendar only skips weekends', () => {
     expect(calendar.addWorkingDays('2027-02-05', 1)).toBe('2027-02-08');
@@ -78,7 +92,12 @@ describe('catalog holidays and workdays', () => {
     expect(with2027.addWorkingDays('2027-02-05', 1)).toBe('2027-02-15');
     expect(with2027.addWorkingDays('2027-02-05', 5)).toBe('2027-02-19');
     expect(with2027.addWorkingDays('2027-02-05', 6)).toBe('2027-02-20');
-    expect(with2027.describeDay('2027-02-08')).toEqual({ date: '2027-02-08', working: false, reason: 'catalog_holiday', name: null });
+    expect(with2027.describeDay('2027-02-08')).toEqual({
+      date: '2027-02-08',
+      working: false,
+      reason: 'catalog_holiday',
+      name: null,
+    });
     expect(with2027.hasHolidayData(2027)).toBe(true);
     expect(with2027.hasHolidayData(2028)).toBe(false);
   });

@@ -3,7 +3,10 @@ import { BUILTIN_CODE_LISTS, builtinCodeLabel, builtinCodeValues } from '../../s
 describe('built-in national code lists', () => {
   it('GB/T 2261.1 sex accepts codes and labels', () => {
     expect(BUILTIN_CODE_LISTS['GB/T 2261.1'].codes).toEqual([
-      { code: '0', label: '未知的性别' }, { code: '1', label: '男' }, { code: '2', label: '女' }, { code: '9', label: '未说明的性别' },
+      { code: '0', label: '未知的性别' },
+      { code: '1', label: '男' },
+      { code: '2', label: '女' },
+      { code: '9', label: '未说明的性别' },
     ]);
     expect(builtinCodeValues('GB/T 2261.1')).toEqual(['0', '1', '2', '9', '未知的性别', '男', '女', '未说明的性别']);
   });
@@ -21,7 +24,10 @@ describe('built-in national code lists', () => {
     expect(list[0]).toEqual({ code: '01', label: '汉族' });
     expect(list[7]).toEqual({ code: '08', label: '壮族' });
     expect(list[55]).toEqual({ code: '56', label: '基诺族' });
-    expect(list.slice(56)).toEqual([{ code: '97', label: '其他' }, { code: '98', label: '外国血统中国籍人士' }]);
+    expect(list.slice(56)).toEqual([
+      { code: '97', label: '其他' },
+      { code: '98', label: '外国血统中国籍人士' },
+    ]);
     expect(new Set(list.map((c) => c.label)).size).toBe(58);
   });
 

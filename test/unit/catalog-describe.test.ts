@@ -32,25 +32,41 @@ describe('describeDeadline', () => {
   it('names the column, or its title when given', () => {
     expect(describeDeadline(after('report_date', '7d'), { locale: 'zh-CN' })).toBe('report_date 后7天内');
     expect(describeDeadline(after('report_date', '7d'), { locale: 'en' })).toBe('within 7 days after report_date');
-    expect(describeDeadline(after('report_date', '7d'), { locale: 'zh-CN', columnTitles: { report_date: '教师报到' } })).toBe('教师报到后7天内');
+    expect(describeDeadline(after('report_date', '7d'), { locale: 'zh-CN', columnTitles: { report_date: '教师报到' } })).toBe(
+      '教师报到后7天内',
+    );
   });
 
   it('uses the titles of common events', () => {
     expect(describeDeadline(afterEvent('semester_start', '7d'), { locale: 'zh-CN' })).toBe('每学期开学后7天内');
     expect(describeDeadline(afterEvent('academic_year_start', '7d'), { locale: 'zh-CN' })).toBe('每学年开学后7天内');
     expect(describeDeadline(afterEvent('year_end', '15d'), { locale: 'zh-CN', events })).toBe('每年年末后15天内');
-    expect(describeDeadline(afterEvent('semester_start', '7d'), { locale: 'en' })).toBe('within 7 days after the start of each semester');
+    expect(describeDeadline(afterEvent('semester_start', '7d'), { locale: 'en' })).toBe(
+      'within 7 days after the start of each semester',
+    );
   });
 
   it('reads a yearly event without a title as its date', () => {
     expect(describeDeadline(afterEvent('student_status_review', '30d'), { locale: 'zh-CN', events })).toBe('每年10月1日后30天内');
-    expect(describeDeadline(afterEvent('student_status_review', '30d'), { locale: 'en', events })).toBe('within 30 days after October 1 each year');
-    expect(describeDeadline(afterEvent('budget_review', '5wd'), { locale: 'zh-CN', events })).toBe('每年3月15日、9月15日后5个工作日内');
+    expect(describeDeadline(afterEvent('student_status_review', '30d'), { locale: 'en', events })).toBe(
+      'within 30 days after October 1 each year',
+    );
+    expect(describeDeadline(afterEvent('budget_review', '5wd'), { locale: 'zh-CN', events })).toBe(
+      '每年3月15日、9月15日后5个工作日内',
+    );
   });
 
   it('falls back to the event name, and lets callers give titles', () => {
     expect(describeDeadline(afterEvent('rank_notice', '5wd'), { locale: 'zh-CN', events })).toBe('rank_notice 后5个工作日内');
-    expect(describeDeadline(afterEvent('rank_notice', '5wd'), { locale: 'zh-CN', events, eventTitles: { rank_notice: '职称文件出台' } })).toBe('职称文件出台后5个工作日内');
-    expect(describeDeadline(afterEvent('semester_start', '2wd'), { locale: 'en', eventTitles: { semester_start: 'term opening' } })).toBe('within 2 working days after term opening');
+    expect(
+      describeDeadline(afterEvent('rank_notice', '5wd'), {
+        locale: 'zh-CN',
+        events,
+        eventTitles: { rank_notice: '职称文件出台' },
+      }),
+    ).toBe('职称文件出台后5个工作日内');
+    expect(
+      describeDeadline(afterEvent('semester_start', '2wd'), { locale: 'en', eventTitles: { semester_start: 'term opening' } }),
+    ).toBe('within 2 working days after term opening');
   });
 });

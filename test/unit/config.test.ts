@@ -3,13 +3,29 @@ import { ConfigError, loadConfig } from '../../server/config';
 describe('configuration from the environment', () => {
   it('has working defaults: embedded database under ./data, port 3000, Asia/Shanghai', () => {
     const c = loadConfig({}, '/srv/hubwatch');
-    expect(c).toMatchObject({ port: 3000, databaseUrl: null, dataDir: '/srv/hubwatch/data', hubDatabaseUrl: null, timezone: 'Asia/Shanghai', baseUrl: 'http://localhost:3000', sessionSecret: null });
+    expect(c).toMatchObject({
+      port: 3000,
+      databaseUrl: null,
+      dataDir: '/srv/hubwatch/data',
+      hubDatabaseUrl: null,
+      timezone: 'Asia/Shanghai',
+      baseUrl: 'http://localhost:3000',
+      sessionSecret: null,
+    });
   });
 
   it('reports every problem at once, each naming its variable', () => {
     let error: ConfigError | undefined;
     try {
-      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', HUB_DATABASE_URL: 'ftp://x', SMTP_URL: 'http://x', LOG_LEVEL: 'loud', TZ: 'Mars/Base', SESSION_SECRET: 'short' });
+      loadConfig({
+        PORT: 'abc',
+        DATABASE_URL: 'mysql://x',
+        HUB_DATABASE_URL: 'ftp://x',
+        SMTP_URL: 'http://x',
+        LOG_LEVEL: 'loud',
+        TZ: 'Mars/Base',
+        SESSION_SECRET: 'short',
+      });
     } catch (err) {
       error = err as ConfigError;
     }

@@ -9,7 +9,9 @@ describe('limitJsonDepth', () => {
   it('takes exactly MAX_JSON_DEPTH levels and refuses one more with a 400', () => {
     expect(depthOf(`${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}`)).not.toThrow();
     expect(depthOf(`{"a":${'{"b":'.repeat(MAX_JSON_DEPTH - 1)}1${'}'.repeat(MAX_JSON_DEPTH)}`)).not.toThrow();
-    expect(depthOf(`${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`)).toThrow(expect.objectContaining({ status: 400 }));
+    expect(depthOf(`${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`)).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
   });
 
   it('does not count brackets inside strings, escaped quotes included', () => {

@@ -1,4 +1,13 @@
-import { maskEmail, maskFieldValue, maskIdCard, maskName, maskPhone, maskText, maskValue, SECRET_MASK } from '../../server/services/privacy/mask';
+import {
+  maskEmail,
+  maskFieldValue,
+  maskIdCard,
+  maskName,
+  maskPhone,
+  maskText,
+  maskValue,
+  SECRET_MASK,
+} from '../../server/services/privacy/mask';
 
 describe('maskIdCard', () => {
   it('keeps the region code and the last 4 characters of an 18-character ID number', () => {

@@ -6,9 +6,9 @@ describe('classifyKey', () => {
     expect(['idCard', 'id_card', 'ID-Card', 'sfzh', '身份证号', 'staff_id_number'].map(classifyKey)).toEqual(
       Array(6).fill('cn_id_card'),
     );
-    expect(['password', 'newPassword', 'password_hash', 'apiToken', 'client_secret', 'Authorization', 'pwd'].map(classifyKey)).toEqual(
-      Array(7).fill('secret'),
-    );
+    expect(
+      ['password', 'newPassword', 'password_hash', 'apiToken', 'client_secret', 'Authorization', 'pwd'].map(classifyKey),
+    ).toEqual(Array(7).fill('secret'));
     expect(['mobile', 'officePhone', 'tel', '手机号', 'lxdh'].map(classifyKey)).toEqual(Array(5).fill('cn_mobile'));
     expect(['email', 'Email', '电子邮箱'].map(classifyKey)).toEqual(Array(3).fill('email'));
   });

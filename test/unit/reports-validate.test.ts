@@ -49,7 +49,10 @@ describe('report validation against the catalog', () => {
     expect(fieldsOf({ ...valid, record_key: '20190001' })).toEqual({
       record_key: ['reports.errors.recordKeyType', { expected: 'staff_no' }],
     });
-    expect(fieldsOf({ ...valid, record_key: { staff_no: '   ' } })).toHaveProperty(['record_key.staff_no'], ['reports.errors.keyValueRequired', { column: 'staff_no' }]);
+    expect(fieldsOf({ ...valid, record_key: { staff_no: '   ' } })).toHaveProperty(
+      ['record_key.staff_no'],
+      ['reports.errors.keyValueRequired', { column: 'staff_no' }],
+    );
   });
 
   it('requires a description and reports every problem at once', () => {

@@ -32,9 +32,12 @@ describe('whitelist addresses', () => {
   it.each(['10.1.2.3', '10.1.0.0/16', '0.0.0.0/0', '2001:db8::1', '2001:db8::/32', 'fe80::/128'])('accepts %s', (v) => {
     expect(isWhitelistAddress(v)).toBe(true);
   });
-  it.each(['300.1.1.1', '10.0.0.0/33', '2001:db8::/129', '10.1.2', 'example.edu.cn', '10.1.2.3/', '10.1.2.3/-1', '10.1.2.3:80'])('refuses %s', (v) => {
-    expect(isWhitelistAddress(v)).toBe(false);
-  });
+  it.each(['300.1.1.1', '10.0.0.0/33', '2001:db8::/129', '10.1.2', 'example.edu.cn', '10.1.2.3/', '10.1.2.3/-1', '10.1.2.3:80'])(
+    'refuses %s',
+    (v) => {
+      expect(isWhitelistAddress(v)).toBe(false);
+    },
+  );
 });
 
 describe('uploads are typed by their first bytes', () => {
@@ -54,11 +57,13 @@ describe('uploads are typed by their first bytes', () => {
 });
 
 describe('what a request needs', () => {
-  const items = inputFromBody({ items: [
-    { table: 'staff_basic', fields: ['staff_no', 'political_status', 'id_card'] },
-    { table: 'org_unit', fields: ['unit_code'] },
-    { table: 'student_status', fields: ['grade'] },
-  ] }).items;
+  const items = inputFromBody({
+    items: [
+      { table: 'staff_basic', fields: ['staff_no', 'political_status', 'id_card'] },
+      { table: 'org_unit', fields: ['unit_code'] },
+      { table: 'student_status', fields: ['grade'] },
+    ],
+  }).items;
 
   it('asks each owner of requested conditional data for its part (field owners differ: 一数一源)', () => {
     expect(sourceParts(catalog, items)).toEqual([
@@ -73,10 +78,12 @@ describe('what a request needs', () => {
   });
 
   it('matches table names ignoring case, as field names, and names each table as the catalog spells it', () => {
-    const typed = inputFromBody({ items: [
-      { table: 'STAFF_BASIC', fields: ['Staff_No', 'ID_CARD', 'political_status'] },
-      { table: 'Library_Loan', fields: ['loan_id'] },
-    ] }).items;
+    const typed = inputFromBody({
+      items: [
+        { table: 'STAFF_BASIC', fields: ['Staff_No', 'ID_CARD', 'political_status'] },
+        { table: 'Library_Loan', fields: ['loan_id'] },
+      ],
+    }).items;
     expect(canonicalItems(catalog, typed).map((i) => [i.table, i.fields])).toEqual([
       ['staff_basic', ['staff_no', 'id_card', 'political_status']],
       ['library_loan', ['loan_id']],
@@ -100,7 +107,12 @@ describe('what a request needs', () => {
 });
 
 describe('validation modes', () => {
-  const api = inputFromBody({ purpose: 'p', method: 'api', items: [{ table: 'org_unit', fields: ['unit_code'] }], pledge_accepted: true });
+  const api = inputFromBody({
+    purpose: 'p',
+    method: 'api',
+    items: [{ table: 'org_unit', fields: ['unit_code'] }],
+    pledge_accepted: true,
+  });
 
   it('the API needs only purpose, method, items and the pledge', () => {
     expect(validateRequest(api, catalog, zh, 'api')).toEqual([]);
@@ -109,14 +121,27 @@ describe('validation modes', () => {
   it('the web form needs every starred item of seed 000', () => {
     const fields = validateRequest(api, catalog, zh, 'web').map((e) => e.field);
     expect(fields).toEqual([
-      'applicant.name', 'applicant.staff_no', 'applicant.office_phone', 'applicant.email',
-      'system.name', 'system.status', 'system.on_campus', 'system.campus_address', 'datasets', 'material',
+      'applicant.name',
+      'applicant.staff_no',
+      'applicant.office_phone',
+      'applicant.email',
+      'system.name',
+      'system.status',
+      'system.on_campus',
+      'system.campus_address',
+      'datasets',
+      'material',
     ]);
   });
 
   it("a table typed in another case is the catalog's; typed twice it is one table named twice", () => {
     const item = (table: string, fields: string[]) => ({ table, fields });
-    const upper = inputFromBody({ purpose: 'p', method: 'api', items: [item('STAFF_BASIC', ['staff_no'])], pledge_accepted: true });
+    const upper = inputFromBody({
+      purpose: 'p',
+      method: 'api',
+      items: [item('STAFF_BASIC', ['staff_no'])],
+      pledge_accepted: true,
+    });
     expect(validateRequest(upper, catalog, zh, 'api')).toEqual([]);
     const twice = inputFromBody({
       purpose: 'p',
@@ -131,7 +156,13 @@ describe('validation modes', () => {
   });
 
   it('"other" method and dataset need their text; unknown tables are named', () => {
-    const input = inputFromBody({ purpose: 'p', method: 'other', datasets: ['other'], items: [{ table: 'nope', fields: ['x'] }], pledge_accepted: true });
+    const input = inputFromBody({
+      purpose: 'p',
+      method: 'other',
+      datasets: ['other'],
+      items: [{ table: 'nope', fields: ['x'] }],
+      pledge_accepted: true,
+    });
     const errors = validateRequest(input, catalog, zh, 'api');
     expect(errors.map((e) => [e.field, zh(e.key, e.params)])).toEqual([
       ['method_other', '请填写“其他对接方式说明”'],

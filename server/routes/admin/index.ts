@@ -88,7 +88,11 @@ export function adminRoutes(ctx: AppContext): Router {
   const departmentOf = (req: Request) => ({ department: String(req.params.code) });
 
   /** The department page; after a rejected stewards list, the list as typed with its message under it (422). */
-  async function departmentPage(req: Request, res: Response, extra: { stewardsText?: string; fields?: Record<string, string> } = {}) {
+  async function departmentPage(
+    req: Request,
+    res: Response,
+    extra: { stewardsText?: string; fields?: Record<string, string> } = {},
+  ) {
     const department = await db('departments').where({ code: req.params.code }).first();
     if (!department) throw new NotFoundError();
     const members = await db('users')

@@ -44,7 +44,12 @@ export function authRoutes(ctx: AppContext): Router {
     const user = Object.keys(fields).length ? null : await authenticatePassword(db, login, password);
     if (!user) {
       if (!Object.keys(fields).length) {
-        await appendAudit(db, { action: 'auth.login_failed', objectType: 'login', objectId: login.slice(0, 64), ...auditOrigin(req) });
+        await appendAudit(db, {
+          action: 'auth.login_failed',
+          objectType: 'login',
+          objectId: login.slice(0, 64),
+          ...auditOrigin(req),
+        });
       }
       return res.status(Object.keys(fields).length ? 422 : 401).render('pages/auth/login', {
         title: req.t('auth.login.title'),

@@ -13,7 +13,12 @@ export function calendarRoutes(ctx: AppContext): Router {
   router.get('/calendar', authorize('calendar.view'), async (req, res) => {
     const current = await loadCurrentCatalog(ctx.db);
     // Before any import: official holidays only, in the service's time zone.
-    const calendar: CatalogCalendar = current?.catalog.calendar ?? { timezone: ctx.config.timezone, events: [], holidays: [], workdays: [] };
+    const calendar: CatalogCalendar = current?.catalog.calendar ?? {
+      timezone: ctx.config.timezone,
+      events: [],
+      holidays: [],
+      workdays: [],
+    };
     const thisYear = Number(todayIn(calendar.timezone, ctx.now()).slice(0, 4));
     const asked = Number(req.query.year);
     const year = Number.isInteger(asked) && asked >= 2004 && asked <= 2100 ? asked : thisYear;
@@ -26,7 +31,10 @@ export function calendarRoutes(ctx: AppContext): Router {
       prevYear: year - 1,
       nextYear: year + 1,
       hasCatalog: !!current,
-      warning: can(req.user, 'catalog.manage') && missing.length > 0 ? req.t('calendar.noHolidayData', { years: missing.join('、') }) : null,
+      warning:
+        can(req.user, 'catalog.manage') && missing.length > 0
+          ? req.t('calendar.noHolidayData', { years: missing.join('、') })
+          : null,
       ...view,
     });
   });

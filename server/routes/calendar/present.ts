@@ -46,7 +46,11 @@ export function calendarYear(calendar: CatalogCalendar, year: number, locale: Lo
   const cal = createCalendar(calendar);
   const from = `${year}-01-01`;
   const to = `${year}-12-31`;
-  const events = calendar.events.map((e) => ({ name: e.name, title: eventTitle(e.name, locale), dates: cal.eventOccurrences(e, from, to) }));
+  const events = calendar.events.map((e) => ({
+    name: e.name,
+    title: eventTitle(e.name, locale),
+    dates: cal.eventOccurrences(e, from, to),
+  }));
   const eventDays = new Map<string, string[]>();
   for (const e of events) for (const d of e.dates) eventDays.set(d, [...(eventDays.get(d) ?? []), e.title]);
 
@@ -84,7 +88,16 @@ export function calendarYear(calendar: CatalogCalendar, year: number, locale: Lo
     while (cells.length % 7 !== 0) cells.push(null);
     const weeks = [];
     for (let i = 0; i < cells.length; i += 7) weeks.push(cells.slice(i, i + 7));
-    months.push({ month, title: t('calendar.month', { month: locale === 'en' ? new Date(Date.UTC(year, month - 1, 1)).toLocaleString('en', { month: 'long', timeZone: 'UTC' }) : month }), weeks });
+    months.push({
+      month,
+      title: t('calendar.month', {
+        month:
+          locale === 'en'
+            ? new Date(Date.UTC(year, month - 1, 1)).toLocaleString('en', { month: 'long', timeZone: 'UTC' })
+            : month,
+      }),
+      weeks,
+    });
   }
   return {
     months,

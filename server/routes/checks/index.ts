@@ -29,14 +29,25 @@ export function checkRoutes(ctx: AppContext): Router {
       statuses: RUN_STATUSES,
       status: status ?? '',
       pager: pagination(req.originalUrl, page, perPage, total),
-      chart: rows.slice().reverse().filter((r) => r.finished_at).map((r) => ({ id: r.id, ms: durationMs(r), failed: r.checks_failed })),
+      chart: rows
+        .slice()
+        .reverse()
+        .filter((r) => r.finished_at)
+        .map((r) => ({ id: r.id, ms: durationMs(r), failed: r.checks_failed })),
     });
   });
 
   router.post('/runs', authorize('checks.run'), async (req, res) => {
     const table = typeof req.body.table === 'string' && req.body.table ? req.body.table : null;
     const runId = await claimRun(db, { trigger: 'manual', scope: table ? [table] : null, requestedBy: req.user!.id });
-    await appendAudit(db, { actor: auditActor(req), action: 'check.run_now', objectType: 'check_run', objectId: runId!, summary: { table }, ...auditOrigin(req) });
+    await appendAudit(db, {
+      actor: auditActor(req),
+      action: 'check.run_now',
+      objectType: 'check_run',
+      objectId: runId!,
+      summary: { table },
+      ...auditOrigin(req),
+    });
     // The run goes on after the response: the run page shows its progress.
     executeRun(checkRunnerDeps(ctx), runId!).catch((err) => ctx.logger.error({ err, runId }, 'manual run failed'));
     res.redirect(`/runs/${runId}`);
@@ -50,12 +61,20 @@ export function checkRoutes(ctx: AppContext): Router {
       ...found,
       durationMs: durationMs(found.run),
       running: found.run.status === 'running',
-      failures: found.failures.map((f) => ({ ...f, samples: (f.sample_keys as Record<string, string>[]).slice(0, 3).map((k) => Object.values(k).join('/')).join('；') })),
+      failures: found.failures.map((f) => ({
+        ...f,
+        samples: (f.sample_keys as Record<string, string>[])
+          .slice(0, 3)
+          .map((k) => Object.values(k).join('/'))
+          .join('；'),
+      })),
     });
   });
 
   router.get('/runs/:id/progress', authorize('runs.view'), async (req, res) => {
-    const run = await db('check_runs').where({ id: Number(req.params.id) || 0 }).first('id', 'status', 'tables_total', 'tables_done', 'tables_failed', 'checks_failed');
+    const run = await db('check_runs')
+      .where({ id: Number(req.params.id) || 0 })
+      .first('id', 'status', 'tables_total', 'tables_done', 'tables_failed', 'checks_failed');
     if (!run) throw new NotFoundError();
     res.json(run);
   });
@@ -67,12 +86,27 @@ export function checkRoutes(ctx: AppContext): Router {
     const field = req.query.field ? String(req.query.field) : null;
     const rows = await checkTrend(db, { table, check, field });
     // Labels in the service's time zone ("MM-DD HH:mm"): browsers may sit in another zone.
-    const format = new Intl.DateTimeFormat('en-GB', { timeZone: ctx.config.timezone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const format = new Intl.DateTimeFormat('en-GB', {
+      timeZone: ctx.config.timezone,
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     const label = (d: Date) => {
       const p = Object.fromEntries(format.formatToParts(d).map((x) => [x.type, x.value]));
       return `${p.month}-${p.day} ${p.hour}:${p.minute}`;
     };
-    res.json(rows.map((r) => ({ at: r.checked_at, label: label(new Date(r.checked_at)), violations: Number(r.violations), checked: Number(r.checked_rows), passed: r.passed })));
+    res.json(
+      rows.map((r) => ({
+        at: r.checked_at,
+        label: label(new Date(r.checked_at)),
+        violations: Number(r.violations),
+        checked: Number(r.checked_rows),
+        passed: r.passed,
+      })),
+    );
   });
 
   return router;

@@ -209,7 +209,6 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     res.redirect('/dashboard');
   });
 
-
   async function periodsPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const p = await period(req);
     const closingToday = await today();

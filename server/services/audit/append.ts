@@ -25,10 +25,7 @@ const ACTION_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
  * Run the caller's transaction at READ COMMITTED (the default): under REPEATABLE READ the snapshot
  * may miss the row appended just before, and the append fails on the duplicate seq instead.
  */
-export async function appendAudit(
-  db: Knex | Knex.Transaction,
-  entry: AuditEntry,
-): Promise<{ seq: number; rowHash: string }> {
+export async function appendAudit(db: Knex | Knex.Transaction, entry: AuditEntry): Promise<{ seq: number; rowHash: string }> {
   const columns = toColumns(entry);
   if ((db as { isTransaction?: boolean }).isTransaction) return appendInTransaction(db as Knex.Transaction, columns);
   return db.transaction((trx) => appendInTransaction(trx, columns));
@@ -39,8 +36,7 @@ type Columns = Omit<AuditRow, 'seq' | 'occurred_at' | 'prev_hash' | 'row_hash'>;
 async function appendInTransaction(trx: Knex.Transaction, columns: Columns): Promise<{ seq: number; rowHash: string }> {
   await trx.raw(`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
   const last = (await trx('audit_log').select('seq', 'row_hash').orderBy('seq', 'desc').first()) as
-    | { seq: number; row_hash: string }
-    | undefined;
+    { seq: number; row_hash: string } | undefined;
   // The database clock, read under the lock so occurred_at follows seq. Truncated to milliseconds
   // because that is what a JavaScript Date holds: the hash must recompute from the value read back.
   const { rows } = await trx.raw(`select date_trunc('milliseconds', clock_timestamp()) as now`);
@@ -99,8 +95,10 @@ function limited(field: string, value: string | undefined, max: number): string 
 function asStoredJson(summary: Record<string, unknown>): Record<string, unknown> {
   const text = JSON.stringify(summary, (_key, v: unknown) =>
     // PostgreSQL jsonb cannot store NUL characters or lone surrogates: drop/replace them before hashing.
-    // eslint-disable-next-line no-control-regex
-    typeof v === 'string' ? v.replace(/\u0000/g, '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD') : v,
+    typeof v === 'string'
+      ? // eslint-disable-next-line no-control-regex
+        v.replace(/\u0000/g, '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+      : v,
   );
   const parsed: unknown = JSON.parse(text ?? '{}');
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {

@@ -41,5 +41,7 @@ export function computeRowHash(row: Omit<AuditRow, 'row_hash'>): string {
     ip: columns.ip,
     request_id: columns.request_id,
   };
-  return createHash('sha256').update(prev_hash.trim() + canonicalJson(hashed), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(prev_hash.trim() + canonicalJson(hashed), 'utf8')
+    .digest('hex');
 }

@@ -31,7 +31,11 @@ export async function verifyAuditChain(
 ): Promise<AuditVerification> {
   const result = await verifyChain(db, options.pageSize ?? 1000);
   if (!result.ok || !options.anchor) return result;
-  const problem = anchorProblem(result, options.anchor, await db('audit_log').where({ seq: options.anchor.seq }).first('row_hash'));
+  const problem = anchorProblem(
+    result,
+    options.anchor,
+    await db('audit_log').where({ seq: options.anchor.seq }).first('row_hash'),
+  );
   return problem ? { ...result, ok: false, firstBad: problem } : result;
 }
 
@@ -57,7 +61,11 @@ export function parseAuditAnchor(text: string): AuditAnchor | null {
  * Rows removed from the END of the log leave a valid chain: only a head recorded elsewhere tells.
  * The anchored row must still be there with the same hash (the chain from it on was just verified).
  */
-function anchorProblem(result: AuditVerification, anchor: AuditAnchor, row: { row_hash: string } | undefined): AuditVerification['firstBad'] {
+function anchorProblem(
+  result: AuditVerification,
+  anchor: AuditAnchor,
+  row: { row_hash: string } | undefined,
+): AuditVerification['firstBad'] {
   if (!row) {
     const last = result.head?.seq ?? 0;
     return {
@@ -112,8 +120,7 @@ async function findProblem(db: Knex, row: AuditRow, prev: AuditRow | null): Prom
   }
   if (prevHash !== expectedPrevHash) {
     const linked = (await db('audit_log').select('seq').where('row_hash', prevHash).whereNot('seq', seq).first()) as
-      | { seq: number }
-      | undefined;
+      { seq: number } | undefined;
     if (linked) {
       return {
         seq,

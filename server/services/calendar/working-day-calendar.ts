@@ -51,7 +51,7 @@ export class WorkingDayCalendar {
   addWorkingDays(date: string, n: number): string {
     assertCount(n);
     let day = date;
-    for (let found = 0; found < n; ) {
+    for (let found = 0; found < n;) {
       day = addDays(day, 1);
       if (this.isWorkingDay(day)) found++;
     }

@@ -19,7 +19,20 @@ export const COMMON_EVENT_TITLES: Record<string, { 'zh-CN': string; en: string }
   scholarship_announced: { 'zh-CN': '奖学金评定公示', en: 'the scholarship results are announced' },
 };
 
-const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS_EN = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 export function describeDuration(duration: Duration, locale: Locale): string {
   const n = duration.amount;
@@ -70,7 +83,10 @@ function eventLabel(name: string, options: DescribeOptions): string {
  */
 export function describeDeadline(deadline: Deadline, options: DescribeOptions): string {
   const within = describeDuration(deadline.within, options.locale);
-  const label = deadline.kind === 'after' ? (options.columnTitles?.[deadline.column] ?? deadline.column) : eventLabel(deadline.event, options);
+  const label =
+    deadline.kind === 'after'
+      ? (options.columnTitles?.[deadline.column] ?? deadline.column)
+      : eventLabel(deadline.event, options);
   if (options.locale === 'zh-CN') return joinZh(label, `后${within}内`);
   return `within ${within} after ${label}`;
 }

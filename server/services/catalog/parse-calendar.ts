@@ -25,7 +25,13 @@ function readDates(r: Reader, node: AnyNode, path: string): { value: string; nod
 
 function checkDate(r: Reader, value: string, node: AnyNode, path: string): boolean {
   if (isIsoDate(value)) return true;
-  r.report(node, path, 'bad_date', `"${value}" 不是有效日期（应为 YYYY-MM-DD，如 2026-09-07）`, `"${value}" is not a date (expected YYYY-MM-DD, e.g. 2026-09-07)`);
+  r.report(
+    node,
+    path,
+    'bad_date',
+    `"${value}" 不是有效日期（应为 YYYY-MM-DD，如 2026-09-07）`,
+    `"${value}" is not a date (expected YYYY-MM-DD, e.g. 2026-09-07)`,
+  );
   return false;
 }
 
@@ -37,7 +43,13 @@ function readYearly(r: Reader, node: AnyNode, path: string): string[] {
     if (isMonthDay(entry.value)) {
       if (!result.includes(entry.value)) result.push(entry.value);
     } else {
-      r.report(entry.node, entry.path, 'bad_yearly', `"${entry.value}" 不是有效的每年日期（应为 "MM-DD"，如 "10-01"）`, `"${entry.value}" is not a yearly date (expected "MM-DD", e.g. "10-01")`);
+      r.report(
+        entry.node,
+        entry.path,
+        'bad_yearly',
+        `"${entry.value}" 不是有效的每年日期（应为 "MM-DD"，如 "10-01"）`,
+        `"${entry.value}" is not a yearly date (expected "MM-DD", e.g. "10-01")`,
+      );
     }
   }
   return result;
@@ -60,7 +72,14 @@ function readEvent(r: Reader, name: string, node: AnyNode, path: string): Calend
     return event;
   }
   if (event.dates.length === 0 && event.yearly.length === 0) {
-    r.report(node, path, 'empty_event', `事件 "${name}" 没有任何日期，依赖它的期限永远不会到期`, `event "${name}" has no dates; deadlines after it are never due`, 'warning');
+    r.report(
+      node,
+      path,
+      'empty_event',
+      `事件 "${name}" 没有任何日期，依赖它的期限永远不会到期`,
+      `event "${name}" has no dates; deadlines after it are never due`,
+      'warning',
+    );
   }
   return event;
 }
@@ -77,7 +96,13 @@ export function readCalendar(r: Reader, node: AnyNode, path: string): CatalogCal
     const value = r.text(timezone.value, at(path, 'timezone'));
     if (value !== null && isTimezone(value)) calendar.timezone = value;
     else if (value !== null) {
-      r.report(timezone.value, at(path, 'timezone'), 'bad_timezone', `"${value}" 不是有效时区（应为 IANA 时区名，如 Asia/Shanghai）`, `"${value}" is not a time zone (expected an IANA name such as Asia/Shanghai)`);
+      r.report(
+        timezone.value,
+        at(path, 'timezone'),
+        'bad_timezone',
+        `"${value}" 不是有效时区（应为 IANA 时区名，如 Asia/Shanghai）`,
+        `"${value}" is not a time zone (expected an IANA name such as Asia/Shanghai)`,
+      );
     }
   }
 
@@ -106,7 +131,13 @@ export function readCalendar(r: Reader, node: AnyNode, path: string): CatalogCal
   const holidaySet = new Set(calendar.holidays);
   for (const workday of workdayDates) {
     if (holidaySet.has(workday.value)) {
-      r.report(workday.node, workday.path, 'conflicting_dates', `${workday.value} 同时列在 holidays 与 workdays 中`, `${workday.value} is listed both in holidays and in workdays`);
+      r.report(
+        workday.node,
+        workday.path,
+        'conflicting_dates',
+        `${workday.value} 同时列在 holidays 与 workdays 中`,
+        `${workday.value} is listed both in holidays and in workdays`,
+      );
     }
   }
   return calendar;

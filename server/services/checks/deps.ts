@@ -24,7 +24,12 @@ export function checkRunnerDeps(ctx: AppContext, extra: Partial<CheckRunnerDeps>
     },
     onTableError: async ({ runId, table, code, message }) => {
       // Tell the IT office when a table goes from checkable to not, not on every run of an outage.
-      const previous = await ctx.db('check_run_tables').where({ table_name: table }).whereNot({ run_id: runId }).orderBy('finished_at', 'desc').first('status');
+      const previous = await ctx
+        .db('check_run_tables')
+        .where({ table_name: table })
+        .whereNot({ run_id: runId })
+        .orderBy('finished_at', 'desc')
+        .first('status');
       if (previous && previous.status === 'error') return;
       await notifier.office(
         {
@@ -47,6 +52,7 @@ export function checkRunnerDeps(ctx: AppContext, extra: Partial<CheckRunnerDeps>
 export function registerRecheck(ctx: AppContext): void {
   onRecheckRequested(async (table) => {
     const runId = await claimRun(ctx.db, { trigger: 'recheck', scope: [table] });
-    if (runId !== null) void executeRun(checkRunnerDeps(ctx), runId).catch((err) => ctx.logger.error({ err, table }, 're-check failed'));
+    if (runId !== null)
+      void executeRun(checkRunnerDeps(ctx), runId).catch((err) => ctx.logger.error({ err, table }, 're-check failed'));
   });
 }

@@ -18,7 +18,10 @@ export interface CheckRunRow {
   error: string | null;
 }
 
-export async function listRuns(db: Knex, opts: { limit: number; offset: number; status?: string }): Promise<{ rows: CheckRunRow[]; total: number }> {
+export async function listRuns(
+  db: Knex,
+  opts: { limit: number; offset: number; status?: string },
+): Promise<{ rows: CheckRunRow[]; total: number }> {
   const base = db('check_runs').modify((q) => {
     if (opts.status) q.where({ status: opts.status });
   });
@@ -33,7 +36,9 @@ export async function getRun(db: Knex, id: number) {
   const run = await db('check_runs').where({ id }).first();
   if (!run) return null;
   const tables = await db('check_run_tables').where({ run_id: id }).orderBy('finished_at');
-  const failures = await db('check_results').where({ run_id: id, passed: false }).orderBy(['table_name', 'check_kind', 'field_name']);
+  const failures = await db('check_results')
+    .where({ run_id: id, passed: false })
+    .orderBy(['table_name', 'check_kind', 'field_name']);
   return { run, tables, failures };
 }
 
@@ -47,7 +52,18 @@ export async function latestResultsForTable(db: Knex, table: string) {
     .distinctOn('r.check_kind', 'r.field_name')
     .where('r.table_name', table)
     .orderBy([{ column: 'r.check_kind' }, { column: 'r.field_name' }, { column: 'r.checked_at', order: 'desc' }])
-    .select('r.check_kind', 'r.field_name', 'r.passed', 'r.violations', 'r.checked_rows', 'r.severity', 'r.checked_at', 'r.message', 'r.sample_keys', 'r.department_code');
+    .select(
+      'r.check_kind',
+      'r.field_name',
+      'r.passed',
+      'r.violations',
+      'r.checked_rows',
+      'r.severity',
+      'r.checked_at',
+      'r.message',
+      'r.sample_keys',
+      'r.department_code',
+    );
 }
 
 /** One check's history (violations per run), oldest first, for trend charts. */

@@ -129,7 +129,10 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
   const started = Date.now();
   const run = await db('check_runs').where({ id: runId }).first();
   const heartbeat = setInterval(() => {
-    db('check_runs').where({ id: runId }).update({ heartbeat_at: db.fn.now() }).catch((err) => logger.warn({ err, runId }, 'heartbeat failed'));
+    db('check_runs')
+      .where({ id: runId })
+      .update({ heartbeat_at: db.fn.now() })
+      .catch((err) => logger.warn({ err, runId }, 'heartbeat failed'));
   }, deps.heartbeatMs ?? 15_000);
   heartbeat.unref();
   const outcomes: TableCheckOutcome[] = [];
@@ -162,7 +165,9 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
         }
         // Another run is checking this table right now: its results will be as fresh as ours.
         logger.info({ runId, table: table.name }, 'table busy in another run; skipped');
-        await db('check_runs').where({ id: runId }).update({ tables_total: db.raw('tables_total - 1') });
+        await db('check_runs')
+          .where({ id: runId })
+          .update({ tables_total: db.raw('tables_total - 1') });
         continue;
       }
       try {
@@ -182,7 +187,9 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
       }
     }
     // Only a run still 'running' completes: one that recovery took for dead meanwhile has a re-run.
-    await db('check_runs').where({ id: runId, status: 'running' }).update({ status: 'completed', finished_at: db.fn.now(), heartbeat_at: db.fn.now() });
+    await db('check_runs')
+      .where({ id: runId, status: 'running' })
+      .update({ status: 'completed', finished_at: db.fn.now(), heartbeat_at: db.fn.now() });
     return { runId, status: 'completed', durationMs: Date.now() - started, tables: outcomes };
   } catch (err) {
     const message = (err as Error).message;
@@ -195,7 +202,9 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
       return { runId, status: 'interrupted', durationMs: Date.now() - started, tables: outcomes, error: message };
     }
     logger.error({ err, runId }, 'check run failed');
-    await db('check_runs').where({ id: runId, status: 'running' }).update({ status: 'failed', error: message, finished_at: db.fn.now() });
+    await db('check_runs')
+      .where({ id: runId, status: 'running' })
+      .update({ status: 'failed', error: message, finished_at: db.fn.now() });
     return { runId, status: 'failed', durationMs: Date.now() - started, tables: outcomes, error: message };
   } finally {
     clearInterval(heartbeat);
@@ -209,7 +218,9 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
 async function markInterrupted(db: Knex, runId: number, error: string, attempts = 15): Promise<void> {
   for (let i = 0; i < attempts; i++) {
     try {
-      await db('check_runs').where({ id: runId, status: 'running' }).update({ status: 'interrupted', error, finished_at: db.fn.now() });
+      await db('check_runs')
+        .where({ id: runId, status: 'running' })
+        .update({ status: 'interrupted', error, finished_at: db.fn.now() });
       return;
     } catch (err) {
       if (!isConnectionLost(err)) throw err;
@@ -260,7 +271,12 @@ export async function recoverInterruptedRuns(deps: CheckRunnerDeps, staleAfterMs
     const remaining = all.filter((t) => !done.includes(t));
     // Every table finished; only the 'completed' mark was lost (and perhaps hand-offs: handoff.ts).
     if (remaining.length === 0) continue;
-    const runId = await claimRun(db, { slotKey: `${run.slot_key ?? `run-${run.id}`}:rerun`, trigger: 'rerun', scope: remaining, rerunOf: Number(run.id) });
+    const runId = await claimRun(db, {
+      slotKey: `${run.slot_key ?? `run-${run.id}`}:rerun`,
+      trigger: 'rerun',
+      scope: remaining,
+      rerunOf: Number(run.id),
+    });
     if (runId !== null) reruns.push(runId);
   }
   return reruns;

@@ -17,7 +17,11 @@ function jobOf(key: string): string {
  * closed (skips it); `onUnreachable` hears of the slot so that it can be caught up afterwards.
  * `beforeClaim` lets an instance that is still busy with the job give idle instances a head start.
  */
-export function databaseRunCoordinator(db: Knex, logger: Logger, hooks: { onUnreachable?: (key: string) => void; beforeClaim?: () => Promise<void> } = {}) {
+export function databaseRunCoordinator(
+  db: Knex,
+  logger: Logger,
+  hooks: { onUnreachable?: (key: string) => void; beforeClaim?: () => Promise<void> } = {},
+) {
   return {
     async shouldRun(key: string): Promise<boolean> {
       await hooks.beforeClaim?.();
@@ -30,7 +34,10 @@ export function databaseRunCoordinator(db: Knex, logger: Logger, hooks: { onUnre
       }
     },
     async onComplete(key: string): Promise<void> {
-      await db('job_slots').where({ slot_key: key }).update({ completed_at: db.fn.now() }).catch((err) => logger.warn({ err, key }, 'slot completion not recorded'));
+      await db('job_slots')
+        .where({ slot_key: key })
+        .update({ completed_at: db.fn.now() })
+        .catch((err) => logger.warn({ err, key }, 'slot completion not recorded'));
     },
   };
 }
@@ -39,10 +46,10 @@ export function databaseRunCoordinator(db: Knex, logger: Logger, hooks: { onUnre
 async function claimSlot(db: Knex, key: string): Promise<boolean> {
   const job = jobOf(key);
   const inserted = await db('job_slots')
-        .insert({ slot_key: key, job, instance_id: INSTANCE_ID })
-        .onConflict('slot_key')
-        .ignore()
-        .returning('slot_key');
+    .insert({ slot_key: key, job, instance_id: INSTANCE_ID })
+    .onConflict('slot_key')
+    .ignore()
+    .returning('slot_key');
   return inserted.length === 1;
 }
 

@@ -106,15 +106,10 @@ export function maskValue(value: unknown, kind: MaskKind): string | null | undef
  * A catalog field's value as it may be shown in a ticket, a notification or a log: masked when the
  * field is `sensitive`, unchanged otherwise.
  */
-export function maskFieldValue(
-  value: unknown,
-  field: { sensitive: boolean; validate?: string | null },
-): unknown {
+export function maskFieldValue(value: unknown, field: { sensitive: boolean; validate?: string | null }): unknown {
   if (!field.sensitive) return value;
   const kind: MaskKind =
-    field.validate === 'cn_id_card' || field.validate === 'cn_mobile' || field.validate === 'email'
-      ? field.validate
-      : 'text';
+    field.validate === 'cn_id_card' || field.validate === 'cn_mobile' || field.validate === 'email' ? field.validate : 'text';
   return maskValue(value, kind);
 }
 
@@ -154,7 +149,11 @@ function scrubAny(value: unknown, seen: WeakSet<object>): unknown {
   seen.add(value);
   try {
     if (Array.isArray(value)) return value.map((item) => scrubAny(item, seen));
-    if (value instanceof Map) return scrubEntries(Array.from(value.entries()).map(([k, v]) => [String(k), v]), seen);
+    if (value instanceof Map)
+      return scrubEntries(
+        Array.from(value.entries()).map(([k, v]) => [String(k), v]),
+        seen,
+      );
     if (value instanceof Set) return Array.from(value, (item) => scrubAny(item, seen));
     if (value instanceof Error) {
       return scrubEntries([['name', value.name], ['message', value.message], ...Object.entries(value)], seen);

@@ -7,11 +7,38 @@ import type { MaskKind } from './mask';
  * (sfzh 身份证号, sjh 手机号, lxdh 联系电话, zjhm 证件号码, dzyx 电子邮箱).
  * Parts match anywhere in the key (`newPassword`, `staff_mobile`); exact names match the whole key.
  */
-const SECRET_PARTS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'authorization', 'cookie', 'privatekey', 'credential', '密码', '口令', '密钥'];
+const SECRET_PARTS = [
+  'password',
+  'passwd',
+  'passphrase',
+  'secret',
+  'token',
+  'apikey',
+  'authorization',
+  'cookie',
+  'privatekey',
+  'credential',
+  '密码',
+  '口令',
+  '密钥',
+];
 // Only unambiguous short names: `pass` (a check passed) or `yx` (院系) would mask ordinary data.
 const SECRET_EXACT = new Set(['pwd']);
 
-const ID_CARD_PARTS = ['idcard', 'idnumber', 'identitycard', 'identitynumber', 'identityno', 'certno', 'certificateno', 'passport', 'sfzh', 'zjhm', '身份证', '证件号'];
+const ID_CARD_PARTS = [
+  'idcard',
+  'idnumber',
+  'identitycard',
+  'identitynumber',
+  'identityno',
+  'certno',
+  'certificateno',
+  'passport',
+  'sfzh',
+  'zjhm',
+  '身份证',
+  '证件号',
+];
 const ID_CARD_EXACT = new Set(['idno', 'sfz']);
 
 const PHONE_PARTS = ['phone', 'mobile', 'telephone', 'cellphone', 'sjhm', 'lxdh', '手机', '电话'];

@@ -11,7 +11,8 @@ const TOLD: Record<string, (e: EventRow) => string> = {
   transition: (e) => `状态变更为「${STATUS_WORDS[e.to_status ?? ''] ?? e.to_status}」`,
   answered: (e) =>
     (e.details as { answer?: string }).answer === 'fixed' ? '责任单位已整改，请确认是否已更正' : '责任单位答复：经核实数据无误',
-  confirmed: (e) => ((e.details as { reason?: string }).reason === 'no_reply' ? '整改后 5 个工作日内未收到异议，已自动确认解决' : '已确认解决'),
+  confirmed: (e) =>
+    (e.details as { reason?: string }).reason === 'no_reply' ? '整改后 5 个工作日内未收到异议，已自动确认解决' : '已确认解决',
   reopened: () => '已重新打开，退回责任单位处理',
   reassigned: (e) =>
     (e.details as { cleared_fix?: string }).cleared_fix
@@ -40,7 +41,9 @@ interface EventRow {
 /** Tells reporters of new changes; `ticketIds` limits the work to those tickets (after a page action). */
 export async function notifyReporters(db: Knex, ticketIds?: number[]): Promise<number> {
   const q = db('report_tickets as rt')
-    .whereExists(db('ticket_events as e').whereRaw('e.ticket_id = rt.ticket_id and e.id > rt.notified_event_id').select(db.raw('1')))
+    .whereExists(
+      db('ticket_events as e').whereRaw('e.ticket_id = rt.ticket_id and e.id > rt.notified_event_id').select(db.raw('1')),
+    )
     .select('rt.ticket_id');
   if (ticketIds) q.whereIn('rt.ticket_id', ticketIds);
   let sent = 0;
@@ -53,7 +56,10 @@ export async function notifyReporters(db: Knex, ticketIds?: number[]): Promise<n
         .orderBy('id')
         .select('id', 'kind', 'to_status', 'comment', 'actor_user_id', 'details')) as EventRow[];
       if (!events.length) return 0;
-      const reports = (await trx('reports').where({ ticket_id }).select('id', 'reporter_id')) as { id: number; reporter_id: number }[];
+      const reports = (await trx('reports').where({ ticket_id }).select('id', 'reporter_id')) as {
+        id: number;
+        reporter_id: number;
+      }[];
       let count = 0;
       for (const e of events.filter((x) => TOLD[x.kind])) {
         const line = TOLD[e.kind](e);
@@ -69,7 +75,9 @@ export async function notifyReporters(db: Knex, ticketIds?: number[]): Promise<n
           count++;
         }
       }
-      await trx('report_tickets').where({ ticket_id }).update({ notified_event_id: events[events.length - 1].id });
+      await trx('report_tickets')
+        .where({ ticket_id })
+        .update({ notified_event_id: events[events.length - 1].id });
       return count;
     });
   }

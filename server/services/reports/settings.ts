@@ -23,10 +23,22 @@ export async function saveReportSettings(
   await db.transaction(async (trx) => {
     const before = await loadReportSettings(trx);
     await trx('settings')
-      .insert({ key: TRIAGE_KEY, value: JSON.stringify(value.triage), updated_at: trx.fn.now(), updated_by: actor?.login ?? null })
+      .insert({
+        key: TRIAGE_KEY,
+        value: JSON.stringify(value.triage),
+        updated_at: trx.fn.now(),
+        updated_by: actor?.login ?? null,
+      })
       .onConflict('key')
       .merge();
-    await appendAudit(trx, { actor, action: 'reports.settings', objectType: 'settings', objectId: TRIAGE_KEY, summary: { before, after: value }, ...origin });
+    await appendAudit(trx, {
+      actor,
+      action: 'reports.settings',
+      objectType: 'settings',
+      objectId: TRIAGE_KEY,
+      summary: { before, after: value },
+      ...origin,
+    });
   });
   return value;
 }

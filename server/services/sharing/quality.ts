@@ -14,7 +14,8 @@ export interface TableQuality {
 export async function tableQualityFor(ctx: AppContext, tables: string[]): Promise<Record<string, TableQuality>> {
   const out: Record<string, TableQuality> = Object.fromEntries(tables.map((t) => [t, { activeTickets: null, score: null }]));
   if (tables.length === 0 || !(await ctx.db.schema.hasTable('tickets'))) return out;
-  const rows: { table_name: string; n: number }[] = await ctx.db('tickets')
+  const rows: { table_name: string; n: number }[] = await ctx
+    .db('tickets')
     .whereIn('table_name', tables)
     .whereIn('status', ['open', 'acknowledged', 'fixed'])
     .groupBy('table_name')

@@ -184,7 +184,8 @@ async function applyOne(
       return { kind: 'resolved', ticket };
     }
     // A closed ticket keeps later failures quiet until the check passes once; then it is cleared.
-    if (latest?.status === 'closed' && !latest.resolved_at) await updateTicket(trx, latest, { resolved_at: now, last_run_id: runId }, now);
+    if (latest?.status === 'closed' && !latest.resolved_at)
+      await updateTicket(trx, latest, { resolved_at: now, last_run_id: runId }, now);
     return null;
   }
 

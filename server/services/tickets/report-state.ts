@@ -44,8 +44,7 @@ export async function clearAnswerForNewOwner(
   now: Date,
 ): Promise<{ answer: string | null; fixedAt: Date | null }> {
   const state = (await trx('report_tickets').where({ ticket_id: ticketId }).first('answer', 'fixed_at', 'confirmed_at')) as
-    | { answer: string | null; fixed_at: Date | null; confirmed_at: Date | null }
-    | undefined;
+    { answer: string | null; fixed_at: Date | null; confirmed_at: Date | null } | undefined;
   if (!state || (!state.answer && !state.fixed_at && !state.confirmed_at)) return { answer: null, fixedAt: null };
   await trx('report_tickets')
     .where({ ticket_id: ticketId })

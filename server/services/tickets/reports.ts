@@ -168,7 +168,8 @@ export async function fileReport(
 /** The trimmed text (null when empty), or the field's problem when it is too long. */
 function textOf(value: string | null | undefined, field: string): { text: string | null; problem?: FieldError } {
   const c = (value ?? '').trim();
-  if (c.length > MAX_COMMENT) return { text: null, problem: { field, key: 'tickets.errors.commentTooLong', params: { max: MAX_COMMENT } } };
+  if (c.length > MAX_COMMENT)
+    return { text: null, problem: { field, key: 'tickets.errors.commentTooLong', params: { max: MAX_COMMENT } } };
   return { text: c || null };
 }
 

@@ -140,8 +140,7 @@ export async function disputeInTransaction(
   const now = input.now ?? new Date();
   const current = await lockVisible(trx, input.ticketId, input.actor);
   if (!can(input.actor, 'tickets.work', { department: current.department_code })) throw new ForbiddenError();
-  if (!ACTIVE_STATUSES.includes(current.status))
-    throw new ConflictError('tickets.errors.notActive', { status: current.status });
+  if (!ACTIVE_STATUSES.includes(current.status)) throw new ConflictError('tickets.errors.notActive', { status: current.status });
   // Once is enough: the IT office has been told and the page no longer offers the form.
   if (current.disputed_at) throw new ConflictError('tickets.errors.alreadyDisputed', { id: current.id });
   const reason = cleanComment(input.reason);
@@ -213,9 +212,7 @@ export async function reassignTicket(
     // fix): the new one starts unanswered. The history keeps the answer (the `disputed`/`answered`
     // event) and who gave it.
     const cleared =
-      current.check_kind === REPORT_CHECK
-        ? await clearAnswerForNewOwner(trx, current.id, now)
-        : { answer: null, fixedAt: null };
+      current.check_kind === REPORT_CHECK ? await clearAnswerForNewOwner(trx, current.id, now) : { answer: null, fixedAt: null };
     // When the previous department said it was fixed: its answer's time, else the "fixed" button's.
     const clearedFix = current.status === 'fixed' ? (cleared.fixedAt ?? current.recheck_requested_at) : null;
     const moved = current.status !== 'open';

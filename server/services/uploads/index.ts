@@ -14,7 +14,8 @@ export const CONTENT_TYPES: Record<FileType, string> = { pdf: 'application/pdf',
 
 export function detectFileType(buffer: Buffer): FileType | null {
   if (buffer.length >= 5 && buffer.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf';
-  if (buffer.length >= 8 && buffer.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+  if (buffer.length >= 8 && buffer.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'png';
   if (buffer.length >= 3 && buffer[0] === 0xff && buffer[1] === 0xd8 && buffer[2] === 0xff) return 'jpeg';
   return null;
 }
@@ -54,5 +55,11 @@ export async function saveUpload(db: Knex | Knex.Transaction, upload: NewUpload)
 export async function loadUpload(db: Knex, id: number) {
   const row = await db('uploads').where({ id }).first('id', 'filename', 'file_type', 'size', 'content');
   if (!row) return null;
-  return { id: Number(row.id), filename: String(row.filename), type: row.file_type as FileType, size: Number(row.size), content: Buffer.from(row.content) };
+  return {
+    id: Number(row.id),
+    filename: String(row.filename),
+    type: row.file_type as FileType,
+    size: Number(row.size),
+    content: Buffer.from(row.content),
+  };
 }
