@@ -412,6 +412,14 @@ describe('parseCatalog: every problem with its line, path and message', () => {
         en: 'duplicate table name "org_unit" (first at tables[0].name)',
       },
     );
+    // PostgreSQL could hold both "Org_Unit" and org_unit; sharing requests match names ignoring case.
+    expect(onlyError(withTable('  - { name: Org_Unit, department: HR, sharing: none, key: [id], updated_at: u }'))).toEqual({
+      line: 24,
+      path: 'tables[2].name',
+      code: 'duplicate',
+      en: 'table name "Org_Unit" differs only in letter case from "org_unit" (tables[0].name): sharing requests find catalog tables by name ignoring case',
+      zh: '表名 "Org_Unit" 与 "org_unit"（tables[0].name）仅大小写不同：共享申请按不区分大小写的表名找到目录中的表',
+    });
     expect(onlyError(withFields('      - { name: staff_no, title: 职工号 }'))).toMatchObject({
       line: 24,
       path: 'tables[1].fields[1].name',

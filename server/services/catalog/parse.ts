@@ -100,7 +100,14 @@ export function parseCatalog(yamlText: string): ParseResult {
       if (table) tables.push(table);
     });
   }
-  r.duplicates(tableNames, '表名', 'table name');
+  // Sharing requests name tables as people type them, matched to the catalog ignoring case: two
+  // tables differing only in case would make those names ambiguous.
+  r.duplicates(tableNames, '表名', 'table name', {
+    ignoreCase: {
+      zhWhy: '共享申请按不区分大小写的表名找到目录中的表',
+      enWhy: 'sharing requests find catalog tables by name ignoring case',
+    },
+  });
   const knownTables = new Set(tableNames.map((t) => t.value));
   for (const mention of context.tableMentions) {
     if (!knownTables.has(mention.table)) {

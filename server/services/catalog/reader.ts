@@ -204,21 +204,38 @@ export class Reader {
     return null;
   }
 
-  /** Reports a later duplicate of an earlier value. */
-  duplicates(values: { value: string; node: AnyNode; path: string }[], zhWhat: string, enWhat: string): void {
-    const seen = new Map<string, string>();
+  /**
+   * Reports a later duplicate of an earlier value. With `ignoreCase`, values differing only in
+   * letter case are duplicates too, and the message says so.
+   */
+  duplicates(
+    values: { value: string; node: AnyNode; path: string }[],
+    zhWhat: string,
+    enWhat: string,
+    options: { ignoreCase?: { zhWhy: string; enWhy: string } } = {},
+  ): void {
+    const keyOf = (value: string) => (options.ignoreCase ? value.toLowerCase() : value);
+    const seen = new Map<string, { value: string; path: string }>();
     for (const entry of values) {
-      const first = seen.get(entry.value);
-      if (first !== undefined) {
+      const first = seen.get(keyOf(entry.value));
+      if (first === undefined) {
+        seen.set(keyOf(entry.value), { value: entry.value, path: entry.path });
+      } else if (first.value === entry.value || !options.ignoreCase) {
         this.report(
           entry.node,
           entry.path,
           'duplicate',
-          `${zhWhat} "${entry.value}" 重复（首次出现于 ${first}）`,
-          `duplicate ${enWhat} "${entry.value}" (first at ${first})`,
+          `${zhWhat} "${entry.value}" 重复（首次出现于 ${first.path}）`,
+          `duplicate ${enWhat} "${entry.value}" (first at ${first.path})`,
         );
       } else {
-        seen.set(entry.value, entry.path);
+        this.report(
+          entry.node,
+          entry.path,
+          'duplicate',
+          `${zhWhat} "${entry.value}" 与 "${first.value}"（${first.path}）仅大小写不同：${options.ignoreCase.zhWhy}`,
+          `${enWhat} "${entry.value}" differs only in letter case from "${first.value}" (${first.path}): ${options.ignoreCase.enWhy}`,
+        );
       }
     }
   }
