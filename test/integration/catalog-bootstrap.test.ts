@@ -57,7 +57,8 @@ describe('first start on the embedded default', () => {
     } finally {
       await again.close();
     }
-  });
+    // Builds the whole embedded demo hub in PGlite (WASM): ~20–30 s alone, over 100 s on a loaded 2-vCPU machine.
+  }, 240_000);
 
   it('with HUB_DATABASE_URL set generates nothing', async () => {
     const other = cliEnvironment();
