@@ -296,6 +296,53 @@ describe('the request page, print form and lists', () => {
     expect((await (await as('outsider')).agent.get(`/sharing/${id}`)).status).toBe(403);
   });
 
+  it('shows phone numbers in full to approvers only, as ID numbers: masked for the applicant on the page, the print form and the API', async () => {
+    const res = await postForm(
+      'applicant',
+      '/sharing/new',
+      fullForm({ 'applicant[contact]': '微信同号 13700000003，座机 0371-67781234 转 806' }),
+      { material: [PDF, 'x.pdf'] },
+    );
+    const own = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
+    const full = ['0371-67781505', '13800000001', '13900000002', '13700000003', '0371-67781234', VALID_ID_CARD];
+    // 3 of 11 digits kept in front, 4 of 11 at the end, separators kept (maskPhone).
+    const masked = ['037*-****1505', '138****0001', '139****0002', '137****0003', '037*-****1234', '110105********002X'];
+
+    const a = await as('applicant');
+    const page = (await a.agent.get(`/sharing/${own}`).expect(200)).text;
+    expect(page).toContain('<dd>037*-****1505</dd>');
+    expect(page).toContain('<td>139****0002</td>');
+    expect(page).toContain('身份证号和电话号码仅对审批人完整显示');
+    const print = (await a.agent.get(`/sharing/${own}/print`).expect(200)).text;
+    for (const value of masked) expect(print).toContain(value);
+    expect(print).toContain('微信同号 137****0003，座机 037*-****1234 转 806');
+    for (const html of [page, print]) for (const value of full) expect(html).not.toContain(value);
+    const api = (await a.agent.get(`/api/v1/sharing-requests/${own}`).expect(200)).body;
+    expect(api.applicant_contact).toMatchObject({
+      officePhone: '037*-****1505',
+      contact: '微信同号 137****0003，座机 037*-****1234 转 806',
+    });
+    expect(api.members.map((m: { phone: string }) => m.phone)).toEqual(['138****0001']);
+    expect(api.vendors.map((v: { idCard: string; phone: string }) => [v.idCard, v.phone])).toEqual([
+      ['110105********002X', '139****0002'],
+    ]);
+    for (const value of full) expect(JSON.stringify(api)).not.toContain(value);
+
+    // The applicant unit's steward (stage 1, pending) approves: every number in full, no note.
+    const steward = await as('csSteward');
+    const stewardPage = (await steward.agent.get(`/sharing/${own}`).expect(200)).text;
+    expect(stewardPage).toContain('<dd>0371-67781505</dd>');
+    expect(stewardPage).toContain('<td>13900000002</td>');
+    expect(stewardPage).not.toContain('仅对审批人完整显示');
+    const stewardApi = JSON.stringify((await steward.agent.get(`/api/v1/sharing-requests/${own}`).expect(200)).body);
+    for (const value of full) expect(stewardApi).toContain(value);
+    // The IT office prints the archive copy in full.
+    const archive = (await (await as('office')).agent.get(`/sharing/${own}/print`).expect(200)).text;
+    for (const value of full) expect(archive).toContain(value);
+    // A department whose stage is not reached sees nothing at all.
+    expect((await (await as('hrSteward')).agent.get(`/api/v1/sharing-requests/${own}`)).status).toBe(403);
+  });
+
   it('lists: mine for the applicant, the queue for the stage holder only, all for the IT office', async () => {
     expect((await (await as('applicant')).agent.get('/sharing')).text).toContain(`/sharing/${id}"`);
     const office = (await (await as('office')).agent.get('/sharing/queue')).text;

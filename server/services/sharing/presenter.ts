@@ -1,17 +1,48 @@
 import type { AppContext } from '../../context';
 import { can, type CurrentUser } from '../../policies';
-import { maskIdCard } from '../privacy';
+import { maskIdCard, maskPhone } from '../privacy';
 import { canView, decidedFirstReview, holdsStage, isApprover, isOverdue } from './access';
 import { mayMarkDelivered } from './grants';
 import { catalogField, catalogTable, isSensitiveField } from './plan';
 import { structureChangePending } from './structure-changes';
 import { tableQualityFor } from './quality';
 import { inputOf, type LoadedRequest } from './repository';
+import type { SharingInput } from './types';
 import { clock, pendingStages } from './workflow';
 
 /**
- * A request as pages, the print form and the API show it, for one viewer: vendor ID numbers are
- * unmasked for the request's approvers only; the actions offered are those the viewer may take now.
+ * Phone numbers inside free text (the applicant's "other contact"): a run of 7 or more digits, with the
+ * spaces and hyphens people type inside numbers and an optional leading `+` — mobiles and landlines alike.
+ */
+const PHONE_IN_TEXT = /\+?\d(?:[\s-]{0,3}\d)*/g;
+function maskPhonesIn(text: string): string {
+  return text.replace(PHONE_IN_TEXT, (run) => (run.replace(/\D/g, '').length >= 7 ? maskPhone(run) : run));
+}
+
+/**
+ * Personal data on a request (个人信息脱敏): vendors' ID numbers and every phone number — members',
+ * vendors', the applicant's office phone and any number in the applicant's other contact — are shown
+ * in full to the request's approvers only (isApprover: they check these people and call them); anyone
+ * else who may see the request (its applicant) sees them masked, on the page, the print form and the API.
+ */
+export function maskedForm(input: SharingInput, full: boolean): SharingInput {
+  if (full) return input;
+  return {
+    ...input,
+    applicant: {
+      ...input.applicant,
+      officePhone: maskPhone(input.applicant.officePhone),
+      contact: maskPhonesIn(input.applicant.contact),
+    },
+    members: input.members.map((m) => ({ ...m, phone: maskPhone(m.phone) })),
+    vendors: input.vendors.map((v) => ({ ...v, idCard: maskIdCard(v.idCard), phone: maskPhone(v.phone) })),
+  };
+}
+
+/**
+ * A request as pages, the print form and the API show it, for one viewer: ID numbers and phone numbers
+ * are unmasked for the request's approvers only (maskedForm); the actions offered are those the viewer
+ * may take now.
  */
 export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded: LoadedRequest) {
   const { today, catalog } = await clock(ctx);
@@ -41,11 +72,9 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
       code: request.department_code as string,
       name: deptName.get(request.department_code) ?? request.department_code,
     },
-    form: {
-      ...input,
-      vendors: input.vendors.map((v) => ({ ...v, idCard: approver ? v.idCard : maskIdCard(v.idCard) })),
-    },
+    form: maskedForm(input, approver),
     idCardsUnmasked: approver,
+    phonesUnmasked: approver,
     items: items.map((i) => {
       const t = i.catalogTable;
       const table = tableName(i);
