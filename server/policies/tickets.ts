@@ -10,6 +10,12 @@ export const ticketsRules = {
   'tickets.view': (u, r) => seesAll(u) || (has(u, 'steward', 'dept_leader') && sameDepartment(u, r)),
   /** Acknowledge, mark fixed, dispute: the responsible department's steward (or its leader). */
   'tickets.work': (u, r) => has(u, 'steward', 'dept_leader') && sameDepartment(u, r),
+  /**
+   * A comment in the ticket's history: the people who work it (the department's steward or leader)
+   * and the IT office that supervises it. University leaders read every ticket but do not act on
+   * one (oversight: the dashboard, scorecards and sharing approvals are theirs).
+   */
+  'tickets.comment': (u, r) => isOffice(u) || (has(u, 'steward', 'dept_leader') && sameDepartment(u, r)),
   'tickets.close': (u) => isOffice(u),
   'tickets.reassign': (u) => isOffice(u),
   /** Due working days per severity and department webhooks. */

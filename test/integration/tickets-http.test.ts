@@ -204,6 +204,61 @@ describe('ticket pages and API', () => {
       }
     });
 
+    it("keeps comments to the ticket's department and the IT office: a university leader reads the ticket but may not comment", async () => {
+      const db = t.db.knex;
+      const leader = await buildUser(db, { department: 'XXB', roles: ['univ_leader'] });
+      const hrLeader = await buildUser(db, { department: 'HR', roles: ['dept_leader'] });
+      const form = (id: number) => `action="/tickets/${id}/comment"`;
+      const comments = async (id: number) =>
+        Number((await db('ticket_events').where({ ticket_id: id, kind: 'comment' }).count({ n: '*' }))[0].n);
+      const audits = async (id: number) =>
+        Number(
+          (
+            await db('audit_log')
+              .where({ object_type: 'ticket', object_id: String(id), action: 'ticket.comment' })
+              .count({ n: '*' })
+          )[0].n,
+        );
+
+      // The university leader: the page without the comment form, and a POST refused with the reason, nothing written.
+      const l = await signIn(t.app, leader.login, leader.password);
+      const page = await l.agent.get(`/tickets/${hrTicket}`).expect(200);
+      expect(page.text).not.toContain(form(hrTicket));
+      const before = await db('tickets').where({ id: hrTicket }).first('version', 'updated_at');
+      const [commentsBefore, auditsBefore] = [await comments(hrTicket), await audits(hrTicket)];
+      const refused = await l.agent
+        .post(`/tickets/${hrTicket}/comment`)
+        .type('form')
+        .send({ _csrf: l.csrf, comment: '请人事处本周内完成' })
+        .expect(403);
+      expect(refused.text).toContain('只有工单责任单位的数据专员、部门负责人和信息化办公室可以添加备注');
+      expect(await db('tickets').where({ id: hrTicket }).first('version', 'updated_at')).toEqual(before);
+      expect([await comments(hrTicket), await audits(hrTicket)]).toEqual([commentsBefore, auditsBefore]);
+      // An empty comment is refused for who first (403), not for the input (422 with a form the page does not show).
+      await l.agent.post(`/tickets/${hrTicket}/comment`).type('form').send({ _csrf: l.csrf, comment: '' }).expect(403);
+      // In the leader's language.
+      await l.agent.post('/locale').type('form').send({ _csrf: l.csrf, locale: 'en', next: '/' }).expect(302);
+      const english = await l.agent
+        .post(`/tickets/${stuTicket}/comment`)
+        .type('form')
+        .send({ _csrf: l.csrf, comment: 'please hurry' })
+        .expect(403);
+      expect(english.text).toContain('Only the stewards and leaders of the responsible department and the IT office may comment');
+      expect(await comments(stuTicket)).toBe(0);
+
+      // The department's steward and leader, and the IT office (on any department's ticket), comment.
+      for (const [who, id] of [
+        [hrSteward, hrTicket],
+        [hrLeader, hrTicket],
+        [office, stuTicket],
+      ] as const) {
+        const s = await signIn(t.app, who.login, who.password);
+        expect((await s.agent.get(`/tickets/${id}`).expect(200)).text).toContain(form(id));
+        await s.agent.post(`/tickets/${id}/comment`).type('form').send({ _csrf: s.csrf, comment: '已通知相关人员' }).expect(302);
+      }
+      expect([await comments(hrTicket), await comments(stuTicket)]).toEqual([commentsBefore + 2, 1]);
+    });
+
     it('bulk-acknowledges the selected tickets the user may acknowledge, in one POST', async () => {
       const db = t.db.knex;
       const a = await buildTicket(db, catalog, T0, { field: 'name' });

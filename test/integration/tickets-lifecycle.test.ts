@@ -241,6 +241,26 @@ describe('tickets from check results', () => {
     });
   });
 
+  it("takes comments from the ticket's department and the IT office, not from a university leader who only reads it", async () => {
+    const t = await buildTicket(db, catalog, T0);
+    const row = await buildUser(db, { department: 'XXB', roles: ['univ_leader'] });
+    const leader: CurrentUser = {
+      ...steward,
+      id: row.id,
+      login: row.login,
+      name: row.name,
+      department: 'XXB',
+      roles: ['univ_leader'],
+    };
+    const refused = commentTicket(db, { ticketId: t.id, actor: leader, comment: '请加快进度', now: days(1) });
+    await expect(refused).rejects.toMatchObject({ status: 403, messageKey: 'tickets.errors.commentForbidden' });
+    await commentTicket(db, { ticketId: t.id, actor: steward, comment: '正在核对', now: days(1) });
+    await commentTicket(db, { ticketId: t.id, actor: await itOfficeUser(), comment: '请本周内完成', now: days(1) });
+    const events = await db('ticket_events').where({ ticket_id: t.id, kind: 'comment' }).orderBy('id');
+    expect(events.map((e) => e.comment)).toEqual(['正在核对', '请本周内完成']);
+    expect((await db('tickets').where({ id: t.id }).first()).version).toBe(t.version + 2);
+  });
+
   it('hands the new department an open ticket whichever active status it had: the old fix and its re-check set aside', async () => {
     const office = await itOfficeUser();
     // HR says it fixed the political status (a re-check is requested), then that it is not HR's data.

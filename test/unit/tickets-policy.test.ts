@@ -33,6 +33,22 @@ describe('who may do what to a ticket', () => {
     expect(can(user(['user']), 'inbox.view')).toBe(true);
   });
 
+  it("takes comments from the ticket's department and the IT office only: the university leader reads, never acts", () => {
+    const leader = user(['univ_leader'], 'XXB');
+    for (const action of ['tickets.comment', 'tickets.work', 'tickets.close', 'tickets.reassign'] as const) {
+      expect(can(leader, action, { department: 'HR' })).toBe(false);
+      expect(can(leader, action, { department: 'XXB' })).toBe(false);
+    }
+    expect(can(user(['steward']), 'tickets.comment', { department: 'HR' })).toBe(true);
+    expect(can(user(['dept_leader']), 'tickets.comment', { department: 'HR' })).toBe(true);
+    expect(can(user(['steward']), 'tickets.comment', { department: 'STU' })).toBe(false);
+    expect(can(user(['it_office'], 'ITC'), 'tickets.comment', { department: 'HR' })).toBe(true);
+    expect(can(user(['admin'], 'ITC'), 'tickets.comment', { department: 'HR' })).toBe(true);
+    // A leader who is also a department's steward comments on that department's tickets only.
+    expect(can(user(['univ_leader', 'steward']), 'tickets.comment', { department: 'HR' })).toBe(true);
+    expect(can(user(['univ_leader', 'steward']), 'tickets.comment', { department: 'STU' })).toBe(false);
+  });
+
   it('never lets a person set resolved, and only closes active tickets', () => {
     expect(Object.keys(ALLOWED_FROM).sort()).toEqual(['acknowledged', 'closed', 'fixed']);
     expect(ALLOWED_FROM.closed).toEqual(['open', 'acknowledged', 'fixed']);

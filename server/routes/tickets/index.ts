@@ -1,7 +1,7 @@
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { AppError, NotFoundError, ValidationError } from '../../errors';
+import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { assertCan, authorize } from '../../middleware/authorize';
 import { safeLocalPath } from '../../http/safe-redirect';
 import { fieldMessages } from '../../middleware/errors';
@@ -287,8 +287,14 @@ export function ticketsRoutes(ctx: AppContext): Router {
     ),
   );
 
-  router.post('/tickets/:id/comment', authorize('tickets.list'), (req, res) =>
-    act(
+  // Comments are for the ticket's department and the IT office (`tickets.comment`): a university
+  // leader, who may read every ticket, is refused here with the reason before anything is read from
+  // the form (the service refuses the same under the ticket's lock).
+  router.post('/tickets/:id/comment', authorize('tickets.list'), async (req, res) => {
+    const ticket = await loadVisible(req);
+    if (!can(req.user!, 'tickets.comment', { department: ticket.department_code }))
+      throw new ForbiddenError('tickets.errors.commentForbidden');
+    return act(
       req,
       res,
       () =>
@@ -300,8 +306,8 @@ export function ticketsRoutes(ctx: AppContext): Router {
           now: ctx.now(),
         }),
       'tickets.flash.commented',
-    ),
-  );
+    );
+  });
 
   router.post('/tickets/:id/dispute', authorize('tickets.list'), (req, res) =>
     act(

@@ -59,6 +59,6 @@ export function actionsFor(user: CurrentUser, t: PublicTicket) {
     dispute: work && active && !t.disputed_at,
     close: active && can(user, 'tickets.close', { department: t.department }),
     reassign: active && can(user, 'tickets.reassign', { department: t.department }),
-    comment: can(user, 'tickets.view', { department: t.department }),
+    comment: can(user, 'tickets.comment', { department: t.department }),
   };
 }

@@ -98,6 +98,10 @@ export async function transitionTicket(db: Knex, input: TransitionInput): Promis
   return ticket;
 }
 
+/**
+ * A comment in the ticket's history, by the department that works the ticket or the IT office
+ * (`tickets.comment`; a university leader reads the ticket but may not comment: 403).
+ */
 export async function commentTicket(
   db: Knex,
   input: { ticketId: number; actor: CurrentUser; comment: string; origin?: RequestOrigin; now?: Date },
@@ -105,6 +109,9 @@ export async function commentTicket(
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
     const current = await lockVisible(trx, input.ticketId, input.actor);
+    // Who before what: a refused commenter learns that, whatever they typed.
+    if (!can(input.actor, 'tickets.comment', { department: current.department_code }))
+      throw new ForbiddenError('tickets.errors.commentForbidden');
     const comment = cleanComment(input.comment);
     if (!comment) throw new ValidationError([{ field: 'comment', key: 'tickets.errors.commentRequired' }]);
     const updated = await updateTicket(trx, current, {}, now);
