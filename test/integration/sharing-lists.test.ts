@@ -127,3 +127,56 @@ describe('/sharing/structure-changes', () => {
     expect(last).toContain('href="/sharing/structure-changes?page&#x3D;9"');
   });
 });
+
+describe('the lists name tables as the catalog spells them', () => {
+  type Listed = { id: number; tables: string[] };
+  const listed = async (login: keyof SharingPeople, path: string, id: number) =>
+    ((await get(login, path)).body.items as Listed[]).find((r) => r.id === id)?.tables;
+
+  it('a draft saved as Staff_Basic is stored and listed as staff_basic (API and page); a table the catalog lacks stays as typed', async () => {
+    const h = await as('hrSteward');
+    const draft = await h.agent
+      .post('/api/v1/sharing-requests')
+      .set('X-CSRF-Token', h.csrf)
+      .send(
+        apiRequest(
+          [
+            { table: 'Staff_Basic', fields: ['STAFF_NO', 'staff_no', 'Name'] },
+            { table: 'Old_Table', fields: ['Some_Column'] },
+          ],
+          { draft: true },
+        ),
+      );
+    expect(draft.status).toBe(201);
+    const id = draft.body.id;
+    const items = await t.db.knex('sharing_items').where({ request_id: id }).orderBy('position');
+    expect(items.map((i) => [i.table_name, i.fields])).toEqual([
+      ['staff_basic', ['staff_no', 'name']],
+      ['Old_Table', ['Some_Column']],
+    ]);
+    expect(await listed('hrSteward', '/api/v1/sharing-requests', id)).toEqual(['staff_basic', 'Old_Table']);
+    const page = (await get('hrSteward', '/sharing')).text;
+    expect(page).toContain('<code>staff_basic</code> <code>Old_Table</code>');
+    expect(page).not.toContain('Staff_Basic');
+  });
+
+  it('a draft stored as typed before drafts were saved so is listed as the catalog spells it (mine, all, the API)', async () => {
+    const h = await as('hrSteward');
+    const id = (
+      await h.agent
+        .post('/api/v1/sharing-requests')
+        .set('X-CSRF-Token', h.csrf)
+        .send(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }], { draft: true }))
+    ).body.id;
+    await t.db.knex('sharing_items').where({ request_id: id }).update({ table_name: 'ORG_Unit' });
+    expect(await listed('hrSteward', '/api/v1/sharing-requests', id)).toEqual(['org_unit']);
+    expect(await listed('office', '/api/v1/sharing-requests?view=all&department=HR', id)).toEqual(['org_unit']);
+    for (const path of ['/sharing', '/sharing/all?department=HR']) {
+      const page = (await get(path === '/sharing' ? 'hrSteward' : 'office', path)).text;
+      expect(page).toMatch(
+        new RegExp(`href="/sharing/${id}">#${id}</a></td>\\s*<td>[^<]*</td>\\s*<td>HR</td>\\s*<td><code>org_unit</code> </td>`),
+      );
+      expect(page).not.toContain('ORG_Unit');
+    }
+  });
+});

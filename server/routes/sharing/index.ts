@@ -126,8 +126,9 @@ export function sharingRoutes(ctx: AppContext): Router {
     const material = loaded.request.material_upload_id
       ? await db('uploads').where({ id: loaded.request.material_upload_id }).first('filename')
       : null;
-    // Tables and fields as the catalog spells them (a draft saved over the API may say `STAFF_BASIC`),
-    // so the form shows the table chosen and its fields ticked; submitting makes them so anyway.
+    // Tables and fields as the catalog spells them (drafts are saved so, but one saved before they were,
+    // or before the catalog changed a name's case, may say `STAFF_BASIC`), so the form shows the table
+    // chosen and its fields ticked; submitting makes them so anyway.
     const { catalog } = await clock(ctx);
     const input = inputOf(loaded);
     await renderForm(req, res, 200, catalog ? { ...input, items: canonicalItems(catalog, input.items) } : input, {

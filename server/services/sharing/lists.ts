@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import type { DbRow } from './repository';
 import type { CurrentUser } from '../../policies';
 import { can } from '../../policies';
+import { loadCurrentCatalog } from '../catalog/repository';
+import { catalogTable } from './plan';
 
 /** The lists: my requests, my review queue, all requests (IT office), each with tables and current stages. */
 export interface ListFilters {
@@ -32,6 +34,7 @@ export interface ListRow {
   department_code: string;
   submitted_at: Date | null;
   created_at: Date;
+  /** The requested tables as the current catalog spells them (a draft saved as `Staff_Basic` lists `staff_basic`). */
   tables: string[];
   /** Every stage, in order (the API shows them); `pending` are those waiting for a decision now. */
   stages: ListStage[];
@@ -67,7 +70,7 @@ export async function listRequests(
       'r.created_at',
     );
   const ids = rows.map((r: { id: number }) => Number(r.id));
-  const [items, stages] = await Promise.all([
+  const [items, stages, current] = await Promise.all([
     db('sharing_items')
       .whereIn('request_id', ids.length ? ids : [-1])
       .orderBy(['request_id', 'position'])
@@ -87,7 +90,10 @@ export async function listRequests(
         'decided_by_name',
         'decided_at',
       ),
+    loadCurrentCatalog(db),
   ]);
+  // Rows stored before drafts were saved in the catalog's spelling keep what was typed: shown as the catalog spells it.
+  const tableName = (name: string) => catalogTable(current?.catalog, name)?.name ?? name;
   const stagesOf = (requestId: number) => stages.filter((s: { request_id: number }) => Number(s.request_id) === requestId);
   return {
     total: Number(n),
@@ -97,7 +103,7 @@ export async function listRequests(
       applicant_id: Number(r.applicant_id),
       tables: items
         .filter((i: { request_id: number }) => Number(i.request_id) === Number(r.id))
-        .map((i: { table_name: string }) => i.table_name),
+        .map((i: { table_name: string }) => tableName(i.table_name)),
       stages: stagesOf(Number(r.id)).map((s: DbRow) => ({
         id: Number(s.id),
         stage: s.stage,

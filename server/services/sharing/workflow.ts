@@ -151,16 +151,22 @@ async function lockDraft(trx: Trx, actor: Actor, draftId: number) {
 
 // ── draft ──────────────────────────────────────────────────────────────────────────────────────
 
-/** Saves what was typed, unchecked (only attachments are checked: a wrong file is never stored). */
+/**
+ * Saves what was typed, unchecked (only attachments are checked: a wrong file is never stored), except
+ * that tables and fields the catalog knows are stored as it spells them (`Staff_Basic` is `staff_basic`),
+ * as a submitted request's are: the lists, the request page and the edit form show the catalog's names.
+ */
 export async function saveDraft(
   ctx: AppContext,
   actor: Actor,
-  input: SharingInput,
+  typed: SharingInput,
   opts: { t: Translator; draftId?: number; files?: Attachments },
 ): Promise<number> {
   const files = opts.files ?? {};
   const errors = attachmentErrors(files, opts.t);
   if (errors.length) throw new ValidationError(errors);
+  const { catalog } = await clock(ctx);
+  const input = catalog ? { ...typed, items: canonicalItems(catalog, typed.items) } : typed;
   return ctx.db.transaction(async (trx) => {
     let id: number;
     if (opts.draftId) {
