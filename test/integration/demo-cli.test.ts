@@ -63,5 +63,6 @@ describe('hubwatch demo reset', () => {
     } finally {
       env.cleanup();
     }
-  });
+    // Builds the whole embedded demo hub in PGlite (WASM): ~20–30 s alone, over 70 s on a loaded 2-vCPU machine.
+  }, 240_000);
 });
