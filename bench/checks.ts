@@ -16,6 +16,7 @@ import { parseCatalog } from '../server/services/catalog/parse';
 import type { Catalog, CatalogTable } from '../server/services/catalog/types';
 import { FLOOR_SQL } from './floor.sql';
 import { BENCH_HUB, BENCH_NOW, DEFAULT_BENCH_URL, openBenchHub } from './checks-hub';
+import { processCpuSeconds, serverCpuMeter } from './checks-cpu';
 import { fmtInt, fmtMs, fmtRatio, markdownTable, median, timed } from './checks-measure';
 import { NAIVE_SQL } from './naive.sql';
 
@@ -131,11 +132,20 @@ interface Row {
   naiveSerial: number;
   /** The fastest of the runs per method: the least disturbed by other load on a shared machine. */
   best: Record<Method, number>;
+  /** Median CPU seconds per method (the server's and this process's), or null when not measurable. */
+  cpu: Record<Method, number> | null;
 }
 
 type Method = 'ours' | 'bare' | 'floor' | 'naive' | 'naiveSerial';
 
-async function benchTable(knex: Knex, table: CatalogTable, catalog: Catalog, ctx: CheckContext, runs: number) {
+async function benchTable(
+  knex: Knex,
+  table: CatalogTable,
+  catalog: Catalog,
+  ctx: CheckContext,
+  runs: number,
+  serverCpu: (() => number) | null,
+) {
   const ours = () => runTableChecks(knex, table, ctx, catalog.rules);
   const bare = () => runTableChecks(knex, table, { ...ctx, sampleLimit: 0 }, catalog.rules);
   // Warm-up: every method once (caches, JIT-free plans), and the cross-check on its answers.
@@ -150,6 +160,8 @@ async function benchTable(knex: Knex, table: CatalogTable, catalog: Catalog, ctx
     naive: [] as number[],
     naiveSerial: [] as number[],
   };
+  const cpu: Record<Method, number[]> = { ours: [], bare: [], floor: [], naive: [], naiveSerial: [] };
+  const cpuNow = () => (serverCpu ? serverCpu() + processCpuSeconds() : 0);
   const methods: Array<[keyof typeof times, () => Promise<unknown>]> = [
     ['ours', ours],
     ['bare', bare],
@@ -162,7 +174,9 @@ async function benchTable(knex: Knex, table: CatalogTable, catalog: Catalog, ctx
     // another method, so none is always the one that runs after the heaviest.
     for (let j = 0; j < methods.length; j++) {
       const [name, fn] = methods[(i + j) % methods.length];
+      const cpuBefore = cpuNow();
       times[name].push((await timed(fn)).ms);
+      cpu[name].push(cpuNow() - cpuBefore);
     }
   }
   const row: Row = {
@@ -184,9 +198,20 @@ async function benchTable(knex: Knex, table: CatalogTable, catalog: Catalog, ctx
       naive: Math.min(...times.naive),
       naiveSerial: Math.min(...times.naiveSerial),
     },
+    cpu: serverCpu
+      ? {
+          ours: median(cpu.ours),
+          bare: median(cpu.bare),
+          floor: median(cpu.floor),
+          naive: median(cpu.naive),
+          naiveSerial: median(cpu.naiveSerial),
+        }
+      : null,
   };
-  return { row, problems, times };
+  return { row, problems, times, cpu };
 }
+
+const fmtCpu = (seconds: number) => seconds.toFixed(2);
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
@@ -215,6 +240,12 @@ async function main(): Promise<void> {
       scanParts: opts.parts,
     };
     log(`ours reads tables of 64 MB or more on ${opts.parts} connection(s) at once (--parts=${opts.parts}; CHECK_SCAN_PARTS)`);
+    const serverCpu = await serverCpuMeter(knex);
+    log(
+      serverCpu
+        ? 'CPU seconds: read from /proc for the PostgreSQL server (all its processes) plus this process — keep the server otherwise idle'
+        : 'CPU seconds: not measured (the PostgreSQL server is not a process on this machine)',
+    );
     const rssBefore = process.resourceUsage().maxRSS;
     const rows: Row[] = [];
     const problems: string[] = [];
@@ -222,12 +253,16 @@ async function main(): Promise<void> {
       log(
         `${table.name}: warm-up, then ${opts.runs} interleaved runs of ours / ours without samples / floor / naive / naive without parallel workers …`,
       );
-      const r = await benchTable(knex, table, catalog, ctx, opts.runs);
+      const r = await benchTable(knex, table, catalog, ctx, opts.runs, serverCpu);
       rows.push(r.row);
       problems.push(...r.problems.map((p) => `${table.name}.${p}`));
       log(
         `  ours ${r.times.ours.map(fmtMs).join(' / ')} ms · without samples ${r.times.bare.map(fmtMs).join(' / ')} ms · floor ${r.times.floor.map(fmtMs).join(' / ')} ms · naive ${r.times.naive.map(fmtMs).join(' / ')} ms · naive w/o parallel workers ${r.times.naiveSerial.map(fmtMs).join(' / ')} ms`,
       );
+      if (serverCpu)
+        log(
+          `  CPU s: ours ${r.cpu.ours.map(fmtCpu).join(' / ')} · without samples ${r.cpu.bare.map(fmtCpu).join(' / ')} · floor ${r.cpu.floor.map(fmtCpu).join(' / ')} · naive ${r.cpu.naive.map(fmtCpu).join(' / ')} · naive w/o parallel workers ${r.cpu.naiveSerial.map(fmtCpu).join(' / ')}`,
+        );
     }
     const peakMb = process.resourceUsage().maxRSS / 1024;
 
@@ -315,6 +350,37 @@ async function main(): Promise<void> {
         ]),
       ),
     );
+    const withCpu = rows.filter((r): r is Row & { cpu: Record<Method, number> } => r.cpu !== null);
+    if (withCpu.length) {
+      log();
+      log(
+        `CPU seconds per run (median of ${opts.runs}; PostgreSQL server + this process): the work each method costs, whatever cores it spreads over`,
+      );
+      log(
+        markdownTable(
+          [
+            'table',
+            'ours CPU s',
+            'floor CPU s',
+            'naive CPU s',
+            'naive 1-worker CPU s',
+            'ours/floor',
+            'naive/ours',
+            'naive 1-worker/ours',
+          ],
+          withCpu.map((r) => [
+            r.table,
+            fmtCpu(r.cpu.ours),
+            fmtCpu(r.cpu.floor),
+            r.naiveStatements ? fmtCpu(r.cpu.naive) : '—',
+            r.naiveStatements ? fmtCpu(r.cpu.naiveSerial) : '—',
+            fmtRatio(r.cpu.ours / r.cpu.floor),
+            r.naiveStatements ? fmtRatio(r.cpu.naive / r.cpu.ours) : '—',
+            r.naiveStatements ? fmtRatio(r.cpu.naiveSerial / r.cpu.ours) : '—',
+          ]),
+        ),
+      );
+    }
     log();
     log(`peak RSS of this process: ${peakMb.toFixed(0)} MB (${(rssBefore / 1024).toFixed(0)} MB before the first check run)`);
 
@@ -330,6 +396,10 @@ async function main(): Promise<void> {
         missed++;
         log(`MISS ${r.table}: naive/ours ${fmtRatio(r.naive / r.ours)} < ${TARGET_NAIVE_SPEEDUP}× with ${r.checks} checks`);
       }
+      if (r.cpu && r.checks >= TARGET_NAIVE_MIN_CHECKS)
+        log(
+          `${r.cpu.naive / r.cpu.ours >= TARGET_NAIVE_SPEEDUP ? 'met' : 'not met'} in CPU seconds: ${r.table} naive/ours ${fmtRatio(r.cpu.naive / r.cpu.ours)} (naive 1-worker/ours ${fmtRatio(r.cpu.naiveSerial / r.cpu.ours)}; informational, the verdict above is wall-clock)`,
+        );
     }
     if (peakMb >= TARGET_PEAK_RSS_MB) {
       missed++;
