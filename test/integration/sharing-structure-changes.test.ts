@@ -174,3 +174,42 @@ describe('the page', () => {
     expect(statements.filter((sql) => sql.includes('structure_changes'))).toHaveLength(2);
   });
 });
+
+describe('tables match the catalog ignoring case, as the rest of sharing', () => {
+  it('STUDENT_STATUS and Student_Status are student_status: filed once in the catalog’s spelling, and the request naming it shows the marker', async () => {
+    const before = await countChanges();
+    const res = await file('stuSteward', {
+      ...valid,
+      system: '学工管理系统',
+      tables: ['STUDENT_STATUS', 'Student_Status'],
+      description: '年级改为入学年份',
+    });
+    expect(res.status).toBe(303);
+    expect(await countChanges()).toBe(before + 1);
+    const change = await t.db.knex('structure_changes').orderBy('id', 'desc').first('id', 'tables');
+    expect(change.tables).toEqual(['student_status']);
+    const audit = await t.db
+      .knex('audit_log')
+      .where({ action: 'sharing.structure_change', object_id: String(change.id) })
+      .first('summary');
+    expect(audit.summary.tables).toEqual(['student_status']);
+
+    const a = await as('applicant');
+    const requestId = (
+      await a.agent
+        .post('/api/v1/sharing-requests')
+        .set('X-CSRF-Token', a.csrf)
+        .send(apiRequest([{ table: 'student_status', fields: ['grade'] }]))
+    ).body.id;
+    expect((await a.agent.get(`/sharing/${requestId}`).expect(200)).text).toContain('数据结构变更待完成');
+  });
+
+  it('a name the catalog lacks in any case is refused naming it, in the user’s language; nothing is written and the typed tables stay ticked', async () => {
+    const before = await countChanges();
+    const res = await file('hrSteward', { ...valid, tables: ['STAFF_BASIC', 'Staff_Basics'] });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('<p class="field-error" role="alert">数据目录中没有表 Staff_Basics</p>');
+    expect(res.text).toMatch(/<input type="checkbox" name="tables" value="staff_basic" checked>/);
+    expect(await countChanges()).toBe(before);
+  });
+});

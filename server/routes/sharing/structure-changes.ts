@@ -7,6 +7,7 @@ import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { pageParams, pagination } from '../../presenters/paging';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
+import { catalogTable } from '../../services/sharing/plan';
 import {
   completeStructureChange,
   fileStructureChange,
@@ -66,7 +67,9 @@ export function structureChangeRoutes(ctx: AppContext): Router {
       await fileStructureChange(ctx, actorOf(req), { ...form, department }, req.t);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      return page(req, res, 422, { form, fields: fieldMessages(err, req) });
+      // The boxes of the tables chosen stay ticked, however their names were spelled.
+      const tables = form.tables.map((name) => catalogTable(current?.catalog, name)?.name ?? name);
+      return page(req, res, 422, { form: { ...form, tables }, fields: fieldMessages(err, req) });
     }
     req.session.flash = { kind: 'success', text: req.t('sharing.flash.structureFiled') };
     res.redirect(303, '/sharing/structure-changes');

@@ -6,6 +6,7 @@ import type { Translator } from '../../i18n';
 import { appendAudit } from '../audit';
 import { isIsoDate } from '../catalog/values';
 import { charCount, STRUCTURE_CONTACT_MAX, STRUCTURE_SYSTEM_MAX } from './types';
+import { catalogTable } from './plan';
 import { clock, type Actor } from './workflow';
 
 /**
@@ -54,12 +55,19 @@ export async function fileStructureChange(
       params: { system: input.system, department: input.department },
     });
   if (input.tables.length === 0) errors.push({ field: 'tables', key: 'sharing.errors.noTables' });
+  // Table names match the catalog ignoring case, as everywhere in sharing (`STAFF_BASIC` is `staff_basic`),
+  // and are stored as the catalog spells them, each once: the pending marker looks them up by that name.
+  const tables: string[] = [];
   for (const name of input.tables) {
-    const table = catalog?.tables.find((t) => t.name === name);
+    const table = catalogTable(catalog, name);
     if (!table) errors.push({ field: 'tables', key: 'sharing.errors.unknownTable', params: { table: name } });
     else if (system && table.system !== system.name && table.department !== input.department) {
-      errors.push({ field: 'tables', key: 'sharing.errors.tableNotInSystem', params: { table: name, system: system.name } });
-    }
+      errors.push({
+        field: 'tables',
+        key: 'sharing.errors.tableNotInSystem',
+        params: { table: table.name, system: system.name },
+      });
+    } else if (!tables.includes(table.name)) tables.push(table.name);
   }
   tooLong('system', input.system, 'system', STRUCTURE_SYSTEM_MAX);
   if (!input.description.trim())
@@ -78,7 +86,7 @@ export async function fileStructureChange(
       .insert({
         department_code: input.department,
         system: input.system,
-        tables: [...new Set(input.tables)],
+        tables,
         description: input.description.trim(),
         planned_on: input.plannedOn,
         contact: input.contact.trim(),
@@ -92,7 +100,7 @@ export async function fileStructureChange(
       action: 'sharing.structure_change',
       objectType: 'structure_change',
       objectId: id,
-      summary: { system: input.system, tables: input.tables, plannedOn: input.plannedOn },
+      summary: { system: input.system, tables, plannedOn: input.plannedOn },
       ip: actor.ip,
       requestId: actor.requestId,
     });
