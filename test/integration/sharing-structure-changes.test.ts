@@ -1,5 +1,7 @@
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
+import { structureChangePending } from '../../server/services/sharing/structure-changes';
+import { STRUCTURE_CHANGE_PENDING, STRUCTURE_CHANGE_STATUSES } from '../../server/services/sharing/types';
 
 /**
  * Data-structure change requests (seed 003 Att. 1) on /sharing/structure-changes: what a department
@@ -211,5 +213,42 @@ describe('tables match the catalog ignoring case, as the rest of sharing', () =>
     expect(res.text).toContain('<p class="field-error" role="alert">数据目录中没有表 Staff_Basics</p>');
     expect(res.text).toMatch(/<input type="checkbox" name="tables" value="staff_basic" checked>/);
     expect(await countChanges()).toBe(before);
+  });
+});
+
+describe('which changes count as pending: one definition for the list page and the request pages', () => {
+  it('the list marks a change in each status exactly as the request pages do (STRUCTURE_CHANGE_PENDING: submitted, approved)', async () => {
+    expect([...STRUCTURE_CHANGE_PENDING]).toEqual(['submitted', 'approved']);
+    const hr = await t.db.knex('users').where({ login: people.hrSteward.login }).first('id');
+    const ids = new Map<string, number>();
+    for (const status of STRUCTURE_CHANGE_STATUSES) {
+      const [row] = await t.db
+        .knex('structure_changes')
+        .insert({
+          department_code: 'HR',
+          system: '人事管理系统',
+          tables: [`probe_${status}`],
+          description: `状态 ${status}`,
+          planned_on: '2026-03-20',
+          contact: '',
+          status,
+          filed_by: hr.id,
+          filed_at: MONDAY,
+        })
+        .returning('id');
+      ids.set(status, Number(row.id ?? row));
+    }
+    const flags = await structureChangePending(
+      t.db.knex,
+      STRUCTURE_CHANGE_STATUSES.map((status) => `probe_${status}`),
+    );
+    const page = (await (await as('office')).agent.get('/sharing/structure-changes').expect(200)).text;
+    const marked = STRUCTURE_CHANGE_STATUSES.filter((status) => {
+      const row = new RegExp(`<td>${ids.get(status)}</td>[\\s\\S]*?</tr>`).exec(page);
+      expect(row).not.toBeNull();
+      return row![0].includes('结构变更待完成');
+    });
+    expect(marked).toEqual(['submitted', 'approved']);
+    expect(Object.keys(flags).sort()).toEqual(['probe_approved', 'probe_submitted']);
   });
 });

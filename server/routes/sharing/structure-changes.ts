@@ -14,6 +14,7 @@ import {
   listStructureChanges,
   reviewStructureChange,
 } from '../../services/sharing/structure-changes';
+import { isStructureChangePending } from '../../services/sharing/types';
 import { actorOf, idParam } from './actor';
 
 /** Data-structure change requests (seed 003 Att. 1): departments file, the IT office reviews. */
@@ -32,6 +33,8 @@ export function structureChangeRoutes(ctx: AppContext): Router {
     const { rows, total } = await listStructureChanges(ctx.db, perPage, (pageNumber - 1) * perPage);
     const changes = rows.map((c: DbRow) => ({
       ...c,
+      // The marker follows the one definition of a pending change (services/sharing/types.ts).
+      pending: isStructureChangePending(c.status),
       canReview: office && c.status === 'submitted',
       canComplete: c.status === 'approved' && can(user, 'sharing.structure_file', { department: c.department_code }),
     }));

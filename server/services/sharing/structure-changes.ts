@@ -5,7 +5,13 @@ import { can } from '../../policies';
 import type { Translator } from '../../i18n';
 import { appendAudit } from '../audit';
 import { isIsoDate } from '../catalog/values';
-import { charCount, STRUCTURE_CONTACT_MAX, STRUCTURE_SYSTEM_MAX } from './types';
+import {
+  charCount,
+  STRUCTURE_CHANGE_PENDING,
+  STRUCTURE_CONTACT_MAX,
+  STRUCTURE_SYSTEM_MAX,
+  type StructureChangeStatus,
+} from './types';
 import { catalogTable } from './plan';
 import { clock, type Actor } from './workflow';
 
@@ -23,9 +29,6 @@ export interface StructureChangeInput {
   plannedOn: string;
   contact: string;
 }
-
-/** A change is pending until it is rejected or reported done. */
-const PENDING_STATUSES = ['submitted', 'approved'];
 
 function actorOf(actor: Actor) {
   return { id: actor.user.id, login: actor.user.login, roles: actor.user.roles, department: actor.user.department };
@@ -128,7 +131,7 @@ export async function reviewStructureChange(
   await ctx.db.transaction(async (trx) => {
     const change = await lockChange(trx, id);
     if (change.status !== 'submitted') throw new ConflictError('sharing.errors.notPending');
-    const status = input.decision === 'approve' ? 'approved' : 'rejected';
+    const status: StructureChangeStatus = input.decision === 'approve' ? 'approved' : 'rejected';
     await trx('structure_changes')
       .where({ id })
       .update({
@@ -180,7 +183,7 @@ export async function structureChangePending(db: Knex, tables: string[]): Promis
   if (tables.length === 0) return {};
   const rows: { table_name: string; change_id: number | string }[] = await db('structure_changes as c')
     .joinRaw('CROSS JOIN LATERAL unnest(c.tables) AS t(table_name)')
-    .whereIn('c.status', PENDING_STATUSES)
+    .whereIn('c.status', [...STRUCTURE_CHANGE_PENDING])
     .whereIn('t.table_name', tables)
     .groupBy('t.table_name')
     .select('t.table_name', db.raw('max(c.id) as change_id'));

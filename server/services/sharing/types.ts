@@ -36,6 +36,18 @@ export const SOURCE_REVIEW_WORKING_DAYS = 5;
 export const EXPIRY_REMINDER_DAYS = 30;
 /** The text of the "other" integration method, in characters. */
 export const METHOD_OTHER_MAX = 200;
+/**
+ * Data-structure change requests (数据结构变更申请, seed 003 Att. 1): submitted → approved → completed, or
+ * rejected. A change is pending — its tables carry the "structure change pending" marker, on the request
+ * pages and on the change list — until it is rejected or reported done. The one definition of both.
+ */
+export const STRUCTURE_CHANGE_STATUSES = ['submitted', 'approved', 'rejected', 'completed'] as const;
+export type StructureChangeStatus = (typeof STRUCTURE_CHANGE_STATUSES)[number];
+export const STRUCTURE_CHANGE_PENDING: readonly StructureChangeStatus[] = ['submitted', 'approved'];
+export function isStructureChangePending(status: string): boolean {
+  return (STRUCTURE_CHANGE_PENDING as readonly string[]).includes(status);
+}
+
 /** Data-structure change requests: the contact and the system name, as their columns hold them (varchar(200)). */
 export const STRUCTURE_CONTACT_MAX = 200;
 export const STRUCTURE_SYSTEM_MAX = 200;
