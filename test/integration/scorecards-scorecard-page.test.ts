@@ -1,0 +1,93 @@
+import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
+import { translator } from '../../server/i18n';
+import { buildUser } from '../factories';
+import { buildCheckRun, insertTicket, seedScorecardCatalog } from '../factories/scorecards';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * A department's scorecard page as its steward reads it, in Chinese and in English: before the first
+ * snapshot (nothing says "null"), then with failing checks (named as the check pages name them).
+ * "Today" is 2026-11-22 in Beijing.
+ */
+const zh = translator('zh-CN');
+const en = translator('en');
+
+/** The page's visible text: scripts (JSON data islands) and tags removed, whitespace collapsed. */
+const visibleText = (html: string) =>
+  html
+    .replace(/<script[\s\S]*?<\/script>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&#x3D;/g, '=')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+
+describe("a department's scorecard page", () => {
+  let t: TestApp;
+  /** The HR steward signed in twice: one session on the Chinese UI, one switched to English. */
+  const sessions: Partial<Record<'zh-CN' | 'en', Awaited<ReturnType<typeof signIn>>>> = {};
+  const page = async (path: string, locale: 'zh-CN' | 'en') => (await sessions[locale]!.agent.get(path).expect(200)).text;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
+    await seedScorecardCatalog(t.db.knex);
+    const s = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
+    sessions['zh-CN'] = await signIn(t.app, s.login, s.password);
+    const english = (sessions.en = await signIn(t.app, s.login, s.password));
+    await english.agent.post('/locale').type('form').send({ _csrf: english.csrf, locale: 'en', next: '/' }).expect(302);
+  });
+  afterAll(() => t.close());
+
+  it('says "—" and no "null" before the first snapshot, in both languages', async () => {
+    const chinese = visibleText(await page('/scorecards/HR', 'zh-CN'));
+    expect(chinese).not.toMatch(/null/i);
+    expect(chinese).toContain(`— ${zh('scorecards.scorecard.latestScoreNone')}`);
+    expect(chinese).toContain(zh('scorecards.dashboard.empty'));
+    const english = visibleText(await page('/scorecards/HR', 'en'));
+    expect(english).not.toMatch(/null/i);
+    expect(english).toContain(`— ${en('scorecards.scorecard.latestScoreNone')}`);
+    expect(english).not.toContain('Score on');
+  });
+
+  it('names the failing checks and the overdue tickets’ checks by their display names, not their kinds', async () => {
+    await buildCheckRun(t.db.knex, '2026-11-21T10:00:00+08:00', [
+      { table: 'staff', field: 'staff_no', check: 'validate', department: 'HR', violations: 7, checked: 100 },
+      { table: 'payroll', field: 'staff_no', check: 'deadline', department: 'HR', violations: 3, checked: 40 },
+    ]);
+    await snapshotJob(t.ctx, { day: '2026-11-21' });
+    await insertTicket(t.db.knex, {
+      department: 'HR',
+      check: 'unique',
+      due: '2026-11-18',
+      firstSeen: '2026-11-10T09:00:00+08:00',
+    });
+    /** The visible text between a heading and the next marker. */
+    const section = (html: string, heading: string, end?: string) => {
+      const from = html.indexOf(heading);
+      expect(from).toBeGreaterThan(-1);
+      return visibleText(html.slice(from, end ? html.indexOf(end, from) : undefined));
+    };
+
+    const chinese = await page('/scorecards/HR', 'zh-CN');
+    // staff·staff_no has 7 violations, payroll·staff_no 3: the worst first.
+    const worstZh = section(chinese, zh('scorecards.scorecard.worstChecks'), 'class="trend-grid"');
+    expect(zh('checks.kinds.validate')).toBe('有效性');
+    expect(zh('checks.kinds.deadline')).toBe('维护时限');
+    expect(worstZh).toContain('staff staff_no 有效性 7 100');
+    expect(worstZh).toContain('payroll staff_no 维护时限 3 40');
+    expect(section(chinese, zh('scorecards.scorecard.overdueTickets'))).toContain(zh('checks.kinds.unique'));
+
+    const english = await page('/scorecards/HR', 'en');
+    const worstEn = section(english, en('scorecards.scorecard.worstChecks'), 'class="trend-grid"');
+    expect(worstEn).toContain('staff staff_no Validity 7 100');
+    expect(worstEn).toContain('payroll staff_no Deadline 3 40');
+    expect(section(english, en('scorecards.scorecard.overdueTickets'))).toContain('Uniqueness');
+
+    // The kinds themselves are never shown as text (they stay in the trend links' query strings).
+    for (const html of [chinese, english]) {
+      expect(visibleText(html)).not.toMatch(/\b(validate|deadline|unique)\b/);
+    }
+  });
+});
