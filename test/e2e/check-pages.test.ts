@@ -67,6 +67,23 @@ describe('check run pages', () => {
     expect(audit).toHaveLength(1);
   });
 
+  it('refuses to run a table the catalog does not have, and records no run', async () => {
+    const office = await buildUser(t.db.knex, { department: 'ITC', roles: ['it_office'] });
+    const { agent, csrf } = await signIn(t.app, office.login, office.password);
+    const runsBefore = await t.db.knex('check_runs').count({ n: '*' });
+    const refused = await agent.post('/runs').type('form').send({ _csrf: csrf, table: 'no_such_table' }).expect(302);
+    expect(refused.headers.location).toBe('/runs');
+    expect((await agent.get('/runs').expect(200)).text).toContain('数据目录中没有表“no_such_table”：未开始检查。');
+    // A repeated field arrives as an array: refused the same way, not read as "every table".
+    const repeated = await agent
+      .post('/runs')
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(csrf)}&table=staff&table=x`)
+      .expect(302);
+    expect(repeated.headers.location).toBe('/runs');
+    expect(await t.db.knex('check_runs').count({ n: '*' })).toEqual(runsBefore);
+  });
+
   it('keeps stewards away from runs and the run-now button', async () => {
     const steward = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
     const { agent, csrf } = await signIn(t.app, steward.login, steward.password);

@@ -8,6 +8,7 @@ import { appendAudit } from '../../services/audit';
 import { checkRunnerDeps } from '../../services/checks/deps';
 import { checkTrend, getRun, listRuns } from '../../services/checks/queries';
 import { claimRun, executeRun } from '../../services/checks/runs';
+import { loadCurrentCatalog } from '../../services/catalog/repository';
 
 const RUN_STATUSES = ['running', 'completed', 'failed', 'interrupted'];
 
@@ -38,7 +39,17 @@ export function checkRoutes(ctx: AppContext): Router {
   });
 
   router.post('/runs', authorize('checks.run'), async (req, res) => {
-    const table = typeof req.body.table === 'string' && req.body.table ? req.body.table : null;
+    const requested: unknown = req.body.table;
+    const table = typeof requested === 'string' && requested ? requested : null;
+    // A table missing from the catalog (a crafted form, or removed since the page was shown) would
+    // record an empty "completed" run: say so instead, and start nothing.
+    if (requested !== undefined && requested !== '') {
+      const current = await loadCurrentCatalog(db);
+      if (table === null || !current?.catalog.tables.some((t) => t.name === table)) {
+        req.session.flash = { kind: 'error', text: req.t('checks.errors.unknownTable', { table: String(requested) }) };
+        return res.redirect('/runs');
+      }
+    }
     const runId = await claimRun(db, { trigger: 'manual', scope: table ? [table] : null, requestedBy: req.user!.id });
     await appendAudit(db, {
       actor: auditActor(req),
