@@ -14,6 +14,7 @@ import {
   addWeightsVersion,
   answerAppeal,
   appealsOf,
+  findAppeal,
   cachedPeriodResults,
   closablePeriod,
   closePeriod,
@@ -124,7 +125,27 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   const zone = () => universityTimezone(db, tz);
   /** Today there: a period may end before it, weights take effect from it, the snapshot button takes it. */
   const today = async () => todayIn(await zone(), ctx.now());
-  const period = (req: Request, version?: DataVersion) => choosePeriod(db, req, tz, ctx.now(), version?.catalog);
+  const period = (req: Request, version?: DataVersion) =>
+    choosePeriod(db, req.query as Record<string, unknown>, tz, ctx.now(), version?.catalog);
+
+  /**
+   * The period of a page with the range form (dashboard, scorecard). A bad `from`/`to` does not
+   * replace the page with an error page: the page comes back (422) for the default period, with the
+   * dates as typed and each message under its input.
+   */
+  async function pagePeriod(req: Request, version: DataVersion) {
+    const query = req.query as Record<string, unknown>;
+    const typed = { from: String(query.from ?? ''), to: String(query.to ?? '') };
+    try {
+      const p = await period(req, version);
+      return { p, range: p.kind === 'range' ? typed : { from: p.from, to: p.to }, fields: null };
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const { from: _from, to: _to, ...rest } = query;
+      const p = await choosePeriod(db, rest, tz, ctx.now(), version.catalog);
+      return { p, range: typed, fields: fieldMessages(err, req) };
+    }
+  }
 
   // The nav entry: the dashboard for those who see every department, else one's own scorecard.
   router.get('/scorecards', authorize('scorecards.list'), (req, res) => {
@@ -135,7 +156,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
 
   router.get('/dashboard', authorize('scorecards.dashboard'), async (req, res) => {
     const version = await dataVersion(db);
-    const p = await period(req, version);
+    const { p, range, fields } = await pagePeriod(req, version);
     const model = await dashboardModel(db, { today: p.today, from: p.from, to: p.to, version });
     const fragment = await renderFragment(
       req,
@@ -149,11 +170,13 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         barChart: rankingChart(req, model.results as RankedResult[]),
       },
     );
-    res.render('pages/scorecards/dashboard', {
+    res.status(fields ? 422 : 200).render('pages/scorecards/dashboard', {
       title: req.t('scorecards.dashboard.title'),
       css: CSS,
       period: p,
       periodQuery: periodQuery(p),
+      range,
+      fields,
       canManage: can(req.user!, 'scorecards.manage'),
       fragment,
     });
@@ -210,7 +233,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   });
 
   async function periodsPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
-    const p = await period(req);
+    // Only the presets are needed here, whatever the query says.
+    const p = await choosePeriod(db, {}, tz, ctx.now());
     const closingToday = await today();
     // The presets as they can be closed now: ending yesterday at the latest (a semester without a next
     // start would otherwise run "until today", which cannot be closed).
@@ -262,14 +286,30 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     }
   });
 
-  router.get('/scorecards/periods/:id', authorize('scorecards.list'), async (req, res) => {
-    const closed = await findClosedPeriod(db, Number(req.params.id));
+  /**
+   * A closed period's page: every department's row for those who see all, else one's own row and
+   * appeal. `fields`/`form` bring the appeal form back with what was typed; `answerFields`/`answers`
+   * (by appeal id) bring an answer form back.
+   */
+  async function periodPage(
+    req: Request,
+    res: Response,
+    periodId: number,
+    extra: {
+      fields?: Record<string, string>;
+      form?: Record<string, unknown>;
+      answerFields?: Record<number, string>;
+      answers?: Record<number, unknown>;
+    } = {},
+    status = 200,
+  ) {
+    const closed = await findClosedPeriod(db, periodId);
     const all = can(req.user!, 'scorecards.dashboard');
     const own = req.user!.department;
     const appeals = await appealsOf(db, closed.id, all ? undefined : own);
     const byDepartment = new Map(appeals.map((a) => [a.department_code, a]));
     const results = all ? closed.results : closed.results.filter((r) => r.department === own);
-    res.render('pages/scorecards/period', {
+    res.status(status).render('pages/scorecards/period', {
       title: closed.label,
       css: CSS,
       closed,
@@ -278,38 +318,52 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         appeal: byDepartment.get(r.department) ?? null,
       })),
       barChart: rankingChart(req, results as RankedResult[]),
-      appeals,
+      appeals: appeals.map((a) => ({
+        ...a,
+        answerError: extra.answerFields?.[a.id],
+        answerTyped: extra.answers?.[a.id],
+      })),
       canAnswer: can(req.user!, 'scorecards.manage'),
       // The exports' own permission: university leaders export too, though only the IT office answers appeals.
       canExport: can(req.user!, 'scorecards.dashboard'),
       canAppeal: can(req.user!, 'scorecards.appeal', { department: own }) && !byDepartment.has(own),
       components: COMPONENTS,
+      fields: extra.fields ?? {},
+      form: extra.form ?? {},
     });
-  });
+  }
+
+  router.get('/scorecards/periods/:id', authorize('scorecards.list'), (req, res) => periodPage(req, res, Number(req.params.id)));
 
   router.post('/scorecards/periods/:id/appeals', authorize('scorecards.list'), async (req, res) => {
     const department = req.user!.department;
     assertCan(req.user, 'scorecards.appeal', { department });
     const periodId = Number(req.params.id);
-    const appeal = await db.transaction(async (trx) => {
-      const row = await addAppeal(trx, {
-        periodId,
-        department,
-        comment: req.body.comment,
-        userId: req.user!.id,
-        userName: req.user!.name,
-        now: ctx.now(),
+    let appeal;
+    try {
+      appeal = await db.transaction(async (trx) => {
+        const row = await addAppeal(trx, {
+          periodId,
+          department,
+          comment: req.body.comment,
+          userId: req.user!.id,
+          userName: req.user!.name,
+          now: ctx.now(),
+        });
+        await appendAudit(trx, {
+          actor: auditActor(req),
+          action: 'scorecards.appeal',
+          objectType: 'scorecard_appeal',
+          objectId: row.id,
+          summary: { period: periodId, department },
+          ...auditOrigin(req),
+        });
+        return row;
       });
-      await appendAudit(trx, {
-        actor: auditActor(req),
-        action: 'scorecards.appeal',
-        objectType: 'scorecard_appeal',
-        objectId: row.id,
-        summary: { period: periodId, department },
-        ...auditOrigin(req),
-      });
-      return row;
-    });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return periodPage(req, res, periodId, { fields: fieldMessages(err, req), form: { comment: req.body.comment } }, 422);
+    }
     // After the commit: a notice never announces an appeal that was rolled back.
     const period = await findClosedPeriod(db, periodId);
     await notifier.office(
@@ -326,24 +380,40 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   });
 
   router.post('/scorecards/appeals/:id/answer', authorize('scorecards.manage'), async (req, res) => {
-    const appeal = await db.transaction(async (trx) => {
-      const row = await answerAppeal(trx, {
-        appealId: Number(req.params.id),
-        answer: req.body.answer,
-        userId: req.user!.id,
-        userName: req.user!.name,
-        now: ctx.now(),
+    const appealId = Number(req.params.id);
+    let appeal;
+    try {
+      appeal = await db.transaction(async (trx) => {
+        const row = await answerAppeal(trx, {
+          appealId,
+          answer: req.body.answer,
+          userId: req.user!.id,
+          userName: req.user!.name,
+          now: ctx.now(),
+        });
+        await appendAudit(trx, {
+          actor: auditActor(req),
+          action: 'scorecards.answer',
+          objectType: 'scorecard_appeal',
+          objectId: row.id,
+          summary: { period: Number(row.period_id), department: row.department_code },
+          ...auditOrigin(req),
+        });
+        return row;
       });
-      await appendAudit(trx, {
-        actor: auditActor(req),
-        action: 'scorecards.answer',
-        objectType: 'scorecard_appeal',
-        objectId: row.id,
-        summary: { period: Number(row.period_id), department: row.department_code },
-        ...auditOrigin(req),
-      });
-      return row;
-    });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      // The appeal exists (answerAppeal looks it up before it reads the answer): back to its period's page.
+      const { period_id } = await findAppeal(db, appealId);
+      const message = fieldMessages(err, req).answer;
+      return periodPage(
+        req,
+        res,
+        Number(period_id),
+        { answerFields: { [appealId]: message }, answers: { [appealId]: req.body.answer } },
+        422,
+      );
+    }
     const period = await findClosedPeriod(db, Number(appeal.period_id));
     await notifier.department(
       appeal.department_code,
@@ -385,7 +455,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     authorize('scorecards.view', (req) => ({ department: String(req.params.code) })),
     async (req, res) => {
       const version = await dataVersion(db);
-      const p = await period(req, version);
+      const { p, range, fields } = await pagePeriod(req, version);
       const model = await scorecardModel(db, {
         department: String(req.params.code),
         today: p.today,
@@ -420,12 +490,14 @@ export function scorecardsRoutes(ctx: AppContext): Router {
             : null,
         },
       );
-      res.render('pages/scorecards/scorecard', {
+      res.status(fields ? 422 : 200).render('pages/scorecards/scorecard', {
         title: req.t('scorecards.scorecard.title', { name: department.name }),
         css: CSS,
         department,
         period: p,
         periodQuery: periodQuery(p),
+        range,
+        fields,
         overdue: model.overdue,
         canSeeAll: can(req.user!, 'scorecards.dashboard'),
         fragment,

@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import type { Knex } from 'knex';
 import { createCalendar, todayIn, type WorkingDayCalendar } from '../../services/calendar';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
@@ -44,13 +43,13 @@ export interface ChosenPeriod {
 }
 
 /**
- * The period a page or export is about: `?period=<closed period id>`, `?from=&to=` (any range,
- * 422 naming the field for a bad date), or `?period=month|semester|academic_year` (default month)
- * around today, from the catalog calendar.
+ * The period a page or export is about, from its query: `?period=<closed period id>`, `?from=&to=`
+ * (any range, 422 naming the field for a bad date), or `?period=month|semester|academic_year`
+ * (default month) around today, from the catalog calendar.
  */
 export async function choosePeriod(
   db: Knex,
-  req: Request,
+  query: Record<string, unknown>,
   /** The service's TZ: the calendar's zone before the first catalog import. */
   timezone: string,
   now: Date,
@@ -59,7 +58,7 @@ export async function choosePeriod(
   const calendar = await calendarOf(db, timezone, catalogVersion);
   // Today where the calendar is (the catalog's zone; `timezone` only stands in before any catalog).
   const today = todayCached(calendar.timezone, now);
-  const q = req.query as Record<string, unknown>;
+  const q = query;
   const asked = typeof q.period === 'string' ? q.period : '';
   const choices = PERIOD_KINDS.map((kind) => {
     const p = periodContaining(kind, today, calendar);

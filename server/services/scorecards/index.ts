@@ -22,6 +22,7 @@ export {
   closablePeriod,
   closePeriod,
   computePeriodResults,
+  findAppeal,
   findClosedPeriod,
   listClosedPeriods,
   parseRange,

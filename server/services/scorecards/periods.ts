@@ -58,8 +58,8 @@ export function parseRange(input: { from?: unknown; to?: unknown }): { from: str
   const problems: FieldError[] = [];
   const from = String(input.from ?? '').trim();
   const to = String(input.to ?? '').trim();
-  if (!isIsoDate(from)) problems.push({ field: 'from', key: 'scorecards.errors.date', params: { value: from } });
-  if (!isIsoDate(to)) problems.push({ field: 'to', key: 'scorecards.errors.date', params: { value: to } });
+  if (!isIsoDate(from)) problems.push({ field: 'from', key: 'scorecards.errors.fromDate', params: { value: from } });
+  if (!isIsoDate(to)) problems.push({ field: 'to', key: 'scorecards.errors.toDate', params: { value: to } });
   if (!problems.length && from > to) problems.push({ field: 'to', key: 'scorecards.errors.range', params: { from } });
   if (problems.length) throw new ValidationError(problems);
   return { from, to };
@@ -216,20 +216,28 @@ export async function appealsOf(db: Knex, periodId: number, department?: string)
     .orderBy('department_code');
 }
 
-const cleanText = (value: unknown, field: string) => {
-  const text = String(value ?? '').trim();
-  if (!text) throw new ValidationError([{ field, key: 'scorecards.errors.textRequired' }]);
-  if (text.length > 4000) throw new ValidationError([{ field, key: 'scorecards.errors.textTooLong', params: { max: 4000 } }]);
+/** An appeal's comment or answer: required, at most 4000 characters; the messages name the field by its label. */
+const cleanText = (value: unknown, field: 'comment' | 'answer') => {
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (!text) throw new ValidationError([{ field, key: `scorecards.errors.${field}Required` }]);
+  if (text.length > 4000) throw new ValidationError([{ field, key: `scorecards.errors.${field}TooLong`, params: { max: 4000 } }]);
   return text;
 };
 
-/** One appeal per department and closed period. */
+/**
+ * One appeal per department and closed period. The period is looked up first (404), then an
+ * existing appeal (409), then the comment (422): the page that comes back with a comment's message
+ * still has the appeal form to show it under.
+ */
 export async function addAppeal(
   trx: Knex.Transaction,
   input: { periodId: number; department: string; comment: unknown; userId: number; userName: string; now: Date },
 ): Promise<AppealRow> {
-  const comment = cleanText(input.comment, 'comment');
   await findClosedPeriod(trx, input.periodId);
+  const appealed = () =>
+    trx('scorecard_appeals').where({ period_id: input.periodId, department_code: input.department }).first('id');
+  if (await appealed()) throw new ConflictError('scorecards.errors.appealExists');
+  const comment = cleanText(input.comment, 'comment');
   const [row] = await trx('scorecard_appeals')
     .insert({
       period_id: input.periodId,
@@ -246,17 +254,31 @@ export async function addAppeal(
   return row as AppealRow;
 }
 
+/** An appeal by id (404 when there is none); `forUpdate` locks it inside a transaction. */
+export async function findAppeal(
+  db: Knex | Knex.Transaction,
+  id: number,
+  opts: { forUpdate?: boolean } = {},
+): Promise<AppealRow> {
+  const row =
+    Number.isSafeInteger(id) && id > 0
+      ? await db('scorecard_appeals')
+          .where({ id })
+          .modify((q) => (opts.forUpdate ? q.forUpdate() : q))
+          .first()
+      : undefined;
+  if (!row) throw new NotFoundError();
+  return row as AppealRow;
+}
+
+/** Answers an appeal once: 404 for no such appeal, 409 when answered, then 422 for an empty answer. */
 export async function answerAppeal(
   trx: Knex.Transaction,
   input: { appealId: number; answer: unknown; userId: number; userName: string; now: Date },
 ): Promise<AppealRow> {
-  const answer = cleanText(input.answer, 'answer');
-  const current =
-    Number.isSafeInteger(input.appealId) && input.appealId > 0
-      ? await trx('scorecard_appeals').where({ id: input.appealId }).forUpdate().first()
-      : undefined;
-  if (!current) throw new NotFoundError();
+  const current = await findAppeal(trx, input.appealId, { forUpdate: true });
   if (current.answer) throw new ConflictError('scorecards.errors.appealAnswered');
+  const answer = cleanText(input.answer, 'answer');
   const [row] = await trx('scorecard_appeals')
     .where({ id: input.appealId })
     .update({ answer, answered_by: input.userId, answered_by_name: input.userName, answered_at: input.now })

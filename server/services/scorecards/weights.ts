@@ -58,7 +58,8 @@ export function parseWeights(
   if (!problems.length && COMPONENTS.every((c) => weights[c] === 0))
     problems.push({ field: 'weights.freshness', key: 'scorecards.errors.weightsZero' });
   const validFrom = String(body.valid_from ?? '').trim() || today;
-  if (!isIsoDate(validFrom)) problems.push({ field: 'valid_from', key: 'scorecards.errors.date', params: { value: validFrom } });
+  if (!isIsoDate(validFrom))
+    problems.push({ field: 'valid_from', key: 'scorecards.errors.validFromDate', params: { value: validFrom } });
   else if (validFrom < today) problems.push({ field: 'valid_from', key: 'scorecards.errors.validFromPast', params: { today } });
   if (problems.length) throw new ValidationError(problems);
   const note =

@@ -1,0 +1,179 @@
+import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
+import { translator } from '../../server/i18n';
+import { buildUser } from '../factories';
+import { buildCheckRun, seedScorecardCatalog } from '../factories/scorecards';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * Bad input on the scorecard pages brings the same page back with the message under the field, in
+ * the user's language and naming the field by its label, what was typed kept and nothing written —
+ * never the bare error page listing raw parameter names ("comment : 请填写内容"). "Today" is
+ * 2026-11-22 in Beijing; 2026-11-20 is snapshotted and closed as 「11月20日考核」.
+ */
+const zh = translator('zh-CN');
+const en = translator('en');
+const escaped = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;').replace(/=/g, '&#x3D;');
+
+type Session = Awaited<ReturnType<typeof signIn>>;
+
+describe('scorecard forms with bad input', () => {
+  let t: TestApp;
+  let periodId: number;
+  let office: Session;
+  let officeEn: Session;
+  let steward: Session;
+  let stewardEn: Session;
+  let stewardId: number;
+  let officeId: number;
+
+  /** Signs in; the second session of a user is switched to the English UI. */
+  const session = async (user: { login: string; password: string }, locale: 'zh-CN' | 'en') => {
+    const s = await signIn(t.app, user.login, user.password);
+    if (locale === 'en') await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' }).expect(302);
+    return s;
+  };
+  /** What a failed attempt must not have written. */
+  const written = async () => ({
+    appeals: await t.db.knex('scorecard_appeals').select('department_code', 'comment', 'answer'),
+    audit: await t.db.knex('audit_log').whereIn('action', ['scorecards.appeal', 'scorecards.answer']).pluck('action'),
+    notices: await t.db
+      .knex('notifications')
+      .whereIn('user_id', [stewardId, officeId])
+      .whereLike('kind', 'scorecards.appeal%')
+      .count({ n: '*' }),
+  });
+  /** The markup from an element's id up to the end of its form. */
+  const formAround = (html: string, id: string) => {
+    const at = html.indexOf(`id="${id}"`);
+    expect(at).toBeGreaterThan(-1);
+    return html.slice(at, html.indexOf('</form>', at));
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
+    await seedScorecardCatalog(t.db.knex);
+    const o = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'] });
+    const s = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
+    officeId = o.id;
+    stewardId = s.id;
+    await buildCheckRun(t.db.knex, '2026-11-20T10:00:00+08:00', [
+      { table: 'staff', check: 'freshness', department: 'HR', passed: true },
+    ]);
+    await snapshotJob(t.ctx, { day: '2026-11-20' });
+    [office, officeEn, steward, stewardEn] = [
+      await session(o, 'zh-CN'),
+      await session(o, 'en'),
+      await session(s, 'zh-CN'),
+      await session(s, 'en'),
+    ];
+    const closing = await office.agent
+      .post('/scorecards/periods')
+      .type('form')
+      .send({ _csrf: office.csrf, from: '2026-11-20', to: '2026-11-20', label: '11月20日考核' })
+      .expect(302);
+    periodId = Number(String(closing.headers.location).split('/').pop());
+  });
+  afterAll(() => t.close());
+
+  it('brings the appeal form back with the message under the reason, the text kept, nothing written', async () => {
+    const before = await written();
+    const empty = await steward.agent
+      .post(`/scorecards/periods/${periodId}/appeals`)
+      .type('form')
+      .send({ _csrf: steward.csrf, comment: '   ' })
+      .expect(422);
+    expect(empty.text).toContain('<h1>11月20日考核</h1>'); // the period's page, not the error page
+    expect(empty.text).not.toContain('error-page');
+    expect(zh('scorecards.errors.commentRequired')).toBe('请填写申诉理由');
+    expect(formAround(empty.text, 'comment')).toContain(
+      '<p class="field-error" role="alert" id="comment-error">请填写申诉理由</p>',
+    );
+    expect(empty.text).not.toMatch(/comment\s*<\/strong>|comment :/);
+
+    // Too long, on the English UI: the 4001 characters come back in the textarea.
+    const long = `工资表${'长'.repeat(3998)}`;
+    const tooLong = await stewardEn.agent
+      .post(`/scorecards/periods/${periodId}/appeals`)
+      .type('form')
+      .send({ _csrf: stewardEn.csrf, comment: long })
+      .expect(422);
+    const form = formAround(tooLong.text, 'comment');
+    expect(form).toContain(`>${long}</textarea>`);
+    expect(form).toContain(`>${en('scorecards.errors.commentTooLong', { max: 4000 })}</p>`);
+    expect(en('scorecards.errors.commentTooLong', { max: 4000 })).toBe('the reason can be at most 4000 characters');
+    const emptyEn = await stewardEn.agent
+      .post(`/scorecards/periods/${periodId}/appeals`)
+      .type('form')
+      .send({ _csrf: stewardEn.csrf, comment: '' })
+      .expect(422);
+    expect(formAround(emptyEn.text, 'comment')).toContain('>fill in the reason for the appeal</p>');
+    expect(await written()).toEqual(before);
+  });
+
+  it("brings the answer form back under that appeal, the IT office's text kept, nothing written", async () => {
+    await steward.agent
+      .post(`/scorecards/periods/${periodId}/appeals`)
+      .type('form')
+      .send({ _csrf: steward.csrf, comment: '工资表 20 日凌晨已同步。' })
+      .expect(302);
+    const appeal = await t.db.knex('scorecard_appeals').where({ period_id: periodId }).first();
+    const before = await written();
+    const empty = await office.agent
+      .post(`/scorecards/appeals/${appeal.id}/answer`)
+      .type('form')
+      .send({ _csrf: office.csrf, answer: ' \n ' })
+      .expect(422);
+    expect(empty.text).toContain('<h1>11月20日考核</h1>');
+    expect(empty.text).toContain('工资表 20 日凌晨已同步。'); // the appeal it answers is on the page
+    expect(formAround(empty.text, `answer-${appeal.id}`)).toContain(
+      `<p class="field-error" role="alert" id="answer-${appeal.id}-error">请填写答复</p>`,
+    );
+    const long = '维'.repeat(4001);
+    const tooLong = await officeEn.agent
+      .post(`/scorecards/appeals/${appeal.id}/answer`)
+      .type('form')
+      .send({ _csrf: officeEn.csrf, answer: long })
+      .expect(422);
+    const form = formAround(tooLong.text, `answer-${appeal.id}`);
+    expect(form).toContain(`>${long}</textarea>`);
+    expect(form).toContain('>the answer can be at most 4000 characters</p>');
+    expect(await written()).toEqual(before);
+    // A missing appeal is still a 404, whatever the answer.
+    await office.agent.post('/scorecards/appeals/99999/answer').type('form').send({ _csrf: office.csrf, answer: '' }).expect(404);
+  });
+
+  it('brings the dashboard back with a reversed range under the end date, the dates as typed', async () => {
+    const res = await office.agent.get('/dashboard?from=2026-12-31&to=2026-12-01').expect(422);
+    expect(res.text).toContain(`<h1>${zh('scorecards.dashboard.title')}</h1>`);
+    expect(res.text).not.toContain('error-page');
+    const form = formAround(res.text, 'sc-range-to');
+    expect(form).toContain('value="2026-12-01" aria-invalid="true"');
+    expect(form).toContain(`>${escaped(zh('scorecards.errors.range', { from: '2026-12-31' }))}</p>`);
+    expect(zh('scorecards.errors.range', { from: '2026-12-31' })).toBe('结束日期不能早于开始日期 2026-12-31');
+    expect(res.text).toContain('name="from" value="2026-12-31"');
+    // The page shows the default period (this month) meanwhile, and says so.
+    expect(res.text).toContain(zh('scorecards.period.showing', { from: '2026-11-01', to: '2026-11-30' }));
+
+    const english = await officeEn.agent.get('/dashboard?from=2026-12-31&to=someday').expect(422);
+    expect(formAround(english.text, 'sc-range-to')).toContain(
+      `>${escaped(en('scorecards.errors.toDate', { value: 'someday' }))}</p>`,
+    );
+    expect(english.text).toContain('value="someday"');
+    // A good range is still a 200 with its dates in the form.
+    const good = await office.agent.get('/dashboard?from=2026-11-20&to=2026-11-21').expect(200);
+    expect(good.text).toContain('name="to" value="2026-11-21"');
+    expect(good.text).not.toContain('field-error');
+  });
+
+  it("brings a department's scorecard back the same way", async () => {
+    const res = await steward.agent.get('/scorecards/HR?from=2026-13-01&to=2026-11-20').expect(422);
+    expect(res.text).toContain(zh('scorecards.scorecard.title', { name: '人事处' }));
+    expect(formAround(res.text, 'sc-range-from')).toContain(
+      `>${escaped(zh('scorecards.errors.fromDate', { value: '2026-13-01' }))}</p>`,
+    );
+    expect(zh('scorecards.errors.fromDate', { value: 'x' })).toBe('开始日期应为 YYYY-MM-DD 格式的日期，收到“x”');
+    // Another department's scorecard is refused before its dates are read.
+    await steward.agent.get('/scorecards/ORG?from=2026-13-01&to=2026-11-20').expect(403);
+  });
+});
