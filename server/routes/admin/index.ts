@@ -7,6 +7,7 @@ import { fieldMessages } from '../../middleware/errors';
 import { type Role, ROLES } from '../../policies';
 import { appendAudit, listAudit } from '../../services/audit';
 import { createUser, listUsers, type UserFilters } from '../../services/users';
+import { auditRowsFor } from '../../presenters/audit';
 import { pageParams, pagination } from '../../presenters/paging';
 
 export function adminRoutes(ctx: AppContext): Router {
@@ -79,7 +80,7 @@ export function adminRoutes(ctx: AppContext): Router {
     const { items: rows, total } = await listAudit(db, { ...filters, limit: perPage, offset: (page - 1) * perPage });
     res.render('pages/admin/audit', {
       title: req.t('admin.audit.title'),
-      rows: rows.map((r: (typeof rows)[number]) => ({ ...r, summaryText: JSON.stringify(r.summary ?? {}) })),
+      rows: await auditRowsFor(db, req.user!, rows, req.t),
       filters: { action: filters.action ?? '', actor: filters.actorLogin ?? '' },
       pager: pagination(req.originalUrl, page, perPage, total),
     });

@@ -1,0 +1,124 @@
+import type { Knex } from 'knex';
+import type { Translator } from '../i18n';
+import { type Action, can, type CurrentUser, type PolicyResource } from '../policies';
+import type { AuditRecord } from '../services/audit';
+
+/** One row of the audit log page, as the template shows it. */
+export interface AuditRowView {
+  seq: number;
+  occurredAt: Date;
+  /** null: the system itself (a scheduled job, the CLI without a login). */
+  actor: { login: string | null; name: string | null } | null;
+  action: string;
+  /** "工单 #12"; null when the row names no object. */
+  object: { label: string; href: string | null } | null;
+  /** The stored summary (already scrubbed of personal data when it was written) as `key: value` lines. */
+  summary: { key: string; value: string }[];
+  ip: string | null;
+}
+
+/**
+ * The page an audit row's object has, and what the viewer needs to open it. Object types without a
+ * page of their own (accounts, catalog versions, log-in attempts…) are shown without a link.
+ */
+const OBJECT_PAGES: Record<string, (id: string) => { href: string; action: Action; resource?: PolicyResource } | null> = {
+  ticket: (id) => ({ href: `/tickets/${encodeURIComponent(id)}`, action: 'tickets.viewAll' }),
+  report: (id) => ({ href: `/reports/${encodeURIComponent(id)}`, action: 'reports.view' }),
+  sharing_request: (id) => ({ href: `/sharing/${encodeURIComponent(id)}`, action: 'sharing.view' }),
+  department: (id) => ({
+    href: `/departments/${encodeURIComponent(id)}`,
+    action: 'department.view',
+    resource: { department: id },
+  }),
+  check_run: (id) => ({ href: `/runs/${encodeURIComponent(id)}`, action: 'runs.view' }),
+  assessment_period: (id) => ({ href: `/scorecards/periods/${encodeURIComponent(id)}`, action: 'scorecards.dashboard' }),
+  settings: (id) =>
+    id === 'tickets.due_working_days'
+      ? { href: '/tickets/settings', action: 'tickets.settings' }
+      : id === 'reports.triage'
+        ? { href: '/reports/triage', action: 'reports.triage' }
+        : null,
+};
+
+function objectHref(viewer: CurrentUser, type: string, id: string): string | null {
+  const page = Object.hasOwn(OBJECT_PAGES, type) ? OBJECT_PAGES[type](id) : null;
+  return page && can(viewer, page.action, page.resource ?? {}) ? page.href : null;
+}
+
+/** A summary value as text: lists joined, nested values as compact JSON, nothing as —. */
+function valueText(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value))
+    return value.length
+      ? value.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : valueText(v))).join(', ')
+      : '—';
+  return JSON.stringify(value);
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** `a.b: 1` for `{a: {b: 1}}`: one line per leaf. */
+function flatten(key: string, value: unknown, into: { key: string; value: string }[]): void {
+  if (isPlainObject(value) && Object.keys(value).length > 0) {
+    for (const [k, v] of Object.entries(value)) flatten(`${key}.${k}`, v, into);
+  } else {
+    into.push({ key, value: valueText(value) });
+  }
+}
+
+/**
+ * The summary as `key: value` lines. A change written as `{before: {…}, after: {…}}` (changeSummary)
+ * reads `status: open → closed`, one line per key; anything else is flattened (`after.login: zhang`).
+ */
+export function summaryLines(summary: Record<string, unknown> | null | undefined): { key: string; value: string }[] {
+  const lines: { key: string; value: string }[] = [];
+  if (!isPlainObject(summary)) return lines;
+  const { before, after } = summary;
+  const change = isPlainObject(before) && isPlainObject(after);
+  if (change) {
+    for (const k of new Set([...Object.keys(before), ...Object.keys(after)]))
+      lines.push({ key: k, value: `${valueText(before[k])} → ${valueText(after[k])}` });
+  }
+  for (const [k, v] of Object.entries(summary)) if (!(change && (k === 'before' || k === 'after'))) flatten(k, v, lines);
+  return lines;
+}
+
+/** "工单 #12": the object type's name in the viewer's language (the type itself when it has none) and its id. */
+function objectLabel(type: string | null, id: string | null, t: Translator): string {
+  const key = `admin.audit.objects.${type}`;
+  const name = type ? (t(key) === key ? type : t(key)) : '';
+  return [name, id ? `#${id}` : ''].filter(Boolean).join(' ');
+}
+
+/** The audit rows of one page, with the actors' current names and the objects' labels and links. */
+export async function auditRowsFor(db: Knex, viewer: CurrentUser, rows: AuditRecord[], t: Translator): Promise<AuditRowView[]> {
+  const ids = [...new Set(rows.map((r) => r.actor?.id).filter((id): id is number => id != null))];
+  // Rows without a user id but with a login (none are written so today) still find the name.
+  const logins = [...new Set(rows.filter((r) => r.actor?.id == null && r.actor?.login).map((r) => r.actor!.login!))];
+  const people: { id: number; login: string; name: string }[] =
+    ids.length || logins.length
+      ? await db('users').whereIn('id', ids).orWhereIn('login', logins).select('id', 'login', 'name')
+      : [];
+  const byId = new Map(people.map((p) => [Number(p.id), p.name]));
+  const byLogin = new Map(people.map((p) => [p.login, p.name]));
+  const nameOf = (actor: NonNullable<AuditRecord['actor']>) =>
+    (actor.id != null ? byId.get(Number(actor.id)) : actor.login ? byLogin.get(actor.login) : undefined) ?? null;
+  return rows.map((r) => ({
+    seq: r.seq,
+    occurredAt: r.occurredAt,
+    actor: r.actor ? { login: r.actor.login, name: nameOf(r.actor) } : null,
+    action: r.action,
+    object:
+      r.objectType || r.objectId
+        ? {
+            label: objectLabel(r.objectType, r.objectId, t),
+            href: r.objectType && r.objectId ? objectHref(viewer, r.objectType, r.objectId) : null,
+          }
+        : null,
+    summary: summaryLines(r.summary),
+    ip: r.ip,
+  }));
+}

@@ -1,0 +1,97 @@
+import { appendAudit } from '../../server/services/audit';
+import { buildDepartment, buildUser } from '../factories';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { withCheckDigit } from '../helpers/id-card';
+
+/**
+ * The audit log page: every row's time, actor and object were empty (the template read the
+ * database's column names, the service returns camelCase) and the summary was raw JSON. Now each
+ * cell shows what the row holds, the summary as `key: value` lines, personal data still masked.
+ */
+
+/** The cells of the row whose first cell is `seq`, as HTML. */
+function cellsOf(page: string, seq: number): string[] {
+  const start = page.search(new RegExp(`<td[^>]*>${seq}</td>`));
+  expect(start).toBeGreaterThan(-1);
+  const row = page.slice(start, page.indexOf('</tr>', start));
+  return row
+    .split(/<td[^>]*>/)
+    .slice(1)
+    .map((cell) => cell.replace(/<\/td>\s*$/, '').trim());
+}
+
+/** The database time as the page shows it in Asia/Shanghai (UTC+8 all year, no daylight saving). */
+const shanghai = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+
+describe('/admin/audit', () => {
+  let t: TestApp;
+  let office: Awaited<ReturnType<typeof signIn>>;
+  let steward: Awaited<ReturnType<typeof buildUser>>;
+  const idCard = withCheckDigit('11010519491231002');
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await buildDepartment(t.db.knex, { code: 'HR', name: '人事处' });
+    const o = await buildUser(t.db.knex, { login: 'itoffice', department: 'HR', roles: ['it_office'] });
+    office = await signIn(t.app, o.login, o.password);
+    steward = await buildUser(t.db.knex, { login: 'wang.hr', name: '王芳', department: 'HR', roles: ['steward'] });
+  });
+  afterAll(() => t.close());
+
+  it("shows a row's time, actor (login and name), object (linked to its page) and summary as key: value", async () => {
+    const { seq } = await appendAudit(t.db.knex, {
+      actor: { id: steward.id, login: steward.login, roles: ['steward'], department: 'HR' },
+      action: 'ticket.transition',
+      objectType: 'ticket',
+      objectId: 42,
+      summary: { before: { status: 'open' }, after: { status: 'acknowledged' }, comment: `核对 ${idCard} 的记录` },
+    });
+    const row = await t.db.knex('audit_log').where({ seq }).first('occurred_at');
+
+    const page = await office.agent.get('/admin/audit').expect(200);
+    const [num, when, actor, action, object, summary] = cellsOf(page.text, seq);
+    expect(num).toBe(String(seq));
+    expect(when).toBe(shanghai(row.occurred_at));
+    expect(actor).toBe('wang.hr <span class="muted">王芳</span>');
+    expect(action).toBe('<code>ticket.transition</code>');
+    expect(object).toBe('<a href="/tickets/42">工单 #42</a>');
+    expect(summary).toContain('<li><span class="k">status</span>: open → acknowledged</li>');
+    expect(summary).toContain(`<li><span class="k">comment</span>: 核对 110105********002${idCard.slice(-1)} 的记录</li>`);
+    expect(page.text).not.toContain(idCard);
+    expect(page.text).not.toContain('{&quot;');
+  });
+
+  it('names the system as the actor of a row without one, and shows objects without a page unlinked', async () => {
+    const { seq } = await appendAudit(t.db.knex, {
+      action: 'catalog.import',
+      objectType: 'catalog_version',
+      objectId: 3,
+      summary: { tables: 12, stewards: ['HR', 'STU'] },
+    });
+    const page = await office.agent.get('/admin/audit').expect(200);
+    const [, , actor, , object, summary] = cellsOf(page.text, seq);
+    expect(actor).toBe('<span class="muted">系统</span>');
+    expect(object).toBe('目录版本 #3');
+    expect(summary).toContain('<li><span class="k">tables</span>: 12</li>');
+    expect(summary).toContain('<li><span class="k">stewards</span>: HR, STU</li>');
+  });
+
+  it('in English, links a department to its page', async () => {
+    const { seq } = await appendAudit(t.db.knex, {
+      action: 'department.stewards',
+      objectType: 'department',
+      objectId: 'HR',
+      summary: { before: { count: 0 }, after: { count: 2 } },
+    });
+    await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'en', next: '/' }).expect(302);
+    try {
+      const page = await office.agent.get('/admin/audit').expect(200);
+      const [, , actor, , object, summary] = cellsOf(page.text, seq);
+      expect(actor).toBe('<span class="muted">System</span>');
+      expect(object).toBe('<a href="/departments/HR">Department #HR</a>');
+      expect(summary).toBe('<ul class="kv"><li><span class="k">count</span>: 0 → 2</li></ul>');
+    } finally {
+      await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+    }
+  });
+});
