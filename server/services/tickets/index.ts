@@ -31,7 +31,7 @@ export {
   type TicketFilters,
   type TicketView,
 } from './queries';
-export { historyForReader, maskSuggestedValue, shownRecordKey, ticketField } from './privacy';
+export { historyAsShown, historyForReader, maskSuggestedValue, shownFreeText, shownRecordKey, ticketField } from './privacy';
 export { maskSampleKeys } from './samples';
 export { loadDueWorkingDays, saveDueWorkingDays } from './settings';
 export {

@@ -3,6 +3,7 @@
  * group chats). Delivery is the notifications area's job.
  */
 import type { Notifier } from '../notifications';
+import { shownFreeText } from './privacy';
 import type { TicketRow } from './types';
 
 const SEVERITY_WORDS = { high: '高', medium: '中', low: '低' } as const;
@@ -58,7 +59,8 @@ export async function notifyDispute(
     {
       kind: 'ticket.disputed',
       title: `【改派】质量工单 #${ticket.id}：${ticket.department_code} 认为不属于本单位数据`,
-      body: `${ticketLine(ticket)}\n理由：${reason}`,
+      // The reason as the ticket page shows it: ID numbers and phones masked (mailboxes are shared).
+      body: `${ticketLine(ticket)}\n理由：${shownFreeText(reason)}`,
       link: `/tickets/${ticket.id}`,
     },
     { email: true },

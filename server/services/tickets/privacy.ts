@@ -21,6 +21,24 @@ export function maskSuggestedValue(value: string, field: FieldLike | null): stri
 }
 
 /**
+ * Free text people type into a ticket — comments, and the reasons and notes given with a transition
+ * (fixed, closed), a dispute, a reassignment, a reopen or a report answer — as everyone reads it,
+ * its author included: ID numbers, mobiles and e-mails inside it masked (`110101********7777`,
+ * `138****5678`). The text is stored as typed (`ticket_events.comment`, `tickets.closed_reason`), as
+ * evidence; what it says about a person is nobody's to read on a page, in the API or in an export —
+ * the record itself is in the hub, for those who may read it there. Reporters' descriptions (`reported`)
+ * are the exception: the department that fixes the record reads them in full (`historyForReader`).
+ */
+export function shownFreeText(text: string | null): string | null {
+  return text === null ? null : scrubText(text);
+}
+
+/** A ticket's history as every reader sees it: every comment but reporters' descriptions through `shownFreeText`. */
+export function historyAsShown(history: TicketEventRow[]): TicketEventRow[] {
+  return history.map((e) => (e.kind === 'reported' || e.comment === null ? e : { ...e, comment: shownFreeText(e.comment) }));
+}
+
+/**
  * A ticket's history for a reader outside the responsible department: reporters' suggested values
  * masked (`maskSuggestedValue`), and ID numbers, mobiles and e-mails inside reporters' descriptions.
  */

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { shownRecordKey } from './privacy';
+import { historyAsShown, shownFreeText, shownRecordKey } from './privacy';
 import { ACTIVE_STATUSES, TicketRow, TicketStatus, TICKET_STATUSES } from './types';
 
 export interface TicketFilters {
@@ -117,11 +117,17 @@ export interface TicketEventRow {
   details: Record<string, unknown>;
 }
 
+/**
+ * A ticket's history, oldest first, as it is shown (pages, API): personal data inside comments and
+ * reasons masked for every reader (`historyAsShown`); reporters' descriptions as stored, for the caller
+ * to mask for readers outside the department (`historyForReader`).
+ */
 export async function ticketHistory(db: Knex, id: number): Promise<TicketEventRow[]> {
-  return db('ticket_events')
+  const rows: TicketEventRow[] = await db('ticket_events')
     .where({ ticket_id: id })
     .orderBy('id', 'asc')
     .select('id', 'at', 'actor_login', 'actor_name', 'kind', 'from_status', 'to_status', 'comment', 'details');
+  return historyAsShown(rows);
 }
 
 export interface FilterChoices {
@@ -262,7 +268,8 @@ export function toPublicTicket(t: TicketRow, today: string): PublicTicket {
     escalated_at: iso(t.escalated_at),
     disputed_at: iso(t.disputed_at),
     resolved_at: iso(t.resolved_at),
-    closed_reason: t.closed_reason,
+    // The IT office's reason (or a report ticket's "not an error" answer): free text, masked for every reader.
+    closed_reason: shownFreeText(t.closed_reason),
     version: t.version,
   };
 }

@@ -1,0 +1,124 @@
+import request from 'supertest';
+import { issueApiToken } from '../../server/services/users';
+import { buildUser } from '../factories';
+import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * Personal data people type into a ticket — comments, the reasons of a dispute, a reassignment and a
+ * close — is masked for every reader, its author included, wherever the ticket is shown (the ticket
+ * page, the API's ticket and list, the IT office's dispute notice), as report descriptions are for
+ * readers outside the department. It is stored as typed.
+ */
+const catalog = exampleCatalog();
+const T0 = new Date('2026-09-30T02:00:00Z');
+const ID = '110101199003077777';
+const ID_MASKED = '110101********7777';
+const PHONE = '13812345678';
+const PHONE_MASKED = '138****5678';
+const OTHER_PHONE = '13912345678';
+const OTHER_PHONE_MASKED = '139****5678';
+
+describe('personal data in ticket comments and reasons', () => {
+  let t: TestApp;
+  let hrTicket: number;
+  let hrSteward: Awaited<ReturnType<typeof buildUser>>;
+  let office: Awaited<ReturnType<typeof buildUser>>;
+  let leader: Awaited<ReturnType<typeof buildUser>>;
+  let officeToken: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    t.ctx.now = () => new Date('2026-10-09T02:00:00Z');
+    const db = t.db.knex;
+    await seedCatalogDepartments(db, catalog);
+    hrTicket = (await buildTicket(db, catalog, T0, { field: 'staff_no' })).id;
+    hrSteward = await buildUser(db, { department: 'HR', roles: ['steward'] });
+    office = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
+    leader = await buildUser(db, { department: 'XXB', roles: ['univ_leader'] });
+    officeToken = await issueApiToken(db, office.id);
+  });
+  afterAll(() => t.close());
+
+  const api = (path: string) => request(t.app).get(`/api/v1${path}`).set('Authorization', `Bearer ${officeToken}`);
+
+  it('masks ID numbers and phones in comments, dispute and close reasons for everyone, and stores them as typed', async () => {
+    const db = t.db.knex;
+    const steward = await signIn(t.app, hrSteward.login, hrSteward.password);
+    await steward.agent
+      .post(`/tickets/${hrTicket}/comment`)
+      .type('form')
+      .send({ _csrf: steward.csrf, comment: `身份证号 ${ID} 电话 ${PHONE}` })
+      .expect(302);
+    await steward.agent
+      .post(`/tickets/${hrTicket}/dispute`)
+      .type('form')
+      .send({ _csrf: steward.csrf, reason: `该职工由博士后办公室维护，联系人电话 ${OTHER_PHONE}` })
+      .expect(302);
+    const o = await signIn(t.app, office.login, office.password);
+    await o.agent
+      .post(`/tickets/${hrTicket}/transition`)
+      .type('form')
+      .send({ _csrf: o.csrf, to: 'closed', comment: `已核实：${ID} 为退休人员` })
+      .expect(302);
+
+    // The ticket page: the IT office, the university leader and the steward who wrote the comment.
+    for (const who of [office, leader, hrSteward]) {
+      const s = await signIn(t.app, who.login, who.password);
+      const page = (await s.agent.get(`/tickets/${hrTicket}`).expect(200)).text;
+      expect(page).toContain(`身份证号 ${ID_MASKED} 电话 ${PHONE_MASKED}`);
+      expect(page).toContain(`联系人电话 ${OTHER_PHONE_MASKED}`);
+      expect(page).toContain(`已核实：${ID_MASKED} 为退休人员`);
+      for (const raw of [ID, PHONE, OTHER_PHONE]) expect(page).not.toContain(raw);
+    }
+
+    // The API: the ticket's history and close reason, and the list.
+    const one = (await api(`/tickets/${hrTicket}`).expect(200)).body;
+    expect(one.closed_reason).toBe(`已核实：${ID_MASKED} 为退休人员`);
+    expect(one.history.filter((e: { comment: string | null }) => e.comment).map((e: { comment: string }) => e.comment)).toEqual([
+      `身份证号 ${ID_MASKED} 电话 ${PHONE_MASKED}`,
+      `该职工由博士后办公室维护，联系人电话 ${OTHER_PHONE_MASKED}`,
+      `已核实：${ID_MASKED} 为退休人员`,
+    ]);
+    const list = (await api('/tickets?status=closed').expect(200)).body;
+    expect(list.items.find((x: { id: number }) => x.id === hrTicket).closed_reason).toBe(`已核实：${ID_MASKED} 为退休人员`);
+    expect(JSON.stringify([one, list])).not.toMatch(new RegExp(`${ID}|${PHONE}|${OTHER_PHONE}`));
+
+    // The IT office's notice of the dispute.
+    const notices = await db('notifications').where({ user_id: office.id, kind: 'ticket.disputed' }).select('body');
+    expect(notices).toHaveLength(1);
+    expect(notices[0].body).toContain(`联系人电话 ${OTHER_PHONE_MASKED}`);
+    expect(notices[0].body).not.toContain(OTHER_PHONE);
+
+    // Stored as typed.
+    const stored = await db('ticket_events')
+      .where({ ticket_id: hrTicket })
+      .whereNotNull('comment')
+      .orderBy('id')
+      .pluck('comment');
+    expect(stored).toEqual([
+      `身份证号 ${ID} 电话 ${PHONE}`,
+      `该职工由博士后办公室维护，联系人电话 ${OTHER_PHONE}`,
+      `已核实：${ID} 为退休人员`,
+    ]);
+    expect((await db('tickets').where({ id: hrTicket }).first('closed_reason')).closed_reason).toBe(`已核实：${ID} 为退休人员`);
+  });
+
+  it("masks a reassignment's reason for the new department and the IT office", async () => {
+    const db = t.db.knex;
+    const ticket = (await buildTicket(db, catalog, T0, { field: 'gender', check: 'codes' })).id;
+    const o = await signIn(t.app, office.login, office.password);
+    await o.agent
+      .post(`/tickets/${ticket}/reassign`)
+      .type('form')
+      .send({ _csrf: o.csrf, department: 'STU', reason: `学生处王老师（${PHONE}）确认由学生处维护` })
+      .expect(302);
+    const stuSteward = await buildUser(db, { department: 'STU', roles: ['steward'] });
+    for (const who of [office, stuSteward]) {
+      const s = await signIn(t.app, who.login, who.password);
+      const page = (await s.agent.get(`/tickets/${ticket}`).expect(200)).text;
+      expect(page).toContain(`学生处王老师（${PHONE_MASKED}）确认由学生处维护`);
+      expect(page).not.toContain(PHONE);
+    }
+  });
+});
