@@ -9,7 +9,9 @@ import { createTestDatabase, TestDatabase, usingRealPostgres } from '../helpers/
  * Adding accounts: a name longer than its column (200 characters) was a 500 on /admin/users and raw
  * SQL with exit 1 in `hubwatch users add`; `not-an-email` was stored as an e-mail address. Now each is
  * a field error in the user's language (in place on the form; `--name`/`--email`, exit 2) and nothing
- * is written. The users list pages and filters by login or name, department and role.
+ * is written. The form's messages for roles and departments read "角色应为以下之一：admin, it_office…" and
+ * pointed to the CLI's --department-name; they name the roles as the form does and say what to do on the
+ * web. The users list pages and filters by login or name, department and role.
  */
 
 const zh = translator('zh-CN');
@@ -33,7 +35,7 @@ describe('/admin/users', () => {
   });
   afterAll(() => t.close());
 
-  const add = async (form: Record<string, string>) => {
+  const add = async (form: Record<string, string | undefined>) => {
     const before = await mark(t.db.knex);
     const res = await admin.agent
       .post('/admin/users')
@@ -58,6 +60,50 @@ describe('/admin/users', () => {
     }
     const { res } = await add({ email: 'not-an-email' });
     expect(cellOf(res.text, 'u-email')).toContain(html(zh('users.errors.email', { value: 'not-an-email' })));
+  });
+
+  /** The roles' cell: the checkboxes and what follows them up to the submit row. */
+  const rolesCell = (page: string) =>
+    page.slice(page.indexOf('name="roles"'), page.indexOf('<span></span>', page.indexOf('name="roles"')));
+
+  it('no role ticked: the roles named as the form names them, next to the checkboxes; nothing written', async () => {
+    // No checkbox ticked: the browser sends no roles at all.
+    const { res, changed } = await add({ roles: undefined });
+    expect(res.status).toBe(422);
+    expect(rolesCell(res.text)).toContain(
+      html('请至少勾选一个角色：系统管理员、信息化办公室、信息化专员、部门领导、信息化主管校领导或教职工用户'),
+    );
+    expect(res.text).not.toContain('it_office,');
+    expect(changed).toEqual([]);
+  });
+
+  it('an unknown department: choose one from the list, departments come with the catalog (no CLI option); nothing written', async () => {
+    const { res, changed } = await add({ department: 'NOPE' });
+    expect(res.status).toBe(422);
+    expect(cellOf(res.text, 'u-dept')).toContain(html(zh('admin.users.errors.department', { code: 'NOPE' })));
+    expect(zh('admin.users.errors.department', { code: 'NOPE' })).toContain('请从列表中选择');
+    expect(res.text).not.toContain('--department-name');
+    expect(changed).toEqual([]);
+  });
+
+  it('in English, both messages in English with the roles’ names', async () => {
+    await admin.agent.post('/locale').type('form').send({ _csrf: admin.csrf, locale: 'en', next: '/' }).expect(302);
+    try {
+      const { res, changed } = await add({ roles: undefined, department: 'NOPE' });
+      expect(res.status).toBe(422);
+      expect(rolesCell(res.text)).toContain(
+        html(
+          'Tick at least one role: Administrator, IT office, Data steward, Department leader, University leader for IT, or Staff member',
+        ),
+      );
+      expect(cellOf(res.text, 'u-dept')).toContain(
+        html('Department "NOPE" does not exist: choose one from the list. Departments come from the catalog'),
+      );
+      expect(res.text).not.toContain('--department-name');
+      expect(changed).toEqual([]);
+    } finally {
+      await admin.agent.post('/locale').type('form').send({ _csrf: admin.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+    }
   });
 
   it('a name of 200 characters and a real address are accepted', async () => {

@@ -6,9 +6,32 @@ import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { type Role, ROLES } from '../../policies';
 import { appendAudit, listAudit } from '../../services/audit';
-import { createUser, listUsers, type UserFilters } from '../../services/users';
+import { createUser, listUsers, USER_LIMITS, type UserFilters } from '../../services/users';
 import { auditRowsFor } from '../../presenters/audit';
 import { pageParams, pagination } from '../../presenters/paging';
+
+/**
+ * The form's messages. The service's messages about roles and departments are written for the command
+ * line (role codes, --department-name); on the form they name the roles as the form does and say what
+ * to do here. Every other message is the service's own.
+ */
+function userFormMessages(err: ValidationError, req: Request, department: string): Record<string, string> {
+  const fields = fieldMessages(err, req);
+  if (fields.role) {
+    const names = ROLES.map((r) => req.t(`roles.${r}`));
+    fields.role = req.t('admin.users.errors.role', {
+      roles: new Intl.ListFormat(req.locale, { type: 'disjunction' }).format(names),
+    });
+  }
+  if (fields.department) {
+    // No code (an empty list) or one too long for the column: the message names none.
+    fields.department =
+      department && [...department].length <= USER_LIMITS.departmentCode
+        ? req.t('admin.users.errors.department', { code: department })
+        : req.t('admin.users.errors.departmentChoose');
+  }
+  return fields;
+}
 
 export function adminRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -46,13 +69,14 @@ export function adminRoutes(ctx: AppContext): Router {
 
   router.post('/admin/users', authorize('users.manage'), async (req, res) => {
     const roles = ([] as string[]).concat(req.body.roles ?? []);
+    const department = String(req.body.department ?? '');
     try {
       const { user, generatedPassword } = await createUser(
         db,
         {
           login: String(req.body.login ?? '').trim(),
           name: String(req.body.name ?? ''),
-          department: String(req.body.department ?? ''),
+          department,
           roles,
           email: req.body.email == null || req.body.email === '' ? null : String(req.body.email),
         },
@@ -66,7 +90,7 @@ export function adminRoutes(ctx: AppContext): Router {
       if (!(err instanceof ValidationError)) throw err;
       res.status(422).render('pages/admin/users', {
         title: req.t('admin.users.title'),
-        ...(await usersPage(req, { form: { ...req.body, roles }, fields: fieldMessages(err, req) })),
+        ...(await usersPage(req, { form: { ...req.body, roles }, fields: userFormMessages(err, req, department) })),
       });
     }
   });
