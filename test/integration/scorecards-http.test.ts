@@ -199,7 +199,7 @@ describe('scorecard pages, periods, weights, exports and API', () => {
       t.db
         .knex('notifications')
         .where({ user_id: userId })
-        .whereLike('kind', 'scorecards.%')
+        .whereLike('kind', 'scorecards.appeal%') // the appeal notices (closing sends its own, see scorecards-period-access)
         .orderBy('id')
         .select('kind', 'title', 'body', 'link');
     expect(await notices(office.id)).toEqual([

@@ -21,6 +21,7 @@ import {
   COMPONENTS,
   dashboardModel,
   dataVersion,
+  type ClosedPeriod,
   type DataVersion,
   findClosedPeriod,
   listClosedPeriods,
@@ -239,10 +240,15 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     // The presets as they can be closed now: ending yesterday at the latest (a semester without a next
     // start would otherwise run "until today", which cannot be closed).
     const choices = p.choices.map((c) => ({ kind: c.kind, ...closablePeriod(c, closingToday) })).filter((c) => c.from);
+    // Departments (stewards, leaders) see the list read-only, with their own result and appeal only.
+    const seesAll = can(req.user!, 'scorecards.dashboard');
+    const own = req.user!.department;
     res.status(status).render('pages/scorecards/periods', {
       title: req.t('scorecards.periods.title'),
       css: CSS,
-      periods: await listClosedPeriods(db),
+      periods: await listClosedPeriods(db, seesAll ? {} : { department: own }),
+      seesAll,
+      canAppeal: can(req.user!, 'scorecards.appeal', { department: own }),
       choices,
       closableUntil: addDays(closingToday, -1),
       canManage: can(req.user!, 'scorecards.manage'),
@@ -251,7 +257,33 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     });
   }
 
-  router.get('/scorecards/periods', authorize('scorecards.dashboard'), (req, res) => periodsPage(req, res));
+  router.get('/scorecards/periods', authorize('scorecards.list'), (req, res) => periodsPage(req, res));
+
+  /**
+   * After a period is closed (and committed), each department it scored hears of it in its stewards'
+   * inbox: its own score and rank, and the link to the period's page where it may appeal. A notice
+   * that cannot be delivered is logged; the period stays closed.
+   */
+  async function noticeOfClosing(closed: ClosedPeriod) {
+    const ranked = closed.results.filter((r) => r.rank !== null).length;
+    const title = noticeText('scorecards.notices.closed', { period: closed.label });
+    for (const r of closed.results) {
+      const params = { department: r.name, period: closed.label, from: closed.from, to: closed.to };
+      try {
+        await notifier.department(r.department, {
+          kind: 'scorecards.period_closed',
+          title,
+          body:
+            r.score === null || r.rank === null
+              ? noticeText('scorecards.notices.closedUnscored', params)
+              : noticeText('scorecards.notices.closedScored', { ...params, score: r.score, rank: r.rank, ranked }),
+          link: `/scorecards/periods/${closed.id}`,
+        });
+      } catch (err) {
+        ctx.logger.error({ err, department: r.department, period: closed.id }, 'period-closed notice not delivered');
+      }
+    }
+  }
 
   router.post('/scorecards/periods', authorize('scorecards.manage'), async (req, res) => {
     try {
@@ -278,6 +310,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         });
         return row;
       });
+      await noticeOfClosing(closed);
       req.session.flash = { kind: 'success', text: req.t('scorecards.periods.closed', { label: closed.label }) };
       res.redirect(`/scorecards/periods/${closed.id}`);
     } catch (err) {

@@ -30,6 +30,7 @@ export {
   periodResults,
   PERIOD_KINDS,
   type ClosedPeriod,
+  type ListedPeriod,
   type Period,
   type PeriodKind,
   type PeriodResult,

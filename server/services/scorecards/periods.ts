@@ -136,13 +136,51 @@ export async function periodResults(
   return { results: await computePeriodResults(db, from, to), closed: null };
 }
 
-export async function listClosedPeriods(db: Knex): Promise<Omit<ClosedPeriod, 'results'>[]> {
-  return db('assessment_periods')
+/** A closed period as the periods page lists it, with its appeals (all, or one department's). */
+export interface ListedPeriod extends Omit<ClosedPeriod, 'results'> {
+  /** Appeals filed, and those not answered yet. */
+  appeals: number;
+  pending: number;
+  /** With `department`: that department's result (null when it was not scored then). */
+  own?: PeriodResult | null;
+  /** With `department`: how many departments were ranked. */
+  ranked?: number;
+}
+
+/**
+ * The closed periods, latest first. With `department` (a steward or department leader) the appeal
+ * counts are that department's own and each period carries the department's own result only — never
+ * another department's.
+ */
+export async function listClosedPeriods(db: Knex, opts: { department?: string } = {}): Promise<ListedPeriod[]> {
+  const appeals = db('scorecard_appeals')
+    .modify((q) => (opts.department ? q.where({ department_code: opts.department }) : q))
+    .groupBy('period_id')
+    .select('period_id', db.raw('count(*)::int as appeals'), db.raw('(count(*) filter (where answer is null))::int as pending'))
+    .as('a');
+  const rows = await db('assessment_periods as p')
+    .leftJoin(appeals, 'a.period_id', 'p.id')
     .orderBy([
-      { column: 'to', order: 'desc' },
-      { column: 'id', order: 'desc' },
+      { column: 'p.to', order: 'desc' },
+      { column: 'p.id', order: 'desc' },
     ])
-    .select('id', 'label', 'from', 'to', 'closed_at', 'closed_by_login');
+    .select('p.id', 'p.label', 'p.from', 'p.to', 'p.closed_at', 'p.closed_by_login', 'a.appeals', 'a.pending')
+    .modify((q) => (opts.department ? q.select('p.results') : q));
+  return rows.map((row: Record<string, unknown>) => {
+    const { results, ...rest } = row;
+    const listed: ListedPeriod = {
+      ...(rest as unknown as ListedPeriod),
+      id: Number(row.id),
+      appeals: Number(row.appeals ?? 0),
+      pending: Number(row.pending ?? 0),
+    };
+    if (opts.department) {
+      const all = (typeof results === 'string' ? JSON.parse(results) : results) as PeriodResult[];
+      listed.own = all.find((r) => r.department === opts.department) ?? null;
+      listed.ranked = all.filter((r) => r.rank !== null).length;
+    }
+    return listed;
+  });
 }
 
 export async function findClosedPeriod(db: Knex | Knex.Transaction, id: number): Promise<ClosedPeriod> {
