@@ -8,11 +8,12 @@ import type { Catalog } from '../../server/services/catalog/types';
 import { applyCheckResults } from '../../server/services/tickets';
 import type { TicketRow } from '../../server/services/tickets';
 
-const EXAMPLE = path.resolve(__dirname, '../../server/services/catalog/examples/university.catalog.yaml');
+/** The example catalog file (import it with `importCatalog` where a test needs the catalog in the database). */
+export const EXAMPLE_CATALOG = path.resolve(__dirname, '../../server/services/catalog/examples/university.catalog.yaml');
 
 /** The example catalog (the public contract), parsed as the service would. */
 export function exampleCatalog(): Catalog {
-  const { catalog, problems } = parseCatalog(fs.readFileSync(EXAMPLE, 'utf8'));
+  const { catalog, problems } = parseCatalog(fs.readFileSync(EXAMPLE_CATALOG, 'utf8'));
   if (!catalog) throw new Error(`example catalog does not parse: ${JSON.stringify(problems)}`);
   return catalog;
 }

@@ -1,8 +1,11 @@
+import fs from 'node:fs';
 import { KnexSessionStore } from '../../server/auth/session-store';
+import { importCatalog } from '../../server/services/catalog/repository';
 import { buildUser } from '../factories';
 import type { CurrentUser } from '../../server/policies';
 import { listTickets, transitionTicket } from '../../server/services/tickets';
-import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
+import { insertTicket } from '../factories/scorecards';
+import { buildTicket, EXAMPLE_CATALOG, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
 const catalog = exampleCatalog();
@@ -75,6 +78,83 @@ describe('ticket queue: filter menus and paging', () => {
     expect(second).toContain('教职工基本信息');
     const none = (await agent.get('/tickets?status=closed').expect(200)).text;
     expect(none).toContain('第 1 / 1 页，共 0 条');
+  });
+});
+
+/** The labels of one <select name="…"> in a page, by option value. */
+function labelsOf(html: string, name: string): Record<string, string> {
+  const select = new RegExp(`<select name="${name}">([\\s\\S]*?)</select>`).exec(html)?.[1] ?? '';
+  return Object.fromEntries(
+    [...select.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)].filter((m) => m[1] !== '').map((m) => [m[1], m[2]]),
+  );
+}
+
+// The menus filter by code (check kind, table name) and show what the table column shows: the check
+// pages' names for check kinds, "title (name)" for tables the catalog titles.
+describe('ticket queue: filter menus in words', () => {
+  let t: TestApp;
+  let office: { login: string; password: string };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    t.ctx.now = () => new Date('2026-10-01T02:00:00Z');
+    const db = t.db.knex;
+    expect((await importCatalog(db, fs.readFileSync(EXAMPLE_CATALOG, 'utf8'))).ok).toBe(true);
+    await buildTicket(db, catalog, T0, { field: 'staff_no' });
+    await buildTicket(db, catalog, T0, { field: 'gender', check: 'codes' });
+    await buildTicket(db, catalog, T0, {
+      table: 'library_loan',
+      field: null,
+      department: 'LIB',
+      check: 'rule:loan_reader_missing',
+      message: '借阅记录读者号缺失超过1%',
+    });
+    await insertTicket(db, {
+      department: 'HR',
+      check: 'report',
+      table: 'staff_basic',
+      due: '2026-10-09',
+      firstSeen: '2026-09-30',
+    });
+    // A table no longer in the catalog keeps its name.
+    await insertTicket(db, {
+      department: 'HR',
+      check: 'required',
+      table: 'legacy_staff',
+      due: '2026-10-09',
+      firstSeen: '2026-09-30',
+    });
+    office = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
+  });
+  afterAll(() => t.close());
+
+  it("labels check kinds and tables in the user's language, keeping the codes as values", async () => {
+    const { agent, csrf } = await signIn(t.app, office.login, office.password);
+    const zh = (await agent.get('/tickets?check=codes').expect(200)).text;
+    expect(labelsOf(zh, 'check')).toEqual({
+      codes: '代码标准',
+      deadline: '维护时限',
+      report: '用户纠错',
+      required: '必填',
+      'rule:loan_reader_missing': '自定义规则 loan_reader_missing',
+    });
+    expect(zh).toContain('<option value="codes" selected>代码标准</option>');
+    expect(labelsOf(zh, 'table')).toEqual({
+      legacy_staff: 'legacy_staff',
+      library_loan: '图书借阅 (library_loan)',
+      staff_basic: '教职工基本信息 (staff_basic)',
+    });
+
+    await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
+    const en = (await agent.get('/tickets?table=staff_basic').expect(200)).text;
+    expect(labelsOf(en, 'check')).toEqual({
+      codes: 'Code list',
+      deadline: 'Deadline',
+      report: 'User report',
+      required: 'Required',
+      'rule:loan_reader_missing': 'Custom rule loan_reader_missing',
+    });
+    expect(en).toContain('<option value="staff_basic" selected>教职工基本信息 (staff_basic)</option>');
   });
 });
 

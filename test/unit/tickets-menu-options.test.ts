@@ -18,4 +18,12 @@ describe('ticket queue: filter menu options', () => {
     expect(none).not.toContain('selected');
     expect(menuOptions(values, 'not in the list')).toBe(none);
   });
+
+  it('labels the options per labelling, escaped, and renders a list once per labelling', () => {
+    const upper = { key: 'upper', label: (v: string) => `${v.toUpperCase()} <x>` };
+    expect(menuOptions(values, 'org_unit', upper)).toContain('<option value="org_unit" selected>ORG_UNIT &lt;x&gt;</option>');
+    // Another labelling of the same list is another menu; the first is still as it was.
+    expect(menuOptions(values, '', { key: 'lower', label: (v) => v })).toContain('>staff_basic</option>');
+    expect(menuOptions(values, '', upper)).toContain('>STAFF_BASIC &lt;x&gt;</option>');
+  });
 });

@@ -29,7 +29,7 @@ import {
   toPublicTicket,
   transitionTicket,
 } from '../../services/tickets';
-import { actionsFor, filtersFrom, menuOptions, STATUS_CHOICES } from './presenter';
+import { actionsFor, checkLabel, filtersFrom, menuOptions, STATUS_CHOICES, tableLabel } from './presenter';
 
 declare module 'express-session' {
   interface SessionData {
@@ -83,9 +83,10 @@ export function ticketsRoutes(ctx: AppContext): Router {
     const { filters, form } = filtersFrom(req, day);
     const viewAll = can(req.user!, 'tickets.viewAll');
     // Over all tickets the menus include the departments (one query with the menus' cache check).
-    const [{ items, total }, choices] = await Promise.all([
+    const [{ items, total }, choices, catalog] = await Promise.all([
       listTickets(db, filters, { limit: perPage, offset: (page - 1) * perPage }),
       filterChoices(db, viewAll ? undefined : req.user!.department),
+      loadCurrentCatalog(db),
     ]);
     const last = pastLastPage(req.originalUrl, page, perPage, total);
     if (last) return redirectKeepingFlash(req, res, last);
@@ -105,9 +106,13 @@ export function ticketsRoutes(ctx: AppContext): Router {
       departments: departments.map((d) => ({ ...d, selected: d.code === form.department })),
       statuses: STATUS_CHOICES,
       severities: SEVERITIES,
+      // The menus' values are the codes the filter takes; their labels what the table shows.
       choices: {
-        tables: menuOptions(choices.tables, form.table),
-        checks: menuOptions(choices.checks, form.check),
+        tables: menuOptions(choices.tables, form.table, {
+          key: `v${catalog?.versionId ?? 0}`,
+          label: (name) => tableLabel(catalog?.catalog, name),
+        }),
+        checks: menuOptions(choices.checks, form.check, { key: req.locale, label: (kind) => checkLabel(req.t, kind) }),
       },
       pager: pagination(req.originalUrl, page, perPage, total),
     });

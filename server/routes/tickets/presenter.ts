@@ -9,6 +9,8 @@ import {
   isStatusFilter,
   isTicketView,
 } from '../../services/tickets';
+import { DEFAULT_LOCALE, hasKey, type Translator } from '../../i18n';
+import type { Catalog } from '../../services/catalog/types';
 import { OptionList, renderOptionList, withSelected } from '../../views/option-list';
 
 /** Query string → filters, with the department forced for users who see only their own. */
@@ -34,19 +36,52 @@ export function filtersFrom(req: Request, today: string): { filters: TicketFilte
 export const STATUS_CHOICES = ['active', ...TICKET_STATUSES, 'all'];
 
 /**
- * A filter menu's <option>s as HTML, `selected` on the chosen value. The menus' value lists are cached
- * (filterChoices keeps one array per list until a ticket is filed), so the options are rendered once
- * per list.
+ * How a filter menu labels its values: `key` names the labelling (the locale and the catalog version
+ * the labels come from), so a rendered menu is reused only with the same labels.
  */
-const renderedMenus = new WeakMap<readonly string[], OptionList>();
+export interface MenuLabels {
+  key: string;
+  label(value: string): string;
+}
 
-export function menuOptions(values: readonly string[], chosen: string): string {
-  let menu = renderedMenus.get(values);
+/**
+ * A filter menu's <option>s as HTML, `selected` on the chosen value; the values stay the filter's
+ * codes, the labels are what people read (`labels`; without it the value itself). The menus' value
+ * lists are cached (filterChoices keeps one array per list until a ticket is filed), so the options
+ * are rendered once per list and labelling.
+ */
+const renderedMenus = new WeakMap<readonly string[], Map<string, OptionList>>();
+/** Labellings kept per list: the two locales, and a catalog version replaced by the next import. */
+const MAX_LABELLINGS = 4;
+
+export function menuOptions(values: readonly string[], chosen: string, labels?: MenuLabels): string {
+  let menus = renderedMenus.get(values);
+  if (!menus) renderedMenus.set(values, (menus = new Map()));
+  const key = labels?.key ?? '';
+  let menu = menus.get(key);
   if (!menu) {
-    menu = renderOptionList(values.map((value) => ({ value, label: value })));
-    renderedMenus.set(values, menu);
+    menu = renderOptionList(values.map((value) => ({ value, label: labels ? labels.label(value) : value })));
+    if (menus.size >= MAX_LABELLINGS) menus.delete(menus.keys().next().value as string);
+    menus.set(key, menu);
   }
   return withSelected(menu, chosen);
+}
+
+/**
+ * A check kind as people read it, in the user's language: the check pages' names (`checks.kinds.*`:
+ * 代码标准, 维护时限, 用户纠错 for `report`…), a catalog rule as "自定义规则 <name>"; a kind this
+ * version does not know stays as stored.
+ */
+export function checkLabel(t: Translator, kind: string): string {
+  if (kind.startsWith('rule:')) return t('tickets.list.ruleCheck', { name: kind.slice('rule:'.length) });
+  const key = `checks.kinds.${kind}`;
+  return hasKey(DEFAULT_LOCALE, key) ? t(key) : kind;
+}
+
+/** A hub table as people read it: "教职工基本信息 (staff_basic)" where the catalog has a title, else its name. */
+export function tableLabel(catalog: Catalog | null | undefined, name: string): string {
+  const title = catalog?.tables.find((t) => t.name === name)?.title;
+  return title ? `${title} (${name})` : name;
 }
 
 /** What the ticket page may offer this user: each flag is one form. */
