@@ -1,6 +1,6 @@
 import type { AppContext } from '../context';
 import type { Translator } from '../i18n';
-import { can, CurrentUser, Role } from '../policies';
+import { can, CurrentUser } from '../policies';
 import { todayIn } from '../services/calendar';
 import { universityTimezone } from '../services/catalog/repository';
 
@@ -26,8 +26,6 @@ async function ticketFigures(ctx: AppContext, department: string | null, today: 
     .first();
   return { active: Number(row?.active ?? 0), overdue: Number(row?.overdue ?? 0) };
 }
-
-const ROLE_ORDER: Role[] = ['admin', 'it_office', 'univ_leader', 'dept_leader', 'steward', 'user'];
 
 export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator) {
   const cards: HomeCard[] = [];
@@ -70,10 +68,11 @@ export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator)
       href: `/scorecards/${encodeURIComponent(user.department)}`,
     });
   const department = await ctx.db('departments').where({ code: user.department }).first('name');
-  const primaryRole = ROLE_ORDER.find((r) => user.roles.includes(r)) ?? 'user';
   return {
     title: t('home.title'),
-    greeting: t(`home.greeting.${primaryRole}`, { name: user.name }),
+    // By name only: the roles are the tags under it. A role title added to the name repeated it for
+    // names that are titles themselves (信息化主管校领导 → 信息化主管校领导校领导，您好).
+    greeting: t('home.greeting', { name: user.name }),
     departmentName: department?.name ?? user.department,
     roles: user.roles.map((r) => t(`roles.${r}`)),
     cards,

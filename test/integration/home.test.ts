@@ -36,6 +36,17 @@ describe('home page per role', () => {
     expect(home.text).toContain('href="/tickets?view&#x3D;overdue"');
   });
 
+  it('greets by name without repeating a role title the name already ends with; the roles are shown under it', async () => {
+    const leader = await buildUser(t.db.knex, { department: 'ITC', roles: ['univ_leader'], name: '信息化主管校领导' });
+    const { agent } = await signIn(t.app, leader.login, leader.password);
+    const home = await agent.get('/').expect(200);
+    expect(home.text).toContain('<h1>信息化主管校领导，您好</h1>');
+    expect(home.text).toContain('<span class="tag">信息化主管校领导</span>');
+    const admin = await buildUser(t.db.knex, { department: 'ITC', roles: ['admin'], name: '系统管理员' });
+    const other = await signIn(t.app, admin.login, admin.password);
+    expect((await other.agent.get('/').expect(200)).text).toContain('<h1>系统管理员，您好</h1>');
+  });
+
   it('gives a plain staff member no ticket card', async () => {
     const user = await buildUser(t.db.knex, { department: 'ACA', roles: ['user'] });
     const { agent } = await signIn(t.app, user.login, user.password);
