@@ -39,7 +39,8 @@ export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator)
     const figures = await ticketFigures(ctx, all ? null : user.department, today);
     cards.push({
       title: t('tickets.home.title'),
-      text: t('tickets.home.text'),
+      // University-wide roles (IT office, administrators, university leaders) count every department's tickets.
+      text: all ? t('home.cards.tickets.all') : t('tickets.home.text'),
       href: all ? '/tickets?view=overdue' : '/tickets',
       figure: t('home.ticketFigure', figures),
     });

@@ -20,20 +20,44 @@ describe('home page per role', () => {
   });
   afterAll(() => t.close());
 
+  /** The ticket card's HTML. */
+  const ticketCard = (page: string) => {
+    const start = page.lastIndexOf('<a class="card"', page.indexOf('<h2>质量工单</h2>'));
+    return page.slice(start, page.indexOf('</a>', start));
+  };
+
   it("shows a steward their own department's active and overdue tickets at a glance", async () => {
     const steward = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
     const { agent } = await signIn(t.app, steward.login, steward.password);
     const home = await agent.get('/').expect(200);
     expect(home.text).toContain('2 个待处理 · 1 个逾期');
     expect(home.text).toContain('href="/tickets"');
+    expect(ticketCard(home.text)).toContain('本单位待整改的数据质量问题');
   });
 
-  it('shows the IT office every department, linking to the overdue view', async () => {
+  it('shows the IT office every department, linking to the overdue view, and says it is every department', async () => {
     const office = await buildUser(t.db.knex, { department: 'ITC', roles: ['it_office'] });
     const { agent } = await signIn(t.app, office.login, office.password);
     const home = await agent.get('/').expect(200);
     expect(home.text).toContain('3 个待处理 · 1 个逾期');
     expect(home.text).toContain('href="/tickets?view&#x3D;overdue"');
+    expect(ticketCard(home.text)).toContain('全校各部门待整改的数据质量问题');
+    expect(home.text).not.toContain('本单位待整改');
+  });
+
+  it('labels the ticket card as every department for administrators and university leaders too, in both languages', async () => {
+    for (const roles of [['admin'], ['univ_leader']] as const) {
+      const user = await buildUser(t.db.knex, { department: 'ITC', roles: [...roles] });
+      const { agent, csrf } = await signIn(t.app, user.login, user.password);
+      const zh = await agent.get('/').expect(200);
+      expect(zh.text).toContain('3 个待处理 · 1 个逾期');
+      expect(ticketCard(zh.text)).toContain('全校各部门待整改的数据质量问题');
+      expect(zh.text).not.toContain('本单位');
+      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
+      const en = await agent.get('/').expect(200);
+      expect(en.text).toContain('3 active · 1 overdue');
+      expect(en.text).toContain('Data-quality problems still to fix in every department');
+    }
   });
 
   it('greets by name without repeating a role title the name already ends with; the roles are shown under it', async () => {
