@@ -20,6 +20,7 @@ const ITEMS: NavItem[] = [
   { key: 'notifications.nav', href: '/inbox', action: 'inbox.view' },
   { key: 'nav.sharing', href: '/sharing', action: 'sharing.apply' },
   { key: 'nav.reports', href: '/reports/mine', action: 'reports.mine' },
+  { key: 'nav.triage', href: '/reports/triage', action: 'reports.triage' },
   { key: 'nav.audit', href: '/admin/audit', action: 'audit.view' },
   { key: 'nav.users', href: '/admin/users', action: 'users.manage' },
 ];
