@@ -204,6 +204,52 @@ describe('ticket pages and API', () => {
       }
     });
 
+    it("asks for the department of a reassignment in words, in the user's language, and changes nothing", async () => {
+      const db = t.db.knex;
+      const ticket = (await buildTicket(db, catalog, T0, { field: 'name', check: 'required' })).id;
+      const before = await db('tickets').where({ id: ticket }).first('department_code', 'status', 'version');
+      const events = async () => Number((await db('ticket_events').where({ ticket_id: ticket }).count({ n: '*' }))[0].n);
+      const eventsBefore = await events();
+      const { agent, csrf } = await signIn(t.app, office.login, office.password);
+      const none = await agent
+        .post(`/tickets/${ticket}/reassign`)
+        .type('form')
+        .send({ _csrf: csrf, department: '', reason: '学生信息' })
+        .expect(422);
+      expect(none.text).toContain('<p class="field-error" role="alert">请在“改派给”中选择接收工单的单位</p>');
+      expect(none.text).not.toContain('未知的单位代码');
+      expect(none.text).toContain('学生信息</textarea>');
+      // A crafted `to` on the transition form: said in words, not as the API's codes.
+      const crafted = await agent
+        .post(`/tickets/${ticket}/transition`)
+        .type('form')
+        .send({ _csrf: csrf, to: 'resolved' })
+        .expect(422);
+      expect(crafted.text).toContain('无法识别要执行的操作，请刷新页面后重试');
+      expect(crafted.text).not.toContain('to 应为');
+      // The settings page's webhook form without its department: the settings page again, with the message.
+      const hook = await agent
+        .post('/tickets/settings/webhook')
+        .type('form')
+        .send({ _csrf: csrf, department: '', webhook_url: 'https://oapi.dingtalk.com/robot/send?access_token=x' })
+        .expect(422);
+      expect(hook.text).toContain('请求中没有单位，请刷新页面后在要设置的单位一行中保存');
+      expect(hook.text).toContain('action="/tickets/settings/webhook"');
+
+      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
+      const english = await agent
+        .post(`/tickets/${ticket}/reassign`)
+        .type('form')
+        .send({ _csrf: csrf, department: '', reason: '' })
+        .expect(422);
+      expect(english.text).toContain('Choose the department to hand the ticket to in “Reassign to”');
+      expect(english.text).toContain('A reason is required');
+      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
+
+      expect(await db('tickets').where({ id: ticket }).first('department_code', 'status', 'version')).toEqual(before);
+      expect(await events()).toBe(eventsBefore);
+    });
+
     it("keeps comments to the ticket's department and the IT office: a university leader reads the ticket but may not comment", async () => {
       const db = t.db.knex;
       const leader = await buildUser(db, { department: 'XXB', roles: ['univ_leader'] });

@@ -28,6 +28,7 @@ import {
   ticketHistory,
   toPublicTicket,
   transitionTicket,
+  TRANSITION_TARGETS,
 } from '../../services/tickets';
 import { actionsFor, checkLabel, filtersFrom, menuOptions, STATUS_CHOICES, tableLabel } from './presenter';
 
@@ -171,9 +172,14 @@ export function ticketsRoutes(ctx: AppContext): Router {
   router.post('/tickets/settings/webhook', authorize('tickets.settings'), async (req, res) => {
     const code = String(req.body.department ?? '');
     const url = String(req.body.webhook_url ?? '').trim();
-    const department = await db('departments').where({ code }).first('code', 'webhook_url');
-    if (!department)
-      throw new ValidationError([{ field: 'department', key: 'tickets.errors.department', params: { value: code } }]);
+    const department = code ? await db('departments').where({ code }).first('code', 'webhook_url') : undefined;
+    // Each row's form names its department: none, or one that is gone, is a stale or crafted form.
+    if (!department) {
+      const message = code
+        ? req.t('tickets.errors.department', { value: code })
+        : req.t('tickets.errors.webhookDepartmentRequired');
+      return settingsPage(req, res, { webhookError: message }, 422);
+    }
     if (url && !isWebhookUrl(url)) {
       return settingsPage(
         req,
@@ -278,16 +284,19 @@ export function ticketsRoutes(ctx: AppContext): Router {
       req,
       res,
       () =>
-        transitionTicket(db, {
-          ticketId: Number(req.params.id),
-          to: String(req.body.to ?? ''),
-          actor: req.user!,
-          comment: typeof req.body.comment === 'string' ? req.body.comment : null,
-          expectedVersion: req.body.version ? Number(req.body.version) : null,
-          origin: origin(req),
-          now: ctx.now(),
-          requestRecheck: recheck,
-        }),
+        // The page's forms send one of the targets: another `to` is a stale or crafted form, said in words (the API names the codes).
+        !(TRANSITION_TARGETS as readonly string[]).includes(req.body.to)
+          ? Promise.reject(new ValidationError([{ field: 'to', key: 'tickets.errors.action' }]))
+          : transitionTicket(db, {
+              ticketId: Number(req.params.id),
+              to: String(req.body.to ?? ''),
+              actor: req.user!,
+              comment: typeof req.body.comment === 'string' ? req.body.comment : null,
+              expectedVersion: req.body.version ? Number(req.body.version) : null,
+              origin: origin(req),
+              now: ctx.now(),
+              requestRecheck: recheck,
+            }),
       `tickets.flash.${['acknowledged', 'fixed', 'closed'].includes(req.body.to) ? req.body.to : 'done'}`,
     ),
   );

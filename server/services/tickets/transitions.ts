@@ -197,7 +197,9 @@ export async function reassignTicket(
     const reason = cleanComment(input.reason);
     const problems = [];
     const exists = department ? await trx('departments').where({ code: department }).first('code') : null;
-    if (!exists) problems.push({ field: 'department', key: 'tickets.errors.department', params: { value: department } });
+    // Nothing chosen is the form's mistake, said as the form says it; a code no department has, a crafted one.
+    if (!department) problems.push({ field: 'department', key: 'tickets.errors.departmentRequired' });
+    else if (!exists) problems.push({ field: 'department', key: 'tickets.errors.department', params: { value: department } });
     else if (department === current.department_code) problems.push({ field: 'department', key: 'tickets.errors.sameDepartment' });
     if (!reason) problems.push({ field: 'reason', key: 'tickets.errors.reasonRequired' });
     if (problems.length) throw new ValidationError(problems);
