@@ -75,6 +75,26 @@ describe("departments' period scores as a bar chart", () => {
     expect(chartOf(page)).toEqual({ data: EXPECTED, canvas: true, table: true, script: true });
   });
 
+  it('puts the single snapshot in the trend data of the dashboard and of a scorecard', async () => {
+    // One snapshot (2026-11-20): each trend is one point — the mean (88.57 + 77) / 2 = 82.785 → 82.8,
+    // and the ranked departments, lowest last. scorecards.js draws a series of one value as a dot
+    // (test/e2e/scorecards-layout.test.ts checks the radius in Chromium).
+    const island = (page: string, id: string) => JSON.parse(new RegExp(`id="${id}">([^<]*)</script>`).exec(page)![1]);
+    const dashboard = (await office.agent.get('/dashboard?from=2026-11-20&to=2026-11-20').expect(200)).text;
+    expect(island(dashboard, 'sc-trend-data')).toEqual({
+      labels: ['2026-11-20'],
+      mean: [82.8],
+      meanLabel: '全校平均',
+      series: [
+        { department: 'ORG', name: '党委组织部', scores: [88.57] },
+        { department: 'HR', name: '人事处', scores: [77] },
+      ],
+    });
+    const card = island((await office.agent.get('/scorecards/HR').expect(200)).text, 'sc-card-data');
+    expect(card).toMatchObject({ labels: ['2026-11-20'], score: [77], scoreLabel: '得分' });
+    expect(card.components).toMatchObject({ freshness: [50], completeness: [90], validity: [null] });
+  });
+
   it('no chart when no department has a score', async () => {
     const page = (await office.agent.get('/dashboard?from=2026-10-01&to=2026-10-02').expect(200)).text;
     expect(chartOf(page)).toMatchObject({ data: null, canvas: false, table: true });

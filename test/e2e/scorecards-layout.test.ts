@@ -1,0 +1,70 @@
+import type { Page } from 'playwright-core';
+import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
+import { buildUser } from '../factories';
+import { chartsSettled, Journey, pageAs, startJourney } from '../factories/journeys';
+import { buildCheckRun, seedScorecardCatalog } from '../factories/scorecards';
+import { describeBrowser, screenshot } from '../helpers/browser';
+
+/**
+ * The scorecard charts as drawn in Chromium, the day after the first snapshot: a trend of one day is
+ * one point, which a line of radius-0 points does not show.
+ *
+ * 2026-11-20 (as in scorecards-http.test.ts): ORG 88.57, HR 77, STU not scored; the mean is 82.8.
+ */
+describeBrowser('scorecard charts and tables in Chromium', () => {
+  let j: Journey;
+  let office: Awaited<ReturnType<typeof buildUser>>;
+  let steward: Awaited<ReturnType<typeof buildUser>>;
+
+  /** Each dataset of the chart.js chart on canvas `id`: its values and the radius its points are drawn with. */
+  const datasets = (page: Page, id: string) =>
+    page.evaluate(`(() => {
+      const chart = Chart.getChart('${id}');
+      return chart.data.datasets.map((d, i) => ({
+        data: d.data,
+        hidden: !chart.isDatasetVisible(i),
+        radius: chart.getDatasetMeta(i).data.map((p) => p.options.radius),
+      }));
+    })()`) as Promise<{ data: (number | null)[]; hidden: boolean; radius: number[] }[]>;
+
+  beforeAll(async () => {
+    j = await startJourney();
+    j.t.ctx.now = () => new Date('2026-11-21T10:00:00+08:00');
+    const db = j.t.db.knex;
+    await seedScorecardCatalog(db);
+    office = await buildUser(db, { department: 'ORG', roles: ['it_office'] });
+    steward = await buildUser(db, { department: 'HR', roles: ['steward'] });
+    await buildCheckRun(db, '2026-11-20T10:00:00+08:00', [
+      { table: 'staff', check: 'freshness', department: 'HR', passed: true },
+      { table: 'payroll', check: 'freshness', department: 'HR', passed: false },
+      { table: 'staff', field: 'staff_no', check: 'required', department: 'HR', violations: 10, checked: 100 },
+      { table: 'staff', field: 'political_status', check: 'codes', department: 'ORG', violations: 10, checked: 50 },
+    ]);
+    await snapshotJob(j.t.ctx, { day: '2026-11-20' });
+  }, 120_000);
+  afterAll(() => j?.close());
+
+  it('draws a trend of a single snapshot as visible points, on the dashboard and on the scorecard', async () => {
+    const page = await pageAs(j, office);
+    await page.goto(`${j.baseUrl}/dashboard?from=2026-11-20&to=2026-11-20`);
+    await chartsSettled(page);
+    // The mean and the two ranked departments, one point each, drawn with a radius.
+    expect(await datasets(page, 'sc-trend')).toEqual([
+      { data: [82.8], hidden: false, radius: [expect.any(Number)] },
+      { data: [88.57], hidden: false, radius: [expect.any(Number)] },
+      { data: [77], hidden: false, radius: [expect.any(Number)] },
+    ]);
+    for (const d of await datasets(page, 'sc-trend')) expect(d.radius[0]).toBeGreaterThan(0);
+    await screenshot(page, 'scorecards-single-day-dashboard');
+
+    const own = await pageAs(j, steward);
+    await own.goto(`${j.baseUrl}/scorecards/HR`);
+    await chartsSettled(own);
+    const card = await datasets(own, 'sc-card-trend');
+    expect(card[0]).toEqual({ data: [77], hidden: false, radius: [expect.any(Number)] });
+    expect(card[0].radius[0]).toBeGreaterThan(0);
+    await screenshot(own, 'scorecards-single-day-scorecard');
+    await page.context().close();
+    await own.context().close();
+  });
+});
