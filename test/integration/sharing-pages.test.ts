@@ -513,3 +513,203 @@ describe('a table typed in another case (over the API) is the catalog’s on eve
     expect(html).not.toContain('STAFF_BASIC');
   });
 });
+
+/** A request submitted through the form (`overrides` on fullForm), its id. */
+async function submitForm(overrides: Record<string, string> = {}): Promise<number> {
+  const res = await postForm('applicant', '/sharing/new', fullForm(overrides), { material: [PDF, 'x.pdf'] });
+  expect(res.status).toBe(303);
+  return Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
+}
+
+async function inLocale<T>(login: keyof SharingPeople, locale: 'en' | 'zh-CN', fn: () => Promise<T>): Promise<T> {
+  const s = await as(login);
+  await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale, next: '/' });
+  try {
+    return await fn();
+  } finally {
+    if (locale !== 'zh-CN') await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'zh-CN', next: '/' });
+  }
+}
+
+describe('messages name the field by its label and the choices by their names, in the user’s language', () => {
+  it('the form: no integration method, no system status, no campus answers → 请选择…; nothing written', async () => {
+    const before = Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n);
+    const res = await postForm(
+      'applicant',
+      '/sharing/new',
+      fullForm({ method: '', 'system[status]': '', 'system[on_campus]': '', 'system[campus_address]': '' }),
+      { material: [PDF, 'x.pdf'] },
+    );
+    expect(res.status).toBe(422);
+    for (const message of ['请选择数据对接方式', '请选择系统运行情况', '请选择系统是否在校内部署', '请选择是否为校内域名及IP'])
+      expect(res.text).toContain(`<p class="field-error" role="alert">${message}</p>`);
+    expect(res.text).not.toMatch(/api \| file|building \| running|yes \| no/);
+    expect(Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n)).toBe(before);
+  });
+
+  it('a choice the form does not offer (a crafted form, the API) is named with the choices’ names', async () => {
+    const res = await postForm(
+      'applicant',
+      '/sharing/new',
+      fullForm({ method: 'ftp', 'system[status]': 'retired', 'system[on_campus]': 'maybe', 'datasets[]': 'weather' }),
+      { material: [PDF, 'x.pdf'] },
+    );
+    expect(res.status).toBe(422);
+    for (const message of [
+      '“数据对接方式”须为以下之一：API、文本、其他',
+      '“系统运行情况”须为以下之一：建设中、运行中',
+      '“系统是否在校内部署”须为以下之一：是、否',
+      '“数据集名称”须为以下之一：学校概况数据集、教职工管理数据集、学生管理数据集、教学管理数据集、资产与设备管理数据集、一卡通管理数据集、公共服务数据集、其他数据集',
+    ])
+      expect(res.text).toContain(`<p class="field-error" role="alert">${message}</p>`);
+    const s = await as('applicant');
+    const api = await s.agent
+      .post('/api/v1/sharing-requests')
+      .set('X-CSRF-Token', s.csrf)
+      .send(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }], { method: '' }));
+    expect(api.status).toBe(422);
+    expect(api.body.fields).toEqual({ method: '请选择数据对接方式' });
+  });
+
+  it('in English for an English session', async () => {
+    const res = await inLocale('applicant', 'en', () =>
+      postForm('applicant', '/sharing/new', fullForm({ method: '', 'system[status]': 'retired' }), { material: [PDF, 'x.pdf'] }),
+    );
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('<p class="field-error" role="alert">Choose “Integration method”</p>');
+    expect(res.text).toContain('<p class="field-error" role="alert">“System status” must be one of: Being built, Running</p>');
+  });
+  it('decisions the buttons do not offer (arbitration, structure-change review) are named by the buttons', async () => {
+    const o = await as('office');
+    const arbitration = await o.agent
+      .post('/api/v1/sharing-requests/1/arbitration/decision')
+      .set('X-CSRF-Token', o.csrf)
+      .send({ decision: 'maybe', note: '理由' });
+    expect(arbitration.status).toBe(422);
+    expect(arbitration.body.fields).toEqual({ decision: '请选择“撤销来源部门意见，继续审批”或“维持不共享”' });
+    const h = await as('hrSteward');
+    await h.agent.post('/sharing/structure-changes').type('form').send({
+      _csrf: h.csrf,
+      system: '人事管理系统',
+      tables: 'staff_basic',
+      description: '增加字段',
+      planned_on: '2026-03-20',
+      contact: '',
+    });
+    const change = await t.db.knex('structure_changes').orderBy('id', 'desc').first('id');
+    const review = await o.agent
+      .post(`/sharing/structure-changes/${change.id}/review`)
+      .type('form')
+      .send({ _csrf: o.csrf, decision: 'maybe', note: '' });
+    expect(review.status).toBe(303);
+    expect((await o.agent.get('/sharing/structure-changes')).text).toContain('请选择“同意”或“不同意”');
+    expect((await t.db.knex('structure_changes').where({ id: change.id }).first('status')).status).toBe('submitted');
+  });
+
+  it('a file sent under an input the form does not have is refused naming the form’s file inputs, not internal names', async () => {
+    const before = Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n);
+    const res = await postForm('applicant', '/sharing/new', fullForm(), { material: [PDF, 'x.pdf'], evil: [PDF, 'y.pdf'] });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('只能上传“系统立项或相关材料”和“签字盖章的承诺书扫描件（可选）”，各一个文件');
+    expect(res.text).not.toMatch(/文件 (evil|material|pledge_scan) /);
+    expect(Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n)).toBe(before);
+  });
+});
+
+describe('a decision the form cannot take comes back with its message and what was typed (422); nothing is written', () => {
+  let id: number;
+  let stageId: number;
+  beforeAll(async () => {
+    id = await submitForm();
+    stageId = Number((await t.db.knex('sharing_stages').where({ request_id: id, kind: 'applicant_unit' }).first('id')).id);
+  });
+  const state = async (requestId = id) => ({
+    stages: await t.db.knex('sharing_stages').where({ request_id: requestId }).orderBy('id').select('status', 'version'),
+    request: await t.db.knex('sharing_requests').where({ id: requestId }).first('status', 'version'),
+    audit: Number(
+      (
+        await t.db
+          .knex('audit_log')
+          .where({ object_id: String(requestId), action: 'sharing.decision' })
+          .count({ n: '*' })
+      )[0].n,
+    ),
+  });
+  const post = async (login: keyof SharingPeople, requestId: number, body: Record<string, string>) => {
+    const s = await as(login);
+    return s.agent
+      .post(`/sharing/${requestId}/decision`)
+      .type('form')
+      .send({ _csrf: s.csrf, ...body });
+  };
+
+  it('a rejection without a reason: 请选择不同意的理由 at the reason, the opinion and the choice typed stay', async () => {
+    const before = await state();
+    const res = await post('csSteward', id, {
+      stage_id: String(stageId),
+      decision: 'reject',
+      reason: '',
+      comment: '项目材料不全，请补充后再申请',
+    });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('<p class="field-error" role="alert">请选择不同意的理由</p>');
+    expect(res.text).toContain('<textarea name="comment" rows="2">项目材料不全，请补充后再申请</textarea>');
+    expect(res.text).toMatch(/<input type="radio" name="decision" value="reject" checked>/);
+    expect(res.text).not.toMatch(/<input type="radio" name="decision" value="approve" checked>/);
+    expect(res.text).not.toMatch(/not_current_staff \||理由：not_current/);
+    expect(await state()).toEqual(before);
+  });
+
+  it('"other reason" without its text keeps the reason chosen', async () => {
+    const before = await state();
+    const res = await post('csSteward', id, { stage_id: String(stageId), decision: 'reject', reason: 'other', comment: '' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('<p class="field-error" role="alert">选择“其他原因”时请说明理由</p>');
+    expect(res.text).toContain('<option value="other" selected>其他原因</option>');
+    expect(await state()).toEqual(before);
+  });
+
+  it('a decision value the form does not offer: 请选择“同意”或“不同意”', async () => {
+    const before = await state();
+    const res = await post('csSteward', id, { stage_id: String(stageId), decision: 'maybe', comment: '再看看' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('<p class="field-error" role="alert">请选择“同意”或“不同意”</p>');
+    expect(res.text).toContain('<textarea name="comment" rows="2">再看看</textarea>');
+    expect(res.text).not.toContain('decision 须为');
+    expect(await state()).toEqual(before);
+  });
+
+  it('in English for an English session', async () => {
+    const res = await inLocale('csSteward', 'en', () =>
+      post('csSteward', id, { stage_id: String(stageId), decision: 'reject', comment: 'Too broad' }),
+    );
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('<p class="field-error" role="alert">Choose the reason for the rejection</p>');
+    expect(res.text).toContain('<textarea name="comment" rows="2">Too broad</textarea>');
+  });
+
+  it('the final review: an expiry that is no date keeps the date and the opinion typed', async () => {
+    const universal = await submitForm({
+      'items[0][table]': 'org_unit',
+      'items[0][fields][]': 'unit_code',
+      'items[0][other_fields]': '',
+    });
+    expect((await approveAs('csSteward', universal)).status).toBe(303);
+    expect((await approveAs('office', universal)).status).toBe(303);
+    const before = await state(universal);
+    const res = await post('office2', universal, { decision: 'approve', expires_on: '2027-02-30', comment: '终审同意' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('<p class="field-error" role="alert">授权截止日期须为 2026-03-02 之后的日期（YYYY-MM-DD）</p>');
+    expect(res.text).toContain('<input type="date" name="expires_on" value="2027-02-30">');
+    expect(res.text).toContain('<textarea name="comment" rows="2">终审同意</textarea>');
+    expect(await state(universal)).toEqual(before);
+  });
+
+  it('a stage decided meanwhile is still a 409 with its message on the page (the input is judged once the action is possible)', async () => {
+    expect((await approveAs('csSteward', id)).status).toBe(303);
+    const res = await post('csSteward', id, { stage_id: String(stageId), decision: 'reject', reason: '' });
+    expect(res.status).toBe(303);
+    const page = (await (await as('csSteward')).agent.get(`/sharing/${id}`)).text;
+    expect(page).toContain('该环节当前不在待审核状态');
+  });
+});

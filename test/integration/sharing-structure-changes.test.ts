@@ -72,6 +72,24 @@ describe('filing a change: each mistake named in place, nothing written', () => 
     expect(await countChanges()).toBe(before);
   });
 
+  it('no system chosen: 请选择业务系统 (never an empty name), in English too', async () => {
+    const before = await countChanges();
+    const res = await file('hrSteward', { ...valid, system: '' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('<p class="field-error" role="alert">请选择业务系统</p>');
+    expect(res.text).not.toContain('数据目录中没有系统 <');
+    expect(await countChanges()).toBe(before);
+    const s = await as('stuSteward');
+    await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' });
+    try {
+      const en = await file('stuSteward', { ...valid, system: '', tables: 'student_status' });
+      expect(en.status).toBe(422);
+      expect(en.text).toContain('<p class="field-error" role="alert">Choose the business system</p>');
+    } finally {
+      await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'zh-CN', next: '/' });
+    }
+  });
+
   it('a contact of exactly 200 characters is filed', async () => {
     const before = await countChanges();
     expect((await file('hrSteward', { ...valid, contact: '电'.repeat(200) })).status).toBe(303);

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../../context';
-import { ValidationError } from '../../errors';
+import { AppError } from '../../errors';
 import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import type { Translator } from '../../i18n';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
@@ -31,11 +31,17 @@ const parse = multipartParser({
 export function multipart(req: Request, res: Response, next: NextFunction): void {
   parse(req, res, (err, problems) => {
     if (err) return next(err);
-    // Over the limit: left to the form's messages (above). Anything else multer refused is an error page.
+    // Over the limit: left to the form's messages (above). Anything else multer refused stopped the parsing
+    // there (what followed is lost), so it is an error page — saying what the form takes, by its labels.
     const refused = problems.find((p) => p.code !== 'too_large');
     if (refused) {
-      const field = refused.field === 'pledge_scan' ? 'pledge_scan' : 'material';
-      return next(new ValidationError([{ field, key: 'sharing.errors.upload.bad_type', params: { filename: refused.field } }]));
+      const files = refused.code === 'LIMIT_UNEXPECTED_FILE' || refused.code === 'LIMIT_FILE_COUNT';
+      return next(
+        new AppError(422, 'upload_refused', files ? 'sharing.errors.upload.unexpected' : 'sharing.errors.upload.limits', {
+          material: req.t('sharing.form.material'),
+          pledge: req.t('sharing.form.pledgeScan'),
+        }),
+      );
     }
     next();
   });

@@ -27,6 +27,13 @@ import { attachmentsOf, formModel, multipart } from './form';
 import { printModel } from './print';
 import { structureChangeRoutes } from './structure-changes';
 
+/** A decision sent back to its form (422): the stage it was for, what was typed, the messages by field. */
+interface TypedDecision {
+  stageId?: number;
+  values: { decision: string; reason: string; comment: string; expiresOn: string };
+  fields: Record<string, string>;
+}
+
 /** Pages of data-sharing requests: lists, the form, the request page with its timeline, the print form. */
 export function sharingRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -152,14 +159,28 @@ export function sharingRoutes(ctx: AppContext): Router {
     return loaded;
   }
 
-  router.get('/sharing/:id', authorize('sharing.apply'), async (req, res) => {
+  /**
+   * The request page. `typed` is a decision the form sent back (422): its stage's form shows the message at
+   * each field and what was typed (the choice, the reason, the opinion, the expiry).
+   */
+  async function renderRequest(req: Request, res: Response, status = 200, typed?: TypedDecision) {
     const loaded = await viewable(req);
     const request = await presentRequest(ctx, req.user!, loaded);
-    res.render('pages/sharing/show', {
+    const target = typed ? (request.can.decide.find((d) => d.id === typed.stageId) ?? request.can.decide[0]) : undefined;
+    res.status(status).render('pages/sharing/show', {
       title: req.t('sharing.detail.title', { id: request.id }),
       request,
       reasons: REJECTION_REASONS,
+      decideForms: request.can.decide.map((d) => ({
+        ...d,
+        typed: d === target ? typed!.values : { decision: 'approve', reason: '', comment: '', expiresOn: '' },
+        fields: d === target ? typed!.fields : {},
+      })),
     });
+  }
+
+  router.get('/sharing/:id', authorize('sharing.apply'), async (req, res) => {
+    await renderRequest(req, res);
   });
 
   router.get('/sharing/:id/print', authorize('sharing.apply'), async (req, res) => {
@@ -201,15 +222,33 @@ export function sharingRoutes(ctx: AppContext): Router {
 
   router.post('/sharing/:id/decision', authorize('sharing.review'), async (req, res) => {
     const b = req.body ?? {};
-    await act(req, res, 'sharing.flash.decided', () =>
-      decide(ctx, actorOf(req), idParam(req), {
-        decision: String(b.decision ?? ''),
-        reason: b.reason ? String(b.reason) : undefined,
-        comment: b.comment ? String(b.comment) : undefined,
-        stageId: b.stage_id ? Number(b.stage_id) : undefined,
-        expiresOn: b.expires_on ? String(b.expires_on) : undefined,
-      }),
-    );
+    const text = (v: unknown) => (typeof v === 'string' ? v : '');
+    const values = {
+      decision: text(b.decision),
+      reason: text(b.reason),
+      comment: text(b.comment),
+      expiresOn: text(b.expires_on),
+    };
+    const stageId = b.stage_id ? Number(b.stage_id) : undefined;
+    try {
+      await decide(ctx, actorOf(req), idParam(req), {
+        decision: values.decision,
+        reason: values.reason || undefined,
+        comment: values.comment || undefined,
+        stageId,
+        expiresOn: values.expiresOn || undefined,
+      });
+    } catch (err) {
+      // What was typed is not lost: the page comes back with the form as sent and each message at its field.
+      if (err instanceof ValidationError)
+        return renderRequest(req, res, 422, { stageId, values, fields: fieldMessages(err, req) });
+      // Not (or no longer) this user's to decide: back to the page with the reason, as every action there.
+      if (!(err instanceof AppError) || err.status === 403 || err.status === 404) throw err;
+      req.session.flash = { kind: 'error', text: req.t(err.messageKey, err.params) };
+      return res.redirect(303, `/sharing/${idParam(req)}`);
+    }
+    req.session.flash = { kind: 'success', text: req.t('sharing.flash.decided') };
+    res.redirect(303, `/sharing/${idParam(req)}`);
   });
 
   router.post('/sharing/:id/withdraw', authorize('sharing.apply'), async (req, res) => {

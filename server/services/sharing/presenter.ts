@@ -156,6 +156,7 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
         id: s.id,
         kind: s.kind,
         department: s.department_code,
+        department_name: s.department_code ? (deptName.get(s.department_code) ?? s.department_code) : null,
         onBehalf: !holdsStage(user, s, today).own,
       })),
       /** The final review waits for another IT-office person: this viewer decided the first review. */

@@ -50,12 +50,15 @@ export async function fileStructureChange(
     if (length > max) errors.push({ field, key: 'sharing.errors.tooLong', params: { label: label(labelKey), max, length } });
   };
   const system = catalog?.systems.find((s) => s.name === input.system);
-  if (!system) errors.push({ field: 'system', key: 'sharing.errors.unknownSystem', params: { system: input.system } });
+  // Named as the form names them: the choice by its label, a department by its name (never its code).
+  const departmentName = (code: string) => catalog?.departments.find((d) => d.code === code)?.name ?? code;
+  if (!input.system.trim()) errors.push({ field: 'system', key: 'sharing.errors.chooseSystem' });
+  else if (!system) errors.push({ field: 'system', key: 'sharing.errors.unknownSystem', params: { system: input.system } });
   else if (system.department !== input.department)
     errors.push({
       field: 'system',
       key: 'sharing.errors.systemNotYours',
-      params: { system: input.system, department: input.department },
+      params: { system: input.system, department: departmentName(input.department) },
     });
   if (input.tables.length === 0) errors.push({ field: 'tables', key: 'sharing.errors.noTables' });
   // Table names match the catalog ignoring case, as everywhere in sharing (`STAFF_BASIC` is `staff_basic`),

@@ -30,6 +30,17 @@ export function validateRequest(
   const required = (field: string, value: string, labelKey: string) => {
     if (value.trim() === '') errors.push({ field, key: 'sharing.errors.required', params: { label: label(labelKey) } });
   };
+  /** A choice (radio buttons, a select): "请选择数据对接方式", never the codes the form sends. */
+  const chosen = (field: string, value: string, labelKey: string) => {
+    if (value.trim() === '') errors.push({ field, key: 'sharing.errors.choose', params: { label: label(labelKey) } });
+  };
+  /** A value the form does not offer (a crafted form, the API): named with the choices' display names. */
+  const oneOf = (field: string, labelKey: string, choices: readonly string[], choiceKey: string) =>
+    errors.push({
+      field,
+      key: 'sharing.errors.oneOf',
+      params: { label: label(labelKey), allowed: choices.map((c) => t(`${choiceKey}.${c}`)).join(t('sharing.errors.separator')) },
+    });
   const format = (field: string, value: string, ok: boolean, labelKey: string, expected: string) => {
     if (value.trim() !== '' && !ok)
       errors.push({
@@ -51,9 +62,9 @@ export function validateRequest(
     required('applicant.office_phone', input.applicant.officePhone, 'applicantOfficePhone');
     required('applicant.email', input.applicant.email, 'applicantEmail');
     required('system.name', input.system.name, 'systemName');
-    required('system.status', input.system.status, 'systemStatus');
-    required('system.on_campus', input.system.onCampus, 'onCampus');
-    required('system.campus_address', input.system.campusAddress, 'campusAddress');
+    chosen('system.status', input.system.status, 'systemStatus');
+    chosen('system.on_campus', input.system.onCampus, 'onCampus');
+    chosen('system.campus_address', input.system.campusAddress, 'campusAddress');
     if (input.datasets.length === 0)
       errors.push({ field: 'datasets', key: 'sharing.errors.chooseOne', params: { label: label('datasets') } });
     if (!extra.hasMaterial)
@@ -74,18 +85,12 @@ export function validateRequest(
     'applicantStaffNo',
     'staffNo',
   );
-  if (input.system.status && !(SYSTEM_STATUSES as readonly string[]).includes(input.system.status)) {
-    errors.push({
-      field: 'system.status',
-      key: 'sharing.errors.oneOf',
-      params: { label: label('systemStatus'), allowed: SYSTEM_STATUSES.join(' | ') },
-    });
-  }
+  if (input.system.status && !(SYSTEM_STATUSES as readonly string[]).includes(input.system.status))
+    oneOf('system.status', 'systemStatus', SYSTEM_STATUSES, 'sharing.systemStatus');
   for (const key of ['onCampus', 'campusAddress'] as const) {
     const v = input.system[key];
     const field = key === 'onCampus' ? 'system.on_campus' : 'system.campus_address';
-    if (v && v !== 'yes' && v !== 'no')
-      errors.push({ field, key: 'sharing.errors.oneOf', params: { label: label(key), allowed: 'yes | no' } });
+    if (v && v !== 'yes' && v !== 'no') oneOf(field, key, ['yes', 'no'], 'sharing.yesNo');
   }
   // One message listing every wrong address: a field shows one message.
   const badAddresses = input.whitelist.filter((address) => !isWhitelistAddress(address));
@@ -97,13 +102,9 @@ export function validateRequest(
     });
   }
 
-  if (!(METHODS as readonly string[]).includes(input.method)) {
-    errors.push({
-      field: 'method',
-      key: 'sharing.errors.oneOf',
-      params: { label: label('method'), allowed: METHODS.join(' | ') },
-    });
-  } else if (input.method === 'other') {
+  if (input.method.trim() === '') chosen('method', input.method, 'method');
+  else if (!(METHODS as readonly string[]).includes(input.method)) oneOf('method', 'method', METHODS, 'sharing.methods');
+  else if (input.method === 'other') {
     required('method_other', input.methodOther, 'methodOther');
     tooLong('method_other', input.methodOther.trim(), 'methodOther', METHOD_OTHER_MAX);
   }
@@ -125,12 +126,7 @@ export function validateRequest(
   });
 
   const unknownDataset = input.datasets.find((d) => !(DATASETS as readonly string[]).includes(d));
-  if (unknownDataset)
-    errors.push({
-      field: 'datasets',
-      key: 'sharing.errors.oneOf',
-      params: { label: label('datasets'), allowed: DATASETS.join(' | ') },
-    });
+  if (unknownDataset) oneOf('datasets', 'datasets', DATASETS, 'sharing.datasets');
   if (input.datasets.includes('other')) required('dataset_other', input.datasetOther, 'datasetOther');
 
   errors.push(...validateItems(input, catalog, t));
@@ -150,7 +146,7 @@ function validateItems(input: SharingInput, catalog: Catalog | null, t: Translat
     // Table names match ignoring case (`STAFF_BASIC` is `staff_basic`), as field names do.
     const table = catalogTable(catalog, item.table);
     if (!item.table) {
-      errors.push({ field: `items.${i}.table`, key: 'sharing.errors.required', params: { label: t('sharing.form.table') } });
+      errors.push({ field: `items.${i}.table`, key: 'sharing.errors.choose', params: { label: t('sharing.form.table') } });
     } else if (!table) {
       errors.push({ field: `items.${i}.table`, key: 'sharing.errors.unknownTable', params: { table: item.table } });
     } else if (table.sharing === 'none') {

@@ -294,7 +294,15 @@ export interface DecisionInput {
   expiresOn?: string;
 }
 
-function checkDecision(input: DecisionInput, today: string): { approve: boolean; reason: RejectionReason | null; text: string } {
+/**
+ * The decision's own input, judged once the user may decide (stageFor): every problem at once, each named
+ * by its field in the user's language — never by the codes the form sends (seed 000's reasons by name).
+ */
+function checkDecision(
+  input: DecisionInput,
+  today: string,
+  kind: StageKind,
+): { approve: boolean; reason: RejectionReason | null; text: string } {
   const errors: FieldError[] = [];
   const text = (input.comment ?? '').trim();
   let reason: RejectionReason | null = null;
@@ -302,8 +310,7 @@ function checkDecision(input: DecisionInput, today: string): { approve: boolean;
     errors.push({ field: 'decision', key: 'sharing.errors.decision' });
   } else if (input.decision === 'reject') {
     const given = (input.reason ?? '').trim();
-    if (!given)
-      errors.push({ field: 'reason', key: 'sharing.errors.reasonRequired', params: { allowed: REJECTION_REASONS.join(' | ') } });
+    if (!given) errors.push({ field: 'reason', key: 'sharing.errors.reasonRequired' });
     else if ((REJECTION_REASONS as readonly string[]).includes(given)) reason = given as RejectionReason;
     else reason = 'other';
     if (reason === 'other' && !text && !(given && given !== 'other'))
@@ -313,6 +320,8 @@ function checkDecision(input: DecisionInput, today: string): { approve: boolean;
     // A real calendar date (Date.parse takes 2027-02-30 for 2 March; PostgreSQL refuses it), after today.
     if (!isIsoDate(input.expiresOn) || input.expiresOn <= today) {
       errors.push({ field: 'expires_on', key: 'sharing.errors.expiresOn', params: { today } });
+    } else if (input.decision === 'approve' && kind !== 'it_final') {
+      errors.push({ field: 'expires_on', key: 'sharing.errors.expiresOnFinalOnly' });
     }
   }
   if (errors.length) throw new ValidationError(errors);
@@ -425,14 +434,12 @@ async function auditGrant(trx: Trx, actor: Actor | null, requestId: number): Pro
  */
 export async function decide(ctx: AppContext, actor: Actor, requestId: number, input: DecisionInput) {
   const { calendar, today } = await clock(ctx);
-  const decision = checkDecision(input, today);
   await ctx.db.transaction(async (trx) => {
     const request = await lockRequest(trx, requestId);
     const stages = await stagesOf(trx, request.id);
+    // Who may decide first (403/409), then what they typed (422): a stage decided meanwhile is a 409 whatever the input.
     const { stage, onBehalf } = stageFor(actor.user, request, stages, today, input.stageId);
-    if (decision.approve && input.expiresOn && stage.kind !== 'it_final') {
-      throw new ValidationError([{ field: 'expires_on', key: 'sharing.errors.expiresOnFinalOnly' }]);
-    }
+    const decision = checkDecision(input, today, stage.kind);
     const now = ctx.now();
     const updated = await trx('sharing_stages')
       .where({ id: stage.id, status: 'pending', version: stage.version })
