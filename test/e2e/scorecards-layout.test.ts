@@ -1,13 +1,14 @@
 import type { Page } from 'playwright-core';
 import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { buildUser } from '../factories';
-import { chartsSettled, Journey, pageAs, startJourney } from '../factories/journeys';
+import { chartsSettled, clickAndLoad, Journey, pageAs, startJourney } from '../factories/journeys';
 import { buildCheckRun, seedScorecardCatalog } from '../factories/scorecards';
 import { describeBrowser, screenshot } from '../helpers/browser';
 
 /**
- * The scorecard charts as drawn in Chromium, the day after the first snapshot: a trend of one day is
- * one point, which a line of radius-0 points does not show.
+ * The scorecard charts and tables as drawn in Chromium, the day after the first snapshot: a trend of
+ * one day is one point, which a line of radius-0 points does not show; and the dashboard's wide
+ * ranking table (14 columns, English headers) scrolls inside its box instead of widening the page.
  *
  * 2026-11-20 (as in scorecards-http.test.ts): ORG 88.57, HR 77, STU not scored; the mean is 82.8.
  */
@@ -40,6 +41,8 @@ describeBrowser('scorecard charts and tables in Chromium', () => {
       { table: 'staff', field: 'staff_no', check: 'required', department: 'HR', violations: 10, checked: 100 },
       { table: 'staff', field: 'political_status', check: 'codes', department: 'ORG', violations: 10, checked: 50 },
     ]);
+    // A department's full name, as universities write them, makes the ranking's name column wide.
+    await db('departments').where({ code: 'HR' }).update({ name: '人事处（党委教师工作部、人才工作办公室）' });
     await snapshotJob(j.t.ctx, { day: '2026-11-20' });
   }, 120_000);
   afterAll(() => j?.close());
@@ -66,5 +69,38 @@ describeBrowser('scorecard charts and tables in Chromium', () => {
     await screenshot(own, 'scorecards-single-day-scorecard');
     await page.context().close();
     await own.context().close();
+  });
+
+  it('keeps the English dashboard within a 1280 px window: the ranking table scrolls in its own box', async () => {
+    const page = await pageAs(j, office, 1280);
+    await page.goto(`${j.baseUrl}/dashboard?from=2026-11-20&to=2026-11-20`);
+    await clickAndLoad(page, '.locale-switch button[value="en"]');
+    await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
+    expect(await page.textContent('h1')).toContain('Data-quality assessment dashboard');
+    await chartsSettled(page);
+    const widths = (await page.evaluate(`(() => {
+      const table = document.querySelector('table.sc-ranking');
+      const box = table.parentElement;
+      const main = document.querySelector('main');
+      const mainStyle = getComputedStyle(main);
+      return {
+        page: document.documentElement.scrollWidth,
+        window: document.documentElement.clientWidth,
+        boxClass: box.className,
+        boxOverflow: getComputedStyle(box).overflowX,
+        boxRight: box.getBoundingClientRect().right,
+        mainRight: main.getBoundingClientRect().right - parseFloat(mainStyle.paddingRight),
+        tableWidth: table.scrollWidth,
+        boxWidth: box.clientWidth,
+      };
+    })()`)) as Record<string, number> & { boxClass: string; boxOverflow: string };
+    await screenshot(page, 'scorecards-dashboard-en-1280');
+    expect(widths.boxClass).toContain('sc-table-scroll');
+    expect(widths.boxOverflow).toBe('auto');
+    // The table is wider than its box, which stays inside the page's content and scrolls it.
+    expect(widths.tableWidth).toBeGreaterThan(widths.boxWidth);
+    expect(widths.boxRight).toBeLessThanOrEqual(widths.mainRight + 1);
+    expect(widths.page).toBeLessThanOrEqual(widths.window);
+    await page.context().close();
   });
 });
