@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import pinoHttp from 'pino-http';
 import { KnexSessionStore } from './auth/session-store';
 import type { AppContext } from './context';
+import { publicRoute } from './middleware/authorize';
 import { dropShadowingKeys, limitJsonDepth, refuseNulCharacters } from './middleware/body-safety';
 import { compressResponses, precompressedFile } from './middleware/compress';
 import { csrfProtection, maskedCsrfToken } from './middleware/csrf';
@@ -17,6 +18,7 @@ import { installViewEngine } from './views/engine';
 import { navigationFor } from './views/navigation';
 
 const PUBLIC_DIR = path.resolve(__dirname, '../public');
+const FAVICON = path.join(PUBLIC_DIR, 'favicon.ico');
 // chart.js's package exports hide dist/; its CommonJS entry sits in the same folder.
 const CHART_JS = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js');
 
@@ -82,6 +84,10 @@ export function createApp(ctx: AppContext): Express {
   });
   // Assets are served locally: campus intranets often have no internet, so no CDN.
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.env === 'production' ? '1d' : 0 }));
+  // Pages name /static/favicon.svg; browsers, bookmarks and feed readers still ask the root for the .ico.
+  app.get('/favicon.ico', publicRoute(), (_req, res) => {
+    res.sendFile(FAVICON, { maxAge: config.env === 'production' ? '1d' : 0 });
+  });
   app.get(
     '/static/vendor/chart.umd.min.js',
     precompressedFile(CHART_JS, 'text/javascript; charset=utf-8', config.env === 'production' ? 86_400 : 0),

@@ -1,8 +1,9 @@
+import request from 'supertest';
 import type { Role } from '../../server/policies';
 import { buildUser } from '../factories';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
-/** The page around every page: the navigation bar. */
+/** The page around every page: the navigation bar, the icon. */
 describe('layout', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -38,5 +39,26 @@ describe('layout', () => {
         await agent.get('/reports/triage').expect(403);
       }
     }
+  });
+
+  it('names an icon on every page, served at /favicon.ico and /static/favicon.svg without a session, under the CSP', async () => {
+    // The sign-in page and an error page (both use the layout without the navigation).
+    for (const [path, status] of [
+      ['/login', 200],
+      ['/no-such-page', 404],
+    ] as const) {
+      const page = await request(t.app).get(path).expect(status);
+      expect(page.text).toContain('<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">');
+      expect(page.text).toContain('<link rel="icon" href="/favicon.ico"');
+    }
+    const ico = await request(t.app).get('/favicon.ico').expect(200);
+    expect(ico.headers['content-type']).toMatch(/^image\/(x-icon|vnd\.microsoft\.icon)/);
+    // An ICO file: reserved 0, type 1 (icon), then the number of images.
+    expect(Buffer.isBuffer(ico.body)).toBe(true);
+    expect([...(ico.body as Buffer).subarray(0, 4)]).toEqual([0, 0, 1, 0]);
+    expect(ico.headers['set-cookie']).toBeUndefined();
+    expect(ico.headers['content-security-policy']).toContain("default-src 'self'");
+    const svg = await request(t.app).get('/static/favicon.svg').expect(200);
+    expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
   });
 });
