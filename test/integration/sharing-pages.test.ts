@@ -713,3 +713,65 @@ describe('a decision the form cannot take comes back with its message and what w
     expect(page).toContain('该环节当前不在待审核状态');
   });
 });
+
+describe('the request page shows what the print form shows, each value under its own label', () => {
+  let id: number;
+  beforeAll(async () => {
+    id = await submitForm({
+      'system[domain]': '',
+      'system[address]': '10.1.2.3:8080',
+      'applicant[contact]': '微信同号 13700000003',
+      method: 'other',
+      method_other: '数据库视图',
+      'datasets[]': 'other',
+      dataset_other: '迎新数据集',
+      'members[1][name]': '赵六',
+      'members[1][unit]': '体育学院网络中心',
+      'members[1][staff_no]': '20230003',
+      'members[1][phone]': '13800000003',
+    });
+  });
+  /** The text of the <dd> under the <dt> labelled `label` (the first such), or null. */
+  const fact = (html: string, label: string) => {
+    const m = new RegExp(`<dt>${label}</dt>\\s*<dd>([\\s\\S]*?)</dd>`).exec(html);
+    return m
+      ? m[1]
+          .replace(/<[^>]+>/g, '')
+          .replace(/\s+/g, ' ')
+          .trim()
+      : null;
+  };
+
+  it('the IP:port under "IP地址：端口号", an empty domain as none (never "域名: 10.1.2.3:8080")', async () => {
+    const page = (await (await as('csSteward')).agent.get(`/sharing/${id}`).expect(200)).text;
+    expect(fact(page, '域名')).toBe('—');
+    expect(fact(page, 'IP地址：端口号')).toBe('10.1.2.3:8080');
+  });
+
+  it('project members, the integration method, the datasets and the other contact, masked for the applicant as on the print form', async () => {
+    const steward = (await (await as('csSteward')).agent.get(`/sharing/${id}`).expect(200)).text;
+    expect(fact(steward, '数据申请人联系方式')).toBe('微信同号 13700000003');
+    expect(fact(steward, '数据对接方式')).toBe('其他：数据库视图');
+    expect(fact(steward, '数据集名称')).toBe('其他数据集：迎新数据集');
+    expect(fact(steward, '系统是否在校内部署')).toBe('是');
+    expect(fact(steward, '是否为校内域名及IP')).toBe('是');
+    expect(steward).toContain('<h3>项目人员信息（校内）</h3>');
+    expect(steward).toContain(`<a href="/sharing/${id}/files/material">下载</a>`);
+    for (const cell of ['李四', '体育学院', '20230002', '13800000001', '赵六', '体育学院网络中心', '20230003', '13800000003'])
+      expect(steward).toContain(`<td>${cell}</td>`);
+
+    const own = (await (await as('applicant')).agent.get(`/sharing/${id}`).expect(200)).text;
+    expect(fact(own, '数据申请人联系方式')).toBe('微信同号 137****0003');
+    expect(own).toContain('<td>138****0001</td>');
+    expect(own).toContain('<td>138****0003</td>');
+    for (const full of ['13700000003', '13800000001', '13800000003']) expect(own).not.toContain(full);
+  });
+
+  it('in English: labels and choices translated', async () => {
+    const page = await inLocale('csSteward', 'en', async () => (await (await as('csSteward')).agent.get(`/sharing/${id}`)).text);
+    expect(fact(page, 'Domain')).toBe('—');
+    expect(fact(page, 'IP address:port')).toBe('10.1.2.3:8080');
+    expect(fact(page, 'Integration method')).toBe('Other: 数据库视图');
+    expect(fact(page, 'Datasets')).toBe('Other dataset: 迎新数据集');
+  });
+});
