@@ -571,6 +571,26 @@ describe('messages name the field by its label and the choices by their names, i
     expect(api.body.fields).toEqual({ method: '请选择数据对接方式' });
   });
 
+  it('an IP:port that is none (abc:99999) is refused naming the field and what it takes; nothing written', async () => {
+    const before = Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n);
+    const res = await postForm('applicant', '/sharing/new', fullForm({ 'system[address]': 'abc:99999' }), {
+      material: [PDF, 'x.pdf'],
+    });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(
+      '<p class="field-error" role="alert">“IP地址：端口号”格式不正确：abc:99999（应为IP 地址或主机名加端口号（1–65535），如 10.1.2.3:8080、[2001:db8::1]:8443 或 yx.example.edu.cn:443）</p>',
+    );
+    expect(res.text).toContain('value="abc:99999"');
+    const s = await as('applicant');
+    const api = await s.agent
+      .post('/api/v1/sharing-requests')
+      .set('X-CSRF-Token', s.csrf)
+      .send(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }], { system: { address: '10.1.2.3:0' } }));
+    expect(api.status).toBe(422);
+    expect(Object.keys(api.body.fields)).toEqual(['system.address']);
+    expect(Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n)).toBe(before);
+  });
+
   it('in English for an English session', async () => {
     const res = await inLocale('applicant', 'en', () =>
       postForm('applicant', '/sharing/new', fullForm({ method: '', 'system[status]': 'retired' }), { material: [PDF, 'x.pdf'] }),

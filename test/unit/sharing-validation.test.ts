@@ -1,6 +1,6 @@
 import { translator } from '../../server/i18n';
 import { parseCatalog } from '../../server/services/catalog/parse';
-import { idCardCheckDigit, isValidCnIdCard, isWhitelistAddress } from '../../server/services/sharing/identity';
+import { idCardCheckDigit, isSystemAddress, isValidCnIdCard, isWhitelistAddress } from '../../server/services/sharing/identity';
 import { inputFromBody } from '../../server/services/sharing/input';
 import { canonicalItems, quoteIdentifier, sensitiveTables, sourceParts } from '../../server/services/sharing/plan';
 import { validateRequest } from '../../server/services/sharing/validate';
@@ -38,6 +38,42 @@ describe('whitelist addresses', () => {
       expect(isWhitelistAddress(v)).toBe(false);
     },
   );
+});
+
+describe("a system's IP address and port (IP地址：端口号)", () => {
+  it.each([
+    '10.1.2.3:8080',
+    '10.1.2.3:1',
+    '10.1.2.3:65535',
+    '[2001:db8::1]:8443',
+    '[::1]:80',
+    'yx.example.edu.cn:443',
+    'app-01.zzu.edu.cn:8080',
+    'intranet:8080',
+    ' 10.1.2.3:8080 ',
+  ])('accepts %s', (v) => {
+    expect(isSystemAddress(v)).toBe(true);
+  });
+  it.each([
+    ['abc:99999', 'port over 65535'],
+    ['10.1.2.3:0', 'port 0'],
+    ['10.1.2.3:', 'no port'],
+    ['10.1.2.3', 'no port at all'],
+    ['10.1.2.3:80a', 'port not a number'],
+    ['10.1.2.3:+80', 'signed port'],
+    ['300.1.1.1:80', 'no IPv4 address'],
+    ['10.1.2:80', 'three numbers are no address'],
+    ['2001:db8::1:8443', 'IPv6 without brackets'],
+    ['[2001:db8::g]:80', 'no IPv6 address'],
+    ['[10.1.2.3]:80', 'IPv4 in brackets'],
+    ['-bad.example.edu.cn:80', 'label starting with a hyphen'],
+    ['a..b:80', 'empty label'],
+    ['exa mple.edu.cn:80', 'space in the name'],
+    ['http://10.1.2.3:8080', 'a URL'],
+    [`${'a'.repeat(64)}.cn:80`, 'label of 64 characters'],
+  ])('refuses %s (%s)', (v) => {
+    expect(isSystemAddress(v)).toBe(false);
+  });
 });
 
 describe('uploads are typed by their first bytes', () => {

@@ -1,8 +1,9 @@
 import { isIP } from 'node:net';
 
 /**
- * Format checks for the request form: citizen ID numbers (GB 11643, with its check digit) and the
- * whitelist addresses a system will call the hub from (IPv4/IPv6, optionally as a CIDR block).
+ * Format checks for the request form: citizen ID numbers (GB 11643, with its check digit), the
+ * whitelist addresses a system will call the hub from (IPv4/IPv6, optionally as a CIDR block) and the
+ * system's own address with its port (IP地址：端口号).
  */
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -36,6 +37,29 @@ export function isWhitelistAddress(value: string): boolean {
   const prefix = v.slice(slash + 1);
   if (!/^[0-9]{1,3}$/.test(prefix)) return false;
   return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** A host name (RFC 1123): dot-separated labels of letters, digits and inner hyphens, 1–63 characters each. */
+const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+function isHostName(name: string): boolean {
+  if (name.length > 253) return false;
+  const labels = name.split('.');
+  // A name whose last label is all digits is an IPv4 address or none (300.1.1.1, 10.1.2): no top-level domain is numeric.
+  if (/^[0-9]+$/.test(labels[labels.length - 1])) return false;
+  return labels.every((l) => LABEL.test(l));
+}
+
+/**
+ * A system's address and port (seed 000's IP地址：端口号): `10.1.2.3:8080`, `[2001:db8::1]:8443` (an IPv6
+ * address in brackets, as in URLs) or `yx.example.edu.cn:443`; the port is required, 1–65535.
+ */
+export function isSystemAddress(value: string): boolean {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):([0-9]{1,5})$/.exec(value.trim());
+  if (!m) return false;
+  const port = Number(m[3]);
+  if (port < 1 || port > 65535) return false;
+  if (m[1] !== undefined) return isIP(m[1]) === 6;
+  return isIP(m[2]) === 4 || isHostName(m[2]);
 }
 
 /** Whitelist text as typed (one per line, or separated by commas/spaces) → addresses. */

@@ -1,7 +1,7 @@
 import type { FieldError } from '../../errors';
 import type { Translator } from '../../i18n';
 import type { Catalog } from '../catalog/types';
-import { isValidCnIdCard, isWhitelistAddress } from './identity';
+import { isSystemAddress, isValidCnIdCard, isWhitelistAddress } from './identity';
 import { catalogField, catalogTable, declaresFields } from './plan';
 import { charCount, DATASETS, METHOD_OTHER_MAX, METHODS, SYSTEM_STATUSES, type SharingInput } from './types';
 
@@ -92,6 +92,7 @@ export function validateRequest(
     const field = key === 'onCampus' ? 'system.on_campus' : 'system.campus_address';
     if (v && v !== 'yes' && v !== 'no') oneOf(field, key, ['yes', 'no'], 'sharing.yesNo');
   }
+  format('system.address', input.system.address, isSystemAddress(input.system.address), 'address', 'hostPort');
   // One message listing every wrong address: a field shows one message.
   const badAddresses = input.whitelist.filter((address) => !isWhitelistAddress(address));
   if (badAddresses.length) {
