@@ -106,6 +106,8 @@ describe('ticket pages and API', () => {
       expect(res.body).toMatchObject({ id: hrTicket, status: 'acknowledged', version: 2 });
       const again = await api(hrToken).post(`/tickets/${hrTicket}/transitions`, { to: 'acknowledged' }).expect(409);
       expect(again.body.error).toBe('conflict');
+      // The API keeps the 409 of a transition already made, and says so.
+      expect(again.body.message).toBe(`工单 #${hrTicket} 已确认收到，本次提交未作改动`);
     });
 
     it('answers 422 naming the field for a bad body', async () => {
@@ -147,30 +149,106 @@ describe('ticket pages and API', () => {
       expect(own.text).toContain('id="check-trend"');
     });
 
-    it('answers a form for an action the ticket no longer offers with 409 and the reason, whatever the input', async () => {
-      // The page shows an action's form (and so its field messages) only where the action is
-      // possible: refusing the input instead would be a 422 whose message is shown nowhere.
-      const ticket = (await buildTicket(t.db.knex, catalog, T0, { field: 'gender', check: 'codes', violations: 1 })).id;
+    it('takes a form sent twice as done: back to the ticket with a notice, nothing changed, whatever the input', async () => {
+      const db = t.db.knex;
+      const ticket = (await buildTicket(db, catalog, T0, { field: 'gender', check: 'codes', violations: 1 })).id;
+      const events = async () => Number((await db('ticket_events').where({ ticket_id: ticket }).count({ n: '*' }))[0].n);
       const { agent, csrf } = await signIn(t.app, hrSteward.login, hrSteward.password);
-      await agent.post(`/tickets/${ticket}/transition`).type('form').send({ _csrf: csrf, to: 'acknowledged' }).expect(302);
-      const late = await agent
+      const page = await agent.get(`/tickets/${ticket}`).expect(200);
+      const version = /name="to" value="acknowledged"><input type="hidden" name="version" value="(\d+)"/.exec(page.text)![1];
+      // 确认收到 clicked twice: both requests carry the version the page was shown with.
+      const form = { _csrf: csrf, to: 'acknowledged', version };
+      await agent.post(`/tickets/${ticket}/transition`).type('form').send(form).expect(302);
+      const [after, eventsAfter] = [await db('tickets').where({ id: ticket }).first('status', 'version'), await events()];
+      const twice = await agent
         .post(`/tickets/${ticket}/transition`)
         .type('form')
-        .send({ _csrf: csrf, to: 'acknowledged', comment: '长'.repeat(3000) })
-        .expect(409);
-      expect(late.text).toContain('不能变更为');
+        .send({ ...form, comment: '长'.repeat(3000) })
+        .expect(302);
+      expect(twice.headers.location).toBe(`/tickets/${ticket}`);
+      const shown = await agent.get(`/tickets/${ticket}`).expect(200);
+      expect(shown.text).toContain(
+        `<div class="flash flash-info" role="status">工单 #${ticket} 已确认收到，本次提交未作改动</div>`,
+      );
+      expect(await db('tickets').where({ id: ticket }).first('status', 'version')).toEqual(after);
+      expect(await events()).toBe(eventsAfter);
 
+      // "Not our data" sent twice: one dispute, one notice to the IT office.
+      const notices = () =>
+        db('notifications')
+          .where({ kind: 'ticket.disputed', link: `/tickets/${ticket}` })
+          .count({ n: '*' });
       await agent.post(`/tickets/${ticket}/dispute`).type('form').send({ _csrf: csrf, reason: '性别由学生处维护' }).expect(302);
-      const page = await agent.get(`/tickets/${ticket}`).expect(200);
-      expect(page.text).not.toContain(`action="/tickets/${ticket}/dispute"`);
+      const noticesAfter = Number((await notices())[0].n);
+      expect(noticesAfter).toBeGreaterThan(0);
       const again = await agent
         .post(`/tickets/${ticket}/dispute`)
         .type('form')
         .send({ _csrf: csrf, reason: '长'.repeat(3000) })
+        .expect(302);
+      expect(again.headers.location).toBe(`/tickets/${ticket}`);
+      expect((await agent.get(`/tickets/${ticket}`).expect(200)).text).toContain(
+        `工单 #${ticket} 已提出异议，等待信息化办公室处理`,
+      );
+      expect(Number((await db('ticket_events').where({ ticket_id: ticket, kind: 'disputed' }).count({ n: '*' }))[0].n)).toBe(1);
+      expect(Number((await notices())[0].n)).toBe(noticesAfter);
+
+      // The IT office's reassignment sent twice: the second finds the ticket with that department.
+      const office_ = await signIn(t.app, office.login, office.password);
+      const reassign = { _csrf: office_.csrf, department: 'STU', reason: '学生处维护' };
+      await office_.agent.post(`/tickets/${ticket}/reassign`).type('form').send(reassign).expect(302);
+      const moved = await db('tickets').where({ id: ticket }).first('department_code', 'version');
+      await office_.agent.post(`/tickets/${ticket}/reassign`).type('form').send(reassign).expect(302);
+      expect((await office_.agent.get(`/tickets/${ticket}`).expect(200)).text).toContain(
+        `工单 #${ticket} 已改派给该单位，本次提交未作改动`,
+      );
+      expect(await db('tickets').where({ id: ticket }).first('department_code', 'version')).toEqual(moved);
+    });
+
+    it('answers a real conflict with 409 on the ticket page as it is now, whatever the input', async () => {
+      const db = t.db.knex;
+      const ticket = (await buildTicket(db, catalog, T0, { field: 'ethnicity', check: 'codes', violations: 1 })).id;
+      const hrLeader = await buildUser(db, { department: 'HR', roles: ['dept_leader'] });
+      const { agent, csrf } = await signIn(t.app, hrSteward.login, hrSteward.password);
+      const page = await agent.get(`/tickets/${ticket}`).expect(200);
+      const version = /name="to" value="fixed"><input type="hidden" name="version" value="(\d+)"/.exec(page.text)![1];
+      // The department leader acknowledges while the steward's page is open: the steward's "fixed" is stale.
+      const leader = await signIn(t.app, hrLeader.login, hrLeader.password);
+      await leader.agent
+        .post(`/tickets/${ticket}/transition`)
+        .type('form')
+        .send({ _csrf: leader.csrf, to: 'acknowledged' })
+        .expect(302);
+      const stale = await agent
+        .post(`/tickets/${ticket}/transition`)
+        .type('form')
+        .send({ _csrf: csrf, to: 'fixed', version, comment: '已在人事系统更正' })
         .expect(409);
-      expect(again.text).toContain(`工单 #${ticket} 已提出异议`);
-      const history = await t.db.knex('ticket_events').where({ ticket_id: ticket, kind: 'disputed' }).count({ n: '*' });
-      expect(Number(history[0].n)).toBe(1);
+      expect(stale.text).toContain(
+        `<div class="flash flash-error" role="status">工单 #${ticket} 已被他人修改，请查看当前状态后重试</div>`,
+      );
+      // The ticket page as it is now (acknowledged), with the typed text kept in its form.
+      expect(stale.text).toContain(`<h1>#${ticket} `);
+      expect(stale.text).toContain('<span class="badge acknowledged">已确认</span>');
+      expect(stale.text).toContain('已在人事系统更正</textarea>');
+      expect((await db('tickets').where({ id: ticket }).first('status')).status).toBe('acknowledged');
+
+      // Not possible from its status: the statuses in words; refused before its over-long comment.
+      await agent.post(`/tickets/${ticket}/transition`).type('form').send({ _csrf: csrf, to: 'fixed' }).expect(302);
+      const illegal = await agent
+        .post(`/tickets/${ticket}/transition`)
+        .type('form')
+        .send({ _csrf: csrf, to: 'acknowledged', comment: '长'.repeat(3000) })
+        .expect(409);
+      expect(illegal.text).toContain(`工单 #${ticket} 当前为“已整改待复查”，不能变更为“已确认”`);
+      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
+      const english = await agent
+        .post(`/tickets/${ticket}/transition`)
+        .type('form')
+        .send({ _csrf: csrf, to: 'acknowledged' })
+        .expect(409);
+      expect(english.text).toContain(`Ticket #${ticket} is “Fixed, awaiting re-check”; it cannot become “Acknowledged”`);
+      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
     });
 
     it('lets the IT office close with a reason from the page, and keeps the typed text on a missing reason', async () => {

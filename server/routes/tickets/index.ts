@@ -1,7 +1,7 @@
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { assertCan, authorize } from '../../middleware/authorize';
 import { safeLocalPath } from '../../http/safe-redirect';
 import { fieldMessages } from '../../middleware/errors';
@@ -11,6 +11,7 @@ import { appendAudit } from '../../services/audit';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { isWebhookUrl, notifierFromConfig } from '../../services/notifications';
 import {
+  AlreadyDoneError,
   commentTicket,
   disputeTicket,
   filterChoices,
@@ -30,7 +31,7 @@ import {
   transitionTicket,
   TRANSITION_TARGETS,
 } from '../../services/tickets';
-import { actionsFor, checkLabel, filtersFrom, menuOptions, STATUS_CHOICES, tableLabel } from './presenter';
+import { actionsFor, checkLabel, conflictMessage, filtersFrom, menuOptions, STATUS_CHOICES, tableLabel } from './presenter';
 
 declare module 'express-session' {
   interface SessionData {
@@ -265,18 +266,32 @@ export function ticketsRoutes(ctx: AppContext): Router {
    * Runs one action; a form mistake re-renders the page (422) with the message next to the field.
    * After the action the page shows the ticket again, or — for the IT office's triage (reassign,
    * close), whose forms carry `back` when the ticket was opened from a list — that list page.
+   *
+   * An action the ticket has already had (the form sent twice, or the same done by someone else
+   * meanwhile) is no error: the same way back, with a notice that nothing was changed. A real conflict
+   * (changed meanwhile, not possible from its status) is the ticket page as it is now, 409, the message
+   * where notices go and the typed text kept.
    */
   async function act(req: Request, res: Response, fn: () => Promise<unknown>, flashKey: string) {
+    // The page tells the transition forms from the comment form by `form.to`: a comment keeps only its comment.
+    const form = () => (req.path.endsWith('/comment') ? { comment: req.body.comment } : req.body);
+    const back = () => listReturnPath(req.body.back, '/tickets') ?? `/tickets/${Number(req.params.id)}`;
     try {
       await fn();
     } catch (err) {
+      if (err instanceof AlreadyDoneError) {
+        req.session.flash = { kind: 'info', text: conflictMessage(req.t, err) };
+        return res.redirect(back());
+      }
+      if (err instanceof ConflictError) {
+        res.locals.flash = { kind: 'error', text: conflictMessage(req.t, err) };
+        return ticketPage(req, res, { form: form() }, 409);
+      }
       if (!(err instanceof ValidationError)) throw err;
-      // The page tells the transition forms from the comment form by `form.to`: a comment keeps only its comment.
-      const form = req.path.endsWith('/comment') ? { comment: req.body.comment } : req.body;
-      return ticketPage(req, res, { fields: fieldMessages(err, req), form }, 422);
+      return ticketPage(req, res, { fields: fieldMessages(err, req), form: form() }, 422);
     }
     req.session.flash = { kind: 'success', text: req.t(flashKey) };
-    res.redirect(listReturnPath(req.body.back, '/tickets') ?? `/tickets/${Number(req.params.id)}`);
+    res.redirect(back());
   }
 
   router.post('/tickets/:id/transition', authorize('tickets.list'), (req, res) =>

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { AppError, MessageParams } from '../../errors';
 import { can, CurrentUser } from '../../policies';
 import {
   ACTIVE_STATUSES,
@@ -82,6 +83,20 @@ export function checkLabel(t: Translator, kind: string): string {
 export function tableLabel(catalog: Catalog | null | undefined, name: string): string {
   const title = catalog?.tables.find((t) => t.name === name)?.title;
   return title ? `${title} (${name})` : name;
+}
+
+/**
+ * A ticket conflict's message in the user's words: the statuses it names (`from`, `to`, `status`) as
+ * the pages name them (“已整改待复查”, not `fixed`). The API keeps the codes, which are its vocabulary.
+ */
+export function conflictMessage(t: Translator, err: AppError): string {
+  const params: MessageParams = { ...err.params };
+  for (const name of ['from', 'to', 'status']) {
+    const value = params[name];
+    if (typeof value === 'string' && (TICKET_STATUSES as readonly string[]).includes(value))
+      params[name] = t(`tickets.status.${value}`);
+  }
+  return t(err.messageKey, params);
 }
 
 /** What the ticket page may offer this user: each flag is one form. */

@@ -36,6 +36,7 @@ export { maskSampleKeys } from './samples';
 export { loadDueWorkingDays, saveDueWorkingDays } from './settings';
 export {
   ALLOWED_FROM,
+  AlreadyDoneError,
   commentTicket,
   disputeInTransaction,
   disputeTicket,

@@ -3,10 +3,11 @@
  * who may act and whether the status allows it, and writes the change, a history row and an audit
  * row in one transaction, so concurrent clicks and check runs never lose a transition.
  *
- * Order of refusals: an unknown target (422) → not allowed for this user (403) → stale version or
- * not allowed from the current status (409) → the form's own input: comment, reason (422). The form
- * comes last because the pages offer an action's form only where the action is possible: a 422 for
- * a form the page does not show would show its message nowhere.
+ * Order of refusals: an unknown target (422) → not allowed for this user (403) → already done: the
+ * ticket is where the action leads (409 `AlreadyDoneError`) → stale version or not allowed from the
+ * current status (409) → the form's own input: comment, reason (422). The form comes last because the
+ * pages offer an action's form only where the action is possible: a 422 for a form the page does not
+ * show would show its message nowhere.
  */
 import type { Knex } from 'knex';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
@@ -34,6 +35,13 @@ const ACTION_FOR: Record<TransitionTarget, Action> = {
 };
 
 export const MAX_COMMENT = 2000;
+
+/**
+ * The ticket is already where the action leads — acknowledged, fixed, closed, disputed, with that
+ * department: a double-submitted form, or a page that was open while someone else did the same. Nothing
+ * is changed. A 409 like any conflict (the API says so); the pages take it as done and say so (routes).
+ */
+export class AlreadyDoneError extends ConflictError {}
 
 export interface TransitionInput {
   ticketId: number;
@@ -75,9 +83,11 @@ export async function transitionTicket(db: Knex, input: TransitionInput): Promis
   const ticket = await db.transaction(async (trx) => {
     const current = await lockVisible(trx, input.ticketId, input.actor);
     if (!can(input.actor, ACTION_FOR[to], { department: current.department_code })) throw new ForbiddenError();
+    // Before the version: the form sent twice carries the version the first one changed.
+    if (current.status === to) throw new AlreadyDoneError(`tickets.errors.already.${to}`, { id: current.id });
     checkVersion(current, input.expectedVersion);
     if (!ALLOWED_FROM[to].includes(current.status)) {
-      throw new ConflictError('tickets.errors.illegal', { from: current.status, to });
+      throw new ConflictError('tickets.errors.illegal', { id: current.id, from: current.status, to });
     }
     const comment = cleanComment(input.comment);
     if (to === 'closed' && !comment) throw new ValidationError([{ field: 'comment', key: 'tickets.errors.reasonRequired' }]);
@@ -147,9 +157,10 @@ export async function disputeInTransaction(
   const now = input.now ?? new Date();
   const current = await lockVisible(trx, input.ticketId, input.actor);
   if (!can(input.actor, 'tickets.work', { department: current.department_code })) throw new ForbiddenError();
-  if (!ACTIVE_STATUSES.includes(current.status)) throw new ConflictError('tickets.errors.notActive', { status: current.status });
+  if (!ACTIVE_STATUSES.includes(current.status))
+    throw new ConflictError('tickets.errors.notActive', { id: current.id, status: current.status });
   // Once is enough: the IT office has been told and the page no longer offers the form.
-  if (current.disputed_at) throw new ConflictError('tickets.errors.alreadyDisputed', { id: current.id });
+  if (current.disputed_at) throw new AlreadyDoneError('tickets.errors.alreadyDisputed', { id: current.id });
   const reason = cleanComment(input.reason);
   if (!reason) throw new ValidationError([{ field: 'reason', key: 'tickets.errors.reasonRequired' }]);
   const updated = await updateTicket(trx, current, { disputed_at: now }, now);
@@ -193,14 +204,16 @@ export async function reassignTicket(
     const current = await lockVisible(trx, input.ticketId, input.actor);
     if (!can(input.actor, 'tickets.reassign', { department: current.department_code })) throw new ForbiddenError();
     if (!ACTIVE_STATUSES.includes(current.status))
-      throw new ConflictError('tickets.errors.notActive', { status: current.status });
+      throw new ConflictError('tickets.errors.notActive', { id: current.id, status: current.status });
+    // The page never offers the ticket's own department: this is the form sent again after it was reassigned.
+    if (department === current.department_code)
+      throw new AlreadyDoneError('tickets.errors.already.department', { id: current.id });
     const reason = cleanComment(input.reason);
     const problems = [];
     const exists = department ? await trx('departments').where({ code: department }).first('code') : null;
     // Nothing chosen is the form's mistake, said as the form says it; a code no department has, a crafted one.
     if (!department) problems.push({ field: 'department', key: 'tickets.errors.departmentRequired' });
     else if (!exists) problems.push({ field: 'department', key: 'tickets.errors.department', params: { value: department } });
-    else if (department === current.department_code) problems.push({ field: 'department', key: 'tickets.errors.sameDepartment' });
     if (!reason) problems.push({ field: 'reason', key: 'tickets.errors.reasonRequired' });
     if (problems.length) throw new ValidationError(problems);
     const updated = await updateTicket(
