@@ -795,3 +795,50 @@ describe('the request page shows what the print form shows, each value under its
     expect(fact(page, 'Datasets')).toBe('Other dataset: 迎新数据集');
   });
 });
+
+describe('approval stages are numbered as the request has them, consecutively', () => {
+  /** "n. kind" of each stage on the request page's timeline, in order. */
+  const timeline = async (id: number) => {
+    const page = (await (await as('office')).agent.get(`/sharing/${id}`).expect(200)).text;
+    const list = /<ol class="timeline">([\s\S]*?)<\/ol>/.exec(page)![1];
+    return [...list.matchAll(/<strong>(\d+)\. ([^<]+)<\/strong>/g)].map((m) => `${m[1]}. ${m[2]}`);
+  };
+
+  it('universal data (no source stage, no leader): 1, 2, 3 — the API keeps the stages’ own numbers', async () => {
+    const id = await submitForm({
+      'items[0][table]': 'org_unit',
+      'items[0][fields][]': 'unit_code',
+      'items[0][other_fields]': '',
+    });
+    expect(await timeline(id)).toEqual([
+      '1. 数据申请单位信息化专员审核',
+      '2. 信息化办公室数据专员初审',
+      '3. 信息化办公室终审、共享数据',
+    ]);
+    const api = (await (await as('office')).agent.get(`/api/v1/sharing-requests/${id}`).expect(200)).body;
+    expect(api.stages.map((s: { stage: number }) => s.stage)).toEqual([1, 2, 5]);
+  });
+
+  it('no leader stage: 1, 2, 3 (both source departments, in parallel), 4', async () => {
+    const id = await submitForm({ 'items[0][fields][]': 'political_status' });
+    expect(await timeline(id)).toEqual([
+      '1. 数据申请单位信息化专员审核',
+      '2. 信息化办公室数据专员初审',
+      '3. 数据来源部门审核',
+      '3. 数据来源部门审核',
+      '4. 信息化办公室终审、共享数据',
+    ]);
+  });
+
+  it('every stage: 1 to 5', async () => {
+    // The hub cannot count staff_basic (no such table in the test hub): a sensitive field brings the leader in.
+    const id = await submitForm({ 'items[0][fields][]': 'id_card' });
+    expect(await timeline(id)).toEqual([
+      '1. 数据申请单位信息化专员审核',
+      '2. 信息化办公室数据专员初审',
+      '3. 数据来源部门审核',
+      '4. 信息化主管校领导审批',
+      '5. 信息化办公室终审、共享数据',
+    ]);
+  });
+});

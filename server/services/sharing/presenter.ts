@@ -59,6 +59,9 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
     ctx.db('departments').select('code', 'name'),
   ]);
   const deptName = new Map<string, string>(departments.map((d: { code: string; name: string }) => [d.code, d.name]));
+  // The stages a request has, numbered 1, 2, 3… as shown (a universal table's request has no source stage, most
+  // have no leader stage); `stage` keeps the workflow's own number (1–5), as the API and the database hold it.
+  const shownNumbers = [...new Set(stages.map((s) => s.stage))].sort((a, b) => a - b);
   const decidable = stages.filter((s) => {
     if (s.status !== 'pending' || user.id === request.applicant_id || decidedFirstReview(user, s, stages)) return false;
     const held = holdsStage(user, s, today);
@@ -102,6 +105,8 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
     stages: stages.map((s) => ({
       id: s.id,
       stage: s.stage,
+      /** Its number on the page: consecutive over the stages this request has (parallel ones share it). */
+      step: shownNumbers.indexOf(s.stage) + 1,
       kind: s.kind,
       department: s.department_code,
       department_name: s.department_code ? (deptName.get(s.department_code) ?? s.department_code) : null,
@@ -191,6 +196,8 @@ export function apiView(p: PresentedRequest) {
   const { can: _can, form, ...rest } = p;
   return {
     ...rest,
+    // The contract's stages: `stage` is the workflow's number (1–5); the page's consecutive number stays on the page.
+    stages: rest.stages.map(({ step: _step, ...stage }) => stage),
     purpose: form.purpose,
     method: form.method,
     method_other: form.methodOther || null,
