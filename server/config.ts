@@ -29,6 +29,11 @@ export interface Config {
   checkStatementTimeoutMs: number;
   /** Connections that may read one big table at once on a PostgreSQL server hub (rules/split-scan.ts). */
   checkScanParts: number;
+  /**
+   * The university's name on the sharing forms (审批表, 保密承诺书): `zh-CN` in Chinese text (郑州大学 by default, as
+   * seed 000's forms), `en` in English text ("the University" by default).
+   */
+  universityName: { 'zh-CN': string; en: string };
 }
 
 export class ConfigError extends Error {
@@ -131,6 +136,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     problems.push('CHECK_SCAN_PARTS: 应为 1 到 8 的整数 / must be an integer from 1 to 8');
   }
 
+  // The name goes into form titles and the pledge: one line of text (no control characters), at most 60 characters.
+  const universityName = { 'zh-CN': '郑州大学', en: 'the University' };
+  for (const [variable, locale] of [
+    ['UNIVERSITY_NAME', 'zh-CN'],
+    ['UNIVERSITY_NAME_EN', 'en'],
+  ] as const) {
+    const value = env[variable];
+    if (value === undefined || value === '') continue;
+    const name = value.trim();
+    if (name === '' || [...name].length > 60 || /[\p{Cc}]/u.test(name)) {
+      problems.push(
+        `${variable}: 应为大学名称，一行、不超过 60 个字符 / must be the university's name on one line, at most 60 characters`,
+      );
+    } else universityName[locale] = name;
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     env: nodeEnv,
@@ -148,5 +169,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     checkSchedule,
     checkStatementTimeoutMs,
     checkScanParts,
+    universityName,
   };
 }

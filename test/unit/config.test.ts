@@ -50,4 +50,29 @@ describe('configuration from the environment', () => {
     for (const bad of ['0', '9', '1.5', 'two'])
       expect(() => loadConfig({ CHECK_SCAN_PARTS: bad })).toThrow(/CHECK_SCAN_PARTS: .*1 到 8.*1 to 8/);
   });
+
+  it('names the university on the sharing forms: 郑州大学 and "the University" by default, UNIVERSITY_NAME / UNIVERSITY_NAME_EN otherwise', () => {
+    expect(loadConfig({}).universityName).toEqual({ 'zh-CN': '郑州大学', en: 'the University' });
+    expect(loadConfig({ UNIVERSITY_NAME: '', UNIVERSITY_NAME_EN: '' }).universityName).toEqual({
+      'zh-CN': '郑州大学',
+      en: 'the University',
+    });
+    expect(loadConfig({ UNIVERSITY_NAME: ' 兰州理工大学 ' }).universityName).toEqual({
+      'zh-CN': '兰州理工大学',
+      en: 'the University',
+    });
+    expect(loadConfig({ UNIVERSITY_NAME_EN: 'Lanzhou University of Technology' }).universityName.en).toBe(
+      'Lanzhou University of Technology',
+    );
+    expect(loadConfig({ UNIVERSITY_NAME: '大'.repeat(60) }).universityName['zh-CN']).toHaveLength(60);
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ UNIVERSITY_NAME: '   ', UNIVERSITY_NAME_EN: 'Line one\nline two' });
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems.map((p) => p.split(':')[0])).toEqual(['UNIVERSITY_NAME', 'UNIVERSITY_NAME_EN']);
+    expect(() => loadConfig({ UNIVERSITY_NAME: '大'.repeat(61) })).toThrow(/UNIVERSITY_NAME: .*60 个字符.*60 characters/);
+  });
 });

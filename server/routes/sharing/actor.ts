@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { Config } from '../../config';
 import type { Actor } from '../../services/sharing/workflow';
 
 export function actorOf(req: Request): Actor {
@@ -8,4 +9,9 @@ export function actorOf(req: Request): Actor {
 export function idParam(req: Request, name = 'id'): number {
   const n = Number(req.params[name]);
   return Number.isSafeInteger(n) && n > 0 ? n : -1;
+}
+
+/** The university's name in the viewer's language, for the form's title and the pledge (UNIVERSITY_NAME, UNIVERSITY_NAME_EN). */
+export function universityName(config: Config, req: Request): string {
+  return req.locale === 'en' ? config.universityName.en : config.universityName['zh-CN'];
 }

@@ -22,7 +22,7 @@ import {
   withdraw,
 } from '../../services/sharing/workflow';
 import { CONTENT_TYPES, loadUpload } from '../../services/uploads';
-import { actorOf, idParam } from './actor';
+import { actorOf, idParam, universityName } from './actor';
 import { attachmentsOf, formModel, multipart } from './form';
 import { printModel } from './print';
 import { structureChangeRoutes } from './structure-changes';
@@ -86,9 +86,14 @@ export function sharingRoutes(ctx: AppContext): Router {
     input = emptyInput(),
     extra: Record<string, unknown> = {},
   ) {
-    res
-      .status(status)
-      .render('pages/sharing/form', await formModel(ctx, req.t, input, { department: req.user!.department, ...extra }));
+    res.status(status).render(
+      'pages/sharing/form',
+      await formModel(ctx, req.t, input, {
+        department: req.user!.department,
+        university: universityName(ctx.config, req),
+        ...extra,
+      }),
+    );
   }
 
   /** Save or submit, then go to the request page; a validation error shows the form again as typed. */
@@ -186,7 +191,13 @@ export function sharingRoutes(ctx: AppContext): Router {
   router.get('/sharing/:id/print', authorize('sharing.apply'), async (req, res) => {
     const loaded = await viewable(req);
     const request = await presentRequest(ctx, req.user!, loaded);
-    res.render('pages/sharing/print', { title: req.t('sharing.formTitle'), bare: true, ...printModel(request) });
+    const university = universityName(ctx.config, req);
+    res.render('pages/sharing/print', {
+      title: req.t('sharing.formTitle', { university }),
+      bare: true,
+      university,
+      ...printModel(request),
+    });
   });
 
   router.get('/sharing/:id/files/:kind', authorize('sharing.apply'), async (req, res) => {
