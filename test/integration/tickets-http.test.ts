@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { issueApiToken } from '../../server/services/users';
 import { buildUser } from '../factories';
-import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
+import { applyCheckResults } from '../../server/services/tickets';
+import { buildTicket, checkResult, exampleCalendar, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
 import { createTestApp, csrfFrom, signIn, TestApp } from '../helpers/app';
 
 const catalog = exampleCatalog();
@@ -249,6 +250,47 @@ describe('ticket pages and API', () => {
         .expect(409);
       expect(english.text).toContain(`Ticket #${ticket} is “Fixed, awaiting re-check”; it cannot become “Acknowledged”`);
       await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
+    });
+
+    it('says in the history why a fixed ticket came back: the failed re-check, its violations and its run', async () => {
+      const db = t.db.knex;
+      const ticket = (await buildTicket(db, catalog, T0, { field: 'report_date', check: 'required', violations: 4 })).id;
+      const s = await signIn(t.app, hrSteward.login, hrSteward.password);
+      await s.agent.post(`/tickets/${ticket}/transition`).type('form').send({ _csrf: s.csrf, to: 'fixed' }).expect(302);
+      // The re-check (run 77), after the "fixed": 2 rows still violate.
+      await applyCheckResults(db, {
+        runId: 77,
+        results: [checkResult({ field: 'report_date', check: 'required', violations: 2 })],
+        catalog,
+        calendar: exampleCalendar(catalog),
+        now: new Date('2026-10-01T03:00:00Z'),
+      });
+      expect((await db('tickets').where({ id: ticket }).first('status')).status).toBe('open');
+      const o = await signIn(t.app, office.login, office.password);
+      const officePage = (await o.agent.get(`/tickets/${ticket}`).expect(200)).text;
+      expect(officePage).toMatch(
+        /已整改待复查 → 待确认\s*<span class="event-note">复查未通过：仍有 2 条记录不符合要求<\/span> · <a href="\/runs\/77">检查运行 #77<\/a>/,
+      );
+      // The steward may not open the runs pages: the run is named, not linked.
+      const stewardPage = (await s.agent.get(`/tickets/${ticket}`).expect(200)).text;
+      expect(stewardPage).toContain('复查未通过：仍有 2 条记录不符合要求</span> · <span class="muted">检查运行 #77</span>');
+      expect(stewardPage).not.toContain('href="/runs/77"');
+      await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' }).expect(302);
+      expect((await s.agent.get(`/tickets/${ticket}`).expect(200)).text).toContain(
+        'Re-check failed: 2 rows still violate the check</span> · <span class="muted">Check run #77</span>',
+      );
+      await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+
+      // A reassignment names both departments and the new due date.
+      await o.agent
+        .post(`/tickets/${ticket}/reassign`)
+        .type('form')
+        .send({ _csrf: o.csrf, department: 'STU', reason: '学生处维护' })
+        .expect(302);
+      const due = (await db('tickets').where({ id: ticket }).first('due_at')).due_at;
+      expect((await o.agent.get(`/tickets/${ticket}`).expect(200)).text).toContain(
+        `<span class="event-note">人事处（HR） → 学生处（STU），整改期限 ${due}</span>`,
+      );
     });
 
     it('lets the IT office close with a reason from the page, and keeps the typed text on a missing reason', async () => {

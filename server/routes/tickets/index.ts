@@ -31,7 +31,16 @@ import {
   transitionTicket,
   TRANSITION_TARGETS,
 } from '../../services/tickets';
-import { actionsFor, checkLabel, conflictMessage, filtersFrom, menuOptions, STATUS_CHOICES, tableLabel } from './presenter';
+import {
+  actionsFor,
+  checkLabel,
+  conflictMessage,
+  filtersFrom,
+  menuOptions,
+  STATUS_CHOICES,
+  tableLabel,
+  withNotes,
+} from './presenter';
 
 declare module 'express-session' {
   interface SessionData {
@@ -242,6 +251,17 @@ export function ticketsRoutes(ctx: AppContext): Router {
       ticket.check_kind !== 'report' || can(req.user!, 'tickets.work', { department: ticket.department_code })
         ? events
         : historyForReader(events, ticketField((await loadCurrentCatalog(db))?.catalog, ticket.table_name, ticket.field_name));
+    // Reassignments name their departments: those the menu did not load already.
+    const names = new Map(rows.map((d) => [d.code, d.name]));
+    const named = history
+      .filter((e) => e.kind === 'reassigned')
+      .flatMap((e) => [e.details?.from_department, e.details?.to_department])
+      .filter((c): c is string => typeof c === 'string' && !names.has(c));
+    if (named.length)
+      for (const d of await db('departments')
+        .whereIn('code', [...new Set(named)])
+        .select('code', 'name'))
+        names.set(d.code, d.name);
     const department = rows.find((d) => d.code === ticket.department_code);
     const departments = reassign ? rows.filter((d) => d.code !== ticket.department_code) : [];
     const sampleColumns = t.sample_keys.length ? Object.keys(t.sample_keys[0]) : [];
@@ -249,7 +269,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
       title: req.t('tickets.show.title', { id: t.id }),
       ticket: t,
       department,
-      history,
+      history: withNotes(req.t, history, { departments: names, runLinks: can(req.user!, 'runs.view') }),
       sampleColumns,
       samples: t.sample_keys.map((k) => sampleColumns.map((c) => k[c])),
       actions: actionsFor(req.user!, t),

@@ -6,6 +6,7 @@ import {
   PublicTicket,
   SEVERITIES,
   TICKET_STATUSES,
+  TicketEventRow,
   TicketFilters,
   isStatusFilter,
   isTicketView,
@@ -97,6 +98,51 @@ export function conflictMessage(t: Translator, err: AppError): string {
       params[name] = t(`tickets.status.${value}`);
   }
   return t(err.messageKey, params);
+}
+
+/** A history row as the ticket page shows it: what the system's events were about, in words. */
+export type ShownEvent = TicketEventRow & {
+  /** e.g. 复查未通过：仍有 3 条记录不符合要求 — the reason the details record, for the events that have one. */
+  note?: string;
+  /** The check run the event came from, linked for those who may open the runs pages. */
+  run?: { label: string; href: string | null };
+};
+
+const departmentLabel = (names: ReadonlyMap<string, string>, code: unknown) => {
+  const name = names.get(String(code));
+  return name ? `${name}（${String(code)}）` : String(code);
+};
+
+/**
+ * Each event's note: a failed re-check (`recheck_failed`: the violations the run still found) or a
+ * passing check (`check_passed`) names its run; a reassignment names both departments and the new due date.
+ */
+export function withNotes(
+  t: Translator,
+  events: TicketEventRow[],
+  opts: { departments: ReadonlyMap<string, string>; runLinks: boolean },
+): ShownEvent[] {
+  return events.map((e) => {
+    const d = e.details ?? {};
+    const runId = typeof d.runId === 'string' || typeof d.runId === 'number' ? String(d.runId) : null;
+    const run =
+      runId && /^\d+$/.test(runId)
+        ? { label: t('checks.run.title', { id: runId }), href: opts.runLinks ? `/runs/${runId}` : null }
+        : undefined;
+    if (e.kind === 'transition' && d.reason === 'recheck_failed')
+      return { ...e, note: t('tickets.history.recheckFailed', { violations: Number(d.violations ?? 0) }), run };
+    if (e.kind === 'transition' && d.reason === 'check_passed') return { ...e, note: t('tickets.history.checkPassed'), run };
+    if (e.kind === 'reassigned' && d.to_department)
+      return {
+        ...e,
+        note: t('tickets.history.reassigned', {
+          from: departmentLabel(opts.departments, d.from_department),
+          to: departmentLabel(opts.departments, d.to_department),
+          due: String(d.due_at ?? ''),
+        }),
+      };
+    return e;
+  });
 }
 
 /** What the ticket page may offer this user: each flag is one form. */
