@@ -842,3 +842,11 @@ describe('approval stages are numbered as the request has them, consecutively', 
     ]);
   });
 });
+
+describe('the form names the applying department', () => {
+  it('数据申请部门 shows the department’s name, not its code', async () => {
+    const form = (await (await as('applicant')).agent.get('/sharing/new').expect(200)).text;
+    expect(form).toContain('<label>数据申请部门 *<input value="计算机学院" disabled></label>');
+    expect(form).not.toContain('<input value="CS" disabled>');
+  });
+});

@@ -270,3 +270,34 @@ describe('which changes count as pending: one definition for the list page and t
     expect(Object.keys(flags).sort()).toEqual(['probe_approved', 'probe_submitted']);
   });
 });
+
+describe('the contact (联系人及电话) is shown to those who handle the change, masked for everyone else', () => {
+  it('the IT office and the system’s department see it in full; another department and a data user see the phone masked', async () => {
+    expect((await file('hrSteward', { ...valid, description: '联系人测试', contact: '人事专员 王五 13912345678' })).status).toBe(
+      303,
+    );
+    const id = Number((await t.db.knex('structure_changes').max({ id: 'id' }))[0].id);
+    /** The row of change `id` on the list as `login` sees it. */
+    const row = async (login: keyof SharingPeople) => {
+      const page = (await (await as(login)).agent.get('/sharing/structure-changes').expect(200)).text;
+      expect(page).toContain('<th>联系人及电话</th>');
+      return new RegExp(`<td>${id}</td>[\\s\\S]*?</tr>`).exec(page)![0];
+    };
+    for (const who of ['office', 'hrSteward'] as const) {
+      const r = await row(who);
+      expect(r).toContain('<td class="contact">人事专员 王五 13912345678</td>');
+    }
+    for (const who of ['outsider', 'applicant'] as const) {
+      const r = await row(who);
+      expect(r).toContain('<td class="contact">人事专员 王五 139****5678</td>');
+      expect(r).not.toContain('13912345678');
+    }
+  });
+
+  it('departments are named, not coded: the list’s 申请单位 and the systems to choose from', async () => {
+    const page = (await (await as('office')).agent.get('/sharing/structure-changes').expect(200)).text;
+    expect(page).toMatch(/<td>\d+<\/td><td>人事处<\/td><td>人事管理系统<\/td>/);
+    expect(page).toContain('>人事管理系统 · 人事处</option>');
+    expect(page).not.toMatch(/<td>HR<\/td>|· HR<\/option>/);
+  });
+});

@@ -86,10 +86,12 @@ export function sharingRoutes(ctx: AppContext): Router {
     input = emptyInput(),
     extra: Record<string, unknown> = {},
   ) {
+    // The applying department by its name (计算机学院), not its code.
+    const department = await db('departments').where({ code: req.user!.department }).first('name');
     res.status(status).render(
       'pages/sharing/form',
       await formModel(ctx, req.t, input, {
-        department: req.user!.department,
+        department: department?.name ?? req.user!.department,
         university: universityName(ctx.config, req),
         ...extra,
       }),

@@ -8,6 +8,7 @@ import { can } from '../../policies';
 import { pageParams, pagination } from '../../presenters/paging';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { catalogTable } from '../../services/sharing/plan';
+import { maskPhonesIn } from '../../services/sharing/presenter';
 import {
   completeStructureChange,
   fileStructureChange,
@@ -25,19 +26,36 @@ export function structureChangeRoutes(ctx: AppContext): Router {
     const current = await loadCurrentCatalog(ctx.db);
     const user = req.user!;
     const office = can(user, 'sharing.manage');
-    const systems = (current?.catalog.systems ?? []).filter((s) => office || s.department === user.department);
+    // Departments by name (the catalog's), never by code.
+    const departmentName = (code: string) => current?.catalog.departments.find((d) => d.code === code)?.name ?? code;
+    const systems = (current?.catalog.systems ?? [])
+      .filter((s) => office || s.department === user.department)
+      .map((s) => ({ ...s, departmentName: departmentName(s.department) }));
     const tables = (current?.catalog.tables ?? [])
       .filter((t) => office || t.department === user.department)
       .map((t) => ({ name: t.name, title: t.title }));
     const { page: pageNumber, perPage } = pageParams(req.query, 25);
     const { rows, total } = await listStructureChanges(ctx.db, perPage, (pageNumber - 1) * perPage);
-    const changes = rows.map((c: DbRow) => ({
-      ...c,
-      // The marker follows the one definition of a pending change (services/sharing/types.ts).
-      pending: isStructureChangePending(c.status),
-      canReview: office && c.status === 'submitted',
-      canComplete: c.status === 'approved' && can(user, 'sharing.structure_file', { department: c.department_code }),
-    }));
+    const changes = rows.map((c: DbRow) => {
+      // Those who handle the change — the IT office, the system's department — call its contact: the number in
+      // full for them, masked (138****0001) for anyone else reading the list, as on the request pages.
+      const handles = office || can(user, 'sharing.structure_file', { department: c.department_code });
+      return {
+        id: c.id,
+        status: c.status,
+        system: c.system,
+        tables: c.tables,
+        description: c.description,
+        review_note: c.review_note,
+        planned_on: c.planned_on,
+        department: departmentName(c.department_code),
+        contact: handles ? c.contact : maskPhonesIn(c.contact ?? ''),
+        // The marker follows the one definition of a pending change (services/sharing/types.ts).
+        pending: isStructureChangePending(c.status),
+        canReview: office && c.status === 'submitted',
+        canComplete: c.status === 'approved' && can(user, 'sharing.structure_file', { department: c.department_code }),
+      };
+    });
     res.status(status).render('pages/sharing/structure', {
       title: req.t('sharing.structure.title'),
       systems,

@@ -15,7 +15,7 @@ import { clock, pendingStages } from './workflow';
  * spaces and hyphens people type inside numbers and an optional leading `+` — mobiles and landlines alike.
  */
 const PHONE_IN_TEXT = /\+?\d(?:[\s-]{0,3}\d)*/g;
-function maskPhonesIn(text: string): string {
+export function maskPhonesIn(text: string): string {
   return text.replace(PHONE_IN_TEXT, (run) => (run.replace(/\D/g, '').length >= 7 ? maskPhone(run) : run));
 }
 
