@@ -506,5 +506,59 @@ describe('ticket pages and API', () => {
         'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc',
       );
     });
+
+    it('keeps department webhooks to https robots on public hosts: no http, no loopback, link-local or unspecified host', async () => {
+      const db = t.db.knex;
+      const robot = 'https://oapi.dingtalk.com/robot/send?access_token=abc';
+      await db('departments').where({ code: 'FIN' }).update({ webhook_url: robot });
+      const audits = async () => Number((await db('audit_log').where({ action: 'department.webhook' }).count({ n: '*' }))[0].n);
+      const auditsBefore = await audits();
+      const { agent, csrf } = await signIn(t.app, office.login, office.password);
+      const save = (url: string) =>
+        agent.post('/tickets/settings/webhook').type('form').send({ _csrf: csrf, department: 'FIN', webhook_url: url });
+      const https = '应为 https:// 开头的网址';
+      const host = '不能指向本机、链路本地或未指定地址';
+      for (const [url, message] of [
+        ['http://169.254.169.254/latest/meta-data', https],
+        ['http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc', https],
+        ['ftp://example.edu.cn/hook', https],
+        ['https://169.254.169.254/latest/meta-data', host],
+        ['https://localhost/hook', host],
+        ['https://LOCALHOST./hook', host],
+        ['https://robot.localhost/hook', host],
+        ['https://127.0.0.1:8080/hook', host],
+        ['https://127.1/hook', host],
+        ['https://2130706433/hook', host],
+        ['https://0x7f.0.0.1/hook', host],
+        ['https://0.0.0.0/hook', host],
+        ['https://[::1]/hook', host],
+        ['https://[::]/hook', host],
+        ['https://[::ffff:169.254.169.254]/hook', host],
+        ['https://[fe80::1]/hook', host],
+      ]) {
+        const res = await save(url).expect(422);
+        expect([url, res.text.includes(message)]).toEqual([url, true]);
+        // The typed URL comes back in its row's input, escaped.
+        expect(res.text).toContain(`value="${url.replace(/&/g, '&amp;').replace(/=/g, '&#x3D;')}"`);
+      }
+      expect((await db('departments').where({ code: 'FIN' }).first('webhook_url')).webhook_url).toBe(robot);
+      expect(await audits()).toBe(auditsBefore);
+
+      // WeCom and DingTalk robots are saved.
+      for (const url of [
+        'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k-1',
+        'https://oapi.dingtalk.com/robot/send?access_token=t-2',
+      ]) {
+        await save(url).expect(302);
+        expect((await db('departments').where({ code: 'FIN' }).first('webhook_url')).webhook_url).toBe(url);
+      }
+
+      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
+      expect((await save('https://[::1]/hook').expect(422)).text).toContain(
+        'must not point at this machine or a link-local or unspecified address',
+      );
+      expect((await save('http://oapi.dingtalk.com/robot/send').expect(422)).text).toContain('must be an https:// URL');
+      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
+    });
   });
 });

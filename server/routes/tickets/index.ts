@@ -9,7 +9,8 @@ import { can } from '../../policies';
 import { pageParams, pagination } from '../../presenters/paging';
 import { appendAudit } from '../../services/audit';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
-import { isWebhookUrl, notifierFromConfig } from '../../services/notifications';
+import { notifierFromConfig } from '../../services/notifications';
+import { webhookUrlProblem } from '../../services/notifications/webhook';
 import {
   AlreadyDoneError,
   commentTicket,
@@ -190,13 +191,10 @@ export function ticketsRoutes(ctx: AppContext): Router {
         : req.t('tickets.errors.webhookDepartmentRequired');
       return settingsPage(req, res, { webhookError: message }, 422);
     }
-    if (url && !isWebhookUrl(url)) {
-      return settingsPage(
-        req,
-        res,
-        { webhookErrors: { [code]: req.t('tickets.settings.errors.webhook') }, webhookForm: { [code]: url } },
-        422,
-      );
+    const problem = url ? webhookUrlProblem(url) : null;
+    if (problem) {
+      const message = req.t(problem === 'https' ? 'tickets.settings.errors.webhook' : 'tickets.settings.errors.webhookHost');
+      return settingsPage(req, res, { webhookErrors: { [code]: message }, webhookForm: { [code]: url } }, 422);
     }
     await db.transaction(async (trx) => {
       await trx('departments')

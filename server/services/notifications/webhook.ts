@@ -1,3 +1,4 @@
+import { BlockList, isIP } from 'node:net';
 import type { FetchLike } from './types';
 
 /** The text message both WeCom (企业微信) and DingTalk (钉钉) group robots accept. */
@@ -5,22 +6,66 @@ export function robotPayload(content: string): { msgtype: 'text'; text: { conten
   return { msgtype: 'text', text: { content } };
 }
 
-/** Only http(s) URLs are stored; the IT office enters them on the settings page. */
-export function isWebhookUrl(value: string): boolean {
+/**
+ * Addresses a robot webhook may not point at: Hubwatch would post from inside the university's
+ * network to itself or to the cloud's metadata service (SSRF). Loopback, link-local (169.254.169.254,
+ * fe80::/10), unspecified (0.0.0.0/8, ::) and the deprecated IPv4-compatible IPv6 block (::a.b.c.d).
+ * IPv4-mapped IPv6 (::ffff:127.0.0.1) is matched by its IPv4 address (BlockList does that).
+ */
+const INTERNAL = new BlockList();
+INTERNAL.addSubnet('0.0.0.0', 8, 'ipv4');
+INTERNAL.addSubnet('127.0.0.0', 8, 'ipv4');
+INTERNAL.addSubnet('169.254.0.0', 16, 'ipv4');
+INTERNAL.addSubnet('::', 96, 'ipv6');
+INTERNAL.addSubnet('fe80::', 10, 'ipv6');
+
+/** Why a webhook URL is refused: not an https:// URL, or a host on this machine or its link. */
+export type WebhookUrlProblem = 'https' | 'host';
+
+/**
+ * Robot webhooks are https URLs on public hosts (`https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…`,
+ * `https://oapi.dingtalk.com/robot/send?access_token=…`); the IT office enters them on the settings page.
+ * Refused: any other scheme (plain http would send the robot's key in clear), and a host that is
+ * `localhost` (or a name under it) or a literal loopback, link-local or unspecified address, however
+ * written (the URL parser reads 0x7f.1, 2130706433 and 127.1 as 127.0.0.1).
+ *
+ * Not caught here: a DNS name that resolves to such an address (or to a private one), now or later.
+ */
+export function webhookUrlProblem(value: string): WebhookUrlProblem | null {
+  let url: URL;
   try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
+    url = new URL(value);
   } catch {
-    return false;
+    return 'https';
   }
+  if (url.protocol !== 'https:' || !url.hostname) return 'https';
+  const host = url.hostname.toLowerCase().replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return 'host';
+  const address = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  const family = isIP(address);
+  if (family && INTERNAL.check(address, family === 6 ? 'ipv6' : 'ipv4')) return 'host';
+  return null;
 }
 
+export function isWebhookUrl(value: string): boolean {
+  return webhookUrlProblem(value) === null;
+}
+
+/**
+ * Posts the text to a robot. A URL stored before the rules above (or written to the database by hand)
+ * is checked again and not posted to; redirects are not followed (a public host answering 302 to an
+ * internal address would otherwise get the request there).
+ */
 export async function postWebhook(fetchImpl: FetchLike, url: string, content: string, timeoutMs = 10_000): Promise<void> {
-  const res = await fetchImpl(url, {
+  const problem = webhookUrlProblem(url);
+  if (problem) throw new Error(`webhook URL refused (${problem === 'https' ? 'not https' : 'internal host'})`);
+  const init = {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(robotPayload(content)),
     signal: AbortSignal.timeout(timeoutMs),
-  });
+    redirect: 'error' as const,
+  };
+  const res = await fetchImpl(url, init);
   if (!res.ok) throw new Error(`webhook answered HTTP ${res.status}`);
 }
