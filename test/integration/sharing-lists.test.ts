@@ -174,9 +174,26 @@ describe('the lists name tables as the catalog spells them', () => {
     for (const path of ['/sharing', '/sharing/all?department=HR']) {
       const page = (await get(path === '/sharing' ? 'hrSteward' : 'office', path)).text;
       expect(page).toMatch(
-        new RegExp(`href="/sharing/${id}">#${id}</a></td>\\s*<td>[^<]*</td>\\s*<td>HR</td>\\s*<td><code>org_unit</code> </td>`),
+        new RegExp(
+          `href="/sharing/${id}">#${id}</a></td>\\s*<td>[^<]*</td>\\s*<td>人事处</td>\\s*<td><code>org_unit</code> </td>`,
+        ),
       );
       expect(page).not.toContain('ORG_Unit');
     }
+  });
+});
+
+describe('the list pages name departments, not their codes', () => {
+  it('申请部门 and the current stage’s department by name on /sharing/all; the API keeps the codes', async () => {
+    const res = await get('office', '/sharing/all');
+    expect(res.status).toBe(200);
+    const all = res.text;
+    const row = new RegExp(`<a href="/sharing/${ids[0]}">#${ids[0]}</a></td>[\\s\\S]*?</tr>`).exec(all)![0];
+    expect(row).toContain('<td>计算机学院</td>');
+    expect(row).toContain('<div>数据申请单位信息化专员审核 · 计算机学院');
+    expect(row).not.toMatch(/<td>CS<\/td>|· CS/);
+    const api = (await get('office', '/api/v1/sharing-requests?view=all&per_page=200')).body;
+    const item = api.items.find((r: { id: number }) => r.id === ids[0]);
+    expect([item.department, item.pending_stages[0].department]).toEqual(['CS', 'CS']);
   });
 });

@@ -44,14 +44,20 @@ export function sharingRoutes(ctx: AppContext): Router {
   async function listPage(req: Request, res: Response, view: 'mine' | 'queue' | 'all', filters: ListFilters) {
     const { page, perPage } = pageParams(req.query, 25);
     const { rows, total } = await listRequests(db, filters, perPage, (page - 1) * perPage);
-    const departments = view === 'all' ? await db('departments').orderBy('code').select('code', 'name') : [];
+    const departments: { code: string; name: string }[] = await db('departments').orderBy('code').select('code', 'name');
+    // Departments by name (计算机学院), never by code; the API's list keeps the codes.
+    const nameOf = (code: string | null) => (code ? (departments.find((d) => d.code === code)?.name ?? code) : null);
     res.render('pages/sharing/list', {
       title: req.t(`sharing.${view}`),
       view,
-      rows,
+      rows: rows.map((r) => ({
+        ...r,
+        department_name: nameOf(r.department_code),
+        pending: r.pending.map((p) => ({ ...p, department_name: nameOf(p.department) })),
+      })),
       pager: pagination(req.originalUrl, page, perPage, total),
       statuses: REQUEST_STATUSES,
-      departments,
+      departments: view === 'all' ? departments : [],
       filters: { status: filters.status ?? '', department: filters.department ?? '' },
       canReview: view !== 'queue',
       // The tabs a user may open (the routes' own policies): a plain user sees neither queue nor all.
