@@ -158,3 +158,89 @@ rules:
     expect(html).not.toContain(ID);
   });
 });
+
+describe('the free text of a report’s history', () => {
+  // The hub holds a wrong (not a valid mobile) number; the report, the answers and the reasons repeat it.
+  const WRONG = '12012347932';
+  const NEW = '13912345678';
+  let report: { id: number; ticket_id: number };
+
+  beforeAll(async () => {
+    await t.db.knex('staff_basic').insert({ staff_no: '20190009', name: '李四', political_status: '群众', mobile: WRONG });
+    report = (
+      await api(tokens.reporter)
+        .post(
+          '/reports',
+          reportBody({
+            field: 'mobile',
+            record_key: { staff_no: '20190009' },
+            description: `手机号 ${WRONG} 打不通`,
+            observed_value: WRONG,
+            suggested_value: NEW,
+          }),
+        )
+        .expect(201)
+    ).body;
+    const steward = await as(people.hrSteward);
+    const answer = (fields: Record<string, string>) => {
+      let req = steward.agent.post(`/reports/tickets/${report.ticket_id}/answer?_csrf=${encodeURIComponent(steward.csrf)}`);
+      for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+      return req.expect(302);
+    };
+    await answer({ answer: 'fixed', comment: `已更正为 ${NEW}` });
+    const reporter = await as(people.reporter);
+    await reporter.agent
+      .post(`/reports/${report.id}/reopen`)
+      .type('form')
+      .send({ _csrf: reporter.csrf, comment: `还是 ${WRONG}` })
+      .expect(302);
+    await steward.agent
+      .post(`/tickets/${report.ticket_id}/comment`)
+      .type('form')
+      .send({ _csrf: steward.csrf, comment: '已致电本人 13700001111 核实' })
+      .expect(302);
+    await answer({ answer: 'not_ours', comment: '号码由 0371-67781234 登记的保卫处维护' });
+  });
+
+  const RAW = [WRONG, NEW, '13700001111', '67781234'];
+
+  it('is masked for the IT office and the university leader on the report ticket’s page, one rule for every phone', async () => {
+    for (const who of [people.office, leader]) {
+      const html = (await (await as(who)).agent.get(`/reports/tickets/${report.ticket_id}`).expect(200)).text;
+      for (const raw of RAW) expect(html).not.toContain(raw);
+      // The reporter's description, the value seen, the hub's value and the reopen reason: the same number, masked alike.
+      expect(html.match(/120\*\*\*\*7932/g)!.length).toBeGreaterThanOrEqual(4);
+      expect(html).not.toContain('1********32');
+      expect(html).toContain('已更正为 139****5678');
+      expect(html).toContain('还是 120****7932');
+      expect(html).toContain('已致电本人 137****1111 核实');
+      // The current answer ("not ours") and its history entry.
+      expect(html.match(/号码由 037\*-\*\*\*\*1234 登记的保卫处维护/g)).toHaveLength(2);
+    }
+  });
+
+  it('is masked on the IT office’s view of the report, page and API', async () => {
+    const html = (await (await as(people.office)).agent.get(`/reports/${report.id}`).expect(200)).text;
+    for (const raw of RAW) expect(html).not.toContain(raw);
+    expect(html).toContain('还是 120****7932');
+    const body = (await api(tokens.office).get(`/reports/${report.id}`).expect(200)).body;
+    for (const raw of RAW) expect(JSON.stringify(body)).not.toContain(raw);
+    expect(body).toMatchObject({
+      observed_value: '120****7932',
+      suggested_value: '139****5678',
+      description: '手机号 120****7932 打不通',
+      answer: { kind: 'not_ours', comment: '号码由 037*-****1234 登记的保卫处维护' },
+    });
+  });
+
+  it('reaches the IT office’s inbox masked ("not ours" reason)', async () => {
+    const notices = await t.db.knex('notifications').where({ user_id: people.office.id, kind: 'report.disputed' }).select('body');
+    expect(notices.map((n) => n.body)).toEqual(['号码由 037*-****1234 登记的保卫处维护']);
+  });
+
+  it('is in full for the stewards who fix the record: what reporters saw and suggested', async () => {
+    const html = (await (await as(people.hrSteward)).agent.get(`/reports/tickets/${report.ticket_id}`).expect(200)).text;
+    expect(html).toContain(`<td>${NEW}</td>`);
+    expect(html).toContain(`：${WRONG}</small>`);
+  });
+});

@@ -12,11 +12,14 @@ import {
   findReport,
   hubValueVisible,
   isReportStatusFilter,
+  knownValues,
   listMyReports,
   listTriage,
   loadReportSettings,
   LOOKUPS_PER_HOUR,
   maskReportFor,
+  maskReportHistory,
+  maskReportText,
   myReportTables,
   notifyReporters,
   previewReport,
@@ -36,12 +39,12 @@ import {
 } from '../../services/reports';
 import {
   answerReport,
-  historyForReader,
   ticketField,
   confirmReportFix,
   findTicket,
   loadTicketCalendar,
   reopenReport,
+  shownFreeText,
   ticketHistory,
   toPublicTicket,
 } from '../../services/tickets';
@@ -278,9 +281,21 @@ export function reportsRoutes(ctx: AppContext): Router {
       loadCurrentCatalog(db),
     ]);
     const work = can(req.user!, 'reports.answer', { department: ticket.department_code });
-    // What reporters wrote, in full for the stewards who fix the record; masked for the IT office and leaders.
-    const reports = work ? rows : rows.map((r) => maskReportFor(catalog?.catalog, r));
-    const history = work ? events : historyForReader(events, ticketField(catalog?.catalog, ticket.table_name, ticket.field_name));
+    // What reporters and the department wrote, in full for the stewards who fix the record; masked
+    // for the IT office and leaders, all by one rule (reports/privacy.ts).
+    const field = ticketField(catalog?.catalog, ticket.table_name, ticket.field_name);
+    const known = knownValues(rows);
+    const reports = work ? rows : rows.map((r) => maskReportFor(catalog?.catalog, r, known));
+    const history = work ? events : maskReportHistory(events, field, known);
+    // The current answer as its history entry shows it: for everyone as the ticket service shows
+    // free text (shownFreeText), for readers outside the department by the report rule as well.
+    const answer =
+      state && state.answer_comment
+        ? {
+            ...state,
+            answer_comment: work ? shownFreeText(state.answer_comment) : maskReportText(state.answer_comment, field, known),
+          }
+        : state;
     const working = ticket.status === 'open' || ticket.status === 'acknowledged';
     res.status(status).render('pages/reports/ticket', {
       title: req.t('reports.ticket.title', { id: t.id }),
@@ -288,7 +303,7 @@ export function reportsRoutes(ctx: AppContext): Router {
       department,
       reports,
       history,
-      state,
+      state: answer,
       actions: {
         answer: work && working,
         notOurs: work && (working || ticket.status === 'fixed') && !ticket.disputed_at,
@@ -305,7 +320,7 @@ export function reportsRoutes(ctx: AppContext): Router {
     const ticketId = Number(req.params.ticketId);
     const answer = String(req.body?.answer ?? '');
     try {
-      await loadReportTicket(req);
+      const ticket = await loadReportTicket(req);
       const uploadError = uploadErrorOf(res);
       const comment = String(req.body?.comment ?? '');
       // "Not ours" takes no document: a file over the limit is its only problem. Otherwise the file's
@@ -313,12 +328,16 @@ export function reportsRoutes(ctx: AppContext): Router {
       if (uploadError && answer === 'not_ours') throw uploadError;
       if (answer === 'not_ours') {
         await recordNotOurs(db, { ticketId, actor: req.user!, reason: comment, origin: auditOrigin(req), now: ctx.now() });
+        const catalog = await loadCurrentCatalog(db);
+        const field = ticketField(catalog?.catalog, ticket.table_name, ticket.field_name);
+        const known = knownValues(await reportsOfTicket(db, ticketId));
         await notifier.office(
           {
             kind: 'report.disputed',
             // In Chinese whoever answers: notices go to shared mailboxes (services/notifications, noticeText).
             title: noticeText('reports.notices.disputed', { id: ticketId }),
-            body: comment,
+            // The reason as the IT office reads it on the ticket's pages: personal data masked.
+            body: maskReportText(comment.trim(), field, known),
             link: `/tickets/${ticketId}`,
           },
           { email: true },
@@ -389,7 +408,7 @@ export function reportsRoutes(ctx: AppContext): Router {
 
   async function reportPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const report = await loadOwn(req);
-    const history = report.ticket_id
+    const events = report.ticket_id
       ? (await ticketHistory(db, Number(report.ticket_id))).filter((e) => REPORTER_EVENTS.includes(e.kind))
       : [];
     const answerDocument = report.ticket_id
@@ -397,9 +416,12 @@ export function reportsRoutes(ctx: AppContext): Router {
       : null;
     const own = Number(report.reporter_id) === req.user!.id;
     const catalog = (await loadCurrentCatalog(db))?.catalog;
+    // Someone else's report (the IT office may open any): its personal data masked, the department's
+    // answers and reasons in its history too, by the rule of the ticket's pages (reports/privacy.ts).
+    const known = knownValues([report]);
+    const history = own ? events : maskReportHistory(events, ticketField(catalog, report.table_name, report.field_name), known);
     res.status(status).render('pages/reports/show', {
       title: req.t('reports.show.title', { id: report.id }),
-      // Someone else's report (the IT office may open any): its personal data masked.
       report: toPublicReport(own ? report : maskReportFor(catalog, report), {
         hubValue: hubValueVisible(catalog, req.user!, report),
       }),

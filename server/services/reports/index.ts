@@ -38,7 +38,7 @@ export {
   type ReportWithTicket,
   type TriageRow,
 } from './queries';
-export { maskReportFor } from './privacy';
+export { knownValues, maskReportFor, maskReportHistory, maskReportText, maskReportValue } from './privacy';
 export { loadReportSettings, saveReportSettings, type ReportSettings } from './settings';
 export {
   previewReport,

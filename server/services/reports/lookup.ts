@@ -3,7 +3,7 @@ import { quoteIdent, quoteTable } from '../../../rules/identifiers';
 import type { Hub } from '../../hub';
 import type { CatalogField, CatalogTable } from '../catalog/types';
 import { can, type CurrentUser } from '../../policies';
-import { maskFieldValue, maskPersonal } from '../privacy';
+import { maskPersonal } from '../privacy';
 
 /**
  * "What does the hub hold?" for one record and field, read once: found (with the raw value — for the
@@ -75,11 +75,15 @@ export async function readHubRecord(
   }
 }
 
-/** The value kept with a report (`reports.hub_value`, read by the people entitled to it): masked when the field is sensitive. */
+/**
+ * The value kept with a report (`reports.hub_value`, read by the people entitled to it): masked when the
+ * field is sensitive, by the rule the look-up and the report pages mask that field's values with
+ * (`maskPersonal`: a phone as `120****7932` wherever it is shown), never to be masked again.
+ */
 export function storedHubValue(record: HubRecord, field: CatalogField): string | null {
   if (record.status !== 'found') return null;
   const value = asText(record.raw);
-  return value === null ? null : String(maskFieldValue(value, field));
+  return value === null || !field.sensitive ? value : maskPersonal(value, field);
 }
 
 /**

@@ -1,13 +1,93 @@
 import type { Catalog } from '../catalog/types';
-import { maskPersonal, scrubText } from '../privacy';
-import { maskSuggestedValue, ticketField } from '../tickets';
+import { maskIdCard, maskPersonal, maskPhone, personalKind, scrubText, type FieldLike } from '../privacy';
+import { ticketField, type TicketEventRow } from '../tickets';
 import { shownKey } from './describe';
 import type { ReportRow } from './types';
+
+/**
+ * Personal data in error reports (数据纠错). What reporters and the responsible department type — the
+ * description, the values seen and suggested, the department's answer, a reopen reason, a "not ours"
+ * reason, a comment — is for the department that fixes the record. Everyone else who reads a report
+ * (the IT office, the university leader) reads every piece of that free text masked by one rule,
+ * `maskReportText`, wherever it is shown: the report ticket's page and history, someone else's report,
+ * the triage queue, the APIs, the IT office's notices.
+ */
+
+/**
+ * Phone numbers `scrubText` does not take for mobiles: any 11 digits starting with 1, valid or not (the
+ * hub's wrong `12012347932` is still someone's number), with an optional +86/0086 and the spaces or
+ * hyphens people type inside; and landlines with their area code (`0371-67781234`). Masked with
+ * `maskPhone`, as phones are everywhere else in reports (`120****7932`).
+ */
+const PHONE_LIKE =
+  /(?<![0-9A-Za-z+*])(?:(?:\+86|0086)[\s-]?)?1\d{2}[\s-]?\d{4}[\s-]?\d{4}(?![0-9A-Za-z*])|(?<![0-9A-Za-z*])0\d{2,3}-\d{7,8}(?![0-9A-Za-z*])/g;
+
+/** On a report about an ID number: any 15 to 18 digits (the last may be X), valid or not, is one. */
+const ID_LIKE = /(?<![0-9A-Za-z*])\d{14,17}[\dXx](?![0-9A-Za-z*])/g;
+
+type Known = readonly (string | null | undefined)[];
+
+/**
+ * Free text of a report (its description, an answer, a reason, a comment) for a reader outside the
+ * responsible department. Masked, each once and each by the same rule as everywhere else in reports:
+ * - the report's own values of a personal field (what reporters saw and suggested, `known`) wherever
+ *   the text repeats them, as the field's values are masked (`张叁` → `张*`, `12012347932` → `120****7932`);
+ * - ID numbers, mobile numbers and e-mail addresses (`scrubText`);
+ * - other phone-like numbers (`PHONE_LIKE`), and on an ID-number field any ID-like run of digits.
+ * Text that is already masked stays as it is.
+ */
+export function maskReportText(text: string, field: FieldLike | null, known: Known = []): string {
+  const kind = field ? personalKind(field) : null;
+  let out = text;
+  if (field && kind) {
+    const values = [...new Set(known.map((v) => (v ?? '').trim()))]
+      .filter((v) => Array.from(v).length >= 2 && !v.includes('*'))
+      .sort((a, b) => b.length - a.length);
+    for (const v of values) out = out.split(v).join(maskPersonal(v, field));
+  }
+  out = scrubText(out).replace(PHONE_LIKE, (m) => maskPhone(m));
+  return kind === 'cn_id_card' ? out.replace(ID_LIKE, (m) => maskIdCard(m)) : out;
+}
+
+/** A value of the report's field (seen, suggested, the hub's) for a reader outside the department: masked by the field's kind of personal data, then as free text. */
+export function maskReportValue(value: string, field: FieldLike | null): string {
+  return maskReportText(field ? maskPersonal(value, field) : value, field);
+}
+
+/**
+ * A report ticket's history for a reader outside the responsible department: every comment (reporters'
+ * descriptions, answers, reopen and "not ours" reasons, reassignment notes, comments) through
+ * `maskReportText`, and reporters' suggested values through `maskReportValue`. `known`: values of the
+ * ticket's reports the text may repeat (seen values; the suggested ones are read from the history).
+ * Same signature as the ticket service's `historyForReader`, which it replaces for report tickets.
+ */
+export function maskReportHistory<E extends Pick<TicketEventRow, 'kind' | 'comment' | 'details'>>(
+  history: E[],
+  field: FieldLike | null,
+  known: Known = [],
+): E[] {
+  const suggested = history
+    .filter((e) => e.kind === 'reported')
+    .map((e) => e.details?.suggested_value)
+    .filter((v): v is string => typeof v === 'string');
+  const values = [...known, ...suggested];
+  return history.map((e) => {
+    const comment = e.comment === null ? null : maskReportText(e.comment, field, values);
+    if (typeof e.details?.suggested_value !== 'string') return { ...e, comment };
+    return { ...e, comment, details: { ...e.details, suggested_value: maskReportValue(e.details.suggested_value, field) } };
+  });
+}
+
+/** The values of reports that their free text may repeat (see `maskReportText`). */
+export function knownValues(reports: Pick<ReportRow, 'suggested_value' | 'observed_value' | 'hub_value'>[]): string[] {
+  return reports.flatMap((r) => [r.suggested_value, r.observed_value, r.hub_value]).filter((v): v is string => !!v);
+}
 
 type Masked = Pick<
   ReportRow,
   'table_name' | 'field_name' | 'record_key' | 'description' | 'suggested_value' | 'observed_value' | 'hub_value'
->;
+> &
+  Partial<Record<'answer_comment' | 'closed_reason' | 'triage_reason', string | null>>;
 
 const NO_CATALOG: Catalog = {
   calendar: { timezone: 'Asia/Shanghai', events: [], holidays: [], workdays: [] },
@@ -19,19 +99,28 @@ const NO_CATALOG: Catalog = {
 
 /**
  * A report as someone other than its reporter and the responsible department's stewards sees it (the
- * IT office triaging or overseeing, leaders): the suggested value and the hub's value masked by the
- * field's kind of personal data, the record key as tickets show it, and ID numbers, mobiles and
- * e-mails inside the description masked — as the audit log keeps them. The stewards, who must fix
- * the record, and the reporter, who wrote it, see it in full.
+ * IT office triaging or overseeing, leaders): the values seen and suggested masked by the field's kind
+ * of personal data, the record key as tickets show it, and every free text — the description, the
+ * department's answer, the closing reason, the triage reason — through `maskReportText`. The hub's
+ * value of a sensitive field was masked by the same rule when it was stored and is shown as stored
+ * (masking it again made `120****7932` into `1********32`). The stewards, who must fix the record, and
+ * the reporter, who wrote it, see it in full. `known`: other values of the same ticket's reports.
  */
-export function maskReportFor<T extends Masked>(catalog: Catalog | null | undefined, r: T): T {
+export function maskReportFor<T extends Masked>(catalog: Catalog | null | undefined, r: T, known: Known = []): T {
   const field = ticketField(catalog, r.table_name, r.field_name);
+  const values = [...known, r.suggested_value, r.observed_value, r.hub_value];
+  const text = <V extends string | null | undefined>(v: V): V =>
+    (typeof v === 'string' ? maskReportText(v, field, values) : v) as V;
+  const value = (v: string | null) => (v === null ? null : maskReportValue(v, field));
   return {
     ...r,
     record_key: shownKey(catalog ?? NO_CATALOG, r.table_name, r.record_key),
-    description: scrubText(r.description),
-    suggested_value: r.suggested_value === null ? null : maskSuggestedValue(r.suggested_value, field),
-    observed_value: r.observed_value === null ? null : maskSuggestedValue(r.observed_value, field),
-    hub_value: r.hub_value === null || !field ? r.hub_value : maskPersonal(r.hub_value, field),
+    description: text(r.description),
+    suggested_value: value(r.suggested_value),
+    observed_value: value(r.observed_value),
+    hub_value: field?.sensitive ? r.hub_value : value(r.hub_value),
+    ...('answer_comment' in r ? { answer_comment: text(r.answer_comment) } : {}),
+    ...('closed_reason' in r ? { closed_reason: text(r.closed_reason) } : {}),
+    ...('triage_reason' in r ? { triage_reason: text(r.triage_reason) } : {}),
   };
 }

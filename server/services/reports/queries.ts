@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { CurrentUser } from '../../policies';
 import type { Catalog } from '../catalog/types';
-import type { TicketStatus } from '../tickets';
+import { shownFreeText, type TicketStatus } from '../tickets';
 import { mayReadHubValue } from './lookup';
 import { STATUS_WORDS } from './notify';
 import type { ReportRow, ReportStatus } from './types';
@@ -223,8 +223,9 @@ export function toPublicReport(r: ReportWithTicket, opts: { hubValue?: boolean }
     due_at: r.due_at,
     reporters: r.occurrences ?? 1,
     hub: { found: r.hub_found, value: opts.hubValue ? r.hub_value : null, matches: r.hub_matches },
-    answer: r.answer ? { kind: r.answer, comment: r.answer_comment, at: iso(r.answered_at) } : null,
-    closed_reason: r.closed_reason,
+    // The department's words as the ticket's pages show them to everyone (tickets' shownFreeText).
+    answer: r.answer ? { kind: r.answer, comment: shownFreeText(r.answer_comment), at: iso(r.answered_at) } : null,
+    closed_reason: shownFreeText(r.closed_reason),
     triage_reason: r.triage_reason,
     created_at: iso(r.created_at),
   };

@@ -4,14 +4,14 @@ import type { Hub } from '../../hub';
 import type { CurrentUser } from '../../policies';
 import { appendAudit } from '../audit';
 import { loadCurrentCatalog } from '../catalog/repository';
-import type { Catalog } from '../catalog/types';
+import type { Catalog, CatalogField } from '../catalog/types';
 import { addToInbox, type Notifier } from '../notifications';
-import { scrubText } from '../privacy';
 import { fileReport, loadTicketCalendar, RequestOrigin, TicketActor, TicketRow } from '../tickets';
 import { saveUpload } from '../uploads';
 import { reportMessage, shownKey } from './describe';
 import { HubLookup, HubRecord, hubMatches, presentLookup, readHubRecord, storedHubValue } from './lookup';
 import { countLookup } from './lookup-limit';
+import { maskReportText } from './privacy';
 import { loadReportSettings } from './settings';
 import { Attachment, RawReport, ReportRow, REPORTS_PER_HOUR } from './types';
 import { checkAttachment, checkReport } from './validate';
@@ -182,7 +182,7 @@ export async function submitReport(deps: ReportDeps, input: SubmitInput): Promis
     return { report: linked, ticket: filed.ticket, joined: filed.joined, reopened: filed.reopened };
   });
 
-  if (deps.notifier) await announce(deps.notifier, result.report, result.ticket, result);
+  if (deps.notifier) await announce(deps.notifier, result.report, result.ticket, result, report.field);
   return { ...result, lookup };
 }
 
@@ -206,13 +206,14 @@ async function announce(
   report: ReportRow,
   ticket: TicketRow | null,
   { joined, reopened }: { joined: boolean; reopened: boolean },
+  field: CatalogField | null,
 ): Promise<void> {
   if (!ticket) {
     await notifier.office({
       kind: 'report.triage',
       title: `【数据纠错】新的错误报告 #${report.id} 待分派`,
-      // The IT office triages: no ID numbers or phones from the description in its inbox.
-      body: `${report.table_name}.${report.field_name}：${scrubText(report.description)}`,
+      // The IT office triages: the description masked as on its pages (reports/privacy.ts).
+      body: `${report.table_name}.${report.field_name}：${maskReportText(report.description, field, [report.suggested_value, report.observed_value])}`,
       link: '/reports/triage',
     });
     return;
@@ -314,7 +315,10 @@ export async function routeTriagedReport(
     });
     return { report: routed, ticket: filed.ticket, joined: filed.joined, reopened: filed.reopened };
   });
-  if (deps.notifier) await announce(deps.notifier, result.report, result.ticket, result);
+  const field = catalog.tables
+    .find((t) => t.name === result.report.table_name)
+    ?.fields.find((f) => f.name === result.report.field_name);
+  if (deps.notifier) await announce(deps.notifier, result.report, result.ticket, result, field ?? null);
   return result;
 }
 
