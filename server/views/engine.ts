@@ -33,6 +33,26 @@ export function jsonForScript(value: unknown): string {
   return JSON.stringify(value ?? null).replace(/</g, '\\u003c');
 }
 
+/** An opening `<div class="…table-scroll…">` right before a table: a scroll box the page gave it itself. */
+const OWN_SCROLL_BOX = /<div class="[^"]*\btable-scroll\b[^"]*">\s*$/;
+
+/**
+ * A page's HTML with each table inside a `<div class="table-scroll">` (app.css: overflow-x: auto), so a
+ * table wider than the screen scrolls within its own box instead of widening the page, while tables
+ * keep their full width. The layout applies it to every page body: no page template has to remember it.
+ * A table a page already put in a box of its own (`<div class="sc-table-scroll">`) keeps just that one.
+ * Text in templates is escaped (`&lt;table`), so only the templates' own tables match.
+ */
+export function scrollableTables(html: string): string {
+  const wrapped: boolean[] = [];
+  return html.replace(/<table\b|<\/table>/g, (tag: string, offset: number) => {
+    if (tag === '</table>') return wrapped.pop() ? '</table></div>' : tag;
+    const own = OWN_SCROLL_BOX.test(html.slice(Math.max(0, offset - 200), offset));
+    wrapped.push(!own);
+    return own ? tag : '<div class="table-scroll"><table';
+  });
+}
+
 /**
  * Templates only show what presenters prepared: helpers format and translate, they never query.
  */
@@ -65,6 +85,7 @@ export function installViewEngine(app: Express, timezone: string): void {
       concat: (...args: unknown[]) => args.slice(0, -1).join(''),
       object: (options: HelperOptions) => ({ ...(options.hash ?? {}) }),
       startsWith: (value: unknown, prefix: string) => typeof value === 'string' && value.startsWith(prefix),
+      scrollableTables: (html: unknown) => scrollableTables(String(html ?? '')),
     },
   });
   app.engine('.hbs', hbs.engine);

@@ -3,7 +3,7 @@ import type { Role } from '../../server/policies';
 import { buildUser } from '../factories';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
-/** The page around every page: the navigation bar, the icon. */
+/** The page around every page: the navigation bar, the icon, the tables' scroll boxes. */
 describe('layout', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -60,5 +60,17 @@ describe('layout', () => {
     expect(ico.headers['content-security-policy']).toContain("default-src 'self'");
     const svg = await request(t.app).get('/static/favicon.svg').expect(200);
     expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
+  });
+
+  it('puts every table of a page in its own scroll box (a wide table scrolls there, not the page)', async () => {
+    const admin = await buildUser(t.db.knex, { department: 'ITC', roles: ['admin'] });
+    const { agent } = await signIn(t.app, admin.login, admin.password);
+    for (const path of ['/admin/users', '/admin/audit']) {
+      const page = (await agent.get(path).expect(200)).text;
+      const tables = page.match(/<table\b/g) ?? [];
+      expect(tables.length).toBeGreaterThan(0);
+      expect(page.match(/<div class="table-scroll"><table\b/g)).toHaveLength(tables.length);
+      expect(page.match(/<\/table><\/div>/g)).toHaveLength(tables.length);
+    }
   });
 });
