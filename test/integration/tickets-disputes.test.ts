@@ -70,7 +70,8 @@ describe('a steward disputes a ticket', () => {
     expect(page.text).toContain('异议已提交信息化办公室。');
     expect(await officeInbox()).toEqual([
       {
-        title: `【改派】质量工单 #${hrTicket}：HR 认为不属于本单位数据`,
+        // The department by its name (the IT office reads about every department): 人事处, not HR.
+        title: `【改派】质量工单 #${hrTicket}：人事处（HR）认为不属于本单位数据`,
         body: expect.stringContaining('理由：职工号由人事系统外的博士后系统维护'),
         link: `/tickets/${hrTicket}`,
       },

@@ -552,6 +552,8 @@ describe('ticket pages and API', () => {
         await save(url).expect(302);
         expect((await db('departments').where({ code: 'FIN' }).first('webhook_url')).webhook_url).toBe(url);
       }
+      // Saved for the department by its name.
+      expect((await agent.get('/tickets/settings').expect(200)).text).toContain('财务处（FIN）的 Webhook 已保存。');
 
       await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
       expect((await save('https://[::1]/hook').expect(422)).text).toContain(

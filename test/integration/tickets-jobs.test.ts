@@ -80,6 +80,8 @@ describe('reminders, escalation and the daily digest', () => {
     expect(row.escalated_at.toISOString()).toBe(at('2026-10-11').toISOString());
     const officeNotes = await inbox(officeUser);
     expect(officeNotes.map((n) => n.kind)).toEqual(['ticket.escalated']);
+    // The office's notice lists departments by name.
+    expect(officeNotes[0].body).toMatch(new RegExp(`^人事处（HR） #${ticket.id} \\[高\\] `));
     expect(mails.filter((m) => m.subject.includes('督办'))).toHaveLength(0); // the office user has no e-mail address
     const audit = await t.db.knex('audit_log').where({ action: 'ticket.escalate', object_id: String(ticket.id) });
     expect(audit).toHaveLength(1);

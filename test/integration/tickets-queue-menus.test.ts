@@ -156,6 +156,18 @@ describe('ticket queue: filter menus in words', () => {
     });
     expect(en).toContain('<option value="staff_basic" selected>教职工基本信息 (staff_basic)</option>');
   });
+
+  it('names the departments in the department column, for the IT office and for a steward', async () => {
+    const steward = await buildUser(t.db.knex, { department: 'LIB', roles: ['steward'] });
+    for (const who of [office, steward]) {
+      const { agent } = await signIn(t.app, who.login, who.password);
+      const page = (await agent.get('/tickets').expect(200)).text;
+      expect(page).toContain('<td title="LIB">图书馆</td>');
+      expect(page).not.toContain('<td>LIB</td>');
+    }
+    const { agent } = await signIn(t.app, office.login, office.password);
+    expect((await agent.get('/tickets').expect(200)).text).toContain('<td title="HR">人事处</td>');
+  });
 });
 
 describe('ticket queue: totals kept while nothing changed', () => {

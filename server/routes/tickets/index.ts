@@ -80,6 +80,11 @@ export function redirectKeepingFlash(req: Request, res: Response, to: string): v
   res.redirect(to);
 }
 
+interface Department {
+  code: string;
+  name: string;
+}
+
 /** The department queue, the ticket page with its actions, and the IT office's ticket settings. */
 export function ticketsRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -95,10 +100,13 @@ export function ticketsRoutes(ctx: AppContext): Router {
     const { filters, form } = filtersFrom(req, day);
     const viewAll = can(req.user!, 'tickets.viewAll');
     // Over all tickets the menus include the departments (one query with the menus' cache check).
-    const [{ items, total }, choices, catalog] = await Promise.all([
+    const [{ items, total }, choices, catalog, own] = await Promise.all([
       listTickets(db, filters, { limit: perPage, offset: (page - 1) * perPage }),
       filterChoices(db, viewAll ? undefined : req.user!.department),
       loadCurrentCatalog(db),
+      viewAll
+        ? undefined
+        : (db('departments').where({ code: req.user!.department }).first('code', 'name') as Promise<Department>),
     ]);
     const last = pastLastPage(req.originalUrl, page, perPage, total);
     if (last) return redirectKeepingFlash(req, res, last);
@@ -106,10 +114,13 @@ export function ticketsRoutes(ctx: AppContext): Router {
     const path = listReturnPath(req.originalUrl, '/tickets');
     if (path) req.session.ticketList = { path, ids: items.map((t) => Number(t.id)) };
     const departments = viewAll ? (choices.departments ?? []) : [];
+    // The department column names departments as the ticket page does; a code no department has stays a code.
+    const names = new Map([...departments, ...(own ? [own] : [])].map((d) => [d.code, d.name]));
     res.render('pages/tickets/list', {
       title: req.t('tickets.list.title'),
       tickets: items.map((t) => ({
         ...toPublicTicket(t, day),
+        departmentName: names.get(t.department_code) ?? t.department_code,
         canAcknowledge: t.status === 'open' && can(req.user!, 'tickets.work', { department: t.department_code }),
       })),
       form,
@@ -183,7 +194,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
   router.post('/tickets/settings/webhook', authorize('tickets.settings'), async (req, res) => {
     const code = String(req.body.department ?? '');
     const url = String(req.body.webhook_url ?? '').trim();
-    const department = code ? await db('departments').where({ code }).first('code', 'webhook_url') : undefined;
+    const department = code ? await db('departments').where({ code }).first('code', 'name', 'webhook_url') : undefined;
     // Each row's form names its department: none, or one that is gone, is a stale or crafted form.
     if (!department) {
       const message = code
@@ -210,7 +221,10 @@ export function ticketsRoutes(ctx: AppContext): Router {
         ...origin(req),
       });
     });
-    req.session.flash = { kind: 'success', text: req.t('tickets.settings.webhookSaved', { code }) };
+    req.session.flash = {
+      kind: 'success',
+      text: req.t('tickets.settings.webhookSaved', { department: `${department.name}（${code}）` }),
+    };
     res.redirect('/tickets/settings');
   });
 
@@ -369,7 +383,8 @@ export function ticketsRoutes(ctx: AppContext): Router {
           now: ctx.now(),
         });
         // After the commit: the IT office decides who owns the record (the flash says it was told).
-        await notifyDispute(notifier, ticket, String(req.body.reason ?? '').trim());
+        const department = await db('departments').where({ code: ticket.department_code }).first('name');
+        await notifyDispute(notifier, { ...ticket, department_name: department?.name }, String(req.body.reason ?? '').trim());
       },
       'tickets.flash.disputed',
     ),

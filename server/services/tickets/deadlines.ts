@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import { todayIn } from '../calendar';
 import type { TicketCalendar } from './apply';
 import { lockTicket, recordAndAudit, recordEvent, updateTicket } from './events';
+import type { Named } from './notify';
 import type { TicketRow, TicketStatus } from './types';
 
 /** Tickets the department still has to work. A `fixed` ticket waits for its re-check, not for the department. */
@@ -36,8 +37,14 @@ export async function remindDueTickets(db: Knex, opts: { calendar: TicketCalenda
   return reminded;
 }
 
-/** Escalates (once) every ticket past its due date to the IT office. */
-export async function escalateOverdueTickets(db: Knex, opts: { calendar: TicketCalendar; now: Date }): Promise<TicketRow[]> {
+/**
+ * Escalates (once) every ticket past its due date to the IT office. Each comes back with its
+ * department's name: the office's notice lists several departments.
+ */
+export async function escalateOverdueTickets(
+  db: Knex,
+  opts: { calendar: TicketCalendar; now: Date },
+): Promise<(TicketRow & Named)[]> {
   const today = todayIn(opts.calendar.timezone, opts.now);
   const candidates = await db('tickets')
     .whereIn('status', WORKING)
@@ -60,5 +67,13 @@ export async function escalateOverdueTickets(db: Knex, opts: { calendar: TicketC
     });
     if (ticket) escalated.push(ticket);
   }
-  return escalated;
+  if (!escalated.length) return escalated;
+  const codes = [...new Set(escalated.map((t) => t.department_code))];
+  const names = new Map(
+    ((await db('departments').whereIn('code', codes).select('code', 'name')) as { code: string; name: string }[]).map((d) => [
+      d.code,
+      d.name,
+    ]),
+  );
+  return escalated.map((t) => ({ ...t, department_name: names.get(t.department_code) ?? null }));
 }

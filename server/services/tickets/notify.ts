@@ -12,6 +12,16 @@ export function ticketLine(t: Pick<TicketRow, 'id' | 'message' | 'due_at' | 'sev
   return `#${t.id} [${SEVERITY_WORDS[t.severity]}] ${t.message}（整改期限 ${t.due_at}）`;
 }
 
+/** A ticket with its department's name, where the IT office reads about several departments. */
+export interface Named {
+  department_name?: string | null;
+}
+
+/** "人事处（HR）", or the code alone when the name is not known. */
+export function departmentWords(t: { department_code: string } & Named): string {
+  return t.department_name ? `${t.department_name}（${t.department_code}）` : t.department_code;
+}
+
 function byDepartment<T extends { department_code: string }>(tickets: T[]): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const t of tickets) out.set(t.department_code, [...(out.get(t.department_code) ?? []), t]);
@@ -52,13 +62,13 @@ export async function notifyReminders(notifier: Notifier, tickets: TicketRow[]):
  */
 export async function notifyDispute(
   notifier: Notifier,
-  ticket: Pick<TicketRow, 'id' | 'message' | 'due_at' | 'severity' | 'department_code'>,
+  ticket: Pick<TicketRow, 'id' | 'message' | 'due_at' | 'severity' | 'department_code'> & Named,
   reason: string,
 ): Promise<void> {
   await notifier.office(
     {
       kind: 'ticket.disputed',
-      title: `【改派】质量工单 #${ticket.id}：${ticket.department_code} 认为不属于本单位数据`,
+      title: `【改派】质量工单 #${ticket.id}：${departmentWords(ticket)}认为不属于本单位数据`,
       // The reason as the ticket page shows it: ID numbers and phones masked (mailboxes are shared).
       body: `${ticketLine(ticket)}\n理由：${shownFreeText(reason)}`,
       link: `/tickets/${ticket.id}`,
@@ -68,9 +78,9 @@ export async function notifyDispute(
 }
 
 /** Escalations go to the IT office at once (inbox and e-mail), and to the department's inbox. */
-export async function notifyEscalations(notifier: Notifier, tickets: TicketRow[]): Promise<void> {
+export async function notifyEscalations(notifier: Notifier, tickets: (TicketRow & Named)[]): Promise<void> {
   if (!tickets.length) return;
-  const lines = tickets.map((t) => `${t.department_code} ${ticketLine(t)}`);
+  const lines = tickets.map((t) => `${departmentWords(t)} ${ticketLine(t)}`);
   await notifier.office(
     {
       kind: 'ticket.escalated',
