@@ -195,7 +195,8 @@ describe('not our data → the IT office reassigns', () => {
     expect((await inboxOf(people.office.id)).filter((n) => n.kind === 'report.disputed')).toEqual([
       {
         kind: 'report.disputed',
-        title: `【数据纠错】纠错工单 #${ticketId} 责任单位认为非本单位数据，请改派`,
+        // The department by its name (各学院), as the IT office knows it, not by its code.
+        title: `【数据纠错】纠错工单 #${ticketId}：各学院（COL）认为不属于本单位数据，请改派`,
         link: `/tickets/${ticketId}`,
       },
     ]);

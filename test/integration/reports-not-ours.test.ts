@@ -369,7 +369,10 @@ describe('the IT office hears of "not ours" in Chinese', () => {
       .where({ user_id: people.office.id, kind: 'report.disputed', link: `/tickets/${r.ticket_id}` })
       .select('title', 'body');
     expect(notices).toEqual([
-      { title: `【数据纠错】纠错工单 #${r.ticket_id} 责任单位认为非本单位数据，请改派`, body: '研究方向由科技处维护' },
+      {
+        title: `【数据纠错】纠错工单 #${r.ticket_id}：各学院（COL）认为不属于本单位数据，请改派`,
+        body: '教职工基本信息·研究方向：数据使用者报告记录（职工号 20190009）有误\n理由：研究方向由科技处维护',
+      },
     ]);
   });
 });

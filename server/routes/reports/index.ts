@@ -328,16 +328,26 @@ export function reportsRoutes(ctx: AppContext): Router {
       if (uploadError && answer === 'not_ours') throw uploadError;
       if (answer === 'not_ours') {
         await recordNotOurs(db, { ticketId, actor: req.user!, reason: comment, origin: auditOrigin(req), now: ctx.now() });
-        const catalog = await loadCurrentCatalog(db);
+        const [department, catalog] = await Promise.all([
+          db('departments').where({ code: ticket.department_code }).first('name'),
+          loadCurrentCatalog(db),
+        ]);
         const field = ticketField(catalog?.catalog, ticket.table_name, ticket.field_name);
         const known = knownValues(await reportsOfTicket(db, ticketId));
         await notifier.office(
           {
             kind: 'report.disputed',
             // In Chinese whoever answers: notices go to shared mailboxes (services/notifications, noticeText).
-            title: noticeText('reports.notices.disputed', { id: ticketId }),
+            title: noticeText('reports.notices.disputed', {
+              id: ticketId,
+              // As the ticket service's dispute notice names it: 人事处（HR）.
+              department: department ? `${department.name}（${ticket.department_code}）` : ticket.department_code,
+            }),
             // The reason as the IT office reads it on the ticket's pages: personal data masked.
-            body: maskReportText(comment.trim(), field, known),
+            body: noticeText('reports.notices.disputedBody', {
+              message: ticket.message,
+              reason: maskReportText(comment.trim(), field, known),
+            }),
             link: `/tickets/${ticketId}`,
           },
           { email: true },

@@ -6,7 +6,7 @@ import { appendAudit } from '../audit';
 import { loadCurrentCatalog } from '../catalog/repository';
 import type { Catalog, CatalogField } from '../catalog/types';
 import { addToInbox, type Notifier } from '../notifications';
-import { fileReport, loadTicketCalendar, RequestOrigin, TicketActor, TicketRow } from '../tickets';
+import { fileReport, loadTicketCalendar, notifyNewHighSeverity, RequestOrigin, TicketActor, TicketRow } from '../tickets';
 import { saveUpload } from '../uploads';
 import { reportMessage, shownKey } from './describe';
 import { HubLookup, HubRecord, hubMatches, presentLookup, readHubRecord, storedHubValue } from './lookup';
@@ -199,7 +199,9 @@ function auditActorOf(u: CurrentUser) {
 /**
  * New tickets to the department's inbox, and tickets a new report reopened after a fix (the
  * department must look again); reports waiting for triage to the IT office's. A report joining a
- * ticket still being worked on tells nobody: the department has it already.
+ * ticket still being worked on tells nobody: the department has it already. A high-severity ticket
+ * filed or reopened is announced by the check tickets' rule (`notifyNewHighSeverity`: inbox, e-mail
+ * and the department's robot at once), in place of the report's inbox notice.
  */
 async function announce(
   notifier: Notifier,
@@ -218,6 +220,11 @@ async function announce(
     });
     return;
   }
+  if (joined && !reopened) return;
+  if (ticket.severity === 'high') {
+    await notifyNewHighSeverity(notifier, [ticket]);
+    return;
+  }
   if (reopened) {
     await notifier.department(ticket.department_code, {
       kind: 'report.reopened',
@@ -227,7 +234,6 @@ async function announce(
     });
     return;
   }
-  if (joined) return;
   await notifier.department(ticket.department_code, {
     kind: 'report.new',
     title: `【数据纠错】#${ticket.id} ${ticket.message}`,
