@@ -236,3 +236,74 @@ describe('triage first (IT office setting)', () => {
     expect((await file('reporter', { field: 'email', description: '邮箱错误' })).ticket_id).not.toBeNull();
   });
 });
+
+describe('refusals say what the user sees, not stored values', () => {
+  it('an answer sent without its type: “请选择答复类型”, in the user’s language, the text kept and nothing written', async () => {
+    t.ctx.now = () => MONDAY;
+    const r = await file('reporter', { field: 'title_rank', record_key: { staff_no: '20190003' }, description: '职称有误' });
+    const ticketId = r.ticket_id!;
+    const before = [await ticketOf(ticketId), await eventsOf(ticketId)];
+    const res = await answer('hrSteward', ticketId, { comment: '已核实为副教授' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('<p class="field-error" role="alert">请选择答复类型</p>');
+    expect(res.text).not.toContain('应为');
+    expect(res.text).toContain('已核实为副教授</textarea>');
+    // In English for a steward who reads the pages in English.
+    const en = await signIn(t.app, people.hrSteward.login, people.hrSteward.password);
+    await en.agent.post('/locale').type('form').send({ _csrf: en.csrf, locale: 'en', next: '/' }).expect(302);
+    const english = await en.agent
+      .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(en.csrf)}`)
+      .set('Accept', 'text/html')
+      .field('comment', 'Checked: associate professor');
+    expect(english.status).toBe(422);
+    expect(english.text).toContain('<p class="field-error" role="alert">Choose an answer</p>');
+    expect(english.text).toContain('Checked: associate professor</textarea>');
+    expect([await ticketOf(ticketId), await eventsOf(ticketId)]).toEqual(before);
+  });
+
+  it('an answer the ticket no longer takes names its status in words', async () => {
+    t.ctx.now = () => MONDAY;
+    const r = await file('reporter', { field: 'title_rank', record_key: { staff_no: '20190004' }, description: '职称有误' });
+    const ticketId = r.ticket_id!;
+    expect((await answer('hrSteward', ticketId, { answer: 'fixed' })).status).toBe(302);
+    // A second tab's form, sent after the first answer.
+    const again = await answer('hrSteward', ticketId, { answer: 'fixed', comment: '再次确认' });
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('纠错工单当前状态为“已整改待确认”，不能答复“已整改”');
+    expect(again.text).not.toContain('fixed，');
+    await reporterPost('reporter', `/reports/${r.id}/confirm`);
+    const late = await answer('hrSteward', ticketId, { answer: 'not_error', comment: '无误' });
+    expect(late.status).toBe(409);
+    expect(late.text).toContain('纠错工单当前状态为“已解决”，已不能答复');
+    expect((await ticketOf(ticketId)).status).toBe('resolved');
+  });
+
+  it('a reporter’s reopen of a report still open names its status as the page does (待处理)', async () => {
+    t.ctx.now = () => MONDAY;
+    const r = await file('reporter', { field: 'title_rank', record_key: { staff_no: '20190005' }, description: '职称有误' });
+    const page = await (await as('reporter')).agent.get(`/reports/${r.id}`).expect(200);
+    expect(page.text).not.toContain(`action="/reports/${r.id}/reopen"`);
+    // A form kept open in another tab.
+    const res = await reporterPost('reporter', `/reports/${r.id}/reopen`, { comment: '仍然不对' });
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('报告当前状态为“待处理”，责任单位答复后才能重新打开');
+    expect(res.text).not.toContain('状态为 open');
+  });
+
+  it('offers no reopen once the answer is too old to reopen, and says why', async () => {
+    t.ctx.now = () => MONDAY;
+    const r = await file('reporter', { field: 'title_rank', record_key: { staff_no: '20190006' }, description: '职称有误' });
+    await answer('hrSteward', r.ticket_id!, { answer: 'not_error', comment: '以聘任文件为准' });
+    const soon = await (await as('reporter')).agent.get(`/reports/${r.id}`).expect(200);
+    expect(soon.text).toContain(`action="/reports/${r.id}/reopen"`);
+    // 31 days after the answer (the ticket closed on Monday 2026-03-02): the service would refuse the reopen.
+    t.ctx.now = () => at('2026-04-02T02:00:00Z');
+    try {
+      const later = await (await as('reporter')).agent.get(`/reports/${r.id}`).expect(200);
+      expect(later.text).not.toContain(`action="/reports/${r.id}/reopen"`);
+      expect(later.text).toContain('答复已超过 30 天，不能再重新打开。如仍有错误，请重新提交报告。');
+    } finally {
+      t.ctx.now = () => MONDAY;
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { AppError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
 import { assertCan, authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
@@ -43,14 +43,17 @@ import {
   confirmReportFix,
   findTicket,
   loadTicketCalendar,
+  REOPEN_WINDOW_DAYS,
   reopenReport,
   shownFreeText,
   ticketHistory,
   toPublicTicket,
+  type TicketRow,
 } from '../../services/tickets';
 import { CONTENT_TYPES, loadUpload } from '../../services/uploads';
 import { listReturnPath, pastLastPage, redirectKeepingFlash } from '../tickets';
 import { fileOf, formModel, multipart, rawFrom, uploadErrorOf } from './form';
+import { conflictText } from './present';
 
 /** Event kinds a reporter sees in the history of their report (not other reporters' descriptions). */
 const REPORTER_EVENTS = ['transition', 'answered', 'confirmed', 'reopened', 'reassigned', 'disputed'];
@@ -164,7 +167,7 @@ export function reportsRoutes(ctx: AppContext): Router {
     ]);
     res.render('pages/reports/mine', {
       title: req.t('reports.mine.title'),
-      reports: items.map((r) => ({ ...toPublicReport(r), actions: reporterActions(r) })),
+      reports: items.map((r) => ({ ...toPublicReport(r), actions: reporterActions(r, ctx.now()) })),
       form,
       filtered: !!(filters.status || filters.table),
       statuses: menu([...REPORT_STATUS_FILTERS], form.status),
@@ -269,6 +272,17 @@ export function reportsRoutes(ctx: AppContext): Router {
     return ticket;
   }
 
+  /**
+   * The answers the ticket takes now, as the ticket service allows them: fixed or not an error while
+   * it is open or acknowledged; "not ours" while it is active and not yet disputed. The page offers
+   * exactly these, and the answer route names a refusal by them.
+   */
+  function answersOffered(ticket: TicketRow): string[] {
+    const working = ticket.status === 'open' || ticket.status === 'acknowledged';
+    const notOurs = (working || ticket.status === 'fixed') && !ticket.disputed_at;
+    return [...(working ? ['fixed', 'not_error'] : []), ...(notOurs ? ['not_ours'] : [])];
+  }
+
   async function ticketPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const ticket = await loadReportTicket(req);
     const cal = await calendar();
@@ -296,7 +310,7 @@ export function reportsRoutes(ctx: AppContext): Router {
             answer_comment: work ? shownFreeText(state.answer_comment) : maskReportText(state.answer_comment, field, known),
           }
         : state;
-    const working = ticket.status === 'open' || ticket.status === 'acknowledged';
+    const offered = work ? answersOffered(ticket) : [];
     res.status(status).render('pages/reports/ticket', {
       title: req.t('reports.ticket.title', { id: t.id }),
       ticket: t,
@@ -305,8 +319,8 @@ export function reportsRoutes(ctx: AppContext): Router {
       history,
       state: answer,
       actions: {
-        answer: work && working,
-        notOurs: work && (working || ticket.status === 'fixed') && !ticket.disputed_at,
+        answer: offered.includes('fixed'),
+        notOurs: offered.includes('not_ours'),
         reopen: can(req.user!, 'tickets.reassign') && ['fixed', 'resolved', 'closed'].includes(ticket.status),
       },
       form: {},
@@ -321,6 +335,16 @@ export function reportsRoutes(ctx: AppContext): Router {
     const answer = String(req.body?.answer ?? '');
     try {
       const ticket = await loadReportTicket(req);
+      // Who (403), then whether this answer can be given now (409), then the form (422): a message
+      // about the form only where the page shows the form.
+      if (!can(req.user!, 'reports.answer', { department: ticket.department_code })) throw new ForbiddenError();
+      const offered = answersOffered(ticket);
+      if (!offered.length) throw new ConflictError('reports.errors.notAnswerable', { status: ticket.status });
+      if (!['fixed', 'not_error', 'not_ours'].includes(answer))
+        throw new ValidationError([{ field: 'answer', key: 'reports.errors.answer' }]);
+      // A second "not ours" is the service's to refuse (already disputed, with the ticket's number).
+      if (!offered.includes(answer) && !(answer === 'not_ours' && ticket.disputed_at))
+        throw new ConflictError('reports.errors.answerNotOffered', { status: ticket.status, answer });
       const uploadError = uploadErrorOf(res);
       const comment = String(req.body?.comment ?? '');
       // "Not ours" takes no document: a file over the limit is its only problem. Otherwise the file's
@@ -365,14 +389,15 @@ export function reportsRoutes(ctx: AppContext): Router {
         });
       }
     } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return ticketPage(req, res, { fields: fieldMessages(err, req), form: { ...req.body, answer } }, 422);
+      // The page again with what was typed (the file must be chosen again): the message next to its field, or on top.
+      if (err instanceof ValidationError)
+        return ticketPage(req, res, { fields: fieldMessages(err, req), form: { ...req.body, answer } }, 422);
+      if (err instanceof ConflictError)
+        return ticketPage(req, res, { formError: conflictText(req, err), form: { ...req.body, answer } }, 409);
+      throw err;
     }
     await tell(ticketId);
-    req.session.flash = {
-      kind: 'success',
-      text: req.t(`reports.flash.answer.${['fixed', 'not_error', 'not_ours'].includes(answer) ? answer : 'fixed'}`),
-    };
+    req.session.flash = { kind: 'success', text: req.t(`reports.flash.answer.${answer}`) };
     res.redirect(`/reports/tickets/${ticketId}`);
   });
 
@@ -388,8 +413,9 @@ export function reportsRoutes(ctx: AppContext): Router {
         now: ctx.now(),
       });
     } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return ticketPage(req, res, { fields: fieldMessages(err, req), form: req.body }, 422);
+      if (err instanceof ValidationError) return ticketPage(req, res, { fields: fieldMessages(err, req), form: req.body }, 422);
+      if (err instanceof ConflictError) return ticketPage(req, res, { formError: conflictText(req, err), form: req.body }, 409);
+      throw err;
     }
     await tell(ticketId);
     req.session.flash = { kind: 'success', text: req.t('reports.flash.reopened') };
@@ -437,7 +463,8 @@ export function reportsRoutes(ctx: AppContext): Router {
       }),
       status: reporterStatus(report),
       own,
-      actions: own ? reporterActions(report) : { confirm: false, reopen: false },
+      actions: own ? reporterActions(report, ctx.now()) : { confirm: false, reopen: false },
+      reopenDays: REOPEN_WINDOW_DAYS,
       hasAttachment: !!report.attachment_id,
       hasAnswerDocument: !!answerDocument?.answer_document_id,
       history,
@@ -467,8 +494,9 @@ export function reportsRoutes(ctx: AppContext): Router {
       await fn(ticketId);
     } catch (err) {
       if (err instanceof ValidationError) return reportPage(req, res, { fields: fieldMessages(err, req), form: req.body }, 422);
+      // The refusal names the report's status as the page does (待处理), not as stored.
       if (err instanceof AppError && err.status === 409)
-        return reportPage(req, res, { formError: req.t(err.messageKey, err.params), form: req.body }, 409);
+        return reportPage(req, res, { formError: conflictText(req, err), form: req.body }, 409);
       throw err;
     }
     await tell(ticketId);

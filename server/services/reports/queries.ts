@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { CurrentUser } from '../../policies';
 import type { Catalog } from '../catalog/types';
-import { shownFreeText, type TicketStatus } from '../tickets';
+import { REOPEN_WINDOW_DAYS, shownFreeText, type TicketStatus } from '../tickets';
 import { mayReadHubValue } from './lookup';
 import { STATUS_WORDS } from './notify';
 import type { ReportRow, ReportStatus } from './types';
@@ -18,6 +18,9 @@ export interface ReportWithTicket extends ReportRow {
   fixed_at: Date | null;
   reporter_reopens: number | null;
   occurrences: number | null;
+  /** The ticket's, for the reopen window (`reporterActions`). */
+  ticket_resolved_at: Date | null;
+  ticket_updated_at: Date | null;
 }
 
 function withTicket(db: Knex) {
@@ -31,6 +34,8 @@ function withTicket(db: Knex) {
       't.due_at',
       't.closed_reason',
       't.occurrences',
+      't.resolved_at as ticket_resolved_at',
+      't.updated_at as ticket_updated_at',
       'rt.answer',
       'rt.answer_comment',
       'rt.answered_at',
@@ -178,11 +183,20 @@ export function statusWords(status: string): string {
   return status === 'triage' ? '待信息化办公室分派' : status === 'rejected' ? '未受理' : (STATUS_WORDS[status] ?? status);
 }
 
-/** What the reporter may do now: confirm a fix; reopen once after an answer (fixed, resolved, closed). */
-export function reporterActions(r: ReportWithTicket) {
+/**
+ * What the reporter may do now, as the ticket service would allow it (`reopenReport`): confirm a fix;
+ * reopen once after an answer (fixed, resolved, closed), a resolved or closed one within
+ * REOPEN_WINDOW_DAYS. The page offers only these; `reopenUsed` and `reopenLate` say why an answered
+ * report can no longer be reopened.
+ */
+export function reporterActions(r: ReportWithTicket, now: Date = new Date()) {
   const status = reporterStatus(r);
   const answered = status === 'fixed' || status === 'resolved' || status === 'closed';
-  return { confirm: status === 'fixed', reopen: answered && Number(r.reporter_reopens ?? 0) < 1 };
+  const used = answered && Number(r.reporter_reopens ?? 0) >= 1;
+  const since = r.ticket_resolved_at ?? r.ticket_updated_at;
+  const late =
+    answered && status !== 'fixed' && !!since && now.getTime() - new Date(since).getTime() > REOPEN_WINDOW_DAYS * 86_400_000;
+  return { confirm: status === 'fixed', reopen: answered && !used && !late, reopenUsed: used, reopenLate: late && !used };
 }
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
