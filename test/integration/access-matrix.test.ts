@@ -73,6 +73,7 @@ const TABLE: Access[] = [
   { method: 'GET', path: '/healthz', roles: 'public' },
   { method: 'GET', path: '/readyz', roles: 'public' },
   { method: 'GET', path: '/static/vendor/chart.umd.min.js', roles: 'public' },
+  { method: 'GET', path: '/favicon.ico', roles: 'public' },
   { method: 'GET', path: '/login', roles: 'public', ok: 302 },
   { method: 'POST', path: '/login', roles: 'public' },
   { method: 'POST', path: '/logout', roles: ALL, endsSession: true },
