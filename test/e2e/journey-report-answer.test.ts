@@ -37,7 +37,7 @@ describeBrowser('journey: a data user reports an error and sees the answer', () 
     // shared on approval only: a data user learns whether the hub holds the value they saw, not the value.
     await reporter.fill('#report-observed', '群众');
     await Promise.all([reporter.waitForURL(/\/reports\?_csrf=/), reporter.click('button[value="lookup"]')]);
-    expect(await reporter.locator('#report-lookup').innerText()).toContain('中台中该记录的“political_status”与您看到的值一致');
+    expect(await reporter.locator('#report-lookup').innerText()).toContain('中台中该记录的“政治面貌”与您看到的值一致');
     expect(await reporter.locator('code.hub-value').count()).toBe(0);
     // What was chosen survives the look-up.
     expect(await reporter.inputValue('#report-table')).toBe('staff_basic');

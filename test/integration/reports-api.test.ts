@@ -89,7 +89,7 @@ describe('routing', () => {
 describe('bad input is refused with the field named, and nothing is written', () => {
   const cases: [string, Record<string, unknown>, string, string][] = [
     ['unknown table', { table: 'staff' }, 'table', '数据目录中没有数据表“staff”'],
-    ['unknown field', { field: 'party' }, 'field', '数据表 staff_basic 中没有字段“party”'],
+    ['unknown field', { field: 'party' }, 'field', '数据表“教职工基本信息”中没有字段“party”'],
     ['key column missing', { record_key: { student_no: '1' } }, 'record_key', '缺少主键列 staff_no（本表主键为 staff_no）'],
     [
       'extra key column',

@@ -77,9 +77,9 @@ describe('looking the record up in the hub', () => {
     expect(res.text).toContain('<code class="hub-value">群众</code>');
   });
 
-  it('masks a sensitive field', async () => {
+  it('masks a sensitive field, and names it by its title', async () => {
     const res = await postForm('hrSteward', form({ action: 'lookup', field: 'id_card' }));
-    expect(res.text).toContain('<code class="hub-value">410102********1234</code>');
+    expect(res.text).toContain('中台中该记录的“身份证号”为： <code class="hub-value">410102********1234</code>');
     expect(res.text).not.toContain('410102199001011234');
   });
 
@@ -98,7 +98,7 @@ describe('sending the report', () => {
     const before = [await count('reports'), await count('tickets')];
     const res = await postForm('reporter', form({ field: 'party', description: '', suggested_value: '中共预备党员' }));
     expect(res.status).toBe(422);
-    expect(res.text).toContain('数据表 staff_basic 中没有字段“party”');
+    expect(res.text).toContain('数据表“教职工基本信息”中没有字段“party”');
     expect(res.text).toContain('请说明哪里有误');
     expect(res.text).toContain('value="中共预备党员"');
     expect(res.text).toContain('value="20190001"');

@@ -102,10 +102,10 @@ describe('a conditional table (教职工基本信息), for a plain data user', (
 
   it('confirms whether the hub holds the value the user saw, and only that', async () => {
     const same = await lookup(people.reporter, { observed_value: '群众' });
-    expect(panel(same.text)).toBe('中台当前记录 中台中该记录的“political_status”与您看到的值一致：错误确在中台，请提交报告。');
+    expect(panel(same.text)).toBe('中台当前记录 中台中该记录的“政治面貌”与您看到的值一致：错误确在中台，请提交报告。');
     const other = await lookup(people.reporter, { observed_value: '共青团员' });
     expect(panel(other.text)).toBe(
-      '中台当前记录 中台中该记录的“political_status”与您看到的值不一致：中台可能已更正，或您看到的是其他系统中的数据。',
+      '中台当前记录 中台中该记录的“政治面貌”与您看到的值不一致：中台可能已更正，或您看到的是其他系统中的数据。',
     );
     expect(panel(other.text)).not.toContain('群众');
     // An ID number is compared in full, ignoring the case of a final x.

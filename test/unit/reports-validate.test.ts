@@ -32,9 +32,9 @@ describe('report validation against the catalog', () => {
     expect(fieldsOf({ ...valid, table: 'staff' })).toEqual({ table: ['reports.errors.tableUnknown', { value: 'staff' }] });
   });
 
-  it('names an unknown field with its table', () => {
+  it('names an unknown field with its table, by the table’s title', () => {
     expect(fieldsOf({ ...valid, field: 'party' })).toEqual({
-      field: ['reports.errors.fieldUnknown', { value: 'party', table: 'staff_basic' }],
+      field: ['reports.errors.fieldUnknown', { value: 'party', table: '教职工基本信息' }],
     });
   });
 

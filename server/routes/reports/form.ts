@@ -124,6 +124,8 @@ export function formModel(catalog: Catalog | null, raw: RawReport, lookup: HubLo
       observed_value: str(raw.observed_value),
     },
     fieldChoices: (chosen?.fields ?? []).map((f) => ({ ...f, selected: f.name === raw.field })),
+    // The look-up names the field as the menu does (移动手机), not by its hub name.
+    fieldTitle: chosen?.fields.find((f) => f.name === raw.field)?.title ?? str(raw.field),
     keyInputs: (chosen?.key ?? []).map((k) => ({ ...k, value: keyValues[k.name] ?? '' })),
     lookup,
   };

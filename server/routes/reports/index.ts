@@ -53,7 +53,7 @@ import {
 import { CONTENT_TYPES, loadUpload } from '../../services/uploads';
 import { listReturnPath, pastLastPage, redirectKeepingFlash } from '../tickets';
 import { fileOf, formModel, multipart, rawFrom, uploadErrorOf } from './form';
-import { conflictText } from './present';
+import { conflictText, departmentNames, namesOf, tableMenu } from './present';
 
 /** Event kinds a reporter sees in the history of their report (not other reporters' descriptions). */
 const REPORTER_EVENTS = ['transition', 'answered', 'confirmed', 'reopened', 'reassigned', 'disputed'];
@@ -161,17 +161,22 @@ export function reportsRoutes(ctx: AppContext): Router {
   router.get('/reports/mine', authorize('reports.mine'), async (req, res) => {
     const { page, perPage } = pageParams(req.query, 25);
     const { filters, form } = listFilters(req);
-    const [{ items, total }, tables] = await Promise.all([
+    const [{ items, total }, tables, catalog, departments] = await Promise.all([
       listMyReports(db, req.user!.id, filters, { limit: perPage, offset: (page - 1) * perPage }),
       myReportTables(db, req.user!.id),
+      loadCurrentCatalog(db),
+      departmentNames(db),
     ]);
     res.render('pages/reports/mine', {
       title: req.t('reports.mine.title'),
-      reports: items.map((r) => ({ ...toPublicReport(r), actions: reporterActions(r, ctx.now()) })),
+      reports: items.map((r) => {
+        const shown = toPublicReport(r);
+        return { ...shown, ...namesOf(catalog?.catalog, departments, shown), actions: reporterActions(r, ctx.now()) };
+      }),
       form,
       filtered: !!(filters.status || filters.table),
       statuses: menu([...REPORT_STATUS_FILTERS], form.status),
-      tables: menu(tables, form.table),
+      tables: tableMenu(catalog?.catalog, tables, form.table),
       pager: pagination(req.originalUrl, page, perPage, total),
     });
   });
@@ -184,20 +189,30 @@ export function reportsRoutes(ctx: AppContext): Router {
     const [{ items, total }, tables, departments, settings, catalog] = await Promise.all([
       listTriage(db, { table: filters.table }, { limit: perPage, offset: (page - 1) * perPage }),
       triageTables(db),
-      db('departments').orderBy('code').select('code', 'name'),
+      db('departments').orderBy('code').select('code', 'name') as Promise<{ code: string; name: string }[]>,
       loadReportSettings(db),
       loadCurrentCatalog(db),
     ]);
     const last = pastLastPage(req.originalUrl, page, perPage, total);
     if (last) return redirectKeepingFlash(req, res, last);
+    const names = new Map(departments.map((d) => [d.code, d.name]));
     res.render('pages/reports/triage', {
       title: req.t('reports.triage.title'),
       // The IT office routes reports; the full values are for the department that fixes the record.
-      reports: items.map((r) => maskReportFor(catalog?.catalog, r)),
+      reports: items.map((r) => {
+        const masked = maskReportFor(catalog?.catalog, r);
+        const named = namesOf(catalog?.catalog, names, {
+          table: r.table_name,
+          field: r.field_name,
+          record_key: masked.record_key,
+          department: r.department_code,
+        });
+        return { ...masked, ...named };
+      }),
       departments,
       settings,
       form,
-      tables: menu(tables, form.table),
+      tables: tableMenu(catalog?.catalog, tables, form.table),
       pager: pagination(req.originalUrl, page, perPage, total),
     });
   });
@@ -287,11 +302,11 @@ export function reportsRoutes(ctx: AppContext): Router {
     const ticket = await loadReportTicket(req);
     const cal = await calendar();
     const t = toPublicTicket(ticket, cal.today(ctx.now()));
-    const [rows, events, state, department, catalog] = await Promise.all([
+    const [rows, events, state, departments, catalog] = await Promise.all([
       reportsOfTicket(db, ticket.id),
       ticketHistory(db, ticket.id),
       db('report_tickets').where({ ticket_id: ticket.id }).first(),
-      db('departments').where({ code: ticket.department_code }).first('code', 'name'),
+      departmentNames(db),
       loadCurrentCatalog(db),
     ]);
     const work = can(req.user!, 'reports.answer', { department: ticket.department_code });
@@ -299,7 +314,10 @@ export function reportsRoutes(ctx: AppContext): Router {
     // for the IT office and leaders, all by one rule (reports/privacy.ts).
     const field = ticketField(catalog?.catalog, ticket.table_name, ticket.field_name);
     const known = knownValues(rows);
-    const reports = work ? rows : rows.map((r) => maskReportFor(catalog?.catalog, r, known));
+    const reports = (work ? rows : rows.map((r) => maskReportFor(catalog?.catalog, r, known))).map((r) => ({
+      ...r,
+      reporter_department_name: departments.get(r.reporter_department) ?? null,
+    }));
     const history = work ? events : maskReportHistory(events, field, known);
     // The current answer as its history entry shows it: for everyone as the ticket service shows
     // free text (shownFreeText), for readers outside the department by the report rule as well.
@@ -314,7 +332,7 @@ export function reportsRoutes(ctx: AppContext): Router {
     res.status(status).render('pages/reports/ticket', {
       title: req.t('reports.ticket.title', { id: t.id }),
       ticket: t,
-      department,
+      department: { code: ticket.department_code, name: departments.get(ticket.department_code) ?? ticket.department_code },
       reports,
       history,
       state: answer,
@@ -451,16 +469,18 @@ export function reportsRoutes(ctx: AppContext): Router {
       ? await db('report_tickets').where({ ticket_id: report.ticket_id }).first('answer_document_id')
       : null;
     const own = Number(report.reporter_id) === req.user!.id;
-    const catalog = (await loadCurrentCatalog(db))?.catalog;
+    const [catalog, departments] = await Promise.all([loadCurrentCatalog(db).then((c) => c?.catalog), departmentNames(db)]);
     // Someone else's report (the IT office may open any): its personal data masked, the department's
     // answers and reasons in its history too, by the rule of the ticket's pages (reports/privacy.ts).
     const known = knownValues([report]);
     const history = own ? events : maskReportHistory(events, ticketField(catalog, report.table_name, report.field_name), known);
+    const shown = toPublicReport(own ? report : maskReportFor(catalog, report), {
+      hubValue: hubValueVisible(catalog, req.user!, report),
+    });
     res.status(status).render('pages/reports/show', {
       title: req.t('reports.show.title', { id: report.id }),
-      report: toPublicReport(own ? report : maskReportFor(catalog, report), {
-        hubValue: hubValueVisible(catalog, req.user!, report),
-      }),
+      report: shown,
+      names: namesOf(catalog, departments, shown),
       status: reporterStatus(report),
       own,
       actions: own ? reporterActions(report, ctx.now()) : { confirm: false, reopen: false },

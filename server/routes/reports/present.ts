@@ -1,5 +1,52 @@
 import type { Request } from 'express';
+import type { Knex } from 'knex';
 import type { AppError, MessageParams } from '../../errors';
+import type { Catalog } from '../../services/catalog/types';
+
+/**
+ * How the report pages name things: tables and fields by their catalog titles (教职工基本信息, 移动手机)
+ * with the hub name beside them, key columns by title, departments by name (人事处) with the code, and
+ * statuses and answers in words (待处理, 经核实数据无误) — never by the values stored.
+ */
+
+/** Every department's name by code (the departments table: the catalog's and those only accounts name). */
+export async function departmentNames(db: Knex): Promise<Map<string, string>> {
+  const rows: { code: string; name: string }[] = await db('departments').select('code', 'name');
+  return new Map(rows.map((d) => [d.code, d.name]));
+}
+
+export interface Named {
+  /** 教职工基本信息, or the name when the catalog no longer has the table. */
+  table_title: string;
+  field_title: string;
+  /** The record key as "职工号 20190001" pieces (values as given: the caller masks them first). */
+  key_words: { title: string; name: string; value: string }[];
+  department_name: string | null;
+}
+
+/** The titles and names a report's page or row shows next to its stored names. */
+export function namesOf(
+  catalog: Catalog | null | undefined,
+  departments: Map<string, string>,
+  r: { table: string; field: string; record_key: Record<string, string>; department: string | null },
+): Named {
+  const table = catalog?.tables.find((t) => t.name === r.table);
+  const title = (column: string) => table?.fields.find((f) => f.name === column)?.title ?? column;
+  return {
+    table_title: table?.title ?? r.table,
+    field_title: title(r.field),
+    key_words: Object.entries(r.record_key ?? {}).map(([name, value]) => ({ title: title(name), name, value })),
+    department_name: r.department ? (departments.get(r.department) ?? null) : null,
+  };
+}
+
+/** A table filter menu's entries, labelled by title (教职工基本信息 (staff_basic)). */
+export function tableMenu(catalog: Catalog | null | undefined, tables: string[], chosen: string) {
+  return tables.map((value) => {
+    const title = catalog?.tables.find((t) => t.name === value)?.title;
+    return { value, label: title ? `${title} (${value})` : value, selected: value === chosen };
+  });
+}
 
 const STATUS_WORDS = new Set(['triage', 'rejected', 'open', 'acknowledged', 'fixed', 'resolved', 'closed']);
 const ANSWER_WORDS = new Set(['fixed', 'not_error', 'not_ours']);

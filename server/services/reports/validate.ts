@@ -20,8 +20,13 @@ export function checkReport(catalog: Catalog | null, raw: RawReport): { input: R
   const field = table?.fields.find((f) => f.name === fieldName);
   if (table) {
     if (!fieldName) problems.push({ field: 'field', key: 'reports.errors.fieldRequired' });
+    // The table as the form's menu names it (教职工基本信息), not by its hub name.
     else if (!field)
-      problems.push({ field: 'field', key: 'reports.errors.fieldUnknown', params: { value: fieldName, table: table.name } });
+      problems.push({
+        field: 'field',
+        key: 'reports.errors.fieldUnknown',
+        params: { value: fieldName, table: table.title ?? table.name },
+      });
   }
 
   const recordKey: Record<string, string> = {};
