@@ -237,7 +237,7 @@ const TABLE: Access[] = [
   { method: 'GET', path: '/scorecards/weights', roles: OFFICE },
   { method: 'POST', path: '/scorecards/weights', roles: OFFICE },
   { method: 'POST', path: '/scorecards/snapshot', roles: OFFICE },
-  { method: 'GET', path: '/scorecards/periods', roles: SEES_ALL },
+  { method: 'GET', path: '/scorecards/periods', roles: TICKET_READERS }, // departments: read-only, their own rows
   { method: 'POST', path: '/scorecards/periods', roles: OFFICE },
   // A department steward sees the closed period with their own department's row only (checked below).
   { method: 'GET', path: '/scorecards/periods/:id', roles: TICKET_READERS, params: (c) => ({ id: c.w.closedPeriod }) },
