@@ -143,7 +143,7 @@ describe('the report form', () => {
     ]);
     expect(res.status).toBe(422);
     expect(res.text).toMatch(
-      /name="record_key\[staff_no\]"[^>]*>\s*<\/label>\s*<p class="field-error" role="alert">请填写 staff_no<\/p>/,
+      /name="record_key\[staff_no\]"[^>]*>\s*<\/label>\s*<p class="field-error" role="alert">请填写职工号<\/p>/,
     );
     expect(res.text).toMatch(/name="description"[^>]*><\/textarea>\s*<p class="field-error" role="alert">请说明哪里有误<\/p>/);
     expect(res.text).toMatch(

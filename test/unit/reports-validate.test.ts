@@ -39,8 +39,9 @@ describe('report validation against the catalog', () => {
   });
 
   it('refuses a key that does not match the key columns: missing, extra or not an object', () => {
+    // A key column's own message names it as its input is labelled (职工号); the key's summary by names, for the API.
     expect(fieldsOf({ ...valid, record_key: { student_no: '2024000001' } })).toEqual({
-      'record_key.staff_no': ['reports.errors.keyValueRequired', { column: 'staff_no' }],
+      'record_key.staff_no': ['reports.errors.keyValueRequired', { column: '职工号' }],
       record_key: ['reports.errors.keyMissing', { missing: 'staff_no', expected: 'staff_no' }],
     });
     expect(fieldsOf({ ...valid, record_key: { staff_no: '20190001', name: '张三' } })).toEqual({
@@ -51,7 +52,7 @@ describe('report validation against the catalog', () => {
     });
     expect(fieldsOf({ ...valid, record_key: { staff_no: '   ' } })).toHaveProperty(
       ['record_key.staff_no'],
-      ['reports.errors.keyValueRequired', { column: 'staff_no' }],
+      ['reports.errors.keyValueRequired', { column: '职工号' }],
     );
   });
 

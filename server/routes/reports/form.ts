@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ValidationError } from '../../errors';
+import { fieldMessages } from '../../middleware/errors';
 import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import type { Catalog } from '../../services/catalog/types';
 import type { Attachment, HubLookup, RawReport } from '../../services/reports';
@@ -35,6 +36,20 @@ export function multipart(fileField: string) {
 /** The file problem the parser found (too large, too many files), kept for the form's other messages. */
 export function uploadErrorOf(res: Response): ValidationError | null {
   return (res.locals.uploadError as ValidationError | undefined) ?? null;
+}
+
+/** Summaries of the key (`record_key`) that only repeat what the messages next to the key inputs say. */
+const KEY_SUMMARIES = new Set(['reports.errors.keyMissing', 'reports.errors.tooLong']);
+
+/**
+ * The form's messages by field. A key column left empty or too long has its message next to its
+ * input ("请填写职工号"); the key's summary of the same problem (for the API, which has no inputs:
+ * "缺少主键列 staff_no…") is not repeated under the key's box. Other key problems stay there.
+ */
+export function formFields(err: ValidationError, req: Request): Record<string, string> {
+  const perColumn = err.fields.some((f) => f.field.startsWith('record_key.'));
+  const shown = err.fields.filter((f) => !(perColumn && f.field === 'record_key' && KEY_SUMMARIES.has(f.key)));
+  return fieldMessages(new ValidationError(shown), req);
 }
 
 /** The uploaded file, or null when the input was left empty. */

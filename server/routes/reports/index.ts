@@ -52,7 +52,7 @@ import {
 } from '../../services/tickets';
 import { CONTENT_TYPES, loadUpload } from '../../services/uploads';
 import { listReturnPath, pastLastPage, redirectKeepingFlash } from '../tickets';
-import { fileOf, formModel, multipart, rawFrom, uploadErrorOf } from './form';
+import { fileOf, formFields, formModel, multipart, rawFrom, uploadErrorOf } from './form';
 import { conflictText, departmentNames, namesOf, tableMenu } from './present';
 
 /** Event kinds a reporter sees in the history of their report (not other reporters' descriptions). */
@@ -110,7 +110,7 @@ export function reportsRoutes(ctx: AppContext): Router {
         req,
         res,
         raw,
-        { lookup, fields: errs.length ? fieldMessages(new ValidationError(errs), req) : {} },
+        { lookup, fields: errs.length ? formFields(new ValidationError(errs), req) : {} },
         errs.length ? 422 : 200,
       );
     }
@@ -139,7 +139,7 @@ export function reportsRoutes(ctx: AppContext): Router {
       };
       return res.redirect(`/reports/${result.report.id}`);
     } catch (err) {
-      if (err instanceof ValidationError) return formPage(req, res, raw, { fields: fieldMessages(err, req) }, 422);
+      if (err instanceof ValidationError) return formPage(req, res, raw, { fields: formFields(err, req) }, 422);
       if (err instanceof TooManyRequestsError)
         return formPage(req, res, raw, { formError: req.t('reports.errors.rateLimited') }, 429);
       throw err;

@@ -43,7 +43,9 @@ export function checkReport(catalog: Catalog | null, raw: RawReport): { input: R
         const value = text(entries[column]);
         if (!value) {
           missing.push(column);
-          problems.push({ field: `record_key.${column}`, key: 'reports.errors.keyValueRequired', params: { column } });
+          // Named as the key input is labelled: 职工号, not staff_no.
+          const title = table.fields.find((f) => f.name === column)?.title ?? column;
+          problems.push({ field: `record_key.${column}`, key: 'reports.errors.keyValueRequired', params: { column: title } });
         } else if (value.length > MAX_KEY_VALUE) {
           problems.push({ field: `record_key.${column}`, key: 'reports.errors.tooLong', params: { max: MAX_KEY_VALUE } });
           problems.push({ field: 'record_key', key: 'reports.errors.tooLong', params: { max: MAX_KEY_VALUE } });
