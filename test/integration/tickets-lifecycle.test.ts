@@ -1,10 +1,14 @@
 import type { Knex } from 'knex';
 import { migrateToLatest } from '../../server/db/migrate';
 import type { CurrentUser } from '../../server/policies';
+import type { AppError } from '../../server/errors';
+import { translate } from '../../server/i18n';
 import {
+  answerReport,
   applyCheckResults,
   commentTicket,
   disputeTicket,
+  fileReport,
   reassignTicket,
   transitionTicket,
   TicketRow,
@@ -348,6 +352,39 @@ describe('tickets from check results', () => {
       transitionTicket(db, { ticketId: t.id, to: 'closed', actor: office, comment: '无需处理' }),
     ).rejects.toMatchObject({ status: 409 });
     expect((await all())[0].status).toBe('resolved');
+  });
+
+  it('names the ticket and its status in every refusal for its status, report answers included', async () => {
+    const zh = (err: unknown) => {
+      const e = err as AppError;
+      return translate('zh-CN', e.messageKey, e.params);
+    };
+    const t = await buildTicket(db, catalog, T0);
+    await transitionTicket(db, { ticketId: t.id, to: 'fixed', actor: steward, now: days(1) });
+    const illegal = await transitionTicket(db, { ticketId: t.id, to: 'acknowledged', actor: steward }).catch((e) => e);
+    expect(zh(illegal)).toBe(`工单 #${t.id} 当前为“fixed”，不能变更为“acknowledged”`);
+
+    const report = await db.transaction((trx) =>
+      fileReport(trx, {
+        table: 'staff_basic',
+        field: 'political_status',
+        department: 'HR',
+        recordKey: { staff_no: '20190001' },
+        severity: 'medium',
+        message: '教职工基本信息·政治面貌：数据使用者报告记录（职工号 20190001）有误',
+        sampleKey: { staff_no: '20190001' },
+        reportId: 1,
+        description: '应为中共党员',
+        suggestedValue: null,
+        actor: steward,
+        calendar,
+        now: T0,
+      }),
+    );
+    await answerReport(db, { ticketId: report.ticket.id, answer: 'fixed', actor: steward, now: days(1) });
+    const again = await answerReport(db, { ticketId: report.ticket.id, answer: 'fixed', actor: steward }).catch((e) => e);
+    expect(again).toMatchObject({ status: 409 });
+    expect(zh(again)).toBe(`工单 #${report.ticket.id} 当前为“fixed”，不能变更为“fixed”`);
   });
 
   it('writes every automatic filing, resolution and reopening to the audit log', async () => {

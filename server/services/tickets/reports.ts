@@ -211,7 +211,7 @@ export async function answerReport(db: Knex, input: AnswerInput): Promise<Ticket
     if (!can(input.actor, 'tickets.work', { department: current.department_code })) throw new ForbiddenError();
     const from: TicketStatus[] = ['open', 'acknowledged'];
     if (!from.includes(current.status))
-      throw new ConflictError('tickets.errors.illegal', { from: current.status, to: input.answer });
+      throw new ConflictError('tickets.errors.illegal', { id: current.id, from: current.status, to: input.answer });
     // The form only after who and when: an answered ticket's page has no answer form to show a message in.
     if (!REPORT_ANSWERS.includes(answer))
       throw new ValidationError([
@@ -280,7 +280,8 @@ export async function confirmReportFix(
   return db.transaction(async (trx) => {
     const current = await lockReportTicket(trx, input.ticketId);
     if (!(await isReporter(trx, current.id, input.actor.id))) throw new ForbiddenError();
-    if (current.status !== 'fixed') throw new ConflictError('tickets.errors.illegal', { from: current.status, to: 'resolved' });
+    if (current.status !== 'fixed')
+      throw new ConflictError('tickets.errors.illegal', { id: current.id, from: current.status, to: 'resolved' });
     const updated = await updateTicket(trx, current, { status: 'resolved', resolved_at: now }, now);
     await patchReportState(trx, current.id, { confirmed_at: now }, now);
     await recordAndAudit(
