@@ -22,6 +22,20 @@ describe('the Chinese ticket message', () => {
     );
   });
 
+  it('names a catalog event without a common title by its yearly date, not its identifier', () => {
+    const r = checkResult({
+      table: 'student_status',
+      field: 'grade',
+      department: 'STU',
+      check: 'deadline',
+      violations: 9,
+      details: { event: 'student_status_review', within: '30d', occurrence: '2026-10-01' },
+    });
+    expect(describeProblem(r, catalog)).toBe(
+      '本专科生学籍基本信息·年级：9 条记录在每年10月1日（2026-10-01） 30 天后仍未填写或未更新',
+    );
+  });
+
   it('explains a validity check by its validator', () => {
     expect(describeProblem(checkResult({ check: 'validate', field: 'id_card', violations: 2 }), catalog)).toBe(
       '教职工基本信息·身份证号：2 条在职记录的身份证号无效（格式或校验位错误）',

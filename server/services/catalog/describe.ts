@@ -67,7 +67,8 @@ export interface DescribeOptions {
   events?: CalendarEvent[];
 }
 
-function eventLabel(name: string, options: DescribeOptions): string {
+/** An event in words: its title, the common one for its name, a yearly event's date ("每年10月1日"), else its name. */
+export function eventLabel(name: string, options: DescribeOptions): string {
   const own = options.eventTitles?.[name];
   if (own) return own;
   const common = COMMON_EVENT_TITLES[name];

@@ -3,7 +3,7 @@
  * "教职工基本信息·职工号：3 条在职记录在报到 7 天后仍未填写". It must make sense without the catalog
  * at hand, so it names the table and field by their titles, the rows in scope, and the deadline.
  */
-import { COMMON_EVENT_TITLES } from '../catalog/describe';
+import { eventLabel } from '../catalog/describe';
 import type { Catalog, CatalogField, CatalogTable, Duration } from '../catalog/types';
 import type { CheckResult } from './types';
 
@@ -83,7 +83,7 @@ export function describeProblem(result: CheckResult, catalog: Catalog): string {
       if (deadline.kind === 'after') {
         return `${subject}：${rows}在${columnWord(table, deadline.column)} ${durationWords(deadline.within)}后仍未填写`;
       }
-      const event = COMMON_EVENT_TITLES[deadline.event]?.['zh-CN'] ?? deadline.event;
+      const event = eventLabel(deadline.event, { locale: 'zh-CN', events: catalog.calendar.events });
       const when = typeof details.occurrence === 'string' ? `（${details.occurrence}）` : '';
       return `${subject}：${rows}在${event}${when} ${durationWords(deadline.within)}后仍未填写或未更新`;
     }
