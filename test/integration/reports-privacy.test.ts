@@ -238,6 +238,17 @@ describe('the free text of a report’s history', () => {
     expect(notices.map((n) => n.body)).toEqual([expect.stringContaining('理由：号码由 037*-****1234 登记的保卫处维护')]);
   });
 
+  it('reaches the reporter’s inbox as their report’s page shows it (the department’s answer masked)', async () => {
+    const notices = await t.db
+      .knex('notifications')
+      .where({ user_id: people.reporter.id, kind: 'report.answered' })
+      .select('body');
+    expect(notices.map((n) => n.body)).toEqual(['已更正为 139****5678']);
+    const page = (await (await as(people.reporter)).agent.get(`/reports/${report.id}`).expect(200)).text;
+    expect(page).toContain('已更正为 139****5678');
+    expect(page).not.toContain(`已更正为 ${NEW}`);
+  });
+
   it('is in full for the stewards who fix the record: what reporters saw and suggested', async () => {
     const html = (await (await as(people.hrSteward)).agent.get(`/reports/tickets/${report.ticket_id}`).expect(200)).text;
     expect(html).toContain(`<td>${NEW}</td>`);

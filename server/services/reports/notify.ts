@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { addToInbox } from '../notifications';
+import { shownFreeText } from '../tickets';
 
 /**
  * Reporters hear of every change to their report's ticket, whichever page made it (the report
@@ -69,7 +70,8 @@ export async function notifyReporters(db: Knex, ticketIds?: number[]): Promise<n
           await addToInbox(trx, [Number(r.reporter_id)], {
             kind: `report.${e.kind}`,
             title: `【数据纠错】您的报告 #${r.id}：${line}`,
-            body: e.comment ?? '',
+            // As the reporter's page shows the history: personal data in the text masked (tickets' shownFreeText).
+            body: shownFreeText(e.comment) ?? '',
             link: `/reports/${r.id}`,
           });
           count++;
