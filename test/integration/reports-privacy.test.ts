@@ -219,6 +219,22 @@ describe('the free text of a report’s history', () => {
     }
   });
 
+  it('is masked alike on the ticket’s own page and in the tickets API, whose link only offers to read the reports', async () => {
+    for (const who of [people.office, leader]) {
+      const html = (await (await as(who)).agent.get(`/tickets/${report.ticket_id}`).expect(200)).text;
+      for (const raw of RAW) expect(html).not.toContain(raw);
+      expect(html).toContain('还是 120****7932');
+      expect(html).toContain('已更正为 139****5678');
+      expect(html).toContain('>查看报告</a>');
+      expect(html).not.toContain('查看报告并答复');
+    }
+    const body = (await api(tokens.office).get(`/tickets/${report.ticket_id}`).expect(200)).body;
+    for (const raw of RAW) expect(JSON.stringify(body)).not.toContain(raw);
+    expect(body.history.map((e: { comment: string | null }) => e.comment)).toContain('还是 120****7932');
+    const own = (await (await as(people.hrSteward)).agent.get(`/tickets/${report.ticket_id}`).expect(200)).text;
+    expect(own).toContain('查看报告并答复');
+  });
+
   it('is masked on the IT office’s view of the report, page and API', async () => {
     const html = (await (await as(people.office)).agent.get(`/reports/${report.id}`).expect(200)).text;
     for (const raw of RAW) expect(html).not.toContain(raw);

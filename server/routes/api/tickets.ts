@@ -6,6 +6,7 @@ import { assertCan, authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { pageParams } from '../../presenters/paging';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
+import { reportTicketForOutsider } from '../../services/reports';
 import {
   findTicket,
   historyForReader,
@@ -83,11 +84,23 @@ export function ticketsApi(ctx: AppContext): Router {
     if (!ticket) throw new NotFoundError('tickets.errors.notFound', { id: String(req.params.id) });
     assertCan(req.user, 'tickets.view', { department: ticket.department_code });
     const history = await ticketHistory(db, ticket.id);
-    // Reporters' suggested values in full only for the department that fixes the record.
-    const shown = can(req.user!, 'tickets.work', { department: ticket.department_code })
-      ? history
-      : historyForReader(history, ticketField((await loadCurrentCatalog(db))?.catalog, ticket.table_name, ticket.field_name));
-    res.json({ ...toPublicTicket(ticket, await today()), history: shown.map(({ details, ...e }) => ({ ...e, details })) });
+    const publicTicket = toPublicTicket(ticket, await today());
+    // Reporters' suggested values in full only for the department that fixes the record; a report
+    // ticket's texts for everyone else as the report pages show them.
+    let shown = history;
+    if (!can(req.user!, 'tickets.work', { department: ticket.department_code })) {
+      if (ticket.check_kind === 'report') {
+        const outsider = await reportTicketForOutsider(db, ticket, history, ticket.closed_reason);
+        shown = outsider.history;
+        publicTicket.closed_reason = outsider.closedReason;
+      } else {
+        shown = historyForReader(
+          history,
+          ticketField((await loadCurrentCatalog(db))?.catalog, ticket.table_name, ticket.field_name),
+        );
+      }
+    }
+    res.json({ ...publicTicket, history: shown.map(({ details, ...e }) => ({ ...e, details })) });
   });
 
   router.post('/tickets/:id/transitions', authorize('tickets.list'), async (req, res) => {

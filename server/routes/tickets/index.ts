@@ -10,6 +10,7 @@ import { pageParams, pagination } from '../../presenters/paging';
 import { appendAudit } from '../../services/audit';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { notifierFromConfig } from '../../services/notifications';
+import { reportTicketForOutsider } from '../../services/reports';
 import { webhookUrlProblem } from '../../services/notifications/webhook';
 import {
   AlreadyDoneError,
@@ -17,7 +18,6 @@ import {
   disputeTicket,
   filterChoices,
   findTicket,
-  historyForReader,
   listTickets,
   loadDueWorkingDays,
   loadTicketCalendar,
@@ -26,7 +26,6 @@ import {
   recheckRequester,
   saveDueWorkingDays,
   SEVERITIES,
-  ticketField,
   ticketHistory,
   toPublicTicket,
   transitionTicket,
@@ -258,11 +257,14 @@ export function ticketsRoutes(ctx: AppContext): Router {
         .orderBy('code')
         .select('code', 'name') as Promise<{ code: string; name: string }[]>,
     ]);
-    // Reporters' descriptions with their ID numbers and phones in full only for the department that fixes the record.
-    const history =
-      ticket.check_kind !== 'report' || can(req.user!, 'tickets.work', { department: ticket.department_code })
-        ? events
-        : historyForReader(events, ticketField((await loadCurrentCatalog(db))?.catalog, ticket.table_name, ticket.field_name));
+    // Reporters' descriptions with their ID numbers and phones in full only for the department that fixes the record;
+    // everyone else reads a report ticket's texts as the report pages show them.
+    let history = events;
+    if (ticket.check_kind === 'report' && !can(req.user!, 'tickets.work', { department: ticket.department_code })) {
+      const outsider = await reportTicketForOutsider(db, ticket, events, ticket.closed_reason);
+      history = outsider.history;
+      t.closed_reason = outsider.closedReason;
+    }
     // Reassignments name their departments: those the menu did not load already.
     const names = new Map(rows.map((d) => [d.code, d.name]));
     const named = history
@@ -285,6 +287,8 @@ export function ticketsRoutes(ctx: AppContext): Router {
       sampleColumns,
       samples: t.sample_keys.map((k) => sampleColumns.map((c) => k[c])),
       actions: actionsFor(req.user!, t),
+      // The report page's link says what this reader can do there: answer (the department) or read.
+      canAnswerReport: t.check === 'report' && can(req.user!, 'reports.answer', { department: ticket.department_code }),
       departments,
       back: cameFromList(req, ticket.id),
       form: {},

@@ -39,6 +39,7 @@ export {
   type TriageRow,
 } from './queries';
 export { knownValues, maskReportFor, maskReportHistory, maskReportText, maskReportValue } from './privacy';
+export { reportTicketForOutsider } from './ticket-history';
 export { loadReportSettings, saveReportSettings, type ReportSettings } from './settings';
 export {
   previewReport,

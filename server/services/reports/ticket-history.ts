@@ -1,0 +1,26 @@
+import type { Knex } from 'knex';
+import { loadCurrentCatalog } from '../catalog/repository';
+import { ticketField, type TicketEventRow, type TicketRow } from '../tickets';
+import { knownValues, maskReportHistory, maskReportText } from './privacy';
+import { reportsOfTicket } from './queries';
+
+/**
+ * A report ticket's history and closing reason as a reader outside the responsible department reads
+ * them on the ticket pages (`/tickets/:id`, `GET /api/v1/tickets/:id`): every comment through the
+ * reports' one masking rule (`maskReportHistory`), with the values the ticket's reports saw and
+ * suggested, as `/reports/tickets/:id` shows them.
+ */
+export async function reportTicketForOutsider(
+  db: Knex,
+  ticket: Pick<TicketRow, 'id' | 'table_name' | 'field_name'>,
+  history: TicketEventRow[],
+  closedReason: string | null,
+): Promise<{ history: TicketEventRow[]; closedReason: string | null }> {
+  const [catalog, reports] = await Promise.all([loadCurrentCatalog(db), reportsOfTicket(db, ticket.id)]);
+  const field = ticketField(catalog?.catalog, ticket.table_name, ticket.field_name);
+  const known = knownValues(reports);
+  return {
+    history: maskReportHistory(history, field, known),
+    closedReason: closedReason === null ? null : maskReportText(closedReason, field, known),
+  };
+}
