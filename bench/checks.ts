@@ -74,8 +74,9 @@ async function runFloor(knex: Knex, table: string): Promise<Record<string, unkno
 /**
  * The naive way: its statements one after another on one connection, as a serial tool runs them (the
  * primary figure). PostgreSQL may still give each statement a parallel plan (2 workers + leader);
- * `serialPlans` forbids that (max_parallel_workers_per_gather 0, as ours gets none: its aggregate
- * reads an OFFSET 0 derived table), to show the work per core.
+ * `serialPlans` forbids that (max_parallel_workers_per_gather 0), to show the naive way on one core.
+ * Ours gets no parallel plan but reads a big table on `--parts` connections: its work is compared by
+ * CPU seconds (bench/checks-cpu.ts), not by this figure.
  */
 async function runNaive(knex: Knex, table: string, serialPlans = false): Promise<Map<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, unknown>>();
