@@ -8,7 +8,7 @@ export { addToInbox, listInbox, markRead, type InboxItem } from './inbox';
 export { createMailer, senderFor } from './mailer';
 export { createNotifier, notifierFromConfig, type Channels, type Notifier } from './notifier';
 export { departmentRecipients, officeRecipients, type Recipients } from './recipients';
-export { isWebhookUrl, postWebhook, robotPayload } from './webhook';
+export { postWebhook, robotPayload, webhookUrlProblem, type WebhookUrlProblem } from './webhook';
 export type { FetchLike, Mail, Mailer, Notice } from './types';
 
 /**

@@ -47,10 +47,6 @@ export function webhookUrlProblem(value: string): WebhookUrlProblem | null {
   return null;
 }
 
-export function isWebhookUrl(value: string): boolean {
-  return webhookUrlProblem(value) === null;
-}
-
 /**
  * Posts the text to a robot. A URL stored before the rules above (or written to the database by hand)
  * is checked again and not posted to; redirects are not followed (a public host answering 302 to an
