@@ -1,8 +1,9 @@
+import type { Knex } from 'knex';
 import { openPostgres } from '../../server/db/connect';
 import { runTableChecks } from '../../rules/engine';
 import type { TablePlan } from '../../rules/facts/plan';
 import { postgresDialect } from '../../rules/facts/sql-postgres';
-import { combineAggregateRows, readAggregate } from '../../rules/split-scan';
+import { combineAggregateRows, pageRanges, readAggregate } from '../../rules/split-scan';
 import { catalogField as field, catalogTable } from '../../rules/testing';
 import type { CheckContext, TableCheckOutcome } from '../../rules/types';
 import { createCalendar } from '../../server/services/calendar';
@@ -88,6 +89,11 @@ onServer('check engine: a big table read in parts', () => {
       { readOnly: true, isolationLevel: 'repeatable read' },
     );
   const parts = (seen: string[]) => seen.filter((s) => /"ctid" >= CAST\(/.test(s) && /COUNT\(\*\) AS "row_count"/.test(s));
+  /** How many page ranges the staff table is cut into for three connections. */
+  const rangesOfStaff = async () => {
+    const { rows } = await db.knex.raw(`SELECT pg_relation_size('staff') / current_setting('block_size')::bigint AS pages`);
+    return pageRanges(Number(rows[0].pages), 3).length;
+  };
 
   it('three connections find what one finds: counts, newest update, sample keys', async () => {
     const whole = await runTableChecks(db.knex, staff, base);
@@ -113,8 +119,9 @@ onServer('check engine: a big table read in parts', () => {
     // Which connection reads which range is a race (a helper needs a connection first; these ranges
     // take milliseconds): the split and the combination are what is compared here. That a helper
     // reads under the checking transaction's snapshot is pinned down by the snapshot test below.
-    // Two page ranges per connection; the uniqueness statement is queued with them.
-    expect(parts(seen)).toHaveLength(6);
+    // Shrinking page ranges, more than two per connection; the uniqueness statement is queued with them.
+    expect(await rangesOfStaff()).toBeGreaterThan(6);
+    expect(parts(seen)).toHaveLength(await rangesOfStaff());
     expect(visible(outcome)).toEqual(visible(whole));
   });
 
@@ -125,7 +132,7 @@ onServer('check engine: a big table read in parts', () => {
       const { outcome, seen } = await statementsOf(single.knex, () =>
         runTableChecks(single.knex, staff, { ...base, scanParts: 3, scanMinPages: 1 }),
       );
-      expect(parts(seen)).toHaveLength(6);
+      expect(parts(seen)).toHaveLength(await rangesOfStaff());
       expect(visible(outcome)).toEqual(visible(whole));
     } finally {
       await single.close();
@@ -140,8 +147,10 @@ onServer('check engine: a big table read in parts', () => {
   });
 
   it("every part sees the checking transaction's snapshot, not rows committed since", async () => {
-    await db.knex.raw('CREATE TABLE snap (n int)');
-    await db.knex.raw('INSERT INTO snap SELECT generate_series(1, 10)');
+    // Wide rows (3 to a page), so the ten rows span several pages and the table is cut into several ranges.
+    await db.knex.raw('CREATE TABLE snap (n int, filler text)');
+    await db.knex.raw('ALTER TABLE snap ALTER COLUMN filler SET STORAGE PLAIN');
+    await db.knex.raw(`INSERT INTO snap SELECT i, repeat('x', 2500) FROM generate_series(1, 10) AS i`);
     // The first range (the checking transaction's) takes a second, so the helper surely reads the other.
     const range = (from: number, before?: number) =>
       before === undefined
@@ -156,7 +165,7 @@ onServer('check engine: a big table read in parts', () => {
     const read = await readInTwoParts(
       plan,
       '"snap"',
-      async () => void (await db.knex.raw('INSERT INTO snap SELECT generate_series(11, 15)')),
+      async () => void (await db.knex.raw(`INSERT INTO snap SELECT i, '' FROM generate_series(11, 15) AS i`)),
     );
     expect(Number(read.aggregate.row_count)).toBe(10);
     expect(Number((await db.knex.raw('SELECT count(*) AS n FROM snap')).rows[0].n)).toBe(15);
@@ -170,6 +179,45 @@ onServer('check engine: a big table read in parts', () => {
         before === undefined ? { sql: lastRange, bindings: [] } : { sql: 'SELECT 1 AS row_count', bindings: [] },
       unique: null,
     }) as unknown as TablePlan;
+
+  it('small ranges are read without JIT, and the checking transaction gets its setting back', async () => {
+    const jitOf = async (on: Knex.Transaction) => (await on.raw(`SELECT current_setting('jit') AS jit`)).rows[0].jit;
+    // Each range reports whether it ran with JIT: the parts' counts add up.
+    const plan = {
+      aggregate: { sql: 'SELECT 1 AS row_count', bindings: [] },
+      aggregateOfPages: () => ({
+        sql: `SELECT 1 AS row_count, CAST(current_setting('jit') = 'off' AS int) AS without_jit`,
+        bindings: [],
+      }),
+      unique: null,
+    } as unknown as TablePlan;
+    const { before, read, after } = await db.knex.transaction(
+      async (trx) => {
+        // Whatever the server's default, JIT is on in this transaction before the read (the ranges turn it off).
+        await trx.raw('SET LOCAL jit = on');
+        const before = await jitOf(trx);
+        const read = await readAggregate({
+          hub: db.knex,
+          trx,
+          dialect: postgresDialect,
+          plan,
+          tableSql: '"staff"',
+          parts: 2,
+          minPages: 1,
+          prepare: async () => undefined,
+        });
+        return { before, read, after: await jitOf(trx) };
+      },
+      { readOnly: true, isolationLevel: 'repeatable read' },
+    );
+    const { rows } = await db.knex.raw(`SELECT pg_relation_size('staff') / current_setting('block_size')::bigint AS pages`);
+    const ranges = pageRanges(Number(rows[0].pages), 2);
+    expect(before).toBe('on');
+    expect(Number(read.aggregate.row_count)).toBe(ranges.length);
+    expect(Number(read.aggregate.without_jit)).toBe(ranges.filter((r) => r.small).length);
+    expect(ranges.some((r) => r.small) && ranges.some((r) => !r.small)).toBe(true);
+    expect(after).toBe('on');
+  });
 
   it("a helper's connection lost mid-read fails the table as the hub being unreachable, without hanging", async () => {
     // The helper's range sleeps until the test terminates its backend, as a failing hub or a DBA would.
