@@ -113,8 +113,8 @@ export function createApp(ctx: AppContext): Express {
   );
   app.use(currentUser(db, config.sessionAbsoluteMinutes));
   app.use(localeMiddleware);
-  app.use(csrfProtection);
-  app.use(refuseNulCharacters);
+  // Page locals before the checks that may refuse a request (CSRF, NUL characters): their error page
+  // is rendered in the reader's language, with the navigation, like any other page.
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.locale = req.locale;
     res.locals.user = req.user;
@@ -136,6 +136,8 @@ export function createApp(ctx: AppContext): Express {
     }) as Response['redirect'];
     next();
   });
+  app.use(csrfProtection);
+  app.use(refuseNulCharacters);
 
   mountRoutes(app, ctx);
 

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { AppError, NotFoundError, ValidationError } from '../errors';
-import { translator } from '../i18n';
+import { translator, type Translator } from '../i18n';
 
 export function wantsJson(req: Request): boolean {
   return req.path.startsWith('/api/') || (!req.accepts('html') && !!req.accepts('json'));
@@ -12,6 +12,21 @@ export function fieldMessages(err: ValidationError, req: Request): Record<string
   const out: Record<string, string> = {};
   for (const f of err.fields) if (!out[f.field]) out[f.field] = req.t(f.key, f.params);
   return out;
+}
+
+/**
+ * A field key as a reader names it: `items.2.table` → 申请项 3 · 数据表. A part without a label (a
+ * hub column, a key that means different things on different forms, such as `to`) stays as it is:
+ * some messages (a NUL character) do not say which field they are about.
+ */
+export function fieldLabel(key: string, t: Translator): string {
+  const parts = key.split('.').map((segment) => {
+    if (/^[0-9]+$/.test(segment)) return String(Number(segment) + 1);
+    const labelKey = `errors.fieldLabels.${segment}`;
+    const label = t(labelKey);
+    return label === labelKey ? segment : label;
+  });
+  return parts.join(' · ').replace(/ · ([0-9]+)(?= · |$)/g, ' $1');
 }
 
 export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {
@@ -51,7 +66,10 @@ export function errorHandler(logger: Logger) {
     if (wantsJson(req)) {
       res.json({ error: code, message, ...(fields ? { fields } : {}) });
     } else {
-      res.render('pages/error', { title: message, status, message, code, fields });
+      const fieldList = fields
+        ? Object.entries(fields).map(([key, text]) => ({ label: fieldLabel(key, t), message: text }))
+        : undefined;
+      res.render('pages/error', { title: message, status, message, code, fields: fieldList });
     }
   };
 }

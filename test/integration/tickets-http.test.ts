@@ -563,4 +563,32 @@ describe('ticket pages and API', () => {
       await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
     });
   });
+
+  describe('the error page', () => {
+    it("names a refused field as the form does, in the reader's language, never by its key", async () => {
+      const { agent, csrf } = await signIn(t.app, hrSteward.login, hrSteward.password);
+      const before = await t.db.knex('ticket_events').count({ n: '*' }).first();
+      // A NUL character is refused for every form before any route reads it: the generic error page.
+      const zhPage = await agent.post(`/tickets/${hrTicket}/comment`).type('form').send({ _csrf: csrf, comment: 'a\u0000b' });
+      expect(zhPage.status).toBe(422);
+      expect(zhPage.text).toContain('class="error-page"');
+      expect(zhPage.text).toContain('<li><strong>备注</strong>：文本中不能包含空字符（\\u0000）</li>');
+      expect(zhPage.text).not.toContain('<strong>comment</strong>');
+
+      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
+      const enPage = await agent.post(`/tickets/${hrTicket}/comment`).type('form').send({ _csrf: csrf, comment: 'a\u0000b' });
+      expect(enPage.status).toBe(422);
+      expect(enPage.text).toContain('<li><strong>Comment</strong>: Text must not contain the NUL character (\\u0000)</li>');
+      // The whole page speaks the reader's language, navigation included, as a refused CSRF token's page does.
+      expect(enPage.text).toContain('<html lang="en">');
+      expect(enPage.text).toContain('Back to the home page');
+      expect(enPage.text).toContain('href="/tickets"');
+      const forged = await agent.post(`/tickets/${hrTicket}/comment`).type('form').send({ _csrf: 'forged', comment: 'x' });
+      expect(forged.status).toBe(403);
+      expect(forged.text).toContain('<html lang="en">');
+      expect(forged.text).toContain('The page has expired');
+      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
+      expect(await t.db.knex('ticket_events').count({ n: '*' }).first()).toEqual(before);
+    });
+  });
 });
