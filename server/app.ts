@@ -14,6 +14,7 @@ import { currentUser } from './middleware/current-user';
 import { errorHandler, notFoundHandler } from './middleware/errors';
 import { localeMiddleware } from './middleware/locale';
 import { mountRoutes } from './routes';
+import { pagePath } from './http/safe-redirect';
 import { installViewEngine } from './views/engine';
 import { navigationFor } from './views/navigation';
 
@@ -63,6 +64,9 @@ export function createApp(ctx: AppContext): Express {
         },
       },
       hsts: config.baseUrl.startsWith('https:'),
+      // Our own pages learn which page a form was on (pagePath: the language switch after a rejected
+      // form); other sites learn nothing, as with helmet's default no-referrer.
+      referrerPolicy: { policy: 'same-origin' },
     }),
   );
 
@@ -119,7 +123,7 @@ export function createApp(ctx: AppContext): Express {
     res.locals.locale = req.locale;
     res.locals.user = req.user;
     res.locals.nav = navigationFor(req.user, req.path);
-    res.locals.currentPath = req.originalUrl;
+    res.locals.currentPath = pagePath(req);
     // A page starts the session's token; a POST re-rendering its form only reuses one that exists.
     const page = req.method === 'GET' || req.method === 'HEAD';
     if (req.session && !req.viaApiToken && (page || req.session.csrfToken)) res.locals.csrfToken = maskedCsrfToken(req);

@@ -90,6 +90,18 @@ describe('scorecard forms with bad input', () => {
       '<p class="field-error" role="alert" id="comment-error">请填写申诉理由</p>',
     );
     expect(empty.text).not.toMatch(/comment\s*<\/strong>|comment :/);
+    // Switching the language from the re-rendered form goes back to the page the form was on (its
+    // Referer, which our pages send to this site only), not to a GET of the POST URL, which is no page.
+    expect(empty.headers['referrer-policy']).toBe('same-origin');
+    expect(empty.text).toContain('<input type="hidden" name="next" value="/">');
+    const withReferer = await steward.agent
+      .post(`/scorecards/periods/${periodId}/appeals`)
+      .set('Host', 'hub.test')
+      .set('Referer', `http://hub.test/scorecards/periods/${periodId}`)
+      .type('form')
+      .send({ _csrf: steward.csrf, comment: '   ' })
+      .expect(422);
+    expect(withReferer.text).toContain(`<input type="hidden" name="next" value="/scorecards/periods/${periodId}">`);
 
     // Too long, on the English UI: the 4001 characters come back in the textarea.
     const long = `工资表${'长'.repeat(3998)}`;
