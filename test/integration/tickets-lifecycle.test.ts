@@ -265,6 +265,24 @@ describe('tickets from check results', () => {
     expect((await db('tickets').where({ id: t.id }).first()).version).toBe(t.version + 2);
   });
 
+  it('adds a comment sent twice once; the same words again later, or after another event, are a new comment', async () => {
+    const t = await buildTicket(db, catalog, T0, { field: 'research_area', check: 'required' });
+    const at = (minutes: number) => new Date(days(1).getTime() + minutes * 60_000);
+    const comment = (text: string, minutes: number) =>
+      commentTicket(db, { ticketId: t.id, actor: steward, comment: text, now: at(minutes) });
+    // A double click: both sends at once, and a resend a minute later.
+    await Promise.all([comment('已通知各学院填写', 0), comment('已通知各学院填写', 0)]);
+    await comment(' 已通知各学院填写 ', 1);
+    const comments = async () =>
+      (await db('ticket_events').where({ ticket_id: t.id, kind: 'comment' }).orderBy('id')).map((e) => e.comment);
+    expect(await comments()).toEqual(['已通知各学院填写']);
+    // Someone else's comment in between, or the same words much later: said again, recorded again.
+    await commentTicket(db, { ticketId: t.id, actor: await itOfficeUser(), comment: '收到', now: at(2) });
+    await comment('已通知各学院填写', 3);
+    await comment('已通知各学院填写', 3 + 60);
+    expect(await comments()).toEqual(['已通知各学院填写', '收到', '已通知各学院填写', '已通知各学院填写']);
+  });
+
   it('hands the new department an open ticket whichever active status it had: the old fix and its re-check set aside', async () => {
     const office = await itOfficeUser();
     // HR says it fixed the political status (a re-check is requested), then that it is not HR's data.

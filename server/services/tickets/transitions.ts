@@ -112,6 +112,9 @@ export async function transitionTicket(db: Knex, input: TransitionInput): Promis
  * A comment in the ticket's history, by the department that works the ticket or the IT office
  * (`tickets.comment`; a university leader reads the ticket but may not comment: 403).
  */
+/** The same comment by the same person within this time is the same form sent again. */
+export const REPEATED_COMMENT_WINDOW_MS = 2 * 60_000;
+
 export async function commentTicket(
   db: Knex,
   input: { ticketId: number; actor: CurrentUser; comment: string; origin?: RequestOrigin; now?: Date },
@@ -124,6 +127,20 @@ export async function commentTicket(
       throw new ForbiddenError('tickets.errors.commentForbidden');
     const comment = cleanComment(input.comment);
     if (!comment) throw new ValidationError([{ field: 'comment', key: 'tickets.errors.commentRequired' }]);
+    // A form sent twice (a double click, a resend after a slow answer) adds the comment once: the
+    // ticket's last event is this actor's same comment, moments ago. Under the ticket's lock, so two
+    // sends at once see each other.
+    const last = await trx('ticket_events')
+      .where({ ticket_id: current.id })
+      .orderBy('id', 'desc')
+      .first('kind', 'actor_user_id', 'comment', 'at');
+    if (
+      last?.kind === 'comment' &&
+      Number(last.actor_user_id) === input.actor.id &&
+      last.comment === comment &&
+      Math.abs(now.getTime() - new Date(last.at).getTime()) <= REPEATED_COMMENT_WINDOW_MS
+    )
+      return current;
     const updated = await updateTicket(trx, current, {}, now);
     await recordAndAudit(trx, updated, 'ticket.comment', { kind: 'comment', at: now, actor: input.actor, comment }, input.origin);
     return updated;
