@@ -122,6 +122,37 @@ describe('fixed → silence for 5 working days resolves it', () => {
 });
 
 describe('not an error → the reporter may reopen once', () => {
+  it("shows a reporter another reporter's objection as such, without their words; its author reads them", async () => {
+    t.ctx.now = () => MONDAY;
+    const mine = await file('reporter', { field: 'title_rank', record_key: { staff_no: '20190007' }, description: '职称有误' });
+    const theirs = await file('reporter2', {
+      field: 'title_rank',
+      record_key: { staff_no: '20190007' },
+      description: '职称应为教授',
+    });
+    expect(theirs.ticket_id).toBe(mine.ticket_id);
+    await answer('hrSteward', mine.ticket_id!, { answer: 'not_error', comment: '以人事处文件为准' });
+    t.ctx.now = () => at('2026-03-03T02:00:00Z');
+    const reason = '我是王某，职称文件见附件，电话 13912345678';
+    expect((await reporterPost('reporter2', `/reports/${theirs.id}/reopen`, { comment: reason })).status).toBe(302);
+
+    const page = await (await as('reporter')).agent.get(`/reports/${mine.id}`).expect(200);
+    expect(page.text).toContain('另一位报告人不同意答复');
+    expect(page.text).not.toContain('我是王某');
+    expect(page.text).toContain('以人事处文件为准'); // the department's answer is for every reporter
+    const own = await (await as('reporter2')).agent.get(`/reports/${theirs.id}`).expect(200);
+    expect(own.text).toContain('我是王某');
+    expect(own.text).not.toContain('另一位报告人不同意答复');
+    // The inbox notice says the same, without the words.
+    const notices = await t.db
+      .knex('notifications')
+      .where({ user_id: people.reporter.id, kind: 'report.reopened' })
+      .select('title', 'body');
+    expect(notices).toEqual([
+      { title: `【数据纠错】您的报告 #${mine.id}：另一位报告人不同意答复，已重新打开，退回责任单位处理`, body: '' },
+    ]);
+  });
+
   it('requires a reason, keeps the source document, and refuses a second reopen', async () => {
     t.ctx.now = () => MONDAY;
     const r = await file('reporter2', { field: 'mobile', description: '手机号已停用' });

@@ -59,6 +59,18 @@ import { conflictText, departmentNames, namesOf, tableMenu } from './present';
 const REPORTER_EVENTS = ['transition', 'answered', 'confirmed', 'reopened', 'reassigned', 'disputed'];
 
 /**
+ * A history entry as a reporter reads it: another reporter's objection to the answer is shown as such,
+ * without their words (those are for the department, which reads them on the ticket's page).
+ */
+function withoutOtherReportersWords<
+  E extends { kind: string; actor_login: string | null; comment: string | null; details?: unknown },
+>(e: E, readerLogin: string): E & { by_other_reporter?: boolean } {
+  const by = (e.details as { by?: unknown } | null | undefined)?.by;
+  if (e.kind !== 'reopened' || by !== 'reporter' || e.actor_login === readerLogin) return e;
+  return { ...e, comment: null, by_other_reporter: true };
+}
+
+/**
  * Error reports (数据纠错): the report form with its hub look-up, "我的报告", the reporter's
  * confirm/reopen, the department's answer page, and the IT office's triage queue and setting.
  */
@@ -473,7 +485,9 @@ export function reportsRoutes(ctx: AppContext): Router {
     // Someone else's report (the IT office may open any): its personal data masked, the department's
     // answers and reasons in its history too, by the rule of the ticket's pages (reports/privacy.ts).
     const known = knownValues([report]);
-    const history = own ? events : maskReportHistory(events, ticketField(catalog, report.table_name, report.field_name), known);
+    const history = own
+      ? events.map((e) => withoutOtherReportersWords(e, req.user!.login))
+      : maskReportHistory(events, ticketField(catalog, report.table_name, report.field_name), known);
     const shown = toPublicReport(own ? report : maskReportFor(catalog, report), {
       hubValue: hubValueVisible(catalog, req.user!, report),
     });

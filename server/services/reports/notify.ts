@@ -67,11 +67,13 @@ export async function notifyReporters(db: Knex, ticketIds?: number[]): Promise<n
         for (const r of reports) {
           // Nobody is told of their own action.
           if (e.actor_user_id !== null && Number(e.actor_user_id) === Number(r.reporter_id)) continue;
+          // Another reporter's objection is told without their words, as the reporter's page shows it.
+          const othersObjection = e.kind === 'reopened' && e.details?.by === 'reporter';
           await addToInbox(trx, [Number(r.reporter_id)], {
             kind: `report.${e.kind}`,
-            title: `【数据纠错】您的报告 #${r.id}：${line}`,
+            title: `【数据纠错】您的报告 #${r.id}：${othersObjection ? '另一位报告人不同意答复，' : ''}${line}`,
             // As the reporter's page shows the history: personal data in the text masked (tickets' shownFreeText).
-            body: shownFreeText(e.comment) ?? '',
+            body: othersObjection ? '' : (shownFreeText(e.comment) ?? ''),
             link: `/reports/${r.id}`,
           });
           count++;
