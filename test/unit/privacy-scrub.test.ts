@@ -109,3 +109,16 @@ describe('scrubForLog', () => {
     expect(scrubForLog(['13812345678', 3, null])).toEqual(['138****5678', 3, null]);
   });
 });
+
+describe('scrubForLog: numbers scrubText does not take for mobiles', () => {
+  it('masks phone-like numbers in a log or audit summary: a mistyped mobile, a landline', () => {
+    expect(scrubForLog({ comment: '还是 12012347932，或打 0371-67781234' })).toEqual({
+      comment: '还是 120****7932，或打 037*-****1234',
+    });
+  });
+
+  it('leaves longer digit runs, dates and times alone', () => {
+    const summary = { at: '2026-12-03T12:00:00.000Z', order: '1764748800000', due: '2026-10-13', staff_no: '20190001' };
+    expect(scrubForLog(summary)).toEqual(summary);
+  });
+});

@@ -1,4 +1,4 @@
-import { classifyKey, ID_CARD_IN_TEXT, EMAIL_IN_TEXT, MOBILE_IN_TEXT } from './sensitive-keys';
+import { classifyKey, ID_CARD_IN_TEXT, EMAIL_IN_TEXT, MOBILE_IN_TEXT, PHONE_LIKE_IN_TEXT } from './sensitive-keys';
 
 /**
  * Masking of personal data (个人信息脱敏) for logs, the audit log, screens and exports.
@@ -130,7 +130,9 @@ export function scrubText(text: string): string {
  *   whatever their type;
  * - values under ID-number, phone or e-mail keys (id_card, sfzh, mobile, phone, email, 身份证号…) are masked;
  * - every other string has embedded ID numbers, mobile numbers and e-mail addresses masked
- *   (object keys too, since maps are sometimes keyed by phone number).
+ *   (object keys too, since maps are sometimes keyed by phone number), and, beyond `scrubText`,
+ *   phone-like numbers (`PHONE_LIKE_IN_TEXT`: a mistyped mobile such as `12012347932` in a reason a
+ *   user typed is still someone's number; a log and the audit trail do not need it).
  * Dates become ISO strings, Buffers `[binary N bytes]`, cycles `[Circular]`; functions and
  * symbols are dropped, like JSON would.
  */
@@ -139,7 +141,7 @@ export function scrubForLog<T>(value: T): T {
 }
 
 function scrubAny(value: unknown, seen: WeakSet<object>): unknown {
-  if (typeof value === 'string') return scrubText(value);
+  if (typeof value === 'string') return scrubText(value).replace(PHONE_LIKE_IN_TEXT, (m) => maskPhone(m));
   if (value === null || typeof value !== 'object') {
     return typeof value === 'function' || typeof value === 'symbol' ? undefined : value;
   }

@@ -73,5 +73,14 @@ export const ID_CARD_IN_TEXT = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
 /** A mainland mobile number (1[3-9] and 9 more digits), optionally with +86/0086, standing alone. */
 export const MOBILE_IN_TEXT = /(?<![0-9A-Za-z+])(?:(?:\+86|0086)[\s-]?)?1[3-9]\d{9}(?![0-9A-Za-z])/g;
 
+/**
+ * Phone numbers `scrubText` does not take for mobiles: any 11 digits starting with 1, valid or not (the
+ * hub's wrong `12012347932` is still someone's number), with an optional +86/0086 and the spaces or
+ * hyphens people type inside; and landlines with their area code (`0371-67781234`). Masked with
+ * `maskPhone`, as phones are everywhere else (`120****7932`).
+ */
+export const PHONE_LIKE_IN_TEXT =
+  /(?<![0-9A-Za-z+*])(?:(?:\+86|0086)[\s-]?)?1\d{2}[\s-]?\d{4}[\s-]?\d{4}(?![0-9A-Za-z*])|(?<![0-9A-Za-z*])0\d{2,3}-\d{7,8}(?![0-9A-Za-z*])/g;
+
 /** An e-mail address. */
 export const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;

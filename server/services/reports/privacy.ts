@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/types';
-import { maskIdCard, maskPersonal, maskPhone, personalKind, scrubText, type FieldLike } from '../privacy';
+import { maskIdCard, maskPersonal, maskPhone, personalKind, PHONE_LIKE_IN_TEXT, scrubText, type FieldLike } from '../privacy';
 import { ticketField, type TicketEventRow } from '../tickets';
 import { shownKey } from './describe';
 import type { ReportRow } from './types';
@@ -13,15 +13,6 @@ import type { ReportRow } from './types';
  * the triage queue, the APIs, the IT office's notices.
  */
 
-/**
- * Phone numbers `scrubText` does not take for mobiles: any 11 digits starting with 1, valid or not (the
- * hub's wrong `12012347932` is still someone's number), with an optional +86/0086 and the spaces or
- * hyphens people type inside; and landlines with their area code (`0371-67781234`). Masked with
- * `maskPhone`, as phones are everywhere else in reports (`120****7932`).
- */
-const PHONE_LIKE =
-  /(?<![0-9A-Za-z+*])(?:(?:\+86|0086)[\s-]?)?1\d{2}[\s-]?\d{4}[\s-]?\d{4}(?![0-9A-Za-z*])|(?<![0-9A-Za-z*])0\d{2,3}-\d{7,8}(?![0-9A-Za-z*])/g;
-
 /** On a report about an ID number: any 15 to 18 digits (the last may be X), valid or not, is one. */
 const ID_LIKE = /(?<![0-9A-Za-z*])\d{14,17}[\dXx](?![0-9A-Za-z*])/g;
 
@@ -33,7 +24,7 @@ type Known = readonly (string | null | undefined)[];
  * - the report's own values of a personal field (what reporters saw and suggested, `known`) wherever
  *   the text repeats them, as the field's values are masked (`张叁` → `张*`, `12012347932` → `120****7932`);
  * - ID numbers, mobile numbers and e-mail addresses (`scrubText`);
- * - other phone-like numbers (`PHONE_LIKE`), and on an ID-number field any ID-like run of digits.
+ * - other phone-like numbers (`PHONE_LIKE_IN_TEXT`), and on an ID-number field any ID-like run of digits.
  * Text that is already masked stays as it is.
  */
 export function maskReportText(text: string, field: FieldLike | null, known: Known = []): string {
@@ -45,7 +36,7 @@ export function maskReportText(text: string, field: FieldLike | null, known: Kno
       .sort((a, b) => b.length - a.length);
     for (const v of values) out = out.split(v).join(maskPersonal(v, field));
   }
-  out = scrubText(out).replace(PHONE_LIKE, (m) => maskPhone(m));
+  out = scrubText(out).replace(PHONE_LIKE_IN_TEXT, (m) => maskPhone(m));
   return kind === 'cn_id_card' ? out.replace(ID_LIKE, (m) => maskIdCard(m)) : out;
 }
 
