@@ -179,4 +179,17 @@ describe('catalog and calendar pages', () => {
     expect(covered.text).not.toContain('holiday-data-warning');
     expect(text(covered.text)).toContain('2025 年');
   });
+  it("names an event by its catalog title on the calendar and in the fields' deadlines", async () => {
+    const titled = EXAMPLE.replace(
+      'rank_documents_issued: [2026-06-15]',
+      'rank_documents_issued: { dates: [2026-06-15], title: 职称文件出台 }',
+    );
+    expect(titled).not.toBe(EXAMPLE);
+    expect((await importCatalog(t.db.knex, titled)).ok).toBe(true);
+    const calendar = await office.agent.get('/calendar').query({ year: 2026 }).expect(200);
+    expect(text(calendar.text)).toContain('职称文件出台 rank_documents_issued 2026-06-15');
+    const table = await plain.agent.get('/catalog/tables/staff_basic').expect(200);
+    expect(text(table.text)).toContain('职称文件出台后7天内');
+    expect((await importCatalog(t.db.knex, EXAMPLE)).ok).toBe(true);
+  });
 });

@@ -56,17 +56,17 @@ describe('describeDeadline', () => {
     );
   });
 
-  it('falls back to the event name, and lets callers give titles', () => {
+  it("falls back to the event name; an event's catalog title comes first, before the common one", () => {
     expect(describeDeadline(afterEvent('rank_notice', '5wd'), { locale: 'zh-CN', events })).toBe('rank_notice 后5个工作日内');
-    expect(
-      describeDeadline(afterEvent('rank_notice', '5wd'), {
-        locale: 'zh-CN',
-        events,
-        eventTitles: { rank_notice: '职称文件出台' },
-      }),
-    ).toBe('职称文件出台后5个工作日内');
-    expect(
-      describeDeadline(afterEvent('semester_start', '2wd'), { locale: 'en', eventTitles: { semester_start: 'term opening' } }),
-    ).toBe('within 2 working days after term opening');
+    const titled = [
+      { name: 'rank_notice', dates: ['2026-06-15'], yearly: [], title: '职称文件出台' },
+      { name: 'semester_start', dates: ['2026-09-07'], yearly: [], title: '秋季学期报到' },
+    ];
+    expect(describeDeadline(afterEvent('rank_notice', '5wd'), { locale: 'zh-CN', events: titled })).toBe(
+      '职称文件出台后5个工作日内',
+    );
+    expect(describeDeadline(afterEvent('semester_start', '2wd'), { locale: 'zh-CN', events: titled })).toBe(
+      '秋季学期报到后2个工作日内',
+    );
   });
 });

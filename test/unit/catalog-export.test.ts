@@ -37,6 +37,7 @@ describe('exportCatalog output', () => {
     expect(catalog.departments[1]).toEqual({ code: '007', name: 'true' });
     expect(catalog.tables[0].fields[1].codes).toEqual({ kind: 'inline', values: ['01', '02', '97'] });
     expect(catalog.calendar.events[1]).toEqual({ name: 'review', dates: ['2027-03-01'], yearly: ['10-01', '02-29'] });
+    expect(catalog.calendar.events[3]).toEqual({ name: 'rank_notice', dates: ['2026-06-15'], yearly: [], title: '职称文件出台' });
     expect(catalog.tables[0].maintainedIn).toEqual([3, 9]);
   });
 
@@ -44,6 +45,7 @@ describe('exportCatalog output', () => {
     expect(text).toContain('updated_at: updated_at');
     expect(text).toContain('maintained_in: [ 3, 9 ]');
     expect(text).toContain('deadline: { after_event: review, within: 10wd }');
+    expect(text).toContain('rank_notice: { dates: [ 2026-06-15 ], title: 职称文件出台 }');
     expect(text).toContain('  - { name: org, department: HR, sharing: universal, key: [ code ], updated_at: t }');
     expect(text).not.toMatch(/required: false|severity: medium|sensitive: false|title: null$/m);
   });

@@ -151,6 +151,23 @@ describe('parseCatalog: valid catalogs', () => {
       events: [expect.anything(), expect.anything(), { name: 'review', dates: ['2027-03-01'], yearly: ['10-01', '04-01'] }],
     });
   });
+
+  it("reads an event's title, and refuses an empty or over-long one by its path", () => {
+    const withTitle = (title: string) =>
+      BASE.replace('    year_end: { yearly: "12-31" }\n', `    year_end: { yearly: "12-31", title: ${title} }\n`);
+    const { catalog, problems } = parseCatalog(withTitle('每年年末'));
+    expect(problems).toEqual([]);
+    expect(catalog!.calendar.events.find((e) => e.name === 'year_end')).toEqual({
+      name: 'year_end',
+      dates: [],
+      yearly: ['12-31'],
+      title: '每年年末',
+    });
+    for (const bad of ['""', '长'.repeat(201)]) {
+      const problem = parseCatalog(withTitle(bad)).problems.find((p) => p.severity === 'error');
+      expect(problem).toMatchObject({ path: 'calendar.events.year_end.title' });
+    }
+  });
 });
 
 describe('parseCatalog: every problem with its line, path and message', () => {

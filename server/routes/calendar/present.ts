@@ -48,7 +48,7 @@ export function calendarYear(calendar: CatalogCalendar, year: number, locale: Lo
   const to = `${year}-12-31`;
   const events = calendar.events.map((e) => ({
     name: e.name,
-    title: eventTitle(e.name, locale),
+    title: e.title ?? eventTitle(e.name, locale),
     dates: cal.eventOccurrences(e, from, to),
   }));
   const eventDays = new Map<string, string[]>();

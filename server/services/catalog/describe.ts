@@ -59,21 +59,18 @@ function joinZh(label: string, rest: string): string {
 
 export interface DescribeOptions {
   locale: Locale;
-  /** Event name → title, overriding the built-in dictionary (e.g. from the calendar page). */
-  eventTitles?: Record<string, string>;
   /** Column name → what the date in it means, e.g. { report_date: '教师报到' }. */
   columnTitles?: Record<string, string>;
-  /** The catalog's events, so that a yearly event without a title reads as its date. */
+  /** The catalog's events: their titles, and a yearly event without one reads as its date. */
   events?: CalendarEvent[];
 }
 
-/** An event in words: its title, the common one for its name, a yearly event's date ("每年10月1日"), else its name. */
+/** An event in words: its catalog title, the common one for its name, a yearly event's date ("每年10月1日"), else its name. */
 export function eventLabel(name: string, options: DescribeOptions): string {
-  const own = options.eventTitles?.[name];
-  if (own) return own;
+  const event = options.events?.find((e) => e.name === name);
+  if (event?.title) return event.title;
   const common = COMMON_EVENT_TITLES[name];
   if (common) return common[options.locale];
-  const event = options.events?.find((e) => e.name === name);
   if (event && event.yearly.length > 0 && event.dates.length === 0) return describeYearly(event.yearly, options.locale);
   return name;
 }

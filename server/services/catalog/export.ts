@@ -10,9 +10,10 @@ import { formatDuration } from './values';
 type Plain = Record<string, unknown>;
 
 function exportEvent(event: CatalogCalendar['events'][number]): unknown {
-  if (event.yearly.length === 0) return event.dates;
+  const title = event.title ? { title: event.title } : {};
+  if (event.yearly.length === 0) return event.title ? { dates: event.dates, ...title } : event.dates;
   const yearly = event.yearly.length === 1 ? event.yearly[0] : event.yearly;
-  return event.dates.length === 0 ? { yearly } : { dates: event.dates, yearly };
+  return event.dates.length === 0 ? { yearly, ...title } : { dates: event.dates, yearly, ...title };
 }
 
 function exportCalendar(calendar: CatalogCalendar): Plain {

@@ -2,7 +2,7 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import { type AnyNode, Reader, at, byKey } from './reader';
 import type { CalendarEvent, CatalogCalendar } from './types';
-import { isIsoDate, isMonthDay } from './values';
+import { isIsoDate, isMonthDay, TEXT_LIMITS } from './values';
 
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 
@@ -55,15 +55,22 @@ function readYearly(r: Reader, node: AnyNode, path: string): string[] {
   return result;
 }
 
-/** `name: [dates]`, `name: 2026-09-07`, `name: {yearly: "MM-DD"}` or `name: {dates: [...], yearly: [...]}`. */
+/**
+ * `name: [dates]`, `name: 2026-09-07`, `name: {yearly: "MM-DD"}` or `name: {dates: [...], yearly: [...]}`;
+ * the map form may carry a `title`, the event in words for messages and pages (职称文件出台).
+ */
 function readEvent(r: Reader, name: string, node: AnyNode, path: string): CalendarEvent {
   const event: CalendarEvent = { name, dates: [], yearly: [] };
   if (isSeq(node)) {
     event.dates = readDates(r, node, path).map((d) => d.value);
   } else if (isMap(node)) {
-    for (const entry of r.entries(node, path, ['dates', 'yearly'])) {
+    for (const entry of r.entries(node, path, ['dates', 'yearly', 'title'])) {
       if (entry.key === 'dates') event.dates = readDates(r, entry.value, at(path, 'dates')).map((d) => d.value);
-      else event.yearly = readYearly(r, entry.value, at(path, 'yearly'));
+      else if (entry.key === 'yearly') event.yearly = readYearly(r, entry.value, at(path, 'yearly'));
+      else {
+        const title = r.optionalText(entry.value, at(path, 'title'), TEXT_LIMITS.title);
+        if (title) event.title = title;
+      }
     }
   } else if (isScalar(node) && typeof node.value === 'string') {
     event.dates = checkDate(r, node.value, node, path) ? [node.value] : [];

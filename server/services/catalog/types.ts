@@ -80,6 +80,8 @@ export interface CalendarEvent {
   dates: string[];
   /** Yearly occurrences as "MM-DD". */
   yearly: string[];
+  /** The event in words (职称文件出台), for messages and pages; else a common title or its date. */
+  title?: string;
 }
 
 export interface CatalogCalendar {
