@@ -172,6 +172,14 @@ describe('catalog and calendar pages', () => {
     expect(events.text).toMatch(/class="event" title="每学期开学；每学年开学" data-date="2026-09-07"/);
     expect(text(events.text)).toContain('每年年末 year_end 2026-12-31');
 
+    // The English page names official days in English (chinese-days has both names).
+    await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'en', next: '/' }).expect(302);
+    const english = await office.agent.get('/calendar').query({ year: 2025 }).expect(200);
+    expect(english.text).toContain('<td class="holiday" title="National Day" data-date="2025-10-02">2</td>');
+    expect(english.text).toContain('<li>2025-09-28 (National Day)</li>');
+    expect(english.text).not.toContain('国庆节');
+    await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+
     const user = await plain.agent.get('/calendar').expect(200);
     expect(user.text).not.toContain('holiday-data-warning');
     t.ctx.now = () => new Date('2025-06-01T04:00:00Z');

@@ -65,16 +65,18 @@ export function calendarYear(calendar: CatalogCalendar, year: number, locale: Lo
     for (let day = 1; day <= daysInMonth(year, month); day++) {
       const date = `${year}-${pad(month)}-${pad(day)}`;
       const info = cal.describeDay(date);
+      // chinese-days names official days in both languages.
+      const name = (locale === 'en' ? info.nameEn : null) ?? info.name;
       const classes: string[] = [];
       const notes: string[] = [];
       if (info.reason === 'official_holiday' || info.reason === 'catalog_holiday') {
         classes.push('holiday');
-        holidays.push({ date, name: info.name ?? t('calendar.catalogHoliday') });
-        notes.push(info.name ?? t('calendar.catalogHoliday'));
+        holidays.push({ date, name: name ?? t('calendar.catalogHoliday') });
+        notes.push(name ?? t('calendar.catalogHoliday'));
       } else if (info.reason === 'official_workday' || info.reason === 'catalog_workday') {
         classes.push('workday');
-        workdays.push({ date, name: info.name ?? t('calendar.catalogWorkday') });
-        notes.push(`${t('calendar.legend.workday')}${info.name ? `（${info.name}）` : ''}`);
+        workdays.push({ date, name: name ?? t('calendar.catalogWorkday') });
+        notes.push(`${t('calendar.legend.workday')}${name ? (locale === 'en' ? ` (${name})` : `（${name}）`) : ''}`);
       } else if (info.reason === 'weekend') {
         classes.push('weekend');
       }

@@ -15,6 +15,8 @@ export interface DayInfo {
   reason: DayReason;
   /** Holiday name for official days, e.g. 国庆节. */
   name: string | null;
+  /** The same in English (National Day), for the English pages. */
+  nameEn?: string;
 }
 
 export class WorkingDayCalendar {
@@ -34,9 +36,9 @@ export class WorkingDayCalendar {
     if (this.workdays.has(date)) return { date, working: true, reason: 'catalog_workday', name: null };
     if (this.holidays.has(date)) return { date, working: false, reason: 'catalog_holiday', name: null };
     const workday = officialWorkday(date);
-    if (workday) return { date, working: true, reason: 'official_workday', name: workday.name };
+    if (workday) return { date, working: true, reason: 'official_workday', name: workday.name, nameEn: workday.nameEn };
     const holiday = officialHoliday(date);
-    if (holiday) return { date, working: false, reason: 'official_holiday', name: holiday.name };
+    if (holiday) return { date, working: false, reason: 'official_holiday', name: holiday.name, nameEn: holiday.nameEn };
     const weekday = dayOfWeek(date);
     return weekday === 0 || weekday === 6
       ? { date, working: false, reason: 'weekend', name: null }
