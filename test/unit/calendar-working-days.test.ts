@@ -25,12 +25,14 @@ describe('National Day 2025 (holidays 10-01..10-08, make-up workdays Sun 09-28 a
       working: false,
       reason: 'official_holiday',
       name: '国庆节',
+      nameEn: 'National Day',
     });
     expect(calendar.describeDay('2025-09-28')).toEqual({
       date: '2025-09-28',
       working: true,
       reason: 'official_workday',
       name: '国庆节',
+      nameEn: 'National Day',
     });
     expect(calendar.describeDay('2025-09-27')).toEqual({ date: '2025-09-27', working: false, reason: 'weekend', name: null });
   });
