@@ -160,7 +160,7 @@ describe('the lists name tables as the catalog spells them', () => {
     expect(page).not.toContain('Staff_Basic');
   });
 
-  it('a draft stored as typed before drafts were saved so is listed as the catalog spells it (mine, all, the API)', async () => {
+  it('a draft stored as typed before drafts were saved so is listed as the catalog spells it (mine, page and API)', async () => {
     const h = await as('hrSteward');
     const id = (
       await h.agent
@@ -170,16 +170,14 @@ describe('the lists name tables as the catalog spells them', () => {
     ).body.id;
     await t.db.knex('sharing_items').where({ request_id: id }).update({ table_name: 'ORG_Unit' });
     expect(await listed('hrSteward', '/api/v1/sharing-requests', id)).toEqual(['org_unit']);
-    expect(await listed('office', '/api/v1/sharing-requests?view=all&department=HR', id)).toEqual(['org_unit']);
-    for (const path of ['/sharing', '/sharing/all?department=HR']) {
-      const page = (await get(path === '/sharing' ? 'hrSteward' : 'office', path)).text;
-      expect(page).toMatch(
-        new RegExp(
-          `href="/sharing/${id}">#${id}</a></td>\\s*<td>[^<]*</td>\\s*<td>人事处</td>\\s*<td><code>org_unit</code> </td>`,
-        ),
-      );
-      expect(page).not.toContain('ORG_Unit');
-    }
+    const page = (await get('hrSteward', '/sharing')).text;
+    expect(page).toMatch(
+      new RegExp(`href="/sharing/${id}">#${id}</a></td>\\s*<td>[^<]*</td>\\s*<td>人事处</td>\\s*<td><code>org_unit</code> </td>`),
+    );
+    expect(page).not.toContain('ORG_Unit');
+    // A draft is its author's alone: the IT office's list of every request leaves it out.
+    expect(await listed('office', '/api/v1/sharing-requests?view=all&department=HR', id)).toBeUndefined();
+    expect((await get('office', '/sharing/all?department=HR')).text).not.toContain(`href="/sharing/${id}"`);
   });
 });
 

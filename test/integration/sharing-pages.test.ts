@@ -850,3 +850,34 @@ describe('the form names the applying department', () => {
     expect(form).not.toContain('<input value="CS" disabled>');
   });
 });
+
+describe('what only some readers may see', () => {
+  it("a draft is its author's alone: not on the IT office's lists, its page, print form and files refused", async () => {
+    const res = await postForm('applicant', '/sharing/new', fullForm({ action: 'draft', purpose: '草稿：仅本人可见' }), {
+      material: [PDF, 'x.pdf'],
+    });
+    const draft = Number(/\/sharing\/(\d+)(\/edit)?$/.exec(res.headers.location)![1]);
+    expect((await t.db.knex('sharing_requests').where({ id: draft }).first()).status).toBe('draft');
+    const office = await as('office');
+    expect((await office.agent.get('/sharing/all').expect(200)).text).not.toContain('草稿：仅本人可见');
+    expect((await office.agent.get('/sharing/all?status=draft').expect(200)).text).not.toContain(`/sharing/${draft}"`);
+    await office.agent.get(`/sharing/${draft}`).expect(403);
+    await office.agent.get(`/sharing/${draft}/print`).expect(403);
+    await office.agent.get(`/sharing/${draft}/files/material`).expect(403);
+    const own = await (await as('applicant')).agent.get(`/sharing/${draft}`).expect(200);
+    expect(own.text).toContain('草稿：仅本人可见');
+  });
+
+  it('phone numbers typed into an opinion are masked for every reader, on the page and the print form', async () => {
+    const res = await postForm('applicant', '/sharing/new', fullForm(), { material: [PDF, 'x.pdf'] });
+    const id = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
+    expect((await approveAs('csSteward', id, { comment: '同意，有事联系 13812345678 或 0371-67781234' })).status).toBe(303);
+    for (const who of ['applicant', 'office', 'csSteward'] as const) {
+      for (const path of [`/sharing/${id}`, `/sharing/${id}/print`]) {
+        const html = (await (await as(who)).agent.get(path).expect(200)).text;
+        expect(html).toContain('同意，有事联系 138****5678 或 037*-****1234');
+        expect(html).not.toContain('13812345678');
+      }
+    }
+  });
+});

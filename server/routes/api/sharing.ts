@@ -80,7 +80,11 @@ export function sharingApiRoutes(ctx: AppContext): Router {
       });
     if (problems.length) throw new ValidationError(problems);
     const user = req.user!;
-    const filters: ListFilters = { status: s('status') || undefined, department: s('department') || undefined };
+    const filters: ListFilters = {
+      viewerId: user.id,
+      status: s('status') || undefined,
+      department: s('department') || undefined,
+    };
     if (view === 'mine') filters.applicantId = user.id;
     else if (view === 'queue') {
       if (!can(user, 'sharing.review')) throw new ForbiddenError();

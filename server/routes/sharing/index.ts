@@ -66,18 +66,19 @@ export function sharingRoutes(ctx: AppContext): Router {
   }
 
   router.get('/sharing', authorize('sharing.apply'), async (req, res) => {
-    await listPage(req, res, 'mine', { applicantId: req.user!.id });
+    await listPage(req, res, 'mine', { viewerId: req.user!.id, applicantId: req.user!.id });
   });
 
   router.get('/sharing/queue', authorize('sharing.review'), async (req, res) => {
     const { today } = await clock(ctx);
-    await listPage(req, res, 'queue', { ids: await queueIds(db, req.user!, today) });
+    await listPage(req, res, 'queue', { viewerId: req.user!.id, ids: await queueIds(db, req.user!, today) });
   });
 
   router.get('/sharing/all', authorize('sharing.manage'), async (req, res) => {
     const q = (k: string) => (typeof req.query[k] === 'string' && req.query[k] ? String(req.query[k]) : undefined);
     const status = q('status');
     await listPage(req, res, 'all', {
+      viewerId: req.user!.id,
       status: status && (REQUEST_STATUSES as readonly string[]).includes(status) ? status : undefined,
       department: q('department'),
     });

@@ -140,8 +140,16 @@ export function scrubForLog<T>(value: T): T {
   return scrubAny(value, new WeakSet()) as T;
 }
 
+/**
+ * Free text a person typed (an opinion, a reason, a note), as every reader sees it: `scrubText`, and
+ * phone-like numbers too (`PHONE_LIKE_IN_TEXT`: a mistyped mobile or a landline is still someone's).
+ */
+export function maskFreeText(text: string): string {
+  return scrubText(text).replace(PHONE_LIKE_IN_TEXT, (m) => maskPhone(m));
+}
+
 function scrubAny(value: unknown, seen: WeakSet<object>): unknown {
-  if (typeof value === 'string') return scrubText(value).replace(PHONE_LIKE_IN_TEXT, (m) => maskPhone(m));
+  if (typeof value === 'string') return maskFreeText(value);
   if (value === null || typeof value !== 'object') {
     return typeof value === 'function' || typeof value === 'symbol' ? undefined : value;
   }

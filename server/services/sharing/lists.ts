@@ -7,6 +7,8 @@ import { catalogTable } from './plan';
 
 /** The lists: my requests, my review queue, all requests (IT office), each with tables and current stages. */
 export interface ListFilters {
+  /** Who reads the list: a draft is its author's alone, whoever else may list every request. */
+  viewerId: number;
   applicantId?: number;
   status?: string;
   department?: string;
@@ -48,6 +50,7 @@ export async function listRequests(
   offset: number,
 ): Promise<{ rows: ListRow[]; total: number }> {
   const base = db('sharing_requests as r');
+  base.where((q) => q.whereNot('r.status', 'draft').orWhere('r.applicant_id', filters.viewerId));
   if (filters.applicantId !== undefined) base.where('r.applicant_id', filters.applicantId);
   if (filters.status) base.where('r.status', filters.status);
   if (filters.department) base.where('r.department_code', filters.department);

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context';
 import { can, type CurrentUser } from '../../policies';
-import { maskIdCard, maskPhone } from '../privacy';
+import { maskFreeText, maskIdCard, maskPhone } from '../privacy';
 import { canView, decidedFirstReview, holdsStage, isApprover, isOverdue } from './access';
 import { mayMarkDelivered } from './grants';
 import { catalogField, catalogTable, isSensitiveField } from './plan';
@@ -44,10 +44,16 @@ export function maskedForm(input: SharingInput, full: boolean): SharingInput {
  * are unmasked for the request's approvers only (maskedForm); the actions offered are those the viewer
  * may take now.
  */
+/** What approvers and applicants typed, as every reader sees it: phone and ID numbers in it masked (the print form too). */
+function typed(text: unknown): string | null {
+  return typeof text === 'string' ? maskFreeText(text) : null;
+}
+
 export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded: LoadedRequest) {
   const { today, catalog } = await clock(ctx);
   const { request, stages } = loaded;
-  const approver = isApprover(user, request.applicant_id, stages, today);
+  // A draft has no approvers yet: the IT office's standing as approver starts when it is submitted.
+  const approver = request.status !== 'draft' && isApprover(user, request.applicant_id, stages, today);
   const input = inputOf(loaded);
   // Each requested table as the catalog spells it (a draft keeps `STAFF_BASIC` as typed; it is `staff_basic`).
   const items = loaded.items.map((i) => ({ ...i, catalogTable: catalogTable(catalog, i.table_name) }));
@@ -120,19 +126,19 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
       decided_at: (s.decided_at as Date | null) ?? null,
       on_behalf: !!s.on_behalf,
       reason: (s.reason as string | null) ?? null,
-      opinion: (s.opinion as string | null) ?? null,
+      opinion: typed(s.opinion),
     })),
     pending_stages: pendingStages(stages),
     rejection: request.rejection_reason
-      ? { reason: request.rejection_reason as string, text: (request.rejection_text as string | null) ?? null }
+      ? { reason: request.rejection_reason as string, text: typed(request.rejection_text) }
       : null,
     arbitration: request.arbitration
       ? {
           status: request.arbitration as string,
           /** The applicant's objection. */
-          note: request.arbitration_note as string | null,
+          note: typed(request.arbitration_note),
           /** The IT office's conclusion and its reason, who decided and when (null while requested). */
-          conclusion: (request.arbitration_conclusion as string | null) ?? null,
+          conclusion: typed(request.arbitration_conclusion),
           decided_by: request.arbitrated_by == null ? null : Number(request.arbitrated_by),
           decided_by_name: (request.arbitrated_by_name as string | null) ?? null,
           decided_at: (request.arbitrated_at as Date | null) ?? null,
@@ -153,7 +159,7 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
           expires_on: loaded.grant.expires_on,
           granted_at: loaded.grant.granted_at,
           revoked_at: loaded.grant.revoked_at,
-          revoke_reason: loaded.grant.revoke_reason,
+          revoke_reason: typed(loaded.grant.revoke_reason),
         }
       : null,
     can: {
@@ -188,6 +194,8 @@ export type PresentedRequest = Awaited<ReturnType<typeof presentRequest>>;
 
 /** Loads and checks access: 404 when missing, 403 when the viewer may not see it. */
 export function mayView(user: CurrentUser, loaded: LoadedRequest, today: string): boolean {
+  // A draft is its author's alone until it is submitted (it may hold vendors' ID numbers and phones).
+  if (loaded.request.status === 'draft') return user.id === loaded.request.applicant_id;
   return canView(user, loaded.request.applicant_id, loaded.stages, today);
 }
 
