@@ -868,6 +868,31 @@ describe('what only some readers may see', () => {
     expect(own.text).toContain('草稿：仅本人可见');
   });
 
+  it("shows each requested table's quality score from the latest snapshot, with its day", async () => {
+    const res = await postForm('applicant', '/sharing/new', fullForm(), { material: [PDF, 'x.pdf'] });
+    const id = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
+    const before = (await (await as('applicant')).agent.get(`/sharing/${id}`).expect(200)).text;
+    expect(before).not.toContain('截至');
+    await t.db
+      .knex('scorecard_check_days')
+      .insert([
+        {
+          department_code: 'HR',
+          day: '2026-03-01',
+          table_name: 'staff_basic',
+          field_name: 'staff_no',
+          check_kind: 'required',
+          passed: false,
+          violations: 25,
+          checked_rows: 100,
+        },
+      ]);
+    const html = (await (await as('applicant')).agent.get(`/sharing/${id}`).expect(200)).text;
+    // Completeness 0.75 is the only measured component: 75.
+    expect(html).toMatch(/<td class="num">75<div class="muted">截至 2026-03-01<\/div><\/td>/);
+    await t.db.knex('scorecard_check_days').where({ table_name: 'staff_basic' }).delete();
+  });
+
   it('phone numbers typed into an opinion are masked for every reader, on the page and the print form', async () => {
     const res = await postForm('applicant', '/sharing/new', fullForm(), { material: [PDF, 'x.pdf'] });
     const id = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);

@@ -36,6 +36,50 @@ export function share(part: number, whole: number): number | null {
 
 export const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/** Counts behind the check-based components, summed over a set of latest check results. */
+export interface CheckSums {
+  fT: number;
+  fP: number;
+  dV: number;
+  dC: number;
+  vV: number;
+  vC: number;
+  cV: number;
+  cC: number;
+}
+
+export const emptySums = (): CheckSums => ({ fT: 0, fP: 0, dV: 0, dC: 0, vV: 0, vC: 0, cV: 0, cC: 0 });
+
+/** Adds one check result to `s`: freshness by table, the others by violations over checked rows; custom rules are not scored. */
+export function addCheck(
+  s: CheckSums,
+  c: { check_kind: string; passed: boolean; violations: number; checked_rows: number },
+): void {
+  if (c.check_kind === 'freshness') {
+    s.fT += 1;
+    if (c.passed) s.fP += 1;
+  } else if (c.check_kind === 'deadline') {
+    s.dV += c.violations;
+    s.dC += c.checked_rows;
+  } else if (c.check_kind === 'required') {
+    s.cV += c.violations;
+    s.cC += c.checked_rows;
+  } else if (VALIDITY_KINDS.includes(c.check_kind)) {
+    s.vV += c.violations;
+    s.vC += c.checked_rows;
+  }
+}
+
+/** The check-based components of `s` (README.md: freshness, deadline, validity, completeness). */
+export function checkComponents(s: CheckSums): Pick<ComponentValues, 'freshness' | 'deadline' | 'validity' | 'completeness'> {
+  return {
+    freshness: share(s.fP, s.fT),
+    deadline: compliance(s.dV, s.dC),
+    validity: compliance(s.vV, s.vC),
+    completeness: compliance(s.cV, s.cC),
+  };
+}
+
 /**
  * score = 100 × Σ wᵢ·cᵢ / Σ wᵢ over the components that were measured (cᵢ not null) and weigh
  * more than 0; null when there is none, or when no check-based component (freshness, deadline,

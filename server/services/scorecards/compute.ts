@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { addDays } from '../calendar/dates';
-import { compliance, scoreOf, share, VALIDITY_KINDS, type ComponentValues, type Weights } from './components';
+import { addCheck, checkComponents, emptySums, scoreOf, share, type CheckSums, type ComponentValues, type Weights } from './components';
 
 /**
  * What one department measured on one day (the snapshot row without its id), computed from check
@@ -252,31 +252,15 @@ export async function computeDay(db: Db, opts: { day: string; timezone: string; 
     ...tickets.keys(),
   ]);
 
-  const sums = new Map<
-    string,
-    { fT: number; fP: number; dV: number; dC: number; vV: number; vC: number; cV: number; cC: number }
-  >();
+  const sums = new Map<string, CheckSums>();
   const sumOf = (code: string) => {
     let s = sums.get(code);
-    if (!s) sums.set(code, (s = { fT: 0, fP: 0, dV: 0, dC: 0, vV: 0, vC: 0, cV: 0, cC: 0 }));
+    if (!s) sums.set(code, (s = emptySums()));
     return s;
   };
   const tables = new Map<string, TableDay>();
   for (const c of checks) {
-    const s = sumOf(c.department_code);
-    if (c.check_kind === 'freshness') {
-      s.fT += 1;
-      if (c.passed) s.fP += 1;
-    } else if (c.check_kind === 'deadline') {
-      s.dV += c.violations;
-      s.dC += c.checked_rows;
-    } else if (c.check_kind === 'required') {
-      s.cV += c.violations;
-      s.cC += c.checked_rows;
-    } else if (VALIDITY_KINDS.includes(c.check_kind)) {
-      s.vV += c.violations;
-      s.vC += c.checked_rows;
-    }
+    addCheck(sumOf(c.department_code), c);
     let t = tables.get(c.table_name);
     if (!t) {
       t = {
@@ -303,16 +287,13 @@ export async function computeDay(db: Db, opts: { day: string; timezone: string; 
     .filter((code) => known.has(code))
     .sort()
     .map((code) => {
-      const s = sums.get(code) ?? { fT: 0, fP: 0, dV: 0, dC: 0, vV: 0, vC: 0, cV: 0, cC: 0 };
+      const s = sums.get(code) ?? emptySums();
       const tk = tickets.get(code);
       const sh = sharing ? (sharing.get(code) ?? { due: 0, inTime: 0 }) : null;
       const active = tk?.active ?? 0;
       const overdue = tk?.overdue ?? 0;
       const values: ComponentValues = {
-        freshness: share(s.fP, s.fT),
-        deadline: compliance(s.dV, s.dC),
-        validity: compliance(s.vV, s.vC),
-        completeness: compliance(s.cV, s.cC),
+        ...checkComponents(s),
         tickets: active > 0 ? 1 - overdue / active : 1,
         reports: share(tk?.reports_in_time ?? 0, tk?.reports_due ?? 0),
         sharing: sh ? share(sh.inTime, sh.due) : null,

@@ -36,5 +36,6 @@ export {
   type PeriodResult,
 } from './periods';
 export { closedPeriodOn, snapshotDay, type SnapshotOutcome } from './snapshot';
+export { tableScores, type TableScore } from './tables';
 export { cachedPeriodResults, dashboardModel, dataVersion, scorecardModel, type DataVersion } from './views';
 export { addWeightsVersion, parseWeights, weightsFor, weightsHistory, type WeightsVersion } from './weights';
