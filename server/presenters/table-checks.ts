@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Translator } from '../i18n';
+import { checkLabel } from './check-label';
 import { can, CurrentUser } from '../policies';
 import { latestResultsForTable, tableRunHistory } from '../services/checks/queries';
 import type { CatalogTable } from '../services/catalog/types';
@@ -15,7 +16,7 @@ export async function tableChecksView(db: Knex, table: CatalogTable, user: Curre
       const params = new URLSearchParams({ table: table.name, check: kind, ...(r.field_name ? { field: r.field_name } : {}) });
       return {
         kind,
-        kindLabel: kind.startsWith('rule:') ? kind : t(`checks.kinds.${kind}`),
+        kindLabel: checkLabel(t, kind),
         field: r.field_name,
         fieldTitle: r.field_name ? (titles.get(r.field_name) ?? r.field_name) : '—',
         passed: r.passed,

@@ -1,3 +1,4 @@
+import { translator } from '../../server/i18n';
 import { importCatalog } from '../../server/services/catalog/repository';
 import { buildDepartment, buildUser } from '../factories';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
@@ -49,7 +50,12 @@ describe('check run pages', () => {
 
     const runPage = await agent.get(runPath).expect(200);
     expect(runPage.text).toContain('已完成');
-    expect(runPage.text).toContain('pattern');
+    // The failure by the names people know: table and field titles, the check's name, the department's.
+    const failure = runPage.text.slice(runPage.text.indexOf(`<h2>${translator('zh-CN')('checks.run.failures')}</h2>`));
+    expect(failure).toContain('<td>教职工 <code>staff</code></td><td>职工号 <code>staff_no</code></td>');
+    expect(failure).toContain('>格式</span></td><td>人事处</td>');
+    expect(failure).not.toContain('>pattern<');
+    expect(failure).toContain('<small>X1</small>');
 
     const list = await agent.get('/runs').expect(200);
     expect(list.text).toContain(runPath);

@@ -9,6 +9,7 @@ import { checkRunnerDeps } from '../../services/checks/deps';
 import { checkTrend, getRun, listRuns } from '../../services/checks/queries';
 import { claimRun, executeRun } from '../../services/checks/runs';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
+import { checkLabel } from '../../presenters/check-label';
 
 const RUN_STATUSES = ['running', 'completed', 'failed', 'interrupted'];
 
@@ -67,17 +68,30 @@ export function checkRoutes(ctx: AppContext): Router {
   router.get('/runs/:id', authorize('runs.view'), async (req, res) => {
     const found = await getRun(db, Number(req.params.id) || 0);
     if (!found) throw new NotFoundError();
+    // Tables, fields, checks and departments by the names people know them by (as the ticket pages do).
+    const [catalog, departments] = await Promise.all([
+      loadCurrentCatalog(db).then((c) => c?.catalog ?? null),
+      db('departments').select('code', 'name') as Promise<{ code: string; name: string }[]>,
+    ]);
+    const tableOf = (name: string) => catalog?.tables.find((t) => t.name === name);
+    const departmentName = (code: string) => departments.find((d) => d.code === code)?.name ?? code;
     res.render('pages/checks/run', {
       title: req.t('checks.run.title', { id: found.run.id }),
       ...found,
       durationMs: durationMs(found.run),
       running: found.run.status === 'running',
+      tables: found.tables.map((tb) => ({ ...tb, table_title: tableOf(tb.table_name)?.title ?? null })),
       failures: found.failures.map((f) => ({
         ...f,
+        table_title: tableOf(f.table_name)?.title ?? null,
+        field_title: f.field_name ? (tableOf(f.table_name)?.fields.find((x) => x.name === f.field_name)?.title ?? null) : null,
+        check_label: checkLabel(req.t, f.check_kind),
+        department_name: departmentName(f.department_code),
+        // A row whose key columns are empty has no key to show: said so, not left as bare separators.
         samples: (f.sample_keys as Record<string, string>[])
           .slice(0, 3)
-          .map((k) => Object.values(k).join('/'))
-          .join('；'),
+          .map((k) => (Object.values(k).some((v) => v !== '') ? Object.values(k).join('/') : req.t('checks.run.emptyKey')))
+          .join(req.t('checks.run.sampleSeparator')),
       })),
     });
   });

@@ -11,7 +11,7 @@ import {
   isStatusFilter,
   isTicketView,
 } from '../../services/tickets';
-import { DEFAULT_LOCALE, hasKey, type Translator } from '../../i18n';
+import type { Translator } from '../../i18n';
 import type { Catalog } from '../../services/catalog/types';
 import { OptionList, renderOptionList, withSelected } from '../../views/option-list';
 
@@ -69,16 +69,7 @@ export function menuOptions(values: readonly string[], chosen: string, labels?: 
   return withSelected(menu, chosen);
 }
 
-/**
- * A check kind as people read it, in the user's language: the check pages' names (`checks.kinds.*`:
- * 代码标准, 维护时限, 用户纠错 for `report`…), a catalog rule as "自定义规则 <name>"; a kind this
- * version does not know stays as stored.
- */
-export function checkLabel(t: Translator, kind: string): string {
-  if (kind.startsWith('rule:')) return t('tickets.list.ruleCheck', { name: kind.slice('rule:'.length) });
-  const key = `checks.kinds.${kind}`;
-  return hasKey(DEFAULT_LOCALE, key) ? t(key) : kind;
-}
+export { checkLabel } from '../../presenters/check-label';
 
 /** A hub table as people read it: "教职工基本信息 (staff_basic)" where the catalog has a title, else its name. */
 export function tableLabel(catalog: Catalog | null | undefined, name: string): string {
