@@ -174,7 +174,22 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     const after = (await agent.get('/api/v1/scorecards?from=2026-11-20&to=2026-11-20').expect(200)).body;
     expect(after.items).toEqual(before.items);
     // Closing the same period twice is refused; a period ending after today cannot be closed.
-    await agent.post('/scorecards/periods').type('form').send({ _csrf: csrf, from: '2026-11-20', to: '2026-11-20' }).expect(409);
+    // Said at the dates on the periods page, the form as typed.
+    const twice = await agent
+      .post('/scorecards/periods')
+      .type('form')
+      .send({ _csrf: csrf, from: '2026-11-20', to: '2026-11-20', label: '再关一次' })
+      .expect(422);
+    expect(twice.text).toContain('2026-11-20 至 2026-11-20 已关账');
+    expect(twice.text).toContain('value="再关一次"');
+    // A name over 200 characters is refused whole, not cut.
+    const longName = await agent
+      .post('/scorecards/periods')
+      .type('form')
+      .send({ _csrf: csrf, from: '2026-11-19', to: '2026-11-19', label: '长'.repeat(201) })
+      .expect(422);
+    expect(longName.text).toContain('名称最多 200 个字符');
+    expect(await t.db.knex('assessment_periods').where({ from: '2026-11-19' }).first()).toBeUndefined();
     const future = await agent
       .post('/scorecards/periods')
       .type('form')
@@ -193,7 +208,15 @@ describe('scorecard pages, periods, weights, exports and API', () => {
       .type('form')
       .send({ _csrf: steward.csrf, comment: '工资表 20 日凌晨已同步，检查时间早于同步。' })
       .expect(302);
-    await steward.agent.post(`${periodPath}/appeals`).type('form').send({ _csrf: steward.csrf, comment: '再次申诉' }).expect(409);
+    // A second appeal: back on the period's page with the reason, nothing written.
+    const second = await steward.agent
+      .post(`${periodPath}/appeals`)
+      .type('form')
+      .send({ _csrf: steward.csrf, comment: '再次申诉' })
+      .expect(303);
+    expect(second.headers.location).toBe(periodPath);
+    expect((await steward.agent.get(periodPath).expect(200)).text).toContain('flash-error');
+    expect(await t.db.knex('scorecard_appeals').where({ comment: '再次申诉' }).first()).toBeUndefined();
     // The IT office hears of the appeal (once: the refused second one tells nobody).
     const notices = (userId: number) =>
       t.db

@@ -91,12 +91,22 @@ describe('the triage queue', () => {
     expect([refused.status, refused.headers.location]).toEqual([302, list]);
     expect(flashOf((await s.agent.get(list).expect(200)).text)?.[0]).toBe('error');
 
+    // An over-long reason is refused whole, with its limit, not cut.
+    const long = await post(s, `/reports/${staff[1]}/reject`, { reason: '长'.repeat(2001), back: list });
+    expect([long.status, long.headers.location]).toEqual([302, list]);
+    expect(flashOf((await s.agent.get(list).expect(200)).text)).toEqual(['error', '理由最多 2000 个字符']);
+    expect((await t.db.knex('reports').where({ id: staff[1] }).first()).status).toBe('triage');
+
     // Page 2 now shows the third report (the first one left page 1).
     const rejected = await post(s, `/reports/${staff[0]}/reject`, { reason: '重复报告', back: list });
     expect([rejected.status, rejected.headers.location]).toEqual([302, list]);
     const after = (await s.agent.get(list).expect(200)).text;
     expect(flashOf(after)).toEqual(['success', `报告 #${staff[0]} 已标记为不受理。`]);
     expect(after).toContain(`href="/reports/${staff[2]}"`);
+    // The same report turned down again (a second tab, a colleague): said on the queue, not a bare 409 page.
+    const again = await post(s, `/reports/${staff[0]}/reject`, { reason: '重复报告', back: list });
+    expect([again.status, again.headers.location]).toEqual([302, list]);
+    expect(flashOf((await s.agent.get(list).expect(200)).text)?.[0]).toBe('error');
 
     // Routing the last report of page 2 empties it: the queue shows its last page instead of an empty one.
     const routed = await post(s, `/reports/${staff[2]}/route`, { department: 'HR', back: list });

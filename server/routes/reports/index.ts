@@ -247,8 +247,12 @@ export function reportsRoutes(ctx: AppContext): Router {
     try {
       await fn();
     } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      req.session.flash = { kind: 'error', text: Object.values(fieldMessages(err, req)).join('；') };
+      // A mistake, or a report someone else triaged meanwhile (409): said on the queue, where the form was.
+      if (err instanceof ValidationError)
+        req.session.flash = { kind: 'error', text: Object.values(fieldMessages(err, req)).join('；') };
+      else if (err instanceof AppError && err.status === 409)
+        req.session.flash = { kind: 'error', text: req.t(err.messageKey, err.params) };
+      else throw err;
       return res.redirect(backToTriage(req));
     }
     req.session.flash = { kind: 'success', text: req.t(flashKey, { id: Number(req.params.id) }) };

@@ -1,7 +1,7 @@
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { NotFoundError, ValidationError } from '../../errors';
+import { AppError, NotFoundError, ValidationError } from '../../errors';
 import { assertCan, authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
@@ -394,6 +394,11 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         return row;
       });
     } catch (err) {
+      // Appealed already (a form sent twice, a colleague first): said on the period's page.
+      if (err instanceof AppError && err.status === 409) {
+        req.session.flash = { kind: 'error', text: req.t(err.messageKey, err.params) };
+        return res.redirect(303, `/scorecards/periods/${periodId}`);
+      }
       if (!(err instanceof ValidationError)) throw err;
       return periodPage(req, res, periodId, { fields: fieldMessages(err, req), form: { comment: req.body.comment } }, 422);
     }

@@ -328,6 +328,9 @@ export async function routeTriagedReport(
   return result;
 }
 
+/** The longest triage reason (characters), as the column takes it. */
+export const TRIAGE_REASON_MAX = 2000;
+
 /** The IT office turns a report down at triage (e.g. not a data problem), with the reason the reporter will read. */
 export async function rejectTriagedReport(
   db: Knex,
@@ -337,9 +340,12 @@ export async function rejectTriagedReport(
   return db.transaction(async (trx) => {
     const row = await lockTriage(trx, input.reportId);
     if (!reason) throw new ValidationError([{ field: 'reason', key: 'reports.errors.reasonRequired' }]);
+    // Refused whole, not cut: the reporter's notice and the audit row carry the reason as the report keeps it.
+    if (Array.from(reason).length > TRIAGE_REASON_MAX)
+      throw new ValidationError([{ field: 'reason', key: 'reports.errors.reasonTooLong', params: { max: TRIAGE_REASON_MAX } }]);
     const [rejected] = (await trx('reports')
       .where({ id: row.id })
-      .update({ status: 'rejected', triage_reason: reason.slice(0, 2000), triaged_at: input.now, triaged_by: input.actor.login })
+      .update({ status: 'rejected', triage_reason: reason, triaged_at: input.now, triaged_by: input.actor.login })
       .returning('*')) as ReportRow[];
     await addToInbox(trx, [Number(row.reporter_id)], {
       kind: 'report.rejected',

@@ -209,6 +209,9 @@ export function closablePeriod(
  * that is over (before `today`, the catalog calendar's today): a day still running would be frozen
  * half-measured.
  */
+/** The longest period name (characters), as the column takes it. */
+export const PERIOD_LABEL_MAX = 200;
+
 export async function closePeriod(
   trx: Knex.Transaction,
   input: { from: string; to: string; label: string; today: string; userId: number | null; login: string | null; now: Date },
@@ -217,9 +220,15 @@ export async function closePeriod(
     throw new ValidationError([
       { field: 'to', key: 'scorecards.errors.closeUnfinished', params: { today: input.today, last: addDays(input.today, -1) } },
     ]);
-  const label = input.label.trim().slice(0, 200) || `${input.from} – ${input.to}`;
+  const typed = input.label.trim();
+  if (Array.from(typed).length > PERIOD_LABEL_MAX)
+    throw new ValidationError([{ field: 'label', key: 'scorecards.errors.labelTooLong', params: { max: PERIOD_LABEL_MAX } }]);
+  const label = typed || `${input.from} – ${input.to}`;
+  // Closed already (a second tab, a colleague): said at the dates, like any other reason not to close.
   if (await trx('assessment_periods').where({ from: input.from, to: input.to }).first('id'))
-    throw new ConflictError('scorecards.errors.alreadyClosed', { from: input.from, to: input.to });
+    throw new ValidationError([
+      { field: 'to', key: 'scorecards.errors.alreadyClosed', params: { from: input.from, to: input.to } },
+    ]);
   const results = await computePeriodResults(trx, input.from, input.to);
   const [row] = await trx('assessment_periods')
     .insert({
