@@ -55,5 +55,8 @@ describe('another university: UNIVERSITY_NAME=兰州理工大学, UNIVERSITY_NAM
     );
     expect(print).toContain('the data management and personal information rules of Lanzhou University of Technology');
     for (const html of [form, print]) expect(html).not.toContain('{university}');
+    // English punctuation and words in the English print form: no 附：, （…）, 、 or ；.
+    expect(print).toContain('<h2 class="sheet-title small">Appendix: ');
+    expect(print).not.toMatch(/附：|[（）、；]/);
   });
 });

@@ -205,7 +205,7 @@ export function sharingRoutes(ctx: AppContext): Router {
       title: req.t('sharing.formTitle', { university }),
       bare: true,
       university,
-      ...printModel(request),
+      ...printModel(request, req.t),
     });
   });
 

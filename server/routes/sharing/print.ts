@@ -1,3 +1,4 @@
+import type { Translator } from '../../i18n';
 import type { PresentedRequest } from '../../services/sharing/presenter';
 import { DATASETS, METHODS, REJECTION_REASONS, SYSTEM_STATUSES } from '../../services/sharing/types';
 
@@ -10,7 +11,7 @@ const pad = <T>(rows: T[], min: number, blank: T): T[] => [
   ...Array.from({ length: Math.max(0, min - rows.length) }, () => blank),
 ];
 
-export function printModel(request: PresentedRequest) {
+export function printModel(request: PresentedRequest, t: Translator) {
   const f = request.form;
   const byKind = (kind: string) => request.stages.filter((s) => s.kind === kind);
   const first = byKind('it_first')[0] ?? null;
@@ -44,7 +45,7 @@ export function printModel(request: PresentedRequest) {
     officeReasons: REJECTION_REASONS.map((r) => ({ value: r, checked: office?.status === 'rejected' && office.reason === r })),
     leader: byKind('leader')[0] ?? null,
     pledgeItems: pad(
-      request.items.map((i) => `${i.title ?? i.table}（${i.table}）`),
+      request.items.map((i) => `${i.title ?? i.table}${t('common.inParentheses', { text: i.table })}`),
       3,
       '',
     ),
