@@ -184,7 +184,9 @@ describe('scorecard forms with bad input', () => {
     expect(formAround(res.text, 'sc-range-from')).toContain(
       `>${escaped(zh('scorecards.errors.fromDate', { value: '2026-13-01' }))}</p>`,
     );
-    expect(zh('scorecards.errors.fromDate', { value: 'x' })).toBe('开始日期应为 YYYY-MM-DD 格式的日期，收到“x”');
+    expect(zh('scorecards.errors.fromDate', { value: 'x' })).toBe(
+      '开始日期应为 1900 年以后的日期（YYYY-MM-DD，如 2026-11-01），收到“x”',
+    );
     // Another department's scorecard is refused before its dates are read.
     await steward.agent.get('/scorecards/ORG?from=2026-13-01&to=2026-11-20').expect(403);
   });
