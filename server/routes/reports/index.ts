@@ -36,6 +36,7 @@ import {
   submitReport,
   toPublicReport,
   triageTables,
+  withoutOtherReportersWords,
 } from '../../services/reports';
 import {
   answerReport,
@@ -57,18 +58,6 @@ import { conflictText, departmentNames, namesOf, tableMenu } from './present';
 
 /** Event kinds a reporter sees in the history of their report (not other reporters' descriptions). */
 const REPORTER_EVENTS = ['transition', 'answered', 'confirmed', 'reopened', 'reassigned', 'disputed'];
-
-/**
- * A history entry as a reporter reads it: another reporter's objection to the answer is shown as such,
- * without their words (those are for the department, which reads them on the ticket's page).
- */
-function withoutOtherReportersWords<
-  E extends { kind: string; actor_login: string | null; comment: string | null; details?: unknown },
->(e: E, readerLogin: string): E & { by_other_reporter?: boolean } {
-  const by = (e.details as { by?: unknown } | null | undefined)?.by;
-  if (e.kind !== 'reopened' || by !== 'reporter' || e.actor_login === readerLogin) return e;
-  return { ...e, comment: null, by_other_reporter: true };
-}
 
 /**
  * Error reports (数据纠错): the report form with its hub look-up, "我的报告", the reporter's

@@ -1,3 +1,3 @@
 export * from './mask';
-export { classifyKey, PHONE_LIKE_IN_TEXT } from './sensitive-keys';
+export { classifyKey } from './sensitive-keys';
 export { maskPersonal, personalKind, type FieldLike } from './personal';

@@ -38,7 +38,15 @@ export {
   type ReportWithTicket,
   type TriageRow,
 } from './queries';
-export { knownValues, maskReportFor, maskReportHistory, maskReportText, maskReportValue } from './privacy';
+export {
+  isReportersObjection,
+  knownValues,
+  maskReportFor,
+  maskReportHistory,
+  maskReportText,
+  maskReportValue,
+  withoutOtherReportersWords,
+} from './privacy';
 export { reportTicketForOutsider } from './ticket-history';
 export { loadReportSettings, saveReportSettings, type ReportSettings } from './settings';
 export {

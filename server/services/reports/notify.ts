@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { addToInbox } from '../notifications';
 import { shownFreeText } from '../tickets';
+import { isReportersObjection } from './privacy';
 
 /**
  * Reporters hear of every change to their report's ticket, whichever page made it (the report
@@ -68,7 +69,7 @@ export async function notifyReporters(db: Knex, ticketIds?: number[]): Promise<n
           // Nobody is told of their own action.
           if (e.actor_user_id !== null && Number(e.actor_user_id) === Number(r.reporter_id)) continue;
           // Another reporter's objection is told without their words, as the reporter's page shows it.
-          const othersObjection = e.kind === 'reopened' && e.details?.by === 'reporter';
+          const othersObjection = isReportersObjection(e);
           await addToInbox(trx, [Number(r.reporter_id)], {
             kind: `report.${e.kind}`,
             title: `【数据纠错】您的报告 #${r.id}：${othersObjection ? '另一位报告人不同意答复，' : ''}${line}`,

@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/types';
-import { maskIdCard, maskPersonal, maskPhone, personalKind, PHONE_LIKE_IN_TEXT, scrubText, type FieldLike } from '../privacy';
+import { maskFreeText, maskIdCard, maskPersonal, personalKind, type FieldLike } from '../privacy';
 import { ticketField, type TicketEventRow } from '../tickets';
 import { shownKey } from './describe';
 import type { ReportRow } from './types';
@@ -23,8 +23,8 @@ type Known = readonly (string | null | undefined)[];
  * responsible department. Masked, each once and each by the same rule as everywhere else in reports:
  * - the report's own values of a personal field (what reporters saw and suggested, `known`) wherever
  *   the text repeats them, as the field's values are masked (`张叁` → `张*`, `12012347932` → `120****7932`);
- * - ID numbers, mobile numbers and e-mail addresses (`scrubText`);
- * - other phone-like numbers (`PHONE_LIKE_IN_TEXT`), and on an ID-number field any ID-like run of digits.
+ * - ID numbers, mobile numbers, e-mail addresses and other phone-like numbers (`maskFreeText`), and on
+ *   an ID-number field any ID-like run of digits.
  * Text that is already masked stays as it is.
  */
 export function maskReportText(text: string, field: FieldLike | null, known: Known = []): string {
@@ -36,7 +36,7 @@ export function maskReportText(text: string, field: FieldLike | null, known: Kno
       .sort((a, b) => b.length - a.length);
     for (const v of values) out = out.split(v).join(maskPersonal(v, field));
   }
-  out = scrubText(out).replace(PHONE_LIKE_IN_TEXT, (m) => maskPhone(m));
+  out = maskFreeText(out);
   return kind === 'cn_id_card' ? out.replace(ID_LIKE, (m) => maskIdCard(m)) : out;
 }
 
@@ -114,4 +114,21 @@ export function maskReportFor<T extends Masked>(catalog: Catalog | null | undefi
     ...('closed_reason' in r ? { closed_reason: text(r.closed_reason) } : {}),
     ...('triage_reason' in r ? { triage_reason: text(r.triage_reason) } : {}),
   };
+}
+
+/** A reporter's objection to the department's answer (a reopen by a reporter, with their reason). */
+export function isReportersObjection(e: { kind: string; details?: unknown }): boolean {
+  return e.kind === 'reopened' && (e.details as { by?: unknown } | null | undefined)?.by === 'reporter';
+}
+
+/**
+ * A history entry as a reporter reads it: another reporter's objection is shown as such, without their
+ * words (those are for the department, which reads them on the ticket's page; the inbox notice says the
+ * same, `notifyReporters`).
+ */
+export function withoutOtherReportersWords<
+  E extends { kind: string; actor_login: string | null; comment: string | null; details?: unknown },
+>(e: E, readerLogin: string): E & { by_other_reporter?: boolean } {
+  if (!isReportersObjection(e) || e.actor_login === readerLogin) return e;
+  return { ...e, comment: null, by_other_reporter: true };
 }
