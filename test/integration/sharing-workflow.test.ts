@@ -675,6 +675,52 @@ describe('overdue source review', () => {
   });
 });
 
+describe("an applicant unit with nobody but the applicant to review", () => {
+  it("the HR steward's own request: the IT office reviews stage 1 in the unit's place, offered on its page and in its queue", async () => {
+    const hr = await as('hrSteward');
+    const created = await hr.agent
+      .post('/api/v1/sharing-requests')
+      .set('X-CSRF-Token', hr.csrf)
+      .send(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]));
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    expect((await show('office', id)).body.stages[0]).toMatchObject({ kind: 'applicant_unit', department: 'HR', no_unit_reviewer: true });
+    expect((await decide('hrSteward', id, approve)).status).toBe(403);
+
+    const office = await as('office');
+    const page = (await office.agent.get(`/sharing/${id}`)).text;
+    expect(page).toContain('本单位除申请人外没有数据专员或部门负责人，由信息化办公室代为审核');
+    expect(page).toContain('（信息化办公室代为审核：申请单位除申请人外没有数据专员或部门负责人）');
+    expect(page).toContain('name="stage_id"');
+    expect((await office.agent.get('/sharing/queue')).text).toContain(`href="/sharing/${id}"`);
+
+    const res = await decide('office', id, approve);
+    expect(res.status).toBe(200);
+    expect(res.body.stages[0]).toMatchObject({ status: 'approved', on_behalf: true, decided_by: people.office.id, no_unit_reviewer: false });
+    expect(stageSummary(res.body)).toEqual(['1:HR:approved', '2:-:pending', '5:-:waiting']);
+    const print = (await office.agent.get(`/sharing/${id}/print`)).text;
+    expect(print).toContain('（信息化办公室代为审核：申请单位除申请人外没有数据专员或部门负责人）');
+  });
+
+  it('a unit with its steward is reviewed by it; once that steward is disabled, the IT office may stand in', async () => {
+    const id = (await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))).body.id;
+    expect((await show('office', id)).body.stages[0].no_unit_reviewer).toBe(false);
+    expect((await decide('office', id, approve)).status).toBe(409);
+    expect((await (await as('office')).agent.get('/sharing/queue')).text).not.toContain(`href="/sharing/${id}"`);
+
+    await t.db.knex('users').where({ id: people.csSteward.id }).update({ disabled: true });
+    try {
+      expect((await show('office', id)).body.stages[0].no_unit_reviewer).toBe(true);
+      expect((await (await as('office')).agent.get('/sharing/queue')).text).toContain(`href="/sharing/${id}"`);
+      const res = await decide('office', id, approve);
+      expect(res.status).toBe(200);
+      expect(res.body.stages[0]).toMatchObject({ status: 'approved', on_behalf: true });
+    } finally {
+      await t.db.knex('users').where({ id: people.csSteward.id }).update({ disabled: false });
+    }
+  });
+});
+
 describe("the grant's expiry date", () => {
   it('is a real calendar date after today: 2027-02-30 is a 422 naming expires_on, and the stage stays pending', async () => {
     const id = (await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))).body.id;

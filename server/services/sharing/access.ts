@@ -4,7 +4,8 @@ import type { StageKind, StageStatus } from './types';
 /**
  * Who may decide a stage and who may see a request. Roles come from the policies; this adds the
  * rules about the request itself: the applicant never decides, a department's stage counts once it
- * is reached (pending or decided), and the IT office may stand in for an overdue source department.
+ * is reached (pending or decided), and the IT office may stand in for an overdue source department and
+ * for an applicant unit with nobody but the applicant to review.
  */
 export interface StageRow {
   id: number;
@@ -15,12 +16,23 @@ export interface StageRow {
   status: StageStatus;
   due_on: string | null;
   version: number;
+  /** Applicant unit's stage: no active steward or leader of the department but the applicant (repository.stageRows). */
+  unit_reviewer_missing?: boolean | null;
   [key: string]: unknown;
 }
 
 /** A source department's review is overdue once its due day is over. */
 export function isOverdue(stage: StageRow, today: string): boolean {
   return stage.kind === 'source' && stage.status === 'pending' && !!stage.due_on && stage.due_on < today;
+}
+
+/**
+ * The applicant unit's review waits for nobody who could give it: the applicant is the department's only steward
+ * or leader (self-approval is refused), so without a stand-in the request would wait for ever. Unit stages have
+ * no due date, so "overdue" cannot release them as it does source stages.
+ */
+export function lacksUnitReviewer(stage: StageRow): boolean {
+  return stage.kind === 'applicant_unit' && stage.status === 'pending' && stage.unit_reviewer_missing === true;
 }
 
 /** Whether `user` holds this stage by role: `own` as its reviewer, `onBehalf` as the IT office standing in. */
@@ -42,7 +54,7 @@ export function holdsStage(user: CurrentUser, stage: StageRow, today: string): {
       own = can(user, 'sharing.decide_leader');
       break;
   }
-  const onBehalf = !own && stage.kind === 'source' && can(user, 'sharing.decide_office') && isOverdue(stage, today);
+  const onBehalf = !own && can(user, 'sharing.decide_office') && (isOverdue(stage, today) || lacksUnitReviewer(stage));
   return { own, onBehalf };
 }
 

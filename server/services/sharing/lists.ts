@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { DbRow } from './repository';
+import { UNIT_REVIEWER_MISSING_SQL, type DbRow } from './repository';
 import type { CurrentUser } from '../../policies';
 import { can } from '../../policies';
 import { loadCurrentCatalog } from '../catalog/repository';
@@ -125,7 +125,10 @@ export async function listRequests(
   };
 }
 
-/** Requests waiting at a stage this user holds now (never their own); IT office also sees overdue source stages. */
+/**
+ * Requests waiting at a stage this user holds now (never their own); the IT office also sees overdue source stages
+ * and applicant units' reviews nobody but the applicant could give (access.ts lacksUnitReviewer).
+ */
 export async function queueIds(db: Knex, user: CurrentUser, today: string): Promise<number[]> {
   const q = db('sharing_stages as s')
     .join('sharing_requests as r', 'r.id', 's.request_id')
@@ -154,6 +157,7 @@ export async function queueIds(db: Knex, user: CurrentUser, today: string): Prom
             ),
         );
         w.orWhere((x) => x.where('s.kind', 'source').where('s.due_on', '<', today));
+        w.orWhereRaw(UNIT_REVIEWER_MISSING_SQL);
       }
       if (can(user, 'sharing.decide_leader')) w.orWhere('s.kind', 'leader');
     })

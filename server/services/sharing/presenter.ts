@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context';
 import { can, type CurrentUser } from '../../policies';
 import { maskFreeText, maskIdCard, maskPhone } from '../privacy';
-import { canView, decidedFirstReview, holdsStage, isApprover, isOverdue } from './access';
+import { canView, decidedFirstReview, holdsStage, isApprover, isOverdue, lacksUnitReviewer, type StageRow } from './access';
 import { mayMarkDelivered } from './grants';
 import { catalogField, catalogTable, isSensitiveField } from './plan';
 import { structureChangePending } from './structure-changes';
@@ -47,6 +47,11 @@ export function maskedForm(input: SharingInput, full: boolean): SharingInput {
 /** What approvers and applicants typed, as every reader sees it: phone and ID numbers in it masked (the print form too). */
 function typed(text: unknown): string | null {
   return typeof text === 'string' ? maskFreeText(text) : null;
+}
+
+/** Why the IT office decides (decided) a stage in a department's place, as a message key. */
+function onBehalfNote(stage: StageRow): string {
+  return stage.kind === 'applicant_unit' ? 'sharing.detail.onBehalfUnit' : 'sharing.detail.onBehalf';
 }
 
 export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded: LoadedRequest) {
@@ -121,10 +126,13 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
       due_on: s.due_on,
       overdue: isOverdue(s, today),
       overdue_flagged_at: s.overdue_flagged_at ?? null,
+      /** Pending applicant unit's review that only the IT office can give (nobody else in the department may). */
+      no_unit_reviewer: lacksUnitReviewer(s),
       decided_by: (s.decided_by as number | null) ?? null,
       decided_by_name: (s.decided_by_name as string | null) ?? null,
       decided_at: (s.decided_at as Date | null) ?? null,
       on_behalf: !!s.on_behalf,
+      on_behalf_note: s.on_behalf ? onBehalfNote(s) : null,
       reason: (s.reason as string | null) ?? null,
       opinion: typed(s.opinion),
     })),
@@ -169,6 +177,7 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
         department: s.department_code,
         department_name: s.department_code ? (deptName.get(s.department_code) ?? s.department_code) : null,
         onBehalf: !holdsStage(user, s, today).own,
+        onBehalfNote: onBehalfNote(s),
       })),
       /** The final review waits for another IT-office person: this viewer decided the first review. */
       finalByOther: stages.some((s) => s.status === 'pending' && decidedFirstReview(user, s, stages)),

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { UNIT_REVIEWER_ROLES } from '../../policies/sharing';
 import type { StageRow } from './access';
 import type { SharingInput } from './types';
 
@@ -31,6 +32,26 @@ export function stageOrder(q: Knex.QueryBuilder) {
   return q.orderBy([{ column: 'stage' }, { column: 'department_code' }, { column: 'id' }]);
 }
 
+/**
+ * SQL over a stage row `s`: it is an applicant unit's review that nobody could ever decide — no active user of
+ * that department but the applicant holds a reviewer role (UNIT_REVIEWER_ROLES). The IT office then decides it
+ * in the department's place (access.ts holdsStage). Read with the stages, never stored: a steward added or
+ * disabled later changes it. The roles are the policy's constants, not input.
+ */
+export const UNIT_REVIEWER_MISSING_SQL =
+  `(s.kind = 'applicant_unit' AND NOT EXISTS (SELECT 1 FROM users AS u JOIN sharing_requests AS ur ON ur.id = s.request_id` +
+  ` WHERE u.department_code = s.department_code AND u.id <> ur.applicant_id AND NOT u.disabled` +
+  ` AND u.roles && ARRAY[${UNIT_REVIEWER_ROLES.map((r) => `'${r}'`).join(', ')}]::text[]))`;
+
+/** A request's stages in order, with `unit_reviewer_missing` (see UNIT_REVIEWER_MISSING_SQL). */
+export function stageRows(db: Db, requestId: number) {
+  return stageOrder(
+    db('sharing_stages as s')
+      .where('s.request_id', requestId)
+      .select('s.*', db.raw(`${UNIT_REVIEWER_MISSING_SQL} AS unit_reviewer_missing`)),
+  );
+}
+
 export async function loadRequest(db: Db, id: number): Promise<LoadedRequest | null> {
   if (!Number.isSafeInteger(id) || id <= 0) return null;
   const request = await db('sharing_requests').where({ id }).first();
@@ -39,7 +60,7 @@ export async function loadRequest(db: Db, id: number): Promise<LoadedRequest | n
     db('sharing_items').where({ request_id: id }).orderBy('position'),
     db('sharing_people').where({ request_id: id }).orderBy(['kind', 'position']),
     db('sharing_returned_items').where({ request_id: id }).orderBy('position'),
-    stageOrder(db('sharing_stages').where({ request_id: id })),
+    stageRows(db, id),
     db('sharing_grants').where({ request_id: id }).first(),
     db('users').where({ id: request.applicant_id }).first('id', 'login', 'name', 'department_code'),
   ]);

@@ -28,7 +28,7 @@ import type { Catalog } from '../catalog/types';
 import { saveUpload, uploadProblem } from '../uploads';
 import { decidedFirstReview, holdsStage, isApprover, isOverdue, type StageRow } from './access';
 import { canonicalItems, leaderBasis, sourceParts } from './plan';
-import { formColumns, loadRequest, stageOrder, writeInput, type DbRow } from './repository';
+import { formColumns, loadRequest, stageRows, writeInput, type DbRow } from './repository';
 import {
   DEFAULT_GRANT_DAYS,
   REJECTION_REASONS,
@@ -95,7 +95,7 @@ async function lockRequest(trx: Trx, id: number) {
 }
 
 async function stagesOf(trx: Trx, id: number): Promise<StageRow[]> {
-  const rows = await stageOrder(trx('sharing_stages').where({ request_id: id }));
+  const rows = await stageRows(trx, id);
   return rows.map((s: DbRow) => ({ ...s, id: Number(s.id), request_id: Number(s.request_id) }) as StageRow);
 }
 
