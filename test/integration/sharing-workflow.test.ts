@@ -675,7 +675,7 @@ describe('overdue source review', () => {
   });
 });
 
-describe("an applicant unit with nobody but the applicant to review", () => {
+describe('an applicant unit with nobody but the applicant to review', () => {
   it("the HR steward's own request: the IT office reviews stage 1 in the unit's place, offered on its page and in its queue", async () => {
     const hr = await as('hrSteward');
     const created = await hr.agent
@@ -684,7 +684,11 @@ describe("an applicant unit with nobody but the applicant to review", () => {
       .send(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]));
     expect(created.status).toBe(201);
     const id = created.body.id;
-    expect((await show('office', id)).body.stages[0]).toMatchObject({ kind: 'applicant_unit', department: 'HR', no_unit_reviewer: true });
+    expect((await show('office', id)).body.stages[0]).toMatchObject({
+      kind: 'applicant_unit',
+      department: 'HR',
+      no_unit_reviewer: true,
+    });
     expect((await decide('hrSteward', id, approve)).status).toBe(403);
 
     const office = await as('office');
@@ -696,7 +700,12 @@ describe("an applicant unit with nobody but the applicant to review", () => {
 
     const res = await decide('office', id, approve);
     expect(res.status).toBe(200);
-    expect(res.body.stages[0]).toMatchObject({ status: 'approved', on_behalf: true, decided_by: people.office.id, no_unit_reviewer: false });
+    expect(res.body.stages[0]).toMatchObject({
+      status: 'approved',
+      on_behalf: true,
+      decided_by: people.office.id,
+      no_unit_reviewer: false,
+    });
     expect(stageSummary(res.body)).toEqual(['1:HR:approved', '2:-:pending', '5:-:waiting']);
     const print = (await office.agent.get(`/sharing/${id}/print`)).text;
     expect(print).toContain('（信息化办公室代为审核：申请单位除申请人外没有数据专员或部门负责人）');
