@@ -1,5 +1,5 @@
 import { createTestApp, signIn, TestApp } from '../helpers/app';
-import { apiRequest, buildHubTable, buildSharingWorld, SharingPeople } from '../factories/sharing';
+import { apiRequest, buildHubTable, buildSharingWorld, SharingPeople, VALID_ID_CARD } from '../factories/sharing';
 import { flagOverdueReviews } from '../../server/services/sharing/workflow';
 import { remindExpiringGrants } from '../../server/services/sharing/grants';
 import * as conclusionMigration from '../../migrations/20261202102000_sharing_arbitration_conclusion';
@@ -727,6 +727,101 @@ describe('an applicant unit with nobody but the applicant to review', () => {
     } finally {
       await t.db.knex('users').where({ id: people.csSteward.id }).update({ disabled: false });
     }
+  });
+});
+
+describe('applying again from an ended request', () => {
+  const rejectAtUnit = async (id: number) =>
+    expect((await decide('csSteward', id, { decision: 'reject', reason: 'not_current_staff' })).status).toBe(200);
+
+  it('a rejected request becomes a new draft of its applicant with the same form, tables, people and material; not the pledge', async () => {
+    const body = apiRequest([{ table: 'staff_basic', fields: ['staff_no', 'political_status'], range: '在职教职工' }], {
+      whitelist: ['10.1.2.3'],
+      vendors: [{ name: '赵六', company: '某软件公司', id_card: VALID_ID_CARD, phone: '13800000001' }],
+      returned_items: ['迎新报到结果'],
+    });
+    const id = (await submit(body)).body.id;
+    const [upload] = await t.db
+      .knex('uploads')
+      .insert({
+        purpose: 'sharing_material',
+        filename: '立项批复.pdf',
+        file_type: 'pdf',
+        size: 4,
+        sha256: 'x'.repeat(64),
+        content: Buffer.from('%PDF'),
+      })
+      .returning('id');
+    await t.db
+      .knex('sharing_requests')
+      .where({ id })
+      .update({ material_upload_id: upload.id ?? upload });
+    await rejectAtUnit(id);
+
+    const applicant = await as('applicant');
+    const res = await applicant.agent.post(`/api/v1/sharing-requests/${id}/copy`).set('X-CSRF-Token', applicant.csrf);
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ id: expect.any(Number), status: 'draft', copied_from: id });
+    const [before, after] = [(await show('applicant', id)).body, (await show('applicant', res.body.id)).body];
+    expect(after).toMatchObject({ status: 'draft', stages: [], rejection: null, pledge_accepted: false, submitted_at: null });
+    for (const key of [
+      'items',
+      'purpose',
+      'method',
+      'whitelist',
+      'vendors',
+      'members',
+      'datasets',
+      'applicant_contact',
+      'system',
+    ])
+      expect({ key, value: after[key] }).toEqual({ key, value: before[key] });
+    expect([after.vendors.length, after.whitelist, after.items[0].range]).toEqual([1, ['10.1.2.3'], '在职教职工']);
+    expect(after.returned_items.map((r: { description: string }) => r.description)).toEqual(['迎新报到结果']);
+    const rows = await t.db.knex('sharing_requests').whereIn('id', [id, res.body.id]).orderBy('id').pluck('material_upload_id');
+    expect(rows[1]).toBe(rows[0]);
+    expect(rows[0]).not.toBeNull();
+    // The original is untouched, and the draft is its applicant's alone.
+    expect(before.status).toBe('rejected');
+    expect((await show('office', res.body.id)).status).toBe(403);
+  });
+
+  it('on the page: the button on a rejected request, and the new draft opens in the form with a message', async () => {
+    const id = (
+      await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }], { purpose: '教学质量监测平台需要单位编码' }))
+    ).body.id;
+    const applicant = await as('applicant');
+    expect((await applicant.agent.get(`/sharing/${id}`)).text).not.toContain(`action="/sharing/${id}/copy"`);
+    await rejectAtUnit(id);
+    expect((await applicant.agent.get(`/sharing/${id}`)).text).toContain(`action="/sharing/${id}/copy"`);
+    expect((await (await as('office')).agent.get(`/sharing/${id}`)).text).not.toContain(`action="/sharing/${id}/copy"`);
+
+    const res = await applicant.agent.post(`/sharing/${id}/copy`).type('form').send({ _csrf: applicant.csrf });
+    expect(res.status).toBe(303);
+    const draftId = Number(/^\/sharing\/(\d+)\/edit$/.exec(res.headers.location)![1]);
+    expect(draftId).toBeGreaterThan(id);
+    const form = (await applicant.agent.get(res.headers.location)).text;
+    expect(form).toContain(`已根据申请 #${id} 新建草稿`);
+    expect(form).toContain('教学质量监测平台需要单位编码');
+  });
+
+  it('is refused while the request is under review (409, nothing made), to anyone but its applicant (403), and without the CSRF token', async () => {
+    const id = (await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))).body.id;
+    const count = async () => Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n);
+    const n = await count();
+    const applicant = await as('applicant');
+    const open = await applicant.agent.post(`/api/v1/sharing-requests/${id}/copy`).set('X-CSRF-Token', applicant.csrf);
+    expect(open.status).toBe(409);
+    expect(open.body.message).toBe('只有已驳回、已撤回或已授权的申请可以据此新建申请');
+    const page = await applicant.agent.post(`/sharing/${id}/copy`).type('form').send({ _csrf: applicant.csrf });
+    expect(page.status).toBe(303);
+    expect(page.headers.location).toBe(`/sharing/${id}`);
+
+    await rejectAtUnit(id);
+    const office = await as('office');
+    expect((await office.agent.post(`/api/v1/sharing-requests/${id}/copy`).set('X-CSRF-Token', office.csrf)).status).toBe(403);
+    expect((await applicant.agent.post(`/api/v1/sharing-requests/${id}/copy`)).status).toBe(403);
+    expect(await count()).toBe(n);
   });
 });
 

@@ -12,6 +12,7 @@ import { REQUEST_STATUSES } from '../../services/sharing/types';
 import {
   arbitrate,
   clock,
+  copyAsDraft,
   decide,
   requestArbitration,
   saveDraft,
@@ -24,7 +25,8 @@ import { actorOf, idParam } from '../sharing/actor';
  * Data-sharing requests over the API (a public contract):
  * POST /sharing-requests → 201 {id, status, pending_stages} (submits; `"draft": true` only saves);
  * GET /sharing-requests (paged, filtered, with stages); GET /sharing-requests/:id; POST /sharing-requests/:id/decisions → 200 / 403 / 409;
- * POST …/withdraw, …/arbitration (applicant asks), …/arbitration/decision (IT office).
+ * POST …/withdraw, …/copy (a new draft from an ended or granted request, 201 {id, status, copied_from}), …/arbitration (applicant asks),
+ * …/arbitration/decision (IT office).
  */
 const LIST_VIEWS = ['mine', 'queue', 'all'];
 
@@ -114,6 +116,10 @@ export function sharingApiRoutes(ctx: AppContext): Router {
       expiresOn: str(b.expires_on),
     });
     res.json(apiView(await presentRequest(ctx, req.user!, loaded)));
+  });
+
+  router.post('/sharing-requests/:id/copy', authorize('sharing.apply'), async (req, res) => {
+    res.status(201).json({ id: await copyAsDraft(ctx, actorOf(req), idParam(req)), status: 'draft', copied_from: idParam(req) });
   });
 
   router.post('/sharing-requests/:id/withdraw', authorize('sharing.apply'), async (req, res) => {

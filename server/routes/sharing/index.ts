@@ -1,6 +1,6 @@
 import { Request, Response, Router } from 'express';
 import type { AppContext } from '../../context';
-import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
@@ -15,6 +15,7 @@ import { REJECTION_REASONS, REQUEST_STATUSES } from '../../services/sharing/type
 import {
   arbitrate,
   clock,
+  copyAsDraft,
   decide,
   requestArbitration,
   saveDraft,
@@ -269,6 +270,20 @@ export function sharingRoutes(ctx: AppContext): Router {
     }
     req.session.flash = { kind: 'success', text: req.t('sharing.flash.decided') };
     res.redirect(303, `/sharing/${idParam(req)}`);
+  });
+
+  // A new draft from an ended (or granted) request of one's own; a request that may not be copied comes back to its page.
+  router.post('/sharing/:id/copy', authorize('sharing.apply'), async (req, res) => {
+    let draftId: number;
+    try {
+      draftId = await copyAsDraft(ctx, actorOf(req), idParam(req));
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      req.session.flash = { kind: 'error', text: req.t(err.messageKey, err.params) };
+      return res.redirect(303, `/sharing/${idParam(req)}`);
+    }
+    req.session.flash = { kind: 'success', text: req.t('sharing.flash.copied', { id: idParam(req) }) };
+    res.redirect(303, `/sharing/${draftId}/edit`);
   });
 
   router.post('/sharing/:id/withdraw', authorize('sharing.apply'), async (req, res) => {

@@ -8,7 +8,7 @@ import { structureChangePending } from './structure-changes';
 import { tableQualityFor } from './quality';
 import { inputOf, type LoadedRequest } from './repository';
 import type { SharingInput } from './types';
-import { clock, pendingStages } from './workflow';
+import { clock, COPYABLE_STATUSES, pendingStages } from './workflow';
 
 /**
  * Phone numbers inside free text (the applicant's "other contact"): a run of 7 or more digits, with the
@@ -183,6 +183,8 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
       finalByOther: stages.some((s) => s.status === 'pending' && decidedFirstReview(user, s, stages)),
       edit: request.status === 'draft' && user.id === request.applicant_id,
       withdraw: ['draft', 'submitted', 'in_review'].includes(request.status) && user.id === request.applicant_id,
+      /** Start a new draft from this request (its applicant, once it has ended or been granted). */
+      copy: user.id === request.applicant_id && COPYABLE_STATUSES.includes(request.status),
       requestArbitration:
         user.id === request.applicant_id &&
         request.status === 'rejected' &&

@@ -28,7 +28,7 @@ import type { Catalog } from '../catalog/types';
 import { saveUpload, uploadProblem } from '../uploads';
 import { decidedFirstReview, holdsStage, isApprover, isOverdue, type StageRow } from './access';
 import { canonicalItems, leaderBasis, sourceParts } from './plan';
-import { formColumns, loadRequest, stageRows, writeInput, type DbRow } from './repository';
+import { formColumns, inputOf, loadRequest, stageRows, writeInput, type DbRow } from './repository';
 import {
   DEFAULT_GRANT_DAYS,
   REJECTION_REASONS,
@@ -508,6 +508,46 @@ export async function withdraw(ctx: AppContext, actor: Actor, requestId: number)
       .where({ id: request.id })
       .update({ status: 'withdrawn', closed_at: ctx.now(), updated_at: ctx.now(), version: trx.raw('version + 1') });
     await audit(trx, actor, 'sharing.withdraw', request.id, { from: request.status });
+  });
+}
+
+// ── applying again ─────────────────────────────────────────────────────────────────────────────
+
+/** Requests their applicant may start a new draft from: ended ones, and granted ones (to renew or change a grant). */
+export const COPYABLE_STATUSES: readonly RequestStatus[] = ['rejected', 'withdrawn', 'granted'];
+
+/**
+ * A new draft holding what request `sourceId` asked for. Seed 000 ends a request at any "no" (不共享数据): applying
+ * again is a new request, and the applicant should not have to type seed 000's long form twice. Copied: the form,
+ * the tables and fields (as the catalog now spells them; a name it no longer has stays as typed and is refused at
+ * submission), the people, the returned items and the approval material. Not copied: the signed pledge and its
+ * acceptance (signed for each request), opinions, stages, the grant.
+ */
+export async function copyAsDraft(ctx: AppContext, actor: Actor, sourceId: number): Promise<number> {
+  // Read before the transaction: PGlite has one connection, a query on ctx.db inside it would wait for ever.
+  const { catalog } = await clock(ctx);
+  return ctx.db.transaction(async (trx) => {
+    const source = await lockRequest(trx, sourceId);
+    if (source.applicant_id !== actor.user.id) throw new ForbiddenError();
+    if (!COPYABLE_STATUSES.includes(source.status)) throw new ConflictError('sharing.errors.cannotCopy');
+    const loaded = (await loadRequest(trx, source.id))!;
+    const typed = { ...inputOf(loaded), pledgeAccepted: false };
+    const input = catalog ? { ...typed, items: canonicalItems(catalog, typed.items) } : typed;
+    const [row] = await trx('sharing_requests')
+      .insert({
+        ...formColumns(input),
+        applicant_id: actor.user.id,
+        department_code: actor.user.department,
+        status: 'draft',
+        material_upload_id: source.material_upload_id ?? null,
+        created_at: ctx.now(),
+        updated_at: ctx.now(),
+      })
+      .returning('id');
+    const id = Number(row.id ?? row);
+    await writeInput(trx, id, input);
+    await audit(trx, actor, 'sharing.draft', id, { items: input.items.length, copiedFrom: source.id });
+    return id;
   });
 }
 
