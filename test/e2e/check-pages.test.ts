@@ -28,6 +28,8 @@ describe('check run pages', () => {
     await t.db.knex('staff').insert([
       { staff_no: '12345678', update_time: new Date() },
       { staff_no: 'X1', update_time: new Date() },
+      // Required and empty: its key (staff_no) is empty too, so the run page has no key to show for it.
+      { staff_no: ' ', update_time: new Date() },
     ]);
     await buildDepartment(t.db.knex, { code: 'ITC' });
     expect((await importCatalog(t.db.knex, CATALOG)).ok).toBe(true);
@@ -46,7 +48,7 @@ describe('check run pages', () => {
       'the run to complete',
     );
     const progress = (await agent.get(`${runPath}/progress`)).body;
-    expect(progress).toMatchObject({ tables_total: 1, tables_done: 1, checks_failed: 1 });
+    expect(progress).toMatchObject({ tables_total: 1, tables_done: 1, checks_failed: 2 });
 
     const runPage = await agent.get(runPath).expect(200);
     expect(runPage.text).toContain('已完成');
@@ -56,6 +58,8 @@ describe('check run pages', () => {
     expect(failure).toContain('>格式</span></td><td>人事处</td>');
     expect(failure).not.toContain('>pattern<');
     expect(failure).toContain('<small>X1</small>');
+    expect(failure).toContain('>必填</span></td><td>人事处</td>');
+    expect(failure).toContain('<small>（主键为空）</small>');
 
     const list = await agent.get('/runs').expect(200);
     expect(list.text).toContain(runPath);

@@ -87,10 +87,15 @@ export function checkRoutes(ctx: AppContext): Router {
         field_title: f.field_name ? (tableOf(f.table_name)?.fields.find((x) => x.name === f.field_name)?.title ?? null) : null,
         check_label: checkLabel(req.t, f.check_kind),
         department_name: departmentName(f.department_code),
-        // A row whose key columns are empty has no key to show: said so, not left as bare separators.
-        samples: (f.sample_keys as Record<string, string>[])
+        // A row whose key columns are empty or blank (as the checks count blank: spaces, U+3000…) has no key
+        // to show: said so, not left as bare separators or spaces.
+        samples: (f.sample_keys as Record<string, string | null>[])
           .slice(0, 3)
-          .map((k) => (Object.values(k).some((v) => v !== '') ? Object.values(k).join('/') : req.t('checks.run.emptyKey')))
+          .map((k) =>
+            Object.values(k).some((v) => String(v ?? '').trim() !== '')
+              ? Object.values(k).join('/')
+              : req.t('checks.run.emptyKey'),
+          )
           .join(req.t('checks.run.sampleSeparator')),
       })),
     });
