@@ -244,6 +244,8 @@ export const POST_ROUTES: PostRoute[] = [
   { path: '/sharing/:id/edit', as: hrUser, params: (w) => ({ id: own(w, w.people.HR.user).draft }) },
   { path: '/sharing/:id/decision', as: everything, params: (w) => ({ id: w.objects.HR.request }) },
   { path: '/sharing/:id/withdraw', as: hrUser, params: (w) => ({ id: own(w, w.people.HR.user).draft }) },
+  // The applicant's request still under review: whatever the body, nothing is copied (409).
+  { path: '/sharing/:id/copy', as: hrUser, params: (w) => ({ id: w.objects.HR.request }) },
   { path: '/sharing/:id/arbitration', as: hrUser, params: (w) => ({ id: w.objects.HR.request }) },
   { path: '/sharing/:id/arbitration/decision', as: everything, params: (w) => ({ id: w.objects.STU.request }) },
   { path: '/sharing/:id/revoke', as: everything, params: (w) => ({ id: w.objects.STU.request }) },
@@ -272,6 +274,7 @@ export const POST_ROUTES: PostRoute[] = [
     params: (w) => ({ id: w.objects.HR.request }),
   },
   { path: '/api/v1/sharing-requests/:id/withdraw', as: hrUser, params: (w) => ({ id: own(w, w.people.HR.user).draft }) },
+  { path: '/api/v1/sharing-requests/:id/copy', as: hrUser, params: (w) => ({ id: w.objects.HR.request }) },
   { path: '/api/v1/sharing-requests/:id/arbitration', as: hrUser, params: (w) => ({ id: w.objects.HR.request }) },
   {
     path: '/api/v1/sharing-requests/:id/arbitration/decision',

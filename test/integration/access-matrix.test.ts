@@ -210,6 +210,8 @@ const TABLE: Access[] = [
     body: () => DECISION,
   },
   { method: 'POST', path: '/sharing/:id/withdraw', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
+  // Copying one's own draft is a 409 (only ended or granted requests are copied): allowed, nothing made.
+  { method: 'POST', path: '/sharing/:id/copy', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
   { method: 'POST', path: '/sharing/:id/arbitration', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
   {
     method: 'POST',
@@ -400,6 +402,13 @@ const TABLE: Access[] = [
   {
     method: 'POST',
     path: '/api/v1/sharing-requests/:id/withdraw',
+    roles: ALL,
+    scope: 'owner',
+    params: (c) => ({ id: ownedRequest(c) }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/sharing-requests/:id/copy',
     roles: ALL,
     scope: 'owner',
     params: (c) => ({ id: ownedRequest(c) }),
