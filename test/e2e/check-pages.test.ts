@@ -61,6 +61,12 @@ describe('check run pages', () => {
     expect(failure).toContain('>必填</span></td><td>人事处</td>');
     expect(failure).toContain('<small>（主键为空）</small>');
 
+    // The ticket filed for it says so too, instead of an empty cell.
+    const blankKeyTicket = await t.db.knex('tickets').where({ check_kind: 'required', table_name: 'staff' }).first('id');
+    const ticketPage = await agent.get(`/tickets/${blankKeyTicket.id}`).expect(200);
+    expect(ticketPage.text).toContain('<td colspan="1" class="muted">（主键为空）</td>');
+    expect(ticketPage.text).not.toContain('<code> </code>');
+
     const list = await agent.get('/runs').expect(200);
     expect(list.text).toContain(runPath);
 

@@ -10,6 +10,7 @@ import { checkTrend, getRun, listRuns } from '../../services/checks/queries';
 import { claimRun, executeRun } from '../../services/checks/runs';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { checkLabel } from '../../presenters/check-label';
+import { isBlankKey } from '../../presenters/sample-keys';
 
 const RUN_STATUSES = ['running', 'completed', 'failed', 'interrupted'];
 
@@ -87,15 +88,9 @@ export function checkRoutes(ctx: AppContext): Router {
         field_title: f.field_name ? (tableOf(f.table_name)?.fields.find((x) => x.name === f.field_name)?.title ?? null) : null,
         check_label: checkLabel(req.t, f.check_kind),
         department_name: departmentName(f.department_code),
-        // A row whose key columns are empty or blank (as the checks count blank: spaces, U+3000…) has no key
-        // to show: said so, not left as bare separators or spaces.
         samples: (f.sample_keys as Record<string, string | null>[])
           .slice(0, 3)
-          .map((k) =>
-            Object.values(k).some((v) => String(v ?? '').trim() !== '')
-              ? Object.values(k).join('/')
-              : req.t('checks.run.emptyKey'),
-          )
+          .map((k) => (isBlankKey(k) ? req.t('checks.run.emptyKey') : Object.values(k).join('/')))
           .join(req.t('checks.run.sampleSeparator')),
       })),
     });

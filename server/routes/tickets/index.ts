@@ -7,6 +7,7 @@ import { safeLocalPath } from '../../http/safe-redirect';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { pageParams, pagination } from '../../presenters/paging';
+import { isBlankKey } from '../../presenters/sample-keys';
 import { appendAudit } from '../../services/audit';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { notifierFromConfig } from '../../services/notifications';
@@ -285,7 +286,8 @@ export function ticketsRoutes(ctx: AppContext): Router {
       department,
       history: withNotes(req.t, history, { departments: names, runLinks: can(req.user!, 'runs.view') }),
       sampleColumns,
-      samples: t.sample_keys.map((k) => sampleColumns.map((c) => k[c])),
+      // A row whose key is all blank says （主键为空）, as the run page does, instead of empty cells.
+      samples: t.sample_keys.map((k) => ({ blank: isBlankKey(k), values: sampleColumns.map((c) => k[c]) })),
       actions: actionsFor(req.user!, t),
       // The report page's link says what this reader can do there: answer (the department) or read.
       canAnswerReport: t.check === 'report' && can(req.user!, 'reports.answer', { department: ticket.department_code }),
