@@ -178,6 +178,35 @@ describe('scorecard forms with bad input', () => {
     expect(good.text).not.toContain('field-error');
   });
 
+  it('says what is wrong with each date: missing, not a real date, or before 1900', async () => {
+    const cases: [string, string, string][] = [
+      ['from=2026-12-01', 'sc-range-to', '请填写结束日期（YYYY-MM-DD，如 2026-11-30）'],
+      [
+        'from=2026-02-30&to=2026-03-05',
+        'sc-range-from',
+        '开始日期应为真实存在的日期，格式 YYYY-MM-DD（如 2026-11-01），收到“2026-02-30”',
+      ],
+      [
+        'from=2026-2-3&to=2026-03-05',
+        'sc-range-from',
+        '开始日期应为真实存在的日期，格式 YYYY-MM-DD（如 2026-11-01），收到“2026-2-3”',
+      ],
+      ['from=1000-01-01&to=2026-03-05', 'sc-range-from', '开始日期应为 1900 年以后的日期，收到“1000-01-01”'],
+    ];
+    for (const [query, input, message] of cases) {
+      const res = await office.agent.get(`/dashboard?${query}`);
+      expect({ query, status: res.status, error: formAround(res.text, input).includes(`>${escaped(message)}</p>`) }).toEqual({
+        query,
+        status: 422,
+        error: true,
+      });
+    }
+    const english = await officeEn.agent.get('/dashboard?to=2026-03-05').expect(422);
+    expect(formAround(english.text, 'sc-range-from')).toContain(
+      `>${escaped('please fill in the start date (YYYY-MM-DD, e.g. 2026-11-01)')}</p>`,
+    );
+  });
+
   it("brings a department's scorecard back the same way", async () => {
     const res = await steward.agent.get('/scorecards/HR?from=2026-13-01&to=2026-11-20').expect(422);
     expect(res.text).toContain(zh('scorecards.scorecard.title', { name: '人事处' }));
@@ -185,7 +214,7 @@ describe('scorecard forms with bad input', () => {
       `>${escaped(zh('scorecards.errors.fromDate', { value: '2026-13-01' }))}</p>`,
     );
     expect(zh('scorecards.errors.fromDate', { value: 'x' })).toBe(
-      '开始日期应为 1900 年以后的日期（YYYY-MM-DD，如 2026-11-01），收到“x”',
+      '开始日期应为真实存在的日期，格式 YYYY-MM-DD（如 2026-11-01），收到“x”',
     );
     // Another department's scorecard is refused before its dates are read.
     await steward.agent.get('/scorecards/ORG?from=2026-13-01&to=2026-11-20').expect(403);
