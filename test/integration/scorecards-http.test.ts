@@ -206,7 +206,7 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     await steward.agent
       .post(`${periodPath}/appeals`)
       .type('form')
-      .send({ _csrf: steward.csrf, comment: '工资表 20 日凌晨已同步，检查时间早于同步。' })
+      .send({ _csrf: steward.csrf, comment: '工资表 20 日凌晨已同步，检查时间早于同步。联系 13812345678' })
       .expect(302);
     // A second appeal: back on the period's page with the reason, nothing written.
     const second = await steward.agent
@@ -229,12 +229,14 @@ describe('scorecard pages, periods, weights, exports and API', () => {
       {
         kind: 'scorecards.appeal',
         title: '【考核申诉】人事处对「11月20日考核」的考核结果提出申诉',
-        body: '工资表 20 日凌晨已同步，检查时间早于同步。',
+        // The number typed into the appeal is masked, in the notice as on the page.
+        body: '工资表 20 日凌晨已同步，检查时间早于同步。联系 138****5678',
         link: periodPath,
       },
     ]);
     const stewardView = await bodyOf(periodPath, steward.agent);
-    expect(stewardView).toContain('工资表 20 日凌晨已同步');
+    expect(stewardView).toContain('工资表 20 日凌晨已同步，检查时间早于同步。联系 138****5678');
+    expect(stewardView).not.toContain('13812345678');
     expect(stewardView).not.toContain('党委组织部'); // only its own row
     await steward.agent
       .post(`/scorecards/appeals/1/answer`)

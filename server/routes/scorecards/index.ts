@@ -8,6 +8,7 @@ import { can } from '../../policies';
 import { appendAudit } from '../../services/audit';
 import { noticeText, notifierFromConfig } from '../../services/notifications';
 import { addDays, todayIn } from '../../services/calendar';
+import { maskFreeText } from '../../services/privacy';
 import { universityTimezone } from '../../services/catalog/repository';
 import {
   addAppeal,
@@ -351,8 +352,12 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         appeal: byDepartment.get(r.department) ?? null,
       })),
       barChart: rankingChart(req, results as RankedResult[]),
+      // What the department and the IT office typed, as every reader sees it: ID numbers and phones masked
+      // (the sharing workflow's opinions and the tickets' comments are shown so too).
       appeals: appeals.map((a) => ({
         ...a,
+        comment: maskFreeText(a.comment),
+        answer: a.answer == null ? a.answer : maskFreeText(a.answer),
         answerError: extra.answerFields?.[a.id],
         answerTyped: extra.answers?.[a.id],
       })),
@@ -408,7 +413,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       {
         kind: 'scorecards.appeal',
         title: noticeText('scorecards.notices.appealed', { department: await departmentName(department), period: period.label }),
-        body: appeal.comment,
+        body: maskFreeText(appeal.comment),
         link: `/scorecards/periods/${periodId}`,
       },
       { email: true },
@@ -458,7 +463,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       {
         kind: 'scorecards.appeal_answered',
         title: noticeText('scorecards.notices.answered', { period: period.label }),
-        body: appeal.answer ?? '',
+        body: maskFreeText(appeal.answer ?? ''),
         link: `/scorecards/periods/${appeal.period_id}`,
       },
       { email: true },
