@@ -50,6 +50,28 @@ describe('authorization by role and department', () => {
     expect((await t.db.knex('departments').where({ code: 'STU' }).first()).stewards).toEqual([]);
   });
 
+  it('keeps one address per mailbox (case ignored) and refuses an address over 320 characters', async () => {
+    const steward = await buildUser(t.db.knex, { department: 'STU', roles: ['steward'] });
+    const { agent, csrf } = await signIn(t.app, steward.login, steward.password);
+    const long = `${'a'.repeat(300)}@${'b'.repeat(20)}.cn`;
+    const refused = await agent
+      .post('/departments/STU/stewards')
+      .type('form')
+      .send({ stewards: `ok@example.edu.cn\n${long}`, _csrf: csrf })
+      .expect(422);
+    expect(refused.text).toContain('过长：最多 320 个字符');
+    expect((await t.db.knex('departments').where({ code: 'STU' }).first()).stewards).toEqual([]);
+    await agent
+      .post('/departments/STU/stewards')
+      .type('form')
+      .send({ stewards: 'Zhao@Example.edu.cn\nzhao@example.edu.cn\nqian@example.edu.cn', _csrf: csrf })
+      .expect(302);
+    expect((await t.db.knex('departments').where({ code: 'STU' }).first()).stewards).toEqual([
+      'Zhao@Example.edu.cn',
+      'qian@example.edu.cn',
+    ]);
+  });
+
   describe('API', () => {
     it('answers 401 as JSON without a token, and 401 for a bad token', async () => {
       const res = await request(t.app).get('/api/v1/me').expect(401);

@@ -1,7 +1,7 @@
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { NotFoundError, ValidationError } from '../../errors';
+import { NotFoundError, ValidationError, type FieldError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { type Role, ROLES } from '../../policies';
@@ -32,6 +32,9 @@ function userFormMessages(err: ValidationError, req: Request, department: string
   }
   return fields;
 }
+
+/** The longest steward e-mail address a department keeps (users.email's length). */
+const STEWARD_EMAIL_MAX = 320;
 
 export function adminRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -138,13 +141,23 @@ export function adminRoutes(ctx: AppContext): Router {
   router.post('/departments/:code/stewards', authorize('department.manage', departmentOf), async (req, res) => {
     const department = await db('departments').where({ code: req.params.code }).first();
     if (!department) throw new NotFoundError();
-    const emails = String(req.body.stewards ?? '')
+    const typed = String(req.body.stewards ?? '')
       .split(/[\s,;，；]+/)
       .map((s) => s.trim())
       .filter(Boolean);
+    // One mailbox once: addresses differing only in case are the same mailbox (digests would go twice).
+    const seen = new Set<string>();
+    const emails = typed.filter((e) => !seen.has(e.toLowerCase()) && seen.add(e.toLowerCase()));
     const bad = emails.find((e) => !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e));
-    if (bad) {
-      const err = new ValidationError([{ field: 'stewards', key: 'admin.department.errors.email', params: { value: bad } }]);
+    // As long as an account's e-mail may be (users.email, 320: RFC 5321's 64 + @ + 255).
+    const long = emails.find((e) => e.length > STEWARD_EMAIL_MAX);
+    const problem: Omit<FieldError, 'field'> | null = bad
+      ? { key: 'admin.department.errors.email', params: { value: bad } }
+      : long
+        ? { key: 'admin.department.errors.emailTooLong', params: { value: `${long.slice(0, 40)}…`, max: STEWARD_EMAIL_MAX } }
+        : null;
+    if (problem) {
+      const err = new ValidationError([{ field: 'stewards', ...problem }]);
       return departmentPage(req, res, { stewardsText: String(req.body.stewards ?? ''), fields: fieldMessages(err, req) });
     }
     await db.transaction(async (trx) => {
