@@ -81,6 +81,13 @@ describe('catalog and calendar pages', () => {
 
     const students = await plain.agent.get('/catalog/tables/student_status').expect(200);
     expect(text(students.text)).toContain('每年10月1日后30天内');
+
+    // In English the standard's title is English too.
+    await plain.agent.post('/locale').type('form').send({ _csrf: plain.csrf, locale: 'en', next: '/' }).expect(302);
+    const english = text((await plain.agent.get('/catalog/tables/staff_basic').expect(200)).text);
+    expect(english).toContain('GB/T 4762 Codes for political status');
+    expect(english).not.toContain('政治面貌代码');
+    await plain.agent.post('/locale').type('form').send({ _csrf: plain.csrf, locale: 'zh-CN', next: '/' }).expect(302);
     await plain.agent.get('/catalog/tables/no_such_table').expect(404);
   });
 
@@ -177,6 +184,8 @@ describe('catalog and calendar pages', () => {
     const english = await office.agent.get('/calendar').query({ year: 2025 }).expect(200);
     expect(english.text).toContain('<td class="holiday" title="National Day" data-date="2025-10-02">2</td>');
     expect(english.text).toContain('<li>2025-09-28 (National Day)</li>');
+    expect(english.text).toContain('<li>National Day: 2025-10-01 – 2025-10-05</li>');
+    expect(english.text).not.toContain('：');
     expect(english.text).not.toContain('国庆节');
     await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'zh-CN', next: '/' }).expect(302);
 

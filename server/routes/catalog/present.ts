@@ -26,7 +26,7 @@ export function columnTitles(table: CatalogTable, locale: Locale): Record<string
   return titles;
 }
 
-export function checkTags(field: CatalogField, t: Translator): string[] {
+export function checkTags(field: CatalogField, t: Translator, locale: Locale): string[] {
   const tags: string[] = [];
   if (field.required) tags.push(t('catalog.checks.required'));
   if (field.unique) tags.push(t('catalog.checks.unique'));
@@ -36,7 +36,8 @@ export function checkTags(field: CatalogField, t: Translator): string[] {
     tags.push(
       t('catalog.checks.codesBuiltin', {
         name: field.codes.name,
-        title: BUILTIN_CODE_LISTS[field.codes.name]?.title ?? '',
+        title:
+          (locale === 'en' ? BUILTIN_CODE_LISTS[field.codes.name]?.titleEn : BUILTIN_CODE_LISTS[field.codes.name]?.title) ?? '',
       }).trim(),
     );
   } else if (field.codes?.kind === 'inline') {
@@ -76,7 +77,7 @@ export function fieldViews(catalog: Catalog, table: CatalogTable, locale: Locale
       owner,
       ownerName: names.get(owner) ?? owner,
       ownOwner: field.department !== null && field.department !== table.department,
-      tags: checkTags(field, t),
+      tags: checkTags(field, t, locale),
       deadline: field.deadline
         ? describeDeadline(field.deadline, { locale, columnTitles: columns, events: catalog.calendar.events })
         : null,

@@ -15,6 +15,8 @@ export interface BuiltinCode {
 
 export interface BuiltinCodeList {
   title: string;
+  /** The standard's title in English, for English pages. */
+  titleEn: string;
   codes: BuiltinCode[];
 }
 
@@ -83,6 +85,7 @@ const ETHNIC_GROUPS = [
 export const BUILTIN_CODE_LISTS: Record<string, BuiltinCodeList> = {
   'GB/T 2261.1': {
     title: '人的性别代码',
+    titleEn: 'Codes for sexes of human',
     codes: codes([
       ['0', '未知的性别'],
       ['1', '男'],
@@ -92,6 +95,7 @@ export const BUILTIN_CODE_LISTS: Record<string, BuiltinCodeList> = {
   },
   'GB/T 4762': {
     title: '政治面貌代码',
+    titleEn: 'Codes for political status',
     codes: codes([
       ['01', '中国共产党党员'],
       ['02', '中国共产党预备党员'],
@@ -110,6 +114,7 @@ export const BUILTIN_CODE_LISTS: Record<string, BuiltinCodeList> = {
   },
   'GB/T 3304': {
     title: '中国各民族名称的罗马字母拼写法和代码',
+    titleEn: 'Names of nationalities of China in romanization with codes',
     codes: [
       ...ETHNIC_GROUPS.map((label, i) => ({ code: String(i + 1).padStart(2, '0'), label })),
       { code: '97', label: '其他' },
