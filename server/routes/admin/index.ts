@@ -8,7 +8,7 @@ import { type Role, ROLES } from '../../policies';
 import { appendAudit, listAudit } from '../../services/audit';
 import { createUser, listUsers, USER_LIMITS, type UserFilters } from '../../services/users';
 import { auditRowsFor } from '../../presenters/audit';
-import { pageParams, pagination } from '../../presenters/paging';
+import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 
 /**
  * The form's messages. The service's messages about roles and departments are written for the command
@@ -67,7 +67,11 @@ export function adminRoutes(ctx: AppContext): Router {
   }
 
   router.get('/admin/users', authorize('users.manage'), async (req, res) => {
-    res.render('pages/admin/users', { title: req.t('admin.users.title'), ...(await usersPage(req)) });
+    const model = await usersPage(req);
+    // The pager already counted the pages: one "row" per page finds the last one.
+    const last = pastLastPage(req.originalUrl, model.pager.page, 1, model.pager.pages);
+    if (last) return redirectKeepingFlash(req, res, last);
+    res.render('pages/admin/users', { title: req.t('admin.users.title'), ...model });
   });
 
   router.post('/admin/users', authorize('users.manage'), async (req, res) => {
@@ -105,6 +109,8 @@ export function adminRoutes(ctx: AppContext): Router {
       actorLogin: typeof req.query.actor === 'string' && req.query.actor ? req.query.actor : undefined,
     };
     const { items: rows, total } = await listAudit(db, { ...filters, limit: perPage, offset: (page - 1) * perPage });
+    const last = pastLastPage(req.originalUrl, page, perPage, total);
+    if (last) return redirectKeepingFlash(req, res, last);
     res.render('pages/admin/audit', {
       title: req.t('admin.audit.title'),
       rows: await auditRowsFor(db, req.user!, rows, req.t),

@@ -8,7 +8,7 @@ import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import { can } from '../../policies';
 import { decodeCatalogFile } from '../../services/catalog/decode';
 import { currentCatalogYaml, importCatalog, loadCurrentCatalog, type ImportResult } from '../../services/catalog/repository';
-import { pageParams, pagination } from '../../presenters/paging';
+import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { tableChecksView } from '../../presenters/table-checks';
 import { catalogOverview, fieldViews, tableView } from './present';
 
@@ -40,6 +40,8 @@ export function catalogRoutes(ctx: AppContext): Router {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
     const { page, perPage } = pageParams(req.query, 25);
     const overview = current ? catalogOverview(current.catalog, q, { page, perPage }) : { departments: [], matches: 0, total: 0 };
+    const last = pastLastPage(req.originalUrl, page, perPage, overview.total);
+    if (last) return redirectKeepingFlash(req, res, last);
     res.render('pages/catalog/index', {
       title: req.t('catalog.title'),
       q,

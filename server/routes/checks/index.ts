@@ -3,7 +3,7 @@ import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { NotFoundError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
-import { pageParams, pagination } from '../../presenters/paging';
+import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { appendAudit } from '../../services/audit';
 import { checkRunnerDeps } from '../../services/checks/deps';
 import { checkTrend, getRun, listRuns } from '../../services/checks/queries';
@@ -26,6 +26,8 @@ export function checkRoutes(ctx: AppContext): Router {
     const { page, perPage } = pageParams(req.query, 30);
     const status = RUN_STATUSES.includes(String(req.query.status)) ? String(req.query.status) : undefined;
     const { rows, total } = await listRuns(db, { limit: perPage, offset: (page - 1) * perPage, status });
+    const last = pastLastPage(req.originalUrl, page, perPage, total);
+    if (last) return redirectKeepingFlash(req, res, last);
     res.render('pages/checks/runs', {
       title: req.t('checks.runs.title'),
       runs: rows.map((r) => ({ ...r, durationMs: durationMs(r) })),

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { AppContext } from '../../context';
 import { authorize } from '../../middleware/authorize';
-import { pageParams, pagination } from '../../presenters/paging';
+import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { safeLocalPath } from '../../http/safe-redirect';
 import { listInbox, markRead } from '../../services/notifications';
 
@@ -16,6 +16,8 @@ export function inboxRoutes(ctx: AppContext): Router {
       offset: (page - 1) * perPage,
       unreadOnly,
     });
+    const last = pastLastPage(req.originalUrl, page, perPage, total);
+    if (last) return redirectKeepingFlash(req, res, last);
     res.render('pages/inbox/index', {
       title: req.t('notifications.title'),
       items,

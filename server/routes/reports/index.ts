@@ -5,7 +5,7 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError, TooManyRequests
 import { assertCan, authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
-import { pageParams, pagination } from '../../presenters/paging';
+import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { noticeText, notifierFromConfig } from '../../services/notifications';
 import {
@@ -52,7 +52,7 @@ import {
   type TicketRow,
 } from '../../services/tickets';
 import { CONTENT_TYPES, loadUpload } from '../../services/uploads';
-import { listReturnPath, pastLastPage, redirectKeepingFlash } from '../tickets';
+import { listReturnPath } from '../tickets';
 import { fileOf, formFields, formModel, multipart, rawFrom, uploadErrorOf } from './form';
 import { conflictText, departmentNames, namesOf, tableMenu } from './present';
 
@@ -168,6 +168,8 @@ export function reportsRoutes(ctx: AppContext): Router {
       loadCurrentCatalog(db),
       departmentNames(db),
     ]);
+    const last = pastLastPage(req.originalUrl, page, perPage, total);
+    if (last) return redirectKeepingFlash(req, res, last);
     res.render('pages/reports/mine', {
       title: req.t('reports.mine.title'),
       reports: items.map((r) => {

@@ -4,7 +4,7 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
-import { pageParams, pagination } from '../../presenters/paging';
+import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { markReturnedDelivered, revokeGrant } from '../../services/sharing/grants';
 import { emptyInput, inputFromBody } from '../../services/sharing/input';
 import { listRequests, queueIds, type ListFilters } from '../../services/sharing/lists';
@@ -45,6 +45,8 @@ export function sharingRoutes(ctx: AppContext): Router {
   async function listPage(req: Request, res: Response, view: 'mine' | 'queue' | 'all', filters: ListFilters) {
     const { page, perPage } = pageParams(req.query, 25);
     const { rows, total } = await listRequests(db, filters, perPage, (page - 1) * perPage);
+    const last = pastLastPage(req.originalUrl, page, perPage, total);
+    if (last) return redirectKeepingFlash(req, res, last);
     const departments: { code: string; name: string }[] = await db('departments').orderBy('code').select('code', 'name');
     // Departments by name (计算机学院), never by code; the API's list keeps the codes.
     const nameOf = (code: string | null) => (code ? (departments.find((d) => d.code === code)?.name ?? code) : null);

@@ -5,7 +5,7 @@ import { AppError, ValidationError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
-import { pageParams, pagination } from '../../presenters/paging';
+import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { catalogTable } from '../../services/sharing/plan';
 import { maskPhonesIn } from '../../services/sharing/presenter';
@@ -36,6 +36,9 @@ export function structureChangeRoutes(ctx: AppContext): Router {
       .map((t) => ({ name: t.name, title: t.title }));
     const { page: pageNumber, perPage } = pageParams(req.query, 25);
     const { rows, total } = await listStructureChanges(ctx.db, perPage, (pageNumber - 1) * perPage);
+    // Only a GET moves on to the last page; a form sent back (422) stays where it was typed.
+    const last = req.method === 'GET' ? pastLastPage(req.originalUrl, pageNumber, perPage, total) : null;
+    if (last) return redirectKeepingFlash(req, res, last);
     const changes = rows.map((c: DbRow) => {
       // Those who handle the change — the IT office, the system's department — call its contact: the number in
       // full for them, masked (138****0001) for anyone else reading the list, as on the request pages.

@@ -6,7 +6,7 @@ import { assertCan, authorize } from '../../middleware/authorize';
 import { safeLocalPath } from '../../http/safe-redirect';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
-import { pageParams, pagination } from '../../presenters/paging';
+import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { isBlankKey } from '../../presenters/sample-keys';
 import { appendAudit } from '../../services/audit';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
@@ -60,24 +60,6 @@ export function listReturnPath(value: unknown, list: string): string | null {
   if (!path || path.length > 2000 || !path.startsWith(list)) return null;
   const rest = path.slice(list.length);
   return (rest === '' || rest.startsWith('?')) && !rest.includes('#') ? path : null;
-}
-
-/**
- * A list's URL on its last page when `page` is past the end (an action took the last rows of that
- * page away: show the rows left, not an empty list that looks like an empty queue); else null.
- */
-export function pastLastPage(url: string, page: number, perPage: number, total: number): string | null {
-  const last = Math.max(1, Math.ceil(total / perPage));
-  if (page <= last) return null;
-  const u = new URL(url, 'http://x');
-  u.searchParams.set('page', String(last));
-  return `${u.pathname}?${u.searchParams.toString()}`;
-}
-
-/** A redirect from a page that was about to show the flash (e.g. to `pastLastPage`): the next page shows it instead. */
-export function redirectKeepingFlash(req: Request, res: Response, to: string): void {
-  if (res.locals.flash) req.session.flash = res.locals.flash;
-  res.redirect(to);
 }
 
 interface Department {
