@@ -66,6 +66,17 @@ describe('check run pages', () => {
     const ticketPage = await agent.get(`/tickets/${blankKeyTicket.id}`).expect(200);
     expect(ticketPage.text).toContain('<td colspan="1" class="muted">（主键为空）</td>');
     expect(ticketPage.text).not.toContain('<code> </code>');
+    // In English the ticket's sentence is English (the catalog's titles stay as the catalog has them).
+    await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
+    const englishTicket = await agent.get(`/tickets/${blankKeyTicket.id}`).expect(200);
+    expect(englishTicket.text).toContain('教职工·职工号: 1 row empty (required)');
+    expect(englishTicket.text).not.toContain('未填写');
+    expect((await agent.get('/tickets').expect(200)).text).toContain('教职工·职工号: 1 row not in the required format');
+    expect((await agent.get(`/api/v1/tickets/${blankKeyTicket.id}`).expect(200)).body).toMatchObject({
+      message: '教职工·职工号：1 条记录未填写（必填项）',
+      message_en: '教职工·职工号: 1 row empty (required)',
+    });
+    await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
 
     const list = await agent.get('/runs').expect(200);
     expect(list.text).toContain(runPath);

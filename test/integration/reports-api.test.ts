@@ -39,6 +39,7 @@ describe('routing', () => {
       status: 'open',
       severity: 'medium',
       message: '教职工基本信息·政治面貌：数据使用者报告记录（职工号 20190001）有误',
+      message_en: '教职工基本信息·政治面貌: a data user reported the record (职工号 20190001) as wrong',
       // Medium severity: 5 working days from Monday 2026-03-02 is Monday 2026-03-09.
       due_at: '2026-03-09',
       occurrences: 1,

@@ -390,6 +390,7 @@ describe('tickets from check results', () => {
         recordKey: { staff_no: '20190001' },
         severity: 'medium',
         message: '教职工基本信息·政治面貌：数据使用者报告记录（职工号 20190001）有误',
+        messageEn: '教职工基本信息·政治面貌: a data user reported the record (职工号 20190001) as wrong',
         sampleKey: { staff_no: '20190001' },
         reportId: 1,
         description: '应为中共党员',

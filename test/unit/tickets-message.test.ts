@@ -80,6 +80,59 @@ describe('the Chinese ticket message', () => {
   });
 });
 
+describe('the English ticket message (English pages)', () => {
+  const en = (r: Parameters<typeof describeProblem>[0]) => describeProblem(r, catalog, 'en');
+
+  it("says the same things in English; titles and scope values stay the catalog's words", () => {
+    expect(en(checkResult({ check: 'deadline', field: 'staff_no', violations: 3 }))).toBe(
+      '教职工基本信息·职工号: 3 rows (在职) still empty 7 days after reporting for duty',
+    );
+    expect(
+      en(
+        checkResult({
+          check: 'deadline',
+          field: 'duty_status',
+          violations: 12,
+          details: { event: 'semester_start', within: '7d', occurrence: '2026-09-07' },
+        }),
+      ),
+    ).toBe(
+      '教职工基本信息·在岗状态: 12 rows (在职) still empty or not updated 7 days after the start of each semester (2026-09-07)',
+    );
+    expect(en(checkResult({ check: 'validate', field: 'id_card', violations: 1 }))).toBe(
+      '教职工基本信息·身份证号: 1 row (在职) with an invalid citizen ID number (format or check digit)',
+    );
+    expect(en(checkResult({ check: 'codes', field: 'gender', violations: 4 }))).toBe(
+      '教职工基本信息·性别: 4 rows (在职) with a value not in code list GB/T 2261.1',
+    );
+    expect(
+      en(checkResult({ table: 'student_payment', field: 'student_no', department: 'FIN', check: 'references', violations: 5 })),
+    ).toBe('学生缴费信息·学号: 5 rows with a value missing from 本专科生学籍基本信息·学号 (student_status.student_no)');
+    expect(
+      en(
+        checkResult({
+          table: 'library_loan',
+          field: null,
+          department: 'LIB',
+          check: 'freshness',
+          violations: 1,
+          details: { newestUpdate: '2026-11-20T00:00:00.000Z' },
+        }),
+      ),
+    ).toBe('图书借阅: not updated for more than 24 hours (last updated 2026-11-20 08:00)');
+  });
+
+  it('has no Chinese words of its own for any check kind', () => {
+    const kinds = ['required', 'pattern', 'unique', 'validate', 'codes', 'references', 'deadline', 'freshness'];
+    for (const check of kinds) {
+      const text = en(checkResult({ check, field: check === 'freshness' ? null : 'staff_no', violations: 2 }));
+      // Remove the catalog's own words (table and field titles, the scope value): nothing Chinese is left.
+      const own = text.replace(/^[^:]+: /, '').replace(/\(在职\)/, '');
+      expect({ check, own: /[\u3000-\u9fff\uff00-\uffef]/.test(own) }).toEqual({ check, own: false });
+    }
+  });
+});
+
 describe('sample keys on tickets', () => {
   it('masks key values of sensitive fields and personal-data columns, and keeps 20 at most', () => {
     const keys = Array.from({ length: 25 }, (_, i) => ({

@@ -28,6 +28,7 @@ import {
   saveDueWorkingDays,
   SEVERITIES,
   ticketHistory,
+  ticketMessage,
   toPublicTicket,
   transitionTicket,
   TRANSITION_TARGETS,
@@ -102,6 +103,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
       title: req.t('tickets.list.title'),
       tickets: items.map((t) => ({
         ...toPublicTicket(t, day),
+        message: ticketMessage(t, req.locale),
         departmentName: names.get(t.department_code) ?? t.department_code,
         canAcknowledge: t.status === 'open' && can(req.user!, 'tickets.work', { department: t.department_code }),
       })),
@@ -231,7 +233,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
 
   async function ticketPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const [ticket, day] = await Promise.all([loadVisible(req), today()]);
-    const t = toPublicTicket(ticket, day);
+    const t = { ...toPublicTicket(ticket, day), message: ticketMessage(ticket, req.locale) };
     // One department query: all of them when the user may reassign (the others fill the menu), else its own.
     const reassign = can(req.user!, 'tickets.reassign');
     const [events, rows] = await Promise.all([

@@ -192,6 +192,7 @@ async function applyOne(
   const facts = {
     severity: result.severity,
     message: describeProblem(result, catalog),
+    message_en: describeProblem(result, catalog, 'en'),
     violations: result.violations,
     checked_rows: result.checkedRows,
     sample_keys: maskSampleKeys(catalog, result.table, result.sampleKeys),

@@ -25,6 +25,7 @@ export {
   listTickets,
   TICKET_VIEWS,
   ticketHistory,
+  ticketMessage,
   toPublicTicket,
   type PublicTicket,
   type TicketEventRow,

@@ -2,8 +2,10 @@
  * The Chinese sentence a steward reads on the ticket, in the digest and in the e-mail, e.g.
  * "教职工基本信息·职工号：3 条在职记录在报到 7 天后仍未填写". It must make sense without the catalog
  * at hand, so it names the table and field by their titles, the rows in scope, and the deadline.
+ * The same sentence in English (`describeProblem(…, 'en')`) is kept beside it for English pages; titles
+ * and scope values are the catalog's own words, in whatever language the catalog has them.
  */
-import { eventLabel } from '../catalog/describe';
+import { eventLabel, type Locale } from '../catalog/describe';
 import type { Catalog, CatalogField, CatalogTable, Duration } from '../catalog/types';
 import type { CheckResult } from './types';
 
@@ -56,7 +58,8 @@ export function subjectOf(catalog: Catalog, tableName: string, fieldName: string
   return `${tableTitle}·${field?.title ?? fieldName}`;
 }
 
-export function describeProblem(result: CheckResult, catalog: Catalog): string {
+export function describeProblem(result: CheckResult, catalog: Catalog, locale: Locale = 'zh-CN'): string {
+  if (locale === 'en') return describeProblemEn(result, catalog);
   const table = catalog.tables.find((t) => t.name === result.table);
   const field = table?.fields.find((f) => f.name === result.field) as CatalogField | undefined;
   const subject = subjectOf(catalog, result.table, result.field);
@@ -111,6 +114,99 @@ export function describeProblem(result: CheckResult, catalog: Catalog): string {
     }
     default:
       return `${subject}：${n} 条记录未通过检查（${result.check}）`;
+  }
+}
+
+/** What a date column usually means, for "7 days after reporting for duty". */
+const DATE_COLUMN_WORDS_EN: Record<string, string> = {
+  report_date: 'reporting for duty',
+  hire_date: 'hiring',
+  entry_date: 'joining',
+  join_date: 'joining',
+  enroll_date: 'enrolment',
+  enrollment_date: 'enrolment',
+  admission_date: 'admission',
+  graduation_date: 'graduation',
+  leave_date: 'leaving',
+  retire_date: 'retirement',
+  created_at: 'creation',
+  create_time: 'creation',
+  issue_date: 'issue',
+};
+
+const VALIDATOR_WORDS_EN: Record<string, string> = {
+  cn_id_card: 'an invalid citizen ID number (format or check digit)',
+  cn_mobile: 'an invalid mobile number',
+  email: 'an invalid e-mail address',
+  date: 'an invalid date',
+};
+
+function durationWordsEn(d: Duration): string {
+  const unit = d.unit === 'h' ? 'hour' : d.unit === 'd' ? 'day' : 'working day';
+  return `${d.amount} ${unit}${d.amount === 1 ? '' : 's'}`;
+}
+
+function columnWordEn(table: CatalogTable | undefined, column: string): string {
+  return DATE_COLUMN_WORDS_EN[column] ?? table?.fields.find((f) => f.name === column)?.title ?? column;
+}
+
+/** The English sentence of `describeProblem`, e.g. "教职工基本信息·职工号: 3 rows (在职) still empty 7 days after reporting for duty". */
+function describeProblemEn(result: CheckResult, catalog: Catalog): string {
+  const table = catalog.tables.find((t) => t.name === result.table);
+  const field = table?.fields.find((f) => f.name === result.field) as CatalogField | undefined;
+  const subject = subjectOf(catalog, result.table, result.field);
+  const n = result.violations;
+  const scope = scopeWords(table);
+  const rows = `${n} ${n === 1 ? 'row' : 'rows'}${scope ? ` (${scope})` : ''}`;
+  const details = (result.details ?? {}) as Record<string, unknown>;
+
+  if (result.check.startsWith('rule:')) {
+    return `${subject}: ${result.message ?? `custom rule ${result.check.slice(5)} failed`}`;
+  }
+  switch (result.check) {
+    case 'freshness': {
+      const bound = table?.freshness ? durationWordsEn(table.freshness) : 'the time required';
+      if (details.reason === 'empty_table') return `${subject}: the table has no data (it must be updated every ${bound})`;
+      const newest =
+        typeof details.newestUpdate === 'string'
+          ? ` (last updated ${formatInstant(details.newestUpdate, catalog.calendar.timezone)})`
+          : '';
+      return `${subject}: not updated for more than ${bound}${newest}`;
+    }
+    case 'deadline': {
+      const deadline = field?.deadline;
+      if (!deadline) return `${subject}: ${rows} still empty after the deadline`;
+      if (deadline.kind === 'after') {
+        return `${subject}: ${rows} still empty ${durationWordsEn(deadline.within)} after ${columnWordEn(table, deadline.column)}`;
+      }
+      const event = eventLabel(deadline.event, { locale: 'en', events: catalog.calendar.events });
+      const when = typeof details.occurrence === 'string' ? ` (${details.occurrence})` : '';
+      return `${subject}: ${rows} still empty or not updated ${durationWordsEn(deadline.within)} after ${event}${when}`;
+    }
+    case 'required':
+      return `${subject}: ${rows} empty (required)`;
+    case 'pattern':
+      return `${subject}: ${rows} not in the required format`;
+    case 'validate':
+      return `${subject}: ${rows} with ${VALIDATOR_WORDS_EN[field?.validate ?? String(details.validate ?? '')] ?? 'an invalid value'}`;
+    case 'codes': {
+      const list =
+        field?.codes?.kind === 'builtin'
+          ? `code list ${field.codes.name}`
+          : field?.codes?.kind === 'hub'
+            ? `code list ${field.codes.table}.${field.codes.column}`
+            : 'the codes allowed';
+      return `${subject}: ${rows} with a value not in ${list}`;
+    }
+    case 'unique':
+      return `${subject}: ${rows} with a duplicated value`;
+    case 'references': {
+      const ref = field?.references;
+      const target = ref ? `${subjectOf(catalog, ref.table, ref.column)} (${ref.table}.${ref.column})` : 'the referenced table';
+      return `${subject}: ${rows} with a value missing from ${target}`;
+    }
+    default:
+      return `${subject}: ${n} ${n === 1 ? 'row' : 'rows'} failed the check (${result.check})`;
   }
 }
 

@@ -226,6 +226,8 @@ export interface PublicTicket {
   violations: number;
   checked_rows: number;
   message: string;
+  /** The sentence in English; null on tickets filed before it was kept (English pages then show `message`). */
+  message_en: string | null;
   sample_keys: Record<string, string>[];
   /** A report ticket's record key, sensitive key columns masked (as its sample key); null for check tickets. */
   record_key: Record<string, string> | null;
@@ -244,6 +246,11 @@ export interface PublicTicket {
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
+/** The ticket's sentence in the reader's language (English when kept, else the Chinese one). */
+export function ticketMessage(t: { message: string; message_en?: string | null }, locale: string): string {
+  return locale === 'en' && t.message_en ? t.message_en : t.message;
+}
+
 export function toPublicTicket(t: TicketRow, today: string): PublicTicket {
   return {
     id: Number(t.id),
@@ -256,6 +263,7 @@ export function toPublicTicket(t: TicketRow, today: string): PublicTicket {
     violations: t.violations,
     checked_rows: t.checked_rows,
     message: t.message,
+    message_en: t.message_en ?? null,
     sample_keys: t.sample_keys,
     // Masked: the raw key stays in the database (reports are matched on it), never in this shape.
     record_key: shownRecordKey(t),

@@ -42,6 +42,8 @@ export interface FileReportInput {
   severity: Severity;
   /** The ticket's sentence (shared by every reporter), e.g. "教职工基本信息·政治面貌：数据使用者报告记录（职工号 20190001）有误". */
   message: string;
+  /** The same in English (English pages). */
+  messageEn: string;
   /** The record key as stewards may see it (sensitive key columns masked). */
   sampleKey: Record<string, string>;
   reportId: number;
@@ -142,6 +144,7 @@ export async function fileReport(
       status: 'open',
       severity: input.severity,
       message: input.message,
+      message_en: input.messageEn,
       // One record is in question; how many people reported it is `occurrences`.
       violations: 1,
       checked_rows: 1,

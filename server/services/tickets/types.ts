@@ -38,6 +38,8 @@ export interface TicketRow {
   status: TicketStatus;
   severity: Severity;
   message: string;
+  /** The same sentence in English (English pages), null on tickets filed before it was kept. */
+  message_en: string | null;
   violations: number;
   checked_rows: number;
   sample_keys: Record<string, string>[];
