@@ -123,7 +123,7 @@ describe('the English ticket message (English pages)', () => {
   });
 
   it('has no Chinese words of its own for any check kind', () => {
-    const kinds = ['required', 'pattern', 'unique', 'validate', 'codes', 'references', 'deadline', 'freshness'];
+    const kinds = ['required', 'pattern', 'unique', 'validate', 'codes', 'references', 'deadline', 'freshness'] as const;
     for (const check of kinds) {
       const text = en(checkResult({ check, field: check === 'freshness' ? null : 'staff_no', violations: 2 }));
       // Remove the catalog's own words (table and field titles, the scope value): nothing Chinese is left.
