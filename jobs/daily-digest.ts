@@ -23,7 +23,7 @@ export async function run(
     if (!digest) continue;
     await notifier.department(
       department,
-      { kind: 'tickets.digest', title: digest.title, body: digest.body, link: '/tickets?status=active' },
+      { kind: 'tickets.digest', title: digest.title, body: digest.body, link: '/tickets?status=active', en: digest.en },
       { email: true, webhook: true },
     );
     sent.push(department);

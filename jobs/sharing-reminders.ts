@@ -14,6 +14,7 @@ import { flagOverdueReviews } from '../server/services/sharing/workflow';
  */
 export async function run(ctx: AppContext): Promise<{ reminded: number; flagged: number; expiring: number }> {
   const t = translator('zh-CN');
+  const en = translator('en');
   const { reminded, flagged } = await flagOverdueReviews(ctx);
   const expiring = await remindExpiringGrants(ctx);
   for (const r of reminded) {
@@ -22,6 +23,7 @@ export async function run(ctx: AppContext): Promise<{ reminded: number; flagged:
     await addToInbox(ctx.db, to.userIds, {
       kind: 'sharing.reminder',
       title: t('sharing.notices.reminder', { id: r.requestId, date: r.dueOn ?? '' }),
+      en: { title: en('sharing.notices.reminder', { id: r.requestId, date: r.dueOn ?? '' }) },
       body: '',
       link: `/sharing/${r.requestId}`,
     });
@@ -32,6 +34,7 @@ export async function run(ctx: AppContext): Promise<{ reminded: number; flagged:
       await addToInbox(ctx.db, office.userIds, {
         kind: 'sharing.overdue',
         title: t('sharing.notices.overdue', { id: f.requestId, department: f.department ?? '' }),
+        en: { title: en('sharing.notices.overdue', { id: f.requestId, department: f.department ?? '' }) },
         body: '',
         link: `/sharing/${f.requestId}`,
       });
@@ -43,6 +46,7 @@ export async function run(ctx: AppContext): Promise<{ reminded: number; flagged:
       await addToInbox(ctx.db, [g.applicantId, ...office.userIds], {
         kind: 'sharing.expiry',
         title: t('sharing.notices.expiry', { id: g.requestId, date: g.expiresOn }),
+        en: { title: en('sharing.notices.expiry', { id: g.requestId, date: g.expiresOn }) },
         body: '',
         link: `/sharing/${g.requestId}`,
       });

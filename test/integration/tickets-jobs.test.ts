@@ -7,7 +7,7 @@ import { createNotifier, FetchLike, Mail } from '../../server/services/notificat
 import { createMailer } from '../../server/services/notifications/mailer';
 import { buildUser } from '../factories';
 import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
-import { createTestApp, TestApp } from '../helpers/app';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
 
 const catalog = exampleCatalog();
 /** Filed Wednesday 2026-09-30: medium due 2026-10-13 (5wd), high due 2026-10-10 (3wd, the make-up Saturday). */
@@ -149,6 +149,28 @@ describe('reminders, escalation and the daily digest', () => {
     expect(mails[0].subject).toBe('【数据质量】1 个高严重度问题待整改');
     expect(mails[0].text).toContain('教职工基本信息·身份证号：3 条在职记录的身份证号无效（格式或校验位错误）');
     expect(hooks).toHaveLength(1);
+  });
+
+  it('an English reader reads the inbox in English; the e-mail stays Chinese, and older notices show as stored', async () => {
+    const db = t.db.knex;
+    const reader = await buildUser(db, { department: 'HR', roles: ['steward'] });
+    const ticket = await buildTicket(db, catalog, T0);
+    expect(ticket.message_en).toBe('教职工基本信息·职工号: 3 rows (在职) still empty 7 days after reporting for duty');
+    await runDigest(t.ctx, { now: at('2026-10-09'), notifier });
+    expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(/^【数据质量日报】/)]);
+    // A notice from before notices kept English (or whose words someone typed): shown as stored.
+    await db('notifications').insert({ user_id: reader.id, kind: 'ticket.reminder', title: '【提醒】旧通知', body: '' });
+
+    const s = await signIn(t.app, reader.login, reader.password);
+    const chinese = (await s.agent.get('/inbox').expect(200)).text;
+    expect(chinese).toContain('【数据质量日报】');
+    expect(chinese).toContain(ticket.message);
+    await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' }).expect(302);
+    const english = (await s.agent.get('/inbox').expect(200)).text;
+    expect(english).toContain('[Daily data-quality digest]');
+    expect(english).toContain(`#${ticket.id} [medium] ${ticket.message_en} (due ${ticket.due_at})`);
+    expect(english).not.toContain('【数据质量日报】');
+    expect(english).toContain('【提醒】旧通知');
   });
 
   it('writes real .eml files to DATA_DIR/outbox without SMTP', async () => {

@@ -3,7 +3,7 @@ import type { AppContext } from '../../context';
 import { authorize } from '../../middleware/authorize';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { safeLocalPath } from '../../http/safe-redirect';
-import { listInbox, markRead } from '../../services/notifications';
+import { inReadersLanguage, listInbox, markRead } from '../../services/notifications';
 
 /** Every user's in-app notifications; a user only ever sees and marks their own. */
 export function inboxRoutes(ctx: AppContext): Router {
@@ -20,7 +20,7 @@ export function inboxRoutes(ctx: AppContext): Router {
     if (last) return redirectKeepingFlash(req, res, last);
     res.render('pages/inbox/index', {
       title: req.t('notifications.title'),
-      items,
+      items: items.map((item) => inReadersLanguage(item, req.locale)),
       unread,
       unreadOnly,
       pager: pagination(req.originalUrl, page, perPage, total),

@@ -7,7 +7,7 @@ import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
-import { noticeText, notifierFromConfig } from '../../services/notifications';
+import { noticeText, noticeTextEn, notifierFromConfig } from '../../services/notifications';
 import {
   findReport,
   hubValueVisible,
@@ -399,6 +399,16 @@ export function reportsRoutes(ctx: AppContext): Router {
               reason: maskReportText(comment.trim(), field, known),
             }),
             link: `/tickets/${ticketId}`,
+            en: {
+              title: noticeTextEn('reports.notices.disputed', {
+                id: ticketId,
+                department: department ? `${department.name} (${ticket.department_code})` : ticket.department_code,
+              }),
+              body: noticeTextEn('reports.notices.disputedBody', {
+                message: ticket.message_en ?? ticket.message,
+                reason: maskReportText(comment.trim(), field, known),
+              }),
+            },
           },
           { email: true },
         );

@@ -6,7 +6,7 @@ import { assertCan, authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { appendAudit } from '../../services/audit';
-import { noticeText, notifierFromConfig } from '../../services/notifications';
+import { noticeText, noticeTextEn, notifierFromConfig } from '../../services/notifications';
 import { addDays, todayIn } from '../../services/calendar';
 import { maskFreeText } from '../../services/privacy';
 import { universityTimezone } from '../../services/catalog/repository';
@@ -279,6 +279,13 @@ export function scorecardsRoutes(ctx: AppContext): Router {
               ? noticeText('scorecards.notices.closedUnscored', params)
               : noticeText('scorecards.notices.closedScored', { ...params, score: r.score, rank: r.rank, ranked }),
           link: `/scorecards/periods/${closed.id}`,
+          en: {
+            title: noticeTextEn('scorecards.notices.closed', { period: closed.label }),
+            body:
+              r.score === null || r.rank === null
+                ? noticeTextEn('scorecards.notices.closedUnscored', params)
+                : noticeTextEn('scorecards.notices.closedScored', { ...params, score: r.score, rank: r.rank, ranked }),
+          },
         });
       } catch (err) {
         ctx.logger.error({ err, department: r.department, period: closed.id }, 'period-closed notice not delivered');
@@ -415,6 +422,12 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         title: noticeText('scorecards.notices.appealed', { department: await departmentName(department), period: period.label }),
         body: maskFreeText(appeal.comment),
         link: `/scorecards/periods/${periodId}`,
+        en: {
+          title: noticeTextEn('scorecards.notices.appealed', {
+            department: await departmentName(department),
+            period: period.label,
+          }),
+        },
       },
       { email: true },
     );
@@ -465,6 +478,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         title: noticeText('scorecards.notices.answered', { period: period.label }),
         body: maskFreeText(appeal.answer ?? ''),
         link: `/scorecards/periods/${appeal.period_id}`,
+        en: { title: noticeTextEn('scorecards.notices.answered', { period: period.label }) },
       },
       { email: true },
     );

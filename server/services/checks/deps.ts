@@ -37,6 +37,10 @@ export function checkRunnerDeps(ctx: AppContext, extra: Partial<CheckRunnerDeps>
           title: translate('zh-CN', 'checks.notice.title', { table }),
           body: translate('zh-CN', 'checks.notice.body', { table, code, message }),
           link: `/runs/${runId}`,
+          en: {
+            title: translate('en', 'checks.notice.title', { table }),
+            body: translate('en', 'checks.notice.body', { table, code, message }),
+          },
         },
         { email: true },
       );

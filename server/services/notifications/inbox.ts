@@ -11,6 +11,8 @@ export async function addToInbox(db: Knex | Knex.Transaction, userIds: number[],
       kind: notice.kind,
       title: notice.title.slice(0, 300),
       body: notice.body,
+      title_en: notice.en ? notice.en.title.slice(0, 300) : null,
+      body_en: notice.en?.body ?? null,
       link: notice.link ?? null,
     })),
   );
@@ -21,6 +23,8 @@ export interface InboxItem {
   kind: string;
   title: string;
   body: string;
+  title_en: string | null;
+  body_en: string | null;
   link: string | null;
   created_at: Date;
   read_at: Date | null;
@@ -39,7 +43,7 @@ export async function listInbox(
       .orderBy('id', 'desc')
       .limit(opts.limit)
       .offset(opts.offset)
-      .select('id', 'kind', 'title', 'body', 'link', 'created_at', 'read_at'),
+      .select('id', 'kind', 'title', 'body', 'title_en', 'body_en', 'link', 'created_at', 'read_at'),
     filtered.clone().count({ n: '*' }).first(),
     base.clone().whereNull('read_at').count({ n: '*' }).first(),
   ]);
@@ -51,4 +55,10 @@ export async function markRead(db: Knex, userId: number, id: number | null, now:
   const q = db('notifications').where({ user_id: userId }).whereNull('read_at');
   if (id !== null) q.andWhere({ id });
   return q.update({ read_at: now });
+}
+
+/** A notice as its reader reads it: English title and body where the notice has them and the reader reads English. */
+export function inReadersLanguage(item: InboxItem, locale: string): InboxItem {
+  if (locale !== 'en') return item;
+  return { ...item, title: item.title_en ?? item.title, body: item.body_en ?? item.body };
 }

@@ -4,7 +4,7 @@
  */
 import { translator } from '../../i18n';
 
-export { addToInbox, listInbox, markRead, type InboxItem } from './inbox';
+export { addToInbox, inReadersLanguage, listInbox, markRead, type InboxItem } from './inbox';
 export { createMailer, senderFor } from './mailer';
 export { createNotifier, notifierFromConfig, type Channels, type Notifier } from './notifier';
 export { departmentRecipients, officeRecipients, type Recipients } from './recipients';
@@ -16,5 +16,7 @@ export type { FetchLike, Mail, Mailer, Notice } from './types';
  * department mailboxes and group-chat robots whose readers' language Hubwatch does not know, and the
  * ticket and report notices are written in Chinese too (tickets/notify.ts). Translating with the
  * sender's req.t would send an English notice whenever the sender had switched the UI to English.
+ * The English text goes beside it (`Notice.en`, `noticeTextEn`) for the inbox of English readers.
  */
 export const noticeText = translator('zh-CN');
+export const noticeTextEn = translator('en');

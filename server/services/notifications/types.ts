@@ -6,6 +6,11 @@ export interface Notice {
   body: string;
   /** Path inside Hubwatch, e.g. /tickets/12 (made absolute with BASE_URL in e-mails). */
   link?: string | null;
+  /**
+   * The same in English, for the inbox of readers of the English pages (e-mails and robots stay Chinese).
+   * `body` left out: the body is language-neutral (words someone typed) and shown as it is.
+   */
+  en?: { title: string; body?: string };
 }
 
 export interface Mail {

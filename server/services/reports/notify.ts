@@ -23,6 +23,33 @@ const TOLD: Record<string, (e: EventRow) => string> = {
   disputed: () => '责任单位认为不属于本单位数据，已提交信息化办公室改派',
 };
 
+/** `TOLD` in English, for the inbox of English readers. */
+const TOLD_EN: Record<string, (e: EventRow) => string> = {
+  transition: (e) => `status changed to "${STATUS_WORDS_EN[e.to_status ?? ''] ?? e.to_status}"`,
+  answered: (e) =>
+    (e.details as { answer?: string }).answer === 'fixed'
+      ? 'the responsible department has fixed it; please confirm the correction'
+      : 'the responsible department answers: the data was checked and is correct',
+  confirmed: (e) =>
+    (e.details as { reason?: string }).reason === 'no_reply'
+      ? 'no objection within 5 working days of the fix: confirmed as resolved'
+      : 'confirmed as resolved',
+  reopened: () => 'reopened and sent back to the responsible department',
+  reassigned: (e) =>
+    (e.details as { cleared_fix?: string }).cleared_fix
+      ? 'reassigned by the IT office to another department; the earlier fix no longer counts'
+      : 'reassigned by the IT office to another department',
+  disputed: () => 'the responsible department says the data is not theirs; sent to the IT office to reassign',
+};
+
+const STATUS_WORDS_EN: Record<string, string> = {
+  open: 'To do',
+  acknowledged: 'In progress',
+  fixed: 'Fixed, awaiting confirmation',
+  resolved: 'Resolved',
+  closed: 'Closed',
+};
+
 export const STATUS_WORDS: Record<string, string> = {
   open: '待处理',
   acknowledged: '处理中',
@@ -65,6 +92,7 @@ export async function notifyReporters(db: Knex, ticketIds?: number[]): Promise<n
       let count = 0;
       for (const e of events.filter((x) => TOLD[x.kind])) {
         const line = TOLD[e.kind](e);
+        const lineEn = TOLD_EN[e.kind](e);
         for (const r of reports) {
           // Nobody is told of their own action.
           if (e.actor_user_id !== null && Number(e.actor_user_id) === Number(r.reporter_id)) continue;
@@ -76,6 +104,9 @@ export async function notifyReporters(db: Knex, ticketIds?: number[]): Promise<n
             // As the reporter's page shows the history: personal data in the text masked (tickets' shownFreeText).
             body: othersObjection ? '' : (shownFreeText(e.comment) ?? ''),
             link: `/reports/${r.id}`,
+            en: {
+              title: `[Data correction] Your report #${r.id}: ${othersObjection ? 'another reporter disagrees with the answer; ' : ''}${lineEn}`,
+            },
           });
           count++;
         }

@@ -218,6 +218,10 @@ async function announce(
       // The IT office triages: the description masked as on its pages (reports/privacy.ts).
       body: `${report.table_name}.${report.field_name}：${maskReportText(report.description, field, [report.suggested_value, report.observed_value])}`,
       link: '/reports/triage',
+      en: {
+        title: `[Data correction] New error report #${report.id} to route`,
+        body: `${report.table_name}.${report.field_name}: ${maskReportText(report.description, field, [report.suggested_value, report.observed_value])}`,
+      },
     });
     return;
   }
@@ -232,6 +236,10 @@ async function announce(
       title: `【数据纠错】#${ticket.id} 已整改的记录收到新的错误报告，工单已重新打开`,
       body: `${ticket.message}\n${report.description}\n整改期限 ${ticket.due_at}`,
       link: `/reports/tickets/${ticket.id}`,
+      en: {
+        title: `[Data correction] #${ticket.id}: a fixed record was reported again; the ticket is open again`,
+        body: `${ticket.message_en ?? ticket.message}\n${report.description}\nDue ${ticket.due_at}`,
+      },
     });
     return;
   }
@@ -240,6 +248,10 @@ async function announce(
     title: `【数据纠错】#${ticket.id} ${ticket.message}`,
     body: `${report.description}\n整改期限 ${ticket.due_at}`,
     link: `/reports/tickets/${ticket.id}`,
+    en: {
+      title: `[Data correction] #${ticket.id} ${ticket.message_en ?? ticket.message}`,
+      body: `${report.description}\nDue ${ticket.due_at}`,
+    },
   });
 }
 
@@ -354,6 +366,7 @@ export async function rejectTriagedReport(
       title: `【数据纠错】您的报告 #${row.id} 未受理`,
       body: reason,
       link: `/reports/${row.id}`,
+      en: { title: `[Data correction] Your report #${row.id} was not accepted` },
     });
     await appendAudit(trx, {
       actor: auditActorOf(input.actor),

@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import { todayIn } from '../calendar';
 import type { TicketCalendar } from './apply';
-import { ticketLine } from './notify';
+import { ticketLine, ticketLineEn } from './notify';
 import { ACTIVE_STATUSES, TicketRow } from './types';
 
 export interface Digest {
@@ -18,6 +18,8 @@ export interface Digest {
   others: TicketRow[];
   title: string;
   body: string;
+  /** The same in English, for the inbox of English readers (the e-mail and the robot get the Chinese one). */
+  en: { title: string; body: string };
 }
 
 /** Working days ahead that count as "due soon". */
@@ -47,6 +49,7 @@ export async function buildDigest(
     others: [],
     title: '',
     body: '',
+    en: { title: '', body: '' },
   };
   for (const t of tickets) {
     if (t.due_at < today) d.overdue.push(t);
@@ -63,6 +66,19 @@ export async function buildDigest(
     ...section('即将到期', d.dueSoon),
     ...section('新增', d.fresh),
     ...section('其他待办', d.others),
+  ]
+    .join('\n')
+    .trimEnd();
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const sectionEn = (label: string, list: TicketRow[]) => (list.length ? [`[${label}]`, ...list.map(ticketLineEn), ''] : []);
+  d.en.title = `[Daily data-quality digest] ${d.departmentName} ${today}: ${count(tickets.length, 'ticket', 'tickets')} to fix`;
+  d.en.body = [
+    `${d.departmentName} (${department}) has ${count(tickets.length, 'data-quality ticket', 'data-quality tickets')} to fix: ${d.overdue.length} overdue, ${d.dueSoon.length} due soon, ${d.fresh.length} new.`,
+    '',
+    ...sectionEn('Overdue', d.overdue),
+    ...sectionEn('Due soon', d.dueSoon),
+    ...sectionEn('New', d.fresh),
+    ...sectionEn('Other to-dos', d.others),
   ]
     .join('\n')
     .trimEnd();

@@ -1,6 +1,7 @@
 /**
  * What tickets tell people, in Chinese (stewards and the IT office read these in mail clients and
- * group chats). Delivery is the notifications area's job.
+ * group chats), with the same in English for the inbox of English readers (`Notice.en`). Delivery is
+ * the notifications area's job.
  */
 import type { Notifier } from '../notifications';
 import { shownFreeText } from './privacy';
@@ -8,8 +9,15 @@ import type { TicketRow } from './types';
 
 const SEVERITY_WORDS = { high: '高', medium: '中', low: '低' } as const;
 
-export function ticketLine(t: Pick<TicketRow, 'id' | 'message' | 'due_at' | 'severity'>): string {
+type Line = Pick<TicketRow, 'id' | 'message' | 'due_at' | 'severity'> & { message_en?: string | null };
+
+export function ticketLine(t: Line): string {
   return `#${t.id} [${SEVERITY_WORDS[t.severity]}] ${t.message}（整改期限 ${t.due_at}）`;
+}
+
+/** `ticketLine` in English, with the ticket's English sentence where it has one. */
+export function ticketLineEn(t: Line): string {
+  return `#${t.id} [${t.severity}] ${t.message_en ?? t.message} (due ${t.due_at})`;
 }
 
 /** A ticket with its department's name, where the IT office reads about several departments. */
@@ -21,6 +29,13 @@ export interface Named {
 export function departmentWords(t: { department_code: string } & Named): string {
   return t.department_name ? `${t.department_name}（${t.department_code}）` : t.department_code;
 }
+
+/** "人事处 (HR)": the department's name as the catalog has it, English punctuation. */
+function departmentWordsEn(t: { department_code: string } & Named): string {
+  return t.department_name ? `${t.department_name} (${t.department_code})` : t.department_code;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 function byDepartment<T extends { department_code: string }>(tickets: T[]): Map<string, T[]> {
   const out = new Map<string, T[]>();
@@ -38,6 +53,10 @@ export async function notifyNewHighSeverity(notifier: Notifier, tickets: TicketR
         title: `【数据质量】${list.length} 个高严重度问题待整改`,
         body: list.map(ticketLine).join('\n'),
         link: list.length === 1 ? `/tickets/${list[0].id}` : '/tickets?severity=high',
+        en: {
+          title: `[Data quality] ${plural(list.length, 'high-severity problem', 'high-severity problems')} to fix`,
+          body: list.map(ticketLineEn).join('\n'),
+        },
       },
       { email: true, webhook: true },
     );
@@ -52,6 +71,10 @@ export async function notifyReminders(notifier: Notifier, tickets: TicketRow[]):
       title: `【提醒】${list.length} 个质量工单将于下一个工作日到期`,
       body: list.map(ticketLine).join('\n'),
       link: '/tickets?status=active',
+      en: {
+        title: `[Reminder] ${plural(list.length, 'quality ticket is', 'quality tickets are')} due on the next working day`,
+        body: list.map(ticketLineEn).join('\n'),
+      },
     });
   }
 }
@@ -72,6 +95,10 @@ export async function notifyDispute(
       // The reason as the ticket page shows it: ID numbers and phones masked (mailboxes are shared).
       body: `${ticketLine(ticket)}\n理由：${shownFreeText(reason)}`,
       link: `/tickets/${ticket.id}`,
+      en: {
+        title: `[Reassign] Quality ticket #${ticket.id}: ${departmentWordsEn(ticket)} says the data is not theirs`,
+        body: `${ticketLineEn(ticket)}\nReason: ${shownFreeText(reason)}`,
+      },
     },
     { email: true },
   );
@@ -87,6 +114,10 @@ export async function notifyEscalations(notifier: Notifier, tickets: (TicketRow 
       title: `【督办】${tickets.length} 个质量工单逾期未整改`,
       body: lines.join('\n'),
       link: '/tickets?view=escalated',
+      en: {
+        title: `[Escalated] ${plural(tickets.length, 'quality ticket is', 'quality tickets are')} overdue`,
+        body: tickets.map((t) => `${departmentWordsEn(t)} ${ticketLineEn(t)}`).join('\n'),
+      },
     },
     { email: true },
   );
@@ -96,6 +127,10 @@ export async function notifyEscalations(notifier: Notifier, tickets: (TicketRow 
       title: `【逾期】${list.length} 个质量工单已逾期，已上报信息化办公室`,
       body: list.map(ticketLine).join('\n'),
       link: '/tickets?view=overdue',
+      en: {
+        title: `[Overdue] ${plural(list.length, 'quality ticket is', 'quality tickets are')} overdue and reported to the IT office`,
+        body: list.map(ticketLineEn).join('\n'),
+      },
     });
   }
 }
