@@ -141,6 +141,22 @@ async function storeAttachments(trx: Trx, actor: Actor, requestId: number, files
   }
 }
 
+/** A new draft of `actor`'s, in their department, holding `input`'s form columns (the caller writes its rows). */
+async function insertDraft(ctx: AppContext, trx: Trx, actor: Actor, input: SharingInput, extra: DbRow = {}): Promise<number> {
+  const [row] = await trx('sharing_requests')
+    .insert({
+      ...formColumns(input),
+      applicant_id: actor.user.id,
+      department_code: actor.user.department,
+      status: 'draft',
+      created_at: ctx.now(),
+      updated_at: ctx.now(),
+      ...extra,
+    })
+    .returning('id');
+  return Number(row.id ?? row);
+}
+
 /** The draft being continued: only its applicant, only while it is a draft. */
 async function lockDraft(trx: Trx, actor: Actor, draftId: number) {
   const request = await lockRequest(trx, draftId);
@@ -175,17 +191,7 @@ export async function saveDraft(
         .where({ id })
         .update({ ...formColumns(input), updated_at: ctx.now() });
     } else {
-      const [row] = await trx('sharing_requests')
-        .insert({
-          ...formColumns(input),
-          applicant_id: actor.user.id,
-          department_code: actor.user.department,
-          status: 'draft',
-          created_at: ctx.now(),
-          updated_at: ctx.now(),
-        })
-        .returning('id');
-      id = Number(row.id ?? row);
+      id = await insertDraft(ctx, trx, actor, input);
     }
     await writeInput(trx, id, input);
     await storeAttachments(trx, actor, id, files);
@@ -533,18 +539,7 @@ export async function copyAsDraft(ctx: AppContext, actor: Actor, sourceId: numbe
     const loaded = (await loadRequest(trx, source.id))!;
     const typed = { ...inputOf(loaded), pledgeAccepted: false };
     const input = catalog ? { ...typed, items: canonicalItems(catalog, typed.items) } : typed;
-    const [row] = await trx('sharing_requests')
-      .insert({
-        ...formColumns(input),
-        applicant_id: actor.user.id,
-        department_code: actor.user.department,
-        status: 'draft',
-        material_upload_id: source.material_upload_id ?? null,
-        created_at: ctx.now(),
-        updated_at: ctx.now(),
-      })
-      .returning('id');
-    const id = Number(row.id ?? row);
+    const id = await insertDraft(ctx, trx, actor, input, { material_upload_id: source.material_upload_id ?? null });
     await writeInput(trx, id, input);
     await audit(trx, actor, 'sharing.draft', id, { items: input.items.length, copiedFrom: source.id });
     return id;
