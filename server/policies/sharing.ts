@@ -1,8 +1,8 @@
 import { has, isOffice, isOwner, Rule, sameDepartment } from './rule';
 import type { Role } from './index';
 
-/** Who decides the applicant unit's review (stage 1): its steward or its leader. Also read by SQL (sharing lists, stage rows). */
-export const UNIT_REVIEWER_ROLES = ['steward', 'dept_leader'] as const satisfies readonly Role[];
+/** Who decides a department's review (the applicant unit's, stage 1; a data source's, stage 3): its steward or its leader. Also read by SQL (sharing lists, stage rows). */
+export const DEPARTMENT_REVIEWER_ROLES = ['steward', 'dept_leader'] as const satisfies readonly Role[];
 
 /**
  * Data-sharing requests (seed 000). Stage rules get `{department}` of the stage; the service adds
@@ -16,11 +16,11 @@ export const sharingRules = {
   /** The request page: its applicant, the IT office, and departments holding a reached stage (service-checked). */
   'sharing.view': (u, r) => isOffice(u) || isOwner(u, r) || (has(u, 'steward', 'dept_leader') && sameDepartment(u, r)),
   /** Stage 1: the applicant unit's steward (or its leader). */
-  'sharing.decide_unit': (u, r) => has(u, ...UNIT_REVIEWER_ROLES) && sameDepartment(u, r),
+  'sharing.decide_unit': (u, r) => has(u, ...DEPARTMENT_REVIEWER_ROLES) && sameDepartment(u, r),
   /** Stages 2 and 5, arbitration, deciding in place of an overdue department, revoking grants. */
   'sharing.decide_office': (u) => isOffice(u),
   /** Stage 3: the department owning the requested conditional data. */
-  'sharing.decide_source': (u, r) => has(u, 'steward', 'dept_leader') && sameDepartment(u, r),
+  'sharing.decide_source': (u, r) => has(u, ...DEPARTMENT_REVIEWER_ROLES) && sameDepartment(u, r),
   /** Stage 4: the university leader in charge of IT. */
   'sharing.decide_leader': (u) => has(u, 'univ_leader'),
   /** All requests, grants, data-structure change reviews. */

@@ -436,6 +436,10 @@ describe('arbitration (seed 002 art. 22)', () => {
     expect((await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: '政治面貌为评优必需' })).status).toBe(
       200,
     );
+    // Under arbitration the rejection may still be overturned: no copy meanwhile (it would go on beside the request).
+    const copy = await post('applicant', `/api/v1/sharing-requests/${id}/copy`, {});
+    expect([copy.status, copy.body.message]).toEqual([409, '只有已驳回、已撤回或已授权且不在仲裁中的申请可以据此新建申请']);
+    expect((await (await as('applicant')).agent.get(`/sharing/${id}`)).text).not.toContain(`action="/sharing/${id}/copy"`);
     const res = await post('office', `/api/v1/sharing-requests/${id}/arbitration/decision`, {
       decision: 'overturn',
       note: '同意提供',
@@ -687,13 +691,13 @@ describe('an applicant unit with nobody but the applicant to review', () => {
     expect((await show('office', id)).body.stages[0]).toMatchObject({
       kind: 'applicant_unit',
       department: 'HR',
-      no_unit_reviewer: true,
+      no_other_reviewer: true,
     });
     expect((await decide('hrSteward', id, approve)).status).toBe(403);
 
     const office = await as('office');
     const page = (await office.agent.get(`/sharing/${id}`)).text;
-    expect(page).toContain('本单位除申请人外没有数据专员或部门负责人，由信息化办公室代为审核');
+    expect(page).toContain('本部门除申请人外没有数据专员或部门负责人，由信息化办公室代为审核');
     expect(page).toContain('（信息化办公室代为审核：申请单位除申请人外没有数据专员或部门负责人）');
     expect(page).toContain('name="stage_id"');
     expect((await office.agent.get('/sharing/queue')).text).toContain(`href="/sharing/${id}"`);
@@ -704,22 +708,49 @@ describe('an applicant unit with nobody but the applicant to review', () => {
       status: 'approved',
       on_behalf: true,
       decided_by: people.office.id,
-      no_unit_reviewer: false,
+      no_other_reviewer: false,
     });
     expect(stageSummary(res.body)).toEqual(['1:HR:approved', '2:-:pending', '5:-:waiting']);
     const print = (await office.agent.get(`/sharing/${id}/print`)).text;
     expect(print).toContain('（信息化办公室代为审核：申请单位除申请人外没有数据专员或部门负责人）');
   });
 
+  it("the HR steward asks for HR's own conditional data: the IT office also decides the HR source stage, at once, saying why", async () => {
+    const hr = await as('hrSteward');
+    const id = (
+      await hr.agent
+        .post('/api/v1/sharing-requests')
+        .set('X-CSRF-Token', hr.csrf)
+        .send(apiRequest([{ table: 'staff_basic', fields: ['staff_no'] }]))
+    ).body.id;
+    await decide('office', id, approve);
+    await decide('office2', id, approve);
+    const source = (await show('office', id)).body.stages.find((s: { kind: string }) => s.kind === 'source');
+    expect(source).toMatchObject({ department: 'HR', status: 'pending', overdue: false, no_other_reviewer: true });
+    expect((await decide('hrSteward', id, approve)).status).toBe(403);
+    const res = await decide('office', id, { ...approve, stage_id: source.id });
+    expect(res.status).toBe(200);
+    expect(res.body.stages.find((s: { kind: string }) => s.kind === 'source')).toMatchObject({
+      status: 'approved',
+      on_behalf: true,
+      on_behalf_reason: 'no_other_reviewer',
+    });
+    expect(res.body.stages[0]).toMatchObject({ on_behalf: true, on_behalf_reason: 'no_other_reviewer' });
+    expect(res.body.stages[0]).not.toHaveProperty('on_behalf_note');
+    const page = (await (await as('office')).agent.get(`/sharing/${id}`)).text;
+    expect(page).toContain('（信息化办公室代为审核：来源部门除申请人外没有数据专员或部门负责人）');
+    expect(page).toContain('（信息化办公室代为审核：申请单位除申请人外没有数据专员或部门负责人）');
+  });
+
   it('a unit with its steward is reviewed by it; once that steward is disabled, the IT office may stand in', async () => {
     const id = (await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))).body.id;
-    expect((await show('office', id)).body.stages[0].no_unit_reviewer).toBe(false);
+    expect((await show('office', id)).body.stages[0].no_other_reviewer).toBe(false);
     expect((await decide('office', id, approve)).status).toBe(409);
     expect((await (await as('office')).agent.get('/sharing/queue')).text).not.toContain(`href="/sharing/${id}"`);
 
     await t.db.knex('users').where({ id: people.csSteward.id }).update({ disabled: true });
     try {
-      expect((await show('office', id)).body.stages[0].no_unit_reviewer).toBe(true);
+      expect((await show('office', id)).body.stages[0].no_other_reviewer).toBe(true);
       expect((await (await as('office')).agent.get('/sharing/queue')).text).toContain(`href="/sharing/${id}"`);
       const res = await decide('office', id, approve);
       expect(res.status).toBe(200);
@@ -812,7 +843,7 @@ describe('applying again from an ended request', () => {
     const applicant = await as('applicant');
     const open = await applicant.agent.post(`/api/v1/sharing-requests/${id}/copy`).set('X-CSRF-Token', applicant.csrf);
     expect(open.status).toBe(409);
-    expect(open.body.message).toBe('只有已驳回、已撤回或已授权的申请可以据此新建申请');
+    expect(open.body.message).toBe('只有已驳回、已撤回或已授权且不在仲裁中的申请可以据此新建申请');
     const page = await applicant.agent.post(`/sharing/${id}/copy`).type('form').send({ _csrf: applicant.csrf });
     expect(page.status).toBe(303);
     expect(page.headers.location).toBe(`/sharing/${id}`);

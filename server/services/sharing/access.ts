@@ -5,7 +5,7 @@ import type { StageKind, StageStatus } from './types';
  * Who may decide a stage and who may see a request. Roles come from the policies; this adds the
  * rules about the request itself: the applicant never decides, a department's stage counts once it
  * is reached (pending or decided), and the IT office may stand in for an overdue source department and
- * for an applicant unit with nobody but the applicant to review.
+ * for a department (applicant unit or data source) with nobody but the applicant to review.
  */
 export interface StageRow {
   id: number;
@@ -16,8 +16,8 @@ export interface StageRow {
   status: StageStatus;
   due_on: string | null;
   version: number;
-  /** Applicant unit's stage: no active steward or leader of the department but the applicant (repository.stageRows). */
-  unit_reviewer_missing?: boolean | null;
+  /** A department's stage with no active steward or leader but the applicant (repository.stageRows). */
+  no_other_reviewer?: boolean | null;
   [key: string]: unknown;
 }
 
@@ -27,12 +27,20 @@ export function isOverdue(stage: StageRow, today: string): boolean {
 }
 
 /**
- * The applicant unit's review waits for nobody who could give it: the applicant is the department's only steward
- * or leader (self-approval is refused), so without a stand-in the request would wait for ever. Unit stages have
- * no due date, so "overdue" cannot release them as it does source stages.
+ * A department's review (the applicant unit's, or a data source's) waits for nobody who could give it: the
+ * applicant is the department's only steward or leader, and self-approval is refused. Without a stand-in the
+ * request would wait for ever (a unit stage has no due date) or until a source stage is overdue.
  */
-export function lacksUnitReviewer(stage: StageRow): boolean {
-  return stage.kind === 'applicant_unit' && stage.status === 'pending' && stage.unit_reviewer_missing === true;
+export function lacksOtherReviewer(stage: StageRow): boolean {
+  return (
+    (stage.kind === 'applicant_unit' || stage.kind === 'source') && stage.status === 'pending' && stage.no_other_reviewer === true
+  );
+}
+
+/** Why the IT office decides this pending stage in a department's place (holdsStage's `onBehalf`). */
+export function onBehalfReason(stage: StageRow, today: string): 'no_other_reviewer' | 'overdue' | null {
+  if (lacksOtherReviewer(stage)) return 'no_other_reviewer';
+  return isOverdue(stage, today) ? 'overdue' : null;
 }
 
 /** Whether `user` holds this stage by role: `own` as its reviewer, `onBehalf` as the IT office standing in. */
@@ -54,7 +62,7 @@ export function holdsStage(user: CurrentUser, stage: StageRow, today: string): {
       own = can(user, 'sharing.decide_leader');
       break;
   }
-  const onBehalf = !own && can(user, 'sharing.decide_office') && (isOverdue(stage, today) || lacksUnitReviewer(stage));
+  const onBehalf = !own && can(user, 'sharing.decide_office') && onBehalfReason(stage, today) !== null;
   return { own, onBehalf };
 }
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { UNIT_REVIEWER_MISSING_SQL, type DbRow } from './repository';
+import { NO_OTHER_REVIEWER_SQL, type DbRow } from './repository';
 import type { CurrentUser } from '../../policies';
 import { can } from '../../policies';
 import { loadCurrentCatalog } from '../catalog/repository';
@@ -127,7 +127,7 @@ export async function listRequests(
 
 /**
  * Requests waiting at a stage this user holds now (never their own); the IT office also sees overdue source stages
- * and applicant units' reviews nobody but the applicant could give (access.ts lacksUnitReviewer).
+ * and departments' reviews nobody but the applicant could give (access.ts lacksOtherReviewer).
  */
 export async function queueIds(db: Knex, user: CurrentUser, today: string): Promise<number[]> {
   const q = db('sharing_stages as s')
@@ -157,7 +157,7 @@ export async function queueIds(db: Knex, user: CurrentUser, today: string): Prom
             ),
         );
         w.orWhere((x) => x.where('s.kind', 'source').where('s.due_on', '<', today));
-        w.orWhereRaw(UNIT_REVIEWER_MISSING_SQL);
+        w.orWhereRaw(NO_OTHER_REVIEWER_SQL);
       }
       if (can(user, 'sharing.decide_leader')) w.orWhere('s.kind', 'leader');
     })

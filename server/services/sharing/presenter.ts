@@ -1,14 +1,23 @@
 import type { AppContext } from '../../context';
 import { can, type CurrentUser } from '../../policies';
 import { maskFreeText, maskIdCard, maskPhone } from '../privacy';
-import { canView, decidedFirstReview, holdsStage, isApprover, isOverdue, lacksUnitReviewer, type StageRow } from './access';
+import {
+  canView,
+  decidedFirstReview,
+  holdsStage,
+  isApprover,
+  isOverdue,
+  lacksOtherReviewer,
+  onBehalfReason,
+  type StageRow,
+} from './access';
 import { mayMarkDelivered } from './grants';
 import { catalogField, catalogTable, isSensitiveField } from './plan';
 import { structureChangePending } from './structure-changes';
 import { tableQualityFor } from './quality';
 import { inputOf, type LoadedRequest } from './repository';
 import type { SharingInput } from './types';
-import { clock, COPYABLE_STATUSES, pendingStages } from './workflow';
+import { clock, mayCopy, pendingStages } from './workflow';
 
 /**
  * Phone numbers inside free text (the applicant's "other contact"): a run of 7 or more digits, with the
@@ -49,9 +58,21 @@ function typed(text: unknown): string | null {
   return typeof text === 'string' ? maskFreeText(text) : null;
 }
 
-/** Why the IT office decides (decided) a stage in a department's place, as a message key. */
-function onBehalfNote(stage: StageRow): string {
-  return stage.kind === 'applicant_unit' ? 'sharing.detail.onBehalfUnit' : 'sharing.detail.onBehalf';
+/**
+ * Why the IT office decides (or decided) a stage in a department's place, as a message key: nobody else in the
+ * department could ('…NoOtherReviewer', by kind), or the source department was overdue. A decision stored before the
+ * reason was kept has the one reason its kind could then have (a unit stage: no other reviewer; a source: overdue).
+ */
+function onBehalfNote(stage: StageRow, today: string): string {
+  const reason =
+    (stage.on_behalf_reason as string | null | undefined) ??
+    (stage.status === 'pending'
+      ? onBehalfReason(stage, today)
+      : stage.kind === 'applicant_unit'
+        ? 'no_other_reviewer'
+        : 'overdue');
+  if (reason !== 'no_other_reviewer') return 'sharing.detail.onBehalf';
+  return stage.kind === 'applicant_unit' ? 'sharing.detail.onBehalfUnit' : 'sharing.detail.onBehalfSource';
 }
 
 export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded: LoadedRequest) {
@@ -127,12 +148,13 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
       overdue: isOverdue(s, today),
       overdue_flagged_at: s.overdue_flagged_at ?? null,
       /** Pending applicant unit's review that only the IT office can give (nobody else in the department may). */
-      no_unit_reviewer: lacksUnitReviewer(s),
+      no_other_reviewer: lacksOtherReviewer(s),
       decided_by: (s.decided_by as number | null) ?? null,
       decided_by_name: (s.decided_by_name as string | null) ?? null,
       decided_at: (s.decided_at as Date | null) ?? null,
       on_behalf: !!s.on_behalf,
-      on_behalf_note: s.on_behalf ? onBehalfNote(s) : null,
+      on_behalf_reason: (s.on_behalf_reason as string | null | undefined) ?? null,
+      on_behalf_note: s.on_behalf ? onBehalfNote(s, today) : null,
       reason: (s.reason as string | null) ?? null,
       opinion: typed(s.opinion),
     })),
@@ -177,14 +199,14 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
         department: s.department_code,
         department_name: s.department_code ? (deptName.get(s.department_code) ?? s.department_code) : null,
         onBehalf: !holdsStage(user, s, today).own,
-        onBehalfNote: onBehalfNote(s),
+        onBehalfNote: onBehalfNote(s, today),
       })),
       /** The final review waits for another IT-office person: this viewer decided the first review. */
       finalByOther: stages.some((s) => s.status === 'pending' && decidedFirstReview(user, s, stages)),
       edit: request.status === 'draft' && user.id === request.applicant_id,
       withdraw: ['draft', 'submitted', 'in_review'].includes(request.status) && user.id === request.applicant_id,
       /** Start a new draft from this request (its applicant, once it has ended or been granted). */
-      copy: user.id === request.applicant_id && COPYABLE_STATUSES.includes(request.status),
+      copy: user.id === request.applicant_id && mayCopy({ status: request.status, arbitration: request.arbitration }),
       requestArbitration:
         user.id === request.applicant_id &&
         request.status === 'rejected' &&
@@ -216,7 +238,8 @@ export function apiView(p: PresentedRequest) {
   return {
     ...rest,
     // The contract's stages: `stage` is the workflow's number (1–5); the page's consecutive number stays on the page.
-    stages: rest.stages.map(({ step: _step, ...stage }) => stage),
+    // The page's note is a message key for the page; the API has `on_behalf` and `on_behalf_reason`.
+    stages: rest.stages.map(({ step: _step, on_behalf_note: _note, ...stage }) => stage),
     purpose: form.purpose,
     method: form.method,
     method_other: form.methodOther || null,

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { UNIT_REVIEWER_ROLES } from '../../policies/sharing';
+import { DEPARTMENT_REVIEWER_ROLES } from '../../policies/sharing';
 import type { StageRow } from './access';
 import type { SharingInput } from './types';
 
@@ -33,22 +33,23 @@ export function stageOrder(q: Knex.QueryBuilder) {
 }
 
 /**
- * SQL over a stage row `s`: it is an applicant unit's review that nobody could ever decide — no active user of
- * that department but the applicant holds a reviewer role (UNIT_REVIEWER_ROLES). The IT office then decides it
- * in the department's place (access.ts holdsStage). Read with the stages, never stored: a steward added or
- * disabled later changes it. The roles are the policy's constants, not input.
+ * SQL over a stage row `s`: it is a department's review (the applicant unit's or a data source's) that nobody could
+ * ever decide — no active user of that department but the applicant holds a reviewer role
+ * (DEPARTMENT_REVIEWER_ROLES), and the applicant never decides their own request. The IT office then decides it in
+ * the department's place (access.ts holdsStage). Read with the stages, never stored: a steward added or disabled
+ * later changes it. The roles are the policy's constants, not input.
  */
-export const UNIT_REVIEWER_MISSING_SQL =
-  `(s.kind = 'applicant_unit' AND NOT EXISTS (SELECT 1 FROM users AS u JOIN sharing_requests AS ur ON ur.id = s.request_id` +
+export const NO_OTHER_REVIEWER_SQL =
+  `(s.kind IN ('applicant_unit', 'source') AND NOT EXISTS (SELECT 1 FROM users AS u JOIN sharing_requests AS ur ON ur.id = s.request_id` +
   ` WHERE u.department_code = s.department_code AND u.id <> ur.applicant_id AND NOT u.disabled` +
-  ` AND u.roles && ARRAY[${UNIT_REVIEWER_ROLES.map((r) => `'${r}'`).join(', ')}]::text[]))`;
+  ` AND u.roles && ARRAY[${DEPARTMENT_REVIEWER_ROLES.map((r) => `'${r}'`).join(', ')}]::text[]))`;
 
-/** A request's stages in order, with `unit_reviewer_missing` (see UNIT_REVIEWER_MISSING_SQL). */
+/** A request's stages in order, with `no_other_reviewer` (see NO_OTHER_REVIEWER_SQL). */
 export function stageRows(db: Db, requestId: number) {
   return stageOrder(
     db('sharing_stages as s')
       .where('s.request_id', requestId)
-      .select('s.*', db.raw(`${UNIT_REVIEWER_MISSING_SQL} AS unit_reviewer_missing`)),
+      .select('s.*', db.raw(`${NO_OTHER_REVIEWER_SQL} AS no_other_reviewer`)),
   );
 }
 

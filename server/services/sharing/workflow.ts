@@ -26,7 +26,7 @@ import { loadCurrentCatalog } from '../catalog/repository';
 import { isIsoDate } from '../catalog/values';
 import type { Catalog } from '../catalog/types';
 import { saveUpload, uploadProblem } from '../uploads';
-import { decidedFirstReview, holdsStage, isApprover, isOverdue, type StageRow } from './access';
+import { decidedFirstReview, holdsStage, isApprover, isOverdue, onBehalfReason, type StageRow } from './access';
 import { canonicalItems, leaderBasis, sourceParts } from './plan';
 import { formColumns, inputOf, loadRequest, stageRows, writeInput, type DbRow } from './repository';
 import {
@@ -455,6 +455,7 @@ export async function decide(ctx: AppContext, actor: Actor, requestId: number, i
         decided_by_name: actor.user.name,
         decided_at: now,
         on_behalf: onBehalf,
+        on_behalf_reason: onBehalf ? onBehalfReason(stage, today) : null,
         reason: decision.reason,
         opinion: decision.text || null,
         version: stage.version + 1,
@@ -523,6 +524,14 @@ export async function withdraw(ctx: AppContext, actor: Actor, requestId: number)
 export const COPYABLE_STATUSES: readonly RequestStatus[] = ['rejected', 'withdrawn', 'granted'];
 
 /**
+ * Whether a new draft may be started from this request: it has ended (or was granted), and no arbitration is
+ * pending — a rejection under arbitration may still be overturned, and the request would go on beside its copy.
+ */
+export function mayCopy(request: { status: string; arbitration?: string | null }): boolean {
+  return COPYABLE_STATUSES.includes(request.status as RequestStatus) && request.arbitration !== 'requested';
+}
+
+/**
  * A new draft holding what request `sourceId` asked for. Seed 000 ends a request at any "no" (不共享数据): applying
  * again is a new request, and the applicant should not have to type seed 000's long form twice. Copied: the form,
  * the tables and fields (as the catalog now spells them; a name it no longer has stays as typed and is refused at
@@ -535,7 +544,7 @@ export async function copyAsDraft(ctx: AppContext, actor: Actor, sourceId: numbe
   return ctx.db.transaction(async (trx) => {
     const source = await lockRequest(trx, sourceId);
     if (source.applicant_id !== actor.user.id) throw new ForbiddenError();
-    if (!COPYABLE_STATUSES.includes(source.status)) throw new ConflictError('sharing.errors.cannotCopy');
+    if (!mayCopy(source)) throw new ConflictError('sharing.errors.cannotCopy');
     const loaded = (await loadRequest(trx, source.id))!;
     const typed = { ...inputOf(loaded), pledgeAccepted: false };
     const input = catalog ? { ...typed, items: canonicalItems(catalog, typed.items) } : typed;
