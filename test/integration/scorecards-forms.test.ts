@@ -201,6 +201,9 @@ describe('scorecard forms with bad input', () => {
         error: true,
       });
     }
+    // The exports' error page names the field by its label, not by the query's `to`.
+    const exported = await office.agent.get('/scorecards/export.csv?from=2026-12-01').expect(422);
+    expect(exported.text).toContain('<li><strong>结束日期</strong>：请填写结束日期（YYYY-MM-DD，如 2026-11-30）</li>');
     const english = await officeEn.agent.get('/dashboard?to=2026-03-05').expect(422);
     expect(formAround(english.text, 'sc-range-from')).toContain(
       `>${escaped('please fill in the start date (YYYY-MM-DD, e.g. 2026-11-01)')}</p>`,

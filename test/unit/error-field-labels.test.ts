@@ -22,6 +22,10 @@ describe('error page: field labels', () => {
   it('keeps a part it has no label for (a hub column, an ambiguous key), so the field stays identifiable', () => {
     expect(fieldLabel('record_key.staff_no', zh)).toBe('记录主键 · staff_no');
     expect(fieldLabel('staff_no', zh)).toBe('staff_no');
-    expect(fieldLabel('to', zh)).toBe('to'); // a ticket's new status or a period's end date
+  });
+
+  it("labels `to` as the end date: on the error page it is a period's (exports); a ticket's new status comes back to its page", () => {
+    expect(fieldLabel('to', zh)).toBe('结束日期');
+    expect(fieldLabel('to', en)).toBe('End date');
   });
 });
