@@ -161,7 +161,14 @@ export async function insertSourceReviews(
   db: Knex,
   applicantId: number,
   applicantDepartment: string,
-  stages: { department: string; due: string; status: string; decidedAt?: string | null; onBehalf?: boolean }[],
+  stages: {
+    department: string;
+    due: string;
+    status: string;
+    decidedAt?: string | null;
+    onBehalf?: boolean;
+    onBehalfReason?: 'overdue' | 'no_other_reviewer';
+  }[],
 ): Promise<void> {
   const [request] = await db('sharing_requests')
     .insert({
@@ -183,6 +190,7 @@ export async function insertSourceReviews(
       due_on: s.due,
       decided_at: s.decidedAt ? new Date(s.decidedAt) : null,
       on_behalf: s.onBehalf ?? false,
+      on_behalf_reason: s.onBehalfReason ?? null,
     })),
   );
 }

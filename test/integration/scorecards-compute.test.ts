@@ -147,6 +147,15 @@ describe('scorecard snapshot of one day, on hand-made data', () => {
       { department: 'HR', due: '2026-11-18', status: 'pending' }, // unanswered
       { department: 'HR', due: '2026-11-19', status: 'approved', decidedAt: '2026-11-19T09:00:00+08:00', onBehalf: true }, // the IT office decided in its place
       { department: 'HR', due: '2026-11-25', status: 'pending' }, // not yet due
+      // HR's own request, HR's only steward: nobody in HR could answer it, so it is not HR's to answer in time.
+      {
+        department: 'HR',
+        due: '2026-11-18',
+        status: 'approved',
+        decidedAt: '2026-11-16T10:00:00+08:00',
+        onBehalf: true,
+        onBehalfReason: 'no_other_reviewer',
+      },
     ]);
   });
   afterAll(() => db.close());

@@ -1,6 +1,15 @@
 import type { Knex } from 'knex';
 import { addDays } from '../calendar/dates';
-import { addCheck, checkComponents, emptySums, scoreOf, share, type CheckSums, type ComponentValues, type Weights } from './components';
+import {
+  addCheck,
+  checkComponents,
+  emptySums,
+  scoreOf,
+  share,
+  type CheckSums,
+  type ComponentValues,
+  type Weights,
+} from './components';
 
 /**
  * What one department measured on one day (the snapshot row without its id), computed from check
@@ -206,7 +215,9 @@ async function ticketCounts(db: Db, day: string, start: Date, end: Date, timezon
 /**
  * Source-department reviews of sharing requests (issue 8) whose 5-working-day due date fell in the
  * window: answered in time when decided on or before `due_on` by the department itself (not by the
- * IT office on its behalf). Null when the sharing tables do not exist.
+ * IT office on its behalf). A review the IT office gave because nobody in the department but the applicant could
+ * (on_behalf_reason 'no_other_reviewer') was never the department's to give: not counted. Null when the sharing
+ * tables do not exist.
  */
 async function sharingCounts(
   db: Db,
@@ -219,6 +230,7 @@ async function sharingCounts(
             count(*) filter (where decided_at is not null and not on_behalf and status in ('approved','rejected') and (decided_at at time zone ?)::date <= due_on) as in_time
        from sharing_stages
       where kind = 'source' and department_code is not null and due_on >= ? and due_on < ? and status <> 'cancelled'
+        and coalesce(on_behalf_reason, '') <> 'no_other_reviewer'
       group by department_code`,
     [timezone, addDays(day, -WINDOW_DAYS), day],
   );
