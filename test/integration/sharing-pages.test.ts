@@ -196,6 +196,25 @@ describe('the request form', () => {
     expect(res.text).toContain('“ID number” is not valid: 123');
   });
 
+  it("a draft's stored approval material is still named on the form after a refused submission (it is kept)", async () => {
+    const draft = await postForm(
+      'applicant',
+      '/sharing/new',
+      { purpose: '草稿用途', 'items[0][table]': 'org_unit', action: 'draft' },
+      { material: [PDF, '立项批复.pdf'] },
+    );
+    const id = Number(/\/sharing\/(\d+)\/edit$/.exec(draft.headers.location)![1]);
+    const kept = '已上传：立项批复.pdf（不重新选择则保留）';
+    expect((await (await as('applicant')).agent.get(`/sharing/${id}/edit`).expect(200)).text).toContain(kept);
+    const refused = await postForm(
+      'applicant',
+      `/sharing/${id}/edit`,
+      fullForm({ 'items[0][table]': 'org_unit', pledge_accepted: '' }),
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain(kept);
+  });
+
   it('saves a draft without checks, edits it, submits it; afterwards it cannot be edited', async () => {
     const draft = await postForm('applicant', '/sharing/new', {
       purpose: '草稿用途',
@@ -873,20 +892,18 @@ describe('what only some readers may see', () => {
     const id = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
     const before = (await (await as('applicant')).agent.get(`/sharing/${id}`).expect(200)).text;
     expect(before).not.toContain('截至');
-    await t.db
-      .knex('scorecard_check_days')
-      .insert([
-        {
-          department_code: 'HR',
-          day: '2026-03-01',
-          table_name: 'staff_basic',
-          field_name: 'staff_no',
-          check_kind: 'required',
-          passed: false,
-          violations: 25,
-          checked_rows: 100,
-        },
-      ]);
+    await t.db.knex('scorecard_check_days').insert([
+      {
+        department_code: 'HR',
+        day: '2026-03-01',
+        table_name: 'staff_basic',
+        field_name: 'staff_no',
+        check_kind: 'required',
+        passed: false,
+        violations: 25,
+        checked_rows: 100,
+      },
+    ]);
     const html = (await (await as('applicant')).agent.get(`/sharing/${id}`).expect(200)).text;
     // Completeness 0.75 is the only measured component: 75.
     expect(html).toMatch(/<td class="num">75<div class="muted">截至 2026-03-01<\/div><\/td>/);

@@ -126,8 +126,19 @@ export function sharingRoutes(ctx: AppContext): Router {
       res.redirect(303, `/sharing/${id}`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      await renderForm(req, res, 422, input, { action, fields: fieldMessages(err, req), draftId });
+      // The draft's stored approval material is kept when no new file is chosen: the form says so again.
+      const materialName = draftId ? await materialNameOf(draftId) : null;
+      await renderForm(req, res, 422, input, { action, fields: fieldMessages(err, req), draftId, materialName });
     }
+  }
+
+  /** The file name of a draft's stored approval material, or null. */
+  async function materialNameOf(draftId: number): Promise<string | null> {
+    const row = await db('sharing_requests as r')
+      .join('uploads as u', 'u.id', 'r.material_upload_id')
+      .where('r.id', draftId)
+      .first('u.filename');
+    return row?.filename ?? null;
   }
 
   router.get('/sharing/new', authorize('sharing.apply'), async (req, res) => {
@@ -147,9 +158,6 @@ export function sharingRoutes(ctx: AppContext): Router {
   router.get('/sharing/:id/edit', authorize('sharing.apply'), async (req, res) => {
     const loaded = await ownDraft(req);
     if (loaded.request.status !== 'draft') return res.redirect(`/sharing/${loaded.request.id}`);
-    const material = loaded.request.material_upload_id
-      ? await db('uploads').where({ id: loaded.request.material_upload_id }).first('filename')
-      : null;
     // Tables and fields as the catalog spells them (drafts are saved so, but one saved before they were,
     // or before the catalog changed a name's case, may say `STAFF_BASIC`), so the form shows the table
     // chosen and its fields ticked; submitting makes them so anyway.
@@ -158,7 +166,7 @@ export function sharingRoutes(ctx: AppContext): Router {
     await renderForm(req, res, 200, catalog ? { ...input, items: canonicalItems(catalog, input.items) } : input, {
       action: `/sharing/${loaded.request.id}/edit`,
       draftId: loaded.request.id,
-      materialName: material?.filename ?? null,
+      materialName: await materialNameOf(loaded.request.id),
     });
   });
   router.post('/sharing/:id/edit', authorize('sharing.apply'), multipart, async (req, res) => {
