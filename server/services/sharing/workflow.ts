@@ -358,7 +358,17 @@ function stageFor(
   const pending = candidates.filter((c) => open && c.stage.status === 'pending' && (c.own || c.onBehalf));
   if (pending.length === 0) {
     const notYetOverdue = candidates.some((c) => !c.own && c.stage.status === 'pending' && c.stage.kind === 'source');
-    throw new ConflictError(notYetOverdue && open ? 'sharing.errors.notOverdue' : 'sharing.errors.notPending');
+    // Their own stage comes later (the IT office before the unit has reviewed): said so, not "not pending".
+    const notYetReached = candidates.some((c) => c.own && c.stage.status === 'waiting');
+    throw new ConflictError(
+      !open
+        ? 'sharing.errors.notPending'
+        : notYetOverdue
+          ? 'sharing.errors.notOverdue'
+          : notYetReached
+            ? 'sharing.errors.notYetReached'
+            : 'sharing.errors.notPending',
+    );
   }
   const allowed = pending.filter((c) => !decidedFirstReview(user, c.stage, stages));
   if (allowed.length === 0) throw new ForbiddenError('sharing.errors.sameOfficer');
