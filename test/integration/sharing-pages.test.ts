@@ -97,6 +97,7 @@ describe('the request form', () => {
     const page = await (await as('applicant')).agent.get(`/sharing/${id}`).expect(200);
     expect(page.text).toContain('已提交');
     expect(page.text).toContain('数据申请单位信息化专员审核');
+    expect(page.text).toContain('<dd>张三（20230001）</dd>');
     const items = await t.db.knex('sharing_items').where({ request_id: id });
     expect(items.map((i) => [i.table_name, i.fields, i.range])).toEqual([
       ['staff_basic', ['staff_no', 'name'], '体育学院当前在职教职工'],
@@ -194,6 +195,23 @@ describe('the request form', () => {
     const res = await postForm('outsider', '/sharing/new', fullForm({ 'vendors[0][id_card]': '123' }));
     expect(res.status).toBe(422);
     expect(res.text).toContain('“ID number” is not valid: 123');
+  });
+
+  it("a request sent over the API without the applicant's details shows dashes, not empty brackets", async () => {
+    const s = await as('applicant');
+    const created = await s.agent
+      .post('/api/v1/sharing-requests')
+      .set('X-CSRF-Token', s.csrf)
+      .send({
+        purpose: '接口提交',
+        method: 'api',
+        items: [{ table: 'org_unit', fields: ['unit_code'], range: '' }],
+        pledge_accepted: true,
+      });
+    expect(created.status).toBe(201);
+    const page = (await s.agent.get(`/sharing/${created.body.id}`).expect(200)).text;
+    expect(page).toContain('<dt>数据申请人姓名</dt><dd>—</dd>');
+    expect(page).not.toContain('()');
   });
 
   it("a draft's stored approval material is still named on the form after a refused submission (it is kept)", async () => {
