@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import { todayIn } from '../calendar';
 import type { TicketCalendar } from './apply';
-import { ticketLine, ticketLineEn } from './notify';
+import { plural, ticketLine, ticketLineEn } from './notify';
 import { ACTIVE_STATUSES, TicketRow } from './types';
 
 export interface Digest {
@@ -69,11 +69,10 @@ export async function buildDigest(
   ]
     .join('\n')
     .trimEnd();
-  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const sectionEn = (label: string, list: TicketRow[]) => (list.length ? [`[${label}]`, ...list.map(ticketLineEn), ''] : []);
-  d.en.title = `[Daily data-quality digest] ${d.departmentName} ${today}: ${count(tickets.length, 'ticket', 'tickets')} to fix`;
+  d.en.title = `[Daily data-quality digest] ${d.departmentName} ${today}: ${plural(tickets.length, 'ticket', 'tickets')} to fix`;
   d.en.body = [
-    `${d.departmentName} (${department}) has ${count(tickets.length, 'data-quality ticket', 'data-quality tickets')} to fix: ${d.overdue.length} overdue, ${d.dueSoon.length} due soon, ${d.fresh.length} new.`,
+    `${d.departmentName} (${department}) has ${plural(tickets.length, 'data-quality ticket', 'data-quality tickets')} to fix: ${d.overdue.length} overdue, ${d.dueSoon.length} due soon, ${d.fresh.length} new.`,
     '',
     ...sectionEn('Overdue', d.overdue),
     ...sectionEn('Due soon', d.dueSoon),

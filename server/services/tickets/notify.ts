@@ -35,7 +35,8 @@ function departmentWordsEn(t: { department_code: string } & Named): string {
   return t.department_name ? `${t.department_name} (${t.department_code})` : t.department_code;
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+/** "1 ticket", "3 tickets": English notices count with the noun's number. */
+export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 function byDepartment<T extends { department_code: string }>(tickets: T[]): Map<string, T[]> {
   const out = new Map<string, T[]>();
