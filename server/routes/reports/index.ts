@@ -48,8 +48,7 @@ import {
   reopenReport,
   shownFreeText,
   ticketHistory,
-  ticketMessage,
-  toPublicTicket,
+  toReadersTicket,
   type TicketRow,
 } from '../../services/tickets';
 import { CONTENT_TYPES, loadUpload } from '../../services/uploads';
@@ -309,7 +308,7 @@ export function reportsRoutes(ctx: AppContext): Router {
   async function ticketPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const ticket = await loadReportTicket(req);
     const cal = await calendar();
-    const t = { ...toPublicTicket(ticket, cal.today(ctx.now())), message: ticketMessage(ticket, req.locale) };
+    const t = toReadersTicket(ticket, cal.today(ctx.now()), req.locale);
     const [rows, events, state, departments, catalog] = await Promise.all([
       reportsOfTicket(db, ticket.id),
       ticketHistory(db, ticket.id),

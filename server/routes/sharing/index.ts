@@ -8,7 +8,7 @@ import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../.
 import { markReturnedDelivered, revokeGrant } from '../../services/sharing/grants';
 import { emptyInput, inputFromBody } from '../../services/sharing/input';
 import { listRequests, queueIds, type ListFilters } from '../../services/sharing/lists';
-import { canonicalItems } from '../../services/sharing/plan';
+import { inCatalogSpelling } from '../../services/sharing/plan';
 import { mayView, presentRequest } from '../../services/sharing/presenter';
 import { inputOf, loadRequest } from '../../services/sharing/repository';
 import { REJECTION_REASONS, REQUEST_STATUSES } from '../../services/sharing/types';
@@ -163,7 +163,7 @@ export function sharingRoutes(ctx: AppContext): Router {
     // chosen and its fields ticked; submitting makes them so anyway.
     const { catalog } = await clock(ctx);
     const input = inputOf(loaded);
-    await renderForm(req, res, 200, catalog ? { ...input, items: canonicalItems(catalog, input.items) } : input, {
+    await renderForm(req, res, 200, inCatalogSpelling(catalog, input), {
       action: `/sharing/${loaded.request.id}/edit`,
       draftId: loaded.request.id,
       materialName: await materialNameOf(loaded.request.id),

@@ -28,8 +28,7 @@ import {
   saveDueWorkingDays,
   SEVERITIES,
   ticketHistory,
-  ticketMessage,
-  toPublicTicket,
+  toReadersTicket,
   transitionTicket,
   TRANSITION_TARGETS,
 } from '../../services/tickets';
@@ -102,8 +101,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
     res.render('pages/tickets/list', {
       title: req.t('tickets.list.title'),
       tickets: items.map((t) => ({
-        ...toPublicTicket(t, day),
-        message: ticketMessage(t, req.locale),
+        ...toReadersTicket(t, day, req.locale),
         departmentName: names.get(t.department_code) ?? t.department_code,
         canAcknowledge: t.status === 'open' && can(req.user!, 'tickets.work', { department: t.department_code }),
       })),
@@ -233,7 +231,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
 
   async function ticketPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const [ticket, day] = await Promise.all([loadVisible(req), today()]);
-    const t = { ...toPublicTicket(ticket, day), message: ticketMessage(ticket, req.locale) };
+    const t = toReadersTicket(ticket, day, req.locale);
     // One department query: all of them when the user may reassign (the others fill the menu), else its own.
     const reassign = can(req.user!, 'tickets.reassign');
     const [events, rows] = await Promise.all([

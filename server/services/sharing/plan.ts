@@ -1,6 +1,6 @@
 import type { Hub, HubDialect } from '../../hub';
 import type { Catalog, CatalogField, CatalogTable } from '../catalog/types';
-import { LEADER_ROW_THRESHOLD, type RequestItem } from './types';
+import { LEADER_ROW_THRESHOLD, type RequestItem, type SharingInput } from './types';
 
 /**
  * What a request needs before anyone reviews it: which data-source departments must review which
@@ -44,6 +44,11 @@ export function canonicalItems(catalog: Catalog, items: RequestItem[]): RequestI
     }
     return { ...item, table: table?.name ?? item.table, fields };
   });
+}
+
+/** `input` with its items as the catalog spells them (canonicalItems); as typed when there is no catalog yet. */
+export function inCatalogSpelling(catalog: Catalog | null | undefined, input: SharingInput): SharingInput {
+  return catalog ? { ...input, items: canonicalItems(catalog, input.items) } : input;
 }
 
 export interface SourcePart {

@@ -48,11 +48,6 @@ export function maskedForm(input: SharingInput, full: boolean): SharingInput {
   };
 }
 
-/**
- * A request as pages, the print form and the API show it, for one viewer: ID numbers and phone numbers
- * are unmasked for the request's approvers only (maskedForm); the actions offered are those the viewer
- * may take now.
- */
 /** What approvers and applicants typed, as every reader sees it: phone and ID numbers in it masked (the print form too). */
 function typed(text: unknown): string | null {
   return typeof text === 'string' ? maskFreeText(text) : null;
@@ -75,6 +70,11 @@ function onBehalfNote(stage: StageRow, today: string): string {
   return stage.kind === 'applicant_unit' ? 'sharing.detail.onBehalfUnit' : 'sharing.detail.onBehalfSource';
 }
 
+/**
+ * A request as pages, the print form and the API show it, for one viewer: ID numbers and phone numbers
+ * are unmasked for the request's approvers only (maskedForm); the actions offered are those the viewer
+ * may take now.
+ */
 export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded: LoadedRequest) {
   const { today, catalog } = await clock(ctx);
   const { request, stages } = loaded;
@@ -147,7 +147,7 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
       due_on: s.due_on,
       overdue: isOverdue(s, today),
       overdue_flagged_at: s.overdue_flagged_at ?? null,
-      /** Pending applicant unit's review that only the IT office can give (nobody else in the department may). */
+      /** A pending department's review (unit or source) only the IT office can give: nobody else in the department may. */
       no_other_reviewer: lacksOtherReviewer(s),
       decided_by: (s.decided_by as number | null) ?? null,
       decided_by_name: (s.decided_by_name as string | null) ?? null,

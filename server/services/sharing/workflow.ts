@@ -27,7 +27,7 @@ import { isIsoDate } from '../catalog/values';
 import type { Catalog } from '../catalog/types';
 import { saveUpload, uploadProblem } from '../uploads';
 import { decidedFirstReview, holdsStage, isApprover, isOverdue, onBehalfReason, type StageRow } from './access';
-import { canonicalItems, leaderBasis, sourceParts } from './plan';
+import { canonicalItems, inCatalogSpelling, leaderBasis, sourceParts } from './plan';
 import { formColumns, inputOf, loadRequest, stageRows, writeInput, type DbRow } from './repository';
 import {
   DEFAULT_GRANT_DAYS,
@@ -182,7 +182,7 @@ export async function saveDraft(
   const errors = attachmentErrors(files, opts.t);
   if (errors.length) throw new ValidationError(errors);
   const { catalog } = await clock(ctx);
-  const input = catalog ? { ...typed, items: canonicalItems(catalog, typed.items) } : typed;
+  const input = inCatalogSpelling(catalog, typed);
   return ctx.db.transaction(async (trx) => {
     let id: number;
     if (opts.draftId) {
@@ -556,8 +556,7 @@ export async function copyAsDraft(ctx: AppContext, actor: Actor, sourceId: numbe
     if (source.applicant_id !== actor.user.id) throw new ForbiddenError();
     if (!mayCopy(source)) throw new ConflictError('sharing.errors.cannotCopy');
     const loaded = (await loadRequest(trx, source.id))!;
-    const typed = { ...inputOf(loaded), pledgeAccepted: false };
-    const input = catalog ? { ...typed, items: canonicalItems(catalog, typed.items) } : typed;
+    const input = inCatalogSpelling(catalog, { ...inputOf(loaded), pledgeAccepted: false });
     const id = await insertDraft(ctx, trx, actor, input, { material_upload_id: source.material_upload_id ?? null });
     await writeInput(trx, id, input);
     await audit(trx, actor, 'sharing.draft', id, { items: input.items.length, copiedFrom: source.id });

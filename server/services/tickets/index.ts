@@ -27,6 +27,7 @@ export {
   ticketHistory,
   ticketMessage,
   toPublicTicket,
+  toReadersTicket,
   type PublicTicket,
   type TicketEventRow,
   type TicketFilters,

@@ -281,3 +281,8 @@ export function toPublicTicket(t: TicketRow, today: string): PublicTicket {
     version: t.version,
   };
 }
+
+/** The public ticket as a page shows it to its reader: the sentence in the reader's language (ticketMessage). */
+export function toReadersTicket(t: TicketRow, today: string, locale: string): PublicTicket {
+  return { ...toPublicTicket(t, today), message: ticketMessage(t, locale) };
+}
