@@ -1,5 +1,27 @@
+import { createServer, type AddressInfo } from 'node:net';
 import type { FetchLike } from '../../server/services/notifications';
-import { postWebhook, webhookUrlProblem } from '../../server/services/notifications/webhook';
+import {
+  guardedFetch,
+  guardedLookup,
+  postWebhook,
+  webhookUrlProblem,
+  type Resolver,
+} from '../../server/services/notifications/webhook';
+
+/** A DNS that answers from a table, as a hostile or misconfigured name server would. */
+function dnsAnswering(table: Record<string, string[]>): Resolver {
+  return (hostname, _options, callback) =>
+    callback(
+      null,
+      (table[hostname] ?? []).map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    );
+}
+
+function lookupOnce(lookup: ReturnType<typeof guardedLookup>, host: string, all: boolean) {
+  return new Promise<{ err: NodeJS.ErrnoException | null; result: unknown }>((resolve) =>
+    lookup(host, { all }, (err: NodeJS.ErrnoException | null, result: unknown) => resolve({ err, result })),
+  );
+}
 
 describe('robot webhooks', () => {
   const sent: { url: string; init: Parameters<FetchLike>[1] }[] = [];
@@ -33,5 +55,50 @@ describe('robot webhooks', () => {
       /^webhook URL refused \(internal host\)$/,
     );
     expect(sent).toEqual([]);
+  });
+
+  it('refuses a robot host whose name resolves to this machine or the metadata service, and lets others through', async () => {
+    const lookup = guardedLookup(
+      dnsAnswering({
+        'rebound.example': ['203.0.113.7', '127.0.0.1'],
+        'metadata.example': ['169.254.169.254'],
+        'v6loop.example': ['::1'],
+        'robot.example': ['203.0.113.7'],
+        'wecom.campus.example': ['10.20.30.40'],
+      }),
+    );
+    for (const host of ['rebound.example', 'metadata.example', 'v6loop.example', 'nowhere.example']) {
+      const { err } = await lookupOnce(lookup, host, true);
+      expect(err?.code).toBe('EWEBHOOKINTERNAL');
+    }
+    expect((await lookupOnce(lookup, 'robot.example', true)).result).toEqual([{ address: '203.0.113.7', family: 4 }]);
+    // the single-address shape net uses when it does not try every family
+    await new Promise<void>((done) =>
+      lookup('wecom.campus.example', {}, (err, address, family) => {
+        expect([err, address, family]).toEqual([null, '10.20.30.40', 4]);
+        done();
+      }),
+    );
+  });
+
+  it('never connects to a robot whose name resolves to 127.0.0.1', async () => {
+    let connections = 0;
+    const listener = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((ready) => listener.listen(0, '127.0.0.1', ready));
+    const { port } = listener.address() as AddressInfo;
+    try {
+      const post = postWebhook(
+        guardedFetch(dnsAnswering({ 'robot.example': ['127.0.0.1'] })),
+        `https://robot.example:${port}/send?key=k`,
+        'x',
+      );
+      await expect(post).rejects.toMatchObject({ code: 'EWEBHOOKINTERNAL' });
+      expect(connections).toBe(0);
+    } finally {
+      await new Promise((closed) => listener.close(closed));
+    }
   });
 });

@@ -5,7 +5,7 @@ import { addToInbox } from './inbox';
 import { createMailer, senderFor } from './mailer';
 import { departmentRecipients, officeRecipients, Recipients } from './recipients';
 import type { FetchLike, Mailer, Notice } from './types';
-import { postWebhook } from './webhook';
+import { guardedFetch, postWebhook } from './webhook';
 
 export interface Channels {
   email?: boolean;
@@ -32,7 +32,7 @@ export interface NotifierOptions {
 }
 
 export function createNotifier(opts: NotifierOptions): Notifier {
-  const fetchImpl: FetchLike = opts.fetch ?? ((url, init) => fetch(url, init));
+  const fetchImpl: FetchLike = opts.fetch ?? guardedFetch();
   const absolute = (link?: string | null) => (link ? `${opts.baseUrl}${link}` : null);
   const text = (n: Notice) => [n.body, absolute(n.link)].filter(Boolean).join('\n\n');
 

@@ -1,4 +1,6 @@
-import { BlockList, isIP } from 'node:net';
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
+import { request } from 'node:https';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 import type { FetchLike } from './types';
 
 /** The text message both WeCom (企业微信) and DingTalk (钉钉) group robots accept. */
@@ -29,7 +31,10 @@ export type WebhookUrlProblem = 'https' | 'host';
  * `localhost` (or a name under it) or a literal loopback, link-local or unspecified address, however
  * written (the URL parser reads 0x7f.1, 2130706433 and 127.1 as 127.0.0.1).
  *
- * Not caught here: a DNS name that resolves to such an address (or to a private one), now or later.
+ * A DNS name that resolves to such an address is caught when the robot is posted to, by the address
+ * the connection is made to (`guardedLookup`), not here: what a name resolves to can change after
+ * the URL is saved. Private addresses (10/8, 172.16/12, 192.168/16) are allowed, literal or resolved:
+ * a university may run its own WeCom (企业微信私有化部署) inside the campus network.
  */
 export function webhookUrlProblem(value: string): WebhookUrlProblem | null {
   let url: URL;
@@ -43,8 +48,67 @@ export function webhookUrlProblem(value: string): WebhookUrlProblem | null {
   if (host === 'localhost' || host.endsWith('.localhost')) return 'host';
   const address = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   const family = isIP(address);
-  if (family && INTERNAL.check(address, family === 6 ? 'ipv6' : 'ipv4')) return 'host';
+  if (family && isInternal(address, family)) return 'host';
   return null;
+}
+
+function isInternal(address: string, family: number): boolean {
+  return INTERNAL.check(address, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/** What resolves a host name: `dns.lookup` in the service, a table in tests. */
+export type Resolver = (
+  hostname: string,
+  options: LookupAllOptions,
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+/**
+ * A `lookup` for the connection that refuses a host with any internal address among those it
+ * resolves to. Checking where the socket actually connects (rather than resolving once before the
+ * request) leaves no gap for a name that answers a public address first and 127.0.0.1 the second
+ * time (DNS rebinding).
+ */
+export function guardedLookup(resolve: Resolver = dnsLookup as unknown as Resolver): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname, { family: options.family, hints: options.hints, all: true }, (err, addresses) => {
+      const refused = err ? null : addresses.find((a) => isInternal(a.address, a.family));
+      const problem =
+        err ??
+        (refused || !addresses.length
+          ? Object.assign(new Error(`webhook host ${hostname} resolves to an internal address`), {
+              code: 'EWEBHOOKINTERNAL',
+            })
+          : null);
+      // The two shapes net asks for: every address (autoSelectFamily, Node 20's default) or the first.
+      const cb = callback as (...args: unknown[]) => void;
+      if (problem) cb(problem, options.all ? [] : '', 0);
+      else if (options.all) cb(null, addresses);
+      else cb(null, addresses[0].address, addresses[0].family);
+    });
+  };
+}
+
+/**
+ * The service's way to post to a robot: node's https client with `guardedLookup`, so a robot URL whose
+ * name resolves to this machine or the cloud's metadata service is never connected to. It follows no
+ * redirects (node's client never does).
+ */
+export function guardedFetch(resolve?: Resolver): FetchLike {
+  const lookup = guardedLookup(resolve);
+  return (url, init) =>
+    new Promise((resolvePromise, reject) => {
+      const req = request(url, { method: init.method, headers: init.headers, lookup, signal: init.signal }, (res) => {
+        res.resume(); // the robot's answer body is not needed; drain it so the socket is freed
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          resolvePromise({ ok: status >= 200 && status < 300, status });
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(init.body);
+    });
 }
 
 /**
