@@ -4,17 +4,20 @@ import {
   isStatusFilter,
   listTickets,
   loadTicketCalendar,
+  ticketMessage,
   toPublicTicket,
   type TicketFilters,
 } from '../../server/services/tickets';
 import { EXIT, print } from '../io';
+import { cliLocale } from '../locale';
 import { withRuntime } from '../with-runtime';
 
 /**
  * `hubwatch tickets list --json [--status S] [--department CODE]` (a public contract): a JSON array
  * of tickets, earliest due first, each with id, status, department, table, field (null for
  * table-level checks), check, severity, violations, first_seen, last_seen, due_at, reopened — the
- * same objects as `GET /api/v1/tickets`. Without --status, every status.
+ * same objects as `GET /api/v1/tickets`. Without --status, every status. Without --json, one line a
+ * ticket with its sentence in the command line's language (HUBWATCH_LOCALE / LANG, as every command).
  */
 export const ticketsListCommand: Command = {
   name: 'tickets list',
@@ -48,10 +51,11 @@ export const ticketsListCommand: Command = {
         return EXIT.ok;
       }
       if (!tickets.length) print(io.stdout, '没有工单 / no tickets');
+      const locale = cliLocale(io);
       for (const t of tickets) {
         print(
           io.stdout,
-          `#${t.id}\t${t.status}\t${t.department}\t${t.severity}\t${t.due_at}${t.overdue ? '!' : ''}\t${t.message}`,
+          `#${t.id}\t${t.status}\t${t.department}\t${t.severity}\t${t.due_at}${t.overdue ? '!' : ''}\t${ticketMessage(t, locale)}`,
         );
       }
       return EXIT.ok;

@@ -90,4 +90,14 @@ describe('hubwatch tickets list', () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('--status');
   });
+
+  it('prints one line a ticket, its sentence in the command line language', async () => {
+    const chinese = await runCli(['tickets', 'list', '--status', 'open'], env);
+    expect(chinese.code).toBe(0);
+    const [line] = chinese.stdout.trim().split('\n');
+    expect(line).toMatch(/^#\d+\topen\tHR\tmedium\t2026-10-13!?\t.*工号/);
+    const english = await runCli(['tickets', 'list', '--status', 'open'], { ...env, HUBWATCH_LOCALE: 'en' });
+    // the catalog's own titles stay as typed (教职工基本信息·职工号); the sentence around them is English
+    expect(english.stdout).toMatch(/\tHR\tmedium\t.*职工号: 3 rows .*still empty 7 days after reporting for duty/);
+  });
 });
