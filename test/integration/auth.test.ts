@@ -115,6 +115,30 @@ describe('signing in and out', () => {
     expect(statuses[10]).toBe(429);
   });
 
+  it('counts a login padded with spaces or tabs as the same login: padding buys no fresh attempts', async () => {
+    const user = await buildUser(t.db.knex);
+    const agent = request.agent(t.app);
+    const csrf = csrfFrom((await agent.get('/login')).text);
+    const post = (login: string, password: string) => agent.post('/login').type('form').send({ login, password, _csrf: csrf });
+    for (let i = 0; i < 10; i++)
+      expect((await post(' '.repeat(i) + user.login + (i % 2 ? '\t' : ''), `nope${i}`)).status).toBe(401);
+    expect((await post(`  ${user.login}`, 'nope again')).status).toBe(429);
+    expect((await post(`${user.login}\t`, user.password)).status).toBe(429);
+  });
+
+  it('masks a phone or ID number typed into the login box before it reaches the audit log', async () => {
+    const agent = request.agent(t.app);
+    const csrf = csrfFrom((await agent.get('/login')).text);
+    for (const login of ['13912345678', '110101199003077777'])
+      await agent.post('/login').type('form').send({ login, password: 'x', _csrf: csrf }).expect(401);
+    const typed = (await t.db
+      .knex('audit_log')
+      .where({ action: 'auth.login_failed' })
+      .whereIn('object_id', ['139****5678', '110101********7777', '13912345678', '110101199003077777'])
+      .pluck('object_id')) as string[];
+    expect(typed.sort()).toEqual(['110101********7777', '139****5678']);
+  });
+
   it('counts failed sign-ins across instances on one database, even the right password then waits out the window', async () => {
     const user = await buildUser(t.db.knex);
     // A second instance of the service on the same database (as behind a load balancer).

@@ -12,6 +12,12 @@ import { authenticatePassword } from '../../services/users';
 
 const safeNext = (value: unknown) => safeLocalPath(value, '/');
 
+/** The login the sign-in form sent, as it is looked up and as the attempts are counted. */
+const typedLogin = (body: unknown): string => {
+  const login = (body as { login?: unknown } | undefined)?.login;
+  return typeof login === 'string' ? login.trim() : '';
+};
+
 export function authRoutes(ctx: AppContext): Router {
   const router = Router();
   const { db } = ctx;
@@ -23,7 +29,8 @@ export function authRoutes(ctx: AppContext): Router {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     skipSuccessfulRequests: true,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String(req.body?.login ?? '').toLowerCase()}`,
+    // The login as it is authenticated (trimmed): padding it with spaces must not buy fresh attempts.
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${typedLogin(req.body).toLowerCase()}`,
     handler: (_req, _res, next) => next(new TooManyRequestsError()),
     // Counted in the database: every instance behind the load balancer sees the same attempts.
     store: new DatabaseRateLimitStore(db, 'login'),
@@ -35,7 +42,7 @@ export function authRoutes(ctx: AppContext): Router {
   });
 
   router.post('/login', publicRoute(), loginLimiter, async (req, res) => {
-    const login = typeof req.body.login === 'string' ? req.body.login.trim() : '';
+    const login = typedLogin(req.body);
     const password = typeof req.body.password === 'string' ? req.body.password : '';
     const next = safeNext(req.body.next);
     const fields: Record<string, string> = {};

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { scrubForLog } from '../privacy/mask';
+import { maskFreeText, scrubForLog } from '../privacy/mask';
 import { computeRowHash, GENESIS_HASH } from './hash';
 import type { AuditEntry, AuditRow } from './types';
 
@@ -60,7 +60,8 @@ function toColumns(entry: AuditEntry): Columns {
     actor_department: limited('actor.department', actor?.department, 64),
     action: checkedAction(entry.action),
     object_type: limited('objectType', entry.objectType, 64),
-    object_id: limited('objectId', entry.objectId === undefined ? undefined : String(entry.objectId), 200),
+    // Masked like the summary: a failed sign-in's object is whatever was typed as the login, often a phone number.
+    object_id: limited('objectId', entry.objectId === undefined ? undefined : maskFreeText(String(entry.objectId)), 200),
     summary: asStoredJson(scrubForLog(entry.summary ?? {})),
     ip: entry.ip ?? null,
     request_id: limited('requestId', entry.requestId, 128),
