@@ -36,6 +36,11 @@ describe('robot webhooks', () => {
     expect(webhookUrlProblem('not a url')).toBe('https');
     expect(webhookUrlProblem('https://[::ffff:127.0.0.1]/')).toBe('host');
     expect(webhookUrlProblem('https://017700000001/')).toBe('host');
+    // NAT64 and 6to4 forms of the metadata service and of loopback
+    expect(webhookUrlProblem('https://[64:ff9b::a9fe:a9fe]/')).toBe('host');
+    expect(webhookUrlProblem('https://[2002:7f00:1::]/')).toBe('host');
+    expect(webhookUrlProblem('https://[2002:a9fe:a9fe::1]/')).toBe('host');
+    expect(webhookUrlProblem('https://[64:ff9b::cb00:7107]/')).toBeNull(); // 203.0.113.7 over NAT64
     expect(webhookUrlProblem('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k')).toBeNull();
     expect(webhookUrlProblem('https://oapi.dingtalk.com/robot/send?access_token=t')).toBeNull();
   });

@@ -11,7 +11,8 @@ export function robotPayload(content: string): { msgtype: 'text'; text: { conten
 /**
  * Addresses a robot webhook may not point at: Hubwatch would post from inside the university's
  * network to itself or to the cloud's metadata service (SSRF). Loopback, link-local (169.254.169.254,
- * fe80::/10), unspecified (0.0.0.0/8, ::) and the deprecated IPv4-compatible IPv6 block (::a.b.c.d).
+ * fe80::/10), unspecified (0.0.0.0/8, ::) and the deprecated IPv4-compatible IPv6 block (::a.b.c.d),
+ * and those IPv4 blocks written as NAT64 or 6to4 addresses.
  * IPv4-mapped IPv6 (::ffff:127.0.0.1) is matched by its IPv4 address (BlockList does that).
  */
 const INTERNAL = new BlockList();
@@ -20,6 +21,18 @@ INTERNAL.addSubnet('127.0.0.0', 8, 'ipv4');
 INTERNAL.addSubnet('169.254.0.0', 16, 'ipv4');
 INTERNAL.addSubnet('::', 96, 'ipv6');
 INTERNAL.addSubnet('fe80::', 10, 'ipv6');
+// The same IPv4 blocks inside the IPv6 forms that carry an IPv4 address and that a NAT64 gateway or a
+// 6to4 relay would forward there: 64:ff9b::a.b.c.d (RFC 6052) and 2002:aabb:ccdd:: (RFC 3056).
+for (const [v4, bits] of [
+  ['0.0.0.0', 8],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+] as const) {
+  const [a, b, c, d] = v4.split('.').map(Number);
+  const hex = (hi: number, lo: number) => ((hi << 8) | lo).toString(16);
+  INTERNAL.addSubnet(`64:ff9b::${hex(a, b)}:${hex(c, d)}`, 96 + bits, 'ipv6');
+  INTERNAL.addSubnet(`2002:${hex(a, b)}:${hex(c, d)}::`, 16 + bits, 'ipv6');
+}
 
 /** Why a webhook URL is refused: not an https:// URL, or a host on this machine or its link. */
 export type WebhookUrlProblem = 'https' | 'host';
