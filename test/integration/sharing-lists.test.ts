@@ -100,6 +100,24 @@ describe('GET /api/v1/sharing-requests', () => {
     expect(res.status).toBe(422);
     expect(Object.keys(res.body.fields).sort()).toEqual(['status', 'view']);
   });
+
+  it('masks an ID or phone number typed into the purpose in every list, for the IT office too', async () => {
+    const a = await as('applicant');
+    const created = await a.agent
+      .post('/api/v1/sharing-requests')
+      .set('X-CSRF-Token', a.csrf)
+      .send(
+        apiRequest([{ table: 'org_unit', fields: ['unit_code'] }], { purpose: '核对 110105199001010002 的电话 13600000004' }),
+      );
+    expect(created.status).toBe(201);
+    for (const [who, view] of [
+      ['applicant', 'mine'],
+      ['office', 'all'],
+    ] as const) {
+      const list = await get(who, `/api/v1/sharing-requests?view=${view}&per_page=1`);
+      expect(list.body.items[0]).toMatchObject({ id: created.body.id, purpose: '核对 110105********0002 的电话 136****0004' });
+    }
+  });
 });
 
 describe('/sharing/structure-changes', () => {

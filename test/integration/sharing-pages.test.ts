@@ -337,13 +337,24 @@ describe('the request page, print form and lists', () => {
     const res = await postForm(
       'applicant',
       '/sharing/new',
-      fullForm({ 'applicant[contact]': '微信同号 13700000003，座机 0371-67781234 转 806' }),
+      fullForm({
+        'applicant[contact]': '微信同号 13700000003，座机 0371-67781234 转 806',
+        purpose: '教务系统对接，联系人手机 13600000004',
+      }),
       { material: [PDF, 'x.pdf'] },
     );
     const own = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
-    const full = ['0371-67781505', '13800000001', '13900000002', '13700000003', '0371-67781234', VALID_ID_CARD];
+    const full = ['0371-67781505', '13800000001', '13900000002', '13700000003', '0371-67781234', VALID_ID_CARD, '13600000004'];
     // 3 of 11 digits kept in front, 4 of 11 at the end, separators kept (maskPhone).
-    const masked = ['037*-****1505', '138****0001', '139****0002', '137****0003', '037*-****1234', '110105********002X'];
+    const masked = [
+      '037*-****1505',
+      '138****0001',
+      '139****0002',
+      '137****0003',
+      '037*-****1234',
+      '110105********002X',
+      '136****0004',
+    ];
 
     const a = await as('applicant');
     const page = (await a.agent.get(`/sharing/${own}`).expect(200)).text;

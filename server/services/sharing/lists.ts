@@ -3,6 +3,7 @@ import { NO_OTHER_REVIEWER_SQL, type DbRow } from './repository';
 import type { CurrentUser } from '../../policies';
 import { can } from '../../policies';
 import { loadCurrentCatalog } from '../catalog/repository';
+import { maskFreeText } from '../privacy';
 import { catalogTable } from './plan';
 
 /** The lists: my requests, my review queue, all requests (IT office), each with tables and current stages. */
@@ -102,6 +103,8 @@ export async function listRequests(
     total: Number(n),
     rows: rows.map((r: DbRow) => ({
       ...r,
+      // Free text: lists show no personal data, so an ID or phone number typed into the purpose is masked.
+      purpose: typeof r.purpose === 'string' ? maskFreeText(r.purpose) : r.purpose,
       id: Number(r.id),
       applicant_id: Number(r.applicant_id),
       tables: items

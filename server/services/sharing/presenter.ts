@@ -30,14 +30,15 @@ export function maskPhonesIn(text: string): string {
 
 /**
  * Personal data on a request (个人信息脱敏): vendors' ID numbers and every phone number — members',
- * vendors', the applicant's office phone and any number in the applicant's other contact — are shown
- * in full to the request's approvers only (isApprover: they check these people and call them); anyone
+ * vendors', the applicant's office phone and any number in the applicant's other contact or the purpose
+ * — are shown in full to the request's approvers only (isApprover: they check these people and call them); anyone
  * else who may see the request (its applicant) sees them masked, on the page, the print form and the API.
  */
 export function maskedForm(input: SharingInput, full: boolean): SharingInput {
   if (full) return input;
   return {
     ...input,
+    purpose: typeof input.purpose === 'string' ? maskFreeText(input.purpose) : input.purpose,
     applicant: {
       ...input.applicant,
       officePhone: maskPhone(input.applicant.officePhone),
