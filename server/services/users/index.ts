@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { AppError, ValidationError } from '../../errors';
-import { CurrentUser, ROLES, Role } from '../../policies';
+import { CurrentUser, Role } from '../../policies';
 import { appendAudit } from '../audit';
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
+import { checkDepartment, checkPersonFields } from './validate';
 
 export interface UserRow {
   id: number;
@@ -29,13 +30,7 @@ export function toCurrentUser(row: UserRow): CurrentUser {
 }
 
 const LOGIN_PATTERN = /^[A-Za-z0-9._@-]{2,64}$/;
-/** One @, something on both sides, a dot in the domain, no spaces (as the catalog's steward addresses). */
-export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** Column sizes (migrations): users.name varchar(200), users.email varchar(320), departments.code varchar(64), departments.name varchar(200). */
-export const USER_LIMITS = { name: 200, email: 320, departmentCode: 64, departmentName: 200 } as const;
-
-/** Length as PostgreSQL counts varchar(n): in characters (code points). */
-const length = (text: string): number => [...text].length;
+export { EMAIL_PATTERN, USER_LIMITS } from './validate';
 
 export interface NewUser {
   login: string;
@@ -57,39 +52,14 @@ export async function createUser(
 ): Promise<{ user: UserRow; generatedPassword: string | null }> {
   const problems: ValidationError['fields'] = [];
   if (!LOGIN_PATTERN.test(input.login)) problems.push({ field: 'login', key: 'users.errors.login' });
-  const name = input.name?.trim() ?? '';
-  if (!name) problems.push({ field: 'name', key: 'users.errors.name' });
-  else if (length(name) > USER_LIMITS.name)
-    problems.push({ field: 'name', key: 'users.errors.nameLength', params: { max: USER_LIMITS.name } });
-  const email = input.email?.trim() || null;
-  if (email !== null && length(email) > USER_LIMITS.email) {
-    problems.push({ field: 'email', key: 'users.errors.emailLength', params: { max: USER_LIMITS.email } });
-  } else if (email !== null && !EMAIL_PATTERN.test(email)) {
-    problems.push({ field: 'email', key: 'users.errors.email', params: { value: email } });
-  }
-  const roles = [...new Set(input.roles)];
-  if (roles.length === 0 || roles.some((r) => !(ROLES as readonly string[]).includes(r))) {
-    problems.push({ field: 'role', key: 'users.errors.role', params: { roles: ROLES.join(', ') } });
-  }
+  const { name, email, roles, problems: personProblems } = checkPersonFields(input);
+  problems.push(...personProblems);
   if (input.password != null && input.password.length < MIN_PASSWORD_LENGTH) {
     problems.push({ field: 'password', key: 'users.errors.passwordLength', params: { min: MIN_PASSWORD_LENGTH } });
   }
   const departmentName = input.departmentName?.trim() || null;
-  const department =
-    length(input.department) > USER_LIMITS.departmentCode
-      ? null
-      : await db('departments').where({ code: input.department }).first();
-  if (!department && length(input.department) > USER_LIMITS.departmentCode) {
-    problems.push({ field: 'department', key: 'users.errors.departmentLength', params: { max: USER_LIMITS.departmentCode } });
-  } else if (!department && !departmentName) {
-    problems.push({ field: 'department', key: 'users.errors.department', params: { code: input.department } });
-  } else if (!department && departmentName && length(departmentName) > USER_LIMITS.departmentName) {
-    problems.push({
-      field: 'department-name',
-      key: 'users.errors.departmentNameLength',
-      params: { max: USER_LIMITS.departmentName },
-    });
-  }
+  const department = await checkDepartment(db, input.department, departmentName);
+  problems.push(...department.problems);
   if (await db('users').where({ login: input.login }).first()) {
     problems.push({ field: 'login', key: 'users.errors.loginTaken', params: { login: input.login } });
   }
@@ -98,7 +68,7 @@ export async function createUser(
   const generatedPassword = input.password ? null : generatePassword();
   const passwordHash = await hashPassword(input.password || generatedPassword!);
   const user = await db.transaction(async (trx) => {
-    if (!department) {
+    if (!department.exists) {
       await trx('departments').insert({ code: input.department, name: departmentName });
     }
     const [row] = await trx('users')
@@ -229,3 +199,6 @@ export class UnknownUserError extends AppError {
     super(404, 'unknown_user', 'users.errors.unknown', { login });
   }
 }
+
+export { changeOwnPassword, endSessions, resetPassword, setUserDisabled, updateUser } from './manage';
+export type { AccountUpdate, ChangeOrigin } from './manage';

@@ -1,0 +1,226 @@
+import type { Knex } from 'knex';
+import { NotFoundError, ValidationError } from '../../errors';
+import type { CurrentUser, Role } from '../../policies';
+import { appendAudit } from '../audit';
+import type { UserRow } from './index';
+import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
+import { checkDepartment, checkPersonFields } from './validate';
+
+/**
+ * Changing accounts after they were added: name, e-mail, department and roles; disabling and enabling;
+ * an administrator's password reset; one's own password change. Each change is one transaction with its
+ * audit row (never a password or its hash), and each keeps at least one enabled administrator.
+ */
+
+/** Where a change came from, for the audit row (a request's address and id; none from the command line). */
+export interface ChangeOrigin {
+  ip?: string;
+  requestId?: string;
+}
+
+const auditActorOf = (actor: CurrentUser | null) =>
+  actor && { id: actor.id, login: actor.login, roles: actor.roles, department: actor.department };
+
+/**
+ * Ends sessions of the account: every one, or every one but `keepSid` (the session that made the change).
+ * Session rows keep the user's id as a JSON number under `userId`.
+ */
+export async function endSessions(db: Knex, userId: number, keepSid: string | null = null): Promise<number> {
+  const query = db('sessions').whereRaw(`data->>'userId' = ?`, [String(userId)]);
+  if (keepSid) query.whereNot('sid', keepSid);
+  return query.delete();
+}
+
+/**
+ * Locks the rows of every enabled administrator and the account itself (in that order, FOR UPDATE, so two
+ * administrators demoting or disabling each other at once are serialized) and reads the account.
+ */
+async function lockForChange(trx: Knex.Transaction, userId: number): Promise<{ user: UserRow; admins: number[] }> {
+  const admins = (
+    await trx('users').where({ disabled: false }).whereRaw(`'admin' = any(roles)`).orderBy('id').forUpdate().select('id')
+  ).map((r: { id: number | string }) => Number(r.id));
+  const user = (await trx('users').where({ id: userId }).forUpdate().first()) as UserRow | undefined;
+  if (!user) throw new NotFoundError();
+  return { user, admins };
+}
+
+const isEnabledAdmin = (u: { roles: Role[]; disabled: boolean }) => !u.disabled && u.roles.includes('admin');
+
+/** Refuses (naming `field`) a change that leaves no enabled administrator. */
+function assertAdminRemains(before: UserRow, after: { roles: Role[]; disabled: boolean }, admins: number[], field: string): void {
+  if (!isEnabledAdmin(before) || isEnabledAdmin(after)) return;
+  const others = admins.filter((id) => id !== Number(before.id));
+  if (others.length === 0) throw new ValidationError([{ field, key: 'users.errors.lastAdmin' }]);
+}
+
+export interface AccountUpdate {
+  name: string;
+  email?: string | null;
+  department: string;
+  roles: string[];
+}
+
+/**
+ * Changes an account's name, e-mail, department and roles, checked as when it was added. Throws
+ * ValidationError naming each bad field, NotFoundError for an unknown account; writes nothing then.
+ * Returns the account as it is now and whether anything changed.
+ */
+export async function updateUser(
+  db: Knex,
+  userId: number,
+  input: AccountUpdate,
+  actor: CurrentUser | null,
+  origin: ChangeOrigin = {},
+): Promise<{ user: UserRow; changed: boolean }> {
+  const { name, email, roles, problems } = checkPersonFields(input);
+  const department = await checkDepartment(db, input.department);
+  problems.push(...department.problems);
+  if (problems.length) throw new ValidationError(problems);
+
+  return db.transaction(async (trx) => {
+    const { user: before, admins } = await lockForChange(trx, userId);
+    assertAdminRemains(before, { roles, disabled: before.disabled }, admins, 'role');
+    const sameRoles = before.roles.length === roles.length && before.roles.every((r) => roles.includes(r));
+    const changed =
+      before.name !== name || (before.email ?? null) !== email || before.department_code !== input.department || !sameRoles;
+    if (!changed) return { user: before, changed: false };
+    const [user] = (await trx('users')
+      .where({ id: userId })
+      .update({ name, email, department_code: input.department, roles })
+      .returning('*')) as UserRow[];
+    // The summary names what changed; e-mail addresses and names are personal: only whether they changed.
+    const summary = (u: UserRow) => ({ department: u.department_code, roles: u.roles });
+    await appendAudit(trx, {
+      actor: auditActorOf(actor),
+      action: 'user.update',
+      objectType: 'user',
+      objectId: userId,
+      summary: {
+        before: summary(before),
+        after: summary(user),
+        nameChanged: before.name !== name,
+        emailChanged: (before.email ?? null) !== email,
+      },
+      ...origin,
+    });
+    return { user, changed: true };
+  });
+}
+
+/**
+ * Disables or enables an account. Disabling ends its sessions (its API tokens are refused while it is
+ * disabled); an administrator cannot disable their own account, and the last enabled administrator
+ * cannot be disabled (ValidationError on `disabled`). Setting what is already set changes nothing.
+ */
+export async function setUserDisabled(
+  db: Knex,
+  userId: number,
+  disabled: boolean,
+  actor: CurrentUser | null,
+  origin: ChangeOrigin = {},
+): Promise<{ user: UserRow; changed: boolean; sessionsEnded: number }> {
+  if (disabled && actor && Number(actor.id) === Number(userId)) {
+    throw new ValidationError([{ field: 'disabled', key: 'users.errors.disableSelf' }]);
+  }
+  return db.transaction(async (trx) => {
+    const { user: before, admins } = await lockForChange(trx, userId);
+    if (before.disabled === disabled) return { user: before, changed: false, sessionsEnded: 0 };
+    assertAdminRemains(before, { roles: before.roles, disabled }, admins, 'disabled');
+    const [user] = (await trx('users').where({ id: userId }).update({ disabled }).returning('*')) as UserRow[];
+    const sessionsEnded = disabled ? await endSessions(trx, userId) : 0;
+    await appendAudit(trx, {
+      actor: auditActorOf(actor),
+      action: disabled ? 'user.disable' : 'user.enable',
+      objectType: 'user',
+      objectId: userId,
+      summary: { before: { disabled: before.disabled }, after: { disabled }, sessionsEnded },
+      ...origin,
+    });
+    return { user, changed: true, sessionsEnded };
+  });
+}
+
+/**
+ * An administrator sets a new password for an account: the one given (at least MIN_PASSWORD_LENGTH
+ * characters; ValidationError on `password` otherwise) or a generated one, returned once. Ends every
+ * session of the account. Administrators change their own password with changeOwnPassword.
+ */
+export async function resetPassword(
+  db: Knex,
+  userId: number,
+  password: string | null,
+  actor: CurrentUser | null,
+  origin: ChangeOrigin = {},
+): Promise<{ user: UserRow; generatedPassword: string | null; sessionsEnded: number }> {
+  // One's own password is changed knowing the current one (changeOwnPassword): a session left open must
+  // not be enough to take the account over.
+  if (actor && Number(actor.id) === Number(userId)) {
+    throw new ValidationError([{ field: 'password', key: 'users.errors.resetSelf' }]);
+  }
+  if (password != null && password !== '' && password.length < MIN_PASSWORD_LENGTH) {
+    throw new ValidationError([{ field: 'password', key: 'users.errors.passwordLength', params: { min: MIN_PASSWORD_LENGTH } }]);
+  }
+  const generatedPassword = password ? null : generatePassword();
+  const hash = await hashPassword(password || generatedPassword!);
+  return db.transaction(async (trx) => {
+    const user = (await trx('users').where({ id: userId }).forUpdate().first()) as UserRow | undefined;
+    if (!user) throw new NotFoundError();
+    await trx('users').where({ id: userId }).update({ password_hash: hash });
+    const sessionsEnded = await endSessions(trx, userId);
+    await appendAudit(trx, {
+      actor: auditActorOf(actor),
+      action: 'user.password_reset',
+      objectType: 'user',
+      objectId: userId,
+      summary: { generated: !!generatedPassword, sessionsEnded },
+      ...origin,
+    });
+    return { user, generatedPassword, sessionsEnded };
+  });
+}
+
+/**
+ * A signed-in user changes their own password: the current one must match (ValidationError on
+ * `current_password`), the new one have at least MIN_PASSWORD_LENGTH characters and differ from it
+ * (`new_password`). Ends the user's other sessions; `currentSid`, the one they changed it in, stays.
+ * An account without a password (campus SSO) has none to change: ValidationError on `current_password`.
+ */
+export async function changeOwnPassword(
+  db: Knex,
+  user: CurrentUser,
+  input: { current: string; next: string },
+  currentSid: string | null,
+  origin: ChangeOrigin = {},
+): Promise<{ sessionsEnded: number }> {
+  const row = (await db('users').where({ id: user.id }).first('password_hash', 'disabled')) as
+    Pick<UserRow, 'password_hash' | 'disabled'> | undefined;
+  if (!row || row.disabled) throw new NotFoundError();
+  if (!row.password_hash) throw new ValidationError([{ field: 'current_password', key: 'users.errors.passwordSso' }]);
+  const problems: ValidationError['fields'] = [];
+  if (!input.current) problems.push({ field: 'current_password', key: 'users.errors.currentPasswordRequired' });
+  else if (!(await verifyPassword(row.password_hash, input.current)))
+    problems.push({ field: 'current_password', key: 'users.errors.currentPassword' });
+  if (input.next.length < MIN_PASSWORD_LENGTH)
+    problems.push({ field: 'new_password', key: 'users.errors.passwordLength', params: { min: MIN_PASSWORD_LENGTH } });
+  else if (input.next === input.current) problems.push({ field: 'new_password', key: 'users.errors.passwordSame' });
+  if (problems.length) throw new ValidationError(problems);
+
+  const hash = await hashPassword(input.next);
+  return db.transaction(async (trx) => {
+    // Changed by another request meanwhile (a reset, another change): the check above read an old hash.
+    const updated = await trx('users')
+      .where({ id: user.id, password_hash: row.password_hash, disabled: false })
+      .update({ password_hash: hash });
+    if (!updated) throw new ValidationError([{ field: 'current_password', key: 'users.errors.currentPassword' }]);
+    const sessionsEnded = await endSessions(trx, user.id, currentSid);
+    await appendAudit(trx, {
+      actor: auditActorOf(user),
+      action: 'user.password_change',
+      objectType: 'user',
+      objectId: user.id,
+      summary: { sessionsEnded },
+      ...origin,
+    });
+    return { sessionsEnded };
+  });
+}

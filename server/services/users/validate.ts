@@ -1,0 +1,64 @@
+import type { Knex } from 'knex';
+import type { FieldError } from '../../errors';
+import { ROLES, type Role } from '../../policies';
+
+/** One @, something on both sides, a dot in the domain, no spaces (as the catalog's steward addresses). */
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Column sizes (migrations): users.name varchar(200), users.email varchar(320), departments.code varchar(64), departments.name varchar(200). */
+export const USER_LIMITS = { name: 200, email: 320, departmentCode: 64, departmentName: 200 } as const;
+
+/** Length as PostgreSQL counts varchar(n): in characters (code points). */
+export const length = (text: string): number => [...text].length;
+
+/**
+ * The name, e-mail and roles of an account, as adding and editing one check them: the values as they
+ * are stored (trimmed, roles once each) and a problem per bad field.
+ */
+export function checkPersonFields(input: { name?: string | null; email?: string | null; roles: string[] }): {
+  name: string;
+  email: string | null;
+  roles: Role[];
+  problems: FieldError[];
+} {
+  const problems: FieldError[] = [];
+  const name = input.name?.trim() ?? '';
+  if (!name) problems.push({ field: 'name', key: 'users.errors.name' });
+  else if (length(name) > USER_LIMITS.name)
+    problems.push({ field: 'name', key: 'users.errors.nameLength', params: { max: USER_LIMITS.name } });
+  const email = input.email?.trim() || null;
+  if (email !== null && length(email) > USER_LIMITS.email) {
+    problems.push({ field: 'email', key: 'users.errors.emailLength', params: { max: USER_LIMITS.email } });
+  } else if (email !== null && !EMAIL_PATTERN.test(email)) {
+    problems.push({ field: 'email', key: 'users.errors.email', params: { value: email } });
+  }
+  const roles = [...new Set(input.roles)];
+  if (roles.length === 0 || roles.some((r) => !(ROLES as readonly string[]).includes(r))) {
+    problems.push({ field: 'role', key: 'users.errors.role', params: { roles: ROLES.join(', ') } });
+  }
+  return { name, email, roles: roles as Role[], problems };
+}
+
+/**
+ * The account's department: it must exist, unless `departmentName` is given to create it (bootstrapping
+ * before any catalog; adding accounts only). `exists` says whether it does.
+ */
+export async function checkDepartment(
+  db: Knex,
+  code: string,
+  departmentName: string | null = null,
+): Promise<{ exists: boolean; problems: FieldError[] }> {
+  const problems: FieldError[] = [];
+  const department = length(code) > USER_LIMITS.departmentCode ? null : await db('departments').where({ code }).first('code');
+  if (!department && length(code) > USER_LIMITS.departmentCode) {
+    problems.push({ field: 'department', key: 'users.errors.departmentLength', params: { max: USER_LIMITS.departmentCode } });
+  } else if (!department && !departmentName) {
+    problems.push({ field: 'department', key: 'users.errors.department', params: { code } });
+  } else if (!department && departmentName && length(departmentName) > USER_LIMITS.departmentName) {
+    problems.push({
+      field: 'department-name',
+      key: 'users.errors.departmentNameLength',
+      params: { max: USER_LIMITS.departmentName },
+    });
+  }
+  return { exists: !!department, problems };
+}
