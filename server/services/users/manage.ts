@@ -28,7 +28,8 @@ const auditActorOf = (actor: CurrentUser | null) =>
 export async function endSessions(db: Knex, userId: number, keepSid: string | null = null): Promise<number> {
   const query = db('sessions').whereRaw(`data->>'userId' = ?`, [String(userId)]);
   if (keepSid) query.whereNot('sid', keepSid);
-  return query.delete();
+  // The rows, not the driver's count: the embedded database's driver reports a delete's count differently.
+  return (await query.delete().returning('sid')).length;
 }
 
 /**
@@ -210,8 +211,9 @@ export async function changeOwnPassword(
     // Changed by another request meanwhile (a reset, another change): the check above read an old hash.
     const updated = await trx('users')
       .where({ id: user.id, password_hash: row.password_hash, disabled: false })
-      .update({ password_hash: hash });
-    if (!updated) throw new ValidationError([{ field: 'current_password', key: 'users.errors.currentPassword' }]);
+      .update({ password_hash: hash })
+      .returning('id');
+    if (!updated.length) throw new ValidationError([{ field: 'current_password', key: 'users.errors.currentPassword' }]);
     const sessionsEnded = await endSessions(trx, user.id, currentSid);
     await appendAudit(trx, {
       actor: auditActorOf(user),
