@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import type { AppContext } from '../context';
+import { accountRoutes } from './account';
 import { adminRoutes } from './admin';
 import { apiRoutes } from './api';
 import { authRoutes } from './auth';
@@ -26,5 +27,6 @@ export function mountRoutes(app: Express, ctx: AppContext): void {
   app.use(reportsRoutes(ctx));
   app.use(inboxRoutes(ctx));
   app.use(adminRoutes(ctx));
+  app.use(accountRoutes(ctx));
   app.use('/api/v1', apiRoutes(ctx));
 }

@@ -344,6 +344,34 @@ const TABLE: Access[] = [
   { method: 'POST', path: '/inbox/read', roles: ALL },
   { method: 'GET', path: '/admin/users', roles: ['admin'] },
   { method: 'POST', path: '/admin/users', roles: ['admin'] },
+  // An account's page and its forms, tried on the caller's own account: an allowed administrator stops at a
+  // field error (an e-mail that is not one, disabling or resetting their own account) or enables what is
+  // enabled already — nothing changed, the session kept.
+  { method: 'GET', path: '/admin/users/:id', roles: ['admin'], params: (c) => ({ id: c.me.id }) },
+  {
+    method: 'POST',
+    path: '/admin/users/:id',
+    roles: ['admin'],
+    params: (c) => ({ id: c.me.id }),
+    body: (c) => ({ name: c.me.name, department: c.me.department_code, roles: c.me.roles, email: 'not-an-email' }),
+  },
+  { method: 'POST', path: '/admin/users/:id/disable', roles: ['admin'], params: (c) => ({ id: c.me.id }) },
+  { method: 'POST', path: '/admin/users/:id/enable', roles: ['admin'], params: (c) => ({ id: c.me.id }) },
+  {
+    method: 'POST',
+    path: '/admin/users/:id/password',
+    roles: ['admin'],
+    params: (c) => ({ id: c.me.id }),
+    body: () => ({ password: 'a new long password' }),
+  },
+  { method: 'GET', path: '/account/password', roles: ALL },
+  // A wrong current password: 422, nothing changed.
+  {
+    method: 'POST',
+    path: '/account/password',
+    roles: ALL,
+    body: () => ({ current_password: 'not the password', new_password: 'a new long password' }),
+  },
   { method: 'GET', path: '/admin/audit', roles: OFFICE },
   {
     method: 'GET',

@@ -4,9 +4,19 @@ import type { AppContext } from '../../context';
 import { NotFoundError, ValidationError, type FieldError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
-import { type Role, ROLES } from '../../policies';
+import { can, type Role, ROLES } from '../../policies';
 import { appendAudit, listAudit } from '../../services/audit';
-import { createUser, listUsers, USER_LIMITS, type UserFilters } from '../../services/users';
+import {
+  createUser,
+  findUserById,
+  listUsers,
+  resetPassword,
+  setUserDisabled,
+  updateUser,
+  USER_LIMITS,
+  type UserFilters,
+  type UserRow,
+} from '../../services/users';
 import { auditRowsFor } from '../../presenters/audit';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 
@@ -17,7 +27,8 @@ import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../.
  */
 function userFormMessages(err: ValidationError, req: Request, department: string): Record<string, string> {
   const fields = fieldMessages(err, req);
-  if (fields.role) {
+  // Only the message about the roles ticked (not, say, the last administrator's) names them again.
+  if (fields.role && err.fields.some((f) => f.field === 'role' && f.key === 'users.errors.role')) {
     const names = ROLES.map((r) => req.t(`roles.${r}`));
     fields.role = req.t('admin.users.errors.role', {
       roles: new Intl.ListFormat(req.locale, { type: 'disjunction' }).format(names),
@@ -99,6 +110,131 @@ export function adminRoutes(ctx: AppContext): Router {
         title: req.t('admin.users.title'),
         ...(await usersPage(req, { form: { ...req.body, roles }, fields: userFormMessages(err, req, department) })),
       });
+    }
+  });
+
+  /** The account named by `:id` (digits only), or 404. */
+  async function accountOf(req: Request): Promise<UserRow> {
+    const id = String(req.params.id);
+    const user = /^[0-9]{1,15}$/.test(id) ? await findUserById(db, Number(id)) : undefined;
+    if (!user) throw new NotFoundError();
+    return user;
+  }
+
+  /**
+   * An account's page: the edit form (prefilled, or as typed after a mistake), its status with disable or
+   * enable, and the password reset. `fields` present: the form is shown again with its messages (422).
+   */
+  async function accountPage(
+    req: Request,
+    res: Response,
+    account: UserRow,
+    extra: {
+      form?: Record<string, unknown>;
+      fields?: Record<string, string>;
+      generated?: { password: string; sessionsEnded: number };
+    } = {},
+  ) {
+    const departments = await db('departments').orderBy('code').select('code', 'name');
+    res.status(extra.fields ? 422 : 200).render('pages/admin/user', {
+      title: req.t('admin.users.editTitle', { login: account.login }),
+      account: { ...account, hasPassword: !!account.password_hash, password_hash: undefined },
+      self: account.id === req.user!.id,
+      departments,
+      roles: ROLES,
+      form: extra.form ?? {
+        name: account.name,
+        email: account.email ?? '',
+        department: account.department_code,
+        roles: account.roles,
+      },
+      fields: extra.fields ?? {},
+      generated: extra.generated,
+    });
+  }
+
+  const accountUrl = (user: { id: number }) => `/admin/users/${user.id}`;
+
+  router.get('/admin/users/:id', authorize('users.manage'), async (req, res) => accountPage(req, res, await accountOf(req)));
+
+  router.post('/admin/users/:id', authorize('users.manage'), async (req, res) => {
+    const account = await accountOf(req);
+    const roles = ([] as unknown[]).concat(req.body.roles ?? []).map(String);
+    const department = String(req.body.department ?? '');
+    const form = {
+      name: String(req.body.name ?? ''),
+      email: req.body.email == null || req.body.email === '' ? null : String(req.body.email),
+      department,
+      roles,
+    };
+    try {
+      const { user, changed } = await updateUser(db, account.id, form, req.user!, auditOrigin(req));
+      req.session.flash = {
+        kind: 'success',
+        text: req.t(changed ? 'admin.users.saved' : 'admin.users.unchanged', { login: user.login }),
+      };
+      // Administrators who took their own administrator role away may no longer open this page.
+      const stillAdmin = user.id !== req.user!.id || can({ ...req.user!, roles: user.roles }, 'users.manage');
+      res.redirect(stillAdmin ? accountUrl(user) : '/');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await accountPage(req, res, account, {
+        form: { ...form, email: form.email ?? '' },
+        fields: userFormMessages(err, req, department),
+      });
+    }
+  });
+
+  for (const [path, disabled] of [
+    ['/admin/users/:id/disable', true],
+    ['/admin/users/:id/enable', false],
+  ] as const) {
+    router.post(path, authorize('users.manage'), async (req, res) => {
+      const account = await accountOf(req);
+      try {
+        const { user, changed, sessionsEnded } = await setUserDisabled(db, account.id, disabled, req.user!, auditOrigin(req));
+        req.session.flash = {
+          kind: 'success',
+          text: !changed
+            ? req.t('admin.users.unchanged', { login: user.login })
+            : req.t(disabled ? 'admin.users.disabledDone' : 'admin.users.enabledDone', {
+                login: user.login,
+                count: sessionsEnded,
+              }),
+        };
+        res.redirect(accountUrl(user));
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        await accountPage(req, res, account, { fields: fieldMessages(err, req) });
+      }
+    });
+  }
+
+  router.post('/admin/users/:id/password', authorize('users.manage'), async (req, res) => {
+    const account = await accountOf(req);
+    const typed = typeof req.body.password === 'string' ? req.body.password : '';
+    try {
+      const { generatedPassword, sessionsEnded } = await resetPassword(
+        db,
+        account.id,
+        typed || null,
+        req.user!,
+        auditOrigin(req),
+      );
+      if (generatedPassword) {
+        // Shown once, on this page, as the add form shows an initial password; never stored in clear.
+        return accountPage(req, res, (await findUserById(db, account.id))!, {
+          generated: { password: generatedPassword, sessionsEnded },
+        });
+      }
+      req.session.flash = {
+        kind: 'success',
+        text: req.t('admin.users.resetDone', { login: account.login, count: sessionsEnded }),
+      };
+      res.redirect(accountUrl(account));
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await accountPage(req, res, account, { fields: fieldMessages(err, req) });
     }
   });
 

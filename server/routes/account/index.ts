@@ -1,0 +1,61 @@
+import { Request, Response, Router } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { auditOrigin } from '../../auth/login';
+import type { AppContext } from '../../context';
+import { TooManyRequestsError, ValidationError } from '../../errors';
+import { authorize } from '../../middleware/authorize';
+import { fieldMessages } from '../../middleware/errors';
+import { DatabaseRateLimitStore } from '../../middleware/rate-limit-store';
+import { changeOwnPassword, findUserById } from '../../services/users';
+import { MIN_PASSWORD_LENGTH } from '../../services/users/passwords';
+
+/** The signed-in user's own account: changing their password. */
+export function accountRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { db } = ctx;
+
+  // Wrong current passwords are counted per account (and address), as sign-in failures are: a session
+  // left open must not let anyone guess the password behind it.
+  const passwordLimiter = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: 10,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skipSuccessfulRequests: true,
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${req.user?.id ?? ''}`,
+    handler: (_req, _res, next) => next(new TooManyRequestsError()),
+    store: new DatabaseRateLimitStore(db, 'password-change'),
+  });
+
+  async function passwordPage(req: Request, res: Response, fields?: Record<string, string>) {
+    const row = await findUserById(db, req.user!.id);
+    res.status(fields ? 422 : 200).render('pages/account/password', {
+      title: req.t('auth.password.title'),
+      sso: !row?.password_hash,
+      min: MIN_PASSWORD_LENGTH,
+      fields: fields ?? {},
+    });
+  }
+
+  router.get('/account/password', authorize('session.use'), (req, res) => passwordPage(req, res));
+
+  router.post('/account/password', authorize('session.use'), passwordLimiter, async (req, res) => {
+    const text = (value: unknown) => (typeof value === 'string' ? value : '');
+    try {
+      const { sessionsEnded } = await changeOwnPassword(
+        db,
+        req.user!,
+        { current: text(req.body.current_password), next: text(req.body.new_password) },
+        req.sessionID,
+        auditOrigin(req),
+      );
+      req.session.flash = { kind: 'success', text: req.t('auth.password.done', { count: sessionsEnded }) };
+      res.redirect('/account/password');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await passwordPage(req, res, fieldMessages(err, req));
+    }
+  });
+
+  return router;
+}
