@@ -8,7 +8,13 @@ import { demoResetCommand } from './commands/demo';
 import { migrateCommand } from './commands/migrate';
 import { serveCommand } from './commands/serve';
 import { ticketsListCommand } from './commands/tickets';
-import { usersAddCommand, usersTokenCommand } from './commands/users';
+import {
+  usersAddCommand,
+  usersDisableCommand,
+  usersEnableCommand,
+  usersPasswordCommand,
+  usersTokenCommand,
+} from './commands/users';
 import { CliIo, EXIT, print, processIo, UsageError } from './io';
 
 /** Every command, in the order `--help` lists them. */
@@ -17,6 +23,9 @@ export const COMMANDS: Command[] = [
   migrateCommand,
   usersAddCommand,
   usersTokenCommand,
+  usersDisableCommand,
+  usersEnableCommand,
+  usersPasswordCommand,
   auditVerifyCommand,
   catalogImportCommand,
   catalogExportCommand,

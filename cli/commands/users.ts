@@ -1,6 +1,17 @@
 import type { Command } from '../command';
 import { ValidationError } from '../../server/errors';
-import { createUser, findUserByLogin, issueApiToken, revokeApiTokens, UnknownUserError } from '../../server/services/users';
+import {
+  createUser,
+  findUserByLogin,
+  issueApiToken,
+  resetPassword,
+  revokeApiTokens,
+  setUserDisabled,
+  UnknownUserError,
+  type UserRow,
+} from '../../server/services/users';
+import type { Knex } from 'knex';
+import type { CliIo } from '../io';
 import { EXIT, print, readStdin } from '../io';
 import { cliTranslator } from '../locale';
 import { withRuntime } from '../with-runtime';
@@ -82,6 +93,104 @@ export const usersTokenCommand: Command = {
       }
       print(io.stdout, await issueApiToken(db, user.id, (values.label as string) ?? null));
       return EXIT.ok;
+    });
+  },
+};
+
+/** The one LOGIN argument of `hubwatch users <name> LOGIN`, or null after printing the usage (exit 2). */
+function loginArgument(positionals: string[], name: string, io: CliIo): string | null {
+  if (positionals.length === 1) return positionals[0];
+  print(io.stderr, `用法 / usage: hubwatch users ${name} LOGIN`);
+  return null;
+}
+
+/** The account named LOGIN, or null after saying there is none (exit 2). */
+async function accountOrSay(db: Knex, login: string, io: CliIo): Promise<UserRow | null> {
+  const user = await findUserByLogin(db, login);
+  if (!user) {
+    const err = new UnknownUserError(login);
+    print(io.stderr, `LOGIN: ${cliTranslator(io)(err.messageKey, err.params)}`);
+    return null;
+  }
+  return user;
+}
+
+function disableCommand(disabled: boolean): Command {
+  const name = disabled ? 'disable' : 'enable';
+  return {
+    name: `users ${name}`,
+    summary: disabled
+      ? '停用账号并结束其会话 / disable an account and end its sessions'
+      : '重新启用账号 / enable an account again',
+    usage: disabled
+      ? [
+          'hubwatch users disable LOGIN',
+          '',
+          '  The account can no longer sign in, its sessions end at once and its API tokens are refused',
+          '  (until it is enabled again). The last enabled administrator cannot be disabled (exit 2).',
+        ].join('\n')
+      : ['hubwatch users enable LOGIN', '', '  The account can sign in again (with its password as it was).'].join('\n'),
+    allowPositionals: true,
+    async run({ positionals }, io) {
+      const login = loginArgument(positionals, name, io);
+      if (login === null) return EXIT.usage;
+      return withRuntime(io, `users ${name}`, async ({ db }) => {
+        const user = await accountOrSay(db, login, io);
+        if (!user) return EXIT.usage;
+        try {
+          const { changed, sessionsEnded } = await setUserDisabled(db, user.id, disabled, null);
+          if (!changed) print(io.stdout, `未改动：账号已${disabled ? '停用' : '启用'} / unchanged: ${login} is already ${name}d`);
+          else if (disabled)
+            print(
+              io.stdout,
+              `已停用账号 / disabled: ${login}（结束 ${sessionsEnded} 个会话 / ${sessionsEnded} session(s) ended）`,
+            );
+          else print(io.stdout, `已启用账号 / enabled: ${login}`);
+          return EXIT.ok;
+        } catch (err) {
+          if (!(err instanceof ValidationError)) throw err;
+          for (const f of err.fields) print(io.stderr, `LOGIN: ${cliTranslator(io)(f.key, f.params)}`);
+          return EXIT.usage;
+        }
+      });
+    },
+  };
+}
+
+export const usersDisableCommand = disableCommand(true);
+export const usersEnableCommand = disableCommand(false);
+
+export const usersPasswordCommand: Command = {
+  name: 'users password',
+  summary: "重置账号密码并结束其会话 / reset an account's password and end its sessions",
+  usage: [
+    'hubwatch users password LOGIN',
+    '',
+    '  The new password is read from standard input when piped (echo "…" | hubwatch users password LOGIN);',
+    '  otherwise one is generated and printed once. Every session of the account ends.',
+  ].join('\n'),
+  allowPositionals: true,
+  async run({ positionals }, io) {
+    const t = cliTranslator(io);
+    const login = loginArgument(positionals, 'password', io);
+    if (login === null) return EXIT.usage;
+    const password = (await readStdin(io)).split(/\r?\n/)[0] || null;
+    return withRuntime(io, 'users password', async ({ db }) => {
+      const user = await accountOrSay(db, login, io);
+      if (!user) return EXIT.usage;
+      try {
+        const { generatedPassword, sessionsEnded } = await resetPassword(db, user.id, password, null);
+        print(
+          io.stdout,
+          `已重置密码 / password reset: ${login}（结束 ${sessionsEnded} 个会话 / ${sessionsEnded} session(s) ended）`,
+        );
+        if (generatedPassword) print(io.stdout, `新密码（仅显示一次）/ new password (shown once): ${generatedPassword}`);
+        return EXIT.ok;
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        for (const f of err.fields) print(io.stderr, `stdin: ${t(f.key, f.params)}`);
+        return EXIT.usage;
+      }
     });
   },
 };

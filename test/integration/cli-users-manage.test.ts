@@ -1,0 +1,143 @@
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { openPglite } from '../../server/db/connect';
+import { authenticatePassword } from '../../server/services/users';
+import { cliEnvironment, runCli } from '../helpers/cli';
+import { createTestDatabase, TestDatabase, usingRealPostgres } from '../helpers/database';
+
+/**
+ * `hubwatch users disable|enable|password LOGIN`: an account is disabled (its sessions end), enabled
+ * again, or given a new password (piped, else generated and printed once; its sessions end) from the
+ * command line. Exit 0 done, 2 for an unknown login or bad input, naming the argument.
+ */
+describe('hubwatch users disable, enable and password', () => {
+  let pgDb: TestDatabase | undefined;
+  let env: NodeJS.ProcessEnv;
+  let cleanup: () => void;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    if (usingRealPostgres()) pgDb = await createTestDatabase();
+    ({ env, cleanup, dataDir } = cliEnvironment(pgDb?.url));
+    const add = (login: string, role: string) =>
+      runCli(
+        [
+          'users',
+          'add',
+          '--login',
+          login,
+          '--name',
+          login,
+          '--department',
+          'ITC',
+          '--department-name',
+          '信息中心',
+          '--role',
+          role,
+        ],
+        env,
+        'the first password\n',
+      );
+    expect((await add('root', 'admin')).code).toBe(0);
+    expect((await add('zhao', 'user')).code).toBe(0);
+  });
+  afterAll(async () => {
+    await pgDb?.close();
+    cleanup();
+  });
+
+  /** The CLI's database, opened only between commands (PGlite is one process). */
+  async function withDb<T>(fn: (db: Knex) => Promise<T>): Promise<T> {
+    if (pgDb) return fn(pgDb.knex);
+    const db = await openPglite(path.join(dataDir, 'db'));
+    try {
+      return await fn(db.knex);
+    } finally {
+      await db.close();
+    }
+  }
+
+  /** A signed-in session row of `login`, as the session store writes it. */
+  const openSession = (login: string, sid: string) =>
+    withDb(async (db) => {
+      const { id } = await db('users').where({ login }).first('id');
+      await db('sessions').insert({
+        sid,
+        data: JSON.stringify({ cookie: {}, userId: Number(id), loginAt: Date.now() }),
+        expires_at: new Date(Date.now() + 3600_000),
+      });
+    });
+  const sessionExists = (sid: string) => withDb(async (db) => !!(await db('sessions').where({ sid }).first()));
+
+  it('has --help for each command, and the group lists them', async () => {
+    for (const name of ['disable', 'enable', 'password']) {
+      const help = await runCli(['users', name, '--help'], env);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain(`hubwatch users ${name} LOGIN`);
+    }
+    const group = await runCli(['users', '--help'], env);
+    expect(group.stdout).toContain('hubwatch users disable');
+    expect(group.stdout).toContain('hubwatch users password');
+  });
+
+  it('an unknown login or a missing one: exit 2, nothing changed', async () => {
+    for (const name of ['disable', 'enable', 'password']) {
+      const unknown = await runCli(['users', name, 'nobody'], env);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toBe('LOGIN: 账号“nobody”不存在\n');
+      const missing = await runCli(['users', name], env);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain(`hubwatch users ${name} LOGIN`);
+    }
+  });
+
+  it('disable ends the sessions and refuses the password; enable lets the account back', async () => {
+    await openSession('zhao', 'cli-zhao-1');
+    const res = await runCli(['users', 'disable', 'zhao'], env);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('1 session(s) ended');
+    expect(await sessionExists('cli-zhao-1')).toBe(false);
+    expect(await withDb((db) => authenticatePassword(db, 'zhao', 'the first password'))).toBeNull();
+    const again = await runCli(['users', 'disable', 'zhao'], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('unchanged');
+
+    expect((await runCli(['users', 'enable', 'zhao'], env)).code).toBe(0);
+    expect(await withDb((db) => authenticatePassword(db, 'zhao', 'the first password'))).not.toBeNull();
+    const actions = await withDb((db) =>
+      db('audit_log').whereIn('action', ['user.disable', 'user.enable']).orderBy('seq').pluck('action'),
+    );
+    expect(actions).toEqual(['user.disable', 'user.enable']);
+  });
+
+  it('the last enabled administrator is not disabled: exit 2 with the reason', async () => {
+    const res = await runCli(['users', 'disable', 'root'], { ...env, HUBWATCH_LOCALE: 'en' });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('LOGIN: At least one enabled administrator account must remain');
+    expect(await withDb(async (db) => (await db('users').where({ login: 'root' }).first('disabled')).disabled)).toBe(false);
+  });
+
+  it('password: a piped one too short is refused (exit 2); a piped one is set; otherwise one is generated and printed once', async () => {
+    const short = await runCli(['users', 'password', 'zhao'], env, 'short\n');
+    expect(short.code).toBe(2);
+    expect(short.stderr).toBe('stdin: 密码至少 10 位\n');
+    expect(await withDb((db) => authenticatePassword(db, 'zhao', 'the first password'))).not.toBeNull();
+
+    await openSession('zhao', 'cli-zhao-2');
+    const piped = await runCli(['users', 'password', 'zhao'], env, 'a second long password\n');
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).not.toContain('new password');
+    expect(await sessionExists('cli-zhao-2')).toBe(false);
+    expect(await withDb((db) => authenticatePassword(db, 'zhao', 'the first password'))).toBeNull();
+    expect(await withDb((db) => authenticatePassword(db, 'zhao', 'a second long password'))).not.toBeNull();
+
+    const generated = await runCli(['users', 'password', 'zhao'], env);
+    expect(generated.code).toBe(0);
+    const password = /new password \(shown once\): ([A-Za-z0-9]{16})/.exec(generated.stdout)?.[1];
+    expect(password).toBeDefined();
+    expect(await withDb((db) => authenticatePassword(db, 'zhao', password!))).not.toBeNull();
+    const audit = await withDb((db) => db('audit_log').where({ action: 'user.password_reset' }).orderBy('seq'));
+    expect(audit.map((a) => a.summary.generated)).toEqual([false, true]);
+    expect(JSON.stringify(audit)).not.toContain(password);
+  });
+});
