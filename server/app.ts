@@ -115,6 +115,8 @@ export function createApp(ctx: AppContext): Express {
       },
     }),
   );
+  // The language twice: a refusal of the caller (a bad API token) already speaks theirs; then with their account's choice.
+  app.use(localeMiddleware);
   app.use(currentUser(db, config.sessionAbsoluteMinutes));
   app.use(localeMiddleware);
   // Page locals before the checks that may refuse a request (CSRF, NUL characters): their error page

@@ -23,7 +23,10 @@ export async function completeLogin(db: Knex, req: Request, user: UserRow, metho
   req.session.loginAt = Date.now();
   if (locale) req.session.locale = locale;
   await db.transaction(async (trx) => {
-    await trx('users').where({ id: user.id }).update({ last_login_at: trx.fn.now() });
+    // A language chosen on the sign-in page is the account's choice from now on, as the switch is when signed in.
+    await trx('users')
+      .where({ id: user.id })
+      .update({ last_login_at: trx.fn.now(), ...(locale ? { locale } : {}) });
     await appendAudit(trx, {
       actor: { id: user.id, login: user.login, roles: user.roles, department: user.department_code },
       action: 'auth.login',

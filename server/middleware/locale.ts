@@ -1,13 +1,25 @@
 import type { NextFunction, Request, Response } from 'express';
 import { DEFAULT_LOCALE, isLocale, Locale, translator } from '../i18n';
 
-/** zh-CN first: the session's choice, else the account's, else Chinese (English if the browser asks only for it). */
+/** The language the browser or API client prefers among ours, if it names one of them. */
+function acceptedLocale(req: Request): Locale | null {
+  const best = req.acceptsLanguages('zh-CN', 'zh', 'en');
+  if (best === 'en') return 'en';
+  return best ? 'zh-CN' : null;
+}
+
+/**
+ * zh-CN first. Pages: the language chosen in this session, else the one the account chose (saved by the
+ * switch), else the browser's (English only when it prefers English), else Chinese. The API: the client's
+ * Accept-Language when it names one of ours (a script asks for the language it parses), else as pages.
+ *
+ * Mounted twice: before the signed-in user is known (so a refusal of a bad API token or session speaks the
+ * caller's language) and after, when the account's choice can count.
+ */
 export function localeMiddleware(req: Request, _res: Response, next: NextFunction): void {
-  const chosen = req.session?.locale ?? req.user?.locale;
-  let locale: Locale = DEFAULT_LOCALE;
-  if (isLocale(chosen)) locale = chosen;
-  else if (req.path.startsWith('/api/') && isLocale(req.get('accept-language'))) locale = req.get('accept-language') as Locale;
-  else if (!chosen && req.acceptsLanguages('zh', 'zh-CN', 'en') === 'en') locale = 'en';
+  const chosen = [req.session?.locale, req.user?.locale].find(isLocale);
+  const accepted = req.get('accept-language') ? acceptedLocale(req) : null;
+  const locale: Locale = (req.path.startsWith('/api/') ? (accepted ?? chosen) : (chosen ?? accepted)) ?? DEFAULT_LOCALE;
   req.locale = locale;
   req.t = translator(locale);
   next();

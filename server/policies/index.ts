@@ -19,7 +19,8 @@ export interface CurrentUser {
   name: string;
   department: string;
   roles: Role[];
-  locale: string;
+  /** The language the user chose with the switch (saved with the account); null: none yet, the browser's counts. */
+  locale: string | null;
 }
 
 export interface PolicyResource {

@@ -26,6 +26,62 @@ describe('signing in and out', () => {
     expect(english.text).toContain('Sign in');
   });
 
+  describe("the reader's language after signing in", () => {
+    /** Signs in with the browser asking for `acceptLanguage` on every request. */
+    async function browserSignIn(login: string, password: string, acceptLanguage?: string) {
+      const agent = request.agent(t.app);
+      const get = (path: string) => (acceptLanguage ? agent.get(path).set('Accept-Language', acceptLanguage) : agent.get(path));
+      const page = await get('/login').expect(200);
+      await agent
+        .post('/login')
+        .type('form')
+        .send({ login, password, _csrf: csrfFrom(page.text) })
+        .expect(302);
+      return { agent, get, csrf: csrfFrom((await get('/').expect(200)).text) };
+    }
+
+    it('an English browser gets English pages signed in too; a Chinese or silent one Chinese', async () => {
+      const user = await buildUser(t.db.knex, { roles: ['user'] });
+      const english = await browserSignIn(user.login, user.password, 'en-US,en;q=0.9');
+      expect((await english.get('/').expect(200)).text).toContain('<html lang="en"');
+      const chinese = await browserSignIn(user.login, user.password, 'zh-CN,zh;q=0.9,en;q=0.8');
+      expect((await chinese.get('/').expect(200)).text).toContain('<html lang="zh-CN"');
+      const silent = await browserSignIn(user.login, user.password);
+      expect((await silent.get('/').expect(200)).text).toContain('<html lang="zh-CN"');
+    });
+
+    it('the switch is saved with the account: the next sign-in, in another browser, starts in the chosen language', async () => {
+      const user = await buildUser(t.db.knex, { roles: ['user'] });
+      const first = await browserSignIn(user.login, user.password, 'zh-CN');
+      await first.agent.post('/locale').type('form').send({ _csrf: first.csrf, locale: 'en', next: '/' }).expect(302);
+      const elsewhere = await browserSignIn(user.login, user.password, 'zh-CN');
+      expect((await elsewhere.get('/').expect(200)).text).toContain('<html lang="en"');
+      expect(await t.db.knex('users').where({ id: user.id }).first('locale')).toEqual({ locale: 'en' });
+    });
+
+    it('the API answers in the language the client asks for, a refused token too', async () => {
+      const user = await buildUser(t.db.knex, { roles: ['steward'] });
+      const token = await issueApiToken(t.db.knex, user.id);
+      const bad = await request(t.app)
+        .get('/api/v1/me')
+        .set('Authorization', 'Bearer hw_not-a-token')
+        .set('Accept-Language', 'en')
+        .expect(401);
+      expect(bad.body.message).not.toMatch(/[\u4e00-\u9fff]/);
+      const invalid = await request(t.app)
+        .get('/api/v1/tickets?status=bogus')
+        .set('Authorization', `Bearer ${token}`)
+        .set('Accept-Language', 'en-GB,en;q=0.8')
+        .expect(422);
+      expect(invalid.body.fields.status).toMatch(/^[\x20-\x7e]+$/);
+      const chinese = await request(t.app)
+        .get('/api/v1/tickets?status=bogus')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(422);
+      expect(chinese.body.fields.status).toMatch(/[\u4e00-\u9fff]/);
+    });
+  });
+
   it('signs in with the right password, regenerating the session id, and lands on the home page', async () => {
     const user = await buildUser(t.db.knex, { roles: ['steward'] });
     const agent = request.agent(t.app);

@@ -87,8 +87,12 @@ export function authRoutes(ctx: AppContext): Router {
   });
 
   // Changing the language is a state change: POST with the CSRF token, like every other.
-  router.post('/locale', publicRoute(), (req, res) => {
-    if (isLocale(req.body.locale)) req.session.locale = req.body.locale;
+  // Signed in, the choice is also the account's: the next sign-in (another browser too) starts in it.
+  router.post('/locale', publicRoute(), async (req, res) => {
+    if (isLocale(req.body.locale)) {
+      req.session.locale = req.body.locale;
+      if (req.user) await db('users').where({ id: req.user.id }).update({ locale: req.body.locale });
+    }
     res.redirect(safeNext(req.body.next));
   });
 

@@ -14,7 +14,7 @@ export interface UserRow {
   department_code: string;
   roles: Role[];
   password_hash: string | null;
-  locale: string;
+  locale: string | null;
   disabled: boolean;
 }
 
