@@ -14,7 +14,8 @@ export const checkRunCommand: Command = {
     '',
     "  Runs every active table's checks (or one table's), hands the results to the ticket service and prints",
     '  a summary; --json prints the run id, duration and every check result.',
-    '  Exit 0 when the run completed, whatever it found; 1 when it could not run.',
+    '  Exit 0 when the run completed, whatever it found; 1 when it could not run (no catalog, the hub unreachable).',
+    '  Diagnostics go to stderr: with --json, stdout holds only the JSON.',
   ].join('\n'),
   options: { table: { type: 'string', multiple: true }, json: { type: 'boolean' } },
   async run({ values }, io) {
@@ -28,7 +29,7 @@ export const checkRunCommand: Command = {
           return EXIT.usage;
         }
       }
-      const logger = createLogger(runtime.config.logLevel === 'info' ? 'warn' : runtime.config.logLevel);
+      const logger = createLogger(runtime.config.logLevel === 'info' ? 'warn' : runtime.config.logLevel, { forTerminal: true });
       const ctx = { config: runtime.config, db: runtime.db, hub: runtime.hub, logger, now: () => new Date() };
       const summary = await runNow(checkRunnerDeps(ctx), { trigger: 'cli', scope: tables?.length ? tables : null });
       if (values.json) {
@@ -75,7 +76,11 @@ export const checkRunCommand: Command = {
         }
         if (summary.error) print(io.stderr, summary.error);
       }
-      return summary.status === 'completed' ? EXIT.ok : EXIT.failed;
+      // A hub that could not be reached is a run that could not run, though it is recorded as completed
+      // (each table with its error, for the runs page): a script or cron job must see it failed.
+      const unreachable = summary.tables.find((t) => t.error?.code === 'hub_unreachable');
+      if (unreachable) print(io.stderr, `数据中台无法连接 / the hub could not be reached: ${unreachable.error!.message}`);
+      return summary.status === 'completed' && !unreachable ? EXIT.ok : EXIT.failed;
     });
   },
 };

@@ -34,6 +34,22 @@ export interface PostgresOptions {
   applicationName?: string;
 }
 
+/**
+ * knex's own warnings ("Acquire connection error: …" while a database is down) go to stderr as one line:
+ * its default writes them, with their stack, to stdout, where a command's `--json` output is. The error
+ * itself reaches the caller, which says what failed (a hub outage is recorded on the run).
+ */
+export const knexLog: Knex.Config['log'] = Object.fromEntries(
+  (['warn', 'error', 'deprecate', 'debug'] as const).map((level) => [
+    level,
+    (message: unknown) => {
+      if (level === 'debug') return;
+      const text = message instanceof Error ? message.message : String(message);
+      process.stderr.write(`knex ${level}: ${text.split('\n')[0]}\n`);
+    },
+  ]),
+);
+
 export function openPostgres(opts: PostgresOptions): Database {
   setPgParsers();
   const knex = knexFactory({
@@ -44,6 +60,7 @@ export function openPostgres(opts: PostgresOptions): Database {
       ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
     },
     pool: { min: 0, max: opts.poolMax ?? 10 },
+    log: knexLog,
   });
   return { knex, engine: 'postgres', close: () => knex.destroy() };
 }
@@ -65,7 +82,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   await pglite.waitReady;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ClientPGLite = require('knex-pglite');
-  const knex = knexFactory({ client: ClientPGLite, connection: { pglite } } as Knex.Config);
+  const knex = knexFactory({ client: ClientPGLite, connection: { pglite }, log: knexLog } as Knex.Config);
   return {
     knex,
     engine: 'pglite',

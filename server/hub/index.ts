@@ -1,7 +1,7 @@
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import type { Config } from '../config';
-import { openPglite, openPostgres } from '../db/connect';
+import { knexLog, openPglite, openPostgres } from '../db/connect';
 
 /**
  * The hub being monitored. Hubwatch only reads it (the check engine runs each table's queries in a
@@ -46,6 +46,7 @@ export async function openHub(config: Config, opts: { writable?: boolean } = {})
         bigNumberStrings: false,
       } as Knex.MySql2ConnectionConfig,
       pool: { min: 0, max: 4 },
+      log: knexLog,
     });
     return { knex, dialect: 'mysql', kind: 'mysql', label: redact(url), close: () => knex.destroy() };
   }

@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BIN } from '../helpers/process';
+
+/**
+ * `hubwatch check run --json` as scripts and cron jobs run it, a real process: stdout holds only the JSON
+ * (the logger and knex used to write their lines, with stacks, to stdout before it), and a hub that cannot
+ * be reached is exit 1, "could not run", though the run is recorded with each table's error.
+ */
+describe('hubwatch check run --json as a process', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubwatch-check-cli-'));
+  });
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  /** Runs the command with a hub nobody listens on (port 1). */
+  function hubwatch(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATA_DIR: dataDir,
+      HUB_DATABASE_URL: 'postgres://127.0.0.1:1/hub',
+      HUBWATCH_LOCALE: 'en',
+    };
+    return new Promise((resolve) =>
+      execFile(process.execPath, [BIN, ...args], { env, timeout: 120_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+  }
+  const stackLine = /^\s+at .+:\d+/m;
+
+  it('without a catalog: exit 1, stdout is the JSON of the failed run, no stack anywhere', async () => {
+    const res = await hubwatch('check', 'run', '--json');
+    expect(res.code).toBe(1);
+    expect(JSON.parse(res.stdout)).toMatchObject({ status: 'failed', error: expect.stringContaining('no catalog') });
+    expect(res.stdout + res.stderr).not.toMatch(stackLine);
+  });
+
+  it('with the hub unreachable: exit 1, stdout is the JSON with every table in error, stderr says why', async () => {
+    const imported = await hubwatch(
+      'catalog',
+      'import',
+      path.resolve(__dirname, '../../../shared/examples/university.catalog.yaml'),
+    );
+    expect(imported.code).toBe(0);
+    const res = await hubwatch('check', 'run', '--json');
+    expect(res.code).toBe(1);
+    const run = JSON.parse(res.stdout);
+    expect(run.tables.length).toBeGreaterThan(0);
+    expect(run.tables.every((t: { error: { code: string } | null }) => t.error?.code === 'hub_unreachable')).toBe(true);
+    expect(res.stderr).toContain('the hub could not be reached');
+    expect(res.stdout + res.stderr).not.toMatch(stackLine);
+  });
+});
