@@ -1,10 +1,12 @@
+import type { FieldError } from '../../errors';
 import { splitAddresses } from './identity';
 import type { SharingInput } from './types';
 
 /**
  * Turns a web form body (multer's nested fields: `items[0][fields][]`) or an API body (snake_case
  * JSON) into one SharingInput. Nothing is validated here: validate.ts does that, so what the user
- * typed can be shown again as typed.
+ * typed can be shown again as typed. An API body's values of the wrong JSON type are noted in
+ * `typeErrors` (validate.ts reports them with the rest), and only the JSON `true` accepts its pledge.
  */
 type Raw = Record<string, unknown>;
 
@@ -41,7 +43,9 @@ function fieldsOf(v: unknown): string[] {
     .filter(Boolean);
 }
 
-export function inputFromBody(body: Raw): SharingInput {
+export type BodySource = 'form' | 'api';
+
+export function inputFromBody(body: Raw, source: BodySource = 'form'): SharingInput {
   const applicant = obj(body.applicant);
   const system = obj(body.system);
   const whitelistRaw = body.whitelist;
@@ -102,8 +106,101 @@ export function inputFromBody(body: Raw): SharingInput {
     )
       .map((s) => s.trim())
       .filter(Boolean),
-    pledgeAccepted: truthy(body.pledge_accepted ?? body.pledgeAccepted),
+    // The form's checkbox sends "on"; the API contract says `true`, and nothing else counts there.
+    pledgeAccepted:
+      source === 'api'
+        ? (body.pledge_accepted ?? body.pledgeAccepted) === true
+        : truthy(body.pledge_accepted ?? body.pledgeAccepted),
+    ...(source === 'api' ? { typeErrors: apiTypeErrors(body) } : {}),
   };
+}
+
+type Expected = 'string' | 'object' | 'array' | 'boolean' | 'stringList' | 'yesNo' | 'pledge';
+
+/**
+ * The API body's values of the wrong JSON type, each named by its place (`items.0.range`) with the
+ * type expected. Absent and null values are not wrong (they are missing, judged by validate.ts).
+ */
+export function apiTypeErrors(body: Raw): FieldError[] {
+  const errors: FieldError[] = [];
+  const present = (v: unknown) => v !== undefined && v !== null;
+  const wrong = (field: string, expected: Expected) =>
+    errors.push({ field, key: `sharing.errors.type.${expected}`, params: { field } });
+  const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const string = (field: string, v: unknown) => {
+    if (present(v) && typeof v !== 'string') wrong(field, 'string');
+  };
+  /** A list of strings, or one string (whitelist, returned items, a table's fields). */
+  const stringList = (field: string, v: unknown) => {
+    if (!present(v) || typeof v === 'string') return;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) wrong(field, 'stringList');
+  };
+  /** An object whose keys are checked by `keys` (given the object), or a type error. */
+  const object = (field: string, v: unknown, keys: (o: Raw) => void) => {
+    if (!present(v)) return;
+    if (!isObject(v)) return wrong(field, 'object');
+    keys(v);
+  };
+  /** A list of objects: each row checked by `row`. */
+  const rows = (field: string, v: unknown, row: (field: string, v: unknown) => void) => {
+    if (!present(v)) return;
+    if (!Array.isArray(v)) return wrong(field, 'array');
+    v.forEach((x, i) => row(`${field}.${i}`, x));
+  };
+  const either = (o: Raw, snake: string, camel: string) => o[snake] ?? o[camel];
+  const yesNo = (field: string, v: unknown) => {
+    if (present(v) && typeof v !== 'boolean' && v !== 'yes' && v !== 'no') wrong(field, 'yesNo');
+  };
+  const person = (kind: 'member' | 'vendor') => (field: string, v: unknown) => {
+    if (!isObject(v)) return wrong(field, 'object');
+    string(`${field}.name`, v.name);
+    if (kind === 'member') {
+      string(`${field}.unit`, v.unit);
+      string(`${field}.staff_no`, either(v, 'staff_no', 'staffNo'));
+    } else {
+      string(`${field}.company`, v.company);
+      string(`${field}.id_card`, either(v, 'id_card', 'idCard'));
+    }
+    string(`${field}.phone`, v.phone);
+  };
+
+  string('purpose', body.purpose);
+  string('method', body.method);
+  string('method_other', either(body, 'method_other', 'methodOther'));
+  string('dataset_other', either(body, 'dataset_other', 'datasetOther'));
+  object('applicant', body.applicant, (a) => {
+    string('applicant.name', a.name);
+    string('applicant.staff_no', either(a, 'staff_no', 'staffNo'));
+    string('applicant.office_phone', either(a, 'office_phone', 'officePhone'));
+    string('applicant.email', a.email);
+    string('applicant.contact', a.contact);
+  });
+  object('system', body.system, (o) => {
+    string('system.name', o.name);
+    string('system.status', o.status);
+    string('system.domain', o.domain);
+    string('system.address', o.address);
+    yesNo('system.on_campus', either(o, 'on_campus', 'onCampus'));
+    yesNo('system.campus_address', either(o, 'campus_address', 'campusAddress'));
+  });
+  stringList('whitelist', body.whitelist);
+  rows('members', body.members, person('member'));
+  rows('vendors', body.vendors, person('vendor'));
+  stringList('datasets', body.datasets);
+  rows('items', body.items, (field, v) => {
+    if (!isObject(v)) return wrong(field, 'object');
+    string(`${field}.table`, v.table);
+    stringList(`${field}.fields`, v.fields);
+    string(`${field}.other_fields`, v.other_fields);
+    string(`${field}.range`, v.range);
+    string(`${field}.note`, v.note);
+  });
+  stringList('returned_items', either(body, 'returned_items', 'returnedItems'));
+  const pledge = either(body, 'pledge_accepted', 'pledgeAccepted');
+  if (present(pledge) && typeof pledge !== 'boolean') wrong('pledge_accepted', 'pledge');
+  if (present(body.draft) && typeof body.draft !== 'boolean') wrong('draft', 'boolean');
+  // A body of thousands of wrong rows is answered with the first ones (the row limits name the list).
+  return errors.slice(0, 50);
 }
 
 export function emptyInput(): SharingInput {

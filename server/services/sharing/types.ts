@@ -1,4 +1,5 @@
 /** The vocabulary of data-sharing requests (seed 000's form and workflow). */
+import type { FieldError } from '../../errors';
 
 export const REQUEST_STATUSES = ['draft', 'submitted', 'in_review', 'granted', 'rejected', 'withdrawn'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
@@ -36,6 +37,15 @@ export const SOURCE_REVIEW_WORKING_DAYS = 5;
 export const EXPIRY_REMINDER_DAYS = 30;
 /** The text of the "other" integration method, in characters. */
 export const METHOD_OTHER_MAX = 200;
+/**
+ * The most a request's free text may hold, in characters, drafts included (a draft skips the
+ * completeness checks, not these): what the boxes of seed 000's form hold. `short`: names, numbers,
+ * addresses, a table or field name, a choice; `itemText`: a table's data range and note; `purpose`
+ * and the multi-line lists (whitelist, returned data items, one per line) as a whole: `long`.
+ */
+export const SHARING_TEXT_MAX = { short: 200, itemText: 500, long: 2000 } as const;
+/** The most rows of each list of a request (tables, fields of one table, project members, vendor developers). */
+export const SHARING_ROWS_MAX = { items: 50, fields: 1000, members: 50, vendors: 50 } as const;
 /**
  * Data-structure change requests (数据结构变更申请, seed 003 Att. 1): submitted → approved → completed, or
  * rejected. A change is pending — its tables carry the "structure change pending" marker, on the request
@@ -102,4 +112,6 @@ export interface SharingInput {
   purpose: string;
   returnedItems: string[];
   pledgeAccepted: boolean;
+  /** Values of the wrong JSON type in an API body (`"members": "x"`), by field; reported with the rest. */
+  typeErrors?: FieldError[];
 }

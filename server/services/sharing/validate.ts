@@ -3,7 +3,16 @@ import type { Translator } from '../../i18n';
 import type { Catalog } from '../catalog/types';
 import { isSystemAddress, isValidCnIdCard, isWhitelistAddress } from './identity';
 import { catalogField, catalogTable, declaresFields } from './plan';
-import { charCount, DATASETS, METHOD_OTHER_MAX, METHODS, SYSTEM_STATUSES, type SharingInput } from './types';
+import {
+  charCount,
+  DATASETS,
+  METHOD_OTHER_MAX,
+  METHODS,
+  SHARING_ROWS_MAX,
+  SHARING_TEXT_MAX,
+  SYSTEM_STATUSES,
+  type SharingInput,
+} from './types';
 
 /**
  * Checks a request before it is submitted. `web` requires every starred (*) item of seed 000's form;
@@ -48,11 +57,6 @@ export function validateRequest(
         key: 'sharing.errors.format',
         params: { label: label(labelKey), value, expected: t(`sharing.errors.expected.${expected}`) },
       });
-  };
-  /** Lengths in characters (code points), as PostgreSQL counts them. */
-  const tooLong = (field: string, value: string, labelKey: string, max: number) => {
-    const length = charCount(value);
-    if (length > max) errors.push({ field, key: 'sharing.errors.tooLong', params: { label: label(labelKey), max, length } });
   };
   const web = mode === 'web';
 
@@ -107,7 +111,6 @@ export function validateRequest(
   else if (!(METHODS as readonly string[]).includes(input.method)) oneOf('method', 'method', METHODS, 'sharing.methods');
   else if (input.method === 'other') {
     required('method_other', input.methodOther, 'methodOther');
-    tooLong('method_other', input.methodOther.trim(), 'methodOther', METHOD_OTHER_MAX);
   }
 
   input.members.forEach((m, i) => {
@@ -133,6 +136,93 @@ export function validateRequest(
   errors.push(...validateItems(input, catalog, t));
   required('purpose', input.purpose, 'purpose');
   if (!input.pledgeAccepted) errors.push({ field: 'pledge_accepted', key: 'sharing.errors.pledge' });
+  return withBounds(validateBounds(input, t), errors);
+}
+
+/**
+ * What a draft is checked for before it is saved: values of the wrong type (API) and the limits of
+ * every text and list. A draft skips the completeness checks, not these.
+ */
+export function validateDraft(input: SharingInput, t: Translator): FieldError[] {
+  return withBounds(validateBounds(input, t), []);
+}
+
+/**
+ * Type errors and limits first; another message on the same field (or inside it: `items` → `items.0.table`)
+ * is dropped, as it judges a value that is not what it should be (and would repeat a 90,000-character value).
+ */
+function withBounds(bounds: FieldError[], rest: FieldError[]): FieldError[] {
+  const covered = (field: string) => bounds.some((b) => field === b.field || field.startsWith(`${b.field}.`));
+  return [...bounds, ...rest.filter((e) => !covered(e.field))];
+}
+
+/** Type errors (API) and the most every text and list of a request may hold (SHARING_TEXT_MAX, SHARING_ROWS_MAX). */
+function validateBounds(input: SharingInput, t: Translator): FieldError[] {
+  const errors: FieldError[] = [...(input.typeErrors ?? [])];
+  const taken = new Set(errors.map((e) => e.field));
+  const push = (e: FieldError) => {
+    if (taken.has(e.field)) return;
+    taken.add(e.field);
+    errors.push(e);
+  };
+  const label = (key: string) => t(`sharing.${key}`);
+  /** Lengths in characters (code points), as PostgreSQL counts them. */
+  const long = (field: string, value: string, labelKey: string, max: number) => {
+    const length = charCount(value);
+    if (length > max) push({ field, key: 'sharing.errors.tooLong', params: { label: label(labelKey), max, length } });
+  };
+  const many = (field: string, count: number, labelKey: string, max: number) => {
+    if (count > max) push({ field, key: 'sharing.errors.tooMany', params: { label: label(labelKey), max, count } });
+  };
+  const { short, itemText, long: longText } = SHARING_TEXT_MAX;
+
+  long('applicant.name', input.applicant.name, 'form.applicantName', short);
+  long('applicant.staff_no', input.applicant.staffNo, 'form.applicantStaffNo', short);
+  long('applicant.office_phone', input.applicant.officePhone, 'form.applicantOfficePhone', short);
+  long('applicant.email', input.applicant.email, 'form.applicantEmail', short);
+  long('applicant.contact', input.applicant.contact, 'form.applicantContact', short);
+  long('system.name', input.system.name, 'form.systemName', short);
+  long('system.status', input.system.status, 'form.systemStatus', short);
+  long('system.domain', input.system.domain, 'form.domain', short);
+  long('system.address', input.system.address, 'form.address', short);
+  long('system.on_campus', input.system.onCampus, 'form.onCampus', short);
+  long('system.campus_address', input.system.campusAddress, 'form.campusAddress', short);
+  // Lists typed one per line are limited as the text they are typed in.
+  long('whitelist', input.whitelist.join('\n'), 'form.whitelist', longText);
+  long('method', input.method, 'form.method', short);
+  long('method_other', input.methodOther.trim(), 'form.methodOther', METHOD_OTHER_MAX);
+
+  many('members', input.members.length, 'sections.members', SHARING_ROWS_MAX.members);
+  input.members.slice(0, SHARING_ROWS_MAX.members).forEach((m, i) => {
+    long(`members.${i}.name`, m.name, 'form.memberName', short);
+    long(`members.${i}.unit`, m.unit, 'form.memberUnit', short);
+    long(`members.${i}.staff_no`, m.staffNo, 'form.memberStaffNo', short);
+    long(`members.${i}.phone`, m.phone, 'form.memberPhone', short);
+  });
+  many('vendors', input.vendors.length, 'sections.vendors', SHARING_ROWS_MAX.vendors);
+  input.vendors.slice(0, SHARING_ROWS_MAX.vendors).forEach((v, i) => {
+    long(`vendors.${i}.name`, v.name, 'form.vendorName', short);
+    long(`vendors.${i}.company`, v.company, 'form.vendorCompany', short);
+    long(`vendors.${i}.id_card`, v.idCard, 'form.vendorIdCard', short);
+    long(`vendors.${i}.phone`, v.phone, 'form.vendorPhone', short);
+  });
+
+  many('datasets', input.datasets.length, 'form.datasets', DATASETS.length);
+  const longestDataset = input.datasets.reduce((a, b) => (charCount(b) > charCount(a) ? b : a), '');
+  long('datasets', longestDataset, 'form.datasets', short);
+  long('dataset_other', input.datasetOther, 'form.datasetOther', short);
+
+  many('items', input.items.length, 'form.fieldDoc', SHARING_ROWS_MAX.items);
+  input.items.slice(0, SHARING_ROWS_MAX.items).forEach((item, i) => {
+    long(`items.${i}.table`, item.table, 'form.table', short);
+    many(`items.${i}.fields`, item.fields.length, 'form.fields', SHARING_ROWS_MAX.fields);
+    const longestField = item.fields.reduce((a, b) => (charCount(b) > charCount(a) ? b : a), '');
+    long(`items.${i}.fields`, longestField, 'form.fields', short);
+    long(`items.${i}.range`, item.range, 'form.range', itemText);
+    long(`items.${i}.note`, item.note, 'form.note', itemText);
+  });
+  long('purpose', input.purpose, 'form.purpose', longText);
+  long('returned_items', input.returnedItems.join('\n'), 'form.returnedItems', longText);
   return errors;
 }
 
