@@ -21,6 +21,7 @@ export async function completeLogin(db: Knex, req: Request, user: UserRow, metho
   await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
   req.session.userId = user.id;
   req.session.loginAt = Date.now();
+  req.session.sessionEpoch = user.session_epoch ?? 0;
   if (locale) req.session.locale = locale;
   await db.transaction(async (trx) => {
     // A language chosen on the sign-in page is the account's choice from now on, as the switch is when signed in.

@@ -34,7 +34,10 @@ export function currentUser(db: Knex, absoluteMinutes: number) {
       if (userId) {
         const expired = !loginAt || Date.now() - loginAt > absoluteMinutes * 60_000;
         const row = expired ? undefined : await userOf(req, userId);
-        if (!row || row.disabled) {
+        // Ended sessions (disabled, password reset or changed elsewhere) are signed out even if a request
+        // in flight wrote their row back: their generation is behind the account's.
+        const ended = row && (row.session_epoch ?? 0) !== (req.session.sessionEpoch ?? 0);
+        if (!row || row.disabled || ended) {
           delete req.session.userId;
           delete req.session.loginAt;
         } else {

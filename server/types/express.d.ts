@@ -19,6 +19,8 @@ declare module 'express-session' {
     userId?: number;
     /** When the user signed in (ms since epoch): enforces the absolute session lifetime. */
     loginAt?: number;
+    /** The account's `session_epoch` when this session signed in: a later one means the session was ended. */
+    sessionEpoch?: number;
     csrfToken?: string;
     locale?: string;
     /** One-shot message shown on the next page (e.g. after a redirect). */

@@ -290,6 +290,18 @@ describe('account management', () => {
       expect(JSON.stringify(audit)).not.toContain(generated);
     });
 
+    it('a session whose request was in flight stays ended when that request writes its row back', async () => {
+      const u = await buildUser(t.db.knex, { login: 'inflight', department: 'HR' });
+      const old = await signIn(t.app, u.login, u.password);
+      const rows = await t.db.knex('sessions').whereRaw(`data->>'userId' = ?`, [String(u.id)]);
+      expect(rows).toHaveLength(1);
+      await post(adminSession, `/admin/users/${u.id}/password`).expect(200);
+      expect(await sessionsOf(u.id)).toBe(0);
+      // What express-session's save at the end of that request does: insert or update its row as it was.
+      await t.db.knex('sessions').insert(rows[0]);
+      expect(await signedIn(old)).toBe(false);
+    });
+
     it('given by the administrator: the account signs in with it', async () => {
       const u = await buildUser(t.db.knex, { login: 'given', department: 'HR' });
       const res = await post(adminSession, `/admin/users/${u.id}/password`, { password: 'a new long password' }).expect(302);

@@ -42,13 +42,15 @@ export function accountRoutes(ctx: AppContext): Router {
   router.post('/account/password', authorize('session.use'), passwordLimiter, async (req, res) => {
     const text = (value: unknown) => (typeof value === 'string' ? value : '');
     try {
-      const { sessionsEnded } = await changeOwnPassword(
+      const { sessionsEnded, sessionEpoch } = await changeOwnPassword(
         db,
         req.user!,
         { current: text(req.body.current_password), next: text(req.body.new_password) },
         req.sessionID,
         auditOrigin(req),
       );
+      // This session stays: it takes the account's new session generation, the others are signed out.
+      req.session.sessionEpoch = sessionEpoch;
       req.session.flash = { kind: 'success', text: req.t('auth.password.done', { count: sessionsEnded }) };
       res.redirect('/account/password');
     } catch (err) {

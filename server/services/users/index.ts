@@ -16,6 +16,8 @@ export interface UserRow {
   password_hash: string | null;
   locale: string | null;
   disabled: boolean;
+  /** Counts up each time the account's sessions are ended (manage.ts endSessions). */
+  session_epoch?: number;
 }
 
 export function toCurrentUser(row: UserRow): CurrentUser {

@@ -23,13 +23,24 @@ const auditActorOf = (actor: CurrentUser | null) =>
 
 /**
  * Ends sessions of the account: every one, or every one but `keepSid` (the session that made the change).
- * Session rows keep the user's id as a JSON number under `userId`.
+ * Session rows keep the user's id as a JSON number under `userId`. The account's `session_epoch` counts up
+ * too: a request of an ended session still in flight saves its session at its end and would bring the row
+ * back; its stale epoch signs it out anyway (middleware/current-user.ts). The kept session must take the
+ * returned epoch (`req.session.sessionEpoch`).
  */
-export async function endSessions(db: Knex, userId: number, keepSid: string | null = null): Promise<number> {
+export async function endSessions(
+  db: Knex,
+  userId: number,
+  keepSid: string | null = null,
+): Promise<{ ended: number; epoch: number }> {
+  const [{ session_epoch: epoch }] = await db('users')
+    .where({ id: userId })
+    .increment('session_epoch', 1)
+    .returning('session_epoch');
   const query = db('sessions').whereRaw(`data->>'userId' = ?`, [String(userId)]);
   if (keepSid) query.whereNot('sid', keepSid);
   // The rows, not the driver's count: the embedded database's driver reports a delete's count differently.
-  return (await query.delete().returning('sid')).length;
+  return { ended: (await query.delete().returning('sid')).length, epoch: Number(epoch) };
 }
 
 /**
@@ -128,7 +139,7 @@ export async function setUserDisabled(
     if (before.disabled === disabled) return { user: before, changed: false, sessionsEnded: 0 };
     assertAdminRemains(before, { roles: before.roles, disabled }, admins, 'disabled');
     const [user] = (await trx('users').where({ id: userId }).update({ disabled }).returning('*')) as UserRow[];
-    const sessionsEnded = disabled ? await endSessions(trx, userId) : 0;
+    const sessionsEnded = disabled ? (await endSessions(trx, userId)).ended : 0;
     await appendAudit(trx, {
       actor: auditActorOf(actor),
       action: disabled ? 'user.disable' : 'user.enable',
@@ -167,7 +178,7 @@ export async function resetPassword(
     const user = (await trx('users').where({ id: userId }).forUpdate().first()) as UserRow | undefined;
     if (!user) throw new NotFoundError();
     await trx('users').where({ id: userId }).update({ password_hash: hash });
-    const sessionsEnded = await endSessions(trx, userId);
+    const { ended: sessionsEnded } = await endSessions(trx, userId);
     await appendAudit(trx, {
       actor: auditActorOf(actor),
       action: 'user.password_reset',
@@ -192,7 +203,7 @@ export async function changeOwnPassword(
   input: { current: string; next: string },
   currentSid: string | null,
   origin: ChangeOrigin = {},
-): Promise<{ sessionsEnded: number }> {
+): Promise<{ sessionsEnded: number; sessionEpoch: number }> {
   const row = (await db('users').where({ id: user.id }).first('password_hash', 'disabled')) as
     Pick<UserRow, 'password_hash' | 'disabled'> | undefined;
   if (!row || row.disabled) throw new NotFoundError();
@@ -214,7 +225,7 @@ export async function changeOwnPassword(
       .update({ password_hash: hash })
       .returning('id');
     if (!updated.length) throw new ValidationError([{ field: 'current_password', key: 'users.errors.currentPassword' }]);
-    const sessionsEnded = await endSessions(trx, user.id, currentSid);
+    const { ended: sessionsEnded, epoch: sessionEpoch } = await endSessions(trx, user.id, currentSid);
     await appendAudit(trx, {
       actor: auditActorOf(user),
       action: 'user.password_change',
@@ -223,6 +234,6 @@ export async function changeOwnPassword(
       summary: { sessionsEnded },
       ...origin,
     });
-    return { sessionsEnded };
+    return { sessionsEnded, sessionEpoch };
   });
 }
