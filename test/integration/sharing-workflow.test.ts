@@ -470,6 +470,21 @@ describe('arbitration (seed 002 art. 22)', () => {
     expect((await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: '再次' })).status).toBe(409);
   });
 
+  it('a decision without an arbitration to decide is 409 (404 for no request) whatever was sent; then the input, every field named', async () => {
+    const id = await rejectedBySource();
+    const none = await post('office', `/api/v1/sharing-requests/${id}/arbitration/decision`, {});
+    expect([none.status, none.body.error]).toEqual([409, 'conflict']);
+    expect((await post('office', '/api/v1/sharing-requests/999999/arbitration/decision', {})).status).toBe(404);
+    await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: '有异议' });
+    const bad = await post('office', `/api/v1/sharing-requests/${id}/arbitration/decision`, { decision: 'maybe' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.fields).toEqual({
+      // named by the buttons
+      decision: '请选择“撤销来源部门意见，继续审批”或“维持不共享”',
+      note: expect.any(String),
+    });
+  });
+
   it('a conclusion needs its reason (422 naming note, nothing written); the reason is shown on the page and the printed form', async () => {
     const id = await rejectedBySource();
     await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: '有异议' });

@@ -118,6 +118,27 @@ describe('ticket pages and API', () => {
       expect(Object.keys(badTo.body.fields)).toEqual(['to']);
     });
 
+    it('judges the comment and version only once the action is possible: 404, 403 and 409 first, whatever was sent', async () => {
+      const badBody = { to: 'acknowledged', comment: { a: 1 }, version: 'v1' };
+      const missing = await api(hrToken).post('/tickets/999999/transitions', badBody).expect(404);
+      expect(missing.body.error).toBe('not_found');
+      const notANumber = await api(hrToken).post('/tickets/abc/transitions', badBody).expect(404);
+      expect(notANumber.body.message).toBe('工单 #abc 不存在');
+      await api(hrToken).post(`/tickets/${stuTicket}/transitions`, badBody).expect(403);
+      await api(hrToken).post(`/tickets/${hrTicket}/transitions`, { to: 'acknowledged' });
+      // Already acknowledged: 409 (nothing changed), not 422 for the comment.
+      await api(hrToken).post(`/tickets/${hrTicket}/transitions`, badBody).expect(409);
+      // Possible: now the body is judged, every bad field named.
+      const judged = await api(hrToken)
+        .post(`/tickets/${hrTicket}/transitions`, { ...badBody, to: 'fixed' })
+        .expect(422);
+      expect(Object.keys(judged.body.fields).sort()).toEqual(['comment', 'version']);
+      const comment = await api(hrToken)
+        .post(`/tickets/${hrTicket}/transitions`, { to: 'fixed', comment: [1] })
+        .expect(422);
+      expect(Object.keys(comment.body.fields)).toEqual(['comment']);
+    });
+
     it('keeps closing to the IT office (403 for the steward) and requires a reason (422)', async () => {
       await api(hrToken).post(`/tickets/${hrTicket}/transitions`, { to: 'closed', comment: '不想改' }).expect(403);
       const noReason = await api(officeToken)

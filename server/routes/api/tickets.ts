@@ -5,6 +5,13 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { assertCan, authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { pageParams } from '../../presenters/paging';
+
+/** A ticket id from the path; anything else is a ticket that does not exist, named as it was written. */
+function ticketIdParam(param: string | string[]): number {
+  const raw = String(param);
+  if (/^\d{1,15}$/.test(raw)) return Number(raw);
+  throw new NotFoundError('tickets.errors.notFound', { id: raw.slice(0, 20) });
+}
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { reportTicketForOutsider } from '../../services/reports';
 import {
@@ -80,7 +87,7 @@ export function ticketsApi(ctx: AppContext): Router {
   });
 
   router.get('/tickets/:id', authorize('tickets.list'), async (req, res) => {
-    const ticket = await findTicket(db, Number(req.params.id));
+    const ticket = await findTicket(db, ticketIdParam(req.params.id));
     if (!ticket) throw new NotFoundError('tickets.errors.notFound', { id: String(req.params.id) });
     assertCan(req.user, 'tickets.view', { department: ticket.department_code });
     const history = await ticketHistory(db, ticket.id);
@@ -105,21 +112,16 @@ export function ticketsApi(ctx: AppContext): Router {
 
   router.post('/tickets/:id/transitions', authorize('tickets.list'), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const problems = [];
-    // Every wrong field at once: a bad `to` is named even when the comment is wrong too.
+    // Only `to` first (it says which action); the comment and version are judged by the service once the
+    // action is possible: 404, 403 and 409 come before a 422 for what was typed (README, API).
     if (typeof body.to !== 'string' || !(TRANSITION_TARGETS as readonly string[]).includes(body.to))
-      problems.push({ field: 'to', key: 'tickets.errors.to', params: { allowed: 'acknowledged, fixed, closed' } });
-    if (body.comment !== undefined && body.comment !== null && typeof body.comment !== 'string')
-      problems.push({ field: 'comment', key: 'tickets.errors.commentType' });
-    if (body.version !== undefined && !Number.isInteger(body.version))
-      problems.push({ field: 'version', key: 'tickets.errors.version' });
-    if (problems.length) throw new ValidationError(problems);
+      throw new ValidationError([{ field: 'to', key: 'tickets.errors.to', params: { allowed: 'acknowledged, fixed, closed' } }]);
     const ticket = await transitionTicket(db, {
-      ticketId: Number(req.params.id),
-      to: body.to as string,
+      ticketId: ticketIdParam(req.params.id),
+      to: body.to,
       actor: req.user!,
-      comment: (body.comment as string | undefined) ?? null,
-      expectedVersion: (body.version as number | undefined) ?? null,
+      comment: body.comment,
+      expectedVersion: body.version,
       origin: auditOrigin(req),
       now: ctx.now(),
       requestRecheck: recheck,

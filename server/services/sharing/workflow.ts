@@ -608,17 +608,20 @@ export async function arbitrate(
   input: { decision: string; note: string },
 ): Promise<void> {
   if (!can(actor.user, 'sharing.decide_office')) throw new ForbiddenError();
-  if (input.decision !== 'overturn' && input.decision !== 'uphold')
-    throw new ValidationError([{ field: 'decision', key: 'sharing.errors.arbitrationDecision' }]);
   const { calendar, today } = await clock(ctx);
   await ctx.db.transaction(async (trx) => {
     const request = await lockRequest(trx, requestId);
     if (request.applicant_id === actor.user.id) throw new ForbiddenError('sharing.errors.ownRequest');
     const stage = await rejectedSourceStage(trx, request);
     if (!stage || request.arbitration !== 'requested') throw new ConflictError('sharing.errors.noArbitration');
+    // The input only once there is an arbitration to decide (404, 403, 409 first, as every action).
     // The conclusion says why (研究并做出结论): the applicant and the source department read it.
     const note = input.note.trim();
-    if (!note) throw new ValidationError([{ field: 'note', key: 'sharing.errors.arbitrationConclusion' }]);
+    const problems: ValidationError['fields'] = [];
+    if (input.decision !== 'overturn' && input.decision !== 'uphold')
+      problems.push({ field: 'decision', key: 'sharing.errors.arbitrationDecision' });
+    if (!note) problems.push({ field: 'note', key: 'sharing.errors.arbitrationConclusion' });
+    if (problems.length) throw new ValidationError(problems);
     const conclusion = {
       arbitration_conclusion: note,
       arbitrated_by: actor.user.id,

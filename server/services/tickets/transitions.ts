@@ -47,12 +47,27 @@ export interface TransitionInput {
   ticketId: number;
   to: string;
   actor: CurrentUser;
-  comment?: string | null;
-  expectedVersion?: number | null;
+  /**
+   * What was sent (the API passes its JSON as it came): judged only once the action is possible, so a
+   * ticket the action no longer applies to answers 409 whatever was typed; anything but text is a 422.
+   */
+  comment?: unknown;
+  /** The version the form showed (an integer; anything else is a 422, judged as the comment is). */
+  expectedVersion?: unknown;
   origin?: RequestOrigin;
   now?: Date;
   /** Called after commit when the department marks a ticket fixed: the check runner re-checks the table. */
   requestRecheck?: (table: string) => void | Promise<void>;
+}
+
+/** What was sent of the wrong type (the API's JSON), every such field at once. */
+function checkSentTypes(input: Pick<TransitionInput, 'comment' | 'expectedVersion'>): void {
+  const problems: ValidationError['fields'] = [];
+  if (input.expectedVersion != null && !Number.isInteger(input.expectedVersion))
+    problems.push({ field: 'version', key: 'tickets.errors.version' });
+  if (input.comment != null && typeof input.comment !== 'string')
+    problems.push({ field: 'comment', key: 'tickets.errors.commentType' });
+  if (problems.length) throw new ValidationError(problems);
 }
 
 function cleanComment(comment: string | null | undefined): string | null {
@@ -85,11 +100,13 @@ export async function transitionTicket(db: Knex, input: TransitionInput): Promis
     if (!can(input.actor, ACTION_FOR[to], { department: current.department_code })) throw new ForbiddenError();
     // Before the version: the form sent twice carries the version the first one changed.
     if (current.status === to) throw new AlreadyDoneError(`tickets.errors.already.${to}`, { id: current.id });
-    checkVersion(current, input.expectedVersion);
     if (!ALLOWED_FROM[to].includes(current.status)) {
       throw new ConflictError('tickets.errors.illegal', { id: current.id, from: current.status, to });
     }
-    const comment = cleanComment(input.comment);
+    // Then what was sent: the version the form showed, the comment.
+    checkSentTypes(input);
+    checkVersion(current, input.expectedVersion as number | null | undefined);
+    const comment = cleanComment(input.comment as string | null | undefined);
     if (to === 'closed' && !comment) throw new ValidationError([{ field: 'comment', key: 'tickets.errors.reasonRequired' }]);
     const changes: Partial<TicketRow> = { status: to };
     if (to === 'fixed') changes.recheck_requested_at = now;
