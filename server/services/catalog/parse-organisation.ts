@@ -1,7 +1,8 @@
 /** `departments:` and `systems:` — who is responsible, and which business system each department runs. */
+import { isScalar } from 'yaml';
 import { type AnyNode, Reader, at, byKey, item } from './reader';
 import type { CatalogDepartment, CatalogSystem } from './types';
-import { TEXT_LIMITS } from './values';
+import { TEXT_LIMITS, textLength } from './values';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -34,16 +35,26 @@ export function readDepartments(r: Reader, node: AnyNode, path: string): Catalog
         );
       }
     }
-    if (code === null) return;
-    codes.push({ value: code, node: codeEntry?.value, path: at(p, 'code') });
+    // A code refused for its length was reported once, above (so there is no catalog); it still counts
+    // as declared, so that the systems and tables naming it are not reported as unknown as well.
+    const declared = code ?? (codeEntry ? tooLongCode(codeEntry.value) : null);
+    if (declared === null) return;
+    codes.push({ value: declared, node: codeEntry?.value, path: at(p, 'code') });
     // A bad name was reported (so there is no catalog); the code still counts, so that the tables
     // and systems naming it are not reported as well.
     departments.push(
-      stewardsEntry ? { code, name: name ?? '', stewards: stewards.map((s) => s.value) } : { code, name: name ?? '' },
+      stewardsEntry
+        ? { code: declared, name: name ?? '', stewards: stewards.map((s) => s.value) }
+        : { code: declared, name: name ?? '' },
     );
   });
   r.duplicates(codes, '部门代码', 'department code');
   return departments;
+}
+
+/** The text of a department code longer than a code may be, else null. */
+function tooLongCode(node: AnyNode): string | null {
+  return isScalar(node) && typeof node.value === 'string' && textLength(node.value) > TEXT_LIMITS.code ? node.value : null;
 }
 
 export function readSystems(r: Reader, node: AnyNode, path: string, departmentCodes: Set<string>): CatalogSystem[] {

@@ -14,6 +14,7 @@ import { type CatalogProblem, hasErrors } from './problems';
 import { type AnyNode, Reader, byKey, item } from './reader';
 import type { Catalog, CatalogTable } from './types';
 import { forbiddenCharacter } from './values';
+import { yamlProblems } from './yaml-errors';
 
 export type { CatalogProblem } from './problems';
 
@@ -33,24 +34,9 @@ export function parseCatalog(yamlText: string): ParseResult {
   const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const r = new Reader(lines);
 
-  // A file that is not valid YAML has no reliable structure to validate further.
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors) {
-      const line = error.pos ? lines.linePos(error.pos[0]).line : null;
-      const detail = error.message.split('\n')[0];
-      const duplicate = error.code === 'DUPLICATE_KEY';
-      r.problems.push({
-        line,
-        path: '',
-        code: duplicate ? 'duplicate' : 'yaml_syntax',
-        message: duplicate
-          ? { 'zh-CN': `YAML 中同一映射的键重复：${detail}`, en: `duplicate key in a YAML map: ${detail}` }
-          : { 'zh-CN': `YAML 语法错误：${detail}`, en: `YAML syntax error: ${detail}` },
-        severity: 'error',
-      });
-    }
-    return { catalog: null, problems: r.problems.sort(byLine) };
-  }
+  // A file that is not valid YAML has no reliable structure to validate further: its syntax errors only,
+  // those of the first bad line (the rest mostly follow from it), told in the user's language.
+  if (doc.errors.length > 0) return { catalog: null, problems: yamlProblems(doc.errors, lines, yamlText) };
 
   // Aliases (*name) are refused: the reader sees them as neither text nor map, toJSON() turns them
   // into {source} objects, and a "billion laughs" file is nothing but aliases of aliases.

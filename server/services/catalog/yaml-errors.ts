@@ -1,0 +1,223 @@
+/**
+ * YAML syntax errors as the catalog's problems: the `yaml` package's errors (English, by `code`) told
+ * in Chinese and English with their line, and only the first bad line's — the errors after it mostly
+ * follow from it (one list item without its "- " makes every line of the item "wrong"), so they are
+ * counted in one more line instead. Codes and messages not known here keep the library's text.
+ */
+import type { LineCounter, YAMLError } from 'yaml';
+import type { CatalogProblem, LocalizedText } from './problems';
+
+type Explain = (match: RegExpMatchArray) => LocalizedText;
+
+/** Known messages of the yaml package (2.x), most precise first. */
+const BY_MESSAGE: [RegExp, Explain][] = [
+  [
+    /^Sequence item without - indicator/,
+    () => ({
+      'zh-CN': '列表项缺少开头的“- ”：同一列表的每一项都以“- ”开头',
+      en: 'a list item without its leading "- ": every item of a list starts with "- "',
+    }),
+  ],
+  [
+    /^Implicit map keys need to be followed by map values/,
+    () => ({
+      'zh-CN': '键后缺少冒号：应写成“键: 值”（冒号后有空格），或这一行缩进不对',
+      en: 'a key without a colon: write "key: value" (a space after the colon), or this line is indented wrongly',
+    }),
+  ],
+  [
+    /^A block sequence may not be used as an implicit map key/,
+    () => ({
+      'zh-CN': '列表不能作为键：这一行或上一行缩进不对',
+      en: 'a list cannot be a key: this line or the one before is indented wrongly',
+    }),
+  ],
+  [
+    /^Missing closing "quote/,
+    () => ({ 'zh-CN': '双引号没有闭合：缺少结尾的 "', en: 'a double quote is not closed: the closing " is missing' }),
+  ],
+  [
+    /^Missing closing 'quote/,
+    () => ({ 'zh-CN': "单引号没有闭合：缺少结尾的 '", en: "a single quote is not closed: the closing ' is missing" }),
+  ],
+  [
+    /^Missing ,(?: or :)? between/,
+    () => ({
+      'zh-CN': '方括号或花括号中的各项之间缺少逗号“,”',
+      en: 'a comma "," is missing between the items in brackets or braces',
+    }),
+  ],
+  [/^Missing space after :/, () => ({ 'zh-CN': '冒号“:”后缺少空格', en: 'a space is missing after ":"' })],
+  [
+    /^Comments must be separated from other tokens/,
+    () => ({ 'zh-CN': '注释的“#”前须有空格', en: 'a "#" comment must have a space before it' }),
+  ],
+  [
+    /must be sufficiently indented and end with a ([\]}])/,
+    (m) => ({
+      'zh-CN': `方括号或花括号没有闭合（缺少“${m[1]}”），或其后的行缩进不足`,
+      en: `brackets or braces are not closed (the "${m[1]}" is missing), or the lines after them are not indented enough`,
+    }),
+  ],
+  [
+    /^All mapping items must start at the same column/,
+    () => ({
+      'zh-CN': '缩进不一致：同一层级的键须从同一列开始',
+      en: 'inconsistent indentation: the keys of one level start at the same column',
+    }),
+  ],
+  [
+    /^All sequence items must start at the same column/,
+    () => ({
+      'zh-CN': '缩进不一致：同一列表的各项“- ”须从同一列开始',
+      en: 'inconsistent indentation: the "- " of every item of one list starts at the same column',
+    }),
+  ],
+  [
+    /^Plain value cannot start with (?:reserved character )?(.+)$/,
+    (m) => ({
+      'zh-CN': `值不能以 ${m[1]} 开头：请给这个值加上引号`,
+      en: `a value cannot start with ${m[1]}: put the value in quotes`,
+    }),
+  ],
+  [
+    /^Invalid escape sequence (.+)$/,
+    (m) => ({
+      'zh-CN': `双引号中的转义 ${m[1]} 无效：反斜杠须写成 \\\\，或改用单引号`,
+      en: `the escape ${m[1]} in double quotes is not valid: write a backslash as \\\\, or use single quotes`,
+    }),
+  ],
+  [
+    /^Unexpected .+ in YAML stream: "(.*)"$/,
+    (m) => ({
+      'zh-CN': `多余的“${m[1]}”：它不属于任何键或列表（多余的括号，或缩进不对）`,
+      en: `an unexpected "${m[1]}": it belongs to no key or list (an extra bracket, or wrong indentation)`,
+    }),
+  ],
+];
+
+/** One message per common code, for its other messages. */
+const BY_CODE: Record<string, LocalizedText> = {
+  BAD_INDENT: {
+    'zh-CN': '缩进不正确：同一层级的内容从同一列开始，下一级比上一级多缩进（用空格）',
+    en: 'wrong indentation: the entries of one level start at the same column, a nested level is indented further (with spaces)',
+  },
+  MISSING_CHAR: {
+    'zh-CN': '缺少必要的符号（冒号、逗号、引号、括号或列表项的“- ”）',
+    en: 'a required character is missing (a colon, comma, quote, bracket or the "- " of a list item)',
+  },
+  BLOCK_AS_IMPLICIT_KEY: {
+    'zh-CN': '映射嵌套不正确：一个值里又出现了“键: 值”（含“: ”的值须加引号），或这一行缩进不对',
+    en: 'a "key: value" inside a value (quote a value that holds ": "), or this line is indented wrongly',
+  },
+  MULTILINE_IMPLICIT_KEY: {
+    'zh-CN': '键须写在一行内：通常是上一行缺少冒号，或这一行缩进不对',
+    en: 'a key must fit on one line: usually the line before lacks its colon, or this line is indented wrongly',
+  },
+  UNEXPECTED_TOKEN: {
+    'zh-CN': '此处有多余或位置不对的内容（多余的括号、逗号，或缩进不对）',
+    en: 'unexpected content here (an extra bracket or comma, or wrong indentation)',
+  },
+  TAB_AS_INDENT: {
+    'zh-CN': '缩进用了制表符（Tab）：YAML 只能用空格缩进',
+    en: 'indented with a tab: YAML indents with spaces only',
+  },
+  BLOCK_IN_FLOW: {
+    'zh-CN': '方括号或花括号中不能写多行的块（“- ”列表或“键: 值”）',
+    en: 'brackets and braces cannot hold a block ("- " list or "key: value" lines)',
+  },
+  BAD_SCALAR_START: {
+    'zh-CN': '值不能以这个符号开头：请给这个值加上引号',
+    en: 'a value cannot start with this character: put the value in quotes',
+  },
+  BAD_DQ_ESCAPE: {
+    'zh-CN': '双引号中的转义无效：反斜杠须写成 \\\\，或改用单引号',
+    en: 'an escape in double quotes is not valid: write a backslash as \\\\, or use single quotes',
+  },
+};
+
+/** The message of one error, without the "YAML syntax error" prefix (the library's text when unknown). */
+export function explainYamlError(error: Pick<YAMLError, 'code' | 'message'>): LocalizedText {
+  const text = error.message.split('\n')[0];
+  for (const [pattern, explain] of BY_MESSAGE) {
+    const match = text.match(pattern);
+    if (match) return explain(match);
+  }
+  return BY_CODE[error.code] ?? { 'zh-CN': text, en: text };
+}
+
+/**
+ * The problems of a file with YAML errors: each error of the first bad line (a message once), and one
+ * more on that line counting the errors after it. A repeated key (DUPLICATE_KEY) names the key.
+ */
+export function yamlProblems(errors: readonly YAMLError[], lines: LineCounter, source: string): CatalogProblem[] {
+  const lineOf = (e: YAMLError) => (e.pos ? lines.linePos(startOf(e, source)).line : null);
+  const sorted = [...errors].sort((a, b) => (a.pos ? startOf(a, source) : 0) - (b.pos ? startOf(b, source) : 0));
+  const first = lineOf(sorted[0]);
+  const problems: CatalogProblem[] = [];
+  const seen = new Set<string>();
+  let later = 0;
+  for (const error of sorted) {
+    const line = lineOf(error);
+    if (line !== first) {
+      later++;
+      continue;
+    }
+    const problem = error.code === 'DUPLICATE_KEY' ? duplicateKey(error, line, source) : syntaxError(error, line);
+    if (seen.has(problem.message['zh-CN'])) continue;
+    seen.add(problem.message['zh-CN']);
+    problems.push(problem);
+  }
+  if (later > 0) {
+    // On the bad line too, so that sorting by line keeps it right after that line's error.
+    problems.push({
+      line: first,
+      path: '',
+      code: 'yaml_syntax',
+      message: {
+        'zh-CN': `其后还有 ${later} 处 YAML 语法错误，多由本行的错误引起：改正本行后重新导入，再看其余问题`,
+        en: `${later} more YAML syntax ${later === 1 ? 'error follows' : 'errors follow'}, most caused by this line's: correct this line and import again to see the rest`,
+      },
+      severity: 'error',
+    });
+  }
+  return problems;
+}
+
+/**
+ * Where an error is: the library's position, except for a quote never closed, which it finds at the end
+ * of the file — the line to correct is where the quote opened (the last such quote before that end).
+ */
+function startOf(error: YAMLError, source: string): number {
+  const quote = /^Missing closing (["'])quote/.exec(error.message)?.[1];
+  if (!quote) return error.pos[0];
+  const opened = source.lastIndexOf(quote, error.pos[0] - 1);
+  return opened >= 0 ? opened : error.pos[0];
+}
+
+function syntaxError(error: YAMLError, line: number | null): CatalogProblem {
+  const text = explainYamlError(error);
+  return {
+    line,
+    path: '',
+    code: 'yaml_syntax',
+    message: { 'zh-CN': `YAML 语法错误：${text['zh-CN']}`, en: `YAML syntax error: ${text.en}` },
+    severity: 'error',
+  };
+}
+
+function duplicateKey(error: YAMLError, line: number | null, source: string): CatalogProblem {
+  // The error points at the key's start: the key is what stands before its colon on that line.
+  const found = error.pos ? /^[ \t]*("[^"\n]*"|'[^'\n]*'|[^:\n]+?)[ \t]*:/.exec(source.slice(error.pos[0])) : null;
+  const key = found?.[1] ?? '';
+  const named = key !== '' && key.length <= 100;
+  return {
+    line,
+    path: '',
+    code: 'duplicate',
+    message: named
+      ? { 'zh-CN': `YAML 中同一映射的键重复：${key}`, en: `duplicate key in a YAML map: ${key}` }
+      : { 'zh-CN': 'YAML 中同一映射的键重复', en: 'duplicate key in a YAML map' },
+    severity: 'error',
+  };
+}

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { EXAMPLE_CATALOG_PATH } from '../../server/bootstrap/embedded-demo';
+import { buildUser } from '../factories';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { cliEnvironment, runCli } from '../helpers/cli';
+import { createTestDatabase, TestDatabase } from '../helpers/database';
+
+/**
+ * The CLI and the web import tell a YAML syntax error in the user's language, the first bad line only,
+ * and a department code too long once; nothing is imported.
+ */
+const EXAMPLE = fs.readFileSync(EXAMPLE_CATALOG_PATH, 'utf8');
+const NO_DASH = EXAMPLE.replace('  - { code: ORG,', '    { code: ORG,');
+const NO_DASH_TABLE = EXAMPLE.replace('  - name: staff_basic', '  name: staff_basic');
+const LONG_CODE = EXAMPLE.replace(/\bHR\b/g, 'H'.repeat(70));
+
+describe('hubwatch catalog import: YAML errors in the command line language', () => {
+  let db: TestDatabase;
+  let env: ReturnType<typeof cliEnvironment>;
+  const file = (name: string, text: string) => {
+    const p = path.join(env.dataDir, name);
+    fs.writeFileSync(p, text);
+    return p;
+  };
+  beforeAll(async () => {
+    db = await createTestDatabase('catyaml');
+    env = cliEnvironment(db.url);
+  });
+  afterAll(async () => {
+    env.cleanup();
+    await db.close();
+  });
+
+  it('Chinese by default, English with HUBWATCH_LOCALE=en; exit 2, nothing imported', async () => {
+    const zh = await runCli(['catalog', 'import', file('bad.yaml', NO_DASH)], env.env);
+    expect(zh.code).toBe(2);
+    expect(zh.stderr).toContain('第 19 行，（文件）: YAML 语法错误：列表项缺少开头的“- ”：同一列表的每一项都以“- ”开头');
+    expect(zh.stderr).not.toContain('Sequence item without - indicator');
+    const en = await runCli(['catalog', 'import', '--dry-run', file('bad.yaml', NO_DASH)], { ...env.env, HUBWATCH_LOCALE: 'en' });
+    expect(en.code).toBe(2);
+    expect(en.stderr).toContain('line 19, (file): YAML syntax error: a list item without its leading "- "');
+    expect((await runCli(['catalog', 'export'], env.env)).code).toBe(1);
+  });
+
+  it('one bad line: its error and a count of those that follow, not twenty lines', async () => {
+    const result = await runCli(['catalog', 'import', file('bad.yaml', NO_DASH_TABLE)], { ...env.env, HUBWATCH_LOCALE: 'en' });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'line 49, (file): YAML syntax error: inconsistent indentation: the keys of one level start at the same column',
+      expect.stringMatching(
+        /^line 49, \(file\): \d+ more YAML syntax errors follow, most caused by this line's: correct this line/,
+      ),
+      '2 error(s); nothing changed.',
+    ]);
+  });
+
+  it('a department code too long: one error', async () => {
+    const result = await runCli(['catalog', 'import', file('bad.yaml', LONG_CODE)], { ...env.env, HUBWATCH_LOCALE: 'en' });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'line 18, departments[0].code: too long: 70 characters, at most 64',
+      '1 error(s); nothing changed.',
+    ]);
+  });
+
+  it('the example imports as it stands', async () => {
+    const result = await runCli(['catalog', 'import', '--dry-run', file('ok.yaml', EXAMPLE)], env.env);
+    expect(result.code).toBe(0);
+  });
+});
+
+describe('web import: YAML errors in the page language', () => {
+  let t: TestApp;
+  let office: Awaited<ReturnType<typeof signIn>>;
+  beforeAll(async () => {
+    t = await createTestApp();
+    const it = await buildUser(t.db.knex, { login: 'it', department: 'ITC', roles: ['it_office'] });
+    office = await signIn(t.app, it.login, it.password);
+  });
+  afterAll(() => t.close());
+
+  it('shows the Chinese message at its line, and nothing else; nothing imported', async () => {
+    const res = await office.agent
+      .post(`/catalog/import?_csrf=${encodeURIComponent(office.csrf)}`)
+      .attach('file', Buffer.from(NO_DASH), 'catalog.yaml');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('href="#L19">第 19 行</a>');
+    expect(res.text).toContain('YAML 语法错误：列表项缺少开头的“- ”：同一列表的每一项都以“- ”开头');
+    expect(res.text).not.toContain('Sequence item without');
+    expect(res.text.match(/<span class="badge bad">错误<\/span>/g)).toHaveLength(1);
+    expect(Number((await t.db.knex('catalog_versions').count({ n: '*' }))[0].n)).toBe(0);
+  });
+});

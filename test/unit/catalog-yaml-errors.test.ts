@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import { EXAMPLE_CATALOG_PATH } from '../../server/bootstrap/embedded-demo';
+import { parseCatalog } from '../../server/services/catalog/parse';
+import { formatProblem } from '../../server/services/catalog/problems';
+
+/**
+ * YAML syntax errors in the user's language, one bad line's only (the errors after it mostly follow
+ * from it), and a department code too long reported once, not as unknown wherever it is used.
+ */
+const EXAMPLE = fs.readFileSync(EXAMPLE_CATALOG_PATH, 'utf8');
+
+function exampleWith(from: string, to: string): string {
+  expect(EXAMPLE.split(from)).toHaveLength(2);
+  return EXAMPLE.replace(from, to);
+}
+const lines = (text: string, locale: 'zh-CN' | 'en') => parseCatalog(text).problems.map((p) => formatProblem(p, locale));
+
+describe('YAML syntax errors', () => {
+  it.each([
+    [
+      'a list item without "- " (MISSING_CHAR)',
+      exampleWith('  - { code: ORG,', '    { code: ORG,'),
+      '第 19 行，（文件）: YAML 语法错误：列表项缺少开头的“- ”：同一列表的每一项都以“- ”开头',
+      'line 19, (file): YAML syntax error: a list item without its leading "- ": every item of a list starts with "- "',
+    ],
+    [
+      'a tab as indentation (TAB_AS_INDENT)',
+      'departments:\n\t- { code: HR, name: 人事处 }\n',
+      '第 2 行，（文件）: YAML 语法错误：缩进用了制表符（Tab）：YAML 只能用空格缩进',
+      'line 2, (file): YAML syntax error: indented with a tab: YAML indents with spaces only',
+    ],
+    [
+      'a key repeated (DUPLICATE_KEY)',
+      'departments:\n  - code: HR\n    name: 人事处\n    name: 组织部\n',
+      '第 4 行，（文件）: YAML 中同一映射的键重复：name',
+      'line 4, (file): duplicate key in a YAML map: name',
+    ],
+    [
+      'a value holding ": " (BLOCK_AS_IMPLICIT_KEY)',
+      'departments:\n  - code: HR: x\n',
+      '第 2 行，（文件）: YAML 语法错误：映射嵌套不正确：一个值里又出现了“键: 值”（含“: ”的值须加引号），或这一行缩进不对',
+      'line 2, (file): YAML syntax error: a "key: value" inside a value (quote a value that holds ": "), or this line is indented wrongly',
+    ],
+    [
+      'an unclosed quote (MISSING_CHAR)',
+      'departments:\n  - { code: HR, name: "人事处 }\n  - { code: ORG, name: 组织部 }\n',
+      '第 2 行，（文件）: YAML 语法错误：双引号没有闭合：缺少结尾的 "',
+      'line 2, (file): YAML syntax error: a double quote is not closed: the closing " is missing',
+    ],
+    [
+      'a bad escape (BAD_DQ_ESCAPE)',
+      'departments:\n  - { code: HR, name: "人事\\q处" }\n',
+      '第 2 行，（文件）: YAML 语法错误：双引号中的转义 \\q 无效：反斜杠须写成 \\\\，或改用单引号',
+      'line 2, (file): YAML syntax error: the escape \\q in double quotes is not valid: write a backslash as \\\\, or use single quotes',
+    ],
+  ])('%s: said in Chinese and English with its line', (_what, text, zh, en) => {
+    expect(lines(text, 'zh-CN')[0]).toBe(zh);
+    expect(lines(text, 'en')[0]).toBe(en);
+  });
+
+  it('a message the product does not know keeps the library text', () => {
+    const [problem] = parseCatalog('departments: &a &b [x]\n').problems;
+    expect(problem.message).toEqual({
+      'zh-CN': 'YAML 语法错误：A node can have at most one anchor',
+      en: 'YAML syntax error: A node can have at most one anchor',
+    });
+  });
+
+  it('reports the first bad line only, counting the errors that follow from it', () => {
+    // `- name: staff_basic` without its "- ": each of its lines and the next table's are "wrong" too.
+    const problems = parseCatalog(exampleWith('  - name: staff_basic', '  name: staff_basic')).problems;
+    expect(problems.map((p) => formatProblem(p, 'zh-CN'))).toEqual([
+      '第 49 行，（文件）: YAML 语法错误：缩进不一致：同一层级的键须从同一列开始',
+      expect.stringMatching(
+        /^第 49 行，（文件）: 其后还有 \d+ 处 YAML 语法错误，多由本行的错误引起：改正本行后重新导入，再看其余问题$/,
+      ),
+    ]);
+    expect(problems.every((p) => p.code === 'yaml_syntax' && p.severity === 'error')).toBe(true);
+  });
+
+  it('the example still parses without a problem', () => {
+    expect(parseCatalog(EXAMPLE).problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('a department code that is too long', () => {
+  it('is reported once, not as an unknown department wherever it is used nor its system as unknown', () => {
+    const text = EXAMPLE.replace(/\bHR\b/g, 'H'.repeat(70));
+    expect(lines(text, 'en')).toEqual(['line 18, departments[0].code: too long: 70 characters, at most 64']);
+    expect(parseCatalog(text).catalog).toBeNull();
+  });
+
+  it('a code nobody declared is still unknown', () => {
+    const text = exampleWith('    department: FIN\n', `    department: ${'F'.repeat(70)}\n`);
+    expect(lines(text, 'en')).toEqual([
+      expect.stringMatching(/^line \d+, tables\[\d+\]\.department: unknown department "F{70}"/),
+    ]);
+  });
+});
