@@ -37,6 +37,12 @@ export function notFoundHandler(_req: Request, _res: Response, next: NextFunctio
  * User mistakes get their status and a translated message; anything else is logged with its
  * stack and answered with a plain 500 that reveals nothing.
  */
+/** Body parsers' refusals by status: the error code and the message's key (anything else: a malformed request). */
+const PARSER_ERRORS: Record<number, [string, string]> = {
+  413: ['payload_too_large', 'errors.payloadTooLarge'],
+  415: ['unsupported_media_type', 'errors.unsupportedMediaType'],
+};
+
 export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const t = req.t ?? translator('zh-CN');
@@ -51,10 +57,11 @@ export function errorHandler(logger: Logger) {
       message = t(err.messageKey, err.params);
       if (err instanceof ValidationError) fields = fieldMessages(err, req);
     } else if (bodyParserStatus && bodyParserStatus >= 400 && bodyParserStatus < 500) {
-      // Malformed JSON, body too large… from express's parsers: the caller's mistake.
+      // Malformed JSON, body too large, a charset or encoding not read… from express's parsers: the caller's mistake.
       status = bodyParserStatus;
-      code = status === 413 ? 'payload_too_large' : 'bad_request';
-      message = t(status === 413 ? 'errors.payloadTooLarge' : 'errors.badRequest');
+      const [kind, key] = PARSER_ERRORS[status] ?? ['bad_request', 'errors.badRequest'];
+      code = kind;
+      message = t(key);
     } else {
       logger.error({ err, reqId: req.id }, 'unhandled error');
     }

@@ -237,4 +237,18 @@ describe('text that is not JSON', () => {
       runParams(30),
     );
   }, 90_000);
+
+  it('in a charset the service does not read is a 415 that says so, writing nothing', async () => {
+    const { who, url } = ROUTES()[0];
+    const before = await mark(t.db.knex);
+    const res = await request(t.app)
+      .post(url)
+      .set('Authorization', `Bearer ${who.token}`)
+      .set('Content-Type', 'application/json; charset=gbk')
+      .set('Accept-Language', 'en')
+      .send('{"table":"staff_basic"}');
+    expect(res.status).toBe(415);
+    expect(res.body).toEqual({ error: 'unsupported_media_type', message: expect.stringContaining('UTF-8') });
+    expect(await changedSince(t.db.knex, before)).toEqual([]);
+  });
 });
