@@ -1,9 +1,19 @@
 import type { Request, Response } from 'express';
 
-/** Page numbers from a query string, clamped: lists page, and a bad `page` is page 1, not an error. */
+/** A positive whole number from a query value, else `fallback` (missing, 0, negative, not a number). */
+function positiveOr(value: unknown, fallback: number): number {
+  const n = Number.parseInt(String(value ?? ''), 10);
+  return n >= 1 ? n : fallback; // NaN fails the comparison too
+}
+
+/**
+ * Page numbers from a query string, not errors: lists page. `page` or `per_page` that is not a positive
+ * whole number is the default (page 1; the list's own page size), one above the limits the limit (page
+ * 100 000, 200 a page). The answer's `page` and `per_page` say what was used.
+ */
 export function pageParams(query: Record<string, unknown>, defaultPerPage = 25): { page: number; perPage: number } {
-  const page = Math.max(1, Math.min(100_000, Number.parseInt(String(query.page ?? '1'), 10) || 1));
-  const perPage = Math.max(1, Math.min(200, Number.parseInt(String(query.per_page ?? defaultPerPage), 10) || defaultPerPage));
+  const page = Math.min(100_000, positiveOr(query.page, 1));
+  const perPage = Math.min(200, positiveOr(query.per_page, defaultPerPage));
   return { page, perPage };
 }
 
