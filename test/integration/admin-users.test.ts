@@ -51,6 +51,13 @@ describe('/admin/users', () => {
     expect(changed).toEqual([]);
   });
 
+  it('a name with a control character: 422 with the message next to the name input; nothing written', async () => {
+    const { res, changed } = await add({ name: '新\u0001同事' });
+    expect(res.status).toBe(422);
+    expect(cellOf(res.text, 'u-name')).toContain(html(zh('users.errors.nameControl')));
+    expect(changed).toEqual([]);
+  });
+
   it('an e-mail address that is not one: 422 with the message next to the e-mail input; nothing written', async () => {
     for (const email of ['not-an-email', 'a b@example.edu.cn', `${'x'.repeat(310)}@example.edu.cn`]) {
       const { res, changed } = await add({ email });
@@ -208,6 +215,14 @@ describe('hubwatch users add: invalid input exits 2 naming the option, nothing c
     const res = await runCli([...base, '--name', '赵'.repeat(201)], env);
     expect(res.code).toBe(2);
     expect(res.stderr).toBe(`--name: ${zh('users.errors.nameLength', { max: 200 })}\n`);
+  });
+
+  it('a name with a control character (U+0001, a line break)', async () => {
+    for (const name of ['a\u0001b', '张\n三']) {
+      const res = await runCli([...base, '--name', name], env);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toBe(`--name: ${zh('users.errors.nameControl')}\n`);
+    }
   });
 
   it('an e-mail address that is not one', async () => {

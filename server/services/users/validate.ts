@@ -7,6 +7,12 @@ export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Column sizes (migrations): users.name varchar(200), users.email varchar(320), departments.code varchar(64), departments.name varchar(200). */
 export const USER_LIMITS = { name: 200, email: 320, departmentCode: 64, departmentName: 200 } as const;
 
+/**
+ * A control character (line break, tab, U+0001…): a name is shown on one line in lists, headers, the audit
+ * log and printed forms, where such characters break the line or show as nothing.
+ */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
 /** Length as PostgreSQL counts varchar(n): in characters (code points). */
 export const length = (text: string): number => [...text].length;
 
@@ -23,6 +29,7 @@ export function checkPersonFields(input: { name?: string | null; email?: string 
   const problems: FieldError[] = [];
   const name = input.name?.trim() ?? '';
   if (!name) problems.push({ field: 'name', key: 'users.errors.name' });
+  else if (CONTROL_CHARACTER.test(name)) problems.push({ field: 'name', key: 'users.errors.nameControl' });
   else if (length(name) > USER_LIMITS.name)
     problems.push({ field: 'name', key: 'users.errors.nameLength', params: { max: USER_LIMITS.name } });
   const email = input.email?.trim() || null;
