@@ -123,27 +123,46 @@ export function ticketsRoutes(ctx: AppContext): Router {
     });
   });
 
-  // Bulk acknowledge: each ticket goes through the service on its own; the ones this user may not
-  // acknowledge (or that moved on meanwhile) are counted as skipped, not failed.
+  // Bulk acknowledge: each ticket goes through the service on its own. A ticket already acknowledged is
+  // counted as such (nothing changed, as for one ticket); the ones this user may not acknowledge, or that
+  // moved on meanwhile, as skipped. Nothing chosen is an error: nothing to do.
   router.post('/tickets/acknowledge', authorize('tickets.list'), async (req, res) => {
+    const back = listReturnPath(req.body.back, '/tickets') ?? '/tickets';
     const ids = ([] as unknown[])
       .concat(req.body.ids ?? [])
       .map((v) => Number(v))
       .filter((n) => Number.isSafeInteger(n) && n > 0);
+    if (ids.length === 0) {
+      req.session.flash = { kind: 'error', text: req.t('tickets.list.bulk.none') };
+      return res.redirect(back);
+    }
     let done = 0;
-    for (const ticketId of ids) {
+    const already: number[] = [];
+    for (const ticketId of new Set(ids)) {
       try {
         await transitionTicket(db, { ticketId, to: 'acknowledged', actor: req.user!, origin: origin(req), now: ctx.now() });
         done++;
       } catch (err) {
-        if (!(err instanceof AppError)) throw err;
+        if (err instanceof AlreadyDoneError) already.push(ticketId);
+        else if (!(err instanceof AppError)) throw err;
       }
     }
+    const skipped = new Set(ids).size - done - already.length;
+    const parts = [
+      done > 0 ? req.t('tickets.list.bulk.done', { count: done }) : null,
+      already.length > 0
+        ? req.t('tickets.list.bulk.already', {
+            count: already.length,
+            ids: already.map((id) => `#${id}`).join(req.t('tickets.list.bulk.idSeparator')),
+          })
+        : null,
+      skipped > 0 ? req.t('tickets.list.bulk.skipped', { count: skipped }) : null,
+    ].filter((x): x is string => x !== null);
     req.session.flash = {
-      kind: done === ids.length ? 'success' : 'info',
-      text: req.t('tickets.list.acknowledged', { done, skipped: ids.length - done }),
+      kind: skipped === 0 && already.length === 0 ? 'success' : 'info',
+      text: parts.join(req.t('tickets.list.bulk.separator')),
     };
-    res.redirect(listReturnPath(req.body.back, '/tickets') ?? '/tickets');
+    res.redirect(back);
   });
 
   async function settingsPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
