@@ -105,6 +105,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     problems.push('SMTP_URL: 应为 smtp:// 或 smtps:// URL / must be an smtp:// or smtps:// URL');
   }
 
+  // The command line's language (cli/locale.ts reads it); checked here with the others, so a typo is named at once.
+  if (env.HUBWATCH_LOCALE && !['zh-CN', 'en'].includes(env.HUBWATCH_LOCALE)) {
+    problems.push(`HUBWATCH_LOCALE: 应为 zh-CN 或 en / must be zh-CN or en, got "${env.HUBWATCH_LOCALE}"`);
+  }
   const logLevel = (env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info')) as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL: 应为 ${LOG_LEVELS.join(' | ')} 之一 / must be one of ${LOG_LEVELS.join(', ')}`);

@@ -20,14 +20,17 @@ export const checkRunCommand: Command = {
   options: { table: { type: 'string', multiple: true }, json: { type: 'boolean' } },
   async run({ values }, io) {
     return withRuntime(io, 'check run', async (runtime) => {
-      const tables = values.table as string[] | undefined;
+      let tables = values.table as string[] | undefined;
       if (tables?.length) {
+        // Names ignore case, as everywhere in the product (STAFF_BASIC is staff_basic); run as the catalog spells them.
         const current = await loadCurrentCatalog(runtime.db);
-        const unknown = tables.filter((t) => !current?.catalog.tables.some((c) => c.name === t));
+        const inCatalog = (t: string) => current?.catalog.tables.find((c) => c.name.toLowerCase() === t.toLowerCase());
+        const unknown = tables.filter((t) => !inCatalog(t));
         if (unknown.length) {
           print(io.stderr, `--table: 数据目录中没有表 / not in the catalog: ${unknown.join(', ')}`);
           return EXIT.usage;
         }
+        tables = [...new Set(tables.map((t) => inCatalog(t)!.name))];
       }
       const logger = createLogger(runtime.config.logLevel === 'info' ? 'warn' : runtime.config.logLevel, { forTerminal: true });
       const ctx = { config: runtime.config, db: runtime.db, hub: runtime.hub, logger, now: () => new Date() };

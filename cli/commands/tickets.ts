@@ -44,7 +44,14 @@ export const ticketsListCommand: Command = {
       const today = todayIn(calendar.timezone, new Date());
       const filters: TicketFilters = { today };
       if (status) filters.status = status as TicketFilters['status'];
-      if (values.department) filters.department = String(values.department);
+      if (values.department) {
+        filters.department = String(values.department);
+        // An unknown code is a typo, not a department without tickets: said, as --status's is.
+        if (!(await db('departments').where({ code: filters.department }).first('code'))) {
+          print(io.stderr, `--department: 没有部门 / no department "${filters.department}"`);
+          return EXIT.usage;
+        }
+      }
       const tickets = (await listTickets(db, filters)).items.map((t) => toPublicTicket(t, today));
       if (values.json) {
         print(io.stdout, JSON.stringify(tickets, null, 2));

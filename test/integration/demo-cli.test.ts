@@ -60,6 +60,13 @@ describe('hubwatch demo reset', () => {
       expect(imported.stderr).toBe('');
       expect(imported.code).toBe(0);
       expect(imported.stdout.trim()).toBe('已导入目录版本 1：10 个部门、8 张表、24 个字段');
+
+      // A table named in any case is the catalog's table; a name the catalog lacks is exit 2, nothing run.
+      const run = await runCli(['check', 'run', '--table', 'STAFF_BASIC', '--json'], env.env);
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout).tables.map((t: { table: string }) => t.table)).toEqual(['staff_basic']);
+      const unknown = await runCli(['check', 'run', '--table', 'staff_basics'], env.env);
+      expect([unknown.code, unknown.stderr.trim()]).toEqual([2, '--table: 数据目录中没有表 / not in the catalog: staff_basics']);
     } finally {
       env.cleanup();
     }

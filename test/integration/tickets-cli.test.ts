@@ -85,6 +85,12 @@ describe('hubwatch tickets list', () => {
     ).toEqual([]);
   });
 
+  it('refuses an unknown department with exit code 2, naming the option (not an empty list)', async () => {
+    const res = await runCli(['tickets', 'list', '--json', '--department', 'NOPE'], env);
+    expect([res.code, res.stdout]).toEqual([2, '']);
+    expect(res.stderr).toContain('--department');
+  });
+
   it('refuses an unknown status with exit code 2, naming the option', async () => {
     const res = await runCli(['tickets', 'list', '--json', '--status', 'done'], env);
     expect(res.code).toBe(2);

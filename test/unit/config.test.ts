@@ -23,6 +23,7 @@ describe('configuration from the environment', () => {
         HUB_DATABASE_URL: 'ftp://x',
         SMTP_URL: 'http://x',
         LOG_LEVEL: 'loud',
+        HUBWATCH_LOCALE: 'fr',
         TZ: 'Mars/Base',
         SESSION_SECRET: 'short',
       });
@@ -31,7 +32,16 @@ describe('configuration from the environment', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const names = error!.problems.map((p) => p.split(':')[0]);
-    expect(names).toEqual(['PORT', 'DATABASE_URL', 'HUB_DATABASE_URL', 'SESSION_SECRET', 'SMTP_URL', 'LOG_LEVEL', 'TZ']);
+    expect(names).toEqual([
+      'PORT',
+      'DATABASE_URL',
+      'HUB_DATABASE_URL',
+      'SESSION_SECRET',
+      'SMTP_URL',
+      'HUBWATCH_LOCALE',
+      'LOG_LEVEL',
+      'TZ',
+    ]);
   });
 
   it('requires SESSION_SECRET in production only', () => {
