@@ -222,7 +222,7 @@ describe('ticket pages and API', () => {
       const moved = await db('tickets').where({ id: ticket }).first('department_code', 'version');
       await office_.agent.post(`/tickets/${ticket}/reassign`).type('form').send(reassign).expect(302);
       expect((await office_.agent.get(`/tickets/${ticket}`).expect(200)).text).toContain(
-        `工单 #${ticket} 已改派给该单位，本次提交未作改动`,
+        `工单 #${ticket} 已属于该单位，本次提交未作改动`,
       );
       expect(await db('tickets').where({ id: ticket }).first('department_code', 'version')).toEqual(moved);
     });
