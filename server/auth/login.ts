@@ -17,7 +17,9 @@ export function auditOrigin(req: Request) {
  * the user in the session, the audit row.
  */
 export async function completeLogin(db: Knex, req: Request, user: UserRow, method: string): Promise<void> {
-  const locale = req.session.locale;
+  // Chosen on the sign-in page (becomes the account's choice), else the account's earlier choice.
+  const chosenBefore = req.session.locale;
+  const locale = chosenBefore ?? user.locale ?? undefined;
   await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
   req.session.userId = user.id;
   req.session.loginAt = Date.now();
@@ -27,7 +29,7 @@ export async function completeLogin(db: Knex, req: Request, user: UserRow, metho
     // A language chosen on the sign-in page is the account's choice from now on, as the switch is when signed in.
     await trx('users')
       .where({ id: user.id })
-      .update({ last_login_at: trx.fn.now(), ...(locale ? { locale } : {}) });
+      .update({ last_login_at: trx.fn.now(), ...(chosenBefore ? { locale: chosenBefore } : {}) });
     await appendAudit(trx, {
       actor: { id: user.id, login: user.login, roles: user.roles, department: user.department_code },
       action: 'auth.login',

@@ -9,15 +9,17 @@ function acceptedLocale(req: Request): Locale | null {
 }
 
 /**
- * zh-CN first. Pages: the language chosen in this session, else the one the account chose (saved by the
- * switch), else the browser's (English only when it prefers English), else Chinese. The API: the client's
- * Accept-Language when it names one of ours (a script asks for the language it parses), else as pages.
+ * zh-CN first. Pages: the language of this session — chosen with the switch, or the account's choice (saved
+ * by the switch) taken when it signed in — else the browser's (English only when it prefers English), else
+ * Chinese. The API: the client's Accept-Language when it names one of ours (a script asks for the language it
+ * parses), else the session's or, with a token, the account's choice, else as pages.
  *
  * Mounted twice: before the signed-in user is known (so a refusal of a bad API token or session speaks the
  * caller's language) and after, when the account's choice can count.
  */
 export function localeMiddleware(req: Request, _res: Response, next: NextFunction): void {
-  const chosen = [req.session?.locale, req.user?.locale].find(isLocale);
+  // A session takes the account's choice when it signs in (auth/login.ts); a token has no session.
+  const chosen = [req.session?.locale, req.viaApiToken ? req.user?.locale : undefined].find(isLocale);
   const accepted = req.get('accept-language') ? acceptedLocale(req) : null;
   const locale: Locale = (req.path.startsWith('/api/') ? (accepted ?? chosen) : (chosen ?? accepted)) ?? DEFAULT_LOCALE;
   req.locale = locale;

@@ -77,7 +77,8 @@ describeBrowser('the printable approval form in a browser', () => {
   });
 
   it('renders every value in A4 width (look at test-artifacts/sharing-print*.png for the glyphs)', async () => {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 1200 } });
+    // A Chinese browser: the form is the Chinese one (an English browser gets the English pages).
+    const page = await browser.newPage({ locale: 'zh-CN', viewport: { width: 1000, height: 1200 } });
     await browserSignIn(page, server.baseUrl, people.office.login, people.office.password);
     await page.goto(`${server.baseUrl}/sharing/${id}/print`);
     const text = await page.locator('.print-doc').innerText();

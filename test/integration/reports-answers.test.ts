@@ -290,6 +290,8 @@ describe('refusals say what the user sees, not stored values', () => {
     expect(english.text).toContain('<p class="field-error" role="alert">Choose an answer</p>');
     expect(english.text).toContain('Checked: associate professor</textarea>');
     expect([await ticketOf(ticketId), await eventsOf(ticketId)]).toEqual(before);
+    // The switch is saved with the account: back to Chinese for the steward's later sign-ins.
+    await en.agent.post('/locale').type('form').send({ _csrf: en.csrf, locale: 'zh-CN', next: '/' }).expect(302);
   });
 
   it('an answer the ticket no longer takes names its status in words', async () => {

@@ -26,10 +26,13 @@ describe('scorecard forms with bad input', () => {
   let stewardId: number;
   let officeId: number;
 
-  /** Signs in; the second session of a user is switched to the English UI. */
+  /**
+   * Signs in and switches the session to `locale` (always: a switch is saved with the account, so a later
+   * sign-in of the same user would otherwise start in the language an earlier session chose).
+   */
   const session = async (user: { login: string; password: string }, locale: 'zh-CN' | 'en') => {
     const s = await signIn(t.app, user.login, user.password);
-    if (locale === 'en') await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' }).expect(302);
+    await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale, next: '/' }).expect(302);
     return s;
   };
   /** What a failed attempt must not have written. */
