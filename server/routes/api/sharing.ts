@@ -9,7 +9,6 @@ import { listRequests, queueIds, type ListFilters, type ListRow } from '../../se
 import { apiView, mayView, presentRequest } from '../../services/sharing/presenter';
 import { loadRequest } from '../../services/sharing/repository';
 import { REQUEST_STATUSES } from '../../services/sharing/types';
-import { validateDraft } from '../../services/sharing/validate';
 import {
   arbitrate,
   clock,
@@ -56,8 +55,6 @@ export function sharingApiRoutes(ctx: AppContext): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const input = inputFromBody(body, 'api');
     if (body.draft === true) {
-      const problems = validateDraft(input, req.t);
-      if (problems.length) throw new ValidationError(problems);
       const id = await saveDraft(ctx, actorOf(req), input, { t: req.t });
       res.status(201).json({ id, status: 'draft', pending_stages: [] });
       return;

@@ -12,7 +12,6 @@ import { inCatalogSpelling } from '../../services/sharing/plan';
 import { mayView, presentRequest } from '../../services/sharing/presenter';
 import { inputOf, loadRequest } from '../../services/sharing/repository';
 import { REJECTION_REASONS, REQUEST_STATUSES } from '../../services/sharing/types';
-import { validateDraft } from '../../services/sharing/validate';
 import {
   arbitrate,
   clock,
@@ -118,8 +117,6 @@ export function sharingRoutes(ctx: AppContext): Router {
     try {
       let id: number;
       if (body.action === 'draft') {
-        const problems = validateDraft(input, req.t);
-        if (problems.length) throw new ValidationError(problems);
         id = await saveDraft(ctx, actorOf(req), input, { t: req.t, draftId, files });
         req.session.flash = { kind: 'success', text: req.t('sharing.flash.draftSaved') };
         return res.redirect(303, `/sharing/${id}/edit`);

@@ -38,7 +38,7 @@ import {
   type SharingInput,
   type StageKind,
 } from './types';
-import { validateRequest, type ValidationMode } from './validate';
+import { validateDraft, validateRequest, type ValidationMode } from './validate';
 
 /** Who acts, and where from (for the audit row). */
 export interface Actor {
@@ -168,9 +168,11 @@ async function lockDraft(trx: Trx, actor: Actor, draftId: number) {
 // ── draft ──────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * Saves what was typed, unchecked (only attachments are checked: a wrong file is never stored), except
- * that tables and fields the catalog knows are stored as it spells them (`Staff_Basic` is `staff_basic`),
- * as a submitted request's are: the lists, the request page and the edit form show the catalog's names.
+ * Saves what was typed without the completeness checks of a submission — but with the limits of every text
+ * and list and, over the API, the values' types (validateDraft), and the attachments (a wrong file is never
+ * stored); every problem at once, nothing saved then. Tables and fields the catalog knows are stored as it
+ * spells them (`Staff_Basic` is `staff_basic`), as a submitted request's are: the lists, the request page and
+ * the edit form show the catalog's names.
  */
 export async function saveDraft(
   ctx: AppContext,
@@ -179,7 +181,7 @@ export async function saveDraft(
   opts: { t: Translator; draftId?: number; files?: Attachments },
 ): Promise<number> {
   const files = opts.files ?? {};
-  const errors = attachmentErrors(files, opts.t);
+  const errors = [...validateDraft(typed, opts.t), ...attachmentErrors(files, opts.t)];
   if (errors.length) throw new ValidationError(errors);
   const { catalog } = await clock(ctx);
   const input = inCatalogSpelling(catalog, typed);
