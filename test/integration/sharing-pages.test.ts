@@ -716,7 +716,7 @@ describe('a decision the form cannot take comes back with its message and what w
     });
     expect(res.status).toBe(422);
     expect(res.text).toContain('<p class="field-error" role="alert">请选择不同意的理由</p>');
-    expect(res.text).toContain('<textarea name="comment" rows="2">项目材料不全，请补充后再申请</textarea>');
+    expect(res.text).toContain('<textarea name="comment" rows="2" maxlength="2000">项目材料不全，请补充后再申请</textarea>');
     expect(res.text).toMatch(/<input type="radio" name="decision" value="reject" checked>/);
     expect(res.text).not.toMatch(/<input type="radio" name="decision" value="approve" checked>/);
     expect(res.text).not.toMatch(/not_current_staff \||理由：not_current/);
@@ -737,7 +737,7 @@ describe('a decision the form cannot take comes back with its message and what w
     const res = await post('csSteward', id, { stage_id: String(stageId), decision: 'maybe', comment: '再看看' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('<p class="field-error" role="alert">请选择“同意”或“不同意”</p>');
-    expect(res.text).toContain('<textarea name="comment" rows="2">再看看</textarea>');
+    expect(res.text).toContain('<textarea name="comment" rows="2" maxlength="2000">再看看</textarea>');
     expect(res.text).not.toContain('decision 须为');
     expect(await state()).toEqual(before);
   });
@@ -748,7 +748,7 @@ describe('a decision the form cannot take comes back with its message and what w
     );
     expect(res.status).toBe(422);
     expect(res.text).toContain('<p class="field-error" role="alert">Choose the reason for the rejection</p>');
-    expect(res.text).toContain('<textarea name="comment" rows="2">Too broad</textarea>');
+    expect(res.text).toContain('<textarea name="comment" rows="2" maxlength="2000">Too broad</textarea>');
   });
 
   it('the final review: an expiry that is no date keeps the date and the opinion typed', async () => {
@@ -764,7 +764,7 @@ describe('a decision the form cannot take comes back with its message and what w
     expect(res.status).toBe(422);
     expect(res.text).toContain('<p class="field-error" role="alert">授权截止日期须为 2026-03-02 之后的日期（YYYY-MM-DD）</p>');
     expect(res.text).toContain('<input type="date" name="expires_on" value="2027-02-30">');
-    expect(res.text).toContain('<textarea name="comment" rows="2">终审同意</textarea>');
+    expect(res.text).toContain('<textarea name="comment" rows="2" maxlength="2000">终审同意</textarea>');
     expect(await state(universal)).toEqual(before);
   });
 

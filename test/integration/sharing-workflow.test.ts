@@ -485,6 +485,22 @@ describe('arbitration (seed 002 art. 22)', () => {
     });
   });
 
+  it('texts sent with an arbitration: JSON of another type and over 2000 characters are named, nothing written', async () => {
+    const id = await rejectedBySource();
+    const asked = await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: 5 });
+    expect([asked.status, Object.keys(asked.body.fields)]).toEqual([422, ['note']]);
+    const long = await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: '长'.repeat(2001) });
+    expect([long.status, long.body.fields.note]).toEqual([422, '最多 2000 个字符（已填写 2001 个）']);
+    expect((await show('applicant', id)).body.arbitration).toBeNull();
+    await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: '有异议' });
+    const concluded = await post('office', `/api/v1/sharing-requests/${id}/arbitration/decision`, {
+      decision: ['uphold'],
+      note: { a: 1 },
+    });
+    expect([concluded.status, Object.keys(concluded.body.fields).sort()]).toEqual([422, ['decision', 'note']]);
+    expect((await show('applicant', id)).body.arbitration).toMatchObject({ status: 'requested', conclusion: null });
+  });
+
   it('a conclusion needs its reason (422 naming note, nothing written); the reason is shown on the page and the printed form', async () => {
     const id = await rejectedBySource();
     await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: '有异议' });
@@ -905,5 +921,24 @@ describe('grant expiry reminder', () => {
       { requestId: id, applicantId: people.applicant.id, expiresOn: '2027-03-02' },
     ]);
     expect((await remindExpiringGrants(t.ctx)).filter((r) => r.requestId === id)).toEqual([]);
+  });
+});
+
+describe('what a decision sends over the API', () => {
+  it('is judged once the caller may decide: other JSON types and over-long text named at once, nothing decided', async () => {
+    const res = await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'], range: '全部' }]));
+    const id = res.body.id;
+    // Not the applicant unit's reviewer: 403 whatever is sent.
+    expect((await decide('hrSteward', id, { decision: 'approve', comment: { x: 1 } })).status).toBe(403);
+    const bad = await decide('csSteward', id, { decision: 'approve', comment: { x: 1 }, expires_on: 20270101 });
+    expect([bad.status, Object.keys(bad.body.fields).sort()]).toEqual([422, ['comment', 'expires_on']]);
+    const reason = await decide('csSteward', id, { decision: 'reject', reason: ['other'] });
+    expect([reason.status, Object.keys(reason.body.fields)]).toEqual([422, ['reason']]);
+    const long = await decide('csSteward', id, { decision: 'approve', comment: '好'.repeat(2001) });
+    expect([long.status, long.body.fields.comment]).toEqual([422, '最多 2000 个字符（已填写 2001 个）']);
+    const stage = await decide('csSteward', id, { decision: 'approve', stage_id: 'x' });
+    expect([stage.status, Object.keys(stage.body.fields)]).toEqual([422, ['stage_id']]);
+    expect(stageSummary((await show('csSteward', id)).body)[0]).toBe('1:CS:pending');
+    expect((await decide('csSteward', id, { decision: 'approve', comment: '好'.repeat(2000) })).status).toBe(200);
   });
 });

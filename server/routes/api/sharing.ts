@@ -107,13 +107,17 @@ export function sharingApiRoutes(ctx: AppContext): Router {
 
   router.post('/sharing-requests/:id/decisions', authorize('sharing.review'), async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
-    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    // stage_id says which of the caller's stages (it decides who decides): a wrong one is named at once.
+    const stageId = b.stage_id === undefined || b.stage_id === null || b.stage_id === '' ? undefined : b.stage_id;
+    if (stageId !== undefined && !(Number.isSafeInteger(stageId) || (typeof stageId === 'string' && /^\d{1,15}$/.test(stageId))))
+      throw new ValidationError([{ field: 'stage_id', key: 'sharing.errors.stageId' }]);
+    // The rest as sent: the service judges it once the caller may decide (404, 403, 409 first), types included.
     const loaded = await decide(ctx, actorOf(req), idParam(req), {
-      decision: str(b.decision) ?? '',
-      reason: str(b.reason),
-      comment: str(b.comment) ?? str(b.opinion),
-      stageId: b.stage_id === undefined || b.stage_id === null || b.stage_id === '' ? undefined : Number(b.stage_id),
-      expiresOn: str(b.expires_on),
+      decision: b.decision,
+      reason: b.reason,
+      comment: b.comment ?? b.opinion,
+      stageId: stageId === undefined ? undefined : Number(stageId),
+      expiresOn: b.expires_on,
     });
     res.json(apiView(await presentRequest(ctx, req.user!, loaded)));
   });
@@ -128,15 +132,12 @@ export function sharingApiRoutes(ctx: AppContext): Router {
   });
 
   router.post('/sharing-requests/:id/arbitration', authorize('sharing.apply'), async (req, res) => {
-    await requestArbitration(ctx, actorOf(req), idParam(req), String(req.body?.note ?? ''));
+    await requestArbitration(ctx, actorOf(req), idParam(req), req.body?.note);
     res.json({ id: idParam(req), arbitration: 'requested' });
   });
 
   router.post('/sharing-requests/:id/arbitration/decision', authorize('sharing.decide_office'), async (req, res) => {
-    await arbitrate(ctx, actorOf(req), idParam(req), {
-      decision: String(req.body?.decision ?? ''),
-      note: String(req.body?.note ?? ''),
-    });
+    await arbitrate(ctx, actorOf(req), idParam(req), { decision: req.body?.decision, note: req.body?.note });
     const loaded = (await loadRequest(ctx.db, idParam(req)))!;
     res.json(apiView(await presentRequest(ctx, req.user!, loaded)));
   });

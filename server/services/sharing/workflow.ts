@@ -290,16 +290,37 @@ export async function submitRequest(
 
 // ── decisions ──────────────────────────────────────────────────────────────────────────────────
 
+/** Text sent with an action (an opinion, a reason, an objection, a conclusion): as long as a ticket comment may be. */
+export const MAX_ACTION_TEXT = 2000;
+
+/**
+ * A text sent with an action as the action takes it: nothing is '', anything but a string (the API's JSON)
+ * and text over MAX_ACTION_TEXT is a problem named by `field`. Judged with the action's other input, once the
+ * action is possible.
+ */
+function sentText(value: unknown, field: string, errors: FieldError[]): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') {
+    errors.push({ field, key: 'sharing.errors.type.string', params: { field } });
+    return '';
+  }
+  const length = [...value].length;
+  if (length > MAX_ACTION_TEXT)
+    errors.push({ field, key: 'sharing.errors.textTooLong', params: { max: MAX_ACTION_TEXT, length } });
+  return value;
+}
+
+/** What a decision sends: text from the forms; over the API any JSON value, judged by checkDecision. */
 export interface DecisionInput {
-  decision: string;
+  decision: unknown;
   /** A standard reason code for a rejection (any other text counts as `other` with that text). */
-  reason?: string;
+  reason?: unknown;
   /** Opinion or explanation (free text). */
-  comment?: string;
+  comment?: unknown;
   /** Only one stage of several the user holds (the IT office standing in for two departments). */
   stageId?: number;
   /** Final stage only: when the grant ends (YYYY-MM-DD); a year from today when absent. */
-  expiresOn?: string;
+  expiresOn?: unknown;
 }
 
 /**
@@ -310,23 +331,26 @@ function checkDecision(
   input: DecisionInput,
   today: string,
   kind: StageKind,
-): { approve: boolean; reason: RejectionReason | null; text: string } {
+): { approve: boolean; reason: RejectionReason | null; text: string; expiresOn: string | undefined } {
   const errors: FieldError[] = [];
-  const text = (input.comment ?? '').trim();
+  const text = sentText(input.comment, 'comment', errors).trim();
+  const givenReason = sentText(input.reason, 'reason', errors).trim();
+  const expiresOn = sentText(input.expiresOn, 'expires_on', errors);
+  const typeProblem = (field: string) => errors.some((e) => e.field === field);
   let reason: RejectionReason | null = null;
   if (input.decision !== 'approve' && input.decision !== 'reject') {
     errors.push({ field: 'decision', key: 'sharing.errors.decision' });
-  } else if (input.decision === 'reject') {
-    const given = (input.reason ?? '').trim();
+  } else if (input.decision === 'reject' && !typeProblem('reason')) {
+    const given = givenReason;
     if (!given) errors.push({ field: 'reason', key: 'sharing.errors.reasonRequired' });
     else if ((REJECTION_REASONS as readonly string[]).includes(given)) reason = given as RejectionReason;
     else reason = 'other';
-    if (reason === 'other' && !text && !(given && given !== 'other'))
+    if (reason === 'other' && !text && !typeProblem('comment') && !(given && given !== 'other'))
       errors.push({ field: 'comment', key: 'sharing.errors.otherNeedsText' });
   }
-  if (input.expiresOn !== undefined && input.expiresOn !== '') {
+  if (expiresOn !== '') {
     // A real calendar date (Date.parse takes 2027-02-30 for 2 March; PostgreSQL refuses it), after today.
-    if (!isIsoDate(input.expiresOn) || input.expiresOn <= today) {
+    if (!isIsoDate(expiresOn) || expiresOn <= today) {
       errors.push({ field: 'expires_on', key: 'sharing.errors.expiresOn', params: { today } });
     } else if (input.decision === 'approve' && kind !== 'it_final') {
       errors.push({ field: 'expires_on', key: 'sharing.errors.expiresOnFinalOnly' });
@@ -334,10 +358,8 @@ function checkDecision(
   }
   if (errors.length) throw new ValidationError(errors);
   const freeText =
-    reason === 'other' && input.reason && input.reason !== 'other'
-      ? [input.reason.trim(), text].filter(Boolean).join('；')
-      : text;
-  return { approve: input.decision === 'approve', reason, text: freeText };
+    reason === 'other' && givenReason && givenReason !== 'other' ? [givenReason, text].filter(Boolean).join('；') : text;
+  return { approve: input.decision === 'approve', reason, text: freeText, expiresOn: expiresOn || undefined };
 }
 
 /** The stage `user` decides now: 403 when they hold none of this request's stages, 409 when theirs is not pending. */
@@ -475,7 +497,7 @@ export async function decide(ctx: AppContext, actor: Actor, requestId: number, i
     if (updated !== 1) throw new ConflictError('sharing.errors.notPending');
     let status: RequestStatus;
     if (decision.approve) {
-      status = await advance(ctx, trx, actor, request.id, calendar, today, input.expiresOn || undefined);
+      status = await advance(ctx, trx, actor, request.id, calendar, today, decision.expiresOn);
       if (status === 'in_review')
         await trx('sharing_requests')
           .where({ id: request.id })
@@ -574,19 +596,22 @@ async function rejectedSourceStage(trx: Trx, request: { id: number; status: stri
   return stages.find((s) => s.status === 'rejected' && s.kind === 'source') ?? null;
 }
 
-export async function requestArbitration(ctx: AppContext, actor: Actor, requestId: number, note: string): Promise<void> {
+export async function requestArbitration(ctx: AppContext, actor: Actor, requestId: number, sentNote: unknown): Promise<void> {
   await ctx.db.transaction(async (trx) => {
     const request = await lockRequest(trx, requestId);
     if (request.applicant_id !== actor.user.id) throw new ForbiddenError();
     const stage = await rejectedSourceStage(trx, request);
     if (!stage || request.arbitration === 'requested' || request.arbitration === 'upheld')
       throw new ConflictError('sharing.errors.cannotArbitrate');
-    if (!note.trim()) throw new ValidationError([{ field: 'note', key: 'sharing.errors.arbitrationNote' }]);
+    const errors: FieldError[] = [];
+    const note = sentText(sentNote, 'note', errors).trim();
+    if (!note && !errors.length) errors.push({ field: 'note', key: 'sharing.errors.arbitrationNote' });
+    if (errors.length) throw new ValidationError(errors);
     await trx('sharing_requests')
       .where({ id: request.id })
       .update({
         arbitration: 'requested',
-        arbitration_note: note.trim(),
+        arbitration_note: note,
         arbitration_requested_at: ctx.now(),
         // A new arbitration (after an earlier one overturned a refusal) waits for its own conclusion.
         arbitration_conclusion: null,
@@ -607,7 +632,7 @@ export async function arbitrate(
   ctx: AppContext,
   actor: Actor,
   requestId: number,
-  input: { decision: string; note: string },
+  input: { decision: unknown; note: unknown },
 ): Promise<void> {
   if (!can(actor.user, 'sharing.decide_office')) throw new ForbiddenError();
   const { calendar, today } = await clock(ctx);
@@ -618,11 +643,12 @@ export async function arbitrate(
     if (!stage || request.arbitration !== 'requested') throw new ConflictError('sharing.errors.noArbitration');
     // The input only once there is an arbitration to decide (404, 403, 409 first, as every action).
     // The conclusion says why (研究并做出结论): the applicant and the source department read it.
-    const note = input.note.trim();
-    const problems: ValidationError['fields'] = [];
+    const problems: FieldError[] = [];
+    const note = sentText(input.note, 'note', problems).trim();
     if (input.decision !== 'overturn' && input.decision !== 'uphold')
       problems.push({ field: 'decision', key: 'sharing.errors.arbitrationDecision' });
-    if (!note) problems.push({ field: 'note', key: 'sharing.errors.arbitrationConclusion' });
+    if (!note && !problems.some((p) => p.field === 'note'))
+      problems.push({ field: 'note', key: 'sharing.errors.arbitrationConclusion' });
     if (problems.length) throw new ValidationError(problems);
     const conclusion = {
       arbitration_conclusion: note,
