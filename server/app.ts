@@ -122,6 +122,9 @@ export function createApp(ctx: AppContext): Express {
   // Page locals before the checks that may refuse a request (CSRF, NUL characters): their error page
   // is rendered in the reader's language, with the navigation, like any other page.
   app.use((req: Request, res: Response, next: NextFunction) => {
+    // What a signed-in user is shown (personal data, a generated password, exports) is not kept in the
+    // browser's cache or history for the next person at that computer, nor by a proxy.
+    if (req.user) res.setHeader('Cache-Control', 'no-store');
     res.locals.locale = req.locale;
     res.locals.user = req.user;
     res.locals.nav = navigationFor(req.user, req.path);

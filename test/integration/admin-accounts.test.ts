@@ -270,7 +270,17 @@ describe('account management', () => {
       const before = await mark(t.db.knex);
       const res = await post(adminSession, `/admin/users/${u.id}/password`, { password: 'short' }).expect(422);
       expect(cellOf(res.text, 'u-password')).toContain(html(zh('users.errors.passwordLength', { min: 10 })));
+      // Nor one of 201 characters (argon2 would hash a megabyte), nor ten spaces.
+      const long = await post(adminSession, `/admin/users/${u.id}/password`, { password: 'x'.repeat(201) }).expect(422);
+      expect(cellOf(long.text, 'u-password')).toContain(html(zh('users.errors.passwordTooLong', { max: 200 })));
+      const blank = await post(adminSession, `/admin/users/${u.id}/password`, { password: ' '.repeat(10) }).expect(422);
+      expect(cellOf(blank.text, 'u-password')).toContain(html(zh('users.errors.passwordBlank')));
       expect(await changedSince(t.db.knex, before)).toEqual([]);
+    });
+
+    it('signed-in pages are not kept in the browser cache (a generated password, personal data)', async () => {
+      const page = await adminSession.agent.get('/admin/users').expect(200);
+      expect(page.headers['cache-control']).toBe('no-store');
     });
 
     it('generated: shown once on the page; the old password is refused, the new one works, old sessions ended', async () => {
@@ -338,6 +348,14 @@ describe('account management', () => {
       expect(cellOf(same.text, 'p-new')).toContain(html(zh('users.errors.passwordSame')));
       expect(await changedSince(t.db.knex, before)).toEqual([]);
       expect(await canSignIn(u.login, u.password)).toBe(true);
+    });
+
+    it('only a wrong current password counts towards the limit, not a new one mistyped', async () => {
+      const u = await buildUser(t.db.knex, { login: 'mistyper', department: 'HR' });
+      const s = await signIn(t.app, u.login, u.password);
+      for (let i = 0; i < 11; i++)
+        await post(s, '/account/password', { current_password: u.password, new_password: 'short' }).expect(422);
+      await post(s, '/account/password', { current_password: u.password, new_password: 'a long new passphrase' }).expect(302);
     });
 
     it('succeeds: the other sessions end, this one stays; the new password signs in, the old one does not', async () => {

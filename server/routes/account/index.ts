@@ -22,6 +22,8 @@ export function accountRoutes(ctx: AppContext): Router {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     skipSuccessfulRequests: true,
+    // Only a wrong current password counts: a new one too short or unchanged is a typing mistake, not a guess.
+    requestWasSuccessful: (_req, res) => !res.locals.wrongCurrentPassword,
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${req.user?.id ?? ''}`,
     handler: (_req, _res, next) => next(new TooManyRequestsError()),
     store: new DatabaseRateLimitStore(db, 'password-change'),
@@ -55,6 +57,7 @@ export function accountRoutes(ctx: AppContext): Router {
       res.redirect('/account/password');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
+      res.locals.wrongCurrentPassword = err.fields.some((f) => f.key === 'users.errors.currentPassword');
       await passwordPage(req, res, fieldMessages(err, req));
     }
   });

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { AppError, ValidationError } from '../../errors';
 import { CurrentUser, Role } from '../../policies';
 import { appendAudit } from '../audit';
-import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
+import { generatePassword, hashPassword, newPasswordProblem, verifyPassword } from './passwords';
 import { checkDepartment, checkPersonFields } from './validate';
 
 export interface UserRow {
@@ -56,9 +56,8 @@ export async function createUser(
   if (!LOGIN_PATTERN.test(input.login)) problems.push({ field: 'login', key: 'users.errors.login' });
   const { name, email, roles, problems: personProblems } = checkPersonFields(input);
   problems.push(...personProblems);
-  if (input.password != null && input.password.length < MIN_PASSWORD_LENGTH) {
-    problems.push({ field: 'password', key: 'users.errors.passwordLength', params: { min: MIN_PASSWORD_LENGTH } });
-  }
+  const passwordProblem = input.password != null ? newPasswordProblem(input.password) : null;
+  if (passwordProblem) problems.push({ field: 'password', ...passwordProblem });
   const departmentName = input.departmentName?.trim() || null;
   const department = await checkDepartment(db, input.department, departmentName);
   problems.push(...department.problems);

@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '../../errors';
 import type { CurrentUser, Role } from '../../policies';
 import { appendAudit } from '../audit';
 import type { UserRow } from './index';
-import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
+import { generatePassword, hashPassword, newPasswordProblem, verifyPassword } from './passwords';
 import { checkDepartment, checkPersonFields } from './validate';
 
 /**
@@ -153,7 +153,7 @@ export async function setUserDisabled(
 }
 
 /**
- * An administrator sets a new password for an account: the one given (at least MIN_PASSWORD_LENGTH
+ * An administrator sets a new password for an account: the one given (as newPasswordProblem allows, at least MIN_PASSWORD_LENGTH
  * characters; ValidationError on `password` otherwise) or a generated one, returned once. Ends every
  * session of the account. Administrators change their own password with changeOwnPassword.
  */
@@ -169,9 +169,8 @@ export async function resetPassword(
   if (actor && Number(actor.id) === Number(userId)) {
     throw new ValidationError([{ field: 'password', key: 'users.errors.resetSelf' }]);
   }
-  if (password != null && password !== '' && password.length < MIN_PASSWORD_LENGTH) {
-    throw new ValidationError([{ field: 'password', key: 'users.errors.passwordLength', params: { min: MIN_PASSWORD_LENGTH } }]);
-  }
+  const problem = password != null && password !== '' ? newPasswordProblem(password) : null;
+  if (problem) throw new ValidationError([{ field: 'password', ...problem }]);
   const generatedPassword = password ? null : generatePassword();
   const hash = await hashPassword(password || generatedPassword!);
   return db.transaction(async (trx) => {
@@ -193,7 +192,7 @@ export async function resetPassword(
 
 /**
  * A signed-in user changes their own password: the current one must match (ValidationError on
- * `current_password`), the new one have at least MIN_PASSWORD_LENGTH characters and differ from it
+ * `current_password`), the new one pass newPasswordProblem (at least MIN_PASSWORD_LENGTH characters) and differ from it
  * (`new_password`). Ends the user's other sessions; `currentSid`, the one they changed it in, stays.
  * An account without a password (campus SSO) has none to change: ValidationError on `current_password`.
  */
@@ -212,8 +211,8 @@ export async function changeOwnPassword(
   if (!input.current) problems.push({ field: 'current_password', key: 'users.errors.currentPasswordRequired' });
   else if (!(await verifyPassword(row.password_hash, input.current)))
     problems.push({ field: 'current_password', key: 'users.errors.currentPassword' });
-  if (input.next.length < MIN_PASSWORD_LENGTH)
-    problems.push({ field: 'new_password', key: 'users.errors.passwordLength', params: { min: MIN_PASSWORD_LENGTH } });
+  const nextProblem = newPasswordProblem(input.next);
+  if (nextProblem) problems.push({ field: 'new_password', ...nextProblem });
   else if (input.next === input.current) problems.push({ field: 'new_password', key: 'users.errors.passwordSame' });
   if (problems.length) throw new ValidationError(problems);
 

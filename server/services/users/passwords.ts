@@ -29,3 +29,14 @@ export function generatePassword(length = 16): string {
 }
 
 export const MIN_PASSWORD_LENGTH = 10;
+/** A passphrase fits; a megabyte would only make argon2 work (the forms' inputs take as many). */
+export const MAX_PASSWORD_LENGTH = 200;
+
+/** What is wrong with a new password, as a message key and its parameters; null when it will do. */
+export function newPasswordProblem(password: string): { key: string; params?: Record<string, number> } | null {
+  if (password.length < MIN_PASSWORD_LENGTH) return { key: 'users.errors.passwordLength', params: { min: MIN_PASSWORD_LENGTH } };
+  if (password.length > MAX_PASSWORD_LENGTH) return { key: 'users.errors.passwordTooLong', params: { max: MAX_PASSWORD_LENGTH } };
+  // Ten spaces pass the length and guess in one try.
+  if (!password.trim()) return { key: 'users.errors.passwordBlank' };
+  return null;
+}
