@@ -90,4 +90,18 @@ describe('POST /tickets/acknowledge', () => {
     const s = await signIn(t.app, steward.login, steward.password);
     expect(await acknowledge(s, [a.id, a.id], 'en')).toEqual(['success', 'Acknowledged 1 ticket(s)']);
   });
+
+  it('offers the checkboxes and the button only to someone who can tick a row', async () => {
+    await buildTicket(t.db.knex, catalog, T0, { field: 'title_rank' });
+    const office = await buildUser(t.db.knex, { department: 'ITC', roles: ['it_office'] });
+    const s = await signIn(t.app, steward.login, steward.password);
+    const own = (await s.agent.get('/tickets').expect(200)).text;
+    expect(own).toContain('id="ticket-select-all"');
+    expect(own).toContain('action="/tickets/acknowledge"');
+    expect(own).toContain('确认所选工单');
+    const o = await signIn(t.app, office.login, office.password);
+    const all = (await o.agent.get('/tickets?view=all').expect(200)).text;
+    expect(all).not.toContain('id="ticket-select-all"');
+    expect(all).not.toContain('确认所选工单');
+  });
 });

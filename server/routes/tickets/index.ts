@@ -98,13 +98,16 @@ export function ticketsRoutes(ctx: AppContext): Router {
     const departments = viewAll ? (choices.departments ?? []) : [];
     // The department column names departments as the ticket page does; a code no department has stays a code.
     const names = new Map([...departments, ...(own ? [own] : [])].map((d) => [d.code, d.name]));
+    const tickets = items.map((t) => ({
+      ...toReadersTicket(t, day, req.locale),
+      departmentName: names.get(t.department_code) ?? t.department_code,
+      canAcknowledge: t.status === 'open' && can(req.user!, 'tickets.work', { department: t.department_code }),
+    }));
     res.render('pages/tickets/list', {
       title: req.t('tickets.list.title'),
-      tickets: items.map((t) => ({
-        ...toReadersTicket(t, day, req.locale),
-        departmentName: names.get(t.department_code) ?? t.department_code,
-        canAcknowledge: t.status === 'open' && can(req.user!, 'tickets.work', { department: t.department_code }),
-      })),
+      tickets,
+      // The bulk form's checkboxes and button only where a row can be ticked (not for the IT office or a leader).
+      bulkAcknowledge: tickets.some((t) => t.canAcknowledge),
       form,
       viewAll,
       isOffice: can(req.user!, 'tickets.close'),
