@@ -35,6 +35,9 @@ export const checkRunCommand: Command = {
       const logger = createLogger(runtime.config.logLevel === 'info' ? 'warn' : runtime.config.logLevel, { forTerminal: true });
       const ctx = { config: runtime.config, db: runtime.db, hub: runtime.hub, logger, now: () => new Date() };
       const summary = await runNow(checkRunnerDeps(ctx), { trigger: 'cli', scope: tables?.length ? tables : null });
+      // A hub that could not be reached is a run that could not run, though it is recorded as completed
+      // (each table with its error, for the runs page): a script or cron job must see it failed.
+      const unreachable = summary.tables.find((t) => t.error?.code === 'hub_unreachable');
       if (values.json) {
         print(
           io.stdout,
@@ -43,7 +46,8 @@ export const checkRunCommand: Command = {
               run_id: summary.runId,
               status: summary.status,
               duration_ms: summary.durationMs,
-              error: summary.error ?? null,
+              // Exit 1 and this say the same: the run failed, or the hub could not be reached.
+              error: summary.error ?? (unreachable ? `hub_unreachable: ${unreachable.error!.message}` : null),
               tables: summary.tables.map((t) => ({
                 table: t.table,
                 status: t.status,
@@ -79,9 +83,6 @@ export const checkRunCommand: Command = {
         }
         if (summary.error) print(io.stderr, summary.error);
       }
-      // A hub that could not be reached is a run that could not run, though it is recorded as completed
-      // (each table with its error, for the runs page): a script or cron job must see it failed.
-      const unreachable = summary.tables.find((t) => t.error?.code === 'hub_unreachable');
       if (unreachable) print(io.stderr, `数据中台无法连接 / the hub could not be reached: ${unreachable.error!.message}`);
       return summary.status === 'completed' && !unreachable ? EXIT.ok : EXIT.failed;
     });

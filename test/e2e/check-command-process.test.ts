@@ -50,6 +50,8 @@ describe('hubwatch check run --json as a process', () => {
     const res = await hubwatch('check', 'run', '--json');
     expect(res.code).toBe(1);
     const run = JSON.parse(res.stdout);
+    // Recorded as completed (each table with its error, as the runs page shows); `error` says why it did not run.
+    expect(run).toMatchObject({ status: 'completed', error: expect.stringMatching(/^hub_unreachable: /) });
     expect(run.tables.length).toBeGreaterThan(0);
     expect(run.tables.every((t: { error: { code: string } | null }) => t.error?.code === 'hub_unreachable')).toBe(true);
     expect(res.stderr).toContain('the hub could not be reached');
