@@ -118,6 +118,21 @@ describe('GET /api/v1/sharing-requests', () => {
       expect(list.body.items[0]).toMatchObject({ id: created.body.id, purpose: '核对 110105********0002 的电话 136****0004' });
     }
   });
+
+  it("masks a number typed into an item's range or note for all but the approvers", async () => {
+    const a = await as('applicant');
+    const created = await a.agent
+      .post('/api/v1/sharing-requests')
+      .set('X-CSRF-Token', a.csrf)
+      .send(
+        apiRequest([{ table: 'org_unit', fields: ['unit_code'], range: '全部，联系 13912345678', note: '备注 13600000004' }]),
+      );
+    expect(created.status).toBe(201);
+    const own = (await get('applicant', `/api/v1/sharing-requests/${created.body.id}`)).body.items[0];
+    expect([own.range, own.note]).toEqual(['全部，联系 139****5678', '备注 136****0004']);
+    const reviewer = (await get('csSteward', `/api/v1/sharing-requests/${created.body.id}`)).body.items[0];
+    expect([reviewer.range, reviewer.note]).toEqual(['全部，联系 13912345678', '备注 13600000004']);
+  });
 });
 
 describe('/sharing/structure-changes', () => {

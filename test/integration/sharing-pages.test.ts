@@ -452,10 +452,22 @@ describe('the request page, print form and lists', () => {
       303,
     );
     expect((await t.db.knex('sharing_returned_items').where({ id: item.id }).first()).delivered_at).toBeInstanceOf(Date);
+    // A reason over 2000 characters is refused with its message; nothing revoked.
+    await o.agent
+      .post(`/sharing/${id}/revoke`)
+      .type('form')
+      .send({ _csrf: o.csrf, reason: '长'.repeat(2001) });
+    expect((await o.agent.get(`/sharing/${id}`)).text).toContain('最多 2000 个字符（已填写 2001 个）');
+    expect((await t.db.knex('sharing_grants').where({ request_id: id }).first()).revoked_at).toBeNull();
     await o.agent.post(`/sharing/${id}/revoke`).type('form').send({ _csrf: o.csrf, reason: '项目结束' });
     page = (await o.agent.get(`/sharing/${id}`)).text;
     expect(page).toContain('项目结束');
     expect((await t.db.knex('sharing_grants').where({ request_id: id }).first()).revoked_at).toBeInstanceOf(Date);
+    // Revoked already: said so, whatever reason was typed (none).
+    await o.agent.post(`/sharing/${id}/revoke`).type('form').send({ _csrf: o.csrf, reason: '' });
+    const again = (await o.agent.get(`/sharing/${id}`)).text;
+    expect(again).toContain('授权已撤销');
+    expect(again).not.toContain('请填写撤销原因');
   });
 });
 

@@ -316,9 +316,7 @@ export function sharingRoutes(ctx: AppContext): Router {
   });
 
   router.post('/sharing/:id/revoke', authorize('sharing.manage'), async (req, res) => {
-    await act(req, res, 'sharing.flash.revoked', () =>
-      revokeGrant(ctx, actorOf(req), idParam(req), String(req.body?.reason ?? '')),
-    );
+    await act(req, res, 'sharing.flash.revoked', () => revokeGrant(ctx, actorOf(req), idParam(req), req.body?.reason));
   });
 
   router.post('/sharing/:id/returned/:item/delivered', authorize('sharing.apply'), async (req, res) => {

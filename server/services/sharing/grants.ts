@@ -1,9 +1,10 @@
 import type { AppContext } from '../../context';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../errors';
 import { can, type CurrentUser } from '../../policies';
 import { appendAudit } from '../audit';
 import { addDays } from '../calendar';
 import { EXPIRY_REMINDER_DAYS } from './types';
+import { sentText } from './sent-text';
 import { clock, type Actor } from './workflow';
 
 /**
@@ -14,13 +15,17 @@ function actorOf(actor: Actor) {
   return { id: actor.user.id, login: actor.user.login, roles: actor.user.roles, department: actor.user.department };
 }
 
-export async function revokeGrant(ctx: AppContext, actor: Actor, requestId: number, reason: string): Promise<void> {
+export async function revokeGrant(ctx: AppContext, actor: Actor, requestId: number, sentReason: unknown): Promise<void> {
   if (!can(actor.user, 'sharing.manage')) throw new ForbiddenError();
-  if (!reason.trim()) throw new ValidationError([{ field: 'reason', key: 'sharing.errors.revokeReason' }]);
   await ctx.db.transaction(async (trx) => {
     const grant = await trx('sharing_grants').where({ request_id: requestId }).forUpdate().first();
     if (!grant) throw new NotFoundError('sharing.errors.noGrant');
     if (grant.revoked_at) throw new ConflictError('sharing.errors.alreadyRevoked');
+    // The reason once there is a grant to revoke (404 and 409 first, as every action): text, at most 2000 characters.
+    const errors: FieldError[] = [];
+    const reason = sentText(sentReason, 'reason', errors);
+    if (!reason.trim() && !errors.length) errors.push({ field: 'reason', key: 'sharing.errors.revokeReason' });
+    if (errors.length) throw new ValidationError(errors);
     await trx('sharing_grants')
       .where({ id: grant.id })
       .update({ revoked_at: ctx.now(), revoked_by: actor.user.id, revoke_reason: reason.trim() });

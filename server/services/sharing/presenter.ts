@@ -128,8 +128,9 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
             department: field?.department ?? t?.department ?? null,
           };
         }),
-        range: i.range,
-        note: i.note,
+        // Free text, like the purpose: a number typed here is in full for the approvers only.
+        range: approver ? i.range : typed(i.range),
+        note: approver ? i.note : typed(i.note),
         quality: quality[table],
         structureChangePending: flags[table] ?? null,
       };

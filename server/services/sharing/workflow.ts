@@ -39,6 +39,7 @@ import {
   type StageKind,
 } from './types';
 import { validateDraft, validateRequest, type ValidationMode } from './validate';
+import { sentText } from './sent-text';
 
 /** Who acts, and where from (for the audit row). */
 export interface Actor {
@@ -289,26 +290,6 @@ export async function submitRequest(
 }
 
 // ── decisions ──────────────────────────────────────────────────────────────────────────────────
-
-/** Text sent with an action (an opinion, a reason, an objection, a conclusion): as long as a ticket comment may be. */
-export const MAX_ACTION_TEXT = 2000;
-
-/**
- * A text sent with an action as the action takes it: nothing is '', anything but a string (the API's JSON)
- * and text over MAX_ACTION_TEXT is a problem named by `field`. Judged with the action's other input, once the
- * action is possible.
- */
-function sentText(value: unknown, field: string, errors: FieldError[]): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value !== 'string') {
-    errors.push({ field, key: 'sharing.errors.type.string', params: { field } });
-    return '';
-  }
-  const length = [...value].length;
-  if (length > MAX_ACTION_TEXT)
-    errors.push({ field, key: 'sharing.errors.textTooLong', params: { max: MAX_ACTION_TEXT, length } });
-  return value;
-}
 
 /** What a decision sends: text from the forms; over the API any JSON value, judged by checkDecision. */
 export interface DecisionInput {
