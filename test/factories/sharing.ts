@@ -108,7 +108,10 @@ export async function buildHubTable(db: Knex, table: string, rows: number): Prom
 export const VALID_ID_CARD = '11010519491231002X';
 
 /** The smallest API body that submits. */
-export function apiRequest(items: { table: string; fields: string[]; range?: string }[], extra: Record<string, unknown> = {}) {
+export function apiRequest(
+  items: { table: string; fields: string[]; range?: string; note?: string }[],
+  extra: Record<string, unknown> = {},
+) {
   return {
     purpose: '迎新系统需要学生基本信息',
     method: 'api',
