@@ -357,6 +357,8 @@ const TABLE: Access[] = [
   },
   { method: 'POST', path: '/admin/users/:id/disable', roles: ['admin'], params: (c) => ({ id: c.me.id }) },
   { method: 'POST', path: '/admin/users/:id/enable', roles: ['admin'], params: (c) => ({ id: c.me.id }) },
+  // On an account that does not exist (404 for an administrator): every person's token is needed by the API matrix.
+  { method: 'POST', path: '/admin/users/:id/tokens/revoke', roles: ['admin'], params: () => ({ id: 999999 }) },
   {
     method: 'POST',
     path: '/admin/users/:id/password',

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { ValidationError } from '../../server/errors';
 import { translator } from '../../server/i18n';
-import { setUserDisabled, toCurrentUser, type UserRow } from '../../server/services/users';
+import { issueApiToken, setUserDisabled, toCurrentUser, type UserRow } from '../../server/services/users';
 import { buildDepartment, buildUser } from '../factories';
 import { createTestApp, csrfFrom, signIn, TestApp } from '../helpers/app';
 import { changedSince, installChangeLog, mark } from '../helpers/change-log';
@@ -176,6 +176,23 @@ describe('account management', () => {
         roles: ['user', 'steward'],
       }).expect(302);
       expect(await changedSince(t.db.knex, before)).toEqual([]);
+    });
+  });
+
+  describe('API tokens', () => {
+    it('the page counts the valid tokens; revoking them refuses each at once, audited, and the page says so', async () => {
+      const u = await buildUser(t.db.knex, { login: 'scripted', department: 'HR', roles: ['steward'] });
+      const tokens = [await issueApiToken(t.db.knex, u.id), await issueApiToken(t.db.knex, u.id)];
+      await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${tokens[0]}`).expect(200);
+      const page = await adminSession.agent.get(`/admin/users/${u.id}`).expect(200);
+      expect(sectionOf(page.text, 'account-tokens')).toContain(zh('admin.users.tokensActive', { count: 2 }));
+      const res = await post(adminSession, `/admin/users/${u.id}/tokens/revoke`).expect(302);
+      const after = await adminSession.agent.get(res.headers.location).expect(200);
+      expect(after.text).toContain(zh('admin.users.tokensRevoked', { login: 'scripted', count: 2 }));
+      expect(sectionOf(after.text, 'account-tokens')).not.toContain('/tokens/revoke');
+      for (const token of tokens) await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(401);
+      const [audit] = await t.db.knex('audit_log').where({ action: 'token.revoke', object_id: String(u.id) });
+      expect(audit).toMatchObject({ actor_login: admin.login, summary: { revoked: 2 } });
     });
   });
 

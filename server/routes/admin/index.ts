@@ -7,10 +7,12 @@ import { fieldMessages } from '../../middleware/errors';
 import { can, type Role, ROLES } from '../../policies';
 import { appendAudit, listAudit } from '../../services/audit';
 import {
+  activeApiTokens,
   createUser,
   findUserById,
   listUsers,
   resetPassword,
+  revokeApiTokens,
   setUserDisabled,
   updateUser,
   USER_LIMITS,
@@ -135,7 +137,10 @@ export function adminRoutes(ctx: AppContext): Router {
       generated?: { password: string; sessionsEnded: number };
     } = {},
   ) {
-    const departments = await db('departments').orderBy('code').select('code', 'name');
+    const [departments, tokens] = await Promise.all([
+      db('departments').orderBy('code').select('code', 'name'),
+      activeApiTokens(db, account.id),
+    ]);
     res.status(extra.fields ? 422 : 200).render('pages/admin/user', {
       title: req.t('admin.users.editTitle', { login: account.login }),
       account: { ...account, hasPassword: !!account.password_hash, password_hash: undefined },
@@ -150,6 +155,7 @@ export function adminRoutes(ctx: AppContext): Router {
       },
       fields: extra.fields ?? {},
       generated: extra.generated,
+      tokens,
     });
   }
 
@@ -209,6 +215,14 @@ export function adminRoutes(ctx: AppContext): Router {
       }
     });
   }
+
+  // A leaked token, or a script that must stop: disabling only suspends tokens, a password reset keeps them.
+  router.post('/admin/users/:id/tokens/revoke', authorize('users.manage'), async (req, res) => {
+    const account = await accountOf(req);
+    const revoked = await revokeApiTokens(db, account.id, req.user!, auditOrigin(req));
+    req.session.flash = { kind: 'success', text: req.t('admin.users.tokensRevoked', { login: account.login, count: revoked }) };
+    res.redirect(accountUrl(account));
+  });
 
   router.post('/admin/users/:id/password', authorize('users.manage'), async (req, res) => {
     const account = await accountOf(req);

@@ -172,12 +172,34 @@ export async function issueApiToken(db: Knex, userId: number, label: string | nu
   return token;
 }
 
-export async function revokeApiTokens(db: Knex, userId: number): Promise<number> {
+/** Revokes every API token of the account still valid; returns how many. `actor` and `origin` for the audit row. */
+export async function revokeApiTokens(
+  db: Knex,
+  userId: number,
+  actor: CurrentUser | null = null,
+  origin: { ip?: string; requestId?: string } = {},
+): Promise<number> {
   return db.transaction(async (trx) => {
     const n = await trx('api_tokens').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: trx.fn.now() });
-    await appendAudit(trx, { action: 'token.revoke', objectType: 'user', objectId: userId, summary: { revoked: n } });
+    await appendAudit(trx, {
+      actor: actor && { id: actor.id, login: actor.login, roles: actor.roles, department: actor.department },
+      action: 'token.revoke',
+      objectType: 'user',
+      objectId: userId,
+      summary: { revoked: n },
+      ...origin,
+    });
     return n;
   });
+}
+
+/** The account's API tokens still valid: how many, and when one was last used. */
+export async function activeApiTokens(db: Knex, userId: number): Promise<{ count: number; lastUsedAt: Date | null }> {
+  const [row] = await db('api_tokens')
+    .where({ user_id: userId })
+    .whereNull('revoked_at')
+    .select(db.raw('count(*) as count'), db.raw('max(last_used_at) as last_used_at'));
+  return { count: Number(row?.count ?? 0), lastUsedAt: row?.last_used_at ?? null };
 }
 
 export async function findUserByApiToken(db: Knex, token: string): Promise<UserRow | null> {
