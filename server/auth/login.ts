@@ -1,11 +1,11 @@
 import type { Request } from 'express';
 import type { Knex } from 'knex';
-import { appendAudit } from './../services/audit';
+import { appendAudit, auditActorOf } from './../services/audit';
 import type { UserRow } from '../services/users';
 
 /** Who did it and from where, for the audit log, from a request. */
 export function auditActor(req: Request) {
-  return req.user ? { id: req.user.id, login: req.user.login, roles: req.user.roles, department: req.user.department } : null;
+  return auditActorOf(req.user);
 }
 
 export function auditOrigin(req: Request) {

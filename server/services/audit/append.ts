@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { maskFreeText, scrubForLog } from '../privacy/mask';
 import { computeRowHash, GENESIS_HASH } from './hash';
-import type { AuditEntry, AuditRow } from './types';
+import type { CurrentUser } from '../../policies';
+import type { AuditActor, AuditEntry, AuditRow } from './types';
 
 /**
  * Key of the transaction-scoped advisory lock that serializes appends ('HWAU' in ASCII). Held from
@@ -9,6 +10,11 @@ import type { AuditEntry, AuditRow } from './types';
  * transaction to keep other auditing transactions waiting as briefly as possible.
  */
 export const AUDIT_LOCK_KEY = 0x48574155;
+
+/** The audit row's actor for a signed-in user (null: the system itself — a job, the CLI without a login). */
+export function auditActorOf(user: CurrentUser | null | undefined): AuditActor | null {
+  return user ? { id: user.id, login: user.login, roles: user.roles, department: user.department } : null;
+}
 
 export class InvalidAuditEntryError extends Error {
   constructor(message: string) {

@@ -3,7 +3,7 @@
  * (logins, catalog imports, ticket transitions, sharing decisions). Append with `appendAudit`
  * inside the transaction that makes the change; check with `verifyAuditChain`.
  */
-export { appendAudit, AUDIT_LOCK_KEY, InvalidAuditEntryError } from './append';
+export { appendAudit, auditActorOf, AUDIT_LOCK_KEY, InvalidAuditEntryError } from './append';
 export { auditHead, parseAuditAnchor, verifyAuditChain } from './verify';
 export type { AuditAnchor, AuditProblem, AuditVerification } from './verify';
 export { listAudit, MAX_AUDIT_PAGE } from './list';

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { ConflictError, FieldError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
 import type { Hub } from '../../hub';
 import type { CurrentUser } from '../../policies';
-import { appendAudit } from '../audit';
+import { appendAudit, auditActorOf } from '../audit';
 import { loadCurrentCatalog } from '../catalog/repository';
 import type { Catalog, CatalogField } from '../catalog/types';
 import { addToInbox, type Notifier } from '../notifications';
@@ -191,10 +191,6 @@ async function assertUnderLimit(db: Knex | Knex.Transaction, reporterId: number,
   const since = new Date(now.getTime() - 3_600_000);
   const row = await db('reports').where({ reporter_id: reporterId }).where('created_at', '>', since).count({ n: '*' }).first();
   if (Number(row?.n ?? 0) >= REPORTS_PER_HOUR) throw new TooManyRequestsError();
-}
-
-function auditActorOf(u: CurrentUser) {
-  return { id: u.id, login: u.login, roles: u.roles, department: u.department };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../errors';
 import { can, type CurrentUser } from '../../policies';
-import { appendAudit } from '../audit';
+import { appendAudit, auditActorOf } from '../audit';
 import { addDays } from '../calendar';
 import { EXPIRY_REMINDER_DAYS } from './types';
 import { sentText } from './sent-text';
@@ -11,9 +11,6 @@ import { clock, type Actor } from './workflow';
  * What happens after a grant: the IT office may revoke it; it is reminded 30 days before it expires;
  * returned-data items (回传, seed 001) are obligations until marked delivered.
  */
-function actorOf(actor: Actor) {
-  return { id: actor.user.id, login: actor.user.login, roles: actor.user.roles, department: actor.user.department };
-}
 
 export async function revokeGrant(ctx: AppContext, actor: Actor, requestId: number, sentReason: unknown): Promise<void> {
   if (!can(actor.user, 'sharing.manage')) throw new ForbiddenError();
@@ -30,7 +27,7 @@ export async function revokeGrant(ctx: AppContext, actor: Actor, requestId: numb
       .where({ id: grant.id })
       .update({ revoked_at: ctx.now(), revoked_by: actor.user.id, revoke_reason: reason.trim() });
     await appendAudit(trx, {
-      actor: actorOf(actor),
+      actor: auditActorOf(actor.user),
       action: 'sharing.revoke',
       objectType: 'sharing_request',
       objectId: requestId,
@@ -58,7 +55,7 @@ export async function markReturnedDelivered(ctx: AppContext, actor: Actor, reque
     if (item.delivered_at) throw new ConflictError('sharing.errors.alreadyDelivered');
     await trx('sharing_returned_items').where({ id: itemId }).update({ delivered_at: ctx.now(), delivered_by: actor.user.id });
     await appendAudit(trx, {
-      actor: actorOf(actor),
+      actor: auditActorOf(actor.user),
       action: 'sharing.returned_delivered',
       objectType: 'sharing_request',
       objectId: requestId,

@@ -3,7 +3,7 @@ import type { AppContext } from '../../context';
 import { ConflictError, FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { can } from '../../policies';
 import type { Translator } from '../../i18n';
-import { appendAudit } from '../audit';
+import { appendAudit, auditActorOf } from '../audit';
 import { isIsoDate } from '../catalog/values';
 import {
   charCount,
@@ -28,10 +28,6 @@ export interface StructureChangeInput {
   description: string;
   plannedOn: string;
   contact: string;
-}
-
-function actorOf(actor: Actor) {
-  return { id: actor.user.id, login: actor.user.login, roles: actor.user.roles, department: actor.user.department };
 }
 
 /** Checks what was typed (each mistake named by its input's label, in `t`'s language), then files it. */
@@ -102,7 +98,7 @@ export async function fileStructureChange(
       .returning('id');
     const id = Number(row.id ?? row);
     await appendAudit(trx, {
-      actor: actorOf(actor),
+      actor: auditActorOf(actor.user),
       action: 'sharing.structure_change',
       objectType: 'structure_change',
       objectId: id,
@@ -145,7 +141,7 @@ export async function reviewStructureChange(
         version: trx.raw('version + 1'),
       });
     await appendAudit(trx, {
-      actor: actorOf(actor),
+      actor: auditActorOf(actor.user),
       action: 'sharing.structure_review',
       objectType: 'structure_change',
       objectId: id,
@@ -166,7 +162,7 @@ export async function completeStructureChange(ctx: AppContext, actor: Actor, id:
       .where({ id })
       .update({ status: 'completed', version: trx.raw('version + 1') });
     await appendAudit(trx, {
-      actor: actorOf(actor),
+      actor: auditActorOf(actor.user),
       action: 'sharing.structure_complete',
       objectType: 'structure_change',
       objectId: id,

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { AppError, ValidationError } from '../../errors';
 import { CurrentUser, Role } from '../../policies';
-import { appendAudit } from '../audit';
+import { appendAudit, auditActorOf } from '../audit';
 import { generatePassword, hashPassword, newPasswordProblem, verifyPassword } from './passwords';
 import { checkDepartment, checkPersonFields } from './validate';
 
@@ -83,7 +83,7 @@ export async function createUser(
       })
       .returning('*');
     await appendAudit(trx, {
-      actor: actor && { id: actor.id, login: actor.login, roles: actor.roles, department: actor.department },
+      actor: auditActorOf(actor),
       action: 'user.create',
       objectType: 'user',
       objectId: row.id,
@@ -182,7 +182,7 @@ export async function revokeApiTokens(
   return db.transaction(async (trx) => {
     const n = await trx('api_tokens').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: trx.fn.now() });
     await appendAudit(trx, {
-      actor: actor && { id: actor.id, login: actor.login, roles: actor.roles, department: actor.department },
+      actor: auditActorOf(actor),
       action: 'token.revoke',
       objectType: 'user',
       objectId: userId,

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { CurrentUser, Role } from '../../policies';
-import { appendAudit } from '../audit';
+import { appendAudit, auditActorOf } from '../audit';
 import type { UserRow } from './index';
 import { generatePassword, hashPassword, newPasswordProblem, verifyPassword } from './passwords';
 import { checkDepartment, checkPersonFields } from './validate';
@@ -17,9 +17,6 @@ export interface ChangeOrigin {
   ip?: string;
   requestId?: string;
 }
-
-const auditActorOf = (actor: CurrentUser | null) =>
-  actor && { id: actor.id, login: actor.login, roles: actor.roles, department: actor.department };
 
 /**
  * Ends sessions of the account: every one, or every one but `keepSid` (the session that made the change).
