@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import type { ClientRateLimitInfo, IncrementResponse, Options, Store } from 'express-rate-limit';
+import { rateLimit, type ClientRateLimitInfo, type IncrementResponse, type Options, type Store } from 'express-rate-limit';
+import type { Request, Response } from 'express';
+import { TooManyRequestsError } from '../errors';
 
 /** Expired rows are deleted at most this often per instance (on an increment). */
 const SWEEP_EVERY_MS = 10 * 60_000;
@@ -70,4 +72,28 @@ export class DatabaseRateLimitStore implements Store {
     this.lastSweep = Date.now();
     await this.db('rate_limit_hits').where('reset_at', '<', this.db.raw(`now() - interval '1 minute'`)).delete();
   }
+}
+
+/**
+ * A limit on guessing a password: 10 failures in 15 minutes per key (an address and a login or an account),
+ * counted in the database (`store` names the counter) so every instance sees the same attempts; the 11th
+ * answers 429. `failed` says which answers count (default: any answer of 400 or more).
+ */
+export function passwordGuessLimiter(
+  db: Knex,
+  store: string,
+  key: (req: Request) => string,
+  failed?: (req: Request, res: Response) => boolean,
+) {
+  return rateLimit({
+    windowMs: 15 * 60_000,
+    limit: 10,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skipSuccessfulRequests: true,
+    ...(failed ? { requestWasSuccessful: (req: Request, res: Response) => !failed(req, res) } : {}),
+    keyGenerator: key,
+    handler: (_req, _res, next) => next(new TooManyRequestsError()),
+    store: new DatabaseRateLimitStore(db, store),
+  });
 }

@@ -1,11 +1,11 @@
 import { Request, Response, Router } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { TooManyRequestsError, ValidationError } from '../../errors';
+import { ValidationError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
-import { DatabaseRateLimitStore } from '../../middleware/rate-limit-store';
+import { passwordGuessLimiter } from '../../middleware/rate-limit-store';
 import { changeOwnPassword, findUserById } from '../../services/users';
 import { MIN_PASSWORD_LENGTH } from '../../services/users/passwords';
 
@@ -16,18 +16,13 @@ export function accountRoutes(ctx: AppContext): Router {
 
   // Wrong current passwords are counted per account (and address), as sign-in failures are: a session
   // left open must not let anyone guess the password behind it.
-  const passwordLimiter = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: 10,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    skipSuccessfulRequests: true,
+  const passwordLimiter = passwordGuessLimiter(
+    db,
+    'password-change',
+    (req) => `${ipKeyGenerator(req.ip ?? '')}|${req.user?.id ?? ''}`,
     // Only a wrong current password counts: a new one too short or unchanged is a typing mistake, not a guess.
-    requestWasSuccessful: (_req, res) => !res.locals.wrongCurrentPassword,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${req.user?.id ?? ''}`,
-    handler: (_req, _res, next) => next(new TooManyRequestsError()),
-    store: new DatabaseRateLimitStore(db, 'password-change'),
-  });
+    (_req, res) => !!res.locals.wrongCurrentPassword,
+  );
 
   async function passwordPage(req: Request, res: Response, fields?: Record<string, string>) {
     const row = await findUserById(db, req.user!.id);

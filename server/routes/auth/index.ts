@@ -1,12 +1,11 @@
 import { Router } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { auditOrigin, completeLogin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { TooManyRequestsError } from '../../errors';
 import { isLocale } from '../../i18n';
 import { safeLocalPath } from '../../http/safe-redirect';
 import { authorize, publicRoute } from '../../middleware/authorize';
-import { DatabaseRateLimitStore } from '../../middleware/rate-limit-store';
+import { passwordGuessLimiter } from '../../middleware/rate-limit-store';
 import { appendAudit } from '../../services/audit';
 import { authenticatePassword } from '../../services/users';
 
@@ -23,18 +22,12 @@ export function authRoutes(ctx: AppContext): Router {
   const { db } = ctx;
 
   // Per address and login: slows guessing one account, without letting one user lock out a whole NAT.
-  const loginLimiter = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: 10,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    skipSuccessfulRequests: true,
+  const loginLimiter = passwordGuessLimiter(
+    db,
+    'login',
     // The login as it is authenticated (trimmed): padding it with spaces must not buy fresh attempts.
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${typedLogin(req.body).toLowerCase()}`,
-    handler: (_req, _res, next) => next(new TooManyRequestsError()),
-    // Counted in the database: every instance behind the load balancer sees the same attempts.
-    store: new DatabaseRateLimitStore(db, 'login'),
-  });
+    (req) => `${ipKeyGenerator(req.ip ?? '')}|${typedLogin(req.body).toLowerCase()}`,
+  );
 
   router.get('/login', publicRoute(), (req, res) => {
     if (req.user) return res.redirect(safeNext(req.query.next));
