@@ -7,7 +7,7 @@ import pinoHttp from 'pino-http';
 import { KnexSessionStore } from './auth/session-store';
 import type { AppContext } from './context';
 import { publicRoute } from './middleware/authorize';
-import { dropShadowingKeys, limitJsonDepth, refuseNulCharacters } from './middleware/body-safety';
+import { dropShadowingKeys, verifyJsonBody, refuseNulCharacters } from './middleware/body-safety';
 import { compressResponses, precompressedFile } from './middleware/compress';
 import { csrfProtection, maskedCsrfToken } from './middleware/csrf';
 import { currentUser } from './middleware/current-user';
@@ -98,7 +98,7 @@ export function createApp(ctx: AppContext): Express {
   );
 
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
-  app.use(express.json({ limit: '1mb', reviver: dropShadowingKeys, verify: limitJsonDepth }));
+  app.use(express.json({ limit: '1mb', reviver: dropShadowingKeys, verify: verifyJsonBody }));
   app.use(
     session({
       name: 'hubwatch.sid',

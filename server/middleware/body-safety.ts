@@ -20,8 +20,17 @@ export function dropShadowingKeys(key: string, value: unknown): unknown {
 /** Deeper than any body the app takes (a sharing request is 3 levels), far below what overflows. */
 export const MAX_JSON_DEPTH = 32;
 
-/** express.json()'s `verify`: refuses (400) a body nested deeper than MAX_JSON_DEPTH, before parsing it. */
-export function limitJsonDepth(_req: unknown, _res: unknown, buf: Buffer): void {
+/**
+ * express.json()'s `verify`, before parsing: refuses (400) a body nested deeper than MAX_JSON_DEPTH, and a
+ * body that is not a JSON object. Every route takes named fields; a top-level array would otherwise reach
+ * them as a body without fields and be answered with one "fill in" message per field instead of its one mistake.
+ */
+export function verifyJsonBody(_req: unknown, _res: unknown, buf: Buffer): void {
+  const first = buf.findIndex(
+    (c) => c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0xef && c !== 0xbb && c !== 0xbf,
+  );
+  if (first >= 0 && buf[first] !== 0x7b)
+    throw Object.assign(new Error('JSON body is not an object'), { status: 400, type: 'entity.not.object' });
   let depth = 0;
   let inString = false;
   for (let i = 0; i < buf.length; i++) {

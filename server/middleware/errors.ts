@@ -1,7 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { AppError, NotFoundError, ValidationError } from '../errors';
-import { translator, type Translator } from '../i18n';
+import { DEFAULT_LOCALE, translator, type Translator } from '../i18n';
+import { acceptedLocale } from './locale';
 
 export function wantsJson(req: Request): boolean {
   return req.path.startsWith('/api/') || (!req.accepts('html') && !!req.accepts('json'));
@@ -45,7 +46,8 @@ const PARSER_ERRORS: Record<number, [string, string]> = {
 
 export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const t = req.t ?? translator('zh-CN');
+    // Without req.t the request failed before the locale middleware (the body parsers): its Accept-Language decides.
+    const t = req.t ?? translator(acceptedLocale(req) ?? DEFAULT_LOCALE);
     let status = 500;
     let code = 'internal_error';
     let message = t('errors.internal');
@@ -59,7 +61,10 @@ export function errorHandler(logger: Logger) {
     } else if (bodyParserStatus && bodyParserStatus >= 400 && bodyParserStatus < 500) {
       // Malformed JSON, body too large, a charset or encoding not read… from express's parsers: the caller's mistake.
       status = bodyParserStatus;
-      const [kind, key] = PARSER_ERRORS[status] ?? ['bad_request', 'errors.badRequest'];
+      const [kind, key] =
+        (err as { type?: string }).type === 'entity.not.object'
+          ? ['bad_request', 'errors.bodyNotObject']
+          : (PARSER_ERRORS[status] ?? ['bad_request', 'errors.badRequest']);
       code = kind;
       message = t(key);
     } else {

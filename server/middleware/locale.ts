@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { DEFAULT_LOCALE, isLocale, Locale, translator } from '../i18n';
 
 /** The language the browser or API client prefers among ours, if it names one of them. */
-function acceptedLocale(req: Request): Locale | null {
+export function acceptedLocale(req: Request): Locale | null {
   const best = req.acceptsLanguages('zh-CN', 'zh', 'en');
   if (best === 'en') return 'en';
   return best ? 'zh-CN' : null;

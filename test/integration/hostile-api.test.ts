@@ -238,6 +238,26 @@ describe('text that is not JSON', () => {
     );
   }, 90_000);
 
+  it("as an array instead of an object is a 400 that says the body must be an object, in the caller's language", async () => {
+    for (const [i, body] of [
+      [1, [{ purpose: '科研分析', pledge_accepted: true }]],
+      [2, [{ to: 'acknowledged' }]],
+    ] as const) {
+      const { who, url } = ROUTES()[i];
+      const before = await mark(t.db.knex);
+      const zh = await request(t.app).post(url).set('Authorization', `Bearer ${who.token}`).send(body);
+      expect(zh.status).toBe(400);
+      expect(zh.body).toEqual({ error: 'bad_request', message: expect.stringContaining('JSON 对象') });
+      const en = await request(t.app)
+        .post(url)
+        .set('Authorization', `Bearer ${who.token}`)
+        .set('Accept-Language', 'en')
+        .send(body);
+      expect(en.body).toEqual({ error: 'bad_request', message: expect.stringContaining('must be a JSON object') });
+      expect(await changedSince(t.db.knex, before)).toEqual([]);
+    }
+  });
+
   it('in a charset the service does not read is a 415 that says so, writing nothing', async () => {
     const { who, url } = ROUTES()[0];
     const before = await mark(t.db.knex);
@@ -248,7 +268,7 @@ describe('text that is not JSON', () => {
       .set('Accept-Language', 'en')
       .send('{"table":"staff_basic"}');
     expect(res.status).toBe(415);
-    expect(res.body).toEqual({ error: 'unsupported_media_type', message: expect.stringContaining('UTF-8') });
+    expect(res.body).toEqual({ error: 'unsupported_media_type', message: expect.stringContaining('must be UTF-8') });
     expect(await changedSince(t.db.knex, before)).toEqual([]);
   });
 });

@@ -1,15 +1,15 @@
 import fc from 'fast-check';
-import { dropShadowingKeys, limitJsonDepth, MAX_JSON_DEPTH } from '../../server/middleware/body-safety';
+import { dropShadowingKeys, verifyJsonBody, MAX_JSON_DEPTH } from '../../server/middleware/body-safety';
 
 /** The JSON body guards (issue 9): nesting is measured outside strings; prototype-named keys are dropped. */
 
-const depthOf = (text: string) => () => limitJsonDepth(null, null, Buffer.from(text));
+const depthOf = (text: string) => () => verifyJsonBody(null, null, Buffer.from(text));
 
-describe('limitJsonDepth', () => {
+describe('verifyJsonBody', () => {
   it('takes exactly MAX_JSON_DEPTH levels and refuses one more with a 400', () => {
-    expect(depthOf(`${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}`)).not.toThrow();
+    expect(depthOf(`{"a":${'['.repeat(MAX_JSON_DEPTH - 1)}${']'.repeat(MAX_JSON_DEPTH - 1)}}`)).not.toThrow();
     expect(depthOf(`{"a":${'{"b":'.repeat(MAX_JSON_DEPTH - 1)}1${'}'.repeat(MAX_JSON_DEPTH)}`)).not.toThrow();
-    expect(depthOf(`${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`)).toThrow(
+    expect(depthOf(`{"a":${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`)).toThrow(
       expect.objectContaining({ status: 400 }),
     );
   });
@@ -18,10 +18,16 @@ describe('limitJsonDepth', () => {
     expect(depthOf(JSON.stringify({ purpose: '['.repeat(1000), note: '\\"[[[[' + '{'.repeat(100) }))).not.toThrow();
   });
 
-  it('never refuses an ordinary body: any JSON value nested at most 10 deep', () => {
+  it('refuses a body that is not a JSON object (an array, a string, a number) with a 400 of its own', () => {
+    for (const text of ['[]', ' [{"purpose":"x"}]', '"text"', '5', 'null', 'true'])
+      expect(depthOf(text)).toThrow(expect.objectContaining({ status: 400, type: 'entity.not.object' }));
+    expect(depthOf(' \r\n\t{"purpose":"x"}')).not.toThrow();
+  });
+
+  it('never refuses an ordinary body: any JSON object nested at most 10 deep', () => {
     fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 10 }), (value) => {
-        expect(depthOf(JSON.stringify(value))).not.toThrow();
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 9 })), (value) => {
+        expect(depthOf(JSON.stringify(value, null, 1))).not.toThrow();
       }),
       { numRuns: 300 },
     );
