@@ -107,6 +107,37 @@ describe('bad input is refused with the field named, and nothing is written', ()
     expect(res.body.fields[field]).toBe(message);
     expect([await count('reports'), await count('tickets')]).toEqual([reports, tickets]);
   });
+
+  it('takes texts only as JSON strings: a number, list or object is named with its field, all at once, in English too', async () => {
+    const [reports, tickets] = [await count('reports'), await count('tickets')];
+    // A number was taken as text ("5"); a list or object read as missing ("请说明哪里有误").
+    const res = await api('reporter')
+      .post('/reports', reportBody({ description: 5, suggested_value: 12, observed_value: true }))
+      .expect(422);
+    expect(res.body.fields).toEqual({
+      description: 'description 应为字符串',
+      suggested_value: 'suggested_value 应为字符串',
+      observed_value: 'observed_value 应为字符串',
+    });
+    // A key as a number would lose its leading zeros (职工号 00123); a table or field as a list is no name.
+    const en = await api('reporter')
+      .post('/reports', reportBody({ record_key: { staff_no: 20190001 }, description: ['wrong'] }))
+      .set('Accept-Language', 'en')
+      .expect(422);
+    expect(en.body.fields).toEqual({
+      'record_key.staff_no': 'record_key.staff_no must be a string',
+      description: 'description must be a string',
+    });
+    const names = await api('reporter')
+      .post('/reports', reportBody({ table: ['staff_basic'] }))
+      .expect(422);
+    expect(names.body.fields).toEqual({ table: 'table 应为字符串' });
+    const field = await api('reporter')
+      .post('/reports', reportBody({ field: { name: 'political_status' } }))
+      .expect(422);
+    expect(field.body.fields).toEqual({ field: 'field 应为字符串' });
+    expect([await count('reports'), await count('tickets')]).toEqual([reports, tickets]);
+  });
 });
 
 describe('a reporter sees only their own reports', () => {

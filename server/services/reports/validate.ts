@@ -3,7 +3,10 @@ import type { Catalog } from '../catalog/types';
 import { uploadProblem } from '../uploads';
 import { Attachment, MAX_DESCRIPTION, MAX_KEY_VALUE, MAX_SUGGESTED_VALUE, RawReport, ReportInput } from './types';
 
-const text = (v: unknown): string | null => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : null);
+/** Text as sent: a string, trimmed; anything else (a number, a list, an object) is null. */
+const text = (v: unknown): string | null => (typeof v === 'string' ? v.trim() : null);
+/** Sent, but not as text: `5`, `true`, `[…]`, `{…}` (the form sends only strings; a JSON client anything). */
+const wrongType = (v: unknown): boolean => v !== undefined && v !== null && typeof v !== 'string';
 
 /**
  * Checks a report against the catalog and names every problem by its field (`table`, `field`,
@@ -12,14 +15,18 @@ const text = (v: unknown): string | null => (typeof v === 'string' ? v.trim() : 
  */
 export function checkReport(catalog: Catalog | null, raw: RawReport): { input: ReportInput | null; problems: FieldError[] } {
   const problems: FieldError[] = [];
+  // A value of another JSON type is named as such ("description 应为字符串"), not taken as text nor as missing.
+  const typeProblem = (field: string) => problems.push({ field, key: 'reports.errors.valueType', params: { field } });
   const tableName = text(raw.table) ?? '';
   const fieldName = text(raw.field) ?? '';
   const table = catalog?.tables.find((t) => t.name === tableName);
-  if (!tableName) problems.push({ field: 'table', key: 'reports.errors.tableRequired' });
+  if (wrongType(raw.table)) typeProblem('table');
+  else if (!tableName) problems.push({ field: 'table', key: 'reports.errors.tableRequired' });
   else if (!table) problems.push({ field: 'table', key: 'reports.errors.tableUnknown', params: { value: tableName } });
   const field = table?.fields.find((f) => f.name === fieldName);
   if (table) {
-    if (!fieldName) problems.push({ field: 'field', key: 'reports.errors.fieldRequired' });
+    if (wrongType(raw.field)) typeProblem('field');
+    else if (!fieldName) problems.push({ field: 'field', key: 'reports.errors.fieldRequired' });
     // The table as the form's menu names it (教职工基本信息), not by its hub name.
     else if (!field)
       problems.push({
@@ -41,7 +48,9 @@ export function checkReport(catalog: Catalog | null, raw: RawReport): { input: R
       const missing: string[] = [];
       for (const column of table.key) {
         const value = text(entries[column]);
-        if (!value) {
+        // A key value as a JSON number would lose its leading zeros (职工号 00123): text only.
+        if (wrongType(entries[column])) typeProblem(`record_key.${column}`);
+        else if (!value) {
           missing.push(column);
           // Named as the key input is labelled: 职工号, not staff_no.
           const title = table.fields.find((f) => f.name === column)?.title ?? column;
@@ -63,14 +72,15 @@ export function checkReport(catalog: Catalog | null, raw: RawReport): { input: R
   }
 
   const description = text(raw.description) ?? '';
-  if (!description) problems.push({ field: 'description', key: 'reports.errors.descriptionRequired' });
+  if (wrongType(raw.description)) typeProblem('description');
+  else if (!description) problems.push({ field: 'description', key: 'reports.errors.descriptionRequired' });
   else if (description.length > MAX_DESCRIPTION)
     problems.push({ field: 'description', key: 'reports.errors.tooLong', params: { max: MAX_DESCRIPTION } });
 
   const optional = (value: unknown, field: string): string | null => {
     if (value === undefined || value === null) return null;
     const s = text(value);
-    if (s === null) problems.push({ field, key: 'reports.errors.valueType', params: { field } });
+    if (s === null) typeProblem(field);
     else if (s.length > MAX_SUGGESTED_VALUE)
       problems.push({ field, key: 'reports.errors.tooLong', params: { max: MAX_SUGGESTED_VALUE } });
     else return s || null;
