@@ -178,6 +178,9 @@ describe('catalog and calendar pages', () => {
     const events = await office.agent.get('/calendar').query({ year: 2026 }).expect(200);
     expect(events.text).toMatch(/class="event" title="每学期开学；每学年开学" data-date="2026-09-07"/);
     expect(text(events.text)).toContain('每年年末 year_end 2026-12-31');
+    // A yearly event without a title or a common name reads as its date, as in deadlines (it showed its name twice).
+    expect(text(events.text)).toContain('每年10月1日 student_status_review 2026-10-01');
+    expect(events.text).toMatch(/class="holiday event" title="国庆节；每年10月1日" data-date="2026-10-01"/);
 
     // The English page names official days in English (chinese-days has both names).
     await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'en', next: '/' }).expect(302);
@@ -187,6 +190,7 @@ describe('catalog and calendar pages', () => {
     expect(english.text).toContain('<li>National Day: 2025-10-01 – 2025-10-05</li>');
     expect(english.text).not.toContain('：');
     expect(english.text).not.toContain('国庆节');
+    expect(text(english.text)).toContain('October 1 each year student_status_review 2025-10-01');
     await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'zh-CN', next: '/' }).expect(302);
 
     const user = await plain.agent.get('/calendar').expect(200);

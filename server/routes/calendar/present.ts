@@ -4,7 +4,7 @@
  */
 import type { Translator } from '../../i18n';
 import { createCalendar, dayOfWeek } from '../../services/calendar';
-import { COMMON_EVENT_TITLES, type Locale } from '../../services/catalog/describe';
+import { eventLabel, type Locale } from '../../services/catalog/describe';
 import type { CatalogCalendar } from '../../services/catalog/types';
 
 interface DayCell {
@@ -19,10 +19,6 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-export function eventTitle(name: string, locale: Locale): string {
-  return COMMON_EVENT_TITLES[name]?.[locale] ?? name;
 }
 
 /** Consecutive days with the same holiday name as one range: 国庆节 2025-10-01 – 2025-10-08. */
@@ -48,7 +44,8 @@ export function calendarYear(calendar: CatalogCalendar, year: number, locale: Lo
   const to = `${year}-12-31`;
   const events = calendar.events.map((e) => ({
     name: e.name,
-    title: e.title ?? eventTitle(e.name, locale),
+    // As deadlines and ticket messages name it: its title, a common name's, a yearly event's date (每年10月1日), else its name.
+    title: eventLabel(e.name, { locale, events: calendar.events }),
     dates: cal.eventOccurrences(e, from, to),
   }));
   const eventDays = new Map<string, string[]>();
