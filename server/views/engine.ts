@@ -76,7 +76,9 @@ export function installViewEngine(app: Express, timezone: string): void {
       json: jsonForScript,
       date: (value: unknown) => formatInZone(value, timezone, false),
       datetime: (value: unknown) => formatInZone(value, timezone, true),
-      percent: (value: number | null | undefined) => (value == null ? '—' : `${(value * 100).toFixed(1)}%`),
+      /** A ratio in percent with one decimal, rounded half up as the exports and charts round it (0.9805 → 98.1%). */
+      percent: (value: number | null | undefined) =>
+        value == null ? '—' : `${(Math.round(Number(value) * 1000) / 10).toFixed(1)}%`,
       number: (value: number | null | undefined) => (value == null ? '—' : Number(value).toLocaleString('en-US')),
       /** A measurement with `digits` decimals (5.579… hours → 5.6); — when there is none. */
       fixed: (value: number | null | undefined, digits: number) =>

@@ -9,6 +9,7 @@ import { appendAudit } from '../../services/audit';
 import { noticeText, noticeTextEn, notifierFromConfig } from '../../services/notifications';
 import { addDays, todayIn } from '../../services/calendar';
 import { maskFreeText } from '../../services/privacy';
+import { ticketMessage } from '../../services/tickets';
 import { universityTimezone } from '../../services/catalog/repository';
 import {
   addAppeal,
@@ -168,7 +169,10 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         period: p,
         periodQuery: periodQuery(p),
         ...model,
-        chart: model.trend ? { ...model.trend, meanLabel: req.t('scorecards.dashboard.mean') } : null,
+        // No chart while no day has a mean (no department scored yet): the page says so instead.
+        chart: model.trend?.mean.some((v) => v !== null)
+          ? { ...model.trend, meanLabel: req.t('scorecards.dashboard.mean') }
+          : null,
         barChart: rankingChart(req, model.results as RankedResult[]),
       },
     );
@@ -511,6 +515,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     '/scorecards/:code',
     authorize('scorecards.view', (req) => ({ department: String(req.params.code) })),
     async (req, res) => {
+      // No department has a NUL in its code (the database cannot even hold one: asking it is a 500).
+      if (String(req.params.code).includes('\u0000')) throw new NotFoundError();
       const version = await dataVersion(db);
       const { p, range, fields } = await pagePeriod(req, version);
       const model = await scorecardModel(db, {
@@ -538,7 +544,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
                 detail: componentDetail(req, c, snapshot),
               }))
             : [],
-          chart: model.trend
+          // A trend with no score on any day (a department never scored) is no chart: the page says so.
+          chart: model.trend?.score.some((v: number | null) => v !== null)
             ? {
                 ...model.trend,
                 scoreLabel: req.t('scorecards.columns.score'),
@@ -555,7 +562,10 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         periodQuery: periodQuery(p),
         range,
         fields,
-        overdue: model.overdue,
+        overdue: model.overdue.map((t: { message: string; message_en?: string | null }) => ({
+          ...t,
+          message: ticketMessage(t, req.locale),
+        })),
         canSeeAll: can(req.user!, 'scorecards.dashboard'),
         fragment,
       });

@@ -289,7 +289,18 @@ export async function scorecardModel(
     .andWhere('due_at', '<', today)
     .orderBy([{ column: 'due_at' }, { column: 'id' }])
     .limit(20)
-    .select('id', 'table_name', 'field_name', 'check_kind', 'severity', 'status', 'message', 'due_at', 'escalated_at');
+    .select(
+      'id',
+      'table_name',
+      'field_name',
+      'check_kind',
+      'severity',
+      'status',
+      'message',
+      'message_en',
+      'due_at',
+      'escalated_at',
+    );
   return { ...model, overdue };
 }
 
@@ -310,8 +321,9 @@ async function scorecardBody(db: Knex, department: string, today: string, from: 
       tables: [],
       heat: null,
       worstChecks: [],
+      checked: false,
     };
-  const [snapshot, trendRows, tables, heat, worstChecks] = await Promise.all([
+  const [snapshot, trendRows, tables, heat, worstChecks, anyCheck] = await Promise.all([
     db('scorecard_snapshots').where({ department_code: department, day: last }).first(),
     db('scorecard_snapshots')
       .where({ department_code: department })
@@ -330,6 +342,8 @@ async function scorecardBody(db: Knex, department: string, today: string, from: 
       .orderBy([{ column: 'violations', order: 'desc' }, { column: 'table_name' }])
       .limit(15)
       .select('table_name', 'field_name', 'check_kind', 'violations', 'checked_rows'),
+    // Whether the department had any check result that day: no failing check then means all passed.
+    db('scorecard_check_days').where({ department_code: department, day: last }).first('table_name'),
   ]);
   const weights = snapshot
     ? await db('scorecard_weights').where({ id: snapshot.weights_version_id }).first('id', 'weights', 'valid_from')
@@ -359,5 +373,6 @@ async function scorecardBody(db: Knex, department: string, today: string, from: 
     })),
     heat,
     worstChecks,
+    checked: anyCheck !== undefined,
   };
 }
