@@ -46,12 +46,12 @@ describe('hubwatch catalog import: YAML errors in the command line language', ()
   it('one bad line: its error and a count of those that follow, not twenty lines', async () => {
     const result = await runCli(['catalog', 'import', file('bad.yaml', NO_DASH_TABLE)], { ...env.env, HUBWATCH_LOCALE: 'en' });
     expect(result.code).toBe(2);
+    // The count of those that follow is said with the line's error, not counted as an error itself.
     expect(result.stderr.trim().split('\n')).toEqual([
-      'line 49, (file): YAML syntax error: inconsistent indentation: the keys of one level start at the same column',
       expect.stringMatching(
-        /^line 49, \(file\): \d+ more YAML syntax errors follow, most caused by this line's: correct this line/,
+        /^line 49, \(file\): YAML syntax error: inconsistent indentation: the keys of one level start at the same column\. \d+ more YAML syntax errors follow, most caused by this line's: correct this line/,
       ),
-      '2 error(s); nothing changed.',
+      '1 error(s); nothing changed.',
     ]);
   });
 
@@ -90,5 +90,15 @@ describe('web import: YAML errors in the page language', () => {
     expect(res.text).not.toContain('Sequence item without');
     expect(res.text.match(/<span class="badge bad">错误<\/span>/g)).toHaveLength(1);
     expect(Number((await t.db.knex('catalog_versions').count({ n: '*' }))[0].n)).toBe(0);
+  });
+
+  it('counts the bad line as one error, with the errors after it said there', async () => {
+    const res = await office.agent
+      .post(`/catalog/import?_csrf=${encodeURIComponent(office.csrf)}`)
+      .attach('file', Buffer.from(NO_DASH_TABLE), 'catalog.yaml');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('发现 1 个错误、0 个警告');
+    expect(res.text).toMatch(/缩进不一致：同一层级的键须从同一列开始。其后还有 \d+ 处 YAML 语法错误/);
+    expect(res.text.match(/<span class="badge bad">错误<\/span>/g)).toHaveLength(1);
   });
 });

@@ -173,8 +173,8 @@ describe('parseCatalog: valid catalogs', () => {
 describe('parseCatalog: every problem with its line, path and message', () => {
   it('YAML syntax errors stop with the line', () => {
     const errors = errorsOf(BASE + '      - { name: x, required: true\n  - name: y\n');
-    // The flow map opened on line 24 is found unclosed where line 25 starts.
-    expect(errors[0]).toMatchObject({ code: 'yaml_syntax', line: 25 });
+    // The flow map opened on line 24 is found unclosed where line 25 starts: the line to correct is 24.
+    expect(errors[0]).toMatchObject({ code: 'yaml_syntax', line: 24 });
     expect(errorsOf(BASE + '      - name: x\n       title: y\n')[0]).toMatchObject({ code: 'yaml_syntax', line: 25 });
     expect(errors[0].message.en).toMatch(/^YAML syntax error: /);
   });

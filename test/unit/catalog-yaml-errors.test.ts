@@ -44,8 +44,20 @@ describe('YAML syntax errors', () => {
     [
       'an unclosed quote (MISSING_CHAR)',
       'departments:\n  - { code: HR, name: "人事处 }\n  - { code: ORG, name: 组织部 }\n',
-      '第 2 行，（文件）: YAML 语法错误：双引号没有闭合：缺少结尾的 "',
-      'line 2, (file): YAML syntax error: a double quote is not closed: the closing " is missing',
+      '第 2 行，（文件）: YAML 语法错误：双引号没有闭合：缺少结尾的 "。其后还有 1 处 YAML 语法错误，多由本行的错误引起：改正本行后重新导入，再看其余问题',
+      'line 2, (file): YAML syntax error: a double quote is not closed: the closing " is missing. 1 more YAML syntax error follows, most caused by this line\'s: correct this line and import again to see the rest',
+    ],
+    [
+      'a bracket never closed: at the line it opens, not the first line after it (BAD_INDENT)',
+      'departments: [\n  { code: HR, name: 人事处 }\ntables: []\n',
+      '第 1 行，（文件）: YAML 语法错误：方括号或花括号没有闭合（缺少“]”），或其后的行缩进不足',
+      'line 1, (file): YAML syntax error: brackets or braces are not closed (the "]" is missing), or the lines after them are not indented enough',
+    ],
+    [
+      'a brace never closed, after closed ones, quoted brackets and a comment',
+      "departments:\n  # not [ this\n  - { code: HR, name: 'it''s [', stewards: [a@b.cn] }\n  - { code: ORG, name: \"x {\" \n  - { code: STU, name: 学生处 }\n",
+      '第 4 行，（文件）: YAML 语法错误：方括号或花括号没有闭合（缺少“}”），或其后的行缩进不足',
+      'line 4, (file): YAML syntax error: brackets or braces are not closed (the "}" is missing), or the lines after them are not indented enough',
     ],
     [
       'a bad escape (BAD_DQ_ESCAPE)',
@@ -69,10 +81,10 @@ describe('YAML syntax errors', () => {
   it('reports the first bad line only, counting the errors that follow from it', () => {
     // `- name: staff_basic` without its "- ": each of its lines and the next table's are "wrong" too.
     const problems = parseCatalog(exampleWith('  - name: staff_basic', '  name: staff_basic')).problems;
+    // One problem, the count said with it: it is not an error of its own (the totals said 2 errors).
     expect(problems.map((p) => formatProblem(p, 'zh-CN'))).toEqual([
-      '第 49 行，（文件）: YAML 语法错误：缩进不一致：同一层级的键须从同一列开始',
       expect.stringMatching(
-        /^第 49 行，（文件）: 其后还有 \d+ 处 YAML 语法错误，多由本行的错误引起：改正本行后重新导入，再看其余问题$/,
+        /^第 49 行，（文件）: YAML 语法错误：缩进不一致：同一层级的键须从同一列开始。其后还有 \d+ 处 YAML 语法错误，多由本行的错误引起：改正本行后重新导入，再看其余问题$/,
       ),
     ]);
     expect(problems.every((p) => p.code === 'yaml_syntax' && p.severity === 'error')).toBe(true);

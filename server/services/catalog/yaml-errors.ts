@@ -169,30 +169,76 @@ export function yamlProblems(errors: readonly YAMLError[], lines: LineCounter, s
     problems.push(problem);
   }
   if (later > 0) {
-    // On the bad line too, so that sorting by line keeps it right after that line's error.
-    problems.push({
-      line: first,
-      path: '',
-      code: 'yaml_syntax',
-      message: {
-        'zh-CN': `其后还有 ${later} 处 YAML 语法错误，多由本行的错误引起：改正本行后重新导入，再看其余问题`,
-        en: `${later} more YAML syntax ${later === 1 ? 'error follows' : 'errors follow'}, most caused by this line's: correct this line and import again to see the rest`,
-      },
-      severity: 'error',
-    });
+    // Said with the bad line's (last) message, not as a problem of its own: the totals ("1 error(s)",
+    // 发现 1 个错误) count the errors to correct now, and the count is not one of them.
+    const last = problems[problems.length - 1];
+    last.message = {
+      'zh-CN': `${last.message['zh-CN']}。其后还有 ${later} 处 YAML 语法错误，多由本行的错误引起：改正本行后重新导入，再看其余问题`,
+      en: `${last.message.en}. ${later} more YAML syntax ${later === 1 ? 'error follows' : 'errors follow'}, most caused by this line's: correct this line and import again to see the rest`,
+    };
   }
   return problems;
 }
 
 /**
  * Where an error is: the library's position, except for a quote never closed, which it finds at the end
- * of the file — the line to correct is where the quote opened (the last such quote before that end).
+ * of the file — the line to correct is where the quote opened (the last such quote before that end) —
+ * and a bracket or brace never closed, which it finds at the first line after it that is not indented
+ * enough: the line to correct is where the bracket opened.
  */
 function startOf(error: YAMLError, source: string): number {
   const quote = /^Missing closing (["'])quote/.exec(error.message)?.[1];
-  if (!quote) return error.pos[0];
-  const opened = source.lastIndexOf(quote, error.pos[0] - 1);
-  return opened >= 0 ? opened : error.pos[0];
+  if (quote) {
+    const opened = source.lastIndexOf(quote, error.pos[0] - 1);
+    return opened >= 0 ? opened : error.pos[0];
+  }
+  const bracket = /must be sufficiently indented and end with a ([\]}])/.exec(error.message)?.[1];
+  if (bracket) return unclosedBracket(source, error.pos[0], bracket === ']' ? '[' : '{') ?? error.pos[0];
+  return error.pos[0];
+}
+
+/**
+ * The innermost `[` or `{` still open at `end`, if it is of the kind given: brackets that start a value
+ * (after a line's indentation, `:`, `- `, `,` or another bracket) count, not those inside a plain value
+ * such as `^[0-9]{8}$`; quoted text and comments are skipped.
+ */
+function unclosedBracket(source: string, end: number, kind: '[' | '{'): number | null {
+  const open: { char: string; at: number }[] = [];
+  let lineStart = 0;
+  let i = 0;
+  while (i < end) {
+    const c = source[i];
+    if (c === '\n') lineStart = i + 1;
+    if (!'#"\'[]{}'.includes(c)) {
+      i++;
+      continue;
+    }
+    // What stands before on the line (its last 100 characters are enough to see what this follows).
+    const before = source.slice(Math.max(lineStart, i - 100), i).trimEnd();
+    const startsValue = before === '' || /(?:^|\s)[-?]$/.test(before) || /[:,[{]$/.test(before);
+    if (c === '#' && (i === 0 || /\s/.test(source[i - 1]))) {
+      const eol = source.indexOf('\n', i);
+      i = eol < 0 ? end : eol;
+    } else if ((c === '"' || c === "'") && startsValue) {
+      // To the closing quote: "…\"…" escapes with a backslash, '…''…' by doubling.
+      let j = i + 1;
+      for (; j < end; j++) {
+        if (source[j] === '\n') lineStart = j + 1;
+        else if (c === '"' && source[j] === '\\') j++;
+        else if (c === "'" && source[j] === "'" && source[j + 1] === "'") j++;
+        else if (source[j] === c) break;
+      }
+      // A quote still open: its own error is the one to correct, the bracket's follows from it.
+      if (j >= end) return null;
+      i = j + 1;
+    } else {
+      if ((c === '[' || c === '{') && (startsValue || open.length > 0)) open.push({ char: c, at: i });
+      else if ((c === ']' || c === '}') && open.length > 0) open.pop();
+      i++;
+    }
+  }
+  const innermost = open.at(-1);
+  return innermost && innermost.char === kind ? innermost.at : null;
 }
 
 function syntaxError(error: YAMLError, line: number | null): CatalogProblem {
