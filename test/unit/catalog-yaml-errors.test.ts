@@ -70,6 +70,14 @@ describe('YAML syntax errors', () => {
     expect(lines(text, 'en')[0]).toBe(en);
   });
 
+  it('brackets nested thousands deep are said to be so, not as the stack overflow of the parser (RESOURCE_EXHAUSTION)', () => {
+    const [problem] = parseCatalog(`departments: ${'['.repeat(5000)}${']'.repeat(5000)}\n`).problems;
+    expect(problem.message).toEqual({
+      'zh-CN': 'YAML 语法错误：嵌套层级太深，无法读取：目录文件的括号和缩进只需要几层',
+      en: 'YAML syntax error: nested too deeply to read: a catalog needs only a few levels of brackets and indentation',
+    });
+  });
+
   it('a message the product does not know keeps the library text', () => {
     const [problem] = parseCatalog('departments: &a &b [x]\n').problems;
     expect(problem.message).toEqual({

@@ -130,6 +130,11 @@ const BY_CODE: Record<string, LocalizedText> = {
     'zh-CN': '值不能以这个符号开头：请给这个值加上引号',
     en: 'a value cannot start with this character: put the value in quotes',
   },
+  // "Maximum call stack size exceeded": thousands of nested brackets or indented lists.
+  RESOURCE_EXHAUSTION: {
+    'zh-CN': '嵌套层级太深，无法读取：目录文件的括号和缩进只需要几层',
+    en: 'nested too deeply to read: a catalog needs only a few levels of brackets and indentation',
+  },
   BAD_DQ_ESCAPE: {
     'zh-CN': '双引号中的转义无效：反斜杠须写成 \\\\，或改用单引号',
     en: 'an escape in double quotes is not valid: write a backslash as \\\\, or use single quotes',
