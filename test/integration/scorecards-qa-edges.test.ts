@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { translator } from '../../server/i18n';
 import { buildUser } from '../factories';
-import { buildCheckRun, insertTicket, seedScorecardCatalog } from '../factories/scorecards';
+import { buildCheckRun, insertSourceReviews, insertTicket, seedScorecardCatalog } from '../factories/scorecards';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
 /**
@@ -46,6 +46,11 @@ describe('scorecards: departments without data, rounding, English, odd codes', (
       firstSeen: '2026-11-10T09:00:00+08:00',
     });
     await t.db.knex('tickets').where({ id: ticket }).update({ message_en: 'Staff: 39 staff numbers are not valid' });
+    // One sharing review by HR due in the window (2026-10-22 … 2026-11-20), answered a day late: sharing 0 of 1.
+    const applicant = await buildUser(t.db.knex, { department: 'STU' });
+    await insertSourceReviews(t.db.knex, applicant.id, 'STU', [
+      { department: 'HR', due: '2026-11-16', status: 'approved', decidedAt: '2026-11-17T09:00:00+08:00' },
+    ]);
     await snapshotJob(t.ctx, { day: '2026-11-21' });
     office = await signIn(t.app, o.login, o.password);
     officeEn = await signIn(t.app, o.login, o.password);
@@ -112,6 +117,17 @@ describe('scorecards: departments without data, rounding, English, odd codes', (
     expect(overdueEn).not.toMatch(/测试工单/);
     const chinese = (await office.agent.get('/scorecards/HR').expect(200)).text;
     expect(section(chinese, zh('scorecards.scorecard.overdueTickets'))).toMatch(/测试工单 \d+/);
+  });
+
+  it("lists in the dashboard's ranking table every component its bar chart offers, sharing reviews too", async () => {
+    const dashboard = (await office.agent.get('/dashboard?from=2026-11-21&to=2026-11-21').expect(200)).text;
+    const chart = island(dashboard, 'sc-ranking-data');
+    expect(chart.components.map((c: { key: string }) => c.key)).toEqual(['validity', 'tickets', 'sharing']);
+    expect(chart.components[2].values).toEqual([0]);
+    const table = dashboard.slice(dashboard.indexOf('<table class="table sc-ranking">'), dashboard.indexOf('</table>'));
+    expect(visibleText(table)).toContain(zh('scorecards.columns.sharing'));
+    // HR: score, latest, delta, freshness…reports, sharing, stale tables, overdue, reports.
+    expect(visibleText(table)).toContain('1 人事处 HR 56.03 56.03 — — — 98.1% — 0.0% — 0.0% 0 1 0');
   });
 
   it('answers 404 for a department code with a NUL byte (the database cannot hold one), not 500', async () => {
