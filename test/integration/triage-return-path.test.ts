@@ -91,10 +91,19 @@ describe('the triage queue', () => {
     expect([refused.status, refused.headers.location]).toEqual([302, list]);
     expect(flashOf((await s.agent.get(list).expect(200)).text)?.[0]).toBe('error');
 
-    // An over-long reason is refused whole, with its limit, not cut.
-    const long = await post(s, `/reports/${staff[1]}/reject`, { reason: '长'.repeat(2001), back: list });
+    // An over-long reason is refused whole, with its limit, not cut: the message names the report (the queue
+    // has a form per report) and stands at its row too, with the reason as typed (it was lost).
+    const typed = `不是数据问题，${'长'.repeat(2000)}`;
+    const long = await post(s, `/reports/${staff[1]}/reject`, { reason: typed, back: list });
     expect([long.status, long.headers.location]).toEqual([302, list]);
-    expect(flashOf((await s.agent.get(list).expect(200)).text)).toEqual(['error', '理由最多 2000 个字符']);
+    const shown = (await s.agent.get(list).expect(200)).text;
+    expect(flashOf(shown)).toEqual(['error', `报告 #${staff[1]}：理由最多 2000 个字符`]);
+    expect(shown).toContain(`value="${typed}" aria-invalid="true" aria-describedby="triage-error-${staff[1]}"`);
+    expect(shown).toContain(`<p class="field-error" role="alert" id="triage-error-${staff[1]}">理由最多 2000 个字符</p>`);
+    // Once: the next view of the queue is as before.
+    const later = (await s.agent.get(list).expect(200)).text;
+    expect(later).not.toContain('field-error');
+    expect(later).not.toContain(typed);
     expect((await t.db.knex('reports').where({ id: staff[1] }).first()).status).toBe('triage');
 
     // Page 2 now shows the third report (the first one left page 1).

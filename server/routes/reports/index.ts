@@ -56,6 +56,16 @@ import { listReturnPath } from '../tickets';
 import { fileOf, formFields, formModel, multipart, rawFrom, uploadErrorOf } from './form';
 import { conflictText, departmentNames, namesOf, tableMenu } from './present';
 
+declare module 'express-session' {
+  interface SessionData {
+    /**
+     * A triage action refused (no reason, an unknown department): the report, its message and what was
+     * typed, shown once at that report's row of the queue the action came from.
+     */
+    triageForm?: { id: number; message: string; reason: string };
+  }
+}
+
 /** Event kinds a reporter sees in the history of their report (not other reporters' descriptions). */
 const REPORTER_EVENTS = ['transition', 'answered', 'confirmed', 'reopened', 'reassigned', 'disputed'];
 
@@ -199,6 +209,9 @@ export function reportsRoutes(ctx: AppContext): Router {
     const last = pastLastPage(req.originalUrl, page, perPage, total);
     if (last) return redirectKeepingFlash(req, res, last);
     const names = new Map(departments.map((d) => [d.code, d.name]));
+    // A refused route or reject: its message and what was typed, at its report's row, this once.
+    const kept = req.session.triageForm;
+    delete req.session.triageForm;
     res.render('pages/reports/triage', {
       title: req.t('reports.triage.title'),
       // The IT office routes reports; the full values are for the department that fixes the record.
@@ -210,7 +223,7 @@ export function reportsRoutes(ctx: AppContext): Router {
           record_key: masked.record_key,
           department: r.department_code,
         });
-        return { ...masked, ...named };
+        return { ...masked, ...named, kept: kept && kept.id === Number(r.id) ? kept : null };
       }),
       departments,
       settings,
@@ -238,10 +251,15 @@ export function reportsRoutes(ctx: AppContext): Router {
     try {
       await fn();
     } catch (err) {
-      // A mistake, or a report someone else triaged meanwhile (409): said on the queue, where the form was.
-      if (err instanceof ValidationError)
-        req.session.flash = { kind: 'error', text: Object.values(fieldMessages(err, req)).join('；') };
-      else if (err instanceof AppError && err.status === 409)
+      // A mistake, or a report someone else triaged meanwhile (409): said on the queue, where the form was,
+      // naming the report (the queue has many forms); a mistake also at its row, with what was typed.
+      if (err instanceof ValidationError) {
+        const id = Number(req.params.id);
+        const message = Object.values(fieldMessages(err, req)).join(req.locale === 'en' ? '; ' : '；');
+        const reason: unknown = req.body?.reason;
+        req.session.triageForm = { id, message, reason: typeof reason === 'string' ? reason.slice(0, 4000) : '' };
+        req.session.flash = { kind: 'error', text: req.t('reports.triage.refused', { id, message }) };
+      } else if (err instanceof AppError && err.status === 409)
         req.session.flash = { kind: 'error', text: req.t(err.messageKey, err.params) };
       else throw err;
       return res.redirect(backToTriage(req));
