@@ -74,6 +74,8 @@ export function installViewEngine(app: Express, timezone: string): void {
       not: (a: unknown) => !a,
       includes: (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),
       json: jsonForScript,
+      /** One path segment of a link (a department code may hold `#`, `/`, `?` or `%`). */
+      uri: (value: unknown) => encodeURIComponent(String(value ?? '')),
       date: (value: unknown) => formatInZone(value, timezone, false),
       datetime: (value: unknown) => formatInZone(value, timezone, true),
       /** A ratio in percent with one decimal, rounded half up as the exports and charts round it (0.9805 → 98.1%). */

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { translator } from '../../server/i18n';
+import { importCatalog } from '../../server/services/catalog/repository';
 import { buildUser } from '../factories';
 import { buildCheckRun, insertSourceReviews, insertTicket, seedScorecardCatalog } from '../factories/scorecards';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
@@ -161,5 +162,51 @@ describe('scorecards: the dashboard before any department is scored', () => {
     expect(visibleText(page)).toContain(zh('scorecards.dashboard.lastDay', { day: '2026-11-21' }));
     // No table was checked: no heat map of no table ("the 0 tables stale on the most days, of 0").
     expect(page).not.toContain('sc-heat-panel');
+  });
+});
+
+describe('scorecards: links to a department whose code holds URL characters', () => {
+  let t: TestApp;
+  let office: Awaited<ReturnType<typeof signIn>>;
+  const CODE = 'R/D#1';
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
+    const imported = await importCatalog(
+      t.db.knex,
+      `
+calendar: { timezone: Asia/Shanghai }
+departments:
+  - { code: "${CODE}", name: 研发中心 }
+tables:
+  - name: lab
+    title: 实验室
+    department: "${CODE}"
+    sharing: conditional
+    key: [lab_no]
+    fields:
+      - { name: lab_no, title: 实验室编号, required: true }
+`,
+    );
+    expect(imported.ok).toBe(true);
+    const o = await buildUser(t.db.knex, { department: CODE, roles: ['it_office'] });
+    await buildCheckRun(t.db.knex, '2026-11-21T10:00:00+08:00', [
+      { table: 'lab', field: 'lab_no', check: 'required', department: CODE, violations: 1, checked: 10 },
+    ]);
+    await snapshotJob(t.ctx, { day: '2026-11-21' });
+    office = await signIn(t.app, o.login, o.password);
+  });
+  afterAll(() => t.close());
+
+  it('encodes the code in the ranking, worst-table and scorecard links, which open its scorecard', async () => {
+    const encoded = encodeURIComponent(CODE);
+    expect(encoded).toBe('R%2FD%231');
+    const dashboard = (await office.agent.get('/dashboard').expect(200)).text;
+    expect(dashboard).toContain(`href="/scorecards/${encoded}?period&#x3D;month"`);
+    expect(dashboard).toContain(`href="/scorecards/${encoded}"`);
+    const card = (await office.agent.get(`/scorecards/${encoded}`).expect(200)).text;
+    expect(card).toContain('研发中心');
+    expect(card).toContain(`action="/scorecards/${encoded}"`);
   });
 });
