@@ -65,6 +65,8 @@ describe('/catalog overview', () => {
     expect(second).toContain('id="dept-ORG"');
     expect(second).toContain('表07</a> · 政治面貌');
     expect(second).toContain('id="dept-LIB"');
+    // A department with neither is said to be so in a sentence (it was "（无）").
+    expect(second).toContain('<p class="muted">本部门在数据目录中没有负责的表或字段。</p>');
   });
 
   it('keeps the q filter across pages and lists the matching fields', async () => {
@@ -80,5 +82,24 @@ describe('/catalog overview', () => {
     const one = (await user.agent.get('/catalog').query({ q: 't07' }).expect(200)).text;
     expect(tablesOf(one)).toEqual(['t07']);
     expect(one).not.toContain('class="pager"');
+  });
+
+  it('searches the query trimmed: spaces only are no search', async () => {
+    const spaced = (await user.agent.get('/catalog').query({ q: '  t07 ' }).expect(200)).text;
+    expect(tablesOf(spaced)).toEqual(['t07']);
+    expect(spaced).toContain('“t07”的搜索结果');
+    expect(spaced).toContain('value="t07"');
+    // It showed "“ ”的搜索结果" above the whole catalog.
+    const blank = (await user.agent.get('/catalog').query({ q: '   ' }).expect(200)).text;
+    expect(blank).not.toContain('的搜索结果');
+    expect(tablesOf(blank)).toHaveLength(25);
+  });
+
+  it("opens a table by its name in any case (the catalog's spelling), and names an unknown one", async () => {
+    const other = await user.agent.get('/catalog/tables/T07').expect(301);
+    expect(other.headers.location).toBe('/catalog/tables/t07');
+    await user.agent.get('/catalog/tables/t07').expect(200);
+    const unknown = await user.agent.get('/catalog/tables/t99').expect(404);
+    expect(unknown.text).toContain('数据目录中没有数据表“t99”');
   });
 });

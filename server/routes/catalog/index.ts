@@ -37,7 +37,8 @@ export function catalogRoutes(ctx: AppContext): Router {
 
   router.get('/catalog', authorize('catalog.view'), async (req, res) => {
     const current = await loadCurrentCatalog(db);
-    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
+    // Searched as trimmed (spaces only: no search), and shown as searched.
+    const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 100) : '';
     const { page, perPage } = pageParams(req.query, 25);
     const overview = current ? catalogOverview(current.catalog, q, { page, perPage }) : { departments: [], matches: 0, total: 0 };
     const last = pastLastPage(req.originalUrl, page, perPage, overview.total);
@@ -55,8 +56,12 @@ export function catalogRoutes(ctx: AppContext): Router {
 
   router.get('/catalog/tables/:name', authorize('catalog.view'), async (req, res) => {
     const current = await loadCurrentCatalog(db);
-    const table = current?.catalog.tables.find((t) => t.name === req.params.name);
-    if (!current || !table) throw new NotFoundError();
+    const name = String(req.params.name);
+    // Names are unique ignoring case (as the search and the rest of the product read them): another
+    // spelling goes to the catalog's; an unknown name is said as such.
+    const table = current?.catalog.tables.find((t) => t.name.toLowerCase() === name.toLowerCase());
+    if (!current || !table) throw new NotFoundError('reports.errors.tableUnknown', { value: name.slice(0, 200) });
+    if (table.name !== name) return res.redirect(301, `/catalog/tables/${encodeURIComponent(table.name)}`);
     res.render('pages/catalog/table', {
       title: table.title ?? table.name,
       checks: await tableChecksView(db, table, req.user!, req.t),
