@@ -96,7 +96,7 @@ describe('/catalog overview', () => {
   });
 
   it("opens a table by its name in any case (the catalog's spelling), and names an unknown one", async () => {
-    const other = await user.agent.get('/catalog/tables/T07').expect(301);
+    const other = await user.agent.get('/catalog/tables/T07').expect(302);
     expect(other.headers.location).toBe('/catalog/tables/t07');
     await user.agent.get('/catalog/tables/t07').expect(200);
     const unknown = await user.agent.get('/catalog/tables/t99').expect(404);

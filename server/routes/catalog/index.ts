@@ -58,10 +58,10 @@ export function catalogRoutes(ctx: AppContext): Router {
     const current = await loadCurrentCatalog(db);
     const name = String(req.params.name);
     // Names are unique ignoring case (as the search and the rest of the product read them): another
-    // spelling goes to the catalog's; an unknown name is said as such.
+    // spelling goes to the catalog's (302: a later catalog may spell it otherwise); an unknown name is said as such.
     const table = current?.catalog.tables.find((t) => t.name.toLowerCase() === name.toLowerCase());
     if (!current || !table) throw new NotFoundError('reports.errors.tableUnknown', { value: name.slice(0, 200) });
-    if (table.name !== name) return res.redirect(301, `/catalog/tables/${encodeURIComponent(table.name)}`);
+    if (table.name !== name) return res.redirect(302, `/catalog/tables/${encodeURIComponent(table.name)}`);
     res.render('pages/catalog/table', {
       title: table.title ?? table.name,
       checks: await tableChecksView(db, table, req.user!, req.t),
