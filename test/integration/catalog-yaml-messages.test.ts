@@ -100,5 +100,7 @@ describe('web import: YAML errors in the page language', () => {
     expect(res.text).toContain('发现 1 个错误、0 个警告');
     expect(res.text).toMatch(/缩进不一致：同一层级的键须从同一列开始。其后还有 \d+ 处 YAML 语法错误/);
     expect(res.text.match(/<span class="badge bad">错误<\/span>/g)).toHaveLength(1);
+    // Under the bad line of the file: the message, without an empty key path before it (it read ": YAML …").
+    expect(res.text).toMatch(/<div class="line-problem error">YAML 语法错误：缩进不一致/);
   });
 });

@@ -21,7 +21,8 @@ function numberedLines(text: string, result: ImportResult, locale: 'zh-CN' | 'en
   for (const p of result.problems) {
     if (p.line === null) continue;
     const list = byLine.get(p.line) ?? [];
-    list.push({ severity: p.severity, message: `${p.path}: ${p.message[locale]}` });
+    // A problem of the file as a whole (a YAML syntax error) has no key path to name.
+    list.push({ severity: p.severity, message: p.path ? `${p.path}: ${p.message[locale]}` : p.message[locale] });
     byLine.set(p.line, list);
   }
   return text.split(/\r?\n/).map((line, i) => {
