@@ -152,6 +152,10 @@ describe('a reporter sees only their own reports', () => {
     }
     // The IT office may open any report.
     await api('office').get(`/reports/${theirs[0].id}`).expect(200);
+    // Named as everywhere else (#8), in the caller's language.
+    const missing = await api('reporter').get(`/reports/${theirs[0].id}`).set('Accept-Language', 'en').expect(404);
+    expect(missing.body.message).toBe(`Report #${theirs[0].id} does not exist`);
+    expect((await api('reporter').get('/reports/abc').expect(404)).body.message).toBe('报告 #abc 不存在');
   });
 });
 
