@@ -127,6 +127,10 @@ describe('the triage queue', () => {
     expect(flashOf(first.text)).toEqual(['success', `报告 #${staff[2]} 已分派。`]);
     expect(first.text).toContain(`href="/reports/${staff[1]}"`);
     expect(first.text).toContain('共 1 条');
+    // A table with no report waiting says so, not that the queue is empty.
+    const none = (await s.agent.get('/reports/triage?table=org_unit').expect(200)).text;
+    expect(none).toContain('这张表没有待分派的报告。');
+    expect(none).not.toContain('<p class="muted">没有待分派的报告。');
     expect((await t.db.knex('reports').whereIn('id', staff).orderBy('id').select('status')).map((r) => r.status)).toEqual([
       'rejected',
       'triage',
