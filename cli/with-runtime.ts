@@ -1,8 +1,8 @@
 import { loadConfig } from '../server/config';
-import { openRuntime, Runtime } from '../server/runtime';
+import { openRuntime, openServiceRuntime, Runtime, ServiceRuntime } from '../server/runtime';
 import type { CliIo } from './io';
 
-/** Opens the service database (applying pending migrations first) for one command, and closes it. */
+/** Opens the service database (applying pending migrations first) and the hub for one command, and closes them. */
 export async function withRuntime<T>(
   io: CliIo,
   command: string,
@@ -10,6 +10,16 @@ export async function withRuntime<T>(
   opts: { writableHub?: boolean } = {},
 ): Promise<T> {
   const runtime = await openRuntime(loadConfig(io.env, io.cwd), command, opts);
+  try {
+    return await fn(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** The same for a command that never reads the hub: the service database alone. */
+export async function withServiceRuntime<T>(io: CliIo, command: string, fn: (runtime: ServiceRuntime) => Promise<T>): Promise<T> {
+  const runtime = await openServiceRuntime(loadConfig(io.env, io.cwd), command);
   try {
     return await fn(runtime);
   } finally {

@@ -12,17 +12,54 @@ import { Hub, openHub } from './hub';
  * The process-wide resources every entry point (server, CLI, jobs) needs: the service database
  * (migrated), and the data-directory lock when it is embedded. Opened once, closed once.
  */
-export interface Runtime {
+export interface ServiceRuntime {
   config: Config;
   db: Knex;
   database: Database;
-  hub: Hub;
   /** True when the service database is the embedded PGlite under DATA_DIR. */
   embedded: boolean;
   close(): Promise<void>;
 }
 
+/** The service database and the monitored hub (the server, the check run, the catalog import). */
+export interface Runtime extends ServiceRuntime {
+  hub: Hub;
+}
+
+/**
+ * The service database alone, for commands that never read the hub (accounts, the audit chain, ticket
+ * lists, migrations): opening the embedded demo hub would start a second WASM PostgreSQL (1–2 s, and a
+ * first start builds it) for nothing.
+ */
+export async function openServiceRuntime(config: Config, command: string): Promise<ServiceRuntime> {
+  const { runtime } = await openService(config, command);
+  return runtime;
+}
+
 export async function openRuntime(config: Config, command: string, opts: { writableHub?: boolean } = {}): Promise<Runtime> {
+  const { runtime, lock: serviceLock } = await openService(config, command);
+  let lock = serviceLock;
+  try {
+    // The embedded hub lives under DATA_DIR too: one process at a time, even when the service database is elsewhere.
+    if (!config.hubDatabaseUrl && !lock) lock = lockDataDir(config.dataDir, `hubwatch ${command}`);
+    const hub = await openHub(config, { writable: opts.writableHub });
+    return {
+      ...runtime,
+      hub,
+      close: async () => {
+        await hub.close();
+        await runtime.database.close();
+        lock?.release();
+      },
+    };
+  } catch (err) {
+    await runtime.database.close();
+    lock?.release();
+    throw err;
+  }
+}
+
+async function openService(config: Config, command: string): Promise<{ runtime: ServiceRuntime; lock: DataDirLock | null }> {
   let lock: DataDirLock | null = null;
   let database: Database;
   if (config.databaseUrl) {
@@ -44,20 +81,17 @@ export async function openRuntime(config: Config, command: string, opts: { writa
     throw err;
   }
   if (!config.sessionSecret) config.sessionSecret = embeddedSessionSecret(config.dataDir);
-  if (!config.hubDatabaseUrl && !lock) lock = lockDataDir(config.dataDir, `hubwatch ${command}`);
-  const hub = await openHub(config, { writable: opts.writableHub });
-  return {
+  const runtime: ServiceRuntime = {
     config,
     db: database.knex,
     database,
-    hub,
     embedded: !config.databaseUrl,
     close: async () => {
-      await hub.close();
       await database.close();
       lock?.release();
     },
   };
+  return { runtime, lock };
 }
 
 /** Outside production a secret is generated once and kept under DATA_DIR, so sessions survive restarts. */

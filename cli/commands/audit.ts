@@ -1,7 +1,7 @@
 import type { Command } from '../command';
 import { parseAuditAnchor, verifyAuditChain } from '../../server/services/audit';
 import { EXIT, print } from '../io';
-import { withRuntime } from '../with-runtime';
+import { withServiceRuntime } from '../with-runtime';
 
 export const auditVerifyCommand: Command = {
   name: 'audit verify',
@@ -24,7 +24,7 @@ export const auditVerifyCommand: Command = {
       );
       return EXIT.usage;
     }
-    return withRuntime(io, 'audit verify', async ({ db }) => {
+    return withServiceRuntime(io, 'audit verify', async ({ db }) => {
       const result = await verifyAuditChain(db, { anchor });
       const head = result.head ? `${result.head.seq}:${result.head.rowHash}` : '0 (empty)';
       if (result.ok) {

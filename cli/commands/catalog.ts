@@ -6,7 +6,7 @@ import { formatProblem } from '../../server/services/catalog/problems';
 import { currentCatalogYaml, formatImportProblem, importCatalog } from '../../server/services/catalog/repository';
 import { EXIT, print } from '../io';
 import { cliLocale } from '../locale';
-import { withRuntime } from '../with-runtime';
+import { withRuntime, withServiceRuntime } from '../with-runtime';
 
 export const catalogImportCommand: Command = {
   name: 'catalog import',
@@ -86,7 +86,7 @@ export const catalogExportCommand: Command = {
   summary: '输出当前数据目录（YAML）/ print the current catalog as YAML',
   usage: 'hubwatch catalog export > catalog.yaml\n\n  The output imports back to the same catalog.',
   async run(_args, io) {
-    return withRuntime(io, 'catalog export', async ({ db }) => {
+    return withServiceRuntime(io, 'catalog export', async ({ db }) => {
       const yaml = await currentCatalogYaml(db);
       if (yaml === null) {
         print(io.stderr, '尚未导入数据目录 / no catalog has been imported yet');

@@ -10,7 +10,7 @@ import {
 } from '../../server/services/tickets';
 import { EXIT, print } from '../io';
 import { cliLocale } from '../locale';
-import { withRuntime } from '../with-runtime';
+import { withServiceRuntime } from '../with-runtime';
 
 /**
  * `hubwatch tickets list --json [--status S] [--department CODE]` (a public contract): a JSON array
@@ -39,7 +39,7 @@ export const ticketsListCommand: Command = {
       );
       return EXIT.usage;
     }
-    return withRuntime(io, 'tickets list', async ({ db, config }) => {
+    return withServiceRuntime(io, 'tickets list', async ({ db, config }) => {
       const { calendar } = await loadTicketCalendar(db, config.timezone);
       const today = todayIn(calendar.timezone, new Date());
       const filters: TicketFilters = { today };

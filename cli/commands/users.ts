@@ -14,7 +14,7 @@ import type { Knex } from 'knex';
 import type { CliIo } from '../io';
 import { EXIT, print, readStdin } from '../io';
 import { cliTranslator } from '../locale';
-import { withRuntime } from '../with-runtime';
+import { withServiceRuntime } from '../with-runtime';
 
 export const usersAddCommand: Command = {
   name: 'users add',
@@ -43,7 +43,7 @@ export const usersAddCommand: Command = {
       return EXIT.usage;
     }
     const password = (await readStdin(io)).split(/\r?\n/)[0] || null;
-    return withRuntime(io, 'users add', async ({ db }) => {
+    return withServiceRuntime(io, 'users add', async ({ db }) => {
       try {
         const { user, generatedPassword } = await createUser(db, {
           login: String(values.login),
@@ -79,7 +79,7 @@ export const usersTokenCommand: Command = {
       print(io.stderr, '用法 / usage: hubwatch users token LOGIN');
       return EXIT.usage;
     }
-    return withRuntime(io, 'users token', async ({ db }) => {
+    return withServiceRuntime(io, 'users token', async ({ db }) => {
       const user = await findUserByLogin(db, positionals[0]);
       if (!user) {
         const err = new UnknownUserError(positionals[0]);
@@ -134,7 +134,7 @@ function disableCommand(disabled: boolean): Command {
     async run({ positionals }, io) {
       const login = loginArgument(positionals, name, io);
       if (login === null) return EXIT.usage;
-      return withRuntime(io, `users ${name}`, async ({ db }) => {
+      return withServiceRuntime(io, `users ${name}`, async ({ db }) => {
         const user = await accountOrSay(db, login, io);
         if (!user) return EXIT.usage;
         try {
@@ -175,7 +175,7 @@ export const usersPasswordCommand: Command = {
     const login = loginArgument(positionals, 'password', io);
     if (login === null) return EXIT.usage;
     const password = (await readStdin(io)).split(/\r?\n/)[0] || null;
-    return withRuntime(io, 'users password', async ({ db }) => {
+    return withServiceRuntime(io, 'users password', async ({ db }) => {
       const user = await accountOrSay(db, login, io);
       if (!user) return EXIT.usage;
       try {
