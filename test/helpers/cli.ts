@@ -15,11 +15,19 @@ export interface CliResult {
 /**
  * Runs `hubwatch …` in-process against a database of its own: the given PostgreSQL URL, or a fresh
  * embedded data directory.
+ *
+ * On PostgreSQL the same database also serves as the hub the commands read (it holds none of the catalog's
+ * tables, like a fresh embedded hub): a command that reads the hub would otherwise create and open an
+ * embedded PGlite hub under DATA_DIR, 1–2 s per command and ~10 s for the first. Without a URL (the
+ * embedded default, and the demo and bootstrap tests) the hub is the embedded one.
  */
 export function cliEnvironment(databaseUrl?: string): { env: NodeJS.ProcessEnv; dataDir: string; cleanup(): void } {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubwatch-cli-'));
   const env: NodeJS.ProcessEnv = { NODE_ENV: 'test', DATA_DIR: dataDir, HUBWATCH_LOCALE: 'zh-CN', LOG_LEVEL: 'silent' };
-  if (databaseUrl && usingRealPostgres()) env.DATABASE_URL = databaseUrl;
+  if (databaseUrl && usingRealPostgres()) {
+    env.DATABASE_URL = databaseUrl;
+    env.HUB_DATABASE_URL = databaseUrl;
+  }
   return { env, dataDir, cleanup: () => fs.rmSync(dataDir, { recursive: true, force: true }) };
 }
 

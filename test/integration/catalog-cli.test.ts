@@ -47,7 +47,7 @@ describe('hubwatch catalog import / export', () => {
   });
 
   it('imports with hub warnings (exit 0), and --strict turns them into errors (exit 2)', async () => {
-    // The embedded hub of this fresh data directory is empty: every table is missing there.
+    // The hub (this data directory's fresh embedded one, or on PostgreSQL the test's database) has none of the tables.
     const strict = await runCli(['catalog', 'import', '--strict', file('ok.yaml', EXAMPLE)], env.env);
     expect(strict.code).toBe(2);
     expect(strict.stderr).toContain('第 39 行，tables[0].name: 数据中台中没有表 "org_unit"');
