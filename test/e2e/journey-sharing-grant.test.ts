@@ -180,5 +180,6 @@ describeBrowser('journey: a sharing request goes through every stage to a grant 
       clip: { x: 120, y: 0, width: 760, height: 1400 },
     });
     await office.context().close();
-  });
+    // Eight people's browser sessions one after another: ~30 s alone, past 60 s when the machine is busy.
+  }, 180_000);
 });
