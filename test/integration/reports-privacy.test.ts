@@ -77,6 +77,35 @@ describe('the ticket API', () => {
   });
 });
 
+describe('the audit log', () => {
+  const auditedReport = async (reportId: number) =>
+    (
+      await t.db
+        .knex('audit_log')
+        .where({ action: 'ticket.report' })
+        .whereRaw("summary->>'report_id' = ?", [String(reportId)])
+        .first('summary')
+    ).summary as { comment: string; suggested_value?: string };
+
+  it("keeps what reporters typed as the IT office reads it: a name field's value masked, in the description too", async () => {
+    const named = (
+      await api(tokens.reporter)
+        .post('/reports', reportBody({ field: 'name', description: '姓名应为张叁，系统里是张三', suggested_value: '张叁' }))
+        .expect(201)
+    ).body;
+    const summary = await auditedReport(named.id);
+    expect(summary.suggested_value).toBe('张*');
+    expect(summary.comment).toBe('姓名应为张*，系统里是张三');
+    expect(JSON.stringify(summary)).not.toContain('张叁');
+    // The ticket's history keeps it as typed, for the stewards who fix the record.
+    const e = reported((await api(tokens.hrSteward).get(`/tickets/${named.ticket_id}`).expect(200)).body.history.reverse());
+    expect(e.details.suggested_value).toBe('张叁');
+
+    expect((await auditedReport(idReport.id)).suggested_value).toBe(MASKED_ID);
+    expect((await auditedReport(partyReport.id)).suggested_value).toBe('中共党员');
+  });
+});
+
 describe('the pages', () => {
   it('the report answer page and the ticket page mask them for the IT office and the leader, not for the stewards', async () => {
     for (const who of [people.office, leader]) {

@@ -395,6 +395,7 @@ describe('tickets from check results', () => {
         reportId: 1,
         description: '应为中共党员',
         suggestedValue: null,
+        audited: { description: '应为中共党员', suggestedValue: null },
         actor: steward,
         calendar,
         now: T0,

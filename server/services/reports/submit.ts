@@ -6,12 +6,21 @@ import { appendAudit, auditActorOf } from '../audit';
 import { loadCurrentCatalog } from '../catalog/repository';
 import type { Catalog, CatalogField } from '../catalog/types';
 import { addToInbox, type Notifier } from '../notifications';
-import { fileReport, loadTicketCalendar, notifyNewHighSeverity, RequestOrigin, TicketActor, TicketRow } from '../tickets';
+import type { FieldLike } from '../privacy';
+import {
+  fileReport,
+  loadTicketCalendar,
+  notifyNewHighSeverity,
+  RequestOrigin,
+  TicketActor,
+  TicketRow,
+  ticketField,
+} from '../tickets';
 import { saveUpload } from '../uploads';
 import { reportMessage, shownKey } from './describe';
 import { HubLookup, HubRecord, hubMatches, presentLookup, readHubRecord, storedHubValue } from './lookup';
 import { countLookup } from './lookup-limit';
-import { maskReportText } from './privacy';
+import { maskReportText, maskReportValue } from './privacy';
 import { loadReportSettings } from './settings';
 import { Attachment, RawReport, ReportRow, REPORTS_PER_HOUR } from './types';
 import { checkAttachment, checkReport } from './validate';
@@ -171,6 +180,7 @@ export async function submitReport(deps: ReportDeps, input: SubmitInput): Promis
       reportId: Number(row.id),
       description: report.description,
       suggestedValue: report.suggestedValue,
+      audited: auditedTexts(report.field, report.description, report.suggestedValue, report.observedValue),
       actor: input.reporter,
       calendar,
       now: input.now,
@@ -312,6 +322,12 @@ export async function routeTriagedReport(
       reportId: Number(row.id),
       description: row.description,
       suggestedValue: row.suggested_value,
+      audited: auditedTexts(
+        field ?? ticketField(catalog, row.table_name, row.field_name),
+        row.description,
+        row.suggested_value,
+        row.observed_value,
+      ),
       actor,
       calendar,
       now: input.now,
@@ -374,4 +390,20 @@ export async function rejectTriagedReport(
     });
     return rejected;
   });
+}
+
+/**
+ * A report's description and suggested value as the audit log keeps them: as the IT office reads them
+ * (`maskReportText`, `maskReportValue`), names included — the audit row is permanent and read by the IT office.
+ */
+function auditedTexts(
+  field: FieldLike | null,
+  description: string,
+  suggestedValue: string | null,
+  observedValue: string | null,
+): { description: string; suggestedValue: string | null } {
+  return {
+    description: maskReportText(description, field, [suggestedValue, observedValue]),
+    suggestedValue: suggestedValue === null ? null : maskReportValue(suggestedValue, field),
+  };
 }

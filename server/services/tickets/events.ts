@@ -38,8 +38,11 @@ export async function recordAndAudit(
   action: string,
   e: NewEvent,
   origin: RequestOrigin = {},
+  /** What the audit row says instead of the event's comment and details, when they differ (a report's values, masked). */
+  auditView: Pick<NewEvent, 'comment' | 'details'> = {},
 ): Promise<void> {
   await recordEvent(trx, ticket.id, e);
+  const audited = { ...e, ...auditView };
   await appendAudit(trx, {
     actor: e.actor ? { id: e.actor.id, login: e.actor.login, roles: e.actor.roles, department: e.actor.department } : null,
     action,
@@ -53,8 +56,8 @@ export async function recordAndAudit(
       check: ticket.check_kind,
       table: ticket.table_name,
       field: ticket.field_name ?? undefined,
-      comment: e.comment ?? undefined,
-      ...(e.details ?? {}),
+      comment: audited.comment ?? undefined,
+      ...(audited.details ?? {}),
     },
     ...origin,
   });

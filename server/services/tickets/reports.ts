@@ -49,6 +49,12 @@ export interface FileReportInput {
   reportId: number;
   description: string;
   suggestedValue: string | null;
+  /**
+   * The description and suggested value as the audit log keeps them: masked as the IT office reads them
+   * (a name field's value `张*`, IDs and phones in the text). The ticket's history keeps them as typed,
+   * for the department that fixes the record.
+   */
+  audited: { description: string; suggestedValue: string | null };
   actor: TicketActor;
   calendar: TicketCalendar;
   now: Date;
@@ -99,6 +105,10 @@ export async function fileReport(
     comment: input.description,
     details: { report_id: input.reportId, suggested_value: input.suggestedValue ?? undefined },
   };
+  const auditView = {
+    comment: input.audited.description,
+    details: { ...event.details, suggested_value: input.audited.suggestedValue ?? undefined },
+  };
   if (active && active.status === 'fixed') {
     const dueAt = dueDateFor(input.calendar, input.now, active.severity, await loadDueWorkingDays(trx));
     // The dispute (if any) stays: the IT office has not decided it yet.
@@ -109,7 +119,7 @@ export async function fileReport(
       input.now,
     );
     await patchReportState(trx, active.id, NO_CURRENT_ANSWER, input.now);
-    await recordAndAudit(trx, ticket, 'ticket.report', event, input.origin);
+    await recordAndAudit(trx, ticket, 'ticket.report', event, input.origin, auditView);
     // No comment: the earlier reporters read this event, and the new reporter's description is theirs alone.
     await recordAndAudit(
       trx,
@@ -129,7 +139,7 @@ export async function fileReport(
   }
   if (active) {
     const ticket = await updateTicket(trx, active, { occurrences: active.occurrences + 1, last_seen: input.now }, input.now);
-    await recordAndAudit(trx, ticket, 'ticket.report', event, input.origin);
+    await recordAndAudit(trx, ticket, 'ticket.report', event, input.origin, auditView);
     return { ticket, joined: true, reopened: false };
   }
   const dueAt = dueDateFor(input.calendar, input.now, input.severity, await loadDueWorkingDays(trx));
@@ -164,6 +174,7 @@ export async function fileReport(
     'ticket.report',
     { ...event, to: 'open', details: { ...event.details, due_at: dueAt } },
     input.origin,
+    { ...auditView, details: { ...auditView.details, due_at: dueAt } },
   );
   return { ticket, joined: false, reopened: false };
 }
