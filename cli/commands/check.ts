@@ -2,6 +2,7 @@ import type { Command } from '../command';
 import { createLogger } from '../../server/logger';
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
+import { catalogTable } from '../../server/services/catalog/names';
 import { loadCurrentCatalog } from '../../server/services/catalog/repository';
 import { EXIT, print } from '../io';
 import { withRuntime } from '../with-runtime';
@@ -24,7 +25,7 @@ export const checkRunCommand: Command = {
       if (tables?.length) {
         // Names ignore case, as everywhere in the product (STAFF_BASIC is staff_basic); run as the catalog spells them.
         const current = await loadCurrentCatalog(runtime.db);
-        const inCatalog = (t: string) => current?.catalog.tables.find((c) => c.name.toLowerCase() === t.toLowerCase());
+        const inCatalog = (t: string) => catalogTable(current?.catalog, t);
         const unknown = tables.filter((t) => !inCatalog(t));
         if (unknown.length) {
           print(io.stderr, `--table: 数据目录中没有表 / not in the catalog: ${unknown.join(', ')}`);

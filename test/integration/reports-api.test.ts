@@ -85,6 +85,19 @@ describe('routing', () => {
     expect(name.body.ticket_id).not.toBe(ticketId);
     expect((await t.db.knex('tickets').where({ id: name.body.ticket_id }).first()).department_code).toBe('HR');
   });
+
+  it("reads table and field names ignoring case, as the rest of the product does, and keeps the catalog's spelling", async () => {
+    const first = await api('reporter2').get('/reports/mine').expect(200);
+    const ticketId = first.body.items.find((r: { field: string }) => r.field === 'political_status').ticket_id;
+    const shouted = await api('reporter2')
+      .post('/reports', reportBody({ table: 'STAFF_BASIC', field: 'Political_Status', description: '大写的表名' }))
+      .expect(201);
+    expect(shouted.body.ticket_id).toBe(ticketId);
+    expect(await t.db.knex('reports').where({ id: shouted.body.id }).first('table_name', 'field_name')).toEqual({
+      table_name: 'staff_basic',
+      field_name: 'political_status',
+    });
+  });
 });
 
 describe('bad input is refused with the field named, and nothing is written', () => {
@@ -145,7 +158,7 @@ describe('a reporter sees only their own reports', () => {
     const mine = await api('reporter').get('/reports/mine').expect(200);
     expect(mine.body.items).toHaveLength(1);
     const theirs = (await api('reporter2').get('/reports/mine').expect(200)).body.items;
-    expect(theirs.length).toBe(2);
+    expect(theirs.length).toBe(3); // filed above: political_status, name, political_status spelled in capitals
     for (const r of theirs) {
       await api('reporter').get(`/reports/${r.id}`).expect(404);
       expect((await api('reporter2').get(`/reports/${r.id}`).expect(200)).body.id).toBe(r.id);

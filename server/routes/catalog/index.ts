@@ -3,6 +3,7 @@ import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { NotFoundError, ValidationError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
+import { catalogTable } from '../../services/catalog/names';
 import { fieldMessages } from '../../middleware/errors';
 import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import { can } from '../../policies';
@@ -60,7 +61,7 @@ export function catalogRoutes(ctx: AppContext): Router {
     const name = String(req.params.name);
     // Names are unique ignoring case (as the search and the rest of the product read them): another
     // spelling goes to the catalog's (302: a later catalog may spell it otherwise); an unknown name is said as such.
-    const table = current?.catalog.tables.find((t) => t.name.toLowerCase() === name.toLowerCase());
+    const table = catalogTable(current?.catalog, name);
     if (!current || !table) throw new NotFoundError('reports.errors.tableUnknown', { value: name.slice(0, 200) });
     if (table.name !== name) return res.redirect(302, `/catalog/tables/${encodeURIComponent(table.name)}`);
     res.render('pages/catalog/table', {

@@ -7,7 +7,7 @@ import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
-import { catalogTable } from '../../services/sharing/plan';
+import { catalogTable } from '../../services/catalog/names';
 import { maskPhonesIn } from '../../services/sharing/presenter';
 import {
   completeStructureChange,

@@ -1,4 +1,5 @@
 import type { FieldError } from '../../errors';
+import { catalogField, catalogTable } from '../catalog/names';
 import type { Catalog } from '../catalog/types';
 import { uploadProblem } from '../uploads';
 import { Attachment, MAX_DESCRIPTION, MAX_KEY_VALUE, MAX_SUGGESTED_VALUE, RawReport, ReportInput } from './types';
@@ -19,11 +20,12 @@ export function checkReport(catalog: Catalog | null, raw: RawReport): { input: R
   const typeProblem = (field: string) => problems.push({ field, key: 'reports.errors.valueType', params: { field } });
   const tableName = text(raw.table) ?? '';
   const fieldName = text(raw.field) ?? '';
-  const table = catalog?.tables.find((t) => t.name === tableName);
+  // Names ignore case, as everywhere in the product (STAFF_BASIC is staff_basic); the report keeps the catalog's spelling.
+  const table = catalogTable(catalog, tableName);
   if (wrongType(raw.table)) typeProblem('table');
   else if (!tableName) problems.push({ field: 'table', key: 'reports.errors.tableRequired' });
   else if (!table) problems.push({ field: 'table', key: 'reports.errors.tableUnknown', params: { value: tableName } });
-  const field = table?.fields.find((f) => f.name === fieldName);
+  const field = catalogField(table, fieldName);
   if (table) {
     if (wrongType(raw.field)) typeProblem('field');
     else if (!fieldName) problems.push({ field: 'field', key: 'reports.errors.fieldRequired' });

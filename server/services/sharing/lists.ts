@@ -4,7 +4,7 @@ import type { CurrentUser } from '../../policies';
 import { can } from '../../policies';
 import { loadCurrentCatalog } from '../catalog/repository';
 import { maskFreeText } from '../privacy';
-import { catalogTable } from './plan';
+import { catalogTable } from '../catalog/names';
 
 /** The lists: my requests, my review queue, all requests (IT office), each with tables and current stages. */
 export interface ListFilters {

@@ -1,5 +1,6 @@
 import type { Hub, HubDialect } from '../../hub';
-import type { Catalog, CatalogField, CatalogTable } from '../catalog/types';
+import { catalogField, catalogTable } from '../catalog/names';
+import type { Catalog, CatalogTable } from '../catalog/types';
 import { LEADER_ROW_THRESHOLD, type RequestItem, type SharingInput } from './types';
 
 /**
@@ -7,20 +8,6 @@ import { LEADER_ROW_THRESHOLD, type RequestItem, type SharingInput } from './typ
  * part (conditional tables, by the owner of each requested field — 一数一源, so one table can need two
  * departments), and whether the university leader must approve (sensitive fields and ≥ 2000 rows).
  */
-/** The catalog's table called `name`: the exact spelling, else the one equal ignoring case (`STAFF_BASIC` is `staff_basic`). */
-export function catalogTable(catalog: Catalog | null | undefined, name: string): CatalogTable | undefined {
-  if (!catalog) return undefined;
-  const lower = name.toLowerCase();
-  return catalog.tables.find((t) => t.name === name) ?? catalog.tables.find((t) => t.name.toLowerCase() === lower);
-}
-
-/** The catalog's field of `table` called `name`: the exact spelling, else the one equal ignoring case (`ID_CARD` is `id_card`). */
-export function catalogField(table: CatalogTable | undefined, name: string): CatalogField | undefined {
-  if (!table) return undefined;
-  const lower = name.toLowerCase();
-  return table.fields.find((f) => f.name === name) ?? table.fields.find((f) => f.name.toLowerCase() === lower);
-}
-
 /** Whether the catalog lists the table's fields; a table without any takes names as typed (their sensitivity is unknown). */
 export function declaresFields(table: CatalogTable | undefined): boolean {
   return !!table && table.fields.length > 0;

@@ -12,7 +12,8 @@ import {
   type StageRow,
 } from './access';
 import { mayMarkDelivered } from './grants';
-import { catalogField, catalogTable, isSensitiveField } from './plan';
+import { catalogField, catalogTable } from '../catalog/names';
+import { isSensitiveField } from './plan';
 import { structureChangePending } from './structure-changes';
 import { tableQualityFor } from './quality';
 import { inputOf, type LoadedRequest } from './repository';

@@ -12,7 +12,7 @@ import {
   STRUCTURE_SYSTEM_MAX,
   type StructureChangeStatus,
 } from './types';
-import { catalogTable } from './plan';
+import { catalogTable } from '../catalog/names';
 import { clock, type Actor } from './workflow';
 
 /**

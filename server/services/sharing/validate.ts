@@ -2,7 +2,8 @@ import type { FieldError } from '../../errors';
 import type { Translator } from '../../i18n';
 import type { Catalog } from '../catalog/types';
 import { isSystemAddress, isValidCnIdCard, isWhitelistAddress } from './identity';
-import { catalogField, catalogTable, declaresFields } from './plan';
+import { catalogField, catalogTable } from '../catalog/names';
+import { declaresFields } from './plan';
 import {
   charCount,
   DATASETS,
