@@ -4,10 +4,9 @@ import TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import type { AppContext } from '../../server/context';
-import { migrateToLatest } from '../../server/db/migrate';
 import type { Hub } from '../../server/hub';
 import { createLogger } from '../../server/logger';
-import { createTestDatabase, TestDatabase } from './database';
+import { createMigratedTestDatabase, TestDatabase } from './database';
 
 /** A migrated test database and the app built on it, for HTTP tests with supertest. */
 export interface TestApp {
@@ -18,8 +17,7 @@ export interface TestApp {
 }
 
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
-  await migrateToLatest(db.knex);
+  const db = await createMigratedTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'x'.repeat(40), DATA_DIR: '/nonexistent-test-data', ...env });
   // The hub is the same test database: hub tables a test creates (staff_basic…) do not collide with
   // the service's own tables, and one database per test file keeps tests fast.
