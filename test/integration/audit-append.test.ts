@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto';
-import { migrateToLatest } from '../../server/db/migrate';
 import { appendAudit, InvalidAuditEntryError, verifyAuditChain } from '../../server/services/audit';
-import { createTestDatabase, TestDatabase } from '../helpers/database';
+import { createMigratedTestDatabase, TestDatabase } from '../helpers/database';
 
 const ZEROS = '0'.repeat(64);
 
 describe('appendAudit', () => {
   let db: TestDatabase;
   beforeAll(async () => {
-    db = await createTestDatabase('audit_append');
-    await migrateToLatest(db.knex);
+    db = await createMigratedTestDatabase('audit_append');
   });
   afterAll(() => db.close());
   beforeEach(() => db.knex('audit_log').del());

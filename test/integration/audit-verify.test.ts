@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
-import { migrateToLatest } from '../../server/db/migrate';
 import { appendAudit, computeRowHash, listAudit, verifyAuditChain } from '../../server/services/audit';
-import { createTestDatabase, TestDatabase } from '../helpers/database';
+import { createMigratedTestDatabase, TestDatabase } from '../helpers/database';
 
 /** Ten rows: seq 1..10, alternating two objects and two actors. */
 async function appendTen(knex: Knex): Promise<void> {
@@ -19,8 +18,7 @@ async function appendTen(knex: Knex): Promise<void> {
 describe('verifyAuditChain', () => {
   let db: TestDatabase;
   beforeAll(async () => {
-    db = await createTestDatabase('audit_verify');
-    await migrateToLatest(db.knex);
+    db = await createMigratedTestDatabase('audit_verify');
   });
   afterAll(() => db.close());
   beforeEach(async () => {
@@ -96,8 +94,7 @@ describe('verifyAuditChain', () => {
 describe('listAudit', () => {
   let db: TestDatabase;
   beforeAll(async () => {
-    db = await createTestDatabase('audit_list');
-    await migrateToLatest(db.knex);
+    db = await createMigratedTestDatabase('audit_list');
     await appendTen(db.knex);
   });
   afterAll(() => db.close());

@@ -2,7 +2,7 @@ import knexFactory from 'knex';
 import { migrateToLatest } from '../../server/db/migrate';
 import type { Hub } from '../../server/hub';
 import { importCatalog } from '../../server/services/catalog/repository';
-import { createTestDatabase, TestDatabase } from '../helpers/database';
+import { createMigratedTestDatabase, createTestDatabase, TestDatabase } from '../helpers/database';
 
 // Line numbers below are those of this text (line 1 is "calendar:").
 const CATALOG = `calendar:
@@ -33,8 +33,7 @@ describe('catalog import checks the hub', () => {
   const versions = async () => Number((await db.knex('catalog_versions').count({ n: '*' }))[0].n);
 
   beforeAll(async () => {
-    db = await createTestDatabase('cathub');
-    await migrateToLatest(db.knex);
+    db = await createMigratedTestDatabase('cathub');
     // hub_staff lacks mobile, report_date and status; hub_unit does not exist.
     await db.knex.schema.createTable('hub_staff', (t) => {
       t.string('staff_no');

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { migrateToLatest } from '../../server/db/migrate';
 import { exportCatalog } from '../../server/services/catalog/export';
 import { parseCatalog } from '../../server/services/catalog/parse';
 import {
@@ -11,7 +10,7 @@ import {
   ownerOf,
 } from '../../server/services/catalog/repository';
 import { EXAMPLE_CATALOG_PATH } from '../../server/bootstrap/embedded-demo';
-import { createTestDatabase, TestDatabase } from '../helpers/database';
+import { createMigratedTestDatabase, TestDatabase } from '../helpers/database';
 
 const EXAMPLE = fs.readFileSync(EXAMPLE_CATALOG_PATH, 'utf8');
 const SHARED_EXAMPLE = path.resolve(__dirname, '../../../shared/examples/university.catalog.yaml');
@@ -21,8 +20,7 @@ describe('catalog import (example catalog)', () => {
   const count = async (table: string) => Number((await db.knex(table).count({ n: '*' }))[0].n);
 
   beforeAll(async () => {
-    db = await createTestDatabase('catimport');
-    await migrateToLatest(db.knex);
+    db = await createMigratedTestDatabase('catimport');
   });
   afterAll(() => db.close());
 

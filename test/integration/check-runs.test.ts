@@ -2,7 +2,6 @@ import type { Knex } from 'knex';
 import { startCheckJobs } from '../../jobs/check-hub';
 import type { AppContext } from '../../server/context';
 import { openPostgres } from '../../server/db/connect';
-import { migrateToLatest } from '../../server/db/migrate';
 import type { Hub } from '../../server/hub';
 import { createLogger } from '../../server/logger';
 import { loadConfig } from '../../server/config';
@@ -15,7 +14,7 @@ import {
   runNow,
   TableResultsHandoff,
 } from '../../server/services/checks/runs';
-import { createTestDatabase, TestDatabase, usingRealPostgres } from '../helpers/database';
+import { createMigratedTestDatabase, TestDatabase, usingRealPostgres } from '../helpers/database';
 
 const CATALOG = `
 calendar: { timezone: Asia/Shanghai }
@@ -59,8 +58,7 @@ describe('check runs', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await migrateToLatest(db.knex);
+    db = await createMigratedTestDatabase();
     hub = { knex: db.knex, dialect: 'postgres', kind: 'postgres', label: 'test', close: async () => {} };
     const k = db.knex;
     await k.schema.createTable('people', (t) => {

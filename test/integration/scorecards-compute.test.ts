@@ -1,4 +1,3 @@
-import { migrateToLatest } from '../../server/db/migrate';
 import { computePeriodResults, DEFAULT_WEIGHTS, scoreOf, snapshotDay } from '../../server/services/scorecards';
 import { buildUser } from '../factories';
 import {
@@ -8,7 +7,7 @@ import {
   seedScorecardCatalog,
   ticketTransition,
 } from '../factories/scorecards';
-import { createTestDatabase, TestDatabase } from '../helpers/database';
+import { createMigratedTestDatabase, TestDatabase } from '../helpers/database';
 
 const TZ = 'Asia/Shanghai';
 const D = '2026-11-20';
@@ -20,8 +19,7 @@ const D = '2026-11-20';
 describe('scorecard snapshot of one day, on hand-made data', () => {
   let db: TestDatabase;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await migrateToLatest(db.knex);
+    db = await createMigratedTestDatabase();
     await seedScorecardCatalog(db.knex);
     const k = db.knex;
 
