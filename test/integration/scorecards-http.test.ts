@@ -290,6 +290,23 @@ describe('scorecard pages, periods, weights, exports and API', () => {
       .expect(422);
     expect(bad.text).toContain('权重应为 0 到 100 的整数');
     expect(bad.text).toContain('value="-3"'); // what the user typed is kept
+    // Whole numbers as digits: Number() would have read 1e1 as 10 and 0x10 as 16.
+    for (const typed of ['1e1', '0x10', '5.0', ' ']) {
+      const odd = await agent
+        .post('/scorecards/weights')
+        .type('form')
+        .send({ _csrf: csrf, ...weights, 'weights.deadline': typed, valid_from: '2026-11-22' })
+        .expect(422);
+      expect(odd.text).toContain('权重应为 0 到 100 的整数');
+    }
+    // A note over 500 characters is refused naming it, not cut short.
+    const long = await agent
+      .post('/scorecards/weights')
+      .type('form')
+      .send({ _csrf: csrf, ...weights, valid_from: '2026-11-22', note: '说'.repeat(501) })
+      .expect(422);
+    expect(long.text).toContain('说明最多 500 个字符（现为 501 个）');
+    expect(await t.db.knex('scorecard_weights').where('valid_from', '2026-11-22')).toEqual([]);
     await agent
       .post('/scorecards/weights')
       .type('form')

@@ -39,6 +39,9 @@ export async function weightsHistory(db: Knex): Promise<WeightsVersion[]> {
   return (await db('scorecard_weights').orderBy('id', 'desc').select('*')).map(normalize);
 }
 
+/** A weights version's note: why the weights changed (the form's textarea says so). */
+export const MAX_WEIGHTS_NOTE = 500;
+
 /** Reads a form or JSON body: `weights.<component>` or `{weights: {...}}`, whole numbers 0–100, some > 0. */
 export function parseWeights(
   body: Record<string, unknown>,
@@ -49,9 +52,10 @@ export function parseWeights(
   const weights = {} as Weights;
   for (const c of COMPONENTS) {
     const raw = nested[c] ?? body[`weights.${c}`] ?? body[`weights[${c}]`];
-    const text = String(raw ?? '').trim();
-    const n = Number(text);
-    if (text === '' || !Number.isInteger(n) || n < 0 || n > 100)
+    const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+    // Digits only: Number() also reads "1e1", "0x10" and "0b11" as whole numbers nobody meant to type.
+    const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+    if (!Number.isInteger(n) || n < 0 || n > 100)
       problems.push({ field: `weights.${c}`, key: 'scorecards.errors.weight', params: { value: text } });
     else weights[c] = n;
   }
@@ -61,12 +65,17 @@ export function parseWeights(
   if (!isIsoDate(validFrom))
     problems.push({ field: 'valid_from', key: 'scorecards.errors.validFromDate', params: { value: validFrom } });
   else if (validFrom < today) problems.push({ field: 'valid_from', key: 'scorecards.errors.validFromPast', params: { today } });
+  const note = typeof body.note === 'string' ? body.note.trim() : '';
+  if (body.note !== undefined && body.note !== null && typeof body.note !== 'string')
+    problems.push({ field: 'note', key: 'scorecards.errors.noteType' });
+  else if (note.length > MAX_WEIGHTS_NOTE)
+    problems.push({
+      field: 'note',
+      key: 'scorecards.errors.noteTooLong',
+      params: { max: MAX_WEIGHTS_NOTE, length: note.length },
+    });
   if (problems.length) throw new ValidationError(problems);
-  const note =
-    String(body.note ?? '')
-      .trim()
-      .slice(0, 500) || null;
-  return { weights, validFrom, note };
+  return { weights, validFrom, note: note || null };
 }
 
 /** Adds a version (never updates one: the history is the table). Call inside the audited transaction. */
