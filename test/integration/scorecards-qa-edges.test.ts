@@ -162,6 +162,8 @@ describe('scorecards: the dashboard before any department is scored', () => {
     expect(visibleText(page)).toContain(zh('scorecards.dashboard.lastDay', { day: '2026-11-21' }));
     // No table was checked: no heat map of no table ("the 0 tables stale on the most days, of 0").
     expect(page).not.toContain('sc-heat-panel');
+    // Listed in the ranking, but nobody was assessed: 0 participating departments, not all of them.
+    expect(page).toContain(`<div class="value">0</div><div class="label">${zh('scorecards.dashboard.departments')}</div>`);
   });
 });
 

@@ -236,7 +236,8 @@ export async function dashboardModel(db: Knex, opts: { today: string; from: stri
           staleTables: [...stale.values()].reduce((a, b) => a + b, 0),
           overdue: todayRows.reduce((a: number, r: Record<string, unknown>) => a + Number(r.tickets_overdue ?? 0), 0),
           openReports: todayRows.reduce((a: number, r: Record<string, unknown>) => a + Number(r.reports_open ?? 0), 0),
-          departments: todayRows.length,
+          // 参评部门: departments with a score that day (one with nothing measured is listed, not assessed).
+          departments: todayRows.filter((r: Record<string, unknown>) => r.score !== null && r.score !== undefined).length,
         },
         trend: {
           labels,
