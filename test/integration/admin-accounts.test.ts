@@ -329,6 +329,44 @@ describe('account management', () => {
       expect(await signedIn(old)).toBe(false);
     });
 
+    it('the form that generated a password, sent again (a reload of the page showing it), resets nothing', async () => {
+      const u = await buildUser(t.db.knex, { login: 'reloader', department: 'HR' });
+      const page = await adminSession.agent.get(`/admin/users/${u.id}`).expect(200);
+      const from = /name="from" value="([0-9a-f]{32})"/.exec(sectionOf(page.text, 'account-password'))?.[1];
+      expect(from).toBeDefined();
+      const res = await post(adminSession, `/admin/users/${u.id}/password`, { from }).expect(200);
+      const generated = /<code>([A-Za-z0-9]{16})<\/code>/.exec(res.text)?.[1];
+      expect(generated).toBeDefined();
+      const user = await signIn(t.app, u.login, generated!);
+      // The browser re-posts the same form: no second password, the one shown still works, its session stays.
+      const again = await post(adminSession, `/admin/users/${u.id}/password`, { from }).expect(303);
+      expect(again.headers.location).toBe(`/admin/users/${u.id}`);
+      const after = await adminSession.agent.get(`/admin/users/${u.id}`).expect(200);
+      expect(after.text).toContain(zh('admin.users.resetStale', { login: 'reloader' }));
+      expect(after.text).not.toContain(generated);
+      expect(await signedIn(user)).toBe(true);
+      expect(await canSignIn(u.login, generated!)).toBe(true);
+      expect(await t.db.knex('audit_log').where({ action: 'user.password_reset', object_id: String(u.id) })).toHaveLength(1);
+      // The page shown with the generated password carries the new one: resetting again from there works.
+      const next = /name="from" value="([0-9a-f]{32})"/.exec(sectionOf(res.text, 'account-password'))?.[1];
+      expect(next).not.toBe(from);
+      await post(adminSession, `/admin/users/${u.id}/password`, { from: next }).expect(200);
+      expect(await canSignIn(u.login, generated!)).toBe(false);
+    });
+
+    it('disabling, revoking tokens and resetting a password ask first, naming the account', async () => {
+      const u = await buildUser(t.db.knex, { login: 'asked', department: 'HR' });
+      await issueApiToken(t.db.knex, u.id);
+      await issueApiToken(t.db.knex, u.id);
+      const page = (await adminSession.agent.get(`/admin/users/${u.id}`).expect(200)).text;
+      const confirmOf = (action: string) =>
+        new RegExp(`<form[^>]*action="/admin/users/${u.id}${action}"[^>]*data-confirm="([^"]*)"`).exec(page)?.[1];
+      expect(confirmOf('/disable')).toBe(html(zh('admin.users.disableConfirm', { login: 'asked' })));
+      expect(confirmOf('/tokens/revoke')).toBe(html(zh('admin.users.revokeTokensConfirm', { login: 'asked', count: 2 })));
+      expect(confirmOf('/password')).toBe(html(zh('admin.users.resetConfirm', { login: 'asked' })));
+      expect(en('admin.users.disableConfirm', { login: 'asked' })).toMatch(/^Disable account asked\?/);
+    });
+
     it('given by the administrator: the account signs in with it', async () => {
       const u = await buildUser(t.db.knex, { login: 'given', department: 'HR' });
       const res = await post(adminSession, `/admin/users/${u.id}/password`, { password: 'a new long password' }).expect(302);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
@@ -45,6 +46,17 @@ function userFormMessages(err: ValidationError, req: Request, department: string
   }
   return fields;
 }
+
+/**
+ * Which password an account has, without saying anything about it: a digest of its (salted) hash. The reset
+ * form carries the one it was shown with, so the same form sent twice (a reload of the page showing a
+ * generated password re-posts it) does not reset the password again.
+ */
+const passwordVersion = (account: Pick<UserRow, 'password_hash'>) =>
+  createHash('sha256')
+    .update(account.password_hash ?? '')
+    .digest('hex')
+    .slice(0, 32);
 
 /** The longest steward e-mail address a department keeps (users.email's length). */
 const STEWARD_EMAIL_MAX = 320;
@@ -155,6 +167,7 @@ export function adminRoutes(ctx: AppContext): Router {
       },
       fields: extra.fields ?? {},
       generated: extra.generated,
+      resetFrom: passwordVersion(account),
       tokens,
     });
   }
@@ -227,6 +240,13 @@ export function adminRoutes(ctx: AppContext): Router {
   router.post('/admin/users/:id/password', authorize('users.manage'), async (req, res) => {
     const account = await accountOf(req);
     const typed = typeof req.body.password === 'string' ? req.body.password : '';
+    // A form shown before the password last changed (a reload re-posting the form that generated one): no
+    // second reset behind the administrator's back, which would end the sessions again and void the password
+    // just shown. Forms without `from` (scripts) reset as before.
+    if (typeof req.body.from === 'string' && req.body.from !== passwordVersion(account)) {
+      req.session.flash = { kind: 'info', text: req.t('admin.users.resetStale', { login: account.login }) };
+      return res.redirect(303, accountUrl(account));
+    }
     try {
       const { generatedPassword, sessionsEnded } = await resetPassword(
         db,
