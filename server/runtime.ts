@@ -37,12 +37,15 @@ export async function openServiceRuntime(config: Config, command: string): Promi
 }
 
 export async function openRuntime(config: Config, command: string, opts: { writableHub?: boolean } = {}): Promise<Runtime> {
-  const { runtime, lock: serviceLock } = await openService(config, command);
+  // The first start on the embedded default creates two PGlite clusters; the hub starts as a copy of the
+  // service's fresh one (a dump loads in ~1 s, initdb takes ~4 s of WASM).
+  const seedHub = !config.databaseUrl && !config.hubDatabaseUrl && !isCluster(path.join(config.dataDir, 'hub'));
+  const { runtime, lock: serviceLock, freshCluster } = await openService(config, command, { dumpFresh: seedHub });
   let lock = serviceLock;
   try {
     // The embedded hub lives under DATA_DIR too: one process at a time, even when the service database is elsewhere.
     if (!config.hubDatabaseUrl && !lock) lock = lockDataDir(config.dataDir, `hubwatch ${command}`);
-    const hub = await openHub(config, { writable: opts.writableHub });
+    const hub = await openHub(config, { writable: opts.writableHub, seed: freshCluster });
     return {
       ...runtime,
       hub,
@@ -59,19 +62,33 @@ export async function openRuntime(config: Config, command: string, opts: { writa
   }
 }
 
-async function openService(config: Config, command: string): Promise<{ runtime: ServiceRuntime; lock: DataDirLock | null }> {
+/** Whether `dir` holds a PostgreSQL cluster already (PGlite writes PG_VERSION when it creates one). */
+function isCluster(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'PG_VERSION'));
+}
+
+async function openService(
+  config: Config,
+  command: string,
+  opts: { dumpFresh?: boolean } = {},
+): Promise<{ runtime: ServiceRuntime; lock: DataDirLock | null; freshCluster?: Blob }> {
   let lock: DataDirLock | null = null;
   let database: Database;
+  let freshCluster: Blob | undefined;
   if (config.databaseUrl) {
     database = openPostgres({ url: config.databaseUrl, applicationName: `hubwatch ${command}` });
   } else {
     lock = lockDataDir(config.dataDir, `hubwatch ${command}`);
+    const dir = path.join(config.dataDir, 'db');
+    const created = !isCluster(dir);
     try {
-      database = await openPglite(path.join(config.dataDir, 'db'));
+      database = await openPglite(dir);
     } catch (err) {
       lock.release();
       throw err;
     }
+    // Before any migration: an empty cluster, what a new hub starts as.
+    if (created && opts.dumpFresh) freshCluster = await database.dumpDataDir!().catch(() => undefined);
   }
   try {
     await migrateToLatest(database.knex);
@@ -91,7 +108,7 @@ async function openService(config: Config, command: string): Promise<{ runtime: 
       lock?.release();
     },
   };
-  return { runtime, lock };
+  return { runtime, lock, freshCluster };
 }
 
 /** Outside production a secret is generated once and kept under DATA_DIR, so sessions survive restarts. */

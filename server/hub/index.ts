@@ -27,11 +27,12 @@ function redact(url: string): string {
   return u.toString();
 }
 
-export async function openHub(config: Config, opts: { writable?: boolean } = {}): Promise<Hub> {
+export async function openHub(config: Config, opts: { writable?: boolean; seed?: Blob } = {}): Promise<Hub> {
   const url = config.hubDatabaseUrl;
   if (!url) {
-    // The caller already holds the DATA_DIR lock (the runtime took it).
-    const db = await openPglite(path.join(config.dataDir, 'hub'));
+    // The caller already holds the DATA_DIR lock (the runtime took it). `seed`: a fresh cluster's dump to
+    // start a new hub from instead of running initdb (ignored by PGlite when the directory holds one).
+    const db = await openPglite(path.join(config.dataDir, 'hub'), { loadDataDir: opts.seed });
     return { knex: db.knex, dialect: 'postgres', kind: 'embedded', label: 'embedded demo hub', close: db.close };
   }
   const parsed = new URL(url);

@@ -41,6 +41,12 @@ describe('first start on the embedded default', () => {
       // The demo hub is there and matches the catalog.
       const staff = await runtime.hub.knex.raw('select count(*) as n from staff_basic');
       expect(Number(staff.rows[0].n)).toBe(2000);
+      // The hub started as a copy of the service's cluster before its migrations: none of the service's
+      // tables (accounts, password hashes, sessions) is in it.
+      const serviceTables = await runtime.hub.knex.raw(
+        "select count(*) as n from information_schema.tables where table_name in ('users', 'sessions', 'knex_migrations', 'audit_log')",
+      );
+      expect(Number(serviceTables.rows[0].n)).toBe(0);
     } finally {
       await runtime.close();
     }
