@@ -73,6 +73,8 @@ describe('scorecards: departments without data, rounding, English, odd codes', (
     expect(page).not.toContain('id="sc-card-trend"');
     expect(island(page, 'sc-card-data')).toBeNull();
     expect(visibleText(page)).toContain(zh('scorecards.scorecard.noTrend'));
+    // No legend to click when there is no chart: the heading does not offer one.
+    expect(visibleText(page)).not.toContain(zh('scorecards.scorecard.trend'));
     // HR was scored: (20 × 0.9805 + 15 × 0, its one ticket overdue) / 35 = 56.03; its trend is drawn.
     const hr = (await office.agent.get('/scorecards/HR').expect(200)).text;
     expect(hr).toContain('id="sc-card-trend"');
