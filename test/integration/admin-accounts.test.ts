@@ -405,6 +405,30 @@ describe('account management', () => {
       expect(await canSignIn(u.login, u.password)).toBe(true);
     });
 
+    it('the new password typed twice differently: 422 next to the repetition; nothing written', async () => {
+      const u = await buildUser(t.db.knex, { login: 'typo', department: 'HR' });
+      const s = await signIn(t.app, u.login, u.password);
+      const form = await s.agent.get('/account/password').expect(200);
+      expect(form.text).toMatch(/<label for="p-confirm">[^<]+<\/label>/);
+      expect(form.text).toContain('name="new_password_confirm"');
+      const before = await mark(t.db.knex);
+      const res = await post(s, '/account/password', {
+        current_password: u.password,
+        new_password: 'my new passphrase',
+        new_password_confirm: 'my new passphrse',
+      }).expect(422);
+      expect(cellOf(res.text, 'p-confirm')).toContain(html(zh('users.errors.passwordConfirm')));
+      expect(res.text).not.toContain('my new passphrase');
+      expect(await changedSince(t.db.knex, before)).toEqual([]);
+      expect(await canSignIn(u.login, u.password)).toBe(true);
+      await post(s, '/account/password', {
+        current_password: u.password,
+        new_password: 'my new passphrase',
+        new_password_confirm: 'my new passphrase',
+      }).expect(302);
+      expect(await canSignIn(u.login, 'my new passphrase')).toBe(true);
+    });
+
     it('only a wrong current password counts towards the limit, not a new one mistyped', async () => {
       const u = await buildUser(t.db.knex, { login: 'mistyper', department: 'HR' });
       const s = await signIn(t.app, u.login, u.password);

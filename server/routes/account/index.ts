@@ -42,7 +42,12 @@ export function accountRoutes(ctx: AppContext): Router {
       const { sessionsEnded, sessionEpoch } = await changeOwnPassword(
         db,
         req.user!,
-        { current: text(req.body.current_password), next: text(req.body.new_password) },
+        {
+          current: text(req.body.current_password),
+          next: text(req.body.new_password),
+          // The page's form always sends the repetition; a script posting without it is not asked for one.
+          confirm: req.body.new_password_confirm === undefined ? undefined : text(req.body.new_password_confirm),
+        },
         req.sessionID,
         auditOrigin(req),
       );

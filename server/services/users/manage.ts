@@ -196,7 +196,7 @@ export async function resetPassword(
 export async function changeOwnPassword(
   db: Knex,
   user: CurrentUser,
-  input: { current: string; next: string },
+  input: { current: string; next: string; confirm?: string },
   currentSid: string | null,
   origin: ChangeOrigin = {},
 ): Promise<{ sessionsEnded: number; sessionEpoch: number }> {
@@ -211,6 +211,9 @@ export async function changeOwnPassword(
   const nextProblem = newPasswordProblem(input.next);
   if (nextProblem) problems.push({ field: 'new_password', ...nextProblem });
   else if (input.next === input.current) problems.push({ field: 'new_password', key: 'users.errors.passwordSame' });
+  // The form asks for the new password twice (it is typed unseen): a typo must not lock the account out.
+  else if (input.confirm !== undefined && input.confirm !== input.next)
+    problems.push({ field: 'new_password_confirm', key: 'users.errors.passwordConfirm' });
   if (problems.length) throw new ValidationError(problems);
 
   const hash = await hashPassword(input.next);
