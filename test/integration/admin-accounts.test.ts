@@ -304,7 +304,7 @@ describe('account management', () => {
       const u = await buildUser(t.db.knex, { login: 'forgetful', department: 'HR' });
       const old = await signIn(t.app, u.login, u.password);
       const res = await post(adminSession, `/admin/users/${u.id}/password`).expect(200);
-      const generated = /<code>([A-Za-z0-9]{16})<\/code>/.exec(res.text)?.[1];
+      const generated = /<code id="generated-password" class="secret">([A-Za-z0-9]{16})<\/code>/.exec(res.text)?.[1];
       expect(generated).toBeDefined();
       expect(res.text).toContain(zh('admin.users.resetGenerated'));
       expect(await signedIn(old)).toBe(false);
@@ -335,7 +335,7 @@ describe('account management', () => {
       const from = /name="from" value="([0-9a-f]{32})"/.exec(sectionOf(page.text, 'account-password'))?.[1];
       expect(from).toBeDefined();
       const res = await post(adminSession, `/admin/users/${u.id}/password`, { from }).expect(200);
-      const generated = /<code>([A-Za-z0-9]{16})<\/code>/.exec(res.text)?.[1];
+      const generated = /<code id="generated-password" class="secret">([A-Za-z0-9]{16})<\/code>/.exec(res.text)?.[1];
       expect(generated).toBeDefined();
       const user = await signIn(t.app, u.login, generated!);
       // The browser re-posts the same form: no second password, the one shown still works, its session stays.
