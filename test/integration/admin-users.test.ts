@@ -1,4 +1,5 @@
 import { translator } from '../../server/i18n';
+import { checkPersonFields } from '../../server/services/users/validate';
 import { buildDepartment, buildUser } from '../factories';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 import { changedSince, installChangeLog, mark } from '../helpers/change-log';
@@ -56,6 +57,23 @@ describe('/admin/users', () => {
     expect(res.status).toBe(422);
     expect(cellOf(res.text, 'u-name')).toContain(html(zh('users.errors.nameControl')));
     expect(changed).toEqual([]);
+  });
+
+  it('a name of invisible characters only, or with a direction override: 422 next to the name; nothing written', async () => {
+    // A zero-width space shows as nothing in the list; U+202E makes "abc\u202Eevil" show as "abclive".
+    for (const [name, key] of [
+      ['\u200B', 'users.errors.name'],
+      [' \u200B\u2060 ', 'users.errors.name'],
+      ['abc\u202Eevil', 'users.errors.nameControl'],
+      ['\u2067张三\u2069', 'users.errors.nameControl'],
+    ]) {
+      const { res, changed } = await add({ name });
+      expect(res.status).toBe(422);
+      expect(cellOf(res.text, 'u-name')).toContain(html(zh(key)));
+      expect(changed).toEqual([]);
+    }
+    // A joiner inside an emoji or a word is part of the name.
+    expect(checkPersonFields({ name: '王\u200D磊 👩\u200D💻', roles: ['user'] }).problems).toEqual([]);
   });
 
   it('an e-mail address that is not one: 422 with the message next to the e-mail input; nothing written', async () => {

@@ -12,6 +12,13 @@ export const USER_LIMITS = { name: 200, email: 320, departmentCode: 64, departme
  * log and printed forms, where such characters break the line or show as nothing.
  */
 const CONTROL_CHARACTER = /\p{Cc}/u;
+/**
+ * A bidirectional control (U+202A…U+202E, U+2066…U+2069, U+200E, U+200F, U+061C): it reorders the text
+ * after it, so a name could show in lists and the audit log as something it is not.
+ */
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u;
+/** Nothing to see: spaces and invisible format characters (a zero-width space) only. */
+const INVISIBLE = /^[\s\p{Cf}]*$/u;
 
 /** Length as PostgreSQL counts varchar(n): in characters (code points). */
 export const length = (text: string): number => [...text].length;
@@ -28,8 +35,9 @@ export function checkPersonFields(input: { name?: string | null; email?: string 
 } {
   const problems: FieldError[] = [];
   const name = input.name?.trim() ?? '';
-  if (!name) problems.push({ field: 'name', key: 'users.errors.name' });
-  else if (CONTROL_CHARACTER.test(name)) problems.push({ field: 'name', key: 'users.errors.nameControl' });
+  if (INVISIBLE.test(name)) problems.push({ field: 'name', key: 'users.errors.name' });
+  else if (CONTROL_CHARACTER.test(name) || BIDI_CONTROL.test(name))
+    problems.push({ field: 'name', key: 'users.errors.nameControl' });
   else if (length(name) > USER_LIMITS.name)
     problems.push({ field: 'name', key: 'users.errors.nameLength', params: { max: USER_LIMITS.name } });
   const email = input.email?.trim() || null;
