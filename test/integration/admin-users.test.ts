@@ -59,6 +59,26 @@ describe('/admin/users', () => {
     expect(changed).toEqual([]);
   });
 
+  it('each message is tied to its input (aria-describedby, aria-invalid), the roles to their label', async () => {
+    const { res } = await add({ name: '', email: 'not-an-email', roles: undefined });
+    expect(res.status).toBe(422);
+    for (const [input, message] of [
+      ['<input id="u-name"', zh('users.errors.name')],
+      ['<input id="u-email"', zh('users.errors.email', { value: 'not-an-email' })],
+    ]) {
+      const tag = res.text.slice(res.text.indexOf(input), res.text.indexOf('>', res.text.indexOf(input)));
+      expect(tag).toContain('aria-invalid="true"');
+      const described = /aria-describedby="([^"]+)"/.exec(tag)?.[1];
+      expect(res.text).toContain(`<p class="field-error" role="alert" id="${described}">${html(message)}</p>`);
+    }
+    expect(res.text).toMatch(
+      /<span id="u-roles-label">角色<\/span>\s*<div role="group" aria-labelledby="u-roles-label" aria-describedby="u-roles-error">/,
+    );
+    expect(res.text).toContain('id="u-roles-error"');
+    // Nothing wrong with the login: not marked.
+    expect(res.text.slice(res.text.indexOf('<input id="u-login"'))).not.toMatch(/^[^>]*aria-invalid/);
+  });
+
   it('a name of invisible characters only, or with a direction override: 422 next to the name; nothing written', async () => {
     // A zero-width space shows as nothing in the list; U+202E makes "abc\u202Eevil" show as "abclive".
     for (const [name, key] of [
