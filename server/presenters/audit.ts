@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Translator } from '../i18n';
 import { type Action, can, type CurrentUser, type PolicyResource } from '../policies';
 import type { AuditRecord } from '../services/audit';
+import { maskFreeText } from '../services/privacy';
 
 /** One row of the audit log page, as the template shows it. */
 export interface AuditRowView {
@@ -104,8 +105,12 @@ export async function auditRowsFor(db: Knex, viewer: CurrentUser, rows: AuditRec
       : [];
   const byId = new Map(people.map((p) => [Number(p.id), p.name]));
   const byLogin = new Map(people.map((p) => [p.login, p.name]));
-  const nameOf = (actor: NonNullable<AuditRecord['actor']>) =>
-    (actor.id != null ? byId.get(Number(actor.id)) : actor.login ? byLogin.get(actor.login) : undefined) ?? null;
+  // The name as the account has it now, read beside the masked rows (by the IT office too): an ID or phone
+  // number typed into it is masked as in the rows.
+  const nameOf = (actor: NonNullable<AuditRecord['actor']>) => {
+    const name = actor.id != null ? byId.get(Number(actor.id)) : actor.login ? byLogin.get(actor.login) : undefined;
+    return name == null ? null : maskFreeText(name);
+  };
   return rows.map((r) => ({
     seq: r.seq,
     occurredAt: r.occurredAt,

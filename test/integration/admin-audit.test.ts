@@ -61,6 +61,21 @@ describe('/admin/audit', () => {
     expect(page.text).not.toContain('{&quot;');
   });
 
+  it("masks an ID or phone number in the actor's name as the rows are masked", async () => {
+    const typed = await buildUser(t.db.knex, { login: 'typed', name: `李四 13812345678 ${idCard}`, department: 'HR' });
+    const { seq } = await appendAudit(t.db.knex, {
+      actor: { id: typed.id, login: typed.login, roles: ['user'], department: 'HR' },
+      action: 'auth.logout',
+      objectType: 'user',
+      objectId: typed.id,
+    });
+    const page = await office.agent.get('/admin/audit').expect(200);
+    const [, , actor] = cellsOf(page.text, seq);
+    expect(actor).toBe(`typed <span class="muted">李四 138****5678 110105********002${idCard.slice(-1)}</span>`);
+    expect(page.text).not.toContain('13812345678');
+    expect(page.text).not.toContain(idCard);
+  });
+
   it('names the system as the actor of a row without one, and shows objects without a page unlinked', async () => {
     const { seq } = await appendAudit(t.db.knex, {
       action: 'catalog.import',
