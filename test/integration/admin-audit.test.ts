@@ -1,3 +1,4 @@
+import { translator } from '../../server/i18n';
 import { appendAudit } from '../../server/services/audit';
 import { buildDepartment, buildUser } from '../factories';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
@@ -19,6 +20,8 @@ function cellsOf(page: string, seq: number): string[] {
     .slice(1)
     .map((cell) => cell.replace(/<\/td>\s*$/, '').trim());
 }
+
+const zh = translator('zh-CN');
 
 /** The database time as the page shows it in Asia/Shanghai (UTC+8 all year, no daylight saving). */
 const shanghai = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
@@ -74,6 +77,24 @@ describe('/admin/audit', () => {
     expect(actor).toBe(`typed <span class="muted">李四 138****5678 110105********002${idCard.slice(-1)}</span>`);
     expect(page.text).not.toContain('13812345678');
     expect(page.text).not.toContain(idCard);
+  });
+
+  it('filters by an action, or by a group of actions without the dot; spaces around either filter do not count', async () => {
+    const actor = { id: steward.id, login: steward.login, roles: ['steward' as const], department: 'HR' };
+    for (const action of ['grp.disable', 'grp.enable', 'grpx.other', 'gxp.like'])
+      await appendAudit(t.db.knex, { actor, action, objectType: 'user', objectId: steward.id });
+    const actionsOn = async (query: string) => {
+      const page = await office.agent.get(`/admin/audit?${query}`).expect(200);
+      return [...page.text.matchAll(/<td><code>([^<]+)<\/code><\/td>/g)].map((m) => m[1]).sort();
+    };
+    expect(await actionsOn('action=grp')).toEqual(['grp.disable', 'grp.enable']);
+    expect(await actionsOn('action=%20grp.enable%20')).toEqual(['grp.enable']);
+    expect(await actionsOn('action=grp.enable&actor=%20wang.hr%20')).toEqual(['grp.enable']);
+    // LIKE's wildcards are plain characters here.
+    expect(await actionsOn('action=g%25')).toEqual([]);
+    expect(await actionsOn('action=g_p')).toEqual([]);
+    const page = await office.agent.get('/admin/audit').expect(200);
+    expect(page.text).toContain(`placeholder="${zh('admin.audit.actionPlaceholder')}"`);
   });
 
   it('names the system as the actor of a row without one, and shows objects without a page unlinked', async () => {

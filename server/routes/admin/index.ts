@@ -274,10 +274,9 @@ export function adminRoutes(ctx: AppContext): Router {
 
   router.get('/admin/audit', authorize('audit.view'), async (req, res) => {
     const { page, perPage } = pageParams(req.query, 50);
-    const filters = {
-      action: typeof req.query.action === 'string' && req.query.action ? req.query.action : undefined,
-      actorLogin: typeof req.query.actor === 'string' && req.query.actor ? req.query.actor : undefined,
-    };
+    // As typed, less the spaces around (a pasted " auth.login" found nothing).
+    const text = (key: string) => (typeof req.query[key] === 'string' ? (req.query[key] as string).trim() : '') || undefined;
+    const filters = { action: text('action'), actorLogin: text('actor') };
     const { items: rows, total } = await listAudit(db, { ...filters, limit: perPage, offset: (page - 1) * perPage });
     const last = pastLastPage(req.originalUrl, page, perPage, total);
     if (last) return redirectKeepingFlash(req, res, last);

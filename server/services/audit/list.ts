@@ -5,6 +5,7 @@ export interface AuditQuery {
   objectType?: string;
   objectId?: string | number;
   actorLogin?: string;
+  /** An action (`user.disable`), or without a dot every action of its group (`user`: user.update, user.disable…). */
   action?: string;
   /** occurred_at ≥ from */
   from?: Date;
@@ -25,7 +26,11 @@ export async function listAudit(db: Knex, query: AuditQuery): Promise<{ items: A
     if (query.objectType !== undefined) q.where('object_type', query.objectType);
     if (query.objectId !== undefined) q.where('object_id', String(query.objectId));
     if (query.actorLogin !== undefined) q.where('actor_login', query.actorLogin);
-    if (query.action !== undefined) q.where('action', query.action);
+    if (query.action !== undefined) {
+      const action = query.action;
+      if (action.includes('.')) q.where('action', action);
+      else q.where((w) => w.where('action', action).orWhere('action', 'like', `${action.replace(/[\\%_]/g, '\\$&')}.%`));
+    }
     if (query.from !== undefined) q.where('occurred_at', '>=', query.from);
     if (query.to !== undefined) q.where('occurred_at', '<', query.to);
     return q;
