@@ -20,7 +20,8 @@ export interface AuditRowView {
 
 /**
  * The page an audit row's object has, and what the viewer needs to open it. Object types without a
- * page of their own (accounts, catalog versions, log-in attempts…) are shown without a link.
+ * page of their own (catalog versions, log-in attempts…) are shown without a link; an account links to its
+ * page for administrators.
  */
 const OBJECT_PAGES: Record<string, (id: string) => { href: string; action: Action; resource?: PolicyResource } | null> = {
   ticket: (id) => ({ href: `/tickets/${encodeURIComponent(id)}`, action: 'tickets.viewAll' }),
@@ -32,6 +33,7 @@ const OBJECT_PAGES: Record<string, (id: string) => { href: string; action: Actio
     resource: { department: id },
   }),
   check_run: (id) => ({ href: `/runs/${encodeURIComponent(id)}`, action: 'runs.view' }),
+  user: (id) => (/^[0-9]{1,15}$/.test(id) ? { href: `/admin/users/${id}`, action: 'users.manage' } : null),
   assessment_period: (id) => ({ href: `/scorecards/periods/${encodeURIComponent(id)}`, action: 'scorecards.dashboard' }),
   settings: (id) =>
     id === 'tickets.due_working_days'

@@ -97,6 +97,20 @@ describe('/admin/audit', () => {
     expect(page.text).toContain(`placeholder="${zh('admin.audit.actionPlaceholder')}"`);
   });
 
+  it('links an account to its page for administrators only (the IT office reads the log, not the accounts)', async () => {
+    const { seq } = await appendAudit(t.db.knex, {
+      action: 'user.disable',
+      objectType: 'user',
+      objectId: steward.id,
+    });
+    const a = await buildUser(t.db.knex, { login: 'root', department: 'HR', roles: ['admin'] });
+    const admin = await signIn(t.app, a.login, a.password);
+    const asAdmin = cellsOf((await admin.agent.get('/admin/audit').expect(200)).text, seq)[4];
+    expect(asAdmin).toBe(`<a href="/admin/users/${steward.id}">账号 #${steward.id}</a>`);
+    const asOffice = cellsOf((await office.agent.get('/admin/audit').expect(200)).text, seq)[4];
+    expect(asOffice).toBe(`账号 #${steward.id}`);
+  });
+
   it('names the system as the actor of a row without one, and shows objects without a page unlinked', async () => {
     const { seq } = await appendAudit(t.db.knex, {
       action: 'catalog.import',
