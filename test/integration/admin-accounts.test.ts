@@ -89,6 +89,8 @@ describe('account management', () => {
       page.text.indexOf('</tr>', page.text.indexOf('<td>listed</td>')),
     );
     expect(row).toContain(zh('admin.users.disabled'));
+    // Every row's link reads 编辑: a screen reader's list of links says whose.
+    expect(row).toContain(`<a href="/admin/users/${u.id}" aria-label="编辑 listed">编辑</a>`);
     const own = page.text.slice(
       page.text.indexOf('<td>admin</td>'),
       page.text.indexOf('</tr>', page.text.indexOf('<td>admin</td>')),
