@@ -1,3 +1,4 @@
+import { pathId } from '../../http/path-id';
 import { createHash } from 'node:crypto';
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
@@ -129,8 +130,8 @@ export function adminRoutes(ctx: AppContext): Router {
 
   /** The account named by `:id` (digits only), or 404. */
   async function accountOf(req: Request): Promise<UserRow> {
-    const id = String(req.params.id);
-    const user = /^[0-9]{1,15}$/.test(id) ? await findUserById(db, Number(id)) : undefined;
+    const id = pathId(req.params.id);
+    const user = Number.isNaN(id) ? undefined : await findUserById(db, id);
     if (!user) throw new NotFoundError();
     return user;
   }

@@ -1,3 +1,4 @@
+import { pathId } from '../../http/path-id';
 import { Router } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { auditOrigin } from '../../auth/login';
@@ -94,7 +95,7 @@ export function reportsApi(ctx: AppContext): Router {
   });
 
   router.get('/reports/:id', authorize('reports.mine'), async (req, res) => {
-    const report = await findReport(ctx.db, Number(req.params.id));
+    const report = await findReport(ctx.db, pathId(req.params.id));
     if (!report || !can(req.user!, 'reports.view', { ownerId: Number(report.reporter_id) }))
       throw new NotFoundError('reports.errors.notFound', { id: String(req.params.id) });
     // Someone else's report (the IT office may read any): its personal data masked.

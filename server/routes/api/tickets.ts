@@ -1,3 +1,4 @@
+import { pathId } from '../../http/path-id';
 import { Request, Router } from 'express';
 import { auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
@@ -8,9 +9,9 @@ import { pageParams } from '../../presenters/paging';
 
 /** A ticket id from the path; anything else is a ticket that does not exist, named as it was written. */
 function ticketIdParam(param: string | string[]): number {
-  const raw = String(param);
-  if (/^\d{1,15}$/.test(raw)) return Number(raw);
-  throw new NotFoundError('tickets.errors.notFound', { id: raw.slice(0, 20) });
+  const id = pathId(param);
+  if (Number.isNaN(id)) throw new NotFoundError('tickets.errors.notFound', { id: String(param).slice(0, 20) });
+  return id;
 }
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { reportTicketForOutsider } from '../../services/reports';

@@ -1,3 +1,4 @@
+import { pathId } from '../../http/path-id';
 import { Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
@@ -69,7 +70,7 @@ export function checkRoutes(ctx: AppContext): Router {
   });
 
   router.get('/runs/:id', authorize('runs.view'), async (req, res) => {
-    const found = await getRun(db, Number(req.params.id) || 0);
+    const found = await getRun(db, pathId(req.params.id) || 0);
     if (!found) throw new NotFoundError();
     // Tables, fields, checks and departments by the names people know them by (as the ticket pages do).
     const [catalog, departments] = await Promise.all([
@@ -100,7 +101,7 @@ export function checkRoutes(ctx: AppContext): Router {
 
   router.get('/runs/:id/progress', authorize('runs.view'), async (req, res) => {
     const run = await db('check_runs')
-      .where({ id: Number(req.params.id) || 0 })
+      .where({ id: pathId(req.params.id) || 0 })
       .first('id', 'status', 'tables_total', 'tables_done', 'tables_failed', 'checks_failed');
     if (!run) throw new NotFoundError();
     res.json(run);

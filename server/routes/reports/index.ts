@@ -1,3 +1,4 @@
+import { pathId } from '../../http/path-id';
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
@@ -254,7 +255,7 @@ export function reportsRoutes(ctx: AppContext): Router {
       // A mistake, or a report someone else triaged meanwhile (409): said on the queue, where the form was,
       // naming the report (the queue has many forms); a mistake also at its row, with what was typed.
       if (err instanceof ValidationError) {
-        const id = Number(req.params.id);
+        const id = pathId(req.params.id);
         const message = Object.values(fieldMessages(err, req)).join(req.locale === 'en' ? '; ' : '；');
         const reason: unknown = req.body?.reason;
         req.session.triageForm = { id, message, reason: typeof reason === 'string' ? reason.slice(0, 4000) : '' };
@@ -264,7 +265,7 @@ export function reportsRoutes(ctx: AppContext): Router {
       else throw err;
       return res.redirect(backToTriage(req));
     }
-    req.session.flash = { kind: 'success', text: req.t(flashKey, { id: Number(req.params.id) }) };
+    req.session.flash = { kind: 'success', text: req.t(flashKey, { id: pathId(req.params.id) }) };
     res.redirect(backToTriage(req));
   }
 
@@ -274,7 +275,7 @@ export function reportsRoutes(ctx: AppContext): Router {
       res,
       async () => {
         const r = await routeTriagedReport(deps, {
-          reportId: Number(req.params.id),
+          reportId: pathId(req.params.id),
           department: String(req.body?.department ?? ''),
           actor: req.user!,
           now: ctx.now(),
@@ -292,7 +293,7 @@ export function reportsRoutes(ctx: AppContext): Router {
       res,
       () =>
         rejectTriagedReport(db, {
-          reportId: Number(req.params.id),
+          reportId: pathId(req.params.id),
           reason: String(req.body?.reason ?? ''),
           actor: req.user!,
           now: ctx.now(),
@@ -305,7 +306,7 @@ export function reportsRoutes(ctx: AppContext): Router {
   // ---- The department's answer page for a report ticket ----
 
   async function loadReportTicket(req: Request) {
-    const ticket = await findTicket(db, Number(req.params.ticketId));
+    const ticket = await findTicket(db, pathId(req.params.ticketId));
     if (!ticket || ticket.check_kind !== 'report')
       throw new NotFoundError('tickets.errors.notFound', { id: String(req.params.ticketId) });
     assertCan(req.user, 'reports.ticket', { department: ticket.department_code });
@@ -374,7 +375,7 @@ export function reportsRoutes(ctx: AppContext): Router {
   router.get('/reports/tickets/:ticketId', authorize('reports.mine'), (req, res) => ticketPage(req, res));
 
   router.post('/reports/tickets/:ticketId/answer', authorize('reports.mine'), multipart('document'), async (req, res) => {
-    const ticketId = Number(req.params.ticketId);
+    const ticketId = pathId(req.params.ticketId);
     const answer = String(req.body?.answer ?? '');
     try {
       const ticket = await loadReportTicket(req);
@@ -455,7 +456,7 @@ export function reportsRoutes(ctx: AppContext): Router {
   });
 
   router.post('/reports/tickets/:ticketId/reopen', authorize('tickets.reassign'), async (req, res) => {
-    const ticketId = Number(req.params.ticketId);
+    const ticketId = pathId(req.params.ticketId);
     try {
       await reopenReport(db, {
         ticketId,
@@ -476,7 +477,7 @@ export function reportsRoutes(ctx: AppContext): Router {
   });
 
   router.get('/reports/tickets/:ticketId/document', authorize('reports.mine'), async (req, res) => {
-    const ticket = await findTicket(db, Number(req.params.ticketId));
+    const ticket = await findTicket(db, pathId(req.params.ticketId));
     if (!ticket || ticket.check_kind !== 'report') throw new NotFoundError();
     const state = await db('report_tickets').where({ ticket_id: ticket.id }).first('answer_document_id');
     // Reporters see the department's source document too: it is the answer to their report.
@@ -488,7 +489,7 @@ export function reportsRoutes(ctx: AppContext): Router {
   // ---- One report: its reporter (and the IT office) ----
 
   async function loadOwn(req: Request) {
-    const report = await findReport(db, Number(req.params.id));
+    const report = await findReport(db, pathId(req.params.id));
     // Someone else's report is "not found": its existence is nobody else's business.
     if (!report || !can(req.user!, 'reports.view', { ownerId: Number(report.reporter_id) }))
       throw new NotFoundError('reports.errors.notFound', { id: String(req.params.id) });
@@ -533,7 +534,7 @@ export function reportsRoutes(ctx: AppContext): Router {
   router.get('/reports/:id', authorize('reports.mine'), (req, res) => reportPage(req, res));
 
   router.get('/reports/:id/attachment', authorize('reports.mine'), async (req, res) => {
-    const report = await findReport(db, Number(req.params.id));
+    const report = await findReport(db, pathId(req.params.id));
     if (!report) throw new NotFoundError();
     const own = can(req.user!, 'reports.view', { ownerId: Number(report.reporter_id) });
     if (!own) {

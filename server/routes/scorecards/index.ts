@@ -1,3 +1,4 @@
+import { pathId } from '../../http/path-id';
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
@@ -382,12 +383,12 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     });
   }
 
-  router.get('/scorecards/periods/:id', authorize('scorecards.list'), (req, res) => periodPage(req, res, Number(req.params.id)));
+  router.get('/scorecards/periods/:id', authorize('scorecards.list'), (req, res) => periodPage(req, res, pathId(req.params.id)));
 
   router.post('/scorecards/periods/:id/appeals', authorize('scorecards.list'), async (req, res) => {
     const department = req.user!.department;
     assertCan(req.user, 'scorecards.appeal', { department });
-    const periodId = Number(req.params.id);
+    const periodId = pathId(req.params.id);
     let appeal;
     try {
       appeal = await db.transaction(async (trx) => {
@@ -440,7 +441,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   });
 
   router.post('/scorecards/appeals/:id/answer', authorize('scorecards.manage'), async (req, res) => {
-    const appealId = Number(req.params.id);
+    const appealId = pathId(req.params.id);
     let appeal;
     try {
       appeal = await db.transaction(async (trx) => {

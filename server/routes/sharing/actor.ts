@@ -1,3 +1,4 @@
+import { pathId } from '../../http/path-id';
 import type { Request } from 'express';
 import type { Config } from '../../config';
 import type { Actor } from '../../services/sharing/workflow';
@@ -7,8 +8,8 @@ export function actorOf(req: Request): Actor {
 }
 
 export function idParam(req: Request, name = 'id'): number {
-  const n = Number(req.params[name]);
-  return Number.isSafeInteger(n) && n > 0 ? n : -1;
+  const n = pathId(req.params[name]);
+  return n > 0 ? n : -1;
 }
 
 /** The university's name in the viewer's language, for the form's title and the pledge (UNIVERSITY_NAME, UNIVERSITY_NAME_EN). */

@@ -1,3 +1,4 @@
+import { pathId } from '../../http/path-id';
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
@@ -233,7 +234,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
   });
 
   async function loadVisible(req: Request) {
-    const ticket = await findTicket(db, Number(req.params.id));
+    const ticket = await findTicket(db, pathId(req.params.id));
     if (!ticket) throw new NotFoundError('tickets.errors.notFound', { id: String(req.params.id) });
     assertCan(req.user, 'tickets.view', { department: ticket.department_code });
     return ticket;
@@ -317,7 +318,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
   async function act(req: Request, res: Response, fn: () => Promise<unknown>, flashKey: string) {
     // The page tells the transition forms from the comment form by `form.to`: a comment keeps only its comment.
     const form = () => (req.path.endsWith('/comment') ? { comment: req.body.comment } : req.body);
-    const back = () => listReturnPath(req.body.back, '/tickets') ?? `/tickets/${Number(req.params.id)}`;
+    const back = () => listReturnPath(req.body.back, '/tickets') ?? `/tickets/${pathId(req.params.id)}`;
     try {
       await fn();
     } catch (err) {
@@ -345,7 +346,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
         !(TRANSITION_TARGETS as readonly string[]).includes(req.body.to)
           ? Promise.reject(new ValidationError([{ field: 'to', key: 'tickets.errors.action' }]))
           : transitionTicket(db, {
-              ticketId: Number(req.params.id),
+              ticketId: pathId(req.params.id),
               to: String(req.body.to ?? ''),
               actor: req.user!,
               comment: typeof req.body.comment === 'string' ? req.body.comment : null,
@@ -370,7 +371,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
       res,
       () =>
         commentTicket(db, {
-          ticketId: Number(req.params.id),
+          ticketId: pathId(req.params.id),
           actor: req.user!,
           comment: String(req.body.comment ?? ''),
           origin: origin(req),
@@ -386,7 +387,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
       res,
       async () => {
         const ticket = await disputeTicket(db, {
-          ticketId: Number(req.params.id),
+          ticketId: pathId(req.params.id),
           actor: req.user!,
           reason: String(req.body.reason ?? ''),
           origin: origin(req),
@@ -407,7 +408,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
       res,
       () =>
         reassignTicket(db, {
-          ticketId: Number(req.params.id),
+          ticketId: pathId(req.params.id),
           actor: req.user!,
           department: String(req.body.department ?? ''),
           reason: String(req.body.reason ?? ''),
