@@ -1,9 +1,9 @@
-import { pathId } from '../../http/path-id';
 import { createHash } from 'node:crypto';
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { NotFoundError, ValidationError, type FieldError } from '../../errors';
+import { pathId } from '../../http/path-id';
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can, type Role, ROLES } from '../../policies';

@@ -1,9 +1,9 @@
-import { pathId } from '../../http/path-id';
 import { Router } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
+import { pathId } from '../../http/path-id';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { DatabaseRateLimitStore } from '../../middleware/rate-limit-store';

@@ -1,8 +1,8 @@
-import { pathId } from '../../http/path-id';
 import { Request, Router } from 'express';
 import { auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { pathId } from '../../http/path-id';
 import { assertCan, authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { pageParams } from '../../presenters/paging';

@@ -1,8 +1,8 @@
-import { pathId } from '../../http/path-id';
 import { Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { NotFoundError } from '../../errors';
+import { pathId } from '../../http/path-id';
 import { authorize } from '../../middleware/authorize';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { appendAudit } from '../../services/audit';

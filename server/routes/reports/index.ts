@@ -1,8 +1,8 @@
-import { pathId } from '../../http/path-id';
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
+import { pathId } from '../../http/path-id';
 import { assertCan, authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';

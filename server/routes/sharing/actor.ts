@@ -1,6 +1,6 @@
-import { pathId } from '../../http/path-id';
 import type { Request } from 'express';
 import type { Config } from '../../config';
+import { pathId } from '../../http/path-id';
 import type { Actor } from '../../services/sharing/workflow';
 
 export function actorOf(req: Request): Actor {
