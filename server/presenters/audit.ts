@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { pathId } from '../http/path-id';
 import type { Translator } from '../i18n';
 import { type Action, can, type CurrentUser, type PolicyResource } from '../policies';
 import type { AuditRecord } from '../services/audit';
@@ -33,7 +34,7 @@ const OBJECT_PAGES: Record<string, (id: string) => { href: string; action: Actio
     resource: { department: id },
   }),
   check_run: (id) => ({ href: `/runs/${encodeURIComponent(id)}`, action: 'runs.view' }),
-  user: (id) => (/^[0-9]{1,15}$/.test(id) ? { href: `/admin/users/${id}`, action: 'users.manage' } : null),
+  user: (id) => (Number.isNaN(pathId(id)) ? null : { href: `/admin/users/${id}`, action: 'users.manage' }),
   assessment_period: (id) => ({ href: `/scorecards/periods/${encodeURIComponent(id)}`, action: 'scorecards.dashboard' }),
   settings: (id) =>
     id === 'tickets.due_working_days'
