@@ -126,7 +126,23 @@ export function scheduleJob(
     }, CATCH_UP_EVERY_MS);
     catchUpTimer.unref();
   };
-  const coordinator = databaseRunCoordinator(db, logger, { onUnreachable, beforeClaim });
+  // Claims in flight: a slot claimed while the job is being stopped is run before stop() resolves. Without
+  // waiting for them, a claim could commit after stop() returned and its run then find the database closed:
+  // the slot claimed, never run, and no other instance may claim it again.
+  const claims = new Set<Promise<boolean>>();
+  const database = databaseRunCoordinator(db, logger, { onUnreachable, beforeClaim });
+  const coordinator: typeof database = {
+    ...database,
+    shouldRun(key: string) {
+      const claim = database.shouldRun(key);
+      claims.add(claim);
+      claim.then(
+        () => claims.delete(claim),
+        () => claims.delete(claim),
+      );
+      return claim;
+    },
+  };
 
   const task = cron.schedule(opts.expression, (context) => execute(context.date, `${opts.name}:${context.date.toISOString()}`), {
     name: opts.name,
@@ -143,6 +159,9 @@ export function scheduleJob(
       missed = null;
       await task.stop();
       await task.destroy();
+      await Promise.allSettled([...claims]);
+      // node-cron hands a claimed slot to execute() a few promise turns after the claim resolves.
+      await new Promise((resolve) => setImmediate(resolve));
       await tail;
     },
   };
