@@ -26,6 +26,13 @@ describe('scrubText', () => {
     expect(scrubText('id=11010519491231002x;tel=+8613812345678')).toBe('id=110105********002x;tel=+86138****5678');
   });
 
+  it('masks ID and mobile numbers glued to a Latin label, as people type them', () => {
+    expect(scrubText('ID410102199001011234, sfz11010519491231002X; Tel13812345678 mobile:+8613912345678')).toBe(
+      'ID410102********1234, sfz110105********002X; Tel138****5678 mobile:+86139****5678',
+    );
+    expect(scrubText('身份证号410102199001011234手机13812345678')).toBe('身份证号410102********1234手机138****5678');
+  });
+
   it('leaves longer or shorter digit runs alone', () => {
     // A 13-digit millisecond timestamp contains no isolated mobile number; a 19-digit number is no ID number.
     expect(scrubText('at 1732233600000, order 4101021990010112345, code 1381234567')).toBe(
@@ -40,6 +47,17 @@ describe('scrubText', () => {
 });
 
 describe('scrubForLog', () => {
+  it('leaves identifiers whole: a request id or a digest is matched elsewhere, not read', () => {
+    // This sha256 holds the run 13812345678 between letters: as text it would be a mobile number.
+    const checksum = 'ab13812345678cd' + '0f'.repeat(25);
+    const requestId = '550e8400-e29b-41d4-a716-a13812345678';
+    expect(scrubForLog({ checksum, requestId, note: `hash ${checksum}` })).toEqual({
+      checksum,
+      requestId,
+      note: `hash ab138****5678cd${'0f'.repeat(25)}`,
+    });
+  });
+
   it('masks nested sensitive keys and values and copies everything else', () => {
     const input = {
       action: 'sharing.decision',

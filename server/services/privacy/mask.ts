@@ -148,8 +148,15 @@ export function maskFreeText(text: string): string {
   return scrubText(text).replace(PHONE_LIKE_IN_TEXT, (m) => maskPhone(m));
 }
 
+/**
+ * A whole string that is a UUID (request ids) or a hex digest (catalog checksums, upload hashes): an
+ * identifier the log reader matches elsewhere, not text. Digit runs inside one can look like a mobile
+ * number (a sha256 in ~1 of 70), and starring them would only break the match.
+ */
+const IDENTIFIER = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=[0-9]*[a-f])[0-9a-f]{32,})$/i;
+
 function scrubAny(value: unknown, seen: WeakSet<object>): unknown {
-  if (typeof value === 'string') return maskFreeText(value);
+  if (typeof value === 'string') return IDENTIFIER.test(value) ? value : maskFreeText(value);
   if (value === null || typeof value !== 'object') {
     return typeof value === 'function' || typeof value === 'symbol' ? undefined : value;
   }

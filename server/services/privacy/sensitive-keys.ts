@@ -64,20 +64,25 @@ export function classifyKey(key: string): Extract<MaskKind, 'secret' | 'cn_id_ca
 }
 
 /**
- * An 18-character resident ID number (GB 11643: 17 digits and a digit or X) standing alone, not part
- * of a longer run of letters or digits. The check digit is not verified on purpose: a mistyped
- * ID number is still someone's personal data.
+ * An 18-character resident ID number (GB 11643: 17 digits and a digit or X), not part of a longer run of
+ * digits. Letters around it do not make it something else: people type `ID410102…` or `sfz410102…`, and
+ * an 18-digit run inside a code is rarer than an ID number glued to its label. The check digit is not
+ * verified on purpose: a mistyped ID number is still someone's personal data.
  */
-export const ID_CARD_IN_TEXT = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
+export const ID_CARD_IN_TEXT = /(?<![0-9])\d{17}[\dXx](?![0-9])/g;
 
-/** A mainland mobile number (1[3-9] and 9 more digits), optionally with +86/0086, standing alone. */
-export const MOBILE_IN_TEXT = /(?<![0-9A-Za-z+])(?:(?:\+86|0086)[\s-]?)?1[3-9]\d{9}(?![0-9A-Za-z])/g;
+/**
+ * A mainland mobile number (1[3-9] and 9 more digits), optionally with +86/0086, not part of a longer run
+ * of digits; letters may touch it (`tel13812345678`, `手机号码13812345678`), as with ID numbers.
+ */
+export const MOBILE_IN_TEXT = /(?<![0-9+])(?:(?:\+86|0086)[\s-]?)?1[3-9]\d{9}(?![0-9])/g;
 
 /**
  * Phone numbers `scrubText` does not take for mobiles: any 11 digits starting with 1, valid or not (the
  * hub's wrong `12012347932` is still someone's number), with an optional +86/0086 and the spaces or
  * hyphens people type inside; and landlines with their area code (`0371-67781234`). Masked with
- * `maskPhone`, as phones are everywhere else (`120****7932`).
+ * `maskPhone`, as phones are everywhere else (`120****7932`). Looser than the two above, so it stays off
+ * runs touching letters (identifiers, hashes), where it would mostly hit things that are not numbers.
  */
 export const PHONE_LIKE_IN_TEXT =
   /(?<![0-9A-Za-z+*])(?:(?:\+86|0086)[\s-]?)?1\d{2}[\s-]?\d{4}[\s-]?\d{4}(?![0-9A-Za-z*])|(?<![0-9A-Za-z*])0\d{2,3}-\d{7,8}(?![0-9A-Za-z*])/g;
