@@ -160,6 +160,39 @@ describe('/admin/users', () => {
     });
   });
 
+  it('reloading the page that shows a new account’s password goes to that account: no error, no second account', async () => {
+    const formIdOf = (page: string) => /name="formId" value="([0-9a-f]{32})"/.exec(page)?.[1];
+    const formId = formIdOf((await admin.agent.get('/admin/users').expect(200)).text);
+    expect(formId).toBeDefined();
+    const created = await add({ login: 'reload', formId });
+    expect(created.res.status).toBe(200);
+    const account = await t.db.knex('users').where({ login: 'reload' }).first('id', 'password_hash');
+    // The page after creating carries a new form: adding the next account from it is not a reload.
+    expect(formIdOf(created.res.text)).not.toBe(formId);
+
+    // The browser's reload sends the same form again, with the same id.
+    const again = await add({ login: 'reload', formId });
+    expect(again.res.status).toBe(303);
+    expect(again.res.headers.location).toBe(`/admin/users/${account.id}`);
+    expect(again.changed).toEqual([]);
+    const page = await admin.agent.get(again.res.headers.location).expect(200);
+    expect(page.text).toContain(html(zh('admin.users.createdAlready', { login: 'reload' })));
+    expect(await t.db.knex('users').where({ id: account.id }).first('password_hash')).toEqual({
+      password_hash: account.password_hash,
+    });
+
+    // A form that did not create an account (a mistake corrected) keeps its id and still creates one.
+    const other = formIdOf((await admin.agent.get('/admin/users').expect(200)).text);
+    const wrong = await add({ login: 'second', name: '', formId: other });
+    expect(wrong.res.status).toBe(422);
+    expect(formIdOf(wrong.res.text)).toBe(other);
+    expect((await add({ login: 'second', formId: other })).res.status).toBe(200);
+    // Without a form id (a script), a login taken is refused as before.
+    const taken = await add({ login: 'reload' });
+    expect(taken.res.status).toBe(422);
+    expect(taken.changed).toEqual([]);
+  });
+
   describe('the list', () => {
     beforeAll(async () => {
       for (let i = 1; i <= 60; i++) {
@@ -177,12 +210,27 @@ describe('/admin/users', () => {
 
     it('pages by login, 50 a page', async () => {
       const first = await admin.agent.get('/admin/users').expect(200);
-      const total = 62; // admin, long, u01…u60
+      const total = 64; // admin, long, reload, second, u01…u60
       expect(logins(first.text)).toHaveLength(50);
       expect(first.text).toContain(zh('common.pageOf', { page: 1, pages: 2, total }));
       expect(first.text).toContain(`href="${html('/admin/users?page=2')}"`);
       const second = await admin.agent.get('/admin/users?page=2').expect(200);
-      expect(logins(second.text)).toEqual(['u49', 'u50', 'u51', 'u52', 'u53', 'u54', 'u55', 'u56', 'u57', 'u58', 'u59', 'u60']);
+      expect(logins(second.text)).toEqual([
+        'u47',
+        'u48',
+        'u49',
+        'u50',
+        'u51',
+        'u52',
+        'u53',
+        'u54',
+        'u55',
+        'u56',
+        'u57',
+        'u58',
+        'u59',
+        'u60',
+      ]);
     });
 
     it('filters by login or name, department and role, and the pager keeps the filters', async () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
@@ -59,12 +59,23 @@ const passwordVersion = (account: Pick<UserRow, 'password_hash'>) =>
     .digest('hex')
     .slice(0, 32);
 
+/**
+ * The add form carries an id of its own (`formId`). A reload of the page that showed a new account's initial
+ * password re-posts that form: the session remembers which forms created which accounts, so the re-post goes
+ * to the account instead of failing with "already exists" (or, had the login been changed meanwhile, creating
+ * a second account). The last few suffice: it is the page just shown that gets reloaded.
+ */
+const FORM_ID = /^[0-9a-f]{32}$/;
+const REMEMBERED_ACCOUNT_FORMS = 5;
+const newFormId = () => randomBytes(16).toString('hex');
+
 /** The longest steward e-mail address a department keeps (users.email's length). */
 const STEWARD_EMAIL_MAX = 320;
 
 export function adminRoutes(ctx: AppContext): Router {
   const router = Router();
   const { db } = ctx;
+  const accountUrl = (user: { id: number }) => `/admin/users/${user.id}`;
 
   /** The users list (paged, filtered by the query string) and the form's choices. */
   async function usersPage(req: Request, extra: Record<string, unknown> = {}) {
@@ -84,6 +95,7 @@ export function adminRoutes(ctx: AppContext): Router {
       users,
       departments,
       roles: ROLES,
+      formId: newFormId(),
       filters: { q: filters.q ?? '', department: filters.department ?? '', role: filters.role ?? '' },
       filtered: !!(filters.q || filters.department || filters.role),
       // After a POST the list is the first page, unfiltered: the pager links to the list, not to the form's URL.
@@ -103,6 +115,13 @@ export function adminRoutes(ctx: AppContext): Router {
   router.post('/admin/users', authorize('users.manage'), async (req, res) => {
     const roles = ([] as string[]).concat(req.body.roles ?? []);
     const department = String(req.body.department ?? '');
+    const formId = typeof req.body.formId === 'string' && FORM_ID.test(req.body.formId) ? req.body.formId : null;
+    const createdBefore = formId ? req.session.accountForms?.find(([id]) => id === formId)?.[1] : undefined;
+    const earlier = createdBefore === undefined ? undefined : await findUserById(db, createdBefore);
+    if (earlier) {
+      req.session.flash = { kind: 'info', text: req.t('admin.users.createdAlready', { login: earlier.login }) };
+      return res.redirect(303, accountUrl(earlier));
+    }
     try {
       const { user, generatedPassword } = await createUser(
         db,
@@ -115,6 +134,10 @@ export function adminRoutes(ctx: AppContext): Router {
         },
         req.user!,
       );
+      if (formId)
+        req.session.accountForms = [...(req.session.accountForms ?? []), [formId, user.id] as [string, number]].slice(
+          -REMEMBERED_ACCOUNT_FORMS,
+        );
       res.render('pages/admin/users', {
         title: req.t('admin.users.title'),
         ...(await usersPage(req, { created: { login: user.login, password: generatedPassword } })),
@@ -123,7 +146,12 @@ export function adminRoutes(ctx: AppContext): Router {
       if (!(err instanceof ValidationError)) throw err;
       res.status(422).render('pages/admin/users', {
         title: req.t('admin.users.title'),
-        ...(await usersPage(req, { form: { ...req.body, roles }, fields: userFormMessages(err, req, department) })),
+        // The same form id: it is still the same form, corrected.
+        ...(await usersPage(req, {
+          form: { ...req.body, roles },
+          fields: userFormMessages(err, req, department),
+          ...(formId ? { formId } : {}),
+        })),
       });
     }
   });
@@ -172,8 +200,6 @@ export function adminRoutes(ctx: AppContext): Router {
       tokens,
     });
   }
-
-  const accountUrl = (user: { id: number }) => `/admin/users/${user.id}`;
 
   router.get('/admin/users/:id', authorize('users.manage'), async (req, res) => accountPage(req, res, await accountOf(req)));
 
