@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { create } from 'express-handlebars';
 import type { HelperOptions } from 'handlebars';
 import { isLocale, translate } from '../i18n';
+import { formatScore } from '../services/scorecards/components';
 
 export const VIEWS_DIR = path.resolve(__dirname, '../../views');
 
@@ -82,6 +83,8 @@ export function installViewEngine(app: Express, timezone: string): void {
       percent: (value: number | null | undefined) =>
         value == null ? '—' : `${(Math.round(Number(value) * 1000) / 10).toFixed(1)}%`,
       number: (value: number | null | undefined) => (value == null ? '—' : Number(value).toLocaleString('en-US')),
+      /** A score (0–100) with its two decimals; — when there is none. */
+      score: (value: number | null | undefined) => (value == null ? '—' : formatScore(value)),
       /** A measurement with `digits` decimals (5.579… hours → 5.6); — when there is none. */
       fixed: (value: number | null | undefined, digits: number) =>
         value == null || !Number.isFinite(Number(value)) ? '—' : Number(value).toFixed(Number(digits)),

@@ -143,7 +143,9 @@ describeBrowser('journey: the IT office reads the dashboard and exports the Exce
     const data = values.slice(2);
     // One row per department, in the ranking's order, with the scores the page shows.
     expect(data.map((r) => r[1])).toEqual(shown.map((r) => r.name.split(/\s+/).pop()));
-    expect(data.map((r) => (r[3] === undefined ? '—' : String(r[3])))).toEqual(shown.map((r) => r.score));
+    // The cells are numbers; the column's format (0.00) shows them with the page's two decimals.
+    expect(sheet.getRow(3).getCell(4).numFmt).toBe('0.00');
+    expect(data.map((r) => (r[3] === undefined ? '—' : Number(r[3]).toFixed(2)))).toEqual(shown.map((r) => r.score));
     const hr = data.find((r) => r[1] === 'HR')!;
     expect(hr[2]).toBe('人事处');
     expect(hr[6]).toBe(80);

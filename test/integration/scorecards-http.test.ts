@@ -139,6 +139,9 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     expect(rows[2].slice(0, 8)).toEqual([1, 'ORG', '党委组织部', 88.57, undefined, undefined, 80, undefined]);
     expect(rows[3].slice(0, 8)).toEqual([2, 'HR', '人事处', 77, 50, undefined, undefined, 90]);
     expect(rows).toHaveLength(5); // title, header, 3 departments
+    // Numbers, shown as the pages show them: the score with two decimals, the components with one.
+    expect(sheet.getRow(4).getCell(4).numFmt).toBe('0.00');
+    expect(sheet.getRow(4).getCell(5).numFmt).toBe('0.0');
 
     const csv = await agent.get('/scorecards/export.csv?from=2026-11-20&to=2026-11-20').expect(200);
     expect(csv.headers['content-type']).toContain('text/csv');
@@ -148,7 +151,7 @@ describe('scorecard pages, periods, weights, exports and API', () => {
       .split('\r\n');
     expect(lines).toHaveLength(4);
     expect(lines[1].startsWith('1,ORG,党委组织部,88.57,,,80,,100,')).toBe(true);
-    expect(lines[2].startsWith('2,HR,人事处,77,50,,,90,100,')).toBe(true);
+    expect(lines[2].startsWith('2,HR,人事处,77.00,50,,,90,100,')).toBe(true);
   });
 
   it('freezes a closed period: new runs and snapshots change nothing; appeals and answers are audited', async () => {

@@ -87,7 +87,7 @@ describe('closed periods for departments', () => {
     expect(await noticesOf(ids.hrSteward)).toEqual([
       {
         title,
-        body: '人事处在「11月20日考核」（2026-11-20 至 2026-11-20）的得分为 77，在 2 个参评部门中排名第 2。如对结果有异议，可在周期页面提出申诉。',
+        body: '人事处在「11月20日考核」（2026-11-20 至 2026-11-20）的得分为 77.00，在 2 个参评部门中排名第 2。如对结果有异议，可在周期页面提出申诉。',
         link: periodPath,
       },
     ]);
@@ -117,7 +117,7 @@ describe('closed periods for departments', () => {
     for (const who of [hrSteward, hrLeader]) {
       const page = (await who.agent.get('/scorecards/periods').expect(200)).text;
       expect(page).toContain(`<a href="${periodPath}">11月20日考核</a>`);
-      expect(page).toContain('<td class="num sc-score">77</td>');
+      expect(page).toContain('<td class="num sc-score">77.00</td>');
       expect(page).toContain('<td class="num">2 / 2</td>');
       expect(page).toContain(`<a href="${periodPath}#appeal">${zh('scorecards.periods.appealLink')}</a>`);
       expect(page).not.toContain('88.57');

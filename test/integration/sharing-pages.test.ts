@@ -942,7 +942,7 @@ describe('what only some readers may see', () => {
     ]);
     const html = (await (await as('applicant')).agent.get(`/sharing/${id}`).expect(200)).text;
     // Completeness 0.75 is the only measured component: 75.
-    expect(html).toMatch(/<td class="num">75<div class="muted">截至 2026-03-01<\/div><\/td>/);
+    expect(html).toMatch(/<td class="num">75.00<div class="muted">截至 2026-03-01<\/div><\/td>/);
     await t.db.knex('scorecard_check_days').where({ table_name: 'staff_basic' }).delete();
   });
 

@@ -27,6 +27,7 @@ import {
   type ClosedPeriod,
   type DataVersion,
   findClosedPeriod,
+  formatScore,
   listClosedPeriods,
   parseRange,
   parseWeights,
@@ -282,14 +283,19 @@ export function scorecardsRoutes(ctx: AppContext): Router {
           body:
             r.score === null || r.rank === null
               ? noticeText('scorecards.notices.closedUnscored', params)
-              : noticeText('scorecards.notices.closedScored', { ...params, score: r.score, rank: r.rank, ranked }),
+              : noticeText('scorecards.notices.closedScored', { ...params, score: formatScore(r.score), rank: r.rank, ranked }),
           link: `/scorecards/periods/${closed.id}`,
           en: {
             title: noticeTextEn('scorecards.notices.closed', { period: closed.label }),
             body:
               r.score === null || r.rank === null
                 ? noticeTextEn('scorecards.notices.closedUnscored', params)
-                : noticeTextEn('scorecards.notices.closedScored', { ...params, score: r.score, rank: r.rank, ranked }),
+                : noticeTextEn('scorecards.notices.closedScored', {
+                    ...params,
+                    score: formatScore(r.score),
+                    rank: r.rank,
+                    ranked,
+                  }),
           },
         });
       } catch (err) {

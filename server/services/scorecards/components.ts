@@ -101,6 +101,14 @@ export function scoreOf(values: ComponentValues, weights: Weights): number | nul
   return total > 0 ? round((100 * weighted) / total, 2) : null;
 }
 
+/**
+ * A score as people read and compare it: always two decimals (the precision `scoreOf` keeps), so that 99.90 and
+ * 99.99 line up in a ranking and 77 does not look rounder than 76.95.
+ */
+export function formatScore(score: number | string): string {
+  return Number(score).toFixed(2);
+}
+
 /** Competition ranking by score (1, 2, 2, 4); departments without a score get no rank. */
 export function rankByScore<T extends { score: number | null }>(rows: T[]): (T & { rank: number | null })[] {
   const sorted = [...rows].sort((a, b) => (b.score ?? -1) - (a.score ?? -1));

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Translator } from '../../i18n';
-import { COMPONENTS } from './components';
+import { COMPONENTS, formatScore } from './components';
 import type { PeriodResult } from './periods';
 
 /** The assessment table's columns, in order: rank, department, score, every component, the counts. */
@@ -14,12 +14,20 @@ const COUNT_COLUMNS = [
 ] as const;
 export const EXPORT_COLUMNS = ['rank', 'department', 'name', 'score', ...COMPONENTS, ...COUNT_COLUMNS] as const;
 
+const isComponent = (column: string) => (COMPONENTS as readonly string[]).includes(column);
+
 /** Components as percentages with one decimal (what the pages show), counts as they are. */
 function cell(result: PeriodResult, column: (typeof EXPORT_COLUMNS)[number]): string | number | null {
   const value = (result as unknown as Record<string, unknown>)[column];
   if (value === null || value === undefined) return null;
-  if ((COMPONENTS as readonly string[]).includes(column)) return Math.round(Number(value) * 1000) / 10;
+  if (isComponent(column)) return Math.round(Number(value) * 1000) / 10;
   return value as string | number;
+}
+
+/** CSV is text: the score written with its two decimals, as the pages show it (a spreadsheet still reads a number). */
+function csvCell(result: PeriodResult, column: (typeof EXPORT_COLUMNS)[number]): string | number | null {
+  const value = cell(result, column);
+  return column === 'score' && value !== null ? formatScore(value) : value;
 }
 
 function headers(t: Translator): string[] {
@@ -36,7 +44,7 @@ const csvField = (v: unknown) => {
 /** CSV with a BOM so that Excel opens the Chinese text as UTF-8. */
 export function resultsCsv(results: PeriodResult[], t: Translator): string {
   const lines = [headers(t).map(csvField).join(',')];
-  for (const r of results) lines.push(EXPORT_COLUMNS.map((c) => csvField(cell(r, c))).join(','));
+  for (const r of results) lines.push(EXPORT_COLUMNS.map((c) => csvField(csvCell(r, c))).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
@@ -51,7 +59,13 @@ export async function resultsWorkbook(
   sheet.addRow([t('scorecards.export.title', { from: period.from, to: period.to }) + (period.label ? ` · ${period.label}` : '')]);
   sheet.addRow(headers(t)).font = { bold: true };
   for (const r of results) sheet.addRow(EXPORT_COLUMNS.map((c) => cell(r, c)));
-  sheet.columns.forEach((col, i) => (col.width = i === 2 ? 24 : 12));
+  // Numbers stay numbers (sortable, summable); their format shows them as the pages do: 77.00, 50.0.
+  sheet.columns.forEach((col, i) => {
+    col.width = i === 2 ? 24 : 12;
+    const column = EXPORT_COLUMNS[i];
+    if (column === 'score') col.numFmt = '0.00';
+    else if (column && isComponent(column)) col.numFmt = '0.0';
+  });
   sheet.views = [{ state: 'frozen', ySplit: 2 }];
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -7,6 +7,7 @@ export {
   DEFAULT_WEIGHTS,
   VALIDITY_KINDS,
   compliance,
+  formatScore,
   rankByScore,
   scoreOf,
   type Component,
