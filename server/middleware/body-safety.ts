@@ -70,12 +70,21 @@ export function refuseNulCharacters(req: Request, _res: Response, next: NextFunc
 /**
  * The check of `refuseNulCharacters` for a body parsed later: multipart forms are parsed by their
  * routes (multer), after this middleware saw an empty body. Drops shadowing keys from `req.body`.
+ * `checkedByRoute`: top-level text fields the route refuses NUL in itself (see MultipartOptions).
  */
-export function unsafeBodyError(req: Request): ValidationError | null {
+export function unsafeBodyError(req: Request, checkedByRoute: readonly string[] = []): ValidationError | null {
   // A form body may name `constructor` or `__proto__` too (as an own key): dropped like the JSON ones.
   if (req.body && typeof req.body === 'object') for (const k of Object.keys(req.body)) if (SHADOWING.has(k)) delete req.body[k];
   const paths: string[] = [];
-  nulPaths(req.body, '', paths);
+  const body =
+    req.body && typeof req.body === 'object' && checkedByRoute.length
+      ? Object.fromEntries(
+          Object.entries(req.body as Record<string, unknown>).filter(
+            ([k, v]) => !(checkedByRoute.includes(k) && typeof v === 'string'),
+          ),
+        )
+      : req.body;
+  nulPaths(body, '', paths);
   nulPaths(req.query, '', paths);
   if (!paths.length) return null;
   const fields: FieldError[] = [...new Set(paths)].map((field) => ({ field, key: 'errors.nulCharacter' }));

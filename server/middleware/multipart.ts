@@ -52,6 +52,12 @@ export interface MultipartOptions {
   maxFileBytes: number;
   /** How many text fields at most (none when not given). */
   maxFields?: number;
+  /**
+   * Text fields whose NUL characters the route refuses itself, with a better answer than the generic
+   * error page: the catalog's pasted YAML goes to the parser, which names the line, and the form comes back
+   * with the text (which the error page would lose).
+   */
+  nulCheckedByRoute?: string[];
 }
 
 /** Something wrong with the form's files that the user can correct, for the route to show at the input. */
@@ -100,7 +106,7 @@ export function multipartParser(options: MultipartOptions) {
   return (req: Request, res: Response, done: MultipartDone): void => {
     upload(req, res, (err: unknown) => {
       if (err && !(err instanceof multer.MulterError)) return done(err as Error, []);
-      const unsafe = unsafeBodyError(req);
+      const unsafe = unsafeBodyError(req, options.nulCheckedByRoute);
       if (unsafe) return done(unsafe, []);
       const problems: UploadProblem[] = [];
       if (err instanceof multer.MulterError) problems.push({ field: err.field ?? '', code: err.code, message: err.message });

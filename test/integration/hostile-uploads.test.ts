@@ -229,6 +229,41 @@ describe('NUL characters in multipart text (the forms that take files parse thei
     expect(await changedSince(t.db.knex, before)).toEqual([]);
   });
 
+  it('a NUL pasted into the catalog text: the form comes back with the text and the line named; imports nothing', async () => {
+    const { agent, csrf } = await sessionOf(w.everything);
+    const before = await mark(t.db.knex);
+    const pasted = EXAMPLE.replace('人事处', '人事\u0000处');
+    const lineNo = pasted.slice(0, pasted.indexOf('\u0000')).split('\n').length;
+    const res = await agent
+      .post(`/catalog/import?_csrf=${encodeURIComponent(csrf)}`)
+      .field('yaml', pasted)
+      .field('dry_run', '1');
+    expect(res.status).toBe(422);
+    // Not the error page: the import form, with the pasted text (the NUL shown as U+FFFD, as a browser shows it).
+    const textarea = /<textarea[^>]*name="yaml"[^>]*>([\s\S]*?)<\/textarea>/.exec(res.text)?.[1] ?? '';
+    expect(textarea).toContain('人事\ufffd处');
+    expect(textarea).toContain('staff_basic');
+    expect(res.text).not.toContain('\u0000');
+    // The line with the NUL is the one marked, with the message under it.
+    expect(res.text).toContain(
+      `<li id="L${lineNo}" class="error"><span class="ln">${lineNo}</span><code>  - { code: HR,   name: 人事\ufffd处,`,
+    );
+    const marked = res.text.slice(
+      res.text.indexOf(`<li id="L${lineNo}"`),
+      res.text.indexOf('</li>', res.text.indexOf(`<li id="L${lineNo}"`)),
+    );
+    expect(marked).toContain(`<div class="line-problem error">${html('文件中含有控制字符 U+0000，请删除')}</div>`);
+    expect(await changedSince(t.db.knex, before)).toEqual([]);
+
+    // Sent again as the browser shows it: the replacement character is refused on the same line.
+    const again = await agent
+      .post(`/catalog/import?_csrf=${encodeURIComponent(csrf)}`)
+      .field('yaml', pasted.replace('\u0000', '\ufffd'));
+    expect(again.status).toBe(422);
+    expect(again.text).toContain('文件中含有替换字符 U+FFFD');
+    expect(await changedSince(t.db.knex, before)).toEqual([]);
+  });
+
   it('refuses a catalog file containing NUL as a YAML problem; imports nothing', async () => {
     const { agent, csrf } = await sessionOf(w.everything);
     const before = await mark(t.db.knex);

@@ -87,7 +87,11 @@ export function catalogRoutes(ctx: AppContext): Router {
   // The upload form is multipart, parsed here after the CSRF check: its token is in the action URL
   // (or the X-CSRF-Token header). A file over 1 MB is read to its end and dropped past 1 MB + 1 byte
   // (middleware/multipart.ts), so the choices sent after it (dry run, strict) are kept.
-  const parseUpload = multipartParser({ files: [{ name: 'file' }], maxFileBytes: MAX_CATALOG_BYTES });
+  const parseUpload = multipartParser({
+    files: [{ name: 'file' }],
+    maxFileBytes: MAX_CATALOG_BYTES,
+    nulCheckedByRoute: ['yaml'],
+  });
   const receiveUpload = (req: Request, res: Response, next: NextFunction) =>
     parseUpload(req, res, (err, problems) => {
       if (err) return next(err);
@@ -143,6 +147,9 @@ export function catalogRoutes(ctx: AppContext): Router {
         .render('pages/catalog/import', { title: req.t('catalog.import.title'), form, fields: fieldMessages(err, req) });
       return;
     }
+    // A NUL pasted into the text box reaches the parser (it names the line); the form shows it back as U+FFFD,
+    // as a browser would, which the parser refuses too: sent again unchanged, the same line is named.
+    const shown = (s: string) => s.replaceAll('\u0000', '\ufffd');
     const result = await importCatalog(db, text, {
       actor: auditActor(req),
       origin: { ...auditOrigin(req), source: 'web' },
@@ -153,7 +160,7 @@ export function catalogRoutes(ctx: AppContext): Router {
     const errors = result.problems.filter((p) => p.severity === 'error').length;
     res.status(result.ok ? 200 : 422).render('pages/catalog/import', {
       title: req.t('catalog.import.title'),
-      form: { ...form, yaml: req.file ? '' : form.yaml },
+      form: { ...form, yaml: req.file ? '' : shown(form.yaml) },
       result: {
         ok: result.ok,
         dryRun: form.dry_run,
@@ -168,7 +175,7 @@ export function catalogRoutes(ctx: AppContext): Router {
           severity: p.severity,
           message: p.message[req.locale],
         })),
-        lines: result.problems.length > 0 ? numberedLines(text, result, req.locale) : [],
+        lines: result.problems.length > 0 ? numberedLines(shown(text), result, req.locale) : [],
       },
     });
   });

@@ -156,17 +156,23 @@ const MAX_CHARACTER_PROBLEMS = 20;
 function refuseCharacters(yamlText: string, doc: Document, lines: LineCounter, r: Reader): boolean {
   let count = 0;
   // eslint-disable-next-line no-control-regex
-  const raw = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+  const raw = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/g;
   for (let match = raw.exec(yamlText); match && count < MAX_CHARACTER_PROBLEMS; match = raw.exec(yamlText), count++) {
     const code = forbiddenCharacter(match[0]);
     r.problems.push({
       line: lines.linePos(match.index).line,
       path: '',
       code: 'bad_character',
-      message: {
-        'zh-CN': `文件中含有控制字符 ${code}，请删除`,
-        en: `the file contains the control character ${code}; remove it`,
-      },
+      message:
+        match[0] === '\ufffd'
+          ? {
+              'zh-CN': `文件中含有替换字符 ${code}（�）：此处原有的文字在转换编码或粘贴时已丢失，请改回原文`,
+              en: `the file contains the replacement character ${code} (�): the text here was lost in a conversion or when pasted; write it again`,
+            }
+          : {
+              'zh-CN': `文件中含有控制字符 ${code}，请删除`,
+              en: `the file contains the control character ${code}; remove it`,
+            },
       severity: 'error',
     });
   }
@@ -180,8 +186,8 @@ function refuseCharacters(yamlText: string, doc: Document, lines: LineCounter, r
         node,
         pathOf(ancestors, node),
         'bad_character',
-        `含有不允许的字符 ${code}（控制字符或不成对的代理项）`,
-        `contains the character ${code}, which is not allowed (a control character or a lone surrogate)`,
+        `含有不允许的字符 ${code}（控制字符、不成对的代理项或替换字符）`,
+        `contains the character ${code}, which is not allowed (a control character, a lone surrogate or the replacement character)`,
       );
       return ++count >= MAX_CHARACTER_PROBLEMS ? visit.BREAK : undefined;
     },

@@ -140,12 +140,14 @@ export function textLength(text: string): number {
 
 const FORBIDDEN =
   // eslint-disable-next-line no-control-regex
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * The first character a catalog value may not hold, or null: U+0000 (PostgreSQL text and jsonb cannot
- * store it), the other C0 control characters except tab, line feed and carriage return, DEL, and a lone
- * UTF-16 surrogate (not a character; jsonb refuses its escape). Shown as `U+XXXX`.
+ * store it), the other C0 control characters except tab, line feed and carriage return, DEL, a lone
+ * UTF-16 surrogate (not a character; jsonb refuses its escape), and U+FFFD, the replacement character: it
+ * stands where text was lost (a wrong encoding on the way, or a NUL shown back on the import form), so a
+ * title holding it would be imported already broken. Shown as `U+XXXX`.
  */
 export function forbiddenCharacter(text: string): string | null {
   const match = FORBIDDEN.exec(text);
