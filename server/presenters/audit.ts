@@ -12,6 +12,8 @@ export interface AuditRowView {
   /** null: the system itself (a scheduled job, the CLI without a login). */
   actor: { login: string | null; name: string | null } | null;
   action: string;
+  /** What the action is called in the viewer's language ("重置密码"); null for an action without a name yet. */
+  actionLabel: string | null;
   /** "工单 #12"; null when the row names no object. */
   object: { label: string; href: string | null } | null;
   /** The stored summary (already scrubbed of personal data when it was written) as `key: value` lines. */
@@ -97,6 +99,13 @@ function objectLabel(type: string | null, id: string | null, t: Translator): str
   return [name, id ? `#${id}` : ''].filter(Boolean).join(' ');
 }
 
+/** "重置密码" for user.password_reset; null when the action has no name (the code is shown alone). */
+function actionLabel(action: string, t: Translator): string | null {
+  const key = `admin.audit.actions.${action}`;
+  const label = t(key);
+  return label === key ? null : label;
+}
+
 /** The audit rows of one page, with the actors' current names and the objects' labels and links. */
 export async function auditRowsFor(db: Knex, viewer: CurrentUser, rows: AuditRecord[], t: Translator): Promise<AuditRowView[]> {
   const ids = [...new Set(rows.map((r) => r.actor?.id).filter((id): id is number => id != null))];
@@ -119,6 +128,7 @@ export async function auditRowsFor(db: Knex, viewer: CurrentUser, rows: AuditRec
     occurredAt: r.occurredAt,
     actor: r.actor ? { login: r.actor.login, name: nameOf(r.actor) } : null,
     action: r.action,
+    actionLabel: actionLabel(r.action, t),
     object:
       r.objectType || r.objectId
         ? {

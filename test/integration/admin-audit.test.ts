@@ -56,7 +56,8 @@ describe('/admin/audit', () => {
     expect(num).toBe(String(seq));
     expect(when).toBe(shanghai(row.occurred_at));
     expect(actor).toBe('wang.hr <span class="muted">王芳</span>');
-    expect(action).toBe('<code>ticket.transition</code>');
+    // Named in the reader's language, with the code the filter takes under it.
+    expect(action).toBe('工单状态变更<br><code>ticket.transition</code>');
     expect(object).toBe('<a href="/tickets/42">工单 #42</a>');
     expect(summary).toContain('<li><span class="k">status</span>: open → acknowledged</li>');
     expect(summary).toContain(`<li><span class="k">comment</span>: 核对 110105********002${idCard.slice(-1)} 的记录</li>`);
@@ -85,7 +86,8 @@ describe('/admin/audit', () => {
       await appendAudit(t.db.knex, { actor, action, objectType: 'user', objectId: steward.id });
     const actionsOn = async (query: string) => {
       const page = await office.agent.get(`/admin/audit?${query}`).expect(200);
-      return [...page.text.matchAll(/<td><code>([^<]+)<\/code><\/td>/g)].map((m) => m[1]).sort();
+      // Actions without a name (these made-up ones) are shown by their code alone.
+      return [...page.text.matchAll(/<td class="action"><code>([^<]+)<\/code><\/td>/g)].map((m) => m[1]).sort();
     };
     expect(await actionsOn('action=grp')).toEqual(['grp.disable', 'grp.enable']);
     expect(await actionsOn('action=%20grp.enable%20')).toEqual(['grp.enable']);
@@ -126,7 +128,7 @@ describe('/admin/audit', () => {
     expect(summary).toContain('<li><span class="k">stewards</span>: HR, STU</li>');
   });
 
-  it('in English, links a department to its page', async () => {
+  it('in English, names the action and links a department to its page', async () => {
     const { seq } = await appendAudit(t.db.knex, {
       action: 'department.stewards',
       objectType: 'department',
@@ -136,8 +138,9 @@ describe('/admin/audit', () => {
     await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'en', next: '/' }).expect(302);
     try {
       const page = await office.agent.get('/admin/audit').expect(200);
-      const [, , actor, , object, summary] = cellsOf(page.text, seq);
+      const [, , actor, action, object, summary] = cellsOf(page.text, seq);
       expect(actor).toBe('<span class="muted">System</span>');
+      expect(action).toBe('Department stewards changed<br><code>department.stewards</code>');
       expect(object).toBe('<a href="/departments/HR">Department #HR</a>');
       expect(summary).toBe('<ul class="kv"><li><span class="k">count</span>: 0 → 2</li></ul>');
     } finally {
