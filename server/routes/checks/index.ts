@@ -12,6 +12,7 @@ import { claimRun, executeRun } from '../../services/checks/runs';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { checkLabel } from '../../presenters/check-label';
 import { isBlankKey } from '../../presenters/sample-keys';
+import { classifyKey, maskValue } from '../../services/privacy';
 
 const RUN_STATUSES = ['running', 'completed', 'failed', 'interrupted'];
 
@@ -79,6 +80,13 @@ export function checkRoutes(ctx: AppContext): Router {
     ]);
     const tableOf = (name: string) => catalog?.tables.find((t) => t.name === name);
     const departmentName = (code: string) => departments.find((d) => d.code === code)?.name ?? code;
+    // Stored sample keys are masked where the column is a sensitive catalog field; a key column the catalog
+    // does not declare is masked here by its name (sfzh, mobile…), as the ticket filed from it is.
+    const shownKey = (tableName: string, key: Record<string, string | null>) =>
+      Object.entries(key).map(([column, value]) => {
+        const kind = tableOf(tableName)?.fields.some((x) => x.name === column) ? null : classifyKey(column);
+        return kind && value != null ? maskValue(value, kind) : value;
+      });
     res.render('pages/checks/run', {
       title: req.t('checks.run.title', { id: found.run.id }),
       ...found,
@@ -93,7 +101,7 @@ export function checkRoutes(ctx: AppContext): Router {
         department_name: departmentName(f.department_code),
         samples: (f.sample_keys as Record<string, string | null>[])
           .slice(0, 3)
-          .map((k) => (isBlankKey(k) ? req.t('checks.run.emptyKey') : Object.values(k).join('/')))
+          .map((k) => (isBlankKey(k) ? req.t('checks.run.emptyKey') : shownKey(f.table_name, k).join('/')))
           .join(req.t('checks.run.sampleSeparator')),
       })),
     });

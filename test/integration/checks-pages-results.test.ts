@@ -1,0 +1,80 @@
+import { importCatalog } from '../../server/services/catalog/repository';
+import { checkRunnerDeps } from '../../server/services/checks/deps';
+import { runNow } from '../../server/services/checks/runs';
+import { buildDepartment, buildUser } from '../factories';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * What the check pages show of a run's results: the run page's sample records (personal data masked as on
+ * tickets) and a table page's latest results (a rule's message only where the rule fired).
+ */
+const CATALOG = `
+calendar: { timezone: Asia/Shanghai }
+departments:
+  - { code: ITC, name: 信息化办公室 }
+  - { code: GRD, name: 研究生院 }
+tables:
+  - name: grad_people
+    title: 研究生联系人
+    department: GRD
+    sharing: conditional
+    key: [sfzh, mobile]
+    fields:
+      - { name: name, title: 姓名, required: true }
+  - name: grad_empty
+    title: 空表
+    department: GRD
+    sharing: conditional
+    key: [id]
+rules:
+  - name: empty_too_few
+    table: grad_empty
+    conditions:
+      all:
+        - { fact: row_count, operator: lessThan, value: 1 }
+    event: { type: ticket, params: { severity: high, message: 空表没有记录 } }
+  - name: people_too_few
+    table: grad_people
+    conditions:
+      all:
+        - { fact: row_count, operator: lessThan, value: 1 }
+    event: { type: ticket, params: { severity: high, message: 研究生联系人表为空 } }
+`;
+
+describe('check pages: results', () => {
+  let t: TestApp;
+  let office: Awaited<ReturnType<typeof signIn>>;
+  let runId: number;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const k = t.db.knex;
+    await k.schema.createTable('grad_people', (tb) => {
+      tb.string('sfzh');
+      tb.string('mobile');
+      tb.string('name');
+    });
+    await k.schema.createTable('grad_empty', (tb) => tb.string('id'));
+    // The key columns are not catalog fields, but their names say what they hold: an ID number and a mobile.
+    await k('grad_people').insert([
+      { sfzh: '11010519491231002X', mobile: '13812345678', name: null },
+      { sfzh: '110105194912310046', mobile: '13912345678', name: '乙' },
+    ]);
+    expect((await importCatalog(k, CATALOG)).ok).toBe(true);
+    await buildDepartment(k, { code: 'ITC' });
+    const user = await buildUser(k, { department: 'ITC', roles: ['it_office'] });
+    office = await signIn(t.app, user.login, user.password);
+    runId = (await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' })).runId;
+  });
+  afterAll(() => t.close());
+
+  it("masks ID numbers and mobiles in a run's sample records, as the ticket does", async () => {
+    const page = await office.agent.get(`/runs/${runId}`).expect(200);
+    expect(page.text).toContain('110105********002X/138****5678');
+    expect(page.text).not.toContain('11010519491231002X');
+    expect(page.text).not.toContain('13812345678');
+    // The ticket filed from the same result shows the same masked key.
+    const ticket = await t.db.knex('tickets').where({ table_name: 'grad_people', check_kind: 'required' }).first();
+    expect(ticket.sample_keys).toEqual([{ sfzh: '110105********002X', mobile: '138****5678' }]);
+  });
+});
