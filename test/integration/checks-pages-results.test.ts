@@ -77,4 +77,14 @@ describe('check pages: results', () => {
     const ticket = await t.db.knex('tickets').where({ table_name: 'grad_people', check_kind: 'required' }).first();
     expect(ticket.sample_keys).toEqual([{ sfzh: '110105********002X', mobile: '138****5678' }]);
   });
+
+  it("shows a custom rule's message only when the rule fired, not next to 'passed'", async () => {
+    const page = await office.agent.get('/catalog/tables/grad_people').expect(200);
+    const row = /<tr>\s*<td><span class="badge high">自定义规则 people_too_few<\/span><\/td>[\s\S]*?<\/tr>/.exec(page.text)?.[0];
+    expect(row).toContain('通过');
+    expect(row).not.toContain('研究生联系人表为空');
+    // Where it fired, the message says what is wrong.
+    const fired = await office.agent.get('/catalog/tables/grad_empty').expect(200);
+    expect(fired.text).toMatch(/<span class="badge failed">未通过<\/span> <small>空表没有记录<\/small>/);
+  });
 });
