@@ -316,6 +316,9 @@ export function adminRoutes(ctx: AppContext): Router {
   });
 
   const departmentOf = (req: Request) => ({ department: String(req.params.code) });
+  // No department has a NUL in its code (the database cannot even hold one: asking it was a 500).
+  const findDepartment = (code: unknown) =>
+    typeof code === 'string' && !code.includes('\u0000') ? db('departments').where({ code }).first() : undefined;
 
   /** The department page; after a rejected stewards list, the list as typed with its message under it (422). */
   async function departmentPage(
@@ -323,16 +326,18 @@ export function adminRoutes(ctx: AppContext): Router {
     res: Response,
     extra: { stewardsText?: string; fields?: Record<string, string> } = {},
   ) {
-    const department = await db('departments').where({ code: req.params.code }).first();
+    const department = await findDepartment(req.params.code);
     if (!department) throw new NotFoundError();
     const members = await db('users')
       .where({ department_code: department.code })
       .orderBy('login')
-      .select('login', 'name', 'roles');
+      .select('login', 'name', 'roles', 'disabled');
     res.status(extra.fields ? 422 : 200).render('pages/admin/department', {
       title: department.name,
       department,
       members,
+      // A university leader reads every department's page but does not change its list: no form to send.
+      canManage: can(req.user, 'department.manage', { department: department.code }),
       stewardsText: extra.stewardsText ?? (department.stewards as string[]).join('\n'),
       fields: extra.fields ?? {},
     });
@@ -341,7 +346,7 @@ export function adminRoutes(ctx: AppContext): Router {
   router.get('/departments/:code', authorize('department.view', departmentOf), (req, res) => departmentPage(req, res));
 
   router.post('/departments/:code/stewards', authorize('department.manage', departmentOf), async (req, res) => {
-    const department = await db('departments').where({ code: req.params.code }).first();
+    const department = await findDepartment(req.params.code);
     if (!department) throw new NotFoundError();
     const typed = String(req.body.stewards ?? '')
       .split(/[\s,;，；]+/)

@@ -1,0 +1,85 @@
+import { buildDepartment, buildUser } from '../factories';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * The department page (`/departments/CODE`) as its readers use it: the IT office and the department's
+ * stewards and leaders change the steward e-mails there; a university leader reads every department's
+ * page but may not change the list, so is shown it without a form to send.
+ */
+describe('the department page', () => {
+  let t: TestApp;
+  let office: Awaited<ReturnType<typeof signIn>>;
+  let leader: Awaited<ReturnType<typeof signIn>>;
+  let steward: Awaited<ReturnType<typeof signIn>>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await buildDepartment(t.db.knex, { code: 'HR', name: '人事处', stewards: ['hr-steward@example.edu.cn'] });
+    await buildDepartment(t.db.knex, { code: 'SCI', name: '科研处' });
+    await buildDepartment(t.db.knex, { code: 'R&D#2', name: '研发二部' });
+    const it = await buildUser(t.db.knex, { login: 'it', department: 'ITC', roles: ['it_office'] });
+    const univ = await buildUser(t.db.knex, { login: 'vp', department: 'ITC', roles: ['univ_leader'] });
+    const hr = await buildUser(t.db.knex, { login: 'hr.steward', department: 'HR', roles: ['steward'] });
+    office = await signIn(t.app, it.login, it.password);
+    leader = await signIn(t.app, univ.login, univ.password);
+    steward = await signIn(t.app, hr.login, hr.password);
+  });
+  afterAll(() => t.close());
+
+  it('a code with a NUL in it is an unknown department (404), not a server error, to view or to change', async () => {
+    const page = await office.agent.get('/departments/HR%00').expect(404);
+    expect(page.text).toContain('找不到该页面或对象');
+    await office.agent
+      .post('/departments/HR%00/stewards')
+      .type('form')
+      .send({ _csrf: office.csrf, stewards: 'x@example.edu.cn' })
+      .expect(404);
+    const hr = await t.db.knex('departments').where({ code: 'HR' }).first('stewards');
+    expect(hr.stewards).toEqual(['hr-steward@example.edu.cn']);
+  });
+
+  it('a university leader reads the steward e-mails without a form (saving is not theirs: 403)', async () => {
+    const page = await leader.agent.get('/departments/HR').expect(200);
+    expect(page.text).not.toContain('action="/departments/HR/stewards"');
+    expect(page.text).not.toContain('<textarea');
+    expect(page.text).toContain('<li>hr-steward@example.edu.cn</li>');
+    expect(page.text).toContain('本部门的信息化专员、部门领导和信息化办公室可以修改这份名单。');
+    const empty = await leader.agent.get('/departments/SCI').expect(200);
+    expect(empty.text).toContain('<li class="muted">未设置</li>');
+    await leader.agent
+      .post('/departments/HR/stewards')
+      .type('form')
+      .send({ _csrf: leader.csrf, stewards: 'x@example.edu.cn' })
+      .expect(403);
+  });
+
+  it("the department's own steward and the IT office get the form", async () => {
+    for (const who of [steward, office]) {
+      const page = await who.agent.get('/departments/HR').expect(200);
+      expect(page.text).toMatch(/<textarea id="stewards" name="stewards"[^>]*>hr-steward@example\.edu\.cn<\/textarea>/);
+      expect(page.text).not.toContain('可以修改这份名单');
+    }
+  });
+
+  it('the form of a department whose code has URL characters posts to that department', async () => {
+    const page = await office.agent.get('/departments/R%26D%232').expect(200);
+    expect(page.text).toContain('action="/departments/R%26D%232/stewards"');
+    await office.agent
+      .post('/departments/R%26D%232/stewards')
+      .type('form')
+      .send({ _csrf: office.csrf, stewards: 'rd2@example.edu.cn' })
+      .expect(302)
+      .expect('Location', '/departments/R%26D%232');
+    const row = await t.db.knex('departments').where({ code: 'R&D#2' }).first('stewards');
+    expect(row.stewards).toEqual(['rd2@example.edu.cn']);
+  });
+
+  it('members are listed under column headings, a disabled account marked as such', async () => {
+    const gone = await buildUser(t.db.knex, { login: 'hr.old', name: '原专员', department: 'HR', roles: ['steward'] });
+    await t.db.knex('users').where({ id: gone.id }).update({ disabled: true });
+    const page = await office.agent.get('/departments/HR').expect(200);
+    expect(page.text).toContain('<thead><tr><th>账号</th><th>姓名</th><th>角色</th></tr></thead>');
+    expect(page.text).toContain('<td>hr.old</td><td>原专员 <span class="tag">已停用</span></td>');
+    expect(page.text).toMatch(/<td>hr\.steward<\/td><td>测试用户<\/td>/);
+  });
+});
