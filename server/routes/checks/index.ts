@@ -87,11 +87,24 @@ export function checkRoutes(ctx: AppContext): Router {
         const kind = tableOf(tableName)?.fields.some((x) => x.name === column) ? null : classifyKey(column);
         return kind && value != null ? maskValue(value, kind) : value;
       });
+    const running = found.run.status === 'running';
+    // "Every check passed" only of a completed run whose tables were all checked: a run that checked no
+    // table (each busy in another run, no catalog) or is still going says so instead.
+    const checked = found.tables.filter((tb) => tb.status === 'ok').length;
+    const noFailures = running
+      ? req.t('checks.run.noFailuresYet')
+      : checked === 0
+        ? req.t('checks.run.noTables')
+        : checked < found.tables.length || found.run.status !== 'completed'
+          ? req.t('checks.run.noFailuresChecked', { count: checked })
+          : req.t('checks.run.noFailures');
     res.render('pages/checks/run', {
       title: req.t('checks.run.title', { id: found.run.id }),
       ...found,
       durationMs: durationMs(found.run),
-      running: found.run.status === 'running',
+      running,
+      noFailures,
+      noTables: req.t(running ? 'checks.run.noTablesYet' : 'checks.run.noTables'),
       tables: found.tables.map((tb) => ({ ...tb, table_title: tableOf(tb.table_name)?.title ?? null })),
       failures: found.failures.map((f) => ({
         ...f,

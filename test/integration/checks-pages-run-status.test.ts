@@ -1,0 +1,108 @@
+import { importCatalog } from '../../server/services/catalog/repository';
+import { checkRunnerDeps } from '../../server/services/checks/deps';
+import { claimRun, runNow } from '../../server/services/checks/runs';
+import { buildDepartment, buildUser } from '../factories';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * A run's page says "every check passed" only of a run that checked its tables and found nothing: not of
+ * a run that checked no table (each busy in another run, or no catalog), nor of one still running.
+ */
+const CATALOG = `
+calendar: { timezone: Asia/Shanghai }
+departments:
+  - { code: HR, name: 人事处 }
+tables:
+  - name: staff
+    title: 教职工
+    department: HR
+    sharing: conditional
+    key: [staff_no]
+    fields:
+      - { name: staff_no, title: 职工号, required: true }
+  - name: absent
+    title: 不存在的表
+    department: HR
+    sharing: conditional
+    key: [id]
+`;
+
+describe('check pages: what a run found', () => {
+  let t: TestApp;
+  let office: Awaited<ReturnType<typeof signIn>>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.db.knex.schema.createTable('staff', (tb) => tb.string('staff_no'));
+    await t.db.knex('staff').insert([{ staff_no: '1' }, { staff_no: '2' }]);
+    expect((await importCatalog(t.db.knex, CATALOG)).ok).toBe(true);
+    await buildDepartment(t.db.knex, { code: 'ITC' });
+    const user = await buildUser(t.db.knex, { department: 'ITC', roles: ['it_office'] });
+    office = await signIn(t.app, user.login, user.password);
+  });
+  afterAll(() => t.close());
+
+  const failuresOf = (html: string) => /<h2>未通过的检查<\/h2>[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
+  const tablesOf = (html: string) => /<h2>各表<\/h2>[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
+
+  it('a run whose tables were all being checked by another run says it checked no table', async () => {
+    const other = (await claimRun(t.db.knex, { trigger: 'schedule' }))!;
+    await t.db.knex('check_table_leases').insert(
+      ['staff', 'absent'].map((table_name) => ({
+        table_name,
+        run_id: other,
+        instance_id: 'elsewhere',
+        expires_at: new Date(Date.now() + 60_000),
+      })),
+    );
+    const { runId, status } = await runNow(checkRunnerDeps(t.ctx), { trigger: 'manual' });
+    expect(status).toBe('completed');
+    await t.db.knex('check_table_leases').where({ run_id: other }).delete();
+    await t.db.knex('check_runs').where({ id: other }).update({ status: 'completed', finished_at: new Date() });
+
+    const page = await office.agent.get(`/runs/${runId}`).expect(200);
+    expect(tablesOf(page.text)).toContain('本次运行没有检查任何表');
+    expect(failuresOf(page.text)).toContain('本次运行没有检查任何表');
+    expect(page.text).not.toContain('全部检查通过');
+  });
+
+  it('a run that failed before checking any table does not say every check passed', async () => {
+    const runId = (await claimRun(t.db.knex, { trigger: 'manual' }))!;
+    await t.db
+      .knex('check_runs')
+      .where({ id: runId })
+      .update({ status: 'failed', error: 'no catalog imported yet / 尚未导入数据目录', finished_at: new Date() });
+    const page = await office.agent.get(`/runs/${runId}`).expect(200);
+    expect(page.text).toContain('尚未导入数据目录');
+    expect(failuresOf(page.text)).toContain('本次运行没有检查任何表');
+    expect(page.text).not.toContain('全部检查通过');
+  });
+
+  it('a running run says what it has found so far, with a labelled progress bar', async () => {
+    const runId = (await claimRun(t.db.knex, { trigger: 'manual' }))!;
+    await t.db.knex('check_runs').where({ id: runId }).update({ tables_total: 2 });
+    const page = await office.agent.get(`/runs/${runId}`).expect(200);
+    expect(tablesOf(page.text)).toContain('尚无检查完毕的表');
+    expect(failuresOf(page.text)).toContain('目前没有未通过的检查');
+    expect(page.text).toMatch(/<progress id="run-progress-bar" aria-labelledby="run-progress-text"/);
+    expect(page.text).not.toContain('全部检查通过');
+    await t.db.knex('check_runs').where({ id: runId }).update({ status: 'interrupted', finished_at: new Date() });
+  });
+
+  it('counts the tables checked when another could not be checked, and says every check passed when all were', async () => {
+    await t.db.knex('staff').where({ staff_no: '2' }).update({ staff_no: '3' });
+    const both = await runNow(checkRunnerDeps(t.ctx), { trigger: 'manual' });
+    const page = await office.agent.get(`/runs/${both.runId}`).expect(200);
+    expect(tablesOf(page.text)).toContain('无法检查');
+    expect(failuresOf(page.text)).toContain('已检查的 1 张表全部检查通过');
+
+    const one = await runNow(checkRunnerDeps(t.ctx), { trigger: 'manual', scope: ['staff'] });
+    const clean = await office.agent.get(`/runs/${one.runId}`).expect(200);
+    expect(failuresOf(clean.text)).toContain('全部检查通过');
+
+    await office.agent.post('/locale').type('form').send({ locale: 'en', next: '/', _csrf: office.csrf }).expect(302);
+    const en = await office.agent.get(`/runs/${both.runId}`).expect(200);
+    expect(en.text).toContain('Every check passed on the 1 table(s) checked');
+    await office.agent.post('/locale').type('form').send({ locale: 'zh-CN', next: '/', _csrf: office.csrf }).expect(302);
+  });
+});
