@@ -6,6 +6,7 @@ import { startBackground } from '../../server/background';
 import { bootstrapEmbeddedDemo } from '../../server/bootstrap/embedded-demo';
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
+import * as snapshotScorecards from '../../jobs/snapshot-scorecards';
 import { print } from '../io';
 
 export const serveCommand: Command = {
@@ -20,8 +21,13 @@ export const serveCommand: Command = {
     const started = await startServer(runtime, {
       background: (ctx) => startBackground(ctx, runtime, (line) => print(io.stdout, line)),
     });
-    // A newcomer should see tickets at once, not after the first hourly slot.
-    const firstRun = boot.ran ? runNow(checkRunnerDeps(started.ctx), { trigger: 'bootstrap' }).catch(() => undefined) : null;
+    // A newcomer should see tickets at once, not after the first hourly slot, and the dashboard's scores
+    // with them, not after the first snapshot at minute 15.
+    const firstRun = boot.ran
+      ? runNow(checkRunnerDeps(started.ctx), { trigger: 'bootstrap' })
+          .then(() => snapshotScorecards.run(started.ctx))
+          .catch((err) => started.ctx.logger.warn({ err }, 'first check run or snapshot of the demo failed'))
+      : null;
     await new Promise<void>((resolve) => {
       const shutdown = () => {
         Promise.resolve(firstRun)

@@ -38,6 +38,36 @@ describe('hubwatch serve as a process', () => {
     expect(chart.status).toBe(200);
   });
 
+  it('on the first start, checks the demo hub and snapshots the scores: the dashboard has a ranking at once', async () => {
+    // The IT office's password, as the first start printed it in the demo accounts' box.
+    const password = /\|\s*itoffice\s*\|[^|]*\|[^|]*\|\s*(\S+)\s*\|/.exec(server.output())?.[1];
+    expect(password).toBeDefined();
+    const base = `http://127.0.0.1:${port}`;
+    const form = await fetch(`${base}/login`);
+    let cookie = (form.headers.get('set-cookie') ?? '').split(';')[0];
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+    const signedIn = await fetch(`${base}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, login: 'itoffice', password: password! }).toString(),
+    });
+    expect(signedIn.status).toBe(302);
+    cookie = (signedIn.headers.get('set-cookie') ?? cookie).split(';')[0];
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    let items: { department: string; score: number | null; rank: number | null }[] = [];
+    await waitFor(
+      async () => {
+        const res = await fetch(`${base}/api/v1/scorecards?from=${today}&to=${today}`, { headers: { cookie } });
+        items = res.ok ? ((await res.json()) as { items: typeof items }).items : [];
+        return items.some((i) => i.score !== null);
+      },
+      90_000,
+      "today's scores after the first check run",
+    );
+    expect(items.filter((i) => i.rank === 1)).not.toHaveLength(0);
+  }, 120_000);
+
   it('keeps the embedded data and its session secret under DATA_DIR', () => {
     expect(fs.existsSync(path.join(dataDir, 'db'))).toBe(true);
     expect(fs.readFileSync(path.join(dataDir, 'session-secret'), 'utf8').length).toBeGreaterThanOrEqual(32);
