@@ -2,12 +2,23 @@ import type { Knex } from 'knex';
 import type { Translator } from '../i18n';
 import { checkLabel } from './check-label';
 import { can, CurrentUser } from '../policies';
-import { latestResultsForTable, tableRunHistory } from '../services/checks/queries';
+import { tableRunHistory } from '../services/checks/queries';
 import type { CatalogTable } from '../services/catalog/types';
 
 /** The "latest check results" panel of a catalog table page: each check's last verdict and its trend. */
 export async function tableChecksView(db: Knex, table: CatalogTable, user: CurrentUser, t: Translator) {
-  const [latest, history] = await Promise.all([latestResultsForTable(db, table.name), tableRunHistory(db, table.name, 1)]);
+  // The results of the table's last successful check: exactly the checks the catalog had then. A check an
+  // import removed since (a rule, a field's requirement) is history, not a current failure.
+  const [lastChecked, history] = await Promise.all([
+    db('check_run_tables').where({ table_name: table.name, status: 'ok' }).orderBy('finished_at', 'desc').first('run_id'),
+    tableRunHistory(db, table.name, 1),
+  ]);
+  const latest = lastChecked
+    ? await db('check_results')
+        .where({ run_id: lastChecked.run_id, table_name: table.name })
+        .orderBy(['check_kind', 'field_name'])
+        .select('check_kind', 'field_name', 'passed', 'violations', 'checked_rows', 'severity', 'checked_at', 'message')
+    : [];
   const titles = new Map(table.fields.map((f) => [f.name, f.title ?? f.name]));
   const lastOutcome = history[0];
   const results = latest

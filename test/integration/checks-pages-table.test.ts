@@ -1,0 +1,91 @@
+import { importCatalog } from '../../server/services/catalog/repository';
+import { checkRunnerDeps } from '../../server/services/checks/deps';
+import { runNow } from '../../server/services/checks/runs';
+import { buildDepartment, buildUser } from '../factories';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * A catalog table page's "latest check results" are the checks the table has now, as its last check
+ * found them: a check the catalog no longer has (a rule or a field requirement removed by an import) is
+ * history, not a current failure with a trend chart.
+ */
+const catalog = (withRule: boolean) => `
+calendar: { timezone: Asia/Shanghai }
+departments:
+  - { code: HR, name: 人事处 }
+tables:
+  - name: staff
+    title: 教职工
+    department: HR
+    sharing: conditional
+    key: [staff_no]
+    fields:
+      - { name: staff_no, title: 职工号, required: true }
+      - { name: phone, title: 办公电话${withRule ? ', required: true' : ''} }
+${
+  withRule
+    ? `rules:
+  - name: staff_too_few
+    table: staff
+    conditions:
+      all:
+        - { fact: row_count, operator: lessThan, value: 10 }
+    event: { type: ticket, params: { severity: low, message: 教职工记录少于10条 } }`
+    : ''
+}`;
+
+describe('check pages: a table page', () => {
+  let t: TestApp;
+  let steward: Awaited<ReturnType<typeof signIn>>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.db.knex.schema.createTable('staff', (tb) => {
+      tb.string('staff_no');
+      tb.string('phone');
+    });
+    await t.db.knex('staff').insert([
+      { staff_no: '1', phone: null },
+      { staff_no: null, phone: '0371-1' },
+    ]);
+    await buildDepartment(t.db.knex, { code: 'HR' });
+    const user = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
+    steward = await signIn(t.app, user.login, user.password);
+  });
+  afterAll(() => t.close());
+
+  const resultsOf = (html: string) =>
+    /<section class="panel" id="latest-check-results">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+
+  it('shows the failing checks the catalog has, with a trend each', async () => {
+    expect((await importCatalog(t.db.knex, catalog(true))).ok).toBe(true);
+    await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });
+    const panel = resultsOf((await steward.agent.get('/catalog/tables/staff').expect(200)).text);
+    expect(panel).toContain('办公电话');
+    expect(panel).toContain('自定义规则 staff_too_few');
+    expect(panel.match(/<canvas data-trend=/g)).toHaveLength(3);
+  });
+
+  it('no longer shows checks an import removed once the table is checked again', async () => {
+    expect((await importCatalog(t.db.knex, catalog(false))).ok).toBe(true);
+    await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });
+    const panel = resultsOf((await steward.agent.get('/catalog/tables/staff').expect(200)).text);
+    expect(panel).toContain('职工号');
+    expect(panel).not.toContain('办公电话');
+    expect(panel).not.toContain('staff_too_few');
+    expect(panel.match(/<canvas data-trend=/g)).toHaveLength(1);
+  });
+
+  it('keeps the last results when the latest run could not check the table, under its error', async () => {
+    await t.db.knex.schema.renameTable('staff', 'staff_moved');
+    try {
+      await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });
+      const panel = resultsOf((await steward.agent.get('/catalog/tables/staff').expect(200)).text);
+      expect(panel).toContain('最近一次无法检查此表');
+      expect(panel).toContain('table_missing');
+      expect(panel).toMatch(/必填<\/span><\/td>\s*<td>职工号<\/td>\s*<td><span class="badge failed">未通过/);
+    } finally {
+      await t.db.knex.schema.renameTable('staff_moved', 'staff');
+    }
+  });
+});
