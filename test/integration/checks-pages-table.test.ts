@@ -64,6 +64,9 @@ describe('check pages: a table page', () => {
     expect(panel).toContain('办公电话');
     expect(panel).toContain('自定义规则 staff_too_few');
     expect(panel.match(/<canvas data-trend=/g)).toHaveLength(3);
+    // A table-level check's chart is captioned by the check alone, not "check · —".
+    expect(panel).toContain('<figcaption>自定义规则 staff_too_few</figcaption>');
+    expect(panel).toContain('<figcaption>必填 · 职工号</figcaption>');
   });
 
   it('no longer shows checks an import removed once the table is checked again', async () => {
