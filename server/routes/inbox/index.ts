@@ -11,7 +11,7 @@ export function inboxRoutes(ctx: AppContext): Router {
   router.get('/inbox', authorize('inbox.view'), async (req, res) => {
     const { page, perPage } = pageParams(req.query, 30);
     const unreadOnly = req.query.unread === '1';
-    const { items, total, unread } = await listInbox(ctx.db, req.user!.id, {
+    const { items, total, unread, newest } = await listInbox(ctx.db, req.user!.id, {
       limit: perPage,
       offset: (page - 1) * perPage,
       unreadOnly,
@@ -23,13 +23,18 @@ export function inboxRoutes(ctx: AppContext): Router {
       items: items.map((item) => inReadersLanguage(item, req.locale)),
       unread,
       unreadOnly,
+      newest,
+      // Marking read without following a link comes back to this list page, its filter kept.
+      here: req.originalUrl,
       pager: pagination(req.originalUrl, page, perPage, total),
     });
   });
 
   router.post('/inbox/read', authorize('inbox.view'), async (req, res) => {
     const id = req.body.id === undefined || req.body.id === 'all' ? null : Number(req.body.id);
-    if (id === null || Number.isSafeInteger(id)) await markRead(ctx.db, req.user!.id, id, ctx.now());
+    // "Mark all" marks the notices the page was shown with: one that arrived since stays unread.
+    const upTo = typeof req.body.up_to === 'string' && /^[0-9]{1,15}$/.test(req.body.up_to) ? Number(req.body.up_to) : undefined;
+    if (id === null || Number.isSafeInteger(id)) await markRead(ctx.db, req.user!.id, id, ctx.now(), upTo);
     // Follow the notice's link when it was a click on one; only local paths, never an open redirect.
     const next = safeLocalPath(req.body.next, '/inbox');
     res.redirect(next);

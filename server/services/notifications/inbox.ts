@@ -34,10 +34,10 @@ export async function listInbox(
   db: Knex,
   userId: number,
   opts: { limit: number; offset: number; unreadOnly?: boolean },
-): Promise<{ items: InboxItem[]; total: number; unread: number }> {
+): Promise<{ items: InboxItem[]; total: number; unread: number; newest: number | null }> {
   const base = db('notifications').where({ user_id: userId });
   const filtered = opts.unreadOnly ? base.clone().whereNull('read_at') : base.clone();
-  const [items, total, unread] = await Promise.all([
+  const [items, total, unread, newest] = await Promise.all([
     filtered
       .clone()
       .orderBy('id', 'desc')
@@ -46,14 +46,24 @@ export async function listInbox(
       .select('id', 'kind', 'title', 'body', 'title_en', 'body_en', 'link', 'created_at', 'read_at'),
     filtered.clone().count({ n: '*' }).first(),
     base.clone().whereNull('read_at').count({ n: '*' }).first(),
+    base.clone().max({ id: 'id' }).first(),
   ]);
-  return { items: items as InboxItem[], total: Number(total?.n ?? 0), unread: Number(unread?.n ?? 0) };
+  return {
+    items: items as InboxItem[],
+    total: Number(total?.n ?? 0),
+    unread: Number(unread?.n ?? 0),
+    newest: newest?.id == null ? null : Number(newest.id),
+  };
 }
 
-/** Marks one notice (or, with id null, all) as read; only the owner's rows are touched. */
-export async function markRead(db: Knex, userId: number, id: number | null, now: Date): Promise<number> {
+/**
+ * Marks one notice (or, with id null, all) as read; only the owner's rows are touched. `upTo` (with all):
+ * only notices up to that id — those there were when the page was shown, not one that arrived since unseen.
+ */
+export async function markRead(db: Knex, userId: number, id: number | null, now: Date, upTo?: number): Promise<number> {
   const q = db('notifications').where({ user_id: userId }).whereNull('read_at');
   if (id !== null) q.andWhere({ id });
+  else if (upTo !== undefined) q.andWhere('id', '<=', upTo);
   return q.update({ read_at: now });
 }
 

@@ -1,0 +1,102 @@
+import { buildUser } from '../factories';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * The inbox (`/inbox`) as a steward uses it: reading, marking one notice or all of them read, and
+ * coming back to the list page they were on. The forms are sent as the page wrote them.
+ */
+describe('the inbox page', () => {
+  let t: TestApp;
+  let steward: Awaited<ReturnType<typeof signIn>>;
+  let userId: number;
+
+  const notice = (title: string, link: string | null = null) =>
+    t.db
+      .knex('notifications')
+      .insert({ user_id: userId, kind: 'ticket.reminder', title, body: '', link })
+      .returning('id')
+      .then(([row]) => Number(row.id));
+
+  /** The hidden fields of the inbox form whose id field is `id` (a notice's, or "all"). */
+  function formFields(html: string, pick: { id: string }): Record<string, string> {
+    const forms = html.match(/<form method="post" action="\/inbox\/read"[^>]*>[\s\S]*?<\/form>/g) ?? [];
+    const form = forms.find((f) => f.includes(`name="id" value="${pick.id}"`));
+    if (!form) throw new Error(`no form for ${pick.id}`);
+    const fields: Record<string, string> = {};
+    for (const [, name, value] of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+      fields[name] = value.replaceAll('&amp;', '&').replaceAll('&#x3D;', '=');
+    return fields;
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const user = await buildUser(t.db.knex, { login: 'hr.steward', department: 'HR', roles: ['steward'] });
+    userId = user.id;
+    steward = await signIn(t.app, user.login, user.password);
+  });
+  afterAll(() => t.close());
+  beforeEach(() => t.db.knex('notifications').where({ user_id: userId }).delete());
+
+  it('"mark all as read" leaves unread a notice that arrived after the page was shown', async () => {
+    await notice('【提醒】工单 #1 将到期');
+    await notice('【提醒】工单 #2 将到期');
+    const page = await steward.agent.get('/inbox').expect(200);
+    expect(page.text).toContain('2 条未读');
+    const late = await notice('【数据质量】1 个高严重度问题待整改');
+    await steward.agent
+      .post('/inbox/read')
+      .type('form')
+      .send(formFields(page.text, { id: 'all' }))
+      .expect(302)
+      .expect('Location', '/inbox');
+    const unread = await t.db.knex('notifications').where({ user_id: userId }).whereNull('read_at').pluck('id');
+    expect(unread.map(Number)).toEqual([late]);
+    const after = await steward.agent.get('/inbox').expect(200);
+    expect(after.text).toContain('1 条未读');
+    expect(after.text).toContain('【数据质量】1 个高严重度问题待整改');
+  });
+
+  it('marking a notice read on a later page of the unread list comes back to that page, filter kept', async () => {
+    // 32 unread notices: the unread list's page 2 holds the oldest two (30 a page).
+    const oldest = await notice('最早的通知');
+    for (let i = 2; i <= 32; i++) await notice(`通知 ${i}`);
+    const page = await steward.agent.get('/inbox?unread=1&page=2').expect(200);
+    expect(page.text).toContain('最早的通知');
+    expect(page.text).toContain('第 2 / 2 页，共 32 条');
+    const res = await steward.agent
+      .post('/inbox/read')
+      .type('form')
+      .send(formFields(page.text, { id: String(oldest) }))
+      .expect(302);
+    expect(res.headers.location).toBe('/inbox?unread=1&page=2');
+    const back = await steward.agent.get(res.headers.location).expect(200);
+    expect(back.text).toContain('第 2 / 2 页，共 31 条');
+    expect(back.text).not.toContain('最早的通知');
+  });
+
+  it('a notice with a link still opens its link when marked read', async () => {
+    const id = await notice('【提醒】工单 #5 将到期', '/tickets/5');
+    const page = await steward.agent.get('/inbox?unread=1').expect(200);
+    await steward.agent
+      .post('/inbox/read')
+      .type('form')
+      .send(formFields(page.text, { id: String(id) }))
+      .expect(302)
+      .expect('Location', '/tickets/5');
+  });
+
+  it('says in words which notices are unread (not only by the border colour), and which view is shown', async () => {
+    const read = await notice('已读的通知');
+    await t.db.knex('notifications').where({ id: read }).update({ read_at: new Date() });
+    await notice('未读的通知');
+    const page = await steward.agent.get('/inbox').expect(200);
+    expect(page.text).toContain('<span class="badge warn">未读</span> <strong>未读的通知</strong>');
+    expect(page.text).toContain('<div class="inbox-head"><strong>已读的通知</strong>');
+    expect(page.text).toContain('<a href="/inbox" class="active" aria-current="page">全部</a>');
+    await steward.agent.post('/locale').type('form').send({ _csrf: steward.csrf, locale: 'en', next: '/inbox' }).expect(302);
+    const english = await steward.agent.get('/inbox?unread=1').expect(200);
+    expect(english.text).toContain('<span class="badge warn">Unread</span> <strong>未读的通知</strong>');
+    expect(english.text).toContain('<a href="/inbox?unread=1" class="active" aria-current="page">Unread</a>');
+    await steward.agent.post('/locale').type('form').send({ _csrf: steward.csrf, locale: 'zh-CN', next: '/inbox' }).expect(302);
+  });
+});
