@@ -79,6 +79,20 @@ describe('check pages: a table page', () => {
     expect(panel.match(/<canvas data-trend=/g)).toHaveLength(1);
   });
 
+  it("links a run's tables to their catalog pages while the catalog has them", async () => {
+    const run = await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });
+    await t.db
+      .knex('check_run_tables')
+      .insert({ run_id: run.runId, table_name: 'dropped', status: 'ok', duration_ms: 3, row_count: 1 });
+    const office = await buildUser(t.db.knex, { department: 'HR', roles: ['it_office'] });
+    const { agent } = await signIn(t.app, office.login, office.password);
+    const page = (await agent.get(`/runs/${run.runId}`).expect(200)).text;
+    expect(page).toContain('<a href="/catalog/tables/staff">教职工 <code>staff</code></a>');
+    // A table an import removed since: named, without a link to a page that no longer exists.
+    expect(page).toContain('<td><code>dropped</code></td>');
+    expect(page).not.toContain('href="/catalog/tables/dropped"');
+  });
+
   it('keeps the last results when the latest run could not check the table, under its error', async () => {
     await t.db.knex.schema.renameTable('staff', 'staff_moved');
     try {

@@ -105,7 +105,12 @@ export function checkRoutes(ctx: AppContext): Router {
       running,
       noFailures,
       noTables: req.t(running ? 'checks.run.noTablesYet' : 'checks.run.noTables'),
-      tables: found.tables.map((tb) => ({ ...tb, table_title: tableOf(tb.table_name)?.title ?? null })),
+      // A table the catalog no longer has is named, not linked: its catalog page is gone.
+      tables: found.tables.map((tb) => ({
+        ...tb,
+        table_title: tableOf(tb.table_name)?.title ?? null,
+        in_catalog: !!tableOf(tb.table_name),
+      })),
       failures: found.failures.map((f) => ({
         ...f,
         table_title: tableOf(f.table_name)?.title ?? null,
