@@ -1,0 +1,43 @@
+import { buildDepartment, buildUser } from '../factories';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * The IT office's ticket settings (`/tickets/settings`): a value refused comes back with its message tied
+ * to its input, so a screen reader announces the input as invalid and reads the message with it.
+ */
+describe('ticket settings: messages tied to their inputs', () => {
+  let t: TestApp;
+  let office: Awaited<ReturnType<typeof signIn>>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await buildDepartment(t.db.knex, { code: 'HR', name: '人事处' });
+    const it = await buildUser(t.db.knex, { login: 'it', department: 'ITC', roles: ['it_office'] });
+    office = await signIn(t.app, it.login, it.password);
+  });
+  afterAll(() => t.close());
+
+  it('a due-days value out of range marks that input invalid and names its message', async () => {
+    const res = await office.agent
+      .post('/tickets/settings')
+      .type('form')
+      .send({ _csrf: office.csrf, high: '0', medium: '5', low: '10' })
+      .expect(422);
+    expect(res.text).toContain(
+      '<input id="days-high" name="high" inputmode="numeric" value="0" size="4" aria-invalid="true" aria-describedby="days-high-error"> 个工作日<p class="field-error" role="alert" id="days-high-error">应为 1–60 之间的整数</p>',
+    );
+    expect(res.text).toContain('<input id="days-medium" name="medium" inputmode="numeric" value="5" size="4"> 个工作日</div>');
+  });
+
+  it("a refused robot URL marks that department's input invalid and names its message", async () => {
+    const res = await office.agent
+      .post('/tickets/settings/webhook')
+      .type('form')
+      .send({ _csrf: office.csrf, department: 'HR', webhook_url: 'http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k' })
+      .expect(422);
+    expect(res.text).toMatch(
+      /<input name="webhook_url" type="url" size="60" value="http:\/\/qyapi\.weixin\.qq\.com\/cgi-bin\/webhook\/send\?key&#x3D;k" aria-label="Webhook 地址 HR" aria-invalid="true" aria-describedby="webhook-HR-error">/,
+    );
+    expect(res.text).toContain('<p class="field-error" role="alert" id="webhook-HR-error">应为 https:// 开头的网址');
+  });
+});
