@@ -105,4 +105,16 @@ describe('check pages: what a run found', () => {
     expect(en.text).toContain('Every check passed on the 1 table(s) checked');
     await office.agent.post('/locale').type('form').send({ locale: 'zh-CN', next: '/', _csrf: office.csrf }).expect(302);
   });
+
+  it('lists runs with their counts grouped by thousands, as the run page shows them', async () => {
+    const runId = (await claimRun(t.db.knex, { trigger: 'schedule' }))!;
+    await t.db
+      .knex('check_runs')
+      .where({ id: runId })
+      .update({ status: 'completed', tables_total: 1200, tables_done: 1200, checks_failed: 4321, finished_at: new Date() });
+    const list = await office.agent.get('/runs?status=completed').expect(200);
+    const row = new RegExp(`<td><a href="/runs/${runId}">${runId}</a></td>[\\s\\S]*?</tr>`).exec(list.text)?.[0];
+    expect(row).toContain('<td class="num">1,200 / 1,200</td>');
+    expect(row).toContain('<td class="num">4,321</td>');
+  });
 });
