@@ -97,7 +97,7 @@ describe('/admin/users', () => {
   });
 
   it('an e-mail address that is not one: 422 with the message next to the e-mail input; nothing written', async () => {
-    for (const email of ['not-an-email', 'a b@example.edu.cn', `${'x'.repeat(310)}@example.edu.cn`]) {
+    for (const email of ['not-an-email', 'a b@example.edu.cn', 'a"b@example.edu.cn', `${'x'.repeat(310)}@example.edu.cn`]) {
       const { res, changed } = await add({ email });
       expect(res.status).toBe(422);
       expect(cellOf(res.text, 'u-email')).toContain('class="field-error"');

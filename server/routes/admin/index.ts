@@ -8,6 +8,7 @@ import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can, type Role, ROLES } from '../../policies';
 import { appendAudit, listAudit } from '../../services/audit';
+import { isEmailAddress } from '../../services/email-address';
 import {
   activeApiTokens,
   createUser,
@@ -355,7 +356,7 @@ export function adminRoutes(ctx: AppContext): Router {
     // One mailbox once: addresses differing only in case are the same mailbox (digests would go twice).
     const seen = new Set<string>();
     const emails = typed.filter((e) => !seen.has(e.toLowerCase()) && seen.add(e.toLowerCase()));
-    const bad = emails.find((e) => !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e));
+    const bad = emails.find((e) => !isEmailAddress(e));
     // As long as an account's e-mail may be (users.email, 320: RFC 5321's 64 + @ + 255).
     const long = emails.find((e) => e.length > STEWARD_EMAIL_MAX);
     const problem: Omit<FieldError, 'field'> | null = bad

@@ -1,10 +1,9 @@
 /** `departments:` and `systems:` — who is responsible, and which business system each department runs. */
 import { isScalar } from 'yaml';
+import { isEmailAddress } from '../email-address';
 import { type AnyNode, Reader, at, byKey, item } from './reader';
 import type { CatalogDepartment, CatalogSystem } from './types';
 import { TEXT_LIMITS, textLength } from './values';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function readDepartments(r: Reader, node: AnyNode, path: string): CatalogDepartment[] {
   if (node === undefined) return [];
@@ -24,7 +23,7 @@ export function readDepartments(r: Reader, node: AnyNode, path: string): Catalog
     const stewardsEntry = entries.get('stewards');
     const stewards = stewardsEntry ? (r.texts(stewardsEntry.value, at(p, 'stewards')) ?? []) : [];
     for (const steward of stewards) {
-      if (!EMAIL.test(steward.value)) {
+      if (!isEmailAddress(steward.value)) {
         r.report(
           steward.node,
           steward.path,

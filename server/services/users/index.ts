@@ -32,7 +32,7 @@ export function toCurrentUser(row: UserRow): CurrentUser {
 }
 
 const LOGIN_PATTERN = /^[A-Za-z0-9._@-]{2,64}$/;
-export { EMAIL_PATTERN, USER_LIMITS } from './validate';
+export { USER_LIMITS } from './validate';
 
 export interface NewUser {
   login: string;

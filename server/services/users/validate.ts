@@ -1,9 +1,8 @@
 import type { Knex } from 'knex';
 import type { FieldError } from '../../errors';
 import { ROLES, type Role } from '../../policies';
+import { isEmailAddress } from '../email-address';
 
-/** One @, something on both sides, a dot in the domain, no spaces (as the catalog's steward addresses). */
-export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Column sizes (migrations): users.name varchar(200), users.email varchar(320), departments.code varchar(64), departments.name varchar(200). */
 export const USER_LIMITS = { name: 200, email: 320, departmentCode: 64, departmentName: 200 } as const;
 
@@ -43,7 +42,7 @@ export function checkPersonFields(input: { name?: string | null; email?: string 
   const email = input.email?.trim() || null;
   if (email !== null && length(email) > USER_LIMITS.email) {
     problems.push({ field: 'email', key: 'users.errors.emailLength', params: { max: USER_LIMITS.email } });
-  } else if (email !== null && !EMAIL_PATTERN.test(email)) {
+  } else if (email !== null && !isEmailAddress(email)) {
     problems.push({ field: 'email', key: 'users.errors.email', params: { value: email } });
   }
   const roles = [...new Set(input.roles)];
