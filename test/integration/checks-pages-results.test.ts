@@ -76,6 +76,12 @@ describe('check pages: results', () => {
     // The ticket filed from the same result shows the same masked key.
     const ticket = await t.db.knex('tickets').where({ table_name: 'grad_people', check_kind: 'required' }).first();
     expect(ticket.sample_keys).toEqual([{ sfzh: '110105********002X', mobile: '138****5678' }]);
+    // And so are they stored with the run's results: the service database holds no raw key of a person.
+    const stored = await t.db
+      .knex('check_results')
+      .where({ run_id: runId, table_name: 'grad_people', check_kind: 'required' })
+      .first('sample_keys');
+    expect(stored.sample_keys).toEqual([{ sfzh: '110105********002X', mobile: '138****5678' }]);
   });
 
   it("shows a custom rule's message only when the rule fired, not next to 'passed'", async () => {

@@ -45,6 +45,13 @@ describe('maskPhone', () => {
     expect(maskPhone('0371-67781234')).toBe('037*-****1234');
     expect(maskPhone('1234')).toBe('****');
   });
+
+  it('reads the same masked twice (a key stored masked is masked again on a page)', () => {
+    for (const phone of ['13812345678', '+86 138-1234-5678', '0371-67781234', '12345']) {
+      const once = maskPhone(phone);
+      expect(maskPhone(once)).toBe(once);
+    }
+  });
 });
 
 describe('maskEmail, maskName, maskText', () => {

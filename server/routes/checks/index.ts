@@ -12,7 +12,7 @@ import { claimRun, executeRun } from '../../services/checks/runs';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { checkLabel } from '../../presenters/check-label';
 import { isBlankKey } from '../../presenters/sample-keys';
-import { classifyKey, maskValue } from '../../services/privacy';
+import { maskRecordKey } from '../../services/privacy';
 
 const RUN_STATUSES = ['running', 'completed', 'failed', 'interrupted'];
 
@@ -80,13 +80,10 @@ export function checkRoutes(ctx: AppContext): Router {
     ]);
     const tableOf = (name: string) => catalog?.tables.find((t) => t.name === name);
     const departmentName = (code: string) => departments.find((d) => d.code === code)?.name ?? code;
-    // Stored sample keys are masked where the column is a sensitive catalog field; a key column the catalog
-    // does not declare is masked here by its name (sfzh, mobile…), as the ticket filed from it is.
+    // Sample keys are stored masked (maskRecordKey); results stored before undeclared key columns were masked by
+    // their name (sfzh, mobile…) are masked here the same way: masking twice reads the same.
     const shownKey = (tableName: string, key: Record<string, string | null>) =>
-      Object.entries(key).map(([column, value]) => {
-        const kind = tableOf(tableName)?.fields.some((x) => x.name === column) ? null : classifyKey(column);
-        return kind && value != null ? maskValue(value, kind) : value;
-      });
+      Object.values(maskRecordKey(tableOf(tableName), key));
     const running = found.run.status === 'running';
     // "Every check passed" only of a completed run whose tables were all checked: a run that checked no
     // table (each busy in another run, no catalog) or is still going says so instead.

@@ -1,25 +1,16 @@
 import type { Knex } from 'knex';
 import type { CheckResult, TableCheckOutcome } from '../../../rules/types';
 import type { Catalog } from '../catalog/types';
-import { maskFieldValue } from '../privacy';
+import { maskRecordKey } from '../privacy';
 
 /**
- * Sample keys identify violating rows. A key column can itself be personal data (an ID number as
- * key): such values are masked before they are stored, since they are shown on pages.
+ * Sample keys identify violating rows. A key column can itself be personal data (an ID number as key):
+ * such values are masked before they are stored, as tickets store them (`maskRecordKey`), since they are
+ * shown on pages.
  */
 export function maskSampleKeys(catalog: Catalog, tableName: string, samples: Record<string, string>[]): Record<string, string>[] {
   const table = catalog.tables.find((t) => t.name === tableName);
-  if (!table) return samples;
-  const sensitive = new Map(table.fields.filter((f) => f.sensitive).map((f) => [f.name, f]));
-  if (sensitive.size === 0) return samples;
-  return samples.map((key) =>
-    Object.fromEntries(
-      Object.entries(key).map(([column, value]) => {
-        const field = sensitive.get(column);
-        return [column, field ? String(maskFieldValue(value, { sensitive: true, validate: field.validate })) : value];
-      }),
-    ),
-  );
+  return samples.map((key) => maskRecordKey(table, key));
 }
 
 /** Stores one table's outcome and its results, in the caller's transaction. */

@@ -46,12 +46,13 @@ export function maskPhone(value: string): string {
   const v = value.trim();
   const prefix = /^(\+86|0086)[\s-]?/.exec(v)?.[0] ?? '';
   const rest = v.slice(prefix.length);
-  const digits = rest.replace(/\D/g, '').length;
+  // A star counts as a (hidden) digit: a number masked already reads the same masked again.
+  const digits = rest.replace(/[^\d*]/g, '').length;
   if (digits <= 4) return prefix + rest.replace(/\d/g, '*');
   const head = Math.floor((digits * 3) / 11);
   const tail = Math.floor((digits * 4) / 11);
   let seen = 0;
-  const masked = rest.replace(/\d/g, (d) => {
+  const masked = rest.replace(/[\d*]/g, (d) => {
     seen += 1;
     return seen <= head || seen > digits - tail ? d : '*';
   });
