@@ -56,7 +56,10 @@
           var bar = document.getElementById('run-progress-bar');
           bar.max = run.tables_total;
           bar.value = run.tables_done;
-          document.getElementById('run-progress-text').textContent = run.tables_done + ' / ' + run.tables_total;
+          // The page's own sentence (已完成 3 / 8 张表), from the template it carries, not bare numbers.
+          var text = document.getElementById('run-progress-text');
+          var template = text.getAttribute('data-template') || '{done} / {total}';
+          text.textContent = template.replace('{done}', run.tables_done).replace('{total}', run.tables_total);
           if (run.status === 'running') setTimeout(poll, 1500);
           else window.location.reload();
         })

@@ -85,6 +85,10 @@ describe('check pages: what a run found', () => {
     expect(tablesOf(page.text)).toContain('尚无检查完毕的表');
     expect(failuresOf(page.text)).toContain('目前没有未通过的检查');
     expect(page.text).toMatch(/<progress id="run-progress-bar" aria-labelledby="run-progress-text"/);
+    // The sentence the page updates while it polls, in the reader's language (it was bare "1 / 2").
+    expect(page.text).toContain(
+      '<span id="run-progress-text" data-template="已完成 {done} / {total} 张表">已完成 0 / 2 张表</span>',
+    );
     expect(page.text).not.toContain('全部检查通过');
     await t.db.knex('check_runs').where({ id: runId }).update({ status: 'interrupted', finished_at: new Date() });
   });
