@@ -50,6 +50,23 @@ describe('/catalog overview', () => {
   });
   afterAll(() => t.close());
 
+  it("links a department's name to its page for those who may open it, and only for them", async () => {
+    const headingOf = (page: string, code: string) => /<h2>(.*?)<\/h2>/s.exec(page.slice(page.indexOf(`id="dept-${code}"`)))?.[1];
+    const office = await buildUser(t.db.knex, { department: 'LIB', roles: ['it_office'] });
+    const asOffice = (await (await signIn(t.app, office.login, office.password)).agent.get('/catalog?q=表07').expect(200)).text;
+    expect(headingOf(asOffice, 'HR')).toBe('<a href="/departments/HR">人事处</a> <small class="muted">HR</small>');
+    expect(headingOf(asOffice, 'ORG')).toBe('<a href="/departments/ORG">党委组织部</a> <small class="muted">ORG</small>');
+    // A steward opens only their own department's page; a plain user none.
+    const steward = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
+    const asSteward = (await (await signIn(t.app, steward.login, steward.password)).agent.get('/catalog?q=表07').expect(200))
+      .text;
+    expect(headingOf(asSteward, 'HR')).toBe('<a href="/departments/HR">人事处</a> <small class="muted">HR</small>');
+    expect(headingOf(asSteward, 'ORG')).toBe('党委组织部 <small class="muted">ORG</small>');
+    const asUser = (await user.agent.get('/catalog?q=表07').expect(200)).text;
+    expect(headingOf(asUser, 'HR')).toBe('人事处 <small class="muted">HR</small>');
+    expect(asUser).not.toContain('href="/departments/');
+  });
+
   it('pages by entry, 25 a page, tables by their field count', async () => {
     const first = (await user.agent.get('/catalog').expect(200)).text;
     expect(tablesOf(first)).toEqual(Array.from({ length: 25 }, (_, k) => `t${n2(k + 1)}`));

@@ -51,6 +51,12 @@ export function catalogRoutes(ctx: AppContext): Router {
       canManage: can(req.user, 'catalog.manage'),
       versionId: current?.versionId,
       ...overview,
+      // A department's name leads to its page (members, steward e-mails) for those who may open it: the IT
+      // office had no way there but the audit log.
+      departments: overview.departments.map((d) => ({
+        ...d,
+        href: can(req.user, 'department.view', { department: d.code }) ? `/departments/${encodeURIComponent(d.code)}` : null,
+      })),
       pager: overview.total > perPage ? pagination(req.originalUrl, page, perPage, overview.total) : null,
       hasCatalog: !!current,
     });
