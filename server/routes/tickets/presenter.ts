@@ -20,18 +20,22 @@ export function filtersFrom(req: Request, today: string): { filters: TicketFilte
   const q = req.query as Record<string, unknown>;
   const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
   const user = req.user!;
-  const status = s('status') || 'active';
+  // A status or view the menus do not have (an old or mistyped link) is the default, as the menu then
+  // shows it: the list filtered by what the form says, never every status under “待处理”.
+  const status = s('status') === 'all' || isStatusFilter(s('status')) ? s('status') : 'active';
+  const severity = (SEVERITIES as string[]).includes(s('severity')) ? s('severity') : '';
+  const view = isTicketView(s('view')) ? s('view') : '';
   const filters: TicketFilters = { today };
-  if (status !== 'all' && isStatusFilter(status)) filters.status = status;
+  if (status !== 'all') filters.status = status as TicketFilters['status'];
   const department = can(user, 'tickets.viewAll') ? s('department') : user.department;
   if (department) filters.department = department;
   if (s('table')) filters.table = s('table');
   if (s('check')) filters.check = s('check');
-  if ((SEVERITIES as string[]).includes(s('severity'))) filters.severity = s('severity');
-  if (isTicketView(s('view'))) filters.view = s('view') as TicketFilters['view'];
+  if (severity) filters.severity = severity;
+  if (view) filters.view = view as TicketFilters['view'];
   return {
     filters,
-    form: { status, department, table: s('table'), check: s('check'), severity: s('severity'), view: s('view') },
+    form: { status, department, table: s('table'), check: s('check'), severity, view },
   };
 }
 

@@ -1,0 +1,56 @@
+import { buildUser } from '../factories';
+import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * The ticket queue read as its users read it: the list shows what the filter menus say. A status or
+ * view the menus do not have (an old or mistyped link: `?status=Closed`, `?view=late`) is the default
+ * — active tickets, all views — shown as such, not every ticket under a menu that says 待处理.
+ */
+const catalog = exampleCatalog();
+const T0 = new Date('2026-09-30T02:00:00Z');
+
+let t: TestApp;
+let office: { login: string; password: string };
+let active: number;
+let closed: number;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => new Date('2026-10-01T02:00:00Z');
+  const db = t.db.knex;
+  await seedCatalogDepartments(db, catalog);
+  active = (await buildTicket(db, catalog, T0, { field: 'name', check: 'required' })).id;
+  closed = (await buildTicket(db, catalog, T0, { field: 'gender', check: 'codes' })).id;
+  await db('tickets').where({ id: closed }).update({ status: 'closed', closed_reason: '表已停用' });
+  office = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
+});
+afterAll(() => t.close());
+
+const rows = (html: string) => [...html.matchAll(/<td><a href="\/tickets\/(\d+)">#/g)].map((m) => Number(m[1]));
+const selectedStatus = (html: string) => /<select name="status">.*?<option value="(\w+)" selected>/s.exec(html)?.[1];
+
+describe('the queue with a status or view it does not know', () => {
+  it('lists the active tickets and says so in the status menu', async () => {
+    const s = await signIn(t.app, office.login, office.password);
+    const plain = (await s.agent.get('/tickets').expect(200)).text;
+    expect(rows(plain)).toEqual([active]);
+    expect(selectedStatus(plain)).toBe('active');
+    for (const query of ['status=Closed', 'status=done', 'status=%20', 'status=a&status=b']) {
+      const page = (await s.agent.get(`/tickets?${query}`).expect(200)).text;
+      expect({ query, rows: rows(page), menu: selectedStatus(page) }).toEqual({ query, rows: [active], menu: 'active' });
+      expect(page).toContain('第 1 / 1 页，共 1 条');
+    }
+    const all = (await s.agent.get('/tickets?status=all').expect(200)).text;
+    expect(rows(all).sort()).toEqual([active, closed].sort());
+    expect(selectedStatus(all)).toBe('all');
+  });
+
+  it('treats an unknown view as all tickets: “全部工单” is the view shown, and the filter form does not carry it on', async () => {
+    const s = await signIn(t.app, office.login, office.password);
+    const page = (await s.agent.get('/tickets?view=late').expect(200)).text;
+    expect(rows(page)).toEqual([active]);
+    expect(page).toContain('<a href="/tickets" class="active"');
+    expect(page).not.toContain('name="view" value="late"');
+  });
+});
