@@ -5,7 +5,7 @@ import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
-import { markReturnedDelivered, revokeGrant } from '../../services/sharing/grants';
+import { grantState, markReturnedDelivered, revokeGrant } from '../../services/sharing/grants';
 import { emptyInput, inputFromBody } from '../../services/sharing/input';
 import { listRequests, queueIds, type ListFilters } from '../../services/sharing/lists';
 import { inCatalogSpelling } from '../../services/sharing/plan';
@@ -48,6 +48,7 @@ export function sharingRoutes(ctx: AppContext): Router {
     const last = pastLastPage(req.originalUrl, page, perPage, total);
     if (last) return redirectKeepingFlash(req, res, last);
     const departments: { code: string; name: string }[] = await db('departments').orderBy('code').select('code', 'name');
+    const { today } = await clock(ctx);
     // Departments by name (计算机学院), never by code; the API's list keeps the codes.
     const nameOf = (code: string | null) => (code ? (departments.find((d) => d.code === code)?.name ?? code) : null);
     res.render('pages/sharing/list', {
@@ -57,6 +58,8 @@ export function sharingRoutes(ctx: AppContext): Router {
         ...r,
         department_name: nameOf(r.department_code),
         pending: r.pending.map((p) => ({ ...p, department_name: nameOf(p.department) })),
+        // A grant no longer in force says so beside 已共享 (the request's status stays as it was decided).
+        grant_state: r.grant && grantState(r.grant, today) !== 'active' ? grantState(r.grant, today) : null,
       })),
       pager: pagination(req.originalUrl, page, perPage, total),
       statuses: REQUEST_STATUSES,

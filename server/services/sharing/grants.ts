@@ -38,6 +38,16 @@ export async function revokeGrant(ctx: AppContext, actor: Actor, requestId: numb
   });
 }
 
+/**
+ * Whether a grant still holds: `revoked` by the IT office, `expired` once its last day (`expires_on`, shown as
+ * 授权有效期至…) is over, else `active`. The request stays `granted` (that is how it was decided); pages say which.
+ */
+export type GrantState = 'active' | 'expired' | 'revoked';
+export function grantState(grant: { expires_on: string; revoked_at?: unknown }, today: string): GrantState {
+  if (grant.revoked_at) return 'revoked';
+  return grant.expires_on < today ? 'expired' : 'active';
+}
+
 /** The applicant (who sends the data back) or the IT office (who receives it) marks an item delivered. */
 export function mayMarkDelivered(user: CurrentUser, applicantId: number): boolean {
   return user.id === applicantId || can(user, 'sharing.manage');

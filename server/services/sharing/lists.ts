@@ -42,6 +42,8 @@ export interface ListRow {
   /** Every stage, in order (the API shows them); `pending` are those waiting for a decision now. */
   stages: ListStage[];
   pending: { kind: string; department: string | null; due_on: string | null }[];
+  /** A granted request's grant: its last day and whether it was revoked (grants.ts grantState tells its state). */
+  grant: { expires_on: string; revoked_at: Date | null } | null;
 }
 
 export async function listRequests(
@@ -74,7 +76,7 @@ export async function listRequests(
       'r.created_at',
     );
   const ids = rows.map((r: { id: number }) => Number(r.id));
-  const [items, stages, current] = await Promise.all([
+  const [items, stages, current, grants] = await Promise.all([
     db('sharing_items')
       .whereIn('request_id', ids.length ? ids : [-1])
       .orderBy(['request_id', 'position'])
@@ -95,6 +97,9 @@ export async function listRequests(
         'decided_at',
       ),
     loadCurrentCatalog(db),
+    db('sharing_grants')
+      .whereIn('request_id', ids.length ? ids : [-1])
+      .select('request_id', 'expires_on', 'revoked_at'),
   ]);
   // Rows stored before drafts were saved in the catalog's spelling keep what was typed: shown as the catalog spells it.
   const tableName = (name: string) => catalogTable(current?.catalog, name)?.name ?? name;
@@ -124,6 +129,10 @@ export async function listRequests(
       pending: stagesOf(Number(r.id))
         .filter((s: DbRow) => s.status === 'pending')
         .map((s: DbRow) => ({ kind: s.kind, department: s.department_code, due_on: s.due_on })),
+      grant:
+        grants
+          .filter((g: DbRow) => Number(g.request_id) === Number(r.id))
+          .map((g: DbRow) => ({ expires_on: g.expires_on, revoked_at: g.revoked_at ?? null }))[0] ?? null,
     })) as ListRow[],
   };
 }

@@ -11,7 +11,7 @@ import {
   onBehalfReason,
   type StageRow,
 } from './access';
-import { mayMarkDelivered } from './grants';
+import { grantState, mayMarkDelivered } from './grants';
 import { catalogField, catalogTable } from '../catalog/names';
 import { isSensitiveField } from './plan';
 import { structureChangePending } from './structure-changes';
@@ -193,6 +193,8 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
           granted_at: loaded.grant.granted_at,
           revoked_at: loaded.grant.revoked_at,
           revoke_reason: typed(loaded.grant.revoke_reason),
+          /** active, expired (its last day is over) or revoked: the request itself stays `granted`. */
+          state: grantState({ expires_on: loaded.grant.expires_on, revoked_at: loaded.grant.revoked_at }, today),
         }
       : null,
     can: {

@@ -1,0 +1,109 @@
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
+
+/**
+ * A grant that no longer holds says so: the request stays 已共享 (granted is how it was decided), and beside it the
+ * request page, the lists and the print form say 授权已过期 once the grant's last day is over, or 授权已撤销.
+ */
+const MONDAY = new Date('2026-03-02T02:00:00Z');
+
+let t: TestApp;
+let people: SharingPeople;
+type Session = Awaited<ReturnType<typeof signIn>>;
+const sessions: Record<string, Session> = {};
+async function as(login: keyof SharingPeople): Promise<Session> {
+  if (!sessions[login]) sessions[login] = await signIn(t.app, people[login].login, people[login].password);
+  return sessions[login];
+}
+
+async function decideAs(login: keyof SharingPeople, id: number, extra: Record<string, string> = {}) {
+  const s = await as(login);
+  const res = await s.agent
+    .post(`/sharing/${id}/decision`)
+    .type('form')
+    .send({ _csrf: s.csrf, decision: 'approve', ...extra });
+  expect(res.status).toBe(303);
+}
+
+/** A request for universal data (no source stage), granted until `expiresOn`. */
+async function grantedUntil(expiresOn: string): Promise<number> {
+  const a = await as('applicant');
+  const res = await a.agent
+    .post('/api/v1/sharing-requests')
+    .set('X-CSRF-Token', a.csrf)
+    .send(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]));
+  expect(res.status).toBe(201);
+  const id = res.body.id as number;
+  await decideAs('csSteward', id);
+  await decideAs('office', id);
+  await decideAs('office2', id, { expires_on: expiresOn });
+  expect((await t.db.knex('sharing_requests').where({ id }).first('status')).status).toBe('granted');
+  return id;
+}
+
+/** The list row of request `id` on `html`. */
+function rowOf(html: string, id: number): string {
+  const row = new RegExp(`<tr>\\s*<td><a href="/sharing/${id}">#${id}</a></td>[\\s\\S]*?</tr>`).exec(html);
+  expect(row).not.toBeNull();
+  return row![0];
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  people = await buildSharingWorld(t.db.knex);
+});
+afterAll(() => t.close());
+
+it('an expired or revoked grant is marked on the request page, the lists and the print form; an active one is not', async () => {
+  const expiring = await grantedUntil('2026-03-10');
+  const revoked = await grantedUntil('2027-03-01');
+  const active = await grantedUntil('2027-03-01');
+  const o = await as('office');
+  const revoke = await o.agent.post(`/sharing/${revoked}/revoke`).type('form').send({ _csrf: o.csrf, reason: '项目结束' });
+  expect(revoke.status).toBe(303);
+
+  // On its last day the grant still holds.
+  t.ctx.now = () => new Date('2026-03-10T15:00:00Z'); // 23:00 in Shanghai
+  let page = (await o.agent.get(`/sharing/${expiring}`).expect(200)).text;
+  expect(page).toContain('授权有效期至 2026-03-10 ·');
+  expect(page).not.toContain('授权已过期');
+
+  // The day after, it has expired.
+  t.ctx.now = () => new Date('2026-03-11T01:00:00Z');
+  page = (await o.agent.get(`/sharing/${expiring}`).expect(200)).text;
+  expect(page).toMatch(
+    /<h1>数据共享申请 #\d+ <span class="badge status-granted">已共享<\/span> <span class="badge bad grant-state">授权已过期<\/span><\/h1>/,
+  );
+  expect(page).toContain('授权有效期至 2026-03-10，已过期');
+  const print = (await o.agent.get(`/sharing/${expiring}/print`).expect(200)).text;
+  expect(print).toContain(`No. ${expiring} · 已共享 · 授权已过期`);
+  expect(print).toContain('授权有效期至 2026-03-10，已过期');
+
+  page = (await o.agent.get(`/sharing/${revoked}`).expect(200)).text;
+  expect(page).toContain('<span class="badge bad grant-state">授权已撤销</span></h1>');
+  const revokedPrint = (await o.agent.get(`/sharing/${revoked}/print`).expect(200)).text;
+  expect(revokedPrint).toContain(`No. ${revoked} · 已共享 · 授权已撤销`);
+  expect(revokedPrint).toContain('撤销：项目结束');
+
+  page = (await o.agent.get(`/sharing/${active}`).expect(200)).text;
+  expect(page).toContain('授权有效期至 2027-03-01 ·');
+  expect(page).not.toContain('grant-state');
+
+  // The applicant's list and the IT office's list of every request.
+  for (const html of [
+    (await (await as('applicant')).agent.get('/sharing').expect(200)).text,
+    (await o.agent.get('/sharing/all?status=granted').expect(200)).text,
+  ]) {
+    expect(rowOf(html, expiring)).toContain('已共享</span> <span class="badge bad grant-state">授权已过期</span>');
+    expect(rowOf(html, revoked)).toContain('已共享</span> <span class="badge bad grant-state">授权已撤销</span>');
+    expect(rowOf(html, active)).toContain('已共享</span>');
+    expect(rowOf(html, active)).not.toContain('grant-state');
+  }
+
+  // In English too.
+  await o.agent.post('/locale').type('form').send({ _csrf: o.csrf, locale: 'en', next: '/' });
+  page = (await o.agent.get(`/sharing/${expiring}`).expect(200)).text;
+  expect(page).toContain('Grant expired</span></h1>');
+  expect(page).toContain('Granted until 2026-03-10: expired');
+});
