@@ -413,6 +413,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
           department: String(req.body.department ?? ''),
           reason: String(req.body.reason ?? ''),
           calendar,
+          expectedVersion: req.body.version ? Number(req.body.version) : null,
           origin: origin(req),
           now: ctx.now(),
         }),

@@ -228,6 +228,8 @@ export async function reassignTicket(
     department: string;
     reason: string;
     calendar: TicketCalendar;
+    /** The version the page showed: another officer's reassignment (or any change) since then is a 409, not overwritten. */
+    expectedVersion?: unknown;
     origin?: RequestOrigin;
     now?: Date;
   },
@@ -242,6 +244,8 @@ export async function reassignTicket(
     // The page never offers the ticket's own department: this is the form sent again after it was reassigned.
     if (department === current.department_code)
       throw new AlreadyDoneError('tickets.errors.already.department', { id: current.id });
+    checkSentTypes({ expectedVersion: input.expectedVersion });
+    checkVersion(current, input.expectedVersion as number | null | undefined);
     const reason = cleanComment(input.reason);
     const problems = [];
     const exists = department ? await trx('departments').where({ code: department }).first('code') : null;
