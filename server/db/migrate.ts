@@ -32,7 +32,8 @@ class DirectoryMigrationSource implements Knex.MigrationSource<string> {
   }
 }
 
-const migrationConfig: Knex.MigratorConfig = {
+/** Where the migrations are and how they load: the same for `hubwatch migrate`, the tests and knexfile.ts. */
+export const migrationConfig: Knex.MigratorConfig = {
   migrationSource: new DirectoryMigrationSource(),
   tableName: 'knex_migrations',
 };

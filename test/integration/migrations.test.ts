@@ -1,5 +1,6 @@
+import knexFactory, { type Knex } from 'knex';
 import { migrateToLatest, rollbackAll } from '../../server/db/migrate';
-import { createTestDatabase, TestDatabase } from '../helpers/database';
+import { createTestDatabase, TestDatabase, usingRealPostgres } from '../helpers/database';
 
 describe('migrations', () => {
   let db: TestDatabase;
@@ -15,5 +16,41 @@ describe('migrations', () => {
     await rollbackAll(db.knex);
     expect(await db.knex.schema.hasTable('users')).toBe(false);
     expect(await migrateToLatest(db.knex)).toEqual(applied);
+  });
+});
+
+/**
+ * knexfile.ts (knex's CLI and tools) reads the same migrations the same way as `hubwatch migrate`: what one
+ * applied, the other finds applied. PostgreSQL only: the knexfile has no embedded-database entry.
+ */
+(usingRealPostgres() ? describe : describe.skip)('knexfile.ts', () => {
+  let db: TestDatabase;
+  let viaKnexfile: Knex;
+  beforeAll(async () => {
+    db = await createTestDatabase('knexfile');
+    const previous = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = db.url;
+    try {
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const config = (require('../../knexfile') as { default: Knex.Config }).default;
+        viaKnexfile = knexFactory(config);
+      });
+    } finally {
+      if (previous === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = previous;
+    }
+  });
+  afterAll(async () => {
+    await viaKnexfile?.destroy();
+    await db?.close();
+  });
+
+  it("migrates with the knexfile's configuration, after which `hubwatch migrate` has nothing to apply", async () => {
+    const [, applied] = (await viaKnexfile.migrate.latest()) as [number, string[]];
+    expect(applied.length).toBeGreaterThan(0);
+    expect(applied.every((name) => /^\d{14}_[a-z0-9_]+$/.test(name))).toBe(true);
+    expect(await migrateToLatest(db.knex)).toEqual([]);
+    expect(await db.knex.schema.hasTable('users')).toBe(true);
   });
 });
