@@ -316,8 +316,11 @@ export function ticketsRoutes(ctx: AppContext): Router {
    * where notices go and the typed text kept.
    */
   async function act(req: Request, res: Response, fn: () => Promise<unknown>, flashKey: string) {
-    // The page tells the transition forms from the comment form by `form.to`: a comment keeps only its comment.
-    const form = () => (req.path.endsWith('/comment') ? { comment: req.body.comment } : req.body);
+    // The form that was sent (`sent`: a transition's target, else the action), so that its text and its
+    // messages come back in that form alone (the dispute's and the reassignment's `reason` are two forms).
+    const action = req.path.slice(req.path.lastIndexOf('/') + 1);
+    const sent = action === 'transition' ? String(req.body.to ?? '') : action;
+    const form = () => (action === 'comment' ? { comment: req.body.comment } : req.body);
     const back = () => listReturnPath(req.body.back, '/tickets') ?? `/tickets/${pathId(req.params.id)}`;
     try {
       await fn();
@@ -328,10 +331,10 @@ export function ticketsRoutes(ctx: AppContext): Router {
       }
       if (err instanceof ConflictError) {
         res.locals.flash = { kind: 'error', text: conflictMessage(req.t, err) };
-        return ticketPage(req, res, { form: form() }, 409);
+        return ticketPage(req, res, { form: form(), sent }, 409);
       }
       if (!(err instanceof ValidationError)) throw err;
-      return ticketPage(req, res, { fields: fieldMessages(err, req), form: form() }, 422);
+      return ticketPage(req, res, { fields: fieldMessages(err, req), form: form(), sent }, 422);
     }
     req.session.flash = { kind: 'success', text: req.t(flashKey) };
     res.redirect(back());

@@ -1,0 +1,116 @@
+import { buildUser } from '../factories';
+import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * The ticket page's forms when something sent is refused: the message is tied to its input
+ * (aria-invalid, aria-describedby naming the message), as the account and settings forms do, and it
+ * comes back in the form that was sent alone — the dispute's and the reassignment's reasons are both
+ * `reason`, and someone who may do both saw one refusal under both forms, with the typed text in both.
+ */
+const catalog = exampleCatalog();
+const T0 = new Date('2026-09-30T02:00:00Z');
+
+let t: TestApp;
+let steward: { login: string; password: string };
+let office: { login: string; password: string };
+let both: { login: string; password: string };
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => new Date('2026-10-01T02:00:00Z');
+  await seedCatalogDepartments(t.db.knex, catalog);
+  steward = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
+  office = await buildUser(t.db.knex, { department: 'ITC', roles: ['it_office'] });
+  // The IT office's data officer who is also a steward of the department (small universities have one person for both).
+  both = await buildUser(t.db.knex, { department: 'HR', roles: ['it_office', 'steward'] });
+});
+afterAll(() => t.close());
+
+/** The opening tag of the element with this id. */
+const tag = (html: string, id: string) => new RegExp(`<(?:textarea|select) id="${id}"[^>]*>`).exec(html)?.[0] ?? '';
+const invalid = (html: string, id: string) =>
+  tag(html, id).includes(`aria-invalid="true" aria-describedby="${id}-error"`) && html.includes(` id="${id}-error">`);
+
+describe('a refused form on the ticket page', () => {
+  it("ties each message to its input: the steward's dispute reason, fix note and comment", async () => {
+    const ticket = (await buildTicket(t.db.knex, catalog, T0, { field: 'name', check: 'required' })).id;
+    const s = await signIn(t.app, steward.login, steward.password);
+    const page = (await s.agent.get(`/tickets/${ticket}`).expect(200)).text;
+    for (const id of ['fix-comment', 'dispute-reason', 'comment'])
+      expect({ id, invalid: invalid(page, id) }).toEqual({ id, invalid: false });
+
+    const dispute = await s.agent
+      .post(`/tickets/${ticket}/dispute`)
+      .type('form')
+      .send({ _csrf: s.csrf, reason: '  ' })
+      .expect(422);
+    expect(invalid(dispute.text, 'dispute-reason')).toBe(true);
+    expect(dispute.text).toContain('<p class="field-error" role="alert" id="dispute-reason-error">请填写理由</p>');
+    expect(invalid(dispute.text, 'comment')).toBe(false);
+
+    const fixed = await s.agent
+      .post(`/tickets/${ticket}/transition`)
+      .type('form')
+      .send({ _csrf: s.csrf, to: 'fixed', comment: '长'.repeat(2001) })
+      .expect(422);
+    expect(invalid(fixed.text, 'fix-comment')).toBe(true);
+    expect(fixed.text).toContain('id="fix-comment-error">最多 2000 个字符</p>');
+    expect(invalid(fixed.text, 'comment')).toBe(false);
+
+    const comment = await s.agent
+      .post(`/tickets/${ticket}/comment`)
+      .type('form')
+      .send({ _csrf: s.csrf, comment: '' })
+      .expect(422);
+    expect(invalid(comment.text, 'comment')).toBe(true);
+    expect(comment.text).toContain('id="comment-error">请填写备注内容</p>');
+    expect(invalid(comment.text, 'fix-comment')).toBe(false);
+  });
+
+  it("ties the IT office's reassignment and close messages to their inputs", async () => {
+    const ticket = (await buildTicket(t.db.knex, catalog, T0, { field: 'gender', check: 'codes' })).id;
+    const o = await signIn(t.app, office.login, office.password);
+    const reassign = await o.agent
+      .post(`/tickets/${ticket}/reassign`)
+      .type('form')
+      .send({ _csrf: o.csrf, department: '', reason: '' })
+      .expect(422);
+    expect(invalid(reassign.text, 'reassign-department')).toBe(true);
+    expect(invalid(reassign.text, 'reassign-reason')).toBe(true);
+    expect(invalid(reassign.text, 'close-reason')).toBe(false);
+
+    const close = await o.agent
+      .post(`/tickets/${ticket}/transition`)
+      .type('form')
+      .send({ _csrf: o.csrf, to: 'closed' })
+      .expect(422);
+    expect(invalid(close.text, 'close-reason')).toBe(true);
+    expect(close.text).toContain('id="close-reason-error">请填写理由</p>');
+    expect(invalid(close.text, 'reassign-reason')).toBe(false);
+  });
+
+  it('brings a refused reason back in the form it was sent with, not in both reason forms', async () => {
+    const ticket = (await buildTicket(t.db.knex, catalog, T0, { field: 'ethnicity', check: 'codes' })).id;
+    const b = await signIn(t.app, both.login, both.password);
+    const page = (await b.agent.get(`/tickets/${ticket}`).expect(200)).text;
+    expect(page).toContain('id="dispute-reason"');
+    expect(page).toContain('id="reassign-reason"');
+
+    // A reassignment without its department: the reason typed stays in the reassignment form only.
+    const reassign = await b.agent
+      .post(`/tickets/${ticket}/reassign`)
+      .type('form')
+      .send({ _csrf: b.csrf, department: '', reason: '民族由学生处维护' })
+      .expect(422);
+    expect(reassign.text.split('民族由学生处维护</textarea>')).toHaveLength(2);
+    expect(tag(reassign.text, 'reassign-reason')).toBeTruthy();
+    expect(reassign.text).toMatch(/id="reassign-reason"[^>]*>民族由学生处维护<\/textarea>/);
+
+    // A dispute without its reason: one message, under the dispute form.
+    const dispute = await b.agent.post(`/tickets/${ticket}/dispute`).type('form').send({ _csrf: b.csrf, reason: '' }).expect(422);
+    expect(dispute.text.split('请填写理由')).toHaveLength(2);
+    expect(invalid(dispute.text, 'dispute-reason')).toBe(true);
+    expect(invalid(dispute.text, 'reassign-reason')).toBe(false);
+  });
+});
