@@ -110,7 +110,8 @@ const departmentLabel = (names: ReadonlyMap<string, string>, code: unknown) => {
 
 /**
  * Each event's note: a failed re-check (`recheck_failed`: the violations the run still found) or a
- * passing check (`check_passed`) names its run; a reassignment names both departments and the new due date.
+ * passing check (`check_passed`) names its run; a reassignment names both departments and the new due date;
+ * a report fix confirmed by the reporters' silence (`no_reply`) says so.
  */
 export function withNotes(
   t: Translator,
@@ -127,6 +128,9 @@ export function withNotes(
     if (e.kind === 'transition' && d.reason === 'recheck_failed')
       return { ...e, note: t('tickets.history.recheckFailed', { violations: Number(d.violations ?? 0) }), run };
     if (e.kind === 'transition' && d.reason === 'check_passed') return { ...e, note: t('tickets.history.checkPassed'), run };
+    // A report fix resolved by the reporters' silence: the system confirmed it, not a reporter.
+    if (e.kind === 'confirmed' && d.reason === 'no_reply')
+      return { ...e, note: t('tickets.history.noReply', { days: Number(d.working_days ?? 5) }) };
     if (e.kind === 'reassigned' && d.to_department)
       return {
         ...e,
