@@ -253,9 +253,14 @@ describe('the request form', () => {
     );
     expect(submitted.status).toBe(303);
     expect(submitted.headers.location).toBe(`/sharing/${id}`);
-    const again = await postForm('applicant', `/sharing/${id}/edit`, fullForm({ action: 'draft' }));
-    expect(again.status).toBe(409);
-    expect(again.text).toContain('申请已提交，不能再修改，只能撤回');
+    // Sent again (another tab, a double click): back to the request page, saying so; nothing saved.
+    const again = await postForm('applicant', `/sharing/${id}/edit`, fullForm({ action: 'draft', purpose: '再改一次' }));
+    expect(again.status).toBe(303);
+    expect(again.headers.location).toBe(`/sharing/${id}`);
+    const page = (await (await as('applicant')).agent.get(`/sharing/${id}`)).text;
+    expect(page).toContain(`申请 #${id} 已经提交，不能再修改（只能撤回）：本次发送的内容没有保存。`);
+    expect((await t.db.knex('sharing_requests').where({ id }).first('status')).status).toBe('submitted');
+    expect(page).not.toContain('再改一次');
   });
 
   it('the API refuses a not-shared table and a request without fields, naming them', async () => {

@@ -25,6 +25,7 @@ import {
 import { CONTENT_TYPES, loadUpload } from '../../services/uploads';
 import { actorOf, idParam, universityName } from './actor';
 import { attachmentsOf, formModel, multipart } from './form';
+import { formIdOf, madeBefore, newFormId, oneAtATime, rememberMade } from './once';
 import { printModel } from './print';
 import { structureChangeRoutes } from './structure-changes';
 
@@ -111,8 +112,11 @@ export function sharingRoutes(ctx: AppContext): Router {
     );
   }
 
-  /** Save or submit, then go to the request page; a validation error shows the form again as typed. */
-  async function handleForm(req: Request, res: Response, draftId?: number) {
+  /**
+   * Save or submit, then go to the request page; a validation error shows the form again as typed. `formId`: the
+   * new-request form's own id (once.ts), remembered with the request it makes and kept when the form comes back.
+   */
+  async function handleForm(req: Request, res: Response, draftId?: number, formId?: string) {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const input = inputFromBody(body);
     const files = attachmentsOf(req);
@@ -121,17 +125,19 @@ export function sharingRoutes(ctx: AppContext): Router {
       let id: number;
       if (body.action === 'draft') {
         id = await saveDraft(ctx, actorOf(req), input, { t: req.t, draftId, files });
+        if (formId && !draftId) rememberMade(req, formId, id);
         req.session.flash = { kind: 'success', text: req.t('sharing.flash.draftSaved') };
         return res.redirect(303, `/sharing/${id}/edit`);
       }
       id = (await submitRequest(ctx, actorOf(req), input, { mode: 'web', t: req.t, draftId, files })).id;
+      if (formId && !draftId) rememberMade(req, formId, id);
       req.session.flash = { kind: 'success', text: req.t('sharing.flash.submitted') };
       res.redirect(303, `/sharing/${id}`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       // The draft's stored approval material is kept when no new file is chosen: the form says so again.
       const materialName = draftId ? await materialNameOf(draftId) : null;
-      await renderForm(req, res, 422, input, { action, fields: fieldMessages(err, req), draftId, materialName });
+      await renderForm(req, res, 422, input, { action, fields: fieldMessages(err, req), draftId, materialName, formId });
     }
   }
 
@@ -145,11 +151,27 @@ export function sharingRoutes(ctx: AppContext): Router {
   }
 
   router.get('/sharing/new', authorize('sharing.apply'), async (req, res) => {
-    await renderForm(req, res, 200, emptyInput(), { action: '/sharing/new' });
+    await renderForm(req, res, 200, emptyInput(), { action: '/sharing/new', formId: newFormId() });
   });
   router.post('/sharing/new', authorize('sharing.apply'), multipart, async (req, res) => {
-    await handleForm(req, res);
+    const formId = formIdOf(req.body);
+    if (!formId) return handleForm(req, res);
+    // The same form sent again (a double click, the form sent again from the history): to what it made, not anew.
+    await oneAtATime(req, formId, async () => {
+      const earlier = madeBefore(req, formId);
+      if (earlier === undefined) return handleForm(req, res, undefined, formId);
+      const request = await db('sharing_requests').where({ id: earlier }).first('applicant_id', 'status');
+      if (request && Number(request.applicant_id) === req.user!.id && request.status === 'draft')
+        return handleForm(req, res, earlier, formId);
+      sentAgain(req, res, earlier);
+    });
   });
+
+  /** A request's form sent again once it is no longer a draft: to the request, saying nothing was saved again. */
+  function sentAgain(req: Request, res: Response, id: number) {
+    req.session.flash = { kind: 'info', text: req.t('sharing.flash.alreadyFiled', { id }) };
+    res.redirect(303, `/sharing/${id}`);
+  }
 
   async function ownDraft(req: Request) {
     const loaded = await loadRequest(db, idParam(req));
@@ -174,6 +196,8 @@ export function sharingRoutes(ctx: AppContext): Router {
   });
   router.post('/sharing/:id/edit', authorize('sharing.apply'), multipart, async (req, res) => {
     const loaded = await ownDraft(req);
+    // Submitted meanwhile (a double click on 提交申请, another tab): the request page, not an error page.
+    if (loaded.request.status !== 'draft') return sentAgain(req, res, loaded.request.id);
     await handleForm(req, res, loaded.request.id);
   });
 

@@ -1,0 +1,127 @@
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { buildSharingWorld, SharingPeople, VALID_ID_CARD } from '../factories/sharing';
+
+/**
+ * A request is filed once however often its form is sent: a double click on 提交申请, or the form sent again from
+ * the browser's history, goes to the request the first post made (the form carries its own id), and a draft's edit
+ * form sent again after it was submitted goes to the request page instead of an error page.
+ */
+const MONDAY = new Date('2026-03-02T02:00:00Z');
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+let t: TestApp;
+let people: SharingPeople;
+let s: Awaited<ReturnType<typeof signIn>>;
+
+function fullForm(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    'applicant[name]': '张三',
+    'applicant[staff_no]': '20230001',
+    'applicant[office_phone]': '0371-67781505',
+    'applicant[email]': 'zhang@example.edu.cn',
+    'system[name]': '体育学院迎新系统',
+    'system[status]': 'running',
+    'system[on_campus]': 'yes',
+    'system[campus_address]': 'yes',
+    method: 'api',
+    'members[0][name]': '李四',
+    'members[0][unit]': '体育学院',
+    'members[0][staff_no]': '20230002',
+    'members[0][phone]': '13800000001',
+    'vendors[0][name]': '王五',
+    'vendors[0][company]': '某某软件有限公司',
+    'vendors[0][id_card]': VALID_ID_CARD,
+    'vendors[0][phone]': '13900000002',
+    'datasets[]': 'staff',
+    'items[0][table]': 'org_unit',
+    'items[0][fields][]': 'unit_code',
+    purpose: '迎新系统核对单位信息',
+    pledge_accepted: 'on',
+    action: 'submit',
+    ...overrides,
+  };
+}
+
+async function post(path: string, fields: Record<string, string>) {
+  let req = s.agent.post(path).set('X-CSRF-Token', s.csrf).set('Accept', 'text/html');
+  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+  return req.attach('material', PDF, '立项批复.pdf');
+}
+
+/** The form id of a fresh new-request form. */
+async function newFormId(): Promise<string> {
+  const page = (await s.agent.get('/sharing/new').expect(200)).text;
+  const id = /<input type="hidden" name="form_id" value="([0-9a-f]{32})">/.exec(page);
+  expect(id).not.toBeNull();
+  return id![1];
+}
+
+const requestCount = async () =>
+  Number((await t.db.knex('sharing_requests').where({ applicant_id: people.applicant.id }).count({ n: '*' }))[0].n);
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  people = await buildSharingWorld(t.db.knex);
+  s = await signIn(t.app, people.applicant.login, people.applicant.password);
+});
+afterAll(() => t.close());
+
+it('the form sent again after it was submitted goes to that request, filed once, and says so', async () => {
+  const formId = await newFormId();
+  const before = await requestCount();
+  const first = await post('/sharing/new', fullForm({ form_id: formId }));
+  expect(first.status).toBe(303);
+  expect(first.headers.location).toMatch(/^\/sharing\/\d+$/);
+  const again = await post('/sharing/new', fullForm({ form_id: formId, purpose: '又发了一次' }));
+  expect(again.status).toBe(303);
+  expect(again.headers.location).toBe(first.headers.location);
+  expect(await requestCount()).toBe(before + 1);
+  const id = Number(first.headers.location.split('/').pop());
+  const page = (await s.agent.get(`/sharing/${id}`).expect(200)).text;
+  expect(page).toContain(`申请 #${id} 已经提交，不能再修改（只能撤回）：本次发送的内容没有保存。`);
+  expect(page).toContain('迎新系统核对单位信息');
+  expect(page).not.toContain('又发了一次');
+});
+
+it('a double click: two posts of one form at once file one request, both answered with it', async () => {
+  const formId = await newFormId();
+  const before = await requestCount();
+  const [a, b] = await Promise.all([
+    post('/sharing/new', fullForm({ form_id: formId })),
+    post('/sharing/new', fullForm({ form_id: formId })),
+  ]);
+  expect([a.status, b.status]).toEqual([303, 303]);
+  expect(a.headers.location).toBe(b.headers.location);
+  expect(await requestCount()).toBe(before + 1);
+});
+
+it('a draft saved twice from one form is one draft; submitting that form again submits it', async () => {
+  const formId = await newFormId();
+  const before = await requestCount();
+  const first = await post('/sharing/new', fullForm({ form_id: formId, action: 'draft' }));
+  expect(first.status).toBe(303);
+  expect(first.headers.location).toMatch(/^\/sharing\/\d+\/edit$/);
+  const id = Number(/\/sharing\/(\d+)\/edit/.exec(first.headers.location)![1]);
+  const second = await post('/sharing/new', fullForm({ form_id: formId, action: 'draft', purpose: '改过的用途' }));
+  expect(second.headers.location).toBe(`/sharing/${id}/edit`);
+  expect(await requestCount()).toBe(before + 1);
+  expect((await t.db.knex('sharing_requests').where({ id }).first('purpose')).purpose).toBe('改过的用途');
+
+  const submitted = await post('/sharing/new', fullForm({ form_id: formId }));
+  expect(submitted.headers.location).toBe(`/sharing/${id}`);
+  expect(await requestCount()).toBe(before + 1);
+  expect((await t.db.knex('sharing_requests').where({ id }).first('status')).status).toBe('submitted');
+});
+
+it("a draft's edit form sent again after it was submitted goes to the request page with a note, not an error page", async () => {
+  const draft = await post('/sharing/new', fullForm({ action: 'draft' }));
+  const id = Number(/\/sharing\/(\d+)\/edit/.exec(draft.headers.location)![1]);
+  expect((await post(`/sharing/${id}/edit`, fullForm())).headers.location).toBe(`/sharing/${id}`);
+  const again = await post(`/sharing/${id}/edit`, fullForm({ purpose: '第二次' }));
+  expect(again.status).toBe(303);
+  expect(again.headers.location).toBe(`/sharing/${id}`);
+  const page = (await s.agent.get(`/sharing/${id}`).expect(200)).text;
+  expect(page).toContain(`申请 #${id} 已经提交，不能再修改（只能撤回）：本次发送的内容没有保存。`);
+  expect((await t.db.knex('sharing_requests').where({ id }).first('purpose')).purpose).toBe('迎新系统核对单位信息');
+});
