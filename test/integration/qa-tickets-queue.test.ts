@@ -28,6 +28,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const rows = (html: string) => [...html.matchAll(/<td><a href="\/tickets\/(\d+)">#/g)].map((m) => Number(m[1]));
+/** The IT office's view links above the filters (the navigation has its own 质量工单 link to /tickets). */
+const views = (html: string) => /<p class="ticket-views">[\s\S]*?<\/p>/.exec(html)?.[0] ?? '';
 const selectedStatus = (html: string) => /<select name="status">.*?<option value="(\w+)" selected>/s.exec(html)?.[1];
 
 describe('the queue with a status or view it does not know', () => {
@@ -50,7 +52,24 @@ describe('the queue with a status or view it does not know', () => {
     const s = await signIn(t.app, office.login, office.password);
     const page = (await s.agent.get('/tickets?view=late').expect(200)).text;
     expect(rows(page)).toEqual([active]);
-    expect(page).toContain('<a href="/tickets" class="active"');
+    expect(views(page)).toContain('<a href="/tickets" class="active"');
     expect(page).not.toContain('name="view" value="late"');
+  });
+});
+
+describe('the queue page as a screen reader and a narrow window read it', () => {
+  it('marks the view shown with aria-current, and keeps each due date on one line', async () => {
+    const s = await signIn(t.app, office.login, office.password);
+    const overdue = (await s.agent.get('/tickets?view=overdue').expect(200)).text;
+    expect(views(overdue).match(/<a [^>]*aria-current="page"[^>]*>/g)).toEqual([
+      '<a href="/tickets?view=overdue" class="active" aria-current="page">',
+    ]);
+    const page = (await s.agent.get('/tickets').expect(200)).text;
+    expect(views(page).match(/<a [^>]*aria-current="page"[^>]*>/g)).toEqual([
+      '<a href="/tickets" class="active" aria-current="page">',
+    ]);
+    // Medium, filed Wednesday 2026-09-30: 5 working days after the National Day holidays (Oct 1–7) are
+    // Oct 8, 9, 10 (a Saturday made a working day), 12 and 13.
+    expect(page).toContain('<td><span class="due-date">2026-10-13</span></td>');
   });
 });
