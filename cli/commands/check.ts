@@ -11,9 +11,9 @@ export const checkRunCommand: Command = {
   name: 'check run',
   summary: '立即检查数据中台 / run the hub checks now',
   usage: [
-    'hubwatch check run [--table T] [--json]',
+    'hubwatch check run [--table T]… [--json]',
     '',
-    "  Runs every active table's checks (or one table's), hands the results to the ticket service and prints",
+    "  Runs every active table's checks (or those of the tables named, --table repeated), hands the results to the ticket service and prints",
     '  a summary; --json prints the run id, duration and every check result.',
     '  Exit 0 when the run completed, whatever it found; 1 when it could not run (no catalog, the hub unreachable).',
     '  Diagnostics go to stderr: with --json, stdout holds only the JSON.',
