@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppContext } from '../../context';
 import { FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { repeatedQueryValues } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { pageParams } from '../../presenters/paging';
@@ -72,7 +73,7 @@ export function sharingApiRoutes(ctx: AppContext): Router {
     const q = req.query as Record<string, unknown>;
     const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
     const view = s('view') || 'mine';
-    const problems: FieldError[] = [];
+    const problems: FieldError[] = repeatedQueryValues(q, ['view', 'status', 'department']);
     if (!LIST_VIEWS.includes(view)) problems.push({ field: 'view', key: 'sharing.errors.listView', params: { value: view } });
     if (s('status') && !(REQUEST_STATUSES as readonly string[]).includes(s('status')))
       problems.push({

@@ -3,6 +3,7 @@ import { auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { pathId } from '../../http/path-id';
+import { repeatedQueryValues } from '../../http/query-values';
 import { assertCan, authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { pageParams } from '../../presenters/paging';
@@ -52,7 +53,7 @@ export function ticketsApi(ctx: AppContext): Router {
   function filtersOf(req: Request, day: string): TicketFilters {
     const q = req.query as Record<string, unknown>;
     const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
-    const problems = [];
+    const problems = repeatedQueryValues(q, ['status', 'severity', 'view', 'department', 'table', 'check']);
     const f: TicketFilters = { today: day };
     if (s('status')) {
       if (isStatusFilter(s('status'))) f.status = s('status') as TicketFilters['status'];
