@@ -6,7 +6,7 @@ import { createTestApp, TestApp } from '../helpers/app';
 
 /**
  * A list filter sent twice or as a list (`?status=a&status=b`, `?status[]=a`) was read as no filter: the
- * caller got the whole list as if filtered. The tickets and sharing APIs now refuse it, naming the parameter.
+ * caller got the whole list as if filtered. The tickets, sharing and reports APIs now refuse it, naming the parameter.
  */
 const zh = translator('zh-CN');
 const en = translator('en');
@@ -30,6 +30,7 @@ describe('API list filters take one value', () => {
     ['/api/v1/tickets?department[x]=HR', 'department'],
     ['/api/v1/sharing-requests?view=all&status[]=granted', 'status'],
     ['/api/v1/sharing-requests?view=all&department=HR&department=ORG', 'department'],
+    ['/api/v1/reports/mine?table=staff_basic&table=course_grade', 'table'],
   ])('%s: 422 naming %s', async (path, field) => {
     const res = await get(path).expect(422);
     expect(res.body.fields[field]).toBe(zh('errors.queryOneValue', { field }));

@@ -4,6 +4,7 @@ import { auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
 import { pathId } from '../../http/path-id';
+import { repeatedQueryValues } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { DatabaseRateLimitStore } from '../../middleware/rate-limit-store';
@@ -71,6 +72,8 @@ export function reportsApi(ctx: AppContext): Router {
     const q = req.query as Record<string, unknown>;
     const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
     const filters: ReportFilters = {};
+    const repeated = repeatedQueryValues(q, ['status', 'table']);
+    if (repeated.length) throw new ValidationError(repeated);
     if (s('status')) {
       if (!isReportStatusFilter(s('status')))
         throw new ValidationError([
