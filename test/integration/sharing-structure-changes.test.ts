@@ -294,6 +294,55 @@ describe('the contact (联系人及电话) is shown to those who handle the chan
     }
   });
 
+  it('a phone or ID number typed into the description or the review note is masked for the same readers', async () => {
+    const description = '停用旧字段，问题请找 13712345678（身份证 11010519491231002X 的老师）';
+    expect((await file('hrSteward', { ...valid, description })).status).toBe(303);
+    const id = Number((await t.db.knex('structure_changes').max({ id: 'id' }))[0].id);
+    const office = await as('office');
+    await office.agent
+      .post(`/sharing/structure-changes/${id}/review`)
+      .type('form')
+      .send({ _csrf: office.csrf, decision: 'approve', note: '已核对，回电 13612345678' })
+      .expect(303);
+    const row = async (login: keyof SharingPeople) => {
+      const page = (await (await as(login)).agent.get('/sharing/structure-changes').expect(200)).text;
+      return new RegExp(`<td>${id}</td>[\\s\\S]*?</tr>`).exec(page)![0];
+    };
+    for (const who of ['office', 'hrSteward'] as const) {
+      const r = await row(who);
+      expect(r).toContain('13712345678');
+      expect(r).toContain('已核对，回电 13612345678');
+    }
+    for (const who of ['outsider', 'applicant'] as const) {
+      const r = await row(who);
+      expect(r).toContain('停用旧字段，问题请找 137****5678（身份证 110105********002X 的老师）');
+      expect(r).toContain('已核对，回电 136****5678');
+      expect(r).not.toMatch(/13712345678|13612345678|11010519491231002X/);
+    }
+  });
+
+  it('a description or review note over 2000 characters is refused naming it; nothing is written', async () => {
+    const before = await countChanges();
+    const res = await file('hrSteward', { ...valid, description: '长'.repeat(2001) });
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(/不能超过 2000 个字符（已填写 2001 个）/);
+    expect(await countChanges()).toBe(before);
+    expect((await file('hrSteward', { ...valid, description: '待审核' })).status).toBe(303);
+    const id = Number((await t.db.knex('structure_changes').max({ id: 'id' }))[0].id);
+    const office = await as('office');
+    const refused = await office.agent
+      .post(`/sharing/structure-changes/${id}/review`)
+      .type('form')
+      .send({ _csrf: office.csrf, decision: 'approve', note: '注'.repeat(2001) })
+      .expect(303);
+    const page = (await office.agent.get(refused.headers.location).expect(200)).text;
+    expect(page).toMatch(/不能超过 2000 个字符（已填写 2001 个）/);
+    expect(await t.db.knex('structure_changes').where({ id }).first('status', 'review_note')).toEqual({
+      status: 'submitted',
+      review_note: null,
+    });
+  });
+
   it('departments are named, not coded: the list’s 申请单位 and the systems to choose from', async () => {
     const page = (await (await as('office')).agent.get('/sharing/structure-changes').expect(200)).text;
     expect(page).toMatch(/<td>\d+<\/td><td>人事处<\/td><td>人事管理系统<\/td>/);

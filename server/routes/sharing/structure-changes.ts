@@ -8,6 +8,7 @@ import { can } from '../../policies';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { catalogTable } from '../../services/catalog/names';
+import { maskFreeText } from '../../services/privacy';
 import { maskPhonesIn } from '../../services/sharing/presenter';
 import {
   completeStructureChange,
@@ -48,8 +49,9 @@ export function structureChangeRoutes(ctx: AppContext): Router {
         status: c.status,
         system: c.system,
         tables: c.tables,
-        description: c.description,
-        review_note: c.review_note,
+        // What people typed may hold a phone or ID number: shown in full to those who handle the change only.
+        description: handles ? c.description : maskFreeText(c.description ?? ''),
+        review_note: handles || !c.review_note ? c.review_note : maskFreeText(c.review_note),
         planned_on: c.planned_on,
         department: departmentName(c.department_code),
         contact: handles ? c.contact : maskPhonesIn(c.contact ?? ''),
@@ -116,10 +118,16 @@ export function structureChangeRoutes(ctx: AppContext): Router {
 
   router.post('/sharing/structure-changes/:id/review', authorize('sharing.manage'), async (req, res) => {
     await act(req, res, 'sharing.flash.structureReviewed', () =>
-      reviewStructureChange(ctx, actorOf(req), idParam(req), {
-        decision: String(req.body?.decision ?? ''),
-        note: String(req.body?.note ?? ''),
-      }),
+      reviewStructureChange(
+        ctx,
+        actorOf(req),
+        idParam(req),
+        {
+          decision: String(req.body?.decision ?? ''),
+          note: String(req.body?.note ?? ''),
+        },
+        req.t,
+      ),
     );
   });
 

@@ -8,6 +8,7 @@ import { isIsoDate } from '../catalog/values';
 import {
   charCount,
   STRUCTURE_CHANGE_PENDING,
+  SHARING_TEXT_MAX,
   STRUCTURE_CONTACT_MAX,
   STRUCTURE_SYSTEM_MAX,
   type StructureChangeStatus,
@@ -74,6 +75,7 @@ export async function fileStructureChange(
   tooLong('system', input.system, 'system', STRUCTURE_SYSTEM_MAX);
   if (!input.description.trim())
     errors.push({ field: 'description', key: 'sharing.errors.required', params: { label: label('description') } });
+  tooLong('description', input.description.trim(), 'description', SHARING_TEXT_MAX.long);
   // A real calendar date (2027-02-30 is none), today or later.
   if (!input.plannedOn.trim())
     errors.push({ field: 'planned_on', key: 'sharing.errors.required', params: { label: label('plannedOn') } });
@@ -117,16 +119,26 @@ async function lockChange(trx: Knex.Transaction, id: number) {
   return change;
 }
 
-/** The IT office approves (the change stays pending until it is done) or rejects it. */
+/** The IT office approves (the change stays pending until it is done) or rejects it, with a note of at most 2000 characters. */
 export async function reviewStructureChange(
   ctx: AppContext,
   actor: Actor,
   id: number,
   input: { decision: string; note: string },
+  t: Translator,
 ): Promise<void> {
   if (!can(actor.user, 'sharing.manage')) throw new ForbiddenError();
   if (input.decision !== 'approve' && input.decision !== 'reject')
     throw new ValidationError([{ field: 'decision', key: 'sharing.errors.decision' }]);
+  const noteLength = charCount(input.note.trim());
+  if (noteLength > SHARING_TEXT_MAX.long)
+    throw new ValidationError([
+      {
+        field: 'note',
+        key: 'sharing.errors.tooLong',
+        params: { label: t('sharing.structure.note'), max: SHARING_TEXT_MAX.long, length: noteLength },
+      },
+    ]);
   await ctx.db.transaction(async (trx) => {
     const change = await lockChange(trx, id);
     if (change.status !== 'submitted') throw new ConflictError('sharing.errors.notPending');
