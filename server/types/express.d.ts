@@ -25,8 +25,6 @@ declare module 'express-session' {
     locale?: string;
     /** One-shot message shown on the next page (e.g. after a redirect). */
     flash?: { kind: 'success' | 'error' | 'info'; text: string };
-    /** The add-account forms this session sent that created an account (form id → account id), newest last. */
-    accountForms?: [string, number][];
   }
 }
 

@@ -161,17 +161,17 @@ describe('/admin/users', () => {
   });
 
   it('reloading the page that shows a new account’s password goes to that account: no error, no second account', async () => {
-    const formIdOf = (page: string) => /name="formId" value="([0-9a-f]{32})"/.exec(page)?.[1];
+    const formIdOf = (page: string) => /name="form_id" value="([0-9a-f]{32})"/.exec(page)?.[1];
     const formId = formIdOf((await admin.agent.get('/admin/users').expect(200)).text);
     expect(formId).toBeDefined();
-    const created = await add({ login: 'reload', formId });
+    const created = await add({ login: 'reload', form_id: formId });
     expect(created.res.status).toBe(200);
     const account = await t.db.knex('users').where({ login: 'reload' }).first('id', 'password_hash');
     // The page after creating carries a new form: adding the next account from it is not a reload.
     expect(formIdOf(created.res.text)).not.toBe(formId);
 
     // The browser's reload sends the same form again, with the same id.
-    const again = await add({ login: 'reload', formId });
+    const again = await add({ login: 'reload', form_id: formId });
     expect(again.res.status).toBe(303);
     expect(again.res.headers.location).toBe(`/admin/users/${account.id}`);
     expect(again.changed).toEqual([]);
@@ -183,14 +183,30 @@ describe('/admin/users', () => {
 
     // A form that did not create an account (a mistake corrected) keeps its id and still creates one.
     const other = formIdOf((await admin.agent.get('/admin/users').expect(200)).text);
-    const wrong = await add({ login: 'second', name: '', formId: other });
+    const wrong = await add({ login: 'second', name: '', form_id: other });
     expect(wrong.res.status).toBe(422);
     expect(formIdOf(wrong.res.text)).toBe(other);
-    expect((await add({ login: 'second', formId: other })).res.status).toBe(200);
+    expect((await add({ login: 'second', form_id: other })).res.status).toBe(200);
     // Without a form id (a script), a login taken is refused as before.
     const taken = await add({ login: 'reload' });
     expect(taken.res.status).toBe(422);
     expect(taken.changed).toEqual([]);
+  });
+
+  it('a double click on 创建 makes one account; the second post goes to it', async () => {
+    const formId = /name="form_id" value="([0-9a-f]{32})"/.exec((await admin.agent.get('/admin/users').expect(200)).text)?.[1];
+    const send = () =>
+      admin.agent
+        .post('/admin/users')
+        .type('form')
+        .send({ _csrf: admin.csrf, login: 'twice', name: '双击', department: 'HR', roles: 'user', form_id: formId });
+    const [first, second] = await Promise.all([send(), send()]);
+    expect([first.status, second.status].sort()).toEqual([200, 303]);
+    const accounts = await t.db.knex('users').where({ login: 'twice' }).select('id');
+    expect(accounts).toHaveLength(1);
+    expect([first, second].find((r) => r.status === 303)!.headers.location).toBe(`/admin/users/${accounts[0].id}`);
+    // The list below counts accounts: this one is not part of it (the audit log keeps its creation).
+    await t.db.knex('users').where({ id: accounts[0].id }).del();
   });
 
   describe('the list', () => {

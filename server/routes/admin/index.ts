@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { NotFoundError, ValidationError, type FieldError } from '../../errors';
+import { formIdOf, madeBefore, newFormId, oneAtATime, rememberMade } from '../../http/form-once';
 import { pathId } from '../../http/path-id';
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
@@ -60,16 +61,6 @@ const passwordVersion = (account: Pick<UserRow, 'password_hash'>) =>
     .digest('hex')
     .slice(0, 32);
 
-/**
- * The add form carries an id of its own (`formId`). A reload of the page that showed a new account's initial
- * password re-posts that form: the session remembers which forms created which accounts, so the re-post goes
- * to the account instead of failing with "already exists" (or, had the login been changed meanwhile, creating
- * a second account). The last few suffice: it is the page just shown that gets reloaded.
- */
-const FORM_ID = /^[0-9a-f]{32}$/;
-const REMEMBERED_ACCOUNT_FORMS = 5;
-const newFormId = () => randomBytes(16).toString('hex');
-
 /** The longest steward e-mail address a department keeps (users.email's length). */
 const STEWARD_EMAIL_MAX = 320;
 
@@ -114,10 +105,17 @@ export function adminRoutes(ctx: AppContext): Router {
   });
 
   router.post('/admin/users', authorize('users.manage'), async (req, res) => {
+    const formId = formIdOf(req.body);
+    // A reload of the page that showed a new account's initial password re-posts its form (as does a double
+    // click): to the account that form made, not "already exists" (or a second account had the login changed).
+    if (formId) return oneAtATime(req, 'account', formId, () => addAccount(req, res, formId));
+    return addAccount(req, res, null);
+  });
+
+  async function addAccount(req: Request, res: Response, formId: string | null) {
     const roles = ([] as string[]).concat(req.body.roles ?? []);
     const department = String(req.body.department ?? '');
-    const formId = typeof req.body.formId === 'string' && FORM_ID.test(req.body.formId) ? req.body.formId : null;
-    const createdBefore = formId ? req.session.accountForms?.find(([id]) => id === formId)?.[1] : undefined;
+    const createdBefore = formId ? madeBefore(req, 'account', formId) : undefined;
     const earlier = createdBefore === undefined ? undefined : await findUserById(db, createdBefore);
     if (earlier) {
       req.session.flash = { kind: 'info', text: req.t('admin.users.createdAlready', { login: earlier.login }) };
@@ -135,10 +133,7 @@ export function adminRoutes(ctx: AppContext): Router {
         },
         req.user!,
       );
-      if (formId)
-        req.session.accountForms = [...(req.session.accountForms ?? []), [formId, user.id] as [string, number]].slice(
-          -REMEMBERED_ACCOUNT_FORMS,
-        );
+      if (formId) rememberMade(req, 'account', formId, user.id);
       res.render('pages/admin/users', {
         title: req.t('admin.users.title'),
         ...(await usersPage(req, { created: { login: user.login, password: generatedPassword } })),
@@ -155,7 +150,7 @@ export function adminRoutes(ctx: AppContext): Router {
         })),
       });
     }
-  });
+  }
 
   /** The account named by `:id` (digits only), or 404. */
   async function accountOf(req: Request): Promise<UserRow> {

@@ -25,7 +25,7 @@ import {
 import { CONTENT_TYPES, loadUpload } from '../../services/uploads';
 import { actorOf, idParam, universityName } from './actor';
 import { attachmentsOf, formModel, multipart } from './form';
-import { formIdOf, madeBefore, newFormId, oneAtATime, rememberMade } from './once';
+import { formIdOf, madeBefore, newFormId, oneAtATime, rememberMade } from '../../http/form-once';
 import { printModel } from './print';
 import { structureChangeRoutes } from './structure-changes';
 
@@ -114,7 +114,7 @@ export function sharingRoutes(ctx: AppContext): Router {
 
   /**
    * Save or submit, then go to the request page; a validation error shows the form again as typed. `formId`: the
-   * new-request form's own id (once.ts), remembered with the request it makes and kept when the form comes back.
+   * new-request form's own id (http/form-once.ts), remembered with the request it makes and kept when the form comes back.
    */
   async function handleForm(req: Request, res: Response, draftId?: number, formId?: string) {
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -125,12 +125,12 @@ export function sharingRoutes(ctx: AppContext): Router {
       let id: number;
       if (body.action === 'draft') {
         id = await saveDraft(ctx, actorOf(req), input, { t: req.t, draftId, files });
-        if (formId && !draftId) rememberMade(req, formId, id);
+        if (formId && !draftId) rememberMade(req, 'sharing', formId, id);
         req.session.flash = { kind: 'success', text: req.t('sharing.flash.draftSaved') };
         return res.redirect(303, `/sharing/${id}/edit`);
       }
       id = (await submitRequest(ctx, actorOf(req), input, { mode: 'web', t: req.t, draftId, files })).id;
-      if (formId && !draftId) rememberMade(req, formId, id);
+      if (formId && !draftId) rememberMade(req, 'sharing', formId, id);
       req.session.flash = { kind: 'success', text: req.t('sharing.flash.submitted') };
       res.redirect(303, `/sharing/${id}`);
     } catch (err) {
@@ -157,8 +157,8 @@ export function sharingRoutes(ctx: AppContext): Router {
     const formId = formIdOf(req.body);
     if (!formId) return handleForm(req, res);
     // The same form sent again (a double click, the form sent again from the history): to what it made, not anew.
-    await oneAtATime(req, formId, async () => {
-      const earlier = madeBefore(req, formId);
+    await oneAtATime(req, 'sharing', formId, async () => {
+      const earlier = madeBefore(req, 'sharing', formId);
       if (earlier === undefined) return handleForm(req, res, undefined, formId);
       const request = await db('sharing_requests').where({ id: earlier }).first('applicant_id', 'status');
       if (request && Number(request.applicant_id) === req.user!.id && request.status === 'draft')

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import type { Request } from 'express';
+
+/**
+ * A form that creates something (a sharing request, an account) does so once however often it is sent. The
+ * form carries an id of its own (hidden field `form_id`); a second post of the same form — a double click, or
+ * the page re-posted by a reload or from the browser's history after it was filed — goes to the record the
+ * first post made instead of making a second one (or failing with "already exists"). Posts of one form are
+ * handled one after the other (a double click's second post waits for the first). Both this instance and the
+ * session remember which forms made which records: the session's copy survives a restart and reaches other
+ * instances; it keeps the last few per kind, enough for the page just shown.
+ */
+export type FormKind = 'sharing' | 'account';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** Per kind, the forms this session sent that made a record (form id → record id), newest last. */
+    formsMade?: Partial<Record<FormKind, [string, number][]>>;
+  }
+}
+
+/** The hidden input's name in every such form. */
+export const FORM_ID_FIELD = 'form_id';
+const FORM_ID = /^[0-9a-f]{32}$/;
+const REMEMBERED_IN_SESSION = 5;
+const REMEMBERED_HERE = 1000;
+
+export const newFormId = (): string => randomBytes(16).toString('hex');
+
+/** The form id a post carries, or null (none, or not one this service made). */
+export function formIdOf(body: unknown): string | null {
+  const id = (body as Record<string, unknown> | null)?.[FORM_ID_FIELD];
+  return typeof id === 'string' && FORM_ID.test(id) ? id : null;
+}
+
+const running = new Map<string, Promise<void>>();
+const made = new Map<string, number>();
+const keyOf = (req: Request, kind: FormKind, formId: string) => `${kind}:${req.user!.id}:${formId}`;
+
+/** The record an earlier post of this user's form made, if any. */
+export function madeBefore(req: Request, kind: FormKind, formId: string): number | undefined {
+  return made.get(keyOf(req, kind, formId)) ?? req.session.formsMade?.[kind]?.find(([id]) => id === formId)?.[1];
+}
+
+/** Remembers that this form made record `recordId`. */
+export function rememberMade(req: Request, kind: FormKind, formId: string, recordId: number): void {
+  const key = keyOf(req, kind, formId);
+  made.delete(key);
+  made.set(key, recordId);
+  if (made.size > REMEMBERED_HERE) made.delete(made.keys().next().value!);
+  const forms = req.session.formsMade ?? {};
+  forms[kind] = [...(forms[kind] ?? []), [formId, recordId] as [string, number]].slice(-REMEMBERED_IN_SESSION);
+  req.session.formsMade = forms;
+}
+
+/** Runs `fn` once every earlier post of the same form (by this user) has been handled. */
+export async function oneAtATime<T>(req: Request, kind: FormKind, formId: string, fn: () => Promise<T>): Promise<T> {
+  const key = keyOf(req, kind, formId);
+  const before = running.get(key) ?? Promise.resolve();
+  let release!: () => void;
+  const done = new Promise<void>((resolve) => (release = resolve));
+  const mine = before.then(() => done);
+  running.set(key, mine);
+  await before;
+  try {
+    return await fn();
+  } finally {
+    release();
+    if (running.get(key) === mine) running.delete(key);
+  }
+}
