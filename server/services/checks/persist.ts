@@ -1,17 +1,7 @@
 import type { Knex } from 'knex';
 import type { CheckResult, TableCheckOutcome } from '../../../rules/types';
 import type { Catalog } from '../catalog/types';
-import { maskRecordKey } from '../privacy';
-
-/**
- * Sample keys identify violating rows. A key column can itself be personal data (an ID number as key):
- * such values are masked before they are stored, as tickets store them (`maskRecordKey`), since they are
- * shown on pages.
- */
-export function maskSampleKeys(catalog: Catalog, tableName: string, samples: Record<string, string>[]): Record<string, string>[] {
-  const table = catalog.tables.find((t) => t.name === tableName);
-  return samples.map((key) => maskRecordKey(table, key));
-}
+import { maskSampleKeys } from '../tickets/samples';
 
 /** Stores one table's outcome and its results, in the caller's transaction. */
 export async function saveTableOutcome(
@@ -21,6 +11,7 @@ export async function saveTableOutcome(
   catalog: Catalog,
   checkedAt: Date,
 ): Promise<CheckResult[]> {
+  // A key column can itself be personal data (an ID number as key): stored masked exactly as tickets store it.
   const results = outcome.results.map((r) => ({ ...r, sampleKeys: maskSampleKeys(catalog, r.table, r.sampleKeys) }));
   await trx('check_run_tables').insert({
     run_id: runId,
