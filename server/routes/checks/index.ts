@@ -11,6 +11,7 @@ import { checkTrend, getRun, listRuns } from '../../services/checks/queries';
 import { claimRun, executeRun } from '../../services/checks/runs';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { checkLabel } from '../../presenters/check-label';
+import { trendLabels } from '../../presenters/check-trend';
 import { isBlankKey } from '../../presenters/sample-keys';
 import { maskRecordKey } from '../../services/privacy';
 
@@ -136,23 +137,14 @@ export function checkRoutes(ctx: AppContext): Router {
     const check = String(req.query.check ?? '');
     const field = req.query.field ? String(req.query.field) : null;
     const rows = await checkTrend(db, { table, check, field });
-    // Labels in the service's time zone ("MM-DD HH:mm"): browsers may sit in another zone.
-    const format = new Intl.DateTimeFormat('en-GB', {
-      timeZone: ctx.config.timezone,
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    const label = (d: Date) => {
-      const p = Object.fromEntries(format.formatToParts(d).map((x) => [x.type, x.value]));
-      return `${p.month}-${p.day} ${p.hour}:${p.minute}`;
-    };
+    const labels = trendLabels(
+      rows.map((r) => ({ at: new Date(r.checked_at), runId: Number(r.run_id) })),
+      ctx.config.timezone,
+    );
     res.json(
-      rows.map((r) => ({
+      rows.map((r, i) => ({
         at: r.checked_at,
-        label: label(new Date(r.checked_at)),
+        label: labels[i],
         violations: Number(r.violations),
         checked: Number(r.checked_rows),
         passed: r.passed,

@@ -70,13 +70,13 @@ export async function latestResultsForTable(db: Knex, table: string) {
 export async function checkTrend(
   db: Knex,
   q: { table: string; check: string; field: string | null; limit?: number },
-): Promise<{ checked_at: Date; violations: number; checked_rows: number; passed: boolean }[]> {
+): Promise<{ run_id: number; checked_at: Date; violations: number; checked_rows: number; passed: boolean }[]> {
   const rows = await db('check_results')
     .where({ table_name: q.table, check_kind: q.check })
     .modify((b) => (q.field ? b.where('field_name', q.field) : b.whereNull('field_name')))
     .orderBy('checked_at', 'desc')
     .limit(q.limit ?? 60)
-    .select('checked_at', 'violations', 'checked_rows', 'passed');
+    .select('run_id', 'checked_at', 'violations', 'checked_rows', 'passed');
   return rows.reverse();
 }
 
