@@ -4,6 +4,10 @@
 (function () {
   var pickerData = document.getElementById('sharing-picker');
   var tables = pickerData ? JSON.parse(pickerData.textContent || '[]') : [];
+  // The page's word for the badge (敏感 / sensitive): the server-drawn list marks sensitive fields so, and a list
+  // drawn here after the table changes must say the same, or a sensitive field looks like any other.
+  var form = document.querySelector('[data-sharing-form]');
+  var sensitiveLabel = (form && form.getAttribute('data-sensitive-label')) || '';
 
   function fieldsOf(name) {
     for (var i = 0; i < tables.length; i++) if (tables[i].name === name) return tables[i].fields;
@@ -28,6 +32,14 @@
       var code = document.createElement('code');
       code.textContent = f.name;
       label.appendChild(code);
+      // Same markup as views/pages/sharing/form.hbs: ' <span class="badge warn">敏感</span>' after the code.
+      if (f.sensitive && sensitiveLabel) {
+        label.appendChild(document.createTextNode(' '));
+        var badge = document.createElement('span');
+        badge.className = 'badge warn';
+        badge.textContent = sensitiveLabel;
+        label.appendChild(badge);
+      }
       box.appendChild(label);
     });
   }

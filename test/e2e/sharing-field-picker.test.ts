@@ -1,0 +1,66 @@
+import type { Browser, Page } from 'playwright-core';
+import { createTestApp, listen, signIn, TestApp } from '../helpers/app';
+import { browserSignIn, describeBrowser, launchBrowser } from '../helpers/browser';
+import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
+
+/**
+ * The request form's field picker in Chromium: the fields the page's script draws when a table is chosen mark a
+ * sensitive field with the same badge (敏感, or "sensitive" on the English page) as the list the server drew.
+ */
+describeBrowser('the field picker in a browser', () => {
+  let t: TestApp;
+  let people: SharingPeople;
+  let server: { baseUrl: string; close(): Promise<void> };
+  let browser: Browser;
+  let draftId: number;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    t.ctx.now = () => new Date('2026-03-02T02:00:00Z');
+    people = await buildSharingWorld(t.db.knex);
+    // A draft whose first row is staff_basic: the server draws that row's fields (id_card is sensitive).
+    const s = await signIn(t.app, people.applicant.login, people.applicant.password);
+    const res = await s.agent
+      .post('/api/v1/sharing-requests')
+      .set('X-CSRF-Token', s.csrf)
+      .send(apiRequest([{ table: 'staff_basic', fields: ['staff_no'] }], { draft: true }));
+    expect(res.status).toBe(201);
+    draftId = res.body.id;
+    server = await listen(t.app);
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await t?.close();
+  });
+
+  /** Row 1 gets staff_basic in the browser; returns the fields as the server drew them (row 0) and as the script did. */
+  async function drawn(page: Page): Promise<{ server: string; script: string }> {
+    await browserSignIn(page, server.baseUrl, people.applicant.login, people.applicant.password);
+    await page.goto(`${server.baseUrl}/sharing/${draftId}/edit`);
+    await page.selectOption('select[name="items[1][table]"]', 'staff_basic');
+    await page.waitForSelector('[data-field-choices][data-index="1"] code');
+    const html = (index: number) => page.locator(`[data-field-choices][data-index="${index}"]`).innerHTML();
+    // Row 0 has staff_no ticked and its own input names; otherwise the two lists are the same markup.
+    return { server: (await html(0)).replace(' checked=""', '').replaceAll('items[0]', 'items[1]'), script: await html(1) };
+  }
+
+  it('marks a sensitive field 敏感 as the server-drawn list does', async () => {
+    const page = await browser.newPage({ locale: 'zh-CN' });
+    const { server: fromServer, script } = await drawn(page);
+    expect(script).toContain('<code>id_card</code> <span class="badge warn">敏感</span></label>');
+    expect((script.match(/badge warn/g) ?? []).length).toBe(1);
+    expect(script).toBe(fromServer);
+    await page.close();
+  }, 60_000);
+
+  it('says "sensitive" on the English page', async () => {
+    const page = await browser.newPage({ locale: 'en' });
+    const { server: fromServer, script } = await drawn(page);
+    expect(script).toContain('<code>id_card</code> <span class="badge warn">sensitive</span></label>');
+    expect(script).toBe(fromServer);
+    await page.close();
+  }, 60_000);
+});
