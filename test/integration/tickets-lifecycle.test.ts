@@ -8,8 +8,10 @@ import {
   applyCheckResults,
   commentTicket,
   disputeTicket,
+  escalateOverdueTickets,
   fileReport,
   reassignTicket,
+  remindDueTickets,
   transitionTicket,
   TicketRow,
 } from '../../server/services/tickets';
@@ -190,6 +192,39 @@ describe('tickets from check results', () => {
     const [after] = await all();
     expect(after).toMatchObject({ id: t.id, status: 'open', violations: 1 });
     expect(await db('ticket_events').where({ ticket_id: t.id, from_status: 'fixed', to_status: 'open' })).toHaveLength(1);
+  });
+
+  it("a form left open across a check run, a reminder and an escalation still goes through; a person's change makes it stale", async () => {
+    await apply([{ violations: 3 }], T0, 'r1');
+    const [shown] = await all();
+    // The hourly run still finds the problem (with other figures); the reminder and the escalation are sent.
+    await apply([{ violations: 4, sampleKeys: [{ staff_no: '20200009' }] }], days(0.1), 'r2');
+    // Due 2026-10-13 (medium, 5 working days): reminded on the working day before.
+    await remindDueTickets(db, { calendar, now: new Date('2026-10-12T02:00:00Z') });
+    await escalateOverdueTickets(db, { calendar, now: days(30) });
+    const [refreshed] = await all();
+    expect(refreshed).toMatchObject({ violations: 4, occurrences: 2, version: shown.version });
+    expect(refreshed.reminded_at).not.toBeNull();
+    expect(refreshed.escalated_at).not.toBeNull();
+    const acknowledged = await transitionTicket(db, {
+      ticketId: shown.id,
+      to: 'acknowledged',
+      actor: steward,
+      expectedVersion: shown.version,
+      now: days(30),
+    });
+    expect(acknowledged.status).toBe('acknowledged');
+    // A comment by the IT office is something the page did not show: the form shown before it is stale.
+    await commentTicket(db, { ticketId: shown.id, actor: await itOfficeUser(), comment: '请尽快', now: days(30) });
+    const stale = transitionTicket(db, {
+      ticketId: shown.id,
+      to: 'fixed',
+      actor: steward,
+      expectedVersion: acknowledged.version,
+      now: days(30),
+    });
+    await expect(stale).rejects.toMatchObject({ status: 409, messageKey: 'tickets.errors.stale' });
+    expect((await all())[0].status).toBe('acknowledged');
   });
 
   it('keeps a closed ticket quiet while the check keeps failing, and files anew after it has passed once', async () => {

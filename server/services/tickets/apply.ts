@@ -205,7 +205,7 @@ async function applyOne(
     // The department said "fixed" and a run that started after that still fails: back to work.
     const recheckFailed = active.status === 'fixed' && active.recheck_requested_at !== null && now > active.recheck_requested_at;
     if (recheckFailed) Object.assign(changes, { status: 'open', recheck_requested_at: null });
-    const ticket = await updateTicket(trx, active, changes, now);
+    const ticket = await updateTicket(trx, active, changes, now, { refresh: !recheckFailed });
     if (recheckFailed) {
       await recordAndAudit(trx, ticket, 'ticket.transition', {
         kind: 'transition',

@@ -28,7 +28,7 @@ export async function remindDueTickets(db: Knex, opts: { calendar: TicketCalenda
     const ticket = await db.transaction(async (trx) => {
       const t = await lockTicket(trx, id);
       if (!t || !WORKING.includes(t.status) || t.reminded_at || !(t.due_at > today && t.due_at <= nextWorkingDay)) return null;
-      const updated = await updateTicket(trx, t, { reminded_at: opts.now }, opts.now);
+      const updated = await updateTicket(trx, t, { reminded_at: opts.now }, opts.now, { refresh: true });
       await recordEvent(trx, t.id, { kind: 'reminded', at: opts.now, actor: null, details: { due_at: t.due_at } });
       return updated;
     });
@@ -56,7 +56,7 @@ export async function escalateOverdueTickets(
     const ticket = await db.transaction(async (trx) => {
       const t = await lockTicket(trx, id);
       if (!t || !WORKING.includes(t.status) || t.escalated_at || !(t.due_at < today)) return null;
-      const updated = await updateTicket(trx, t, { escalated_at: opts.now }, opts.now);
+      const updated = await updateTicket(trx, t, { escalated_at: opts.now }, opts.now, { refresh: true });
       await recordAndAudit(trx, updated, 'ticket.escalate', {
         kind: 'escalated',
         at: opts.now,

@@ -63,18 +63,49 @@ export async function recordAndAudit(
   });
 }
 
-/** Postgres row lock plus version bump: every change to a ticket goes through `updateTicket`. */
+/** Postgres row lock: every change to a ticket goes through `lockTicket` then `updateTicket`. */
 export async function lockTicket(trx: Knex.Transaction, id: number): Promise<TicketRow | undefined> {
   return (await trx('tickets').where({ id }).forUpdate().first()) as TicketRow | undefined;
 }
 
+/**
+ * What the system may refresh on a ticket without a person's decision changing: a check run's figures for a
+ * ticket still failing, and the reminder/escalation stamps.
+ */
+const REFRESHABLE: ReadonlySet<string> = new Set<keyof TicketRow>([
+  'violations',
+  'checked_rows',
+  'sample_keys',
+  'message',
+  'message_en',
+  'severity',
+  'last_seen',
+  'last_run_id',
+  'occurrences',
+  'reminded_at',
+  'escalated_at',
+]);
+
+/**
+ * Writes `changes` and moves `version`, which the ticket's forms carry to refuse acting on a stale page (409).
+ * `refresh`: the system only refreshed figures or stamps (REFRESHABLE), so the version stays — were it moved
+ * by the hourly run, a steward's form left open across a run would be refused although nothing they decide on
+ * had changed. Anything a person did or said (a status, a department, a due date, a comment, a report joining
+ * the ticket) moves it.
+ */
 export async function updateTicket(
   trx: Knex.Transaction,
   ticket: TicketRow,
   changes: Partial<TicketRow>,
   now: Date,
+  opts: { refresh?: boolean } = {},
 ): Promise<TicketRow> {
-  const patch: Record<string, unknown> = { ...changes, version: ticket.version + 1, updated_at: now };
+  const refresh = opts.refresh === true;
+  if (refresh) {
+    const decided = Object.keys(changes).filter((key) => !REFRESHABLE.has(key));
+    if (decided.length) throw new Error(`a refresh cannot change ${decided.join(', ')} of ticket ${ticket.id}`);
+  }
+  const patch: Record<string, unknown> = { ...changes, version: ticket.version + (refresh ? 0 : 1), updated_at: now };
   if (changes.sample_keys) patch.sample_keys = JSON.stringify(changes.sample_keys);
   const [row] = await trx('tickets').where({ id: ticket.id }).update(patch).returning('*');
   return row as TicketRow;
