@@ -46,26 +46,6 @@ export async function latestRun(db: Knex) {
   return db('check_runs').orderBy('id', 'desc').first();
 }
 
-/** The latest result of every check of one table. */
-export async function latestResultsForTable(db: Knex, table: string) {
-  return db('check_results as r')
-    .distinctOn('r.check_kind', 'r.field_name')
-    .where('r.table_name', table)
-    .orderBy([{ column: 'r.check_kind' }, { column: 'r.field_name' }, { column: 'r.checked_at', order: 'desc' }])
-    .select(
-      'r.check_kind',
-      'r.field_name',
-      'r.passed',
-      'r.violations',
-      'r.checked_rows',
-      'r.severity',
-      'r.checked_at',
-      'r.message',
-      'r.sample_keys',
-      'r.department_code',
-    );
-}
-
 /** One check's history (violations per run), oldest first, for trend charts. */
 export async function checkTrend(
   db: Knex,
