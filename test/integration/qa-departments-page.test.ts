@@ -26,6 +26,16 @@ describe('the department page', () => {
   });
   afterAll(() => t.close());
 
+  it('a code typed in another case goes to the department (its steward included); an unknown code stays 404', async () => {
+    await steward.agent.get('/departments/hr').expect(302).expect('Location', '/departments/HR');
+    await office.agent.get('/departments/r%26d%232').expect(302).expect('Location', '/departments/R%26D%232');
+    await steward.agent.get('/departments/HR').expect(200);
+    await office.agent.get('/departments/hrx').expect(404);
+    // Another department's page in another case is still refused to a steward, after the redirect.
+    await steward.agent.get('/departments/sci').expect(302).expect('Location', '/departments/SCI');
+    await steward.agent.get('/departments/SCI').expect(403);
+  });
+
   it('a code with a NUL in it is an unknown department (404), not a server error, to view or to change', async () => {
     const page = await office.agent.get('/departments/HR%00').expect(404);
     expect(page.text).toContain('找不到该页面或对象');

@@ -339,7 +339,24 @@ export function adminRoutes(ctx: AppContext): Router {
     });
   }
 
-  router.get('/departments/:code', authorize('department.view', departmentOf), (req, res) => departmentPage(req, res));
+  /**
+   * A code typed in another case (`/departments/hr`, as table names are taken in any case) goes to the
+   * department's own address when exactly one department matches; before authorizing, which judges the code as
+   * written (a steward of HR would otherwise be refused their own page). Codes are not secret: the catalog
+   * overview lists them.
+   */
+  async function toCodeAsWritten(req: Request, res: Response, next: () => void) {
+    const code = req.params.code;
+    if (typeof code !== 'string' || code.includes('\u0000') || (await findDepartment(code))) return next();
+    const matches = await db('departments').whereRaw('lower(code) = lower(?)', [code]).limit(2).pluck('code');
+    if (matches.length !== 1) return next();
+    // 302, not 301: the catalog may later declare a department with exactly this code.
+    res.redirect(302, `/departments/${encodeURIComponent(matches[0])}`);
+  }
+
+  router.get('/departments/:code', toCodeAsWritten, authorize('department.view', departmentOf), (req, res) =>
+    departmentPage(req, res),
+  );
 
   router.post('/departments/:code/stewards', authorize('department.manage', departmentOf), async (req, res) => {
     const department = await findDepartment(req.params.code);
