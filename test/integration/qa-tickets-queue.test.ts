@@ -57,6 +57,29 @@ describe('the queue with a status or view it does not know', () => {
   });
 });
 
+describe('the queue filtered by a department, table or check no ticket names', () => {
+  /** The value chosen in a filter menu, '' for （全部）. */
+  const chosen = (html: string, name: string) =>
+    new RegExp(`<select name="${name}">.*?</select>`, 's').exec(html)![0].match(/<option value="([^"]*)" ?selected>/)?.[1] ?? '';
+
+  it('shows the filter applied in its menu over the empty list, not （全部）', async () => {
+    const s = await signIn(t.app, office.login, office.password);
+    const page = (await s.agent.get('/tickets?department=NOPE&table=gone_table&check=rule%3Aold').expect(200)).text;
+    expect(rows(page)).toEqual([]);
+    expect({ department: chosen(page, 'department'), table: chosen(page, 'table'), check: chosen(page, 'check') }).toEqual({
+      department: 'NOPE',
+      table: 'gone_table',
+      check: 'rule:old',
+    });
+    // A value the menu has is chosen once, as before; no filter chooses （全部）.
+    const hr = (await s.agent.get('/tickets?department=HR&table=staff_basic').expect(200)).text;
+    expect(chosen(hr, 'department')).toBe('HR');
+    expect(chosen(hr, 'table')).toBe('staff_basic');
+    expect(hr.match(/value="staff_basic"/g)).toHaveLength(1);
+    expect(chosen((await s.agent.get('/tickets').expect(200)).text, 'table')).toBe('');
+  });
+});
+
 describe('the queue page as a screen reader and a narrow window read it', () => {
   it('marks the view shown with aria-current, and keeps each due date on one line', async () => {
     const s = await signIn(t.app, office.login, office.password);

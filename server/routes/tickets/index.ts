@@ -112,7 +112,13 @@ export function ticketsRoutes(ctx: AppContext): Router {
       form,
       viewAll,
       isOffice: can(req.user!, 'tickets.close'),
-      departments: departments.map((d) => ({ ...d, selected: d.code === form.department })),
+      departments: [
+        ...departments.map((d) => ({ ...d, selected: d.code === form.department })),
+        // A department the menu lacks (an old link) is still the filter applied: shown chosen, not （全部）.
+        ...(viewAll && form.department && !departments.some((d) => d.code === form.department)
+          ? [{ code: form.department, name: form.department, selected: true }]
+          : []),
+      ],
       statuses: STATUS_CHOICES,
       severities: SEVERITIES,
       // The menus' values are the codes the filter takes; their labels what the table shows.

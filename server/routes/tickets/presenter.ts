@@ -70,6 +70,10 @@ export function menuOptions(values: readonly string[], chosen: string, labels?: 
     if (menus.size >= MAX_LABELLINGS) menus.delete(menus.keys().next().value as string);
     menus.set(key, menu);
   }
+  // A filter on a value the menu lacks (an old link, a table no ticket names now) is still the filter applied:
+  // the menu shows it chosen rather than （全部） over a list that is empty for it.
+  if (chosen && !values.includes(chosen))
+    return menu.html + withSelected(renderOptionList([{ value: chosen, label: labels ? labels.label(chosen) : chosen }]), chosen);
   return withSelected(menu, chosen);
 }
 
