@@ -55,6 +55,19 @@ describe('POST /tickets/acknowledge', () => {
     expect(await statuses([open.id])).toEqual(['open']);
   });
 
+  it('refuses more tickets than a page lists (200), naming the limit, changing nothing', async () => {
+    const open = await buildTicket(t.db.knex, catalog, T0, { field: 'email' });
+    const s = await signIn(t.app, steward.login, steward.password);
+    const before = await events();
+    const many = [open.id, ...Array.from({ length: 200 }, (_, i) => 1_000_000 + i)];
+    expect(await acknowledge(s, many)).toEqual(['error', '一次最多确认 200 个工单（本次选了 201 个），请分批确认；未作任何改动']);
+    expect(await events()).toBe(before);
+    expect(await statuses([open.id])).toEqual(['open']);
+    // The same id twice counts once: 200 distinct tickets are taken.
+    expect((await acknowledge(s, [...many.slice(0, 200), open.id]))?.[0]).not.toBe('error');
+    expect(await statuses([open.id])).toEqual(['acknowledged']);
+  });
+
   it('reports tickets already acknowledged apart from the skipped ones', async () => {
     const db = t.db.knex;
     const fresh = await buildTicket(db, catalog, T0, { field: 'gender' });

@@ -63,6 +63,9 @@ export function listReturnPath(value: unknown, list: string): string | null {
   return (rest === '' || rest.startsWith('?')) && !rest.includes('#') ? path : null;
 }
 
+/** The most tickets one bulk acknowledge takes: the most a list page shows (`pageParams`). */
+const BULK_ACKNOWLEDGE_MAX = 200;
+
 interface Department {
   code: string;
   name: string;
@@ -144,6 +147,15 @@ export function ticketsRoutes(ctx: AppContext): Router {
       .filter((n) => Number.isSafeInteger(n) && n > 0);
     if (ids.length === 0) {
       req.session.flash = { kind: 'error', text: req.t('tickets.list.bulk.none') };
+      return res.redirect(back);
+    }
+    // A page lists at most 200 tickets: more ids come from no form of ours, and each is a transaction.
+    const chosen = new Set(ids).size;
+    if (chosen > BULK_ACKNOWLEDGE_MAX) {
+      req.session.flash = {
+        kind: 'error',
+        text: req.t('tickets.list.bulk.tooMany', { max: BULK_ACKNOWLEDGE_MAX, count: chosen }),
+      };
       return res.redirect(back);
     }
     let done = 0;
