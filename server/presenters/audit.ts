@@ -16,8 +16,11 @@ export interface AuditRowView {
   actionLabel: string | null;
   /** "工单 #12"; null when the row names no object. */
   object: { label: string; href: string | null } | null;
-  /** The stored summary (already scrubbed of personal data when it was written) as `key: value` lines. */
-  summary: { key: string; value: string }[];
+  /**
+   * The stored summary (already scrubbed of personal data when it was written) as `key: value` lines; `label`
+   * is what the key is called in the viewer's language ("状态" for status), null for a key without a name.
+   */
+  summary: { key: string; label: string | null; value: string }[];
   ip: string | null;
 }
 
@@ -106,6 +109,20 @@ function actionLabel(action: string, t: Translator): string | null {
   return label === key ? null : label;
 }
 
+/**
+ * What a summary key is called in the viewer's language: "状态" for status, a nested key part by part
+ * (`leader.required` → "校领导审批 · 需要", a part without a name as stored: `key.xh` → "记录键 · xh"). Null when
+ * no part has a name (a key an older version wrote): the page shows the key as stored.
+ */
+export function summaryKeyLabel(key: string, t: Translator): string | null {
+  const parts = key.split('.');
+  const names = parts.map((part) => {
+    const name = t(`admin.audit.keys.${part}`);
+    return name === `admin.audit.keys.${part}` ? null : name;
+  });
+  return names.some((n) => n !== null) ? parts.map((part, i) => names[i] ?? part).join(' · ') : null;
+}
+
 /** The audit rows of one page, with the actors' current names and the objects' labels and links. */
 export async function auditRowsFor(db: Knex, viewer: CurrentUser, rows: AuditRecord[], t: Translator): Promise<AuditRowView[]> {
   const ids = [...new Set(rows.map((r) => r.actor?.id).filter((id): id is number => id != null))];
@@ -136,7 +153,7 @@ export async function auditRowsFor(db: Knex, viewer: CurrentUser, rows: AuditRec
             href: r.objectType && r.objectId ? objectHref(viewer, r.objectType, r.objectId) : null,
           }
         : null,
-    summary: summaryLines(r.summary),
+    summary: summaryLines(r.summary).map((line) => ({ ...line, label: summaryKeyLabel(line.key, t) })),
     ip: r.ip,
   }));
 }

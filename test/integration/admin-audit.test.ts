@@ -7,7 +7,8 @@ import { withCheckDigit } from '../helpers/id-card';
 /**
  * The audit log page: every row's time, actor and object were empty (the template read the
  * database's column names, the service returns camelCase) and the summary was raw JSON. Now each
- * cell shows what the row holds, the summary as `key: value` lines, personal data still masked.
+ * cell shows what the row holds, the summary as `key: value` lines, personal data still masked, each key named in
+ * the reader's language (状态 / Status; admin.audit.keys), the stored key in its title.
  */
 
 /** The cells of the row whose first cell is `seq`, as HTML. */
@@ -59,8 +60,10 @@ describe('/admin/audit', () => {
     // Named in the reader's language, with the code the filter takes under it.
     expect(action).toBe('工单状态变更<br><code>ticket.transition</code>');
     expect(object).toBe('<a href="/tickets/42">工单 #42</a>');
-    expect(summary).toContain('<li><span class="k">status</span>: open → acknowledged</li>');
-    expect(summary).toContain(`<li><span class="k">comment</span>: 核对 110105********002${idCard.slice(-1)} 的记录</li>`);
+    expect(summary).toContain('<li><span class="k" title="status">状态</span>: open → acknowledged</li>');
+    expect(summary).toContain(
+      `<li><span class="k" title="comment">备注</span>: 核对 110105********002${idCard.slice(-1)} 的记录</li>`,
+    );
     expect(page.text).not.toContain(idCard);
     expect(page.text).not.toContain('{&quot;');
   });
@@ -124,8 +127,8 @@ describe('/admin/audit', () => {
     const [, , actor, , object, summary] = cellsOf(page.text, seq);
     expect(actor).toBe('<span class="muted">系统</span>');
     expect(object).toBe('目录版本 #3');
-    expect(summary).toContain('<li><span class="k">tables</span>: 12</li>');
-    expect(summary).toContain('<li><span class="k">stewards</span>: HR, STU</li>');
+    expect(summary).toContain('<li><span class="k" title="tables">数据表</span>: 12</li>');
+    expect(summary).toContain('<li><span class="k" title="stewards">写入专员的部门</span>: HR, STU</li>');
   });
 
   it('in English, names the action and links a department to its page', async () => {
@@ -142,9 +145,52 @@ describe('/admin/audit', () => {
       expect(actor).toBe('<span class="muted">System</span>');
       expect(action).toBe('Department stewards changed<br><code>department.stewards</code>');
       expect(object).toBe('<a href="/departments/HR">Department #HR</a>');
-      expect(summary).toBe('<ul class="kv"><li><span class="k">count</span>: 0 → 2</li></ul>');
+      expect(summary).toBe('<ul class="kv"><li><span class="k" title="count">Count</span>: 0 → 2</li></ul>');
     } finally {
       await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'zh-CN', next: '/' }).expect(302);
     }
+  });
+
+  it("names the summary's keys in the reader's language, values as stored; a key without a name shows as stored", async () => {
+    const { seq } = await appendAudit(t.db.knex, {
+      action: 'sharing.decision',
+      objectType: 'sharing_request',
+      objectId: 7,
+      summary: {
+        reason: '申请人 13812345678 未说明用途',
+        leader: { required: true, rows: 2400 },
+        // Written by an older version: no name, shown as it was stored.
+        retired_key: 'x',
+      },
+    });
+    const lines = async () => {
+      const [, , , , , summary] = cellsOf((await office.agent.get('/admin/audit').expect(200)).text, seq);
+      // In any order (jsonb keeps its own).
+      return [...summary.matchAll(/<li>(.*?)<\/li>/g)].map((m) => m[1]).sort();
+    };
+    const zhLines = await lines();
+    expect(zhLines).toEqual(
+      [
+        '<span class="k" title="reason">原因</span>: 申请人 138****5678 未说明用途',
+        '<span class="k" title="leader.required">校领导审批 · 需要</span>: true',
+        '<span class="k" title="leader.rows">校领导审批 · 估计记录数</span>: 2400',
+        '<span class="k">retired_key</span>: x',
+      ].sort(),
+    );
+    await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'en', next: '/' }).expect(302);
+    try {
+      expect(await lines()).toEqual(
+        [
+          '<span class="k" title="reason">Reason</span>: 申请人 138****5678 未说明用途',
+          '<span class="k" title="leader.required">University leader&#x27;s review · Required</span>: true',
+          '<span class="k" title="leader.rows">University leader&#x27;s review · Estimated rows</span>: 2400',
+          '<span class="k">retired_key</span>: x',
+        ].sort(),
+      );
+    } finally {
+      await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+    }
+    // The names are the locales' (not typed twice here).
+    expect(zhLines.join('\n')).toContain(`>${zh('admin.audit.keys.reason')}<`);
   });
 });
