@@ -1,8 +1,7 @@
-import { importCatalog } from '../../server/services/catalog/repository';
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
-import { buildDepartment, buildUser } from '../factories';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { Session, startCheckPages } from '../factories/checks';
+import type { TestApp } from '../helpers/app';
 
 /**
  * What the check pages show of a run's results: the run page's sample records (personal data masked as on
@@ -43,30 +42,28 @@ rules:
 
 describe('check pages: results', () => {
   let t: TestApp;
-  let office: Awaited<ReturnType<typeof signIn>>;
+  let office: Session;
   let runId: number;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    const k = t.db.knex;
-    await k.schema.createTable('grad_people', (tb) => {
-      tb.string('sfzh');
-      tb.string('mobile');
-      tb.string('name');
-    });
-    await k.schema.createTable('grad_empty', (tb) => tb.string('id'));
-    // The key columns are not catalog fields, but their names say what they hold: an ID number and a mobile.
-    await k('grad_people').insert([
-      { sfzh: '11010519491231002X', mobile: '13812345678', name: null },
-      { sfzh: '110105194912310046', mobile: '13912345678', name: '乙' },
-    ]);
-    expect((await importCatalog(k, CATALOG)).ok).toBe(true);
-    await buildDepartment(k, { code: 'ITC' });
-    const user = await buildUser(k, { department: 'ITC', roles: ['it_office'] });
-    office = await signIn(t.app, user.login, user.password);
+    ({ t, session: office } = await startCheckPages({
+      hub: {
+        // The key columns are not catalog fields, but their names say what they hold: an ID number and a mobile.
+        grad_people: {
+          columns: ['sfzh', 'mobile', 'name'],
+          rows: [
+            { sfzh: '11010519491231002X', mobile: '13812345678', name: null },
+            { sfzh: '110105194912310046', mobile: '13912345678', name: '乙' },
+          ],
+        },
+        grad_empty: { columns: ['id'] },
+      },
+      catalog: CATALOG,
+      as: 'office',
+    }));
     runId = (await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' })).runId;
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it("masks ID numbers and mobiles in a run's sample records, as the ticket does", async () => {
     const page = await office.agent.get(`/runs/${runId}`).expect(200);

@@ -1,8 +1,7 @@
-import { importCatalog } from '../../server/services/catalog/repository';
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { claimRun, runNow } from '../../server/services/checks/runs';
-import { buildDepartment, buildUser } from '../factories';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { Session, startCheckPages } from '../factories/checks';
+import type { TestApp } from '../helpers/app';
 
 /**
  * A run's page says "every check passed" only of a run that checked its tables and found nothing: not of
@@ -29,18 +28,16 @@ tables:
 
 describe('check pages: what a run found', () => {
   let t: TestApp;
-  let office: Awaited<ReturnType<typeof signIn>>;
+  let office: Session;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    await t.db.knex.schema.createTable('staff', (tb) => tb.string('staff_no'));
-    await t.db.knex('staff').insert([{ staff_no: '1' }, { staff_no: '2' }]);
-    expect((await importCatalog(t.db.knex, CATALOG)).ok).toBe(true);
-    await buildDepartment(t.db.knex, { code: 'ITC' });
-    const user = await buildUser(t.db.knex, { department: 'ITC', roles: ['it_office'] });
-    office = await signIn(t.app, user.login, user.password);
+    ({ t, session: office } = await startCheckPages({
+      hub: { staff: { columns: ['staff_no'], rows: [{ staff_no: '1' }, { staff_no: '2' }] } },
+      catalog: CATALOG,
+      as: 'office',
+    }));
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   const failuresOf = (html: string) => /<h2>未通过的检查<\/h2>[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
   const tablesOf = (html: string) => /<h2>各表<\/h2>[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';

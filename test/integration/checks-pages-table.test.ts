@@ -1,8 +1,7 @@
-import { importCatalog } from '../../server/services/catalog/repository';
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
-import { buildDepartment, buildUser } from '../factories';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { importCheckCatalog, Session, signInAs, startCheckPages } from '../factories/checks';
+import type { TestApp } from '../helpers/app';
 
 /**
  * A catalog table page's "latest check results" are the checks the table has now, as its last check
@@ -36,29 +35,30 @@ ${
 
 describe('check pages: a table page', () => {
   let t: TestApp;
-  let steward: Awaited<ReturnType<typeof signIn>>;
+  let steward: Session;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    await t.db.knex.schema.createTable('staff', (tb) => {
-      tb.string('staff_no');
-      tb.string('phone');
-    });
-    await t.db.knex('staff').insert([
-      { staff_no: '1', phone: null },
-      { staff_no: null, phone: '0371-1' },
-    ]);
-    await buildDepartment(t.db.knex, { code: 'HR' });
-    const user = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
-    steward = await signIn(t.app, user.login, user.password);
+    // The catalog is each test's own: the first has the rule and the phone requirement, the second no longer.
+    ({ t, session: steward } = await startCheckPages({
+      hub: {
+        staff: {
+          columns: ['staff_no', 'phone'],
+          rows: [
+            { staff_no: '1', phone: null },
+            { staff_no: null, phone: '0371-1' },
+          ],
+        },
+      },
+      as: 'steward',
+    }));
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   const resultsOf = (html: string) =>
     /<section class="panel" id="latest-check-results">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
 
   it('shows the failing checks the catalog has, with a trend each', async () => {
-    expect((await importCatalog(t.db.knex, catalog(true))).ok).toBe(true);
+    await importCheckCatalog(t.db.knex, catalog(true));
     await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });
     const panel = resultsOf((await steward.agent.get('/catalog/tables/staff').expect(200)).text);
     expect(panel).toContain('办公电话');
@@ -70,7 +70,7 @@ describe('check pages: a table page', () => {
   });
 
   it('no longer shows checks an import removed once the table is checked again', async () => {
-    expect((await importCatalog(t.db.knex, catalog(false))).ok).toBe(true);
+    await importCheckCatalog(t.db.knex, catalog(false));
     await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });
     const panel = resultsOf((await steward.agent.get('/catalog/tables/staff').expect(200)).text);
     expect(panel).toContain('职工号');
@@ -84,8 +84,7 @@ describe('check pages: a table page', () => {
     await t.db
       .knex('check_run_tables')
       .insert({ run_id: run.runId, table_name: 'dropped', status: 'ok', duration_ms: 3, row_count: 1 });
-    const office = await buildUser(t.db.knex, { department: 'HR', roles: ['it_office'] });
-    const { agent } = await signIn(t.app, office.login, office.password);
+    const { agent } = await signInAs(t, 'office', 'HR');
     const page = (await agent.get(`/runs/${run.runId}`).expect(200)).text;
     expect(page).toContain('<a href="/catalog/tables/staff">教职工 <code>staff</code></a>');
     // A table an import removed since: named, without a link to a page that no longer exists.

@@ -1,8 +1,7 @@
-import { importCatalog } from '../../server/services/catalog/repository';
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
-import { buildDepartment, buildUser } from '../factories';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { Session, startCheckPages } from '../factories/checks';
+import type { TestApp } from '../helpers/app';
 
 /**
  * A table page's trend chart (/checks/trend) labels each run in the service's time zone (Asia/Shanghai,
@@ -25,21 +24,16 @@ tables:
 
 describe('check pages: trend labels', () => {
   let t: TestApp;
-  let steward: Awaited<ReturnType<typeof signIn>>;
+  let steward: Session;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    await t.db.knex.schema.createTable('staff', (tb) => {
-      tb.string('staff_no');
-      tb.string('phone');
-    });
-    await t.db.knex('staff').insert([{ staff_no: '1', phone: null }]);
-    expect((await importCatalog(t.db.knex, CATALOG)).ok).toBe(true);
-    await buildDepartment(t.db.knex, { code: 'HR' });
-    const user = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
-    steward = await signIn(t.app, user.login, user.password);
+    ({ t, session: steward } = await startCheckPages({
+      hub: { staff: { columns: ['staff_no', 'phone'], rows: [{ staff_no: '1', phone: null }] } },
+      catalog: CATALOG,
+      as: 'steward',
+    }));
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   /** A run checking the hub as it is now, its results stamped `at`; then one more phone left empty. */
   const runAt = async (at: string) => {
