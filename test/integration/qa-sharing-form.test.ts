@@ -1,7 +1,11 @@
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 import { buildSharingWorld, SharingPeople } from '../factories/sharing';
 
-/** The request form as read: what its script is given to draw the field picker. */
+/**
+ * The request form as read: what its script is given to draw the field picker; each choice (radio buttons, the
+ * datasets' checkboxes) a fieldset named by its legend; each message tied to its input (aria-invalid,
+ * aria-describedby naming the message), as the account and ticket settings forms do.
+ */
 let t: TestApp;
 let people: SharingPeople;
 let s: Awaited<ReturnType<typeof signIn>>;
@@ -19,4 +23,91 @@ it("gives the field picker's script the sensitive badge's text in the page's lan
   expect(zh).toContain('data-sharing-form data-sensitive-label="敏感"');
   const en = (await s.agent.get('/sharing/new').set('Accept-Language', 'en').expect(200)).text;
   expect(en).toContain('data-sharing-form data-sensitive-label="sensitive"');
+});
+
+/** The fieldset that holds every input named `name`, by its legend's text (null: no single fieldset holds them). */
+function groupOf(html: string, name: string): { legend: string; tag: string } | null {
+  const first = html.indexOf(`name="${name}"`);
+  const last = html.lastIndexOf(`name="${name}"`);
+  const start = html.lastIndexOf('<fieldset', first);
+  const end = html.indexOf('</fieldset>', first);
+  if (first < 0 || start < 0 || html.slice(start, first).includes('</fieldset>') || end < last) return null;
+  const legend = /^<fieldset[^>]*>\s*<legend>([^<]*)<\/legend>/.exec(html.slice(start));
+  return legend ? { legend: legend[1], tag: /^<fieldset[^>]*>/.exec(html.slice(start))![0] } : null;
+}
+
+/** The form sent with mistakes: nothing filled in but a table without fields and a vendor with a wrong ID number. */
+async function sentWithMistakes(): Promise<string> {
+  const res = await s.agent
+    .post('/sharing/new')
+    .set('X-CSRF-Token', s.csrf)
+    .set('Accept', 'text/html')
+    .field('items[0][table]', 'staff_basic')
+    .field('vendors[0][name]', '王五')
+    .field('vendors[0][id_card]', '123')
+    .field('action', 'submit');
+  expect(res.status).toBe(422);
+  return res.text.slice(res.text.indexOf('<form method="post" action="/sharing/new'));
+}
+
+it('each set of radio buttons (and the datasets) is a fieldset named by its legend', async () => {
+  const page = (await s.agent.get('/sharing/new').expect(200)).text;
+  expect(
+    ['system[status]', 'system[on_campus]', 'system[campus_address]', 'method', 'datasets[]'].map(
+      (name) => [name, groupOf(page, name)?.legend] as const,
+    ),
+  ).toEqual([
+    ['system[status]', '系统运行情况 *'],
+    ['system[on_campus]', '系统是否在校内部署 *'],
+    ['system[campus_address]', '是否为校内域名及IP *'],
+    ['method', '数据对接方式 *'],
+    ['datasets[]', '数据集名称 *'],
+  ]);
+  // The explanation typed for 其他 belongs to its question.
+  expect(groupOf(page, 'method_other')?.legend).toBe('数据对接方式 *');
+  expect(groupOf(page, 'dataset_other')?.legend).toBe('数据集名称 *');
+});
+
+it('a message is tied to its input: aria-invalid, and aria-describedby naming the message', async () => {
+  const form = await sentWithMistakes();
+  expect(form).toContain(
+    '<input name="applicant[name]" maxlength="200" value="" aria-invalid="true" aria-describedby="applicant-name-error">' +
+      '<p class="field-error" role="alert" id="applicant-name-error">请填写“数据申请人姓名”</p>',
+  );
+  expect(form).toContain(
+    '<input name="vendors[0][id_card]" value="123" maxlength="18" aria-label="身份证号" aria-invalid="true" aria-describedby="vendors-0-id_card-error">' +
+      '<p class="field-error" role="alert" id="vendors-0-id_card-error">“身份证号”格式不正确：123（应为18 位居民身份证号码（GB 11643，末位校验码正确））</p>',
+  );
+  expect(form).toMatch(
+    /<textarea name="purpose" rows="3" maxlength="2000" aria-invalid="true" aria-describedby="purpose-error"><\/textarea><\/label>\s*<p class="field-error" role="alert" id="purpose-error">请填写“数据用途”<\/p>/,
+  );
+  expect(form).toContain(
+    '<input type="file" name="material" accept="application/pdf,image/png,image/jpeg" aria-invalid="true" aria-describedby="material-error">',
+  );
+  expect(form).toContain(
+    'aria-invalid="true" aria-describedby="pledge_accepted-error"> 本人已阅读并承诺遵守上述《数据安全保密承诺书》',
+  );
+  // A choice: its message describes the group (the legend names it), each button is invalid.
+  expect(groupOf(form, 'system[status]')?.tag).toBe('<fieldset class="choices" aria-describedby="system-status-error">');
+  expect(form).toContain('<p class="field-error" role="alert" id="system-status-error">请选择系统运行情况</p></fieldset>');
+  expect(form.match(/<input type="radio" name="system\[status\]"[^>]*>/g)).toEqual([
+    '<input type="radio" name="system[status]" value="building"  aria-invalid="true">',
+    '<input type="radio" name="system[status]" value="running"  aria-invalid="true">',
+  ]);
+  // A table's fields: the ticked boxes' group and the other-fields input both name the message.
+  expect(form).toContain('data-index="0" role="group" aria-label="字段" aria-describedby="items-0-fields-error">');
+  expect(form).toContain(
+    'aria-label="其他字段（英文字段名，逗号分隔）" aria-invalid="true" aria-describedby="items-0-fields-error">\n' +
+      '          <p class="field-error" role="alert" id="items-0-fields-error">请为表 staff_basic 至少选择一个字段</p>',
+  );
+  // Every message has its id and something names it; an input without a message is not invalid.
+  const messages = [...form.matchAll(/<p class="field-error" role="alert"( id="([^"]+)")?>/g)];
+  expect(messages.length).toBeGreaterThan(10);
+  for (const [, , id] of messages) {
+    expect(id).toBeDefined();
+    expect(form).toContain(`aria-describedby="${id}"`);
+    expect(form.split(` id="${id}"`).length).toBe(2);
+  }
+  expect(form).toContain('<input name="applicant[contact]" maxlength="200" value="">');
+  expect(form).toContain('<input name="vendors[1][name]" maxlength="200" value="" aria-label="姓名">');
 });

@@ -184,7 +184,7 @@ describe('the request form', () => {
     );
     expect(res.status).toBe(422);
     expect(res.text).toContain(
-      '<p class="field-error" role="alert">数据目录中表 staff_basic 没有以下字段：mobile_phone、wechat</p>',
+      '<p class="field-error" role="alert" id="items-0-fields-error">数据目录中表 staff_basic 没有以下字段：mobile_phone、wechat</p>',
     );
     expect(res.text).toContain('value="NAME, mobile_phone, wechat"');
   });
@@ -606,8 +606,13 @@ describe('messages name the field by its label and the choices by their names, i
       { material: [PDF, 'x.pdf'] },
     );
     expect(res.status).toBe(422);
-    for (const message of ['请选择数据对接方式', '请选择系统运行情况', '请选择系统是否在校内部署', '请选择是否为校内域名及IP'])
-      expect(res.text).toContain(`<p class="field-error" role="alert">${message}</p>`);
+    for (const [id, message] of [
+      ['method', '请选择数据对接方式'],
+      ['system-status', '请选择系统运行情况'],
+      ['system-on_campus', '请选择系统是否在校内部署'],
+      ['system-campus_address', '请选择是否为校内域名及IP'],
+    ])
+      expect(res.text).toContain(`<p class="field-error" role="alert" id="${id}-error">${message}</p>`);
     expect(res.text).not.toMatch(/api \| file|building \| running|yes \| no/);
     expect(Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n)).toBe(before);
   });
@@ -620,13 +625,16 @@ describe('messages name the field by its label and the choices by their names, i
       { material: [PDF, 'x.pdf'] },
     );
     expect(res.status).toBe(422);
-    for (const message of [
-      '“数据对接方式”须为以下之一：API、文本、其他',
-      '“系统运行情况”须为以下之一：建设中、运行中',
-      '“系统是否在校内部署”须为以下之一：是、否',
-      '“数据集名称”须为以下之一：学校概况数据集、教职工管理数据集、学生管理数据集、教学管理数据集、资产与设备管理数据集、一卡通管理数据集、公共服务数据集、其他数据集',
+    for (const [id, message] of [
+      ['method', '“数据对接方式”须为以下之一：API、文本、其他'],
+      ['system-status', '“系统运行情况”须为以下之一：建设中、运行中'],
+      ['system-on_campus', '“系统是否在校内部署”须为以下之一：是、否'],
+      [
+        'datasets',
+        '“数据集名称”须为以下之一：学校概况数据集、教职工管理数据集、学生管理数据集、教学管理数据集、资产与设备管理数据集、一卡通管理数据集、公共服务数据集、其他数据集',
+      ],
     ])
-      expect(res.text).toContain(`<p class="field-error" role="alert">${message}</p>`);
+      expect(res.text).toContain(`<p class="field-error" role="alert" id="${id}-error">${message}</p>`);
     const s = await as('applicant');
     const api = await s.agent
       .post('/api/v1/sharing-requests')
@@ -643,7 +651,7 @@ describe('messages name the field by its label and the choices by their names, i
     });
     expect(res.status).toBe(422);
     expect(res.text).toContain(
-      '<p class="field-error" role="alert">“IP地址：端口号”格式不正确：abc:99999（应为IP 地址或主机名加端口号（1–65535），如 10.1.2.3:8080、[2001:db8::1]:8443 或 yx.example.edu.cn:443）</p>',
+      '<p class="field-error" role="alert" id="system-address-error">“IP地址：端口号”格式不正确：abc:99999（应为IP 地址或主机名加端口号（1–65535），如 10.1.2.3:8080、[2001:db8::1]:8443 或 yx.example.edu.cn:443）</p>',
     );
     expect(res.text).toContain('value="abc:99999"');
     const s = await as('applicant');
@@ -661,8 +669,10 @@ describe('messages name the field by its label and the choices by their names, i
       postForm('applicant', '/sharing/new', fullForm({ method: '', 'system[status]': 'retired' }), { material: [PDF, 'x.pdf'] }),
     );
     expect(res.status).toBe(422);
-    expect(res.text).toContain('<p class="field-error" role="alert">Choose “Integration method”</p>');
-    expect(res.text).toContain('<p class="field-error" role="alert">“System status” must be one of: Being built, Running</p>');
+    expect(res.text).toContain('<p class="field-error" role="alert" id="method-error">Choose “Integration method”</p>');
+    expect(res.text).toContain(
+      '<p class="field-error" role="alert" id="system-status-error">“System status” must be one of: Being built, Running</p>',
+    );
   });
   // The arbitration's buttons are named the same way: sharing-workflow, "a decision without an arbitration…".
   it('decisions the buttons do not offer (structure-change review) are named by the buttons', async () => {
