@@ -315,8 +315,12 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     await agent
       .post('/scorecards/weights')
       .type('form')
-      .send({ _csrf: csrf, ...weights, valid_from: '2026-11-22', note: '只看时效' })
+      .send({ _csrf: csrf, ...weights, 'weights.freshness': '１００', valid_from: '2026-11-22', note: '只看时效' })
       .expect(302);
+    // Full-width digits (a Chinese input method's full-width mode) are the same numbers.
+    expect((await t.db.knex('scorecard_weights').where('valid_from', '2026-11-22').first()).weights).toMatchObject({
+      freshness: 100,
+    });
 
     // A run today, then today's snapshot: it uses the new weights.
     await buildCheckRun(t.db.knex, '2026-11-22T09:00:00+08:00', [

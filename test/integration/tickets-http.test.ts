@@ -509,12 +509,21 @@ describe('ticket pages and API', () => {
         .send({ _csrf: csrf, high: '0', medium: '5', low: 'x' })
         .expect(422);
       expect(bad.text).toContain('应为 1–60 之间的整数');
-      await agent.post('/tickets/settings').type('form').send({ _csrf: csrf, high: '2', medium: '4', low: '8' }).expect(302);
+      // Full-width digits, as a Chinese input method in full-width mode types them (and its ideographic space), count.
+      await agent
+        .post('/tickets/settings')
+        .type('form')
+        .send({ _csrf: csrf, high: '２', medium: '\u3000４', low: '８' })
+        .expect(302);
       expect((await t.db.knex('settings').where({ key: 'tickets.due_working_days' }).first()).value).toEqual({
         high: 2,
         medium: 4,
         low: 8,
       });
+      // Still whole numbers only: a sign, a decimal point or an exponent is refused.
+      for (const low of ['+8', '8.0', '1e1', '８.５'])
+        await agent.post('/tickets/settings').type('form').send({ _csrf: csrf, high: '2', medium: '4', low }).expect(422);
+      await agent.post('/tickets/settings').type('form').send({ _csrf: csrf, high: '2', medium: '4', low: '8' }).expect(302);
       await agent
         .post('/tickets/settings/webhook')
         .type('form')

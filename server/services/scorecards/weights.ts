@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { ValidationError, type FieldError } from '../../errors';
 import { isIsoDate } from '../calendar/dates';
 import { COMPONENTS, DEFAULT_WEIGHTS, type Weights } from './components';
+import { typedWholeNumber } from '../typed-number';
 
 export interface WeightsVersion {
   id: number;
@@ -53,8 +54,8 @@ export function parseWeights(
   for (const c of COMPONENTS) {
     const raw = nested[c] ?? body[`weights.${c}`] ?? body[`weights[${c}]`];
     const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
-    // Digits only: Number() also reads "1e1", "0x10" and "0b11" as whole numbers nobody meant to type.
-    const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+    const digits = typedWholeNumber(text, 3);
+    const n = digits === null ? NaN : Number(digits);
     if (!Number.isInteger(n) || n < 0 || n > 100)
       problems.push({ field: `weights.${c}`, key: 'scorecards.errors.weight', params: { value: text } });
     else weights[c] = n;

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { ValidationError } from '../../errors';
 import { appendAudit, type AuditActor } from '../audit';
 import { DEFAULT_DUE_WORKING_DAYS, DueWorkingDays, RequestOrigin, SEVERITIES } from './types';
+import { typedWholeNumber } from '../typed-number';
 
 const KEY = 'tickets.due_working_days';
 
@@ -24,10 +25,9 @@ export async function saveDueWorkingDays(
   const value = {} as DueWorkingDays;
   const problems = [];
   for (const s of SEVERITIES) {
-    const raw = String(input[s] ?? '').trim();
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < 1 || n > 60)
-      problems.push({ field: s, key: 'tickets.settings.errors.days', params: { min: 1, max: 60 } });
+    const digits = typedWholeNumber(String(input[s] ?? ''));
+    const n = digits === null ? NaN : Number(digits);
+    if (!(n >= 1 && n <= 60)) problems.push({ field: s, key: 'tickets.settings.errors.days', params: { min: 1, max: 60 } });
     else value[s] = n;
   }
   if (problems.length) throw new ValidationError(problems);
