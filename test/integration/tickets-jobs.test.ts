@@ -20,6 +20,7 @@ describe('reminders, escalation and the daily digest', () => {
   let hooks: { url: string; body: unknown }[];
   let notifier: ReturnType<typeof createNotifier>;
   let hrSteward: number;
+  let hrLeader: number;
   let officeUser: number;
 
   beforeAll(async () => {
@@ -28,6 +29,7 @@ describe('reminders, escalation and the daily digest', () => {
     await seedCatalogDepartments(db, catalog);
     await db('departments').where({ code: 'HR' }).update({ webhook_url: 'https://oapi.dingtalk.com/robot/send?access_token=t' });
     hrSteward = (await buildUser(db, { department: 'HR', roles: ['steward'] })).id;
+    hrLeader = (await buildUser(db, { department: 'HR', roles: ['dept_leader'] })).id;
     officeUser = (await buildUser(db, { department: 'ITC', roles: ['it_office'] })).id;
   });
   afterAll(() => t.close());
@@ -65,6 +67,8 @@ describe('reminders, escalation and the daily digest', () => {
     const notes = await inbox(hrSteward);
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatchObject({ kind: 'ticket.reminder' });
+    // A reminder is the stewards' day-to-day work: the department leader is not reminded.
+    expect(await inbox(hrLeader)).toEqual([]);
     expect(notes[0].body).toContain(`#${ticket.id}`);
     // Reminders do not e-mail: the department's mail is its daily digest.
     expect(mails).toEqual([]);
@@ -82,6 +86,12 @@ describe('reminders, escalation and the daily digest', () => {
     expect(officeNotes.map((n) => n.kind)).toEqual(['ticket.escalated']);
     // The office's notice lists departments by name.
     expect(officeNotes[0].body).toMatch(new RegExp(`^人事处（HR） #${ticket.id} \\[高\\] `));
+    // The department hears of it too: its stewards, and its leader, whose business an escalation is.
+    for (const user of [hrSteward, hrLeader]) {
+      const notes = (await inbox(user)).filter((n) => n.kind === 'ticket.escalated');
+      expect(notes).toHaveLength(1);
+      expect(notes[0].title).toBe('【逾期】1 个质量工单已逾期，已上报信息化办公室');
+    }
     expect(mails.filter((m) => m.subject.includes('督办'))).toHaveLength(0); // the office user has no e-mail address
     const audit = await t.db.knex('audit_log').where({ action: 'ticket.escalate', object_id: String(ticket.id) });
     expect(audit).toHaveLength(1);

@@ -10,10 +10,12 @@ import { guardedFetch, postWebhook } from './webhook';
 export interface Channels {
   email?: boolean;
   webhook?: boolean;
+  /** To a department: its leaders too (`departmentRecipients`), by inbox and, with `email`, by e-mail. */
+  leaders?: boolean;
 }
 
 /**
- * Delivers a notice to a department's stewards or to the IT office: always the inbox, plus e-mail
+ * Delivers a notice to a department's stewards (and leaders, when asked) or to the IT office: always the inbox, plus e-mail
  * and the department's webhook when asked. Delivery problems (SMTP down, robot URL wrong) are logged
  * and never undo or stop the work that caused the notice.
  */
@@ -56,7 +58,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
 
   return {
     async department(code, notice, channels = {}) {
-      await deliver(await departmentRecipients(opts.db, code), notice, channels);
+      await deliver(await departmentRecipients(opts.db, code, { leaders: channels.leaders }), notice, channels);
     },
     async office(notice, channels = {}) {
       await deliver(await officeRecipients(opts.db), notice, channels);

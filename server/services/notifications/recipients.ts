@@ -12,11 +12,21 @@ function unique(emails: (string | null | undefined)[]): string[] {
   return [...new Set(emails.filter((e): e is string => !!e && EMAIL.test(e)).map((e) => e.trim()))];
 }
 
-/** A department's stewards: accounts with the steward role there, plus the catalog's `stewards` e-mails. */
-export async function departmentRecipients(db: Knex, code: string): Promise<Recipients> {
+/**
+ * A department's stewards: accounts with the steward role there, plus the catalog's `stewards` e-mails.
+ * `leaders`: its department leaders (`dept_leader`) too, for what is the leader's business — an escalation, the
+ * department's assessment result — while the day-to-day tickets stay with the stewards.
+ */
+export async function departmentRecipients(db: Knex, code: string, opts: { leaders?: boolean } = {}): Promise<Recipients> {
+  const roles = opts.leaders ? ['steward', 'dept_leader'] : ['steward'];
   const [department, users] = await Promise.all([
     db('departments').where({ code }).first('stewards', 'webhook_url'),
-    db('users').where({ department_code: code, disabled: false }).whereRaw(`'steward' = ANY(roles)`).select('id', 'email'),
+    db('users')
+      .where({ department_code: code, disabled: false })
+      .where((q) => {
+        for (const role of roles) void q.orWhereRaw('? = ANY(roles)', [role]);
+      })
+      .select('id', 'email'),
   ]);
   const listed = (department?.stewards ?? []) as string[];
   return {

@@ -105,7 +105,10 @@ export async function notifyDispute(
   );
 }
 
-/** Escalations go to the IT office at once (inbox and e-mail), and to the department's inbox. */
+/**
+ * Escalations go to the IT office at once (inbox and e-mail), and to the inboxes of the department's stewards
+ * and its leaders: an overdue ticket is the leader's business, where reminders and new tickets are the stewards'.
+ */
 export async function notifyEscalations(notifier: Notifier, tickets: (TicketRow & Named)[]): Promise<void> {
   if (!tickets.length) return;
   const lines = tickets.map((t) => `${departmentWords(t)} ${ticketLine(t)}`);
@@ -123,15 +126,19 @@ export async function notifyEscalations(notifier: Notifier, tickets: (TicketRow 
     { email: true },
   );
   for (const [department, list] of byDepartment(tickets)) {
-    await notifier.department(department, {
-      kind: 'ticket.escalated',
-      title: `【逾期】${list.length} 个质量工单已逾期，已上报信息化办公室`,
-      body: list.map(ticketLine).join('\n'),
-      link: '/tickets?view=overdue',
-      en: {
-        title: `[Overdue] ${plural(list.length, 'quality ticket is', 'quality tickets are')} overdue and reported to the IT office`,
-        body: list.map(ticketLineEn).join('\n'),
+    await notifier.department(
+      department,
+      {
+        kind: 'ticket.escalated',
+        title: `【逾期】${list.length} 个质量工单已逾期，已上报信息化办公室`,
+        body: list.map(ticketLine).join('\n'),
+        link: '/tickets?view=overdue',
+        en: {
+          title: `[Overdue] ${plural(list.length, 'quality ticket is', 'quality tickets are')} overdue and reported to the IT office`,
+          body: list.map(ticketLineEn).join('\n'),
+        },
       },
-    });
+      { leaders: true },
+    );
   }
 }
