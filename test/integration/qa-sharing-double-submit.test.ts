@@ -125,3 +125,63 @@ it("a draft's edit form sent again after it was submitted goes to the request pa
   expect(page).toContain(`申请 #${id} 已经提交，不能再修改（只能撤回）：本次发送的内容没有保存。`);
   expect((await t.db.knex('sharing_requests').where({ id }).first('purpose')).purpose).toBe('迎新系统核对单位信息');
 });
+
+describe('以此申请为基础新建 (copy a request into a new draft)', () => {
+  /** A request of the applicant's, filed from the form and rejected by their department. */
+  async function rejected(): Promise<number> {
+    const filed = await post('/sharing/new', fullForm());
+    const id = Number(/^\/sharing\/(\d+)$/.exec(filed.headers.location)![1]);
+    const steward = await signIn(t.app, people.csSteward.login, people.csSteward.password);
+    const res = await steward.agent
+      .post(`/sharing/${id}/decision`)
+      .type('form')
+      .send({ _csrf: steward.csrf, decision: 'reject', reason: 'scope_too_large' });
+    expect(res.status).toBe(303);
+    return id;
+  }
+
+  /** The form id of the copy button on the request's page. */
+  async function copyFormId(id: number): Promise<string> {
+    const page = (await s.agent.get(`/sharing/${id}`).expect(200)).text;
+    const form = new RegExp(`<form method="post" action="/sharing/${id}/copy" class="inline">[^]*?</form>`).exec(page);
+    expect(form).not.toBeNull();
+    const formId = /<input type="hidden" name="form_id" value="([0-9a-f]{32})">/.exec(form![0]);
+    expect(formId).not.toBeNull();
+    return formId![1];
+  }
+
+  const copy = (id: number, formId: string) =>
+    s.agent.post(`/sharing/${id}/copy`).type('form').send({ _csrf: s.csrf, form_id: formId });
+
+  it('a double click makes one draft, and both posts go to it', async () => {
+    const id = await rejected();
+    const formId = await copyFormId(id);
+    const before = await requestCount();
+    const [a, b] = await Promise.all([copy(id, formId), copy(id, formId)]);
+    expect([a.status, b.status]).toEqual([303, 303]);
+    expect(a.headers.location).toMatch(/^\/sharing\/\d+\/edit$/);
+    expect(b.headers.location).toBe(a.headers.location);
+    expect(await requestCount()).toBe(before + 1);
+    const page = (await s.agent.get(a.headers.location).expect(200)).text;
+    expect(page).toContain(`已根据申请 #${id} 新建草稿：请核对内容、重新签署保密承诺后提交。`);
+
+    // A new page's button makes a new draft: the id is the form's, not the request's.
+    const another = await copy(id, await copyFormId(id));
+    expect(another.headers.location).not.toBe(a.headers.location);
+    expect(await requestCount()).toBe(before + 2);
+  });
+
+  it('the form sent again once its draft was submitted goes to that request, saying nothing else was made', async () => {
+    const id = await rejected();
+    const formId = await copyFormId(id);
+    const first = await copy(id, formId);
+    const draftId = Number(/^\/sharing\/(\d+)\/edit$/.exec(first.headers.location)![1]);
+    expect((await post(`/sharing/${draftId}/edit`, fullForm())).headers.location).toBe(`/sharing/${draftId}`);
+    const before = await requestCount();
+    const again = await copy(id, formId);
+    expect([again.status, again.headers.location]).toEqual([303, `/sharing/${draftId}`]);
+    expect(await requestCount()).toBe(before);
+    const page = (await s.agent.get(`/sharing/${draftId}`).expect(200)).text;
+    expect(page).toContain(`已根据申请 #${id} 新建过申请 #${draftId}，这次没有再新建。`);
+  });
+});

@@ -222,6 +222,8 @@ export function sharingRoutes(ctx: AppContext): Router {
     res.status(status).render('pages/sharing/show', {
       title: req.t('sharing.detail.title', { id: request.id }),
       request,
+      // The copy button's form has an id of its own (http/form-once.ts): a double click makes one draft.
+      copyFormId: request.can.copy ? newFormId() : undefined,
       reasons: REJECTION_REASONS,
       decideForms: request.can.decide.map((d) => ({
         ...d,
@@ -310,7 +312,7 @@ export function sharingRoutes(ctx: AppContext): Router {
   });
 
   // A new draft from an ended (or granted) request of one's own; a request that may not be copied comes back to its page.
-  router.post('/sharing/:id/copy', authorize('sharing.apply'), async (req, res) => {
+  async function copy(req: Request, res: Response, formId?: string) {
     let draftId: number;
     try {
       draftId = await copyAsDraft(ctx, actorOf(req), idParam(req));
@@ -319,8 +321,28 @@ export function sharingRoutes(ctx: AppContext): Router {
       req.session.flash = { kind: 'error', text: req.t(err.messageKey, err.params) };
       return res.redirect(303, `/sharing/${idParam(req)}`);
     }
+    if (formId) rememberMade(req, 'sharing-copy', formId, draftId);
     req.session.flash = { kind: 'success', text: req.t('sharing.flash.copied', { id: idParam(req) }) };
     res.redirect(303, `/sharing/${draftId}/edit`);
+  }
+
+  router.post('/sharing/:id/copy', authorize('sharing.apply'), async (req, res) => {
+    const formId = formIdOf(req.body);
+    if (!formId) return copy(req, res);
+    // The button's form sent again (a double click, the page re-posted from the history): to the draft it made.
+    await oneAtATime(req, 'sharing-copy', formId, async () => {
+      const earlier = madeBefore(req, 'sharing-copy', formId);
+      if (earlier === undefined) return copy(req, res, formId);
+      const made = await db('sharing_requests').where({ id: earlier }).first('applicant_id', 'status');
+      if (!made || Number(made.applicant_id) !== req.user!.id) return copy(req, res, formId);
+      if (made.status === 'draft') {
+        req.session.flash = { kind: 'success', text: req.t('sharing.flash.copied', { id: idParam(req) }) };
+        return res.redirect(303, `/sharing/${earlier}/edit`);
+      }
+      // That draft has been submitted meanwhile: its page, saying no other was made.
+      req.session.flash = { kind: 'info', text: req.t('sharing.flash.copiedBefore', { id: idParam(req), draft: earlier }) };
+      res.redirect(303, `/sharing/${earlier}`);
+    });
   });
 
   router.post('/sharing/:id/withdraw', authorize('sharing.apply'), async (req, res) => {
