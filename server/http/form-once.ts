@@ -10,7 +10,7 @@ import type { Request } from 'express';
  * session remember which forms made which records: the session's copy survives a restart and reaches other
  * instances; it keeps the last few per kind, enough for the page just shown.
  */
-export type FormKind = 'sharing' | 'sharing-copy' | 'account';
+export type FormKind = 'sharing' | 'sharing-copy' | 'account' | 'report';
 
 declare module 'express-session' {
   interface SessionData {

@@ -2,6 +2,7 @@ import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
+import { formIdOf, madeBefore, newFormId, oneAtATime, rememberMade } from '../../http/form-once';
 import { pathId } from '../../http/path-id';
 import { assertCan, authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
@@ -92,9 +93,11 @@ export function reportsRoutes(ctx: AppContext): Router {
   ) {
     const catalog = (await loadCurrentCatalog(db))?.catalog ?? null;
     const lookup = (extra.lookup as Parameters<typeof formModel>[2]) ?? null;
+    // The form's own id (http/form-once.ts), kept while it comes back (choose, look-up, a mistake): still the same form.
+    const formId = formIdOf(req.body) ?? newFormId();
     res
       .status(status)
-      .render('pages/reports/new', { title: req.t('reports.new.title'), ...formModel(catalog, raw, lookup), ...extra });
+      .render('pages/reports/new', { title: req.t('reports.new.title'), ...formModel(catalog, raw, lookup), formId, ...extra });
   }
 
   router.get('/reports/new', authorize('reports.file'), async (req, res) => {
@@ -105,7 +108,6 @@ export function reportsRoutes(ctx: AppContext): Router {
   router.post('/reports', authorize('reports.file'), multipart('attachment'), async (req, res) => {
     const raw = rawFrom(req.body ?? {});
     const action = String(req.body?.action ?? 'submit');
-    const uploadError = uploadErrorOf(res);
     // Without JavaScript, choosing a table submits the form: it comes back with that table's fields and key inputs.
     if (action === 'choose') return formPage(req, res, raw);
     if (action === 'lookup') {
@@ -126,6 +128,22 @@ export function reportsRoutes(ctx: AppContext): Router {
         errs.length ? 422 : 200,
       );
     }
+    // The same form sent again (a double click on 提交报告, the form re-posted from the browser's history) files
+    // one report: the second post goes to the report the first one filed, saying nothing was filed again.
+    const formId = formIdOf(req.body);
+    if (!formId) return fileFromForm(req, res, raw, null);
+    await oneAtATime(req, 'report', formId, async () => {
+      const earlier = madeBefore(req, 'report', formId);
+      const report = earlier === undefined ? undefined : await db('reports').where({ id: earlier }).first('id', 'reporter_id');
+      if (!report || Number(report.reporter_id) !== req.user!.id) return fileFromForm(req, res, raw, formId);
+      req.session.flash = { kind: 'info', text: req.t('reports.flash.alreadyFiled', { id: Number(report.id) }) };
+      res.redirect(303, `/reports/${report.id}`);
+    });
+  });
+
+  /** Files the report the form describes, then its page; a mistake or the hourly limit brings the form back as typed. */
+  async function fileFromForm(req: Request, res: Response, raw: ReturnType<typeof rawFrom>, formId: string | null) {
+    const uploadError = uploadErrorOf(res);
     try {
       // A file over the limit is refused with the other fields' problems, not alone: all messages at once.
       const result = await submitReport(deps, {
@@ -136,6 +154,7 @@ export function reportsRoutes(ctx: AppContext): Router {
         now: ctx.now(),
         origin: auditOrigin(req),
       });
+      if (formId) rememberMade(req, 'report', formId, Number(result.report.id));
       // A report that reopened a fixed ticket: the earlier reporters hear of it now, not at the next job run.
       if (result.reopened && result.ticket) await tell(result.ticket.id);
       const flash = result.reopened
@@ -156,7 +175,7 @@ export function reportsRoutes(ctx: AppContext): Router {
         return formPage(req, res, raw, { formError: req.t('reports.errors.rateLimited') }, 429);
       throw err;
     }
-  });
+  }
 
   /** The list filters from the query string; a status the list does not know is ignored, as on /tickets. */
   function listFilters(req: Request): { filters: ReportFilters; form: { status: string; table: string } } {
