@@ -77,13 +77,13 @@ it('an expired or revoked grant is marked on the request page, the lists and the
   );
   expect(page).toContain('授权有效期至 2026-03-10，已过期');
   const print = (await o.agent.get(`/sharing/${expiring}/print`).expect(200)).text;
-  expect(print).toContain(`No. ${expiring} · 已共享 · 授权已过期`);
+  expect(print).toContain(`编号：${expiring} · 已共享 · 授权已过期`);
   expect(print).toContain('授权有效期至 2026-03-10，已过期');
 
   page = (await o.agent.get(`/sharing/${revoked}`).expect(200)).text;
   expect(page).toContain('<span class="badge bad grant-state">授权已撤销</span></h1>');
   const revokedPrint = (await o.agent.get(`/sharing/${revoked}/print`).expect(200)).text;
-  expect(revokedPrint).toContain(`No. ${revoked} · 已共享 · 授权已撤销`);
+  expect(revokedPrint).toContain(`编号：${revoked} · 已共享 · 授权已撤销`);
   expect(revokedPrint).toContain('撤销：项目结束');
 
   page = (await o.agent.get(`/sharing/${active}`).expect(200)).text;

@@ -65,3 +65,13 @@ it('the English print form puts a space after each label colon (signatures, date
   expect(print).toContain('University leader (signature): </span>');
   expect(print).not.toMatch(/\((signature|seal)\):\S/);
 });
+
+it("the print form names the request's number in the page's language (编号, No. in English)", async () => {
+  const id = await file([{ table: 'org_unit', fields: ['unit_code'] }]);
+  const a = await as('applicant');
+  const zh = (await a.agent.get(`/sharing/${id}/print`).expect(200)).text;
+  expect(zh).toContain(`<p class="sheet-no">编号：${id} · 已提交</p>`);
+  expect(zh).not.toContain('No.');
+  const en = (await a.agent.get(`/sharing/${id}/print`).set('Accept-Language', 'en').expect(200)).text;
+  expect(en).toContain(`<p class="sheet-no">No. ${id} · Submitted</p>`);
+});
