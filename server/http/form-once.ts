@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 
 /**
- * A form that creates something (a sharing request, an account) does so once however often it is sent. The
- * form carries an id of its own (hidden field `form_id`); a second post of the same form — a double click, or
- * the page re-posted by a reload or from the browser's history after it was filed — goes to the record the
- * first post made instead of making a second one (or failing with "already exists"). Posts of one form are
- * handled one after the other (a double click's second post waits for the first). Both this instance and the
- * session remember which forms made which records: the session's copy survives a restart and reaches other
- * instances; it keeps the last few per kind, enough for the page just shown.
+ * A form that creates something (`FormKind`: a sharing request or a copy of one, an account, an error report)
+ * does so once however often it is sent. The form carries an id of its own (hidden field `form_id`); a second
+ * post of the same form — a double click, or the page re-posted by a reload or from the browser's history
+ * after it was filed — goes to the record the first post made instead of making a second one (or failing with
+ * "already exists"). Posts of one form are handled one after the other (a double click's second post waits
+ * for the first). Both this instance and the session remember which forms made which records: the session's
+ * copy survives a restart and reaches other instances; it keeps the last few per kind, enough for the page
+ * just shown.
  */
 export type FormKind = 'sharing' | 'sharing-copy' | 'account' | 'report';
 
