@@ -1,0 +1,75 @@
+import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
+import { buildUser } from '../factories';
+import { buildCheckRun, seedScorecardCatalog } from '../factories/scorecards';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * Found by a QA pass of the dashboard's ranking and its exports. "Today" is 2026-11-22 in Beijing;
+ * snapshots of 2026-11-14 and 2026-11-21, a week apart. Each department has one `required` check of
+ * 10,000 rows and no tickets, so its score is 50 × (completeness + 1):
+ *
+ * - HR:  100.00 on 11-14, 99.87 on 11-21 (26 empty): the change is −0.13
+ * - ORG: 100.00 on 11-14, 99.96 on 11-21 (8 empty): −0.04
+ * - STU:  95.00 on 11-14, 100.00 on 11-21 (1,000 empty, then none): +5.00
+ */
+const visibleText = (html: string) =>
+  html
+    .replace(/<script[\s\S]*?<\/script>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ');
+
+describe('scorecards: the ranking as people compare it', () => {
+  let t: TestApp;
+  let office: Awaited<ReturnType<typeof signIn>>;
+
+  const rankingRows = async (query: string) => {
+    const page = (await office.agent.get(`/dashboard?${query}`).expect(200)).text;
+    const table = page.slice(page.indexOf('<table class="table sc-ranking">'));
+    return table
+      .slice(table.indexOf('<tbody>'), table.indexOf('</tbody>'))
+      .split('</tr>')
+      .map(visibleText)
+      .map((r) => r.trim())
+      .filter(Boolean);
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
+    await seedScorecardCatalog(t.db.knex);
+    const o = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'] });
+    const day = async (at: string, empty: { hr: number; org: number; stu: number }) => {
+      await buildCheckRun(t.db.knex, `${at}T10:00:00+08:00`, [
+        { table: 'staff', field: 'staff_no', check: 'required', department: 'HR', violations: empty.hr, checked: 10000 },
+        {
+          table: 'staff',
+          field: 'political_status',
+          check: 'required',
+          department: 'ORG',
+          violations: empty.org,
+          checked: 10000,
+        },
+        { table: 'student', field: 'student_no', check: 'required', department: 'STU', violations: empty.stu, checked: 10000 },
+      ]);
+      await snapshotJob(t.ctx, { day: at });
+    };
+    await day('2026-11-14', { hr: 0, org: 0, stu: 1000 });
+    await day('2026-11-21', { hr: 26, org: 8, stu: 0 });
+    office = await signIn(t.app, o.login, o.password);
+  });
+  afterAll(() => t.close());
+
+  it("shows the change against 7 days ago with the scores' two decimals, its sign once, and a small change as a change", async () => {
+    const rows = await rankingRows('from=2026-11-14&to=2026-11-21');
+    const row = (code: string) => rows.find((r) => r.includes(` ${code} `))!;
+    // Rank, name, code, period score, latest day's score, change.
+    expect(row('HR')).toMatch(/人事处 HR \d+\.\d\d 99\.87 ▼ 0\.13 /);
+    // 0.04 down is down, not "＝" (it was rounded to one decimal first: −0.0).
+    expect(row('ORG')).toMatch(/党委组织部 ORG \d+\.\d\d 99\.96 ▼ 0\.04 /);
+    // The arrow says the direction: no minus sign after ▼ (it read ▼ -0.10).
+    expect(rows.join('\n')).not.toMatch(/▼ -/);
+    expect(row('STU')).toMatch(/学生处 STU 97\.50 100\.00 ▲ 5\.00 /);
+    const page = (await office.agent.get('/dashboard?from=2026-11-14&to=2026-11-21').expect(200)).text;
+    expect(page).toMatch(/<span class="sc-down">▼ 0\.13<\/span>/);
+  });
+});
