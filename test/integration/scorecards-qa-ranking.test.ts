@@ -1,4 +1,5 @@
 import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
+import { importCatalog } from '../../server/services/catalog/repository';
 import { buildUser } from '../factories';
 import { buildCheckRun, seedScorecardCatalog } from '../factories/scorecards';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
@@ -71,5 +72,94 @@ describe('scorecards: the ranking as people compare it', () => {
     expect(row('STU')).toMatch(/学生处 STU 97\.50 100\.00 ▲ 5\.00 /);
     const page = (await office.agent.get('/dashboard?from=2026-11-14&to=2026-11-21').expect(200)).text;
     expect(page).toMatch(/<span class="sc-down">▼ 0\.13<\/span>/);
+  });
+});
+
+/**
+ * The CSV as Excel reads it. Departments are the catalog's: a university's codes are often digits
+ * (007, 0102) and a name is whatever was typed, a formula included. "Today" is 2026-11-22; one
+ * snapshot of 2026-11-21, each department one `required` check of 100 rows with 10 empty.
+ */
+describe('scorecards: the CSV export as a spreadsheet reads it', () => {
+  let t: TestApp;
+  let office: Awaited<ReturnType<typeof signIn>>;
+  const CATALOG = `
+calendar:
+  timezone: Asia/Shanghai
+departments:
+  - { code: '007', name: 人事处 }
+  - { code: '1-2', name: '=HYPERLINK("http://evil.example/","点我")' }
+  - { code: '12E3', name: '-Infinity' }
+  - { code: 'TRUE', name: '2026-01' }
+  - { code: 'ORG', name: '+86 党委组织部' }
+tables:
+${['007', '1-2', '12E3', 'TRUE', 'ORG']
+  .map(
+    (code, i) => `  - name: t${i}
+    department: '${code}'
+    sharing: none
+    key: [id]
+    fields:
+      - { name: id, required: true }`,
+  )
+  .join('\n')}
+`;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
+    const imported = await importCatalog(t.db.knex, CATALOG);
+    if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+    const o = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'] });
+    await buildCheckRun(
+      t.db.knex,
+      '2026-11-21T10:00:00+08:00',
+      ['007', '1-2', '12E3', 'TRUE', 'ORG'].map((code, i) => ({
+        table: `t${i}`,
+        field: 'id',
+        check: 'required',
+        department: code,
+        violations: 10,
+        checked: 100,
+      })),
+    );
+    await snapshotJob(t.ctx, { day: '2026-11-21' });
+    office = await signIn(t.app, o.login, o.password);
+  });
+  afterAll(() => t.close());
+
+  /** The CSV's cells, by RFC 4180 (quoted fields, doubled quotes). */
+  const cells = (line: string) => {
+    const out: string[] = [];
+    const re = /("((?:[^"]|"")*)"|[^,]*)(,|$)/g;
+    for (let m = re.exec(line); m && m.index < line.length; m = re.exec(line)) {
+      out.push(m[2] !== undefined ? m[2].replace(/""/g, '"') : m[1]);
+      if (m[3] === '') break;
+    }
+    return out;
+  };
+
+  it('keeps codes and names that look like numbers, dates or booleans as text, and no name runs as a formula', async () => {
+    const csv = (await office.agent.get('/scorecards/export.csv?from=2026-11-21&to=2026-11-21').expect(200)).text;
+    const rows = csv
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+      .filter(Boolean)
+      .slice(1)
+      .map(cells);
+    // Every department scored (15 × 0.9 + 15 × 1) / 30 = 95.00 (completeness, no tickets): ranked 1 alike.
+    const byName = Object.fromEntries(rows.map((r) => [r[2], r]));
+    expect(rows.map((r) => r[3])).toEqual(Array(5).fill('95.00'));
+    // Excel read 007 as the number 7, 1-2 as the 2nd of January, 12E3 as 12000, TRUE as a boolean,
+    // 2026-01 as a month: each is written as a text formula ="…", which Excel shows as typed.
+    expect(rows.map((r) => r[1]).sort()).toEqual(['="007"', '="1-2"', '="12E3"', '="TRUE"', 'ORG'].sort());
+    expect(byName['="2026-01"']).toBeDefined();
+    // A name that starts a formula is text (a leading '), -Infinity too (Number() read it as a number, so
+    // it was let through; Excel takes -Infinity for a formula).
+    expect(byName[`'=HYPERLINK("http://evil.example/","点我")`]).toBeDefined();
+    expect(byName["'-Infinity"]).toBeDefined();
+    expect(byName["'+86 党委组织部"]).toBeDefined();
+    // The figures stay plain numbers.
+    expect(rows[0].slice(3, 8)).toEqual(['95.00', '', '', '', '90']);
   });
 });
