@@ -14,6 +14,30 @@
     });
     return known.length === 1 ? 4 : 0;
   }
+  // A label shortened to `room` pixels in `font`, its beginning kept and … at the end: a department's
+  // full name (人事处（党委教师工作部、人才工作办公室）) is wider than a phone's chart, and chart.js
+  // cuts it at the canvas's edge, so the beginning that tells departments apart was lost.
+  function fitText(chart, font, text, room) {
+    var ctx = chart.ctx;
+    var chars = Array.from(String(text));
+    ctx.save();
+    ctx.font = window.Chart.helpers.toFont(font).string;
+    var fits = ctx.measureText(chars.join('')).width <= room;
+    while (!fits && chars.length > 1 && ctx.measureText(chars.join('') + '…').width > room) chars.pop();
+    ctx.restore();
+    return fits ? String(text) : chars.join('') + '…';
+  }
+  // The legend's entries each within the chart's width (a box, its gap and padding beside the text);
+  // the tooltips keep the datasets' full names.
+  var legendLabels = {
+    generateLabels: function (chart) {
+      var font = chart.options.plugins.legend.labels.font;
+      return window.Chart.defaults.plugins.legend.labels.generateLabels(chart).map(function (item) {
+        item.text = fitText(chart, font, item.text, Math.max(60, chart.width - 80));
+        return item;
+      });
+    },
+  };
   // A single day stands in the middle of the x axis rather than on the y axis.
   function lineOptions(labels) {
     return {
@@ -22,6 +46,7 @@
       spanGaps: true,
       scales: { x: { offset: labels.length === 1 }, y: { min: 0, max: 100 } },
       elements: { point: { radius: 0 } },
+      plugins: { legend: { labels: legendLabels } },
     };
   }
 
@@ -61,16 +86,40 @@
   var bars = data('sc-ranking-data');
   var barCanvas = document.getElementById('sc-ranking-bars');
   if (bars && barCanvas && window.Chart) {
-    barCanvas.parentNode.style.height = Math.max(160, bars.labels.length * 30 + 80) + 'px';
+    var box = barCanvas.parentNode;
+    box.style.height = Math.max(160, bars.labels.length * 30 + 80) + 'px';
     var barSets = [{ label: bars.scoreLabel, data: bars.score, backgroundColor: '#1f4e8c' }];
     bars.components.forEach(function (c, i) {
       barSets.push({ label: c.label, data: c.values, backgroundColor: COLORS[i % COLORS.length], hidden: true });
     });
-    new window.Chart(barCanvas, {
+    var barChart = new window.Chart(barCanvas, {
       type: 'bar',
       data: { labels: bars.labels, datasets: barSets },
-      options: { indexAxis: 'y', maintainAspectRatio: false, animation: false, scales: { x: { min: 0, max: 100 } } },
+      options: {
+        indexAxis: 'y',
+        maintainAspectRatio: false,
+        animation: false,
+        scales: {
+          x: { min: 0, max: 100 },
+          // Department names take at most 40 % of the width (the tooltip names the department in full).
+          y: {
+            ticks: {
+              callback: function (value) {
+                return fitText(this.chart, this.options.ticks.font, this.getLabelForValue(value), this.chart.width * 0.4);
+              },
+            },
+          },
+        },
+        plugins: { legend: { labels: legendLabels } },
+      },
     });
+    // On a narrow screen the legend wraps onto several lines: the box grows by them, so that the bars
+    // keep about 30 px each below it.
+    var needed = bars.labels.length * 30 + barChart.legend.height + 60;
+    if (needed > box.clientHeight) {
+      box.style.height = needed + 'px';
+      barChart.resize();
+    }
   }
 
   var card = data('sc-card-data');

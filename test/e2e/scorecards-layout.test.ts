@@ -103,4 +103,53 @@ describeBrowser('scorecard charts and tables in Chromium', () => {
     expect(widths.page).toBeLessThanOrEqual(widths.window);
     await page.context().close();
   });
+  it("keeps the departments' names readable on a 375 px phone: shortened, not cut off at the chart's edge", async () => {
+    const page = await pageAs(j, office, 375);
+    await page.goto(`${j.baseUrl}/dashboard?from=2026-11-20&to=2026-11-20`);
+    await chartsSettled(page);
+    /** Each chart's drawn labels (y ticks, legend) against the room chart.js gave them. */
+    const fit = (await page.evaluate(`(() => {
+      const measure = (chart, font, text) => {
+        const ctx = chart.ctx;
+        ctx.save();
+        ctx.font = Chart.helpers.toFont(font).string;
+        const w = ctx.measureText(text).width;
+        ctx.restore();
+        return w;
+      };
+      const bars = Chart.getChart('sc-ranking-bars');
+      const y = bars.scales.y;
+      const trend = Chart.getChart('sc-trend');
+      return {
+        names: bars.data.labels,
+        ticks: y.ticks.map((t) => ({ label: t.label, width: measure(bars, y.options.ticks.font, String(t.label)) })),
+        room: y.width - y.options.ticks.padding,
+        barHeight: bars.chartArea.height / bars.data.labels.length,
+        legend: trend.legend.legendHitBoxes.map((b) => b.left + b.width),
+        legendTexts: trend.legend.legendItems.map((i) => i.text),
+        trendWidth: trend.width,
+      };
+    })()`)) as {
+      names: string[];
+      ticks: { label: string; width: number }[];
+      room: number;
+      barHeight: number;
+      legend: number[];
+      legendTexts: string[];
+      trendWidth: number;
+    };
+    await screenshot(page, 'scorecards-dashboard-375');
+    // The chart keeps the full names (its tooltips show them); the axis shows each name's beginning,
+    // shortened with … to the room it has (the long name lost its beginning: "工作部、人才工作办公室）").
+    expect(fit.names).toContain('人事处（党委教师工作部、人才工作办公室）');
+    const hr = fit.ticks.find((t) => t.label.startsWith('人事处'))!;
+    expect(hr.label).toMatch(/…$/);
+    for (const t of fit.ticks) expect(t.width).toBeLessThanOrEqual(fit.room + 1);
+    // The legend above wraps onto several lines: the bars keep their height below it.
+    expect(fit.barHeight).toBeGreaterThanOrEqual(20);
+    // The trend's legend names a department within the chart's width too.
+    for (const right of fit.legend) expect(right).toBeLessThanOrEqual(fit.trendWidth + 1);
+    expect(fit.legendTexts.some((text) => text.startsWith('人事处'))).toBe(true);
+    await page.context().close();
+  });
 });
