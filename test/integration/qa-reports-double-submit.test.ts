@@ -99,3 +99,126 @@ describe('the report form', () => {
     expect(other.headers.location).toBe(`/reports/${mine.id}`);
   });
 });
+
+/** Files a report through the form (no form id: each call is a new report) on staff member `staffNo`'s `field`. */
+async function file(who: keyof ReportsWorld, staffNo: string, field = 'title_rank') {
+  const res = await postReport(
+    who,
+    reportForm({ field, 'record_key[staff_no]': staffNo, description: '有误', suggested_value: '' }),
+  );
+  expect(res.status).toBe(302);
+  return t.db.knex('reports').orderBy('id', 'desc').first('id', 'ticket_id');
+}
+async function answer(who: keyof ReportsWorld, ticketId: number, fields: Record<string, string>) {
+  const s = await as(who);
+  let req = s.agent.post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
+  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+  return req;
+}
+async function reporterPost(who: keyof ReportsWorld, path: string, form: Record<string, string> = {}) {
+  const s = await as(who);
+  return s.agent
+    .post(path)
+    .type('form')
+    .send({ _csrf: s.csrf, ...form });
+}
+const kinds = async (ticketId: number) =>
+  (await t.db.knex('ticket_events').where({ ticket_id: ticketId }).orderBy('id').select('kind')).map((e) => e.kind);
+const audits = async (ticketId: number) =>
+  Number(
+    (
+      await t.db
+        .knex('audit_log')
+        .where({ object_type: 'ticket', object_id: String(ticketId) })
+        .count({ n: '*' })
+        .first()
+    )?.n,
+  );
+const notice = async (who: keyof ReportsWorld, path: string) => {
+  const page = await (await as(who)).agent.get(path).expect(200);
+  return /<div class="flash flash-(\w+)" role="status">([^<]*)<\/div>/.exec(page.text)?.slice(1, 3);
+};
+
+describe('answers and the reporter’s reply sent twice', () => {
+  it('the department’s "fixed" sent twice (a double click) is given once; the second post says nothing was changed', async () => {
+    const r = await file('reporter', '20190011');
+    const [a, b] = await Promise.all([
+      answer('hrSteward', r.ticket_id, { answer: 'fixed', comment: '已更正' }),
+      answer('hrSteward', r.ticket_id, { answer: 'fixed', comment: '已更正' }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([302, 303]);
+    expect(await kinds(r.ticket_id)).toEqual(['reported', 'answered']);
+    // Sent once more from the page left open: back to the ticket, told so.
+    const again = await answer('hrSteward', r.ticket_id, { answer: 'fixed', comment: '已更正' });
+    expect([again.status, again.headers.location]).toEqual([303, `/reports/tickets/${r.ticket_id}`]);
+    expect(await notice('hrSteward', `/reports/tickets/${r.ticket_id}`)).toEqual([
+      'info',
+      `纠错工单 #${r.ticket_id} 已答复“已整改”，正在等待报告人确认；本次提交未作改动`,
+    ]);
+    expect(await kinds(r.ticket_id)).toEqual(['reported', 'answered']);
+    // Another answer on an answered ticket is still a conflict, named in words.
+    const other = await answer('hrSteward', r.ticket_id, { answer: 'not_error', comment: '无误' });
+    expect(other.status).toBe(409);
+    expect(other.text).toContain('纠错工单当前状态为“已整改待确认”，不能答复“数据无误”');
+  });
+
+  it('"not an error" and "not ours" sent twice change nothing the second time and say so', async () => {
+    const r = await file('reporter', '20190012');
+    expect((await answer('hrSteward', r.ticket_id, { answer: 'not_error', comment: '以聘任文件为准' })).status).toBe(302);
+    const events = await kinds(r.ticket_id);
+    const audited = await audits(r.ticket_id);
+    const again = await answer('hrSteward', r.ticket_id, { answer: 'not_error', comment: '以聘任文件为准' });
+    expect([again.status, again.headers.location]).toEqual([303, `/reports/tickets/${r.ticket_id}`]);
+    expect(await notice('hrSteward', `/reports/tickets/${r.ticket_id}`)).toEqual([
+      'info',
+      `纠错工单 #${r.ticket_id} 已答复“数据无误”并关闭；本次提交未作改动`,
+    ]);
+    expect([await kinds(r.ticket_id), await audits(r.ticket_id)]).toEqual([events, audited]);
+
+    const o = await file('reporter', '20190013', 'political_status');
+    expect((await answer('orgSteward', o.ticket_id, { answer: 'not_ours', comment: '应由人事处维护' })).status).toBe(302);
+    const state = await t.db.knex('report_tickets').where({ ticket_id: o.ticket_id }).first();
+    const second = await answer('orgSteward', o.ticket_id, { answer: 'not_ours', comment: '应由人事处维护' });
+    expect([second.status, second.headers.location]).toEqual([303, `/reports/tickets/${o.ticket_id}`]);
+    expect(await notice('orgSteward', `/reports/tickets/${o.ticket_id}`)).toEqual([
+      'info',
+      `工单 #${o.ticket_id} 已提出异议，等待信息化办公室处理`,
+    ]);
+    expect(await t.db.knex('report_tickets').where({ ticket_id: o.ticket_id }).first()).toEqual(state);
+    expect(await kinds(o.ticket_id)).toEqual(['reported', 'disputed']);
+  });
+
+  it('the reporter’s confirm and reopen sent twice are done once, and the page says so in the reader’s language', async () => {
+    const r = await file('reporter', '20190014');
+    await answer('hrSteward', r.ticket_id, { answer: 'fixed' });
+    expect((await reporterPost('reporter', `/reports/${r.id}/confirm`)).status).toBe(302);
+    const again = await reporterPost('reporter', `/reports/${r.id}/confirm`);
+    expect([again.status, again.headers.location]).toEqual([303, `/reports/${r.id}`]);
+    expect(await notice('reporter', `/reports/${r.id}`)).toEqual(['info', '该报告已解决，本次提交未作改动']);
+    expect(await kinds(r.ticket_id)).toEqual(['reported', 'answered', 'confirmed']);
+
+    // Reopen (once allowed), sent twice: one reopen, not "责任单位答复后才能重新打开".
+    expect((await reporterPost('reporter', `/reports/${r.id}/reopen`, { comment: '仍未更正' })).status).toBe(302);
+    const twice = await reporterPost('reporter', `/reports/${r.id}/reopen`, { comment: '仍未更正' });
+    expect([twice.status, twice.headers.location]).toEqual([303, `/reports/${r.id}`]);
+    expect(await notice('reporter', `/reports/${r.id}`)).toEqual(['info', '已重新打开，退回责任单位处理；本次提交未作改动']);
+    expect(await kinds(r.ticket_id)).toEqual(['reported', 'answered', 'confirmed', 'reopened']);
+    expect((await t.db.knex('report_tickets').where({ ticket_id: r.ticket_id }).first()).reporter_reopens).toBe(1);
+    // Someone else's reopen is not this reporter's: a second reporter's reopen of the open ticket is still refused.
+    const other = await file('reporter2', '20190014');
+    expect(other.ticket_id).toBe(r.ticket_id);
+    const refused = await reporterPost('reporter2', `/reports/${other.id}/reopen`, { comment: '不对' });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('报告当前状态为“待处理”，责任单位答复后才能重新打开');
+
+    // In English too.
+    const en = await as('reporter');
+    await en.agent.post('/locale').type('form').send({ _csrf: en.csrf, locale: 'en', next: '/' }).expect(302);
+    await reporterPost('reporter', `/reports/${r.id}/reopen`, { comment: '仍未更正' });
+    expect(await notice('reporter', `/reports/${r.id}`)).toEqual([
+      'info',
+      'Already reopened and back with the department; nothing was changed',
+    ]);
+    await en.agent.post('/locale').type('form').send({ _csrf: en.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+  });
+});

@@ -92,8 +92,9 @@ describe('fixed → the reporter confirms', () => {
     const done = await ticketOf(ticketId);
     expect(done.status).toBe('resolved');
     expect((await eventsOf(ticketId)).at(-1)).toMatchObject({ kind: 'confirmed', from_status: 'fixed', to_status: 'resolved' });
-    // Confirming twice is refused: the ticket is no longer waiting.
-    expect((await reporterPost('reporter', `/reports/${r.id}/confirm`)).status).toBe(409);
+    // Confirming twice changes nothing: back to the report, which says so (qa-reports-double-submit).
+    expect((await reporterPost('reporter', `/reports/${r.id}/confirm`)).status).toBe(303);
+    expect((await eventsOf(ticketId)).filter((e) => e.kind === 'confirmed')).toHaveLength(1);
   });
 });
 
@@ -299,10 +300,10 @@ describe('refusals say what the user sees, not stored values', () => {
     const r = await file('reporter', { field: 'title_rank', record_key: { staff_no: '20190004' }, description: '职称有误' });
     const ticketId = r.ticket_id!;
     expect((await answer('hrSteward', ticketId, { answer: 'fixed' })).status).toBe(302);
-    // A second tab's form, sent after the first answer.
-    const again = await answer('hrSteward', ticketId, { answer: 'fixed', comment: '再次确认' });
+    // A second tab's form with another answer, sent after the first answer (the same answer again is done: qa-reports-double-submit).
+    const again = await answer('hrSteward', ticketId, { answer: 'not_error', comment: '再次确认' });
     expect(again.status).toBe(409);
-    expect(again.text).toContain('纠错工单当前状态为“已整改待确认”，不能答复“已整改”');
+    expect(again.text).toContain('纠错工单当前状态为“已整改待确认”，不能答复“数据无误”');
     expect(again.text).not.toContain('fixed，');
     await reporterPost('reporter', `/reports/${r.id}/confirm`);
     const late = await answer('hrSteward', ticketId, { answer: 'not_error', comment: '无误' });

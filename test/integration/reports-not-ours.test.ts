@@ -110,9 +110,9 @@ describe('"not ours" is one change: the dispute and the answer together or neith
     expect((await notOurs(s, r.ticket_id, '归科技处')).status).toBe(302);
     const before = await stateOf(r.ticket_id);
     t.ctx.now = () => new Date('2026-03-03T02:00:00Z');
-    // A second "not ours" (another tab): refused, and the first answer stays as it was.
+    // A second "not ours" (another tab): done already, nothing changed (the page says so), the first answer as it was.
     const again = await notOurs(s, r.ticket_id, '第二次');
-    expect(again.status).toBe(409);
+    expect(again.status).toBe(303);
     expect(await stateOf(r.ticket_id)).toEqual(before);
   });
 });

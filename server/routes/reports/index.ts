@@ -41,7 +41,9 @@ import {
   withoutOtherReportersWords,
 } from '../../services/reports';
 import {
+  AlreadyDoneError,
   answerReport,
+  sameAnswerGiven,
   ticketField,
   confirmReportFix,
   findTicket,
@@ -401,6 +403,12 @@ export function reportsRoutes(ctx: AppContext): Router {
       // Who (403), then whether this answer can be given now (409), then the form (422): a message
       // about the form only where the page shows the form.
       if (!can(req.user!, 'reports.answer', { department: ticket.department_code })) throw new ForbiddenError();
+      // The ticket already stands on this answer (the form sent twice, the same answer given in another tab): done.
+      const given = await db('report_tickets').where({ ticket_id: ticket.id }).first('answer');
+      if (sameAnswerGiven(ticket, given?.answer, answer))
+        throw new AlreadyDoneError(`reports.errors.already.${answer}`, { id: ticket.id });
+      if (answer === 'not_ours' && ticket.disputed_at)
+        throw new AlreadyDoneError('tickets.errors.alreadyDisputed', { id: ticket.id });
       const offered = answersOffered(ticket);
       if (!offered.length) throw new ConflictError('reports.errors.notAnswerable', { status: ticket.status });
       if (!['fixed', 'not_error', 'not_ours'].includes(answer))
@@ -462,6 +470,7 @@ export function reportsRoutes(ctx: AppContext): Router {
         });
       }
     } catch (err) {
+      if (err instanceof AlreadyDoneError) return alreadyDone(req, res, err, `/reports/tickets/${ticketId}`);
       // The page again with what was typed (the file must be chosen again): the message next to its field, or on top.
       if (err instanceof ValidationError)
         return ticketPage(req, res, { fields: fieldMessages(err, req), form: { ...req.body, answer } }, 422);
@@ -486,6 +495,7 @@ export function reportsRoutes(ctx: AppContext): Router {
         now: ctx.now(),
       });
     } catch (err) {
+      if (err instanceof AlreadyDoneError) return alreadyDone(req, res, err, `/reports/tickets/${ticketId}`);
       if (err instanceof ValidationError) return ticketPage(req, res, { fields: fieldMessages(err, req), form: req.body }, 422);
       if (err instanceof ConflictError) return ticketPage(req, res, { formError: conflictText(req, err), form: req.body }, 409);
       throw err;
@@ -570,6 +580,7 @@ export function reportsRoutes(ctx: AppContext): Router {
     try {
       await fn(ticketId);
     } catch (err) {
+      if (err instanceof AlreadyDoneError) return alreadyDone(req, res, err, `/reports/${report.id}`);
       if (err instanceof ValidationError) return reportPage(req, res, { fields: fieldMessages(err, req), form: req.body }, 422);
       // The refusal names the report's status as the page does (待处理), not as stored.
       if (err instanceof AppError && err.status === 409)
@@ -606,6 +617,15 @@ export function reportsRoutes(ctx: AppContext): Router {
       'reports.flash.reopened',
     ),
   );
+
+  /**
+   * An action the ticket has already had — the form sent twice (a double click), or the same done meanwhile by
+   * someone else or by the system — is no error: back to the page, saying that nothing was changed.
+   */
+  function alreadyDone(req: Request, res: Response, err: AlreadyDoneError, to: string) {
+    req.session.flash = { kind: 'info', text: conflictText(req, err) };
+    res.redirect(303, to);
+  }
 
   /** A stored file as a download (never shown inline: its type was checked, but it is still someone's upload). */
   async function sendUpload(res: Response, id: number | string | null | undefined): Promise<void> {

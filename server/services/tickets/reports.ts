@@ -25,7 +25,7 @@ import { lockTicket, recordAndAudit, updateTicket } from './events';
 import { fingerprintOf } from './fingerprint';
 import { NO_CURRENT_ANSWER, patchReportState, REPORT_CHECK } from './report-state';
 import { loadDueWorkingDays } from './settings';
-import { MAX_COMMENT } from './transitions';
+import { AlreadyDoneError, MAX_COMMENT } from './transitions';
 import { ACTIVE_STATUSES, REOPEN_WINDOW_DAYS, RequestOrigin, Severity, TicketActor, TicketRow, TicketStatus } from './types';
 
 export { REPORT_CHECK };
@@ -216,6 +216,14 @@ export interface AnswerInput {
   now?: Date;
 }
 
+/**
+ * The ticket already stands on this answer: answered fixed and waiting for the reporters, or answered not an
+ * error and closed. Another answer, or the same one after a reopen, is not the same.
+ */
+export function sameAnswerGiven(ticket: Pick<TicketRow, 'status'>, current: string | null | undefined, answer: string): boolean {
+  return current === answer && ticket.status === (answer === 'fixed' ? 'fixed' : answer === 'not_error' ? 'closed' : null);
+}
+
 /** The responsible department's answer: fixed, or not an error (reason required). */
 export async function answerReport(db: Knex, input: AnswerInput): Promise<TicketRow> {
   const answer = input.answer as ReportAnswer;
@@ -223,6 +231,10 @@ export async function answerReport(db: Knex, input: AnswerInput): Promise<Ticket
   return db.transaction(async (trx) => {
     const current = await lockReportTicket(trx, input.ticketId);
     if (!can(input.actor, 'tickets.work', { department: current.department_code })) throw new ForbiddenError();
+    const state = await trx('report_tickets').where({ ticket_id: current.id }).first('answer', 'first_answered_at');
+    // The form sent twice, or the same answer given meanwhile in another tab: done, nothing changed.
+    if (sameAnswerGiven(current, state?.answer, answer))
+      throw new AlreadyDoneError(`reports.errors.already.${answer}`, { id: current.id });
     const from: TicketStatus[] = ['open', 'acknowledged'];
     if (!from.includes(current.status))
       throw new ConflictError('tickets.errors.illegal', { id: current.id, from: current.status, to: input.answer });
@@ -252,7 +264,6 @@ export async function answerReport(db: Knex, input: AnswerInput): Promise<Ticket
           uploadedBy: input.actor.id,
         })
       : null;
-    const state = await trx('report_tickets').where({ ticket_id: current.id }).first('first_answered_at');
     await patchReportState(
       trx,
       current.id,
@@ -294,6 +305,8 @@ export async function confirmReportFix(
   return db.transaction(async (trx) => {
     const current = await lockReportTicket(trx, input.ticketId);
     if (!(await isReporter(trx, current.id, input.actor.id))) throw new ForbiddenError();
+    // Confirmed already (the form sent twice, another reporter, or silence): done, nothing changed.
+    if (current.status === 'resolved') throw new AlreadyDoneError('reports.errors.already.confirmed', { id: current.id });
     if (current.status !== 'fixed')
       throw new ConflictError('tickets.errors.illegal', { id: current.id, from: current.status, to: 'resolved' });
     const updated = await updateTicket(trx, current, { status: 'resolved', resolved_at: now }, now);
@@ -332,7 +345,17 @@ export async function reopenReport(
     const current = await lockReportTicket(trx, input.ticketId);
     const office = can(input.actor, 'tickets.reassign', { department: current.department_code });
     if (!office && !(await isReporter(trx, current.id, input.actor.id))) throw new ForbiddenError();
-    if (!REOPENABLE.includes(current.status)) throw new ConflictError('reports.errors.notReopenable', { status: current.status });
+    if (!REOPENABLE.includes(current.status)) {
+      // This user's own reopen is the ticket's last change of status (the form sent twice): done, nothing changed.
+      const last = await trx('ticket_events')
+        .where({ ticket_id: current.id })
+        .whereNotNull('to_status')
+        .orderBy('id', 'desc')
+        .first('kind', 'actor_user_id');
+      if (last?.kind === 'reopened' && Number(last.actor_user_id) === input.actor.id)
+        throw new AlreadyDoneError('reports.errors.already.reopened', { id: current.id });
+      throw new ConflictError('reports.errors.notReopenable', { status: current.status });
+    }
     const state = (await trx('report_tickets').where({ ticket_id: current.id }).first('reporter_reopens')) ?? {
       reporter_reopens: 0,
     };
