@@ -222,3 +222,57 @@ describe('answers and the reporter’s reply sent twice', () => {
     await en.agent.post('/locale').type('form').send({ _csrf: en.csrf, locale: 'zh-CN', next: '/' }).expect(302);
   });
 });
+
+describe('the IT office’s triage sent twice', () => {
+  const office = () => as('office');
+  const triage = async (on: boolean) => {
+    const s = await office();
+    await s.agent
+      .post('/reports/settings')
+      .type('form')
+      .send({ _csrf: s.csrf, ...(on ? { triage: 'on' } : {}) })
+      .expect(302);
+  };
+  const act = async (id: number, action: 'route' | 'reject', form: Record<string, string>) => {
+    const s = await office();
+    return s.agent
+      .post(`/reports/${id}/${action}`)
+      .type('form')
+      .send({ _csrf: s.csrf, back: '/reports/triage', ...form });
+  };
+  const queueNotice = () => notice('office', '/reports/triage');
+  afterAll(() => triage(false));
+
+  it('a route or a reject sent twice is done once and says so; the other action afterwards names what became of the report', async () => {
+    await triage(true);
+    const routed = await file('reporter', '20190021');
+    const rejected = await file('reporter', '20190022');
+    expect([routed.ticket_id, rejected.ticket_id]).toEqual([null, null]);
+    await queueNotice();
+
+    const [a, b] = await Promise.all([
+      act(routed.id, 'route', { department: 'HR' }),
+      act(routed.id, 'route', { department: 'HR' }),
+    ]);
+    expect([a.status, b.status]).toEqual([302, 302]);
+    const ticket = (await t.db.knex('reports').where({ id: routed.id }).first('ticket_id')).ticket_id;
+    expect(await kinds(ticket)).toEqual(['reported']);
+    await queueNotice();
+    await act(routed.id, 'route', { department: 'HR' });
+    expect(await queueNotice()).toEqual(['info', `报告 #${routed.id} 已分派（工单 #${ticket}），本次提交未作改动`]);
+    await act(routed.id, 'reject', { reason: '不是数据问题' });
+    expect(await queueNotice()).toEqual(['error', `报告 #${routed.id} 已分派（工单 #${ticket}），不能再标记为不受理`]);
+    expect((await t.db.knex('reports').where({ id: routed.id }).first()).status).toBe('routed');
+
+    expect((await act(rejected.id, 'reject', { reason: '不是数据问题' })).status).toBe(302);
+    await queueNotice();
+    const inbox = async () =>
+      Number((await t.db.knex('notifications').where({ user_id: people.reporter.id }).count({ n: '*' }).first())?.n);
+    const notices = await inbox();
+    await act(rejected.id, 'reject', { reason: '不是数据问题' });
+    expect(await queueNotice()).toEqual(['info', `报告 #${rejected.id} 已标记为不受理，本次提交未作改动`]);
+    expect(await inbox()).toBe(notices);
+    await act(rejected.id, 'route', { department: 'HR' });
+    expect(await queueNotice()).toEqual(['error', `报告 #${rejected.id} 已标记为不受理，不能再分派`]);
+  });
+});

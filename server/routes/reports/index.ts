@@ -281,7 +281,10 @@ export function reportsRoutes(ctx: AppContext): Router {
         const reason: unknown = req.body?.reason;
         req.session.triageForm = { id, message, reason: typeof reason === 'string' ? reason.slice(0, 4000) : '' };
         req.session.flash = { kind: 'error', text: req.t('reports.triage.refused', { id, message }) };
-      } else if (err instanceof AppError && err.status === 409)
+      } else if (err instanceof AlreadyDoneError)
+        // The form sent twice, or a colleague did the same meanwhile: done, nothing changed, said as such.
+        req.session.flash = { kind: 'info', text: req.t(err.messageKey, err.params) };
+      else if (err instanceof AppError && err.status === 409)
         req.session.flash = { kind: 'error', text: req.t(err.messageKey, err.params) };
       else throw err;
       return res.redirect(backToTriage(req));

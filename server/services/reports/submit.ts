@@ -8,6 +8,7 @@ import type { Catalog, CatalogField } from '../catalog/types';
 import { addToInbox, type Notifier } from '../notifications';
 import type { FieldLike } from '../privacy';
 import {
+  AlreadyDoneError,
   fileReport,
   loadTicketCalendar,
   notifyNewHighSeverity,
@@ -261,12 +262,20 @@ async function announce(
   });
 }
 
-async function lockTriage(trx: Knex.Transaction, id: number): Promise<ReportRow> {
+/**
+ * The report waiting for triage, locked. One already routed or turned down is not: when that is what this
+ * action does (the queue's form sent twice, or the same done meanwhile by a colleague) it is done — nothing
+ * changed, said as such (`AlreadyDoneError`); otherwise a conflict naming what became of it.
+ */
+async function lockTriage(trx: Knex.Transaction, id: number, action: 'routed' | 'rejected'): Promise<ReportRow> {
   const row = Number.isSafeInteger(id)
     ? ((await trx('reports').where({ id }).forUpdate().first()) as ReportRow | undefined)
     : undefined;
   if (!row) throw new NotFoundError('reports.errors.notFound', { id: String(id) });
-  if (row.status !== 'triage') throw new ConflictError('reports.errors.notInTriage', { id: row.id });
+  if (row.status === action)
+    throw new AlreadyDoneError(`reports.errors.already.${action}`, { id: row.id, ticket: Number(row.ticket_id) });
+  if (row.status !== 'triage')
+    throw new ConflictError(`reports.errors.notInTriage.${row.status}`, { id: row.id, ticket: Number(row.ticket_id) });
   return row;
 }
 
@@ -288,7 +297,7 @@ export async function routeTriagedReport(
   };
   const { calendar } = await loadTicketCalendar(db, deps.timezone);
   const result = await db.transaction(async (trx) => {
-    const row = await lockTriage(trx, input.reportId);
+    const row = await lockTriage(trx, input.reportId, 'routed');
     const department = String(input.department ?? '').trim() || row.department_code;
     if (!(await trx('departments').where({ code: department }).first('code')))
       throw new ValidationError([{ field: 'department', key: 'tickets.errors.department', params: { value: department } }]);
@@ -364,7 +373,7 @@ export async function rejectTriagedReport(
 ): Promise<ReportRow> {
   const reason = String(input.reason ?? '').trim();
   return db.transaction(async (trx) => {
-    const row = await lockTriage(trx, input.reportId);
+    const row = await lockTriage(trx, input.reportId, 'rejected');
     if (!reason) throw new ValidationError([{ field: 'reason', key: 'reports.errors.reasonRequired' }]);
     // Refused whole, not cut: the reporter's notice and the audit row carry the reason as the report keeps it.
     if (Array.from(reason).length > TRIAGE_REASON_MAX)
