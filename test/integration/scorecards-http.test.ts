@@ -16,6 +16,7 @@ describe('scorecard pages, periods, weights, exports and API', () => {
   let t: TestApp;
   let office: Awaited<ReturnType<typeof buildUser>>;
   let hrSteward: Awaited<ReturnType<typeof buildUser>>;
+  let hrLeader: Awaited<ReturnType<typeof buildUser>>;
   const bodyOf = async (path: string, agent: Awaited<ReturnType<typeof signIn>>['agent']) =>
     (await agent.get(path).expect(200)).text;
 
@@ -25,6 +26,7 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     await seedScorecardCatalog(t.db.knex);
     office = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'], name: '信息办王老师' });
     hrSteward = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'], name: '人事处李专员' });
+    hrLeader = await buildUser(t.db.knex, { department: 'HR', roles: ['dept_leader'], name: '人事处张处长' });
     await buildCheckRun(
       t.db.knex,
       '2026-11-20T10:00:00+08:00',
@@ -258,7 +260,8 @@ describe('scorecard pages, periods, weights, exports and API', () => {
       .expect(302);
     await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
     expect(await bodyOf(periodPath, steward.agent)).toContain('经核实，维持原评分。');
-    // …and the department hears of the answer.
+    // …and the department hears of the answer: its stewards and its leader.
+    expect(await notices(hrLeader.id)).toEqual(await notices(hrSteward.id));
     expect(await notices(hrSteward.id)).toEqual([
       {
         kind: 'scorecards.appeal_answered',

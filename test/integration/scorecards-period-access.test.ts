@@ -7,7 +7,7 @@ import { createTestApp, signIn, TestApp } from '../helpers/app';
 /**
  * Departments find the closed periods they may appeal: the periods list opens read-only to a
  * department's stewards and leaders (every closed period, with their own result and appeal only), and
- * closing a period tells each scored department's stewards in their inbox, linking to the period.
+ * closing a period tells each scored department's stewards and leaders in their inbox, linking to the period.
  *
  * 2026-11-20 (as in scorecards-http.test.ts): ORG 88.57 (rank 1), HR 77 (rank 2), STU not scored.
  * "Today" is 2026-11-22 in Beijing.
@@ -75,7 +75,7 @@ describe('closed periods for departments', () => {
       .expect(403);
   });
 
-  it("tells each scored department's stewards in their inbox when a period is closed, with their result and the link", async () => {
+  it("tells each scored department's stewards and leaders in their inbox when a period is closed, with their result and the link", async () => {
     const closing = await office.agent
       .post('/scorecards/periods')
       .type('form')
@@ -105,8 +105,10 @@ describe('closed periods for departments', () => {
         link: periodPath,
       },
     ]);
-    // Notices go to stewards, as every department notice does; the IT office closed it and knows.
-    for (const who of ['hrLeader', 'hrPlain', 'office']) expect(await noticesOf(ids[who])).toEqual([]);
+    // The department's leader hears it too (its result is the leader's business); not its other staff, and not
+    // the IT office, which closed it and knows.
+    expect(await noticesOf(ids.hrLeader)).toEqual(await noticesOf(ids.hrSteward));
+    for (const who of ['hrPlain', 'office']) expect(await noticesOf(ids[who])).toEqual([]);
     // The inbox shows it with its link.
     const inbox = (await hrSteward.agent.get('/inbox').expect(200)).text;
     expect(inbox).toContain(title);

@@ -267,8 +267,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   router.get('/scorecards/periods', authorize('scorecards.list'), (req, res) => periodsPage(req, res));
 
   /**
-   * After a period is closed (and committed), each department it scored hears of it in its stewards'
-   * inbox: its own score and rank, and the link to the period's page where it may appeal. A notice
+   * After a period is closed (and committed), each department it scored hears of it in its stewards' and
+   * leaders' inboxes: its own score and rank, and the link to the period's page where it may appeal. A notice
    * that cannot be delivered is logged; the period stays closed.
    */
   async function noticeOfClosing(closed: ClosedPeriod) {
@@ -277,27 +277,32 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     for (const r of closed.results) {
       const params = { department: r.name, period: closed.label, from: closed.from, to: closed.to };
       try {
-        await notifier.department(r.department, {
-          kind: 'scorecards.period_closed',
-          title,
-          body:
-            r.score === null || r.rank === null
-              ? noticeText('scorecards.notices.closedUnscored', params)
-              : noticeText('scorecards.notices.closedScored', { ...params, score: formatScore(r.score), rank: r.rank, ranked }),
-          link: `/scorecards/periods/${closed.id}`,
-          en: {
-            title: noticeTextEn('scorecards.notices.closed', { period: closed.label }),
+        await notifier.department(
+          r.department,
+          {
+            kind: 'scorecards.period_closed',
+            title,
             body:
               r.score === null || r.rank === null
-                ? noticeTextEn('scorecards.notices.closedUnscored', params)
-                : noticeTextEn('scorecards.notices.closedScored', {
-                    ...params,
-                    score: formatScore(r.score),
-                    rank: r.rank,
-                    ranked,
-                  }),
+                ? noticeText('scorecards.notices.closedUnscored', params)
+                : noticeText('scorecards.notices.closedScored', { ...params, score: formatScore(r.score), rank: r.rank, ranked }),
+            link: `/scorecards/periods/${closed.id}`,
+            en: {
+              title: noticeTextEn('scorecards.notices.closed', { period: closed.label }),
+              body:
+                r.score === null || r.rank === null
+                  ? noticeTextEn('scorecards.notices.closedUnscored', params)
+                  : noticeTextEn('scorecards.notices.closedScored', {
+                      ...params,
+                      score: formatScore(r.score),
+                      rank: r.rank,
+                      ranked,
+                    }),
+            },
+            // The department's assessment result is its leaders' business too, not only the stewards'.
           },
-        });
+          { leaders: true },
+        );
       } catch (err) {
         ctx.logger.error({ err, department: r.department, period: closed.id }, 'period-closed notice not delivered');
       }
@@ -491,7 +496,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         link: `/scorecards/periods/${appeal.period_id}`,
         en: { title: noticeTextEn('scorecards.notices.answered', { period: period.label }) },
       },
-      { email: true },
+      { email: true, leaders: true },
     );
     req.session.flash = { kind: 'success', text: req.t('scorecards.appeals.answered') };
     res.redirect(`/scorecards/periods/${appeal.period_id}`);
