@@ -40,9 +40,14 @@ export function namesOf(
   };
 }
 
-/** A table filter menu's entries, labelled by title (教职工基本信息 (staff_basic)). */
+/**
+ * A table filter menu's entries, labelled by title (教职工基本信息 (staff_basic)). A chosen table no listed report
+ * names (the last one of it routed, an old link) stays in the menu, chosen, over the empty list: the menu does
+ * not say （全部） while the list is filtered.
+ */
 export function tableMenu(catalog: Catalog | null | undefined, tables: string[], chosen: string) {
-  return tables.map((value) => {
+  const values = chosen && !tables.includes(chosen) ? [...tables, chosen] : tables;
+  return values.map((value) => {
     const title = catalog?.tables.find((t) => t.name === value)?.title;
     return { value, label: title ? `${title} (${value})` : value, selected: value === chosen };
   });
