@@ -10,7 +10,7 @@ import { describeBrowser, screenshot } from '../helpers/browser';
  * one day is one point, which a line of radius-0 points does not show; and the dashboard's wide
  * ranking table (14 columns, English headers) scrolls inside its box instead of widening the page.
  *
- * 2026-11-20 (as in scorecards-http.test.ts): ORG 88.57, HR 77, STU not scored; the mean is 82.8.
+ * 2026-11-20 (as in scorecards-http.test.ts): ORG 88.57, HR 77, STU not scored; the mean is 82.79.
  */
 describeBrowser('scorecard charts and tables in Chromium', () => {
   let j: Journey;
@@ -53,7 +53,7 @@ describeBrowser('scorecard charts and tables in Chromium', () => {
     await chartsSettled(page);
     // The mean and the two ranked departments, one point each, drawn with a radius.
     expect(await datasets(page, 'sc-trend')).toEqual([
-      { data: [82.8], hidden: false, radius: [expect.any(Number)] },
+      { data: [82.79], hidden: false, radius: [expect.any(Number)] },
       { data: [88.57], hidden: false, radius: [expect.any(Number)] },
       { data: [77], hidden: false, radius: [expect.any(Number)] },
     ]);

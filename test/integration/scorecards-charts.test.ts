@@ -76,14 +76,14 @@ describe("departments' period scores as a bar chart", () => {
   });
 
   it('puts the single snapshot in the trend data of the dashboard and of a scorecard', async () => {
-    // One snapshot (2026-11-20): each trend is one point — the mean (88.57 + 77) / 2 = 82.785 → 82.8,
+    // One snapshot (2026-11-20): each trend is one point — the mean (88.57 + 77) / 2 = 82.785 → 82.79,
     // and the ranked departments, lowest last. scorecards.js draws a series of one value as a dot
     // (test/e2e/scorecards-layout.test.ts checks the radius in Chromium).
     const island = (page: string, id: string) => JSON.parse(new RegExp(`id="${id}">([^<]*)</script>`).exec(page)![1]);
     const dashboard = (await office.agent.get('/dashboard?from=2026-11-20&to=2026-11-20').expect(200)).text;
     expect(island(dashboard, 'sc-trend-data')).toEqual({
       labels: ['2026-11-20'],
-      mean: [82.8],
+      mean: [82.79],
       meanLabel: '全校平均',
       series: [
         { department: 'ORG', name: '党委组织部', scores: [88.57] },

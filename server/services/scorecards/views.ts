@@ -244,7 +244,8 @@ export async function dashboardModel(db: Knex, opts: { today: string; from: stri
         },
         trend: {
           labels,
-          mean: meanTrend.map((r: { score: unknown }) => (r.score === null ? null : Math.round(Number(r.score) * 10) / 10)),
+          // Two decimals, as the departments' scores beside it (the mean of 88.57 and 77 is 82.79, not 82.8).
+          mean: meanTrend.map((r: { score: unknown }) => (r.score === null ? null : Math.round(Number(r.score) * 100) / 100)),
           series,
         },
         heat,
