@@ -1,0 +1,60 @@
+import request from 'supertest';
+import { issueApiToken } from '../../server/services/users';
+import { buildReportsWorld, reportBody, ReportsWorld, reportsSessions } from '../factories/reports';
+import { createTestApp, TestApp } from '../helpers/app';
+
+/** The report pages in English: no Chinese punctuation between the words the page writes. */
+const MONDAY = new Date('2026-03-02T02:00:00Z');
+
+let t: TestApp;
+let people: ReportsWorld;
+let token: string;
+const as = reportsSessions(
+  () => t.app,
+  () => people,
+);
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  people = await buildReportsWorld(t.db.knex);
+  token = await issueApiToken(t.db.knex, people.reporter.id);
+});
+afterAll(() => t.close());
+
+async function inLocale(who: keyof ReportsWorld, locale: 'en' | 'zh-CN') {
+  const s = await as(who);
+  await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale, next: '/' }).expect(302);
+  return s;
+}
+
+it('the answer, the current answer and the value seen read "Label: text" in English, "标签：文字" in Chinese', async () => {
+  const filed = await request(t.app)
+    .post('/api/v1/reports')
+    .set('Authorization', `Bearer ${token}`)
+    .send(reportBody({ observed_value: '群众' }));
+  expect(filed.status).toBe(201);
+  const { id, ticket_id: ticketId } = filed.body as { id: number; ticket_id: number };
+  const org = await as('orgSteward');
+  const answered = await org.agent
+    .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(org.csrf)}`)
+    .field('answer', 'not_error')
+    .field('comment', 'Checked against the party records');
+  expect(answered.status).toBe(302);
+
+  const reporter = await inLocale('reporter', 'en');
+  const mine = (await reporter.agent.get(`/reports/${id}`).expect(200)).text;
+  expect(mine).toContain('Checked: not an error: Checked against the party records');
+  expect(mine).not.toContain('：');
+  const steward = await inLocale('orgSteward', 'en');
+  const page = (await steward.agent.get(`/reports/tickets/${ticketId}`).expect(200)).text;
+  expect(page).toContain('Current answer: Checked: not an error: Checked against the party records');
+  expect(page).toContain('Value the reporter saw: 群众');
+  expect(page).not.toContain('：');
+
+  await inLocale('orgSteward', 'zh-CN');
+  const zh = (await steward.agent.get(`/reports/tickets/${ticketId}`).expect(200)).text;
+  expect(zh).toContain('当前答复：经核实数据无误：Checked against the party records');
+  expect(zh).toContain('报告人看到的值：群众');
+  await inLocale('reporter', 'zh-CN');
+});
