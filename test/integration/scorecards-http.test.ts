@@ -154,6 +154,9 @@ describe('scorecard pages, periods, weights, exports and API', () => {
       .trim()
       .split('\r\n');
     expect(lines).toHaveLength(4);
+    // The components are percentages, and their headers say so (in the Excel file too).
+    expect(lines[0].startsWith('排名,部门代码,部门,得分,时效性 (%),按期维护 (%),规范性 (%),完整性 (%),工单按期 (%),')).toBe(true);
+    expect(rows[1].slice(4, 6)).toEqual(['时效性 (%)', '按期维护 (%)']);
     expect(lines[1].startsWith('1,ORG,党委组织部,88.57,,,80,,100,')).toBe(true);
     expect(lines[2].startsWith('2,HR,人事处,77.00,50,,,90,100,')).toBe(true);
   });

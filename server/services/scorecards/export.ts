@@ -30,8 +30,9 @@ function csvCell(result: PeriodResult, column: (typeof EXPORT_COLUMNS)[number]):
   return column === 'score' && value !== null ? formatScore(value) : value;
 }
 
+/** The components are percentages (50.0 is 50 %): their headers say so, as the charts' legends do. */
 function headers(t: Translator): string[] {
-  return EXPORT_COLUMNS.map((c) => t(`scorecards.columns.${c}`));
+  return EXPORT_COLUMNS.map((c) => (isComponent(c) ? `${t(`scorecards.columns.${c}`)} (%)` : t(`scorecards.columns.${c}`)));
 }
 
 /** The columns of text (the catalog's department code and name); the others are our own numbers. */
