@@ -607,12 +607,22 @@ describe('parseCatalog: every problem with its line, path and message', () => {
       en: 'a condition has exactly one of all, any, not or condition; found all, any',
     });
     expect(
-      parseCatalog(rule('{ not: { any: [{ fact: f, operator: equal, value: 1 }, { condition: shared }] } }')).problems,
+      parseCatalog(
+        rule(
+          '{ not: { any: [{ fact: row_count, operator: equal, value: 1 }, { fact: null_ratio, params: { field: x }, operator: lessThan, value: { fact: row_count_change } }] } }',
+        ),
+      ).problems,
     ).toEqual([]);
-    const { problems } = parseCatalog(rule('{ all: [{ fact: f, operator: equals, value: 1 }] }'));
-    expect(problems).toEqual([
-      expect.objectContaining({ severity: 'warning', code: 'unknown_operator', path: 'rules[0].conditions.all[0].operator' }),
-    ]);
+    // The engine knows no other operator, and a catalog cannot define shared conditions: both failed the table's checks.
+    expect(onlyError(rule('{ all: [{ fact: row_count, operator: equals, value: 1 }] }'))).toMatchObject({
+      code: 'unknown_operator',
+      path: 'rules[0].conditions.all[0].operator',
+      en: '"equals" is not a built-in json-rules-engine operator (did you mean "equal"?)',
+    });
+    expect(onlyError(rule('{ not: { condition: shared } }'))).toMatchObject({
+      code: 'bad_rule_conditions',
+      path: 'rules[0].conditions.not.condition',
+    });
   });
 
   it('a rule event needs a type and a valid severity', () => {

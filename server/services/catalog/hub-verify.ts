@@ -63,7 +63,30 @@ function mentions(catalog: Catalog): Mention[] {
       }
     });
   });
+  catalog.rules.forEach((rule, i) => {
+    // null_count / null_ratio read a column of the rule's table: one the hub lacks fails the table's checks.
+    const walk = (node: unknown, segments: (string | number)[]): void => {
+      if (!node || typeof node !== 'object') return;
+      if (Array.isArray(node)) {
+        node.forEach((child, k) => walk(child, [...segments, k]));
+        return;
+      }
+      const n = node as Record<string, unknown>;
+      const params = n.params as Record<string, unknown> | undefined;
+      if ((n.fact === 'null_count' || n.fact === 'null_ratio') && typeof params?.field === 'string') {
+        const at = [...segments, 'params', 'field'];
+        result.push({ table: rule.table, column: params.field, segments: at, path: pathOf(at) });
+      }
+      for (const key of ['all', 'any', 'not', 'value']) if (key in n) walk(n[key], [...segments, key]);
+    };
+    walk(rule.conditions, ['rules', i, 'conditions']);
+  });
   return result;
+}
+
+/** `rules[0].conditions.all[1].params.field` from its segments. */
+function pathOf(segments: (string | number)[]): string {
+  return segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
 
 /** Line (1-based) of the node at `segments`, else of the nearest ancestor that has one. */

@@ -1,11 +1,12 @@
 /** `rules[]`: extra json-rules-engine rules over one table's facts. */
-import { isMap, isSeq, isScalar } from 'yaml';
-import { SEVERITIES } from './parse-fields';
+import { isMap, isSeq, isScalar, type YAMLMap } from 'yaml';
+import { FACT_NAMES } from '../../../rules/compile';
+import { readColumn, SEVERITIES } from './parse-fields';
 import { type AnyNode, Reader, at, byKey, item, suggest } from './reader';
 import type { CustomRule } from './types';
 import { TEXT_LIMITS } from './values';
 
-/** json-rules-engine 7's built-in operators; the check engine may add more, so others only warn. */
+/** json-rules-engine 7's built-in operators: the check engine adds none, and the engine refuses any other. */
 export const KNOWN_OPERATORS = [
   'equal',
   'notEqual',
@@ -20,6 +21,76 @@ export const KNOWN_OPERATORS = [
 ] as const;
 
 const BOOLEAN_KEYS = ['all', 'any', 'not', 'condition'];
+
+/** The built-in checks whose results `violations` and `checked_rows` read (rules/types.ts BuiltinCheck). */
+const BUILTIN_CHECKS = ['freshness', 'deadline', 'required', 'pattern', 'validate', 'codes', 'unique', 'references'] as const;
+
+/** The params each fact needs (rules/README.md): without them the engine refuses the table's rules. */
+const FACT_PARAMS: Record<string, { key: 'field' | 'check'; zh: string; en: string }> = {
+  null_count: { key: 'field', zh: '要统计空值的列', en: 'the column whose empty values are counted' },
+  null_ratio: { key: 'field', zh: '要统计空值的列', en: 'the column whose empty values are counted' },
+  violations: { key: 'check', zh: '内置检查名，如 required', en: 'a built-in check, e.g. required' },
+  checked_rows: { key: 'check', zh: '内置检查名，如 required', en: 'a built-in check, e.g. required' },
+};
+
+/**
+ * A fact a condition reads (`fact`, or a `value: {fact, params}` compared with): one the check engine
+ * provides, with the params it needs. The engine refuses an unknown fact, or a fact without its params,
+ * for the whole table — none of its checks would run — so the import refuses them instead.
+ */
+function checkFact(r: Reader, map: YAMLMap, path: string): boolean {
+  const entries = new Map<string, AnyNode>();
+  for (const pair of map.items) if (isScalar(pair.key)) entries.set(String(pair.key.value), pair.value as AnyNode);
+  const factNode = entries.get('fact');
+  const fact = r.text(factNode, at(path, 'fact'));
+  if (fact === null) return false;
+  if (!(FACT_NAMES as readonly string[]).includes(fact)) {
+    const guess = suggest(fact, FACT_NAMES);
+    r.report(
+      factNode,
+      at(path, 'fact'),
+      'unknown_fact',
+      `未知的事实 "${fact}"${guess ? `，是否应为 "${guess}"？` : ''}（可用：${FACT_NAMES.join('、')}）`,
+      `unknown fact "${fact}"${guess ? ` (did you mean "${guess}"?)` : ''}; available: ${FACT_NAMES.join(', ')}`,
+    );
+    return false;
+  }
+  const needs = FACT_PARAMS[fact];
+  const paramsNode = entries.get('params');
+  if (paramsNode !== undefined && !isMap(paramsNode)) {
+    r.wrongType(paramsNode, at(path, 'params'), '映射', 'a map');
+    return false;
+  }
+  if (!needs) return true;
+  const p = at(path, 'params');
+  const valueNode = isMap(paramsNode) ? (paramsNode.get(needs.key, true) as AnyNode) : undefined;
+  if (valueNode === undefined) {
+    r.report(
+      paramsNode ?? map,
+      at(p, needs.key),
+      'missing_key',
+      `事实 ${fact} 需要 params.${needs.key}（${needs.zh}）`,
+      `the fact ${fact} needs params.${needs.key} (${needs.en})`,
+    );
+    return false;
+  }
+  if (needs.key === 'field') return readColumn(r, valueNode, at(p, 'field')) !== null;
+  const check = r.text(valueNode, at(p, 'check'));
+  if (check === null) return false;
+  if ((BUILTIN_CHECKS as readonly string[]).includes(check)) {
+    const field = isMap(paramsNode) ? (paramsNode.get('field', true) as AnyNode) : undefined;
+    return field === undefined || (isScalar(field) && field.value === null) || readColumn(r, field, at(p, 'field')) !== null;
+  }
+  const guess = suggest(check, BUILTIN_CHECKS);
+  r.report(
+    valueNode,
+    at(p, 'check'),
+    'bad_enum',
+    `"${check}" 不是内置检查，应为 ${BUILTIN_CHECKS.join(' | ')} 之一${guess ? `（是否应为 "${guess}"？）` : ''}`,
+    `"${check}" is not a built-in check; expected one of ${BUILTIN_CHECKS.join(' | ')}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+  );
+  return false;
+}
 const LEAF_KEYS = ['fact', 'operator', 'value', 'params', 'path', 'name', 'priority'];
 
 /**
@@ -47,7 +118,19 @@ function checkCondition(r: Reader, node: AnyNode, path: string, topLevel: boolea
     const entries = byKey(r.entries(map, path, [key, 'name', 'priority']));
     const value = entries.get(key)?.value;
     const p = at(path, key);
-    if (key === 'condition') return r.text(value, p) !== null;
+    if (key === 'condition') {
+      // A shared condition is defined with engine.setCondition, which a catalog cannot do: the engine would
+      // refuse the rule ("No condition … exists") and with it every check of the table.
+      if (r.text(value, p) === null) return false;
+      r.report(
+        value,
+        p,
+        'bad_rule_conditions',
+        '目录中不能引用共享条件（condition）：请把条件直接写成 {fact, operator, value}',
+        'a catalog cannot refer to shared conditions (condition): write the condition out as {fact, operator, value}',
+      );
+      return false;
+    }
     if (key === 'not') return checkCondition(r, value, p, false);
     if (!isSeq(value)) {
       r.report(value ?? map, p, 'bad_rule_conditions', `${key} 应为条件列表`, `${key} must be a list of conditions`);
@@ -79,8 +162,9 @@ function checkCondition(r: Reader, node: AnyNode, path: string, topLevel: boolea
       ok = false;
     }
   }
-  const fact = entries.get('fact');
-  if (fact && r.text(fact.value, at(path, 'fact')) === null) ok = false;
+  if (entries.has('fact') && !checkFact(r, map, path)) ok = false;
+  const value = entries.get('value')?.value;
+  if (isMap(value) && value.has('fact') && !checkFact(r, value, at(path, 'value'))) ok = false;
   const operator = entries.get('operator');
   const operatorName = operator ? r.text(operator.value, at(path, 'operator')) : null;
   if (operator && operatorName === null) ok = false;
@@ -92,12 +176,7 @@ function checkCondition(r: Reader, node: AnyNode, path: string, topLevel: boolea
       'unknown_operator',
       `"${operatorName}" 不是 json-rules-engine 的内置运算符${guess ? `（是否应为 "${guess}"？）` : ''}`,
       `"${operatorName}" is not a built-in json-rules-engine operator${guess ? ` (did you mean "${guess}"?)` : ''}`,
-      'warning',
     );
-  }
-  const params = entries.get('params');
-  if (params && !isMap(params.value)) {
-    r.wrongType(params.value, at(path, 'params'), '映射', 'a map');
     ok = false;
   }
   return ok;

@@ -38,6 +38,7 @@ export type CatalogProblemCode =
   | 'bad_reference'
   | 'bad_schedule'
   | 'bad_rule_conditions'
+  | 'unknown_fact'
   | 'bad_deadline'
   | 'bad_email'
   | 'too_long'
