@@ -275,4 +275,36 @@ describe('the IT office’s triage sent twice', () => {
     await act(rejected.id, 'route', { department: 'HR' });
     expect(await queueNotice()).toEqual(['error', `报告 #${rejected.id} 已标记为不受理，不能再分派`]);
   });
+
+  it('tells the reporter why a report was not accepted, in their language, and its page shows its steps', async () => {
+    await triage(true);
+    const waiting = await file('reporter', '20190023');
+    const turnedDown = await file('reporter', '20190024');
+    const reporter = await as('reporter');
+    const historyOf = async (id: number) => {
+      const page = (await reporter.agent.get(`/reports/${id}`).expect(200)).text;
+      return /<h2>处理进展<\/h2>([\s\S]*?)(<h2|<\/main>)/.exec(page)![1];
+    };
+    // Waiting for the IT office: sent, nothing more (was 暂无进展).
+    const sent = await historyOf(waiting.id);
+    expect(sent).toContain('提交报告');
+    expect(sent).not.toContain('暂无进展');
+
+    expect((await act(turnedDown.id, 'reject', { reason: '不是数据问题' })).status).toBe(302);
+    const notice = await t.db
+      .knex('notifications')
+      .where({ user_id: people.reporter.id, kind: 'report.rejected' })
+      .orderBy('id', 'desc')
+      .first('title', 'body', 'title_en', 'body_en');
+    expect(notice).toEqual({
+      title: `【数据纠错】您的报告 #${turnedDown.id} 未受理`,
+      body: '理由：不是数据问题',
+      title_en: `[Data correction] Your report #${turnedDown.id} was not accepted`,
+      body_en: 'Reason: 不是数据问题',
+    });
+    const steps = await historyOf(turnedDown.id);
+    expect(steps).toContain('提交报告');
+    expect(steps).toContain('信息化办公室未受理');
+    expect(steps.indexOf('提交报告')).toBeLessThan(steps.indexOf('信息化办公室未受理'));
+  });
 });

@@ -541,9 +541,17 @@ export function reportsRoutes(ctx: AppContext): Router {
     // Someone else's report (the IT office may open any): its personal data masked, the department's
     // answers and reasons in its history too, by the rule of the ticket's pages (reports/privacy.ts).
     const known = knownValues([report]);
-    const history = own
+    const ticketEvents = own
       ? events.map((e) => withoutOtherReportersWords(e, req.user!.login))
       : maskReportHistory(events, ticketField(catalog, report.table_name, report.field_name), known);
+    // A report the IT office has not routed has no ticket, so no ticket history: its own steps stand in (sent,
+    // and, when turned down, when — the reason is shown above), rather than "暂无进展" under a decision.
+    const history = report.ticket_id
+      ? ticketEvents
+      : [
+          { at: report.created_at, kind: 'submitted' },
+          ...(report.status === 'rejected' && report.triaged_at ? [{ at: report.triaged_at, kind: 'notAccepted' }] : []),
+        ];
     const shown = toPublicReport(own ? report : maskReportFor(catalog, report), {
       hubValue: hubValueVisible(catalog, req.user!, report),
     });

@@ -385,9 +385,10 @@ export async function rejectTriagedReport(
     await addToInbox(trx, [Number(row.reporter_id)], {
       kind: 'report.rejected',
       title: `【数据纠错】您的报告 #${row.id} 未受理`,
-      body: reason,
+      body: `理由：${reason}`,
       link: `/reports/${row.id}`,
-      en: { title: `[Data correction] Your report #${row.id} was not accepted` },
+      // The reason as the IT office typed it; the label in the reader's language.
+      en: { title: `[Data correction] Your report #${row.id} was not accepted`, body: `Reason: ${reason}` },
     });
     await appendAudit(trx, {
       actor: auditActorOf(input.actor),
