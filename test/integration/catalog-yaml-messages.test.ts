@@ -104,3 +104,56 @@ describe('web import: YAML errors in the page language', () => {
     expect(res.text).toMatch(/<div class="line-problem error">YAML 语法错误：缩进不一致/);
   });
 });
+
+describe('web import: what a Chinese input method and a pasted second document do', () => {
+  let t: TestApp;
+  let office: Awaited<ReturnType<typeof signIn>>;
+  const versions = async () => Number((await t.db.knex('catalog_versions').count({ n: '*' }))[0].n);
+  const post = (yaml: string, locale: 'zh-CN' | 'en') =>
+    office.agent
+      .post('/catalog/import')
+      .set('Accept-Language', locale)
+      .type('form')
+      .send({ _csrf: office.csrf, yaml, dry_run: '1' });
+  beforeAll(async () => {
+    t = await createTestApp();
+    const it = await buildUser(t.db.knex, { login: 'it', department: 'ITC', roles: ['it_office'] });
+    office = await signIn(t.app, it.login, it.password);
+  });
+  afterAll(() => t.close());
+
+  it('a full-width colon after a key is named at its line, not as an indentation error two lines later', async () => {
+    const bad = EXAMPLE.replace('  timezone: Asia/Shanghai', '  timezone：Asia/Shanghai');
+    const line = bad.split('\n').findIndex((l) => l.includes('timezone：')) + 1;
+    const zh = await post(bad, 'zh-CN');
+    expect(zh.status).toBe(422);
+    expect(zh.text).toContain(`href="#L${line}">第 ${line} 行</a>`);
+    expect(zh.text).toContain('“timezone”后用了中文冒号“：”：键和值之间须用英文冒号加空格，如“timezone: 值”');
+    expect(zh.text).not.toContain('缩进不一致');
+    expect(zh.text).toContain('发现 1 个错误、0 个警告');
+    const en = await post(bad, 'en');
+    expect(en.text).toContain(`href="#L${line}">line ${line}</a>`);
+    expect(en.text).toContain('&quot;timezone&quot; is followed by a full-width colon &quot;：&quot;');
+  });
+
+  it('in braces: the key is named with the colon it needs', async () => {
+    const bad = EXAMPLE.replace('{ code: ORG,', '{ code：ORG,');
+    const res = await post(bad, 'zh-CN');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('&quot;code：ORG&quot; 用了中文冒号“：”：键和值之间须用英文冒号加空格，如 &quot;code: ORG&quot;');
+  });
+
+  it('a second document after "---" is said in the reader\'s language, not as the library\'s advice to call parseAllDocuments()', async () => {
+    const bad = `${EXAMPLE}---\ndepartments: []\n`;
+    const line = bad.split('\n').indexOf('---') + 1;
+    const zh = await post(bad, 'zh-CN');
+    expect(zh.status).toBe(422);
+    expect(zh.text).toContain(`href="#L${line}">第 ${line} 行</a>`);
+    expect(zh.text).toContain('文件中有多个 YAML 文档（以单独一行的“---”分隔）：数据目录只能是一个文档');
+    expect(zh.text).not.toContain('parseAllDocuments');
+    const en = await post(bad, 'en');
+    expect(en.text).toContain('the file holds several YAML documents (separated by a &quot;---&quot; line)');
+    expect(en.text).not.toContain('parseAllDocuments');
+    expect(await versions()).toBe(0);
+  });
+});

@@ -79,11 +79,21 @@ describe('YAML syntax errors', () => {
   });
 
   it('a message the product does not know keeps the library text', () => {
-    const [problem] = parseCatalog('departments: &a &b [x]\n').problems;
+    const [problem] = parseCatalog('departments: &a [x]\nsystems: &b *a\n').problems;
     expect(problem.message).toEqual({
-      'zh-CN': 'YAML 语法错误：A node can have at most one anchor',
-      en: 'YAML syntax error: A node can have at most one anchor',
+      'zh-CN': 'YAML 语法错误：An alias node must not specify any properties',
+      en: 'YAML syntax error: An alias node must not specify any properties',
     });
+    // Two anchors or tags on one value, a key over 1024 characters: said in the reader's language.
+    expect(lines('departments: &a &b [x]\n', 'zh-CN')).toEqual([
+      '第 1 行，（文件）: YAML 语法错误：一个值只能有一个锚点（&名称）；数据目录不需要锚点，请删除',
+    ]);
+    expect(lines('departments: !!seq !!seq [x]\n', 'en')).toEqual([
+      'line 1, (file): YAML syntax error: a value can have one tag (!tag) only; a catalog needs no tags: remove them',
+    ]);
+    expect(lines(`${'k'.repeat(1100)}: 1\n`, 'en')[0]).toMatch(
+      /^line 1, \(file\): YAML syntax error: a key longer than 1024 characters/,
+    );
   });
 
   it('reports the first bad line only, counting the errors that follow from it', () => {

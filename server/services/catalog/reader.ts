@@ -104,6 +104,18 @@ export class Reader {
         continue;
       }
       if (!allowed.includes(key)) {
+        // `{ code：HR }` typed with a Chinese input method: one unknown key "code：HR", no value.
+        const colon = /^([^：]+?)\s*：\s*(.*)$/s.exec(key);
+        if (colon && allowed.includes(colon[1])) {
+          this.report(
+            keyNode,
+            at(path, colon[1]),
+            'unknown_key',
+            `"${key}" 用了中文冒号“：”：键和值之间须用英文冒号加空格，如 "${colon[1]}: ${colon[2]}"`,
+            `"${key}" has a full-width colon "：": a key and its value are separated by an ASCII colon and a space, as in "${colon[1]}: ${colon[2]}"`,
+          );
+          continue;
+        }
         const guess = suggest(key, allowed);
         this.report(
           keyNode,

@@ -135,6 +135,23 @@ const BY_CODE: Record<string, LocalizedText> = {
     'zh-CN': '嵌套层级太深，无法读取：目录文件的括号和缩进只需要几层',
     en: 'nested too deeply to read: a catalog needs only a few levels of brackets and indentation',
   },
+  MULTIPLE_DOCS: {
+    'zh-CN':
+      '文件中有多个 YAML 文档（以单独一行的“---”分隔）：数据目录只能是一个文档，请删除这一行的“---”，把其后的内容并入前面，或删去',
+    en: 'the file holds several YAML documents (separated by a "---" line): a catalog is one document; remove this "---" and merge what follows into the rest, or delete it',
+  },
+  KEY_OVER_1024_CHARS: {
+    'zh-CN': '键过长（超过 1024 个字符）：通常是上一行的引号或括号没有闭合，或键后缺少冒号',
+    en: 'a key longer than 1024 characters: usually a quote or bracket on a line before is not closed, or a colon is missing',
+  },
+  MULTIPLE_ANCHORS: {
+    'zh-CN': '一个值只能有一个锚点（&名称）；数据目录不需要锚点，请删除',
+    en: 'a value can have one anchor (&name) only; a catalog needs no anchors: remove them',
+  },
+  MULTIPLE_TAGS: {
+    'zh-CN': '一个值只能有一个标签（!标签）；数据目录不需要标签，请删除',
+    en: 'a value can have one tag (!tag) only; a catalog needs no tags: remove them',
+  },
   BAD_DQ_ESCAPE: {
     'zh-CN': '双引号中的转义无效：反斜杠须写成 \\\\，或改用单引号',
     en: 'an escape in double quotes is not valid: write a backslash as \\\\, or use single quotes',
@@ -162,7 +179,23 @@ export function yamlProblems(errors: readonly YAMLError[], lines: LineCounter, s
   const problems: CatalogProblem[] = [];
   const seen = new Set<string>();
   let later = 0;
-  for (const error of sorted) {
+  // A key typed with a Chinese input method's full-width colon (timezone：Asia/Shanghai) is no key: the library
+  // finds the error lines later (缩进不一致 at the next key). That line is the one to correct.
+  const colon = first === null ? null : fullWidthColonLine(source, first);
+  if (colon !== null) {
+    problems.push({
+      line: colon.line,
+      path: '',
+      code: 'yaml_syntax',
+      message: {
+        'zh-CN': `YAML 语法错误：“${colon.key}”后用了中文冒号“：”：键和值之间须用英文冒号加空格，如“${colon.key}: 值”`,
+        en: `YAML syntax error: "${colon.key}" is followed by a full-width colon "：": a key and its value are separated by an ASCII colon and a space, as in "${colon.key}: value"`,
+      },
+      severity: 'error',
+    });
+    later = errors.length;
+  }
+  for (const error of colon === null ? sorted : []) {
     const line = lineOf(error);
     if (line !== first) {
       later++;
@@ -183,6 +216,25 @@ export function yamlProblems(errors: readonly YAMLError[], lines: LineCounter, s
     };
   }
   return problems;
+}
+
+/**
+ * A line at or just before `last` (the first line the library found wrong: the error shows at the key after the
+ * bad one) that starts like a block key written with a full-width colon — `key：value`, `- key：value` — and has
+ * no ASCII colon before it (so not a value such as `title: 职称：教授`). Only the error's line and the two
+ * lines with content before it are looked at; comments and quoted text are not keys.
+ */
+function fullWidthColonLine(source: string, last: number): { line: number; key: string } | null {
+  const all = source.split('\n');
+  let looked = 0;
+  for (let i = Math.min(last, all.length) - 1; i >= 0 && looked < 3; i--) {
+    const text = all[i].trim();
+    if (text === '' || text.startsWith('#')) continue;
+    looked++;
+    const match = /^[ \t\u3000\u00a0]*(?:-[ \t]+)?([^\s"'#:：{}[\],&*!|>%@`-][^:#：]*?)[ \t]*：/.exec(all[i]);
+    if (match && match[1].length <= 100) return { line: i + 1, key: match[1] };
+  }
+  return null;
 }
 
 /**
