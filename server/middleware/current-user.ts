@@ -19,16 +19,21 @@ export function currentUser(db: Knex, absoluteMinutes: number) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     try {
       const header = req.get('authorization');
-      if (header) {
-        // Tokens are for the API only: a leaked token must not open the pages (administration,
-        // exports, forms), where a token would also skip the CSRF check.
-        if (!req.path.startsWith('/api/')) return next(new UnauthorizedError());
+      if (header && req.path.startsWith('/api/')) {
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         const row = match ? await findUserByApiToken(db, match[1]) : null;
         if (!row) return next(new UnauthorizedError());
         req.user = toCurrentUser(row);
         req.viaApiToken = true;
         return next();
+      }
+      // Tokens are for the API only: a leaked token must not open the pages (administration, exports,
+      // forms), where a token would also skip the CSRF check. A page read with one is read by no one, even
+      // beside a session cookie (the sign-in page is shown, not a redirect to itself); a form sent with one
+      // is sent to sign in, nothing done. Another scheme (a reverse proxy's HTTP Basic login, forwarded)
+      // is not ours: the session decides, as without it.
+      if (header && /^Bearer(\s|$)/i.test(header)) {
+        return req.method === 'GET' || req.method === 'HEAD' ? next() : next(new UnauthorizedError());
       }
       const { userId, loginAt } = req.session ?? {};
       if (userId) {

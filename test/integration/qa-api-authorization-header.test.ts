@@ -1,0 +1,72 @@
+import request from 'supertest';
+import { issueApiToken } from '../../server/services/users';
+import { buildUser } from '../factories';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * An `Authorization` header on a page (README: "a token opens the API only — pages answer it as they answer
+ * anyone not signed in"). It used to be a 401 on every page, which a page answers with a redirect to the
+ * sign-in page: the sign-in page itself then redirected to itself forever, and behind a reverse proxy that
+ * asks for HTTP Basic credentials (and forwards them, as nginx does) no page could be used at all.
+ */
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+const BASIC = `Basic ${Buffer.from('campus:proxy-password').toString('base64')}`;
+
+describe('an Authorization header on a page', () => {
+  it('a Bearer token: the sign-in page is shown, not a redirect to itself, and other pages send to it once', async () => {
+    const user = await buildUser(t.db.knex, { roles: ['steward'] });
+    const token = await issueApiToken(t.db.knex, user.id);
+    const login = await request(t.app).get('/login').set('Authorization', `Bearer ${token}`);
+    expect({ status: login.status, location: login.headers.location }).toEqual({ status: 200, location: undefined });
+    expect(login.text).toContain('name="password"');
+    const home = await request(t.app).get('/tickets').set('Authorization', `Bearer ${token}`);
+    expect({ status: home.status, location: home.headers.location }).toEqual({
+      status: 302,
+      location: '/login?next=%2Ftickets',
+    });
+  });
+
+  it('a Bearer token does not open the pages for a signed-in browser either: it is no one there', async () => {
+    const user = await buildUser(t.db.knex, { roles: ['steward'] });
+    const token = await issueApiToken(t.db.knex, user.id);
+    const { agent } = await signIn(t.app, user.login, user.password);
+    const res = await agent.get('/tickets').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/login?next=%2Ftickets');
+  });
+
+  it("a proxy's Basic credentials are not ours: the sign-in page, sign-in and the pages work as without them", async () => {
+    const user = await buildUser(t.db.knex, { roles: ['steward'] });
+    const agent = request.agent(t.app);
+    const page = await agent.get('/login').set('Authorization', BASIC);
+    expect(page.status).toBe(200);
+    const csrf = /name="csrf-token" content="([^"]+)"/.exec(page.text)![1];
+    const signedIn = await agent
+      .post('/login')
+      .set('Authorization', BASIC)
+      .type('form')
+      .send({ login: user.login, password: user.password, _csrf: csrf });
+    expect({ status: signedIn.status, location: signedIn.headers.location }).toEqual({ status: 302, location: '/' });
+    const home = await agent.get('/').set('Authorization', BASIC);
+    expect(home.status).toBe(200);
+    expect(home.text).toContain(user.name);
+  });
+
+  it('the API still takes only a valid Bearer token: Basic, a bare word or a bad token are 401 in JSON', async () => {
+    const user = await buildUser(t.db.knex, { roles: ['steward'] });
+    const { agent } = await signIn(t.app, user.login, user.password);
+    for (const header of [BASIC, 'Token abc', 'Bearer hw_not-a-token', 'Bearer']) {
+      const res = await agent.get('/api/v1/me').set('Authorization', header);
+      expect({ header, status: res.status, body: res.body }).toEqual({
+        header,
+        status: 401,
+        body: { error: 'unauthorized', message: expect.any(String) },
+      });
+    }
+  });
+});
