@@ -105,10 +105,14 @@ export function catalogRoutes(ctx: AppContext): Router {
       // The upload's problems (too large by its real size, unexpected field) are the user's: shown on the form.
       if (problems.length) {
         const tooLarge = problems.some((p) => p.code === 'too_large');
+        // Pasted text longer than a form field may be (busboy's 1 MB, the size a catalog may be): the text box's.
+        const pastedTooLarge = problems.some((p) => p.code === 'LIMIT_FIELD_VALUE' && p.field === 'yaml');
         res.locals.uploadError = new ValidationError([
-          tooLarge
-            ? { field: 'file', key: 'catalog.import.errors.tooLarge' }
-            : { field: 'file', key: 'catalog.import.errors.upload', params: { message: problems[0].message } },
+          pastedTooLarge
+            ? { field: 'yaml', key: 'catalog.import.errors.pastedTooLarge' }
+            : tooLarge
+              ? { field: 'file', key: 'catalog.import.errors.tooLarge' }
+              : { field: 'file', key: 'catalog.import.errors.upload', params: { message: problems[0].message } },
         ]);
       }
       next();
