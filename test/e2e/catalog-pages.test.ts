@@ -199,6 +199,17 @@ describe('catalog and calendar pages', () => {
     const covered = await office.agent.get('/calendar').expect(200);
     expect(covered.text).not.toContain('holiday-data-warning');
     expect(text(covered.text)).toContain('2025 年');
+
+    // The first and last years shown link only inward: a link past them showed this year instead, unannounced.
+    const first = (await office.agent.get('/calendar').query({ year: 2004 }).expect(200)).text;
+    expect(first).not.toContain('href="/calendar?year=2003"');
+    expect(first).toContain('href="/calendar?year=2005"');
+    const last = (await office.agent.get('/calendar').query({ year: 2100 }).expect(200)).text;
+    expect(last).not.toContain('href="/calendar?year=2101"');
+    expect(last).toContain('href="/calendar?year=2099"');
+    expect((await office.agent.get('/calendar').query({ year: 2025 }).expect(200)).text).toContain(
+      '<a href="/calendar?year=2024">← 上一年</a> · <a href="/calendar?year=2026">下一年 →</a>',
+    );
   });
   it("names an event by its catalog title on the calendar and in the fields' deadlines", async () => {
     const titled = EXAMPLE.replace(

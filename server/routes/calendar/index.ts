@@ -7,6 +7,10 @@ import { loadCurrentCatalog } from '../../services/catalog/repository';
 import type { CatalogCalendar } from '../../services/catalog/types';
 import { calendarYear } from './present';
 
+/** The years the page shows: the official holiday data starts in 2004; later than 2100 is nobody's deadline. */
+const FIRST_YEAR = 2004;
+const LAST_YEAR = 2100;
+
 export function calendarRoutes(ctx: AppContext): Router {
   const router = Router();
 
@@ -21,15 +25,16 @@ export function calendarRoutes(ctx: AppContext): Router {
     };
     const thisYear = Number(todayIn(calendar.timezone, ctx.now()).slice(0, 4));
     const asked = Number(req.query.year);
-    const year = Number.isInteger(asked) && asked >= 2004 && asked <= 2100 ? asked : thisYear;
+    const year = Number.isInteger(asked) && asked >= FIRST_YEAR && asked <= LAST_YEAR ? asked : thisYear;
     const view = calendarYear(calendar, year, req.locale, req.t);
     // The IT office maintains calendar.holidays: warn it when working-day deadlines would be guessed.
     const missing = [thisYear, thisYear + 1].filter((y) => !view.hasHolidayData(y));
     res.render('pages/calendar/index', {
       title: req.t('calendar.title'),
       year,
-      prevYear: year - 1,
-      nextYear: year + 1,
+      // No link to a year the page does not show (it would show this year instead, unannounced).
+      prevYear: year > FIRST_YEAR ? year - 1 : null,
+      nextYear: year < LAST_YEAR ? year + 1 : null,
       hasCatalog: !!current,
       warning:
         can(req.user, 'catalog.manage') && missing.length > 0
