@@ -1,5 +1,6 @@
-import { Router } from 'express';
+import { NextFunction, Request, Response, Router } from 'express';
 import type { AppContext } from '../../context';
+import { AppError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
 import { ticketsApi } from './tickets';
 import { sharingApiRoutes } from './sharing';
@@ -12,6 +13,7 @@ import { reportsApi } from './reports';
  */
 export function apiRoutes(ctx: AppContext): Router {
   const router = Router();
+  router.use(jsonBodiesOnly);
   router.use(ticketsApi(ctx));
   router.use(sharingApiRoutes(ctx));
   router.use(scorecardsApi(ctx));
@@ -22,4 +24,25 @@ export function apiRoutes(ctx: AppContext): Router {
     res.json({ id: user.id, login: user.login, name: user.name, department, roles: user.roles });
   });
   return router;
+}
+
+/** A body the API does not read: it takes JSON only. */
+export class NotJsonBodyError extends AppError {
+  constructor(type: string) {
+    super(415, 'unsupported_media_type', 'errors.apiJsonOnly', { type });
+  }
+}
+
+/**
+ * The API reads JSON bodies only. One sent as another type — `fetch` without a Content-Type header sends
+ * `text/plain;charset=UTF-8`, a form `application/x-www-form-urlencoded` — was read as no body at all (the
+ * caller told a field it had sent was missing) or as form fields: a 415 saying what to send instead. A request
+ * without a body (withdraw, copy) is not concerned.
+ */
+function jsonBodiesOnly(req: Request, _res: Response, next: NextFunction): void {
+  const length = req.get('content-length');
+  const hasBody = req.get('transfer-encoding') !== undefined || (length !== undefined && length !== '0');
+  if (!hasBody || req.method === 'GET' || req.method === 'HEAD' || req.is('application/json')) return next();
+  const type = (req.get('content-type') ?? '').split(';')[0].trim().slice(0, 100);
+  next(new NotJsonBodyError(type || '—'));
 }
