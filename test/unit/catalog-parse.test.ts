@@ -231,6 +231,15 @@ describe('parseCatalog: every problem with its line, path and message', () => {
       code: 'wrong_type',
       en: 'expected text, found a list',
     });
+    // A tagged value is named by what it is, not as text (it read "expected text, found text").
+    expect(
+      onlyError(BASE.replace('  - { code: ORG, name: 党委组织部 }\n', '  - { code: ORG, name: !!binary 5YWa5aeU }\n')),
+    ).toMatchObject({
+      path: 'departments[1].name',
+      code: 'wrong_type',
+      zh: '应为文本，实际是二进制数据（!!binary）',
+      en: 'expected text, found binary data (!!binary)',
+    });
   });
 
   it('missing required keys point at the map that lacks them', () => {

@@ -24,7 +24,11 @@ function kindOf(node: AnyNode): { zh: string; en: string } {
   if (isSeq(node)) return { zh: '列表', en: 'a list' };
   if (isScalar(node)) {
     if (typeof node.value === 'boolean') return { zh: '布尔值', en: 'true/false' };
-    if (typeof node.value === 'number') return { zh: '数字', en: 'a number' };
+    if (typeof node.value === 'number' || typeof node.value === 'bigint') return { zh: '数字', en: 'a number' };
+    // Tagged values the YAML library turns into objects: "expected text, found text" said nothing.
+    if (node.value instanceof Uint8Array) return { zh: '二进制数据（!!binary）', en: 'binary data (!!binary)' };
+    if (node.value instanceof Date) return { zh: '日期时间（!!timestamp）', en: 'a timestamp (!!timestamp)' };
+    if (typeof node.value !== 'string') return { zh: '其他', en: 'something else' };
     return { zh: '文本', en: 'text' };
   }
   return { zh: '其他', en: 'something else' };
