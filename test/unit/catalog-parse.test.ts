@@ -231,6 +231,13 @@ describe('parseCatalog: every problem with its line, path and message', () => {
       code: 'wrong_type',
       en: 'expected text, found a list',
     });
+    // A key indented with an ideographic or non-breaking space: said so, not "unknown key".
+    for (const space of ['\u3000', '\u00a0'])
+      expect(onlyError(BASE.replace('  timezone: Asia/Shanghai', `  ${space}timezone: Asia/Shanghai`))).toMatchObject({
+        path: 'calendar.timezone',
+        code: 'unknown_key',
+        zh: '键 "timezone" 前后有全角空格或不间断空格：缩进只能用半角空格',
+      });
     // A tagged value is named by what it is, not as text (it read "expected text, found text").
     expect(
       onlyError(BASE.replace('  - { code: ORG, name: 党委组织部 }\n', '  - { code: ORG, name: !!binary 5YWa5aeU }\n')),

@@ -120,6 +120,19 @@ export class Reader {
           );
           continue;
         }
+        // Indented with a full-width or non-breaking space (an IME, a copy from a web page): YAML does not take
+        // it as indentation, so it is part of the key.
+        const spaced = key.trim();
+        if (spaced !== key && allowed.includes(spaced)) {
+          this.report(
+            keyNode,
+            at(path, spaced),
+            'unknown_key',
+            `键 "${spaced}" 前后有全角空格或不间断空格：缩进只能用半角空格`,
+            `the key "${spaced}" has a full-width or non-breaking space around it: indent with ASCII spaces only`,
+          );
+          continue;
+        }
         const guess = suggest(key, allowed);
         this.report(
           keyNode,
