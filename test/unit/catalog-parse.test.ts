@@ -231,6 +231,10 @@ describe('parseCatalog: every problem with its line, path and message', () => {
       code: 'wrong_type',
       en: 'expected text, found a list',
     });
+    // An unknown key of 1,000 characters is named by its first 60.
+    const long = onlyError(BASE.replace('  timezone: Asia/Shanghai', `  ${'键'.repeat(1000)}: x\n  timezone: Asia/Shanghai`));
+    expect(long).toMatchObject({ path: `calendar.${'键'.repeat(60)}…`, code: 'unknown_key' });
+    expect(long.zh.length).toBeLessThan(200);
     // A key indented with an ideographic or non-breaking space: said so, not "unknown key".
     for (const space of ['\u3000', '\u00a0'])
       expect(onlyError(BASE.replace('  timezone: Asia/Shanghai', `  ${space}timezone: Asia/Shanghai`))).toMatchObject({

@@ -17,6 +17,9 @@ export interface Entry {
 export const at = (path: string, key: string): string => (path ? `${path}.${key}` : key);
 export const item = (path: string, index: number): string => `${path}[${index}]`;
 
+/** The characters of an unknown key a message repeats. */
+const KEY_SHOWN = 60;
+
 /** What a node is, in the words of the messages. */
 function kindOf(node: AnyNode): { zh: string; en: string } {
   if (node === null || node === undefined || (isScalar(node) && node.value === null)) return { zh: '空值', en: 'nothing' };
@@ -134,12 +137,14 @@ export class Reader {
           continue;
         }
         const guess = suggest(key, allowed);
+        // A pasted paragraph as a key: its beginning names it (the path and the message each carried all of it).
+        const shown = Array.from(key).length > KEY_SHOWN ? `${Array.from(key).slice(0, KEY_SHOWN).join('')}…` : key;
         this.report(
           keyNode,
-          at(path, key),
+          at(path, shown),
           'unknown_key',
-          `未知的键 "${key}"${guess ? `，是否应为 "${guess}"？` : ''}（允许：${allowed.join('、')}）`,
-          `unknown key "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}; allowed: ${allowed.join(', ')}`,
+          `未知的键 "${shown}"${guess ? `，是否应为 "${guess}"？` : ''}（允许：${allowed.join('、')}）`,
+          `unknown key "${shown}"${guess ? ` (did you mean "${guess}"?)` : ''}; allowed: ${allowed.join(', ')}`,
         );
         continue;
       }
