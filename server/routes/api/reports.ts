@@ -10,6 +10,7 @@ import { can } from '../../policies';
 import { DatabaseRateLimitStore } from '../../middleware/rate-limit-store';
 import { notifierFromConfig } from '../../services/notifications';
 import { pageParams } from '../../presenters/paging';
+import { tableFilter } from './filters';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import {
   findReport,
@@ -85,10 +86,10 @@ export function reportsApi(ctx: AppContext): Router {
         ]);
       filters.status = s('status') as ReportFilters['status'];
     }
-    if (s('table')) filters.table = s('table');
+    const catalog = (await loadCurrentCatalog(ctx.db))?.catalog;
+    if (s('table')) filters.table = tableFilter(catalog, s('table'));
     const { page, perPage } = pageParams(req.query, 50);
     const { items, total } = await listMyReports(ctx.db, req.user!.id, filters, { limit: perPage, offset: (page - 1) * perPage });
-    const catalog = (await loadCurrentCatalog(ctx.db))?.catalog;
     res.json({
       items: items.map((r) => toPublicReport(r, { hubValue: hubValueVisible(catalog, req.user!, r) })),
       total,

@@ -7,6 +7,7 @@ import { repeatedQueryValues } from '../../http/query-values';
 import { assertCan, authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { pageParams } from '../../presenters/paging';
+import { departmentFilter, tableFilter } from './filters';
 
 /** A ticket id from the path; anything else is a ticket that does not exist, named as it was written. */
 function ticketIdParam(param: string | string[]): number {
@@ -50,7 +51,7 @@ export function ticketsApi(ctx: AppContext): Router {
   const today = async () => (await loadTicketCalendar(db, ctx.config.timezone)).calendar.today(ctx.now());
   const recheck = recheckRequester((err) => ctx.logger.error({ err }, 're-check request failed'));
 
-  function filtersOf(req: Request, day: string): TicketFilters {
+  async function filtersOf(req: Request, day: string): Promise<TicketFilters> {
     const q = req.query as Record<string, unknown>;
     const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
     const problems = repeatedQueryValues(q, ['status', 'severity', 'view', 'department', 'table', 'check']);
@@ -67,14 +68,21 @@ export function ticketsApi(ctx: AppContext): Router {
       if (isTicketView(s('view'))) f.view = s('view') as TicketFilters['view'];
       else problems.push({ field: 'view', key: 'tickets.errors.view', params: { value: s('view') } });
     }
+    // A department code in any case (`hr` is HR); one that does not exist is a typo, not a department without tickets.
+    let department: string | null = null;
+    if (s('department') && !problems.some((p) => p.field === 'department')) {
+      department = await departmentFilter(db, s('department'));
+      if (department === null)
+        problems.push({ field: 'department', key: 'tickets.errors.department', params: { value: s('department').slice(0, 64) } });
+    }
     if (problems.length) throw new ValidationError(problems);
-    if (s('table')) f.table = s('table');
+    if (s('table')) f.table = tableFilter((await loadCurrentCatalog(db))?.catalog, s('table'));
     if (s('check')) f.check = s('check');
     const user = req.user!;
     if (can(user, 'tickets.viewAll')) {
-      if (s('department')) f.department = s('department');
+      if (department) f.department = department;
     } else {
-      if (s('department') && s('department') !== user.department) throw new ForbiddenError();
+      if (department && department !== user.department) throw new ForbiddenError();
       f.department = user.department;
     }
     return f;
@@ -82,7 +90,7 @@ export function ticketsApi(ctx: AppContext): Router {
 
   router.get('/tickets', authorize('tickets.list'), async (req, res) => {
     const day = await today();
-    const filters = filtersOf(req, day);
+    const filters = await filtersOf(req, day);
     const { page, perPage } = pageParams(req.query, 50);
     const { items, total } = await listTickets(db, filters, { limit: perPage, offset: (page - 1) * perPage });
     res.json({ items: items.map((t) => toPublicTicket(t, day)), total, page, per_page: perPage });

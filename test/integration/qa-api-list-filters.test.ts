@@ -1,0 +1,87 @@
+import request from 'supertest';
+import { issueApiToken } from '../../server/services/users';
+import { buildReportsWorld, reportBody } from '../factories/reports';
+import { buildTicket, exampleCatalog } from '../factories/tickets';
+import { createTestApp, TestApp } from '../helpers/app';
+
+/**
+ * The API lists' `table` and `department` filters. Names ignore case everywhere else in the product (a report's
+ * `table`, `hubwatch check run --table`), and `hubwatch tickets list --department` says an unknown code is a typo,
+ * not a department without tickets (exit 2). Over the API `table=STAFF_BASIC` and `department=hr` answered an empty
+ * list, `department=NOPE` an empty list as if the department had no tickets, and a steward asking for their own
+ * department in lower case was refused (403).
+ */
+let t: TestApp;
+const tokens: Record<string, string> = {};
+const T0 = new Date('2026-09-30T02:00:00Z');
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const world = await buildReportsWorld(t.db.knex);
+  const catalog = exampleCatalog();
+  await buildTicket(t.db.knex, catalog, T0, { field: 'staff_no' });
+  await buildTicket(t.db.knex, catalog, T0, { field: 'name', check: 'required' });
+  await buildTicket(t.db.knex, catalog, T0, {
+    check: 'freshness',
+    field: null,
+    table: 'library_loan',
+    department: 'LIB',
+    severity: 'low',
+  });
+  for (const [who, person] of Object.entries(world)) tokens[who] = await issueApiToken(t.db.knex, person.id);
+  const filed = await request(t.app).post('/api/v1/reports').set('Authorization', `Bearer ${tokens.reporter}`).send(reportBody());
+  expect(filed.status).toBe(201);
+}, 60_000);
+afterAll(() => t.close());
+
+const get = (who: string, path: string, language?: string) => {
+  const req = request(t.app).get(path).set('Authorization', `Bearer ${tokens[who]}`);
+  return language ? req.set('Accept-Language', language) : req;
+};
+
+describe('GET /api/v1/tickets', () => {
+  it('takes a table name in any case, as the catalog spells it', async () => {
+    const exact = await get('office', '/api/v1/tickets?table=staff_basic');
+    expect(exact.body.total).toBeGreaterThanOrEqual(2);
+    const upper = await get('office', '/api/v1/tickets?table=STAFF_BASIC');
+    expect(upper.status).toBe(200);
+    expect(upper.body.items.map((i: { id: number }) => i.id)).toEqual(exact.body.items.map((i: { id: number }) => i.id));
+  });
+
+  it('takes a department code in any case; a steward asking for their own in lower case gets it', async () => {
+    const exact = await get('office', '/api/v1/tickets?department=HR');
+    expect(exact.body.total).toBeGreaterThanOrEqual(2);
+    const lower = await get('office', '/api/v1/tickets?department=hr');
+    expect(lower.body.total).toBe(exact.body.total);
+    const own = await get('hrSteward', '/api/v1/tickets?department=hr');
+    expect(own.status).toBe(200);
+    expect(own.body.total).toBe(exact.body.total);
+    // Another department is still refused to a steward.
+    expect((await get('hrSteward', '/api/v1/tickets?department=lib')).status).toBe(403);
+  });
+
+  it('an unknown department is a 422 naming it, in both languages, not an empty list', async () => {
+    const zh = await get('office', '/api/v1/tickets?department=NOPE');
+    expect({ status: zh.status, body: zh.body }).toEqual({
+      status: 422,
+      body: { error: 'validation_failed', message: expect.any(String), fields: { department: '未知的单位代码：NOPE' } },
+    });
+    const en = await get('office', '/api/v1/tickets?department=NOPE', 'en');
+    expect(en.body.fields).toEqual({ department: 'Unknown department code: NOPE' });
+  });
+
+  it('a table no longer in the catalog is still the filter applied, as typed', async () => {
+    const res = await get('office', '/api/v1/tickets?table=retired_table');
+    expect(res.status).toBe(200);
+    expect(res.body.total).toBe(0);
+  });
+});
+
+describe('GET /api/v1/reports/mine', () => {
+  it('takes a table name in any case', async () => {
+    const exact = await get('reporter', '/api/v1/reports/mine?table=staff_basic');
+    expect(exact.body.total).toBe(1);
+    const upper = await get('reporter', '/api/v1/reports/mine?table=Staff_Basic');
+    expect(upper.body.total).toBe(1);
+  });
+});
