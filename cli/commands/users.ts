@@ -70,13 +70,28 @@ export const usersTokenCommand: Command = {
   name: 'users token',
   summary: '为账号签发 API 令牌 / issue an API token for an account',
   usage:
-    "hubwatch users token LOGIN [--label TEXT] [--revoke-all]\n\n  Prints a new token once (only its hash is stored). --revoke-all revokes the account's tokens instead.",
+    "hubwatch users token LOGIN [--label TEXT] [--revoke-all]\n\n  Prints a new token once (only its hash is stored). --revoke-all revokes the account's tokens instead.\n" +
+    '  --label: one line, at most 200 characters (kept with the token and in the audit log).\n' +
+    "  A disabled account's token is refused by the API until the account is enabled (stderr says so).",
   options: { label: { type: 'string' }, 'revoke-all': { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const t = cliTranslator(io);
     if (positionals.length !== 1) {
       print(io.stderr, '用法 / usage: hubwatch users token LOGIN');
+      return EXIT.usage;
+    }
+    if (values['revoke-all'] && values.label !== undefined) {
+      print(
+        io.stderr,
+        '--label 用于签发令牌，不能与 --revoke-all 同用 / --label names a token issued, not one revoked: drop it or --revoke-all',
+      );
+      return EXIT.usage;
+    }
+    const label = typeof values.label === 'string' ? values.label.trim() || null : null;
+    const labelProblem = label === null ? null : tokenLabelProblem(label);
+    if (labelProblem) {
+      print(io.stderr, `--label: ${labelProblem}`);
       return EXIT.usage;
     }
     return withServiceRuntime(io, 'users token', async ({ db }) => {
@@ -91,11 +106,34 @@ export const usersTokenCommand: Command = {
         print(io.stdout, `已吊销 ${n} 个令牌 / revoked ${n} token(s)`);
         return EXIT.ok;
       }
-      print(io.stdout, await issueApiToken(db, user.id, (values.label as string) ?? null));
+      print(io.stdout, await issueApiToken(db, user.id, label));
+      // Issued all the same (it works once the account is enabled), but the operator handing it on must know.
+      if (user.disabled)
+        print(
+          io.stderr,
+          `注意：账号 ${user.login} 已停用，启用前 API 会拒绝此令牌（hubwatch users enable ${user.login}）/ ` +
+            `note: ${user.login} is disabled; the API refuses this token until it is enabled (hubwatch users enable ${user.login})`,
+        );
       return EXIT.ok;
     });
   },
 };
+
+/** api_tokens.label is varchar(200). */
+const TOKEN_LABEL_MAX = 200;
+
+/**
+ * What is wrong with a token's label, or null: it is stored in api_tokens and shown in the audit log on one line,
+ * so, like an account's name (services/users/validate.ts), no control characters or direction overrides.
+ */
+function tokenLabelProblem(label: string): string | null {
+  if (/\p{Cc}|[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u.test(label))
+    return '须为一行文字，不含换行、制表符等控制字符或方向控制符 / one line of text, without line breaks, tabs or other control or direction characters';
+  const length = [...label].length;
+  if (length > TOKEN_LABEL_MAX)
+    return `至多 ${TOKEN_LABEL_MAX} 个字符（收到 ${length} 个）/ at most ${TOKEN_LABEL_MAX} characters (got ${length})`;
+  return null;
+}
 
 /** The one LOGIN argument of `hubwatch users <name> LOGIN`, or null after printing the usage (exit 2). */
 function loginArgument(positionals: string[], name: string, io: CliIo): string | null {
