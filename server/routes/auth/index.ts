@@ -1,9 +1,11 @@
-import { Router } from 'express';
+import { createHmac } from 'node:crypto';
+import { type NextFunction, type Request, type Response, Router } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { auditOrigin, completeLogin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { isLocale } from '../../i18n';
 import { safeLocalPath } from '../../http/safe-redirect';
+import { TooManyRequestsError } from '../../errors';
 import { authorize, publicRoute } from '../../middleware/authorize';
 import { passwordGuessLimiter } from '../../middleware/rate-limit-store';
 import { appendAudit } from '../../services/audit';
@@ -21,48 +23,97 @@ export function authRoutes(ctx: AppContext): Router {
   const router = Router();
   const { db } = ctx;
 
-  // Per address and login: slows guessing one account, without letting one user lock out a whole NAT.
-  const loginLimiter = passwordGuessLimiter(
-    db,
-    'login',
-    // The login as it is authenticated (trimmed): padding it with spaces must not buy fresh attempts.
-    (req) => `${ipKeyGenerator(req.ip ?? '')}|${typedLogin(req.body).toLowerCase()}`,
-  );
+  /**
+   * Counts up whenever the account's sessions are ended: an administrator's password reset, disabling, a change
+   * of its password. Part of the attempts' key, so a reset by an administrator (what a user who forgot their
+   * password asks for) starts a fresh count: the new password signs in at once, not after the lock's window.
+   * 0 for a login no account has (a guess that cannot succeed).
+   */
+  const credentialGeneration = async (login: string): Promise<number> => {
+    const row = login ? await db('users').where({ login }).first('session_epoch') : undefined;
+    return Number(row?.session_epoch ?? 0);
+  };
+
+  // Per address and login: slows guessing one account, without letting one user lock out a whole NAT. The key
+  // needs the database (limitKey, below), the limiter takes it as it is.
+  const limitKeys = new WeakMap<Request, string>();
+  const limitKey = async (req: Request, _res: Response, next: NextFunction) => {
+    try {
+      // The login as it is authenticated (trimmed): padding it with spaces must not buy fresh attempts.
+      const login = typedLogin(req.body);
+      const key = `${ipKeyGenerator(req.ip ?? '')}|${login.toLowerCase()}|${await credentialGeneration(login)}`;
+      // Keyed with the server's secret: the key's digest in the RateLimit-Policy header (pk) is one no client can
+      // compute, so it says nothing about the account (whether it exists, whether it was reset).
+      limitKeys.set(
+        req,
+        createHmac('sha256', ctx.config.sessionSecret ?? '')
+          .update(key)
+          .digest('base64url'),
+      );
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+  const loginLimiter = passwordGuessLimiter(db, 'login', (req) => limitKeys.get(req) ?? '');
+
+  /** The sign-in page (a refusal's status, what was typed kept; never the password). */
+  const loginPage = (req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) =>
+    res.status(status).render('pages/auth/login', {
+      title: req.t('auth.login.title'),
+      bare: true,
+      login: typedLogin(req.body),
+      next: safeNext(req.body?.next),
+      fields: {},
+      ...extra,
+    });
 
   router.get('/login', publicRoute(), (req, res) => {
     if (req.user) return res.redirect(safeNext(req.query.next));
     res.render('pages/auth/login', { title: req.t('auth.login.title'), next: safeNext(req.query.next), bare: true });
   });
 
-  router.post('/login', publicRoute(), loginLimiter, async (req, res) => {
-    const login = typedLogin(req.body);
-    const password = typeof req.body.password === 'string' ? req.body.password : '';
-    const next = safeNext(req.body.next);
-    const fields: Record<string, string> = {};
-    if (!login) fields.login = req.t('auth.login.errors.loginRequired');
-    if (!password) fields.password = req.t('auth.login.errors.passwordRequired');
-    const user = Object.keys(fields).length ? null : await authenticatePassword(db, login, password);
-    if (!user) {
-      if (!Object.keys(fields).length) {
-        await appendAudit(db, {
-          action: 'auth.login_failed',
-          objectType: 'login',
-          objectId: login.slice(0, 64),
-          ...auditOrigin(req),
+  // Locked (too many failures for this login from this address): the form again, saying for how long and what
+  // else to do — not a bare error page whose only link leads back here without a word.
+  const lockedPage = (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!(err instanceof TooManyRequestsError)) return next(err);
+    const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+    const minutes = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + 15 * 60_000) - Date.now()) / 60_000));
+    loginPage(req, res, 429, { error: req.t('auth.login.errors.locked', { minutes }) });
+  };
+
+  router.post(
+    '/login',
+    publicRoute(),
+    limitKey,
+    loginLimiter,
+    async (req: Request, res: Response) => {
+      const login = typedLogin(req.body);
+      const password = typeof req.body.password === 'string' ? req.body.password : '';
+      const next = safeNext(req.body.next);
+      const fields: Record<string, string> = {};
+      if (!login) fields.login = req.t('auth.login.errors.loginRequired');
+      if (!password) fields.password = req.t('auth.login.errors.passwordRequired');
+      const user = Object.keys(fields).length ? null : await authenticatePassword(db, login, password);
+      if (!user) {
+        if (!Object.keys(fields).length) {
+          await appendAudit(db, {
+            action: 'auth.login_failed',
+            objectType: 'login',
+            objectId: login.slice(0, 64),
+            ...auditOrigin(req),
+          });
+        }
+        return loginPage(req, res, Object.keys(fields).length ? 422 : 401, {
+          fields,
+          error: Object.keys(fields).length ? null : req.t('auth.login.errors.invalid'),
         });
       }
-      return res.status(Object.keys(fields).length ? 422 : 401).render('pages/auth/login', {
-        title: req.t('auth.login.title'),
-        bare: true,
-        login,
-        next,
-        fields,
-        error: Object.keys(fields).length ? null : req.t('auth.login.errors.invalid'),
-      });
-    }
-    await completeLogin(db, req, user, 'password');
-    res.redirect(next);
-  });
+      await completeLogin(db, req, user, 'password');
+      res.redirect(next);
+    },
+    lockedPage,
+  );
 
   router.post('/logout', authorize('session.use'), async (req, res) => {
     const user = req.user!;
