@@ -57,4 +57,22 @@ describeBrowser('layout at 375 and 1280 px, Chinese and English', () => {
     await screenshot(page, `qa-375-sharing-new-${locale}`);
     await page.close();
   });
+
+  // The ticket views (All tickets, Overdue, Escalated, Disputed, to reassign, Ticket settings) did not wrap as a
+  // row: in English each link was squeezed into a column, "Disputed, to reassign" on three lines.
+  it('at 375 px in English the ticket views wrap as whole links, each on one line', async () => {
+    const page = await open('en', 375);
+    for (const path of ['/tickets', '/inbox']) {
+      await page.goto(`${server.baseUrl}${path}`);
+      // A flex item is one box however many lines its text takes: count the text's line boxes.
+      const lines = (await page.evaluate(`[...document.querySelectorAll('.ticket-views a')].map((a) => {
+        const range = document.createRange();
+        range.selectNodeContents(a);
+        return { text: a.textContent, lines: new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size };
+      })`)) as { text: string; lines: number }[];
+      expect(lines.length).toBeGreaterThan(1);
+      for (const link of lines) expect({ path, ...link }).toEqual({ path, text: link.text, lines: 1 });
+    }
+    await page.close();
+  });
 });
