@@ -61,8 +61,14 @@ export async function createUser(
   const departmentName = input.departmentName?.trim() || null;
   const department = await checkDepartment(db, input.department, departmentName);
   problems.push(...department.problems);
-  if (await db('users').where({ login: input.login }).first()) {
+  // Logins differing only in case (admin, Admin) would be two accounts that read as one person in lists, the audit
+  // log and comments: one could pass for the other.
+  const taken = (await db('users').whereRaw('lower(login) = lower(?)', [input.login]).orderBy('id').first('login')) as
+    { login: string } | undefined;
+  if (taken?.login === input.login) {
     problems.push({ field: 'login', key: 'users.errors.loginTaken', params: { login: input.login } });
+  } else if (taken) {
+    problems.push({ field: 'login', key: 'users.errors.loginTakenCase', params: { login: input.login, existing: taken.login } });
   }
   if (problems.length) throw new ValidationError(problems);
 
