@@ -75,4 +75,20 @@ describeBrowser('layout at 375 and 1280 px, Chinese and English', () => {
     }
     await page.close();
   });
+
+  // Between the brand and the account the navigation had ~470 px at 1280: an administrator's twelve entries lay in
+  // three rows in English (two in Chinese) in the middle of the header. The navigation now has the header's full
+  // width on a line of its own.
+  it.each(['zh-CN', 'en'] as const)('at 1280 px in %s the navigation is one row below the brand', async (locale) => {
+    const page = await open(locale, 1280);
+    await page.goto(`${server.baseUrl}/tickets`);
+    const layout = (await page.evaluate(`(() => {
+      const tops = [...document.querySelectorAll('.mainnav a')].map((a) => Math.round(a.getBoundingClientRect().top));
+      return { links: tops.length, rows: new Set(tops).size,
+        belowBrand: Math.min(...tops) >= document.querySelector('.brand').getBoundingClientRect().bottom };
+    })()`)) as { links: number; rows: number; belowBrand: boolean };
+    expect(layout).toEqual({ links: 12, rows: 1, belowBrand: true });
+    await screenshot(page, `qa-1280-header-${locale}`);
+    await page.close();
+  });
 });
