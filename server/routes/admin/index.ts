@@ -132,6 +132,7 @@ export function adminRoutes(ctx: AppContext): Router {
           email: req.body.email == null || req.body.email === '' ? null : String(req.body.email),
         },
         req.user!,
+        auditOrigin(req),
       );
       if (formId) rememberMade(req, 'account', formId, user.id);
       res.render('pages/admin/users', {

@@ -46,11 +46,15 @@ export interface NewUser {
   departmentName?: string | null;
 }
 
-/** Creates an account. Throws ValidationError naming each bad field; writes nothing then. */
+/**
+ * Creates an account. Throws ValidationError naming each bad field; writes nothing then. `origin`: the request's
+ * address and id for the audit row (none from the command line).
+ */
 export async function createUser(
   db: Knex,
   input: NewUser,
   actor: CurrentUser | null = null,
+  origin: { ip?: string; requestId?: string } = {},
 ): Promise<{ user: UserRow; generatedPassword: string | null }> {
   const problems: ValidationError['fields'] = [];
   if (!LOGIN_PATTERN.test(input.login)) problems.push({ field: 'login', key: 'users.errors.login' });
@@ -94,6 +98,7 @@ export async function createUser(
       objectType: 'user',
       objectId: row.id,
       summary: { after: { login: row.login, department: row.department_code, roles } },
+      ...origin,
     });
     return row as UserRow;
   });
