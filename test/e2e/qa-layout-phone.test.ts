@@ -91,4 +91,21 @@ describeBrowser('layout at 375 and 1280 px, Chinese and English', () => {
     await screenshot(page, `qa-1280-header-${locale}`);
     await page.close();
   });
+
+  // Twelve navigation links and four account controls came before the page's content at every Tab.
+  it.each(['zh-CN', 'en'] as const)('in %s the first Tab shows a link that skips to the content', async (locale) => {
+    const page = await open(locale, 375);
+    await page.goto(`${server.baseUrl}/tickets`);
+    await page.keyboard.press('Tab');
+    const skip = (await page.evaluate(`(() => {
+      const e = document.activeElement, r = e.getBoundingClientRect();
+      return { text: e.textContent.trim(), href: e.getAttribute('href'), visible: r.width > 1 && r.height > 1 && r.top >= 0 };
+    })()`)) as { text: string; href: string; visible: boolean };
+    expect(skip).toEqual({ text: locale === 'en' ? 'Skip to content' : '跳到正文', href: '#main', visible: true });
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    // The next Tab lands in the content: the first ticket view, not the navigation.
+    expect(await page.evaluate('document.activeElement.closest("main") !== null')).toBe(true);
+    await page.close();
+  });
 });
