@@ -108,4 +108,20 @@ describeBrowser('layout at 375 and 1280 px, Chinese and English', () => {
     expect(await page.evaluate('document.activeElement.closest("main") !== null')).toBe(true);
     await page.close();
   });
+
+  // At 375 px the account's links (English/中文, 修改密码, 退出登录) were 21 px tall, the ticket views 23 px and
+  // a table's checkboxes 13 px: less than the 24 px a finger needs.
+  it.each(['zh-CN', 'en'] as const)('at 375 px in %s links and boxes to tap are at least 24 px tall', async (locale) => {
+    const page = await open(locale, 375);
+    for (const path of ['/tickets', '/catalog/import', '/admin/users']) {
+      await page.goto(`${server.baseUrl}${path}`);
+      const small = await page.evaluate(`[...document.querySelectorAll(
+          '.account a, .account button, .mainnav a, .ticket-views a, label.check, input[type=checkbox], input[type=radio]')]
+        .map((e) => e.closest('label') || e)
+        .filter((e) => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height < 24)
+        .map((e) => e.tagName + ' ' + e.textContent.trim() + ' ' + Math.round(e.getBoundingClientRect().height))`);
+      expect({ path, small }).toEqual({ path, small: [] });
+    }
+    await page.close();
+  });
 });
