@@ -124,4 +124,23 @@ describeBrowser('layout at 375 and 1280 px, Chinese and English', () => {
     }
     await page.close();
   });
+
+  // Chinese text may break after any character, so at 375 px the user list fitted the window by putting each name
+  // and role one character a line (系/统/管/理/员, 信/息/化/专/员) instead of scrolling in its box.
+  it('at 375 px in Chinese table cells keep their words whole and the table scrolls in its box', async () => {
+    const page = await open('zh-CN', 375);
+    await page.goto(`${server.baseUrl}/admin/users`);
+    const cells = (await page.evaluate(`(() => {
+      const lines = (e) => {
+        const range = document.createRange();
+        range.selectNodeContents(e);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      };
+      const name = [...document.querySelectorAll('main td')].find((td) => td.textContent.trim() === '系统管理员');
+      const box = name.closest('.table-scroll');
+      return { name: lines(name), scrolls: box.scrollWidth > box.clientWidth, page: document.documentElement.scrollWidth };
+    })()`)) as { name: number; scrolls: boolean; page: number };
+    expect(cells).toEqual({ name: 1, scrolls: true, page: 375 });
+    await page.close();
+  });
 });
