@@ -143,4 +143,24 @@ describeBrowser('layout at 375 and 1280 px, Chinese and English', () => {
     expect(cells).toEqual({ name: 1, scrolls: true, page: 375 });
     await page.close();
   });
+
+  // The Chinese fonts first in the font stack draw curly quotes full-width: English text such as (errors with
+  // “strict”) and under “My reports” showed a wide gap inside the quotes. English pages take them from a Latin
+  // font; Chinese pages keep the full-width ones Chinese typesetting wants.
+  it('English pages draw curly quotes narrow, Chinese pages full-width', async () => {
+    const widths: Record<string, number> = {};
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const page = await open(locale, 1280);
+      await page.goto(`${server.baseUrl}/catalog/import`);
+      await page.evaluate('document.fonts.ready');
+      widths[locale] = (await page.evaluate(`(() => {
+        const quote = document.createElement('span');
+        quote.textContent = '\u201c';
+        document.querySelector('main p').append(quote);
+        return quote.getBoundingClientRect().width / parseFloat(getComputedStyle(quote).fontSize);
+      })()`)) as number;
+      await page.close();
+    }
+    expect({ zh: widths['zh-CN'] > 0.9, en: widths.en < 0.6 }).toEqual({ zh: true, en: true });
+  });
 });
