@@ -52,8 +52,12 @@ export class CsrfError extends AppError {
   }
 }
 
-export function csrfProtection(req: Request, _res: Response, next: NextFunction): void {
+export function csrfProtection(req: Request, res: Response, next: NextFunction): void {
   if (SAFE_METHODS.has(req.method) || req.viaApiToken) return next();
+  // 退出 pressed on a page whose session has already ended (idle timeout, ended elsewhere): the session holds no
+  // token any more, and there is nobody to sign out, so nothing a forged request could do. To the sign-in page,
+  // not "page expired".
+  if (req.method === 'POST' && req.path === '/logout' && !req.user) return res.redirect(303, '/login');
   // The API without credentials is "who are you?" (401), not a forged form.
   if (req.path.startsWith('/api/') && !req.user) return next(new UnauthorizedError());
   // A multipart body (file upload) is parsed by the route, after this check: such forms carry the

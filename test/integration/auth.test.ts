@@ -228,6 +228,19 @@ describe('signing in and out', () => {
     expect(res.headers.location).toBe('/login?next=%2F');
   });
 
+  it('signing out of a session that has already ended goes to the sign-in page, not to "page expired" (403)', async () => {
+    const user = await buildUser(t.db.knex);
+    const { agent, csrf } = await signIn(t.app, user.login, user.password);
+    // The session ends meanwhile (idle timeout, or ended from another browser): the store forgets it.
+    await t.db.knex('sessions').delete();
+    const res = await agent.post('/logout').type('form').send({ _csrf: csrf });
+    expect([res.status, res.headers.location]).toEqual([303, '/login']);
+    // A forged sign-out of a live session is still refused.
+    const live = await signIn(t.app, user.login, user.password);
+    await live.agent.post('/logout').type('form').send({ _csrf: 'forged' }).expect(403);
+    await live.agent.get('/').expect(200);
+  });
+
   it('takes API tokens on the API only: a page sends a token to the sign-in page, as anyone not signed in', async () => {
     const user = await buildUser(t.db.knex, { department: 'HR', roles: ['it_office'] });
     const token = await issueApiToken(t.db.knex, user.id);
