@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AppError, NotFoundError, ValidationError } from '../errors';
 import { DEFAULT_LOCALE, translator, type Translator } from '../i18n';
 import { acceptedLocale } from './locale';
+import { pagePath } from '../http/safe-redirect';
 
 export function wantsJson(req: Request): boolean {
   return req.path.startsWith('/api/') || (!req.accepts('html') && !!req.accepts('json'));
@@ -72,7 +73,9 @@ export function errorHandler(logger: Logger) {
     }
     if (res.headersSent) return;
     if (status === 401 && !wantsJson(req)) {
-      return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+      // A form sent after the session ended comes back, once signed in, to the page it was on (pagePath): its
+      // own URL answers only POST, and signing in led to a 404.
+      return res.redirect(`/login?next=${encodeURIComponent(pagePath(req))}`);
     }
     res.status(status);
     if (wantsJson(req)) {

@@ -598,7 +598,10 @@ describe('access matrix', () => {
         ? res.status === 401 && res.body.error === 'unauthorized'
         : signOut
           ? res.status === 303 && res.headers.location === '/login'
-          : res.status === 302 && res.headers.location === `/login?next=${encodeURIComponent(urlOf(a, c))}`;
+          : // A form's own URL answers only POST: after signing in, back to the page it was on (its Referer, none
+            // here: the home page).
+            res.status === 302 &&
+            res.headers.location === `/login?next=${encodeURIComponent(a.method === 'GET' ? urlOf(a, c) : '/')}`;
       if (!ok) problems.push(`${keyOf(a)} → ${res.status} ${res.headers.location ?? JSON.stringify(res.body)}`);
     }
     // A bad Bearer token is no one, on every API route.

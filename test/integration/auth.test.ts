@@ -241,6 +241,28 @@ describe('signing in and out', () => {
     await live.agent.get('/').expect(200);
   });
 
+  it('a form sent after its session ended leads, once signed in, back to the page it was on (not its POST URL)', async () => {
+    const user = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
+    const { agent, csrf } = await signIn(t.app, user.login, user.password);
+    // The session ends under the open page (here: the account disabled; the absolute lifetime does the same).
+    await t.db.knex('users').where({ id: user.id }).update({ disabled: true });
+    const host = '127.0.0.1';
+    const res = await agent
+      .post('/tickets/acknowledge')
+      .set('Host', host)
+      .set('Referer', `http://${host}/tickets?status=active`)
+      .type('form')
+      .send({ _csrf: csrf, ids: '1' });
+    expect([res.status, res.headers.location]).toEqual([302, `/login?next=${encodeURIComponent('/tickets?status=active')}`]);
+    // Another site's Referer is not followed.
+    const elsewhere = await agent
+      .post('/tickets/acknowledge')
+      .set('Referer', 'https://evil.example/tickets')
+      .type('form')
+      .send({ _csrf: csrf, ids: '1' });
+    expect(elsewhere.headers.location).toBe('/login?next=%2F');
+  });
+
   it('takes API tokens on the API only: a page sends a token to the sign-in page, as anyone not signed in', async () => {
     const user = await buildUser(t.db.knex, { department: 'HR', roles: ['it_office'] });
     const token = await issueApiToken(t.db.knex, user.id);
