@@ -111,3 +111,13 @@ it('a message is tied to its input: aria-invalid, and aria-describedby naming th
   expect(form).toContain('<input name="applicant[contact]" maxlength="200" value="">');
   expect(form).toContain('<input name="vendors[1][name]" maxlength="200" value="" aria-label="姓名">');
 });
+
+it('its headings go down one level at a time (h1, then h2: no h3 under the h1)', async () => {
+  const page = (await s.agent.get('/sharing/new').expect(200)).text;
+  const main = /<main[\s\S]*<\/main>/.exec(page)![0];
+  const levels = [...main.matchAll(/<h([1-6])\b/g)].map((m) => Number(m[1]));
+  expect(levels[0]).toBe(1);
+  expect(levels.length).toBeGreaterThanOrEqual(3);
+  const jumps = levels.filter((level, i) => i > 0 && level > levels[i - 1] + 1);
+  expect(jumps).toEqual([]);
+});

@@ -36,7 +36,7 @@ describe('another university: UNIVERSITY_NAME=兰州理工大学, UNIVERSITY_NAM
   it('in Chinese: the form title, the pledge title and the pledge body name it; 郑州大学 appears nowhere', async () => {
     const { form, print } = await pages('applicant', 'zh-CN');
     expect(form).toContain('<h1>兰州理工大学信息化数据共享使用申请审批表</h1>');
-    expect(form).toContain('<h3>兰州理工大学数据安全保密承诺书</h3>');
+    expect(form).toContain('<h2 class="in-fieldset">兰州理工大学数据安全保密承诺书</h2>');
     expect(print).toContain('<title>兰州理工大学信息化数据共享使用申请审批表');
     expect(print).toContain('<h1 class="sheet-title">兰州理工大学信息化数据共享使用申请审批表</h1>');
     expect(print).toContain('<h2 class="sheet-title">兰州理工大学数据安全保密承诺书</h2>');
