@@ -1,8 +1,13 @@
 import type { Request, Response } from 'express';
+import { typedWholeNumber } from '../services/typed-number';
 
-/** A positive whole number from a query value, else `fallback` (missing, 0, negative, not a number). */
+/**
+ * A positive whole number from a query value, else `fallback` (missing, 0, negative, not a number, sent twice).
+ * Digits only: parseInt read `2abc` and `2.5` as 2, and `page[]=2` (an array) too.
+ */
 function positiveOr(value: unknown, fallback: number): number {
-  const n = Number.parseInt(String(value ?? ''), 10);
+  const digits = typeof value === 'string' ? typedWholeNumber(value, 30) : null;
+  const n = digits === null ? NaN : Number(digits);
   return n >= 1 ? n : fallback; // NaN fails the comparison too
 }
 
