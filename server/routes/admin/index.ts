@@ -9,6 +9,7 @@ import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can, type Role, ROLES } from '../../policies';
 import { appendAudit, listAudit } from '../../services/audit';
+import { departmentCodeAsWritten } from '../../services/department-code';
 import { isEmailAddress } from '../../services/email-address';
 import {
   activeApiTokens,
@@ -348,11 +349,10 @@ export function adminRoutes(ctx: AppContext): Router {
    */
   async function toCodeAsWritten(req: Request, res: Response, next: () => void) {
     const code = req.params.code;
-    if (typeof code !== 'string' || code.includes('\u0000') || (await findDepartment(code))) return next();
-    const matches = await db('departments').whereRaw('lower(code) = lower(?)', [code]).limit(2).pluck('code');
-    if (matches.length !== 1) return next();
+    const written = typeof code === 'string' ? await departmentCodeAsWritten(db, code) : null;
+    if (written === null || written === code) return next();
     // 302, not 301: the catalog may later declare a department with exactly this code.
-    res.redirect(302, `/departments/${encodeURIComponent(matches[0])}`);
+    res.redirect(302, `/departments/${encodeURIComponent(written)}`);
   }
 
   router.get('/departments/:code', toCodeAsWritten, authorize('department.view', departmentOf), (req, res) =>
