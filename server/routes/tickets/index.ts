@@ -150,17 +150,17 @@ export function ticketsRoutes(ctx: AppContext): Router {
       return res.redirect(back);
     }
     // A page lists at most 200 tickets: more ids come from no form of ours, and each is a transaction.
-    const chosen = new Set(ids).size;
-    if (chosen > BULK_ACKNOWLEDGE_MAX) {
+    const chosen = [...new Set(ids)];
+    if (chosen.length > BULK_ACKNOWLEDGE_MAX) {
       req.session.flash = {
         kind: 'error',
-        text: req.t('tickets.list.bulk.tooMany', { max: BULK_ACKNOWLEDGE_MAX, count: chosen }),
+        text: req.t('tickets.list.bulk.tooMany', { max: BULK_ACKNOWLEDGE_MAX, count: chosen.length }),
       };
       return res.redirect(back);
     }
     let done = 0;
     const already: number[] = [];
-    for (const ticketId of new Set(ids)) {
+    for (const ticketId of chosen) {
       try {
         await transitionTicket(db, { ticketId, to: 'acknowledged', actor: req.user!, origin: origin(req), now: ctx.now() });
         done++;
@@ -169,7 +169,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
         else if (!(err instanceof AppError)) throw err;
       }
     }
-    const skipped = new Set(ids).size - done - already.length;
+    const skipped = chosen.length - done - already.length;
     const parts = [
       done > 0 ? req.t('tickets.list.bulk.done', { count: done }) : null,
       already.length > 0
