@@ -39,7 +39,7 @@ const made = new Map<string, number>();
 const keyOf = (req: Request, kind: FormKind, formId: string) => `${kind}:${req.user!.id}:${formId}`;
 
 /** The record an earlier post of this user's form made, if any. */
-export function madeBefore(req: Request, kind: FormKind, formId: string): number | undefined {
+function madeBefore(req: Request, kind: FormKind, formId: string): number | undefined {
   return made.get(keyOf(req, kind, formId)) ?? req.session.formsMade?.[kind]?.find(([id]) => id === formId)?.[1];
 }
 
@@ -55,7 +55,7 @@ export function rememberMade(req: Request, kind: FormKind, formId: string, recor
 }
 
 /** Runs `fn` once every earlier post of the same form (by this user) has been handled. */
-export async function oneAtATime<T>(req: Request, kind: FormKind, formId: string, fn: () => Promise<T>): Promise<T> {
+async function oneAtATime<T>(req: Request, kind: FormKind, formId: string, fn: () => Promise<T>): Promise<T> {
   const key = keyOf(req, kind, formId);
   const before = running.get(key) ?? Promise.resolve();
   let release!: () => void;
@@ -69,4 +69,26 @@ export async function oneAtATime<T>(req: Request, kind: FormKind, formId: string
     release();
     if (running.get(key) === mine) running.delete(key);
   }
+}
+
+/**
+ * A post of such a form, the one way routes take them: `make(formId)` when this form has made nothing yet (its
+ * id null for a post without one, a script's), `again(recordId, formId)` when it has; posts of one form one after
+ * the other. `make` calls `rememberMade` once the record exists.
+ */
+export async function postOnce(
+  req: Request,
+  kind: FormKind,
+  make: (formId: string | null) => Promise<unknown>,
+  again: (recordId: number, formId: string) => Promise<unknown>,
+): Promise<void> {
+  const formId = formIdOf(req.body);
+  if (!formId) {
+    await make(null);
+    return;
+  }
+  await oneAtATime(req, kind, formId, async () => {
+    const earlier = madeBefore(req, kind, formId);
+    await (earlier === undefined ? make(formId) : again(earlier, formId));
+  });
 }

@@ -3,7 +3,7 @@ import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { NotFoundError, ValidationError, type FieldError } from '../../errors';
-import { formIdOf, madeBefore, newFormId, oneAtATime, rememberMade } from '../../http/form-once';
+import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { pathId } from '../../http/path-id';
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
@@ -106,22 +106,24 @@ export function adminRoutes(ctx: AppContext): Router {
   });
 
   router.post('/admin/users', authorize('users.manage'), async (req, res) => {
-    const formId = formIdOf(req.body);
     // A reload of the page that showed a new account's initial password re-posts its form (as does a double
     // click): to the account that form made, not "already exists" (or a second account had the login changed).
-    if (formId) return oneAtATime(req, 'account', formId, () => addAccount(req, res, formId));
-    return addAccount(req, res, null);
+    await postOnce(
+      req,
+      'account',
+      (formId) => addAccount(req, res, formId),
+      async (accountId, formId) => {
+        const earlier = await findUserById(db, accountId);
+        if (!earlier) return addAccount(req, res, formId);
+        req.session.flash = { kind: 'info', text: req.t('admin.users.createdAlready', { login: earlier.login }) };
+        res.redirect(303, accountUrl(earlier));
+      },
+    );
   });
 
   async function addAccount(req: Request, res: Response, formId: string | null) {
     const roles = ([] as string[]).concat(req.body.roles ?? []);
     const department = String(req.body.department ?? '');
-    const createdBefore = formId ? madeBefore(req, 'account', formId) : undefined;
-    const earlier = createdBefore === undefined ? undefined : await findUserById(db, createdBefore);
-    if (earlier) {
-      req.session.flash = { kind: 'info', text: req.t('admin.users.createdAlready', { login: earlier.login }) };
-      return res.redirect(303, accountUrl(earlier));
-    }
     try {
       const { user, generatedPassword } = await createUser(
         db,

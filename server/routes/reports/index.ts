@@ -2,7 +2,7 @@ import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
-import { formIdOf, madeBefore, newFormId, oneAtATime, rememberMade } from '../../http/form-once';
+import { formIdOf, newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { pathId } from '../../http/path-id';
 import { assertCan, authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
@@ -132,15 +132,17 @@ export function reportsRoutes(ctx: AppContext): Router {
     }
     // The same form sent again (a double click on 提交报告, the form re-posted from the browser's history) files
     // one report: the second post goes to the report the first one filed, saying nothing was filed again.
-    const formId = formIdOf(req.body);
-    if (!formId) return fileFromForm(req, res, raw, null);
-    await oneAtATime(req, 'report', formId, async () => {
-      const earlier = madeBefore(req, 'report', formId);
-      const report = earlier === undefined ? undefined : await db('reports').where({ id: earlier }).first('id', 'reporter_id');
-      if (!report || Number(report.reporter_id) !== req.user!.id) return fileFromForm(req, res, raw, formId);
-      req.session.flash = { kind: 'info', text: req.t('reports.flash.alreadyFiled', { id: Number(report.id) }) };
-      res.redirect(303, `/reports/${report.id}`);
-    });
+    await postOnce(
+      req,
+      'report',
+      (formId) => fileFromForm(req, res, raw, formId),
+      async (earlier, formId) => {
+        const report = await db('reports').where({ id: earlier }).first('id', 'reporter_id');
+        if (!report || Number(report.reporter_id) !== req.user!.id) return fileFromForm(req, res, raw, formId);
+        req.session.flash = { kind: 'info', text: req.t('reports.flash.alreadyFiled', { id: Number(report.id) }) };
+        res.redirect(303, `/reports/${report.id}`);
+      },
+    );
   });
 
   /** Files the report the form describes, then its page; a mistake or the hourly limit brings the form back as typed. */

@@ -25,7 +25,7 @@ import {
 import { CONTENT_TYPES, loadUpload } from '../../services/uploads';
 import { actorOf, idParam, universityName } from './actor';
 import { attachmentsOf, formModel, multipart } from './form';
-import { formIdOf, madeBefore, newFormId, oneAtATime, rememberMade } from '../../http/form-once';
+import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { printModel } from './print';
 import { structureChangeRoutes } from './structure-changes';
 
@@ -154,17 +154,18 @@ export function sharingRoutes(ctx: AppContext): Router {
     await renderForm(req, res, 200, emptyInput(), { action: '/sharing/new', formId: newFormId() });
   });
   router.post('/sharing/new', authorize('sharing.apply'), multipart, async (req, res) => {
-    const formId = formIdOf(req.body);
-    if (!formId) return handleForm(req, res);
     // The same form sent again (a double click, the form sent again from the history): to what it made, not anew.
-    await oneAtATime(req, 'sharing', formId, async () => {
-      const earlier = madeBefore(req, 'sharing', formId);
-      if (earlier === undefined) return handleForm(req, res, undefined, formId);
-      const request = await db('sharing_requests').where({ id: earlier }).first('applicant_id', 'status');
-      if (request && Number(request.applicant_id) === req.user!.id && request.status === 'draft')
-        return handleForm(req, res, earlier, formId);
-      sentAgain(req, res, earlier);
-    });
+    await postOnce(
+      req,
+      'sharing',
+      (formId) => handleForm(req, res, undefined, formId ?? undefined),
+      async (earlier, formId) => {
+        const request = await db('sharing_requests').where({ id: earlier }).first('applicant_id', 'status');
+        if (request && Number(request.applicant_id) === req.user!.id && request.status === 'draft')
+          return handleForm(req, res, earlier, formId);
+        sentAgain(req, res, earlier);
+      },
+    );
   });
 
   /** A request's form sent again once it is no longer a draft: to the request, saying nothing was saved again. */
@@ -327,22 +328,23 @@ export function sharingRoutes(ctx: AppContext): Router {
   }
 
   router.post('/sharing/:id/copy', authorize('sharing.apply'), async (req, res) => {
-    const formId = formIdOf(req.body);
-    if (!formId) return copy(req, res);
     // The button's form sent again (a double click, the page re-posted from the history): to the draft it made.
-    await oneAtATime(req, 'sharing-copy', formId, async () => {
-      const earlier = madeBefore(req, 'sharing-copy', formId);
-      if (earlier === undefined) return copy(req, res, formId);
-      const made = await db('sharing_requests').where({ id: earlier }).first('applicant_id', 'status');
-      if (!made || Number(made.applicant_id) !== req.user!.id) return copy(req, res, formId);
-      if (made.status === 'draft') {
-        req.session.flash = { kind: 'success', text: req.t('sharing.flash.copied', { id: idParam(req) }) };
-        return res.redirect(303, `/sharing/${earlier}/edit`);
-      }
-      // That draft has been submitted meanwhile: its page, saying no other was made.
-      req.session.flash = { kind: 'info', text: req.t('sharing.flash.copiedBefore', { id: idParam(req), draft: earlier }) };
-      res.redirect(303, `/sharing/${earlier}`);
-    });
+    await postOnce(
+      req,
+      'sharing-copy',
+      (formId) => copy(req, res, formId ?? undefined),
+      async (earlier, formId) => {
+        const made = await db('sharing_requests').where({ id: earlier }).first('applicant_id', 'status');
+        if (!made || Number(made.applicant_id) !== req.user!.id) return copy(req, res, formId);
+        if (made.status === 'draft') {
+          req.session.flash = { kind: 'success', text: req.t('sharing.flash.copied', { id: idParam(req) }) };
+          return res.redirect(303, `/sharing/${earlier}/edit`);
+        }
+        // That draft has been submitted meanwhile: its page, saying no other was made.
+        req.session.flash = { kind: 'info', text: req.t('sharing.flash.copiedBefore', { id: idParam(req), draft: earlier }) };
+        res.redirect(303, `/sharing/${earlier}`);
+      },
+    );
   });
 
   router.post('/sharing/:id/withdraw', authorize('sharing.apply'), async (req, res) => {
