@@ -418,8 +418,7 @@ export function reportsRoutes(ctx: AppContext): Router {
       if (!offered.length) throw new ConflictError('reports.errors.notAnswerable', { status: ticket.status });
       if (!['fixed', 'not_error', 'not_ours'].includes(answer))
         throw new ValidationError([{ field: 'answer', key: 'reports.errors.answer' }]);
-      // A second "not ours" is the service's to refuse (already disputed, with the ticket's number).
-      if (!offered.includes(answer) && !(answer === 'not_ours' && ticket.disputed_at))
+      if (!offered.includes(answer))
         throw new ConflictError('reports.errors.answerNotOffered', { status: ticket.status, answer });
       const uploadError = uploadErrorOf(res);
       const comment = String(req.body?.comment ?? '');
