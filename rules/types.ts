@@ -1,7 +1,18 @@
 import type { Severity } from '../server/services/catalog/types';
 
+/** The checks the catalog's tables and fields get; `violations` and `checked_rows` take one as `params.check`. */
+export const BUILTIN_CHECKS = [
+  'freshness',
+  'deadline',
+  'required',
+  'pattern',
+  'validate',
+  'codes',
+  'unique',
+  'references',
+] as const;
+export type BuiltinCheck = (typeof BUILTIN_CHECKS)[number];
 /** The check kinds a result can have; custom rules are `rule:<name>`. */
-export type BuiltinCheck = 'freshness' | 'deadline' | 'required' | 'pattern' | 'validate' | 'codes' | 'unique' | 'references';
 export type CheckKind = BuiltinCheck | `rule:${string}`;
 
 export type HubDialectName = 'postgres' | 'mysql';

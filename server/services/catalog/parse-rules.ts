@@ -1,6 +1,7 @@
 /** `rules[]`: extra json-rules-engine rules over one table's facts. */
 import { isMap, isSeq, isScalar, type YAMLMap } from 'yaml';
 import { FACT_NAMES } from '../../../rules/compile';
+import { BUILTIN_CHECKS } from '../../../rules/types';
 import { readColumn, SEVERITIES } from './parse-fields';
 import { type AnyNode, Reader, at, byKey, item, suggest } from './reader';
 import type { CustomRule } from './types';
@@ -21,9 +22,6 @@ export const KNOWN_OPERATORS = [
 ] as const;
 
 const BOOLEAN_KEYS = ['all', 'any', 'not', 'condition'];
-
-/** The built-in checks whose results `violations` and `checked_rows` read (rules/types.ts BuiltinCheck). */
-const BUILTIN_CHECKS = ['freshness', 'deadline', 'required', 'pattern', 'validate', 'codes', 'unique', 'references'] as const;
 
 /** The params each fact needs (rules/README.md): without them the engine refuses the table's rules. */
 const FACT_PARAMS: Record<string, { key: 'field' | 'check'; zh: string; en: string }> = {
