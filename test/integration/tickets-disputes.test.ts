@@ -59,6 +59,21 @@ describe('a steward disputes a ticket', () => {
     expect(outbox()).toEqual([]);
   });
 
+  it('refuses a reason over 2000 characters under the reason box, keeping the text, and tells nobody', async () => {
+    const s = await signIn(t.app, hrSteward.login, hrSteward.password);
+    const res = await s.agent
+      .post(`/tickets/${hrTicket}/dispute`)
+      .type('form')
+      .send({ _csrf: s.csrf, reason: '长'.repeat(2001) });
+    expect(res.status).toBe(422);
+    // The message is the reason box's own (it was filed under `comment`, which no form on the page shows).
+    expect(res.text).toMatch(/id="dispute-reason"[^>]*aria-invalid="true"/);
+    expect(res.text).toMatch(/id="dispute-reason-error"[^>]*>[^<]*最多 2000 个字符/);
+    expect(res.text).toContain('长'.repeat(2001));
+    expect(await t.db.knex('tickets').where({ id: hrTicket }).first('disputed_at')).toEqual({ disputed_at: null });
+    expect(await officeInbox()).toEqual([]);
+  });
+
   it('tells the IT office in its inbox and by e-mail, with the reason and a link to the ticket', async () => {
     const s = await signIn(t.app, hrSteward.login, hrSteward.password);
     const res = await s.agent
@@ -96,6 +111,17 @@ describe("the IT office's disputed view", () => {
     expect(res.body.total).toBe(1);
     const bad = await api('/tickets?view=argued').expect(422);
     expect(bad.body.fields.view).toBe('未知的视图：argued（可选 overdue、escalated、disputed）');
+  });
+
+  it('refuses a reassignment reason over 2000 characters under the reassignment reason box, changing nothing', async () => {
+    const s = await signIn(t.app, office.login, office.password);
+    const res = await s.agent
+      .post(`/tickets/${hrTicket}/reassign`)
+      .type('form')
+      .send({ _csrf: s.csrf, department: 'COL', reason: 'x'.repeat(2001) });
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(/id="reassign-reason-error"[^>]*>[^<]*最多 2000 个字符/);
+    expect(await t.db.knex('tickets').where({ id: hrTicket }).first('department_code')).toEqual({ department_code: 'HR' });
   });
 
   it('drops a ticket once the IT office has reassigned it', async () => {

@@ -70,10 +70,11 @@ function checkSentTypes(input: Pick<TransitionInput, 'comment' | 'expectedVersio
   if (problems.length) throw new ValidationError(problems);
 }
 
-function cleanComment(comment: string | null | undefined): string | null {
+function cleanComment(comment: string | null | undefined, field: 'comment' | 'reason' = 'comment'): string | null {
   const c = (comment ?? '').trim();
+  // Named as the form names it: a dispute's or reassignment's text is its `reason`, shown under that box.
   if (c.length > MAX_COMMENT)
-    throw new ValidationError([{ field: 'comment', key: 'tickets.errors.commentTooLong', params: { max: MAX_COMMENT } }]);
+    throw new ValidationError([{ field, key: 'tickets.errors.commentTooLong', params: { max: MAX_COMMENT } }]);
   return c || null;
 }
 
@@ -195,7 +196,7 @@ export async function disputeInTransaction(
     throw new ConflictError('tickets.errors.notActive', { id: current.id, status: current.status });
   // Once is enough: the IT office has been told and the page no longer offers the form.
   if (current.disputed_at) throw new AlreadyDoneError('tickets.errors.alreadyDisputed', { id: current.id });
-  const reason = cleanComment(input.reason);
+  const reason = cleanComment(input.reason, 'reason');
   if (!reason) throw new ValidationError([{ field: 'reason', key: 'tickets.errors.reasonRequired' }]);
   const updated = await updateTicket(trx, current, { disputed_at: now }, now);
   if (alsoWrite) await alsoWrite(updated, reason, now);
@@ -246,7 +247,7 @@ export async function reassignTicket(
       throw new AlreadyDoneError('tickets.errors.already.department', { id: current.id });
     checkSentTypes({ expectedVersion: input.expectedVersion });
     checkVersion(current, input.expectedVersion as number | null | undefined);
-    const reason = cleanComment(input.reason);
+    const reason = cleanComment(input.reason, 'reason');
     const problems = [];
     const exists = department ? await trx('departments').where({ code: department }).first('code') : null;
     // Nothing chosen is the form's mistake, said as the form says it; a code no department has, a crafted one.
