@@ -213,6 +213,37 @@ describe('scorecard forms with bad input', () => {
     );
   });
 
+  it('says an unknown or repeated period under the period menu, on pages and exports, instead of showing this month', async () => {
+    const res = await office.agent.get('/dashboard?period=academic_yaer').expect(422);
+    const menu = res.text.slice(
+      res.text.indexOf('<select name="period"'),
+      res.text.indexOf('</form>', res.text.indexOf('<select name="period"')),
+    );
+    expect(menu).toContain('aria-invalid="true" aria-describedby="sc-period-error"');
+    expect(menu).toContain(
+      `id="sc-period-error">${escaped('未知的考核周期：academic_yaer（可选 month / semester / academic_year，或已关账周期的编号）')}</p>`,
+    );
+    // Meanwhile the page shows this month, and the range form its dates.
+    expect(res.text).toContain(zh('scorecards.period.showing', { from: '2026-11-01', to: '2026-11-30' }));
+    expect(res.text).toContain('name="from" value="2026-11-01"');
+
+    const twice = await steward.agent.get('/scorecards/HR?period=month&period=semester').expect(422);
+    expect(twice.text).toContain('id="sc-period-error">参数 period 只能给一个值（收到了多个值或列表）</p>');
+    await steward.agent.get('/scorecards/HR?period[]=month').expect(422);
+
+    // An export of the wrong period is no file at all.
+    const exported = await office.agent.get('/scorecards/export.xlsx?period=semster').expect(422);
+    expect(exported.headers['content-disposition']).toBeUndefined();
+    expect(exported.text).toContain('<li><strong>考核周期</strong>：未知的考核周期：semster');
+    const english = await officeEn.agent.get('/dashboard?period=week').expect(422);
+    expect(english.text).toContain(
+      `>${escaped('unknown period “week” (one of month / semester / academic_year, or the number of a closed period)')}</p>`,
+    );
+    // The known ones still answer.
+    await office.agent.get('/dashboard?period=semester').expect(200);
+    await office.agent.get(`/scorecards/export.csv?period=${periodId}`).expect(200);
+  });
+
   it("brings a department's scorecard back the same way", async () => {
     const res = await steward.agent.get('/scorecards/HR?from=2026-13-01&to=2026-11-20').expect(422);
     expect(res.text).toContain(zh('scorecards.scorecard.title', { name: '人事处' }));

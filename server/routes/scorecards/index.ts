@@ -134,9 +134,9 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     choosePeriod(db, req.query as Record<string, unknown>, tz, ctx.now(), version?.catalog);
 
   /**
-   * The period of a page with the range form (dashboard, scorecard). A bad `from`/`to` does not
-   * replace the page with an error page: the page comes back (422) for the default period, with the
-   * dates as typed and each message under its input.
+   * The period of a page with the range form (dashboard, scorecard). A bad `from`/`to` or an unknown
+   * `period` does not replace the page with an error page: the page comes back (422) for the default
+   * period, with the dates as typed and each message under its input (an unknown period's under the menu).
    */
   async function pagePeriod(req: Request, version: DataVersion) {
     const query = req.query as Record<string, unknown>;
@@ -146,9 +146,11 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       return { p, range: p.kind === 'range' ? typed : { from: p.from, to: p.to }, fields: null };
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      const { from: _from, to: _to, ...rest } = query;
+      // Without the period's parameters (also `period[]=…`): the default period, shown under the messages.
+      const rest = Object.fromEntries(Object.entries(query).filter(([k]) => !/^(from|to|period)(\[|$)/.test(k)));
       const p = await choosePeriod(db, rest, tz, ctx.now(), version.catalog);
-      return { p, range: typed, fields: fieldMessages(err, req) };
+      const fields = fieldMessages(err, req);
+      return { p, range: fields.from || fields.to ? typed : { from: p.from, to: p.to }, fields };
     }
   }
 

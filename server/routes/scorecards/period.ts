@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { ValidationError } from '../../errors';
+import { repeatedQueryValues } from '../../http/query-values';
 import { createCalendar, todayIn, type WorkingDayCalendar } from '../../services/calendar';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { findClosedPeriod, parseRange, periodContaining, PERIOD_KINDS, type PeriodKind } from '../../services/scorecards';
@@ -45,7 +47,7 @@ export interface ChosenPeriod {
 /**
  * The period a page or export is about, from its query: `?period=<closed period id>`, `?from=&to=`
  * (any range, 422 naming the field for a bad date), or `?period=month|semester|academic_year`
- * (default month) around today, from the catalog calendar.
+ * (default month) around today, from the catalog calendar; any other `period` is a 422 naming it.
  */
 export async function choosePeriod(
   db: Knex,
@@ -60,6 +62,14 @@ export async function choosePeriod(
   const today = todayCached(calendar.timezone, now);
   const q = query;
   const asked = typeof q.period === 'string' ? q.period : '';
+  // An unknown or repeated `period` (a typo in a bookmarked export link) is said, not read as this month:
+  // an assessment export of the wrong period looks just like the right one.
+  const repeated = repeatedQueryValues(q, ['period']);
+  if (repeated.length) throw new ValidationError(repeated);
+  if (q.period !== undefined && !/^\d+$/.test(asked) && !(PERIOD_KINDS as string[]).includes(asked))
+    throw new ValidationError([
+      { field: 'period', key: 'scorecards.errors.period', params: { value: asked, choices: PERIOD_KINDS.join(' / ') } },
+    ]);
   const choices = PERIOD_KINDS.map((kind) => {
     const p = periodContaining(kind, today, calendar);
     return { kind, from: p?.from ?? null, to: p?.to ?? null, selected: false };
