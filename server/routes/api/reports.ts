@@ -4,6 +4,7 @@ import { auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
 import { pathId } from '../../http/path-id';
+import { respondOnce } from '../../http/idempotency';
 import { repeatedQueryValues } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
@@ -57,16 +58,21 @@ export function reportsApi(ctx: AppContext): Router {
 
   router.post('/reports', authorize('reports.file'), perIp, async (req, res) => {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as RawReport;
-    const result = await submitReport(
-      { db: ctx.db, hub: ctx.hub, timezone: ctx.config.timezone, notifier },
-      { raw: body, reporter: req.user!, now: ctx.now(), origin: auditOrigin(req) },
-    );
-    // A report that reopened a fixed ticket: the earlier reporters hear of it now, not at the next job run.
-    if (result.reopened && result.ticket) {
-      const ticketId = Number(result.ticket.id);
-      await notifyReporters(ctx.db, [ticketId]).catch((err) => ctx.logger.error({ err, ticketId }, 'report notices failed'));
-    }
-    res.status(201).json({ id: Number(result.report.id), ticket_id: result.ticket ? Number(result.ticket.id) : null });
+    await respondOnce(ctx.db, req, res, ctx.now(), async () => {
+      const result = await submitReport(
+        { db: ctx.db, hub: ctx.hub, timezone: ctx.config.timezone, notifier },
+        { raw: body, reporter: req.user!, now: ctx.now(), origin: auditOrigin(req) },
+      );
+      // A report that reopened a fixed ticket: the earlier reporters hear of it now, not at the next job run.
+      if (result.reopened && result.ticket) {
+        const ticketId = Number(result.ticket.id);
+        await notifyReporters(ctx.db, [ticketId]).catch((err) => ctx.logger.error({ err, ticketId }, 'report notices failed'));
+      }
+      return {
+        status: 201,
+        body: { id: Number(result.report.id), ticket_id: result.ticket ? Number(result.ticket.id) : null },
+      };
+    });
   });
 
   router.get('/reports/mine', authorize('reports.mine'), async (req, res) => {

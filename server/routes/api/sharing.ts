@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppContext } from '../../context';
 import { FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { respondOnce } from '../../http/idempotency';
 import { repeatedQueryValues } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
@@ -55,13 +56,14 @@ export function sharingApiRoutes(ctx: AppContext): Router {
   router.post('/sharing-requests', authorize('sharing.apply'), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const input = inputFromBody(body, 'api');
-    if (body.draft === true) {
-      const id = await saveDraft(ctx, actorOf(req), input, { t: req.t });
-      res.status(201).json({ id, status: 'draft', pending_stages: [] });
-      return;
-    }
-    const result = await submitRequest(ctx, actorOf(req), input, { mode: 'api', t: req.t });
-    res.status(201).json({ id: result.id, status: result.status, pending_stages: result.pendingStages });
+    await respondOnce(ctx.db, req, res, ctx.now(), async () => {
+      if (body.draft === true) {
+        const id = await saveDraft(ctx, actorOf(req), input, { t: req.t });
+        return { status: 201, body: { id, status: 'draft', pending_stages: [] } };
+      }
+      const result = await submitRequest(ctx, actorOf(req), input, { mode: 'api', t: req.t });
+      return { status: 201, body: { id: result.id, status: result.status, pending_stages: result.pendingStages } };
+    });
   });
 
   /**
@@ -124,7 +126,10 @@ export function sharingApiRoutes(ctx: AppContext): Router {
   });
 
   router.post('/sharing-requests/:id/copy', authorize('sharing.apply'), async (req, res) => {
-    res.status(201).json({ id: await copyAsDraft(ctx, actorOf(req), idParam(req)), status: 'draft', copied_from: idParam(req) });
+    await respondOnce(ctx.db, req, res, ctx.now(), async () => ({
+      status: 201,
+      body: { id: await copyAsDraft(ctx, actorOf(req), idParam(req)), status: 'draft', copied_from: idParam(req) },
+    }));
   });
 
   router.post('/sharing-requests/:id/withdraw', authorize('sharing.apply'), async (req, res) => {
