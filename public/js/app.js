@@ -7,6 +7,112 @@
     if (question && !window.confirm(question)) event.preventDefault();
   });
 
+  // What a form held when it was sent, kept in this tab until the answer: a form sent after the session ended
+  // leads to the sign-in page and, once signed in, back to the page it was on (server/middleware/errors.ts),
+  // where its fields are filled in again to be checked and sent once more. Any other page after the post
+  // (the post went through) forgets it. Passwords, files and hidden fields (the CSRF token, a ticket's
+  // version, a form's id) are never kept: the page just shown has its own.
+  var PENDING = 'hubwatch.pendingForm';
+  var KEPT_MS = 12 * 3600 * 1000;
+  var SKIPPED = { hidden: 1, password: 1, file: 1, submit: 1, button: 1, reset: 1, image: 1 };
+  function storage() {
+    try {
+      return window.sessionStorage;
+    } catch (e) {
+      return null; // storage turned off: nothing is kept, as without JavaScript
+    }
+  }
+  function isAccountForm(form) {
+    var action = form.getAttribute('action') || '';
+    return /^\/(login|logout|locale|account\/password)(\?|$)/.test(action);
+  }
+  function keptFields(form) {
+    var fields = [];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled || SKIPPED[el.type]) return;
+      if ((el.type === 'checkbox' || el.type === 'radio') && !el.checked) return;
+      if (el.tagName === 'SELECT' && el.multiple) {
+        Array.prototype.forEach.call(el.selectedOptions, function (o) {
+          fields.push([el.name, o.value]);
+        });
+        return;
+      }
+      if (el.value !== '') fields.push([el.name, el.value]);
+    });
+    return fields;
+  }
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    var store = storage();
+    if (!store || event.defaultPrevented || (form.method || '').toLowerCase() !== 'post' || isAccountForm(form)) return;
+    var fields = keptFields(form);
+    var typed = fields.some(function (f) {
+      return f[1].trim() !== '';
+    });
+    if (!typed) return;
+    var forms = Array.prototype.slice.call(document.forms);
+    store.setItem(
+      PENDING,
+      JSON.stringify({
+        path: location.pathname + location.search,
+        action: form.getAttribute('action'),
+        index: forms.indexOf(form),
+        fields: fields,
+        at: Date.now(),
+      }),
+    );
+  });
+  function restorePending() {
+    var store = storage();
+    var raw = store && store.getItem(PENDING);
+    if (!raw) return;
+    if (location.pathname === '/login') return; // kept for the page after signing in
+    store.removeItem(PENDING);
+    var cameFromSignIn = /^\/login(\?|$)/.test(document.referrer.replace(location.origin, ''));
+    var pending;
+    try {
+      pending = JSON.parse(raw);
+    } catch (e) {
+      return;
+    }
+    if (!cameFromSignIn || !pending || Date.now() - pending.at > KEPT_MS) return;
+    if (pending.path !== location.pathname + location.search) return;
+    var form = document.forms[pending.index];
+    if (!form || form.getAttribute('action') !== pending.action) return;
+    var byName = {};
+    pending.fields.forEach(function (f) {
+      (byName[f[0]] = byName[f[0]] || []).push(f[1]);
+    });
+    var filled = false;
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || SKIPPED[el.type]) return;
+      var values = byName[el.name] || [];
+      if (el.type === 'checkbox' || el.type === 'radio') {
+        el.checked = values.indexOf(el.value) !== -1;
+        filled = filled || el.checked;
+      } else if (el.tagName === 'SELECT') {
+        if (!values.length) return;
+        Array.prototype.forEach.call(el.options, function (o) {
+          o.selected = values.indexOf(o.value) !== -1;
+        });
+        filled = true;
+      } else if (values.length) {
+        el.value = values.shift(); // same-named text boxes in their order
+        filled = true;
+      }
+    });
+    if (!filled) return;
+    var main = document.getElementById('main');
+    var notice = document.createElement('div');
+    notice.className = 'flash flash-info';
+    notice.setAttribute('role', 'status');
+    notice.textContent = main.getAttribute('data-restored');
+    main.insertBefore(notice, main.firstChild);
+    var first = form.querySelector('textarea, input:not([type=hidden]), select');
+    if (first) first.focus();
+  }
+  restorePending();
+
   // A button with data-copy copies the text of the element it names (a password shown once); where the
   // clipboard is out of reach, the text is selected for Ctrl+C. Without JavaScript the button stays hidden.
   function selectText(target) {

@@ -67,6 +67,11 @@ export function csrfProtection(req: Request, res: Response, next: NextFunction):
   const sent =
     (req.body && typeof req.body._csrf === 'string' ? req.body._csrf : undefined) ?? req.get('x-csrf-token') ?? multipart;
   const expected = req.session?.csrfToken;
+  // A page's form sent after its session ended (idle timeout, signed out in another tab, a password reset):
+  // the session holds no token and nobody is signed in, so a forged request could do nothing here either.
+  // "Who are you?" (401): the sign-in page, then back to the page the form was on, where app.js puts back
+  // what was typed — not "page expired" with the text lost. The sign-in and language forms keep the 403.
+  if (!expected && !req.user && !['/login', '/locale'].includes(req.path)) return next(new UnauthorizedError());
   if (!sent || !expected || !sameToken(sent, expected)) return next(new CsrfError());
   next();
 }

@@ -134,6 +134,28 @@ describe('signing in and out', () => {
     expect(res.text).toContain('页面已过期');
   });
 
+  it('sends a form posted after its session ended to the sign-in page, back to its page, changing nothing', async () => {
+    const user = await buildUser(t.db.knex);
+    const { agent, csrf } = await signIn(t.app, user.login, user.password);
+    await t.db.knex('sessions').delete(); // idle timeout, signed out in another tab, a password reset
+    const before = await t.db.knex('notifications').count({ n: '*' });
+    const res = await agent
+      .post('/inbox/read')
+      .set('Referer', 'http://127.0.0.1/inbox?page=2')
+      .set('Host', '127.0.0.1')
+      .type('form')
+      .send({ id: 'all', _csrf: csrf });
+    expect([res.status, res.headers.location]).toEqual([302, `/login?next=${encodeURIComponent('/inbox?page=2')}`]);
+    expect(await t.db.knex('notifications').count({ n: '*' })).toEqual(before);
+    // A session that is alive keeps refusing a wrong or missing token as "page expired" (a forged form).
+    const alive = await signIn(t.app, user.login, user.password);
+    const forged = await alive.agent.post('/inbox/read').type('form').send({ id: 'all' }).expect(403);
+    expect(forged.text).toContain('页面已过期');
+    // So do the sign-in and language forms, which a session-less visitor sends by design.
+    await request(t.app).post('/login').type('form').send({ login: user.login, password: user.password }).expect(403);
+    await request(t.app).post('/locale').type('form').send({ locale: 'en', next: '/' }).expect(403);
+  });
+
   it('masks the CSRF token anew in every (compressed) page; any mask of the own token passes, another session’s does not', async () => {
     const user = await buildUser(t.db.knex);
     const { agent } = await signIn(t.app, user.login, user.password);

@@ -1,0 +1,65 @@
+import { buildUser } from '../factories';
+import { clickAndLoad, flashText, Journey, pageAs, startJourney } from '../factories/journeys';
+import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
+import { describeBrowser, screenshot } from '../helpers/browser';
+
+/**
+ * A steward writes a long dispute reason, but the session ended while they wrote (idle timeout, a password
+ * reset): sending it leads to the sign-in page, and once signed in back to the ticket — where the reason they
+ * wrote is in the box again, with a notice to check it and send it again. After a post that went through,
+ * nothing comes back.
+ */
+const REASON = '职工号由人事系统外的博士后系统维护，请信息化办公室改派给博士后管理办公室。';
+
+describeBrowser('a form sent after the session ended', () => {
+  let j: Journey;
+  let steward: Awaited<ReturnType<typeof buildUser>>;
+  let ticketId: number;
+
+  beforeAll(async () => {
+    j = await startJourney();
+    const db = j.t.db.knex;
+    const catalog = exampleCatalog();
+    await seedCatalogDepartments(db, catalog);
+    ticketId = (await buildTicket(db, catalog, new Date('2026-09-30T02:00:00Z'), { field: 'staff_no' })).id;
+    steward = await buildUser(db, { department: 'HR', roles: ['steward'] });
+  }, 120_000);
+  afterAll(() => j?.close());
+
+  it('brings what was typed back into the form once signed in again, and only then', async () => {
+    const page = await pageAs(j, steward);
+    await page.goto(`${j.baseUrl}/tickets/${ticketId}`);
+    await page.fill('#dispute-reason', REASON);
+    // The session ends meanwhile (as an idle timeout or an administrator's reset does).
+    await j.t.db.knex('sessions').delete();
+    await clickAndLoad(page, 'form[action$="/dispute"] button[type=submit]');
+    expect(new URL(page.url()).pathname).toBe('/login');
+
+    await page.fill('#login', steward.login);
+    await page.fill('#password', steward.password);
+    await clickAndLoad(page, 'button[type=submit].primary');
+    expect(new URL(page.url()).pathname).toBe(`/tickets/${ticketId}`);
+    expect(await page.inputValue('#dispute-reason')).toBe(REASON);
+    expect(await flashText(page)).toBe('登录已过期，您刚才未提交成功的内容已填回下面的表单，请检查后重新提交。');
+    // Nothing was sent for them: the ticket is not disputed until they send it.
+    expect((await j.t.db.knex('tickets').where({ id: ticketId }).first('disputed_at')).disputed_at).toBeNull();
+    await screenshot(page, 'form-restored-after-sign-in');
+
+    // Sent again: it goes through, and the page after it shows no restored text.
+    await clickAndLoad(page, 'form[action$="/dispute"] button[type=submit]');
+    expect(await flashText(page)).toBe('异议已提交信息化办公室。');
+    expect((await j.t.db.knex('tickets').where({ id: ticketId }).first('disputed_at')).disputed_at).not.toBeNull();
+
+    // A comment that went through is not offered again on a later sign-in either.
+    await page.fill('#comment', '已联系博士后办公室');
+    await clickAndLoad(page, 'form[action$="/comment"] button[type=submit]');
+    await clickAndLoad(page, '.topbar button.link:has-text("退出登录")');
+    await page.goto(`${j.baseUrl}/login?next=${encodeURIComponent(`/tickets/${ticketId}`)}`);
+    await page.fill('#login', steward.login);
+    await page.fill('#password', steward.password);
+    await clickAndLoad(page, 'button[type=submit].primary');
+    expect(new URL(page.url()).pathname).toBe(`/tickets/${ticketId}`);
+    expect(await page.inputValue('#comment')).toBe('');
+    expect(await page.locator('main > .flash-info').count()).toBe(0);
+  });
+});
