@@ -97,6 +97,8 @@ export function summaryLines(summary: Record<string, unknown> | null | undefined
 
 /** "工单 #12": the object type's name in the viewer's language (the type itself when it has none) and its id. */
 function objectLabel(type: string | null, id: string | null, t: Translator): string {
+  // A failed sign-in with a login no account has: what was typed is not recorded (it may have been a password).
+  if (type === 'login' && !id) return t('admin.audit.unknownLogin');
   const key = `admin.audit.objects.${type}`;
   const name = type ? (t(key) === key ? type : t(key)) : '';
   return [name, id ? `#${id}` : ''].filter(Boolean).join(' ');

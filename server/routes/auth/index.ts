@@ -34,6 +34,25 @@ export function authRoutes(ctx: AppContext): Router {
     return Number(row?.session_epoch ?? 0);
   };
 
+  /**
+   * What a failed sign-in's audit row says about the login typed. People type their password into the login box:
+   * what was typed is written only when it is an account's login (in any case, as `Admin` names `admin`);
+   * anything else as `login: null`, its length and a marker — the first 8 hex digits of an HMAC keyed with the
+   * server's secret — so attempts with the same unknown login can be told apart from others, and the text not read
+   * back (no one without the secret can compute the marker of a guess).
+   */
+  const failedLoginRecord = async (
+    login: string,
+  ): Promise<{ objectId: string } | { summary: { login: null; loginMarker: string; loginLength: number } }> => {
+    const account = await db('users').whereRaw('lower(login) = lower(?)', [login]).first('id');
+    if (account) return { objectId: login };
+    const loginMarker = createHmac('sha256', ctx.config.sessionSecret ?? '')
+      .update(`auth.login_failed\u0000${login}`)
+      .digest('hex')
+      .slice(0, 8);
+    return { summary: { login: null, loginMarker, loginLength: [...login].length } };
+  };
+
   // Per address and login: slows guessing one account, without letting one user lock out a whole NAT. The key
   // needs the database (limitKey, below), the limiter takes it as it is.
   const limitKeys = new WeakMap<Request, string>();
@@ -100,7 +119,7 @@ export function authRoutes(ctx: AppContext): Router {
           await appendAudit(db, {
             action: 'auth.login_failed',
             objectType: 'login',
-            objectId: login.slice(0, 64),
+            ...(await failedLoginRecord(login)),
             ...auditOrigin(req),
           });
         }
