@@ -1,12 +1,15 @@
 import type { Command } from '../command';
 import { ValidationError } from '../../server/errors';
+import { typedWholeNumber } from '../../server/services/typed-number';
 import {
+  API_TOKEN_DAYS,
+  createApiToken,
   createUser,
   findUserByLogin,
-  issueApiToken,
   resetPassword,
   revokeApiTokens,
   setUserDisabled,
+  tokenDaysProblem,
   UnknownUserError,
   type UserRow,
 } from '../../server/services/users';
@@ -70,10 +73,13 @@ export const usersTokenCommand: Command = {
   name: 'users token',
   summary: '为账号签发 API 令牌 / issue an API token for an account',
   usage:
-    "hubwatch users token LOGIN [--label TEXT] [--revoke-all]\n\n  Prints a new token once (only its hash is stored). --revoke-all revokes the account's tokens instead.\n" +
+    'hubwatch users token LOGIN [--label TEXT] [--expires-in-days N] [--revoke-all]\n\n' +
+    "  Prints a new token once (only its hash is stored). --revoke-all revokes the account's tokens instead.\n" +
     '  --label: one line, at most 200 characters (kept with the token and in the audit log).\n' +
+    `  --expires-in-days: the API refuses the token after this many days (default ${API_TOKEN_DAYS.default}, at most ${API_TOKEN_DAYS.max});\n` +
+    '  stderr says when it expires. Tokens issued before tokens expired keep working until revoked.\n' +
     "  A disabled account's token is refused by the API until the account is enabled (stderr says so).",
-  options: { label: { type: 'string' }, 'revoke-all': { type: 'boolean' } },
+  options: { label: { type: 'string' }, 'expires-in-days': { type: 'string' }, 'revoke-all': { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const t = cliTranslator(io);
@@ -81,18 +87,30 @@ export const usersTokenCommand: Command = {
       print(io.stderr, '用法 / usage: hubwatch users token LOGIN');
       return EXIT.usage;
     }
-    if (values['revoke-all'] && values.label !== undefined) {
-      print(
-        io.stderr,
-        '--label 用于签发令牌，不能与 --revoke-all 同用 / --label names a token issued, not one revoked: drop it or --revoke-all',
-      );
-      return EXIT.usage;
+    for (const option of ['label', 'expires-in-days'] as const) {
+      if (values['revoke-all'] && values[option] !== undefined) {
+        print(
+          io.stderr,
+          `--${option} 用于签发令牌，不能与 --revoke-all 同用 / --${option} is about a token issued, not one revoked: drop it or --revoke-all`,
+        );
+        return EXIT.usage;
+      }
     }
     const label = typeof values.label === 'string' ? values.label.trim() || null : null;
     const labelProblem = label === null ? null : tokenLabelProblem(label);
     if (labelProblem) {
       print(io.stderr, `--label: ${labelProblem}`);
       return EXIT.usage;
+    }
+    let expiresInDays: number = API_TOKEN_DAYS.default;
+    if (values['expires-in-days'] !== undefined) {
+      const digits = typedWholeNumber(String(values['expires-in-days']));
+      const problem = digits === null ? tokenDaysProblem(NaN) : tokenDaysProblem(Number(digits));
+      if (problem) {
+        print(io.stderr, `--expires-in-days: ${t(problem.key, problem.params)}`);
+        return EXIT.usage;
+      }
+      expiresInDays = Number(digits);
     }
     return withServiceRuntime(io, 'users token', async ({ db }) => {
       const user = await findUserByLogin(db, positionals[0]);
@@ -103,10 +121,16 @@ export const usersTokenCommand: Command = {
       }
       if (values['revoke-all']) {
         const n = await revokeApiTokens(db, user.id);
-        print(io.stdout, `已吊销 ${n} 个令牌 / revoked ${n} token(s)`);
+        print(
+          io.stdout,
+          n ? `已吊销 ${n} 个令牌 / revoked ${n} token(s)` : `没有可吊销的有效令牌 / no valid token to revoke: nothing changed`,
+        );
         return EXIT.ok;
       }
-      print(io.stdout, await issueApiToken(db, user.id, label));
+      const { token, expiresAt } = await createApiToken(db, user.id, { label, expiresInDays });
+      // stdout is the token alone (scripts read it); when it expires goes beside it.
+      print(io.stdout, token);
+      print(io.stderr, `有效期至 / expires: ${expiresAt.toISOString()}（${expiresInDays} 天 / days）`);
       // Issued all the same (it works once the account is enabled), but the operator handing it on must know.
       if (user.disabled)
         print(

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { UnauthorizedError } from '../errors';
 import { KnexSessionStore } from '../auth/session-store';
-import { findUserByApiToken, findUserById, toCurrentUser, UserRow } from '../services/users';
+import { findUserByApiToken, findUserById, toCurrentUser, TokenExpiredError, UserRow } from '../services/users';
 
 /**
  * Resolves who is calling: an API token (`Authorization: Bearer …`, under /api/ only) or the session. A disabled
@@ -23,6 +23,7 @@ export function currentUser(db: Knex, absoluteMinutes: number) {
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         const row = match ? await findUserByApiToken(db, match[1]) : null;
         if (!row) return next(new UnauthorizedError());
+        if ('expired' in row) return next(new TokenExpiredError(row.expired));
         req.user = toCurrentUser(row);
         req.viaApiToken = true;
         return next();

@@ -102,6 +102,51 @@ describe('hubwatch users token', () => {
     expect(res.stdout.trim()).toMatch(/^hw_[A-Za-z0-9_-]{43}$/);
     expect(res.stderr).toContain('hubwatch users enable admin2');
     const enabled = await runCli(['users', 'token', 'wang'], env);
-    expect(enabled.stderr).toBe('');
+    expect(enabled.stderr).not.toContain('users enable');
+  });
+
+  it('a token expires after --expires-in-days (default 365): stdout is the token alone, stderr says when', async () => {
+    const before = Date.now();
+    const res = await runCli(['users', 'token', 'wang', '--label', 'etl', '--expires-in-days', '30'], env);
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim()).toMatch(/^hw_[A-Za-z0-9_-]{43}$/);
+    const stored = await withDb((db) => db('api_tokens').orderBy('id', 'desc').first('expires_at', 'label'));
+    expect(stored.label).toBe('etl');
+    expect(Math.abs(stored.expires_at.getTime() - before - 30 * 86_400_000)).toBeLessThan(120_000);
+    expect(res.stderr).toContain(`expires: ${stored.expires_at.toISOString()}`);
+    // Full-width digits, as a Chinese input method types them, are the same number.
+    expect((await runCli(['users', 'token', 'wang', '--expires-in-days', '３６５'], env)).code).toBe(0);
+    const byDefault = await runCli(['users', 'token', 'wang'], env);
+    const latest = await withDb((db) => db('api_tokens').orderBy('id', 'desc').first('expires_at'));
+    expect(byDefault.stderr).toContain(latest.expires_at.toISOString());
+    expect(Math.abs(latest.expires_at.getTime() - Date.now() - 365 * 86_400_000)).toBeLessThan(120_000);
+  });
+
+  it('--expires-in-days outside 1–730, or not a whole number, is exit 2 naming it in the chosen language, nothing written', async () => {
+    const before = await tokenCount();
+    for (const days of ['0', '731', '1.5', 'abc', '']) {
+      const res = await runCli(['users', 'token', 'wang', '--expires-in-days', days], env);
+      expect({ days, code: res.code, stdout: res.stdout }).toEqual({ days, code: 2, stdout: '' });
+      expect(res.stderr).toMatch(/^--expires-in-days: .*1 到 730/);
+    }
+    const english = await runCli(['users', 'token', 'wang', '--expires-in-days', '1000'], { ...env, HUBWATCH_LOCALE: 'en' });
+    expect(english.code).toBe(2);
+    expect(english.stderr).toMatch(/^--expires-in-days: .*whole number from 1 to 730/);
+    const both = await runCli(['users', 'token', 'wang', '--revoke-all', '--expires-in-days', '30'], env);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--expires-in-days');
+    expect(await tokenCount()).toBe(before);
+  });
+
+  it('--revoke-all with no valid token says nothing was revoked and writes no audit row', async () => {
+    expect((await runCli(['users', 'token', 'wang', '--revoke-all'], env)).code).toBe(0);
+    const rows = () => withDb((db) => db('audit_log').where({ action: 'token.revoke' }).orderBy('seq').pluck('summary'));
+    const after = await rows();
+    const again = await runCli(['users', 'token', 'wang', '--revoke-all'], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('nothing changed');
+    expect(again.stdout).not.toMatch(/revoked 0/);
+    expect(await rows()).toEqual(after);
+    expect(after.every((s: { revoked: number }) => s.revoked > 0)).toBe(true);
   });
 });

@@ -13,6 +13,7 @@ import { departmentCodeAsWritten } from '../../services/department-code';
 import { isEmailAddress } from '../../services/email-address';
 import {
   activeApiTokens,
+  API_TOKEN_DAYS,
   createUser,
   findUserById,
   listUsers,
@@ -198,6 +199,7 @@ export function adminRoutes(ctx: AppContext): Router {
       generated: extra.generated,
       resetFrom: passwordVersion(account),
       tokens,
+      tokenDays: API_TOKEN_DAYS,
     });
   }
 

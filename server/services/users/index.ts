@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { AppError, ValidationError } from '../../errors';
+import { AppError, type FieldError, ValidationError } from '../../errors';
 import { CurrentUser, Role } from '../../policies';
 import { appendAudit, auditActorOf } from '../audit';
 import { generatePassword, hashPassword, newPasswordProblem, verifyPassword } from './passwords';
@@ -65,44 +65,72 @@ export async function createUser(
   const departmentName = input.departmentName?.trim() || null;
   const department = await checkDepartment(db, input.department, departmentName);
   problems.push(...department.problems);
-  // Logins differing only in case (admin, Admin) would be two accounts that read as one person in lists, the audit
-  // log and comments: one could pass for the other.
-  const taken = (await db('users').whereRaw('lower(login) = lower(?)', [input.login]).orderBy('id').first('login')) as
-    { login: string } | undefined;
-  if (taken?.login === input.login) {
-    problems.push({ field: 'login', key: 'users.errors.loginTaken', params: { login: input.login } });
-  } else if (taken) {
-    problems.push({ field: 'login', key: 'users.errors.loginTakenCase', params: { login: input.login, existing: taken.login } });
-  }
+  const taken = await loginTakenProblem(db, input.login);
+  if (taken) problems.push(taken);
   if (problems.length) throw new ValidationError(problems);
 
   const generatedPassword = input.password ? null : generatePassword();
   const passwordHash = await hashPassword(input.password || generatedPassword!);
-  const user = await db.transaction(async (trx) => {
-    if (!department.exists) {
-      await trx('departments').insert({ code: input.department, name: departmentName });
-    }
-    const [row] = await trx('users')
-      .insert({
-        login: input.login,
-        name,
-        email,
-        department_code: input.department,
-        roles,
-        password_hash: passwordHash,
-      })
-      .returning('*');
-    await appendAudit(trx, {
-      actor: auditActorOf(actor),
-      action: 'user.create',
-      objectType: 'user',
-      objectId: row.id,
-      summary: { after: { login: row.login, department: row.department_code, roles } },
-      ...origin,
+  const user = await db
+    .transaction(async (trx) => {
+      if (!department.exists) {
+        // Another account added at the same instant may have created it: theirs is the department.
+        await trx('departments').insert({ code: input.department, name: departmentName }).onConflict('code').ignore();
+      }
+      const [row] = await trx('users')
+        .insert({
+          login: input.login,
+          name,
+          email,
+          department_code: input.department,
+          roles,
+          password_hash: passwordHash,
+        })
+        .returning('*');
+      await appendAudit(trx, {
+        actor: auditActorOf(actor),
+        action: 'user.create',
+        objectType: 'user',
+        objectId: row.id,
+        summary: { after: { login: row.login, department: row.department_code, roles } },
+        ...origin,
+      });
+      return row as UserRow;
+    })
+    .catch(async (err: unknown) => {
+      // Another account with this login (in any case) was added between the check above and this insert: the
+      // unique indexes refused it. The same message as when the check sees it.
+      if (!isLoginUniqueViolation(err)) throw err;
+      throw new ValidationError([
+        (await loginTakenProblem(db, input.login)) ?? {
+          field: 'login',
+          key: 'users.errors.loginTaken',
+          params: { login: input.login },
+        },
+      ]);
     });
-    return row as UserRow;
-  });
   return { user, generatedPassword };
+}
+
+/**
+ * "The login exists" when an account has this login, or one differing only in case: `admin` and `Admin` would be
+ * two accounts that read as one person in lists, the audit log and comments (one could pass for the other).
+ */
+async function loginTakenProblem(db: Knex, login: string): Promise<FieldError | null> {
+  const taken = (await db('users').whereRaw('lower(login) = lower(?)', [login]).orderBy('id').first('login')) as
+    { login: string } | undefined;
+  if (!taken) return null;
+  return taken.login === login
+    ? { field: 'login', key: 'users.errors.loginTaken', params: { login } }
+    : { field: 'login', key: 'users.errors.loginTakenCase', params: { login, existing: taken.login } };
+}
+
+/** users.login's unique constraint, and the unique index on lower(login) (migration 20261205001000). */
+const LOGIN_UNIQUE = new Set(['users_login_unique', 'users_login_lower_unique']);
+
+function isLoginUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === '23505' && typeof e.constraint === 'string' && LOGIN_UNIQUE.has(e.constraint);
 }
 
 export interface UserFilters {
@@ -171,19 +199,75 @@ function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 
-/** Issues an API token. Only its hash is stored: the token is shown once. */
-export async function issueApiToken(db: Knex, userId: number, label: string | null = null): Promise<string> {
-  const token = TOKEN_PREFIX + crypto.randomBytes(32).toString('base64url');
-  await db.transaction(async (trx) => {
-    const [row] = await trx('api_tokens')
-      .insert({ user_id: userId, token_hash: hashToken(token), label })
-      .returning('id');
-    await appendAudit(trx, { action: 'token.issue', objectType: 'user', objectId: userId, summary: { apiKeyId: row.id, label } });
-  });
-  return token;
+/**
+ * How long an API token opens the API, in days. A token is a bearer credential a script keeps in its
+ * configuration, often long after its author moved on: a year by default, so a forgotten or leaked one stops
+ * working within a year while a script's owner renews it once a year (with the academic year's other chores);
+ * at most two years. Tokens issued before expiry existed have none and keep working until revoked.
+ */
+export const API_TOKEN_DAYS = { default: 365, max: 730 } as const;
+
+/** What is wrong with a token's lifetime in days (a whole number from 1 to the maximum), or null. */
+export function tokenDaysProblem(days: number): Omit<FieldError, 'field'> | null {
+  return Number.isInteger(days) && days >= 1 && days <= API_TOKEN_DAYS.max
+    ? null
+    : { key: 'users.errors.tokenDays', params: { max: API_TOKEN_DAYS.max } };
 }
 
-/** Revokes every API token of the account still valid; returns how many. `actor` and `origin` for the audit row. */
+/**
+ * Issues an API token that expires `expiresInDays` days from now (ValidationError on `expires_in_days` outside 1 to
+ * API_TOKEN_DAYS.max). Only its hash is stored: the token is returned once, with the instant it expires.
+ */
+export async function createApiToken(
+  db: Knex,
+  userId: number,
+  opts: { label?: string | null; expiresInDays?: number } = {},
+): Promise<{ token: string; expiresAt: Date }> {
+  const label = opts.label ?? null;
+  const days = opts.expiresInDays ?? API_TOKEN_DAYS.default;
+  const problem = tokenDaysProblem(days);
+  if (problem) throw new ValidationError([{ field: 'expires_in_days', ...problem }]);
+  const token = TOKEN_PREFIX + crypto.randomBytes(32).toString('base64url');
+  const expiresAt = await db.transaction(async (trx) => {
+    const [row] = await trx('api_tokens')
+      .insert({
+        user_id: userId,
+        token_hash: hashToken(token),
+        label,
+        expires_at: trx.raw(`now() + ? * interval '1 day'`, [days]),
+      })
+      .returning(['id', 'expires_at']);
+    await appendAudit(trx, {
+      action: 'token.issue',
+      objectType: 'user',
+      objectId: userId,
+      summary: { apiKeyId: row.id, label, expiresInDays: days, expiresAt: row.expires_at as Date },
+    });
+    return row.expires_at as Date;
+  });
+  return { token, expiresAt };
+}
+
+/** Issues an API token (the default lifetime unless `expiresInDays`); returns the token, shown once. */
+export async function issueApiToken(
+  db: Knex,
+  userId: number,
+  label: string | null = null,
+  expiresInDays: number = API_TOKEN_DAYS.default,
+): Promise<string> {
+  return (await createApiToken(db, userId, { label, expiresInDays })).token;
+}
+
+/** A token still opens the API: not revoked, and without an expiry (issued before there was one) or before it. */
+const stillValid = (q: Knex.QueryBuilder, db: Knex, alias = '') =>
+  q
+    .whereNull(`${alias}revoked_at`)
+    .where((w) => w.whereNull(`${alias}expires_at`).orWhere(`${alias}expires_at`, '>', db.fn.now()));
+
+/**
+ * Revokes every API token of the account still valid; returns how many. `actor` and `origin` for the audit row,
+ * written only when a token was revoked (revoking none changes nothing).
+ */
 export async function revokeApiTokens(
   db: Knex,
   userId: number,
@@ -191,7 +275,13 @@ export async function revokeApiTokens(
   origin: { ip?: string; requestId?: string } = {},
 ): Promise<number> {
   return db.transaction(async (trx) => {
-    const n = await trx('api_tokens').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: trx.fn.now() });
+    // The rows, not the driver's count: the embedded database's driver reports an update's count differently.
+    const n = (
+      await stillValid(trx('api_tokens').where({ user_id: userId }), trx)
+        .update({ revoked_at: trx.fn.now() })
+        .returning('id')
+    ).length;
+    if (n === 0) return 0;
     await appendAudit(trx, {
       actor: auditActorOf(actor),
       action: 'token.revoke',
@@ -204,28 +294,74 @@ export async function revokeApiTokens(
   });
 }
 
-/** The account's API tokens still valid: how many, and when one was last used. */
-export async function activeApiTokens(db: Knex, userId: number): Promise<{ count: number; lastUsedAt: Date | null }> {
-  const [row] = await db('api_tokens')
-    .where({ user_id: userId })
-    .whereNull('revoked_at')
-    .select(db.raw('count(*) as count'), db.raw('max(last_used_at) as last_used_at'));
-  return { count: Number(row?.count ?? 0), lastUsedAt: row?.last_used_at ?? null };
+export interface ApiTokenView {
+  id: number;
+  label: string | null;
+  created_at: Date;
+  /** null: issued before tokens expired; it never does. */
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  expired: boolean;
 }
 
-export async function findUserByApiToken(db: Knex, token: string): Promise<UserRow | null> {
+/**
+ * The account's API tokens not revoked, newest first (expired ones too, marked: a script refused for that is what
+ * an administrator looks here for); how many of them are still valid, and when one was last used.
+ */
+export async function activeApiTokens(
+  db: Knex,
+  userId: number,
+): Promise<{ count: number; lastUsedAt: Date | null; items: ApiTokenView[] }> {
+  const items = (
+    await db('api_tokens')
+      .where({ user_id: userId })
+      .whereNull('revoked_at')
+      .orderBy('id', 'desc')
+      .select(
+        'id',
+        'label',
+        'created_at',
+        'expires_at',
+        'last_used_at',
+        db.raw('(expires_at IS NOT NULL AND expires_at <= now()) AS expired'),
+      )
+  ).map((r: ApiTokenView) => ({ ...r, id: Number(r.id), expired: !!r.expired }));
+  const valid = items.filter((t) => !t.expired);
+  const lastUsed = valid.map((t) => t.last_used_at).filter((d): d is Date => d != null);
+  return {
+    count: valid.length,
+    lastUsedAt: lastUsed.length ? new Date(Math.max(...lastUsed.map((d) => d.getTime()))) : null,
+    items,
+  };
+}
+
+/**
+ * The account a token opens the API for, or why not: `expired` (with the instant) for a token past its expiry,
+ * null for anything else (unknown, revoked, the account disabled, not a token).
+ */
+export async function findUserByApiToken(db: Knex, token: string): Promise<UserRow | { expired: Date } | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const row = await db('api_tokens as t')
     .join('users as u', 'u.id', 't.user_id')
     .where('t.token_hash', hashToken(token))
     .whereNull('t.revoked_at')
     .where('u.disabled', false)
-    .select('u.*', 't.id as token_id')
+    .select('u.*', 't.id as token_id', 't.expires_at as token_expires_at', db.raw('t.expires_at <= now() as token_expired'))
     .first();
   if (!row) return null;
+  if (row.token_expired) return { expired: row.token_expires_at as Date };
   await db('api_tokens').where({ id: row.token_id }).update({ last_used_at: db.fn.now() });
   delete row.token_id;
+  delete row.token_expires_at;
+  delete row.token_expired;
   return row as UserRow;
+}
+
+/** A token past its expiry (401): says so, and when. */
+export class TokenExpiredError extends AppError {
+  constructor(expiredAt: Date) {
+    super(401, 'token_expired', 'users.errors.tokenExpired', { at: expiredAt.toISOString() });
+  }
 }
 
 export class UnknownUserError extends AppError {
