@@ -24,10 +24,31 @@ export function demoHubRefusal(hubUrl: string | null, confirmed: boolean): strin
   return null;
 }
 
+/**
+ * The largest `--scale` a reset builds. A PostgreSQL hub: 1000, what the check benchmark builds and measures
+ * (bench/checks-hub.ts: 2 M staff; 20 M grades at that scale). The embedded hub (PGlite, WASM, one connection):
+ * 100, about 1.6 GB (each scale unit adds ~16 MB; measured: scale 50 in 26 s, 0.8 GB; 200 in 144 s on a loaded
+ * 2-vCPU machine, 3.1 GB). PGlite holds more, but every build and check run then takes minutes in one WASM
+ * process; a larger demo belongs in a PostgreSQL hub.
+ */
+export const DEMO_SCALE_MAX = { postgres: 1000, embedded: 100 } as const;
+
 function positiveInteger(value: unknown, name: string): number | string {
   if (value === undefined) return 1;
   const n = Number(value);
   return Number.isInteger(n) && n >= 1 ? n : `--${name}: 应为正整数 / must be a whole number ≥ 1, got "${String(value)}"`;
+}
+
+/** Why `scale` is too large for the hub (null: it is not), before anything is opened. */
+export function demoScaleRefusal(scale: number, hubUrl: string | null): string | null {
+  const max = hubUrl ? DEMO_SCALE_MAX.postgres : DEMO_SCALE_MAX.embedded;
+  if (scale <= max) return null;
+  return hubUrl
+    ? `--scale: 至多 ${max}（检查基准测试所用规模：200 万教职工、2000 万成绩），收到 ${scale} / ` +
+        `at most ${max} for a PostgreSQL hub (the check benchmark's scale: 2 M staff, 20 M grades), got ${scale}`
+    : `--scale: 内嵌演示中台至多 ${max}（约 1.6 GB），收到 ${scale}；更大规模请用名称含 demo 或 test 的 PostgreSQL HUB_DATABASE_URL（至多 ${DEMO_SCALE_MAX.postgres}）/ ` +
+        `at most ${max} for the embedded demo hub (about 1.6 GB), got ${scale}; for more, use a PostgreSQL ` +
+        `HUB_DATABASE_URL whose name contains demo or test (at most ${DEMO_SCALE_MAX.postgres})`;
 }
 
 export const demoResetCommand: Command = {
@@ -38,7 +59,8 @@ export const demoResetCommand: Command = {
     '',
     '  Rebuilds the demo hub tables for the example catalog, with documented defects dated from today.',
     '  Only the embedded hub, or with --yes-i-mean-it a PostgreSQL HUB_DATABASE_URL whose database name',
-    '  contains "demo" or "test". --scale multiplies row counts (benchmarks).',
+    '  contains "demo" or "test". --scale multiplies row counts (benchmarks): at most',
+    `  ${DEMO_SCALE_MAX.embedded} for the embedded hub, ${DEMO_SCALE_MAX.postgres} for a PostgreSQL one.`,
   ].join('\n'),
   options: { scale: { type: 'string' }, seed: { type: 'string' }, 'yes-i-mean-it': { type: 'boolean' } },
   async run({ values }, io) {
@@ -51,7 +73,9 @@ export const demoResetCommand: Command = {
       }
     }
     const config = loadConfig(io.env, io.cwd);
-    const refusal = demoHubRefusal(config.hubDatabaseUrl, Boolean(values['yes-i-mean-it']));
+    const refusal =
+      demoHubRefusal(config.hubDatabaseUrl, Boolean(values['yes-i-mean-it'])) ??
+      demoScaleRefusal(scale as number, config.hubDatabaseUrl);
     if (refusal) {
       print(io.stderr, refusal);
       return EXIT.usage;

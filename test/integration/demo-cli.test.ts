@@ -1,4 +1,6 @@
-import { demoHubRefusal } from '../../cli/commands/demo';
+import fs from 'node:fs';
+import { BENCH_HUB } from '../../bench/checks-hub';
+import { DEMO_SCALE_MAX, demoHubRefusal, demoScaleRefusal } from '../../cli/commands/demo';
 import { EXAMPLE_CATALOG_PATH } from '../../server/bootstrap/embedded-demo';
 import { cliEnvironment, runCli } from '../helpers/cli';
 
@@ -25,6 +27,33 @@ describe('hubwatch demo reset', () => {
     } finally {
       env.cleanup();
     }
+  });
+
+  it('refuses a --scale above the maximum, naming it: exit 2 before anything is opened or built', async () => {
+    const env = cliEnvironment();
+    try {
+      const embedded = await runCli(['demo', 'reset', '--scale', String(DEMO_SCALE_MAX.embedded + 1)], env.env);
+      expect(embedded.code).toBe(2);
+      expect(embedded.stdout).toBe('');
+      expect(embedded.stderr).toMatch(/^--scale: .*at most 100 for the embedded demo hub/);
+      // Nothing opened: neither database was created under DATA_DIR.
+      expect(fs.readdirSync(env.dataDir)).toEqual([]);
+      // A PostgreSQL hub (port 1: a connection attempt would be exit 1): the benchmark's scale at most.
+      const hub = { ...env.env, HUB_DATABASE_URL: 'postgres://hub@127.0.0.1:1/hub_demo' };
+      const big = await runCli(['demo', 'reset', '--yes-i-mean-it', '--scale', '1001'], hub);
+      expect([big.code, big.stdout]).toEqual([2, '']);
+      expect(big.stderr).toMatch(/^--scale: .*at most 1000 for a PostgreSQL hub/);
+    } finally {
+      env.cleanup();
+    }
+  });
+
+  it('the maximum scale: 100 embedded, 1000 on PostgreSQL (the benchmark builds 1000)', () => {
+    expect(BENCH_HUB.scale).toBeLessThanOrEqual(DEMO_SCALE_MAX.postgres);
+    expect(demoScaleRefusal(100, null)).toBeNull();
+    expect(demoScaleRefusal(101, null)).toMatch(/至多 100.*at most 100/);
+    expect(demoScaleRefusal(1000, 'postgres://u@h/hub_demo')).toBeNull();
+    expect(demoScaleRefusal(1001, 'postgres://u@h/hub_demo')).toMatch(/至多 1000.*at most 1000/);
   });
 
   it('names that allow a reset', () => {
