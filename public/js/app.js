@@ -22,6 +22,10 @@
       return null; // storage turned off: nothing is kept, as without JavaScript
     }
   }
+  /** A form's action without the CSRF token that multipart forms carry in it (the next page has another). */
+  function actionOf(form) {
+    return (form.getAttribute('action') || '').replace(/([?&])_csrf=[^&]*&?/, '$1').replace(/[?&]$/, '');
+  }
   function isAccountForm(form) {
     var action = form.getAttribute('action') || '';
     return /^\/(login|logout|locale|account\/password)(\?|$)/.test(action);
@@ -55,7 +59,7 @@
       PENDING,
       JSON.stringify({
         path: location.pathname + location.search,
-        action: form.getAttribute('action'),
+        action: actionOf(form),
         index: forms.indexOf(form),
         fields: fields,
         at: Date.now(),
@@ -78,29 +82,40 @@
     if (!cameFromSignIn || !pending || Date.now() - pending.at > KEPT_MS) return;
     if (pending.path !== location.pathname + location.search) return;
     var form = document.forms[pending.index];
-    if (!form || form.getAttribute('action') !== pending.action) return;
+    if (!form || actionOf(form) !== pending.action) return;
     var byName = {};
     pending.fields.forEach(function (f) {
       (byName[f[0]] = byName[f[0]] || []).push(f[1]);
     });
     var filled = false;
-    Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || SKIPPED[el.type]) return;
+    var done = [];
+    // Two passes: a menu put back tells the page's own script (change event), which may add inputs that
+    // depend on it (the error report's field menu and record-key boxes follow its table); the second pass
+    // fills those.
+    function fill(el) {
+      if (!el.name || SKIPPED[el.type] || done.indexOf(el) !== -1) return;
+      done.push(el);
       var values = byName[el.name] || [];
       if (el.type === 'checkbox' || el.type === 'radio') {
         el.checked = values.indexOf(el.value) !== -1;
         filled = filled || el.checked;
       } else if (el.tagName === 'SELECT') {
         if (!values.length) return;
+        var before = el.value;
         Array.prototype.forEach.call(el.options, function (o) {
           o.selected = values.indexOf(o.value) !== -1;
         });
         filled = true;
+        // Its options may come with the first pass's change (the report's field menu): try again in the second.
+        if (values.indexOf(el.value) === -1) done.pop();
+        if (el.value !== before) el.dispatchEvent(new Event('change', { bubbles: true }));
       } else if (values.length) {
         el.value = values.shift(); // same-named text boxes in their order
         filled = true;
       }
-    });
+    }
+    Array.prototype.slice.call(form.elements).forEach(fill);
+    Array.prototype.slice.call(form.elements).forEach(fill);
     if (!filled) return;
     var main = document.getElementById('main');
     var notice = document.createElement('div');

@@ -1,5 +1,6 @@
 import { buildUser } from '../factories';
 import { clickAndLoad, flashText, Journey, pageAs, startJourney } from '../factories/journeys';
+import { buildReportsWorld, ReportsWorld, STAFF } from '../factories/reports';
 import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
 import { describeBrowser, screenshot } from '../helpers/browser';
 
@@ -61,5 +62,40 @@ describeBrowser('a form sent after the session ended', () => {
     expect(new URL(page.url()).pathname).toBe(`/tickets/${ticketId}`);
     expect(await page.inputValue('#comment')).toBe('');
     expect(await page.locator('main > .flash-info').count()).toBe(0);
+  });
+});
+
+describeBrowser('an error report (a multipart form whose inputs follow its table) sent after the session ended', () => {
+  let j: Journey;
+  let world: ReportsWorld;
+
+  beforeAll(async () => {
+    j = await startJourney();
+    world = await buildReportsWorld(j.t.db.knex);
+  }, 120_000);
+  afterAll(() => j?.close());
+
+  it('comes back with its table, field, record key and description, to be sent again', async () => {
+    const page = await pageAs(j, world.reporter);
+    await page.goto(`${j.baseUrl}/reports/new`);
+    await page.selectOption('#report-table', 'staff_basic');
+    await page.selectOption('#report-field', 'political_status');
+    await page.fill('input[name="record_key[staff_no]"]', STAFF.staff_no);
+    await page.fill('#report-description', '该教职工 2024 年已入党，政治面貌应为中共党员');
+    await j.t.db.knex('sessions').delete();
+    await clickAndLoad(page, 'form[data-report-form] button[value=submit]');
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.fill('#login', world.reporter.login);
+    await page.fill('#password', world.reporter.password);
+    await clickAndLoad(page, 'button[type=submit].primary');
+
+    expect(new URL(page.url()).pathname).toBe('/reports/new');
+    expect(await page.inputValue('#report-table')).toBe('staff_basic');
+    expect(await page.inputValue('#report-field')).toBe('political_status');
+    expect(await page.inputValue('input[name="record_key[staff_no]"]')).toBe(STAFF.staff_no);
+    expect(await page.inputValue('#report-description')).toBe('该教职工 2024 年已入党，政治面貌应为中共党员');
+    expect(await j.t.db.knex('reports').count({ n: '*' })).toEqual([{ n: 0 }]);
+    await clickAndLoad(page, 'form[data-report-form] button[value=submit]');
+    expect(await j.t.db.knex('reports').count({ n: '*' })).toEqual([{ n: 1 }]);
   });
 });
