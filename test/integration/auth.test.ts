@@ -127,6 +127,24 @@ describe('signing in and out', () => {
     expect(res.text).toContain('请输入密码');
   });
 
+  it('signs in with the login in any case (logins are unique in any case), the password still exact', async () => {
+    const user = await buildUser(t.db.knex, { login: `zhang.san.${Date.now()}` });
+    const shouted = user.login.toUpperCase();
+    const agent = request.agent(t.app);
+    const csrf = csrfFrom((await agent.get('/login')).text);
+    const ok = await agent.post('/login').type('form').send({ login: shouted, password: user.password, _csrf: csrf });
+    expect([ok.status, ok.headers.location]).toEqual([302, '/']);
+    const me = await agent.get('/').expect(200);
+    expect(me.text).toContain(user.name);
+    const other = request.agent(t.app);
+    const token = csrfFrom((await other.get('/login')).text);
+    await other
+      .post('/login')
+      .type('form')
+      .send({ login: shouted, password: user.password.toUpperCase(), _csrf: token })
+      .expect(401);
+  });
+
   it('refuses a state change without the CSRF token', async () => {
     const user = await buildUser(t.db.knex);
     const agent = request.agent(t.app);

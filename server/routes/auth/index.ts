@@ -9,7 +9,7 @@ import { TooManyRequestsError } from '../../errors';
 import { authorize, publicRoute } from '../../middleware/authorize';
 import { passwordGuessLimiter } from '../../middleware/rate-limit-store';
 import { appendAudit } from '../../services/audit';
-import { authenticatePassword } from '../../services/users';
+import { authenticatePassword, findUserForSignIn } from '../../services/users';
 
 const safeNext = (value: unknown) => safeLocalPath(value, '/');
 
@@ -30,7 +30,7 @@ export function authRoutes(ctx: AppContext): Router {
    * 0 for a login no account has (a guess that cannot succeed).
    */
   const credentialGeneration = async (login: string): Promise<number> => {
-    const row = login ? await db('users').where({ login }).first('session_epoch') : undefined;
+    const row = await findUserForSignIn(db, login);
     return Number(row?.session_epoch ?? 0);
   };
 
@@ -44,8 +44,7 @@ export function authRoutes(ctx: AppContext): Router {
   const failedLoginRecord = async (
     login: string,
   ): Promise<{ objectId: string } | { summary: { login: null; loginMarker: string; loginLength: number } }> => {
-    const account = await db('users').whereRaw('lower(login) = lower(?)', [login]).first('id');
-    if (account) return { objectId: login };
+    if (await findUserForSignIn(db, login)) return { objectId: login };
     const loginMarker = createHmac('sha256', ctx.config.sessionSecret ?? '')
       .update(`auth.login_failed\u0000${login}`)
       .digest('hex')

@@ -186,9 +186,18 @@ export async function findUserById(db: Knex, id: number): Promise<UserRow | unde
   return db('users').where({ id }).first();
 }
 
-/** Checks a login and password; returns the user or null (never says which part was wrong). */
+/**
+ * The account a sign-in names: its login as written, else in any case (`ZhangSan` signs in as `zhangsan`).
+ * Unambiguous: no two logins differ only in case (unique index on lower(login), migration 20261205001000).
+ */
+export async function findUserForSignIn(db: Knex, login: string): Promise<UserRow | undefined> {
+  if (!login) return undefined;
+  return (await findUserByLogin(db, login)) ?? db('users').whereRaw('lower(login) = lower(?)', [login]).first();
+}
+
+/** Checks a login (in any case) and password; returns the user or null (never says which part was wrong). */
 export async function authenticatePassword(db: Knex, login: string, password: string): Promise<UserRow | null> {
-  const user = await findUserByLogin(db, login);
+  const user = await findUserForSignIn(db, login);
   const ok = await verifyPassword(user && !user.disabled ? user.password_hash : null, password);
   return ok && user && !user.disabled ? user : null;
 }
