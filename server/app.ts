@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import pinoHttp from 'pino-http';
 import { KnexSessionStore } from './auth/session-store';
 import type { AppContext } from './context';
+import { NotFoundError } from './errors';
 import { publicRoute } from './middleware/authorize';
 import { dropShadowingKeys, verifyJsonBody, refuseNulCharacters } from './middleware/body-safety';
 import { compressResponses, precompressedFile } from './middleware/compress';
@@ -97,6 +98,11 @@ export function createApp(ctx: AppContext): Express {
     precompressedFile(CHART_JS, 'text/javascript; charset=utf-8', config.env === 'production' ? 86_400 : 0),
   );
 
+  // The API is `/api/…` as written. Express matches paths in any case, and `/API/v1/…` reached the API's routes
+  // without being taken for the API (bearer tokens, CSRF, JSON errors read `req.path`): one spelling, others 404.
+  app.use((req: Request, _res: Response, next: NextFunction) =>
+    next(/^\/api(\/|$)/i.test(req.path) && !/^\/api(\/|$)/.test(req.path) ? new NotFoundError() : undefined),
+  );
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(express.json({ limit: '1mb', reviver: dropShadowingKeys, verify: verifyJsonBody }));
   app.use(

@@ -367,6 +367,25 @@ describe('signing in and out', () => {
     expect(await t.db.knex('check_runs').count({ n: '*' })).toEqual(before);
   });
 
+  it('knows the API by its one spelling, /api/: /API/v1 and /Api/v1 are not found, whatever they carry', async () => {
+    const user = await buildUser(t.db.knex, { department: 'HR', roles: ['it_office'] });
+    const token = await issueApiToken(t.db.knex, user.id);
+    for (const path of ['/API/v1/me', '/Api/v1/tickets', '/aPI/v1/reports']) {
+      const res = await request(t.app).get(path).set('Authorization', `Bearer ${token}`).set('Accept', 'application/json');
+      expect({ path, status: res.status, error: res.body.error }).toEqual({ path, status: 404, error: 'not_found' });
+    }
+    const before = await t.db.knex('sharing_requests').count({ n: '*' });
+    await request(t.app)
+      .post('/API/v1/sharing-requests')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ purpose: 'x', method: 'api', items: [], pledge_accepted: true })
+      .expect(404);
+    expect(await t.db.knex('sharing_requests').count({ n: '*' })).toEqual(before);
+    await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+    // Pages keep answering in any case, as before (a typed /Tickets is the ticket list).
+    await request(t.app).get('/Tickets').expect(302);
+  });
+
   it('sends helmet security headers', async () => {
     const res = await request(t.app).get('/login');
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
