@@ -137,6 +137,15 @@ describe('ticket pages and API', () => {
         .post(`/tickets/${hrTicket}/transitions`, { to: 'fixed', comment: [1] })
         .expect(422);
       expect(Object.keys(comment.body.fields)).toEqual(['comment']);
+      // A number that is no version at all is a malformed body too, not a stale version (409).
+      for (const version of [-1, 0, 1.5, 1e308, '2']) {
+        const res = await api(hrToken).post(`/tickets/${hrTicket}/transitions`, { to: 'fixed', version });
+        expect({ version, status: res.status, fields: res.body.fields }).toEqual({
+          version,
+          status: 422,
+          fields: { version: 'version 应为工单的版本号（从 1 起的整数，如读取工单时的 version）' },
+        });
+      }
     });
 
     it('keeps closing to the IT office (403 for the steward) and requires a reason (422)', async () => {

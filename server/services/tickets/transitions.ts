@@ -63,7 +63,9 @@ export interface TransitionInput {
 /** What was sent of the wrong type (the API's JSON), every such field at once. */
 function checkSentTypes(input: Pick<TransitionInput, 'comment' | 'expectedVersion'>): void {
   const problems: ValidationError['fields'] = [];
-  if (input.expectedVersion != null && !Number.isInteger(input.expectedVersion))
+  // A version is a count from 1: `-1` or `1e308` is no version the ticket ever had, a malformed body (422), not a stale one.
+  const v = input.expectedVersion;
+  if (v != null && !(Number.isSafeInteger(v) && (v as number) >= 1))
     problems.push({ field: 'version', key: 'tickets.errors.version' });
   if (input.comment != null && typeof input.comment !== 'string')
     problems.push({ field: 'comment', key: 'tickets.errors.commentType' });
