@@ -748,13 +748,15 @@ describe('parseCatalog: every problem with its line, path and message', () => {
     );
   });
 
-  it('steward addresses that are not e-mails only warn', () => {
+  it('steward addresses that are not e-mails only warn, and are not kept (no notice could reach them)', () => {
     const { catalog, problems } = parseCatalog(
-      BASE.replace('{ code: HR, name: 人事处 }', '{ code: HR, name: 人事处, stewards: [张三] }'),
+      BASE.replace('{ code: HR, name: 人事处 }', '{ code: HR, name: 人事处, stewards: [张三, hr-data@example.edu.cn] }'),
     );
     expect(catalog).not.toBeNull();
     expect(problems).toEqual([
       expect.objectContaining({ line: 7, path: 'departments[0].stewards[0]', code: 'bad_email', severity: 'warning' }),
     ]);
+    expect(formatProblem(problems[0], 'zh-CN')).toContain('"张三" 不像电子邮件地址，未登记为数据专员邮箱');
+    expect(catalog!.departments.find((d) => d.code === 'HR')!.stewards).toEqual(['hr-data@example.edu.cn']);
   });
 });

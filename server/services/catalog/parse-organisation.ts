@@ -22,18 +22,20 @@ export function readDepartments(r: Reader, node: AnyNode, path: string): Catalog
     const name = nameEntry ? r.text(nameEntry.value, at(p, 'name'), TEXT_LIMITS.name) : null;
     const stewardsEntry = entries.get('stewards');
     const stewards = stewardsEntry ? (r.texts(stewardsEntry.value, at(p, 'stewards')) ?? []) : [];
-    for (const steward of stewards) {
-      if (!isEmailAddress(steward.value)) {
-        r.report(
-          steward.node,
-          steward.path,
-          'bad_email',
-          `"${steward.value}" 不像电子邮件地址`,
-          `"${steward.value}" does not look like an e-mail address`,
-          'warning',
-        );
-      }
-    }
+    // A mistyped address does not stop the import (a warning), and is not kept: no notice can reach it, and the
+    // department page, which checks addresses the same way, would refuse to save the list until it was removed.
+    const mailable = stewards.filter((steward) => {
+      if (isEmailAddress(steward.value)) return true;
+      r.report(
+        steward.node,
+        steward.path,
+        'bad_email',
+        `"${steward.value}" 不像电子邮件地址，未登记为数据专员邮箱`,
+        `"${steward.value}" does not look like an e-mail address; it is not kept as a steward's address`,
+        'warning',
+      );
+      return false;
+    });
     // A code refused for its length was reported once, above (so there is no catalog); it still counts
     // as declared, so that the systems and tables naming it are not reported as unknown as well.
     const declared = code ?? (codeEntry ? tooLongCode(codeEntry.value) : null);
@@ -43,7 +45,7 @@ export function readDepartments(r: Reader, node: AnyNode, path: string): Catalog
     // and systems naming it are not reported as well.
     departments.push(
       stewardsEntry
-        ? { code: declared, name: name ?? '', stewards: stewards.map((s) => s.value) }
+        ? { code: declared, name: name ?? '', stewards: mailable.map((s) => s.value) }
         : { code: declared, name: name ?? '' },
     );
   });
