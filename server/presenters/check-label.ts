@@ -10,3 +10,13 @@ export function checkLabel(t: Translator, kind: string): string {
   const key = `checks.kinds.${kind}`;
   return hasKey(DEFAULT_LOCALE, key) ? t(key) : kind;
 }
+
+/**
+ * What a table the run could not check means and what to do about it, in the user's language: the stored
+ * message is the hub's (or the runner's bilingual) text; this sentence says it for the IT office. A code this
+ * version does not know has none (null).
+ */
+export function tableErrorHint(t: Translator, code: string | null | undefined): string | null {
+  const key = `checks.errorCodes.${code}`;
+  return code && hasKey(DEFAULT_LOCALE, key) ? t(key) : null;
+}

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Translator } from '../i18n';
-import { checkLabel } from './check-label';
+import { checkLabel, tableErrorHint } from './check-label';
 import { can, CurrentUser } from '../policies';
 import { tableRunHistory } from '../services/checks/queries';
 import type { CatalogTable } from '../services/catalog/types';
@@ -46,7 +46,16 @@ export async function tableChecksView(db: Knex, table: CatalogTable, user: Curre
     results,
     // The worst six get a trend chart; all are in the table above.
     failing: results.filter((r) => !r.passed).slice(0, 6),
-    lastError: lastOutcome?.status === 'error' ? { code: lastOutcome.error_code, message: lastOutcome.error_message } : null,
+    lastError:
+      lastOutcome?.status === 'error'
+        ? {
+            code: lastOutcome.error_code,
+            message: lastOutcome.error_message,
+            hint: tableErrorHint(t, lastOutcome.error_code),
+            // Those who cannot act on it (a steward, a data user) are told it is not their data's problem.
+            forOffice: can(user, 'checks.run'),
+          }
+        : null,
     canRun: can(user, 'checks.run'),
   };
 }

@@ -82,9 +82,10 @@ describe('check pages: what a run found', () => {
     expect(tablesOf(page.text)).toContain('尚无检查完毕的表');
     expect(failuresOf(page.text)).toContain('目前没有未通过的检查');
     expect(page.text).toMatch(/<progress id="run-progress-bar" aria-labelledby="run-progress-text"/);
-    // The sentence the page updates while it polls, in the reader's language (it was bare "1 / 2").
+    // The sentence the page updates while it polls, in the reader's language (it was bare "1 / 2"), a live
+    // region (role=status) so a screen reader hears the progress without leaving its place.
     expect(page.text).toContain(
-      '<span id="run-progress-text" data-template="已完成 {done} / {total} 张表">已完成 0 / 2 张表</span>',
+      '<span id="run-progress-text" role="status" data-template="已完成 {done} / {total} 张表">已完成 0 / 2 张表</span>',
     );
     expect(page.text).not.toContain('全部检查通过');
     await t.db.knex('check_runs').where({ id: runId }).update({ status: 'interrupted', finished_at: new Date() });

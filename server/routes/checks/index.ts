@@ -4,13 +4,14 @@ import type { AppContext } from '../../context';
 import { NotFoundError } from '../../errors';
 import { pathId } from '../../http/path-id';
 import { authorize } from '../../middleware/authorize';
+import { can } from '../../policies';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { appendAudit } from '../../services/audit';
 import { checkRunnerDeps } from '../../services/checks/deps';
 import { checkTrend, getRun, listRuns } from '../../services/checks/queries';
 import { claimRun, executeRun } from '../../services/checks/runs';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
-import { checkLabel } from '../../presenters/check-label';
+import { checkLabel, tableErrorHint } from '../../presenters/check-label';
 import { trendLabels } from '../../presenters/check-trend';
 import { isBlankKey } from '../../presenters/sample-keys';
 import { maskRecordKey } from '../../services/privacy';
@@ -36,6 +37,7 @@ export function checkRoutes(ctx: AppContext): Router {
       runs: rows.map((r) => ({ ...r, durationMs: durationMs(r) })),
       statuses: RUN_STATUSES,
       status: status ?? '',
+      canRun: can(req.user!, 'checks.run'),
       pager: pagination(req.originalUrl, page, perPage, total),
       chart: rows
         .slice()
@@ -108,6 +110,8 @@ export function checkRoutes(ctx: AppContext): Router {
         ...tb,
         table_title: tableOf(tb.table_name)?.title ?? null,
         in_catalog: !!tableOf(tb.table_name),
+        // What the error code means and what to do, in the reader's language; the stored message is the hub's.
+        error_hint: tableErrorHint(req.t, tb.error_code),
       })),
       failures: found.failures.map((f) => ({
         ...f,

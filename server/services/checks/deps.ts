@@ -1,8 +1,12 @@
 import type { AppContext } from '../../context';
-import { translate } from '../../i18n';
+import { DEFAULT_LOCALE, hasKey, translate, type Locale } from '../../i18n';
 import { notifierFromConfig } from '../notifications';
 import { applyCheckResults, onRecheckRequested } from '../tickets';
 import { claimRun, CheckRunnerDeps, executeRun } from './runs';
+
+/** The notice's sentence on what a table error means and what to do; none for a code this version does not know. */
+const errorHint = (locale: Locale, code: string) =>
+  hasKey(DEFAULT_LOCALE, `checks.errorCodes.${code}`) ? translate(locale, `checks.errorCodes.${code}`) : '';
 
 /**
  * Wires the check runner to the rest of the product: results go to the ticket service; a table that
@@ -35,11 +39,11 @@ export function checkRunnerDeps(ctx: AppContext, extra: Partial<CheckRunnerDeps>
         {
           kind: 'check.table_error',
           title: translate('zh-CN', 'checks.notice.title', { table }),
-          body: translate('zh-CN', 'checks.notice.body', { table, code, message }),
+          body: translate('zh-CN', 'checks.notice.body', { table, code, message, hint: errorHint('zh-CN', code) }),
           link: `/runs/${runId}`,
           en: {
             title: translate('en', 'checks.notice.title', { table }),
-            body: translate('en', 'checks.notice.body', { table, code, message }),
+            body: translate('en', 'checks.notice.body', { table, code, message, hint: errorHint('en', code) }),
           },
         },
         { email: true },

@@ -1,0 +1,112 @@
+import { checkRunnerDeps } from '../../server/services/checks/deps';
+import { runNow } from '../../server/services/checks/runs';
+import { buildUser } from '../factories';
+import { Session, signInAs, startCheckPages } from '../factories/checks';
+import { signIn, type TestApp } from '../helpers/app';
+
+/**
+ * The check-run pages as the IT office reads them: an empty runs list says why it is empty and what to do, and a
+ * table a run could not check is explained in the reader's language (what the error means, what to do), not only
+ * by its code and the hub's message. A steward sees on the table's page that it is not their data's problem.
+ */
+const CATALOG = `
+calendar: { timezone: Asia/Shanghai }
+departments:
+  - { code: HR, name: 人事处 }
+  - { code: ITC, name: 信息化办公室 }
+tables:
+  - name: staff
+    title: 教职工
+    department: HR
+    sharing: conditional
+    key: [staff_no]
+    fields:
+      - { name: staff_no, title: 职工号, required: true }
+  - name: absent
+    title: 不存在的表
+    department: HR
+    sharing: conditional
+    key: [id]
+`;
+
+describe('check-run pages for the IT office', () => {
+  let t: TestApp;
+  let office: Session;
+
+  beforeAll(async () => {
+    ({ t, session: office } = await startCheckPages({
+      hub: { staff: { columns: ['staff_no'], rows: [{ staff_no: '1' }] } },
+      catalog: CATALOG,
+      as: 'office',
+    }));
+  });
+  afterAll(() => t?.close());
+
+  const english = (s: Session) =>
+    s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' }).expect(302);
+  const chinese = (s: Session) =>
+    s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+  const emptyRow = (html: string) => /<tr><td colspan="7" class="muted">([\s\S]*?)<\/td><\/tr>/.exec(html)?.[1] ?? '';
+
+  // First: before any run.
+  it('an empty runs list tells the IT office it may run the checks now, and a leader that runs come on a schedule', async () => {
+    const list = await office.agent.get('/runs').expect(200);
+    expect(emptyRow(list.text)).toBe('暂无检查运行：检查按计划定时运行；也可以点击“立即检查”现在就检查。');
+    const leader = await buildUser(t.db.knex, { department: 'ITC', roles: ['univ_leader'] });
+    const { agent } = await signIn(t.app, leader.login, leader.password);
+    const theirs = await agent.get('/runs').expect(200);
+    expect(emptyRow(theirs.text)).toBe('暂无检查运行：检查按计划定时运行，运行后会列在这里。');
+    expect(theirs.text).not.toContain('action="/runs"'); // no "run now" for a leader
+  });
+
+  it('a status filter that matches no run says so by the status, with a way back to every run', async () => {
+    await runNow(checkRunnerDeps(t.ctx), { trigger: 'manual' });
+    const list = await office.agent.get('/runs?status=failed').expect(200);
+    expect(emptyRow(list.text)).toBe('没有状态为“失败”的检查运行。 <a href="/runs">查看全部运行</a>');
+    expect(list.text).toMatch(/<option value="failed" selected>失败<\/option>/);
+    expect(list.text).not.toContain('id="runs-chart"'); // no run to chart: no empty axes
+    expect((await office.agent.get('/runs').expect(200)).text).toContain('id="runs-chart"');
+    await english(office);
+    const en = await office.agent.get('/runs?status=interrupted').expect(200);
+    expect(emptyRow(en.text)).toBe('No check run has the status “Interrupted”. <a href="/runs">Show all runs</a>');
+    await chinese(office);
+  });
+
+  it("explains a table the run could not check on the run's page, in the reader's language", async () => {
+    const { runId } = await runNow(checkRunnerDeps(t.ctx), { trigger: 'manual' });
+    const row = (html: string) => new RegExp(`<tr><td><a href="/catalog/tables/absent">[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
+    const page = await office.agent.get(`/runs/${runId}`).expect(200);
+    expect(row(page.text)).toContain(
+      '<p class="error-hint">中台中找不到这张表：核对数据目录中的表名（含 schema），并确认中台已建表、监测账号有读取权限。</p>',
+    );
+    expect(row(page.text)).toContain('<code>table_missing</code> 中台中不存在表 absent');
+    await english(office);
+    const en = await office.agent.get(`/runs/${runId}`).expect(200);
+    expect(row(en.text)).toContain(
+      '<p class="error-hint">The hub has no such table: check the table&#x27;s name in the catalog (with its schema)',
+    );
+    await chinese(office);
+  });
+
+  it("says on the table's page what the error means for the IT office, and a steward that it is not their data's problem", async () => {
+    const panel = (html: string) => /<section class="panel" id="latest-check-results">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    const forOffice = panel((await office.agent.get('/catalog/tables/absent').expect(200)).text);
+    expect(forOffice).toContain('最近一次无法检查此表： 中台中找不到这张表：核对数据目录中的表名');
+    const steward = await signInAs(t, 'steward');
+    const forSteward = panel((await steward.agent.get('/catalog/tables/absent').expect(200)).text);
+    expect(forSteward).toContain('最近一次无法检查此表： 这是检查运行的问题，不是本表数据的问题：信息办已收到通知');
+    expect(forSteward).not.toContain('核对数据目录中的表名');
+    expect(forSteward).toContain('<code>table_missing</code>');
+  });
+
+  it("the IT office's notice of the table says what the error means, in both languages", async () => {
+    const notice = await t.db
+      .knex('notifications')
+      .where({ kind: 'check.table_error' })
+      .orderBy('id', 'desc')
+      .first('body', 'body_en');
+    expect(notice.body).toContain('）：中台中不存在表 absent / hub table absent does not exist。中台中找不到这张表：');
+    expect(notice.body).toContain('监测账号有读取权限。这是运行问题，不会向责任部门派发工单。');
+    expect(notice.body_en).toContain('does not exist. The hub has no such table: ');
+  });
+});
