@@ -17,7 +17,7 @@ import { localeMiddleware } from './middleware/locale';
 import { mountRoutes } from './routes';
 import { pagePath } from './http/safe-redirect';
 import { installViewEngine } from './views/engine';
-import { navigationFor } from './views/navigation';
+import { countUnreadWhenRendering, navigationFor } from './views/navigation';
 
 const PUBLIC_DIR = path.resolve(__dirname, '../public');
 const FAVICON = path.join(PUBLIC_DIR, 'favicon.ico');
@@ -134,6 +134,7 @@ export function createApp(ctx: AppContext): Express {
     res.locals.locale = req.locale;
     res.locals.user = req.user;
     res.locals.nav = navigationFor(req.user, req.path);
+    if (req.user && !req.viaApiToken) countUnreadWhenRendering(db, req.user.id, res);
     res.locals.currentPath = pagePath(req);
     // A page starts the session's token; a POST re-rendering its form only reuses one that exists.
     const page = req.method === 'GET' || req.method === 'HEAD';

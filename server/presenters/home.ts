@@ -37,11 +37,13 @@ export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator)
     const all = can(user, 'tickets.viewAll');
     const today = todayIn(await universityTimezone(ctx.db, ctx.config.timezone), ctx.now());
     const figures = await ticketFigures(ctx, all ? null : user.department, today);
+    // University-wide roles (IT office, administrators, university leaders) count every department's tickets and
+    // go to the overdue ones first; with none overdue, to the active ones (the overdue view would be an empty list).
+    const overdueFirst = all && figures.overdue > 0;
     cards.push({
       title: t('tickets.home.title'),
-      // University-wide roles (IT office, administrators, university leaders) count every department's tickets.
-      text: all ? t('home.cards.tickets.all') : t('tickets.home.text'),
-      href: all ? '/tickets?view=overdue' : '/tickets',
+      text: overdueFirst ? t('home.cards.tickets.all') : all ? t('home.cards.tickets.allNoneOverdue') : t('tickets.home.text'),
+      href: overdueFirst ? '/tickets?view=overdue' : '/tickets',
       figure: t('home.ticketFigure', figures),
     });
   }

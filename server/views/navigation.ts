@@ -1,3 +1,5 @@
+import type { Response } from 'express';
+import type { Knex } from 'knex';
 import { Action, can, CurrentUser } from '../policies';
 
 /**
@@ -29,6 +31,8 @@ export interface NavLink {
   key: string;
   href: string;
   active: boolean;
+  /** Unread notices, on the inbox's link (a page shows it once it is counted; none: not shown). */
+  unread?: number;
 }
 
 export function navigationFor(user: CurrentUser | undefined, currentPath: string): NavLink[] {
@@ -38,4 +42,29 @@ export function navigationFor(user: CurrentUser | undefined, currentPath: string
     href: item.href,
     active: item.href === '/' ? currentPath === '/' : currentPath.startsWith(item.href),
   }));
+}
+
+/**
+ * The inbox's link says how many notices are unread, on every page (消息 3), so a new one is seen without
+ * opening the inbox, and marking them read clears it. Counted when a page renders (one indexed count), not
+ * for JSON answers, redirects or files. The count is a courtesy: a page whose count fails still renders.
+ */
+export function countUnreadWhenRendering(db: Knex, userId: number, res: Response): void {
+  const render = res.render.bind(res) as (...args: unknown[]) => void;
+  res.render = ((...args: unknown[]) => {
+    const show = (unread: number) => {
+      const nav = res.locals.nav as NavLink[] | undefined;
+      if (nav && unread > 0) res.locals.nav = nav.map((link) => (link.href === '/inbox' ? { ...link, unread } : link));
+      render(...args);
+    };
+    db('notifications')
+      .where({ user_id: userId })
+      .whereNull('read_at')
+      .count({ n: '*' })
+      .first()
+      .then(
+        (row) => show(Number(row?.n ?? 0)),
+        () => show(0),
+      );
+  }) as Response['render'];
 }

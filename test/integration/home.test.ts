@@ -45,6 +45,23 @@ describe('home page per role', () => {
     expect(home.text).not.toContain('本单位待整改');
   });
 
+  it('sends the IT office to the active tickets, not an empty overdue view, when none is overdue', async () => {
+    // The ticket filed a month ago (the first built) is the overdue one: resolved, none is overdue.
+    const overdue = await t.db.knex('tickets').orderBy('id').limit(1);
+    await t.db.knex('tickets').where({ id: overdue[0].id }).update({ status: 'resolved' });
+    try {
+      const office = await buildUser(t.db.knex, { department: 'ITC', roles: ['it_office'] });
+      const { agent } = await signIn(t.app, office.login, office.password);
+      const card = ticketCard((await agent.get('/').expect(200)).text);
+      expect(card).toContain('2 个待处理 · 0 个逾期');
+      expect(card).toContain('<a class="card" href="/tickets">');
+      expect(card).toContain('全校各部门待整改的数据质量问题，按整改期限排序');
+      expect(card).not.toContain('先看逾期');
+    } finally {
+      await t.db.knex('tickets').where({ id: overdue[0].id }).update({ status: overdue[0].status });
+    }
+  });
+
   it('labels the ticket card as every department for administrators and university leaders too, in both languages', async () => {
     for (const roles of [['admin'], ['univ_leader']] as const) {
       const user = await buildUser(t.db.knex, { department: 'ITC', roles: [...roles] });

@@ -90,13 +90,56 @@ describe('the inbox page', () => {
     await t.db.knex('notifications').where({ id: read }).update({ read_at: new Date() });
     await notice('未读的通知');
     const page = await steward.agent.get('/inbox').expect(200);
-    expect(page.text).toContain('<span class="badge warn">未读</span> <strong>未读的通知</strong>');
-    expect(page.text).toContain('<div class="inbox-head"><strong>已读的通知</strong>');
+    expect(page.text).toMatch(/<span class="badge warn">未读<\/span> <strong id="notice-\d+">未读的通知<\/strong>/);
+    expect(page.text).toMatch(/<div class="inbox-head"><strong id="notice-\d+">已读的通知<\/strong>/);
     expect(page.text).toContain('<a href="/inbox" class="active" aria-current="page">全部</a>');
     await steward.agent.post('/locale').type('form').send({ _csrf: steward.csrf, locale: 'en', next: '/inbox' }).expect(302);
     const english = await steward.agent.get('/inbox?unread=1').expect(200);
-    expect(english.text).toContain('<span class="badge warn">Unread</span> <strong>未读的通知</strong>');
+    expect(english.text).toMatch(/<span class="badge warn">Unread<\/span> <strong id="notice-\d+">未读的通知<\/strong>/);
     expect(english.text).toContain('<a href="/inbox?unread=1" class="active" aria-current="page">Unread</a>');
     await steward.agent.post('/locale').type('form').send({ _csrf: steward.csrf, locale: 'zh-CN', next: '/inbox' }).expect(302);
+  });
+
+  it("names each notice's 查看 and 标为已读 button by the notice's title, for a screen reader", async () => {
+    const linked = await notice('【提醒】工单 #7 将到期', '/tickets/7');
+    const plain = await notice('【数据纠错】报告已受理');
+    const page = await steward.agent.get('/inbox').expect(200);
+    expect(page.text).toContain(`<strong id="notice-${linked}">【提醒】工单 #7 将到期</strong>`);
+    expect(page.text).toContain(`<button type="submit" class="link" aria-describedby="notice-${linked}">查看</button>`);
+    expect(page.text).toContain(`<button type="submit" class="link" aria-describedby="notice-${plain}">标为已读</button>`);
+  });
+
+  it('an unread view with every notice read says there is nothing unread, with a way to all of them; an empty inbox says what will come', async () => {
+    const empty = await steward.agent.get('/inbox?unread=1').expect(200);
+    expect(empty.text).toContain(
+      '<li class="muted">暂无消息。与您有关的工单、错误报告或数据共享申请有新进展时，会在这里通知您。</li>',
+    );
+    const id = await notice('已读的通知');
+    await t.db.knex('notifications').where({ id }).update({ read_at: new Date() });
+    const unread = await steward.agent.get('/inbox?unread=1').expect(200);
+    expect(unread.text).toContain('<li class="muted">没有未读消息。 <a href="/inbox">查看全部消息</a></li>');
+    expect(unread.text).not.toContain('暂无消息');
+  });
+
+  it('shows the unread count beside the inbox link on every page, and clears it once the notices are read', async () => {
+    const navLink = (html: string) => /<a href="\/inbox"[^>]*>[\s\S]*?<\/a>/.exec(html)?.[0] ?? '';
+    expect(navLink((await steward.agent.get('/').expect(200)).text)).toBe('<a href="/inbox" >消息</a>');
+    await notice('通知一');
+    await notice('通知二');
+    const home = await steward.agent.get('/catalog').expect(200);
+    expect(navLink(home.text)).toBe(
+      '<a href="/inbox" >消息 <span class="nav-count">2<span class="visually-hidden"> 条未读</span></span></a>',
+    );
+    const inbox = await steward.agent.get('/inbox').expect(200);
+    await steward.agent
+      .post('/inbox/read')
+      .type('form')
+      .send(formFields(inbox.text, { id: 'all' }))
+      .expect(302);
+    expect(navLink((await steward.agent.get('/').expect(200)).text)).toBe('<a href="/inbox" >消息</a>');
+    // Another account's notices are not counted.
+    const other = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
+    await t.db.knex('notifications').insert({ user_id: other.id, kind: 'ticket.reminder', title: '别人的通知', body: '' });
+    expect(navLink((await steward.agent.get('/').expect(200)).text)).toBe('<a href="/inbox" >消息</a>');
   });
 });
