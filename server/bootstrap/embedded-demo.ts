@@ -9,8 +9,10 @@ import path from 'node:path';
 import type { Runtime } from '../runtime';
 import { importCatalog, formatImportProblem } from '../services/catalog/repository';
 import { resetDemoHub } from '../services/demo-hub';
+import { createLogger } from '../logger';
 import type { Role } from '../policies';
-import { createUser, findUserByLogin } from '../services/users';
+import { createUser } from '../services/users';
+import { seedDemoActivity, type DemoActivity } from './demo-activity';
 
 export const EXAMPLE_CATALOG_PATH = path.resolve(__dirname, '../services/catalog/examples/university.catalog.yaml');
 
@@ -42,12 +44,16 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { login: 'sci.steward', name: '科技处信息化专员', role: 'steward', department: 'SCI' },
   { login: 'col.steward', name: '学院信息化专员', role: 'steward', department: 'COL' },
   { login: 'aca.user', name: '教务处教师', role: 'user', department: 'ACA' },
+  // The demo's data-sharing applicant (server/bootstrap/demo-activity.ts): 学生处 asks other departments for data.
+  { login: 'stu.user', name: '学生处教师', role: 'user', department: 'STU' },
 ];
 
 export interface BootstrapResult {
   /** False when nothing was done (a real hub, or a catalog already exists). */
   ran: boolean;
   accounts: (DemoAccount & { password: string })[];
+  /** The demo's error reports and sharing requests (absent when nothing was done). */
+  activity?: DemoActivity;
 }
 
 /** The accounts as a box of fixed-width ASCII columns (CJK text would break the alignment). */
@@ -86,7 +92,8 @@ async function bootstrap(runtime: Runtime, announce: (line: string) => void): Pr
 
   const accounts: (DemoAccount & { password: string })[] = [];
   for (const account of DEMO_ACCOUNTS) {
-    if (await findUserByLogin(db, account.login)) continue; // someone made it by hand first: keep theirs
+    // Someone made it by hand first (in any case: `Admin` is taken for `admin`): keep theirs.
+    if (await db('users').whereRaw('lower(login) = lower(?)', [account.login]).first('id')) continue;
     const { generatedPassword } = await createUser(db, {
       login: account.login,
       name: account.name,
@@ -95,10 +102,20 @@ async function bootstrap(runtime: Runtime, announce: (line: string) => void): Pr
     });
     accounts.push({ ...account, password: generatedPassword! });
   }
+  // Error reports and sharing requests in their stages, acted by the accounts just made (never by one kept).
+  const activity = await seedDemoActivity(
+    runtime,
+    accounts.map((a) => a.login),
+    createLogger(config.logLevel),
+  );
   announce('');
   announce('演示账号（密码仅显示这一次，请妥善保存）/ Demo accounts (passwords are shown this once):');
   for (const line of accountsBox(accounts)) announce(line);
+  announce(
+    `演示数据：${activity.reports} 份错误报告、${activity.requests} 份数据共享申请 / demo data: ${activity.reports} error reports, ${activity.requests} sharing requests`,
+  );
+  for (const note of activity.notes) announce(note);
   announce(`登录 / sign in: ${config.baseUrl}/login`);
   announce('');
-  return { ran: true, accounts };
+  return { ran: true, accounts, activity };
 }
