@@ -545,14 +545,18 @@ export function reportsRoutes(ctx: AppContext): Router {
     const ticketEvents = own
       ? events.map((e) => withoutOtherReportersWords(e, req.user!.login))
       : maskReportHistory(events, ticketField(catalog, report.table_name, report.field_name), known);
-    // A report the IT office has not routed has no ticket, so no ticket history: its own steps stand in (sent,
-    // and, when turned down, when — the reason is shown above), rather than "暂无进展" under a decision.
-    const history = report.ticket_id
-      ? ticketEvents
-      : [
-          { at: report.created_at, kind: 'submitted' },
-          ...(report.status === 'rejected' && report.triaged_at ? [{ at: report.triaged_at, kind: 'notAccepted' }] : []),
-        ];
+    // The report's own steps first — sent; turned down or routed by the IT office, when it triaged it (the reason
+    // or the department is shown above) — then its ticket's history, in the order they happened. A routed
+    // report whose ticket nobody has worked on yet said "暂无进展" under a report the IT office had routed.
+    const steps = [
+      { at: report.created_at, kind: 'submitted' },
+      ...(report.triaged_at && report.status !== 'triage'
+        ? [{ at: report.triaged_at, kind: report.status === 'rejected' ? 'notAccepted' : 'routed' }]
+        : []),
+    ];
+    const history = [...steps, ...(report.ticket_id ? ticketEvents : [])].sort(
+      (a, b) => new Date(a.at).getTime() - new Date(b.at).getTime(),
+    );
     const shown = toPublicReport(own ? report : maskReportFor(catalog, report), {
       hubValue: hubValueVisible(catalog, req.user!, report),
     });

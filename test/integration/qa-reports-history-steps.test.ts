@@ -1,0 +1,91 @@
+import { buildReportsWorld, ReportsWorld, reportsSessions, reportBody } from '../factories/reports';
+import { createTestApp, TestApp } from '../helpers/app';
+
+/**
+ * A reporter's page says what happened to their report from its first step. A report the IT office had
+ * routed, whose ticket nobody had worked on yet, said 暂无进展 ("Nothing yet.") — while one still waiting for
+ * the office, or turned down, listed 提交报告 — and a routed report that had been answered began at the answer.
+ */
+const MONDAY = new Date('2026-03-02T02:00:00Z');
+
+let t: TestApp;
+let people: ReportsWorld;
+const as = reportsSessions(
+  () => t.app,
+  () => people,
+);
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  people = await buildReportsWorld(t.db.knex);
+});
+afterAll(() => t.close());
+
+async function triage(on: boolean) {
+  const s = await as('office');
+  await s.agent
+    .post('/reports/settings')
+    .type('form')
+    .send({ _csrf: s.csrf, ...(on ? { triage: 'on' } : {}) })
+    .expect(302);
+}
+
+/** Files a report with the form, as the browser sends it (multipart, the CSRF token in the action URL). */
+async function file(field: string, description: string): Promise<number> {
+  const s = await as('reporter');
+  const body = reportBody({ field, description });
+  await s.agent
+    .post(`/reports?_csrf=${encodeURIComponent(s.csrf)}`)
+    .field('table', body.table)
+    .field('field', field)
+    .field('record_key[staff_no]', body.record_key.staff_no)
+    .field('description', description)
+    .field('action', 'submit')
+    .expect(302);
+  return Number((await t.db.knex('reports').orderBy('id', 'desc').first('id')).id);
+}
+
+/** The steps of the reporter's page, one line each, as read. */
+async function steps(id: number, locale: 'zh-CN' | 'en' = 'zh-CN'): Promise<string[]> {
+  const s = await as('reporter');
+  const page = (await s.agent.get(`/reports/${id}`).set('Accept-Language', locale).expect(200)).text;
+  const section = /<h2>(?:处理进展|Progress)<\/h2>([\s\S]*?)(?:<h2|<\/main>)/.exec(page)![1];
+  return [...section.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) =>
+    m[1]
+      .replace(/<blockquote>[\s\S]*?<\/blockquote>/g, '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .replace(/^\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}\s*/, '')
+      .trim(),
+  );
+}
+
+it('a report routed by the IT office shows it was sent and routed, then what the department did', async () => {
+  await triage(true);
+  const id = await file('political_status', '政治面貌应为中共党员');
+  const office = await as('office');
+  await office.agent
+    .post(`/reports/${id}/route`)
+    .type('form')
+    .send({ _csrf: office.csrf, department: 'ORG', back: '/reports/triage' })
+    .expect(302);
+  await triage(false);
+
+  expect(await steps(id)).toEqual(['提交报告', '信息化办公室已分派给责任单位']);
+  expect(await steps(id, 'en')).toEqual(['Report sent', 'Routed to the responsible department by the IT office']);
+
+  const ticketId = Number((await t.db.knex('reports').where({ id }).first('ticket_id')).ticket_id);
+  const org = await as('orgSteward');
+  await org.agent
+    .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(org.csrf)}`)
+    .field('answer', 'fixed')
+    .field('comment', '已更正')
+    .expect(302);
+  expect(await steps(id)).toEqual(['提交报告', '信息化办公室已分派给责任单位', '责任单位答复 → 已整改待确认']);
+});
+
+it('a report sent straight to the department (no triage) starts with its sending', async () => {
+  const id = await file('name', '姓名填写有误');
+  expect(await steps(id)).toEqual(['提交报告']);
+});
