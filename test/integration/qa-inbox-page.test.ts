@@ -1,4 +1,5 @@
 import { buildUser } from '../factories';
+import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
 /**
@@ -141,5 +142,31 @@ describe('the inbox page', () => {
     const other = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
     await t.db.knex('notifications').insert({ user_id: other.id, kind: 'ticket.reminder', title: '别人的通知', body: '' });
     expect(navLink((await steward.agent.get('/').expect(200)).text)).toBe('<a href="/inbox" >消息</a>');
+  });
+
+  it('a notice about a ticket since reassigned to another department says so instead of linking to a page it may not open', async () => {
+    const catalog = exampleCatalog();
+    await seedCatalogDepartments(t.db.knex, catalog);
+    const ours = await buildTicket(t.db.knex, catalog, new Date(), { field: 'staff_no' });
+    const moved = await buildTicket(t.db.knex, catalog, new Date(), { field: 'name' });
+    await t.db.knex('tickets').where({ id: moved.id }).update({ department_code: 'ORG' });
+    await t.db.knex('notifications').where({ user_id: userId }).delete(); // the filing's own notices
+    const kept = await notice(`【数据质量】工单 #${ours.id}`, `/tickets/${ours.id}`);
+    const gone = await notice(`【数据质量】工单 #${moved.id}`, `/tickets/${moved.id}`);
+    const page = await steward.agent.get('/inbox').expect(200);
+    expect(formFields(page.text, { id: String(kept) }).next).toBe(`/tickets/${ours.id}`);
+    expect(formFields(page.text, { id: String(gone) }).next).toBe('/inbox');
+    const item = new RegExp(`<strong id="notice-${gone}">[\\s\\S]*?</li>`).exec(page.text)?.[0] ?? '';
+    expect(item).toContain('此工单已改派给其他部门，不再由本部门处理，无法打开。');
+    expect(item).toContain('>标为已读</button>');
+    expect(item).not.toContain('>查看</button>');
+    // The IT office sees every department's tickets: its link stays.
+    const office = await buildUser(t.db.knex, { department: 'ITC', roles: ['it_office'] });
+    await t.db
+      .knex('notifications')
+      .insert({ user_id: office.id, kind: 'ticket.reminder', title: '改派', body: '', link: `/tickets/${moved.id}` });
+    const theirs = await (await signIn(t.app, office.login, office.password)).agent.get('/inbox').expect(200);
+    expect(theirs.text).not.toContain('此工单已改派给其他部门');
+    expect(theirs.text).toContain(`name="next" value="/tickets/${moved.id}"`);
   });
 });

@@ -1,9 +1,44 @@
 import { Router } from 'express';
 import type { AppContext } from '../../context';
 import { authorize } from '../../middleware/authorize';
+import { Action, can, CurrentUser } from '../../policies';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { safeLocalPath } from '../../http/safe-redirect';
-import { inReadersLanguage, listInbox, markRead } from '../../services/notifications';
+import { inReadersLanguage, listInbox, markRead, type InboxItem } from '../../services/notifications';
+import type { Knex } from 'knex';
+
+/** Links to a ticket's page, with the rule that lets a user open it. */
+const TICKET_LINKS: { pattern: RegExp; action: Action }[] = [
+  { pattern: /^\/tickets\/([0-9]{1,15})$/, action: 'tickets.view' },
+  { pattern: /^\/reports\/tickets\/([0-9]{1,15})$/, action: 'reports.ticket' },
+];
+
+/**
+ * A notice about a ticket that has since been reassigned to another department links to a page this user may no
+ * longer open (a 403): such a notice keeps its text, loses its link and says why. One query for the page's notices.
+ */
+async function withoutClosedLinks(db: Knex, user: CurrentUser, items: InboxItem[]): Promise<(InboxItem & { moved?: boolean })[]> {
+  const ticketOf = (link: string | null) => {
+    for (const { pattern, action } of TICKET_LINKS) {
+      const m = link ? pattern.exec(link) : null;
+      if (m) return { id: Number(m[1]), action };
+    }
+    return null;
+  };
+  const ids = [...new Set(items.map((i) => ticketOf(i.link)?.id).filter((id): id is number => id !== undefined))];
+  if (!ids.length) return items;
+  const rows = (await db('tickets').whereIn('id', ids).select('id', 'department_code')) as {
+    id: number;
+    department_code: string;
+  }[];
+  const department = new Map(rows.map((r) => [Number(r.id), r.department_code]));
+  return items.map((item) => {
+    const ticket = ticketOf(item.link);
+    const code = ticket ? department.get(ticket.id) : undefined;
+    if (!ticket || code === undefined || can(user, ticket.action, { department: code })) return item;
+    return { ...item, link: null, moved: true };
+  });
+}
 
 /** Every user's in-app notifications; a user only ever sees and marks their own. */
 export function inboxRoutes(ctx: AppContext): Router {
@@ -20,7 +55,7 @@ export function inboxRoutes(ctx: AppContext): Router {
     if (last) return redirectKeepingFlash(req, res, last);
     res.render('pages/inbox/index', {
       title: req.t('notifications.title'),
-      items: items.map((item) => inReadersLanguage(item, req.locale)),
+      items: (await withoutClosedLinks(ctx.db, req.user!, items)).map((item) => inReadersLanguage(item, req.locale)),
       unread,
       unreadOnly,
       newest,
