@@ -126,8 +126,8 @@ describeBrowser('layout at 375 and 1280 px, Chinese and English', () => {
   });
 
   // Chinese text may break after any character, so at 375 px the user list fitted the window by putting each name
-  // and role one character a line (系/统/管/理/员, 信/息/化/专/员) instead of scrolling in its box.
-  it('at 375 px in Chinese table cells keep their words whole and the table scrolls in its box', async () => {
+  // and role one character a line (系/统/管/理/员, 信/息/化/专/员) instead of scrolling in its box; and dates broke at their hyphens.
+  it('at 375 px in Chinese table cells keep their words and dates whole and the table scrolls in its box', async () => {
     const page = await open('zh-CN', 375);
     await page.goto(`${server.baseUrl}/admin/users`);
     const cells = (await page.evaluate(`(() => {
@@ -138,9 +138,16 @@ describeBrowser('layout at 375 and 1280 px, Chinese and English', () => {
       };
       const name = [...document.querySelectorAll('main td')].find((td) => td.textContent.trim() === '系统管理员');
       const box = name.closest('.table-scroll');
-      return { name: lines(name), scrolls: box.scrollWidth > box.clientWidth, page: document.documentElement.scrollWidth };
-    })()`)) as { name: number; scrolls: boolean; page: number };
-    expect(cells).toEqual({ name: 1, scrolls: true, page: 375 });
+      // The last sign-in, a date and a time: it broke at the date's hyphens (2026-12- / 04 19:27).
+      const when = [...document.querySelectorAll('main td')].find((td) => /^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}$/.test(td.textContent.trim()));
+      return {
+        name: lines(name),
+        when: when ? lines(when) : 'no date cell',
+        scrolls: box.scrollWidth > box.clientWidth,
+        page: document.documentElement.scrollWidth,
+      };
+    })()`)) as { name: number; when: number | string; scrolls: boolean; page: number };
+    expect(cells).toEqual({ name: 1, when: 1, scrolls: true, page: 375 });
     await page.close();
   });
 
