@@ -50,6 +50,13 @@
     var poll = function () {
       fetch('/runs/' + id + '/progress', { headers: { Accept: 'application/json' } })
         .then(function (r) {
+          // Signed out meanwhile (the session ended) or no longer allowed: the page itself says so (the sign-in
+          // page, then back here) instead of asking again every few seconds for as long as the tab is open.
+          if (r.status >= 400 && r.status < 500) {
+            window.location.reload();
+            throw new Error('stopped');
+          }
+          if (!r.ok) throw new Error('HTTP ' + r.status);
           return r.json();
         })
         .then(function (run) {
@@ -63,8 +70,9 @@
           if (run.status === 'running') setTimeout(poll, 1500);
           else window.location.reload();
         })
-        .catch(function () {
-          setTimeout(poll, 5000);
+        .catch(function (err) {
+          if (err && err.message === 'stopped') return;
+          setTimeout(poll, 5000); // the server or the network, for a moment: ask again
         });
     };
     setTimeout(poll, 1000);

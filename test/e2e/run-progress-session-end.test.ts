@@ -1,0 +1,42 @@
+import { buildUser } from '../factories';
+import { Journey, pageAs, startJourney } from '../factories/journeys';
+import { describeBrowser } from '../helpers/browser';
+
+/**
+ * A running run's page asks for its progress every few seconds. When the session ends meanwhile (idle
+ * timeout, signed out in another tab), it stops asking and goes where the page itself now leads — the
+ * sign-in page, then back to the run — instead of asking again every 5 s for as long as the tab is open.
+ */
+describeBrowser("a running run's page after the session ended", () => {
+  let j: Journey;
+  let office: Awaited<ReturnType<typeof buildUser>>;
+  let runId: number;
+
+  beforeAll(async () => {
+    j = await startJourney();
+    office = await buildUser(j.t.db.knex, { department: 'ITC', roles: ['it_office'] });
+    // A run some instance is working on: 2 of 8 tables done (nothing here finishes it).
+    const [row] = await j.t.db
+      .knex('check_runs')
+      .insert({ trigger: 'manual', status: 'running', instance_id: 'elsewhere', tables_total: 8, tables_done: 2 })
+      .returning('id');
+    runId = Number(row.id ?? row);
+  }, 120_000);
+  afterAll(() => j?.close());
+
+  it('stops polling and goes to the sign-in page, which leads back to the run', async () => {
+    const page = await pageAs(j, office);
+    let polls = 0;
+    page.on('request', (r) => {
+      if (r.url().endsWith(`/runs/${runId}/progress`)) polls++;
+    });
+    await page.goto(`${j.baseUrl}/runs/${runId}`);
+    await page.waitForRequest((r) => r.url().endsWith(`/runs/${runId}/progress`));
+    await j.t.db.knex('sessions').delete();
+    await page.waitForURL(/\/login\?next=/, { timeout: 10_000 });
+    expect(new URL(page.url()).searchParams.get('next')).toBe(`/runs/${runId}`);
+    const asked = polls;
+    await page.waitForTimeout(6_000);
+    expect(polls).toBe(asked);
+  });
+});
