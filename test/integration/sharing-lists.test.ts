@@ -189,7 +189,10 @@ describe('the lists name tables as the catalog spells them', () => {
     ]);
     expect(await listed('hrSteward', '/api/v1/sharing-requests', id)).toEqual(['staff_basic', 'Old_Table']);
     const page = (await get('hrSteward', '/sharing')).text;
-    expect(page).toContain('<code>staff_basic</code> <code>Old_Table</code>');
+    // Each table by its catalog title beside its name; one the catalog no longer has by its name alone.
+    expect(page).toContain(
+      '<span class="table-ref">教职工基本信息 <code>staff_basic</code></span> <span class="table-ref"><code>Old_Table</code></span>',
+    );
     expect(page).not.toContain('Staff_Basic');
   });
 
@@ -205,7 +208,9 @@ describe('the lists name tables as the catalog spells them', () => {
     expect(await listed('hrSteward', '/api/v1/sharing-requests', id)).toEqual(['org_unit']);
     const page = (await get('hrSteward', '/sharing')).text;
     expect(page).toMatch(
-      new RegExp(`href="/sharing/${id}">#${id}</a></td>\\s*<td>[^<]*</td>\\s*<td>人事处</td>\\s*<td><code>org_unit</code> </td>`),
+      new RegExp(
+        `href="/sharing/${id}">#${id}</a></td>\\s*<td>[^<]*</td>\\s*<td>人事处</td>\\s*<td><span class="table-ref">组织机构 <code>org_unit</code></span> </td>`,
+      ),
     );
     expect(page).not.toContain('ORG_Unit');
     // A draft is its author's alone: the IT office's list of every request leaves it out.

@@ -39,6 +39,8 @@ export interface ListRow {
   created_at: Date;
   /** The requested tables as the current catalog spells them (a draft saved as `Staff_Basic` lists `staff_basic`). */
   tables: string[];
+  /** The same tables with their catalog titles, for the pages (学生缴费信息 student_payment); null for a table the catalog no longer has. */
+  tableLabels: { name: string; title: string | null }[];
   /** Every stage, in order (the API shows them); `pending` are those waiting for a decision now. */
   stages: ListStage[];
   pending: { kind: string; department: string | null; due_on: string | null }[];
@@ -103,6 +105,10 @@ export async function listRequests(
   ]);
   // Rows stored before drafts were saved in the catalog's spelling keep what was typed: shown as the catalog spells it.
   const tableName = (name: string) => catalogTable(current?.catalog, name)?.name ?? name;
+  const tablesOf = (requestId: number): string[] =>
+    items
+      .filter((i: { request_id: number }) => Number(i.request_id) === requestId)
+      .map((i: { table_name: string }) => tableName(i.table_name));
   const stagesOf = (requestId: number) => stages.filter((s: { request_id: number }) => Number(s.request_id) === requestId);
   return {
     total: Number(n),
@@ -112,9 +118,8 @@ export async function listRequests(
       purpose: typeof r.purpose === 'string' ? maskFreeText(r.purpose) : r.purpose,
       id: Number(r.id),
       applicant_id: Number(r.applicant_id),
-      tables: items
-        .filter((i: { request_id: number }) => Number(i.request_id) === Number(r.id))
-        .map((i: { table_name: string }) => tableName(i.table_name)),
+      tables: tablesOf(Number(r.id)),
+      tableLabels: tablesOf(Number(r.id)).map((name) => ({ name, title: catalogTable(current?.catalog, name)?.title ?? null })),
       stages: stagesOf(Number(r.id)).map((s: DbRow) => ({
         id: Number(s.id),
         stage: s.stage,
