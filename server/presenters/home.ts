@@ -3,6 +3,8 @@ import type { Translator } from '../i18n';
 import { can, CurrentUser } from '../policies';
 import { todayIn } from '../services/calendar';
 import { universityTimezone } from '../services/catalog/repository';
+import { loadReportSettings } from '../services/reports/settings';
+import { queueIds } from '../services/sharing/lists';
 
 /**
  * What each role lands on: a card per thing this user is responsible for. Features add their cards
@@ -29,13 +31,14 @@ async function ticketFigures(ctx: AppContext, department: string | null, today: 
 
 export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator) {
   const cards: HomeCard[] = [];
+  // The university's today (the catalog calendar's zone), as the ticket and sharing pages count overdue and due.
+  const today = todayIn(await universityTimezone(ctx.db, ctx.config.timezone), ctx.now());
   if (can(user, 'users.manage'))
     cards.push({ title: t('home.cards.users.title'), text: t('home.cards.users.text'), href: '/admin/users' });
   if (can(user, 'audit.view'))
     cards.push({ title: t('home.cards.audit.title'), text: t('home.cards.audit.text'), href: '/admin/audit' });
   if (can(user, 'tickets.list')) {
     const all = can(user, 'tickets.viewAll');
-    const today = todayIn(await universityTimezone(ctx.db, ctx.config.timezone), ctx.now());
     const figures = await ticketFigures(ctx, all ? null : user.department, today);
     // University-wide roles (IT office, administrators, university leaders) count every department's tickets and
     // go to the overdue ones first; with none overdue, to the active ones (the overdue view would be an empty list).
@@ -47,14 +50,34 @@ export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator)
       figure: t('home.ticketFigure', figures),
     });
   }
+  if (can(user, 'reports.triage')) {
+    // The IT office's own queue: shown while reports wait for it, or while new reports go through it first.
+    const [waiting, settings] = await Promise.all([
+      ctx.db('reports').where({ status: 'triage' }).count({ n: '*' }).first(),
+      loadReportSettings(ctx.db),
+    ]);
+    const count = Number(waiting?.n ?? 0);
+    if (count > 0 || settings.triage)
+      cards.push({
+        title: t('home.cards.triage.title'),
+        text: t('home.cards.triage.text'),
+        href: '/reports/triage',
+        figure: t('home.cards.triage.figure', { count }),
+      });
+  }
   if (can(user, 'reports.file'))
     cards.push({ title: t('reports.home.title'), text: t('reports.home.text'), href: '/reports/mine' });
-  if (can(user, 'sharing.apply'))
+  if (can(user, 'sharing.apply')) {
+    const reviews = can(user, 'sharing.review');
+    // A reviewer's queue is counted as its page lists it (queueIds): the figure and the list agree.
+    const queued = reviews ? (await queueIds(ctx.db, user, today)).length : 0;
     cards.push({
       title: t('sharing.title'),
       text: t('sharing.homeCard'),
-      href: can(user, 'sharing.review') ? '/sharing/queue' : '/sharing',
+      href: reviews ? '/sharing/queue' : '/sharing',
+      ...(reviews ? { figure: t('home.cards.sharing.queueFigure', { count: queued }) } : {}),
     });
+  }
   if (can(user, 'department.view', { department: user.department })) {
     cards.push({
       title: t('home.cards.department.title'),

@@ -1,4 +1,5 @@
 import { buildUser } from '../factories';
+import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
 import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
@@ -93,5 +94,58 @@ describe('home page per role', () => {
     const { agent } = await signIn(t.app, user.login, user.password);
     const home = await agent.get('/').expect(200);
     expect(home.text).not.toContain('个待处理');
+  });
+});
+
+describe('home page: what waits for the IT office and for reviewers', () => {
+  let t: TestApp;
+  let people: SharingPeople;
+  beforeAll(async () => {
+    t = await createTestApp();
+    people = await buildSharingWorld(t.db.knex);
+  });
+  afterAll(() => t.close());
+
+  const card = (page: string, title: string) => {
+    const start = page.lastIndexOf('<a class="card"', page.indexOf(`<h2>${title}</h2>`));
+    return start < 0 || !page.includes(`<h2>${title}</h2>`) ? null : page.slice(start, page.indexOf('</a>', start));
+  };
+
+  it("shows the IT office its triage queue's count once a report waits for it (and none while none does)", async () => {
+    const s = await signIn(t.app, people.office.login, people.office.password);
+    // Reports go straight to the departments (triage off) and none waits: no triage card.
+    expect(card((await s.agent.get('/').expect(200)).text, '纠错分派')).toBeNull();
+    await t.db.knex('reports').insert({
+      reporter_id: people.applicant.id,
+      status: 'triage',
+      table_name: 'org_unit',
+      field_name: 'unit_code',
+      record_key: JSON.stringify({ unit_code: '001' }),
+      department_code: 'HR',
+      description: '单位代码有误',
+      created_at: new Date(),
+    });
+    const shown = card((await s.agent.get('/').expect(200)).text, '纠错分派');
+    expect(shown).toContain('href="/reports/triage"');
+    expect(shown).toContain('<p class="figure">1 份待分派</p>');
+    // Stewards do not triage.
+    const steward = await signIn(t.app, people.hrSteward.login, people.hrSteward.password);
+    expect(card((await steward.agent.get('/').expect(200)).text, '纠错分派')).toBeNull();
+  });
+
+  it("counts a reviewer's sharing queue as the queue page lists it; an applicant who reviews nothing gets no count", async () => {
+    const applicant = await signIn(t.app, people.applicant.login, people.applicant.password);
+    await applicant.agent
+      .post('/api/v1/sharing-requests')
+      .set('X-CSRF-Token', applicant.csrf)
+      .send(apiRequest([{ table: 'org_unit', fields: ['unit_code'], range: '全部' }]))
+      .expect(201);
+    const steward = await signIn(t.app, people.csSteward.login, people.csSteward.password);
+    const home = (await steward.agent.get('/').expect(200)).text;
+    const queue = (await steward.agent.get('/sharing/queue').expect(200)).text;
+    expect(queue).toContain('共 1 条');
+    expect(card(home, '数据共享申请')).toContain('<p class="figure">1 项待我审核</p>');
+    expect(card(home, '数据共享申请')).toContain('href="/sharing/queue"');
+    expect(card((await applicant.agent.get('/').expect(200)).text, '数据共享申请')).not.toContain('class="figure"');
   });
 });
