@@ -18,6 +18,7 @@ import { mountRoutes } from './routes';
 import { pagePath } from './http/safe-redirect';
 import { installViewEngine } from './views/engine';
 import { countUnreadWhenRendering, navigationFor } from './views/navigation';
+import { zoneWhenRendering } from './views/time-zone';
 
 const PUBLIC_DIR = path.resolve(__dirname, '../public');
 const FAVICON = path.join(PUBLIC_DIR, 'favicon.ico');
@@ -135,6 +136,7 @@ export function createApp(ctx: AppContext): Express {
     res.locals.user = req.user;
     res.locals.nav = navigationFor(req.user, req.path);
     if (req.user && !req.viaApiToken) countUnreadWhenRendering(db, req.user.id, res);
+    zoneWhenRendering(db, config.timezone, res);
     res.locals.currentPath = pagePath(req);
     // A page starts the session's token; a POST re-rendering its form only reuses one that exists.
     const page = req.method === 'GET' || req.method === 'HEAD';

@@ -12,6 +12,16 @@ function rootLocale(options: HelperOptions) {
   return isLocale(locale) ? locale : 'zh-CN';
 }
 
+/**
+ * The zone a page shows times in: the university's (the catalog calendar's), which the app puts in the page's
+ * locals when it renders (`zoneWhenRendering`), so times agree with "today", due dates and overdue; the
+ * service's TZ stands in before any catalog and for views rendered without it.
+ */
+function rootTimezone(options: HelperOptions | undefined, fallback: string): string {
+  const zone = options?.data?.root?.timezone;
+  return typeof zone === 'string' && zone ? zone : fallback;
+}
+
 function formatInZone(value: unknown, timezone: string, withTime: boolean): string {
   if (value == null || value === '') return '';
   const date = value instanceof Date ? value : new Date(String(value));
@@ -77,8 +87,8 @@ export function installViewEngine(app: Express, timezone: string): void {
       json: jsonForScript,
       /** One path segment of a link (a department code may hold `#`, `/`, `?` or `%`). */
       uri: (value: unknown) => encodeURIComponent(String(value ?? '')),
-      date: (value: unknown) => formatInZone(value, timezone, false),
-      datetime: (value: unknown) => formatInZone(value, timezone, true),
+      date: (value: unknown, options: HelperOptions) => formatInZone(value, rootTimezone(options, timezone), false),
+      datetime: (value: unknown, options: HelperOptions) => formatInZone(value, rootTimezone(options, timezone), true),
       /** A ratio in percent with one decimal, rounded half up as the exports and charts round it (0.9805 → 98.1%). */
       percent: (value: number | null | undefined) =>
         value == null ? '—' : `${(Math.round(Number(value) * 1000) / 10).toFixed(1)}%`,

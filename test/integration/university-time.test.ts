@@ -90,6 +90,24 @@ describe("the university's time zone", () => {
     }
   });
 
+  it("shows times on pages in the catalog's zone, in which the ticket's due date and overdue are counted", async () => {
+    const catalog = exampleCatalog();
+    await seedCatalogDepartments(t.db.knex, catalog);
+    const ticket = await buildTicket(t.db.knex, catalog, new Date('2026-11-10T10:00:00+08:00'), { field: 'name' });
+    const steward = await buildUser(t.db.knex, { department: ticket.department_code, roles: ['steward'] });
+    const { agent } = await signIn(t.app, steward.login, steward.password);
+    const firstSeen = async () =>
+      /首次发现<\/dt><dd>([^<]*)<\/dd>/.exec((await agent.get(`/tickets/${ticket.id}`).expect(200)).text)?.[1];
+    expect(await firstSeen()).toBe('2026-11-10 10:00');
+    expect((await importCatalog(t.db.knex, HONOLULU)).ok).toBe(true);
+    try {
+      // 10:00 in Beijing is 16:00 the day before in Honolulu (the service's TZ is still Asia/Shanghai).
+      expect(await firstSeen()).toBe('2026-11-09 16:00');
+    } finally {
+      expect((await importCatalog(t.db.knex, SCORECARD_CATALOG)).ok).toBe(true);
+    }
+  });
+
   it("finishes yesterday in the first hour of the zone's day only", () => {
     // 00:15 in Honolulu is 18:15 in Beijing.
     expect(daysOfSlot('Pacific/Honolulu', new Date('2026-11-22T00:15:00-10:00'))).toEqual(['2026-11-21', '2026-11-22']);

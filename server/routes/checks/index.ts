@@ -10,7 +10,7 @@ import { appendAudit } from '../../services/audit';
 import { checkRunnerDeps } from '../../services/checks/deps';
 import { checkTrend, getRun, listRuns } from '../../services/checks/queries';
 import { claimRun, executeRun } from '../../services/checks/runs';
-import { loadCurrentCatalog } from '../../services/catalog/repository';
+import { loadCurrentCatalog, universityTimezone } from '../../services/catalog/repository';
 import { checkLabel, tableErrorHint } from '../../presenters/check-label';
 import { trendLabels } from '../../presenters/check-trend';
 import { isBlankKey } from '../../presenters/sample-keys';
@@ -143,7 +143,7 @@ export function checkRoutes(ctx: AppContext): Router {
     const rows = await checkTrend(db, { table, check, field });
     const labels = trendLabels(
       rows.map((r) => ({ at: new Date(r.checked_at), runId: Number(r.run_id) })),
-      ctx.config.timezone,
+      await universityTimezone(db, ctx.config.timezone),
     );
     res.json(
       rows.map((r, i) => ({

@@ -109,6 +109,8 @@ function renderFragment(req: Request, view: string, key: string, locals: Record<
   const hit = fragments.get(fullKey);
   if (hit) return hit;
   if (fragments.size >= 128) fragments.clear();
+  // Rendered apart from the page: its callers pass the page's zone (`timezone`, the catalog's; the key's data
+  // version names the catalog version, so a new catalog's zone renders anew).
   const rendering = new Promise<string>((resolve, reject) =>
     req.app.render(view, { ...locals, layout: false, locale: req.locale }, (err: Error | null, html?: string) =>
       err ? reject(err) : resolve(html ?? ''),
@@ -170,6 +172,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       'pages/scorecards/dashboard-body',
       `${version.key}|${periodQuery(p)}|${p.from}|${p.to}`,
       {
+        timezone: await zone(),
         period: p,
         periodQuery: periodQuery(p),
         ...model,
@@ -548,6 +551,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         'pages/scorecards/scorecard-body',
         `${version.key}|${department.code}|${p.from}|${p.to}`,
         {
+          timezone: await zone(),
           period: p,
           ...model,
           breakdown: snapshot
