@@ -15,6 +15,7 @@ import { checkLabel, tableErrorHint } from '../../presenters/check-label';
 import { trendLabels } from '../../presenters/check-trend';
 import { isBlankKey } from '../../presenters/sample-keys';
 import { maskRecordKey } from '../../services/privacy';
+import { ACTIVE_STATUSES } from '../../services/tickets/types';
 
 const RUN_STATUSES = ['running', 'completed', 'failed', 'interrupted'];
 
@@ -77,10 +78,29 @@ export function checkRoutes(ctx: AppContext): Router {
     const found = await getRun(db, pathId(req.params.id) || 0);
     if (!found) throw new NotFoundError();
     // Tables, fields, checks and departments by the names people know them by (as the ticket pages do).
-    const [catalog, departments] = await Promise.all([
+    const failedTables = [...new Set(found.failures.map((f) => f.table_name))];
+    const [catalog, departments, activeTickets] = await Promise.all([
       loadCurrentCatalog(db).then((c) => c?.catalog ?? null),
       db('departments').select('code', 'name') as Promise<{ code: string; name: string }[]>,
+      (failedTables.length
+        ? db('tickets')
+            .whereIn('status', ACTIVE_STATUSES)
+            .whereIn('table_name', failedTables)
+            .orderBy('id')
+            .select('id', 'check_kind', 'table_name', 'field_name', 'department_code')
+        : Promise.resolve([])) as Promise<
+        { id: number; check_kind: string; table_name: string; field_name: string | null; department_code: string }[]
+      >,
     ]);
+    // The ticket that tracks a failing check now, where this reader may open it (a link never leads to a 403).
+    const ticketOf = (f: { check_kind: string; table_name: string; field_name: string | null }) =>
+      activeTickets.find(
+        (tk) =>
+          tk.check_kind === f.check_kind &&
+          tk.table_name === f.table_name &&
+          (tk.field_name ?? null) === (f.field_name ?? null) &&
+          can(req.user!, 'tickets.view', { department: tk.department_code }),
+      )?.id ?? null;
     const tableOf = (name: string) => catalog?.tables.find((t) => t.name === name);
     const departmentName = (code: string) => departments.find((d) => d.code === code)?.name ?? code;
     // Sample keys are stored masked (maskRecordKey); results stored before undeclared key columns were masked by
@@ -116,6 +136,8 @@ export function checkRoutes(ctx: AppContext): Router {
       failures: found.failures.map((f) => ({
         ...f,
         table_title: tableOf(f.table_name)?.title ?? null,
+        in_catalog: !!tableOf(f.table_name),
+        ticket_id: ticketOf(f) === null ? null : Number(ticketOf(f)),
         field_title: f.field_name ? (tableOf(f.table_name)?.fields.find((x) => x.name === f.field_name)?.title ?? null) : null,
         check_label: checkLabel(req.t, f.check_kind),
         department_name: departmentName(f.department_code),

@@ -1,0 +1,55 @@
+import { checkRunnerDeps } from '../../server/services/checks/deps';
+import { runNow } from '../../server/services/checks/runs';
+import { Session, startCheckPages } from '../factories/checks';
+import type { TestApp } from '../helpers/app';
+
+/**
+ * A run's page lists the checks that failed; each leads on: its table to the table's catalog page, and to the
+ * ticket that tracks the problem now (the IT office's next step), or says there is none.
+ */
+const CATALOG = `
+calendar: { timezone: Asia/Shanghai }
+departments:
+  - { code: HR, name: 人事处 }
+  - { code: ITC, name: 信息化办公室 }
+tables:
+  - name: staff
+    title: 教职工
+    department: HR
+    sharing: conditional
+    key: [staff_no]
+    fields:
+      - { name: staff_no, title: 职工号, required: true }
+      - { name: name, title: 姓名, required: true }
+`;
+
+describe("a run's failed checks", () => {
+  let t: TestApp;
+  let office: Session;
+
+  beforeAll(async () => {
+    ({ t, session: office } = await startCheckPages({
+      hub: { staff: { columns: ['staff_no', 'name'], rows: [{ staff_no: '1', name: null }] } },
+      catalog: CATALOG,
+      as: 'office',
+    }));
+  });
+  afterAll(() => t?.close());
+
+  it('link to the table and to the ticket that tracks each; a closed ticket is no longer offered', async () => {
+    const { runId } = await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });
+    const [ticket] = await t.db.knex('tickets').where({ table_name: 'staff', field_name: 'name' });
+    expect(ticket).toBeDefined();
+    const row = async () => {
+      const html = (await office.agent.get(`/runs/${runId}`).expect(200)).text;
+      const failures = html.slice(html.indexOf('未通过的检查'));
+      return /<tr><td>([\s\S]*?)<\/tr>/.exec(failures)![1];
+    };
+    const failed = await row();
+    expect(failed).toContain('<a href="/catalog/tables/staff">教职工 <code>staff</code></a>');
+    expect(failed).toContain(`<a href="/tickets/${ticket.id}">#${ticket.id}</a>`);
+    await t.db.knex('tickets').where({ id: ticket.id }).update({ status: 'closed', closed_reason: '不予整改' });
+    expect(await row()).not.toContain('/tickets/');
+    expect(await row()).toMatch(/<td>—<\/td>$/);
+  });
+});
