@@ -4,13 +4,21 @@ import type { UserRow } from '../services/users';
 
 /** How many sessions' stored expiry this instance remembers (to skip needless touches). */
 const REMEMBERED = 10_000;
+/**
+ * How long an ended session's row stays as a marker (`{"ended": true}`) before `purgeExpired` removes it: a
+ * request of that session still in flight when it ended (signing out while another tab loads) saves its
+ * session at the end, and without the marker that save wrote the row back — signed in again after signing out.
+ */
+const ENDED_KEPT_MS = 15 * 60_000;
+const NOT_ENDED = `data->>'ended' is null`;
 
 /** The signed-in user's row, read with the session; `password_hash` is left out (null). */
 export type PrefetchedUser = UserRow & { password_hash: null };
 
 /**
  * express-session store on the service database (table `sessions`), so sessions survive restarts
- * and are shared by every instance. Expired rows are ignored on read and purged by `purgeExpired`.
+ * and are shared by every instance. Expired rows are ignored on read and purged by `purgeExpired`; an ended
+ * session (signed out, or replaced at sign-in) is kept a while as a marker no save can undo (ENDED_KEPT_MS).
  *
  * Rolling sessions call `touch` at the end of every request, and express-session holds the response
  * until it is done: an UPDATE and a commit per page view. The store remembers the expiry it last read
@@ -57,6 +65,7 @@ export class KnexSessionStore extends session.Store {
       )
       .where('s.sid', sid)
       .where('s.expires_at', '>', new Date())
+      .whereRaw(`s.${NOT_ENDED}`)
       .first('s.data', 's.expires_at', this.db.raw(`to_jsonb(u) - 'password_hash' as "user"`))
       .then((row) => {
         this.users.delete(sid);
@@ -97,6 +106,8 @@ export class KnexSessionStore extends session.Store {
       .insert({ sid, data: JSON.stringify(sess), expires_at: expiresAt })
       .onConflict('sid')
       .merge()
+      // An ended session stays ended (ENDED_KEPT_MS): the save of a request that was in flight changes nothing.
+      .whereRaw(`sessions.${NOT_ENDED}`)
       .then(
         () => {
           this.remember(sid, expiresAt);
@@ -115,6 +126,7 @@ export class KnexSessionStore extends session.Store {
     }
     this.db('sessions')
       .where({ sid })
+      .whereRaw(NOT_ENDED)
       .update({ expires_at: expiresAt })
       .then(
         () => {
@@ -128,9 +140,10 @@ export class KnexSessionStore extends session.Store {
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
     this.storedExpiry.delete(sid);
     this.users.delete(sid);
+    // Marked ended rather than deleted (see ENDED_KEPT_MS); the user's data goes at once.
     this.db('sessions')
       .where({ sid })
-      .delete()
+      .update({ data: JSON.stringify({ ended: true }), expires_at: new Date(Date.now() + ENDED_KEPT_MS) })
       .then(
         () => cb?.(),
         (err) => cb?.(err),

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { issueApiToken } from '../../server/services/users';
 import { buildUser } from '../factories';
 import { createApp } from '../../server/app';
+import { KnexSessionStore } from '../../server/auth/session-store';
 import { createTestApp, csrfFrom, signIn, TestApp } from '../helpers/app';
 
 describe('signing in and out', () => {
@@ -313,6 +314,30 @@ describe('signing in and out', () => {
     await agent.post('/logout').type('form').send({ _csrf: csrf }).expect(302);
     const res = await agent.get('/').expect(302);
     expect(res.headers.location).toBe('/login?next=%2F');
+  });
+
+  it('stays signed out when a request that was in flight at sign-out saves its session afterwards', async () => {
+    const user = await buildUser(t.db.knex);
+    const { agent, csrf } = await signIn(t.app, user.login, user.password);
+    const cookie = (await agent.get('/').expect(200)).request.cookies;
+    const row = await t.db
+      .knex('sessions')
+      .whereRaw(`data->>'userId' = ?`, [String(user.id)])
+      .first('sid', 'data');
+    await agent.post('/logout').type('form').send({ _csrf: csrf }).expect(302);
+    // The other tab's request ends now: express-session saves the session it loaded before the sign-out.
+    const store = new KnexSessionStore(t.db.knex);
+    const data = typeof row.data === 'string' ? JSON.parse(row.data) : row.data;
+    await new Promise<void>((resolve, reject) => store.set(row.sid, data, (err) => (err ? reject(err) : resolve())));
+    // Its response set the old cookie again: it reaches no signed-in page.
+    const res = await request(t.app).get('/').set('Cookie', cookie).expect(302);
+    expect(res.headers.location).toBe('/login?next=%2F');
+    expect(
+      await t.db
+        .knex('sessions')
+        .whereRaw(`data->>'userId' = ?`, [String(user.id)])
+        .count({ n: '*' }),
+    ).toEqual([{ n: 0 }]);
   });
 
   it('signing out of a session that has already ended goes to the sign-in page, not to "page expired" (403)', async () => {
