@@ -107,3 +107,53 @@ describe('hubwatch tickets list', () => {
     expect(english.stdout).toMatch(/\tHR\tmedium\t.*职工号: 3 rows .*still empty 7 days after reporting for duty/);
   });
 });
+
+describe('hubwatch tickets list: every ticket, the department in any case', () => {
+  let pgDb: TestDatabase | undefined;
+  let env: NodeJS.ProcessEnv;
+  let cleanup: () => void;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    if (usingRealPostgres()) pgDb = await createTestDatabase();
+    ({ env, cleanup, dataDir } = cliEnvironment(pgDb?.url));
+    expect((await runCli(['migrate'], env)).code).toBe(0);
+    const fill = async (db: Knex) => {
+      await seedCatalogDepartments(db, catalog);
+      const first = await buildTicket(db, catalog, T0, { field: 'staff_no' });
+      // More tickets than one page of the command's reads (2,000): copies of the first with their own fingerprints.
+      const { id: _id, ...row } = await db('tickets').where({ id: first.id }).first();
+      const copies = Array.from({ length: 2_100 }, (_, i) => ({
+        ...row,
+        fingerprint: `${row.fingerprint}#${i}`,
+        sample_keys: JSON.stringify(row.sample_keys),
+        record_key: row.record_key === null ? null : JSON.stringify(row.record_key),
+      }));
+      for (let i = 0; i < copies.length; i += 500) await db('tickets').insert(copies.slice(i, i + 500));
+    };
+    if (pgDb) await fill(pgDb.knex);
+    else {
+      const db = await openPglite(path.join(dataDir, 'db'));
+      try {
+        await fill(db.knex);
+      } finally {
+        await db.close();
+      }
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await pgDb?.close();
+    cleanup();
+  });
+
+  it('lists past one page of reads, as one JSON array, for a department typed in lower case', async () => {
+    const res = await runCli(['tickets', 'list', '--json', '--department', 'hr'], env);
+    expect(res.code).toBe(0);
+    const tickets = JSON.parse(res.stdout) as { id: number; department: string }[];
+    expect(tickets).toHaveLength(2_101);
+    expect(new Set(tickets.map((t) => t.id)).size).toBe(2_101);
+    expect(new Set(tickets.map((t) => t.department))).toEqual(new Set(['HR']));
+    const lines = await runCli(['tickets', 'list', '--department', 'Hr'], env);
+    expect(lines.stdout.trim().split('\n')).toHaveLength(2_101);
+  });
+});
