@@ -152,6 +152,8 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
       overdue_flagged_at: s.overdue_flagged_at ?? null,
       /** A pending department's review (unit or source) only the IT office can give: nobody else in the department may. */
       no_other_reviewer: lacksOtherReviewer(s),
+      /** The university leader's pending approval that no account may give (repository NO_LEADER_SQL). */
+      no_leader: s.kind === 'leader' && s.status === 'pending' && s.no_leader === true,
       decided_by: (s.decided_by as number | null) ?? null,
       decided_by_name: (s.decided_by_name as string | null) ?? null,
       decided_at: (s.decided_at as Date | null) ?? null,

@@ -44,12 +44,22 @@ export const NO_OTHER_REVIEWER_SQL =
   ` WHERE u.department_code = s.department_code AND u.id <> ur.applicant_id AND NOT u.disabled` +
   ` AND u.roles && ARRAY[${DEPARTMENT_REVIEWER_ROLES.map((r) => `'${r}'`).join(', ')}]::text[]))`;
 
-/** A request's stages in order, with `no_other_reviewer` (see NO_OTHER_REVIEWER_SQL). */
+/**
+ * SQL over a stage row `s`: it is the university leader's approval and no active university leader but the applicant
+ * exists (a leader's own request, or no leader account yet). Nobody may give it — the applicant never decides their
+ * own request and, unlike a department's review, the IT office does not stand in for a university leader — so the
+ * request page says so, for an administrator to give a leader an account. Read with the stages, never stored.
+ */
+export const NO_LEADER_SQL =
+  `(s.kind = 'leader' AND NOT EXISTS (SELECT 1 FROM users AS u JOIN sharing_requests AS ur ON ur.id = s.request_id` +
+  ` WHERE u.id <> ur.applicant_id AND NOT u.disabled AND 'univ_leader' = ANY(u.roles)))`;
+
+/** A request's stages in order, with `no_other_reviewer` (see NO_OTHER_REVIEWER_SQL) and `no_leader` (NO_LEADER_SQL). */
 export function stageRows(db: Db, requestId: number) {
   return stageOrder(
     db('sharing_stages as s')
       .where('s.request_id', requestId)
-      .select('s.*', db.raw(`${NO_OTHER_REVIEWER_SQL} AS no_other_reviewer`)),
+      .select('s.*', db.raw(`${NO_OTHER_REVIEWER_SQL} AS no_other_reviewer`), db.raw(`${NO_LEADER_SQL} AS no_leader`)),
   );
 }
 
