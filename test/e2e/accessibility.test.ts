@@ -1,0 +1,326 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { describeBrowser, launchBrowser } from '../helpers/browser';
+import { freePort, spawnHubwatch, Spawned, waitFor } from '../helpers/process';
+
+/**
+ * axe-core's WCAG 2.1 A and AA rules on every page each role reaches, in Chinese and in English, over the demo a
+ * first start builds (`hubwatch serve` on an empty DATA_DIR: the demo hub, its first check run's tickets, error
+ * reports and sharing requests in their stages), plus a closed scoring period. Any violation of impact "serious"
+ * or "critical" fails, naming the page, the rule and the elements.
+ *
+ * The pages are found as a user finds them: from the home page, every link on every page (one page of each kind:
+ * /tickets/9 stands for /tickets/:id; every sharing request, as each stage shows another page), and a few pages
+ * behind a filter or an error. EXPECTED below lists the kinds of page the crawl must reach, so that a page that
+ * drops out of it (a link removed, a role losing it) is noticed rather than silently no longer checked.
+ *
+ * axe runs inside the page (node_modules/axe-core/axe.min.js, injected: no network). A page whose content and
+ * navigation are the same as one already checked in that language (the calendar is the same for a steward as for
+ * a leader) is not checked again.
+ */
+
+const AXE = require.resolve('axe-core/axe.min.js');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** The roles that see pages of their own, each a demo account of the first start. */
+const ROLES = [
+  { login: 'itoffice', role: 'IT office' },
+  { login: 'stu.steward', role: 'department steward' },
+  { login: 'hr.leader', role: 'department leader' },
+  { login: 'leader', role: 'university leader' },
+  { login: 'stu.user', role: 'data user' },
+  { login: 'admin', role: 'administrator' },
+];
+
+/**
+ * Pages no link leads to from a role's pages as they are after the first start: a step is a path to open, or a
+ * pattern of the link on the page before to follow (skipped without one: not every role has report tickets).
+ */
+const JOURNEYS: (string | RegExp)[][] = [
+  // The ticket list filtered to error reports, a report's ticket, its answer page (the steward answers there).
+  ['/tickets?check=report', /^\/tickets\/\d+$/, /^\/reports\/tickets\/\d+$/],
+  // The error page.
+  ['/no-such-page'],
+];
+
+/** The kinds of page the crawl must have checked (path patterns, as `kind()` names them). */
+const EXPECTED = [
+  '/',
+  '/account/password',
+  '/admin/audit',
+  '/admin/users',
+  '/admin/users/:id',
+  '/calendar',
+  '/catalog',
+  '/catalog/import',
+  '/catalog/tables/:name',
+  '/dashboard',
+  '/departments/:code',
+  '/inbox',
+  '/login',
+  '/no-such-page',
+  '/reports/:id',
+  '/reports/mine',
+  '/reports/new',
+  '/reports/tickets/:id',
+  '/reports/triage',
+  '/runs',
+  '/runs/:id',
+  '/scorecards/:code',
+  '/scorecards/periods',
+  '/scorecards/periods/:id',
+  '/scorecards/weights',
+  '/sharing',
+  '/sharing/:id',
+  '/sharing/:id/edit',
+  '/sharing/:id/print',
+  '/sharing/all',
+  '/sharing/new',
+  '/sharing/queue',
+  '/sharing/structure-changes',
+  '/tickets',
+  '/tickets/:id',
+  '/tickets/settings',
+];
+
+/** Links not to follow: signing out, JSON and files (a download that is not listed here is recognised and skipped too). */
+const NOT_PAGES = /^\/(static|api)\/|^\/logout$|\/export(\.\w+)?$/;
+
+/** A path's kind of page: ids, department codes and table names as placeholders. */
+function kind(pathname: string): string {
+  return pathname
+    .replace(/^\/catalog\/tables\/[^/]+/, '/catalog/tables/:name')
+    .replace(/\/\d+(?=\/|$)/g, '/:id')
+    .replace(/\/[A-Z][A-Z0-9_-]*(?=\/|$)/g, '/:code');
+}
+
+/** Every sharing request is its own page: a draft, one under review and a decided one show different things. */
+function crawlKey(pathname: string): string {
+  return /^\/sharing\/\d+$/.test(pathname) ? pathname : kind(pathname);
+}
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+interface Finding {
+  page: string;
+  who: string;
+  locale: string;
+  rule: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+describeBrowser('accessibility (axe-core, WCAG 2.1 A/AA) of every page, each role, Chinese and English', () => {
+  let dataDir: string;
+  let base: string;
+  let server: Spawned;
+  let browser: Browser;
+  const passwords = new Map<string, string>();
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubwatch-a11y-'));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    server = spawnHubwatch(['serve'], { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
+    await waitFor(async () => (await fetch(`${base}/healthz`)).ok, 90_000, 'the server to listen');
+    // The demo accounts' box the first start printed: | login | role | dept | password |
+    for (const [, login, password] of server.output().matchAll(/^\|\s*(\S+)\s*\|[^|]*\|[^|]*\|\s*(\S+)\s*\|$/gm))
+      passwords.set(login, password);
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server && server.child.exitCode === null) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** A browser context of its own (own session), signed in as `login` unless null. */
+  async function newPage(login: string | null): Promise<Page> {
+    // The pages' Content-Security-Policy (script-src 'self') would refuse the injected axe script.
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    if (login === null) return page;
+    const password = passwords.get(login);
+    if (!password) throw new Error(`the first start printed no password for ${login}:\n${server.output()}`);
+    await page.goto(`${base}/login`);
+    await page.fill('#login', login);
+    await page.fill('#password', password);
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
+    if (new URL(page.url()).pathname === '/login') throw new Error(`sign-in as ${login} failed`);
+    return page;
+  }
+
+  /** Switches the session's language with the header's 中文/English button (the choice is the session's). */
+  async function useLocale(page: Page, locale: 'zh-CN' | 'en'): Promise<void> {
+    await page.goto(`${base}/`);
+    if ((await page.getAttribute('html', 'lang')) === locale) return;
+    await Promise.all([page.waitForNavigation(), page.click('.locale-switch button')]);
+    expect(await page.getAttribute('html', 'lang')).toBe(locale);
+  }
+
+  it('no page has a serious or critical violation', async () => {
+    const findings: Finding[] = [];
+    const checked = new Set<string>();
+    const seen = new Set<string>();
+
+    /** Runs axe on the open page unless the same content and navigation were checked already (then false). */
+    async function check(page: Page, who: string, locale: string): Promise<boolean> {
+      const url = new URL(page.url());
+      checked.add(kind(url.pathname));
+      const { header, content } = (await page.evaluate(`(() => {
+        const strip = (html) => html.replace(/_csrf[^>]*?value="[^"]*"|_csrf=[^"&]*/g, '');
+        const header = document.querySelector('header');
+        // The navigation without what changes from page to page: the current entry, the locale switch's way back.
+        const nav = header
+          ? strip(header.innerHTML).replace(/ class="active" aria-current="page"|name="next" value="[^"]*"/g, '')
+          : '';
+        const body = document.body.cloneNode(true);
+        body.querySelector('header')?.remove();
+        return { header: nav, content: strip(body.innerHTML) };
+      })()`)) as { header: string; content: string };
+      const keys = [header, content].map((html) => `${locale} ${createHash('sha1').update(html).digest('hex')}`);
+      if (keys.every((k) => seen.has(k))) return false;
+      keys.forEach((k) => seen.add(k));
+      await page.addScriptTag({ path: AXE });
+      const violations = (await page.evaluate(
+        `axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(TAGS)} }, resultTypes: ['violations'] })
+          .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`,
+      )) as Violation[];
+      for (const v of violations) {
+        if (v.impact !== 'serious' && v.impact !== 'critical') continue;
+        findings.push({
+          page: url.pathname + url.search,
+          who,
+          locale,
+          rule: v.id,
+          impact: v.impact,
+          help: v.help,
+          targets: v.nodes.map((n) => n.target.join(' ')),
+        });
+      }
+      return true;
+    }
+
+    /** Opens a page; false for a download, JSON or (unless `allowError`) an error. */
+    async function open(page: Page, target: string, allowError = false): Promise<boolean> {
+      try {
+        const response = await page.goto(`${base}${target}`);
+        if (!response || !/text\/html/.test(response.headers()['content-type'] ?? '')) return false;
+        return response.ok() || allowError;
+      } catch (err) {
+        if (/Download is starting/.test(String(err))) return false;
+        throw err;
+      }
+    }
+
+    /** Same-site links on the open page, as paths with their query (no fragment). */
+    async function links(page: Page): Promise<string[]> {
+      const hrefs = await page.$$eval('a[href]:not([download])', (as) => as.map((a) => (a as unknown as { href: string }).href));
+      return hrefs
+        .map((h) => new URL(h))
+        .filter((u) => u.origin === base && !NOT_PAGES.test(u.pathname))
+        .map((u) => u.pathname + u.search);
+    }
+
+    async function role(login: string, who: string): Promise<void> {
+      const page = await newPage(login);
+      await useLocale(page, 'zh-CN');
+      // Chinese: crawl, checking each new kind of page; remember the pages for English.
+      const visited: { target: string; allowError: boolean; checked: boolean }[] = [];
+      const keys = new Set<string>();
+      const queue = ['/'];
+      while (queue.length) {
+        const target = queue.shift()!;
+        const key = crawlKey(new URL(target, base).pathname);
+        if (keys.has(key)) continue;
+        keys.add(key);
+        if (!(await open(page, target))) continue;
+        visited.push({ target, allowError: false, checked: await check(page, who, 'zh-CN') });
+        for (const link of await links(page)) if (!keys.has(crawlKey(new URL(link, base).pathname))) queue.push(link);
+      }
+      for (const steps of JOURNEYS) {
+        for (const step of steps) {
+          let target: string | undefined;
+          if (typeof step === 'string') target = step;
+          else target = (await links(page)).find((l) => step.test(new URL(l, base).pathname));
+          if (!target) break;
+          const allowError = target === '/no-such-page';
+          if (!(await open(page, target, allowError))) break;
+          visited.push({ target, allowError, checked: await check(page, who, 'zh-CN') });
+        }
+      }
+      // English: the same pages in the same session, except those the same as another role's in Chinese (the same
+      // data and template make the same English page).
+      await useLocale(page, 'en');
+      for (const { target, allowError } of visited.filter((v) => v.checked))
+        if (await open(page, target, allowError)) await check(page, who, 'en');
+      await page.context().close();
+    }
+
+    // The sign-in page, signed out.
+    const anonymous = await newPage(null);
+    for (const locale of ['zh-CN', 'en'] as const) {
+      await anonymous.goto(`${base}/login`);
+      if ((await anonymous.getAttribute('html', 'lang')) !== locale)
+        await Promise.all([anonymous.waitForNavigation(), anonymous.click('.locale-switch button')]);
+      expect(await anonymous.getAttribute('html', 'lang')).toBe(locale);
+      await check(anonymous, 'signed out', locale);
+    }
+    await anonymous.context().close();
+
+    // The first start's check run and scorecard snapshot end a few seconds after the server listens: the tickets,
+    // the dashboard's ranking. Then the IT office closes yesterday as a scoring period (the period's page).
+    const office = await newPage('itoffice');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    await waitFor(
+      async () => {
+        const res = await office.request.get(`${base}/api/v1/scorecards?from=${today}&to=${today}`);
+        const body = res.ok() ? ((await res.json()) as { items: { score: number | null }[] }) : { items: [] };
+        return body.items.some((i) => i.score !== null);
+      },
+      60_000,
+      "the first check run and today's scores",
+    );
+    await office.goto(`${base}/scorecards/periods`);
+    const yesterday = (await office.getAttribute('#to', 'max'))!;
+    await office.fill('#from', yesterday);
+    await office.fill('#to', yesterday);
+    await Promise.all([office.waitForNavigation(), office.click('form[action="/scorecards/periods"] button.primary')]);
+    expect(await office.locator('.flash-success').count()).toBe(1);
+    await office.context().close();
+
+    // Two roles at a time, each in its own context.
+    const roles = [...ROLES];
+    await Promise.all(
+      [0, 1].map(async () => {
+        for (let next = roles.shift(); next; next = roles.shift()) await role(next.login, next.role);
+      }),
+    );
+
+    expect([...EXPECTED].filter((k) => !checked.has(k))).toEqual([]);
+    const report = findings.map(
+      (f) =>
+        `${f.page} (${f.who}, ${f.locale}) ${f.rule} [${f.impact}] ${f.help}\n` +
+        f.targets
+          .slice(0, 8)
+          .map((t) => `    ${t}`)
+          .join('\n') +
+        (f.targets.length > 8 ? `\n    … and ${f.targets.length - 8} more` : ''),
+    );
+    expect(report).toEqual([]);
+  }, 240_000);
+});
