@@ -55,7 +55,7 @@ import {
   toReadersTicket,
   type TicketRow,
 } from '../../services/tickets';
-import { CONTENT_TYPES, loadUpload } from '../../services/uploads';
+import { CONTENT_TYPES, downloadName, loadUpload } from '../../services/uploads';
 import { listReturnPath } from '../tickets';
 import { fileOf, formFields, formModel, multipart, rawFrom, uploadErrorOf } from './form';
 import { conflictText, departmentNames, namesOf, tableMenu } from './present';
@@ -648,7 +648,10 @@ export function reportsRoutes(ctx: AppContext): Router {
     const file = id ? await loadUpload(db, Number(id)) : null;
     if (!file) throw new NotFoundError();
     res.setHeader('Content-Type', CONTENT_TYPES[file.type]);
-    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename*=UTF-8''${encodeURIComponent(downloadName(file.filename, file.type))}`,
+    );
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.send(file.content);
   }

@@ -22,7 +22,7 @@ import {
   submitRequest,
   withdraw,
 } from '../../services/sharing/workflow';
-import { CONTENT_TYPES, loadUpload } from '../../services/uploads';
+import { CONTENT_TYPES, downloadName, loadUpload } from '../../services/uploads';
 import { actorOf, idParam, universityName } from './actor';
 import { attachmentsOf, formModel, multipart } from './form';
 import { newFormId, postOnce, rememberMade } from '../../http/form-once';
@@ -261,7 +261,10 @@ export function sharingRoutes(ctx: AppContext): Router {
     const file = uploadId ? await loadUpload(db, Number(uploadId)) : null;
     if (!file) throw new NotFoundError();
     res.setHeader('Content-Type', CONTENT_TYPES[file.type]);
-    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename*=UTF-8''${encodeURIComponent(downloadName(file.filename, file.type))}`,
+    );
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.send(file.content);
   });
