@@ -36,7 +36,6 @@ function asText(value: unknown): string | null {
 
 async function limitTime(trx: Knex.Transaction, hub: Hub, timeoutMs: number): Promise<void> {
   if (hub.dialect === 'postgres') {
-    await trx.raw('SET TRANSACTION READ ONLY');
     await trx.raw(`SELECT set_config('statement_timeout', ?, true)`, [String(timeoutMs)]);
     return;
   }
@@ -55,16 +54,20 @@ export async function readHubRecord(
   try {
     const where = table.key.map((column) => `${quoteIdent(hub.dialect, column)} = ?`).join(' AND ');
     const sql = `SELECT ${quoteIdent(hub.dialect, field.name)} AS hw_value FROM ${quoteTable(hub.dialect, table.name)} WHERE ${where} LIMIT 1`;
-    const rows = await hub.knex.transaction(async (trx) => {
-      await limitTime(trx, hub, timeoutMs);
-      const result = await trx.raw(
-        sql,
-        table.key.map((column) => recordKey[column]),
-      );
-      return hub.dialect === 'postgres'
-        ? (result as { rows: Record<string, unknown>[] }).rows
-        : (result as [Record<string, unknown>[]])[0];
-    });
+    // READ ONLY on every dialect: MySQL/MariaDB connections have no read-only default (PostgreSQL's do).
+    const rows = await hub.knex.transaction(
+      async (trx) => {
+        await limitTime(trx, hub, timeoutMs);
+        const result = await trx.raw(
+          sql,
+          table.key.map((column) => recordKey[column]),
+        );
+        return hub.dialect === 'postgres'
+          ? (result as { rows: Record<string, unknown>[] }).rows
+          : (result as [Record<string, unknown>[]])[0];
+      },
+      { readOnly: true },
+    );
     if (!rows.length) return { status: 'not_found' };
     return { status: 'found', raw: rows[0].hw_value };
   } catch (err) {

@@ -122,7 +122,9 @@ export async function leaderBasis(hub: Hub, catalog: Catalog, items: RequestItem
   let rows = 0;
   try {
     for (const { table } of sensitive) {
-      const result = await hub.knex.raw(`select count(*) as n from ${quoteIdentifier(table, hub.dialect)}`);
+      // In a READ ONLY transaction, as every read of the hub (a MySQL/MariaDB connection is not read-only by default).
+      const sql = `select count(*) as n from ${quoteIdentifier(table, hub.dialect)}`;
+      const result = await hub.knex.transaction((trx) => trx.raw(sql), { readOnly: true });
       const first = hub.dialect === 'mysql' ? result[0][0] : result.rows[0];
       rows += Number(first.n);
     }
