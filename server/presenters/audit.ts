@@ -3,6 +3,8 @@ import { pathId } from '../http/path-id';
 import type { Translator } from '../i18n';
 import { type Action, can, type CurrentUser, type PolicyResource } from '../policies';
 import type { AuditRecord } from '../services/audit';
+import { wallClockText } from '../services/calendar/zone';
+import { csvField, csvLine } from '../services/csv';
 import { maskFreeText } from '../services/privacy';
 
 /** One row of the audit log page, as the template shows it. */
@@ -158,4 +160,53 @@ export async function auditRowsFor(db: Knex, viewer: CurrentUser, rows: AuditRec
     summary: summaryLines(r.summary).map((line) => ({ ...line, label: summaryKeyLabel(line.key, t) })),
     ip: r.ip,
   }));
+}
+
+/** The audit export's columns, in order (their headers: admin.audit.csv.*). */
+export const AUDIT_CSV_COLUMNS = [
+  'seq',
+  'time',
+  'actorLogin',
+  'actorDepartment',
+  'action',
+  'actionName',
+  'objectType',
+  'objectId',
+  'summary',
+  'ip',
+  'requestId',
+  'rowHash',
+] as const;
+
+/** The header line, in the reader's language. */
+export function auditCsvHeader(t: Translator): string {
+  return csvLine(AUDIT_CSV_COLUMNS.map((c) => csvField(t(`admin.audit.csv.${c}`))));
+}
+
+/**
+ * One row of the export. The time is the university's clock (`YYYY-MM-DD HH:mm:ss`); the summary the page's
+ * `key: value` lines (keys named in the reader's language, one line each, in one cell), not the stored JSON: the
+ * file is read by people, in a spreadsheet, as the page is; the exact row is the database's, found by its seq and
+ * checked against its hash (`hubwatch audit verify`). Every text cell comes from the row and is guarded against
+ * formulas and Excel's reading of numbers and dates (services/csv.ts); seq is our number, the time our text.
+ */
+export function auditCsvLine(r: AuditRecord, t: Translator, timezone: string): string {
+  const summary = summaryLines(r.summary)
+    .map((line) => `${summaryKeyLabel(line.key, t) ?? line.key}: ${line.value}`)
+    .join('\n');
+  const text = (v: string | null | undefined) => csvField(v, true);
+  return csvLine([
+    csvField(r.seq),
+    csvField(wallClockText(r.occurredAt, timezone)),
+    text(r.actor?.login),
+    text(r.actor?.department),
+    text(r.action),
+    text(actionLabel(r.action, t)),
+    text(r.objectType),
+    text(r.objectId),
+    text(summary),
+    text(r.ip),
+    text(r.requestId),
+    text(r.rowHash),
+  ]);
 }

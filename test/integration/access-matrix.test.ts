@@ -41,6 +41,8 @@ interface Access {
   refusedBy?: 'redirect';
   /** The request ends the session: try it in a session of its own. */
   endsSession?: true;
+  /** An allowed GET that records itself in the audit log (an export of the log): audit_log may grow, nothing else. */
+  audited?: true;
 }
 
 /** One try: who asks (`me`), about which department's (or whose) object. */
@@ -377,6 +379,13 @@ const TABLE: Access[] = [
   { method: 'GET', path: '/admin/audit', roles: OFFICE },
   {
     method: 'GET',
+    path: '/admin/audit/export.csv',
+    roles: OFFICE,
+    audited: true,
+    query: () => ({ from: '2026-03-01', to: '2026-03-02' }),
+  },
+  {
+    method: 'GET',
     path: '/departments/:code',
     roles: [...SEES_ALL, ...DEPT],
     scope: 'department',
@@ -646,8 +655,10 @@ describe('access matrix', () => {
               if (res.status === 401 || res.status === 403) problems.push(`${label}: allowed, got ${res.status}`);
               else if (a.method === 'GET' && res.status !== (a.ok ?? 200))
                 problems.push(`${label}: allowed, got ${res.status} not ${a.ok ?? 200}`);
-              const changed = watched ? await changedSince(t, before) : [];
+              const written = watched ? await changedSince(t, before) : [];
+              const changed = written.filter((table) => !(a.audited && table === 'audit_log'));
               if (changed.length) problems.push(`${label}: a GET changed ${changed.join(', ')}`);
+              if (a.audited && !written.includes('audit_log')) problems.push(`${label}: not recorded in the audit log`);
             } else {
               const refused = res.status === 403 || res.status === 404 || (a.refusedBy === 'redirect' && res.status === 302);
               if (!refused) problems.push(`${label}: refused, got ${res.status}`);

@@ -15,7 +15,7 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const ACTION = /^(auth|user|token|catalog|department|check|ticket|tickets|report|reports|scorecards|sharing)\.[a-z_]+$/;
+const ACTION = /^(audit|auth|user|token|catalog|department|check|ticket|tickets|report|reports|scorecards|sharing)\.[a-z_]+$/;
 
 function writtenActions(): string[] {
   const found = new Set<string>();

@@ -8,7 +8,10 @@ import { pathId } from '../../http/path-id';
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can, type Role, ROLES } from '../../policies';
-import { appendAudit, listAudit } from '../../services/audit';
+import { appendAudit, auditBatches, listAudit, type AuditFilters } from '../../services/audit';
+import { dayEndIn, dayStartIn, parseOptionalRange, todayIn } from '../../services/calendar';
+import { universityTimezone } from '../../services/catalog/repository';
+import { CSV_BOM } from '../../services/csv';
 import { departmentCodeAsWritten } from '../../services/department-code';
 import { isEmailAddress } from '../../services/email-address';
 import {
@@ -25,7 +28,7 @@ import {
   type UserFilters,
   type UserRow,
 } from '../../services/users';
-import { auditRowsFor } from '../../presenters/audit';
+import { auditCsvHeader, auditCsvLine, auditRowsFor } from '../../presenters/audit';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 
 /**
@@ -301,20 +304,120 @@ export function adminRoutes(ctx: AppContext): Router {
     }
   });
 
-  router.get('/admin/audit', authorize('audit.view'), async (req, res) => {
-    const { page, perPage } = pageParams(req.query, 50);
+  /**
+   * The audit filters of the query: action, login, and days from/to (both optional, `to` inclusive) read in the
+   * university's time zone (the catalog calendar's), as instants. A bad day or a reversed range: the messages
+   * (`fields`) and the other filters alone, so the page still lists something under them.
+   */
+  async function auditFilters(req: Request) {
     // As typed, less the spaces around (a pasted " auth.login" found nothing).
     const text = (key: string) => (typeof req.query[key] === 'string' ? (req.query[key] as string).trim() : '') || undefined;
-    const filters = { action: text('action'), actorLogin: text('actor') };
+    const base = { action: text('action'), actorLogin: text('actor') };
+    const typed = {
+      action: base.action ?? '',
+      actor: base.actorLogin ?? '',
+      from: typeof req.query.from === 'string' ? req.query.from : '',
+      to: typeof req.query.to === 'string' ? req.query.to : '',
+    };
+    const timezone = await universityTimezone(db, ctx.config.timezone);
+    try {
+      const days = parseOptionalRange({ from: req.query.from, to: req.query.to });
+      const filters: AuditFilters = {
+        ...base,
+        from: days.from ? dayStartIn(days.from, timezone) : undefined,
+        to: days.to ? dayEndIn(days.to, timezone) : undefined,
+      };
+      return { filters, days, typed, timezone, fields: null };
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return { filters: base as AuditFilters, days: {}, typed, timezone, fields: fieldMessages(err, req) };
+    }
+  }
+
+  /** The query string of the filters as applied (for the export link): none that is empty or was refused. */
+  const auditFilterQuery = (f: { action?: string; actorLogin?: string }, days: { from?: string; to?: string }) =>
+    new URLSearchParams(
+      Object.entries({ action: f.action, actor: f.actorLogin, from: days.from, to: days.to }).filter(
+        (e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '',
+      ),
+    ).toString();
+
+  async function auditPage(req: Request, res: Response) {
+    const { page, perPage } = pageParams(req.query, 50);
+    const { filters, days, typed, fields } = await auditFilters(req);
     const { items: rows, total } = await listAudit(db, { ...filters, limit: perPage, offset: (page - 1) * perPage });
-    const last = pastLastPage(req.originalUrl, page, perPage, total);
+    // The page's own address also when the export was asked with a bad range (its links are the page's).
+    const search = req.originalUrl.indexOf('?');
+    const url = `/admin/audit${search === -1 ? '' : req.originalUrl.slice(search)}`;
+    // Past the end with a bad range: the messages first (the pager is only the other filters').
+    const last = fields ? null : pastLastPage(url, page, perPage, total);
     if (last) return redirectKeepingFlash(req, res, last);
-    res.render('pages/admin/audit', {
+    const query = auditFilterQuery(filters, days);
+    res.status(fields ? 422 : 200).render('pages/admin/audit', {
       title: req.t('admin.audit.title'),
       rows: await auditRowsFor(db, req.user!, rows, req.t),
-      filters: { action: filters.action ?? '', actor: filters.actorLogin ?? '' },
-      pager: pagination(req.originalUrl, page, perPage, total),
+      filters: typed,
+      fields: fields ?? {},
+      exportHref: `/admin/audit/export.csv${query ? `?${query}` : ''}`,
+      pager: pagination(url, page, perPage, total),
     });
+  }
+
+  router.get('/admin/audit', authorize('audit.view'), auditPage);
+
+  /**
+   * Every row the page's filters match, newest first, as CSV (UTF-8 with a BOM, for Excel): read AUDIT_BATCH rows at
+   * a time by seq and written as they are read, waiting for the client when it reads slower than the database
+   * answers, so memory stays flat however long the log; no cap (an audit export that silently stops at N rows
+   * would be worse than a long download). The export is itself recorded (audit.export, with its filters) before
+   * the first row is read; the file holds the matching rows written before that record. A bad range: the page
+   * with its messages (422), as the filter form shows them.
+   */
+  router.get('/admin/audit/export.csv', authorize('audit.view'), async (req, res) => {
+    const { filters, days, timezone, fields } = await auditFilters(req);
+    if (fields) return auditPage(req, res);
+    const { seq: recorded } = await appendAudit(db, {
+      actor: auditActor(req),
+      action: 'audit.export',
+      summary: {
+        action: filters.action ?? null,
+        actor: filters.actorLogin ?? null,
+        from: days.from ?? null,
+        to: days.to ?? null,
+      },
+      ...auditOrigin(req),
+    });
+    const name = `audit-${days.from ?? 'until'}-${days.to ?? todayIn(timezone, ctx.now())}.csv`;
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+    res.setHeader('Cache-Control', 'no-store');
+    let gone = false;
+    res.on('close', () => (gone = true));
+    /** Writes a chunk; when the socket's buffer is full, waits until it drains (or the client has gone). */
+    const write = (chunk: string) =>
+      res.write(chunk) || gone
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const done = () => {
+              res.off('drain', done);
+              res.off('close', done);
+              resolve();
+            };
+            res.on('drain', done);
+            res.on('close', done);
+          });
+    try {
+      await write(CSV_BOM + auditCsvHeader(req.t));
+      for await (const batch of auditBatches(db, filters, recorded)) {
+        if (gone) return;
+        await write(batch.map((r) => auditCsvLine(r, req.t, timezone)).join(''));
+      }
+      res.end();
+    } catch (err) {
+      // The header and some rows are gone already: no error page now, and no file that looks complete.
+      req.log?.error({ err }, 'audit export failed part way');
+      res.destroy(err as Error);
+    }
   });
 
   const departmentOf = (req: Request) => ({ department: String(req.params.code) });

@@ -6,8 +6,8 @@
 export { appendAudit, auditActorOf, AUDIT_LOCK_KEY, InvalidAuditEntryError } from './append';
 export { auditHead, parseAuditAnchor, verifyAuditChain } from './verify';
 export type { AuditAnchor, AuditProblem, AuditVerification } from './verify';
-export { listAudit, MAX_AUDIT_PAGE } from './list';
-export type { AuditQuery } from './list';
+export { AUDIT_BATCH, auditBatches, listAudit, MAX_AUDIT_PAGE } from './list';
+export type { AuditFilters, AuditQuery } from './list';
 export { changeSummary } from './summary';
 export { canonicalJson, computeRowHash, GENESIS_HASH } from './hash';
 export type { AuditActor, AuditEntry, AuditRecord } from './types';

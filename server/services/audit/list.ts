@@ -17,27 +17,60 @@ export interface AuditQuery {
 
 export const MAX_AUDIT_PAGE = 500;
 
+export type AuditFilters = Omit<AuditQuery, 'limit' | 'offset'>;
+
+/** The rows matching `query`'s filters (every row without any). */
+function filtered(db: Knex | Knex.Transaction, query: AuditFilters): Knex.QueryBuilder {
+  const q = db('audit_log');
+  if (query.objectType !== undefined) q.where('object_type', query.objectType);
+  if (query.objectId !== undefined) q.where('object_id', String(query.objectId));
+  if (query.actorLogin !== undefined) q.where('actor_login', query.actorLogin);
+  if (query.action !== undefined) {
+    const action = query.action;
+    if (action.includes('.')) q.where('action', action);
+    else q.where((w) => w.where('action', action).orWhere('action', 'like', `${action.replace(/[\\%_]/g, '\\$&')}.%`));
+  }
+  if (query.from !== undefined) q.where('occurred_at', '>=', query.from);
+  if (query.to !== undefined) q.where('occurred_at', '<', query.to);
+  return q;
+}
+
 /** One page of audit rows, newest first, and how many rows match in all. */
 export async function listAudit(db: Knex, query: AuditQuery): Promise<{ items: AuditRecord[]; total: number }> {
   const limit = Math.min(Math.max(1, Math.floor(query.limit)), MAX_AUDIT_PAGE);
   const offset = Math.max(0, Math.floor(query.offset));
-  const filtered = () => {
-    const q = db('audit_log');
-    if (query.objectType !== undefined) q.where('object_type', query.objectType);
-    if (query.objectId !== undefined) q.where('object_id', String(query.objectId));
-    if (query.actorLogin !== undefined) q.where('actor_login', query.actorLogin);
-    if (query.action !== undefined) {
-      const action = query.action;
-      if (action.includes('.')) q.where('action', action);
-      else q.where((w) => w.where('action', action).orWhere('action', 'like', `${action.replace(/[\\%_]/g, '\\$&')}.%`));
-    }
-    if (query.from !== undefined) q.where('occurred_at', '>=', query.from);
-    if (query.to !== undefined) q.where('occurred_at', '<', query.to);
-    return q;
-  };
-  const [{ n }] = (await filtered().count({ n: '*' })) as { n: number }[];
-  const rows = (await filtered().select('*').orderBy('seq', 'desc').limit(limit).offset(offset)) as AuditRow[];
+  const [{ n }] = (await filtered(db, query).count({ n: '*' })) as { n: number }[];
+  const rows = (await filtered(db, query).select('*').orderBy('seq', 'desc').limit(limit).offset(offset)) as AuditRow[];
   return { items: rows.map(toRecord), total: Number(n) };
+}
+
+/** Rows read at a time by `auditBatches`. */
+export const AUDIT_BATCH = 1000;
+
+/**
+ * Every row matching `query` with a seq below `before`, newest first, `size` rows at a time: one short query per
+ * batch, each starting below the last seq seen (keyset; no offset that grows, no transaction held open while a
+ * client reads slowly). Rows are only ever appended, with a greater seq: the rows below `before` are the same
+ * from the first batch to the last.
+ */
+export async function* auditBatches(
+  db: Knex,
+  query: AuditFilters,
+  before: number,
+  size = AUDIT_BATCH,
+): AsyncGenerator<AuditRecord[]> {
+  let below = before;
+  for (;;) {
+    const rows = (await filtered(db, query)
+      .where('seq', '<', below)
+      .select('*')
+      .orderBy('seq', 'desc')
+      .limit(size)) as AuditRow[];
+    if (!rows.length) return;
+    yield rows.map(toRecord);
+    if (rows.length < size) return;
+    below = Number(rows[rows.length - 1].seq);
+  }
 }
 
 export function toRecord(row: AuditRow): AuditRecord {

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Translator } from '../../i18n';
+import { CSV_BOM, csvField } from '../csv';
 import { COMPONENTS, formatScore } from './components';
 import type { PeriodResult } from './periods';
 
@@ -38,43 +39,18 @@ function headers(t: Translator): string[] {
 /** The columns of text (the catalog's department code and name); the others are our own numbers. */
 const TEXT_COLUMNS: readonly string[] = ['department', 'name'];
 
-/**
- * Text Excel would not keep as typed when it opens a CSV: a number (007 → 7, 12E3 → 12000, 1,000, 50%),
- * a date or time (1-2 → 2 January, 2026-01, 1/2, 9:30) or a boolean (TRUE).
- */
-const EXCEL_READS_AS_VALUE = [
-  /^ *[+-]?(\d[\d,]*\.?\d*|\.\d+)(e[+-]?\d+)?%? *$/i,
-  /^ *\d{1,4}([-/.])\d{1,2}(\1\d{1,4})? *$/,
-  /^ *\d{1,2}:\d{2}(:\d{2})? *$/,
-  /^ *(true|false) *$/i,
-];
-
-/**
- * A text cell as Excel should show it. Text it would read as a number, date or boolean is written as
- * the text formula ="…" (only digits, signs and separators: nothing to escape, nothing that runs);
- * text that would start a formula (= + - @, a tab or line break) is defused with a leading '.
- */
-function textCell(s: string): string {
-  if (EXCEL_READS_AS_VALUE.some((re) => re.test(s))) return `="${s}"`;
-  return /^[=+\-@\t\r\n]/.test(s) ? `'${s}` : s;
-}
-
-const csvField = (v: unknown, column?: string) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  // Department codes and names are text as the catalog has them; headers and figures are ours.
-  const safe = column !== undefined && TEXT_COLUMNS.includes(column) && s !== '' ? textCell(s) : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
+/** A CSV field; department codes and names are text as the catalog has them (guarded), headers and figures ours. */
+const field = (v: unknown, column?: string) => csvField(v, column !== undefined && TEXT_COLUMNS.includes(column));
 
 /** CSV with a BOM so that Excel opens the Chinese text as UTF-8. */
 export function resultsCsv(results: PeriodResult[], t: Translator): string {
   const lines = [
     headers(t)
-      .map((h) => csvField(h))
+      .map((h) => field(h))
       .join(','),
   ];
-  for (const r of results) lines.push(EXPORT_COLUMNS.map((c) => csvField(csvCell(r, c), c)).join(','));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  for (const r of results) lines.push(EXPORT_COLUMNS.map((c) => field(csvCell(r, c), c)).join(','));
+  return `${CSV_BOM}${lines.join('\r\n')}\r\n`;
 }
 
 export async function resultsWorkbook(

@@ -26,7 +26,6 @@ export {
   findAppeal,
   findClosedPeriod,
   listClosedPeriods,
-  parseRange,
   periodContaining,
   periodResults,
   PERIOD_KINDS,
@@ -36,6 +35,8 @@ export {
   type PeriodKind,
   type PeriodResult,
 } from './periods';
+/** The range check is the calendar's (the audit log's filter uses it too); the scorecards' callers import it from here. */
+export { parseRange } from '../calendar/range';
 export { closedPeriodOn, snapshotDay, type SnapshotOutcome } from './snapshot';
 export { tableScores, type TableScore } from './tables';
 export { cachedPeriodResults, dashboardModel, dataVersion, scorecardModel, type DataVersion } from './views';

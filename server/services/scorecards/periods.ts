@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../errors';
-import { addDays, isIsoDate } from '../calendar/dates';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors';
+import { addDays } from '../calendar/dates';
 import type { WorkingDayCalendar } from '../calendar';
 import { COMPONENTS, rankByScore, round, type Component } from './components';
 
@@ -51,35 +51,6 @@ export function periodContaining(kind: PeriodKind, today: string, calendar: Work
   } catch {
     return null; // the catalog has no such event
   }
-}
-
-/**
- * What is wrong with a range's date, as its message key's ending: missing, not a real YYYY-MM-DD date
- * (2026-02-30, 2026-2-3), or a real date before 1900 (isIsoDate's lower bound); null when it is fine.
- */
-function dateProblem(value: string): 'Missing' | 'Date' | 'Before1900' | null {
-  if (value === '') return 'Missing';
-  if (isIsoDate(value)) return null;
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && isIsoDate(`2000${value.slice(4)}`) && Number(value.slice(0, 4)) < 1900
-    ? 'Before1900'
-    : 'Date';
-}
-
-/** `from`/`to` from a query or form; 422 naming the field and what is wrong with it, or a reversed range. */
-export function parseRange(input: { from?: unknown; to?: unknown }): { from: string; to: string } {
-  const problems: FieldError[] = [];
-  const from = String(input.from ?? '').trim();
-  const to = String(input.to ?? '').trim();
-  for (const [field, value] of [
-    ['from', from],
-    ['to', to],
-  ] as const) {
-    const problem = dateProblem(value);
-    if (problem) problems.push({ field, key: `scorecards.errors.${field}${problem}`, params: { value } });
-  }
-  if (!problems.length && from > to) problems.push({ field: 'to', key: 'scorecards.errors.range', params: { from } });
-  if (problems.length) throw new ValidationError(problems);
-  return { from, to };
 }
 
 const ratio = (v: unknown) => (v === null || v === undefined ? null : round(Number(v), 4));
