@@ -54,7 +54,9 @@ describe('check run pages', () => {
     expect(runPage.text).toContain('已完成');
     // The failure by the names people know: table and field titles, the check's name, the department's.
     const failure = runPage.text.slice(runPage.text.indexOf(`<h2>${translator('zh-CN')('checks.run.failures')}</h2>`));
-    expect(failure).toContain('<td>教职工 <code>staff</code></td><td>职工号 <code>staff_no</code></td>');
+    expect(failure).toContain(
+      '<td><a href="/catalog/tables/staff">教职工 <code>staff</code></a></td><td>职工号 <code>staff_no</code></td>',
+    );
     expect(failure).toContain('>格式</span></td><td>人事处</td>');
     expect(failure).not.toContain('>pattern<');
     expect(failure).toContain('<small>X1</small>');
