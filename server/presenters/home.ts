@@ -31,15 +31,17 @@ async function ticketFigures(ctx: AppContext, department: string | null, today: 
 
 export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator) {
   const cards: HomeCard[] = [];
-  // The university's today (the catalog calendar's zone), as the ticket and sharing pages count overdue and due.
-  const today = todayIn(await universityTimezone(ctx.db, ctx.config.timezone), ctx.now());
+  // The university's today (the catalog calendar's zone), as the ticket and sharing pages count overdue and due;
+  // looked up only for a card that counts by it.
+  let universityToday: string | undefined;
+  const today = async () => (universityToday ??= todayIn(await universityTimezone(ctx.db, ctx.config.timezone), ctx.now()));
   if (can(user, 'users.manage'))
     cards.push({ title: t('home.cards.users.title'), text: t('home.cards.users.text'), href: '/admin/users' });
   if (can(user, 'audit.view'))
     cards.push({ title: t('home.cards.audit.title'), text: t('home.cards.audit.text'), href: '/admin/audit' });
   if (can(user, 'tickets.list')) {
     const all = can(user, 'tickets.viewAll');
-    const figures = await ticketFigures(ctx, all ? null : user.department, today);
+    const figures = await ticketFigures(ctx, all ? null : user.department, await today());
     // University-wide roles (IT office, administrators, university leaders) count every department's tickets and
     // go to the overdue ones first; with none overdue, to the active ones (the overdue view would be an empty list).
     const overdueFirst = all && figures.overdue > 0;
@@ -70,7 +72,7 @@ export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator)
   if (can(user, 'sharing.apply')) {
     const reviews = can(user, 'sharing.review');
     // A reviewer's queue is counted as its page lists it (queueIds): the figure and the list agree.
-    const queued = reviews ? (await queueIds(ctx.db, user, today)).length : 0;
+    const queued = reviews ? (await queueIds(ctx.db, user, await today())).length : 0;
     cards.push({
       title: t('sharing.title'),
       text: t('sharing.homeCard'),

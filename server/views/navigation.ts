@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { Knex } from 'knex';
 import { Action, can, CurrentUser } from '../policies';
+import { beforeRender } from './before-render';
 
 /**
  * The navigation bar, by role: an item shows when the user may use its page. Features add their
@@ -46,25 +47,13 @@ export function navigationFor(user: CurrentUser | undefined, currentPath: string
 
 /**
  * The inbox's link says how many notices are unread, on every page (消息 3), so a new one is seen without
- * opening the inbox, and marking them read clears it. Counted when a page renders (one indexed count), not
- * for JSON answers, redirects or files. The count is a courtesy: a page whose count fails still renders.
+ * opening the inbox, and marking them read clears it. Counted when a page renders (one indexed count).
  */
 export function countUnreadWhenRendering(db: Knex, userId: number, res: Response): void {
-  const render = res.render.bind(res) as (...args: unknown[]) => void;
-  res.render = ((...args: unknown[]) => {
-    const show = (unread: number) => {
-      const nav = res.locals.nav as NavLink[] | undefined;
-      if (nav && unread > 0) res.locals.nav = nav.map((link) => (link.href === '/inbox' ? { ...link, unread } : link));
-      render(...args);
-    };
-    db('notifications')
-      .where({ user_id: userId })
-      .whereNull('read_at')
-      .count({ n: '*' })
-      .first()
-      .then(
-        (row) => show(Number(row?.n ?? 0)),
-        () => show(0),
-      );
-  }) as Response['render'];
+  beforeRender(res, async () => {
+    const row = await db('notifications').where({ user_id: userId }).whereNull('read_at').count({ n: '*' }).first();
+    const unread = Number(row?.n ?? 0);
+    const nav = res.locals.nav as NavLink[] | undefined;
+    if (nav && unread > 0) res.locals.nav = nav.map((link) => (link.href === '/inbox' ? { ...link, unread } : link));
+  });
 }
