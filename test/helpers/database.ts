@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Knex } from 'knex';
 import { Database, openPglite, openPostgres } from '../../server/db/connect';
 import { migrateToLatest, MIGRATIONS_DIR } from '../../server/db/migrate';
 
@@ -35,7 +36,8 @@ export async function createTestDatabase(label = 'hw'): Promise<TestDatabase> {
  * database (`CREATE DATABASE … TEMPLATE`), on PGlite a dump of a migrated data directory in the temp
  * directory (a fresh PGlite spends ~4 s in initdb and ~2 s migrating; loading a dump ~1 s). Templates are
  * named by a hash of the migrations and the lockfile, so a changed migration or PGlite builds a new one;
- * `hubwatch_tpl_*` databases and `hubwatch-test-pglite-*.tar` files may be deleted between runs.
+ * `hubwatch_tpl_*` databases and `hubwatch-test-pglite-*.tar` files may be deleted between runs; building a new one
+ * drops those of other hashes older than a day.
  */
 export async function createMigratedTestDatabase(label = 'hw'): Promise<TestDatabase> {
   const adminUrl = process.env.TEST_DATABASE_URL;
@@ -109,6 +111,8 @@ async function postgresTemplate(adminUrl: string): Promise<string> {
         await admin.knex.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
         await admin.knex.raw(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
         await admin.knex.raw(`ALTER DATABASE "${name}" IS_TEMPLATE true`);
+        await admin.knex.raw(`COMMENT ON DATABASE "${name}" IS 'hubwatch test template built ${new Date().toISOString()}'`);
+        await dropStaleTemplates(admin.knex, name);
       }
     } finally {
       await admin.knex.raw('select pg_advisory_unlock(hashtext(?))', ['hubwatch test template']);
@@ -117,6 +121,41 @@ async function postgresTemplate(adminUrl: string): Promise<string> {
     await admin.close();
   }
   return name;
+}
+
+/**
+ * Templates of other migrations or lockfiles, built more than a day ago (or before templates said when), are
+ * dropped when a new one is built: each migration change left one behind on a developer's server. A day's grace
+ * spares a run of another checkout that may still be copying its own.
+ */
+async function dropStaleTemplates(admin: Knex, current: string): Promise<void> {
+  const { rows } = await admin.raw(
+    `select datname, shobj_description(oid, 'pg_database') as note from pg_database
+      where datname like 'hubwatch\\_tpl\\_%' and datname <> ? and datname not like '%\\_building'`,
+    [current],
+  );
+  const dayAgo = Date.now() - 24 * 3600_000;
+  for (const { datname, note } of rows as Array<{ datname: string; note: string | null }>) {
+    const built = Date.parse(/built (\S+)$/.exec(note ?? '')?.[1] ?? '');
+    if (Number.isFinite(built) && built > dayAgo) continue;
+    await admin.raw(`ALTER DATABASE "${datname}" IS_TEMPLATE false`);
+    await admin.raw(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  }
+}
+
+/** Dumps of other migrations or lockfiles, written more than a day ago (as with the server's templates). */
+function dropStaleDumps(current: string): void {
+  const dayAgo = Date.now() - 24 * 3600_000;
+  for (const entry of fs.readdirSync(os.tmpdir())) {
+    if (!/^hubwatch-test-pglite-[0-9a-f]+\.tar$/.test(entry)) continue;
+    const file = path.join(os.tmpdir(), entry);
+    if (file === current) continue;
+    try {
+      if (fs.statSync(file).mtimeMs < dayAgo) fs.rmSync(file);
+    } catch {
+      // Another run removed it first.
+    }
+  }
 }
 
 /** The migrated PGlite data directory as a tarball, built by the first test file that needs it (written whole, then renamed). */
@@ -130,6 +169,7 @@ async function pgliteTemplate(): Promise<Blob> {
       const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
       fs.writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
       fs.renameSync(partial, file);
+      dropStaleDumps(file);
     } finally {
       await db.close();
     }
