@@ -1,0 +1,101 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '../../server/logger';
+
+/**
+ * Log lines mask personal numbers by value, not only under personal keys: an unhandled error's message or a hub's
+ * error (PostgreSQL's "Key (id_card)=(…) already exists") carries them in free text.
+ */
+function capture(opts: { forTerminal?: boolean } = {}) {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const logger = createLogger('info', { ...opts, destination });
+  const records = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { logger, lines, records };
+}
+
+class DatabaseError extends Error {
+  constructor(
+    message: string,
+    public code: string,
+    public detail: string,
+  ) {
+    super(message);
+    this.name = 'DatabaseError';
+  }
+}
+
+const ID = '110101199003070016';
+const MOBILE = '13812345678';
+
+describe('logger: personal numbers in free text', () => {
+  it("masks an error's message, detail, stack and cause, and the line's message", () => {
+    const { logger, lines, records } = capture();
+    const err = new DatabaseError(
+      `duplicate key value for ${ID}, contact ${MOBILE}`,
+      '23505',
+      `Key (id_card)=(${ID}) already exists.`,
+    );
+    (err as Error & { cause?: unknown }).cause = new Error(`first seen with ${MOBILE}`);
+    logger.error({ err, reqId: 'r1' }, `unhandled error for ${ID}`);
+    logger.error(new Error(`phone ${MOBILE}`));
+    expect(lines.join('\n')).not.toContain(ID);
+    expect(lines.join('\n')).not.toContain(MOBILE);
+    const [first, second] = records();
+    expect(first.msg).toBe('unhandled error for 110101********0016');
+    const logged = first.err as Record<string, string>;
+    expect(logged.type).toBe('DatabaseError');
+    expect(logged.code).toBe('23505');
+    expect(logged.detail).toBe('Key (id_card)=(110101********0016) already exists.');
+    expect(logged.message).toContain('duplicate key value for 110101********0016, contact 138****5678');
+    expect(logged.message).toContain('first seen with 138****5678');
+    expect(logged.stack).toContain('DatabaseError: duplicate key value for 110101********0016');
+    // The message a logged error lends the line.
+    expect(second.msg).toBe('phone 138****5678');
+    // The error logged is the caller's, unchanged.
+    expect(err.message).toContain(ID);
+  });
+
+  it('masks nested strings and leaves numbers that are not personal as they are', () => {
+    const { logger, records } = capture();
+    const context = { table: 'staff', rows: 1234567890, note: `rows 1234567890 on 20261204`, sample: [{ who: `tel ${MOBILE}` }] };
+    logger.info({ context, day: '20261204', count: '1234567890' }, 'checked 1234567890 rows on 20261204');
+    const [line] = records();
+    expect(line.msg).toBe('checked 1234567890 rows on 20261204');
+    expect(line.day).toBe('20261204');
+    expect(line.count).toBe('1234567890');
+    expect(line.context).toEqual({
+      table: 'staff',
+      rows: 1234567890,
+      note: 'rows 1234567890 on 20261204',
+      sample: [{ who: 'tel 138****5678' }],
+    });
+    // The object logged is the caller's, unchanged.
+    expect(context.sample[0].who).toBe(`tel ${MOBILE}`);
+  });
+
+  it("keeps redacting by key, and masks a child logger's lines and a command's error lines", () => {
+    const { logger, records } = capture();
+    logger.child({ job: 'check-hub' }).warn({ user: { mobile: MOBILE, note: `id ${ID}` } }, 'x');
+    const [line] = records();
+    expect(line.user).toEqual({ mobile: '[redacted]', note: 'id 110101********0016' });
+    const terminal = capture({ forTerminal: true });
+    terminal.logger.error({ err: new Error(`hub said ${ID}`) }, 'check failed');
+    expect(terminal.records()[0].err).toEqual({ type: 'Error', message: 'hub said 110101********0016' });
+  });
+
+  it('leaves request ids and digests alone, and a graph with a cycle is logged', () => {
+    const { logger, records } = capture();
+    const digest = 'a13812345678b'.padEnd(64, '0');
+    const cyclic: Record<string, unknown> = { phone: `call ${MOBILE}` };
+    cyclic.self = cyclic;
+    logger.info({ digest, cyclic }, 'ok');
+    const [line] = records();
+    expect(line.digest).toBe(digest);
+    expect((line.cyclic as Record<string, unknown>).phone).toBe('call 138****5678');
+  });
+});
