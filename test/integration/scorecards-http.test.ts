@@ -113,6 +113,8 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     expect(html).toContain('数据质量考核看板');
     expect(html).toContain('党委组织部');
     expect(html).toMatch(/sc-cell stale/); // payroll on 11-20
+    // Heat map rows by the catalog's title, the table's name on hover.
+    expect(html).toContain('<div class="sc-heat-table" title="payroll">工资发放 <small>HR</small></div>');
     // HR's row: the period's mean (77 + 100) / 2 and its latest day (11-21), both with two decimals.
     expect(html).toMatch(/人事处<\/a>[^]*?<td class="sc-score">88\.50<\/td>\s*<td>100\.00<\/td>/);
     expect(html).toContain('id="sc-trend-data"');

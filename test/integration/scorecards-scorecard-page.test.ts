@@ -71,18 +71,20 @@ describe("a department's scorecard page", () => {
     };
 
     const chinese = await page('/scorecards/HR', 'zh-CN');
-    // staff·staff_no has 7 violations, payroll·staff_no 3: the worst first.
+    // staff·staff_no has 7 violations, payroll·staff_no 3: the worst first, by the catalog's titles (names beside).
     const worstZh = section(chinese, zh('scorecards.scorecard.worstChecks'), 'class="trend-grid"');
     expect(zh('checks.kinds.validate')).toBe('有效性');
     expect(zh('checks.kinds.deadline')).toBe('维护时限');
-    expect(worstZh).toContain('staff staff_no 有效性 7 100');
-    expect(worstZh).toContain('payroll staff_no 维护时限 3 40');
+    expect(worstZh).toContain('教职工基本信息 staff 职工号 staff_no 有效性 7 100');
+    expect(worstZh).toContain('工资发放 payroll 职工号 staff_no 维护时限 3 40');
     expect(section(chinese, zh('scorecards.scorecard.overdueTickets'))).toContain(zh('checks.kinds.unique'));
 
     const english = await page('/scorecards/HR', 'en');
     const worstEn = section(english, en('scorecards.scorecard.worstChecks'), 'class="trend-grid"');
-    expect(worstEn).toContain('staff staff_no Validity 7 100');
-    expect(worstEn).toContain('payroll staff_no Deadline 3 40');
+    expect(worstEn).toContain('教职工基本信息 staff 职工号 staff_no Validity 7 100');
+    expect(worstEn).toContain('工资发放 payroll 职工号 staff_no Deadline 3 40');
+    // The trend charts under it are captioned the same way.
+    expect(section(english, 'class="trend-grid"', '</div>\n</div>')).toContain('教职工基本信息·职工号 · Validity');
     expect(section(english, en('scorecards.scorecard.overdueTickets'))).toContain('Uniqueness');
 
     // The kinds themselves are never shown as text (they stay in the trend links' query strings).

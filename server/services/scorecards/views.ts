@@ -75,6 +75,8 @@ async function latestDay(db: Knex, today: string, department?: string): Promise<
 
 export interface HeatRow {
   table: string;
+  /** The catalog's title of the table (people know tables by it), null when it has none. */
+  title: string | null;
   department: string;
   cells: { day: string; state: 'fresh' | 'stale' | 'none'; hours: number | null }[];
 }
@@ -99,9 +101,13 @@ async function heatMap(
     .orderBy([{ column: 'stale', order: 'desc' }, { column: 'table_name' }]);
   const chosen = opts.limit ? ranked.slice(0, opts.limit) : ranked;
   const names = chosen.map((r: { table_name: string }) => r.table_name);
-  const cells = names.length
-    ? await base.clone().whereIn('table_name', names).select('table_name', 'day', 'fresh', 'hours_since_update')
-    : [];
+  const [cells, titled] = names.length
+    ? await Promise.all([
+        base.clone().whereIn('table_name', names).select('table_name', 'day', 'fresh', 'hours_since_update'),
+        db('catalog_tables').whereIn('name', names).select('name', 'title') as Promise<{ name: string; title: string | null }[]>,
+      ])
+    : [[], []];
+  const titleOf = new Map(titled.map((t) => [t.name, t.title]));
   const byTable = new Map<string, Map<string, { fresh: boolean | null; hours: number | null }>>();
   for (const c of cells) {
     if (!byTable.has(c.table_name)) byTable.set(c.table_name, new Map());
@@ -114,6 +120,7 @@ async function heatMap(
     total: ranked.length,
     rows: chosen.map((r: { table_name: string; department_code: string }) => ({
       table: r.table_name,
+      title: titleOf.get(r.table_name) ?? null,
       department: r.department_code,
       cells: days.map((day) => {
         const c = byTable.get(r.table_name)?.get(day);
@@ -342,11 +349,22 @@ async function scorecardBody(db: Knex, department: string, today: string, from: 
       .orderBy([{ column: 't.checks_failed', order: 'desc' }, { column: 't.table_name' }])
       .select('t.*', 'c.title'),
     heatMap(db, last, { department }),
-    db('scorecard_check_days')
-      .where({ department_code: department, day: last, passed: false })
-      .orderBy([{ column: 'violations', order: 'desc' }, { column: 'table_name' }])
+    // By the titles people know tables and fields by, as the table list above (names beside them).
+    db('scorecard_check_days as k')
+      .leftJoin('catalog_tables as c', 'c.name', 'k.table_name')
+      .leftJoin('catalog_fields as f', (on) => on.on('f.table_name', 'k.table_name').andOn('f.name', 'k.field_name'))
+      .where({ 'k.department_code': department, 'k.day': last, 'k.passed': false })
+      .orderBy([{ column: 'k.violations', order: 'desc' }, { column: 'k.table_name' }])
       .limit(15)
-      .select('table_name', 'field_name', 'check_kind', 'violations', 'checked_rows'),
+      .select(
+        'k.table_name',
+        'k.field_name',
+        'k.check_kind',
+        'k.violations',
+        'k.checked_rows',
+        'c.title as table_title',
+        'f.title as field_title',
+      ),
     // Whether the department had any check result that day: no failing check then means all passed.
     db('scorecard_check_days').where({ department_code: department, day: last }).first('table_name'),
   ]);
