@@ -1,3 +1,5 @@
+import { translator } from '../../server/i18n';
+import { buildUser } from '../factories';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 import { apiRequest, buildSharingWorld, SharingPeople, VALID_ID_CARD } from '../factories/sharing';
 
@@ -405,6 +407,18 @@ describe('the request page, print form and lists', () => {
     const all = (await (await as('office')).agent.get('/sharing/all?status=in_review&department=CS')).text;
     expect(all).toContain(`/sharing/${id}"`);
     expect((await (await as('office')).agent.get('/sharing/all?status=granted')).text).not.toContain(`/sharing/${id}"`);
+  });
+
+  it('an empty list says why, per tab: no request of one’s own yet, nothing waiting for one’s review, nothing matching', async () => {
+    const zh = translator('zh-CN');
+    const newcomer = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
+    const { agent } = await signIn(t.app, newcomer.login, newcomer.password);
+    expect((await agent.get('/sharing').expect(200)).text).toContain(zh('sharing.list.emptyMine'));
+    expect((await agent.get('/sharing/queue').expect(200)).text).toContain(zh('sharing.list.emptyQueue'));
+    const office = await as('office');
+    const none = (await office.agent.get('/sharing/all?status=withdrawn&department=NONE').expect(200)).text;
+    expect(none).toContain(zh('sharing.list.empty'));
+    expect(none).not.toContain(zh('sharing.list.emptyQueue'));
   });
 
   it('shows active tickets per requested table, and a pending structure change', async () => {
