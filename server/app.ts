@@ -9,6 +9,7 @@ import type { AppContext } from './context';
 import { NotFoundError } from './errors';
 import { publicRoute } from './middleware/authorize';
 import { dropShadowingKeys, verifyJsonBody, refuseNulCharacters } from './middleware/body-safety';
+import { refuseRepeatedFormValues } from './http/form-values';
 import { compressResponses, precompressedFile } from './middleware/compress';
 import { csrfProtection, maskedCsrfToken } from './middleware/csrf';
 import { currentUser } from './middleware/current-user';
@@ -156,6 +157,7 @@ export function createApp(ctx: AppContext): Express {
   });
   app.use(csrfProtection);
   app.use(refuseNulCharacters);
+  app.use(refuseRepeatedFormValues);
 
   mountRoutes(app, ctx);
 

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import multer from 'multer';
+import { repeatedFormValuesError } from '../http/form-values';
 import { unsafeBodyError } from './body-safety';
 
 /**
@@ -14,8 +15,9 @@ import { unsafeBodyError } from './body-safety';
  *   route to show on the form. Its buffer holds limit + 1 bytes, so a length check such as
  *   uploadProblem() (services/uploads) calls it too large as well: never a cut file taken for whole.
  * - File names are read as UTF-8, as browsers send them (立项批复.pdf); busboy's default is latin1.
- * - The parsed text gets the check every other body gets (NUL characters, keys shadowing
- *   Object.prototype: middleware/body-safety.ts), which ran before this body was parsed.
+ * - The parsed text gets the checks every other body gets (NUL characters, keys shadowing
+ *   Object.prototype: middleware/body-safety.ts; a field sent twice or as a list where one text is
+ *   taken: http/form-values.ts), which ran before this body was parsed.
  *
  * The CSRF check also runs before the body is parsed: these forms send the token in their action URL
  * (`?_csrf=`) or the X-CSRF-Token header (middleware/csrf.ts), never in the body.
@@ -106,7 +108,7 @@ export function multipartParser(options: MultipartOptions) {
   return (req: Request, res: Response, done: MultipartDone): void => {
     upload(req, res, (err: unknown) => {
       if (err && !(err instanceof multer.MulterError)) return done(err as Error, []);
-      const unsafe = unsafeBodyError(req, options.nulCheckedByRoute);
+      const unsafe = unsafeBodyError(req, options.nulCheckedByRoute) ?? repeatedFormValuesError(req.body, 'multipart');
       if (unsafe) return done(unsafe, []);
       const problems: UploadProblem[] = [];
       if (err instanceof multer.MulterError) problems.push({ field: err.field ?? '', code: err.code, message: err.message });

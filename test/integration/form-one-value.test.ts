@@ -1,0 +1,161 @@
+import request from 'supertest';
+import { translator } from '../../server/i18n';
+import { issueApiToken } from '../../server/services/users';
+import { buildReportsWorld, reportBody, ReportsWorld, reportsSessions } from '../factories/reports';
+import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
+import { createTestApp, TestApp } from '../helpers/app';
+
+/**
+ * A form field that takes one text, sent twice (`answer=fixed&answer=not_error`) or in array or object syntax
+ * (`answer[]=fixed`, `version[]=3`), is a 422 naming the field and saying it takes one value, and nothing is done:
+ * it was read as one of the values (`String(['fixed'])` is `fixed`), or as none. Every form gets the check
+ * (http/form-values.ts): url-encoded ones before any route, multipart ones as their route parses them.
+ */
+
+const MONDAY = new Date('2026-03-02T02:00:00Z');
+const zh = translator('zh-CN');
+const en = translator('en');
+const escaped = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
+/** The error page's line for one field: its label, then the message. */
+const problemLine = (t: typeof zh, label: string) =>
+  `<li><strong>${escaped(label)}</strong>${escaped(t('errors.labelColon'))}${escaped(t('errors.formOneValue'))}</li>`;
+
+let t: TestApp;
+let people: ReportsWorld;
+const as = reportsSessions(
+  () => t.app,
+  () => people,
+);
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  people = await buildReportsWorld(t.db.knex);
+  await seedCatalogDepartments(t.db.knex, exampleCatalog());
+});
+afterAll(() => t.close());
+
+describe('a report answer (multipart) with its answer sent twice or as a list', () => {
+  let ticketId: number;
+  beforeAll(async () => {
+    const token = await issueApiToken(t.db.knex, people.reporter.id);
+    const res = await request(t.app).post('/api/v1/reports').set('Authorization', `Bearer ${token}`).send(reportBody());
+    expect(res.status).toBe(201);
+    ticketId = res.body.ticket_id;
+  });
+
+  async function answer(pairs: [string, string][]) {
+    const s = await as('orgSteward');
+    let req = s.agent.post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
+    for (const [k, v] of pairs) req = req.field(k, v);
+    return req;
+  }
+  const state = async () => ({
+    ticket: await t.db.knex('tickets').where({ id: ticketId }).first('status', 'version'),
+    answer: (await t.db.knex('report_tickets').where({ ticket_id: ticketId }).first('answer')).answer,
+    events: Number((await t.db.knex('ticket_events').where({ ticket_id: ticketId }).count({ n: '*' }))[0].n),
+  });
+
+  it.each([
+    ['answer[]=fixed', [['answer[]', 'fixed']]],
+    [
+      'answer=fixed&answer=not_error',
+      [
+        ['answer', 'fixed'],
+        ['answer', 'not_error'],
+      ],
+    ],
+    [
+      'answer=fixed&answer=fixed',
+      [
+        ['answer', 'fixed'],
+        ['answer', 'fixed'],
+      ],
+    ],
+    ['answer[x]=fixed', [['answer[x]', 'fixed']]],
+    [
+      'comment twice',
+      [
+        ['answer', 'fixed'],
+        ['comment', 'a'],
+        ['comment', 'b'],
+      ],
+    ],
+  ] as [string, [string, string][]][])('%s: 422 naming the field, nothing answered', async (_label, pairs) => {
+    const before = await state();
+    const res = await answer(pairs);
+    expect(res.status).toBe(422);
+    const field = pairs.some(([k]) => k === 'comment') ? 'comment' : 'answer';
+    expect(res.text).toContain(problemLine(zh, zh(`errors.fieldLabels.${field}`)));
+    expect(await state()).toEqual(before);
+    expect(before).toMatchObject({ ticket: { status: 'open' }, answer: null });
+  });
+
+  it('takes the answer sent once', async () => {
+    expect((await answer([['answer', 'fixed']])).status).toBe(302);
+    expect((await state()).answer).toBe('fixed');
+  });
+});
+
+describe('a ticket transition (url-encoded) with its version sent twice or as a list', () => {
+  let ticket: { id: number; version: number };
+  beforeAll(async () => {
+    ticket = await buildTicket(t.db.knex, exampleCatalog(), MONDAY);
+  });
+  const post = async (body: string, who: 'hrSteward' | 'office' = 'hrSteward') => {
+    const s = await as(who);
+    return s.agent
+      .post(`/tickets/${ticket.id}/transition`)
+      .type('form')
+      .send(`${body}&_csrf=${encodeURIComponent(s.csrf)}`);
+  };
+  const now = () => t.db.knex('tickets').where({ id: ticket.id }).first('status', 'version');
+
+  it('version twice (the current one and another, or the current one twice): 422 naming 版本, not acknowledged', async () => {
+    const before = await now();
+    for (const versions of [
+      [ticket.version, ticket.version + 7],
+      [ticket.version, ticket.version],
+    ]) {
+      const res = await post(`to=acknowledged&${versions.map((v) => `version=${v}`).join('&')}`);
+      expect(res.status).toBe(422);
+      expect(res.text).toContain(problemLine(zh, '版本'));
+    }
+    expect(await now()).toEqual(before);
+    expect(before.status).toBe('open');
+  });
+
+  it('version[]= and to[]= in English: 422 naming each, not acknowledged', async () => {
+    const s = await as('office');
+    await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' }).expect(302);
+    const before = await now();
+    const res = await post(`to[]=acknowledged&version[]=${ticket.version}`, 'office');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(problemLine(en, 'Version'));
+    expect(res.text).toContain(problemLine(en, en('errors.fieldLabels.to')));
+    expect(await now()).toEqual(before);
+  });
+
+  it('takes the version sent once', async () => {
+    const res = await post(`to=acknowledged&version=${ticket.version}`);
+    expect(res.status).toBe(302);
+    expect((await now()).status).toBe('acknowledged');
+  });
+});
+
+describe('the forms whose fields take more than one value still do', () => {
+  it('tickets acknowledged at once by repeated checkboxes (ids=1&ids=2)', async () => {
+    const ids = [
+      (await buildTicket(t.db.knex, exampleCatalog(), MONDAY, { field: 'name' })).id,
+      (await buildTicket(t.db.knex, exampleCatalog(), MONDAY, { field: 'id_card' })).id,
+    ];
+    const s = await as('hrSteward');
+    const res = await s.agent
+      .post('/tickets/acknowledge')
+      .type('form')
+      .send(`${ids.map((id) => `ids=${id}`).join('&')}&_csrf=${encodeURIComponent(s.csrf)}`);
+    expect(res.status).toBe(302);
+    expect(await t.db.knex('tickets').whereIn('id', ids).pluck('status')).toEqual(['acknowledged', 'acknowledged']);
+  });
+});
