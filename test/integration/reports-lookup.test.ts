@@ -96,6 +96,12 @@ describe('a conditional table (教职工基本信息), for a plain data user', (
 
   it('does not list staff names by staff number', async () => {
     const res = await lookup(people.reporter, { field: 'name' });
+    // The look-up ran and found the record (a failed page would hold no name either): it says so, and no more.
+    expect(res.status).toBe(200);
+    expect(panel(res.text)).toBe(
+      '中台当前记录 已找到该记录。本表不是普遍共享数据，不显示字段的值；请填写“您看到的值”后再查询，核对中台是否与之一致。',
+    );
+    expect(res.text).not.toContain('class="hub-value"');
     expect(res.text).not.toContain('张三');
     expect(res.text).not.toContain('张*');
   });
