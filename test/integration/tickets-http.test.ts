@@ -58,6 +58,7 @@ describe('ticket pages and API', () => {
       expect(page.text).not.toContain('本专科生学籍基本信息');
       // Asking for another department in the query string changes nothing.
       const forced = await agent.get('/tickets?department=STU').expect(200);
+      expect(forced.text).toContain('教职工基本信息·职工号：3 条在职记录在报到 7 天后仍未填写');
       expect(forced.text).not.toContain('本专科生学籍基本信息');
       await agent.get(`/tickets/${hrTicket}`).expect(200);
       await agent.get(`/tickets/${stuTicket}`).expect(403);
