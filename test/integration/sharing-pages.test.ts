@@ -942,8 +942,14 @@ describe('what only some readers may see', () => {
     });
     const draft = Number(/\/sharing\/(\d+)(\/edit)?$/.exec(res.headers.location)![1]);
     expect((await t.db.knex('sharing_requests').where({ id: draft }).first()).status).toBe('draft');
+    // The same applicant's request submitted next is listed: the list is the one a draft would be on (the lists show
+    // numbers, not purposes).
+    const sent = await postForm('applicant', '/sharing/new', fullForm(), { material: [PDF, 'x.pdf'] });
+    const submitted = Number(/\/sharing\/(\d+)$/.exec(sent.headers.location)![1]);
     const office = await as('office');
-    expect((await office.agent.get('/sharing/all').expect(200)).text).not.toContain('草稿：仅本人可见');
+    const all = (await office.agent.get('/sharing/all').expect(200)).text;
+    expect(all).toContain(`<a href="/sharing/${submitted}">#${submitted}</a>`);
+    expect(all).not.toContain(`<a href="/sharing/${draft}">`);
     expect((await office.agent.get('/sharing/all?status=draft').expect(200)).text).not.toContain(`/sharing/${draft}"`);
     await office.agent.get(`/sharing/${draft}`).expect(403);
     await office.agent.get(`/sharing/${draft}/print`).expect(403);
