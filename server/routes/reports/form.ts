@@ -61,13 +61,17 @@ export function fileOf(req: Request): Attachment | null {
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
-/** Form body → the report's raw input; key inputs are named `record_key[<column>]`. */
+/**
+ * Form body → the report's raw input; key inputs are named `record_key[<column>]`. A key sent otherwise (one text,
+ * a list, a column's value as a list or object: `record_key[staff_no][a]=1`) is passed on as sent, for the report's
+ * check to say that it expects text there (reports/validate.ts), not taken for a key left empty ("请填写职工号").
+ * The other fields take one text each, which the form check of every form ensured (http/form-values.ts).
+ */
 export function rawFrom(body: Record<string, unknown>): RawReport {
-  const key = body.record_key && typeof body.record_key === 'object' ? (body.record_key as Record<string, unknown>) : {};
   return {
     table: str(body.table),
     field: str(body.field),
-    record_key: Object.fromEntries(Object.entries(key).map(([k, v]) => [k, str(v)])),
+    record_key: body.record_key ?? {},
     description: str(body.description),
     suggested_value: str(body.suggested_value),
     observed_value: str(body.observed_value),
@@ -124,7 +128,8 @@ export function formModel(catalog: Catalog | null, raw: RawReport, lookup: HubLo
   const p = picker(catalog);
   const table = str(raw.table);
   const chosen = p.tables.find((t) => t.name === raw.table);
-  const keyValues = (raw.record_key ?? {}) as Record<string, string>;
+  const sentKey = raw.record_key;
+  const keyValues = (sentKey && typeof sentKey === 'object' && !Array.isArray(sentKey) ? sentKey : {}) as Record<string, unknown>;
   return {
     tables: p.tables,
     // Triple-stashed in the template: built from escaped text (options) and the `json` helper's escaping.
@@ -141,7 +146,7 @@ export function formModel(catalog: Catalog | null, raw: RawReport, lookup: HubLo
     fieldChoices: (chosen?.fields ?? []).map((f) => ({ ...f, selected: f.name === raw.field })),
     // The look-up names the field as the menu does (移动手机), not by its hub name.
     fieldTitle: chosen?.fields.find((f) => f.name === raw.field)?.title ?? str(raw.field),
-    keyInputs: (chosen?.key ?? []).map((k) => ({ ...k, value: keyValues[k.name] ?? '' })),
+    keyInputs: (chosen?.key ?? []).map((k) => ({ ...k, value: str(keyValues[k.name]) })),
     lookup,
   };
 }
