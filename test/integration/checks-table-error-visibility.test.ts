@@ -1,7 +1,8 @@
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
 import { importCheckCatalog, Session, signInAs, startCheckPages } from '../factories/checks';
-import type { TestApp } from '../helpers/app';
+import { buildUser } from '../factories';
+import { signIn, type TestApp } from '../helpers/app';
 
 /**
  * A table the last run could not check: the hub's own message (PostgreSQL's, with a row's value in it) tells the
@@ -67,5 +68,33 @@ describe("check pages: a table's last hub error", () => {
     expect(page).not.toContain('query_failed');
     expect(page).not.toContain('invalid input syntax');
     for (const s of [ID, MOBILE, '110101********0016', '139****5678']) expect(page).not.toContain(s);
+  });
+
+  /** The run page's row of the table. */
+  const runRow = (html: string) => /<tr><td><a href="\/catalog\/tables\/staff">[\s\S]*?<\/tr>/.exec(html)?.[0] ?? '';
+
+  it('the run page: the IT office reads the code and the masked message; a university leader the explanation only', async () => {
+    const { id } = await t.db.knex('check_runs').orderBy('id', 'desc').first('id');
+    const forOffice = runRow((await office.agent.get(`/runs/${id}`).expect(200)).text);
+    expect(forOffice).toContain('<code>query_failed</code>');
+    expect(forOffice).toContain('invalid input syntax for type bigint');
+    expect(forOffice).toContain('110101********0016/139****5678');
+    expect(forOffice).not.toContain(ID);
+
+    const leader = await buildUser(t.db.knex, { department: 'ITC', roles: ['univ_leader'] });
+    const { agent } = await signIn(t.app, leader.login, leader.password);
+    const forLeader = runRow((await agent.get(`/runs/${id}`).expect(200)).text);
+    expect(forLeader).toContain('无法检查此表：这是检查运行的问题');
+    for (const s of ['query_failed', 'invalid input syntax', ID, MOBILE, '110101********0016'])
+      expect(forLeader).not.toContain(s);
+  });
+
+  it("the IT office's notice of the table's error has the personal numbers masked (it is e-mailed too)", async () => {
+    const notices = await t.db.knex('notifications').where({ kind: 'check.table_error' }).select('body', 'body_en');
+    expect(notices.length).toBeGreaterThan(0);
+    for (const n of notices) {
+      expect(`${n.body} ${n.body_en}`).toContain('110101********0016/139****5678');
+      expect(`${n.body} ${n.body_en}`).not.toContain(ID);
+    }
   });
 });

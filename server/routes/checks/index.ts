@@ -14,7 +14,7 @@ import { loadCurrentCatalog, universityTimezone } from '../../services/catalog/r
 import { checkLabel, tableErrorHint } from '../../presenters/check-label';
 import { trendLabels } from '../../presenters/check-trend';
 import { isBlankKey } from '../../presenters/sample-keys';
-import { maskRecordKey } from '../../services/privacy';
+import { maskRecordKey, scrubForLog } from '../../services/privacy';
 import { ACTIVE_STATUSES } from '../../services/tickets/types';
 
 const RUN_STATUSES = ['running', 'completed', 'failed', 'interrupted'];
@@ -118,9 +118,11 @@ export function checkRoutes(ctx: AppContext): Router {
         : checked < found.tables.length || found.run.status !== 'completed'
           ? req.t('checks.run.noFailuresChecked', { count: checked })
           : req.t('checks.run.noFailures');
+    const forOffice = can(req.user!, 'checks.run');
     res.render('pages/checks/run', {
       title: req.t('checks.run.title', { id: found.run.id }),
       ...found,
+      run: { ...found.run, error: forOffice && found.run.error ? scrubForLog(found.run.error) : null },
       durationMs: durationMs(found.run),
       running,
       noFailures,
@@ -130,8 +132,16 @@ export function checkRoutes(ctx: AppContext): Router {
         ...tb,
         table_title: tableOf(tb.table_name)?.title ?? null,
         in_catalog: !!tableOf(tb.table_name),
-        // What the error code means and what to do, in the reader's language; the stored message is the hub's.
-        error_hint: tableErrorHint(req.t, tb.error_code),
+        // What the error code means and what to do, in the reader's language. The hint, the code and the hub's own
+        // message (host names, schemas, a row's values — masked) only for the IT office, who can act on them; a
+        // university leader reads that it is the run's problem, not the data's.
+        error_hint: forOffice
+          ? tableErrorHint(req.t, tb.error_code)
+          : tb.error_code
+            ? req.t('checks.run.tableErrorOthers')
+            : null,
+        error_code: forOffice ? tb.error_code : null,
+        error_message: forOffice && tb.error_message ? scrubForLog(tb.error_message) : null,
       })),
       failures: found.failures.map((f) => ({
         ...f,

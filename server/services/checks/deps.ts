@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context';
 import { DEFAULT_LOCALE, hasKey, translate, type Locale } from '../../i18n';
 import { notifierFromConfig } from '../notifications';
+import { scrubForLog } from '../privacy';
 import { applyCheckResults, onRecheckRequested } from '../tickets';
 import { claimRun, CheckRunnerDeps, executeRun } from './runs';
 
@@ -35,15 +36,17 @@ export function checkRunnerDeps(ctx: AppContext, extra: Partial<CheckRunnerDeps>
         .orderBy('finished_at', 'desc')
         .first('status');
       if (previous && previous.status === 'error') return;
+      // The hub's message can quote a row's values (an ID or mobile number): masked, as the pages show it.
+      const shown = scrubForLog(message);
       await notifier.office(
         {
           kind: 'check.table_error',
           title: translate('zh-CN', 'checks.notice.title', { table }),
-          body: translate('zh-CN', 'checks.notice.body', { table, code, message, hint: errorHint('zh-CN', code) }),
+          body: translate('zh-CN', 'checks.notice.body', { table, code, message: shown, hint: errorHint('zh-CN', code) }),
           link: `/runs/${runId}`,
           en: {
             title: translate('en', 'checks.notice.title', { table }),
-            body: translate('en', 'checks.notice.body', { table, code, message, hint: errorHint('en', code) }),
+            body: translate('en', 'checks.notice.body', { table, code, message: shown, hint: errorHint('en', code) }),
           },
         },
         { email: true },
