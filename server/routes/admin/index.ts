@@ -5,6 +5,7 @@ import type { AppContext } from '../../context';
 import { NotFoundError, ValidationError, type FieldError } from '../../errors';
 import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { pathId } from '../../http/path-id';
+import { repeatedQueryValues } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can, type Role, ROLES } from '../../policies';
@@ -306,7 +307,7 @@ export function adminRoutes(ctx: AppContext): Router {
 
   /**
    * The audit filters of the query: action, login, and days from/to (both optional, `to` inclusive) read in the
-   * university's time zone (the catalog calendar's), as instants. A bad day or a reversed range: the messages
+   * university's time zone (the catalog calendar's), as instants. A bad day, a day sent twice or a reversed range: the messages
    * (`fields`) and the other filters alone, so the page still lists something under them.
    */
   async function auditFilters(req: Request) {
@@ -321,6 +322,9 @@ export function adminRoutes(ctx: AppContext): Router {
     };
     const timezone = await universityTimezone(db, ctx.config.timezone);
     try {
+      // A day sent twice (?from=2026-01-01&from=2026-02-01) is said as such, not as a bad date: which one was meant?
+      const repeated = repeatedQueryValues(req.query, ['from', 'to']);
+      if (repeated.length) throw new ValidationError(repeated);
       const days = parseOptionalRange({ from: req.query.from, to: req.query.to });
       const filters: AuditFilters = {
         ...base,
