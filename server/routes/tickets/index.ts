@@ -275,11 +275,12 @@ export function ticketsRoutes(ctx: AppContext): Router {
     const t = toReadersTicket(ticket, day, req.locale);
     // One department query: all of them when the user may reassign (the others fill the menu), else its own.
     const reassign = can(req.user!, 'tickets.reassign');
-    const [events, rows] = await Promise.all([
+    const [events, rows, current] = await Promise.all([
       ticketHistory(db, ticket.id),
       (reassign ? db('departments') : db('departments').where({ code: ticket.department_code }))
         .orderBy('code')
         .select('code', 'name') as Promise<{ code: string; name: string }[]>,
+      loadCurrentCatalog(db),
     ]);
     // Reporters' descriptions with their ID numbers and phones in full only for the department that fixes the record;
     // everyone else reads a report ticket's texts as the report pages show them.
@@ -303,12 +304,17 @@ export function ticketsRoutes(ctx: AppContext): Router {
     const department = rows.find((d) => d.code === ticket.department_code);
     const departments = reassign ? rows.filter((d) => d.code !== ticket.department_code) : [];
     const sampleColumns = t.sample_keys.length ? Object.keys(t.sample_keys[0]) : [];
+    // The table, field and key columns by the catalog's titles (the names beside them), as the catalog pages do.
+    const table = current?.catalog.tables.find((x) => x.name === ticket.table_name);
+    const titleOf = (name: string | null) => (name ? (table?.fields.find((f) => f.name === name)?.title ?? null) : null);
     res.status(status).render('pages/tickets/show', {
       title: req.t('tickets.show.title', { id: t.id }),
       ticket: t,
       department,
       history: withNotes(req.t, history, { departments: names, runLinks: can(req.user!, 'runs.view') }),
-      sampleColumns,
+      tableTitle: table?.title ?? null,
+      fieldTitle: titleOf(ticket.field_name),
+      sampleColumns: sampleColumns.map((name) => ({ name, title: titleOf(name) })),
       // A row whose key is all blank says （主键为空）, as the run page does, instead of empty cells.
       samples: t.sample_keys.map((k) => ({ blank: isBlankKey(k), values: sampleColumns.map((c) => k[c]) })),
       actions: actionsFor(req.user!, t),

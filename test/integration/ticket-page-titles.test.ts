@@ -1,0 +1,32 @@
+import fs from 'node:fs';
+import { importCatalog } from '../../server/services/catalog/repository';
+import { buildUser } from '../factories';
+import { buildTicket, EXAMPLE_CATALOG, exampleCatalog } from '../factories/tickets';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * A ticket page names its table, field and sample-key columns as people know them — the catalog's titles, the
+ * hub's names beside them — as the catalog and run pages do; before, it showed only `staff_basic · id_card`.
+ */
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const imported = await importCatalog(t.db.knex, fs.readFileSync(EXAMPLE_CATALOG, 'utf8'));
+  expect(imported.ok).toBe(true);
+});
+afterAll(() => t.close());
+
+it('shows the table, the field and the key columns by their titles, with their names', async () => {
+  const ticket = await buildTicket(t.db.knex, exampleCatalog(), new Date('2026-11-20T02:00:00Z'), {
+    check: 'validate',
+    field: 'id_card',
+    sampleKeys: [{ staff_no: '10000006' }],
+  });
+  const steward = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
+  const { agent } = await signIn(t.app, steward.login, steward.password);
+  const html = (await agent.get(`/tickets/${ticket.id}`).expect(200)).text;
+  expect(html).toContain('<dd>教职工基本信息 <code>staff_basic</code> · 身份证号 <code>id_card</code></dd>');
+  expect(html).toContain('<th>职工号 <small class="muted">staff_no</small></th>');
+  expect(html).toContain('<code>10000006</code>');
+});
