@@ -102,7 +102,7 @@ describe('/admin/audit date range and CSV export (Asia/Shanghai)', () => {
   it('answers a bad day or a reversed range with 422 and the message under its input, the other filters kept', async () => {
     const bad = await office.agent.get('/admin/audit?action=rng&from=2026-13-01&to=2026-11-30').expect(422);
     expect(bad.text).toContain(
-      `<p class="field-error" role="alert" id="audit-from-error">${escaped(zh('scorecards.errors.fromDate', { value: '2026-13-01' }))}</p>`,
+      `<p class="field-error" role="alert" id="audit-from-error">${escaped(zh('calendar.errors.fromDate', { value: '2026-13-01' }))}</p>`,
     );
     expect(bad.text).toContain('name="from" value="2026-13-01" aria-invalid="true" aria-describedby="audit-from-error"');
     // The action filter still applies (all four rng rows, the range left out); its input keeps its value.
@@ -112,7 +112,7 @@ describe('/admin/audit date range and CSV export (Asia/Shanghai)', () => {
     expect(hrefsOf(bad.text)).toContain('/admin/audit/export.csv?action=rng');
 
     const reversed = await office.agent.get('/admin/audit?from=2026-12-01&to=2026-11-30&actor=nobody').expect(422);
-    expect(reversed.text).toContain(`>${escaped(zh('scorecards.errors.range', { from: '2026-12-01' }))}</p>`);
+    expect(reversed.text).toContain(`>${escaped(zh('calendar.errors.range', { from: '2026-12-01' }))}</p>`);
     expect(reversed.text).toContain('name="actor" value="nobody"');
     expect(reversed.text).toContain(zh('admin.audit.none'));
 
@@ -120,9 +120,9 @@ describe('/admin/audit date range and CSV export (Asia/Shanghai)', () => {
     await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'en', next: '/' }).expect(302);
     try {
       const old = await office.agent.get('/admin/audit?to=1899-12-31').expect(422);
-      expect(old.text).toContain(`>${escaped(en('scorecards.errors.toBefore1900', { value: '1899-12-31' }))}</p>`);
+      expect(old.text).toContain(`>${escaped(en('calendar.errors.toBefore1900', { value: '1899-12-31' }))}</p>`);
       const word = await office.agent.get('/admin/audit?from=someday').expect(422);
-      expect(word.text).toContain(`>${escaped(en('scorecards.errors.fromDate', { value: 'someday' }))}</p>`);
+      expect(word.text).toContain(`>${escaped(en('calendar.errors.fromDate', { value: 'someday' }))}</p>`);
     } finally {
       await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'zh-CN', next: '/' }).expect(302);
     }
@@ -130,7 +130,7 @@ describe('/admin/audit date range and CSV export (Asia/Shanghai)', () => {
     const before = await t.db.knex('audit_log').max({ seq: 'seq' }).first();
     const exported = await office.agent.get('/admin/audit/export.csv?action=rng&from=2026-02-30').expect(422);
     expect(exported.headers['content-type']).toMatch(/^text\/html/);
-    expect(exported.text).toContain(`>${escaped(zh('scorecards.errors.fromDate', { value: '2026-02-30' }))}</p>`);
+    expect(exported.text).toContain(`>${escaped(zh('calendar.errors.fromDate', { value: '2026-02-30' }))}</p>`);
     expect(await t.db.knex('audit_log').max({ seq: 'seq' }).first()).toEqual(before);
     // Nothing else broken: the page without a range answers as before.
     await office.agent.get('/admin/audit').expect(200);

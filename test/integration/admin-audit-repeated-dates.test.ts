@@ -34,7 +34,7 @@ const errorUnder = (field: 'from' | 'to', text: string) =>
 it('?from= twice: the one-value message under 开始日期, not the bad-date one; the other filters still apply', async () => {
   const res = await office.agent.get('/admin/audit?action=twice&from=2026-01-01&from=2026-02-01').expect(422);
   expect(res.text).toContain(errorUnder('from', zh('errors.queryOneValue', { field: 'from' })));
-  expect(res.text).not.toContain(escaped(zh('scorecards.errors.fromDate', { value: '2026-01-01,2026-02-01' })));
+  expect(res.text).not.toContain(escaped(zh('calendar.errors.fromDate', { value: '2026-01-01,2026-02-01' })));
   expect(res.text).toContain('name="from" value="" aria-invalid="true" aria-describedby="audit-from-error"');
   expect(seqsOf(res.text)).toHaveLength(2);
   expect(res.text).toContain('name="action" value="twice"');

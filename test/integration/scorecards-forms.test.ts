@@ -164,15 +164,15 @@ describe('scorecard forms with bad input', () => {
     expect(res.text).not.toContain('error-page');
     const form = formAround(res.text, 'sc-range-to');
     expect(form).toContain('value="2026-12-01" aria-invalid="true"');
-    expect(form).toContain(`>${escaped(zh('scorecards.errors.range', { from: '2026-12-31' }))}</p>`);
-    expect(zh('scorecards.errors.range', { from: '2026-12-31' })).toBe('结束日期不能早于开始日期 2026-12-31');
+    expect(form).toContain(`>${escaped(zh('calendar.errors.range', { from: '2026-12-31' }))}</p>`);
+    expect(zh('calendar.errors.range', { from: '2026-12-31' })).toBe('结束日期不能早于开始日期 2026-12-31');
     expect(res.text).toContain('name="from" value="2026-12-31"');
     // The page shows the default period (this month) meanwhile, and says so.
     expect(res.text).toContain(zh('scorecards.period.showing', { from: '2026-11-01', to: '2026-11-30' }));
 
     const english = await officeEn.agent.get('/dashboard?from=2026-12-31&to=someday').expect(422);
     expect(formAround(english.text, 'sc-range-to')).toContain(
-      `>${escaped(en('scorecards.errors.toDate', { value: 'someday' }))}</p>`,
+      `>${escaped(en('calendar.errors.toDate', { value: 'someday' }))}</p>`,
     );
     expect(english.text).toContain('value="someday"');
     // A good range is still a 200 with its dates in the form.
@@ -248,9 +248,9 @@ describe('scorecard forms with bad input', () => {
     const res = await steward.agent.get('/scorecards/HR?from=2026-13-01&to=2026-11-20').expect(422);
     expect(res.text).toContain(zh('scorecards.scorecard.title', { name: '人事处' }));
     expect(formAround(res.text, 'sc-range-from')).toContain(
-      `>${escaped(zh('scorecards.errors.fromDate', { value: '2026-13-01' }))}</p>`,
+      `>${escaped(zh('calendar.errors.fromDate', { value: '2026-13-01' }))}</p>`,
     );
-    expect(zh('scorecards.errors.fromDate', { value: 'x' })).toBe(
+    expect(zh('calendar.errors.fromDate', { value: 'x' })).toBe(
       '开始日期应为真实存在的日期，格式 YYYY-MM-DD（如 2026-11-01），收到“x”',
     );
     // Another department's scorecard is refused before its dates are read.

@@ -68,9 +68,9 @@ describe('parseOptionalRange', () => {
     expect(parseOptionalRange({})).toEqual({ from: undefined, to: undefined });
     expect(parseOptionalRange({ from: ' 2026-11-01 ', to: '' })).toEqual({ from: '2026-11-01', to: undefined });
     expect(parseOptionalRange({ to: '2026-11-30' })).toEqual({ from: undefined, to: '2026-11-30' });
-    expect(fieldsOf({ from: '2026-11-31' })).toEqual(['from:scorecards.errors.fromDate']);
-    expect(fieldsOf({ to: '1899-12-31' })).toEqual(['to:scorecards.errors.toBefore1900']);
-    expect(fieldsOf({ from: '2026-12-01', to: '2026-11-30' })).toEqual(['to:scorecards.errors.range']);
+    expect(fieldsOf({ from: '2026-11-31' })).toEqual(['from:calendar.errors.fromDate']);
+    expect(fieldsOf({ to: '1899-12-31' })).toEqual(['to:calendar.errors.toBefore1900']);
+    expect(fieldsOf({ from: '2026-12-01', to: '2026-11-30' })).toEqual(['to:calendar.errors.range']);
     // Both required in parseRange.
     expect(() => parseRange({ from: '2026-11-01' })).toThrow(ValidationError);
   });

@@ -1,7 +1,7 @@
 /**
  * A range of days typed into a form or query (`from`, `to`, YYYY-MM-DD, `to` inclusive): the one check of it,
  * used by the scorecards' periods (both days required) and the audit log's filter (either may be left out).
- * The messages are the scorecards' (scorecards.errors.from…/to…/range), which name the field and what was typed.
+ * The messages (calendar.errors.from…/to…/range) name the field and what was typed; they belong to no one page.
  */
 import { ValidationError, type FieldError } from '../../errors';
 import { isIsoDate } from './dates';
@@ -27,10 +27,9 @@ function checkRange(input: { from?: unknown; to?: unknown }, optional: boolean):
     ['to', to],
   ] as const) {
     const problem = optional && value === '' ? null : dateProblem(value);
-    if (problem) problems.push({ field, key: `scorecards.errors.${field}${problem}`, params: { value } });
+    if (problem) problems.push({ field, key: `calendar.errors.${field}${problem}`, params: { value } });
   }
-  if (!problems.length && from && to && from > to)
-    problems.push({ field: 'to', key: 'scorecards.errors.range', params: { from } });
+  if (!problems.length && from && to && from > to) problems.push({ field: 'to', key: 'calendar.errors.range', params: { from } });
   if (problems.length) throw new ValidationError(problems);
   return { from, to };
 }
