@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { translator } from '../../server/i18n';
 import { importCatalog } from '../../server/services/catalog/repository';
 import { buildUser } from '../factories';
 import { buildTicket, EXAMPLE_CATALOG, exampleCatalog } from '../factories/tickets';
@@ -9,6 +10,7 @@ import { createTestApp, signIn, TestApp } from '../helpers/app';
  * hub's names beside them — as the catalog and run pages do; before, it showed only `staff_basic · id_card`.
  */
 let t: TestApp;
+const zh = translator('zh-CN');
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -29,4 +31,7 @@ it('shows the table, the field and the key columns by their titles, with their n
   expect(html).toContain('<dd>教职工基本信息 <code>staff_basic</code> · 身份证号 <code>id_card</code></dd>');
   expect(html).toContain('<th>职工号 <small class="muted">staff_no</small></th>');
   expect(html).toContain('<code>10000006</code>');
+  // The history's first step names the status the ticket was filed in, as a status, not as a bare word after the verb.
+  const filed = /<ol class="ticket-history">\s*<li>([\s\S]*?)<\/li>/.exec(html)?.[1].replace(/\s+/g, ' ');
+  expect(filed).toContain(`${zh('tickets.events.filed')} （${zh('tickets.status.open')}）`);
 });
