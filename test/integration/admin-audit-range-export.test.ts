@@ -1,4 +1,5 @@
 import { translator } from '../../server/i18n';
+import { AUDIT_CSV_COLUMNS } from '../../server/presenters/audit';
 import { appendAudit, AUDIT_BATCH, auditBatches, type AuditEntry } from '../../server/services/audit';
 import { buildDepartment, buildUser } from '../factories';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
@@ -175,22 +176,7 @@ describe('/admin/audit date range and CSV export (Asia/Shanghai)', () => {
     expect(res.headers['content-disposition']).toBe('attachment; filename="audit-2026-11-15-2026-11-16.csv"');
     expect(res.text.startsWith('\uFEFF')).toBe(true);
     const [header, ...rows] = parseCsv(res.text.slice(1));
-    expect(header).toEqual(
-      [
-        'seq',
-        'time',
-        'actorLogin',
-        'actorDepartment',
-        'action',
-        'actionName',
-        'objectType',
-        'objectId',
-        'summary',
-        'ip',
-        'requestId',
-        'rowHash',
-      ].map((c) => zh(`admin.audit.csv.${c}`)),
-    );
+    expect(header).toEqual(AUDIT_CSV_COLUMNS.map((c) => zh(`admin.audit.csv.${c}`)));
     expect(rows.map((r) => Number(r[0]))).toEqual([plain, hostile]);
     const stored = await t.db.knex('audit_log').where({ seq: hostile }).first('row_hash');
     const [, time, login, department, action, actionName, objectType, objectId, summary, ip, requestId, rowHash] = rows[1];
