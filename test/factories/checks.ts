@@ -5,8 +5,9 @@ import { createTestApp, signIn, TestApp } from '../helpers/app';
 import { buildUser } from './index';
 
 /**
- * The check pages' tests (test/integration/checks-pages-*.test.ts): a test app whose hub (the test database)
- * holds the tables a test's catalog names, that catalog imported, and the person who looks at the pages signed in.
+ * The check pages' tests (test/integration/checks-pages-*.test.ts, check-run-failure-links, qa-check-run-pages): a
+ * test app whose hub (the test database) holds the tables a test's catalog names (most often `staffCatalog`), that
+ * catalog imported, and the person who looks at the pages signed in.
  */
 export type Session = Awaited<ReturnType<typeof signIn>>;
 
@@ -18,6 +19,45 @@ export async function buildHubTables(db: Knex, tables: HubTables): Promise<void>
     await db.schema.createTable(name, (tb) => columns.forEach((c) => tb.string(c)));
     if (rows?.length) await db(name).insert(rows);
   }
+}
+
+/** A field of the staff table besides its key: shown by `title`, required or not. */
+export interface StaffField {
+  name: string;
+  title: string;
+  required?: boolean;
+}
+
+/**
+ * The check pages' catalog: days in Asia/Shanghai; 人事处 (HR) and, with `office`, the IT office's department
+ * 信息化办公室 (ITC); HR's table staff (教职工), keyed by its required 职工号 (staff_no), with `fields` after it;
+ * with `absent`, HR's table absent (不存在的表), which no hub holds; `rules` (a YAML `rules:` block) last.
+ */
+export function staffCatalog(
+  options: { office?: boolean; fields?: StaffField[]; absent?: boolean; rules?: string } = {},
+): string {
+  const field = (f: StaffField) => `      - { name: ${f.name}, title: ${f.title}${f.required ? ', required: true' : ''} }`;
+  const table = (name: string, title: string, key: string) => [
+    `  - name: ${name}`,
+    `    title: ${title}`,
+    '    department: HR',
+    '    sharing: conditional',
+    `    key: [${key}]`,
+  ];
+  const lines = [
+    'calendar: { timezone: Asia/Shanghai }',
+    'departments:',
+    '  - { code: HR, name: 人事处 }',
+    ...(options.office ? ['  - { code: ITC, name: 信息化办公室 }'] : []),
+    'tables:',
+    ...table('staff', '教职工', 'staff_no'),
+    '    fields:',
+    field({ name: 'staff_no', title: '职工号', required: true }),
+    ...(options.fields ?? []).map(field),
+    ...(options.absent ? table('absent', '不存在的表', 'id') : []),
+    ...(options.rules ? [options.rules] : []),
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 /** Imports a test's catalog; one that does not import fails the test naming its problems. */

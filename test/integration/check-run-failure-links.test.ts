@@ -1,27 +1,13 @@
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
-import { Session, startCheckPages } from '../factories/checks';
+import { Session, staffCatalog, startCheckPages } from '../factories/checks';
 import type { TestApp } from '../helpers/app';
 
 /**
  * A run's page lists the checks that failed; each leads on: its table to the table's catalog page, and to the
  * ticket that tracks the problem now (the IT office's next step), or says there is none.
  */
-const CATALOG = `
-calendar: { timezone: Asia/Shanghai }
-departments:
-  - { code: HR, name: 人事处 }
-  - { code: ITC, name: 信息化办公室 }
-tables:
-  - name: staff
-    title: 教职工
-    department: HR
-    sharing: conditional
-    key: [staff_no]
-    fields:
-      - { name: staff_no, title: 职工号, required: true }
-      - { name: name, title: 姓名, required: true }
-`;
+const CATALOG = staffCatalog({ office: true, fields: [{ name: 'name', title: '姓名', required: true }] });
 
 describe("a run's failed checks", () => {
   let t: TestApp;

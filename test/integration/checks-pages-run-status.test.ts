@@ -1,30 +1,13 @@
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { claimRun, runNow } from '../../server/services/checks/runs';
-import { Session, startCheckPages } from '../factories/checks';
+import { Session, staffCatalog, startCheckPages } from '../factories/checks';
 import type { TestApp } from '../helpers/app';
 
 /**
  * A run's page says "every check passed" only of a run that checked its tables and found nothing: not of
  * a run that checked no table (each busy in another run, or no catalog), nor of one still running.
  */
-const CATALOG = `
-calendar: { timezone: Asia/Shanghai }
-departments:
-  - { code: HR, name: 人事处 }
-tables:
-  - name: staff
-    title: 教职工
-    department: HR
-    sharing: conditional
-    key: [staff_no]
-    fields:
-      - { name: staff_no, title: 职工号, required: true }
-  - name: absent
-    title: 不存在的表
-    department: HR
-    sharing: conditional
-    key: [id]
-`;
+const CATALOG = staffCatalog({ absent: true });
 
 describe('check pages: what a run found', () => {
   let t: TestApp;

@@ -1,6 +1,6 @@
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
-import { importCheckCatalog, Session, signInAs, startCheckPages } from '../factories/checks';
+import { importCheckCatalog, Session, signInAs, staffCatalog, startCheckPages } from '../factories/checks';
 import type { TestApp } from '../helpers/app';
 
 /**
@@ -8,30 +8,19 @@ import type { TestApp } from '../helpers/app';
  * found them: a check the catalog no longer has (a rule or a field requirement removed by an import) is
  * history, not a current failure with a trend chart.
  */
-const catalog = (withRule: boolean) => `
-calendar: { timezone: Asia/Shanghai }
-departments:
-  - { code: HR, name: 人事处 }
-tables:
-  - name: staff
-    title: 教职工
-    department: HR
-    sharing: conditional
-    key: [staff_no]
-    fields:
-      - { name: staff_no, title: 职工号, required: true }
-      - { name: phone, title: 办公电话${withRule ? ', required: true' : ''} }
-${
-  withRule
-    ? `rules:
+const catalog = (withRule: boolean) =>
+  staffCatalog({
+    fields: [{ name: 'phone', title: '办公电话', required: withRule }],
+    rules: withRule
+      ? `rules:
   - name: staff_too_few
     table: staff
     conditions:
       all:
         - { fact: row_count, operator: lessThan, value: 10 }
     event: { type: ticket, params: { severity: low, message: 教职工记录少于10条 } }`
-    : ''
-}`;
+      : undefined,
+  });
 
 describe('check pages: a table page', () => {
   let t: TestApp;

@@ -1,26 +1,13 @@
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
-import { Session, startCheckPages } from '../factories/checks';
+import { Session, staffCatalog, startCheckPages } from '../factories/checks';
 import type { TestApp } from '../helpers/app';
 
 /**
  * A table page's trend chart (/checks/trend) labels each run in the service's time zone (Asia/Shanghai,
  * UTC+8) by the minute, and two runs in the same minute by their seconds: they are two points, not one.
  */
-const CATALOG = `
-calendar: { timezone: Asia/Shanghai }
-departments:
-  - { code: HR, name: 人事处 }
-tables:
-  - name: staff
-    title: 教职工
-    department: HR
-    sharing: conditional
-    key: [staff_no]
-    fields:
-      - { name: staff_no, title: 职工号, required: true }
-      - { name: phone, title: 办公电话, required: true }
-`;
+const CATALOG = staffCatalog({ fields: [{ name: 'phone', title: '办公电话', required: true }] });
 
 describe('check pages: trend labels', () => {
   let t: TestApp;

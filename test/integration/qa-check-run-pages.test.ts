@@ -1,7 +1,7 @@
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
 import { buildUser } from '../factories';
-import { Session, signInAs, startCheckPages } from '../factories/checks';
+import { Session, signInAs, staffCatalog, startCheckPages } from '../factories/checks';
 import { signIn, type TestApp } from '../helpers/app';
 
 /**
@@ -9,25 +9,7 @@ import { signIn, type TestApp } from '../helpers/app';
  * table a run could not check is explained in the reader's language (what the error means, what to do), not only
  * by its code and the hub's message. A steward sees on the table's page that it is not their data's problem.
  */
-const CATALOG = `
-calendar: { timezone: Asia/Shanghai }
-departments:
-  - { code: HR, name: 人事处 }
-  - { code: ITC, name: 信息化办公室 }
-tables:
-  - name: staff
-    title: 教职工
-    department: HR
-    sharing: conditional
-    key: [staff_no]
-    fields:
-      - { name: staff_no, title: 职工号, required: true }
-  - name: absent
-    title: 不存在的表
-    department: HR
-    sharing: conditional
-    key: [id]
-`;
+const CATALOG = staffCatalog({ office: true, absent: true });
 
 describe('check-run pages for the IT office', () => {
   let t: TestApp;
