@@ -1,37 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import knexFactory, { Knex } from 'knex';
+import type { Knex } from 'knex';
 import { runChecks, runTableChecks } from '../../rules/engine';
 import { catalogField as field, catalogTable } from '../../rules/testing';
 import type { CheckContext, TableCheckOutcome } from '../../rules/types';
 import { createCalendar } from '../../server/services/calendar';
 import type { Catalog } from '../../server/services/catalog/types';
+import { createMariadbDatabase, MariadbDatabase, mariadbTestsRun } from '../helpers/mariadb';
 
-// The check engine on a MySQL/MariaDB hub (MariaDB at 127.0.0.1:3306, root, no password; `.ci/run`
-// starts the local server when it is stopped, and fails when it cannot). Outside CI the tests are skipped,
-// with a note, where no MariaDB answers: `npm test` on a developer's machine needs nothing but Node.
-
-function hasMysql2(): boolean {
-  try {
-    require.resolve('mysql2');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether something accepts connections on the MariaDB port (decided before the tests are declared). */
-function mariadbAnswers(host: string, port: number): boolean {
-  const probe = spawnSync(
-    process.execPath,
-    [
-      '-e',
-      `require('net').connect(${port}, ${JSON.stringify(host)}).on('connect', () => process.exit(0)).on('error', () => process.exit(1))`,
-    ],
-    { timeout: 3_000 },
-  );
-  return probe.status === 0;
-}
+// The check engine on a MySQL/MariaDB hub: MariaDB at 127.0.0.1:3306, root, no password (test/helpers/mariadb.ts;
+// `.ci/run` starts it). Outside CI the tests are skipped, with a note, where no MariaDB answers.
 
 const TZ = 'Asia/Shanghai';
 const calendar = createCalendar({
@@ -41,13 +17,6 @@ const calendar = createCalendar({
   workdays: [],
 });
 const ctx: CheckContext = { now: new Date('2026-03-10T10:00:00+08:00'), timezone: TZ, calendar, dialect: 'mysql' };
-const connection = {
-  host: process.env.TEST_MYSQL_HOST ?? '127.0.0.1',
-  port: 3306,
-  user: 'root',
-  password: '',
-  charset: 'utf8mb4',
-};
 
 function result(o: TableCheckOutcome, check: string, fieldName: string | null) {
   const r = o.results.find((x) => x.check === check && x.field === fieldName);
@@ -55,26 +24,20 @@ function result(o: TableCheckOutcome, check: string, fieldName: string | null) {
   return r;
 }
 
-const runHere = hasMysql2() && (Boolean(process.env.CI) || mariadbAnswers(connection.host, connection.port));
-if (!runHere) console.warn(`checks-mysql: skipped, no MariaDB at ${connection.host}:${connection.port} (CI runs it)`);
-
-(runHere ? describe : describe.skip)('check engine on MySQL/MariaDB', () => {
-  const database = `hw_checks_${randomBytes(4).toString('hex')}`;
-  let admin: Knex;
+(mariadbTestsRun('checks-mysql') ? describe : describe.skip)('check engine on MySQL/MariaDB', () => {
+  let database: MariadbDatabase;
   let hub: Knex;
   const exec = async (...statements: string[]) => {
     for (const s of statements) await hub.raw(s);
   };
 
   beforeAll(async () => {
-    admin = knexFactory({ client: 'mysql2', connection, pool: { min: 0, max: 1 } });
-    await admin.raw(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
-    hub = knexFactory({ client: 'mysql2', connection: { ...connection, database }, pool: { min: 0, max: 2 } });
+    database = await createMariadbDatabase('hw_checks');
+    hub = database.connect(2);
   });
   afterAll(async () => {
     await hub?.destroy();
-    await admin?.raw(`DROP DATABASE IF EXISTS \`${database}\``);
-    await admin?.destroy();
+    await database?.drop();
   });
 
   it('computes field checks with scope, exact (case-sensitive) codes, the ID check digit, unique and references', async () => {
@@ -169,7 +132,7 @@ if (!runHere) console.warn(`checks-mysql: skipped, no MariaDB at ${connection.ho
     expect(result(run.tables[2], 'pattern', 'a"b')).toMatchObject({ violations: 1, sampleKeys: [{ id: '2' }] });
     const [rows] = await hub.raw(
       `SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = 't'`,
-      [database],
+      [database.name],
     );
     expect(Number(rows[0].n)).toBe(1);
 

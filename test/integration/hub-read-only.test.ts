@@ -1,64 +1,30 @@
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import knexFactory, { Knex } from 'knex';
+import type { Knex } from 'knex';
 import { catalogField, catalogTable } from '../../rules/testing';
 import type { Hub } from '../../server/hub';
 import type { Catalog } from '../../server/services/catalog/types';
 import { readHubRecord } from '../../server/services/reports/lookup';
 import { leaderBasis } from '../../server/services/sharing/plan';
+import { createMariadbDatabase, MariadbDatabase, mariadbTestsRun } from '../helpers/mariadb';
 
 /**
  * Hubwatch only reads the hub: every read outside the check engine — the report form's look-up of a record,
  * the sharing form's row count for the leader rule — runs in a READ ONLY transaction too, so that the hub
  * itself refuses a write the read would set off. On MySQL/MariaDB nothing else says so (a PostgreSQL hub's
  * connections default to read-only): a hub view that calls a function writing a row (a read log, say) was
- * written to by a look-up. MariaDB at 127.0.0.1:3306 (root, no password), as test/integration/checks-mysql;
- * skipped, with a note, where none answers outside CI.
+ * written to by a look-up. MariaDB at 127.0.0.1:3306 (root, no password; test/helpers/mariadb.ts), as
+ * test/integration/checks-mysql; skipped, with a note, where none answers outside CI.
  */
 
-function hasMysql2(): boolean {
-  try {
-    require.resolve('mysql2');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function mariadbAnswers(host: string, port: number): boolean {
-  const probe = spawnSync(
-    process.execPath,
-    [
-      '-e',
-      `require('net').connect(${port}, ${JSON.stringify(host)}).on('connect', () => process.exit(0)).on('error', () => process.exit(1))`,
-    ],
-    { timeout: 3_000 },
-  );
-  return probe.status === 0;
-}
-
-const connection = {
-  host: process.env.TEST_MYSQL_HOST ?? '127.0.0.1',
-  port: 3306,
-  user: 'root',
-  password: '',
-  charset: 'utf8mb4',
-};
-const runHere = hasMysql2() && (Boolean(process.env.CI) || mariadbAnswers(connection.host, connection.port));
-if (!runHere) console.warn(`hub-read-only: skipped, no MariaDB at ${connection.host}:${connection.port} (CI runs it)`);
-
-(runHere ? describe : describe.skip)('reads of a MySQL/MariaDB hub outside the check engine', () => {
-  const database = `hw_readonly_${randomBytes(4).toString('hex')}`;
-  let admin: Knex;
+(mariadbTestsRun('hub-read-only') ? describe : describe.skip)('reads of a MySQL/MariaDB hub outside the check engine', () => {
+  let database: MariadbDatabase;
   let knex: Knex;
   let hub: Hub;
   const reads = async () =>
-    Number(((await admin.raw(`SELECT count(*) AS n FROM \`${database}\`.read_log`)) as [{ n: number }[]])[0][0].n);
+    Number(((await database.admin.raw(`SELECT count(*) AS n FROM \`${database.name}\`.read_log`)) as [{ n: number }[]])[0][0].n);
 
   beforeAll(async () => {
-    admin = knexFactory({ client: 'mysql2', connection, pool: { min: 0, max: 1 } });
-    await admin.raw(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
-    const setup = knexFactory({ client: 'mysql2', connection: { ...connection, database }, pool: { min: 0, max: 1 } });
+    database = await createMariadbDatabase('hw_readonly');
+    const setup = database.connect(1);
     for (const sql of [
       'CREATE TABLE staff (staff_no VARCHAR(10) PRIMARY KEY, name VARCHAR(20), mobile VARCHAR(20))',
       `INSERT INTO staff VALUES ('20190001', '张三', '13800000001')`,
@@ -70,14 +36,13 @@ if (!runHere) console.warn(`hub-read-only: skipped, no MariaDB at ${connection.h
     ])
       await setup.raw(sql);
     await setup.destroy();
-    knex = knexFactory({ client: 'mysql2', connection: { ...connection, database }, pool: { min: 0, max: 2 } });
+    knex = database.connect(2);
     hub = { knex, dialect: 'mysql', kind: 'mysql', label: 'test', close: () => knex.destroy() };
   });
-  beforeEach(() => admin.raw(`DELETE FROM \`${database}\`.read_log`));
+  beforeEach(() => database.admin.raw(`DELETE FROM \`${database.name}\`.read_log`));
   afterAll(async () => {
     await knex?.destroy();
-    await admin?.raw(`DROP DATABASE IF EXISTS \`${database}\``);
-    await admin?.destroy();
+    await database?.drop();
   });
 
   const table = catalogTable('staff_view', {
