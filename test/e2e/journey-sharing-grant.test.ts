@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import { clickAndLoad, flashText, Journey, pageAs, startJourney } from '../factories/journeys';
-import { buildHubTable, buildSharingWorld, SharingPeople, VALID_ID_CARD } from '../factories/sharing';
+import { clickAndLoad, flashText, Journey, pageAs, startSharingBrowser } from '../factories/journeys';
+import { buildHubTable, SharingPeople, VALID_ID_CARD } from '../factories/sharing';
 import { ARTIFACTS, describeBrowser, screenshot } from '../helpers/browser';
 
 /**
@@ -60,9 +60,7 @@ describeBrowser('journey: a sharing request goes through every stage to a grant 
   let people: SharingPeople;
 
   beforeAll(async () => {
-    j = await startJourney();
-    j.t.ctx.now = () => new Date('2026-03-02T02:00:00Z');
-    people = await buildSharingWorld(j.t.db.knex);
+    ({ people, ...j } = await startSharingBrowser());
     // The hub's 教职工基本信息 holds 2,500 rows: with a sensitive field requested, the leader must approve.
     await buildHubTable(j.t.db.knex, 'staff_basic', 2500);
     await buildHubTable(j.t.db.knex, 'student_status', 300);

@@ -1,45 +1,38 @@
-import type { Browser, Page } from 'playwright-core';
-import { createTestApp, listen, signIn, TestApp } from '../helpers/app';
-import { browserSignIn, describeBrowser, launchBrowser } from '../helpers/browser';
-import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
+import type { Page } from 'playwright-core';
+import { signIn } from '../helpers/app';
+import { browserSignIn, describeBrowser } from '../helpers/browser';
+import { Journey, startSharingBrowser } from '../factories/journeys';
+import { apiRequest, SharingPeople } from '../factories/sharing';
 
 /**
  * The request form's field picker in Chromium: the fields the page's script draws when a table is chosen mark a
  * sensitive field with the same badge (敏感, or "sensitive" on the English page) as the list the server drew.
  */
 describeBrowser('the field picker in a browser', () => {
-  let t: TestApp;
+  let j: Journey;
   let people: SharingPeople;
-  let server: { baseUrl: string; close(): Promise<void> };
-  let browser: Browser;
   let draftId: number;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    t.ctx.now = () => new Date('2026-03-02T02:00:00Z');
-    people = await buildSharingWorld(t.db.knex);
+    ({ people, ...j } = await startSharingBrowser());
     // A draft whose first row is staff_basic: the server draws that row's fields (id_card is sensitive).
-    const s = await signIn(t.app, people.applicant.login, people.applicant.password);
+    const s = await signIn(j.t.app, people.applicant.login, people.applicant.password);
     const res = await s.agent
       .post('/api/v1/sharing-requests')
       .set('X-CSRF-Token', s.csrf)
       .send(apiRequest([{ table: 'staff_basic', fields: ['staff_no'] }], { draft: true }));
     expect(res.status).toBe(201);
     draftId = res.body.id;
-    server = await listen(t.app);
-    browser = await launchBrowser();
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
+    await j?.close();
   });
 
   /** Row 1 gets staff_basic in the browser; returns the fields as the server drew them (row 0) and as the script did. */
   async function drawn(page: Page): Promise<{ server: string; script: string }> {
-    await browserSignIn(page, server.baseUrl, people.applicant.login, people.applicant.password);
-    await page.goto(`${server.baseUrl}/sharing/${draftId}/edit`);
+    await browserSignIn(page, j.baseUrl, people.applicant.login, people.applicant.password);
+    await page.goto(`${j.baseUrl}/sharing/${draftId}/edit`);
     await page.selectOption('select[name="items[1][table]"]', 'staff_basic');
     await page.waitForSelector('[data-field-choices][data-index="1"] code');
     const html = (index: number) => page.locator(`[data-field-choices][data-index="${index}"]`).innerHTML();
@@ -48,7 +41,7 @@ describeBrowser('the field picker in a browser', () => {
   }
 
   it('marks a sensitive field 敏感 as the server-drawn list does', async () => {
-    const page = await browser.newPage({ locale: 'zh-CN' });
+    const page = await j.browser.newPage({ locale: 'zh-CN' });
     const { server: fromServer, script } = await drawn(page);
     expect(script).toContain('<code>id_card</code> <span class="badge warn">敏感</span></label>');
     expect((script.match(/badge warn/g) ?? []).length).toBe(1);
@@ -57,7 +50,7 @@ describeBrowser('the field picker in a browser', () => {
   }, 60_000);
 
   it('says "sensitive" on the English page', async () => {
-    const page = await browser.newPage({ locale: 'en' });
+    const page = await j.browser.newPage({ locale: 'en' });
     const { server: fromServer, script } = await drawn(page);
     expect(script).toContain('<code>id_card</code> <span class="badge warn">sensitive</span></label>');
     expect(script).toBe(fromServer);

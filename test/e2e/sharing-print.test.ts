@@ -1,7 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { createTestApp, listen, TestApp } from '../helpers/app';
-import { ARTIFACTS, browserSignIn, describeBrowser, launchBrowser, screenshot } from '../helpers/browser';
-import { apiRequest, buildSharingWorld, SharingPeople, VALID_ID_CARD } from '../factories/sharing';
+import { ARTIFACTS, browserSignIn, describeBrowser, screenshot } from '../helpers/browser';
+import { Journey, startSharingBrowser } from '../factories/journeys';
+import { apiRequest, SharingPeople, sharingActor, VALID_ID_CARD } from '../factories/sharing';
 import { decide, submitRequest } from '../../server/services/sharing/workflow';
 import { inputFromBody } from '../../server/services/sharing/input';
 import { translator } from '../../server/i18n';
@@ -11,16 +10,12 @@ import { translator } from '../../server/i18n';
  * 000's paper form, and paginates for A4 (the screenshot is in test-artifacts/ for a human to look at).
  */
 describeBrowser('the printable approval form in a browser', () => {
-  let t: TestApp;
+  let j: Journey;
   let people: SharingPeople;
-  let server: { baseUrl: string; close(): Promise<void> };
-  let browser: Browser;
   let id: number;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    t.ctx.now = () => new Date('2026-03-02T02:00:00Z');
-    people = await buildSharingWorld(t.db.knex);
+    ({ people, ...j } = await startSharingBrowser());
     const input = inputFromBody({
       ...apiRequest(
         [
@@ -54,33 +49,27 @@ describeBrowser('the printable approval form in a browser', () => {
       datasets: ['student', 'staff'],
       returned_items: '新生报到状态\n辅导员分配结果',
     });
-    const actor = (u: SharingPeople[keyof SharingPeople]) => ({
-      user: { id: u.id, login: u.login, name: u.name, department: u.department_code, roles: u.roles, locale: 'zh-CN' } as never,
-    });
-    id = (await submitRequest(t.ctx, actor(people.applicant), input, { mode: 'api', t: translator('zh-CN') })).id;
-    await decide(t.ctx, actor(people.csSteward), id, { decision: 'approve', comment: '同意，请按需使用' });
-    await decide(t.ctx, actor(people.office), id, { decision: 'approve' });
-    await decide(t.ctx, actor(people.hrSteward), id, { decision: 'approve' });
-    await decide(t.ctx, actor(people.orgSteward), id, {
+    const { ctx } = j.t;
+    id = (await submitRequest(ctx, sharingActor(people.applicant), input, { mode: 'api', t: translator('zh-CN') })).id;
+    await decide(ctx, sharingActor(people.csSteward), id, { decision: 'approve', comment: '同意，请按需使用' });
+    await decide(ctx, sharingActor(people.office), id, { decision: 'approve' });
+    await decide(ctx, sharingActor(people.hrSteward), id, { decision: 'approve' });
+    await decide(ctx, sharingActor(people.orgSteward), id, {
       decision: 'reject',
       reason: 'scope_too_large',
       comment: '政治面貌不在按需范围内',
     });
-    server = await listen(t.app);
-    browser = await launchBrowser();
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
+    await j?.close();
   });
 
   it('renders every value in A4 width (look at test-artifacts/sharing-print*.png for the glyphs)', async () => {
     // A Chinese browser: the form is the Chinese one (an English browser gets the English pages).
-    const page = await browser.newPage({ locale: 'zh-CN', viewport: { width: 1000, height: 1200 } });
-    await browserSignIn(page, server.baseUrl, people.office.login, people.office.password);
-    await page.goto(`${server.baseUrl}/sharing/${id}/print`);
+    const page = await j.browser.newPage({ locale: 'zh-CN', viewport: { width: 1000, height: 1200 } });
+    await browserSignIn(page, j.baseUrl, people.office.login, people.office.password);
+    await page.goto(`${j.baseUrl}/sharing/${id}/print`);
     const text = await page.locator('.print-doc').innerText();
     for (const v of [
       '郑州大学信息化数据共享使用申请审批表',

@@ -1,6 +1,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { createTestApp, listen, TestApp } from '../helpers/app';
 import { browserSignIn, launchBrowser } from '../helpers/browser';
+import { buildSharingWorld, SharingPeople } from './sharing';
 
 /**
  * Browser journeys (test/e2e/journey-*.test.ts): the real app on a local port over a fresh test
@@ -27,6 +28,23 @@ export async function startJourney(env: Record<string, string> = {}): Promise<Jo
       await t.close();
     },
   };
+}
+
+/**
+ * The sharing pages in a browser (test/e2e/sharing-*.test.ts, journey-sharing-grant): the app on a local port over a
+ * fresh test database, its clock at Monday 2026-03-02 10:00 in Shanghai, the sharing catalog and its people
+ * (buildSharingWorld), and one Chromium; `close()` ends them all.
+ */
+export async function startSharingBrowser(): Promise<Journey & { people: SharingPeople }> {
+  const j = await startJourney();
+  try {
+    j.t.ctx.now = () => new Date('2026-03-02T02:00:00Z');
+    return { ...j, people: await buildSharingWorld(j.t.db.knex) };
+  } catch (err) {
+    // The test file never gets the journey to close: it is closed here.
+    await j.close();
+    throw err;
+  }
 }
 
 /** A fresh browser context (own cookies) signed in through the login form as `who`. */

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import { importCatalog } from '../../server/services/catalog/repository';
+import type { Actor } from '../../server/services/sharing/workflow';
+import { toCurrentUser } from '../../server/services/users';
 import { buildUser } from './index';
 
 /**
@@ -95,6 +97,11 @@ export async function buildSharingWorld(db: Knex): Promise<SharingPeople> {
     leader: await buildUser(db, { login: 'leader', name: '分管校领导', department: 'IT', roles: ['univ_leader'] }),
     outsider: await buildUser(db, { login: 'outsider', name: '旁人', department: 'LIB', roles: ['steward'] }),
   };
+}
+
+/** `person` acting in the sharing workflow (submitRequest, decide) as signed in. */
+export function sharingActor(person: SharingPeople[keyof SharingPeople]): Actor {
+  return { user: toCurrentUser(person) };
 }
 
 /** A hub table with `rows` rows (the test hub is the test database). */
