@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import type { Knex } from 'knex';
 import { main } from '../../cli/main';
 import { CliIo } from '../../cli/io';
-import { usingRealPostgres } from './database';
+import { openPglite } from '../../server/db/connect';
+import { createTestDatabase, usingRealPostgres } from './database';
 
 export interface CliResult {
   code: number;
@@ -29,6 +31,39 @@ export function cliEnvironment(databaseUrl?: string): { env: NodeJS.ProcessEnv; 
     env.HUB_DATABASE_URL = databaseUrl;
   }
   return { env, dataDir, cleanup: () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+export interface CliDatabase {
+  env: NodeJS.ProcessEnv;
+  /** `fn` on the database the commands use: opened only between commands (embedded PGlite is one process). */
+  withDb<T>(fn: (db: Knex) => Promise<T>): Promise<T>;
+  /** Drops the PostgreSQL database, removes the data directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * A command line test file's database (its migrations are the commands' to run): a fresh PostgreSQL database
+ * where TEST_DATABASE_URL is set, else the embedded one the commands make under DATA_DIR; and their environment.
+ */
+export async function startCliDatabase(): Promise<CliDatabase> {
+  const pgDb = usingRealPostgres() ? await createTestDatabase() : undefined;
+  const { env, dataDir, cleanup } = cliEnvironment(pgDb?.url);
+  return {
+    env,
+    withDb: async (fn) => {
+      if (pgDb) return fn(pgDb.knex);
+      const db = await openPglite(path.join(dataDir, 'db'));
+      try {
+        return await fn(db.knex);
+      } finally {
+        await db.close();
+      }
+    },
+    close: async () => {
+      await pgDb?.close();
+      cleanup();
+    },
+  };
 }
 
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, stdinText?: string): Promise<CliResult> {

@@ -1,33 +1,14 @@
-import { createTestDatabase, TestDatabase, usingRealPostgres } from '../helpers/database';
-import { cliEnvironment, runCli } from '../helpers/cli';
-import { openPglite } from '../../server/db/connect';
-import path from 'node:path';
+import { CliDatabase, runCli, startCliDatabase } from '../helpers/cli';
 
 describe('hubwatch users and audit commands', () => {
-  let pgDb: TestDatabase | undefined;
+  let cli: CliDatabase;
   let env: NodeJS.ProcessEnv;
-  let cleanup: () => void;
-  let dataDir: string;
 
   beforeAll(async () => {
-    if (usingRealPostgres()) pgDb = await createTestDatabase();
-    ({ env, cleanup, dataDir } = cliEnvironment(pgDb?.url));
+    cli = await startCliDatabase();
+    ({ env } = cli);
   });
-  afterAll(async () => {
-    await pgDb?.close();
-    cleanup();
-  });
-
-  /** A connection to the same database the CLI uses, opened only between commands (PGlite is one process). */
-  async function withDb<T>(fn: (db: import('knex').Knex) => Promise<T>): Promise<T> {
-    if (pgDb) return fn(pgDb.knex);
-    const db = await openPglite(path.join(dataDir, 'db'));
-    try {
-      return await fn(db.knex);
-    } finally {
-      await db.close();
-    }
-  }
+  afterAll(() => cli?.close());
 
   it('prints help for the program and for each command', async () => {
     const all = await runCli(['--help'], env);
@@ -75,7 +56,7 @@ describe('hubwatch users and audit commands', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--role');
     expect(bad.stderr).toContain('--department');
-    await withDb(async (db) => expect(await db('users').where({ login: 'li' })).toHaveLength(0));
+    await cli.withDb(async (db) => expect(await db('users').where({ login: 'li' })).toHaveLength(0));
   });
 
   it('takes the password from standard input', async () => {
@@ -86,7 +67,7 @@ describe('hubwatch users and audit commands', () => {
     );
     expect(res.code).toBe(0);
     expect(res.stdout).not.toContain('initial password');
-    await withDb(async (db) => {
+    await cli.withDb(async (db) => {
       const row = await db('users').where({ login: 'wang' }).first();
       expect(row.roles).toEqual(['steward', 'user']);
       expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,(t=2,p=1|p=1,t=2)\$/);
@@ -107,7 +88,7 @@ describe('hubwatch users and audit commands', () => {
     expect(intact.code).toBe(0);
     expect(intact.stdout).toContain('intact');
 
-    const edited = await withDb(async (db) => {
+    const edited = await cli.withDb(async (db) => {
       const row = await db('audit_log').where({ action: 'user.create' }).orderBy('seq').first();
       await db('audit_log')
         .where({ seq: row.seq })
@@ -122,7 +103,7 @@ describe('hubwatch users and audit commands', () => {
 
   it('tells rows deleted from the end of the log by a head recorded earlier (--anchor)', async () => {
     // A fresh chain (the test above edited a row): the verify output's head is the anchor to keep.
-    await withDb((db) => db('audit_log').delete());
+    await cli.withDb((db) => db('audit_log').delete());
     for (const login of ['anchor1', 'anchor2', 'anchor3'])
       expect(
         (await runCli(['users', 'add', '--login', login, '--name', login, '--department', 'ITC', '--role', 'user'], env)).code,
@@ -133,7 +114,7 @@ describe('hubwatch users and audit commands', () => {
 
     // The last two rows go: the chain left is valid, only the anchor shows it.
     const seq = Number(head.split(':')[0]);
-    await withDb((db) =>
+    await cli.withDb((db) =>
       db('audit_log')
         .where('seq', '>=', seq - 1)
         .delete(),

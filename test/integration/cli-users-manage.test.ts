@@ -1,9 +1,5 @@
-import path from 'node:path';
-import type { Knex } from 'knex';
-import { openPglite } from '../../server/db/connect';
 import { authenticatePassword } from '../../server/services/users';
-import { cliEnvironment, runCli } from '../helpers/cli';
-import { createTestDatabase, TestDatabase, usingRealPostgres } from '../helpers/database';
+import { CliDatabase, runCli, startCliDatabase } from '../helpers/cli';
 
 /**
  * `hubwatch users disable|enable|password LOGIN`: an account is disabled (its sessions end), enabled
@@ -11,14 +7,12 @@ import { createTestDatabase, TestDatabase, usingRealPostgres } from '../helpers/
  * command line. Exit 0 done, 2 for an unknown login or bad input, naming the argument.
  */
 describe('hubwatch users disable, enable and password', () => {
-  let pgDb: TestDatabase | undefined;
+  let cli: CliDatabase;
   let env: NodeJS.ProcessEnv;
-  let cleanup: () => void;
-  let dataDir: string;
 
   beforeAll(async () => {
-    if (usingRealPostgres()) pgDb = await createTestDatabase();
-    ({ env, cleanup, dataDir } = cliEnvironment(pgDb?.url));
+    cli = await startCliDatabase();
+    ({ env } = cli);
     const add = (login: string, role: string) =>
       runCli(
         [
@@ -41,25 +35,11 @@ describe('hubwatch users disable, enable and password', () => {
     expect((await add('root', 'admin')).code).toBe(0);
     expect((await add('zhao', 'user')).code).toBe(0);
   });
-  afterAll(async () => {
-    await pgDb?.close();
-    cleanup();
-  });
-
-  /** The CLI's database, opened only between commands (PGlite is one process). */
-  async function withDb<T>(fn: (db: Knex) => Promise<T>): Promise<T> {
-    if (pgDb) return fn(pgDb.knex);
-    const db = await openPglite(path.join(dataDir, 'db'));
-    try {
-      return await fn(db.knex);
-    } finally {
-      await db.close();
-    }
-  }
+  afterAll(() => cli?.close());
 
   /** A signed-in session row of `login`, as the session store writes it. */
   const openSession = (login: string, sid: string) =>
-    withDb(async (db) => {
+    cli.withDb(async (db) => {
       const { id } = await db('users').where({ login }).first('id');
       await db('sessions').insert({
         sid,
@@ -67,7 +47,7 @@ describe('hubwatch users disable, enable and password', () => {
         expires_at: new Date(Date.now() + 3600_000),
       });
     });
-  const sessionExists = (sid: string) => withDb(async (db) => !!(await db('sessions').where({ sid }).first()));
+  const sessionExists = (sid: string) => cli.withDb(async (db) => !!(await db('sessions').where({ sid }).first()));
 
   it('has --help for each command, and the group lists them', async () => {
     for (const name of ['disable', 'enable', 'password']) {
@@ -97,14 +77,14 @@ describe('hubwatch users disable, enable and password', () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('1 session(s) ended');
     expect(await sessionExists('cli-zhao-1')).toBe(false);
-    expect(await withDb((db) => authenticatePassword(db, 'zhao', 'the first password'))).toBeNull();
+    expect(await cli.withDb((db) => authenticatePassword(db, 'zhao', 'the first password'))).toBeNull();
     const again = await runCli(['users', 'disable', 'zhao'], env);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('unchanged');
 
     expect((await runCli(['users', 'enable', 'zhao'], env)).code).toBe(0);
-    expect(await withDb((db) => authenticatePassword(db, 'zhao', 'the first password'))).not.toBeNull();
-    const actions = await withDb((db) =>
+    expect(await cli.withDb((db) => authenticatePassword(db, 'zhao', 'the first password'))).not.toBeNull();
+    const actions = await cli.withDb((db) =>
       db('audit_log').whereIn('action', ['user.disable', 'user.enable']).orderBy('seq').pluck('action'),
     );
     expect(actions).toEqual(['user.disable', 'user.enable']);
@@ -114,29 +94,29 @@ describe('hubwatch users disable, enable and password', () => {
     const res = await runCli(['users', 'disable', 'root'], { ...env, HUBWATCH_LOCALE: 'en' });
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('LOGIN: At least one enabled administrator account must remain');
-    expect(await withDb(async (db) => (await db('users').where({ login: 'root' }).first('disabled')).disabled)).toBe(false);
+    expect(await cli.withDb(async (db) => (await db('users').where({ login: 'root' }).first('disabled')).disabled)).toBe(false);
   });
 
   it('password: a piped one too short is refused (exit 2); a piped one is set; otherwise one is generated and printed once', async () => {
     const short = await runCli(['users', 'password', 'zhao'], env, 'short\n');
     expect(short.code).toBe(2);
     expect(short.stderr).toBe('stdin: 密码至少 10 位\n');
-    expect(await withDb((db) => authenticatePassword(db, 'zhao', 'the first password'))).not.toBeNull();
+    expect(await cli.withDb((db) => authenticatePassword(db, 'zhao', 'the first password'))).not.toBeNull();
 
     await openSession('zhao', 'cli-zhao-2');
     const piped = await runCli(['users', 'password', 'zhao'], env, 'a second long password\n');
     expect(piped.code).toBe(0);
     expect(piped.stdout).not.toContain('new password');
     expect(await sessionExists('cli-zhao-2')).toBe(false);
-    expect(await withDb((db) => authenticatePassword(db, 'zhao', 'the first password'))).toBeNull();
-    expect(await withDb((db) => authenticatePassword(db, 'zhao', 'a second long password'))).not.toBeNull();
+    expect(await cli.withDb((db) => authenticatePassword(db, 'zhao', 'the first password'))).toBeNull();
+    expect(await cli.withDb((db) => authenticatePassword(db, 'zhao', 'a second long password'))).not.toBeNull();
 
     const generated = await runCli(['users', 'password', 'zhao'], env);
     expect(generated.code).toBe(0);
     const password = /new password \(shown once\): ([A-Za-z0-9]{16})/.exec(generated.stdout)?.[1];
     expect(password).toBeDefined();
-    expect(await withDb((db) => authenticatePassword(db, 'zhao', password!))).not.toBeNull();
-    const audit = await withDb((db) => db('audit_log').where({ action: 'user.password_reset' }).orderBy('seq'));
+    expect(await cli.withDb((db) => authenticatePassword(db, 'zhao', password!))).not.toBeNull();
+    const audit = await cli.withDb((db) => db('audit_log').where({ action: 'user.password_reset' }).orderBy('seq'));
     expect(audit.map((a) => a.summary.generated)).toEqual([false, true]);
     expect(JSON.stringify(audit)).not.toContain(password);
   });

@@ -1,8 +1,4 @@
-import path from 'node:path';
-import type { Knex } from 'knex';
-import { openPglite } from '../../server/db/connect';
-import { cliEnvironment, runCli } from '../helpers/cli';
-import { createTestDatabase, TestDatabase, usingRealPostgres } from '../helpers/database';
+import { CliDatabase, runCli, startCliDatabase } from '../helpers/cli';
 
 /**
  * `hubwatch users token LOGIN [--label T] [--revoke-all]` as an operator uses it. A label over the column's 200
@@ -12,14 +8,12 @@ import { createTestDatabase, TestDatabase, usingRealPostgres } from '../helpers/
  * though the API refuses it until the account is enabled again.
  */
 describe('hubwatch users token', () => {
-  let pgDb: TestDatabase | undefined;
+  let cli: CliDatabase;
   let env: NodeJS.ProcessEnv;
-  let cleanup: () => void;
-  let dataDir: string;
 
   beforeAll(async () => {
-    if (usingRealPostgres()) pgDb = await createTestDatabase();
-    ({ env, cleanup, dataDir } = cliEnvironment(pgDb?.url));
+    cli = await startCliDatabase();
+    ({ env } = cli);
     const created = await runCli(
       ['users', 'add', '--login', 'wang', '--name', '王五', '--department', 'ITC', '--department-name', '信息中心'],
       env,
@@ -46,21 +40,8 @@ describe('hubwatch users token', () => {
       expect(add.code).toBe(0);
     }
   });
-  afterAll(async () => {
-    await pgDb?.close();
-    cleanup();
-  });
-
-  async function withDb<T>(fn: (db: Knex) => Promise<T>): Promise<T> {
-    if (pgDb) return fn(pgDb.knex);
-    const db = await openPglite(path.join(dataDir, 'db'));
-    try {
-      return await fn(db.knex);
-    } finally {
-      await db.close();
-    }
-  }
-  const tokenCount = () => withDb(async (db) => Number((await db('api_tokens').count({ n: '*' }))[0].n));
+  afterAll(() => cli?.close());
+  const tokenCount = () => cli.withDb(async (db) => Number((await db('api_tokens').count({ n: '*' }))[0].n));
 
   it('a label over 200 characters is exit 2 naming --label, no SQL, nothing written', async () => {
     const before = await tokenCount();
@@ -91,7 +72,7 @@ describe('hubwatch users token', () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('--label');
     expect(res.stderr).toContain('--revoke-all');
-    const valid = await withDb((db) => db('api_tokens').whereNull('revoked_at').count({ n: '*' }));
+    const valid = await cli.withDb((db) => db('api_tokens').whereNull('revoked_at').count({ n: '*' }));
     expect(Number(valid[0].n)).toBeGreaterThan(0);
   });
 
@@ -110,14 +91,14 @@ describe('hubwatch users token', () => {
     const res = await runCli(['users', 'token', 'wang', '--label', 'etl', '--expires-in-days', '30'], env);
     expect(res.code).toBe(0);
     expect(res.stdout.trim()).toMatch(/^hw_[A-Za-z0-9_-]{43}$/);
-    const stored = await withDb((db) => db('api_tokens').orderBy('id', 'desc').first('expires_at', 'label'));
+    const stored = await cli.withDb((db) => db('api_tokens').orderBy('id', 'desc').first('expires_at', 'label'));
     expect(stored.label).toBe('etl');
     expect(Math.abs(stored.expires_at.getTime() - before - 30 * 86_400_000)).toBeLessThan(120_000);
     expect(res.stderr).toContain(`expires: ${stored.expires_at.toISOString()}`);
     // Full-width digits, as a Chinese input method types them, are the same number.
     expect((await runCli(['users', 'token', 'wang', '--expires-in-days', '３６５'], env)).code).toBe(0);
     const byDefault = await runCli(['users', 'token', 'wang'], env);
-    const latest = await withDb((db) => db('api_tokens').orderBy('id', 'desc').first('expires_at'));
+    const latest = await cli.withDb((db) => db('api_tokens').orderBy('id', 'desc').first('expires_at'));
     expect(byDefault.stderr).toContain(latest.expires_at.toISOString());
     expect(Math.abs(latest.expires_at.getTime() - Date.now() - 365 * 86_400_000)).toBeLessThan(120_000);
   });
@@ -140,7 +121,7 @@ describe('hubwatch users token', () => {
 
   it('--revoke-all with no valid token says nothing was revoked and writes no audit row', async () => {
     expect((await runCli(['users', 'token', 'wang', '--revoke-all'], env)).code).toBe(0);
-    const rows = () => withDb((db) => db('audit_log').where({ action: 'token.revoke' }).orderBy('seq').pluck('summary'));
+    const rows = () => cli.withDb((db) => db('audit_log').where({ action: 'token.revoke' }).orderBy('seq').pluck('summary'));
     const after = await rows();
     const again = await runCli(['users', 'token', 'wang', '--revoke-all'], env);
     expect(again.code).toBe(0);

@@ -1,24 +1,19 @@
-import path from 'node:path';
 import type { Knex } from 'knex';
-import { openPglite } from '../../server/db/connect';
 import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
-import { cliEnvironment, runCli } from '../helpers/cli';
-import { createTestDatabase, TestDatabase, usingRealPostgres } from '../helpers/database';
+import { CliDatabase, runCli, startCliDatabase } from '../helpers/cli';
 
 const catalog = exampleCatalog();
 const T0 = new Date('2026-09-30T02:00:00Z');
 
 describe('hubwatch tickets list', () => {
-  let pgDb: TestDatabase | undefined;
+  let cli: CliDatabase;
   let env: NodeJS.ProcessEnv;
-  let cleanup: () => void;
-  let dataDir: string;
 
   beforeAll(async () => {
-    if (usingRealPostgres()) pgDb = await createTestDatabase();
-    ({ env, cleanup, dataDir } = cliEnvironment(pgDb?.url));
+    cli = await startCliDatabase();
+    ({ env } = cli);
     expect((await runCli(['migrate'], env)).code).toBe(0);
-    await withDb(async (db) => {
+    await cli.withDb(async (db) => {
       await seedCatalogDepartments(db, catalog);
       await buildTicket(db, catalog, T0, { field: 'staff_no' });
       const closed = await buildTicket(db, catalog, T0, {
@@ -31,21 +26,7 @@ describe('hubwatch tickets list', () => {
       await db('tickets').where({ id: closed.id }).update({ status: 'closed', closed_reason: '图书馆系统停用' });
     });
   });
-  afterAll(async () => {
-    await pgDb?.close();
-    cleanup();
-  });
-
-  /** The CLI's own database, opened only between commands (embedded PGlite is one process). */
-  async function withDb<T>(fn: (db: Knex) => Promise<T>): Promise<T> {
-    if (pgDb) return fn(pgDb.knex);
-    const db = await openPglite(path.join(dataDir, 'db'));
-    try {
-      return await fn(db.knex);
-    } finally {
-      await db.close();
-    }
-  }
+  afterAll(() => cli?.close());
 
   it('prints every status as a JSON array of the public ticket shape', async () => {
     const res = await runCli(['tickets', 'list', '--json'], env);
@@ -109,14 +90,12 @@ describe('hubwatch tickets list', () => {
 });
 
 describe('hubwatch tickets list: every ticket, the department in any case', () => {
-  let pgDb: TestDatabase | undefined;
+  let cli: CliDatabase;
   let env: NodeJS.ProcessEnv;
-  let cleanup: () => void;
-  let dataDir: string;
 
   beforeAll(async () => {
-    if (usingRealPostgres()) pgDb = await createTestDatabase();
-    ({ env, cleanup, dataDir } = cliEnvironment(pgDb?.url));
+    cli = await startCliDatabase();
+    ({ env } = cli);
     expect((await runCli(['migrate'], env)).code).toBe(0);
     const fill = async (db: Knex) => {
       await seedCatalogDepartments(db, catalog);
@@ -131,20 +110,9 @@ describe('hubwatch tickets list: every ticket, the department in any case', () =
       }));
       for (let i = 0; i < copies.length; i += 500) await db('tickets').insert(copies.slice(i, i + 500));
     };
-    if (pgDb) await fill(pgDb.knex);
-    else {
-      const db = await openPglite(path.join(dataDir, 'db'));
-      try {
-        await fill(db.knex);
-      } finally {
-        await db.close();
-      }
-    }
+    await cli.withDb(fill);
   }, 120_000);
-  afterAll(async () => {
-    await pgDb?.close();
-    cleanup();
-  });
+  afterAll(() => cli?.close());
 
   it('lists past one page of reads, as one JSON array, for a department typed in lower case', async () => {
     const res = await runCli(['tickets', 'list', '--json', '--department', 'hr'], env);
