@@ -230,6 +230,10 @@ describe('scorecard forms with bad input', () => {
     const twice = await steward.agent.get('/scorecards/HR?period=month&period=semester').expect(422);
     expect(twice.text).toContain('id="sc-period-error">参数 period 只能给一个值（收到了多个值或列表）</p>');
     await steward.agent.get('/scorecards/HR?period[]=month').expect(422);
+    // A date given twice is said as such, under that date (not as a bad date).
+    const twoFroms = await steward.agent.get('/scorecards/HR?from=2026-11-01&from=2026-11-02&to=2026-11-30').expect(422);
+    expect(twoFroms.text).toContain('参数 from 只能给一个值（收到了多个值或列表）');
+    expect(twoFroms.text).not.toContain('开始日期应为真实存在的日期');
 
     // An export of the wrong period is no file at all.
     const exported = await office.agent.get('/scorecards/export.xlsx?period=semster').expect(422);

@@ -62,9 +62,9 @@ export async function choosePeriod(
   const today = todayCached(calendar.timezone, now);
   const q = query;
   const asked = typeof q.period === 'string' ? q.period : '';
-  // An unknown or repeated `period` (a typo in a bookmarked export link) is said, not read as this month:
-  // an assessment export of the wrong period looks just like the right one.
-  const repeated = repeatedQueryValues(q, ['period']);
+  // An unknown or repeated `period` (a typo in a bookmarked export link) is said, not read as this month: an
+  // assessment export of the wrong period looks just like the right one. A repeated date is said as repeated.
+  const repeated = repeatedQueryValues(q, ['period', 'from', 'to']);
   if (repeated.length) throw new ValidationError(repeated);
   if (q.period !== undefined && !/^\d+$/.test(asked) && !(PERIOD_KINDS as string[]).includes(asked))
     throw new ValidationError([
