@@ -4,6 +4,10 @@
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
   }
+  // The charts' colours are app.css's palette (:root custom properties), the same as the rest of the UI.
+  function palette(name) {
+    return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  }
 
   var runs = data('runs-data');
   var labels = data('runs-labels');
@@ -21,7 +25,7 @@
             data: runs.map(function (r) {
               return r.ms;
             }),
-            borderColor: '#2f80ed',
+            borderColor: palette('--chart-primary'),
             yAxisID: 'y',
           },
           {
@@ -29,7 +33,7 @@
             data: runs.map(function (r) {
               return r.failed;
             }),
-            borderColor: '#c62828',
+            borderColor: palette('--chart-bad'),
             yAxisID: 'y1',
           },
         ],
@@ -98,7 +102,7 @@
                 data: points.map(function (p) {
                   return p.violations;
                 }),
-                borderColor: '#c62828',
+                borderColor: palette('--chart-bad'),
                 fill: false,
               },
             ],

@@ -5,7 +5,15 @@
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
   }
-  var COLORS = ['#c62828', '#ef6c00', '#6a1b9a', '#00838f', '#558b2f', '#4e342e', '#ad1457'];
+  // The charts' colours are app.css's palette (:root custom properties), the same as the rest of the UI: the
+  // score in the primary, the departments and components each in one of the series colours.
+  function palette(name) {
+    return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  }
+  var PRIMARY = palette('--chart-primary');
+  var COLORS = [1, 2, 3, 4, 5, 6, 7].map(function (i) {
+    return palette('--chart-' + i);
+  });
   // Lines are drawn without point markers; a series with a single value (the day after the first
   // snapshot, a department scored on one day) has no line, so its value is drawn as a dot.
   function pointRadius(values) {
@@ -57,8 +65,8 @@
       {
         label: dashboard.meanLabel,
         data: dashboard.mean,
-        borderColor: '#1f4e8c',
-        backgroundColor: '#1f4e8c',
+        borderColor: PRIMARY,
+        backgroundColor: PRIMARY,
         borderWidth: 3,
         pointRadius: pointRadius(dashboard.mean),
       },
@@ -88,7 +96,7 @@
   if (bars && barCanvas && window.Chart) {
     var box = barCanvas.parentNode;
     box.style.height = Math.max(160, bars.labels.length * 30 + 80) + 'px';
-    var barSets = [{ label: bars.scoreLabel, data: bars.score, backgroundColor: '#1f4e8c' }];
+    var barSets = [{ label: bars.scoreLabel, data: bars.score, backgroundColor: PRIMARY }];
     bars.components.forEach(function (c, i) {
       barSets.push({ label: c.label, data: c.values, backgroundColor: COLORS[i % COLORS.length], hidden: true });
     });
@@ -129,8 +137,8 @@
       {
         label: card.scoreLabel,
         data: card.score,
-        borderColor: '#1f4e8c',
-        backgroundColor: '#1f4e8c',
+        borderColor: PRIMARY,
+        backgroundColor: PRIMARY,
         borderWidth: 3,
         pointRadius: pointRadius(card.score),
       },

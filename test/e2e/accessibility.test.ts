@@ -19,7 +19,9 @@ import { freePort, spawnHubwatch, Spawned, waitFor } from '../helpers/process';
  *
  * axe runs inside the page (node_modules/axe-core/axe.min.js, injected: no network). A page whose content and
  * navigation are the same as one already checked in that language (the calendar is the same for a steward as for
- * a leader) is not checked again. Besides the WCAG rules, EXTRA_RULES fail at any impact.
+ * a leader) is not checked again. Besides the WCAG rules, EXTRA_RULES fail at any impact, and so does a chart's line or
+ * bar in a colour outside app.css's palette or under 3:1 against its background (WCAG 1.4.11; axe does not look into
+ * a canvas).
  */
 
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -116,6 +118,72 @@ interface Violation {
   nodes: { target: string[] }[];
 }
 
+/** Pages with charts, whose colours the crawl must have checked. */
+const CHART_PAGES = ['/runs', '/dashboard', '/scorecards/:code'];
+
+interface ChartColour {
+  canvas: string;
+  dataset: string;
+  colour: string;
+  background: string;
+  ratio: number;
+  inPalette: boolean;
+}
+
+/**
+ * The colour of every line (its border) and bar (its fill) of the open page's charts, hidden series too (the legend
+ * shows them): its contrast with the background the chart is drawn on, and whether it is one of app.css's palette
+ * (its :root custom properties), as the rest of the UI's colours are. Waits a moment for charts drawn from fetched
+ * data (a check's trend).
+ */
+async function chartColours(page: Page): Promise<ChartColour[]> {
+  await page
+    .waitForFunction(`!window.Chart || [...document.querySelectorAll('canvas')].every((c) => Chart.getChart(c))`, null, {
+      timeout: 5_000,
+    })
+    .catch(() => undefined);
+  return (await page.evaluate(`(() => {
+    if (!window.Chart) return [];
+    const probe = document.createElement('canvas').getContext('2d');
+    // Any CSS colour as the canvas spells it: #rrggbb when opaque, rgba(…) otherwise.
+    const normal = (c) => { probe.fillStyle = '#010203'; probe.fillStyle = c; return probe.fillStyle; };
+    const rgb = (c) => { const n = normal(c); return n.startsWith('#') ? [1, 3, 5].map((i) => parseInt(n.slice(i, i + 2), 16)) : null; };
+    const luminance = ([r, g, b]) => [r, g, b].map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+      .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const root = getComputedStyle(document.documentElement);
+    const palette = new Set();
+    for (const sheet of document.styleSheets)
+      for (const rule of sheet.cssRules)
+        if (rule.selectorText === ':root')
+          for (const name of rule.style) if (name.startsWith('--')) palette.add(normal(root.getPropertyValue(name).trim()));
+    const out = [];
+    for (const canvas of document.querySelectorAll('canvas')) {
+      const chart = Chart.getChart(canvas);
+      if (!chart) continue;
+      let background = 'rgba(0, 0, 0, 0)';
+      for (let el = canvas; el && normal(background) !== normal('#fff') && rgb(background) === null; el = el.parentElement)
+        background = getComputedStyle(el).backgroundColor;
+      if (rgb(background) === null) background = '#ffffff';
+      chart.data.datasets.forEach((d) => {
+        const type = d.type || chart.config.type;
+        for (const c of [].concat(type === 'bar' ? d.backgroundColor : d.borderColor)) {
+          const fg = rgb(c);
+          const [a, b] = [luminance(fg || [255, 255, 255]), luminance(rgb(background))];
+          out.push({
+            canvas: canvas.id || canvas.getAttribute('data-trend'),
+            dataset: d.label,
+            colour: normal(c),
+            background: normal(background),
+            ratio: fg ? (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) : 0,
+            inPalette: palette.has(normal(c)),
+          });
+        }
+      });
+    }
+    return out;
+  })()`)) as ChartColour[];
+}
+
 interface AxeResults {
   violations: Violation[];
   /** The rules that found elements to check on the page (passed or not). */
@@ -191,6 +259,8 @@ describeBrowser('accessibility (axe-core, WCAG 2.1 A/AA) of every page, each rol
     const seen = new Set<string>();
     /** The kinds of page on which axe checked table headers. */
     const headersChecked = new Set<string>();
+    /** The kinds of page whose charts' colours were checked. */
+    const chartsChecked = new Set<string>();
 
     /** Runs axe on the open page unless the same content and navigation were checked already (then false). */
     async function check(page: Page, who: string, locale: string): Promise<boolean> {
@@ -231,6 +301,24 @@ describeBrowser('accessibility (axe-core, WCAG 2.1 A/AA) of every page, each rol
           help: v.help,
           targets: v.nodes.map((n) => n.target.join(' ')),
         });
+      }
+      const charts = await chartColours(page);
+      if (charts.length) chartsChecked.add(kind(url.pathname));
+      for (const { canvas, dataset, colour, background, ratio, inPalette } of charts) {
+        const problems = [
+          inPalette ? '' : `${colour} is not a colour of app.css's palette (its :root custom properties)`,
+          ratio >= 3 ? '' : `${colour} on ${background} is ${ratio.toFixed(2)}:1, under 3:1 (WCAG 1.4.11)`,
+        ].filter(Boolean);
+        if (problems.length)
+          findings.push({
+            page: url.pathname + url.search,
+            who,
+            locale,
+            rule: 'chart-colour',
+            impact: 'serious',
+            help: problems.join('; '),
+            targets: [`canvas#${canvas} "${dataset}"`],
+          });
       }
       return true;
     }
@@ -344,6 +432,7 @@ describeBrowser('accessibility (axe-core, WCAG 2.1 A/AA) of every page, each rol
 
     expect([...EXPECTED].filter((k) => !checked.has(k))).toEqual([]);
     expect(HEADER_PAGES.filter((k) => !headersChecked.has(k))).toEqual([]);
+    expect(CHART_PAGES.filter((k) => !chartsChecked.has(k))).toEqual([]);
     const report = findings.map(
       (f) =>
         `${f.page} (${f.who}, ${f.locale}) ${f.rule} [${f.impact}] ${f.help}\n` +
