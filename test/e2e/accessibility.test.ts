@@ -443,5 +443,5 @@ describeBrowser('accessibility (axe-core, WCAG 2.1 A/AA) of every page, each rol
         (f.targets.length > 8 ? `\n    … and ${f.targets.length - 8} more` : ''),
     );
     expect(report).toEqual([]);
-  }, 240_000);
+  }, 600_000);
 });
