@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { describeOlderTicketsInEnglish } from '../../server/services/tickets/english-backfill';
 import { print } from '../io';
 import { withServiceRuntime } from '../with-runtime';
 
@@ -10,6 +11,23 @@ export const migrateCommand: Command = {
     await withServiceRuntime(io, 'migrate', async (runtime) => {
       const [rows] = await Promise.all([runtime.db('knex_migrations').count({ n: '*' })]);
       print(io.stdout, `数据库已是最新（${rows[0].n} 个迁移）/ database is up to date (${rows[0].n} migrations)`);
+      // The upgrade step `serve` runs too: tickets filed before their English sentence was kept get it.
+      try {
+        const { described, left } = await describeOlderTicketsInEnglish(runtime.db);
+        if (described)
+          print(io.stdout, `已为 ${described} 张旧工单补写英文描述 / wrote the English sentence of ${described} older tickets`);
+        if (left)
+          print(
+            io.stdout,
+            `${left} 张旧工单无法用英文描述（如其表已不在数据目录中），英文页面仍显示中文 / ${left} older tickets could not be described in English (their table is no longer in the catalog, say): English pages show their Chinese sentence`,
+          );
+      } catch (err) {
+        // The schema is up to date; pages fall back to the Chinese sentence, and `serve` tries again.
+        print(
+          io.stderr,
+          `补写旧工单的英文描述失败 / writing the English sentence of older tickets failed: ${(err as Error).message}`,
+        );
+      }
     });
     return 0;
   },

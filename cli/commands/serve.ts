@@ -7,6 +7,8 @@ import { bootstrapEmbeddedDemo } from '../../server/bootstrap/embedded-demo';
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
 import * as snapshotScorecards from '../../jobs/snapshot-scorecards';
+import { createLogger } from '../../server/logger';
+import { describeOlderTicketsInEnglish } from '../../server/services/tickets/english-backfill';
 import { print } from '../io';
 
 export const serveCommand: Command = {
@@ -18,7 +20,18 @@ export const serveCommand: Command = {
     const config = loadConfig(io.env, io.cwd);
     const runtime = await openRuntime(config, 'serve');
     const boot = await bootstrapEmbeddedDemo(runtime, (line) => print(io.stdout, line));
+    const logger = createLogger(config.logLevel);
+    // An upgrade step after the migrations (README, "Upgrading"): tickets filed before their English sentence
+    // was kept get it, so English pages show it from the first request. Idempotent; a failure only leaves the
+    // Chinese sentence on those pages until the next start.
+    await describeOlderTicketsInEnglish(runtime.db, { logger }).then(
+      ({ described, left }) => {
+        if (described || left) logger.info({ described, left }, 'older tickets: English sentences written');
+      },
+      (err) => logger.warn({ err }, 'older tickets: writing the English sentences failed'),
+    );
     const started = await startServer(runtime, {
+      logger,
       background: (ctx) => startBackground(ctx, runtime, (line) => print(io.stdout, line)),
     });
     // A newcomer should see tickets at once, not after the first hourly slot, and the dashboard's scores
