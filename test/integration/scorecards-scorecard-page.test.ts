@@ -92,4 +92,16 @@ describe("a department's scorecard page", () => {
       expect(visibleText(html)).not.toMatch(/\b(validate|deadline|unique)\b/);
     }
   });
+
+  it("the dashboard's tables with the most problems name their department as the ranking does, linking its scorecard", async () => {
+    // After the previous test's run of 11-21 (staff and payroll failing, both HR's).
+    const office = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'] });
+    const { agent } = await signIn(t.app, office.login, office.password);
+    const html = (await agent.get('/dashboard').expect(200)).text;
+    const at = html.indexOf(`<h2>${zh('scorecards.dashboard.worstTables')}</h2>`);
+    expect(at).toBeGreaterThan(-1);
+    const worst = html.slice(at, html.indexOf('</table>', at));
+    expect(worst).toContain(`<th>${zh('scorecards.columns.name')}</th>`);
+    expect(worst).toMatch(/教职工基本信息<\/a>[^]*?<td><a href="\/scorecards\/HR">人事处<\/a><\/td>/);
+  });
 });

@@ -169,6 +169,7 @@ export async function dashboardModel(db: Knex, opts: { today: string; from: stri
         heatMap(db, last, { limit: HEAT_TABLES }),
         db('scorecard_table_days as t')
           .leftJoin('catalog_tables as c', 'c.name', 't.table_name')
+          .leftJoin('departments as d', 'd.code', 't.department_code')
           .where('t.day', last)
           .andWhere('t.checks_failed', '>', 0)
           .orderBy([
@@ -186,6 +187,7 @@ export async function dashboardModel(db: Knex, opts: { today: string; from: stri
             't.checked',
             't.fresh',
             'c.title',
+            'd.name as department_name',
           ),
         latestRun(db),
       ]);
