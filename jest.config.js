@@ -15,4 +15,11 @@ module.exports = {
   // mostly on PostgreSQL, so one worker more than the cores runs them ~40 % faster (16 integration files: 62 → 38 s).
   // At most 4: every worker's suites open their own databases and pools on one server.
   maxWorkers: Math.max(2, Math.min(4, require('node:os').availableParallelism() + 1)),
+  // How long a worker may take to exit once told to, before jest kills it and says "A worker process has failed
+  // to exit gracefully". Jest's 500 ms is too short here, with no handle left open: a worker's event loop is
+  // empty and its 'exit' fires within a millisecond, but Node then frees its heap (250-450 MB after a few
+  // integration files: the app's modules, loaded anew per file) — ~300 ms for 450 MB on an idle machine, and all
+  // workers exit at once on 2 vCPUs, often beside another run. A handle really left open never lets a worker
+  // exit, so it is still reported, only 5 s later.
+  workerGracefulExitTimeout: 5_000,
 };
