@@ -76,3 +76,71 @@ import { createMigratedTestDatabase, TestDatabase, usingRealPostgres } from '../
     expect(runFinished).toBe(true);
   });
 });
+
+/**
+ * A slot that comes while this instance still runs the previous one waits up to a head start (1 s) for the
+ * run to end, so that idle instances may claim it first. When the run ends sooner, the head start's timer
+ * must go with it: left running, it kept a stopped server's process (or a test worker) alive for up to a
+ * second after stop(). The previous run is let go the moment the head start begins, so the run wins.
+ */
+describe('a slot that came while the previous one ran', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createMigratedTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('leaves no head-start timer running once stop() resolves', async () => {
+    const realSetTimeout = global.setTimeout as (
+      fn: (...a: unknown[]) => void,
+      ms?: number,
+      ...args: unknown[]
+    ) => NodeJS.Timeout;
+    const realClearTimeout = global.clearTimeout;
+    const headStarts = new Set<NodeJS.Timeout>(); // set, neither fired nor cleared
+    let headStartBegan: () => void = () => {};
+    const began = new Promise<void>((resolve) => (headStartBegan = resolve));
+    const setSpy = jest.spyOn(global, 'setTimeout').mockImplementation(((
+      fn: (...a: unknown[]) => void,
+      ms?: number,
+      ...args: unknown[]
+    ) => {
+      if (ms !== 1_000 || !new Error().stack?.includes('jobs/coordinator')) return realSetTimeout(fn, ms, ...args);
+      const timer: NodeJS.Timeout = realSetTimeout(() => {
+        headStarts.delete(timer);
+        fn();
+      }, ms);
+      headStarts.add(timer);
+      headStartBegan();
+      return timer;
+    }) as typeof setTimeout);
+    const clearSpy = jest.spyOn(global, 'clearTimeout').mockImplementation((timer) => {
+      headStarts.delete(timer as NodeJS.Timeout);
+      realClearTimeout(timer);
+    });
+    let job: ReturnType<typeof scheduleJob> | undefined;
+    try {
+      const ran: string[] = [];
+      job = scheduleJob(
+        db.knex,
+        createLogger('silent'),
+        { name: 'head-start-probe', expression: '* * * * * *', timezone: 'UTC' },
+        async ({ key }) => {
+          ran.push(key);
+          if (ran.length === 1) await began; // busy until the next slot's head start has begun
+        },
+      );
+      await waitFor(async () => ran.length >= 2, 15_000, 'the slot that came during the first run to run');
+      await job.stop();
+      job = undefined;
+      expect(headStarts.size).toBe(0);
+    } finally {
+      await job?.stop();
+      setSpy.mockRestore();
+      clearSpy.mockRestore();
+      for (const timer of headStarts) realClearTimeout(timer);
+    }
+  });
+});

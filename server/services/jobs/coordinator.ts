@@ -94,7 +94,15 @@ export function scheduleJob(
     return tail;
   };
   const beforeClaim = async () => {
-    if (busy > 0) await Promise.race([tail, new Promise((resolve) => setTimeout(resolve, BUSY_HEAD_START_MS))]);
+    if (busy === 0) return;
+    // The head start ends when the previous run does, if that is sooner: its timer is then cleared, or it would
+    // keep the process alive (a stopping server, a test worker) for up to BUSY_HEAD_START_MS after stop().
+    let headStart: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([tail, new Promise((resolve) => (headStart = setTimeout(resolve, BUSY_HEAD_START_MS)))]);
+    } finally {
+      clearTimeout(headStart);
+    }
   };
 
   let missed: string | null = null;
