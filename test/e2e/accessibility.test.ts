@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { describeBrowser, launchBrowser } from '../helpers/browser';
-import { freePort, spawnHubwatch, Spawned, waitFor } from '../helpers/process';
+import { freePort, spawnHubwatch, Spawned, waitFor, waitForListening } from '../helpers/process';
 
 /**
  * axe-core's WCAG 2.1 A and AA rules on every page each role reaches, in Chinese and in English, over the demo a
@@ -212,12 +212,12 @@ describeBrowser('accessibility (axe-core, WCAG 2.1 A/AA) of every page, each rol
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     server = spawnHubwatch(['serve'], { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
-    await waitFor(async () => (await fetch(`${base}/healthz`)).ok, 90_000, 'the server to listen');
+    await waitForListening(server, base, 150_000);
     // The demo accounts' box the first start printed: | login | role | dept | password |
     for (const [, login, password] of server.output().matchAll(/^\|\s*(\S+)\s*\|[^|]*\|[^|]*\|\s*(\S+)\s*\|$/gm))
       passwords.set(login, password);
     browser = await launchBrowser();
-  }, 120_000);
+  }, 200_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { browserSignIn, describeBrowser, launchBrowser, screenshot } from '../helpers/browser';
 import { cliEnvironment, runCli } from '../helpers/cli';
-import { freePort, spawnHubwatch, Spawned, waitFor } from '../helpers/process';
+import { freePort, spawnHubwatch, Spawned, waitForListening } from '../helpers/process';
 
 /**
  * An administrator resets a password in Chromium, as a QA pass did: the destructive buttons ask first,
@@ -41,11 +41,11 @@ describeBrowser('managing an account in the browser', () => {
       LOG_LEVEL: 'warn',
       HUB_DATABASE_URL: env.HUB_DATABASE_URL,
     });
-    await waitFor(async () => (await fetch(`${baseUrl}/healthz`)).ok, 60_000, 'the server');
+    await waitForListening(server, baseUrl);
     browser = await launchBrowser();
     context = await browser.newContext({ locale: 'zh-CN' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -42,3 +42,26 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/**
+ * Waits until a spawned `hubwatch serve` answers `/healthz`. A server that exits first fails at once, and either
+ * failure says what the server printed: "timed out waiting for the server" alone left a slow start and a crash
+ * looking the same. The limit only stops a hung start (a PGlite start on a loaded 2-CPU machine takes a while).
+ */
+export async function waitForListening(server: Spawned, baseUrl: string, timeoutMs = 120_000): Promise<void> {
+  let exit: number | null | undefined;
+  void server.exited.then((code) => (exit = code));
+  const tail = () => server.output().split('\n').slice(-30).join('\n');
+  await waitFor(
+    async () => {
+      if (exit !== undefined) throw new Error(`the server exited (${exit}) before listening:\n${tail()}`);
+      return (await fetch(`${baseUrl}/healthz`)).ok;
+    },
+    timeoutMs,
+    'the server',
+  ).catch((err: Error) => {
+    throw exit !== undefined
+      ? new Error(`the server exited (${exit}) before listening:\n${tail()}`)
+      : new Error(`${err.message} (${timeoutMs / 1000} s); it printed:\n${tail()}`);
+  });
+}
