@@ -1,9 +1,8 @@
 import type { Knex } from 'knex';
 import type { Translator } from '../i18n';
-import { checkLabel, tableErrorHint } from './check-label';
+import { checkLabel, tableErrorView } from './check-label';
 import { can, CurrentUser } from '../policies';
 import { tableRunHistory } from '../services/checks/queries';
-import { scrubForLog } from '../services/privacy';
 import type { CatalogTable } from '../services/catalog/types';
 
 /** The "latest check results" panel of a catalog table page: each check's last verdict and its trend. */
@@ -47,22 +46,7 @@ export async function tableChecksView(db: Knex, table: CatalogTable, user: Curre
     results,
     // The worst six get a trend chart; all are in the table above.
     failing: results.filter((r) => !r.passed).slice(0, 6),
-    lastError: lastOutcome?.status === 'error' ? lastErrorView(lastOutcome, can(user, 'checks.run'), t) : null,
+    lastError: lastOutcome?.status === 'error' ? tableErrorView(t, lastOutcome, can(user, 'checks.run')) : null,
     canRun: can(user, 'checks.run'),
-  };
-}
-
-/**
- * Why the last run could not check the table. The hub's raw message can tell its internals (host names, schemas, a
- * row's values): only the IT office, who can run the checks and act on it, gets it and its code, with personal
- * numbers masked as in the logs; a steward or a data user is told it is not their data's problem, and no more.
- */
-function lastErrorView(outcome: { error_code: string | null; error_message: string | null }, forOffice: boolean, t: Translator) {
-  if (!forOffice) return { forOffice, code: null, message: null, hint: null };
-  return {
-    forOffice,
-    code: outcome.error_code,
-    message: outcome.error_message === null ? null : scrubForLog(outcome.error_message),
-    hint: tableErrorHint(t, outcome.error_code),
   };
 }

@@ -11,7 +11,7 @@ import { checkRunnerDeps } from '../../services/checks/deps';
 import { checkTrend, getRun, listRuns } from '../../services/checks/queries';
 import { claimRun, executeRun } from '../../services/checks/runs';
 import { loadCurrentCatalog, universityTimezone } from '../../services/catalog/repository';
-import { checkLabel, tableErrorHint } from '../../presenters/check-label';
+import { checkLabel, tableErrorView } from '../../presenters/check-label';
 import { trendLabels } from '../../presenters/check-trend';
 import { isBlankKey } from '../../presenters/sample-keys';
 import { maskRecordKey, scrubForLog } from '../../services/privacy';
@@ -128,21 +128,19 @@ export function checkRoutes(ctx: AppContext): Router {
       noFailures,
       noTables: req.t(running ? 'checks.run.noTablesYet' : 'checks.run.noTables'),
       // A table the catalog no longer has is named, not linked: its catalog page is gone.
-      tables: found.tables.map((tb) => ({
-        ...tb,
-        table_title: tableOf(tb.table_name)?.title ?? null,
-        in_catalog: !!tableOf(tb.table_name),
-        // What the error code means and what to do, in the reader's language. The hint, the code and the hub's own
-        // message (host names, schemas, a row's values — masked) only for the IT office, who can act on them; a
+      tables: found.tables.map((tb) => {
+        // The code, the hub's message (masked) and what they mean only for the IT office (tableErrorView); a
         // university leader reads that it is the run's problem, not the data's.
-        error_hint: forOffice
-          ? tableErrorHint(req.t, tb.error_code)
-          : tb.error_code
-            ? req.t('checks.run.tableErrorOthers')
-            : null,
-        error_code: forOffice ? tb.error_code : null,
-        error_message: forOffice && tb.error_message ? scrubForLog(tb.error_message) : null,
-      })),
+        const error = tableErrorView(req.t, tb, forOffice);
+        return {
+          ...tb,
+          table_title: tableOf(tb.table_name)?.title ?? null,
+          in_catalog: !!tableOf(tb.table_name),
+          error_hint: error.hint ?? (tb.error_code && !forOffice ? req.t('checks.run.tableErrorOthers') : null),
+          error_code: error.code,
+          error_message: error.message,
+        };
+      }),
       failures: found.failures.map((f) => ({
         ...f,
         table_title: tableOf(f.table_name)?.title ?? null,
