@@ -121,7 +121,7 @@ export async function describeOlderTicketsInEnglish(
   opts: { logger?: Logger; batchSize?: number } = {},
 ): Promise<EnglishBackfillSummary> {
   const batchSize = opts.batchSize ?? ENGLISH_BACKFILL_BATCH;
-  // Nearly always nothing to do: no catalog read then.
+  // Nearly always nothing to do: no catalog read then (an index probe: migration 20261206000000_tickets_message_en_missing).
   if (!(await db('tickets').whereNull('message_en').first('id'))) return { described: 0, left: 0 };
   const catalog = (await loadCurrentCatalog(db))?.catalog ?? null;
   let described = 0;
