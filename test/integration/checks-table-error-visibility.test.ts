@@ -45,10 +45,13 @@ describe("check pages: a table's last hub error", () => {
 
   const panel = (html: string) => /<section class="panel" id="latest-check-results">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
 
-  it('the run stored the raw hub message', async () => {
+  it("the run stored the hub's message with the personal numbers masked", async () => {
     const row = await t.db.knex('check_run_tables').where({ table_name: 'staff' }).first('status', 'error_code', 'error_message');
     expect(row).toMatchObject({ status: 'error', error_code: 'query_failed' });
-    expect(row.error_message).toContain(ID);
+    expect(row.error_message).toContain('invalid input syntax for type bigint');
+    expect(row.error_message).toContain('110101********0016/139****5678');
+    expect(row.error_message).not.toContain(ID);
+    expect(row.error_message).not.toContain(MOBILE);
   });
 
   it("the IT office's page has the code and the hub's message, personal numbers masked", async () => {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { CheckResult, TableCheckOutcome } from '../../../rules/types';
 import type { Catalog } from '../catalog/types';
+import { scrubForLog } from '../privacy';
 import { maskSampleKeys } from '../tickets/samples';
 
 /** Stores one table's outcome and its results, in the caller's transaction. */
@@ -18,7 +19,9 @@ export async function saveTableOutcome(
     table_name: outcome.table,
     status: outcome.status,
     error_code: outcome.error?.code ?? null,
-    error_message: outcome.error?.message ?? null,
+    // The hub's own message can quote a row's values (an ID number that failed a cast): kept masked as the logs
+    // and the audit log keep them; the IT office reads it so on the pages (presenters/check-label.ts).
+    error_message: outcome.error ? scrubForLog(outcome.error.message) : null,
     duration_ms: Math.round(outcome.durationMs),
     row_count: outcome.facts?.row_count ?? null,
     facts: outcome.facts ? JSON.stringify(outcome.facts) : null,
