@@ -4,9 +4,10 @@ import { buildDepartment, buildUser } from '../factories';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
 /**
- * The audit page's day sent twice (?from=2026-01-01&from=2026-02-01, or in array syntax) is a 422 saying the day takes
- * one value, under that day's input, as /scorecards says it of a repeated ?period=: it read as a bad date
- * ("应为真实存在的日期，收到“2026-01-01,2026-02-01”"), which each of the two days was not.
+ * A filter of the audit page sent twice (?from=2026-01-01&from=2026-02-01, or in array syntax) is a 422 saying it
+ * takes one value, under its input, as /scorecards says it of a repeated ?period=: a day read as a bad date
+ * ("应为真实存在的日期，收到“2026-01-01,2026-02-01”"), which each of the two days was not, and an action or a login
+ * was dropped, listing everything as if filtered.
  */
 
 const zh = translator('zh-CN');
@@ -28,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const errorUnder = (field: 'from' | 'to', text: string) =>
+const errorUnder = (field: 'from' | 'to' | 'action' | 'actor', text: string) =>
   `<p class="field-error" role="alert" id="audit-${field}-error">${escaped(text)}</p>`;
 
 it('?from= twice: the one-value message under 开始日期, not the bad-date one; the other filters still apply', async () => {
@@ -52,5 +53,23 @@ it('?to[]= in English, and on the export (its page, nothing exported or recorded
   const exported = await office.agent.get('/admin/audit/export.csv?to=2026-02-01&to=2026-03-01').expect(422);
   expect(exported.headers['content-type']).toMatch(/^text\/html/);
   expect(exported.text).toContain(errorUnder('to', zh('errors.queryOneValue', { field: 'to' })));
+  expect(await t.db.knex('audit_log').max({ seq: 'seq' }).first()).toEqual(before);
+});
+
+it('?action= or ?actor= twice: the one-value message under that input and nothing listed as if filtered by the other', async () => {
+  // Dropped silently before: the page listed every row, filtered by nothing, under inputs that looked empty.
+  const action = await office.agent.get('/admin/audit?action=twice.a&action=twice.b').expect(422);
+  expect(action.text).toContain(errorUnder('action', zh('errors.queryOneValue', { field: 'action' })));
+  expect(action.text).toContain('name="action" value="" maxlength="100"');
+  expect(action.text).toMatch(/name="action"[^>]*aria-invalid="true" aria-describedby="audit-action-error"/);
+
+  const actor = await office.agent.get('/admin/audit?action=twice&actor[]=itoffice').expect(422);
+  expect(actor.text).toContain(errorUnder('actor', zh('errors.queryOneValue', { field: 'actor' })));
+  // The other filter still applies, as with a repeated day.
+  expect(seqsOf(actor.text)).toHaveLength(2);
+
+  const before = await t.db.knex('audit_log').max({ seq: 'seq' }).first();
+  const exported = await office.agent.get('/admin/audit/export.csv?actor=a&actor=b').expect(422);
+  expect(exported.headers['content-type']).toMatch(/^text\/html/);
   expect(await t.db.knex('audit_log').max({ seq: 'seq' }).first()).toEqual(before);
 });

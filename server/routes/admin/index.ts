@@ -307,8 +307,8 @@ export function adminRoutes(ctx: AppContext): Router {
 
   /**
    * The audit filters of the query: action, login, and days from/to (both optional, `to` inclusive) read in the
-   * university's time zone (the catalog calendar's), as instants. A bad day, a day sent twice or a reversed range: the messages
-   * (`fields`) and the other filters alone, so the page still lists something under them.
+   * university's time zone (the catalog calendar's), as instants. A bad day, a filter sent twice or a reversed range: the
+   * messages (`fields`) and the other filters alone, so the page still lists something under them.
    */
   async function auditFilters(req: Request) {
     // As typed, less the spaces around (a pasted " auth.login" found nothing).
@@ -322,8 +322,9 @@ export function adminRoutes(ctx: AppContext): Router {
     };
     const timezone = await universityTimezone(db, ctx.config.timezone);
     try {
-      // A day sent twice (?from=2026-01-01&from=2026-02-01) is said as such, not as a bad date: which one was meant?
-      const repeated = repeatedQueryValues(req.query, ['from', 'to']);
+      // A filter sent twice (?from=2026-01-01&from=2026-02-01, ?action=a&action=b) is said as such — not as a bad date,
+      // nor dropped so that the page lists everything as if filtered: which one was meant?
+      const repeated = repeatedQueryValues(req.query, ['action', 'actor', 'from', 'to']);
       if (repeated.length) throw new ValidationError(repeated);
       const days = parseOptionalRange({ from: req.query.from, to: req.query.to });
       const filters: AuditFilters = {
