@@ -64,9 +64,18 @@ export function cachedPeriodResults(
   return cached(db, `period:${from}:${to}`, () => periodResults(db, from, to));
 }
 
-async function latestDay(db: Knex, today: string, department?: string): Promise<string | null> {
+/**
+ * The day whose snapshot the page's "latest" parts show (stat cards, trend, heat map, worst tables): the newest
+ * snapshot on or before the period's end, or today for a period still running. A past period shows the hub as it
+ * stood when the period ended, not today's state beside that period's ranking.
+ */
+export function snapshotCutoff(today: string, periodTo: string): string {
+  return periodTo < today ? periodTo : today;
+}
+
+async function latestDay(db: Knex, upTo: string, department?: string): Promise<string | null> {
   const row = await db('scorecard_snapshots')
-    .where('day', '<=', today)
+    .where('day', '<=', upTo)
     .modify((q) => (department ? q.where({ department_code: department }) : q))
     .orderBy('day', 'desc')
     .first('day');
@@ -135,11 +144,14 @@ export async function dashboardModel(db: Knex, opts: { today: string; from: stri
     db,
     `dashboard:${opts.today}:${opts.from}:${opts.to}`,
     async () => {
-      const last = await latestDay(db, opts.today);
+      const cutoff = snapshotCutoff(opts.today, opts.to);
+      const last = await latestDay(db, cutoff);
       const { results, closed } = await periodResults(db, opts.from, opts.to);
+      const pastPeriod = cutoff < opts.today;
       if (!last)
         return {
           last: null,
+          pastPeriod,
           results,
           closed,
           totals: null,
@@ -242,6 +254,7 @@ export async function dashboardModel(db: Knex, opts: { today: string; from: stri
       });
       return {
         last,
+        pastPeriod,
         results: ranked,
         closed,
         totals: {
@@ -320,12 +333,15 @@ export async function scorecardModel(
 
 async function scorecardBody(db: Knex, department: string, today: string, from: string, to: string) {
   const opts = { from, to };
-  const last = await latestDay(db, today, department);
+  const cutoff = snapshotCutoff(today, to);
+  const last = await latestDay(db, cutoff, department);
   const { results, closed } = await periodResults(db, opts.from, opts.to);
   const result = results.find((r) => r.department === department) ?? null;
+  const pastPeriod = cutoff < today;
   if (!last)
     return {
       last: null,
+      pastPeriod,
       result,
       closed,
       ranked: results.filter((r) => r.rank !== null).length,
@@ -375,6 +391,7 @@ async function scorecardBody(db: Knex, department: string, today: string, from: 
     : null;
   return {
     last,
+    pastPeriod,
     result,
     closed,
     ranked: results.filter((r) => r.rank !== null).length,

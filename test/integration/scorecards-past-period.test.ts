@@ -1,0 +1,97 @@
+import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
+import { translator } from '../../server/i18n';
+import { buildUser } from '../factories';
+import { buildCheckRun, seedScorecardCatalog } from '../factories/scorecards';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+
+/**
+ * A past period's dashboard and scorecard show the hub as it stood when the period ended: stat cards, trend, heat map
+ * and worst tables from the newest snapshot on or before the period's end. They showed today's beside the period's
+ * ranking, so 11 月上旬's page listed problems found after it. "Today" is 2026-11-22 in Beijing: on 11-10 staff failed
+ * two checks, on 11-21 payroll failed one and staff passed.
+ */
+const zh = translator('zh-CN');
+const en = translator('en');
+
+/** The rows of the dashboard's worst tables, as their table names. */
+const worstTables = (html: string) => {
+  const at = html.indexOf(`<h2>${zh('scorecards.dashboard.worstTables')}</h2>`);
+  if (at < 0) return [];
+  const table = html.slice(at, html.indexOf('</table>', at));
+  return [...table.matchAll(/<small class="muted">([a-z_]+)<\/small>/g)].map((m) => m[1]);
+};
+/** The heat map's days. */
+const heatDays = (html: string) => [...html.matchAll(/<div class="sc-heat-day" title="([\d-]+)">/g)].map((m) => m[1]);
+
+describe('a past period on the dashboard and the scorecard', () => {
+  let t: TestApp;
+  let office: Awaited<ReturnType<typeof signIn>>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
+    await seedScorecardCatalog(t.db.knex);
+    const o = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'] });
+    await buildCheckRun(
+      t.db.knex,
+      '2026-11-10T10:00:00+08:00',
+      [
+        { table: 'staff', field: 'staff_no', check: 'required', department: 'HR', violations: 4, checked: 10 },
+        { table: 'staff', field: 'staff_no', check: 'pattern', department: 'HR', violations: 2, checked: 10 },
+        { table: 'payroll', field: 'staff_no', check: 'required', department: 'HR', passed: true, checked: 10 },
+      ],
+      { staff: 2, payroll: 2 },
+    );
+    await snapshotJob(t.ctx, { day: '2026-11-10' });
+    await buildCheckRun(
+      t.db.knex,
+      '2026-11-21T10:00:00+08:00',
+      [
+        { table: 'staff', field: 'staff_no', check: 'required', department: 'HR', passed: true, checked: 10 },
+        { table: 'staff', field: 'staff_no', check: 'pattern', department: 'HR', passed: true, checked: 10 },
+        { table: 'payroll', field: 'staff_no', check: 'required', department: 'HR', violations: 1, checked: 10 },
+      ],
+      { staff: 2, payroll: 2 },
+    );
+    await snapshotJob(t.ctx, { day: '2026-11-21' });
+    office = await signIn(t.app, o.login, o.password);
+  });
+  afterAll(() => t.close());
+
+  it('the dashboard of 11-01 – 11-15 shows the snapshot of 11-10, said as the period end’s', async () => {
+    const html = (await office.agent.get('/dashboard?from=2026-11-01&to=2026-11-15').expect(200)).text;
+    expect(html).toContain(zh('scorecards.dashboard.periodEndDay', { day: '2026-11-10' }));
+    expect(html).not.toContain(zh('scorecards.dashboard.lastDay', { day: '2026-11-21' }));
+    expect(worstTables(html)).toEqual(['staff']);
+    expect(heatDays(html).at(-1)).toBe('2026-11-10');
+  });
+
+  it('the current period still shows the latest snapshot', async () => {
+    const html = (await office.agent.get('/dashboard').expect(200)).text;
+    expect(html).toContain(zh('scorecards.dashboard.lastDay', { day: '2026-11-21' }));
+    expect(worstTables(html)).toEqual(['payroll']);
+    expect(heatDays(html).at(-1)).toBe('2026-11-21');
+  });
+
+  it("a department's scorecard of a past period: its breakdown is of the period end's snapshot", async () => {
+    const html = (await office.agent.get('/scorecards/HR?from=2026-11-01&to=2026-11-15').expect(200)).text;
+    expect(html).toContain(zh('scorecards.scorecard.breakdown', { day: '2026-11-10' }));
+    expect(html).toContain(zh('scorecards.dashboard.periodEndDay', { day: '2026-11-10' }));
+    const now = (await office.agent.get('/scorecards/HR').expect(200)).text;
+    expect(now).toContain(zh('scorecards.scorecard.breakdown', { day: '2026-11-21' }));
+  });
+
+  it('a period that ended before the first snapshot says so, in both languages', async () => {
+    const html = (await office.agent.get('/dashboard?from=2026-10-01&to=2026-10-31').expect(200)).text;
+    expect(html).toContain(zh('scorecards.dashboard.emptyUntil', { day: '2026-10-31' }));
+    expect(html).not.toContain(zh('scorecards.dashboard.empty'));
+    expect(worstTables(html)).toEqual([]);
+    await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'en', next: '/' }).expect(302);
+    try {
+      const page = (await office.agent.get('/scorecards/HR?from=2026-10-01&to=2026-10-31').expect(200)).text;
+      expect(page).toContain(en('scorecards.dashboard.emptyUntil', { day: '2026-10-31' }).replace(/'/g, '&#x27;'));
+    } finally {
+      await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+    }
+  });
+});
