@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { Express } from 'express';
 import type { Knex } from 'knex';
 import { importCatalog } from '../../server/services/catalog/repository';
-import { signIn } from '../helpers/app';
+import { issueApiToken } from '../../server/services/users';
+import type { AppContext } from '../../server/context';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
 import { buildUser } from './index';
 
 const EXAMPLE = path.resolve(__dirname, '../../server/services/catalog/examples/university.catalog.yaml');
@@ -66,14 +68,84 @@ export function reportBody(over: Record<string, unknown> = {}) {
   };
 }
 
+/** The clock of the report tests: Monday 2026-03-02, 10:00 in Shanghai (March 2026 has no holidays). */
+export const MONDAY = new Date('2026-03-02T02:00:00Z');
+
 type Session = Awaited<ReturnType<typeof signIn>>;
 
+/** What a test file using `useReportsWorld` reads, once its beforeAll has run. */
+export interface ReportsTestWorld {
+  readonly app: Express;
+  readonly ctx: AppContext;
+  readonly db: Knex;
+  readonly people: ReportsWorld;
+  /** An API token of each of the people, issued in beforeAll when the file asks for them (`apiTokens`). */
+  readonly tokens: Readonly<Record<keyof ReportsWorld, string>>;
+  /**
+   * The session of one of the world's people, signed in on first use and reused after (signing in
+   * writes, so a test that compares the database before and after signs in first).
+   */
+  as(who: keyof ReportsWorld): Promise<Session>;
+}
+
+export interface ReportsWorldOptions {
+  /** The app's clock; MONDAY unless given. Tests may still move it through `ctx.now`. */
+  now?: () => Date;
+  /** Configuration for createTestApp (DATA_DIR…). */
+  env?: Record<string, string>;
+  /** Issue every person an API token (`tokens`) once the world is built, before `setup`. */
+  apiTokens?: boolean;
+  /** More for the file's beforeAll, run once the world is built. */
+  setup?: (world: ReportsTestWorld) => Promise<void>;
+  /** The beforeAll's time limit, for a setup slower than jest's default. */
+  timeout?: number;
+}
+
 /**
- * `as(who)`: the session of one of the world's people, signed in on first use and reused after (signing
- * in writes, so a test that compares the database before and after signs in first). `app` and `people`
- * are read when first asked, after the test file's beforeAll has built them.
+ * A test app on its own database with the reports world in it (buildReportsWorld), its clock at MONDAY:
+ * registers the file's beforeAll and afterAll, so call it at the top level of a test file. The answer's
+ * fields are read in hooks and tests, after the beforeAll has built them; read sooner, they throw.
  */
-export function reportsSessions(app: () => Express, people: () => ReportsWorld): (who: keyof ReportsWorld) => Promise<Session> {
+export function useReportsWorld(options: ReportsWorldOptions = {}): ReportsTestWorld {
+  let testApp: TestApp | undefined;
+  let people: ReportsWorld | undefined;
+  let tokens: Record<keyof ReportsWorld, string> | undefined;
+  const built = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the reports world is built in beforeAll: read it in a hook or a test');
+    return value;
+  };
   const sessions: Partial<Record<keyof ReportsWorld, Session>> = {};
-  return async (who) => (sessions[who] ??= await signIn(app(), people()[who].login, people()[who].password));
+  const world: ReportsTestWorld = {
+    get app() {
+      return built(testApp).app;
+    },
+    get ctx() {
+      return built(testApp).ctx;
+    },
+    get db() {
+      return built(testApp).db.knex;
+    },
+    get people() {
+      return built(people);
+    },
+    get tokens() {
+      if (!options.apiTokens) throw new Error('no API tokens: ask useReportsWorld for them with { apiTokens: true }');
+      return built(tokens);
+    },
+    as: async (who) => (sessions[who] ??= await signIn(world.app, world.people[who].login, world.people[who].password)),
+  };
+  beforeAll(async () => {
+    testApp = await createTestApp(options.env);
+    testApp.ctx.now = options.now ?? (() => MONDAY);
+    people = await buildReportsWorld(testApp.db.knex);
+    if (options.apiTokens) {
+      const issued: Partial<Record<keyof ReportsWorld, string>> = {};
+      for (const who of Object.keys(people) as (keyof ReportsWorld)[])
+        issued[who] = await issueApiToken(testApp.db.knex, people[who].id);
+      tokens = issued as Record<keyof ReportsWorld, string>;
+    }
+    await options.setup?.(world);
+  }, options.timeout);
+  afterAll(() => testApp?.close());
+  return world;
 }

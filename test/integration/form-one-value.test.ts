@@ -1,9 +1,8 @@
 import request from 'supertest';
 import { translator } from '../../server/i18n';
 import { issueApiToken } from '../../server/services/users';
-import { buildReportsWorld, reportBody, ReportsWorld, reportsSessions } from '../factories/reports';
+import { MONDAY, reportBody, useReportsWorld } from '../factories/reports';
 import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
-import { createTestApp, TestApp } from '../helpers/app';
 
 /**
  * A form field that takes one text, sent twice (`answer=fixed&answer=not_error`) or in array or object syntax
@@ -12,7 +11,6 @@ import { createTestApp, TestApp } from '../helpers/app';
  * (http/form-values.ts): url-encoded ones before any route, multipart ones as their route parses them.
  */
 
-const MONDAY = new Date('2026-03-02T02:00:00Z');
 const zh = translator('zh-CN');
 const en = translator('en');
 const escaped = (s: string) =>
@@ -21,40 +19,31 @@ const escaped = (s: string) =>
 const problemLine = (t: typeof zh, label: string) =>
   `<li><strong>${escaped(label)}</strong>${escaped(t('errors.labelColon'))}${escaped(t('errors.formOneValue'))}</li>`;
 
-let t: TestApp;
-let people: ReportsWorld;
-const as = reportsSessions(
-  () => t.app,
-  () => people,
-);
-
-beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  people = await buildReportsWorld(t.db.knex);
-  await seedCatalogDepartments(t.db.knex, exampleCatalog());
+const world = useReportsWorld({
+  setup: async () => {
+    await seedCatalogDepartments(world.db, exampleCatalog());
+  },
 });
-afterAll(() => t.close());
 
 describe('a report answer (multipart) with its answer sent twice or as a list', () => {
   let ticketId: number;
   beforeAll(async () => {
-    const token = await issueApiToken(t.db.knex, people.reporter.id);
-    const res = await request(t.app).post('/api/v1/reports').set('Authorization', `Bearer ${token}`).send(reportBody());
+    const token = await issueApiToken(world.db, world.people.reporter.id);
+    const res = await request(world.app).post('/api/v1/reports').set('Authorization', `Bearer ${token}`).send(reportBody());
     expect(res.status).toBe(201);
     ticketId = res.body.ticket_id;
   });
 
   async function answer(pairs: [string, string][]) {
-    const s = await as('orgSteward');
+    const s = await world.as('orgSteward');
     let req = s.agent.post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
     for (const [k, v] of pairs) req = req.field(k, v);
     return req;
   }
   const state = async () => ({
-    ticket: await t.db.knex('tickets').where({ id: ticketId }).first('status', 'version'),
-    answer: (await t.db.knex('report_tickets').where({ ticket_id: ticketId }).first('answer')).answer,
-    events: Number((await t.db.knex('ticket_events').where({ ticket_id: ticketId }).count({ n: '*' }))[0].n),
+    ticket: await world.db('tickets').where({ id: ticketId }).first('status', 'version'),
+    answer: (await world.db('report_tickets').where({ ticket_id: ticketId }).first('answer')).answer,
+    events: Number((await world.db('ticket_events').where({ ticket_id: ticketId }).count({ n: '*' }))[0].n),
   });
 
   it.each([
@@ -101,16 +90,16 @@ describe('a report answer (multipart) with its answer sent twice or as a list', 
 describe('a ticket transition (url-encoded) with its version sent twice or as a list', () => {
   let ticket: { id: number; version: number };
   beforeAll(async () => {
-    ticket = await buildTicket(t.db.knex, exampleCatalog(), MONDAY);
+    ticket = await buildTicket(world.db, exampleCatalog(), MONDAY);
   });
   const post = async (body: string, who: 'hrSteward' | 'office' = 'hrSteward') => {
-    const s = await as(who);
+    const s = await world.as(who);
     return s.agent
       .post(`/tickets/${ticket.id}/transition`)
       .type('form')
       .send(`${body}&_csrf=${encodeURIComponent(s.csrf)}`);
   };
-  const now = () => t.db.knex('tickets').where({ id: ticket.id }).first('status', 'version');
+  const now = () => world.db('tickets').where({ id: ticket.id }).first('status', 'version');
 
   it('version twice (the current one and another, or the current one twice): 422 naming 版本, not acknowledged', async () => {
     const before = await now();
@@ -127,7 +116,7 @@ describe('a ticket transition (url-encoded) with its version sent twice or as a 
   });
 
   it('version[]= and to[]= in English: 422 naming each, not acknowledged', async () => {
-    const s = await as('office');
+    const s = await world.as('office');
     await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' }).expect(302);
     const before = await now();
     const res = await post(`to[]=acknowledged&version[]=${ticket.version}`, 'office');
@@ -147,15 +136,15 @@ describe('a ticket transition (url-encoded) with its version sent twice or as a 
 describe('the forms whose fields take more than one value still do', () => {
   it('tickets acknowledged at once by repeated checkboxes (ids=1&ids=2)', async () => {
     const ids = [
-      (await buildTicket(t.db.knex, exampleCatalog(), MONDAY, { field: 'name' })).id,
-      (await buildTicket(t.db.knex, exampleCatalog(), MONDAY, { field: 'id_card' })).id,
+      (await buildTicket(world.db, exampleCatalog(), MONDAY, { field: 'name' })).id,
+      (await buildTicket(world.db, exampleCatalog(), MONDAY, { field: 'id_card' })).id,
     ];
-    const s = await as('hrSteward');
+    const s = await world.as('hrSteward');
     const res = await s.agent
       .post('/tickets/acknowledge')
       .type('form')
       .send(`${ids.map((id) => `ids=${id}`).join('&')}&_csrf=${encodeURIComponent(s.csrf)}`);
     expect(res.status).toBe(302);
-    expect(await t.db.knex('tickets').whereIn('id', ids).pluck('status')).toEqual(['acknowledged', 'acknowledged']);
+    expect(await world.db('tickets').whereIn('id', ids).pluck('status')).toEqual(['acknowledged', 'acknowledged']);
   });
 });

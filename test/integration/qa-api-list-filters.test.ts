@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { issueApiToken } from '../../server/services/users';
-import { buildReportsWorld, reportBody } from '../factories/reports';
+import { reportBody, useReportsWorld } from '../factories/reports';
 import { buildTicket, exampleCatalog } from '../factories/tickets';
-import { createTestApp, TestApp } from '../helpers/app';
 
 /**
  * The API lists' `table` and `department` filters. Names ignore case everywhere else in the product (a report's
@@ -11,31 +10,35 @@ import { createTestApp, TestApp } from '../helpers/app';
  * list, `department=NOPE` an empty list as if the department had no tickets, and a steward asking for their own
  * department in lower case was refused (403).
  */
-let t: TestApp;
 const tokens: Record<string, string> = {};
 const T0 = new Date('2026-09-30T02:00:00Z');
 
-beforeAll(async () => {
-  t = await createTestApp();
-  const world = await buildReportsWorld(t.db.knex);
-  const catalog = exampleCatalog();
-  await buildTicket(t.db.knex, catalog, T0, { field: 'staff_no' });
-  await buildTicket(t.db.knex, catalog, T0, { field: 'name', check: 'required' });
-  await buildTicket(t.db.knex, catalog, T0, {
-    check: 'freshness',
-    field: null,
-    table: 'library_loan',
-    department: 'LIB',
-    severity: 'low',
-  });
-  for (const [who, person] of Object.entries(world)) tokens[who] = await issueApiToken(t.db.knex, person.id);
-  const filed = await request(t.app).post('/api/v1/reports').set('Authorization', `Bearer ${tokens.reporter}`).send(reportBody());
-  expect(filed.status).toBe(201);
-}, 60_000);
-afterAll(() => t.close());
+const world = useReportsWorld({
+  // The real clock, not the reports tests' Monday.
+  now: () => new Date(),
+  setup: async () => {
+    const catalog = exampleCatalog();
+    await buildTicket(world.db, catalog, T0, { field: 'staff_no' });
+    await buildTicket(world.db, catalog, T0, { field: 'name', check: 'required' });
+    await buildTicket(world.db, catalog, T0, {
+      check: 'freshness',
+      field: null,
+      table: 'library_loan',
+      department: 'LIB',
+      severity: 'low',
+    });
+    for (const [who, person] of Object.entries(world.people)) tokens[who] = await issueApiToken(world.db, person.id);
+    const filed = await request(world.app)
+      .post('/api/v1/reports')
+      .set('Authorization', `Bearer ${tokens.reporter}`)
+      .send(reportBody());
+    expect(filed.status).toBe(201);
+  },
+  timeout: 60_000,
+});
 
 const get = (who: string, path: string, language?: string) => {
-  const req = request(t.app).get(path).set('Authorization', `Bearer ${tokens[who]}`);
+  const req = request(world.app).get(path).set('Authorization', `Bearer ${tokens[who]}`);
   return language ? req.set('Accept-Language', language) : req;
 };
 

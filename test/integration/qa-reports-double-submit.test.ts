@@ -1,32 +1,18 @@
-import { buildReportsWorld, ReportsWorld, reportsSessions } from '../factories/reports';
-import { createTestApp, TestApp } from '../helpers/app';
+import { ReportsWorld, useReportsWorld } from '../factories/reports';
 
 /**
  * Error report forms sent twice — a double click, or the page re-posted from the browser's history —
  * do what they do once: the second post changes nothing and says so.
  */
-const MONDAY = new Date('2026-03-02T02:00:00Z');
 
-let t: TestApp;
-let people: ReportsWorld;
-const as = reportsSessions(
-  () => t.app,
-  () => people,
-);
+const world = useReportsWorld();
 
-beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  people = await buildReportsWorld(t.db.knex);
-});
-afterAll(() => t.close());
-
-const count = async (table: string) => Number((await t.db.knex(table).count({ n: '*' }).first())?.n);
+const count = async (table: string) => Number((await world.db(table).count({ n: '*' }).first())?.n);
 const formIdOn = (html: string) => /name="form_id" value="([0-9a-f]{32})"/.exec(html)?.[1];
 
 /** Posts the report form as the browser does (multipart, the CSRF token in the action URL). */
 async function postReport(who: keyof ReportsWorld, fields: Record<string, string>) {
-  const s = await as(who);
+  const s = await world.as(who);
   let req = s.agent.post(`/reports?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   return req;
@@ -43,7 +29,7 @@ const reportForm = (over: Record<string, string> = {}) => ({
 
 describe('the report form', () => {
   it('files one report when it is sent twice, the second post going to the report the first one filed', async () => {
-    const page = await (await as('reporter')).agent.get('/reports/new?table=staff_basic').expect(200);
+    const page = await (await world.as('reporter')).agent.get('/reports/new?table=staff_basic').expect(200);
     const formId = formIdOn(page.text)!;
     expect(formId).toBeDefined();
     const before = await count('reports');
@@ -55,20 +41,20 @@ describe('the report form', () => {
     ]);
     expect(await count('reports')).toBe(before + 1);
     expect(await count('ticket_events')).toBe(events + 1);
-    const report = await t.db.knex('reports').orderBy('id', 'desc').first('id', 'ticket_id');
+    const report = await world.db('reports').orderBy('id', 'desc').first('id', 'ticket_id');
     expect([a.headers.location, b.headers.location]).toEqual([`/reports/${report.id}`, `/reports/${report.id}`]);
-    expect((await t.db.knex('tickets').where({ id: report.ticket_id }).first()).occurrences).toBe(1);
+    expect((await world.db('tickets').where({ id: report.ticket_id }).first()).occurrences).toBe(1);
     // Sent again later (back in the browser's history): still that report, and its page says nothing was sent again.
     const again = await postReport('reporter', reportForm({ form_id: formId }));
     expect(again.status).toBe(303);
     expect(again.headers.location).toBe(`/reports/${report.id}`);
-    const shown = await (await as('reporter')).agent.get(`/reports/${report.id}`).expect(200);
+    const shown = await (await world.as('reporter')).agent.get(`/reports/${report.id}`).expect(200);
     expect(shown.text).toContain(`这份表单已提交为报告 #${report.id}，本次没有再提交`);
     expect(await count('reports')).toBe(before + 1);
   });
 
   it('keeps its id while it comes back (a mistake, a look-up), and a new form files a new report', async () => {
-    const page = await (await as('reporter2')).agent.get('/reports/new').expect(200);
+    const page = await (await world.as('reporter2')).agent.get('/reports/new').expect(200);
     const formId = formIdOn(page.text)!;
     const refused = await postReport('reporter2', reportForm({ form_id: formId, description: '' }));
     expect(refused.status).toBe(422);
@@ -80,22 +66,22 @@ describe('the report form', () => {
     expect(filed.status).toBe(302);
     expect(await count('reports')).toBe(before + 1);
     // Another form (a fresh page) is another report.
-    const next = formIdOn((await (await as('reporter2')).agent.get('/reports/new').expect(200)).text)!;
+    const next = formIdOn((await (await world.as('reporter2')).agent.get('/reports/new').expect(200)).text)!;
     expect(next).not.toBe(formId);
     await postReport('reporter2', reportForm({ form_id: next, field: 'name', description: '姓名有误' }));
     expect(await count('reports')).toBe(before + 2);
   });
 
   it('is not taken over by someone else sending its id', async () => {
-    const page = await (await as('reporter')).agent.get('/reports/new').expect(200);
+    const page = await (await world.as('reporter')).agent.get('/reports/new').expect(200);
     const formId = formIdOn(page.text)!;
     await postReport('reporter', reportForm({ form_id: formId, field: 'mobile', description: '手机号有误' }));
     const before = await count('reports');
     const other = await postReport('reporter2', reportForm({ form_id: formId, field: 'mobile', description: '手机号有误' }));
     expect(other.status).toBe(302);
     expect(await count('reports')).toBe(before + 1);
-    const mine = await t.db.knex('reports').orderBy('id', 'desc').first('id', 'reporter_id');
-    expect(Number(mine.reporter_id)).toBe(people.reporter2.id);
+    const mine = await world.db('reports').orderBy('id', 'desc').first('id', 'reporter_id');
+    expect(Number(mine.reporter_id)).toBe(world.people.reporter2.id);
     expect(other.headers.location).toBe(`/reports/${mine.id}`);
   });
 });
@@ -107,35 +93,35 @@ async function file(who: keyof ReportsWorld, staffNo: string, field = 'title_ran
     reportForm({ field, 'record_key[staff_no]': staffNo, description: '有误', suggested_value: '' }),
   );
   expect(res.status).toBe(302);
-  return t.db.knex('reports').orderBy('id', 'desc').first('id', 'ticket_id');
+  return world.db('reports').orderBy('id', 'desc').first('id', 'ticket_id');
 }
 async function answer(who: keyof ReportsWorld, ticketId: number, fields: Record<string, string>) {
-  const s = await as(who);
+  const s = await world.as(who);
   let req = s.agent.post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   return req;
 }
 async function reporterPost(who: keyof ReportsWorld, path: string, form: Record<string, string> = {}) {
-  const s = await as(who);
+  const s = await world.as(who);
   return s.agent
     .post(path)
     .type('form')
     .send({ _csrf: s.csrf, ...form });
 }
 const kinds = async (ticketId: number) =>
-  (await t.db.knex('ticket_events').where({ ticket_id: ticketId }).orderBy('id').select('kind')).map((e) => e.kind);
+  (await world.db('ticket_events').where({ ticket_id: ticketId }).orderBy('id').select('kind')).map((e) => e.kind);
 const audits = async (ticketId: number) =>
   Number(
     (
-      await t.db
-        .knex('audit_log')
+      await world
+        .db('audit_log')
         .where({ object_type: 'ticket', object_id: String(ticketId) })
         .count({ n: '*' })
         .first()
     )?.n,
   );
 const notice = async (who: keyof ReportsWorld, path: string) => {
-  const page = await (await as(who)).agent.get(path).expect(200);
+  const page = await (await world.as(who)).agent.get(path).expect(200);
   return /<div class="flash flash-(\w+)" role="status">([^<]*)<\/div>/.exec(page.text)?.slice(1, 3);
 };
 
@@ -177,14 +163,14 @@ describe('answers and the reporter’s reply sent twice', () => {
 
     const o = await file('reporter', '20190013', 'political_status');
     expect((await answer('orgSteward', o.ticket_id, { answer: 'not_ours', comment: '应由人事处维护' })).status).toBe(302);
-    const state = await t.db.knex('report_tickets').where({ ticket_id: o.ticket_id }).first();
+    const state = await world.db('report_tickets').where({ ticket_id: o.ticket_id }).first();
     const second = await answer('orgSteward', o.ticket_id, { answer: 'not_ours', comment: '应由人事处维护' });
     expect([second.status, second.headers.location]).toEqual([303, `/reports/tickets/${o.ticket_id}`]);
     expect(await notice('orgSteward', `/reports/tickets/${o.ticket_id}`)).toEqual([
       'info',
       `工单 #${o.ticket_id} 已提出异议，等待信息化办公室处理`,
     ]);
-    expect(await t.db.knex('report_tickets').where({ ticket_id: o.ticket_id }).first()).toEqual(state);
+    expect(await world.db('report_tickets').where({ ticket_id: o.ticket_id }).first()).toEqual(state);
     expect(await kinds(o.ticket_id)).toEqual(['reported', 'disputed']);
   });
 
@@ -203,7 +189,7 @@ describe('answers and the reporter’s reply sent twice', () => {
     expect([twice.status, twice.headers.location]).toEqual([303, `/reports/${r.id}`]);
     expect(await notice('reporter', `/reports/${r.id}`)).toEqual(['info', '已重新打开，退回责任单位处理；本次提交未作改动']);
     expect(await kinds(r.ticket_id)).toEqual(['reported', 'answered', 'confirmed', 'reopened']);
-    expect((await t.db.knex('report_tickets').where({ ticket_id: r.ticket_id }).first()).reporter_reopens).toBe(1);
+    expect((await world.db('report_tickets').where({ ticket_id: r.ticket_id }).first()).reporter_reopens).toBe(1);
     // Someone else's reopen is not this reporter's: a second reporter's reopen of the open ticket is still refused.
     const other = await file('reporter2', '20190014');
     expect(other.ticket_id).toBe(r.ticket_id);
@@ -212,7 +198,7 @@ describe('answers and the reporter’s reply sent twice', () => {
     expect(refused.text).toContain('报告当前状态为“待处理”，责任单位答复后才能重新打开');
 
     // In English too.
-    const en = await as('reporter');
+    const en = await world.as('reporter');
     await en.agent.post('/locale').type('form').send({ _csrf: en.csrf, locale: 'en', next: '/' }).expect(302);
     await reporterPost('reporter', `/reports/${r.id}/reopen`, { comment: '仍未更正' });
     expect(await notice('reporter', `/reports/${r.id}`)).toEqual([
@@ -224,7 +210,7 @@ describe('answers and the reporter’s reply sent twice', () => {
 });
 
 describe('the IT office’s triage sent twice', () => {
-  const office = () => as('office');
+  const office = () => world.as('office');
   const triage = async (on: boolean) => {
     const s = await office();
     await s.agent
@@ -255,19 +241,19 @@ describe('the IT office’s triage sent twice', () => {
       act(routed.id, 'route', { department: 'HR' }),
     ]);
     expect([a.status, b.status]).toEqual([302, 302]);
-    const ticket = (await t.db.knex('reports').where({ id: routed.id }).first('ticket_id')).ticket_id;
+    const ticket = (await world.db('reports').where({ id: routed.id }).first('ticket_id')).ticket_id;
     expect(await kinds(ticket)).toEqual(['reported']);
     await queueNotice();
     await act(routed.id, 'route', { department: 'HR' });
     expect(await queueNotice()).toEqual(['info', `报告 #${routed.id} 已分派（工单 #${ticket}），本次提交未作改动`]);
     await act(routed.id, 'reject', { reason: '不是数据问题' });
     expect(await queueNotice()).toEqual(['error', `报告 #${routed.id} 已分派（工单 #${ticket}），不能再标记为不受理`]);
-    expect((await t.db.knex('reports').where({ id: routed.id }).first()).status).toBe('routed');
+    expect((await world.db('reports').where({ id: routed.id }).first()).status).toBe('routed');
 
     expect((await act(rejected.id, 'reject', { reason: '不是数据问题' })).status).toBe(302);
     await queueNotice();
     const inbox = async () =>
-      Number((await t.db.knex('notifications').where({ user_id: people.reporter.id }).count({ n: '*' }).first())?.n);
+      Number((await world.db('notifications').where({ user_id: world.people.reporter.id }).count({ n: '*' }).first())?.n);
     const notices = await inbox();
     await act(rejected.id, 'reject', { reason: '不是数据问题' });
     expect(await queueNotice()).toEqual(['info', `报告 #${rejected.id} 已标记为不受理，本次提交未作改动`]);
@@ -280,7 +266,7 @@ describe('the IT office’s triage sent twice', () => {
     await triage(true);
     const waiting = await file('reporter', '20190023');
     const turnedDown = await file('reporter', '20190024');
-    const reporter = await as('reporter');
+    const reporter = await world.as('reporter');
     const historyOf = async (id: number) => {
       const page = (await reporter.agent.get(`/reports/${id}`).expect(200)).text;
       return /<h2>处理进展<\/h2>([\s\S]*?)(<h2|<\/main>)/.exec(page)![1];
@@ -291,9 +277,9 @@ describe('the IT office’s triage sent twice', () => {
     expect(sent).not.toContain('暂无进展');
 
     expect((await act(turnedDown.id, 'reject', { reason: '不是数据问题' })).status).toBe(302);
-    const notice = await t.db
-      .knex('notifications')
-      .where({ user_id: people.reporter.id, kind: 'report.rejected' })
+    const notice = await world
+      .db('notifications')
+      .where({ user_id: world.people.reporter.id, kind: 'report.rejected' })
       .orderBy('id', 'desc')
       .first('title', 'body', 'title_en', 'body_en');
     expect(notice).toEqual({

@@ -1,41 +1,31 @@
 import request from 'supertest';
 import { issueApiToken } from '../../server/services/users';
-import { buildReportsWorld, reportBody, ReportsWorld, reportsSessions } from '../factories/reports';
-import { createTestApp, TestApp } from '../helpers/app';
+import { reportBody, ReportsWorld, useReportsWorld } from '../factories/reports';
 
 /** The report pages in English: no Chinese punctuation between the words the page writes. */
-const MONDAY = new Date('2026-03-02T02:00:00Z');
 
-let t: TestApp;
-let people: ReportsWorld;
 let token: string;
-const as = reportsSessions(
-  () => t.app,
-  () => people,
-);
 
-beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  people = await buildReportsWorld(t.db.knex);
-  token = await issueApiToken(t.db.knex, people.reporter.id);
+const world = useReportsWorld({
+  setup: async () => {
+    token = await issueApiToken(world.db, world.people.reporter.id);
+  },
 });
-afterAll(() => t.close());
 
 async function inLocale(who: keyof ReportsWorld, locale: 'en' | 'zh-CN') {
-  const s = await as(who);
+  const s = await world.as(who);
   await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale, next: '/' }).expect(302);
   return s;
 }
 
 it('the answer, the current answer and the value seen read "Label: text" in English, "标签：文字" in Chinese', async () => {
-  const filed = await request(t.app)
+  const filed = await request(world.app)
     .post('/api/v1/reports')
     .set('Authorization', `Bearer ${token}`)
     .send(reportBody({ observed_value: '群众' }));
   expect(filed.status).toBe(201);
   const { id, ticket_id: ticketId } = filed.body as { id: number; ticket_id: number };
-  const org = await as('orgSteward');
+  const org = await world.as('orgSteward');
   const answered = await org.agent
     .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(org.csrf)}`)
     .field('answer', 'not_error')

@@ -1,29 +1,15 @@
-import { buildReportsWorld, ReportsWorld, reportsSessions, reportBody } from '../factories/reports';
-import { createTestApp, TestApp } from '../helpers/app';
+import { reportBody, useReportsWorld } from '../factories/reports';
 
 /**
  * A reporter's page says what happened to their report from its first step. A report the IT office had
  * routed, whose ticket nobody had worked on yet, said 暂无进展 ("Nothing yet.") — while one still waiting for
  * the office, or turned down, listed 提交报告 — and a routed report that had been answered began at the answer.
  */
-const MONDAY = new Date('2026-03-02T02:00:00Z');
 
-let t: TestApp;
-let people: ReportsWorld;
-const as = reportsSessions(
-  () => t.app,
-  () => people,
-);
-
-beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  people = await buildReportsWorld(t.db.knex);
-});
-afterAll(() => t.close());
+const world = useReportsWorld();
 
 async function triage(on: boolean) {
-  const s = await as('office');
+  const s = await world.as('office');
   await s.agent
     .post('/reports/settings')
     .type('form')
@@ -33,7 +19,7 @@ async function triage(on: boolean) {
 
 /** Files a report with the form, as the browser sends it (multipart, the CSRF token in the action URL). */
 async function file(field: string, description: string): Promise<number> {
-  const s = await as('reporter');
+  const s = await world.as('reporter');
   const body = reportBody({ field, description });
   await s.agent
     .post(`/reports?_csrf=${encodeURIComponent(s.csrf)}`)
@@ -43,12 +29,12 @@ async function file(field: string, description: string): Promise<number> {
     .field('description', description)
     .field('action', 'submit')
     .expect(302);
-  return Number((await t.db.knex('reports').orderBy('id', 'desc').first('id')).id);
+  return Number((await world.db('reports').orderBy('id', 'desc').first('id')).id);
 }
 
 /** The steps of the reporter's page, one line each, as read. */
 async function steps(id: number, locale: 'zh-CN' | 'en' = 'zh-CN'): Promise<string[]> {
-  const s = await as('reporter');
+  const s = await world.as('reporter');
   const page = (await s.agent.get(`/reports/${id}`).set('Accept-Language', locale).expect(200)).text;
   const section = /<h2>(?:处理进展|Progress)<\/h2>([\s\S]*?)(?:<h2|<\/main>)/.exec(page)![1];
   return [...section.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) =>
@@ -64,7 +50,7 @@ async function steps(id: number, locale: 'zh-CN' | 'en' = 'zh-CN'): Promise<stri
 it('a report routed by the IT office shows it was sent and routed, then what the department did', async () => {
   await triage(true);
   const id = await file('political_status', '政治面貌应为中共党员');
-  const office = await as('office');
+  const office = await world.as('office');
   await office.agent
     .post(`/reports/${id}/route`)
     .type('form')
@@ -75,8 +61,8 @@ it('a report routed by the IT office shows it was sent and routed, then what the
   expect(await steps(id)).toEqual(['提交报告', '信息化办公室已分派给责任单位']);
   expect(await steps(id, 'en')).toEqual(['Report sent', 'Routed to the responsible department by the IT office']);
 
-  const ticketId = Number((await t.db.knex('reports').where({ id }).first('ticket_id')).ticket_id);
-  const org = await as('orgSteward');
+  const ticketId = Number((await world.db('reports').where({ id }).first('ticket_id')).ticket_id);
+  const org = await world.as('orgSteward');
   await org.agent
     .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(org.csrf)}`)
     .field('answer', 'fixed')

@@ -1,29 +1,22 @@
-import { buildReportsWorld, reportBody, ReportsWorld, reportsSessions } from '../factories/reports';
-import { createTestApp, TestApp } from '../helpers/app';
+import { reportBody, useReportsWorld } from '../factories/reports';
 import { issueApiToken } from '../../server/services/users';
 import request from 'supertest';
 
 /** "我的报告" and the triage queue filtered by a table no listed report names. */
-const MONDAY = new Date('2026-03-02T02:00:00Z');
 
-let t: TestApp;
-let people: ReportsWorld;
 const tokens: Record<string, string> = {};
-const as = reportsSessions(
-  () => t.app,
-  () => people,
-);
 
-beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  people = await buildReportsWorld(t.db.knex);
-  for (const who of ['reporter', 'reporter2'] as const) tokens[who] = await issueApiToken(t.db.knex, people[who].id);
+const world = useReportsWorld({
+  setup: async () => {
+    for (const who of ['reporter', 'reporter2'] as const) tokens[who] = await issueApiToken(world.db, world.people[who].id);
+  },
 });
-afterAll(() => t.close());
 
 async function file(who: 'reporter' | 'reporter2', over: Record<string, unknown> = {}): Promise<{ id: number }> {
-  const res = await request(t.app).post('/api/v1/reports').set('Authorization', `Bearer ${tokens[who]}`).send(reportBody(over));
+  const res = await request(world.app)
+    .post('/api/v1/reports')
+    .set('Authorization', `Bearer ${tokens[who]}`)
+    .send(reportBody(over));
   expect(res.status).toBe(201);
   return res.body;
 }
@@ -38,7 +31,7 @@ const tableMenu = (html: string) =>
 describe('a table filter no listed report names', () => {
   it('stays chosen in the menu of 我的报告, named by its title, over the empty list', async () => {
     await file('reporter');
-    const page = await (await as('reporter')).agent.get('/reports/mine?table=student_status').expect(200);
+    const page = await (await world.as('reporter')).agent.get('/reports/mine?table=student_status').expect(200);
     expect(page.text).toContain('没有符合条件的报告。');
     expect(tableMenu(page.text)).toEqual([
       ['', '（全部）', false],
@@ -46,7 +39,7 @@ describe('a table filter no listed report names', () => {
       ['student_status', '本专科生学籍基本信息 (student_status)', true],
     ]);
     // A table listed is chosen as before, and not twice.
-    const listed = await (await as('reporter')).agent.get('/reports/mine?table=staff_basic').expect(200);
+    const listed = await (await world.as('reporter')).agent.get('/reports/mine?table=staff_basic').expect(200);
     expect(tableMenu(listed.text)).toEqual([
       ['', '（全部）', false],
       ['staff_basic', '教职工基本信息 (staff_basic)', true],
@@ -54,7 +47,7 @@ describe('a table filter no listed report names', () => {
   });
 
   it('stays chosen in the triage queue after its last report was routed, where the page says this table has none', async () => {
-    const office = await as('office');
+    const office = await world.as('office');
     await office.agent.post('/reports/settings').type('form').send({ _csrf: office.csrf, triage: 'on' }).expect(302);
     const r = await file('reporter2', { record_key: { staff_no: '20190009' } });
     const list = '/reports/triage?table=staff_basic';

@@ -1,29 +1,15 @@
 import request from 'supertest';
 import { run as runConfirmations } from '../../jobs/report-confirmations';
 import { issueApiToken } from '../../server/services/users';
-import { buildReportsWorld, reportBody, ReportsWorld, reportsSessions } from '../factories/reports';
-import { createTestApp, TestApp } from '../helpers/app';
+import { reportBody, useReportsWorld } from '../factories/reports';
 
 /**
  * A report ticket's history on the ticket page when the reporters stayed silent for 5 working days
  * after the fix: the system confirmed it, and the page says so — it read “系统 报告人确认已改正”, a
  * reporter's confirmation nobody gave. A reporter's own confirmation is still theirs.
  */
-const MONDAY = new Date('2026-03-02T02:00:00Z'); // 10:00 in Shanghai
 
-let t: TestApp;
-let people: ReportsWorld;
-const as = reportsSessions(
-  () => t.app,
-  () => people,
-);
-
-beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  people = await buildReportsWorld(t.db.knex);
-});
-afterAll(() => t.close());
+const world = useReportsWorld();
 
 const historyItems = (html: string) =>
   [...html.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) =>
@@ -35,19 +21,19 @@ const historyItems = (html: string) =>
 
 describe('a report fix confirmed by silence, on the ticket page', () => {
   it('says the system confirmed it after 5 working days without objection, in both languages', async () => {
-    const token = await issueApiToken(t.db.knex, people.reporter.id);
-    const filed = await request(t.app)
+    const token = await issueApiToken(world.db, world.people.reporter.id);
+    const filed = await request(world.app)
       .post('/api/v1/reports')
       .set('Authorization', `Bearer ${token}`)
       .send(reportBody({ field: 'name', description: '姓名应为张叁' }))
       .expect(201);
     const ticket = filed.body.ticket_id as number;
-    const steward = await as('hrSteward');
+    const steward = await world.as('hrSteward');
     await steward.agent.post(`/tickets/${ticket}/transition`).type('form').send({ _csrf: steward.csrf, to: 'fixed' }).expect(302);
     // Fixed on Monday 2026-03-02; the 5 working days are Tue 3 … Mon 9: resolved on Tuesday 10.
-    expect((await runConfirmations(t.ctx, { now: new Date('2026-03-10T01:00:00Z') })).resolved).toEqual([ticket]);
+    expect((await runConfirmations(world.ctx, { now: new Date('2026-03-10T01:00:00Z') })).resolved).toEqual([ticket]);
 
-    const office = await as('office');
+    const office = await world.as('office');
     const page = (await office.agent.get(`/tickets/${ticket}`).expect(200)).text;
     const last = historyItems(page).at(-1)!;
     expect(last).toContain('系统 确认已改正 已整改待复查 → 已解决');

@@ -1,91 +1,76 @@
 import request from 'supertest';
 import { run as runConfirmations } from '../../jobs/report-confirmations';
-import { issueApiToken } from '../../server/services/users';
 import { buildUser } from '../factories';
-import { buildReportsWorld, PDF, reportBody, ReportsWorld } from '../factories/reports';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { MONDAY, PDF, reportBody, ReportsWorld, useReportsWorld } from '../factories/reports';
+import { signIn } from '../helpers/app';
 
 /** The department's answers, the reporter's confirmation or silence, reopening once, triage first. */
-const MONDAY = new Date('2026-03-02T02:00:00Z'); // 10:00 in Shanghai
 const at = (iso: string) => new Date(iso);
 
-let t: TestApp;
-let people: ReportsWorld;
-const tokens: Record<string, string> = {};
-type Session = Awaited<ReturnType<typeof signIn>>;
-const sessions: Record<string, Session> = {};
+const world = useReportsWorld({ apiTokens: true });
 
-beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  people = await buildReportsWorld(t.db.knex);
-  for (const [who, person] of Object.entries(people)) tokens[who] = await issueApiToken(t.db.knex, person.id);
-});
-afterAll(() => t.close());
-
-async function as(who: keyof ReportsWorld): Promise<Session> {
-  if (!sessions[who]) sessions[who] = await signIn(t.app, people[who].login, people[who].password);
-  return sessions[who];
-}
 /** Files a report through the API (as `who`), on the given staff member's record. */
 async function file(
   who: keyof ReportsWorld,
   over: Record<string, unknown> = {},
 ): Promise<{ id: number; ticket_id: number | null }> {
-  const res = await request(t.app).post('/api/v1/reports').set('Authorization', `Bearer ${tokens[who]}`).send(reportBody(over));
+  const res = await request(world.app)
+    .post('/api/v1/reports')
+    .set('Authorization', `Bearer ${world.tokens[who]}`)
+    .send(reportBody(over));
   expect(res.status).toBe(201);
   return res.body;
 }
 async function answer(who: keyof ReportsWorld, ticketId: number, fields: Record<string, string>, document?: [Buffer, string]) {
-  const s = await as(who);
+  const s = await world.as(who);
   let req = s.agent.post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   if (document) req = req.attach('document', document[0], document[1]);
   return req;
 }
 async function reporterPost(who: keyof ReportsWorld, path: string, form: Record<string, string> = {}) {
-  const s = await as(who);
+  const s = await world.as(who);
   return s.agent
     .post(path)
     .type('form')
     .send({ _csrf: s.csrf, ...form });
 }
-const ticketOf = (id: number) => t.db.knex('tickets').where({ id }).first();
+const ticketOf = (id: number) => world.db('tickets').where({ id }).first();
 const eventsOf = (id: number) =>
-  t.db
-    .knex('ticket_events')
+  world
+    .db('ticket_events')
     .where({ ticket_id: id })
     .orderBy('id')
     .select('kind', 'from_status', 'to_status', 'comment', 'details');
 const inboxOf = (userId: number) =>
-  t.db.knex('notifications').where({ user_id: userId }).orderBy('id').select('kind', 'title', 'link');
+  world.db('notifications').where({ user_id: userId }).orderBy('id').select('kind', 'title', 'link');
 
 describe('fixed → the reporter confirms', () => {
   it('only the field owner answers; the answer is recorded for the scorecards; the reporter is told and confirms', async () => {
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
     const r = await file('reporter', { record_key: { staff_no: '20190001' } });
     const ticketId = r.ticket_id!;
     // HR owns the table but not this field: no answering for them.
     expect((await answer('hrSteward', ticketId, { answer: 'fixed' })).status).toBe(403);
-    t.ctx.now = () => at('2026-03-03T03:00:00Z');
+    world.ctx.now = () => at('2026-03-03T03:00:00Z');
     const res = await answer('orgSteward', ticketId, { answer: 'fixed', comment: '已在人事系统更正' });
     expect(res.status).toBe(302);
     expect((await ticketOf(ticketId)).status).toBe('fixed');
-    const state = await t.db.knex('report_tickets').where({ ticket_id: ticketId }).first();
+    const state = await world.db('report_tickets').where({ ticket_id: ticketId }).first();
     expect(state).toMatchObject({ answer: 'fixed', answer_comment: '已在人事系统更正' });
     expect(new Date(state.first_answered_at).toISOString()).toBe('2026-03-03T03:00:00.000Z');
     expect((await eventsOf(ticketId)).map((e) => [e.kind, e.from_status, e.to_status])).toEqual([
       ['reported', null, 'open'],
       ['answered', 'open', 'fixed'],
     ]);
-    expect(await inboxOf(people.reporter.id)).toEqual([
+    expect(await inboxOf(world.people.reporter.id)).toEqual([
       {
         kind: 'report.answered',
         title: `【数据纠错】您的报告 #${r.id}：责任单位已整改，请确认是否已更正`,
         link: `/reports/${r.id}`,
       },
     ]);
-    const page = await (await as('reporter')).agent.get(`/reports/${r.id}`).expect(200);
+    const page = await (await world.as('reporter')).agent.get(`/reports/${r.id}`).expect(200);
     expect(page.text).toContain('已整改待确认');
     expect(page.text).toContain('已在人事系统更正');
     expect((await reporterPost('reporter', `/reports/${r.id}/confirm`)).status).toBe(302);
@@ -100,13 +85,13 @@ describe('fixed → the reporter confirms', () => {
 
 describe('fixed → silence for 5 working days resolves it', () => {
   it('is still waiting on the 5th working day and resolved the day after', async () => {
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
     const r = await file('reporter', { field: 'name', description: '姓名应为张叁' });
     // Fixed on Monday 2026-03-02 (Shanghai); the 5 working days are Tue 3 … Mon 9.
     await answer('hrSteward', r.ticket_id!, { answer: 'fixed' });
-    expect((await runConfirmations(t.ctx, { now: at('2026-03-09T09:00:00Z') })).resolved).not.toContain(r.ticket_id);
+    expect((await runConfirmations(world.ctx, { now: at('2026-03-09T09:00:00Z') })).resolved).not.toContain(r.ticket_id);
     expect((await ticketOf(r.ticket_id!)).status).toBe('fixed');
-    const after = await runConfirmations(t.ctx, { now: at('2026-03-10T01:00:00Z') });
+    const after = await runConfirmations(world.ctx, { now: at('2026-03-10T01:00:00Z') });
     expect(after.resolved).toContain(r.ticket_id);
     const ticket = await ticketOf(r.ticket_id!);
     expect(ticket.status).toBe('resolved');
@@ -115,16 +100,16 @@ describe('fixed → silence for 5 working days resolves it', () => {
       to_status: 'resolved',
       details: expect.objectContaining({ reason: 'no_reply' }),
     });
-    const notices = (await inboxOf(people.reporter.id)).map((n) => n.title);
+    const notices = (await inboxOf(world.people.reporter.id)).map((n) => n.title);
     expect(notices).toContain(`【数据纠错】您的报告 #${r.id}：整改后 5 个工作日内未收到异议，已自动确认解决`);
     // A second run changes nothing and tells nobody again.
-    expect(await runConfirmations(t.ctx, { now: at('2026-03-11T01:00:00Z') })).toEqual({ resolved: [], notices: 0 });
+    expect(await runConfirmations(world.ctx, { now: at('2026-03-11T01:00:00Z') })).toEqual({ resolved: [], notices: 0 });
   });
 });
 
 describe('not an error → the reporter may reopen once', () => {
   it("shows a reporter another reporter's objection as such, without their words; its author reads them", async () => {
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
     const mine = await file('reporter', { field: 'title_rank', record_key: { staff_no: '20190007' }, description: '职称有误' });
     const theirs = await file('reporter2', {
       field: 'title_rank',
@@ -133,21 +118,21 @@ describe('not an error → the reporter may reopen once', () => {
     });
     expect(theirs.ticket_id).toBe(mine.ticket_id);
     await answer('hrSteward', mine.ticket_id!, { answer: 'not_error', comment: '以人事处文件为准' });
-    t.ctx.now = () => at('2026-03-03T02:00:00Z');
+    world.ctx.now = () => at('2026-03-03T02:00:00Z');
     const reason = '我是王某，职称文件见附件，电话 13912345678';
     expect((await reporterPost('reporter2', `/reports/${theirs.id}/reopen`, { comment: reason })).status).toBe(302);
 
-    const page = await (await as('reporter')).agent.get(`/reports/${mine.id}`).expect(200);
+    const page = await (await world.as('reporter')).agent.get(`/reports/${mine.id}`).expect(200);
     expect(page.text).toContain('另一位报告人不同意答复');
     expect(page.text).not.toContain('我是王某');
     expect(page.text).toContain('以人事处文件为准'); // the department's answer is for every reporter
-    const own = await (await as('reporter2')).agent.get(`/reports/${theirs.id}`).expect(200);
+    const own = await (await world.as('reporter2')).agent.get(`/reports/${theirs.id}`).expect(200);
     expect(own.text).toContain('我是王某');
     expect(own.text).not.toContain('另一位报告人不同意答复');
     // The inbox notice says the same, without the words.
-    const notices = await t.db
-      .knex('notifications')
-      .where({ user_id: people.reporter.id, kind: 'report.reopened' })
+    const notices = await world
+      .db('notifications')
+      .where({ user_id: world.people.reporter.id, kind: 'report.reopened' })
       .select('title', 'body');
     expect(notices).toEqual([
       { title: `【数据纠错】您的报告 #${mine.id}：另一位报告人不同意答复，已重新打开，退回责任单位处理`, body: '' },
@@ -155,7 +140,7 @@ describe('not an error → the reporter may reopen once', () => {
   });
 
   it('requires a reason, keeps the source document, and refuses a second reopen', async () => {
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
     const r = await file('reporter2', { field: 'mobile', description: '手机号已停用' });
     const ticketId = r.ticket_id!;
     const missing = await answer('hrSteward', ticketId, { answer: 'not_error', comment: ' ' });
@@ -172,12 +157,12 @@ describe('not an error → the reporter may reopen once', () => {
     ).toBe(302);
     let ticket = await ticketOf(ticketId);
     expect([ticket.status, ticket.closed_reason]).toEqual(['closed', '本人确认号码有效']);
-    const doc = await (await as('reporter2')).agent.get(`/reports/tickets/${ticketId}/document`).expect(200);
+    const doc = await (await world.as('reporter2')).agent.get(`/reports/tickets/${ticketId}/document`).expect(200);
     expect(doc.headers['content-type']).toBe('application/pdf');
 
     // Reopen needs a comment; then back to the department with a fresh due date.
     expect((await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '' })).status).toBe(422);
-    t.ctx.now = () => at('2026-03-04T02:00:00Z');
+    world.ctx.now = () => at('2026-03-04T02:00:00Z');
     expect((await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '号码已注销，见运营商证明' })).status).toBe(
       302,
     );
@@ -195,7 +180,7 @@ describe('not an error → the reporter may reopen once', () => {
     expect(longSecond.text).toContain('该报告已重新打开过一次');
     expect((await ticketOf(ticketId)).status).toBe('closed');
     // The IT office decides: it may reopen.
-    const s = await as('office');
+    const s = await world.as('office');
     const byOffice = await s.agent
       .post(`/reports/tickets/${ticketId}/reopen`)
       .type('form')
@@ -207,13 +192,13 @@ describe('not an error → the reporter may reopen once', () => {
 
 describe('not our data → the IT office reassigns', () => {
   it('flags the ticket as disputed, tells the IT office, and the reporter hears of the reassignment', async () => {
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
     const r = await file('reporter', { field: 'research_area', description: '研究方向有误' });
     const ticketId = r.ticket_id!;
     // research_area is the colleges' (COL) field: neither HR nor ORG may answer.
     expect((await answer('hrSteward', ticketId, { answer: 'not_ours', comment: 'x' })).status).toBe(403);
-    const col = await buildUser(t.db.knex, { department: 'COL', roles: ['steward'] });
-    const c = await signIn(t.app, col.login, col.password);
+    const col = await buildUser(world.db, { department: 'COL', roles: ['steward'] });
+    const c = await signIn(world.app, col.login, col.password);
     const post = (comment: string) =>
       c.agent
         .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(c.csrf)}`)
@@ -224,7 +209,7 @@ describe('not our data → the IT office reassigns', () => {
     expect((await post('研究方向由科技处维护')).status).toBe(302);
     const ticket = await ticketOf(ticketId);
     expect([ticket.status, ticket.department_code, ticket.disputed_at === null]).toEqual(['open', 'COL', false]);
-    expect((await inboxOf(people.office.id)).filter((n) => n.kind === 'report.disputed')).toEqual([
+    expect((await inboxOf(world.people.office.id)).filter((n) => n.kind === 'report.disputed')).toEqual([
       {
         kind: 'report.disputed',
         // The department by its name (各学院), as the IT office knows it, not by its code.
@@ -233,14 +218,14 @@ describe('not our data → the IT office reassigns', () => {
       },
     ]);
     // The IT office reassigns on the ordinary ticket page; the job tells the reporter.
-    const s = await as('office');
+    const s = await world.as('office');
     await s.agent
       .post(`/tickets/${ticketId}/reassign`)
       .type('form')
       .send({ _csrf: s.csrf, department: 'SCI', reason: '科研信息归科技处' })
       .expect(302);
-    await runConfirmations(t.ctx, { now: MONDAY });
-    expect((await inboxOf(people.reporter.id)).map((n) => n.title)).toContain(
+    await runConfirmations(world.ctx, { now: MONDAY });
+    expect((await inboxOf(world.people.reporter.id)).map((n) => n.title)).toContain(
       `【数据纠错】您的报告 #${r.id}：已由信息化办公室改派给其他责任单位`,
     );
   });
@@ -248,20 +233,20 @@ describe('not our data → the IT office reassigns', () => {
 
 describe('triage first (IT office setting)', () => {
   it('holds new reports for the IT office, which routes them to a department', async () => {
-    const s = await as('office');
+    const s = await world.as('office');
     await s.agent.post('/reports/settings').type('form').send({ _csrf: s.csrf, triage: 'on' }).expect(302);
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
     const r = await file('reporter', { record_key: { staff_no: '20190002' }, description: '查无此人' });
     expect(r.ticket_id).toBeNull();
-    const mine = await request(t.app)
+    const mine = await request(world.app)
       .get(`/api/v1/reports/${r.id}`)
-      .set('Authorization', `Bearer ${tokens.reporter}`)
+      .set('Authorization', `Bearer ${world.tokens.reporter}`)
       .expect(200);
     expect(mine.body).toMatchObject({ status: 'triage', ticket_id: null, hub: { found: false, value: null } });
     const queue = await s.agent.get('/reports/triage').expect(200);
     expect(queue.text).toContain('查无此人');
     await s.agent.post(`/reports/${r.id}/route`).type('form').send({ _csrf: s.csrf, department: 'HR' }).expect(302);
-    const routed = await t.db.knex('reports').where({ id: r.id }).first();
+    const routed = await world.db('reports').where({ id: r.id }).first();
     expect(routed.status).toBe('routed');
     expect((await ticketOf(routed.ticket_id)).department_code).toBe('HR');
     await s.agent.post('/reports/settings').type('form').send({ _csrf: s.csrf }).expect(302);
@@ -271,7 +256,7 @@ describe('triage first (IT office setting)', () => {
 
 describe('refusals say what the user sees, not stored values', () => {
   it('an answer sent without its type: “请选择答复类型”, in the user’s language, the text kept and nothing written', async () => {
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
     const r = await file('reporter', { field: 'title_rank', record_key: { staff_no: '20190003' }, description: '职称有误' });
     const ticketId = r.ticket_id!;
     const before = [await ticketOf(ticketId), await eventsOf(ticketId)];
@@ -281,7 +266,7 @@ describe('refusals say what the user sees, not stored values', () => {
     expect(res.text).not.toContain('应为');
     expect(res.text).toContain('已核实为副教授</textarea>');
     // In English for a steward who reads the pages in English.
-    const en = await signIn(t.app, people.hrSteward.login, people.hrSteward.password);
+    const en = await signIn(world.app, world.people.hrSteward.login, world.people.hrSteward.password);
     await en.agent.post('/locale').type('form').send({ _csrf: en.csrf, locale: 'en', next: '/' }).expect(302);
     const english = await en.agent
       .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(en.csrf)}`)
@@ -296,7 +281,7 @@ describe('refusals say what the user sees, not stored values', () => {
   });
 
   it('an answer the ticket no longer takes names its status in words', async () => {
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
     const r = await file('reporter', { field: 'title_rank', record_key: { staff_no: '20190004' }, description: '职称有误' });
     const ticketId = r.ticket_id!;
     expect((await answer('hrSteward', ticketId, { answer: 'fixed' })).status).toBe(302);
@@ -313,9 +298,9 @@ describe('refusals say what the user sees, not stored values', () => {
   });
 
   it('a reporter’s reopen of a report still open names its status as the page does (待处理)', async () => {
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
     const r = await file('reporter', { field: 'title_rank', record_key: { staff_no: '20190005' }, description: '职称有误' });
-    const page = await (await as('reporter')).agent.get(`/reports/${r.id}`).expect(200);
+    const page = await (await world.as('reporter')).agent.get(`/reports/${r.id}`).expect(200);
     expect(page.text).not.toContain(`action="/reports/${r.id}/reopen"`);
     // A form kept open in another tab.
     const res = await reporterPost('reporter', `/reports/${r.id}/reopen`, { comment: '仍然不对' });
@@ -325,19 +310,19 @@ describe('refusals say what the user sees, not stored values', () => {
   });
 
   it('offers no reopen once the answer is too old to reopen, and says why', async () => {
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
     const r = await file('reporter', { field: 'title_rank', record_key: { staff_no: '20190006' }, description: '职称有误' });
     await answer('hrSteward', r.ticket_id!, { answer: 'not_error', comment: '以聘任文件为准' });
-    const soon = await (await as('reporter')).agent.get(`/reports/${r.id}`).expect(200);
+    const soon = await (await world.as('reporter')).agent.get(`/reports/${r.id}`).expect(200);
     expect(soon.text).toContain(`action="/reports/${r.id}/reopen"`);
     // 31 days after the answer (the ticket closed on Monday 2026-03-02): the service would refuse the reopen.
-    t.ctx.now = () => at('2026-04-02T02:00:00Z');
+    world.ctx.now = () => at('2026-04-02T02:00:00Z');
     try {
-      const later = await (await as('reporter')).agent.get(`/reports/${r.id}`).expect(200);
+      const later = await (await world.as('reporter')).agent.get(`/reports/${r.id}`).expect(200);
       expect(later.text).not.toContain(`action="/reports/${r.id}/reopen"`);
       expect(later.text).toContain('答复已超过 30 天，不能再重新打开。如仍有错误，请重新提交报告。');
     } finally {
-      t.ctx.now = () => MONDAY;
+      world.ctx.now = () => MONDAY;
     }
   });
 });

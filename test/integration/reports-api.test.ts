@@ -1,29 +1,16 @@
 import request from 'supertest';
-import { issueApiToken } from '../../server/services/users';
-import { buildReportsWorld, reportBody, ReportsWorld, STAFF } from '../factories/reports';
-import { createTestApp, TestApp } from '../helpers/app';
+import { MONDAY, reportBody, ReportsWorld, STAFF, useReportsWorld } from '../factories/reports';
 
 /** The public API of error reports: routing, merging, bad input, isolation, the hourly limit. */
-const MONDAY = new Date('2026-03-02T02:00:00Z'); // 10:00 in Shanghai
 
-let t: TestApp;
-let people: ReportsWorld;
-const tokens: Record<string, string> = {};
-
-beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  people = await buildReportsWorld(t.db.knex);
-  for (const [who, person] of Object.entries(people)) tokens[who] = await issueApiToken(t.db.knex, person.id);
-});
-afterAll(() => t.close());
+const world = useReportsWorld({ apiTokens: true });
 
 const api = (who: keyof ReportsWorld) => ({
-  get: (path: string) => request(t.app).get(`/api/v1${path}`).set('Authorization', `Bearer ${tokens[who]}`),
+  get: (path: string) => request(world.app).get(`/api/v1${path}`).set('Authorization', `Bearer ${world.tokens[who]}`),
   post: (path: string, body: object) =>
-    request(t.app).post(`/api/v1${path}`).set('Authorization', `Bearer ${tokens[who]}`).send(body),
+    request(world.app).post(`/api/v1${path}`).set('Authorization', `Bearer ${world.tokens[who]}`).send(body),
 });
-const count = async (table: string) => Number((await t.db.knex(table).count({ n: '*' }).first())?.n);
+const count = async (table: string) => Number((await world.db(table).count({ n: '*' }).first())?.n);
 
 describe('routing', () => {
   it("files a `report` ticket for the field's department (ORG), not the table's (HR), with the usual due date", async () => {
@@ -55,7 +42,10 @@ describe('routing', () => {
     expect(hrQueue.body.items).toEqual([]);
     await api('hrSteward').get(`/tickets/${res.body.ticket_id}`).expect(403);
     // The ORG steward's inbox has the new ticket, linking to the answer page.
-    const inbox = await t.db.knex('notifications').where({ user_id: people.orgSteward.id, kind: 'report.new' }).select('link');
+    const inbox = await world
+      .db('notifications')
+      .where({ user_id: world.people.orgSteward.id, kind: 'report.new' })
+      .select('link');
     expect(inbox).toEqual([{ link: `/reports/tickets/${res.body.ticket_id}` }]);
   });
 
@@ -83,7 +73,7 @@ describe('routing', () => {
       .post('/reports', reportBody({ field: 'name', description: '姓名错别字' }))
       .expect(201);
     expect(name.body.ticket_id).not.toBe(ticketId);
-    expect((await t.db.knex('tickets').where({ id: name.body.ticket_id }).first()).department_code).toBe('HR');
+    expect((await world.db('tickets').where({ id: name.body.ticket_id }).first()).department_code).toBe('HR');
   });
 
   it("reads table and field names ignoring case, as the rest of the product does, and keeps the catalog's spelling", async () => {
@@ -93,7 +83,7 @@ describe('routing', () => {
       .post('/reports', reportBody({ table: 'STAFF_BASIC', field: 'Political_Status', description: '大写的表名' }))
       .expect(201);
     expect(shouted.body.ticket_id).toBe(ticketId);
-    expect(await t.db.knex('reports').where({ id: shouted.body.id }).first('table_name', 'field_name')).toEqual({
+    expect(await world.db('reports').where({ id: shouted.body.id }).first('table_name', 'field_name')).toEqual({
       table_name: 'staff_basic',
       field_name: 'political_status',
     });
@@ -174,9 +164,9 @@ describe('a reporter sees only their own reports', () => {
 
 describe('hourly limit per user, counted in the database', () => {
   it('refuses the 21st report within an hour, and accepts one once the oldest is over an hour old', async () => {
-    const u = people.hrSteward;
+    const u = world.people.hrSteward;
     const at = new Date('2026-03-03T02:00:00Z');
-    await t.db.knex('reports').insert(
+    await world.db('reports').insert(
       Array.from({ length: 20 }, (_, i) => ({
         reporter_id: u.id,
         status: 'rejected',
@@ -188,12 +178,12 @@ describe('hourly limit per user, counted in the database', () => {
         created_at: new Date(at.getTime() - 59 * 60_000 + i * 1000),
       })),
     );
-    t.ctx.now = () => at;
+    world.ctx.now = () => at;
     const refused = await api('hrSteward').post('/reports', reportBody()).expect(429);
     expect(refused.body.error).toBe('rate_limited');
-    t.ctx.now = () => new Date(at.getTime() + 2 * 60_000);
+    world.ctx.now = () => new Date(at.getTime() + 2 * 60_000);
     await api('hrSteward').post('/reports', reportBody()).expect(201);
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
   });
 });
 

@@ -1,34 +1,20 @@
 import { translator } from '../../server/i18n';
-import { buildReportsWorld, ReportsWorld, reportsSessions } from '../factories/reports';
-import { createTestApp, TestApp } from '../helpers/app';
+import { useReportsWorld } from '../factories/reports';
 
 /**
  * The report form's key column sent as something other than one text (`record_key[staff_no][a]=1`, a list) is said to
  * take text, next to its input: it was read as the column left empty ("请填写职工号"), which it was not.
  */
 
-const MONDAY = new Date('2026-03-02T02:00:00Z');
 const zh = translator('zh-CN');
 const en = translator('en');
 const escaped = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
 
-let t: TestApp;
-let people: ReportsWorld;
-const as = reportsSessions(
-  () => t.app,
-  () => people,
-);
-
-beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  people = await buildReportsWorld(t.db.knex);
-});
-afterAll(() => t.close());
+const world = useReportsWorld();
 
 async function postForm(key: [string, string][]) {
-  const s = await as('reporter');
+  const s = await world.as('reporter');
   let req = s.agent.post(`/reports?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
   const fields: [string, string][] = [
     ['table', 'staff_basic'],
@@ -40,7 +26,7 @@ async function postForm(key: [string, string][]) {
   for (const [k, v] of fields) req = req.field(k, v);
   return req;
 }
-const count = async (table: string) => Number((await t.db.knex(table).count({ n: '*' }).first())?.n);
+const count = async (table: string) => Number((await world.db(table).count({ n: '*' }).first())?.n);
 const messages = (html: string) => html.match(/<p class="field-error" role="alert">[^<]*<\/p>/g);
 const message = (text: string) => `<p class="field-error" role="alert">${escaped(text)}</p>`;
 
@@ -66,7 +52,7 @@ it.each([
 });
 
 it('the key sent as one text, not by column: said so under the key, in English too', async () => {
-  const s = await as('reporter');
+  const s = await world.as('reporter');
   await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' }).expect(302);
   const res = await postForm([['record_key', '20190001']]);
   expect(res.status).toBe(422);

@@ -1,29 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { importCatalog, loadCurrentCatalog } from '../../server/services/catalog/repository';
-import { buildReportsWorld, PNG, ReportsWorld, reportsSessions } from '../factories/reports';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { PNG, ReportsWorld, useReportsWorld } from '../factories/reports';
+import { signIn } from '../helpers/app';
 
 /** The web form: table → fields and key inputs without JS, the hub look-up, errors in place, the attachment check. */
-const MONDAY = new Date('2026-03-02T02:00:00Z');
 
-let t: TestApp;
-let people: ReportsWorld;
-const as = reportsSessions(
-  () => t.app,
-  () => people,
-);
-
-beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  people = await buildReportsWorld(t.db.knex);
-});
-afterAll(() => t.close());
+const world = useReportsWorld();
 
 /** Posts the multipart form as the browser does, the CSRF token in the action URL. */
 async function postForm(who: keyof ReportsWorld, fields: Record<string, string>, file?: [Buffer, string]) {
-  const s = await as(who);
+  const s = await world.as(who);
   let req = s.agent.post(`/reports?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   if (file) req = req.attach('attachment', file[0], file[1]);
@@ -45,11 +32,15 @@ const embeddedTables = (html: string) =>
     name: string;
     title: string;
   }[];
-const count = async (table: string) => Number((await t.db.knex(table).count({ n: '*' }).first())?.n);
+const count = async (table: string) => Number((await world.db(table).count({ n: '*' }).first())?.n);
 
 describe('choosing the table', () => {
   it('opens from a catalog field link with the field chosen and one input per key column', async () => {
-    const page = await (await as('reporter')).agent.get('/reports/new?table=staff_basic&field=political_status').expect(200);
+    const page = await (
+      await world.as('reporter')
+    ).agent
+      .get('/reports/new?table=staff_basic&field=political_status')
+      .expect(200);
     expect(page.text).toContain('<option value="political_status" selected>');
     expect(page.text).toContain('name="record_key[staff_no]"');
   });
@@ -63,7 +54,7 @@ describe('choosing the table', () => {
   });
 
   it('links from the catalog table page to the form, for the table and for each field', async () => {
-    const page = await (await as('reporter')).agent.get('/catalog/tables/staff_basic').expect(200);
+    const page = await (await world.as('reporter')).agent.get('/catalog/tables/staff_basic').expect(200);
     expect(page.text).toContain('href="/reports/new?table=staff_basic"');
     expect(page.text).toContain('href="/reports/new?table=staff_basic&amp;field=political_status"');
   });
@@ -141,29 +132,29 @@ describe('sending the report', () => {
     const res = await postForm('reporter', form(), [PNG, 'scan.dat']);
     expect(res.status).toBe(302);
     const id = Number(/\/reports\/(\d+)$/.exec(res.headers.location)![1]);
-    const row = await t.db
-      .knex('reports as r')
+    const row = await world
+      .db('reports as r')
       .join('uploads as u', 'u.id', 'r.attachment_id')
       .where('r.id', id)
       .first('u.file_type', 'r.hub_value', 'r.hub_found');
     expect(row).toEqual({ file_type: 'png', hub_value: '群众', hub_found: true });
-    const s = await as('reporter');
+    const s = await world.as('reporter');
     const mine = await s.agent.get('/reports/mine').expect(200);
     expect(mine.text).toContain(`href="/reports/${id}"`);
     const file = await s.agent.get(`/reports/${id}/attachment`).expect(200);
     expect(file.headers['content-type']).toBe('image/png');
-    const other = await as('reporter2');
+    const other = await world.as('reporter2');
     expect((await other.agent.get('/reports/mine').expect(200)).text).not.toContain(`href="/reports/${id}"`);
     await other.agent.get(`/reports/${id}`).expect(404);
     await other.agent.get(`/reports/${id}/attachment`).expect(403);
     // The field's steward (ORG) opens the answer page with the description and the file.
-    const ticketId = (await t.db.knex('reports').where({ id }).first('ticket_id')).ticket_id;
-    const org = await signIn(t.app, people.orgSteward.login, people.orgSteward.password);
+    const ticketId = (await world.db('reports').where({ id }).first('ticket_id')).ticket_id;
+    const org = await signIn(world.app, world.people.orgSteward.login, world.people.orgSteward.password);
     const answerPage = await org.agent.get(`/reports/tickets/${ticketId}`).expect(200);
     expect(answerPage.text).toContain('应为中共党员');
     expect(answerPage.text).toContain('报告人甲');
     await org.agent.get(`/reports/${id}/attachment`).expect(200);
-    await (await as('hrSteward')).agent.get(`/reports/tickets/${ticketId}`).expect(403);
+    await (await world.as('hrSteward')).agent.get(`/reports/tickets/${ticketId}`).expect(403);
   });
 });
 
@@ -188,14 +179,14 @@ rules:
 `,
     );
   async function reimport(yaml: string) {
-    const result = await importCatalog(t.db.knex, yaml);
+    const result = await importCatalog(world.db, yaml);
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
   }
   afterAll(() => reimport(fs.readFileSync(EXAMPLE, 'utf8')));
 
   it('embeds the current catalog’s tables for the script and follows a re-import', async () => {
-    const s = await as('reporter');
-    const names = async () => (await loadCurrentCatalog(t.db.knex))!.catalog.tables.map((x) => x.name);
+    const s = await world.as('reporter');
+    const names = async () => (await loadCurrentCatalog(world.db))!.catalog.tables.map((x) => x.name);
     const before = await s.agent.get('/reports/new').expect(200);
     expect(embeddedTables(before.text).map((x) => x.name)).toEqual(await names());
     expect(embeddedTables(before.text).map((x) => x.name)).not.toContain('zz_added');

@@ -5,8 +5,8 @@ import { importCatalog } from '../../server/services/catalog/repository';
 import { LOOKUPS_PER_HOUR } from '../../server/services/reports';
 import { issueApiToken } from '../../server/services/users';
 import { buildUser } from '../factories';
-import { buildReportsWorld, ReportsWorld, STAFF } from '../factories/reports';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { STAFF, useReportsWorld } from '../factories/reports';
+import { signIn } from '../helpers/app';
 
 /**
  * The report form's look-up ("查询中台当前值") tells a data user what they need to file a good report
@@ -15,15 +15,12 @@ import { createTestApp, signIn, TestApp } from '../helpers/app';
  * the value they saw), personal data masked where values are shown, every look-up counted against an
  * hourly limit and written to the audit log.
  */
-const MONDAY = new Date('2026-03-02T02:00:00Z');
 const EXAMPLE = path.resolve(__dirname, '../../server/services/catalog/examples/university.catalog.yaml');
 
-let t: TestApp;
-let people: ReportsWorld;
 type Session = Awaited<ReturnType<typeof signIn>>;
 const sessions = new Map<string, Session>();
 async function as(person: { login: string; password: string }): Promise<Session> {
-  if (!sessions.has(person.login)) sessions.set(person.login, await signIn(t.app, person.login, person.password));
+  if (!sessions.has(person.login)) sessions.set(person.login, await signIn(world.app, person.login, person.password));
   return sessions.get(person.login)!;
 }
 async function lookup(person: { login: string; password: string }, fields: Record<string, string>) {
@@ -46,16 +43,14 @@ const panel = (html: string) =>
     .replace(/\s+/g, ' ')
     .trim();
 const lookupAudits = (userId: number) =>
-  t.db.knex('audit_log').where({ action: 'report.lookup', actor_user_id: userId }).orderBy('seq').select('object_id', 'summary');
+  world.db('audit_log').where({ action: 'report.lookup', actor_user_id: userId }).orderBy('seq').select('object_id', 'summary');
 
-beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  people = await buildReportsWorld(t.db.knex);
-  // A table shared with everyone (普遍共享) that holds personal data: a campus directory.
-  const yaml = fs.readFileSync(EXAMPLE, 'utf8').replace(
-    '\nrules:\n',
-    `
+const world = useReportsWorld({
+  setup: async () => {
+    // A table shared with everyone (普遍共享) that holds personal data: a campus directory.
+    const yaml = fs.readFileSync(EXAMPLE, 'utf8').replace(
+      '\nrules:\n',
+      `
   - name: campus_directory
     title: 校园通讯录
     department: HR
@@ -69,24 +64,24 @@ beforeAll(async () => {
 
 rules:
 `,
-  );
-  const imported = await importCatalog(t.db.knex, yaml);
-  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
-  await t.db.knex.schema.createTable('campus_directory', (tb) => {
-    tb.string('staff_no', 8).primary();
-    tb.string('name');
-    tb.string('office_phone');
-    tb.string('room');
-  });
-  await t.db
-    .knex('campus_directory')
-    .insert({ staff_no: STAFF.staff_no, name: '张三', office_phone: '13812345678', room: 'A-301' });
+    );
+    const imported = await importCatalog(world.db, yaml);
+    if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+    await world.db.schema.createTable('campus_directory', (tb) => {
+      tb.string('staff_no', 8).primary();
+      tb.string('name');
+      tb.string('office_phone');
+      tb.string('room');
+    });
+    await world
+      .db('campus_directory')
+      .insert({ staff_no: STAFF.staff_no, name: '张三', office_phone: '13812345678', room: 'A-301' });
+  },
 });
-afterAll(() => t.close());
 
 describe('a conditional table (教职工基本信息), for a plain data user', () => {
   it('does not show the value: it says the record exists and asks for the value the user saw', async () => {
-    const res = await lookup(people.reporter, {});
+    const res = await lookup(world.people.reporter, {});
     expect(res.status).toBe(200);
     expect(res.text).not.toContain('class="hub-value"');
     // (The description's placeholder has an example with 群众: only the look-up panel counts.)
@@ -95,7 +90,7 @@ describe('a conditional table (教职工基本信息), for a plain data user', (
   });
 
   it('does not list staff names by staff number', async () => {
-    const res = await lookup(people.reporter, { field: 'name' });
+    const res = await lookup(world.people.reporter, { field: 'name' });
     // The look-up ran and found the record (a failed page would hold no name either): it says so, and no more.
     expect(res.status).toBe(200);
     expect(panel(res.text)).toBe(
@@ -107,21 +102,21 @@ describe('a conditional table (教职工基本信息), for a plain data user', (
   });
 
   it('confirms whether the hub holds the value the user saw, and only that', async () => {
-    const same = await lookup(people.reporter, { observed_value: '群众' });
+    const same = await lookup(world.people.reporter, { observed_value: '群众' });
     expect(panel(same.text)).toBe('中台当前记录 中台中该记录的“政治面貌”与您看到的值一致：错误确在中台，请提交报告。');
-    const other = await lookup(people.reporter, { observed_value: '共青团员' });
+    const other = await lookup(world.people.reporter, { observed_value: '共青团员' });
     expect(panel(other.text)).toBe(
       '中台当前记录 中台中该记录的“政治面貌”与您看到的值不一致：中台可能已更正，或您看到的是其他系统中的数据。',
     );
     expect(panel(other.text)).not.toContain('群众');
     // An ID number is compared in full, ignoring the case of a final x.
-    const id = await lookup(people.reporter, { field: 'id_card', observed_value: STAFF.id_card });
+    const id = await lookup(world.people.reporter, { field: 'id_card', observed_value: STAFF.id_card });
     expect(panel(id.text)).toContain('与您看到的值一致');
     expect(id.text).not.toContain('410102********1234');
   });
 
   it('still says when there is no such record', async () => {
-    expect(panel((await lookup(people.reporter, { 'record_key[staff_no]': '29999999' })).text)).toContain(
+    expect(panel((await lookup(world.people.reporter, { 'record_key[staff_no]': '29999999' })).text)).toContain(
       '中台中没有找到这条记录',
     );
   });
@@ -129,17 +124,17 @@ describe('a conditional table (教职工基本信息), for a plain data user', (
 
 describe('who may read the value', () => {
   it('the IT office and the owning departments (table and field) read it, personal data masked', async () => {
-    for (const person of [people.office, people.hrSteward, people.orgSteward]) {
+    for (const person of [world.people.office, world.people.hrSteward, world.people.orgSteward]) {
       expect((await lookup(person, {})).text).toContain('<code class="hub-value">群众</code>');
     }
-    expect((await lookup(people.hrSteward, { field: 'name' })).text).toContain('<code class="hub-value">张*</code>');
-    expect((await lookup(people.office, { field: 'id_card' })).text).toContain(
+    expect((await lookup(world.people.hrSteward, { field: 'name' })).text).toContain('<code class="hub-value">张*</code>');
+    expect((await lookup(world.people.office, { field: 'id_card' })).text).toContain(
       '<code class="hub-value">410102********1234</code>',
     );
   });
 
   it('everyone reads a table shared with everyone, with names and phones masked', async () => {
-    const on = (field: string) => lookup(people.reporter, { table: 'campus_directory', field });
+    const on = (field: string) => lookup(world.people.reporter, { table: 'campus_directory', field });
     expect((await on('room')).text).toContain('<code class="hub-value">A-301</code>');
     expect((await on('name')).text).toContain('<code class="hub-value">张*</code>');
     const phone = await on('office_phone');
@@ -150,7 +145,7 @@ describe('who may read the value', () => {
 
 describe('every look-up is audited and counted', () => {
   it('writes who looked up which record and what they learnt, never the value', async () => {
-    const user = await buildUser(t.db.knex, { department: 'LIB', roles: ['user'] });
+    const user = await buildUser(world.db, { department: 'LIB', roles: ['user'] });
     await lookup(user, { observed_value: '群众' });
     const rows = await lookupAudits(user.id);
     expect(rows).toHaveLength(1);
@@ -170,7 +165,7 @@ describe('every look-up is audited and counted', () => {
   });
 
   it(`refuses look-up number ${LOOKUPS_PER_HOUR + 1} within an hour (429, nothing audited) and still lets the user send the report`, async () => {
-    const user = await buildUser(t.db.knex, { department: 'LIB', roles: ['user'] });
+    const user = await buildUser(world.db, { department: 'LIB', roles: ['user'] });
     for (let i = 0; i < LOOKUPS_PER_HOUR; i++)
       expect((await lookup(user, { 'record_key[staff_no]': String(20190000 + i) })).status).toBe(200);
     const refused = await lookup(user, {});
@@ -185,8 +180,8 @@ describe('every look-up is audited and counted', () => {
 
 describe('the report keeps what the reporter saw', () => {
   it('shows the reporter the comparison, not the hub value; the department sees both', async () => {
-    const token = await issueApiToken(t.db.knex, people.reporter2.id);
-    const res = await request(t.app)
+    const token = await issueApiToken(world.db, world.people.reporter2.id);
+    const res = await request(world.app)
       .post('/api/v1/reports')
       .set('Authorization', `Bearer ${token}`)
       .send({
@@ -198,19 +193,22 @@ describe('the report keeps what the reporter saw', () => {
         suggested_value: '中共党员',
       })
       .expect(201);
-    const mine = await request(t.app).get(`/api/v1/reports/${res.body.id}`).set('Authorization', `Bearer ${token}`).expect(200);
+    const mine = await request(world.app)
+      .get(`/api/v1/reports/${res.body.id}`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
     expect(mine.body).toMatchObject({ observed_value: '群众', hub: { found: true, value: null, matches: true } });
-    const listed = await request(t.app).get('/api/v1/reports/mine').set('Authorization', `Bearer ${token}`).expect(200);
+    const listed = await request(world.app).get('/api/v1/reports/mine').set('Authorization', `Bearer ${token}`).expect(200);
     expect(listed.body.items[0].hub).toEqual({ found: true, value: null, matches: true });
-    const page = await (await as(people.reporter2)).agent.get(`/reports/${res.body.id}`).expect(200);
+    const page = await (await as(world.people.reporter2)).agent.get(`/reports/${res.body.id}`).expect(200);
     expect(page.text).toContain('提交时中台中的值与您看到的一致');
     // The field's department (ORG) answers it: the hub's value and what the reporter saw.
-    const answer = await (await as(people.orgSteward)).agent.get(`/reports/tickets/${res.body.ticket_id}`).expect(200);
+    const answer = await (await as(world.people.orgSteward)).agent.get(`/reports/tickets/${res.body.ticket_id}`).expect(200);
     expect(answer.text).toContain('<code>群众</code>');
     expect(answer.text).toContain('报告人看到的值：群众');
     // The IT office may read the hub's value of any report.
-    const officeToken = await issueApiToken(t.db.knex, people.office.id);
-    const office = await request(t.app)
+    const officeToken = await issueApiToken(world.db, world.people.office.id);
+    const office = await request(world.app)
       .get(`/api/v1/reports/${res.body.id}`)
       .set('Authorization', `Bearer ${officeToken}`)
       .expect(200);

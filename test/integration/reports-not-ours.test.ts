@@ -4,34 +4,29 @@ import { up as clearReassignedNotOurs } from '../../migrations/20261203002000_cl
 import { saveUpload } from '../../server/services/uploads';
 import { issueApiToken } from '../../server/services/users';
 import { buildUser } from '../factories';
-import { buildReportsWorld, PDF, reportBody, ReportsWorld } from '../factories/reports';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { MONDAY, PDF, reportBody, useReportsWorld } from '../factories/reports';
+import { signIn } from '../helpers/app';
 
 /**
  * "Not our data" (非本单位数据) on a report ticket: the dispute and the answer are one change, and
  * the department the IT office hands the ticket to starts without the previous department's answer.
  */
-const MONDAY = new Date('2026-03-02T02:00:00Z'); // 10:00 in Shanghai
 
-let t: TestApp;
-let people: ReportsWorld;
 let col: Awaited<ReturnType<typeof buildUser>>;
 let reporterToken: string;
 type Session = Awaited<ReturnType<typeof signIn>>;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  people = await buildReportsWorld(t.db.knex);
-  // research_area is the colleges' (COL) field in the example catalog.
-  col = await buildUser(t.db.knex, { name: '学院专员', department: 'COL', roles: ['steward'] });
-  reporterToken = await issueApiToken(t.db.knex, people.reporter.id);
+const world = useReportsWorld({
+  setup: async () => {
+    // research_area is the colleges' (COL) field in the example catalog.
+    col = await buildUser(world.db, { name: '学院专员', department: 'COL', roles: ['steward'] });
+    reporterToken = await issueApiToken(world.db, world.people.reporter.id);
+  },
 });
-afterAll(() => t.close());
 
 /** A report on a staff member's research area (a new ticket for each staff number). */
 async function fileReport(staffNo: string, description: string): Promise<{ id: number; ticket_id: number }> {
-  const res = await request(t.app)
+  const res = await request(world.app)
     .post('/api/v1/reports')
     .set('Authorization', `Bearer ${reporterToken}`)
     .send(reportBody({ field: 'research_area', record_key: { staff_no: staffNo }, description }));
@@ -45,39 +40,39 @@ function notOurs(s: Session, ticketId: number, comment: string) {
     .field('answer', 'not_ours')
     .field('comment', comment);
 }
-const ticketOf = (id: number) => t.db.knex('tickets').where({ id }).first();
-const stateOf = (id: number) => t.db.knex('report_tickets').where({ ticket_id: id }).first();
+const ticketOf = (id: number) => world.db('tickets').where({ id }).first();
+const stateOf = (id: number) => world.db('report_tickets').where({ ticket_id: id }).first();
 const kindsOf = async (id: number) =>
-  (await t.db.knex('ticket_events').where({ ticket_id: id }).orderBy('id').select('kind')).map((e) => e.kind);
+  (await world.db('ticket_events').where({ ticket_id: id }).orderBy('id').select('kind')).map((e) => e.kind);
 const auditOf = (id: number) =>
-  t.db
-    .knex('audit_log')
+  world
+    .db('audit_log')
     .where({ object_type: 'ticket', object_id: String(id) })
     .orderBy('seq')
     .select('action', 'summary');
 
 describe('"not ours" is one change: the dispute and the answer together or neither', () => {
   it('leaves the ticket undisputed and unanswered when writing the answer fails, and the steward can send it again', async () => {
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
     const r = await fileReport('20190001', '研究方向有误');
     const ticketId = r.ticket_id;
     const before = await ticketOf(ticketId);
     const auditBefore = await auditOf(ticketId);
     const officeNotices = () =>
-      t.db.knex('notifications').where({ user_id: people.office.id, kind: 'report.disputed' }).count({ n: '*' }).first();
+      world.db('notifications').where({ user_id: world.people.office.id, kind: 'report.disputed' }).count({ n: '*' }).first();
     const noticesBefore = Number((await officeNotices())!.n);
 
     // The database refuses the answer row for this ticket (as a failing disk or a lost connection
     // would refuse it): the second write of "not ours" fails after the dispute was written.
-    await t.db.knex.raw(
+    await world.db.raw(
       `alter table report_tickets add constraint test_refuse_not_ours check (not (ticket_id = ${Number(ticketId)} and answer = 'not_ours')) not valid`,
     );
-    const s = await signIn(t.app, col.login, col.password);
+    const s = await signIn(world.app, col.login, col.password);
     try {
       const failed = await notOurs(s, ticketId, '研究方向由科技处维护');
       expect(failed.status).toBe(500);
     } finally {
-      await t.db.knex.raw('alter table report_tickets drop constraint test_refuse_not_ours');
+      await world.db.raw('alter table report_tickets drop constraint test_refuse_not_ours');
     }
 
     // Nothing of it was kept: not disputed, no answer, no history or audit row, the IT office not told.
@@ -104,12 +99,12 @@ describe('"not ours" is one change: the dispute and the answer together or neith
   });
 
   it('writes neither when the dispute itself is refused (already disputed)', async () => {
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
     const r = await fileReport('20190002', '研究方向填写错误');
-    const s = await signIn(t.app, col.login, col.password);
+    const s = await signIn(world.app, col.login, col.password);
     expect((await notOurs(s, r.ticket_id, '归科技处')).status).toBe(302);
     const before = await stateOf(r.ticket_id);
-    t.ctx.now = () => new Date('2026-03-03T02:00:00Z');
+    world.ctx.now = () => new Date('2026-03-03T02:00:00Z');
     // A second "not ours" (another tab): done already, nothing changed (the page says so), the first answer as it was.
     const again = await notOurs(s, r.ticket_id, '第二次');
     expect(again.status).toBe(303);
@@ -119,16 +114,16 @@ describe('"not ours" is one change: the dispute and the answer together or neith
 
 describe('the IT office reassigns a report ticket after "not ours"', () => {
   it('gives the new department the ticket without the previous answer; the history keeps who said "not ours" and why', async () => {
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
     const r = await fileReport('20190003', '研究方向应为材料科学');
     const ticketId = r.ticket_id;
-    const c = await signIn(t.app, col.login, col.password);
+    const c = await signIn(world.app, col.login, col.password);
     expect((await notOurs(c, ticketId, '研究方向由科技处维护')).status).toBe(302);
     expect(await stateOf(ticketId)).toMatchObject({ answer: 'not_ours', answer_comment: '研究方向由科技处维护' });
 
     const TUESDAY = new Date('2026-03-03T02:00:00Z');
-    t.ctx.now = () => TUESDAY;
-    const office = await signIn(t.app, people.office.login, people.office.password);
+    world.ctx.now = () => TUESDAY;
+    const office = await signIn(world.app, world.people.office.login, world.people.office.password);
     await office.agent
       .post(`/tickets/${ticketId}/reassign`)
       .type('form')
@@ -145,12 +140,15 @@ describe('the IT office reassigns a report ticket after "not ours"', () => {
       answered_at: null,
       first_answered_at: null,
     });
-    const api = await request(t.app).get(`/api/v1/reports/${r.id}`).set('Authorization', `Bearer ${reporterToken}`).expect(200);
+    const api = await request(world.app)
+      .get(`/api/v1/reports/${r.id}`)
+      .set('Authorization', `Bearer ${reporterToken}`)
+      .expect(200);
     expect(api.body).toMatchObject({ status: 'open', department: 'SCI', answer: null });
 
     // The new department's page: no "current answer", every answer offered.
-    const sci = await buildUser(t.db.knex, { name: '科技处专员', department: 'SCI', roles: ['steward'] });
-    const s = await signIn(t.app, sci.login, sci.password);
+    const sci = await buildUser(world.db, { name: '科技处专员', department: 'SCI', roles: ['steward'] });
+    const s = await signIn(world.app, sci.login, sci.password);
     const page = await s.agent.get(`/reports/tickets/${ticketId}`).expect(200);
     expect(page.text).not.toContain('当前答复');
     for (const a of ['fixed', 'not_error', 'not_ours']) expect(page.text).toContain(`name="answer" value="${a}"`);
@@ -158,15 +156,15 @@ describe('the IT office reassigns a report ticket after "not ours"', () => {
     const history = /<ol class="report-history">([\s\S]*?)<\/ol>/.exec(page.text)![1];
     expect(history).toMatch(/学院专员<\/strong>\s*责任单位提出异议\s*<blockquote>研究方向由科技处维护<\/blockquote>/);
     expect(history).toMatch(/信息办专员<\/strong>\s*改派责任单位\s*<blockquote>科研信息归科技处<\/blockquote>/);
-    const events = await t.db
-      .knex('ticket_events')
+    const events = await world
+      .db('ticket_events')
       .where({ ticket_id: ticketId })
       .orderBy('id')
       .select('kind', 'actor_login', 'comment', 'details');
     expect(events.map((e) => [e.kind, e.actor_login, e.comment])).toEqual([
-      ['reported', people.reporter.login, '研究方向应为材料科学'],
+      ['reported', world.people.reporter.login, '研究方向应为材料科学'],
       ['disputed', col.login, '研究方向由科技处维护'],
-      ['reassigned', people.office.login, '科研信息归科技处'],
+      ['reassigned', world.people.office.login, '科研信息归科技处'],
     ]);
     // The audit row of the reassignment names the answer it set aside.
     const audit = (await auditOf(ticketId)).filter((a) => a.action === 'ticket.reassign');
@@ -185,9 +183,9 @@ describe('the IT office reassigns a report ticket after "not ours"', () => {
   });
 
   it('changes no answer state and notes no cleared answer when nobody had answered', async () => {
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
     const r = await fileReport('20190004', '研究方向为空');
-    const office = await signIn(t.app, people.office.login, people.office.password);
+    const office = await signIn(world.app, world.people.office.login, world.people.office.password);
     await office.agent
       .post(`/tickets/${r.ticket_id}/reassign`)
       .type('form')
@@ -201,10 +199,10 @@ describe('the IT office reassigns a report ticket after "not ours"', () => {
 
 describe('the IT office reassigns a report ticket answered "fixed"', () => {
   it('hands the new department an open ticket with a fresh due date and no fix; silence confirms nothing on the old fix', async () => {
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
     const r = await fileReport('20190005', '研究方向应为凝聚态物理');
     const ticketId = r.ticket_id;
-    const c = await signIn(t.app, col.login, col.password);
+    const c = await signIn(world.app, col.login, col.password);
     // COL says it fixed the record, then that the record is not its own after all ("not ours" from fixed).
     const fixed = await c.agent
       .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(c.csrf)}`)
@@ -219,8 +217,8 @@ describe('the IT office reassigns a report ticket answered "fixed"', () => {
 
     // Wednesday 2026-03-04: reassigned to SCI.
     const WEDNESDAY = new Date('2026-03-04T02:00:00Z');
-    t.ctx.now = () => WEDNESDAY;
-    const office = await signIn(t.app, people.office.login, people.office.password);
+    world.ctx.now = () => WEDNESDAY;
+    const office = await signIn(world.app, world.people.office.login, world.people.office.password);
     await office.agent
       .post(`/tickets/${ticketId}/reassign`)
       .type('form')
@@ -242,7 +240,7 @@ describe('the IT office reassigns a report ticket answered "fixed"', () => {
     expect(new Date(state.first_answered_at).toISOString()).toBe(MONDAY.toISOString());
 
     // The history and the audit say the status went back to open, the fix set aside, and the new due date.
-    const events = await t.db.knex('ticket_events').where({ ticket_id: ticketId }).orderBy('id');
+    const events = await world.db('ticket_events').where({ ticket_id: ticketId }).orderBy('id');
     const reassigned = events[events.length - 1];
     expect([reassigned.kind, reassigned.from_status, reassigned.to_status]).toEqual(['reassigned', 'fixed', 'open']);
     expect(reassigned.details).toMatchObject({
@@ -267,24 +265,30 @@ describe('the IT office reassigns a report ticket answered "fixed"', () => {
     });
 
     // SCI's page offers every answer and shows the move in its history.
-    const sci = await buildUser(t.db.knex, { name: '科技处专员乙', department: 'SCI', roles: ['steward'] });
-    const s = await signIn(t.app, sci.login, sci.password);
+    const sci = await buildUser(world.db, { name: '科技处专员乙', department: 'SCI', roles: ['steward'] });
+    const s = await signIn(world.app, sci.login, sci.password);
     const page = await s.agent.get(`/reports/tickets/${ticketId}`).expect(200);
     for (const a of ['fixed', 'not_error', 'not_ours']) expect(page.text).toContain(`name="answer" value="${a}"`);
     const history = /<ol class="report-history">([\s\S]*?)<\/ol>/.exec(page.text)![1];
     expect(history).toMatch(/信息办专员<\/strong>\s*改派责任单位 → 待处理\s*<blockquote>科研信息归科技处<\/blockquote>/);
 
     // The reporter is no longer asked to confirm COL's fix, and hears that the new department works on it.
-    const api = await request(t.app).get(`/api/v1/reports/${r.id}`).set('Authorization', `Bearer ${reporterToken}`).expect(200);
+    const api = await request(world.app)
+      .get(`/api/v1/reports/${r.id}`)
+      .set('Authorization', `Bearer ${reporterToken}`)
+      .expect(200);
     expect(api.body).toMatchObject({ status: 'open', department: 'SCI', answer: null });
-    await runConfirmations(t.ctx, { now: WEDNESDAY });
-    const told = await t.db.knex('notifications').where({ user_id: people.reporter.id, kind: 'report.reassigned' }).orderBy('id');
+    await runConfirmations(world.ctx, { now: WEDNESDAY });
+    const told = await world
+      .db('notifications')
+      .where({ user_id: world.people.reporter.id, kind: 'report.reassigned' })
+      .orderBy('id');
     expect(told[told.length - 1].title).toBe(
       `【数据纠错】您的报告 #${r.id}：已由信息化办公室改派给其他责任单位，原整改作废，由新责任单位重新处理`,
     );
 
     // Monday 03-16, well past 5 working days after COL's fix (03-02): the ticket is not resolved on it.
-    const run = await runConfirmations(t.ctx, { now: new Date('2026-03-16T02:00:00Z') });
+    const run = await runConfirmations(world.ctx, { now: new Date('2026-03-16T02:00:00Z') });
     expect(run.resolved).not.toContain(ticketId);
     expect((await ticketOf(ticketId)).status).toBe('open');
   });
@@ -292,13 +296,13 @@ describe('the IT office reassigns a report ticket answered "fixed"', () => {
 
 describe('the migration for report tickets reassigned before the reassignment cleared the answer', () => {
   it('clears a "not ours" given before a later reassignment, and leaves one given after it or not yet reassigned', async () => {
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
     const TUESDAY = new Date('2026-03-03T02:00:00Z');
     const WEDNESDAY = new Date('2026-03-04T02:00:00Z');
-    const c = await signIn(t.app, col.login, col.password);
-    const office = await signIn(t.app, people.office.login, people.office.password);
-    const sci = await buildUser(t.db.knex, { name: '科技处专员丙', department: 'SCI', roles: ['steward'] });
-    const s = await signIn(t.app, sci.login, sci.password);
+    const c = await signIn(world.app, col.login, col.password);
+    const office = await signIn(world.app, world.people.office.login, world.people.office.password);
+    const sci = await buildUser(world.db, { name: '科技处专员丙', department: 'SCI', roles: ['steward'] });
+    const s = await signIn(world.app, sci.login, sci.password);
     const reassign = (ticketId: number, department: string) =>
       office.agent
         .post(`/tickets/${ticketId}/reassign`)
@@ -310,15 +314,15 @@ describe('the migration for report tickets reassigned before the reassignment cl
     // old reassignment left it) COL's answer is still the current one.
     const stale = (await fileReport('20190006', '研究方向有误')).ticket_id;
     expect((await notOurs(c, stale, '归科技处')).status).toBe(302);
-    t.ctx.now = () => TUESDAY;
+    world.ctx.now = () => TUESDAY;
     await reassign(stale, 'SCI');
-    const documentId = await saveUpload(t.db.knex, {
+    const documentId = await saveUpload(world.db, {
       purpose: 'report_answer',
       filename: '说明.pdf',
       buffer: PDF,
       uploadedBy: col.id,
     });
-    await t.db.knex('report_tickets').where({ ticket_id: stale }).update({
+    await world.db('report_tickets').where({ ticket_id: stale }).update({
       answer: 'not_ours',
       answer_comment: '归科技处',
       answer_document_id: documentId,
@@ -327,19 +331,19 @@ describe('the migration for report tickets reassigned before the reassignment cl
     });
 
     // Pending: COL said "not ours", the IT office has not decided yet.
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
     const pending = (await fileReport('20190007', '研究方向为空')).ticket_id;
     expect((await notOurs(c, pending, '归科技处')).status).toBe(302);
 
     // SCI's own: reassigned to SCI on Tuesday, SCI said "not ours" on Wednesday.
     const own = (await fileReport('20190008', '研究方向填错')).ticket_id;
-    t.ctx.now = () => TUESDAY;
+    world.ctx.now = () => TUESDAY;
     await reassign(own, 'SCI');
-    t.ctx.now = () => WEDNESDAY;
+    world.ctx.now = () => WEDNESDAY;
     expect((await notOurs(s, own, '应由学院维护')).status).toBe(302);
 
     const before = { pending: await stateOf(pending), own: await stateOf(own) };
-    await clearReassignedNotOurs(t.db.knex);
+    await clearReassignedNotOurs(world.db);
 
     const cleared = await stateOf(stale);
     expect(cleared).toMatchObject({ answer: null, answer_comment: null, answer_document_id: null, answered_at: null });
@@ -355,18 +359,18 @@ describe('the migration for report tickets reassigned before the reassignment cl
 
 describe('the IT office hears of "not ours" in Chinese', () => {
   it('whatever language the steward uses the site in', async () => {
-    t.ctx.now = () => MONDAY;
+    world.ctx.now = () => MONDAY;
     const r = await fileReport('20190009', '研究方向有误');
-    const english = await buildUser(t.db.knex, { name: '学院专员乙', department: 'COL', roles: ['steward'] });
-    const s = await signIn(t.app, english.login, english.password);
+    const english = await buildUser(world.db, { name: '学院专员乙', department: 'COL', roles: ['steward'] });
+    const s = await signIn(world.app, english.login, english.password);
     await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' }).expect(302);
     // The steward's own page is in English…
     expect((await s.agent.get(`/reports/tickets/${r.ticket_id}`).expect(200)).text).toContain('lang="en"');
     expect((await notOurs(s, r.ticket_id, '研究方向由科技处维护')).status).toBe(302);
     // …the IT office's notice is not.
-    const notices = await t.db
-      .knex('notifications')
-      .where({ user_id: people.office.id, kind: 'report.disputed', link: `/tickets/${r.ticket_id}` })
+    const notices = await world
+      .db('notifications')
+      .where({ user_id: world.people.office.id, kind: 'report.disputed', link: `/tickets/${r.ticket_id}` })
       .select('title', 'body');
     expect(notices).toEqual([
       {

@@ -1,32 +1,22 @@
 import request from 'supertest';
 import { issueApiToken } from '../../server/services/users';
-import { buildReportsWorld, reportBody, ReportsWorld, reportsSessions } from '../factories/reports';
-import { createTestApp, TestApp } from '../helpers/app';
+import { MONDAY, reportBody, useReportsWorld } from '../factories/reports';
 
 /**
  * The report pages name things as the catalog does: tables and fields by title (教职工基本信息 ·
  * 移动手机, the hub name beside it), key columns by title (职工号), departments by name (人事处).
  */
-const MONDAY = new Date('2026-03-02T02:00:00Z');
 
-let t: TestApp;
-let people: ReportsWorld;
 let token: string;
-const as = reportsSessions(
-  () => t.app,
-  () => people,
-);
 
-beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  people = await buildReportsWorld(t.db.knex);
-  token = await issueApiToken(t.db.knex, people.reporter.id);
+const world = useReportsWorld({
+  setup: async () => {
+    token = await issueApiToken(world.db, world.people.reporter.id);
+  },
 });
-afterAll(() => t.close());
 
 const file = async (over: Record<string, unknown>) =>
-  (await request(t.app).post('/api/v1/reports').set('Authorization', `Bearer ${token}`).send(reportBody(over)).expect(201))
+  (await request(world.app).post('/api/v1/reports').set('Authorization', `Bearer ${token}`).send(reportBody(over)).expect(201))
     .body as { id: number; ticket_id: number | null };
 /** The text of the page's <main>, tags dropped and spaces folded. */
 const textOf = (html: string) =>
@@ -38,13 +28,13 @@ const textOf = (html: string) =>
 describe('the reporter’s pages', () => {
   it('the report page names the table, the field, the key column and the department as the catalog does', async () => {
     const r = await file({ field: 'mobile', description: '手机号有误' });
-    const text = textOf((await (await as('reporter')).agent.get(`/reports/${r.id}`).expect(200)).text);
+    const text = textOf((await (await world.as('reporter')).agent.get(`/reports/${r.id}`).expect(200)).text);
     expect(text).toContain('数据表 教职工基本信息 staff_basic 字段 移动手机 mobile 记录 职工号 20190001');
     expect(text).toContain('责任单位 人事处 (HR)');
   });
 
   it('“我的报告” lists reports by table and field titles and offers the tables by title', async () => {
-    const html = (await (await as('reporter')).agent.get('/reports/mine').expect(200)).text;
+    const html = (await (await world.as('reporter')).agent.get('/reports/mine').expect(200)).text;
     expect(textOf(html)).toContain('教职工基本信息·移动手机 staff_basic.mobile 职工号 20190001');
     expect(html).toContain('<option value="staff_basic">教职工基本信息 (staff_basic)</option>');
   });
@@ -52,23 +42,23 @@ describe('the reporter’s pages', () => {
 
 describe('the IT office’s and the department’s pages', () => {
   it('the triage queue names the catalog’s department and the data by title', async () => {
-    await t.db.knex('settings').insert({ key: 'reports.triage', value: JSON.stringify(true), updated_at: MONDAY });
+    await world.db('settings').insert({ key: 'reports.triage', value: JSON.stringify(true), updated_at: MONDAY });
     try {
       await file({ field: 'email', description: '邮箱有误' });
-      const html = (await (await as('office')).agent.get('/reports/triage').expect(200)).text;
+      const html = (await (await world.as('office')).agent.get('/reports/triage').expect(200)).text;
       const text = textOf(html);
       expect(text).toContain('教职工基本信息·电子邮箱 staff_basic.email 职工号 20190001');
       expect(text).toContain('人事处 (HR) 分派给');
       expect(html).toContain('<option value="staff_basic">教职工基本信息 (staff_basic)</option>');
     } finally {
-      await t.db.knex('settings').where({ key: 'reports.triage' }).delete();
+      await world.db('settings').where({ key: 'reports.triage' }).delete();
     }
   });
 
   it('the report ticket’s page names the reporter’s department', async () => {
     const r = await file({ field: 'name', description: '姓名有误' });
-    const text = textOf((await (await as('hrSteward')).agent.get(`/reports/tickets/${r.ticket_id}`).expect(200)).text);
-    expect(text).toContain(`报告人甲 ${people.reporter.login} · 各学院`);
+    const text = textOf((await (await world.as('hrSteward')).agent.get(`/reports/tickets/${r.ticket_id}`).expect(200)).text);
+    expect(text).toContain(`报告人甲 ${world.people.reporter.login} · 各学院`);
     expect(text).toContain('人事处 (HR)');
   });
 });

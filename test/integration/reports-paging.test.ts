@@ -1,27 +1,22 @@
 import request from 'supertest';
-import { issueApiToken } from '../../server/services/users';
-import { buildReportsWorld, reportBody, ReportsWorld, STAFF } from '../factories/reports';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { MONDAY, reportBody, ReportsWorld, STAFF, useReportsWorld } from '../factories/reports';
+import { signIn } from '../helpers/app';
 
 /** "我的报告", the triage queue and GET /api/v1/reports/mine page and filter (status, table) like the ticket queue. */
-const MONDAY = new Date('2026-03-02T02:00:00Z');
 
-let t: TestApp;
-let people: ReportsWorld;
-const tokens: Record<string, string> = {};
 /** Report ids by what they are: 27 turned down, one open (政治面貌), one fixed (姓名). */
 let rejected: number[] = [];
 let open: number;
 let fixed: number;
 
 const api = (who: keyof ReportsWorld) => ({
-  get: (path: string) => request(t.app).get(`/api/v1${path}`).set('Authorization', `Bearer ${tokens[who]}`),
+  get: (path: string) => request(world.app).get(`/api/v1${path}`).set('Authorization', `Bearer ${world.tokens[who]}`),
   post: (path: string, body: object) =>
-    request(t.app).post(`/api/v1${path}`).set('Authorization', `Bearer ${tokens[who]}`).send(body),
+    request(world.app).post(`/api/v1${path}`).set('Authorization', `Bearer ${world.tokens[who]}`).send(body),
 });
 /** Reports written straight into the table (the hourly limit allows 20 through the front door). */
 async function insertReports(reporterId: number, n: number, over: Record<string, unknown>): Promise<number[]> {
-  const rows = await t.db.knex('reports').insert(
+  const rows = await world.db('reports').insert(
     Array.from({ length: n }, (_, i) => ({
       reporter_id: reporterId,
       table_name: 'staff_basic',
@@ -40,26 +35,24 @@ async function insertReports(reporterId: number, n: number, over: Record<string,
 const ids = (items: { id: number }[]) => items.map((x) => x.id);
 const linked = (html: string) => [...html.matchAll(/<td><a href="\/reports\/(\d+)">#/g)].map((m) => Number(m[1]));
 
-beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  people = await buildReportsWorld(t.db.knex);
-  for (const [who, person] of Object.entries(people)) tokens[who] = await issueApiToken(t.db.knex, person.id);
-  rejected = await insertReports(people.reporter.id, 27, { status: 'rejected', triage_reason: '重复' });
-  open = (await api('reporter').post('/reports', reportBody()).expect(201)).body.id;
-  const name = (
-    await api('reporter')
-      .post('/reports', reportBody({ field: 'name', description: '姓名有误' }))
-      .expect(201)
-  ).body;
-  fixed = name.id;
-  await t.db.knex('tickets').where({ id: name.ticket_id }).update({ status: 'fixed' });
+const world = useReportsWorld({
+  apiTokens: true,
+  setup: async () => {
+    rejected = await insertReports(world.people.reporter.id, 27, { status: 'rejected', triage_reason: '重复' });
+    open = (await api('reporter').post('/reports', reportBody()).expect(201)).body.id;
+    const name = (
+      await api('reporter')
+        .post('/reports', reportBody({ field: 'name', description: '姓名有误' }))
+        .expect(201)
+    ).body;
+    fixed = name.id;
+    await world.db('tickets').where({ id: name.ticket_id }).update({ status: 'fixed' });
+  },
 });
-afterAll(() => t.close());
 
 describe('我的报告 (page)', () => {
   it('shows 25 reports a page, newest first, with the total', async () => {
-    const s = await signIn(t.app, people.reporter.login, people.reporter.password);
+    const s = await signIn(world.app, world.people.reporter.login, world.people.reporter.password);
     const first = await s.agent.get('/reports/mine').expect(200);
     const all = [fixed, open, ...[...rejected].reverse()];
     expect(linked(first.text)).toEqual(all.slice(0, 25));
@@ -69,7 +62,7 @@ describe('我的报告 (page)', () => {
   });
 
   it('filters by status and by table, keeping the choice in the menus', async () => {
-    const s = await signIn(t.app, people.reporter.login, people.reporter.password);
+    const s = await signIn(world.app, world.people.reporter.login, world.people.reporter.password);
     const fixedOnly = await s.agent.get('/reports/mine?status=fixed').expect(200);
     expect(linked(fixedOnly.text)).toEqual([fixed]);
     expect(fixedOnly.text).toContain('<option value="fixed" selected>');
@@ -111,15 +104,15 @@ describe('GET /api/v1/reports/mine', () => {
 
 describe('triage queue', () => {
   it('pages 25 at a time, oldest first, and filters by table', async () => {
-    const staff = await insertReports(people.reporter2.id, 20, { status: 'triage' });
-    const students = await insertReports(people.reporter2.id, 10, {
+    const staff = await insertReports(world.people.reporter2.id, 20, { status: 'triage' });
+    const students = await insertReports(world.people.reporter2.id, 10, {
       status: 'triage',
       table_name: 'student_status',
       field_name: 'grade',
       record_key: JSON.stringify({ student_no: '2024000001' }),
       department_code: 'STU',
     });
-    const s = await signIn(t.app, people.office.login, people.office.password);
+    const s = await signIn(world.app, world.people.office.login, world.people.office.password);
     const first = await s.agent.get('/reports/triage').expect(200);
     // Inserted with earlier times, but the queue is in filing order (id).
     expect(linked(first.text)).toEqual([...staff, ...students].slice(0, 25));

@@ -4,8 +4,8 @@ import request from 'supertest';
 import { importCatalog } from '../../server/services/catalog/repository';
 import { issueApiToken } from '../../server/services/users';
 import { buildUser } from '../factories';
-import { buildReportsWorld, reportBody, ReportsWorld } from '../factories/reports';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { MONDAY, reportBody, useReportsWorld } from '../factories/reports';
+import { signIn } from '../helpers/app';
 
 /**
  * What reporters type (a full ID number as the correct value, in the description too) is for the
@@ -13,13 +13,10 @@ import { createTestApp, signIn, TestApp } from '../helpers/app';
  * audit log keeps it — on the ticket and report pages and in the API; a report ticket's record key is
  * shown masked when its key column is sensitive.
  */
-const MONDAY = new Date('2026-03-02T02:00:00Z');
 const ID = '110101199003077777';
 const MASKED_ID = '110101********7777';
 const EXAMPLE = path.resolve(__dirname, '../../server/services/catalog/examples/university.catalog.yaml');
 
-let t: TestApp;
-let people: ReportsWorld;
 let leader: Awaited<ReturnType<typeof buildUser>>;
 const tokens: Record<string, string> = {};
 let idReport: { id: number; ticket_id: number };
@@ -27,32 +24,30 @@ let nameReport: { id: number; ticket_id: number };
 let partyReport: { id: number; ticket_id: number };
 
 const api = (token: string) => ({
-  get: (p: string) => request(t.app).get(`/api/v1${p}`).set('Authorization', `Bearer ${token}`),
-  post: (p: string, body: object) => request(t.app).post(`/api/v1${p}`).set('Authorization', `Bearer ${token}`).send(body),
+  get: (p: string) => request(world.app).get(`/api/v1${p}`).set('Authorization', `Bearer ${token}`),
+  post: (p: string, body: object) => request(world.app).post(`/api/v1${p}`).set('Authorization', `Bearer ${token}`).send(body),
 });
 type Session = Awaited<ReturnType<typeof signIn>>;
 const sessions = new Map<string, Session>();
 async function as(person: { login: string; password: string }): Promise<Session> {
-  if (!sessions.has(person.login)) sessions.set(person.login, await signIn(t.app, person.login, person.password));
+  if (!sessions.has(person.login)) sessions.set(person.login, await signIn(world.app, person.login, person.password));
   return sessions.get(person.login)!;
 }
 const reported = (history: { kind: string; comment: string; details: { suggested_value?: string } }[]) =>
   history.find((e) => e.kind === 'reported')!;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  people = await buildReportsWorld(t.db.knex);
-  leader = await buildUser(t.db.knex, { department: 'ITC', roles: ['univ_leader'] });
-  for (const [who, person] of Object.entries(people)) tokens[who] = await issueApiToken(t.db.knex, person.id);
-  tokens.leader = await issueApiToken(t.db.knex, leader.id);
-  const file = async (over: Record<string, unknown>) =>
-    (await api(tokens.reporter).post('/reports', reportBody(over)).expect(201)).body;
-  idReport = await file({ field: 'id_card', description: `身份证号应为${ID}，联系 13812345678`, suggested_value: ID });
-  nameReport = await file({ field: 'name', description: '姓名错别字', suggested_value: '张叁' });
-  partyReport = await file({});
+const world = useReportsWorld({
+  setup: async () => {
+    leader = await buildUser(world.db, { department: 'ITC', roles: ['univ_leader'] });
+    for (const [who, person] of Object.entries(world.people)) tokens[who] = await issueApiToken(world.db, person.id);
+    tokens.leader = await issueApiToken(world.db, leader.id);
+    const file = async (over: Record<string, unknown>) =>
+      (await api(tokens.reporter).post('/reports', reportBody(over)).expect(201)).body;
+    idReport = await file({ field: 'id_card', description: `身份证号应为${ID}，联系 13812345678`, suggested_value: ID });
+    nameReport = await file({ field: 'name', description: '姓名错别字', suggested_value: '张叁' });
+    partyReport = await file({});
+  },
 });
-afterAll(() => t.close());
 
 describe('the ticket API', () => {
   it('masks suggested values and descriptions for the IT office and the university leader', async () => {
@@ -80,8 +75,8 @@ describe('the ticket API', () => {
 describe('the audit log', () => {
   const auditedReport = async (reportId: number) =>
     (
-      await t.db
-        .knex('audit_log')
+      await world
+        .db('audit_log')
         .where({ action: 'ticket.report' })
         .whereRaw("summary->>'report_id' = ?", [String(reportId)])
         .first('summary')
@@ -108,7 +103,7 @@ describe('the audit log', () => {
 
 describe('the pages', () => {
   it('the report answer page and the ticket page mask them for the IT office and the leader, not for the stewards', async () => {
-    for (const who of [people.office, leader]) {
+    for (const who of [world.people.office, leader]) {
       const s = await as(who);
       for (const page of [`/reports/tickets/${idReport.ticket_id}`, `/tickets/${idReport.ticket_id}`]) {
         const html = (await s.agent.get(page).expect(200)).text;
@@ -117,24 +112,24 @@ describe('the pages', () => {
       }
       expect((await s.agent.get(`/reports/tickets/${nameReport.ticket_id}`).expect(200)).text).not.toContain('张叁');
     }
-    const steward = await as(people.hrSteward);
+    const steward = await as(world.people.hrSteward);
     expect((await steward.agent.get(`/reports/tickets/${idReport.ticket_id}`).expect(200)).text).toContain(`<td>${ID}</td>`);
     expect((await steward.agent.get(`/reports/tickets/${nameReport.ticket_id}`).expect(200)).text).toContain('<td>张叁</td>');
   });
 
   it('someone else’s report is masked for the IT office (page and API); the reporter sees what they wrote', async () => {
-    const office = await as(people.office);
+    const office = await as(world.people.office);
     const page = (await office.agent.get(`/reports/${idReport.id}`).expect(200)).text;
     expect(page).not.toContain(ID);
     expect(page).toContain(MASKED_ID);
     expect((await api(tokens.office).get(`/reports/${idReport.id}`).expect(200)).body.suggested_value).toBe(MASKED_ID);
     expect((await api(tokens.reporter).get(`/reports/${idReport.id}`).expect(200)).body.suggested_value).toBe(ID);
-    expect((await (await as(people.reporter)).agent.get(`/reports/${idReport.id}`).expect(200)).text).toContain(ID);
+    expect((await (await as(world.people.reporter)).agent.get(`/reports/${idReport.id}`).expect(200)).text).toContain(ID);
   });
 
   it('the triage queue masks them', async () => {
-    await t.db
-      .knex('settings')
+    await world
+      .db('settings')
       .insert({ key: 'reports.triage', value: JSON.stringify(true), updated_at: MONDAY })
       .onConflict('key')
       .merge();
@@ -142,11 +137,11 @@ describe('the pages', () => {
       await api(tokens.reporter2)
         .post('/reports', reportBody({ field: 'mobile', description: '手机应为 13900001111', suggested_value: '13900001111' }))
         .expect(201);
-      const html = (await (await as(people.office)).agent.get('/reports/triage').expect(200)).text;
+      const html = (await (await as(world.people.office)).agent.get('/reports/triage').expect(200)).text;
       expect(html).not.toContain('13900001111');
       expect(html).toContain('139****1111');
     } finally {
-      await t.db.knex('settings').where({ key: 'reports.triage' }).delete();
+      await world.db('settings').where({ key: 'reports.triage' }).delete();
     }
   });
 });
@@ -168,14 +163,14 @@ describe('a report ticket keyed by a sensitive column', () => {
 rules:
 `,
     );
-    const imported = await importCatalog(t.db.knex, yaml);
+    const imported = await importCatalog(world.db, yaml);
     if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
     const r = (
       await api(tokens.reporter)
         .post('/reports', { table: 'person_contact', field: 'phone_note', record_key: { id_card: ID }, description: '备注有误' })
         .expect(201)
     ).body;
-    expect((await t.db.knex('tickets').where({ id: r.ticket_id }).first()).record_key).toEqual({ id_card: ID });
+    expect((await world.db('tickets').where({ id: r.ticket_id }).first()).record_key).toEqual({ id_card: ID });
     for (const token of [tokens.hrSteward, tokens.office]) {
       const one = await api(token).get(`/tickets/${r.ticket_id}`).expect(200);
       expect(one.body.record_key).toEqual({ id_card: MASKED_ID });
@@ -183,7 +178,7 @@ rules:
       const list = await api(token).get('/tickets?table=person_contact').expect(200);
       expect(list.body.items.map((x: { record_key: unknown }) => x.record_key)).toEqual([{ id_card: MASKED_ID }]);
     }
-    const html = (await (await as(people.office)).agent.get(`/reports/tickets/${r.ticket_id}`).expect(200)).text;
+    const html = (await (await as(world.people.office)).agent.get(`/reports/tickets/${r.ticket_id}`).expect(200)).text;
     expect(html).not.toContain(ID);
   });
 });
@@ -195,7 +190,7 @@ describe('the free text of a report’s history', () => {
   let report: { id: number; ticket_id: number };
 
   beforeAll(async () => {
-    await t.db.knex('staff_basic').insert({ staff_no: '20190009', name: '李四', political_status: '群众', mobile: WRONG });
+    await world.db('staff_basic').insert({ staff_no: '20190009', name: '李四', political_status: '群众', mobile: WRONG });
     report = (
       await api(tokens.reporter)
         .post(
@@ -210,14 +205,14 @@ describe('the free text of a report’s history', () => {
         )
         .expect(201)
     ).body;
-    const steward = await as(people.hrSteward);
+    const steward = await as(world.people.hrSteward);
     const answer = (fields: Record<string, string>) => {
       let req = steward.agent.post(`/reports/tickets/${report.ticket_id}/answer?_csrf=${encodeURIComponent(steward.csrf)}`);
       for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
       return req.expect(302);
     };
     await answer({ answer: 'fixed', comment: `已更正为 ${NEW}` });
-    const reporter = await as(people.reporter);
+    const reporter = await as(world.people.reporter);
     await reporter.agent
       .post(`/reports/${report.id}/reopen`)
       .type('form')
@@ -234,7 +229,7 @@ describe('the free text of a report’s history', () => {
   const RAW = [WRONG, NEW, '13700001111', '67781234'];
 
   it('is masked for the IT office and the university leader on the report ticket’s page, one rule for every phone', async () => {
-    for (const who of [people.office, leader]) {
+    for (const who of [world.people.office, leader]) {
       const html = (await (await as(who)).agent.get(`/reports/tickets/${report.ticket_id}`).expect(200)).text;
       for (const raw of RAW) expect(html).not.toContain(raw);
       // The reporter's description, the value seen, the hub's value and the reopen reason: the same number, masked alike.
@@ -249,7 +244,7 @@ describe('the free text of a report’s history', () => {
   });
 
   it('is masked alike on the ticket’s own page and in the tickets API, whose link only offers to read the reports', async () => {
-    for (const who of [people.office, leader]) {
+    for (const who of [world.people.office, leader]) {
       const html = (await (await as(who)).agent.get(`/tickets/${report.ticket_id}`).expect(200)).text;
       for (const raw of RAW) expect(html).not.toContain(raw);
       expect(html).toContain('还是 120****7932');
@@ -260,12 +255,12 @@ describe('the free text of a report’s history', () => {
     const body = (await api(tokens.office).get(`/tickets/${report.ticket_id}`).expect(200)).body;
     for (const raw of RAW) expect(JSON.stringify(body)).not.toContain(raw);
     expect(body.history.map((e: { comment: string | null }) => e.comment)).toContain('还是 120****7932');
-    const own = (await (await as(people.hrSteward)).agent.get(`/tickets/${report.ticket_id}`).expect(200)).text;
+    const own = (await (await as(world.people.hrSteward)).agent.get(`/tickets/${report.ticket_id}`).expect(200)).text;
     expect(own).toContain('查看报告并答复');
   });
 
   it('is masked on the IT office’s view of the report, page and API', async () => {
-    const html = (await (await as(people.office)).agent.get(`/reports/${report.id}`).expect(200)).text;
+    const html = (await (await as(world.people.office)).agent.get(`/reports/${report.id}`).expect(200)).text;
     for (const raw of RAW) expect(html).not.toContain(raw);
     expect(html).toContain('还是 120****7932');
     const body = (await api(tokens.office).get(`/reports/${report.id}`).expect(200)).body;
@@ -279,23 +274,26 @@ describe('the free text of a report’s history', () => {
   });
 
   it('reaches the IT office’s inbox masked ("not ours" reason)', async () => {
-    const notices = await t.db.knex('notifications').where({ user_id: people.office.id, kind: 'report.disputed' }).select('body');
+    const notices = await world
+      .db('notifications')
+      .where({ user_id: world.people.office.id, kind: 'report.disputed' })
+      .select('body');
     expect(notices.map((n) => n.body)).toEqual([expect.stringContaining('理由：号码由 037*-****1234 登记的保卫处维护')]);
   });
 
   it('reaches the reporter’s inbox as their report’s page shows it (the department’s answer masked)', async () => {
-    const notices = await t.db
-      .knex('notifications')
-      .where({ user_id: people.reporter.id, kind: 'report.answered' })
+    const notices = await world
+      .db('notifications')
+      .where({ user_id: world.people.reporter.id, kind: 'report.answered' })
       .select('body');
     expect(notices.map((n) => n.body)).toEqual(['已更正为 139****5678']);
-    const page = (await (await as(people.reporter)).agent.get(`/reports/${report.id}`).expect(200)).text;
+    const page = (await (await as(world.people.reporter)).agent.get(`/reports/${report.id}`).expect(200)).text;
     expect(page).toContain('已更正为 139****5678');
     expect(page).not.toContain(`已更正为 ${NEW}`);
   });
 
   it('is in full for the stewards who fix the record: what reporters saw and suggested', async () => {
-    const html = (await (await as(people.hrSteward)).agent.get(`/reports/tickets/${report.ticket_id}`).expect(200)).text;
+    const html = (await (await as(world.people.hrSteward)).agent.get(`/reports/tickets/${report.ticket_id}`).expect(200)).text;
     expect(html).toContain(`<td>${NEW}</td>`);
     expect(html).toContain(`：${WRONG}</small>`);
   });

@@ -20,9 +20,9 @@ import {
 } from '../../server/services/tickets';
 import { recordAndAudit } from '../../server/services/tickets/events';
 import { issueApiToken, toCurrentUser, UserRow } from '../../server/services/users';
-import { buildReportsWorld, reportBody, ReportsWorld } from '../factories/reports';
+import { MONDAY, reportBody, useReportsWorld } from '../factories/reports';
 import { buildTicket, checkResult, exampleCalendar, exampleCatalog } from '../factories/tickets';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { signIn } from '../helpers/app';
 
 /**
  * The migration for tickets reassigned before a reassignment handed the new department an open
@@ -32,29 +32,24 @@ import { createTestApp, signIn, TestApp } from '../helpers/app';
 const catalog = exampleCatalog();
 const calendar = exampleCalendar(catalog);
 // March 2026 has no holidays: working days are Monday to Friday.
-const MONDAY = new Date('2026-03-02T02:00:00Z'); // 10:00 in Shanghai
 const TUESDAY = new Date('2026-03-03T02:00:00Z');
 const WEDNESDAY = new Date('2026-03-04T02:00:00Z');
 /** When the migration runs: Monday 2026-03-09. 5 working days (medium) from then: 03-10, 11, 12, 13, 16. */
 const CORRECTED = new Date('2026-03-09T02:00:00Z');
 const FRESH_DUE = '2026-03-16';
 
-let t: TestApp;
 let db: Knex;
-let people: ReportsWorld;
 let reporterToken: string;
 const user = async (p: { id: number }): Promise<CurrentUser> =>
   toCurrentUser((await db('users').where({ id: p.id }).first()) as UserRow);
 
-beforeAll(async () => {
-  t = await createTestApp();
-  db = t.db.knex;
-  await migrateToLatest(db);
-  t.ctx.now = () => MONDAY;
-  people = await buildReportsWorld(db);
-  reporterToken = await issueApiToken(db, people.reporter.id);
+const world = useReportsWorld({
+  setup: async () => {
+    db = world.db;
+    await migrateToLatest(db);
+    reporterToken = await issueApiToken(db, world.people.reporter.id);
+  },
 });
-afterAll(() => t.close());
 
 /**
  * A reassignment as `reassignTicket` made it before 0c0dbfe: the department changes, the dispute,
@@ -63,7 +58,7 @@ afterAll(() => t.close());
  * row has no from/to status.
  */
 async function reassignTheOldWay(ticketId: number, department: string, at: Date): Promise<void> {
-  const office = await user(people.office);
+  const office = await user(world.people.office);
   await db.transaction(async (trx) => {
     const current = (await trx('tickets').where({ id: ticketId }).forUpdate().first()) as TicketRow;
     const dueAt = dueDateFor(calendar, at, current.severity, await loadDueWorkingDays(trx));
@@ -106,7 +101,7 @@ const count = async (table: string) => Number((await db(table).count({ n: '*' })
 
 /** A report on a staff member's political status (ORG's field), fixed by ORG on Monday. */
 async function fixedReportTicket(staffNo: string, description: string): Promise<{ reportId: number; ticketId: number }> {
-  const res = await request(t.app)
+  const res = await request(world.app)
     .post('/api/v1/reports')
     .set('Authorization', `Bearer ${reporterToken}`)
     .send(reportBody({ description, record_key: { staff_no: staffNo } }));
@@ -114,7 +109,7 @@ async function fixedReportTicket(staffNo: string, description: string): Promise<
   await answerReport(db, {
     ticketId: res.body.ticket_id,
     answer: 'fixed',
-    actor: await user(people.orgSteward),
+    actor: await user(world.people.orgSteward),
     comment: '已更正',
     now: MONDAY,
   });
@@ -130,8 +125,8 @@ describe('the migration for tickets that kept their status through a reassignmen
   let before: Record<number, TicketRow>;
 
   beforeAll(async () => {
-    const hr = await user(people.hrSteward);
-    const org = await user(people.orgSteward);
+    const hr = await user(world.people.hrSteward);
+    const org = await user(world.people.orgSteward);
 
     // HR marks a check ticket fixed (re-check requested), the IT office reassigns it to ORG the old way.
     fixedCheck = await buildTicket(db, catalog, MONDAY, { field: 'political_status', check: 'codes' });
@@ -163,7 +158,7 @@ describe('the migration for tickets that kept their status through a reassignmen
     await transitionTicket(db, { ticketId: current.id, to: 'fixed', actor: hr, now: MONDAY });
     await reassignTicket(db, {
       ticketId: current.id,
-      actor: await user(people.office),
+      actor: await user(world.people.office),
       department: 'ORG',
       reason: '改派',
       calendar,
@@ -286,18 +281,18 @@ describe('the migration for tickets that kept their status through a reassignmen
 
   it('leaves the confirmation job nothing to resolve on the old fix, and tells the reporter', async () => {
     // Monday 03-16: well past 5 working days after ORG's fix of 03-02.
-    const run = await runConfirmations(t.ctx, { now: new Date('2026-03-16T02:00:00Z') });
+    const run = await runConfirmations(world.ctx, { now: new Date('2026-03-16T02:00:00Z') });
     expect(run.resolved).toEqual([]);
     expect((await ticketOf(fixedReport.ticketId)).status).toBe('open');
     const told = await db('notifications')
-      .where({ user_id: people.reporter.id, kind: 'report.transition', link: `/reports/${fixedReport.reportId}` })
+      .where({ user_id: world.people.reporter.id, kind: 'report.transition', link: `/reports/${fixedReport.reportId}` })
       .orderBy('id');
     expect(told.map((n) => n.title)).toEqual([`【数据纠错】您的报告 #${fixedReport.reportId}：状态变更为「待处理」`]);
     expect(told[0].body).toContain('现改为待处理，整改期限重新计算为 2026-03-16');
   });
 
   it("offers the new department its ticket's actions again", async () => {
-    const s = await signIn(t.app, people.orgSteward.login, people.orgSteward.password);
+    const s = await signIn(world.app, world.people.orgSteward.login, world.people.orgSteward.password);
     const page = await s.agent.get(`/tickets/${fixedCheck.id}`).expect(200);
     expect(page.text).toContain('value="acknowledged"');
     expect(page.text).toContain('value="fixed"');
@@ -306,7 +301,7 @@ describe('the migration for tickets that kept their status through a reassignmen
 
   it("runs as a migration: in the migrator's transaction, on the day it is applied", async () => {
     const late = await buildTicket(db, catalog, MONDAY, { field: 'political_status', check: 'deadline' });
-    await transitionTicket(db, { ticketId: late.id, to: 'acknowledged', actor: await user(people.hrSteward), now: MONDAY });
+    await transitionTicket(db, { ticketId: late.id, to: 'acknowledged', actor: await user(world.people.hrSteward), now: MONDAY });
     await reassignTheOldWay(late.id, 'ORG', TUESDAY);
     await db('knex_migrations').where({ name: '20261203200000_reopen_statuses_inherited_on_reassignment' }).delete();
     expect(await migrateToLatest(db)).toEqual(['20261203200000_reopen_statuses_inherited_on_reassignment']);

@@ -1,8 +1,8 @@
 import type { CurrentUser } from '../../server/policies';
 import { disputeTicket } from '../../server/services/tickets';
 import { buildTicket, exampleCatalog } from '../factories/tickets';
-import { buildReportsWorld, ReportsWorld, STAFF } from '../factories/reports';
-import { createTestApp, csrfFrom, signIn, TestApp } from '../helpers/app';
+import { MONDAY, STAFF, useReportsWorld } from '../factories/reports';
+import { csrfFrom, signIn } from '../helpers/app';
 
 /**
  * Acting from a paged, filtered list returns to that list page (page and filters kept): the triage
@@ -10,20 +10,12 @@ import { createTestApp, csrfFrom, signIn, TestApp } from '../helpers/app';
  * close of a ticket opened from the queue. The return path comes from the form and is used only when
  * it is that very list on this site; anything else falls back to the usual page.
  */
-const MONDAY = new Date('2026-03-02T02:00:00Z'); // 10:00 in Shanghai
 const catalog = exampleCatalog();
 
-let t: TestApp;
-let people: ReportsWorld;
 type Session = Awaited<ReturnType<typeof signIn>>;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  // The example catalog and its departments, the hub's staff_basic, the people of a report.
-  people = await buildReportsWorld(t.db.knex);
-});
-afterAll(() => t.close());
+// The example catalog and its departments, the hub's staff_basic, the people of a report.
+const world = useReportsWorld();
 
 /** How a path appears in an HTML attribute (handlebars escapes `=` and `&`). */
 const attr = (path: string) => path.replace(/&/g, '&amp;').replace(/=/g, '&#x3D;');
@@ -50,7 +42,7 @@ describe('the triage queue', () => {
   /** Reports waiting for triage, oldest first: three on staff_basic, two on student_status. */
   let staff: number[];
   beforeAll(async () => {
-    const rows = await t.db.knex('reports').insert(
+    const rows = await world.db('reports').insert(
       [
         ...['姓名有误', '邮箱有误', '手机号有误'].map((description) => ({
           table_name: 'staff_basic',
@@ -68,7 +60,7 @@ describe('the triage queue', () => {
         })),
       ].map((r, i) => ({
         ...r,
-        reporter_id: people.reporter.id,
+        reporter_id: world.people.reporter.id,
         status: 'triage',
         created_at: new Date(MONDAY.getTime() - (10 - i) * 60_000),
       })),
@@ -78,7 +70,7 @@ describe('the triage queue', () => {
   });
 
   it('returns each action to the queue page it was taken on, table filter and page kept', async () => {
-    const s = await signIn(t.app, people.office.login, people.office.password);
+    const s = await signIn(world.app, world.people.office.login, world.people.office.password);
     const list = '/reports/triage?table=staff_basic&per_page=1&page=2';
     const page = await s.agent.get(list).expect(200);
     expect(page.text).toContain(`href="/reports/${staff[1]}"`);
@@ -104,7 +96,7 @@ describe('the triage queue', () => {
     const later = (await s.agent.get(list).expect(200)).text;
     expect(later).not.toContain('field-error');
     expect(later).not.toContain(typed);
-    expect((await t.db.knex('reports').where({ id: staff[1] }).first()).status).toBe('triage');
+    expect((await world.db('reports').where({ id: staff[1] }).first()).status).toBe('triage');
 
     // Page 2 now shows the third report (the first one left page 1).
     const rejected = await post(s, `/reports/${staff[0]}/reject`, { reason: '重复报告', back: list });
@@ -135,7 +127,7 @@ describe('the triage queue', () => {
     const none = (await s.agent.get('/reports/triage?table=org_unit').expect(200)).text;
     expect(none).toContain('这张表没有待分派的报告。');
     expect(none).not.toContain('<p class="muted">没有待分派的报告。');
-    expect((await t.db.knex('reports').whereIn('id', staff).orderBy('id').select('status')).map((r) => r.status)).toEqual([
+    expect((await world.db('reports').whereIn('id', staff).orderBy('id').select('status')).map((r) => r.status)).toEqual([
       'rejected',
       'triage',
       'routed',
@@ -147,7 +139,7 @@ describe('the triage queue', () => {
   });
 
   it('goes to the first queue page when the return path is anything but the queue on this site', async () => {
-    const s = await signIn(t.app, people.office.login, people.office.password);
+    const s = await signIn(world.app, world.people.office.login, world.people.office.password);
     for (const back of [...HOSTILE('/reports/triage'), '/tickets?view=disputed', '/reports/mine']) {
       const res = await post(s, `/reports/${staff[1]}/reject`, { reason: '', back });
       expect({ back, to: res.headers.location }).toEqual({ back, to: '/reports/triage' });
@@ -166,11 +158,11 @@ describe('the triage queue', () => {
 
 describe('the ticket queue', () => {
   it("returns the steward's bulk acknowledge to the filtered page it was sent from, and to the queue otherwise", async () => {
-    const db = t.db.knex;
+    const db = world.db;
     const tickets = [];
     for (const field of ['name', 'gender', 'birth_date'])
       tickets.push(await buildTicket(db, catalog, MONDAY, { table: 'staff_basic', field, check: 'required', department: 'HR' }));
-    const s = await signIn(t.app, people.hrSteward.login, people.hrSteward.password);
+    const s = await signIn(world.app, world.people.hrSteward.login, world.people.hrSteward.password);
     const list = '/tickets?status=open&check=required&per_page=1&page=3';
     const page = await s.agent.get(list).expect(200);
     expect(page.text).toContain(`name="back" value="${attr(list)}"`);
@@ -199,8 +191,8 @@ describe('the ticket queue', () => {
 
 describe("the IT office's disputed view", () => {
   it('returns a reassign or close of a ticket opened from the view to that view page; a ticket opened elsewhere stays on its page', async () => {
-    const db = t.db.knex;
-    const { id, login, name } = people.hrSteward;
+    const db = world.db;
+    const { id, login, name } = world.people.hrSteward;
     const steward: CurrentUser = { id, login, name, department: 'HR', roles: ['steward'], locale: 'zh-CN' };
     const ids: number[] = [];
     for (const field of ['political_status', 'mobile', 'id_card']) {
@@ -208,7 +200,7 @@ describe("the IT office's disputed view", () => {
       await disputeTicket(db, { ticketId: ticket.id, actor: steward, reason: '非本单位数据', now: MONDAY });
       ids.push(ticket.id);
     }
-    const s = await signIn(t.app, people.office.login, people.office.password);
+    const s = await signIn(world.app, world.people.office.login, world.people.office.password);
     const list = '/tickets?view=disputed&per_page=1&page=3';
     const listed = await s.agent.get(list).expect(200);
     const onPage = [...listed.text.matchAll(/<td><a href="\/tickets\/(\d+)">#/g)].map((m) => Number(m[1]));

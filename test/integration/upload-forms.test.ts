@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type request from 'supertest';
-import { buildReportsWorld, PDF, PNG, ReportsWorld, reportsSessions } from '../factories/reports';
+import { PDF, PNG, ReportsWorld, useReportsWorld } from '../factories/reports';
 import { changedSince, installChangeLog, mark } from '../helpers/change-log';
-import { createTestApp, TestApp } from '../helpers/app';
 import { translator } from '../../server/i18n';
 
 /**
@@ -13,7 +12,6 @@ import { translator } from '../../server/i18n';
  * client may send the file before other fields; a button's value always comes after it). Nothing is
  * written then.
  */
-const MONDAY = new Date('2026-03-02T02:00:00Z');
 const MB = 1024 * 1024;
 const REASON_REQUIRED = translator('zh-CN')('reports.errors.reasonRequired');
 const EXAMPLE = fs.readFileSync(
@@ -21,25 +19,17 @@ const EXAMPLE = fs.readFileSync(
   'utf8',
 );
 
-let t: TestApp;
-let people: ReportsWorld;
-const as = reportsSessions(
-  () => t.app,
-  () => people,
-);
-
-beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  people = await buildReportsWorld(t.db.knex);
-  await installChangeLog(t.db.knex);
-}, 120_000);
-afterAll(() => t.close());
+const world = useReportsWorld({
+  setup: async () => {
+    await installChangeLog(world.db);
+  },
+  timeout: 120_000,
+});
 
 type Part = [string, string] | [string, Buffer, string];
 /** Posts the parts in the given order (as a browser sends a form: in the page's order), the CSRF token in the action URL. */
 async function post(who: keyof ReportsWorld, url: string, parts: Part[]) {
-  const s = await as(who);
+  const s = await world.as(who);
   let req = s.agent.post(`${url}?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
   for (const part of parts) req = part.length === 2 ? req.field(part[0], part[1]) : req.attach(part[0], part[1], part[2]);
   return req;
@@ -51,7 +41,7 @@ async function post(who: keyof ReportsWorld, url: string, parts: Part[]) {
  * limit stopped reading at an oversize file's end: what came in a later read was never parsed.)
  */
 async function postInTwoReads(who: keyof ReportsWorld, url: string, parts: Part[]) {
-  const s = await as(who);
+  const s = await world.as(who);
   const boundary = `----hubwatch-test-${Date.now()}`;
   const pieces: Buffer[] = [];
   let split = 0;
@@ -97,20 +87,20 @@ describe('the report form', () => {
     ]);
     expect(res.status).toBe(302);
     const id = Number(/\/reports\/(\d+)$/.exec(res.headers.location)![1]);
-    const row = await t.db
-      .knex('reports as r')
+    const row = await world
+      .db('reports as r')
       .join('uploads as u', 'u.id', 'r.attachment_id')
       .where('r.id', id)
       .first('u.filename');
     expect(row.filename).toBe('错误截图.png');
-    const file = await (await as('reporter')).agent.get(`/reports/${id}/attachment`).expect(200);
+    const file = await (await world.as('reporter')).agent.get(`/reports/${id}/attachment`).expect(200);
     expect(download(file.headers['content-disposition'])).toBe('错误截图.png');
   });
 
   it('a file over 5 MB sent before the description: the attachment’s message, the description and suggestion kept; nothing written', async () => {
-    await as('reporter'); // signing in writes
+    await world.as('reporter'); // signing in writes
     for (const size of [5 * MB + 1, 12 * MB]) {
-      const before = await mark(t.db.knex);
+      const before = await mark(world.db);
       const res = await postInTwoReads('reporter', '/reports', [
         ...REPORT,
         ['attachment', pngOf(size), '截图.png'],
@@ -125,13 +115,13 @@ describe('the report form', () => {
       expect(res.text).toContain('该教职工已入党，政治面貌应为中共党员</textarea>');
       expect(res.text).toContain('name="suggested_value" value="中共党员"');
       expect(res.text).toContain('name="record_key[staff_no]" value="20190001"');
-      expect(await changedSince(t.db.knex, before)).toEqual([]);
+      expect(await changedSince(world.db, before)).toEqual([]);
     }
   });
 
   it('a file over 5 MB with other fields wrong too: every message at once, each under its input; nothing written', async () => {
-    await as('reporter');
-    const before = await mark(t.db.knex);
+    await world.as('reporter');
+    const before = await mark(world.db);
     const res = await post('reporter', '/reports', [
       ['table', 'staff_basic'],
       ['field', 'political_status'],
@@ -150,7 +140,7 @@ describe('the report form', () => {
       /name="attachment"[^>]*>\s*<p class="muted">[^<]*<\/p>\s*<p class="field-error" role="alert">文件超过 5 MB<\/p>/,
     );
     expect(res.text).toContain('name="suggested_value" value="中共党员"');
-    expect(await changedSince(t.db.knex, before)).toEqual([]);
+    expect(await changedSince(world.db, before)).toEqual([]);
   });
 });
 
@@ -159,11 +149,11 @@ describe('the report answer form', () => {
     const filed = await post('reporter2', '/reports', [...REPORT, ['description', '政治面貌有误'], ['action', 'submit']]);
     expect(filed.status).toBe(302);
     const id = Number(/\/reports\/(\d+)$/.exec(filed.headers.location)![1]);
-    const ticketId = Number((await t.db.knex('reports').where({ id }).first('ticket_id')).ticket_id);
+    const ticketId = Number((await world.db('reports').where({ id }).first('ticket_id')).ticket_id);
     const url = `/reports/tickets/${ticketId}/answer`;
 
-    await as('orgSteward'); // signing in writes
-    const before = await mark(t.db.knex);
+    await world.as('orgSteward'); // signing in writes
+    const before = await mark(world.db);
     const big = await postInTwoReads('orgSteward', url, [
       ['answer', 'fixed'],
       ['document', Buffer.concat([PDF, Buffer.alloc(5 * MB)]), '更正说明.pdf'],
@@ -172,7 +162,7 @@ describe('the report answer form', () => {
     expect(big.status).toBe(422);
     expect(big.text).toMatch(/name="document"[^>]*>\s*<p class="field-error" role="alert">文件超过 5 MB<\/p>/);
     expect(big.text).toContain('已在人事系统更正为中共党员</textarea>');
-    expect(await changedSince(t.db.knex, before)).toEqual([]);
+    expect(await changedSince(world.db, before)).toEqual([]);
 
     // "Not an error" without its reason and with a document too large: both messages at once.
     const both = await post('orgSteward', url, [
@@ -183,7 +173,7 @@ describe('the report answer form', () => {
     expect(both.status).toBe(422);
     expect(both.text).toMatch(/name="document"[^>]*>\s*<p class="field-error" role="alert">文件超过 5 MB<\/p>/);
     expect(both.text).toContain(`<p class="field-error" role="alert">${REASON_REQUIRED}</p>`);
-    expect(await changedSince(t.db.knex, before)).toEqual([]);
+    expect(await changedSince(world.db, before)).toEqual([]);
 
     const ok = await post('orgSteward', url, [
       ['answer', 'fixed'],
@@ -191,9 +181,9 @@ describe('the report answer form', () => {
       ['comment', '已在人事系统更正为中共党员'],
     ]);
     expect(ok.status).toBe(302);
-    const state = await t.db.knex('report_tickets').where({ ticket_id: ticketId }).first('answer_document_id');
-    expect((await t.db.knex('uploads').where({ id: state.answer_document_id }).first('filename')).filename).toBe('更正说明.pdf');
-    const doc = await (await as('reporter2')).agent.get(`/reports/tickets/${ticketId}/document`).expect(200);
+    const state = await world.db('report_tickets').where({ ticket_id: ticketId }).first('answer_document_id');
+    expect((await world.db('uploads').where({ id: state.answer_document_id }).first('filename')).filename).toBe('更正说明.pdf');
+    const doc = await (await world.as('reporter2')).agent.get(`/reports/tickets/${ticketId}/document`).expect(200);
     expect(download(doc.headers['content-disposition'])).toBe('更正说明.pdf');
   });
 });
@@ -201,12 +191,12 @@ describe('the report answer form', () => {
 describe('the catalog import', () => {
   /** The example catalog and a comment line: `bytes` bytes of valid YAML. */
   const padded = (bytes: number) => Buffer.from(`${EXAMPLE}\n#${'#'.repeat(bytes - Buffer.byteLength(EXAMPLE) - 3)}\n`);
-  const versions = async () => Number((await t.db.knex('catalog_versions').count({ n: '*' }).first())!.n);
+  const versions = async () => Number((await world.db('catalog_versions').count({ n: '*' }).first())!.n);
 
   it('a file over 1 MB (and over 5 MB): the file input’s message on the form, dry run and strict kept as chosen after it; nothing imported', async () => {
-    await as('office'); // signing in writes
+    await world.as('office'); // signing in writes
     for (const size of [MB + 1, 6 * MB]) {
-      const before = [await mark(t.db.knex), await versions()];
+      const before = [await mark(world.db), await versions()];
       const res = await postInTwoReads('office', '/catalog/import', [
         ['file', padded(size), '学校数据目录.yaml'],
         ['dry_run', '1'],
@@ -217,7 +207,7 @@ describe('the catalog import', () => {
       expect(upload).toMatch(/name="file"[^>]*>\s*<p class="field-error" role="alert">文件超过 1 MB<\/p>/);
       expect(upload).toMatch(/name="dry_run" value="1" checked>/);
       expect(upload).toMatch(/name="strict" value="1" checked>/);
-      expect(await changedSince(t.db.knex, before[0])).toEqual([]);
+      expect(await changedSince(world.db, before[0])).toEqual([]);
       expect(await versions()).toBe(before[1]);
     }
   });
