@@ -1,0 +1,297 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { describeBrowser, launchBrowser, screenshot } from '../helpers/browser';
+import { freePort, spawnHubwatch, Spawned, waitFor, waitForListening } from '../helpers/process';
+
+/**
+ * The lists a department steward or a data user reads on a phone, over the demo a first start builds (its tickets,
+ * error reports, sharing requests and notices; a steward files a structure change). At 375 px the tickets table was
+ * 870-920 px wide in its scroll box, My reports 1156 px, the triage list widened the page itself to 881 px: a
+ * ticket's problem, state and due date were a sideways scroll apart. At a phone's width each row is now a card, each
+ * cell on a line of its own after its column's header (app.css, table.cards-narrow; public/js/cards-narrow.js gives
+ * the cells their labels and the table its roles); at 1280 px the table is a table.
+ */
+
+const AXE = require.resolve('axe-core/axe.min.js');
+
+interface ListPage {
+  login: string;
+  path: string;
+  /** A cell of the first row (a selector inside the row) and its column's header, in Chinese and English. */
+  cell?: { selector: string; label: { 'zh-CN': string; en: string } };
+}
+
+/** Each list with rows for the person who reads it; the inbox is a list of notices (no table). */
+const PAGES: ListPage[] = [
+  { login: 'stu.steward', path: '/tickets', cell: { selector: 'td:has(.due-date)', label: { 'zh-CN': '整改期限', en: 'Due' } } },
+  { login: 'stu.steward', path: '/inbox' },
+  { login: 'aca.user', path: '/reports/mine', cell: { selector: 'td:has(.badge)', label: { 'zh-CN': '状态', en: 'Status' } } },
+  {
+    login: 'itoffice',
+    path: '/reports/triage',
+    cell: { selector: 'td:nth-child(4)', label: { 'zh-CN': '问题描述', en: 'What is wrong' } },
+  },
+  { login: 'stu.user', path: '/sharing', cell: { selector: 'td:has(.badge)', label: { 'zh-CN': '状态', en: 'Status' } } },
+  { login: 'itoffice', path: '/sharing/all', cell: { selector: 'td.when', label: { 'zh-CN': '提交时间', en: 'Submitted' } } },
+  {
+    login: 'itoffice',
+    path: '/sharing/structure-changes',
+    cell: { selector: 'td:nth-child(6)', label: { 'zh-CN': '计划变更日期', en: 'Planned date' } },
+  },
+];
+const TABLE_PAGES = PAGES.filter((p) => p.cell);
+
+interface Layout {
+  rows: number;
+  page: { scrollWidth: number; innerWidth: number };
+  box: { scrollWidth: number; clientWidth: number };
+}
+
+/** The open page's list: how many rows, and whether the page or the list's box is wider than the window. */
+async function layout(page: Page): Promise<Layout> {
+  return (await page.evaluate(`(() => {
+    const list = document.querySelector('main table.cards-narrow') || document.querySelector('main ul.inbox');
+    const box = list.closest('.table-scroll') || list;
+    return {
+      rows: list.querySelectorAll(':scope > tbody > tr, :scope > li:not(.muted)').length,
+      page: { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth },
+      box: { scrollWidth: box.scrollWidth, clientWidth: box.clientWidth },
+    };
+  })()`)) as Layout;
+}
+
+interface Cell {
+  header: string;
+  /** A ticket's box to tick: its column's header is the select-all box. */
+  tick: boolean;
+  label: string | null;
+  top: number;
+  bottom: number;
+  display: string;
+}
+
+/**
+ * The first row's cells: its column's header text, the label its ::before shows (the first string of `content`,
+ * which may carry alternative text after a slash), where it lies, how it is displayed.
+ */
+async function firstRowCells(page: Page): Promise<Cell[]> {
+  return (await page.evaluate(`(() => {
+    const table = document.querySelector('main table.cards-narrow');
+    const headers = [...table.querySelectorAll(':scope > thead th')].map((th) => th.textContent.trim());
+    return [...table.querySelector(':scope > tbody > tr').children].map((td, i) => {
+      const content = getComputedStyle(td, '::before').content;
+      const quoted = /^"((?:[^"\\\\]|\\\\.)*)"/.exec(content);
+      const r = td.getBoundingClientRect();
+      return { header: headers[i], tick: !!td.querySelector('input[type=checkbox]'), label: quoted ? quoted[1] : null, top: r.top, bottom: r.bottom, display: getComputedStyle(td).display };
+    });
+  })()`)) as Cell[];
+}
+
+describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => {
+  let dataDir: string;
+  let base: string;
+  let server: Spawned;
+  let browser: Browser;
+  const passwords = new Map<string, string>();
+
+  async function open(login: string, locale: 'zh-CN' | 'en', width: number, javaScriptEnabled = true): Promise<Page> {
+    const context = await browser.newContext({ locale, viewport: { width, height: 800 }, bypassCSP: true, javaScriptEnabled });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    await page.fill('#login', login);
+    await page.fill('#password', passwords.get(login)!);
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
+    if (new URL(page.url()).pathname === '/login') throw new Error(`sign-in as ${login} failed`);
+    expect(await page.getAttribute('html', 'lang')).toBe(locale);
+    return page;
+  }
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubwatch-cards-'));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    server = spawnHubwatch(['serve'], { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
+    await waitForListening(server, base, 150_000);
+    for (const [, login, password] of server.output().matchAll(/^\|\s*(\S+)\s*\|[^|]*\|[^|]*\|\s*(\S+)\s*\|$/gm))
+      passwords.set(login, password);
+    browser = await launchBrowser();
+
+    // The first start's check run files the tickets a few seconds after the server listens.
+    const steward = await open('stu.steward', 'zh-CN', 1280);
+    await waitFor(
+      async () => {
+        await steward.goto(`${base}/tickets`);
+        return (await steward.locator('main tbody a[href^="/tickets/"]').count()) > 0;
+      },
+      60_000,
+      "the first check run's tickets",
+    );
+    // The demo has no data-structure change: the steward files one.
+    await steward.goto(`${base}/sharing/structure-changes`);
+    await steward.check('input[name=tables] >> nth=0');
+    await steward.fill('#sc-desc', '学籍表新增“辅修专业”字段 / a new field for a minor');
+    await steward.fill('#sc-date', new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()));
+    await steward.fill('#sc-contact', '学生处 王老师 0371-00000000');
+    await Promise.all([steward.waitForNavigation(), steward.click('form[action="/sharing/structure-changes"] button.primary')]);
+    expect(await steward.locator('.flash-success').count()).toBe(1);
+    await steward.context().close();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server && server.child.exitCode === null) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it.each(['zh-CN', 'en'] as const)(
+    'at 375 px in %s no list scrolls sideways, and each cell is a line of its own after its column’s header',
+    async (locale) => {
+      for (const list of PAGES) {
+        const page = await open(list.login, locale, 375);
+        await page.goto(`${base}${list.path}`);
+        const { rows, page: doc, box } = await layout(page);
+        expect({
+          path: list.path,
+          rows: rows > 0,
+          pageFits: doc.scrollWidth <= doc.innerWidth,
+          boxFits: box.scrollWidth <= box.clientWidth,
+        }).toEqual({
+          path: list.path,
+          rows: true,
+          pageFits: true,
+          boxFits: true,
+        });
+        if (list.cell) {
+          const cells = await firstRowCells(page);
+          // Every labelled cell shows its own column's header, one under the other; a ticket's box 选择 (Select), the
+          // header the column has without a select-all box.
+          const labelled = cells.filter((c) => c.label !== null);
+          expect(labelled.length).toBeGreaterThan(2);
+          for (const c of labelled) {
+            const header = c.tick ? { 'zh-CN': '选择', en: 'Select' }[locale] : c.header;
+            expect({ path: list.path, label: c.label }).toEqual({ path: list.path, label: header });
+          }
+          // An empty cell (no box to tick, no answer yet) is 1 px, out of sight.
+          const shown = cells.filter((c) => c.bottom - c.top > 1);
+          for (let i = 1; i < shown.length; i++)
+            expect({ path: list.path, below: shown[i].top >= shown[i - 1].bottom - 1 }).toEqual({ path: list.path, below: true });
+          // And the one the steward looks for, named here.
+          const named = await page.evaluate(`(() => {
+            const cells = document.querySelector('main table.cards-narrow > tbody > tr').querySelectorAll(${JSON.stringify(list.cell.selector)});
+            return { cells: cells.length, label: /^"([^"]*)"/.exec(getComputedStyle(cells[0], '::before').content)?.[1] };
+          })()`);
+          expect({ path: list.path, ...(named as object) }).toEqual({
+            path: list.path,
+            cells: 1,
+            label: list.cell.label[locale],
+          });
+        }
+        if (list.path === '/tickets') await screenshot(page, `cards-375-tickets-${locale}`);
+        await page.context().close();
+      }
+    },
+    120_000,
+  );
+
+  // The select-all box's header is out of sight with the others: the box keeps a label of its own, and it and each
+  // ticket's box are as tall as a finger needs.
+  it('at 375 px the tickets’ select-all box is in sight with its label, and every box to tick is at least 24 px', async () => {
+    const page = await open('stu.steward', 'zh-CN', 375);
+    await page.goto(`${base}/tickets`);
+    const boxes = (await page.evaluate(`(() => {
+      const all = document.getElementById('ticket-select-all');
+      const label = document.querySelector('label[for="ticket-select-all"]');
+      return {
+        selectAll: { visible: all.getBoundingClientRect().width > 0, label: label.getBoundingClientRect().width > 0 ? label.textContent : null },
+        small: [...document.querySelectorAll('main table input[type=checkbox]')].filter((b) => b.getBoundingClientRect().height < 24).length,
+        boxes: document.querySelectorAll('main table input[type=checkbox]').length,
+      };
+    })()`)) as { selectAll: { visible: boolean; label: string | null }; small: number; boxes: number };
+    expect(boxes).toEqual({ selectAll: { visible: true, label: '全选' }, small: 0, boxes: expect.any(Number) });
+    expect(boxes.boxes).toBeGreaterThan(1);
+    await page.locator('label[for="ticket-select-all"]').click();
+    expect(await page.locator('main tbody input[name=ids]:not(:checked)').count()).toBe(0);
+    await page.context().close();
+  });
+
+  // display:block takes table semantics away in some browsers: the lists keep them by their roles.
+  it('at 375 px the lists are still tables to a screen reader, and axe finds nothing serious', async () => {
+    for (const list of TABLE_PAGES) {
+      const page = await open(list.login, 'zh-CN', 375);
+      await page.goto(`${base}${list.path}`);
+      const tree = await page.locator('main table.cards-narrow').ariaSnapshot();
+      const headers = await page.locator('main table.cards-narrow > thead th').count();
+      expect({
+        path: list.path,
+        table: tree.startsWith('- table'),
+        columnheaders: tree.match(/- columnheader\b/g)?.length,
+        cells: /- cell\b/.test(tree),
+      }).toEqual({
+        path: list.path,
+        table: true,
+        columnheaders: headers,
+        cells: true,
+      });
+      await page.addScriptTag({ path: AXE });
+      const violations = (await page.evaluate(
+        `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, rules: { 'empty-table-header': { enabled: true } } })
+          .then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'empty-table-header').map((v) => v.id))`,
+      )) as string[];
+      expect({ path: list.path, violations }).toEqual({ path: list.path, violations: [] });
+      await page.context().close();
+    }
+  }, 120_000);
+
+  // Without JavaScript no cell has its label and the table has no roles: the list stays a table, scrolling in its box.
+  it('at 375 px without JavaScript the tickets list is a table that scrolls in its box', async () => {
+    const page = await open('stu.steward', 'zh-CN', 375, false);
+    await page.goto(`${base}/tickets`);
+    const table = await page.evaluate(`(() => {
+      const table = document.querySelector('main table.cards-narrow');
+      return { display: getComputedStyle(table).display, headerRow: table.tHead.rows[0].getBoundingClientRect().height > 10 };
+    })()`);
+    const { rows, page: doc, box } = await layout(page);
+    expect({
+      ...(table as object),
+      rows: rows > 0,
+      pageFits: doc.scrollWidth <= doc.innerWidth,
+      scrolls: box.scrollWidth > box.clientWidth,
+    }).toEqual({
+      display: 'table',
+      headerRow: true,
+      rows: true,
+      pageFits: true,
+      scrolls: true,
+    });
+    await page.context().close();
+  });
+
+  it.each(['zh-CN', 'en'] as const)(
+    'at 1280 px in %s the lists are tables with a header row in sight',
+    async (locale) => {
+      for (const list of TABLE_PAGES) {
+        const page = await open(list.login, locale, 1280);
+        await page.goto(`${base}${list.path}`);
+        const table = (await page.evaluate(`(() => {
+        const table = document.querySelector('main table.cards-narrow');
+        const head = table.querySelector(':scope > thead > tr');
+        const cells = [...table.querySelector(':scope > tbody > tr').children];
+        return {
+          display: getComputedStyle(table).display,
+          headerRow: head.getBoundingClientRect().height > 10 && [...head.children].every((th) => getComputedStyle(th).display === 'table-cell'),
+          cells: cells.every((td) => getComputedStyle(td).display === 'table-cell' && getComputedStyle(td, '::before').content === 'none'),
+        };
+      })()`)) as { display: string; headerRow: boolean; cells: boolean };
+        expect({ path: list.path, ...table }).toEqual({ path: list.path, display: 'table', headerRow: true, cells: true });
+        await page.context().close();
+      }
+    },
+    120_000,
+  );
+});
