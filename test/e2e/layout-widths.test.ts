@@ -82,8 +82,10 @@ describeBrowser('page widths in Chromium', () => {
         .filter((e) => e.getBoundingClientRect().right > window.innerWidth).map((e) => e.textContent)`);
       expect({ path, outside }).toEqual({ path, outside: [] });
     }
-    // The ticket list and the dashboard's ranking are wider than a phone: they scroll, the page does not.
-    expect(scrolled).toEqual(expect.arrayContaining(['/tickets', '/dashboard']));
+    // The dashboard's ranking is wider than a phone: it scrolls, the page does not. The ticket list is a column of
+    // cards at this width (table.cards-narrow): nothing of it scrolls.
+    expect(scrolled).toEqual(expect.arrayContaining(['/dashboard']));
+    expect(scrolled).not.toContain('/tickets');
     await page.goto(`${server.baseUrl}/tickets`);
     await screenshot(page, 'layout-390-tickets');
     await page.close();

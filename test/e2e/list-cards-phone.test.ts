@@ -272,6 +272,20 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
     await page.context().close();
   });
 
+  // The triage list's actions header is visually hidden text; positioned against the page, not its scroll box, it sat
+  // at the far edge of the wide table and widened the page to 881 px (English, 375 px, no JavaScript, so no cards).
+  it('at 375 px without JavaScript a wide list with a hidden header widens its box, never the page', async () => {
+    const page = await open('itoffice', 'en', 375, false);
+    await page.goto(`${base}/reports/triage`);
+    const { rows, page: doc, box } = await layout(page);
+    expect({ rows: rows > 0, pageFits: doc.scrollWidth <= doc.innerWidth, scrolls: box.scrollWidth > box.clientWidth }).toEqual({
+      rows: true,
+      pageFits: true,
+      scrolls: true,
+    });
+    await page.context().close();
+  });
+
   it.each(['zh-CN', 'en'] as const)(
     'at 1280 px in %s the lists are tables with a header row in sight',
     async (locale) => {
