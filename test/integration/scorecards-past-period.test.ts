@@ -64,6 +64,8 @@ describe('a past period on the dashboard and the scorecard', () => {
     expect(html).not.toContain(zh('scorecards.dashboard.lastDay', { day: '2026-11-21' }));
     expect(worstTables(html)).toEqual(['staff']);
     expect(heatDays(html).at(-1)).toBe('2026-11-10');
+    // Its overdue count is the period end's: no link to today's overdue list, which would show other tickets.
+    expect(html).not.toContain('href="/tickets?view=overdue"');
   });
 
   it('the current period still shows the latest snapshot', async () => {
@@ -71,6 +73,7 @@ describe('a past period on the dashboard and the scorecard', () => {
     expect(html).toContain(zh('scorecards.dashboard.lastDay', { day: '2026-11-21' }));
     expect(worstTables(html)).toEqual(['payroll']);
     expect(heatDays(html).at(-1)).toBe('2026-11-21');
+    expect(html).toContain(`<a href="/tickets?view=overdue">${zh('scorecards.dashboard.overdue')}</a>`);
   });
 
   it("a department's scorecard of a past period: its breakdown is of the period end's snapshot", async () => {
