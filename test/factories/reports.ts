@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Express } from 'express';
+import request from 'supertest';
 import type { Knex } from 'knex';
 import { importCatalog } from '../../server/services/catalog/repository';
 import { issueApiToken } from '../../server/services/users';
@@ -86,6 +87,11 @@ export interface ReportsTestWorld {
    * writes, so a test that compares the database before and after signs in first).
    */
   as(who: keyof ReportsWorld): Promise<Session>;
+  /** The API as one of the people, with their token (`apiTokens`): `get('/reports/mine')`, `post('/reports', body)`. */
+  api(who: keyof ReportsWorld): {
+    get(path: string): request.Test;
+    post(path: string, body: object): request.Test;
+  };
 }
 
 export interface ReportsWorldOptions {
@@ -133,6 +139,11 @@ export function useReportsWorld(options: ReportsWorldOptions = {}): ReportsTestW
       return built(tokens);
     },
     as: async (who) => (sessions[who] ??= await signIn(world.app, world.people[who].login, world.people[who].password)),
+    api: (who) => ({
+      get: (path) => request(world.app).get(`/api/v1${path}`).set('Authorization', `Bearer ${world.tokens[who]}`),
+      post: (path, body) =>
+        request(world.app).post(`/api/v1${path}`).set('Authorization', `Bearer ${world.tokens[who]}`).send(body),
+    }),
   };
   beforeAll(async () => {
     testApp = await createTestApp(options.env);

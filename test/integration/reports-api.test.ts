@@ -1,15 +1,10 @@
-import request from 'supertest';
 import { MONDAY, reportBody, ReportsWorld, STAFF, useReportsWorld } from '../factories/reports';
 
 /** The public API of error reports: routing, merging, bad input, isolation, the hourly limit. */
 
 const world = useReportsWorld({ apiTokens: true });
 
-const api = (who: keyof ReportsWorld) => ({
-  get: (path: string) => request(world.app).get(`/api/v1${path}`).set('Authorization', `Bearer ${world.tokens[who]}`),
-  post: (path: string, body: object) =>
-    request(world.app).post(`/api/v1${path}`).set('Authorization', `Bearer ${world.tokens[who]}`).send(body),
-});
+const api = (who: keyof ReportsWorld) => world.api(who);
 const count = async (table: string) => Number((await world.db(table).count({ n: '*' }).first())?.n);
 
 describe('routing', () => {

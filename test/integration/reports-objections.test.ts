@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { run as runConfirmations } from '../../jobs/report-confirmations';
 import { up as clearStaleAnswers } from '../../migrations/20261202003000_clear_stale_report_answers';
 import { MONDAY, reportBody, ReportsWorld, STAFF, useReportsWorld } from '../factories/reports';
@@ -12,11 +11,7 @@ const at = (iso: string) => new Date(iso);
 
 const world = useReportsWorld({ apiTokens: true });
 
-const api = (who: keyof ReportsWorld) => ({
-  get: (path: string) => request(world.app).get(`/api/v1${path}`).set('Authorization', `Bearer ${world.tokens[who]}`),
-  post: (path: string, body: object) =>
-    request(world.app).post(`/api/v1${path}`).set('Authorization', `Bearer ${world.tokens[who]}`).send(body),
-});
+const api = (who: keyof ReportsWorld) => world.api(who);
 async function file(who: keyof ReportsWorld, over: Record<string, unknown> = {}): Promise<{ id: number; ticket_id: number }> {
   return (await api(who).post('/reports', reportBody(over)).expect(201)).body;
 }

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { MONDAY, reportBody, ReportsWorld, STAFF, useReportsWorld } from '../factories/reports';
 import { signIn } from '../helpers/app';
 
@@ -9,11 +8,7 @@ let rejected: number[] = [];
 let open: number;
 let fixed: number;
 
-const api = (who: keyof ReportsWorld) => ({
-  get: (path: string) => request(world.app).get(`/api/v1${path}`).set('Authorization', `Bearer ${world.tokens[who]}`),
-  post: (path: string, body: object) =>
-    request(world.app).post(`/api/v1${path}`).set('Authorization', `Bearer ${world.tokens[who]}`).send(body),
-});
+const api = (who: keyof ReportsWorld) => world.api(who);
 /** Reports written straight into the table (the hourly limit allows 20 through the front door). */
 async function insertReports(reporterId: number, n: number, over: Record<string, unknown>): Promise<number[]> {
   const rows = await world.db('reports').insert(
