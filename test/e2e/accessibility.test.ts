@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { describeBrowser, launchBrowser } from '../helpers/browser';
-import { freePort, spawnHubwatch, Spawned, waitFor, waitForListening } from '../helpers/process';
+import { FirstStart, startFirstStart, waitFor } from '../helpers/process';
 
 /**
  * axe-core's WCAG 2.1 A and AA rules on every page each role reaches, in Chinese and in English, over the demo a
@@ -201,31 +198,20 @@ interface Finding {
 }
 
 describeBrowser('accessibility (axe-core, WCAG 2.1 A/AA) of every page, each role, Chinese and English', () => {
-  let dataDir: string;
+  let demo: FirstStart;
   let base: string;
-  let server: Spawned;
+  let passwords: Map<string, string>;
   let browser: Browser;
-  const passwords = new Map<string, string>();
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubwatch-a11y-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawnHubwatch(['serve'], { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
-    await waitForListening(server, base, 150_000);
-    // The demo accounts' box the first start printed: | login | role | dept | password |
-    for (const [, login, password] of server.output().matchAll(/^\|\s*(\S+)\s*\|[^|]*\|[^|]*\|\s*(\S+)\s*\|$/gm))
-      passwords.set(login, password);
+    demo = await startFirstStart('a11y');
+    ({ base, passwords } = demo);
     browser = await launchBrowser();
   }, 200_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (server && server.child.exitCode === null) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-    }
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await demo?.stop();
   });
 
   /** A browser context of its own (own session), signed in as `login` unless null. */
@@ -236,7 +222,7 @@ describeBrowser('accessibility (axe-core, WCAG 2.1 A/AA) of every page, each rol
     const page = await context.newPage();
     if (login === null) return page;
     const password = passwords.get(login);
-    if (!password) throw new Error(`the first start printed no password for ${login}:\n${server.output()}`);
+    if (!password) throw new Error(`the first start printed no password for ${login}:\n${demo.server.output()}`);
     await page.goto(`${base}/login`);
     await page.fill('#login', login);
     await page.fill('#password', password);

@@ -1,9 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { describeBrowser, launchBrowser, screenshot } from '../helpers/browser';
-import { freePort, spawnHubwatch, Spawned, waitFor, waitForListening } from '../helpers/process';
+import { FirstStart, startFirstStart, waitFor } from '../helpers/process';
 
 /**
  * The lists a department steward or a data user reads on a phone, over the demo a first start builds (its tickets,
@@ -90,11 +87,10 @@ async function firstRowCells(page: Page): Promise<Cell[]> {
 }
 
 describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => {
-  let dataDir: string;
+  let demo: FirstStart;
   let base: string;
-  let server: Spawned;
+  let passwords: Map<string, string>;
   let browser: Browser;
-  const passwords = new Map<string, string>();
 
   async function open(login: string, locale: 'zh-CN' | 'en', width: number, javaScriptEnabled = true): Promise<Page> {
     const context = await browser.newContext({ locale, viewport: { width, height: 800 }, bypassCSP: true, javaScriptEnabled });
@@ -110,13 +106,8 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
   }
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubwatch-cards-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawnHubwatch(['serve'], { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
-    await waitForListening(server, base, 150_000);
-    for (const [, login, password] of server.output().matchAll(/^\|\s*(\S+)\s*\|[^|]*\|[^|]*\|\s*(\S+)\s*\|$/gm))
-      passwords.set(login, password);
+    demo = await startFirstStart('cards');
+    ({ base, passwords } = demo);
     browser = await launchBrowser();
 
     // The first start's check run files the tickets a few seconds after the server listens.
@@ -142,11 +133,7 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
 
   afterAll(async () => {
     await browser?.close();
-    if (server && server.child.exitCode === null) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-    }
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await demo?.stop();
   });
 
   it.each(['zh-CN', 'en'] as const)(

@@ -1,5 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 export const BIN = path.resolve(__dirname, '../../bin/hubwatch.js');
@@ -64,4 +66,43 @@ export async function waitForListening(server: Spawned, baseUrl: string, timeout
       ? new Error(`the server exited (${exit}) before listening:\n${tail()}`)
       : new Error(`${err.message} (${timeoutMs / 1000} s); it printed:\n${tail()}`);
   });
+}
+
+/** A `hubwatch serve` started on an empty data directory: the first start's demo, as a new user gets it. */
+export interface FirstStart {
+  base: string;
+  server: Spawned;
+  /** The demo accounts' passwords, by login, from the box the first start printed. */
+  passwords: Map<string, string>;
+  /** Kills the server and removes its data directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `hubwatch serve` on a new data directory (embedded PGlite, demo hub and accounts) and waits until it
+ * listens. `label` names the temporary directory (hubwatch-<label>-…).
+ */
+export async function startFirstStart(label: string, timeoutMs = 150_000): Promise<FirstStart> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `hubwatch-${label}-`));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawnHubwatch(['serve'], { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
+  const stop = async () => {
+    if (server.child.exitCode === null) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitForListening(server, base, timeoutMs);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  // The demo accounts' box: | login | role | dept | password |
+  const passwords = new Map<string, string>();
+  for (const [, login, password] of server.output().matchAll(/^\|\s*(\S+)\s*\|[^|]*\|[^|]*\|\s*(\S+)\s*\|$/gm))
+    passwords.set(login, password);
+  return { base, server, passwords, stop };
 }
