@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { importCatalog } from '../../server/services/catalog/repository';
+import { createTestApp, TestApp } from '../helpers/app';
 
 /**
  * Hand-made check runs, tickets and sharing reviews for scorecard tests. Instants are given in
@@ -44,6 +45,17 @@ tables:
 export async function seedScorecardCatalog(db: Knex): Promise<void> {
   const result = await importCatalog(db, SCORECARD_CATALOG);
   if (!result.ok) throw new Error(`scorecard catalog does not import: ${JSON.stringify(result.problems)}`);
+}
+
+/** The scorecard tests' "now": 2026-11-22 10:00 in Beijing (a Sunday). */
+export const SCORECARD_NOW = new Date('2026-11-22T10:00:00+08:00');
+
+/** A test app on its own database, its clock at SCORECARD_NOW, with the scorecard catalog imported. */
+export async function createScorecardTestApp(): Promise<TestApp> {
+  const t = await createTestApp();
+  t.ctx.now = () => SCORECARD_NOW;
+  await seedScorecardCatalog(t.db.knex);
+  return t;
 }
 
 export interface ResultSpec {

@@ -1,7 +1,7 @@
 import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { buildUser } from '../factories';
-import { buildCheckRun, seedScorecardCatalog } from '../factories/scorecards';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { buildCheckRun, createScorecardTestApp } from '../factories/scorecards';
+import { signIn, TestApp } from '../helpers/app';
 
 /**
  * The comparison of departments' period scores is a horizontal bar chart (chart.js, as the dashboard's
@@ -39,9 +39,7 @@ describe("departments' period scores as a bar chart", () => {
   let office: Awaited<ReturnType<typeof signIn>>;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
-    await seedScorecardCatalog(t.db.knex);
+    t = await createScorecardTestApp();
     const o = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'] });
     await buildCheckRun(
       t.db.knex,

@@ -2,8 +2,8 @@ import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { translator } from '../../server/i18n';
 import { importCatalog } from '../../server/services/catalog/repository';
 import { buildUser } from '../factories';
-import { buildCheckRun, SCORECARD_CATALOG, seedScorecardCatalog } from '../factories/scorecards';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { buildCheckRun, createScorecardTestApp, SCORECARD_CATALOG } from '../factories/scorecards';
+import { signIn, TestApp } from '../helpers/app';
 
 /**
  * Closing an assessment period freezes its days, so a period may end only on a day that is over:
@@ -31,9 +31,7 @@ describe('closing assessment periods', () => {
       .send({ _csrf: office.csrf, from, to, label: `${from}–${to}` });
 
   beforeAll(async () => {
-    t = await createTestApp();
-    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
-    await seedScorecardCatalog(t.db.knex);
+    t = await createScorecardTestApp();
     const o = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'] });
     const l = await buildUser(t.db.knex, { department: 'ORG', roles: ['univ_leader'] });
     const s = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });

@@ -1,8 +1,8 @@
 import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { translator } from '../../server/i18n';
 import { buildUser } from '../factories';
-import { buildCheckRun, seedScorecardCatalog } from '../factories/scorecards';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { buildCheckRun, createScorecardTestApp } from '../factories/scorecards';
+import { signIn, TestApp } from '../helpers/app';
 
 /**
  * Bad input on the scorecard pages brings the same page back with the message under the field, in
@@ -53,9 +53,7 @@ describe('scorecard forms with bad input', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
-    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
-    await seedScorecardCatalog(t.db.knex);
+    t = await createScorecardTestApp();
     const o = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'] });
     const s = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
     officeId = o.id;

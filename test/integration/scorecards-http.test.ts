@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs';
 import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { buildUser } from '../factories';
-import { buildCheckRun, seedScorecardCatalog } from '../factories/scorecards';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { buildCheckRun, createScorecardTestApp } from '../factories/scorecards';
+import { signIn, TestApp } from '../helpers/app';
 
 /**
  * Two days of hand-made results: on 2026-11-20 HR has freshness 1/2 and completeness 0.9; ORG has
@@ -21,9 +21,7 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     (await agent.get(path).expect(200)).text;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
-    await seedScorecardCatalog(t.db.knex);
+    t = await createScorecardTestApp();
     office = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'], name: '信息办王老师' });
     hrSteward = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'], name: '人事处李专员' });
     hrLeader = await buildUser(t.db.knex, { department: 'HR', roles: ['dept_leader'], name: '人事处张处长' });

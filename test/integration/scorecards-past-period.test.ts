@@ -1,8 +1,8 @@
 import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { translator } from '../../server/i18n';
 import { buildUser } from '../factories';
-import { buildCheckRun, seedScorecardCatalog } from '../factories/scorecards';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { buildCheckRun, createScorecardTestApp } from '../factories/scorecards';
+import { signIn, TestApp } from '../helpers/app';
 
 /**
  * A past period's dashboard and scorecard show the hub as it stood when the period ended: stat cards, trend, heat map
@@ -28,9 +28,7 @@ describe('a past period on the dashboard and the scorecard', () => {
   let office: Awaited<ReturnType<typeof signIn>>;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
-    await seedScorecardCatalog(t.db.knex);
+    t = await createScorecardTestApp();
     const o = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'] });
     await buildCheckRun(
       t.db.knex,

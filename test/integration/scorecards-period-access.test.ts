@@ -1,8 +1,8 @@
 import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { translator } from '../../server/i18n';
 import { buildUser } from '../factories';
-import { buildCheckRun, seedScorecardCatalog } from '../factories/scorecards';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { buildCheckRun, createScorecardTestApp } from '../factories/scorecards';
+import { signIn, TestApp } from '../helpers/app';
 
 /**
  * Departments find the closed periods they may appeal: the periods list opens read-only to a
@@ -32,9 +32,7 @@ describe('closed periods for departments', () => {
       .select('title', 'body', 'link');
 
   beforeAll(async () => {
-    t = await createTestApp();
-    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
-    await seedScorecardCatalog(t.db.knex);
+    t = await createScorecardTestApp();
     const users = {
       office: await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'] }),
       hrSteward: await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] }),

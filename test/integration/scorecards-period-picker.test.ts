@@ -1,7 +1,7 @@
 import { translator } from '../../server/i18n';
 import { buildUser } from '../factories';
-import { seedScorecardCatalog } from '../factories/scorecards';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { createScorecardTestApp } from '../factories/scorecards';
+import { signIn, TestApp } from '../helpers/app';
 
 /**
  * The period picker of the dashboard and a department's scorecard names the period the page shows. With a date range
@@ -31,9 +31,7 @@ describe('the period picker', () => {
   let periodId: number;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
-    await seedScorecardCatalog(t.db.knex);
+    t = await createScorecardTestApp();
     const o = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'] });
     office = await signIn(t.app, o.login, o.password);
     const closing = await office.agent

@@ -3,7 +3,7 @@ import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { translator } from '../../server/i18n';
 import { importCatalog } from '../../server/services/catalog/repository';
 import { buildUser } from '../factories';
-import { buildCheckRun, insertSourceReviews, insertTicket, seedScorecardCatalog } from '../factories/scorecards';
+import { buildCheckRun, createScorecardTestApp, insertSourceReviews, insertTicket } from '../factories/scorecards';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
 /**
@@ -33,9 +33,7 @@ describe('scorecards: departments without data, rounding, English, odd codes', (
   let officeEn: Awaited<ReturnType<typeof signIn>>;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
-    await seedScorecardCatalog(t.db.knex);
+    t = await createScorecardTestApp();
     const o = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'] });
     await buildCheckRun(t.db.knex, '2026-11-21T10:00:00+08:00', [
       { table: 'staff', field: 'staff_no', check: 'validate', department: 'HR', violations: 39, checked: 2000 },
@@ -144,9 +142,7 @@ describe('scorecards: the dashboard before any department is scored', () => {
   let office: Awaited<ReturnType<typeof signIn>>;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
-    await seedScorecardCatalog(t.db.knex);
+    t = await createScorecardTestApp();
     const o = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'] });
     // A snapshot with tickets but no check result: every department is there, none has a score.
     await insertTicket(t.db.knex, { department: 'HR', due: '2026-11-30', firstSeen: '2026-11-20T09:00:00+08:00' });

@@ -1,7 +1,7 @@
 import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { importCatalog } from '../../server/services/catalog/repository';
 import { buildUser } from '../factories';
-import { buildCheckRun, seedScorecardCatalog } from '../factories/scorecards';
+import { buildCheckRun, createScorecardTestApp } from '../factories/scorecards';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
 /**
@@ -35,9 +35,7 @@ describe('scorecards: the ranking as people compare it', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
-    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
-    await seedScorecardCatalog(t.db.knex);
+    t = await createScorecardTestApp();
     const o = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'] });
     const day = async (at: string, empty: { hr: number; org: number; stu: number }) => {
       await buildCheckRun(t.db.knex, `${at}T10:00:00+08:00`, [

@@ -1,8 +1,8 @@
 import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { translator } from '../../server/i18n';
 import { buildUser } from '../factories';
-import { buildCheckRun, insertTicket, seedScorecardCatalog } from '../factories/scorecards';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { buildCheckRun, createScorecardTestApp, insertTicket } from '../factories/scorecards';
+import { signIn, TestApp } from '../helpers/app';
 
 /**
  * A department's scorecard page as its steward reads it, in Chinese and in English: before the first
@@ -30,9 +30,7 @@ describe("a department's scorecard page", () => {
   const page = async (path: string, locale: 'zh-CN' | 'en') => (await sessions[locale]!.agent.get(path).expect(200)).text;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    t.ctx.now = () => new Date('2026-11-22T10:00:00+08:00');
-    await seedScorecardCatalog(t.db.knex);
+    t = await createScorecardTestApp();
     const s = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
     sessions['zh-CN'] = await signIn(t.app, s.login, s.password);
     const english = (sessions.en = await signIn(t.app, s.login, s.password));
