@@ -429,5 +429,6 @@ describeBrowser('accessibility (axe-core, WCAG 2.1 A/AA) of every page, each rol
         (f.targets.length > 8 ? `\n    … and ${f.targets.length - 8} more` : ''),
     );
     expect(report).toEqual([]);
-  }, 600_000);
+    // ~1½ minutes on an idle machine, 525 s in a loaded CI run: the limit only stops a hang.
+  }, 1_200_000);
 });

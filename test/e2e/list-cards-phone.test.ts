@@ -129,7 +129,7 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
     await Promise.all([steward.waitForNavigation(), steward.click('form[action="/sharing/structure-changes"] button.primary')]);
     expect(await steward.locator('.flash-success').count()).toBe(1);
     await steward.context().close();
-  }, 240_000);
+  }, 480_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -183,7 +183,7 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
         await page.context().close();
       }
     },
-    120_000,
+    300_000,
   );
 
   // The select-all box's header is out of sight with the others: the box keeps a label of its own, and it and each
@@ -233,7 +233,7 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
       expect({ path: list.path, violations }).toEqual({ path: list.path, violations: [] });
       await page.context().close();
     }
-  }, 120_000);
+  }, 300_000);
 
   // Without JavaScript no cell has its label and the table has no roles: the list stays a table, scrolling in its box.
   it('at 375 px without JavaScript the tickets list is a table that scrolls in its box', async () => {
@@ -293,6 +293,6 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
         await page.context().close();
       }
     },
-    120_000,
+    300_000,
   );
 });
