@@ -92,6 +92,23 @@ describe("check pages: a table's last hub error", () => {
       expect(forLeader).not.toContain(s);
   });
 
+  it('a run that fails stores its error with the personal numbers masked (the run page shows it to the IT office)', async () => {
+    // The notice of the table's error cannot be filed: the run stops there, with that error as its own.
+    const deps = checkRunnerDeps(t.ctx);
+    const summary = await runNow(
+      {
+        ...deps,
+        onTableError: async () => {
+          throw new Error(`notice refused for ${ID} (${MOBILE})`);
+        },
+      },
+      { trigger: 'cli' },
+    );
+    expect(summary.status).toBe('failed');
+    const run = await t.db.knex('check_runs').where({ id: summary.runId }).first('status', 'error');
+    expect(run).toEqual({ status: 'failed', error: 'notice refused for 110101********0016 (139****5678)' });
+  });
+
   it("the IT office's notice of the table's error has the personal numbers masked (it is e-mailed too)", async () => {
     const notices = await t.db.knex('notifications').where({ kind: 'check.table_error' }).select('body', 'body_en');
     expect(notices.length).toBeGreaterThan(0);

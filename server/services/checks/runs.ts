@@ -7,6 +7,7 @@ import type { Hub } from '../../hub';
 import { createCalendar, WorkingDayCalendar } from '../calendar';
 import { loadCurrentCatalog } from '../catalog/repository';
 import type { Catalog } from '../catalog/types';
+import { scrubForLog } from '../privacy';
 import { handOffTable } from './handoff';
 import { INSTANCE_ID } from './instance';
 import { saveTableOutcome } from './persist';
@@ -202,9 +203,10 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
       return { runId, status: 'interrupted', durationMs: Date.now() - started, tables: outcomes, error: message };
     }
     logger.error({ err, runId }, 'check run failed');
+    // Stored as the logs keep it: a database's message can quote a value it refused (an ID number, a mobile).
     await db('check_runs')
       .where({ id: runId, status: 'running' })
-      .update({ status: 'failed', error: message, finished_at: db.fn.now() });
+      .update({ status: 'failed', error: scrubForLog(message), finished_at: db.fn.now() });
     return { runId, status: 'failed', durationMs: Date.now() - started, tables: outcomes, error: message };
   } finally {
     clearInterval(heartbeat);
@@ -220,7 +222,7 @@ async function markInterrupted(db: Knex, runId: number, error: string, attempts 
     try {
       await db('check_runs')
         .where({ id: runId, status: 'running' })
-        .update({ status: 'interrupted', error, finished_at: db.fn.now() });
+        .update({ status: 'interrupted', error: scrubForLog(error), finished_at: db.fn.now() });
       return;
     } catch (err) {
       if (!isConnectionLost(err)) throw err;
