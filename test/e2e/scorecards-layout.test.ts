@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { buildUser } from '../factories';
-import { chartsSettled, clickAndLoad, Journey, pageAs, startJourney } from '../factories/journeys';
+import { chartsSettled, Journey, pageAs, startJourney } from '../factories/journeys';
 import { buildCheckRun, seedScorecardCatalog } from '../factories/scorecards';
 import { describeBrowser, screenshot } from '../helpers/browser';
 
@@ -74,8 +74,35 @@ describeBrowser('scorecard charts and tables in Chromium', () => {
   it('keeps the English dashboard within a 1280 px window: the ranking table scrolls in its own box', async () => {
     const page = await pageAs(j, office, 1280);
     await page.goto(`${j.baseUrl}/dashboard?from=2026-11-20&to=2026-11-20`);
-    await clickAndLoad(page, '.locale-switch button[value="en"]');
-    await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
+    // What the page asked for and got after the click, for the failure message below.
+    const traffic: string[] = [];
+    const at = () => `${Date.now() % 100_000} ms`;
+    page.on('request', (r) => traffic.push(`${at()} → ${r.method()} ${r.url()}`));
+    page.on('response', (r) => traffic.push(`${at()} ← ${r.status()} ${r.url()} ${r.headers()['location'] ?? ''}`));
+    page.on('framenavigated', (f) => traffic.push(`${at()} page ${f.url()}`));
+    const [response] = await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load' }),
+      page.click('.locale-switch button[value="en"]'),
+    ]);
+    // In loaded runs (1 in ~10 with three CPU hogs beside it) the page after the click was the Chinese dashboard,
+    // the same address, for a reason not yet found: the failure says what was asked, answered and shown.
+    await page
+      .locator('html[lang="en"]')
+      .waitFor({ state: 'attached' })
+      .catch(async (err: Error) => {
+        const seen = {
+          response: response ? `${response.status()} ${response.url()}` : 'no navigation',
+          url: page.url(),
+          lang: await page.getAttribute('html', 'lang').catch(() => null),
+          h1: await page.textContent('h1').catch(() => null),
+          traffic,
+          flash: await page
+            .locator('main > .flash')
+            .allInnerTexts()
+            .catch(() => []),
+        };
+        throw new Error(`the English button did not lead to an English page: ${JSON.stringify(seen)} (${err.message})`);
+      });
     expect(await page.textContent('h1')).toContain('Data-quality assessment dashboard');
     await chartsSettled(page);
     const widths = (await page.evaluate(`(() => {
