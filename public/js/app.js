@@ -48,7 +48,10 @@
   document.addEventListener('submit', function (event) {
     var form = event.target;
     var store = storage();
-    if (!store || event.defaultPrevented || (form.method || '').toLowerCase() !== 'post' || isAccountForm(form)) return;
+    // The attribute, not form.method: a form with an input named "method" (the sharing request's 数据对接方式)
+    // answers form.method with that input, and the handler broke before keeping anything.
+    var method = (form.getAttribute && form.getAttribute('method')) || '';
+    if (!store || event.defaultPrevented || method.toLowerCase() !== 'post' || isAccountForm(form)) return;
     var fields = keptFields(form);
     var typed = fields.some(function (f) {
       return f[1].trim() !== '';

@@ -1,5 +1,6 @@
 import { buildUser } from '../factories';
-import { clickAndLoad, flashText, Journey, pageAs, startJourney } from '../factories/journeys';
+import { clickAndLoad, flashText, Journey, pageAs, startJourney, startSharingBrowser } from '../factories/journeys';
+import type { SharingPeople } from '../factories/sharing';
 import { buildReportsWorld, ReportsWorld, STAFF } from '../factories/reports';
 import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
 import { describeBrowser, screenshot } from '../helpers/browser';
@@ -97,5 +98,45 @@ describeBrowser('an error report (a multipart form whose inputs follow its table
     expect(await j.t.db.knex('reports').count({ n: '*' })).toEqual([{ n: 0 }]);
     await clickAndLoad(page, 'form[data-report-form] button[value=submit]');
     expect(await j.t.db.knex('reports').count({ n: '*' })).toEqual([{ n: 1 }]);
+  });
+});
+
+describeBrowser('a sharing request (a form with inputs named "method" and "action") sent after the session ended', () => {
+  let j: Journey;
+  let people: SharingPeople;
+
+  beforeAll(async () => {
+    ({ people, ...j } = await startSharingBrowser());
+  }, 120_000);
+  afterAll(() => j?.close());
+
+  it('comes back with what was typed and chosen, to be sent again', async () => {
+    const requests = () => j.t.db.knex('sharing_requests').count({ n: '*' });
+    const before = await requests();
+    const page = await pageAs(j, people.applicant);
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${j.baseUrl}/sharing/new`);
+    await page.fill('[name="applicant[name]"]', '张三');
+    await page.fill('[name="system[name]"]', '计算机学院迎新系统');
+    await page.check('input[name="method"][value="other"]');
+    await page.fill('[name="method_other"]', '数据库视图');
+    await page.fill('[name="purpose"]', '核对新生学籍与辅导员信息');
+    await j.t.db.knex('sessions').delete();
+    await clickAndLoad(page, 'form[data-sharing-form] button[value=submit]');
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.fill('#login', people.applicant.login);
+    await page.fill('#password', people.applicant.password);
+    await clickAndLoad(page, 'button[type=submit].primary');
+
+    expect(new URL(page.url()).pathname).toBe('/sharing/new');
+    expect(await page.locator('main > .flash-info').count()).toBe(1);
+    expect(await page.inputValue('[name="applicant[name]"]')).toBe('张三');
+    expect(await page.inputValue('[name="system[name]"]')).toBe('计算机学院迎新系统');
+    expect(await page.isChecked('input[name="method"][value="other"]')).toBe(true);
+    expect(await page.inputValue('[name="method_other"]')).toBe('数据库视图');
+    expect(await page.inputValue('[name="purpose"]')).toBe('核对新生学籍与辅导员信息');
+    expect(errors).toEqual([]);
+    expect(await requests()).toEqual(before);
   });
 });
