@@ -610,6 +610,52 @@ async function inLocale<T>(login: keyof SharingPeople, locale: 'en' | 'zh-CN', f
   }
 }
 
+describe('a form sent back (422) says what to correct at its top, and that files must be chosen again', () => {
+  /** The summary box before the form: each message and the id it links to. */
+  const summaryOf = (html: string) => {
+    const box = /<div class="flash flash-error error-summary" role="alert">([\s\S]*?)<\/div>/.exec(html);
+    if (!box) return null;
+    return {
+      beforeForm: html.indexOf(box[0]) < html.indexOf('<form method="post" action="/sharing/new'),
+      links: [...box[1].matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map((m) => ({ anchor: m[1], message: m[2] })),
+    };
+  };
+
+  const WRONG_CHECK_DIGIT = VALID_ID_CARD.slice(0, 17) + (VALID_ID_CARD[17] === '0' ? '1' : '0');
+
+  it('a wrong vendor ID number: the summary names it and links to its message beside the input; the chosen file is to be chosen again', async () => {
+    const res = await postForm('applicant', '/sharing/new', fullForm({ 'vendors[0][id_card]': WRONG_CHECK_DIGIT }), {
+      material: [PDF, '立项批复.pdf'],
+    });
+    expect(res.status).toBe(422);
+    const summary = summaryOf(res.text);
+    expect(summary?.beforeForm).toBe(true);
+    expect(summary?.links).toHaveLength(1);
+    const [link] = summary!.links;
+    expect(link.anchor).toBe('vendors-0-id_card-error');
+    expect(link.message).toContain('身份证号');
+    expect(res.text).toContain(`<p class="field-error" role="alert" id="${link.anchor}">${link.message}</p>`);
+    // Browsers cannot put a file back: the form says so under both file inputs.
+    expect(res.text.split('表单退回时不保留已选的文件，请重新选择。')).toHaveLength(3);
+  });
+
+  it('an empty form: every message of the summary links to a message on the page; a missing file is to be uploaded', async () => {
+    const res = await postForm('applicant', '/sharing/new', { action: 'submit' });
+    expect(res.status).toBe(422);
+    const summary = summaryOf(res.text);
+    expect(summary!.links.length).toBeGreaterThan(5);
+    for (const { anchor } of summary!.links)
+      expect({ anchor, onPage: res.text.includes(`id="${anchor}"`) }).toEqual({ anchor, onPage: true });
+    expect(summary!.links.map((l) => l.message)).toContain('请上传“系统立项或相关材料”');
+  });
+
+  it('a form with nothing wrong has no summary', async () => {
+    const page = await (await as('applicant')).agent.get('/sharing/new').expect(200);
+    expect(page.text).not.toContain('error-summary');
+    expect(page.text).not.toContain('请重新选择');
+  });
+});
+
 describe('messages name the field by its label and the choices by their names, in the user’s language', () => {
   it('the form: no integration method, no system status, no campus answers → 请选择…; nothing written', async () => {
     const before = Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n);

@@ -93,6 +93,11 @@ export function sharingRoutes(ctx: AppContext): Router {
 
   // ── the form ──
 
+  /** A sent-back form's messages for its summary, each with the id of its message beside the input (errorId). */
+  function errorSummary(fields: Record<string, string> | undefined): { anchor: string; message: string }[] {
+    return Object.entries(fields ?? {}).map(([path, message]) => ({ anchor: `${path.replace(/\./g, '-')}-error`, message }));
+  }
+
   async function renderForm(
     req: Request,
     res: Response,
@@ -108,6 +113,7 @@ export function sharingRoutes(ctx: AppContext): Router {
         department: department?.name ?? req.user!.department,
         university: universityName(ctx.config, req),
         ...extra,
+        errorSummary: errorSummary(extra.fields as Record<string, string> | undefined),
       }),
     );
   }

@@ -73,7 +73,7 @@ export function validateRequest(
     if (input.datasets.length === 0)
       errors.push({ field: 'datasets', key: 'sharing.errors.chooseOne', params: { label: label('datasets') } });
     if (!extra.hasMaterial)
-      errors.push({ field: 'material', key: 'sharing.errors.required', params: { label: label('material') } });
+      errors.push({ field: 'material', key: 'errors.uploadRequired', params: { label: label('material') } });
   }
   format('applicant.email', input.applicant.email, EMAIL.test(input.applicant.email.trim()), 'applicantEmail', 'email');
   format(
