@@ -35,3 +35,33 @@ it('shows the table, the field and the key columns by their titles, with their n
   const filed = /<ol class="ticket-history">\s*<li>([\s\S]*?)<\/li>/.exec(html)?.[1].replace(/\s+/g, ' ');
   expect(filed).toContain(`${zh('tickets.events.filed')} （${zh('tickets.status.open')}）`);
 });
+
+it('says a whole-table verdict (freshness, a catalog rule) is one, instead of "1 / 1" records', async () => {
+  const steward = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
+  const { agent } = await signIn(t.app, steward.login, steward.password);
+  const facts = (html: string) => /<dl class="ticket-facts">([\s\S]*?)<\/dl>/.exec(html)?.[1] ?? '';
+  const violationsRow = `<dt>${zh('tickets.fields.violations')}</dt>`;
+  for (const check of ['freshness', 'rule:staff_rows_dropped'] as const) {
+    const ticket = await buildTicket(t.db.knex, exampleCatalog(), new Date('2026-11-20T02:00:00Z'), {
+      check,
+      field: null,
+      violations: 1,
+      checkedRows: 1,
+      sampleKeys: [],
+    });
+    const html = facts((await agent.get(`/tickets/${ticket.id}`).expect(200)).text);
+    expect({ check, row: html.includes(`${violationsRow}<dd>${zh('tickets.show.tableVerdict')}</dd>`) }).toEqual({
+      check,
+      row: true,
+    });
+    expect(html).not.toContain('1 / 1');
+  }
+  // A field's check still counts its records.
+  const counted = await buildTicket(t.db.knex, exampleCatalog(), new Date('2026-11-20T02:00:00Z'), {
+    check: 'required',
+    field: 'title_rank',
+    violations: 3,
+    checkedRows: 120,
+  });
+  expect(facts((await agent.get(`/tickets/${counted.id}`).expect(200)).text)).toContain(`${violationsRow}<dd>3 / 120</dd>`);
+});

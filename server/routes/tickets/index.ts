@@ -314,6 +314,8 @@ export function ticketsRoutes(ctx: AppContext): Router {
       history: withNotes(req.t, history, { departments: names, runLinks: can(req.user!, 'runs.view') }),
       tableTitle: table?.title ?? null,
       fieldTitle: titleOf(ticket.field_name),
+      // Freshness and a catalog rule judge the whole table: stored as 1 of 1, which is no count of records.
+      tableVerdict: ticket.field_name === null && (t.check === 'freshness' || t.check.startsWith('rule:')),
       sampleColumns: sampleColumns.map((name) => ({ name, title: titleOf(name) })),
       // A row whose key is all blank says （主键为空）, as the run page does, instead of empty cells.
       samples: t.sample_keys.map((k) => ({ blank: isBlankKey(k), values: sampleColumns.map((c) => k[c]) })),
