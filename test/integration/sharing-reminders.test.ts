@@ -31,13 +31,14 @@ it('reminds the source department on Friday 03-06 (due Monday 03-09), once', asy
   t.ctx.now = () => new Date('2026-03-06T02:00:00Z');
   expect(await run(t.ctx)).toEqual({ reminded: 1, flagged: 0, expiring: 0 });
   expect(await run(t.ctx)).toEqual({ reminded: 0, flagged: 0, expiring: 0 });
-  expect(await inbox(people.stuSteward.id)).toEqual(['sharing.reminder']);
+  // After the notice of the request reaching its stage (workflow, sharing-notices.test.ts).
+  expect(await inbox(people.stuSteward.id)).toEqual(['sharing.stage', 'sharing.reminder']);
 });
 
 it('flags the overdue review to every IT office account on Tuesday 03-10', async () => {
   t.ctx.now = () => new Date('2026-03-10T02:00:00Z');
   expect(await run(t.ctx)).toEqual({ reminded: 0, flagged: 1, expiring: 0 });
-  expect(await inbox(people.office.id)).toEqual(['sharing.overdue']);
-  expect(await inbox(people.office2.id)).toEqual(['sharing.overdue']);
-  expect(await inbox(people.stuSteward.id)).toEqual(['sharing.reminder']);
+  expect(await inbox(people.office.id)).toEqual(['sharing.stage', 'sharing.overdue']);
+  expect(await inbox(people.office2.id)).toEqual(['sharing.stage', 'sharing.overdue']);
+  expect(await inbox(people.stuSteward.id)).toEqual(['sharing.stage', 'sharing.reminder']);
 });

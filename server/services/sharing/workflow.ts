@@ -28,6 +28,7 @@ import type { Catalog } from '../catalog/types';
 import { saveUpload, uploadProblem } from '../uploads';
 import { decidedFirstReview, holdsStage, isApprover, isOverdue, onBehalfReason, type StageRow } from './access';
 import { canonicalItems, inCatalogSpelling, leaderBasis, sourceParts } from './plan';
+import { noticeApplicant, noticeReachedStages, pendingStageIds } from './notices';
 import { formColumns, inputOf, loadRequest, stageRows, writeInput, type DbRow } from './repository';
 import {
   DEFAULT_GRANT_DAYS,
@@ -223,7 +224,7 @@ export async function submitRequest(
 ): Promise<SubmitResult> {
   let input = typed;
   const files = opts.files ?? {};
-  const { catalog } = await clock(ctx);
+  const { catalog, today } = await clock(ctx);
   let hasMaterial = !!files.material;
   if (!hasMaterial && opts.draftId) {
     const draft = await ctx.db('sharing_requests').where({ id: opts.draftId }).first('material_upload_id');
@@ -281,6 +282,8 @@ export async function submitRequest(
       sources: sources.map((s) => s.department),
       leader: { required: leader.required, rows: leader.rows, hubError: leader.hubError ?? null },
     });
+    // Stage 1's reviewers hear of the new request.
+    await noticeReachedStages(trx, { id, applicant_id: actor.user.id }, new Set(), await stagesOf(trx, id), actor.user.id, today);
     return {
       id,
       status: 'submitted' as RequestStatus,
@@ -441,6 +444,11 @@ async function grant(
   await trx('sharing_requests').where({ id: requestId }).update({ status: 'granted', closed_at: ctx.now() });
 }
 
+async function grantedOutcome(trx: Trx, requestId: number): Promise<{ kind: 'granted'; expiresOn: string }> {
+  const g = await trx('sharing_grants').where({ request_id: requestId }).first('expires_on');
+  return { kind: 'granted', expiresOn: String(g.expires_on) };
+}
+
 async function auditGrant(trx: Trx, actor: Actor | null, requestId: number): Promise<void> {
   const g = await trx('sharing_grants').where({ request_id: requestId }).first('expires_on', 'items');
   await audit(trx, actor, 'sharing.grant', requestId, {
@@ -510,6 +518,11 @@ export async function decide(ctx: AppContext, actor: Actor, requestId: number, i
       status,
     });
     if (status === 'granted') await auditGrant(trx, actor, request.id);
+    // Who hears of it: the reviewers of a stage it reached, the applicant of its end.
+    if (status === 'in_review')
+      await noticeReachedStages(trx, request, pendingStageIds(stages), await stagesOf(trx, request.id), actor.user.id, today);
+    else if (status === 'granted') await noticeApplicant(trx, request, await grantedOutcome(trx, request.id), actor.user.id);
+    else await noticeApplicant(trx, request, { kind: 'rejected', stage, reason: decision.reason }, actor.user.id);
   });
   return (await loadRequest(ctx.db, requestId))!;
 }
@@ -622,6 +635,7 @@ export async function arbitrate(
     if (request.applicant_id === actor.user.id) throw new ForbiddenError('sharing.errors.ownRequest');
     const stage = await rejectedSourceStage(trx, request);
     if (!stage || request.arbitration !== 'requested') throw new ConflictError('sharing.errors.noArbitration');
+    const before = await stagesOf(trx, request.id);
     // The input only once there is an arbitration to decide (404, 403, 409 first, as every action).
     // The conclusion says why (研究并做出结论): the applicant and the source department read it.
     const problems: FieldError[] = [];
@@ -679,6 +693,11 @@ export async function arbitrate(
       note,
     });
     if (granted) await auditGrant(trx, actor, request.id);
+    const decision = input.decision === 'overturn' ? 'overturn' : 'uphold';
+    await noticeApplicant(trx, request, { kind: 'arbitration', decision }, actor.user.id);
+    if (granted) await noticeApplicant(trx, request, await grantedOutcome(trx, request.id), actor.user.id);
+    else if (decision === 'overturn')
+      await noticeReachedStages(trx, request, pendingStageIds(before), await stagesOf(trx, request.id), actor.user.id, today);
   });
 }
 

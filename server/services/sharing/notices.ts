@@ -1,0 +1,129 @@
+/**
+ * What the data-sharing workflow tells people as a request moves (the daily reminders, overdue flags and expiry
+ * notices are jobs/sharing-reminders.ts'): the reviewers of a stage the request has just reached, and the applicant
+ * when it is granted, refused (不共享) or its arbitration concluded. Inbox only, as the reminders and the reporters'
+ * notices (a person's notice; e-mail and robots are for departments' mailboxes), written with the transaction that
+ * changes the request, so a notice is never sent for a change that was rolled back. In Chinese with the same in
+ * English (`noticeText`, `noticeTextEn`); no personal data: the request's number, the stage and a standard reason.
+ */
+import type { Knex } from 'knex';
+import { can } from '../../policies';
+import { addToInbox, noticeText, noticeTextEn } from '../notifications';
+import { toCurrentUser, type UserRow } from '../users';
+import { decidedFirstReview, holdsStage, type StageRow } from './access';
+import type { RejectionReason } from './types';
+
+type Trx = Knex.Transaction;
+
+const link = (requestId: number) => `/sharing/${requestId}`;
+
+/** The ids of the stages waiting for a decision now: taken before a change, to tell which stages it reached. */
+export function pendingStageIds(stages: StageRow[]): Set<number> {
+  return new Set(stages.filter((s) => s.status === 'pending').map((s) => Number(s.id)));
+}
+
+/** The stage's name, a data source's with its department: 数据来源部门审核（HR）. */
+function stageName(stage: StageRow, t: typeof noticeText, open: string, close: string): string {
+  const name = t(`sharing.stageKind.${stage.kind}`);
+  return stage.kind === 'source' && stage.department_code ? `${name}${open}${stage.department_code}${close}` : name;
+}
+const stageZh = (stage: StageRow) => stageName(stage, noticeText, '（', '）');
+const stageEn = (stage: StageRow) => stageName(stage, noticeTextEn, ' (', ')');
+
+/**
+ * Who may decide `stage` now: the people whose review queue shows it (lists.ts queueIds) — the holders of the stage
+ * by role (access.ts holdsStage, with the IT office standing in where a department has nobody else), never the
+ * applicant, and the final review never to whoever decided the first (decidedFirstReview).
+ */
+async function stageReviewers(trx: Trx, stage: StageRow, stages: StageRow[], applicantId: number, today: string) {
+  const users = (await trx('users')
+    .where({ disabled: false })
+    .whereNot('id', applicantId)
+    // Only to read fewer rows: an account with no role but `user` holds no stage (the policies below decide).
+    .whereRaw(`NOT (roles <@ ARRAY['user']::text[])`)
+    .select('id', 'login', 'name', 'department_code', 'roles', 'locale')) as UserRow[];
+  return users
+    .map((row) => toCurrentUser({ ...row, id: Number(row.id) }))
+    .filter((user) => {
+      if (!can(user, 'sharing.review')) return false;
+      const held = holdsStage(user, stage, today);
+      return (held.own || held.onBehalf) && !decidedFirstReview(user, stage, stages);
+    })
+    .map((user) => user.id);
+}
+
+/**
+ * Tells the reviewers of every stage pending in `stages` (read after the change) that was not pending before it
+ * (`before`): one notice each, linking to the request; `actorId`, who made the change, is not told of it.
+ */
+export async function noticeReachedStages(
+  trx: Trx,
+  request: { id: number; applicant_id: number },
+  before: Set<number>,
+  stages: StageRow[],
+  actorId: number | null,
+  today: string,
+): Promise<void> {
+  for (const stage of stages.filter((s) => s.status === 'pending' && !before.has(Number(s.id)))) {
+    const reviewers = (await stageReviewers(trx, stage, stages, request.applicant_id, today)).filter((id) => id !== actorId);
+    const params = { id: request.id, stage: stageZh(stage), date: stage.due_on ?? '' };
+    const paramsEn = { ...params, stage: stageEn(stage) };
+    await addToInbox(trx, reviewers, {
+      kind: 'sharing.stage',
+      title: noticeText('sharing.notices.stage', params),
+      body: stage.due_on ? noticeText('sharing.notices.dueOn', params) : '',
+      link: link(request.id),
+      en: {
+        title: noticeTextEn('sharing.notices.stage', paramsEn),
+        body: stage.due_on ? noticeTextEn('sharing.notices.dueOn', paramsEn) : '',
+      },
+    });
+  }
+}
+
+/** What the applicant hears of their request's end or of its arbitration. */
+export type Outcome =
+  | { kind: 'granted'; expiresOn: string }
+  | { kind: 'rejected'; stage: StageRow; reason: RejectionReason | null }
+  | { kind: 'arbitration'; decision: 'overturn' | 'uphold' };
+
+/** Tells the applicant of `outcome` (never when they made the change themselves). */
+export async function noticeApplicant(
+  trx: Trx,
+  request: { id: number; applicant_id: number },
+  outcome: Outcome,
+  actorId: number | null,
+): Promise<void> {
+  if (request.applicant_id === actorId) return;
+  let name: string;
+  let params: Record<string, string | number> = { id: request.id };
+  let paramsEn = params;
+  let body = '';
+  let bodyEn = '';
+  switch (outcome.kind) {
+    case 'granted':
+      name = 'granted';
+      params = paramsEn = { id: request.id, date: outcome.expiresOn };
+      break;
+    case 'rejected':
+      name = 'rejected';
+      params = { id: request.id, stage: stageZh(outcome.stage) };
+      paramsEn = { id: request.id, stage: stageEn(outcome.stage) };
+      // The standard reason only: what the reviewer typed stays on the request page (it may name people).
+      if (outcome.reason) {
+        body = noticeText('sharing.notices.reason', { reason: noticeText(`sharing.reasons.${outcome.reason}`) });
+        bodyEn = noticeTextEn('sharing.notices.reason', { reason: noticeTextEn(`sharing.reasons.${outcome.reason}`) });
+      }
+      break;
+    case 'arbitration':
+      name = outcome.decision === 'overturn' ? 'overturned' : 'upheld';
+      break;
+  }
+  await addToInbox(trx, [request.applicant_id], {
+    kind: `sharing.${name}`,
+    title: noticeText(`sharing.notices.${name}`, params),
+    body,
+    link: link(request.id),
+    en: { title: noticeTextEn(`sharing.notices.${name}`, paramsEn), body: bodyEn },
+  });
+}

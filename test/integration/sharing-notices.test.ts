@@ -1,0 +1,231 @@
+import { createTestApp, TestApp } from '../helpers/app';
+import { apiRequest, buildHubTable, buildSharingWorld, SharingPeople, sharingActor } from '../factories/sharing';
+import { inputFromBody } from '../../server/services/sharing/input';
+import { arbitrate, decide, requestArbitration, submitRequest } from '../../server/services/sharing/workflow';
+import { queueIds } from '../../server/services/sharing/lists';
+import { toCurrentUser } from '../../server/services/users';
+import { translator } from '../../server/i18n';
+import { buildUser } from '../factories';
+
+/**
+ * Who hears of a data-sharing request as it moves: each reviewer of a stage it reaches (the people whose queue shows
+ * it) one inbox notice linking to it, and the applicant its end (granted, refused) and an arbitration's conclusion;
+ * nobody of their own action. The clock is Monday 2026-03-02 10:00 in Beijing.
+ */
+let t: TestApp;
+let people: SharingPeople;
+type Person = keyof SharingPeople;
+const EVERYONE: Person[] = [
+  'applicant',
+  'csSteward',
+  'office',
+  'office2',
+  'hrSteward',
+  'orgSteward',
+  'stuSteward',
+  'leader',
+  'outsider',
+];
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => new Date('2026-03-02T02:00:00Z');
+  people = await buildSharingWorld(t.db.knex);
+  await buildHubTable(t.db.knex, 'staff_basic', 1999);
+  await buildHubTable(t.db.knex, 'student_status', 2000);
+});
+afterAll(() => t.close());
+
+interface NoticeRow {
+  user_id: number;
+  kind: string;
+  title: string;
+  body: string;
+  title_en: string | null;
+  body_en: string | null;
+  link: string | null;
+}
+
+/** Every notice about request `id`, by person. */
+async function noticesOf(id: number): Promise<Record<Person, NoticeRow[]>> {
+  const rows = (await t.db
+    .knex('notifications')
+    .where({ link: `/sharing/${id}` })
+    .orderBy('id')) as NoticeRow[];
+  const out = {} as Record<Person, NoticeRow[]>;
+  for (const p of EVERYONE) out[p] = rows.filter((r) => Number(r.user_id) === people[p].id);
+  return out;
+}
+
+/** Who got how many notices about request `id` (only people with some). */
+async function counts(id: number): Promise<Partial<Record<Person, string[]>>> {
+  const all = await noticesOf(id);
+  return Object.fromEntries(
+    Object.entries(all)
+      .filter(([, list]) => list.length)
+      .map(([p, list]) => [p, list.map((n) => n.kind)]),
+  );
+}
+
+async function submit(items: { table: string; fields: string[] }[]): Promise<number> {
+  const input = inputFromBody(apiRequest(items));
+  return (await submitRequest(t.ctx, sharingActor(people.applicant), input, { mode: 'api', t: translator('zh-CN') })).id;
+}
+
+/** Who sees request `id` in their review queue now (lists.ts queueIds, as the queue page asks). */
+async function queueHolders(id: number): Promise<Person[]> {
+  const out: Person[] = [];
+  for (const p of EVERYONE) if ((await queueIds(t.db.knex, toCurrentUser(people[p]), '2026-03-02')).includes(id)) out.push(p);
+  return out;
+}
+
+const approve = (who: Person, id: number, extra: Record<string, unknown> = {}) =>
+  decide(t.ctx, sharingActor(people[who]), id, { decision: 'approve', ...extra });
+
+it('tells each stage’s reviewers once as the request reaches it, and the applicant of the grant', async () => {
+  const id = await submit([{ table: 'org_unit', fields: ['unit_code', 'unit_name'] }]);
+  // Stage 1, the applicant unit's steward (CS): only them; the applicant is not told of their own submission.
+  expect(await counts(id)).toEqual({ csSteward: ['sharing.stage'] });
+  expect(await queueHolders(id)).toEqual(['csSteward']);
+  const [first] = (await noticesOf(id)).csSteward;
+  expect(first).toMatchObject({
+    link: `/sharing/${id}`,
+    title: `数据共享申请 #${id} 待您审核：数据申请单位信息化专员审核`,
+    title_en: `Data-sharing request #${id} is waiting for your review: Applicant unit's IT steward`,
+  });
+
+  // Stage 2, the IT office's first review: both office accounts; the steward who approved hears nothing more.
+  await approve('csSteward', id);
+  expect(await counts(id)).toEqual({ csSteward: ['sharing.stage'], office: ['sharing.stage'], office2: ['sharing.stage'] });
+  expect(await queueHolders(id)).toEqual(['office', 'office2']);
+
+  // Stage 5, the final review: not to whoever decided the first (nor told of their own action), so office2 alone.
+  await approve('office', id);
+  expect(await counts(id)).toEqual({
+    csSteward: ['sharing.stage'],
+    office: ['sharing.stage'],
+    office2: ['sharing.stage', 'sharing.stage'],
+  });
+  expect(await queueHolders(id)).toEqual(['office2']);
+  expect((await noticesOf(id)).office2[1].title_en).toBe(
+    `Data-sharing request #${id} is waiting for your review: IT office final review and grant`,
+  );
+
+  // Granted: the applicant hears, with the grant's last day; the deciding officer does not.
+  await approve('office2', id, { expiresOn: '2026-12-31' });
+  const after = await noticesOf(id);
+  expect(after.applicant).toEqual([
+    expect.objectContaining({
+      kind: 'sharing.granted',
+      link: `/sharing/${id}`,
+      title: `您的数据共享申请 #${id} 已获批准，数据已共享（授权至 2026-12-31）`,
+      title_en: `Your data-sharing request #${id} was granted (until 2026-12-31)`,
+    }),
+  ]);
+  expect(after.office2).toHaveLength(2);
+  for (const p of ['hrSteward', 'orgSteward', 'stuSteward', 'leader', 'outsider'] as Person[]) expect(after[p]).toEqual([]);
+});
+
+it('tells each source department of its own part only, the leader at stage 4, and the applicant of a refusal', async () => {
+  // student_status (STU) has 2000 rows and id_card is sensitive: the leader's stage too.
+  const id = await submit([{ table: 'student_status', fields: ['student_no', 'id_card'] }]);
+  await approve('csSteward', id);
+  await approve('office', id);
+  const atSource = await noticesOf(id);
+  expect(atSource.stuSteward).toEqual([
+    expect.objectContaining({
+      kind: 'sharing.stage',
+      title: `数据共享申请 #${id} 待您审核：数据来源部门审核（STU）`,
+      body: '答复期限：2026-03-09',
+      title_en: `Data-sharing request #${id} is waiting for your review: Data-source department review (STU)`,
+      body_en: 'Due 2026-03-09',
+    }),
+  ]);
+  // Other departments' stewards and leaders, and the stages still to come, hear nothing.
+  for (const p of ['hrSteward', 'orgSteward', 'outsider', 'leader', 'applicant'] as Person[]) expect(atSource[p]).toEqual([]);
+
+  await approve('stuSteward', id);
+  expect((await counts(id)).leader).toEqual(['sharing.stage']);
+  expect((await noticesOf(id)).stuSteward).toHaveLength(1);
+
+  await decide(t.ctx, sharingActor(people.leader), id, {
+    decision: 'reject',
+    reason: 'scope_too_large',
+    comment: '张三 13800138000',
+  });
+  const after = await noticesOf(id);
+  expect(after.applicant).toEqual([
+    expect.objectContaining({
+      kind: 'sharing.rejected',
+      link: `/sharing/${id}`,
+      title: `您的数据共享申请 #${id} 未获同意（不共享）：信息化主管校领导审批`,
+      body: '理由：数据需求范围过大，不符合“按需够用”原则。',
+      title_en: `Your data-sharing request #${id} was refused (not shared) at: University leader in charge of IT`,
+      body_en: 'Reason: The scope is too large (request only what is needed).',
+    }),
+  ]);
+  // What the reviewer typed (here a name and a phone number) stays on the request page.
+  expect(JSON.stringify(after)).not.toContain('13800138000');
+  expect(after.leader).toHaveLength(1);
+  // Nobody is told the final review is waiting: the request ended.
+  expect(after.office2).toEqual(atSource.office2);
+});
+
+it('tells two source departments in parallel, and on arbitration the applicant and the department asked again', async () => {
+  const id = await submit([{ table: 'staff_basic', fields: ['staff_no', 'name', 'political_status'] }]);
+  await approve('csSteward', id);
+  await approve('office', id);
+  expect(await counts(id)).toMatchObject({ hrSteward: ['sharing.stage'], orgSteward: ['sharing.stage'] });
+  expect((await counts(id)).stuSteward).toBeUndefined();
+
+  // ORG refuses while HR has not answered: HR's review is cancelled, the applicant told.
+  await decide(t.ctx, sharingActor(people.orgSteward), id, { decision: 'reject', reason: 'data_incomplete' });
+  const refused = await counts(id);
+  expect(refused.applicant).toEqual(['sharing.rejected']);
+  expect(refused.orgSteward).toEqual(['sharing.stage']);
+
+  // The applicant asks for arbitration (their own action: nobody told here); the IT office overturns the refusal.
+  await requestArbitration(t.ctx, sharingActor(people.applicant), id, '政治面貌为评优必需');
+  expect(await counts(id)).toEqual(refused);
+  await arbitrate(t.ctx, sharingActor(people.office2), id, { decision: 'overturn', note: '评优确需' });
+  const after = await noticesOf(id);
+  expect(after.applicant.map((n) => n.kind)).toEqual(['sharing.rejected', 'sharing.overturned']);
+  expect(after.applicant[1].title_en).toBe(
+    `Your data-sharing request #${id}: the IT office overturned the department's refusal on arbitration; the review goes on`,
+  );
+  // HR's cancelled review is pending again: HR is told again; ORG, whose refusal is set aside, is not; nor the officer.
+  expect(after.hrSteward.map((n) => n.kind)).toEqual(['sharing.stage', 'sharing.stage']);
+  expect(after.hrSteward[1].body).toBe('答复期限：2026-03-09');
+  expect(after.orgSteward).toHaveLength(1);
+  expect(after.office2).toHaveLength(1);
+});
+
+it('tells nobody when one of two parallel reviews is approved, and the applicant when the IT office upholds a refusal', async () => {
+  const id = await submit([{ table: 'staff_basic', fields: ['staff_no', 'political_status'] }]);
+  await approve('csSteward', id);
+  await approve('office', id);
+  const before = await counts(id);
+  await approve('hrSteward', id);
+  expect(await counts(id)).toEqual(before);
+
+  await decide(t.ctx, sharingActor(people.orgSteward), id, { decision: 'reject', reason: 'data_incomplete' });
+  await requestArbitration(t.ctx, sharingActor(people.applicant), id, '有异议');
+  await arbitrate(t.ctx, sharingActor(people.office2), id, { decision: 'uphold', note: '维持' });
+  const after = await noticesOf(id);
+  expect(after.applicant.map((n) => [n.kind, n.title_en])).toEqual([
+    ['sharing.rejected', expect.stringContaining(`#${id}`)],
+    ['sharing.upheld', `Your data-sharing request #${id}: the IT office upheld the refusal on arbitration`],
+  ]);
+  expect(after.orgSteward).toHaveLength(1);
+  expect(after.hrSteward).toHaveLength(1);
+});
+
+it('tells the IT office when it stands in for a department with nobody but the applicant to review, as its queue shows', async () => {
+  // An applicant of the IT office's own department, which has no steward or department leader: stage 1 is the office's.
+  const itUser = await buildUser(t.db.knex, { login: 'it-user', name: '信息办职员', department: 'IT' });
+  const input = inputFromBody(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]));
+  const { id } = await submitRequest(t.ctx, { user: toCurrentUser(itUser) }, input, { mode: 'api', t: translator('zh-CN') });
+  expect(await counts(id)).toEqual({ office: ['sharing.stage'], office2: ['sharing.stage'] });
+  expect(await queueHolders(id)).toEqual(['office', 'office2']);
+  expect(await t.db.knex('notifications').where({ user_id: itUser.id, link: `/sharing/${id}` })).toEqual([]);
+});
