@@ -161,6 +161,46 @@ describe('reminders, escalation and the daily digest', () => {
     expect(hooks).toHaveLength(1);
   });
 
+  it('tells the department, once, when the re-check it asked for still finds the problem (inbox only)', async () => {
+    const { applyCheckResults, transitionTicket } = await import('../../server/services/tickets');
+    const { checkResult, exampleCalendar } = await import('../factories/tickets');
+    const db = t.db.knex;
+    const ticket = await buildTicket(db, catalog, T0, { field: 'name' });
+    const steward = await db('users').where({ id: hrSteward }).first();
+    await transitionTicket(db, {
+      ticketId: ticket.id,
+      to: 'fixed',
+      actor: { id: hrSteward, login: steward.login, name: steward.name, department: 'HR', roles: ['steward'], locale: 'zh-CN' },
+      now: at('2026-10-09'),
+    });
+    const apply = (runId: number, day: string, violations: number) =>
+      applyCheckResults(db, {
+        runId,
+        results: [checkResult({ field: 'name', violations })],
+        catalog,
+        calendar: exampleCalendar(catalog),
+        now: new Date(at(day).getTime() + 3_600_000),
+        notifier,
+      });
+    await apply(7, '2026-10-09', 2);
+    expect((await db('tickets').where({ id: ticket.id }).first()).status).toBe('open');
+    const notices = await inbox(hrSteward).where({ kind: 'ticket.recheck_failed' });
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({
+      title: '【复查未通过】1 个标记为已整改的质量工单仍有问题',
+      link: `/tickets/${ticket.id}`,
+    });
+    expect(notices[0].body).toContain(`#${ticket.id} [中]`);
+    expect(notices[0].title_en).toBe('[Re-check failed] 1 ticket marked fixed still has problems');
+    // The stewards who work the tickets; not the department's leader, not the IT office.
+    expect(await inbox(hrLeader).where({ kind: 'ticket.recheck_failed' })).toHaveLength(0);
+    expect(await inbox(officeUser).where({ kind: 'ticket.recheck_failed' })).toHaveLength(0);
+    expect(mails).toEqual([]);
+    // The next failing run finds the ticket open: nothing more to tell.
+    await apply(8, '2026-10-10', 2);
+    expect(await inbox(hrSteward).where({ kind: 'ticket.recheck_failed' })).toHaveLength(1);
+  });
+
   it('an English reader reads the inbox in English; the e-mail stays Chinese, and older notices show as stored', async () => {
     const db = t.db.knex;
     const reader = await buildUser(db, { department: 'HR', roles: ['steward'] });

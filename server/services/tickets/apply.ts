@@ -22,7 +22,7 @@ import type { Notifier } from '../notifications';
 import { recordAndAudit, recordEvent, updateTicket } from './events';
 import { fingerprintOf } from './fingerprint';
 import { describeProblem } from './message';
-import { notifyNewHighSeverity } from './notify';
+import { notifyNewHighSeverity, notifyRecheckFailed } from './notify';
 import { maskSampleKeys } from './samples';
 import { loadDueWorkingDays } from './settings';
 import { ACTIVE_STATUSES, CheckResult, DueWorkingDays, REOPEN_WINDOW_DAYS, TicketRow } from './types';
@@ -98,11 +98,13 @@ export async function applyCheckResults(db: Knex, opts: ApplyOptions): Promise<A
   }
 
   const newHigh: TicketRow[] = [];
+  const recheckFailed: TicketRow[] = [];
   for (const [fingerprint, result] of byFingerprint) {
     if (result.passed && !passingWithTicket.has(fingerprint)) continue;
     const outcome = await db.transaction((trx) => applyOne(trx, fingerprint, result, opts, dueDays));
     if (!outcome) continue;
     summary[outcome.kind].push(outcome.ticket.id);
+    if (outcome.recheckFailed) recheckFailed.push(outcome.ticket);
     if ((outcome.kind === 'filed' || outcome.kind === 'reopened') && outcome.ticket.severity === 'high')
       newHigh.push(outcome.ticket);
   }
@@ -114,6 +116,10 @@ export async function applyCheckResults(db: Knex, opts: ApplyOptions): Promise<A
     notices = (await opts.stored.markApplied()) ? await filedOrReopenedHigh(db, String(opts.runId), byFingerprint) : [];
   }
   if (opts.notifier && notices.length) await notifyNewHighSeverity(opts.notifier, notices);
+  // Only the application that moved a ticket from fixed back to open sees it (an outcome applied again finds it
+  // open): at most one notice per failed re-check. A crash between that transaction and this notice loses the
+  // notice, not the ticket's state or its history entry.
+  if (opts.notifier && recheckFailed.length) await notifyRecheckFailed(opts.notifier, recheckFailed);
   return summary;
 }
 
@@ -154,7 +160,8 @@ async function reflectsThisOrLater(trx: Knex.Transaction, ticket: TicketRow, run
   return later.rows.length > 0;
 }
 
-type Outcome = { kind: keyof ApplySummary; ticket: TicketRow } | null;
+/** `recheckFailed`: the department had said "fixed" and this run still found the problem (back to open). */
+type Outcome = { kind: keyof ApplySummary; ticket: TicketRow; recheckFailed?: boolean } | null;
 
 async function applyOne(
   trx: Knex.Transaction,
@@ -229,7 +236,7 @@ async function applyOne(
         },
       });
     }
-    return { kind: 'updated', ticket };
+    return { kind: 'updated', ticket, recheckFailed };
   }
 
   if (latest?.status === 'closed' && !latest.resolved_at) {

@@ -64,6 +64,27 @@ export async function notifyNewHighSeverity(notifier: Notifier, tickets: TicketR
   }
 }
 
+/**
+ * A re-check the department asked for ("fixed") still found the problem: the ticket is open again, with its due date
+ * unchanged. Inbox only, one message per department: the steward who said "fixed" may have left the page before the
+ * re-check ended, and the daily digest lists the ticket as open again.
+ */
+export async function notifyRecheckFailed(notifier: Notifier, tickets: TicketRow[]): Promise<void> {
+  for (const [department, list] of byDepartment(tickets)) {
+    await notifier.department(department, {
+      kind: 'ticket.recheck_failed',
+      title: `【复查未通过】${list.length} 个标记为已整改的质量工单仍有问题`,
+      // Each line's sentence says what is still wrong (its count where it counts records).
+      body: list.map(ticketLine).join('\n'),
+      link: list.length === 1 ? `/tickets/${list[0].id}` : '/tickets?status=active',
+      en: {
+        title: `[Re-check failed] ${plural(list.length, 'ticket marked fixed still has', 'tickets marked fixed still have')} problems`,
+        body: list.map(ticketLineEn).join('\n'),
+      },
+    });
+  }
+}
+
 /** Reminders go to the inbox only: the department's e-mail is its one daily digest, which lists them as due soon. */
 export async function notifyReminders(notifier: Notifier, tickets: TicketRow[]): Promise<void> {
   for (const [department, list] of byDepartment(tickets)) {
