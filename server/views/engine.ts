@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import { create } from 'express-handlebars';
 import type { HelperOptions } from 'handlebars';
 import { isLocale, translate } from '../i18n';
-import { formatScore } from '../services/scorecards/components';
+import { formatPercent, formatScore } from '../services/scorecards/components';
 
 export const VIEWS_DIR = path.resolve(__dirname, '../../views');
 
@@ -89,9 +89,11 @@ export function installViewEngine(app: Express, timezone: string): void {
       uri: (value: unknown) => encodeURIComponent(String(value ?? '')),
       date: (value: unknown, options: HelperOptions) => formatInZone(value, rootTimezone(options, timezone), false),
       datetime: (value: unknown, options: HelperOptions) => formatInZone(value, rootTimezone(options, timezone), true),
-      /** A ratio in percent with one decimal, rounded half up as the exports and charts round it (0.9805 → 98.1%). */
-      percent: (value: number | null | undefined) =>
-        value == null ? '—' : `${(Math.round(Number(value) * 1000) / 10).toFixed(1)}%`,
+      /**
+       * A ratio in percent with one decimal, rounded half up as the exports and charts round it (0.9805 → 98.1%),
+       * never to 100.0% below 1 nor 0.0% above 0 (0.9999 → 99.9%): formatPercent.
+       */
+      percent: (value: number | null | undefined) => (value == null ? '—' : formatPercent(value)),
       number: (value: number | null | undefined) => (value == null ? '—' : Number(value).toLocaleString('en-US')),
       /** A score (0–100) with its two decimals; — when there is none. */
       score: (value: number | null | undefined) => (value == null ? '—' : formatScore(value)),

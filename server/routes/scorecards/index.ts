@@ -31,6 +31,7 @@ import {
   listClosedPeriods,
   parseRange,
   parseWeights,
+  percentOf,
   resultsCsv,
   resultsWorkbook,
   scorecardModel,
@@ -81,7 +82,7 @@ type RankedResult = { name: string; score: number | null } & Partial<Record<(typ
 function rankingChart(req: Request, results: RankedResult[]) {
   const rows = results.filter((r) => r.score !== null && r.score !== undefined);
   if (rows.length === 0) return null;
-  const percent = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 1000) / 10);
+  const percent = (v: number | null | undefined) => (v === null || v === undefined ? null : percentOf(v));
   return {
     labels: rows.map((r) => r.name),
     score: rows.map((r) => r.score),

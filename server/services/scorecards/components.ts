@@ -36,6 +36,35 @@ export function share(part: number, whole: number): number | null {
 
 export const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/**
+ * `value` × `scale` rounded half up to `digits` decimals, except that rounding never lands on a bound the value is
+ * not on: below `max` it stays one step below (a validity of 0.99985, 3 bad records in 20,000, reads 99.9 %, not
+ * 100.0 %; a score of 99.996 reads 99.99, not 100.00), and above 0 it stays one step above (0.0004 reads 0.1 %).
+ * 100 % and 0 say that nothing, or everything, was wrong: a rounded figure must not say so when it is not true.
+ * `max` is in the value's own unit (1 for a ratio, 100 for a score); the result is in the scaled unit.
+ */
+export function roundWithinBounds(value: number, digits: number, max: number, scale = 1): number {
+  const factor = scale * 10 ** digits;
+  const units = Math.round(value * factor);
+  const top = Math.round(max * factor);
+  if (units >= top && value < max) return (top - 1) / 10 ** digits;
+  if (units <= 0 && value > 0) return 1 / 10 ** digits;
+  return units / 10 ** digits;
+}
+
+/**
+ * A ratio (0–1) in percent with the one decimal every page, chart and export shows, rounded half up (0.9805 →
+ * 98.1) but never onto 100 or 0 when the ratio is not (0.9999 → 99.9).
+ */
+export function percentOf(ratio: number | string): number {
+  return roundWithinBounds(Number(ratio), 1, 1, 100);
+}
+
+/** A ratio as the pages write it: 98.1%, 99.9% (never 100.0% below 1, see percentOf). */
+export function formatPercent(ratio: number | string): string {
+  return `${percentOf(ratio).toFixed(1)}%`;
+}
+
 /** Counts behind the check-based components, summed over a set of latest check results. */
 export interface CheckSums {
   fT: number;
@@ -84,7 +113,7 @@ export function checkComponents(s: CheckSums): Pick<ComponentValues, 'freshness'
  * score = 100 × Σ wᵢ·cᵢ / Σ wᵢ over the components that were measured (cᵢ not null) and weigh
  * more than 0; null when there is none, or when no check-based component (freshness, deadline,
  * validity, completeness) was measured. A component without data neither helps nor hurts: its
- * weight is shared by the others. Rounded to 2 decimals.
+ * weight is shared by the others. Rounded to 2 decimals, never onto 100 or 0 when not there (roundWithinBounds).
  */
 export function scoreOf(values: ComponentValues, weights: Weights): number | null {
   // Without a single check result there is nothing to assess: no tickets overdue alone is not 100.
@@ -98,15 +127,17 @@ export function scoreOf(values: ComponentValues, weights: Weights): number | nul
     weighted += w * v;
     total += w;
   }
-  return total > 0 ? round((100 * weighted) / total, 2) : null;
+  // Below 100 (or above 0) stays so in its two decimals: 99.997 is 99.99, ranked under a department at 100.
+  return total > 0 ? roundWithinBounds((100 * weighted) / total, 2, 100) : null;
 }
 
 /**
  * A score as people read and compare it: always two decimals (the precision `scoreOf` keeps), so that 99.90 and
- * 99.99 line up in a ranking and 77 does not look rounder than 76.95.
+ * 99.99 line up in a ranking and 77 does not look rounder than 76.95; a score below 100 never reads 100.00 (nor one
+ * above 0 0.00): see roundWithinBounds.
  */
 export function formatScore(score: number | string): string {
-  return Number(score).toFixed(2);
+  return roundWithinBounds(Number(score), 2, 100).toFixed(2);
 }
 
 /** Competition ranking by score (1, 2, 2, 4); departments without a score get no rank. */

@@ -1,6 +1,6 @@
 import type { Translator } from '../../i18n';
 import { CSV_BOM, csvField } from '../csv';
-import { COMPONENTS, formatScore } from './components';
+import { COMPONENTS, formatScore, percentOf } from './components';
 import type { PeriodResult } from './periods';
 
 /** The assessment table's columns, in order: rank, department, score, every component, the counts. */
@@ -16,11 +16,11 @@ export const EXPORT_COLUMNS = ['rank', 'department', 'name', 'score', ...COMPONE
 
 const isComponent = (column: string) => (COMPONENTS as readonly string[]).includes(column);
 
-/** Components as percentages with one decimal (what the pages show), counts as they are. */
+/** Components as percentages with one decimal (what the pages show: 99.9, never 100.0 below 1), counts as they are. */
 function cell(result: PeriodResult, column: (typeof EXPORT_COLUMNS)[number]): string | number | null {
   const value = (result as unknown as Record<string, unknown>)[column];
   if (value === null || value === undefined) return null;
-  if (isComponent(column)) return Math.round(Number(value) * 1000) / 10;
+  if (isComponent(column)) return percentOf(Number(value));
   return value as string | number;
 }
 

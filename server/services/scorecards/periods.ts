@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { addDays } from '../calendar/dates';
 import type { WorkingDayCalendar } from '../calendar';
-import { COMPONENTS, rankByScore, round, type Component } from './components';
+import { COMPONENTS, rankByScore, roundWithinBounds, type Component } from './components';
 
 export type PeriodKind = 'month' | 'semester' | 'academic_year';
 export const PERIOD_KINDS: PeriodKind[] = ['month', 'semester', 'academic_year'];
@@ -53,7 +53,8 @@ export function periodContaining(kind: PeriodKind, today: string, calendar: Work
   }
 }
 
-const ratio = (v: unknown) => (v === null || v === undefined ? null : round(Number(v), 4));
+/** A period's mean component, 4 decimals; a mean below 1 stays below 1 (roundWithinBounds). */
+const ratio = (v: unknown) => (v === null || v === undefined ? null : roundWithinBounds(Number(v), 4, 1));
 
 /**
  * Results over [from, to] computed from the snapshots: score and each component are the mean of
@@ -78,7 +79,7 @@ export async function computePeriodResults(db: Knex | Knex.Transaction, from: st
     const out = {
       department: String(r.department_code),
       name: String(r.name),
-      score: r.score === null ? null : round(Number(r.score), 2),
+      score: r.score === null ? null : roundWithinBounds(Number(r.score), 2, 100),
       days: Number(r.days),
       tickets_active: Number(r.tickets_active ?? 0),
       tickets_overdue: Number(r.tickets_overdue ?? 0),

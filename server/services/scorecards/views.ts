@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { addDays } from '../calendar/dates';
-import { COMPONENTS, round } from './components';
+import { COMPONENTS, percentOf, round, roundWithinBounds } from './components';
 import { periodResults, type ClosedPeriod, type PeriodResult } from './periods';
 
 /**
@@ -267,7 +267,7 @@ export async function dashboardModel(db: Knex, opts: { today: string; from: stri
         trend: {
           labels,
           // Two decimals, as the departments' scores beside it (the mean of 88.57 and 77 is 82.79, not 82.8).
-          mean: meanTrend.map((r: { score: unknown }) => (r.score === null ? null : Math.round(Number(r.score) * 100) / 100)),
+          mean: meanTrend.map((r: { score: unknown }) => (r.score === null ? null : roundWithinBounds(Number(r.score), 2, 100))),
           series,
         },
         heat,
@@ -405,7 +405,7 @@ async function scorecardBody(db: Knex, department: string, today: string, from: 
       components: Object.fromEntries(
         COMPONENTS.map((c) => [
           c,
-          trendRows.map((r: Record<string, number | null>) => (r[c] === null ? null : Math.round(Number(r[c]) * 1000) / 10)),
+          trendRows.map((r: Record<string, number | null>) => (r[c] === null ? null : percentOf(Number(r[c])))),
         ]),
       ),
     },
