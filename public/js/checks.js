@@ -40,9 +40,10 @@
       },
       options: {
         maintainAspectRatio: false,
+        // Milliseconds and failed checks are whole numbers: whole ticks (a run with 1 failure read 0.2, 0.4, …).
         scales: {
-          y: { beginAtZero: true, position: 'left' },
-          y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } },
+          y: { beginAtZero: true, position: 'left', ticks: { precision: 0 } },
+          y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, ticks: { precision: 0 } },
         },
       },
     });
@@ -107,7 +108,8 @@
               },
             ],
           },
-          options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true } } },
+          // Bad records are counted: whole ticks (0, 1, 2, 3), not 1.0, 1.2, 1.4 when the counts are small.
+          options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
         });
       });
   });

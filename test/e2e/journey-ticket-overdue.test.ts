@@ -1,6 +1,7 @@
 import { buildUser } from '../factories';
 import {
   chartsSettled,
+  chartTicks,
   chartValues,
   clickAndLoad,
   flashText,
@@ -148,6 +149,8 @@ describeBrowser('journey: a steward works an overdue ticket until the re-check r
     // The trend: one bad record on the two scheduled runs, none on the re-check.
     expect(await chartsSettled(page)).toBe(1);
     expect(await chartValues(page.locator('#check-trend canvas'))).toEqual([1, 1, 0]);
+    // Counts of bad records on whole ticks: 0 and 1, not 0, 0.1, 0.2 … 1.0.
+    expect(await chartTicks(page.locator('#check-trend canvas'))).toEqual({ values: [0, 1], precision: 0 });
     await screenshot(page, 'journey-ticket-3-resolved');
 
     const recheck = await j.t.db.knex('check_runs').where({ trigger: 'recheck' });

@@ -111,8 +111,20 @@ export async function chartValues(canvas: Locator): Promise<unknown[]> {
   return canvas.evaluate((c) => (globalThis as unknown as PageGlobals).Chart!.getChart(c)!.data.datasets[0].data);
 }
 
+/**
+ * The values of the ticks chart.js drew on `axis` of the chart on `canvas`, and the precision its options ask for
+ * there (a chart of counts asks for 0: whole ticks).
+ */
+export async function chartTicks(canvas: Locator, axis = 'y'): Promise<{ values: number[]; precision: unknown }> {
+  return canvas.evaluate((c, id) => {
+    const scale = (globalThis as unknown as PageGlobals).Chart!.getChart(c)!.scales[id];
+    return { values: scale.ticks.map((t) => t.value), precision: scale.options.ticks.precision };
+  }, axis);
+}
+
 interface ChartInstance {
   data: { datasets: { data: unknown[] }[] };
+  scales: Record<string, { ticks: { value: number }[]; options: { ticks: { precision?: number } } }>;
 }
 interface PageGlobals {
   document: { querySelectorAll(selector: string): ArrayLike<unknown> };
