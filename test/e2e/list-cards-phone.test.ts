@@ -18,13 +18,26 @@ interface ListPage {
   path: string;
   /** A cell of the first row (a selector inside the row) and its column's header, in Chinese and English. */
   cell?: { selector: string; label: { 'zh-CN': string; en: string } };
+  /** The cells of its date columns (a selector inside a row): each date on one line at 1280 px. */
+  dates?: string;
 }
 
 /** Each list with rows for the person who reads it; the inbox is a list of notices (no table). */
 const PAGES: ListPage[] = [
-  { login: 'stu.steward', path: '/tickets', cell: { selector: 'td:has(.due-date)', label: { 'zh-CN': '整改期限', en: 'Due' } } },
+  {
+    login: 'stu.steward',
+    path: '/tickets',
+    cell: { selector: 'td:has(.due-date)', label: { 'zh-CN': '整改期限', en: 'Due' } },
+    dates: '.due-date',
+  },
   { login: 'stu.steward', path: '/inbox' },
-  { login: 'aca.user', path: '/reports/mine', cell: { selector: 'td:has(.badge)', label: { 'zh-CN': '状态', en: 'Status' } } },
+  {
+    login: 'aca.user',
+    path: '/reports/mine',
+    cell: { selector: 'td:has(.badge)', label: { 'zh-CN': '状态', en: 'Status' } },
+    // 处理期限 and 提交时间: the due date broke at its hyphens at 1280 px ("2026-" / "12-11").
+    dates: 'td:nth-child(5), td:nth-child(6)',
+  },
   {
     login: 'itoffice',
     path: '/reports/triage',
@@ -274,7 +287,7 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
   });
 
   it.each(['zh-CN', 'en'] as const)(
-    'at 1280 px in %s the lists are tables with a header row in sight',
+    'at 1280 px in %s the lists are tables with a header row in sight and their dates on one line',
     async (locale) => {
       for (const list of TABLE_PAGES) {
         const page = await open(list.login, locale, 1280);
@@ -290,6 +303,19 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
         };
       })()`)) as { display: string; headerRow: boolean; cells: boolean };
         expect({ path: list.path, ...table }).toEqual({ path: list.path, display: 'table', headerRow: true, cells: true });
+        if (list.dates) {
+          // Each date's text on one line: the distinct tops of its text boxes.
+          const dates = (await page.evaluate(`[...document.querySelectorAll('main table.cards-narrow > tbody > tr')]
+            .flatMap((tr) => [...tr.querySelectorAll(${JSON.stringify(list.dates)})])
+            .map((cell) => {
+              const range = document.createRange();
+              range.selectNodeContents(cell);
+              return { text: cell.textContent.trim(), lines: new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size };
+            })`)) as { text: string; lines: number }[];
+          expect(dates.filter((d) => d.text !== '').length).toBeGreaterThan(0);
+          const broken = dates.filter((d) => d.text !== '' && d.lines !== 1);
+          expect({ path: list.path, broken }).toEqual({ path: list.path, broken: [] });
+        }
         await page.context().close();
       }
     },
