@@ -490,6 +490,32 @@ describe('the request page, print form and lists', () => {
   });
 });
 
+describe('a finished request reads as finished on its page and its print form', () => {
+  it('granted without a leader stage: the leader box says the request did not go through it; decided stages show no deadline', async () => {
+    const res = await postForm('applicant', '/sharing/new', fullForm(), { material: [PDF, 'x.pdf'] });
+    const id = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
+    const leaderBox = async () => {
+      const html = (await (await as('office')).agent.get(`/sharing/${id}/print`).expect(200)).text;
+      return /<th>信息化主管校领导审批<\/th>\s*<td colspan="3" class="opinion">([\s\S]*?)<div class="sign">/.exec(html)?.[1];
+    };
+    const deadlines = async () =>
+      (
+        (await (await as('office')).agent.get(`/sharing/${id}`).expect(200)).text.match(
+          /<small>答复期限 \d{4}-\d{2}-\d{2}<\/small>/g,
+        ) ?? []
+      ).length;
+    // In review, the leader may still be asked: 暂无. The source department's stage waits, with its deadline.
+    for (const who of ['csSteward', 'office'] as const) expect((await approveAs(who, id)).status).toBe(303);
+    expect(await leaderBox()).toContain('暂无');
+    expect(await deadlines()).toBe(1);
+    for (const who of ['hrSteward', 'office2'] as const) expect((await approveAs(who, id)).status).toBe(303);
+    expect((await t.db.knex('sharing_requests').where({ id }).first('status')).status).toBe('granted');
+    expect(await leaderBox()).toContain('本申请未经此环节');
+    expect(await leaderBox()).not.toContain('暂无');
+    expect(await deadlines()).toBe(0);
+  });
+});
+
 describe('the pages offer only what the routes allow', () => {
   it('"标记为已回传" only to the applicant and the IT office (a source department approver gets no button: the route answers it 403)', async () => {
     const res = await postForm('applicant', '/sharing/new', fullForm({ returned_items: '新生报到状态\n辅导员分配结果' }), {

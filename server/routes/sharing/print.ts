@@ -44,6 +44,9 @@ export function printModel(request: PresentedRequest, t: Translator) {
     office,
     officeReasons: REJECTION_REASONS.map((r) => ({ value: r, checked: office?.status === 'rejected' && office.reason === r })),
     leader: byKind('leader')[0] ?? null,
+    // A finished request without a leader stage never needed (or never reached) one: its box says so, not 暂无, which
+    // on an archived paper form reads as a missing signature.
+    leaderSkipped: !byKind('leader').length && ['granted', 'rejected', 'withdrawn'].includes(request.status),
     pledgeItems: pad(
       request.items.map((i) => `${i.title ?? i.table}${t('common.inParentheses', { text: i.table })}`),
       3,
