@@ -104,6 +104,11 @@ export function installViewEngine(app: Express, timezone: string): void {
       concat: (...args: unknown[]) => args.slice(0, -1).join(''),
       object: (options: HelperOptions) => ({ ...(options.hash ?? {}) }),
       startsWith: (value: unknown, prefix: string) => typeof value === 'string' && value.startsWith(prefix),
+      /** `value` without `prefix` ("rule:loan_reader_missing" → "loan_reader_missing"); as it is when it lacks it. */
+      withoutPrefix: (value: unknown, prefix: string) => {
+        const text = String(value ?? '');
+        return text.startsWith(prefix) ? text.slice(prefix.length) : text;
+      },
       scrollableTables: (html: unknown) => scrollableTables(String(html ?? '')),
     },
   });

@@ -55,6 +55,9 @@ it('says a whole-table verdict (freshness, a catalog rule) is one, instead of "1
       row: true,
     });
     expect(html).not.toContain('1 / 1');
+    // The check by its name, a catalog rule's too (not its stored code rule:…).
+    const kind = check === 'freshness' ? zh('checks.kinds.freshness') : '自定义规则 staff_rows_dropped';
+    expect(html).toContain(`<dt>${zh('tickets.fields.check')}</dt><dd>${kind}</dd>`);
   }
   // A field's check still counts its records.
   const counted = await buildTicket(t.db.knex, exampleCatalog(), new Date('2026-11-20T02:00:00Z'), {
