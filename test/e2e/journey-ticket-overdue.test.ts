@@ -138,7 +138,7 @@ describeBrowser('journey: a steward works an overdue ticket until the re-check r
     await page.fill('#fix-comment', '已在人事系统中更正王老师的邮箱');
     await clickAndLoad(page, 'button:has-text("已整改，申请复查")');
     expect(page.url()).toBe(ticketUrl);
-    expect(await flashText(page)).toBe('已标记为已整改，系统将尽快复查。');
+    expect(await flashText(page)).toBe('已标记为已整改，复查已开始：结果见本页的状态和处理记录；未通过时也会通知您。');
 
     // "Fixed" starts a re-check run of this table; its passing result resolves the ticket.
     await reloadUntil(page, async () => (await badges()).includes('已解决'), 'the re-check to resolve the ticket');
