@@ -129,6 +129,15 @@
     var first = form.querySelector('textarea, input:not([type=hidden]), select');
     if (first) first.focus();
   }
+  // A multipart form carries its CSRF token in its action's URL (the token is checked before the body is read), so a
+  // form sent back (422) is shown at that URL: the address bar drops the token, which is not to be bookmarked, copied
+  // or kept in the history. Before restorePending, which compares the page's address without it.
+  function dropTokenFromAddress() {
+    if (!/[?&]_csrf=/.test(location.search) || !window.history || !history.replaceState) return;
+    var search = location.search.replace(/([?&])_csrf=[^&]*&?/, '$1').replace(/[?&]$/, '');
+    history.replaceState(history.state, '', location.pathname + search + location.hash);
+  }
+  dropTokenFromAddress();
   restorePending();
 
   // A button with data-copy copies the text of the element it names (a password shown once); where the

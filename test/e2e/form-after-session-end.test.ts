@@ -139,4 +139,18 @@ describeBrowser('a sharing request (a form with inputs named "method" and "actio
     expect(errors).toEqual([]);
     expect(await requests()).toEqual(before);
   });
+
+  it('a form sent back (422) keeps no CSRF token in the address bar', async () => {
+    const page = await pageAs(j, people.applicant);
+    await page.goto(`${j.baseUrl}/sharing/new`);
+    await page.fill('[name="applicant[name]"]', '张三');
+    await clickAndLoad(page, 'form[data-sharing-form] button[value=submit]');
+    expect(await page.locator('.error-summary').count()).toBe(1);
+    const url = new URL(page.url());
+    expect(url.pathname).toBe('/sharing/new');
+    expect(url.search).toBe('');
+    // Sent again from there, the form's own token still does its work: the same page with its messages, no 403.
+    await clickAndLoad(page, 'form[data-sharing-form] button[value=submit]');
+    expect(await page.locator('.error-summary').count()).toBe(1);
+  });
 });
