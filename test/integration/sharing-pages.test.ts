@@ -490,8 +490,8 @@ describe('the request page, print form and lists', () => {
   });
 });
 
-describe('a finished request reads as finished on its page and its print form', () => {
-  it('granted without a leader stage: the leader box says the request did not go through it; decided stages show no deadline', async () => {
+describe('a request reads as it stands on its page and its print form', () => {
+  it('names the source department’s part by titles; granted without a leader stage, the leader box says the request did not go through it; decided stages show no deadline', async () => {
     const res = await postForm('applicant', '/sharing/new', fullForm(), { material: [PDF, 'x.pdf'] });
     const id = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
     const leaderBox = async () => {
@@ -508,6 +508,11 @@ describe('a finished request reads as finished on its page and its print form', 
     for (const who of ['csSteward', 'office'] as const) expect((await approveAs(who, id)).status).toBe(303);
     expect(await leaderBox()).toContain('暂无');
     expect(await deadlines()).toBe(1);
+    // The source department's part of the request by the catalog's titles (it listed `staff_basic: staff_no name`).
+    const page = (await (await as('office')).agent.get(`/sharing/${id}`).expect(200)).text;
+    expect(page).toContain('<div>教职工基本信息 <code>staff_basic</code>：职工号、姓名</div>');
+    const print = (await (await as('office')).agent.get(`/sharing/${id}/print`).expect(200)).text;
+    expect(print).toContain('<div>教职工基本信息：职工号、姓名</div>');
     for (const who of ['hrSteward', 'office2'] as const) expect((await approveAs(who, id)).status).toBe(303);
     expect((await t.db.knex('sharing_requests').where({ id }).first('status')).status).toBe('granted');
     expect(await leaderBox()).toContain('本申请未经此环节');

@@ -13,7 +13,7 @@ import {
 } from './access';
 import { grantState, mayMarkDelivered } from './grants';
 import { catalogField, catalogTable } from '../catalog/names';
-import { isSensitiveField } from './plan';
+import { isSensitiveField, type SourcePart } from './plan';
 import { structureChangePending } from './structure-changes';
 import { tableQualityFor } from './quality';
 import { inputOf, type LoadedRequest } from './repository';
@@ -147,6 +147,15 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
       department_name: s.department_code ? (deptName.get(s.department_code) ?? s.department_code) : null,
       status: s.status,
       part: s.part,
+      // The same for the pages: each table and field by the catalog's title, its name beside it.
+      part_shown: ((s.part ?? []) as SourcePart['part']).map((p) => {
+        const table = catalogTable(catalog, p.table);
+        return {
+          table: table?.name ?? p.table,
+          title: table?.title ?? null,
+          fields: p.fields.map((f) => ({ name: f, title: catalogField(table, f)?.title ?? null })),
+        };
+      }),
       due_on: s.due_on,
       overdue: isOverdue(s, today),
       overdue_flagged_at: s.overdue_flagged_at ?? null,
@@ -246,7 +255,7 @@ export function apiView(p: PresentedRequest) {
     ...rest,
     // The contract's stages: `stage` is the workflow's number (1–5); the page's consecutive number stays on the page.
     // The page's note is a message key for the page; the API has `on_behalf` and `on_behalf_reason`.
-    stages: rest.stages.map(({ step: _step, on_behalf_note: _note, ...stage }) => stage),
+    stages: rest.stages.map(({ step: _step, on_behalf_note: _note, part_shown: _shown, ...stage }) => stage),
     purpose: form.purpose,
     method: form.method,
     method_other: form.methodOther || null,
