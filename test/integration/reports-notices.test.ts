@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { saveReportSettings } from '../../server/services/reports/settings';
 import { issueApiToken } from '../../server/services/users';
 import { reportBody, useReportsWorld } from '../factories/reports';
 
@@ -71,5 +72,28 @@ describe('a new report ticket', () => {
     expect((await world.db('tickets').where({ id: r.ticket_id }).first()).status).toBe('open');
     expect(outbox()).toHaveLength(mails + 1);
     expect((await hrInbox()).at(-1)).toMatchObject({ kind: 'ticket.new_high', link: `/tickets/${r.ticket_id}` });
+  });
+});
+
+describe('a report waiting for triage', () => {
+  it("tells the IT office which field, by its titles with the hub's names beside them", async () => {
+    await saveReportSettings(world.db, { triage: true }, null);
+    try {
+      const r = await file({ field: 'name', description: '姓名有误' });
+      const notices = await world
+        .db('notifications')
+        .where({ user_id: world.people.office.id, kind: 'report.triage' })
+        .select('title', 'body', 'body_en', 'link');
+      expect(notices).toEqual([
+        {
+          title: `【数据纠错】新的错误报告 #${r.id} 待分派`,
+          body: '教职工基本信息·姓名（staff_basic.name）：姓名有误',
+          body_en: '教职工基本信息·姓名 (staff_basic.name): 姓名有误',
+          link: '/reports/triage',
+        },
+      ]);
+    } finally {
+      await saveReportSettings(world.db, { triage: false }, null);
+    }
   });
 });

@@ -13,6 +13,7 @@ import {
   loadTicketCalendar,
   notifyNewHighSeverity,
   RequestOrigin,
+  subjectOf,
   TicketActor,
   TicketRow,
   ticketField,
@@ -194,7 +195,7 @@ export async function submitReport(deps: ReportDeps, input: SubmitInput): Promis
     return { report: linked, ticket: filed.ticket, joined: filed.joined, reopened: filed.reopened };
   });
 
-  if (deps.notifier) await announce(deps.notifier, result.report, result.ticket, result, report.field);
+  if (deps.notifier) await announce(deps.notifier, result.report, result.ticket, result, report.field, catalog);
   return { ...result, lookup };
 }
 
@@ -217,17 +218,22 @@ async function announce(
   ticket: TicketRow | null,
   { joined, reopened }: { joined: boolean; reopened: boolean },
   field: CatalogField | null,
+  catalog: Catalog,
 ): Promise<void> {
   if (!ticket) {
+    // The IT office triages: the field by its titles, the hub's names beside them; the description masked as on its
+    // pages (reports/privacy.ts).
+    const subject = subjectOf(catalog, report.table_name, report.field_name);
+    const names = `${report.table_name}.${report.field_name}`;
+    const description = maskReportText(report.description, field, [report.suggested_value, report.observed_value]);
     await notifier.office({
       kind: 'report.triage',
       title: `【数据纠错】新的错误报告 #${report.id} 待分派`,
-      // The IT office triages: the description masked as on its pages (reports/privacy.ts).
-      body: `${report.table_name}.${report.field_name}：${maskReportText(report.description, field, [report.suggested_value, report.observed_value])}`,
+      body: `${subject}（${names}）：${description}`,
       link: '/reports/triage',
       en: {
         title: `[Data correction] New error report #${report.id} to route`,
-        body: `${report.table_name}.${report.field_name}: ${maskReportText(report.description, field, [report.suggested_value, report.observed_value])}`,
+        body: `${subject} (${names}): ${description}`,
       },
     });
     return;
@@ -359,7 +365,7 @@ export async function routeTriagedReport(
   const field = catalog.tables
     .find((t) => t.name === result.report.table_name)
     ?.fields.find((f) => f.name === result.report.field_name);
-  if (deps.notifier) await announce(deps.notifier, result.report, result.ticket, result, field ?? null);
+  if (deps.notifier) await announce(deps.notifier, result.report, result.ticket, result, field ?? null, catalog);
   return result;
 }
 
