@@ -44,9 +44,52 @@
     });
   }
 
-  document.querySelectorAll('[data-table-select]').forEach(function (select) {
-    select.addEventListener('change', function () {
-      renderChoices(select);
+  // One listener for every table menu, rows added below included.
+  document.addEventListener('change', function (event) {
+    var select = event.target;
+    if (select.matches && select.matches('[data-table-select]')) renderChoices(select);
+  });
+
+  // "增加一行" under the members, vendors and field tables: the server draws the rows typed plus a few blank ones
+  // (and more after 保存草稿); the button adds a blank row numbered after the last, so a long list needs no round
+  // trip. Without JavaScript the button stays hidden.
+  function blankRow(last, name, index) {
+    var row = last.cloneNode(true);
+    var pattern = new RegExp('^' + name + '\\[\\d+\\]');
+    row.querySelectorAll('[name]').forEach(function (el) {
+      el.setAttribute('name', el.getAttribute('name').replace(pattern, name + '[' + index + ']'));
+      if (el.tagName === 'SELECT') el.selectedIndex = 0;
+      else if (el.type === 'checkbox' || el.type === 'radio') el.checked = false;
+      else el.value = '';
+      el.removeAttribute('aria-invalid');
+      el.removeAttribute('aria-describedby');
+    });
+    // The row's messages belong to the row it was copied from.
+    row.querySelectorAll('.field-error').forEach(function (p) {
+      p.remove();
+    });
+    var choices = row.querySelector('[data-field-choices]');
+    if (choices) {
+      choices.setAttribute('data-index', String(index));
+      choices.removeAttribute('aria-describedby');
+      // The drawn field boxes go; the free-text input for other fields stays (emptied above).
+      choices.querySelectorAll('label.check').forEach(function (label) {
+        label.remove();
+      });
+    }
+    if (row.hasAttribute('data-item-row')) row.firstElementChild.textContent = String(index + 1);
+    return row;
+  }
+  document.querySelectorAll('[data-add-row]').forEach(function (button) {
+    var name = button.getAttribute('data-add-row');
+    var body = form && form.querySelector('tbody[data-rows="' + name + '"]');
+    if (!body || !body.lastElementChild) return;
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      var row = blankRow(body.lastElementChild, name, body.children.length);
+      body.appendChild(row);
+      var first = row.querySelector('input:not([type=hidden]), select');
+      if (first) first.focus();
     });
   });
 })();

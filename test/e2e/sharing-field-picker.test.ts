@@ -56,4 +56,41 @@ describeBrowser('the field picker in a browser', () => {
     expect(script).toBe(fromServer);
     await page.close();
   }, 60_000);
+
+  it('adds a blank row to the members and to the field list; a table chosen there gets its boxes; a draft keeps them', async () => {
+    const page = await j.browser.newPage({ locale: 'zh-CN' });
+    await browserSignIn(page, j.baseUrl, people.applicant.login, people.applicant.password);
+    await page.goto(`${j.baseUrl}/sharing/new`);
+    const rows = (name: string) => page.locator(`tbody[data-rows="${name}"] > tr`).count();
+    const members = await rows('members');
+    await page.fill(`input[name="members[${members - 1}][name]"]`, '前一行');
+    await page.click('button[data-add-row="members"]');
+    expect(await rows('members')).toBe(members + 1);
+    // The new row is blank, named after the last, and has the focus.
+    expect(await page.inputValue(`input[name="members[${members}][name]"]`)).toBe('');
+    expect(
+      await page.evaluate(() =>
+        (
+          globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string } } }
+        ).document.activeElement.getAttribute('name'),
+      ),
+    ).toBe(`members[${members}][name]`);
+    await page.fill(`input[name="members[${members}][name]"]`, '新增成员');
+    await page.fill(`input[name="members[${members}][unit]"]`, '计算机学院');
+
+    const items = await rows('items');
+    await page.click('button[data-add-row="items"]');
+    expect(await rows('items')).toBe(items + 1);
+    expect(await page.locator(`tbody[data-rows="items"] > tr:last-child > td:first-child`).innerText()).toBe(String(items + 1));
+    await page.selectOption(`select[name="items[${items}][table]"]`, 'staff_basic');
+    await page.check(`input[name="items[${items}][fields][]"][value="staff_no"]`);
+    await page.fill(`input[name="items[${items}][range]"]`, '新增的一行');
+
+    await Promise.all([page.waitForURL(/\/sharing\/\d+\/edit$/), page.click('button[name=action][value=draft]')]);
+    expect(await page.locator(`input[value="新增成员"]`).count()).toBe(1);
+    expect(await page.locator(`input[value="前一行"]`).count()).toBe(1);
+    expect(await page.locator(`input[value="新增的一行"]`).count()).toBe(1);
+    expect(await page.locator('[data-field-choices] input[value="staff_no"]:checked').count()).toBe(1);
+    await page.close();
+  }, 60_000);
 });
