@@ -36,7 +36,9 @@ describe('a report fix confirmed by silence, on the ticket page', () => {
     const office = await world.as('office');
     const page = (await office.agent.get(`/tickets/${ticket}`).expect(200)).text;
     const last = historyItems(page).at(-1)!;
-    expect(last).toContain('系统 确认已改正 已整改待复查 → 已解决');
+    // A report's fix waits for its reporters' confirmation, not a re-check: the ticket page says so, as the report page.
+    expect(last).toContain('系统 确认已改正 已整改待确认 → 已解决');
+    expect(page).not.toContain('已整改待复查');
     expect(last).toContain('整改后 5 个工作日内报告人未提出异议，自动确认');
     expect(page).not.toContain('报告人确认已改正');
 
