@@ -120,7 +120,9 @@ describe('the triage queue', () => {
     expect(gone.headers.location).toBe('/reports/triage?table=staff_basic&per_page=1&page=1');
     const first = await s.agent.get(gone.headers.location).expect(200);
     // The flash of the action survives the extra redirect.
-    expect(flashOf(first.text)).toEqual(['success', `报告 #${staff[2]} 已分派。`]);
+    // It says where the report went, and its ticket: the queue no longer shows it.
+    const { ticket_id: ticket } = await world.db('reports').where({ id: staff[2] }).first('ticket_id');
+    expect(flashOf(first.text)).toEqual(['success', `报告 #${staff[2]} 已分派给人事处（工单 #${ticket}）。`]);
     expect(first.text).toContain(`href="/reports/${staff[1]}"`);
     expect(first.text).toContain('共 1 条');
     // A table with no report waiting says so, not that the queue is empty.

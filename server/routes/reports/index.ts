@@ -271,9 +271,12 @@ export function reportsRoutes(ctx: AppContext): Router {
   /** The queue page the form was on (its page and table filter), from the form's `back`; else the queue's first page. */
   const backToTriage = (req: Request) => listReturnPath(req.body?.back, '/reports/triage') ?? '/reports/triage';
 
+  /** `fn` may return more of the flash message's parameters (whom a report went to). */
   async function triageAction(req: Request, res: Response, fn: () => Promise<unknown>, flashKey: string) {
+    let params: Record<string, unknown> = {};
     try {
-      await fn();
+      const done = await fn();
+      if (done && typeof done === 'object') params = done as Record<string, unknown>;
     } catch (err) {
       // A mistake, or a report someone else triaged meanwhile (409): said on the queue, where the form was,
       // naming the report (the queue has many forms); a mistake also at its row, with what was typed.
@@ -291,7 +294,7 @@ export function reportsRoutes(ctx: AppContext): Router {
       else throw err;
       return res.redirect(backToTriage(req));
     }
-    req.session.flash = { kind: 'success', text: req.t(flashKey, { id: pathId(req.params.id) }) };
+    req.session.flash = { kind: 'success', text: req.t(flashKey, { ...params, id: pathId(req.params.id) }) };
     res.redirect(backToTriage(req));
   }
 
@@ -308,6 +311,9 @@ export function reportsRoutes(ctx: AppContext): Router {
           origin: auditOrigin(req),
         });
         await tell(r.ticket.id);
+        // The flash says where it went: the queue no longer shows the report.
+        const department = await db('departments').where({ code: r.ticket.department_code }).first('name');
+        return { ticket: r.ticket.id, department: department?.name ?? r.ticket.department_code };
       },
       'reports.flash.routed',
     ),
