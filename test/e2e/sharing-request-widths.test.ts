@@ -50,4 +50,47 @@ describeBrowser('a sharing request page on a phone', () => {
     expect(await page.locator('dl.facts').innerText()).toContain('scholarship.office@example.edu.cn');
     await page.close();
   });
+
+  it.each(['zh-CN', 'en'])(
+    'in %s, the new-request form is as wide as the window, its rows as cards with usable inputs',
+    async (locale) => {
+      const page = await j.browser.newPage({ locale, viewport: { width: 375, height: 800 } });
+      await browserSignIn(page, j.baseUrl, people.applicant.login, people.applicant.password);
+      await page.goto(`${j.baseUrl}/sharing/new`);
+      await page.selectOption('select[name="items[0][table]"]', 'student_status');
+      await page.waitForSelector('[data-field-choices][data-index="0"] input[type=checkbox]');
+      const layout = (await page.evaluate(`(() => {
+      const narrowest = (selector) => Math.min(...[...document.querySelectorAll(selector)].map((el) => el.getBoundingClientRect().width));
+      const boxes = [...document.querySelectorAll('[data-field-choices][data-index="0"] input[type=checkbox]')];
+      return {
+        page: document.documentElement.scrollWidth,
+        memberInput: narrowest('tbody[data-rows="members"] input'),
+        vendorInput: narrowest('tbody[data-rows="vendors"] input'),
+        boxesInSight: boxes.every((b) => b.getBoundingClientRect().right <= window.innerWidth),
+        // The table menu stays inside its card (it stood 260 px wide beside its label, past the card's edge).
+        menuInCard: (() => {
+          const menu = document.querySelector('select[name="items[0][table]"]');
+          return menu.getBoundingClientRect().right <= menu.closest('tr').getBoundingClientRect().right;
+        })(),
+        labelled: document.querySelector('tbody[data-rows="vendors"] td').getAttribute('data-label'),
+      };
+    })()`)) as {
+        page: number;
+        memberInput: number;
+        vendorInput: number;
+        boxesInSight: boolean;
+        menuInCard: boolean;
+        labelled: string;
+      };
+      await screenshot(page, `sharing-new-375-${locale}`);
+      expect(layout.page).toBe(375);
+      // An ID number (18 characters) fits: the inputs were ~70 px wide in their squeezed table.
+      expect(layout.memberInput).toBeGreaterThan(150);
+      expect(layout.vendorInput).toBeGreaterThan(150);
+      expect(layout.boxesInSight).toBe(true);
+      expect(layout.menuInCard).toBe(true);
+      expect(layout.labelled).toBe(locale === 'en' ? 'Name *' : '姓名 *');
+      await page.close();
+    },
+  );
 });
