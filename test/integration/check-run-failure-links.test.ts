@@ -38,4 +38,27 @@ describe("a run's failed checks", () => {
     expect(await row()).not.toContain('/tickets/');
     expect(await row()).toMatch(/<td>—<\/td>$/);
   });
+
+  it('a whole-table verdict (freshness) reads 整表判定 under 问题数, not "1 / 1"; a field check its records', async () => {
+    const { runId } = await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });
+    const [result] = await t.db.knex('check_results').where({ run_id: runId, field_name: 'name' }).select('*');
+    await t.db.knex('check_results').insert({
+      run_id: runId,
+      checked_at: result.checked_at,
+      table_name: 'staff',
+      field_name: null,
+      check_kind: 'freshness',
+      department_code: result.department_code,
+      passed: false,
+      violations: 1,
+      checked_rows: 1,
+      severity: 'medium',
+      sample_keys: '[]',
+    });
+    const html = (await office.agent.get(`/runs/${runId}`).expect(200)).text;
+    const failures = html.slice(html.indexOf('未通过的检查'));
+    const cells = [...failures.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1]);
+    // The field check (one staff member of one without a name) and the freshness verdict.
+    expect(cells.sort()).toEqual(['1 / 1', '整表判定'].sort());
+  });
 });
