@@ -65,10 +65,14 @@ describe('check run pages', () => {
     expect(failure).toContain('>必填</span></td><td>人事处</td>');
     expect(failure).toContain('<small>（主键为空）</small>');
 
-    // The ticket filed for it says so too, instead of an empty cell.
+    // The ticket filed for it: every sample's key is blank (the missing 职工号 is the key), so instead of rows of
+    // （主键为空） it says what to look for.
     const blankKeyTicket = await t.db.knex('tickets').where({ check_kind: 'required', table_name: 'staff' }).first('id');
     const ticketPage = await agent.get(`/tickets/${blankKeyTicket.id}`).expect(200);
-    expect(ticketPage.text).toContain('<td colspan="1" class="muted">（主键为空）</td>');
+    expect(ticketPage.text).toContain(
+      '<p>这些记录的主键（职工号）本身为空，无法按主键列出：请在业务系统中查找职工号为空的记录。</p>',
+    );
+    expect(ticketPage.text).not.toContain('（主键为空）');
     expect(ticketPage.text).not.toContain('<code> </code>');
     // In English the ticket's sentence is English (the catalog's titles stay as the catalog has them).
     await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);

@@ -319,6 +319,12 @@ export function ticketsRoutes(ctx: AppContext): Router {
       sampleColumns: sampleColumns.map((name) => ({ name, title: titleOf(name) })),
       // A row whose key is all blank says （主键为空）, as the run page does, instead of empty cells.
       samples: t.sample_keys.map((k) => ({ blank: isBlankKey(k), values: sampleColumns.map((c) => k[c]) })),
+      // Every sample's key is blank (the missing value is the key itself, e.g. 职工号 not yet filled in): rows of
+      // （主键为空） tell the steward nothing; the page says what to look for instead.
+      blankKeyColumns:
+        t.sample_keys.length && t.sample_keys.every(isBlankKey)
+          ? sampleColumns.map((name) => titleOf(name) ?? name).join(req.t('common.enumSeparator'))
+          : null,
       actions: actionsFor(req.user!, t),
       // The report page's link says what this reader can do there: answer (the department) or read.
       canAnswerReport: t.check === 'report' && can(req.user!, 'reports.answer', { department: ticket.department_code }),
