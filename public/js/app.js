@@ -90,6 +90,19 @@
     pending.fields.forEach(function (f) {
       (byName[f[0]] = byName[f[0]] || []).push(f[1]);
     });
+    // Rows the page's script added before the post (增加一行, data-add-row) are added again, so that what was typed in
+    // them has inputs to go to: `members[3][name]` needs a fourth members row.
+    Object.keys(byName).forEach(function (name) {
+      var row = /^([A-Za-z_]+)\[(\d+)\]/.exec(name);
+      var button = row && form.querySelector('button[data-add-row="' + row[1] + '"]');
+      if (!button) return;
+      var inRow = '[name^="' + row[0] + '"]';
+      for (var added = 0; !form.querySelector(inRow) && added < 100; added++) {
+        var before = form.querySelectorAll('[name]').length;
+        button.click();
+        if (form.querySelectorAll('[name]').length === before) break;
+      }
+    });
     var filled = false;
     var done = [];
     // Two passes: a menu put back tells the page's own script (change event), which may add inputs that

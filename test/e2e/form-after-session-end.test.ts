@@ -122,6 +122,9 @@ describeBrowser('a sharing request (a form with inputs named "method" and "actio
     await page.check('input[name="method"][value="other"]');
     await page.fill('[name="method_other"]', '数据库视图');
     await page.fill('[name="purpose"]', '核对新生学籍与辅导员信息');
+    // A member row added by the page's 增加一行 (the form draws two).
+    await page.click('button[data-add-row="members"]');
+    await page.fill('[name="members[2][name]"]', '第三位成员');
     await j.t.db.knex('sessions').delete();
     await clickAndLoad(page, 'form[data-sharing-form] button[value=submit]');
     expect(new URL(page.url()).pathname).toBe('/login');
@@ -136,6 +139,8 @@ describeBrowser('a sharing request (a form with inputs named "method" and "actio
     expect(await page.isChecked('input[name="method"][value="other"]')).toBe(true);
     expect(await page.inputValue('[name="method_other"]')).toBe('数据库视图');
     expect(await page.inputValue('[name="purpose"]')).toBe('核对新生学籍与辅导员信息');
+    expect(await page.inputValue('[name="members[2][name]"]')).toBe('第三位成员');
+    expect(await page.locator('tbody[data-rows="members"] > tr').count()).toBe(3);
     expect(errors).toEqual([]);
     expect(await requests()).toEqual(before);
   });
