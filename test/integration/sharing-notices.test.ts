@@ -2,6 +2,7 @@ import { createTestApp, TestApp } from '../helpers/app';
 import { apiRequest, buildHubTable, buildSharingWorld, SharingPeople, sharingActor } from '../factories/sharing';
 import { inputFromBody } from '../../server/services/sharing/input';
 import { arbitrate, decide, requestArbitration, submitRequest } from '../../server/services/sharing/workflow';
+import { revokeGrant } from '../../server/services/sharing/grants';
 import { queueIds } from '../../server/services/sharing/lists';
 import { toCurrentUser } from '../../server/services/users';
 import { translator } from '../../server/i18n';
@@ -124,6 +125,19 @@ it('tells each stage’s reviewers once as the request reaches it, and the appli
   ]);
   expect(after.office2).toHaveLength(2);
   for (const p of ['hrSteward', 'orgSteward', 'stuSteward', 'leader', 'outsider'] as Person[]) expect(after[p]).toEqual([]);
+
+  // Revoked: the applicant's system loses its data, and hears of it (the typed reason stays on the request page).
+  await revokeGrant(t.ctx, sharingActor(people.office), id, '项目结束，联系人 13800000001');
+  const revoked = (await noticesOf(id)).applicant;
+  expect(revoked).toHaveLength(2);
+  expect(revoked[1]).toMatchObject({
+    kind: 'sharing.revoked',
+    link: `/sharing/${id}`,
+    title: `您的数据共享申请 #${id} 的授权已被信息化办公室撤销`,
+    title_en: `The grant of your data-sharing request #${id} was revoked by the IT office`,
+    body: '',
+  });
+  expect((await noticesOf(id)).office).toHaveLength(1);
 });
 
 it('tells each source department of its own part only, the leader at stage 4, and the applicant of a refusal', async () => {

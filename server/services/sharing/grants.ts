@@ -3,6 +3,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type Fie
 import { can, type CurrentUser } from '../../policies';
 import { appendAudit, auditActorOf } from '../audit';
 import { addDays } from '../calendar';
+import { noticeApplicant } from './notices';
 import { EXPIRY_REMINDER_DAYS } from './types';
 import { sentText } from './sent-text';
 import { clock, type Actor } from './workflow';
@@ -26,6 +27,14 @@ export async function revokeGrant(ctx: AppContext, actor: Actor, requestId: numb
     await trx('sharing_grants')
       .where({ id: grant.id })
       .update({ revoked_at: ctx.now(), revoked_by: actor.user.id, revoke_reason: reason.trim() });
+    // The applicant's system loses its data: they are told.
+    const request = await trx('sharing_requests').where({ id: requestId }).first('id', 'applicant_id');
+    await noticeApplicant(
+      trx,
+      { id: Number(request.id), applicant_id: Number(request.applicant_id) },
+      { kind: 'revoked' },
+      actor.user.id,
+    );
     await appendAudit(trx, {
       actor: auditActorOf(actor.user),
       action: 'sharing.revoke',

@@ -81,11 +81,12 @@ export async function noticeReachedStages(
   }
 }
 
-/** What the applicant hears of their request's end or of its arbitration. */
+/** What the applicant hears of their request's end, of its arbitration, or of its grant revoked. */
 export type Outcome =
   | { kind: 'granted'; expiresOn: string }
   | { kind: 'rejected'; stage: StageRow; reason: RejectionReason | null }
-  | { kind: 'arbitration'; decision: 'overturn' | 'uphold' };
+  | { kind: 'arbitration'; decision: 'overturn' | 'uphold' }
+  | { kind: 'revoked' };
 
 /** Tells the applicant of `outcome` (never when they made the change themselves). */
 export async function noticeApplicant(
@@ -117,6 +118,10 @@ export async function noticeApplicant(
       break;
     case 'arbitration':
       name = outcome.decision === 'overturn' ? 'overturned' : 'upheld';
+      break;
+    case 'revoked':
+      // The reason the IT office typed stays on the request page, as a reviewer's opinion does.
+      name = 'revoked';
       break;
   }
   await addToInbox(trx, [request.applicant_id], {
