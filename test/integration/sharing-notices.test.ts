@@ -1,7 +1,14 @@
 import { createTestApp, TestApp } from '../helpers/app';
 import { apiRequest, buildHubTable, buildSharingWorld, SharingPeople, sharingActor } from '../factories/sharing';
 import { inputFromBody } from '../../server/services/sharing/input';
-import { arbitrate, decide, requestArbitration, submitRequest } from '../../server/services/sharing/workflow';
+import {
+  arbitrate,
+  decide,
+  requestArbitration,
+  saveDraft,
+  submitRequest,
+  withdraw,
+} from '../../server/services/sharing/workflow';
 import { revokeGrant } from '../../server/services/sharing/grants';
 import { queueIds } from '../../server/services/sharing/lists';
 import { toCurrentUser } from '../../server/services/users';
@@ -242,4 +249,30 @@ it('tells the IT office when it stands in for a department with nobody but the a
   expect(await counts(id)).toEqual({ office: ['sharing.stage'], office2: ['sharing.stage'] });
   expect(await queueHolders(id)).toEqual(['office', 'office2']);
   expect(await t.db.knex('notifications').where({ user_id: itUser.id, link: `/sharing/${id}` })).toEqual([]);
+});
+
+it('tells the reviewers a request waits for when its applicant withdraws it, and nobody else', async () => {
+  const id = await submit([{ table: 'org_unit', fields: ['unit_code', 'unit_name'] }]);
+  await approve('csSteward', id);
+  // Stage 2 waits for the IT office (both accounts were told).
+  expect(await counts(id)).toEqual({ csSteward: ['sharing.stage'], office: ['sharing.stage'], office2: ['sharing.stage'] });
+  await withdraw(t.ctx, sharingActor(people.applicant), id);
+  expect(await counts(id)).toEqual({
+    csSteward: ['sharing.stage'],
+    office: ['sharing.stage', 'sharing.withdrawn'],
+    office2: ['sharing.stage', 'sharing.withdrawn'],
+  });
+  expect((await noticesOf(id)).office[1]).toMatchObject({
+    title: `数据共享申请 #${id} 已由申请人撤回，无需再审核`,
+    title_en: `Data-sharing request #${id} was withdrawn by its applicant: no review needed`,
+  });
+  // A draft withdrawn waited for nobody: nobody is told.
+  const draft = await saveDraft(
+    t.ctx,
+    sharingActor(people.applicant),
+    inputFromBody(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }])),
+    { t: translator('zh-CN') },
+  );
+  await withdraw(t.ctx, sharingActor(people.applicant), draft);
+  expect(await counts(draft)).toEqual({});
 });

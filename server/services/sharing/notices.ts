@@ -81,6 +81,29 @@ export async function noticeReachedStages(
   }
 }
 
+/**
+ * A request withdrawn while stages waited for a decision: the people who were told it waits for them (the pending
+ * stages' reviewers, `stages` read before the withdrawal) hear it does not any more.
+ */
+export async function noticeWithdrawn(
+  trx: Trx,
+  request: { id: number; applicant_id: number },
+  stages: StageRow[],
+  today: string,
+): Promise<void> {
+  const reviewers = new Set<number>();
+  for (const stage of stages.filter((s) => s.status === 'pending'))
+    for (const id of await stageReviewers(trx, stage, stages, request.applicant_id, today)) reviewers.add(id);
+  if (!reviewers.size) return;
+  await addToInbox(trx, [...reviewers], {
+    kind: 'sharing.withdrawn',
+    title: noticeText('sharing.notices.withdrawn', { id: request.id }),
+    body: '',
+    link: link(request.id),
+    en: { title: noticeTextEn('sharing.notices.withdrawn', { id: request.id }), body: '' },
+  });
+}
+
 /** What the applicant hears of their request's end, of its arbitration, or of its grant revoked. */
 export type Outcome =
   | { kind: 'granted'; expiresOn: string }

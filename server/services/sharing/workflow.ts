@@ -28,7 +28,7 @@ import type { Catalog } from '../catalog/types';
 import { saveUpload, uploadProblem } from '../uploads';
 import { decidedFirstReview, holdsStage, isApprover, isOverdue, onBehalfReason, type StageRow } from './access';
 import { canonicalItems, inCatalogSpelling, leaderBasis, sourceParts } from './plan';
-import { noticeApplicant, noticeReachedStages, pendingStageIds } from './notices';
+import { noticeApplicant, noticeReachedStages, noticeWithdrawn, pendingStageIds } from './notices';
 import { formColumns, inputOf, loadRequest, stageRows, writeInput, type DbRow } from './repository';
 import {
   DEFAULT_GRANT_DAYS,
@@ -531,10 +531,13 @@ export async function decide(ctx: AppContext, actor: Actor, requestId: number, i
 
 /** The applicant takes back a draft or a request under review; decided requests stay as they are. */
 export async function withdraw(ctx: AppContext, actor: Actor, requestId: number): Promise<void> {
+  const { today } = await clock(ctx);
   await ctx.db.transaction(async (trx) => {
     const request = await lockRequest(trx, requestId);
     if (request.applicant_id !== actor.user.id) throw new ForbiddenError();
     if (!['draft', 'submitted', 'in_review'].includes(request.status)) throw new ConflictError('sharing.errors.cannotWithdraw');
+    // Those it was waiting for hear it does not any more (told before the stages are cancelled: who held them).
+    await noticeWithdrawn(trx, request, await stagesOf(trx, request.id), today);
     await trx('sharing_stages')
       .where({ request_id: request.id })
       .whereIn('status', ['pending', 'waiting'])
