@@ -139,7 +139,16 @@ describeBrowser('journey: the IT office reads the dashboard and exports the Exce
       .filter(Boolean)
       .map((r) => (r as unknown[]).slice(1));
     expect(values[0][0]).toBe('部门数据质量考核 2026-11-01 至 2026-11-30');
-    expect(values[1].slice(0, 8)).toEqual(['排名', '部门代码', '部门', '得分', '时效性 (%)', '按期维护 (%)', '规范性 (%)', '完整性 (%)']);
+    expect(values[1].slice(0, 8)).toEqual([
+      '排名',
+      '部门代码',
+      '部门',
+      '得分',
+      '时效性 (%)',
+      '按期维护 (%)',
+      '规范性 (%)',
+      '完整性 (%)',
+    ]);
     const data = values.slice(2);
     // One row per department, in the ranking's order, with the scores the page shows.
     expect(data.map((r) => r[1])).toEqual(shown.map((r) => r.name.split(/\s+/).pop()));
