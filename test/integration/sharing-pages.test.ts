@@ -665,8 +665,10 @@ describe('a form sent back (422) says what to correct at its top, and that files
     expect(summary?.links).toHaveLength(1);
     const [link] = summary!.links;
     expect(link.anchor).toBe('vendors-0-id_card-error');
-    expect(link.message).toContain('身份证号');
-    expect(res.text).toContain(`<p class="field-error" role="alert" id="${link.anchor}">${link.message}</p>`);
+    // The message beside the input, and in the summary with its table and row (a member's row has a 姓名 too).
+    const beside = new RegExp(`<p class="field-error" role="alert" id="${link.anchor}">([^<]*)</p>`).exec(res.text)![1];
+    expect(beside).toContain('身份证号');
+    expect(link.message).toBe(`系统开发人员信息（公司）第 1 行：${beside}`);
     // Browsers cannot put a file back: the form says so under both file inputs.
     expect(res.text.split('表单退回时不保留已选的文件，请重新选择。')).toHaveLength(3);
   });

@@ -93,9 +93,25 @@ export function sharingRoutes(ctx: AppContext): Router {
 
   // ── the form ──
 
-  /** A sent-back form's messages for its summary, each with the id of its message beside the input (errorId). */
-  function errorSummary(fields: Record<string, string> | undefined): { anchor: string; message: string }[] {
-    return Object.entries(fields ?? {}).map(([path, message]) => ({ anchor: `${path.replace(/\./g, '-')}-error`, message }));
+  /** The tables of rows on the form, by the section that names them in a summary line. */
+  const ROW_SECTIONS: Record<string, string> = {
+    members: 'sharing.sections.members',
+    vendors: 'sharing.sections.vendors',
+    items: 'sharing.form.fieldDoc',
+  };
+
+  /**
+   * A sent-back form's messages for its summary, each with the id of its message beside the input (errorId). A row's
+   * message says which table and row (请填写“姓名” alone could be a member's or a vendor's).
+   */
+  function errorSummary(t: Request['t'], fields: Record<string, string> | undefined): { anchor: string; message: string }[] {
+    return Object.entries(fields ?? {}).map(([path, message]) => {
+      const row = /^(members|vendors|items)\.(\d+)\./.exec(path);
+      return {
+        anchor: `${path.replace(/\./g, '-')}-error`,
+        message: row ? t('common.inRow', { section: t(ROW_SECTIONS[row[1]]), row: Number(row[2]) + 1, message }) : message,
+      };
+    });
   }
 
   async function renderForm(
@@ -113,7 +129,7 @@ export function sharingRoutes(ctx: AppContext): Router {
         department: department?.name ?? req.user!.department,
         university: universityName(ctx.config, req),
         ...extra,
-        errorSummary: errorSummary(extra.fields as Record<string, string> | undefined),
+        errorSummary: errorSummary(req.t, extra.fields as Record<string, string> | undefined),
       }),
     );
   }
