@@ -72,37 +72,15 @@ describeBrowser('scorecard charts and tables in Chromium', () => {
   });
 
   it('keeps the English dashboard within a 1280 px window: the ranking table scrolls in its own box', async () => {
-    const page = await pageAs(j, office, 1280);
+    // An account whose language is English (sign-in takes it): this test is about the English page's layout. It used
+    // the header's English button, and in loaded runs (2 of ~20 here, once in CI) the page after it was the Chinese
+    // dashboard: POST /locale → 302 → GET /dashboard → 200 in Chinese, no other request between; cause not found (see
+    // the session note). The switch itself is exercised by the accessibility crawl and the locale tests.
+    const reader = await buildUser(j.t.db.knex, { department: 'ORG', roles: ['it_office'] });
+    await j.t.db.knex('users').where({ id: reader.id }).update({ locale: 'en' });
+    const page = await pageAs(j, reader, 1280);
     await page.goto(`${j.baseUrl}/dashboard?from=2026-11-20&to=2026-11-20`);
-    // What the page asked for and got after the click, for the failure message below.
-    const traffic: string[] = [];
-    const at = () => `${Date.now() % 100_000} ms`;
-    page.on('request', (r) => traffic.push(`${at()} → ${r.method()} ${r.url()}`));
-    page.on('response', (r) => traffic.push(`${at()} ← ${r.status()} ${r.url()} ${r.headers()['location'] ?? ''}`));
-    page.on('framenavigated', (f) => traffic.push(`${at()} page ${f.url()}`));
-    const [response] = await Promise.all([
-      page.waitForNavigation({ waitUntil: 'load' }),
-      page.click('.locale-switch button[value="en"]'),
-    ]);
-    // In loaded runs (1 in ~10 with three CPU hogs beside it) the page after the click was the Chinese dashboard,
-    // the same address, for a reason not yet found: the failure says what was asked, answered and shown.
-    await page
-      .locator('html[lang="en"]')
-      .waitFor({ state: 'attached' })
-      .catch(async (err: Error) => {
-        const seen = {
-          response: response ? `${response.status()} ${response.url()}` : 'no navigation',
-          url: page.url(),
-          lang: await page.getAttribute('html', 'lang').catch(() => null),
-          h1: await page.textContent('h1').catch(() => null),
-          traffic,
-          flash: await page
-            .locator('main > .flash')
-            .allInnerTexts()
-            .catch(() => []),
-        };
-        throw new Error(`the English button did not lead to an English page: ${JSON.stringify(seen)} (${err.message})`);
-      });
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await page.textContent('h1')).toContain('Data-quality assessment dashboard');
     await chartsSettled(page);
     const widths = (await page.evaluate(`(() => {
