@@ -7,7 +7,7 @@
  * English (`noticeText`, `noticeTextEn`); no personal data: the request's number, the stage and a standard reason.
  */
 import type { Knex } from 'knex';
-import { can } from '../../policies';
+import { can, type CurrentUser } from '../../policies';
 import { addToInbox, noticeText, noticeTextEn } from '../notifications';
 import { toCurrentUser, type UserRow } from '../users';
 import { decidedFirstReview, holdsStage, type StageRow } from './access';
@@ -31,21 +31,27 @@ const stageZh = (stage: StageRow) => stageName(stage, noticeText, '（', '）');
 const stageEn = (stage: StageRow) => stageName(stage, noticeTextEn, ' (', ')');
 
 /**
- * Who may decide `stage` now: the people whose review queue shows it (lists.ts queueIds) — the holders of the stage
- * by role (access.ts holdsStage, with the IT office standing in where a department has nobody else), never the
- * applicant, and the final review never to whoever decided the first (decidedFirstReview).
+ * The active accounts that may review sharing requests at all, the applicant left out: read once per change, then
+ * filtered per stage by `stageReviewers`.
  */
-async function stageReviewers(trx: Trx, stage: StageRow, stages: StageRow[], applicantId: number, today: string) {
+async function possibleReviewers(trx: Trx, applicantId: number): Promise<CurrentUser[]> {
   const users = (await trx('users')
     .where({ disabled: false })
     .whereNot('id', applicantId)
     // Only to read fewer rows: an account with no role but `user` holds no stage (the policies below decide).
     .whereRaw(`NOT (roles <@ ARRAY['user']::text[])`)
     .select('id', 'login', 'name', 'department_code', 'roles', 'locale')) as UserRow[];
+  return users.map((row) => toCurrentUser({ ...row, id: Number(row.id) })).filter((user) => can(user, 'sharing.review'));
+}
+
+/**
+ * Who of `users` may decide `stage` now: the people whose review queue shows it (lists.ts queueIds) — the holders of
+ * the stage by role (access.ts holdsStage, with the IT office standing in where a department has nobody else), and
+ * the final review never to whoever decided the first (decidedFirstReview).
+ */
+function stageReviewers(users: CurrentUser[], stage: StageRow, stages: StageRow[], today: string): number[] {
   return users
-    .map((row) => toCurrentUser({ ...row, id: Number(row.id) }))
     .filter((user) => {
-      if (!can(user, 'sharing.review')) return false;
       const held = holdsStage(user, stage, today);
       return (held.own || held.onBehalf) && !decidedFirstReview(user, stage, stages);
     })
@@ -64,8 +70,11 @@ export async function noticeReachedStages(
   actorId: number | null,
   today: string,
 ): Promise<void> {
-  for (const stage of stages.filter((s) => s.status === 'pending' && !before.has(Number(s.id)))) {
-    const reviewers = (await stageReviewers(trx, stage, stages, request.applicant_id, today)).filter((id) => id !== actorId);
+  const reached = stages.filter((s) => s.status === 'pending' && !before.has(Number(s.id)));
+  if (!reached.length) return;
+  const users = await possibleReviewers(trx, request.applicant_id);
+  for (const stage of reached) {
+    const reviewers = stageReviewers(users, stage, stages, today).filter((id) => id !== actorId);
     const params = { id: request.id, stage: stageZh(stage), date: stage.due_on ?? '' };
     const paramsEn = { ...params, stage: stageEn(stage) };
     await addToInbox(trx, reviewers, {
@@ -91,9 +100,10 @@ export async function noticeWithdrawn(
   stages: StageRow[],
   today: string,
 ): Promise<void> {
-  const reviewers = new Set<number>();
-  for (const stage of stages.filter((s) => s.status === 'pending'))
-    for (const id of await stageReviewers(trx, stage, stages, request.applicant_id, today)) reviewers.add(id);
+  const pending = stages.filter((s) => s.status === 'pending');
+  if (!pending.length) return;
+  const users = await possibleReviewers(trx, request.applicant_id);
+  const reviewers = new Set(pending.flatMap((stage) => stageReviewers(users, stage, stages, today)));
   if (!reviewers.size) return;
   await addToInbox(trx, [...reviewers], {
     kind: 'sharing.withdrawn',
