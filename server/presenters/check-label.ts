@@ -13,6 +13,14 @@ export function checkLabel(t: Translator, kind: string): string {
 }
 
 /**
+ * Whether a result is one verdict on the whole table (freshness, a catalog rule), stored as 1 violation of 1 "row":
+ * pages say so instead of showing that as a count of records.
+ */
+export function isTableVerdict(kind: string, field: string | null): boolean {
+  return field === null && (kind === 'freshness' || kind.startsWith('rule:'));
+}
+
+/**
  * What a table the run could not check means and what to do about it, in the user's language: the stored
  * message is the hub's (or the runner's bilingual) text; this sentence says it for the IT office. A code this
  * version does not know has none (null).

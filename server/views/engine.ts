@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { Express } from 'express';
 import { create } from 'express-handlebars';
 import type { HelperOptions } from 'handlebars';
-import { isLocale, translate } from '../i18n';
+import { isLocale, translate, translator } from '../i18n';
+import { checkLabel } from '../presenters/check-label';
 import { formatPercent, formatScore } from '../services/scorecards/components';
 
 export const VIEWS_DIR = path.resolve(__dirname, '../../views');
@@ -104,11 +105,8 @@ export function installViewEngine(app: Express, timezone: string): void {
       concat: (...args: unknown[]) => args.slice(0, -1).join(''),
       object: (options: HelperOptions) => ({ ...(options.hash ?? {}) }),
       startsWith: (value: unknown, prefix: string) => typeof value === 'string' && value.startsWith(prefix),
-      /** `value` without `prefix` ("rule:loan_reader_missing" → "loan_reader_missing"); as it is when it lacks it. */
-      withoutPrefix: (value: unknown, prefix: string) => {
-        const text = String(value ?? '');
-        return text.startsWith(prefix) ? text.slice(prefix.length) : text;
-      },
+      /** A check kind as people read it (代码标准, 自定义规则 <name>…): the presenters' own checkLabel. */
+      checkLabel: (kind: unknown, options: HelperOptions) => checkLabel(translator(rootLocale(options)), String(kind ?? '')),
       scrollableTables: (html: unknown) => scrollableTables(String(html ?? '')),
     },
   });

@@ -11,7 +11,7 @@ import { checkRunnerDeps } from '../../services/checks/deps';
 import { checkTrend, getRun, listRuns } from '../../services/checks/queries';
 import { claimRun, executeRun } from '../../services/checks/runs';
 import { loadCurrentCatalog, universityTimezone } from '../../services/catalog/repository';
-import { checkLabel, tableErrorView } from '../../presenters/check-label';
+import { checkLabel, isTableVerdict, tableErrorView } from '../../presenters/check-label';
 import { trendLabels } from '../../presenters/check-trend';
 import { isBlankKey } from '../../presenters/sample-keys';
 import { maskRecordKey, scrubForLog } from '../../services/privacy';
@@ -148,8 +148,7 @@ export function checkRoutes(ctx: AppContext): Router {
         ticket_id: ticketOf(f) === null ? null : Number(ticketOf(f)),
         field_title: f.field_name ? (tableOf(f.table_name)?.fields.find((x) => x.name === f.field_name)?.title ?? null) : null,
         check_label: checkLabel(req.t, f.check_kind),
-        // Freshness and a catalog rule judge the whole table: their stored 1 of 1 is no count of records.
-        table_verdict: f.field_name === null && (f.check_kind === 'freshness' || f.check_kind.startsWith('rule:')),
+        table_verdict: isTableVerdict(f.check_kind, f.field_name),
         department_name: departmentName(f.department_code),
         samples: (f.sample_keys as Record<string, string | null>[])
           .slice(0, 3)

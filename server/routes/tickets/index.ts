@@ -8,6 +8,7 @@ import { safeLocalPath } from '../../http/safe-redirect';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
+import { isTableVerdict } from '../../presenters/check-label';
 import { isBlankKey } from '../../presenters/sample-keys';
 import { appendAudit } from '../../services/audit';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
@@ -307,6 +308,8 @@ export function ticketsRoutes(ctx: AppContext): Router {
     // The table, field and key columns by the catalog's titles (the names beside them), as the catalog pages do.
     const table = current?.catalog.tables.find((x) => x.name === ticket.table_name);
     const titleOf = (name: string | null) => (name ? (table?.fields.find((f) => f.name === name)?.title ?? null) : null);
+    // A row whose key is all blank says （主键为空）, as the run page does, instead of empty cells.
+    const samples = t.sample_keys.map((k) => ({ blank: isBlankKey(k), values: sampleColumns.map((c) => k[c]) }));
     res.status(status).render('pages/tickets/show', {
       title: req.t('tickets.show.title', { id: t.id }),
       ticket: t,
@@ -314,15 +317,13 @@ export function ticketsRoutes(ctx: AppContext): Router {
       history: withNotes(req.t, history, { departments: names, runLinks: can(req.user!, 'runs.view') }),
       tableTitle: table?.title ?? null,
       fieldTitle: titleOf(ticket.field_name),
-      // Freshness and a catalog rule judge the whole table: stored as 1 of 1, which is no count of records.
-      tableVerdict: ticket.field_name === null && (t.check === 'freshness' || t.check.startsWith('rule:')),
+      tableVerdict: isTableVerdict(t.check, ticket.field_name),
       sampleColumns: sampleColumns.map((name) => ({ name, title: titleOf(name) })),
-      // A row whose key is all blank says （主键为空）, as the run page does, instead of empty cells.
-      samples: t.sample_keys.map((k) => ({ blank: isBlankKey(k), values: sampleColumns.map((c) => k[c]) })),
+      samples,
       // Every sample's key is blank (the missing value is the key itself, e.g. 职工号 not yet filled in): rows of
       // （主键为空） tell the steward nothing; the page says what to look for instead.
       blankKeyColumns:
-        t.sample_keys.length && t.sample_keys.every(isBlankKey)
+        samples.length && samples.every((row) => row.blank)
           ? sampleColumns.map((name) => titleOf(name) ?? name).join(req.t('common.enumSeparator'))
           : null,
       actions: actionsFor(req.user!, t),
