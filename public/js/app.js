@@ -22,9 +22,13 @@
       return null; // storage turned off: nothing is kept, as without JavaScript
     }
   }
+  /** A URL (or its query) without the `_csrf` parameter, and without a `?` or `&` left dangling. */
+  function withoutToken(url) {
+    return url.replace(/([?&])_csrf=[^&]*&?/, '$1').replace(/[?&]$/, '');
+  }
   /** A form's action without the CSRF token that multipart forms carry in it (the next page has another). */
   function actionOf(form) {
-    return (form.getAttribute('action') || '').replace(/([?&])_csrf=[^&]*&?/, '$1').replace(/[?&]$/, '');
+    return withoutToken(form.getAttribute('action') || '');
   }
   function isAccountForm(form) {
     var action = form.getAttribute('action') || '';
@@ -147,7 +151,7 @@
   // or kept in the history. Before restorePending, which compares the page's address without it.
   function dropTokenFromAddress() {
     if (!/[?&]_csrf=/.test(location.search) || !window.history || !history.replaceState) return;
-    var search = location.search.replace(/([?&])_csrf=[^&]*&?/, '$1').replace(/[?&]$/, '');
+    var search = withoutToken(location.search);
     history.replaceState(history.state, '', location.pathname + search + location.hash);
   }
   dropTokenFromAddress();
