@@ -133,6 +133,8 @@ export function createApp(ctx: AppContext): Express {
     // What a signed-in user is shown (personal data, a generated password, exports) is not kept in the
     // browser's cache or history for the next person at that computer, nor by a proxy.
     if (req.user) res.setHeader('Cache-Control', 'no-store');
+    // Taken before this request changes anything (the CSRF token below included): a redirect compares it.
+    const sessionAsLoaded = sessionState(req);
     res.locals.locale = req.locale;
     res.locals.user = req.user;
     res.locals.nav = navigationFor(req.user, req.path);
@@ -141,16 +143,23 @@ export function createApp(ctx: AppContext): Express {
     res.locals.currentPath = pagePath(req);
     // A page starts the session's token; a POST re-rendering its form only reuses one that exists.
     const page = req.method === 'GET' || req.method === 'HEAD';
-    if (req.session && !req.viaApiToken && (page || req.session.csrfToken)) res.locals.csrfToken = maskedCsrfToken(req);
+    // Made when a page is rendered, not before: a request sent on elsewhere (an anonymous visitor to the sign-in
+    // page, a redirect after a form) has no use for a token, and starting one would store a session row for it.
+    if (req.session && !req.viaApiToken && (page || req.session.csrfToken)) {
+      let masked: string | undefined;
+      Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, get: () => (masked ??= maskedCsrfToken(req)) });
+    }
     if (req.session?.flash) {
       res.locals.flash = req.session.flash;
       delete req.session.flash;
     }
     // express-session sends a response's head before its save ends, so the browser can follow a
-    // redirect before the flash for the next page is stored (lost on PostgreSQL): store it first.
+    // redirect before what this request put in the session is stored, and the next page reads the old
+    // session (on PostgreSQL, under load): a flash lost, a language switch that did not stick. A redirect
+    // after any change to the session stores it first; one that changed nothing creates no session row.
     const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
     res.redirect = ((...args: unknown[]) => {
-      if (!req.session?.flash) return redirect(...args);
+      if (!req.session || sessionState(req) === sessionAsLoaded) return redirect(...args);
       req.session.save(() => redirect(...args));
     }) as Response['redirect'];
     next();
@@ -164,4 +173,12 @@ export function createApp(ctx: AppContext): Express {
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;
+}
+
+/** The session's data as stored, without its cookie (which every request rolls forward), to tell a change. */
+function sessionState(req: Request): string | undefined {
+  if (!req.session) return undefined;
+  return JSON.stringify(req.session, function (key: string, value: unknown) {
+    return this === req.session && key === 'cookie' ? undefined : value;
+  });
 }
