@@ -192,7 +192,7 @@ it('tells each source department of its own part only, the leader at stage 4, an
   expect(after.office2).toEqual(atSource.office2);
 });
 
-it('tells two source departments in parallel, and on arbitration the applicant and the department asked again', async () => {
+it('tells two source departments in parallel; on arbitration the IT office when asked, then the applicant and the department asked again', async () => {
   const id = await submit([{ table: 'staff_basic', fields: ['staff_no', 'name', 'political_status'] }]);
   await approve('csSteward', id);
   await approve('office', id);
@@ -205,9 +205,25 @@ it('tells two source departments in parallel, and on arbitration the applicant a
   expect(refused.applicant).toEqual(['sharing.rejected']);
   expect(refused.orgSteward).toEqual(['sharing.stage']);
 
-  // The applicant asks for arbitration (their own action: nobody told here); the IT office overturns the refusal.
+  // The applicant asks for arbitration: the IT office, who may conclude it, hears which refusal is contested (not
+  // the applicant's note, free text on the request page); nobody else. Then the IT office overturns the refusal.
   await requestArbitration(t.ctx, sharingActor(people.applicant), id, '政治面貌为评优必需');
-  expect(await counts(id)).toEqual(refused);
+  const asked = await noticesOf(id);
+  for (const officer of ['office', 'office2'] as const) {
+    expect(asked[officer].map((n) => n.kind)).toEqual(['sharing.stage', 'sharing.arbitration_requested']);
+    expect(asked[officer][1].title).toBe(
+      `数据共享申请 #${id}：申请人对数据来源部门审核（ORG）的不共享决定申请仲裁，请信息化办公室裁决`,
+    );
+    expect(asked[officer][1].title_en).toBe(
+      `Data-sharing request #${id}: the applicant asks for arbitration of the refusal at Data-source department review (ORG)`,
+    );
+    expect(asked[officer][1].body).not.toContain('评优');
+  }
+  expect(await counts(id)).toEqual({
+    ...refused,
+    office: asked.office.map((n) => n.kind),
+    office2: asked.office2.map((n) => n.kind),
+  });
   await arbitrate(t.ctx, sharingActor(people.office2), id, { decision: 'overturn', note: '评优确需' });
   const after = await noticesOf(id);
   expect(after.applicant.map((n) => n.kind)).toEqual(['sharing.rejected', 'sharing.overturned']);
@@ -218,7 +234,7 @@ it('tells two source departments in parallel, and on arbitration the applicant a
   expect(after.hrSteward.map((n) => n.kind)).toEqual(['sharing.stage', 'sharing.stage']);
   expect(after.hrSteward[1].body).toBe('答复期限：2026-03-09');
   expect(after.orgSteward).toHaveLength(1);
-  expect(after.office2).toHaveLength(1);
+  expect(after.office2).toHaveLength(2);
 });
 
 it('tells nobody when one of two parallel reviews is approved, and the applicant when the IT office upholds a refusal', async () => {

@@ -1,7 +1,7 @@
 /**
  * What the data-sharing workflow tells people as a request moves (the daily reminders, overdue flags and expiry
  * notices are jobs/sharing-reminders.ts'): the reviewers of a stage the request has just reached, and the applicant
- * when it is granted, refused (不共享) or its arbitration concluded. Inbox only, as the reminders and the reporters'
+ * when it is granted, refused (不共享) or its arbitration concluded; the IT office when an arbitration is asked for. Inbox only, as the reminders and the reporters'
  * notices (a person's notice; e-mail and robots are for departments' mailboxes), written with the transaction that
  * changes the request, so a notice is never sent for a change that was rolled back. In Chinese with the same in
  * English (`noticeText`, `noticeTextEn`); no personal data: the request's number, the stage and a standard reason.
@@ -112,6 +112,31 @@ export async function noticeWithdrawn(
     link: link(request.id),
     en: { title: noticeTextEn('sharing.notices.withdrawn', { id: request.id }), body: '' },
   });
+}
+
+/**
+ * The applicant asks the IT office to arbitrate a department's refusal (seed 002 art. 22): the people who may conclude
+ * it (the IT office's reviewers) hear of it, naming the stage whose refusal is contested; the applicant's note stays on
+ * the request page (it is free text).
+ */
+export async function noticeArbitrationRequested(
+  trx: Trx,
+  request: { id: number; applicant_id: number },
+  stage: StageRow,
+): Promise<void> {
+  const arbiters = (await possibleReviewers(trx, request.applicant_id)).filter((user) => can(user, 'sharing.decide_office'));
+  if (!arbiters.length) return;
+  await addToInbox(
+    trx,
+    arbiters.map((user) => user.id),
+    {
+      kind: 'sharing.arbitration_requested',
+      title: noticeText('sharing.notices.arbitrationRequested', { id: request.id, stage: stageZh(stage) }),
+      body: '',
+      link: link(request.id),
+      en: { title: noticeTextEn('sharing.notices.arbitrationRequested', { id: request.id, stage: stageEn(stage) }), body: '' },
+    },
+  );
 }
 
 /** What the applicant hears of their request's end, of its arbitration, or of its grant revoked. */

@@ -28,7 +28,7 @@ import type { Catalog } from '../catalog/types';
 import { saveUpload, uploadProblem } from '../uploads';
 import { decidedFirstReview, holdsStage, isApprover, isOverdue, onBehalfReason, type StageRow } from './access';
 import { canonicalItems, inCatalogSpelling, leaderBasis, sourceParts } from './plan';
-import { noticeApplicant, noticeReachedStages, noticeWithdrawn, pendingStageIds } from './notices';
+import { noticeApplicant, noticeArbitrationRequested, noticeReachedStages, noticeWithdrawn, pendingStageIds } from './notices';
 import { formColumns, inputOf, loadRequest, stageRows, writeInput, type DbRow } from './repository';
 import {
   DEFAULT_GRANT_DAYS,
@@ -618,6 +618,7 @@ export async function requestArbitration(ctx: AppContext, actor: Actor, requestI
         version: trx.raw('version + 1'),
       });
     await audit(trx, actor, 'sharing.arbitration_request', request.id, { department: stage.department_code });
+    await noticeArbitrationRequested(trx, request, stage);
   });
 }
 
