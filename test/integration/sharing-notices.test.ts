@@ -1,4 +1,4 @@
-import { createTestApp, TestApp } from '../helpers/app';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
 import { apiRequest, buildHubTable, buildSharingWorld, SharingPeople, sharingActor } from '../factories/sharing';
 import { inputFromBody } from '../../server/services/sharing/input';
 import {
@@ -237,7 +237,7 @@ it('tells two source departments in parallel; on arbitration the IT office when 
   expect(after.office2).toHaveLength(2);
 });
 
-it('tells nobody when one of two parallel reviews is approved, and the applicant when the IT office upholds a refusal', async () => {
+it('tells nobody when one of two parallel reviews is approved; an arbitration waits in the IT office’s queue; the applicant hears it upheld', async () => {
   const id = await submit([{ table: 'staff_basic', fields: ['staff_no', 'political_status'] }]);
   await approve('csSteward', id);
   await approve('office', id);
@@ -246,8 +246,20 @@ it('tells nobody when one of two parallel reviews is approved, and the applicant
   expect(await counts(id)).toEqual(before);
 
   await decide(t.ctx, sharingActor(people.orgSteward), id, { decision: 'reject', reason: 'data_incomplete' });
+  expect(await queueHolders(id)).toEqual([]);
+  // Under arbitration the refusal waits for the IT office: in its queue (the people told), its list saying so.
   await requestArbitration(t.ctx, sharingActor(people.applicant), id, '有异议');
+  expect(await queueHolders(id)).toEqual(['office', 'office2']);
+  const officer = await signIn(t.app, people.office.login, people.office.password);
+  const queue = (await officer.agent.get('/sharing/queue').expect(200)).text;
+  const row = queue.slice(queue.indexOf(`href="/sharing/${id}"`), queue.indexOf('</tr>', queue.indexOf(`href="/sharing/${id}"`)));
+  expect(row).toContain('待仲裁（信息化办公室）');
+  const api = (await officer.agent.get('/api/v1/sharing-requests?view=queue').expect(200)).body as {
+    items: { id: number; arbitration: string }[];
+  };
+  expect(api.items.find((item) => item.id === id)?.arbitration).toBe('requested');
   await arbitrate(t.ctx, sharingActor(people.office2), id, { decision: 'uphold', note: '维持' });
+  expect(await queueHolders(id)).toEqual([]);
   const after = await noticesOf(id);
   expect(after.applicant.map((n) => [n.kind, n.title_en])).toEqual([
     ['sharing.rejected', expect.stringContaining(`#${id}`)],

@@ -47,6 +47,8 @@ function listItem(r: ListRow) {
     pending_stages: r.stages
       .filter((st) => st.status === 'pending')
       .map((st) => ({ stage: st.stage, kind: st.kind, department: st.department })),
+    // As a request's own `arbitration.status`: `requested` puts a refusal in the IT office's queue.
+    arbitration: r.arbitration,
   };
 }
 

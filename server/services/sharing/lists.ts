@@ -44,6 +44,8 @@ export interface ListRow {
   /** Every stage, in order (the API shows them); `pending` are those waiting for a decision now. */
   stages: ListStage[];
   pending: { kind: string; department: string | null; due_on: string | null }[];
+  /** `requested` while the applicant's objection to a refusal waits for the IT office (seed 002 art. 22). */
+  arbitration: string | null;
   /** A granted request's grant: its last day and whether it was revoked (grants.ts grantState tells its state). */
   grant: { expires_on: string; revoked_at: Date | null } | null;
 }
@@ -76,6 +78,7 @@ export async function listRequests(
       'r.department_code',
       'r.submitted_at',
       'r.created_at',
+      'r.arbitration',
     );
   const ids = rows.map((r: { id: number }) => Number(r.id));
   const [items, stages, current, grants] = await Promise.all([
@@ -118,6 +121,7 @@ export async function listRequests(
       purpose: typeof r.purpose === 'string' ? maskFreeText(r.purpose) : r.purpose,
       id: Number(r.id),
       applicant_id: Number(r.applicant_id),
+      arbitration: r.arbitration ?? null,
       tables: tablesOf(Number(r.id)),
       tableLabels: tablesOf(Number(r.id)).map((name) => ({ name, title: catalogTable(current?.catalog, name)?.title ?? null })),
       stages: stagesOf(Number(r.id)).map((s: DbRow) => ({
@@ -143,8 +147,9 @@ export async function listRequests(
 }
 
 /**
- * Requests waiting at a stage this user holds now (never their own); the IT office also sees overdue source stages
- * and departments' reviews nobody but the applicant could give (access.ts lacksOtherReviewer).
+ * Requests waiting at a stage this user holds now (never their own); the IT office also sees overdue source stages,
+ * departments' reviews nobody but the applicant could give (access.ts lacksOtherReviewer), and refusals whose
+ * applicant asked it to arbitrate (the request is 不共享 with no stage pending, and waits for the office all the same).
  */
 export async function queueIds(db: Knex, user: CurrentUser, today: string): Promise<number[]> {
   const q = db('sharing_stages as s')
@@ -179,5 +184,11 @@ export async function queueIds(db: Knex, user: CurrentUser, today: string): Prom
       if (can(user, 'sharing.decide_leader')) w.orWhere('s.kind', 'leader');
     })
     .distinct('s.request_id');
-  return (await q).map((r: { request_id: number }) => Number(r.request_id));
+  const ids = (await q).map((r: { request_id: number }) => Number(r.request_id));
+  if (!can(user, 'sharing.decide_office')) return ids;
+  const arbitrations = await db('sharing_requests')
+    .where({ status: 'rejected', arbitration: 'requested' })
+    .whereNot('applicant_id', user.id)
+    .pluck('id');
+  return [...ids, ...arbitrations.map(Number)];
 }
