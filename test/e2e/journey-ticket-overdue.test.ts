@@ -121,15 +121,15 @@ describeBrowser('journey: a steward works an overdue ticket until the re-check r
     const ticketId = Number(/\/tickets\/(\d+)$/.exec(ticketUrl)![1]);
     expect(await page.textContent('h1')).toContain('教职工联系方式·电子邮箱');
     const badges = () => page.locator('h1 + p').innerText();
-    expect(await badges()).toContain('待确认');
+    expect(await badges()).toContain('待签收');
     expect(await badges()).toContain('逾期');
     // The sample key names the bad record: the steward knows what to fix.
     expect(await page.locator('table.samples').innerText()).toContain('20190002');
 
-    await clickAndLoad(page, 'button:has-text("确认收到")');
+    await clickAndLoad(page, 'button:has-text("签收")');
     expect(page.url()).toBe(ticketUrl);
-    expect(await flashText(page)).toBe('已确认该工单。');
-    expect(await badges()).toContain('已确认');
+    expect(await flashText(page)).toBe('已签收该工单。');
+    expect(await badges()).toContain('已签收');
     expect(await chartsSettled(page)).toBe(1);
     await screenshot(page, 'journey-ticket-2-acknowledged');
 

@@ -3,7 +3,7 @@ import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factorie
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
 /**
- * Bulk acknowledge (确认所选工单): nothing chosen asks to choose (nothing changed); a ticket already
+ * Bulk acknowledge (签收所选工单): nothing chosen asks to choose (nothing changed); a ticket already
  * acknowledged is said so (nothing changed), apart from those skipped because the user may not
  * acknowledge them or their status does not allow it; in both languages.
  */
@@ -46,7 +46,7 @@ describe('POST /tickets/acknowledge', () => {
     const open = await buildTicket(t.db.knex, catalog, T0, { field: 'name' });
     const s = await signIn(t.app, steward.login, steward.password);
     const before = await events();
-    expect(await acknowledge(s, [])).toEqual(['error', '请至少选择一个工单，再点“确认所选工单”；未作任何改动']);
+    expect(await acknowledge(s, [])).toEqual(['error', '请至少选择一个工单，再点“签收所选工单”；未作任何改动']);
     expect(await acknowledge(s, [], 'en')).toEqual([
       'error',
       'Choose at least one ticket, then “Acknowledge selected”; nothing was changed',
@@ -60,7 +60,7 @@ describe('POST /tickets/acknowledge', () => {
     const s = await signIn(t.app, steward.login, steward.password);
     const before = await events();
     const many = [open.id, ...Array.from({ length: 200 }, (_, i) => 1_000_000 + i)];
-    expect(await acknowledge(s, many)).toEqual(['error', '一次最多确认 200 个工单（本次选了 201 个），请分批确认；未作任何改动']);
+    expect(await acknowledge(s, many)).toEqual(['error', '一次最多签收 200 个工单（本次选了 201 个），请分批签收；未作任何改动']);
     expect(await events()).toBe(before);
     expect(await statuses([open.id])).toEqual(['open']);
     // The same id twice counts once: 200 distinct tickets are taken.
@@ -85,7 +85,7 @@ describe('POST /tickets/acknowledge', () => {
 
     expect(await acknowledge(s, [fresh.id, acked.id, fixed.id, other.id])).toEqual([
       'info',
-      `已确认 1 个工单；1 个工单此前已确认收到（#${acked.id}），本次未作改动；跳过 2 个工单（无权操作，或当前状态不能确认）`,
+      `已签收 1 个工单；1 个工单此前已签收（#${acked.id}），本次未作改动；跳过 2 个工单（无权操作，或当前状态不能签收）`,
     ]);
     expect(await statuses([fresh.id, acked.id, fixed.id, other.id])).toEqual(['acknowledged', 'acknowledged', 'fixed', 'open']);
 
@@ -111,10 +111,10 @@ describe('POST /tickets/acknowledge', () => {
     const own = (await s.agent.get('/tickets').expect(200)).text;
     expect(own).toContain('id="ticket-select-all"');
     expect(own).toContain('action="/tickets/acknowledge"');
-    expect(own).toContain('确认所选工单');
+    expect(own).toContain('签收所选工单');
     const o = await signIn(t.app, office.login, office.password);
     const all = (await o.agent.get('/tickets?view=all').expect(200)).text;
     expect(all).not.toContain('id="ticket-select-all"');
-    expect(all).not.toContain('确认所选工单');
+    expect(all).not.toContain('签收所选工单');
   });
 });

@@ -109,7 +109,7 @@ describe('ticket pages and API', () => {
       const again = await api(hrToken).post(`/tickets/${hrTicket}/transitions`, { to: 'acknowledged' }).expect(409);
       expect(again.body.error).toBe('conflict');
       // The API keeps the 409 of a transition already made, and says so.
-      expect(again.body.message).toBe(`工单 #${hrTicket} 已确认收到，本次提交未作改动`);
+      expect(again.body.message).toBe(`工单 #${hrTicket} 已签收，本次提交未作改动`);
     });
 
     it('answers 422 naming the field for a bad body', async () => {
@@ -188,7 +188,7 @@ describe('ticket pages and API', () => {
       const { agent, csrf } = await signIn(t.app, hrSteward.login, hrSteward.password);
       const page = await agent.get(`/tickets/${ticket}`).expect(200);
       const version = /name="to" value="acknowledged"><input type="hidden" name="version" value="(\d+)"/.exec(page.text)![1];
-      // 确认收到 clicked twice: both requests carry the version the page was shown with.
+      // 签收 clicked twice: both requests carry the version the page was shown with.
       const form = { _csrf: csrf, to: 'acknowledged', version };
       await agent.post(`/tickets/${ticket}/transition`).type('form').send(form).expect(302);
       const [after, eventsAfter] = [await db('tickets').where({ id: ticket }).first('status', 'version'), await events()];
@@ -199,9 +199,7 @@ describe('ticket pages and API', () => {
         .expect(302);
       expect(twice.headers.location).toBe(`/tickets/${ticket}`);
       const shown = await agent.get(`/tickets/${ticket}`).expect(200);
-      expect(shown.text).toContain(
-        `<div class="flash flash-info" role="status">工单 #${ticket} 已确认收到，本次提交未作改动</div>`,
-      );
+      expect(shown.text).toContain(`<div class="flash flash-info" role="status">工单 #${ticket} 已签收，本次提交未作改动</div>`);
       expect(await db('tickets').where({ id: ticket }).first('status', 'version')).toEqual(after);
       expect(await events()).toBe(eventsAfter);
 
@@ -261,7 +259,7 @@ describe('ticket pages and API', () => {
       );
       // The ticket page as it is now (acknowledged), with the typed text kept in its form.
       expect(stale.text).toContain(`<h1>#${ticket} `);
-      expect(stale.text).toContain('<span class="badge acknowledged">已确认</span>');
+      expect(stale.text).toContain('<span class="badge acknowledged">已签收</span>');
       expect(stale.text).toContain('已在人事系统更正</textarea>');
       expect((await db('tickets').where({ id: ticket }).first('status')).status).toBe('acknowledged');
 
@@ -272,7 +270,7 @@ describe('ticket pages and API', () => {
         .type('form')
         .send({ _csrf: csrf, to: 'acknowledged', comment: '长'.repeat(3000) })
         .expect(409);
-      expect(illegal.text).toContain(`工单 #${ticket} 当前为“已整改待复查”，不能变更为“已确认”`);
+      expect(illegal.text).toContain(`工单 #${ticket} 当前为“已整改待复查”，不能变更为“已签收”`);
       await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
       const english = await agent
         .post(`/tickets/${ticket}/transition`)
@@ -300,7 +298,7 @@ describe('ticket pages and API', () => {
       const o = await signIn(t.app, office.login, office.password);
       const officePage = (await o.agent.get(`/tickets/${ticket}`).expect(200)).text;
       expect(officePage).toMatch(
-        /已整改待复查 → 待确认\s*<span class="event-note">复查未通过：仍有 2 条记录不符合要求<\/span> · <a href="\/runs\/77">检查运行 #77<\/a>/,
+        /已整改待复查 → 待签收\s*<span class="event-note">复查未通过：仍有 2 条记录不符合要求<\/span> · <a href="\/runs\/77">检查运行 #77<\/a>/,
       );
       // The steward may not open the runs pages: the run is named, not linked.
       const stewardPage = (await s.agent.get(`/tickets/${ticket}`).expect(200)).text;

@@ -176,7 +176,7 @@ describe('the ticket queue', () => {
     const past = await s.agent.get(list).expect(302);
     expect(past.headers.location).toBe('/tickets?status=open&check=required&per_page=1&page=2');
     const last = await s.agent.get(past.headers.location).expect(200);
-    expect(flashOf(last.text)).toEqual(['success', '已确认 1 个工单']);
+    expect(flashOf(last.text)).toEqual(['success', '已签收 1 个工单']);
 
     for (const back of HOSTILE('/tickets')) {
       const other = await post(s, '/tickets/acknowledge', { ids: [], back });
