@@ -11,7 +11,8 @@
   // leads to the sign-in page and, once signed in, back to the page it was on (server/middleware/errors.ts),
   // where its fields are filled in again to be checked and sent once more. Any other page after the post
   // (the post went through) forgets it. Passwords, files and hidden fields (the CSRF token, a ticket's
-  // version, a form's id) are never kept: the page just shown has its own.
+  // version, a form's id) are never kept: the page just shown has its own. Only the account that typed it gets it
+  // back: someone else signing in at that computer's sign-in page finds the form empty, and it is forgotten.
   var PENDING = 'hubwatch.pendingForm';
   var KEPT_MS = 12 * 3600 * 1000;
   var SKIPPED = { hidden: 1, password: 1, file: 1, submit: 1, button: 1, reset: 1, image: 1 };
@@ -29,6 +30,11 @@
   /** A form's action without the CSRF token that multipart forms carry in it (the next page has another). */
   function actionOf(form) {
     return withoutToken(form.getAttribute('action') || '');
+  }
+  /** The signed-in account whose page this is (the layout's meta), or '' signed out. */
+  function account() {
+    var meta = document.querySelector('meta[name="hubwatch-account"]');
+    return (meta && meta.getAttribute('content')) || '';
   }
   function isAccountForm(form) {
     var action = form.getAttribute('action') || '';
@@ -69,6 +75,7 @@
         action: actionOf(form),
         index: forms.indexOf(form),
         fields: fields,
+        account: account(),
         at: Date.now(),
       }),
     );
@@ -87,6 +94,7 @@
       return;
     }
     if (!cameFromSignIn || !pending || Date.now() - pending.at > KEPT_MS) return;
+    if (!pending.account || pending.account !== account()) return;
     if (pending.path !== location.pathname + location.search) return;
     var form = document.forms[pending.index];
     if (!form || actionOf(form) !== pending.action) return;

@@ -64,6 +64,25 @@ describeBrowser('a form sent after the session ended', () => {
     expect(await page.inputValue('#comment')).toBe('');
     expect(await page.locator('main > .flash-info').count()).toBe(0);
   });
+
+  it('gives nothing typed to someone else who signs in at that sign-in page, and forgets it', async () => {
+    const colleague = await buildUser(j.t.db.knex, { department: 'HR', roles: ['steward'] });
+    const page = await pageAs(j, steward);
+    await page.goto(`${j.baseUrl}/tickets/${ticketId}`);
+    await page.fill('#comment', REASON);
+    await j.t.db.knex('sessions').delete();
+    await clickAndLoad(page, 'form[action$="/comment"] button[type=submit]');
+    expect(new URL(page.url()).pathname).toBe('/login');
+
+    // The steward walks away; a colleague signs in at the page left open, and is taken to the same ticket.
+    await page.fill('#login', colleague.login);
+    await page.fill('#password', colleague.password);
+    await clickAndLoad(page, 'button[type=submit].primary');
+    expect(new URL(page.url()).pathname).toBe(`/tickets/${ticketId}`);
+    expect(await page.inputValue('#comment')).toBe('');
+    expect(await page.locator('main > .flash-info').count()).toBe(0);
+    expect(await page.evaluate(() => window.sessionStorage.getItem('hubwatch.pendingForm'))).toBeNull();
+  });
 });
 
 describeBrowser('an error report (a multipart form whose inputs follow its table) sent after the session ended', () => {
