@@ -1,8 +1,8 @@
 import type { AppContext } from '../context';
 import type { Translator } from '../i18n';
 import { can, CurrentUser } from '../policies';
-import { todayIn } from '../services/calendar';
-import { universityTimezone } from '../services/catalog/repository';
+import { createCalendar, todayIn } from '../services/calendar';
+import { loadCurrentCatalog } from '../services/catalog/repository';
 import { loadReportSettings } from '../services/reports/settings';
 import { queueIds } from '../services/sharing/lists';
 
@@ -16,6 +16,24 @@ export interface HomeCard {
   href: string;
   /** A figure that tells at a glance whether something needs doing (e.g. "12 待处理 · 3 逾期"). */
   figure?: string;
+  /** Something is wrong that this user must put right (shown first, marked). */
+  warning?: boolean;
+}
+
+/**
+ * From which month the next year's holidays are asked for: the State Council announces them in November or December,
+ * and deadlines counted in working days from then on start to reach into January and the Spring Festival.
+ */
+const NEXT_YEAR_ASKED_FROM_MONTH = 11;
+
+/**
+ * The years whose official holidays are unknown (chinese-days has none, the catalog gives none) while working-day
+ * deadlines fall in them: this year, and next year from November. Deadlines in such a year count weekends only.
+ */
+export function yearsWithoutHolidays(calendar: { hasHolidayData(year: number): boolean }, today: string): number[] {
+  const year = Number(today.slice(0, 4));
+  const asked = Number(today.slice(5, 7)) >= NEXT_YEAR_ASKED_FROM_MONTH ? [year, year + 1] : [year];
+  return asked.filter((y) => !calendar.hasHolidayData(y));
 }
 
 /** Active and overdue tickets of one department (or all, for the IT office): one aggregate query. */
@@ -34,7 +52,24 @@ export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator)
   // The university's today (the catalog calendar's zone), as the ticket and sharing pages count overdue and due;
   // looked up only for a card that counts by it.
   let universityToday: string | undefined;
-  const today = async () => (universityToday ??= todayIn(await universityTimezone(ctx.db, ctx.config.timezone), ctx.now()));
+  const catalog = async () => (await loadCurrentCatalog(ctx.db))?.catalog;
+  const today = async () => (universityToday ??= todayIn((await catalog())?.calendar.timezone ?? ctx.config.timezone, ctx.now()));
+  // Those who maintain the catalog's calendar hear where they look every day that deadlines are being guessed (the
+  // calendar page says so too, but nobody opens it to find out).
+  // Before any catalog import, deadlines count the official holidays alone: the same question.
+  const missing = can(user, 'catalog.manage')
+    ? yearsWithoutHolidays(
+        createCalendar((await catalog())?.calendar ?? { timezone: ctx.config.timezone, events: [], holidays: [], workdays: [] }),
+        await today(),
+      )
+    : [];
+  if (missing.length)
+    cards.push({
+      title: t('home.cards.holidays.title'),
+      text: t('calendar.noHolidayData', { years: missing.join(t('common.enumSeparator')) }),
+      href: `/calendar?year=${missing[missing.length - 1]}`,
+      warning: true,
+    });
   if (can(user, 'users.manage'))
     cards.push({ title: t('home.cards.users.title'), text: t('home.cards.users.text'), href: '/admin/users' });
   if (can(user, 'audit.view'))

@@ -81,7 +81,7 @@ describeBrowser('a form sent after the session ended', () => {
     expect(new URL(page.url()).pathname).toBe(`/tickets/${ticketId}`);
     expect(await page.inputValue('#comment')).toBe('');
     expect(await page.locator('main > .flash-info').count()).toBe(0);
-    expect(await page.evaluate(() => window.sessionStorage.getItem('hubwatch.pendingForm'))).toBeNull();
+    expect(await page.evaluate("window.sessionStorage.getItem('hubwatch.pendingForm')")).toBeNull();
   });
 });
 

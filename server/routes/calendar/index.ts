@@ -38,7 +38,7 @@ export function calendarRoutes(ctx: AppContext): Router {
       hasCatalog: !!current,
       warning:
         can(req.user, 'catalog.manage') && missing.length > 0
-          ? req.t('calendar.noHolidayData', { years: missing.join('、') })
+          ? req.t('calendar.noHolidayData', { years: missing.join(req.t('common.enumSeparator')) })
           : null,
       ...view,
     });
