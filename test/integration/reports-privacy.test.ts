@@ -290,6 +290,11 @@ describe('the free text of a report’s history', () => {
     const page = (await (await as(world.people.reporter)).agent.get(`/reports/${report.id}`).expect(200)).text;
     expect(page).toContain('已更正为 139****5678');
     expect(page).not.toContain(`已更正为 ${NEW}`);
+    // The department's current answer ("not ours", with a landline), as the IT office reads it: page and API.
+    expect(page).toContain('号码由 037*-****1234 登记的保卫处维护');
+    expect(page).not.toContain('67781234');
+    const body = (await api(tokens.reporter).get(`/reports/${report.id}`).expect(200)).body;
+    expect(body.answer).toMatchObject({ kind: 'not_ours', comment: '号码由 037*-****1234 登记的保卫处维护' });
   });
 
   it('is in full for the stewards who fix the record: what reporters saw and suggested', async () => {

@@ -164,7 +164,7 @@ describe('the English sentence of tickets filed before it was kept', () => {
     );
     expect((await ticketOf(tickets.rule.id)).message_en).toBe('教职工基本信息: 有教职工未填写政治面貌');
     expect((await ticketOf(tickets.report.id)).message_en).toBe(
-      '校园卡·持卡人: a data user reported the record (身份证号 4****************4) as wrong',
+      '校园卡·持卡人: a data user reported the record (身份证号 410102********1234) as wrong',
     );
     // The same sentences the flows wrote when they filed the tickets.
     for (const kind of ['freshness', 'validate', 'rule', 'report'] as const)

@@ -104,6 +104,64 @@ describe('personal data in ticket comments and reasons', () => {
     expect((await db('tickets').where({ id: hrTicket }).first('closed_reason')).closed_reason).toBe(`已核实：${ID} 为退休人员`);
   });
 
+  it('masks every phone and ID number as the audit log does: landlines, spaced or mistyped mobiles, 15-digit IDs', async () => {
+    const db = t.db.knex;
+    const ticket = (await buildTicket(db, catalog, T0, { field: 'name' })).id;
+    const typed = '座机0371-67781234，手机 139 0000 1234，错号12012347932，旧证410102900101123';
+    const shown = '座机037*-****1234，手机 139 **** 1234，错号120****7932，旧证41010*******123';
+    const steward = await signIn(t.app, hrSteward.login, hrSteward.password);
+    await steward.agent.post(`/tickets/${ticket}/comment`).type('form').send({ _csrf: steward.csrf, comment: typed }).expect(302);
+    await steward.agent
+      .post(`/tickets/${ticket}/dispute`)
+      .type('form')
+      .send({ _csrf: steward.csrf, reason: `联系人 ${typed}` })
+      .expect(302);
+    const raw = /67781234|0000 1234|12012347932|410102900101123/;
+    for (const who of [office, leader, hrSteward]) {
+      const page = (await (await signIn(t.app, who.login, who.password)).agent.get(`/tickets/${ticket}`).expect(200)).text;
+      expect(page).toContain(shown);
+      expect(page).not.toMatch(raw);
+    }
+    const one = (await api(`/tickets/${ticket}`).expect(200)).body;
+    expect(one.history.map((e: { comment: string | null }) => e.comment)).toEqual(
+      expect.arrayContaining([shown, `联系人 ${shown}`]),
+    );
+    expect(JSON.stringify(one)).not.toMatch(raw);
+    const inbox = (await (await signIn(t.app, office.login, office.password)).agent.get('/inbox').expect(200)).text;
+    expect(inbox).toContain(`联系人 ${shown}`);
+    expect(inbox).not.toMatch(raw);
+  });
+
+  it('masks an ID number a ticket stored whole (its key column was not known to hold one) as it is read', async () => {
+    const db = t.db.knex;
+    const ticket = (await buildTicket(db, catalog, T0, { field: 'political_status', check: 'codes' })).id;
+    // As a ticket filed while the catalog keyed a table by an ID-number column without saying so stored it.
+    await db('tickets')
+      .where({ id: ticket })
+      .update({
+        sample_keys: JSON.stringify([{ zjhm: '210102200501103731' }]),
+        message: '数据使用者报告记录（证件号码 210102200501103731）有误',
+        message_en: 'A data user reported record (证件号码 210102200501103731) as wrong',
+      });
+    await db('notifications').insert({
+      user_id: office.id,
+      kind: 'ticket.new',
+      title: '#1 数据使用者报告记录（证件号码 210102200501103731）有误',
+      body: '',
+      link: `/tickets/${ticket}`,
+    });
+    const one = (await api(`/tickets/${ticket}`).expect(200)).body;
+    expect(one.sample_keys).toEqual([{ zjhm: '210102********3731' }]);
+    expect(one.message).toBe('数据使用者报告记录（证件号码 210102********3731）有误');
+    expect(one.message_en).toBe('A data user reported record (证件号码 210102********3731) as wrong');
+    const o = await signIn(t.app, office.login, office.password);
+    for (const path of [`/tickets/${ticket}`, '/tickets', '/inbox']) {
+      const page = (await o.agent.get(path).expect(200)).text;
+      expect(page).not.toContain('210102200501103731');
+    }
+    expect((await o.agent.get(`/tickets/${ticket}`).expect(200)).text).toContain('210102********3731');
+  });
+
   it("masks a reassignment's reason for the new department and the IT office", async () => {
     const db = t.db.knex;
     const ticket = (await buildTicket(db, catalog, T0, { field: 'gender', check: 'codes' })).id;

@@ -33,6 +33,16 @@ describe('scrubText', () => {
     expect(scrubText('身份证号410102199001011234手机13812345678')).toBe('身份证号410102********1234手机138****5678');
   });
 
+  it('masks first-generation 15-digit ID numbers and 18-digit ones written in groups', () => {
+    expect(scrubText('旧证410102900101123，新证 410102 19900101 1234，又写作 410102-19900101-123X')).toBe(
+      '旧证41010*******123，新证 410102**********1234，又写作 410102**********123X',
+    );
+    // 15 digits whose 7th to 12th are no date (YYMMDD) are some other number.
+    expect(scrubText('证书号 410102901301123')).toBe('证书号 410102901301123');
+    const once = scrubText('410102900101123 410102 19900101 1234');
+    expect(scrubText(once)).toBe(once);
+  });
+
   it('leaves longer or shorter digit runs alone', () => {
     // A 13-digit millisecond timestamp contains no isolated mobile number; a 19-digit number is no ID number.
     expect(scrubText('at 1732233600000, order 4101021990010112345, code 1381234567')).toBe(

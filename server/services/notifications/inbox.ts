@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { maskFreeText } from '../privacy';
 import type { Notice } from './types';
 
 /** Inbox rows for several users at once (one insert). */
@@ -49,7 +50,15 @@ export async function listInbox(
     base.clone().max({ id: 'id' }).first(),
   ]);
   return {
-    items: items as InboxItem[],
+    // Notices carry no personal data by design; any a notice stored before a masking rule was widened (a ticket's
+    // sentence naming an ID-number key, a reason with a landline) is masked as read.
+    items: (items as InboxItem[]).map((item) => ({
+      ...item,
+      title: maskFreeText(item.title),
+      body: maskFreeText(item.body),
+      title_en: item.title_en === null ? null : maskFreeText(item.title_en),
+      body_en: item.body_en === null ? null : maskFreeText(item.body_en),
+    })),
     total: Number(total?.n ?? 0),
     unread: Number(unread?.n ?? 0),
     newest: newest?.id == null ? null : Number(newest.id),

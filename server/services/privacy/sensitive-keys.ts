@@ -64,12 +64,15 @@ export function classifyKey(key: string): Extract<MaskKind, 'secret' | 'cn_id_ca
 }
 
 /**
- * An 18-character resident ID number (GB 11643: 17 digits and a digit or X), not part of a longer run of
- * digits. Letters around it do not make it something else: people type `ID410102…` or `sfz410102…`, and
- * an 18-digit run inside a code is rarer than an ID number glued to its label. The check digit is not
- * verified on purpose: a mistyped ID number is still someone's personal data.
+ * A resident ID number, not part of a longer run of digits: 18 characters (GB 11643: 17 digits and a digit or X),
+ * also as people group it (`410102 19900101 1234`, `410102-19900101-1234`), and the first-generation 15 digits
+ * (region, YYMMDD, sequence: the month and day must be a date, so that other 15-digit numbers are left alone).
+ * Letters around it do not make it something else: people type `ID410102…` or `sfz410102…`, and an 18-digit run
+ * inside a code is rarer than an ID number glued to its label. The check digit is not verified on purpose: a
+ * mistyped ID number is still someone's personal data.
  */
-export const ID_CARD_IN_TEXT = /(?<![0-9])\d{17}[\dXx](?![0-9])/g;
+export const ID_CARD_IN_TEXT =
+  /(?<![0-9])(?:\d{17}[\dXx]|\d{6}[ -]\d{8}[ -]\d{3}[\dXx]|\d{8}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?![0-9])/g;
 
 /**
  * A mainland mobile number (1[3-9] and 9 more digits), optionally with +86/0086, not part of a longer run

@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/types';
-import { classifyKey, maskPersonal, maskValue, scrubText, type FieldLike } from '../privacy';
+import { classifyKey, maskFreeText, maskPersonal, maskValue, type FieldLike } from '../privacy';
 import type { TicketEventRow } from './queries';
 import type { TicketRow } from './types';
 
@@ -17,20 +17,21 @@ export function ticketField(catalog: Catalog | null | undefined, table: string, 
 
 /** A suggested value as a reader outside the department sees it: masked by the field's kind of personal data, and any ID number, mobile or e-mail inside it. */
 export function maskSuggestedValue(value: string, field: FieldLike | null): string {
-  return scrubText(field ? maskPersonal(value, field) : value);
+  return maskFreeText(field ? maskPersonal(value, field) : value);
 }
 
 /**
  * Free text people type into a ticket — comments, and the reasons and notes given with a transition
  * (fixed, closed), a dispute, a reassignment, a reopen or a report answer — as everyone reads it,
- * its author included: ID numbers, mobiles and e-mails inside it masked (`110101********7777`,
- * `138****5678`). The text is stored as typed (`ticket_events.comment`, `tickets.closed_reason`), as
+ * its author included: ID numbers, phone numbers (mobiles, landlines, mistyped or spaced ones) and e-mails inside
+ * it masked (`110101********7777`, `138****5678`, `037*-****1234`), as the audit log and the sharing pages mask
+ * typed text (`maskFreeText`). The text is stored as typed (`ticket_events.comment`, `tickets.closed_reason`), as
  * evidence; what it says about a person is nobody's to read on a page, in the API or in an export —
  * the record itself is in the hub, for those who may read it there. Reporters' descriptions (`reported`)
  * are the exception: the department that fixes the record reads them in full (`historyForReader`).
  */
 export function shownFreeText(text: string | null): string | null {
-  return text === null ? null : scrubText(text);
+  return text === null ? null : maskFreeText(text);
 }
 
 /** A ticket's history as every reader sees it: every comment but reporters' descriptions through `shownFreeText`. */
@@ -40,14 +41,14 @@ export function historyAsShown(history: TicketEventRow[]): TicketEventRow[] {
 
 /**
  * A ticket's history for a reader outside the responsible department: reporters' suggested values
- * masked (`maskSuggestedValue`), and ID numbers, mobiles and e-mails inside reporters' descriptions.
+ * masked (`maskSuggestedValue`), and ID numbers, phone numbers and e-mails inside reporters' descriptions.
  */
 export function historyForReader(history: TicketEventRow[], field: FieldLike | null): TicketEventRow[] {
   return history.map((e) => {
     if (e.kind !== 'reported') return e;
     const details = { ...e.details };
     if (typeof details.suggested_value === 'string') details.suggested_value = maskSuggestedValue(details.suggested_value, field);
-    return { ...e, comment: e.comment === null ? null : scrubText(e.comment), details };
+    return { ...e, comment: e.comment === null ? null : maskFreeText(e.comment), details };
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { maskRecordKey, scrubText } from '../privacy';
 import { historyAsShown, shownFreeText, shownRecordKey } from './privacy';
 import { ACTIVE_STATUSES, TicketRow, TicketStatus, TICKET_STATUSES } from './types';
 
@@ -262,9 +263,12 @@ export function toPublicTicket(t: TicketRow, today: string): PublicTicket {
     severity: t.severity,
     violations: t.violations,
     checked_rows: t.checked_rows,
-    message: t.message,
-    message_en: t.message_en ?? null,
-    sample_keys: t.sample_keys,
+    // Masked again as read: keys and sentences stored while the catalog did not say a key column held ID numbers
+    // (a table keyed by 身份证号 without `sensitive`) kept them whole; a catalog corrected since does not change
+    // stored rows. Idempotent on what was stored masked.
+    message: scrubText(t.message),
+    message_en: t.message_en == null ? null : scrubText(t.message_en),
+    sample_keys: t.sample_keys.map((key) => maskRecordKey(null, key)),
     // Masked: the raw key stays in the database (reports are matched on it), never in this shape.
     record_key: shownRecordKey(t),
     first_seen: iso(t.first_seen)!,
@@ -284,5 +288,5 @@ export function toPublicTicket(t: TicketRow, today: string): PublicTicket {
 
 /** The public ticket as a page shows it to its reader: the sentence in the reader's language (ticketMessage). */
 export function toReadersTicket(t: TicketRow, today: string, locale: string): PublicTicket {
-  return { ...toPublicTicket(t, today), message: ticketMessage(t, locale) };
+  return { ...toPublicTicket(t, today), message: scrubText(ticketMessage(t, locale)) };
 }
