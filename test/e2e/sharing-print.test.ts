@@ -95,4 +95,30 @@ describeBrowser('the printable approval form in a browser', () => {
     await screenshot(page, 'sharing-print-media-print');
     await page.close();
   }, 60_000);
+
+  it('breaks English labels between words, not inside them (Applying departm|ent)', async () => {
+    const page = await j.browser.newPage({ locale: 'en-US', viewport: { width: 1000, height: 1200 } });
+    await browserSignIn(page, j.baseUrl, people.office.login, people.office.password);
+    await page.goto(`${j.baseUrl}/sharing/${id}/print`);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    // Each label cell's words: one whose letters lie on two lines was broken inside it.
+    const broken = (await page.evaluate(`(() => {
+      const out = [];
+      for (const th of document.querySelectorAll('.form-table th')) {
+        const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          for (const m of node.textContent.matchAll(/[A-Za-z]{4,}/g)) {
+            const range = document.createRange();
+            range.setStart(node, m.index);
+            range.setEnd(node, m.index + m[0].length);
+            if (range.getClientRects().length > 1) out.push(m[0]);
+          }
+        }
+      }
+      return out;
+    })()`)) as string[];
+    expect(broken).toEqual([]);
+    await screenshot(page, 'sharing-print-en');
+    await page.close();
+  }, 60_000);
 });

@@ -285,7 +285,7 @@ describe('the IT office’s triage sent twice', () => {
     expect(notice).toEqual({
       title: `【数据纠错】您的报告 #${turnedDown.id} 未受理`,
       body: '理由：不是数据问题',
-      title_en: `[Data correction] Your report #${turnedDown.id} was not accepted`,
+      title_en: `[Error report] Your report #${turnedDown.id} was not accepted`,
       body_en: 'Reason: 不是数据问题',
     });
     const steps = await historyOf(turnedDown.id);

@@ -82,7 +82,7 @@ export function calendarYear(calendar: CatalogCalendar, year: number, locale: Lo
         classes.push('event');
         notes.push(...onEvent);
       }
-      cells.push({ day, iso: date, classes: classes.join(' '), note: notes.join('；') });
+      cells.push({ day, iso: date, classes: classes.join(' '), note: notes.join(t('common.listSeparator')) });
     }
     while (cells.length % 7 !== 0) cells.push(null);
     const weeks = [];

@@ -102,7 +102,9 @@ export function tableView(catalog: Catalog, table: CatalogTable, locale: Locale,
     freshness: table.freshness
       ? t('catalog.table.freshnessValue', { duration: describeDuration(table.freshness, locale) })
       : null,
-    maintainedIn: table.maintainedIn ? t('catalog.table.months', { months: table.maintainedIn.join('、') }) : null,
+    maintainedIn: table.maintainedIn
+      ? t('catalog.table.months', { months: table.maintainedIn.join(t('common.enumSeparator')) })
+      : null,
     scope: Object.entries(table.scope).map(([column, values]) => `${column} ∈ {${values.join(', ')}}`),
     fieldCount: table.fields.length,
   };

@@ -300,7 +300,9 @@ export function sharingRoutes(ctx: AppContext): Router {
     } catch (err) {
       if (!(err instanceof AppError) || err.status === 403 || err.status === 404) throw err;
       const text =
-        err instanceof ValidationError ? Object.values(fieldMessages(err, req)).join('；') : req.t(err.messageKey, err.params);
+        err instanceof ValidationError
+          ? Object.values(fieldMessages(err, req)).join(req.t('common.listSeparator'))
+          : req.t(err.messageKey, err.params);
       req.session.flash = { kind: 'error', text };
     }
     res.redirect(303, `/sharing/${id}`);

@@ -110,7 +110,9 @@ export function structureChangeRoutes(ctx: AppContext): Router {
       req.session.flash = {
         kind: 'error',
         text:
-          err instanceof ValidationError ? Object.values(fieldMessages(err, req)).join('；') : req.t(err.messageKey, err.params),
+          err instanceof ValidationError
+            ? Object.values(fieldMessages(err, req)).join(req.t('common.listSeparator'))
+            : req.t(err.messageKey, err.params),
       };
     }
     res.redirect(303, '/sharing/structure-changes');

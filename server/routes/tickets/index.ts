@@ -247,7 +247,9 @@ export function ticketsRoutes(ctx: AppContext): Router {
     });
     req.session.flash = {
       kind: 'success',
-      text: req.t('tickets.settings.webhookSaved', { department: `${department.name}（${code}）` }),
+      text: req.t('tickets.settings.webhookSaved', {
+        department: department.name + req.t('common.inParentheses', { text: code }),
+      }),
     };
     res.redirect('/tickets/settings');
   });

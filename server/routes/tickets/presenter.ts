@@ -107,9 +107,10 @@ export type ShownEvent = TicketEventRow & {
   run?: { label: string; href: string | null };
 };
 
-const departmentLabel = (names: ReadonlyMap<string, string>, code: unknown) => {
+/** 人事处（HR） in Chinese, 人事处 (HR) in English. */
+const departmentLabel = (t: Translator, names: ReadonlyMap<string, string>, code: unknown) => {
   const name = names.get(String(code));
-  return name ? `${name}（${String(code)}）` : String(code);
+  return name ? `${name}${t('common.inParentheses', { text: String(code) })}` : String(code);
 };
 
 /**
@@ -139,8 +140,8 @@ export function withNotes(
       return {
         ...e,
         note: t('tickets.history.reassigned', {
-          from: departmentLabel(opts.departments, d.from_department),
-          to: departmentLabel(opts.departments, d.to_department),
+          from: departmentLabel(t, opts.departments, d.from_department),
+          to: departmentLabel(t, opts.departments, d.to_department),
           due: String(d.due_at ?? ''),
         }),
       };

@@ -105,7 +105,7 @@ export async function notifyReporters(db: Knex, ticketIds?: number[]): Promise<n
             body: othersObjection ? '' : (shownFreeText(e.comment) ?? ''),
             link: `/reports/${r.id}`,
             en: {
-              title: `[Data correction] Your report #${r.id}: ${othersObjection ? 'another reporter disagrees with the answer; ' : ''}${lineEn}`,
+              title: `[Error report] Your report #${r.id}: ${othersObjection ? 'another reporter disagrees with the answer; ' : ''}${lineEn}`,
             },
           });
           count++;

@@ -232,7 +232,7 @@ async function announce(
       body: `${subject}（${names}）：${description}`,
       link: '/reports/triage',
       en: {
-        title: `[Data correction] New error report #${report.id} to route`,
+        title: `[Error report] New error report #${report.id} to route`,
         body: `${subject} (${names}): ${description}`,
       },
     });
@@ -250,7 +250,7 @@ async function announce(
       body: `${ticket.message}\n${report.description}\n整改期限 ${ticket.due_at}`,
       link: `/reports/tickets/${ticket.id}`,
       en: {
-        title: `[Data correction] #${ticket.id}: a fixed record was reported again; the ticket is open again`,
+        title: `[Error report] #${ticket.id}: a fixed record was reported again; the ticket is open again`,
         body: `${ticket.message_en ?? ticket.message}\n${report.description}\nDue ${ticket.due_at}`,
       },
     });
@@ -262,7 +262,7 @@ async function announce(
     body: `${report.description}\n整改期限 ${ticket.due_at}`,
     link: `/reports/tickets/${ticket.id}`,
     en: {
-      title: `[Data correction] #${ticket.id} ${ticket.message_en ?? ticket.message}`,
+      title: `[Error report] #${ticket.id} ${ticket.message_en ?? ticket.message}`,
       body: `${report.description}\nDue ${ticket.due_at}`,
     },
   });
@@ -394,7 +394,7 @@ export async function rejectTriagedReport(
       body: `理由：${reason}`,
       link: `/reports/${row.id}`,
       // The reason as the IT office typed it; the label in the reader's language.
-      en: { title: `[Data correction] Your report #${row.id} was not accepted`, body: `Reason: ${reason}` },
+      en: { title: `[Error report] Your report #${row.id} was not accepted`, body: `Reason: ${reason}` },
     });
     await appendAudit(trx, {
       actor: auditActorOf(input.actor),
