@@ -269,6 +269,45 @@ it('tells nobody when one of two parallel reviews is approved; an arbitration wa
   expect(after.hrSteward).toHaveLength(1);
 });
 
+it('leaves an arbitration to the IT office members who did not make the refusal (one refused for an overdue department)', async () => {
+  const id = await submit([{ table: 'staff_basic', fields: ['staff_no', 'political_status'] }]);
+  await approve('csSteward', id);
+  await approve('office', id);
+  // ORG does not answer in time: the IT office (office) refuses in its place.
+  await t.db
+    .knex('sharing_stages')
+    .where({ request_id: id, kind: 'source', department_code: 'ORG' })
+    .update({ due_on: '2026-02-27' });
+  const org = await t.db.knex('sharing_stages').where({ request_id: id, kind: 'source', department_code: 'ORG' }).first('id');
+  await decide(t.ctx, sharingActor(people.office), id, {
+    decision: 'reject',
+    reason: 'data_incomplete',
+    stageId: Number(org.id),
+  });
+  expect(await t.db.knex('sharing_stages').where({ id: org.id }).first('decided_by')).toEqual({ decided_by: people.office.id });
+
+  await requestArbitration(t.ctx, sharingActor(people.applicant), id, '有异议');
+  // office2 is told and queues it; office, whose refusal it is, neither, and may not conclude it (403), nor sees the form.
+  expect(await queueHolders(id)).toEqual(['office2']);
+  const told = await noticesOf(id);
+  expect(told.office2.map((n) => n.kind)).toContain('sharing.arbitration_requested');
+  expect(told.office.map((n) => n.kind)).not.toContain('sharing.arbitration_requested');
+  await expect(
+    arbitrate(t.ctx, sharingActor(people.office), id, { decision: 'overturn', note: '自己的决定' }),
+  ).rejects.toMatchObject({
+    status: 403,
+    messageKey: 'sharing.errors.ownRefusal',
+  });
+  const page = (await (await signIn(t.app, people.office.login, people.office.password)).agent.get(`/sharing/${id}`).expect(200))
+    .text;
+  expect(page).not.toContain('/arbitration/decision');
+  const other = (
+    await (await signIn(t.app, people.office2.login, people.office2.password)).agent.get(`/sharing/${id}`).expect(200)
+  ).text;
+  expect(other).toContain('/arbitration/decision');
+  await arbitrate(t.ctx, sharingActor(people.office2), id, { decision: 'uphold', note: '维持' });
+});
+
 it('tells the IT office when it stands in for a department with nobody but the applicant to review, as its queue shows', async () => {
   // An applicant of the IT office's own department, which has no steward or department leader: stage 1 is the office's.
   const itUser = await buildUser(t.db.knex, { login: 'it-user', name: '信息办职员', department: 'IT' });

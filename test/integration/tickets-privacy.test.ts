@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { issueApiToken } from '../../server/services/users';
 import { buildUser } from '../factories';
 import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
@@ -139,6 +140,8 @@ describe('personal data in ticket comments and reasons', () => {
     await db('tickets')
       .where({ id: ticket })
       .update({
+        due_at: '2026-10-01',
+        record_key: JSON.stringify({ zjhm: '210102200501103731' }),
         sample_keys: JSON.stringify([{ zjhm: '210102200501103731' }]),
         message: '数据使用者报告记录（证件号码 210102200501103731）有误',
         message_en: 'A data user reported record (证件号码 210102200501103731) as wrong',
@@ -152,14 +155,18 @@ describe('personal data in ticket comments and reasons', () => {
     });
     const one = (await api(`/tickets/${ticket}`).expect(200)).body;
     expect(one.sample_keys).toEqual([{ zjhm: '210102********3731' }]);
+    expect(one.record_key).toEqual({ zjhm: '210102********3731' });
     expect(one.message).toBe('数据使用者报告记录（证件号码 210102********3731）有误');
     expect(one.message_en).toBe('A data user reported record (证件号码 210102********3731) as wrong');
     const o = await signIn(t.app, office.login, office.password);
-    for (const path of [`/tickets/${ticket}`, '/tickets', '/inbox']) {
+    // The department's scorecard lists its overdue tickets by their sentences (once a snapshot scored it).
+    await snapshotJob(t.ctx, { day: '2026-10-09' });
+    for (const path of [`/tickets/${ticket}`, '/tickets', '/inbox', '/scorecards/HR']) {
       const page = (await o.agent.get(path).expect(200)).text;
       expect(page).not.toContain('210102200501103731');
     }
     expect((await o.agent.get(`/tickets/${ticket}`).expect(200)).text).toContain('210102********3731');
+    expect((await o.agent.get('/scorecards/HR').expect(200)).text).toContain('证件号码 210102********3731');
   });
 
   it("masks a reassignment's reason for the new department and the IT office", async () => {

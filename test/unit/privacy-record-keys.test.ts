@@ -28,11 +28,11 @@ describe('maskRecordKey', () => {
       zjhm: '110105********002X',
       name: '张三',
     });
-    // Any other column: an ID number or mobile in its value is still masked (a key the catalog calls a code).
-    expect(maskRecordKey(table, { code: '11010519491231002X', staff_no: '2019001' })).toEqual({
-      code: '110105********002X',
-      staff_no: '2019001',
-    });
+    // Any other column keeps its value, however it looks: an 11-digit student number is no mobile, an all-digit
+    // credit code or a date-shaped serial no ID number; the steward finds the record by them.
+    const ordinary = { code: '121000004000012345', staff_no: '17210240123', serial_no: '202603021015001' };
+    expect(maskRecordKey({ fields: [...table.fields, { name: 'serial_no', sensitive: false }] }, ordinary)).toEqual(ordinary);
+    expect(maskRecordKey(undefined, { student_no: '17210240123' })).toEqual({ student_no: '17210240123' });
     // Without the table (dropped from the catalog), names still decide.
     expect(maskRecordKey(undefined, { xh: '2023001', lxdh: '13912345678' })).toEqual({ xh: '2023001', lxdh: '139****5678' });
   });

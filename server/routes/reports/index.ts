@@ -10,6 +10,7 @@ import { can } from '../../policies';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { noticeText, noticeTextEn, notifierFromConfig } from '../../services/notifications';
+import { maskIdNumbersIn } from '../../services/privacy';
 import {
   findReport,
   hubValueVisible,
@@ -450,7 +451,7 @@ export function reportsRoutes(ctx: AppContext): Router {
             }),
             // The reason as the IT office reads it on the ticket's pages: personal data masked.
             body: noticeText('reports.notices.disputedBody', {
-              message: ticket.message,
+              message: maskIdNumbersIn(ticket.message),
               reason: maskReportText(comment.trim(), field, known),
             }),
             link: `/tickets/${ticketId}`,
@@ -460,7 +461,7 @@ export function reportsRoutes(ctx: AppContext): Router {
                 department: department ? `${department.name} (${ticket.department_code})` : ticket.department_code,
               }),
               body: noticeTextEn('reports.notices.disputedBody', {
-                message: ticket.message_en ?? ticket.message,
+                message: maskIdNumbersIn(ticket.message_en ?? ticket.message),
                 reason: maskReportText(comment.trim(), field, known),
               }),
             },

@@ -9,7 +9,7 @@ import { can } from '../../policies';
 import { appendAudit } from '../../services/audit';
 import { noticeText, noticeTextEn, notifierFromConfig } from '../../services/notifications';
 import { addDays, todayIn } from '../../services/calendar';
-import { maskFreeText } from '../../services/privacy';
+import { maskFreeText, maskIdNumbersIn } from '../../services/privacy';
 import { ticketMessage } from '../../services/tickets';
 import { universityTimezone } from '../../services/catalog/repository';
 import {
@@ -583,7 +583,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         fields,
         overdue: model.overdue.map((t: { message: string; message_en?: string | null }) => ({
           ...t,
-          message: ticketMessage(t, req.locale),
+          // As the ticket pages show it: an ID number a sentence stored before kept whole, masked.
+          message: maskIdNumbersIn(ticketMessage(t, req.locale)),
         })),
         canSeeAll: can(req.user!, 'scorecards.dashboard'),
         fragment,

@@ -125,6 +125,19 @@ export function scrubText(text: string): string {
     .replace(EMAIL_IN_TEXT, (m) => maskEmail(m));
 }
 
+/** An 18-character ID number in a sentence the service wrote itself (below). */
+const ID_CARD_18_IN_TEXT = /(?<![0-9])\d{17}[\dXx](?![0-9])/g;
+
+/**
+ * A sentence the service wrote (a ticket's message, which names a reported record's key) as shown: any 18-character
+ * ID number in it masked. Such a sentence stored while the catalog did not say its table's key held ID numbers kept
+ * one whole. Only ID numbers: the sentence's other numbers (a student number, counts, dates) are the record's
+ * identity or the finding, and no phone is ever written into one.
+ */
+export function maskIdNumbersIn(text: string): string {
+  return text.replace(ID_CARD_18_IN_TEXT, (m) => maskIdCard(m));
+}
+
 /**
  * A deep copy of `value` that is safe to write to a log or the audit log:
  * - values under secret keys (password, token, secret, authorization, cookie…) become `******`,

@@ -1,5 +1,5 @@
 import { classifyKey } from './sensitive-keys';
-import { maskValue, scrubText, type MaskKind } from './mask';
+import { maskValue, type MaskKind } from './mask';
 import { personalKind } from './personal';
 
 /** What is known of a table's key columns: the catalog's fields (name, `sensitive`, validator). */
@@ -22,8 +22,9 @@ function keyMaskKind(column: string, field: KeyTable['fields'][number] | undefin
 
 /**
  * A record's key (a check's sample key, a reported record) as it may be stored and shown: each value masked
- * when its column holds personal data (keyMaskKind), and any ID number, mobile or e-mail in any other value
- * (a key column the catalog describes as something else). Check results, tickets and reports are read by
+ * when its column holds personal data (keyMaskKind). Values are not searched for numbers that look like phones or
+ * ID numbers: a student number (17210240123) or a credit code is what tells the steward which record to fix, and
+ * the catalog (or the column's name) says what a column holds. Check results, tickets and reports are read by
  * stewards, the IT office and leaders; the record itself is in the hub. A null value (a key column left empty)
  * stays null. Masking is idempotent: keys stored masked and masked again on a page read the same.
  */
@@ -41,7 +42,7 @@ export function maskRecordKey<V extends string | null>(
       column,
       table?.fields.find((f) => f.name === column),
     );
-    out[column] = (kind ? (maskValue(value, kind) ?? value) : scrubText(String(value))) as V;
+    out[column] = (kind ? (maskValue(value, kind) ?? value) : value) as V;
   }
   return out;
 }

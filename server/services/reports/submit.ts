@@ -6,7 +6,7 @@ import { appendAudit, auditActorOf } from '../audit';
 import { loadCurrentCatalog } from '../catalog/repository';
 import type { Catalog, CatalogField } from '../catalog/types';
 import { addToInbox, type Notifier } from '../notifications';
-import type { FieldLike } from '../privacy';
+import { maskFreeText, maskIdNumbersIn, type FieldLike } from '../privacy';
 import {
   AlreadyDoneError,
   fileReport,
@@ -247,23 +247,24 @@ async function announce(
     await notifier.department(ticket.department_code, {
       kind: 'report.reopened',
       title: `【数据纠错】#${ticket.id} 已整改的记录收到新的错误报告，工单已重新打开`,
-      body: `${ticket.message}\n${report.description}\n整改期限 ${ticket.due_at}`,
+      // Notices carry no personal data (they may be mailed): the description in full is on the ticket's page.
+      body: `${maskIdNumbersIn(ticket.message)}\n${maskFreeText(report.description)}\n整改期限 ${ticket.due_at}`,
       link: `/reports/tickets/${ticket.id}`,
       en: {
         title: `[Error report] #${ticket.id}: a fixed record was reported again; the ticket is open again`,
-        body: `${ticket.message_en ?? ticket.message}\n${report.description}\nDue ${ticket.due_at}`,
+        body: `${maskIdNumbersIn(ticket.message_en ?? ticket.message)}\n${maskFreeText(report.description)}\nDue ${ticket.due_at}`,
       },
     });
     return;
   }
   await notifier.department(ticket.department_code, {
     kind: 'report.new',
-    title: `【数据纠错】#${ticket.id} ${ticket.message}`,
-    body: `${report.description}\n整改期限 ${ticket.due_at}`,
+    title: `【数据纠错】#${ticket.id} ${maskIdNumbersIn(ticket.message)}`,
+    body: `${maskFreeText(report.description)}\n整改期限 ${ticket.due_at}`,
     link: `/reports/tickets/${ticket.id}`,
     en: {
-      title: `[Error report] #${ticket.id} ${ticket.message_en ?? ticket.message}`,
-      body: `${report.description}\nDue ${ticket.due_at}`,
+      title: `[Error report] #${ticket.id} ${maskIdNumbersIn(ticket.message_en ?? ticket.message)}`,
+      body: `${maskFreeText(report.description)}\nDue ${ticket.due_at}`,
     },
   });
 }

@@ -186,9 +186,17 @@ export async function queueIds(db: Knex, user: CurrentUser, today: string): Prom
     .distinct('s.request_id');
   const ids = (await q).map((r: { request_id: number }) => Number(r.request_id));
   if (!can(user, 'sharing.decide_office')) return ids;
-  const arbitrations = await db('sharing_requests')
-    .where({ status: 'rejected', arbitration: 'requested' })
-    .whereNot('applicant_id', user.id)
-    .pluck('id');
+  // Not to whoever made the refusal in dispute (workflow.ts arbitrate refuses them).
+  const arbitrations = await db('sharing_requests as r')
+    .where({ 'r.status': 'rejected', 'r.arbitration': 'requested' })
+    .whereNot('r.applicant_id', user.id)
+    .whereNotExists((q) =>
+      q
+        .select(db.raw('1'))
+        .from('sharing_stages as s')
+        .whereRaw('s.request_id = r.id')
+        .where({ 's.kind': 'source', 's.status': 'rejected', 's.decided_by': user.id }),
+    )
+    .pluck('r.id');
   return [...ids, ...arbitrations.map(Number)];
 }

@@ -124,7 +124,10 @@ export async function noticeArbitrationRequested(
   request: { id: number; applicant_id: number },
   stage: StageRow,
 ): Promise<void> {
-  const arbiters = (await possibleReviewers(trx, request.applicant_id)).filter((user) => can(user, 'sharing.decide_office'));
+  // Not whoever made the refusal (the IT office deciding for an overdue department): they may not conclude it.
+  const arbiters = (await possibleReviewers(trx, request.applicant_id)).filter(
+    (user) => can(user, 'sharing.decide_office') && user.id !== Number(stage.decided_by),
+  );
   if (!arbiters.length) return;
   await addToInbox(
     trx,

@@ -228,11 +228,14 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
         request.status === 'rejected' &&
         stages.some((s) => s.kind === 'source' && s.status === 'rejected') &&
         !['requested', 'upheld'].includes(request.arbitration ?? ''),
+      // Not by whoever made the refusal in dispute (an IT office member who refused in an overdue department's
+      // place): nobody concludes an objection to their own decision, as nobody decides the final review after the first.
       arbitrate:
         approver &&
         request.arbitration === 'requested' &&
         request.status === 'rejected' &&
-        holdsStage(user, { ...stages[0], kind: 'it_first' }, today).own,
+        holdsStage(user, { ...stages[0], kind: 'it_first' }, today).own &&
+        !stages.some((s) => s.kind === 'source' && s.status === 'rejected' && Number(s.decided_by) === user.id),
       revoke: !!loaded.grant && !loaded.grant.revoked_at && can(user, 'sharing.manage'),
       markDelivered: request.status === 'granted' && mayMarkDelivered(user, request.applicant_id),
     },

@@ -639,6 +639,8 @@ export async function arbitrate(
     if (request.applicant_id === actor.user.id) throw new ForbiddenError('sharing.errors.ownRequest');
     const stage = await rejectedSourceStage(trx, request);
     if (!stage || request.arbitration !== 'requested') throw new ConflictError('sharing.errors.noArbitration');
+    // The refusal in dispute is theirs (made in an overdue department's place): another person of the office concludes.
+    if (Number(stage.decided_by) === actor.user.id) throw new ForbiddenError('sharing.errors.ownRefusal');
     const before = await stagesOf(trx, request.id);
     // The input only once there is an arbitration to decide (404, 403, 409 first, as every action).
     // The conclusion says why (研究并做出结论): the applicant and the source department read it.

@@ -4,7 +4,7 @@
  * the notifications area's job.
  */
 import type { Notifier } from '../notifications';
-import { scrubText } from '../privacy';
+import { maskIdNumbersIn } from '../privacy';
 import { shownFreeText } from './privacy';
 import type { TicketRow } from './types';
 
@@ -13,12 +13,12 @@ const SEVERITY_WORDS = { high: '高', medium: '中', low: '低' } as const;
 type Line = Pick<TicketRow, 'id' | 'message' | 'due_at' | 'severity'> & { message_en?: string | null };
 
 export function ticketLine(t: Line): string {
-  return `#${t.id} [${SEVERITY_WORDS[t.severity]}] ${scrubText(t.message)}（整改期限 ${t.due_at}）`;
+  return `#${t.id} [${SEVERITY_WORDS[t.severity]}] ${maskIdNumbersIn(t.message)}（整改期限 ${t.due_at}）`;
 }
 
 /** `ticketLine` in English, with the ticket's English sentence where it has one. */
 export function ticketLineEn(t: Line): string {
-  return `#${t.id} [${t.severity}] ${scrubText(t.message_en ?? t.message)} (due ${t.due_at})`;
+  return `#${t.id} [${t.severity}] ${maskIdNumbersIn(t.message_en ?? t.message)} (due ${t.due_at})`;
 }
 
 /** A ticket with its department's name, where the IT office reads about several departments. */

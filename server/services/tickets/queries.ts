@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { maskRecordKey, scrubText } from '../privacy';
+import { maskIdNumbersIn, maskRecordKey } from '../privacy';
 import { historyAsShown, shownFreeText, shownRecordKey } from './privacy';
 import { ACTIVE_STATUSES, TicketRow, TicketStatus, TICKET_STATUSES } from './types';
 
@@ -246,6 +246,7 @@ export interface PublicTicket {
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+const maskedKey = (key: Record<string, string> | null) => (key ? maskRecordKey(null, key) : null);
 
 /** The ticket's sentence in the reader's language (English when kept, else the Chinese one). */
 export function ticketMessage(t: { message: string; message_en?: string | null }, locale: string): string {
@@ -265,12 +266,12 @@ export function toPublicTicket(t: TicketRow, today: string): PublicTicket {
     checked_rows: t.checked_rows,
     // Masked again as read: keys and sentences stored while the catalog did not say a key column held ID numbers
     // (a table keyed by 身份证号 without `sensitive`) kept them whole; a catalog corrected since does not change
-    // stored rows. Idempotent on what was stored masked.
-    message: scrubText(t.message),
-    message_en: t.message_en == null ? null : scrubText(t.message_en),
+    // stored rows. Keys by their columns' names (zjhm, sfzh), sentences' ID numbers; idempotent on what was masked.
+    message: maskIdNumbersIn(t.message),
+    message_en: t.message_en == null ? null : maskIdNumbersIn(t.message_en),
     sample_keys: t.sample_keys.map((key) => maskRecordKey(null, key)),
     // Masked: the raw key stays in the database (reports are matched on it), never in this shape.
-    record_key: shownRecordKey(t),
+    record_key: maskedKey(shownRecordKey(t)),
     first_seen: iso(t.first_seen)!,
     last_seen: iso(t.last_seen)!,
     occurrences: t.occurrences,
@@ -288,5 +289,5 @@ export function toPublicTicket(t: TicketRow, today: string): PublicTicket {
 
 /** The public ticket as a page shows it to its reader: the sentence in the reader's language (ticketMessage). */
 export function toReadersTicket(t: TicketRow, today: string, locale: string): PublicTicket {
-  return { ...toPublicTicket(t, today), message: scrubText(ticketMessage(t, locale)) };
+  return { ...toPublicTicket(t, today), message: maskIdNumbersIn(ticketMessage(t, locale)) };
 }
