@@ -5,6 +5,7 @@ import { runNow } from '../../server/services/checks/runs';
 import { catalogTable } from '../../server/services/catalog/names';
 import { loadCurrentCatalog } from '../../server/services/catalog/repository';
 import { EXIT, print } from '../io';
+import { cliTranslator } from '../locale';
 import { withRuntime } from '../with-runtime';
 
 export const checkRunCommand: Command = {
@@ -72,19 +73,22 @@ export const checkRunCommand: Command = {
           ),
         );
       } else {
-        print(io.stdout, `检查运行 / run #${summary.runId}: ${summary.status}, ${summary.durationMs} ms`);
-        for (const t of summary.tables) {
-          const failed = t.results.filter((r) => !r.passed);
+        // In the command line's language (HUBWATCH_LOCALE / LANG), as every command; check kinds and codes as stored.
+        const t = cliTranslator(io);
+        const runStatus = t(`checks.status.${summary.status}`);
+        print(io.stdout, t('checks.cli.summary', { id: summary.runId, status: runStatus, ms: summary.durationMs }));
+        for (const table of summary.tables) {
+          const failed = table.results.filter((r) => !r.passed);
           const status =
-            t.status === 'ok'
-              ? `${t.results.length - failed.length}/${t.results.length} passed`
-              : `ERROR ${t.error?.code}: ${t.error?.message}`;
-          print(io.stdout, `  ${t.table.padEnd(24)} ${status}`);
+            table.status === 'ok'
+              ? t('checks.cli.passed', { passed: table.results.length - failed.length, total: table.results.length })
+              : t('checks.cli.error', { code: table.error?.code ?? '', message: table.error?.message ?? '' });
+          print(io.stdout, `  ${table.table.padEnd(24)} ${status}`);
           for (const r of failed) print(io.stdout, `      ✗ ${r.check}${r.field ? ` ${r.field}` : ''}: ${r.violations}`);
         }
         if (summary.error) print(io.stderr, summary.error);
       }
-      if (unreachable) print(io.stderr, `数据中台无法连接 / the hub could not be reached: ${unreachable.error!.message}`);
+      if (unreachable) print(io.stderr, cliTranslator(io)('checks.cli.unreachable', { message: unreachable.error!.message }));
       return summary.status === 'completed' && !unreachable ? EXIT.ok : EXIT.failed;
     });
   },

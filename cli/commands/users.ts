@@ -1,6 +1,8 @@
 import type { Command } from '../command';
 import { ValidationError } from '../../server/errors';
 import { typedWholeNumber } from '../../server/services/typed-number';
+import { wallClockText } from '../../server/services/calendar/zone';
+import { universityTimezone } from '../../server/services/catalog/repository';
 import {
   API_TOKEN_DAYS,
   createApiToken,
@@ -112,7 +114,7 @@ export const usersTokenCommand: Command = {
       }
       expiresInDays = Number(digits);
     }
-    return withServiceRuntime(io, 'users token', async ({ db }) => {
+    return withServiceRuntime(io, 'users token', async ({ db, config }) => {
       const user = await findUserByLogin(db, positionals[0]);
       if (!user) {
         const err = new UnknownUserError(positionals[0]);
@@ -130,7 +132,9 @@ export const usersTokenCommand: Command = {
       const { token, expiresAt } = await createApiToken(db, user.id, { label, expiresInDays });
       // stdout is the token alone (scripts read it); when it expires goes beside it.
       print(io.stdout, token);
-      print(io.stderr, `有效期至 / expires: ${expiresAt.toISOString()}（${expiresInDays} 天 / days）`);
+      // On the university's clock (the catalog's zone), as every time people read: 23:30 UTC is the next day there.
+      const zone = await universityTimezone(db, config.timezone);
+      print(io.stderr, `有效期至 / expires: ${wallClockText(expiresAt, zone)} ${zone}（${expiresInDays} 天 / days）`);
       // Issued all the same (it works once the account is enabled), but the operator handing it on must know.
       if (user.disabled)
         print(

@@ -74,6 +74,32 @@ describe('hubwatch users and audit commands', () => {
     });
   });
 
+  it('takes a department code in any case, as the department spells it, and creates no second one', async () => {
+    const res = await runCli(
+      [
+        'users',
+        'add',
+        '--login',
+        'zhao',
+        '--name',
+        '赵六',
+        '--department',
+        'itc',
+        '--department-name',
+        '信息办',
+        '--role',
+        'user',
+      ],
+      env,
+      'a long enough password\n',
+    );
+    expect(res.code).toBe(0);
+    await cli.withDb(async (db) => {
+      expect((await db('users').where({ login: 'zhao' }).first()).department_code).toBe('ITC');
+      expect(await db('departments').whereRaw('lower(code) = ?', ['itc']).pluck('code')).toEqual(['ITC']);
+    });
+  });
+
   it('prints a new API token', async () => {
     const res = await runCli(['users', 'token', 'zhang'], env);
     expect(res.code).toBe(0);

@@ -94,7 +94,9 @@ describe('hubwatch users token', () => {
     const stored = await cli.withDb((db) => db('api_tokens').orderBy('id', 'desc').first('expires_at', 'label'));
     expect(stored.label).toBe('etl');
     expect(Math.abs(stored.expires_at.getTime() - before - 30 * 86_400_000)).toBeLessThan(120_000);
-    expect(res.stderr).toContain(`expires: ${stored.expires_at.toISOString()}`);
+    // On the university's clock (the service's zone here, Asia/Shanghai: UTC+8).
+    const shanghai = new Date(stored.expires_at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+    expect(res.stderr).toContain(`expires: ${shanghai} Asia/Shanghai`);
     // Full-width digits, as a Chinese input method types them, are the same number.
     expect((await runCli(['users', 'token', 'wang', '--expires-in-days', '３６５'], env)).code).toBe(0);
     const byDefault = await runCli(['users', 'token', 'wang'], env);

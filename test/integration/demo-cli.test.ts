@@ -94,6 +94,11 @@ describe('hubwatch demo reset', () => {
       const run = await runCli(['check', 'run', '--table', 'STAFF_BASIC', '--json'], env.env);
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout).tables.map((t: { table: string }) => t.table)).toEqual(['staff_basic']);
+      // The summary speaks the command line's language, as every command.
+      const chinese = await runCli(['check', 'run', '--table', 'staff_basic'], { ...env.env, HUBWATCH_LOCALE: 'zh-CN' });
+      expect(chinese.stdout).toMatch(/^检查运行 #\d+：已完成，用时 \d+ ms\n {2}staff_basic +\d+\/\d+ 项通过/);
+      const english = await runCli(['check', 'run', '--table', 'staff_basic'], { ...env.env, HUBWATCH_LOCALE: 'en' });
+      expect(english.stdout).toMatch(/^Check run #\d+: Completed, \d+ ms\n {2}staff_basic +\d+\/\d+ passed/);
       const unknown = await runCli(['check', 'run', '--table', 'staff_basics'], env.env);
       expect([unknown.code, unknown.stderr.trim()]).toEqual([2, '--table: 数据目录中没有表 / not in the catalog: staff_basics']);
     } finally {

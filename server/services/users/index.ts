@@ -75,14 +75,14 @@ export async function createUser(
     .transaction(async (trx) => {
       if (!department.exists) {
         // Another account added at the same instant may have created it: theirs is the department.
-        await trx('departments').insert({ code: input.department, name: departmentName }).onConflict('code').ignore();
+        await trx('departments').insert({ code: department.code, name: departmentName }).onConflict('code').ignore();
       }
       const [row] = await trx('users')
         .insert({
           login: input.login,
           name,
           email,
-          department_code: input.department,
+          department_code: department.code,
           roles,
           password_hash: passwordHash,
         })

@@ -91,11 +91,11 @@ export async function updateUser(
     assertAdminRemains(before, { roles, disabled: before.disabled }, admins, 'role');
     const sameRoles = before.roles.length === roles.length && before.roles.every((r) => roles.includes(r));
     const changed =
-      before.name !== name || (before.email ?? null) !== email || before.department_code !== input.department || !sameRoles;
+      before.name !== name || (before.email ?? null) !== email || before.department_code !== department.code || !sameRoles;
     if (!changed) return { user: before, changed: false };
     const [user] = (await trx('users')
       .where({ id: userId })
-      .update({ name, email, department_code: input.department, roles })
+      .update({ name, email, department_code: department.code, roles })
       .returning('*')) as UserRow[];
     // The summary names what changed; e-mail addresses and names are personal: only whether they changed.
     const summary = (u: UserRow) => ({ department: u.department_code, roles: u.roles });

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { departmentCodeAsWritten } from '../department-code';
 import type { FieldError } from '../../errors';
 import { ROLES, type Role } from '../../policies';
 import { isEmailAddress } from '../email-address';
@@ -54,19 +55,33 @@ export function checkPersonFields(input: { name?: string | null; email?: string 
 
 /**
  * The account's department: it must exist, unless `departmentName` is given to create it (bootstrapping
- * before any catalog; adding accounts only). `exists` says whether it does.
+ * before any catalog; adding accounts only). Typed in any case (`hr` is HR, as everywhere codes are taken):
+ * `code` is the department's own spelling, or the code as typed for one to create. A new department whose code
+ * differs only in case from one that exists is refused: it would be a second HR owning no data, and `hr` would
+ * no longer name HR. `exists` says whether it does.
  */
 export async function checkDepartment(
   db: Knex,
-  code: string,
+  typed: string,
   departmentName: string | null = null,
-): Promise<{ exists: boolean; problems: FieldError[] }> {
+): Promise<{ exists: boolean; code: string; problems: FieldError[] }> {
   const problems: FieldError[] = [];
-  const department = length(code) > USER_LIMITS.departmentCode ? null : await db('departments').where({ code }).first('code');
-  if (!department && length(code) > USER_LIMITS.departmentCode) {
+  const tooLong = length(typed) > USER_LIMITS.departmentCode;
+  const department = tooLong ? null : await departmentCodeAsWritten(db, typed);
+  const inAnyCase =
+    tooLong || department || typed.includes('\u0000')
+      ? []
+      : ((await db('departments').whereRaw('lower(code) = lower(?)', [typed]).pluck('code')) as string[]);
+  if (!department && tooLong) {
     problems.push({ field: 'department', key: 'users.errors.departmentLength', params: { max: USER_LIMITS.departmentCode } });
+  } else if (!department && inAnyCase.length) {
+    problems.push({
+      field: 'department',
+      key: 'users.errors.departmentCase',
+      params: { code: typed, existing: inAnyCase.join(', ') },
+    });
   } else if (!department && !departmentName) {
-    problems.push({ field: 'department', key: 'users.errors.department', params: { code } });
+    problems.push({ field: 'department', key: 'users.errors.department', params: { code: typed } });
   } else if (!department && departmentName && length(departmentName) > USER_LIMITS.departmentName) {
     problems.push({
       field: 'department-name',
@@ -74,5 +89,5 @@ export async function checkDepartment(
       params: { max: USER_LIMITS.departmentName },
     });
   }
-  return { exists: !!department, problems };
+  return { exists: !!department, code: department ?? typed, problems };
 }
