@@ -101,7 +101,9 @@ describe('hubwatch users token', () => {
     expect((await runCli(['users', 'token', 'wang', '--expires-in-days', '３６５'], env)).code).toBe(0);
     const byDefault = await runCli(['users', 'token', 'wang'], env);
     const latest = await cli.withDb((db) => db('api_tokens').orderBy('id', 'desc').first('expires_at'));
-    expect(byDefault.stderr).toContain(latest.expires_at.toISOString());
+    expect(byDefault.stderr).toContain(
+      `${new Date(latest.expires_at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')} Asia/Shanghai`,
+    );
     expect(Math.abs(latest.expires_at.getTime() - Date.now() - 365 * 86_400_000)).toBeLessThan(120_000);
   });
 
