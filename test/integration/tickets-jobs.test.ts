@@ -218,7 +218,7 @@ describe('reminders, escalation and the daily digest', () => {
     await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' }).expect(302);
     const english = (await s.agent.get('/inbox').expect(200)).text;
     expect(english).toContain('[Daily data-quality digest]');
-    expect(english).toContain(`#${ticket.id} [medium] ${ticket.message_en} (due ${ticket.due_at})`);
+    expect(english).toContain(`#${ticket.id} [Medium] ${ticket.message_en} (due ${ticket.due_at})`);
     expect(english).not.toContain('【数据质量日报】');
     expect(english).toContain('【提醒】旧通知');
   });

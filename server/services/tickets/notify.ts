@@ -9,6 +9,8 @@ import { shownFreeText } from './privacy';
 import type { TicketRow } from './types';
 
 const SEVERITY_WORDS = { high: '高', medium: '中', low: '低' } as const;
+/** As the pages say them (tickets.severity in English). */
+const SEVERITY_WORDS_EN = { high: 'High', medium: 'Medium', low: 'Low' } as const;
 
 type Line = Pick<TicketRow, 'id' | 'message' | 'due_at' | 'severity'> & { message_en?: string | null };
 
@@ -18,7 +20,7 @@ export function ticketLine(t: Line): string {
 
 /** `ticketLine` in English, with the ticket's English sentence where it has one. */
 export function ticketLineEn(t: Line): string {
-  return `#${t.id} [${t.severity}] ${maskIdNumbersIn(t.message_en ?? t.message)} (due ${t.due_at})`;
+  return `#${t.id} [${SEVERITY_WORDS_EN[t.severity]}] ${maskIdNumbersIn(t.message_en ?? t.message)} (due ${t.due_at})`;
 }
 
 /** A ticket with its department's name, where the IT office reads about several departments. */
