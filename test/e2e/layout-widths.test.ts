@@ -102,7 +102,7 @@ describeBrowser('page widths in Chromium', () => {
     }
   });
 
-  it('at 1280 px in English: the dashboard is as wide as the window', async () => {
+  it('at 1280 px in English: the dashboard is as wide as the window, its ranking fits', async () => {
     const page = await browser.newPage({ locale: 'en', viewport: { width: 1280, height: 900 } });
     // An English browser gets the English pages, signed in too.
     await browserSignIn(page, server.baseUrl, office.login, office.password);
@@ -111,8 +111,9 @@ describeBrowser('page widths in Chromium', () => {
       await page.goto(`${server.baseUrl}${path}`);
       expect({ path, width: (await widths(page)).page }).toEqual({ path, width: 1280 });
     }
-    // The ranking (a long department name, nowrap columns) is wider than the content: it scrolls.
-    expect((await widths(page)).tableScrolls).toBe(true);
+    // The ranking fits: its long English headers and department names wrap between words (it was ~1,500 px, the last
+    // columns behind a scroll; at a phone's width it still scrolls in its box, above).
+    expect((await widths(page)).tableScrolls).toBe(false);
     await screenshot(page, 'layout-1280-dashboard-en');
     await page.close();
   });
