@@ -88,7 +88,8 @@ export const checkRunCommand: Command = {
         }
         if (summary.error) print(io.stderr, summary.error);
       }
-      if (unreachable) print(io.stderr, cliTranslator(io)('checks.cli.unreachable', { message: unreachable.error!.message }));
+      // Diagnostics in both languages, as every command's (the summary above is the command line's language).
+      if (unreachable) print(io.stderr, `数据中台无法连接 / the hub could not be reached: ${unreachable.error!.message}`);
       return summary.status === 'completed' && !unreachable ? EXIT.ok : EXIT.failed;
     });
   },
