@@ -6,6 +6,7 @@ import { catalogTable } from '../../server/services/catalog/names';
 import { loadCurrentCatalog } from '../../server/services/catalog/repository';
 import { EXIT, print } from '../io';
 import { cliTranslator } from '../locale';
+import { scrubForLog } from '../../server/services/privacy';
 import { withRuntime } from '../with-runtime';
 
 export const checkRunCommand: Command = {
@@ -49,11 +50,12 @@ export const checkRunCommand: Command = {
               status: summary.status,
               duration_ms: summary.durationMs,
               // Exit 1 and this say the same: the run failed, or the hub could not be reached.
-              error: summary.error ?? (unreachable ? `hub_unreachable: ${unreachable.error!.message}` : null),
+              // Errors as the runs page shows them: the hub's own message may quote a row's value.
+              error: scrubForLog(summary.error ?? (unreachable ? `hub_unreachable: ${unreachable.error!.message}` : null)),
               tables: summary.tables.map((t) => ({
                 table: t.table,
                 status: t.status,
-                error: t.error ?? null,
+                error: scrubForLog(t.error ?? null),
                 duration_ms: Math.round(t.durationMs),
                 results: t.results.map((r) => ({
                   check: r.check,
@@ -82,11 +84,11 @@ export const checkRunCommand: Command = {
           const status =
             table.status === 'ok'
               ? t('checks.cli.passed', { passed: table.results.length - failed.length, total: table.results.length })
-              : t('checks.cli.error', { code: table.error?.code ?? '', message: table.error?.message ?? '' });
+              : t('checks.cli.error', { code: table.error?.code ?? '', message: scrubForLog(table.error?.message ?? '') });
           print(io.stdout, `  ${table.table.padEnd(24)} ${status}`);
           for (const r of failed) print(io.stdout, `      ✗ ${r.check}${r.field ? ` ${r.field}` : ''}: ${r.violations}`);
         }
-        if (summary.error) print(io.stderr, summary.error);
+        if (summary.error) print(io.stderr, scrubForLog(summary.error));
       }
       // Diagnostics in both languages, as every command's (the summary above is the command line's language).
       if (unreachable) print(io.stderr, `数据中台无法连接 / the hub could not be reached: ${unreachable.error!.message}`);

@@ -9,6 +9,7 @@ import {
   type TicketFilters,
 } from '../../server/services/tickets';
 import { departmentCodeAsWritten } from '../../server/services/department-code';
+import { loadCurrentCatalog } from '../../server/services/catalog/repository';
 import { EXIT, print } from '../io';
 import { cliLocale } from '../locale';
 import { withServiceRuntime } from '../with-runtime';
@@ -64,10 +65,13 @@ export const ticketsListCommand: Command = {
       // Every ticket, a page at a time (a university's history runs past any single page; the list was cut at
       // 10,000 without a word), each page written as it comes: memory stays flat.
       const locale = cliLocale(io);
+      const catalog = (await loadCurrentCatalog(db))?.catalog;
       let listed = 0;
       if (values.json) io.stdout.write('[');
       for (let offset = 0; ; offset += CLI_PAGE) {
-        const page = (await listTickets(db, filters, { limit: CLI_PAGE, offset })).items.map((t) => toPublicTicket(t, today));
+        const page = (await listTickets(db, filters, { limit: CLI_PAGE, offset })).items.map((t) =>
+          toPublicTicket(t, today, catalog),
+        );
         for (const t of page) {
           if (values.json) io.stdout.write(`${listed ? ',' : ''}\n${indented(t)}`);
           else

@@ -276,7 +276,8 @@ describe('the IT office’s triage sent twice', () => {
     expect(sent).toContain('提交报告');
     expect(sent).not.toContain('暂无进展');
 
-    expect((await act(turnedDown.id, 'reject', { reason: '不是数据问题' })).status).toBe(302);
+    // A phone typed into the reason reaches the reporter's notice masked (notices carry no personal data).
+    expect((await act(turnedDown.id, 'reject', { reason: '不是数据问题，详询 0371-67781234' })).status).toBe(302);
     const notice = await world
       .db('notifications')
       .where({ user_id: world.people.reporter.id, kind: 'report.rejected' })
@@ -284,9 +285,9 @@ describe('the IT office’s triage sent twice', () => {
       .first('title', 'body', 'title_en', 'body_en');
     expect(notice).toEqual({
       title: `【数据纠错】您的报告 #${turnedDown.id} 未受理`,
-      body: '理由：不是数据问题',
+      body: '理由：不是数据问题，详询 037*-****1234',
       title_en: `[Error report] Your report #${turnedDown.id} was not accepted`,
-      body_en: 'Reason: 不是数据问题',
+      body_en: 'Reason: 不是数据问题，详询 037*-****1234',
     });
     const steps = await historyOf(turnedDown.id);
     expect(steps).toContain('提交报告');

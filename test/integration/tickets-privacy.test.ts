@@ -1,8 +1,10 @@
+import fs from 'node:fs';
 import request from 'supertest';
+import { importCatalog } from '../../server/services/catalog/repository';
 import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { issueApiToken } from '../../server/services/users';
 import { buildUser } from '../factories';
-import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
+import { buildTicket, EXAMPLE_CATALOG, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
 /**
@@ -135,27 +137,37 @@ describe('personal data in ticket comments and reasons', () => {
 
   it('masks an ID number a ticket stored whole (its key column was not known to hold one) as it is read', async () => {
     const db = t.db.knex;
+    // The catalog now says staff_basic's gmsfhm holds ID numbers (its name does not say so): tickets filed before
+    // stored its values whole.
+    const yaml = fs
+      .readFileSync(EXAMPLE_CATALOG, 'utf8')
+      .replace(
+        '      - name: staff_no\n',
+        '      - { name: gmsfhm, title: 公民身份号码, validate: cn_id_card }\n      - name: staff_no\n',
+      );
+    expect((await importCatalog(db, yaml)).ok).toBe(true);
     const ticket = (await buildTicket(db, catalog, T0, { field: 'political_status', check: 'codes' })).id;
     // As a ticket filed while the catalog keyed a table by an ID-number column without saying so stored it.
     await db('tickets')
       .where({ id: ticket })
       .update({
         due_at: '2026-10-01',
-        record_key: JSON.stringify({ zjhm: '210102200501103731' }),
-        sample_keys: JSON.stringify([{ zjhm: '210102200501103731' }]),
+        record_key: JSON.stringify({ gmsfhm: '210102200501103731' }),
+        sample_keys: JSON.stringify([{ gmsfhm: '210102200501103731' }]),
         message: '数据使用者报告记录（证件号码 210102200501103731）有误',
         message_en: 'A data user reported record (证件号码 210102200501103731) as wrong',
       });
     await db('notifications').insert({
       user_id: office.id,
       kind: 'ticket.new',
-      title: '#1 数据使用者报告记录（证件号码 210102200501103731）有误',
+      title: '#1 数据使用者报告记录（证件号码 210102200501103731）有误；另有学号 17210240123',
       body: '',
       link: `/tickets/${ticket}`,
     });
     const one = (await api(`/tickets/${ticket}`).expect(200)).body;
-    expect(one.sample_keys).toEqual([{ zjhm: '210102********3731' }]);
-    expect(one.record_key).toEqual({ zjhm: '210102********3731' });
+    // Masked by what the catalog says the column holds now.
+    expect(one.sample_keys).toEqual([{ gmsfhm: '210102********3731' }]);
+    expect(one.record_key).toEqual({ gmsfhm: '210102********3731' });
     expect(one.message).toBe('数据使用者报告记录（证件号码 210102********3731）有误');
     expect(one.message_en).toBe('A data user reported record (证件号码 210102********3731) as wrong');
     const o = await signIn(t.app, office.login, office.password);
@@ -166,6 +178,8 @@ describe('personal data in ticket comments and reasons', () => {
       expect(page).not.toContain('210102200501103731');
     }
     expect((await o.agent.get(`/tickets/${ticket}`).expect(200)).text).toContain('210102********3731');
+    // The inbox masks a stored sentence's ID number, and only that: a student number is the record's identity.
+    expect((await o.agent.get('/inbox').expect(200)).text).toContain('另有学号 17210240123');
     expect((await o.agent.get('/scorecards/HR').expect(200)).text).toContain('证件号码 210102********3731');
   });
 

@@ -93,16 +93,19 @@ export function ticketsApi(ctx: AppContext): Router {
     const day = await today();
     const filters = await filtersOf(req, day);
     const { page, perPage } = pageParams(req.query, 50);
-    const { items, total } = await listTickets(db, filters, { limit: perPage, offset: (page - 1) * perPage });
-    res.json({ items: items.map((t) => toPublicTicket(t, day)), total, page, per_page: perPage });
+    const [{ items, total }, current] = await Promise.all([
+      listTickets(db, filters, { limit: perPage, offset: (page - 1) * perPage }),
+      loadCurrentCatalog(db),
+    ]);
+    res.json({ items: items.map((t) => toPublicTicket(t, day, current?.catalog)), total, page, per_page: perPage });
   });
 
   router.get('/tickets/:id', authorize('tickets.list'), async (req, res) => {
     const ticket = await findTicket(db, ticketIdParam(req.params.id));
     if (!ticket) throw new NotFoundError('tickets.errors.notFound', { id: String(req.params.id) });
     assertCan(req.user, 'tickets.view', { department: ticket.department_code });
-    const history = await ticketHistory(db, ticket.id);
-    const publicTicket = toPublicTicket(ticket, await today());
+    const [history, current] = await Promise.all([ticketHistory(db, ticket.id), loadCurrentCatalog(db)]);
+    const publicTicket = toPublicTicket(ticket, await today(), current?.catalog);
     // Reporters' suggested values in full only for the department that fixes the record; a report
     // ticket's texts for everyone else as the report pages show them.
     let shown = history;
@@ -112,10 +115,7 @@ export function ticketsApi(ctx: AppContext): Router {
         shown = outsider.history;
         publicTicket.closed_reason = outsider.closedReason;
       } else {
-        shown = historyForReader(
-          history,
-          ticketField((await loadCurrentCatalog(db))?.catalog, ticket.table_name, ticket.field_name),
-        );
+        shown = historyForReader(history, ticketField(current?.catalog, ticket.table_name, ticket.field_name));
       }
     }
     res.json({ ...publicTicket, history: shown.map(({ details, ...e }) => ({ ...e, details })) });
@@ -137,7 +137,7 @@ export function ticketsApi(ctx: AppContext): Router {
       now: ctx.now(),
       requestRecheck: recheck,
     });
-    res.json(toPublicTicket(ticket, await today()));
+    res.json(toPublicTicket(ticket, await today(), (await loadCurrentCatalog(db))?.catalog));
   });
 
   return router;

@@ -359,8 +359,8 @@ export function reportsRoutes(ctx: AppContext): Router {
 
   async function ticketPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const ticket = await loadReportTicket(req);
-    const cal = await calendar();
-    const t = toReadersTicket(ticket, cal.today(ctx.now()), req.locale);
+    const [cal, current] = await Promise.all([calendar(), loadCurrentCatalog(db)]);
+    const t = toReadersTicket(ticket, cal.today(ctx.now()), req.locale, current?.catalog);
     const [rows, events, state, departments, catalog] = await Promise.all([
       reportsOfTicket(db, ticket.id),
       ticketHistory(db, ticket.id),

@@ -104,7 +104,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
     // The department column names departments as the ticket page does; a code no department has stays a code.
     const names = new Map([...departments, ...(own ? [own] : [])].map((d) => [d.code, d.name]));
     const tickets = items.map((t) => ({
-      ...toReadersTicket(t, day, req.locale),
+      ...toReadersTicket(t, day, req.locale, catalog?.catalog),
       departmentName: names.get(t.department_code) ?? t.department_code,
       canAcknowledge: t.status === 'open' && can(req.user!, 'tickets.work', { department: t.department_code }),
     }));
@@ -274,16 +274,15 @@ export function ticketsRoutes(ctx: AppContext): Router {
   }
 
   async function ticketPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
-    const [ticket, day] = await Promise.all([loadVisible(req), today()]);
-    const t = toReadersTicket(ticket, day, req.locale);
+    const [ticket, day, current] = await Promise.all([loadVisible(req), today(), loadCurrentCatalog(db)]);
+    const t = toReadersTicket(ticket, day, req.locale, current?.catalog);
     // One department query: all of them when the user may reassign (the others fill the menu), else its own.
     const reassign = can(req.user!, 'tickets.reassign');
-    const [events, rows, current] = await Promise.all([
+    const [events, rows] = await Promise.all([
       ticketHistory(db, ticket.id),
       (reassign ? db('departments') : db('departments').where({ code: ticket.department_code }))
         .orderBy('code')
         .select('code', 'name') as Promise<{ code: string; name: string }[]>,
-      loadCurrentCatalog(db),
     ]);
     // Reporters' descriptions with their ID numbers and phones in full only for the department that fixes the record;
     // everyone else reads a report ticket's texts as the report pages show them.

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { maskFreeText } from '../privacy';
+import { maskIdNumbersIn } from '../privacy';
 import type { Notice } from './types';
 
 /** Inbox rows for several users at once (one insert). */
@@ -50,14 +50,15 @@ export async function listInbox(
     base.clone().max({ id: 'id' }).first(),
   ]);
   return {
-    // Notices carry no personal data by design; any a notice stored before a masking rule was widened (a ticket's
-    // sentence naming an ID-number key, a reason with a landline) is masked as read.
+    // Notices carry no personal data: what people typed is masked as written (maskFreeText). A ticket's sentence
+    // stored before its table's ID-number key was masked names it whole: its ID numbers are masked as read — only
+    // those, as the ticket's pages do (a student number in a sentence is the record's identity, not a phone).
     items: (items as InboxItem[]).map((item) => ({
       ...item,
-      title: maskFreeText(item.title),
-      body: maskFreeText(item.body),
-      title_en: item.title_en === null ? null : maskFreeText(item.title_en),
-      body_en: item.body_en === null ? null : maskFreeText(item.body_en),
+      title: maskIdNumbersIn(item.title),
+      body: maskIdNumbersIn(item.body),
+      title_en: item.title_en === null ? null : maskIdNumbersIn(item.title_en),
+      body_en: item.body_en === null ? null : maskIdNumbersIn(item.body_en),
     })),
     total: Number(total?.n ?? 0),
     unread: Number(unread?.n ?? 0),

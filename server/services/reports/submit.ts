@@ -392,10 +392,10 @@ export async function rejectTriagedReport(
     await addToInbox(trx, [Number(row.reporter_id)], {
       kind: 'report.rejected',
       title: `【数据纠错】您的报告 #${row.id} 未受理`,
-      body: `理由：${reason}`,
+      body: `理由：${maskFreeText(reason)}`,
       link: `/reports/${row.id}`,
-      // The reason as the IT office typed it; the label in the reader's language.
-      en: { title: `[Error report] Your report #${row.id} was not accepted`, body: `Reason: ${reason}` },
+      // The reason as the IT office typed it, personal data in it masked (notices carry none); the label in the reader's language.
+      en: { title: `[Error report] Your report #${row.id} was not accepted`, body: `Reason: ${maskFreeText(reason)}` },
     });
     await appendAudit(trx, {
       actor: auditActorOf(input.actor),

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { maskIdNumbersIn, maskRecordKey } from '../privacy';
+import type { Catalog } from '../catalog/types';
+import { maskIdNumbersIn, maskRecordKey, type KeyTable } from '../privacy';
 import { historyAsShown, shownFreeText, shownRecordKey } from './privacy';
 import { ACTIVE_STATUSES, TicketRow, TicketStatus, TICKET_STATUSES } from './types';
 
@@ -246,14 +247,24 @@ export interface PublicTicket {
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-const maskedKey = (key: Record<string, string> | null) => (key ? maskRecordKey(null, key) : null);
+
+/** The ticket's table as the current catalog describes it (its key columns' validators and flags), if it has it. */
+const keyTableOf = (catalog: Catalog | null | undefined, table: string): KeyTable | null =>
+  catalog?.tables.find((x) => x.name === table) ?? null;
 
 /** The ticket's sentence in the reader's language (English when kept, else the Chinese one). */
 export function ticketMessage(t: { message: string; message_en?: string | null }, locale: string): string {
   return locale === 'en' && t.message_en ? t.message_en : t.message;
 }
 
-export function toPublicTicket(t: TicketRow, today: string): PublicTicket {
+/**
+ * A ticket as every reader may see it. `catalog` is the current one: keys are masked again by what their columns hold
+ * now, as the run page masks its samples (a ticket filed while the catalog did not say a key column held ID numbers
+ * stored them whole); without it (no catalog imported) by the columns' names.
+ */
+export function toPublicTicket(t: TicketRow, today: string, catalog: Catalog | null | undefined): PublicTicket {
+  const keyTable = keyTableOf(catalog, t.table_name);
+  const record = shownRecordKey(t);
   return {
     id: Number(t.id),
     status: t.status,
@@ -266,12 +277,13 @@ export function toPublicTicket(t: TicketRow, today: string): PublicTicket {
     checked_rows: t.checked_rows,
     // Masked again as read: keys and sentences stored while the catalog did not say a key column held ID numbers
     // (a table keyed by 身份证号 without `sensitive`) kept them whole; a catalog corrected since does not change
-    // stored rows. Keys by their columns' names (zjhm, sfzh), sentences' ID numbers; idempotent on what was masked.
+    // stored rows. Keys by the current catalog (else their columns' names), sentences' 18-character ID numbers;
+    // idempotent on what was masked.
     message: maskIdNumbersIn(t.message),
     message_en: t.message_en == null ? null : maskIdNumbersIn(t.message_en),
-    sample_keys: t.sample_keys.map((key) => maskRecordKey(null, key)),
+    sample_keys: t.sample_keys.map((key) => maskRecordKey(keyTable, key)),
     // Masked: the raw key stays in the database (reports are matched on it), never in this shape.
-    record_key: maskedKey(shownRecordKey(t)),
+    record_key: record ? maskRecordKey(keyTable, record) : null,
     first_seen: iso(t.first_seen)!,
     last_seen: iso(t.last_seen)!,
     occurrences: t.occurrences,
@@ -288,6 +300,6 @@ export function toPublicTicket(t: TicketRow, today: string): PublicTicket {
 }
 
 /** The public ticket as a page shows it to its reader: the sentence in the reader's language (ticketMessage). */
-export function toReadersTicket(t: TicketRow, today: string, locale: string): PublicTicket {
-  return { ...toPublicTicket(t, today), message: maskIdNumbersIn(ticketMessage(t, locale)) };
+export function toReadersTicket(t: TicketRow, today: string, locale: string, catalog: Catalog | null | undefined): PublicTicket {
+  return { ...toPublicTicket(t, today, catalog), message: maskIdNumbersIn(ticketMessage(t, locale)) };
 }
