@@ -1,10 +1,10 @@
 import type { AppContext } from '../context';
 import type { Translator } from '../i18n';
 import { can, CurrentUser } from '../policies';
-import { createCalendar, todayIn } from '../services/calendar';
-import { loadCurrentCatalog } from '../services/catalog/repository';
+import type { WorkingDayCalendar } from '../services/calendar';
 import { loadReportSettings } from '../services/reports/settings';
 import { queueIds } from '../services/sharing/lists';
+import { loadTicketCalendar } from '../services/tickets';
 
 /**
  * What each role lands on: a card per thing this user is responsible for. Features add their cards
@@ -51,18 +51,14 @@ export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator)
   const cards: HomeCard[] = [];
   // The university's today (the catalog calendar's zone), as the ticket and sharing pages count overdue and due;
   // looked up only for a card that counts by it.
-  let universityToday: string | undefined;
-  const catalog = async () => (await loadCurrentCatalog(ctx.db))?.catalog;
-  const today = async () => (universityToday ??= todayIn((await catalog())?.calendar.timezone ?? ctx.config.timezone, ctx.now()));
+  let universityCalendar: Promise<WorkingDayCalendar> | undefined;
+  const calendar = () =>
+    (universityCalendar ??= loadTicketCalendar(ctx.db, ctx.config.timezone).then((loaded) => loaded.calendar));
+  const today = async () => (await calendar()).today(ctx.now());
   // Those who maintain the catalog's calendar hear where they look every day that deadlines are being guessed (the
-  // calendar page says so too, but nobody opens it to find out).
-  // Before any catalog import, deadlines count the official holidays alone: the same question.
-  const missing = can(user, 'catalog.manage')
-    ? yearsWithoutHolidays(
-        createCalendar((await catalog())?.calendar ?? { timezone: ctx.config.timezone, events: [], holidays: [], workdays: [] }),
-        await today(),
-      )
-    : [];
+  // calendar page says so too, but nobody opens it to find out). Before any catalog import, deadlines count the
+  // official holidays alone (loadTicketCalendar's calendar then): the same question.
+  const missing = can(user, 'catalog.manage') ? yearsWithoutHolidays(await calendar(), await today()) : [];
   if (missing.length)
     cards.push({
       title: t('home.cards.holidays.title'),
