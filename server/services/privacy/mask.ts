@@ -1,4 +1,11 @@
-import { classifyKey, ID_CARD_IN_TEXT, EMAIL_IN_TEXT, MOBILE_IN_TEXT, PHONE_LIKE_IN_TEXT } from './sensitive-keys';
+import {
+  classifyKey,
+  ID_CARD_18_IN_TEXT,
+  ID_CARD_IN_TEXT,
+  EMAIL_IN_TEXT,
+  MOBILE_IN_TEXT,
+  PHONE_LIKE_IN_TEXT,
+} from './sensitive-keys';
 
 /**
  * Masking of personal data (个人信息脱敏) for logs, the audit log, screens and exports.
@@ -124,9 +131,6 @@ export function scrubText(text: string): string {
     .replace(MOBILE_IN_TEXT, (m) => maskPhone(m))
     .replace(EMAIL_IN_TEXT, (m) => maskEmail(m));
 }
-
-/** An 18-character ID number in a sentence the service wrote itself (below). */
-const ID_CARD_18_IN_TEXT = /(?<![0-9])\d{17}[\dXx](?![0-9])/g;
 
 /**
  * A sentence the service wrote (a ticket's message, which names a reported record's key) as shown: any 18-character

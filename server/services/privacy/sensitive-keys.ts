@@ -63,6 +63,9 @@ export function classifyKey(key: string): Extract<MaskKind, 'secret' | 'cn_id_ca
   return null;
 }
 
+/** An 18-character ID number alone, not part of a longer run of digits: what the service's own sentences may hold. */
+export const ID_CARD_18_IN_TEXT = /(?<![0-9])\d{17}[\dXx](?![0-9])/g;
+
 /**
  * A resident ID number, not part of a longer run of digits: 18 characters (GB 11643: 17 digits and a digit or X),
  * also as people group it (`410102 19900101 1234`, `410102-19900101-1234`), and the first-generation 15 digits
