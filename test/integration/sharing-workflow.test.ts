@@ -454,6 +454,7 @@ describe('arbitration (seed 002 art. 22)', () => {
       decided_by: people.office.id,
       decided_by_name: '李琳琳',
       decided_at: expect.any(String),
+      no_arbiter: false,
     });
     expect((await decide('office2', id, approve)).body.status).toBe('granted');
   });

@@ -18,6 +18,10 @@ export interface StageRow {
   version: number;
   /** A department's stage with no active steward or leader but the applicant (repository.stageRows). */
   no_other_reviewer?: boolean | null;
+  /** The IT office's final review, with no office account but the applicant and the first review's (NO_FINAL_REVIEWER_SQL). */
+  no_final_reviewer?: boolean | null;
+  /** A data source's refusal, with no office account but the applicant and its maker to arbitrate it (NO_ARBITER_SQL). */
+  no_arbiter?: boolean | null;
   [key: string]: unknown;
 }
 
@@ -74,6 +78,17 @@ export function decidedFirstReview(user: CurrentUser, stage: StageRow, stages: S
   return (
     stage.kind === 'it_final' &&
     stages.some((s) => s.kind === 'it_first' && s.decided_by != null && Number(s.decided_by) === user.id)
+  );
+}
+
+/**
+ * `user` made the data source's refusal an applicant disputes (the IT office refusing in an overdue department's
+ * place): they do not conclude the arbitration of their own decision, as nobody decides the final review after the
+ * first. The request page's flag, the notices and the workflow's 403 ask this; the review queue asks it in SQL.
+ */
+export function decidedRefusal(user: CurrentUser, stages: StageRow[]): boolean {
+  return stages.some(
+    (s) => s.kind === 'source' && s.status === 'rejected' && s.decided_by != null && Number(s.decided_by) === user.id,
   );
 }
 

@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import { can, type CurrentUser } from '../../policies';
 import { addToInbox, noticeText, noticeTextEn } from '../notifications';
 import { toCurrentUser, type UserRow } from '../users';
-import { decidedFirstReview, holdsStage, type StageRow } from './access';
+import { decidedFirstReview, decidedRefusal, holdsStage, type StageRow } from './access';
 import type { RejectionReason } from './types';
 
 type Trx = Knex.Transaction;
@@ -59,6 +59,26 @@ function stageReviewers(users: CurrentUser[], stage: StageRow, stages: StageRow[
 }
 
 /**
+ * A request reached a decision nobody may take (a stage with no reviewer, an arbitration with no arbiter): without a
+ * word it would wait for ever. The administrators — who can give someone the role — hear it, whoever they are (an
+ * administrator who is the applicant, or the IT office member who may not decide, still has to act on it).
+ */
+async function noticeAdministrators(
+  trx: Trx,
+  request: { id: number },
+  notice: { title: string; title_en: string },
+): Promise<void> {
+  const admins = (await trx('users').where({ disabled: false }).whereRaw(`'admin' = ANY(roles)`).pluck('id')).map(Number);
+  await addToInbox(trx, admins, {
+    kind: 'sharing.stuck',
+    title: notice.title,
+    body: '',
+    link: link(request.id),
+    en: { title: notice.title_en, body: '' },
+  });
+}
+
+/**
  * Tells the reviewers of every stage pending in `stages` (read after the change) that was not pending before it
  * (`before`): one notice each, linking to the request; `actorId`, who made the change, is not told of it.
  */
@@ -74,9 +94,17 @@ export async function noticeReachedStages(
   if (!reached.length) return;
   const users = await possibleReviewers(trx, request.applicant_id);
   for (const stage of reached) {
-    const reviewers = stageReviewers(users, stage, stages, today).filter((id) => id !== actorId);
+    const allowed = stageReviewers(users, stage, stages, today);
     const params = { id: request.id, stage: stageZh(stage), date: stage.due_on ?? '' };
     const paramsEn = { ...params, stage: stageEn(stage) };
+    if (!allowed.length) {
+      await noticeAdministrators(trx, request, {
+        title: noticeText('sharing.notices.nobodyToDecide', params),
+        title_en: noticeTextEn('sharing.notices.nobodyToDecide', paramsEn),
+      });
+      continue;
+    }
+    const reviewers = allowed.filter((id) => id !== actorId);
     await addToInbox(trx, reviewers, {
       kind: 'sharing.stage',
       title: noticeText('sharing.notices.stage', params),
@@ -126,9 +154,15 @@ export async function noticeArbitrationRequested(
 ): Promise<void> {
   // Not whoever made the refusal (the IT office deciding for an overdue department): they may not conclude it.
   const arbiters = (await possibleReviewers(trx, request.applicant_id)).filter(
-    (user) => can(user, 'sharing.decide_office') && user.id !== Number(stage.decided_by),
+    (user) => can(user, 'sharing.decide_office') && !decidedRefusal(user, [stage]),
   );
-  if (!arbiters.length) return;
+  if (!arbiters.length) {
+    await noticeAdministrators(trx, request, {
+      title: noticeText('sharing.notices.nobodyToArbitrate', { id: request.id }),
+      title_en: noticeTextEn('sharing.notices.nobodyToArbitrate', { id: request.id }),
+    });
+    return;
+  }
   await addToInbox(
     trx,
     arbiters.map((user) => user.id),

@@ -4,6 +4,7 @@ import { maskFreeText, maskIdCard, maskPhone } from '../privacy';
 import {
   canView,
   decidedFirstReview,
+  decidedRefusal,
   holdsStage,
   isApprover,
   isOverdue,
@@ -163,6 +164,8 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
       no_other_reviewer: lacksOtherReviewer(s),
       /** The university leader's pending approval that no account may give (repository NO_LEADER_SQL). */
       no_leader: s.kind === 'leader' && s.status === 'pending' && s.no_leader === true,
+      /** The IT office's pending final review that no account may give: all decided the first (NO_FINAL_REVIEWER_SQL). */
+      no_final_reviewer: s.kind === 'it_final' && s.status === 'pending' && s.no_final_reviewer === true,
       decided_by: (s.decided_by as number | null) ?? null,
       decided_by_name: (s.decided_by_name as string | null) ?? null,
       decided_at: (s.decided_at as Date | null) ?? null,
@@ -186,6 +189,10 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
           decided_by: request.arbitrated_by == null ? null : Number(request.arbitrated_by),
           decided_by_name: (request.arbitrated_by_name as string | null) ?? null,
           decided_at: (request.arbitrated_at as Date | null) ?? null,
+          /** Requested, and no IT office account may conclude it: the only ones made the refusal (NO_ARBITER_SQL). */
+          no_arbiter:
+            request.arbitration === 'requested' &&
+            stages.some((s) => s.kind === 'source' && s.status === 'rejected' && s.no_arbiter === true),
         }
       : null,
     leader_basis: request.leader_basis ?? null,
@@ -235,7 +242,7 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
         request.arbitration === 'requested' &&
         request.status === 'rejected' &&
         holdsStage(user, { ...stages[0], kind: 'it_first' }, today).own &&
-        !stages.some((s) => s.kind === 'source' && s.status === 'rejected' && Number(s.decided_by) === user.id),
+        !decidedRefusal(user, stages),
       revoke: !!loaded.grant && !loaded.grant.revoked_at && can(user, 'sharing.manage'),
       markDelivered: request.status === 'granted' && mayMarkDelivered(user, request.applicant_id),
     },

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { OFFICE_ROLES } from '../../policies/rule';
 import { DEPARTMENT_REVIEWER_ROLES } from '../../policies/sharing';
 import type { StageRow } from './access';
 import type { SharingInput } from './types';
@@ -54,12 +55,45 @@ export const NO_LEADER_SQL =
   `(s.kind = 'leader' AND NOT EXISTS (SELECT 1 FROM users AS u JOIN sharing_requests AS ur ON ur.id = s.request_id` +
   ` WHERE u.id <> ur.applicant_id AND NOT u.disabled AND 'univ_leader' = ANY(u.roles)))`;
 
-/** A request's stages in order, with `no_other_reviewer` (see NO_OTHER_REVIEWER_SQL) and `no_leader` (NO_LEADER_SQL). */
+/**
+ * SQL over a stage row `s`: no active IT office account (OFFICE_ROLES) exists but the request's applicant and the
+ * people `excluded` (an SQL condition over `u`) — the IT office's decisions that one person may not take twice.
+ */
+const noOfficeMemberBut = (excluded: string) =>
+  `NOT EXISTS (SELECT 1 FROM users AS u JOIN sharing_requests AS ur ON ur.id = s.request_id` +
+  ` WHERE u.id <> ur.applicant_id AND NOT u.disabled AND u.roles && ARRAY[${OFFICE_ROLES.map((r) => `'${r}'`).join(', ')}]::text[]` +
+  ` AND NOT (${excluded}))`;
+
+/**
+ * SQL over a stage row `s`: it is the IT office's final review and nobody may give it — every active office account
+ * is the applicant or decided the first review (access.ts decidedFirstReview). Shown while it is pending, for an
+ * administrator to give the office another account; read with the stages, never stored.
+ */
+export const NO_FINAL_REVIEWER_SQL = `(s.kind = 'it_final' AND ${noOfficeMemberBut(
+  `EXISTS (SELECT 1 FROM sharing_stages AS f WHERE f.request_id = s.request_id AND f.kind = 'it_first' AND f.decided_by = u.id)`,
+)})`;
+
+/**
+ * SQL over a stage row `s`: it is a data source's refusal and nobody may conclude an arbitration of it — every active
+ * office account is the applicant or made this refusal (in an overdue department's place; access.ts decidedRefusal).
+ */
+export const NO_ARBITER_SQL = `(s.kind = 'source' AND s.status = 'rejected' AND ${noOfficeMemberBut('u.id = s.decided_by')})`;
+
+/**
+ * A request's stages in order, with `no_other_reviewer` (see NO_OTHER_REVIEWER_SQL), `no_leader` (NO_LEADER_SQL),
+ * `no_final_reviewer` (NO_FINAL_REVIEWER_SQL) and `no_arbiter` (NO_ARBITER_SQL).
+ */
 export function stageRows(db: Db, requestId: number) {
   return stageOrder(
     db('sharing_stages as s')
       .where('s.request_id', requestId)
-      .select('s.*', db.raw(`${NO_OTHER_REVIEWER_SQL} AS no_other_reviewer`), db.raw(`${NO_LEADER_SQL} AS no_leader`)),
+      .select(
+        's.*',
+        db.raw(`${NO_OTHER_REVIEWER_SQL} AS no_other_reviewer`),
+        db.raw(`${NO_LEADER_SQL} AS no_leader`),
+        db.raw(`${NO_FINAL_REVIEWER_SQL} AS no_final_reviewer`),
+        db.raw(`${NO_ARBITER_SQL} AS no_arbiter`),
+      ),
   );
 }
 

@@ -26,7 +26,7 @@ import { loadCurrentCatalog } from '../catalog/repository';
 import { isIsoDate } from '../catalog/values';
 import type { Catalog } from '../catalog/types';
 import { saveUpload, uploadProblem } from '../uploads';
-import { decidedFirstReview, holdsStage, isApprover, isOverdue, onBehalfReason, type StageRow } from './access';
+import { decidedFirstReview, decidedRefusal, holdsStage, isApprover, isOverdue, onBehalfReason, type StageRow } from './access';
 import { canonicalItems, inCatalogSpelling, leaderBasis, sourceParts } from './plan';
 import { noticeApplicant, noticeArbitrationRequested, noticeReachedStages, noticeWithdrawn, pendingStageIds } from './notices';
 import { formColumns, inputOf, loadRequest, stageRows, writeInput, type DbRow } from './repository';
@@ -640,7 +640,7 @@ export async function arbitrate(
     const stage = await rejectedSourceStage(trx, request);
     if (!stage || request.arbitration !== 'requested') throw new ConflictError('sharing.errors.noArbitration');
     // The refusal in dispute is theirs (made in an overdue department's place): another person of the office concludes.
-    if (Number(stage.decided_by) === actor.user.id) throw new ForbiddenError('sharing.errors.ownRefusal');
+    if (decidedRefusal(actor.user, [stage])) throw new ForbiddenError('sharing.errors.ownRefusal');
     const before = await stagesOf(trx, request.id);
     // The input only once there is an arbitration to decide (404, 403, 409 first, as every action).
     // The conclusion says why (研究并做出结论): the applicant and the source department read it.
