@@ -220,12 +220,13 @@ async function announce(
   field: CatalogField | null,
   catalog: Catalog,
 ): Promise<void> {
+  // Notices carry no personal data (they may be mailed): the description as the IT office reads it on its pages
+  // (reports/privacy.ts), for the department too, whose ticket page shows it in full.
+  const description = maskReportText(report.description, field, [report.suggested_value, report.observed_value]);
   if (!ticket) {
-    // The IT office triages: the field by its titles, the hub's names beside them; the description masked as on its
-    // pages (reports/privacy.ts).
+    // The IT office triages: the field by its titles, the hub's names beside them.
     const subject = subjectOf(catalog, report.table_name, report.field_name);
     const names = `${report.table_name}.${report.field_name}`;
-    const description = maskReportText(report.description, field, [report.suggested_value, report.observed_value]);
     await notifier.office({
       kind: 'report.triage',
       title: `【数据纠错】新的错误报告 #${report.id} 待分派`,
@@ -247,12 +248,11 @@ async function announce(
     await notifier.department(ticket.department_code, {
       kind: 'report.reopened',
       title: `【数据纠错】#${ticket.id} 已整改的记录收到新的错误报告，工单已重新打开`,
-      // Notices carry no personal data (they may be mailed): the description in full is on the ticket's page.
-      body: `${maskIdNumbersIn(ticket.message)}\n${maskFreeText(report.description)}\n整改期限 ${ticket.due_at}`,
+      body: `${maskIdNumbersIn(ticket.message)}\n${description}\n整改期限 ${ticket.due_at}`,
       link: `/reports/tickets/${ticket.id}`,
       en: {
         title: `[Error report] #${ticket.id}: a fixed record was reported again; the ticket is open again`,
-        body: `${maskIdNumbersIn(ticket.message_en ?? ticket.message)}\n${maskFreeText(report.description)}\nDue ${ticket.due_at}`,
+        body: `${maskIdNumbersIn(ticket.message_en ?? ticket.message)}\n${description}\nDue ${ticket.due_at}`,
       },
     });
     return;
@@ -260,11 +260,11 @@ async function announce(
   await notifier.department(ticket.department_code, {
     kind: 'report.new',
     title: `【数据纠错】#${ticket.id} ${maskIdNumbersIn(ticket.message)}`,
-    body: `${maskFreeText(report.description)}\n整改期限 ${ticket.due_at}`,
+    body: `${description}\n整改期限 ${ticket.due_at}`,
     link: `/reports/tickets/${ticket.id}`,
     en: {
       title: `[Error report] #${ticket.id} ${maskIdNumbersIn(ticket.message_en ?? ticket.message)}`,
-      body: `${maskFreeText(report.description)}\nDue ${ticket.due_at}`,
+      body: `${description}\nDue ${ticket.due_at}`,
     },
   });
 }
