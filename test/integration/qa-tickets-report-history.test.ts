@@ -29,7 +29,10 @@ describe('a report fix confirmed by silence, on the ticket page', () => {
       .expect(201);
     const ticket = filed.body.ticket_id as number;
     const steward = await world.as('hrSteward');
-    await steward.agent.post(`/tickets/${ticket}/transition`).type('form').send({ _csrf: steward.csrf, to: 'fixed' }).expect(302);
+    await steward.agent
+      .post(`/reports/tickets/${ticket}/answer?_csrf=${encodeURIComponent(steward.csrf)}`)
+      .field('answer', 'fixed')
+      .expect(302);
     // Fixed on Monday 2026-03-02; the 5 working days are Tue 3 … Mon 9: resolved on Tuesday 10.
     expect((await runConfirmations(world.ctx, { now: new Date('2026-03-10T01:00:00Z') })).resolved).toEqual([ticket]);
 
@@ -46,5 +49,31 @@ describe('a report fix confirmed by silence, on the ticket page', () => {
     expect(historyItems(english).at(-1)).toContain(
       'No objection from the reporters within 5 working days of the fix: confirmed automatically',
     );
+  });
+});
+
+describe('a report ticket is fixed by answering its report', () => {
+  it('offers no "fixed, re-check" on the ticket page, and refuses it (409, nothing changed): no re-check looks at one record', async () => {
+    const token = await issueApiToken(world.db, world.people.reporter.id);
+    const filed = await request(world.app)
+      .post('/api/v1/reports')
+      .set('Authorization', `Bearer ${token}`)
+      .send(reportBody({ field: 'name', description: '姓名应为张叁' }))
+      .expect(201);
+    const ticket = filed.body.ticket_id as number;
+    const steward = await world.as('hrSteward');
+    const page = (await steward.agent.get(`/tickets/${ticket}`).expect(200)).text;
+    expect(page).toContain(`href="/reports/tickets/${ticket}"`);
+    expect(page).not.toContain('name="to" value="fixed"');
+    const before = await world.db('tickets').where({ id: ticket }).first('status', 'version');
+    const res = await steward.agent
+      .post(`/api/v1/tickets/${ticket}/transitions`)
+      .set('X-CSRF-Token', steward.csrf)
+      .send({ to: 'fixed' })
+      .expect(409);
+    expect(res.body.message).toContain('请在“查看报告并答复”页答复“已整改”');
+    expect(await world.db('tickets').where({ id: ticket }).first('status', 'version')).toEqual(before);
+    // Acknowledging stays where it was: on the ticket page too.
+    expect(page).toContain('name="to" value="acknowledged"');
   });
 });

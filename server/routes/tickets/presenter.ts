@@ -155,7 +155,8 @@ export function actionsFor(user: CurrentUser, t: PublicTicket) {
   const work = can(user, 'tickets.work', { department: t.department });
   return {
     acknowledge: work && t.status === 'open',
-    fix: work && (t.status === 'open' || t.status === 'acknowledged'),
+    // A report ticket is fixed by answering the report (its own page): the reporter confirms the fix.
+    fix: work && (t.status === 'open' || t.status === 'acknowledged') && t.check !== 'report',
     dispute: work && active && !t.disputed_at,
     close: active && can(user, 'tickets.close', { department: t.department }),
     reassign: active && can(user, 'tickets.reassign', { department: t.department }),

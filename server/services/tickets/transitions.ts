@@ -106,6 +106,11 @@ export async function transitionTicket(db: Knex, input: TransitionInput): Promis
     if (!ALLOWED_FROM[to].includes(current.status)) {
       throw new ConflictError('tickets.errors.illegal', { id: current.id, from: current.status, to });
     }
+    // A report ticket is fixed by answering its report (已更正): the reporter confirms the fix, as no check re-runs on
+    // one record. "Fixed" here re-checked the table, which never looks at the reported record, and asked the
+    // reporter to confirm a fix nobody described.
+    if (to === 'fixed' && current.check_kind === REPORT_CHECK)
+      throw new ConflictError('tickets.errors.reportFixedByAnswer', { id: current.id });
     // Then what was sent: the version the form showed, the comment.
     checkSentTypes(input);
     checkVersion(current, input.expectedVersion as number | null | undefined);
