@@ -12,6 +12,7 @@ import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { noticeText, noticeTextEn, notifierFromConfig } from '../../services/notifications';
 import { maskIdNumbersIn } from '../../services/privacy';
 import {
+  currentHubValue,
   findReport,
   hubValueVisible,
   isReportStatusFilter,
@@ -567,13 +568,19 @@ export function reportsRoutes(ctx: AppContext): Router {
     const shown = toPublicReport(own ? report : maskReportFor(catalog, report), {
       hubValue: hubValueVisible(catalog, req.user!, report),
     });
+    const actions = own ? reporterActions(report, ctx.now()) : { confirm: false, reopen: false };
+    // Asked to confirm a fix: what the hub holds now, as the look-up shows it to this reporter, beside the value they
+    // suggested — so they check the fix instead of taking the department's word (or letting silence confirm it).
+    const hubNow = actions.confirm ? await currentHubValue(ctx.hub, catalog, req.user!, report) : null;
     res.status(status).render('pages/reports/show', {
       title: req.t('reports.show.title', { id: report.id }),
       report: shown,
       names: namesOf(catalog, departments, shown),
       status: reporterStatus(report),
       own,
-      actions: own ? reporterActions(report, ctx.now()) : { confirm: false, reopen: false },
+      actions,
+      hubNow,
+      suggested: report.suggested_value,
       reopenDays: REOPEN_WINDOW_DAYS,
       hasAttachment: !!report.attachment_id,
       hasAnswerDocument: !!answerDocument?.answer_document_id,

@@ -7,6 +7,7 @@
  */
 export { keyWords, reportMessage, shownKey } from './describe';
 export {
+  currentHubValue,
   hubMatches,
   LOOKUP_TIMEOUT_MS,
   mayReadHubValue,

@@ -137,3 +137,21 @@ export function presentLookup(
   if (!mayReadHubValue(opts.user, opts.table, opts.field)) return { status: 'found', shown: false, value: null, empty, matches };
   return { status: 'found', shown: true, value: text === null ? null : maskPersonal(text, opts.field), empty, matches };
 }
+
+/**
+ * The hub's value now, for a reporter asked to confirm a fix (已整改，请核对): the look-up as this user may see it,
+ * compared with the value they suggested (`matches`), so they check the fix rather than take it on trust. Null when
+ * the current catalog no longer has the table or field. One record, read only, under the look-up's timeout.
+ */
+export async function currentHubValue(
+  hub: Hub,
+  catalog: { tables: CatalogTable[] } | null | undefined,
+  user: CurrentUser,
+  report: { table_name: string; field_name: string; record_key: Record<string, string>; suggested_value: string | null },
+): Promise<HubLookup | null> {
+  const table = catalog?.tables.find((t) => t.name === report.table_name);
+  const field = table?.fields.find((f) => f.name === report.field_name);
+  if (!table || !field || table.key.some((column) => typeof report.record_key?.[column] !== 'string')) return null;
+  const record = await readHubRecord(hub, table, field, report.record_key);
+  return presentLookup(record, { user, table, field, observed: report.suggested_value });
+}
