@@ -102,4 +102,30 @@ describe("a department's scorecard page", () => {
     expect(worst).toContain(`<th>${zh('scorecards.columns.name')}</th>`);
     expect(worst).toMatch(/教职工基本信息<\/a>[^]*?<td><a href="\/scorecards\/HR">人事处<\/a><\/td>/);
   });
+
+  it('counts by table only the department’s own checks: another department’s field in its table is that department’s row', async () => {
+    // A later run of 11-21: HR's staff table fresh, its staff_no invalid in 7 rows; ORG's 政治面貌 in it, 5 bad codes.
+    await buildCheckRun(
+      t.db.knex,
+      '2026-11-21T12:00:00+08:00',
+      [
+        { table: 'staff', check: 'freshness', department: 'HR', violations: 0, checked: 100 },
+        { table: 'staff', field: 'staff_no', check: 'validate', department: 'HR', violations: 7, checked: 100 },
+        { table: 'staff', field: 'political_status', check: 'codes', department: 'ORG', violations: 5, checked: 100 },
+      ],
+      { staff: 2 },
+    );
+    await snapshotJob(t.ctx, { day: '2026-11-21' });
+    const byTable = (html: string) => {
+      const from = html.indexOf(`<h2>${zh('scorecards.scorecard.byTable')}</h2>`);
+      expect(from).toBeGreaterThan(-1);
+      return visibleText(html.slice(from, html.indexOf('</table>', from)));
+    };
+    // HR: its two checks of staff, one failing with 7 rows — not ORG's 5 (it read 2 / 3 and 12).
+    expect(byTable(await page('/scorecards/HR', 'zh-CN'))).toMatch(/教职工基本信息 staff 新鲜 2\.0 1 \/ 2 7 /);
+    // ORG: its one check in HR's table, the freshness (HR's) not its to show.
+    const org = await buildUser(t.db.knex, { department: 'ORG', roles: ['steward'] });
+    const orgPage = (await (await signIn(t.app, org.login, org.password)).agent.get('/scorecards/ORG').expect(200)).text;
+    expect(byTable(orgPage)).toMatch(/教职工基本信息 staff — — 1 \/ 1 5 /);
+  });
 });

@@ -361,11 +361,26 @@ async function scorecardBody(db: Knex, department: string, today: string, from: 
       .andWhere('day', '<=', last)
       .orderBy('day')
       .select('day', 'score', ...COMPONENTS),
-    db('scorecard_table_days as t')
-      .leftJoin('catalog_tables as c', 'c.name', 't.table_name')
-      .where({ 't.department_code': department, 't.day': last })
-      .orderBy([{ column: 't.checks_failed', order: 'desc' }, { column: 't.table_name' }])
-      .select('t.*', 'c.title'),
+    // The department's own checks, by table: those of the fields it owns, and its tables' own (freshness, unique
+    // keys…) — not another department's fields in its tables (政治面貌 is 党委组织部's in HR's staff_basic), whose
+    // failures it neither fixes nor is scored on; and a table of another department where it owns a field. Freshness
+    // is the table owner's, shown on its own tables only.
+    db('scorecard_check_days as k')
+      .leftJoin('scorecard_table_days as t', (on) => on.on('t.table_name', 'k.table_name').andOn('t.day', 'k.day'))
+      .leftJoin('catalog_tables as c', 'c.name', 'k.table_name')
+      .where({ 'k.department_code': department, 'k.day': last })
+      .groupBy('k.table_name', 't.department_code', 't.fresh', 't.hours_since_update', 'c.title')
+      .orderBy([{ column: 'checks_failed', order: 'desc' }, { column: 'k.table_name' }])
+      .select(
+        'k.table_name',
+        'c.title',
+        db.raw('case when t.department_code = ? then t.fresh end as fresh', [department]),
+        db.raw('case when t.department_code = ? then t.hours_since_update end as hours_since_update', [department]),
+        db.raw('count(*)::int as checks'),
+        db.raw('(count(*) filter (where not k.passed))::int as checks_failed'),
+        db.raw('sum(k.violations)::bigint as violations'),
+        db.raw('sum(k.checked_rows)::bigint as checked'),
+      ),
     heatMap(db, last, { department }),
     // By the titles people know tables and fields by, as the table list above (names beside them).
     db('scorecard_check_days as k')
