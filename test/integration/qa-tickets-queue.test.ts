@@ -46,6 +46,8 @@ describe('the queue with a status or view it does not know', () => {
     const all = (await s.agent.get('/tickets?status=all').expect(200)).text;
     expect(rows(all).sort()).toEqual([active, closed].sort());
     expect(selectedStatus(all)).toBe('all');
+    // "fixed" takes check tickets awaiting their re-check and report tickets awaiting their reporter: named for both.
+    expect(plain).toContain('<option value="fixed" >已整改（待复查或待确认）</option>');
   });
 
   it('treats an unknown view as all tickets: “全部工单” is the view shown, and the filter form does not carry it on', async () => {

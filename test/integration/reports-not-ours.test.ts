@@ -270,7 +270,9 @@ describe('the IT office reassigns a report ticket answered "fixed"', () => {
     const page = await s.agent.get(`/reports/tickets/${ticketId}`).expect(200);
     for (const a of ['fixed', 'not_error', 'not_ours']) expect(page.text).toContain(`name="answer" value="${a}"`);
     const history = /<ol class="report-history">([\s\S]*?)<\/ol>/.exec(page.text)![1];
-    expect(history).toMatch(/信息办专员<\/strong>\s*改派责任单位 → 待处理\s*<blockquote>科研信息归科技处<\/blockquote>/);
+    // In the department's words, as its ticket page and list say them (待签收; the reporter's page says 待处理).
+    expect(history).toMatch(/信息办专员<\/strong>\s*改派责任单位 → 待签收\s*<blockquote>科研信息归科技处<\/blockquote>/);
+    expect(page.text).toMatch(/<span class="badge report-open">待签收<\/span>[^<]*· 整改期限 2026-03-11/);
 
     // The reporter is no longer asked to confirm COL's fix, and hears that the new department works on it.
     const api = await request(world.app)
