@@ -32,21 +32,24 @@ export function checkTags(field: CatalogField, t: Translator, locale: Locale): s
   if (field.unique) tags.push(t('catalog.checks.unique'));
   if (field.pattern) tags.push(t('catalog.checks.pattern', { pattern: field.pattern }));
   if (field.validate) tags.push(t('catalog.checks.validate', { what: t(`catalog.validators.${field.validate}`) }));
-  if (field.codes?.kind === 'builtin') {
-    tags.push(
-      t('catalog.checks.codesBuiltin', {
-        name: field.codes.name,
-        title:
-          (locale === 'en' ? BUILTIN_CODE_LISTS[field.codes.name]?.titleEn : BUILTIN_CODE_LISTS[field.codes.name]?.title) ?? '',
-      }).trim(),
-    );
-  } else if (field.codes?.kind === 'inline') {
-    tags.push(t('catalog.checks.codesInline', { values: field.codes.values.join(', ') }));
-  } else if (field.codes?.kind === 'hub') {
-    tags.push(t('catalog.checks.codesHub', { table: field.codes.table, column: field.codes.column }));
-  }
+  const codes = codesTag(field, t, locale);
+  if (codes) tags.push(codes);
   if (field.references) tags.push(t('catalog.checks.references', field.references));
   return tags;
+}
+
+/** The field's code list in words (代码：GB/T 2261.1 人的性别代码), null without one. */
+function codesTag(field: CatalogField, t: Translator, locale: Locale): string | null {
+  if (field.codes?.kind === 'builtin') {
+    const list = BUILTIN_CODE_LISTS[field.codes.name];
+    return t('catalog.checks.codesBuiltin', {
+      name: field.codes.name,
+      title: (locale === 'en' ? list?.titleEn : list?.title) ?? '',
+    }).trim();
+  }
+  if (field.codes?.kind === 'inline') return t('catalog.checks.codesInline', { values: field.codes.values.join(', ') });
+  if (field.codes?.kind === 'hub') return t('catalog.checks.codesHub', { table: field.codes.table, column: field.codes.column });
+  return null;
 }
 
 export interface FieldView {
@@ -195,4 +198,57 @@ export function catalogOverview(
     else if ('elsewhere' in entry) group.fieldsElsewhere.push(entry.elsewhere);
   }
   return { departments, matches: tables.length, total: items.length };
+}
+
+/** A built-in code list is spelled out on a ticket when it is this short (性别 has 4 codes; 民族 58 is not). */
+const SPELLED_OUT_CODES = 12;
+
+/**
+ * What the catalog requires of the field or table a ticket's check judged, in words — the steward fixing the data
+ * reads the rule on the ticket (格式 ^[0-9]{8}$, the codes allowed, the deadline) instead of looking it up in the
+ * catalog. Null for checks with no rule to say (error reports, custom rules) or a field the catalog no longer has.
+ */
+export function ticketRule(
+  catalog: Catalog,
+  table: CatalogTable,
+  fieldName: string | null,
+  check: string,
+  locale: Locale,
+  t: Translator,
+): string | null {
+  if (check === 'freshness')
+    return table.freshness
+      ? [
+          t('catalog.table.freshnessValue', { duration: describeDuration(table.freshness, locale) }),
+          table.maintainedIn ? t('catalog.table.months', { months: table.maintainedIn.join(t('common.enumSeparator')) }) : '',
+        ]
+          .filter(Boolean)
+          .join(' · ')
+      : null;
+  const field = fieldName ? table.fields.find((f) => f.name === fieldName) : undefined;
+  if (!field) return null;
+  switch (check) {
+    case 'required':
+      return t('catalog.checks.required');
+    case 'unique':
+      return t('catalog.checks.unique');
+    case 'pattern':
+      return field.pattern ? t('catalog.checks.pattern', { pattern: field.pattern }) : null;
+    case 'validate':
+      return field.validate ? t('catalog.checks.validate', { what: t(`catalog.validators.${field.validate}`) }) : null;
+    case 'references':
+      return field.references ? t('catalog.checks.references', field.references) : null;
+    case 'deadline':
+      return field.deadline
+        ? describeDeadline(field.deadline, { locale, columnTitles: columnTitles(table, locale), events: catalog.calendar.events })
+        : null;
+    case 'codes': {
+      const tag = codesTag(field, t, locale);
+      const list = field.codes?.kind === 'builtin' ? BUILTIN_CODE_LISTS[field.codes.name]?.codes : undefined;
+      if (!tag || !list || list.length > SPELLED_OUT_CODES) return tag ?? null;
+      return `${tag}${t('common.colon')}${list.map((c) => `${c.code} ${c.label}`).join(t('common.enumSeparator'))}`;
+    }
+    default:
+      return null;
+  }
 }

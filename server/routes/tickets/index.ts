@@ -10,6 +10,7 @@ import { can } from '../../policies';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { isTableVerdict } from '../../presenters/check-label';
 import { isBlankKey } from '../../presenters/sample-keys';
+import { ticketRule } from '../catalog/present';
 import { appendAudit } from '../../services/audit';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { notifierFromConfig } from '../../services/notifications';
@@ -318,6 +319,11 @@ export function ticketsRoutes(ctx: AppContext): Router {
       history: withNotes(req.t, history, { departments: names, runLinks: can(req.user!, 'runs.view') }),
       tableTitle: table?.title ?? null,
       fieldTitle: titleOf(ticket.field_name),
+      // Where the rule is written (the field's row of the catalog page) and the rule itself, for the steward to read.
+      catalogLink: table
+        ? `/catalog/tables/${encodeURIComponent(table.name)}${ticket.field_name ? `#field-${encodeURIComponent(ticket.field_name)}` : ''}`
+        : null,
+      rule: table && current ? ticketRule(current.catalog, table, ticket.field_name, t.check, req.locale, req.t) : null,
       tableVerdict: isTableVerdict(t.check, ticket.field_name),
       sampleColumns: sampleColumns.map((name) => ({ name, title: titleOf(name) })),
       samples,
