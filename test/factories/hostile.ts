@@ -239,6 +239,7 @@ export const POST_ROUTES: PostRoute[] = [
   { path: '/tickets/:id/comment', as: everything, params: (w) => ({ id: w.objects.HR.ticket }) },
   { path: '/tickets/:id/dispute', as: everything, params: (w) => ({ id: w.objects.HR.ticket }) },
   { path: '/tickets/:id/reassign', as: everything, params: (w) => ({ id: w.objects.HR.ticket }) },
+  { path: '/tickets/:id/dispute/dismiss', as: everything, params: (w) => ({ id: w.objects.HR.ticket }) },
   { path: '/sharing/structure-changes', as: everything },
   { path: '/sharing/structure-changes/:id/review', as: everything, params: (w) => ({ id: w.objects.HR.structureChange }) },
   { path: '/sharing/structure-changes/:id/complete', as: everything, params: (w) => ({ id: w.objects.HR.structureChange }) },

@@ -148,6 +148,14 @@ const TABLE: Access[] = [
     other: OFFICE,
     params: (c) => ({ id: obj(c).ticket }),
   },
+  {
+    method: 'POST',
+    path: '/tickets/:id/dispute/dismiss',
+    roles: OFFICE,
+    scope: 'department',
+    other: OFFICE,
+    params: (c) => ({ id: obj(c).ticket }),
+  },
 
   { method: 'GET', path: '/sharing/structure-changes', roles: ALL },
   {

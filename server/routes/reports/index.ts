@@ -48,6 +48,7 @@ import {
   sameAnswerGiven,
   ticketField,
   confirmReportFix,
+  disputeSettled,
   findTicket,
   loadTicketCalendar,
   REOPEN_WINDOW_DAYS,
@@ -349,12 +350,13 @@ export function reportsRoutes(ctx: AppContext): Router {
 
   /**
    * The answers the ticket takes now, as the ticket service allows them: fixed or not an error while
-   * it is open or acknowledged; "not ours" while it is active and not yet disputed. The page offers
+   * it is open or acknowledged; "not ours" while it is active, not yet disputed and not settled by a dispute. The page offers
    * exactly these, and the answer route names a refusal by them.
    */
-  function answersOffered(ticket: TicketRow): string[] {
+  async function answersOffered(ticket: TicketRow): Promise<string[]> {
     const working = ticket.status === 'open' || ticket.status === 'acknowledged';
-    const notOurs = (working || ticket.status === 'fixed') && !ticket.disputed_at;
+    // Not once the IT office has kept the ticket with this department after a dispute (disputeSettled).
+    const notOurs = (working || ticket.status === 'fixed') && !ticket.disputed_at && !(await disputeSettled(db, ticket));
     return [...(working ? ['fixed', 'not_error'] : []), ...(notOurs ? ['not_ours'] : [])];
   }
 
@@ -388,7 +390,7 @@ export function reportsRoutes(ctx: AppContext): Router {
             answer_comment: work ? shownFreeText(state.answer_comment) : maskReportText(state.answer_comment, field, known),
           }
         : state;
-    const offered = work ? answersOffered(ticket) : [];
+    const offered = work ? await answersOffered(ticket) : [];
     res.status(status).render('pages/reports/ticket', {
       title: req.t('reports.ticket.title', { id: t.id }),
       ticket: t,
@@ -422,7 +424,7 @@ export function reportsRoutes(ctx: AppContext): Router {
         throw new AlreadyDoneError(`reports.errors.already.${answer}`, { id: ticket.id });
       if (answer === 'not_ours' && ticket.disputed_at)
         throw new AlreadyDoneError('tickets.errors.alreadyDisputed', { id: ticket.id });
-      const offered = answersOffered(ticket);
+      const offered = await answersOffered(ticket);
       if (!offered.length) throw new ConflictError('reports.errors.notAnswerable', { status: ticket.status });
       if (!['fixed', 'not_error', 'not_ours'].includes(answer))
         throw new ValidationError([{ field: 'answer', key: 'reports.errors.answer' }]);

@@ -19,6 +19,7 @@ import { webhookUrlProblem } from '../../services/notifications/webhook';
 import {
   AlreadyDoneError,
   commentTicket,
+  dismissDispute,
   disputeTicket,
   filterChoices,
   findTicket,
@@ -26,6 +27,7 @@ import {
   loadDueWorkingDays,
   loadTicketCalendar,
   notifyDispute,
+  notifyDisputeDismissed,
   reassignTicket,
   recheckRequester,
   saveDueWorkingDays,
@@ -333,7 +335,9 @@ export function ticketsRoutes(ctx: AppContext): Router {
         samples.length && samples.every((row) => row.blank)
           ? sampleColumns.map((name) => titleOf(name) ?? name).join(req.t('common.enumSeparator'))
           : null,
-      actions: actionsFor(req.user!, t),
+      actions: actionsFor(req.user!, t, {
+        disputeSettled: history.some((e) => e.kind === 'dispute_refused' && e.details?.department === ticket.department_code),
+      }),
       // The report page's link says what this reader can do there: answer (the department) or read.
       canAnswerReport: t.check === 'report' && can(req.user!, 'reports.answer', { department: ticket.department_code }),
       departments,
@@ -443,6 +447,29 @@ export function ticketsRoutes(ctx: AppContext): Router {
       'tickets.flash.disputed',
     ),
   );
+
+  // The IT office keeps a disputed ticket with its department (the other way to settle a dispute is to reassign it).
+  router.post('/tickets/:id/dispute/dismiss', authorize('tickets.reassign'), async (req, res) => {
+    const { calendar } = await loadTicketCalendar(db, ctx.config.timezone);
+    return act(
+      req,
+      res,
+      async () => {
+        const reason = String(req.body.reason ?? '');
+        const ticket = await dismissDispute(db, {
+          ticketId: pathId(req.params.id),
+          actor: req.user!,
+          reason,
+          calendar,
+          expectedVersion: req.body.version ? Number(req.body.version) : null,
+          origin: origin(req),
+          now: ctx.now(),
+        });
+        await notifyDisputeDismissed(notifier, ticket, reason.trim());
+      },
+      'tickets.flash.disputeDismissed',
+    );
+  });
 
   router.post('/tickets/:id/reassign', authorize('tickets.reassign'), async (req, res) => {
     const { calendar } = await loadTicketCalendar(db, ctx.config.timezone);

@@ -136,6 +136,15 @@ export function withNotes(
     // A report fix resolved by the reporters' silence: the system confirmed it, not a reporter.
     if (e.kind === 'confirmed' && d.reason === 'no_reply')
       return { ...e, note: t('tickets.history.noReply', { days: Number(d.working_days ?? 5) }) };
+    if (e.kind === 'dispute_refused') {
+      const days = Number(d.working_days ?? 0);
+      const due = String(d.due_at ?? '');
+      return {
+        ...e,
+        note:
+          days > 0 ? t('tickets.history.disputeDismissed', { days, due }) : t('tickets.history.disputeDismissedSameDay', { due }),
+      };
+    }
     if (e.kind === 'reassigned' && d.to_department)
       return {
         ...e,
@@ -150,16 +159,19 @@ export function withNotes(
 }
 
 /** What the ticket page may offer this user: each flag is one form. */
-export function actionsFor(user: CurrentUser, t: PublicTicket) {
+export function actionsFor(user: CurrentUser, t: PublicTicket, opts: { disputeSettled?: boolean } = {}) {
   const active = ACTIVE_STATUSES.includes(t.status);
   const work = can(user, 'tickets.work', { department: t.department });
   return {
     acknowledge: work && t.status === 'open',
     // A report ticket is fixed by answering the report (its own page): the reporter confirms the fix.
     fix: work && (t.status === 'open' || t.status === 'acknowledged') && t.check !== 'report',
-    dispute: work && active && !t.disputed_at,
+    // Once per department: the IT office's "not accepted" settles it (transitions.ts disputeSettled).
+    dispute: work && active && !t.disputed_at && !opts.disputeSettled,
     close: active && can(user, 'tickets.close', { department: t.department }),
     reassign: active && can(user, 'tickets.reassign', { department: t.department }),
+    /** Keep a disputed ticket with its department (the IT office, as reassigning). */
+    dismissDispute: active && !!t.disputed_at && can(user, 'tickets.reassign', { department: t.department }),
     comment: can(user, 'tickets.comment', { department: t.department }),
   };
 }

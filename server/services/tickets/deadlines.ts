@@ -10,8 +10,13 @@ import { lockTicket, recordAndAudit, recordEvent, updateTicket } from './events'
 import type { Named } from './notify';
 import type { TicketRow, TicketStatus } from './types';
 
-/** Tickets the department still has to work. A `fixed` ticket waits for its re-check, not for the department. */
+/**
+ * Tickets the department still has to work. A `fixed` ticket waits for its re-check, not for the department; a
+ * disputed one ("not our data") for the IT office to reassign it or keep it with the department — whose clock stands
+ * still meanwhile (transitions.ts dismissDispute moves the due date on by the days it took).
+ */
 const WORKING: TicketStatus[] = ['open', 'acknowledged'];
+const isWorking = (t: TicketRow) => WORKING.includes(t.status) && !t.disputed_at;
 
 /** Reminds (once) every ticket due on the next working day. */
 export async function remindDueTickets(db: Knex, opts: { calendar: TicketCalendar; now: Date }): Promise<TicketRow[]> {
@@ -19,6 +24,7 @@ export async function remindDueTickets(db: Knex, opts: { calendar: TicketCalenda
   const nextWorkingDay = opts.calendar.addWorkingDays(today, 1);
   const candidates = await db('tickets')
     .whereIn('status', WORKING)
+    .whereNull('disputed_at')
     .whereNull('reminded_at')
     .where('due_at', '>', today)
     .where('due_at', '<=', nextWorkingDay)
@@ -27,7 +33,7 @@ export async function remindDueTickets(db: Knex, opts: { calendar: TicketCalenda
   for (const { id } of candidates) {
     const ticket = await db.transaction(async (trx) => {
       const t = await lockTicket(trx, id);
-      if (!t || !WORKING.includes(t.status) || t.reminded_at || !(t.due_at > today && t.due_at <= nextWorkingDay)) return null;
+      if (!t || !isWorking(t) || t.reminded_at || !(t.due_at > today && t.due_at <= nextWorkingDay)) return null;
       const updated = await updateTicket(trx, t, { reminded_at: opts.now }, opts.now, { refresh: true });
       await recordEvent(trx, t.id, { kind: 'reminded', at: opts.now, actor: null, details: { due_at: t.due_at } });
       return updated;
@@ -48,6 +54,7 @@ export async function escalateOverdueTickets(
   const today = todayIn(opts.calendar.timezone, opts.now);
   const candidates = await db('tickets')
     .whereIn('status', WORKING)
+    .whereNull('disputed_at')
     .whereNull('escalated_at')
     .where('due_at', '<', today)
     .select('id');
@@ -55,7 +62,7 @@ export async function escalateOverdueTickets(
   for (const { id } of candidates) {
     const ticket = await db.transaction(async (trx) => {
       const t = await lockTicket(trx, id);
-      if (!t || !WORKING.includes(t.status) || t.escalated_at || !(t.due_at < today)) return null;
+      if (!t || !isWorking(t) || t.escalated_at || !(t.due_at < today)) return null;
       const updated = await updateTicket(trx, t, { escalated_at: opts.now }, opts.now, { refresh: true });
       await recordAndAudit(trx, updated, 'ticket.escalate', {
         kind: 'escalated',

@@ -16,7 +16,14 @@ export { buildDigest, claimDigest, departmentsWithActiveTickets, type Digest } f
 export { escalateOverdueTickets, remindDueTickets } from './deadlines';
 export { fingerprintOf, type FingerprintParts } from './fingerprint';
 export { describeProblem, subjectOf } from './message';
-export { notifyDispute, notifyEscalations, notifyNewHighSeverity, notifyReminders, ticketLine } from './notify';
+export {
+  notifyDispute,
+  notifyDisputeDismissed,
+  notifyEscalations,
+  notifyNewHighSeverity,
+  notifyReminders,
+  ticketLine,
+} from './notify';
 export {
   filterChoices,
   findTicket,
@@ -42,6 +49,8 @@ export {
   commentTicket,
   disputeInTransaction,
   disputeTicket,
+  dismissDispute,
+  disputeSettled,
   reassignTicket,
   transitionTicket,
   TRANSITION_TARGETS,

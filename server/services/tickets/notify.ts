@@ -130,6 +130,31 @@ export async function notifyDispute(
 }
 
 /**
+ * The IT office kept a disputed ticket with its department: the department hears it at once (inbox and e-mail), with
+ * the office's reason and the due date, moved on by the days the dispute took.
+ */
+export async function notifyDisputeDismissed(
+  notifier: Notifier,
+  ticket: Pick<TicketRow, 'id' | 'message' | 'due_at' | 'severity' | 'department_code'> & { message_en?: string | null },
+  reason: string,
+): Promise<void> {
+  await notifier.department(
+    ticket.department_code,
+    {
+      kind: 'ticket.dispute_refused',
+      title: `【异议未采纳】质量工单 #${ticket.id} 仍由本单位整改`,
+      body: `${ticketLine(ticket)}\n理由：${shownFreeText(reason)}`,
+      link: `/tickets/${ticket.id}`,
+      en: {
+        title: `[Dispute not accepted] Quality ticket #${ticket.id} stays with your department`,
+        body: `${ticketLineEn(ticket)}\nReason: ${shownFreeText(reason)}`,
+      },
+    },
+    { email: true },
+  );
+}
+
+/**
  * Escalations go to the IT office at once (inbox and e-mail), and to the inboxes of the department's stewards
  * and its leaders: an overdue ticket is the leader's business, where reminders and new tickets are the stewards'.
  */

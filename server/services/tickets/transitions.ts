@@ -12,6 +12,7 @@
 import type { Knex } from 'knex';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { Action, can, CurrentUser } from '../../policies';
+import { todayIn } from '../calendar';
 import { dueDateFor, TicketCalendar } from './apply';
 import { lockTicket, recordAndAudit, updateTicket } from './events';
 import { clearAnswerForNewOwner, REPORT_CHECK } from './report-state';
@@ -203,6 +204,9 @@ export async function disputeInTransaction(
     throw new ConflictError('tickets.errors.notActive', { id: current.id, status: current.status });
   // Once is enough: the IT office has been told and the page no longer offers the form.
   if (current.disputed_at) throw new AlreadyDoneError('tickets.errors.alreadyDisputed', { id: current.id });
+  // The IT office kept it with this department after an earlier dispute (dismissDispute): decided, not asked again —
+  // each dispute stops the department's clock.
+  if (await disputeSettled(trx, current)) throw new ConflictError('tickets.errors.disputeSettled', { id: current.id });
   const reason = cleanComment(input.reason, 'reason');
   if (!reason) throw new ValidationError([{ field: 'reason', key: 'tickets.errors.reasonRequired' }]);
   const updated = await updateTicket(trx, current, { disputed_at: now }, now);
@@ -301,6 +305,82 @@ export async function reassignTicket(
           due_at: updated.due_at,
           cleared_answer: cleared.answer ?? undefined,
           cleared_fix: clearedFix ? new Date(clearedFix).toISOString() : undefined,
+        },
+      },
+      input.origin,
+    );
+    return updated;
+  });
+}
+
+/** Whether the IT office kept this ticket with its current department after a dispute (a `dispute_refused` row naming it). */
+export async function disputeSettled(
+  db: Knex | Knex.Transaction,
+  ticket: Pick<TicketRow, 'id' | 'department_code'>,
+): Promise<boolean> {
+  const row = await db('ticket_events')
+    .where({ ticket_id: ticket.id, kind: 'dispute_refused' })
+    .whereRaw(`details->>'department' = ?`, [ticket.department_code])
+    .first('id');
+  return !!row;
+}
+
+/**
+ * The IT office keeps a disputed ticket with its department: "not our data" is not accepted, and says why (the
+ * department reads it in its history and inbox). While the office decided, the department's clock stood still —
+ * reminders and escalation skip a disputed ticket (deadlines.ts) — so the due date moves on by the working days the
+ * dispute lasted, and the reminder may come again. A report ticket's answer "not ours" is set aside: the department
+ * answers the report again. Reassigning (reassignTicket) is the office's other way to settle a dispute.
+ */
+export async function dismissDispute(
+  db: Knex,
+  input: {
+    ticketId: number;
+    actor: CurrentUser;
+    reason: string;
+    calendar: TicketCalendar & { workingDaysBetween(a: string, b: string): number };
+    expectedVersion?: unknown;
+    origin?: RequestOrigin;
+    now?: Date;
+  },
+): Promise<TicketRow> {
+  const now = input.now ?? new Date();
+  return db.transaction(async (trx) => {
+    const current = await lockVisible(trx, input.ticketId, input.actor);
+    if (!can(input.actor, 'tickets.reassign', { department: current.department_code })) throw new ForbiddenError();
+    if (!ACTIVE_STATUSES.includes(current.status))
+      throw new ConflictError('tickets.errors.notActive', { id: current.id, status: current.status });
+    // Settled meanwhile (dismissed by a colleague, reassigned): nothing to keep.
+    if (!current.disputed_at) throw new ConflictError('tickets.errors.notDisputed', { id: current.id });
+    checkSentTypes({ expectedVersion: input.expectedVersion });
+    checkVersion(current, input.expectedVersion as number | null | undefined);
+    const reason = cleanComment(input.reason, 'reason');
+    if (!reason) throw new ValidationError([{ field: 'reason', key: 'tickets.errors.reasonRequired' }]);
+    const zone = input.calendar.timezone;
+    const lost = Math.max(0, input.calendar.workingDaysBetween(todayIn(zone, new Date(current.disputed_at)), todayIn(zone, now)));
+    const dueAt = lost > 0 ? input.calendar.addWorkingDays(current.due_at, lost) : current.due_at;
+    const updated = await updateTicket(
+      trx,
+      current,
+      { disputed_at: null, due_at: dueAt, ...(dueAt !== current.due_at ? { reminded_at: null } : {}) },
+      now,
+    );
+    const cleared = current.check_kind === REPORT_CHECK ? await clearAnswerForNewOwner(trx, current.id, now) : { answer: null };
+    await recordAndAudit(
+      trx,
+      updated,
+      'ticket.dispute_refuse',
+      {
+        kind: 'dispute_refused',
+        at: now,
+        actor: input.actor,
+        comment: reason,
+        details: {
+          department: current.department_code,
+          due_at_before: current.due_at,
+          due_at: dueAt,
+          working_days: lost,
+          cleared_answer: cleared.answer ?? undefined,
         },
       },
       input.origin,

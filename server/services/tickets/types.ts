@@ -21,6 +21,8 @@ export type TicketEventKind =
   | 'reopened'
   | 'escalated'
   | 'reminded'
+  /** The IT office kept a disputed ticket with its department (transitions.ts dismissDispute). */
+  | 'dispute_refused'
   // Kept for user error reports (issue 6).
   | 'reported'
   | 'answered'
