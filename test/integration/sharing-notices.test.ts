@@ -156,9 +156,9 @@ it('tells each source department of its own part only, the leader at stage 4, an
   expect(atSource.stuSteward).toEqual([
     expect.objectContaining({
       kind: 'sharing.stage',
-      title: `数据共享申请 #${id} 待您审核：数据来源部门审核（STU）`,
+      title: `数据共享申请 #${id} 待您审核：数据来源部门审核（学生处）`,
       body: '答复期限：2026-03-09',
-      title_en: `Data-sharing request #${id} is waiting for your review: Data-source department review (STU)`,
+      title_en: `Data-sharing request #${id} is waiting for your review: Data-source department review (学生处)`,
       body_en: 'Due 2026-03-09',
     }),
   ]);
@@ -212,10 +212,10 @@ it('tells two source departments in parallel; on arbitration the IT office when 
   for (const officer of ['office', 'office2'] as const) {
     expect(asked[officer].map((n) => n.kind)).toEqual(['sharing.stage', 'sharing.arbitration_requested']);
     expect(asked[officer][1].title).toBe(
-      `数据共享申请 #${id}：申请人对数据来源部门审核（ORG）的不共享决定申请仲裁，请信息化办公室裁决`,
+      `数据共享申请 #${id}：申请人对数据来源部门审核（党委组织部）的不共享决定申请仲裁，请信息化办公室裁决`,
     );
     expect(asked[officer][1].title_en).toBe(
-      `Data-sharing request #${id}: the applicant asks for arbitration of the refusal at Data-source department review (ORG)`,
+      `Data-sharing request #${id}: the applicant asks for arbitration of the refusal at Data-source department review (党委组织部)`,
     );
     expect(asked[officer][1].body).not.toContain('评优');
   }

@@ -22,10 +22,12 @@ export function pendingStageIds(stages: StageRow[]): Set<number> {
   return new Set(stages.filter((s) => s.status === 'pending').map((s) => Number(s.id)));
 }
 
-/** The stage's name, a data source's with its department: 数据来源部门审核（HR）. */
+/** The stage's name, a data source's with its department by name (its code when it has none): 数据来源部门审核（人事处）. */
 function stageName(stage: StageRow, t: typeof noticeText, open: string, close: string): string {
   const name = t(`sharing.stageKind.${stage.kind}`);
-  return stage.kind === 'source' && stage.department_code ? `${name}${open}${stage.department_code}${close}` : name;
+  const department =
+    typeof stage.department_name === 'string' && stage.department_name ? stage.department_name : stage.department_code;
+  return stage.kind === 'source' && department ? `${name}${open}${department}${close}` : name;
 }
 const stageZh = (stage: StageRow) => stageName(stage, noticeText, '（', '）');
 const stageEn = (stage: StageRow) => stageName(stage, noticeTextEn, ' (', ')');

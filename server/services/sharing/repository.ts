@@ -81,7 +81,7 @@ export const NO_ARBITER_SQL = `(s.kind = 'source' AND s.status = 'rejected' AND 
 
 /**
  * A request's stages in order, with `no_other_reviewer` (see NO_OTHER_REVIEWER_SQL), `no_leader` (NO_LEADER_SQL),
- * `no_final_reviewer` (NO_FINAL_REVIEWER_SQL) and `no_arbiter` (NO_ARBITER_SQL).
+ * `no_final_reviewer` (NO_FINAL_REVIEWER_SQL), `no_arbiter` (NO_ARBITER_SQL) and the department's `department_name`.
  */
 export function stageRows(db: Db, requestId: number) {
   return stageOrder(
@@ -93,6 +93,8 @@ export function stageRows(db: Db, requestId: number) {
         db.raw(`${NO_LEADER_SQL} AS no_leader`),
         db.raw(`${NO_FINAL_REVIEWER_SQL} AS no_final_reviewer`),
         db.raw(`${NO_ARBITER_SQL} AS no_arbiter`),
+        // The department by the name people know it by (notices say 数据来源部门审核（人事处）, not its code).
+        db.raw('(SELECT d.name FROM departments AS d WHERE d.code = s.department_code) AS department_name'),
       ),
   );
 }
