@@ -98,7 +98,7 @@ it('a message is tied to its input: aria-invalid, and aria-describedby naming th
   expect(form).toContain('data-index="0" role="group" aria-label="字段" aria-describedby="items-0-fields-error">');
   expect(form).toContain(
     'aria-label="其他字段（英文字段名，逗号分隔）" aria-invalid="true" aria-describedby="items-0-fields-error">\n' +
-      '          <p class="field-error" role="alert" id="items-0-fields-error">请为表 staff_basic 至少选择一个字段</p>',
+      '          <p class="field-error" role="alert" id="items-0-fields-error">请为表“教职工基本信息（staff_basic）”至少选择一个字段</p>',
   );
   // Every message has its id and something names it; an input without a message is not invalid.
   const messages = [...form.matchAll(/<p class="field-error" role="alert"( id="([^"]+)")?>/g)];

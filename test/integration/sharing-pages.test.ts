@@ -186,7 +186,7 @@ describe('the request form', () => {
     );
     expect(res.status).toBe(422);
     expect(res.text).toContain(
-      '<p class="field-error" role="alert" id="items-0-fields-error">数据目录中表 staff_basic 没有以下字段：mobile_phone、wechat</p>',
+      '<p class="field-error" role="alert" id="items-0-fields-error">数据目录中表“教职工基本信息（staff_basic）”没有以下字段：mobile_phone、wechat</p>',
     );
     expect(res.text).toContain('value="NAME, mobile_phone, wechat"');
   });
@@ -283,7 +283,7 @@ describe('the request form', () => {
     expect(res.body.fields).toEqual({
       whitelist: '“访问数据需设置白名单地址”格式不正确：fe80::1/129（应为IPv4/IPv6 地址或 CIDR 网段）',
       'items.0.table': '表“工资明细（salary_detail）”属于不共享类数据，不能申请',
-      'items.1.fields': '请为表 org_unit 至少选择一个字段',
+      'items.1.fields': '请为表“组织机构（org_unit）”至少选择一个字段',
       pledge_accepted: '请阅读并接受《数据安全保密承诺书》',
     });
   });

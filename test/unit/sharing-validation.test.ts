@@ -186,7 +186,7 @@ describe('validation modes', () => {
       pledge_accepted: true,
     });
     expect(validateRequest(twice, catalog, zh, 'api').map((e) => [e.field, zh(e.key, e.params)])).toEqual([
-      ['items.1.table', '表 staff_basic 重复出现，请合并为一行'],
+      ['items.1.table', '表“教职工基本信息（staff_basic）”重复出现，请合并为一行'],
       ['items.2.table', '表“工资明细（salary_detail）”属于不共享类数据，不能申请'],
     ]);
   });

@@ -234,6 +234,9 @@ function validateItems(input: SharingInput, catalog: Catalog | null, t: Translat
     return errors;
   }
   const seen = new Set<string>();
+  // A catalog table as the form's menu names it: its title, its name beside it (教职工基本信息（staff_basic）).
+  const label = (table: { name: string; title?: string | null }) =>
+    table.title ? `${table.title}${t('common.inParentheses', { text: table.name })}` : table.name;
   input.items.forEach((item, i) => {
     // Table names match ignoring case (`STAFF_BASIC` is `staff_basic`), as field names do.
     const table = catalogTable(catalog, item.table);
@@ -245,17 +248,17 @@ function validateItems(input: SharingInput, catalog: Catalog | null, t: Translat
       errors.push({
         field: `items.${i}.table`,
         key: 'sharing.errors.tableNotShared',
-        params: { table: table.title ? `${table.title}（${table.name}）` : table.name },
+        params: { table: label(table) },
       });
     } else if (seen.has(table.name)) {
-      errors.push({ field: `items.${i}.table`, key: 'sharing.errors.duplicateTable', params: { table: table.name } });
+      errors.push({ field: `items.${i}.table`, key: 'sharing.errors.duplicateTable', params: { table: label(table) } });
     }
     if (table) seen.add(table.name);
     if (item.fields.length === 0) {
       errors.push({
         field: `items.${i}.fields`,
         key: 'sharing.errors.noFields',
-        params: { table: table?.name || item.table || String(i + 1) },
+        params: { table: table ? label(table) : item.table || String(i + 1) },
       });
     }
     if (table && declaresFields(table)) {
@@ -266,7 +269,7 @@ function validateItems(input: SharingInput, catalog: Catalog | null, t: Translat
         errors.push({
           field: `items.${i}.fields`,
           key: 'sharing.errors.unknownFields',
-          params: { table: table.name, fields: unknown.join('、') },
+          params: { table: label(table), fields: unknown.join(t('common.enumSeparator')) },
         });
     } else {
       const bad = item.fields.find((f) => !COLUMN.test(f));
