@@ -80,6 +80,13 @@ describe('fixed → the reporter confirms', () => {
     // Confirming twice changes nothing: back to the report, which says so (qa-reports-double-submit).
     expect((await reporterPost('reporter', `/reports/${r.id}/confirm`)).status).toBe(303);
     expect((await eventsOf(ticketId)).filter((e) => e.kind === 'confirmed')).toHaveLength(1);
+    // Settled, the report shows no due date any more (处理期限 is the department's while it works on it).
+    const settled = (await (await world.as('reporter')).agent.get(`/reports/${r.id}`).expect(200)).text;
+    expect(settled).toContain('已解决');
+    expect(settled).not.toContain('处理期限');
+    const row = (await (await world.as('reporter')).agent.get('/reports/mine').expect(200)).text;
+    const cells = row.slice(row.indexOf(`href="/reports/${r.id}"`), row.indexOf('</tr>', row.indexOf(`href="/reports/${r.id}"`)));
+    expect(cells).toContain('<td class="when"></td>');
   });
 });
 
