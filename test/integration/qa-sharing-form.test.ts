@@ -121,3 +121,28 @@ it('its headings go down one level at a time (h1, then h2: no h3 under the h1)',
   const jumps = levels.filter((level, i) => i > 0 && level > levels[i - 1] + 1);
   expect(jumps).toEqual([]);
 });
+
+it('names a file the sent-back form did not keep, beside its input and in the summary at the top', async () => {
+  const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
+  const res = await s.agent
+    .post('/sharing/new')
+    .set('X-CSRF-Token', s.csrf)
+    .set('Accept', 'text/html')
+    .field('items[0][table]', 'staff_basic')
+    .field('action', 'submit')
+    .attach('material', pdf, '立项批复.pdf')
+    .expect(422);
+  const summary = res.text.slice(
+    res.text.indexOf('error-summary'),
+    res.text.indexOf('</div>', res.text.indexOf('error-summary')),
+  );
+  expect(summary).toContain(
+    '<a href="#material-again">请重新选择“系统立项或相关材料”：所选文件“立项批复.pdf”未随退回的表单保留</a>',
+  );
+  expect(res.text).toContain(
+    '<p class="muted warn-text" id="material-again">请重新选择“系统立项或相关材料”：所选文件“立项批复.pdf”未随退回的表单保留</p>',
+  );
+  // No pledge scan was chosen: its input keeps the general hint, and the summary does not name it.
+  expect(res.text).toContain('<p class="muted" id="pledge_scan-again">表单退回时不保留已选的文件，请重新选择。</p>');
+  expect(summary).not.toContain('#pledge_scan-again');
+});

@@ -662,15 +662,16 @@ describe('a form sent back (422) says what to correct at its top, and that files
     expect(res.status).toBe(422);
     const summary = summaryOf(res.text);
     expect(summary?.beforeForm).toBe(true);
-    expect(summary?.links).toHaveLength(1);
+    // The mistake, then the file that was not kept (it must be chosen again, or the next send fails on it).
+    expect(summary?.links.map((l) => l.anchor)).toEqual(['vendors-0-id_card-error', 'material-again']);
     const [link] = summary!.links;
-    expect(link.anchor).toBe('vendors-0-id_card-error');
     // The message beside the input, and in the summary with its table and row (a member's row has a 姓名 too).
     const beside = new RegExp(`<p class="field-error" role="alert" id="${link.anchor}">([^<]*)</p>`).exec(res.text)![1];
     expect(beside).toContain('身份证号');
     expect(link.message).toBe(`系统开发人员信息（公司）第 1 行：${beside}`);
-    // Browsers cannot put a file back: the form says so under both file inputs.
-    expect(res.text.split('表单退回时不保留已选的文件，请重新选择。')).toHaveLength(3);
+    // Browsers cannot put a file back: the form says so under both file inputs, naming the one chosen.
+    expect(res.text).toContain('id="material-again">请重新选择“系统立项或相关材料”：所选文件“立项批复.pdf”未随退回的表单保留</p>');
+    expect(res.text.split('表单退回时不保留已选的文件，请重新选择。')).toHaveLength(2);
   });
 
   it('an empty form: every message of the summary links to a message on the page; a missing file is to be uploaded', async () => {

@@ -104,15 +104,31 @@ export function sharingRoutes(ctx: AppContext): Router {
    * A sent-back form's messages for its summary, each with the id of its message beside the input (errorId). A row's
    * message says which table and row (请填写“姓名” alone could be a member's or a vendor's).
    */
-  function errorSummary(t: Request['t'], fields: Record<string, string> | undefined): { anchor: string; message: string }[] {
-    return Object.entries(fields ?? {}).map(([path, message]) => {
+  function errorSummary(
+    t: Request['t'],
+    fields: Record<string, string> | undefined,
+    dropped: DroppedFiles = {},
+  ): { anchor: string; message: string }[] {
+    const messages = Object.entries(fields ?? {}).map(([path, message]) => {
       const row = /^(members|vendors|items)\.(\d+)\./.exec(path);
       return {
         anchor: `${path.replace(/\./g, '-')}-error`,
         message: row ? t('common.inRow', { section: t(ROW_SECTIONS[row[1]]), row: Number(row[2]) + 1, message }) : message,
       };
     });
+    // A file chosen with the form is not kept when the form comes back (the browser cannot be given it again): said
+    // in the summary too, or the next send fails once more on "请上传…" after the listed mistakes are fixed.
+    const again = (input: 'material' | 'pledge_scan', label: string, name?: string) =>
+      name ? [{ anchor: `${input}-again`, message: t('sharing.form.fileDropped', { label: t(label), name }) }] : [];
+    return [
+      ...messages,
+      ...again('material', 'sharing.form.material', dropped.material),
+      ...again('pledge_scan', 'sharing.form.pledgeScan', dropped.pledge_scan),
+    ];
   }
+
+  /** The names of the files a sent-back form carried, by input: the browser does not keep them. */
+  type DroppedFiles = { material?: string; pledge_scan?: string };
 
   async function renderForm(
     req: Request,
@@ -129,7 +145,7 @@ export function sharingRoutes(ctx: AppContext): Router {
         department: department?.name ?? req.user!.department,
         university: universityName(ctx.config, req),
         ...extra,
-        errorSummary: errorSummary(req.t, extra.fields as Record<string, string> | undefined),
+        errorSummary: errorSummary(req.t, extra.fields as Record<string, string> | undefined, extra.dropped as DroppedFiles),
       }),
     );
   }
@@ -159,7 +175,13 @@ export function sharingRoutes(ctx: AppContext): Router {
       if (!(err instanceof ValidationError)) throw err;
       // The draft's stored approval material is kept when no new file is chosen: the form says so again.
       const materialName = draftId ? await materialNameOf(draftId) : null;
-      await renderForm(req, res, 422, input, { action, fields: fieldMessages(err, req), draftId, materialName, formId });
+      const fields = fieldMessages(err, req);
+      // The files sent that were fine in themselves (a file's own problem is its message): to be chosen again.
+      const dropped: DroppedFiles = {
+        material: files.material && !fields.material ? files.material.filename : undefined,
+        pledge_scan: files.pledgeScan && !fields.pledge_scan ? files.pledgeScan.filename : undefined,
+      };
+      await renderForm(req, res, 422, input, { action, fields, draftId, materialName, formId, dropped });
     }
   }
 
