@@ -127,5 +127,12 @@ describe("a department's scorecard page", () => {
     const org = await buildUser(t.db.knex, { department: 'ORG', roles: ['steward'] });
     const orgPage = (await (await signIn(t.app, org.login, org.password)).agent.get('/scorecards/ORG').expect(200)).text;
     expect(byTable(orgPage)).toMatch(/教职工基本信息 staff — — 1 \/ 1 5 /);
+    // The dashboard's worst tables: each department's part of a table, linking the scorecard that counts it.
+    const office = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'] });
+    const dash = (await (await signIn(t.app, office.login, office.password)).agent.get('/dashboard').expect(200)).text;
+    const from = dash.indexOf(`<h2>${zh('scorecards.dashboard.worstTables')}</h2>`);
+    const worst = visibleText(dash.slice(from, dash.indexOf('</table>', from)));
+    expect(worst).toMatch(/教职工基本信息 staff 人事处 1 \/ 2 7 新鲜/);
+    expect(worst).toMatch(/教职工基本信息 staff 党委组织部 1 \/ 1 5 —/);
   });
 });

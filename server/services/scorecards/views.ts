@@ -179,28 +179,20 @@ export async function dashboardModel(db: Knex, opts: { today: string; from: stri
           .select('day')
           .avg({ score: 'score' }),
         heatMap(db, last, { limit: HEAT_TABLES }),
-        db('scorecard_table_days as t')
-          .leftJoin('catalog_tables as c', 'c.name', 't.table_name')
-          .leftJoin('departments as d', 'd.code', 't.department_code')
-          .where('t.day', last)
-          .andWhere('t.checks_failed', '>', 0)
+        // Each department's part of a table, as its scorecard counts it: HR's staff_basic and 党委组织部's 政治面貌 in
+        // it are two rows, each linking the scorecard that counts it.
+        departmentTableRows(db, last)
+          .leftJoin('departments as d', 'd.code', 'k.department_code')
+          .groupBy('d.name')
+          .select('d.name as department_name')
+          .havingRaw('count(*) filter (where not k.passed) > 0')
           .orderBy([
-            { column: 't.checks_failed', order: 'desc' },
-            { column: 't.violations', order: 'desc' },
-            { column: 't.table_name' },
+            { column: 'checks_failed', order: 'desc' },
+            { column: 'violations', order: 'desc' },
+            { column: 'k.table_name' },
+            { column: 'k.department_code' },
           ])
-          .limit(10)
-          .select(
-            't.table_name',
-            't.department_code',
-            't.checks',
-            't.checks_failed',
-            't.violations',
-            't.checked',
-            't.fresh',
-            'c.title',
-            'd.name as department_name',
-          ),
+          .limit(10),
         latestRun(db),
       ]);
       const meanTrend = meanRows as unknown as { day: string; score: unknown }[];
@@ -331,6 +323,31 @@ export async function scorecardModel(
   return { ...model, overdue };
 }
 
+/**
+ * A day's check results by table and by the department each check counts for: a department's part of a table is the
+ * checks of the fields it owns and, when the table is its own, the table's (freshness, keys) — not another
+ * department's fields in it (政治面貌 is 党委组织部's in HR's staff_basic), whose failures it neither fixes nor is
+ * scored on. Freshness and hours since the update are the table owner's, shown on the owner's row only.
+ */
+function departmentTableRows(db: Knex, day: string) {
+  return db('scorecard_check_days as k')
+    .leftJoin('scorecard_table_days as t', (on) => on.on('t.table_name', 'k.table_name').andOn('t.day', 'k.day'))
+    .leftJoin('catalog_tables as c', 'c.name', 'k.table_name')
+    .where('k.day', day)
+    .groupBy('k.table_name', 'k.department_code', 't.department_code', 't.fresh', 't.hours_since_update', 'c.title')
+    .select(
+      'k.table_name',
+      'k.department_code',
+      'c.title',
+      db.raw('case when t.department_code = k.department_code then t.fresh end as fresh'),
+      db.raw('case when t.department_code = k.department_code then t.hours_since_update end as hours_since_update'),
+      db.raw('count(*)::int as checks'),
+      db.raw('(count(*) filter (where not k.passed))::int as checks_failed'),
+      db.raw('sum(k.violations)::bigint as violations'),
+      db.raw('sum(k.checked_rows)::bigint as checked'),
+    );
+}
+
 async function scorecardBody(db: Knex, department: string, today: string, from: string, to: string) {
   const opts = { from, to };
   const cutoff = snapshotCutoff(today, to);
@@ -361,26 +378,9 @@ async function scorecardBody(db: Knex, department: string, today: string, from: 
       .andWhere('day', '<=', last)
       .orderBy('day')
       .select('day', 'score', ...COMPONENTS),
-    // The department's own checks, by table: those of the fields it owns, and its tables' own (freshness, unique
-    // keys…) — not another department's fields in its tables (政治面貌 is 党委组织部's in HR's staff_basic), whose
-    // failures it neither fixes nor is scored on; and a table of another department where it owns a field. Freshness
-    // is the table owner's, shown on its own tables only.
-    db('scorecard_check_days as k')
-      .leftJoin('scorecard_table_days as t', (on) => on.on('t.table_name', 'k.table_name').andOn('t.day', 'k.day'))
-      .leftJoin('catalog_tables as c', 'c.name', 'k.table_name')
-      .where({ 'k.department_code': department, 'k.day': last })
-      .groupBy('k.table_name', 't.department_code', 't.fresh', 't.hours_since_update', 'c.title')
-      .orderBy([{ column: 'checks_failed', order: 'desc' }, { column: 'k.table_name' }])
-      .select(
-        'k.table_name',
-        'c.title',
-        db.raw('case when t.department_code = ? then t.fresh end as fresh', [department]),
-        db.raw('case when t.department_code = ? then t.hours_since_update end as hours_since_update', [department]),
-        db.raw('count(*)::int as checks'),
-        db.raw('(count(*) filter (where not k.passed))::int as checks_failed'),
-        db.raw('sum(k.violations)::bigint as violations'),
-        db.raw('sum(k.checked_rows)::bigint as checked'),
-      ),
+    departmentTableRows(db, last)
+      .where('k.department_code', department)
+      .orderBy([{ column: 'checks_failed', order: 'desc' }, { column: 'k.table_name' }]),
     heatMap(db, last, { department }),
     // By the titles people know tables and fields by, as the table list above (names beside them).
     db('scorecard_check_days as k')
