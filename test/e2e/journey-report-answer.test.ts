@@ -68,7 +68,7 @@ describeBrowser('journey: a data user reports an error and sees the answer', () 
     expect(reports).toContain('报告人甲');
     expect(reports).toContain('张三老师 2024 年已入党，政治面貌应为中共党员');
     expect(reports).toContain('群众');
-    expect(await steward.locator('ol.report-history').innerText()).toContain('报告人甲 用户报告数据错误 → 待处理');
+    expect(await steward.locator('ol.report-history').innerText()).toContain('报告人甲 用户报告数据错误 → 待签收');
     // The steward corrects 政治面貌 at the source; the hub has it after the next sync.
     await j.t.db.knex('staff_basic').where({ staff_no: '20190001' }).update({ political_status: '中共党员' });
     await steward.check('input[name="answer"][value="fixed"]');
@@ -94,6 +94,8 @@ describeBrowser('journey: a data user reports an error and sees the answer', () 
     expect(line).toContain('已按组织关系材料更正为中共党员');
     await screenshot(reporter, 'journey-report-3-mine');
     await Promise.all([reporter.waitForURL(reportUrl), mine.locator(`a[href="/reports/${reportId}"]`).click()]);
+    // Before confirming, the reporter checks the hub as it is now (staff_basic is shared on condition: no value shown).
+    expect(await reporter.locator('p.hub-now').innerText()).toBe('中台中该记录的“政治面貌”现与您建议的值一致。');
     await clickAndLoad(reporter, 'button:has-text("确认已更正")');
     expect(reporter.url()).toBe(reportUrl);
     expect(await flashText(reporter)).toBe('已确认，工单已解决。谢谢！');

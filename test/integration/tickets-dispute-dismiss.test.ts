@@ -1,7 +1,7 @@
 import { buildUser } from '../factories';
-import { buildTicket, exampleCalendar, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
+import { buildTicket, checkResult, exampleCalendar, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
-import { escalateOverdueTickets, remindDueTickets } from '../../server/services/tickets';
+import { applyCheckResults, escalateOverdueTickets, remindDueTickets } from '../../server/services/tickets';
 
 /**
  * A department disputes a ticket ("not our data"); the IT office either reassigns it or — here — keeps it with the
@@ -107,4 +107,30 @@ it('refuses a ticket with no dispute pending (409), and anyone but the IT office
     .type('form')
     .send({ _csrf: hr.csrf, reason: '自己驳回' })
     .expect(403);
+});
+
+it('a dispute ends when a passing run resolves the ticket: reopened later, its clock runs and it may be disputed again', async () => {
+  const id = (await buildTicket(t.db.knex, catalog, at('2026-03-02T02:00:00Z'), { field: 'email', check: 'validate' })).id;
+  t.ctx.now = () => at('2026-03-03T02:00:00Z');
+  const hr = await signIn(t.app, steward.login, steward.password);
+  await hr.agent.post(`/tickets/${id}/dispute`).type('form').send({ _csrf: hr.csrf, reason: '邮箱由本人维护' }).expect(302);
+  const run = (runId: string, passed: boolean, now: string) =>
+    applyCheckResults(t.db.knex, {
+      runId,
+      results: [checkResult({ field: 'email', check: 'validate', passed })],
+      catalog,
+      calendar,
+      now: at(now),
+    });
+  expect((await run('pass', true, '2026-03-04T02:00:00Z')).resolved).toEqual([id]);
+  expect((await run('fail', false, '2026-03-16T02:00:00Z')).reopened).toEqual([id]);
+  // Reopened on Monday 03-16, due 03-23: reminded on Friday 03-20, escalated on Tuesday 03-24 — a stale flag stopped both.
+  expect(await t.db.knex('tickets').where({ id }).first('status', 'disputed_at', 'due_at')).toEqual({
+    status: 'open',
+    disputed_at: null,
+    due_at: '2026-03-23',
+  });
+  expect((await remindDueTickets(t.db.knex, { calendar, now: at('2026-03-20T01:00:00Z') })).map((x) => x.id)).toContain(id);
+  expect((await escalateOverdueTickets(t.db.knex, { calendar, now: at('2026-03-24T01:00:00Z') })).map((x) => x.id)).toContain(id);
+  expect((await hr.agent.get(`/tickets/${id}`).expect(200)).text).toContain(`action="/tickets/${id}/dispute"`);
 });

@@ -74,7 +74,7 @@ declare module 'express-session' {
 }
 
 /** Event kinds a reporter sees in the history of their report (not other reporters' descriptions). */
-const REPORTER_EVENTS = ['transition', 'answered', 'confirmed', 'reopened', 'reassigned', 'disputed'];
+const REPORTER_EVENTS = ['transition', 'answered', 'confirmed', 'reopened', 'reassigned', 'disputed', 'dispute_refused'];
 
 /**
  * Error reports (数据纠错): the report form with its hub look-up, "我的报告", the reporter's

@@ -14,7 +14,7 @@ import { ticketRule } from '../catalog/present';
 import { appendAudit } from '../../services/audit';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { notifierFromConfig } from '../../services/notifications';
-import { reportTicketForOutsider } from '../../services/reports';
+import { knownValues, maskReportText, reportsOfTicket, reportTicketForOutsider } from '../../services/reports';
 import { webhookUrlProblem } from '../../services/notifications/webhook';
 import {
   AlreadyDoneError,
@@ -32,6 +32,8 @@ import {
   recheckRequester,
   saveDueWorkingDays,
   SEVERITIES,
+  shownFreeText,
+  ticketField,
   ticketHistory,
   toReadersTicket,
   transitionTicket,
@@ -465,7 +467,17 @@ export function ticketsRoutes(ctx: AppContext): Router {
           origin: origin(req),
           now: ctx.now(),
         });
-        await notifyDisputeDismissed(notifier, ticket, reason.trim());
+        // Masked as the ticket's pages mask it; a report ticket's by the reports' rule (a suggested name repeated in
+        // the reason is masked there), and the department answers it on its report page.
+        const report = ticket.check_kind === 'report';
+        const shown = report
+          ? maskReportText(
+              reason.trim(),
+              ticketField((await loadCurrentCatalog(db))?.catalog, ticket.table_name, ticket.field_name),
+              knownValues(await reportsOfTicket(db, ticket.id)),
+            )
+          : (shownFreeText(reason.trim()) ?? '');
+        await notifyDisputeDismissed(notifier, ticket, shown, report ? `/reports/tickets/${ticket.id}` : `/tickets/${ticket.id}`);
       },
       'tickets.flash.disputeDismissed',
     );

@@ -179,7 +179,13 @@ async function applyOne(
 
   if (result.passed) {
     if (active) {
-      const ticket = await updateTicket(trx, active, { status: 'resolved', resolved_at: now, last_run_id: runId }, now);
+      // A dispute waiting on it ends with it: were it reopened, the stale flag would stop its clock (deadlines.ts).
+      const ticket = await updateTicket(
+        trx,
+        active,
+        { status: 'resolved', resolved_at: now, last_run_id: runId, disputed_at: null },
+        now,
+      );
       await recordAndAudit(trx, ticket, 'ticket.resolve', {
         kind: 'transition',
         at: now,
@@ -265,6 +271,8 @@ async function applyOne(
         escalated_at: null,
         reminded_at: null,
         recheck_requested_at: null,
+        // A new occurrence of the problem: the department may dispute it (again), its clock runs.
+        disputed_at: null,
       },
       now,
     );

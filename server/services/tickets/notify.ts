@@ -131,23 +131,25 @@ export async function notifyDispute(
 
 /**
  * The IT office kept a disputed ticket with its department: the department hears it at once (inbox and e-mail), with
- * the office's reason and the due date, moved on by the days the dispute took.
+ * the office's reason and the due date, moved on by the days the dispute took. `shownReason` is masked by the caller as
+ * the ticket's pages mask it (a report ticket's by the reports' rule); `link` is where the department acts on it.
  */
 export async function notifyDisputeDismissed(
   notifier: Notifier,
   ticket: Pick<TicketRow, 'id' | 'message' | 'due_at' | 'severity' | 'department_code'> & { message_en?: string | null },
-  reason: string,
+  shownReason: string,
+  link: string,
 ): Promise<void> {
   await notifier.department(
     ticket.department_code,
     {
       kind: 'ticket.dispute_refused',
       title: `【异议未采纳】质量工单 #${ticket.id} 仍由本单位整改`,
-      body: `${ticketLine(ticket)}\n理由：${shownFreeText(reason)}`,
-      link: `/tickets/${ticket.id}`,
+      body: `${ticketLine(ticket)}\n理由：${shownReason}`,
+      link,
       en: {
         title: `[Dispute not accepted] Quality ticket #${ticket.id} stays with your department`,
-        body: `${ticketLineEn(ticket)}\nReason: ${shownFreeText(reason)}`,
+        body: `${ticketLineEn(ticket)}\nReason: ${shownReason}`,
       },
     },
     { email: true },

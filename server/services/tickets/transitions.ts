@@ -359,13 +359,19 @@ export async function dismissDispute(
     const zone = input.calendar.timezone;
     const lost = Math.max(0, input.calendar.workingDaysBetween(todayIn(zone, new Date(current.disputed_at)), todayIn(zone, now)));
     const dueAt = lost > 0 ? input.calendar.addWorkingDays(current.due_at, lost) : current.due_at;
+    // A report ticket disputed after its "fixed" answer: that answer and fix are set aside with the "not ours" (the
+    // department answers again), so it no longer waits for its reporters' confirmation — back to acknowledged (the
+    // department has it in hand), as a reassignment puts it back to open. A check ticket's fix still waits for its re-check.
+    const report = current.check_kind === REPORT_CHECK;
+    const status = report && current.status === 'fixed' ? 'acknowledged' : current.status;
     const updated = await updateTicket(
       trx,
       current,
-      { disputed_at: null, due_at: dueAt, ...(dueAt !== current.due_at ? { reminded_at: null } : {}) },
+      { status, disputed_at: null, due_at: dueAt, ...(dueAt !== current.due_at ? { reminded_at: null } : {}) },
       now,
     );
-    const cleared = current.check_kind === REPORT_CHECK ? await clearAnswerForNewOwner(trx, current.id, now) : { answer: null };
+    const cleared = report ? await clearAnswerForNewOwner(trx, current.id, now) : { answer: null };
+    const moved = status !== current.status;
     await recordAndAudit(
       trx,
       updated,
@@ -374,6 +380,8 @@ export async function dismissDispute(
         kind: 'dispute_refused',
         at: now,
         actor: input.actor,
+        from: moved ? current.status : null,
+        to: moved ? status : null,
         comment: reason,
         details: {
           department: current.department_code,

@@ -1,0 +1,100 @@
+import { buildUser } from '../factories';
+import { MONDAY, reportBody, useReportsWorld } from '../factories/reports';
+import { signIn } from '../helpers/app';
+
+/**
+ * The IT office keeps a disputed report ticket with its department: the "not ours" — and a "fixed" given before it —
+ * is set aside, so the department answers the report again (the ticket no longer waits for its reporters'
+ * confirmation, which silence would have given); the department's notice masks the office's reason by the reports'
+ * rule and links to the report's answer page.
+ */
+let col: Awaited<ReturnType<typeof buildUser>>;
+const world = useReportsWorld({
+  apiTokens: true,
+  setup: async () => {
+    col = await buildUser(world.db, { name: '学院专员', department: 'COL', roles: ['steward'] });
+  },
+});
+
+const answer = async (ticketId: number, kind: string, comment: string) => {
+  const c = await signIn(world.app, col.login, col.password);
+  return c.agent
+    .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(c.csrf)}`)
+    .set('Accept', 'text/html')
+    .field('answer', kind)
+    .field('comment', comment);
+};
+
+it('a report ticket disputed after "fixed" and kept: acknowledged, unanswered, answered again; the notice masked', async () => {
+  world.ctx.now = () => MONDAY;
+  const filed = (
+    await world
+      .api('reporter')
+      .post(
+        '/reports',
+        reportBody({ field: 'research_area', description: '研究方向应为凝聚态物理', suggested_value: '凝聚态物理' }),
+      )
+      .expect(201)
+  ).body as { id: number; ticket_id: number };
+  const ticketId = filed.ticket_id;
+  expect((await answer(ticketId, 'fixed', '已更正')).status).toBe(302);
+  expect((await answer(ticketId, 'not_ours', '研究方向由科技处维护')).status).toBe(302);
+
+  world.ctx.now = () => new Date('2026-03-04T02:00:00Z');
+  const office = await world.as('office');
+  const version = (await world.db('tickets').where({ id: ticketId }).first('version')).version;
+  await office.agent
+    .post(`/tickets/${ticketId}/dispute/dismiss`)
+    .type('form')
+    .send({ _csrf: office.csrf, reason: '研究方向（凝聚态物理）由各学院维护', version })
+    .expect(302);
+
+  expect(await world.db('tickets').where({ id: ticketId }).first('status', 'disputed_at')).toEqual({
+    status: 'acknowledged',
+    disputed_at: null,
+  });
+  expect(await world.db('report_tickets').where({ ticket_id: ticketId }).first('answer', 'fixed_at')).toEqual({
+    answer: null,
+    fixed_at: null,
+  });
+  // COL answers again; the reporter is not asked to confirm the fix that was set aside.
+  const c = await signIn(world.app, col.login, col.password);
+  const page = (await c.agent.get(`/reports/tickets/${ticketId}`).expect(200)).text;
+  expect(page).toContain('name="answer" value="fixed"');
+  expect(page).not.toContain('name="answer" value="not_ours"');
+  const mine = (await world.api('reporter').get(`/reports/${filed.id}`).expect(200)).body as { status: string };
+  expect(mine.status).toBe('acknowledged');
+
+  // The department's notice links to the report's answer page, where it answers.
+  const notice = await world.db('notifications').where({ user_id: col.id, kind: 'ticket.dispute_refused' }).first();
+  expect(notice.link).toBe(`/reports/tickets/${ticketId}`);
+});
+
+it('masks the office’s reason in the notice by the reports’ rule: a suggested name repeated in it', async () => {
+  world.ctx.now = () => MONDAY;
+  const filed = (
+    await world
+      .api('reporter')
+      .post('/reports', reportBody({ field: 'name', description: '姓名应为张叁', suggested_value: '张叁' }))
+      .expect(201)
+  ).body as { ticket_id: number };
+  const hr = await world.as('hrSteward');
+  await hr.agent
+    .post(`/reports/tickets/${filed.ticket_id}/answer?_csrf=${encodeURIComponent(hr.csrf)}`)
+    .set('Accept', 'text/html')
+    .field('answer', 'not_ours')
+    .field('comment', '姓名由本人维护')
+    .expect(302);
+  const office = await world.as('office');
+  await office.agent
+    .post(`/tickets/${filed.ticket_id}/dispute/dismiss`)
+    .type('form')
+    .send({ _csrf: office.csrf, reason: '姓名应改为张叁，由人事处维护' })
+    .expect(302);
+  const notice = await world
+    .db('notifications')
+    .where({ user_id: world.people.hrSteward.id, kind: 'ticket.dispute_refused' })
+    .first();
+  expect(notice.body).toContain('理由：姓名应改为张*，由人事处维护');
+  expect(notice.body).not.toContain('张叁');
+});
