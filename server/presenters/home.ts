@@ -36,13 +36,16 @@ export function yearsWithoutHolidays(calendar: { hasHolidayData(year: number): b
   return asked.filter((y) => !calendar.hasHolidayData(y));
 }
 
-/** Active and overdue tickets of one department (or all, for the IT office): one aggregate query. */
+/** Active and overdue (not disputed: the clock stopped) tickets of one department (or all, for the IT office): one aggregate query. */
 async function ticketFigures(ctx: AppContext, department: string | null, today: string) {
   const row = await ctx
     .db('tickets')
     .whereIn('status', ['open', 'acknowledged', 'fixed'])
     .modify((q) => (department ? q.where('department_code', department) : q))
-    .select(ctx.db.raw('count(*) as active'), ctx.db.raw('count(*) filter (where due_at < ?) as overdue', [today]))
+    .select(
+      ctx.db.raw('count(*) as active'),
+      ctx.db.raw('count(*) filter (where due_at < ? and disputed_at is null) as overdue', [today]),
+    )
     .first();
   return { active: Number(row?.active ?? 0), overdue: Number(row?.overdue ?? 0) };
 }

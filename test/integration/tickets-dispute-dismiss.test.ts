@@ -49,6 +49,10 @@ it('stops the clock while disputed, moves the due date on when the office keeps 
   const it = await signIn(t.app, office.login, office.password);
   const page = (await it.agent.get(`/tickets/${ticketId}`).expect(200)).text;
   expect(page).toContain(`action="/tickets/${ticketId}/dispute/dismiss"`);
+  // Past its due date, yet not overdue while disputed: not badged, not in the overdue view (nor counted so elsewhere).
+  expect(page).not.toContain('class="badge bad"');
+  expect((await it.agent.get('/tickets?view=overdue').expect(200)).text).not.toContain(`href="/tickets/${ticketId}"`);
+  expect((await it.agent.get('/tickets?view=disputed').expect(200)).text).toContain(`href="/tickets/${ticketId}"`);
   const version = (await ticket()).version;
   const empty = await it.agent
     .post(`/tickets/${ticketId}/dispute/dismiss`)

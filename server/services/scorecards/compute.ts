@@ -142,12 +142,12 @@ async function ticketCounts(db: Db, day: string, start: Date, end: Date, timezon
   // In turn, not Promise.all: one transaction's connection (see computeDay).
   const state = await db.raw(
     `with t as (
-         select department_code, check_kind, due_at, escalated_at, first_seen,
+         select department_code, check_kind, due_at, escalated_at, first_seen, disputed_at,
                 (status in ('open','acknowledged','fixed') or (status = 'resolved' and resolved_at >= ?) or (status = 'closed' and updated_at >= ?)) as active
            from tickets where first_seen < ?)
        select department_code,
               count(*) filter (where active) as active,
-              count(*) filter (where active and due_at < ?) as overdue,
+              count(*) filter (where active and due_at < ? and disputed_at is null) as overdue,
               count(*) filter (where active and escalated_at < ?) as escalated,
               count(*) filter (where active and check_kind = 'report') as reports_open,
               count(*) filter (where check_kind = 'report' and first_seen >= ?) as reports_received

@@ -306,6 +306,8 @@ export async function scorecardModel(
     .where({ department_code: department })
     .whereIn('status', ['open', 'acknowledged', 'fixed'])
     .andWhere('due_at', '<', today)
+    // Not a disputed one: it waits for the IT office, the department's clock stopped (tickets/deadlines.ts).
+    .whereNull('disputed_at')
     .orderBy([{ column: 'due_at' }, { column: 'id' }])
     .limit(20)
     .select(

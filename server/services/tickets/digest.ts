@@ -52,7 +52,9 @@ export async function buildDigest(
     en: { title: '', body: '' },
   };
   for (const t of tickets) {
-    if (t.due_at < today) d.overdue.push(t);
+    // A disputed ticket waits for the IT office, its clock stopped: neither overdue nor due soon.
+    if (t.disputed_at) d.others.push(t);
+    else if (t.due_at < today) d.overdue.push(t);
     else if (t.due_at <= soon) d.dueSoon.push(t);
     else if (!opts.since || t.first_seen > opts.since) d.fresh.push(t);
     else d.others.push(t);

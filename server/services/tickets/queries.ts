@@ -40,7 +40,11 @@ function filtered(db: Knex, f: TicketFilters): Knex.QueryBuilder {
   if (f.check) q.where({ check_kind: f.check });
   if (f.severity) q.where({ severity: f.severity });
   if (f.ids) q.whereIn('id', f.ids);
-  if (f.view === 'overdue') q.whereIn('status', ACTIVE_STATUSES).where('due_at', '<', f.today ?? '9999-12-31');
+  // A disputed ticket is not overdue: it waits for the IT office, the department's clock stopped (deadlines.ts).
+  if (f.view === 'overdue')
+    q.whereIn('status', ACTIVE_STATUSES)
+      .where('due_at', '<', f.today ?? '9999-12-31')
+      .whereNull('disputed_at');
   if (f.view === 'escalated') q.whereIn('status', ACTIVE_STATUSES).whereNotNull('escalated_at');
   if (f.view === 'disputed') q.whereIn('status', ACTIVE_STATUSES).whereNotNull('disputed_at');
   return q;
@@ -289,7 +293,8 @@ export function toPublicTicket(t: TicketRow, today: string, catalog: Catalog | n
     occurrences: t.occurrences,
     due_at: t.due_at,
     reopened: t.reopened,
-    overdue: ACTIVE_STATUSES.includes(t.status) && t.due_at < today,
+    // Not while disputed: the department's clock stands still until the IT office decides (deadlines.ts).
+    overdue: ACTIVE_STATUSES.includes(t.status) && t.due_at < today && !t.disputed_at,
     escalated_at: iso(t.escalated_at),
     disputed_at: iso(t.disputed_at),
     resolved_at: iso(t.resolved_at),
