@@ -51,6 +51,27 @@ export async function readHubRecord(
   recordKey: Record<string, string>,
   timeoutMs = LOOKUP_TIMEOUT_MS,
 ): Promise<HubRecord> {
+  // The statement timeout bounds the query once it runs; waiting for a hub connection (the pool is shared with check
+  // runs, which hold connections for minutes) is bounded here too: a page never hangs on the hub, it says
+  // "unavailable". A query answered late is dropped (its connection goes back to the pool when it ends).
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<HubRecord>((resolve) => {
+    timer = setTimeout(() => resolve({ status: 'unavailable' }), timeoutMs);
+  });
+  try {
+    return await Promise.race([readOnce(hub, table, field, recordKey, timeoutMs), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readOnce(
+  hub: Hub,
+  table: CatalogTable,
+  field: CatalogField,
+  recordKey: Record<string, string>,
+  timeoutMs: number,
+): Promise<HubRecord> {
   try {
     const where = table.key.map((column) => `${quoteIdent(hub.dialect, column)} = ?`).join(' AND ');
     const sql = `SELECT ${quoteIdent(hub.dialect, field.name)} AS hw_value FROM ${quoteTable(hub.dialect, table.name)} WHERE ${where} LIMIT 1`;
