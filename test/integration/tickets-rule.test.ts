@@ -41,7 +41,7 @@ it('says the pattern, and links the table and field to the field’s row of the 
 
 it('spells out a short national code list (性别), and names a long one', async () => {
   expect((await ruleOf({ check: 'codes', field: 'gender' })).rule).toBe(
-    '代码：GB/T 2261.1 人的性别代码：0 未知的性别、1 男、2 女、9 未说明的性别',
+    '代码：GB/T 2261.1 人的性别代码（0 未知的性别、1 男、2 女、9 未说明的性别）',
   );
   expect((await ruleOf({ check: 'codes', field: 'political_status', department: 'ORG' })).rule).toBe(
     '代码：GB/T 4762 政治面貌代码',

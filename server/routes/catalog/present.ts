@@ -246,7 +246,7 @@ export function ticketRule(
       const tag = codesTag(field, t, locale);
       const list = field.codes?.kind === 'builtin' ? BUILTIN_CODE_LISTS[field.codes.name]?.codes : undefined;
       if (!tag || !list || list.length > SPELLED_OUT_CODES) return tag ?? null;
-      return `${tag}${t('common.colon')}${list.map((c) => `${c.code} ${c.label}`).join(t('common.enumSeparator'))}`;
+      return `${tag}${t('common.inParentheses', { text: list.map((c) => `${c.code} ${c.label}`).join(t('common.enumSeparator')) })}`;
     }
     default:
       return null;
