@@ -19,15 +19,20 @@ const historyItems = (html: string) =>
       .trim(),
   );
 
+/** A report on 姓名 of staff 20190001 by the reporter, through the API: its ticket's id. */
+async function fileNameReport(): Promise<number> {
+  const token = await issueApiToken(world.db, world.people.reporter.id);
+  const filed = await request(world.app)
+    .post('/api/v1/reports')
+    .set('Authorization', `Bearer ${token}`)
+    .send(reportBody({ field: 'name', description: '姓名应为张叁' }))
+    .expect(201);
+  return filed.body.ticket_id as number;
+}
+
 describe('a report fix confirmed by silence, on the ticket page', () => {
   it('says the system confirmed it after 5 working days without objection, in both languages', async () => {
-    const token = await issueApiToken(world.db, world.people.reporter.id);
-    const filed = await request(world.app)
-      .post('/api/v1/reports')
-      .set('Authorization', `Bearer ${token}`)
-      .send(reportBody({ field: 'name', description: '姓名应为张叁' }))
-      .expect(201);
-    const ticket = filed.body.ticket_id as number;
+    const ticket = await fileNameReport();
     const steward = await world.as('hrSteward');
     await steward.agent
       .post(`/reports/tickets/${ticket}/answer?_csrf=${encodeURIComponent(steward.csrf)}`)
@@ -54,13 +59,7 @@ describe('a report fix confirmed by silence, on the ticket page', () => {
 
 describe('a report ticket is fixed by answering its report', () => {
   it('offers no "fixed, re-check" on the ticket page, and refuses it (409, nothing changed): no re-check looks at one record', async () => {
-    const token = await issueApiToken(world.db, world.people.reporter.id);
-    const filed = await request(world.app)
-      .post('/api/v1/reports')
-      .set('Authorization', `Bearer ${token}`)
-      .send(reportBody({ field: 'name', description: '姓名应为张叁' }))
-      .expect(201);
-    const ticket = filed.body.ticket_id as number;
+    const ticket = await fileNameReport();
     const steward = await world.as('hrSteward');
     const page = (await steward.agent.get(`/tickets/${ticket}`).expect(200)).text;
     expect(page).toContain(`href="/reports/tickets/${ticket}"`);

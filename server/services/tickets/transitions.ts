@@ -89,6 +89,15 @@ async function lockVisible(trx: Knex.Transaction, id: number, actor: CurrentUser
   return ticket;
 }
 
+/** Loads and locks an active ticket for the IT office's decisions on it (reassign, keep after a dispute): 404, 403, 409. */
+async function lockActiveForOffice(trx: Knex.Transaction, id: number, actor: CurrentUser): Promise<TicketRow> {
+  const current = await lockVisible(trx, id, actor);
+  if (!can(actor, 'tickets.reassign', { department: current.department_code })) throw new ForbiddenError();
+  if (!ACTIVE_STATUSES.includes(current.status))
+    throw new ConflictError('tickets.errors.notActive', { id: current.id, status: current.status });
+  return current;
+}
+
 function checkVersion(ticket: TicketRow, expected: number | null | undefined): void {
   if (expected != null && ticket.version !== expected) throw new ConflictError('tickets.errors.stale', { id: ticket.id });
 }
@@ -249,10 +258,7 @@ export async function reassignTicket(
   const department = String(input.department ?? '').trim();
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
-    const current = await lockVisible(trx, input.ticketId, input.actor);
-    if (!can(input.actor, 'tickets.reassign', { department: current.department_code })) throw new ForbiddenError();
-    if (!ACTIVE_STATUSES.includes(current.status))
-      throw new ConflictError('tickets.errors.notActive', { id: current.id, status: current.status });
+    const current = await lockActiveForOffice(trx, input.ticketId, input.actor);
     // The page never offers the ticket's own department: this is the form sent again after it was reassigned.
     if (department === current.department_code)
       throw new AlreadyDoneError('tickets.errors.already.department', { id: current.id });
@@ -346,10 +352,7 @@ export async function dismissDispute(
 ): Promise<TicketRow> {
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
-    const current = await lockVisible(trx, input.ticketId, input.actor);
-    if (!can(input.actor, 'tickets.reassign', { department: current.department_code })) throw new ForbiddenError();
-    if (!ACTIVE_STATUSES.includes(current.status))
-      throw new ConflictError('tickets.errors.notActive', { id: current.id, status: current.status });
+    const current = await lockActiveForOffice(trx, input.ticketId, input.actor);
     // Settled meanwhile (dismissed by a colleague, reassigned): nothing to keep.
     if (!current.disputed_at) throw new ConflictError('tickets.errors.notDisputed', { id: current.id });
     checkSentTypes({ expectedVersion: input.expectedVersion });
