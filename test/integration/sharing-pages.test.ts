@@ -670,7 +670,9 @@ describe('a form sent back (422) says what to correct at its top, and that files
     expect(beside).toContain('身份证号');
     expect(link.message).toBe(`系统开发人员信息（公司）第 1 行：${beside}`);
     // Browsers cannot put a file back: the form says so under both file inputs, naming the one chosen.
-    expect(res.text).toContain('id="material-again">请重新选择“系统立项或相关材料”：所选文件“立项批复.pdf”未随退回的表单保留</p>');
+    expect(res.text).toContain(
+      'id="material-again">请重新选择“系统立项或相关材料”：所选文件“立项批复.pdf”未随退回的表单保留</p>',
+    );
     expect(res.text.split('表单退回时不保留已选的文件，请重新选择。')).toHaveLength(2);
   });
 

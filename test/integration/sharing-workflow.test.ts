@@ -283,7 +283,9 @@ describe("requested table and field names are the catalog's", () => {
       ]),
     );
     expect(res.status).toBe(422);
-    expect(res.body.fields).toEqual({ 'items.1.fields': '数据目录中表“校友联系方式（alumni_contact）”没有以下字段：wechat、home_address' });
+    expect(res.body.fields).toEqual({
+      'items.1.fields': '数据目录中表“校友联系方式（alumni_contact）”没有以下字段：wechat、home_address',
+    });
     expect(await countRequests()).toBe(before);
   });
 
@@ -295,7 +297,9 @@ describe("requested table and field names are the catalog's", () => {
       .set('X-CSRF-Token', s.csrf)
       .send(apiRequest([{ table: 'staff_basic', fields: ['staff_no', 'ID-CARD'] }]));
     expect(res.status).toBe(422);
-    expect(res.body.fields).toEqual({ 'items.0.fields': 'The catalog lists no such field in table “教职工基本信息 (staff_basic)”: ID-CARD' });
+    expect(res.body.fields).toEqual({
+      'items.0.fields': 'The catalog lists no such field in table “教职工基本信息 (staff_basic)”: ID-CARD',
+    });
   });
 
   it('a table whose catalog entry declares no fields: names are taken as typed and counted as sensitive for the leader rule', async () => {
