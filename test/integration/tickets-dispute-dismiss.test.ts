@@ -40,6 +40,10 @@ it('stops the clock while disputed, moves the due date on when the office keeps 
     .send({ _csrf: hr.csrf, reason: '职工号由组织部维护' })
     .expect(302);
 
+  // The department's page says its clock stopped.
+  expect((await hr.agent.get(`/tickets/${ticketId}`).expect(200)).text).toContain(
+    '<p class="muted dispute-waiting">已提出异议，等待信息化办公室改派或裁定；在此期间整改期限暂停计算，不发到期提醒，不逾期督办。</p>',
+  );
   // Friday 03-06 (due on the next working day) and Tuesday 03-10 (past due): neither reminded nor escalated.
   expect(await remindDueTickets(t.db.knex, { calendar, now: at('2026-03-06T01:00:00Z') })).toEqual([]);
   expect(await escalateOverdueTickets(t.db.knex, { calendar, now: at('2026-03-10T01:00:00Z') })).toEqual([]);
@@ -82,6 +86,7 @@ it('stops the clock while disputed, moves the due date on when the office keeps 
   const hrPage = (await hr.agent.get(`/tickets/${ticketId}`).expect(200)).text;
   expect(hrPage).toMatch(/异议未采纳\s*<span class="event-note">仍由本单位整改；整改期限顺延 5 个工作日至 2026-03-16<\/span>/);
   expect(hrPage).not.toContain(`action="/tickets/${ticketId}/dispute"`);
+  expect(hrPage).not.toContain('dispute-waiting');
   const again = await hr.agent
     .post(`/tickets/${ticketId}/dispute`)
     .type('form')
