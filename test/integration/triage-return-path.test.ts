@@ -210,10 +210,10 @@ describe("the IT office's disputed view", () => {
     const [opened] = onPage;
     const elsewhere = ids.find((id) => id !== opened)!;
 
-    // Opened from the view: the page links back to it, and the office's triage forms carry it.
+    // Opened from the view: the page links back to it, and the office's triage forms carry it (reassign, keep, close).
     const page = await s.agent.get(`/tickets/${opened}`).expect(200);
     expect(page.text).toContain(`<a href="${attr(list)}">← 质量工单</a>`);
-    expect(page.text.split(`name="back" value="${attr(list)}"`)).toHaveLength(3);
+    expect(page.text.split(`name="back" value="${attr(list)}"`)).toHaveLength(4);
     const csrf = csrfFrom(page.text);
 
     // A mistake re-renders the page with the return path still in the forms.
