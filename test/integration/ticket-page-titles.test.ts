@@ -28,7 +28,10 @@ it('shows the table, the field and the key columns by their titles, with their n
   const steward = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
   const { agent } = await signIn(t.app, steward.login, steward.password);
   const html = (await agent.get(`/tickets/${ticket.id}`).expect(200)).text;
-  expect(html).toContain('<dd>教职工基本信息 <code>staff_basic</code> · 身份证号 <code>id_card</code></dd>');
+  // Linking the field's row of the catalog page, where its rule is written.
+  expect(html).toContain(
+    '<dd><a href="/catalog/tables/staff_basic#field-id_card">教职工基本信息 <code>staff_basic</code> · 身份证号 <code>id_card</code></a></dd>',
+  );
   expect(html).toContain('<th>职工号 <small class="muted">staff_no</small></th>');
   expect(html).toContain('<code>10000006</code>');
   // The history's first step names the status the ticket was filed in, as a status, not as a bare word after the verb.
