@@ -26,16 +26,24 @@ export function columnTitles(table: CatalogTable, locale: Locale): Record<string
   return titles;
 }
 
+/** The field's checks in words, by check kind, in the order the catalog page lists them. */
+function fieldChecks(field: CatalogField, t: Translator, locale: Locale): { check: string; words: string }[] {
+  const checks: { check: string; words: string | null }[] = [
+    { check: 'required', words: field.required ? t('catalog.checks.required') : null },
+    { check: 'unique', words: field.unique ? t('catalog.checks.unique') : null },
+    { check: 'pattern', words: field.pattern ? t('catalog.checks.pattern', { pattern: field.pattern }) : null },
+    {
+      check: 'validate',
+      words: field.validate ? t('catalog.checks.validate', { what: t(`catalog.validators.${field.validate}`) }) : null,
+    },
+    { check: 'codes', words: codesTag(field, t, locale) },
+    { check: 'references', words: field.references ? t('catalog.checks.references', field.references) : null },
+  ];
+  return checks.filter((c): c is { check: string; words: string } => c.words !== null);
+}
+
 export function checkTags(field: CatalogField, t: Translator, locale: Locale): string[] {
-  const tags: string[] = [];
-  if (field.required) tags.push(t('catalog.checks.required'));
-  if (field.unique) tags.push(t('catalog.checks.unique'));
-  if (field.pattern) tags.push(t('catalog.checks.pattern', { pattern: field.pattern }));
-  if (field.validate) tags.push(t('catalog.checks.validate', { what: t(`catalog.validators.${field.validate}`) }));
-  const codes = codesTag(field, t, locale);
-  if (codes) tags.push(codes);
-  if (field.references) tags.push(t('catalog.checks.references', field.references));
-  return tags;
+  return fieldChecks(field, t, locale).map((c) => c.words);
 }
 
 /** The field's code list in words (代码：GB/T 2261.1 人的性别代码), null without one. */
@@ -90,6 +98,18 @@ export function fieldViews(catalog: Catalog, table: CatalogTable, locale: Locale
   });
 }
 
+/** The table's freshness bound and the months it applies in, in words (null without them). */
+function freshnessWords(table: CatalogTable, locale: Locale, t: Translator) {
+  return {
+    freshness: table.freshness
+      ? t('catalog.table.freshnessValue', { duration: describeDuration(table.freshness, locale) })
+      : null,
+    maintainedIn: table.maintainedIn
+      ? t('catalog.table.months', { months: table.maintainedIn.join(t('common.enumSeparator')) })
+      : null,
+  };
+}
+
 export function tableView(catalog: Catalog, table: CatalogTable, locale: Locale, t: Translator) {
   const names = departmentNames(catalog);
   return {
@@ -102,12 +122,7 @@ export function tableView(catalog: Catalog, table: CatalogTable, locale: Locale,
     sharing: table.sharing,
     key: table.key,
     updatedAt: table.updatedAt,
-    freshness: table.freshness
-      ? t('catalog.table.freshnessValue', { duration: describeDuration(table.freshness, locale) })
-      : null,
-    maintainedIn: table.maintainedIn
-      ? t('catalog.table.months', { months: table.maintainedIn.join(t('common.enumSeparator')) })
-      : null,
+    ...freshnessWords(table, locale, t),
     scope: Object.entries(table.scope).map(([column, values]) => `${column} ∈ {${values.join(', ')}}`),
     fieldCount: table.fields.length,
   };
@@ -216,39 +231,19 @@ export function ticketRule(
   locale: Locale,
   t: Translator,
 ): string | null {
-  if (check === 'freshness')
-    return table.freshness
-      ? [
-          t('catalog.table.freshnessValue', { duration: describeDuration(table.freshness, locale) }),
-          table.maintainedIn ? t('catalog.table.months', { months: table.maintainedIn.join(t('common.enumSeparator')) }) : '',
-        ]
-          .filter(Boolean)
-          .join(' · ')
-      : null;
+  if (check === 'freshness') {
+    const { freshness, maintainedIn } = freshnessWords(table, locale, t);
+    return freshness ? [freshness, maintainedIn].filter(Boolean).join(' · ') : null;
+  }
   const field = fieldName ? table.fields.find((f) => f.name === fieldName) : undefined;
   if (!field) return null;
-  switch (check) {
-    case 'required':
-      return t('catalog.checks.required');
-    case 'unique':
-      return t('catalog.checks.unique');
-    case 'pattern':
-      return field.pattern ? t('catalog.checks.pattern', { pattern: field.pattern }) : null;
-    case 'validate':
-      return field.validate ? t('catalog.checks.validate', { what: t(`catalog.validators.${field.validate}`) }) : null;
-    case 'references':
-      return field.references ? t('catalog.checks.references', field.references) : null;
-    case 'deadline':
-      return field.deadline
-        ? describeDeadline(field.deadline, { locale, columnTitles: columnTitles(table, locale), events: catalog.calendar.events })
-        : null;
-    case 'codes': {
-      const tag = codesTag(field, t, locale);
-      const list = field.codes?.kind === 'builtin' ? BUILTIN_CODE_LISTS[field.codes.name]?.codes : undefined;
-      if (!tag || !list || list.length > SPELLED_OUT_CODES) return tag ?? null;
-      return `${tag}${t('common.inParentheses', { text: list.map((c) => `${c.code} ${c.label}`).join(t('common.enumSeparator')) })}`;
-    }
-    default:
-      return null;
-  }
+  if (check === 'deadline')
+    return field.deadline
+      ? describeDeadline(field.deadline, { locale, columnTitles: columnTitles(table, locale), events: catalog.calendar.events })
+      : null;
+  // The catalog page's words for the check (its tag), a short built-in code list spelled out after it.
+  const words = fieldChecks(field, t, locale).find((c) => c.check === check)?.words ?? null;
+  const list = check === 'codes' && field.codes?.kind === 'builtin' ? BUILTIN_CODE_LISTS[field.codes.name]?.codes : undefined;
+  if (!words || !list || list.length > SPELLED_OUT_CODES) return words;
+  return `${words}${t('common.inParentheses', { text: list.map((c) => `${c.code} ${c.label}`).join(t('common.enumSeparator')) })}`;
 }

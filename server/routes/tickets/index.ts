@@ -14,12 +14,13 @@ import { ticketRule } from '../catalog/present';
 import { appendAudit } from '../../services/audit';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { notifierFromConfig } from '../../services/notifications';
-import { knownValues, maskReportText, reportsOfTicket, reportTicketForOutsider } from '../../services/reports';
+import { maskReportTicketText, reportTicketForOutsider } from '../../services/reports';
 import { webhookUrlProblem } from '../../services/notifications/webhook';
 import {
   AlreadyDoneError,
   commentTicket,
   dismissDispute,
+  disputeSettled,
   disputeTicket,
   filterChoices,
   findTicket,
@@ -33,7 +34,6 @@ import {
   saveDueWorkingDays,
   SEVERITIES,
   shownFreeText,
-  ticketField,
   ticketHistory,
   toReadersTicket,
   transitionTicket,
@@ -283,11 +283,12 @@ export function ticketsRoutes(ctx: AppContext): Router {
     const t = toReadersTicket(ticket, day, req.locale, current?.catalog);
     // One department query: all of them when the user may reassign (the others fill the menu), else its own.
     const reassign = can(req.user!, 'tickets.reassign');
-    const [events, rows] = await Promise.all([
+    const [events, rows, settled] = await Promise.all([
       ticketHistory(db, ticket.id),
       (reassign ? db('departments') : db('departments').where({ code: ticket.department_code }))
         .orderBy('code')
         .select('code', 'name') as Promise<{ code: string; name: string }[]>,
+      disputeSettled(db, ticket),
     ]);
     // Reporters' descriptions with their ID numbers and phones in full only for the department that fixes the record;
     // everyone else reads a report ticket's texts as the report pages show them.
@@ -337,9 +338,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
         samples.length && samples.every((row) => row.blank)
           ? sampleColumns.map((name) => titleOf(name) ?? name).join(req.t('common.enumSeparator'))
           : null,
-      actions: actionsFor(req.user!, t, {
-        disputeSettled: history.some((e) => e.kind === 'dispute_refused' && e.details?.department === ticket.department_code),
-      }),
+      actions: actionsFor(req.user!, t, { disputeSettled: settled }),
       // The report page's link says what this reader can do there: answer (the department) or read.
       canAnswerReport: t.check === 'report' && can(req.user!, 'reports.answer', { department: ticket.department_code }),
       departments,
@@ -470,13 +469,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
         // Masked as the ticket's pages mask it; a report ticket's by the reports' rule (a suggested name repeated in
         // the reason is masked there), and the department answers it on its report page.
         const report = ticket.check_kind === 'report';
-        const shown = report
-          ? maskReportText(
-              reason.trim(),
-              ticketField((await loadCurrentCatalog(db))?.catalog, ticket.table_name, ticket.field_name),
-              knownValues(await reportsOfTicket(db, ticket.id)),
-            )
-          : (shownFreeText(reason.trim()) ?? '');
+        const shown = report ? await maskReportTicketText(db, ticket, reason.trim()) : (shownFreeText(reason.trim()) ?? '');
         await notifyDisputeDismissed(notifier, ticket, shown, report ? `/reports/tickets/${ticket.id}` : `/tickets/${ticket.id}`);
       },
       'tickets.flash.disputeDismissed',

@@ -48,7 +48,7 @@ export {
   maskReportValue,
   withoutOtherReportersWords,
 } from './privacy';
-export { reportTicketForOutsider } from './ticket-history';
+export { maskReportTicketText, reportTicketForOutsider } from './ticket-history';
 export { loadReportSettings, saveReportSettings, type ReportSettings } from './settings';
 export {
   previewReport,

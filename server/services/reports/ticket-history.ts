@@ -16,11 +16,28 @@ export async function reportTicketForOutsider(
   history: TicketEventRow[],
   closedReason: string | null,
 ): Promise<{ history: TicketEventRow[]; closedReason: string | null }> {
-  const [catalog, reports] = await Promise.all([loadCurrentCatalog(db), reportsOfTicket(db, ticket.id)]);
-  const field = ticketField(catalog?.catalog, ticket.table_name, ticket.field_name);
-  const known = knownValues(reports);
+  const { field, known } = await maskingOf(db, ticket);
   return {
     history: maskReportHistory(history, field, known),
     closedReason: closedReason === null ? null : maskReportText(closedReason, field, known),
   };
+}
+
+/**
+ * One more text about a report ticket (the IT office's reason for keeping it with its department) masked as
+ * `reportTicketForOutsider` masks its history: notices may be mailed.
+ */
+export async function maskReportTicketText(
+  db: Knex,
+  ticket: Pick<TicketRow, 'id' | 'table_name' | 'field_name'>,
+  text: string,
+): Promise<string> {
+  const { field, known } = await maskingOf(db, ticket);
+  return maskReportText(text, field, known);
+}
+
+/** What the reports' one masking rule needs for this ticket: its field as the current catalog has it, its reports' values. */
+async function maskingOf(db: Knex, ticket: Pick<TicketRow, 'id' | 'table_name' | 'field_name'>) {
+  const [catalog, reports] = await Promise.all([loadCurrentCatalog(db), reportsOfTicket(db, ticket.id)]);
+  return { field: ticketField(catalog?.catalog, ticket.table_name, ticket.field_name), known: knownValues(reports) };
 }
