@@ -156,6 +156,24 @@ const TABLE: Access[] = [
     other: OFFICE,
     params: (c) => ({ id: obj(c).ticket }),
   },
+  // More time: the department asks, the IT office answers.
+  { method: 'POST', path: '/tickets/:id/extension', roles: DEPT, scope: 'department', params: (c) => ({ id: obj(c).ticket }) },
+  {
+    method: 'POST',
+    path: '/tickets/:id/extension/grant',
+    roles: OFFICE,
+    scope: 'department',
+    other: OFFICE,
+    params: (c) => ({ id: obj(c).ticket }),
+  },
+  {
+    method: 'POST',
+    path: '/tickets/:id/extension/refuse',
+    roles: OFFICE,
+    scope: 'department',
+    other: OFFICE,
+    params: (c) => ({ id: obj(c).ticket }),
+  },
 
   { method: 'GET', path: '/sharing/structure-changes', roles: ALL },
   {

@@ -110,7 +110,7 @@ describe("the IT office's disputed view", () => {
     expect(res.body.items.map((x: { id: number }) => x.id)).toEqual([hrTicket]);
     expect(res.body.total).toBe(1);
     const bad = await api('/tickets?view=argued').expect(422);
-    expect(bad.body.fields.view).toBe('未知的视图：argued（可选 overdue、escalated、disputed）');
+    expect(bad.body.fields.view).toBe('未知的视图：argued（可选 overdue、escalated、disputed、extension）');
   });
 
   it('refuses a reassignment reason over 2000 characters under the reassignment reason box, changing nothing', async () => {

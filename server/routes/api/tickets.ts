@@ -37,7 +37,7 @@ import {
 
 /**
  * Tickets API (a public contract):
- * - `GET /api/v1/tickets?status=&department=&table=&check=&severity=&view=overdue|escalated|disputed&page=&per_page=`
+ * - `GET /api/v1/tickets?status=&department=&table=&check=&severity=&view=overdue|escalated|disputed|extension&page=&per_page=`
  *   → `{items, total, page, per_page}`, items as in `hubwatch tickets list --json`, earliest due first.
  *   Without `status` every status is listed (`status=active` for open + acknowledged + fixed).
  *   A user who sees only their own department gets 403 for `department=<another>`.

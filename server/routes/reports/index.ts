@@ -74,7 +74,17 @@ declare module 'express-session' {
 }
 
 /** Event kinds a reporter sees in the history of their report (not other reporters' descriptions). */
-const REPORTER_EVENTS = ['transition', 'answered', 'confirmed', 'reopened', 'reassigned', 'disputed', 'dispute_refused'];
+const REPORTER_EVENTS = [
+  'transition',
+  'answered',
+  'confirmed',
+  'reopened',
+  'reassigned',
+  'disputed',
+  'dispute_refused',
+  // The report's due date moved on: the reporter reads why (not the request itself, nor a refusal, which change nothing for them).
+  'extension_given',
+];
 
 /**
  * Error reports (数据纠错): the report form with its hub look-up, "我的报告", the reporter's

@@ -24,13 +24,19 @@ import {
   disputeTicket,
   filterChoices,
   findTicket,
+  grantExtension,
   listTickets,
+  MAX_EXTENSION_DAYS,
   loadDueWorkingDays,
   loadTicketCalendar,
   notifyDispute,
   notifyDisputeDismissed,
+  notifyExtensionDecided,
+  notifyExtensionRequested,
   reassignTicket,
   recheckRequester,
+  refuseExtension,
+  requestExtension,
   saveDueWorkingDays,
   SEVERITIES,
   shownFreeText,
@@ -317,9 +323,11 @@ export function ticketsRoutes(ctx: AppContext): Router {
     const titleOf = (name: string | null) => (name ? (table?.fields.find((f) => f.name === name)?.title ?? null) : null);
     // A row whose key is all blank says （主键为空）, as the run page does, instead of empty cells.
     const samples = t.sample_keys.map((k) => ({ blank: isBlankKey(k), values: sampleColumns.map((c) => k[c]) }));
+    const actions = actionsFor(req.user!, t, { disputeSettled: settled });
     res.status(status).render('pages/tickets/show', {
       title: req.t('tickets.show.title', { id: t.id }),
       ticket: t,
+      extension: await extensionShown(t, actions.decideExtension),
       department,
       history: withNotes(req.t, history, { departments: names, runLinks: can(req.user!, 'runs.view') }),
       tableTitle: table?.title ?? null,
@@ -338,7 +346,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
         samples.length && samples.every((row) => row.blank)
           ? sampleColumns.map((name) => titleOf(name) ?? name).join(req.t('common.enumSeparator'))
           : null,
-      actions: actionsFor(req.user!, t, { disputeSettled: settled }),
+      actions,
       // The report page's link says what this reader can do there: answer (the department) or read.
       canAnswerReport: t.check === 'report' && can(req.user!, 'reports.answer', { department: ticket.department_code }),
       departments,
@@ -346,6 +354,24 @@ export function ticketsRoutes(ctx: AppContext): Router {
       form: {},
       ...extra,
     });
+  }
+
+  /**
+   * What the page says of more time (extensions.ts): the limit for the department's form; for a waiting request, when
+   * it was made and — for the IT office, which answers it — the due date granting it would give.
+   */
+  async function extensionShown(
+    t: { due_at: string; extension_requested_at: string | null; extension_days: number | null },
+    deciding: boolean,
+  ) {
+    if (!t.extension_requested_at || !t.extension_days) return { max: MAX_EXTENSION_DAYS };
+    const { calendar } = await loadTicketCalendar(db, ctx.config.timezone);
+    return {
+      max: MAX_EXTENSION_DAYS,
+      askedOn: calendar.today(new Date(t.extension_requested_at)),
+      days: t.extension_days,
+      newDue: deciding ? calendar.addWorkingDays(t.due_at, t.extension_days) : null,
+    };
   }
 
   router.get('/tickets/:id', authorize('tickets.list'), (req, res) => ticketPage(req, res));
@@ -475,6 +501,68 @@ export function ticketsRoutes(ctx: AppContext): Router {
       'tickets.flash.disputeDismissed',
     );
   });
+
+  // The department asks the IT office for more time (extensions.ts); the office hears at once.
+  router.post('/tickets/:id/extension', authorize('tickets.list'), (req, res) =>
+    act(
+      req,
+      res,
+      async () => {
+        const ticket = await requestExtension(db, {
+          ticketId: pathId(req.params.id),
+          actor: req.user!,
+          days: req.body.days,
+          reason: req.body.reason,
+          expectedVersion: req.body.version ? Number(req.body.version) : null,
+          origin: origin(req),
+          now: ctx.now(),
+        });
+        const department = await db('departments').where({ code: ticket.department_code }).first('name');
+        await notifyExtensionRequested(
+          notifier,
+          { ...ticket, department_name: department?.name },
+          ticket.extension_days ?? 0,
+          String(req.body.reason ?? '').trim(),
+        );
+      },
+      'tickets.flash.extensionAsked',
+    ),
+  );
+
+  // The IT office answers a request for more time: grant (the due date moves on) or refuse (with a reason).
+  for (const decision of ['grant', 'refuse'] as const)
+    router.post(`/tickets/:id/extension/${decision}`, authorize('tickets.reassign'), async (req, res) => {
+      const { calendar } = await loadTicketCalendar(db, ctx.config.timezone);
+      return act(
+        req,
+        res,
+        async () => {
+          const reason = typeof req.body.reason === 'string' ? req.body.reason : '';
+          const input = {
+            ticketId: pathId(req.params.id),
+            actor: req.user!,
+            days: req.body.days,
+            reason,
+            calendar,
+            expectedVersion: req.body.version ? Number(req.body.version) : null,
+            origin: origin(req),
+            now: ctx.now(),
+          };
+          const { ticket, days } = decision === 'grant' ? await grantExtension(db, input) : await refuseExtension(db, input);
+          // Masked as the ticket's pages mask it; a report ticket's by the reports' rule, answered on its report page.
+          const report = ticket.check_kind === 'report';
+          const shown = report ? await maskReportTicketText(db, ticket, reason.trim()) : (shownFreeText(reason.trim()) ?? '');
+          await notifyExtensionDecided(
+            notifier,
+            ticket,
+            { granted: decision === 'grant', days },
+            shown,
+            report ? `/reports/tickets/${ticket.id}` : `/tickets/${ticket.id}`,
+          );
+        },
+        decision === 'grant' ? 'tickets.flash.extensionGiven' : 'tickets.flash.extensionDenied',
+      );
+    });
 
   router.post('/tickets/:id/reassign', authorize('tickets.reassign'), async (req, res) => {
     const { calendar } = await loadTicketCalendar(db, ctx.config.timezone);

@@ -3,6 +3,7 @@ import type { AppError, MessageParams } from '../../errors';
 import { can, CurrentUser } from '../../policies';
 import {
   ACTIVE_STATUSES,
+  EXTENSION_STATUSES,
   PublicTicket,
   SEVERITIES,
   TICKET_STATUSES,
@@ -145,6 +146,22 @@ export function withNotes(
           days > 0 ? t('tickets.history.disputeDismissed', { days, due }) : t('tickets.history.disputeDismissedSameDay', { due }),
       };
     }
+    if (e.kind === 'extension_asked')
+      return { ...e, note: t('tickets.history.extensionAsked', { days: Number(d.days ?? 0), due: String(d.due_at ?? '') }) };
+    if (e.kind === 'extension_given') {
+      const params = {
+        days: Number(d.days ?? 0),
+        asked: Number(d.days_asked ?? d.days ?? 0),
+        before: String(d.due_at_before ?? ''),
+        due: String(d.due_at ?? ''),
+      };
+      return {
+        ...e,
+        note: t(params.asked > params.days ? 'tickets.history.extensionGivenFewer' : 'tickets.history.extensionGiven', params),
+      };
+    }
+    if (e.kind === 'extension_denied')
+      return { ...e, note: t('tickets.history.extensionDenied', { due: String(d.due_at ?? '') }) };
     if (e.kind === 'reassigned' && d.to_department)
       return {
         ...e,
@@ -172,6 +189,9 @@ export function actionsFor(user: CurrentUser, t: PublicTicket, opts: { disputeSe
     reassign: active && can(user, 'tickets.reassign', { department: t.department }),
     /** Keep a disputed ticket with its department (the IT office, as reassigning). */
     dismissDispute: active && !!t.disputed_at && can(user, 'tickets.reassign', { department: t.department }),
+    // More time (extensions.ts): the department asks while it works the ticket, one request at a time; the IT office answers.
+    requestExtension: work && EXTENSION_STATUSES.includes(t.status) && !t.disputed_at && !t.extension_requested_at,
+    decideExtension: !!t.extension_requested_at && can(user, 'tickets.reassign', { department: t.department }),
     comment: can(user, 'tickets.comment', { department: t.department }),
   };
 }

@@ -271,7 +271,8 @@ async function applyOne(
         escalated_at: null,
         reminded_at: null,
         recheck_requested_at: null,
-        // A new occurrence of the problem: the department may dispute it (again), its clock runs.
+        // A new occurrence of the problem: its clock runs, no dispute waits (a department the IT office already kept it
+        // with may not dispute it again: transitions.ts disputeSettled).
         disputed_at: null,
       },
       now,

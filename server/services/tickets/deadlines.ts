@@ -18,7 +18,7 @@ import type { TicketRow, TicketStatus } from './types';
 const WORKING: TicketStatus[] = ['open', 'acknowledged'];
 const isWorking = (t: TicketRow) => WORKING.includes(t.status) && !t.disputed_at;
 
-/** Reminds (once) every ticket due on the next working day. */
+/** Reminds (once) every ticket due on the next working day (also while a request for more time waits: it may be refused). */
 export async function remindDueTickets(db: Knex, opts: { calendar: TicketCalendar; now: Date }): Promise<TicketRow[]> {
   const today = todayIn(opts.calendar.timezone, opts.now);
   const nextWorkingDay = opts.calendar.addWorkingDays(today, 1);
@@ -45,7 +45,8 @@ export async function remindDueTickets(db: Knex, opts: { calendar: TicketCalenda
 
 /**
  * Escalates (once) every ticket past its due date to the IT office. Each comes back with its
- * department's name: the office's notice lists several departments.
+ * department's name: the office's notice lists several departments. Not while the department's request for more
+ * time waits for the office's answer (extensions.ts): a refusal leaves the date, and the next day's run escalates.
  */
 export async function escalateOverdueTickets(
   db: Knex,
@@ -55,6 +56,7 @@ export async function escalateOverdueTickets(
   const candidates = await db('tickets')
     .whereIn('status', WORKING)
     .whereNull('disputed_at')
+    .whereNull('extension_requested_at')
     .whereNull('escalated_at')
     .where('due_at', '<', today)
     .select('id');
@@ -62,7 +64,7 @@ export async function escalateOverdueTickets(
   for (const { id } of candidates) {
     const ticket = await db.transaction(async (trx) => {
       const t = await lockTicket(trx, id);
-      if (!t || !isWorking(t) || t.escalated_at || !(t.due_at < today)) return null;
+      if (!t || !isWorking(t) || t.extension_requested_at || t.escalated_at || !(t.due_at < today)) return null;
       const updated = await updateTicket(trx, t, { escalated_at: opts.now }, opts.now, { refresh: true });
       await recordAndAudit(trx, updated, 'ticket.escalate', {
         kind: 'escalated',

@@ -1,6 +1,14 @@
 import type { Knex } from 'knex';
 import { appendAudit } from '../audit';
-import type { RequestOrigin, TicketActor, TicketEventKind, TicketRow, TicketStatus } from './types';
+import {
+  EXTENSION_STATUSES,
+  NO_EXTENSION,
+  type RequestOrigin,
+  type TicketActor,
+  type TicketEventKind,
+  type TicketRow,
+  type TicketStatus,
+} from './types';
 
 export interface NewEvent {
   kind: TicketEventKind;
@@ -106,6 +114,10 @@ export async function updateTicket(
     if (decided.length) throw new Error(`a refresh cannot change ${decided.join(', ')} of ticket ${ticket.id}`);
   }
   const patch: Record<string, unknown> = { ...changes, version: ticket.version + (refresh ? 0 : 1), updated_at: now };
+  // A request for more time lives while the department works the ticket (extensions.ts): fixed, resolved or closed,
+  // it has nothing left to extend, and it must not come back as waiting if the ticket returns to the department.
+  if (changes.status && !EXTENSION_STATUSES.includes(changes.status) && ticket.extension_requested_at)
+    Object.assign(patch, NO_EXTENSION);
   if (changes.sample_keys) patch.sample_keys = JSON.stringify(changes.sample_keys);
   const [row] = await trx('tickets').where({ id: ticket.id }).update(patch).returning('*');
   return row as TicketRow;

@@ -20,6 +20,8 @@ export {
   notifyDispute,
   notifyDisputeDismissed,
   notifyEscalations,
+  notifyExtensionDecided,
+  notifyExtensionRequested,
   notifyNewHighSeverity,
   notifyReminders,
   ticketLine,
@@ -58,6 +60,7 @@ export {
   type TransitionInput,
   type TransitionTarget,
 } from './transitions';
+export { grantExtension, MAX_EXTENSION_DAYS, refuseExtension, requestExtension } from './extensions';
 export * from './types';
 export { onRecheckRequested, recheckRequester, type RecheckRequester } from './recheck';
 export * from './reports';

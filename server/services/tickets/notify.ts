@@ -157,6 +157,73 @@ export async function notifyDisputeDismissed(
 }
 
 /**
+ * A department asks for more time (extensions.ts): the IT office decides, so it hears at once (inbox and e-mail), with
+ * the days asked for, the due date and the department's reason, masked as the ticket page shows it. The office's queue
+ * lists these under view=extension.
+ */
+export async function notifyExtensionRequested(
+  notifier: Notifier,
+  ticket: Pick<TicketRow, 'id' | 'message' | 'due_at' | 'severity' | 'department_code'> & { message_en?: string | null } & Named,
+  days: number,
+  reason: string,
+): Promise<void> {
+  await notifier.office(
+    {
+      kind: 'ticket.extension_asked',
+      title: `【延期申请】质量工单 #${ticket.id}：${departmentWords(ticket)}申请延期 ${days} 个工作日`,
+      body: `${ticketLine(ticket)}\n理由：${shownFreeText(reason)}`,
+      link: `/tickets/${ticket.id}`,
+      en: {
+        title: `[Extension] Quality ticket #${ticket.id}: ${departmentWordsEn(ticket)} asks for ${plural(days, 'more working day', 'more working days')}`,
+        body: `${ticketLineEn(ticket)}\nReason: ${shownFreeText(reason)}`,
+      },
+    },
+    { email: true },
+  );
+}
+
+/**
+ * The IT office answered a request for more time: the department hears at once (inbox and e-mail), with the due date
+ * as it now stands. `shownReason` is masked by the caller as the ticket's pages mask it (a report ticket's by the
+ * reports' rule); empty when the office gave none (a grant needs none).
+ */
+export async function notifyExtensionDecided(
+  notifier: Notifier,
+  ticket: Pick<TicketRow, 'id' | 'message' | 'due_at' | 'severity' | 'department_code'> & { message_en?: string | null },
+  decision: { granted: boolean; days: number },
+  shownReason: string,
+  link: string,
+): Promise<void> {
+  const reasonZh = shownReason ? `\n理由：${shownReason}` : '';
+  const reasonEn = shownReason ? `\nReason: ${shownReason}` : '';
+  await notifier.department(
+    ticket.department_code,
+    decision.granted
+      ? {
+          kind: 'ticket.extension_given',
+          title: `【同意延期】质量工单 #${ticket.id} 整改期限顺延 ${decision.days} 个工作日至 ${ticket.due_at}`,
+          body: `${ticketLine(ticket)}${reasonZh}`,
+          link,
+          en: {
+            title: `[Extension granted] Quality ticket #${ticket.id} is now due ${ticket.due_at} (${plural(decision.days, 'working day', 'working days')} more)`,
+            body: `${ticketLineEn(ticket)}${reasonEn}`,
+          },
+        }
+      : {
+          kind: 'ticket.extension_denied',
+          title: `【不同意延期】质量工单 #${ticket.id} 整改期限仍为 ${ticket.due_at}`,
+          body: `${ticketLine(ticket)}${reasonZh}`,
+          link,
+          en: {
+            title: `[Extension refused] Quality ticket #${ticket.id} is still due ${ticket.due_at}`,
+            body: `${ticketLineEn(ticket)}${reasonEn}`,
+          },
+        },
+    { email: true },
+  );
+}
+
+/**
  * Escalations go to the IT office at once (inbox and e-mail), and to the inboxes of the department's stewards
  * and its leaders: an overdue ticket is the leader's business, where reminders and new tickets are the stewards'.
  */

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Catalog } from '../catalog/types';
 import { maskIdNumbersIn, maskRecordKey, type KeyTable } from '../privacy';
 import { historyAsShown, shownFreeText, shownRecordKey } from './privacy';
-import { ACTIVE_STATUSES, TicketRow, TicketStatus, TICKET_STATUSES } from './types';
+import { ACTIVE_STATUSES, EXTENSION_STATUSES, extensionPending, TicketRow, TicketStatus, TICKET_STATUSES } from './types';
 
 export interface TicketFilters {
   /** One status, or 'active' for open + acknowledged + fixed. */
@@ -20,7 +20,7 @@ export interface TicketFilters {
   ids?: number[];
 }
 
-export const TICKET_VIEWS = ['overdue', 'escalated', 'disputed'] as const;
+export const TICKET_VIEWS = ['overdue', 'escalated', 'disputed', 'extension'] as const;
 export type TicketView = (typeof TICKET_VIEWS)[number];
 
 export function isTicketView(value: string): value is TicketView {
@@ -47,6 +47,8 @@ function filtered(db: Knex, f: TicketFilters): Knex.QueryBuilder {
       .whereNull('disputed_at');
   if (f.view === 'escalated') q.whereIn('status', ACTIVE_STATUSES).whereNotNull('escalated_at');
   if (f.view === 'disputed') q.whereIn('status', ACTIVE_STATUSES).whereNotNull('disputed_at');
+  // Requests for more time waiting for the IT office (extensions.ts): only ever set in these statuses.
+  if (f.view === 'extension') q.whereIn('status', EXTENSION_STATUSES).whereNotNull('extension_requested_at');
   return q;
 }
 
@@ -245,6 +247,9 @@ export interface PublicTicket {
   overdue: boolean;
   escalated_at: string | null;
   disputed_at: string | null;
+  /** A request for more time waiting for the IT office: when it was made and the working days asked for; else null. */
+  extension_requested_at: string | null;
+  extension_days: number | null;
   resolved_at: string | null;
   closed_reason: string | null;
   version: number;
@@ -297,6 +302,8 @@ export function toPublicTicket(t: TicketRow, today: string, catalog: Catalog | n
     overdue: ACTIVE_STATUSES.includes(t.status) && t.due_at < today && !t.disputed_at,
     escalated_at: iso(t.escalated_at),
     disputed_at: iso(t.disputed_at),
+    extension_requested_at: extensionPending(t) ? iso(t.extension_requested_at) : null,
+    extension_days: extensionPending(t) ? t.extension_days : null,
     resolved_at: iso(t.resolved_at),
     // The IT office's reason (or a report ticket's "not an error" answer): free text, masked for every reader.
     closed_reason: shownFreeText(t.closed_reason),

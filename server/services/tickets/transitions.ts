@@ -17,7 +17,7 @@ import { dueDateFor, TicketCalendar } from './apply';
 import { lockTicket, recordAndAudit, updateTicket } from './events';
 import { clearAnswerForNewOwner, REPORT_CHECK } from './report-state';
 import { loadDueWorkingDays } from './settings';
-import { ACTIVE_STATUSES, RequestOrigin, TicketRow, TicketStatus } from './types';
+import { ACTIVE_STATUSES, NO_EXTENSION, RequestOrigin, TicketRow, TicketStatus } from './types';
 
 export const TRANSITION_TARGETS = ['acknowledged', 'fixed', 'closed'] as const;
 export type TransitionTarget = (typeof TRANSITION_TARGETS)[number];
@@ -62,7 +62,7 @@ export interface TransitionInput {
 }
 
 /** What was sent of the wrong type (the API's JSON), every such field at once. */
-function checkSentTypes(input: Pick<TransitionInput, 'comment' | 'expectedVersion'>): void {
+export function checkSentTypes(input: Pick<TransitionInput, 'comment' | 'expectedVersion'>): void {
   const problems: ValidationError['fields'] = [];
   // A version is a count from 1: `-1` or `1e308` is no version the ticket ever had, a malformed body (422), not a stale one.
   const v = input.expectedVersion;
@@ -73,7 +73,7 @@ function checkSentTypes(input: Pick<TransitionInput, 'comment' | 'expectedVersio
   if (problems.length) throw new ValidationError(problems);
 }
 
-function cleanComment(comment: string | null | undefined, field: 'comment' | 'reason' = 'comment'): string | null {
+export function cleanComment(comment: string | null | undefined, field: 'comment' | 'reason' = 'comment'): string | null {
   const c = (comment ?? '').trim();
   // Named as the form names it: a dispute's or reassignment's text is its `reason`, shown under that box.
   if (c.length > MAX_COMMENT)
@@ -82,7 +82,7 @@ function cleanComment(comment: string | null | undefined, field: 'comment' | 're
 }
 
 /** Loads and locks the ticket; 404 when missing, 403 when this user may not even see it. */
-async function lockVisible(trx: Knex.Transaction, id: number, actor: CurrentUser): Promise<TicketRow> {
+export async function lockVisible(trx: Knex.Transaction, id: number, actor: CurrentUser): Promise<TicketRow> {
   const ticket = Number.isSafeInteger(id) ? await lockTicket(trx, id) : undefined;
   if (!ticket) throw new NotFoundError('tickets.errors.notFound', { id: String(id) });
   if (!can(actor, 'tickets.view', { department: ticket.department_code })) throw new ForbiddenError();
@@ -90,7 +90,7 @@ async function lockVisible(trx: Knex.Transaction, id: number, actor: CurrentUser
 }
 
 /** Loads and locks an active ticket for the IT office's decisions on it (reassign, keep after a dispute): 404, 403, 409. */
-async function lockActiveForOffice(trx: Knex.Transaction, id: number, actor: CurrentUser): Promise<TicketRow> {
+export async function lockActiveForOffice(trx: Knex.Transaction, id: number, actor: CurrentUser): Promise<TicketRow> {
   const current = await lockVisible(trx, id, actor);
   if (!can(actor, 'tickets.reassign', { department: current.department_code })) throw new ForbiddenError();
   if (!ACTIVE_STATUSES.includes(current.status))
@@ -98,7 +98,7 @@ async function lockActiveForOffice(trx: Knex.Transaction, id: number, actor: Cur
   return current;
 }
 
-function checkVersion(ticket: TicketRow, expected: number | null | undefined): void {
+export function checkVersion(ticket: TicketRow, expected: number | null | undefined): void {
   if (expected != null && ticket.version !== expected) throw new ConflictError('tickets.errors.stale', { id: ticket.id });
 }
 
@@ -283,6 +283,8 @@ export async function reassignTicket(
         escalated_at: null,
         reminded_at: null,
         recheck_requested_at: null,
+        // The new department has asked for nothing.
+        ...NO_EXTENSION,
       },
       now,
     );

@@ -9,6 +9,17 @@ export type TicketCheck = CheckKind | 'report';
 export const TICKET_STATUSES = ['open', 'acknowledged', 'fixed', 'resolved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const ACTIVE_STATUSES: TicketStatus[] = ['open', 'acknowledged', 'fixed'];
+/**
+ * The statuses in which a department works a ticket: a request for more time is possible, and waits, only in these
+ * (a `fixed` ticket waits for its re-check or its reporters). Leaving them ends a waiting request (events.ts updateTicket).
+ */
+export const EXTENSION_STATUSES: TicketStatus[] = ['open', 'acknowledged'];
+/** What clears a request for more time (a reassignment: the new department has not asked). */
+export const NO_EXTENSION = { extension_requested_at: null, extension_days: null } as const;
+/** Whether a request for more time waits for the IT office on this ticket. */
+export function extensionPending(t: Pick<TicketRow, 'status' | 'extension_requested_at'>): boolean {
+  return !!t.extension_requested_at && EXTENSION_STATUSES.includes(t.status);
+}
 export const SEVERITIES: Severity[] = ['high', 'medium', 'low'];
 
 export type TicketEventKind =
@@ -23,6 +34,10 @@ export type TicketEventKind =
   | 'reminded'
   /** The IT office kept a disputed ticket with its department (transitions.ts dismissDispute). */
   | 'dispute_refused'
+  /** A request for more time, and the IT office's answer (extensions.ts). */
+  | 'extension_asked'
+  | 'extension_given'
+  | 'extension_denied'
   // Kept for user error reports (issue 6).
   | 'reported'
   | 'answered'
@@ -57,6 +72,9 @@ export interface TicketRow {
   reminded_at: Date | null;
   recheck_requested_at: Date | null;
   disputed_at: Date | null;
+  /** A request for more time waiting for the IT office (extensions.ts), and the working days asked for. */
+  extension_requested_at: Date | null;
+  extension_days: number | null;
   last_run_id: string | null;
   version: number;
   updated_at: Date;

@@ -1,0 +1,184 @@
+/**
+ * More time for a ticket (申请延期). A department that cannot fix its data by the due date — it waits for an official
+ * document, a system vendor, the next term's enrolment — asks the IT office for a number of working days with a
+ * reason; the office grants them (possibly fewer) or refuses. One request waits at a time, on the ticket itself
+ * (`extension_requested_at`, `extension_days`); each step is a history row and an audit row.
+ *
+ * Unlike a dispute, a request does not stop the clock: the ticket is still due on its date, it is reminded and shown
+ * overdue as before. Only the escalation waits for the office's answer (deadlines.ts), so that a department which
+ * asked in time is not reported to the office for the office's own delay. A granted extension moves the due date on
+ * by the granted working days counted from the current due date; a refusal leaves it where it was.
+ *
+ * Order of refusals as in transitions.ts: unknown ticket (404) → not allowed (403) → already done (409
+ * AlreadyDoneError) → not possible now (409) → the form's own input (422).
+ */
+import type { Knex } from 'knex';
+import { ConflictError, ForbiddenError, ValidationError } from '../../errors';
+import { can, CurrentUser } from '../../policies';
+import { todayIn } from '../calendar';
+import { typedWholeNumber } from '../typed-number';
+import type { TicketCalendar } from './apply';
+import { recordAndAudit, updateTicket } from './events';
+import { AlreadyDoneError, checkSentTypes, checkVersion, cleanComment, lockActiveForOffice, lockVisible } from './transitions';
+import { EXTENSION_STATUSES, extensionPending, NO_EXTENSION, type RequestOrigin, type TicketRow } from './types';
+
+/** At most four working weeks at a time: longer is a plan, for the IT office to agree in a comment or a close. */
+export const MAX_EXTENSION_DAYS = 20;
+
+/**
+ * A number of working days as sent: a form's text (full-width digits too) or the API's number; `field` names the
+ * form's input in the message. Anything but a whole number 1–MAX_EXTENSION_DAYS is a 422.
+ */
+function extensionDays(sent: unknown, field: string): number {
+  const text = typeof sent === 'number' ? String(sent) : typeof sent === 'string' ? sent : '';
+  const digits = text.trim() ? typedWholeNumber(text, 6) : null;
+  const days = digits == null ? NaN : Number(digits);
+  if (!(days >= 1 && days <= MAX_EXTENSION_DAYS))
+    throw new ValidationError([
+      {
+        field,
+        key: text.trim() ? 'tickets.errors.extensionDays' : 'tickets.errors.extensionDaysRequired',
+        params: { max: MAX_EXTENSION_DAYS, value: text.trim().slice(0, 20) },
+      },
+    ]);
+  return days;
+}
+
+interface ExtensionRequestInput {
+  ticketId: number;
+  actor: CurrentUser;
+  days: unknown;
+  reason: unknown;
+  expectedVersion?: unknown;
+  origin?: RequestOrigin;
+  now?: Date;
+}
+
+/** The department asks for `days` more working days, with a reason; the IT office is told by the caller (notify.ts). */
+export async function requestExtension(db: Knex, input: ExtensionRequestInput): Promise<TicketRow> {
+  const now = input.now ?? new Date();
+  return db.transaction(async (trx) => {
+    const current = await lockVisible(trx, input.ticketId, input.actor);
+    if (!can(input.actor, 'tickets.work', { department: current.department_code })) throw new ForbiddenError();
+    if (extensionPending(current)) throw new AlreadyDoneError('tickets.errors.alreadyExtensionAsked', { id: current.id });
+    if (!EXTENSION_STATUSES.includes(current.status))
+      throw new ConflictError('tickets.errors.extensionStatus', { id: current.id, status: current.status });
+    // Disputed: the clock already stands still until the office decides whose data it is.
+    if (current.disputed_at) throw new ConflictError('tickets.errors.extensionDisputed', { id: current.id });
+    checkSentTypes({ expectedVersion: input.expectedVersion });
+    checkVersion(current, input.expectedVersion as number | null | undefined);
+    const problems: ValidationError['fields'] = [];
+    let days = 0;
+    try {
+      days = extensionDays(input.days, 'days');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      problems.push(...err.fields);
+    }
+    const reason = typeof input.reason === 'string' ? cleanComment(input.reason, 'reason') : null;
+    if (!reason) problems.push({ field: 'reason', key: 'tickets.errors.extensionReasonRequired' });
+    if (problems.length) throw new ValidationError(problems);
+    const updated = await updateTicket(trx, current, { extension_requested_at: now, extension_days: days }, now);
+    await recordAndAudit(
+      trx,
+      updated,
+      'ticket.extension_request',
+      { kind: 'extension_asked', at: now, actor: input.actor, comment: reason, details: { days, due_at: current.due_at } },
+      input.origin,
+    );
+    return updated;
+  });
+}
+
+interface ExtensionDecisionInput {
+  ticketId: number;
+  actor: CurrentUser;
+  /** Granting: the working days granted (the form offers the days asked for); refusing: ignored. */
+  days?: unknown;
+  reason?: unknown;
+  calendar: TicketCalendar;
+  expectedVersion?: unknown;
+  origin?: RequestOrigin;
+  now?: Date;
+}
+
+/** The ticket after the IT office's answer, and the working days granted (granting) or asked for (refusing). */
+export interface ExtensionDecision {
+  ticket: TicketRow;
+  days: number;
+}
+
+/** Loads the ticket for the IT office's answer: 404, 403, 409 when no request waits (answered by a colleague, withdrawn by a change). */
+async function lockPendingRequest(trx: Knex.Transaction, input: ExtensionDecisionInput): Promise<TicketRow> {
+  const current = await lockActiveForOffice(trx, input.ticketId, input.actor);
+  if (!extensionPending(current)) throw new AlreadyDoneError('tickets.errors.extensionNotPending', { id: current.id });
+  checkSentTypes({ expectedVersion: input.expectedVersion });
+  checkVersion(current, input.expectedVersion as number | null | undefined);
+  return current;
+}
+
+/**
+ * The IT office grants the request: the due date moves on by the granted working days from the current due date.
+ * The reminder comes again before the new date; an escalation is withdrawn when the new date is not past, and comes
+ * again if that date passes too. The reason is optional: granting what was asked needs none.
+ */
+export async function grantExtension(db: Knex, input: ExtensionDecisionInput): Promise<ExtensionDecision> {
+  const now = input.now ?? new Date();
+  return db.transaction(async (trx) => {
+    const current = await lockPendingRequest(trx, input);
+    const days = extensionDays(input.days ?? current.extension_days, 'days');
+    const reason = typeof input.reason === 'string' ? cleanComment(input.reason, 'reason') : null;
+    const dueAt = input.calendar.addWorkingDays(current.due_at, days);
+    const today = todayIn(input.calendar.timezone, now);
+    const updated = await updateTicket(
+      trx,
+      current,
+      {
+        ...NO_EXTENSION,
+        due_at: dueAt,
+        reminded_at: null,
+        ...(current.escalated_at && dueAt >= today ? { escalated_at: null } : {}),
+      },
+      now,
+    );
+    await recordAndAudit(
+      trx,
+      updated,
+      'ticket.extension_grant',
+      {
+        kind: 'extension_given',
+        at: now,
+        actor: input.actor,
+        comment: reason,
+        details: { days, days_asked: current.extension_days, due_at_before: current.due_at, due_at: dueAt },
+      },
+      input.origin,
+    );
+    return { ticket: updated, days };
+  });
+}
+
+/** The IT office refuses the request, saying why (the department reads it); the due date stays. */
+export async function refuseExtension(db: Knex, input: ExtensionDecisionInput): Promise<ExtensionDecision> {
+  const now = input.now ?? new Date();
+  return db.transaction(async (trx) => {
+    const current = await lockPendingRequest(trx, input);
+    const reason = typeof input.reason === 'string' ? cleanComment(input.reason, 'reason') : null;
+    if (!reason) throw new ValidationError([{ field: 'reason', key: 'tickets.errors.reasonRequired' }]);
+    const updated = await updateTicket(trx, current, { ...NO_EXTENSION }, now);
+    await recordAndAudit(
+      trx,
+      updated,
+      'ticket.extension_refuse',
+      {
+        kind: 'extension_denied',
+        at: now,
+        actor: input.actor,
+        comment: reason,
+        details: { days_asked: current.extension_days, due_at: current.due_at },
+      },
+      input.origin,
+    );
+    return { ticket: updated, days: current.extension_days ?? 0 };
+  });
+}
