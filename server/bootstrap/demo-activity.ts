@@ -28,7 +28,7 @@ import {
 import { emptyInput } from '../services/sharing/input';
 import type { SharingInput } from '../services/sharing/types';
 import { decide, saveDraft, submitRequest, type Actor } from '../services/sharing/workflow';
-import { answerReport } from '../services/tickets';
+import { answerReport, notifyExtensionRequested, requestExtension } from '../services/tickets';
 import { toCurrentUser, type UserRow } from '../services/users';
 
 export interface DemoActivity {
@@ -60,7 +60,7 @@ export async function seedDemoActivity(
     .where({ disabled: false })) as UserRow[];
   const people: People = new Map(rows.map((r) => [r.login, toCurrentUser({ ...r, id: Number(r.id) })]));
   const result: DemoActivity = { reports: 0, requests: 0, notes: [] };
-  await story(result, logger, 'reports', people, [REPORTER, OFFICE, 'stu.steward', 'fin.steward'], () =>
+  await story(result, logger, 'reports', people, [REPORTER, OFFICE, 'hr.steward', 'stu.steward', 'fin.steward'], () =>
     reportStories(ctx, people, result),
   );
   await story(result, logger, 'sharing', people, [APPLICANT, 'stu.steward', OFFICE, 'fin.steward', OFFICE_HEAD], () =>
@@ -112,12 +112,8 @@ async function hubKey(ctx: AppContext, sql: string): Promise<Record<string, unkn
  */
 async function reportStories(ctx: AppContext, people: People, result: DemoActivity): Promise<void> {
   const { db } = ctx;
-  const deps: ReportDeps = {
-    db,
-    hub: ctx.hub,
-    timezone: ctx.config.timezone,
-    notifier: notifierFromConfig(db, ctx.config, ctx.logger),
-  };
+  const notifier = notifierFromConfig(db, ctx.config, ctx.logger);
+  const deps: ReportDeps = { db, hub: ctx.hub, timezone: ctx.config.timezone, notifier };
   const reporter = who(people, REPORTER);
   const office = who(people, OFFICE);
   await saveReportSettings(db, { triage: true }, auditActorOf(office));
@@ -150,7 +146,8 @@ async function reportStories(ctx: AppContext, people: People, result: DemoActivi
       description: `科研成果《${String(output.title)}》没有填写职工号，教务处统计教师教学科研工作量时无法对应到作者本人，请核实作者后补录职工号。`,
     });
 
-  // 2. Routed: the department (人事处) has an open ticket. The wrong mobile number as the reporter saw it.
+  // 2. Routed: the department (人事处) has an open ticket, and has asked for more time. The wrong mobile number as the
+  // reporter saw it.
   const staff = await hubKey(
     ctx,
     "SELECT staff_no, mobile FROM staff_basic WHERE employment_status = '在职' AND mobile !~ '^1[3-9][0-9]{9}$' ORDER BY staff_no LIMIT 1",
@@ -163,7 +160,19 @@ async function reportStories(ctx: AppContext, people: People, result: DemoActivi
       observed_value: String(staff.mobile),
       description: '这位老师的移动手机号码不是有效的11位手机号，教务处发送调课通知短信失败，请与本人核实后更正。',
     });
-    await route(id);
+    const ticketId = await route(id);
+    // 人事处 cannot reach the teacher before the due date, and asks the IT office for more time (its decision waits).
+    const days = 5;
+    const reason = '该教师在外访学，需待其下周返校后与本人当面核实手机号码。';
+    const ticket = await requestExtension(db, {
+      ticketId,
+      actor: who(people, 'hr.steward'),
+      days: String(days),
+      reason,
+      now: ctx.now(),
+    });
+    const department = await db('departments').where({ code: ticket.department_code }).first('name');
+    await notifyExtensionRequested(notifier, { ...ticket, department_name: department?.name }, days, reason);
   }
 
   // 3. Answered fixed by 学生处, waiting for the reporter to confirm (or 5 working days of silence).

@@ -80,6 +80,16 @@ describe('the demo’s reports and sharing requests on the first start', () => {
         expect.arrayContaining(['ticket.answer stu.steward', 'ticket.answer fin.steward']),
       );
       expect((await db('audit_log').where({ action: 'reports.settings' }).first('actor_login')).actor_login).toBe('itoffice');
+      // 人事处 asked for more time on its report ticket; the IT office has it to decide.
+      expect(ticketAudit.map((a) => `${a.action} ${a.actor_login}`)).toContain('ticket.extension_request hr.steward');
+      expect(
+        await db('tickets').where({ department_code: 'HR' }).whereNotNull('extension_requested_at').pluck('extension_days'),
+      ).toEqual([5]);
+      expect(
+        await db('notifications')
+          .where({ user_id: await user('itoffice'), kind: 'ticket.extension_asked' })
+          .count({ n: '*' }),
+      ).toEqual([{ n: 1 }]);
       // Notices as the routes leave them: the reporter hears of the rejection and the answers, 人事处 of its new ticket.
       const reporterNotices = await db('notifications')
         .where({ user_id: await user('aca.user') })
