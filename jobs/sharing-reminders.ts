@@ -4,6 +4,7 @@ import { translator } from '../server/i18n';
 import { scheduleJob } from '../server/services/jobs/coordinator';
 import { addToInbox, departmentRecipients, officeRecipients } from '../server/services/notifications';
 import { remindExpiringGrants } from '../server/services/sharing/grants';
+import { stageSubject } from '../server/services/sharing/notices';
 import { flagOverdueReviews } from '../server/services/sharing/workflow';
 
 /**
@@ -22,6 +23,7 @@ export async function run(ctx: AppContext): Promise<{ reminded: number; flagged:
     const to = await departmentRecipients(ctx.db, r.department);
     await addToInbox(ctx.db, to.userIds, {
       kind: 'sharing.reminder',
+      subject: stageSubject(r.stageId),
       title: t('sharing.notices.reminder', { id: r.requestId, date: r.dueOn ?? '' }),
       en: { title: en('sharing.notices.reminder', { id: r.requestId, date: r.dueOn ?? '' }) },
       body: '',
@@ -33,6 +35,7 @@ export async function run(ctx: AppContext): Promise<{ reminded: number; flagged:
     for (const f of flagged) {
       await addToInbox(ctx.db, office.userIds, {
         kind: 'sharing.overdue',
+        subject: stageSubject(f.stageId),
         title: t('sharing.notices.overdue', { id: f.requestId, department: f.department ?? '' }),
         en: { title: en('sharing.notices.overdue', { id: f.requestId, department: f.department ?? '' }) },
         body: '',

@@ -96,4 +96,37 @@ describe('a report waiting for triage', () => {
       await saveReportSettings(world.db, { triage: false }, null);
     }
   });
+
+  it('is done with in every officer’s inbox once it is routed or turned down', async () => {
+    await saveReportSettings(world.db, { triage: true }, null);
+    try {
+      // The earlier test's notice waits still (its report was not triaged): only this test's notices count.
+      const before = Number((await world.db('notifications').max({ id: 'id' }).first())?.id ?? 0);
+      const routed = await file({ field: 'name', description: '姓名有误', record_key: { staff_no: '20190002' } });
+      const rejected = await file({ field: 'name', description: '姓名可能有误', record_key: { staff_no: '20190003' } });
+      const unread = () =>
+        world
+          .db('notifications')
+          .where({ user_id: world.people.office.id, kind: 'report.triage' })
+          .whereNull('read_at')
+          .where('id', '>', before)
+          .orderBy('id')
+          .pluck('title');
+      expect(await unread()).toEqual([
+        `【数据纠错】新的错误报告 #${routed.id} 待分派`,
+        `【数据纠错】新的错误报告 #${rejected.id} 待分派`,
+      ]);
+      const office = await world.as('office');
+      await office.agent.post(`/reports/${routed.id}/route`).type('form').send({ _csrf: office.csrf }).expect(302);
+      expect(await unread()).toEqual([`【数据纠错】新的错误报告 #${rejected.id} 待分派`]);
+      await office.agent
+        .post(`/reports/${rejected.id}/reject`)
+        .type('form')
+        .send({ _csrf: office.csrf, reason: '不是数据问题' })
+        .expect(302);
+      expect(await unread()).toEqual([]);
+    } finally {
+      await saveReportSettings(world.db, { triage: false }, null);
+    }
+  });
 });

@@ -107,8 +107,23 @@ it('tells each stage’s reviewers once as the request reaches it, and the appli
   expect(await counts(id)).toEqual({ csSteward: ['sharing.stage'], office: ['sharing.stage'], office2: ['sharing.stage'] });
   expect(await queueHolders(id)).toEqual(['office', 'office2']);
 
+  const unread = async (who: Person) =>
+    (
+      await t.db
+        .knex('notifications')
+        .where({ link: `/sharing/${id}`, user_id: people[who].id })
+        .whereNull('read_at')
+        .orderBy('id')
+    ).map((n) => n.title as string);
+  // The steward's notice of stage 1 is done with once stage 1 is decided: no longer unread in their inbox.
+  expect(await unread('csSteward')).toEqual([]);
+  expect(await unread('office2')).toEqual([`数据共享申请 #${id} 待您审核：信息化办公室数据专员初审`]);
+
   // Stage 5, the final review: not to whoever decided the first (nor told of their own action), so office2 alone.
   await approve('office', id);
+  // office decided the first review: office2's notice of it no longer waits; the final review's does.
+  expect(await unread('office')).toEqual([]);
+  expect(await unread('office2')).toEqual([`数据共享申请 #${id} 待您审核：信息化办公室终审、共享数据`]);
   expect(await counts(id)).toEqual({
     csSteward: ['sharing.stage'],
     office: ['sharing.stage'],

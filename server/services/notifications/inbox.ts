@@ -15,8 +15,19 @@ export async function addToInbox(db: Knex | Knex.Transaction, userIds: number[],
       title_en: notice.en ? notice.en.title.slice(0, 300) : null,
       body_en: notice.en?.body ?? null,
       link: notice.link ?? null,
+      subject: notice.subject ?? null,
     })),
   );
+}
+
+/**
+ * The thing some notices asked their readers to act on was acted on (a sharing stage decided, a request for more time
+ * answered, a dispute settled, a report triaged): every unread notice about it, whoever received it, is marked read,
+ * in the caller's transaction — the inbox's unread count then says what still waits for its reader.
+ */
+export async function settleNotices(db: Knex | Knex.Transaction, subjects: string[], now: Date): Promise<void> {
+  if (!subjects.length) return;
+  await db('notifications').whereIn('subject', subjects).whereNull('read_at').update({ read_at: now });
 }
 
 export interface InboxItem {

@@ -4,7 +4,7 @@
  */
 import { translator } from '../../i18n';
 
-export { addToInbox, inReadersLanguage, listInbox, markRead, type InboxItem } from './inbox';
+export { addToInbox, inReadersLanguage, listInbox, markRead, settleNotices, type InboxItem } from './inbox';
 export { createMailer, senderFor } from './mailer';
 export { createNotifier, notifierFromConfig, type Channels, type Notifier } from './notifier';
 export { departmentRecipients, officeRecipients, type Recipients } from './recipients';

@@ -11,6 +11,11 @@ export interface Notice {
    * `body` left out: the body is language-neutral (words someone typed) and shown as it is.
    */
   en?: { title: string; body?: string };
+  /**
+   * What the notice asks its readers to act on (`sharing_stage:12`), for a notice that stops being news once someone
+   * acted: `settleNotices` marks every unread notice of that subject read. Left out for notices that are only news.
+   */
+  subject?: string;
 }
 
 export interface Mail {

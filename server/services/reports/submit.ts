@@ -5,7 +5,7 @@ import type { CurrentUser } from '../../policies';
 import { appendAudit, auditActorOf } from '../audit';
 import { loadCurrentCatalog } from '../catalog/repository';
 import type { Catalog, CatalogField } from '../catalog/types';
-import { addToInbox, type Notifier } from '../notifications';
+import { addToInbox, settleNotices, type Notifier } from '../notifications';
 import { maskFreeText, maskIdNumbersIn, type FieldLike } from '../privacy';
 import {
   AlreadyDoneError,
@@ -229,6 +229,7 @@ async function announce(
     const names = `${report.table_name}.${report.field_name}`;
     await notifier.office({
       kind: 'report.triage',
+      subject: triageSubject(Number(report.id)),
       title: `【数据纠错】新的错误报告 #${report.id} 待分派`,
       body: `${subject}（${names}）：${description}`,
       link: '/reports/triage',
@@ -285,6 +286,9 @@ async function lockTriage(trx: Knex.Transaction, id: number, action: 'routed' | 
     throw new ConflictError(`reports.errors.notInTriage.${row.status}`, { id: row.id, ticket: Number(row.ticket_id) });
   return row;
 }
+
+/** The IT office's triage notice of a report (notifications `subject`): marked read for every officer once it is triaged. */
+export const triageSubject = (reportId: number) => `report_triage:${reportId}`;
 
 /**
  * The IT office routes a report waiting for triage: to the catalog's department or another one. It
@@ -361,6 +365,7 @@ export async function routeTriagedReport(
       summary: { ticket: filed.ticket.id, department, catalog_department: row.department_code },
       ...input.origin,
     });
+    await settleNotices(trx, [triageSubject(Number(row.id))], input.now);
     return { report: routed, ticket: filed.ticket, joined: filed.joined, reopened: filed.reopened };
   });
   const field = catalog.tables
@@ -389,6 +394,7 @@ export async function rejectTriagedReport(
       .where({ id: row.id })
       .update({ status: 'rejected', triage_reason: reason, triaged_at: input.now, triaged_by: input.actor.login })
       .returning('*')) as ReportRow[];
+    await settleNotices(trx, [triageSubject(Number(row.id))], input.now);
     await addToInbox(trx, [Number(row.reporter_id)], {
       kind: 'report.rejected',
       title: `【数据纠错】您的报告 #${row.id} 未受理`,

@@ -8,7 +8,7 @@
  */
 import type { Knex } from 'knex';
 import { can, type CurrentUser } from '../../policies';
-import { addToInbox, noticeText, noticeTextEn } from '../notifications';
+import { addToInbox, noticeText, noticeTextEn, settleNotices } from '../notifications';
 import { toCurrentUser, type UserRow } from '../users';
 import { decidedFirstReview, decidedRefusal, holdsStage, type StageRow } from './access';
 import type { RejectionReason } from './types';
@@ -16,6 +16,29 @@ import type { RejectionReason } from './types';
 type Trx = Knex.Transaction;
 
 const link = (requestId: number) => `/sharing/${requestId}`;
+
+/**
+ * The notices' subjects (notifications `subject`) of what a request asks people to decide: a stage (its reviewers'
+ * notice, reminder and overdue flag, the administrators' "nobody may decide it"), an arbitration. Marked read for
+ * everyone once decided (`settleDecidedNotices`).
+ */
+export const stageSubject = (stageId: number) => `sharing_stage:${stageId}`;
+const arbitrationSubject = (requestId: number) => `sharing_arbitration:${requestId}`;
+
+/**
+ * After a change to a request: the notices of its stages no longer pending (decided, cancelled by a refusal or a
+ * withdrawal) and of an arbitration no longer asked for stop waiting in their readers' inboxes — "待您审核" about a
+ * stage a colleague decided stayed unread for ever.
+ */
+export async function settleDecidedNotices(trx: Trx, requestId: number, now: Date): Promise<void> {
+  const [stages, request] = await Promise.all([
+    trx('sharing_stages').where({ request_id: requestId }).whereNot({ status: 'pending' }).pluck('id'),
+    trx('sharing_requests').where({ id: requestId }).first('arbitration'),
+  ]);
+  const subjects = (stages as (number | string)[]).map((id) => stageSubject(Number(id)));
+  if (request && request.arbitration !== 'requested') subjects.push(arbitrationSubject(requestId));
+  await settleNotices(trx, subjects, now);
+}
 
 /** The ids of the stages waiting for a decision now: taken before a change, to tell which stages it reached. */
 export function pendingStageIds(stages: StageRow[]): Set<number> {
@@ -68,11 +91,12 @@ function stageReviewers(users: CurrentUser[], stage: StageRow, stages: StageRow[
 async function noticeAdministrators(
   trx: Trx,
   request: { id: number },
-  notice: { title: string; title_en: string },
+  notice: { title: string; title_en: string; subject: string },
 ): Promise<void> {
   const admins = (await trx('users').where({ disabled: false }).whereRaw(`'admin' = ANY(roles)`).pluck('id')).map(Number);
   await addToInbox(trx, admins, {
     kind: 'sharing.stuck',
+    subject: notice.subject,
     title: notice.title,
     body: '',
     link: link(request.id),
@@ -103,12 +127,14 @@ export async function noticeReachedStages(
       await noticeAdministrators(trx, request, {
         title: noticeText('sharing.notices.nobodyToDecide', params),
         title_en: noticeTextEn('sharing.notices.nobodyToDecide', paramsEn),
+        subject: stageSubject(Number(stage.id)),
       });
       continue;
     }
     const reviewers = allowed.filter((id) => id !== actorId);
     await addToInbox(trx, reviewers, {
       kind: 'sharing.stage',
+      subject: stageSubject(Number(stage.id)),
       title: noticeText('sharing.notices.stage', params),
       body: stage.due_on ? noticeText('sharing.notices.dueOn', params) : '',
       link: link(request.id),
@@ -162,6 +188,7 @@ export async function noticeArbitrationRequested(
     await noticeAdministrators(trx, request, {
       title: noticeText('sharing.notices.nobodyToArbitrate', { id: request.id }),
       title_en: noticeTextEn('sharing.notices.nobodyToArbitrate', { id: request.id }),
+      subject: arbitrationSubject(request.id),
     });
     return;
   }
@@ -170,6 +197,7 @@ export async function noticeArbitrationRequested(
     arbiters.map((user) => user.id),
     {
       kind: 'sharing.arbitration_requested',
+      subject: arbitrationSubject(request.id),
       title: noticeText('sharing.notices.arbitrationRequested', { id: request.id, stage: stageZh(stage) }),
       body: '',
       link: link(request.id),

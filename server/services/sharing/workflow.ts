@@ -28,7 +28,14 @@ import type { Catalog } from '../catalog/types';
 import { saveUpload, uploadProblem } from '../uploads';
 import { decidedFirstReview, decidedRefusal, holdsStage, isApprover, isOverdue, onBehalfReason, type StageRow } from './access';
 import { canonicalItems, inCatalogSpelling, leaderBasis, sourceParts } from './plan';
-import { noticeApplicant, noticeArbitrationRequested, noticeReachedStages, noticeWithdrawn, pendingStageIds } from './notices';
+import {
+  noticeApplicant,
+  noticeArbitrationRequested,
+  noticeReachedStages,
+  noticeWithdrawn,
+  pendingStageIds,
+  settleDecidedNotices,
+} from './notices';
 import { formColumns, inputOf, loadRequest, stageRows, writeInput, type DbRow } from './repository';
 import {
   DEFAULT_GRANT_DAYS,
@@ -523,6 +530,7 @@ export async function decide(ctx: AppContext, actor: Actor, requestId: number, i
       await noticeReachedStages(trx, request, pendingStageIds(stages), await stagesOf(trx, request.id), actor.user.id, today);
     else if (status === 'granted') await noticeApplicant(trx, request, await grantedOutcome(trx, request.id), actor.user.id);
     else await noticeApplicant(trx, request, { kind: 'rejected', stage, reason: decision.reason }, actor.user.id);
+    await settleDecidedNotices(trx, request.id, now);
   });
   return (await loadRequest(ctx.db, requestId))!;
 }
@@ -546,6 +554,7 @@ export async function withdraw(ctx: AppContext, actor: Actor, requestId: number)
       .where({ id: request.id })
       .update({ status: 'withdrawn', closed_at: ctx.now(), updated_at: ctx.now(), version: trx.raw('version + 1') });
     await audit(trx, actor, 'sharing.withdraw', request.id, { from: request.status });
+    await settleDecidedNotices(trx, request.id, ctx.now());
   });
 }
 
@@ -704,6 +713,7 @@ export async function arbitrate(
     if (granted) await noticeApplicant(trx, request, await grantedOutcome(trx, request.id), actor.user.id);
     else if (decision === 'overturn')
       await noticeReachedStages(trx, request, pendingStageIds(before), await stagesOf(trx, request.id), actor.user.id, today);
+    await settleDecidedNotices(trx, request.id, ctx.now());
   });
 }
 

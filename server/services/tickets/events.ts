@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import { appendAudit } from '../audit';
+import { settleNotices } from '../notifications/inbox';
 import {
+  disputeSubject,
+  extensionSubject,
   EXTENSION_STATUSES,
   NO_EXTENSION,
   type RequestOrigin,
@@ -119,6 +122,13 @@ export async function updateTicket(
   if (changes.status && !EXTENSION_STATUSES.includes(changes.status) && ticket.extension_requested_at)
     Object.assign(patch, NO_EXTENSION);
   if (changes.sample_keys) patch.sample_keys = JSON.stringify(changes.sample_keys);
+  // A request for more time or a dispute the IT office was told of is over (decided, or the ticket moved on): its
+  // notices stop waiting in the officers' inboxes.
+  const settled = [
+    ...(ticket.extension_requested_at && patch.extension_requested_at === null ? [extensionSubject(ticket.id)] : []),
+    ...(ticket.disputed_at && patch.disputed_at === null ? [disputeSubject(ticket.id)] : []),
+  ];
+  if (settled.length) await settleNotices(trx, settled, now);
   const [row] = await trx('tickets').where({ id: ticket.id }).update(patch).returning('*');
   return row as TicketRow;
 }

@@ -6,7 +6,7 @@
 import type { Notifier } from '../notifications';
 import { maskIdNumbersIn } from '../privacy';
 import { shownFreeText } from './privacy';
-import type { TicketRow } from './types';
+import { disputeSubject, extensionSubject, type TicketRow } from './types';
 
 const SEVERITY_WORDS = { high: '高', medium: '中', low: '低' } as const;
 /** As the pages say them (tickets.severity in English). */
@@ -116,6 +116,7 @@ export async function notifyDispute(
   await notifier.office(
     {
       kind: 'ticket.disputed',
+      subject: disputeSubject(ticket.id),
       title: `【改派】质量工单 #${ticket.id}：${departmentWords(ticket)}认为不属于本单位数据`,
       // The reason as the ticket page shows it: ID numbers and phones masked (mailboxes are shared).
       body: `${ticketLine(ticket)}\n理由：${shownFreeText(reason)}`,
@@ -170,6 +171,7 @@ export async function notifyExtensionRequested(
   await notifier.office(
     {
       kind: 'ticket.extension_asked',
+      subject: extensionSubject(ticket.id),
       title: `【延期申请】质量工单 #${ticket.id}：${departmentWords(ticket)}申请延期 ${days} 个工作日`,
       body: `${ticketLine(ticket)}\n理由：${shownFreeText(reason)}`,
       link: `/tickets/${ticket.id}`,

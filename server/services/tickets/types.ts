@@ -14,6 +14,13 @@ export const ACTIVE_STATUSES: TicketStatus[] = ['open', 'acknowledged', 'fixed']
  * (a `fixed` ticket waits for its re-check or its reporters). Leaving them ends a waiting request (events.ts updateTicket).
  */
 export const EXTENSION_STATUSES: TicketStatus[] = ['open', 'acknowledged'];
+/**
+ * The notices' subjects (notifications `subject`) of what a ticket asks the IT office to decide: marked read for every
+ * officer once it is decided (events.ts updateTicket).
+ */
+export const extensionSubject = (ticketId: number) => `ticket_extension:${ticketId}`;
+export const disputeSubject = (ticketId: number) => `ticket_dispute:${ticketId}`;
+
 /** What clears a request for more time (a reassignment: the new department has not asked). */
 export const NO_EXTENSION = { extension_requested_at: null, extension_days: null } as const;
 /** Whether a request for more time waits for the IT office on this ticket. */
