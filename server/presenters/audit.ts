@@ -144,6 +144,26 @@ export async function auditRowsFor(db: Knex, viewer: CurrentUser, rows: AuditRec
     const name = actor.id != null ? byId.get(Number(actor.id)) : actor.login ? byLogin.get(actor.login) : undefined;
     return name == null ? null : maskFreeText(name);
   };
+  // A draft sharing request is its author's alone until submitted (sharing/presenter.ts mayView): the audit log names
+  // it, but links it only for its author — its page is a 403 for everyone else, the office included.
+  const sharingIds = [
+    ...new Set(rows.filter((r) => r.objectType === 'sharing_request' && r.objectId).map((r) => pathId(r.objectId!))),
+  ].filter((id) => !Number.isNaN(id));
+  const othersDrafts = new Set(
+    sharingIds.length
+      ? (
+          (await db('sharing_requests')
+            .whereIn('id', sharingIds)
+            .where({ status: 'draft' })
+            .whereNot({ applicant_id: viewer.id })
+            .pluck('id')) as (number | string)[]
+        ).map(String)
+      : [],
+  );
+  const hrefOf = (r: AuditRecord) =>
+    !r.objectType || !r.objectId || (r.objectType === 'sharing_request' && othersDrafts.has(String(pathId(r.objectId))))
+      ? null
+      : objectHref(viewer, r.objectType, r.objectId);
   return rows.map((r) => ({
     seq: r.seq,
     occurredAt: r.occurredAt,
@@ -154,7 +174,7 @@ export async function auditRowsFor(db: Knex, viewer: CurrentUser, rows: AuditRec
       r.objectType || r.objectId
         ? {
             label: objectLabel(r.objectType, r.objectId, t),
-            href: r.objectType && r.objectId ? objectHref(viewer, r.objectType, r.objectId) : null,
+            href: hrefOf(r),
           }
         : null,
     summary: summaryLines(r.summary).map((line) => ({ ...line, label: summaryKeyLabel(line.key, t) })),
