@@ -5,6 +5,11 @@
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
   }
+  // The heat map's newest days are its right-hand columns: where it scrolls sideways (a phone), it opens on them — the
+  // table names stay in view (sticky) — not on the oldest, often grey, days.
+  document.querySelectorAll('.sc-heat').forEach(function (heat) {
+    heat.scrollLeft = heat.scrollWidth;
+  });
   // The charts' colours are app.css's palette (:root custom properties), the same as the rest of the UI: the
   // score in the primary, the departments and components each in one of the series colours.
   function palette(name) {

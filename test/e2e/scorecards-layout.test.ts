@@ -158,6 +158,21 @@ describeBrowser('scorecard charts and tables in Chromium', () => {
     // The trend's legend names a department within the chart's width too.
     for (const right of fit.legend) expect(right).toBeLessThanOrEqual(fit.trendWidth + 1);
     expect(fit.legendTexts.some((text) => text.startsWith('人事处'))).toBe(true);
+
+    // The freshness heat map scrolls sideways here: it opens on its newest days (the only day with a snapshot is the
+    // last column), the table names still in view beside them.
+    const heat = (await page.evaluate(`(() => {
+      const grid = document.querySelector('.sc-heat');
+      const name = grid.querySelector('.sc-heat-table').getBoundingClientRect();
+      const cells = grid.querySelectorAll('.sc-cell');
+      const last = cells[cells.length - 1].getBoundingClientRect();
+      const box = grid.getBoundingClientRect();
+      return { scrolls: grid.scrollWidth > grid.clientWidth, atEnd: grid.scrollLeft + grid.clientWidth >= grid.scrollWidth - 1,
+        nameLeft: name.left - box.left, lastRight: last.right - box.right };
+    })()`)) as { scrolls: boolean; atEnd: boolean; nameLeft: number; lastRight: number };
+    expect(heat).toMatchObject({ scrolls: true, atEnd: true });
+    expect(Math.abs(heat.nameLeft)).toBeLessThanOrEqual(1);
+    expect(heat.lastRight).toBeLessThanOrEqual(1);
     await page.context().close();
   });
 });

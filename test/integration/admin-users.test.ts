@@ -330,7 +330,7 @@ describe('hubwatch users add: invalid input exits 2 naming the option, nothing c
   it('an e-mail address that is not one', async () => {
     const res = await runCli([...base, '--name', '赵六', '--email', 'not-an-email'], { ...env, HUBWATCH_LOCALE: 'en' });
     expect(res.code).toBe(2);
-    expect(res.stderr).toBe('--email: "not-an-email" is not a valid e-mail address (e.g. zhang@example.edu.cn)\n');
+    expect(res.stderr).toBe('--email: not a valid e-mail address: "not-an-email" (e.g. zhang@example.edu.cn)\n');
   });
 
   it('a department name of 201 characters', async () => {
