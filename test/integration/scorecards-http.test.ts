@@ -45,6 +45,26 @@ describe('scorecard pages, periods, weights, exports and API', () => {
   });
   afterAll(() => t.close());
 
+  it('keeps the period asked for through the nav entry, and takes a department code in any case', async () => {
+    const it = await signIn(t.app, office.login, office.password);
+    expect((await it.agent.get('/scorecards?period=month').expect(302)).headers.location).toBe('/dashboard?period=month');
+    expect((await it.agent.get('/scorecards?from=2026-11-20&to=2026-11-21').expect(302)).headers.location).toBe(
+      '/dashboard?from=2026-11-20&to=2026-11-21',
+    );
+    const hr = await signIn(t.app, hrSteward.login, hrSteward.password);
+    expect((await hr.agent.get('/scorecards?from=2026-11-20&to=2026-11-20').expect(302)).headers.location).toBe(
+      '/scorecards/HR?from=2026-11-20&to=2026-11-20',
+    );
+    // A code typed in another case is the department's (it was a 403 for its own steward, a 404 for the office).
+    expect((await hr.agent.get('/scorecards/hr?from=2026-11-20&to=2026-11-20').expect(302)).headers.location).toBe(
+      '/scorecards/HR?from=2026-11-20&to=2026-11-20',
+    );
+    await hr.agent.get('/scorecards/HR?from=2026-11-20&to=2026-11-20').expect(200);
+    await hr.agent.get('/scorecards/org').expect(302);
+    await hr.agent.get('/scorecards/ORG').expect(403);
+    await it.agent.get('/scorecards/nosuch').expect(404);
+  });
+
   it('answers the API with every department, its rank and components; 422 names a bad date', async () => {
     const { agent } = await signIn(t.app, office.login, office.password);
     const res = await agent.get('/api/v1/scorecards?from=2026-11-20&to=2026-11-20').expect(200);

@@ -10,6 +10,7 @@ import { appendAudit } from '../../services/audit';
 import { noticeText, noticeTextEn, notifierFromConfig } from '../../services/notifications';
 import { addDays, todayIn } from '../../services/calendar';
 import { maskFreeText, maskIdNumbersIn } from '../../services/privacy';
+import { departmentCodeAsWritten } from '../../services/department-code';
 import { ticketMessage } from '../../services/tickets';
 import { universityTimezone } from '../../services/catalog/repository';
 import {
@@ -158,9 +159,12 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   }
 
   // The nav entry: the dashboard for those who see every department, else one's own scorecard.
+  // The period asked for (`?period=month`, `?from=…&to=…`, an old bookmark) goes along: the page it lands on reads it.
   router.get('/scorecards', authorize('scorecards.list'), (req, res) => {
+    const at = req.originalUrl.indexOf('?');
+    const query = at >= 0 ? req.originalUrl.slice(at) : '';
     res.redirect(
-      can(req.user!, 'scorecards.dashboard') ? '/dashboard' : `/scorecards/${encodeURIComponent(req.user!.department)}`,
+      (can(req.user!, 'scorecards.dashboard') ? '/dashboard' : `/scorecards/${encodeURIComponent(req.user!.department)}`) + query,
     );
   });
 
@@ -531,6 +535,15 @@ export function scorecardsRoutes(ctx: AppContext): Router {
 
   router.get(
     '/scorecards/:code',
+    // A department's code as the catalog writes it (`/scorecards/hr` → `/scorecards/HR`, its query kept), as
+    // /departments/:code does: table names work in any case too.
+    async (req, res, next) => {
+      const code = String(req.params.code);
+      const written = await departmentCodeAsWritten(db, code);
+      if (written === null || written === code) return next();
+      const at = req.originalUrl.indexOf('?');
+      res.redirect(302, `/scorecards/${encodeURIComponent(written)}${at >= 0 ? req.originalUrl.slice(at) : ''}`);
+    },
     authorize('scorecards.view', (req) => ({ department: String(req.params.code) })),
     async (req, res) => {
       // No department has a NUL in its code (the database cannot even hold one: asking it is a 500).
