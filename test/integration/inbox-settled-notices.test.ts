@@ -71,4 +71,18 @@ it('marks the office’s dispute notice read once the dispute is settled, howeve
     .send({ _csrf: it.csrf, department: 'ORG', reason: '由组织部维护' })
     .expect(302);
   expect(await unread(office2.id, 'ticket.disputed')).toEqual([]);
+
+  // Closed by the office: the dispute ends with the ticket (it kept its flag and the notice waited for ever).
+  const closed = (await buildTicket(t.db.knex, catalog, at('2026-03-02T02:00:00Z'), { field: 'unit_code' })).id;
+  await hr.agent.post(`/tickets/${closed}/dispute`).type('form').send({ _csrf: hr.csrf, reason: '非本单位数据' }).expect(302);
+  await it.agent
+    .post(`/tickets/${closed}/transition`)
+    .type('form')
+    .send({ _csrf: it.csrf, to: 'closed', comment: '数据表已撤销' })
+    .expect(302);
+  expect(await t.db.knex('tickets').where({ id: closed }).first('status', 'disputed_at')).toEqual({
+    status: 'closed',
+    disputed_at: null,
+  });
+  expect(await unread(office2.id, 'ticket.disputed')).toEqual([]);
 });

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import ExcelJS from 'exceljs';
 import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { buildUser } from '../factories';
@@ -63,6 +64,10 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     await hr.agent.get('/scorecards/org').expect(302);
     await hr.agent.get('/scorecards/ORG').expect(403);
     await it.agent.get('/scorecards/nosuch').expect(404);
+    // Signed out, the code's spelling is not told: the sign-in page, as for any code.
+    const anonymous = await request(t.app).get('/scorecards/hr').expect(302);
+    expect(anonymous.headers.location).toMatch(/^\/login/);
+    expect((await request(t.app).get('/departments/hr').expect(302)).headers.location).toMatch(/^\/login/);
   });
 
   it('answers the API with every department, its rank and components; 422 names a bad date', async () => {

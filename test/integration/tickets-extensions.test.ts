@@ -77,7 +77,7 @@ it('asks for more time, is reminded but not escalated while the office decides, 
   // HR's page says it waits, and offers no second request; one sent anyway changes nothing.
   const waiting = (await hr.agent.get(`/tickets/${id}`).expect(200)).text;
   expect(waiting).toContain(
-    '本单位已于 2026-03-03 申请延期 5 个工作日，等待信息化办公室决定；决定前整改期限仍为 2026-03-09，照常提醒，但不会逾期督办。',
+    '人事处已于 2026-03-03 申请延期 5 个工作日，等待信息化办公室决定；决定前整改期限仍为 2026-03-09，照常提醒，但不会逾期督办。',
   );
   expect(waiting).not.toContain(`action="/tickets/${id}/extension"`);
   const twice = await hr.agent
@@ -106,6 +106,15 @@ it('asks for more time, is reminded but not escalated while the office decides, 
   expect(page).toMatch(/id="grant-days" name="days" inputmode="numeric" size="4" value="5"/);
   expect(page).toContain('按申请的 5 个工作日，整改期限将由 2026-03-09 顺延至 2026-03-16');
 
+  // More than was asked for is not granted (422 under the days, nothing changed).
+  const more = await it.agent
+    .post(`/tickets/${id}/extension/grant`)
+    .type('form')
+    .send({ _csrf: it.csrf, days: '8', reason: '', version: (await ticketRow(id)).version })
+    .expect(422);
+  expect(more.text).toContain('<p class="field-error" role="alert" id="grant-days-error">不能超过申请的 5 个工作日</p>');
+  expect((await ticketRow(id)).due_at).toBe('2026-03-09');
+
   // It grants 3 of the 5: due 03-09 + 3 working days = Thursday 03-12; the reminder will come again.
   const granted = await it.agent
     .post(`/tickets/${id}/extension/grant`)
@@ -127,7 +136,7 @@ it('asks for more time, is reminded but not escalated while the office decides, 
     link: `/tickets/${id}`,
   });
   const history = (await hr.agent.get(`/tickets/${id}`).expect(200)).text;
-  expect(history).toMatch(/申请延期\s*<span class="event-note">申请延期 5 个工作日（整改期限 2026-03-09）<\/span>/);
+  expect(history).toMatch(/申请延期\s*<span class="event-note">5 个工作日（原整改期限 2026-03-09）<\/span>/);
   expect(history).toMatch(
     /同意延期\s*<span class="event-note">申请 5 个工作日，同意 3 个工作日；整改期限由 2026-03-09 顺延至 2026-03-12<\/span>/,
   );
@@ -197,6 +206,27 @@ it('refuses with a reason: the due date stays, and the next run escalates', asyn
   expect((await escalateOverdueTickets(t.db.knex, { calendar, now: at('2026-03-11T01:00:00Z') })).map((x) => x.id)).toContain(id);
 });
 
+it('holds no escalation for a request made after the due date, and tells the department leaders the answer', async () => {
+  const leader = await buildUser(t.db.knex, { department: 'HR', roles: ['dept_leader'] });
+  const id = await fileTicket('duty_status');
+  // Due Monday 03-09; the leader asks on Tuesday 03-10, after the date.
+  t.ctx.now = () => at('2026-03-10T02:00:00Z');
+  const lead = await signIn(t.app, leader.login, leader.password);
+  await lead.agent
+    .post(`/tickets/${id}/extension`)
+    .type('form')
+    .send({ _csrf: lead.csrf, days: '3', reason: '等待文件' })
+    .expect(302);
+  expect((await lead.agent.get(`/tickets/${id}`).expect(200)).text).toContain(
+    '人事处已于 2026-03-10 申请延期 3 个工作日，等待信息化办公室决定；申请时已过整改期限 2026-03-09，逾期督办照常进行。',
+  );
+  // Asking again after each refusal must not put the escalation off: escalated while the request waits.
+  expect((await escalateOverdueTickets(t.db.knex, { calendar, now: at('2026-03-11T01:00:00Z') })).map((x) => x.id)).toContain(id);
+  const it = await signIn(t.app, office.login, office.password);
+  await it.agent.post(`/tickets/${id}/extension/refuse`).type('form').send({ _csrf: it.csrf, reason: '已逾期' }).expect(302);
+  expect((await inboxOf(leader.id)).at(-1)).toMatchObject({ kind: 'ticket.extension_denied' });
+});
+
 it('withdraws an escalation when the new date is not past, and ends a request when the ticket leaves the department', async () => {
   // Escalated on Tuesday 03-10; asked for more time that day; granted 5 days on Wednesday 03-11: due 03-16, not overdue.
   const id = await fileTicket('gender');
@@ -222,6 +252,10 @@ it('withdraws an escalation when the new date is not past, and ends a request wh
   expect((await ticketRow(id)).extension_days).toBe(2);
   await hr.agent.post(`/tickets/${id}/transition`).type('form').send({ _csrf: hr.csrf, to: 'fixed' }).expect(302);
   expect(await ticketRow(id)).toMatchObject({ status: 'fixed', extension_requested_at: null, extension_days: null });
+  // The history says the request ended with it.
+  expect((await hr.agent.get(`/tickets/${id}`).expect(200)).text).toContain(
+    '<span class="event-note">申请的 2 个工作日延期随之结束</span>',
+  );
   expect((await it.agent.get('/tickets?view=extension').expect(200)).text).not.toContain(`href="/tickets/${id}"`);
   // A fixed ticket waits for its re-check, not for more time.
   const fixed = await hr.agent
@@ -230,6 +264,18 @@ it('withdraws an escalation when the new date is not past, and ends a request wh
     .send({ _csrf: hr.csrf, days: '2', reason: '再等两天' })
     .expect(409);
   expect(fixed.text).toContain(`工单 #${id} 当前为“已整改待复查”，不能申请延期`);
+});
+
+it('withdraws a waiting request when the department disputes the ticket: the dispute stops the clock instead', async () => {
+  const id = await fileTicket('title_rank');
+  t.ctx.now = () => at('2026-03-03T02:00:00Z');
+  const hr = await signIn(t.app, steward.login, steward.password);
+  await hr.agent.post(`/tickets/${id}/extension`).type('form').send({ _csrf: hr.csrf, days: '3', reason: '等待' }).expect(302);
+  await hr.agent.post(`/tickets/${id}/dispute`).type('form').send({ _csrf: hr.csrf, reason: '职称由组织部维护' }).expect(302);
+  expect(await ticketRow(id)).toMatchObject({ extension_requested_at: null, extension_days: null });
+  const page = (await hr.agent.get(`/tickets/${id}`).expect(200)).text;
+  expect(page).not.toContain('extension-waiting');
+  expect(page).toMatch(/提出异议\s*<span class="event-note">申请的 3 个工作日延期随之结束<\/span>/);
 });
 
 it('is not asked while disputed, and a reassignment ends a waiting request', async () => {

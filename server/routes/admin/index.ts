@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { NotFoundError, ValidationError, type FieldError } from '../../errors';
+import { NotFoundError, UnauthorizedError, ValidationError, type FieldError } from '../../errors';
 import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { pathId } from '../../http/path-id';
 import { repeatedQueryValues } from '../../http/query-values';
@@ -459,7 +459,9 @@ export function adminRoutes(ctx: AppContext): Router {
    * written (a steward of HR would otherwise be refused their own page). Codes are not secret: the catalog
    * overview lists them.
    */
-  async function toCodeAsWritten(req: Request, res: Response, next: () => void) {
+  async function toCodeAsWritten(req: Request, res: Response, next: (err?: unknown) => void) {
+    // Signed in first: the redirect tells real codes from made-up ones (the page's own check follows it).
+    if (!req.user) return next(new UnauthorizedError());
     const code = req.params.code;
     const written = typeof code === 'string' ? await departmentCodeAsWritten(db, code) : null;
     if (written === null || written === code) return next();

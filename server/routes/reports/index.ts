@@ -82,7 +82,8 @@ const REPORTER_EVENTS = [
   'reassigned',
   'disputed',
   'dispute_refused',
-  // The report's due date moved on: the reporter reads why (not the request itself, nor a refusal, which change nothing for them).
+  // The report's due date moved on: the reporter reads that it did (not the office's note to the department, nor the
+  // request itself or a refusal, which change nothing for them).
   'extension_given',
 ];
 
@@ -552,7 +553,10 @@ export function reportsRoutes(ctx: AppContext): Router {
   async function reportPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const report = await loadOwn(req);
     const events = report.ticket_id
-      ? (await ticketHistory(db, Number(report.ticket_id))).filter((e) => REPORTER_EVENTS.includes(e.kind))
+      ? (await ticketHistory(db, Number(report.ticket_id)))
+          .filter((e) => REPORTER_EVENTS.includes(e.kind))
+          // The office's note on a granted extension is written to the department (the form says so), not to reporters.
+          .map((e) => (e.kind === 'extension_given' ? { ...e, comment: null } : e))
       : [];
     const answerDocument = report.ticket_id
       ? await db('report_tickets').where({ ticket_id: report.ticket_id }).first('answer_document_id')

@@ -535,6 +535,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
 
   router.get(
     '/scorecards/:code',
+    // Signed in and shown scorecards at all first: the redirect below tells real codes from made-up ones.
+    authorize('scorecards.list'),
     // A department's code as the catalog writes it (`/scorecards/hr` → `/scorecards/HR`, its query kept), as
     // /departments/:code does: table names work in any case too.
     async (req, res, next) => {

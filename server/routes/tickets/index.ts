@@ -366,9 +366,12 @@ export function ticketsRoutes(ctx: AppContext): Router {
   ) {
     if (!t.extension_requested_at || !t.extension_days) return { max: MAX_EXTENSION_DAYS };
     const { calendar } = await loadTicketCalendar(db, ctx.config.timezone);
+    const askedOn = calendar.today(new Date(t.extension_requested_at));
     return {
       max: MAX_EXTENSION_DAYS,
-      askedOn: calendar.today(new Date(t.extension_requested_at)),
+      askedOn,
+      // Asked by the due date: no escalation until the office answers (deadlines.ts heldForExtension).
+      holdsEscalation: askedOn <= t.due_at,
       days: t.extension_days,
       newDue: deciding ? calendar.addWorkingDays(t.due_at, t.extension_days) : null,
     };

@@ -146,6 +146,9 @@ export function withNotes(
           days > 0 ? t('tickets.history.disputeDismissed', { days, due }) : t('tickets.history.disputeDismissedSameDay', { due }),
       };
     }
+    // A request for more time that ended with this event (fixed, closed, disputed; a reassignment says it after its own note).
+    if (d.extension_ended != null && e.kind !== 'reassigned')
+      return { ...e, note: t('tickets.history.extensionEnded', { days: Number(d.extension_ended) }) };
     if (e.kind === 'extension_asked')
       return { ...e, note: t('tickets.history.extensionAsked', { days: Number(d.days ?? 0), due: String(d.due_at ?? '') }) };
     if (e.kind === 'extension_given') {
@@ -165,11 +168,15 @@ export function withNotes(
     if (e.kind === 'reassigned' && d.to_department)
       return {
         ...e,
-        note: t('tickets.history.reassigned', {
-          from: departmentLabel(t, opts.departments, d.from_department),
-          to: departmentLabel(t, opts.departments, d.to_department),
-          due: String(d.due_at ?? ''),
-        }),
+        note:
+          t('tickets.history.reassigned', {
+            from: departmentLabel(t, opts.departments, d.from_department),
+            to: departmentLabel(t, opts.departments, d.to_department),
+            due: String(d.due_at ?? ''),
+          }) +
+          (d.extension_ended != null
+            ? t('tickets.history.noteSeparator') + t('tickets.history.extensionEnded', { days: Number(d.extension_ended) })
+            : ''),
       };
     return e;
   });

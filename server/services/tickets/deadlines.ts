@@ -44,9 +44,19 @@ export async function remindDueTickets(db: Knex, opts: { calendar: TicketCalenda
 }
 
 /**
+ * A request for more time made by the due date holds the escalation until the IT office answers it: the department
+ * asked in time, and is not reported for the office's delay. One made after the date holds nothing — else asking again
+ * after each refusal would put the escalation off for ever.
+ */
+function heldForExtension(t: TicketRow, timezone: string): boolean {
+  return !!t.extension_requested_at && todayIn(timezone, new Date(t.extension_requested_at)) <= t.due_at;
+}
+
+/**
  * Escalates (once) every ticket past its due date to the IT office. Each comes back with its
  * department's name: the office's notice lists several departments. Not while the department's request for more
- * time waits for the office's answer (extensions.ts): a refusal leaves the date, and the next day's run escalates.
+ * time, made by the due date, waits for the office's answer (heldForExtension): a refusal leaves the date, and the next
+ * day's run escalates.
  */
 export async function escalateOverdueTickets(
   db: Knex,
@@ -56,7 +66,12 @@ export async function escalateOverdueTickets(
   const candidates = await db('tickets')
     .whereIn('status', WORKING)
     .whereNull('disputed_at')
-    .whereNull('extension_requested_at')
+    // Held while a request for more time made by the due date waits (see heldForExtension), checked again below.
+    .where((q) =>
+      q
+        .whereNull('extension_requested_at')
+        .orWhereRaw('(extension_requested_at at time zone ?)::date > due_at', [opts.calendar.timezone]),
+    )
     .whereNull('escalated_at')
     .where('due_at', '<', today)
     .select('id');
@@ -64,7 +79,8 @@ export async function escalateOverdueTickets(
   for (const { id } of candidates) {
     const ticket = await db.transaction(async (trx) => {
       const t = await lockTicket(trx, id);
-      if (!t || !isWorking(t) || t.extension_requested_at || t.escalated_at || !(t.due_at < today)) return null;
+      if (!t || !isWorking(t) || heldForExtension(t, opts.calendar.timezone) || t.escalated_at || !(t.due_at < today))
+        return null;
       const updated = await updateTicket(trx, t, { escalated_at: opts.now }, opts.now, { refresh: true });
       await recordAndAudit(trx, updated, 'ticket.escalate', {
         kind: 'escalated',

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { appendAudit } from '../audit';
 import { settleNotices } from '../notifications/inbox';
 import {
+  ACTIVE_STATUSES,
   disputeSubject,
   extensionSubject,
   EXTENSION_STATUSES,
@@ -121,6 +122,9 @@ export async function updateTicket(
   // it has nothing left to extend, and it must not come back as waiting if the ticket returns to the department.
   if (changes.status && !EXTENSION_STATUSES.includes(changes.status) && ticket.extension_requested_at)
     Object.assign(patch, NO_EXTENSION);
+  // A dispute ends when the ticket does (closed by the office or a report's "not an error", resolved by a run): a stale
+  // flag would stop the clock of a reopened ticket (deadlines.ts) and keep the office's notice waiting.
+  if (changes.status && !ACTIVE_STATUSES.includes(changes.status) && ticket.disputed_at) patch.disputed_at = null;
   if (changes.sample_keys) patch.sample_keys = JSON.stringify(changes.sample_keys);
   // A request for more time or a dispute the IT office was told of is over (decided, or the ticket moved on): its
   // notices stop waiting in the officers' inboxes.

@@ -118,7 +118,8 @@ async function lockPendingRequest(trx: Knex.Transaction, input: ExtensionDecisio
 }
 
 /**
- * The IT office grants the request: the due date moves on by the granted working days from the current due date.
+ * The IT office grants the request (the days asked for, or fewer): the due date moves on by the granted working days
+ * from the current due date.
  * The reminder comes again before the new date; an escalation is withdrawn when the new date is not past, and comes
  * again if that date passes too. The reason is optional: granting what was asked needs none.
  */
@@ -127,6 +128,10 @@ export async function grantExtension(db: Knex, input: ExtensionDecisionInput): P
   return db.transaction(async (trx) => {
     const current = await lockPendingRequest(trx, input);
     const days = extensionDays(input.days ?? current.extension_days, 'days');
+    // The office may grant what was asked or less: more is a new plan, for the department to ask.
+    const asked = current.extension_days ?? MAX_EXTENSION_DAYS;
+    if (days > asked)
+      throw new ValidationError([{ field: 'days', key: 'tickets.errors.extensionMoreThanAsked', params: { asked } }]);
     const reason = typeof input.reason === 'string' ? cleanComment(input.reason, 'reason') : null;
     const dueAt = input.calendar.addWorkingDays(current.due_at, days);
     const today = todayIn(input.calendar.timezone, now);

@@ -185,7 +185,7 @@ export async function notifyExtensionRequested(
 }
 
 /**
- * The IT office answered a request for more time: the department hears at once (inbox and e-mail), with the due date
+ * The IT office answered a request for more time: the department — stewards and leaders — hears at once (inbox and e-mail), with the due date
  * as it now stands. `shownReason` is masked by the caller as the ticket's pages mask it (a report ticket's by the
  * reports' rule); empty when the office gave none (a grant needs none).
  */
@@ -196,8 +196,9 @@ export async function notifyExtensionDecided(
   shownReason: string,
   link: string,
 ): Promise<void> {
-  const reasonZh = shownReason ? `\n理由：${shownReason}` : '';
-  const reasonEn = shownReason ? `\nReason: ${shownReason}` : '';
+  // A grant's words are a note (说明), a refusal's its reason (理由), as the office's forms name them.
+  const reasonZh = shownReason ? `\n${decision.granted ? '说明' : '理由'}：${shownReason}` : '';
+  const reasonEn = shownReason ? `\n${decision.granted ? 'Note' : 'Reason'}: ${shownReason}` : '';
   await notifier.department(
     ticket.department_code,
     decision.granted
@@ -221,7 +222,8 @@ export async function notifyExtensionDecided(
             body: `${ticketLineEn(ticket)}${reasonEn}`,
           },
         },
-    { email: true },
+    // Its leaders too: a department leader may have asked (tickets.work), and hears the answer in the inbox.
+    { email: true, leaders: true },
   );
 }
 

@@ -17,7 +17,7 @@ import { dueDateFor, TicketCalendar } from './apply';
 import { lockTicket, recordAndAudit, updateTicket } from './events';
 import { clearAnswerForNewOwner, REPORT_CHECK } from './report-state';
 import { loadDueWorkingDays } from './settings';
-import { ACTIVE_STATUSES, NO_EXTENSION, RequestOrigin, TicketRow, TicketStatus } from './types';
+import { ACTIVE_STATUSES, extensionPending, NO_EXTENSION, RequestOrigin, TicketRow, TicketStatus } from './types';
 
 export const TRANSITION_TARGETS = ['acknowledged', 'fixed', 'closed'] as const;
 export type TransitionTarget = (typeof TRANSITION_TARGETS)[number];
@@ -134,7 +134,16 @@ export async function transitionTicket(db: Knex, input: TransitionInput): Promis
       trx,
       updated,
       'ticket.transition',
-      { kind: 'transition', at: now, actor: input.actor, from: current.status, to, comment },
+      {
+        kind: 'transition',
+        at: now,
+        actor: input.actor,
+        from: current.status,
+        to,
+        comment,
+        // Fixed or closed, a request for more time waiting ends with it (events.ts updateTicket): the history says so.
+        ...(extensionPending(current) && to !== 'acknowledged' ? { details: { extension_ended: current.extension_days } } : {}),
+      },
       input.origin,
     );
     return updated;
@@ -218,13 +227,22 @@ export async function disputeInTransaction(
   if (await disputeSettled(trx, current)) throw new ConflictError('tickets.errors.disputeSettled', { id: current.id });
   const reason = cleanComment(input.reason, 'reason');
   if (!reason) throw new ValidationError([{ field: 'reason', key: 'tickets.errors.reasonRequired' }]);
-  const updated = await updateTicket(trx, current, { disputed_at: now }, now);
+  // A request for more time waiting is withdrawn: the dispute stops the clock, and keeping the ticket after it moves
+  // the due date on by the dispute's days (dismissDispute); the page would otherwise say both "stopped" and "running".
+  const withdrawn = extensionPending(current) ? current.extension_days : null;
+  const updated = await updateTicket(trx, current, { disputed_at: now, ...(withdrawn ? NO_EXTENSION : {}) }, now);
   if (alsoWrite) await alsoWrite(updated, reason, now);
   await recordAndAudit(
     trx,
     updated,
     'ticket.dispute',
-    { kind: 'disputed', at: now, actor: input.actor, comment: reason },
+    {
+      kind: 'disputed',
+      at: now,
+      actor: input.actor,
+      comment: reason,
+      ...(withdrawn ? { details: { extension_ended: withdrawn } } : {}),
+    },
     input.origin,
   );
   return updated;
@@ -313,6 +331,7 @@ export async function reassignTicket(
           due_at: updated.due_at,
           cleared_answer: cleared.answer ?? undefined,
           cleared_fix: clearedFix ? new Date(clearedFix).toISOString() : undefined,
+          extension_ended: extensionPending(current) ? (current.extension_days ?? undefined) : undefined,
         },
       },
       input.origin,

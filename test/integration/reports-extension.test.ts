@@ -1,0 +1,48 @@
+import { buildUser } from '../factories';
+import { MONDAY, reportBody, useReportsWorld } from '../factories/reports';
+import { signIn } from '../helpers/app';
+
+/**
+ * An error report's ticket given more time: its reporter sees that the due date moved (处理期限 and the history), not the
+ * IT office's note, which the grant form says is for the department.
+ */
+let col: Awaited<ReturnType<typeof buildUser>>;
+const world = useReportsWorld({
+  apiTokens: true,
+  setup: async () => {
+    col = await buildUser(world.db, { name: '学院专员', department: 'COL', roles: ['steward'] });
+  },
+});
+
+it('shows the reporter the moved due date and the grant, without the office’s note to the department', async () => {
+  world.ctx.now = () => MONDAY;
+  const filed = (
+    await world
+      .api('reporter')
+      .post('/reports', reportBody({ field: 'research_area', description: '研究方向有误', suggested_value: '凝聚态物理' }))
+      .expect(201)
+  ).body as { id: number; ticket_id: number };
+  const before = (await world.db('tickets').where({ id: filed.ticket_id }).first('due_at')).due_at as string;
+  const c = await signIn(world.app, col.login, col.password);
+  await c.agent
+    .post(`/tickets/${filed.ticket_id}/extension`)
+    .type('form')
+    .send({ _csrf: c.csrf, days: '2', reason: '等待教师返校核实' })
+    .expect(302);
+  const office = await world.as('office');
+  await office.agent
+    .post(`/tickets/${filed.ticket_id}/extension/grant`)
+    .type('form')
+    .send({ _csrf: office.csrf, days: '2', reason: '请联系该教师 13812345678 尽快核实' })
+    .expect(302);
+  const after = (await world.db('tickets').where({ id: filed.ticket_id }).first('due_at')).due_at as string;
+  expect(after > before).toBe(true);
+
+  const reporter = await world.as('reporter');
+  const page = (await reporter.agent.get(`/reports/${filed.id}`).expect(200)).text;
+  expect(page).toContain('信息化办公室同意延期，处理期限顺延');
+  expect(page).toContain(after);
+  expect(page).not.toContain('请联系该教师');
+  // Nor the department's request itself.
+  expect(page).not.toContain('等待教师返校核实');
+});
