@@ -31,6 +31,8 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('extension_requested_at', { useTz: true });
     t.smallint('extension_days');
   });
+  // A sane range, wider than the service's limit (extensions.ts MAX_EXTENSION_DAYS, 20): the limit is policy and may
+  // change without a migration; a nonsense value may not be stored.
   await knex.raw(
     'ALTER TABLE tickets ADD CONSTRAINT tickets_extension_days_range CHECK (extension_days IS NULL OR extension_days BETWEEN 1 AND 60)',
   );
