@@ -99,7 +99,10 @@ it('asks for more time, is reminded but not escalated while the office decides, 
   // Tuesday 03-10: the office finds it among the requests, with what granting all of it would give.
   t.ctx.now = () => at('2026-03-10T02:00:00Z');
   const it = await signIn(t.app, office.login, office.password);
-  expect((await it.agent.get('/tickets?view=extension').expect(200)).text).toContain(`href="/tickets/${id}"`);
+  const queue = (await it.agent.get('/tickets?view=extension').expect(200)).text;
+  expect(queue).toContain(`href="/tickets/${id}"`);
+  // The queue says how much was asked, without opening each ticket.
+  expect(queue).toContain('<span class="badge warn">已申请延期 5 个工作日</span>');
   const page = (await it.agent.get(`/tickets/${id}`).expect(200)).text;
   expect(page).toContain(`action="/tickets/${id}/extension/grant"`);
   expect(page).toContain(`action="/tickets/${id}/extension/refuse"`);
