@@ -46,3 +46,60 @@ it('shows the reporter the moved due date and the grant, without the office’s 
   // Nor the department's request itself.
   expect(page).not.toContain('等待教师返校核实');
 });
+
+it('masks a reported value repeated in the request’s reason in the IT office’s notice, as the report pages do', async () => {
+  world.ctx.now = () => MONDAY;
+  const filed = (
+    await world
+      .api('reporter')
+      .post(
+        '/reports',
+        reportBody({
+          field: 'mobile',
+          observed_value: '1381234',
+          suggested_value: null,
+          description: '手机号码位数不对',
+        }),
+      )
+      .expect(201)
+  ).body as { id: number; ticket_id: number };
+  const hr = await world.as('hrSteward');
+  await hr.agent
+    .post(`/tickets/${filed.ticket_id}/extension`)
+    .type('form')
+    .send({ _csrf: hr.csrf, days: '2', reason: '系统中的 1381234 需与本人核实' })
+    .expect(302);
+  const notice = await world
+    .db('notifications')
+    .where({ user_id: world.people.office.id, kind: 'ticket.extension_asked' })
+    .orderBy('id', 'desc')
+    .first('body');
+  expect(notice.body).toContain('理由：系统中的 ');
+  expect(notice.body).not.toContain('1381234');
+});
+
+it('masks it in the dispute notice too', async () => {
+  world.ctx.now = () => MONDAY;
+  const filed = (
+    await world
+      .api('reporter')
+      .post(
+        '/reports',
+        reportBody({ field: 'mobile', observed_value: '1397654', suggested_value: null, description: '手机号码位数不对' }),
+      )
+      .expect(201)
+  ).body as { id: number; ticket_id: number };
+  const hr = await world.as('hrSteward');
+  await hr.agent
+    .post(`/tickets/${filed.ticket_id}/dispute`)
+    .type('form')
+    .send({ _csrf: hr.csrf, reason: '1397654 是外聘人员号码，由合作单位维护' })
+    .expect(302);
+  const notice = await world
+    .db('notifications')
+    .where({ user_id: world.people.office.id, kind: 'ticket.disputed' })
+    .orderBy('id', 'desc')
+    .first('body');
+  expect(notice.body).toContain('是外聘人员号码');
+  expect(notice.body).not.toContain('1397654');
+});

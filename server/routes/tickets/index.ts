@@ -472,7 +472,12 @@ export function ticketsRoutes(ctx: AppContext): Router {
         });
         // After the commit: the IT office decides who owns the record (the flash says it was told).
         const department = await db('departments').where({ code: ticket.department_code }).first('name');
-        await notifyDispute(notifier, { ...ticket, department_name: department?.name }, String(req.body.reason ?? '').trim());
+        const reason = String(req.body.reason ?? '').trim();
+        await notifyDispute(
+          notifier,
+          { ...ticket, department_name: department?.name },
+          ticket.check_kind === 'report' ? await maskReportTicketText(db, ticket, reason) : reason,
+        );
       },
       'tickets.flash.disputed',
     ),
@@ -521,11 +526,13 @@ export function ticketsRoutes(ctx: AppContext): Router {
           now: ctx.now(),
         });
         const department = await db('departments').where({ code: ticket.department_code }).first('name');
+        // A report ticket's reason masked by the reports' rule too (a reported value repeated in it), as the pages show it.
+        const reason = String(req.body.reason ?? '').trim();
         await notifyExtensionRequested(
           notifier,
           { ...ticket, department_name: department?.name },
           ticket.extension_days ?? 0,
-          String(req.body.reason ?? '').trim(),
+          ticket.check_kind === 'report' ? await maskReportTicketText(db, ticket, reason) : reason,
         );
       },
       'tickets.flash.extensionAsked',
