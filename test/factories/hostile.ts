@@ -281,6 +281,9 @@ export const POST_ROUTES: PostRoute[] = [
   { path: '/account/password', as: hrUser },
   { path: '/departments/:code/stewards', as: everything, params: () => ({ code: 'HR' }) },
   { path: '/api/v1/tickets/:id/transitions', as: (w) => w.people.HR.steward, params: (w) => ({ id: w.objects.HR.ticket }) },
+  { path: '/api/v1/tickets/:id/extension', as: (w) => w.people.HR.steward, params: (w) => ({ id: w.objects.HR.ticket }) },
+  { path: '/api/v1/tickets/:id/extension/grant', as: everything, params: (w) => ({ id: w.objects.HR.ticket }) },
+  { path: '/api/v1/tickets/:id/extension/refuse', as: everything, params: (w) => ({ id: w.objects.HR.ticket }) },
   { path: '/api/v1/sharing-requests', as: hrUser },
   {
     path: '/api/v1/sharing-requests/:id/decisions',

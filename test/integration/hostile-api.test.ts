@@ -196,6 +196,33 @@ describe('POST /api/v1/sharing-requests/:id/decisions with arbitrary JSON', () =
   }, 90_000);
 });
 
+describe('POST /api/v1/tickets/:id/extension with arbitrary JSON', () => {
+  // Anything but a number or digits (a number or digits out of 1–20 are a 422 too, tested with the feature).
+  const notDays = fc
+    .oneof(hostileJson(2), hostileText)
+    .filter((v) => typeof v !== 'number' && !(typeof v === 'string' && /^[\s\u3000]*[0-9\uFF10-\uFF19]+[\s\u3000]*$/.test(v)));
+  it('answers 422 naming `days` when it is not a number of working days, writing nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(notDays, fc.option(hostileJson(1)), async (days, reason) => {
+        const { res, changed } = await post(
+          w.people.HR.steward,
+          `/api/v1/tickets/${w.objects.HR.ticket}/extension`,
+          jsonText(
+            new RawObject([
+              ['days', days],
+              ['reason', reason],
+            ]),
+          ),
+        );
+        expect(res.status).toBe(422);
+        if (!hasNul(jsonText(reason))) expect(fieldsOf(res)).toContainEqual(namingField('days'));
+        expect(changed).toEqual([]);
+      }),
+      runParams(25),
+    );
+  }, 90_000);
+});
+
 describe('text that is not JSON', () => {
   const ROUTES = () => [
     { who: w.people.HR.user, url: '/api/v1/reports' },

@@ -18,14 +18,19 @@ function ticketIdParam(param: string | string[]): number {
 }
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { reportTicketForOutsider } from '../../services/reports';
+import { notifierFromConfig } from '../../services/notifications';
+import { tellExtensionDecided, tellExtensionRequested } from '../tickets/extension-notices';
 import {
   findTicket,
+  grantExtension,
   historyForReader,
   isStatusFilter,
   isTicketView,
   listTickets,
   loadTicketCalendar,
   recheckRequester,
+  refuseExtension,
+  requestExtension,
   SEVERITIES,
   ticketField,
   ticketHistory,
@@ -45,6 +50,10 @@ import {
  * - `POST /api/v1/tickets/:id/transitions` `{"to": "acknowledged"|"fixed"|"closed", "comment": "…", "version": n?}`
  *   → 200 with the ticket; 422 bad body (names the field); 403 not allowed; 409 not allowed from the
  *   current status, or `version` is stale.
+ * - `POST /api/v1/tickets/:id/extension` `{"days": 1–20, "reason": "…", "version": n?}` (the department asks for more
+ *   time), `POST /api/v1/tickets/:id/extension/grant` `{"days": n?, "reason": "…"?, "version": n?}` (the days asked
+ *   for or fewer; without `days`, those asked for) and `…/extension/refuse` `{"reason": "…", "version": n?}` (the IT
+ *   office) → 200 with the ticket, as the ticket page's forms (services/tickets/extensions.ts), the same notices.
  */
 export function ticketsApi(ctx: AppContext): Router {
   const router = Router();
@@ -139,6 +148,45 @@ export function ticketsApi(ctx: AppContext): Router {
     });
     res.json(toPublicTicket(ticket, await today(), (await loadCurrentCatalog(db))?.catalog));
   });
+
+  const notifier = notifierFromConfig(db, ctx.config, ctx.logger);
+  const shown = async (ticket: Parameters<typeof toPublicTicket>[0]) =>
+    toPublicTicket(ticket, await today(), (await loadCurrentCatalog(db))?.catalog);
+  const bodyOf = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
+
+  router.post('/tickets/:id/extension', authorize('tickets.list'), async (req, res) => {
+    const body = bodyOf(req);
+    const ticket = await requestExtension(db, {
+      ticketId: ticketIdParam(req.params.id),
+      actor: req.user!,
+      days: body.days,
+      reason: body.reason,
+      expectedVersion: body.version,
+      origin: auditOrigin(req),
+      now: ctx.now(),
+    });
+    await tellExtensionRequested(db, notifier, ticket, typeof body.reason === 'string' ? body.reason : '');
+    res.json(await shown(ticket));
+  });
+
+  for (const decision of ['grant', 'refuse'] as const)
+    router.post(`/tickets/:id/extension/${decision}`, authorize('tickets.reassign'), async (req, res) => {
+      const body = bodyOf(req);
+      const reason = typeof body.reason === 'string' ? body.reason : '';
+      const input = {
+        ticketId: ticketIdParam(req.params.id),
+        actor: req.user!,
+        days: body.days,
+        reason: body.reason,
+        calendar: (await loadTicketCalendar(db, ctx.config.timezone)).calendar,
+        expectedVersion: body.version,
+        origin: auditOrigin(req),
+        now: ctx.now(),
+      };
+      const decided = decision === 'grant' ? await grantExtension(db, input) : await refuseExtension(db, input);
+      await tellExtensionDecided(db, notifier, { ...decided, granted: decision === 'grant' }, reason);
+      res.json(await shown(decided.ticket));
+    });
 
   return router;
 }

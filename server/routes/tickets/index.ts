@@ -31,8 +31,6 @@ import {
   loadTicketCalendar,
   notifyDispute,
   notifyDisputeDismissed,
-  notifyExtensionDecided,
-  notifyExtensionRequested,
   reassignTicket,
   recheckRequester,
   refuseExtension,
@@ -45,6 +43,7 @@ import {
   transitionTicket,
   TRANSITION_TARGETS,
 } from '../../services/tickets';
+import { tellExtensionDecided, tellExtensionRequested } from './extension-notices';
 import {
   actionsFor,
   checkLabel,
@@ -525,15 +524,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
           origin: origin(req),
           now: ctx.now(),
         });
-        const department = await db('departments').where({ code: ticket.department_code }).first('name');
-        // A report ticket's reason masked by the reports' rule too (a reported value repeated in it), as the pages show it.
-        const reason = String(req.body.reason ?? '').trim();
-        await notifyExtensionRequested(
-          notifier,
-          { ...ticket, department_name: department?.name },
-          ticket.extension_days ?? 0,
-          ticket.check_kind === 'report' ? await maskReportTicketText(db, ticket, reason) : reason,
-        );
+        await tellExtensionRequested(db, notifier, ticket, String(req.body.reason ?? ''));
       },
       'tickets.flash.extensionAsked',
     ),
@@ -558,17 +549,8 @@ export function ticketsRoutes(ctx: AppContext): Router {
             origin: origin(req),
             now: ctx.now(),
           };
-          const { ticket, days } = decision === 'grant' ? await grantExtension(db, input) : await refuseExtension(db, input);
-          // Masked as the ticket's pages mask it; a report ticket's by the reports' rule, answered on its report page.
-          const report = ticket.check_kind === 'report';
-          const shown = report ? await maskReportTicketText(db, ticket, reason.trim()) : (shownFreeText(reason.trim()) ?? '');
-          await notifyExtensionDecided(
-            notifier,
-            ticket,
-            { granted: decision === 'grant', days },
-            shown,
-            report ? `/reports/tickets/${ticket.id}` : `/tickets/${ticket.id}`,
-          );
+          const decided = decision === 'grant' ? await grantExtension(db, input) : await refuseExtension(db, input);
+          await tellExtensionDecided(db, notifier, { ...decided, granted: decision === 'grant' }, reason);
         },
         decision === 'grant' ? 'tickets.flash.extensionGiven' : 'tickets.flash.extensionDenied',
       );

@@ -75,8 +75,15 @@ export async function requestExtension(db: Knex, input: ExtensionRequestInput): 
       if (!(err instanceof ValidationError)) throw err;
       problems.push(...err.fields);
     }
-    const reason = typeof input.reason === 'string' ? cleanComment(input.reason, 'reason') : null;
-    if (!reason) problems.push({ field: 'reason', key: 'tickets.errors.extensionReasonRequired' });
+    // Every mistake of the form at once: the days and the reason (missing, or over the length a comment may have).
+    let reason: string | null = null;
+    try {
+      reason = typeof input.reason === 'string' ? cleanComment(input.reason, 'reason') : null;
+      if (!reason) problems.push({ field: 'reason', key: 'tickets.errors.extensionReasonRequired' });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      problems.push(...err.fields);
+    }
     if (problems.length) throw new ValidationError(problems);
     const updated = await updateTicket(trx, current, { extension_requested_at: now, extension_days: days }, now);
     await recordAndAudit(
