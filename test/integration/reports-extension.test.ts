@@ -24,11 +24,19 @@ it('shows the reporter the moved due date and the grant, without the office’s 
   ).body as { id: number; ticket_id: number };
   const before = (await world.db('tickets').where({ id: filed.ticket_id }).first('due_at')).due_at as string;
   const c = await signIn(world.app, col.login, col.password);
+  // The department's answer page points to where more time is asked.
+  const answerPage = `/reports/tickets/${filed.ticket_id}`;
+  expect((await c.agent.get(answerPage).expect(200)).text).toContain(
+    `<a href="/tickets/${filed.ticket_id}#extension-days">申请延期</a>`,
+  );
   await c.agent
     .post(`/tickets/${filed.ticket_id}/extension`)
     .type('form')
     .send({ _csrf: c.csrf, days: '2', reason: '等待教师返校核实' })
     .expect(302);
+  const waiting = (await c.agent.get(answerPage).expect(200)).text;
+  expect(waiting).toContain('<span class="badge warn">已申请延期 2 个工作日</span>');
+  expect(waiting).not.toContain('#extension-days');
   const office = await world.as('office');
   await office.agent
     .post(`/tickets/${filed.ticket_id}/extension/grant`)
@@ -37,6 +45,10 @@ it('shows the reporter the moved due date and the grant, without the office’s 
     .expect(302);
   const after = (await world.db('tickets').where({ id: filed.ticket_id }).first('due_at')).due_at as string;
   expect(after > before).toBe(true);
+  // The answer page's history says what was asked and granted, as the ticket page does.
+  const history = (await c.agent.get(answerPage).expect(200)).text;
+  expect(history).toContain(`<span class="event-note">2 个工作日（原整改期限 ${before}）</span>`);
+  expect(history).toContain(`<span class="event-note">整改期限顺延 2 个工作日，由 ${before} 至 ${after}</span>`);
 
   const reporter = await world.as('reporter');
   const page = (await reporter.agent.get(`/reports/${filed.id}`).expect(200)).text;

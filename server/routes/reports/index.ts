@@ -49,6 +49,7 @@ import {
   ticketField,
   confirmReportFix,
   disputeSettled,
+  EXTENSION_STATUSES,
   findTicket,
   loadTicketCalendar,
   REOPEN_WINDOW_DAYS,
@@ -60,6 +61,7 @@ import {
 } from '../../services/tickets';
 import { CONTENT_TYPES, downloadName, loadUpload } from '../../services/uploads';
 import { listReturnPath } from '../tickets';
+import { extensionNote } from '../tickets/presenter';
 import { fileOf, formFields, formModel, multipart, rawFrom, uploadErrorOf } from './form';
 import { conflictText, departmentNames, namesOf, tableMenu } from './present';
 
@@ -391,7 +393,11 @@ export function reportsRoutes(ctx: AppContext): Router {
       ...r,
       reporter_department_name: departments.get(r.reporter_department) ?? null,
     }));
-    const history = work ? events : maskReportHistory(events, field, known);
+    // Events about more time say what was asked, granted or refused, as on the ticket page.
+    const history = (work ? events : maskReportHistory(events, field, known)).map((e) => ({
+      ...e,
+      note: extensionNote(req.t, e.kind, e.details ?? {}),
+    }));
     // The current answer as its history entry shows it: for everyone as the ticket service shows
     // free text (shownFreeText), for readers outside the department by the report rule as well.
     const answer =
@@ -410,6 +416,12 @@ export function reportsRoutes(ctx: AppContext): Router {
       history,
       state: answer,
       actions: {
+        // More time is asked on the ticket page (its form): this page points there while the department may ask.
+        askExtension:
+          can(req.user!, 'tickets.work', { department: ticket.department_code }) &&
+          EXTENSION_STATUSES.includes(ticket.status) &&
+          !ticket.disputed_at &&
+          !ticket.extension_requested_at,
         answer: offered.includes('fixed'),
         notOurs: offered.includes('not_ours'),
         reopen: can(req.user!, 'tickets.reassign') && ['fixed', 'resolved', 'closed'].includes(ticket.status),

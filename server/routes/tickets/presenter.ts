@@ -115,6 +115,29 @@ const departmentLabel = (t: Translator, names: ReadonlyMap<string, string>, code
 };
 
 /**
+ * The note of an event about more time (extensions.ts): what was asked, granted or refused, or that a request ended with
+ * this event (fixed, closed, disputed; a reassignment says it after its own note). For the ticket page and the
+ * department's report answer page alike.
+ */
+export function extensionNote(t: Translator, kind: string, d: Record<string, unknown>): string | undefined {
+  if (d.extension_ended != null && kind !== 'reassigned')
+    return t('tickets.history.extensionEnded', { days: Number(d.extension_ended) });
+  if (kind === 'extension_asked')
+    return t('tickets.history.extensionAsked', { days: Number(d.days ?? 0), due: String(d.due_at ?? '') });
+  if (kind === 'extension_given') {
+    const params = {
+      days: Number(d.days ?? 0),
+      asked: Number(d.days_asked ?? d.days ?? 0),
+      before: String(d.due_at_before ?? ''),
+      due: String(d.due_at ?? ''),
+    };
+    return t(params.asked > params.days ? 'tickets.history.extensionGivenFewer' : 'tickets.history.extensionGiven', params);
+  }
+  if (kind === 'extension_denied') return t('tickets.history.extensionDenied', { due: String(d.due_at ?? '') });
+  return undefined;
+}
+
+/**
  * Each event's note: a failed re-check (`recheck_failed`: the violations the run still found) or a
  * passing check (`check_passed`) names its run; a reassignment names both departments and the new due date;
  * a report fix confirmed by the reporters' silence (`no_reply`) says so.
@@ -146,25 +169,8 @@ export function withNotes(
           days > 0 ? t('tickets.history.disputeDismissed', { days, due }) : t('tickets.history.disputeDismissedSameDay', { due }),
       };
     }
-    // A request for more time that ended with this event (fixed, closed, disputed; a reassignment says it after its own note).
-    if (d.extension_ended != null && e.kind !== 'reassigned')
-      return { ...e, note: t('tickets.history.extensionEnded', { days: Number(d.extension_ended) }) };
-    if (e.kind === 'extension_asked')
-      return { ...e, note: t('tickets.history.extensionAsked', { days: Number(d.days ?? 0), due: String(d.due_at ?? '') }) };
-    if (e.kind === 'extension_given') {
-      const params = {
-        days: Number(d.days ?? 0),
-        asked: Number(d.days_asked ?? d.days ?? 0),
-        before: String(d.due_at_before ?? ''),
-        due: String(d.due_at ?? ''),
-      };
-      return {
-        ...e,
-        note: t(params.asked > params.days ? 'tickets.history.extensionGivenFewer' : 'tickets.history.extensionGiven', params),
-      };
-    }
-    if (e.kind === 'extension_denied')
-      return { ...e, note: t('tickets.history.extensionDenied', { due: String(d.due_at ?? '') }) };
+    const extension = extensionNote(t, e.kind, d);
+    if (extension) return { ...e, note: extension };
     if (e.kind === 'reassigned' && d.to_department)
       return {
         ...e,
