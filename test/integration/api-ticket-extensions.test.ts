@@ -53,6 +53,12 @@ it('asks, refuses a bad body naming its fields, and grants fewer days than asked
   // The department may not answer its own request; the office grants 3 of the 5 (version as read).
   await post(stewardToken, `/tickets/${id}/extension/grant`, {}).expect(403);
   await post(officeToken, `/tickets/${id}/extension/grant`, { days: 9 }).expect(422);
+  // Every mistake at once, and a reason of another type named as such (not dropped).
+  const both = await post(officeToken, `/tickets/${id}/extension/grant`, { days: 'x', reason: 'x'.repeat(5000) }).expect(422);
+  expect(Object.keys(both.body.fields).sort()).toEqual(['days', 'reason']);
+  const typed = await post(officeToken, `/tickets/${id}/extension/grant`, { days: 1, reason: 42 }).expect(422);
+  expect(typed.body.fields).toEqual({ reason: 'reason 应为字符串' });
+  expect((await t.db.knex('tickets').where({ id }).first('due_at')).due_at).toBe('2026-03-09');
   const granted = await post(officeToken, `/tickets/${id}/extension/grant`, {
     days: 3,
     version: asked.body.version,

@@ -47,7 +47,7 @@ it('shows the reporter the moved due date and the grant, without the office’s 
   expect(after > before).toBe(true);
   // The answer page's history says what was asked and granted, as the ticket page does.
   const history = (await c.agent.get(answerPage).expect(200)).text;
-  expect(history).toContain(`<span class="event-note">2 个工作日（原整改期限 ${before}）</span>`);
+  expect(history).toContain(`<span class="event-note">2 个工作日（申请时整改期限 ${before}）</span>`);
   expect(history).toContain(`<span class="event-note">整改期限顺延 2 个工作日，由 ${before} 至 ${after}</span>`);
 
   const reporter = await world.as('reporter');
@@ -114,4 +114,31 @@ it('masks it in the dispute notice too', async () => {
     .first('body');
   expect(notice.body).toContain('是外聘人员号码');
   expect(notice.body).not.toContain('1397654');
+});
+
+it('says in the history that a waiting request ended when the department answers the report', async () => {
+  world.ctx.now = () => MONDAY;
+  const filed = (
+    await world
+      .api('reporter')
+      .post('/reports', reportBody({ field: 'research_area', description: '研究方向有误', record_key: { staff_no: '20190003' } }))
+      .expect(201)
+  ).body as { id: number; ticket_id: number };
+  const c = await signIn(world.app, col.login, col.password);
+  await c.agent
+    .post(`/tickets/${filed.ticket_id}/extension`)
+    .type('form')
+    .send({ _csrf: c.csrf, days: '1', reason: '等待' })
+    .expect(302);
+  await c.agent
+    .post(`/reports/tickets/${filed.ticket_id}/answer?_csrf=${encodeURIComponent(c.csrf)}`)
+    .field('answer', 'fixed')
+    .field('comment', '已更正')
+    .expect(302);
+  expect(await world.db('tickets').where({ id: filed.ticket_id }).first('status', 'extension_days')).toEqual({
+    status: 'fixed',
+    extension_days: null,
+  });
+  const page = (await c.agent.get(`/reports/tickets/${filed.ticket_id}`).expect(200)).text;
+  expect(page).toContain('<span class="event-note">申请的 1 个工作日延期随之结束</span>');
 });

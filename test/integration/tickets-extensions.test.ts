@@ -139,7 +139,7 @@ it('asks for more time, is reminded but not escalated while the office decides, 
     link: `/tickets/${id}`,
   });
   const history = (await hr.agent.get(`/tickets/${id}`).expect(200)).text;
-  expect(history).toMatch(/申请延期\s*<span class="event-note">5 个工作日（原整改期限 2026-03-09）<\/span>/);
+  expect(history).toMatch(/申请延期\s*<span class="event-note">5 个工作日（申请时整改期限 2026-03-09）<\/span>/);
   expect(history).toMatch(
     /同意延期\s*<span class="event-note">申请 5 个工作日，同意 3 个工作日；整改期限由 2026-03-09 顺延至 2026-03-12<\/span>/,
   );

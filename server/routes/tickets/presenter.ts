@@ -156,7 +156,11 @@ export function withNotes(
         : undefined;
     if (e.kind === 'transition' && d.reason === 'recheck_failed')
       return { ...e, note: t('tickets.history.recheckFailed', { violations: Number(d.violations ?? 0) }), run };
-    if (e.kind === 'transition' && d.reason === 'check_passed') return { ...e, note: t('tickets.history.checkPassed'), run };
+    if (e.kind === 'transition' && d.reason === 'check_passed') {
+      const ended = d.extension_ended != null ? extensionNote(t, 'transition', d) : undefined;
+      const note = t('tickets.history.checkPassed') + (ended ? t('tickets.history.noteSeparator') + ended : '');
+      return { ...e, note, run };
+    }
     // A report fix resolved by the reporters' silence: the system confirmed it, not a reporter.
     if (e.kind === 'confirmed' && d.reason === 'no_reply')
       return { ...e, note: t('tickets.history.noReply', { days: Number(d.working_days ?? 5) }) };

@@ -25,7 +25,7 @@ import { describeProblem } from './message';
 import { notifyNewHighSeverity, notifyRecheckFailed } from './notify';
 import { maskSampleKeys } from './samples';
 import { loadDueWorkingDays } from './settings';
-import { ACTIVE_STATUSES, CheckResult, DueWorkingDays, REOPEN_WINDOW_DAYS, TicketRow } from './types';
+import { ACTIVE_STATUSES, CheckResult, extensionPending, DueWorkingDays, REOPEN_WINDOW_DAYS, TicketRow } from './types';
 
 /** What ticket due dates need from the working-day calendar (`WorkingDayCalendar` satisfies it). */
 export interface TicketCalendar {
@@ -192,7 +192,12 @@ async function applyOne(
         actor: null,
         from: active.status,
         to: 'resolved',
-        details: { runId, reason: 'check_passed' },
+        details: {
+          runId,
+          reason: 'check_passed',
+          // A request for more time waiting ends with it (events.ts updateTicket).
+          extension_ended: extensionPending(active) ? (active.extension_days ?? undefined) : undefined,
+        },
       });
       return { kind: 'resolved', ticket };
     }

@@ -44,6 +44,35 @@ function extensionDays(sent: unknown, field: string): number {
   return days;
 }
 
+/**
+ * The reason as sent: text (trimmed, at most a comment's length), null when none; the API's JSON of another type is a
+ * 422 naming it, as a transition's comment of another type is. Problems are added to `problems`, so a form's mistakes come at once.
+ */
+function sentReason(sent: unknown, problems: ValidationError['fields']): string | null {
+  if (sent != null && typeof sent !== 'string') {
+    problems.push({ field: 'reason', key: 'tickets.errors.reasonType' });
+    return null;
+  }
+  try {
+    return cleanComment(sent as string | null | undefined, 'reason');
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    problems.push(...err.fields);
+    return null;
+  }
+}
+
+/** `extensionDays`, its problem added to `problems`. */
+function sentDays(sent: unknown, problems: ValidationError['fields']): number {
+  try {
+    return extensionDays(sent, 'days');
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    problems.push(...err.fields);
+    return 0;
+  }
+}
+
 interface ExtensionRequestInput {
   ticketId: number;
   actor: CurrentUser;
@@ -67,23 +96,12 @@ export async function requestExtension(db: Knex, input: ExtensionRequestInput): 
     if (current.disputed_at) throw new ConflictError('tickets.errors.extensionDisputed', { id: current.id });
     checkSentTypes({ expectedVersion: input.expectedVersion });
     checkVersion(current, input.expectedVersion as number | null | undefined);
+    // Every mistake of the form at once: the days and the reason (missing, of the wrong type, too long).
     const problems: ValidationError['fields'] = [];
-    let days = 0;
-    try {
-      days = extensionDays(input.days, 'days');
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      problems.push(...err.fields);
-    }
-    // Every mistake of the form at once: the days and the reason (missing, or over the length a comment may have).
-    let reason: string | null = null;
-    try {
-      reason = typeof input.reason === 'string' ? cleanComment(input.reason, 'reason') : null;
-      if (!reason) problems.push({ field: 'reason', key: 'tickets.errors.extensionReasonRequired' });
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      problems.push(...err.fields);
-    }
+    const days = sentDays(input.days, problems);
+    const reason = sentReason(input.reason, problems);
+    if (!reason && !problems.some((p) => p.field === 'reason'))
+      problems.push({ field: 'reason', key: 'tickets.errors.extensionReasonRequired' });
     if (problems.length) throw new ValidationError(problems);
     const updated = await updateTicket(trx, current, { extension_requested_at: now, extension_days: days }, now);
     await recordAndAudit(
@@ -134,12 +152,13 @@ export async function grantExtension(db: Knex, input: ExtensionDecisionInput): P
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
     const current = await lockPendingRequest(trx, input);
-    const days = extensionDays(input.days ?? current.extension_days, 'days');
+    const problems: ValidationError['fields'] = [];
+    const days = sentDays(input.days ?? current.extension_days, problems);
     // The office may grant what was asked or less: more is a new plan, for the department to ask.
     const asked = current.extension_days ?? MAX_EXTENSION_DAYS;
-    if (days > asked)
-      throw new ValidationError([{ field: 'days', key: 'tickets.errors.extensionMoreThanAsked', params: { asked } }]);
-    const reason = typeof input.reason === 'string' ? cleanComment(input.reason, 'reason') : null;
+    if (days > asked) problems.push({ field: 'days', key: 'tickets.errors.extensionMoreThanAsked', params: { asked } });
+    const reason = sentReason(input.reason, problems);
+    if (problems.length) throw new ValidationError(problems);
     const dueAt = input.calendar.addWorkingDays(current.due_at, days);
     const today = todayIn(input.calendar.timezone, now);
     const updated = await updateTicket(
@@ -175,8 +194,10 @@ export async function refuseExtension(db: Knex, input: ExtensionDecisionInput): 
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
     const current = await lockPendingRequest(trx, input);
-    const reason = typeof input.reason === 'string' ? cleanComment(input.reason, 'reason') : null;
-    if (!reason) throw new ValidationError([{ field: 'reason', key: 'tickets.errors.reasonRequired' }]);
+    const problems: ValidationError['fields'] = [];
+    const reason = sentReason(input.reason, problems);
+    if (!reason && !problems.length) problems.push({ field: 'reason', key: 'tickets.errors.reasonRequired' });
+    if (problems.length) throw new ValidationError(problems);
     const updated = await updateTicket(trx, current, { ...NO_EXTENSION }, now);
     await recordAndAudit(
       trx,

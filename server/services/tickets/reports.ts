@@ -26,7 +26,16 @@ import { fingerprintOf } from './fingerprint';
 import { NO_CURRENT_ANSWER, patchReportState, REPORT_CHECK } from './report-state';
 import { loadDueWorkingDays } from './settings';
 import { AlreadyDoneError, MAX_COMMENT } from './transitions';
-import { ACTIVE_STATUSES, REOPEN_WINDOW_DAYS, RequestOrigin, Severity, TicketActor, TicketRow, TicketStatus } from './types';
+import {
+  ACTIVE_STATUSES,
+  extensionPending,
+  REOPEN_WINDOW_DAYS,
+  RequestOrigin,
+  Severity,
+  TicketActor,
+  TicketRow,
+  TicketStatus,
+} from './types';
 
 export { REPORT_CHECK };
 export const REPORT_ANSWERS = ['fixed', 'not_error'] as const;
@@ -288,7 +297,12 @@ export async function answerReport(db: Knex, input: AnswerInput): Promise<Ticket
         from: current.status,
         to,
         comment,
-        details: { answer, document_id: documentId ?? undefined },
+        details: {
+          answer,
+          document_id: documentId ?? undefined,
+          // A request for more time waiting ends with the answer (events.ts updateTicket): the history says so.
+          extension_ended: extensionPending(current) ? (current.extension_days ?? undefined) : undefined,
+        },
       },
       input.origin,
     );
