@@ -28,7 +28,8 @@ import {
 import { emptyInput } from '../services/sharing/input';
 import type { SharingInput } from '../services/sharing/types';
 import { decide, saveDraft, submitRequest, type Actor } from '../services/sharing/workflow';
-import { answerReport, notifyExtensionRequested, requestExtension } from '../services/tickets';
+import { answerReport, requestExtension } from '../services/tickets';
+import { tellExtensionRequested } from '../routes/tickets/notices';
 import { toCurrentUser, type UserRow } from '../services/users';
 
 export interface DemoActivity {
@@ -162,17 +163,15 @@ async function reportStories(ctx: AppContext, people: People, result: DemoActivi
     });
     const ticketId = await route(id);
     // 人事处 cannot reach the teacher before the due date, and asks the IT office for more time (its decision waits).
-    const days = 5;
     const reason = '该教师在外访学，需待其下周返校后与本人当面核实手机号码。';
     const ticket = await requestExtension(db, {
       ticketId,
       actor: who(people, 'hr.steward'),
-      days: String(days),
+      days: 5,
       reason,
       now: ctx.now(),
     });
-    const department = await db('departments').where({ code: ticket.department_code }).first('name');
-    await notifyExtensionRequested(notifier, { ...ticket, department_name: department?.name }, days, reason);
+    await tellExtensionRequested(db, notifier, ticket, reason);
   }
 
   // 3. Answered fixed by 学生处, waiting for the reporter to confirm (or 5 working days of silence).

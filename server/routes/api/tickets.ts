@@ -19,7 +19,7 @@ function ticketIdParam(param: string | string[]): number {
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { reportTicketForOutsider } from '../../services/reports';
 import { notifierFromConfig } from '../../services/notifications';
-import { tellExtensionDecided, tellExtensionRequested } from '../tickets/extension-notices';
+import { tellExtensionDecided, tellExtensionRequested } from '../tickets/notices';
 import {
   findTicket,
   grantExtension,

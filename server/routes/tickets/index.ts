@@ -14,7 +14,7 @@ import { ticketRule } from '../catalog/present';
 import { appendAudit } from '../../services/audit';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { notifierFromConfig } from '../../services/notifications';
-import { maskReportTicketText, reportTicketForOutsider } from '../../services/reports';
+import { reportTicketForOutsider } from '../../services/reports';
 import { webhookUrlProblem } from '../../services/notifications/webhook';
 import {
   AlreadyDoneError,
@@ -29,21 +29,18 @@ import {
   MAX_EXTENSION_DAYS,
   loadDueWorkingDays,
   loadTicketCalendar,
-  notifyDispute,
-  notifyDisputeDismissed,
   reassignTicket,
   recheckRequester,
   refuseExtension,
   requestExtension,
   saveDueWorkingDays,
   SEVERITIES,
-  shownFreeText,
   ticketHistory,
   toReadersTicket,
   transitionTicket,
   TRANSITION_TARGETS,
 } from '../../services/tickets';
-import { tellExtensionDecided, tellExtensionRequested } from './extension-notices';
+import { tellDispute, tellDisputeDismissed, tellExtensionDecided, tellExtensionRequested } from './notices';
 import {
   actionsFor,
   checkLabel,
@@ -76,6 +73,9 @@ export function listReturnPath(value: unknown, list: string): string | null {
 
 /** The most tickets one bulk acknowledge takes: the most a list page shows (`pageParams`). */
 const BULK_ACKNOWLEDGE_MAX = 200;
+
+/** The working-day calendar as the ticket page uses it (loadTicketCalendar's). */
+type TicketPageCalendar = Awaited<ReturnType<typeof loadTicketCalendar>>['calendar'];
 
 interface Department {
   code: string;
@@ -284,8 +284,12 @@ export function ticketsRoutes(ctx: AppContext): Router {
   }
 
   async function ticketPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
-    const [ticket, day, current] = await Promise.all([loadVisible(req), today(), loadCurrentCatalog(db)]);
-    const t = toReadersTicket(ticket, day, req.locale, current?.catalog);
+    const [ticket, { calendar }, current] = await Promise.all([
+      loadVisible(req),
+      loadTicketCalendar(db, ctx.config.timezone),
+      loadCurrentCatalog(db),
+    ]);
+    const t = toReadersTicket(ticket, calendar.today(ctx.now()), req.locale, current?.catalog);
     // One department query: all of them when the user may reassign (the others fill the menu), else its own.
     const reassign = can(req.user!, 'tickets.reassign');
     const [events, rows, settled] = await Promise.all([
@@ -326,7 +330,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
     res.status(status).render('pages/tickets/show', {
       title: req.t('tickets.show.title', { id: t.id }),
       ticket: t,
-      extension: await extensionShown(t, actions.decideExtension),
+      extension: extensionShown(calendar, t, actions.decideExtension),
       department,
       history: withNotes(req.t, history, { departments: names, runLinks: can(req.user!, 'runs.view') }),
       tableTitle: table?.title ?? null,
@@ -359,12 +363,12 @@ export function ticketsRoutes(ctx: AppContext): Router {
    * What the page says of more time (extensions.ts): the limit for the department's form; for a waiting request, when
    * it was made and — for the IT office, which answers it — the due date granting it would give.
    */
-  async function extensionShown(
+  function extensionShown(
+    calendar: TicketPageCalendar,
     t: { due_at: string; extension_requested_at: string | null; extension_days: number | null },
     deciding: boolean,
   ) {
     if (!t.extension_requested_at || !t.extension_days) return { max: MAX_EXTENSION_DAYS };
-    const { calendar } = await loadTicketCalendar(db, ctx.config.timezone);
     const askedOn = calendar.today(new Date(t.extension_requested_at));
     return {
       max: MAX_EXTENSION_DAYS,
@@ -470,13 +474,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
           now: ctx.now(),
         });
         // After the commit: the IT office decides who owns the record (the flash says it was told).
-        const department = await db('departments').where({ code: ticket.department_code }).first('name');
-        const reason = String(req.body.reason ?? '').trim();
-        await notifyDispute(
-          notifier,
-          { ...ticket, department_name: department?.name },
-          ticket.check_kind === 'report' ? await maskReportTicketText(db, ticket, reason) : reason,
-        );
+        await tellDispute(db, notifier, ticket, String(req.body.reason ?? ''));
       },
       'tickets.flash.disputed',
     ),
@@ -499,11 +497,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
           origin: origin(req),
           now: ctx.now(),
         });
-        // Masked as the ticket's pages mask it; a report ticket's by the reports' rule (a suggested name repeated in
-        // the reason is masked there), and the department answers it on its report page.
-        const report = ticket.check_kind === 'report';
-        const shown = report ? await maskReportTicketText(db, ticket, reason.trim()) : (shownFreeText(reason.trim()) ?? '');
-        await notifyDisputeDismissed(notifier, ticket, shown, report ? `/reports/tickets/${ticket.id}` : `/tickets/${ticket.id}`);
+        await tellDisputeDismissed(db, notifier, ticket, reason);
       },
       'tickets.flash.disputeDismissed',
     );

@@ -156,11 +156,13 @@ export function withNotes(
         : undefined;
     if (e.kind === 'transition' && d.reason === 'recheck_failed')
       return { ...e, note: t('tickets.history.recheckFailed', { violations: Number(d.violations ?? 0) }), run };
-    if (e.kind === 'transition' && d.reason === 'check_passed') {
-      const ended = d.extension_ended != null ? extensionNote(t, 'transition', d) : undefined;
-      const note = t('tickets.history.checkPassed') + (ended ? t('tickets.history.noteSeparator') + ended : '');
-      return { ...e, note, run };
-    }
+    // A note of its own, and the request for more time the event ended (said after it).
+    const andEnded = (note: string) =>
+      d.extension_ended != null
+        ? note + t('tickets.history.noteSeparator') + t('tickets.history.extensionEnded', { days: Number(d.extension_ended) })
+        : note;
+    if (e.kind === 'transition' && d.reason === 'check_passed')
+      return { ...e, note: andEnded(t('tickets.history.checkPassed')), run };
     // A report fix resolved by the reporters' silence: the system confirmed it, not a reporter.
     if (e.kind === 'confirmed' && d.reason === 'no_reply')
       return { ...e, note: t('tickets.history.noReply', { days: Number(d.working_days ?? 5) }) };
@@ -178,15 +180,13 @@ export function withNotes(
     if (e.kind === 'reassigned' && d.to_department)
       return {
         ...e,
-        note:
+        note: andEnded(
           t('tickets.history.reassigned', {
             from: departmentLabel(t, opts.departments, d.from_department),
             to: departmentLabel(t, opts.departments, d.to_department),
             due: String(d.due_at ?? ''),
-          }) +
-          (d.extension_ended != null
-            ? t('tickets.history.noteSeparator') + t('tickets.history.extensionEnded', { days: Number(d.extension_ended) })
-            : ''),
+          }),
+        ),
       };
     return e;
   });

@@ -25,7 +25,7 @@ import { describeProblem } from './message';
 import { notifyNewHighSeverity, notifyRecheckFailed } from './notify';
 import { maskSampleKeys } from './samples';
 import { loadDueWorkingDays } from './settings';
-import { ACTIVE_STATUSES, CheckResult, extensionPending, DueWorkingDays, REOPEN_WINDOW_DAYS, TicketRow } from './types';
+import { ACTIVE_STATUSES, CheckResult, DueWorkingDays, endingExtension, REOPEN_WINDOW_DAYS, TicketRow } from './types';
 
 /** What ticket due dates need from the working-day calendar (`WorkingDayCalendar` satisfies it). */
 export interface TicketCalendar {
@@ -179,13 +179,8 @@ async function applyOne(
 
   if (result.passed) {
     if (active) {
-      // A dispute waiting on it ends with it: were it reopened, the stale flag would stop its clock (deadlines.ts).
-      const ticket = await updateTicket(
-        trx,
-        active,
-        { status: 'resolved', resolved_at: now, last_run_id: runId, disputed_at: null },
-        now,
-      );
+      // A dispute or a request for more time waiting on it ends with it (events.ts updateTicket).
+      const ticket = await updateTicket(trx, active, { status: 'resolved', resolved_at: now, last_run_id: runId }, now);
       await recordAndAudit(trx, ticket, 'ticket.resolve', {
         kind: 'transition',
         at: now,
@@ -196,7 +191,7 @@ async function applyOne(
           runId,
           reason: 'check_passed',
           // A request for more time waiting ends with it (events.ts updateTicket).
-          extension_ended: extensionPending(active) ? (active.extension_days ?? undefined) : undefined,
+          extension_ended: endingExtension(active),
         },
       });
       return { kind: 'resolved', ticket };
@@ -276,9 +271,6 @@ async function applyOne(
         escalated_at: null,
         reminded_at: null,
         recheck_requested_at: null,
-        // A new occurrence of the problem: its clock runs, no dispute waits (a department the IT office already kept it
-        // with may not dispute it again: transitions.ts disputeSettled).
-        disputed_at: null,
       },
       now,
     );

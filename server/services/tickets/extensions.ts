@@ -26,25 +26,6 @@ import { EXTENSION_STATUSES, extensionPending, NO_EXTENSION, type RequestOrigin,
 export const MAX_EXTENSION_DAYS = 20;
 
 /**
- * A number of working days as sent: a form's text (full-width digits too) or the API's number; `field` names the
- * form's input in the message. Anything but a whole number 1–MAX_EXTENSION_DAYS is a 422.
- */
-function extensionDays(sent: unknown, field: string): number {
-  const text = typeof sent === 'number' ? String(sent) : typeof sent === 'string' ? sent : '';
-  const digits = text.trim() ? typedWholeNumber(text, 6) : null;
-  const days = digits == null ? NaN : Number(digits);
-  if (!(days >= 1 && days <= MAX_EXTENSION_DAYS))
-    throw new ValidationError([
-      {
-        field,
-        key: text.trim() ? 'tickets.errors.extensionDays' : 'tickets.errors.extensionDaysRequired',
-        params: { max: MAX_EXTENSION_DAYS, value: text.trim().slice(0, 20) },
-      },
-    ]);
-  return days;
-}
-
-/**
  * The reason as sent: text (trimmed, at most a comment's length), null when none; the API's JSON of another type is a
  * 422 naming it, as a transition's comment of another type is. Problems are added to `problems`, so a form's mistakes come at once.
  */
@@ -62,15 +43,21 @@ function sentReason(sent: unknown, problems: ValidationError['fields']): string 
   }
 }
 
-/** `extensionDays`, its problem added to `problems`. */
+/**
+ * A number of working days as sent: a form's text (full-width digits too) or the API's number. Anything but a whole
+ * number 1–MAX_EXTENSION_DAYS is a problem of `days`, added to `problems` (0 returned).
+ */
 function sentDays(sent: unknown, problems: ValidationError['fields']): number {
-  try {
-    return extensionDays(sent, 'days');
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    problems.push(...err.fields);
-    return 0;
-  }
+  const text = (typeof sent === 'number' ? String(sent) : typeof sent === 'string' ? sent : '').trim();
+  const digits = text ? typedWholeNumber(text, 6) : null;
+  const days = digits == null ? NaN : Number(digits);
+  if (days >= 1 && days <= MAX_EXTENSION_DAYS) return days;
+  problems.push({
+    field: 'days',
+    key: text ? 'tickets.errors.extensionDays' : 'tickets.errors.extensionDaysRequired',
+    params: { max: MAX_EXTENSION_DAYS, value: text.slice(0, 20) },
+  });
+  return 0;
 }
 
 interface ExtensionRequestInput {

@@ -28,7 +28,7 @@ import { loadDueWorkingDays } from './settings';
 import { AlreadyDoneError, MAX_COMMENT } from './transitions';
 import {
   ACTIVE_STATUSES,
-  extensionPending,
+  endingExtension,
   REOPEN_WINDOW_DAYS,
   RequestOrigin,
   Severity,
@@ -301,7 +301,7 @@ export async function answerReport(db: Knex, input: AnswerInput): Promise<Ticket
           answer,
           document_id: documentId ?? undefined,
           // A request for more time waiting ends with the answer (events.ts updateTicket): the history says so.
-          extension_ended: extensionPending(current) ? (current.extension_days ?? undefined) : undefined,
+          extension_ended: endingExtension(current),
         },
       },
       input.origin,

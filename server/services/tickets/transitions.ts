@@ -17,7 +17,7 @@ import { dueDateFor, TicketCalendar } from './apply';
 import { lockTicket, recordAndAudit, updateTicket } from './events';
 import { clearAnswerForNewOwner, REPORT_CHECK } from './report-state';
 import { loadDueWorkingDays } from './settings';
-import { ACTIVE_STATUSES, extensionPending, NO_EXTENSION, RequestOrigin, TicketRow, TicketStatus } from './types';
+import { ACTIVE_STATUSES, endingExtension, NO_EXTENSION, RequestOrigin, TicketRow, TicketStatus } from './types';
 
 export const TRANSITION_TARGETS = ['acknowledged', 'fixed', 'closed'] as const;
 export type TransitionTarget = (typeof TRANSITION_TARGETS)[number];
@@ -129,6 +129,7 @@ export async function transitionTicket(db: Knex, input: TransitionInput): Promis
     const changes: Partial<TicketRow> = { status: to };
     if (to === 'fixed') changes.recheck_requested_at = now;
     if (to === 'closed') Object.assign(changes, { closed_reason: comment, resolved_at: null });
+    const ended = to === 'acknowledged' ? undefined : endingExtension(current);
     const updated = await updateTicket(trx, current, changes, now);
     await recordAndAudit(
       trx,
@@ -142,7 +143,7 @@ export async function transitionTicket(db: Knex, input: TransitionInput): Promis
         to,
         comment,
         // Fixed or closed, a request for more time waiting ends with it (events.ts updateTicket): the history says so.
-        ...(extensionPending(current) && to !== 'acknowledged' ? { details: { extension_ended: current.extension_days } } : {}),
+        ...(ended ? { details: { extension_ended: ended } } : {}),
       },
       input.origin,
     );
@@ -229,7 +230,7 @@ export async function disputeInTransaction(
   if (!reason) throw new ValidationError([{ field: 'reason', key: 'tickets.errors.reasonRequired' }]);
   // A request for more time waiting is withdrawn: the dispute stops the clock, and keeping the ticket after it moves
   // the due date on by the dispute's days (dismissDispute); the page would otherwise say both "stopped" and "running".
-  const withdrawn = extensionPending(current) ? current.extension_days : null;
+  const withdrawn = endingExtension(current);
   const updated = await updateTicket(trx, current, { disputed_at: now, ...(withdrawn ? NO_EXTENSION : {}) }, now);
   if (alsoWrite) await alsoWrite(updated, reason, now);
   await recordAndAudit(
@@ -331,7 +332,7 @@ export async function reassignTicket(
           due_at: updated.due_at,
           cleared_answer: cleared.answer ?? undefined,
           cleared_fix: clearedFix ? new Date(clearedFix).toISOString() : undefined,
-          extension_ended: extensionPending(current) ? (current.extension_days ?? undefined) : undefined,
+          extension_ended: endingExtension(current),
         },
       },
       input.origin,

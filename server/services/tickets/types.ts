@@ -27,6 +27,13 @@ export const NO_EXTENSION = { extension_requested_at: null, extension_days: null
 export function extensionPending(t: Pick<TicketRow, 'status' | 'extension_requested_at'>): boolean {
   return !!t.extension_requested_at && EXTENSION_STATUSES.includes(t.status);
 }
+/**
+ * The working days of the request for more time that a change of this ticket ends (fixed, closed, disputed,
+ * reassigned, answered, resolved), for the change's history row (`extension_ended`); undefined when none waits.
+ */
+export function endingExtension(t: Pick<TicketRow, 'status' | 'extension_requested_at' | 'extension_days'>): number | undefined {
+  return extensionPending(t) ? (t.extension_days ?? undefined) : undefined;
+}
 export const SEVERITIES: Severity[] = ['high', 'medium', 'low'];
 
 export type TicketEventKind =

@@ -1,0 +1,66 @@
+/**
+ * What a ticket's department and the IT office are told once a dispute or a request for more time is committed, for
+ * the ticket pages, the tickets API and the demo alike. A report ticket's words are masked by the reports' rule (a
+ * reported value repeated in them), as its pages show them; any other ticket's by the tickets' rule. The department
+ * acts on a report ticket on its report page, on any other on the ticket page.
+ */
+import type { Knex } from 'knex';
+import type { Notifier } from '../../services/notifications';
+import { maskReportTicketText } from '../../services/reports';
+import {
+  notifyDispute,
+  notifyDisputeDismissed,
+  notifyExtensionDecided,
+  notifyExtensionRequested,
+  shownFreeText,
+  type TicketRow,
+} from '../../services/tickets';
+
+/** What someone typed about the ticket, as its pages show it to readers outside the department. */
+async function shownText(db: Knex, ticket: TicketRow, text: string): Promise<string> {
+  const typed = text.trim();
+  return ticket.check_kind === 'report' ? maskReportTicketText(db, ticket, typed) : (shownFreeText(typed) ?? '');
+}
+
+/** Where the department acts on the ticket. */
+const departmentLink = (ticket: TicketRow) =>
+  ticket.check_kind === 'report' ? `/reports/tickets/${ticket.id}` : `/tickets/${ticket.id}`;
+
+/** The ticket with its department's name: the IT office's notices name the department. */
+async function named(db: Knex, ticket: TicketRow) {
+  const department = await db('departments').where({ code: ticket.department_code }).first('name');
+  return { ...ticket, department_name: department?.name as string | undefined };
+}
+
+export async function tellDispute(db: Knex, notifier: Notifier, ticket: TicketRow, reason: string): Promise<void> {
+  await notifyDispute(notifier, await named(db, ticket), await shownText(db, ticket, reason));
+}
+
+export async function tellDisputeDismissed(db: Knex, notifier: Notifier, ticket: TicketRow, reason: string): Promise<void> {
+  await notifyDisputeDismissed(notifier, ticket, await shownText(db, ticket, reason), departmentLink(ticket));
+}
+
+export async function tellExtensionRequested(db: Knex, notifier: Notifier, ticket: TicketRow, reason: string): Promise<void> {
+  await notifyExtensionRequested(
+    notifier,
+    await named(db, ticket),
+    ticket.extension_days ?? 0,
+    await shownText(db, ticket, reason),
+  );
+}
+
+export async function tellExtensionDecided(
+  db: Knex,
+  notifier: Notifier,
+  decision: { ticket: TicketRow; days: number; granted: boolean },
+  reason: string,
+): Promise<void> {
+  const { ticket } = decision;
+  await notifyExtensionDecided(
+    notifier,
+    ticket,
+    { granted: decision.granted, days: decision.days },
+    await shownText(db, ticket, reason),
+    departmentLink(ticket),
+  );
+}
