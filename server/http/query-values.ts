@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import type { FieldError } from '../errors';
 
 /**
@@ -13,4 +14,10 @@ export function repeatedQueryValues(query: Record<string, unknown>, names: reado
     if (names.includes(name) && (key !== name || typeof value !== 'string')) refused.add(name);
   }
   return [...refused].map((name) => ({ field: name, key: 'errors.queryOneValue', params: { field: name } }));
+}
+
+/** The request's query string as it was sent (`?period=month`, or '' without one): for a redirect that keeps it. */
+export function sentQuery(req: Pick<Request, 'originalUrl'>): string {
+  const at = req.originalUrl.indexOf('?');
+  return at === -1 ? '' : req.originalUrl.slice(at);
 }

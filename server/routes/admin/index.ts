@@ -5,7 +5,7 @@ import type { AppContext } from '../../context';
 import { NotFoundError, UnauthorizedError, ValidationError, type FieldError } from '../../errors';
 import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { pathId } from '../../http/path-id';
-import { repeatedQueryValues } from '../../http/query-values';
+import { repeatedQueryValues, sentQuery } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can, type Role, ROLES } from '../../policies';
@@ -352,8 +352,7 @@ export function adminRoutes(ctx: AppContext): Router {
     const { filters, days, typed, fields } = await auditFilters(req);
     const { items: rows, total } = await listAudit(db, { ...filters, limit: perPage, offset: (page - 1) * perPage });
     // The page's own address also when the export was asked with a bad range (its links are the page's).
-    const search = req.originalUrl.indexOf('?');
-    const url = `/admin/audit${search === -1 ? '' : req.originalUrl.slice(search)}`;
+    const url = `/admin/audit${sentQuery(req)}`;
     // Past the end with a bad range: the messages first (the pager is only the other filters').
     const last = fields ? null : pastLastPage(url, page, perPage, total);
     if (last) return redirectKeepingFlash(req, res, last);

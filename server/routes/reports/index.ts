@@ -49,7 +49,6 @@ import {
   ticketField,
   confirmReportFix,
   disputeSettled,
-  EXTENSION_STATUSES,
   findTicket,
   loadTicketCalendar,
   REOPEN_WINDOW_DAYS,
@@ -61,7 +60,7 @@ import {
 } from '../../services/tickets';
 import { CONTENT_TYPES, downloadName, loadUpload } from '../../services/uploads';
 import { listReturnPath } from '../tickets';
-import { extensionNote } from '../tickets/presenter';
+import { actionsFor, extensionNote } from '../tickets/presenter';
 import { fileOf, formFields, formModel, multipart, rawFrom, uploadErrorOf } from './form';
 import { conflictText, departmentNames, namesOf, tableMenu } from './present';
 
@@ -416,12 +415,8 @@ export function reportsRoutes(ctx: AppContext): Router {
       history,
       state: answer,
       actions: {
-        // More time is asked on the ticket page (its form): this page points there while the department may ask.
-        askExtension:
-          can(req.user!, 'tickets.work', { department: ticket.department_code }) &&
-          EXTENSION_STATUSES.includes(ticket.status) &&
-          !ticket.disputed_at &&
-          !ticket.extension_requested_at,
+        // More time is asked on the ticket page (its form): this page points there while the ticket page offers it.
+        askExtension: actionsFor(req.user!, t).requestExtension,
         answer: offered.includes('fixed'),
         notOurs: offered.includes('not_ours'),
         reopen: can(req.user!, 'tickets.reassign') && ['fixed', 'resolved', 'closed'].includes(ticket.status),

@@ -11,6 +11,7 @@ import { noticeText, noticeTextEn, notifierFromConfig } from '../../services/not
 import { addDays, todayIn } from '../../services/calendar';
 import { maskFreeText, maskIdNumbersIn } from '../../services/privacy';
 import { departmentCodeAsWritten } from '../../services/department-code';
+import { sentQuery } from '../../http/query-values';
 import { ticketMessage } from '../../services/tickets';
 import { universityTimezone } from '../../services/catalog/repository';
 import {
@@ -161,10 +162,9 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   // The nav entry: the dashboard for those who see every department, else one's own scorecard.
   // The period asked for (`?period=month`, `?from=…&to=…`, an old bookmark) goes along: the page it lands on reads it.
   router.get('/scorecards', authorize('scorecards.list'), (req, res) => {
-    const at = req.originalUrl.indexOf('?');
-    const query = at >= 0 ? req.originalUrl.slice(at) : '';
     res.redirect(
-      (can(req.user!, 'scorecards.dashboard') ? '/dashboard' : `/scorecards/${encodeURIComponent(req.user!.department)}`) + query,
+      (can(req.user!, 'scorecards.dashboard') ? '/dashboard' : `/scorecards/${encodeURIComponent(req.user!.department)}`) +
+        sentQuery(req),
     );
   });
 
@@ -543,8 +543,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       const code = String(req.params.code);
       const written = await departmentCodeAsWritten(db, code);
       if (written === null || written === code) return next();
-      const at = req.originalUrl.indexOf('?');
-      res.redirect(302, `/scorecards/${encodeURIComponent(written)}${at >= 0 ? req.originalUrl.slice(at) : ''}`);
+      res.redirect(302, `/scorecards/${encodeURIComponent(written)}${sentQuery(req)}`);
     },
     authorize('scorecards.view', (req) => ({ department: String(req.params.code) })),
     async (req, res) => {
