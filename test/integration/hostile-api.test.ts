@@ -223,6 +223,33 @@ describe('POST /api/v1/tickets/:id/extension with arbitrary JSON', () => {
   }, 90_000);
 });
 
+describe('POST /api/v1/tickets/:id/reassign with arbitrary JSON', () => {
+  // Anything but a department's code (letters; the ticket's own is a 409, another one a reassignment).
+  const notDepartment = fc
+    .oneof(hostileJson(2), hostileText)
+    .filter((v) => !(typeof v === 'string' && /^\s*[A-Za-z]{2,4}\s*$/.test(v)));
+  it('answers 422 naming `department` when it is not a department, writing nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(notDepartment, fc.option(hostileJson(1)), async (department, reason) => {
+        const { res, changed } = await post(
+          w.people.HR.it_office,
+          `/api/v1/tickets/${w.objects.HR.ticket}/reassign`,
+          jsonText(
+            new RawObject([
+              ['department', department],
+              ['reason', reason],
+            ]),
+          ),
+        );
+        expect(res.status).toBe(422);
+        if (!hasNul(jsonText(reason))) expect(fieldsOf(res)).toContainEqual(namingField('department'));
+        expect(changed).toEqual([]);
+      }),
+      runParams(25),
+    );
+  }, 90_000);
+});
+
 describe('text that is not JSON', () => {
   const ROUTES = () => [
     { who: w.people.HR.user, url: '/api/v1/reports' },

@@ -98,3 +98,30 @@ it('masks the office’s reason in the notice by the reports’ rule: a suggeste
   expect(notice.body).toContain('理由：姓名应改为张*，由人事处维护');
   expect(notice.body).not.toContain('张叁');
 });
+
+it('a reassigned report ticket: the new department’s notice links to its answer page, the reason masked by the reports’ rule', async () => {
+  world.ctx.now = () => MONDAY;
+  const filed = (
+    await world
+      .api('reporter')
+      .post('/reports', reportBody({ field: 'name', description: '姓名应为张叁', suggested_value: '张叁' }))
+      .expect(201)
+  ).body as { ticket_id: number };
+  const office = await world.as('office');
+  await office.agent
+    .post(`/tickets/${filed.ticket_id}/reassign`)
+    .type('form')
+    .send({ _csrf: office.csrf, department: 'ORG', reason: '姓名应改为张叁，由组织部维护' })
+    .expect(302);
+  const incoming = await world
+    .db('notifications')
+    .where({ user_id: world.people.orgSteward.id, kind: 'ticket.reassigned_in' })
+    .first('link', 'body');
+  expect(incoming.link).toBe(`/reports/tickets/${filed.ticket_id}`);
+  expect(incoming.body).toContain('改派理由：姓名应改为张*，由组织部维护');
+  const outgoing = await world
+    .db('notifications')
+    .where({ user_id: world.people.hrSteward.id, kind: 'ticket.reassigned_out' })
+    .first('body');
+  expect(outgoing.body).not.toContain('张叁');
+});

@@ -233,7 +233,10 @@ describe("the IT office's disputed view", () => {
     // Two disputed tickets are left: page 3 is past the end, the view shows page 2 with the flash.
     const past = await s.agent.get(list).expect(302);
     expect(past.headers.location).toBe('/tickets?view=disputed&per_page=1&page=2');
-    expect(flashOf((await s.agent.get(past.headers.location).expect(200)).text)).toEqual(['success', '工单已改派。']);
+    expect(flashOf((await s.agent.get(past.headers.location).expect(200)).text)).toEqual([
+      'success',
+      '工单已改派，已通知新的责任单位和原责任单位。',
+    ]);
 
     // A ticket not on the list page last shown (opened from the inbox, a link): no return path; it stays on its page.
     const direct = await s.agent.get(`/tickets/${elsewhere}`).expect(200);

@@ -19,8 +19,17 @@ function ticketIdParam(param: string | string[]): number {
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { reportTicketForOutsider } from '../../services/reports';
 import { notifierFromConfig } from '../../services/notifications';
-import { tellExtensionDecided, tellExtensionRequested } from '../tickets/notices';
 import {
+  tellDispute,
+  tellDisputeDismissed,
+  tellExtensionDecided,
+  tellExtensionRequested,
+  tellReassigned,
+} from '../tickets/notices';
+import {
+  commentTicket,
+  disputeTicket,
+  dismissDispute,
   findTicket,
   grantExtension,
   historyForReader,
@@ -28,6 +37,7 @@ import {
   isTicketView,
   listTickets,
   loadTicketCalendar,
+  reassignTicket,
   recheckRequester,
   refuseExtension,
   requestExtension,
@@ -54,6 +64,11 @@ import {
  *   time), `POST /api/v1/tickets/:id/extension/grant` `{"days": n?, "reason": "…"?, "version": n?}` (the days asked
  *   for or fewer; without `days`, those asked for) and `…/extension/refuse` `{"reason": "…", "version": n?}` (the IT
  *   office) → 200 with the ticket, as the ticket page's forms (services/tickets/extensions.ts), the same notices.
+ * - `POST /api/v1/tickets/:id/comments` `{"comment": "…"}` (the department and the IT office),
+ *   `POST /api/v1/tickets/:id/dispute` `{"reason": "…"}` (the department: not its data),
+ *   `POST /api/v1/tickets/:id/dispute/dismiss` `{"reason": "…", "version": n?}` (the IT office keeps it with the
+ *   department) and `POST /api/v1/tickets/:id/reassign` `{"department": "CODE", "reason": "…", "version": n?}` (the IT
+ *   office) → 200 with the ticket, as the ticket page's forms (services/tickets/transitions.ts), the same notices.
  */
 export function ticketsApi(ctx: AppContext): Router {
   const router = Router();
@@ -187,6 +202,62 @@ export function ticketsApi(ctx: AppContext): Router {
       await tellExtensionDecided(db, notifier, { ...decided, granted: decision === 'grant' }, reason);
       res.json(await shown(decided.ticket));
     });
+
+  router.post('/tickets/:id/comments', authorize('tickets.list'), async (req, res) => {
+    const ticket = await commentTicket(db, {
+      ticketId: ticketIdParam(req.params.id),
+      actor: req.user!,
+      comment: bodyOf(req).comment,
+      origin: auditOrigin(req),
+      now: ctx.now(),
+    });
+    res.json(await shown(ticket));
+  });
+
+  router.post('/tickets/:id/dispute', authorize('tickets.list'), async (req, res) => {
+    const { reason } = bodyOf(req);
+    const ticket = await disputeTicket(db, {
+      ticketId: ticketIdParam(req.params.id),
+      actor: req.user!,
+      reason,
+      origin: auditOrigin(req),
+      now: ctx.now(),
+    });
+    // `reason` is a string here: the service refused any other type.
+    await tellDispute(db, notifier, ticket, reason as string);
+    res.json(await shown(ticket));
+  });
+
+  router.post('/tickets/:id/dispute/dismiss', authorize('tickets.reassign'), async (req, res) => {
+    const { reason, version } = bodyOf(req);
+    const ticket = await dismissDispute(db, {
+      ticketId: ticketIdParam(req.params.id),
+      actor: req.user!,
+      reason,
+      calendar: (await loadTicketCalendar(db, ctx.config.timezone)).calendar,
+      expectedVersion: version,
+      origin: auditOrigin(req),
+      now: ctx.now(),
+    });
+    await tellDisputeDismissed(db, notifier, ticket, reason as string);
+    res.json(await shown(ticket));
+  });
+
+  router.post('/tickets/:id/reassign', authorize('tickets.reassign'), async (req, res) => {
+    const { department, reason, version } = bodyOf(req);
+    const ticket = await reassignTicket(db, {
+      ticketId: ticketIdParam(req.params.id),
+      actor: req.user!,
+      department,
+      reason,
+      calendar: (await loadTicketCalendar(db, ctx.config.timezone)).calendar,
+      expectedVersion: version,
+      origin: auditOrigin(req),
+      now: ctx.now(),
+    });
+    await tellReassigned(db, notifier, ticket, reason as string);
+    res.json(await shown(ticket));
+  });
 
   return router;
 }

@@ -40,7 +40,7 @@ import {
   transitionTicket,
   TRANSITION_TARGETS,
 } from '../../services/tickets';
-import { tellDispute, tellDisputeDismissed, tellExtensionDecided, tellExtensionRequested } from './notices';
+import { tellDispute, tellDisputeDismissed, tellExtensionDecided, tellExtensionRequested, tellReassigned } from './notices';
 import {
   actionsFor,
   checkLabel,
@@ -555,17 +555,21 @@ export function ticketsRoutes(ctx: AppContext): Router {
     return act(
       req,
       res,
-      () =>
-        reassignTicket(db, {
+      async () => {
+        const reason = String(req.body.reason ?? '');
+        const ticket = await reassignTicket(db, {
           ticketId: pathId(req.params.id),
           actor: req.user!,
           department: String(req.body.department ?? ''),
-          reason: String(req.body.reason ?? ''),
+          reason,
           calendar,
           expectedVersion: req.body.version ? Number(req.body.version) : null,
           origin: origin(req),
           now: ctx.now(),
-        }),
+        });
+        // After the commit: the new department has a ticket to fix, the previous one (which may have disputed it) none.
+        await tellReassigned(db, notifier, ticket, reason);
+      },
       'tickets.flash.reassigned',
     );
   });

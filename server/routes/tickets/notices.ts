@@ -1,8 +1,8 @@
 /**
- * What a ticket's department and the IT office are told once a dispute or a request for more time is committed, for
- * the ticket pages, the tickets API and the demo alike. A report ticket's words are masked by the reports' rule (a
- * reported value repeated in them), as its pages show them; any other ticket's by the tickets' rule. The department
- * acts on a report ticket on its report page, on any other on the ticket page.
+ * What a ticket's departments and the IT office are told once a dispute, a request for more time or a reassignment is
+ * committed, for the ticket pages, the tickets API and the demo alike. A report ticket's words are masked by the
+ * reports' rule (a reported value repeated in them), as its pages show them; any other ticket's by the tickets' rule.
+ * The department acts on a report ticket on its report page, on any other on the ticket page.
  */
 import type { Knex } from 'knex';
 import type { Notifier } from '../../services/notifications';
@@ -12,6 +12,7 @@ import {
   notifyDisputeDismissed,
   notifyExtensionDecided,
   notifyExtensionRequested,
+  notifyReassigned,
   shownFreeText,
   type TicketRow,
 } from '../../services/tickets';
@@ -63,4 +64,15 @@ export async function tellExtensionDecided(
     await shownText(db, ticket, reason),
     departmentLink(ticket),
   );
+}
+
+/** After a reassignment: the new department (its stewards) and the previous one (stewards and leaders), by name. */
+export async function tellReassigned(
+  db: Knex,
+  notifier: Notifier,
+  ticket: TicketRow & { reassigned_from: string },
+  reason: string,
+): Promise<void> {
+  const from = await named(db, { ...ticket, department_code: ticket.reassigned_from });
+  await notifyReassigned(notifier, await named(db, ticket), from, await shownText(db, ticket, reason), departmentLink(ticket));
 }

@@ -19,29 +19,11 @@ import { todayIn } from '../calendar';
 import { typedWholeNumber } from '../typed-number';
 import type { TicketCalendar } from './apply';
 import { recordAndAudit, updateTicket } from './events';
-import { AlreadyDoneError, checkSentTypes, checkVersion, cleanComment, lockActiveForOffice, lockVisible } from './transitions';
+import { AlreadyDoneError, checkSentTypes, checkVersion, lockActiveForOffice, lockVisible, sentText } from './transitions';
 import { EXTENSION_STATUSES, extensionPending, NO_EXTENSION, type RequestOrigin, type TicketRow } from './types';
 
 /** At most four working weeks at a time: longer is a plan, for the IT office to agree in a comment or a close. */
 export const MAX_EXTENSION_DAYS = 20;
-
-/**
- * The reason as sent: text (trimmed, at most a comment's length), null when none; the API's JSON of another type is a
- * 422 naming it, as a transition's comment of another type is. Problems are added to `problems`, so a form's mistakes come at once.
- */
-function sentReason(sent: unknown, problems: ValidationError['fields']): string | null {
-  if (sent != null && typeof sent !== 'string') {
-    problems.push({ field: 'reason', key: 'tickets.errors.reasonType' });
-    return null;
-  }
-  try {
-    return cleanComment(sent as string | null | undefined, 'reason');
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    problems.push(...err.fields);
-    return null;
-  }
-}
 
 /**
  * A number of working days as sent: a form's text (full-width digits too) or the API's number. Anything but a whole
@@ -86,7 +68,7 @@ export async function requestExtension(db: Knex, input: ExtensionRequestInput): 
     // Every mistake of the form at once: the days and the reason (missing, of the wrong type, too long).
     const problems: ValidationError['fields'] = [];
     const days = sentDays(input.days, problems);
-    const reason = sentReason(input.reason, problems);
+    const reason = sentText(input.reason, 'reason', problems);
     if (!reason && !problems.some((p) => p.field === 'reason'))
       problems.push({ field: 'reason', key: 'tickets.errors.extensionReasonRequired' });
     if (problems.length) throw new ValidationError(problems);
@@ -144,7 +126,7 @@ export async function grantExtension(db: Knex, input: ExtensionDecisionInput): P
     // The office may grant what was asked or less: more is a new plan, for the department to ask.
     const asked = current.extension_days ?? MAX_EXTENSION_DAYS;
     if (days > asked) problems.push({ field: 'days', key: 'tickets.errors.extensionMoreThanAsked', params: { asked } });
-    const reason = sentReason(input.reason, problems);
+    const reason = sentText(input.reason, 'reason', problems);
     if (problems.length) throw new ValidationError(problems);
     const dueAt = input.calendar.addWorkingDays(current.due_at, days);
     const today = todayIn(input.calendar.timezone, now);
@@ -182,7 +164,7 @@ export async function refuseExtension(db: Knex, input: ExtensionDecisionInput): 
   return db.transaction(async (trx) => {
     const current = await lockPendingRequest(trx, input);
     const problems: ValidationError['fields'] = [];
-    const reason = sentReason(input.reason, problems);
+    const reason = sentText(input.reason, 'reason', problems);
     if (!reason && !problems.length) problems.push({ field: 'reason', key: 'tickets.errors.reasonRequired' });
     if (problems.length) throw new ValidationError(problems);
     const updated = await updateTicket(trx, current, { ...NO_EXTENSION }, now);

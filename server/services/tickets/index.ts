@@ -19,6 +19,7 @@ export { describeProblem, subjectOf } from './message';
 export {
   notifyDispute,
   notifyDisputeDismissed,
+  notifyReassigned,
   notifyEscalations,
   notifyExtensionDecided,
   notifyExtensionRequested,

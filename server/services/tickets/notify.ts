@@ -158,6 +158,50 @@ export async function notifyDisputeDismissed(
 }
 
 /**
+ * The IT office handed a ticket to another department (reassignTicket): the new department's stewards hear at once
+ * (inbox and e-mail) that it is theirs now, with its fresh due date and the office's reason, and the previous
+ * department — stewards and leaders, who may have disputed it — that it is no longer theirs. `ticket` is the ticket as
+ * reassigned (its department the new one); `shownReason` is masked by the caller as the ticket's pages mask it; `link`
+ * is where the new department acts on it (the previous one may no longer open the ticket: its notice links nowhere).
+ */
+export async function notifyReassigned(
+  notifier: Notifier,
+  ticket: Pick<TicketRow, 'id' | 'message' | 'due_at' | 'severity' | 'department_code'> & { message_en?: string | null } & Named,
+  from: { department_code: string } & Named,
+  shownReason: string,
+  link: string,
+): Promise<void> {
+  await notifier.department(
+    ticket.department_code,
+    {
+      kind: 'ticket.reassigned_in',
+      title: `【转来工单】质量工单 #${ticket.id} 由${departmentWords(from)}改派给本单位，整改期限 ${ticket.due_at}`,
+      body: `${ticketLine(ticket)}\n改派理由：${shownReason}`,
+      link,
+      en: {
+        title: `[Reassigned to you] Quality ticket #${ticket.id} moved from ${departmentWordsEn(from)} to your department, due ${ticket.due_at}`,
+        body: `${ticketLineEn(ticket)}\nReason: ${shownReason}`,
+      },
+    },
+    { email: true },
+  );
+  await notifier.department(
+    from.department_code,
+    {
+      kind: 'ticket.reassigned_out',
+      title: `【已改派】质量工单 #${ticket.id} 已改派给${departmentWords(ticket)}，不再由本单位整改`,
+      body: `#${ticket.id} ${maskIdNumbersIn(ticket.message)}\n改派理由：${shownReason}`,
+      link: null,
+      en: {
+        title: `[Reassigned] Quality ticket #${ticket.id} moved to ${departmentWordsEn(ticket)}; your department no longer fixes it`,
+        body: `#${ticket.id} ${maskIdNumbersIn(ticket.message_en ?? ticket.message)}\nReason: ${shownReason}`,
+      },
+    },
+    { email: true, leaders: true },
+  );
+}
+
+/**
  * A department asks for more time (extensions.ts): the IT office decides, so it hears at once (inbox and e-mail), with
  * the days asked for, the due date and the department's reason, masked as the ticket page shows it. The office's queue
  * lists these under view=extension.

@@ -81,6 +81,34 @@ export function cleanComment(comment: string | null | undefined, field: 'comment
   return c || null;
 }
 
+/**
+ * A comment or reason as sent: text (trimmed, at most a comment's length), null when none; JSON of another type (the
+ * API's `"reason": 7`) is a 422 naming the field, not a text made of it. Problems are added to `problems`, so a form's
+ * mistakes come at once.
+ */
+export function sentText(sent: unknown, field: 'comment' | 'reason', problems: ValidationError['fields']): string | null {
+  if (sent != null && typeof sent !== 'string') {
+    problems.push({ field, key: `tickets.errors.${field}Type` });
+    return null;
+  }
+  try {
+    return cleanComment(sent as string | null | undefined, field);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    problems.push(...err.fields);
+    return null;
+  }
+}
+
+/** A reason that must be given (a dispute, keeping a disputed ticket): its text, else a 422 naming `reason`. */
+function requiredReason(sent: unknown): string {
+  const problems: ValidationError['fields'] = [];
+  const reason = sentText(sent, 'reason', problems);
+  if (!reason && !problems.length) problems.push({ field: 'reason', key: 'tickets.errors.reasonRequired' });
+  if (problems.length || !reason) throw new ValidationError(problems);
+  return reason;
+}
+
 /** Loads and locks the ticket; 404 when missing, 403 when this user may not even see it. */
 export async function lockVisible(trx: Knex.Transaction, id: number, actor: CurrentUser): Promise<TicketRow> {
   const ticket = Number.isSafeInteger(id) ? await lockTicket(trx, id) : undefined;
@@ -162,7 +190,7 @@ export const REPEATED_COMMENT_WINDOW_MS = 2 * 60_000;
 
 export async function commentTicket(
   db: Knex,
-  input: { ticketId: number; actor: CurrentUser; comment: string; origin?: RequestOrigin; now?: Date },
+  input: { ticketId: number; actor: CurrentUser; comment: unknown; origin?: RequestOrigin; now?: Date },
 ): Promise<TicketRow> {
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
@@ -170,8 +198,10 @@ export async function commentTicket(
     // Who before what: a refused commenter learns that, whatever they typed.
     if (!can(input.actor, 'tickets.comment', { department: current.department_code }))
       throw new ForbiddenError('tickets.errors.commentForbidden');
-    const comment = cleanComment(input.comment);
-    if (!comment) throw new ValidationError([{ field: 'comment', key: 'tickets.errors.commentRequired' }]);
+    const problems: ValidationError['fields'] = [];
+    const comment = sentText(input.comment, 'comment', problems);
+    if (!comment && !problems.length) problems.push({ field: 'comment', key: 'tickets.errors.commentRequired' });
+    if (problems.length || !comment) throw new ValidationError(problems);
     // A form sent twice (a double click, a resend after a slow answer) adds the comment once: the
     // ticket's last event is this actor's same comment, moments ago. Under the ticket's lock, so two
     // sends at once see each other.
@@ -195,7 +225,8 @@ export async function commentTicket(
 export interface DisputeInput {
   ticketId: number;
   actor: CurrentUser;
-  reason: string;
+  /** The form's text; the API's JSON of another type is a 422 naming `reason`. */
+  reason: unknown;
   origin?: RequestOrigin;
   now?: Date;
 }
@@ -226,8 +257,7 @@ export async function disputeInTransaction(
   // The IT office kept it with this department after an earlier dispute (dismissDispute): decided, not asked again —
   // each dispute stops the department's clock.
   if (await disputeSettled(trx, current)) throw new ConflictError('tickets.errors.disputeSettled', { id: current.id });
-  const reason = cleanComment(input.reason, 'reason');
-  if (!reason) throw new ValidationError([{ field: 'reason', key: 'tickets.errors.reasonRequired' }]);
+  const reason = requiredReason(input.reason);
   // A request for more time waiting is withdrawn: the dispute stops the clock, and keeping the ticket after it moves
   // the due date on by the dispute's days (dismissDispute); the page would otherwise say both "stopped" and "running".
   const withdrawn = endingExtension(current);
@@ -265,16 +295,18 @@ export async function reassignTicket(
   input: {
     ticketId: number;
     actor: CurrentUser;
-    department: string;
-    reason: string;
+    /** A department code; the API's JSON of another type is a 422 naming `department`. */
+    department: unknown;
+    reason: unknown;
     calendar: TicketCalendar;
     /** The version the page showed: another officer's reassignment (or any change) since then is a 409, not overwritten. */
     expectedVersion?: unknown;
     origin?: RequestOrigin;
     now?: Date;
   },
-): Promise<TicketRow> {
-  const department = String(input.department ?? '').trim();
+): Promise<TicketRow & { reassigned_from: string }> {
+  const sentDepartment = input.department;
+  const department = typeof sentDepartment === 'string' ? sentDepartment.trim() : '';
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
     const current = await lockActiveForOffice(trx, input.ticketId, input.actor);
@@ -283,14 +315,17 @@ export async function reassignTicket(
       throw new AlreadyDoneError('tickets.errors.already.department', { id: current.id });
     checkSentTypes({ expectedVersion: input.expectedVersion });
     checkVersion(current, input.expectedVersion as number | null | undefined);
-    const reason = cleanComment(input.reason, 'reason');
-    const problems = [];
+    const problems: ValidationError['fields'] = [];
+    const reason = sentText(input.reason, 'reason', problems);
     const exists = department ? await trx('departments').where({ code: department }).first('code') : null;
     // Nothing chosen is the form's mistake, said as the form says it; a code no department has, a crafted one.
-    if (!department) problems.push({ field: 'department', key: 'tickets.errors.departmentRequired' });
+    if (sentDepartment != null && typeof sentDepartment !== 'string')
+      problems.push({ field: 'department', key: 'tickets.errors.departmentType' });
+    else if (!department) problems.push({ field: 'department', key: 'tickets.errors.departmentRequired' });
     else if (!exists) problems.push({ field: 'department', key: 'tickets.errors.department', params: { value: department } });
-    if (!reason) problems.push({ field: 'reason', key: 'tickets.errors.reasonRequired' });
-    if (problems.length) throw new ValidationError(problems);
+    if (!reason && !problems.some((p) => p.field === 'reason'))
+      problems.push({ field: 'reason', key: 'tickets.errors.reasonRequired' });
+    if (problems.length || !reason) throw new ValidationError(problems);
     const updated = await updateTicket(
       trx,
       current,
@@ -337,7 +372,8 @@ export async function reassignTicket(
       },
       input.origin,
     );
-    return updated;
+    // Who had it: both departments are told once this commits (routes/tickets/notices.ts tellReassigned).
+    return { ...updated, reassigned_from: current.department_code };
   });
 }
 
@@ -365,7 +401,7 @@ export async function dismissDispute(
   input: {
     ticketId: number;
     actor: CurrentUser;
-    reason: string;
+    reason: unknown;
     calendar: TicketCalendar & { workingDaysBetween(a: string, b: string): number };
     expectedVersion?: unknown;
     origin?: RequestOrigin;
@@ -379,8 +415,7 @@ export async function dismissDispute(
     if (!current.disputed_at) throw new ConflictError('tickets.errors.notDisputed', { id: current.id });
     checkSentTypes({ expectedVersion: input.expectedVersion });
     checkVersion(current, input.expectedVersion as number | null | undefined);
-    const reason = cleanComment(input.reason, 'reason');
-    if (!reason) throw new ValidationError([{ field: 'reason', key: 'tickets.errors.reasonRequired' }]);
+    const reason = requiredReason(input.reason);
     const zone = input.calendar.timezone;
     const lost = Math.max(0, input.calendar.workingDaysBetween(todayIn(zone, new Date(current.disputed_at)), todayIn(zone, now)));
     const dueAt = lost > 0 ? input.calendar.addWorkingDays(current.due_at, lost) : current.due_at;
