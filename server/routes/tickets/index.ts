@@ -370,13 +370,19 @@ export function ticketsRoutes(ctx: AppContext): Router {
   ) {
     if (!t.extension_requested_at || !t.extension_days) return { max: MAX_EXTENSION_DAYS };
     const askedOn = calendar.today(new Date(t.extension_requested_at));
+    // For the office's grant form: the due date each number of days it may grant would give (1 … asked), so that the
+    // page says the date for fewer days too (public/js/ticket-page.js) without knowing the holidays.
+    const dueAfter = deciding
+      ? Array.from({ length: t.extension_days }, (_, i) => calendar.addWorkingDays(t.due_at, i + 1))
+      : null;
     return {
       max: MAX_EXTENSION_DAYS,
       askedOn,
       // Asked by the due date: no escalation until the office answers (deadlines.ts heldForExtension).
       holdsEscalation: askedOn <= t.due_at,
       days: t.extension_days,
-      newDue: deciding ? calendar.addWorkingDays(t.due_at, t.extension_days) : null,
+      newDue: dueAfter ? dueAfter[dueAfter.length - 1] : null,
+      dueAfter: dueAfter?.join(' ') ?? null,
     };
   }
 
