@@ -89,9 +89,14 @@ describe('a report waiting for triage', () => {
           title: `【数据纠错】新的错误报告 #${r.id} 待分派`,
           body: '教职工基本信息·姓名（staff_basic.name）：姓名有误',
           body_en: '教职工基本信息·姓名 (staff_basic.name): 姓名有误',
-          link: '/reports/triage',
+          link: `/reports/${r.id}`,
         },
       ]);
+      // The notice's page says the report waits and points to its row in the queue.
+      const office = await world.as('office');
+      const page = (await office.agent.get(`/reports/${r.id}`).expect(200)).text;
+      expect(page).toContain(`该报告等待信息化办公室分派给责任单位。 <a href="/reports/triage#report-${r.id}">`);
+      expect((await office.agent.get('/reports/triage').expect(200)).text).toContain(`<tr id="report-${r.id}">`);
     } finally {
       await saveReportSettings(world.db, { triage: false }, null);
     }
@@ -119,6 +124,10 @@ describe('a report waiting for triage', () => {
       const office = await world.as('office');
       await office.agent.post(`/reports/${routed.id}/route`).type('form').send({ _csrf: office.csrf }).expect(302);
       expect(await unread()).toEqual([`【数据纠错】新的错误报告 #${rejected.id} 待分派`]);
+      // The notice's link still says what became of it; no pointer to a queue it has left.
+      const routedPage = (await office.agent.get(`/reports/${routed.id}`).expect(200)).text;
+      expect(routedPage).not.toContain('等待信息化办公室分派');
+      expect(routedPage).toContain('人事处');
       await office.agent
         .post(`/reports/${rejected.id}/reject`)
         .type('form')

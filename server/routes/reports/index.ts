@@ -607,6 +607,8 @@ export function reportsRoutes(ctx: AppContext): Router {
       reopenDays: REOPEN_WINDOW_DAYS,
       hasAttachment: !!report.attachment_id,
       hasAnswerDocument: !!answerDocument?.answer_document_id,
+      // Waiting for the IT office to route it: an officer (who may open any report) is pointed to its row in the queue.
+      triageLink: report.status === 'triage' && can(req.user!, 'reports.triage') ? `/reports/triage#report-${report.id}` : null,
       history,
       form: {},
       ...extra,

@@ -232,7 +232,9 @@ async function announce(
       subject: triageSubject(Number(report.id)),
       title: `【数据纠错】新的错误报告 #${report.id} 待分派`,
       body: `${subject}（${names}）：${description}`,
-      link: '/reports/triage',
+      // The report's own page, not the queue: once a colleague has routed or turned it down it is no longer listed
+      // there, and its page says what became of it (while it waits, the page links to its row in the queue).
+      link: `/reports/${report.id}`,
       en: {
         title: `[Error report] New error report #${report.id} to route`,
         body: `${subject} (${names}): ${description}`,
