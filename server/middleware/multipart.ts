@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import multer from 'multer';
+import { AppError } from '../errors';
 import { repeatedFormValuesError } from '../http/form-values';
 import { unsafeBodyError } from './body-safety';
 
@@ -15,6 +16,13 @@ import { unsafeBodyError } from './body-safety';
  *   route to show on the form. Its buffer holds limit + 1 bytes, so a length check such as
  *   uploadProblem() (services/uploads) calls it too large as well: never a cut file taken for whole.
  * - File names are read as UTF-8, as browsers send them (立项批复.pdf); busboy's default is latin1.
+ * - Text is bounded too: at most `maxFields` fields of `maxFieldBytes` each (32 KB unless the form says more),
+ *   so one request holds at most a few MB of text in memory, as the JSON and urlencoded parsers' 1 MB do
+ *   (busboy's own default is 1 MB a field, with no limit on their number: 500 fields of 1 MB each were
+ *   read into memory before the form was refused, and ten such requests at once ran the service out of
+ *   memory). A text over those limits stops the parsing there — what followed is lost — so it is a 413
+ *   error page naming the field, not a form message; each limit is far above what its form's own checks
+ *   take (2,000 characters), so only a paste nobody meant to send meets it.
  * - The parsed text gets the checks every other body gets (NUL characters, keys shadowing
  *   Object.prototype: middleware/body-safety.ts; a field sent twice or as a list where one text is
  *   taken: http/form-values.ts), which ran before this body was parsed.
@@ -22,6 +30,23 @@ import { unsafeBodyError } from './body-safety';
  * The CSRF check also runs before the body is parsed: these forms send the token in their action URL
  * (`?_csrf=`) or the X-CSRF-Token header (middleware/csrf.ts), never in the body.
  */
+
+/** A text field's default limit: 16 times a form's longest text (2,000 characters of up to 4 bytes in UTF-8 is 8 KB). */
+export const MAX_FIELD_BYTES = 32 * 1024;
+
+/** The limits of busboy that stop the parsing: a text field too long, or too many fields or parts. */
+const TEXT_LIMITS: readonly string[] = ['LIMIT_FIELD_VALUE', 'LIMIT_FIELD_COUNT', 'LIMIT_PART_COUNT', 'LIMIT_FIELD_KEY'];
+
+/** A form whose text is over the parser's limits: nothing of it is taken (413, naming the field or the count). */
+export class FormTooLargeError extends AppError {
+  constructor(code: string, field: string, options: { maxFields: number; maxFieldBytes: number }) {
+    super(413, 'form_too_large', code === 'LIMIT_FIELD_VALUE' ? 'errors.formFieldTooLarge' : 'errors.formTooManyFields', {
+      field: field.slice(0, 100),
+      kb: Math.floor(options.maxFieldBytes / 1024),
+      max: options.maxFields,
+    });
+  }
+}
 
 /** Files in memory, at most `limit` + 1 bytes each; `size` is the real size. */
 export function boundedMemory(limit: number): multer.StorageEngine {
@@ -52,14 +77,18 @@ export interface MultipartOptions {
   files: { name: string; maxCount?: number }[];
   /** The largest file taken, in bytes. */
   maxFileBytes: number;
-  /** How many text fields at most (none when not given). */
-  maxFields?: number;
+  /** How many text fields at most. */
+  maxFields: number;
+  /** The longest text field taken, in bytes (default `MAX_FIELD_BYTES`). */
+  maxFieldBytes?: number;
   /**
    * Text fields whose NUL characters the route refuses itself, with a better answer than the generic
    * error page: the catalog's pasted YAML goes to the parser, which names the line, and the form comes back
    * with the text (which the error page would lose).
    */
   nulCheckedByRoute?: string[];
+  /** Text fields over `maxFieldBytes` the route tells of itself, as a problem of the form (the catalog's pasted YAML). */
+  ownLimitFields?: string[];
 }
 
 /** Something wrong with the form's files that the user can correct, for the route to show at the input. */
@@ -95,19 +124,28 @@ export function uploadedFile(req: Request, name: string): Express.Multer.File | 
  */
 export function multipartParser(options: MultipartOptions) {
   const inputs = options.files.map((f) => ({ name: f.name, maxCount: f.maxCount ?? 1 }));
+  const maxFieldBytes = options.maxFieldBytes ?? MAX_FIELD_BYTES;
   const upload = multer({
     storage: boundedMemory(options.maxFileBytes),
     // Browsers send a file's name as UTF-8 (立项批复.pdf); busboy would read it as latin1.
     defParamCharset: 'utf8',
     limits: {
       files: inputs.reduce((n, f) => n + f.maxCount, 0),
-      ...(options.maxFields !== undefined ? { fields: options.maxFields } : {}),
+      fields: options.maxFields,
+      fieldSize: maxFieldBytes,
     },
   }).fields(inputs);
 
   return (req: Request, res: Response, done: MultipartDone): void => {
     upload(req, res, (err: unknown) => {
       if (err && !(err instanceof multer.MulterError)) return done(err as Error, []);
+      // Text over the limits, unless the route names that field's own message (the catalog's pasted YAML).
+      if (
+        err instanceof multer.MulterError &&
+        TEXT_LIMITS.includes(err.code) &&
+        !(err.code === 'LIMIT_FIELD_VALUE' && options.ownLimitFields?.includes(err.field ?? ''))
+      )
+        return done(new FormTooLargeError(err.code, err.field ?? '', { maxFields: options.maxFields, maxFieldBytes }), []);
       const unsafe = unsafeBodyError(req, options.nulCheckedByRoute) ?? repeatedFormValuesError(req.body, 'multipart');
       if (unsafe) return done(unsafe, []);
       const problems: UploadProblem[] = [];

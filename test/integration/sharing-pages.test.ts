@@ -151,6 +151,19 @@ describe('the request form', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('a text far over any limit (a paste nobody meant to send) is a 413 page naming it; nothing read further or written', async () => {
+    const before = await t.db.knex('sharing_requests').count({ n: '*' }).first();
+    const res = await postForm('applicant', '/sharing/new', fullForm({ purpose: '用途'.repeat(20_000) }));
+    expect(res.status).toBe(413);
+    expect(res.text).toContain('表单中“purpose”的内容过长（每项至多 32 KB），未保存任何内容');
+    // 500 inputs at most: the 501st stops the parsing.
+    const many = Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`extra${i}`, 'x']));
+    const crowded = await postForm('applicant', '/sharing/new', { ...fullForm(), ...many });
+    expect(crowded.status).toBe(413);
+    expect(crowded.text).toContain('表单的输入项过多（至多 500 项）');
+    expect(await t.db.knex('sharing_requests').count({ n: '*' }).first()).toEqual(before);
+  });
+
   it('names every wrong field in Chinese and keeps what was typed', async () => {
     const res = await postForm(
       'applicant',

@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { multipartParser, uploadedFile } from '../../server/middleware/multipart';
+import { FormTooLargeError, MAX_FIELD_BYTES, multipartParser, uploadedFile } from '../../server/middleware/multipart';
 
 /**
  * The one multipart parser of the forms that take files (middleware/multipart.ts), over HTTP on a
@@ -14,7 +14,10 @@ function appWith(options: Parameters<typeof multipartParser>[0]) {
   const app = express();
   app.post('/', (req, res) =>
     parse(req, res, (err, problems) => {
-      if (err) return res.status(400).json({ error: err.message });
+      if (err)
+        return res
+          .status(err instanceof FormTooLargeError ? err.status : 400)
+          .json({ error: err.message, params: (err as FormTooLargeError).params });
       const file = uploadedFile(req, 'file');
       res.json({
         body: { ...req.body },
@@ -71,5 +74,35 @@ describe('multipartParser', () => {
     const res = await request(app).post('/').type('form').send({ a: '1' }).expect(200);
     expect(res.body.file).toBeUndefined();
     expect(res.body.problems).toEqual([]);
+  });
+
+  it('refuses text over the limits with a 413 naming the field or the count, however many fields the form allows', async () => {
+    // A text field of 32 KB is taken; one byte more is refused, by its name.
+    const at = await request(app).post('/').field('purpose', 'x'.repeat(MAX_FIELD_BYTES)).expect(200);
+    expect(at.body.body.purpose).toHaveLength(MAX_FIELD_BYTES);
+    const over = await request(app)
+      .post('/')
+      .field('ok', '好')
+      .field('purpose', 'x'.repeat(MAX_FIELD_BYTES + 1))
+      .expect(413);
+    expect(over.body.params).toMatchObject({ field: 'purpose', kb: 32 });
+    expect(over.body.error).toContain('errors.formFieldTooLarge');
+    // More fields than the form has (10 here): refused at the eleventh, not all read first.
+    const many = request(app).post('/');
+    for (let i = 0; i < 11; i++) many.field(`f${i}`, 'v');
+    expect((await many.expect(413)).body.params).toMatchObject({ max: 10 });
+  });
+
+  it('lets a route take a longer text and tell of it itself (the catalog’s pasted YAML)', async () => {
+    const own = appWith({
+      files: [{ name: 'file' }],
+      maxFileBytes: LIMIT,
+      maxFields: 5,
+      maxFieldBytes: 100,
+      ownLimitFields: ['yaml'],
+    });
+    const res = await request(own).post('/').field('yaml', 'x'.repeat(101)).expect(200);
+    expect(res.body.problems).toEqual([expect.objectContaining({ field: 'yaml', code: 'LIMIT_FIELD_VALUE' })]);
+    await request(own).post('/').field('other', 'x'.repeat(101)).expect(413);
   });
 });

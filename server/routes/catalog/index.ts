@@ -96,6 +96,11 @@ export function catalogRoutes(ctx: AppContext): Router {
   const parseUpload = multipartParser({
     files: [{ name: 'file' }],
     maxFileBytes: MAX_CATALOG_BYTES,
+    // The pasted catalog may be as large as a file (1 MB, said at the text box when it is larger); the form's few
+    // other fields are choices.
+    maxFields: 20,
+    maxFieldBytes: MAX_CATALOG_BYTES,
+    ownLimitFields: ['yaml'],
     nulCheckedByRoute: ['yaml'],
   });
   const receiveUpload = (req: Request, res: Response, next: NextFunction) =>
@@ -105,7 +110,7 @@ export function catalogRoutes(ctx: AppContext): Router {
       // The upload's problems (too large by its real size, unexpected field) are the user's: shown on the form.
       if (problems.length) {
         const tooLarge = problems.some((p) => p.code === 'too_large');
-        // Pasted text longer than a form field may be (busboy's 1 MB, the size a catalog may be): the text box's.
+        // Pasted text longer than a catalog may be (1 MB, as a file): the text box's.
         const pastedTooLarge = problems.some((p) => p.code === 'LIMIT_FIELD_VALUE' && p.field === 'yaml');
         res.locals.uploadError = new ValidationError([
           pastedTooLarge
