@@ -224,6 +224,22 @@ describe('signing in and out', () => {
     expect((await post(`${user.login}\t`, user.password)).status).toBe(429);
   });
 
+  it('a login spelled with a letter PostgreSQL folds onto ASCII (İ, U+0130, for i) names no account: no second spelling, no fresh attempts', async () => {
+    const user = await buildUser(t.db.knex, { login: `lib.steward.${Date.now()}` });
+    const agent = request.agent(t.app);
+    const csrf = csrfFrom((await agent.get('/login')).text);
+    const post = (login: string, password: string) => agent.post('/login').type('form').send({ login, password, _csrf: csrf });
+    const variant = user.login.replace('i', '\u0130');
+    expect(variant).not.toBe(user.login);
+    // The right password under the variant spelling does not sign in.
+    expect((await post(variant, user.password)).status).toBe(401);
+    for (let i = 0; i < 10; i++) expect((await post(user.login, `nope${i}`)).status).toBe(401);
+    expect((await post(user.login, user.password)).status).toBe(429);
+    // Locked: the variant is no way around it.
+    expect((await post(variant, user.password)).status).toBe(401);
+    expect((await agent.get('/api/v1/me')).status).toBe(401);
+  });
+
   describe("a failed sign-in's audit row", () => {
     const failedRows = () =>
       t.db.knex('audit_log').where({ action: 'auth.login_failed' }).orderBy('seq').select('object_id', 'summary');

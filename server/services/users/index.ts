@@ -189,10 +189,15 @@ export async function findUserById(db: Knex, id: number): Promise<UserRow | unde
 /**
  * The account a sign-in names: its login as written, else in any case (`ZhangSan` signs in as `zhangsan`).
  * Unambiguous: no two logins differ only in case (unique index on lower(login), migration 20261205001000).
+ * "Any case" is ASCII's only, as logins are written (LOGIN_PATTERN): PostgreSQL's lower() also folds other letters
+ * onto ASCII ones (`lİb.steward`, with U+0130, is `lib.steward`), which gave every account a second spelling for each
+ * `i` in its login — and the sign-in limit, counted per login as typed, a fresh count for each.
  */
 export async function findUserForSignIn(db: Knex, login: string): Promise<UserRow | undefined> {
   if (!login) return undefined;
-  return (await findUserByLogin(db, login)) ?? db('users').whereRaw('lower(login) = lower(?)', [login]).first();
+  const exact = await findUserByLogin(db, login);
+  if (exact || !/^[\x21-\x7e]+$/.test(login)) return exact;
+  return db('users').whereRaw('lower(login) = ?', [login.toLowerCase()]).first();
 }
 
 /** Checks a login (in any case) and password; returns the user or null (never says which part was wrong). */
