@@ -1,4 +1,11 @@
-import { scrubForLog, scrubText, SECRET_MASK } from '../../server/services/privacy/mask';
+import {
+  maskFreeText,
+  maskIdNumbersIn,
+  maskPhone,
+  scrubForLog,
+  scrubText,
+  SECRET_MASK,
+} from '../../server/services/privacy/mask';
 import { classifyKey } from '../../server/services/privacy/sensitive-keys';
 
 describe('classifyKey', () => {
@@ -15,6 +22,32 @@ describe('classifyKey', () => {
 
   it('leaves ordinary keys alone', () => {
     expect(['id', 'name', 'department', 'status', 'pass', 'telemetry', 'yx'].map(classifyKey)).toEqual(Array(7).fill(null));
+  });
+});
+
+describe('numbers typed in full width or grouped otherwise (as an input method or a habit writes them)', () => {
+  it('masks full-width mobiles and ID numbers, shown half-width where masked, the rest of the text as typed', () => {
+    expect(scrubText('本人手机１３８１２３４５６７８，身份证４１０１０２１９９００１０１１２３４，第１条')).toBe(
+      '本人手机138****5678，身份证410102********1234，第１条',
+    );
+    expect(scrubText('身份证４１０１０２１９９００１０１１２３Ｘ')).toBe('身份证410102********123X');
+    expect(maskIdNumbersIn('记录 ４１０１０２１９９００１０１１２３４ 有误')).toBe('记录 410102********1234 有误');
+    expect(maskPhone('１３８１２３４５６７８')).toBe('138****5678');
+  });
+
+  it('masks ID numbers grouped 6-4-4-4 or with dots, mobiles with 86 or dots, landlines in brackets or with spaces', () => {
+    expect(scrubText('410102 1990 0101 1234 / 410102.19900101.1234')).toBe('410102 **********1234 / 410102**********1234');
+    expect(scrubText('410102 1990 0101 1234')).not.toContain('1990');
+    expect(scrubText('410102.19900101.1234')).not.toContain('19900101');
+    expect(scrubText('8613812345678')).toBe('86138****5678');
+    for (const phone of ['138.1234.5678', '(0371)67781234', '（0371）6778 1234', '0371 67781234', '0371 6778 1234'])
+      expect(maskFreeText(`电话 ${phone}。`)).not.toMatch(/6778|1234\.5678|12345678/);
+    expect(maskFreeText('电话 138.1234.5678')).toBe('电话 138.****.5678');
+  });
+
+  it('leaves dates, amounts and codes alone', () => {
+    const text = '2026-12-05 共 1234.56 元，课程 0371A，学号 20190001，版本 1.2.3';
+    expect(maskFreeText(text)).toBe(text);
   });
 });
 

@@ -3,8 +3,10 @@ import {
   ID_CARD_18_IN_TEXT,
   ID_CARD_IN_TEXT,
   EMAIL_IN_TEXT,
+  halfWidth,
   MOBILE_IN_TEXT,
   PHONE_LIKE_IN_TEXT,
+  replaceHalfWidth,
 } from './sensitive-keys';
 
 /**
@@ -50,8 +52,9 @@ export function maskIdCard(value: string): string {
  * Other numbers (landlines) keep the same proportions of their digits: 3/11 at the front, 4/11 at the end.
  */
 export function maskPhone(value: string): string {
-  const v = value.trim();
-  const prefix = /^(\+86|0086)[\s-]?/.exec(v)?.[0] ?? '';
+  // Full-width digits (an input method's) are digits too: counted and hidden as theirs.
+  const v = halfWidth(value).trim();
+  const prefix = /^(\+86|0086|86(?=[\s-]?1))[\s-]?/.exec(v)?.[0] ?? '';
   const rest = v.slice(prefix.length);
   // A star counts as a (hidden) digit: a number masked already reads the same masked again.
   const digits = rest.replace(/[^\d*]/g, '').length;
@@ -126,10 +129,9 @@ export function maskFieldValue(value: unknown, field: { sensitive: boolean; vali
  * free text, e.g. an error message or a row a user pasted into a report.
  */
 export function scrubText(text: string): string {
-  return text
-    .replace(ID_CARD_IN_TEXT, (m) => maskIdCard(m))
-    .replace(MOBILE_IN_TEXT, (m) => maskPhone(m))
-    .replace(EMAIL_IN_TEXT, (m) => maskEmail(m));
+  // Numbers typed in full width (`１３８１２３４５６７８`) are found as in ASCII; a match is shown half-width, masked.
+  const ids = replaceHalfWidth(text, ID_CARD_IN_TEXT, maskIdCard);
+  return replaceHalfWidth(ids, MOBILE_IN_TEXT, maskPhone).replace(EMAIL_IN_TEXT, (m) => maskEmail(m));
 }
 
 /**
@@ -139,7 +141,7 @@ export function scrubText(text: string): string {
  * identity or the finding, and no phone is ever written into one.
  */
 export function maskIdNumbersIn(text: string): string {
-  return text.replace(ID_CARD_18_IN_TEXT, (m) => maskIdCard(m));
+  return replaceHalfWidth(text, ID_CARD_18_IN_TEXT, maskIdCard);
 }
 
 /**
@@ -163,7 +165,7 @@ export function scrubForLog<T>(value: T): T {
  * phone-like numbers too (`PHONE_LIKE_IN_TEXT`: a mistyped mobile or a landline is still someone's).
  */
 export function maskFreeText(text: string): string {
-  return scrubText(text).replace(PHONE_LIKE_IN_TEXT, (m) => maskPhone(m));
+  return replaceHalfWidth(scrubText(text), PHONE_LIKE_IN_TEXT, maskPhone);
 }
 
 /**

@@ -68,30 +68,60 @@ export const ID_CARD_18_IN_TEXT = /(?<![0-9])\d{17}[\dXx](?![0-9])/g;
 
 /**
  * A resident ID number, not part of a longer run of digits: 18 characters (GB 11643: 17 digits and a digit or X),
- * also as people group it (`410102 19900101 1234`, `410102-19900101-1234`), and the first-generation 15 digits
+ * also as people group it (`410102 19900101 1234`, `410102-19900101-1234`, `410102.19900101.1234`,
+ * `410102 1990 0101 1234`), and the first-generation 15 digits
  * (region, YYMMDD, sequence: the month and day must be a date, so that other 15-digit numbers are left alone).
  * Letters around it do not make it something else: people type `ID410102…` or `sfz410102…`, and an 18-digit run
  * inside a code is rarer than an ID number glued to its label. The check digit is not verified on purpose: a
  * mistyped ID number is still someone's personal data.
  */
 export const ID_CARD_IN_TEXT =
-  /(?<![0-9])(?:\d{17}[\dXx]|\d{6}[ -]\d{8}[ -]\d{3}[\dXx]|\d{8}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?![0-9])/g;
+  /(?<![0-9])(?:\d{17}[\dXx]|\d{6}([ .-])\d{8}\1\d{3}[\dXx]|\d{6}([ .-])\d{4}\2\d{4}\2\d{3}[\dXx]|\d{8}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?![0-9])/g;
 
 /**
- * A mainland mobile number (1[3-9] and 9 more digits), optionally with +86/0086, not part of a longer run
+ * A mainland mobile number (1[3-9] and 9 more digits), optionally with +86/0086/86, not part of a longer run
  * of digits; letters may touch it (`tel13812345678`, `手机号码13812345678`), as with ID numbers.
  */
-export const MOBILE_IN_TEXT = /(?<![0-9+])(?:(?:\+86|0086)[\s-]?)?1[3-9]\d{9}(?![0-9])/g;
+export const MOBILE_IN_TEXT = /(?<![0-9+])(?:(?:\+86|0086|86)[\s-]?)?1[3-9]\d{9}(?![0-9])/g;
 
 /**
  * Phone numbers `scrubText` does not take for mobiles: any 11 digits starting with 1, valid or not (the
- * hub's wrong `12012347932` is still someone's number), with an optional +86/0086 and the spaces or
- * hyphens people type inside; and landlines with their area code (`0371-67781234`). Masked with
- * `maskPhone`, as phones are everywhere else (`120****7932`). Looser than the two above, so it stays off
- * runs touching letters (identifiers, hashes), where it would mostly hit things that are not numbers.
+ * hub's wrong `12012347932` is still someone's number), with an optional +86/0086/86 and the spaces,
+ * hyphens or dots people type inside (`138.1234.5678`); and landlines with their area code (`0371-67781234`,
+ * `0371 67781234`, `(0371)67781234`, `（0371）6778 1234`). Masked with `maskPhone`, as phones are everywhere
+ * else (`120****7932`). Looser than the two above, so it stays off runs touching letters (identifiers,
+ * hashes), where it would mostly hit things that are not numbers.
  */
 export const PHONE_LIKE_IN_TEXT =
-  /(?<![0-9A-Za-z+*])(?:(?:\+86|0086)[\s-]?)?1\d{2}[\s-]?\d{4}[\s-]?\d{4}(?![0-9A-Za-z*])|(?<![0-9A-Za-z*])0\d{2,3}-\d{7,8}(?![0-9A-Za-z*])/g;
+  /(?<![0-9A-Za-z+*])(?:(?:\+86|0086|86)[\s-]?)?1\d{2}[\s.-]?\d{4}[\s.-]?\d{4}(?![0-9A-Za-z*])|(?<![0-9A-Za-z*])(?:0\d{2,3}[\s-]|[(（]0\d{2,3}[)）]\s?)\d{3,4}[\s-]?\d{4}(?![0-9A-Za-z*])/g;
+
+/**
+ * Digits and the signs around them as a Chinese input method types them in full width (`１３８１２３４５６７８`,
+ * `４１０１０２…Ｘ`, `＋８６`, `－`, the ideographic space): each is one UTF-16 unit, as its ASCII twin is, so a text
+ * and its `halfWidth` have their characters at the same places.
+ */
+const FULL_WIDTH = /[\uFF10-\uFF19\uFF38\uFF58\uFF0B\uFF0D\uFF0E\uFF08\uFF09\u3000]/g;
+
+/** The text with full-width digits, X, +, -, ., brackets and spaces as their ASCII twins (same length). */
+export function halfWidth(text: string): string {
+  return text.replace(FULL_WIDTH, (c) => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
+}
+
+/**
+ * `text.replace(pattern, replace)`, the pattern matched on the text's `halfWidth` (a number typed in full width is
+ * found as it would be in ASCII) and each match replaced in place; the rest of the text is left as it was typed.
+ */
+export function replaceHalfWidth(text: string, pattern: RegExp, replace: (match: string) => string): string {
+  const plain = halfWidth(text);
+  if (plain === text) return text.replace(pattern, (m) => replace(m));
+  let out = '';
+  let last = 0;
+  for (const m of plain.matchAll(pattern)) {
+    out += text.slice(last, m.index) + replace(m[0]);
+    last = m.index + m[0].length;
+  }
+  return out + text.slice(last);
+}
 
 /** An e-mail address. */
 export const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
