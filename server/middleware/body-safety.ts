@@ -6,8 +6,25 @@ import { FieldError, ValidationError } from '../errors';
  * issue 9). Routes read bodies with `String(x)`, `Number(x)` and `req.body.x`, which is safe for
  * form values but not for any JSON: an object with an own `toString`/`valueOf` throws in String(),
  * an array nested thousands deep overflows the stack, `__proto__` keys invite prototype pollution,
- * and PostgreSQL refuses text containing NUL (a 500 in the middle of a write).
+ * and PostgreSQL refuses text containing NUL (a 500 in the middle of a write). No form sends control
+ * characters either (an escape, U+0001) or the bidirectional overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069), which reorder how the text after them is displayed — a reason, label or comment
+ * would be stored with them and shown reversed to everyone who reads it (spoofing); account names
+ * refuse the same (services/users/validate.ts).
  */
+
+/**
+ * What no text the service takes may hold: C0 controls but tab, line feed and carriage return; DEL and the
+ * C1 controls; the bidirectional embeddings, overrides and isolates (the marks U+200E/U+200F stay: they
+ * reorder nothing after them). NUL is among them.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const FORBIDDEN_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
+/** Whether `text` holds a character no form sends (FORBIDDEN_CHARACTER). */
+export function hasForbiddenCharacter(text: string): boolean {
+  return FORBIDDEN_CHARACTER.test(text);
+}
 
 /** Keys that shadow Object.prototype's members: no form or API field is named so. */
 const SHADOWING = new Set(Object.getOwnPropertyNames(Object.prototype));
@@ -47,11 +64,11 @@ export function verifyJsonBody(_req: unknown, _res: unknown, buf: Buffer): void 
   }
 }
 
-/** Paths (`comment`, `items[0].table`) of the strings in `value` that contain NUL. */
+/** Paths (`comment`, `items[0].table`) of the strings in `value` that contain a forbidden character. */
 function nulPaths(value: unknown, path: string, out: string[], depth = 0): void {
   if (out.length >= 20 || depth > MAX_JSON_DEPTH) return;
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) out.push(path || 'body');
+    if (FORBIDDEN_CHARACTER.test(value)) out.push(path || 'body');
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => nulPaths(v, `${path}[${i}]`, out, depth + 1));
   } else if (value && typeof value === 'object') {
@@ -60,7 +77,7 @@ function nulPaths(value: unknown, path: string, out: string[], depth = 0): void 
 }
 
 /**
- * 422 naming each field whose text contains a NUL character (body or query string). Runs after
+ * 422 naming each field whose text contains a NUL or another forbidden character (body or query string). Runs after
  * the locale middleware: the message is translated. Keys shadowing Object.prototype are no field.
  */
 export function refuseNulCharacters(req: Request, _res: Response, next: NextFunction): void {

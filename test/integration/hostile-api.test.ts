@@ -11,7 +11,7 @@ import {
   RawObject,
   runParams,
 } from '../factories/hostile';
-import { dropShadowingKeys } from '../../server/middleware/body-safety';
+import { dropShadowingKeys, hasForbiddenCharacter } from '../../server/middleware/body-safety';
 import { createTestApp, TestApp } from '../helpers/app';
 
 /**
@@ -64,7 +64,16 @@ function bodyWith(keys: string[], values: fc.Arbitrary<unknown> = hostileJson(2)
  * A body holding the NUL character where the app sees it: keys shadowing Object.prototype (and what
  * is under them) are dropped while parsing, so a NUL there never reaches the app.
  */
-const hasNul = (text: string) => JSON.stringify(JSON.parse(text, dropShadowingKeys) ?? null).includes('\\u0000');
+/** Whether a JSON text holds, in any string value, a character every body is refused for (NUL, a control, a bidi override). */
+const hasNul = (text: string) => {
+  const has = (v: unknown): boolean =>
+    typeof v === 'string'
+      ? hasForbiddenCharacter(v)
+      : Array.isArray(v)
+        ? v.some(has)
+        : !!v && typeof v === 'object' && Object.values(v).some(has);
+  return has(JSON.parse(text, dropShadowingKeys));
+};
 const fieldsOf = (res: request.Response) => Object.keys(res.body.fields ?? {});
 
 describe('POST /api/v1/reports with arbitrary JSON', () => {
