@@ -879,6 +879,14 @@ describe('a decision the form cannot take comes back with its message and what w
     expect(await state()).toEqual(before);
   });
 
+  it('a stage number that is no number (a crafted form) is named, not answered as "no stage of yours"', async () => {
+    const before = await state();
+    const res = await post('csSteward', id, { stage_id: 'abc', decision: 'reject', reason: 'other', comment: 'x' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('stage_id 应为本申请中由您审核的审批环节编号（整数）');
+    expect(await state()).toEqual(before);
+  });
+
   it('in English for an English session', async () => {
     const res = await inLocale('csSteward', 'en', () =>
       post('csSteward', id, { stage_id: String(stageId), decision: 'reject', comment: 'Too broad' }),

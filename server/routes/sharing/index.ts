@@ -339,6 +339,10 @@ export function sharingRoutes(ctx: AppContext): Router {
       comment: text(b.comment),
       expiresOn: text(b.expires_on),
     };
+    // The page's hidden stage number: anything but a number is a crafted form, named as the API names it (not a 403
+    // saying the request has no stage of this user's, which no stage matching NaN made it say).
+    if (b.stage_id && !(typeof b.stage_id === 'string' && /^\d{1,15}$/.test(b.stage_id)))
+      throw new ValidationError([{ field: 'stage_id', key: 'sharing.errors.stageId' }]);
     const stageId = b.stage_id ? Number(b.stage_id) : undefined;
     try {
       await decide(ctx, actorOf(req), idParam(req), {
