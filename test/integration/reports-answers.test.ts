@@ -144,6 +144,20 @@ describe('not an error → the reporter may reopen once', () => {
     expect(notices).toEqual([
       { title: `【数据纠错】您的报告 #${mine.id}：另一位报告人不同意答复，已重新打开，退回责任单位处理`, body: '' },
     ]);
+    // The department, which had answered, hears at once that the report is back, with the reason masked and its due date.
+    const ticket = await ticketOf(mine.ticket_id!);
+    expect(ticket.status).toBe('open');
+    const back = await world
+      .db('notifications')
+      .where({ user_id: world.people.hrSteward.id, kind: 'ticket.report_reopened' })
+      .select('title', 'body', 'link');
+    expect(back).toEqual([
+      {
+        title: `【纠错重新打开】质量工单 #${mine.ticket_id}：报告人不同意答复重新打开，请于 ${ticket.due_at} 前再次处理`,
+        body: expect.stringContaining('理由：我是王某，职称文件见附件，电话 139****5678'),
+        link: `/reports/tickets/${mine.ticket_id}`,
+      },
+    ]);
   });
 
   it('requires a reason, keeps the source document, and refuses a second reopen', async () => {
@@ -194,6 +208,17 @@ describe('not an error → the reporter may reopen once', () => {
       .send({ _csrf: s.csrf, comment: '请提供号码核验记录' });
     expect(byOffice.status).toBe(302);
     expect((await ticketOf(ticketId)).reopened).toBe(2);
+    // Each time the department is told it has the report back: by the reporter, then by the office.
+    const titles = await world
+      .db('notifications')
+      .where({ user_id: world.people.hrSteward.id, kind: 'ticket.report_reopened' })
+      .where('title', 'like', `%#${ticketId}：%`)
+      .orderBy('id')
+      .pluck('title');
+    expect(titles.map((x: string) => x.replace(/请于 \S+ 前/, '请于 … 前'))).toEqual([
+      `【纠错重新打开】质量工单 #${ticketId}：报告人不同意答复重新打开，请于 … 前再次处理`,
+      `【纠错重新打开】质量工单 #${ticketId}：信息化办公室重新打开，请于 … 前再次处理`,
+    ]);
   });
 });
 

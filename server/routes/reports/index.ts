@@ -61,6 +61,7 @@ import {
 import { CONTENT_TYPES, downloadName, loadUpload } from '../../services/uploads';
 import { listReturnPath } from '../tickets';
 import { actionsFor, extensionNote } from '../tickets/presenter';
+import { tellReportReopened } from '../tickets/notices';
 import { fileOf, formFields, formModel, multipart, rawFrom, uploadErrorOf } from './form';
 import { conflictText, departmentNames, namesOf, tableMenu } from './present';
 
@@ -517,15 +518,17 @@ export function reportsRoutes(ctx: AppContext): Router {
 
   router.post('/reports/tickets/:ticketId/reopen', authorize('tickets.reassign'), async (req, res) => {
     const ticketId = pathId(req.params.ticketId);
+    const comment = String(req.body?.comment ?? '');
     try {
-      await reopenReport(db, {
+      const reopened = await reopenReport(db, {
         ticketId,
         actor: req.user!,
-        comment: String(req.body?.comment ?? ''),
+        comment,
         calendar: await calendar(),
         origin: auditOrigin(req),
         now: ctx.now(),
       });
+      await tellReportReopened(db, notifier, reopened, 'it_office', comment);
     } catch (err) {
       if (err instanceof AlreadyDoneError) return alreadyDone(req, res, err, `/reports/tickets/${ticketId}`);
       if (err instanceof ValidationError) return ticketPage(req, res, { fields: fieldMessages(err, req), form: req.body }, 422);
@@ -660,15 +663,19 @@ export function reportsRoutes(ctx: AppContext): Router {
     reporterAction(
       req,
       res,
-      async (ticketId) =>
-        reopenReport(db, {
+      async (ticketId) => {
+        const comment = String(req.body?.comment ?? '');
+        const reopened = await reopenReport(db, {
           ticketId,
           actor: req.user!,
-          comment: String(req.body?.comment ?? ''),
+          comment,
           calendar: await calendar(),
           origin: auditOrigin(req),
           now: ctx.now(),
-        }),
+        });
+        // After the commit: the department, which had answered, has the report back.
+        await tellReportReopened(db, notifier, reopened, 'reporter', comment);
+      },
       'reports.flash.reopened',
     ),
   );

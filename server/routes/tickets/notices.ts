@@ -1,6 +1,6 @@
 /**
- * What a ticket's departments and the IT office are told once a dispute, a request for more time or a reassignment is
- * committed, for the ticket pages, the tickets API and the demo alike. A report ticket's words are masked by the
+ * What a ticket's departments and the IT office are told once a dispute, a request for more time, a reassignment or a
+ * report's reopening is committed, for the ticket pages, the tickets API and the demo alike. A report ticket's words are masked by the
  * reports' rule (a reported value repeated in them), as its pages show them; any other ticket's by the tickets' rule.
  * The department acts on a report ticket on its report page, on any other on the ticket page.
  */
@@ -13,6 +13,7 @@ import {
   notifyExtensionDecided,
   notifyExtensionRequested,
   notifyReassigned,
+  notifyReportReopened,
   shownFreeText,
   type TicketRow,
 } from '../../services/tickets';
@@ -75,4 +76,15 @@ export async function tellReassigned(
 ): Promise<void> {
   const from = await named(db, { ...ticket, department_code: ticket.reassigned_from });
   await notifyReassigned(notifier, await named(db, ticket), from, await shownText(db, ticket, reason), departmentLink(ticket));
+}
+
+/** After a report ticket was reopened (by a reporter, or the IT office): its department answers it again. */
+export async function tellReportReopened(
+  db: Knex,
+  notifier: Notifier,
+  ticket: TicketRow,
+  by: 'reporter' | 'it_office',
+  reason: string,
+): Promise<void> {
+  await notifyReportReopened(notifier, ticket, by, await shownText(db, ticket, reason), departmentLink(ticket));
 }

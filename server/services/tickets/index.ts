@@ -20,6 +20,7 @@ export {
   notifyDispute,
   notifyDisputeDismissed,
   notifyReassigned,
+  notifyReportReopened,
   notifyEscalations,
   notifyExtensionDecided,
   notifyExtensionRequested,

@@ -88,6 +88,38 @@ export async function notifyRecheckFailed(notifier: Notifier, tickets: TicketRow
   }
 }
 
+/**
+ * A report ticket the department had answered was reopened — by a reporter who disagrees with the answer, or by the
+ * IT office — and is back with the department, open, with a fresh due date: its stewards hear at once (inbox and
+ * e-mail), with the reason (masked by the caller as the report's pages mask it) and a link to the report's answer
+ * page. Without it the department, which thought the report done, learned of it only from the reminder before the
+ * new due date.
+ */
+export async function notifyReportReopened(
+  notifier: Notifier,
+  ticket: Pick<TicketRow, 'id' | 'message' | 'due_at' | 'severity' | 'department_code'> & { message_en?: string | null },
+  by: 'reporter' | 'it_office',
+  shownReason: string,
+  link: string,
+): Promise<void> {
+  const who = by === 'reporter' ? '报告人不同意答复' : '信息化办公室';
+  const whoEn = by === 'reporter' ? 'the reporter disagrees with the answer and' : 'the IT office';
+  await notifier.department(
+    ticket.department_code,
+    {
+      kind: 'ticket.report_reopened',
+      title: `【纠错重新打开】质量工单 #${ticket.id}：${who}重新打开，请于 ${ticket.due_at} 前再次处理`,
+      body: `${ticketLine(ticket)}\n理由：${shownReason}`,
+      link,
+      en: {
+        title: `[Report reopened] Quality ticket #${ticket.id}: ${whoEn} reopened it; answer again by ${ticket.due_at}`,
+        body: `${ticketLineEn(ticket)}\nReason: ${shownReason}`,
+      },
+    },
+    { email: true },
+  );
+}
+
 /** Reminders go to the inbox only: the department's e-mail is its one daily digest, which lists them as due soon. */
 export async function notifyReminders(notifier: Notifier, tickets: TicketRow[]): Promise<void> {
   for (const [department, list] of byDepartment(tickets)) {
