@@ -125,3 +125,32 @@ it('a reassigned report ticket: the new department’s notice links to its answe
     .first('body');
   expect(outgoing.body).not.toContain('张叁');
 });
+
+it('"not ours" on a report ticket through the tickets API is the department’s answer too, and the ticket page leaves it to the answer page', async () => {
+  world.ctx.now = () => MONDAY;
+  const filed = (
+    await world
+      .api('reporter')
+      .post('/reports', reportBody({ field: 'mobile', description: '手机号已停用', suggested_value: '13912345678' }))
+      .expect(201)
+  ).body as { ticket_id: number };
+  const hr = await world.as('hrSteward');
+  // Answered "fixed" first: the reporters are asked to confirm.
+  await hr.agent
+    .post(`/reports/tickets/${filed.ticket_id}/answer?_csrf=${encodeURIComponent(hr.csrf)}`)
+    .set('Accept', 'text/html')
+    .field('answer', 'fixed')
+    .field('comment', '已更正')
+    .expect(302);
+  // The ticket page offers no dispute form of its own for a report ticket (as it offers no "fixed"): its answer page does.
+  const page = (await hr.agent.get(`/tickets/${filed.ticket_id}`).expect(200)).text;
+  expect(page).not.toContain(`action="/tickets/${filed.ticket_id}/dispute"`);
+  expect(page).toContain(`href="/reports/tickets/${filed.ticket_id}"`);
+
+  await world.api('hrSteward').post(`/tickets/${filed.ticket_id}/dispute`, { reason: '手机号由组织部维护' }).expect(200);
+  expect(await world.db('report_tickets').where({ ticket_id: filed.ticket_id }).first('answer', 'answer_comment')).toEqual({
+    answer: 'not_ours',
+    answer_comment: '手机号由组织部维护',
+  });
+  expect((await world.db('tickets').where({ id: filed.ticket_id }).first('disputed_at')).disputed_at).not.toBeNull();
+});

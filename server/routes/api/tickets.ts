@@ -17,7 +17,7 @@ function ticketIdParam(param: string | string[]): number {
   return id;
 }
 import { loadCurrentCatalog } from '../../services/catalog/repository';
-import { reportTicketForOutsider } from '../../services/reports';
+import { disputeAnyTicket, reportTicketForOutsider } from '../../services/reports';
 import { notifierFromConfig } from '../../services/notifications';
 import {
   tellDispute,
@@ -28,7 +28,6 @@ import {
 } from '../tickets/notices';
 import {
   commentTicket,
-  disputeTicket,
   dismissDispute,
   findTicket,
   grantExtension,
@@ -216,7 +215,8 @@ export function ticketsApi(ctx: AppContext): Router {
 
   router.post('/tickets/:id/dispute', authorize('tickets.list'), async (req, res) => {
     const { reason } = bodyOf(req);
-    const ticket = await disputeTicket(db, {
+    // A report ticket's "not ours" is also the department's answer to the report, as on its answer page.
+    const ticket = await disputeAnyTicket(db, {
       ticketId: ticketIdParam(req.params.id),
       actor: req.user!,
       reason,

@@ -14,14 +14,13 @@ import { ticketRule } from '../catalog/present';
 import { appendAudit } from '../../services/audit';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { notifierFromConfig } from '../../services/notifications';
-import { reportTicketForOutsider } from '../../services/reports';
+import { disputeAnyTicket, reportTicketForOutsider } from '../../services/reports';
 import { webhookUrlProblem } from '../../services/notifications/webhook';
 import {
   AlreadyDoneError,
   commentTicket,
   dismissDispute,
   disputeSettled,
-  disputeTicket,
   filterChoices,
   findTicket,
   grantExtension,
@@ -472,7 +471,8 @@ export function ticketsRoutes(ctx: AppContext): Router {
       req,
       res,
       async () => {
-        const ticket = await disputeTicket(db, {
+        // A report ticket's "not ours" is also the department's answer to the report (disputeAnyTicket).
+        const ticket = await disputeAnyTicket(db, {
           ticketId: pathId(req.params.id),
           actor: req.user!,
           reason: String(req.body.reason ?? ''),

@@ -62,4 +62,4 @@ export {
 } from './submit';
 export * from './types';
 export { checkAttachment, checkReport } from './validate';
-export { recordNotOurs } from './not-ours';
+export { disputeAnyTicket, recordNotOurs } from './not-ours';

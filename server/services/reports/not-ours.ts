@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { CurrentUser } from '../../policies';
-import { disputeInTransaction, RequestOrigin, TicketRow } from '../tickets';
+import { disputeInTransaction, disputeTicket, RequestOrigin, TicketRow, type DisputeInput } from '../tickets';
+import { REPORT_CHECK } from '../tickets/report-state';
 
 /**
  * "Not our data": the ticket service's dispute (the ticket is flagged for the IT office to
@@ -11,7 +12,7 @@ import { disputeInTransaction, RequestOrigin, TicketRow } from '../tickets';
  */
 export async function recordNotOurs(
   db: Knex,
-  input: { ticketId: number; actor: CurrentUser; reason: string; origin?: RequestOrigin; now: Date },
+  input: { ticketId: number; actor: CurrentUser; reason: unknown; origin?: RequestOrigin; now: Date },
 ): Promise<TicketRow> {
   return db.transaction((trx) =>
     // Every query on `trx`: the embedded database has a single connection, a query on `db` here would wait forever.
@@ -23,4 +24,17 @@ export async function recordNotOurs(
         .merge(answer);
     }),
   );
+}
+
+/**
+ * "Not our data" said on the ticket page or through the tickets API: for a report ticket it is the department's answer to
+ * the report too (`recordNotOurs`), as on the report's answer page — a dispute alone left the report answered "fixed",
+ * its reporters asked to confirm a fix while its history said the data was not the department's; for any other ticket
+ * the tickets' dispute. A ticket's kind never changes, so it is read before the dispute's own transaction.
+ */
+export async function disputeAnyTicket(db: Knex, input: DisputeInput): Promise<TicketRow> {
+  const row = Number.isSafeInteger(input.ticketId) ? await db('tickets').where({ id: input.ticketId }).first('check_kind') : null;
+  return row?.check_kind === REPORT_CHECK
+    ? recordNotOurs(db, { ...input, now: input.now ?? new Date() })
+    : disputeTicket(db, input);
 }
