@@ -44,7 +44,7 @@
     });
     table.key.forEach(function (k) {
       var label = document.createElement('label');
-      label.appendChild(document.createTextNode(k.title + ' '));
+      if (k.title) label.appendChild(document.createTextNode(k.title + ' '));
       var code = document.createElement('code');
       code.textContent = k.name;
       label.appendChild(code);

@@ -89,7 +89,7 @@ const pickers = new WeakMap<Catalog, Picker>();
 interface PickerTable {
   name: string;
   title: string;
-  key: { name: string; title: string }[];
+  key: { name: string; title: string | null }[];
   fields: { name: string; title: string; sensitive: boolean }[];
 }
 
@@ -107,12 +107,17 @@ function picker(catalog: Catalog | null): Picker {
   if (!catalog) return EMPTY;
   let p = pickers.get(catalog);
   if (!p) {
-    const tables = catalog.tables.map((t) => ({
-      name: t.name,
-      title: t.title ?? t.name,
-      key: t.key.map((k) => ({ name: k, title: t.fields.find((f) => f.name === k)?.title ?? k })),
-      fields: t.fields.map((f) => ({ name: f.name, title: f.title ?? f.name, sensitive: f.sensitive })),
-    }));
+    // A report names a field the catalog lists: a table that lists none could not be reported on (the form came back
+    // with 请选择字段 whatever was done), so it is not offered (its catalog page says so).
+    const tables = catalog.tables
+      .filter((t) => t.fields.length > 0)
+      .map((t) => ({
+        name: t.name,
+        title: t.title ?? t.name,
+        // A key column without a title in the catalog is shown by its name alone (not "loan_id loan_id").
+        key: t.key.map((k) => ({ name: k, title: t.fields.find((f) => f.name === k)?.title ?? null })),
+        fields: t.fields.map((f) => ({ name: f.name, title: f.title ?? f.name, sensitive: f.sensitive })),
+      }));
     const options = renderOptionList(
       tables.map((t) => ({ value: t.name, label: `${t.title} (${t.name})` })),
       ' ',
