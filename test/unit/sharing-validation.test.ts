@@ -154,6 +154,15 @@ describe('validation modes', () => {
     expect(validateRequest(api, catalog, zh, 'api')).toEqual([]);
   });
 
+  it('lists every wrong whitelist address in one message, separated as the reader’s language separates a list', () => {
+    const en = translator('en');
+    const input = { ...api, whitelist: ['10.1.2.300', 'foo', '10.1.2.3'] };
+    const [zhError] = validateRequest(input, catalog, zh, 'api').filter((e) => e.field === 'whitelist');
+    expect(zh(zhError.key, zhError.params)).toContain('10.1.2.300、foo');
+    const [enError] = validateRequest(input, catalog, en, 'api').filter((e) => e.field === 'whitelist');
+    expect(en(enError.key, enError.params)).toContain('10.1.2.300, foo');
+  });
+
   it('the web form needs every starred item of seed 000', () => {
     const fields = validateRequest(api, catalog, zh, 'web').map((e) => e.field);
     expect(fields).toEqual([

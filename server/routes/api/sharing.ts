@@ -83,7 +83,7 @@ export function sharingApiRoutes(ctx: AppContext): Router {
       problems.push({
         field: 'status',
         key: 'sharing.errors.listStatus',
-        params: { value: s('status'), allowed: REQUEST_STATUSES.join('、') },
+        params: { value: s('status'), allowed: REQUEST_STATUSES.join(req.t('common.enumSeparator')) },
       });
     if (problems.length) throw new ValidationError(problems);
     const user = req.user!;

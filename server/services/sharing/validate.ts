@@ -104,7 +104,7 @@ export function validateRequest(
     errors.push({
       field: 'whitelist',
       key: 'sharing.errors.format',
-      params: { label: label('whitelist'), value: badAddresses.join('、'), expected: t('sharing.errors.expected.address') },
+      params: { label: label('whitelist'), value: badAddresses.join(t('common.enumSeparator')), expected: t('sharing.errors.expected.address') },
     });
   }
 
