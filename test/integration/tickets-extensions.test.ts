@@ -144,6 +144,16 @@ it('asks for more time, is reminded but not escalated while the office decides, 
     /同意延期\s*<span class="event-note">申请 5 个工作日，同意 3 个工作日；整改期限由 2026-03-09 顺延至 2026-03-12<\/span>/,
   );
   expect(history).not.toContain('extension-waiting');
+  // In English the events read on from the person's name, as the other events do.
+  await hr.agent.post('/locale').type('form').send({ _csrf: hr.csrf, locale: 'en', next: '/' }).expect(302);
+  const english = (await hr.agent.get(`/tickets/${id}`).expect(200)).text;
+  expect(english).toMatch(
+    /asked for more time\s*<span class="event-note">a 5-working-day extension \(due 2026-03-09 when asked\)<\/span>/,
+  );
+  expect(english).toMatch(
+    /granted more time\s*<span class="event-note">3 of the 5 working days asked for; due date moved from 2026-03-09 to 2026-03-12<\/span>/,
+  );
+  await hr.agent.post('/locale').type('form').send({ _csrf: hr.csrf, locale: 'zh-CN', next: '/' }).expect(302);
   // The audit log has the request and the decision.
   expect(
     (
