@@ -104,7 +104,11 @@ export function validateRequest(
     errors.push({
       field: 'whitelist',
       key: 'sharing.errors.format',
-      params: { label: label('whitelist'), value: badAddresses.join(t('common.enumSeparator')), expected: t('sharing.errors.expected.address') },
+      params: {
+        label: label('whitelist'),
+        value: badAddresses.join(t('common.enumSeparator')),
+        expected: t('sharing.errors.expected.address'),
+      },
     });
   }
 
