@@ -76,6 +76,13 @@ describe('fixed → the reporter confirms', () => {
     expect((await reporterPost('reporter', `/reports/${r.id}/confirm`)).status).toBe(302);
     const done = await ticketOf(ticketId);
     expect(done.status).toBe('resolved');
+    // The notice that asked for the confirmation asks nothing any more: read, so the unread count drops.
+    const asked = await world
+      .db('notifications')
+      .where({ user_id: world.people.reporter.id, kind: 'report.answered' })
+      .first('read_at', 'subject');
+    expect(asked).toMatchObject({ subject: `report_confirm:${ticketId}` });
+    expect(asked.read_at).not.toBeNull();
     expect((await eventsOf(ticketId)).at(-1)).toMatchObject({ kind: 'confirmed', from_status: 'fixed', to_status: 'resolved' });
     // Confirming twice changes nothing: back to the report, which says so (qa-reports-double-submit).
     expect((await reporterPost('reporter', `/reports/${r.id}/confirm`)).status).toBe(303);
@@ -98,10 +105,19 @@ describe('fixed → silence for 5 working days resolves it', () => {
     await answer('hrSteward', r.ticket_id!, { answer: 'fixed' });
     expect((await runConfirmations(world.ctx, { now: at('2026-03-09T09:00:00Z') })).resolved).not.toContain(r.ticket_id);
     expect((await ticketOf(r.ticket_id!)).status).toBe('fixed');
+    const unread = () =>
+      world
+        .db('notifications')
+        .where({ subject: `report_confirm:${r.ticket_id}` })
+        .whereNull('read_at')
+        .count({ n: '*' })
+        .first();
+    expect(Number((await unread())!.n)).toBe(1);
     const after = await runConfirmations(world.ctx, { now: at('2026-03-10T01:00:00Z') });
     expect(after.resolved).toContain(r.ticket_id);
     const ticket = await ticketOf(r.ticket_id!);
     expect(ticket.status).toBe('resolved');
+    expect(Number((await unread())!.n)).toBe(0);
     expect((await eventsOf(r.ticket_id!)).at(-1)).toMatchObject({
       kind: 'confirmed',
       to_status: 'resolved',

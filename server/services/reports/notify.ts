@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { addToInbox } from '../notifications';
-import { shownFreeText } from '../tickets';
+import { confirmSubject, shownFreeText } from '../tickets';
+import { settleNotices } from '../notifications/inbox';
 import { isReportersObjection } from './privacy';
 
 /**
@@ -98,8 +99,10 @@ export async function notifyReporters(db: Knex, ticketIds?: number[]): Promise<n
           if (e.actor_user_id !== null && Number(e.actor_user_id) === Number(r.reporter_id)) continue;
           // Another reporter's objection is told without their words, as the reporter's page shows it.
           const othersObjection = isReportersObjection(e);
+          const asksToConfirm = e.kind === 'answered' && (e.details as { answer?: string }).answer === 'fixed';
           await addToInbox(trx, [Number(r.reporter_id)], {
             kind: `report.${e.kind}`,
+            ...(asksToConfirm ? { subject: confirmSubject(Number(ticket_id)) } : {}),
             title: `【数据纠错】您的报告 #${r.id}：${othersObjection ? '另一位报告人不同意答复，' : ''}${line}`,
             // As the reporter's page shows the history: personal data in the text masked (tickets' shownFreeText).
             body: othersObjection ? '' : (shownFreeText(e.comment) ?? ''),
@@ -111,6 +114,10 @@ export async function notifyReporters(db: Knex, ticketIds?: number[]): Promise<n
           count++;
         }
       }
+      // Told after the fix was already confirmed, resolved or set aside (the job catches up later than the page's
+      // action): its "please confirm" asks nothing any more.
+      const ticket = await trx('tickets').where({ id: ticket_id }).first('status');
+      if (ticket?.status !== 'fixed') await settleNotices(trx, [confirmSubject(Number(ticket_id))], new Date());
       await trx('report_tickets')
         .where({ ticket_id })
         .update({ notified_event_id: events[events.length - 1].id });

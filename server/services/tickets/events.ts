@@ -3,6 +3,7 @@ import { appendAudit } from '../audit';
 import { settleNotices } from '../notifications/inbox';
 import {
   ACTIVE_STATUSES,
+  confirmSubject,
   disputeSubject,
   extensionSubject,
   EXTENSION_STATUSES,
@@ -127,10 +128,12 @@ export async function updateTicket(
   if (changes.status && !ACTIVE_STATUSES.includes(changes.status) && ticket.disputed_at) patch.disputed_at = null;
   if (changes.sample_keys) patch.sample_keys = JSON.stringify(changes.sample_keys);
   // A request for more time or a dispute the IT office was told of is over (decided, or the ticket moved on): its
-  // notices stop waiting in the officers' inboxes.
+  // notices stop waiting in the officers' inboxes; so does a reporter's "please confirm" once the fix is settled.
   const settled = [
     ...(ticket.extension_requested_at && patch.extension_requested_at === null ? [extensionSubject(ticket.id)] : []),
     ...(ticket.disputed_at && patch.disputed_at === null ? [disputeSubject(ticket.id)] : []),
+    // A report's fix its reporters were asked to confirm: confirmed, resolved by their silence, reopened or set aside.
+    ...(ticket.status === 'fixed' && changes.status && changes.status !== 'fixed' ? [confirmSubject(ticket.id)] : []),
   ];
   if (settled.length) await settleNotices(trx, settled, now);
   const [row] = await trx('tickets').where({ id: ticket.id }).update(patch).returning('*');

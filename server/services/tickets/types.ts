@@ -20,6 +20,11 @@ export const EXTENSION_STATUSES: TicketStatus[] = ['open', 'acknowledged'];
  */
 export const extensionSubject = (ticketId: number) => `ticket_extension:${ticketId}`;
 export const disputeSubject = (ticketId: number) => `ticket_dispute:${ticketId}`;
+/**
+ * The subject of a report's "the department fixed it, please confirm" notices to its reporters: done with once the
+ * ticket leaves `fixed` (confirmed, resolved by silence, reopened, reassigned).
+ */
+export const confirmSubject = (ticketId: number) => `report_confirm:${ticketId}`;
 
 /** What clears a request for more time (a reassignment: the new department has not asked). */
 export const NO_EXTENSION = { extension_requested_at: null, extension_days: null } as const;
