@@ -61,4 +61,11 @@ describe('the IT office’s and the department’s pages', () => {
     expect(text).toContain(`报告人甲 ${world.people.reporter.login} · 各学院`);
     expect(text).toContain('人事处 (HR)');
   });
+
+  it('the report ticket’s reports read as cards on a phone, as the other lists do (none of their values cut off)', async () => {
+    const r = await file({ field: 'name', description: '姓名有误' });
+    const html = (await (await world.as('hrSteward')).agent.get(`/reports/tickets/${r.ticket_id}`).expect(200)).text;
+    expect(html).toContain('<table class="table report-list cards-narrow">');
+    expect(html).toContain('<script src="/static/js/cards-narrow.js" defer></script>');
+  });
 });
