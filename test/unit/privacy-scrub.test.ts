@@ -39,15 +39,26 @@ describe('numbers typed in full width or grouped otherwise (as an input method o
     expect(scrubText('410102 1990 0101 1234 / 410102.19900101.1234')).toBe('410102 **********1234 / 410102**********1234');
     expect(scrubText('410102 1990 0101 1234')).not.toContain('1990');
     expect(scrubText('410102.19900101.1234')).not.toContain('19900101');
-    expect(scrubText('8613812345678')).toBe('86138****5678');
-    for (const phone of ['138.1234.5678', '(0371)67781234', '（0371）6778 1234', '0371 67781234', '0371 6778 1234'])
+    expect(scrubText('86 13812345678')).toBe('86 138****5678');
+    // Mixed separators, as people type them.
+    expect(maskFreeText('身份证 410102-19900101 1234')).toBe('身份证 410102**********1234');
+    expect(maskFreeText('410102 19900101-123X')).toBe('410102**********123X');
+    for (const phone of ['138.1234.5678', '(0371)67781234', '（0371）67781234', '0371 67781234', '0371-67781234'])
       expect(maskFreeText(`电话 ${phone}。`)).not.toMatch(/6778|1234\.5678|12345678/);
     expect(maskFreeText('电话 138.1234.5678')).toBe('电话 138.****.5678');
   });
 
-  it('leaves dates, amounts and codes alone', () => {
-    const text = '2026-12-05 共 1234.56 元，课程 0371A，学号 20190001，版本 1.2.3';
-    expect(maskFreeText(text)).toBe(text);
+  it('leaves times, codes, decimals, addresses and order numbers alone', () => {
+    for (const text of [
+      '2026-12-05 共 1234.56 元，学号 20190001，版本 1.2.3',
+      '上课时间 0800-1000 1400-1600',
+      '课程代码 0812-2024-0001',
+      '课程 0801 1234 5678',
+      '经度 113.65432100',
+      'IP 10.100.2024.0101',
+      '订单号 8613912345678',
+    ])
+      expect(maskFreeText(text)).toBe(text);
   });
 });
 

@@ -76,24 +76,26 @@ export const ID_CARD_18_IN_TEXT = /(?<![0-9])\d{17}[\dXx](?![0-9])/g;
  * mistyped ID number is still someone's personal data.
  */
 export const ID_CARD_IN_TEXT =
-  /(?<![0-9])(?:\d{17}[\dXx]|\d{6}([ .-])\d{8}\1\d{3}[\dXx]|\d{6}([ .-])\d{4}\2\d{4}\2\d{3}[\dXx]|\d{8}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?![0-9])/g;
+  /(?<![0-9])(?:\d{17}[\dXx]|\d{6}[ .-]\d{8}[ .-]\d{3}[\dXx]|\d{6}[ .-]\d{4}[ .-]\d{4}[ .-]\d{3}[\dXx]|\d{8}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?![0-9])/g;
 
 /**
- * A mainland mobile number (1[3-9] and 9 more digits), optionally with +86/0086/86, not part of a longer run
- * of digits; letters may touch it (`tel13812345678`, `手机号码13812345678`), as with ID numbers.
+ * A mainland mobile number (1[3-9] and 9 more digits), optionally with +86/0086 (or 86 and a space or hyphen: 86
+ * glued to it is as likely an order number), not part of a longer run of digits; letters may touch it
+ * (`tel13812345678`, `手机号码13812345678`), as with ID numbers.
  */
-export const MOBILE_IN_TEXT = /(?<![0-9+])(?:(?:\+86|0086|86)[\s-]?)?1[3-9]\d{9}(?![0-9])/g;
+export const MOBILE_IN_TEXT = /(?<![0-9+])(?:(?:\+86|0086)[\s-]?|86[\s-])?1[3-9]\d{9}(?![0-9])/g;
 
 /**
  * Phone numbers `scrubText` does not take for mobiles: any 11 digits starting with 1, valid or not (the
- * hub's wrong `12012347932` is still someone's number), with an optional +86/0086/86 and the spaces,
- * hyphens or dots people type inside (`138.1234.5678`); and landlines with their area code (`0371-67781234`,
- * `0371 67781234`, `(0371)67781234`, `（0371）6778 1234`). Masked with `maskPhone`, as phones are everywhere
- * else (`120****7932`). Looser than the two above, so it stays off runs touching letters (identifiers,
- * hashes), where it would mostly hit things that are not numbers.
+ * hub's wrong `12012347932` is still someone's number), with an optional +86/0086 (86 with a space or hyphen) and
+ * the spaces or hyphens people type inside, or dots between all three groups (`138.1234.5678`); and landlines with
+ * their area code (`0371-67781234`, `0371 67781234`, `(0371)67781234`, `（0371）67781234`). Masked with `maskPhone`,
+ * as phones are everywhere else (`120****7932`). Looser than the two above, so it stays off runs touching letters
+ * (identifiers, hashes) or inside dotted numbers (`113.65432100`, an address `10.100.2024.0101`), where it would
+ * mostly hit things that are not numbers; times and codes (`0800-1000`, `0812-2024-0001`) have no 7–8 digit run.
  */
 export const PHONE_LIKE_IN_TEXT =
-  /(?<![0-9A-Za-z+*])(?:(?:\+86|0086|86)[\s-]?)?1\d{2}[\s.-]?\d{4}[\s.-]?\d{4}(?![0-9A-Za-z*])|(?<![0-9A-Za-z*])(?:0\d{2,3}[\s-]|[(（]0\d{2,3}[)）]\s?)\d{3,4}[\s-]?\d{4}(?![0-9A-Za-z*])/g;
+  /(?<![0-9A-Za-z+*])(?<![0-9]\.)(?:(?:\+86|0086)[\s-]?|86[\s-])?1\d{2}(?:[\s-]?\d{4}[\s-]?|\.\d{4}\.)\d{4}(?![0-9A-Za-z*])(?!\.[0-9])|(?<![0-9A-Za-z*])(?<![0-9]\.)(?:0\d{2,3}[\s-]|[(（]0\d{2,3}[)）]\s?)\d{7,8}(?![0-9A-Za-z*])(?!\.[0-9])/g;
 
 /**
  * Digits and the signs around them as a Chinese input method types them in full width (`１３８１２３４５６７８`,
