@@ -6,20 +6,19 @@ import { FieldError, ValidationError } from '../errors';
  * issue 9). Routes read bodies with `String(x)`, `Number(x)` and `req.body.x`, which is safe for
  * form values but not for any JSON: an object with an own `toString`/`valueOf` throws in String(),
  * an array nested thousands deep overflows the stack, `__proto__` keys invite prototype pollution,
- * and PostgreSQL refuses text containing NUL (a 500 in the middle of a write). No form sends control
- * characters either (an escape, U+0001) or the bidirectional overrides and isolates (U+202A–U+202E,
- * U+2066–U+2069), which reorder how the text after them is displayed — a reason, label or comment
- * would be stored with them and shown reversed to everyone who reads it (spoofing); account names
- * refuse the same (services/users/validate.ts).
+ * and PostgreSQL refuses text containing NUL (a 500 in the middle of a write). Refused too: the bidirectional
+ * overrides and isolates (U+202A–U+202E, U+2066–U+2069), which reorder how the text after them is displayed — a
+ * reason, label or comment stored with U+202E shows the rest reversed to everyone who reads it (spoofing); account
+ * names refuse the same (services/users/validate.ts). Other control characters are taken: text pasted from Word or
+ * PowerPoint carries vertical tabs and form feeds, and a value in the hub holding one is exactly what a user reports.
  */
 
 /**
- * What no text the service takes may hold: C0 controls but tab, line feed and carriage return; DEL and the
- * C1 controls; the bidirectional embeddings, overrides and isolates (the marks U+200E/U+200F stay: they
- * reorder nothing after them). NUL is among them.
+ * What no text the service takes may hold: NUL, and the bidirectional embeddings, overrides and isolates (the marks
+ * U+200E/U+200F stay: they reorder nothing after them).
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const FORBIDDEN_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+// eslint-disable-next-line no-control-regex -- NUL is the point
+const FORBIDDEN_CHARACTER = /[\u0000\u202A-\u202E\u2066-\u2069]/;
 
 /** Whether `text` holds a character no form sends (FORBIDDEN_CHARACTER). */
 export function hasForbiddenCharacter(text: string): boolean {

@@ -613,7 +613,7 @@ describe('ticket pages and API', () => {
       expect(zhPage.status).toBe(422);
       expect(zhPage.text).toContain('class="error-page"');
       expect(zhPage.text).toContain(
-        '<li><strong>备注</strong>：文本中不能包含控制字符（如空字符 \\u0000、转义符 \\u001B）或改变文字方向的字符（如 \\u202E）</li>',
+        '<li><strong>备注</strong>：文本中不能包含空字符（\\u0000）或改变文字方向的控制字符（如 \\u202E）</li>',
       );
       expect(zhPage.text).not.toContain('<strong>comment</strong>');
 
@@ -621,7 +621,7 @@ describe('ticket pages and API', () => {
       const enPage = await agent.post(`/tickets/${hrTicket}/comment`).type('form').send({ _csrf: csrf, comment: 'a\u0000b' });
       expect(enPage.status).toBe(422);
       expect(enPage.text).toContain(
-        '<li><strong>Comment</strong>: Text must not contain control characters (such as NUL \\u0000 or escape \\u001B) or characters that reverse its direction (such as \\u202E)</li>',
+        '<li><strong>Comment</strong>: Text must not contain the NUL character (\\u0000) or characters that reverse its direction (such as \\u202E)</li>',
       );
       // The whole page speaks the reader's language, navigation included, as a refused CSRF token's page does.
       expect(enPage.text).toContain('<html lang="en">');
@@ -632,18 +632,19 @@ describe('ticket pages and API', () => {
       expect(forged.text).toContain('<html lang="en">');
       expect(forged.text).toContain('The page has expired');
       await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
-      // The same for an escape or a right-to-left override (which would show the text after it reversed to every
-      // reader); tabs and line breaks are text.
-      for (const comment of ['颜色\u001b[31m红', '请核对\u202e8765']) {
-        const res = await agent.post(`/tickets/${hrTicket}/comment`).type('form').send({ _csrf: csrf, comment });
-        expect(res.status).toBe(422);
-        expect(res.text).toContain('<li><strong>备注</strong>：文本中不能包含控制字符');
-      }
+      // The same for a right-to-left override (which would show the text after it reversed to every reader).
+      const rlo = await agent
+        .post(`/tickets/${hrTicket}/comment`)
+        .type('form')
+        .send({ _csrf: csrf, comment: '请核对\u202e8765' });
+      expect(rlo.status).toBe(422);
+      expect(rlo.text).toContain('<li><strong>备注</strong>：文本中不能包含空字符');
       expect(await t.db.knex('ticket_events').count({ n: '*' }).first()).toEqual(before);
+      // Text pasted from Word or PowerPoint (a vertical tab, a form feed, an escape), tabs and line breaks are text.
       await agent
         .post(`/tickets/${hrTicket}/comment`)
         .type('form')
-        .send({ _csrf: csrf, comment: '第一行\n\t第二行' })
+        .send({ _csrf: csrf, comment: '第一行\n\t第二行\u000b第三行\u000c\u001b' })
         .expect(302);
     });
   });
