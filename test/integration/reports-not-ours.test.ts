@@ -213,7 +213,11 @@ describe('the IT office reassigns a report ticket answered "fixed"', () => {
     expect((await ticketOf(ticketId)).status).toBe('fixed');
     expect((await c.agent.get(`/reports/tickets/${ticketId}`).expect(200)).text).toContain('name="answer" value="not_ours"');
     expect((await notOurs(c, ticketId, '研究方向由科技处维护，学院无权更正')).status).toBe(302);
-    expect((await ticketOf(ticketId)).status).toBe('fixed');
+    // "Not ours" withdraws COL's own fix: back to 已签收, nothing waits for the reporter's confirmation.
+    expect((await ticketOf(ticketId)).status).toBe('acknowledged');
+    expect(await stateOf(ticketId)).toMatchObject({ answer: 'not_ours', fixed_at: null });
+    const disputed = (await world.db('ticket_events').where({ ticket_id: ticketId }).orderBy('id')).at(-1);
+    expect([disputed.kind, disputed.from_status, disputed.to_status]).toEqual(['disputed', 'fixed', 'acknowledged']);
 
     // Wednesday 2026-03-04: reassigned to SCI.
     const WEDNESDAY = new Date('2026-03-04T02:00:00Z');
@@ -239,29 +243,29 @@ describe('the IT office reassigns a report ticket answered "fixed"', () => {
     expect(state).toMatchObject({ answer: null, answer_comment: null, answered_at: null, fixed_at: null, confirmed_at: null });
     expect(new Date(state.first_answered_at).toISOString()).toBe(MONDAY.toISOString());
 
-    // The history and the audit say the status went back to open, the fix set aside, and the new due date.
+    // The history and the audit say the status went back to open, the answer cleared, and the new due date (the fix
+    // was set aside by the "not ours" before).
     const events = await world.db('ticket_events').where({ ticket_id: ticketId }).orderBy('id');
     const reassigned = events[events.length - 1];
-    expect([reassigned.kind, reassigned.from_status, reassigned.to_status]).toEqual(['reassigned', 'fixed', 'open']);
+    expect([reassigned.kind, reassigned.from_status, reassigned.to_status]).toEqual(['reassigned', 'acknowledged', 'open']);
     expect(reassigned.details).toMatchObject({
       from_department: 'COL',
       to_department: 'SCI',
       due_at: '2026-03-11',
       cleared_answer: 'not_ours',
-      cleared_fix: MONDAY.toISOString(),
     });
+    expect(reassigned.details.cleared_fix).toBeUndefined();
     const audit = (await auditOf(ticketId)).filter((a) => a.action === 'ticket.reassign');
     expect(audit).toHaveLength(1);
     expect(audit[0].summary).toMatchObject({
       kind: 'reassigned',
-      from: 'fixed',
+      from: 'acknowledged',
       to: 'open',
       department: 'SCI',
       from_department: 'COL',
       to_department: 'SCI',
       due_at: '2026-03-11',
       cleared_answer: 'not_ours',
-      cleared_fix: MONDAY.toISOString(),
     });
 
     // SCI's page offers every answer and shows the move in its history.
@@ -285,9 +289,7 @@ describe('the IT office reassigns a report ticket answered "fixed"', () => {
       .db('notifications')
       .where({ user_id: world.people.reporter.id, kind: 'report.reassigned' })
       .orderBy('id');
-    expect(told[told.length - 1].title).toBe(
-      `【数据纠错】您的报告 #${r.id}：已由信息化办公室改派给其他责任单位，原整改作废，由新责任单位重新处理`,
-    );
+    expect(told[told.length - 1].title).toBe(`【数据纠错】您的报告 #${r.id}：已由信息化办公室改派给其他责任单位`);
 
     // Monday 03-16, well past 5 working days after COL's fix (03-02): the ticket is not resolved on it.
     const run = await runConfirmations(world.ctx, { now: new Date('2026-03-16T02:00:00Z') });

@@ -152,5 +152,20 @@ it('"not ours" on a report ticket through the tickets API is the department’s 
     answer: 'not_ours',
     answer_comment: '手机号由组织部维护',
   });
-  expect((await world.db('tickets').where({ id: filed.ticket_id }).first('disputed_at')).disputed_at).not.toBeNull();
+  // The fix given before is set aside: back to 已签收, nothing for the reporter to confirm, nothing for silence to resolve.
+  const ticket = await world.db('tickets').where({ id: filed.ticket_id }).first('status', 'disputed_at');
+  expect(ticket.status).toBe('acknowledged');
+  expect(ticket.disputed_at).not.toBeNull();
+  const unconfirmed = await world
+    .db('notifications')
+    .where({ user_id: world.people.reporter.id, subject: `report_confirm:${filed.ticket_id}` })
+    .whereNull('read_at');
+  expect(unconfirmed).toEqual([]);
+  const reporter = await world.as('reporter');
+  const report = await world.db('reports').where({ ticket_id: filed.ticket_id }).first('id');
+  expect((await reporter.agent.get(`/reports/${report.id}`).expect(200)).text).not.toContain(
+    `action="/reports/${report.id}/confirm"`,
+  );
+  await reporter.agent.post(`/reports/${report.id}/confirm`).type('form').send({ _csrf: reporter.csrf }).expect(409);
+  expect((await world.db('tickets').where({ id: filed.ticket_id }).first('status')).status).toBe('acknowledged');
 });

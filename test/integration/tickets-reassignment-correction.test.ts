@@ -8,10 +8,10 @@ import {
 import { migrateToLatest } from '../../server/db/migrate';
 import type { CurrentUser } from '../../server/policies';
 import { verifyAuditChain } from '../../server/services/audit';
-import { recordNotOurs } from '../../server/services/reports/not-ours';
 import {
   answerReport,
   applyCheckResults,
+  disputeInTransaction,
   dueDateFor,
   loadDueWorkingDays,
   reassignTicket,
@@ -143,10 +143,21 @@ describe('the migration for tickets that kept their status through a reassignmen
     fixedReport = await fixedReportTicket('20190001', '政治面貌应为中共党员');
     await reassignTheOldWay(fixedReport.ticketId, 'HR', TUESDAY);
 
-    // The same, and HR said "not ours" on Wednesday (allowed from fixed): HR's answer and dispute stay.
+    // The same, and HR said "not ours" on Wednesday (allowed from fixed): HR's answer and dispute stay. Recorded as the
+    // code of that time recorded it — the status left at "fixed" (a "not ours" now sets the fix aside: not-ours.ts).
     disputedReport = await fixedReportTicket('20190002', '政治面貌应为共青团员');
     await reassignTheOldWay(disputedReport.ticketId, 'HR', TUESDAY);
-    await recordNotOurs(db, { ticketId: disputedReport.ticketId, actor: hr, reason: '政治面貌由组织部维护', now: WEDNESDAY });
+    await db.transaction((trx) =>
+      disputeInTransaction(
+        trx,
+        { ticketId: disputedReport.ticketId, actor: hr, reason: '政治面貌由组织部维护', now: WEDNESDAY },
+        (ticket, reason, now) =>
+          trx('report_tickets')
+            .where({ ticket_id: ticket.id })
+            .update({ answer: 'not_ours', answer_comment: reason, answered_at: now, updated_at: now })
+            .then(() => undefined),
+      ),
+    );
 
     // Left alone: ORG's own fix after an old-way reassignment from open…
     const ownFix = await buildTicket(db, catalog, MONDAY, { field: 'political_status', check: 'pattern' });

@@ -16,8 +16,9 @@ export async function recordNotOurs(
 ): Promise<TicketRow> {
   return db.transaction((trx) =>
     // Every query on `trx`: the embedded database has a single connection, a query on `db` here would wait forever.
-    disputeInTransaction(trx, input, async (ticket, reason, now) => {
-      const answer = { answer: 'not_ours', answer_comment: reason, answered_at: now, updated_at: now };
+    disputeInTransaction(trx, { ...input, setsAsideFix: true }, async (ticket, reason, now) => {
+      // The department's current answer is "not ours": a fix it gave before no longer waits for confirmation.
+      const answer = { answer: 'not_ours', answer_comment: reason, answered_at: now, fixed_at: null, updated_at: now };
       await trx('report_tickets')
         .insert({ ticket_id: ticket.id, ...answer })
         .onConflict('ticket_id')

@@ -428,6 +428,9 @@ export async function resolveUnconfirmedFixes(db: Knex, opts: { calendar: Ticket
   const candidates: { id: number; fixed_at: Date | null; last_reported_at: Date | null }[] = await db('tickets as t')
     .leftJoin('report_tickets as rt', 'rt.ticket_id', 't.id')
     .where({ 't.check_kind': REPORT_CHECK, 't.status': 'fixed' })
+    // Not one its department disputed: the IT office decides who owns the record first (a "not ours" given after
+    // the fix sets the fix aside; tickets left so before that rule are not resolved behind the office's back).
+    .whereNull('t.disputed_at')
     .select(
       't.id',
       db.raw(

@@ -229,6 +229,12 @@ export interface DisputeInput {
   reason: unknown;
   origin?: RequestOrigin;
   now?: Date;
+  /**
+   * A report's "not ours" (reports/not-ours.ts): given after its "fixed", it withdraws that fix — the ticket goes back
+   * to `acknowledged`, so its reporters are not asked to confirm, nor is it resolved by their silence, while the IT
+   * office decides who owns the record.
+   */
+  setsAsideFix?: boolean;
 }
 
 /** The steward says "not our data": the ticket stays with the department, flagged for the IT office to reassign. */
@@ -261,7 +267,13 @@ export async function disputeInTransaction(
   // A request for more time waiting is withdrawn: the dispute stops the clock, and keeping the ticket after it moves
   // the due date on by the dispute's days (dismissDispute); the page would otherwise say both "stopped" and "running".
   const withdrawn = endingExtension(current);
-  const updated = await updateTicket(trx, current, { disputed_at: now, ...(withdrawn ? NO_EXTENSION : {}) }, now);
+  const setAside = input.setsAsideFix === true && current.status === 'fixed';
+  const updated = await updateTicket(
+    trx,
+    current,
+    { disputed_at: now, ...(setAside ? { status: 'acknowledged' as const } : {}), ...(withdrawn ? NO_EXTENSION : {}) },
+    now,
+  );
   if (alsoWrite) await alsoWrite(updated, reason, now);
   await recordAndAudit(
     trx,
@@ -271,6 +283,7 @@ export async function disputeInTransaction(
       kind: 'disputed',
       at: now,
       actor: input.actor,
+      ...(setAside ? { from: 'fixed' as const, to: 'acknowledged' as const } : {}),
       comment: reason,
       ...(withdrawn ? { details: { extension_ended: withdrawn } } : {}),
     },
