@@ -16,7 +16,7 @@ import { unsafeBodyError } from './body-safety';
  *   route to show on the form. Its buffer holds limit + 1 bytes, so a length check such as
  *   uploadProblem() (services/uploads) calls it too large as well: never a cut file taken for whole.
  * - File names are read as UTF-8, as browsers send them (立项批复.pdf); busboy's default is latin1.
- * - Text is bounded too: at most `maxFields` fields of `maxFieldBytes` each (32 KB unless the form says more),
+ * - Text is bounded too: at most `maxFields` fields of `maxFieldBytes` each (16 KB unless the form says more),
  *   so one request holds at most a few MB of text in memory, as the JSON and urlencoded parsers' 1 MB do
  *   (busboy's own default is 1 MB a field, with no limit on their number: 500 fields of 1 MB each were
  *   read into memory before the form was refused, and ten such requests at once ran the service out of
@@ -31,8 +31,11 @@ import { unsafeBodyError } from './body-safety';
  * (`?_csrf=`) or the X-CSRF-Token header (middleware/csrf.ts), never in the body.
  */
 
-/** A text field's default limit: 16 times a form's longest text (2,000 characters of up to 4 bytes in UTF-8 is 8 KB). */
-export const MAX_FIELD_BYTES = 32 * 1024;
+/**
+ * A text field's default limit: twice a form's longest text (2,000 characters of up to 4 bytes in UTF-8 is 8 KB), so
+ * a text somewhat too long still comes back on its form with its own message ("at most 2,000 characters").
+ */
+export const MAX_FIELD_BYTES = 16 * 1024;
 
 /** The limits of busboy that stop the parsing: a text field too long, or too many fields or parts. */
 const TEXT_LIMITS: readonly string[] = ['LIMIT_FIELD_VALUE', 'LIMIT_FIELD_COUNT', 'LIMIT_PART_COUNT', 'LIMIT_FIELD_KEY'];

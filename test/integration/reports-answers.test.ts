@@ -272,6 +272,12 @@ describe('not our data → the IT office reassigns', () => {
       .type('form')
       .send({ _csrf: s.csrf, department: 'SCI', reason: '科研信息归科技处' })
       .expect(302);
+    // Decided: the office's notice of the dispute no longer waits in its inbox.
+    const waiting = await world
+      .db('notifications')
+      .where({ user_id: world.people.office.id, kind: 'report.disputed', subject: `ticket_dispute:${ticketId}` })
+      .first('read_at');
+    expect(waiting.read_at).not.toBeNull();
     await runConfirmations(world.ctx, { now: MONDAY });
     expect((await inboxOf(world.people.reporter.id)).map((n) => n.title)).toContain(
       `【数据纠错】您的报告 #${r.id}：已由信息化办公室改派给其他责任单位`,

@@ -97,6 +97,26 @@ describe('a report waiting for triage', () => {
       const page = (await office.agent.get(`/reports/${r.id}`).expect(200)).text;
       expect(page).toContain(`该报告等待信息化办公室分派给责任单位。 <a href="/reports/triage#report-${r.id}">`);
       expect((await office.agent.get('/reports/triage').expect(200)).text).toContain(`<tr id="report-${r.id}">`);
+
+      // With more reports waiting than a page lists (25, oldest first), the link names the page that lists it.
+      // Written as older reports of another reporter: the hourly limit of the one filing below counts its own.
+      const rows = Array.from({ length: 25 }, () => ({
+        reporter_id: world.people.reporter2.id,
+        status: 'triage',
+        table_name: 'staff_basic',
+        field_name: 'name',
+        record_key: JSON.stringify({ staff_no: '20190001' }),
+        department_code: 'HR',
+        description: '姓名有误',
+        created_at: new Date('2026-01-05T02:00:00Z'),
+      }));
+      await world.db('reports').insert(rows);
+      const late = await file({ field: 'name', description: '姓名仍有误', record_key: { staff_no: '20190009' } });
+      const latePage = (await office.agent.get(`/reports/${late.id}`).expect(200)).text;
+      // (Handlebars writes the = of the query as &#x3D;, which the browser reads as =.)
+      expect(latePage).toContain(`<a href="/reports/triage?page&#x3D;2#report-${late.id}">`);
+      expect((await office.agent.get('/reports/triage?page=2').expect(200)).text).toContain(`<tr id="report-${late.id}">`);
+      await world.db('reports').where({ status: 'triage' }).delete();
     } finally {
       await saveReportSettings(world.db, { triage: false }, null);
     }

@@ -77,7 +77,7 @@ describe('multipartParser', () => {
   });
 
   it('refuses text over the limits with a 413 naming the field or the count, however many fields the form allows', async () => {
-    // A text field of 32 KB is taken; one byte more is refused, by its name.
+    // A text field of 16 KB is taken; one byte more is refused, by its name.
     const at = await request(app).post('/').field('purpose', 'x'.repeat(MAX_FIELD_BYTES)).expect(200);
     expect(at.body.body.purpose).toHaveLength(MAX_FIELD_BYTES);
     const over = await request(app)
@@ -85,7 +85,7 @@ describe('multipartParser', () => {
       .field('ok', '好')
       .field('purpose', 'x'.repeat(MAX_FIELD_BYTES + 1))
       .expect(413);
-    expect(over.body.params).toMatchObject({ field: 'purpose', kb: 32 });
+    expect(over.body.params).toMatchObject({ field: 'purpose', kb: 16 });
     expect(over.body.error).toContain('errors.formFieldTooLarge');
     // More fields than the form has (10 here): refused at the eleventh, not all read first.
     const many = request(app).post('/');

@@ -19,6 +19,8 @@ import {
   knownValues,
   listMyReports,
   listTriage,
+  triagePageOf,
+  TRIAGE_PAGE_SIZE,
   loadReportSettings,
   LOOKUPS_PER_HOUR,
   maskReportFor,
@@ -49,6 +51,7 @@ import {
   ticketField,
   confirmReportFix,
   disputeSettled,
+  disputeSubject,
   findTicket,
   loadTicketCalendar,
   REOPEN_WINDOW_DAYS,
@@ -210,7 +213,7 @@ export function reportsRoutes(ctx: AppContext): Router {
   const menu = (values: string[], chosen: string) => values.map((value) => ({ value, selected: value === chosen }));
 
   router.get('/reports/mine', authorize('reports.mine'), async (req, res) => {
-    const { page, perPage } = pageParams(req.query, 25);
+    const { page, perPage } = pageParams(req.query, TRIAGE_PAGE_SIZE);
     const { filters, form } = listFilters(req);
     const [{ items, total }, tables, catalog, departments] = await Promise.all([
       listMyReports(db, req.user!.id, filters, { limit: perPage, offset: (page - 1) * perPage }),
@@ -237,7 +240,7 @@ export function reportsRoutes(ctx: AppContext): Router {
   // ---- IT office: triage queue and setting ----
 
   router.get('/reports/triage', authorize('reports.triage'), async (req, res) => {
-    const { page, perPage } = pageParams(req.query, 25);
+    const { page, perPage } = pageParams(req.query, TRIAGE_PAGE_SIZE);
     const { filters, form } = listFilters(req);
     const [{ items, total }, tables, departments, settings, catalog] = await Promise.all([
       listTriage(db, { table: filters.table }, { limit: perPage, offset: (page - 1) * perPage }),
@@ -465,6 +468,8 @@ export function reportsRoutes(ctx: AppContext): Router {
         await notifier.office(
           {
             kind: 'report.disputed',
+            // As the tickets' dispute notice: done with in every officer's inbox once the dispute is settled.
+            subject: disputeSubject(ticketId),
             // In Chinese whoever answers: notices go to shared mailboxes (services/notifications, noticeText).
             title: noticeText('reports.notices.disputed', {
               id: ticketId,
@@ -560,6 +565,12 @@ export function reportsRoutes(ctx: AppContext): Router {
     return report;
   }
 
+  /** A waiting report's row in the triage queue: on the page that lists it (the queue is read oldest first). */
+  async function triageLink(reportId: number): Promise<string> {
+    const page = await triagePageOf(db, reportId);
+    return `/reports/triage${page > 1 ? `?page=${page}` : ''}#report-${reportId}`;
+  }
+
   async function reportPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const report = await loadOwn(req);
     const events = report.ticket_id
@@ -611,7 +622,7 @@ export function reportsRoutes(ctx: AppContext): Router {
       hasAttachment: !!report.attachment_id,
       hasAnswerDocument: !!answerDocument?.answer_document_id,
       // Waiting for the IT office to route it: an officer (who may open any report) is pointed to its row in the queue.
-      triageLink: report.status === 'triage' && can(req.user!, 'reports.triage') ? `/reports/triage#report-${report.id}` : null,
+      triageLink: report.status === 'triage' && can(req.user!, 'reports.triage') ? await triageLink(Number(report.id)) : null,
       history,
       form: {},
       ...extra,

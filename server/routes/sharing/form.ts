@@ -25,7 +25,9 @@ import type { Attachments } from '../../services/sharing/workflow';
 const parse = multipartParser({
   files: [{ name: 'material' }, { name: 'pledge_scan' }],
   maxFileBytes: MAX_UPLOAD_BYTES,
-  maxFields: 500,
+  // The rows the request may hold (SHARING_ROWS_MAX: 50 members and 50 vendors of ~6 inputs, 50 tables of ~5) and a
+  // thousand fields ticked among them; at 16 KB a field, at most 32 MB of text held for one request.
+  maxFields: 2000,
 });
 
 export function multipart(req: Request, res: Response, next: NextFunction): void {

@@ -161,6 +161,15 @@ export async function listTriage(
   return { items, total: Number(counted?.n ?? 0) };
 }
 
+/** The triage queue's page length (its route and the links to a report's row in it). */
+export const TRIAGE_PAGE_SIZE = 25;
+
+/** The page of the triage queue (unfiltered, `TRIAGE_PAGE_SIZE` a page, oldest first) that lists this waiting report. */
+export async function triagePageOf(db: Knex, reportId: number): Promise<number> {
+  const before = await db('reports').where('status', 'triage').where('id', '<', reportId).count({ n: '*' }).first();
+  return Math.floor(Number(before?.n ?? 0) / TRIAGE_PAGE_SIZE) + 1;
+}
+
 /** The tables of the reports waiting for triage (the queue's filter menu), sorted. */
 export async function triageTables(db: Knex): Promise<string[]> {
   const rows: { table_name: string }[] = await db('reports')
