@@ -79,18 +79,22 @@ describe('/admin/users', () => {
     expect(res.text.slice(res.text.indexOf('<input id="u-login"'))).not.toMatch(/^[^>]*aria-invalid/);
   });
 
-  it('a name of invisible characters only, or with a direction override: 422 next to the name; nothing written', async () => {
-    // A zero-width space shows as nothing in the list; U+202E makes "abc\u202Eevil" show as "abclive".
-    for (const [name, key] of [
-      ['\u200B', 'users.errors.name'],
-      [' \u200B\u2060 ', 'users.errors.name'],
-      ['abc\u202Eevil', 'users.errors.nameControl'],
-      ['\u2067张三\u2069', 'users.errors.nameControl'],
-    ]) {
+  it('a name of invisible characters only, or with a direction override: 422; nothing written', async () => {
+    // A zero-width space shows as nothing in the list: its message next to the name.
+    for (const name of ['\u200B', ' \u200B\u2060 ']) {
       const { res, changed } = await add({ name });
       expect(res.status).toBe(422);
-      expect(cellOf(res.text, 'u-name')).toContain(html(zh(key)));
+      expect(cellOf(res.text, 'u-name')).toContain(html(zh('users.errors.name')));
       expect(changed).toEqual([]);
+    }
+    // U+202E makes "abc\u202Eevil" show as "abclive": refused for every form before the route reads it
+    // (middleware/body-safety.ts), the field named on the error page; the command line's check names it as its own.
+    for (const name of ['abc\u202Eevil', '\u2067张三\u2069']) {
+      const { res, changed } = await add({ name });
+      expect(res.status).toBe(422);
+      expect(res.text).toContain(html(zh('errors.nulCharacter')));
+      expect(changed).toEqual([]);
+      expect(checkPersonFields({ name, roles: ['user'] }).problems).toEqual([{ field: 'name', key: 'users.errors.nameControl' }]);
     }
     // A joiner inside an emoji or a word is part of the name.
     expect(checkPersonFields({ name: '王\u200D磊 👩\u200D💻', roles: ['user'] }).problems).toEqual([]);
