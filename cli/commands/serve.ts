@@ -30,10 +30,18 @@ export const serveCommand: Command = {
       },
       (err) => logger.warn({ err }, 'older tickets: writing the English sentences failed'),
     );
-    const started = await startServer(runtime, {
-      logger,
-      background: (ctx) => startBackground(ctx, runtime, (line) => print(io.stdout, line)),
-    });
+    let started: Awaited<ReturnType<typeof startServer>>;
+    try {
+      started = await startServer(runtime, {
+        logger,
+        background: (ctx) => startBackground(ctx, runtime, (line) => print(io.stdout, line)),
+      });
+    } catch (err) {
+      // The port taken (EADDRINUSE), say: nothing will serve. Close the databases — the embedded one and its data
+      // directory's lock above all — so that the process ends (exit 1) instead of hanging with the directory locked.
+      await runtime.close().catch(() => undefined);
+      throw err;
+    }
     // A newcomer should see tickets at once, not after the first hourly slot, and the dashboard's scores
     // with them, not after the first snapshot at minute 15.
     const firstRun = boot.ran

@@ -52,7 +52,9 @@ export const ticketsListCommand: Command = {
       const today = todayIn(calendar.timezone, new Date());
       const filters: TicketFilters = { today };
       if (status) filters.status = status as TicketFilters['status'];
-      if (values.department) {
+      // Given, even empty (`--department "$DEPT"` with DEPT unset): an empty code names no department, as an empty
+      // --status names no status — not every department's tickets.
+      if (values.department !== undefined) {
         // In any case, as the API takes it (`hr` is HR). An unknown code is a typo, not a department without
         // tickets: said, as --status's is.
         const code = await departmentCodeAsWritten(db, String(values.department));

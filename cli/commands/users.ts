@@ -64,7 +64,9 @@ export const usersAddCommand: Command = {
         return EXIT.ok;
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
-        for (const f of err.fields) print(io.stderr, `--${f.field}: ${t(f.key, f.params)}`);
+        // Each problem by the option it came from; the password came from standard input (there is no --password).
+        for (const f of err.fields)
+          print(io.stderr, `${f.field === 'password' ? 'stdin' : `--${f.field}`}: ${t(f.key, f.params)}`);
         return EXIT.usage;
       }
     });

@@ -21,9 +21,12 @@ export class DataDirLockedError extends Error {
   ) {
     super(
       `数据目录 ${dir} 正被另一个 Hubwatch 进程使用（PID ${holder.pid}，${holder.command}，始于 ${holder.startedAt}）。` +
-        `嵌入式数据库不能被两个进程同时打开：请先停止该进程，或设置 DATABASE_URL 使用 PostgreSQL。\n` +
+        `嵌入式数据库（服务数据库，或内置的演示数据中台）不能被两个进程同时打开：请先停止该进程，` +
+        `或改用 PostgreSQL（服务数据库设 DATABASE_URL，数据中台设 HUB_DATABASE_URL）。\n` +
         `The data directory ${dir} is in use by another Hubwatch process (PID ${holder.pid}, "${holder.command}", ` +
-        `started ${holder.startedAt}). Stop it first, or set DATABASE_URL to use PostgreSQL.`,
+        `started ${holder.startedAt}). An embedded database (the service's, or the embedded demo hub) cannot be opened by ` +
+        `two processes: stop it first, or use PostgreSQL (DATABASE_URL for the service's database, HUB_DATABASE_URL ` +
+        `for the hub).`,
     );
     this.name = 'DataDirLockedError';
   }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, spawnHubwatch, Spawned, waitFor } from '../helpers/process';
@@ -89,4 +90,18 @@ describe('hubwatch serve as a process', () => {
     const again = spawnHubwatch(['migrate'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
     expect(await again.exited).toBe(0);
   });
+
+  it('ends with status 1 when its port is taken, and releases the data directory (it hung, the directory locked)', async () => {
+    const blocker = net.createServer();
+    const taken = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(taken, resolve));
+    try {
+      const refused = spawnHubwatch(['serve'], { DATA_DIR: dataDir, PORT: String(taken), LOG_LEVEL: 'warn' });
+      expect(await refused.exited).toBe(1);
+      expect(refused.output()).toContain('EADDRINUSE');
+      expect(fs.existsSync(path.join(dataDir, 'hubwatch.lock'))).toBe(false);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  }, 60_000);
 });

@@ -331,6 +331,12 @@ describe('hubwatch users add: invalid input exits 2 naming the option, nothing c
     }
   });
 
+  it('a piped password too short: named as what it came from, standard input (there is no --password)', async () => {
+    const res = await runCli([...base, '--name', '赵六'], env, 'short\n');
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^stdin: /);
+  });
+
   it('an e-mail address that is not one', async () => {
     const res = await runCli([...base, '--name', '赵六', '--email', 'not-an-email'], { ...env, HUBWATCH_LOCALE: 'en' });
     expect(res.code).toBe(2);

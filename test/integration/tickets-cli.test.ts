@@ -70,6 +70,9 @@ describe('hubwatch tickets list', () => {
     const res = await runCli(['tickets', 'list', '--json', '--department', 'NOPE'], env);
     expect([res.code, res.stdout]).toEqual([2, '']);
     expect(res.stderr).toContain('--department');
+    // An empty one (`--department "$DEPT"` with DEPT unset) names no department either: not every department's tickets.
+    const empty = await runCli(['tickets', 'list', '--json', '--department', ''], env);
+    expect([empty.code, empty.stdout]).toEqual([2, '']);
   });
 
   it('refuses an unknown status with exit code 2, naming the option', async () => {
