@@ -16,13 +16,13 @@ import { unsafeBodyError } from './body-safety';
  *   route to show on the form. Its buffer holds limit + 1 bytes, so a length check such as
  *   uploadProblem() (services/uploads) calls it too large as well: never a cut file taken for whole.
  * - File names are read as UTF-8, as browsers send them (立项批复.pdf); busboy's default is latin1.
- * - Text is bounded too: at most `maxFields` fields of `maxFieldBytes` each (16 KB unless the form says more),
- *   so one request holds at most a few MB of text in memory, as the JSON and urlencoded parsers' 1 MB do
- *   (busboy's own default is 1 MB a field, with no limit on their number: 500 fields of 1 MB each were
- *   read into memory before the form was refused, and ten such requests at once ran the service out of
- *   memory). A text over those limits stops the parsing there — what followed is lost — so it is a 413
- *   error page naming the field, not a form message; each limit is far above what its form's own checks
- *   take (2,000 characters), so only a paste nobody meant to send meets it.
+ * - Text is bounded too, as the JSON and urlencoded parsers bound a body (1 MB): at most `maxTextBytes` of
+ *   everything but the files in one request (2 MB unless the form says more), at most `maxFields` fields,
+ *   each at most 1 MB (busboy's default, with no limit on their number or their sum: 500 fields of 1 MB each
+ *   were read into memory before the form was refused, and ten such requests at once ran the service out of
+ *   memory). Within that a text of any length comes back on its form with its own message ("at most 2,000
+ *   characters", a 100,000-character paste as typed). Over it the parsing stops — what followed is lost — so it
+ *   is a 413 error page saying what the form takes; the budget is a thousand times what a form's own checks take.
  * - The parsed text gets the checks every other body gets (NUL characters, keys shadowing
  *   Object.prototype: middleware/body-safety.ts; a field sent twice or as a list where one text is
  *   taken: http/form-values.ts), which ran before this body was parsed.
@@ -31,35 +31,49 @@ import { unsafeBodyError } from './body-safety';
  * (`?_csrf=`) or the X-CSRF-Token header (middleware/csrf.ts), never in the body.
  */
 
-/**
- * A text field's default limit: twice a form's longest text (2,000 characters of up to 4 bytes in UTF-8 is 8 KB), so
- * a text somewhat too long still comes back on its form with its own message ("at most 2,000 characters").
- */
-export const MAX_FIELD_BYTES = 16 * 1024;
+/** The text one form may send besides its files, by default (field names and the parts' headers count too). */
+export const MAX_TEXT_BYTES = 2 * 1024 * 1024;
+/** One text field at most (busboy's default). */
+export const MAX_FIELD_BYTES = 1024 * 1024;
 
 /** The limits of busboy that stop the parsing: a text field too long, or too many fields or parts. */
 const TEXT_LIMITS: readonly string[] = ['LIMIT_FIELD_VALUE', 'LIMIT_FIELD_COUNT', 'LIMIT_PART_COUNT', 'LIMIT_FIELD_KEY'];
 
 /** A form whose text is over the parser's limits: nothing of it is taken (413, naming the field or the count). */
 export class FormTooLargeError extends AppError {
-  constructor(code: string, field: string, options: { maxFields: number; maxFieldBytes: number }) {
-    super(413, 'form_too_large', code === 'LIMIT_FIELD_VALUE' ? 'errors.formFieldTooLarge' : 'errors.formTooManyFields', {
-      field: field.slice(0, 100),
-      kb: Math.floor(options.maxFieldBytes / 1024),
-      max: options.maxFields,
-    });
+  constructor(code: string, field: string, options: { maxFields: number; maxFieldBytes: number; maxTextBytes: number }) {
+    super(
+      413,
+      'form_too_large',
+      code === 'LIMIT_FIELD_VALUE'
+        ? 'errors.formFieldTooLarge'
+        : code === 'TEXT_BUDGET'
+          ? 'errors.formTextTooLarge'
+          : 'errors.formTooManyFields',
+      {
+        field: field.slice(0, 100),
+        kb: Math.floor(options.maxFieldBytes / 1024),
+        mb: Math.round(options.maxTextBytes / 1024 / 1024),
+        max: options.maxFields,
+      },
+    );
   }
 }
+
+/** The file bytes read so far from each request being parsed (boundedMemory counts them, the text budget reads them). */
+const fileBytes = new WeakMap<Request, number>();
 
 /** Files in memory, at most `limit` + 1 bytes each; `size` is the real size. */
 export function boundedMemory(limit: number): multer.StorageEngine {
   return {
-    _handleFile(_req, file, cb) {
+    _handleFile(req, file, cb) {
       const chunks: Buffer[] = [];
       let kept = 0;
       let size = 0;
       file.stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
+        // A file's bytes are not text: the parser's text budget leaves them out (fileBytesRead).
+        fileBytes.set(req, (fileBytes.get(req) ?? 0) + chunk.length);
         if (kept > limit) return;
         const part = chunk.subarray(0, limit + 1 - kept);
         chunks.push(part);
@@ -84,6 +98,8 @@ export interface MultipartOptions {
   maxFields: number;
   /** The longest text field taken, in bytes (default `MAX_FIELD_BYTES`). */
   maxFieldBytes?: number;
+  /** The most text of one request, in bytes: everything but its files (default `MAX_TEXT_BYTES`). */
+  maxTextBytes?: number;
   /**
    * Text fields whose NUL characters the route refuses itself, with a better answer than the generic
    * error page: the catalog's pasted YAML goes to the parser, which names the line, and the form comes back
@@ -128,6 +144,8 @@ export function uploadedFile(req: Request, name: string): Express.Multer.File | 
 export function multipartParser(options: MultipartOptions) {
   const inputs = options.files.map((f) => ({ name: f.name, maxCount: f.maxCount ?? 1 }));
   const maxFieldBytes = options.maxFieldBytes ?? MAX_FIELD_BYTES;
+  const maxTextBytes = options.maxTextBytes ?? MAX_TEXT_BYTES;
+  const limits = { maxFields: options.maxFields, maxFieldBytes, maxTextBytes };
   const upload = multer({
     storage: boundedMemory(options.maxFileBytes),
     // Browsers send a file's name as UTF-8 (立项批复.pdf); busboy would read it as latin1.
@@ -140,17 +158,25 @@ export function multipartParser(options: MultipartOptions) {
   }).fields(inputs);
 
   return (req: Request, res: Response, done: MultipartDone): void => {
+    // One answer per request: the text budget may answer before multer does (which then never will).
+    let answered = false;
+    const answer: MultipartDone = (err, problems) => {
+      if (answered) return;
+      answered = true;
+      done(err, problems);
+    };
     upload(req, res, (err: unknown) => {
-      if (err && !(err instanceof multer.MulterError)) return done(err as Error, []);
+      if (answered) return;
+      if (err && !(err instanceof multer.MulterError)) return answer(err as Error, []);
       // Text over the limits, unless the route names that field's own message (the catalog's pasted YAML).
       if (
         err instanceof multer.MulterError &&
         TEXT_LIMITS.includes(err.code) &&
         !(err.code === 'LIMIT_FIELD_VALUE' && options.ownLimitFields?.includes(err.field ?? ''))
       )
-        return done(new FormTooLargeError(err.code, err.field ?? '', { maxFields: options.maxFields, maxFieldBytes }), []);
+        return answer(new FormTooLargeError(err.code, err.field ?? '', limits), []);
       const unsafe = unsafeBodyError(req, options.nulCheckedByRoute) ?? repeatedFormValuesError(req.body, 'multipart');
-      if (unsafe) return done(unsafe, []);
+      if (unsafe) return answer(unsafe, []);
       const problems: UploadProblem[] = [];
       if (err instanceof multer.MulterError) problems.push({ field: err.field ?? '', code: err.code, message: err.message });
       for (const [field, files] of Object.entries(uploadedFiles(req)))
@@ -162,7 +188,22 @@ export function multipartParser(options: MultipartOptions) {
               filename: file.originalname,
               message: `File too large (${file.size} bytes, at most ${options.maxFileBytes})`,
             });
-      done(null, problems);
+      answer(null, problems);
     });
+    // The text budget: every byte of the body but the files' (the fields, their names, the parts' headers). multer
+    // has piped the request into its parser by now; this listener sees the same chunks. Over the budget the request
+    // is cut off from the parser (whose callback then never comes) and read to its end unparsed, so that the 413
+    // can be sent on a connection still in order.
+    if (!req.is('multipart/form-data')) return;
+    let total = 0;
+    const count = (chunk: Buffer) => {
+      total += chunk.length;
+      if (answered || total - (fileBytes.get(req) ?? 0) <= maxTextBytes) return;
+      req.off('data', count);
+      req.unpipe();
+      req.resume();
+      answer(new FormTooLargeError('TEXT_BUDGET', '', limits), []);
+    };
+    req.on('data', count);
   };
 }

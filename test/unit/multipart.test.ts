@@ -1,6 +1,12 @@
 import express from 'express';
 import request from 'supertest';
-import { FormTooLargeError, MAX_FIELD_BYTES, multipartParser, uploadedFile } from '../../server/middleware/multipart';
+import {
+  FormTooLargeError,
+  MAX_FIELD_BYTES,
+  MAX_TEXT_BYTES,
+  multipartParser,
+  uploadedFile,
+} from '../../server/middleware/multipart';
 
 /**
  * The one multipart parser of the forms that take files (middleware/multipart.ts), over HTTP on a
@@ -76,16 +82,39 @@ describe('multipartParser', () => {
     expect(res.body.problems).toEqual([]);
   });
 
-  it('refuses text over the limits with a 413 naming the field or the count, however many fields the form allows', async () => {
-    // A text field of 16 KB is taken; one byte more is refused, by its name.
-    const at = await request(app).post('/').field('purpose', 'x'.repeat(MAX_FIELD_BYTES)).expect(200);
-    expect(at.body.body.purpose).toHaveLength(MAX_FIELD_BYTES);
+  it('takes a long text for its form to judge, and refuses more text in all than the form takes with a 413', async () => {
+    // 100 KB of text and a file: read, for the form's own check to say "too long" with the text kept.
+    const long = await request(app)
+      .post('/')
+      .field('purpose', 'p'.repeat(100_000))
+      .attach('file', Buffer.alloc(300 * LIMIT, 1), 'big.pdf')
+      .field('after', '后')
+      .expect(200);
+    expect(long.body.body.purpose).toHaveLength(100_000);
+    expect(long.body.body.after).toBe('后');
+    // More text than the budget (2 MB here), however it is cut into fields: refused while it is read.
+    const crowded = request(app).post('/');
+    for (let i = 0; i < 3; i++) crowded.field(`f${i}`, 'x'.repeat(MAX_FIELD_BYTES));
+    const refused = await crowded.expect(413);
+    expect(refused.body.error).toContain('errors.formTextTooLarge');
+    expect(refused.body.params).toMatchObject({ mb: MAX_TEXT_BYTES / 1024 / 1024 });
+    // Files do not count: 3 MB of file beside a little text (the budget 300 KB here) is a file too large, for its
+    // input's message. (A file's bytes are counted as its storage reads them: a chunk or two later than the request's.)
+    const file = await request(appWith({ files: [{ name: 'file' }], maxFileBytes: LIMIT, maxFields: 10, maxTextBytes: 300_000 }))
+      .post('/')
+      .field('note', 'n')
+      .attach('file', Buffer.alloc(3 * 1024 * 1024, 1), 'big.pdf')
+      .expect(200);
+    expect(file.body.problems).toEqual([expect.objectContaining({ field: 'file', code: 'too_large' })]);
+  });
+
+  it('refuses a field over its limit, or more fields than the form has, with a 413 naming the field or the count', async () => {
     const over = await request(app)
       .post('/')
       .field('ok', '好')
       .field('purpose', 'x'.repeat(MAX_FIELD_BYTES + 1))
       .expect(413);
-    expect(over.body.params).toMatchObject({ field: 'purpose', kb: 16 });
+    expect(over.body.params).toMatchObject({ field: 'purpose', kb: 1024 });
     expect(over.body.error).toContain('errors.formFieldTooLarge');
     // More fields than the form has (10 here): refused at the eleventh, not all read first.
     const many = request(app).post('/');

@@ -26,7 +26,7 @@ const parse = multipartParser({
   files: [{ name: 'material' }, { name: 'pledge_scan' }],
   maxFileBytes: MAX_UPLOAD_BYTES,
   // The rows the request may hold (SHARING_ROWS_MAX: 50 members and 50 vendors of ~6 inputs, 50 tables of ~5) and a
-  // thousand fields ticked among them; at 16 KB a field, at most 32 MB of text held for one request.
+  // thousand fields ticked among them; their text within the parser's budget (2 MB).
   maxFields: 2000,
 });
 
