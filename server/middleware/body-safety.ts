@@ -64,14 +64,15 @@ export function verifyJsonBody(_req: unknown, _res: unknown, buf: Buffer): void 
 }
 
 /** Paths (`comment`, `items[0].table`) of the strings in `value` that contain a forbidden character. */
-function nulPaths(value: unknown, path: string, out: string[], depth = 0): void {
+function forbiddenCharacterPaths(value: unknown, path: string, out: string[], depth = 0): void {
   if (out.length >= 20 || depth > MAX_JSON_DEPTH) return;
   if (typeof value === 'string') {
     if (FORBIDDEN_CHARACTER.test(value)) out.push(path || 'body');
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => nulPaths(v, `${path}[${i}]`, out, depth + 1));
+    value.forEach((v, i) => forbiddenCharacterPaths(v, `${path}[${i}]`, out, depth + 1));
   } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) if (!SHADOWING.has(k)) nulPaths(v, path ? `${path}.${k}` : k, out, depth + 1);
+    for (const [k, v] of Object.entries(value))
+      if (!SHADOWING.has(k)) forbiddenCharacterPaths(v, path ? `${path}.${k}` : k, out, depth + 1);
   }
 }
 
@@ -100,8 +101,8 @@ export function unsafeBodyError(req: Request, checkedByRoute: readonly string[] 
           ),
         )
       : req.body;
-  nulPaths(body, '', paths);
-  nulPaths(req.query, '', paths);
+  forbiddenCharacterPaths(body, '', paths);
+  forbiddenCharacterPaths(req.query, '', paths);
   if (!paths.length) return null;
   const fields: FieldError[] = [...new Set(paths)].map((field) => ({ field, key: 'errors.nulCharacter' }));
   return new ValidationError(fields);

@@ -72,7 +72,7 @@ export function boundedMemory(limit: number): multer.StorageEngine {
       let size = 0;
       file.stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        // A file's bytes are not text: the parser's text budget leaves them out (fileBytesRead).
+        // A file's bytes are not text: the parser's text budget leaves them out (fileBytes).
         fileBytes.set(req, (fileBytes.get(req) ?? 0) + chunk.length);
         if (kept > limit) return;
         const part = chunk.subarray(0, limit + 1 - kept);

@@ -72,7 +72,11 @@ import {
 export function ticketsApi(ctx: AppContext): Router {
   const router = Router();
   const { db } = ctx;
-  const today = async () => (await loadTicketCalendar(db, ctx.config.timezone)).calendar.today(ctx.now());
+  const ticketCalendar = async () => (await loadTicketCalendar(db, ctx.config.timezone)).calendar;
+  const today = async () => (await ticketCalendar()).today(ctx.now());
+  /** A ticket as the API answers it, after a change. */
+  const shown = async (ticket: Parameters<typeof toPublicTicket>[0]) =>
+    toPublicTicket(ticket, await today(), (await loadCurrentCatalog(db))?.catalog);
   const recheck = recheckRequester((err) => ctx.logger.error({ err }, 're-check request failed'));
 
   async function filtersOf(req: Request, day: string): Promise<TicketFilters> {
@@ -160,12 +164,10 @@ export function ticketsApi(ctx: AppContext): Router {
       now: ctx.now(),
       requestRecheck: recheck,
     });
-    res.json(toPublicTicket(ticket, await today(), (await loadCurrentCatalog(db))?.catalog));
+    res.json(await shown(ticket));
   });
 
   const notifier = notifierFromConfig(db, ctx.config, ctx.logger);
-  const shown = async (ticket: Parameters<typeof toPublicTicket>[0]) =>
-    toPublicTicket(ticket, await today(), (await loadCurrentCatalog(db))?.catalog);
   const bodyOf = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
 
   router.post('/tickets/:id/extension', authorize('tickets.list'), async (req, res) => {
@@ -192,7 +194,7 @@ export function ticketsApi(ctx: AppContext): Router {
         actor: req.user!,
         days: body.days,
         reason: body.reason,
-        calendar: (await loadTicketCalendar(db, ctx.config.timezone)).calendar,
+        calendar: await ticketCalendar(),
         expectedVersion: body.version,
         origin: auditOrigin(req),
         now: ctx.now(),
@@ -234,7 +236,7 @@ export function ticketsApi(ctx: AppContext): Router {
       ticketId: ticketIdParam(req.params.id),
       actor: req.user!,
       reason,
-      calendar: (await loadTicketCalendar(db, ctx.config.timezone)).calendar,
+      calendar: await ticketCalendar(),
       expectedVersion: version,
       origin: auditOrigin(req),
       now: ctx.now(),
@@ -250,7 +252,7 @@ export function ticketsApi(ctx: AppContext): Router {
       actor: req.user!,
       department,
       reason,
-      calendar: (await loadTicketCalendar(db, ctx.config.timezone)).calendar,
+      calendar: await ticketCalendar(),
       expectedVersion: version,
       origin: auditOrigin(req),
       now: ctx.now(),

@@ -19,7 +19,15 @@ import { todayIn } from '../calendar';
 import { typedWholeNumber } from '../typed-number';
 import type { TicketCalendar } from './apply';
 import { recordAndAudit, updateTicket } from './events';
-import { AlreadyDoneError, checkSentTypes, checkVersion, lockActiveForOffice, lockVisible, sentText } from './transitions';
+import {
+  AlreadyDoneError,
+  checkSentTypes,
+  checkVersion,
+  lockActiveForOffice,
+  lockVisible,
+  sentRequiredText,
+  sentText,
+} from './transitions';
 import { EXTENSION_STATUSES, extensionPending, NO_EXTENSION, type RequestOrigin, type TicketRow } from './types';
 
 /** At most four working weeks at a time: longer is a plan, for the IT office to agree in a comment or a close. */
@@ -68,9 +76,7 @@ export async function requestExtension(db: Knex, input: ExtensionRequestInput): 
     // Every mistake of the form at once: the days and the reason (missing, of the wrong type, too long).
     const problems: ValidationError['fields'] = [];
     const days = sentDays(input.days, problems);
-    const reason = sentText(input.reason, 'reason', problems);
-    if (!reason && !problems.some((p) => p.field === 'reason'))
-      problems.push({ field: 'reason', key: 'tickets.errors.extensionReasonRequired' });
+    const reason = sentRequiredText(input.reason, 'reason', 'tickets.errors.extensionReasonRequired', problems);
     if (problems.length) throw new ValidationError(problems);
     const updated = await updateTicket(trx, current, { extension_requested_at: now, extension_days: days }, now);
     await recordAndAudit(
@@ -164,8 +170,7 @@ export async function refuseExtension(db: Knex, input: ExtensionDecisionInput): 
   return db.transaction(async (trx) => {
     const current = await lockPendingRequest(trx, input);
     const problems: ValidationError['fields'] = [];
-    const reason = sentText(input.reason, 'reason', problems);
-    if (!reason && !problems.length) problems.push({ field: 'reason', key: 'tickets.errors.reasonRequired' });
+    const reason = sentRequiredText(input.reason, 'reason', 'tickets.errors.reasonRequired', problems);
     if (problems.length) throw new ValidationError(problems);
     const updated = await updateTicket(trx, current, { ...NO_EXTENSION }, now);
     await recordAndAudit(

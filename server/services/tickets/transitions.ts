@@ -100,13 +100,28 @@ export function sentText(sent: unknown, field: 'comment' | 'reason', problems: V
   }
 }
 
-/** A reason that must be given (a dispute, keeping a disputed ticket): its text, else a 422 naming `reason`. */
-function requiredReason(sent: unknown): string {
+/**
+ * `sentText` for a text that must be given: none (or only blanks) adds `missingKey` as the field's problem, unless the
+ * text already had one (of another type, too long). Null when there is a problem.
+ */
+export function sentRequiredText(
+  sent: unknown,
+  field: 'comment' | 'reason',
+  missingKey: string,
+  problems: ValidationError['fields'],
+): string | null {
+  const before = problems.length;
+  const text = sentText(sent, field, problems);
+  if (!text && problems.length === before) problems.push({ field, key: missingKey });
+  return text;
+}
+
+/** A text that must be given, alone on its form (a comment, a dispute's reason): its text, else a 422 naming it. */
+function requiredText(sent: unknown, field: 'comment' | 'reason', missingKey: string): string {
   const problems: ValidationError['fields'] = [];
-  const reason = sentText(sent, 'reason', problems);
-  if (!reason && !problems.length) problems.push({ field: 'reason', key: 'tickets.errors.reasonRequired' });
-  if (problems.length || !reason) throw new ValidationError(problems);
-  return reason;
+  const text = sentRequiredText(sent, field, missingKey, problems);
+  if (problems.length || !text) throw new ValidationError(problems);
+  return text;
 }
 
 /** Loads and locks the ticket; 404 when missing, 403 when this user may not even see it. */
@@ -198,10 +213,7 @@ export async function commentTicket(
     // Who before what: a refused commenter learns that, whatever they typed.
     if (!can(input.actor, 'tickets.comment', { department: current.department_code }))
       throw new ForbiddenError('tickets.errors.commentForbidden');
-    const problems: ValidationError['fields'] = [];
-    const comment = sentText(input.comment, 'comment', problems);
-    if (!comment && !problems.length) problems.push({ field: 'comment', key: 'tickets.errors.commentRequired' });
-    if (problems.length || !comment) throw new ValidationError(problems);
+    const comment = requiredText(input.comment, 'comment', 'tickets.errors.commentRequired');
     // A form sent twice (a double click, a resend after a slow answer) adds the comment once: the
     // ticket's last event is this actor's same comment, moments ago. Under the ticket's lock, so two
     // sends at once see each other.
@@ -263,7 +275,7 @@ export async function disputeInTransaction(
   // The IT office kept it with this department after an earlier dispute (dismissDispute): decided, not asked again —
   // each dispute stops the department's clock.
   if (await disputeSettled(trx, current)) throw new ConflictError('tickets.errors.disputeSettled', { id: current.id });
-  const reason = requiredReason(input.reason);
+  const reason = requiredText(input.reason, 'reason', 'tickets.errors.reasonRequired');
   // A request for more time waiting is withdrawn: the dispute stops the clock, and keeping the ticket after it moves
   // the due date on by the dispute's days (dismissDispute); the page would otherwise say both "stopped" and "running".
   const withdrawn = endingExtension(current);
@@ -336,6 +348,7 @@ export async function reassignTicket(
       problems.push({ field: 'department', key: 'tickets.errors.departmentType' });
     else if (!department) problems.push({ field: 'department', key: 'tickets.errors.departmentRequired' });
     else if (!exists) problems.push({ field: 'department', key: 'tickets.errors.department', params: { value: department } });
+    // Named after the department, as the form reads: a reason of another type or too long was named above.
     if (!reason && !problems.some((p) => p.field === 'reason'))
       problems.push({ field: 'reason', key: 'tickets.errors.reasonRequired' });
     if (problems.length || !reason) throw new ValidationError(problems);
@@ -428,7 +441,7 @@ export async function dismissDispute(
     if (!current.disputed_at) throw new ConflictError('tickets.errors.notDisputed', { id: current.id });
     checkSentTypes({ expectedVersion: input.expectedVersion });
     checkVersion(current, input.expectedVersion as number | null | undefined);
-    const reason = requiredReason(input.reason);
+    const reason = requiredText(input.reason, 'reason', 'tickets.errors.reasonRequired');
     const zone = input.calendar.timezone;
     const lost = Math.max(0, input.calendar.workingDaysBetween(todayIn(zone, new Date(current.disputed_at)), todayIn(zone, now)));
     const dueAt = lost > 0 ? input.calendar.addWorkingDays(current.due_at, lost) : current.due_at;
