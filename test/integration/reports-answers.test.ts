@@ -3,6 +3,9 @@ import { run as runConfirmations } from '../../jobs/report-confirmations';
 import { buildUser } from '../factories';
 import { MONDAY, PDF, reportBody, ReportsWorld, useReportsWorld } from '../factories/reports';
 import { signIn } from '../helpers/app';
+import { notifyReporters } from '../../server/services/reports';
+import { answerReport, confirmReportFix } from '../../server/services/tickets';
+import { toCurrentUser, UserRow } from '../../server/services/users';
 
 /** The department's answers, the reporter's confirmation or silence, reopening once, triage first. */
 const at = (iso: string) => new Date(iso);
@@ -94,6 +97,30 @@ describe('fixed → the reporter confirms', () => {
     const row = (await (await world.as('reporter')).agent.get('/reports/mine').expect(200)).text;
     const cells = row.slice(row.indexOf(`href="/reports/${r.id}"`), row.indexOf('</tr>', row.indexOf(`href="/reports/${r.id}"`)));
     expect(cells).toContain('<td class="when"></td>');
+  });
+});
+
+describe('a "please confirm" told late', () => {
+  it('is written as read when the fix was confirmed before the reporters were told', async () => {
+    world.ctx.now = () => MONDAY;
+    const r = await file('reporter', { field: 'name', record_key: { staff_no: '20190011' }, description: '姓名有误' });
+    const person = async (id: number) => toCurrentUser((await world.db('users').where({ id }).first()) as UserRow);
+    // The answer and the confirmation both before any notice (as when the job, not the page, tells the reporters).
+    await answerReport(world.db, {
+      ticketId: r.ticket_id!,
+      answer: 'fixed',
+      actor: await person(world.people.hrSteward.id),
+      comment: '已更正',
+      now: MONDAY,
+    });
+    await confirmReportFix(world.db, { ticketId: r.ticket_id!, actor: await person(world.people.reporter.id), now: MONDAY });
+    await notifyReporters(world.db, [r.ticket_id!]);
+    const asked = await world
+      .db('notifications')
+      .where({ user_id: world.people.reporter.id, subject: `report_confirm:${r.ticket_id}` })
+      .select('read_at');
+    expect(asked).toHaveLength(1);
+    expect(asked[0].read_at).not.toBeNull();
   });
 });
 

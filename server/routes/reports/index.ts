@@ -213,7 +213,7 @@ export function reportsRoutes(ctx: AppContext): Router {
   const menu = (values: string[], chosen: string) => values.map((value) => ({ value, selected: value === chosen }));
 
   router.get('/reports/mine', authorize('reports.mine'), async (req, res) => {
-    const { page, perPage } = pageParams(req.query, TRIAGE_PAGE_SIZE);
+    const { page, perPage } = pageParams(req.query, 25);
     const { filters, form } = listFilters(req);
     const [{ items, total }, tables, catalog, departments] = await Promise.all([
       listMyReports(db, req.user!.id, filters, { limit: perPage, offset: (page - 1) * perPage }),

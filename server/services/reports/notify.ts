@@ -91,6 +91,7 @@ export async function notifyReporters(db: Knex, ticketIds?: number[]): Promise<n
         reporter_id: number;
       }[];
       let count = 0;
+      let askedToConfirm = false;
       for (const e of events.filter((x) => TOLD[x.kind])) {
         const line = TOLD[e.kind](e);
         const lineEn = TOLD_EN[e.kind](e);
@@ -100,6 +101,7 @@ export async function notifyReporters(db: Knex, ticketIds?: number[]): Promise<n
           // Another reporter's objection is told without their words, as the reporter's page shows it.
           const othersObjection = isReportersObjection(e);
           const asksToConfirm = e.kind === 'answered' && (e.details as { answer?: string }).answer === 'fixed';
+          askedToConfirm ||= asksToConfirm;
           await addToInbox(trx, [Number(r.reporter_id)], {
             kind: `report.${e.kind}`,
             ...(asksToConfirm ? { subject: confirmSubject(Number(ticket_id)) } : {}),
@@ -114,10 +116,10 @@ export async function notifyReporters(db: Knex, ticketIds?: number[]): Promise<n
           count++;
         }
       }
-      // Told after the fix was already confirmed, resolved or set aside (the job catches up later than the page's
-      // action): its "please confirm" asks nothing any more.
-      const ticket = await trx('tickets').where({ id: ticket_id }).first('status');
-      if (ticket?.status !== 'fixed') await settleNotices(trx, [confirmSubject(Number(ticket_id))], new Date());
+      // A "please confirm" told after the fix was already confirmed, resolved or set aside (the job catches up later
+      // than the page's action) asks nothing any more. (One told before it was settled when the ticket left `fixed`.)
+      if (askedToConfirm && (await trx('tickets').where({ id: ticket_id }).first('status'))?.status !== 'fixed')
+        await settleNotices(trx, [confirmSubject(Number(ticket_id))], new Date());
       await trx('report_tickets')
         .where({ ticket_id })
         .update({ notified_event_id: events[events.length - 1].id });
