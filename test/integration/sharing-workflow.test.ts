@@ -89,6 +89,20 @@ describe('universal data only', () => {
       .pluck('action');
     expect(audit).toEqual(['sharing.submit', 'sharing.decision', 'sharing.decision', 'sharing.decision', 'sharing.grant']);
   });
+
+  it("shows the grant's data range masked to the applicant, as the request's own items, and in full to an approver", async () => {
+    const range = '联系人 13712340000 身份证 11010519491231002X';
+    const id = (await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'], range }]))).body.id;
+    await decide('csSteward', id, approve);
+    await decide('office', id, approve);
+    expect((await decide('office2', id, { decision: 'approve', expires_on: '2026-12-31' })).body.status).toBe('granted');
+
+    const applicant = (await show('applicant', id)).body;
+    const masked = '联系人 137****0000 身份证 110105********002X';
+    expect([applicant.items[0].range, applicant.grant.items[0].range]).toEqual([masked, masked]);
+    const approver = (await show('office', id)).body;
+    expect([approver.items[0].range, approver.grant.items[0].range]).toEqual([range, range]);
+  });
 });
 
 describe('conditional data owned by two departments', () => {

@@ -203,7 +203,11 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
     created_at: request.created_at,
     grant: loaded.grant
       ? {
-          items: loaded.grant.items,
+          // A snapshot of the items at the grant: its ranges are free text, masked as the items' own are.
+          items: (loaded.grant.items as Array<{ table: string; fields: string[]; range: string }>).map((i) => ({
+            ...i,
+            range: approver ? i.range : typed(i.range),
+          })),
           method: loaded.grant.method,
           method_other: loaded.grant.method_other,
           whitelist: loaded.grant.whitelist,
