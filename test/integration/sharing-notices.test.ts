@@ -214,11 +214,25 @@ it('tells two source departments in parallel; on arbitration the IT office when 
   expect(await counts(id)).toMatchObject({ hrSteward: ['sharing.stage'], orgSteward: ['sharing.stage'] });
   expect((await counts(id)).stuSteward).toBeUndefined();
 
-  // ORG refuses while HR has not answered: HR's review is cancelled, the applicant told.
+  // ORG refuses while HR has not answered: HR's review is cancelled and HR told it need not answer, the applicant
+  // told of the refusal; ORG, who refused, nothing more.
   await decide(t.ctx, sharingActor(people.orgSteward), id, { decision: 'reject', reason: 'data_incomplete' });
   const refused = await counts(id);
   expect(refused.applicant).toEqual(['sharing.rejected']);
   expect(refused.orgSteward).toEqual(['sharing.stage']);
+  expect(refused.hrSteward).toEqual(['sharing.stage', 'sharing.refused_elsewhere']);
+  expect((await noticesOf(id)).hrSteward[1]).toMatchObject({
+    link: `/sharing/${id}`,
+    title: `数据共享申请 #${id} 已在数据来源部门审核（党委组织部）被拒绝，无需再审核`,
+    title_en: `Data-sharing request #${id} was refused at Data-source department review (党委组织部): no review needed`,
+  });
+  // …and HR still opens the request its notices link to (its review was put to it), without deciding it.
+  const hr = await signIn(t.app, people.hrSteward.login, people.hrSteward.password);
+  const page = await hr.agent.get(`/sharing/${id}`);
+  expect([page.status, page.text.includes(`action="/sharing/${id}/decision"`)]).toEqual([200, false]);
+  await hr.agent.post(`/sharing/${id}/decision`).type('form').send({ _csrf: hr.csrf, decision: 'approve' });
+  const hrStage = await t.db.knex('sharing_stages').where({ request_id: id, department_code: 'HR' }).first('status');
+  expect(hrStage.status).toBe('cancelled');
 
   // The applicant asks for arbitration: the IT office, who may conclude it, hears which refusal is contested (not
   // the applicant's note, free text on the request page); nobody else. Then the IT office overturns the refusal.
@@ -246,8 +260,8 @@ it('tells two source departments in parallel; on arbitration the IT office when 
     `Your data-sharing request #${id}: the IT office overturned the department's refusal on arbitration; the review goes on`,
   );
   // HR's cancelled review is pending again: HR is told again; ORG, whose refusal is set aside, is not; nor the officer.
-  expect(after.hrSteward.map((n) => n.kind)).toEqual(['sharing.stage', 'sharing.stage']);
-  expect(after.hrSteward[1].body).toBe('答复期限：2026-03-09');
+  expect(after.hrSteward.map((n) => n.kind)).toEqual(['sharing.stage', 'sharing.refused_elsewhere', 'sharing.stage']);
+  expect(after.hrSteward[2].body).toBe('答复期限：2026-03-09');
   expect(after.orgSteward).toHaveLength(1);
   expect(after.office2).toHaveLength(2);
 });

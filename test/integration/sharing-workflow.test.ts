@@ -618,6 +618,28 @@ describe('withdrawal', () => {
     expect((await s.agent.post(`/api/v1/sharing-requests/${id}/withdraw`).set('X-CSRF-Token', s.csrf)).status).toBe(409);
   });
 
+  it('a department whose review was asked still opens the request once withdrawn; one never asked does not', async () => {
+    const id = (await submit(apiRequest([{ table: 'staff_basic', fields: ['staff_no'] }]))).body.id;
+    await decide('csSteward', id, approve);
+    expect((await show('hrSteward', id)).status).toBe(403);
+    await decide('office', id, approve);
+    const s = await as('applicant');
+    expect((await s.agent.post(`/api/v1/sharing-requests/${id}/withdraw`).set('X-CSRF-Token', s.csrf)).status).toBe(200);
+    expect(stageSummary((await show('applicant', id)).body)).toEqual([
+      '1:CS:approved',
+      '2:-:approved',
+      '3:HR:cancelled',
+      '5:-:cancelled',
+    ]);
+    expect((await show('hrSteward', id)).status).toBe(200);
+    expect((await decide('hrSteward', id, approve)).status).toBe(409);
+
+    // Withdrawn before the source stage was reached: HR was never asked, and never sees it.
+    const early = (await submit(apiRequest([{ table: 'staff_basic', fields: ['staff_no'] }]))).body.id;
+    expect((await s.agent.post(`/api/v1/sharing-requests/${early}/withdraw`).set('X-CSRF-Token', s.csrf)).status).toBe(200);
+    expect((await show('hrSteward', early)).status).toBe(403);
+  });
+
   it('only the applicant may withdraw', async () => {
     const id = (await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))).body.id;
     const s = await as('office');

@@ -94,12 +94,21 @@ export function decidedRefusal(user: CurrentUser, stages: StageRow[]): boolean {
 
 const REACHED: StageStatus[] = ['pending', 'approved', 'rejected', 'overturned'];
 
+/**
+ * The stage was put to its reviewers: it is or was pending. A stage cancelled while pending (the applicant
+ * withdrew, another department refused) was too — its reviewers were asked and told, and still open what their
+ * notices link to; one cancelled while waiting never was (activated_at is set only when a stage becomes pending).
+ */
+function reached(stage: StageRow): boolean {
+  return REACHED.includes(stage.status) || (stage.status === 'cancelled' && stage.activated_at != null);
+}
+
 /** Approvers of a request: they see it, and see vendor ID numbers unmasked. The applicant is not one. */
 export function isApprover(user: CurrentUser, applicantId: number, stages: StageRow[], today: string): boolean {
   if (user.id === applicantId) return false;
   if (can(user, 'sharing.manage')) return true;
   return stages.some((s) => {
-    if (!REACHED.includes(s.status)) return false;
+    if (!reached(s)) return false;
     const held = holdsStage(user, s, today);
     return held.own || held.onBehalf;
   });

@@ -147,26 +147,38 @@ export async function noticeReachedStages(
 }
 
 /**
- * A request withdrawn while stages waited for a decision: the people who were told it waits for them (the pending
- * stages' reviewers, `stages` read before the withdrawal) hear it does not any more.
+ * A request that ended while stages waited for a decision — withdrawn by its applicant, or refused at another stage
+ * (a parallel data source's) — : the people who were told it waits for them (the pending stages' reviewers, `stages`
+ * read before those stages were cancelled) hear it does not any more. The refusing stage's own reviewers are not told:
+ * one of them decided it.
  */
-export async function noticeWithdrawn(
+export async function noticeNoLongerNeeded(
   trx: Trx,
   request: { id: number; applicant_id: number },
   stages: StageRow[],
   today: string,
+  why: { withdrawn: true } | { refusedAt: StageRow },
 ): Promise<void> {
-  const pending = stages.filter((s) => s.status === 'pending');
+  const pending = stages.filter((s) => s.status === 'pending' && !('refusedAt' in why && s.id === why.refusedAt.id));
   if (!pending.length) return;
   const users = await possibleReviewers(trx, request.applicant_id);
   const reviewers = new Set(pending.flatMap((stage) => stageReviewers(users, stage, stages, today)));
   if (!reviewers.size) return;
+  const [kind, key, params, paramsEn] =
+    'refusedAt' in why
+      ? [
+          'sharing.refused_elsewhere',
+          'sharing.notices.refusedElsewhere',
+          { id: request.id, stage: stageZh(why.refusedAt) },
+          { id: request.id, stage: stageEn(why.refusedAt) },
+        ]
+      : ['sharing.withdrawn', 'sharing.notices.withdrawn', { id: request.id }, { id: request.id }];
   await addToInbox(trx, [...reviewers], {
-    kind: 'sharing.withdrawn',
-    title: noticeText('sharing.notices.withdrawn', { id: request.id }),
+    kind,
+    title: noticeText(key, params),
     body: '',
     link: link(request.id),
-    en: { title: noticeTextEn('sharing.notices.withdrawn', { id: request.id }), body: '' },
+    en: { title: noticeTextEn(key, paramsEn), body: '' },
   });
 }
 

@@ -32,7 +32,7 @@ import {
   noticeApplicant,
   noticeArbitrationRequested,
   noticeReachedStages,
-  noticeWithdrawn,
+  noticeNoLongerNeeded,
   pendingStageIds,
   settleDecidedNotices,
 } from './notices';
@@ -500,6 +500,8 @@ export async function decide(ctx: AppContext, actor: Actor, requestId: number, i
           .update({ status, updated_at: now, version: trx.raw('version + 1') });
     } else {
       status = 'rejected';
+      // A parallel stage still pending (another data source) need not be reviewed any more: its reviewers hear it.
+      await noticeNoLongerNeeded(trx, request, stages, today, { refusedAt: stage });
       await trx('sharing_stages')
         .where({ request_id: request.id })
         .whereIn('status', ['pending', 'waiting'])
@@ -545,7 +547,7 @@ export async function withdraw(ctx: AppContext, actor: Actor, requestId: number)
     if (request.applicant_id !== actor.user.id) throw new ForbiddenError();
     if (!['draft', 'submitted', 'in_review'].includes(request.status)) throw new ConflictError('sharing.errors.cannotWithdraw');
     // Those it was waiting for hear it does not any more (told before the stages are cancelled: who held them).
-    await noticeWithdrawn(trx, request, await stagesOf(trx, request.id), today);
+    await noticeNoLongerNeeded(trx, request, await stagesOf(trx, request.id), today, { withdrawn: true });
     await trx('sharing_stages')
       .where({ request_id: request.id })
       .whereIn('status', ['pending', 'waiting'])
