@@ -205,7 +205,7 @@ describe('the request form', () => {
     expect(res.text).toContain('“身份证号”格式不正确：110105194912310021');
     expect(res.text).toContain('请填写“数据申请人邮箱”');
     expect(res.text).toContain('表“工资明细（salary_detail）”属于不共享类数据，不能申请');
-    expect(res.text).toContain('文件 notes.txt 不是 PDF、PNG 或 JPEG');
+    expect(res.text).toContain('“系统立项或相关材料”：文件 notes.txt 不是 PDF、PNG 或 JPEG');
     // What was typed stays.
     expect(res.text).toContain('value="体育学院迎新系统"');
     expect(res.text).toContain('value="110105194912310021"');
@@ -556,6 +556,26 @@ describe('a request reads as it stands on its page and its print form', () => {
     expect(await leaderBox()).toContain('本申请未经此环节');
     expect(await leaderBox()).not.toContain('暂无');
     expect(await deadlines()).toBe(0);
+  });
+});
+
+describe('the print form of a request of universal tables only', () => {
+  it('says in the data source box that the request did not go through that stage once it is granted, not 暂无', async () => {
+    const res = await postForm(
+      'applicant',
+      '/sharing/new',
+      fullForm({ 'items[0][table]': 'org_unit', 'items[0][fields][]': 'unit_code', 'items[0][other_fields]': '' }),
+      { material: [PDF, 'x.pdf'] },
+    );
+    const id = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
+    const sourceBox = async () => {
+      const html = (await (await as('office')).agent.get(`/sharing/${id}/print`).expect(200)).text;
+      return /<th>（实际审批单位）<\/th><td colspan="3" class="opinion">([\s\S]*?)<\/td><\/tr>/.exec(html)?.[1];
+    };
+    expect(await sourceBox()).toBe('暂无');
+    for (const who of ['csSteward', 'office', 'office2'] as const) expect((await approveAs(who, id)).status).toBe(303);
+    expect((await t.db.knex('sharing_requests').where({ id }).first('status')).status).toBe('granted');
+    expect(await sourceBox()).toBe('<div class="muted">本申请未经此环节</div>');
   });
 });
 

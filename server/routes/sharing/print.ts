@@ -2,6 +2,9 @@ import type { Translator } from '../../i18n';
 import type { PresentedRequest } from '../../services/sharing/presenter';
 import { DATASETS, METHODS, REJECTION_REASONS, SYSTEM_STATUSES } from '../../services/sharing/types';
 
+/** A request whose review is over: a stage it has not got now, it never will. */
+const FINISHED = ['granted', 'rejected', 'withdrawn'];
+
 /**
  * The approval form (审批表), the field requirement document and the pledge, laid out like seed 000:
  * every choice as a ticked or empty box, every stage's opinion in its box, blank signature lines.
@@ -44,9 +47,10 @@ export function printModel(request: PresentedRequest, t: Translator) {
     office,
     officeReasons: REJECTION_REASONS.map((r) => ({ value: r, checked: office?.status === 'rejected' && office.reason === r })),
     leader: byKind('leader')[0] ?? null,
-    // A finished request without a leader stage never needed (or never reached) one: its box says so, not 暂无, which
-    // on an archived paper form reads as a missing signature.
-    leaderSkipped: !byKind('leader').length && ['granted', 'rejected', 'withdrawn'].includes(request.status),
+    // A finished request without a leader stage never needed (or never reached) one, nor one of universal tables only a
+    // data source's review: their boxes say so, not 暂无, which on an archived paper form reads as a missing signature.
+    leaderSkipped: !byKind('leader').length && FINISHED.includes(request.status),
+    sourcesSkipped: !byKind('source').length && FINISHED.includes(request.status),
     pledgeItems: pad(
       request.items.map((i) => `${i.title ?? i.table}${t('common.inParentheses', { text: i.table })}`),
       3,
