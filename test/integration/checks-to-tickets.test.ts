@@ -2,6 +2,7 @@ import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
 import { importCatalog } from '../../server/services/catalog/repository';
 import { buildUser } from '../factories';
+import { openPostgres } from '../../server/db/connect';
 import { createTestApp, TestApp } from '../helpers/app';
 
 const CATALOG = `
@@ -70,5 +71,41 @@ describe('check runs file and resolve tickets', () => {
     const notices = await t.db.knex('notifications').where({ kind: 'check.table_error' });
     expect(notices).toHaveLength(1);
     expect(notices[0].title).toContain('vanished');
+  });
+
+  it('tells the IT office again when a table that could not be checked fails for another reason, once', async () => {
+    // The table appears, but without its key column: column_missing, after table_missing.
+    await t.db.knex.schema.createTable('vanished', (b) => b.string('code'));
+    try {
+      await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });
+      await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });
+      const notices = await t.db.knex('notifications').where({ kind: 'check.table_error' }).orderBy('id');
+      expect(notices.map((n) => [n.title, /（(\w+)）/.exec(n.body)?.[1]])).toEqual([
+        ['数据中台表 vanished 无法检查', 'table_missing'],
+        ['数据中台表 vanished 无法检查', 'column_missing'],
+      ]);
+    } finally {
+      await t.db.knex.schema.dropTable('vanished');
+    }
+  });
+
+  it('an unreachable hub is one notice per run, whatever the number of tables, with a link to the run', async () => {
+    const before = await t.db.knex('notifications').where({ kind: 'check.table_error' }).count({ n: '*' }).first();
+    const down = openPostgres({ url: 'postgres://nobody@127.0.0.1:1/none', poolMax: 1 });
+    try {
+      const hub = { ...t.ctx.hub, knex: down.knex };
+      const { runId } = await runNow(checkRunnerDeps(t.ctx, { hub }), { trigger: 'cli' });
+      const tables = await t.db.knex('check_run_tables').where({ run_id: runId }).orderBy('table_name');
+      expect(tables.map((r) => [r.table_name, r.error_code])).toEqual([
+        ['staff', 'hub_unreachable'],
+        ['vanished', 'hub_unreachable'],
+      ]);
+      const told = await t.db.knex('notifications').where({ kind: 'check.table_error' }).orderBy('id');
+      const fresh = told.slice(Number(before!.n));
+      expect(fresh.map((n) => [n.title, n.link])).toEqual([[`无法连接数据中台：检查运行 #${runId} 未能检查数据`, `/runs/${runId}`]]);
+      expect(fresh[0].title_en).toBe(`The hub could not be reached: check run #${runId} could not check its tables`);
+    } finally {
+      await down.close();
+    }
   });
 });

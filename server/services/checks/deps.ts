@@ -9,6 +9,16 @@ import { claimRun, CheckRunnerDeps, executeRun } from './runs';
 const errorHint = (locale: Locale, code: string) =>
   hasKey(DEFAULT_LOCALE, `checks.errorCodes.${code}`) ? translate(locale, `checks.errorCodes.${code}`) : '';
 
+/** Runs whose unreachable hub the IT office was told of (the latest few: a run's tables fail within minutes). */
+const hubDownRuns: number[] = [];
+/** True for the first table of run `runId` that could not reach the hub, in this process (a run runs in one). */
+function firstHubDownOfRun(runId: number): boolean {
+  if (hubDownRuns.includes(runId)) return false;
+  hubDownRuns.push(runId);
+  if (hubDownRuns.length > 50) hubDownRuns.shift();
+  return true;
+}
+
 /**
  * Wires the check runner to the rest of the product: results go to the ticket service; a table that
  * cannot be checked is an operational problem for the IT office (inbox and e-mail), never a ticket.
@@ -28,26 +38,33 @@ export function checkRunnerDeps(ctx: AppContext, extra: Partial<CheckRunnerDeps>
       await applyCheckResults(ctx.db, { ...handoff, notifier });
     },
     onTableError: async ({ runId, table, code, message }) => {
-      // Tell the IT office when a table goes from checkable to not, not on every run of an outage.
+      // Tell the IT office when a table goes from checkable to not, or from one problem to another (a missing column
+      // where the table was missing is news), not on every run of the same problem. An outage of the hub says nothing
+      // about a table: a table missing before it and after it was told of once; an outage is told of once, when it
+      // starts, in one notice for the run, not one per table.
+      const hubDown = code === 'hub_unreachable';
       const previous = await ctx
         .db('check_run_tables')
         .where({ table_name: table })
         .whereNot({ run_id: runId })
+        .modify((q) => {
+          if (!hubDown) q.where((w) => w.whereNull('error_code').orWhereNot({ error_code: 'hub_unreachable' }));
+        })
         .orderBy('finished_at', 'desc')
-        .first('status');
-      if (previous && previous.status === 'error') return;
+        .first('status', 'error_code');
+      if (previous && previous.status === 'error' && previous.error_code === code) return;
+      if (hubDown && !firstHubDownOfRun(runId)) return;
       // The hub's message can quote a row's values (an ID or mobile number): masked, as the pages show it.
       const shown = scrubForLog(message);
+      const key = hubDown ? 'checks.notice.hub' : 'checks.notice';
+      const params = (locale: Locale) => ({ table, run: runId, code, message: shown, hint: errorHint(locale, code) });
       await notifier.office(
         {
           kind: 'check.table_error',
-          title: translate('zh-CN', 'checks.notice.title', { table }),
-          body: translate('zh-CN', 'checks.notice.body', { table, code, message: shown, hint: errorHint('zh-CN', code) }),
+          title: translate('zh-CN', `${key}.title`, params('zh-CN')),
+          body: translate('zh-CN', `${key}.body`, params('zh-CN')),
           link: `/runs/${runId}`,
-          en: {
-            title: translate('en', 'checks.notice.title', { table }),
-            body: translate('en', 'checks.notice.body', { table, code, message: shown, hint: errorHint('en', code) }),
-          },
+          en: { title: translate('en', `${key}.title`, params('en')), body: translate('en', `${key}.body`, params('en')) },
         },
         { email: true },
       );
