@@ -102,7 +102,9 @@ describe('check runs file and resolve tickets', () => {
       ]);
       const told = await t.db.knex('notifications').where({ kind: 'check.table_error' }).orderBy('id');
       const fresh = told.slice(Number(before!.n));
-      expect(fresh.map((n) => [n.title, n.link])).toEqual([[`无法连接数据中台：检查运行 #${runId} 未能检查数据`, `/runs/${runId}`]]);
+      expect(fresh.map((n) => [n.title, n.link])).toEqual([
+        [`无法连接数据中台：检查运行 #${runId} 未能检查数据`, `/runs/${runId}`],
+      ]);
       expect(fresh[0].title_en).toBe(`The hub could not be reached: check run #${runId} could not check its tables`);
     } finally {
       await down.close();
