@@ -84,7 +84,19 @@
   }
 
   // <canvas data-trend="/checks/trend?table=…&check=…&field=…" data-label="…">: one check's violations over time.
+  // One inside a closed <details> (the table page's other checks) is fetched and drawn when that is opened.
   Array.prototype.forEach.call(document.querySelectorAll('canvas[data-trend]'), function (el) {
+    var folded = el.closest('details');
+    if (folded && !folded.open) {
+      folded.addEventListener('toggle', function draw() {
+        if (!folded.open) return;
+        folded.removeEventListener('toggle', draw);
+        trend(el);
+      });
+    } else trend(el);
+  });
+
+  function trend(el) {
     if (!window.Chart) return;
     fetch(el.getAttribute('data-trend'), { headers: { Accept: 'application/json' } })
       .then(function (r) {
@@ -112,5 +124,5 @@
           options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
         });
       });
-  });
+  }
 })();

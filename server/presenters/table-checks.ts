@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Translator } from '../i18n';
-import { checkLabel, tableErrorView } from './check-label';
+import { checkLabel, isTableVerdict, tableErrorView } from './check-label';
 import { can, CurrentUser } from '../policies';
 import { tableRunHistory } from '../services/checks/queries';
 import type { CatalogTable } from '../services/catalog/types';
@@ -33,6 +33,8 @@ export async function tableChecksView(db: Knex, table: CatalogTable, user: Curre
         passed: r.passed,
         violations: Number(r.violations),
         checked: Number(r.checked_rows),
+        // Freshness and a custom rule judge the whole table: "1 / 1" would read as one row of one.
+        tableVerdict: isTableVerdict(kind, r.field_name),
         severity: r.severity,
         checkedAt: r.checked_at,
         // A catalog rule's message says what is wrong when it fires ("教职工人数较上次检查下降超过20%"): not beside "passed".
@@ -44,8 +46,10 @@ export async function tableChecksView(db: Knex, table: CatalogTable, user: Curre
   return {
     table: table.name,
     results,
-    // The worst six get a trend chart; all are in the table above.
-    failing: results.filter((r) => !r.passed).slice(0, 6),
+    // Every check has a trend chart: the six worst failing ones in sight, the others drawn when their list is
+    // opened (a passing check's chart shows its improvement; twenty charts at once would be twenty requests).
+    trendsShown: results.filter((r) => !r.passed).slice(0, 6),
+    trendsFolded: results.filter((r, i) => r.passed || i >= 6),
     lastError: lastOutcome?.status === 'error' ? tableErrorView(t, lastOutcome, can(user, 'checks.run')) : null,
     canRun: can(user, 'checks.run'),
   };

@@ -58,6 +58,44 @@ describe('check pages: a table page', () => {
     expect(panel).toContain('<figcaption>必填 · 职工号</figcaption>');
   });
 
+  it('reads a whole-table verdict as such, not "1 / 1", and folds the trends of passing checks away until opened', async () => {
+    await importCheckCatalog(
+      t.db.knex,
+      staffCatalog({
+        rules: `rules:
+  - name: staff_too_few
+    table: staff
+    conditions:
+      all:
+        - { fact: row_count, operator: lessThan, value: 10 }
+    event: { type: ticket, params: { severity: low, message: 教职工记录少于10条 } }
+  - name: staff_none
+    table: staff
+    conditions:
+      all:
+        - { fact: row_count, operator: lessThan, value: 1 }
+    event: { type: ticket, params: { severity: low, message: 没有教职工记录 } }`,
+      }),
+    );
+    await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });
+    const panel = resultsOf((await steward.agent.get('/catalog/tables/staff').expect(200)).text);
+    const row = (label: string) => {
+      const at = panel.indexOf(`>${label}</span>`);
+      return panel.slice(at, panel.indexOf('</tr>', at));
+    };
+    // A rule judges the table: no row counts; a field check keeps its own.
+    expect(row('自定义规则 staff_too_few')).toContain('<td class="num">整表判定</td>');
+    expect(row('自定义规则 staff_none')).toContain('<td class="num">整表判定</td>');
+    expect(row('必填')).toContain('<td class="num">1 / 2</td>');
+    // The two failing checks' trends in sight; the passing rule's behind a <details> the page draws when opened.
+    const [shown, folded] = panel.split('<details class="trends-folded">');
+    expect(shown.match(/<canvas data-trend=/g)).toHaveLength(2);
+    expect(folded).toContain('<summary>其余 1 项检查的趋势</summary>');
+    expect(
+      folded.match(/<canvas data-trend="[^"]*check(?:=|&#x3D;)rule%3Astaff_none[^"]*" data-label="未通过为 1，通过为 0"/g),
+    ).toHaveLength(1);
+  });
+
   it('no longer shows checks an import removed once the table is checked again', async () => {
     await importCheckCatalog(t.db.knex, catalog(false));
     await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });

@@ -1,5 +1,6 @@
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
+import { openPostgres } from '../../server/db/connect';
 import { buildUser } from '../factories';
 import { Session, signInAs, staffCatalog, startCheckPages } from '../factories/checks';
 import { signIn, type TestApp } from '../helpers/app';
@@ -93,5 +94,25 @@ describe('check-run pages for the IT office', () => {
     expect(notice.body).toContain('）：中台中不存在表 absent / hub table absent does not exist。中台中找不到这张表：');
     expect(notice.body).toContain('监测账号有读取权限。这是运行问题，不会向责任部门派发工单。');
     expect(notice.body_en).toContain('does not exist. The hub has no such table: ');
+  });
+
+  it('charts a run that could check no table as a gap in the failures line, not as 0 failures', async () => {
+    const checked = await runNow(checkRunnerDeps(t.ctx), { trigger: 'manual' });
+    const down = openPostgres({ url: 'postgres://nobody@127.0.0.1:1/none', poolMax: 1 });
+    let outage: number;
+    try {
+      outage = (await runNow(checkRunnerDeps(t.ctx, { hub: { ...t.ctx.hub, knex: down.knex } }), { trigger: 'manual' })).runId;
+    } finally {
+      await down.close();
+    }
+    const page = (await office.agent.get('/runs').expect(200)).text;
+    const chart = JSON.parse(/<script type="application\/json" id="runs-data">([\s\S]*?)<\/script>/.exec(page)![1]) as {
+      id: number;
+      failed: number | null;
+    }[];
+    // The first run checked staff (one table missing): its failures counted; the outage's none. (Last in this file:
+    // the outage's notice is the newest.)
+    expect(chart.find((r) => r.id === checked.runId)?.failed).toEqual(expect.any(Number));
+    expect(chart.find((r) => r.id === outage)?.failed).toBeNull();
   });
 });
