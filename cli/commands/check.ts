@@ -1,3 +1,4 @@
+import { checkLabel, isTableVerdict } from '../../server/presenters/check-label';
 import type { Command } from '../command';
 import { createLogger } from '../../server/logger';
 import { checkRunnerDeps } from '../../server/services/checks/deps';
@@ -52,6 +53,8 @@ export const checkRunCommand: Command = {
               // Exit 1 and this say the same: the run failed, or the hub could not be reached.
               // Errors as the runs page shows them: the hub's own message may quote a row's value.
               error: scrubForLog(summary.error ?? (unreachable ? `hub_unreachable: ${unreachable.error!.message}` : null)),
+              // Tables another run was checking at that moment, with its id: not checked again by this run.
+              skipped_tables: summary.skipped,
               tables: summary.tables.map((t) => ({
                 table: t.table,
                 status: t.status,
@@ -75,7 +78,8 @@ export const checkRunCommand: Command = {
           ),
         );
       } else {
-        // In the command line's language (HUBWATCH_LOCALE / LANG), as every command; check kinds and codes as stored.
+        // In the command line's language (HUBWATCH_LOCALE / LANG), as every command; check kinds as the pages name
+        // them, with the stored kind after them (what --json, the API and the catalog say), error codes as stored.
         const t = cliTranslator(io);
         const runStatus = t(`checks.status.${summary.status}`);
         print(io.stdout, t('checks.cli.summary', { id: summary.runId, status: runStatus, ms: summary.durationMs }));
@@ -86,8 +90,19 @@ export const checkRunCommand: Command = {
               ? t('checks.cli.passed', { passed: table.results.length - failed.length, total: table.results.length })
               : t('checks.cli.error', { code: table.error?.code ?? '', message: scrubForLog(table.error?.message ?? '') });
           print(io.stdout, `  ${table.table.padEnd(24)} ${status}`);
-          for (const r of failed) print(io.stdout, `      ✗ ${r.check}${r.field ? ` ${r.field}` : ''}: ${r.violations}`);
+          for (const r of failed) {
+            const what = `${checkLabel(t, r.check)} (${r.check})${r.field ? ` ${r.field}` : ''}`;
+            const found = isTableVerdict(r.check, r.field)
+              ? t('checks.cli.tableVerdict')
+              : t('checks.cli.violations', { violations: r.violations, checked: r.checkedRows });
+            print(io.stdout, `      ✗ ${what}: ${found}`);
+          }
         }
+        for (const s of summary.skipped)
+          print(
+            io.stdout,
+            `  ${s.table.padEnd(24)} ${s.run_id ? t('checks.cli.skipped', { run: s.run_id }) : t('checks.cli.skippedGone')}`,
+          );
         if (summary.error) print(io.stderr, scrubForLog(summary.error));
       }
       // Diagnostics in both languages, as every command's (the summary above is the command line's language).

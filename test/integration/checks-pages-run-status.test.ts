@@ -41,6 +41,10 @@ describe('check pages: what a run found', () => {
     await t.db.knex('check_runs').where({ id: other }).update({ status: 'completed', finished_at: new Date() });
 
     const page = await office.agent.get(`/runs/${runId}`).expect(200);
+    // …and which run it left each table to, linked.
+    expect(page.text).toContain(
+      `<p class="muted skipped-tables">另一次运行正在检查、本次未重复检查的表：<code>staff</code> <a href="/runs/${other}">由运行 #${other} 检查</a>、<code>absent</code> <a href="/runs/${other}">由运行 #${other} 检查</a></p>`,
+    );
     expect(tablesOf(page.text)).toContain('本次运行没有检查任何表');
     expect(failuresOf(page.text)).toContain('本次运行没有检查任何表');
     expect(page.text).not.toContain('全部检查通过');

@@ -1,5 +1,5 @@
 import { checkRunnerDeps } from '../../server/services/checks/deps';
-import { runNow } from '../../server/services/checks/runs';
+import { claimRun, runNow } from '../../server/services/checks/runs';
 import { openPostgres } from '../../server/db/connect';
 import { buildUser } from '../factories';
 import { Session, signInAs, staffCatalog, startCheckPages } from '../factories/checks';
@@ -114,5 +114,26 @@ describe('check-run pages for the IT office', () => {
     // the outage's notice is the newest.)
     expect(chart.find((r) => r.id === checked.runId)?.failed).toEqual(expect.any(Number));
     expect(chart.find((r) => r.id === outage)?.failed).toBeNull();
+  });
+  it('"run now" while a run is checking the same tables opens that run instead of starting a second one', async () => {
+    const going = (await claimRun(t.db.knex, { trigger: 'schedule' }))!;
+    const count = async () => Number((await t.db.knex('check_runs').count({ n: '*' }).first())!.n);
+    const before = await count();
+    for (const body of [{ _csrf: office.csrf }, { _csrf: office.csrf, table: 'staff' }]) {
+      const res = await office.agent.post('/runs').type('form').send(body).expect(302);
+      expect(res.headers.location).toBe(`/runs/${going}`);
+    }
+    expect(await count()).toBe(before);
+    const page = await office.agent.get(`/runs/${going}`).expect(200);
+    expect(page.text).toContain(`检查运行 #${going} 正在检查这些表：已为您打开它，未另行开始检查。`);
+    // A run whose instance stopped heart-beating is checking nothing: it does not hold the button.
+    await t.db
+      .knex('check_runs')
+      .where({ id: going })
+      .update({ heartbeat_at: new Date(Date.now() - 10 * 60_000) });
+    const fresh = await office.agent.post('/runs').type('form').send({ _csrf: office.csrf }).expect(302);
+    expect(fresh.headers.location).not.toBe(`/runs/${going}`);
+    expect(await count()).toBe(before + 1);
+    await t.db.knex('check_runs').where({ id: going }).update({ status: 'interrupted', finished_at: new Date() });
   });
 });

@@ -9,7 +9,7 @@ import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../.
 import { appendAudit } from '../../services/audit';
 import { checkRunnerDeps } from '../../services/checks/deps';
 import { checkTrend, getRun, listRuns } from '../../services/checks/queries';
-import { claimRun, executeRun } from '../../services/checks/runs';
+import { claimRun, DEFAULT_STALE_AFTER_MS, executeRun } from '../../services/checks/runs';
 import { loadCurrentCatalog, universityTimezone } from '../../services/catalog/repository';
 import { checkLabel, isTableVerdict, tableErrorView } from '../../presenters/check-label';
 import { trendLabels } from '../../presenters/check-trend';
@@ -62,7 +62,28 @@ export function checkRoutes(ctx: AppContext): Router {
         return res.redirect('/runs');
       }
     }
-    const runId = await claimRun(db, { trigger: 'manual', scope: table ? [table] : null, requestedBy: req.user!.id });
+    // One "run now" at a time for the same tables: a second press (another tab, a colleague) opens the run that is
+    // checking them instead of checking every table twice (it would also leave each busy table to the first run).
+    // Under a lock, so two presses at the same moment cannot both find none going.
+    const claimed = await db.transaction(async (trx) => {
+      await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', ['hubwatch check run now']);
+      const going = await trx('check_runs')
+        .where({ status: 'running' })
+        .where('heartbeat_at', '>', trx.raw(`now() - (? * interval '1 millisecond')`, [DEFAULT_STALE_AFTER_MS]))
+        .where((q) => {
+          q.whereNull('scope');
+          if (table) q.orWhereRaw('? = ANY (scope)', [table]);
+        })
+        .orderBy('id')
+        .first('id');
+      if (going) return { going: Number(going.id) };
+      return { runId: await claimRun(trx, { trigger: 'manual', scope: table ? [table] : null, requestedBy: req.user!.id }) };
+    });
+    if (claimed.going !== undefined) {
+      req.session.flash = { kind: 'info', text: req.t('checks.errors.alreadyRunning', { id: claimed.going }) };
+      return res.redirect(`/runs/${claimed.going}`);
+    }
+    const { runId } = claimed;
     await appendAudit(db, {
       actor: auditActor(req),
       action: 'check.run_now',
@@ -129,6 +150,7 @@ export function checkRoutes(ctx: AppContext): Router {
       running,
       noFailures,
       noTables: req.t(running ? 'checks.run.noTablesYet' : 'checks.run.noTables'),
+      skipped: (found.run.skipped_tables ?? []) as { table: string; run_id: number | null }[],
       // A table the catalog no longer has is named, not linked: its catalog page is gone.
       tables: found.tables.map((tb) => {
         // The code, the hub's message (masked) and what they mean only for the IT office (tableErrorView); a

@@ -121,6 +121,8 @@ export interface RunSummary {
   status: 'completed' | 'failed' | 'interrupted';
   durationMs: number;
   tables: TableCheckOutcome[];
+  /** Tables another run was checking at that moment (its id, null if it finished meanwhile): not checked again. */
+  skipped: { table: string; run_id: number | null }[];
   error?: string;
 }
 
@@ -137,6 +139,7 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
   }, deps.heartbeatMs ?? 15_000);
   heartbeat.unref();
   const outcomes: TableCheckOutcome[] = [];
+  const skippedTables: RunSummary['skipped'] = [];
   try {
     const current = await loadCurrentCatalog(db);
     if (!current) throw new Error('no catalog imported yet / 尚未导入数据目录');
@@ -162,13 +165,20 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
         const own = await db('check_runs').where({ id: runId }).first('status');
         if (own?.status !== 'running') {
           logger.warn({ runId, status: own?.status }, 'run taken for dead by recovery; its re-run goes on');
-          return { runId, status: 'interrupted', durationMs: Date.now() - started, tables: outcomes };
+          return { runId, status: 'interrupted', durationMs: Date.now() - started, tables: outcomes, skipped: skippedTables };
         }
-        // Another run is checking this table right now: its results will be as fresh as ours.
-        logger.info({ runId, table: table.name }, 'table busy in another run; skipped');
+        // Another run is checking this table right now: its results will be as fresh as ours. The run's page says
+        // which table it left to which run (the lease's holder; gone if that run finished meanwhile).
+        const holder = await db('check_table_leases').where({ table_name: table.name }).first('run_id');
+        const skipped = { table: table.name, run_id: holder ? Number(holder.run_id) : null };
+        skippedTables.push(skipped);
+        logger.info({ runId, ...skipped }, 'table busy in another run; skipped');
         await db('check_runs')
           .where({ id: runId })
-          .update({ tables_total: db.raw('tables_total - 1') });
+          .update({
+            tables_total: db.raw('tables_total - 1'),
+            skipped_tables: db.raw('skipped_tables || ?::jsonb', [JSON.stringify([skipped])]),
+          });
         continue;
       }
       try {
@@ -191,7 +201,7 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
     await db('check_runs')
       .where({ id: runId, status: 'running' })
       .update({ status: 'completed', finished_at: db.fn.now(), heartbeat_at: db.fn.now() });
-    return { runId, status: 'completed', durationMs: Date.now() - started, tables: outcomes };
+    return { runId, status: 'completed', durationMs: Date.now() - started, tables: outcomes, skipped: skippedTables };
   } catch (err) {
     const message = (err as Error).message;
     if (isConnectionLost(err)) {
@@ -200,14 +210,28 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
       logger.warn({ err, runId }, 'check run interrupted: service database connection lost');
       clearInterval(heartbeat);
       await markInterrupted(db, runId, `service database connection lost / 服务数据库连接中断: ${message}`);
-      return { runId, status: 'interrupted', durationMs: Date.now() - started, tables: outcomes, error: message };
+      return {
+        runId,
+        status: 'interrupted',
+        durationMs: Date.now() - started,
+        tables: outcomes,
+        skipped: skippedTables,
+        error: message,
+      };
     }
     logger.error({ err, runId }, 'check run failed');
     // Stored as the logs keep it: a database's message can quote a value it refused (an ID number, a mobile).
     await db('check_runs')
       .where({ id: runId, status: 'running' })
       .update({ status: 'failed', error: scrubForLog(message), finished_at: db.fn.now() });
-    return { runId, status: 'failed', durationMs: Date.now() - started, tables: outcomes, error: message };
+    return {
+      runId,
+      status: 'failed',
+      durationMs: Date.now() - started,
+      tables: outcomes,
+      skipped: skippedTables,
+      error: message,
+    };
   } finally {
     clearInterval(heartbeat);
   }
