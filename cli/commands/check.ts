@@ -25,6 +25,11 @@ export const checkRunCommand: Command = {
   async run({ values }, io) {
     return withRuntime(io, 'check run', async (runtime) => {
       let tables = values.table as string[] | undefined;
+      // `--table ""` (an unset shell variable) names no table: not "every table", and not "not in the catalog: ".
+      if (tables?.some((name) => name.trim() === '')) {
+        print(io.stderr, '--table: 需要表名 / a table name is needed');
+        return EXIT.usage;
+      }
       if (tables?.length) {
         // Names ignore case, as everywhere in the product (STAFF_BASIC is staff_basic); run as the catalog spells them.
         const current = await loadCurrentCatalog(runtime.db);

@@ -42,8 +42,15 @@
         maintainAspectRatio: false,
         // Milliseconds and failed checks are whole numbers: whole ticks (a run with 1 failure read 0.2, 0.4, …).
         scales: {
-          y: { beginAtZero: true, position: 'left', ticks: { precision: 0 } },
-          y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, ticks: { precision: 0 } },
+          // Each axis titled by its line's own label: two unlabelled scales side by side read as one.
+          y: { beginAtZero: true, position: 'left', ticks: { precision: 0 }, title: { display: true, text: labels.ms } },
+          y1: {
+            beginAtZero: true,
+            position: 'right',
+            grid: { drawOnChartArea: false },
+            ticks: { precision: 0 },
+            title: { display: true, text: labels.failed },
+          },
         },
       },
     });

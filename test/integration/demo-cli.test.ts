@@ -104,6 +104,9 @@ describe('hubwatch demo reset', () => {
       expect(english.stdout).toMatch(/\n {6}✗ \w[\w ]* \(validate\) id_card: \d+ of \d+ rows\n/);
       const unknown = await runCli(['check', 'run', '--table', 'staff_basics'], env.env);
       expect([unknown.code, unknown.stderr.trim()]).toEqual([2, '--table: 数据目录中没有表 / not in the catalog: staff_basics']);
+      // An empty name (an unset shell variable) names no table: exit 2 saying a name is needed, nothing run.
+      const empty = await runCli(['check', 'run', '--table', ''], env.env);
+      expect([empty.code, empty.stderr.trim()]).toEqual([2, '--table: 需要表名 / a table name is needed']);
     } finally {
       env.cleanup();
     }
