@@ -136,4 +136,16 @@ describe('check-run pages for the IT office', () => {
     expect(await count()).toBe(before + 1);
     await t.db.knex('check_runs').where({ id: going }).update({ status: 'interrupted', finished_at: new Date() });
   });
+  it('links an interrupted run to its re-run, and the re-run back to it', async () => {
+    const broken = (await claimRun(t.db.knex, { trigger: 'schedule' }))!;
+    await t.db.knex('check_runs').where({ id: broken }).update({ status: 'interrupted', finished_at: new Date() });
+    const rerun = (await claimRun(t.db.knex, { trigger: 'rerun', scope: ['staff'], rerunOf: broken }))!;
+    await t.db.knex('check_runs').where({ id: rerun }).update({ status: 'completed', finished_at: new Date() });
+    const before = (await office.agent.get(`/runs/${broken}`).expect(200)).text;
+    expect(before).toContain(`<p class="run-link">未完成的表由此接续检查：<a href="/runs/${rerun}">检查运行 #${rerun}</a></p>`);
+    const after = (await office.agent.get(`/runs/${rerun}`).expect(200)).text;
+    expect(after).toContain(
+      `<p class="run-link">接续被中断的运行，检查它未完成的表：<a href="/runs/${broken}">检查运行 #${broken}</a></p>`,
+    );
+  });
 });

@@ -102,7 +102,7 @@ export function checkRoutes(ctx: AppContext): Router {
     if (!found) throw new NotFoundError();
     // Tables, fields, checks and departments by the names people know them by (as the ticket pages do).
     const failedTables = [...new Set(found.failures.map((f) => f.table_name))];
-    const [catalog, departments, activeTickets] = await Promise.all([
+    const [catalog, departments, activeTickets, rerun] = await Promise.all([
       loadCurrentCatalog(db).then((c) => c?.catalog ?? null),
       db('departments').select('code', 'name') as Promise<{ code: string; name: string }[]>,
       (failedTables.length
@@ -114,6 +114,8 @@ export function checkRoutes(ctx: AppContext): Router {
         : Promise.resolve([])) as Promise<
         { id: number; check_kind: string; table_name: string; field_name: string | null; department_code: string }[]
       >,
+      // An interrupted run's re-run (its unfinished tables): the page links to it, and a re-run back to its run.
+      db('check_runs').where({ rerun_of: found.run.id }).first('id') as Promise<{ id: number } | undefined>,
     ]);
     // The ticket that tracks a failing check now, where this reader may open it (a link never leads to a 403).
     const ticketOf = (f: { check_kind: string; table_name: string; field_name: string | null }) =>
@@ -151,6 +153,8 @@ export function checkRoutes(ctx: AppContext): Router {
       noFailures,
       noTables: req.t(running ? 'checks.run.noTablesYet' : 'checks.run.noTables'),
       skipped: (found.run.skipped_tables ?? []) as { table: string; run_id: number | null }[],
+      rerunId: rerun ? Number(rerun.id) : null,
+      rerunOf: found.run.rerun_of == null ? null : Number(found.run.rerun_of),
       // A table the catalog no longer has is named, not linked: its catalog page is gone.
       tables: found.tables.map((tb) => {
         // The code, the hub's message (masked) and what they mean only for the IT office (tableErrorView); a
