@@ -49,7 +49,7 @@ export async function tableChecksView(db: Knex, table: CatalogTable, user: Curre
     // Every check has a trend chart: the six worst failing ones in sight, the others drawn when their list is
     // opened (a passing check's chart shows its improvement; twenty charts at once would be twenty requests).
     trendsShown: results.filter((r) => !r.passed).slice(0, 6),
-    trendsFolded: results.filter((r, i) => r.passed || i >= 6),
+    trendsFolded: [...results.filter((r) => !r.passed).slice(6), ...results.filter((r) => r.passed)],
     lastError: lastOutcome?.status === 'error' ? tableErrorView(t, lastOutcome, can(user, 'checks.run')) : null,
     canRun: can(user, 'checks.run'),
   };

@@ -230,7 +230,11 @@ it('tells two source departments in parallel; on arbitration the IT office when 
   const hr = await signIn(t.app, people.hrSteward.login, people.hrSteward.password);
   const page = await hr.agent.get(`/sharing/${id}`);
   expect([page.status, page.text.includes(`action="/sharing/${id}/decision"`)]).toEqual([200, false]);
-  await hr.agent.post(`/sharing/${id}/decision`).type('form').send({ _csrf: hr.csrf, decision: 'approve' });
+  const late = await hr.agent
+    .post(`/api/v1/sharing-requests/${id}/decisions`)
+    .set('X-CSRF-Token', hr.csrf)
+    .send({ decision: 'approve' });
+  expect(late.status).toBe(409);
   const hrStage = await t.db.knex('sharing_stages').where({ request_id: id, department_code: 'HR' }).first('status');
   expect(hrStage.status).toBe('cancelled');
 
@@ -345,6 +349,24 @@ it('tells the IT office when it stands in for a department with nobody but the a
   expect(await counts(id)).toEqual({ office: ['sharing.stage'], office2: ['sharing.stage'] });
   expect(await queueHolders(id)).toEqual(['office', 'office2']);
   expect(await t.db.knex('notifications').where({ user_id: itUser.id, link: `/sharing/${id}` })).toEqual([]);
+});
+
+it('does not tell the IT office member who refused one overdue source that the other one need not be reviewed', async () => {
+  const id = await submit([{ table: 'staff_basic', fields: ['staff_no', 'political_status'] }]);
+  await approve('csSteward', id);
+  await approve('office', id);
+  // Both sources overdue: the IT office holds both in their place; office2 refuses ORG's.
+  await t.db.knex('sharing_stages').where({ request_id: id, kind: 'source' }).update({ due_on: '2026-02-27' });
+  const org = await t.db.knex('sharing_stages').where({ request_id: id, kind: 'source', department_code: 'ORG' }).first('id');
+  await decide(t.ctx, sharingActor(people.office2), id, {
+    decision: 'reject',
+    reason: 'data_incomplete',
+    stageId: Number(org.id),
+  });
+  const told = await counts(id);
+  expect(told.hrSteward).toEqual(['sharing.stage', 'sharing.refused_elsewhere']);
+  expect(told.office).toContain('sharing.refused_elsewhere');
+  expect(told.office2).not.toContain('sharing.refused_elsewhere');
 });
 
 it('tells the reviewers a request waits for when its applicant withdraws it, and nobody else', async () => {

@@ -74,6 +74,17 @@ export function checkRoutes(ctx: AppContext): Router {
           q.whereNull('scope');
           if (table) q.orWhereRaw('? = ANY (scope)', [table]);
         })
+        // A run that already checked this table (a full run past it) would not check it again: a new run does.
+        .modify((q) => {
+          if (table)
+            q.whereNotExists((x) =>
+              x
+                .select(trx.raw('1'))
+                .from('check_run_tables as d')
+                .whereRaw('d.run_id = check_runs.id')
+                .where('d.table_name', table),
+            );
+        })
         .orderBy('id')
         .first('id');
       if (going) return { going: Number(going.id) };

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { AppContext } from '../../context';
 import { DEFAULT_LOCALE, hasKey, translate, type Locale } from '../../i18n';
 import { notifierFromConfig } from '../notifications';
@@ -9,13 +10,18 @@ import { claimRun, CheckRunnerDeps, executeRun } from './runs';
 const errorHint = (locale: Locale, code: string) =>
   hasKey(DEFAULT_LOCALE, `checks.errorCodes.${code}`) ? translate(locale, `checks.errorCodes.${code}`) : '';
 
-/** Runs whose unreachable hub the IT office was told of (the latest few: a run's tables fail within minutes). */
-const hubDownRuns: number[] = [];
+/**
+ * Runs whose unreachable hub the IT office was told of, per service database (run ids are its own; tests open several
+ * in one process): the latest few, as a run's tables fail within minutes.
+ */
+const hubDownRuns = new WeakMap<Knex, number[]>();
 /** True for the first table of run `runId` that could not reach the hub, in this process (a run runs in one). */
-function firstHubDownOfRun(runId: number): boolean {
-  if (hubDownRuns.includes(runId)) return false;
-  hubDownRuns.push(runId);
-  if (hubDownRuns.length > 50) hubDownRuns.shift();
+function firstHubDownOfRun(db: Knex, runId: number): boolean {
+  const told = hubDownRuns.get(db) ?? [];
+  hubDownRuns.set(db, told);
+  if (told.includes(runId)) return false;
+  told.push(runId);
+  if (told.length > 50) told.shift();
   return true;
 }
 
@@ -53,7 +59,7 @@ export function checkRunnerDeps(ctx: AppContext, extra: Partial<CheckRunnerDeps>
         .orderBy('finished_at', 'desc')
         .first('status', 'error_code');
       if (previous && previous.status === 'error' && previous.error_code === code) return;
-      if (hubDown && !firstHubDownOfRun(runId)) return;
+      if (hubDown && !firstHubDownOfRun(ctx.db, runId)) return;
       // The hub's message can quote a row's values (an ID or mobile number): masked, as the pages show it.
       const shown = scrubForLog(message);
       const key = hubDown ? 'checks.notice.hub' : 'checks.notice';

@@ -140,6 +140,14 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
   heartbeat.unref();
   const outcomes: TableCheckOutcome[] = [];
   const skippedTables: RunSummary['skipped'] = [];
+  const summary = (status: RunSummary['status'], error?: string): RunSummary => ({
+    runId,
+    status,
+    durationMs: Date.now() - started,
+    tables: outcomes,
+    skipped: skippedTables,
+    ...(error === undefined ? {} : { error }),
+  });
   try {
     const current = await loadCurrentCatalog(db);
     if (!current) throw new Error('no catalog imported yet / 尚未导入数据目录');
@@ -165,7 +173,7 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
         const own = await db('check_runs').where({ id: runId }).first('status');
         if (own?.status !== 'running') {
           logger.warn({ runId, status: own?.status }, 'run taken for dead by recovery; its re-run goes on');
-          return { runId, status: 'interrupted', durationMs: Date.now() - started, tables: outcomes, skipped: skippedTables };
+          return summary('interrupted');
         }
         // Another run is checking this table right now: its results will be as fresh as ours. The run's page says
         // which table it left to which run (the lease's holder; gone if that run finished meanwhile).
@@ -201,7 +209,7 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
     await db('check_runs')
       .where({ id: runId, status: 'running' })
       .update({ status: 'completed', finished_at: db.fn.now(), heartbeat_at: db.fn.now() });
-    return { runId, status: 'completed', durationMs: Date.now() - started, tables: outcomes, skipped: skippedTables };
+    return summary('completed');
   } catch (err) {
     const message = (err as Error).message;
     if (isConnectionLost(err)) {
@@ -210,28 +218,14 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
       logger.warn({ err, runId }, 'check run interrupted: service database connection lost');
       clearInterval(heartbeat);
       await markInterrupted(db, runId, `service database connection lost / 服务数据库连接中断: ${message}`);
-      return {
-        runId,
-        status: 'interrupted',
-        durationMs: Date.now() - started,
-        tables: outcomes,
-        skipped: skippedTables,
-        error: message,
-      };
+      return summary('interrupted', message);
     }
     logger.error({ err, runId }, 'check run failed');
     // Stored as the logs keep it: a database's message can quote a value it refused (an ID number, a mobile).
     await db('check_runs')
       .where({ id: runId, status: 'running' })
       .update({ status: 'failed', error: scrubForLog(message), finished_at: db.fn.now() });
-    return {
-      runId,
-      status: 'failed',
-      durationMs: Date.now() - started,
-      tables: outcomes,
-      skipped: skippedTables,
-      error: message,
-    };
+    return summary('failed', message);
   } finally {
     clearInterval(heartbeat);
   }

@@ -157,12 +157,15 @@ export async function noticeNoLongerNeeded(
   request: { id: number; applicant_id: number },
   stages: StageRow[],
   today: string,
-  why: { withdrawn: true } | { refusedAt: StageRow },
+  why: { withdrawn: true } | { refusedAt: StageRow; by: number },
 ): Promise<void> {
   const pending = stages.filter((s) => s.status === 'pending' && !('refusedAt' in why && s.id === why.refusedAt.id));
   if (!pending.length) return;
   const users = await possibleReviewers(trx, request.applicant_id);
-  const reviewers = new Set(pending.flatMap((stage) => stageReviewers(users, stage, stages, today)));
+  // Nobody hears of their own action: the IT office refusing for one overdue source may hold the other one too.
+  const reviewers = new Set(
+    pending.flatMap((stage) => stageReviewers(users, stage, stages, today)).filter((id) => !('by' in why) || id !== why.by),
+  );
   if (!reviewers.size) return;
   const [kind, key, params, paramsEn] =
     'refusedAt' in why

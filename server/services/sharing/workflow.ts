@@ -501,7 +501,7 @@ export async function decide(ctx: AppContext, actor: Actor, requestId: number, i
     } else {
       status = 'rejected';
       // A parallel stage still pending (another data source) need not be reviewed any more: its reviewers hear it.
-      await noticeNoLongerNeeded(trx, request, stages, today, { refusedAt: stage });
+      await noticeNoLongerNeeded(trx, request, stages, today, { refusedAt: stage, by: actor.user.id });
       await trx('sharing_stages')
         .where({ request_id: request.id })
         .whereIn('status', ['pending', 'waiting'])
