@@ -393,7 +393,14 @@ describeBrowser('accessibility (axe-core, WCAG 2.1 A/AA) of every page, each rol
     const yesterday = (await office.getAttribute('#to', 'max'))!;
     await office.fill('#from', yesterday);
     await office.fill('#to', yesterday);
+    // Closing asks first (it cannot be undone): accepted here, and the question names what closing does.
+    const asked: string[] = [];
+    office.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.accept();
+    });
     await Promise.all([office.waitForNavigation(), office.click('form[action="/scorecards/periods"] button.primary')]);
+    expect(asked).toEqual(['关账后该周期的得分将被冻结且不能撤销，并会通知各部门。确定关账吗？']);
     expect(await office.locator('.flash-success').count()).toBe(1);
     await office.context().close();
 

@@ -241,6 +241,11 @@ describe('scorecard forms with bad input', () => {
     expect(english.text).toContain(
       `>${escaped('unknown period “week” (one of month / semester / academic_year, or the number of a closed period)')}</p>`,
     );
+    // A number that is no closed period is said the same way (it was a 404 page), on pages and exports.
+    const missing = await office.agent.get(`/dashboard?period=${periodId + 100}`).expect(422);
+    expect(missing.text).toContain(`id="sc-period-error">没有编号为 ${periodId + 100} 的已关账周期</p>`);
+    const missingExport = await office.agent.get(`/scorecards/export.csv?period=${periodId + 100}`).expect(422);
+    expect(missingExport.headers['content-disposition']).toBeUndefined();
     // The known ones still answer.
     await office.agent.get('/dashboard?period=semester').expect(200);
     await office.agent.get(`/scorecards/export.csv?period=${periodId}`).expect(200);

@@ -182,8 +182,8 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     // The components are percentages, and their headers say so (in the Excel file too).
     expect(lines[0].startsWith('排名,部门代码,部门,得分,时效性 (%),按期维护 (%),规范性 (%),完整性 (%),工单按期 (%),')).toBe(true);
     expect(rows[1].slice(4, 6)).toEqual(['时效性 (%)', '按期维护 (%)']);
-    expect(lines[1].startsWith('1,ORG,党委组织部,88.57,,,80,,100,')).toBe(true);
-    expect(lines[2].startsWith('2,HR,人事处,77.00,50,,,90,100,')).toBe(true);
+    expect(lines[1].startsWith('1,ORG,党委组织部,88.57,,,80.0,,100.0,')).toBe(true);
+    expect(lines[2].startsWith('2,HR,人事处,77.00,50.0,,,90.0,100.0,')).toBe(true);
   });
 
   it('freezes a closed period: new runs and snapshots change nothing; appeals and answers are audited', async () => {
@@ -324,8 +324,20 @@ describe('scorecard pages, periods, weights, exports and API', () => {
       .type('form')
       .send({ _csrf: csrf, ...weights, 'weights.deadline': '-3', valid_from: '2026-11-22' })
       .expect(422);
-    expect(bad.text).toContain('权重应为 0 到 100 的整数');
-    expect(bad.text).toContain('value="-3"'); // what the user typed is kept
+    // The message names the weight, beside its input and tied to it for a screen reader.
+    expect(bad.text).toContain(
+      '<p class="field-error" role="alert" id="w-deadline-error">“按期维护”的权重应为 0 到 100 的整数，收到“-3”</p>',
+    );
+    expect(bad.text).toContain(
+      'name="weights.deadline" type="number" min="0" max="100" step="1" value="-3" aria-invalid="true" aria-describedby="w-deadline-error">',
+    );
+    // A blank start date (today) comes back as today, not empty.
+    const blankDate = await agent
+      .post('/scorecards/weights')
+      .type('form')
+      .send({ _csrf: csrf, ...weights, 'weights.deadline': 'x', valid_from: '' })
+      .expect(422);
+    expect(blankDate.text).toContain('id="valid_from" name="valid_from" type="date" value="2026-11-22"');
     // Whole numbers as digits: Number() would have read 1e1 as 10 and 0x10 as 16.
     for (const typed of ['1e1', '0x10', '5.0', ' ']) {
       const odd = await agent

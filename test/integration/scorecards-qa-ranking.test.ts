@@ -158,6 +158,6 @@ ${['007', '1-2', '12E3', 'TRUE', 'ORG']
     expect(byName["'-Infinity"]).toBeDefined();
     expect(byName["'+86 党委组织部"]).toBeDefined();
     // The figures stay plain numbers.
-    expect(rows[0].slice(3, 8)).toEqual(['95.00', '', '', '', '90']);
+    expect(rows[0].slice(3, 8)).toEqual(['95.00', '', '', '', '90.0']);
   });
 });

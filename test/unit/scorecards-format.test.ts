@@ -100,6 +100,6 @@ describe('scorecard figures as shown', () => {
     } as unknown as PeriodResult;
     const line = resultsCsv([result], translator('zh-CN')).split('\r\n')[1].split(',');
     // rank, code, name, score, freshness, deadline, validity, completeness…
-    expect(line.slice(0, 8)).toEqual(['1', 'STU', '学生处', '99.99', '', '', '99.9', '100']);
+    expect(line.slice(0, 8)).toEqual(['1', 'STU', '学生处', '99.99', '', '', '99.9', '100.0']);
   });
 });

@@ -212,7 +212,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       })),
       history: history.map((h) => ({ ...h, cells: COMPONENTS.map((c) => h.weights[c]) })),
       componentKeys: COMPONENTS,
-      validFrom: (extra.form as Record<string, unknown> | undefined)?.valid_from ?? (await today()),
+      // Sent back empty (the field left blank means today), it shows today again rather than nothing.
+      validFrom: (extra.form as Record<string, unknown> | undefined)?.valid_from || (await today()),
       ...extra,
     });
   }
@@ -221,7 +222,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
 
   router.post('/scorecards/weights', authorize('scorecards.manage'), async (req, res) => {
     try {
-      const input = parseWeights(req.body, await today());
+      const input = parseWeights(req.body, await today(), (c) => req.t(`scorecards.columns.${c}`));
       await db.transaction(async (trx) => {
         const id = await addWeightsVersion(trx, { ...input, userId: req.user!.id, login: req.user!.login });
         await appendAudit(trx, {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { ValidationError } from '../../errors';
+import { NotFoundError, ValidationError } from '../../errors';
 import { repeatedQueryValues } from '../../http/query-values';
 import { createCalendar, todayIn, type WorkingDayCalendar } from '../../services/calendar';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
@@ -76,7 +76,11 @@ export async function choosePeriod(
   });
   const base = { today, choices };
   if (/^\d+$/.test(asked)) {
-    const closed = await findClosedPeriod(db, Number(asked));
+    // A number that is no closed period (a deleted bookmark, a typo) is said as the period asked, as a wrong word is.
+    const closed = await findClosedPeriod(db, Number(asked)).catch((err: unknown) => {
+      if (!(err instanceof NotFoundError)) throw err;
+      throw new ValidationError([{ field: 'period', key: 'scorecards.errors.noClosedPeriod', params: { value: asked } }]);
+    });
     return { ...base, from: closed.from, to: closed.to, kind: 'closed', closedId: closed.id, label: closed.label };
   }
   if (q.from !== undefined || q.to !== undefined) {

@@ -24,10 +24,15 @@ function cell(result: PeriodResult, column: (typeof EXPORT_COLUMNS)[number]): st
   return value as string | number;
 }
 
-/** CSV is text: the score written with its two decimals, as the pages show it (a spreadsheet still reads a number). */
+/**
+ * CSV is text: the score written with its two decimals and the components with their one, as the pages and the
+ * workbook's number formats show them (50.0, not 50; a spreadsheet still reads a number).
+ */
 function csvCell(result: PeriodResult, column: (typeof EXPORT_COLUMNS)[number]): string | number | null {
   const value = cell(result, column);
-  return column === 'score' && value !== null ? formatScore(value) : value;
+  if (value === null) return value;
+  if (column === 'score') return formatScore(value);
+  return isComponent(column) ? Number(value).toFixed(1) : value;
 }
 
 /** The components are percentages (50.0 is 50 %): their headers say so, as the charts' legends do. */

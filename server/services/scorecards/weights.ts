@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { ValidationError, type FieldError } from '../../errors';
 import { isIsoDate } from '../calendar/dates';
-import { COMPONENTS, DEFAULT_WEIGHTS, type Weights } from './components';
+import { COMPONENTS, DEFAULT_WEIGHTS, type Component, type Weights } from './components';
 import { typedWholeNumber } from '../typed-number';
 
 export interface WeightsVersion {
@@ -47,6 +47,8 @@ export const MAX_WEIGHTS_NOTE = 500;
 export function parseWeights(
   body: Record<string, unknown>,
   today: string,
+  /** A component as the reader knows it (时效性), for the messages naming a weight. */
+  label: (component: Component) => string = (c) => c,
 ): { weights: Weights; validFrom: string; note: string | null } {
   const nested = (body.weights && typeof body.weights === 'object' ? body.weights : {}) as Record<string, unknown>;
   const problems: FieldError[] = [];
@@ -57,7 +59,7 @@ export function parseWeights(
     const digits = typedWholeNumber(text, 3);
     const n = digits === null ? NaN : Number(digits);
     if (!Number.isInteger(n) || n < 0 || n > 100)
-      problems.push({ field: `weights.${c}`, key: 'scorecards.errors.weight', params: { value: text } });
+      problems.push({ field: `weights.${c}`, key: 'scorecards.errors.weight', params: { label: label(c), value: text } });
     else weights[c] = n;
   }
   if (!problems.length && COMPONENTS.every((c) => weights[c] === 0))
