@@ -154,6 +154,23 @@ describe('scorecard forms with bad input', () => {
     expect(await written()).toEqual(before);
     // A missing appeal is still a 404, whatever the answer.
     await office.agent.post('/scorecards/appeals/99999/answer').type('form').send({ _csrf: office.csrf, answer: '' }).expect(404);
+    // Answered, then answered again (a colleague's form open on the old page): back on the period's page at that
+    // appeal, saying so, with the first answer there — not a bare error page.
+    await office.agent
+      .post(`/scorecards/appeals/${appeal.id}/answer`)
+      .type('form')
+      .send({ _csrf: office.csrf, answer: '已核实，维持。' })
+      .expect(302);
+    const again = await office.agent
+      .post(`/scorecards/appeals/${appeal.id}/answer`)
+      .type('form')
+      .send({ _csrf: office.csrf, answer: '第二个答复' })
+      .expect(303);
+    expect(again.headers.location).toBe(`/scorecards/periods/${periodId}#appeal-${appeal.id}`);
+    const page = (await office.agent.get(`/scorecards/periods/${periodId}`).expect(200)).text;
+    expect(page).toContain('该申诉已答复');
+    expect(page).toContain('已核实，维持。');
+    expect((await t.db.knex('scorecard_appeals').where({ id: appeal.id }).first()).answer).toBe('已核实，维持。');
   });
 
   it('brings the dashboard back with a reversed range under the end date, the dates as typed', async () => {

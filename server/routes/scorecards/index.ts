@@ -485,6 +485,12 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         return row;
       });
     } catch (err) {
+      // Answered already (a colleague first, a form sent twice): said on the period's page, where that answer is.
+      if (err instanceof AppError && err.status === 409) {
+        const { period_id } = await findAppeal(db, appealId);
+        req.session.flash = { kind: 'error', text: req.t(err.messageKey, err.params) };
+        return res.redirect(303, `/scorecards/periods/${period_id}#appeal-${appealId}`);
+      }
       if (!(err instanceof ValidationError)) throw err;
       // The appeal exists (answerAppeal looks it up before it reads the answer): back to its period's page.
       const { period_id } = await findAppeal(db, appealId);
