@@ -126,7 +126,7 @@ describe('check pages: a table page', () => {
       const panel = resultsOf((await steward.agent.get('/catalog/tables/staff').expect(200)).text);
       expect(panel).toContain('最近一次无法检查此表');
       // A steward is told it is not their data's problem; the code and the hub's message are the IT office's.
-      expect(panel).toContain('这是检查运行的问题，不是本表数据的问题');
+      expect(panel).toContain('这是检查运行的问题，不是本表数据的问题：信息办已收到通知。 下表是此前最近一次检查的结果。');
       expect(panel).not.toContain('table_missing');
       expect(panel).toMatch(/必填<\/span><\/td>\s*<td>职工号<\/td>\s*<td><span class="badge failed">未通过/);
     } finally {

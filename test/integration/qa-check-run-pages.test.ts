@@ -80,6 +80,9 @@ describe('check-run pages for the IT office', () => {
     const forSteward = panel((await steward.agent.get('/catalog/tables/absent').expect(200)).text);
     expect(forSteward).toContain('最近一次无法检查此表： 这是检查运行的问题，不是本表数据的问题：信息办已收到通知');
     expect(forSteward).not.toContain('核对数据目录中的表名');
+    // The table was never checked: no "results of the last check before it" above 尚未检查.
+    expect(forSteward).not.toContain('下表是此前最近一次检查的结果');
+    expect(forSteward).toContain('尚未检查');
     // The code and the hub's message tell the hub's internals: the IT office's, not a steward's.
     expect(forSteward).not.toContain('table_missing');
     expect(forSteward).not.toContain('中台中不存在表');

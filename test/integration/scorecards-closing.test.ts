@@ -102,8 +102,17 @@ describe('closing assessment periods', () => {
     expect((await office.agent.get(`/scorecards/periods/${id}`).expect(200)).text).toContain(link);
     expect((await leader.agent.get(`/scorecards/periods/${id}`).expect(200)).text).toContain(link);
     await leader.agent.get(`/scorecards/export.xlsx?period=${id}`).expect(200);
-    expect((await steward.agent.get(`/scorecards/periods/${id}`).expect(200)).text).not.toContain('/scorecards/export.');
+    const stewards = (await steward.agent.get(`/scorecards/periods/${id}`).expect(200)).text;
+    expect(stewards).not.toContain('/scorecards/export.');
     await steward.agent.get(`/scorecards/export.xlsx?period=${id}`).expect(403);
+    // Their own row only, so its rank says out of how many (as the periods list does); the office's table needs not.
+    const { results } = await t.db.knex('assessment_periods').where({ id }).first('results');
+    const ranked = (results as { rank: number | null }[]).filter((r) => r.rank !== null).length;
+    expect(ranked).toBeGreaterThan(0);
+    expect(stewards).toMatch(new RegExp(`<tr><td class="num">\\d+ / ${ranked}</td>`));
+    expect((await office.agent.get(`/scorecards/periods/${id}`).expect(200)).text).not.toMatch(
+      /<td class="num">\d+ \/ \d+<\/td>/,
+    );
   });
 
   it('shows hours since the last update with one decimal', async () => {

@@ -385,6 +385,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         ...r,
         appeal: byDepartment.get(r.department) ?? null,
       })),
+      // A department reads its own row only: its rank says out of how many, as the periods list does (5 / 8).
+      rankedOf: all ? null : closed.results.filter((r) => r.rank !== null).length,
       barChart: rankingChart(req, results as RankedResult[]),
       // What the department and the IT office typed, as every reader sees it: ID numbers and phones masked
       // (the sharing workflow's opinions and the tickets' comments are shown so too).
