@@ -129,7 +129,9 @@ describe('the sharing form (/sharing/new)', () => {
       for (const action of ['submit', 'draft'] as const) {
         const { res, changed } = await sendForm(action, { field: 'material', name, content });
         expect({ action, status: res.status }).toEqual({ action, status: 422 });
-        expect(res.text).toContain(html(zh('sharing.errors.upload.bad_type', { filename: name })));
+        expect(res.text).toContain(
+          html(zh('sharing.errors.upload.bad_type', { filename: name, label: zh('sharing.form.material') })),
+        );
         expect(changed).toEqual([]);
       }
     },
