@@ -25,6 +25,8 @@ export async function tableChecksView(db: Knex, table: CatalogTable, user: Curre
     .map((r) => {
       const kind = String(r.check_kind);
       const params = new URLSearchParams({ table: table.name, check: kind, ...(r.field_name ? { field: r.field_name } : {}) });
+      // Freshness and a custom rule judge the whole table: "1 / 1" would read as one row of one.
+      const tableVerdict = isTableVerdict(kind, r.field_name);
       return {
         kind,
         kindLabel: checkLabel(t, kind),
@@ -33,8 +35,9 @@ export async function tableChecksView(db: Knex, table: CatalogTable, user: Curre
         passed: r.passed,
         violations: Number(r.violations),
         checked: Number(r.checked_rows),
-        // Freshness and a custom rule judge the whole table: "1 / 1" would read as one row of one.
-        tableVerdict: isTableVerdict(kind, r.field_name),
+        tableVerdict,
+        // What its trend chart plots: rows in violation, or (a whole-table verdict) 1 for failed, 0 for passed.
+        trendLabel: t(tableVerdict ? 'checks.latest.trendVerdict' : 'checks.violations'),
         severity: r.severity,
         checkedAt: r.checked_at,
         // A catalog rule's message says what is wrong when it fires ("教职工人数较上次检查下降超过20%"): not beside "passed".
@@ -43,13 +46,14 @@ export async function tableChecksView(db: Knex, table: CatalogTable, user: Curre
       };
     })
     .sort((a, b) => Number(a.passed) - Number(b.passed) || b.violations - a.violations);
+  const failing = results.filter((r) => !r.passed);
   return {
     table: table.name,
     results,
     // Every check has a trend chart: the six worst failing ones in sight, the others drawn when their list is
     // opened (a passing check's chart shows its improvement; twenty charts at once would be twenty requests).
-    trendsShown: results.filter((r) => !r.passed).slice(0, 6),
-    trendsFolded: [...results.filter((r) => !r.passed).slice(6), ...results.filter((r) => r.passed)],
+    trendsShown: failing.slice(0, 6),
+    trendsFolded: [...failing.slice(6), ...results.filter((r) => r.passed)],
     lastError: lastOutcome?.status === 'error' ? tableErrorView(t, lastOutcome, can(user, 'checks.run')) : null,
     canRun: can(user, 'checks.run'),
   };

@@ -9,7 +9,7 @@ import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../.
 import { appendAudit } from '../../services/audit';
 import { checkRunnerDeps } from '../../services/checks/deps';
 import { checkTrend, getRun, listRuns } from '../../services/checks/queries';
-import { claimRun, DEFAULT_STALE_AFTER_MS, executeRun } from '../../services/checks/runs';
+import { claimManualRun, executeRun } from '../../services/checks/runs';
 import { loadCurrentCatalog, universityTimezone } from '../../services/catalog/repository';
 import { checkLabel, isTableVerdict, tableErrorView } from '../../presenters/check-label';
 import { trendLabels } from '../../presenters/check-trend';
@@ -62,34 +62,7 @@ export function checkRoutes(ctx: AppContext): Router {
         return res.redirect('/runs');
       }
     }
-    // One "run now" at a time for the same tables: a second press (another tab, a colleague) opens the run that is
-    // checking them instead of checking every table twice (it would also leave each busy table to the first run).
-    // Under a lock, so two presses at the same moment cannot both find none going.
-    const claimed = await db.transaction(async (trx) => {
-      await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', ['hubwatch check run now']);
-      const going = await trx('check_runs')
-        .where({ status: 'running' })
-        .where('heartbeat_at', '>', trx.raw(`now() - (? * interval '1 millisecond')`, [DEFAULT_STALE_AFTER_MS]))
-        .where((q) => {
-          q.whereNull('scope');
-          if (table) q.orWhereRaw('? = ANY (scope)', [table]);
-        })
-        // A run that already checked this table (a full run past it) would not check it again: a new run does.
-        .modify((q) => {
-          if (table)
-            q.whereNotExists((x) =>
-              x
-                .select(trx.raw('1'))
-                .from('check_run_tables as d')
-                .whereRaw('d.run_id = check_runs.id')
-                .where('d.table_name', table),
-            );
-        })
-        .orderBy('id')
-        .first('id');
-      if (going) return { going: Number(going.id) };
-      return { runId: await claimRun(trx, { trigger: 'manual', scope: table ? [table] : null, requestedBy: req.user!.id }) };
-    });
+    const claimed = await claimManualRun(db, { table, requestedBy: req.user!.id });
     if (claimed.going !== undefined) {
       req.session.flash = { kind: 'info', text: req.t('checks.errors.alreadyRunning', { id: claimed.going }) };
       return res.redirect(`/runs/${claimed.going}`);

@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import type { AppContext } from '../../context';
 import { DEFAULT_LOCALE, hasKey, translate, type Locale } from '../../i18n';
 import { notifierFromConfig } from '../notifications';
@@ -9,21 +8,6 @@ import { claimRun, CheckRunnerDeps, executeRun } from './runs';
 /** The notice's sentence on what a table error means and what to do; none for a code this version does not know. */
 const errorHint = (locale: Locale, code: string) =>
   hasKey(DEFAULT_LOCALE, `checks.errorCodes.${code}`) ? translate(locale, `checks.errorCodes.${code}`) : '';
-
-/**
- * Runs whose unreachable hub the IT office was told of, per service database (run ids are its own; tests open several
- * in one process): the latest few, as a run's tables fail within minutes.
- */
-const hubDownRuns = new WeakMap<Knex, number[]>();
-/** True for the first table of run `runId` that could not reach the hub, in this process (a run runs in one). */
-function firstHubDownOfRun(db: Knex, runId: number): boolean {
-  const told = hubDownRuns.get(db) ?? [];
-  hubDownRuns.set(db, told);
-  if (told.includes(runId)) return false;
-  told.push(runId);
-  if (told.length > 50) told.shift();
-  return true;
-}
 
 /**
  * Wires the check runner to the rest of the product: results go to the ticket service; a table that
@@ -47,7 +31,7 @@ export function checkRunnerDeps(ctx: AppContext, extra: Partial<CheckRunnerDeps>
       // Tell the IT office when a table goes from checkable to not, or from one problem to another (a missing column
       // where the table was missing is news), not on every run of the same problem. An outage of the hub says nothing
       // about a table: a table missing before it and after it was told of once; an outage is told of once, when it
-      // starts, in one notice for the run, not one per table.
+      // starts, in one notice for the run (the runner calls this for the first table of an outage only).
       const hubDown = code === 'hub_unreachable';
       const previous = await ctx
         .db('check_run_tables')
@@ -59,7 +43,6 @@ export function checkRunnerDeps(ctx: AppContext, extra: Partial<CheckRunnerDeps>
         .orderBy('finished_at', 'desc')
         .first('status', 'error_code');
       if (previous && previous.status === 'error' && previous.error_code === code) return;
-      if (hubDown && !firstHubDownOfRun(ctx.db, runId)) return;
       // The hub's message can quote a row's values (an ID or mobile number): masked, as the pages show it.
       const shown = scrubForLog(message);
       const key = hubDown ? 'checks.notice.hub' : 'checks.notice';

@@ -43,7 +43,7 @@ export interface CheckRunnerDeps {
    * idempotent per stored outcome: recovery hands an outcome over again when a crash may have cut it short.
    */
   onTableResults?: (handoff: TableResultsHandoff) => Promise<void>;
-  /** A table could not be checked (hub down, table missing, timeout): an operational problem. */
+  /** A table could not be checked (hub down, table missing, timeout): an operational problem. For an unreachable hub, the run's first table only. */
   onTableError?: (problem: { runId: number; table: string; code: TableErrorCode; message: string }) => Promise<void>;
   statementTimeoutMs?: number;
   /** CheckContext.scanParts: connections one big table's aggregate may be read on at once. */
@@ -77,6 +77,43 @@ export async function claimRun(db: Knex, opts: ClaimOptions): Promise<number | n
     .ignore()
     .returning('id');
   return rows.length ? Number(rows[0].id) : null;
+}
+
+/**
+ * "Run now" (the IT office's button), one at a time for the same tables: a second press (another tab, a colleague)
+ * gets the live run that is checking them (`going`) instead of checking every table twice — it would also leave each
+ * busy table to the first run. A table press starts a run when the live one has already checked that table. Under a
+ * lock, so two presses at the same moment cannot both find none going.
+ */
+export async function claimManualRun(
+  db: Knex,
+  opts: { table: string | null; requestedBy: number },
+): Promise<{ going: number; runId?: undefined } | { runId: number | null; going?: undefined }> {
+  const { table } = opts;
+  return db.transaction(async (trx) => {
+    await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', ['hubwatch check run now']);
+    const going = await trx('check_runs')
+      .where({ status: 'running' })
+      .where('heartbeat_at', '>', trx.raw(`now() - (? * interval '1 millisecond')`, [DEFAULT_STALE_AFTER_MS]))
+      .where((q) => {
+        q.whereNull('scope');
+        if (table) q.orWhereRaw('? = ANY (scope)', [table]);
+      })
+      .modify((q) => {
+        if (table)
+          q.whereNotExists((x) =>
+            x
+              .select(trx.raw('1'))
+              .from('check_run_tables as d')
+              .whereRaw('d.run_id = check_runs.id')
+              .where('d.table_name', table),
+          );
+      })
+      .orderBy('id')
+      .first('id');
+    if (going) return { going: Number(going.id) };
+    return { runId: await claimRun(trx, { trigger: 'manual', scope: table ? [table] : null, requestedBy: opts.requestedBy }) };
+  });
 }
 
 /** Row counts of each table's latest successful check: the base of `row_count_change`. */
@@ -190,6 +227,9 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
         continue;
       }
       try {
+        // Once the hub could not be reached, the run's other tables are not tried: they fail for the same reason, which
+        // the first one's error (and its notice, onTableError) already says — one notice for the run, not one per table.
+        const sameOutage = unreachable !== undefined;
         outcome = unreachable
           ? { table: table.name, status: 'error', error: unreachable, durationMs: 0, facts: null, results: [] }
           : await runTableChecks(deps.hub.knex, table, ctx, catalog.rules);
@@ -198,7 +238,7 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
         outcomes.push(outcome);
         if (outcome.status === 'ok') {
           await handOffTable(deps, { runId, table: table.name, results, catalog, calendar, now: ctx.now });
-        } else if (outcome.error) {
+        } else if (outcome.error && !sameOutage) {
           await deps.onTableError?.({ runId, table: table.name, code: outcome.error.code, message: outcome.error.message });
         }
       } finally {
