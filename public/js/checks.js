@@ -21,9 +21,9 @@
         }),
         datasets: [
           {
-            label: labels.ms,
+            label: labels.seconds,
             data: runs.map(function (r) {
-              return r.ms;
+              return r.seconds;
             }),
             borderColor: palette('--chart-primary'),
             yAxisID: 'y',
@@ -40,10 +40,11 @@
       },
       options: {
         maintainAspectRatio: false,
-        // Milliseconds and failed checks are whole numbers: whole ticks (a run with 1 failure read 0.2, 0.4, …).
         scales: {
-          // Each axis titled by its line's own label: two unlabelled scales side by side read as one.
-          y: { beginAtZero: true, position: 'left', ticks: { precision: 0 }, title: { display: true, text: labels.ms } },
+          // Each axis titled by its line's own label: two unlabelled scales side by side read as one. Seconds keep
+          // their tenths (a demo run takes 0.4 s); failed checks are whole numbers, so whole ticks (a run with 1
+          // failure read 0.2, 0.4, …).
+          y: { beginAtZero: true, position: 'left', title: { display: true, text: labels.seconds } },
           y1: {
             beginAtZero: true,
             position: 'right',

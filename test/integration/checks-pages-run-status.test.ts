@@ -106,4 +106,21 @@ describe('check pages: what a run found', () => {
     expect(row).toContain('<td class="num">1,200 / 1,200</td>');
     expect(row).toContain('<td class="num">4,321</td>');
   });
+
+  it("gives a long run's duration in minutes and seconds, in the list, on its page and in the chart", async () => {
+    const runId = (await claimRun(t.db.knex, { trigger: 'schedule' }))!;
+    const started = new Date(Date.now() - 144_235);
+    await t.db
+      .knex('check_runs')
+      .where({ id: runId })
+      .update({ status: 'completed', started_at: started, finished_at: new Date(started.getTime() + 144_235) });
+    const list = await office.agent.get('/runs?status=completed').expect(200);
+    const row = new RegExp(`<td><a href="/runs/${runId}">${runId}</a></td>[\\s\\S]*?</tr>`).exec(list.text)?.[0];
+    expect(row).toContain('<td class="num">2 分 24 秒</td>');
+    const chart = JSON.parse(/<script type="application\/json" id="runs-data">([^<]*)<\/script>/.exec(list.text)![1]);
+    expect(chart).toContainEqual(expect.objectContaining({ id: runId, seconds: 144.2 }));
+    expect(list.text).toContain('耗时（秒）');
+    const page = await office.agent.get(`/runs/${runId}`).expect(200);
+    expect(page.text).toContain(' · 2 分 24 秒');
+  });
 });

@@ -46,7 +46,11 @@ export function checkRoutes(ctx: AppContext): Router {
         .filter((r) => r.finished_at)
         // A run that checked no table (the hub unreachable, no catalog) found nothing: a gap in the failures line,
         // not a 0 that reads as perfect data.
-        .map((r) => ({ id: r.id, ms: durationMs(r), failed: r.tables_done > r.tables_failed ? r.checks_failed : null })),
+        .map((r) => {
+          const ms = durationMs(r);
+          const seconds = ms == null ? null : Math.round(ms / 100) / 10;
+          return { id: r.id, seconds, failed: r.tables_done > r.tables_failed ? r.checks_failed : null };
+        }),
     });
   });
 
