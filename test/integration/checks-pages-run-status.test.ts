@@ -107,6 +107,30 @@ describe('check pages: what a run found', () => {
     expect(row).toContain('<td class="num">4,321</td>');
   });
 
+  it('finds the runs in which a table could not be checked, and says when none matches', async () => {
+    const broken = (await claimRun(t.db.knex, { trigger: 'schedule' }))!;
+    await t.db
+      .knex('check_runs')
+      .where({ id: broken })
+      .update({ status: 'completed', tables_total: 2, tables_done: 2, tables_failed: 1, finished_at: new Date() });
+    const clean = (await claimRun(t.db.knex, { trigger: 'schedule' }))!;
+    await t.db
+      .knex('check_runs')
+      .where({ id: clean })
+      .update({ status: 'completed', tables_total: 2, tables_done: 2, tables_failed: 0, finished_at: new Date() });
+
+    const list = await office.agent.get('/runs?status=completed&table_errors=1').expect(200);
+    expect(list.text).toContain(`<a href="/runs/${broken}">${broken}</a>`);
+    expect(list.text).not.toContain(`<a href="/runs/${clean}">${clean}</a>`);
+    expect(list.text).toContain('name="table_errors" value="1" checked');
+    const ids = [...list.text.matchAll(/<td><a href="\/runs\/(\d+)">/g)].map((m) => Number(m[1]));
+    const failedCounts = await t.db.knex('check_runs').whereIn('id', ids).pluck('tables_failed');
+    expect(failedCounts.every((n: number) => Number(n) > 0)).toBe(true);
+
+    const none = await office.agent.get('/runs?status=failed&table_errors=1').expect(200);
+    expect(none.text).toContain('没有符合筛选条件的检查运行。');
+  });
+
   it("gives a long run's duration in minutes and seconds, in the list, on its page and in the chart", async () => {
     const runId = (await claimRun(t.db.knex, { trigger: 'schedule' }))!;
     const started = new Date(Date.now() - 144_235);

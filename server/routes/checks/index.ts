@@ -30,7 +30,8 @@ export function checkRoutes(ctx: AppContext): Router {
   router.get('/runs', authorize('runs.view'), async (req, res) => {
     const { page, perPage } = pageParams(req.query, 30);
     const status = RUN_STATUSES.includes(String(req.query.status)) ? String(req.query.status) : undefined;
-    const { rows, total } = await listRuns(db, { limit: perPage, offset: (page - 1) * perPage, status });
+    const withTableErrors = req.query.table_errors === '1';
+    const { rows, total } = await listRuns(db, { limit: perPage, offset: (page - 1) * perPage, status, withTableErrors });
     const last = pastLastPage(req.originalUrl, page, perPage, total);
     if (last) return redirectKeepingFlash(req, res, last);
     res.render('pages/checks/runs', {
@@ -38,6 +39,7 @@ export function checkRoutes(ctx: AppContext): Router {
       runs: rows.map((r) => ({ ...r, durationMs: durationMs(r) })),
       statuses: RUN_STATUSES,
       status: status ?? '',
+      withTableErrors,
       canRun: can(req.user!, 'checks.run'),
       pager: pagination(req.originalUrl, page, perPage, total),
       chart: rows

@@ -20,10 +20,12 @@ export interface CheckRunRow {
 
 export async function listRuns(
   db: Knex,
-  opts: { limit: number; offset: number; status?: string },
+  opts: { limit: number; offset: number; status?: string; withTableErrors?: boolean },
 ): Promise<{ rows: CheckRunRow[]; total: number }> {
   const base = db('check_runs').modify((q) => {
     if (opts.status) q.where({ status: opts.status });
+    // Runs in which some table could not be checked (missing, timed out, the hub down): what the IT office looks for.
+    if (opts.withTableErrors) q.where('tables_failed', '>', 0);
   });
   const [rows, [{ n }]] = await Promise.all([
     base.clone().orderBy('id', 'desc').limit(opts.limit).offset(opts.offset).select('*'),
