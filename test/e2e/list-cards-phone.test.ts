@@ -50,6 +50,7 @@ const PAGES: ListPage[] = [
     path: '/sharing/structure-changes',
     cell: { selector: 'td:nth-child(6)', label: { 'zh-CN': '计划变更日期', en: 'Planned date' } },
   },
+  { login: 'itoffice', path: '/runs', cell: { selector: 'td.when', label: { 'zh-CN': '开始时间', en: 'Started' } } },
 ];
 const TABLE_PAGES = PAGES.filter((p) => p.cell);
 
