@@ -1,3 +1,21 @@
+import type { Translator } from '../i18n';
+import { isTableVerdict } from './check-label';
+
+/**
+ * The trend chart of one check, as a table page and a ticket page draw it: where its points come from (every
+ * part encoded: a custom rule's name is free text and may hold `&`, `#` or spaces) and what it plots — rows in
+ * violation, or for a whole-table verdict (freshness, a custom rule) 1 for failed, 0 for passed.
+ */
+export function checkTrendChart(t: Translator, table: string, kind: string, field: string | null) {
+  const params = new URLSearchParams({ table, check: kind, ...(field ? { field } : {}) });
+  const tableVerdict = isTableVerdict(kind, field);
+  return {
+    trendUrl: `/checks/trend?${params.toString()}`,
+    tableVerdict,
+    trendLabel: t(tableVerdict ? 'checks.latest.trendVerdict' : 'checks.violations'),
+  };
+}
+
 /** One point of a check's trend: when its run checked the table, and which run that was. */
 export interface TrendPoint {
   at: Date;

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Translator } from '../i18n';
-import { checkLabel, isTableVerdict, tableErrorView } from './check-label';
+import { checkLabel, tableErrorView } from './check-label';
+import { checkTrendChart } from './check-trend';
 import { can, CurrentUser } from '../policies';
 import { tableRunHistory } from '../services/checks/queries';
 import type { CatalogTable } from '../services/catalog/types';
@@ -24,9 +25,8 @@ export async function tableChecksView(db: Knex, table: CatalogTable, user: Curre
   const results = latest
     .map((r) => {
       const kind = String(r.check_kind);
-      const params = new URLSearchParams({ table: table.name, check: kind, ...(r.field_name ? { field: r.field_name } : {}) });
       // Freshness and a custom rule judge the whole table: "1 / 1" would read as one row of one.
-      const tableVerdict = isTableVerdict(kind, r.field_name);
+      const { trendUrl, tableVerdict, trendLabel } = checkTrendChart(t, table.name, kind, r.field_name);
       return {
         kind,
         kindLabel: checkLabel(t, kind),
@@ -36,13 +36,12 @@ export async function tableChecksView(db: Knex, table: CatalogTable, user: Curre
         violations: Number(r.violations),
         checked: Number(r.checked_rows),
         tableVerdict,
-        // What its trend chart plots: rows in violation, or (a whole-table verdict) 1 for failed, 0 for passed.
-        trendLabel: t(tableVerdict ? 'checks.latest.trendVerdict' : 'checks.violations'),
+        trendLabel,
         severity: r.severity,
         checkedAt: r.checked_at,
         // A catalog rule's message says what is wrong when it fires ("教职工人数较上次检查下降超过20%"): not beside "passed".
         message: r.passed ? null : r.message,
-        trendUrl: `/checks/trend?${params.toString()}`,
+        trendUrl,
       };
     })
     .sort((a, b) => Number(a.passed) - Number(b.passed) || b.violations - a.violations);

@@ -60,3 +60,14 @@ it('says nothing for an error report or a custom rule, which have no catalog rul
     (await ruleOf({ check: 'rule:loan_reader_missing', table: 'library_loan', field: undefined, department: 'LIB' })).rule,
   ).toBeNull();
 });
+
+it('draws a custom rule’s trend from the rule’s own results, whatever its name holds (& # and spaces)', async () => {
+  const check = 'rule:借阅 & 归还 #1';
+  const { html } = await ruleOf({ check, table: 'library_loan', field: undefined, department: 'LIB' });
+  const canvas = /<canvas data-trend="([^"]*)" data-label="([^"]*)"/.exec(html);
+  const url = new URL(canvas![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '='), 'http://x');
+  expect(url.pathname).toBe('/checks/trend');
+  expect(Object.fromEntries(url.searchParams)).toEqual({ table: 'library_loan', check });
+  // A custom rule judges the whole table: its chart plots 1 for failed, 0 for passed.
+  expect(canvas![2]).toBe('未通过为 1，通过为 0');
+});

@@ -8,7 +8,7 @@ import { safeLocalPath } from '../../http/safe-redirect';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
-import { isTableVerdict } from '../../presenters/check-label';
+import { checkTrendChart } from '../../presenters/check-trend';
 import { isBlankKey } from '../../presenters/sample-keys';
 import { ticketRule } from '../catalog/present';
 import { appendAudit } from '../../services/audit';
@@ -339,7 +339,8 @@ export function ticketsRoutes(ctx: AppContext): Router {
         ? `/catalog/tables/${encodeURIComponent(table.name)}${ticket.field_name ? `#field-${encodeURIComponent(ticket.field_name)}` : ''}`
         : null,
       rule: table && current ? ticketRule(current.catalog, table, ticket.field_name, t.check, req.locale, req.t) : null,
-      tableVerdict: isTableVerdict(t.check, ticket.field_name),
+      // The check's trend (where its points come from, what it plots) as the table page draws it.
+      trend: checkTrendChart(req.t, ticket.table_name, t.check, ticket.field_name),
       sampleColumns: sampleColumns.map((name) => ({ name, title: titleOf(name) })),
       samples,
       // Every sample's key is blank (the missing value is the key itself, e.g. 职工号 not yet filled in): rows of
