@@ -7,6 +7,7 @@
  * English (`noticeText`, `noticeTextEn`); no personal data: the request's number, the stage and a standard reason.
  */
 import type { Knex } from 'knex';
+import type { MessageParams } from '../../errors';
 import { can, type CurrentUser } from '../../policies';
 import { addToInbox, noticeText, noticeTextEn, settleNotices } from '../notifications';
 import { toCurrentUser, type UserRow } from '../users';
@@ -167,21 +168,21 @@ export async function noticeNoLongerNeeded(
     pending.flatMap((stage) => stageReviewers(users, stage, stages, today)).filter((id) => !('by' in why) || id !== why.by),
   );
   if (!reviewers.size) return;
-  const [kind, key, params, paramsEn] =
+  const notice: { kind: string; key: string; zh: MessageParams; en: MessageParams } =
     'refusedAt' in why
-      ? [
-          'sharing.refused_elsewhere',
-          'sharing.notices.refusedElsewhere',
-          { id: request.id, stage: stageZh(why.refusedAt) },
-          { id: request.id, stage: stageEn(why.refusedAt) },
-        ]
-      : ['sharing.withdrawn', 'sharing.notices.withdrawn', { id: request.id }, { id: request.id }];
+      ? {
+          kind: 'sharing.refused_elsewhere',
+          key: 'sharing.notices.refusedElsewhere',
+          zh: { id: request.id, stage: stageZh(why.refusedAt) },
+          en: { id: request.id, stage: stageEn(why.refusedAt) },
+        }
+      : { kind: 'sharing.withdrawn', key: 'sharing.notices.withdrawn', zh: { id: request.id }, en: { id: request.id } };
   await addToInbox(trx, [...reviewers], {
-    kind,
-    title: noticeText(key, params),
+    kind: notice.kind,
+    title: noticeText(notice.key, notice.zh),
     body: '',
     link: link(request.id),
-    en: { title: noticeTextEn(key, paramsEn), body: '' },
+    en: { title: noticeTextEn(notice.key, notice.en), body: '' },
   });
 }
 
