@@ -1,4 +1,4 @@
-import { reportBody, useReportsWorld } from '../factories/reports';
+import { MONDAY, reportBody, useReportsWorld } from '../factories/reports';
 
 /**
  * A reporter's page says what happened to their report from its first step. A report the IT office had
@@ -74,4 +74,45 @@ it('a report routed by the IT office shows it was sent and routed, then what the
 it('a report sent straight to the department (no triage) starts with its sending', async () => {
   const id = await file('name', '姓名填写有误');
   expect(await steps(id)).toEqual(['提交报告']);
+});
+
+it('the ticket of a routed report says when the reporter sent it and who routed it, not only the routing’s time', async () => {
+  await triage(true);
+  // Sent on Monday at 10:00; the IT office routes it an hour and a half later.
+  const id = await file('political_status', '政治面貌应为中共党员（另一条）');
+  world.ctx.now = () => new Date(MONDAY.getTime() + 90 * 60_000);
+  try {
+    const office = await world.as('office');
+    await office.agent
+      .post(`/reports/${id}/route`)
+      .type('form')
+      .send({ _csrf: office.csrf, department: 'ORG', back: '/reports/triage' })
+      .expect(302);
+  } finally {
+    world.ctx.now = () => MONDAY;
+    await triage(false);
+  }
+  const ticketId = Number((await world.db('reports').where({ id }).first('ticket_id')).ticket_id);
+  const org = await world.as('orgSteward');
+  const entryOf = (html: string) =>
+    [...html.matchAll(/<li>([\s\S]*?)<\/li>/g)]
+      .map((m) =>
+        m[1]
+          .replace(/<blockquote>[\s\S]*?<\/blockquote>/g, '')
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      )
+      // The record's ticket from the first test (answered fixed, so this report reopened it): its last report.
+      .filter((line) => line.includes('报告人甲') && line.includes('用户报告数据错误'))
+      .pop();
+  for (const path of [`/tickets/${ticketId}`, `/reports/tickets/${ticketId}`]) {
+    const page = (await org.agent.get(path).expect(200)).text;
+    expect({ path, entry: entryOf(page) }).toEqual({
+      path,
+      entry: expect.stringMatching(
+        /^2026-03-02 11:30 报告人甲 .*用户报告数据错误.*报告提交于 2026-03-02 10:00，由 信息办专员 分派$/,
+      ),
+    });
+  }
 });

@@ -63,7 +63,7 @@ import {
 } from '../../services/tickets';
 import { CONTENT_TYPES, downloadName, loadUpload } from '../../services/uploads';
 import { listReturnPath } from '../tickets';
-import { actionsFor, extensionNote } from '../tickets/presenter';
+import { actionsFor, extensionNote, reportRouting } from '../tickets/presenter';
 import { tellReportReopened } from '../tickets/notices';
 import { fileOf, formFields, formModel, multipart, rawFrom, uploadErrorOf } from './form';
 import { conflictText, departmentNames, namesOf, tableMenu } from './present';
@@ -400,6 +400,7 @@ export function reportsRoutes(ctx: AppContext): Router {
     const history = (work ? events : maskReportHistory(events, field, known)).map((e) => ({
       ...e,
       note: extensionNote(req.t, e.kind, e.details ?? {}),
+      routed: reportRouting(e),
     }));
     // The current answer as its history entry shows it: for everyone as the ticket service shows
     // free text (shownFreeText), for readers outside the department by the report rule as well.

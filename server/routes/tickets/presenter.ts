@@ -106,7 +106,20 @@ export type ShownEvent = TicketEventRow & {
   note?: string;
   /** The check run the event came from, linked for those who may open the runs pages. */
   run?: { label: string; href: string | null };
+  /** A report the IT office routed from triage: when the reporter sent it, who routed it (`reportRouting`). */
+  routed?: { reportedAt: string; by: string };
 };
+
+/**
+ * A routed report's history entry is recorded when the department got it, in the reporter's name: it says when the
+ * reporter sent it and who routed it, or it reads as the reporter's act at the routing's time.
+ */
+export function reportRouting(e: Pick<TicketEventRow, 'kind' | 'details'>): ShownEvent['routed'] {
+  const d = e.details ?? {};
+  return e.kind === 'reported' && typeof d.reported_at === 'string' && typeof d.routed_by === 'string'
+    ? { reportedAt: d.reported_at, by: d.routed_by }
+    : undefined;
+}
 
 /** 人事处（HR） in Chinese, 人事处 (HR) in English. */
 const departmentLabel = (t: Translator, names: ReadonlyMap<string, string>, code: unknown) => {
@@ -188,7 +201,8 @@ export function withNotes(
           }),
         ),
       };
-    return e;
+    const routed = reportRouting(e);
+    return routed ? { ...e, routed } : e;
   });
 }
 

@@ -351,6 +351,7 @@ export async function routeTriagedReport(
         row.observed_value,
       ),
       actor,
+      routed: { reportedAt: new Date(row.created_at), by: input.actor.name },
       calendar,
       now: input.now,
       origin: input.origin,

@@ -56,6 +56,12 @@ export interface FileReportInput {
   /** The record key as stewards may see it (sensitive key columns masked). */
   sampleKey: Record<string, string>;
   reportId: number;
+  /**
+   * A report the IT office routed from triage: when the reporter sent it and who routed it. The ticket's history
+   * records the report at the routing (when the department got it), in the reporter's name; these say the rest,
+   * so the entry does not read as the reporter's act at the routing's time.
+   */
+  routed?: { reportedAt: Date; by: string };
   description: string;
   suggestedValue: string | null;
   /**
@@ -112,7 +118,11 @@ export async function fileReport(
     at: input.now,
     actor: input.actor,
     comment: input.description,
-    details: { report_id: input.reportId, suggested_value: input.suggestedValue ?? undefined },
+    details: {
+      report_id: input.reportId,
+      suggested_value: input.suggestedValue ?? undefined,
+      ...(input.routed ? { reported_at: input.routed.reportedAt.toISOString(), routed_by: input.routed.by } : {}),
+    },
   };
   const auditView = {
     comment: input.audited.description,
