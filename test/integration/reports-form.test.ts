@@ -225,3 +225,9 @@ rules:
     expect(tableOptions(after.text)).toContain('<option value="staff_basic" >教职工基本信息 (staff_basic)</option>');
   });
 });
+
+it('opens the form at /reports, where the form comes back after a mistake or a look-up (a bookmark, a reload, Back)', async () => {
+  const s = await world.as('reporter');
+  const res = await s.agent.get('/reports').expect(303);
+  expect(res.headers.location).toBe('/reports/new');
+});
