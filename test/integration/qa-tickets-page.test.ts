@@ -32,6 +32,17 @@ const tag = (html: string, id: string) => new RegExp(`<(?:textarea|select) id="$
 const invalid = (html: string, id: string) =>
   tag(html, id).includes(`aria-invalid="true" aria-describedby="${id}-error"`) && html.includes(` id="${id}-error">`);
 
+/**
+ * The summary at the page's top of a sent-back form: each message with the id it links to, and whether the page has
+ * that id (the forms are a screen or more below the ticket; the page comes back at its top).
+ */
+const summary = (html: string) =>
+  [
+    ...(/<div class="flash flash-error error-summary" role="alert">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '').matchAll(
+      /<a href="#([^"]+)">([^<]*)<\/a>/g,
+    ),
+  ].map(([, anchor, message]) => ({ message, anchor, found: html.includes(` id="${anchor}"`) }));
+
 describe('a refused form on the ticket page', () => {
   it("ties each message to its input: the steward's dispute reason, fix note and comment", async () => {
     const ticket = (await buildTicket(t.db.knex, catalog, T0, { field: 'name', check: 'required' })).id;
@@ -48,6 +59,9 @@ describe('a refused form on the ticket page', () => {
     expect(invalid(dispute.text, 'dispute-reason')).toBe(true);
     expect(dispute.text).toContain('<p class="field-error" role="alert" id="dispute-reason-error">请填写理由</p>');
     expect(invalid(dispute.text, 'comment')).toBe(false);
+    // …and said at the top, linked to it.
+    expect(summary(dispute.text)).toEqual([{ message: '请填写理由', anchor: 'dispute-reason-error', found: true }]);
+    expect(summary(page)).toEqual([]);
 
     const fixed = await s.agent
       .post(`/tickets/${ticket}/transition`)
@@ -56,6 +70,7 @@ describe('a refused form on the ticket page', () => {
       .expect(422);
     expect(invalid(fixed.text, 'fix-comment')).toBe(true);
     expect(fixed.text).toContain('id="fix-comment-error">最多 2000 个字符</p>');
+    expect(summary(fixed.text)).toEqual([{ message: '最多 2000 个字符', anchor: 'fix-comment-error', found: true }]);
     expect(invalid(fixed.text, 'comment')).toBe(false);
 
     const comment = await s.agent
@@ -65,6 +80,7 @@ describe('a refused form on the ticket page', () => {
       .expect(422);
     expect(invalid(comment.text, 'comment')).toBe(true);
     expect(comment.text).toContain('id="comment-error">请填写备注内容</p>');
+    expect(summary(comment.text)).toEqual([{ message: '请填写备注内容', anchor: 'comment-error', found: true }]);
     expect(invalid(comment.text, 'fix-comment')).toBe(false);
   });
 
@@ -79,6 +95,10 @@ describe('a refused form on the ticket page', () => {
     expect(invalid(reassign.text, 'reassign-department')).toBe(true);
     expect(invalid(reassign.text, 'reassign-reason')).toBe(true);
     expect(invalid(reassign.text, 'close-reason')).toBe(false);
+    expect(summary(reassign.text).map((m) => [m.anchor, m.found])).toEqual([
+      ['reassign-department-error', true],
+      ['reassign-reason-error', true],
+    ]);
 
     const close = await o.agent
       .post(`/tickets/${ticket}/transition`)
@@ -87,6 +107,7 @@ describe('a refused form on the ticket page', () => {
       .expect(422);
     expect(invalid(close.text, 'close-reason')).toBe(true);
     expect(close.text).toContain('id="close-reason-error">请填写理由</p>');
+    expect(summary(close.text)).toEqual([{ message: '请填写理由', anchor: 'close-reason-error', found: true }]);
     expect(invalid(close.text, 'reassign-reason')).toBe(false);
   });
 
@@ -107,9 +128,11 @@ describe('a refused form on the ticket page', () => {
     expect(tag(reassign.text, 'reassign-reason')).toBeTruthy();
     expect(reassign.text).toMatch(/id="reassign-reason"[^>]*>民族由学生处维护<\/textarea>/);
 
-    // A dispute without its reason: one message, under the dispute form.
+    // A dispute without its reason: one message, under the dispute form (and the summary's link to it at the top).
     const dispute = await b.agent.post(`/tickets/${ticket}/dispute`).type('form').send({ _csrf: b.csrf, reason: '' }).expect(422);
-    expect(dispute.text.split('请填写理由')).toHaveLength(2);
+    expect(dispute.text.split('role="alert" id="dispute-reason-error">请填写理由</p>')).toHaveLength(2);
+    expect(dispute.text.split('请填写理由')).toHaveLength(3);
+    expect(summary(dispute.text)).toEqual([{ message: '请填写理由', anchor: 'dispute-reason-error', found: true }]);
     expect(invalid(dispute.text, 'dispute-reason')).toBe(true);
     expect(invalid(dispute.text, 'reassign-reason')).toBe(false);
   });

@@ -82,6 +82,19 @@ interface Department {
 }
 
 /** The department queue, the ticket page with its actions, and the IT office's ticket settings. */
+/** The id prefix of each action form's inputs and messages in show.hbs, by the form sent (`sent`). */
+const ACTION_ERROR_PREFIX: Record<string, string> = {
+  fixed: 'fix',
+  dispute: 'dispute',
+  extension: 'extension',
+  grant: 'grant',
+  refuse: 'refuse',
+  reassign: 'reassign',
+  dismiss: 'dismiss',
+  closed: 'close',
+  comment: '',
+};
+
 export function ticketsRoutes(ctx: AppContext): Router {
   const router = Router();
   const { db } = ctx;
@@ -389,6 +402,23 @@ export function ticketsRoutes(ctx: AppContext): Router {
   router.get('/tickets/:id', authorize('tickets.list'), (req, res) => ticketPage(req, res));
 
   /**
+   * A sent-back action's messages for the summary at the page's top, each linked to its message beside its input
+   * (show.hbs: the action's prefix, the field, "-error"). The action forms sit a screen or more below the ticket, and
+   * the page comes back at its top: a mistake read as if nothing had happened.
+   */
+  function ticketErrorSummary(sent: string, fields: Record<string, string>) {
+    const prefix = ACTION_ERROR_PREFIX[sent];
+    return Object.entries(fields).map(([field, message]) => ({
+      anchor:
+        field === 'to' || field === 'version' || prefix === undefined
+          ? `ticket-${field}-error`
+          : // The close form's note is its reason to the reader (id close-reason), though sent as `comment`.
+            `${prefix ? `${prefix}-` : ''}${sent === 'closed' && field === 'comment' ? 'reason' : field}-error`,
+      message,
+    }));
+  }
+
+  /**
    * Runs one action; a form mistake re-renders the page (422) with the message next to the field.
    * After the action the page shows the ticket again, or — for the IT office's triage (reassign,
    * close), whose forms carry `back` when the ticket was opened from a list — that list page.
@@ -417,7 +447,8 @@ export function ticketsRoutes(ctx: AppContext): Router {
         return ticketPage(req, res, { form: form(), sent }, 409);
       }
       if (!(err instanceof ValidationError)) throw err;
-      return ticketPage(req, res, { fields: fieldMessages(err, req), form: form(), sent }, 422);
+      const fields = fieldMessages(err, req);
+      return ticketPage(req, res, { fields, errorSummary: ticketErrorSummary(sent, fields), form: form(), sent }, 422);
     }
     req.session.flash = { kind: 'success', text: req.t(flashKey) };
     res.redirect(back());
