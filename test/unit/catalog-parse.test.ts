@@ -403,7 +403,15 @@ describe('parseCatalog: every problem with its line, path and message', () => {
   it('bad regular expressions, and constructs PostgreSQL reads differently', () => {
     const bad = onlyError(withFields("      - { name: x, pattern: '^[0-9' }"));
     expect(bad).toMatchObject({ line: 24, path: 'tables[1].fields[1].pattern', code: 'bad_pattern' });
-    expect(bad.en).toMatch(/^regular expression "\^\[0-9": is not a valid regular expression: /);
+    // One sentence in each language: V8's own message repeated the pattern and was English on Chinese pages too.
+    expect(bad.en).toBe('regular expression "^[0-9" is not valid: unterminated character class');
+    expect(bad.zh).toBe('正则表达式“^[0-9”无效：方括号 [ ] 未闭合');
+    expect(onlyError(withFields("      - { name: x, pattern: '^[0-9]{8})$' }")).zh).toBe(
+      '正则表达式“^[0-9]{8})$”无效：多出一个右括号 )',
+    );
+    expect(onlyError(withFields("      - { name: x, pattern: '+86' }")).zh).toBe(
+      '正则表达式“+86”无效：量词 * + ? {n} 前面没有可重复的内容',
+    );
     expect(onlyError(withFields("      - { name: x, pattern: '^(?<year>[0-9]{4})$' }"))).toMatchObject({
       code: 'bad_pattern',
       en: 'regular expression "^(?<year>[0-9]{4})$": named groups (?<name>…) are not supported by PostgreSQL; use (…)',

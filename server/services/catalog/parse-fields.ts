@@ -90,7 +90,7 @@ function readPattern(r: Reader, node: AnyNode, path: string): string | null {
   if (pattern === null) return null;
   const problem = checkPattern(pattern);
   if (!problem) return pattern;
-  r.report(node, path, 'bad_pattern', `正则表达式 "${pattern}" ${problem.zh}`, `regular expression "${pattern}": ${problem.en}`);
+  r.report(node, path, 'bad_pattern', `正则表达式“${pattern}”${problem.zh}`, `regular expression "${pattern}"${problem.en}`);
   return null;
 }
 

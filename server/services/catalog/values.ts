@@ -110,16 +110,43 @@ const NON_PORTABLE: { test: RegExp; zh: string; en: string }[] = [
   { test: /^\(\?[a-z]+\)/, zh: '不支持内嵌选项 (?i) 等', en: 'embedded options such as (?i) are not supported' },
 ];
 
-/** Null when the pattern compiles as a JavaScript RegExp and avoids constructs PostgreSQL reads differently. */
+/**
+ * What V8 says of a pattern it cannot compile, in Chinese: its message ("Invalid regular expression: /^[0-9{8}$/:
+ * Unterminated character class") is English and repeats the pattern, which the catalog's message already quotes.
+ */
+const REGEX_ERRORS_ZH: [RegExp, string][] = [
+  [/^Unterminated character class$/, '方括号 [ ] 未闭合'],
+  [/^Unterminated group$/, '圆括号 ( ) 未闭合'],
+  [/^Unmatched '\)'$/, '多出一个右括号 )'],
+  [/^Nothing to repeat$/, '量词 * + ? {n} 前面没有可重复的内容'],
+  [/^Lone quantifier brackets$/, '花括号 { } 不成对'],
+  [/^numbers out of order in \{\} quantifier$/, '{m,n} 中的 m 大于 n'],
+  [/^Range out of order in character class$/, '方括号中的范围前后颠倒（如 [z-a]）'],
+  [/^\\ at end of pattern$/, '以单独的反斜杠 \\ 结尾'],
+  [/^Invalid (capture )?group( name)?$/, '分组写法无效'],
+  [/^Invalid escape$/, '转义写法无效'],
+];
+
+/**
+ * Null when the pattern compiles as a JavaScript RegExp and avoids constructs PostgreSQL reads differently; else what
+ * follows the quoted pattern in the message (正则表达式“^[0-9{8}$”无效：方括号 [ ] 未闭合 / regular expression
+ * "^[0-9{8}$" is not valid: unterminated character class).
+ */
 export function checkPattern(pattern: string): PatternProblem | null {
   try {
     new RegExp(pattern);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { zh: `不是有效的正则表达式：${reason}`, en: `is not a valid regular expression: ${reason}` };
+    const message = error instanceof Error ? error.message : String(error);
+    // V8: "Invalid regular expression: /<pattern>/: <reason>" (the pattern may itself hold ": ", so the last one).
+    const reason = message.startsWith('Invalid regular expression: ') ? message.slice(message.lastIndexOf(': ') + 2) : message;
+    const zh = REGEX_ERRORS_ZH.find(([test]) => test.test(reason))?.[1];
+    return {
+      zh: `无效：${zh ?? reason}`,
+      en: ` is not valid: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`,
+    };
   }
   for (const rule of NON_PORTABLE) {
-    if (rule.test.test(pattern)) return { zh: rule.zh, en: rule.en };
+    if (rule.test.test(pattern)) return { zh: `：${rule.zh}`, en: `: ${rule.en}` };
   }
   return null;
 }
