@@ -132,7 +132,9 @@ describe('catalog values the database cannot store (web import)', () => {
     const { res, changed } = await upload(GBK);
     expect(res.status).toBe(422);
     expect(res.text).toContain('文件不是 UTF-8 编码');
-    expect(res.text).toContain('href="#L7">第 7 行</a>');
+    // Named, not linked: a file that cannot be read shows no source lines to link to (the link went nowhere).
+    expect(/<li class="problem error">\s*([^<]*)</.exec(res.text)?.[1].trim()).toBe('第 7 行:');
+    expect(res.text).not.toContain('href="#L7"');
     expect(res.text).not.toContain('人事处'.slice(0, 1) + '\uFFFD');
     expect(changed).toEqual([]);
   });
@@ -141,6 +143,27 @@ describe('catalog values the database cannot store (web import)', () => {
     const { res } = await upload(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(EXAMPLE)]));
     expect(res.status).toBe(200);
     expect((await t.db.knex('departments').where({ code: 'HR' }).first()).name).toBe('人事处');
+  });
+
+  it('an empty file: 422 saying the file chosen is empty (not "upload a file"), beside the file input', async () => {
+    const { res, changed } = await upload(Buffer.alloc(0));
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(
+      /name="file"[^>]*>\s*<p class="field-error" role="alert">所选文件没有内容，请选择数据目录 YAML 文件<\/p>/,
+    );
+    expect(res.text).not.toContain('请上传文件或粘贴 YAML 内容');
+    expect(changed).toEqual([]);
+  });
+
+  it('a dry run of a catalog without one of the imported tables says it would be deactivated, not that it was', async () => {
+    const start = EXAMPLE.indexOf('  - name: research_output');
+    const without = EXAMPLE.slice(0, start) + EXAMPLE.slice(EXAMPLE.indexOf('# Extra rules'));
+    const dry = await upload(without, true);
+    expect(dry.res.status).toBe(200);
+    expect(dry.res.text).toContain('<p>导入后将停用（不再检查，历史保留）：research_output</p>');
+    expect(dry.changed).toEqual([]);
+    const real = await upload(without);
+    expect(real.res.text).toContain('<p>停用（不再检查，历史保留）：research_output</p>');
   });
 });
 

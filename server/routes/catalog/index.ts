@@ -156,7 +156,12 @@ export function catalogRoutes(ctx: AppContext): Router {
     }
     const text = decoded.text;
     if (!text.trim()) {
-      const err = new ValidationError([{ field: req.file ? 'file' : 'yaml', key: 'catalog.import.errors.empty' }]);
+      // A file chosen but empty is not "upload a file or paste the text": the reader did upload one.
+      const err = new ValidationError([
+        req.file
+          ? { field: 'file', key: 'catalog.import.errors.emptyFile' }
+          : { field: 'yaml', key: 'catalog.import.errors.empty' },
+      ]);
       res
         .status(422)
         .render('pages/catalog/import', { title: req.t('catalog.import.title'), form, fields: fieldMessages(err, req) });
