@@ -18,7 +18,7 @@ describe('the Chinese ticket message', () => {
       details: { event: 'semester_start', within: '7d', occurrence: '2026-09-07' },
     });
     expect(describeProblem(r, catalog)).toBe(
-      '教职工基本信息·在岗状态：12 条在职记录在每学期开学（2026-09-07） 7 天后仍未填写或未更新',
+      '教职工基本信息·在岗状态：12 条在职记录在每学期开学（2026-09-07）7 天后仍未填写或未更新',
     );
   });
 
@@ -32,7 +32,7 @@ describe('the Chinese ticket message', () => {
       details: { event: 'student_status_review', within: '30d', occurrence: '2026-10-01' },
     });
     expect(describeProblem(r, catalog)).toBe(
-      '本专科生学籍基本信息·年级：9 条记录在每年10月1日（2026-10-01） 30 天后仍未填写或未更新',
+      '本专科生学籍基本信息·年级：9 条记录在每年10月1日（2026-10-01）30 天后仍未填写或未更新',
     );
   });
 
@@ -50,7 +50,7 @@ describe('the Chinese ticket message', () => {
 
   it('covers codes, references, freshness and custom rules', () => {
     expect(describeProblem(checkResult({ check: 'codes', field: 'gender', violations: 4 }), catalog)).toBe(
-      '教职工基本信息·性别：4 条在职记录的值不在代码表 GB/T 2261.1中',
+      '教职工基本信息·性别：4 条在职记录的值不在代码表 GB/T 2261.1 中',
     );
     expect(
       describeProblem(

@@ -88,7 +88,8 @@ export function describeProblem(result: CheckResult, catalog: Catalog, locale: L
       }
       const event = eventLabel(deadline.event, { locale: 'zh-CN', events: catalog.calendar.events });
       const when = typeof details.occurrence === 'string' ? `（${details.occurrence}）` : '';
-      return `${subject}：${rows}在${event}${when} ${durationWords(deadline.within)}后仍未填写或未更新`;
+      // A full-width bracket carries its own space: none after it (（2026-09-07）7 天后), one after the event's words.
+      return `${subject}：${rows}在${event}${when || ' '}${durationWords(deadline.within)}后仍未填写或未更新`;
     }
     case 'required':
       return `${subject}：${rows}未填写（必填项）`;
@@ -99,10 +100,11 @@ export function describeProblem(result: CheckResult, catalog: Catalog, locale: L
     case 'codes': {
       const list =
         field?.codes?.kind === 'builtin'
-          ? `代码表 ${field.codes.name}`
+          ? `代码表 ${field.codes.name} `
           : field?.codes?.kind === 'hub'
-            ? `代码表 ${field.codes.table}.${field.codes.column}`
+            ? `代码表 ${field.codes.table}.${field.codes.column} `
             : '规定的代码';
+      // A space on each side of a Latin name between Chinese words (代码表 GB/T 2261.1 中), as elsewhere.
       return `${subject}：${rows}的值不在${list}中`;
     }
     case 'unique':
