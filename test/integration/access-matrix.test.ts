@@ -202,6 +202,7 @@ const TABLE: Access[] = [
   },
   { method: 'GET', path: '/sharing', roles: ALL },
   { method: 'GET', path: '/sharing/queue', roles: REVIEWERS },
+  { method: 'GET', path: '/sharing/decided', roles: REVIEWERS },
   { method: 'GET', path: '/sharing/all', roles: OFFICE },
   { method: 'GET', path: '/sharing/new', roles: ALL },
   { method: 'POST', path: '/sharing/new', roles: ALL },

@@ -95,6 +95,14 @@ describe('GET /api/v1/sharing-requests', () => {
     expect((await get('applicant', '/api/v1/sharing-requests?view=queue')).status).toBe(403);
   });
 
+  it('view=decided lists the requests with a stage the caller decided (reviewers)', async () => {
+    const decided = await get('csSteward', '/api/v1/sharing-requests?view=decided');
+    expect(decided.body).toMatchObject({ total: 1, items: [{ id: ids[3] }] });
+    expect(decided.body.items[0].stages[0]).toMatchObject({ status: 'approved', decided_by: people.csSteward.id });
+    expect((await get('hrSteward', '/api/v1/sharing-requests?view=decided')).body.total).toBe(0);
+    expect((await get('applicant', '/api/v1/sharing-requests?view=decided')).status).toBe(403);
+  });
+
   it('an unknown status or view is a 422 naming it', async () => {
     const res = await get('office', '/api/v1/sharing-requests?status=lost&view=everything');
     expect(res.status).toBe(422);
@@ -132,6 +140,55 @@ describe('GET /api/v1/sharing-requests', () => {
     expect([own.range, own.note]).toEqual(['全部，联系 139****5678', '备注 136****0004']);
     const reviewer = (await get('csSteward', `/api/v1/sharing-requests/${created.body.id}`)).body.items[0];
     expect([reviewer.range, reviewer.note]).toEqual(['全部，联系 13912345678', '备注 13600000004']);
+  });
+});
+
+describe('the list pages: decided by me, filtered by status', () => {
+  /** The request numbers a list page links, in its order. */
+  const page = async (login: keyof SharingPeople, path: string, status: number) => {
+    const res = await get(login, path);
+    expect({ path, status: res.status }).toEqual({ path, status });
+    return res;
+  };
+  const listed = (html: string) => [...html.matchAll(/<td><a href="\/sharing\/(\d+)">/g)].map((m) => Number(m[1]));
+
+  it('a reviewer finds the requests they decided under 我审核过的, once decided, and only theirs', async () => {
+    const mine = await page('csSteward', '/sharing/decided', 200);
+    expect(listed(mine.text)).toEqual([ids[3]]);
+    expect(mine.text).toContain('aria-current="page">我审核过的</a>');
+    // Nothing waits for the steward any more: their queue no longer shows it.
+    expect(listed((await page('csSteward', '/sharing/queue', 200)).text)).not.toContain(ids[3]);
+
+    const other = await page('hrSteward', '/sharing/decided', 200);
+    expect(listed(other.text)).toEqual([]);
+    expect(other.text).toContain('您还没有审核过数据共享申请');
+    // A data user reviews nothing: no such tab, and the page is refused.
+    expect((await page('applicant', '/sharing', 200)).text).not.toContain('href="/sharing/decided"');
+    await page('applicant', '/sharing/decided', 403);
+  });
+
+  it('我的申请 and 我审核过的 filter by status, and say when nothing matches', async () => {
+    // The applicant's requests by status, newest first (the tests above filed more of them).
+    const byStatus = async (status: string) =>
+      (
+        await t.db
+          .knex('sharing_requests')
+          .where({ applicant_id: people.applicant.id, status })
+          .orderBy('id', 'desc')
+          .select('id')
+      ).map((r) => Number(r.id));
+    expect(await byStatus('in_review')).toEqual([ids[3]]);
+    expect((await byStatus('submitted')).length).toBeGreaterThan(2);
+    expect(listed((await page('applicant', '/sharing?status=submitted', 200)).text)).toEqual(await byStatus('submitted'));
+    const reviewed = await page('applicant', '/sharing?status=in_review', 200);
+    expect(listed(reviewed.text)).toEqual([ids[3]]);
+    expect(reviewed.text).toMatch(/<option value="in_review" selected>/);
+
+    const none = await page('applicant', '/sharing?status=granted', 200);
+    expect(listed(none.text)).toEqual([]);
+    expect(none.text).toContain('没有符合条件的申请。');
+    expect(none.text).not.toContain('您还没有数据共享申请');
+    expect(listed((await page('csSteward', '/sharing/decided?status=submitted', 200)).text)).toEqual([]);
   });
 });
 

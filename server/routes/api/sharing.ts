@@ -30,7 +30,7 @@ import { actorOf, idParam } from '../sharing/actor';
  * POST …/withdraw, …/copy (a new draft from an ended or granted request, 201 {id, status, copied_from}), …/arbitration (applicant asks),
  * …/arbitration/decision (IT office).
  */
-const LIST_VIEWS = ['mine', 'queue', 'all'];
+const LIST_VIEWS = ['mine', 'queue', 'decided', 'all'];
 
 /** One request in a list: as the request itself shows it, without the form's details. */
 function listItem(r: ListRow) {
@@ -69,9 +69,10 @@ export function sharingApiRoutes(ctx: AppContext): Router {
   });
 
   /**
-   * `GET /sharing-requests?view=mine|queue|all&status=&department=&page=&per_page=` → `{items, total, page,
+   * `GET /sharing-requests?view=mine|queue|decided|all&status=&department=&page=&per_page=` → `{items, total, page,
    * per_page}`, newest first, each with its stages. `mine` (default) the caller's requests, `queue` those
-   * waiting for the caller's decision (reviewers), `all` every request (the IT office), as the pages list them.
+   * waiting for the caller's decision and `decided` those with a stage the caller decided (reviewers), `all` every
+   * request (the IT office), as the pages list them.
    */
   router.get('/sharing-requests', authorize('sharing.apply'), async (req, res) => {
     const q = req.query as Record<string, unknown>;
@@ -96,6 +97,9 @@ export function sharingApiRoutes(ctx: AppContext): Router {
     else if (view === 'queue') {
       if (!can(user, 'sharing.review')) throw new ForbiddenError();
       filters.ids = await queueIds(ctx.db, user, (await clock(ctx)).today);
+    } else if (view === 'decided') {
+      if (!can(user, 'sharing.review')) throw new ForbiddenError();
+      filters.decidedBy = user.id;
     } else if (!can(user, 'sharing.manage')) throw new ForbiddenError();
     const { page, perPage } = pageParams(req.query, 50);
     const { rows, total } = await listRequests(ctx.db, filters, perPage, (page - 1) * perPage);

@@ -43,7 +43,13 @@ export function sharingRoutes(ctx: AppContext): Router {
 
   router.use(structureChangeRoutes(ctx));
 
-  async function listPage(req: Request, res: Response, view: 'mine' | 'queue' | 'all', filters: ListFilters) {
+  /** The status a list was asked to show (`?status=`), when it is one; anything else lists every status. */
+  function statusFilter(req: Request): string | undefined {
+    const status = typeof req.query.status === 'string' ? req.query.status : '';
+    return (REQUEST_STATUSES as readonly string[]).includes(status) ? status : undefined;
+  }
+
+  async function listPage(req: Request, res: Response, view: 'mine' | 'queue' | 'decided' | 'all', filters: ListFilters) {
     const { page, perPage } = pageParams(req.query, 25);
     const { rows, total } = await listRequests(db, filters, perPage, (page - 1) * perPage);
     const last = pastLastPage(req.originalUrl, page, perPage, total);
@@ -69,11 +75,20 @@ export function sharingRoutes(ctx: AppContext): Router {
       canReview: view !== 'queue',
       // The tabs a user may open (the routes' own policies): a plain user sees neither queue nor all.
       tabs: { queue: can(req.user, 'sharing.review'), all: can(req.user, 'sharing.manage') },
+      // The lists long enough to need it filter by status; the queue is what waits for this reader, all in review.
+      filterable: view !== 'queue',
+      // A filter that matches nothing says so (not "you have no requests yet").
+      filtered: Boolean(filters.status || filters.department),
     });
   }
 
   router.get('/sharing', authorize('sharing.apply'), async (req, res) => {
-    await listPage(req, res, 'mine', { viewerId: req.user!.id, applicantId: req.user!.id });
+    await listPage(req, res, 'mine', { viewerId: req.user!.id, applicantId: req.user!.id, status: statusFilter(req) });
+  });
+
+  // The requests this reviewer approved or refused a stage of, whatever became of them since.
+  router.get('/sharing/decided', authorize('sharing.review'), async (req, res) => {
+    await listPage(req, res, 'decided', { viewerId: req.user!.id, decidedBy: req.user!.id, status: statusFilter(req) });
   });
 
   router.get('/sharing/queue', authorize('sharing.review'), async (req, res) => {
@@ -82,13 +97,8 @@ export function sharingRoutes(ctx: AppContext): Router {
   });
 
   router.get('/sharing/all', authorize('sharing.manage'), async (req, res) => {
-    const q = (k: string) => (typeof req.query[k] === 'string' && req.query[k] ? String(req.query[k]) : undefined);
-    const status = q('status');
-    await listPage(req, res, 'all', {
-      viewerId: req.user!.id,
-      status: status && (REQUEST_STATUSES as readonly string[]).includes(status) ? status : undefined,
-      department: q('department'),
-    });
+    const department = typeof req.query.department === 'string' && req.query.department ? req.query.department : undefined;
+    await listPage(req, res, 'all', { viewerId: req.user!.id, status: statusFilter(req), department });
   });
 
   // ── the form ──

@@ -14,6 +14,8 @@ export interface ListFilters {
   status?: string;
   department?: string;
   ids?: number[];
+  /** Requests with a stage this user decided (approved or refused): a reviewer's 我审核过的. */
+  decidedBy?: number;
 }
 
 export interface ListStage {
@@ -62,6 +64,14 @@ export async function listRequests(
   if (filters.status) base.where('r.status', filters.status);
   if (filters.department) base.where('r.department_code', filters.department);
   if (filters.ids) base.whereIn('r.id', filters.ids.length ? filters.ids : [-1]);
+  if (filters.decidedBy !== undefined)
+    base.whereExists((q) =>
+      q
+        .select(db.raw('1'))
+        .from('sharing_stages as ds')
+        .whereRaw('ds.request_id = r.id')
+        .where('ds.decided_by', filters.decidedBy!),
+    );
   const [{ n }] = await base.clone().count({ n: '*' });
   const rows = await base
     .clone()
