@@ -46,6 +46,16 @@ describe('numbers typed in full width or grouped otherwise (as an input method o
     for (const phone of ['138.1234.5678', '(0371)67781234', '（0371）67781234', '0371 67781234', '0371-67781234'])
       expect(maskFreeText(`电话 ${phone}。`)).not.toMatch(/6778|1234\.5678|12345678/);
     expect(maskFreeText('电话 138.1234.5678')).toBe('电话 138.****.5678');
+    // A landline with a space or hyphen inside, after a word saying it is a phone.
+    for (const text of [
+      '电话 0371 6778 1234',
+      '座机：0371-6778 1234',
+      '联系电话（0371）6778-1234',
+      'Tel: 0371 6778 1234',
+      '办公电话 6778 1234',
+    ])
+      expect({ text, masked: maskFreeText(text) }).toEqual({ text, masked: expect.not.stringMatching(/6778/) });
+    expect(maskFreeText('电话 0371 6778 1234')).toBe('电话 037* **** 1234');
   });
 
   it('leaves times, codes, decimals, addresses and order numbers alone', () => {
