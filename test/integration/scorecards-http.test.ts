@@ -145,6 +145,39 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     expect(home).toContain('href="/dashboard"');
   });
 
+  it('says how many error reports wait for the IT office to route them, which 待处理纠错 does not count', async () => {
+    const { agent } = await signIn(t.app, office.login, office.password);
+    const note = (html: string) => /<p class="flash flash-info sc-triage">([\s\S]*?)<\/p>/.exec(html)?.[1] ?? null;
+    expect(note(await bodyOf('/dashboard', agent))).toBeNull();
+    const reporter = await buildUser(t.db.knex, { department: 'HR', roles: ['user'] });
+    const [{ id }] = await t.db
+      .knex('reports')
+      .insert({
+        reporter_id: reporter.id,
+        status: 'triage',
+        table_name: 'staff',
+        field_name: 'staff_no',
+        record_key: JSON.stringify({ staff_no: '1' }),
+        department_code: 'HR',
+        description: '职工号有误',
+        created_at: new Date(),
+      })
+      .returning('id');
+    try {
+      expect(note(await bodyOf('/dashboard', agent))).toBe(
+        '另有 1 条纠错报告等待信息化办公室分派，尚未计入“待处理纠错”。 <a href="/reports/triage">去分派</a>',
+      );
+      // A university leader reads it too, without a link to a queue that is not theirs.
+      const leader = await buildUser(t.db.knex, { department: 'ORG', roles: ['univ_leader'] });
+      const { agent: leaderAgent } = await signIn(t.app, leader.login, leader.password);
+      expect(note(await bodyOf('/dashboard', leaderAgent))).toBe('另有 1 条纠错报告等待信息化办公室分派，尚未计入“待处理纠错”。');
+      // A past period is what it was: nothing live is said of it.
+      expect(note(await bodyOf('/dashboard?from=2026-11-20&to=2026-11-21', agent))).toBeNull();
+    } finally {
+      await t.db.knex('reports').where({ id }).delete();
+    }
+  });
+
   it('exports the period as an Excel file and as CSV, one row per department', async () => {
     const { agent } = await signIn(t.app, office.login, office.password);
     const xlsx = await agent
