@@ -90,6 +90,23 @@ describe('universal data only', () => {
     expect(audit).toEqual(['sharing.submit', 'sharing.decision', 'sharing.decision', 'sharing.decision', 'sharing.grant']);
   });
 
+  it("keeps each reviewer's opinion in the decision's audit row, its phone and ID numbers masked", async () => {
+    const id = (await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))).body.id;
+    await decide('csSteward', id, { decision: 'approve', comment: '同意，联系人 13712340000' });
+    const [row] = await t.db
+      .knex('audit_log')
+      .where({ action: 'sharing.decision', object_id: String(id) })
+      .select('summary');
+    expect(row.summary).toMatchObject({ decision: 'approve', opinion: '同意，联系人 137****0000' });
+    // A decision without words records none.
+    await decide('office', id, approve);
+    const rows = await t.db
+      .knex('audit_log')
+      .where({ action: 'sharing.decision', object_id: String(id) })
+      .orderBy('seq');
+    expect(rows[1].summary).not.toHaveProperty('opinion');
+  });
+
   it("shows the grant's data range masked to the applicant, as the request's own items, and in full to an approver", async () => {
     const range = '联系人 13712340000 身份证 11010519491231002X';
     const id = (await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'], range }]))).body.id;

@@ -523,6 +523,8 @@ export async function decide(ctx: AppContext, actor: Actor, requestId: number, i
       department: stage.department_code,
       decision: input.decision,
       reason: decision.reason,
+      // The reviewer's own words, as the request page shows them (the audit log masks ID and phone numbers in them).
+      opinion: decision.text || undefined,
       onBehalf,
       status,
     });
