@@ -82,15 +82,31 @@ describe('a past period on the dashboard and the scorecard', () => {
     expect(now).toContain(zh('scorecards.scorecard.breakdown', { day: '2026-11-21' }));
   });
 
+  it('a period with no snapshot inside it says so, and does not show the one before it (11-10) as its own', async () => {
+    for (const path of ['/dashboard', '/scorecards/HR']) {
+      const html = (await office.agent.get(`${path}?from=2026-11-12&to=2026-11-18`).expect(200)).text;
+      expect({
+        path,
+        empty: html.includes(zh('scorecards.dashboard.emptyIn', { from: '2026-11-12', to: '2026-11-18' })),
+      }).toEqual({
+        path,
+        empty: true,
+      });
+      expect({ path, html }).toEqual({ path, html: expect.not.stringContaining('2026-11-10') });
+    }
+  });
+
   it('a period that ended before the first snapshot says so, in both languages', async () => {
     const html = (await office.agent.get('/dashboard?from=2026-10-01&to=2026-10-31').expect(200)).text;
-    expect(html).toContain(zh('scorecards.dashboard.emptyUntil', { day: '2026-10-31' }));
+    expect(html).toContain(zh('scorecards.dashboard.emptyIn', { from: '2026-10-01', to: '2026-10-31' }));
     expect(html).not.toContain(zh('scorecards.dashboard.empty'));
     expect(worstTables(html)).toEqual([]);
     await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'en', next: '/' }).expect(302);
     try {
       const page = (await office.agent.get('/scorecards/HR?from=2026-10-01&to=2026-10-31').expect(200)).text;
-      expect(page).toContain(en('scorecards.dashboard.emptyUntil', { day: '2026-10-31' }).replace(/'/g, '&#x27;'));
+      expect(page).toContain(
+        en('scorecards.dashboard.emptyIn', { from: '2026-10-01', to: '2026-10-31' }).replace(/'/g, '&#x27;'),
+      );
     } finally {
       await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'zh-CN', next: '/' }).expect(302);
     }

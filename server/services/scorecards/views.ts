@@ -73,8 +73,13 @@ export function snapshotCutoff(today: string, periodTo: string): string {
   return periodTo < today ? periodTo : today;
 }
 
-async function latestDay(db: Knex, upTo: string, department?: string): Promise<string | null> {
+/**
+ * The newest snapshot day inside the period (from its first day up to the cutoff): a period without one has no
+ * "latest" figures — showing the last snapshot before it beside a ranking of nothing mixed two periods.
+ */
+async function latestDay(db: Knex, from: string, upTo: string, department?: string): Promise<string | null> {
   const row = await db('scorecard_snapshots')
+    .where('day', '>=', from)
     .where('day', '<=', upTo)
     .modify((q) => (department ? q.where({ department_code: department }) : q))
     .orderBy('day', 'desc')
@@ -145,7 +150,7 @@ export async function dashboardModel(db: Knex, opts: { today: string; from: stri
     `dashboard:${opts.today}:${opts.from}:${opts.to}`,
     async () => {
       const cutoff = snapshotCutoff(opts.today, opts.to);
-      const last = await latestDay(db, cutoff);
+      const last = await latestDay(db, opts.from, cutoff);
       const { results, closed } = await periodResults(db, opts.from, opts.to);
       const pastPeriod = cutoff < opts.today;
       if (!last)
@@ -353,7 +358,7 @@ function departmentTableRows(db: Knex, day: string) {
 async function scorecardBody(db: Knex, department: string, today: string, from: string, to: string) {
   const opts = { from, to };
   const cutoff = snapshotCutoff(today, to);
-  const last = await latestDay(db, cutoff, department);
+  const last = await latestDay(db, from, cutoff, department);
   const { results, closed } = await periodResults(db, opts.from, opts.to);
   const result = results.find((r) => r.department === department) ?? null;
   const pastPeriod = cutoff < today;
