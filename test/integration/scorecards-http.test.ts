@@ -204,6 +204,12 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     // Numbers, shown as the pages show them: the score with two decimals, the components with one.
     expect(sheet.getRow(4).getCell(4).numFmt).toBe('0.00');
     expect(sheet.getRow(4).getCell(5).numFmt).toBe('0.0');
+    // Every header fits its column (a Chinese character takes two): a fixed 12 cut the long ones.
+    const clipped = (rows[1] as string[]).filter(
+      (header, i) =>
+        [...header].reduce((w, ch) => w + (/[\u2e80-\uffe6]/.test(ch) ? 2 : 1), 0) > (sheet.getColumn(i + 1).width ?? 0),
+    );
+    expect(clipped).toEqual([]);
 
     const csv = await agent.get('/scorecards/export.csv?from=2026-11-20&to=2026-11-20').expect(200);
     expect(csv.headers['content-type']).toContain('text/csv');

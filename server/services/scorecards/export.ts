@@ -57,6 +57,14 @@ export function resultsCsv(results: PeriodResult[], t: Translator): string {
   return `${CSV_BOM}${lines.join('\r\n')}\r\n`;
 }
 
+/** Columns a text takes in a spreadsheet: Chinese characters and full-width forms take two. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text)
+    width += /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return width;
+}
+
 export async function resultsWorkbook(
   results: PeriodResult[],
   t: Translator,
@@ -69,12 +77,18 @@ export async function resultsWorkbook(
   workbook.creator = 'Hubwatch';
   const sheet = workbook.addWorksheet(t('scorecards.export.sheet'));
   sheet.addRow([t('scorecards.export.title', { from: period.from, to: period.to }) + (period.label ? ` · ${period.label}` : '')]);
-  sheet.addRow(headers(t)).font = { bold: true };
+  const titles = headers(t);
+  sheet.addRow(titles).font = { bold: true };
   for (const r of results) sheet.addRow(EXPORT_COLUMNS.map((c) => cell(r, c)));
-  // Numbers stay numbers (sortable, summable); their format shows them as the pages do: 77.00, 50.0.
+  // Each column as wide as its header and its text (a fixed 12 cut 规范性（有效性） (%) and long department names),
+  // at least 12; numbers stay numbers (sortable, summable), formatted as the pages show them: 77.00, 50.0.
   sheet.columns.forEach((col, i) => {
-    col.width = i === 2 ? 24 : 12;
     const column = EXPORT_COLUMNS[i];
+    const texts = [
+      titles[i] ?? '',
+      ...(column && TEXT_COLUMNS.includes(column) ? results.map((r) => String(cell(r, column) ?? '')) : []),
+    ];
+    col.width = Math.min(60, Math.max(12, ...texts.map((text) => displayWidth(text) + 2)));
     if (column === 'score') col.numFmt = '0.00';
     else if (column && isComponent(column)) col.numFmt = '0.0';
   });
