@@ -7,7 +7,7 @@ import {
   API_TOKEN_DAYS,
   createApiToken,
   createUser,
-  findUserByLogin,
+  findUserForSignIn,
   resetPassword,
   revokeApiTokens,
   setUserDisabled,
@@ -117,7 +117,7 @@ export const usersTokenCommand: Command = {
       expiresInDays = Number(digits);
     }
     return withServiceRuntime(io, 'users token', async ({ db, config }) => {
-      const user = await findUserByLogin(db, positionals[0]);
+      const user = await findUserForSignIn(db, positionals[0]);
       if (!user) {
         const err = new UnknownUserError(positionals[0]);
         print(io.stderr, t(err.messageKey, err.params));
@@ -172,9 +172,12 @@ function loginArgument(positionals: string[], name: string, io: CliIo): string |
   return null;
 }
 
-/** The account named LOGIN, or null after saying there is none (exit 2). */
+/**
+ * The account named LOGIN in any case, as sign-in finds it (`itc.admin` is `Itc.Admin`: logins are unique in any
+ * case), or null after saying there is none (exit 2).
+ */
 async function accountOrSay(db: Knex, login: string, io: CliIo): Promise<UserRow | null> {
-  const user = await findUserByLogin(db, login);
+  const user = await findUserForSignIn(db, login);
   if (!user) {
     const err = new UnknownUserError(login);
     print(io.stderr, `LOGIN: ${cliTranslator(io)(err.messageKey, err.params)}`);
@@ -200,11 +203,12 @@ function disableCommand(disabled: boolean): Command {
       : ['hubwatch users enable LOGIN', '', '  The account can sign in again (with its password as it was).'].join('\n'),
     allowPositionals: true,
     async run({ positionals }, io) {
-      const login = loginArgument(positionals, name, io);
-      if (login === null) return EXIT.usage;
+      const typed = loginArgument(positionals, name, io);
+      if (typed === null) return EXIT.usage;
       return withServiceRuntime(io, `users ${name}`, async ({ db }) => {
-        const user = await accountOrSay(db, login, io);
+        const user = await accountOrSay(db, typed, io);
         if (!user) return EXIT.usage;
+        const { login } = user;
         try {
           const { changed, sessionsEnded } = await setUserDisabled(db, user.id, disabled, null);
           if (!changed) print(io.stdout, `未改动：账号已${disabled ? '停用' : '启用'} / unchanged: ${login} is already ${name}d`);
@@ -240,12 +244,13 @@ export const usersPasswordCommand: Command = {
   allowPositionals: true,
   async run({ positionals }, io) {
     const t = cliTranslator(io);
-    const login = loginArgument(positionals, 'password', io);
-    if (login === null) return EXIT.usage;
+    const typed = loginArgument(positionals, 'password', io);
+    if (typed === null) return EXIT.usage;
     const password = (await readStdin(io)).split(/\r?\n/)[0] || null;
     return withServiceRuntime(io, 'users password', async ({ db }) => {
-      const user = await accountOrSay(db, login, io);
+      const user = await accountOrSay(db, typed, io);
       if (!user) return EXIT.usage;
+      const { login } = user;
       try {
         const { generatedPassword, sessionsEnded } = await resetPassword(db, user.id, password, null);
         print(
