@@ -102,6 +102,21 @@ describe('/admin/audit', () => {
     expect(page.text).toContain(`placeholder="${zh('admin.audit.actionPlaceholder')}"`);
   });
 
+  it("filters by the actor's login in any case, as logins sign in, on the page and in its CSV export", async () => {
+    const actor = { id: steward.id, login: steward.login, roles: ['steward' as const], department: 'HR' };
+    await appendAudit(t.db.knex, { actor, action: 'lcase.one', objectType: 'user', objectId: steward.id });
+    await appendAudit(t.db.knex, { action: 'lcase.two', objectType: 'user', objectId: steward.id });
+    for (const typed of ['wang.hr', 'WANG.HR', 'Wang.Hr']) {
+      const page = await office.agent.get(`/admin/audit?action=lcase&actor=${typed}`).expect(200);
+      expect([...page.text.matchAll(/<code>(lcase\.[a-z]+)<\/code>/g)].map((m) => m[1])).toEqual(['lcase.one']);
+      const csv = await office.agent.get(`/admin/audit/export.csv?action=lcase&actor=${typed}`).expect(200);
+      expect(csv.text).toContain('lcase.one');
+      expect(csv.text).not.toContain('lcase.two');
+    }
+    const none = await office.agent.get('/admin/audit?action=lcase&actor=wang.h').expect(200);
+    expect(none.text).not.toContain('<code>lcase.');
+  });
+
   it('links an account to its page for administrators only (the IT office reads the log, not the accounts)', async () => {
     const { seq } = await appendAudit(t.db.knex, {
       action: 'user.disable',

@@ -4,6 +4,7 @@ import type { AuditRecord, AuditRow } from './types';
 export interface AuditQuery {
   objectType?: string;
   objectId?: string | number;
+  /** The actor's login, in any case. */
   actorLogin?: string;
   /** An action (`user.disable`), or without a dot every action of its group (`user`: user.update, user.disable…). */
   action?: string;
@@ -24,7 +25,9 @@ function filtered(db: Knex | Knex.Transaction, query: AuditFilters): Knex.QueryB
   const q = db('audit_log');
   if (query.objectType !== undefined) q.where('object_type', query.objectType);
   if (query.objectId !== undefined) q.where('object_id', String(query.objectId));
-  if (query.actorLogin !== undefined) q.where('actor_login', query.actorLogin);
+  // In any case, as logins sign in (`ADMIN` is `admin`: logins are unique in any case). No index on actor_login to
+  // keep usable: the log is read newest first by seq.
+  if (query.actorLogin !== undefined) q.whereRaw('lower(actor_login) = lower(?)', [query.actorLogin]);
   if (query.action !== undefined) {
     const action = query.action;
     if (action.includes('.')) q.where('action', action);
