@@ -11,8 +11,13 @@ import { maskFreeText } from '../services/privacy';
 export interface AuditRowView {
   seq: number;
   occurredAt: Date;
-  /** null: the system itself (a scheduled job, the CLI without a login). */
+  /** null: the system itself (a scheduled job, the CLI without a login), or nobody signed in (see notSignedIn). */
   actor: { login: string | null; name: string | null } | null;
+  /**
+   * A row without an actor that is no act of the system's: a failed sign-in, by someone not signed in (the login
+   * they typed is the row's object, or "no such account").
+   */
+  notSignedIn: boolean;
   action: string;
   /** What the action is called in the viewer's language ("重置密码"); null for an action without a name yet. */
   actionLabel: string | null;
@@ -168,6 +173,7 @@ export async function auditRowsFor(db: Knex, viewer: CurrentUser, rows: AuditRec
     seq: r.seq,
     occurredAt: r.occurredAt,
     actor: r.actor ? { login: r.actor.login, name: nameOf(r.actor) } : null,
+    notSignedIn: !r.actor && r.action === 'auth.login_failed',
     action: r.action,
     actionLabel: actionLabel(r.action, t),
     object:

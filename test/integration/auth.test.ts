@@ -297,6 +297,37 @@ describe('signing in and out', () => {
       expect(en).toContain('Marker of the login typed');
       expect(en).toContain('Characters typed as the login');
     });
+    it('the audit page names its actor as not signed in, not the system; the login tried is its object', async () => {
+      const admin = await buildUser(t.db.knex, { roles: ['admin'] });
+      const known = await buildUser(t.db.knex, { login: `Tried.${Date.now()}` });
+      await failWith(known.login);
+      await failWith('another secret passphrase');
+      const { agent } = await signIn(t.app, admin.login, admin.password);
+      /** The actor and object cells of the failed sign-ins a page lists, newest first. */
+      const rowsOf = (html: string) =>
+        [...html.matchAll(/<td class="actor">(.*?)<\/td>\s*<td class="action">.*?<\/td>\s*<td class="object">(.*?)<\/td>/gs)].map(
+          (m) => [m[1], m[2]],
+        );
+      const zh = rowsOf((await agent.get('/admin/audit?action=auth.login_failed').expect(200)).text);
+      expect(zh.length).toBeGreaterThanOrEqual(2);
+      expect(zh.slice(0, 2)).toEqual([
+        ['<span class="muted">未登录</span>', '登录账号（无此账号，所输内容不记录）'],
+        ['<span class="muted">未登录</span>', `登录账号 #${known.login}`],
+      ]);
+      for (const [actor] of zh) expect(actor).toBe('<span class="muted">未登录</span>');
+      const home = (await agent.get('/').expect(200)).text;
+      await agent
+        .post('/locale')
+        .type('form')
+        .send({ locale: 'en', next: '/', _csrf: csrfFrom(home) })
+        .expect(302);
+      const en = rowsOf((await agent.get('/admin/audit?action=auth.login_failed').expect(200)).text);
+      expect(en[0]).toEqual([
+        '<span class="muted">Not signed in</span>',
+        'Login (no such account; what was typed is not recorded)',
+      ]);
+      expect(en[1]).toEqual(['<span class="muted">Not signed in</span>', `Login #${known.login}`]);
+    });
   });
 
   it('counts failed sign-ins across instances on one database, even the right password then waits out the window', async () => {
