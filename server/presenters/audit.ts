@@ -61,14 +61,18 @@ function objectHref(viewer: CurrentUser, type: string, id: string): string | nul
   return page && can(viewer, page.action, page.resource ?? {}) ? page.href : null;
 }
 
-/** A summary value as text: lists joined, nested values as compact JSON, nothing as —. */
-function valueText(value: unknown): string {
+/**
+ * A summary value as text: lists joined, nested values as compact JSON, nothing as —; a yes or no in the reader's
+ * language (是/否, Yes/No: `true` is no word a reader uses), also inside a list.
+ */
+function valueText(value: unknown, t: Translator): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
+  if (typeof value === 'number') return String(value);
   if (Array.isArray(value))
     return value.length
-      ? value.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : valueText(v))).join(', ')
+      ? value.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : valueText(v, t))).join(', ')
       : '—';
   return JSON.stringify(value);
 }
@@ -77,29 +81,38 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** `a.b: 1` for `{a: {b: 1}}`: one line per leaf. */
-function flatten(key: string, value: unknown, into: { key: string; value: string }[]): void {
+function flatten(key: string, value: unknown, into: { key: string; value: string }[], t: Translator): void {
   if (isPlainObject(value) && Object.keys(value).length > 0) {
-    for (const [k, v] of Object.entries(value)) flatten(`${key}.${k}`, v, into);
+    for (const [k, v] of Object.entries(value)) flatten(`${key}.${k}`, v, into, t);
   } else {
-    into.push({ key, value: valueText(value) });
+    into.push({ key, value: valueText(value, t) });
   }
 }
 
 /**
- * The summary as `key: value` lines. A change written as `{before: {…}, after: {…}}` (changeSummary)
- * reads `status: open → closed`, one line per key; anything else is flattened (`after.login: zhang`).
+ * The summary as `key: value` lines, values in the reader's language (`t`: yes and no). A change written as
+ * `{before: {…}, after: {…}}` (changeSummary) reads `status: open → closed`, one line per key; anything else is
+ * flattened (`after.login: zhang`). A key the change left as it was (`部门: HR → HR`, as older user.update rows
+ * recorded every key) is no change and is left out — unless nothing else would be shown: a stewards list replaced
+ * by another as long still reads `count: 2 → 2`.
  */
-export function summaryLines(summary: Record<string, unknown> | null | undefined): { key: string; value: string }[] {
-  const lines: { key: string; value: string }[] = [];
-  if (!isPlainObject(summary)) return lines;
+export function summaryLines(
+  summary: Record<string, unknown> | null | undefined,
+  t: Translator,
+): { key: string; value: string }[] {
+  if (!isPlainObject(summary)) return [];
   const { before, after } = summary;
   const change = isPlainObject(before) && isPlainObject(after);
-  if (change) {
-    for (const k of new Set([...Object.keys(before), ...Object.keys(after)]))
-      lines.push({ key: k, value: `${valueText(before[k])} → ${valueText(after[k])}` });
+  const others: { key: string; value: string }[] = [];
+  for (const [k, v] of Object.entries(summary)) if (!(change && (k === 'before' || k === 'after'))) flatten(k, v, others, t);
+  if (!change) return others;
+  const changed: { key: string; value: string }[] = [];
+  const unchanged: { key: string; value: string }[] = [];
+  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const [was, now] = [valueText(before[k], t), valueText(after[k], t)];
+    (was === now ? unchanged : changed).push({ key: k, value: `${was} → ${now}` });
   }
-  for (const [k, v] of Object.entries(summary)) if (!(change && (k === 'before' || k === 'after'))) flatten(k, v, lines);
-  return lines;
+  return [...(changed.length || others.length ? changed : unchanged), ...others];
 }
 
 /** "工单 #12": the object type's name in the viewer's language (the type itself when it has none) and its id. */
@@ -183,7 +196,7 @@ export async function auditRowsFor(db: Knex, viewer: CurrentUser, rows: AuditRec
             href: hrefOf(r),
           }
         : null,
-    summary: summaryLines(r.summary).map((line) => ({ ...line, label: summaryKeyLabel(line.key, t) })),
+    summary: summaryLines(r.summary, t).map((line) => ({ ...line, label: summaryKeyLabel(line.key, t) })),
     ip: r.ip,
   }));
 }
@@ -217,7 +230,7 @@ export function auditCsvHeader(t: Translator): string {
  * formulas and Excel's reading of numbers and dates (services/csv.ts); seq is our number, the time our text.
  */
 export function auditCsvLine(r: AuditRecord, t: Translator, timezone: string): string {
-  const summary = summaryLines(r.summary)
+  const summary = summaryLines(r.summary, t)
     .map((line) => `${summaryKeyLabel(line.key, t) ?? line.key}: ${line.value}`)
     .join('\n');
   const text = (v: string | null | undefined) => csvField(v, true);

@@ -181,6 +181,37 @@ describe('account management', () => {
     });
   });
 
+  it("user.update's audit row records only what changed, and the audit page shows it with yes for a changed name", async () => {
+    const u = await buildUser(t.db.knex, { login: 'renamed', name: '旧名', department: 'HR', roles: ['user'] });
+    const rowsOf = () =>
+      t.db
+        .knex('audit_log')
+        .where({ action: 'user.update', object_id: String(u.id) })
+        .orderBy('seq')
+        .pluck('summary');
+    await post(adminSession, `/admin/users/${u.id}`, { name: '新名', department: 'HR', roles: 'user' }).expect(302);
+    await post(adminSession, `/admin/users/${u.id}`, { name: '新名', department: 'STU', roles: 'user' }).expect(302);
+    await post(adminSession, `/admin/users/${u.id}`, {
+      name: '新名',
+      email: 'renamed@example.edu.cn',
+      department: 'STU',
+      roles: ['user', 'steward'],
+    }).expect(302);
+    expect(await rowsOf()).toEqual([
+      { nameChanged: true },
+      { before: { department: 'HR' }, after: { department: 'STU' } },
+      { before: { roles: ['user'] }, after: { roles: ['user', 'steward'] }, emailChanged: true },
+    ]);
+    const page = (await adminSession.agent.get('/admin/audit?action=user.update').expect(200)).text;
+    const summaries = [...page.matchAll(/<td class="summary">(.*?)<\/td>/gs)].map((m) => m[1]).slice(0, 3);
+    expect(summaries).toEqual([
+      '<ul class="kv"><li><span class="k" title="roles">角色</span>: user → user, steward</li>' +
+        '<li><span class="k" title="emailChanged">邮箱已修改</span>: 是</li></ul>',
+      '<ul class="kv"><li><span class="k" title="department">部门</span>: HR → STU</li></ul>',
+      '<ul class="kv"><li><span class="k" title="nameChanged">姓名已修改</span>: 是</li></ul>',
+    ]);
+  });
+
   describe('API tokens', () => {
     it('the page counts the valid tokens; revoking them refuses each at once, audited, and the page says so', async () => {
       const u = await buildUser(t.db.knex, { login: 'scripted', department: 'HR', roles: ['steward'] });

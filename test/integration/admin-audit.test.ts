@@ -166,7 +166,7 @@ describe('/admin/audit', () => {
     }
   });
 
-  it("names the summary's keys in the reader's language, values as stored; a key without a name shows as stored", async () => {
+  it("names the summary's keys in the reader's language, values as stored but yes and no; a key without a name shows as stored", async () => {
     const { seq } = await appendAudit(t.db.knex, {
       action: 'sharing.decision',
       objectType: 'sharing_request',
@@ -187,7 +187,7 @@ describe('/admin/audit', () => {
     expect(zhLines).toEqual(
       [
         '<span class="k" title="reason">原因</span>: 申请人 138****5678 未说明用途',
-        '<span class="k" title="leader.required">校领导审批 · 需要</span>: true',
+        '<span class="k" title="leader.required">校领导审批 · 需要</span>: 是',
         '<span class="k" title="leader.rows">校领导审批 · 估计记录数</span>: 2400',
         '<span class="k">retired_key</span>: x',
       ].sort(),
@@ -197,7 +197,7 @@ describe('/admin/audit', () => {
       expect(await lines()).toEqual(
         [
           '<span class="k" title="reason">Reason</span>: 申请人 138****5678 未说明用途',
-          '<span class="k" title="leader.required">University leader&#x27;s review · Required</span>: true',
+          '<span class="k" title="leader.required">University leader&#x27;s review · Required</span>: Yes',
           '<span class="k" title="leader.rows">University leader&#x27;s review · Estimated rows</span>: 2400',
           '<span class="k">retired_key</span>: x',
         ].sort(),
@@ -207,5 +207,54 @@ describe('/admin/audit', () => {
     }
     // The names are the locales' (not typed twice here).
     expect(zhLines.join('\n')).toContain(`>${zh('admin.audit.keys.reason')}<`);
+  });
+
+  it("an older row's change shows only the keys that changed, yes and no in words; a change of nothing else keeps its line", async () => {
+    const { seq: old } = await appendAudit(t.db.knex, {
+      action: 'user.update',
+      objectType: 'user',
+      objectId: steward.id,
+      // As user.update recorded every change before it recorded only what changed.
+      summary: {
+        before: { department: 'HR', roles: ['user'] },
+        after: { department: 'HR', roles: ['user'] },
+        nameChanged: true,
+        emailChanged: false,
+      },
+    });
+    const { seq: same } = await appendAudit(t.db.knex, {
+      action: 'department.stewards',
+      objectType: 'department',
+      objectId: 'HR',
+      summary: { before: { count: 2 }, after: { count: 2 } },
+    });
+    const { seq: disabled } = await appendAudit(t.db.knex, {
+      action: 'user.disable',
+      objectType: 'user',
+      objectId: steward.id,
+      summary: { before: { disabled: false }, after: { disabled: true }, sessionsEnded: 1 },
+    });
+    const summaryOf = (page: string, seq: number) => cellsOf(page, seq)[5];
+    const zhPage = (await office.agent.get('/admin/audit').expect(200)).text;
+    expect(summaryOf(zhPage, old)).toBe(
+      '<ul class="kv"><li><span class="k" title="nameChanged">姓名已修改</span>: 是</li>' +
+        '<li><span class="k" title="emailChanged">邮箱已修改</span>: 否</li></ul>',
+    );
+    expect(summaryOf(zhPage, same)).toBe('<ul class="kv"><li><span class="k" title="count">数量</span>: 2 → 2</li></ul>');
+    expect(summaryOf(zhPage, disabled)).toContain('已停用</span>: 否 → 是</li>');
+    await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'en', next: '/' }).expect(302);
+    try {
+      const enPage = (await office.agent.get('/admin/audit').expect(200)).text;
+      expect(summaryOf(enPage, old)).toBe(
+        '<ul class="kv"><li><span class="k" title="nameChanged">Name changed</span>: Yes</li>' +
+          '<li><span class="k" title="emailChanged">E-mail changed</span>: No</li></ul>',
+      );
+      expect(summaryOf(enPage, disabled)).toContain('</span>: No → Yes</li>');
+      const csv = (await office.agent.get('/admin/audit/export.csv?action=user.update').expect(200)).text;
+      expect(csv).toContain('"Name changed: Yes\nE-mail changed: No"');
+      expect(csv).not.toContain('HR → HR');
+    } finally {
+      await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+    }
   });
 });

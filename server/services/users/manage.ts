@@ -97,18 +97,27 @@ export async function updateUser(
       .where({ id: userId })
       .update({ name, email, department_code: department.code, roles })
       .returning('*')) as UserRow[];
-    // The summary names what changed; e-mail addresses and names are personal: only whether they changed.
-    const summary = (u: UserRow) => ({ department: u.department_code, roles: u.roles });
+    // What changed, and only that (a department or roles left as they were are no change); e-mail addresses and
+    // names are personal: only that they changed.
+    const was: { department?: string; roles?: Role[] } = {};
+    const now: { department?: string; roles?: Role[] } = {};
+    if (before.department_code !== user.department_code) {
+      was.department = before.department_code;
+      now.department = user.department_code;
+    }
+    if (!sameRoles) {
+      was.roles = before.roles;
+      now.roles = user.roles;
+    }
     await appendAudit(trx, {
       actor: auditActorOf(actor),
       action: 'user.update',
       objectType: 'user',
       objectId: userId,
       summary: {
-        before: summary(before),
-        after: summary(user),
-        nameChanged: before.name !== name,
-        emailChanged: (before.email ?? null) !== email,
+        ...(Object.keys(now).length ? { before: was, after: now } : {}),
+        ...(before.name !== name ? { nameChanged: true } : {}),
+        ...((before.email ?? null) !== email ? { emailChanged: true } : {}),
       },
       ...origin,
     });
