@@ -283,8 +283,38 @@ describe('/admin/users', () => {
       expect(none.text).toContain(zh('admin.users.none'));
     });
 
-    it('an unknown role or page is ignored, not an error', async () => {
-      const res = await admin.agent.get('/admin/users?role=wizard&page=x').expect(200);
+    it('a department code in another case is that department, chosen in its menu', async () => {
+      const res = await admin.agent.get('/admin/users?department=stu&role=steward').expect(200);
+      expect(logins(res.text)).toEqual(['u10', 'u20', 'u30', 'u40', 'u50', 'u60']);
+      expect(res.text).toMatch(/<option value="STU" selected>/);
+      expect(res.text).not.toContain('aria-invalid');
+      // Paged with the filter as sent.
+      const hr = await admin.agent.get('/admin/users?department=hr&per_page=20').expect(200);
+      expect(logins(hr.text)).toHaveLength(20);
+      expect(hr.text).toContain(`href="${html('/admin/users?department=hr&per_page=20&page=2')}"`);
+    });
+
+    it('an unknown role or department: 422, what it expects said under its menu, the list that of the other filters', async () => {
+      const role = await admin.agent.get('/admin/users?role=wizard&department=STU').expect(422);
+      expect(role.text).toContain(`<select name="role" aria-invalid="true" aria-describedby="users-role-error">`);
+      expect(role.text).toContain(
+        '<p class="field-error" role="alert" id="users-role-error">没有“wizard”这个角色，请从列表中选择：' +
+          '系统管理员（admin）、信息化办公室（it_office）、信息化专员（steward）、部门领导（dept_leader）、' +
+          '信息化主管校领导（univ_leader）或教职工用户（user）</p>',
+      );
+      expect(logins(role.text)).toHaveLength(30); // the STU accounts u02…u60
+      expect(role.text).toMatch(/<option value="STU" selected>/);
+      const department = await admin.agent.get('/admin/users?department=NOPE&role=steward').expect(422);
+      expect(department.text).toContain(
+        '<p class="field-error" role="alert" id="users-department-error">没有代码为“NOPE”的部门，请从列表中选择部门</p>',
+      );
+      expect(logins(department.text)).toEqual(['u10', 'u20', 'u30', 'u40', 'u50', 'u60']);
+      const twice = await admin.agent.get('/admin/users?role=user&role=steward').expect(422);
+      expect(twice.text).toContain(`id="users-role-error">${html(zh('errors.queryOneValue', { field: 'role' }))}</p>`);
+    });
+
+    it('an unknown page is the first, not an error', async () => {
+      const res = await admin.agent.get('/admin/users?page=x').expect(200);
       expect(logins(res.text)).toHaveLength(50);
     });
   });

@@ -75,15 +75,34 @@ export function adminRoutes(ctx: AppContext): Router {
   const { db } = ctx;
   const accountUrl = (user: { id: number }) => `/admin/users/${user.id}`;
 
-  /** The users list (paged, filtered by the query string) and the form's choices. */
+  /**
+   * The users list (paged, filtered by the query string) and the form's choices. A department code is taken in any
+   * case (`hr` is HR, as /departments/hr), and chosen in the menu as the catalog spells it. A role or department no
+   * menu has, or a filter sent twice, is said under its menu (`filterFields`: the page is a 422) and the list is
+   * that of the other filters, as the audit page answers a bad date: not every account as if filtered, nor none.
+   */
   async function usersPage(req: Request, extra: Record<string, unknown> = {}) {
     const { page, perPage } = pageParams(req.query, 50);
     const text = (key: string) => (typeof req.query[key] === 'string' ? (req.query[key] as string).trim().slice(0, 100) : '');
     const role = text('role');
+    const typedDepartment = text('department');
+    const department = typedDepartment ? await departmentCodeAsWritten(db, typedDepartment) : null;
+    const problems: FieldError[] = repeatedQueryValues(req.query, ['q', 'department', 'role']);
+    if (typedDepartment && !department)
+      problems.push({ field: 'department', key: 'admin.users.errors.filterDepartment', params: { value: typedDepartment } });
+    const knownRole = (ROLES as readonly string[]).includes(role);
+    if (role && !knownRole) {
+      const roles = ROLES.map((r) => req.t(`roles.${r}`) + req.t('common.inParentheses', { text: r }));
+      problems.push({
+        field: 'role',
+        key: 'admin.users.errors.filterRole',
+        params: { value: role, roles: new Intl.ListFormat(req.locale, { type: 'disjunction' }).format(roles) },
+      });
+    }
     const filters: UserFilters = {
       q: text('q') || undefined,
-      department: text('department') || undefined,
-      role: (ROLES as readonly string[]).includes(role) ? (role as Role) : undefined,
+      department: department ?? undefined,
+      role: knownRole ? (role as Role) : undefined,
     };
     const [{ items: users, total }, departments] = await Promise.all([
       listUsers(db, filters, { limit: perPage, offset: (page - 1) * perPage }),
@@ -95,7 +114,8 @@ export function adminRoutes(ctx: AppContext): Router {
       roles: ROLES,
       formId: newFormId(),
       filters: { q: filters.q ?? '', department: filters.department ?? '', role: filters.role ?? '' },
-      filtered: !!(filters.q || filters.department || filters.role),
+      filterFields: problems.length ? fieldMessages(new ValidationError(problems), req) : null,
+      filtered: !!(filters.q || filters.department || filters.role || problems.length),
       // After a POST the list is the first page, unfiltered: the pager links to the list, not to the form's URL.
       pager: pagination(req.method === 'GET' ? req.originalUrl : '/admin/users', page, perPage, total),
       ...extra,
@@ -104,10 +124,10 @@ export function adminRoutes(ctx: AppContext): Router {
 
   router.get('/admin/users', authorize('users.manage'), async (req, res) => {
     const model = await usersPage(req);
-    // The pager already counted the pages: one "row" per page finds the last one.
-    const last = pastLastPage(req.originalUrl, model.pager.page, 1, model.pager.pages);
+    // The pager already counted the pages: one "row" per page finds the last one. A bad filter: its message first.
+    const last = model.filterFields ? null : pastLastPage(req.originalUrl, model.pager.page, 1, model.pager.pages);
     if (last) return redirectKeepingFlash(req, res, last);
-    res.render('pages/admin/users', { title: req.t('admin.users.title'), ...model });
+    res.status(model.filterFields ? 422 : 200).render('pages/admin/users', { title: req.t('admin.users.title'), ...model });
   });
 
   router.post('/admin/users', authorize('users.manage'), async (req, res) => {
