@@ -77,11 +77,24 @@ function forbiddenCharacterPaths(value: unknown, path: string, out: string[], de
 }
 
 /**
+ * Form fields whose forbidden characters their route refuses itself, by the form's method and path (matched as express
+ * routes them: in any case, a trailing slash too): the route shows its form again (422) with the text as typed and
+ * the message beside the field, as the catalog's paste box does (MultipartOptions.nulCheckedByRoute) — not the bare
+ * error page, where the form and what was typed are gone.
+ */
+const CHECKED_BY_ROUTE: { method: string; path: RegExp; fields: string[] }[] = [
+  // The department's steward e-mails (routes/admin): a list pasted from elsewhere.
+  { method: 'POST', path: /^\/departments\/[^/]+\/stewards\/?$/i, fields: ['stewards'] },
+];
+
+/**
  * 422 naming each field whose text contains a NUL or another forbidden character (body or query string). Runs after
- * the locale middleware: the message is translated. Keys shadowing Object.prototype are no field.
+ * the locale middleware: the message is translated. Keys shadowing Object.prototype are no field. Fields their route
+ * checks itself (CHECKED_BY_ROUTE) are left to it.
  */
 export function refuseNulCharacters(req: Request, _res: Response, next: NextFunction): void {
-  next(unsafeBodyError(req) ?? undefined);
+  const own = CHECKED_BY_ROUTE.find((r) => r.method === req.method && r.path.test(req.path));
+  next(unsafeBodyError(req, own?.fields) ?? undefined);
 }
 
 /**

@@ -57,7 +57,7 @@ describe('steward e-mails: department page, catalog export and re-import', () =>
       .send({ _csrf: office.csrf, stewards: typed })
       .expect(422);
     expect(res.text).toMatch(
-      /aria-invalid="true">hr-steward@example\.edu\.cn\nnot-an-address<\/textarea><p class="field-error" role="alert">“not-an-address”不是有效的邮箱地址<\/p>/,
+      /aria-invalid="true">hr-steward@example\.edu\.cn\nnot-an-address<\/textarea><p class="field-error" role="alert" id="stewards-error">“not-an-address”不是有效的邮箱地址<\/p>/,
     );
     expect(await stewardsOf('HR')).toEqual(before);
     expect(await changedSince(t.db.knex, since)).toEqual([]);

@@ -48,6 +48,43 @@ describe('the department page', () => {
     expect(hr.stewards).toEqual(['hr-steward@example.edu.cn']);
   });
 
+  it('a NUL typed among the steward e-mails: the form again (422), the text kept, the message beside the box by its label', async () => {
+    for (const who of [steward, office]) {
+      const typed = 'first@example.edu.cn\nsec\u0000ond@example.edu.cn';
+      const res = await who.agent
+        .post('/departments/HR/stewards')
+        .type('form')
+        .send({ _csrf: who.csrf, stewards: typed })
+        .expect(422);
+      // The NUL as a browser shows it (U+FFFD): the rest as typed.
+      expect(res.text).toContain(
+        '<textarea id="stewards" name="stewards" rows="4" aria-describedby="stewards-catalog stewards-error" aria-invalid="true">' +
+          'first@example.edu.cn\nsec\ufffdond@example.edu.cn</textarea>' +
+          '<p class="field-error" role="alert" id="stewards-error">' +
+          '信息化专员邮箱中不能有空字符（\\u0000）或改变文字方向的控制字符（如 \\u202E），请删去后再保存</p>',
+      );
+      expect(res.text).not.toContain('数据专员');
+      expect(res.text).toContain('action="/departments/HR/stewards"');
+    }
+    // A direction override too, in English.
+    await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'en', next: '/' }).expect(302);
+    try {
+      const res = await office.agent
+        .post('/departments/HR/stewards')
+        .type('form')
+        .send({ _csrf: office.csrf, stewards: 'a@example.edu.cn \u202Eb@example.edu.cn' })
+        .expect(422);
+      expect(res.text).toContain(
+        'Data steward e-mails must not contain the NUL character (\\u0000) or characters that reverse text direction (such as \\u202E)',
+      );
+    } finally {
+      await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+    }
+    const hr = await t.db.knex('departments').where({ code: 'HR' }).first('stewards');
+    expect(hr.stewards).toEqual(['hr-steward@example.edu.cn']);
+    expect(await t.db.knex('audit_log').where({ action: 'department.stewards', object_id: 'HR' })).toEqual([]);
+  });
+
   it('a university leader reads the steward e-mails without a form (saving is not theirs: 403)', async () => {
     const page = await leader.agent.get('/departments/HR').expect(200);
     expect(page.text).not.toContain('action="/departments/HR/stewards"');

@@ -7,6 +7,7 @@ import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { pathId } from '../../http/path-id';
 import { repeatedQueryValues, sentQuery } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
+import { hasForbiddenCharacter } from '../../middleware/body-safety';
 import { fieldMessages } from '../../middleware/errors';
 import { can, type Role, ROLES } from '../../policies';
 import { appendAudit, auditBatches, listAudit, type AuditFilters } from '../../services/audit';
@@ -495,7 +496,14 @@ export function adminRoutes(ctx: AppContext): Router {
   router.post('/departments/:code/stewards', authorize('department.manage', departmentOf), async (req, res) => {
     const department = await findDepartment(req.params.code);
     if (!department) throw new NotFoundError();
-    const typed = String(req.body.stewards ?? '')
+    const sent = String(req.body.stewards ?? '');
+    // A NUL or a direction override (pasted with the list): left to this route by refuseNulCharacters, so that the
+    // form comes back with the text, a NUL shown as a browser shows it (U+FFFD, which is no address either).
+    if (hasForbiddenCharacter(sent)) {
+      const err = new ValidationError([{ field: 'stewards', key: 'admin.department.errors.forbiddenCharacter' }]);
+      return departmentPage(req, res, { stewardsText: sent.replaceAll('\u0000', '\ufffd'), fields: fieldMessages(err, req) });
+    }
+    const typed = sent
       .split(/[\s,;，；]+/)
       .map((s) => s.trim())
       .filter(Boolean);
@@ -512,7 +520,7 @@ export function adminRoutes(ctx: AppContext): Router {
         : null;
     if (problem) {
       const err = new ValidationError([{ field: 'stewards', ...problem }]);
-      return departmentPage(req, res, { stewardsText: String(req.body.stewards ?? ''), fields: fieldMessages(err, req) });
+      return departmentPage(req, res, { stewardsText: sent, fields: fieldMessages(err, req) });
     }
     await db.transaction(async (trx) => {
       await trx('departments')
