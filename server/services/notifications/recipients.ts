@@ -8,8 +8,17 @@ export interface Recipients {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/**
+ * Each mailbox once, as first written: an address is one mailbox in any case (an account's `HR-Steward@Example.edu.cn`
+ * and the catalog's `hr-steward@example.edu.cn` got every mail twice).
+ */
 function unique(emails: (string | null | undefined)[]): string[] {
-  return [...new Set(emails.filter((e): e is string => !!e && EMAIL.test(e)).map((e) => e.trim()))];
+  const byMailbox = new Map<string, string>();
+  for (const e of emails) {
+    const address = e?.trim();
+    if (address && EMAIL.test(address) && !byMailbox.has(address.toLowerCase())) byMailbox.set(address.toLowerCase(), address);
+  }
+  return [...byMailbox.values()];
 }
 
 /**
