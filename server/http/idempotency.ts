@@ -26,9 +26,23 @@ export interface Answer {
   body: unknown;
 }
 
+/**
+ * JSON with every object's keys in one order: `{"draft":true,"purpose":"x"}` and `{"purpose":"x","draft":true}` are
+ * one body (JSON objects are unordered), so a client that rebuilds its body for a retry replays rather than gets a 422.
+ */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value ?? null);
+}
+
 function requestHash(req: Request): string {
   return createHash('sha256')
-    .update(`${req.method} ${req.baseUrl}${req.path}\n${JSON.stringify(req.body ?? null)}`)
+    .update(`${req.method} ${req.baseUrl}${req.path}\n${canonicalJson(req.body ?? null)}`)
     .digest('hex');
 }
 

@@ -83,6 +83,21 @@ describe('Idempotency-Key on the API', () => {
     expect(await requests()).toBe(before);
   });
 
+  it('replays a retry whose body lists the same fields in another order (JSON objects are unordered)', async () => {
+    const body = { ...valid(), draft: true };
+    const first = await post('/sharing-requests', body, 'reordered').expect(201);
+    const before = await requests();
+    const reordered = Object.fromEntries(Object.entries(body).reverse());
+    expect(Object.keys(reordered)).not.toEqual(Object.keys(body));
+    const again = await post('/sharing-requests', reordered, 'reordered');
+    expect({ status: again.status, replayed: again.headers['idempotent-replayed'], body: again.body }).toEqual({
+      status: 201,
+      replayed: 'true',
+      body: first.body,
+    });
+    expect(await requests()).toBe(before);
+  });
+
   it('refuses a malformed key before doing anything', async () => {
     const before = await requests();
     for (const key of ['', 'x'.repeat(256), 'with space', 'tab\there']) {
