@@ -36,7 +36,8 @@ export const API_REPORTS_PER_IP_HOUR = 100;
  *   (`observed_value`: the value the reporter saw and believes wrong; the report keeps whether the hub held it)
  *   → 201 `{"id", "ticket_id"}` (`ticket_id` null while the IT office triages reports first);
  *   422 `{error, message, fields: {table|field|record_key|record_key.<column>|description|suggested_value|observed_value: message}}`;
- *   429 over 20 reports an hour for the user, or too many from one address.
+ *   429 over 20 reports an hour for the user, or over 100 reports filed from one address (refused bodies and replays do
+ *   not count).
  * - `GET /api/v1/reports/mine?status=&table=&page=&per_page=` → `{items, total, page, per_page}`: the caller's
  *   reports, newest first, each with status and answer; `status` is the status the reporter sees (`triage`,
  *   `rejected`, `open`, `acknowledged`, `fixed`, `resolved`, `closed`, or `active` for the first three of
@@ -52,6 +53,10 @@ export function reportsApi(ctx: AppContext): Router {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+    // Reports filed count, nothing else: a refused body (422) or a retry answered from its Idempotency-Key made no
+    // report, and counting them let one faulty client behind a campus NAT lock everyone there out for an hour.
+    skipFailedRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode === 201 && res.getHeader('Idempotent-Replayed') === undefined,
     handler: (_req, _res, next) => next(new TooManyRequestsError()),
     store: new DatabaseRateLimitStore(ctx.db, 'api-reports'),
   });
