@@ -26,6 +26,7 @@ import { maskReportText, maskReportValue } from './privacy';
 import { loadReportSettings } from './settings';
 import { Attachment, RawReport, ReportRow, REPORTS_PER_HOUR } from './types';
 import { checkAttachment, checkReport } from './validate';
+import { characterCount } from '../characters';
 
 export interface ReportDeps {
   db: Knex;
@@ -391,7 +392,7 @@ export async function rejectTriagedReport(
     const row = await lockTriage(trx, input.reportId, 'rejected');
     if (!reason) throw new ValidationError([{ field: 'reason', key: 'reports.errors.reasonRequired' }]);
     // Refused whole, not cut: the reporter's notice and the audit row carry the reason as the report keeps it.
-    if (Array.from(reason).length > TRIAGE_REASON_MAX)
+    if (characterCount(reason) > TRIAGE_REASON_MAX)
       throw new ValidationError([{ field: 'reason', key: 'reports.errors.reasonTooLong', params: { max: TRIAGE_REASON_MAX } }]);
     const [rejected] = (await trx('reports')
       .where({ id: row.id })

@@ -3,6 +3,7 @@ import { catalogField, catalogTable } from '../catalog/names';
 import type { Catalog } from '../catalog/types';
 import { uploadProblem } from '../uploads';
 import { Attachment, MAX_DESCRIPTION, MAX_KEY_VALUE, MAX_SUGGESTED_VALUE, RawReport, ReportInput } from './types';
+import { characterCount } from '../characters';
 
 /** Text as sent: a string, trimmed; anything else (a number, a list, an object) is null. */
 const text = (v: unknown): string | null => (typeof v === 'string' ? v.trim() : null);
@@ -57,7 +58,7 @@ export function checkReport(catalog: Catalog | null, raw: RawReport): { input: R
           // Named as the key input is labelled: 职工号, not staff_no.
           const title = table.fields.find((f) => f.name === column)?.title ?? column;
           problems.push({ field: `record_key.${column}`, key: 'reports.errors.keyValueRequired', params: { column: title } });
-        } else if (value.length > MAX_KEY_VALUE) {
+        } else if (characterCount(value) > MAX_KEY_VALUE) {
           problems.push({ field: `record_key.${column}`, key: 'reports.errors.tooLong', params: { max: MAX_KEY_VALUE } });
           problems.push({ field: 'record_key', key: 'reports.errors.tooLong', params: { max: MAX_KEY_VALUE } });
         } else recordKey[column] = value;
@@ -76,14 +77,14 @@ export function checkReport(catalog: Catalog | null, raw: RawReport): { input: R
   const description = text(raw.description) ?? '';
   if (wrongType(raw.description)) typeProblem('description');
   else if (!description) problems.push({ field: 'description', key: 'reports.errors.descriptionRequired' });
-  else if (description.length > MAX_DESCRIPTION)
+  else if (characterCount(description) > MAX_DESCRIPTION)
     problems.push({ field: 'description', key: 'reports.errors.tooLong', params: { max: MAX_DESCRIPTION } });
 
   const optional = (value: unknown, field: string): string | null => {
     if (value === undefined || value === null) return null;
     const s = text(value);
     if (s === null) typeProblem(field);
-    else if (s.length > MAX_SUGGESTED_VALUE)
+    else if (characterCount(s) > MAX_SUGGESTED_VALUE)
       problems.push({ field, key: 'reports.errors.tooLong', params: { max: MAX_SUGGESTED_VALUE } });
     else return s || null;
     return null;

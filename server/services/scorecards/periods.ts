@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { addDays } from '../calendar/dates';
 import type { WorkingDayCalendar } from '../calendar';
 import { COMPONENTS, rankByScore, roundWithinBounds, type Component } from './components';
+import { characterCount } from '../characters';
 
 export type PeriodKind = 'month' | 'semester' | 'academic_year';
 export const PERIOD_KINDS: PeriodKind[] = ['month', 'semester', 'academic_year'];
@@ -210,7 +211,7 @@ export async function closePeriod(
       { field: 'to', key: 'scorecards.errors.closeUnfinished', params: { today: input.today, last: addDays(input.today, -1) } },
     ]);
   const typed = input.label.trim();
-  if (Array.from(typed).length > PERIOD_LABEL_MAX)
+  if (characterCount(typed) > PERIOD_LABEL_MAX)
     throw new ValidationError([{ field: 'label', key: 'scorecards.errors.labelTooLong', params: { max: PERIOD_LABEL_MAX } }]);
   const label = typed || `${input.from} – ${input.to}`;
   // Closed already (a second tab, a colleague): said at the dates, like any other reason not to close.

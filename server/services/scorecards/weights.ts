@@ -3,6 +3,7 @@ import { ValidationError, type FieldError } from '../../errors';
 import { isIsoDate } from '../calendar/dates';
 import { COMPONENTS, DEFAULT_WEIGHTS, type Component, type Weights } from './components';
 import { typedWholeNumber } from '../typed-number';
+import { characterCount } from '../characters';
 
 export interface WeightsVersion {
   id: number;
@@ -71,11 +72,11 @@ export function parseWeights(
   const note = typeof body.note === 'string' ? body.note.trim() : '';
   if (body.note !== undefined && body.note !== null && typeof body.note !== 'string')
     problems.push({ field: 'note', key: 'scorecards.errors.noteType' });
-  else if (note.length > MAX_WEIGHTS_NOTE)
+  else if (characterCount(note) > MAX_WEIGHTS_NOTE)
     problems.push({
       field: 'note',
       key: 'scorecards.errors.noteTooLong',
-      params: { max: MAX_WEIGHTS_NOTE, length: note.length },
+      params: { max: MAX_WEIGHTS_NOTE, length: characterCount(note) },
     });
   if (problems.length) throw new ValidationError(problems);
   return { weights, validFrom, note: note || null };

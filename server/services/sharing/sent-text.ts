@@ -1,4 +1,5 @@
 import type { FieldError } from '../../errors';
+import { characterCount } from '../characters';
 
 /** Text sent with an action (an opinion, a reason, an objection, a conclusion): as long as a ticket comment may be. */
 export const MAX_ACTION_TEXT = 2000;
@@ -14,7 +15,7 @@ export function sentText(value: unknown, field: string, errors: FieldError[]): s
     errors.push({ field, key: 'sharing.errors.type.string', params: { field } });
     return '';
   }
-  const length = [...value].length;
+  const length = characterCount(value);
   if (length > MAX_ACTION_TEXT)
     errors.push({ field, key: 'sharing.errors.textTooLong', params: { max: MAX_ACTION_TEXT, length } });
   return value;

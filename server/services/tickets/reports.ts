@@ -36,6 +36,7 @@ import {
   TicketRow,
   TicketStatus,
 } from './types';
+import { characterCount } from '../characters';
 
 export { REPORT_CHECK };
 export const REPORT_ANSWERS = ['fixed', 'not_error'] as const;
@@ -201,7 +202,7 @@ export async function fileReport(
 /** The trimmed text (null when empty), or the field's problem when it is too long. */
 function textOf(value: string | null | undefined, field: string): { text: string | null; problem?: FieldError } {
   const c = (value ?? '').trim();
-  if (c.length > MAX_COMMENT)
+  if (characterCount(c) > MAX_COMMENT)
     return { text: null, problem: { field, key: 'tickets.errors.commentTooLong', params: { max: MAX_COMMENT } } };
   return { text: c || null };
 }

@@ -18,6 +18,7 @@ import { lockTicket, recordAndAudit, updateTicket } from './events';
 import { clearAnswerForNewOwner, REPORT_CHECK } from './report-state';
 import { loadDueWorkingDays } from './settings';
 import { ACTIVE_STATUSES, endingExtension, NO_EXTENSION, RequestOrigin, TicketRow, TicketStatus } from './types';
+import { characterCount } from '../characters';
 
 export const TRANSITION_TARGETS = ['acknowledged', 'fixed', 'closed'] as const;
 export type TransitionTarget = (typeof TRANSITION_TARGETS)[number];
@@ -76,7 +77,7 @@ export function checkSentTypes(input: Pick<TransitionInput, 'comment' | 'expecte
 export function cleanComment(comment: string | null | undefined, field: 'comment' | 'reason' = 'comment'): string | null {
   const c = (comment ?? '').trim();
   // Named as the form names it: a dispute's or reassignment's text is its `reason`, shown under that box.
-  if (c.length > MAX_COMMENT)
+  if (characterCount(c) > MAX_COMMENT)
     throw new ValidationError([{ field, key: 'tickets.errors.commentTooLong', params: { max: MAX_COMMENT } }]);
   return c || null;
 }
