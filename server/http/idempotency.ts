@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { ConflictError, ValidationError } from '../errors';
+import { canonicalJson } from '../services/audit';
 
 /**
  * `Idempotency-Key` on the API's creating POSTs (a report, a sharing request, a copy of one): a client that
@@ -26,24 +27,14 @@ export interface Answer {
   body: unknown;
 }
 
-/**
- * JSON with every object's keys in one order: `{"draft":true,"purpose":"x"}` and `{"purpose":"x","draft":true}` are
- * one body (JSON objects are unordered), so a client that rebuilds its body for a retry replays rather than gets a 422.
- */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value ?? null);
-}
-
 function requestHash(req: Request): string {
-  return createHash('sha256')
-    .update(`${req.method} ${req.baseUrl}${req.path}\n${canonicalJson(req.body ?? null)}`)
-    .digest('hex');
+  return (
+    createHash('sha256')
+      // Keys sorted (the audit log's canonical JSON): `{"draft":true,"purpose":"x"}` and `{"purpose":"x","draft":true}`
+      // are one body, as JSON objects are unordered, so a client that rebuilds its body for a retry gets the replay.
+      .update(`${req.method} ${req.baseUrl}${req.path}\n${canonicalJson(req.body ?? null)}`)
+      .digest('hex')
+  );
 }
 
 /** The key a request carries, or null; a malformed one is a 422 naming the header. */

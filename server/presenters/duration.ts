@@ -4,7 +4,7 @@ import type { Translator } from '../i18n';
  * A duration as people read it: "820 ms" under a second, "12.3 s" under a minute, "2 min 24 s" beyond (zh-CN:
  * 820 毫秒, 12.3 秒, 2 分 24 秒). Run pages used to print every duration in milliseconds ("144,235 ms").
  */
-export function formatDuration(t: Translator, ms: number | null | undefined): string {
+export function elapsedText(t: Translator, ms: number | null | undefined): string {
   if (ms == null || !Number.isFinite(Number(ms)) || Number(ms) < 0) return '—';
   const value = Number(ms);
   if (value < 1000) return t('common.duration.ms', { ms: Math.round(value) });

@@ -4,7 +4,7 @@ import { create } from 'express-handlebars';
 import type { HelperOptions } from 'handlebars';
 import { isLocale, translate, translator } from '../i18n';
 import { checkLabel } from '../presenters/check-label';
-import { formatDuration } from '../presenters/duration';
+import { elapsedText } from '../presenters/duration';
 import { formatPercent, formatScore } from '../services/scorecards/components';
 
 export const VIEWS_DIR = path.resolve(__dirname, '../../views');
@@ -102,8 +102,8 @@ export function installViewEngine(app: Express, timezone: string): void {
       /** A measurement with `digits` decimals (5.579… hours → 5.6); — when there is none. */
       fixed: (value: number | null | undefined, digits: number) =>
         value == null || !Number.isFinite(Number(value)) ? '—' : Number(value).toFixed(Number(digits)),
-      /** Milliseconds as people read them (820 ms, 12.3 s, 2 min 24 s; zh-CN 毫秒/秒/分): formatDuration. */
-      duration: (ms: number | null | undefined, options: HelperOptions) => formatDuration(translator(rootLocale(options)), ms),
+      /** Milliseconds as people read them (820 ms, 12.3 s, 2 min 24 s; zh-CN 毫秒/秒/分): elapsedText. */
+      duration: (ms: number | null | undefined, options: HelperOptions) => elapsedText(translator(rootLocale(options)), ms),
       add: (a: number, b: number) => Number(a) + Number(b),
       concat: (...args: unknown[]) => args.slice(0, -1).join(''),
       object: (options: HelperOptions) => ({ ...(options.hash ?? {}) }),

@@ -409,6 +409,10 @@ describe('parseCatalog: every problem with its line, path and message', () => {
     expect(onlyError(withFields("      - { name: x, pattern: '^[0-9]{8})$' }")).zh).toBe(
       '正则表达式“^[0-9]{8})$”无效：多出一个右括号 )',
     );
+    // An engine message with no Chinese wording: a Chinese sentence still, the English one naming the engine's reason.
+    const twice = onlyError(withFields("      - { name: x, pattern: '(?<a>x)(?<a>y)' }"));
+    expect(twice.zh).toBe('正则表达式“(?<a>x)(?<a>y)”无效：写法有误，请检查括号、量词和转义');
+    expect(twice.en).toBe('regular expression "(?<a>x)(?<a>y)" is not valid: duplicate capture group name');
     expect(onlyError(withFields("      - { name: x, pattern: '+86' }")).zh).toBe(
       '正则表达式“+86”无效：量词 * + ? {n} 前面没有可重复的内容',
     );

@@ -53,9 +53,18 @@ describe('numbers typed in full width or grouped otherwise (as an input method o
       '联系电话（0371）6778-1234',
       'Tel: 0371 6778 1234',
       '办公电话 6778 1234',
+      '电话号码 6778 1234',
+      'Tel.: 6778 1234',
+      'Tel +86 371 6778 1234',
+      '电话 6778 1234 或 6778 1235',
+      '电话：6778 1234、6778 1235',
+      // After a mobile already masked (a star is a hidden digit).
+      '电话：13812345678，6778 1234',
     ])
       expect({ text, masked: maskFreeText(text) }).toEqual({ text, masked: expect.not.stringMatching(/6778/) });
     expect(maskFreeText('电话 0371 6778 1234')).toBe('电话 037* **** 1234');
+    // Not a phone word inside another word: a hotel's room and year, a chip's model.
+    for (const text of ['Hotel 1234 5678', 'Intel 2023-1234', 'Smartphone 6778 1234']) expect(maskFreeText(text)).toBe(text);
   });
 
   it('leaves times, codes, decimals, addresses and order numbers alone', () => {

@@ -81,7 +81,6 @@ interface Department {
   name: string;
 }
 
-/** The department queue, the ticket page with its actions, and the IT office's ticket settings. */
 /** The id prefix of each action form's inputs and messages in show.hbs, by the form sent (`sent`). */
 const ACTION_ERROR_PREFIX: Record<string, string> = {
   fixed: 'fix',
@@ -95,6 +94,7 @@ const ACTION_ERROR_PREFIX: Record<string, string> = {
   comment: '',
 };
 
+/** The department queue, the ticket page with its actions, and the IT office's ticket settings. */
 export function ticketsRoutes(ctx: AppContext): Router {
   const router = Router();
   const { db } = ctx;

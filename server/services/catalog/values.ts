@@ -66,6 +66,10 @@ export function splitColumnReference(text: string): { table: string; column: str
   return { table: text.slice(0, dot), column: text.slice(dot + 1) };
 }
 
+/**
+ * What follows the quoted pattern in its message, in each language, punctuation included: `无效：…` / ` is not valid: …`
+ * for a pattern that does not compile, `：…` / `: …` for one PostgreSQL would read differently.
+ */
 export interface PatternProblem {
   zh: string;
   en: string;
@@ -141,7 +145,8 @@ export function checkPattern(pattern: string): PatternProblem | null {
     const reason = message.startsWith('Invalid regular expression: ') ? message.slice(message.lastIndexOf(': ') + 2) : message;
     const zh = REGEX_ERRORS_ZH.find(([test]) => test.test(reason))?.[1];
     return {
-      zh: `无效：${zh ?? reason}`,
+      // An engine message without a Chinese wording stays out of the Chinese sentence (the English one carries it).
+      zh: `无效：${zh ?? '写法有误，请检查括号、量词和转义'}`,
       en: ` is not valid: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`,
     };
   }

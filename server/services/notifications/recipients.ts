@@ -35,6 +35,7 @@ export async function departmentRecipients(db: Knex, code: string, opts: { leade
       .where((q) => {
         for (const role of roles) void q.orWhereRaw('? = ANY(roles)', [role]);
       })
+      .orderBy('id')
       .select('id', 'email'),
   ]);
   const listed = (department?.stewards ?? []) as string[];
@@ -47,7 +48,11 @@ export async function departmentRecipients(db: Knex, code: string, opts: { leade
 
 /** The IT office: accounts with the it_office role. */
 export async function officeRecipients(db: Knex): Promise<Recipients> {
-  const users = await db('users').where({ disabled: false }).whereRaw(`'it_office' = ANY(roles)`).select('id', 'email');
+  const users = await db('users')
+    .where({ disabled: false })
+    .whereRaw(`'it_office' = ANY(roles)`)
+    .orderBy('id')
+    .select('id', 'email');
   return {
     userIds: users.map((u: { id: number }) => Number(u.id)),
     emails: unique(users.map((u: { email: string | null }) => u.email)),

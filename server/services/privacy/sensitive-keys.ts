@@ -89,15 +89,17 @@ export const MOBILE_IN_TEXT = /(?<![0-9+])(?:(?:\+86|0086)[\s-]?|86[\s-])?1[3-9]
  * Phone numbers `scrubText` does not take for mobiles: any 11 digits starting with 1, valid or not (the
  * hub's wrong `12012347932` is still someone's number), with an optional +86/0086 (86 with a space or hyphen) and
  * the spaces or hyphens people type inside, or dots between all three groups (`138.1234.5678`); and landlines with
- * their area code (`0371-67781234`, `0371 67781234`, `(0371)67781234`, `（0371）67781234`), and — right after a
- * word saying it is a phone (电话, 座机, Tel…) — with a space or hyphen inside the number too, area code or not (`电话 0371 6778 1234`, `分机 6778-1234`):
+ * their area code (`0371-67781234`, `0371 67781234`, `(0371)67781234`, `（0371）67781234`), and — after a
+ * word saying it is a phone (电话, 电话号码, 座机, Tel., Phone — not inside a word: `Hotel 1234 5678` is no phone), and
+ * each number of a list after it (`电话 6778 1234 或 6778 5678`) — with a space or hyphen inside the number too, area
+ * code (`+86 371`) or not (`电话 0371 6778 1234`, `分机 6778-1234`):
  * without that word, four groups of digits are as often a course or order code (`课程 0801 1234 5678`). Masked with `maskPhone`,
  * as phones are everywhere else (`120****7932`). Looser than the two above, so it stays off runs touching letters
  * (identifiers, hashes) or inside dotted numbers (`113.65432100`, an address `10.100.2024.0101`), where it would
  * mostly hit things that are not numbers; times and codes (`0800-1000`, `0812-2024-0001`) have no 7–8 digit run.
  */
 export const PHONE_LIKE_IN_TEXT =
-  /(?<![0-9A-Za-z+*])(?<![0-9]\.)(?:(?:\+86|0086)[\s-]?|86[\s-])?1\d{2}(?:[\s-]?\d{4}[\s-]?|\.\d{4}\.)\d{4}(?![0-9A-Za-z*])(?!\.[0-9])|(?<![0-9A-Za-z*])(?<![0-9]\.)(?:0\d{2,3}[\s-]|[(（]0\d{2,3}[)）]\s?)\d{7,8}(?![0-9A-Za-z*])(?!\.[0-9])|(?<=(?:电话|座机|固话|分机|[Tt]el|TEL|[Pp]hone|PHONE)\s*[:：]?\s*)(?:0\d{2,3}[\s-]?|[(（]0\d{2,3}[)）]\s?)?\d{3,4}[\s-]\d{4}(?![0-9A-Za-z*])(?!\.[0-9])/g;
+  /(?<![0-9A-Za-z+*])(?<![0-9]\.)(?:(?:\+86|0086)[\s-]?|86[\s-])?1\d{2}(?:[\s-]?\d{4}[\s-]?|\.\d{4}\.)\d{4}(?![0-9A-Za-z*])(?!\.[0-9])|(?<![0-9A-Za-z*])(?<![0-9]\.)(?:0\d{2,3}[\s-]|[(（]0\d{2,3}[)）]\s?)\d{7,8}(?![0-9A-Za-z*])(?!\.[0-9])|(?<=(?:电话|座机|固话|分机|(?<![A-Za-z])(?:[Tt]el|TEL|[Pp]hone|PHONE))(?:号码|号)?\.?\s*[:：]?\s*(?:[\d*()（）+\s-]{7,24}\s*(?:或|、|,|，|\/|;|；)\s*)*)(?:(?:\+86|0086)[\s-]?)?(?:0?\d{2,3}[\s-]?|[(（]0?\d{2,3}[)）]\s?)?\d{3,4}[\s-]\d{4}(?![0-9A-Za-z*])(?!\.[0-9])/g;
 
 /**
  * Digits and the signs around them as a Chinese input method types them in full width (`１３８１２３４５６７８`,

@@ -58,7 +58,7 @@ export function resultsCsv(results: PeriodResult[], t: Translator): string {
 }
 
 /** Columns a text takes in a spreadsheet: Chinese characters and full-width forms take two. */
-export function displayWidth(text: string): number {
+function displayWidth(text: string): number {
   let width = 0;
   for (const ch of text)
     width += /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
