@@ -16,19 +16,25 @@ interface MigrationModule {
   config?: { transaction?: boolean };
 }
 
-class DirectoryMigrationSource implements Knex.MigrationSource<string> {
-  async getMigrations(): Promise<string[]> {
+/** A migration file, as knex's own file source describes one: its CLI's `migrate:status` prints `file` of each pending. */
+interface MigrationFile {
+  file: string;
+}
+
+class DirectoryMigrationSource implements Knex.MigrationSource<MigrationFile> {
+  async getMigrations(): Promise<MigrationFile[]> {
     return fs
       .readdirSync(MIGRATIONS_DIR)
       .filter((f) => /^\d{14}_[a-z0-9_]+\.ts$/.test(f))
-      .sort();
+      .sort()
+      .map((file) => ({ file }));
   }
-  getMigrationName(file: string): string {
-    return file.replace(/\.ts$/, '');
+  getMigrationName(migration: MigrationFile): string {
+    return migration.file.replace(/\.ts$/, '');
   }
-  async getMigration(file: string): Promise<Knex.Migration> {
+  async getMigration(migration: MigrationFile): Promise<Knex.Migration> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(path.join(MIGRATIONS_DIR, file)) as MigrationModule;
+    return require(path.join(MIGRATIONS_DIR, migration.file)) as MigrationModule;
   }
 }
 

@@ -46,6 +46,14 @@ describe('migrations', () => {
     await db?.close();
   });
 
+  it("lists the pending migrations by name, as knex's `migrate:status` prints them (`file` of each)", async () => {
+    const [completed, pending] = (await viaKnexfile.migrate.list()) as [unknown[], { file?: string }[]];
+    expect(completed).toEqual([]);
+    expect(pending.length).toBeGreaterThan(0);
+    // knex's CLI prints `file` of each pending migration: a source giving bare names printed `undefined`.
+    expect(pending.every((m) => typeof m.file === 'string' && /^\d{14}_[a-z0-9_]+\.ts$/.test(m.file))).toBe(true);
+  });
+
   it("migrates with the knexfile's configuration, after which `hubwatch migrate` has nothing to apply", async () => {
     const [, applied] = (await viaKnexfile.migrate.latest()) as [number, string[]];
     expect(applied.length).toBeGreaterThan(0);
