@@ -138,6 +138,27 @@ it('reassigns by the API: a fresh due date for the new department, both departme
   expect(await notices(orgSteward, 'ticket.reassigned_in')).toHaveLength(1);
 });
 
+it('reassigns to a department code in any case, as the tickets list takes it, by the API and the page', async () => {
+  const id = await fileTicket('gender');
+  const res = await post(tokens.office, `/tickets/${id}/reassign`, { department: 'org', reason: '组织部维护' }).expect(200);
+  expect(res.body).toMatchObject({ id, department: 'ORG', status: 'open' });
+  const reassigned = await t.db.knex('ticket_events').where({ ticket_id: id, kind: 'reassigned' }).first('details');
+  expect(reassigned.details).toMatchObject({ from_department: 'HR', to_department: 'ORG' });
+  // The same department in another case is the one it already has.
+  const again = await post(tokens.office, `/tickets/${id}/reassign`, { department: 'Org', reason: '再次' }).expect(409);
+  expect(again.body.message).toBe(`工单 #${id} 已属于该单位，本次提交未作改动`);
+  const unknown = await post(tokens.office, `/tickets/${id}/reassign`, { department: 'nope', reason: '再次' }).expect(422);
+  expect(unknown.body.fields).toEqual({ department: '未知的单位代码：nope' });
+
+  const it = await signIn(t.app, office.login, office.password);
+  await it.agent
+    .post(`/tickets/${id}/reassign`)
+    .type('form')
+    .send({ _csrf: it.csrf, department: 'hr', reason: '仍由人事处维护' })
+    .expect(302);
+  expect(await ticketRow(id)).toMatchObject({ department_code: 'HR', status: 'open' });
+});
+
 it('reassigns from the ticket page and tells both departments the same way', async () => {
   const id = await fileTicket('name');
   const it = await signIn(t.app, office.login, office.password);

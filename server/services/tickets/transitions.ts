@@ -13,6 +13,7 @@ import type { Knex } from 'knex';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { Action, can, CurrentUser } from '../../policies';
 import { todayIn } from '../calendar';
+import { departmentCodeAsWritten } from '../department-code';
 import { dueDateFor, TicketCalendar } from './apply';
 import { lockTicket, recordAndAudit, updateTicket } from './events';
 import { clearAnswerForNewOwner, REPORT_CHECK } from './report-state';
@@ -336,28 +337,28 @@ export async function reassignTicket(
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
     const current = await lockActiveForOffice(trx, input.ticketId, input.actor);
+    // A code in any case, as the tickets list takes it (`org` is ORG); null when no department has it.
+    const written = department ? await departmentCodeAsWritten(trx, department) : null;
     // The page never offers the ticket's own department: this is the form sent again after it was reassigned.
-    if (department === current.department_code)
-      throw new AlreadyDoneError('tickets.errors.already.department', { id: current.id });
+    if (written === current.department_code) throw new AlreadyDoneError('tickets.errors.already.department', { id: current.id });
     checkSentTypes({ expectedVersion: input.expectedVersion });
     checkVersion(current, input.expectedVersion as number | null | undefined);
     const problems: ValidationError['fields'] = [];
     const reason = sentText(input.reason, 'reason', problems);
-    const exists = department ? await trx('departments').where({ code: department }).first('code') : null;
     // Nothing chosen is the form's mistake, said as the form says it; a code no department has, a crafted one.
     if (sentDepartment != null && typeof sentDepartment !== 'string')
       problems.push({ field: 'department', key: 'tickets.errors.departmentType' });
     else if (!department) problems.push({ field: 'department', key: 'tickets.errors.departmentRequired' });
-    else if (!exists) problems.push({ field: 'department', key: 'tickets.errors.department', params: { value: department } });
+    else if (!written) problems.push({ field: 'department', key: 'tickets.errors.department', params: { value: department } });
     // Named after the department, as the form reads: a reason of another type or too long was named above.
     if (!reason && !problems.some((p) => p.field === 'reason'))
       problems.push({ field: 'reason', key: 'tickets.errors.reasonRequired' });
-    if (problems.length || !reason) throw new ValidationError(problems);
+    if (problems.length || !reason || !written) throw new ValidationError(problems);
     const updated = await updateTicket(
       trx,
       current,
       {
-        department_code: department,
+        department_code: written,
         status: 'open',
         due_at: dueDateFor(input.calendar, now, current.severity, await loadDueWorkingDays(trx)),
         disputed_at: null,
@@ -390,7 +391,7 @@ export async function reassignTicket(
         comment: reason,
         details: {
           from_department: current.department_code,
-          to_department: department,
+          to_department: written,
           due_at: updated.due_at,
           cleared_answer: cleared.answer ?? undefined,
           cleared_fix: clearedFix ? new Date(clearedFix).toISOString() : undefined,
