@@ -109,6 +109,21 @@ describe('GET /api/v1/sharing-requests', () => {
     expect(Object.keys(res.body.fields).sort()).toEqual(['status', 'view']);
   });
 
+  it('takes a department code in any case, as the tickets list does, and an unknown one is a 422 naming it', async () => {
+    const lib = await get('office', '/api/v1/sharing-requests?view=all&department=lib');
+    expect(lib.status).toBe(200);
+    expect(lib.body).toMatchObject({ total: 1, items: [{ department: 'LIB' }] });
+    const cs = await get('office', '/api/v1/sharing-requests?view=all&department=Cs&per_page=200');
+    expect(cs.body.total).toBe(cs.body.items.length);
+    expect(cs.body.items.map((r: { department: string }) => r.department)).toEqual(cs.body.items.map(() => 'CS'));
+    expect(cs.body.total).toBeGreaterThanOrEqual(4);
+    const unknown = await get('office', '/api/v1/sharing-requests?view=all&department=XX');
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.fields).toEqual({ department: '未知的单位代码：XX' });
+    // The caller's own list too: no department has it, whichever view.
+    expect((await get('applicant', '/api/v1/sharing-requests?department=xx')).status).toBe(422);
+  });
+
   it('masks an ID or phone number typed into the purpose in every list, for the IT office too', async () => {
     const a = await as('applicant');
     const created = await a.agent
@@ -277,6 +292,23 @@ describe('the lists name tables as the catalog spells them', () => {
 });
 
 describe('the list pages name departments, not their codes', () => {
+  it('/sharing/all takes a department code in any case and chooses it in the menu; an unknown one lists every department', async () => {
+    const libId = (await get('office', '/api/v1/sharing-requests?view=all&department=LIB')).body.items[0].id;
+    const libPage = await get('office', '/sharing/all?department=lib');
+    expect(libPage.status).toBe(200);
+    const lib = libPage.text;
+    expect(lib).toContain(`href="/sharing/${libId}"`);
+    expect(lib).not.toContain(`href="/sharing/${ids[0]}"`);
+    expect(lib).toContain('<option value="LIB" selected>');
+    // As an unknown status is: ignored, every department's requests under 全部.
+    const unknownPage = await get('office', '/sharing/all?department=XX');
+    expect(unknownPage.status).toBe(200);
+    const unknown = unknownPage.text;
+    expect(unknown).toContain(`href="/sharing/${libId}"`);
+    expect(unknown).toContain(`href="/sharing/${ids[0]}"`);
+    expect(unknown).not.toMatch(/<option value="[^"]*" selected>/);
+  });
+
   it('申请部门 and the current stage’s department by name on /sharing/all; the API keeps the codes', async () => {
     const res = await get('office', '/sharing/all');
     expect(res.status).toBe(200);

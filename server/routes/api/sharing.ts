@@ -6,6 +6,7 @@ import { repeatedQueryValues } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { pageParams } from '../../presenters/paging';
+import { departmentFilter } from '../../services/department-code';
 import { inputFromBody } from '../../services/sharing/input';
 import { listRequests, queueIds, type ListFilters, type ListRow } from '../../services/sharing/lists';
 import { apiView, mayView, presentRequest } from '../../services/sharing/presenter';
@@ -86,12 +87,14 @@ export function sharingApiRoutes(ctx: AppContext): Router {
         key: 'sharing.errors.listStatus',
         params: { value: s('status'), allowed: REQUEST_STATUSES.join(req.t('common.enumSeparator')) },
       });
+    // A department code in any case (`stu` is STU), an unknown one a 422: as the tickets list takes it.
+    const department = await departmentFilter(ctx.db, s('department'), problems);
     if (problems.length) throw new ValidationError(problems);
     const user = req.user!;
     const filters: ListFilters = {
       viewerId: user.id,
       status: s('status') || undefined,
-      department: s('department') || undefined,
+      department: department ?? undefined,
     };
     if (view === 'mine') filters.applicantId = user.id;
     else if (view === 'queue') {

@@ -7,7 +7,7 @@ import { repeatedQueryValues } from '../../http/query-values';
 import { assertCan, authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { pageParams } from '../../presenters/paging';
-import { departmentCodeAsWritten } from '../../services/department-code';
+import { departmentFilter } from '../../services/department-code';
 import { tableFilter } from './filters';
 
 /** A ticket id from the path; anything else is a ticket that does not exist, named as it was written. */
@@ -97,12 +97,7 @@ export function ticketsApi(ctx: AppContext): Router {
       else problems.push({ field: 'view', key: 'tickets.errors.view', params: { value: s('view') } });
     }
     // A department code in any case (`hr` is HR); one that does not exist is a typo, not a department without tickets.
-    let department: string | null = null;
-    if (s('department') && !problems.some((p) => p.field === 'department')) {
-      department = await departmentCodeAsWritten(db, s('department'));
-      if (department === null)
-        problems.push({ field: 'department', key: 'tickets.errors.department', params: { value: s('department').slice(0, 64) } });
-    }
+    const department = await departmentFilter(db, s('department'), problems);
     if (problems.length) throw new ValidationError(problems);
     if (s('table')) f.table = tableFilter((await loadCurrentCatalog(db))?.catalog, s('table'));
     if (s('check')) f.check = s('check');

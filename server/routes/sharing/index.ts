@@ -5,6 +5,7 @@ import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
+import { departmentCodeAsWritten } from '../../services/department-code';
 import { grantState, markReturnedDelivered, revokeGrant } from '../../services/sharing/grants';
 import { emptyInput, inputFromBody } from '../../services/sharing/input';
 import { listRequests, queueIds, type ListFilters } from '../../services/sharing/lists';
@@ -97,7 +98,10 @@ export function sharingRoutes(ctx: AppContext): Router {
   });
 
   router.get('/sharing/all', authorize('sharing.manage'), async (req, res) => {
-    const department = typeof req.query.department === 'string' && req.query.department ? req.query.department : undefined;
+    // A department code in any case (`stu` is STU, chosen in the menu); one no department has is ignored, as an unknown
+    // status is: every department's requests, the menu at 全部.
+    const typed = typeof req.query.department === 'string' ? req.query.department.trim() : '';
+    const department = (typed && (await departmentCodeAsWritten(db, typed))) || undefined;
     await listPage(req, res, 'all', { viewerId: req.user!.id, status: statusFilter(req), department });
   });
 
