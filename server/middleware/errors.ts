@@ -1,9 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { AppError, NotFoundError, ValidationError } from '../errors';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors';
 import { DEFAULT_LOCALE, translator, type Translator } from '../i18n';
 import { acceptedLocale } from './locale';
 import { pagePath } from '../http/safe-redirect';
+import { conflictMessage } from '../presenters/ticket-conflict';
 
 export function wantsJson(req: Request): boolean {
   return req.path.startsWith('/api/') || (!req.accepts('html') && !!req.accepts('json'));
@@ -57,7 +58,11 @@ export function errorHandler(logger: Logger) {
     if (err instanceof AppError) {
       status = err.status;
       code = err.code;
-      message = t(err.messageKey, err.params);
+      // A ticket's conflict names its status in words (已关闭), as the ticket page does, not the stored code.
+      message =
+        err instanceof ConflictError && err.messageKey.startsWith('tickets.')
+          ? conflictMessage(t, err)
+          : t(err.messageKey, err.params);
       if (err instanceof ValidationError) fields = fieldMessages(err, req);
     } else if (bodyParserStatus && bodyParserStatus >= 400 && bodyParserStatus < 500) {
       // Malformed JSON, body too large, a charset or encoding not read… from express's parsers: the caller's mistake.

@@ -1,5 +1,4 @@
 import type { Request } from 'express';
-import type { AppError, MessageParams } from '../../errors';
 import { can, CurrentUser } from '../../policies';
 import {
   ACTIVE_STATUSES,
@@ -86,19 +85,7 @@ export function tableLabel(catalog: Catalog | null | undefined, name: string): s
   return title ? `${title} (${name})` : name;
 }
 
-/**
- * A ticket conflict's message in the user's words: the statuses it names (`from`, `to`, `status`) as
- * the pages name them (“已整改待复查”, not `fixed`). The API keeps the codes, which are its vocabulary.
- */
-export function conflictMessage(t: Translator, err: AppError): string {
-  const params: MessageParams = { ...err.params };
-  for (const name of ['from', 'to', 'status']) {
-    const value = params[name];
-    if (typeof value === 'string' && (TICKET_STATUSES as readonly string[]).includes(value))
-      params[name] = t(`tickets.status.${value}`);
-  }
-  return t(err.messageKey, params);
-}
+export { conflictMessage } from '../../presenters/ticket-conflict';
 
 /** A history row as the ticket page shows it: what the system's events were about, in words. */
 export type ShownEvent = TicketEventRow & {

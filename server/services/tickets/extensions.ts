@@ -68,7 +68,11 @@ export async function requestExtension(db: Knex, input: ExtensionRequestInput): 
     if (!can(input.actor, 'tickets.work', { department: current.department_code })) throw new ForbiddenError();
     if (extensionPending(current)) throw new AlreadyDoneError('tickets.errors.alreadyExtensionAsked', { id: current.id });
     if (!EXTENSION_STATUSES.includes(current.status))
-      throw new ConflictError('tickets.errors.extensionStatus', { id: current.id, status: current.status });
+      throw new ConflictError('tickets.errors.extensionStatus', {
+        id: current.id,
+        status: current.status,
+        check: current.check_kind,
+      });
     // Disputed: the clock already stands still until the office decides whose data it is.
     if (current.disputed_at) throw new ConflictError('tickets.errors.extensionDisputed', { id: current.id });
     checkSentTypes({ expectedVersion: input.expectedVersion });

@@ -257,7 +257,12 @@ export async function answerReport(db: Knex, input: AnswerInput): Promise<Ticket
       throw new AlreadyDoneError(`reports.errors.already.${answer}`, { id: current.id });
     const from: TicketStatus[] = ['open', 'acknowledged'];
     if (!from.includes(current.status))
-      throw new ConflictError('tickets.errors.illegal', { id: current.id, from: current.status, to: input.answer });
+      throw new ConflictError('tickets.errors.illegal', {
+        id: current.id,
+        from: current.status,
+        to: input.answer,
+        check: current.check_kind,
+      });
     // The form only after who and when: an answered ticket's page has no answer form to show a message in.
     if (!REPORT_ANSWERS.includes(answer))
       throw new ValidationError([
@@ -333,7 +338,12 @@ export async function confirmReportFix(
     // Confirmed already (the form sent twice, another reporter, or silence): done, nothing changed.
     if (current.status === 'resolved') throw new AlreadyDoneError('reports.errors.already.confirmed', { id: current.id });
     if (current.status !== 'fixed')
-      throw new ConflictError('tickets.errors.illegal', { id: current.id, from: current.status, to: 'resolved' });
+      throw new ConflictError('tickets.errors.illegal', {
+        id: current.id,
+        from: current.status,
+        to: 'resolved',
+        check: current.check_kind,
+      });
     const updated = await updateTicket(trx, current, { status: 'resolved', resolved_at: now }, now);
     await patchReportState(trx, current.id, { confirmed_at: now }, now);
     await recordAndAudit(

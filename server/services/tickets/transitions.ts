@@ -139,7 +139,7 @@ export async function lockActiveForOffice(trx: Knex.Transaction, id: number, act
   const current = await lockVisible(trx, id, actor);
   if (!can(actor, 'tickets.reassign', { department: current.department_code })) throw new ForbiddenError();
   if (!ACTIVE_STATUSES.includes(current.status))
-    throw new ConflictError('tickets.errors.notActive', { id: current.id, status: current.status });
+    throw new ConflictError('tickets.errors.notActive', { id: current.id, status: current.status, check: current.check_kind });
   return current;
 }
 
@@ -159,7 +159,7 @@ export async function transitionTicket(db: Knex, input: TransitionInput): Promis
     // Before the version: the form sent twice carries the version the first one changed.
     if (current.status === to) throw new AlreadyDoneError(`tickets.errors.already.${to}`, { id: current.id });
     if (!ALLOWED_FROM[to].includes(current.status)) {
-      throw new ConflictError('tickets.errors.illegal', { id: current.id, from: current.status, to });
+      throw new ConflictError('tickets.errors.illegal', { id: current.id, from: current.status, to, check: current.check_kind });
     }
     // A report ticket is fixed by answering its report (已更正): the reporter confirms the fix, as no check re-runs on
     // one record. "Fixed" here re-checked the table, which never looks at the reported record, and asked the
@@ -271,7 +271,7 @@ export async function disputeInTransaction(
   const current = await lockVisible(trx, input.ticketId, input.actor);
   if (!can(input.actor, 'tickets.work', { department: current.department_code })) throw new ForbiddenError();
   if (!ACTIVE_STATUSES.includes(current.status))
-    throw new ConflictError('tickets.errors.notActive', { id: current.id, status: current.status });
+    throw new ConflictError('tickets.errors.notActive', { id: current.id, status: current.status, check: current.check_kind });
   // Once is enough: the IT office has been told and the page no longer offers the form.
   if (current.disputed_at) throw new AlreadyDoneError('tickets.errors.alreadyDisputed', { id: current.id });
   // The IT office kept it with this department after an earlier dispute (dismissDispute): decided, not asked again —
