@@ -87,6 +87,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 
   const dataDir = path.resolve(cwd, env.DATA_DIR || 'data');
 
+  // Port 0 asks the system for any free port: the default address would name port 0 in the sign-in line and in
+  // every e-mail's links, so that choice needs BASE_URL, naming where the service is reached.
+  if (port === 0 && !env.BASE_URL)
+    problems.push('PORT: 为 0（任一空闲端口）时须同时设置 BASE_URL / 0 (any free port) needs BASE_URL, the address users reach');
   const baseUrl = env.BASE_URL || `http://localhost:${port}`;
   if (env.BASE_URL && !parseUrl(baseUrl, ['http:', 'https:'])) {
     problems.push(`BASE_URL: 应为 http(s):// 开头的网址 / must be an http(s):// URL, got "${baseUrl}"`);

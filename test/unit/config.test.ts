@@ -44,6 +44,14 @@ describe('configuration from the environment', () => {
     ]);
   });
 
+  it('takes PORT 0 (any free port) only with BASE_URL: links would name port 0', () => {
+    expect(() => loadConfig({ PORT: '0' })).toThrow(/PORT: .*BASE_URL/);
+    expect(loadConfig({ PORT: '0', BASE_URL: 'https://hub.example.edu.cn' })).toMatchObject({
+      port: 0,
+      baseUrl: 'https://hub.example.edu.cn',
+    });
+  });
+
   it('requires SESSION_SECRET in production only', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET/);
     expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32) }).sessionSecret).toHaveLength(32);
