@@ -294,7 +294,7 @@ const TABLE: Access[] = [
   },
 
   { method: 'GET', path: '/reports/new', roles: ALL },
-  { method: 'GET', path: '/reports', roles: ALL, ok: 303 },
+  { method: 'GET', path: '/reports', roles: ALL, ok: 302 },
   { method: 'POST', path: '/reports', roles: ALL },
   { method: 'GET', path: '/reports/mine', roles: ALL },
   { method: 'GET', path: '/reports/triage', roles: OFFICE },

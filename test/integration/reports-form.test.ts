@@ -228,6 +228,6 @@ rules:
 
 it('opens the form at /reports, where the form comes back after a mistake or a look-up (a bookmark, a reload, Back)', async () => {
   const s = await world.as('reporter');
-  const res = await s.agent.get('/reports').expect(303);
+  const res = await s.agent.get('/reports').expect(302);
   expect(res.headers.location).toBe('/reports/new');
 });

@@ -128,7 +128,7 @@ export function reportsRoutes(ctx: AppContext): Router {
 
   // The form comes back at /reports when it is sent with a mistake or to look a value up: that address bookmarked,
   // reloaded without resending or gone back to opens the form (it was a 404).
-  router.get('/reports', authorize('reports.file'), (req, res) => res.redirect(303, '/reports/new'));
+  router.get('/reports', authorize('reports.file'), (req, res) => res.redirect('/reports/new'));
 
   router.post('/reports', authorize('reports.file'), multipart('attachment'), async (req, res) => {
     const raw = rawFrom(req.body ?? {});
