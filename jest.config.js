@@ -12,7 +12,8 @@ module.exports = {
   ],
   testTimeout: 60000,
   // Jest's default is one worker per core but one, i.e. a single worker on a 2-vCPU machine; the suites wait
-  // mostly on PostgreSQL, so one worker more than the cores runs them ~40 % faster (16 integration files: 62 → 38 s).
+  // mostly on PostgreSQL, so one worker more than the cores runs them ~40 % faster (measured when there were 16
+  // integration files: 62 → 38 s).
   // At most 4: every worker's suites open their own databases and pools on one server.
   maxWorkers: Math.max(2, Math.min(4, require('node:os').availableParallelism() + 1)),
   // How long a worker may take to exit once told to, before jest kills it and says "A worker process has failed

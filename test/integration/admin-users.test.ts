@@ -304,6 +304,9 @@ describe('/admin/users', () => {
       );
       expect(logins(role.text)).toHaveLength(30); // the STU accounts u02…u60
       expect(role.text).toMatch(/<option value="STU" selected>/);
+      // A role code in another case is that role, as a department code is.
+      const stewards = await admin.agent.get('/admin/users?role=Steward&department=STU').expect(200);
+      expect(stewards.text).toMatch(/<option value="steward" selected>/);
       const department = await admin.agent.get('/admin/users?department=NOPE&role=steward').expect(422);
       expect(department.text).toContain(
         '<p class="field-error" role="alert" id="users-department-error">没有代码为“NOPE”的部门，请从列表中选择部门</p>',

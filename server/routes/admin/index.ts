@@ -33,6 +33,12 @@ import {
 import { auditCsvHeader, auditCsvLine, auditRowsFor } from '../../presenters/audit';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 
+/** The roles as a choice in the reader's language ("系统管理员、…或教职工用户"), each with its code when `codes`. */
+function roleChoices(req: Request, codes: boolean): string {
+  const names = ROLES.map((r) => req.t(`roles.${r}`) + (codes ? req.t('common.inParentheses', { text: r }) : ''));
+  return new Intl.ListFormat(req.locale, { type: 'disjunction' }).format(names);
+}
+
 /**
  * The form's messages. The service's messages about roles and departments are written for the command
  * line (role codes, --department-name); on the form they name the roles as the form does and say what
@@ -42,10 +48,7 @@ function userFormMessages(err: ValidationError, req: Request, department: string
   const fields = fieldMessages(err, req);
   // Only the message about the roles ticked (not, say, the last administrator's) names them again.
   if (fields.role && err.fields.some((f) => f.field === 'role' && f.key === 'users.errors.role')) {
-    const names = ROLES.map((r) => req.t(`roles.${r}`));
-    fields.role = req.t('admin.users.errors.role', {
-      roles: new Intl.ListFormat(req.locale, { type: 'disjunction' }).format(names),
-    });
+    fields.role = req.t('admin.users.errors.role', { roles: roleChoices(req, false) });
   }
   if (fields.department) {
     // No code (an empty list) or one too long for the column: the message names none.
@@ -85,7 +88,8 @@ export function adminRoutes(ctx: AppContext): Router {
   async function usersPage(req: Request, extra: Record<string, unknown> = {}) {
     const { page, perPage } = pageParams(req.query, 50);
     const text = (key: string) => (typeof req.query[key] === 'string' ? (req.query[key] as string).trim().slice(0, 100) : '');
-    const role = text('role');
+    // Role codes are lower case; one typed in another case (?role=Steward) is that role, as a department code is.
+    const role = text('role').toLowerCase();
     const typedDepartment = text('department');
     const department = typedDepartment ? await departmentCodeAsWritten(db, typedDepartment) : null;
     const problems: FieldError[] = repeatedQueryValues(req.query, ['q', 'department', 'role']);
@@ -93,11 +97,10 @@ export function adminRoutes(ctx: AppContext): Router {
       problems.push({ field: 'department', key: 'admin.users.errors.filterDepartment', params: { value: typedDepartment } });
     const knownRole = (ROLES as readonly string[]).includes(role);
     if (role && !knownRole) {
-      const roles = ROLES.map((r) => req.t(`roles.${r}`) + req.t('common.inParentheses', { text: r }));
       problems.push({
         field: 'role',
         key: 'admin.users.errors.filterRole',
-        params: { value: role, roles: new Intl.ListFormat(req.locale, { type: 'disjunction' }).format(roles) },
+        params: { value: text('role'), roles: roleChoices(req, true) },
       });
     }
     const filters: UserFilters = {
