@@ -195,6 +195,14 @@ describe('catalog and calendar pages', () => {
 
     const user = await plain.agent.get('/calendar').expect(200);
     expect(user.text).not.toContain('holiday-data-warning');
+    // A reader who maintains no catalog still learns that those due dates may be off, without the catalog's chores.
+    expect(/<div class="flash flash-info" id="holiday-data-note">([^<]*)<\/div>/.exec(user.text)?.[1]).toBe(
+      '2027 年的法定节假日尚未录入：这段时间按工作日计算的整改期限只跳过周末，可能与实际放假安排不符。',
+    );
+    // Today (2026-03-01, Beijing) is marked, and said to a screen reader.
+    expect(user.text).toContain('<td class="weekend today" title="今天" aria-current="date" data-date="2026-03-01">1</td>');
+    expect(user.text.match(/aria-current="date"/g)).toHaveLength(1);
+    expect((await plain.agent.get('/calendar').query({ year: 2025 }).expect(200)).text).not.toContain('aria-current="date"');
     t.ctx.now = () => new Date('2025-06-01T04:00:00Z');
     const covered = await office.agent.get('/calendar').expect(200);
     expect(covered.text).not.toContain('holiday-data-warning');

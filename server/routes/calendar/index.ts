@@ -23,10 +23,11 @@ export function calendarRoutes(ctx: AppContext): Router {
       holidays: [],
       workdays: [],
     };
-    const thisYear = Number(todayIn(calendar.timezone, ctx.now()).slice(0, 4));
+    const today = todayIn(calendar.timezone, ctx.now());
+    const thisYear = Number(today.slice(0, 4));
     const asked = Number(req.query.year);
     const year = Number.isInteger(asked) && asked >= FIRST_YEAR && asked <= LAST_YEAR ? asked : thisYear;
-    const view = calendarYear(calendar, year, req.locale, req.t);
+    const view = calendarYear(calendar, year, req.locale, req.t, today);
     // The IT office maintains calendar.holidays: warn it when working-day deadlines would be guessed.
     const missing = [thisYear, thisYear + 1].filter((y) => !view.hasHolidayData(y));
     res.render('pages/calendar/index', {
@@ -36,9 +37,15 @@ export function calendarRoutes(ctx: AppContext): Router {
       prevYear: year > FIRST_YEAR ? year - 1 : null,
       nextYear: year < LAST_YEAR ? year + 1 : null,
       hasCatalog: !!current,
+      // The IT office maintains calendar.holidays and is told what to do; everyone else reads that due dates in
+      // those years may be off (a steward's January deadlines are counted over plain weekends).
       warning:
         can(req.user, 'catalog.manage') && missing.length > 0
           ? req.t('calendar.noHolidayData', { years: missing.join(req.t('common.enumSeparator')) })
+          : null,
+      note:
+        !can(req.user, 'catalog.manage') && missing.length > 0
+          ? req.t('calendar.noHolidayDataReader', { years: missing.join(req.t('common.enumSeparator')) })
           : null,
       ...view,
     });

@@ -11,6 +11,8 @@ interface DayCell {
   day: number;
   /** Not `date`: that is a template helper's name. */
   iso: string;
+  /** The university's today: marked, and `aria-current="date"` for a screen reader. */
+  today: boolean;
   classes: string;
   note: string;
 }
@@ -38,7 +40,8 @@ function ranges(days: { date: string; name: string | null }[]): { name: string; 
   return result;
 }
 
-export function calendarYear(calendar: CatalogCalendar, year: number, locale: Locale, t: Translator) {
+/** A year's months as the calendar page draws them; `today` (the university's date) is marked where it falls. */
+export function calendarYear(calendar: CatalogCalendar, year: number, locale: Locale, t: Translator, today?: string) {
   const cal = createCalendar(calendar);
   const from = `${year}-01-01`;
   const to = `${year}-12-31`;
@@ -82,7 +85,17 @@ export function calendarYear(calendar: CatalogCalendar, year: number, locale: Lo
         classes.push('event');
         notes.push(...onEvent);
       }
-      cells.push({ day, iso: date, classes: classes.join(' '), note: notes.join(t('common.listSeparator')) });
+      if (date === today) {
+        classes.push('today');
+        notes.unshift(t('calendar.legend.today'));
+      }
+      cells.push({
+        day,
+        iso: date,
+        today: date === today,
+        classes: classes.join(' '),
+        note: notes.join(t('common.listSeparator')),
+      });
     }
     while (cells.length % 7 !== 0) cells.push(null);
     const weeks = [];
