@@ -25,8 +25,8 @@ export class AppError extends Error {
 }
 
 export class UnauthorizedError extends AppError {
-  constructor() {
-    super(401, 'unauthorized', 'errors.unauthorized');
+  constructor(messageKey = 'errors.unauthorized') {
+    super(401, 'unauthorized', messageKey);
   }
 }
 

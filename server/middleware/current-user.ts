@@ -22,7 +22,8 @@ export function currentUser(db: Knex, absoluteMinutes: number) {
       if (header && req.path.startsWith('/api/')) {
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         const row = match ? await findUserByApiToken(db, match[1]) : null;
-        if (!row) return next(new UnauthorizedError());
+        // A token was sent and is not one (mistyped, revoked, its account disabled): said so, not "sign in first".
+        if (!row) return next(new UnauthorizedError('errors.invalidToken'));
         if ('expired' in row) return next(new TokenExpiredError(row.expired));
         req.user = toCurrentUser(row);
         req.viaApiToken = true;

@@ -83,6 +83,14 @@ export function errorHandler(logger: Logger) {
       return res.redirect(`/login?next=${encodeURIComponent(pagePath(req))}`);
     }
     res.status(status);
+    // RFC 6750: a 401 of the API names the scheme it takes, and a token refused as such says so.
+    if (status === 401 && req.path.startsWith('/api/'))
+      res.set(
+        'WWW-Authenticate',
+        code === 'token_expired' || (err instanceof AppError && err.messageKey === 'errors.invalidToken')
+          ? 'Bearer realm="hubwatch", error="invalid_token"'
+          : 'Bearer realm="hubwatch"',
+      );
     if (wantsJson(req)) {
       res.json({ error: code, message, ...(fields ? { fields } : {}) });
     } else {

@@ -70,3 +70,25 @@ describe('an Authorization header on a page', () => {
     }
   });
 });
+
+describe('a 401 of the API says why, and names the scheme it takes (RFC 6750)', () => {
+  it('a token that is not one (mistyped, revoked) is said to be invalid, not "sign in first", with WWW-Authenticate', async () => {
+    const user = await buildUser(t.db.knex, { roles: ['steward'] });
+    const token = await issueApiToken(t.db.knex, user.id);
+    await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+
+    const bad = await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${token}x`).set('Accept-Language', 'en');
+    expect({ status: bad.status, body: bad.body, scheme: bad.headers['www-authenticate'] }).toEqual({
+      status: 401,
+      body: { error: 'unauthorized', message: 'The API token is not valid: mistyped, revoked, or its account is disabled' },
+      scheme: 'Bearer realm="hubwatch", error="invalid_token"',
+    });
+    // No credentials at all: sign in (or send a token), and the scheme it takes.
+    const none = await request(t.app).get('/api/v1/me');
+    expect({ status: none.status, message: none.body.message, scheme: none.headers['www-authenticate'] }).toEqual({
+      status: 401,
+      message: '请先登录',
+      scheme: 'Bearer realm="hubwatch"',
+    });
+  });
+});
