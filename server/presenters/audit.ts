@@ -65,14 +65,18 @@ function objectHref(viewer: CurrentUser, type: string, id: string): string | nul
  * A summary value as text: lists joined, nested values as compact JSON, nothing as —; a yes or no in the reader's
  * language (是/否, Yes/No: `true` is no word a reader uses), also inside a list.
  */
-function valueText(value: unknown, t: Translator): string {
+/** A stored instant: what `toISOString()` writes (UTC, `Z`). A date alone (`due_at: 2026-12-11`) is no instant. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
+
+function valueText(value: unknown, t: Translator, timezone?: string): string {
   if (value === null || value === undefined) return '—';
-  if (typeof value === 'string') return value;
+  // An instant (`fixed_at`, `reported_at`: ISO strings in UTC) on the university's clock, as the row's own time.
+  if (typeof value === 'string') return timezone && INSTANT.test(value) ? wallClockText(new Date(value), timezone) : value;
   if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
   if (typeof value === 'number') return String(value);
   if (Array.isArray(value))
     return value.length
-      ? value.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : valueText(v, t))).join(', ')
+      ? value.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : valueText(v, t, timezone))).join(', ')
       : '—';
   return JSON.stringify(value);
 }
@@ -81,11 +85,11 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** `a.b: 1` for `{a: {b: 1}}`: one line per leaf. */
-function flatten(key: string, value: unknown, into: { key: string; value: string }[], t: Translator): void {
+function flatten(key: string, value: unknown, into: { key: string; value: string }[], t: Translator, timezone?: string): void {
   if (isPlainObject(value) && Object.keys(value).length > 0) {
-    for (const [k, v] of Object.entries(value)) flatten(`${key}.${k}`, v, into, t);
+    for (const [k, v] of Object.entries(value)) flatten(`${key}.${k}`, v, into, t, timezone);
   } else {
-    into.push({ key, value: valueText(value, t) });
+    into.push({ key, value: valueText(value, t, timezone) });
   }
 }
 
@@ -99,17 +103,19 @@ function flatten(key: string, value: unknown, into: { key: string; value: string
 export function summaryLines(
   summary: Record<string, unknown> | null | undefined,
   t: Translator,
+  timezone?: string,
 ): { key: string; value: string }[] {
   if (!isPlainObject(summary)) return [];
   const { before, after } = summary;
   const change = isPlainObject(before) && isPlainObject(after);
   const others: { key: string; value: string }[] = [];
-  for (const [k, v] of Object.entries(summary)) if (!(change && (k === 'before' || k === 'after'))) flatten(k, v, others, t);
+  for (const [k, v] of Object.entries(summary))
+    if (!(change && (k === 'before' || k === 'after'))) flatten(k, v, others, t, timezone);
   if (!change) return others;
   const changed: { key: string; value: string }[] = [];
   const unchanged: { key: string; value: string }[] = [];
   for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    const [was, now] = [valueText(before[k], t), valueText(after[k], t)];
+    const [was, now] = [valueText(before[k], t, timezone), valueText(after[k], t, timezone)];
     (was === now ? unchanged : changed).push({ key: k, value: `${was} → ${now}` });
   }
   return [...(changed.length || others.length ? changed : unchanged), ...others];
@@ -146,7 +152,13 @@ export function summaryKeyLabel(key: string, t: Translator): string | null {
 }
 
 /** The audit rows of one page, with the actors' current names and the objects' labels and links. */
-export async function auditRowsFor(db: Knex, viewer: CurrentUser, rows: AuditRecord[], t: Translator): Promise<AuditRowView[]> {
+export async function auditRowsFor(
+  db: Knex,
+  viewer: CurrentUser,
+  rows: AuditRecord[],
+  t: Translator,
+  timezone?: string,
+): Promise<AuditRowView[]> {
   const ids = [...new Set(rows.map((r) => r.actor?.id).filter((id): id is number => id != null))];
   // Rows without a user id but with a login (none are written so today) still find the name.
   const logins = [...new Set(rows.filter((r) => r.actor?.id == null && r.actor?.login).map((r) => r.actor!.login!))];
@@ -196,7 +208,7 @@ export async function auditRowsFor(db: Knex, viewer: CurrentUser, rows: AuditRec
             href: hrefOf(r),
           }
         : null,
-    summary: summaryLines(r.summary, t).map((line) => ({ ...line, label: summaryKeyLabel(line.key, t) })),
+    summary: summaryLines(r.summary, t, timezone).map((line) => ({ ...line, label: summaryKeyLabel(line.key, t) })),
     ip: r.ip,
   }));
 }
@@ -230,7 +242,7 @@ export function auditCsvHeader(t: Translator): string {
  * formulas and Excel's reading of numbers and dates (services/csv.ts); seq is our number, the time our text.
  */
 export function auditCsvLine(r: AuditRecord, t: Translator, timezone: string): string {
-  const summary = summaryLines(r.summary, t)
+  const summary = summaryLines(r.summary, t, timezone)
     .map((line) => `${summaryKeyLabel(line.key, t) ?? line.key}: ${line.value}`)
     .join('\n');
   const text = (v: string | null | undefined) => csvField(v, true);

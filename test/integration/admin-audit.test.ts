@@ -68,6 +68,22 @@ describe('/admin/audit', () => {
     expect(page.text).not.toContain('{&quot;');
   });
 
+  it("shows an instant in a summary on the university's clock, as the row's own time (it read UTC ISO, 8 hours off)", async () => {
+    const { seq } = await appendAudit(t.db.knex, {
+      action: 'ticket.report',
+      objectType: 'ticket',
+      objectId: 43,
+      summary: { reported_at: '2026-03-02T02:00:00.000Z', due_at: '2026-03-09' },
+    });
+    const page = await office.agent.get('/admin/audit').expect(200);
+    const summary = cellsOf(page.text, seq)[5];
+    expect(summary).toContain('<li><span class="k" title="reported_at">报告提交时间</span>: 2026-03-02 10:00:00</li>');
+    // A date alone is no instant: as stored.
+    expect(summary).toContain(': 2026-03-09</li>');
+    const csv = (await office.agent.get('/admin/audit/export.csv?action=ticket.report').expect(200)).text;
+    expect(csv).toContain('报告提交时间: 2026-03-02 10:00:00');
+  });
+
   it("masks an ID or phone number in the actor's name as the rows are masked", async () => {
     const typed = await buildUser(t.db.knex, { login: 'typed', name: `李四 13812345678 ${idCard}`, department: 'HR' });
     const { seq } = await appendAudit(t.db.knex, {

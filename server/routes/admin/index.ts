@@ -373,7 +373,7 @@ export function adminRoutes(ctx: AppContext): Router {
 
   async function auditPage(req: Request, res: Response) {
     const { page, perPage } = pageParams(req.query, 50);
-    const { filters, days, typed, fields } = await auditFilters(req);
+    const { filters, days, typed, fields, timezone } = await auditFilters(req);
     const { items: rows, total } = await listAudit(db, { ...filters, limit: perPage, offset: (page - 1) * perPage });
     // The page's own address also when the export was asked with a bad range (its links are the page's).
     const url = `/admin/audit${sentQuery(req)}`;
@@ -383,7 +383,7 @@ export function adminRoutes(ctx: AppContext): Router {
     const query = auditFilterQuery(filters, days);
     res.status(fields ? 422 : 200).render('pages/admin/audit', {
       title: req.t('admin.audit.title'),
-      rows: await auditRowsFor(db, req.user!, rows, req.t),
+      rows: await auditRowsFor(db, req.user!, rows, req.t, timezone),
       filters: typed,
       fields: fields ?? {},
       exportHref: `/admin/audit/export.csv${query ? `?${query}` : ''}`,
