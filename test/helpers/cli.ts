@@ -78,3 +78,15 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, stdinText?:
   const code = await main(argv, io);
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
+
+/**
+ * `hubwatch users add` of an account in ITC (信息中心, made on first use), its name its login; the password read
+ * from stdin when given, else generated and printed.
+ */
+export function addCliUser(env: NodeJS.ProcessEnv, login: string, role: string, password?: string): Promise<CliResult> {
+  return runCli(
+    ['users', 'add', '--login', login, '--name', login, '--department', 'ITC', '--department-name', '信息中心', '--role', role],
+    env,
+    password === undefined ? undefined : `${password}\n`,
+  );
+}

@@ -1,5 +1,5 @@
 import { authenticatePassword } from '../../server/services/users';
-import { CliDatabase, runCli, startCliDatabase } from '../helpers/cli';
+import { addCliUser, CliDatabase, runCli, startCliDatabase } from '../helpers/cli';
 
 /**
  * `hubwatch users token|disable|enable|password LOGIN` find the account in any case, as sign-in does: logins are
@@ -18,24 +18,7 @@ describe('hubwatch users commands: the login in any case', () => {
       ['Root', 'admin'],
       ['Itc.Admin', 'admin'],
     ]) {
-      const add = await runCli(
-        [
-          'users',
-          'add',
-          '--login',
-          login,
-          '--name',
-          login,
-          '--department',
-          'ITC',
-          '--department-name',
-          '信息中心',
-          '--role',
-          role,
-        ],
-        env,
-        'the first password\n',
-      );
+      const add = await addCliUser(env, login, role, 'the first password');
       expect(add.code).toBe(0);
     }
   });

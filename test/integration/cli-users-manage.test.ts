@@ -1,5 +1,5 @@
 import { authenticatePassword } from '../../server/services/users';
-import { CliDatabase, runCli, startCliDatabase } from '../helpers/cli';
+import { addCliUser, CliDatabase, runCli, startCliDatabase } from '../helpers/cli';
 
 /**
  * `hubwatch users disable|enable|password LOGIN`: an account is disabled (its sessions end), enabled
@@ -13,25 +13,7 @@ describe('hubwatch users disable, enable and password', () => {
   beforeAll(async () => {
     cli = await startCliDatabase();
     ({ env } = cli);
-    const add = (login: string, role: string) =>
-      runCli(
-        [
-          'users',
-          'add',
-          '--login',
-          login,
-          '--name',
-          login,
-          '--department',
-          'ITC',
-          '--department-name',
-          '信息中心',
-          '--role',
-          role,
-        ],
-        env,
-        'the first password\n',
-      );
+    const add = (login: string, role: string) => addCliUser(env, login, role, 'the first password');
     expect((await add('root', 'admin')).code).toBe(0);
     expect((await add('zhao', 'user')).code).toBe(0);
   });

@@ -1,4 +1,4 @@
-import { CliDatabase, runCli, startCliDatabase } from '../helpers/cli';
+import { addCliUser, CliDatabase, runCli, startCliDatabase } from '../helpers/cli';
 
 /**
  * `hubwatch users token LOGIN [--label T] [--revoke-all]` as an operator uses it. A label over the column's 200
@@ -20,23 +20,7 @@ describe('hubwatch users token', () => {
     );
     expect(created.code).toBe(2); // no --role: a usage error, nothing added
     for (const login of ['wang', 'admin2']) {
-      const add = await runCli(
-        [
-          'users',
-          'add',
-          '--login',
-          login,
-          '--name',
-          login,
-          '--department',
-          'ITC',
-          '--department-name',
-          '信息中心',
-          '--role',
-          'admin',
-        ],
-        env,
-      );
+      const add = await addCliUser(env, login, 'admin');
       expect(add.code).toBe(0);
     }
   });

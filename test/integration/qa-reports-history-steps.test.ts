@@ -32,6 +32,19 @@ async function file(field: string, description: string): Promise<number> {
   return Number((await world.db('reports').orderBy('id', 'desc').first('id')).id);
 }
 
+/** The IT office routes a report waiting for triage, from the triage queue's form. */
+async function routeTo(id: number, department: string): Promise<void> {
+  const office = await world.as('office');
+  await office.agent
+    .post(`/reports/${id}/route`)
+    .type('form')
+    .send({ _csrf: office.csrf, department, back: '/reports/triage' })
+    .expect(302);
+}
+
+/** The ticket a routed report was filed on. */
+const ticketOf = async (id: number) => Number((await world.db('reports').where({ id }).first('ticket_id')).ticket_id);
+
 /** The steps of the reporter's page, one line each, as read. */
 async function steps(id: number, locale: 'zh-CN' | 'en' = 'zh-CN'): Promise<string[]> {
   const s = await world.as('reporter');
@@ -50,18 +63,13 @@ async function steps(id: number, locale: 'zh-CN' | 'en' = 'zh-CN'): Promise<stri
 it('a report routed by the IT office shows it was sent and routed, then what the department did', async () => {
   await triage(true);
   const id = await file('political_status', '政治面貌应为中共党员');
-  const office = await world.as('office');
-  await office.agent
-    .post(`/reports/${id}/route`)
-    .type('form')
-    .send({ _csrf: office.csrf, department: 'ORG', back: '/reports/triage' })
-    .expect(302);
+  await routeTo(id, 'ORG');
   await triage(false);
 
   expect(await steps(id)).toEqual(['提交报告', '信息化办公室已分派给责任单位']);
   expect(await steps(id, 'en')).toEqual(['Report sent', 'Routed to the responsible department by the IT office']);
 
-  const ticketId = Number((await world.db('reports').where({ id }).first('ticket_id')).ticket_id);
+  const ticketId = await ticketOf(id);
   const org = await world.as('orgSteward');
   await org.agent
     .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(org.csrf)}`)
@@ -82,17 +90,12 @@ it('the ticket of a routed report says when the reporter sent it and who routed 
   const id = await file('political_status', '政治面貌应为中共党员（另一条）');
   world.ctx.now = () => new Date(MONDAY.getTime() + 90 * 60_000);
   try {
-    const office = await world.as('office');
-    await office.agent
-      .post(`/reports/${id}/route`)
-      .type('form')
-      .send({ _csrf: office.csrf, department: 'ORG', back: '/reports/triage' })
-      .expect(302);
+    await routeTo(id, 'ORG');
   } finally {
     world.ctx.now = () => MONDAY;
     await triage(false);
   }
-  const ticketId = Number((await world.db('reports').where({ id }).first('ticket_id')).ticket_id);
+  const ticketId = await ticketOf(id);
   const org = await world.as('orgSteward');
   const entryOf = (html: string) =>
     [...html.matchAll(/<li>([\s\S]*?)<\/li>/g)]
