@@ -272,10 +272,9 @@ describe('which changes count as pending: one definition for the list page and t
 });
 
 describe('the contact (联系人及电话) is shown to those who handle the change, masked for everyone else', () => {
-  it('the IT office and the system’s department see it in full; another department and a data user see the phone masked', async () => {
-    expect((await file('hrSteward', { ...valid, description: '联系人测试', contact: '人事专员 王五 13912345678' })).status).toBe(
-      303,
-    );
+  it('the IT office and the system’s department see it in full; another department and a data user see it masked', async () => {
+    const contact = '人事专员 王五 13912345678 wangwu@example.edu.cn 11010519491231002X';
+    expect((await file('hrSteward', { ...valid, description: '联系人测试', contact })).status).toBe(303);
     const id = Number((await t.db.knex('structure_changes').max({ id: 'id' }))[0].id);
     /** The row of change `id` on the list as `login` sees it. */
     const row = async (login: keyof SharingPeople) => {
@@ -285,12 +284,14 @@ describe('the contact (联系人及电话) is shown to those who handle the chan
     };
     for (const who of ['office', 'hrSteward'] as const) {
       const r = await row(who);
-      expect(r).toContain('<td class="contact">人事专员 王五 13912345678</td>');
+      expect(r).toContain(`<td class="contact">${contact}</td>`);
     }
     for (const who of ['outsider', 'applicant'] as const) {
       const r = await row(who);
-      expect(r).toContain('<td class="contact">人事专员 王五 139****5678</td>');
+      // The ID number as an ID number (birth date and serial hidden), not as a phone that kept 10 of its digits.
+      expect(r).toMatch(/<td class="contact">人事专员 王五 139\*\*\*\*5678 [^<@]*@example\.edu\.cn 110105\*{8}002X<\/td>/);
       expect(r).not.toContain('13912345678');
+      expect(r).not.toContain('wangwu@');
     }
   });
 

@@ -9,7 +9,7 @@ import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../.
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { catalogTable } from '../../services/catalog/names';
 import { maskFreeText } from '../../services/privacy';
-import { maskPhonesIn } from '../../services/sharing/presenter';
+import { maskContactText } from '../../services/sharing/presenter';
 import {
   completeStructureChange,
   fileStructureChange,
@@ -54,7 +54,7 @@ export function structureChangeRoutes(ctx: AppContext): Router {
         review_note: handles || !c.review_note ? c.review_note : maskFreeText(c.review_note),
         planned_on: c.planned_on,
         department: departmentName(c.department_code),
-        contact: handles ? c.contact : maskPhonesIn(c.contact ?? ''),
+        contact: handles ? c.contact : maskContactText(c.contact ?? ''),
         // The marker follows the one definition of a pending change (services/sharing/types.ts).
         pending: isStructureChangePending(c.status),
         canReview: office && c.status === 'submitted',

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context';
 import { can, type CurrentUser } from '../../policies';
-import { maskFreeText, maskIdCard, maskPhone } from '../privacy';
+import { maskFreeText, maskIdCard, maskPhone, scrubText } from '../privacy';
 import {
   canView,
   decidedFirstReview,
@@ -31,6 +31,15 @@ export function maskPhonesIn(text: string): string {
 }
 
 /**
+ * A contact line someone typed (a name, phones, at times an e-mail or an ID number), for readers who do not need it:
+ * ID numbers and e-mail addresses masked as in any text first (`scrubText`: an ID number taken for a phone kept 10
+ * of its 18 digits, its birth date and serial among them), then every run of 7 or more digits as a phone.
+ */
+export function maskContactText(text: string): string {
+  return maskPhonesIn(scrubText(text));
+}
+
+/**
  * Personal data on a request (个人信息脱敏): vendors' ID numbers and every phone number — members',
  * vendors', the applicant's office phone and any number in the applicant's other contact or the purpose
  * — are shown in full to the request's approvers only (isApprover: they check these people and call them); anyone
@@ -44,7 +53,7 @@ export function maskedForm(input: SharingInput, full: boolean): SharingInput {
     applicant: {
       ...input.applicant,
       officePhone: maskPhone(input.applicant.officePhone),
-      contact: maskPhonesIn(input.applicant.contact),
+      contact: maskContactText(input.applicant.contact),
     },
     members: input.members.map((m) => ({ ...m, phone: maskPhone(m.phone) })),
     vendors: input.vendors.map((v) => ({ ...v, idCard: maskIdCard(v.idCard), phone: maskPhone(v.phone) })),
