@@ -52,7 +52,7 @@ it('comments: the department and the IT office may, a university leader may not;
   const empty = await post(tokens.hrSteward, `/tickets/${id}/comments`, { comment: '  ' }).expect(422);
   expect(Object.keys(empty.body.fields)).toEqual(['comment']);
   await post(tokens.univLeader, `/tickets/${id}/comments`, { comment: '请尽快' }).expect(403);
-  await post(tokens.orgSteward, `/tickets/${id}/comments`, { comment: '不是我们的' }).expect(403);
+  await post(tokens.orgSteward, `/tickets/${id}/comments`, { comment: '不是我们的' }).expect(404);
   const res = await post(tokens.hrSteward, `/tickets/${id}/comments`, { comment: '已联系系统厂商' }).expect(200);
   expect(res.body).toMatchObject({ id, status: 'open' });
   await post(tokens.office, `/tickets/${id}/comments`, { comment: '请本周内完成' }).expect(200);
@@ -66,7 +66,7 @@ it('disputes, and the IT office keeps the ticket with its department: the due da
   expect(typed.body.fields).toEqual({ reason: 'reason 应为字符串' });
   const none = await post(tokens.hrSteward, `/tickets/${id}/dispute`, {}).expect(422);
   expect(Object.keys(none.body.fields)).toEqual(['reason']);
-  await post(tokens.orgSteward, `/tickets/${id}/dispute`, { reason: '不是我们的' }).expect(403);
+  await post(tokens.orgSteward, `/tickets/${id}/dispute`, { reason: '不是我们的' }).expect(404);
   expect((await ticketRow(id)).disputed_at).toBeNull();
 
   const disputed = await post(tokens.hrSteward, `/tickets/${id}/dispute`, { reason: '邮箱由信息中心统一维护' }).expect(200);

@@ -54,7 +54,7 @@ describe('fixed → the reporter confirms', () => {
     const r = await file('reporter', { record_key: { staff_no: '20190001' } });
     const ticketId = r.ticket_id!;
     // HR owns the table but not this field: no answering for them.
-    expect((await answer('hrSteward', ticketId, { answer: 'fixed' })).status).toBe(403);
+    expect((await answer('hrSteward', ticketId, { answer: 'fixed' })).status).toBe(404);
     world.ctx.now = () => at('2026-03-03T03:00:00Z');
     const res = await answer('orgSteward', ticketId, { answer: 'fixed', comment: '已在人事系统更正' });
     expect(res.status).toBe(302);
@@ -271,7 +271,7 @@ describe('not our data → the IT office reassigns', () => {
     const r = await file('reporter', { field: 'research_area', description: '研究方向有误' });
     const ticketId = r.ticket_id!;
     // research_area is the colleges' (COL) field: neither HR nor ORG may answer.
-    expect((await answer('hrSteward', ticketId, { answer: 'not_ours', comment: 'x' })).status).toBe(403);
+    expect((await answer('hrSteward', ticketId, { answer: 'not_ours', comment: 'x' })).status).toBe(404);
     const col = await buildUser(world.db, { department: 'COL', roles: ['steward'] });
     const c = await signIn(world.app, col.login, col.password);
     const post = (comment: string) =>

@@ -35,7 +35,7 @@ describe('routing', () => {
     expect(orgQueue.body.items.map((x: { id: number }) => x.id)).toEqual([res.body.ticket_id]);
     const hrQueue = await api('hrSteward').get('/tickets?check=report').expect(200);
     expect(hrQueue.body.items).toEqual([]);
-    await api('hrSteward').get(`/tickets/${res.body.ticket_id}`).expect(403);
+    await api('hrSteward').get(`/tickets/${res.body.ticket_id}`).expect(404);
     // The ORG steward's inbox has the new ticket, linking to the answer page.
     const inbox = await world
       .db('notifications')

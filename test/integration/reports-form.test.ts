@@ -163,7 +163,7 @@ describe('sending the report', () => {
     const other = await world.as('reporter2');
     expect((await other.agent.get('/reports/mine').expect(200)).text).not.toContain(`href="/reports/${id}"`);
     await other.agent.get(`/reports/${id}`).expect(404);
-    await other.agent.get(`/reports/${id}/attachment`).expect(403);
+    await other.agent.get(`/reports/${id}/attachment`).expect(404);
     // The field's steward (ORG) opens the answer page with the description and the file.
     const ticketId = (await world.db('reports').where({ id }).first('ticket_id')).ticket_id;
     const org = await signIn(world.app, world.people.orgSteward.login, world.people.orgSteward.password);
@@ -171,7 +171,7 @@ describe('sending the report', () => {
     expect(answerPage.text).toContain('应为中共党员');
     expect(answerPage.text).toContain('报告人甲');
     await org.agent.get(`/reports/${id}/attachment`).expect(200);
-    await (await world.as('hrSteward')).agent.get(`/reports/tickets/${ticketId}`).expect(403);
+    await (await world.as('hrSteward')).agent.get(`/reports/tickets/${ticketId}`).expect(404);
   });
 });
 

@@ -325,5 +325,5 @@ it('shows a waiting request in the API, and only to those who may see the ticket
   expect(body.extension_requested_at).toBe('2026-03-03T02:00:00.000Z');
   const other = await buildUser(t.db.knex, { department: 'ORG', roles: ['steward'] });
   const org = await signIn(t.app, other.login, other.password);
-  await org.agent.post(`/tickets/${id}/extension`).type('form').send({ _csrf: org.csrf, days: '4', reason: '等待' }).expect(403);
+  await org.agent.post(`/tickets/${id}/extension`).type('form').send({ _csrf: org.csrf, days: '4', reason: '等待' }).expect(404);
 });

@@ -61,16 +61,26 @@ describe('ticket pages and API', () => {
       expect(forced.text).toContain('教职工基本信息·职工号：3 条在职记录在报到 7 天后仍未填写');
       expect(forced.text).not.toContain('本专科生学籍基本信息');
       await agent.get(`/tickets/${hrTicket}`).expect(200);
-      await agent.get(`/tickets/${stuTicket}`).expect(403);
+      // Another department's ticket is as missing: the same 404 and words as a number no ticket has, so a steward
+      // cannot learn which ticket numbers exist elsewhere.
+      const elsewhere = await agent.get(`/tickets/${stuTicket}`).expect(404);
+      const missing = await agent.get('/tickets/999999').expect(404);
+      expect(elsewhere.text).toContain(`工单 #${stuTicket} 不存在，或不由本单位负责`);
+      expect(missing.text).toContain('工单 #999999 不存在，或不由本单位负责');
     });
 
-    it("gives the steward's API token the same view: own tickets only, 403 for another department", async () => {
+    it("gives the steward's API token the same view: own tickets only, another department's as missing", async () => {
       const list = await api(hrToken).get('/tickets').expect(200);
       expect(list.body.items.map((x: { id: number }) => x.id)).toEqual([hrTicket]);
       expect(list.body).toMatchObject({ total: 1, page: 1, per_page: 50 });
       await api(hrToken).get('/tickets?department=STU').expect(403);
-      await api(hrToken).get(`/tickets/${stuTicket}`).expect(403);
-      await api(hrToken).post(`/tickets/${stuTicket}/transitions`, { to: 'acknowledged' }).expect(403);
+      const elsewhere = await api(hrToken).get(`/tickets/${stuTicket}`).expect(404);
+      const missing = await api(hrToken).get('/tickets/999999').expect(404);
+      expect(elsewhere.body).toEqual({ error: 'not_found', message: `工单 #${stuTicket} 不存在，或不由本单位负责` });
+      expect(missing.body).toEqual({ error: 'not_found', message: '工单 #999999 不存在，或不由本单位负责' });
+      await api(hrToken).post(`/tickets/${stuTicket}/transitions`, { to: 'acknowledged' }).expect(404);
+      // The IT office reads every ticket: a missing one is simply missing.
+      expect((await api(officeToken).get('/tickets/999999').expect(404)).body.message).toBe('工单 #999999 不存在');
     });
 
     it('lets the IT office see every department, filter by one, and open any ticket', async () => {
@@ -124,8 +134,11 @@ describe('ticket pages and API', () => {
       const missing = await api(hrToken).post('/tickets/999999/transitions', badBody).expect(404);
       expect(missing.body.error).toBe('not_found');
       const notANumber = await api(hrToken).post('/tickets/abc/transitions', badBody).expect(404);
-      expect(notANumber.body.message).toBe('工单 #abc 不存在');
-      await api(hrToken).post(`/tickets/${stuTicket}/transitions`, badBody).expect(403);
+      expect(notANumber.body.message).toBe('工单 #abc 不存在，或不由本单位负责');
+      await api(hrToken).post(`/tickets/${stuTicket}/transitions`, badBody).expect(404);
+      await api(hrToken)
+        .post(`/tickets/${hrTicket}/transitions`, { ...badBody, to: 'closed' })
+        .expect(403);
       await api(hrToken).post(`/tickets/${hrTicket}/transitions`, { to: 'acknowledged' });
       // Already acknowledged: 409 (nothing changed), not 422 for the comment.
       await api(hrToken).post(`/tickets/${hrTicket}/transitions`, badBody).expect(409);
@@ -171,8 +184,7 @@ describe('ticket pages and API', () => {
   describe('pages', () => {
     it('shows a steward only the actions they may take, with CSRF-protected forms', async () => {
       const { agent } = await signIn(t.app, hrSteward.login, hrSteward.password);
-      const page = await agent.get(`/tickets/${stuTicket}`);
-      expect(page.status).toBe(403);
+      await agent.get(`/tickets/${stuTicket}`).expect(404);
       const own = await agent.get(`/tickets/${hrTicket}`).expect(200);
       expect(own.text).toContain('value="fixed"');
       expect(own.text).not.toContain('value="closed"');

@@ -274,9 +274,10 @@ describe('tickets from check results', () => {
       .where({ object_type: 'ticket', object_id: String(t.id) })
       .orderBy('seq');
     expect(audit.map((a) => a.action)).toEqual(['ticket.file', 'ticket.dispute', 'ticket.reassign']);
-    // The HR steward no longer sees it; comments need a visible ticket.
+    // The HR steward no longer sees it; comments need a visible ticket, and one they may not see is as missing.
     await expect(commentTicket(db, { ticketId: t.id, actor: steward, comment: '补充说明' })).rejects.toMatchObject({
-      status: 403,
+      status: 404,
+      messageKey: 'tickets.errors.notFoundOrNotYours',
     });
   });
 

@@ -1,19 +1,19 @@
 import { Request, Router } from 'express';
 import { auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { ForbiddenError, ValidationError } from '../../errors';
 import { pathId } from '../../http/path-id';
 import { repeatedQueryValues } from '../../http/query-values';
-import { assertCan, authorize } from '../../middleware/authorize';
+import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { pageParams } from '../../presenters/paging';
 import { departmentFilter } from '../../services/department-code';
 import { tableFilter } from './filters';
 
-/** A ticket id from the path; anything else is a ticket that does not exist, named as it was written. */
-function ticketIdParam(param: string | string[]): number {
-  const id = pathId(param);
-  if (Number.isNaN(id)) throw new NotFoundError('tickets.errors.notFound', { id: String(param).slice(0, 20) });
+/** The ticket id in the path; anything else is a ticket that does not exist, named as it was written (ticketNotFound). */
+function ticketIdParam(req: Request): number {
+  const id = pathId(req.params.id);
+  if (Number.isNaN(id)) throw ticketNotFound(req.user, String(req.params.id).slice(0, 20));
   return id;
 }
 import { loadCurrentCatalog } from '../../services/catalog/repository';
@@ -47,6 +47,8 @@ import {
   toPublicTicket,
   transitionTicket,
   TRANSITION_TARGETS,
+  ticketNotFound,
+  visibleTicket,
 } from '../../services/tickets';
 
 /**
@@ -123,9 +125,7 @@ export function ticketsApi(ctx: AppContext): Router {
   });
 
   router.get('/tickets/:id', authorize('tickets.list'), async (req, res) => {
-    const ticket = await findTicket(db, ticketIdParam(req.params.id));
-    if (!ticket) throw new NotFoundError('tickets.errors.notFound', { id: String(req.params.id) });
-    assertCan(req.user, 'tickets.view', { department: ticket.department_code });
+    const ticket = visibleTicket(await findTicket(db, ticketIdParam(req)), req.user, String(req.params.id));
     const [history, current] = await Promise.all([ticketHistory(db, ticket.id), loadCurrentCatalog(db)]);
     const publicTicket = toPublicTicket(ticket, await today(), current?.catalog);
     // Reporters' suggested values in full only for the department that fixes the record; a report
@@ -150,7 +150,7 @@ export function ticketsApi(ctx: AppContext): Router {
     if (typeof body.to !== 'string' || !(TRANSITION_TARGETS as readonly string[]).includes(body.to))
       throw new ValidationError([{ field: 'to', key: 'tickets.errors.to', params: { allowed: 'acknowledged, fixed, closed' } }]);
     const ticket = await transitionTicket(db, {
-      ticketId: ticketIdParam(req.params.id),
+      ticketId: ticketIdParam(req),
       to: body.to,
       actor: req.user!,
       comment: body.comment,
@@ -168,7 +168,7 @@ export function ticketsApi(ctx: AppContext): Router {
   router.post('/tickets/:id/extension', authorize('tickets.list'), async (req, res) => {
     const body = bodyOf(req);
     const ticket = await requestExtension(db, {
-      ticketId: ticketIdParam(req.params.id),
+      ticketId: ticketIdParam(req),
       actor: req.user!,
       days: body.days,
       reason: body.reason,
@@ -185,7 +185,7 @@ export function ticketsApi(ctx: AppContext): Router {
       const body = bodyOf(req);
       const reason = typeof body.reason === 'string' ? body.reason : '';
       const input = {
-        ticketId: ticketIdParam(req.params.id),
+        ticketId: ticketIdParam(req),
         actor: req.user!,
         days: body.days,
         reason: body.reason,
@@ -201,7 +201,7 @@ export function ticketsApi(ctx: AppContext): Router {
 
   router.post('/tickets/:id/comments', authorize('tickets.list'), async (req, res) => {
     const ticket = await commentTicket(db, {
-      ticketId: ticketIdParam(req.params.id),
+      ticketId: ticketIdParam(req),
       actor: req.user!,
       comment: bodyOf(req).comment,
       origin: auditOrigin(req),
@@ -214,7 +214,7 @@ export function ticketsApi(ctx: AppContext): Router {
     const { reason } = bodyOf(req);
     // A report ticket's "not ours" is also the department's answer to the report, as on its answer page.
     const ticket = await disputeAnyTicket(db, {
-      ticketId: ticketIdParam(req.params.id),
+      ticketId: ticketIdParam(req),
       actor: req.user!,
       reason,
       origin: auditOrigin(req),
@@ -228,7 +228,7 @@ export function ticketsApi(ctx: AppContext): Router {
   router.post('/tickets/:id/dispute/dismiss', authorize('tickets.reassign'), async (req, res) => {
     const { reason, version } = bodyOf(req);
     const ticket = await dismissDispute(db, {
-      ticketId: ticketIdParam(req.params.id),
+      ticketId: ticketIdParam(req),
       actor: req.user!,
       reason,
       calendar: await ticketCalendar(),
@@ -243,7 +243,7 @@ export function ticketsApi(ctx: AppContext): Router {
   router.post('/tickets/:id/reassign', authorize('tickets.reassign'), async (req, res) => {
     const { department, reason, version } = bodyOf(req);
     const ticket = await reassignTicket(db, {
-      ticketId: ticketIdParam(req.params.id),
+      ticketId: ticketIdParam(req),
       actor: req.user!,
       department,
       reason,

@@ -4,7 +4,7 @@ import type { AppContext } from '../../context';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
 import { formIdOf, newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { pathId } from '../../http/path-id';
-import { assertCan, authorize } from '../../middleware/authorize';
+import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
@@ -60,6 +60,7 @@ import {
   ticketHistory,
   toReadersTicket,
   type TicketRow,
+  visibleTicket,
 } from '../../services/tickets';
 import { CONTENT_TYPES, downloadName, loadUpload } from '../../services/uploads';
 import { listReturnPath } from '../tickets';
@@ -362,10 +363,8 @@ export function reportsRoutes(ctx: AppContext): Router {
 
   async function loadReportTicket(req: Request) {
     const ticket = await findTicket(db, pathId(req.params.ticketId));
-    if (!ticket || ticket.check_kind !== 'report')
-      throw new NotFoundError('tickets.errors.notFound', { id: String(req.params.ticketId) });
-    assertCan(req.user, 'reports.ticket', { department: ticket.department_code });
-    return ticket;
+    const report = ticket?.check_kind === 'report' ? ticket : undefined;
+    return visibleTicket(report, req.user, String(req.params.ticketId), 'reports.ticket');
   }
 
   /**
@@ -556,7 +555,7 @@ export function reportsRoutes(ctx: AppContext): Router {
     const state = await db('report_tickets').where({ ticket_id: ticket.id }).first('answer_document_id');
     // Reporters see the department's source document too: it is the answer to their report.
     const reporter = await db('reports').where({ ticket_id: ticket.id, reporter_id: req.user!.id }).first('id');
-    if (!reporter) assertCan(req.user, 'reports.ticket', { department: ticket.department_code });
+    if (!reporter) visibleTicket(ticket, req.user, ticket.id, 'reports.ticket');
     await sendUpload(res, state?.answer_document_id);
   });
 
@@ -641,8 +640,10 @@ export function reportsRoutes(ctx: AppContext): Router {
     if (!report) throw new NotFoundError();
     const own = can(req.user!, 'reports.view', { ownerId: Number(report.reporter_id) });
     if (!own) {
-      if (!report.ticket_department) throw new NotFoundError();
-      assertCan(req.user, 'reports.ticket', { department: report.ticket_department });
+      // Another's report: its attachment for the people who answer or oversee its ticket; to anyone else it does
+      // not exist, as the report page itself (a 403 would confirm the report's number).
+      if (!report.ticket_department || !can(req.user!, 'reports.ticket', { department: report.ticket_department }))
+        throw new NotFoundError();
     }
     await sendUpload(res, report.attachment_id);
   });

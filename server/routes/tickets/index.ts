@@ -1,9 +1,9 @@
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { AppError, ConflictError, ForbiddenError, ValidationError } from '../../errors';
 import { pathId } from '../../http/path-id';
-import { assertCan, authorize } from '../../middleware/authorize';
+import { authorize } from '../../middleware/authorize';
 import { safeLocalPath } from '../../http/safe-redirect';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
@@ -38,6 +38,7 @@ import {
   toReadersTicket,
   transitionTicket,
   TRANSITION_TARGETS,
+  visibleTicket,
 } from '../../services/tickets';
 import { tellDispute, tellDisputeDismissed, tellExtensionDecided, tellExtensionRequested, tellReassigned } from './notices';
 import {
@@ -277,10 +278,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
   });
 
   async function loadVisible(req: Request) {
-    const ticket = await findTicket(db, pathId(req.params.id));
-    if (!ticket) throw new NotFoundError('tickets.errors.notFound', { id: String(req.params.id) });
-    assertCan(req.user, 'tickets.view', { department: ticket.department_code });
-    return ticket;
+    return visibleTicket(await findTicket(db, pathId(req.params.id)), req.user, String(req.params.id));
   }
 
   /**

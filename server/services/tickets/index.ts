@@ -66,3 +66,4 @@ export { grantExtension, MAX_EXTENSION_DAYS, refuseExtension, requestExtension }
 export * from './types';
 export { onRecheckRequested, recheckRequester, type RecheckRequester } from './recheck';
 export * from './reports';
+export { ticketNotFound, visibleTicket } from './visibility';

@@ -17,6 +17,7 @@
  */
 import type { Knex } from 'knex';
 import { ConflictError, FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { visibleTicket } from './visibility';
 import { can, CurrentUser } from '../../policies';
 import { todayIn } from '../calendar';
 import { saveUpload, uploadProblem } from '../uploads';
@@ -249,7 +250,8 @@ export async function answerReport(db: Knex, input: AnswerInput): Promise<Ticket
   const answer = input.answer as ReportAnswer;
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
-    const current = await lockReportTicket(trx, input.ticketId);
+    // Not even visible to this user: as missing (ticketNotFound); visible but not theirs to answer (the IT office): 403.
+    const current = visibleTicket(await lockReportTicket(trx, input.ticketId), input.actor, input.ticketId, 'reports.ticket');
     if (!can(input.actor, 'tickets.work', { department: current.department_code })) throw new ForbiddenError();
     const state = await trx('report_tickets').where({ ticket_id: current.id }).first('answer', 'first_answered_at');
     // The form sent twice, or the same answer given meanwhile in another tab: done, nothing changed.

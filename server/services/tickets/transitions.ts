@@ -10,12 +10,13 @@
  * show would show its message nowhere.
  */
 import type { Knex } from 'knex';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { ConflictError, ForbiddenError, ValidationError } from '../../errors';
 import { Action, can, CurrentUser } from '../../policies';
 import { todayIn } from '../calendar';
 import { departmentCodeAsWritten } from '../department-code';
 import { dueDateFor, TicketCalendar } from './apply';
 import { lockTicket, recordAndAudit, updateTicket } from './events';
+import { visibleTicket } from './visibility';
 import { clearAnswerForNewOwner, REPORT_CHECK } from './report-state';
 import { loadDueWorkingDays } from './settings';
 import { ACTIVE_STATUSES, endingExtension, NO_EXTENSION, RequestOrigin, TicketRow, TicketStatus } from './types';
@@ -126,12 +127,10 @@ function requiredText(sent: unknown, field: 'comment' | 'reason', missingKey: st
   return text;
 }
 
-/** Loads and locks the ticket; 404 when missing, 403 when this user may not even see it. */
+/** Loads and locks the ticket; 404 when missing or when this user may not even see it (ticketNotFound). */
 export async function lockVisible(trx: Knex.Transaction, id: number, actor: CurrentUser): Promise<TicketRow> {
   const ticket = Number.isSafeInteger(id) ? await lockTicket(trx, id) : undefined;
-  if (!ticket) throw new NotFoundError('tickets.errors.notFound', { id: String(id) });
-  if (!can(actor, 'tickets.view', { department: ticket.department_code })) throw new ForbiddenError();
-  return ticket;
+  return visibleTicket(ticket, actor, id);
 }
 
 /** Loads and locks an active ticket for the IT office's decisions on it (reassign, keep after a dispute): 404, 403, 409. */
