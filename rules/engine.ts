@@ -262,11 +262,23 @@ export async function runTableChecks(
     if (err instanceof PlanError) return fail(err.code, err.message);
     if (err instanceof IdentifierError) return fail('query_failed', err.message);
     const code = dialect.classifyError(err);
-    const message = err instanceof Error ? err.message : String(err);
+    const message = databaseWords(err instanceof Error ? err.message : String(err));
     if (code === 'timeout')
       return fail(code, `查询超过 ${timeoutMs} ms 被中止 / query exceeded the ${timeoutMs} ms statement timeout: ${message}`);
     return fail(code, message);
   }
+}
+
+/**
+ * The database's own words for a failed statement. knex writes the whole statement, values inlined, before them
+ * (`select count(*) filter (where …) … - canceling statement due to statement timeout`): ~1.5 KB of generated SQL
+ * in the runs page's error cell, the command line's summary and the IT office's notice, where the reader needs the
+ * last line. The statement is what the catalog compiles to; `hubwatch check run --table T` on a test hub shows it.
+ */
+export function databaseWords(message: string): string {
+  // Greedy: the statement may itself hold " - " (now() - interval …); the database's words come after the last one.
+  const statement = /^\s*(?:select|with)\b[\s\S]* - /i.exec(message);
+  return statement ? message.slice(statement[0].length) : message;
 }
 
 /**

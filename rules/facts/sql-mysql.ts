@@ -12,6 +12,14 @@ function offsetString(ms: number): string {
 }
 
 /**
+ * The hub cannot be had at all, whichever table is asked: no server or connection lost (2002, 2003, 2006, 2013),
+ * sign-in refused (1045), the account has no access to the database (1044) or the database does not exist (1049), the
+ * host is not allowed (1130), no connection left (1040, 1203). A per-table error would file one notice per table and
+ * read as a query problem.
+ */
+const HUB_UNREACHABLE_ERRNOS = new Set([2002, 2003, 2006, 2013, 1045, 1044, 1049, 1130, 1040, 1203]);
+
+/**
  * MySQL 8 / MariaDB. DATETIME columns are naive: they are compared with bound wall-clock strings
  * computed in the catalog timezone; the session time_zone is set to the catalog's offset so that
  * TIMESTAMP columns read the same way. The newest timestamp is read back as a string (drivers
@@ -55,8 +63,7 @@ export const mysqlDialect: SqlDialect = {
     if (errno === 1969 || errno === 3024 || errno === 1317) return 'timeout';
     if (errno === 1146) return 'table_missing';
     if (errno === 1054) return 'column_missing';
-    if (errno === 2002 || errno === 2003 || errno === 2006 || errno === 2013 || errno === 1045 || isConnectionError(err))
-      return 'hub_unreachable';
+    if (HUB_UNREACHABLE_ERRNOS.has(errno) || isConnectionError(err)) return 'hub_unreachable';
     return 'query_failed';
   },
 };

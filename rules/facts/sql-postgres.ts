@@ -77,7 +77,16 @@ export const postgresDialect: SqlDialect = {
     if (code === '57014') return 'timeout';
     if (code === '42P01') return 'table_missing';
     if (code === '42703') return 'column_missing';
-    if (code.startsWith('08') || code === '57P01' || code === '57P03' || isConnectionError(err)) return 'hub_unreachable';
+    // The hub cannot be had at all, whichever table is asked: no connection (08…), shut down or starting (57P0…),
+    // refused sign-in or a role that does not exist (28…), a database that does not exist (3D000), no connection
+    // slot left (53300). A per-table error would file one notice per table and read as a query problem.
+    if (
+      code.startsWith('08') ||
+      code.startsWith('28') ||
+      ['57P01', '57P02', '57P03', '3D000', '53300'].includes(code) ||
+      isConnectionError(err)
+    )
+      return 'hub_unreachable';
     return 'query_failed';
   },
 };

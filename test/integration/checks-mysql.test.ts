@@ -1,10 +1,10 @@
-import type { Knex } from 'knex';
+import knexFactory, { type Knex } from 'knex';
 import { runChecks, runTableChecks } from '../../rules/engine';
 import { catalogField as field, catalogTable } from '../../rules/testing';
 import type { CheckContext, TableCheckOutcome } from '../../rules/types';
 import { createCalendar } from '../../server/services/calendar';
 import type { Catalog } from '../../server/services/catalog/types';
-import { createMariadbDatabase, MariadbDatabase, mariadbTestsRun } from '../helpers/mariadb';
+import { createMariadbDatabase, MARIADB, MariadbDatabase, mariadbTestsRun } from '../helpers/mariadb';
 
 // The check engine on a MySQL/MariaDB hub: MariaDB at 127.0.0.1:3306, root, no password (test/helpers/mariadb.ts;
 // `.ci/run` starts it). Outside CI the tests are skipped, with a note, where no MariaDB answers.
@@ -145,5 +145,28 @@ function result(o: TableCheckOutcome, check: string, fieldName: string | null) {
       statementTimeoutMs: 50,
     });
     expect(slow.error?.code).toBe('timeout');
+    // The server's words after the limit, without the generated statement knex puts before them.
+    expect(slow.error?.message).toMatch(/^查询超过 50 ms 被中止 \/ query exceeded the 50 ms statement timeout: (?!select)/i);
+    expect(slow.error?.message).not.toMatch(/information_schema|count\(/i);
+  });
+
+  it('a database that does not exist, or one the account may not use, is hub_unreachable for every table, tried once', async () => {
+    const missing = `${database.name}_missing`;
+    const noDatabase = knexFactory({ client: 'mysql2', connection: { ...MARIADB, database: missing }, pool: { min: 0, max: 1 } });
+    const catalog: Catalog = {
+      calendar: { timezone: TZ, events: [], holidays: [], workdays: [] },
+      departments: [],
+      systems: [],
+      rules: [],
+      tables: [catalogTable('a'), catalogTable('b')],
+    };
+    try {
+      const run = await runChecks(noDatabase, catalog, ctx);
+      expect(run.tables.map((t) => t.error?.code)).toEqual(['hub_unreachable', 'hub_unreachable']);
+      expect(run.tables[1].durationMs).toBe(0);
+      expect(run.tables[0].error?.message).toContain(missing);
+    } finally {
+      await noDatabase.destroy();
+    }
   });
 });

@@ -97,7 +97,33 @@ describe('check engine: errors, read-only access and hostile catalogs', () => {
       );
       expect(run.tables.map((t) => t.status)).toEqual(['error', 'ok']);
       expect(run.tables[0].error?.code).toBe('timeout');
+      // The database's words, not the ~1.5 KB statement knex puts before them (runs page, CLI, the office's notice).
+      expect(run.tables[0].error?.message).toBe(
+        '查询超过 50 ms 被中止 / query exceeded the 50 ms statement timeout: canceling statement due to statement timeout',
+      );
       expect(run.tables[1].facts?.row_count).toBe(1);
+    },
+  );
+
+  (usingRealPostgres() ? it : it.skip)(
+    'a hub database that does not exist, or a role the server does not know, is hub_unreachable for every table, tried once',
+    async () => {
+      const server = new URL(process.env.TEST_DATABASE_URL!);
+      const noDatabase = new URL(server);
+      noDatabase.pathname = '/hubwatch_no_such_hub';
+      const noRole = new URL(server);
+      noRole.username = 'hubwatch_no_such_role';
+      for (const url of [noDatabase, noRole]) {
+        const hub = openPostgres({ url: url.toString(), poolMax: 1 });
+        try {
+          const run = await runChecks(hub.knex, catalogOf(catalogTable('a'), catalogTable('b')), ctx);
+          expect(run.tables.map((t) => t.error?.code)).toEqual(['hub_unreachable', 'hub_unreachable']);
+          expect(run.tables[1].durationMs).toBe(0);
+          expect(run.tables[0].error?.message).toMatch(/hubwatch_no_such_(hub|role)/);
+        } finally {
+          await hub.close();
+        }
+      }
     },
   );
 
