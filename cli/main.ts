@@ -88,7 +88,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return await command.run(args, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      print(io.stderr, `${err.message}\n\nUsage: ${command.usage}`);
+      print(io.stderr, `${err.message}\n\n用法 / Usage: ${command.usage}`);
       return EXIT.usage;
     }
     if (err instanceof ConfigError || err instanceof DataDirLockedError) {
