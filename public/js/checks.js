@@ -74,12 +74,18 @@
         })
         .then(function (run) {
           var bar = document.getElementById('run-progress-bar');
-          bar.max = run.tables_total;
-          bar.value = run.tables_done;
-          // The page's own sentence (已完成 3 / 8 张表), from the template it carries, not bare numbers.
           var text = document.getElementById('run-progress-text');
-          var template = text.getAttribute('data-template') || '{done} / {total}';
-          text.textContent = template.replace('{done}', run.tables_done).replace('{total}', run.tables_total);
+          if (!run.tables_total) {
+            // Still reading the catalog: no count yet (0 / 0 read as a run with nothing to do).
+            bar.removeAttribute('value');
+            text.textContent = text.getAttribute('data-preparing') || '…';
+          } else {
+            bar.max = run.tables_total;
+            bar.value = run.tables_done;
+            // The page's own sentence (已完成 3 / 8 张表), from the template it carries, not bare numbers.
+            var template = text.getAttribute('data-template') || '{done} / {total}';
+            text.textContent = template.replace('{done}', run.tables_done).replace('{total}', run.tables_total);
+          }
           if (run.status === 'running') setTimeout(poll, 1500);
           else window.location.reload();
         })

@@ -72,9 +72,18 @@ describe('check pages: what a run found', () => {
     // The sentence the page updates while it polls, in the reader's language (it was bare "1 / 2"), a live
     // region (role=status) so a screen reader hears the progress without leaving its place.
     expect(page.text).toContain(
-      '<span id="run-progress-text" role="status" data-template="已完成 {done} / {total} 张表">已完成 0 / 2 张表</span>',
+      '<span id="run-progress-text" role="status" data-template="已完成 {done} / {total} 张表" data-preparing="正在准备：读取数据目录中要检查的表…">已完成 0 / 2 张表</span>',
     );
     expect(page.text).not.toContain('全部检查通过');
+    await t.db.knex('check_runs').where({ id: runId }).update({ status: 'interrupted', finished_at: new Date() });
+  });
+
+  it('a run that has not yet read the catalog says it is preparing, with a bar that moves, not 已完成 0 / 0', async () => {
+    const runId = (await claimRun(t.db.knex, { trigger: 'manual' }))!;
+    const page = await office.agent.get(`/runs/${runId}`).expect(200);
+    expect(page.text).toContain('<progress id="run-progress-bar" aria-labelledby="run-progress-text"></progress>');
+    expect(page.text).toMatch(/<span id="run-progress-text" role="status" [^>]*>正在准备：读取数据目录中要检查的表…<\/span>/);
+    expect(page.text).not.toContain('已完成 0 / 0');
     await t.db.knex('check_runs').where({ id: runId }).update({ status: 'interrupted', finished_at: new Date() });
   });
 
