@@ -328,6 +328,24 @@ describe('account management', () => {
       expect(await changedSince(t.db.knex, before)).toEqual([]);
     });
 
+    it('a password holding the login (any case), one character repeated or one guessed first: 422 next to its input; nothing written', async () => {
+      const u = await buildUser(t.db.knex, { login: 'zhang.wei', department: 'HR' });
+      const before = await mark(t.db.knex);
+      for (const [password, key] of [
+        ['Zhang.Wei2026!', 'users.errors.passwordHasLogin'],
+        ['my zhang.wei pass', 'users.errors.passwordHasLogin'],
+        ['1234567890', 'users.errors.passwordCommon'],
+        ['QwertyUIOP', 'users.errors.passwordCommon'],
+        ['aaaaaaaaaaaa', 'users.errors.passwordCommon'],
+      ]) {
+        const res = await post(adminSession, `/admin/users/${u.id}/password`, { password }).expect(422);
+        expect(cellOf(res.text, 'u-password')).toContain(html(zh(key)));
+      }
+      expect(await changedSince(t.db.knex, before)).toEqual([]);
+      // A passphrase with the login's letters scattered, not the login, is taken.
+      await post(adminSession, `/admin/users/${u.id}/password`, { password: 'zhang wei likes tea' }).expect(302);
+    });
+
     it('signed-in pages are not kept in the browser cache (a generated password, personal data)', async () => {
       const page = await adminSession.agent.get('/admin/users').expect(200);
       expect(page.headers['cache-control']).toBe('no-store');
@@ -434,6 +452,11 @@ describe('account management', () => {
       expect(cellOf(short.text, 'p-new')).toContain(html(zh('users.errors.passwordLength', { min: 10 })));
       const same = await post(s, '/account/password', { current_password: u.password, new_password: u.password }).expect(422);
       expect(cellOf(same.text, 'p-new')).toContain(html(zh('users.errors.passwordSame')));
+      const withLogin = await post(s, '/account/password', {
+        current_password: u.password,
+        new_password: `${u.login.toUpperCase()}-2026`,
+      }).expect(422);
+      expect(cellOf(withLogin.text, 'p-new')).toContain(html(zh('users.errors.passwordHasLogin')));
       expect(await changedSince(t.db.knex, before)).toEqual([]);
       expect(await canSignIn(u.login, u.password)).toBe(true);
     });

@@ -60,7 +60,7 @@ export async function createUser(
   if (!LOGIN_PATTERN.test(input.login)) problems.push({ field: 'login', key: 'users.errors.login' });
   const { name, email, roles, problems: personProblems } = checkPersonFields(input);
   problems.push(...personProblems);
-  const passwordProblem = input.password != null ? newPasswordProblem(input.password) : null;
+  const passwordProblem = input.password != null ? newPasswordProblem(input.password, input.login) : null;
   if (passwordProblem) problems.push({ field: 'password', ...passwordProblem });
   const departmentName = input.departmentName?.trim() || null;
   const department = await checkDepartment(db, input.department, departmentName);

@@ -175,7 +175,9 @@ export async function resetPassword(
   if (actor && Number(actor.id) === Number(userId)) {
     throw new ValidationError([{ field: 'password', key: 'users.errors.resetSelf' }]);
   }
-  const problem = password != null && password !== '' ? newPasswordProblem(password) : null;
+  const account = (await db('users').where({ id: userId }).first('login')) as Pick<UserRow, 'login'> | undefined;
+  if (!account) throw new NotFoundError();
+  const problem = password != null && password !== '' ? newPasswordProblem(password, account.login) : null;
   if (problem) throw new ValidationError([{ field: 'password', ...problem }]);
   const generatedPassword = password ? null : generatePassword();
   const hash = await hashPassword(password || generatedPassword!);
@@ -217,7 +219,7 @@ export async function changeOwnPassword(
   if (!input.current) problems.push({ field: 'current_password', key: 'users.errors.currentPasswordRequired' });
   else if (!(await verifyPassword(row.password_hash, input.current)))
     problems.push({ field: 'current_password', key: 'users.errors.currentPassword' });
-  const nextProblem = newPasswordProblem(input.next);
+  const nextProblem = newPasswordProblem(input.next, user.login);
   if (nextProblem) problems.push({ field: 'new_password', ...nextProblem });
   else if (input.next === input.current) problems.push({ field: 'new_password', key: 'users.errors.passwordSame' });
   // The form asks for the new password twice (it is typed unseen): a typo must not lock the account out.

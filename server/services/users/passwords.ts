@@ -32,11 +32,44 @@ export const MIN_PASSWORD_LENGTH = 10;
 /** A passphrase fits; a megabyte would only make argon2 work (the forms' inputs take as many). */
 export const MAX_PASSWORD_LENGTH = 200;
 
-/** What is wrong with a new password, as a message key and its parameters; null when it will do. */
-export function newPasswordProblem(password: string): { key: string; params?: Record<string, number> } | null {
+/**
+ * Passwords of ten characters or more that lists of leaked passwords put first (and this service's own name): the
+ * first guesses of anyone trying accounts, so the length alone does not make them safe. Compared in lower case.
+ */
+const GUESSED_FIRST = new Set([
+  '1234567890',
+  '0123456789',
+  '12345678910',
+  '123456789a',
+  'a123456789',
+  'abc1234567',
+  'abcd123456',
+  'qwertyuiop',
+  'qwerty1234',
+  '1q2w3e4r5t',
+  '1qaz2wsx3edc',
+  'password12',
+  'password123',
+  'password1234',
+  'woaini1314',
+  'iloveyou12',
+  'admin12345',
+  'admin123456',
+  'hubwatch123',
+]);
+
+/**
+ * What is wrong with a new password, as a message key and its parameters; null when it will do. `login`: the
+ * account's, which a password may not contain (the first thing tried against an account, in any case).
+ */
+export function newPasswordProblem(password: string, login?: string): { key: string; params?: Record<string, number> } | null {
   if (password.length < MIN_PASSWORD_LENGTH) return { key: 'users.errors.passwordLength', params: { min: MIN_PASSWORD_LENGTH } };
   if (password.length > MAX_PASSWORD_LENGTH) return { key: 'users.errors.passwordTooLong', params: { max: MAX_PASSWORD_LENGTH } };
   // Ten spaces pass the length and guess in one try.
   if (!password.trim()) return { key: 'users.errors.passwordBlank' };
+  const lower = password.toLowerCase();
+  if (login && login.length >= 3 && lower.includes(login.toLowerCase())) return { key: 'users.errors.passwordHasLogin' };
+  // One character repeated (aaaaaaaaaa, 1111111111) or a password lists put first.
+  if (new Set(lower).size === 1 || GUESSED_FIRST.has(lower)) return { key: 'users.errors.passwordCommon' };
   return null;
 }
