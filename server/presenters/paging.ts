@@ -28,6 +28,8 @@ export interface Pager {
   total: number;
   prevHref: string | null;
   nextHref: string | null;
+  /** Words in place of "page 1 of 3, 71 in all", for a list whose entries are not what its reader counts (the catalog). */
+  label?: string;
 }
 
 export function pagination(url: string, page: number, perPage: number, total: number): Pager {

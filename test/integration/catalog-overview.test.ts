@@ -73,7 +73,9 @@ describe('/catalog overview', () => {
     expect(first).toContain(zh('catalog.table.fieldCount', { count: 3 }));
     expect(first).not.toContain('字段二'); // fields are counted, not listed
     expect(first).toContain('政治面貌 → ORG'); // but a field another department owns is named
-    expect(first).toContain(zh('common.pageOf', { page: 1, pages: 2, total: 32 })); // 30 tables, ORG's field, LIB (none)
+    // 32 entries (30 tables, ORG's field in HR's table, LIB with neither) on two pages, counted as the reader counts: tables.
+    expect(first).toContain('第 1 / 2 页，共 30 张表');
+    expect(first).not.toContain('共 32 条');
     expect(first).toContain(`href="${html('/catalog?page=2')}"`);
 
     const second = (await user.agent.get('/catalog?page=2').expect(200)).text;

@@ -57,7 +57,19 @@ export function catalogRoutes(ctx: AppContext): Router {
         ...d,
         href: can(req.user, 'department.view', { department: d.code }) ? `/departments/${encodeURIComponent(d.code)}` : null,
       })),
-      pager: overview.total > perPage ? pagination(req.originalUrl, page, perPage, overview.total) : null,
+      // Paged by entry (a table, a field owned in another's table, a department with neither), counted in tables:
+      // "共 71 条" for a catalog of 68 tables read as three tables missing.
+      pager:
+        overview.total > perPage
+          ? {
+              ...pagination(req.originalUrl, page, perPage, overview.total),
+              label: req.t('catalog.pageOf', {
+                page,
+                pages: Math.ceil(overview.total / perPage),
+                tables: overview.matches,
+              }),
+            }
+          : null,
       hasCatalog: !!current,
     });
   });
