@@ -1104,6 +1104,23 @@ describe('what only some readers may see', () => {
     await office.agent.get(`/sharing/${draft}/files/material`).expect(403);
     const own = await (await as('applicant')).agent.get(`/sharing/${draft}`).expect(200);
     expect(own.text).toContain('草稿：仅本人可见');
+
+    // Withdrawn as a draft (the draft's page offers 撤回申请), it was never submitted: it stays its author's alone —
+    // it became a "withdrawn request" the IT office listed and read in full, vendors' ID numbers included.
+    const applicant = await as('applicant');
+    await applicant.agent.post(`/sharing/${draft}/withdraw`).type('form').send({ _csrf: applicant.csrf }).expect(303);
+    expect((await t.db.knex('sharing_requests').where({ id: draft }).first()).status).toBe('withdrawn');
+    for (const list of ['/sharing/all', '/sharing/all?status=withdrawn'])
+      expect((await office.agent.get(list).expect(200)).text).not.toContain(`/sharing/${draft}"`);
+    await office.agent.get(`/sharing/${draft}`).expect(403);
+    await office.agent.get(`/sharing/${draft}/print`).expect(403);
+    await office.agent.get(`/sharing/${draft}/files/material`).expect(403);
+    await office.agent.get(`/api/v1/sharing-requests/${draft}`).expect(403);
+    const api = (await office.agent.get('/api/v1/sharing-requests?view=all&status=withdrawn').expect(200)).body;
+    expect(api.items.map((r: { id: number }) => r.id)).not.toContain(draft);
+    // Its author still has it, 已撤回, on their own list and page (to copy it into a new draft).
+    expect((await applicant.agent.get('/sharing').expect(200)).text).toContain(`/sharing/${draft}"`);
+    expect((await applicant.agent.get(`/sharing/${draft}`).expect(200)).text).toContain('已撤回');
   });
 
   it("shows each requested table's quality score from the latest snapshot, with its day", async () => {

@@ -59,7 +59,12 @@ export async function listRequests(
   offset: number,
 ): Promise<{ rows: ListRow[]; total: number }> {
   const base = db('sharing_requests as r');
-  base.where((q) => q.whereNot('r.status', 'draft').orWhere('r.applicant_id', filters.viewerId));
+  // Never submitted (a draft, or one withdrawn as a draft: neverSubmitted): its applicant's alone.
+  base.where((q) =>
+    q
+      .where((submitted) => submitted.whereNot('r.status', 'draft').whereNotNull('r.submitted_at'))
+      .orWhere('r.applicant_id', filters.viewerId),
+  );
   if (filters.applicantId !== undefined) base.where('r.applicant_id', filters.applicantId);
   if (filters.status) base.where('r.status', filters.status);
   if (filters.department) base.where('r.department_code', filters.department);

@@ -18,7 +18,7 @@ import { isSensitiveField, type SourcePart } from './plan';
 import { structureChangePending } from './structure-changes';
 import { tableQualityFor } from './quality';
 import { inputOf, type LoadedRequest } from './repository';
-import type { SharingInput } from './types';
+import { neverSubmitted, type SharingInput } from './types';
 import { clock, mayCopy, pendingStages } from './workflow';
 
 /**
@@ -91,7 +91,7 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
   const { today, catalog } = await clock(ctx);
   const { request, stages } = loaded;
   // A draft has no approvers yet: the IT office's standing as approver starts when it is submitted.
-  const approver = request.status !== 'draft' && isApprover(user, request.applicant_id, stages, today);
+  const approver = !neverSubmitted(request) && isApprover(user, request.applicant_id, stages, today);
   const input = inputOf(loaded);
   // Each requested table as the catalog spells it (a draft keeps `STAFF_BASIC` as typed; it is `staff_basic`).
   const items = loaded.items.map((i) => ({ ...i, catalogTable: catalogTable(catalog, i.table_name) }));
@@ -266,8 +266,8 @@ export type PresentedRequest = Awaited<ReturnType<typeof presentRequest>>;
 
 /** Loads and checks access: 404 when missing, 403 when the viewer may not see it. */
 export function mayView(user: CurrentUser, loaded: LoadedRequest, today: string): boolean {
-  // A draft is its author's alone until it is submitted (it may hold vendors' ID numbers and phones).
-  if (loaded.request.status === 'draft') return user.id === loaded.request.applicant_id;
+  // A draft is its author's alone until it is submitted (it may hold vendors' ID numbers and phones), withdrawn or not.
+  if (neverSubmitted(loaded.request)) return user.id === loaded.request.applicant_id;
   return canView(user, loaded.request.applicant_id, loaded.stages, today);
 }
 

@@ -115,3 +115,12 @@ export interface SharingInput {
   /** Values of the wrong JSON type in an API body (`"members": "x"`), by field; reported with the rest. */
   typeErrors?: FieldError[];
 }
+
+/**
+ * A request nobody but its applicant may see: a draft, and a draft its applicant withdrew before submitting it (it
+ * never reached an approver; it may hold vendors' ID numbers and phones). Withdrawing a draft made it `withdrawn`,
+ * which every other rule read as a request the IT office oversees: on 全部申请, its page and files in full.
+ */
+export function neverSubmitted(request: { status?: unknown; submitted_at?: unknown }): boolean {
+  return request.status === 'draft' || request.submitted_at == null;
+}
