@@ -2,11 +2,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { Config } from './config';
+import { postgresUnreachable } from '../rules/facts/sql-postgres';
+import { Config, ConfigError } from './config';
 import { Database, openPglite, openPostgres } from './db/connect';
 import { DataDirLock, lockDataDir } from './db/lock';
 import { migrateToLatest } from './db/migrate';
-import { Hub, openHub } from './hub';
+import { Hub, openHub, withoutPassword } from './hub';
 
 /**
  * The process-wide resources every entry point (server, CLI, jobs) needs: the service database
@@ -95,6 +96,12 @@ async function openService(
   } catch (err) {
     await database.close();
     lock?.release();
+    // The first statement is where a DATABASE_URL that cannot be had shows: say which setting, not only the
+    // driver's words (`database "x" does not exist` read as a problem of the hub, or of the command).
+    if (config.databaseUrl && postgresUnreachable(err))
+      throw new ConfigError([
+        `DATABASE_URL：服务数据库 ${withoutPassword(config.databaseUrl)} 无法打开 / the service database could not be opened: ${(err as Error).message}`,
+      ]);
     throw err;
   }
   if (!config.sessionSecret) config.sessionSecret = embeddedSessionSecret(config.dataDir);

@@ -19,6 +19,21 @@ export function localeFreePattern(pattern: string): boolean {
 }
 
 /**
+ * Whether a PostgreSQL error is the database's as a whole, whatever was asked: no connection (08…), shut down or
+ * starting (57P0…), a refused sign-in or a role that does not exist (28…), a database that does not exist (3D000), no
+ * connection slot left (53300). The hub's checks and the service database's opening both read it.
+ */
+export function postgresUnreachable(err: unknown): boolean {
+  const code = String((err as { code?: string })?.code ?? '');
+  return (
+    code.startsWith('08') ||
+    code.startsWith('28') ||
+    ['57P01', '57P02', '57P03', '3D000', '53300'].includes(code) ||
+    isConnectionError(err)
+  );
+}
+
+/**
  * PostgreSQL (and PGlite). Naive `timestamp` columns are read in the catalog timezone with
  * `AT TIME ZONE`, `date` columns as the start of that day there; both become timestamptz and are
  * compared with bound instants.
@@ -77,16 +92,8 @@ export const postgresDialect: SqlDialect = {
     if (code === '57014') return 'timeout';
     if (code === '42P01') return 'table_missing';
     if (code === '42703') return 'column_missing';
-    // The hub cannot be had at all, whichever table is asked: no connection (08…), shut down or starting (57P0…),
-    // refused sign-in or a role that does not exist (28…), a database that does not exist (3D000), no connection
-    // slot left (53300). A per-table error would file one notice per table and read as a query problem.
-    if (
-      code.startsWith('08') ||
-      code.startsWith('28') ||
-      ['57P01', '57P02', '57P03', '3D000', '53300'].includes(code) ||
-      isConnectionError(err)
-    )
-      return 'hub_unreachable';
+    // A per-table error would file one notice per table and read as a query problem.
+    if (postgresUnreachable(err)) return 'hub_unreachable';
     return 'query_failed';
   },
 };

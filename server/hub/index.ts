@@ -20,10 +20,10 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-function redact(url: string): string {
+/** A database URL as pages, logs and messages show it: without its password. */
+export function withoutPassword(url: string): string {
   const u = new URL(url);
   u.password = '';
-  u.username = u.username ? `${u.username}` : '';
   return u.toString();
 }
 
@@ -49,7 +49,7 @@ export async function openHub(config: Config, opts: { writable?: boolean; seed?:
       pool: { min: 0, max: 4 },
       log: knexLog,
     });
-    return { knex, dialect: 'mysql', kind: 'mysql', label: redact(url), close: () => knex.destroy() };
+    return { knex, dialect: 'mysql', kind: 'mysql', label: withoutPassword(url), close: () => knex.destroy() };
   }
   const withReadOnly = new URL(url);
   if (!opts.writable) withReadOnly.searchParams.set('options', '-c default_transaction_read_only=on');
@@ -59,5 +59,5 @@ export async function openHub(config: Config, opts: { writable?: boolean; seed?:
     poolMax: Math.max(4, config.checkScanParts + 2),
     applicationName: 'hubwatch hub reader',
   });
-  return { knex: db.knex, dialect: 'postgres', kind: 'postgres', label: redact(url), close: db.close };
+  return { knex: db.knex, dialect: 'postgres', kind: 'postgres', label: withoutPassword(url), close: db.close };
 }
