@@ -411,11 +411,11 @@ describe('the request page, print form and lists', () => {
     for (const html of [page, print]) for (const value of full) expect(html).not.toContain(value);
     const api = (await a.agent.get(`/api/v1/sharing-requests/${own}`).expect(200)).body;
     expect(api.applicant_contact).toMatchObject({
-      officePhone: '037*-****1505',
+      office_phone: '037*-****1505',
       contact: '微信同号 137****0003，座机 037*-****1234 转 806',
     });
     expect(api.members.map((m: { phone: string }) => m.phone)).toEqual(['138****0001']);
-    expect(api.vendors.map((v: { idCard: string; phone: string }) => [v.idCard, v.phone])).toEqual([
+    expect(api.vendors.map((v: { id_card: string; phone: string }) => [v.id_card, v.phone])).toEqual([
       ['110105********002X', '139****0002'],
     ]);
     for (const value of full) expect(JSON.stringify(api)).not.toContain(value);

@@ -271,8 +271,26 @@ export function mayView(user: CurrentUser, loaded: LoadedRequest, today: string)
   return canView(user, loaded.request.applicant_id, loaded.stages, today);
 }
 
-/** The API's view: the contract's names (snake_case), without UI-only things. */
+/**
+ * Every key of a plain object, nested, in snake_case (`staffNo` → `staff_no`): the presenter's form and an item's
+ * quality speak the pages' camelCase, the API's contract snake_case — its input takes both, its output said both
+ * (`applicant_contact.staffNo` beside `pending_stages`). Dates and other non-plain values are left as they are; no key
+ * here is data (tables and fields are values, never keys).
+ */
+export function snakeCased(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeCased);
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snakeCased(v)]),
+  );
+}
+
+/** The API's view: the contract's names (snake_case throughout), without UI-only things. */
 export function apiView(p: PresentedRequest) {
+  return snakeCased(apiFields(p)) as Record<string, unknown>;
+}
+
+function apiFields(p: PresentedRequest) {
   const { can: _can, form, ...rest } = p;
   return {
     ...rest,
