@@ -124,6 +124,26 @@ describe('scorecard forms with bad input', () => {
     expect(await written()).toEqual(before);
   });
 
+  it('counts an appeal in characters as people count them: 4000 emoji or rare name characters are taken', async () => {
+    // Each of these is two UTF-16 units: 2001 of them were "over 4000".
+    const comment = `${'😀'.repeat(2000)}${'𠮷'.repeat(2000)}`;
+    await steward.agent
+      .post(`/scorecards/periods/${periodId}/appeals`)
+      .type('form')
+      .send({ _csrf: steward.csrf, comment })
+      .expect(302);
+    const appeal = await t.db.knex('scorecard_appeals').where({ period_id: periodId }).first();
+    expect(appeal.comment).toBe(comment);
+    // The office reads it under the department's name, as the rest of the page names departments.
+    const page = (await office.agent.get(`/scorecards/periods/${periodId}`).expect(200)).text;
+    expect(page).toMatch(
+      new RegExp(
+        `<div class="panel sc-appeal" id="appeal-${appeal.id}">\\s*<p><strong>人事处</strong> <small class="muted">HR</small> · `,
+      ),
+    );
+    await t.db.knex('scorecard_appeals').where({ id: appeal.id }).delete();
+  });
+
   it("brings the answer form back under that appeal, the IT office's text kept, nothing written", async () => {
     await steward.agent
       .post(`/scorecards/periods/${periodId}/appeals`)

@@ -358,6 +358,11 @@ describe('scorecard pages, periods, weights, exports and API', () => {
       .send({ _csrf: csrf, ...weights, valid_from: '2026-11-21' })
       .expect(422);
     expect(past.text).toContain('生效日期不能早于今天');
+    // Tied to its input for a screen reader, as the weights' messages are.
+    expect(past.text).toContain(
+      'name="valid_from" type="date" value="2026-11-21" aria-invalid="true" aria-describedby="valid_from-error">',
+    );
+    expect(past.text).toMatch(/<p class="field-error" role="alert" id="valid_from-error">生效日期不能早于今天/);
     const bad = await agent
       .post('/scorecards/weights')
       .type('form')

@@ -61,6 +61,11 @@ describe('a past period on the dashboard and the scorecard', () => {
     expect(html).toContain(zh('scorecards.dashboard.periodEndDay', { day: '2026-11-10' }));
     expect(html).not.toContain(zh('scorecards.dashboard.lastDay', { day: '2026-11-21' }));
     expect(worstTables(html)).toEqual(['staff']);
+    // A worst table's department leads to its scorecard for the same period (it opened this month's beside it).
+    const at = html.indexOf(`<h2>${zh('scorecards.dashboard.worstTables')}</h2>`);
+    const worst = html.slice(at, html.indexOf('</table>', at));
+    expect(worst).toContain(`<a href="/scorecards/HR?from&#x3D;2026-11-01&amp;to&#x3D;2026-11-15">`);
+    expect(worst).not.toMatch(/<a href="\/scorecards\/[A-Z]+">/);
     expect(heatDays(html).at(-1)).toBe('2026-11-10');
     // Its overdue count is the period end's: no link to today's overdue list, which would show other tickets.
     expect(html).not.toContain('href="/tickets?view=overdue"');

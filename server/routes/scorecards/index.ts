@@ -398,6 +398,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       // (the sharing workflow's opinions and the tickets' comments are shown so too).
       appeals: appeals.map((a) => ({
         ...a,
+        // Headed by the department's name, as the rest of the page (the office read "HR" and mapped codes by hand).
+        department_name: closed.results.find((r) => r.department === a.department_code)?.name ?? a.department_code,
         comment: maskFreeText(a.comment),
         answer: a.answer == null ? a.answer : maskFreeText(a.answer),
         answerError: extra.answerFields?.[a.id],

@@ -257,7 +257,9 @@ export async function appealsOf(db: Knex, periodId: number, department?: string)
 const cleanText = (value: unknown, field: 'comment' | 'answer') => {
   const text = typeof value === 'string' ? value.trim() : '';
   if (!text) throw new ValidationError([{ field, key: `scorecards.errors.${field}Required` }]);
-  if (text.length > 4000) throw new ValidationError([{ field, key: `scorecards.errors.${field}TooLong`, params: { max: 4000 } }]);
+  // Characters as people count them (characterCount): an emoji or a rare name character is one, not two.
+  if (characterCount(text) > 4000)
+    throw new ValidationError([{ field, key: `scorecards.errors.${field}TooLong`, params: { max: 4000 } }]);
   return text;
 };
 
