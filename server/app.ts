@@ -107,8 +107,8 @@ export function createApp(ctx: AppContext): Express {
   );
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(express.json({ limit: '1mb', reviver: dropShadowingKeys, verify: verifyJsonBody }));
-  // A body neither parser reads (text/plain; multipart, which only the upload routes parse, with the CSRF token in the
-  // URL as upload forms send it) left `req.body` undefined in Express 5, and routes reading a field answered 500.
+  // A body neither parser reads (text/plain; multipart, which only the upload routes parse, or sent with the
+  // X-CSRF-Token header to another route) left `req.body` undefined in Express 5, and routes reading a field answered 500.
   // Read as an empty form: the route names what is missing (422) or needs nothing. Upload routes replace it (multer).
   app.use((req: Request, _res: Response, next: NextFunction) => {
     if (req.body === undefined) req.body = Object.create(null);

@@ -23,13 +23,9 @@
       return null; // storage turned off: nothing is kept, as without JavaScript
     }
   }
-  /** A URL (or its query) without the `_csrf` parameter, and without a `?` or `&` left dangling. */
-  function withoutToken(url) {
-    return url.replace(/([?&])_csrf=[^&]*&?/, '$1').replace(/[?&]$/, '');
-  }
-  /** A form's action without the CSRF token that multipart forms carry in it (the next page has another). */
+  /** A form's action, as its page names it. */
   function actionOf(form) {
-    return withoutToken(form.getAttribute('action') || '');
+    return form.getAttribute('action') || '';
   }
   /** The signed-in account whose page this is (the layout's meta), or '' signed out. */
   function account() {
@@ -154,15 +150,6 @@
     var first = form.querySelector('textarea, input:not([type=hidden]), select');
     if (first) first.focus();
   }
-  // A multipart form carries its CSRF token in its action's URL (the token is checked before the body is read), so a
-  // form sent back (422) is shown at that URL: the address bar drops the token, which is not to be bookmarked, copied
-  // or kept in the history. Before restorePending, which compares the page's address without it.
-  function dropTokenFromAddress() {
-    if (!/[?&]_csrf=/.test(location.search) || !window.history || !history.replaceState) return;
-    var search = withoutToken(location.search);
-    history.replaceState(history.state, '', location.pathname + search + location.hash);
-  }
-  dropTokenFromAddress();
   restorePending();
 
   // A button with data-copy copies the text of the element it names (a password shown once); where the

@@ -1,6 +1,5 @@
 // Data-sharing pages. Progressive enhancement: the field picker shows the chosen table's fields as
-// checkboxes. The form itself posts natively (its CSRF token travels in the action URL, since the
-// body is multipart).
+// checkboxes. The form itself posts natively (multipart, its CSRF token a hidden field like any form's).
 (function () {
   var pickerData = document.getElementById('sharing-picker');
   var tables = pickerData ? JSON.parse(pickerData.textContent || '[]') : [];

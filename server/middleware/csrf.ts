@@ -5,7 +5,15 @@ import { AppError, UnauthorizedError } from '../errors';
 /**
  * Synchronizer-token CSRF protection: every session has a random token; every state-changing
  * request made with the session cookie must send it back (form field `_csrf` or header
- * `X-CSRF-Token`). Requests authenticated by an API token carry no cookie and are exempt.
+ * `X-CSRF-Token`; never in the URL, which access logs and the browser's history keep). Requests
+ * authenticated by an API token carry no cookie and are exempt.
+ *
+ * A multipart body (the forms that take files) is parsed by its route, after this check, so its
+ * `_csrf` field cannot be read here. For the upload routes only (UPLOAD_ROUTES: exact method and
+ * path), such a request without a valid header is deferred: marked `req.csrfDeferred` and let
+ * through to its route, whose parser (middleware/multipart.ts) checks the body's token before the
+ * route sees anything (verifyDeferredCsrf). A multipart body to any other route is refused here as
+ * any body without a token is: those routes read no multipart body, and some act on an empty one.
  */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -52,6 +60,39 @@ export class CsrfError extends AppError {
   }
 }
 
+/**
+ * The routes whose multipart bodies their parser reads (middleware/multipart.ts), which checks the
+ * body's token: the report form, a ticket's answer form, the sharing request (new and edited), the
+ * catalog import. Exact paths: any other spelling is refused here, not deferred.
+ */
+const UPLOAD_ROUTES: readonly RegExp[] = [
+  /^\/reports$/,
+  /^\/reports\/tickets\/\d+\/answer$/,
+  /^\/sharing\/new$/,
+  /^\/sharing\/\d+\/edit$/,
+  /^\/catalog\/import$/,
+];
+
+/** A multipart POST to an upload route: its token is in the body, which the route's parser checks. */
+export function isDeferrableUpload(req: Request): boolean {
+  return req.method === 'POST' && !!req.is('multipart/form-data') && UPLOAD_ROUTES.some((route) => route.test(req.path));
+}
+
+/**
+ * The check of a deferred request (csrfProtection), once its multipart body is parsed: the CsrfError when the
+ * body's `_csrf` is missing or not the session's token, else null (and the request is no longer deferred).
+ * multipartParser calls it, and is the only one that does.
+ */
+export function verifyDeferredCsrf(req: Request): CsrfError | null {
+  if (!req.csrfDeferred) return null;
+  const body = req.body as Record<string, unknown> | undefined;
+  const sent = body && typeof body._csrf === 'string' ? body._csrf : undefined;
+  const expected = req.session?.csrfToken;
+  if (!sent || !expected || !sameToken(sent, expected)) return new CsrfError();
+  req.csrfDeferred = false;
+  return null;
+}
+
 export function csrfProtection(req: Request, res: Response, next: NextFunction): void {
   if (SAFE_METHODS.has(req.method) || req.viaApiToken) return next();
   // 退出 pressed on a page whose session has already ended (idle timeout, ended elsewhere): the session holds no
@@ -60,18 +101,20 @@ export function csrfProtection(req: Request, res: Response, next: NextFunction):
   if (req.method === 'POST' && req.path === '/logout' && !req.user) return res.redirect(303, '/login');
   // The API without credentials is "who are you?" (401), not a forged form.
   if (req.path.startsWith('/api/') && !req.user) return next(new UnauthorizedError());
-  // A multipart body (file upload) is parsed by the route, after this check: such forms carry the
-  // token in their action URL instead. Logs drop query strings and pages send no Referer.
-  const multipart =
-    req.is('multipart/form-data') && typeof req.query._csrf === 'string' ? (req.query._csrf as string) : undefined;
-  const sent =
-    (req.body && typeof req.body._csrf === 'string' ? req.body._csrf : undefined) ?? req.get('x-csrf-token') ?? multipart;
+  // The form's field or the header; never the query string. A multipart body is not parsed yet (`req.body` is empty).
+  const sent = (req.body && typeof req.body._csrf === 'string' ? req.body._csrf : undefined) ?? req.get('x-csrf-token');
   const expected = req.session?.csrfToken;
   // A page's form sent after its session ended (idle timeout, signed out in another tab, a password reset):
   // the session holds no token and nobody is signed in, so a forged request could do nothing here either.
   // "Who are you?" (401): the sign-in page, then back to the page the form was on, where app.js puts back
   // what was typed — not "page expired" with the text lost. The sign-in and language forms keep the 403.
+  // Before the deferral below: an upload form sent after its session ended is a 401 too.
   if (!expected && !req.user && !['/login', '/locale'].includes(req.path)) return next(new UnauthorizedError());
-  if (!sent || !expected || !sameToken(sent, expected)) return next(new CsrfError());
-  next();
+  if (sent && expected && sameToken(sent, expected)) return next();
+  // An upload form: its token is in its multipart body, checked by the route's parser before the route sees anything.
+  if (isDeferrableUpload(req)) {
+    req.csrfDeferred = true;
+    return next();
+  }
+  next(new CsrfError());
 }

@@ -3,6 +3,7 @@ import multer from 'multer';
 import { AppError } from '../errors';
 import { repeatedFormValuesError } from '../http/form-values';
 import { unsafeBodyError } from './body-safety';
+import { verifyDeferredCsrf } from './csrf';
 
 /**
  * Multipart bodies, for the forms that take files (the report form and its answer form, the sharing
@@ -27,8 +28,12 @@ import { unsafeBodyError } from './body-safety';
  *   Object.prototype: middleware/body-safety.ts; a field sent twice or as a list where one text is
  *   taken: http/form-values.ts), which ran before this body was parsed.
  *
- * The CSRF check also runs before the body is parsed: these forms send the token in their action URL
- * (`?_csrf=`) or the X-CSRF-Token header (middleware/csrf.ts), never in the body.
+ * - The CSRF token: these forms send it as their first field, `_csrf` (or a script sends the X-CSRF-Token
+ *   header). The app-wide check (middleware/csrf.ts) runs before the body is parsed, so for the upload routes it
+ *   defers a request without the header (`req.csrfDeferred`); the parser checks the body's token as soon as the
+ *   body is read, before any other check and before the route sees anything: a missing or wrong one is the
+ *   CSRF error (403), and nothing of the form is taken. This parser is the only place where a deferred request
+ *   is let through.
  */
 
 /** The text one form may send besides its files, by default (field names and the parts' headers count too). */
@@ -168,6 +173,9 @@ export function multipartParser(options: MultipartOptions) {
     upload(req, res, (err: unknown) => {
       if (answered) return;
       if (err && !(err instanceof multer.MulterError)) return answer(err as Error, []);
+      // The deferred CSRF check (middleware/csrf.ts), before anything else of the form is looked at.
+      const forged = verifyDeferredCsrf(req);
+      if (forged) return answer(forged, []);
       // Text over the limits, unless the route names that field's own message (the catalog's pasted YAML).
       if (
         err instanceof multer.MulterError &&
@@ -202,7 +210,8 @@ export function multipartParser(options: MultipartOptions) {
       req.off('data', count);
       req.unpipe();
       req.resume();
-      answer(new FormTooLargeError('TEXT_BUDGET', '', limits), []);
+      // A deferred request whose body's token (its first field, read by now) does not match is the CSRF error.
+      answer(verifyDeferredCsrf(req) ?? new FormTooLargeError('TEXT_BUDGET', '', limits), []);
     };
     req.on('data', count);
   };

@@ -8,6 +8,11 @@ declare global {
       user?: CurrentUser;
       /** True when the request authenticated with an API token (no cookies: CSRF does not apply). */
       viaApiToken?: boolean;
+      /**
+       * True while an upload form's CSRF check waits for its multipart body (middleware/csrf.ts): set by
+       * csrfProtection, cleared only by the parser (middleware/multipart.ts) once the body's token matched.
+       */
+      csrfDeferred?: boolean;
       locale: Locale;
       t: Translator;
     }

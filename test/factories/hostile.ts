@@ -219,6 +219,11 @@ export interface PostRoute {
   mayWriteOnError?: string[];
   /** The request ends the session: each try gets a session of its own. */
   endsSession?: true;
+  /**
+   * A form that uploads files: its multipart body is parsed by the route, which checks the CSRF token sent in it
+   * (middleware/csrf.ts defers the check for these routes only). Any other route refuses a multipart body's token.
+   */
+  upload?: true;
 }
 
 const everything = (w: AccessWorld) => w.everything;
@@ -230,7 +235,7 @@ export const POST_ROUTES: PostRoute[] = [
   { path: '/login', as: everything, mayWriteOnError: ['audit_log'] },
   { path: '/logout', as: everything, endsSession: true },
   { path: '/locale', as: everything },
-  { path: '/catalog/import', as: everything },
+  { path: '/catalog/import', as: everything, upload: true },
   { path: '/runs', as: everything },
   { path: '/tickets/acknowledge', as: everything },
   { path: '/tickets/settings', as: everything },
@@ -246,8 +251,8 @@ export const POST_ROUTES: PostRoute[] = [
   { path: '/sharing/structure-changes', as: everything },
   { path: '/sharing/structure-changes/:id/review', as: everything, params: (w) => ({ id: w.objects.HR.structureChange }) },
   { path: '/sharing/structure-changes/:id/complete', as: everything, params: (w) => ({ id: w.objects.HR.structureChange }) },
-  { path: '/sharing/new', as: hrUser },
-  { path: '/sharing/:id/edit', as: hrUser, params: (w) => ({ id: own(w, w.people.HR.user).draft }) },
+  { path: '/sharing/new', as: hrUser, upload: true },
+  { path: '/sharing/:id/edit', as: hrUser, params: (w) => ({ id: own(w, w.people.HR.user).draft }), upload: true },
   { path: '/sharing/:id/decision', as: everything, params: (w) => ({ id: w.objects.HR.request }) },
   { path: '/sharing/:id/withdraw', as: hrUser, params: (w) => ({ id: own(w, w.people.HR.user).draft }) },
   // The applicant's request still under review: whatever the body, nothing is copied (409).
@@ -261,11 +266,16 @@ export const POST_ROUTES: PostRoute[] = [
   { path: '/scorecards/periods', as: everything },
   { path: '/scorecards/periods/:id/appeals', as: everything, params: (w) => ({ id: w.closedPeriod }) },
   { path: '/scorecards/appeals/:id/answer', as: everything, params: (w) => ({ id: w.objects.HR.appeal }) },
-  { path: '/reports', as: hrUser },
+  { path: '/reports', as: hrUser, upload: true },
   { path: '/reports/settings', as: everything },
   { path: '/reports/:id/route', as: everything, params: (w) => ({ id: w.objects.STU.report }) },
   { path: '/reports/:id/reject', as: everything, params: (w) => ({ id: w.objects.STU.report }) },
-  { path: '/reports/tickets/:ticketId/answer', as: everything, params: (w) => ({ ticketId: w.objects.HR.reportTicket }) },
+  {
+    path: '/reports/tickets/:ticketId/answer',
+    as: everything,
+    params: (w) => ({ ticketId: w.objects.HR.reportTicket }),
+    upload: true,
+  },
   { path: '/reports/tickets/:ticketId/reopen', as: everything, params: (w) => ({ ticketId: w.objects.HR.reportTicket }) },
   { path: '/reports/:id/confirm', as: hrUser, params: (w) => ({ id: own(w, w.people.HR.user).report }) },
   { path: '/reports/:id/reopen', as: hrUser, params: (w) => ({ id: own(w, w.people.HR.user).report }) },

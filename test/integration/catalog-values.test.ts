@@ -112,7 +112,7 @@ describe('catalog values the database cannot store (web import)', () => {
 
   const upload = async (content: Buffer | string, dryRun = false) => {
     const before = await mark(t.db.knex);
-    let req = office.agent.post(`/catalog/import?_csrf=${encodeURIComponent(office.csrf)}`);
+    let req = office.agent.post('/catalog/import').field('_csrf', office.csrf);
     if (dryRun) req = req.field('dry_run', '1');
     const res = await req.attach('file', Buffer.from(content), 'catalog.yaml');
     return { res, changed: await changedSince(t.db.knex, before) };

@@ -82,7 +82,8 @@ describe('web import: YAML errors in the page language', () => {
 
   it('shows the Chinese message at its line, and nothing else; nothing imported', async () => {
     const res = await office.agent
-      .post(`/catalog/import?_csrf=${encodeURIComponent(office.csrf)}`)
+      .post('/catalog/import')
+      .field('_csrf', office.csrf)
       .attach('file', Buffer.from(NO_DASH), 'catalog.yaml');
     expect(res.status).toBe(422);
     expect(res.text).toContain('href="#L19">第 19 行</a>');
@@ -94,7 +95,8 @@ describe('web import: YAML errors in the page language', () => {
 
   it('counts the bad line as one error, with the errors after it said there', async () => {
     const res = await office.agent
-      .post(`/catalog/import?_csrf=${encodeURIComponent(office.csrf)}`)
+      .post('/catalog/import')
+      .field('_csrf', office.csrf)
       .attach('file', Buffer.from(NO_DASH_TABLE), 'catalog.yaml');
     expect(res.status).toBe(422);
     expect(res.text).toContain('发现 1 个错误、0 个警告');

@@ -36,7 +36,7 @@ describe('a report answer (multipart) with its answer sent twice or as a list', 
 
   async function answer(pairs: [string, string][]) {
     const s = await world.as('orgSteward');
-    let req = s.agent.post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
+    let req = s.agent.post(`/reports/tickets/${ticketId}/answer`).field('_csrf', s.csrf).set('Accept', 'text/html');
     for (const [k, v] of pairs) req = req.field(k, v);
     return req;
   }

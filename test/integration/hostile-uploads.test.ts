@@ -72,7 +72,8 @@ describe('the report form (/reports)', () => {
     const { agent, csrf } = await sessionOf(w.people.HR.user);
     const before = await mark(t.db.knex);
     const res = await agent
-      .post(`/reports?_csrf=${encodeURIComponent(csrf)}`)
+      .post('/reports')
+      .field('_csrf', csrf)
       .field('table', 'staff_basic')
       .field('field', 'name')
       .field('record_key[staff_no]', STAFF.staff_no)
@@ -151,7 +152,7 @@ describe('the catalog import (/catalog/import)', () => {
   async function importFile(name: string, content: Buffer | string) {
     const { agent, csrf } = await sessionOf(w.everything);
     const before = await mark(t.db.knex);
-    const res = await agent.post(`/catalog/import?_csrf=${encodeURIComponent(csrf)}`).attach('file', Buffer.from(content), name);
+    const res = await agent.post('/catalog/import').field('_csrf', csrf).attach('file', Buffer.from(content), name);
     return { res, changed: await changedSince(t.db.knex, before) };
   }
   const example = YAML.parse(EXAMPLE) as { tables: { name: string }[] };
@@ -204,7 +205,8 @@ describe('NUL characters in multipart text (the forms that take files parse thei
     const { agent, csrf } = await sessionOf(w.people.HR.user);
     const before = await mark(t.db.knex);
     const res = await agent
-      .post(`/reports?_csrf=${encodeURIComponent(csrf)}`)
+      .post('/reports')
+      .field('_csrf', csrf)
       .field('table', 'staff_basic')
       .field('field', 'name')
       .field('record_key[staff_no]', STAFF.staff_no)
@@ -236,10 +238,7 @@ describe('NUL characters in multipart text (the forms that take files parse thei
     const before = await mark(t.db.knex);
     const pasted = EXAMPLE.replace('人事处', '人事\u0000处');
     const lineNo = pasted.slice(0, pasted.indexOf('\u0000')).split('\n').length;
-    const res = await agent
-      .post(`/catalog/import?_csrf=${encodeURIComponent(csrf)}`)
-      .field('yaml', pasted)
-      .field('dry_run', '1');
+    const res = await agent.post('/catalog/import').field('_csrf', csrf).field('yaml', pasted).field('dry_run', '1');
     expect(res.status).toBe(422);
     // Not the error page: the import form, with the pasted text (the NUL shown as U+FFFD, as a browser shows it).
     const textarea = /<textarea[^>]*name="yaml"[^>]*>([\s\S]*?)<\/textarea>/.exec(res.text)?.[1] ?? '';
@@ -258,9 +257,7 @@ describe('NUL characters in multipart text (the forms that take files parse thei
     expect(await changedSince(t.db.knex, before)).toEqual([]);
 
     // Sent again as the browser shows it: the replacement character is refused on the same line.
-    const again = await agent
-      .post(`/catalog/import?_csrf=${encodeURIComponent(csrf)}`)
-      .field('yaml', pasted.replace('\u0000', '\ufffd'));
+    const again = await agent.post('/catalog/import').field('_csrf', csrf).field('yaml', pasted.replace('\u0000', '\ufffd'));
     expect(again.status).toBe(422);
     expect(again.text).toContain('文件中含有替换字符 U+FFFD');
     expect(await changedSince(t.db.knex, before)).toEqual([]);
@@ -270,7 +267,8 @@ describe('NUL characters in multipart text (the forms that take files parse thei
     const { agent, csrf } = await sessionOf(w.everything);
     const before = await mark(t.db.knex);
     const res = await agent
-      .post(`/catalog/import?_csrf=${encodeURIComponent(csrf)}`)
+      .post('/catalog/import')
+      .field('_csrf', csrf)
       .attach('file', Buffer.from(EXAMPLE.replace('staff_basic', 'staff\u0000basic')), 'catalog.yaml');
     expect(res.status).toBe(422);
     expect(await changedSince(t.db.knex, before)).toEqual([]);

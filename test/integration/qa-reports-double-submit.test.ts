@@ -13,7 +13,7 @@ const formIdOn = (html: string) => /name="form_id" value="([0-9a-f]{32})"/.exec(
 /** Posts the report form as the browser does (multipart, the CSRF token in the action URL). */
 async function postReport(who: keyof ReportsWorld, fields: Record<string, string>) {
   const s = await world.as(who);
-  let req = s.agent.post(`/reports?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
+  let req = s.agent.post('/reports').field('_csrf', s.csrf).set('Accept', 'text/html');
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   return req;
 }
@@ -97,7 +97,7 @@ async function file(who: keyof ReportsWorld, staffNo: string, field = 'title_ran
 }
 async function answer(who: keyof ReportsWorld, ticketId: number, fields: Record<string, string>) {
   const s = await world.as(who);
-  let req = s.agent.post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
+  let req = s.agent.post(`/reports/tickets/${ticketId}/answer`).field('_csrf', s.csrf).set('Accept', 'text/html');
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   return req;
 }

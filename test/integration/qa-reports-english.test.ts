@@ -27,7 +27,8 @@ it('the answer, the current answer and the value seen read "Label: text" in Engl
   const { id, ticket_id: ticketId } = filed.body as { id: number; ticket_id: number };
   const org = await world.as('orgSteward');
   const answered = await org.agent
-    .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(org.csrf)}`)
+    .post(`/reports/tickets/${ticketId}/answer`)
+    .field('_csrf', org.csrf)
     .field('answer', 'not_error')
     .field('comment', 'Checked against the party records');
   expect(answered.status).toBe(302);

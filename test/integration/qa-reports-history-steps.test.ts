@@ -22,7 +22,8 @@ async function file(field: string, description: string): Promise<number> {
   const s = await world.as('reporter');
   const body = reportBody({ field, description });
   await s.agent
-    .post(`/reports?_csrf=${encodeURIComponent(s.csrf)}`)
+    .post('/reports')
+    .field('_csrf', s.csrf)
     .field('table', body.table)
     .field('field', field)
     .field('record_key[staff_no]', body.record_key.staff_no)
@@ -72,7 +73,8 @@ it('a report routed by the IT office shows it was sent and routed, then what the
   const ticketId = await ticketOf(id);
   const org = await world.as('orgSteward');
   await org.agent
-    .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(org.csrf)}`)
+    .post(`/reports/tickets/${ticketId}/answer`)
+    .field('_csrf', org.csrf)
     .field('answer', 'fixed')
     .field('comment', '已更正')
     .expect(302);

@@ -35,7 +35,8 @@ describe('a report fix confirmed by silence, on the ticket page', () => {
     const ticket = await fileNameReport();
     const steward = await world.as('hrSteward');
     await steward.agent
-      .post(`/reports/tickets/${ticket}/answer?_csrf=${encodeURIComponent(steward.csrf)}`)
+      .post(`/reports/tickets/${ticket}/answer`)
+      .field('_csrf', steward.csrf)
       .field('answer', 'fixed')
       .expect(302);
     // Fixed on Monday 2026-03-02; the 5 working days are Tue 3 … Mon 9: resolved on Tuesday 10.

@@ -26,7 +26,7 @@ async function file(
 }
 async function answer(who: keyof ReportsWorld, ticketId: number, fields: Record<string, string>, document?: [Buffer, string]) {
   const s = await world.as(who);
-  let req = s.agent.post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
+  let req = s.agent.post(`/reports/tickets/${ticketId}/answer`).field('_csrf', s.csrf).set('Accept', 'text/html');
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   if (document) req = req.attach('document', document[0], document[1]);
   return req;
@@ -276,7 +276,8 @@ describe('not our data → the IT office reassigns', () => {
     const c = await signIn(world.app, col.login, col.password);
     const post = (comment: string) =>
       c.agent
-        .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(c.csrf)}`)
+        .post(`/reports/tickets/${ticketId}/answer`)
+        .field('_csrf', c.csrf)
         .set('Accept', 'text/html')
         .field('answer', 'not_ours')
         .field('comment', comment);
@@ -350,7 +351,8 @@ describe('refusals say what the user sees, not stored values', () => {
     const en = await signIn(world.app, world.people.hrSteward.login, world.people.hrSteward.password);
     await en.agent.post('/locale').type('form').send({ _csrf: en.csrf, locale: 'en', next: '/' }).expect(302);
     const english = await en.agent
-      .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(en.csrf)}`)
+      .post(`/reports/tickets/${ticketId}/answer`)
+      .field('_csrf', en.csrf)
       .set('Accept', 'text/html')
       .field('comment', 'Checked: associate professor');
     expect(english.status).toBe(422);

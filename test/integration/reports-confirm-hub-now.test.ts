@@ -28,7 +28,8 @@ it('says whether the hub now holds the suggested value, read afresh on every vie
 
   const org = await world.as('orgSteward');
   await org.agent
-    .post(`/reports/tickets/${filed.ticket_id}/answer?_csrf=${encodeURIComponent(org.csrf)}`)
+    .post(`/reports/tickets/${filed.ticket_id}/answer`)
+    .field('_csrf', org.csrf)
     .field('answer', 'fixed')
     .expect(302);
   // Answered "fixed", but the hub still holds 群众: the reporter is told it is not what they suggested.

@@ -131,7 +131,8 @@ it('says in the history that a waiting request ended when the department answers
     .send({ _csrf: c.csrf, days: '1', reason: '等待' })
     .expect(302);
   await c.agent
-    .post(`/reports/tickets/${filed.ticket_id}/answer?_csrf=${encodeURIComponent(c.csrf)}`)
+    .post(`/reports/tickets/${filed.ticket_id}/answer`)
+    .field('_csrf', c.csrf)
     .field('answer', 'fixed')
     .field('comment', '已更正')
     .expect(302);

@@ -15,7 +15,7 @@ const world = useReportsWorld();
 
 async function postForm(key: [string, string][]) {
   const s = await world.as('reporter');
-  let req = s.agent.post(`/reports?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
+  let req = s.agent.post('/reports').field('_csrf', s.csrf).set('Accept', 'text/html');
   const fields: [string, string][] = [
     ['table', 'staff_basic'],
     ['field', 'political_status'],

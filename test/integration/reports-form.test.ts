@@ -11,7 +11,7 @@ const world = useReportsWorld();
 /** Posts the multipart form as the browser does, the CSRF token in the action URL. */
 async function postForm(who: keyof ReportsWorld, fields: Record<string, string>, file?: [Buffer, string]) {
   const s = await world.as(who);
-  let req = s.agent.post(`/reports?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
+  let req = s.agent.post('/reports').field('_csrf', s.csrf).set('Accept', 'text/html');
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   if (file) req = req.attach('attachment', file[0], file[1]);
   return req;

@@ -25,7 +25,7 @@ async function as(person: { login: string; password: string }): Promise<Session>
 }
 async function lookup(person: { login: string; password: string }, fields: Record<string, string>) {
   const s = await as(person);
-  let req = s.agent.post(`/reports?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
+  let req = s.agent.post('/reports').field('_csrf', s.csrf).set('Accept', 'text/html');
   const all: Record<string, string> = {
     table: 'staff_basic',
     field: 'political_status',

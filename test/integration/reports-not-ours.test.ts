@@ -35,7 +35,8 @@ async function fileReport(staffNo: string, description: string): Promise<{ id: n
 }
 function notOurs(s: Session, ticketId: number, comment: string) {
   return s.agent
-    .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(s.csrf)}`)
+    .post(`/reports/tickets/${ticketId}/answer`)
+    .field('_csrf', s.csrf)
     .set('Accept', 'text/html')
     .field('answer', 'not_ours')
     .field('comment', comment);
@@ -173,7 +174,8 @@ describe('the IT office reassigns a report ticket after "not ours"', () => {
 
     // SCI answers for itself; its answer is the current one.
     const answered = await s.agent
-      .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(s.csrf)}`)
+      .post(`/reports/tickets/${ticketId}/answer`)
+      .field('_csrf', s.csrf)
       .set('Accept', 'text/html')
       .field('answer', 'fixed')
       .field('comment', '已在科研系统更正');
@@ -205,7 +207,8 @@ describe('the IT office reassigns a report ticket answered "fixed"', () => {
     const c = await signIn(world.app, col.login, col.password);
     // COL says it fixed the record, then that the record is not its own after all ("not ours" from fixed).
     const fixed = await c.agent
-      .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(c.csrf)}`)
+      .post(`/reports/tickets/${ticketId}/answer`)
+      .field('_csrf', c.csrf)
       .set('Accept', 'text/html')
       .field('answer', 'fixed')
       .field('comment', '已更正');

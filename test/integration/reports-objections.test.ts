@@ -17,7 +17,7 @@ async function file(who: keyof ReportsWorld, over: Record<string, unknown> = {})
 }
 async function answer(who: keyof ReportsWorld, ticketId: number, fields: Record<string, string>) {
   const s = await world.as(who);
-  let req = s.agent.post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(s.csrf)}`).set('Accept', 'text/html');
+  let req = s.agent.post(`/reports/tickets/${ticketId}/answer`).field('_csrf', s.csrf).set('Accept', 'text/html');
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   return req;
 }
@@ -106,7 +106,8 @@ describe('a new report on a fixed record', () => {
     await answer('hrSteward', first.ticket_id, { answer: 'fixed' });
     const s = await world.as('reporter2');
     const res = await s.agent
-      .post(`/reports?_csrf=${encodeURIComponent(s.csrf)}`)
+      .post('/reports')
+      .field('_csrf', s.csrf)
       .set('Accept', 'text/html')
       .field('table', 'staff_basic')
       .field('field', 'name')

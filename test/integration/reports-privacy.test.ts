@@ -225,7 +225,7 @@ describe('the free text of a report’s history', () => {
     ).body;
     const steward = await as(world.people.hrSteward);
     const answer = (fields: Record<string, string>) => {
-      let req = steward.agent.post(`/reports/tickets/${report.ticket_id}/answer?_csrf=${encodeURIComponent(steward.csrf)}`);
+      let req = steward.agent.post(`/reports/tickets/${report.ticket_id}/answer`).field('_csrf', steward.csrf);
       for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
       return req.expect(302);
     };

@@ -41,10 +41,7 @@ it('a report ticket’s fix reads as waiting for its reporter’s confirmation, 
     .expect(201);
   const ticket = filed.body.ticket_id as number;
   const steward = await world.as('hrSteward');
-  await steward.agent
-    .post(`/reports/tickets/${ticket}/answer?_csrf=${encodeURIComponent(steward.csrf)}`)
-    .field('answer', 'fixed')
-    .expect(302);
+  await steward.agent.post(`/reports/tickets/${ticket}/answer`).field('_csrf', steward.csrf).field('answer', 'fixed').expect(302);
   expect(await world.db('tickets').where({ id: ticket }).first('status')).toEqual({ status: 'fixed' });
 
   const api = await world.api('hrSteward').post(`/tickets/${ticket}/extension`, { days: 2, reason: '再等两天' }).expect(409);

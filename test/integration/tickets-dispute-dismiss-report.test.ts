@@ -19,7 +19,8 @@ const world = useReportsWorld({
 const answer = async (ticketId: number, kind: string, comment: string) => {
   const c = await signIn(world.app, col.login, col.password);
   return c.agent
-    .post(`/reports/tickets/${ticketId}/answer?_csrf=${encodeURIComponent(c.csrf)}`)
+    .post(`/reports/tickets/${ticketId}/answer`)
+    .field('_csrf', c.csrf)
     .set('Accept', 'text/html')
     .field('answer', kind)
     .field('comment', comment);
@@ -80,7 +81,8 @@ it('masks the office’s reason in the notice by the reports’ rule: a suggeste
   ).body as { ticket_id: number };
   const hr = await world.as('hrSteward');
   await hr.agent
-    .post(`/reports/tickets/${filed.ticket_id}/answer?_csrf=${encodeURIComponent(hr.csrf)}`)
+    .post(`/reports/tickets/${filed.ticket_id}/answer`)
+    .field('_csrf', hr.csrf)
     .set('Accept', 'text/html')
     .field('answer', 'not_ours')
     .field('comment', '姓名由本人维护')
@@ -137,7 +139,8 @@ it('"not ours" on a report ticket through the tickets API is the department’s 
   const hr = await world.as('hrSteward');
   // Answered "fixed" first: the reporters are asked to confirm.
   await hr.agent
-    .post(`/reports/tickets/${filed.ticket_id}/answer?_csrf=${encodeURIComponent(hr.csrf)}`)
+    .post(`/reports/tickets/${filed.ticket_id}/answer`)
+    .field('_csrf', hr.csrf)
     .set('Accept', 'text/html')
     .field('answer', 'fixed')
     .field('comment', '已更正')

@@ -32,7 +32,8 @@ function nameIn(header: string): string {
 async function reportWith(name: string): Promise<string> {
   const { agent, csrf } = await signIn(t.app, w.people.HR.user.login, w.people.HR.user.password);
   const res = await agent
-    .post(`/reports?_csrf=${encodeURIComponent(csrf)}`)
+    .post('/reports')
+    .field('_csrf', csrf)
     .field('table', 'staff_basic')
     .field('field', 'name')
     .field('record_key[staff_no]', STAFF.staff_no)

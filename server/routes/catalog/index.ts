@@ -102,8 +102,8 @@ export function catalogRoutes(ctx: AppContext): Router {
     res.render('pages/catalog/import', { title: req.t('catalog.import.title'), form: { dry_run: false, strict: false } });
   });
 
-  // The upload form is multipart, parsed here after the CSRF check: its token is in the action URL
-  // (or the X-CSRF-Token header). A file over 1 MB is read to its end and dropped past 1 MB + 1 byte
+  // The upload form is multipart, parsed here after the app-wide CSRF check: the parser checks the token the form
+  // sends as its first field (or the X-CSRF-Token header was checked already). A file over 1 MB is read to its end and dropped past 1 MB + 1 byte
   // (middleware/multipart.ts), so the choices sent after it (dry run, strict) are kept.
   const parseUpload = multipartParser({
     files: [{ name: 'file' }],

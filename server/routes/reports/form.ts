@@ -10,8 +10,8 @@ import { OptionList, renderOptionList, withSelected } from '../../views/option-l
 
 /**
  * Multipart parsing for the report form and the answer form (one optional file, in memory, ≤ 5 MB;
- * middleware/multipart.ts). The CSRF token travels in the form's action URL (middleware/csrf.ts),
- * since the body is parsed here, after the CSRF check. A file over the limit (by its real size) is a
+ * middleware/multipart.ts). The CSRF token is the form's first field, checked by that parser as
+ * the body is read here, after the app-wide check (middleware/csrf.ts). A file over the limit (by its real size) is a
  * field error of that file input, and the whole form is still read: it comes back with everything
  * typed, before and after the file.
  */

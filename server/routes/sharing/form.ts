@@ -10,8 +10,8 @@ import type { Attachments } from '../../services/sharing/workflow';
 
 /**
  * The request form: multipart (two optional files, in memory, ≤ 5 MB each) and the view model of
- * the form page. The CSRF check runs before the body is parsed, so the page's script posts the form
- * with the X-CSRF-Token header (public/js/sharing.js).
+ * the form page. The body's CSRF token (its first field) is checked by the parser, as the body is
+ * read here after the app-wide check (middleware/csrf.ts).
  */
 
 /**
