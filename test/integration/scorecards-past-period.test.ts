@@ -71,6 +71,22 @@ describe('a past period on the dashboard and the scorecard', () => {
     expect(html).not.toContain('href="/tickets?view=overdue"');
   });
 
+  it('a trend has every day on its axis, a day without a snapshot a gap (11-10, then 11-21: not two neighbouring points)', async () => {
+    const island = (page: string, id: string) => JSON.parse(new RegExp(`id="${id}">([^<]*)</script>`).exec(page)![1]);
+    const days = Array.from({ length: 12 }, (_, i) => `2026-11-${String(10 + i).padStart(2, '0')}`);
+    const dashboard = island((await office.agent.get('/dashboard').expect(200)).text, 'sc-trend-data');
+    expect(dashboard.labels).toEqual(days);
+    expect(dashboard.mean.map((v: number | null) => v !== null)).toEqual(
+      days.map((d) => d === '2026-11-10' || d === '2026-11-21'),
+    );
+    for (const s of dashboard.series) expect(s.scores).toHaveLength(12);
+    const card = island((await office.agent.get('/scorecards/HR').expect(200)).text, 'sc-card-data');
+    expect(card.labels).toEqual(days);
+    expect(card.score.slice(1, 11)).toEqual(Array(10).fill(null));
+    expect(card.score[0]).not.toBeNull();
+    expect(card.components.validity.slice(1, 11)).toEqual(Array(10).fill(null));
+  });
+
   it('the current period still shows the latest snapshot', async () => {
     const html = (await office.agent.get('/dashboard').expect(200)).text;
     expect(html).toContain(zh('scorecards.dashboard.lastDay', { day: '2026-11-21' }));

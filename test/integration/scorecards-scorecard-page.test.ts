@@ -100,7 +100,7 @@ describe("a department's scorecard page", () => {
     expect(at).toBeGreaterThan(-1);
     const worst = html.slice(at, html.indexOf('</table>', at));
     expect(worst).toContain(`<th>${zh('scorecards.columns.name')}</th>`);
-    expect(worst).toMatch(/教职工基本信息<\/a>[^]*?<td><a href="\/scorecards\/HR">人事处<\/a><\/td>/);
+    expect(worst).toMatch(/教职工基本信息<\/a>[^]*?<td><a href="\/scorecards\/HR\?period&#x3D;month">人事处<\/a><\/td>/);
   });
 
   it('counts by table only the department’s own checks: another department’s field in its table is that department’s row', async () => {

@@ -10,6 +10,19 @@ import { periodResults, type ClosedPeriod, type PeriodResult } from './periods';
  */
 const HEAT_DAYS = 14;
 const TREND_DAYS = 90;
+
+/**
+ * A trend's rows on every day from its first to `last`, a day without a snapshot as a row of nulls: the chart's axis
+ * is time, so a fortnight without snapshots (the service stopped, a new department) takes a fortnight's width and
+ * is a gap, not a step from one day to the next.
+ */
+export function everyDay<T extends { day: string }>(rows: T[], last: string, empty: (day: string) => T): T[] {
+  if (!rows.length) return rows;
+  const byDay = new Map(rows.map((r) => [r.day, r]));
+  const days: T[] = [];
+  for (let day = rows[0].day; day <= last; day = addDays(day, 1)) days.push(byDay.get(day) ?? empty(day));
+  return days;
+}
 const HEAT_TABLES = 30;
 const CACHE_LIMIT = 64;
 
@@ -200,7 +213,7 @@ export async function dashboardModel(db: Knex, opts: { today: string; from: stri
           .limit(10),
         latestRun(db),
       ]);
-      const meanTrend = meanRows as unknown as { day: string; score: unknown }[];
+      const meanTrend = everyDay(meanRows as unknown as { day: string; score: unknown }[], last, (day) => ({ day, score: null }));
       const now = new Map(todayRows.map((r: Record<string, unknown>) => [r.department_code as string, r]));
       const before = new Map(
         weekRows.map((r: Record<string, unknown>) => [r.department_code as string, r.score as number | null]),
@@ -408,6 +421,8 @@ async function scorecardBody(db: Knex, department: string, today: string, from: 
     // Whether the department had any check result that day: no failing check then means all passed.
     db('scorecard_check_days').where({ department_code: department, day: last }).first('table_name'),
   ]);
+  type TrendDay = { day: string } & Record<string, unknown>;
+  const trendDays = everyDay(trendRows as TrendDay[], last, (day): TrendDay => ({ day }));
   const weights = snapshot
     ? await db('scorecard_weights').where({ id: snapshot.weights_version_id }).first('id', 'weights', 'valid_from')
     : null;
@@ -422,13 +437,10 @@ async function scorecardBody(db: Knex, department: string, today: string, from: 
       ? { ...weights, weights: typeof weights.weights === 'string' ? JSON.parse(weights.weights) : weights.weights }
       : null,
     trend: {
-      labels: trendRows.map((r: { day: string }) => r.day),
-      score: trendRows.map((r: { score: number | null }) => r.score),
+      labels: trendDays.map((r) => r.day),
+      score: trendDays.map((r) => (r.score ?? null) as number | null),
       components: Object.fromEntries(
-        COMPONENTS.map((c) => [
-          c,
-          trendRows.map((r: Record<string, number | null>) => (r[c] === null ? null : percentOf(Number(r[c])))),
-        ]),
+        COMPONENTS.map((c) => [c, trendDays.map((r) => (r[c] == null ? null : percentOf(Number(r[c]))))]),
       ),
     },
     tables: tables.map((t: Record<string, unknown>) => ({
