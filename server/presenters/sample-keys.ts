@@ -6,3 +6,16 @@
 export function isBlankKey(key: Record<string, unknown>): boolean {
   return Object.values(key).every((v) => String(v ?? '').trim() === '');
 }
+
+/** Whitespace at a key's edges, as shown: each character a visible mark. */
+const EDGE_WHITESPACE = /^\s+|\s+$/g;
+
+/**
+ * A sample key's value with the whitespace at its ends made visible (`B02␣`): the uniqueness check counts `B02` and
+ * `B02 ` as one value (blanks at the ends are not data), and a steward shown "B02; B02" could not see which row to
+ * fix. Inner spaces stay as typed; null stays null (an empty cell).
+ */
+export function withVisibleEdges(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return value.replace(EDGE_WHITESPACE, (run) => '␣'.repeat([...run].length));
+}

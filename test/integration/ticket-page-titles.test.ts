@@ -71,3 +71,16 @@ it('says a whole-table verdict (freshness, a catalog rule) is one, instead of "1
   });
   expect(facts((await agent.get(`/tickets/${counted.id}`).expect(200)).text)).toContain(`${violationsRow}<dd>3 / 120</dd>`);
 });
+
+it('shows the blanks at a sample key’s ends, so two keys the uniqueness check counts as one can be told apart', async () => {
+  const ticket = await buildTicket(t.db.knex, exampleCatalog(), new Date('2026-11-20T02:00:00Z'), {
+    check: 'unique',
+    field: 'staff_no',
+    sampleKeys: [{ staff_no: 'B02' }, { staff_no: 'B02 ' }, { staff_no: '\u3000B 02' }],
+  });
+  const steward = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
+  const { agent } = await signIn(t.app, steward.login, steward.password);
+  const html = (await agent.get(`/tickets/${ticket.id}`).expect(200)).text;
+  const cells = [...html.matchAll(/<td><code>([^<]*)<\/code><\/td>/g)].map((m) => m[1]);
+  expect(cells).toEqual(['B02', 'B02␣', '␣B 02']);
+});

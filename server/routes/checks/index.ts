@@ -13,7 +13,7 @@ import { claimManualRun, executeRun } from '../../services/checks/runs';
 import { loadCurrentCatalog, universityTimezone } from '../../services/catalog/repository';
 import { checkLabel, isTableVerdict, tableErrorView } from '../../presenters/check-label';
 import { trendLabels } from '../../presenters/check-trend';
-import { isBlankKey } from '../../presenters/sample-keys';
+import { isBlankKey, withVisibleEdges } from '../../presenters/sample-keys';
 import { maskRecordKey, scrubForLog } from '../../services/privacy';
 import { ACTIVE_STATUSES } from '../../services/tickets/types';
 
@@ -122,7 +122,7 @@ export function checkRoutes(ctx: AppContext): Router {
     // Sample keys are stored masked (maskRecordKey); results stored before undeclared key columns were masked by
     // their name (sfzh, mobile…) are masked here the same way: masking twice reads the same.
     const shownKey = (tableName: string, key: Record<string, string | null>) =>
-      Object.values(maskRecordKey(tableOf(tableName), key));
+      Object.values(maskRecordKey(tableOf(tableName), key)).map(withVisibleEdges);
     const running = found.run.status === 'running';
     // "Every check passed" only of a completed run whose tables were all checked: a run that checked no
     // table (each busy in another run, no catalog) or is still going says so instead.

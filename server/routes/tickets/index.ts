@@ -9,7 +9,7 @@ import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { checkTrendChart } from '../../presenters/check-trend';
-import { isBlankKey } from '../../presenters/sample-keys';
+import { isBlankKey, withVisibleEdges } from '../../presenters/sample-keys';
 import { ticketRule } from '../catalog/present';
 import { appendAudit } from '../../services/audit';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
@@ -335,7 +335,10 @@ export function ticketsRoutes(ctx: AppContext): Router {
     const table = current?.catalog.tables.find((x) => x.name === ticket.table_name);
     const titleOf = (name: string | null) => (name ? (table?.fields.find((f) => f.name === name)?.title ?? null) : null);
     // A row whose key is all blank says （主键为空）, as the run page does, instead of empty cells.
-    const samples = t.sample_keys.map((k) => ({ blank: isBlankKey(k), values: sampleColumns.map((c) => k[c]) }));
+    const samples = t.sample_keys.map((k) => ({
+      blank: isBlankKey(k),
+      values: sampleColumns.map((c) => withVisibleEdges(k[c])),
+    }));
     const actions = actionsFor(req.user!, t, { disputeSettled: settled });
     res.status(status).render('pages/tickets/show', {
       title: req.t('tickets.show.title', { id: t.id }),
