@@ -110,6 +110,7 @@ export async function runTableChecks(
 ): Promise<TableCheckOutcome> {
   const started = Date.now();
   const dialect = dialectFor(ctx.dialect);
+  watchStatementErrors(hub);
   const timeoutMs = ctx.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const scanParts = ctx.dialect === 'postgres' ? Math.max(1, Math.floor(ctx.scanParts ?? 1)) : 1;
   const custom = rules.filter((r) => r.table === table.name);
@@ -262,23 +263,45 @@ export async function runTableChecks(
     if (err instanceof PlanError) return fail(err.code, err.message);
     if (err instanceof IdentifierError) return fail('query_failed', err.message);
     const code = dialect.classifyError(err);
-    const message = databaseWords(err instanceof Error ? err.message : String(err));
+    const message = databaseWords(err);
     if (code === 'timeout')
       return fail(code, `查询超过 ${timeoutMs} ms 被中止 / query exceeded the ${timeoutMs} ms statement timeout: ${message}`);
     return fail(code, message);
   }
 }
 
+/** Where watchStatementErrors keeps a failed statement's own words on its error. */
+const DATABASE_WORDS = Symbol('databaseWords');
+const watchedHubs = new WeakSet<Knex>();
+
 /**
- * The database's own words for a failed statement. knex writes the whole statement, values inlined, before them
- * (`select count(*) filter (where …) … - canceling statement due to statement timeout`): ~1.5 KB of generated SQL
- * in the runs page's error cell, the command line's summary and the IT office's notice, where the reader needs the
- * last line. The statement is what the catalog compiles to; `hubwatch check run --table T` on a test hub shows it.
+ * knex writes the whole statement before the database's words in a failed statement's message
+ * (`select count(*) filter (where …) … - canceling statement due to statement timeout`): ~1.5 KB of generated SQL in
+ * the runs page's error cell, the command line's summary and the IT office's notice, where the reader needs the last
+ * line. Where the statement ends cannot be read from the message (it and the words may both hold " - ": `now() -
+ * interval`, `invalid input syntax for type integer: "12 - 3"`), so the words are taken when knex reports the error
+ * with its statement: on PostgreSQL the message is exactly the statement as sent, " - ", the words.
  */
-export function databaseWords(message: string): string {
-  // Greedy: the statement may itself hold " - " (now() - interval …); the database's words come after the last one.
-  const statement = /^\s*(?:select|with)\b[\s\S]* - /i.exec(message);
-  return statement ? message.slice(statement[0].length) : message;
+function watchStatementErrors(hub: Knex): void {
+  if (watchedHubs.has(hub)) return;
+  watchedHubs.add(hub);
+  hub.on('query-error', (err: unknown, query: { sql?: unknown }) => {
+    const e = err as (Error & { [DATABASE_WORDS]?: string }) | null;
+    if (!(e instanceof Error) || typeof query?.sql !== 'string') return;
+    const prefix = `${query.sql} - `;
+    if (e.message.startsWith(prefix)) e[DATABASE_WORDS] = e.message.slice(prefix.length);
+  });
+}
+
+/**
+ * A failed statement's error in the database's own words: MySQL's driver keeps them (`sqlMessage`); on PostgreSQL
+ * watchStatementErrors took them; anything else (a connection refused: no statement) is its message as it is.
+ */
+export function databaseWords(err: unknown): string {
+  const e = err as { [DATABASE_WORDS]?: unknown; sqlMessage?: unknown; message?: unknown } | null;
+  if (typeof e?.sqlMessage === 'string') return e.sqlMessage;
+  if (typeof e?.[DATABASE_WORDS] === 'string') return e[DATABASE_WORDS];
+  return err instanceof Error ? err.message : String(err);
 }
 
 /**

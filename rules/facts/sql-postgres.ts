@@ -21,11 +21,14 @@ export function localeFreePattern(pattern: string): boolean {
 /**
  * Whether a PostgreSQL error is the database's as a whole, whatever was asked: no connection (08…), shut down or
  * starting (57P0…), a refused sign-in or a role that does not exist (28…), a database that does not exist (3D000), no
- * connection slot left (53300). The hub's checks and the service database's opening both read it.
+ * connection slot left (53300), and any error the server ends the session with (severity FATAL: an account without
+ * CONNECT on the database is `42501`, which a table's "permission denied" is too, but only that one is FATAL). The
+ * hub's checks and the service database's opening both read it.
  */
 export function postgresUnreachable(err: unknown): boolean {
   const code = String((err as { code?: string })?.code ?? '');
   return (
+    (err as { severity?: unknown })?.severity === 'FATAL' ||
     code.startsWith('08') ||
     code.startsWith('28') ||
     ['57P01', '57P02', '57P03', '3D000', '53300'].includes(code) ||

@@ -20,10 +20,11 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-/** A database URL as pages, logs and messages show it: without its password. */
+/** A database URL as pages, logs and messages show it: without its password, in the user part or the query (`?password=`). */
 export function withoutPassword(url: string): string {
   const u = new URL(url);
   u.password = '';
+  for (const key of [...u.searchParams.keys()]) if (/password/i.test(key)) u.searchParams.delete(key);
   return u.toString();
 }
 

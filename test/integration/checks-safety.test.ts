@@ -105,24 +105,43 @@ describe('check engine: errors, read-only access and hostile catalogs', () => {
     },
   );
 
+  it("keeps the database's words whole when they hold ' - ' themselves, without the statement before them", async () => {
+    await db.knex.raw(`CREATE VIEW bad_cast AS SELECT CAST(v AS integer) AS n FROM (VALUES ('12 - 3')) AS x(v)`);
+    const run = await runChecks(db.knex, catalogOf(catalogTable('bad_cast', { fields: [field('n', { required: true })] })), ctx);
+    expect(run.tables[0].error).toEqual({ code: 'query_failed', message: 'invalid input syntax for type integer: "12 - 3"' });
+  });
+
   (usingRealPostgres() ? it : it.skip)(
-    'a hub database that does not exist, or a role the server does not know, is hub_unreachable for every table, tried once',
+    'a hub database that does not exist, a role the server does not know or one without CONNECT is hub_unreachable for every table, tried once',
     async () => {
       const server = new URL(process.env.TEST_DATABASE_URL!);
       const noDatabase = new URL(server);
       noDatabase.pathname = '/hubwatch_no_such_hub';
       const noRole = new URL(server);
       noRole.username = 'hubwatch_no_such_role';
-      for (const url of [noDatabase, noRole]) {
-        const hub = openPostgres({ url: url.toString(), poolMax: 1 });
-        try {
-          const run = await runChecks(hub.knex, catalogOf(catalogTable('a'), catalogTable('b')), ctx);
-          expect(run.tables.map((t) => t.error?.code)).toEqual(['hub_unreachable', 'hub_unreachable']);
-          expect(run.tables[1].durationMs).toBe(0);
-          expect(run.tables[0].error?.message).toMatch(/hubwatch_no_such_(hub|role)/);
-        } finally {
-          await hub.close();
+      // A role that exists but may not connect to this database (42501, FATAL; a table's 42501 is not FATAL).
+      const role = `hw_noconnect_${process.pid}`;
+      const database = new URL(db.url!).pathname.slice(1);
+      await db.knex.raw(`CREATE ROLE "${role}" LOGIN`);
+      await db.knex.raw(`REVOKE CONNECT ON DATABASE "${database}" FROM PUBLIC`);
+      const noConnect = new URL(db.url!);
+      noConnect.username = role;
+      noConnect.password = '';
+      try {
+        for (const url of [noDatabase, noRole, noConnect]) {
+          const hub = openPostgres({ url: url.toString(), poolMax: 1 });
+          try {
+            const run = await runChecks(hub.knex, catalogOf(catalogTable('a'), catalogTable('b')), ctx);
+            expect(run.tables.map((t) => t.error?.code)).toEqual(['hub_unreachable', 'hub_unreachable']);
+            expect(run.tables[1].durationMs).toBe(0);
+            expect(run.tables[0].error?.message).toMatch(/hubwatch_no_such_(hub|role)|permission denied for database/);
+          } finally {
+            await hub.close();
+          }
         }
+      } finally {
+        await db.knex.raw(`GRANT CONNECT ON DATABASE "${database}" TO PUBLIC`);
+        await db.knex.raw(`DROP ROLE IF EXISTS "${role}"`);
       }
     },
   );

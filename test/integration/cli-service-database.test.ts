@@ -6,6 +6,8 @@ import { usingRealPostgres } from '../helpers/database';
 describe('a service database that cannot be opened', () => {
   const cases: [string, string, RegExp][] = [
     ['no server at the address', 'postgres://hubwatch:s3cret-pw@127.0.0.1:1/hubwatch', /ECONNREFUSED/],
+    // The driver takes a password in the query string too.
+    ['no server, the password in the query', 'postgres://hubwatch@127.0.0.1:1/hubwatch?password=s3cret-pw', /ECONNREFUSED/],
   ];
   if (usingRealPostgres()) {
     const missing = new URL(process.env.TEST_DATABASE_URL!);
