@@ -184,7 +184,8 @@ export async function auditRowsFor(
       ? (
           (await db('sharing_requests')
             .whereIn('id', sharingIds)
-            .where({ status: 'draft' })
+            // Never submitted (neverSubmitted: a draft, or one withdrawn as a draft): its page is its applicant's alone.
+            .where((q) => q.where({ status: 'draft' }).orWhereNull('submitted_at'))
             .whereNot({ applicant_id: viewer.id })
             .pluck('id')) as (number | string)[]
         ).map(String)

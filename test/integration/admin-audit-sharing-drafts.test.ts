@@ -1,7 +1,7 @@
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 import { apiRequest, buildHubTable, buildSharingWorld, SharingPeople, sharingActor } from '../factories/sharing';
 import { inputFromBody } from '../../server/services/sharing/input';
-import { saveDraft, submitRequest } from '../../server/services/sharing/workflow';
+import { saveDraft, submitRequest, withdraw } from '../../server/services/sharing/workflow';
 import { translator } from '../../server/i18n';
 
 /**
@@ -33,4 +33,11 @@ it('links a sharing request in the audit log only when the reader may open it', 
   // … the submitted request's rows link to its page, which opens.
   expect(page).toContain(`<a href="/sharing/${submitted}">`);
   await office.agent.get(`/sharing/${submitted}`).expect(200);
+
+  // Withdrawn as a draft, it was never submitted: still its author's alone, still no link.
+  await withdraw(t.ctx, sharingActor(people.applicant), draft);
+  const after = (await office.agent.get('/admin/audit').expect(200)).text;
+  expect(after).toContain(`共享申请 #${draft}`);
+  expect(after).not.toContain(`href="/sharing/${draft}"`);
+  await office.agent.get(`/sharing/${draft}`).expect(403);
 });

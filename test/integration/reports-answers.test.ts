@@ -223,6 +223,12 @@ describe('not an error → the reporter may reopen once', () => {
     expect([ticket.status, ticket.closed_reason]).toEqual(['closed', '本人确认号码有效']);
     const doc = await (await world.as('reporter2')).agent.get(`/reports/tickets/${ticketId}/document`).expect(200);
     expect(doc.headers['content-type']).toBe('application/pdf');
+    // Another department's steward: as for a number no ticket has, in the same words (no ticket numbers to probe).
+    const outsider = await world.as('orgSteward');
+    const elsewhere = await outsider.agent.get(`/reports/tickets/${ticketId}/document`).expect(404);
+    const noTicket = await outsider.agent.get('/reports/tickets/999999/document').expect(404);
+    expect(elsewhere.text).toContain(`工单 #${ticketId} 不存在，或不由本单位负责`);
+    expect(noTicket.text).toContain('工单 #999999 不存在，或不由本单位负责');
 
     // Reopen needs a comment; then back to the department with a fresh due date.
     expect((await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '' })).status).toBe(422);

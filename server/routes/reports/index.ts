@@ -550,12 +550,13 @@ export function reportsRoutes(ctx: AppContext): Router {
   });
 
   router.get('/reports/tickets/:ticketId/document', authorize('reports.mine'), async (req, res) => {
-    const ticket = await findTicket(db, pathId(req.params.ticketId));
-    if (!ticket || ticket.check_kind !== 'report') throw new NotFoundError();
-    const state = await db('report_tickets').where({ ticket_id: ticket.id }).first('answer_document_id');
-    // Reporters see the department's source document too: it is the answer to their report.
-    const reporter = await db('reports').where({ ticket_id: ticket.id, reporter_id: req.user!.id }).first('id');
-    if (!reporter) visibleTicket(ticket, req.user, ticket.id, 'reports.ticket');
+    const found = await findTicket(db, pathId(req.params.ticketId));
+    const ticket = found?.check_kind === 'report' ? found : undefined;
+    // Reporters see the department's source document too: it is the answer to their report. Anyone else who may not
+    // open the ticket is answered as for a missing one, in the same words (visibleTicket).
+    const reporter = ticket && (await db('reports').where({ ticket_id: ticket.id, reporter_id: req.user!.id }).first('id'));
+    if (!reporter) visibleTicket(ticket, req.user, String(req.params.ticketId), 'reports.ticket');
+    const state = await db('report_tickets').where({ ticket_id: ticket!.id }).first('answer_document_id');
     await sendUpload(res, state?.answer_document_id);
   });
 

@@ -25,9 +25,17 @@ import { clock, mayCopy, pendingStages } from './workflow';
  * Phone numbers inside free text (the applicant's "other contact"): a run of 7 or more digits, with the
  * spaces and hyphens people type inside numbers and an optional leading `+` — mobiles and landlines alike.
  */
-const PHONE_IN_TEXT = /\+?\d(?:[\s-]{0,3}\d)*/g;
+const PHONE_IN_TEXT = /\+?\d(?:[\s-]{0,3}\d)*(?:[Xx](?![A-Za-z]))?/g;
 export function maskPhonesIn(text: string): string {
-  return text.replace(PHONE_IN_TEXT, (run) => (run.replace(/\D/g, '').length >= 7 ? maskPhone(run) : run));
+  return text.replace(PHONE_IN_TEXT, (run) => {
+    const digits = run.replace(/\D/g, '').length;
+    // 15 digits or more is no phone: an ID number typed in groups (1101 0519 9001 0100 11) or split (110105
+    // 199001010011), which as a phone kept 10 of its 18 digits, the serial and check digit among them.
+    if (digits >= 15) return maskIdCard(run.replace(/[\s-]/g, ''));
+    const x = /[Xx]$/.test(run) ? run.slice(-1) : '';
+    const number = run.slice(0, run.length - x.length);
+    return (digits >= 7 ? maskPhone(number) : number) + x;
+  });
 }
 
 /**
