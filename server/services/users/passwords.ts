@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import argon2 from 'argon2';
+import { characterCount } from '../characters';
 
 // OWASP Password Storage Cheat Sheet: argon2id, 19 MiB memory, 2 iterations, parallelism 1.
 const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -63,8 +64,10 @@ const GUESSED_FIRST = new Set([
  * account's, which a password may not contain (the first thing tried against an account, in any case).
  */
 export function newPasswordProblem(password: string, login?: string): { key: string; params?: Record<string, number> } | null {
-  if (password.length < MIN_PASSWORD_LENGTH) return { key: 'users.errors.passwordLength', params: { min: MIN_PASSWORD_LENGTH } };
-  if (password.length > MAX_PASSWORD_LENGTH) return { key: 'users.errors.passwordTooLong', params: { max: MAX_PASSWORD_LENGTH } };
+  // Characters as people count them (characterCount): five emoji are five, not the ten UTF-16 units that passed.
+  const length = characterCount(password);
+  if (length < MIN_PASSWORD_LENGTH) return { key: 'users.errors.passwordLength', params: { min: MIN_PASSWORD_LENGTH } };
+  if (length > MAX_PASSWORD_LENGTH) return { key: 'users.errors.passwordTooLong', params: { max: MAX_PASSWORD_LENGTH } };
   // Ten spaces pass the length and guess in one try.
   if (!password.trim()) return { key: 'users.errors.passwordBlank' };
   const lower = password.toLowerCase();
