@@ -121,4 +121,92 @@ describeBrowser('the printable approval form in a browser', () => {
     await screenshot(page, 'sharing-print-en');
     await page.close();
   }, 60_000);
+
+  // The A4 page's printable width (210 mm less the 10 mm margins) at 96 dpi: with print media emulated at this
+  // viewport the form lays out as on paper.
+  const A4_CONTENT_WIDTH = 718;
+
+  it('keeps each section heading with the box it introduces, and the notes with the last box, when printed', async () => {
+    const loose: Record<string, string[]> = {};
+    for (const locale of ['zh-CN', 'en-US']) {
+      const page = await j.browser.newPage({ locale, viewport: { width: A4_CONTENT_WIDTH, height: 1000 } });
+      await browserSignIn(page, j.baseUrl, people.office.login, people.office.password);
+      await page.goto(`${j.baseUrl}/sharing/${id}/print`);
+      await page.emulateMedia({ media: 'print' });
+      // A page may end between two rows only where nothing asks to avoid it: a heading row and the row after it are
+      // in one tbody kept whole (Chromium's PDF also honours break-after: avoid on the heading row itself).
+      loose[locale] = (await page.evaluate(`(() => {
+        const out = [];
+        const rows = [...document.querySelectorAll('.form-table tr')];
+        for (const th of document.querySelectorAll('.form-table th.section')) {
+          const row = th.parentElement;
+          const next = rows[rows.indexOf(row) + 1];
+          const group = row.parentElement;
+          const kept = next && next.parentElement === group && getComputedStyle(group).breakInside === 'avoid';
+          if (!kept || getComputedStyle(row).breakAfter !== 'avoid') out.push(th.textContent.trim());
+        }
+        for (const h of document.querySelectorAll('.sheet-title')) {
+          if (getComputedStyle(h).breakAfter !== 'avoid') out.push(h.textContent.trim());
+        }
+        // The notes under the form: not a page of their own, kept with the last box.
+        const notes = document.querySelector('.notes');
+        const group = notes.closest('tbody');
+        if (!group || !group.querySelector('td.opinion') || getComputedStyle(group).breakInside !== 'avoid') out.push('notes');
+        return out;
+      })()`)) as string[];
+      await page.close();
+    }
+    expect(loose).toEqual({ 'zh-CN': [], 'en-US': [] });
+  }, 60_000);
+
+  it('prints each tick box on the line of its label, and field codes unbroken (audited, not audit|ed)', async () => {
+    const wrong: Record<string, { apart: string[]; broken: string[] }> = {};
+    for (const locale of ['en-US', 'zh-CN']) {
+      const page = await j.browser.newPage({ locale, viewport: { width: A4_CONTENT_WIDTH, height: 1000 } });
+      await browserSignIn(page, j.baseUrl, people.office.login, people.office.password);
+      await page.goto(`${j.baseUrl}/sharing/${id}/print`);
+      await page.emulateMedia({ media: 'print' });
+      const found = (await page.evaluate(`(() => {
+        const apart = [];
+        let boxes = 0;
+        for (const box of document.querySelectorAll('.form-table .box')) {
+          // The label is the text right after the box: its first word's line is the box's line.
+          const node = box.nextSibling;
+          if (!node || node.nodeType !== Node.TEXT_NODE) continue;
+          const m = node.textContent.match(/\\S+/);
+          if (!m) continue;
+          boxes++;
+          const range = document.createRange();
+          range.setStart(node, m.index);
+          range.setEnd(node, m.index + m[0].length);
+          const b = box.getBoundingClientRect();
+          const r = range.getClientRects()[0];
+          if (Math.abs((b.top + b.bottom) / 2 - (r.top + r.bottom) / 2) > 6) apart.push(box.textContent + m[0]);
+        }
+        // A field or table code fits its column, so it is on one line.
+        const codes = [...document.querySelectorAll('.doc-table .mono')];
+        const broken = codes.filter((el) => el.getClientRects().length > 1).map((el) => el.textContent);
+        return { boxes, apart, codes: codes.length, broken };
+      })()`)) as { boxes: number; apart: string[]; codes: number; broken: string[] };
+      expect(found.boxes).toBeGreaterThan(10);
+      expect(found.codes).toBeGreaterThan(4);
+      wrong[locale] = { apart: found.apart, broken: found.broken };
+      await page.close();
+    }
+    const none = { apart: [], broken: [] };
+    expect(wrong).toEqual({ 'en-US': none, 'zh-CN': none });
+  }, 60_000);
+
+  it('fits a phone screen (390 px) without scrolling sideways', async () => {
+    const scrollWidth: Record<string, number> = {};
+    for (const locale of ['zh-CN', 'en-US']) {
+      const page = await j.browser.newPage({ locale, viewport: { width: 390, height: 844 } });
+      await browserSignIn(page, j.baseUrl, people.office.login, people.office.password);
+      await page.goto(`${j.baseUrl}/sharing/${id}/print`);
+      scrollWidth[locale] = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+      await screenshot(page, `sharing-print-phone-${locale}`);
+      await page.close();
+    }
+    expect(scrollWidth).toEqual({ 'zh-CN': 390, 'en-US': 390 });
+  }, 60_000);
 });
