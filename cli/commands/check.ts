@@ -86,7 +86,8 @@ export const checkRunCommand: Command = {
         // In the command line's language (HUBWATCH_LOCALE / LANG), as every command; check kinds as the pages name
         // them, with the stored kind after them (what --json, the API and the catalog say), error codes as stored.
         const t = cliTranslator(io);
-        const runStatus = t(`checks.status.${summary.status}`);
+        // Recorded as completed (each table with its error), but nothing was checked: the summary says so, as exit 1 does.
+        const runStatus = unreachable ? t('checks.cli.hubUnreachable') : t(`checks.status.${summary.status}`);
         print(io.stdout, t('checks.cli.summary', { id: summary.runId, status: runStatus, ms: summary.durationMs }));
         for (const table of summary.tables) {
           const failed = table.results.filter((r) => !r.passed);

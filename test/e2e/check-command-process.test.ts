@@ -56,5 +56,9 @@ describe('hubwatch check run --json as a process', () => {
     expect(run.tables.every((t: { error: { code: string } | null }) => t.error?.code === 'hub_unreachable')).toBe(true);
     expect(res.stderr).toContain('the hub could not be reached');
     expect(res.stdout + res.stderr).not.toMatch(stackLine);
+    // The summary for people says nothing was checked (it read "completed", then exit 1).
+    const text = await hubwatch('check', 'run');
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^Check run #\d+: nothing checked \(the hub could not be reached\), \d+ ms\n/);
   });
 });
