@@ -23,7 +23,15 @@ export const catalogImportCommand: Command = {
   async run({ values, positionals }, io) {
     const locale = cliLocale(io);
     if (positionals.length !== 1) {
-      print(io.stderr, '用法 / usage: hubwatch catalog import FILE [--dry-run] [--strict]');
+      // Named, as the option parser's refusals are: the file missing, or what came after it.
+      const extra = positionals.slice(1).join(' ');
+      print(
+        io.stderr,
+        positionals.length === 0
+          ? '缺少要导入的文件 FILE / FILE to import is missing'
+          : `多余的参数 ${extra}：只导入一个文件 / unexpected argument ${extra}: one file is imported`,
+      );
+      print(io.stderr, '\n用法 / Usage: hubwatch catalog import FILE [--dry-run] [--strict]');
       return EXIT.usage;
     }
     const file = path.resolve(io.cwd, positionals[0]);

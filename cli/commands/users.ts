@@ -88,7 +88,7 @@ export const usersTokenCommand: Command = {
   async run({ values, positionals }, io) {
     const t = cliTranslator(io);
     if (positionals.length !== 1) {
-      print(io.stderr, '用法 / usage: hubwatch users token LOGIN');
+      print(io.stderr, '用法 / Usage: hubwatch users token LOGIN');
       return EXIT.usage;
     }
     for (const option of ['label', 'expires-in-days'] as const) {
@@ -168,7 +168,7 @@ function tokenLabelProblem(label: string): string | null {
 /** The one LOGIN argument of `hubwatch users <name> LOGIN`, or null after printing the usage (exit 2). */
 function loginArgument(positionals: string[], name: string, io: CliIo): string | null {
   if (positionals.length === 1) return positionals[0];
-  print(io.stderr, `用法 / usage: hubwatch users ${name} LOGIN`);
+  print(io.stderr, `用法 / Usage: hubwatch users ${name} LOGIN`);
   return null;
 }
 

@@ -24,6 +24,16 @@ describe('hubwatch catalog import / export', () => {
     await db.close();
   });
 
+  it('names a missing file or an extra argument (exit 2), as the option parser names what was typed', async () => {
+    const none = await runCli(['catalog', 'import'], env.env);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('缺少要导入的文件 FILE / FILE to import is missing');
+    const two = await runCli(['catalog', 'import', 'a.yaml', 'b.yaml'], env.env);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('多余的参数 b.yaml：只导入一个文件 / unexpected argument b.yaml: one file is imported');
+    expect(two.stderr).toContain('用法 / Usage: hubwatch catalog import FILE');
+  });
+
   it('prints every problem at once and exits 2 without changing anything', async () => {
     const bad = EXAMPLE.replace(
       'deadline: { after: report_date, within: 7d }        # 教师报到1周内',
