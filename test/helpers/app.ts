@@ -46,6 +46,20 @@ export async function signIn(app: Express, login: string, password: string): Pro
   return { agent, csrf: csrfFrom(home.text) };
 }
 
+/**
+ * One signed-in session per person, made on first use: for suites that act as the same people over and over (the
+ * access matrix, the hostile bodies). `app` is read when a session is first needed (suites build it in beforeAll).
+ */
+export function sessionCache(
+  app: () => Express,
+): (person: { id: number; login: string; password: string }) => Promise<{ agent: TestAgent; csrf: string }> {
+  const sessions = new Map<number, { agent: TestAgent; csrf: string }>();
+  return async (person) => {
+    if (!sessions.has(person.id)) sessions.set(person.id, await signIn(app(), person.login, person.password));
+    return sessions.get(person.id)!;
+  };
+}
+
 /** Listens on a free local port (for browser tests); returns the base URL and a closer. */
 export async function listen(app: Express): Promise<{ baseUrl: string; close(): Promise<void> }> {
   const http = await import('node:http');

@@ -3,7 +3,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { Role, ROLES } from '../../server/policies';
 import { AccessWorld, buildAccessWorld, DEPARTMENTS, DepartmentCode, otherDepartment, Person } from '../factories/access';
 import { changedSince as changedSinceLog, installChangeLog as installLog, mark as markLog } from '../helpers/change-log';
-import { createTestApp, csrfFrom, signIn, TestApp } from '../helpers/app';
+import { createTestApp, csrfFrom, sessionCache, signIn, TestApp } from '../helpers/app';
 import { listRoutes } from '../helpers/routes';
 
 /**
@@ -594,12 +594,8 @@ const changedSince = (t: TestApp, since: number) => changedSinceLog(t.db.knex, s
 const MONDAY = new Date('2026-03-02T02:00:00Z'); // 10:00 in Beijing
 let t: TestApp;
 let w: AccessWorld;
-const sessions = new Map<number, { agent: TestAgent; csrf: string }>();
-
-async function sessionOf(p: Person) {
-  if (!sessions.has(p.id)) sessions.set(p.id, await signIn(t.app, p.login, p.password));
-  return sessions.get(p.id)!;
-}
+/** Each person's session, signed in once. */
+const sessionOf = sessionCache(() => t.app);
 
 type Session = { agent: TestAgent; csrf: string };
 

@@ -2,8 +2,7 @@ import fc from 'fast-check';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../server/app';
-import type TestAgent from 'supertest/lib/agent';
-import { AccessWorld, buildAccessWorld, Person } from '../factories/access';
+import { AccessWorld, buildAccessWorld } from '../factories/access';
 import {
   changedSince,
   FIELD_NAMES,
@@ -21,7 +20,7 @@ import {
   runParams,
   urlOf,
 } from '../factories/hostile';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { createTestApp, sessionCache, signIn, TestApp } from '../helpers/app';
 import { listRoutes } from '../helpers/routes';
 
 /**
@@ -36,12 +35,8 @@ import { listRoutes } from '../helpers/routes';
 const MONDAY = new Date('2026-03-02T02:00:00Z');
 let t: TestApp;
 let w: AccessWorld;
-const sessions = new Map<number, { agent: TestAgent; csrf: string }>();
-
-async function sessionOf(p: Person) {
-  if (!sessions.has(p.id)) sessions.set(p.id, await signIn(t.app, p.login, p.password));
-  return sessions.get(p.id)!;
-}
+/** Each person's session, signed in once. */
+const sessionOf = sessionCache(() => t.app);
 
 /** The last unhandled errors the app logged: a 500 is reported with its cause. */
 const crashes: string[] = [];

@@ -2,7 +2,7 @@ import YAML from 'yaml';
 import fs from 'node:fs';
 import path from 'node:path';
 import { translator } from '../../server/i18n';
-import { AccessWorld, buildAccessWorld, Person } from '../factories/access';
+import { AccessWorld, buildAccessWorld } from '../factories/access';
 import {
   billionLaughs,
   changedSince,
@@ -17,7 +17,7 @@ import {
   zipBomb,
 } from '../factories/hostile';
 import { PNG, STAFF } from '../factories/reports';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { createTestApp, sessionCache, TestApp } from '../helpers/app';
 
 /**
  * Hostile uploads over the three forms that take files (issue 9): the report form's attachment,
@@ -44,11 +44,8 @@ const html = (s: string) =>
 
 let t: TestApp;
 let w: AccessWorld;
-const sessions = new Map<number, Awaited<ReturnType<typeof signIn>>>();
-async function sessionOf(p: Person) {
-  if (!sessions.has(p.id)) sessions.set(p.id, await signIn(t.app, p.login, p.password));
-  return sessions.get(p.id)!;
-}
+/** Each person's session, signed in once. */
+const sessionOf = sessionCache(() => t.app);
 
 beforeAll(async () => {
   t = await createTestApp();

@@ -5,7 +5,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { AccessWorld, buildAccessWorld, Person } from '../factories/access';
 import { STAFF } from '../factories/reports';
 import { changedSince, installChangeLog, mark } from '../helpers/change-log';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { createTestApp, sessionCache, signIn, TestApp } from '../helpers/app';
 
 /**
  * The CSRF token of the forms that upload files (multipart): a hidden field, the form's first, never the action's
@@ -23,11 +23,8 @@ const EXPIRED = '页面已过期或请求来源无效';
 
 let t: TestApp;
 let w: AccessWorld;
-const sessions = new Map<number, { agent: TestAgent; csrf: string }>();
-async function sessionOf(p: Person) {
-  if (!sessions.has(p.id)) sessions.set(p.id, await signIn(t.app, p.login, p.password));
-  return sessions.get(p.id)!;
-}
+/** Each person's session, signed in once. */
+const sessionOf = sessionCache(() => t.app);
 
 beforeAll(async () => {
   t = await createTestApp();
