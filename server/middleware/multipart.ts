@@ -32,8 +32,9 @@ import { verifyDeferredCsrf } from './csrf';
  *   header). The app-wide check (middleware/csrf.ts) runs before the body is parsed, so for the upload routes it
  *   defers a request without the header (`req.csrfDeferred`); the parser checks the body's token as soon as the
  *   body is read, before any other check and before the route sees anything: a missing or wrong one is the
- *   CSRF error (403), and nothing of the form is taken. This parser is the only place where a deferred request
- *   is let through.
+ *   CSRF error (403), and nothing of the form is taken. This parser is the only code that checks (and clears) a
+ *   deferred request: each route on csrf.ts's UPLOAD_ROUTES must parse its body with it
+ *   (test/integration/upload-csrf.test.ts posts a wrong token to each and expects the 403).
  */
 
 /** The text one form may send besides its files, by default (field names and the parts' headers count too). */
