@@ -6,6 +6,7 @@ import type { AuditRecord } from '../services/audit';
 import { wallClockText } from '../services/calendar/zone';
 import { csvField, csvLine } from '../services/csv';
 import { maskFreeText } from '../services/privacy';
+import { whereNeverSubmitted } from '../services/sharing/types';
 
 /** One row of the audit log page, as the template shows it. */
 export interface AuditRowView {
@@ -185,7 +186,7 @@ export async function auditRowsFor(
           (await db('sharing_requests')
             .whereIn('id', sharingIds)
             // Never submitted (neverSubmitted: a draft, or one withdrawn as a draft): its page is its applicant's alone.
-            .where((q) => q.where({ status: 'draft' }).orWhereNull('submitted_at'))
+            .where((q) => whereNeverSubmitted(q))
             .whereNot({ applicant_id: viewer.id })
             .pluck('id')) as (number | string)[]
         ).map(String)

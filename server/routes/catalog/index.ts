@@ -9,7 +9,7 @@ import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import { can } from '../../policies';
 import { decodeCatalogFile } from '../../services/catalog/decode';
 import { currentCatalogYaml, importCatalog, loadCurrentCatalog, type ImportResult } from '../../services/catalog/repository';
-import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
+import { pageParams, type Pager, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { tableChecksView } from '../../presenters/table-checks';
 import { catalogOverview, fieldViews, tableView } from './present';
 
@@ -45,6 +45,12 @@ export function catalogRoutes(ctx: AppContext): Router {
     const overview = current ? catalogOverview(current.catalog, q, { page, perPage }) : { departments: [], matches: 0, total: 0 };
     const last = pastLastPage(req.originalUrl, page, perPage, overview.total);
     if (last) return redirectKeepingFlash(req, res, last);
+    // Paged by entry (a table, a field owned in another's table, a department with neither), counted in tables:
+    // "共 71 条" for a catalog of 68 tables read as three tables missing.
+    const tablesPager = (pager: Pager) => ({
+      ...pager,
+      label: req.t('catalog.pageOf', { page: pager.page, pages: pager.pages, tables: overview.matches }),
+    });
     res.render('pages/catalog/index', {
       title: req.t('catalog.title'),
       q,
@@ -57,19 +63,7 @@ export function catalogRoutes(ctx: AppContext): Router {
         ...d,
         href: can(req.user, 'department.view', { department: d.code }) ? `/departments/${encodeURIComponent(d.code)}` : null,
       })),
-      // Paged by entry (a table, a field owned in another's table, a department with neither), counted in tables:
-      // "共 71 条" for a catalog of 68 tables read as three tables missing.
-      pager:
-        overview.total > perPage
-          ? {
-              ...pagination(req.originalUrl, page, perPage, overview.total),
-              label: req.t('catalog.pageOf', {
-                page,
-                pages: Math.ceil(overview.total / perPage),
-                tables: overview.matches,
-              }),
-            }
-          : null,
+      pager: overview.total > perPage ? tablesPager(pagination(req.originalUrl, page, perPage, overview.total)) : null,
       hasCatalog: !!current,
     });
   });

@@ -10,6 +10,8 @@ import { periodResults, type ClosedPeriod, type PeriodResult } from './periods';
  */
 const HEAT_DAYS = 14;
 const TREND_DAYS = 90;
+const HEAT_TABLES = 30;
+const CACHE_LIMIT = 64;
 
 /**
  * A trend's rows on every day from its first to `last`, a day without a snapshot as a row of nulls: the chart's axis
@@ -23,8 +25,6 @@ export function everyDay<T extends { day: string }>(rows: T[], last: string, emp
   for (let day = rows[0].day; day <= last; day = addDays(day, 1)) days.push(byDay.get(day) ?? empty(day));
   return days;
 }
-const HEAT_TABLES = 30;
-const CACHE_LIMIT = 64;
 
 const caches = new WeakMap<object, Map<string, Promise<unknown>>>();
 

@@ -5,6 +5,7 @@ import { can } from '../../policies';
 import { loadCurrentCatalog } from '../catalog/repository';
 import { maskFreeText } from '../privacy';
 import { catalogTable } from '../catalog/names';
+import { whereNeverSubmitted } from './types';
 
 /** The lists: my requests, my review queue, all requests (IT office), each with tables and current stages. */
 export interface ListFilters {
@@ -60,11 +61,7 @@ export async function listRequests(
 ): Promise<{ rows: ListRow[]; total: number }> {
   const base = db('sharing_requests as r');
   // Never submitted (a draft, or one withdrawn as a draft: neverSubmitted): its applicant's alone.
-  base.where((q) =>
-    q
-      .where((submitted) => submitted.whereNot('r.status', 'draft').whereNotNull('r.submitted_at'))
-      .orWhere('r.applicant_id', filters.viewerId),
-  );
+  base.where((q) => q.whereNot((never) => whereNeverSubmitted(never, 'r')).orWhere('r.applicant_id', filters.viewerId));
   if (filters.applicantId !== undefined) base.where('r.applicant_id', filters.applicantId);
   if (filters.status) base.where('r.status', filters.status);
   if (filters.department) base.where('r.department_code', filters.department);

@@ -1,4 +1,5 @@
 /** The vocabulary of data-sharing requests (seed 000's form and workflow). */
+import type { Knex } from 'knex';
 import type { FieldError } from '../../errors';
 
 export const REQUEST_STATUSES = ['draft', 'submitted', 'in_review', 'granted', 'rejected', 'withdrawn'] as const;
@@ -123,4 +124,10 @@ export interface SharingInput {
  */
 export function neverSubmitted(request: { status?: unknown; submitted_at?: unknown }): boolean {
   return request.status === 'draft' || request.submitted_at == null;
+}
+
+/** neverSubmitted as a query's condition, on `sharing_requests` (`alias`: its alias in the query, e.g. `r`). */
+export function whereNeverSubmitted(q: Knex.QueryBuilder, alias?: string): Knex.QueryBuilder {
+  const column = (name: string) => (alias ? `${alias}.${name}` : name);
+  return q.where(column('status'), 'draft').orWhereNull(column('submitted_at'));
 }

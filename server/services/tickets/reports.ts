@@ -214,9 +214,15 @@ function cleanText(value: string | null | undefined, field: string): string | nu
   return text;
 }
 
-async function lockReportTicket(trx: Knex.Transaction, id: number): Promise<TicketRow> {
+/** The report ticket `id`, locked; undefined when there is none (another check's ticket is none). */
+async function lockedReportTicket(trx: Knex.Transaction, id: number): Promise<TicketRow | undefined> {
   const ticket = Number.isSafeInteger(id) ? await lockTicket(trx, id) : undefined;
-  if (!ticket || ticket.check_kind !== REPORT_CHECK) throw new NotFoundError('tickets.errors.notFound', { id: String(id) });
+  return ticket?.check_kind === REPORT_CHECK ? ticket : undefined;
+}
+
+async function lockReportTicket(trx: Knex.Transaction, id: number): Promise<TicketRow> {
+  const ticket = await lockedReportTicket(trx, id);
+  if (!ticket) throw new NotFoundError('tickets.errors.notFound', { id: String(id) });
   return ticket;
 }
 
@@ -250,8 +256,8 @@ export async function answerReport(db: Knex, input: AnswerInput): Promise<Ticket
   const answer = input.answer as ReportAnswer;
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
-    // Not even visible to this user: as missing (ticketNotFound); visible but not theirs to answer (the IT office): 403.
-    const current = visibleTicket(await lockReportTicket(trx, input.ticketId), input.actor, input.ticketId, 'reports.ticket');
+    // Missing or not even visible to this user: one 404 (ticketNotFound); visible but not theirs to answer (the IT office): 403.
+    const current = visibleTicket(await lockedReportTicket(trx, input.ticketId), input.actor, input.ticketId, 'reports.ticket');
     if (!can(input.actor, 'tickets.work', { department: current.department_code })) throw new ForbiddenError();
     const state = await trx('report_tickets').where({ ticket_id: current.id }).first('answer', 'first_answered_at');
     // The form sent twice, or the same answer given meanwhile in another tab: done, nothing changed.
