@@ -10,6 +10,8 @@ import { emptyInput, inputFromBody } from '../../server/services/sharing/input';
 import { fileStructureChange } from '../../server/services/sharing/structure-changes';
 import { saveDraft, submitRequest } from '../../server/services/sharing/workflow';
 import { issueApiToken, toCurrentUser, UserRow } from '../../server/services/users';
+import { createTestApp, type TestApp } from '../helpers/app';
+import { installChangeLog } from '../helpers/change-log';
 import { buildUser } from './index';
 import { PNG, STAFF } from './reports';
 import { buildCheckRun } from './scorecards';
@@ -210,4 +212,19 @@ export async function buildAccessWorld(ctx: AppContext): Promise<AccessWorld> {
     return period.id;
   });
   return { people, everything, objects, own, checkRun, closedPeriod };
+}
+
+/** The access world's Monday (10:00 in Beijing): the due dates, stages and sessions its suites expect. */
+export const ACCESS_MONDAY = new Date('2026-03-02T02:00:00Z');
+
+/**
+ * A test app on the access world's Monday with the world built and the change log installed (changedSince then
+ * says what a request wrote): the set-up of the suites that try every route as every person.
+ */
+export async function createAccessWorldApp(): Promise<{ t: TestApp; w: AccessWorld }> {
+  const t = await createTestApp();
+  t.ctx.now = () => ACCESS_MONDAY;
+  const w = await buildAccessWorld(t.ctx);
+  await installChangeLog(t.db.knex);
+  return { t, w };
 }

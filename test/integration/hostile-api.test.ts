@@ -1,33 +1,20 @@
 import fc from 'fast-check';
 import request from 'supertest';
-import { AccessWorld, buildAccessWorld, Person } from '../factories/access';
-import {
-  changedSince,
-  hostileJson,
-  hostileText,
-  installChangeLog,
-  jsonText,
-  mark,
-  RawObject,
-  runParams,
-} from '../factories/hostile';
+import { AccessWorld, createAccessWorldApp, Person } from '../factories/access';
+import { changedSince, hostileJson, hostileText, jsonText, mark, RawObject, runParams } from '../factories/hostile';
 import { dropShadowingKeys, hasForbiddenCharacter } from '../../server/middleware/body-safety';
-import { createTestApp, TestApp } from '../helpers/app';
+import { TestApp } from '../helpers/app';
 
 /**
  * The API's public contracts under arbitrary JSON (issue 9): a refused body is a 422 naming the
  * field that is wrong, never a 500, and writes nothing; text that is not JSON is a 400 in JSON.
  */
 
-const MONDAY = new Date('2026-03-02T02:00:00Z');
 let t: TestApp;
 let w: AccessWorld;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  w = await buildAccessWorld(t.ctx);
-  await installChangeLog(t.db.knex);
+  ({ t, w } = await createAccessWorldApp());
 }, 120_000);
 afterAll(() => t.close());
 

@@ -2,14 +2,13 @@ import YAML from 'yaml';
 import fs from 'node:fs';
 import path from 'node:path';
 import { translator } from '../../server/i18n';
-import { AccessWorld, buildAccessWorld } from '../factories/access';
+import { AccessWorld, createAccessWorldApp } from '../factories/access';
 import {
   billionLaughs,
   changedSince,
   EXE,
   HOSTILE_IDENTIFIERS,
   HTML,
-  installChangeLog,
   mark,
   OVERSIZED_PDF,
   SVG,
@@ -17,7 +16,7 @@ import {
   zipBomb,
 } from '../factories/hostile';
 import { PNG, STAFF } from '../factories/reports';
-import { createTestApp, sessionCache, TestApp } from '../helpers/app';
+import { sessionCache, TestApp } from '../helpers/app';
 
 /**
  * Hostile uploads over the three forms that take files (issue 9): the report form's attachment,
@@ -26,7 +25,6 @@ import { createTestApp, sessionCache, TestApp } from '../helpers/app';
  * being opened; over 5 MB is refused naming the file input; a refused upload writes nothing.
  */
 
-const MONDAY = new Date('2026-03-02T02:00:00Z');
 const EXAMPLE = fs.readFileSync(
   path.resolve(__dirname, '../../server/services/catalog/examples/university.catalog.yaml'),
   'utf8',
@@ -48,10 +46,7 @@ let w: AccessWorld;
 const sessionOf = sessionCache(() => t.app);
 
 beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  w = await buildAccessWorld(t.ctx);
-  await installChangeLog(t.db.knex);
+  ({ t, w } = await createAccessWorldApp());
 }, 120_000);
 afterAll(() => t.close());
 

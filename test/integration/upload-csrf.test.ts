@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { AccessWorld, buildAccessWorld, Person } from '../factories/access';
+import { AccessWorld, createAccessWorldApp, Person } from '../factories/access';
 import { STAFF } from '../factories/reports';
-import { changedSince, installChangeLog, mark } from '../helpers/change-log';
-import { createTestApp, sessionCache, signIn, TestApp } from '../helpers/app';
+import { changedSince, mark } from '../helpers/change-log';
+import { sessionCache, signIn, TestApp } from '../helpers/app';
 
 /**
  * The CSRF token of the forms that upload files (multipart): a hidden field, the form's first, never the action's
@@ -14,7 +14,6 @@ import { createTestApp, sessionCache, signIn, TestApp } from '../helpers/app';
  * which checks the body's token before the route sees anything; any other route refuses a multipart body's token.
  */
 
-const MONDAY = new Date('2026-03-02T02:00:00Z');
 const CATALOG = fs.readFileSync(
   path.resolve(__dirname, '../../server/services/catalog/examples/university.catalog.yaml'),
   'utf8',
@@ -27,10 +26,7 @@ let w: AccessWorld;
 const sessionOf = sessionCache(() => t.app);
 
 beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => MONDAY;
-  w = await buildAccessWorld(t.ctx);
-  await installChangeLog(t.db.knex);
+  ({ t, w } = await createAccessWorldApp());
 }, 120_000);
 afterAll(() => t?.close());
 
