@@ -18,6 +18,7 @@ import { mysqlDialect } from './facts/sql-mysql';
 import { postgresDialect } from './facts/sql-postgres';
 import { describeHubTable, HubTableShape } from './hub-schema';
 import { fetchSampleKeys } from './samples';
+import { hubTransaction } from './hub-transaction';
 import { readAggregate } from './split-scan';
 import { IdentifierError } from './identifiers';
 import { localDate, localMonth, minusDays, offsetChangesNear } from './time';
@@ -127,7 +128,8 @@ export async function runTableChecks(
   if (problems.length) return fail('query_failed', problems.join('; '));
 
   try {
-    const { facts, results } = await hub.transaction(
+    const { facts, results } = await hubTransaction(
+      hub,
       async (trx) => {
         await dialect.prepare(trx, { timeoutMs, timezone: ctx.timezone, now: ctx.now });
         const shapes = new Map<string, HubTableShape>();

@@ -105,6 +105,28 @@ describe('check engine: errors, read-only access and hostile catalogs', () => {
     },
   );
 
+  (usingRealPostgres() ? it : it.skip)(
+    "a connection lost mid-check (the hub restarts, a DBA ends the session) is hub_unreachable in the database's words, not the failed rollback's",
+    async () => {
+      await db.knex.raw(`CREATE VIEW lost_midway AS SELECT 1 AS id, CAST(pg_sleep(30) AS text) AS v`);
+      const checking = runTableChecks(db.knex, catalogTable('lost_midway', { fields: [field('v', { required: true })] }), ctx);
+      let terminated = false;
+      for (let i = 0; i < 100 && !terminated; i++) {
+        const { rows } = await db.knex.raw(
+          `SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
+           WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE ? AND state = 'active'`,
+          ['%FROM "lost_midway"%'],
+        );
+        terminated = rows.some((r: { terminated: boolean }) => r.terminated);
+        if (!terminated) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(terminated).toBe(true);
+      const outcome = await checking;
+      // knex's ROLLBACK on the dead connection fails too ("… is not queryable"): that must not be what is reported.
+      expect(outcome.error).toEqual({ code: 'hub_unreachable', message: 'terminating connection due to administrator command' });
+    },
+  );
+
   it("keeps the database's words whole when they hold ' - ' themselves, without the statement before them", async () => {
     await db.knex.raw(`CREATE VIEW bad_cast AS SELECT CAST(v AS integer) AS n FROM (VALUES ('12 - 3')) AS x(v)`);
     const run = await runChecks(db.knex, catalogOf(catalogTable('bad_cast', { fields: [field('n', { required: true })] })), ctx);

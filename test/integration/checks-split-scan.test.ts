@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { openPostgres } from '../../server/db/connect';
 import { runTableChecks } from '../../rules/engine';
+import { hubTransaction } from '../../rules/hub-transaction';
 import type { TablePlan } from '../../rules/facts/plan';
 import { postgresDialect } from '../../rules/facts/sql-postgres';
 import { combineAggregateRows, pageRanges, readAggregate } from '../../rules/split-scan';
@@ -84,7 +85,8 @@ onServer('check engine: a big table read in parts', () => {
   }
   /** readAggregate of a hand-made plan on two connections, as the engine calls it. */
   const readInTwoParts = (plan: TablePlan, tableSql: string, prepare: () => Promise<void> = async () => undefined) =>
-    db.knex.transaction(
+    hubTransaction(
+      db.knex,
       (trx) => readAggregate({ hub: db.knex, trx, dialect: postgresDialect, plan, tableSql, parts: 2, minPages: 1, prepare }),
       { readOnly: true, isolationLevel: 'repeatable read' },
     );
@@ -219,6 +221,20 @@ onServer('check engine: a big table read in parts', () => {
     expect(after).toBe('on');
   });
 
+  /** Terminates the backend running a statement that names `marker` (as a failing hub or a DBA would), once it runs. */
+  const terminateWhenRunning = async (marker: string) => {
+    for (let i = 0; i < 100; i++) {
+      const { rows } = await db.knex.raw(
+        `SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE ? AND state = 'active'`,
+        [`%AS ${marker}%`],
+      );
+      if (rows.some((r: { killed: boolean }) => r.killed)) return true;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return false;
+  };
+
   it("a helper's connection lost mid-read fails the table as the hub being unreachable, without hanging", async () => {
     // The helper's range sleeps until the test terminates its backend, as a failing hub or a DBA would.
     const plan = planWithLastRange('SELECT 1 AS row_count, pg_sleep(30) AS split_victim');
@@ -226,18 +242,31 @@ onServer('check engine: a big table read in parts', () => {
       () => null,
       (err: unknown) => err,
     );
-    let killed = false;
-    for (let i = 0; i < 100 && !killed; i++) {
-      const { rows } = await db.knex.raw(
-        `SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
-         WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%AS split_victim%' AND state = 'active'`,
-      );
-      killed = rows.some((r: { killed: boolean }) => r.killed);
-      if (!killed) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(killed).toBe(true);
+    expect(await terminateWhenRunning('split_victim')).toBe(true);
     const failure = await reading;
     expect(failure).toBeInstanceOf(Error);
+    expect(postgresDialect.classifyError(failure)).toBe('hub_unreachable');
+  });
+
+  it("the checking transaction's own connection lost mid-read is the hub being unreachable, not the failed rollback", async () => {
+    // The checking transaction always reads the first range itself. When its connection dies, knex's
+    // ROLLBACK fails too ("Client has encountered a connection error and is not queryable"); the run
+    // must report what happened first (57P01, terminating connection), which says the hub went away.
+    const plan = {
+      aggregate: { sql: 'SELECT 1 AS row_count', bindings: [] },
+      aggregateOfPages: (from: number) =>
+        from === 0
+          ? { sql: 'SELECT 1 AS row_count, pg_sleep(30) AS checking_victim', bindings: [] }
+          : { sql: 'SELECT 1 AS row_count', bindings: [] },
+      unique: null,
+    } as unknown as TablePlan;
+    const reading = readInTwoParts(plan, '"staff"').then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(await terminateWhenRunning('checking_victim')).toBe(true);
+    const failure = await reading;
+    expect(failure).toMatchObject({ code: '57P01' });
     expect(postgresDialect.classifyError(failure)).toBe('hub_unreachable');
   });
 
