@@ -44,8 +44,8 @@ export const checkRunCommand: Command = {
       const logger = createLogger(runtime.config.logLevel === 'info' ? 'warn' : runtime.config.logLevel, { forTerminal: true });
       const ctx = { config: runtime.config, db: runtime.db, hub: runtime.hub, logger, now: () => new Date() };
       const summary = await runNow(checkRunnerDeps(ctx), { trigger: 'cli', scope: tables?.length ? tables : null });
-      // A hub that could not be reached is a run that could not run, though it is recorded as completed
-      // (each table with its error, for the runs page): a script or cron job must see it failed.
+      // A hub that could not be reached is a failed run (each table with its error, for the runs page); its
+      // summary for people says nothing was checked after the outage began.
       const unreachable = summary.tables.find((t) => t.error?.code === 'hub_unreachable');
       if (values.json) {
         print(
@@ -55,9 +55,9 @@ export const checkRunCommand: Command = {
               run_id: summary.runId,
               status: summary.status,
               duration_ms: summary.durationMs,
-              // Exit 1 and this say the same: the run failed, or the hub could not be reached.
+              // Exit 1 and this say the same: the run failed (no catalog, the hub could not be reached…).
               // Errors as the runs page shows them: the hub's own message may quote a row's value.
-              error: scrubForLog(summary.error ?? (unreachable ? `hub_unreachable: ${unreachable.error!.message}` : null)),
+              error: scrubForLog(summary.error ?? null),
               // Tables another run was checking at that moment, with its id: not checked again by this run.
               skipped_tables: summary.skipped,
               tables: summary.tables.map((t) => ({
@@ -86,8 +86,10 @@ export const checkRunCommand: Command = {
         // In the command line's language (HUBWATCH_LOCALE / LANG), as every command; check kinds as the pages name
         // them, with the stored kind after them (what --json, the API and the catalog say), error codes as stored.
         const t = cliTranslator(io);
-        // Recorded as completed (each table with its error), but nothing was checked: the summary says so, as exit 1 does.
-        const runStatus = unreachable ? t('checks.cli.hubUnreachable') : t(`checks.status.${summary.status}`);
+        // "Failed" alone would not say why: when no table was checked the summary says the hub was not reached
+        // (the database's words follow on stderr); one lost midway is named at the tables it left unchecked.
+        const nothingChecked = unreachable && !summary.tables.some((t) => t.status === 'ok');
+        const runStatus = nothingChecked ? t('checks.cli.hubUnreachable') : t(`checks.status.${summary.status}`);
         print(io.stdout, t('checks.cli.summary', { id: summary.runId, status: runStatus, ms: summary.durationMs }));
         for (const table of summary.tables) {
           const failed = table.results.filter((r) => !r.passed);
@@ -109,11 +111,10 @@ export const checkRunCommand: Command = {
             io.stdout,
             `  ${s.table.padEnd(24)} ${s.run_id ? t('checks.cli.skipped', { run: s.run_id }) : t('checks.cli.skippedGone')}`,
           );
-        if (summary.error) print(io.stderr, scrubForLog(summary.error));
       }
-      // Diagnostics in both languages, as every command's (the summary above is the command line's language).
-      if (unreachable) print(io.stderr, `数据中台无法连接 / the hub could not be reached: ${unreachable.error!.message}`);
-      return summary.status === 'completed' && !unreachable ? EXIT.ok : EXIT.failed;
+      // Diagnostics in both languages, as every command's, with --json too (the summary is the command line's language).
+      if (summary.error) print(io.stderr, scrubForLog(summary.error));
+      return summary.status === 'completed' ? EXIT.ok : EXIT.failed;
     });
   },
 };

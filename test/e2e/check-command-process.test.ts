@@ -50,8 +50,11 @@ describe('hubwatch check run --json as a process', () => {
     const res = await hubwatch('check', 'run', '--json');
     expect(res.code).toBe(1);
     const run = JSON.parse(res.stdout);
-    // Recorded as completed (each table with its error, as the runs page shows); `error` says why it did not run.
-    expect(run).toMatchObject({ status: 'completed', error: expect.stringMatching(/^hub_unreachable: /) });
+    // A failed run (each table with its error, as the runs page shows); `error` says why it did not run.
+    expect(run).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^数据中台无法连接 \/ the hub could not be reached: /),
+    });
     expect(run.tables.length).toBeGreaterThan(0);
     expect(run.tables.every((t: { error: { code: string } | null }) => t.error?.code === 'hub_unreachable')).toBe(true);
     expect(res.stderr).toContain('the hub could not be reached');

@@ -141,7 +141,7 @@ describe('hub faults', () => {
     try {
       const run = await runNow(deps(), { trigger: 'cli' });
       last.run = run.runId;
-      expect(run.status).toBe('completed');
+      expect(run.status).toBe('failed');
       expect(await tableErrors(run.runId)).toEqual([
         'books:error:hub_unreachable',
         'loans_slow:error:hub_unreachable',

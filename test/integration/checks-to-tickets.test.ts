@@ -94,7 +94,16 @@ describe('check runs file and resolve tickets', () => {
     const down = openPostgres({ url: 'postgres://nobody@127.0.0.1:1/none', poolMax: 1 });
     try {
       const hub = { ...t.ctx.hub, knex: down.knex };
-      const { runId } = await runNow(checkRunnerDeps(t.ctx, { hub }), { trigger: 'cli' });
+      const summary = await runNow(checkRunnerDeps(t.ctx, { hub }), { trigger: 'cli' });
+      const { runId } = summary;
+      // The run failed, for one reason the runs page shows (it was "completed", 0 of 2 tables checked).
+      const error = /^数据中台无法连接 \/ the hub could not be reached: .*ECONNREFUSED/;
+      expect(summary).toMatchObject({ status: 'failed', error: expect.stringMatching(error) });
+      expect(await t.db.knex('check_runs').where({ id: runId }).first()).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(error),
+        finished_at: expect.any(Date),
+      });
       const tables = await t.db.knex('check_run_tables').where({ run_id: runId }).orderBy('table_name');
       expect(tables.map((r) => [r.table_name, r.error_code])).toEqual([
         ['staff', 'hub_unreachable'],

@@ -245,7 +245,17 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
         await releaseLease(db, table.name, runId);
       }
     }
-    // Only a run still 'running' completes: one that recovery took for dead meanwhile has a re-run.
+    // Only a run still 'running' ends here: one that recovery took for dead meanwhile has a re-run.
+    if (unreachable) {
+      // The hub went away: the tables from the first unreachable one on were not checked (those before it keep
+      // their results and hand-offs). The run failed, as `check run` exits 1; "completed" with 0 of 68 tables
+      // checked read as a run that had found nothing. Not re-run: the next slot tries the hub again.
+      const error = `数据中台无法连接 / the hub could not be reached: ${unreachable.message}`;
+      await db('check_runs')
+        .where({ id: runId, status: 'running' })
+        .update({ status: 'failed', error: scrubForLog(error), finished_at: db.fn.now(), heartbeat_at: db.fn.now() });
+      return summary('failed', error);
+    }
     await db('check_runs')
       .where({ id: runId, status: 'running' })
       .update({ status: 'completed', finished_at: db.fn.now(), heartbeat_at: db.fn.now() });
