@@ -7,7 +7,7 @@ import { BIN } from '../helpers/process';
 /**
  * `hubwatch check run --json` as scripts and cron jobs run it, a real process: stdout holds only the JSON
  * (the logger and knex used to write their lines, with stacks, to stdout before it), and a hub that cannot
- * be reached is exit 1, "could not run", though the run is recorded with each table's error.
+ * be reached is exit 1, "could not run", the run recorded as failed with each table's error.
  */
 describe('hubwatch check run --json as a process', () => {
   let dataDir: string;
