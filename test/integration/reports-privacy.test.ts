@@ -70,6 +70,25 @@ describe('the ticket API', () => {
     expect(e.details.suggested_value).toBe(ID);
     expect(e.comment).toContain(ID);
   });
+
+  it("masks a closed report ticket's reason alike in the list and the ticket: the value reporters suggested", async () => {
+    const { version } = (await api(tokens.office).get(`/tickets/${nameReport.ticket_id}`).expect(200)).body;
+    await api(tokens.office)
+      .post(`/tickets/${nameReport.ticket_id}/transitions`, {
+        to: 'closed',
+        comment: '经核实，张叁为曾用名，以档案为准',
+        version,
+      })
+      .expect(200);
+    const masked = '经核实，张*为曾用名，以档案为准';
+    for (const token of [tokens.office, tokens.leader]) {
+      expect((await api(token).get(`/tickets/${nameReport.ticket_id}`).expect(200)).body.closed_reason).toBe(masked);
+      const listed = (await api(token).get('/tickets?status=closed&per_page=200').expect(200)).body.items;
+      expect(listed.find((t: { id: number }) => t.id === nameReport.ticket_id).closed_reason).toBe(masked);
+    }
+    const own = (await api(tokens.hrSteward).get('/tickets?status=closed&per_page=200').expect(200)).body.items;
+    expect(own.find((t: { id: number }) => t.id === nameReport.ticket_id).closed_reason).toBe('经核实，张叁为曾用名，以档案为准');
+  });
 });
 
 describe('the audit log', () => {

@@ -121,7 +121,17 @@ export function ticketsApi(ctx: AppContext): Router {
       listTickets(db, filters, { limit: perPage, offset: (page - 1) * perPage }),
       loadCurrentCatalog(db),
     ]);
-    res.json({ items: items.map((t) => toPublicTicket(t, day, current?.catalog)), total, page, per_page: perPage });
+    // A report ticket's closing reason as its detail shows it to readers outside the responsible department: with
+    // the values its reports saw and suggested masked (a student's former name, a corrected birth date).
+    const shown = await Promise.all(
+      items.map(async (t) => {
+        const ticket = toPublicTicket(t, day, current?.catalog);
+        if (t.check_kind === 'report' && t.closed_reason && !can(req.user!, 'tickets.work', { department: t.department_code }))
+          ticket.closed_reason = (await reportTicketForOutsider(db, t, [], t.closed_reason)).closedReason;
+        return ticket;
+      }),
+    );
+    res.json({ items: shown, total, page, per_page: perPage });
   });
 
   router.get('/tickets/:id', authorize('tickets.list'), async (req, res) => {
