@@ -7,10 +7,13 @@ import { FieldError, ValidationError } from '../errors';
  * form values but not for any JSON: an object with an own `toString`/`valueOf` throws in String(),
  * an array nested thousands deep overflows the stack, `__proto__` keys invite prototype pollution,
  * and PostgreSQL refuses text containing NUL (a 500 in the middle of a write). Refused too: the bidirectional
- * overrides and isolates (U+202A–U+202E, U+2066–U+2069), which reorder how the text after them is displayed — a
- * reason, label or comment stored with U+202E shows the rest reversed to everyone who reads it (spoofing); account
- * names refuse the same (services/users/validate.ts). Other control characters are taken: text pasted from Word or
- * PowerPoint carries vertical tabs and form feeds, and a value in the hub holding one is exactly what a user reports.
+ * embeddings and overrides (U+202A–U+202E), which reorder how the text after them is displayed — a reason, label or
+ * comment stored with U+202E shows the rest reversed to everyone who reads it (spoofing). The isolates
+ * (U+2066–U+2069) could do the same, but chat apps and Android keyboards put them, invisibly, around names and
+ * numbers people then paste: they are removed from bodies instead (the form's whole text was refused for a mark its
+ * writer could neither see nor find), and refused only in query strings. Other control characters are taken: text
+ * pasted from Word or PowerPoint carries vertical tabs and form feeds, and a value in the hub holding one is exactly
+ * what a user reports.
  */
 
 /**
@@ -23,6 +26,20 @@ const FORBIDDEN_CHARACTER = /[\u0000\u202A-\u202E\u2066-\u2069]/;
 /** Whether `text` holds a character no form sends (FORBIDDEN_CHARACTER). */
 export function hasForbiddenCharacter(text: string): boolean {
   return FORBIDDEN_CHARACTER.test(text);
+}
+
+/** The bidirectional isolates LRI, RLI, FSI and PDI: removed from every text of a body (see above). */
+const ISOLATES = /[\u2066-\u2069]/g;
+const ISOLATES_ANYWHERE = /[\u2066-\u2069]/;
+
+/** Removes the isolates from every string in `value` (an object or array parsed from a body), in place. */
+function removeIsolates(value: unknown, depth = 0): void {
+  if (!value || typeof value !== 'object' || depth > MAX_JSON_DEPTH) return;
+  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  for (const [key, v] of entries) {
+    if (typeof v !== 'string') removeIsolates(v, depth + 1);
+    else if (ISOLATES_ANYWHERE.test(v)) (value as Record<string | number, unknown>)[key] = v.replace(ISOLATES, '');
+  }
 }
 
 /** Keys that shadow Object.prototype's members: no form or API field is named so. */
@@ -99,12 +116,13 @@ export function refuseNulCharacters(req: Request, _res: Response, next: NextFunc
 
 /**
  * The check of `refuseNulCharacters` for a body parsed later: multipart forms are parsed by their
- * routes (multer), after this middleware saw an empty body. Drops shadowing keys from `req.body`.
+ * routes (multer), after this middleware saw an empty body. Drops shadowing keys and removes the isolates from `req.body`.
  * `checkedByRoute`: top-level text fields the route refuses NUL in itself (see MultipartOptions).
  */
 export function unsafeBodyError(req: Request, checkedByRoute: readonly string[] = []): ValidationError | null {
   // A form body may name `constructor` or `__proto__` too (as an own key): dropped like the JSON ones.
   if (req.body && typeof req.body === 'object') for (const k of Object.keys(req.body)) if (SHADOWING.has(k)) delete req.body[k];
+  removeIsolates(req.body);
   const paths: string[] = [];
   const body =
     req.body && typeof req.body === 'object' && checkedByRoute.length

@@ -89,13 +89,18 @@ describe('/admin/users', () => {
     }
     // U+202E makes "abc\u202Eevil" show as "abclive": refused for every form before the route reads it
     // (middleware/body-safety.ts), the field named on the error page; the command line's check names it as its own.
-    for (const name of ['abc\u202Eevil', '\u2067张三\u2069']) {
+    for (const name of ['abc\u202Eevil']) {
       const { res, changed } = await add({ name });
       expect(res.status).toBe(422);
       expect(res.text).toContain(html(zh('errors.nulCharacter')));
       expect(changed).toEqual([]);
       expect(checkPersonFields({ name, roles: ['user'] }).problems).toEqual([{ field: 'name', key: 'users.errors.nameControl' }]);
     }
+    // The isolates a chat app puts, invisibly, around a pasted name are removed from every form's text (tickets-http
+    // tests it); the command line, where they would be typed, refuses them.
+    expect(checkPersonFields({ name: '\u2068张三\u2069', roles: ['user'] }).problems).toEqual([
+      { field: 'name', key: 'users.errors.nameControl' },
+    ]);
     // A joiner inside an emoji or a word is part of the name.
     expect(checkPersonFields({ name: '王\u200D磊 👩\u200D💻', roles: ['user'] }).problems).toEqual([]);
   });

@@ -652,6 +652,15 @@ describe('ticket pages and API', () => {
       expect(rlo.status).toBe(422);
       expect(rlo.text).toContain('<li><strong>备注</strong>：文本中不能包含空字符');
       expect(await t.db.knex('ticket_events').count({ n: '*' }).first()).toEqual(before);
+      // The isolates chat apps and Android keyboards put, invisibly, around a pasted name are removed, not refused:
+      // the writer could neither see nor find them, and lost the whole form.
+      await agent
+        .post(`/tickets/${hrTicket}/comment`)
+        .type('form')
+        .send({ _csrf: csrf, comment: '姓名应为\u2068王小明\u2069，\u2066工号\u2067 20190001\u2069' })
+        .expect(302);
+      const isolated = await t.db.knex('ticket_events').where({ ticket_id: hrTicket }).orderBy('id', 'desc').first('comment');
+      expect(isolated.comment).toBe('姓名应为王小明，工号 20190001');
       // Text pasted from Word or PowerPoint (a vertical tab, a form feed, an escape), tabs and line breaks are text.
       await agent
         .post(`/tickets/${hrTicket}/comment`)
