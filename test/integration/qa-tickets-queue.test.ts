@@ -1,5 +1,7 @@
 import { buildUser } from '../factories';
-import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
+import fs from 'node:fs';
+import { importCatalog } from '../../server/services/catalog/repository';
+import { buildTicket, EXAMPLE_CATALOG, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
 /**
@@ -79,6 +81,20 @@ describe('the queue filtered by a department, table or check no ticket names', (
     expect(chosen(hr, 'table')).toBe('staff_basic');
     expect(hr.match(/value="staff_basic"/g)).toHaveLength(1);
     expect(chosen((await s.agent.get('/tickets').expect(200)).text, 'table')).toBe('');
+  });
+
+  it('takes a department code and a table name in any case, as the API does, and shows them as spelled', async () => {
+    // Table names as the catalog spells them (the API's filter reads the current catalog too).
+    expect((await importCatalog(t.db.knex, fs.readFileSync(EXAMPLE_CATALOG, 'utf8'))).ok).toBe(true);
+    const s = await signIn(t.app, office.login, office.password);
+    const exact = (await s.agent.get('/tickets?department=HR&table=staff_basic').expect(200)).text;
+    const typed = (await s.agent.get('/tickets?department=hr&table=STAFF_BASIC').expect(200)).text;
+    expect(rows(exact).length).toBeGreaterThan(0);
+    expect(rows(typed)).toEqual(rows(exact));
+    expect({ department: chosen(typed, 'department'), table: chosen(typed, 'table') }).toEqual({
+      department: 'HR',
+      table: 'staff_basic',
+    });
   });
 });
 

@@ -107,7 +107,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
   router.get('/tickets', authorize('tickets.list'), async (req, res) => {
     const { page, perPage } = pageParams(req.query, 25);
     const day = await today();
-    const { filters, form } = filtersFrom(req, day);
+    const { filters, form } = await filtersFrom(req, day, db);
     const viewAll = can(req.user!, 'tickets.viewAll');
     // Over all tickets the menus include the departments (one query with the menus' cache check).
     const [{ items, total }, choices, catalog, own] = await Promise.all([

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { Knex } from 'knex';
 import { can, CurrentUser } from '../../policies';
 import {
   ACTIVE_STATUSES,
@@ -12,11 +13,22 @@ import {
   isTicketView,
 } from '../../services/tickets';
 import type { Translator } from '../../i18n';
+import { loadCurrentCatalog } from '../../services/catalog/repository';
+import { catalogTable } from '../../services/catalog/names';
+import { departmentCodeAsWritten } from '../../services/department-code';
 import type { Catalog } from '../../services/catalog/types';
 import { OptionList, renderOptionList, withSelected } from '../../views/option-list';
 
-/** Query string → filters, with the department forced for users who see only their own. */
-export function filtersFrom(req: Request, today: string): { filters: TicketFilters; form: Record<string, string> } {
+/**
+ * Query string → filters, with the department forced for users who see only their own. A department code and a
+ * table name in any case, as the API and the command line take them (`hr` is HR, STAFF_BASIC is staff_basic): the
+ * form then shows them as spelled; one nobody has stays as typed (the list is empty, the menu shows it chosen).
+ */
+export async function filtersFrom(
+  req: Request,
+  today: string,
+  db: Knex,
+): Promise<{ filters: TicketFilters; form: Record<string, string> }> {
   const q = req.query as Record<string, unknown>;
   const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
   const user = req.user!;
@@ -27,15 +39,19 @@ export function filtersFrom(req: Request, today: string): { filters: TicketFilte
   const view = isTicketView(s('view')) ? s('view') : '';
   const filters: TicketFilters = { today };
   if (status !== 'all') filters.status = status as TicketFilters['status'];
-  const department = can(user, 'tickets.viewAll') ? s('department') : user.department;
+  const typedDepartment = s('department');
+  const department = !can(user, 'tickets.viewAll')
+    ? user.department
+    : typedDepartment && ((await departmentCodeAsWritten(db, typedDepartment)) ?? typedDepartment);
   if (department) filters.department = department;
-  if (s('table')) filters.table = s('table');
+  const table = s('table') && (catalogTable((await loadCurrentCatalog(db))?.catalog, s('table'))?.name ?? s('table'));
+  if (table) filters.table = table;
   if (s('check')) filters.check = s('check');
   if (severity) filters.severity = severity;
   if (view) filters.view = view as TicketFilters['view'];
   return {
     filters,
-    form: { status, department, table: s('table'), check: s('check'), severity, view },
+    form: { status, department, table, check: s('check'), severity, view },
   };
 }
 
