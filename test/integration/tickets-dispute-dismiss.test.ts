@@ -102,14 +102,18 @@ it('stops the clock while disputed, moves the due date on when the office keeps 
   ]);
 });
 
-it('refuses a ticket with no dispute pending (409), and anyone but the IT office (403)', async () => {
+it('takes a ticket with no dispute pending as settled (the form sent twice): back with a notice, nothing changed; anyone but the IT office 403', async () => {
   const it = await signIn(t.app, office.login, office.password);
+  const before = await ticket();
   const res = await it.agent
     .post(`/tickets/${ticketId}/dispute/dismiss`)
     .type('form')
     .send({ _csrf: it.csrf, reason: '再次' })
-    .expect(409);
-  expect(res.text).toContain(`工单 #${ticketId} 没有待处理的异议`);
+    .expect(302);
+  expect(res.headers.location).toBe(`/tickets/${ticketId}`);
+  const page = (await it.agent.get(res.headers.location).expect(200)).text;
+  expect(page).toMatch(new RegExp(`class="flash flash-info"[^>]*>[^<]*工单 #${ticketId} 没有待处理的异议`));
+  expect(await ticket()).toEqual(before);
   const hr = await signIn(t.app, steward.login, steward.password);
   await hr.agent
     .post(`/tickets/${ticketId}/dispute/dismiss`)

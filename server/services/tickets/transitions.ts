@@ -438,8 +438,9 @@ export async function dismissDispute(
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
     const current = await lockActiveForOffice(trx, input.ticketId, input.actor);
-    // Settled meanwhile (dismissed by a colleague, reassigned): nothing to keep.
-    if (!current.disputed_at) throw new ConflictError('tickets.errors.notDisputed', { id: current.id });
+    // Settled meanwhile (the form sent twice, dismissed by a colleague, reassigned): nothing to keep, nothing done —
+    // as an extension answered twice (a 409 to the API; the page goes back with a notice, the list kept).
+    if (!current.disputed_at) throw new AlreadyDoneError('tickets.errors.notDisputed', { id: current.id });
     checkSentTypes({ expectedVersion: input.expectedVersion });
     checkVersion(current, input.expectedVersion as number | null | undefined);
     const reason = requiredText(input.reason, 'reason', 'tickets.errors.reasonRequired');
