@@ -53,12 +53,25 @@ export function dropShadowingKeys(key: string, value: unknown): unknown {
 /** Deeper than any body the app takes (a sharing request is 3 levels), far below what overflows. */
 export const MAX_JSON_DEPTH = 32;
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
- * express.json()'s `verify`, before parsing: refuses (400) a body nested deeper than MAX_JSON_DEPTH, and a
- * body that is not a JSON object. Every route takes named fields; a top-level array would otherwise reach
- * them as a body without fields and be answered with one "fill in" message per field instead of its one mistake.
+ * express.json()'s `verify`, before parsing: refuses (415) a body in another charset than UTF-8, or not valid UTF-8
+ * (GBK, as Chinese Windows tools send it labelled as JSON, was decoded into U+FFFD and stored with a 200: 已核实
+ * became "�Ѻ�ʵ"; UTF-16, which the parser reads, is no charset the README allows); refuses (400) a body nested
+ * deeper than MAX_JSON_DEPTH, and a body that is not a JSON object. Every route takes named fields; a top-level array
+ * would otherwise reach them as a body without fields and be answered with one "fill in" message per field instead
+ * of its one mistake.
  */
-export function verifyJsonBody(_req: unknown, _res: unknown, buf: Buffer): void {
+export function verifyJsonBody(_req: unknown, _res: unknown, buf: Buffer, encoding: string | null): void {
+  const notUtf8 = () =>
+    Object.assign(new Error('JSON body is not UTF-8'), { status: 415, type: 'charset.unsupported', charset: encoding });
+  if (encoding !== null && !/^utf-?8$/i.test(encoding)) throw notUtf8();
+  try {
+    STRICT_UTF8.decode(buf);
+  } catch {
+    throw notUtf8();
+  }
   const first = buf.findIndex(
     (c) => c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0xef && c !== 0xbb && c !== 0xbf,
   );

@@ -321,4 +321,32 @@ describe('text that is not JSON', () => {
     expect(res.body).toEqual({ error: 'unsupported_media_type', message: expect.stringContaining('must be UTF-8') });
     expect(await changedSince(t.db.knex, before)).toEqual([]);
   });
+
+  it('not in UTF-8 (GBK labelled as JSON, as Chinese Windows tools send it), or in UTF-16, is the same 415, writing nothing', async () => {
+    const { who, url } = ROUTES()[0];
+    const before = await mark(t.db.knex);
+    // {"comment":"已核实"} in GBK: was decoded into U+FFFD and stored ("�Ѻ�ʵ") with a 200.
+    const gbk = Buffer.from([0x7b, 0x22, 0x63, 0x22, 0x3a, 0x22, 0xd2, 0xd1, 0xba, 0xcb, 0xca, 0xb5, 0x22, 0x7d]);
+    const utf16 = Buffer.from('{"table":"staff_basic"}', 'utf16le');
+    for (const [type, body] of [
+      ['application/json', gbk],
+      ['application/json; charset=utf-8', gbk],
+      ['application/json; charset=utf-16le', utf16],
+      ['application/json; charset=utf-16', utf16],
+    ] as const) {
+      const res = await request(t.app)
+        .post(url)
+        .set('Authorization', `Bearer ${who.token}`)
+        .set('Content-Type', type)
+        // As the bytes are (superagent would send a Buffer given with a JSON type as the JSON of the Buffer object).
+        .serialize(() => body as unknown as string)
+        .send(body);
+      expect({ type, status: res.status, body: res.body }).toEqual({
+        type,
+        status: 415,
+        body: { error: 'unsupported_media_type', message: expect.stringContaining('UTF-8') },
+      });
+    }
+    expect(await changedSince(t.db.knex, before)).toEqual([]);
+  });
 });

@@ -3,7 +3,7 @@ import { dropShadowingKeys, verifyJsonBody, MAX_JSON_DEPTH } from '../../server/
 
 /** The JSON body guards (issue 9): nesting is measured outside strings; prototype-named keys are dropped. */
 
-const depthOf = (text: string) => () => verifyJsonBody(null, null, Buffer.from(text));
+const depthOf = (text: string) => () => verifyJsonBody(null, null, Buffer.from(text), 'utf-8');
 
 describe('verifyJsonBody', () => {
   it('takes exactly MAX_JSON_DEPTH levels and refuses one more with a 400', () => {
