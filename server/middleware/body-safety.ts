@@ -115,6 +115,9 @@ function forbiddenCharacterPaths(value: unknown, path: string, out: string[], de
 const CHECKED_BY_ROUTE: { method: string; path: RegExp; fields: string[] }[] = [
   // The department's steward e-mails (routes/admin): a list pasted from elsewhere.
   { method: 'POST', path: /^\/departments\/[^/]+\/stewards\/?$/i, fields: ['stewards'] },
+  // An account's name, adding or editing one (routes/admin): checkPersonFields refuses control characters and
+  // direction marks beside the name, the rest of the form kept.
+  { method: 'POST', path: /^\/admin\/users(\/\d+)?\/?$/i, fields: ['name'] },
 ];
 
 /**

@@ -87,12 +87,13 @@ describe('/admin/users', () => {
       expect(cellOf(res.text, 'u-name')).toContain(html(zh('users.errors.name')));
       expect(changed).toEqual([]);
     }
-    // U+202E makes "abc\u202Eevil" show as "abclive": refused for every form before the route reads it
-    // (middleware/body-safety.ts), the field named on the error page; the command line's check names it as its own.
-    for (const name of ['abc\u202Eevil']) {
-      const { res, changed } = await add({ name });
+    // U+202E makes "abc\u202Eevil" show as "abclive": refused by the form's own check (as the command line's), the
+    // message next to the name and the rest of the form kept — not the bare error page, where all that was typed is lost.
+    for (const name of ['abc\u202Eevil', 'a\u0000b']) {
+      const { res, changed } = await add({ name, login: 'kept-login' });
       expect(res.status).toBe(422);
-      expect(res.text).toContain(html(zh('errors.nulCharacter')));
+      expect(cellOf(res.text, 'u-name')).toContain(html(zh('users.errors.nameControl')));
+      expect(res.text).toContain('value="kept-login"');
       expect(changed).toEqual([]);
       expect(checkPersonFields({ name, roles: ['user'] }).problems).toEqual([{ field: 'name', key: 'users.errors.nameControl' }]);
     }
