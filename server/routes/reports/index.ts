@@ -12,8 +12,10 @@ import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { noticeText, noticeTextEn, notifierFromConfig } from '../../services/notifications';
 import { maskIdNumbersIn } from '../../services/privacy';
 import {
+  answeredBeforeJoining,
   currentHubValue,
   findReport,
+  historySinceJoined,
   hubValueVisible,
   isReportStatusFilter,
   knownValues,
@@ -34,6 +36,7 @@ import {
   REPORT_STATUS_FILTERS,
   ReportDeps,
   ReportFilters,
+  type ReportWithTicket,
   reporterActions,
   reporterStatus,
   reportsOfTicket,
@@ -552,11 +555,21 @@ export function reportsRoutes(ctx: AppContext): Router {
   router.get('/reports/tickets/:ticketId/document', authorize('reports.mine'), async (req, res) => {
     const found = await findTicket(db, pathId(req.params.ticketId));
     const ticket = found?.check_kind === 'report' ? found : undefined;
-    // Reporters see the department's source document too: it is the answer to their report. Anyone else who may not
-    // open the ticket is answered as for a missing one, in the same words (visibleTicket).
-    const reporter = ticket && (await db('reports').where({ ticket_id: ticket.id, reporter_id: req.user!.id }).first('id'));
+    const state = ticket
+      ? await db('report_tickets').where({ ticket_id: ticket.id }).first('answer', 'answered_at', 'answer_document_id')
+      : undefined;
+    // Reporters see the department's source document too: it is the answer to their report — not to one that joined
+    // the ticket after the answer (answeredBeforeJoining), whose page offers no document. Anyone else who may not open
+    // the ticket is answered as for a missing one, in the same words (visibleTicket).
+    const reports: Pick<ReportWithTicket, 'created_at' | 'triaged_at' | 'status'>[] = ticket
+      ? await db('reports')
+          .where({ ticket_id: ticket.id, reporter_id: req.user!.id })
+          .select('created_at', 'triaged_at', 'status')
+      : [];
+    const reporter = reports.some(
+      (r) => !answeredBeforeJoining({ ...r, answer: state?.answer, answered_at: state?.answered_at }),
+    );
     if (!reporter) visibleTicket(ticket, req.user, String(req.params.ticketId), 'reports.ticket');
-    const state = await db('report_tickets').where({ ticket_id: ticket!.id }).first('answer_document_id');
     await sendUpload(res, state?.answer_document_id);
   });
 
@@ -578,15 +591,18 @@ export function reportsRoutes(ctx: AppContext): Router {
 
   async function reportPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const report = await loadOwn(req);
+    // The ticket's history from this report's joining it on: what came before was written to others (historySinceJoined).
     const events = report.ticket_id
-      ? (await ticketHistory(db, Number(report.ticket_id)))
+      ? historySinceJoined(await ticketHistory(db, Number(report.ticket_id)), report)
           .filter((e) => REPORTER_EVENTS.includes(e.kind))
           // The office's note on a granted extension is written to the department (the form says so), not to reporters.
           .map((e) => (e.kind === 'extension_given' ? { ...e, comment: null } : e))
       : [];
-    const answerDocument = report.ticket_id
-      ? await db('report_tickets').where({ ticket_id: report.ticket_id }).first('answer_document_id')
-      : null;
+    // The answer's document goes with its words: not for a report that joined after the answer (answeredBeforeJoining).
+    const answerDocument =
+      report.ticket_id && !answeredBeforeJoining(report)
+        ? await db('report_tickets').where({ ticket_id: report.ticket_id }).first('answer_document_id')
+        : null;
     const own = Number(report.reporter_id) === req.user!.id;
     const [catalog, departments] = await Promise.all([loadCurrentCatalog(db).then((c) => c?.catalog), departmentNames(db)]);
     // Someone else's report (the IT office may open any): its personal data masked, the department's

@@ -21,9 +21,11 @@ export {
 export { countLookup } from './lookup-limit';
 export { notifyReporters, STATUS_WORDS } from './notify';
 export {
+  answeredBeforeJoining,
   findReport,
   hubValueVisible,
   isReportStatusFilter,
+  joinedTicketAt,
   listMyReports,
   listTriage,
   myReportTables,
@@ -50,7 +52,7 @@ export {
   maskReportValue,
   withoutOtherReportersWords,
 } from './privacy';
-export { maskReportTicketText, reportTicketForOutsider } from './ticket-history';
+export { historySinceJoined, maskReportTicketText, reportTicketForOutsider } from './ticket-history';
 export { loadReportSettings, saveReportSettings, type ReportSettings } from './settings';
 export {
   previewReport,

@@ -208,6 +208,22 @@ export function reporterActions(r: ReportWithTicket, now: Date = new Date()) {
   return { confirm: status === 'fixed', reopen: answered && !used && !late, reopenUsed: used, reopenLate: late && !used };
 }
 
+/** When a report joined its ticket: when it was routed, if the IT office triaged it first; else when it was sent. */
+export function joinedTicketAt(r: Pick<ReportRow, 'created_at' | 'triaged_at' | 'status'>): Date {
+  return new Date(r.status === 'routed' && r.triaged_at ? r.triaged_at : r.created_at);
+}
+
+/**
+ * The ticket's current answer was given before this report joined it (a "not ours" the ticket still stands on): its
+ * words and document were written to the earlier reporters and the IT office, not to this reporter, who reads only
+ * what the answer is.
+ */
+export function answeredBeforeJoining(
+  r: Pick<ReportWithTicket, 'answer' | 'answered_at' | 'created_at' | 'triaged_at' | 'status'>,
+): boolean {
+  return !!r.answer && !!r.answered_at && new Date(r.answered_at).getTime() < joinedTicketAt(r).getTime();
+}
+
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 /**
@@ -247,7 +263,14 @@ export function toPublicReport(r: ReportWithTicket, opts: { hubValue?: boolean }
     reporters: r.occurrences ?? 1,
     hub: { found: r.hub_found, value: opts.hubValue ? r.hub_value : null, matches: r.hub_matches },
     // The department's words as the ticket's pages show them to everyone (tickets' shownFreeText).
-    answer: r.answer ? { kind: r.answer, comment: shownFreeText(r.answer_comment), at: iso(r.answered_at) } : null,
+    // An answer given before the report joined the ticket: what it is, not its words (`answeredBeforeJoining`).
+    answer: r.answer
+      ? {
+          kind: r.answer,
+          comment: answeredBeforeJoining(r) ? null : shownFreeText(r.answer_comment),
+          at: iso(r.answered_at),
+        }
+      : null,
     closed_reason: shownFreeText(r.closed_reason),
     triage_reason: r.triage_reason,
     created_at: iso(r.created_at),

@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import { loadCurrentCatalog } from '../catalog/repository';
 import { ticketField, type TicketEventRow, type TicketRow } from '../tickets';
 import { knownValues, maskReportHistory, maskReportText } from './privacy';
-import { reportsOfTicket } from './queries';
+import { joinedTicketAt, reportsOfTicket } from './queries';
+import type { ReportRow } from './types';
 
 /**
  * A report ticket's history and closing reason as a reader outside the responsible department reads
@@ -40,4 +41,21 @@ export async function maskReportTicketText(
 async function maskingOf(db: Knex, ticket: Pick<TicketRow, 'id' | 'table_name' | 'field_name'>) {
   const [catalog, reports] = await Promise.all([loadCurrentCatalog(db), reportsOfTicket(db, ticket.id)]);
   return { field: ticketField(catalog?.catalog, ticket.table_name, ticket.field_name), known: knownValues(reports) };
+}
+
+/**
+ * The part of a report ticket's history that is this report's: from its joining the ticket on (the `reported`
+ * event naming it; without one, what happened from `joinedTicketAt` on). What came before was written to the
+ * ticket's earlier reporters, the department and the IT office — an earlier dispute and its reasons, the office's
+ * reassignment, answers to other reports — and is not shown to a reporter who came later; what the department
+ * and the office did after it joined (an answer to all its reporters, a reassignment) is about this report too.
+ */
+export function historySinceJoined<E extends Pick<TicketEventRow, 'id' | 'at' | 'kind' | 'details'>>(
+  history: E[],
+  report: Pick<ReportRow, 'id' | 'created_at' | 'triaged_at' | 'status'>,
+): E[] {
+  const own = history.find((e) => e.kind === 'reported' && Number(e.details?.report_id) === Number(report.id));
+  if (own) return history.filter((e) => Number(e.id) >= Number(own.id));
+  const since = joinedTicketAt(report).getTime();
+  return history.filter((e) => new Date(e.at).getTime() >= since);
 }
