@@ -17,7 +17,8 @@ export interface ReportWithTicket extends ReportRow {
   answered_at: Date | null;
   fixed_at: Date | null;
   reporter_reopens: number | null;
-  occurrences: number | null;
+  /** The people who reported the ticket's record (a person filing twice counts once); null without a ticket. */
+  reporters: number | string | null;
   /** The ticket's, for the reopen window (`reporterActions`). */
   ticket_resolved_at: Date | null;
   ticket_updated_at: Date | null;
@@ -33,7 +34,8 @@ function withTicket(db: Knex) {
       't.department_code as ticket_department',
       't.due_at',
       't.closed_reason',
-      't.occurrences',
+      // People, not reports (the ticket's `occurrences`): "共 2 人报告" when one user filed twice was wrong.
+      db.raw('(select count(distinct o.reporter_id) from reports o where o.ticket_id = r.ticket_id) as reporters'),
       't.resolved_at as ticket_resolved_at',
       't.updated_at as ticket_updated_at',
       'rt.answer',
@@ -260,7 +262,7 @@ export function toPublicReport(r: ReportWithTicket, opts: { hubValue?: boolean }
     observed_value: r.observed_value,
     department: r.ticket_department ?? r.department_code,
     due_at: r.due_at,
-    reporters: r.occurrences ?? 1,
+    reporters: Number(r.reporters ?? 0) || 1,
     hub: { found: r.hub_found, value: opts.hubValue ? r.hub_value : null, matches: r.hub_matches },
     // The department's words as the ticket's pages show them to everyone (tickets' shownFreeText).
     // An answer given before the report joined the ticket: what it is, not its words (`answeredBeforeJoining`).
