@@ -67,3 +67,30 @@ describe('a table filter no listed report names', () => {
     expect(tableMenu(odd.text).at(-1)).toEqual(['&lt;b&gt;', '&lt;b&gt;', true]);
   });
 });
+
+describe('a table filter in another case', () => {
+  it('finds the table’s reports on 我的报告 and the triage queue, chosen in the menu as the catalog spells it (as the API)', async () => {
+    const ids = (html: string) => [...html.matchAll(/<a href="\/reports\/(\d+)">#/g)].map((m) => Number(m[1]));
+    const s = await world.as('reporter');
+    const exact = await s.agent.get('/reports/mine?table=staff_basic').expect(200);
+    expect(ids(exact.text).length).toBeGreaterThan(0);
+    const shouted = await s.agent.get('/reports/mine?table=STAFF_BASIC').expect(200);
+    expect(ids(shouted.text)).toEqual(ids(exact.text));
+    expect(tableMenu(shouted.text)).toEqual(tableMenu(exact.text));
+    const api = await request(world.app)
+      .get('/api/v1/reports/mine?table=STAFF_BASIC')
+      .set('Authorization', `Bearer ${tokens.reporter}`)
+      .expect(200);
+    expect(api.body.items.map((r: { id: number }) => r.id)).toEqual(ids(exact.text));
+
+    // The triage queue (triage first, on since the test above): a report waiting, found by its table in any case.
+    const waiting = await file('reporter2', { record_key: { staff_no: '20190010' } });
+    const office = await world.as('office');
+    const queue = await office.agent.get('/reports/triage?table=Staff_Basic').expect(200);
+    expect(ids(queue.text)).toEqual([waiting.id]);
+    expect(tableMenu(queue.text)).toEqual([
+      ['', '（全部）', false],
+      ['staff_basic', '教职工基本信息 (staff_basic)', true],
+    ]);
+  });
+});

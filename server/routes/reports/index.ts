@@ -9,6 +9,7 @@ import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
+import type { Catalog } from '../../services/catalog/types';
 import { noticeText, noticeTextEn, notifierFromConfig } from '../../services/notifications';
 import { maskIdNumbersIn } from '../../services/privacy';
 import {
@@ -66,6 +67,7 @@ import {
   visibleTicket,
 } from '../../services/tickets';
 import { CONTENT_TYPES, downloadName, loadUpload } from '../../services/uploads';
+import { tableFilter } from '../api/filters';
 import { listReturnPath } from '../tickets';
 import { actionsFor, extensionNote, reportRouting } from '../tickets/presenter';
 import { tellReportReopened } from '../tickets/notices';
@@ -208,25 +210,32 @@ export function reportsRoutes(ctx: AppContext): Router {
     }
   }
 
-  /** The list filters from the query string; a status the list does not know is ignored, as on /tickets. */
-  function listFilters(req: Request): { filters: ReportFilters; form: { status: string; table: string } } {
+  /**
+   * The list filters from the query string; a status the list does not know is ignored, as on /tickets. The table
+   * in any case, as the API's list takes it (`tableFilter`: STAFF_BASIC is staff_basic, chosen so in the menu).
+   */
+  function listFilters(
+    req: Request,
+    catalog: Catalog | null | undefined,
+  ): { filters: ReportFilters; form: { status: string; table: string } } {
     const q = req.query as Record<string, unknown>;
     const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
     const status = isReportStatusFilter(s('status')) ? s('status') : '';
+    const table = s('table') ? tableFilter(catalog, s('table')) : '';
     const filters: ReportFilters = {};
     if (status) filters.status = status as ReportFilters['status'];
-    if (s('table')) filters.table = s('table');
-    return { filters, form: { status, table: s('table') } };
+    if (table) filters.table = table;
+    return { filters, form: { status, table } };
   }
   const menu = (values: string[], chosen: string) => values.map((value) => ({ value, selected: value === chosen }));
 
   router.get('/reports/mine', authorize('reports.mine'), async (req, res) => {
     const { page, perPage } = pageParams(req.query, 25);
-    const { filters, form } = listFilters(req);
-    const [{ items, total }, tables, catalog, departments] = await Promise.all([
+    const catalog = await loadCurrentCatalog(db);
+    const { filters, form } = listFilters(req, catalog?.catalog);
+    const [{ items, total }, tables, departments] = await Promise.all([
       listMyReports(db, req.user!.id, filters, { limit: perPage, offset: (page - 1) * perPage }),
       myReportTables(db, req.user!.id),
-      loadCurrentCatalog(db),
       departmentNames(db),
     ]);
     const last = pastLastPage(req.originalUrl, page, perPage, total);
@@ -249,13 +258,13 @@ export function reportsRoutes(ctx: AppContext): Router {
 
   router.get('/reports/triage', authorize('reports.triage'), async (req, res) => {
     const { page, perPage } = pageParams(req.query, TRIAGE_PAGE_SIZE);
-    const { filters, form } = listFilters(req);
-    const [{ items, total }, tables, departments, settings, catalog] = await Promise.all([
+    const catalog = await loadCurrentCatalog(db);
+    const { filters, form } = listFilters(req, catalog?.catalog);
+    const [{ items, total }, tables, departments, settings] = await Promise.all([
       listTriage(db, { table: filters.table }, { limit: perPage, offset: (page - 1) * perPage }),
       triageTables(db),
       db('departments').orderBy('code').select('code', 'name') as Promise<{ code: string; name: string }[]>,
       loadReportSettings(db),
-      loadCurrentCatalog(db),
     ]);
     const last = pastLastPage(req.originalUrl, page, perPage, total);
     if (last) return redirectKeepingFlash(req, res, last);
