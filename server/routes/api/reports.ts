@@ -40,9 +40,9 @@ export const API_REPORTS_PER_IP_HOUR = 100;
  *   not count).
  * - `GET /api/v1/reports/mine?status=&table=&page=&per_page=` → `{items, total, page, per_page}`: the caller's
  *   reports, newest first, each with status, answer and `reporters` (the people who reported its ticket's record, each
- *   once); `status` is the status the reporter sees (`triage`,
- *   `rejected`, `open`, `acknowledged`, `fixed`, `resolved`, `closed`, or `active` for the first three of
- *   the ticket's), anything else 422; `per_page` at most 200 (default 50).
+ *   once); `status` is the status the reporter sees (`triage`, `rejected`, `open`, `acknowledged`, `fixed`,
+ *   `resolved`, `closed`, or `active` for those not finished: `triage` and the first three of the ticket's), anything
+ *   else 422; `per_page` at most 200 (default 50).
  * - `GET /api/v1/reports/:id` → one of the caller's reports; 404 for anyone else's.
  */
 export function reportsApi(ctx: AppContext): Router {

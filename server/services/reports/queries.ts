@@ -46,7 +46,7 @@ function withTicket(db: Knex) {
     );
 }
 
-/** What a report list filters by: the status its reporter sees (or `active` for open + acknowledged + fixed), the table. */
+/** What a report list filters by: the status its reporter sees (or `active` for triage + open + acknowledged + fixed), the table. */
 export interface ReportFilters {
   status?: ReportStatusFilter;
   table?: string;
@@ -79,12 +79,21 @@ export interface PageWindow {
   offset: number;
 }
 
-/** The status as `reporterStatus` gives it, as a condition (reports waiting or turned down have no ticket status). */
+/**
+ * The status as `reporterStatus` gives it, as a condition (reports waiting or turned down have no ticket status).
+ * `active` (未办结) is every report not finished: waiting for triage too, not only the ticket's open, acknowledged
+ * and fixed.
+ */
 function whereStatus(q: Knex.QueryBuilder, status: ReportStatusFilter | undefined): Knex.QueryBuilder {
   if (!status) return q;
   if (status === 'triage' || status === 'rejected') return q.where('r.status', status);
-  q.where('r.status', 'routed');
-  return status === 'active' ? q.whereIn('t.status', ['open', 'acknowledged', 'fixed']) : q.where('t.status', status);
+  if (status === 'active')
+    return q.where((w) =>
+      w
+        .where('r.status', 'triage')
+        .orWhere((routed) => routed.where('r.status', 'routed').whereIn('t.status', ['open', 'acknowledged', 'fixed'])),
+    );
+  return q.where('r.status', 'routed').where('t.status', status);
 }
 
 /** One user's reports, newest first, a page at a time. */
