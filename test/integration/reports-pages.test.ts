@@ -62,6 +62,43 @@ describe('the IT office’s and the department’s pages', () => {
     expect(text).toContain('人事处 (HR)');
   });
 
+  it('someone else’s report, read by the IT office, names its reporter and speaks of them, not of “you”; back to the office’s page', async () => {
+    // The hub holds no 政治面貌 for this one (the IT office, which reads the hub's values, is then told the comparison).
+    await world.db('staff_basic').insert({ staff_no: '20190005', name: '李四' });
+    const r = await file({ record_key: { staff_no: '20190005' }, description: '政治面貌应为中共党员', observed_value: '群众' });
+    const office = await world.as('office');
+    const html = (await office.agent.get(`/reports/${r.id}`).expect(200)).text;
+    const text = textOf(html);
+    expect(html).toContain(`<a href="/reports/tickets/${r.ticket_id}">← 纠错工单 #${r.ticket_id}</a>`);
+    expect(html).not.toContain('← 我的报告');
+    // Named as the triage queue and the ticket's report page name reporters.
+    expect(text).toContain(`报告人 报告人甲 ${world.people.reporter.login} · 各学院`);
+    expect(text).toContain('报告人看到的值 群众');
+    expect(text).toContain('提交时中台中的值与报告人看到的不一致');
+    expect(text).not.toContain('您');
+    const en = textOf((await office.agent.get(`/reports/${r.id}`).set('Accept-Language', 'en').expect(200)).text);
+    expect(en).toContain('Value the reporter saw 群众');
+    expect(en).toContain('When sent, the hub did not hold the value the reporter saw');
+    expect(en).not.toMatch(/\byou\b/i);
+
+    // Waiting for triage: back to the queue.
+    await world.db('settings').insert({ key: 'reports.triage', value: JSON.stringify(true), updated_at: MONDAY });
+    try {
+      const waiting = await file({ field: 'name', description: '姓名有误' });
+      const page = (await office.agent.get(`/reports/${waiting.id}`).expect(200)).text;
+      expect(page).toContain('<a href="/reports/triage">← 纠错分派</a>');
+    } finally {
+      await world.db('settings').where({ key: 'reports.triage' }).delete();
+    }
+
+    // The reporter's own page as it was.
+    const own = (await (await world.as('reporter')).agent.get(`/reports/${r.id}`).expect(200)).text;
+    expect(own).toContain('<a href="/reports/mine">← 我的报告</a>');
+    expect(textOf(own)).toContain('您看到的值 群众');
+    expect(textOf(own)).toContain('提交时中台中的值与您看到的不一致');
+    expect(textOf(own)).not.toContain('报告人甲');
+  });
+
   it('the report ticket’s reports read as cards on a phone, as the other lists do (none of their values cut off)', async () => {
     const r = await file({ field: 'name', description: '姓名有误' });
     const html = (await (await world.as('hrSteward')).agent.get(`/reports/tickets/${r.ticket_id}`).expect(200)).text;

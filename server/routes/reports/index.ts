@@ -639,12 +639,31 @@ export function reportsRoutes(ctx: AppContext): Router {
     // Asked to confirm a fix: what the hub holds now, as the look-up shows it to this reporter, beside the value they
     // suggested — so they check the fix instead of taking the department's word (or letting silence confirm it).
     const hubNow = actions.confirm ? await currentHubValue(ctx.hub, catalog, req.user!, report) : null;
+    // Someone else's report (the IT office's reading): who sent it, as the triage queue and the ticket's report page
+    // name reporters, and back to where the office works on reports — the report's ticket once it has one, else the queue.
+    const reporter = own
+      ? null
+      : ((await db('users').where({ id: report.reporter_id }).first('name', 'login', 'department_code')) as
+          { name: string; login: string; department_code: string | null } | undefined);
+    const back = own
+      ? { href: '/reports/mine', label: req.t('reports.mine.title') }
+      : report.ticket_id
+        ? { href: `/reports/tickets/${report.ticket_id}`, label: req.t('reports.ticket.title', { id: report.ticket_id }) }
+        : { href: '/reports/triage', label: req.t('nav.triage') };
     res.status(status).render('pages/reports/show', {
       title: req.t('reports.show.title', { id: report.id }),
       report: shown,
       names: namesOf(catalog, departments, shown),
       status: reporterStatus(report),
       own,
+      back,
+      reporter: reporter
+        ? {
+            name: reporter.name,
+            login: reporter.login,
+            department: reporter.department_code ? (departments.get(reporter.department_code) ?? reporter.department_code) : null,
+          }
+        : null,
       actions,
       hubNow,
       suggested: report.suggested_value,
