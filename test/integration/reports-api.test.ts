@@ -176,6 +176,20 @@ describe('hourly limit per user, counted in the database', () => {
     world.ctx.now = () => at;
     const refused = await api('hrSteward').post('/reports', reportBody()).expect(429);
     expect(refused.body.error).toBe('rate_limited');
+    // The oldest of the 20 is an hour old at 10:01 (Shanghai): the message says the limit and when, Retry-After too, and
+    // the RateLimit headers name the account's policy with none left beside the address's (which has some).
+    expect(refused.body.message).toBe('提交过于频繁：每人每小时最多提交 20 份报告，下一份可于 2026-03-03 10:01 后提交');
+    expect(refused.headers['retry-after']).toBe('60');
+    expect(refused.headers.ratelimit).toMatch(/"100-in-1hr"; r=\d+.*, "20-per-account-in-1hr"; r=0; t=60$/);
+    expect(refused.headers['ratelimit-policy']).toMatch(/, "20-per-account-in-1hr"; q=20; w=3600$/);
+    const en = await api('hrSteward').post('/reports', reportBody()).set('Accept-Language', 'en').expect(429);
+    expect(en.body.message).toBe(
+      'Too many reports: at most 20 per person per hour; the next one can be sent after 2026-03-03 10:01',
+    );
+    // Half a minute later: 30 seconds to wait, the time still 10:01.
+    world.ctx.now = () => new Date(at.getTime() + 30_000);
+    const later = await api('hrSteward').post('/reports', reportBody()).expect(429);
+    expect([later.headers['retry-after'], later.body.message.slice(-20)]).toEqual(['30', '2026-03-03 10:01 后提交']);
     world.ctx.now = () => new Date(at.getTime() + 2 * 60_000);
     await api('hrSteward').post('/reports', reportBody()).expect(201);
     world.ctx.now = () => MONDAY;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { importCatalog, loadCurrentCatalog } from '../../server/services/catalog/repository';
-import { PNG, ReportsWorld, useReportsWorld } from '../factories/reports';
+import { MONDAY, PNG, ReportsWorld, useReportsWorld } from '../factories/reports';
 import { signIn } from '../helpers/app';
 
 /** The web form: table → fields and key inputs without JS, the hub look-up, errors in place, the attachment check. */
@@ -135,6 +135,33 @@ describe('sending the report', () => {
     expect(res.text).toContain('只接受 PNG、JPEG 图片或 PDF 文件（按文件内容识别）');
     expect(res.text).toContain('应为中共党员</textarea>');
     expect(await count('uploads')).toBe(before);
+  });
+
+  it('over the hourly limit: the form as typed, saying the limit and when the next report may be sent (Retry-After)', async () => {
+    const reporter2 = world.people.reporter2;
+    await world.db('reports').insert(
+      Array.from({ length: 20 }, (_, i) => ({
+        reporter_id: reporter2.id,
+        status: 'rejected',
+        table_name: 'staff_basic',
+        field_name: 'name',
+        record_key: JSON.stringify({ staff_no: '20190001' }),
+        department_code: 'HR',
+        description: `#${i}`,
+        // The oldest 40 minutes before now (10:00 in Shanghai): the next may be sent at 10:20.
+        created_at: new Date(MONDAY.getTime() - 40 * 60_000 + i * 1000),
+      })),
+    );
+    const before = await count('reports');
+    const res = await postForm('reporter2', form({ observed_value: '群众' }), [PNG, 'scan.png']);
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe(String(20 * 60));
+    expect(res.text).toContain('提交过于频繁：每人每小时最多提交 20 份报告，下一份可于 2026-03-02 10:20 后提交');
+    expect(res.text).toContain('应为中共党员</textarea>');
+    expect(res.text).toMatch(/name="suggested_value"[^>]*value="中共党员"/);
+    expect(res.text).toMatch(/name="observed_value"[^>]*value="群众"/);
+    expect(res.text).toContain('如需附件，请重新选择文件。');
+    expect(await count('reports')).toBe(before);
   });
 
   it('refuses a file over 5 MB and keeps the text typed before it', async () => {

@@ -23,12 +23,16 @@ import {
   RawReport,
   REPORT_STATUS_FILTERS,
   ReportFilters,
+  ReportLimitError,
+  REPORTS_PER_HOUR,
   submitReport,
   toPublicReport,
 } from '../../services/reports';
 
 /** Report submissions one address may make per hour through the API (on top of 20 per user, counted in the database). */
 export const API_REPORTS_PER_IP_HOUR = 100;
+/** The per-account limit's name in the RateLimit headers of its refusal (the address's is express-rate-limit's "100-in-1hr"). */
+const ACCOUNT_POLICY = `${REPORTS_PER_HOUR}-per-account-in-1hr`;
 
 /**
  * Error reports API (a public contract):
@@ -36,8 +40,9 @@ export const API_REPORTS_PER_IP_HOUR = 100;
  *   (`observed_value`: the value the reporter saw and believes wrong; the report keeps whether the hub held it)
  *   → 201 `{"id", "ticket_id"}` (`ticket_id` null while the IT office triages reports first);
  *   422 `{error, message, fields: {table|field|record_key|record_key.<column>|description|suggested_value|observed_value: message}}`;
- *   429 over 20 reports an hour for the user, or over 100 reports filed from one address (refused bodies and replays do
- *   not count).
+ *   429 over 20 reports an hour for the user — its message says when the next may be sent, with `Retry-After` (seconds)
+ *   and the account's policy in the RateLimit headers — or over 100 reports filed from one address (refused bodies and
+ *   replays do not count).
  * - `GET /api/v1/reports/mine?status=&table=&page=&per_page=` → `{items, total, page, per_page}`: the caller's
  *   reports, newest first, each with status, answer and `reporters` (the people who reported its ticket's record, each
  *   once); `status` is the status the reporter sees (`triage`, `rejected`, `open`, `acknowledged`, `fixed`,
@@ -68,7 +73,16 @@ export function reportsApi(ctx: AppContext): Router {
       const result = await submitReport(
         { db: ctx.db, hub: ctx.hub, timezone: ctx.config.timezone, notifier },
         { raw: body, reporter: req.user!, now: ctx.now(), origin: auditOrigin(req) },
-      );
+      ).catch((err: unknown) => {
+        // The account's limit, not the address's: when to retry, and the account's policy beside the address's in the
+        // RateLimit headers (which said 69 remaining on this refusal).
+        if (err instanceof ReportLimitError) {
+          res.setHeader('Retry-After', String(err.retryAfterSeconds));
+          res.append('RateLimit', `"${ACCOUNT_POLICY}"; r=0; t=${err.retryAfterSeconds}`);
+          res.append('RateLimit-Policy', `"${ACCOUNT_POLICY}"; q=${REPORTS_PER_HOUR}; w=3600`);
+        }
+        throw err;
+      });
       // A report that reopened a fixed ticket: the earlier reporters hear of it now, not at the next job run.
       if (result.reopened && result.ticket) {
         const ticketId = Number(result.ticket.id);

@@ -36,6 +36,7 @@ import {
   rejectTriagedReport,
   REPORT_STATUS_FILTERS,
   ReportDeps,
+  ReportLimitError,
   ReportFilters,
   type ReportWithTicket,
   reporterActions,
@@ -204,8 +205,11 @@ export function reportsRoutes(ctx: AppContext): Router {
       return res.redirect(`/reports/${result.report.id}`);
     } catch (err) {
       if (err instanceof ValidationError) return formPage(req, res, raw, { fields: formFields(err, req) }, 422);
-      if (err instanceof TooManyRequestsError)
-        return formPage(req, res, raw, { formError: req.t('reports.errors.rateLimited') }, 429);
+      // Over the hourly limit: the form as typed, saying the limit and when the next report may be sent.
+      if (err instanceof ReportLimitError) {
+        res.setHeader('Retry-After', String(err.retryAfterSeconds));
+        return formPage(req, res, raw, { formError: req.t(err.messageKey, err.params) }, 429);
+      }
       throw err;
     }
   }

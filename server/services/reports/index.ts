@@ -57,6 +57,7 @@ export { loadReportSettings, saveReportSettings, type ReportSettings } from './s
 export {
   previewReport,
   rejectTriagedReport,
+  ReportLimitError,
   routeTriagedReport,
   submitReport,
   type PreviewInput,

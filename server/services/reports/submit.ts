@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { ConflictError, FieldError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
+import { AppError, ConflictError, FieldError, NotFoundError, ValidationError } from '../../errors';
 import type { Hub } from '../../hub';
 import type { CurrentUser } from '../../policies';
 import { appendAudit, auditActorOf } from '../audit';
@@ -122,7 +122,8 @@ export async function submitReport(deps: ReportDeps, input: SubmitInput): Promis
   problems.push(...checkAttachment(input.attachment), ...(input.uploadProblems ?? []));
   if (problems.length || !report || !catalog) throw new ValidationError(problems);
   // Cheap refusal before the hub is asked; the binding count is the one under the lock below.
-  await assertUnderLimit(db, input.reporter.id, input.now);
+  const timezone = catalog.calendar.timezone || deps.timezone;
+  await assertUnderLimit(db, input.reporter.id, input.now, timezone);
 
   const lookup = await readHubRecord(deps.hub, report.table, report.field, report.recordKey);
   const department = report.field.department ?? report.table.department;
@@ -132,7 +133,7 @@ export async function submitReport(deps: ReportDeps, input: SubmitInput): Promis
 
   const result = await db.transaction(async (trx) => {
     await trx.raw('select pg_advisory_xact_lock(?::int, ?::int)', [RATE_LOCK, input.reporter.id]);
-    await assertUnderLimit(trx, input.reporter.id, input.now);
+    await assertUnderLimit(trx, input.reporter.id, input.now, timezone);
     const attachmentId = input.attachment
       ? await saveUpload(trx, {
           purpose: 'report',
@@ -200,10 +201,48 @@ export async function submitReport(deps: ReportDeps, input: SubmitInput): Promis
   return { ...result, lookup };
 }
 
-async function assertUnderLimit(db: Knex | Knex.Transaction, reporterId: number, now: Date): Promise<void> {
-  const since = new Date(now.getTime() - 3_600_000);
-  const row = await db('reports').where({ reporter_id: reporterId }).where('created_at', '>', since).count({ n: '*' }).first();
-  if (Number(row?.n ?? 0) >= REPORTS_PER_HOUR) throw new TooManyRequestsError();
+const HOUR_MS = 3_600_000;
+
+/**
+ * The per-account limit refused a report (`REPORTS_PER_HOUR` in a rolling hour): the message says the limit and when
+ * the next report may be sent, in the university's time (`at`, to the minute, rounded up); `retryAfterSeconds` is the
+ * same for the API's Retry-After.
+ */
+export class ReportLimitError extends AppError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    readonly nextAt: Date,
+    at: string,
+  ) {
+    super(429, 'rate_limited', 'reports.errors.rateLimited', { max: REPORTS_PER_HOUR, at });
+  }
+}
+
+/** Refuses the report (`ReportLimitError`) when the reporter has filed `REPORTS_PER_HOUR` within the hour before `now`. */
+async function assertUnderLimit(db: Knex | Knex.Transaction, reporterId: number, now: Date, timezone: string): Promise<void> {
+  const recent: { created_at: Date }[] = await db('reports')
+    .where({ reporter_id: reporterId })
+    .where('created_at', '>', new Date(now.getTime() - HOUR_MS))
+    .orderBy('created_at', 'desc')
+    .limit(REPORTS_PER_HOUR)
+    .select('created_at');
+  if (recent.length < REPORTS_PER_HOUR) return;
+  // Once the limit's oldest report in the window is an hour old, fewer than the limit are left in it.
+  const next = new Date(new Date(recent[REPORTS_PER_HOUR - 1].created_at).getTime() + HOUR_MS);
+  const minute = new Date(Math.ceil(next.getTime() / 60_000) * 60_000);
+  throw new ReportLimitError(Math.max(1, Math.ceil((next.getTime() - now.getTime()) / 1000)), next, clockTime(minute, timezone));
+}
+
+/** `2026-03-02 10:59` in the zone, as the pages show times (views/engine.ts `datetime`). */
+function clockTime(instant: Date, timezone: string): string {
+  return new Intl.DateTimeFormat('sv-SE', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(instant);
 }
 
 /**
