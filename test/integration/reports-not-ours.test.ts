@@ -387,3 +387,71 @@ describe('the IT office hears of "not ours" in Chinese', () => {
     ]);
   });
 });
+
+describe('a document with "not ours" is the steward’s evidence for the IT office', () => {
+  it('is kept with the answer: the office reads it where it decides, the reporters do not, the notice says it is there', async () => {
+    world.ctx.now = () => MONDAY;
+    const r = await fileReport('20190010', '研究方向有误');
+    const s = await signIn(world.app, col.login, col.password);
+    // The page says, before sending, where a document goes with each answer.
+    const form = (await s.agent.get(`/reports/tickets/${r.ticket_id}`).expect(200)).text;
+    expect(form).toContain('答复“非本单位数据”时作为依据交信息化办公室改派时参考，不向报告人显示。');
+    const res = await notOurs(s, r.ticket_id, '研究方向由科技处维护').attach('document', PDF, '分工文件.pdf');
+    expect(res.status).toBe(302);
+    const state = await stateOf(r.ticket_id);
+    expect(state).toMatchObject({ answer: 'not_ours', answer_document_id: expect.any(Number) });
+    expect(await world.db('uploads').where({ id: state.answer_document_id }).first('filename', 'file_type')).toEqual({
+      filename: '分工文件.pdf',
+      file_type: 'pdf',
+    });
+
+    // The IT office, deciding the dispute, finds it on the report ticket's page (the ticket page's 查看报告) and opens it.
+    const office = await signIn(world.app, world.people.office.login, world.people.office.password);
+    const page = (await office.agent.get(`/reports/tickets/${r.ticket_id}`).expect(200)).text;
+    expect(page).toContain(`<a href="/reports/tickets/${r.ticket_id}/document">依据文件</a>`);
+    const file = await office.agent.get(`/reports/tickets/${r.ticket_id}/document`).expect(200);
+    expect(file.headers['content-type']).toBe('application/pdf');
+    const notice = await world
+      .db('notifications')
+      .where({ user_id: world.people.office.id, kind: 'report.disputed', link: `/tickets/${r.ticket_id}` })
+      .first('body');
+    expect(notice.body).toBe(
+      '教职工基本信息·研究方向：数据使用者报告记录（职工号 20190010）有误\n理由：研究方向由科技处维护\n' +
+        `附有依据文件，见纠错工单页 /reports/tickets/${r.ticket_id}`,
+    );
+
+    // The reporter reads the answer, without the department's evidence.
+    const reporter = await world.as('reporter');
+    const own = (await reporter.agent.get(`/reports/${r.id}`).expect(200)).text;
+    expect(own).toContain('非本单位数据（转信息化办公室改派）');
+    expect(own).not.toContain('/document');
+    await reporter.agent.get(`/reports/tickets/${r.ticket_id}/document`).expect(404);
+
+    // Reassigned: the decision is made, and the new department starts without the previous one's answer and document.
+    await office.agent
+      .post(`/tickets/${r.ticket_id}/reassign`)
+      .type('form')
+      .send({ _csrf: office.csrf, department: 'SCI', reason: '归科技处' })
+      .expect(302);
+    expect(await stateOf(r.ticket_id)).toMatchObject({ answer: null, answer_document_id: null });
+  });
+
+  it('a file that is not a PDF or image is refused naming the document, with a missing reason, nothing written', async () => {
+    world.ctx.now = () => MONDAY;
+    const r = await fileReport('20190011', '研究方向有误');
+    const s = await signIn(world.app, col.login, col.password);
+    const uploads = Number((await world.db('uploads').count({ n: '*' }).first())!.n);
+    const before = await ticketOf(r.ticket_id);
+    const res = await notOurs(s, r.ticket_id, '  ').attach('document', Buffer.from('GIF89a not allowed'), 'scan.pdf');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('只接受 PNG、JPEG 图片或 PDF 文件（按文件内容识别）');
+    expect(res.text).toContain('请填写理由');
+    // The answer stays chosen.
+    expect(res.text).toContain('name="answer" value="not_ours" checked');
+    const after = await ticketOf(r.ticket_id);
+    expect([after.disputed_at, after.version]).toEqual([null, before.version]);
+    expect(await stateOf(r.ticket_id)).toMatchObject({ answer: null, answer_document_id: null, answered_at: null });
+    expect(Number((await world.db('uploads').count({ n: '*' }).first())!.n)).toBe(uploads);
+    expect(await kindsOf(r.ticket_id)).toEqual(['reported']);
+  });
+});

@@ -474,11 +474,21 @@ export function reportsRoutes(ctx: AppContext): Router {
         throw new ConflictError('reports.errors.answerNotOffered', { status: ticket.status, answer });
       const uploadError = uploadErrorOf(res);
       const comment = String(req.body?.comment ?? '');
-      // "Not ours" takes no document: a file over the limit is its only problem. Otherwise the file's
-      // message comes with the answer's other problems (a missing reason), all at once.
-      if (uploadError && answer === 'not_ours') throw uploadError;
+      // The file's message comes with the answer's other problems (a missing reason), all at once, for every answer.
       if (answer === 'not_ours') {
-        await recordNotOurs(db, { ticketId, actor: req.user!, reason: comment, origin: auditOrigin(req), now: ctx.now() });
+        // The document, if any, is the steward's evidence for the IT office (recordNotOurs), kept with the answer.
+        const document = uploadError ? null : fileOf(req);
+        await recordNotOurs(db, {
+          ticketId,
+          actor: req.user!,
+          reason: comment,
+          document,
+          uploadProblems: uploadError?.fields,
+          origin: auditOrigin(req),
+          now: ctx.now(),
+        });
+        // Kept (an empty file is no document, as for the other answers): the office's notice says where to read it.
+        const withDocument = !!document?.buffer.length;
         const [department, catalog] = await Promise.all([
           db('departments').where({ code: ticket.department_code }).first('name'),
           loadCurrentCatalog(db),
@@ -497,20 +507,22 @@ export function reportsRoutes(ctx: AppContext): Router {
               department: department ? `${department.name}（${ticket.department_code}）` : ticket.department_code,
             }),
             // The reason as the IT office reads it on the ticket's pages: personal data masked.
-            body: noticeText('reports.notices.disputedBody', {
-              message: maskIdNumbersIn(ticket.message),
-              reason: maskReportText(comment.trim(), field, known),
-            }),
+            body:
+              noticeText('reports.notices.disputedBody', {
+                message: maskIdNumbersIn(ticket.message),
+                reason: maskReportText(comment.trim(), field, known),
+              }) + (withDocument ? `\n${noticeText('reports.notices.disputedDocument', { id: ticketId })}` : ''),
             link: `/tickets/${ticketId}`,
             en: {
               title: noticeTextEn('reports.notices.disputed', {
                 id: ticketId,
                 department: department ? `${department.name} (${ticket.department_code})` : ticket.department_code,
               }),
-              body: noticeTextEn('reports.notices.disputedBody', {
-                message: maskIdNumbersIn(ticket.message_en ?? ticket.message),
-                reason: maskReportText(comment.trim(), field, known),
-              }),
+              body:
+                noticeTextEn('reports.notices.disputedBody', {
+                  message: maskIdNumbersIn(ticket.message_en ?? ticket.message),
+                  reason: maskReportText(comment.trim(), field, known),
+                }) + (withDocument ? `\n${noticeTextEn('reports.notices.disputedDocument', { id: ticketId })}` : ''),
             },
           },
           { email: true },
@@ -572,16 +584,17 @@ export function reportsRoutes(ctx: AppContext): Router {
       ? await db('report_tickets').where({ ticket_id: ticket.id }).first('answer', 'answered_at', 'answer_document_id')
       : undefined;
     // Reporters see the department's source document too: it is the answer to their report — not to one that joined
-    // the ticket after the answer (answeredBeforeJoining), whose page offers no document. Anyone else who may not open
-    // the ticket is answered as for a missing one, in the same words (visibleTicket).
+    // the ticket after the answer (answeredBeforeJoining), whose page offers no document, and not a "not ours" one, the
+    // department's evidence for the IT office. Anyone else who may not open the ticket is answered as for a missing
+    // one, in the same words (visibleTicket).
     const reports: Pick<ReportWithTicket, 'created_at' | 'triaged_at' | 'status'>[] = ticket
       ? await db('reports')
           .where({ ticket_id: ticket.id, reporter_id: req.user!.id })
           .select('created_at', 'triaged_at', 'status')
       : [];
-    const reporter = reports.some(
-      (r) => !answeredBeforeJoining({ ...r, answer: state?.answer, answered_at: state?.answered_at }),
-    );
+    const reporter =
+      state?.answer !== 'not_ours' &&
+      reports.some((r) => !answeredBeforeJoining({ ...r, answer: state?.answer, answered_at: state?.answered_at }));
     if (!reporter) visibleTicket(ticket, req.user, String(req.params.ticketId), 'reports.ticket');
     await sendUpload(res, state?.answer_document_id);
   });
@@ -604,6 +617,7 @@ export function reportsRoutes(ctx: AppContext): Router {
 
   async function reportPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const report = await loadOwn(req);
+    const own = Number(report.reporter_id) === req.user!.id;
     // The ticket's history from this report's joining it on: what came before was written to others (historySinceJoined).
     const events = report.ticket_id
       ? historySinceJoined(await ticketHistory(db, Number(report.ticket_id)), report)
@@ -612,11 +626,11 @@ export function reportsRoutes(ctx: AppContext): Router {
           .map((e) => (e.kind === 'extension_given' ? { ...e, comment: null } : e))
       : [];
     // The answer's document goes with its words: not for a report that joined after the answer (answeredBeforeJoining).
+    // A "not ours" document is the department's evidence for the IT office (recordNotOurs), not an answer to reporters.
     const answerDocument =
-      report.ticket_id && !answeredBeforeJoining(report)
+      report.ticket_id && !answeredBeforeJoining(report) && (!own || report.answer !== 'not_ours')
         ? await db('report_tickets').where({ ticket_id: report.ticket_id }).first('answer_document_id')
         : null;
-    const own = Number(report.reporter_id) === req.user!.id;
     const [catalog, departments] = await Promise.all([loadCurrentCatalog(db).then((c) => c?.catalog), departmentNames(db)]);
     // Someone else's report (the IT office may open any): its personal data masked, the department's
     // answers and reasons in its history too, by the rule of the ticket's pages (reports/privacy.ts).

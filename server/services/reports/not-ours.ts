@@ -1,7 +1,11 @@
 import type { Knex } from 'knex';
+import { ValidationError, type FieldError } from '../../errors';
 import type { CurrentUser } from '../../policies';
 import { disputeInTransaction, disputeTicket, RequestOrigin, TicketRow, type DisputeInput } from '../tickets';
 import { REPORT_CHECK } from '../tickets/report-state';
+import { sentRequiredText } from '../tickets/transitions';
+import { saveUpload, uploadProblem } from '../uploads';
+import type { Attachment } from './types';
 
 /**
  * "Not our data": the ticket service's dispute (the ticket is flagged for the IT office to
@@ -9,16 +13,54 @@ import { REPORT_CHECK } from '../tickets/report-state';
  * ticket disputed without the answer could not be answered "not ours" again — it is already
  * disputed). Not counted as an answer for the scorecards: the department that ends up owning the
  * record still has to answer.
+ *
+ * A document the steward attaches (the answer page's 依据文件) is their evidence for the IT office, kept as the
+ * answer's document: the report ticket's page offers it to the office deciding the dispute (and to the department),
+ * not to reporters; the reassignment or the office keeping the ticket with the department clears it with the answer.
+ * A file that is not a PDF, PNG or JPEG, or is too large (`uploadProblems`, from the form's parser), is refused
+ * naming the document, with a missing reason at once — nothing written.
  */
 export async function recordNotOurs(
   db: Knex,
-  input: { ticketId: number; actor: CurrentUser; reason: unknown; origin?: RequestOrigin; now: Date },
+  input: {
+    ticketId: number;
+    actor: CurrentUser;
+    reason: unknown;
+    document?: Attachment | null;
+    uploadProblems?: FieldError[];
+    origin?: RequestOrigin;
+    now: Date;
+  },
 ): Promise<TicketRow> {
+  const document = input.document && input.document.buffer.length ? input.document : null;
+  const problems: FieldError[] = [...(input.uploadProblems ?? [])];
+  const problem = document && uploadProblem(document.buffer);
+  if (problem) problems.push({ field: 'document', key: `reports.errors.upload.${problem}` });
+  if (problems.length) {
+    // Every problem of the form at once, as the other answers say them: the reason too when it is missing.
+    sentRequiredText(input.reason, 'reason', 'tickets.errors.reasonRequired', problems);
+    throw new ValidationError(problems);
+  }
   return db.transaction((trx) =>
     // Every query on `trx`: the embedded database has a single connection, a query on `db` here would wait forever.
     disputeInTransaction(trx, { ...input, setsAsideFix: true }, async (ticket, reason, now) => {
+      const documentId = document
+        ? await saveUpload(trx, {
+            purpose: 'report_answer',
+            filename: document.filename,
+            buffer: document.buffer,
+            uploadedBy: input.actor.id,
+          })
+        : null;
       // The department's current answer is "not ours": a fix it gave before no longer waits for confirmation.
-      const answer = { answer: 'not_ours', answer_comment: reason, answered_at: now, fixed_at: null, updated_at: now };
+      const answer = {
+        answer: 'not_ours',
+        answer_comment: reason,
+        answer_document_id: documentId,
+        answered_at: now,
+        fixed_at: null,
+        updated_at: now,
+      };
       await trx('report_tickets')
         .insert({ ticket_id: ticket.id, ...answer })
         .onConflict('ticket_id')
