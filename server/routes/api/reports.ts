@@ -3,6 +3,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
+import { acceptBodyKeys } from '../../http/body-keys';
 import { pathId } from '../../http/path-id';
 import { respondOnce } from '../../http/idempotency';
 import { repeatedQueryValues } from '../../http/query-values';
@@ -33,6 +34,16 @@ import {
 export const API_REPORTS_PER_IP_HOUR = 100;
 /** The per-account limit's name in the RateLimit headers of its refusal (the address's is express-rate-limit's "100-in-1hr"). */
 const ACCOUNT_POLICY = `${REPORTS_PER_HOUR}-per-account-in-1hr`;
+
+/** What a report's body holds (README, API; `record_key`'s own keys are the table's key columns): any other key is a 422 naming it. */
+const REPORT_KEYS = acceptBodyKeys({
+  table: true,
+  field: true,
+  record_key: true,
+  description: true,
+  suggested_value: true,
+  observed_value: true,
+});
 
 /**
  * Error reports API (a public contract):
@@ -67,7 +78,7 @@ export function reportsApi(ctx: AppContext): Router {
     store: new DatabaseRateLimitStore(ctx.db, 'api-reports'),
   });
 
-  router.post('/reports', authorize('reports.file'), perIp, async (req, res) => {
+  router.post('/reports', authorize('reports.file'), REPORT_KEYS, perIp, async (req, res) => {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as RawReport;
     await respondOnce(ctx.db, req, res, ctx.now(), async () => {
       const result = await submitReport(

@@ -1,13 +1,14 @@
 import { Router } from 'express';
 import type { AppContext } from '../../context';
 import { FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { acceptBodyKeys } from '../../http/body-keys';
 import { respondOnce } from '../../http/idempotency';
 import { repeatedQueryValues } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { pageParams } from '../../presenters/paging';
 import { departmentFilter } from '../../services/department-code';
-import { inputFromBody } from '../../services/sharing/input';
+import { API_REQUEST_KEYS, inputFromBody } from '../../services/sharing/input';
 import { listRequests, queueIds, type ListFilters, type ListRow } from '../../services/sharing/lists';
 import { apiView, mayView, presentRequest } from '../../services/sharing/presenter';
 import { loadRequest } from '../../services/sharing/repository';
@@ -53,10 +54,19 @@ function listItem(r: ListRow) {
   };
 }
 
+/** What each write route reads from its body (README, API): any other key is a 422 naming it, before anything is judged. */
+const BODY_KEYS = {
+  request: acceptBodyKeys(API_REQUEST_KEYS),
+  decision: acceptBodyKeys({ decision: true, reason: true, comment: true, expires_on: true, stage_id: true }),
+  objection: acceptBodyKeys({ note: true }),
+  arbitration: acceptBodyKeys({ decision: true, note: true }),
+  none: acceptBodyKeys({}),
+};
+
 export function sharingApiRoutes(ctx: AppContext): Router {
   const router = Router();
 
-  router.post('/sharing-requests', authorize('sharing.apply'), async (req, res) => {
+  router.post('/sharing-requests', authorize('sharing.apply'), BODY_KEYS.request, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const input = inputFromBody(body, 'api');
     await respondOnce(ctx.db, req, res, ctx.now(), async () => {
@@ -117,7 +127,7 @@ export function sharingApiRoutes(ctx: AppContext): Router {
     res.json(apiView(await presentRequest(ctx, req.user!, loaded)));
   });
 
-  router.post('/sharing-requests/:id/decisions', authorize('sharing.review'), async (req, res) => {
+  router.post('/sharing-requests/:id/decisions', authorize('sharing.review'), BODY_KEYS.decision, async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     // stage_id says which of the caller's stages (it decides who decides): a wrong one is named at once.
     const stageId = b.stage_id === undefined || b.stage_id === null || b.stage_id === '' ? undefined : b.stage_id;
@@ -127,35 +137,40 @@ export function sharingApiRoutes(ctx: AppContext): Router {
     const loaded = await decide(ctx, actorOf(req), idParam(req), {
       decision: b.decision,
       reason: b.reason,
-      comment: b.comment ?? b.opinion,
+      comment: b.comment,
       stageId: stageId === undefined ? undefined : Number(stageId),
       expiresOn: b.expires_on,
     });
     res.json(apiView(await presentRequest(ctx, req.user!, loaded)));
   });
 
-  router.post('/sharing-requests/:id/copy', authorize('sharing.apply'), async (req, res) => {
+  router.post('/sharing-requests/:id/copy', authorize('sharing.apply'), BODY_KEYS.none, async (req, res) => {
     await respondOnce(ctx.db, req, res, ctx.now(), async () => ({
       status: 201,
       body: { id: await copyAsDraft(ctx, actorOf(req), idParam(req)), status: 'draft', copied_from: idParam(req) },
     }));
   });
 
-  router.post('/sharing-requests/:id/withdraw', authorize('sharing.apply'), async (req, res) => {
+  router.post('/sharing-requests/:id/withdraw', authorize('sharing.apply'), BODY_KEYS.none, async (req, res) => {
     await withdraw(ctx, actorOf(req), idParam(req));
     res.json({ id: idParam(req), status: 'withdrawn' });
   });
 
-  router.post('/sharing-requests/:id/arbitration', authorize('sharing.apply'), async (req, res) => {
+  router.post('/sharing-requests/:id/arbitration', authorize('sharing.apply'), BODY_KEYS.objection, async (req, res) => {
     await requestArbitration(ctx, actorOf(req), idParam(req), req.body?.note);
     res.json({ id: idParam(req), arbitration: 'requested' });
   });
 
-  router.post('/sharing-requests/:id/arbitration/decision', authorize('sharing.decide_office'), async (req, res) => {
-    await arbitrate(ctx, actorOf(req), idParam(req), { decision: req.body?.decision, note: req.body?.note });
-    const loaded = (await loadRequest(ctx.db, idParam(req)))!;
-    res.json(apiView(await presentRequest(ctx, req.user!, loaded)));
-  });
+  router.post(
+    '/sharing-requests/:id/arbitration/decision',
+    authorize('sharing.decide_office'),
+    BODY_KEYS.arbitration,
+    async (req, res) => {
+      await arbitrate(ctx, actorOf(req), idParam(req), { decision: req.body?.decision, note: req.body?.note });
+      const loaded = (await loadRequest(ctx.db, idParam(req)))!;
+      res.json(apiView(await presentRequest(ctx, req.user!, loaded)));
+    },
+  );
 
   return router;
 }

@@ -2,6 +2,7 @@ import { Request, Router } from 'express';
 import { auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { ForbiddenError, ValidationError } from '../../errors';
+import { acceptBodyKeys } from '../../http/body-keys';
 import { pathId } from '../../http/path-id';
 import { repeatedQueryValues } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
@@ -71,6 +72,18 @@ import {
  *   department) and `POST /api/v1/tickets/:id/reassign` `{"department": "CODE", "reason": "…", "version": n?}` (the IT
  *   office) → 200 with the ticket, as the ticket page's forms (services/tickets/transitions.ts), the same notices.
  */
+/** What each write route reads from its body (README, API): any other key is a 422 naming it, before anything is judged. */
+const BODY_KEYS = {
+  transition: acceptBodyKeys({ to: true, comment: true, version: true }),
+  extension: acceptBodyKeys({ days: true, reason: true, version: true }),
+  grant: acceptBodyKeys({ days: true, reason: true, version: true }),
+  refuse: acceptBodyKeys({ reason: true, version: true }),
+  comment: acceptBodyKeys({ comment: true }),
+  dispute: acceptBodyKeys({ reason: true }),
+  dismiss: acceptBodyKeys({ reason: true, version: true }),
+  reassign: acceptBodyKeys({ department: true, reason: true, version: true }),
+};
+
 export function ticketsApi(ctx: AppContext): Router {
   const router = Router();
   const { db } = ctx;
@@ -153,7 +166,7 @@ export function ticketsApi(ctx: AppContext): Router {
     res.json({ ...publicTicket, history: shown.map(({ details, ...e }) => ({ ...e, details })) });
   });
 
-  router.post('/tickets/:id/transitions', authorize('tickets.list'), async (req, res) => {
+  router.post('/tickets/:id/transitions', authorize('tickets.list'), BODY_KEYS.transition, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     // Only `to` first (it says which action); the comment and version are judged by the service once the
     // action is possible: 404, 403 and 409 come before a 422 for what was typed (README, API).
@@ -175,7 +188,7 @@ export function ticketsApi(ctx: AppContext): Router {
   const notifier = notifierFromConfig(db, ctx.config, ctx.logger);
   const bodyOf = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
 
-  router.post('/tickets/:id/extension', authorize('tickets.list'), async (req, res) => {
+  router.post('/tickets/:id/extension', authorize('tickets.list'), BODY_KEYS.extension, async (req, res) => {
     const body = bodyOf(req);
     const ticket = await requestExtension(db, {
       ticketId: ticketIdParam(req),
@@ -191,7 +204,7 @@ export function ticketsApi(ctx: AppContext): Router {
   });
 
   for (const decision of ['grant', 'refuse'] as const)
-    router.post(`/tickets/:id/extension/${decision}`, authorize('tickets.reassign'), async (req, res) => {
+    router.post(`/tickets/:id/extension/${decision}`, authorize('tickets.reassign'), BODY_KEYS[decision], async (req, res) => {
       const body = bodyOf(req);
       const reason = typeof body.reason === 'string' ? body.reason : '';
       const input = {
@@ -209,7 +222,7 @@ export function ticketsApi(ctx: AppContext): Router {
       res.json(await shown(decided.ticket));
     });
 
-  router.post('/tickets/:id/comments', authorize('tickets.list'), async (req, res) => {
+  router.post('/tickets/:id/comments', authorize('tickets.list'), BODY_KEYS.comment, async (req, res) => {
     const ticket = await commentTicket(db, {
       ticketId: ticketIdParam(req),
       actor: req.user!,
@@ -220,7 +233,7 @@ export function ticketsApi(ctx: AppContext): Router {
     res.json(await shown(ticket));
   });
 
-  router.post('/tickets/:id/dispute', authorize('tickets.list'), async (req, res) => {
+  router.post('/tickets/:id/dispute', authorize('tickets.list'), BODY_KEYS.dispute, async (req, res) => {
     const { reason } = bodyOf(req);
     // A report ticket's "not ours" is also the department's answer to the report, as on its answer page.
     const ticket = await disputeAnyTicket(db, {
@@ -235,7 +248,7 @@ export function ticketsApi(ctx: AppContext): Router {
     res.json(await shown(ticket));
   });
 
-  router.post('/tickets/:id/dispute/dismiss', authorize('tickets.reassign'), async (req, res) => {
+  router.post('/tickets/:id/dispute/dismiss', authorize('tickets.reassign'), BODY_KEYS.dismiss, async (req, res) => {
     const { reason, version } = bodyOf(req);
     const ticket = await dismissDispute(db, {
       ticketId: ticketIdParam(req),
@@ -250,7 +263,7 @@ export function ticketsApi(ctx: AppContext): Router {
     res.json(await shown(ticket));
   });
 
-  router.post('/tickets/:id/reassign', authorize('tickets.reassign'), async (req, res) => {
+  router.post('/tickets/:id/reassign', authorize('tickets.reassign'), BODY_KEYS.reassign, async (req, res) => {
     const { department, reason, version } = bodyOf(req);
     const ticket = await reassignTicket(db, {
       ticketId: ticketIdParam(req),

@@ -1,10 +1,11 @@
 import type { FieldError } from '../../errors';
+import type { BodyKeys } from '../../http/body-keys';
 import { splitAddresses } from './identity';
 import type { SharingInput } from './types';
 
 /**
  * Turns a web form body (multer's nested fields: `items[0][fields][]`) or an API body (snake_case
- * JSON) into one SharingInput. Nothing is validated here: validate.ts does that, so what the user
+ * JSON, the keys of API_REQUEST_KEYS) into one SharingInput. Nothing is validated here: validate.ts does that, so what the user
  * typed can be shown again as typed. An API body's values of the wrong JSON type are noted in
  * `typeErrors` (validate.ts reports them with the rest), and only the JSON `true` accepts its pledge.
  */
@@ -52,8 +53,8 @@ export function inputFromBody(body: Raw, source: BodySource = 'form'): SharingIn
   return {
     applicant: {
       name: str(applicant.name),
-      staffNo: str(applicant.staff_no ?? applicant.staffNo),
-      officePhone: str(applicant.office_phone ?? applicant.officePhone),
+      staffNo: str(applicant.staff_no),
+      officePhone: str(applicant.office_phone),
       email: str(applicant.email),
       contact: str(applicant.contact),
     },
@@ -62,8 +63,8 @@ export function inputFromBody(body: Raw, source: BodySource = 'form'): SharingIn
       status: str(system.status),
       domain: str(system.domain),
       address: str(system.address),
-      onCampus: bool3(system.on_campus ?? system.onCampus),
-      campusAddress: bool3(system.campus_address ?? system.campusAddress),
+      onCampus: bool3(system.on_campus),
+      campusAddress: bool3(system.campus_address),
     },
     whitelist:
       typeof whitelistRaw === 'string'
@@ -72,24 +73,22 @@ export function inputFromBody(body: Raw, source: BodySource = 'form'): SharingIn
             .map((s) => s.trim())
             .filter(Boolean),
     method: str(body.method),
-    methodOther: str(body.method_other ?? body.methodOther),
+    methodOther: str(body.method_other),
     members: list(body.members)
       .map(obj)
-      .map((m) => ({ name: str(m.name), unit: str(m.unit), staffNo: str(m.staff_no ?? m.staffNo), phone: str(m.phone) }))
+      .map((m) => ({ name: str(m.name), unit: str(m.unit), staffNo: str(m.staff_no), phone: str(m.phone) }))
       .filter((m) => !blankRow(m)),
     vendors: list(body.vendors)
       .map(obj)
       .map((v) => ({
         name: str(v.name),
         company: str(v.company),
-        idCard: str(v.id_card ?? v.idCard)
-          .trim()
-          .toUpperCase(),
+        idCard: str(v.id_card).trim().toUpperCase(),
         phone: str(v.phone),
       }))
       .filter((v) => !blankRow(v)),
     datasets: strings(body.datasets),
-    datasetOther: str(body.dataset_other ?? body.datasetOther),
+    datasetOther: str(body.dataset_other),
     items: list(body.items)
       .map(obj)
       .map((i) => ({
@@ -100,20 +99,36 @@ export function inputFromBody(body: Raw, source: BodySource = 'form'): SharingIn
       }))
       .filter((i) => i.table !== '' || i.fields.length > 0 || i.range.trim() !== '' || i.note.trim() !== ''),
     purpose: str(body.purpose),
-    returnedItems: (typeof body.returned_items === 'string'
-      ? body.returned_items.split(/\r?\n/)
-      : strings(body.returned_items ?? body.returnedItems)
-    )
+    returnedItems: (typeof body.returned_items === 'string' ? body.returned_items.split(/\r?\n/) : strings(body.returned_items))
       .map((s) => s.trim())
       .filter(Boolean),
     // The form's checkbox sends "on"; the API contract says `true`, and nothing else counts there.
-    pledgeAccepted:
-      source === 'api'
-        ? (body.pledge_accepted ?? body.pledgeAccepted) === true
-        : truthy(body.pledge_accepted ?? body.pledgeAccepted),
+    pledgeAccepted: source === 'api' ? body.pledge_accepted === true : truthy(body.pledge_accepted),
     ...(source === 'api' ? { typeErrors: apiTypeErrors(body) } : {}),
   };
 }
+
+/**
+ * The keys of an API body (README, API), snake_case only: anything else — a misspelling, the camelCase these names once
+ * also answered to (`staffNo`), the form's `other_fields` box (the API's `fields` takes a list or one text) — is a 422
+ * naming it (http/body-keys.ts), as the request would otherwise be judged without it.
+ */
+export const API_REQUEST_KEYS: BodyKeys = {
+  purpose: true,
+  method: true,
+  method_other: true,
+  applicant: { name: true, staff_no: true, office_phone: true, email: true, contact: true },
+  system: { name: true, status: true, domain: true, address: true, on_campus: true, campus_address: true },
+  whitelist: true,
+  members: [{ name: true, unit: true, staff_no: true, phone: true }],
+  vendors: [{ name: true, company: true, id_card: true, phone: true }],
+  datasets: true,
+  dataset_other: true,
+  items: [{ table: true, fields: true, range: true, note: true }],
+  returned_items: true,
+  pledge_accepted: true,
+  draft: true,
+};
 
 type Expected = 'string' | 'object' | 'array' | 'boolean' | 'stringList' | 'yesNo' | 'pledge';
 
@@ -147,7 +162,6 @@ export function apiTypeErrors(body: Raw): FieldError[] {
     if (!Array.isArray(v)) return wrong(field, 'array');
     v.forEach((x, i) => row(`${field}.${i}`, x));
   };
-  const either = (o: Raw, snake: string, camel: string) => o[snake] ?? o[camel];
   const yesNo = (field: string, v: unknown) => {
     if (present(v) && typeof v !== 'boolean' && v !== 'yes' && v !== 'no') wrong(field, 'yesNo');
   };
@@ -156,22 +170,22 @@ export function apiTypeErrors(body: Raw): FieldError[] {
     string(`${field}.name`, v.name);
     if (kind === 'member') {
       string(`${field}.unit`, v.unit);
-      string(`${field}.staff_no`, either(v, 'staff_no', 'staffNo'));
+      string(`${field}.staff_no`, v.staff_no);
     } else {
       string(`${field}.company`, v.company);
-      string(`${field}.id_card`, either(v, 'id_card', 'idCard'));
+      string(`${field}.id_card`, v.id_card);
     }
     string(`${field}.phone`, v.phone);
   };
 
   string('purpose', body.purpose);
   string('method', body.method);
-  string('method_other', either(body, 'method_other', 'methodOther'));
-  string('dataset_other', either(body, 'dataset_other', 'datasetOther'));
+  string('method_other', body.method_other);
+  string('dataset_other', body.dataset_other);
   object('applicant', body.applicant, (a) => {
     string('applicant.name', a.name);
-    string('applicant.staff_no', either(a, 'staff_no', 'staffNo'));
-    string('applicant.office_phone', either(a, 'office_phone', 'officePhone'));
+    string('applicant.staff_no', a.staff_no);
+    string('applicant.office_phone', a.office_phone);
     string('applicant.email', a.email);
     string('applicant.contact', a.contact);
   });
@@ -180,8 +194,8 @@ export function apiTypeErrors(body: Raw): FieldError[] {
     string('system.status', o.status);
     string('system.domain', o.domain);
     string('system.address', o.address);
-    yesNo('system.on_campus', either(o, 'on_campus', 'onCampus'));
-    yesNo('system.campus_address', either(o, 'campus_address', 'campusAddress'));
+    yesNo('system.on_campus', o.on_campus);
+    yesNo('system.campus_address', o.campus_address);
   });
   stringList('whitelist', body.whitelist);
   rows('members', body.members, person('member'));
@@ -191,13 +205,11 @@ export function apiTypeErrors(body: Raw): FieldError[] {
     if (!isObject(v)) return wrong(field, 'object');
     string(`${field}.table`, v.table);
     stringList(`${field}.fields`, v.fields);
-    string(`${field}.other_fields`, v.other_fields);
     string(`${field}.range`, v.range);
     string(`${field}.note`, v.note);
   });
-  stringList('returned_items', either(body, 'returned_items', 'returnedItems'));
-  const pledge = either(body, 'pledge_accepted', 'pledgeAccepted');
-  if (present(pledge) && typeof pledge !== 'boolean') wrong('pledge_accepted', 'pledge');
+  stringList('returned_items', body.returned_items);
+  if (present(body.pledge_accepted) && typeof body.pledge_accepted !== 'boolean') wrong('pledge_accepted', 'pledge');
   if (present(body.draft) && typeof body.draft !== 'boolean') wrong('draft', 'boolean');
   // A body of thousands of wrong rows is answered with the first ones (the row limits name the list).
   return errors.slice(0, 50);
