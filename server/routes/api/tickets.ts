@@ -45,6 +45,7 @@ import {
   ticketField,
   ticketHistory,
   TicketFilters,
+  toPublicEvent,
   toPublicTicket,
   transitionTicket,
   TRANSITION_TARGETS,
@@ -163,7 +164,7 @@ export function ticketsApi(ctx: AppContext): Router {
         shown = historyForReader(history, ticketField(current?.catalog, ticket.table_name, ticket.field_name));
       }
     }
-    res.json({ ...publicTicket, history: shown.map(({ details, ...e }) => ({ ...e, details })) });
+    res.json({ ...publicTicket, history: shown.map(toPublicEvent) });
   });
 
   router.post('/tickets/:id/transitions', authorize('tickets.list'), BODY_KEYS.transition, async (req, res) => {

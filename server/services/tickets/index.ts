@@ -37,6 +37,7 @@ export {
   TICKET_VIEWS,
   ticketHistory,
   ticketMessage,
+  toPublicEvent,
   toPublicTicket,
   toReadersTicket,
   type PublicTicket,

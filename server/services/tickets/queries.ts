@@ -315,3 +315,15 @@ export function toPublicTicket(t: TicketRow, today: string, catalog: Catalog | n
 export function toReadersTicket(t: TicketRow, today: string, locale: string, catalog: Catalog | null | undefined): PublicTicket {
   return { ...toPublicTicket(t, today, catalog), message: maskIdNumbersIn(ticketMessage(t, locale)) };
 }
+
+/**
+ * A history row as the API gives it. Rows written by a check run keep the run as stored, `details.runId` (a string: the
+ * ticket page links it, apply.ts finds a run's tickets by it); the API's keys are snake_case and its ids numbers, as
+ * everywhere else in it: `run_id: 12`.
+ */
+export function toPublicEvent({ details, ...event }: TicketEventRow): TicketEventRow {
+  if (!details || !Object.hasOwn(details, 'runId')) return { ...event, details };
+  const { runId, ...rest } = details;
+  const digits = typeof runId === 'number' ? String(runId) : typeof runId === 'string' ? runId : '';
+  return { ...event, details: { run_id: /^\d{1,15}$/.test(digits) ? Number(digits) : null, ...rest } };
+}
