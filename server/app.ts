@@ -100,10 +100,11 @@ export function createApp(ctx: AppContext): Express {
     precompressedFile(CHART_JS, 'text/javascript; charset=utf-8', config.env === 'production' ? 86_400 : 0),
   );
 
-  // The API is `/api/…` as written. Express matches paths in any case, and `/API/v1/…` reached the API's routes
-  // without being taken for the API (bearer tokens, CSRF, JSON errors read `req.path`): one spelling, others 404.
+  // The API is `/api/v1/…` as written. Express matches paths in any case, and `/API/v1/…` reached the API's routes
+  // without being taken for the API (bearer tokens, CSRF, JSON errors read `req.path`), `/api/V1/…` with it: one
+  // spelling, others a 404 (in JSON: wantsJson). The API's own routers match the rest of the path as written (apiRouter).
   app.use((req: Request, _res: Response, next: NextFunction) =>
-    next(/^\/api(\/|$)/i.test(req.path) && !/^\/api(\/|$)/.test(req.path) ? new NotFoundError() : undefined),
+    next(/^\/api(\/|$)/i.test(req.path) && !/^\/api\/v1(\/|$)/.test(req.path) ? new NotFoundError() : undefined),
   );
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(express.json({ limit: '1mb', reviver: dropShadowingKeys, verify: verifyJsonBody }));

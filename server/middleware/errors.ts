@@ -6,8 +6,9 @@ import { acceptedLocale } from './locale';
 import { pagePath } from '../http/safe-redirect';
 import { conflictMessage } from '../presenters/ticket-conflict';
 
+/** The API's answers are JSON, a path under /api in another case too (its 404: app.ts). */
 export function wantsJson(req: Request): boolean {
-  return req.path.startsWith('/api/') || (!req.accepts('html') && !!req.accepts('json'));
+  return /^\/api(\/|$)/i.test(req.path) || (!req.accepts('html') && !!req.accepts('json'));
 }
 
 /** Field errors as `{field: message}` in the request's language. */

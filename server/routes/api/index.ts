@@ -1,4 +1,5 @@
 import { NextFunction, Request, Response, Router } from 'express';
+import { apiRouter } from './router';
 import type { AppContext } from '../../context';
 import { AppError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
@@ -12,7 +13,7 @@ import { reportsApi } from './reports';
  * CSRF header for state changes). 401 and 403 answer as JSON (see middleware/errors.ts).
  */
 export function apiRoutes(ctx: AppContext): Router {
-  const router = Router();
+  const router = apiRouter();
   router.use(jsonBodiesOnly);
   router.use(ticketsApi(ctx));
   router.use(sharingApiRoutes(ctx));

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { apiRouter } from './router';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
@@ -62,7 +63,7 @@ const REPORT_KEYS = acceptBodyKeys({
  * - `GET /api/v1/reports/:id` → one of the caller's reports; 404 for anyone else's.
  */
 export function reportsApi(ctx: AppContext): Router {
-  const router = Router();
+  const router = apiRouter();
   const notifier = notifierFromConfig(ctx.db, ctx.config, ctx.logger);
   const perIp = rateLimit({
     windowMs: 3_600_000,

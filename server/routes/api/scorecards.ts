@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { apiRouter } from './router';
 import type { AppContext } from '../../context';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
@@ -13,7 +14,7 @@ import { cachedPeriodResults, parseRange } from '../../services/scorecards';
  * get their own department only, ranked among all.
  */
 export function scorecardsApi(ctx: AppContext): Router {
-  const router = Router();
+  const router = apiRouter();
   router.get('/scorecards', authorize('scorecards.list'), async (req, res) => {
     const { from, to } = parseRange({ from: req.query.from, to: req.query.to });
     const { results, closed } = await cachedPeriodResults(ctx.db, from, to);

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { apiRouter } from './router';
 import type { AppContext } from '../../context';
 import { FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { acceptBodyKeys } from '../../http/body-keys';
@@ -64,7 +65,7 @@ const BODY_KEYS = {
 };
 
 export function sharingApiRoutes(ctx: AppContext): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.post('/sharing-requests', authorize('sharing.apply'), BODY_KEYS.request, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { Request, Router } from 'express';
+import { apiRouter } from './router';
 import { auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { ForbiddenError, ValidationError } from '../../errors';
@@ -86,7 +87,7 @@ const BODY_KEYS = {
 };
 
 export function ticketsApi(ctx: AppContext): Router {
-  const router = Router();
+  const router = apiRouter();
   const { db } = ctx;
   const ticketCalendar = async () => (await loadTicketCalendar(db, ctx.config.timezone)).calendar;
   const today = async () => (await ticketCalendar()).today(ctx.now());

@@ -1,0 +1,61 @@
+import request from 'supertest';
+import { issueApiToken } from '../../server/services/users';
+import { buildUser } from '../factories';
+import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
+import { createTestApp, TestApp } from '../helpers/app';
+
+/**
+ * The API's paths are as the README writes them, in lower case: another spelling is the API's JSON 404 (it used to
+ * answer — `POST /api/V1/TICKETS/11/COMMENTS` wrote a comment — or, under `/API/`, be an HTML page), even for a
+ * browser asking for HTML. Pages keep answering in any case.
+ */
+const catalog = exampleCatalog();
+let t: TestApp;
+let token: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  await seedCatalogDepartments(t.db.knex, catalog);
+  const steward = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
+  token = await issueApiToken(t.db.knex, steward.id);
+});
+afterAll(() => t.close());
+
+const NOT_FOUND = { error: 'not_found', message: '找不到该页面或对象' };
+
+it('answers a path in another case, or unknown, under /api in any case with the JSON 404', async () => {
+  for (const path of ['/api/V1/ME', '/api/v1/ME', '/api/v1/Tickets', '/API/v1/me', '/Api/V1/me', '/api/v2/me', '/api', '/API']) {
+    // As a browser asks (text/html first): JSON all the same.
+    const res = await request(t.app)
+      .get(path)
+      .set('Authorization', `Bearer ${token}`)
+      .set('Accept', 'text/html,application/xhtml+xml,*/*;q=0.8');
+    expect({ path, status: res.status, type: res.type, body: res.body }).toEqual({
+      path,
+      status: 404,
+      type: 'application/json',
+      body: NOT_FOUND,
+    });
+  }
+  const en = await request(t.app).get('/API/v1/me').set('Accept-Language', 'en').expect(404);
+  expect(en.body).toEqual({ error: 'not_found', message: 'Page or object not found' });
+  await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+  // Pages in any case, as before.
+  await request(t.app).get('/Tickets').expect(302);
+});
+
+it('writes nothing through a path in another case', async () => {
+  const ticket = await buildTicket(t.db.knex, catalog, new Date('2026-03-02T02:00:00Z'));
+  const events = () => t.db.knex('ticket_events').where({ ticket_id: ticket.id }).count({ n: '*' });
+  const before = await events();
+  for (const path of [`/api/V1/TICKETS/${ticket.id}/COMMENTS`, `/api/v1/tickets/${ticket.id}/Comments`]) {
+    const res = await request(t.app).post(path).set('Authorization', `Bearer ${token}`).send({ comment: '大写路径' });
+    expect({ path, status: res.status, body: res.body }).toEqual({ path, status: 404, body: NOT_FOUND });
+  }
+  expect(await events()).toEqual(before);
+  await request(t.app)
+    .post(`/api/v1/tickets/${ticket.id}/comments`)
+    .set('Authorization', `Bearer ${token}`)
+    .send({ comment: '小写路径' })
+    .expect(200);
+});
