@@ -78,6 +78,21 @@ it('refuses with a reason only, and without days grants what was asked', async (
   expect(res.body).toMatchObject({ due_at: '2026-03-09', extension_days: null });
 
   const granted = (await buildTicket(t.db.knex, catalog, new Date('2026-03-02T02:00:00Z'), { field: 'gender' })).id;
-  await post(stewardToken, `/tickets/${granted}/extension`, { days: '２', reason: '等待' }).expect(200);
+  await post(stewardToken, `/tickets/${granted}/extension`, { days: 2, reason: '等待' }).expect(200);
   expect((await post(officeToken, `/tickets/${granted}/extension/grant`, {}).expect(200)).body.due_at).toBe('2026-03-11');
+});
+
+it('takes days as a JSON whole number, as version: digits in a string are a 422 naming days and the type', async () => {
+  const id = (await buildTicket(t.db.knex, catalog, new Date('2026-03-02T02:00:00Z'), { field: 'birth_date' })).id;
+  const before = await t.db.knex('tickets').where({ id }).first();
+  for (const days of ['3', ' 3', '３']) {
+    const res = await post(stewardToken, `/tickets/${id}/extension`, { days, reason: '等待文件' }).expect(422);
+    expect(res.body.fields).toEqual({ days: 'days 应为 JSON 整数（1–20，不加引号）' });
+  }
+  expect(await t.db.knex('tickets').where({ id }).first()).toEqual(before);
+
+  await post(stewardToken, `/tickets/${id}/extension`, { days: 3, reason: '等待文件' }).expect(200);
+  const grant = await post(officeToken, `/tickets/${id}/extension/grant`, { days: '2' }).set('Accept-Language', 'en').expect(422);
+  expect(grant.body.fields).toEqual({ days: 'days must be a JSON whole number (1–20, without quotes)' });
+  await post(officeToken, `/tickets/${id}/extension/grant`, { days: 2 }).expect(200);
 });

@@ -34,10 +34,15 @@ import { EXTENSION_STATUSES, extensionPending, NO_EXTENSION, type RequestOrigin,
 export const MAX_EXTENSION_DAYS = 20;
 
 /**
- * A number of working days as sent: a form's text (full-width digits too) or the API's number. Anything but a whole
- * number 1–MAX_EXTENSION_DAYS is a problem of `days`, added to `problems` (0 returned).
+ * A number of working days as sent: a form's text (full-width digits too) or the API's number (`json`: a JSON number
+ * only, as its `version` — `"3"` is a mistake of type there). Anything but a whole number 1–MAX_EXTENSION_DAYS is a
+ * problem of `days`, added to `problems` (0 returned).
  */
-function sentDays(sent: unknown, problems: ValidationError['fields']): number {
+function sentDays(sent: unknown, problems: ValidationError['fields'], json = false): number {
+  if (json && sent != null && typeof sent !== 'number') {
+    problems.push({ field: 'days', key: 'tickets.errors.daysType', params: { max: MAX_EXTENSION_DAYS } });
+    return 0;
+  }
   const text = (typeof sent === 'number' ? String(sent) : typeof sent === 'string' ? sent : '').trim();
   const digits = text ? typedWholeNumber(text, 6) : null;
   const days = digits == null ? NaN : Number(digits);
@@ -54,6 +59,8 @@ interface ExtensionRequestInput {
   ticketId: number;
   actor: CurrentUser;
   days: unknown;
+  /** `days` as the API sends it: a JSON number, not text (sentDays). */
+  jsonDays?: boolean;
   reason: unknown;
   expectedVersion?: unknown;
   origin?: RequestOrigin;
@@ -79,7 +86,7 @@ export async function requestExtension(db: Knex, input: ExtensionRequestInput): 
     checkVersion(current, input.expectedVersion as number | null | undefined);
     // Every mistake of the form at once: the days and the reason (missing, of the wrong type, too long).
     const problems: ValidationError['fields'] = [];
-    const days = sentDays(input.days, problems);
+    const days = sentDays(input.days, problems, input.jsonDays);
     const reason = sentRequiredText(input.reason, 'reason', 'tickets.errors.extensionReasonRequired', problems);
     if (problems.length) throw new ValidationError(problems);
     const updated = await updateTicket(trx, current, { extension_requested_at: now, extension_days: days }, now);
@@ -99,6 +106,8 @@ interface ExtensionDecisionInput {
   actor: CurrentUser;
   /** Granting: the working days granted (the form offers the days asked for); refusing: ignored. */
   days?: unknown;
+  /** `days` as the API sends it: a JSON number, not text (sentDays). */
+  jsonDays?: boolean;
   reason?: unknown;
   calendar: TicketCalendar;
   expectedVersion?: unknown;
@@ -132,7 +141,7 @@ export async function grantExtension(db: Knex, input: ExtensionDecisionInput): P
   return db.transaction(async (trx) => {
     const current = await lockPendingRequest(trx, input);
     const problems: ValidationError['fields'] = [];
-    const days = sentDays(input.days ?? current.extension_days, problems);
+    const days = sentDays(input.days ?? current.extension_days, problems, input.jsonDays);
     // The office may grant what was asked or less: more is a new plan, for the department to ask.
     const asked = current.extension_days ?? MAX_EXTENSION_DAYS;
     if (days > asked) problems.push({ field: 'days', key: 'tickets.errors.extensionMoreThanAsked', params: { asked } });
