@@ -133,7 +133,7 @@ export function createApp(ctx: AppContext): Express {
   );
   // The language twice: a refusal of the caller (a bad API token) already speaks theirs; then with their account's choice.
   app.use(localeMiddleware);
-  app.use(currentUser(db, config.sessionAbsoluteMinutes));
+  app.use(currentUser(db, config.sessionAbsoluteMinutes, config.timezone));
   app.use(localeMiddleware);
   // Page locals before the checks that may refuse a request (CSRF, NUL characters): their error page
   // is rendered in the reader's language, with the navigation, like any other page.

@@ -2,14 +2,16 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { UnauthorizedError } from '../errors';
 import { KnexSessionStore } from '../auth/session-store';
+import { universityTimezone } from '../services/catalog/repository';
 import { findUserByApiToken, findUserById, toCurrentUser, TokenExpiredError, UserRow } from '../services/users';
 
 /**
  * Resolves who is calling: an API token (`Authorization: Bearer …`, under /api/ only) or the session. A disabled
  * account, or a session past its absolute lifetime, is signed out on its next request. The session
- * store reads the user with the session (one query for both); other stores cost a look-up here.
+ * store reads the user with the session (one query for both); other stores cost a look-up here. An expired token's
+ * refusal says when it expired on the university's clock: the catalog's zone, else `fallbackTimezone` (TZ).
  */
-export function currentUser(db: Knex, absoluteMinutes: number) {
+export function currentUser(db: Knex, absoluteMinutes: number, fallbackTimezone: string) {
   const userOf = async (req: Request, userId: number): Promise<UserRow | undefined> => {
     const store = req.sessionStore;
     const prefetched = store instanceof KnexSessionStore ? store.takeUser(req.sessionID, userId) : undefined;
@@ -24,7 +26,7 @@ export function currentUser(db: Knex, absoluteMinutes: number) {
         const row = match ? await findUserByApiToken(db, match[1]) : null;
         // A token was sent and is not one (mistyped, revoked, its account disabled): said so, not "sign in first".
         if (!row) return next(new UnauthorizedError('errors.invalidToken'));
-        if ('expired' in row) return next(new TokenExpiredError(row.expired));
+        if ('expired' in row) return next(new TokenExpiredError(row.expired, await universityTimezone(db, fallbackTimezone)));
         req.user = toCurrentUser(row);
         req.viaApiToken = true;
         return next();

@@ -1,8 +1,10 @@
 import request from 'supertest';
 import { ValidationError } from '../../server/errors';
 import { translator } from '../../server/i18n';
+import { importCatalog } from '../../server/services/catalog/repository';
 import { API_TOKEN_DAYS, createApiToken, issueApiToken, revokeApiTokens, type UserRow } from '../../server/services/users';
 import { buildDepartment, buildUser } from '../factories';
+import { SHARING_CATALOG } from '../factories/sharing';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
 /**
@@ -11,7 +13,6 @@ import { createTestApp, signIn, TestApp } from '../helpers/app';
  * none is valid writes no audit row.
  */
 const zh = translator('zh-CN');
-const en = translator('en');
 const DAY = 24 * 60 * 60 * 1000;
 
 describe('API token expiry', () => {
@@ -73,17 +74,18 @@ describe('API token expiry', () => {
     const user = await buildUser(t.db.knex, { department: 'HR' });
     const token = await issueApiToken(t.db.knex, user.id);
     await me(token).expect(200);
-    const expiredAt = new Date(Date.now() - 1000);
+    // 17:12 UTC is past one in the morning of the next day in Shanghai: said on that clock, as the command said it.
+    const expiredAt = new Date('2025-12-05T17:12:55.557Z');
     await t.db.knex('api_tokens').where({ user_id: user.id }).update({ expires_at: expiredAt, last_used_at: null });
     const chinese = await me(token).expect(401);
     expect(chinese.body).toEqual({
       error: 'token_expired',
-      message: zh('users.errors.tokenExpired', { at: expiredAt.toISOString() }),
+      message: 'API 令牌已于 2025-12-06 01:12:55 Asia/Shanghai 过期：请让管理员签发新令牌',
     });
-    expect(chinese.body.message).toContain('过期');
     const english = await me(token, 'en').expect(401);
-    expect(english.body.message).toBe(en('users.errors.tokenExpired', { at: expiredAt.toISOString() }));
-    expect(english.body.message).toMatch(/expired/);
+    expect(english.body.message).toBe(
+      'This API token expired at 2025-12-06 01:12:55 Asia/Shanghai: ask an administrator for a new one',
+    );
     expect((await t.db.knex('api_tokens').where({ user_id: user.id }).first()).last_used_at).toBeNull();
     // A POST too: the same answer, nothing done.
     await request(t.app).post('/api/v1/reports').set('Authorization', `Bearer ${token}`).send({}).expect(401);
@@ -121,6 +123,23 @@ describe('API token expiry', () => {
     expect(rowOf('old-script')).toContain(zh('admin.users.tokensNoExpiry'));
     expect(rowOf('lapsed')).toContain(zh('admin.users.tokensExpiredTag'));
     expect(section).toContain(zh('admin.users.tokensExpires'));
+  });
+
+  // Last of this app's tests: the catalog's calendar moves the university's clock.
+  it("says the expiry on the catalog calendar's clock once a catalog names one", async () => {
+    const result = await importCatalog(t.db.knex, SHARING_CATALOG.replace('Asia/Shanghai', 'Asia/Urumqi'), {
+      origin: { source: 'test' },
+    });
+    expect(result.ok).toBe(true);
+    const user = await buildUser(t.db.knex, { department: 'HR' });
+    const token = await issueApiToken(t.db.knex, user.id);
+    await t.db
+      .knex('api_tokens')
+      .where({ user_id: user.id })
+      .update({ expires_at: new Date('2025-12-05T17:12:55.557Z') });
+    expect((await me(token).expect(401)).body.message).toBe(
+      'API 令牌已于 2025-12-05 23:12:55 Asia/Urumqi 过期：请让管理员签发新令牌',
+    );
   });
 });
 

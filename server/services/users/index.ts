@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { AppError, type FieldError, ValidationError } from '../../errors';
 import { CurrentUser, Role } from '../../policies';
 import { appendAudit, auditActorOf } from '../audit';
+import { wallClockText } from '../calendar/zone';
 import { generatePassword, hashPassword, newPasswordProblem, verifyPassword } from './passwords';
 import { checkDepartment, checkPersonFields } from './validate';
 
@@ -372,10 +373,13 @@ export async function findUserByApiToken(db: Knex, token: string): Promise<UserR
   return row as UserRow;
 }
 
-/** A token past its expiry (401): says so, and when. */
+/**
+ * A token past its expiry (401): says so, and when — on the university's clock, as `hubwatch users token` said when
+ * it was issued (`2027-12-06 02:12:26 Asia/Shanghai`), not in UTC.
+ */
 export class TokenExpiredError extends AppError {
-  constructor(expiredAt: Date) {
-    super(401, 'token_expired', 'users.errors.tokenExpired', { at: expiredAt.toISOString() });
+  constructor(expiredAt: Date, timezone: string) {
+    super(401, 'token_expired', 'users.errors.tokenExpired', { at: `${wallClockText(expiredAt, timezone)} ${timezone}` });
   }
 }
 
