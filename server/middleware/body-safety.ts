@@ -11,32 +11,49 @@ import { FieldError, ValidationError } from '../errors';
  * comment stored with U+202E shows the rest reversed to everyone who reads it (spoofing). The isolates
  * (U+2066–U+2069) could do the same, but chat apps and Android keyboards put them, invisibly, around names and
  * numbers people then paste: they are removed from bodies instead (the form's whole text was refused for a mark its
- * writer could neither see nor find), and refused only in query strings. Other control characters are taken: text
- * pasted from Word or PowerPoint carries vertical tabs and form feeds, and a value in the hub holding one is exactly
- * what a user reports.
+ * writer could neither see nor find) — but kept in the values an error report compares with the hub (HUB_VALUES) — and
+ * refused only in query strings. Other control characters are taken: text pasted from Word or PowerPoint carries
+ * vertical tabs and form feeds, and a value in the hub holding one is exactly what a user reports.
  */
 
 /**
- * What no text the service takes may hold: NUL, and the bidirectional embeddings, overrides and isolates (the marks
- * U+200E/U+200F stay: they reorder nothing after them).
+ * What no text of a body may hold: NUL, and the bidirectional embeddings and overrides (the marks U+200E/U+200F
+ * stay: they reorder nothing after them; the isolates are removed, or kept in a hub value: see above).
  */
 // eslint-disable-next-line no-control-regex -- NUL is the point
-const FORBIDDEN_CHARACTER = /[\u0000\u202A-\u202E\u2066-\u2069]/;
+const FORBIDDEN_IN_BODY = /[\u0000\u202A-\u202E]/;
+/** What no query string (a filter, a page number: typed or from a link) may hold: the isolates too. */
+// eslint-disable-next-line no-control-regex -- NUL is the point
+const FORBIDDEN_IN_QUERY = /[\u0000\u202A-\u202E\u2066-\u2069]/;
 
-/** Whether `text` holds a character no form sends (FORBIDDEN_CHARACTER). */
+/** Whether a body's `text` holds a character every body is refused for (FORBIDDEN_IN_BODY). */
 export function hasForbiddenCharacter(text: string): boolean {
-  return FORBIDDEN_CHARACTER.test(text);
+  return FORBIDDEN_IN_BODY.test(text);
 }
 
 /** The bidirectional isolates LRI, RLI, FSI and PDI: removed from every text of a body (see above). */
 const ISOLATES = /[\u2066-\u2069]/g;
 const ISOLATES_ANYWHERE = /[\u2066-\u2069]/;
 
-/** Removes the isolates from every string in `value` (an object or array parsed from a body), in place. */
-function removeIsolates(value: unknown, depth = 0): void {
+/**
+ * Fields holding a value the hub holds or should hold — an error report's record key, the value its reporter saw, the
+ * value they suggest (form, look-up and API): kept as typed, isolates included. They are compared with the hub's
+ * (a key found, "the hub holds what you saw"), and an invisible mark in a hub value may be the very defect reported.
+ */
+const HUB_VALUES: { method: string; path: RegExp; fields: string[] }[] = [
+  { method: 'POST', path: /^\/reports\/?$/i, fields: ['record_key', 'observed_value', 'suggested_value'] },
+  { method: 'POST', path: /^\/api\/v1\/reports\/?$/, fields: ['record_key', 'observed_value', 'suggested_value'] },
+];
+
+/**
+ * Removes the isolates from every string in `value` (an object or array parsed from a body), in place; `kept`: top-level
+ * fields left as they are.
+ */
+function removeIsolates(value: unknown, depth = 0, kept: readonly string[] = []): void {
   if (!value || typeof value !== 'object' || depth > MAX_JSON_DEPTH) return;
   const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
   for (const [key, v] of entries) {
+    if (depth === 0 && kept.includes(String(key))) continue;
     if (typeof v !== 'string') removeIsolates(v, depth + 1);
     else if (ISOLATES_ANYWHERE.test(v)) (value as Record<string | number, unknown>)[key] = v.replace(ISOLATES, '');
   }
@@ -93,16 +110,16 @@ export function verifyJsonBody(_req: unknown, _res: unknown, buf: Buffer, encodi
   }
 }
 
-/** Paths (`comment`, `items[0].table`) of the strings in `value` that contain a forbidden character. */
-function forbiddenCharacterPaths(value: unknown, path: string, out: string[], depth = 0): void {
+/** Paths (`comment`, `items[0].table`) of the strings in `value` that contain a character `forbidden` matches. */
+function forbiddenCharacterPaths(value: unknown, forbidden: RegExp, path: string, out: string[], depth = 0): void {
   if (out.length >= 20 || depth > MAX_JSON_DEPTH) return;
   if (typeof value === 'string') {
-    if (FORBIDDEN_CHARACTER.test(value)) out.push(path || 'body');
+    if (forbidden.test(value)) out.push(path || 'body');
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => forbiddenCharacterPaths(v, `${path}[${i}]`, out, depth + 1));
+    value.forEach((v, i) => forbiddenCharacterPaths(v, forbidden, `${path}[${i}]`, out, depth + 1));
   } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value))
-      if (!SHADOWING.has(k)) forbiddenCharacterPaths(v, path ? `${path}.${k}` : k, out, depth + 1);
+      if (!SHADOWING.has(k)) forbiddenCharacterPaths(v, forbidden, path ? `${path}.${k}` : k, out, depth + 1);
   }
 }
 
@@ -138,7 +155,10 @@ export function refuseNulCharacters(req: Request, _res: Response, next: NextFunc
 export function unsafeBodyError(req: Request, checkedByRoute: readonly string[] = []): ValidationError | null {
   // A form body may name `constructor` or `__proto__` too (as an own key): dropped like the JSON ones.
   if (req.body && typeof req.body === 'object') for (const k of Object.keys(req.body)) if (SHADOWING.has(k)) delete req.body[k];
-  removeIsolates(req.body);
+  // The path as the app routes it (a router's req.path is relative to where it is mounted: multipart forms come here
+  // from their route).
+  const path = `${req.baseUrl ?? ''}${req.path}`;
+  removeIsolates(req.body, 0, HUB_VALUES.find((r) => r.method === req.method && r.path.test(path))?.fields);
   const paths: string[] = [];
   const body =
     req.body && typeof req.body === 'object' && checkedByRoute.length
@@ -148,8 +168,8 @@ export function unsafeBodyError(req: Request, checkedByRoute: readonly string[] 
           ),
         )
       : req.body;
-  forbiddenCharacterPaths(body, '', paths);
-  forbiddenCharacterPaths(req.query, '', paths);
+  forbiddenCharacterPaths(body, FORBIDDEN_IN_BODY, '', paths);
+  forbiddenCharacterPaths(req.query, FORBIDDEN_IN_QUERY, '', paths);
   if (!paths.length) return null;
   const fields: FieldError[] = [...new Set(paths)].map((field) => ({ field, key: 'errors.nulCharacter' }));
   return new ValidationError(fields);
