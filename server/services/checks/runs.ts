@@ -233,7 +233,13 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
         outcome = unreachable
           ? { table: table.name, status: 'error', error: unreachable, durationMs: 0, facts: null, results: [] }
           : await runTableChecks(deps.hub.knex, table, ctx, catalog.rules);
-        if (outcome.error?.code === 'hub_unreachable') unreachable = outcome.error;
+        if (outcome.error?.code === 'hub_unreachable') {
+          // One connection lost (a DBA ended a slow query's session, a proxy dropped it) is not an outage: asked on a
+          // fresh connection, a hub that answers has the table's failure as its own, and the run goes on.
+          if (!sameOutage && (await hubAnswers(deps.hub.knex)))
+            outcome = { ...outcome, error: { code: 'query_failed', message: outcome.error.message } };
+          else unreachable = outcome.error;
+        }
         const results = await db.transaction((trx) => saveTableOutcome(trx, runId, outcome, catalog, ctx.now));
         outcomes.push(outcome);
         if (outcome.status === 'ok') {
@@ -278,6 +284,28 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
     return summary('failed', message);
   } finally {
     clearInterval(heartbeat);
+  }
+}
+
+/** How long the hub has to answer `select 1` once a table found it unreachable. */
+const HUB_PROBE_MS = 5_000;
+
+/** Whether the hub answers a trivial statement (on whichever connection the pool gives, a new one if the last died). */
+async function hubAnswers(hub: Knex): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), HUB_PROBE_MS);
+  });
+  try {
+    return await Promise.race([
+      hub.raw('select 1').then(
+        () => true,
+        () => false,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
