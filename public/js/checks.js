@@ -42,7 +42,7 @@
         maintainAspectRatio: false,
         scales: {
           // Each axis titled by its line's own label: two unlabelled scales side by side read as one. Seconds keep
-          // their tenths (a demo run takes 0.4 s); failed checks are whole numbers, so whole ticks (a run with 1
+          // their fractions (a demo run takes 0.479 s: milliseconds under a second, as the table); failed checks are whole numbers, so whole ticks (a run with 1
           // failure read 0.2, 0.4, …).
           y: { beginAtZero: true, position: 'left', title: { display: true, text: labels.seconds } },
           y1: {

@@ -17,3 +17,14 @@ export function elapsedText(t: Translator, ms: number | null | undefined): strin
   if (hours > 0) return t('common.duration.hoursMinutes', { h: hours, min: minutes });
   return t('common.duration.minutesSeconds', { min: minutes, s: seconds });
 }
+
+/**
+ * A run's duration in seconds on the runs chart, read as elapsedText reads it in the table beside it: whole
+ * milliseconds under a second (788 ms is 0.788: tenths rounded down plotted it at 0.7, and 81 ms at 0), tenths rounded
+ * down from a second on (1,290 ms is 1.2 in both). Null where the table shows —.
+ */
+export function chartSeconds(ms: number | null | undefined): number | null {
+  if (ms == null || !Number.isFinite(Number(ms)) || Number(ms) < 0) return null;
+  const value = Number(ms);
+  return value < 1000 ? Math.round(value) / 1000 : Math.floor(value / 100) / 10;
+}

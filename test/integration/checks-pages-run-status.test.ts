@@ -130,6 +130,10 @@ describe('check pages: what a run found', () => {
 
     const list = await office.agent.get('/runs?status=completed&table_errors=1').expect(200);
     expect(list.text).toContain(`<a href="/runs/${broken}">${broken}</a>`);
+    // The tables it checked, out of its two: not 2 / 2 beside its badge.
+    const row = new RegExp(`<td><a href="/runs/${broken}">${broken}</a></td>[\\s\\S]*?</tr>`).exec(list.text)?.[0];
+    expect(row).toContain('<span class="badge error">1 张表无法检查</span>');
+    expect(row).toContain('<td class="num">1 / 2</td>');
     expect(list.text).not.toContain(`<a href="/runs/${clean}">${clean}</a>`);
     expect(list.text).toContain('name="table_errors" value="1" checked');
     const ids = [...list.text.matchAll(/<td><a href="\/runs\/(\d+)">/g)].map((m) => Number(m[1]));
@@ -155,5 +159,25 @@ describe('check pages: what a run found', () => {
     expect(list.text).toContain('耗时（秒）');
     const page = await office.agent.get(`/runs/${runId}`).expect(200);
     expect(page.text).toContain(' · 2 分 24 秒');
+  });
+
+  it('charts a run under a second by its milliseconds, as the list gives them (788 ms was plotted 0.7, 81 ms at 0)', async () => {
+    const ids: number[] = [];
+    for (const ms of [788, 81]) {
+      const runId = (await claimRun(t.db.knex, { trigger: 'schedule' }))!;
+      const started = new Date(Date.now() - 1000);
+      await t.db
+        .knex('check_runs')
+        .where({ id: runId })
+        .update({ status: 'completed', started_at: started, finished_at: new Date(started.getTime() + ms) });
+      ids.push(runId);
+    }
+    const list = await office.agent.get('/runs?status=completed').expect(200);
+    const row = (id: number) => new RegExp(`<td><a href="/runs/${id}">${id}</a></td>[\\s\\S]*?</tr>`).exec(list.text)?.[0];
+    expect(row(ids[0])).toContain('<td class="num">788 毫秒</td>');
+    expect(row(ids[1])).toContain('<td class="num">81 毫秒</td>');
+    const chart = JSON.parse(/<script type="application\/json" id="runs-data">([^<]*)<\/script>/.exec(list.text)![1]);
+    expect(chart).toContainEqual(expect.objectContaining({ id: ids[0], seconds: 0.788 }));
+    expect(chart).toContainEqual(expect.objectContaining({ id: ids[1], seconds: 0.081 }));
   });
 });

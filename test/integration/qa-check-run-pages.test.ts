@@ -117,6 +117,12 @@ describe('check-run pages for the IT office', () => {
     // test: the outage's notice would be the newest.)
     expect(chart.find((r) => r.id === checked.runId)?.failed).toEqual(expect.any(Number));
     expect(chart.find((r) => r.id === outage)?.failed).toBeNull();
+    // The table beside it says the same: neither table checked, and no count of failed checks (it read 表 2 / 2,
+    // 未通过检查 0, a perfect run). The first run checked one table of two (absent is missing from the hub).
+    const row = (id: number) => new RegExp(`<td><a href="/runs/${id}">${id}</a></td>[\\s\\S]*?</tr>`).exec(page)?.[0] ?? '';
+    expect(row(outage)).toContain('<span class="badge failed">失败</span> <span class="badge error">2 张表无法检查</span>');
+    expect(row(outage)).toMatch(/<td class="num">0 \/ 2<\/td>\s*<td class="num">—<\/td>/);
+    expect(row(checked.runId)).toMatch(/<td class="num">1 \/ 2<\/td>\s*<td class="num">\d+<\/td>/);
   });
   /** Waits for the run a "run now" started (after the response) to end, so none is left running when the file ends. */
   const settled = async (location: string) => {

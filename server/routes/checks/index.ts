@@ -13,6 +13,8 @@ import { claimManualRun, executeRun } from '../../services/checks/runs';
 import { loadCurrentCatalog, universityTimezone } from '../../services/catalog/repository';
 import { checkLabel, isTableVerdict, tableErrorView } from '../../presenters/check-label';
 import { trendLabels } from '../../presenters/check-trend';
+import { chartSeconds } from '../../presenters/duration';
+import { runFigures } from '../../presenters/run-figures';
 import { isBlankKey, withVisibleEdges } from '../../presenters/sample-keys';
 import { maskRecordKey, scrubForLog } from '../../services/privacy';
 import { ACTIVE_STATUSES } from '../../services/tickets/types';
@@ -36,7 +38,7 @@ export function checkRoutes(ctx: AppContext): Router {
     if (last) return redirectKeepingFlash(req, res, last);
     res.render('pages/checks/runs', {
       title: req.t('checks.runs.title'),
-      runs: rows.map((r) => ({ ...r, durationMs: durationMs(r) })),
+      runs: rows.map((r) => ({ ...r, durationMs: durationMs(r), figures: runFigures(r) })),
       statuses: RUN_STATUSES,
       status: status ?? '',
       withTableErrors,
@@ -46,14 +48,10 @@ export function checkRoutes(ctx: AppContext): Router {
         .slice()
         .reverse()
         .filter((r) => r.finished_at)
-        // A run that checked no table (the hub unreachable, no catalog) found nothing: a gap in the failures line,
-        // not a 0 that reads as perfect data.
-        .map((r) => {
-          const ms = durationMs(r);
-          // Tenths rounded down, as the table beside it reads them (elapsedText): 1,290 ms is 1.2 in both.
-          const seconds = ms == null ? null : Math.floor(ms / 100) / 10;
-          return { id: r.id, seconds, failed: r.tables_done > r.tables_failed ? r.checks_failed : null };
-        }),
+        // Each run as the table beside it reads it: its duration as elapsedText gives it (788 ms is 0.788, 1,290 ms
+        // 1.2), and a run that checked no table (the hub unreachable, no catalog) found nothing — a gap in the failures
+        // line, as the table's —, not a 0 that reads as perfect data.
+        .map((r) => ({ id: r.id, seconds: chartSeconds(durationMs(r)), failed: runFigures(r).failedChecks })),
     });
   });
 
