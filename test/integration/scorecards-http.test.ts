@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { buildUser } from '../factories';
 import { buildCheckRun, createScorecardTestApp } from '../factories/scorecards';
+import { claimRun } from '../../server/services/checks/runs';
 import { signIn, TestApp } from '../helpers/app';
 
 /**
@@ -143,6 +144,30 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     expect(html).toContain('id="sc-trend-data"');
     const home = await bodyOf('/', agent);
     expect(home).toContain('href="/dashboard"');
+  });
+
+  // The runs list's badge: a completed run read 已完成 here however many tables it could not check.
+  it('says beside the latest run how many tables it could not check, as the runs list does', async () => {
+    const { agent, csrf } = await signIn(t.app, office.login, office.password);
+    const stat = (html: string) =>
+      /<a href="\/runs\/\d+">最近检查 #\d+<\/a>[^<]*(<span[\s\S]*?<\/span>)?<\/div>/.exec(html)?.[0] ?? '';
+    expect(stat(await bodyOf('/dashboard', agent))).not.toContain('无法检查');
+    const runId = (await claimRun(t.db.knex, { trigger: 'schedule' }))!;
+    try {
+      await t.db
+        .knex('check_runs')
+        .where({ id: runId })
+        .update({ status: 'completed', tables_total: 5, tables_done: 5, tables_failed: 2, finished_at: new Date() });
+      const html = await bodyOf('/dashboard', agent);
+      expect(html).toContain('<span class="badge completed">已完成</span>');
+      expect(stat(html)).toContain(`<a href="/runs/${runId}">最近检查 #${runId}</a>`);
+      expect(stat(html)).toContain(' · <span class="sc-bad">2 张表无法检查</span>');
+      await agent.post('/locale').type('form').send({ locale: 'en', next: '/', _csrf: csrf }).expect(302);
+      expect(await bodyOf('/dashboard', agent)).toContain(' · <span class="sc-bad">2 table(s) could not be checked</span>');
+    } finally {
+      await agent.post('/locale').type('form').send({ locale: 'zh-CN', next: '/', _csrf: csrf }).expect(302);
+      await t.db.knex('check_runs').where({ id: runId }).delete();
+    }
   });
 
   it('says how many error reports wait for the IT office to route them, which 待处理纠错 does not count', async () => {
