@@ -114,3 +114,29 @@ describe('the queue page as a screen reader and a narrow window read it', () => 
     expect(page).toContain('<td><span class="due-date">2026-10-13</span></td>');
   });
 });
+
+// Freshness and a catalog rule judge the whole table, stored as 1 violation of 1 "row": the list read 问题记录数 1, one
+// bad record. It says 整表判定 as the ticket and run pages do; a field's ticket keeps its count.
+describe('the queue with a whole-table verdict', () => {
+  it('says 整表判定 / whole table for freshness and a custom rule instead of 1 record, in either language', async () => {
+    const db = t.db.knex;
+    const whole = { field: null, violations: 1, checkedRows: 1, sampleKeys: [] };
+    const stale = (await buildTicket(db, catalog, T0, { ...whole, check: 'freshness' })).id;
+    const rule = (
+      await buildTicket(db, catalog, T0, {
+        ...whole,
+        check: 'rule:loan_reader_missing',
+        table: 'library_loan',
+        department: 'LIB',
+      })
+    ).id;
+    const count = (await buildTicket(db, catalog, T0, { field: 'staff_no', check: 'unique', violations: 1 })).id;
+    const s = await signIn(t.app, office.login, office.password);
+    const cell = (html: string, id: number) =>
+      new RegExp(`<td><a href="/tickets/${id}">#${id}</a></td>[\\s\\S]*?<td class="num">([^<]*)</td>`).exec(html)?.[1];
+    const zh = (await s.agent.get('/tickets').expect(200)).text;
+    expect([cell(zh, stale), cell(zh, rule), cell(zh, count)]).toEqual(['整表判定', '整表判定', '1']);
+    const en = (await s.agent.get('/tickets').set('Accept-Language', 'en').expect(200)).text;
+    expect([cell(en, stale), cell(en, rule), cell(en, count)]).toEqual(['whole table', 'whole table', '1']);
+  });
+});

@@ -8,6 +8,7 @@ import { safeLocalPath } from '../../http/safe-redirect';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
+import { isTableVerdict } from '../../presenters/check-label';
 import { checkTrendChart } from '../../presenters/check-trend';
 import { isBlankKey, withVisibleEdges } from '../../presenters/sample-keys';
 import { ticketRule } from '../catalog/present';
@@ -129,6 +130,8 @@ export function ticketsRoutes(ctx: AppContext): Router {
     const tickets = items.map((t) => ({
       ...toReadersTicket(t, day, req.locale, catalog?.catalog),
       departmentName: names.get(t.department_code) ?? t.department_code,
+      // Freshness and a catalog rule are one verdict on the whole table (1 violation of 1 "row"): not 1 bad record.
+      tableVerdict: isTableVerdict(t.check_kind, t.field_name),
       canAcknowledge: t.status === 'open' && can(req.user!, 'tickets.work', { department: t.department_code }),
     }));
     res.render('pages/tickets/list', {
