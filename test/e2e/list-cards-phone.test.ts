@@ -4,9 +4,9 @@ import { FirstStart, startFirstStart, waitFor } from '../helpers/process';
 
 /**
  * The lists a department steward or a data user reads on a phone, over the demo a first start builds (its tickets,
- * error reports, sharing requests and notices; a steward files a structure change). At 375 px the tickets table was
- * 870-920 px wide in its scroll box, My reports 1156 px, the triage list widened the page itself to 881 px: a
- * ticket's problem, state and due date were a sideways scroll apart. At a phone's width each row is now a card, each
+ * error reports, sharing requests and notices, its check run and a table's latest results; a steward files a structure
+ * change). At 375 px the tickets table was 870-920 px wide in its scroll box, My reports 1156 px, the triage list
+ * widened the page itself to 881 px: a ticket's problem, state and due date were a sideways scroll apart. At a phone's width each row is now a card, each
  * cell on a line of its own after its column's header (app.css, table.cards-narrow; public/js/cards-narrow.js gives
  * the cells their labels and the table its roles); at 1280 px the table is a table.
  */
@@ -20,6 +20,8 @@ interface ListPage {
   cell?: { selector: string; label: { 'zh-CN': string; en: string } };
   /** The cells of its date columns (a selector inside a row): each date on one line at 1280 px. */
   dates?: string;
+  /** How many lists the page shows as cards, when more than one (a run's tables and its failed checks). */
+  lists?: number;
 }
 
 /** Each list with rows for the person who reads it; the inbox is a list of notices (no table). */
@@ -51,6 +53,21 @@ const PAGES: ListPage[] = [
     cell: { selector: 'td:nth-child(6)', label: { 'zh-CN': '计划变更日期', en: 'Planned date' } },
   },
   { login: 'itoffice', path: '/runs', cell: { selector: 'td.when', label: { 'zh-CN': '开始时间', en: 'Started' } } },
+  // A run's tables (at 390 px the explanation of a table it could not check was 320 px off-screen) and its failed
+  // checks; the first start's check run is run 1.
+  {
+    login: 'itoffice',
+    path: '/runs/1',
+    cell: { selector: 'td:has(.badge)', label: { 'zh-CN': '状态', en: 'Status' } },
+    lists: 2,
+  },
+  // A table's latest check results, as its steward reads them: each check's state and count were off-screen.
+  {
+    login: 'hr.steward',
+    path: '/catalog/tables/staff_basic',
+    cell: { selector: 'td.num', label: { 'zh-CN': '问题数', en: 'Violations' } },
+    dates: 'td.when',
+  },
 ];
 const TABLE_PAGES = PAGES.filter((p) => p.cell);
 
@@ -58,17 +75,26 @@ interface Layout {
   rows: number;
   page: { scrollWidth: number; innerWidth: number };
   box: { scrollWidth: number; clientWidth: number };
+  /** The page's lists read as cards, and how many after the first (a run's failed checks) are wider than their box. */
+  lists: number;
+  othersScrolling: number;
 }
 
 /** The open page's list: how many rows, and whether the page or the list's box is wider than the window. */
 async function layout(page: Page): Promise<Layout> {
   return (await page.evaluate(`(() => {
     const list = document.querySelector('main table.cards-narrow') || document.querySelector('main ul.inbox');
-    const box = list.closest('.table-scroll') || list;
+    const boxOf = (l) => l.closest('.table-scroll') || l;
+    const page = { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth };
+    // No list to read as cards at all: no rows.
+    if (!list) return { rows: 0, page, box: { scrollWidth: 0, clientWidth: 0 }, lists: 0, othersScrolling: 0 };
+    const box = boxOf(list);
     return {
       rows: list.querySelectorAll(':scope > tbody > tr, :scope > li:not(.muted)').length,
-      page: { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth },
+      page,
       box: { scrollWidth: box.scrollWidth, clientWidth: box.clientWidth },
+      lists: document.querySelectorAll('main table.cards-narrow').length,
+      othersScrolling: [...document.querySelectorAll('main table.cards-narrow')].slice(1).map(boxOf).filter((b) => b.scrollWidth > b.clientWidth).length,
     };
   })()`)) as Layout;
 }
@@ -156,17 +182,21 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
       for (const list of PAGES) {
         const page = await open(list.login, locale, 375);
         await page.goto(`${base}${list.path}`);
-        const { rows, page: doc, box } = await layout(page);
+        const { rows, page: doc, box, lists, othersScrolling } = await layout(page);
         expect({
           path: list.path,
           rows: rows > 0,
           pageFits: doc.scrollWidth <= doc.innerWidth,
           boxFits: box.scrollWidth <= box.clientWidth,
+          lists: list.cell ? lists : undefined,
+          othersScrolling,
         }).toEqual({
           path: list.path,
           rows: true,
           pageFits: true,
           boxFits: true,
+          lists: list.cell ? (list.lists ?? 1) : undefined,
+          othersScrolling: 0,
         });
         if (list.cell) {
           const cells = await firstRowCells(page);
@@ -194,6 +224,8 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
           });
         }
         if (list.path === '/tickets') await screenshot(page, `cards-375-tickets-${locale}`);
+        if (list.path === '/runs/1') await screenshot(page, `cards-375-run-${locale}`);
+        if (list.path.startsWith('/catalog/tables/')) await screenshot(page, `cards-375-table-checks-${locale}`);
         await page.context().close();
       }
     },
@@ -226,19 +258,25 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
     for (const list of TABLE_PAGES) {
       const page = await open(list.login, 'zh-CN', 375);
       await page.goto(`${base}${list.path}`);
-      const tree = await page.locator('main table.cards-narrow').ariaSnapshot();
-      const headers = await page.locator('main table.cards-narrow > thead th').count();
-      expect({
-        path: list.path,
-        table: tree.startsWith('- table'),
-        columnheaders: tree.match(/- columnheader\b/g)?.length,
-        cells: /- cell\b/.test(tree),
-      }).toEqual({
-        path: list.path,
-        table: true,
-        columnheaders: headers,
-        cells: true,
-      });
+      // Each list of the page (a run's tables and its failed checks).
+      const lists = page.locator('main table.cards-narrow');
+      for (let i = 0; i < (await lists.count()); i++) {
+        const tree = await lists.nth(i).ariaSnapshot();
+        const headers = await lists.nth(i).locator(':scope > thead th').count();
+        expect({
+          path: list.path,
+          list: i,
+          table: tree.startsWith('- table'),
+          columnheaders: tree.match(/- columnheader\b/g)?.length,
+          cells: /- cell\b/.test(tree),
+        }).toEqual({
+          path: list.path,
+          list: i,
+          table: true,
+          columnheaders: headers,
+          cells: true,
+        });
+      }
       await page.addScriptTag({ path: AXE });
       const violations = (await page.evaluate(
         `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, rules: { 'empty-table-header': { enabled: true } } })
