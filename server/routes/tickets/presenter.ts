@@ -14,7 +14,7 @@ import {
 } from '../../services/tickets';
 import type { Translator } from '../../i18n';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
-import { catalogTable } from '../../services/catalog/names';
+import { tableFilter } from '../api/filters';
 import { departmentCodeAsWritten } from '../../services/department-code';
 import type { Catalog } from '../../services/catalog/types';
 import { OptionList, renderOptionList, withSelected } from '../../views/option-list';
@@ -44,7 +44,7 @@ export async function filtersFrom(
     ? user.department
     : typedDepartment && ((await departmentCodeAsWritten(db, typedDepartment)) ?? typedDepartment);
   if (department) filters.department = department;
-  const table = s('table') && (catalogTable((await loadCurrentCatalog(db))?.catalog, s('table'))?.name ?? s('table'));
+  const table = s('table') && tableFilter((await loadCurrentCatalog(db))?.catalog, s('table'));
   if (table) filters.table = table;
   if (s('check')) filters.check = s('check');
   if (severity) filters.severity = severity;

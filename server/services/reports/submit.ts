@@ -27,6 +27,7 @@ import { loadReportSettings } from './settings';
 import { Attachment, RawReport, ReportRow, REPORTS_PER_HOUR } from './types';
 import { checkAttachment, checkReport } from './validate';
 import { characterCount } from '../characters';
+import { wallClockText } from '../calendar/zone';
 
 export interface ReportDeps {
   db: Knex;
@@ -234,16 +235,7 @@ async function assertUnderLimit(db: Knex | Knex.Transaction, reporterId: number,
 }
 
 /** `2026-03-02 10:59` in the zone, as the pages show times (views/engine.ts `datetime`). */
-function clockTime(instant: Date, timezone: string): string {
-  return new Intl.DateTimeFormat('sv-SE', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(instant);
-}
+const clockTime = (instant: Date, timezone: string) => wallClockText(instant, timezone).slice(0, 16);
 
 /**
  * New tickets to the department's inbox, and tickets a new report reopened after a fix (the
