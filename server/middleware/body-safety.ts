@@ -73,6 +73,16 @@ export const MAX_JSON_DEPTH = 32;
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
+ * Whether the body opens as a JSON object in UTF-16 or UTF-32 without a byte-order mark (`{` with NUL bytes before or
+ * right after it), as .NET's Encoding.Unicode writes it: ASCII-only, it is valid UTF-8 byte for byte, and was answered
+ * 400 "not a JSON object" (big-endian) or "malformed" instead of "send UTF-8".
+ */
+function wideObject(buf: Buffer): boolean {
+  const brace = buf.indexOf(0x7b);
+  return brace >= 0 && brace <= 3 && buf.subarray(0, brace).every((b) => b === 0) && (brace > 0 || buf[1] === 0);
+}
+
+/**
  * express.json()'s `verify`, before parsing: refuses (415) a body in another charset than UTF-8, or not valid UTF-8
  * (GBK, as Chinese Windows tools send it labelled as JSON, was decoded into U+FFFD and stored with a 200: 已核实
  * became "�Ѻ�ʵ"; UTF-16, which the parser reads, is no charset the README allows); refuses (400) a body nested
@@ -83,7 +93,7 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 export function verifyJsonBody(_req: unknown, _res: unknown, buf: Buffer, encoding: string | null): void {
   const notUtf8 = () =>
     Object.assign(new Error('JSON body is not UTF-8'), { status: 415, type: 'charset.unsupported', charset: encoding });
-  if (encoding !== null && !/^utf-?8$/i.test(encoding)) throw notUtf8();
+  if ((encoding !== null && !/^utf-?8$/i.test(encoding)) || wideObject(buf)) throw notUtf8();
   try {
     STRICT_UTF8.decode(buf);
   } catch {

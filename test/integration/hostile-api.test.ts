@@ -344,6 +344,9 @@ describe('text that is not JSON', () => {
       ['application/json; charset=utf-8', gbk],
       ['application/json; charset=utf-16le', utf16],
       ['application/json; charset=utf-16', utf16],
+      // Without a byte-order mark or a charset (.NET's Encoding.Unicode), ASCII only: was a 400 "not a JSON object".
+      ['application/json', utf16],
+      ['application/json', Buffer.from('{"table":"staff_basic"}', 'utf16le').swap16()],
     ] as const) {
       const res = await request(t.app)
         .post(url)
