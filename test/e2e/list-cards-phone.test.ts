@@ -61,12 +61,14 @@ const PAGES: ListPage[] = [
     cell: { selector: 'td:has(.badge)', label: { 'zh-CN': '状态', en: 'Status' } },
     lists: 2,
   },
-  // A table's latest check results, as its steward reads them: each check's state and count were off-screen.
+  // A table's fields (its owner, checks and deadline were off-screen) and its latest check results, as its steward
+  // reads them: each check's state and count were off-screen.
   {
     login: 'hr.steward',
     path: '/catalog/tables/staff_basic',
-    cell: { selector: 'td.num', label: { 'zh-CN': '问题数', en: 'Violations' } },
+    cell: { selector: 'td:nth-child(2)', label: { 'zh-CN': '负责部门', en: 'Responsible department' } },
     dates: 'td.when',
+    lists: 2,
   },
 ];
 const TABLE_PAGES = PAGES.filter((p) => p.cell);
