@@ -421,7 +421,7 @@ describe("the department's page of a report ticket", () => {
     const r = await file('reporter', { field: 'mobile', description: '手机号缺失' });
     await world.db('reports').where({ id: r.id }).update({ hub_found: true, hub_value: null });
     const page = (await (await world.as('hrSteward')).agent.get(`/reports/tickets/${r.ticket_id}`).expect(200)).text;
-    const row = [...page.matchAll(/<tr>\s*<td>(\d+)<br>[\s\S]*?<\/tr>/g)].find((m) => Number(m[1]) === r.id)![0];
+    const row = [...page.matchAll(/<tr>\s*<td>#(\d+)<br>[\s\S]*?<\/tr>/g)].find((m) => Number(m[1]) === r.id)![0];
     expect(row).toContain('<span class="muted">（空）</span>');
     expect(row).not.toContain('<code></code>');
   });
