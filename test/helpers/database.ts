@@ -176,3 +176,20 @@ async function pgliteTemplate(): Promise<Blob> {
   }
   return new Blob([fs.readFileSync(file)]);
 }
+
+/**
+ * Ends the session running a statement whose text is LIKE `pattern`, once one runs (polling every 50 ms for 10 s), as
+ * a DBA's pg_terminate_backend or a failing hub would. PostgreSQL only. Whether one was ended.
+ */
+export async function terminateBackendRunning(knex: Knex, pattern: string): Promise<boolean> {
+  for (let i = 0; i < 200; i++) {
+    const { rows } = await knex.raw(
+      `SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
+       WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE ? AND state = 'active'`,
+      [pattern],
+    );
+    if (rows.some((r: { terminated: boolean }) => r.terminated)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}

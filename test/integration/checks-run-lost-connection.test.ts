@@ -2,7 +2,7 @@ import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
 import { importCatalog } from '../../server/services/catalog/repository';
 import { createTestApp, TestApp } from '../helpers/app';
-import { usingRealPostgres } from '../helpers/database';
+import { terminateBackendRunning, usingRealPostgres } from '../helpers/database';
 
 /**
  * A check run whose connection is lost on one table (a DBA ends a slow query's session, a proxy drops it) while the
@@ -39,17 +39,7 @@ tables:
 
   it('fails that table as query_failed in the database words, checks the next one and completes', async () => {
     const running = runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });
-    let terminated = false;
-    for (let i = 0; i < 200 && !terminated; i++) {
-      const { rows } = await t.db.knex.raw(
-        `SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
-         WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE ? AND state = 'active'`,
-        ['%FROM "lost_midway"%'],
-      );
-      terminated = rows.some((r: { terminated: boolean }) => r.terminated);
-      if (!terminated) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(terminated).toBe(true);
+    expect(await terminateBackendRunning(t.db.knex, '%FROM "lost_midway"%')).toBe(true);
     const run = await running;
     expect(run.status).toBe('completed');
     expect(run.tables.map((o) => [o.table, o.status, o.error ?? null])).toEqual([

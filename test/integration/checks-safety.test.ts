@@ -4,7 +4,7 @@ import type { CheckContext } from '../../rules/types';
 import { openPostgres } from '../../server/db/connect';
 import { createCalendar } from '../../server/services/calendar';
 import type { Catalog } from '../../server/services/catalog/types';
-import { createTestDatabase, TestDatabase, usingRealPostgres } from '../helpers/database';
+import { createTestDatabase, terminateBackendRunning, TestDatabase, usingRealPostgres } from '../helpers/database';
 
 // Operational problems are table errors (never data-quality findings), the hub is only read, and a
 // hostile catalog cannot get SQL executed.
@@ -110,17 +110,7 @@ describe('check engine: errors, read-only access and hostile catalogs', () => {
     async () => {
       await db.knex.raw(`CREATE VIEW lost_midway AS SELECT 1 AS id, CAST(pg_sleep(30) AS text) AS v`);
       const checking = runTableChecks(db.knex, catalogTable('lost_midway', { fields: [field('v', { required: true })] }), ctx);
-      let terminated = false;
-      for (let i = 0; i < 100 && !terminated; i++) {
-        const { rows } = await db.knex.raw(
-          `SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
-           WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE ? AND state = 'active'`,
-          ['%FROM "lost_midway"%'],
-        );
-        terminated = rows.some((r: { terminated: boolean }) => r.terminated);
-        if (!terminated) await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      expect(terminated).toBe(true);
+      expect(await terminateBackendRunning(db.knex, '%FROM "lost_midway"%')).toBe(true);
       const outcome = await checking;
       // knex's ROLLBACK on the dead connection fails too ("… is not queryable"): that must not be what is reported.
       expect(outcome.error).toEqual({ code: 'hub_unreachable', message: 'terminating connection due to administrator command' });

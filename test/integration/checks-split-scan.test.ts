@@ -8,7 +8,7 @@ import { combineAggregateRows, pageRanges, readAggregate } from '../../rules/spl
 import { catalogField as field, catalogTable } from '../../rules/testing';
 import type { CheckContext, TableCheckOutcome } from '../../rules/types';
 import { createCalendar } from '../../server/services/calendar';
-import { createTestDatabase, TestDatabase, usingRealPostgres } from '../helpers/database';
+import { createTestDatabase, terminateBackendRunning, TestDatabase, usingRealPostgres } from '../helpers/database';
 
 // A big table's aggregate may be read on several connections at once (page ranges under one
 // exported snapshot). Whatever the split, a check run must find exactly what one connection finds.
@@ -221,19 +221,8 @@ onServer('check engine: a big table read in parts', () => {
     expect(after).toBe('on');
   });
 
-  /** Terminates the backend running a statement that names `marker` (as a failing hub or a DBA would), once it runs. */
-  const terminateWhenRunning = async (marker: string) => {
-    for (let i = 0; i < 100; i++) {
-      const { rows } = await db.knex.raw(
-        `SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
-         WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE ? AND state = 'active'`,
-        [`%AS ${marker}%`],
-      );
-      if (rows.some((r: { killed: boolean }) => r.killed)) return true;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return false;
-  };
+  /** Ends the backend running a statement that names `marker` (as a failing hub or a DBA would), once it runs. */
+  const terminateWhenRunning = (marker: string) => terminateBackendRunning(db.knex, `%AS ${marker}%`);
 
   it("a helper's connection lost mid-read fails the table as the hub being unreachable, without hanging", async () => {
     // The helper's range sleeps until the test terminates its backend, as a failing hub or a DBA would.

@@ -4,7 +4,7 @@ import type { CurrentUser } from '../../policies';
 import { disputeInTransaction, disputeTicket, RequestOrigin, TicketRow, type DisputeInput } from '../tickets';
 import { REPORT_CHECK } from '../tickets/report-state';
 import { sentRequiredText } from '../tickets/transitions';
-import { saveUpload, uploadProblem } from '../uploads';
+import { answerDocument, saveAnswerDocument } from '../tickets/reports';
 import type { Attachment } from './types';
 
 /**
@@ -32,10 +32,8 @@ export async function recordNotOurs(
     now: Date;
   },
 ): Promise<TicketRow> {
-  const document = input.document && input.document.buffer.length ? input.document : null;
   const problems: FieldError[] = [...(input.uploadProblems ?? [])];
-  const problem = document && uploadProblem(document.buffer);
-  if (problem) problems.push({ field: 'document', key: `reports.errors.upload.${problem}` });
+  const document = answerDocument(input.document, problems);
   if (problems.length) {
     // Every problem of the form at once, as the other answers say them: the reason too when it is missing.
     sentRequiredText(input.reason, 'reason', 'tickets.errors.reasonRequired', problems);
@@ -44,14 +42,7 @@ export async function recordNotOurs(
   return db.transaction((trx) =>
     // Every query on `trx`: the embedded database has a single connection, a query on `db` here would wait forever.
     disputeInTransaction(trx, { ...input, setsAsideFix: true }, async (ticket, reason, now) => {
-      const documentId = document
-        ? await saveUpload(trx, {
-            purpose: 'report_answer',
-            filename: document.filename,
-            buffer: document.buffer,
-            uploadedBy: input.actor.id,
-          })
-        : null;
+      const documentId = await saveAnswerDocument(trx, document, input.actor);
       // The department's current answer is "not ours": a fix it gave before no longer waits for confirmation.
       const answer = {
         answer: 'not_ours',

@@ -243,6 +243,30 @@ export interface AnswerInput {
   now?: Date;
 }
 
+type AnswerDocument = { filename: string; buffer: Buffer };
+
+/**
+ * A report answer's document as the answer takes it (any of the three answers): an empty file is none; one that is not
+ * a PDF, PNG or JPEG (by content) adds its problem, naming the document, to the answer's `problems`.
+ */
+export function answerDocument(document: AnswerDocument | null | undefined, problems: FieldError[]): AnswerDocument | null {
+  const kept = document && document.buffer.length ? document : null;
+  const problem = kept && uploadProblem(kept.buffer);
+  if (problem) problems.push({ field: 'document', key: `reports.errors.upload.${problem}` });
+  return kept;
+}
+
+/** Stores an answer's document in the answer's transaction: its upload's id, null without one. */
+export async function saveAnswerDocument(
+  trx: Knex.Transaction,
+  document: AnswerDocument | null,
+  actor: CurrentUser,
+): Promise<number | null> {
+  return document
+    ? saveUpload(trx, { purpose: 'report_answer', filename: document.filename, buffer: document.buffer, uploadedBy: actor.id })
+    : null;
+}
+
 /**
  * The ticket already stands on this answer: answered fixed and waiting for the reporters, or answered not an
  * error and closed. Another answer, or the same one after a reopen, is not the same.
@@ -281,22 +305,13 @@ export async function answerReport(db: Knex, input: AnswerInput): Promise<Ticket
     const { text: comment, problem: commentProblem } = textOf(input.comment, 'comment');
     if (commentProblem) problems.push(commentProblem);
     else if (answer === 'not_error' && !comment) problems.push({ field: 'comment', key: 'reports.errors.reasonRequired' });
-    const document = input.document && input.document.buffer.length ? input.document : null;
-    const problem = document && uploadProblem(document.buffer);
-    if (problem) problems.push({ field: 'document', key: `reports.errors.upload.${problem}` });
+    const document = answerDocument(input.document, problems);
     if (problems.length) throw new ValidationError(problems);
     const to: TicketStatus = answer === 'fixed' ? 'fixed' : 'closed';
     const changes: Partial<TicketRow> =
       answer === 'fixed' ? { status: 'fixed' } : { status: 'closed', closed_reason: comment, resolved_at: null };
     const updated = await updateTicket(trx, current, changes, now);
-    const documentId = document
-      ? await saveUpload(trx, {
-          purpose: 'report_answer',
-          filename: document.filename,
-          buffer: document.buffer,
-          uploadedBy: input.actor.id,
-        })
-      : null;
+    const documentId = await saveAnswerDocument(trx, document, input.actor);
     await patchReportState(
       trx,
       current.id,
