@@ -33,14 +33,25 @@ export function hasForbiddenCharacter(text: string): boolean {
 
 /** The bidirectional isolates LRI, RLI, FSI and PDI: removed from every text of a body (see above). */
 const ISOLATES = /[\u2066-\u2069]/g;
-const ISOLATES_ANYWHERE = /[\u2066-\u2069]/;
+
+/** Top-level body fields some routes treat apart, by the form's method and path. */
+type FieldsByRoute = { method: string; path: RegExp; fields: string[] }[];
+
+/**
+ * The fields `table` names for this request, matched on the path as the app routes it (a router's `req.path` is
+ * relative to where it is mounted: multipart forms are checked from their route); none when no entry matches.
+ */
+function fieldsFor(table: FieldsByRoute, req: Request): string[] {
+  const path = `${req.baseUrl ?? ''}${req.path}`;
+  return table.find((r) => r.method === req.method && r.path.test(path))?.fields ?? [];
+}
 
 /**
  * Fields holding a value the hub holds or should hold — an error report's record key, the value its reporter saw, the
  * value they suggest (form, look-up and API): kept as typed, isolates included. They are compared with the hub's
  * (a key found, "the hub holds what you saw"), and an invisible mark in a hub value may be the very defect reported.
  */
-const HUB_VALUES: { method: string; path: RegExp; fields: string[] }[] = [
+const HUB_VALUES: FieldsByRoute = [
   { method: 'POST', path: /^\/reports\/?$/i, fields: ['record_key', 'observed_value', 'suggested_value'] },
   { method: 'POST', path: /^\/api\/v1\/reports\/?$/, fields: ['record_key', 'observed_value', 'suggested_value'] },
 ];
@@ -55,7 +66,10 @@ function removeIsolates(value: unknown, depth = 0, kept: readonly string[] = [])
   for (const [key, v] of entries) {
     if (depth === 0 && kept.includes(String(key))) continue;
     if (typeof v !== 'string') removeIsolates(v, depth + 1);
-    else if (ISOLATES_ANYWHERE.test(v)) (value as Record<string | number, unknown>)[key] = v.replace(ISOLATES, '');
+    else {
+      const without = v.replace(ISOLATES, '');
+      if (without !== v) (value as Record<string | number, unknown>)[key] = without;
+    }
   }
 }
 
@@ -139,7 +153,7 @@ function forbiddenCharacterPaths(value: unknown, forbidden: RegExp, path: string
  * the message beside the field, as the catalog's paste box does (MultipartOptions.nulCheckedByRoute) — not the bare
  * error page, where the form and what was typed are gone.
  */
-const CHECKED_BY_ROUTE: { method: string; path: RegExp; fields: string[] }[] = [
+const CHECKED_BY_ROUTE: FieldsByRoute = [
   // The department's steward e-mails (routes/admin): a list pasted from elsewhere.
   { method: 'POST', path: /^\/departments\/[^/]+\/stewards\/?$/i, fields: ['stewards'] },
   // An account's name, adding or editing one (routes/admin): checkPersonFields refuses control characters and
@@ -153,8 +167,7 @@ const CHECKED_BY_ROUTE: { method: string; path: RegExp; fields: string[] }[] = [
  * checks itself (CHECKED_BY_ROUTE) are left to it.
  */
 export function refuseNulCharacters(req: Request, _res: Response, next: NextFunction): void {
-  const own = CHECKED_BY_ROUTE.find((r) => r.method === req.method && r.path.test(req.path));
-  next(unsafeBodyError(req, own?.fields) ?? undefined);
+  next(unsafeBodyError(req, fieldsFor(CHECKED_BY_ROUTE, req)) ?? undefined);
 }
 
 /**
@@ -165,10 +178,7 @@ export function refuseNulCharacters(req: Request, _res: Response, next: NextFunc
 export function unsafeBodyError(req: Request, checkedByRoute: readonly string[] = []): ValidationError | null {
   // A form body may name `constructor` or `__proto__` too (as an own key): dropped like the JSON ones.
   if (req.body && typeof req.body === 'object') for (const k of Object.keys(req.body)) if (SHADOWING.has(k)) delete req.body[k];
-  // The path as the app routes it (a router's req.path is relative to where it is mounted: multipart forms come here
-  // from their route).
-  const path = `${req.baseUrl ?? ''}${req.path}`;
-  removeIsolates(req.body, 0, HUB_VALUES.find((r) => r.method === req.method && r.path.test(path))?.fields);
+  removeIsolates(req.body, 0, fieldsFor(HUB_VALUES, req));
   const paths: string[] = [];
   const body =
     req.body && typeof req.body === 'object' && checkedByRoute.length

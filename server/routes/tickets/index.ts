@@ -108,13 +108,13 @@ export function ticketsRoutes(ctx: AppContext): Router {
   router.get('/tickets', authorize('tickets.list'), async (req, res) => {
     const { page, perPage } = pageParams(req.query, 25);
     const day = await today();
-    const { filters, form } = await filtersFrom(req, day, db);
+    const catalog = await loadCurrentCatalog(db);
+    const { filters, form } = await filtersFrom(req, day, db, catalog?.catalog);
     const viewAll = can(req.user!, 'tickets.viewAll');
     // Over all tickets the menus include the departments (one query with the menus' cache check).
-    const [{ items, total }, choices, catalog, own] = await Promise.all([
+    const [{ items, total }, choices, own] = await Promise.all([
       listTickets(db, filters, { limit: perPage, offset: (page - 1) * perPage }),
       filterChoices(db, viewAll ? undefined : req.user!.department),
-      loadCurrentCatalog(db),
       viewAll
         ? undefined
         : (db('departments').where({ code: req.user!.department }).first('code', 'name') as Promise<Department>),

@@ -13,7 +13,6 @@ import {
   isTicketView,
 } from '../../services/tickets';
 import type { Translator } from '../../i18n';
-import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { tableFilter } from '../api/filters';
 import { departmentCodeAsWritten } from '../../services/department-code';
 import type { Catalog } from '../../services/catalog/types';
@@ -28,6 +27,7 @@ export async function filtersFrom(
   req: Request,
   today: string,
   db: Knex,
+  catalog: Catalog | null | undefined,
 ): Promise<{ filters: TicketFilters; form: Record<string, string> }> {
   const q = req.query as Record<string, unknown>;
   const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
@@ -44,7 +44,7 @@ export async function filtersFrom(
     ? user.department
     : typedDepartment && ((await departmentCodeAsWritten(db, typedDepartment)) ?? typedDepartment);
   if (department) filters.department = department;
-  const table = s('table') && tableFilter((await loadCurrentCatalog(db))?.catalog, s('table'));
+  const table = s('table') && tableFilter(catalog, s('table'));
   if (table) filters.table = table;
   if (s('check')) filters.check = s('check');
   if (severity) filters.severity = severity;

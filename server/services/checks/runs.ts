@@ -11,6 +11,7 @@ import { scrubForLog } from '../privacy';
 import { handOffTable } from './handoff';
 import { INSTANCE_ID } from './instance';
 import { saveTableOutcome } from './persist';
+import { answerWithin } from '../answer-within';
 
 /**
  * Check runs: claim (once per slot), execute table by table, persist each table's results as they
@@ -291,22 +292,12 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
 const HUB_PROBE_MS = 5_000;
 
 /** Whether the hub answers a trivial statement (on whichever connection the pool gives, a new one if the last died). */
-async function hubAnswers(hub: Knex): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), HUB_PROBE_MS);
-  });
-  try {
-    return await Promise.race([
-      hub.raw('select 1').then(
-        () => true,
-        () => false,
-      ),
-      late,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+function hubAnswers(hub: Knex): Promise<boolean> {
+  const answered = hub.raw('select 1').then(
+    () => true,
+    () => false,
+  );
+  return answerWithin(answered, HUB_PROBE_MS, false);
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Hub } from '../../hub';
 import type { CatalogField, CatalogTable } from '../catalog/types';
 import { can, type CurrentUser } from '../../policies';
 import { maskPersonal } from '../privacy';
+import { answerWithin } from '../answer-within';
 
 /**
  * "What does the hub hold?" for one record and field, read once: found (with the raw value — for the
@@ -54,15 +55,7 @@ export async function readHubRecord(
   // The statement timeout bounds the query once it runs; waiting for a hub connection (the pool is shared with check
   // runs, which hold connections for minutes) is bounded here too: a page never hangs on the hub, it says
   // "unavailable". A query answered late is dropped (its connection goes back to the pool when it ends).
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<HubRecord>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 'unavailable' }), timeoutMs);
-  });
-  try {
-    return await Promise.race([readOnce(hub, table, field, recordKey, timeoutMs), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return answerWithin(readOnce(hub, table, field, recordKey, timeoutMs), timeoutMs, { status: 'unavailable' });
 }
 
 async function readOnce(

@@ -212,7 +212,6 @@ const HOUR_MS = 3_600_000;
 export class ReportLimitError extends AppError {
   constructor(
     readonly retryAfterSeconds: number,
-    readonly nextAt: Date,
     at: string,
   ) {
     super(429, 'rate_limited', 'reports.errors.rateLimited', { max: REPORTS_PER_HOUR, at });
@@ -231,7 +230,7 @@ async function assertUnderLimit(db: Knex | Knex.Transaction, reporterId: number,
   // Once the limit's oldest report in the window is an hour old, fewer than the limit are left in it.
   const next = new Date(new Date(recent[REPORTS_PER_HOUR - 1].created_at).getTime() + HOUR_MS);
   const minute = new Date(Math.ceil(next.getTime() / 60_000) * 60_000);
-  throw new ReportLimitError(Math.max(1, Math.ceil((next.getTime() - now.getTime()) / 1000)), next, clockTime(minute, timezone));
+  throw new ReportLimitError(Math.max(1, Math.ceil((next.getTime() - now.getTime()) / 1000)), clockTime(minute, timezone));
 }
 
 /** `2026-03-02 10:59` in the zone, as the pages show times (views/engine.ts `datetime`). */
