@@ -87,6 +87,8 @@ export interface ReportsTestWorld {
    * writes, so a test that compares the database before and after signs in first).
    */
   as(who: keyof ReportsWorld): Promise<Session>;
+  /** The IT office's setting "triage reports first", turned on or off through its form, as the office does. */
+  triageFirst(on: boolean): Promise<void>;
   /** The API as one of the people, with their token (`apiTokens`): `get('/reports/mine')`, `post('/reports', body)`. */
   api(who: keyof ReportsWorld): {
     get(path: string): request.Test;
@@ -139,6 +141,14 @@ export function useReportsWorld(options: ReportsWorldOptions = {}): ReportsTestW
       return built(tokens);
     },
     as: async (who) => (sessions[who] ??= await signIn(world.app, world.people[who].login, world.people[who].password)),
+    triageFirst: async (on) => {
+      const s = await world.as('office');
+      await s.agent
+        .post('/reports/settings')
+        .type('form')
+        .send({ _csrf: s.csrf, ...(on ? { triage: 'on' } : {}) })
+        .expect(302);
+    },
     api: (who) => ({
       get: (path) => request(world.app).get(`/api/v1${path}`).set('Authorization', `Bearer ${world.tokens[who]}`),
       post: (path, body) =>

@@ -211,14 +211,7 @@ describe('answers and the reporter’s reply sent twice', () => {
 
 describe('the IT office’s triage sent twice', () => {
   const office = () => world.as('office');
-  const triage = async (on: boolean) => {
-    const s = await office();
-    await s.agent
-      .post('/reports/settings')
-      .type('form')
-      .send({ _csrf: s.csrf, ...(on ? { triage: 'on' } : {}) })
-      .expect(302);
-  };
+  const triage = (on: boolean) => world.triageFirst(on);
   const act = async (id: number, action: 'route' | 'reject', form: Record<string, string>) => {
     const s = await office();
     return s.agent

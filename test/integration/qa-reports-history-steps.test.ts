@@ -8,14 +8,7 @@ import { MONDAY, reportBody, useReportsWorld } from '../factories/reports';
 
 const world = useReportsWorld();
 
-async function triage(on: boolean) {
-  const s = await world.as('office');
-  await s.agent
-    .post('/reports/settings')
-    .type('form')
-    .send({ _csrf: s.csrf, ...(on ? { triage: 'on' } : {}) })
-    .expect(302);
-}
+const triage = (on: boolean) => world.triageFirst(on);
 
 /** Files a report with the form, as the browser sends it (multipart, the CSRF token in the action URL). */
 async function file(field: string, description: string): Promise<number> {

@@ -7,14 +7,7 @@ import { reportBody, useReportsWorld } from '../factories/reports';
 
 const world = useReportsWorld({ apiTokens: true });
 
-async function triage(on: boolean) {
-  const s = await world.as('office');
-  await s.agent
-    .post('/reports/settings')
-    .type('form')
-    .send({ _csrf: s.csrf, ...(on ? { triage: 'on' } : {}) })
-    .expect(302);
-}
+const triage = (on: boolean) => world.triageFirst(on);
 
 const file = async (staffNo: string) =>
   (

@@ -322,7 +322,7 @@ describe('not our data → the IT office reassigns', () => {
 describe('triage first (IT office setting)', () => {
   it('holds new reports for the IT office, which routes them to a department', async () => {
     const s = await world.as('office');
-    await s.agent.post('/reports/settings').type('form').send({ _csrf: s.csrf, triage: 'on' }).expect(302);
+    await world.triageFirst(true);
     world.ctx.now = () => MONDAY;
     const r = await file('reporter', { record_key: { staff_no: '20190002' }, description: '查无此人' });
     expect(r.ticket_id).toBeNull();
