@@ -31,7 +31,7 @@ export function createApp(ctx: AppContext): Express {
   const { config, db, logger } = ctx;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   installViewEngine(app, config.timezone);
 
   app.use((req: Request, res: Response, next: NextFunction) => {

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import cron from 'node-cron';
 
@@ -34,6 +35,11 @@ export interface Config {
    * seed 000's forms), `en` in English text ("the University" by default).
    */
   universityName: { 'zh-CN': string; en: string };
+  /**
+   * Which connecting addresses are reverse proxies whose X-Forwarded-For names the client (express's `trust
+   * proxy`): `false` trusts none, else a list of addresses, CIDR ranges and express's names (`loopback`, …).
+   */
+  trustProxy: false | string[];
 }
 
 export class ConfigError extends Error {
@@ -160,6 +166,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     } else universityName[locale] = name;
   }
 
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
+
   if (problems.length) throw new ConfigError(problems);
   return {
     env: nodeEnv,
@@ -178,5 +186,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     checkStatementTimeoutMs,
     checkScanParts,
     universityName,
+    trustProxy,
   };
+}
+
+/** express's names for address ranges (proxy-addr): loopback, link-local and unique-local addresses. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY: unset keeps `loopback` (a proxy on the same machine, or none: a remote client never connects from a
+ * loopback address, so its X-Forwarded-For is ignored). Behind a proxy on another machine every request would
+ * otherwise come from the proxy's address: one rate limit for all reporters, the proxy's address in the audit log.
+ * Checked here because express (proxy-addr) throws a bare TypeError on a malformed address when the app is built.
+ */
+function parseTrustProxy(value: string | undefined, problems: string[]): false | string[] {
+  if (value === undefined || value.trim() === '') return ['loopback'];
+  if (value.trim().toLowerCase() === 'none') return false;
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const wrong = entries.filter((entry) => !PROXY_RANGE_NAMES.includes(entry) && !isAddressOrRange(entry));
+  if (wrong.length || entries.length === 0) {
+    problems.push(
+      `TRUST_PROXY: 应为 none，或以逗号分隔的代理地址、CIDR 网段或 loopback / linklocal / uniquelocal / must be none, or a comma-separated list of proxy addresses, CIDR ranges or loopback, linklocal, uniquelocal; not understood: "${wrong.join('", "') || value}"`,
+    );
+  }
+  return entries;
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = net.isIP(address);
+  if (version === 0 || rest.length) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (version === 4 ? 32 : 128);
 }

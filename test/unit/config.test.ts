@@ -93,4 +93,17 @@ describe('configuration from the environment', () => {
     expect(error!.problems.map((p) => p.split(':')[0])).toEqual(['UNIVERSITY_NAME', 'UNIVERSITY_NAME_EN']);
     expect(() => loadConfig({ UNIVERSITY_NAME: '大'.repeat(61) })).toThrow(/UNIVERSITY_NAME: .*60 个字符.*60 characters/);
   });
+  it('trusts X-Forwarded-For from a proxy on the same machine by default; TRUST_PROXY names others or none', () => {
+    expect(loadConfig({}).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: 'none' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, 192.168.1.5 ,fd00::/8,uniquelocal' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.5',
+      'fd00::/8',
+      'uniquelocal',
+    ]);
+    for (const bad of ['10.0.0.0/33', 'proxy.example.edu', '10.0.0', 'true', '2', ',', '::1/129', '10.0.0.1/8/8'])
+      expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY: .*代理地址.*proxy addresses/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.1, gateway' })).toThrow(/not understood: "gateway"/);
+  });
 });
