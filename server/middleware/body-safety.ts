@@ -26,6 +26,13 @@ const FORBIDDEN_IN_BODY = /[\u0000\u202A-\u202E]/;
 // eslint-disable-next-line no-control-regex -- NUL is the point
 const FORBIDDEN_IN_QUERY = /[\u0000\u202A-\u202E\u2066-\u2069]/;
 
+/**
+ * Half of a UTF-16 surrogate pair with no other half: only a JSON escape (`"\ud800"`) can send one (a form's bytes
+ * decode to whole characters). PostgreSQL's UTF-8 cannot hold it: the write failed (a 500 from a draft's save) or
+ * U+FFFD was stored in its place, without a word.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Whether a body's `text` holds a character every body is refused for (FORBIDDEN_IN_BODY). */
 export function hasForbiddenCharacter(text: string): boolean {
   return FORBIDDEN_IN_BODY.test(text);
@@ -190,7 +197,12 @@ export function unsafeBodyError(req: Request, checkedByRoute: readonly string[] 
       : req.body;
   forbiddenCharacterPaths(body, FORBIDDEN_IN_BODY, '', paths);
   forbiddenCharacterPaths(req.query, FORBIDDEN_IN_QUERY, '', paths);
-  if (!paths.length) return null;
-  const fields: FieldError[] = [...new Set(paths)].map((field) => ({ field, key: 'errors.nulCharacter' }));
+  const broken: string[] = [];
+  forbiddenCharacterPaths(req.body, LONE_SURROGATE, '', broken);
+  if (!paths.length && !broken.length) return null;
+  const fields: FieldError[] = [
+    ...[...new Set(paths)].map((field) => ({ field, key: 'errors.nulCharacter' })),
+    ...[...new Set(broken)].filter((field) => !paths.includes(field)).map((field) => ({ field, key: 'errors.brokenCharacter' })),
+  ];
   return new ValidationError(fields);
 }

@@ -87,6 +87,40 @@ describe('an API body that is not declared JSON', () => {
     expect(empty.status).toBe(404);
   });
 
+  it('a JSON string holding half a character (a lone surrogate escape) is a 422 naming the field, nothing stored', async () => {
+    // PostgreSQL's UTF-8 cannot hold "\ud800": such a body was a 500 from the middle of the write.
+    const before = await count('sharing_requests');
+    const zh = await request(t.app)
+      .post('/api/v1/sharing-requests')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/json')
+      .send('{"draft": true, "purpose": "教学\\ud800评估", "system": {"name": "迎新系统\\udc00"}}');
+    expect(zh.status).toBe(422);
+    expect(zh.body.error).toBe('validation_failed');
+    expect(zh.body.fields).toEqual({
+      purpose: '文本中含有残缺的字符（单独的 UTF-16 代理项，如 \\uD800）：请发送完整的字符',
+      'system.name': '文本中含有残缺的字符（单独的 UTF-16 代理项，如 \\uD800）：请发送完整的字符',
+    });
+    const en = await request(t.app)
+      .post('/api/v1/sharing-requests')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Accept-Language', 'en')
+      .set('Content-Type', 'application/json')
+      .send('{"draft": true, "purpose": "\\udfff教学"}');
+    expect(en.status).toBe(422);
+    expect(en.body.fields).toEqual({ purpose: expect.stringContaining('half of a UTF-16 surrogate pair') });
+    expect(await count('sharing_requests')).toBe(before);
+    // A whole character written as its escaped pair (U+20BB7 𠮷, in names) is a character like any other.
+    const pair = await request(t.app)
+      .post('/api/v1/sharing-requests')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/json')
+      .send('{"draft": true, "purpose": "\\ud842\\udfb7姓教职工"}');
+    expect({ status: pair.status, body: pair.body }).toEqual({ status: 201, body: expect.anything() });
+    const stored = await t.db.knex('sharing_requests').where({ id: pair.body.id }).first();
+    expect(JSON.stringify(stored)).toContain('𠮷姓教职工');
+  });
+
   it('without a token it is still "who are you?" first (401)', async () => {
     const res = await request(t.app).post('/api/v1/reports').set('Content-Type', 'text/plain').send('{"table":"x"}');
     expect(res.status).toBe(401);
