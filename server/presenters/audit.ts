@@ -175,8 +175,8 @@ export async function auditRowsFor(
     const name = actor.id != null ? byId.get(Number(actor.id)) : actor.login ? byLogin.get(actor.login) : undefined;
     return name == null ? null : maskFreeText(name);
   };
-  // A draft sharing request is its author's alone until submitted (sharing/presenter.ts mayView): the audit log names
-  // it, but links it only for its author — its page is a 403 for everyone else, the office included.
+  // A draft sharing request is its author's alone until submitted (sharing/access.ts canView): the audit log names
+  // it, but links it only for its author — its page is a 404 (as a missing one) for everyone else, the office included.
   const sharingIds = [
     ...new Set(rows.filter((r) => r.objectType === 'sharing_request' && r.objectId).map((r) => pathId(r.objectId!))),
   ].filter((id) => !Number.isNaN(id));

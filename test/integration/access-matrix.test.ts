@@ -31,6 +31,12 @@ interface Access {
   scope?: 'department' | 'owner';
   /** Roles that may use the route on the other department's / someone else's object too. */
   other?: readonly Role[];
+  /**
+   * The other department's / someone else's object is as missing to those who may not see it: refused there, a role
+   * of `roles` gets a 404 (the API's not_found), never a 403 telling that the id exists. The roles listed see it there:
+   * refused, they get the 403 of an action that is not theirs.
+   */
+  seenBy?: readonly Role[];
   params?: (c: Case) => Values;
   query?: (c: Case) => Values;
   /** A minimal body: valid enough to get past the checks that come before the authorization. */
@@ -206,16 +212,41 @@ const TABLE: Access[] = [
   { method: 'GET', path: '/sharing/all', roles: OFFICE },
   { method: 'GET', path: '/sharing/new', roles: ALL },
   { method: 'POST', path: '/sharing/new', roles: ALL },
+  // Someone else's request (here submitted, its unit's stage pending) is as missing to all but the IT office, who sees
+  // every submitted one (its applicant unit's reviewers too: not of the other department).
   // A draft is its applicant's alone: not even the IT office edits it.
-  { method: 'GET', path: '/sharing/:id/edit', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
-  { method: 'POST', path: '/sharing/:id/edit', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
-  { method: 'GET', path: '/sharing/:id', roles: ALL, scope: 'owner', other: OFFICE, params: (c) => ({ id: ownedRequest(c) }) },
+  {
+    method: 'GET',
+    path: '/sharing/:id/edit',
+    roles: ALL,
+    scope: 'owner',
+    seenBy: OFFICE,
+    params: (c) => ({ id: ownedRequest(c) }),
+  },
+  {
+    method: 'POST',
+    path: '/sharing/:id/edit',
+    roles: ALL,
+    scope: 'owner',
+    seenBy: OFFICE,
+    params: (c) => ({ id: ownedRequest(c) }),
+  },
+  {
+    method: 'GET',
+    path: '/sharing/:id',
+    roles: ALL,
+    scope: 'owner',
+    other: OFFICE,
+    seenBy: OFFICE,
+    params: (c) => ({ id: ownedRequest(c) }),
+  },
   {
     method: 'GET',
     path: '/sharing/:id/print',
     roles: ALL,
     scope: 'owner',
     other: OFFICE,
+    seenBy: OFFICE,
     params: (c) => ({ id: ownedRequest(c) }),
   },
   {
@@ -224,6 +255,7 @@ const TABLE: Access[] = [
     roles: ALL,
     scope: 'owner',
     other: OFFICE,
+    seenBy: OFFICE,
     params: (c) => ({ id: ownedRequest(c), kind: 'material' }),
     ok: 404,
   },
@@ -235,13 +267,35 @@ const TABLE: Access[] = [
     roles: [...OFFICE, ...DEPT],
     scope: 'department',
     other: OFFICE,
+    seenBy: OFFICE,
     params: (c) => ({ id: obj(c).request }),
     body: () => DECISION,
   },
-  { method: 'POST', path: '/sharing/:id/withdraw', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
+  {
+    method: 'POST',
+    path: '/sharing/:id/withdraw',
+    roles: ALL,
+    scope: 'owner',
+    seenBy: OFFICE,
+    params: (c) => ({ id: ownedRequest(c) }),
+  },
   // Copying one's own draft is a 409 (only ended or granted requests are copied): allowed, nothing made.
-  { method: 'POST', path: '/sharing/:id/copy', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
-  { method: 'POST', path: '/sharing/:id/arbitration', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedRequest(c) }) },
+  {
+    method: 'POST',
+    path: '/sharing/:id/copy',
+    roles: ALL,
+    scope: 'owner',
+    seenBy: OFFICE,
+    params: (c) => ({ id: ownedRequest(c) }),
+  },
+  {
+    method: 'POST',
+    path: '/sharing/:id/arbitration',
+    roles: ALL,
+    scope: 'owner',
+    seenBy: OFFICE,
+    params: (c) => ({ id: ownedRequest(c) }),
+  },
   {
     method: 'POST',
     path: '/sharing/:id/arbitration/decision',
@@ -260,6 +314,7 @@ const TABLE: Access[] = [
     roles: ALL,
     scope: 'owner',
     other: OFFICE,
+    seenBy: OFFICE,
     params: (c) => ({ id: ownedRequest(c), item: 1 }),
   },
 
@@ -511,6 +566,7 @@ const TABLE: Access[] = [
     roles: ALL,
     scope: 'owner',
     other: OFFICE,
+    seenBy: OFFICE,
     params: (c) => ({ id: ownedRequest(c) }),
   },
   {
@@ -519,6 +575,7 @@ const TABLE: Access[] = [
     roles: [...OFFICE, ...DEPT],
     scope: 'department',
     other: OFFICE,
+    seenBy: OFFICE,
     params: (c) => ({ id: obj(c).request }),
     body: () => DECISION,
   },
@@ -527,6 +584,7 @@ const TABLE: Access[] = [
     path: '/api/v1/sharing-requests/:id/withdraw',
     roles: ALL,
     scope: 'owner',
+    seenBy: OFFICE,
     params: (c) => ({ id: ownedRequest(c) }),
   },
   {
@@ -534,6 +592,7 @@ const TABLE: Access[] = [
     path: '/api/v1/sharing-requests/:id/copy',
     roles: ALL,
     scope: 'owner',
+    seenBy: OFFICE,
     params: (c) => ({ id: ownedRequest(c) }),
   },
   {
@@ -541,6 +600,7 @@ const TABLE: Access[] = [
     path: '/api/v1/sharing-requests/:id/arbitration',
     roles: ALL,
     scope: 'owner',
+    seenBy: OFFICE,
     params: (c) => ({ id: ownedRequest(c) }),
   },
   {
@@ -570,6 +630,16 @@ function mayUse(a: Access, role: Role, side: Side): boolean {
   if (a.roles === 'public') return true;
   if (!a.roles.includes(role)) return false;
   return side === 'own' || !a.scope || (a.other ?? []).includes(role);
+}
+
+/**
+ * For a route with `seenBy`, refused on the other side by a role of its `roles`: whether the object is as missing to
+ * the caller (404) or seen by them (403); null where the route says nothing of it (a role the route refuses outright
+ * gets its 403 without the object being looked at).
+ */
+function asMissing(a: Access, role: Role, side: Side): boolean | null {
+  if (!a.seenBy || side !== 'other' || a.roles === 'public' || !a.roles.includes(role)) return null;
+  return !a.seenBy.includes(role);
 }
 
 /** The URL of one try: path parameters filled in, query string appended. */
@@ -759,6 +829,14 @@ describe('access matrix', () => {
               if (!refused) problems.push(`${label}: refused, got ${res.status}`);
               if (isApi(a) && !['forbidden', 'not_found'].includes(res.body?.error))
                 problems.push(`${label}: refused, body ${JSON.stringify(res.body)}`);
+              const hidden = asMissing(a, role, side);
+              if (hidden !== null) {
+                const [status, error] = hidden ? [404, 'not_found'] : [403, 'forbidden'];
+                if (res.status !== status || (isApi(a) && res.body?.error !== error))
+                  problems.push(
+                    `${label}: ${hidden ? 'as missing to the caller' : 'seen by the caller'}, got ${res.status} not ${status}`,
+                  );
+              }
               const changed = await changedSince(t, before);
               if (changed.length) problems.push(`${label}: refused, yet changed ${changed.join(', ')}`);
             }
@@ -823,9 +901,9 @@ describe('lists show the caller their own department only', () => {
       const queue = await agent.get('/sharing/queue').expect(200);
       expect(queue.text).toContain(`href="/sharing/${w.objects[home].request}"`);
       expect(queue.text).not.toContain(`href="/sharing/${w.objects[other].request}"`);
-      // Holding stage 1 of the own department's request opens it; the other department's stays shut.
+      // Holding stage 1 of the own department's request opens it; the other department's is as missing.
       await agent.get(`/sharing/${w.objects[home].request}`).expect(200);
-      await agent.get(`/sharing/${w.objects[other].request}`).expect(403);
+      await agent.get(`/sharing/${w.objects[other].request}`).expect(404);
 
       // The closed period: the own department's row and appeal only.
       const period = await agent.get(`/scorecards/periods/${w.closedPeriod}`).expect(200);

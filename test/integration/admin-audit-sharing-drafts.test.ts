@@ -6,7 +6,7 @@ import { translator } from '../../server/i18n';
 
 /**
  * The audit log names every sharing request, and links it where its reader may open it: a draft is its author's alone
- * (a 403 for the IT office too), so its rows are not links; once submitted, they are.
+ * (a 404, as a missing request, for the IT office too), so its rows are not links; once submitted, they are.
  */
 let t: TestApp;
 let people: SharingPeople;
@@ -26,10 +26,10 @@ it('links a sharing request in the audit log only when the reader may open it', 
     .id;
   const office = await signIn(t.app, people.office.login, people.office.password);
   const page = (await office.agent.get('/admin/audit').expect(200)).text;
-  // The draft's row names it without a link (its page would be a 403) …
+  // The draft's row names it without a link (its page would be a 404, as a missing one) …
   expect(page).toContain(`共享申请 #${draft}`);
   expect(page).not.toContain(`href="/sharing/${draft}"`);
-  await office.agent.get(`/sharing/${draft}`).expect(403);
+  await office.agent.get(`/sharing/${draft}`).expect(404);
   // … the submitted request's rows link to its page, which opens.
   expect(page).toContain(`<a href="/sharing/${submitted}">`);
   await office.agent.get(`/sharing/${submitted}`).expect(200);
@@ -39,5 +39,5 @@ it('links a sharing request in the audit log only when the reader may open it', 
   const after = (await office.agent.get('/admin/audit').expect(200)).text;
   expect(after).toContain(`共享申请 #${draft}`);
   expect(after).not.toContain(`href="/sharing/${draft}"`);
-  await office.agent.get(`/sharing/${draft}`).expect(403);
+  await office.agent.get(`/sharing/${draft}`).expect(404);
 });

@@ -282,7 +282,7 @@ describe('the request form', () => {
     const id = Number(/\/sharing\/(\d+)\/edit$/.exec(draft.headers.location)![1]);
     const edit = await (await as('applicant')).agent.get(`/sharing/${id}/edit`).expect(200);
     expect(edit.text).toContain('草稿用途');
-    expect((await (await as('outsider')).agent.get(`/sharing/${id}/edit`)).status).toBe(403);
+    expect((await (await as('outsider')).agent.get(`/sharing/${id}/edit`)).status).toBe(404);
 
     const submitted = await postForm(
       'applicant',
@@ -374,7 +374,7 @@ describe('the request page, print form and lists', () => {
     const own = (await (await as('applicant')).agent.get(`/sharing/${id}/print`)).text;
     expect(own).not.toContain(VALID_ID_CARD);
     expect(own).toContain('110105********002X');
-    expect((await (await as('outsider')).agent.get(`/sharing/${id}`)).status).toBe(403);
+    expect((await (await as('outsider')).agent.get(`/sharing/${id}`)).status).toBe(404);
   });
 
   it('shows phone numbers in full to approvers only, as ID numbers: masked for the applicant on the page, the print form and the API', async () => {
@@ -431,8 +431,8 @@ describe('the request page, print form and lists', () => {
     // The IT office prints the archive copy in full.
     const archive = (await (await as('office')).agent.get(`/sharing/${own}/print`).expect(200)).text;
     for (const value of full) expect(archive).toContain(value);
-    // A department whose stage is not reached sees nothing at all.
-    expect((await (await as('hrSteward')).agent.get(`/api/v1/sharing-requests/${own}`)).status).toBe(403);
+    // A department whose stage is not reached sees nothing at all: the request is as missing to it (404).
+    expect((await (await as('hrSteward')).agent.get(`/api/v1/sharing-requests/${own}`)).status).toBe(404);
   });
 
   it('lists: mine for the applicant, the queue for the stage holder only, all for the IT office', async () => {
@@ -1084,7 +1084,7 @@ describe('the form names the applying department', () => {
 });
 
 describe('what only some readers may see', () => {
-  it("a draft is its author's alone: not on the IT office's lists, its page, print form and files refused", async () => {
+  it("a draft is its author's alone: not on the IT office's lists, its page, print form and files as missing (404)", async () => {
     const res = await postForm('applicant', '/sharing/new', fullForm({ action: 'draft', purpose: '草稿：仅本人可见' }), {
       material: [PDF, 'x.pdf'],
     });
@@ -1099,9 +1099,9 @@ describe('what only some readers may see', () => {
     expect(all).toContain(`<a href="/sharing/${submitted}">#${submitted}</a>`);
     expect(all).not.toContain(`<a href="/sharing/${draft}">`);
     expect((await office.agent.get('/sharing/all?status=draft').expect(200)).text).not.toContain(`/sharing/${draft}"`);
-    await office.agent.get(`/sharing/${draft}`).expect(403);
-    await office.agent.get(`/sharing/${draft}/print`).expect(403);
-    await office.agent.get(`/sharing/${draft}/files/material`).expect(403);
+    await office.agent.get(`/sharing/${draft}`).expect(404);
+    await office.agent.get(`/sharing/${draft}/print`).expect(404);
+    await office.agent.get(`/sharing/${draft}/files/material`).expect(404);
     const own = await (await as('applicant')).agent.get(`/sharing/${draft}`).expect(200);
     expect(own.text).toContain('草稿：仅本人可见');
 
@@ -1112,10 +1112,10 @@ describe('what only some readers may see', () => {
     expect((await t.db.knex('sharing_requests').where({ id: draft }).first()).status).toBe('withdrawn');
     for (const list of ['/sharing/all', '/sharing/all?status=withdrawn'])
       expect((await office.agent.get(list).expect(200)).text).not.toContain(`/sharing/${draft}"`);
-    await office.agent.get(`/sharing/${draft}`).expect(403);
-    await office.agent.get(`/sharing/${draft}/print`).expect(403);
-    await office.agent.get(`/sharing/${draft}/files/material`).expect(403);
-    await office.agent.get(`/api/v1/sharing-requests/${draft}`).expect(403);
+    await office.agent.get(`/sharing/${draft}`).expect(404);
+    await office.agent.get(`/sharing/${draft}/print`).expect(404);
+    await office.agent.get(`/sharing/${draft}/files/material`).expect(404);
+    await office.agent.get(`/api/v1/sharing-requests/${draft}`).expect(404);
     const api = (await office.agent.get('/api/v1/sharing-requests?view=all&status=withdrawn').expect(200)).body;
     expect(api.items.map((r: { id: number }) => r.id)).not.toContain(draft);
     // Its author still has it, 已撤回, on their own list and page (to copy it into a new draft).

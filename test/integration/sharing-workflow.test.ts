@@ -642,7 +642,9 @@ describe('arbitration (seed 002 art. 22)', () => {
     await decide('office', id, { decision: 'reject', reason: 'data_not_available' });
     expect((await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: 'x' })).status).toBe(409);
     const other = await rejectedBySource();
-    expect((await post('outsider', `/api/v1/sharing-requests/${other}/arbitration`, { note: 'x' })).status).toBe(403);
+    // Someone who may not see the request finds none (404); a reviewer who may, is refused (403).
+    expect((await post('outsider', `/api/v1/sharing-requests/${other}/arbitration`, { note: 'x' })).status).toBe(404);
+    expect((await post('office', `/api/v1/sharing-requests/${other}/arbitration`, { note: 'x' })).status).toBe(403);
     expect(
       (await post('hrSteward', `/api/v1/sharing-requests/${other}/arbitration/decision`, { decision: 'overturn' })).status,
     ).toBe(403);
@@ -665,7 +667,7 @@ describe('withdrawal', () => {
   it('a department whose review was asked still opens the request once withdrawn; one never asked does not', async () => {
     const id = (await submit(apiRequest([{ table: 'staff_basic', fields: ['staff_no'] }]))).body.id;
     await decide('csSteward', id, approve);
-    expect((await show('hrSteward', id)).status).toBe(403);
+    expect((await show('hrSteward', id)).status).toBe(404);
     await decide('office', id, approve);
     const s = await as('applicant');
     expect((await s.agent.post(`/api/v1/sharing-requests/${id}/withdraw`).set('X-CSRF-Token', s.csrf)).status).toBe(200);
@@ -681,7 +683,7 @@ describe('withdrawal', () => {
     // Withdrawn before the source stage was reached: HR was never asked, and never sees it.
     const early = (await submit(apiRequest([{ table: 'staff_basic', fields: ['staff_no'] }]))).body.id;
     expect((await s.agent.post(`/api/v1/sharing-requests/${early}/withdraw`).set('X-CSRF-Token', s.csrf)).status).toBe(200);
-    expect((await show('hrSteward', early)).status).toBe(403);
+    expect((await show('hrSteward', early)).status).toBe(404);
   });
 
   it('only the applicant may withdraw', async () => {
@@ -705,15 +707,15 @@ describe('who may decide and see', () => {
     expect(res.body.message).toBe('不能审核自己提交的申请');
   });
 
-  it('a reviewer of another stage is refused (403), a plain user too, and the IT office before its turn gets 409', async () => {
+  it('a reviewer of a stage not reached or of another department finds no request (404), the applicant is refused (403), and the IT office before its turn gets 409', async () => {
     const id = (await submit(apiRequest([{ table: 'staff_basic', fields: ['staff_no'] }]))).body.id;
-    expect((await decide('hrSteward', id, approve)).status).toBe(403);
-    expect((await decide('outsider', id, approve)).status).toBe(403);
+    expect((await decide('hrSteward', id, approve)).status).toBe(404);
+    expect((await decide('outsider', id, approve)).status).toBe(404);
     expect((await decide('applicant', id, approve)).status).toBe(403);
     const early = await decide('office', id, approve);
     expect([early.status, early.body.message]).toEqual([409, '本申请尚未进入您的审核环节：须等前面的环节审核通过']);
     expect((await decide('csSteward', id, approve)).status).toBe(200);
-    expect((await decide('hrSteward', id, approve)).status).toBe(403);
+    expect((await decide('hrSteward', id, approve)).status).toBe(404);
     expect((await decide('csSteward', id, approve)).status).toBe(409);
   });
 
@@ -744,10 +746,10 @@ describe('who may decide and see', () => {
     expect(other.body.status).toBe('granted');
   });
 
-  it('a department sees a request only once its stage is reached; outsiders never', async () => {
+  it('a department sees a request only once its stage is reached; outsiders never (as missing: 404)', async () => {
     const id = (await submit(apiRequest([{ table: 'staff_basic', fields: ['staff_no'] }]))).body.id;
-    expect((await show('hrSteward', id)).status).toBe(403);
-    expect((await show('outsider', id)).status).toBe(403);
+    expect((await show('hrSteward', id)).status).toBe(404);
+    expect((await show('outsider', id)).status).toBe(404);
     expect((await show('csSteward', id)).status).toBe(200);
     expect((await show('applicant', id)).status).toBe(200);
     await decide('csSteward', id, approve);
@@ -929,9 +931,9 @@ describe('applying again from an ended request', () => {
     const rows = await t.db.knex('sharing_requests').whereIn('id', [id, res.body.id]).orderBy('id').pluck('material_upload_id');
     expect(rows[1]).toBe(rows[0]);
     expect(rows[0]).not.toBeNull();
-    // The original is untouched, and the draft is its applicant's alone.
+    // The original is untouched, and the draft is its applicant's alone (to the IT office as missing).
     expect(before.status).toBe('rejected');
-    expect((await show('office', res.body.id)).status).toBe(403);
+    expect((await show('office', res.body.id)).status).toBe(404);
   });
 
   it('on the page: the button on a rejected request, and the new draft opens in the form with a message', async () => {
@@ -1013,8 +1015,8 @@ describe('what a decision sends over the API', () => {
   it('is judged once the caller may decide: other JSON types and over-long text named at once, nothing decided', async () => {
     const res = await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'], range: '全部' }]));
     const id = res.body.id;
-    // Not the applicant unit's reviewer: 403 whatever is sent.
-    expect((await decide('hrSteward', id, { decision: 'approve', comment: { x: 1 } })).status).toBe(403);
+    // Not the applicant unit's reviewer, nor one who may see the request: 404 whatever is sent.
+    expect((await decide('hrSteward', id, { decision: 'approve', comment: { x: 1 } })).status).toBe(404);
     const bad = await decide('csSteward', id, { decision: 'approve', comment: { x: 1 }, expires_on: 20270101 });
     expect([bad.status, Object.keys(bad.body.fields).sort()]).toEqual([422, ['comment', 'expires_on']]);
     const reason = await decide('csSteward', id, { decision: 'reject', reason: ['other'] });

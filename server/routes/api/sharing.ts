@@ -29,7 +29,7 @@ import { actorOf, idParam } from '../sharing/actor';
 /**
  * Data-sharing requests over the API (a public contract):
  * POST /sharing-requests → 201 {id, status, pending_stages} (submits; `"draft": true` only saves);
- * GET /sharing-requests (paged, filtered, with stages); GET /sharing-requests/:id; POST /sharing-requests/:id/decisions → 200 / 403 / 409;
+ * GET /sharing-requests (paged, filtered, with stages); GET /sharing-requests/:id; POST /sharing-requests/:id/decisions → 200 / 403 / 409 (404 to one who may not see the request, as a missing one);
  * POST …/withdraw, …/copy (a new draft from an ended or granted request, 201 {id, status, copied_from}), …/arbitration (applicant asks),
  * …/arbitration/decision (IT office).
  */
@@ -122,9 +122,9 @@ export function sharingApiRoutes(ctx: AppContext): Router {
 
   router.get('/sharing-requests/:id', authorize('sharing.apply'), async (req, res) => {
     const loaded = await loadRequest(ctx.db, idParam(req));
-    if (!loaded) throw new NotFoundError('sharing.errors.notFound');
     const { today } = await clock(ctx);
-    if (!mayView(req.user!, loaded, today)) throw new ForbiddenError();
+    // One who may not see it gets the 404 of a missing request, so request ids cannot be probed.
+    if (!loaded || !mayView(req.user!, loaded, today)) throw new NotFoundError('sharing.errors.notFound');
     res.json(apiView(await presentRequest(ctx, req.user!, loaded)));
   });
 

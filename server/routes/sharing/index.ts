@@ -232,9 +232,9 @@ export function sharingRoutes(ctx: AppContext): Router {
     res.redirect(303, `/sharing/${id}`);
   }
 
+  /** The caller's own request (its edit form): another's is a 403 to one who may see it, else missing (viewable). */
   async function ownDraft(req: Request) {
-    const loaded = await loadRequest(db, idParam(req));
-    if (!loaded) throw new NotFoundError('sharing.errors.notFound');
+    const loaded = await viewable(req);
     if (loaded.request.applicant_id !== req.user!.id) throw new ForbiddenError();
     return loaded;
   }
@@ -262,11 +262,14 @@ export function sharingRoutes(ctx: AppContext): Router {
 
   // ── one request ──
 
+  /**
+   * The request, if the caller may see it (mayView). To anyone else it is as missing — the same 404 as an id no request
+   * has, on every page and action — so request ids cannot be probed.
+   */
   async function viewable(req: Request) {
     const loaded = await loadRequest(db, idParam(req));
-    if (!loaded) throw new NotFoundError('sharing.errors.notFound');
     const { today } = await clock(ctx);
-    if (!mayView(req.user!, loaded, today)) throw new ForbiddenError();
+    if (!loaded || !mayView(req.user!, loaded, today)) throw new NotFoundError('sharing.errors.notFound');
     return loaded;
   }
 

@@ -1,5 +1,5 @@
 import { can, type CurrentUser } from '../../policies';
-import type { StageKind, StageStatus } from './types';
+import { neverSubmitted, type StageKind, type StageStatus } from './types';
 
 /**
  * Who may decide a stage and who may see a request. Roles come from the policies; this adds the
@@ -114,7 +114,21 @@ export function isApprover(user: CurrentUser, applicantId: number, stages: Stage
   });
 }
 
-export function canView(user: CurrentUser, applicantId: number, stages: StageRow[], today: string): boolean {
+/**
+ * Whether `user` may see the request at all. A draft (and one withdrawn as a draft) is its applicant's alone until it is
+ * submitted, the IT office's not either: it may hold vendors' ID numbers and phones. A submitted one is its applicant's,
+ * the IT office's and its reached stages' reviewers'. To anyone else it is as missing — its page, print form, files, API
+ * view and every action on it answer the 404 of an id no request has — so request ids cannot be probed; a 403 means
+ * the request is yours to see but the action is not yours.
+ */
+export function canView(
+  user: CurrentUser,
+  request: { applicant_id: number; status?: unknown; submitted_at?: unknown },
+  stages: StageRow[],
+  today: string,
+): boolean {
+  const applicantId = request.applicant_id;
+  if (neverSubmitted(request)) return user.id === applicantId;
   return (
     user.id === applicantId || can(user, 'sharing.view', { ownerId: applicantId }) || isApprover(user, applicantId, stages, today)
   );

@@ -6,7 +6,7 @@ import { addDays } from '../calendar';
 import { noticeApplicant } from './notices';
 import { EXPIRY_REMINDER_DAYS } from './types';
 import { sentText } from './sent-text';
-import { clock, type Actor } from './workflow';
+import { clock, lockSeenRequest, type Actor } from './workflow';
 
 /**
  * What happens after a grant: the IT office may revoke it; it is reminded 30 days before it expires;
@@ -64,10 +64,11 @@ export function mayMarkDelivered(user: CurrentUser, applicantId: number): boolea
 
 /** The applicant (who sends the data back) or the IT office (who receives it) marks an item delivered. */
 export async function markReturnedDelivered(ctx: AppContext, actor: Actor, requestId: number, itemId: number): Promise<void> {
+  const { today } = await clock(ctx);
   await ctx.db.transaction(async (trx) => {
-    const request = await trx('sharing_requests').where({ id: requestId }).forUpdate().first('id', 'applicant_id', 'status');
-    if (!request) throw new NotFoundError('sharing.errors.notFound');
-    if (!mayMarkDelivered(actor.user, Number(request.applicant_id))) throw new ForbiddenError();
+    // One who may not see the request gets the 404 of a missing one; a reviewer who may, the 403.
+    const { request } = await lockSeenRequest(trx, actor.user, requestId, today);
+    if (!mayMarkDelivered(actor.user, request.applicant_id)) throw new ForbiddenError();
     if (request.status !== 'granted') throw new ConflictError('sharing.errors.notGranted');
     const item = await trx('sharing_returned_items').where({ id: itemId, request_id: requestId }).first();
     if (!item) throw new NotFoundError('sharing.errors.notFound');

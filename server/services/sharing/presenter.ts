@@ -272,11 +272,9 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
 
 export type PresentedRequest = Awaited<ReturnType<typeof presentRequest>>;
 
-/** Loads and checks access: 404 when missing, 403 when the viewer may not see it. */
+/** Whether `user` may see a loaded request (canView): the routes answer anyone else as for a missing request (404). */
 export function mayView(user: CurrentUser, loaded: LoadedRequest, today: string): boolean {
-  // A draft is its author's alone until it is submitted (it may hold vendors' ID numbers and phones), withdrawn or not.
-  if (neverSubmitted(loaded.request)) return user.id === loaded.request.applicant_id;
-  return canView(user, loaded.request.applicant_id, loaded.stages, today);
+  return canView(user, { ...loaded.request, applicant_id: Number(loaded.request.applicant_id) }, loaded.stages, today);
 }
 
 /**

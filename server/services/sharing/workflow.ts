@@ -26,7 +26,16 @@ import { loadCurrentCatalog } from '../catalog/repository';
 import { isIsoDate } from '../catalog/values';
 import type { Catalog } from '../catalog/types';
 import { saveUpload, uploadProblem } from '../uploads';
-import { decidedFirstReview, decidedRefusal, holdsStage, isApprover, isOverdue, onBehalfReason, type StageRow } from './access';
+import {
+  canView,
+  decidedFirstReview,
+  decidedRefusal,
+  holdsStage,
+  isApprover,
+  isOverdue,
+  onBehalfReason,
+  type StageRow,
+} from './access';
 import { canonicalItems, inCatalogSpelling, leaderBasis, sourceParts } from './plan';
 import {
   noticeApplicant,
@@ -106,6 +115,17 @@ async function lockRequest(trx: Trx, id: number) {
 async function stagesOf(trx: Trx, id: number): Promise<StageRow[]> {
   const rows = await stageRows(trx, id);
   return rows.map((s: DbRow) => ({ ...s, id: Number(s.id), request_id: Number(s.request_id) }) as StageRow);
+}
+
+/**
+ * The request an action is taken on, locked, with its stages — if `user` may see it (canView). To anyone else it is
+ * as missing: the 404 of an id no request has, before any check of who may act (a 403 would tell them it exists).
+ */
+export async function lockSeenRequest(trx: Trx, user: CurrentUser, id: number, today: string) {
+  const request = await lockRequest(trx, id);
+  const stages = await stagesOf(trx, request.id);
+  if (!canView(user, request, stages, today)) throw new NotFoundError('sharing.errors.notFound');
+  return { request, stages };
 }
 
 export function pendingStages(stages: StageRow[]): PendingStage[] {
@@ -366,7 +386,7 @@ function stageFor(
     .filter((s) => stageId === undefined || s.id === stageId)
     .map((s) => ({ stage: s, ...holdsStage(user, s, today) }))
     .filter((c) => c.own || c.onBehalf || (c.stage.kind === 'source' && can(user, 'sharing.decide_office')));
-  // A department whose stage is not reached yet cannot even see the request: 403, like anyone else.
+  // Holding none of its reached stages: 403 (one who may not even see the request had its 404 in lockSeenRequest).
   if (candidates.length === 0 || !isApprover(user, request.applicant_id, stages, today))
     throw new ForbiddenError('sharing.errors.notYourStage');
   const open = request.status === 'submitted' || request.status === 'in_review';
@@ -471,8 +491,7 @@ async function auditGrant(trx: Trx, actor: Actor | null, requestId: number): Pro
 export async function decide(ctx: AppContext, actor: Actor, requestId: number, input: DecisionInput) {
   const { calendar, today } = await clock(ctx);
   await ctx.db.transaction(async (trx) => {
-    const request = await lockRequest(trx, requestId);
-    const stages = await stagesOf(trx, request.id);
+    const { request, stages } = await lockSeenRequest(trx, actor.user, requestId, today);
     // Who may decide first (403/409), then what they typed (422): a stage decided meanwhile is a 409 whatever the input.
     const { stage, onBehalf } = stageFor(actor.user, request, stages, today, input.stageId);
     const decision = checkDecision(input, today, stage.kind);
@@ -545,11 +564,11 @@ export async function decide(ctx: AppContext, actor: Actor, requestId: number, i
 export async function withdraw(ctx: AppContext, actor: Actor, requestId: number): Promise<void> {
   const { today } = await clock(ctx);
   await ctx.db.transaction(async (trx) => {
-    const request = await lockRequest(trx, requestId);
+    const { request, stages } = await lockSeenRequest(trx, actor.user, requestId, today);
     if (request.applicant_id !== actor.user.id) throw new ForbiddenError();
     if (!['draft', 'submitted', 'in_review'].includes(request.status)) throw new ConflictError('sharing.errors.cannotWithdraw');
     // Those it was waiting for hear it does not any more (told before the stages are cancelled: who held them).
-    await noticeNoLongerNeeded(trx, request, await stagesOf(trx, request.id), today, { withdrawn: true });
+    await noticeNoLongerNeeded(trx, request, stages, today, { withdrawn: true });
     await trx('sharing_stages')
       .where({ request_id: request.id })
       .whereIn('status', ['pending', 'waiting'])
@@ -584,9 +603,9 @@ export function mayCopy(request: { status: string; arbitration?: string | null }
  */
 export async function copyAsDraft(ctx: AppContext, actor: Actor, sourceId: number): Promise<number> {
   // Read before the transaction: PGlite has one connection, a query on ctx.db inside it would wait for ever.
-  const { catalog } = await clock(ctx);
+  const { catalog, today } = await clock(ctx);
   return ctx.db.transaction(async (trx) => {
-    const source = await lockRequest(trx, sourceId);
+    const { request: source } = await lockSeenRequest(trx, actor.user, sourceId, today);
     if (source.applicant_id !== actor.user.id) throw new ForbiddenError();
     if (!mayCopy(source)) throw new ConflictError('sharing.errors.cannotCopy');
     const loaded = (await loadRequest(trx, source.id))!;
@@ -607,8 +626,9 @@ async function rejectedSourceStage(trx: Trx, request: { id: number; status: stri
 }
 
 export async function requestArbitration(ctx: AppContext, actor: Actor, requestId: number, sentNote: unknown): Promise<void> {
+  const { today } = await clock(ctx);
   await ctx.db.transaction(async (trx) => {
-    const request = await lockRequest(trx, requestId);
+    const { request } = await lockSeenRequest(trx, actor.user, requestId, today);
     if (request.applicant_id !== actor.user.id) throw new ForbiddenError();
     const stage = await rejectedSourceStage(trx, request);
     if (!stage || request.arbitration === 'requested' || request.arbitration === 'upheld')
@@ -648,7 +668,7 @@ export async function arbitrate(
   if (!can(actor.user, 'sharing.decide_office')) throw new ForbiddenError();
   const { calendar, today } = await clock(ctx);
   await ctx.db.transaction(async (trx) => {
-    const request = await lockRequest(trx, requestId);
+    const { request } = await lockSeenRequest(trx, actor.user, requestId, today);
     if (request.applicant_id === actor.user.id) throw new ForbiddenError('sharing.errors.ownRequest');
     const stage = await rejectedSourceStage(trx, request);
     if (!stage || request.arbitration !== 'requested') throw new ConflictError('sharing.errors.noArbitration');
