@@ -19,7 +19,7 @@ function ticketIdParam(req: Request): number {
   return id;
 }
 import { loadCurrentCatalog } from '../../services/catalog/repository';
-import { disputeAnyTicket, reportTicketForOutsider } from '../../services/reports';
+import { closedReasonsForOutsider, disputeAnyTicket, reportTicketForOutsider } from '../../services/reports';
 import { notifierFromConfig } from '../../services/notifications';
 import {
   tellDispute,
@@ -137,15 +137,20 @@ export function ticketsApi(ctx: AppContext): Router {
       loadCurrentCatalog(db),
     ]);
     // A report ticket's closing reason as its detail shows it to readers outside the responsible department: with
-    // the values its reports saw and suggested masked (a student's former name, a corrected birth date).
-    const shown = await Promise.all(
-      items.map(async (t) => {
-        const ticket = toPublicTicket(t, day, current?.catalog);
-        if (t.check_kind === 'report' && t.closed_reason && !can(req.user!, 'tickets.work', { department: t.department_code }))
-          ticket.closed_reason = (await reportTicketForOutsider(db, t, [], t.closed_reason)).closedReason;
-        return ticket;
-      }),
+    // the values its reports saw and suggested masked (a student's former name, a corrected birth date). The
+    // page's reports are read at once.
+    const masked = await closedReasonsForOutsider(
+      db,
+      items.filter(
+        (t) => t.check_kind === 'report' && t.closed_reason && !can(req.user!, 'tickets.work', { department: t.department_code }),
+      ),
+      current?.catalog,
     );
+    const shown = items.map((t) => {
+      const ticket = toPublicTicket(t, day, current?.catalog);
+      ticket.closed_reason = masked.get(Number(t.id)) ?? ticket.closed_reason;
+      return ticket;
+    });
     res.json({ items: shown, total, page, per_page: perPage });
   });
 

@@ -52,7 +52,7 @@ export {
   maskReportValue,
   withoutOtherReportersWords,
 } from './privacy';
-export { historySinceJoined, maskReportTicketText, reportTicketForOutsider } from './ticket-history';
+export { closedReasonsForOutsider, historySinceJoined, maskReportTicketText, reportTicketForOutsider } from './ticket-history';
 export { loadReportSettings, saveReportSettings, type ReportSettings } from './settings';
 export {
   previewReport,

@@ -147,6 +147,27 @@ export async function reportsOfTicket(db: Knex, ticketId: number) {
     );
 }
 
+/** What a report saw and suggested: the values a text about its ticket may repeat (`knownValues`). */
+type ReportValues = Pick<ReportRow, 'suggested_value' | 'observed_value' | 'hub_value'>;
+
+/**
+ * The values each ticket's reports saw and suggested, for many tickets in one query (a list page masks its report
+ * tickets' closing reasons with them: `closedReasonsForOutsider`), by ticket id, each ticket's reports in their order.
+ */
+export async function reportValuesOfTickets(db: Knex, ticketIds: number[]): Promise<Map<number, ReportValues[]>> {
+  const byTicket = new Map<number, ReportValues[]>();
+  if (ticketIds.length === 0) return byTicket;
+  const rows: (ReportValues & { ticket_id: number | string })[] = await db('reports')
+    .whereIn('ticket_id', ticketIds)
+    .orderBy(['ticket_id', 'id'])
+    .select('ticket_id', 'suggested_value', 'observed_value', 'hub_value');
+  for (const { ticket_id, ...values } of rows) {
+    const id = Number(ticket_id);
+    byTicket.set(id, [...(byTicket.get(id) ?? []), values]);
+  }
+  return byTicket;
+}
+
 export type TriageRow = ReportRow & { reporter_name: string; reporter_login: string };
 
 /** Reports waiting for the IT office, oldest first, a page at a time; `table` narrows them to one table. */

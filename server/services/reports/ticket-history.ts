@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import { loadCurrentCatalog } from '../catalog/repository';
+import type { Catalog } from '../catalog/types';
 import { ticketField, type TicketEventRow, type TicketRow } from '../tickets';
 import { knownValues, maskReportHistory, maskReportText } from './privacy';
-import { joinedTicketAt, reportsOfTicket } from './queries';
+import { joinedTicketAt, reportsOfTicket, reportValuesOfTickets } from './queries';
 import type { ReportRow } from './types';
 
 /**
@@ -35,6 +36,33 @@ export async function maskReportTicketText(
 ): Promise<string> {
   const { field, known } = await maskingOf(db, ticket);
   return maskReportText(text, field, known);
+}
+
+/**
+ * The closing reasons of report tickets on a list page (`GET /api/v1/tickets`) as `reportTicketForOutsider` gives
+ * each: the values of all their reports read in one query, not one a ticket (a page lists up to 200). `catalog`: the
+ * current one, which the page has loaded. By ticket id; a ticket without a reason is not in it.
+ */
+export async function closedReasonsForOutsider(
+  db: Knex,
+  tickets: Pick<TicketRow, 'id' | 'table_name' | 'field_name' | 'closed_reason'>[],
+  catalog: Catalog | null | undefined,
+): Promise<Map<number, string>> {
+  const closed = tickets.filter((t): t is typeof t & { closed_reason: string } => t.closed_reason !== null);
+  const reports = await reportValuesOfTickets(
+    db,
+    closed.map((t) => Number(t.id)),
+  );
+  return new Map(
+    closed.map((t) => [
+      Number(t.id),
+      maskReportText(
+        t.closed_reason,
+        ticketField(catalog, t.table_name, t.field_name),
+        knownValues(reports.get(Number(t.id)) ?? []),
+      ),
+    ]),
+  );
 }
 
 /** What the reports' one masking rule needs for this ticket: its field as the current catalog has it, its reports' values. */
