@@ -60,7 +60,7 @@ describe('a refused form on the ticket page', () => {
     expect(dispute.text).toContain('<p class="field-error" role="alert" id="dispute-reason-error">请填写理由</p>');
     expect(invalid(dispute.text, 'comment')).toBe(false);
     // …and said at the top, linked to it.
-    expect(summary(dispute.text)).toEqual([{ message: '请填写理由', anchor: 'dispute-reason-error', found: true }]);
+    expect(summary(dispute.text)).toEqual([{ message: '异议理由：请填写理由', anchor: 'dispute-reason-error', found: true }]);
     expect(summary(page)).toEqual([]);
 
     const fixed = await s.agent
@@ -70,7 +70,7 @@ describe('a refused form on the ticket page', () => {
       .expect(422);
     expect(invalid(fixed.text, 'fix-comment')).toBe(true);
     expect(fixed.text).toContain('id="fix-comment-error">最多 2000 个字符</p>');
-    expect(summary(fixed.text)).toEqual([{ message: '最多 2000 个字符', anchor: 'fix-comment-error', found: true }]);
+    expect(summary(fixed.text)).toEqual([{ message: '整改说明：最多 2000 个字符', anchor: 'fix-comment-error', found: true }]);
     expect(invalid(fixed.text, 'comment')).toBe(false);
 
     const comment = await s.agent
@@ -80,7 +80,7 @@ describe('a refused form on the ticket page', () => {
       .expect(422);
     expect(invalid(comment.text, 'comment')).toBe(true);
     expect(comment.text).toContain('id="comment-error">请填写备注内容</p>');
-    expect(summary(comment.text)).toEqual([{ message: '请填写备注内容', anchor: 'comment-error', found: true }]);
+    expect(summary(comment.text)).toEqual([{ message: '备注：请填写备注内容', anchor: 'comment-error', found: true }]);
     expect(invalid(comment.text, 'fix-comment')).toBe(false);
   });
 
@@ -107,7 +107,7 @@ describe('a refused form on the ticket page', () => {
       .expect(422);
     expect(invalid(close.text, 'close-reason')).toBe(true);
     expect(close.text).toContain('id="close-reason-error">请填写理由</p>');
-    expect(summary(close.text)).toEqual([{ message: '请填写理由', anchor: 'close-reason-error', found: true }]);
+    expect(summary(close.text)).toEqual([{ message: '关闭原因：请填写理由', anchor: 'close-reason-error', found: true }]);
     expect(invalid(close.text, 'reassign-reason')).toBe(false);
   });
 
@@ -132,8 +132,121 @@ describe('a refused form on the ticket page', () => {
     const dispute = await b.agent.post(`/tickets/${ticket}/dispute`).type('form').send({ _csrf: b.csrf, reason: '' }).expect(422);
     expect(dispute.text.split('role="alert" id="dispute-reason-error">请填写理由</p>')).toHaveLength(2);
     expect(dispute.text.split('请填写理由')).toHaveLength(3);
-    expect(summary(dispute.text)).toEqual([{ message: '请填写理由', anchor: 'dispute-reason-error', found: true }]);
+    expect(summary(dispute.text)).toEqual([{ message: '异议理由：请填写理由', anchor: 'dispute-reason-error', found: true }]);
     expect(invalid(dispute.text, 'dispute-reason')).toBe(true);
     expect(invalid(dispute.text, 'reassign-reason')).toBe(false);
+  });
+});
+
+/** The text of the label of the input with this id. */
+const labelOf = (html: string, id: string) => new RegExp(`<label for="${id}">([^<]*)</label>`).exec(html)?.[1] ?? '';
+
+describe("a refused form's summary at the page's top", () => {
+  const TOO_LONG = '长'.repeat(2001);
+  /** The summary's entries with the label of the box each links to: the label starts with the name the entry gives. */
+  const named = (html: string) =>
+    summary(html).map(({ message, anchor, found }) => {
+      const box = anchor.replace(/-error$/, '');
+      const name = message.slice(0, Math.max(message.indexOf('：'), message.indexOf(': ')));
+      return { message, anchor, found, labelled: !!name && labelOf(html, box).startsWith(name) };
+    });
+  const entry = (message: string, anchor: string) => ({ message, anchor, found: true, labelled: true });
+
+  it("names the box of each message as its label does, in Chinese and English: the steward's texts", async () => {
+    const ticket = (await buildTicket(t.db.knex, catalog, T0, { field: 'title_rank', check: 'required' })).id;
+    const before = await t.db.knex('ticket_events').where({ ticket_id: ticket }).pluck('kind');
+    const s = await signIn(t.app, steward.login, steward.password);
+    const send = (path: string, body: Record<string, string>, locale = 'zh-CN') =>
+      s.agent
+        .post(`/tickets/${ticket}${path}`)
+        .set('Accept-Language', locale)
+        .type('form')
+        .send({ _csrf: s.csrf, ...body })
+        .expect(422);
+
+    expect(named((await send('/extension', { days: '3', reason: TOO_LONG })).text)).toEqual([
+      entry('延期理由：最多 2000 个字符', 'extension-reason-error'),
+    ]);
+    expect(named((await send('/extension', { days: '3', reason: TOO_LONG }, 'en')).text)).toEqual([
+      entry('Reason for the extension: At most 2000 characters', 'extension-reason-error'),
+    ]);
+    expect(named((await send('/extension', { days: '0', reason: '' })).text)).toEqual([
+      entry('延期天数：应为 1–20 之间的整数（工作日），不能是“0”', 'extension-days-error'),
+      entry('延期理由：请填写延期理由', 'extension-reason-error'),
+    ]);
+    expect(named((await send('/dispute', { reason: TOO_LONG })).text)).toEqual([
+      entry('异议理由：最多 2000 个字符', 'dispute-reason-error'),
+    ]);
+    expect(named((await send('/dispute', { reason: TOO_LONG }, 'en')).text)).toEqual([
+      entry('Reason for the dispute: At most 2000 characters', 'dispute-reason-error'),
+    ]);
+    expect(named((await send('/transition', { to: 'fixed', comment: TOO_LONG })).text)).toEqual([
+      entry('整改说明：最多 2000 个字符', 'fix-comment-error'),
+    ]);
+    expect(named((await send('/comment', { comment: TOO_LONG })).text)).toEqual([
+      entry('备注：最多 2000 个字符', 'comment-error'),
+    ]);
+    expect(named((await send('/comment', { comment: TOO_LONG }, 'en')).text)).toEqual([
+      entry('Comment: At most 2000 characters', 'comment-error'),
+    ]);
+    // Nothing was written.
+    expect(await t.db.knex('ticket_events').where({ ticket_id: ticket }).pluck('kind')).toEqual(before);
+  });
+
+  it("names the IT office's boxes: reassignment, close, the extension's grant and refusal, the dispute's dismissal", async () => {
+    const ticket = (await buildTicket(t.db.knex, catalog, T0, { field: 'unit_code', check: 'references' })).id;
+    const s = await signIn(t.app, steward.login, steward.password);
+    const o = await signIn(t.app, office.login, office.password);
+    const send = (path: string, body: Record<string, string>, locale = 'zh-CN') =>
+      o.agent
+        .post(`/tickets/${ticket}${path}`)
+        .set('Accept-Language', locale)
+        .type('form')
+        .send({ _csrf: o.csrf, ...body })
+        .expect(422);
+
+    expect(named((await send('/reassign', { department: '', reason: TOO_LONG })).text)).toEqual([
+      entry('改派给：请在“改派给”中选择接收工单的单位', 'reassign-department-error'),
+      entry('改派理由：最多 2000 个字符', 'reassign-reason-error'),
+    ]);
+    expect(named((await send('/reassign', { department: 'ITC', reason: TOO_LONG }, 'en')).text)).toEqual([
+      entry('Reason for reassigning: At most 2000 characters', 'reassign-reason-error'),
+    ]);
+    expect(named((await send('/transition', { to: 'closed', comment: TOO_LONG })).text)).toEqual([
+      entry('关闭原因：最多 2000 个字符', 'close-reason-error'),
+    ]);
+    expect(named((await send('/transition', { to: 'closed', comment: TOO_LONG }, 'en')).text)).toEqual([
+      entry('Reason for closing: At most 2000 characters', 'close-reason-error'),
+    ]);
+
+    await s.agent
+      .post(`/tickets/${ticket}/extension`)
+      .type('form')
+      .send({ _csrf: s.csrf, days: '3', reason: '需核对纸质档案' })
+      .expect(302);
+    expect(named((await send('/extension/grant', { days: '3', reason: TOO_LONG })).text)).toEqual([
+      entry('同意延期的说明：最多 2000 个字符', 'grant-reason-error'),
+    ]);
+    expect(named((await send('/extension/grant', { days: '9', reason: '' }, 'en')).text)).toEqual([
+      entry('Working days granted: may not be more than the 3 working days asked for', 'grant-days-error'),
+    ]);
+    expect(named((await send('/extension/refuse', { reason: TOO_LONG })).text)).toEqual([
+      entry('不同意延期的理由：最多 2000 个字符', 'refuse-reason-error'),
+    ]);
+    expect(named((await send('/extension/refuse', { reason: '' }, 'en')).text)).toEqual([
+      entry('Reason for refusing more time: A reason is required', 'refuse-reason-error'),
+    ]);
+
+    await s.agent
+      .post(`/tickets/${ticket}/dispute`)
+      .type('form')
+      .send({ _csrf: s.csrf, reason: '部门代码由组织部维护' })
+      .expect(302);
+    expect(named((await send('/dispute/dismiss', { reason: TOO_LONG })).text)).toEqual([
+      entry('不采纳异议的理由：最多 2000 个字符', 'dismiss-reason-error'),
+    ]);
+    expect(named((await send('/dispute/dismiss', { reason: TOO_LONG }, 'en')).text)).toEqual([
+      entry('Why the dispute is not accepted: At most 2000 characters', 'dismiss-reason-error'),
+    ]);
   });
 });

@@ -96,6 +96,27 @@ const ACTION_ERROR_PREFIX: Record<string, string> = {
   comment: '',
 };
 
+/**
+ * The name of each box of the action forms in show.hbs, by its id: the box's label starts with it (延期理由（必填，…）),
+ * and the page's error summary names the box with it (延期理由：最多 2000 个字符), as the error page names a field
+ * (errors.labelColon). Several boxes are a `reason`: the field's name alone does not say which. The ticket's own
+ * messages (`to`, `version`: ids ticket-…) are about no box and say what they are about.
+ */
+const BOX_NAMES: Record<string, string> = {
+  'fix-comment': 'tickets.boxes.fixComment',
+  'dispute-reason': 'tickets.boxes.disputeReason',
+  'extension-days': 'tickets.boxes.extensionDays',
+  'extension-reason': 'tickets.boxes.extensionReason',
+  'grant-days': 'tickets.boxes.grantDays',
+  'grant-reason': 'tickets.boxes.grantReason',
+  'refuse-reason': 'tickets.boxes.refuseReason',
+  'reassign-department': 'tickets.boxes.reassignDepartment',
+  'reassign-reason': 'tickets.boxes.reassignReason',
+  'dismiss-reason': 'tickets.boxes.dismissReason',
+  'close-reason': 'tickets.boxes.closeReason',
+  comment: 'tickets.boxes.comment',
+};
+
 /** The department queue, the ticket page with its actions, and the IT office's ticket settings. */
 export function ticketsRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -410,16 +431,24 @@ export function ticketsRoutes(ctx: AppContext): Router {
    * (show.hbs: the action's prefix, the field, "-error"). The action forms sit a screen or more below the ticket, and
    * the page comes back at its top: a mistake read as if nothing had happened.
    */
-  function ticketErrorSummary(sent: string, fields: Record<string, string>) {
+  function ticketErrorSummary(t: Request['t'], sent: string, fields: Record<string, string>) {
     const prefix = ACTION_ERROR_PREFIX[sent];
-    return Object.entries(fields).map(([field, message]) => ({
-      anchor:
+    const entries = Object.entries(fields).map(([field, message]) => {
+      const box =
         field === 'to' || field === 'version' || prefix === undefined
-          ? `ticket-${field}-error`
+          ? `ticket-${field}`
           : // The close form's note is its reason to the reader (id close-reason), though sent as `comment`.
-            `${prefix ? `${prefix}-` : ''}${sent === 'closed' && field === 'comment' ? 'reason' : field}-error`,
-      message,
-    }));
+            `${prefix ? `${prefix}-` : ''}${sent === 'closed' && field === 'comment' ? 'reason' : field}`;
+      const name = BOX_NAMES[box];
+      // The message beside the box need not say which box it is about ("最多 2000 个字符"); here, away from it, it does.
+      return { box, anchor: `${box}-error`, message: name ? `${t(name)}${t('errors.labelColon')}${message}` : message };
+    });
+    // In the order of the boxes on the page (a reassignment's department before its reason), whichever the service
+    // found first; the ticket's own messages first.
+    const order = Object.keys(BOX_NAMES);
+    return entries
+      .sort((a, b) => order.indexOf(a.box) - order.indexOf(b.box))
+      .map(({ anchor, message }) => ({ anchor, message }));
   }
 
   /**
@@ -452,7 +481,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
       }
       if (!(err instanceof ValidationError)) throw err;
       const fields = fieldMessages(err, req);
-      return ticketPage(req, res, { fields, errorSummary: ticketErrorSummary(sent, fields), form: form(), sent }, 422);
+      return ticketPage(req, res, { fields, errorSummary: ticketErrorSummary(req.t, sent, fields), form: form(), sent }, 422);
     }
     req.session.flash = { kind: 'success', text: req.t(flashKey) };
     res.redirect(back());
