@@ -261,6 +261,19 @@ describe('the university leader stage (seed 000 note 3)', () => {
     expect(body.leader_basis.required).toBe(true);
     expect(body.leader_basis.rows).toBeNull();
     expect(body.leader_basis.hub_error).toMatch(/alumni_contact/);
+    expect(body.leader_basis.hub_unavailable).toBe(true);
+    // The hub's own message (hosts, accounts, its tables) is the IT office's to read; the applicant and the other
+    // reviewers read that the hub could not count the rows.
+    for (const reader of ['applicant', 'csSteward'] as const) {
+      const seen = (await show(reader, id)).body;
+      expect(seen.leader_basis).toMatchObject({ required: true, rows: null, hub_unavailable: true, hub_error: null });
+      const page = (await (await as(reader)).agent.get(`/sharing/${id}`).expect(200)).text;
+      expect(page).toContain('数据中台无法估计记录数，须经校领导审批。');
+      expect(page).not.toMatch(/does not exist|不存在/);
+    }
+    expect((await (await as('office')).agent.get(`/sharing/${id}`).expect(200)).text).toMatch(
+      /数据中台无法估计记录数，须经校领导审批：.*alumni_contact/,
+    );
   });
 });
 

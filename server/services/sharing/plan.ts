@@ -1,6 +1,7 @@
 import type { Hub, HubDialect } from '../../hub';
 import { catalogField, catalogTable } from '../catalog/names';
 import type { Catalog, CatalogTable } from '../catalog/types';
+import { scrubForLog } from '../privacy';
 import { LEADER_ROW_THRESHOLD, type RequestItem, type SharingInput } from './types';
 
 /**
@@ -129,7 +130,8 @@ export async function leaderBasis(hub: Hub, catalog: Catalog, items: RequestItem
       rows += Number(first.n);
     }
   } catch (err) {
-    const message = err instanceof Error ? err.message.slice(0, 300) : String(err);
+    // Kept for the IT office (presenter: others read only that the hub could not count), personal data masked.
+    const message = scrubForLog(err instanceof Error ? err.message.slice(0, 300) : String(err));
     return { required: true, sensitive, rows: null, threshold: LEADER_ROW_THRESHOLD, hubError: message };
   }
   return { required: rows >= LEADER_ROW_THRESHOLD, sensitive, rows, threshold: LEADER_ROW_THRESHOLD };

@@ -14,7 +14,7 @@ import {
 } from './access';
 import { grantState, mayMarkDelivered } from './grants';
 import { catalogField, catalogTable } from '../catalog/names';
-import { isSensitiveField, type SourcePart } from './plan';
+import { isSensitiveField, type LeaderBasis, type SourcePart } from './plan';
 import { structureChangePending } from './structure-changes';
 import { tableQualityFor } from './quality';
 import { inputOf, type LoadedRequest } from './repository';
@@ -212,7 +212,7 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
             stages.some((s) => s.kind === 'source' && s.status === 'rejected' && s.no_arbiter === true),
         }
       : null,
-    leader_basis: request.leader_basis ?? null,
+    leader_basis: leaderBasisFor(user, request.leader_basis as LeaderBasis | null | undefined),
     material_upload_id: request.material_upload_id ? Number(request.material_upload_id) : null,
     pledge_upload_id: request.pledge_upload_id ? Number(request.pledge_upload_id) : null,
     pledge_accepted_at: request.pledge_accepted_at ?? null,
@@ -316,4 +316,15 @@ function apiFields(p: PresentedRequest) {
     returned_items: p.returned,
     pledge_accepted: form.pledgeAccepted,
   };
+}
+
+/**
+ * The leader rule's basis as `user` reads it. When the hub could not count the rows, its driver's message (which can
+ * name hosts, accounts, the hub's tables) is the IT office's to read, as on the run pages; anyone else reads only that
+ * the hub could not count them (`hubUnavailable`).
+ */
+function leaderBasisFor(user: CurrentUser, basis: LeaderBasis | null | undefined) {
+  if (!basis) return null;
+  const hubUnavailable = basis.hubError != null;
+  return { ...basis, hubUnavailable, hubError: hubUnavailable && can(user, 'sharing.decide_office') ? basis.hubError : null };
 }
