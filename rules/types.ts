@@ -15,6 +15,14 @@ export type BuiltinCheck = (typeof BUILTIN_CHECKS)[number];
 /** The check kinds a result can have; custom rules are `rule:<name>`. */
 export type CheckKind = BuiltinCheck | `rule:${string}`;
 
+/**
+ * Whether a result is one verdict on the whole table (freshness, a custom rule): the engine stores it as 1 violation
+ * of 1 "row" (engine.ts), which is not a count of records — pages say 整表判定 instead, and record counts leave it out.
+ */
+export function isTableVerdict(kind: string, field: string | null): boolean {
+  return field === null && (kind === 'freshness' || kind.startsWith('rule:'));
+}
+
 export type HubDialectName = 'postgres' | 'mysql';
 
 /**

@@ -12,13 +12,8 @@ export function checkLabel(t: Translator, kind: string): string {
   return hasKey(DEFAULT_LOCALE, key) ? t(key) : kind;
 }
 
-/**
- * Whether a result is one verdict on the whole table (freshness, a catalog rule), stored as 1 violation of 1 "row":
- * pages say so instead of showing that as a count of records.
- */
-export function isTableVerdict(kind: string, field: string | null): boolean {
-  return field === null && (kind === 'freshness' || kind.startsWith('rule:'));
-}
+/** Whether a result is one verdict on the whole table (freshness, a catalog rule): the pages' one test, the engine's. */
+export { isTableVerdict } from '../../rules/types';
 
 /**
  * What a table the run could not check means and what to do about it, in the user's language: the stored

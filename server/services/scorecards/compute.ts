@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isTableVerdict } from '../../../rules/types';
 import { addDays } from '../calendar/dates';
 import {
   addCheck,
@@ -49,6 +50,7 @@ export interface TableDay {
   hours_since_update: number | null;
   checks: number;
   checks_failed: number;
+  /** Records in violation and records checked, over the record-level checks only (not freshness nor custom rules). */
   violations: number;
   checked: number;
 }
@@ -290,8 +292,11 @@ export async function computeDay(db: Db, opts: { day: string; timezone: string; 
     }
     t.checks += 1;
     if (!c.passed) t.checks_failed += 1;
-    t.violations += c.violations;
-    t.checked += c.checked_rows;
+    // A whole-table verdict's "1 of 1" is no record: counting it made a table failing only those read 0 % compliant.
+    if (!isTableVerdict(c.check_kind, c.field_name)) {
+      t.violations += c.violations;
+      t.checked += c.checked_rows;
+    }
     if (c.check_kind === 'freshness') t.fresh = c.passed;
   }
 

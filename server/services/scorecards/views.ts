@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
+import { isTableVerdict } from '../../../rules/types';
 import { addDays } from '../calendar/dates';
-import { COMPONENTS, percentOf, round, roundWithinBounds } from './components';
+import { COMPONENTS, compliance, percentOf, round, roundWithinBounds } from './components';
 import { periodResults, type ClosedPeriod, type PeriodResult } from './periods';
 
 /**
@@ -344,10 +345,18 @@ export async function scorecardModel(
 }
 
 /**
+ * `isTableVerdict` over a `scorecard_check_days` row aliased `k`: freshness and custom rules judge the whole table and
+ * are stored as 1 violation of 1 "row", which is no record.
+ */
+const TABLE_VERDICT = `(k.field_name is null and (k.check_kind = 'freshness' or k.check_kind like 'rule:%'))`;
+
+/**
  * A day's check results by table and by the department each check counts for: a department's part of a table is the
  * checks of the fields it owns and, when the table is its own, the table's (freshness, keys) — not another
  * department's fields in it (政治面貌 is 党委组织部's in HR's staff_basic), whose failures it neither fixes nor is
  * scored on. Freshness and hours since the update are the table owner's, shown on the owner's row only.
+ * Failed checks count every check, and say how many of them were whole-table verdicts; problem records and rows
+ * checked count the record-level checks only (a stale table whose records are all valid has 0 problem records).
  */
 function departmentTableRows(db: Knex, day: string) {
   return db('scorecard_check_days as k')
@@ -363,8 +372,9 @@ function departmentTableRows(db: Knex, day: string) {
       db.raw('case when t.department_code = k.department_code then t.hours_since_update end as hours_since_update'),
       db.raw('count(*)::int as checks'),
       db.raw('(count(*) filter (where not k.passed))::int as checks_failed'),
-      db.raw('sum(k.violations)::bigint as violations'),
-      db.raw('sum(k.checked_rows)::bigint as checked'),
+      db.raw(`(count(*) filter (where not k.passed and ${TABLE_VERDICT}))::int as verdicts_failed`),
+      db.raw(`coalesce(sum(k.violations) filter (where not ${TABLE_VERDICT}), 0)::bigint as violations`),
+      db.raw(`coalesce(sum(k.checked_rows) filter (where not ${TABLE_VERDICT}), 0)::bigint as checked`),
     );
 }
 
@@ -402,12 +412,13 @@ async function scorecardBody(db: Knex, department: string, today: string, from: 
       .where('k.department_code', department)
       .orderBy([{ column: 'checks_failed', order: 'desc' }, { column: 'k.table_name' }]),
     heatMap(db, last, { department }),
-    // By the titles people know tables and fields by, as the table list above (names beside them).
+    // By the titles people know tables and fields by, as the table list above (names beside them). The most problem
+    // records first; the failed whole-table verdicts (no count of records) after them.
     db('scorecard_check_days as k')
       .leftJoin('catalog_tables as c', 'c.name', 'k.table_name')
       .leftJoin('catalog_fields as f', (on) => on.on('f.table_name', 'k.table_name').andOn('f.name', 'k.field_name'))
       .where({ 'k.department_code': department, 'k.day': last, 'k.passed': false })
-      .orderBy([{ column: 'k.violations', order: 'desc' }, { column: 'k.table_name' }])
+      .orderByRaw(`${TABLE_VERDICT}, k.violations desc, k.table_name, k.check_kind`)
       .limit(15)
       .select(
         'k.table_name',
@@ -443,12 +454,16 @@ async function scorecardBody(db: Knex, department: string, today: string, from: 
         COMPONENTS.map((c) => [c, trendDays.map((r) => (r[c] == null ? null : percentOf(Number(r[c]))))]),
       ),
     },
+    // Of the records checked (null, shown —, when the table's only checks judge it whole).
     tables: tables.map((t: Record<string, unknown>) => ({
       ...t,
-      compliance: Number(t.checked) > 0 ? 1 - Number(t.violations) / Number(t.checked) : null,
+      compliance: compliance(Number(t.violations), Number(t.checked)),
     })),
     heat,
-    worstChecks,
+    worstChecks: worstChecks.map((c: { check_kind: string; field_name: string | null }) => ({
+      ...c,
+      table_verdict: isTableVerdict(c.check_kind, c.field_name),
+    })),
     checked: anyCheck !== undefined,
   };
 }
