@@ -321,6 +321,8 @@ describe("requested table and field names are the catalog's", () => {
       rows: 1999,
       threshold: 2000,
       sensitive: [{ table: 'staff_basic', fields: ['id_card'] }],
+      hub_unavailable: false,
+      hub_error: null,
     });
     await decide('csSteward', id, approve);
     const review = (await decide('office', id, approve)).body;
