@@ -440,6 +440,18 @@ describe('parseCatalog: every problem with its line, path and message', () => {
       en: 'duplicate department code "HR" (first at departments[0].code)',
       zh: '部门代码 "HR" 重复（首次出现于 departments[0].code）',
     });
+    // Department codes are taken in any case (ticket filters, scorecards, accounts): with HR and hr both, Hr is neither.
+    expect(
+      onlyError(
+        BASE.replace('{ code: ORG, name: 党委组织部 }', '{ code: ORG, name: 党委组织部 }\n  - { code: hr, name: 人事处2 }'),
+      ),
+    ).toEqual({
+      line: 9,
+      path: 'departments[2].code',
+      code: 'duplicate',
+      en: 'department code "hr" differs only in letter case from "HR" (departments[0].code): department codes are matched in any case (hr is HR) wherever they are typed',
+      zh: '部门代码 "hr" 与 "HR"（departments[0].code）仅大小写不同：各处输入的部门代码不区分大小写（hr 即 HR）',
+    });
     expect(
       onlyError(
         BASE.replace(

@@ -49,7 +49,14 @@ export function readDepartments(r: Reader, node: AnyNode, path: string): Catalog
         : { code: declared, name: name ?? '' },
     );
   });
-  r.duplicates(codes, '部门代码', 'department code');
+  // Codes are taken in any case wherever people type them (departmentCodeAsWritten: ticket filters, scorecards,
+  // accounts): with HR and hr both, Hr would be neither.
+  r.duplicates(codes, '部门代码', 'department code', {
+    ignoreCase: {
+      zhWhy: '各处输入的部门代码不区分大小写（hr 即 HR）',
+      enWhy: 'department codes are matched in any case (hr is HR) wherever they are typed',
+    },
+  });
   return departments;
 }
 
