@@ -13,6 +13,8 @@ import { createTestDatabase, TestDatabase } from '../helpers/database';
 const EXAMPLE = fs.readFileSync(EXAMPLE_CATALOG_PATH, 'utf8');
 const NO_DASH = EXAMPLE.replace('  - { code: ORG,', '    { code: ORG,');
 const NO_DASH_TABLE = EXAMPLE.replace('  - name: staff_basic', '  name: staff_basic');
+// `title:` of student_payment one space short of its siblings (3 spaces, not 4).
+const UNDER_INDENTED = EXAMPLE.replace('  - name: student_payment\n    title:', '  - name: student_payment\n   title:');
 const LONG_CODE = EXAMPLE.replace(/\bHR\b/g, 'H'.repeat(70));
 
 describe('hubwatch catalog import: YAML errors in the command line language', () => {
@@ -53,6 +55,18 @@ describe('hubwatch catalog import: YAML errors in the command line language', ()
       ),
       '1 error(s); nothing changed.',
     ]);
+  });
+
+  it('a key indented between two levels: said first as its indentation, one error in the totals', async () => {
+    const result = await runCli(['catalog', 'import', '--dry-run', file('bad.yaml', UNDER_INDENTED)], env.env);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^第 100 行，（文件）: YAML 语法错误：缩进不对：这一行缩进了 3 个空格，介于上面两个层级（2 个和 4 个空格）之间/,
+      ),
+      '共 1 个错误，未做任何更改。',
+    ]);
+    expect(result.stderr).not.toContain('列表项缺少开头的“- ”');
   });
 
   it('a department code too long: one error', async () => {
@@ -104,6 +118,19 @@ describe('web import: YAML errors in the page language', () => {
     expect(res.text.match(/<span class="badge bad">错误<\/span>/g)).toHaveLength(1);
     // Under the bad line of the file: the message, without an empty key path before it (it read ": YAML …").
     expect(res.text).toMatch(/<div class="line-problem error">YAML 语法错误：缩进不一致/);
+  });
+
+  it('a key indented between two levels: its indentation said first, one error in the totals', async () => {
+    const res = await office.agent
+      .post('/catalog/import')
+      .field('_csrf', office.csrf)
+      .attach('file', Buffer.from(UNDER_INDENTED), 'catalog.yaml');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('发现 1 个错误、0 个警告');
+    expect(res.text.match(/<span class="badge bad">错误<\/span>/g)).toHaveLength(1);
+    expect(res.text).toContain('href="#L100">第 100 行</a>');
+    expect(res.text).toContain('YAML 语法错误：缩进不对：这一行缩进了 3 个空格');
+    expect(res.text).not.toContain('列表项缺少开头的“- ”');
   });
 });
 

@@ -108,6 +108,43 @@ describe('YAML syntax errors', () => {
     expect(problems.every((p) => p.code === 'yaml_syntax' && p.severity === 'error')).toBe(true);
   });
 
+  it('a key indented between two levels is said to be wrongly indented, naming both, not a list item without "- "', () => {
+    // `title:` of student_payment indented by 3 spaces instead of 4: the library's first guess was a missing "- ".
+    const text = exampleWith('  - name: student_payment\n    title:', '  - name: student_payment\n   title:');
+    const problems = parseCatalog(text).problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ line: 100, path: '', code: 'yaml_syntax', severity: 'error' });
+    expect(formatProblem(problems[0], 'zh-CN')).toMatch(
+      /^第 100 行，（文件）: YAML 语法错误：缩进不对：这一行缩进了 3 个空格，介于上面两个层级（2 个和 4 个空格）之间：同一层级的内容须从同一列开始，请与同级的行对齐。其后还有 \d+ 处 YAML 语法错误，多由本行的错误引起/,
+    );
+    expect(formatProblem(problems[0], 'en')).toMatch(
+      /^line 100, \(file\): YAML syntax error: wrong indentation: this line is indented by 3 spaces, between the two levels above it \(2 and 4 spaces\): the entries of one level start at the same column; align it with the lines of its level\. \d+ more YAML syntax errors follow/,
+    );
+    expect(formatProblem(problems[0], 'zh-CN')).not.toContain('“- ”');
+    // A list item one space short of its siblings' "- ", the same.
+    expect(lines(exampleWith('  - { code: ORG,', ' - { code: ORG,'), 'en')).toEqual([
+      expect.stringMatching(
+        /^line 19, \(file\): YAML syntax error: wrong indentation: this line is indented by 1 space, between the two levels above it \(0 and 2 spaces\)/,
+      ),
+    ]);
+    // Where its siblings' content starts, a line is indented as they are: the "- " is what it lacks.
+    expect(lines(exampleWith('  - { code: ORG,', '    { code: ORG,'), 'en')).toEqual([
+      'line 19, (file): YAML syntax error: a list item without its leading "- ": every item of a list starts with "- "',
+    ]);
+  });
+
+  it('one bad line is one problem, one error in the totals, its messages said together', () => {
+    // The library finds two things wrong on line 99 (a value then a nested key): one problem says both.
+    const text = exampleWith('  - name: student_payment\n    title:', '  - name: student_payment\n     title:');
+    const problems = parseCatalog(text).problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0].message).toEqual({
+      'zh-CN':
+        'YAML 语法错误：映射嵌套不正确：一个值里又出现了“键: 值”（含“: ”的值须加引号），或这一行缩进不对；另：键须写在一行内：通常是上一行缺少冒号，或这一行缩进不对',
+      en: 'YAML syntax error: a "key: value" inside a value (quote a value that holds ": "), or this line is indented wrongly; also: a key must fit on one line: usually the line before lacks its colon, or this line is indented wrongly',
+    });
+  });
+
   it('the example still parses without a problem', () => {
     expect(parseCatalog(EXAMPLE).problems.filter((p) => p.severity === 'error')).toEqual([]);
   });

@@ -1,8 +1,8 @@
 /**
  * YAML syntax errors as the catalog's problems: the `yaml` package's errors (English, by `code`) told
- * in Chinese and English with their line, and only the first bad line's — the errors after it mostly
- * follow from it (one list item without its "- " makes every line of the item "wrong"), so they are
- * counted in one more line instead. Codes and messages not known here keep the library's text.
+ * in Chinese and English with their line, and only the first bad line's, as one problem — the errors
+ * after it mostly follow from it (one list item without its "- " makes every line of the item "wrong"),
+ * so they are counted in its message instead. Codes and messages not known here keep the library's text.
  */
 import type { LineCounter, YAMLError } from 'yaml';
 import type { CatalogProblem, LocalizedText } from './problems';
@@ -169,21 +169,21 @@ export function explainYamlError(error: Pick<YAMLError, 'code' | 'message'>): Lo
 }
 
 /**
- * The problems of a file with YAML errors: each error of the first bad line (a message once), and one
- * more on that line counting the errors after it. A repeated key (DUPLICATE_KEY) names the key.
+ * The problem of a file with YAML errors: one, at the first bad line, however many errors the library finds there
+ * (the totals — 共 1 个错误, 1 error(s) — count the lines to correct, as the README says). It is the line's
+ * indentation when the line starts between two levels open above it (the library's own guesses there, such as a
+ * list item without its "- ", follow from that); else the line's messages, each once, said together. Its message
+ * counts the errors after the line. A repeated key (DUPLICATE_KEY) names the key.
  */
 export function yamlProblems(errors: readonly YAMLError[], lines: LineCounter, source: string): CatalogProblem[] {
   const lineOf = (e: YAMLError) => (e.pos ? lines.linePos(startOf(e, source)).line : null);
   const sorted = [...errors].sort((a, b) => (a.pos ? startOf(a, source) : 0) - (b.pos ? startOf(b, source) : 0));
   const first = lineOf(sorted[0]);
-  const problems: CatalogProblem[] = [];
-  const seen = new Set<string>();
-  let later = 0;
   // A key typed with a Chinese input method's full-width colon (timezone：Asia/Shanghai) is no key: the library
   // finds the error lines later (缩进不一致 at the next key). That line is the one to correct.
   const colon = first === null ? null : fullWidthColonLine(source, first);
   if (colon !== null) {
-    problems.push({
+    const problem: CatalogProblem = {
       line: colon.line,
       path: '',
       code: 'yaml_syntax',
@@ -192,30 +192,137 @@ export function yamlProblems(errors: readonly YAMLError[], lines: LineCounter, s
         en: `YAML syntax error: "${colon.key}" is followed by a full-width colon "：": a key and its value are separated by an ASCII colon and a space, as in "${colon.key}: value"`,
       },
       severity: 'error',
-    });
-    later = errors.length;
-  }
-  for (const error of colon === null ? sorted : []) {
-    const line = lineOf(error);
-    if (line !== first) {
-      later++;
-      continue;
-    }
-    const problem = error.code === 'DUPLICATE_KEY' ? duplicateKey(error, line, source) : syntaxError(error, line);
-    if (seen.has(problem.message['zh-CN'])) continue;
-    seen.add(problem.message['zh-CN']);
-    problems.push(problem);
-  }
-  if (later > 0) {
-    // Said with the bad line's (last) message, not as a problem of its own: the totals ("1 error(s)",
-    // 发现 1 个错误) count the errors to correct now, and the count is not one of them.
-    const last = problems[problems.length - 1];
-    last.message = {
-      'zh-CN': `${last.message['zh-CN']}。其后还有 ${later} 处 YAML 语法错误，多由本行的错误引起：改正本行后重新导入，再看其余问题`,
-      en: `${last.message.en}. ${later} more YAML syntax ${later === 1 ? 'error follows' : 'errors follow'}, most caused by this line's: correct this line and import again to see the rest`,
     };
+    return [withLater(problem, errors.length)];
   }
-  return problems;
+  const onLine = sorted.filter((error) => lineOf(error) === first);
+  const later = sorted.length - onLine.length;
+  const misplaced = first !== null && onLine.every(isAboutStructure) ? misplacedIndent(source, first) : null;
+  const problem = misplaced ? indentProblem(misplaced, first) : lineProblem(onLine, first, source);
+  return [withLater(problem, later)];
+}
+
+/** The errors after the bad line, said with its message: not a problem of their own, they are not to correct now. */
+function withLater(problem: CatalogProblem, later: number): CatalogProblem {
+  if (later === 0) return problem;
+  return {
+    ...problem,
+    message: {
+      'zh-CN': `${problem.message['zh-CN']}。其后还有 ${later} 处 YAML 语法错误，多由本行的错误引起：改正本行后重新导入，再看其余问题`,
+      en: `${problem.message.en}. ${later} more YAML syntax ${later === 1 ? 'error follows' : 'errors follow'}, most caused by this line's: correct this line and import again to see the rest`,
+    },
+  };
+}
+
+/** The line's errors as one problem: the first one's code, their messages (each once) one after the other. */
+function lineProblem(onLine: YAMLError[], line: number | null, source: string): CatalogProblem {
+  const said = new Map<string, { code: 'duplicate' | 'yaml_syntax'; text: LocalizedText }>();
+  for (const error of onLine) {
+    const one =
+      error.code === 'DUPLICATE_KEY'
+        ? { code: 'duplicate' as const, text: duplicateKey(error, source) }
+        : { code: 'yaml_syntax' as const, text: explainYamlError(error) };
+    if (!said.has(one.text['zh-CN'])) said.set(one.text['zh-CN'], one);
+  }
+  const [head, ...rest] = [...said.values()];
+  const lead =
+    head.code === 'duplicate'
+      ? head.text
+      : { 'zh-CN': `YAML 语法错误：${head.text['zh-CN']}`, en: `YAML syntax error: ${head.text.en}` };
+  return {
+    line,
+    path: '',
+    code: head.code,
+    message: {
+      'zh-CN': [lead['zh-CN'], ...rest.map((r) => r.text['zh-CN'])].join('；另：'),
+      en: [lead.en, ...rest.map((r) => r.text.en)].join('; also: '),
+    },
+    severity: 'error',
+  };
+}
+
+/**
+ * The library's errors that a line indented between two levels causes (a list item without "- ", a key where a
+ * value was, keys out of line…); not those with a cause of their own, such as a quote or a bracket not closed.
+ */
+function isAboutStructure(error: YAMLError): boolean {
+  const text = error.message.split('\n')[0];
+  if (/must be sufficiently indented and end with/.test(text)) return false;
+  if (error.code === 'MISSING_CHAR')
+    return /^(?:Sequence item without - indicator|Implicit map keys need to be followed by map values)/.test(text);
+  return ['BAD_INDENT', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY', 'UNEXPECTED_TOKEN'].includes(error.code);
+}
+
+interface Misplaced {
+  indent: number;
+  /** The open levels either side of the line's indentation (no level below it: null). */
+  below: number | null;
+  above: number;
+}
+
+/**
+ * A key or list item (`key:`, `- `) indented less than the deepest level open above it, at a column none of those
+ * levels has: `title:` at 3 spaces under `- name: x` (levels at 2 and 4). Its siblings start at another column, so
+ * its indentation is what to correct. Null for anything else: a line deeper than the levels (a new level), one at a
+ * level's column (the list item that lacks only its "- "), a line inside brackets, indented with a tab.
+ */
+function misplacedIndent(source: string, line: number): Misplaced | null {
+  const raw = source.split('\n');
+  const all = raw.map((text) => text.replace(/\r$/, ''));
+  const text = all[line - 1];
+  if (text === undefined) return null;
+  const indent = /^ */.exec(text)![0].length;
+  const content = text.slice(indent);
+  if (!/^(?:-(?:[ \t]|$)|"[^"]*"[ \t]*:|'[^']*'[ \t]*:|[^\s#{}[\],"'][^#]*?:(?:[ \t]|$))/.test(content)) return null;
+  const lineStart = raw.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
+  if (unclosedBracket(source, lineStart, '[') !== null || unclosedBracket(source, lineStart, '{') !== null) return null;
+  // The columns where the blocks open above the line start: a line closes the deeper ones, and opens its own and,
+  // after each "- ", its item's (`  - name: x` opens 2 and 4).
+  const levels: number[] = [];
+  for (const above of all.slice(0, line - 1)) {
+    const column = /^ */.exec(above)![0].length;
+    let rest = above.slice(column);
+    if (rest === '' || rest.startsWith('#')) continue;
+    while (levels.length > 0 && levels[levels.length - 1] > column) levels.pop();
+    if (levels[levels.length - 1] !== column) levels.push(column);
+    let at = column;
+    for (let dash = /^-[ \t]+/.exec(rest); dash; dash = /^-[ \t]+/.exec(rest)) {
+      at += dash[0].length;
+      rest = rest.slice(dash[0].length);
+      if (rest !== '' && !rest.startsWith('#')) levels.push(at);
+    }
+  }
+  if (levels.length === 0 || levels.includes(indent) || indent > levels[levels.length - 1]) return null;
+  const below = levels.filter((level) => level < indent);
+  return {
+    indent,
+    below: below.length > 0 ? below[below.length - 1] : null,
+    above: levels.find((level) => level > indent)!,
+  };
+}
+
+function indentProblem({ indent, below, above }: Misplaced, line: number | null): CatalogProblem {
+  const spaces = (n: number) => `${n} ${n === 1 ? 'space' : 'spaces'}`;
+  const where =
+    below === null
+      ? {
+          'zh-CN': `比上面最浅的层级（${above} 个空格）还少`,
+          en: `less than the shallowest level above it (${spaces(above)})`,
+        }
+      : {
+          'zh-CN': `介于上面两个层级（${below} 个和 ${above} 个空格）之间`,
+          en: `between the two levels above it (${below} and ${spaces(above)})`,
+        };
+  return {
+    line,
+    path: '',
+    code: 'yaml_syntax',
+    message: {
+      'zh-CN': `YAML 语法错误：缩进不对：这一行缩进了 ${indent} 个空格，${where['zh-CN']}：同一层级的内容须从同一列开始，请与同级的行对齐`,
+      en: `YAML syntax error: wrong indentation: this line is indented by ${spaces(indent)}, ${where.en}: the entries of one level start at the same column; align it with the lines of its level`,
+    },
+    severity: 'error',
+  };
 }
 
 /**
@@ -298,29 +405,12 @@ function unclosedBracket(source: string, end: number, kind: '[' | '{'): number |
   return innermost && innermost.char === kind ? innermost.at : null;
 }
 
-function syntaxError(error: YAMLError, line: number | null): CatalogProblem {
-  const text = explainYamlError(error);
-  return {
-    line,
-    path: '',
-    code: 'yaml_syntax',
-    message: { 'zh-CN': `YAML 语法错误：${text['zh-CN']}`, en: `YAML syntax error: ${text.en}` },
-    severity: 'error',
-  };
-}
-
-function duplicateKey(error: YAMLError, line: number | null, source: string): CatalogProblem {
+/** A repeated key's message, naming the key. */
+function duplicateKey(error: YAMLError, source: string): LocalizedText {
   // The error points at the key's start: the key is what stands before its colon on that line.
   const found = error.pos ? /^[ \t]*("[^"\n]*"|'[^'\n]*'|[^:\n]+?)[ \t]*:/.exec(source.slice(error.pos[0])) : null;
   const key = found?.[1] ?? '';
-  const named = key !== '' && key.length <= 100;
-  return {
-    line,
-    path: '',
-    code: 'duplicate',
-    message: named
-      ? { 'zh-CN': `YAML 中同一映射的键重复：${key}`, en: `duplicate key in a YAML map: ${key}` }
-      : { 'zh-CN': 'YAML 中同一映射的键重复', en: 'duplicate key in a YAML map' },
-    severity: 'error',
-  };
+  return key !== '' && key.length <= 100
+    ? { 'zh-CN': `YAML 中同一映射的键重复：${key}`, en: `duplicate key in a YAML map: ${key}` }
+    : { 'zh-CN': 'YAML 中同一映射的键重复', en: 'duplicate key in a YAML map' };
 }
