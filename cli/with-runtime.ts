@@ -1,6 +1,18 @@
-import { loadConfig } from '../server/config';
+import { Config, loadConfig } from '../server/config';
+import { type KnexLog, knexLogTo } from '../server/db/connect';
 import { openRuntime, openServiceRuntime, Runtime, ServiceRuntime } from '../server/runtime';
 import type { CliIo } from './io';
+
+/**
+ * knex's own warnings in a command: none unless LOG_LEVEL asks for debugging (debug, trace). A database that cannot
+ * be reached fails the command, which says so in both languages; knex's "Acquire connection error" beside it, once
+ * for each try, is noise to an operator.
+ */
+export function commandDatabaseLog(io: CliIo, config: Config): KnexLog {
+  if (config.logLevel === 'debug' || config.logLevel === 'trace') return knexLogTo((line) => io.stderr.write(line));
+  const quiet = () => undefined;
+  return { warn: quiet, error: quiet, deprecate: quiet, debug: quiet };
+}
 
 /** Opens the service database (applying pending migrations first) and the hub for one command, and closes them. */
 export async function withRuntime<T>(
@@ -9,7 +21,8 @@ export async function withRuntime<T>(
   fn: (runtime: Runtime) => Promise<T>,
   opts: { writableHub?: boolean } = {},
 ): Promise<T> {
-  const runtime = await openRuntime(loadConfig(io.env, io.cwd), command, opts);
+  const config = loadConfig(io.env, io.cwd);
+  const runtime = await openRuntime(config, command, { ...opts, databaseLog: commandDatabaseLog(io, config) });
   try {
     return await fn(runtime);
   } finally {
@@ -19,7 +32,8 @@ export async function withRuntime<T>(
 
 /** The same for a command that never reads the hub: the service database alone. */
 export async function withServiceRuntime<T>(io: CliIo, command: string, fn: (runtime: ServiceRuntime) => Promise<T>): Promise<T> {
-  const runtime = await openServiceRuntime(loadConfig(io.env, io.cwd), command);
+  const config = loadConfig(io.env, io.cwd);
+  const runtime = await openServiceRuntime(config, command, { databaseLog: commandDatabaseLog(io, config) });
   try {
     return await fn(runtime);
   } finally {

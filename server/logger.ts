@@ -8,10 +8,66 @@ import { scrubForLog } from './services/privacy/mask';
  *   message, stack, `detail`, `cause`… — has the ID numbers, mobile and other phone numbers and e-mail addresses
  *   in it masked as the audit log masks them (`scrubForLog`: `410102********1234`, `138****5678`). A hub's or
  *   PostgreSQL's error message carries the offending value in free text ("Key (id_card)=(…) already exists").
- * The service logs to stdout; a command (`forTerminal`) to stderr; a test to its own `destination`.
+ * The service logs to stdout; a test to its own `destination`. A command's logger is `createCommandLogger`'s.
  */
-export function createLogger(level: string, opts: { forTerminal?: boolean; destination?: pino.DestinationStream } = {}): Logger {
-  const options: pino.LoggerOptions = {
+export function createLogger(level: string, opts: { destination?: pino.DestinationStream } = {}): Logger {
+  return pino({ ...baseOptions(level), serializers: { msg: maskMessage } }, opts.destination);
+}
+
+/** One record of a command's logger, as pino wrote it (masked, redacted). */
+export type LogRecord = Record<string, unknown> & { level: number; msg?: string };
+
+/**
+ * A command's logger: the service's (the same redaction and masking), its records written to the command's stderr
+ * as a line a person reads — `警告 / warning: e-mail delivery failed (kind=ticket_new): connect ECONNREFUSED …` —
+ * not as JSON, and without a stack. `omit` leaves out the records the command says itself, in its own words.
+ */
+export function createCommandLogger(
+  level: string,
+  stderr: { write(text: string): unknown },
+  opts: { omit?: (record: LogRecord) => boolean } = {},
+): Logger {
+  const errorLine = (err: unknown) =>
+    err instanceof Error ? { type: err.name, message: err.message, code: (err as { code?: unknown }).code } : err;
+  const destination = {
+    write(line: string) {
+      const record = JSON.parse(line) as LogRecord;
+      if (!opts.omit?.(record)) stderr.write(`${readableLine(record)}\n`);
+    },
+  };
+  return pino({ ...baseOptions(level), serializers: { err: errorLine, msg: maskMessage } }, destination);
+}
+
+const LEVEL_LABELS: [number, string][] = [
+  [60, '严重错误 / fatal'],
+  [50, '错误 / error'],
+  [40, '警告 / warning'],
+  [30, '信息 / info'],
+  [0, 'debug'],
+];
+/** Fields every record has, not said in its line. */
+const RECORD_FIELDS = new Set(['level', 'time', 'service', 'msg', 'err', 'pid', 'hostname']);
+
+function readableLine(record: LogRecord): string {
+  const label = LEVEL_LABELS.find(([at]) => record.level >= at)![1];
+  const context = Object.entries(record)
+    .filter(([key]) => !RECORD_FIELDS.has(key))
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  const err = record.err as { message?: unknown } | undefined;
+  const cause = typeof err?.message === 'string' && err.message !== record.msg ? `: ${err.message.split('\n')[0]}` : '';
+  return `${label}: ${record.msg ?? ''}${context.length ? ` (${context.join(', ')})` : ''}${cause}`;
+}
+
+/**
+ * The message (`logger.error(err)` takes the error's message as its own): pino applies the message key's
+ * serializer to the final message string, after any printf-style arguments are put in.
+ */
+function maskMessage(value: unknown): unknown {
+  return maskLogValue(value, 0, new Set());
+}
+
+function baseOptions(level: string): pino.LoggerOptions {
+  return {
     level,
     base: { service: 'hubwatch' },
     redact: {
@@ -31,14 +87,6 @@ export function createLogger(level: string, opts: { forTerminal?: boolean; desti
     // because pino-http's request logger replaces the `err` serializer with its own; formatters are inherited.
     formatters: { log: (obj) => maskLogValue(obj, 0, new Set()) as Record<string, unknown> },
   };
-  // The message (`logger.error(err)` takes the error's message as its own): pino applies the message key's
-  // serializer to the final message string, after any printf-style arguments are put in.
-  const msg = (value: unknown) => maskLogValue(value, 0, new Set());
-  if (!opts.forTerminal) return pino({ ...options, serializers: { msg } }, opts.destination);
-  // A command's diagnostics: on stderr (stdout is the command's output, e.g. `--json`), errors without their stack.
-  const errorLine = (err: unknown) =>
-    err instanceof Error ? { type: err.name, message: err.message, code: (err as { code?: unknown }).code } : err;
-  return pino({ ...options, serializers: { err: errorLine, msg } }, opts.destination ?? pino.destination(2));
 }
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { postgresUnreachable } from '../rules/facts/sql-postgres';
 import { Config, ConfigError } from './config';
-import { Database, openPglite, openPostgres } from './db/connect';
+import { Database, type KnexLog, openPglite, openPostgres } from './db/connect';
 import { DataDirLock, lockDataDir } from './db/lock';
 import { migrateToLatest } from './db/migrate';
 import { Hub, openHub, withoutPassword } from './hub';
@@ -27,26 +27,35 @@ export interface Runtime extends ServiceRuntime {
   hub: Hub;
 }
 
+export interface RuntimeOptions {
+  /** Where knex's own warnings go: the service's stderr by default; a command says what failed itself. */
+  databaseLog?: KnexLog;
+}
+
 /**
  * The service database alone, for commands that never read the hub (accounts, the audit chain, ticket
  * lists, migrations): opening the embedded demo hub would start a second WASM PostgreSQL (1–2 s, and a
  * first start builds it) for nothing.
  */
-export async function openServiceRuntime(config: Config, command: string): Promise<ServiceRuntime> {
-  const { runtime } = await openService(config, command);
+export async function openServiceRuntime(config: Config, command: string, opts: RuntimeOptions = {}): Promise<ServiceRuntime> {
+  const { runtime } = await openService(config, command, opts);
   return runtime;
 }
 
-export async function openRuntime(config: Config, command: string, opts: { writableHub?: boolean } = {}): Promise<Runtime> {
+export async function openRuntime(
+  config: Config,
+  command: string,
+  opts: RuntimeOptions & { writableHub?: boolean } = {},
+): Promise<Runtime> {
   // The first start on the embedded default creates two PGlite clusters; the hub starts as a copy of the
   // service's fresh one (a dump loads in ~1 s, initdb takes ~4 s of WASM).
   const seedHub = !config.databaseUrl && !config.hubDatabaseUrl && !isCluster(path.join(config.dataDir, 'hub'));
-  const { runtime, lock: serviceLock, freshCluster } = await openService(config, command, { dumpFresh: seedHub });
+  const { runtime, lock: serviceLock, freshCluster } = await openService(config, command, { ...opts, dumpFresh: seedHub });
   let lock = serviceLock;
   try {
     // The embedded hub lives under DATA_DIR too: one process at a time, even when the service database is elsewhere.
     if (!config.hubDatabaseUrl && !lock) lock = lockDataDir(config.dataDir, `hubwatch ${command}`);
-    const hub = await openHub(config, { writable: opts.writableHub, seed: freshCluster });
+    const hub = await openHub(config, { writable: opts.writableHub, seed: freshCluster, log: opts.databaseLog });
     return {
       ...runtime,
       hub,
@@ -71,19 +80,19 @@ function isCluster(dir: string): boolean {
 async function openService(
   config: Config,
   command: string,
-  opts: { dumpFresh?: boolean } = {},
+  opts: RuntimeOptions & { dumpFresh?: boolean } = {},
 ): Promise<{ runtime: ServiceRuntime; lock: DataDirLock | null; freshCluster?: Blob }> {
   let lock: DataDirLock | null = null;
   let database: Database;
   let freshCluster: Blob | undefined;
   if (config.databaseUrl) {
-    database = openPostgres({ url: config.databaseUrl, applicationName: `hubwatch ${command}` });
+    database = openPostgres({ url: config.databaseUrl, applicationName: `hubwatch ${command}`, log: opts.databaseLog });
   } else {
     lock = lockDataDir(config.dataDir, `hubwatch ${command}`);
     const dir = path.join(config.dataDir, 'db');
     const created = !isCluster(dir);
     try {
-      database = await openPglite(dir);
+      database = await openPglite(dir, { log: opts.databaseLog });
     } catch (err) {
       lock.release();
       throw err;

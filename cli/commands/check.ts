@@ -1,6 +1,6 @@
 import { checkLabel, isTableVerdict } from '../../server/presenters/check-label';
 import type { Command } from '../command';
-import { createLogger } from '../../server/logger';
+import { createCommandLogger } from '../../server/logger';
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
 import { catalogTable } from '../../server/services/catalog/names';
@@ -41,7 +41,10 @@ export const checkRunCommand: Command = {
         }
         tables = [...new Set(tables.map((t) => inCatalog(t)!.name))];
       }
-      const logger = createLogger(runtime.config.logLevel === 'info' ? 'warn' : runtime.config.logLevel, { forTerminal: true });
+      // Warnings such as an e-mail that could not be sent, as lines to read; the run's outcome (failed, interrupted)
+      // is this command's to say, below, in both languages — not a second time as the service's log line.
+      const level = runtime.config.logLevel === 'info' ? 'warn' : runtime.config.logLevel;
+      const logger = createCommandLogger(level, io.stderr, { omit: (record) => record.runOutcome !== undefined });
       const ctx = { config: runtime.config, db: runtime.db, hub: runtime.hub, logger, now: () => new Date() };
       const summary = await runNow(checkRunnerDeps(ctx), { trigger: 'cli', scope: tables?.length ? tables : null });
       // A hub that could not be reached is a failed run (each table with its error, for the runs page); its

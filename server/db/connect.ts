@@ -34,23 +34,32 @@ export interface PostgresOptions {
   /** Milliseconds; applied to every connection with SET statement_timeout. */
   statementTimeoutMs?: number;
   applicationName?: string;
+  /** Where knex's own warnings go; `knexLog` (stderr) by default. */
+  log?: KnexLog;
 }
 
+export type KnexLog = NonNullable<Knex.Config['log']>;
+
 /**
- * knex's own warnings ("Acquire connection error: …" while a database is down) go to stderr as one line:
+ * knex's own warnings ("Acquire connection error: …" while a database is down) as one line each, to `write`:
  * its default writes them, with their stack, to stdout, where a command's `--json` output is. The error
  * itself reaches the caller, which says what failed (a hub outage is recorded on the run).
  */
-export const knexLog: Knex.Config['log'] = Object.fromEntries(
-  (['warn', 'error', 'deprecate', 'debug'] as const).map((level) => [
-    level,
-    (message: unknown) => {
-      if (level === 'debug') return;
-      const text = message instanceof Error ? message.message : String(message);
-      process.stderr.write(`knex ${level}: ${text.split('\n')[0]}\n`);
-    },
-  ]),
-);
+export function knexLogTo(write: (line: string) => void): KnexLog {
+  return Object.fromEntries(
+    (['warn', 'error', 'deprecate', 'debug'] as const).map((level) => [
+      level,
+      (message: unknown) => {
+        if (level === 'debug') return;
+        const text = message instanceof Error ? message.message : String(message);
+        write(`knex ${level}: ${text.split('\n')[0]}\n`);
+      },
+    ]),
+  );
+}
+
+/** The service's: knex's warnings on stderr, beside its logs. */
+export const knexLog: KnexLog = knexLogTo((line) => process.stderr.write(line));
 
 export function openPostgres(opts: PostgresOptions): Database {
   setPgParsers();
@@ -62,7 +71,7 @@ export function openPostgres(opts: PostgresOptions): Database {
       ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
     },
     pool: { min: 0, max: opts.poolMax ?? 10 },
-    log: knexLog,
+    log: opts.log ?? knexLog,
   });
   return { knex, engine: 'postgres', close: () => knex.destroy() };
 }
@@ -72,7 +81,7 @@ export function openPostgres(opts: PostgresOptions): Database {
  * inside `knex.transaction(trx => …)` every query must go through `trx`, never `knex`, or it deadlocks.
  * Callers that open a data directory must hold its lock first (see `lock.ts`).
  */
-export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob } = {}): Promise<Database> {
+export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob; log?: KnexLog } = {}): Promise<Database> {
   // PGlite is an ES module with a CommonJS build; load lazily so PostgreSQL-only processes never pay for the WASM.
   const { PGlite, types } = await import('@electric-sql/pglite');
   const pglite = new PGlite(dataDir ?? 'memory://', {
@@ -86,7 +95,7 @@ export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob } 
   await pglite.waitReady;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ClientPGLite = require('knex-pglite');
-  const knex = knexFactory({ client: ClientPGLite, connection: { pglite }, log: knexLog } as Knex.Config);
+  const knex = knexFactory({ client: ClientPGLite, connection: { pglite }, log: opts.log ?? knexLog } as Knex.Config);
   return {
     knex,
     engine: 'pglite',

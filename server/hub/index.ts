@@ -1,7 +1,7 @@
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import type { Config } from '../config';
-import { knexLog, openPglite, openPostgres } from '../db/connect';
+import { knexLog, type KnexLog, openPglite, openPostgres } from '../db/connect';
 
 /**
  * The hub being monitored. Hubwatch only reads it (the check engine runs each table's queries in a
@@ -28,12 +28,12 @@ export function withoutPassword(url: string): string {
   return u.toString();
 }
 
-export async function openHub(config: Config, opts: { writable?: boolean; seed?: Blob } = {}): Promise<Hub> {
+export async function openHub(config: Config, opts: { writable?: boolean; seed?: Blob; log?: KnexLog } = {}): Promise<Hub> {
   const url = config.hubDatabaseUrl;
   if (!url) {
     // The caller already holds the DATA_DIR lock (the runtime took it). `seed`: a fresh cluster's dump to
     // start a new hub from instead of running initdb (ignored by PGlite when the directory holds one).
-    const db = await openPglite(path.join(config.dataDir, 'hub'), { loadDataDir: opts.seed });
+    const db = await openPglite(path.join(config.dataDir, 'hub'), { loadDataDir: opts.seed, log: opts.log });
     return { knex: db.knex, dialect: 'postgres', kind: 'embedded', label: 'embedded demo hub', close: db.close };
   }
   const parsed = new URL(url);
@@ -48,7 +48,7 @@ export async function openHub(config: Config, opts: { writable?: boolean; seed?:
         bigNumberStrings: false,
       } as Knex.MySql2ConnectionConfig,
       pool: { min: 0, max: 4 },
-      log: knexLog,
+      log: opts.log ?? knexLog,
     });
     return { knex, dialect: 'mysql', kind: 'mysql', label: withoutPassword(url), close: () => knex.destroy() };
   }
@@ -59,6 +59,7 @@ export async function openHub(config: Config, opts: { writable?: boolean; seed?:
     url: withReadOnly.toString(),
     poolMax: Math.max(4, config.checkScanParts + 2),
     applicationName: 'hubwatch hub reader',
+    log: opts.log,
   });
   return { knex: db.knex, dialect: 'postgres', kind: 'postgres', label: withoutPassword(url), close: db.close };
 }

@@ -66,6 +66,11 @@ export async function startCliDatabase(): Promise<CliDatabase> {
   };
 }
 
+/**
+ * Runs a command in-process. `stderr` is what the operator's terminal would show: the command's stderr and whatever
+ * else the process wrote to its own stderr meanwhile (a logger writing to file descriptor 2, a library writing to
+ * process.stderr), which an in-process run would otherwise hide.
+ */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, stdinText?: string): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -75,8 +80,43 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, stdinText?:
   stderr.on('data', (c) => err.push(String(c)));
   const stdin = Object.assign(stdinText === undefined ? Readable.from([]) : Readable.from([stdinText]), { isTTY: false });
   const io: CliIo = { stdout, stderr, stdin, env, cwd: process.cwd() };
-  const code = await main(argv, io);
-  return { code, stdout: out.join(''), stderr: err.join('') };
+  const processStderr = captureProcessStderr((text) => err.push(text));
+  try {
+    const code = await main(argv, io);
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    processStderr.restore();
+  }
+}
+
+/** Collects what is written to the process's stderr (the stream, and file descriptor 2 written directly) until restored. */
+function captureProcessStderr(collect: (text: string) => void): { restore(): void } {
+  const text = (data: unknown) => (typeof data === 'string' ? data : Buffer.from(data as Uint8Array).toString('utf8'));
+  const streamWrite = process.stderr.write;
+  const writeSync = fs.writeSync;
+  const write = fs.write;
+  process.stderr.write = ((chunk: unknown) => {
+    collect(text(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  fs.writeSync = ((fd: number, data: unknown, ...rest: unknown[]) => {
+    if (fd !== 2) return (writeSync as (...a: unknown[]) => number)(fd, data, ...rest);
+    collect(text(data));
+    return Buffer.byteLength(text(data));
+  }) as typeof fs.writeSync;
+  fs.write = ((fd: number, data: unknown, ...rest: unknown[]) => {
+    if (fd !== 2) return (write as (...a: unknown[]) => void)(fd, data, ...rest);
+    collect(text(data));
+    const done = rest.find((r) => typeof r === 'function') as ((e: null, n: number) => void) | undefined;
+    process.nextTick(() => done?.(null, Buffer.byteLength(text(data))));
+  }) as typeof fs.write;
+  return {
+    restore() {
+      process.stderr.write = streamWrite;
+      fs.writeSync = writeSync;
+      fs.write = write;
+    },
+  };
 }
 
 /**

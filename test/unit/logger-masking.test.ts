@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '../../server/logger';
+import { createCommandLogger, createLogger } from '../../server/logger';
 
 /**
  * Log lines mask personal numbers by value, not only under personal keys: an unhandled error's message or a hub's
  * error (PostgreSQL's "Key (id_card)=(…) already exists") carries them in free text.
  */
-function capture(opts: { forTerminal?: boolean } = {}) {
+function capture() {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -13,7 +13,7 @@ function capture(opts: { forTerminal?: boolean } = {}) {
       done();
     },
   });
-  const logger = createLogger('info', { ...opts, destination });
+  const logger = createLogger('info', { destination });
   const records = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
   return { logger, lines, records };
 }
@@ -83,9 +83,19 @@ describe('logger: personal numbers in free text', () => {
     logger.child({ job: 'check-hub' }).warn({ user: { mobile: MOBILE, note: `id ${ID}` } }, 'x');
     const [line] = records();
     expect(line.user).toEqual({ mobile: '[redacted]', note: 'id 110101********0016' });
-    const terminal = capture({ forTerminal: true });
-    terminal.logger.error({ err: new Error(`hub said ${ID}`) }, 'check failed');
-    expect(terminal.records()[0].err).toEqual({ type: 'Error', message: 'hub said 110101********0016' });
+    // A command's: a line to read on its stderr, masked too, without the stack; what it says itself left out.
+    const written: string[] = [];
+    const command = createCommandLogger(
+      'warn',
+      { write: (text: string) => written.push(text) },
+      {
+        omit: (record) => record.runOutcome !== undefined,
+      },
+    );
+    command.error({ err: new Error(`hub said ${ID}`), table: 'staff_basic' }, 'check failed');
+    command.warn({ err: new Error('smtp down'), runId: 3, runOutcome: 'failed' }, 'check run failed');
+    command.info('not at this level');
+    expect(written).toEqual(['错误 / error: check failed (table=staff_basic): hub said 110101********0016\n']);
   });
 
   it('leaves request ids and digests alone, and a graph with a cycle is logged', () => {

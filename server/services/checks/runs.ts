@@ -272,12 +272,13 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
     if (isConnectionLost(err)) {
       // The service database went away (restart, network): not the run's fault. Marked interrupted,
       // the recovery tick re-runs its unfinished tables once the database is back.
-      logger.warn({ err, runId }, 'check run interrupted: service database connection lost');
+      // runOutcome: `check run` says the outcome itself and leaves these lines out (its summary and exit code).
+      logger.warn({ err, runId, runOutcome: 'interrupted' }, 'check run interrupted: service database connection lost');
       clearInterval(heartbeat);
       await markInterrupted(db, runId, `service database connection lost / 服务数据库连接中断: ${message}`);
       return summary('interrupted', message);
     }
-    logger.error({ err, runId }, 'check run failed');
+    logger.error({ err, runId, runOutcome: 'failed' }, 'check run failed');
     // Stored as the logs keep it: a database's message can quote a value it refused (an ID number, a mobile).
     await db('check_runs')
       .where({ id: runId, status: 'running' })
