@@ -185,3 +185,128 @@ describe('以此申请为基础新建 (copy a request into a new draft)', () => 
     expect(page).toContain(`已根据申请 #${id} 新建过申请 #${draftId}，这次没有再新建。`);
   });
 });
+
+describe('an old edit form sent once the request is no longer a draft says what became of it', () => {
+  const NOT_SAVED = '本次发送的内容没有保存';
+  const COPY_HINT = '如需重新申请，可用本页的“以此申请为基础新建”。';
+
+  /** A draft of the applicant's, its id. */
+  async function draft(): Promise<number> {
+    const saved = await post('/sharing/new', fullForm({ action: 'draft' }));
+    return Number(/\/sharing\/(\d+)\/edit/.exec(saved.headers.location)![1]);
+  }
+
+  /** A request filed from the form, its id. */
+  async function filed(): Promise<number> {
+    const res = await post('/sharing/new', fullForm());
+    return Number(/^\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
+  }
+
+  async function decideAs(person: keyof SharingPeople, id: number, fields: Record<string, string>) {
+    const who = await signIn(t.app, people[person].login, people[person].password);
+    const res = await who.agent
+      .post(`/sharing/${id}/decision`)
+      .type('form')
+      .send({ _csrf: who.csrf, ...fields });
+    expect(res.status).toBe(303);
+  }
+
+  /** A request of org_unit only (no data source, no leader) approved by its three stages. */
+  async function granted(): Promise<number> {
+    const id = await filed();
+    await decideAs('csSteward', id, { decision: 'approve' });
+    await decideAs('office', id, { decision: 'approve' });
+    await decideAs('office2', id, { decision: 'approve' });
+    expect((await t.db.knex('sharing_requests').where({ id }).first('status')).status).toBe('granted');
+    return id;
+  }
+
+  /** The old form sent (as 提交申请 or 保存草稿); the flash its page then shows, and what is stored. */
+  async function sendOldForm(id: number, action: 'submit' | 'draft', locale = 'zh-CN') {
+    let req = s.agent
+      .post(`/sharing/${id}/edit`)
+      .set('X-CSRF-Token', s.csrf)
+      .set('Accept', 'text/html')
+      .set('Accept-Language', locale);
+    for (const [k, v] of Object.entries(fullForm({ action, purpose: '旧标签页里改的用途' }))) req = req.field(k, v);
+    const res = await req.attach('material', PDF, '立项批复.pdf');
+    expect([res.status, res.headers.location]).toEqual([303, `/sharing/${id}`]);
+    const page = (await s.agent.get(`/sharing/${id}`).expect(200)).text;
+    const flash = /<div class="flash flash-info" role="status">([^<]*)<\/div>/.exec(page)?.[1];
+    const stored = await t.db.knex('sharing_requests').where({ id }).first('status', 'purpose');
+    return { flash, stored };
+  }
+
+  it('a draft withdrawn in another tab: 已撤回 (not 已经提交, not 只能撤回), nothing saved, and how to apply again', async () => {
+    const id = await draft();
+    await s.agent.post(`/sharing/${id}/withdraw`).type('form').send({ _csrf: s.csrf }).expect(303);
+    for (const action of ['submit', 'draft'] as const) {
+      const { flash, stored } = await sendOldForm(id, action);
+      expect(flash).toBe(`申请 #${id} 已撤回，不能再修改：${NOT_SAVED}。${COPY_HINT}`);
+      expect(stored).toEqual({ status: 'withdrawn', purpose: '迎新系统核对单位信息' });
+    }
+    const { flash } = await sendOldForm(id, 'submit', 'en');
+    expect(flash).toBe(
+      `Request #${id} has been withdrawn and can no longer be changed: what was just sent was not saved. To apply again, use “New request from this one” on this page.`,
+    );
+  });
+
+  it('a request withdrawn while under review says so too', async () => {
+    const id = await filed();
+    await s.agent.post(`/sharing/${id}/withdraw`).type('form').send({ _csrf: s.csrf }).expect(303);
+    expect((await sendOldForm(id, 'submit')).flash).toBe(`申请 #${id} 已撤回，不能再修改：${NOT_SAVED}。${COPY_HINT}`);
+  });
+
+  it('a refused request: 审核未通过, nothing saved; no new request offered while its arbitration is pending', async () => {
+    const id = await filed();
+    await decideAs('csSteward', id, { decision: 'reject', reason: 'scope_too_large' });
+    const { flash, stored } = await sendOldForm(id, 'submit');
+    expect(flash).toBe(`申请 #${id} 审核未通过（不共享），不能再修改：${NOT_SAVED}。${COPY_HINT}`);
+    expect(stored).toEqual({ status: 'rejected', purpose: '迎新系统核对单位信息' });
+    expect((await sendOldForm(id, 'draft', 'en')).flash).toBe(
+      `Request #${id} was not approved (not shared) and can no longer be changed: what was just sent was not saved. To apply again, use “New request from this one” on this page.`,
+    );
+    await t.db.knex('sharing_requests').where({ id }).update({ arbitration: 'requested' });
+    expect((await sendOldForm(id, 'submit')).flash).toBe(`申请 #${id} 审核未通过（不共享），不能再修改：${NOT_SAVED}。`);
+  });
+
+  it('a granted request: 已共享, and whether its grant has expired or been revoked', async () => {
+    const id = await granted();
+    const { flash, stored } = await sendOldForm(id, 'submit');
+    expect(flash).toBe(`申请 #${id} 已共享，不能再修改：${NOT_SAVED}。${COPY_HINT}`);
+    expect(stored).toEqual({ status: 'granted', purpose: '迎新系统核对单位信息' });
+    expect((await sendOldForm(id, 'submit', 'en')).flash).toBe(
+      `Request #${id} has been granted and can no longer be changed: what was just sent was not saved. To apply again, use “New request from this one” on this page.`,
+    );
+
+    await t.db.knex('sharing_grants').where({ request_id: id }).update({ expires_on: '2026-03-01' });
+    expect((await sendOldForm(id, 'submit')).flash).toBe(
+      `申请 #${id} 已共享，授权已过期，不能再修改：${NOT_SAVED}。${COPY_HINT}`,
+    );
+    expect((await sendOldForm(id, 'submit', 'en')).flash).toBe(
+      `Request #${id} was granted and its grant has expired; it can no longer be changed: what was just sent was not saved. To apply again, use “New request from this one” on this page.`,
+    );
+    await t.db.knex('sharing_grants').where({ request_id: id }).update({ revoked_at: MONDAY });
+    expect((await sendOldForm(id, 'submit')).flash).toBe(
+      `申请 #${id} 已共享，授权已撤销，不能再修改：${NOT_SAVED}。${COPY_HINT}`,
+    );
+    expect((await sendOldForm(id, 'submit', 'en')).flash).toBe(
+      `Request #${id} was granted and its grant has been revoked; it can no longer be changed: what was just sent was not saved. To apply again, use “New request from this one” on this page.`,
+    );
+  });
+
+  it('still under review: 已经提交，只能撤回, as before; the new-request form sent again says what became of its request too', async () => {
+    const id = await filed();
+    expect((await sendOldForm(id, 'submit')).flash).toBe(`申请 #${id} 已经提交，不能再修改（只能撤回）：${NOT_SAVED}。`);
+
+    const formId = await newFormId();
+    const made = await post('/sharing/new', fullForm({ form_id: formId, action: 'draft' }));
+    const madeId = Number(/\/sharing\/(\d+)\/edit/.exec(made.headers.location)![1]);
+    await s.agent.post(`/sharing/${madeId}/withdraw`).type('form').send({ _csrf: s.csrf }).expect(303);
+    const again = await post('/sharing/new', fullForm({ form_id: formId }));
+    expect([again.status, again.headers.location]).toEqual([303, `/sharing/${madeId}`]);
+    const page = (await s.agent.get(`/sharing/${madeId}`).expect(200)).text;
+    expect(page).toContain(`申请 #${madeId} 已撤回，不能再修改：${NOT_SAVED}。${COPY_HINT}`);
+    expect((await t.db.knex('sharing_requests').where({ id: madeId }).first('status')).status).toBe('withdrawn');
+  });
+});

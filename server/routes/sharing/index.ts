@@ -28,6 +28,7 @@ import { actorOf, idParam, universityName } from './actor';
 import { attachmentsOf, formModel, multipart } from './form';
 import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { printModel } from './print';
+import { sentAgainMessage } from './sent-again';
 import { structureChangeRoutes } from './structure-changes';
 
 /** A decision sent back to its form (422): the stage it was for, what was typed, the messages by field. */
@@ -221,14 +222,15 @@ export function sharingRoutes(ctx: AppContext): Router {
         const request = await db('sharing_requests').where({ id: earlier }).first('applicant_id', 'status');
         if (request && Number(request.applicant_id) === req.user!.id && request.status === 'draft')
           return handleForm(req, res, earlier, formId);
-        sentAgain(req, res, earlier);
+        await sentAgain(req, res, earlier);
       },
     );
   });
 
-  /** A request's form sent again once it is no longer a draft: to the request, saying nothing was saved again. */
-  function sentAgain(req: Request, res: Response, id: number) {
-    req.session.flash = { kind: 'info', text: req.t('sharing.flash.alreadyFiled', { id }) };
+  /** A request's form sent again once it is no longer a draft: to the request, saying nothing was saved, and why. */
+  async function sentAgain(req: Request, res: Response, id: number) {
+    const { today } = await clock(ctx);
+    req.session.flash = { kind: 'info', text: await sentAgainMessage(db, req.t, id, today) };
     res.redirect(303, `/sharing/${id}`);
   }
 
