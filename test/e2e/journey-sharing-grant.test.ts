@@ -167,8 +167,12 @@ describeBrowser('journey: a sharing request goes through every stage to a grant 
       const disagreeLine = box.split('\n').find((l) => l.includes('不同意')) ?? '';
       for (const [, opinion] of OPINIONS) expect(disagreeLine).not.toContain(opinion);
     }
-    // Every approver's name is on their signature line.
-    for (const [who] of OPINIONS) expect(printed).toContain(people[who].name);
+    // Every approver's decision is in their box as the online review record (线上审核：name date; the first review's
+    // on its line in the IT office's box); the signature lines stay blank for the handwritten signatures (seed 000).
+    for (const [who] of OPINIONS) expect(printed).toContain(`线上审核：${people[who].name} 2026-`);
+    const signatureLines = await office.locator('.print-doc .sign').allInnerTexts();
+    expect(signatureLines.length).toBeGreaterThan(4);
+    for (const line of signatureLines) for (const [who] of OPINIONS) expect(line).not.toContain(people[who].name);
     // Ticked boxes: system running, on campus, campus address, method "other", datasets 教职工 and 学生,
     // the unit's, three sources', the leader's and the office's 同意.
     expect(await office.locator('.print-doc .box', { hasText: '☑' }).count()).toBe(12);

@@ -59,8 +59,8 @@ it('the English print form puts a space after each label colon (signatures, date
   const o = await as('office2');
   await o.agent.post('/locale').type('form').send({ _csrf: o.csrf, locale: 'en', next: '/' });
   const print = (await o.agent.get(`/sharing/${id}/print`).expect(200)).text;
-  expect(print).toContain('<span>Head of department (signature): 计院专员</span><span>Date: 2026-03-02</span>');
-  expect(print).toContain('Head of department (signature, seal): 李琳琳');
+  expect(print).toContain('<span>Head of department (signature): </span><span>Date: ____-__-__</span>');
+  expect(print).toContain('<span>Head of department (signature, seal): </span>');
   expect(print).toContain('Reject, reason: </div>');
   expect(print).toContain('University leader (signature): </span>');
   expect(print).not.toMatch(/\((signature|seal)\):\S/);
@@ -74,4 +74,110 @@ it("the print form names the request's number in the page's language (编号, No
   expect(zh).not.toContain('No.');
   const en = (await a.agent.get(`/sharing/${id}/print`).set('Accept-Language', 'en').expect(200)).text;
   expect(en).toContain(`<p class="sheet-no">No. ${id} · Submitted</p>`);
+});
+
+/** Each review box of the print form: its label, its online review record (tags taken out), its signature line. */
+function reviewBoxes(html: string) {
+  const text = (fragment: string | undefined) =>
+    fragment
+      ?.replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim() ?? null;
+  return [...html.matchAll(/<tr><th>([^<]*)<\/th>\s*<td colspan="3" class="opinion[^"]*">([\s\S]*?)<\/td><\/tr>/g)].map(
+    ([, label, body]) => ({
+      label,
+      online: text(/<div class="online-review">([\s\S]*?)<\/div>/.exec(body)?.[1]),
+      sign: /<div class="sign">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? null,
+    }),
+  );
+}
+
+describe("the print form's signature lines are left for the handwritten signatures (seed 000)", () => {
+  it('a granted request: blank signature and date lines; who reviewed online, and when, in each box, labelled so', async () => {
+    await buildHubTable(t.db.knex, 'student_status', 2500);
+    const id = await file([{ table: 'student_status', fields: ['student_no', 'id_card'] }]);
+    for (const who of ['csSteward', 'office', 'stuSteward', 'leader', 'office2'] as const) await decide(who, id);
+    expect((await t.db.knex('sharing_requests').where({ id }).first('status')).status).toBe('granted');
+
+    const o = await as('office');
+    const zh = (await o.agent.get(`/sharing/${id}/print`).expect(200)).text;
+    const blank = '年　　月　　日';
+    expect(reviewBoxes(zh)).toEqual([
+      {
+        label: '申请单位主管领导审核',
+        online: '线上审核：计院专员 2026-03-02',
+        sign: `<span>部门主要领导（签字）：</span><span>日期：${blank}</span>`,
+      },
+      {
+        label: '学生处',
+        online: '线上审核：学生处专员 2026-03-02',
+        sign: `<span>部门负责人签字（盖章）：</span><span>${blank}</span>`,
+      },
+      {
+        label: '信息化办公室终审、共享数据',
+        online: '线上审核：王信息 2026-03-02',
+        sign: `<span>部门负责人签字（盖章）：</span><span>${blank}</span>`,
+      },
+      {
+        label: '信息化主管校领导审批',
+        online: '线上审核：分管校领导 2026-03-02',
+        sign: `<span>信息化主管校领导签字：</span><span>${blank}</span>`,
+      },
+    ]);
+    expect(zh).toContain('信息化办公室数据专员初审：同意；线上审核：李琳琳 2026-03-02');
+
+    const en = (await o.agent.get(`/sharing/${id}/print`).set('Accept-Language', 'en').expect(200)).text;
+    expect(reviewBoxes(en).map(({ online, sign }) => ({ online, sign }))).toEqual([
+      {
+        online: 'Reviewed online: 计院专员 on 2026-03-02',
+        sign: '<span>Head of department (signature): </span><span>Date: ____-__-__</span>',
+      },
+      {
+        online: 'Reviewed online: 学生处专员 on 2026-03-02',
+        sign: '<span>Head of department (signature, seal): </span><span>____-__-__</span>',
+      },
+      {
+        online: 'Reviewed online: 王信息 on 2026-03-02',
+        sign: '<span>Head of department (signature, seal): </span><span>____-__-__</span>',
+      },
+      {
+        online: 'Reviewed online: 分管校领导 on 2026-03-02',
+        sign: '<span>University leader (signature): </span><span>____-__-__</span>',
+      },
+    ]);
+    expect(en).toContain('IT office first review: Approved; Reviewed online: 李琳琳 on 2026-03-02');
+  });
+
+  it('the IT office standing in: its reviewer and 代为审核 in the online record, the signature line still blank', async () => {
+    const hr = await as('hrSteward');
+    const res = await hr.agent
+      .post('/api/v1/sharing-requests')
+      .set('X-CSRF-Token', hr.csrf)
+      .send(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]));
+    expect(res.status).toBe(201);
+    const id = res.body.id as number;
+    await decide('office', id);
+    const [unit] = reviewBoxes((await (await as('office')).agent.get(`/sharing/${id}/print`).expect(200)).text);
+    expect(unit).toEqual({
+      label: '申请单位主管领导审核',
+      online: '线上审核：李琳琳 2026-03-02 （信息化办公室代为审核：申请单位除申请人外没有数据专员或部门负责人）',
+      sign: '<span>部门主要领导（签字）：</span><span>日期：年　　月　　日</span>',
+    });
+  });
+
+  it('the first review that ended the request is the IT office box, recorded once; nothing decided yet, no record', async () => {
+    const id = await file([{ table: 'org_unit', fields: ['unit_code'] }]);
+    const o = await as('applicant');
+    const pending = reviewBoxes((await o.agent.get(`/sharing/${id}/print`).expect(200)).text);
+    expect(pending.map((b) => b.online)).toEqual([null, null, null, null]);
+    await decide('csSteward', id);
+    await decide('office', id, { decision: 'reject', reason: 'scope_too_large' });
+    const html = (await o.agent.get(`/sharing/${id}/print`).expect(200)).text;
+    expect(reviewBoxes(html).find((b) => b.label === '信息化办公室终审、共享数据')).toEqual({
+      label: '信息化办公室终审、共享数据',
+      online: '线上审核：李琳琳 2026-03-02',
+      sign: '<span>部门负责人签字（盖章）：</span><span>年　　月　　日</span>',
+    });
+    expect(html.match(/李琳琳/g)).toHaveLength(1);
+  });
 });

@@ -43,7 +43,8 @@ export function printModel(request: PresentedRequest, t: Translator) {
     fieldDocRows: pad(fieldDocRows, 4, { seq: '', table: '', tableCode: '', field: '', code: '', range: '', note: '' }),
     unit: byKind('applicant_unit')[0] ?? null,
     sources: byKind('source'),
-    first,
+    // The first review's line in the IT office's box, unless it is that box's own decision (a refusal that ended it).
+    firstReview: first?.decided_at && first !== office ? first : null,
     office,
     officeReasons: REJECTION_REASONS.map((r) => ({ value: r, checked: office?.status === 'rejected' && office.reason === r })),
     leader: byKind('leader')[0] ?? null,
