@@ -181,3 +181,67 @@ describe("the print form's signature lines are left for the handwritten signatur
     expect(html.match(/李琳琳/g)).toHaveLength(1);
   });
 });
+
+describe('the print form says which stages the request has, from its submission on', () => {
+  /** What the data source box (of a request without one) and the leader box say above their signature lines. */
+  async function sourceAndLeader(id: number, locale = 'zh-CN') {
+    const html = (await (await as('applicant')).agent.get(`/sharing/${id}/print`).set('Accept-Language', locale).expect(200))
+      .text;
+    const say = (label: string) => {
+      const box = new RegExp(
+        `<tr><th>${label}</th>\\s*<td colspan="3" class="opinion">([\\s\\S]*?)(<div class="sign">|</td></tr>)`,
+      ).exec(html);
+      return box
+        ? box[1]
+            .replace(/<[^>]+>/g, ' ')
+            .replace(/\s+/g, ' ')
+            .trim()
+        : null;
+    };
+    return locale === 'en'
+      ? { source: say('\\(approving unit\\)'), leader: say('University leader in charge of IT') }
+      : { source: say('（实际审批单位）'), leader: say('信息化主管校领导审批') };
+  }
+
+  it('no sensitive fields, universal tables only: 本申请无需此环节 in the source and leader boxes while in review and once granted', async () => {
+    const id = await file([{ table: 'org_unit', fields: ['unit_code'] }]);
+    const notRequired = { source: '本申请无需此环节', leader: '本申请无需此环节' };
+    expect(await sourceAndLeader(id)).toEqual(notRequired);
+    expect(await sourceAndLeader(id, 'en')).toEqual({
+      source: 'Not required for this request',
+      leader: 'Not required for this request',
+    });
+    await decide('csSteward', id);
+    expect(await sourceAndLeader(id)).toEqual(notRequired);
+    await decide('office', id);
+    await decide('office2', id);
+    expect((await t.db.knex('sharing_requests').where({ id }).first('status')).status).toBe('granted');
+    expect(await sourceAndLeader(id)).toEqual(notRequired);
+  });
+
+  it('refused at the first stage: the stages it never had are still 无需此环节, not 未经此环节', async () => {
+    const id = await file([{ table: 'org_unit', fields: ['unit_code'] }]);
+    await decide('csSteward', id, { decision: 'reject', reason: 'scope_too_large' });
+    expect(await sourceAndLeader(id)).toEqual({ source: '本申请无需此环节', leader: '本申请无需此环节' });
+  });
+
+  it("a planned leader stage not yet decided is the leader's box to tick by hand, not 无需此环节", async () => {
+    await buildHubTable(t.db.knex, 'student_status', 2500);
+    const id = await file([{ table: 'student_status', fields: ['student_no', 'id_card'] }]);
+    const { leader } = await sourceAndLeader(id);
+    expect(leader).toBe('☐ 同意 ☐ 不同意，理由：');
+  });
+
+  it('a draft has no plan yet: its print says the stages are known once it is submitted; a withdrawn draft went through none', async () => {
+    const id = await file([{ table: 'org_unit', fields: ['unit_code'] }], { draft: true });
+    const undetermined = '提交后确定是否需要此环节';
+    expect(await sourceAndLeader(id)).toEqual({ source: undetermined, leader: undetermined });
+    expect(await sourceAndLeader(id, 'en')).toEqual({
+      source: 'Known once the request is submitted',
+      leader: 'Known once the request is submitted',
+    });
+    const a = await as('applicant');
+    await a.agent.post(`/sharing/${id}/withdraw`).type('form').send({ _csrf: a.csrf }).expect(303);
+    expect(await sourceAndLeader(id)).toEqual({ source: '本申请未经此环节', leader: '本申请未经此环节' });
+  });
+});

@@ -528,7 +528,7 @@ describe('the request page, print form and lists', () => {
 });
 
 describe('a request reads as it stands on its page and its print form', () => {
-  it('names the source department’s part by titles; granted without a leader stage, the leader box says the request did not go through it; decided stages show no deadline', async () => {
+  it('names the source department’s part by titles; without a leader stage, the leader box says the request does not need it, in review and granted; decided stages show no deadline', async () => {
     const res = await postForm('applicant', '/sharing/new', fullForm(), { material: [PDF, 'x.pdf'] });
     const id = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
     const leaderBox = async () => {
@@ -541,9 +541,11 @@ describe('a request reads as it stands on its page and its print form', () => {
           /<small>答复期限 \d{4}-\d{2}-\d{2}<\/small>/g,
         ) ?? []
       ).length;
-    // In review, the leader may still be asked: 暂无. The source department's stage waits, with its deadline.
+    // In review: its stages were planned at submission (no sensitive field, no leader), so the leader box says it is not
+    // needed, not 暂无 (which reads as a signature still to come). The source department's stage waits, with its deadline.
     for (const who of ['csSteward', 'office'] as const) expect((await approveAs(who, id)).status).toBe(303);
-    expect(await leaderBox()).toContain('暂无');
+    expect(await leaderBox()).toContain('本申请无需此环节');
+    expect(await leaderBox()).not.toContain('暂无');
     expect(await deadlines()).toBe(1);
     // The source department's part of the request by the catalog's titles (it listed `staff_basic: staff_no name`).
     const page = (await (await as('office')).agent.get(`/sharing/${id}`).expect(200)).text;
@@ -553,14 +555,14 @@ describe('a request reads as it stands on its page and its print form', () => {
     expect(print).toContain('<div>教职工基本信息：职工号、姓名</div>');
     for (const who of ['hrSteward', 'office2'] as const) expect((await approveAs(who, id)).status).toBe(303);
     expect((await t.db.knex('sharing_requests').where({ id }).first('status')).status).toBe('granted');
-    expect(await leaderBox()).toContain('本申请未经此环节');
+    expect(await leaderBox()).toContain('本申请无需此环节');
     expect(await leaderBox()).not.toContain('暂无');
     expect(await deadlines()).toBe(0);
   });
 });
 
 describe('the print form of a request of universal tables only', () => {
-  it('says in the data source box that the request did not go through that stage once it is granted, not 暂无', async () => {
+  it('says in the data source box that the request does not need that stage, from submission on, not 暂无', async () => {
     const res = await postForm(
       'applicant',
       '/sharing/new',
@@ -572,10 +574,10 @@ describe('the print form of a request of universal tables only', () => {
       const html = (await (await as('office')).agent.get(`/sharing/${id}/print`).expect(200)).text;
       return /<th>（实际审批单位）<\/th><td colspan="3" class="opinion">([\s\S]*?)<\/td><\/tr>/.exec(html)?.[1];
     };
-    expect(await sourceBox()).toBe('暂无');
+    expect(await sourceBox()).toBe('<div class="muted">本申请无需此环节</div>');
     for (const who of ['csSteward', 'office', 'office2'] as const) expect((await approveAs(who, id)).status).toBe(303);
     expect((await t.db.knex('sharing_requests').where({ id }).first('status')).status).toBe('granted');
-    expect(await sourceBox()).toBe('<div class="muted">本申请未经此环节</div>');
+    expect(await sourceBox()).toBe('<div class="muted">本申请无需此环节</div>');
   });
 });
 

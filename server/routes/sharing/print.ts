@@ -1,9 +1,13 @@
 import type { Translator } from '../../i18n';
 import type { PresentedRequest } from '../../services/sharing/presenter';
-import { DATASETS, METHODS, REJECTION_REASONS, SYSTEM_STATUSES } from '../../services/sharing/types';
-
-/** A request whose review is over: a stage it has not got now, it never will. */
-const FINISHED = ['granted', 'rejected', 'withdrawn'];
+import {
+  DATASETS,
+  METHODS,
+  neverSubmitted,
+  REJECTION_REASONS,
+  SYSTEM_STATUSES,
+  type StageKind,
+} from '../../services/sharing/types';
 
 /**
  * The approval form (审批表), the field requirement document and the pledge, laid out like seed 000:
@@ -13,6 +17,18 @@ const pad = <T>(rows: T[], min: number, blank: T): T[] => [
   ...rows,
   ...Array.from({ length: Math.max(0, min - rows.length) }, () => blank),
 ];
+
+/**
+ * What a review box of `kind` says when the request has no stage of it. A submitted request's stages are its plan, made
+ * at submission (submitRequest: sources from the catalog, the leader from the sensitive fields and the hub's rows), so a
+ * stage it has not got is not needed (notRequired), whatever its status. A draft has no plan yet (undetermined); a draft
+ * withdrawn unsubmitted went through no review at all (skipped). `null`: the request has stages of that kind.
+ */
+function stageBoxes(request: PresentedRequest, kind: StageKind): 'notRequired' | 'undetermined' | 'skipped' | null {
+  if (request.stages.some((s) => s.kind === kind)) return null;
+  if (!neverSubmitted(request)) return 'notRequired';
+  return request.status === 'withdrawn' ? 'skipped' : 'undetermined';
+}
 
 export function printModel(request: PresentedRequest, t: Translator) {
   const f = request.form;
@@ -48,10 +64,10 @@ export function printModel(request: PresentedRequest, t: Translator) {
     office,
     officeReasons: REJECTION_REASONS.map((r) => ({ value: r, checked: office?.status === 'rejected' && office.reason === r })),
     leader: byKind('leader')[0] ?? null,
-    // A finished request without a leader stage never needed (or never reached) one, nor one of universal tables only a
-    // data source's review: their boxes say so, not 暂无, which on an archived paper form reads as a missing signature.
-    leaderSkipped: !byKind('leader').length && FINISHED.includes(request.status),
-    sourcesSkipped: !byKind('source').length && FINISHED.includes(request.status),
+    // Which review boxes this request has (stageBoxes): a leader or data source box it has no stage for says so,
+    // not 暂无, which on a paper form reads as a signature still to come.
+    leaderBox: stageBoxes(request, 'leader'),
+    sourcesBox: stageBoxes(request, 'source'),
     pledgeItems: pad(
       request.items.map((i) => `${i.title ?? i.table}${t('common.inParentheses', { text: i.table })}`),
       3,
