@@ -197,6 +197,30 @@ describeBrowser('the printable approval form in a browser', () => {
     expect(wrong).toEqual({ 'en-US': none, 'zh-CN': none });
   }, 60_000);
 
+  it('keeps what each cell holds inside its borders when printed (the blank after ☐ Other dataset ran past the table in English)', async () => {
+    const outside: Record<string, string[]> = {};
+    for (const locale of ['en-US', 'zh-CN']) {
+      const page = await j.browser.newPage({ locale, viewport: { width: A4_CONTENT_WIDTH, height: 1000 } });
+      await browserSignIn(page, j.baseUrl, people.office.login, people.office.password);
+      await page.goto(`${j.baseUrl}/sharing/${id}/print`);
+      await page.emulateMedia({ media: 'print' });
+      // Every box a cell's content makes (text, underlines, blanks, tick boxes) ends left of the cell's right border.
+      outside[locale] = (await page.evaluate(`(() => {
+        const out = [];
+        for (const cell of document.querySelectorAll('.form-table td, .form-table th')) {
+          const edge = cell.getBoundingClientRect().right - parseFloat(getComputedStyle(cell).borderRightWidth);
+          const range = document.createRange();
+          range.selectNodeContents(cell);
+          const right = Math.max(...[...range.getClientRects()].map((r) => r.right), -Infinity);
+          if (right > edge + 0.5) out.push(cell.textContent.replace(/\\s+/g, ' ').trim().slice(-40));
+        }
+        return out;
+      })()`)) as string[];
+      await page.close();
+    }
+    expect(outside).toEqual({ 'en-US': [], 'zh-CN': [] });
+  }, 60_000);
+
   it('fits a phone screen (390 px) without scrolling sideways', async () => {
     const scrollWidth: Record<string, number> = {};
     for (const locale of ['zh-CN', 'en-US']) {
