@@ -216,8 +216,11 @@ function withLater(problem: CatalogProblem, later: number): CatalogProblem {
 
 /** The line's errors as one problem: the first one's code, their messages (each once) one after the other. */
 function lineProblem(onLine: YAMLError[], line: number | null, source: string): CatalogProblem {
+  // Nesting too deep stops the parser: whatever else it reported on that line (its own stack overflow, in JavaScript's
+  // words) follows from it and is not for the reader.
+  const exhausted = onLine.find((error) => error.code === 'RESOURCE_EXHAUSTION');
   const said = new Map<string, { code: 'duplicate' | 'yaml_syntax'; text: LocalizedText }>();
-  for (const error of onLine) {
+  for (const error of exhausted ? [exhausted] : onLine) {
     const one =
       error.code === 'DUPLICATE_KEY'
         ? { code: 'duplicate' as const, text: duplicateKey(error, source) }
