@@ -33,9 +33,9 @@ const FORBIDDEN_IN_QUERY = /[\u0000\u202A-\u202E\u2066-\u2069]/;
  */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Whether a body's `text` holds a character every body is refused for (FORBIDDEN_IN_BODY). */
+/** Whether a body's `text` holds a character every body is refused for (FORBIDDEN_IN_BODY, or half a character). */
 export function hasForbiddenCharacter(text: string): boolean {
-  return FORBIDDEN_IN_BODY.test(text);
+  return FORBIDDEN_IN_BODY.test(text) || LONE_SURROGATE.test(text);
 }
 
 /** The bidirectional isolates LRI, RLI, FSI and PDI: removed from every text of a body (see above). */
