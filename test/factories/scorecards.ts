@@ -206,3 +206,14 @@ export async function insertSourceReviews(
     })),
   );
 }
+
+/** A page's visible text: scripts (JSON data islands) and tags removed, the entities handlebars writes decoded, whitespace collapsed. */
+export const visibleText = (html: string): string =>
+  html
+    .replace(/<script[\s\S]*?<\/script>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&#x3D;/g, '=')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');

@@ -1,7 +1,7 @@
 import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { translator } from '../../server/i18n';
 import { buildUser } from '../factories';
-import { buildCheckRun, createScorecardTestApp } from '../factories/scorecards';
+import { buildCheckRun, createScorecardTestApp, visibleText } from '../factories/scorecards';
 import { signIn, TestApp } from '../helpers/app';
 
 /**
@@ -11,16 +11,6 @@ import { signIn, TestApp } from '../helpers/app';
  */
 const zh = translator('zh-CN');
 const en = translator('en');
-
-const visibleText = (html: string) =>
-  html
-    .replace(/<script[\s\S]*?<\/script>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&#x3D;/g, '=')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
 
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
