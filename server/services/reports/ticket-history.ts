@@ -54,21 +54,26 @@ export async function closedReasonsForOutsider(
     closed.map((t) => Number(t.id)),
   );
   return new Map(
-    closed.map((t) => [
-      Number(t.id),
-      maskReportText(
-        t.closed_reason,
-        ticketField(catalog, t.table_name, t.field_name),
-        knownValues(reports.get(Number(t.id)) ?? []),
-      ),
-    ]),
+    closed.map((t) => {
+      const { field, known } = maskingWith(catalog, t, reports.get(Number(t.id)) ?? []);
+      return [Number(t.id), maskReportText(t.closed_reason, field, known)];
+    }),
   );
 }
 
 /** What the reports' one masking rule needs for this ticket: its field as the current catalog has it, its reports' values. */
 async function maskingOf(db: Knex, ticket: Pick<TicketRow, 'id' | 'table_name' | 'field_name'>) {
   const [catalog, reports] = await Promise.all([loadCurrentCatalog(db), reportsOfTicket(db, ticket.id)]);
-  return { field: ticketField(catalog?.catalog, ticket.table_name, ticket.field_name), known: knownValues(reports) };
+  return maskingWith(catalog?.catalog, ticket, reports);
+}
+
+/** The same from a catalog and the ticket's reports already read (a list page reads them for all its tickets at once). */
+function maskingWith(
+  catalog: Catalog | null | undefined,
+  ticket: Pick<TicketRow, 'table_name' | 'field_name'>,
+  reports: Parameters<typeof knownValues>[0],
+) {
+  return { field: ticketField(catalog, ticket.table_name, ticket.field_name), known: knownValues(reports) };
 }
 
 /**
