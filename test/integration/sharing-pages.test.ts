@@ -581,6 +581,52 @@ describe('the print form of a request of universal tables only', () => {
   });
 });
 
+describe('the print form of a request that ended before every review', () => {
+  /** The text of each review box of the print form (its heading cell, then the box up to its signature line). */
+  const boxes = async (id: number) => {
+    const html = (await (await as('office')).agent.get(`/sharing/${id}/print`).expect(200)).text;
+    const text = (cell: string) =>
+      cell
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return Object.fromEntries(
+      [...html.matchAll(/<th>([^<]+)<\/th>\s*<td colspan="3" class="opinion">([\s\S]*?)<div class="sign">/g)].map((m) => [
+        m[1],
+        text(m[2]),
+      ]),
+    );
+  };
+
+  it('a withdrawn request: the boxes of the stages it was waiting for say they were not reviewed and why', async () => {
+    const res = await postForm('applicant', '/sharing/new', fullForm(), { material: [PDF, 'x.pdf'] });
+    const id = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
+    expect((await approveAs('csSteward', id)).status).toBe(303);
+    const a = await as('applicant');
+    expect((await a.agent.post(`/sharing/${id}/withdraw`).type('form').send({ _csrf: a.csrf })).status).toBe(303);
+    const box = await boxes(id);
+    // The applicant unit decided before the withdrawal: its decision, no note.
+    expect(box['申请单位主管领导审核']).toContain('☑ 同意');
+    expect(box['申请单位主管领导审核']).not.toContain('本环节未审核');
+    expect(box['人事处']).toContain('本环节未审核：申请已撤回');
+    expect(box['信息化办公室终审、共享数据']).toContain('本环节未审核：申请已撤回');
+    // No leader stage was planned: said so, as before.
+    expect(box['信息化主管校领导审批']).toBe('本申请无需此环节');
+  });
+
+  it('a request refused by the IT office: the data source box it never reached says the request was refused elsewhere', async () => {
+    const res = await postForm('applicant', '/sharing/new', fullForm(), { material: [PDF, 'x.pdf'] });
+    const id = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
+    expect((await approveAs('csSteward', id)).status).toBe(303);
+    expect((await approveAs('office', id, { decision: 'reject', reason: 'scope_too_large' })).status).toBe(303);
+    const box = await boxes(id);
+    expect(box['人事处']).toContain('本环节未审核：申请在其他环节未获同意');
+    // The office's own refusal is its box's decision, not a note.
+    expect(box['信息化办公室终审、共享数据']).toContain('☑ 不同意');
+    expect(box['信息化办公室终审、共享数据']).not.toContain('本环节未审核');
+  });
+});
+
 describe('the pages offer only what the routes allow', () => {
   it('"标记为已回传" only to the applicant and the IT office (a source department approver gets no button: the route answers it 403)', async () => {
     const res = await postForm('applicant', '/sharing/new', fullForm({ returned_items: '新生报到状态\n辅导员分配结果' }), {

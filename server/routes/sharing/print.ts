@@ -30,6 +30,15 @@ function stageBoxes(request: PresentedRequest, kind: StageKind): 'notRequired' |
   return request.status === 'withdrawn' ? 'skipped' : 'undetermined';
 }
 
+/**
+ * What a review box says when its stage was cancelled before anyone decided it (the request was withdrawn, or refused
+ * at another stage): the box's choices stay empty, and on paper an empty box reads as a decision still to come.
+ */
+function cancelledNote(request: PresentedRequest, stage: { status: string } | null | undefined): string | null {
+  if (stage?.status !== 'cancelled') return null;
+  return request.status === 'withdrawn' ? 'sharing.print.cancelled.withdrawn' : 'sharing.print.cancelled.refused';
+}
+
 export function printModel(request: PresentedRequest, t: Translator) {
   const f = request.form;
   const byKind = (kind: string) => request.stages.filter((s) => s.kind === kind);
@@ -58,12 +67,16 @@ export function printModel(request: PresentedRequest, t: Translator) {
     vendors: pad(f.vendors, 2, { name: '', company: '', idCard: '', phone: '' }),
     fieldDocRows: pad(fieldDocRows, 4, { seq: '', table: '', tableCode: '', field: '', code: '', range: '', note: '' }),
     unit: byKind('applicant_unit')[0] ?? null,
-    sources: byKind('source'),
+    unitCancelled: cancelledNote(request, byKind('applicant_unit')[0]),
+    sources: byKind('source').map((s) => ({ ...s, cancelledNote: cancelledNote(request, s) })),
     // The first review's line in the IT office's box, unless it is that box's own decision (a refusal that ended it).
     firstReview: first?.decided_at && first !== office ? first : null,
     office,
+    // The office's box when neither of its reviews was decided: the one the request was waiting for was cancelled.
+    officeCancelled: office ? null : cancelledNote(request, final?.status === 'cancelled' ? final : first),
     officeReasons: REJECTION_REASONS.map((r) => ({ value: r, checked: office?.status === 'rejected' && office.reason === r })),
     leader: byKind('leader')[0] ?? null,
+    leaderCancelled: cancelledNote(request, byKind('leader')[0]),
     // Which review boxes this request has (stageBoxes): a leader or data source box it has no stage for says so,
     // not 暂无, which on a paper form reads as a signature still to come.
     leaderBox: stageBoxes(request, 'leader'),
