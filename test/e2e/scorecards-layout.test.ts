@@ -175,4 +175,42 @@ describeBrowser('scorecard charts and tables in Chromium', () => {
     expect(heat.lastRight).toBeLessThanOrEqual(1);
     await page.context().close();
   });
+  it.each(['zh-CN', 'en'] as const)(
+    'on a 375 px phone in %s a department’s scorecard tables are cards: nothing scrolls sideways, each value after its column’s header',
+    async (locale) => {
+      const reader = await buildUser(j.t.db.knex, { department: 'HR', roles: ['steward'] });
+      await j.t.db.knex('users').where({ id: reader.id }).update({ locale });
+      const page = await pageAs(j, reader, 375);
+      await page.goto(`${j.baseUrl}/scorecards/HR?from=2026-11-20&to=2026-11-20`);
+      expect(await page.getAttribute('html', 'lang')).toBe(locale);
+      await chartsSettled(page);
+      const tables = (await page.evaluate(`(() => [...document.querySelectorAll('main table')].map((table) => {
+        const box = table.closest('.table-scroll, .sc-table-scroll') || table;
+        const headers = [...table.querySelectorAll(':scope > thead th')].map((th) => th.textContent.replace(/\\s+/g, ' ').trim());
+        const row = table.querySelector(':scope > tbody > tr');
+        const cells = [...row.children].map((td, i) => {
+          const label = /^"((?:[^"\\\\]|\\\\.)*)"/.exec(getComputedStyle(td, '::before').content);
+          return { header: headers[i], label: label ? label[1] : null, top: td.getBoundingClientRect().top, bottom: td.getBoundingClientRect().bottom };
+        });
+        return { cards: table.getAttribute('role') === 'table', scrolls: box.scrollWidth > box.clientWidth, cells };
+      }))()`)) as {
+        cards: boolean;
+        scrolls: boolean;
+        cells: { header: string; label: string | null; top: number; bottom: number }[];
+      }[];
+      await screenshot(page, `scorecards-card-375-${locale}`);
+      // The breakdown, the tables, the checks with most problems and the overdue tickets (none: one line saying so).
+      expect(tables).toHaveLength(4);
+      for (const [i, table] of tables.entries()) {
+        expect({ table: i, cards: table.cards, scrolls: table.scrolls }).toEqual({ table: i, cards: true, scrolls: false });
+        if (i < 3) expect(table.cells.length).toBeGreaterThan(3);
+        if (table.cells.length > 1)
+          for (const c of table.cells) expect({ table: i, label: c.label }).toEqual({ table: i, label: c.header });
+        for (let k = 1; k < table.cells.length; k++)
+          expect(table.cells[k].top).toBeGreaterThanOrEqual(table.cells[k - 1].bottom - 1);
+      }
+      expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+      await page.context().close();
+    },
+  );
 });
