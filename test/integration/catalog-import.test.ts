@@ -169,4 +169,23 @@ describe('catalog import (example catalog)', () => {
     expect((await db.knex('catalog_tables').where({ name: 'library_loan' }).first()).active).toBe(true);
     expect((await db.knex('departments').where({ code: 'LIB' }).first()).in_catalog).toBe(true);
   });
+
+  it('a department code in another letter case than the stored department’s is refused at its line, in a dry run too; nothing changes', async () => {
+    const versions = await count('catalog_versions');
+    // The whole file renames the department: its code and every system and table naming it.
+    const lower = EXAMPLE.replace(/\bHR\b/g, 'hr');
+    expect(lower).not.toBe(EXAMPLE);
+    for (const dryRun of [true, false]) {
+      const result = await importCatalog(db.knex, lower, { dryRun });
+      expect(result.ok).toBe(false);
+      const errors = result.problems.filter((p) => p.severity === 'error');
+      expect(errors.map((p) => [p.path, p.code])).toEqual([['departments[0].code', 'department_case']]);
+      expect(errors[0].line).toBe(lower.split('\n').findIndex((l) => /code: hr,/.test(l)) + 1);
+      expect(errors[0].message['zh-CN']).toBe(
+        '部门代码 "hr" 与已有部门 "HR"（人事处）仅大小写不同：各处输入的部门代码不区分大小写，该部门的账号、工单和评分都记在 "HR" 名下；请沿用 "HR"',
+      );
+    }
+    expect(await count('catalog_versions')).toBe(versions);
+    expect(await db.knex('departments').whereRaw('lower(code) = ?', ['hr']).pluck('code')).toEqual(['HR']);
+  });
 });

@@ -44,6 +44,7 @@ export type CatalogProblemCode =
   | 'too_long'
   | 'bad_character'
   | 'stewards_replaced'
+  | 'department_case'
   | 'duplicate'
   | 'conflicting_dates'
   | 'empty_event'

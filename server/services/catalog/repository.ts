@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import type { Hub } from '../../hub';
 import { appendAudit, type AuditActor } from '../audit';
 import { exportCatalog } from './export';
-import { type ImportProblem, verifyAgainstHub } from './hub-verify';
+import { type ImportProblem, lineFinder, verifyAgainstHub } from './hub-verify';
 import { parseCatalog } from './parse';
 import { formatProblem, type CatalogProblem } from './problems';
 import { planStewards, withCurrentStewards } from './stewards';
@@ -79,11 +79,41 @@ async function findDeactivated(db: Knex | Knex.Transaction, catalog: Catalog): P
   return [...gone, ...goneFields];
 }
 
+/**
+ * Departments of the file whose code is a department's of the service database in another letter case (HR there, hr
+ * in the file): errors. Codes are matched in any case wherever people type them (departmentCodeAsWritten), and the
+ * department that left the catalog keeps its row, its accounts, tickets and scores, so with both `Hr` would be
+ * neither, and the department's history would stay under the old spelling. The file keeps the stored spelling.
+ */
+async function departmentCaseClashes(db: Knex, catalog: Catalog, yamlText: string): Promise<ImportProblem[]> {
+  const stored = (await db('departments').select('code', 'name')) as { code: string; name: string }[];
+  const byLowerCase = new Map(stored.map((d) => [d.code.toLowerCase(), d]));
+  const problems: ImportProblem[] = [];
+  let lineOf: ((segments: (string | number)[]) => number | null) | null = null;
+  catalog.departments.forEach((department, index) => {
+    const other = byLowerCase.get(department.code.toLowerCase());
+    if (!other || other.code === department.code) return;
+    lineOf ??= lineFinder(yamlText);
+    problems.push({
+      line: lineOf(['departments', index, 'code']),
+      path: `departments[${index}].code`,
+      code: 'department_case',
+      message: {
+        'zh-CN': `部门代码 "${department.code}" 与已有部门 "${other.code}"（${other.name}）仅大小写不同：各处输入的部门代码不区分大小写，该部门的账号、工单和评分都记在 "${other.code}" 名下；请沿用 "${other.code}"`,
+        en: `department code "${department.code}" differs only in letter case from the existing department "${other.code}" (${other.name}): department codes are matched in any case, and its accounts, tickets and scores are recorded under "${other.code}"; keep "${other.code}"`,
+      },
+      severity: 'error',
+    });
+  });
+  return problems;
+}
+
 export async function importCatalog(db: Knex, yamlText: string, opts: ImportOptions = {}): Promise<ImportResult> {
   const parsed = parseCatalog(yamlText);
   const problems: ImportProblem[] = [...parsed.problems];
   const catalog = parsed.catalog;
   if (catalog && opts.hub) problems.push(...(await verifyAgainstHub(opts.hub, catalog, yamlText, { strict: opts.strict })));
+  if (catalog) problems.push(...(await departmentCaseClashes(db, catalog, yamlText)));
   if (catalog && !problems.some((p) => p.severity === 'error'))
     problems.push(...(await planStewards(db, catalog, yamlText)).problems);
   problems.sort(byLine);
