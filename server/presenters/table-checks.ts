@@ -44,7 +44,12 @@ export async function tableChecksView(db: Knex, table: CatalogTable, user: Curre
         trendUrl,
       };
     })
-    .sort((a, b) => Number(a.passed) - Number(b.passed) || b.violations - a.violations);
+    // Failing first: the most problem records first, then the failed whole-table verdicts, which count no records (1
+    // of 1 stored) and so do not belong among the checks with one bad record — the scorecard's order (views.ts).
+    .sort(
+      (a, b) =>
+        Number(a.passed) - Number(b.passed) || Number(a.tableVerdict) - Number(b.tableVerdict) || b.violations - a.violations,
+    );
   const failing = results.filter((r) => !r.passed);
   return {
     table: table.name,

@@ -26,6 +26,8 @@ export interface StaffField {
   name: string;
   title: string;
   required?: boolean;
+  /** A validator the field's values must pass (`validate:`). */
+  validate?: string;
 }
 
 /**
@@ -36,7 +38,8 @@ export interface StaffField {
 export function staffCatalog(
   options: { office?: boolean; fields?: StaffField[]; absent?: boolean; rules?: string } = {},
 ): string {
-  const field = (f: StaffField) => `      - { name: ${f.name}, title: ${f.title}${f.required ? ', required: true' : ''} }`;
+  const field = (f: StaffField) =>
+    `      - { name: ${f.name}, title: ${f.title}${f.required ? ', required: true' : ''}${f.validate ? `, validate: ${f.validate}` : ''} }`;
   const table = (name: string, title: string, key: string) => [
     `  - name: ${name}`,
     `    title: ${title}`,

@@ -96,6 +96,29 @@ describe('check pages: a table page', () => {
     ).toHaveLength(1);
   });
 
+  it('lists failing record checks by their problem records first, the failed whole-table verdicts after them, as the scorecard does', async () => {
+    // One office phone is no mobile number (validate: 1 record) and the table has fewer than 10 records (a rule's
+    // verdict, stored as 1 of 1): the verdict is no count of records, so it does not sort among the 1-record checks.
+    await importCheckCatalog(
+      t.db.knex,
+      staffCatalog({
+        fields: [{ name: 'phone', title: '办公电话', validate: 'cn_mobile' }],
+        rules: `rules:
+  - name: staff_too_few
+    table: staff
+    conditions:
+      all:
+        - { fact: row_count, operator: lessThan, value: 10 }
+    event: { type: ticket, params: { severity: low, message: 教职工记录少于10条 } }`,
+      }),
+    );
+    await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });
+    const panel = resultsOf((await steward.agent.get('/catalog/tables/staff').expect(200)).text);
+    const table = panel.slice(0, panel.indexOf('</table>'));
+    const order = [...table.matchAll(/<tr>\s*<td><span class="badge [^"]*">([^<]+)<\/span>/g)].map((m) => m[1]);
+    expect(order.slice(0, 3)).toEqual(['必填', '有效性', '自定义规则 staff_too_few']);
+  });
+
   it('no longer shows checks an import removed once the table is checked again', async () => {
     await importCheckCatalog(t.db.knex, catalog(false));
     await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });
