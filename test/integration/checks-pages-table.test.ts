@@ -8,17 +8,20 @@ import type { TestApp } from '../helpers/app';
  * found them: a check the catalog no longer has (a rule or a field requirement removed by an import) is
  * history, not a current failure with a trend chart.
  */
+/** A custom rule: fires while the table has fewer than 10 records (a whole-table verdict). */
+const STAFF_TOO_FEW = `  - name: staff_too_few
+    table: staff
+    conditions:
+      all:
+        - { fact: row_count, operator: lessThan, value: 10 }
+    event: { type: ticket, params: { severity: low, message: 教职工记录少于10条 } }`;
+
 const catalog = (withRule: boolean) =>
   staffCatalog({
     fields: [{ name: 'phone', title: '办公电话', required: withRule }],
     rules: withRule
       ? `rules:
-  - name: staff_too_few
-    table: staff
-    conditions:
-      all:
-        - { fact: row_count, operator: lessThan, value: 10 }
-    event: { type: ticket, params: { severity: low, message: 教职工记录少于10条 } }`
+${STAFF_TOO_FEW}`
       : undefined,
   });
 
@@ -63,12 +66,7 @@ describe('check pages: a table page', () => {
       t.db.knex,
       staffCatalog({
         rules: `rules:
-  - name: staff_too_few
-    table: staff
-    conditions:
-      all:
-        - { fact: row_count, operator: lessThan, value: 10 }
-    event: { type: ticket, params: { severity: low, message: 教职工记录少于10条 } }
+${STAFF_TOO_FEW}
   - name: staff_none
     table: staff
     conditions:
@@ -104,12 +102,7 @@ describe('check pages: a table page', () => {
       staffCatalog({
         fields: [{ name: 'phone', title: '办公电话', validate: 'cn_mobile' }],
         rules: `rules:
-  - name: staff_too_few
-    table: staff
-    conditions:
-      all:
-        - { fact: row_count, operator: lessThan, value: 10 }
-    event: { type: ticket, params: { severity: low, message: 教职工记录少于10条 } }`,
+${STAFF_TOO_FEW}`,
       }),
     );
     await runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });
