@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { importCatalog } from '../../server/services/catalog/repository';
+import { saveReportSettings } from '../../server/services/reports/settings';
 import { issueApiToken } from '../../server/services/users';
 import { buildUser } from '../factories';
 import { MONDAY, reportBody, useReportsWorld } from '../factories/reports';
@@ -144,6 +145,38 @@ describe('the pages', () => {
     expect((await api(tokens.office).get(`/reports/${idReport.id}`).expect(200)).body.suggested_value).toBe(MASKED_ID);
     expect((await api(tokens.reporter).get(`/reports/${idReport.id}`).expect(200)).body.suggested_value).toBe(ID);
     expect((await (await as(world.people.reporter)).agent.get(`/reports/${idReport.id}`).expect(200)).text).toContain(ID);
+  });
+
+  it("the IT office's reason for not accepting a report reaches its reporter masked, as the notice of it does", async () => {
+    await saveReportSettings(world.db, { triage: true }, null);
+    try {
+      const filed = (
+        await api(tokens.reporter)
+          .post('/reports', reportBody({ field: 'name', description: '姓名有误' }))
+          .expect(201)
+      ).body;
+      const office = await as(world.people.office);
+      await office.agent
+        .post(`/reports/${filed.id}/reject`)
+        .type('form')
+        .send({ _csrf: office.csrf, reason: `重复报告，请联系 13900001111，身份证 ${ID}` })
+        .expect(302);
+      const shown = `重复报告，请联系 139****1111，身份证 ${MASKED_ID}`;
+      const reporter = await as(world.people.reporter);
+      for (const path of [`/reports/${filed.id}`, '/reports/mine']) {
+        const page = (await reporter.agent.get(path).expect(200)).text;
+        expect({ path, shown: page.includes(shown), full: page.includes('13900001111') }).toEqual({
+          path,
+          shown: true,
+          full: false,
+        });
+      }
+      expect((await api(tokens.reporter).get(`/reports/${filed.id}`).expect(200)).body.triage_reason).toBe(shown);
+      const mine = (await api(tokens.reporter).get('/reports/mine?status=rejected').expect(200)).body.items;
+      expect(mine.find((r: { id: number }) => r.id === filed.id).triage_reason).toBe(shown);
+    } finally {
+      await saveReportSettings(world.db, { triage: false }, null);
+    }
   });
 
   it('the triage queue masks them', async () => {

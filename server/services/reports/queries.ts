@@ -304,7 +304,8 @@ export function toPublicReport(r: ReportWithTicket, opts: { hubValue?: boolean }
         }
       : null,
     closed_reason: shownFreeText(r.closed_reason),
-    triage_reason: r.triage_reason,
+    // The IT office's words, masked for every reader as the notice of them is (tickets' shownFreeText).
+    triage_reason: shownFreeText(r.triage_reason),
     created_at: iso(r.created_at),
   };
 }
