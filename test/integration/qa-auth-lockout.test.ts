@@ -79,6 +79,26 @@ describe('a locked sign-in', () => {
     expect(res.headers.location).toBe('/tickets');
   });
 
+  it('enabling a disabled account lifts it: the tries made while it was off do not lock its user out afterwards', async () => {
+    const admin = await buildUser(t.db.knex, { department: 'HR', roles: ['admin'] });
+    const user = await buildUser(t.db.knex, { department: 'HR' });
+    const adminSession = await signIn(t.app, admin.login, admin.password);
+    const setDisabled = (disabled: boolean) =>
+      adminSession.agent
+        .post(`/admin/users/${user.id}/${disabled ? 'disable' : 'enable'}`)
+        .type('form')
+        .send({ _csrf: adminSession.csrf })
+        .expect(302);
+    await setDisabled(true);
+    // The user keeps trying the right password while the account is off, then calls the administrator.
+    for (let i = 0; i < 10; i++) expect((await attempt(user.login, user.password)).status).toBe(401);
+    expect((await attempt(user.login, user.password)).status).toBe(429);
+    await setDisabled(false);
+    const res = await attempt(user.login, user.password);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/tickets');
+  });
+
   it('the lock still holds for the account itself while nothing changed, and does not spill to other logins', async () => {
     const user = await buildUser(t.db.knex, { department: 'HR' });
     const other = await buildUser(t.db.knex, { department: 'HR' });

@@ -146,6 +146,9 @@ export async function setUserDisabled(
     assertAdminRemains(before, { roles: before.roles, disabled }, admins, 'disabled');
     const [user] = (await trx('users').where({ id: userId }).update({ disabled }).returning('*')) as UserRow[];
     const sessionsEnded = disabled ? (await endSessions(trx, userId)).ended : 0;
+    // Enabled again: a fresh count of sign-in failures (the epoch is part of the lock's key, routes/auth). The tries
+    // its user made while it was off (the right password refused) must not lock them out once it is back on.
+    if (!disabled) await trx('users').where({ id: userId }).increment('session_epoch', 1);
     await appendAudit(trx, {
       actor: auditActorOf(actor),
       action: disabled ? 'user.disable' : 'user.enable',
