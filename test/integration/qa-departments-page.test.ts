@@ -85,6 +85,20 @@ describe('the department page', () => {
     expect(await t.db.knex('audit_log').where({ action: 'department.stewards', object_id: 'HR' })).toEqual([]);
   });
 
+  it('saving the list records what changed: an unchanged list writes no audit row; a swapped address reads as one added, one removed', async () => {
+    const rows = () => t.db.knex('audit_log').where({ action: 'department.stewards', object_id: 'LIB' }).orderBy('seq');
+    await buildDepartment(t.db.knex, { code: 'LIB', name: '图书馆', stewards: ['lib@example.edu.cn'] });
+    const asOffice = (stewards: string) =>
+      office.agent.post('/departments/LIB/stewards').type('form').send({ _csrf: office.csrf, stewards });
+    const same = await asOffice('lib@example.edu.cn').expect(302);
+    expect((await office.agent.get(same.headers.location).expect(200)).text).toContain('没有改动');
+    expect(await rows()).toEqual([]);
+    await asOffice('outside@example.com').expect(302);
+    const [row] = await rows();
+    expect(row.summary).toEqual({ before: { count: 1 }, after: { count: 1 }, added: 1, removed: 1 });
+    expect((await t.db.knex('departments').where({ code: 'LIB' }).first('stewards')).stewards).toEqual(['outside@example.com']);
+  });
+
   it('a university leader reads the steward e-mails without a form (saving is not theirs: 403)', async () => {
     const page = await leader.agent.get('/departments/HR').expect(200);
     expect(page.text).not.toContain('action="/departments/HR/stewards"');

@@ -525,6 +525,16 @@ export function adminRoutes(ctx: AppContext): Router {
       const err = new ValidationError([{ field: 'stewards', ...problem }]);
       return departmentPage(req, res, { stewardsText: sent, fields: fieldMessages(err, req) });
     }
+    const before = department.stewards as string[];
+    // The list as it was (a save with nothing changed): no write, no audit row, as for an account's edit.
+    if (JSON.stringify(before) === JSON.stringify(emails)) {
+      req.session.flash = { kind: 'info', text: req.t('admin.department.unchanged') };
+      return res.redirect(`/departments/${encodeURIComponent(department.code)}`);
+    }
+    // How many mailboxes came and went (not the addresses: the log keeps no e-mail, as for accounts): a swapped address
+    // (digests sent elsewhere) must not read like a save that changed nothing.
+    const mailboxes = (list: string[]) => new Set(list.map((e) => e.toLowerCase()));
+    const [was, now] = [mailboxes(before), mailboxes(emails)];
     await db.transaction(async (trx) => {
       await trx('departments')
         .where({ code: department.code })
@@ -534,7 +544,12 @@ export function adminRoutes(ctx: AppContext): Router {
         action: 'department.stewards',
         objectType: 'department',
         objectId: department.code,
-        summary: { before: { count: (department.stewards as string[]).length }, after: { count: emails.length } },
+        summary: {
+          before: { count: before.length },
+          after: { count: emails.length },
+          added: [...now].filter((e) => !was.has(e)).length,
+          removed: [...was].filter((e) => !now.has(e)).length,
+        },
         ...auditOrigin(req),
       });
     });
