@@ -113,6 +113,30 @@ describe('"not ours" is one change: the dispute and the answer together or neith
   });
 });
 
+describe('while its "not ours" waits for the IT office', () => {
+  it('the department is offered no other answer, and one sent anyway is refused (409) with nothing changed', async () => {
+    world.ctx.now = () => MONDAY;
+    const r = await fileReport('20190012', '研究方向有误（待定）');
+    const s = await signIn(world.app, col.login, col.password);
+    expect((await notOurs(s, r.ticket_id, '研究方向由科研处维护')).status).toBe(302);
+    const before = await ticketOf(r.ticket_id);
+    expect(before.disputed_at).not.toBeNull();
+    const page = (await s.agent.get(`/reports/tickets/${r.ticket_id}`).expect(200)).text;
+    expect(page).not.toContain('name="answer" value="fixed"');
+    expect(page).not.toContain('name="answer" value="not_error"');
+    const fixed = await s.agent
+      .post(`/reports/tickets/${r.ticket_id}/answer`)
+      .field('_csrf', s.csrf)
+      .set('Accept', 'text/html')
+      .field('answer', 'fixed')
+      .field('comment', '');
+    expect(fixed.status).toBe(409);
+    expect(fixed.text).toContain(`纠错工单 #${r.ticket_id} 已答复“非本单位数据”，正等待信息化办公室处理；处理后才能再答复`);
+    expect(await ticketOf(r.ticket_id)).toEqual(before);
+    expect((await stateOf(r.ticket_id)).answer).toBe('not_ours');
+  });
+});
+
 describe('the IT office reassigns a report ticket after "not ours"', () => {
   it('gives the new department the ticket without the previous answer; the history keeps who said "not ours" and why', async () => {
     world.ctx.now = () => MONDAY;

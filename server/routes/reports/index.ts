@@ -385,11 +385,13 @@ export function reportsRoutes(ctx: AppContext): Router {
 
   /**
    * The answers the ticket takes now, as the ticket service allows them: fixed or not an error while
-   * it is open or acknowledged; "not ours" while it is active, not yet disputed and not settled by a dispute. The page offers
-   * exactly these, and the answer route names a refusal by them.
+   * it is open or acknowledged and its "not ours" does not wait for the IT office; "not ours" while it is active, not yet
+   * disputed and not settled by a dispute. The page offers exactly these, and the answer route names a refusal by them.
    */
   async function answersOffered(ticket: TicketRow): Promise<string[]> {
-    const working = ticket.status === 'open' || ticket.status === 'acknowledged';
+    // While disputed no answer: the office decides whose it is first (a "fixed" meanwhile asked the reporters to confirm
+    // a fix the confirmation job never counts down, as it skips disputed tickets).
+    const working = (ticket.status === 'open' || ticket.status === 'acknowledged') && !ticket.disputed_at;
     // Not once the IT office has kept the ticket with this department after a dispute (disputeSettled).
     const notOurs = (working || ticket.status === 'fixed') && !ticket.disputed_at && !(await disputeSettled(db, ticket));
     return [...(working ? ['fixed', 'not_error'] : []), ...(notOurs ? ['not_ours'] : [])];
@@ -467,6 +469,7 @@ export function reportsRoutes(ctx: AppContext): Router {
       if (answer === 'not_ours' && ticket.disputed_at)
         throw new AlreadyDoneError('tickets.errors.alreadyDisputed', { id: ticket.id });
       const offered = await answersOffered(ticket);
+      if (!offered.length && ticket.disputed_at) throw new ConflictError('reports.errors.disputePending', { id: ticket.id });
       if (!offered.length) throw new ConflictError('reports.errors.notAnswerable', { status: ticket.status });
       if (!['fixed', 'not_error', 'not_ours'].includes(answer))
         throw new ValidationError([{ field: 'answer', key: 'reports.errors.answer' }]);

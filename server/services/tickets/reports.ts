@@ -288,7 +288,8 @@ export async function answerReport(db: Knex, input: AnswerInput): Promise<Ticket
     if (sameAnswerGiven(current, state?.answer, answer))
       throw new AlreadyDoneError(`reports.errors.already.${answer}`, { id: current.id });
     const from: TicketStatus[] = ['open', 'acknowledged'];
-    if (!from.includes(current.status))
+    // Its "not ours" waits for the IT office (answersOffered): no other answer until the office decides.
+    if (!from.includes(current.status) || current.disputed_at)
       throw new ConflictError('tickets.errors.illegal', {
         id: current.id,
         from: current.status,
