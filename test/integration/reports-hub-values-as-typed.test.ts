@@ -58,3 +58,15 @@ it('finds a record whose key holds an isolate, from the web form too', async () 
   const id = Number(/\/reports\/(\d+)/.exec(res.headers.location)![1]);
   expect(await stored(id)).toMatchObject({ record_key: { staff_no: '\u20662019\u2069' }, hub_found: true });
 });
+
+it("shows the IT office the hub's value beside whether it was the value the reporter saw", async () => {
+  // The hub holds 群众 (with its isolates); the reporter says they saw 共青团员.
+  const res = await world
+    .api('reporter')
+    .post('/reports', reportBody({ observed_value: '共青团员' }))
+    .expect(201);
+  const page = (await (await world.as('office')).agent.get(`/reports/${res.body.id}`).expect(200)).text;
+  const hub = /<dt>提交时中台中的值<\/dt><dd>([\s\S]*?)<\/dd>/.exec(page)?.[1] ?? '';
+  expect(hub).toContain('<code>');
+  expect(hub).toContain('提交时中台中的值与报告人看到的不一致');
+});
