@@ -398,6 +398,27 @@ describe('refusals say what the user sees, not stored values', () => {
     expect(res.text).not.toContain('状态为 open');
   });
 
+  it('a confirm or reopen of a report with no ticket (waiting for triage, not accepted) names its status, not "does not exist"', async () => {
+    world.ctx.now = () => MONDAY;
+    await world.triageFirst(true);
+    try {
+      const waiting = await file('reporter', {
+        field: 'title_rank',
+        record_key: { staff_no: '20190007' },
+        description: '职称待查',
+      });
+      for (const action of ['confirm', 'reopen']) {
+        const res = await reporterPost('reporter', `/reports/${waiting.id}/${action}`, { comment: '仍然不对' });
+        expect({ action, status: res.status }).toEqual({ action, status: 409 });
+        expect(res.text).toContain('报告当前状态为“待信息化办公室分派”，没有可确认或重新打开的答复');
+        expect(res.text).not.toContain(`报告 #${waiting.id} 不存在`);
+      }
+      expect((await world.db('reports').where({ id: waiting.id }).first('status')).status).toBe('triage');
+    } finally {
+      await world.triageFirst(false);
+    }
+  });
+
   it('offers no reopen once the answer is too old to reopen, and says why', async () => {
     world.ctx.now = () => MONDAY;
     const r = await file('reporter', { field: 'title_rank', record_key: { staff_no: '20190006' }, description: '职称有误' });

@@ -716,9 +716,10 @@ export function reportsRoutes(ctx: AppContext): Router {
 
   async function reporterAction(req: Request, res: Response, fn: (ticketId: number) => Promise<unknown>, flashKey: string) {
     const report = await loadOwn(req);
-    if (!report.ticket_id) throw new NotFoundError('reports.errors.notFound', { id: String(req.params.id) });
     const ticketId = Number(report.ticket_id);
     try {
+      // Waiting for triage or not accepted: the report exists (its page says so), only there is no answer to act on.
+      if (!report.ticket_id) throw new ConflictError('reports.errors.noAnswerYet', { status: reporterStatus(report) });
       await fn(ticketId);
     } catch (err) {
       if (err instanceof AlreadyDoneError) return alreadyDone(req, res, err, `/reports/${report.id}`);
