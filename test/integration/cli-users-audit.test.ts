@@ -1,3 +1,4 @@
+import { importCatalog } from '../../server/services/catalog/repository';
 import { CliDatabase, runCli, startCliDatabase } from '../helpers/cli';
 
 describe('hubwatch users and audit commands', () => {
@@ -98,6 +99,46 @@ describe('hubwatch users and audit commands', () => {
       expect((await db('users').where({ login: 'zhao' }).first()).department_code).toBe('ITC');
       expect(await db('departments').whereRaw('lower(code) = ?', ['itc']).pluck('code')).toEqual(['ITC']);
     });
+  });
+
+  it('creates no department once a catalog is imported: departments are the catalog’s (exit 2, the option named, nothing written)', async () => {
+    await cli.withDb(async (db) => {
+      const imported = await importCatalog(db, 'departments:\n  - { code: ITC, name: 信息与网络管理中心 }\n');
+      expect(imported.problems).toEqual([]);
+    });
+    const res = await runCli(
+      [
+        'users',
+        'add',
+        '--login',
+        'qian',
+        '--name',
+        '钱七',
+        '--department',
+        'NEWD',
+        '--department-name',
+        '新部门',
+        '--role',
+        'user',
+      ],
+      env,
+      'a long enough password\n',
+    );
+    expect(res.code).toBe(2);
+    expect(res.stderr).toBe(
+      '--department: 已导入数据目录，部门以目录为准：这里不能新建部门“NEWD”，请先在数据目录中登记它，或选用已有的部门\n',
+    );
+    await cli.withDb(async (db) => {
+      expect(await db('departments').where({ code: 'NEWD' })).toEqual([]);
+      expect(await db('users').where({ login: 'qian' })).toEqual([]);
+    });
+    // An existing department still takes the account.
+    const existing = await runCli(
+      ['users', 'add', '--login', 'qian', '--name', '钱七', '--department', 'itc', '--role', 'user'],
+      env,
+      'a long enough password\n',
+    );
+    expect(existing.code).toBe(0);
   });
 
   it('prints a new API token', async () => {

@@ -55,7 +55,7 @@ export function checkPersonFields(input: { name?: string | null; email?: string 
 
 /**
  * The account's department: it must exist, unless `departmentName` is given to create it (bootstrapping
- * before any catalog; adding accounts only). Typed in any case (`hr` is HR, as everywhere codes are taken):
+ * before any catalog is imported; adding accounts only). Typed in any case (`hr` is HR, as everywhere codes are taken):
  * `code` is the department's own spelling, or the code as typed for one to create. A new department whose code
  * differs only in case from one that exists is refused: it would be a second HR owning no data, and `hr` would
  * no longer name HR. `exists` says whether it does.
@@ -82,6 +82,10 @@ export async function checkDepartment(
     });
   } else if (!department && !departmentName) {
     problems.push({ field: 'department', key: 'users.errors.department', params: { code: typed } });
+  } else if (!department && (await db('catalog_versions').first('id'))) {
+    // Once a catalog is imported, departments are the catalog's: one made here would own no data, be missing from the
+    // export, and a later import would leave it out of the catalog.
+    problems.push({ field: 'department', key: 'users.errors.departmentNotInCatalog', params: { code: typed } });
   } else if (!department && departmentName && length(departmentName) > USER_LIMITS.departmentName) {
     problems.push({
       field: 'department-name',
