@@ -493,6 +493,27 @@ describe('account management', () => {
       await post(s, '/account/password', { current_password: u.password, new_password: 'a long new passphrase' }).expect(302);
     });
 
+    it('locked after ten wrong current passwords: the form again saying why and for how long; an administrator’s reset lifts it', async () => {
+      const u = await buildUser(t.db.knex, { login: 'locked-out', department: 'HR' });
+      const s = await signIn(t.app, u.login, u.password);
+      for (let i = 0; i < 10; i++)
+        await post(s, '/account/password', { current_password: `wrong ${i}`, new_password: 'a long new passphrase' }).expect(422);
+      const locked = await post(s, '/account/password', {
+        current_password: u.password,
+        new_password: 'a long new passphrase',
+      }).expect(429);
+      expect(locked.text).toContain('name="current_password"');
+      expect(cellOf(locked.text, 'p-current')).toContain(html(zh('auth.password.locked', { minutes: 15 })));
+      // The administrator resets the password; signed in with it, the user sets their own at once.
+      await post(adminSession, `/admin/users/${u.id}/password`, { password: 'an interim passphrase' }).expect(302);
+      const again = await signIn(t.app, u.login, 'an interim passphrase');
+      await post(again, '/account/password', {
+        current_password: 'an interim passphrase',
+        new_password: 'my own passphrase',
+      }).expect(302);
+      expect(await canSignIn(u.login, 'my own passphrase')).toBe(true);
+    });
+
     it('succeeds: the other sessions end, this one stays; the new password signs in, the old one does not', async () => {
       const u = await buildUser(t.db.knex, { login: 'changer2', department: 'HR' });
       const here = await signIn(t.app, u.login, u.password);

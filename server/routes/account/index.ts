@@ -1,8 +1,8 @@
-import { Request, Response, Router } from 'express';
+import { NextFunction, Request, Response, Router } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { ValidationError } from '../../errors';
+import { TooManyRequestsError, ValidationError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { passwordGuessLimiter } from '../../middleware/rate-limit-store';
@@ -15,18 +15,20 @@ export function accountRoutes(ctx: AppContext): Router {
   const { db } = ctx;
 
   // Wrong current passwords are counted per account (and address), as sign-in failures are: a session
-  // left open must not let anyone guess the password behind it.
+  // left open must not let anyone guess the password behind it. The session's generation is part of the key, as the
+  // account's is of sign-in's: an administrator's reset ends the sessions, and the user signed in with the new password
+  // starts a fresh count (it took them 15 minutes to be allowed to set their own).
   const passwordLimiter = passwordGuessLimiter(
     db,
     'password-change',
-    (req) => `${ipKeyGenerator(req.ip ?? '')}|${req.user?.id ?? ''}`,
+    (req) => `${ipKeyGenerator(req.ip ?? '')}|${req.user?.id ?? ''}|${req.session.sessionEpoch ?? 0}`,
     // Only a wrong current password counts: a new one too short or unchanged is a typing mistake, not a guess.
     (_req, res) => !!res.locals.wrongCurrentPassword,
   );
 
-  async function passwordPage(req: Request, res: Response, fields?: Record<string, string>) {
+  async function passwordPage(req: Request, res: Response, fields?: Record<string, string>, status = fields ? 422 : 200) {
     const row = await findUserById(db, req.user!.id);
-    res.status(fields ? 422 : 200).render('pages/account/password', {
+    res.status(status).render('pages/account/password', {
       title: req.t('auth.password.title'),
       sso: !row?.password_hash,
       min: MIN_PASSWORD_LENGTH,
@@ -59,6 +61,19 @@ export function accountRoutes(ctx: AppContext): Router {
       if (!(err instanceof ValidationError)) throw err;
       res.locals.wrongCurrentPassword = err.fields.some((f) => f.key === 'users.errors.currentPassword');
       await passwordPage(req, res, fieldMessages(err, req));
+    }
+  });
+
+  // Locked (too many wrong current passwords): the form again, the message at the current password saying for how long
+  // and what else to do — not a bare error page.
+  router.use('/account/password', async (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!(err instanceof TooManyRequestsError) || req.method !== 'POST') return next(err);
+    const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+    const minutes = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + 15 * 60_000) - Date.now()) / 60_000));
+    try {
+      await passwordPage(req, res, { current_password: req.t('auth.password.locked', { minutes }) }, 429);
+    } catch (pageError) {
+      next(pageError);
     }
   });
 
