@@ -142,7 +142,7 @@ describeBrowser('layout at 375 and 1280 px, Chinese and English', () => {
 
   // Chinese text may break after any character, so at 375 px the user list fitted the window by putting each name
   // and role one character a line (系/统/管/理/员, 信/息/化/专/员) instead of scrolling in its box; and dates broke at their hyphens.
-  it('at 375 px in Chinese table cells keep their words and dates whole and the table scrolls in its box', async () => {
+  it('at 375 px in Chinese the accounts and the audit log are cards: words and dates whole, nothing scrolls sideways', async () => {
     const page = await open('zh-CN', 375);
     await page.goto(`${server.baseUrl}/admin/users`);
     const cells = (await page.evaluate(`(() => {
@@ -153,16 +153,33 @@ describeBrowser('layout at 375 and 1280 px, Chinese and English', () => {
       };
       const name = [...document.querySelectorAll('main td')].find((td) => td.textContent.trim() === '系统管理员');
       const box = name.closest('.table-scroll');
+      const table = name.closest('table');
       // The last sign-in, a date and a time: it broke at the date's hyphens (2026-12- / 04 19:27).
       const when = [...document.querySelectorAll('main td')].find((td) => /^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}$/.test(td.textContent.trim()));
       return {
         name: lines(name),
         when: when ? lines(when) : 'no date cell',
         scrolls: box.scrollWidth > box.clientWidth,
+        cards: table.getAttribute('role') === 'table' && getComputedStyle(table.tBodies[0].rows[0]).display === 'block',
         page: document.documentElement.scrollWidth,
       };
-    })()`)) as { name: number; when: number | string; scrolls: boolean; page: number };
-    expect(cells).toEqual({ name: 1, when: 1, scrolls: true, page: 375 });
+    })()`)) as { name: number; when: number | string; scrolls: boolean; cards: boolean; page: number };
+    expect(cells).toEqual({ name: 1, when: 1, scrolls: false, cards: true, page: 375 });
+    // The audit log likewise: each entry a card, its action and summary in sight.
+    await page.goto(`${server.baseUrl}/admin/audit`);
+    const audit = (await page.evaluate(`(() => {
+      const table = document.querySelector('main table.audit');
+      const box = table.closest('.table-scroll') || table;
+      const action = table.querySelector('td.action');
+      return {
+        cards: table.getAttribute('role') === 'table',
+        scrolls: box.scrollWidth > box.clientWidth,
+        actionInSight: action.getBoundingClientRect().right <= window.innerWidth,
+        page: document.documentElement.scrollWidth,
+      };
+    })()`)) as Record<string, unknown>;
+    expect(audit).toEqual({ cards: true, scrolls: false, actionInSight: true, page: 375 });
+    await screenshot(page, 'qa-375-audit-zh-CN');
     await page.close();
   });
 
