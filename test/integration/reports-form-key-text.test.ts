@@ -27,8 +27,10 @@ async function postForm(key: [string, string][]) {
   return req;
 }
 const count = async (table: string) => Number((await world.db(table).count({ n: '*' }).first())?.n);
-const messages = (html: string) => html.match(/<p class="field-error" role="alert">[^<]*<\/p>/g);
-const message = (text: string) => `<p class="field-error" role="alert">${escaped(text)}</p>`;
+/** The messages beside the form's boxes (each with its id, for the summary at the top to link to). */
+const messages = (html: string) =>
+  [...html.matchAll(/<p class="field-error" role="alert" id="report-[\w-]+-error">([^<]*)<\/p>/g)].map((m) => m[1]);
+const message = (text: string) => escaped(text);
 
 it.each([
   ['record_key[staff_no][a]=1', [['record_key[staff_no][a]', '1']]],

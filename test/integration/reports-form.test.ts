@@ -26,6 +26,13 @@ const form = (over: Record<string, string> = {}) => ({
   ...over,
 });
 /** The table picker's options and the tables the page's script reads, as the page shows them. */
+/** The error summary at the form's top: each entry's link target and text. */
+const summaryOf = (html: string) =>
+  [
+    ...(/<div class="flash flash-error error-summary"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '').matchAll(
+      /<a href="#([^"]+)">([^<]*)<\/a>/g,
+    ),
+  ].map((m) => [m[1], m[2]]);
 const tableOptions = (html: string) => /<select id="report-table"[^>]*>([\s\S]*?)<\/select>/.exec(html)![1];
 const embeddedTables = (html: string) =>
   JSON.parse(/<script type="application\/json" id="report-tables">([\s\S]*?)<\/script>/.exec(html)![1]) as {
@@ -108,18 +115,23 @@ describe('sending the report', () => {
     expect(res.status).toBe(422);
     expect(res.text).toContain('数据表“教职工基本信息”中没有字段“party”');
     expect(res.text).toContain('请说明哪里有误');
+    const long = await postForm('reporter', form({ description: '长'.repeat(2001) }));
+    expect(long.status).toBe(422);
+    expect(summaryOf(long.text)).toEqual([['report-description-error', '哪里有误：最多 2000 个字符']]);
     expect(res.text).toContain('value="中共预备党员"');
     expect(res.text).toContain('value="20190001"');
     const key = await postForm('reporter', form({ 'record_key[staff_no]': '' }));
     expect(key.status).toBe(422);
     // One message for the empty key column, next to its input and naming it by its label; the key's
     // summary for the API ("缺少主键列 staff_no…") would only repeat it.
-    expect(key.text.match(/<p class="field-error" role="alert">[^<]*<\/p>/g)).toEqual([
-      '<p class="field-error" role="alert">请填写职工号</p>',
+    expect(key.text.match(/<p class="field-error" role="alert"[^>]*>[^<]*<\/p>/g)).toEqual([
+      '<p class="field-error" role="alert" id="report-key-staff_no-error">请填写职工号</p>',
     ]);
     expect(key.text).toMatch(
-      /name="record_key\[staff_no\]"[^>]*>\s*<\/label>\s*<p class="field-error" role="alert">请填写职工号<\/p>/,
+      /name="record_key\[staff_no\]"[^>]*>\s*<\/label>\s*<p class="field-error" role="alert" id="report-key-staff_no-error">请填写职工号<\/p>/,
     );
+    // And at the form's top, linked to it: the message names its box already.
+    expect(summaryOf(key.text)).toEqual([['report-key-staff_no-error', '请填写职工号']]);
     // The chosen table stays chosen (the options are built once per catalog; only this one is marked).
     for (const page of [res.text, key.text]) {
       expect(tableOptions(page)).toContain('<option value="staff_basic" selected>教职工基本信息 (staff_basic)</option>');
@@ -133,6 +145,10 @@ describe('sending the report', () => {
     const res = await postForm('reporter', form(), [Buffer.from('GIF89a not allowed'), 'photo.png']);
     expect(res.status).toBe(422);
     expect(res.text).toContain('只接受 PNG、JPEG 图片或 PDF 文件（按文件内容识别）');
+    // The summary at the form's top names the box, a screen or more above it.
+    expect(summaryOf(res.text)).toEqual([
+      ['report-attachment-error', '附件：只接受 PNG、JPEG 图片或 PDF 文件（按文件内容识别）'],
+    ]);
     expect(res.text).toContain('应为中共党员</textarea>');
     expect(await count('uploads')).toBe(before);
   });

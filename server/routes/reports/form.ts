@@ -155,3 +155,43 @@ export function formModel(catalog: Catalog | null, raw: RawReport, lookup: HubLo
     lookup,
   };
 }
+
+/** The report form's boxes in page order: their message's id in new.hbs and the key of their label. */
+const REPORT_BOXES: [field: string, id: string, label: string][] = [
+  ['table', 'report-table', 'reports.new.table'],
+  ['field', 'report-field', 'reports.new.field'],
+  ['record_key', 'report-key', 'reports.new.recordKey'],
+  ['observed_value', 'report-observed', 'reports.new.observed'],
+  ['description', 'report-description', 'reports.new.description'],
+  ['suggested_value', 'report-suggested', 'reports.new.suggested'],
+  ['attachment', 'report-attachment', 'reports.new.attachment'],
+];
+
+/**
+ * A sent-back report form's messages for the summary at its top (partials/error-summary), in page order, each linked
+ * to its message beside its box and naming the box where the message does not (附件：文件超过 5 MB): the boxes below
+ * the look-up are a screen or more down, and the message beside a box ("最多 2000 个字符") need not name it. A key
+ * column's box is named by its column (`keyInputs`); labels lose their parenthesised hints (（可选）).
+ */
+export function reportErrorSummary(
+  t: Request['t'],
+  fields: Record<string, string>,
+  keyInputs: { name: string; title?: string | null }[],
+): { anchor: string; message: string }[] {
+  const name = (label: string) => label.replace(/\s*[（(].*$/, '');
+  const entries: { anchor: string; message: string }[] = [];
+  for (const [field, id, label] of REPORT_BOXES) {
+    if (field === 'record_key')
+      for (const k of keyInputs) {
+        const message = fields[`record_key.${k.name}`];
+        if (message) entries.push({ anchor: `report-key-${k.name}-error`, message: named(k.title || k.name, message) });
+      }
+    const message = fields[field];
+    if (message) entries.push({ anchor: `${id}-error`, message: named(name(t(label)), message) });
+  }
+  return entries;
+
+  function named(box: string, message: string): string {
+    return message.includes(box) ? message : `${box}${t('errors.labelColon')}${message}`;
+  }
+}

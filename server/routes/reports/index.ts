@@ -72,7 +72,7 @@ import { tableFilter } from '../api/filters';
 import { listReturnPath } from '../tickets';
 import { actionsFor, extensionNote, reportRouting } from '../tickets/presenter';
 import { tellReportReopened } from '../tickets/notices';
-import { fileOf, formFields, formModel, multipart, rawFrom, uploadErrorOf } from './form';
+import { fileOf, formFields, formModel, multipart, rawFrom, reportErrorSummary, uploadErrorOf } from './form';
 import { conflictText, departmentNames, namesOf, tableMenu } from './present';
 
 declare module 'express-session' {
@@ -123,9 +123,12 @@ export function reportsRoutes(ctx: AppContext): Router {
     const lookup = (extra.lookup as Parameters<typeof formModel>[2]) ?? null;
     // The form's own id (http/form-once.ts), kept while it comes back (choose, look-up, a mistake): still the same form.
     const formId = formIdOf(req.body) ?? newFormId();
+    const model = formModel(catalog, raw, lookup);
+    const fields = extra.fields as Record<string, string> | undefined;
+    const errorSummary = fields ? reportErrorSummary(req.t, fields, model.keyInputs) : [];
     res
       .status(status)
-      .render('pages/reports/new', { title: req.t('reports.new.title'), ...formModel(catalog, raw, lookup), formId, ...extra });
+      .render('pages/reports/new', { title: req.t('reports.new.title'), ...model, formId, errorSummary, ...extra });
   }
 
   router.get('/reports/new', authorize('reports.file'), async (req, res) => {
