@@ -25,8 +25,9 @@ export function authRoutes(ctx: AppContext): Router {
 
   /**
    * Counts up whenever the account's sessions are ended (an administrator's password reset, disabling, a change
-   * of its password) and when it is enabled again (setUserDisabled). Part of the attempts' key, so a reset by an administrator (what a user who forgot their
-   * password asks for) starts a fresh count: the new password signs in at once, not after the lock's window.
+   * of its password) and when it is enabled again (setUserDisabled). Part of the attempts' key, so a reset by an
+   * administrator (what a user who forgot their password asks for) starts a fresh count: the new password signs in at
+   * once, not after the lock's window.
    * 0 for a login no account has (a guess that cannot succeed).
    */
   const credentialGeneration = async (login: string): Promise<number> => {

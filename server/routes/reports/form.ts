@@ -179,6 +179,7 @@ export function reportErrorSummary(
   keyInputs: { name: string; title?: string | null }[],
 ): { anchor: string; message: string }[] {
   const name = (label: string) => label.replace(/\s*[（(].*$/, '');
+  const named = (box: string, message: string) => (message.includes(box) ? message : `${box}${t('errors.labelColon')}${message}`);
   const entries: { anchor: string; message: string }[] = [];
   for (const [field, id, label] of REPORT_BOXES) {
     if (field === 'record_key')
@@ -190,8 +191,4 @@ export function reportErrorSummary(
     if (message) entries.push({ anchor: `${id}-error`, message: named(name(t(label)), message) });
   }
   return entries;
-
-  function named(box: string, message: string): string {
-    return message.includes(box) ? message : `${box}${t('errors.labelColon')}${message}`;
-  }
 }
