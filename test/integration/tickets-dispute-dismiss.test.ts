@@ -15,6 +15,7 @@ const at = (iso: string) => new Date(iso);
 let t: TestApp;
 let steward: Awaited<ReturnType<typeof buildUser>>;
 let office: Awaited<ReturnType<typeof buildUser>>;
+let leader: Awaited<ReturnType<typeof buildUser>>;
 let ticketId: number;
 
 beforeAll(async () => {
@@ -23,6 +24,7 @@ beforeAll(async () => {
   ticketId = (await buildTicket(t.db.knex, catalog, at('2026-03-02T02:00:00Z'), { field: 'staff_no' })).id;
   steward = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
   office = await buildUser(t.db.knex, { department: 'ITC', roles: ['it_office'] });
+  leader = await buildUser(t.db.knex, { department: 'HR', roles: ['dept_leader'] });
 });
 afterAll(() => t.close());
 
@@ -81,6 +83,8 @@ it('stops the clock while disputed, moves the due date on when the office keeps 
     link: `/tickets/${ticketId}`,
   });
   expect(hrInbox.at(-1).body).toContain('理由：职工号由人事处在报到后一周内维护');
+  // The department's leader hears it too: a leader may file the dispute, and the clock runs again for the department.
+  expect((await inboxOf(leader.id)).map((n) => n.kind)).toContain('ticket.dispute_refused');
 
   // The history says it, with the new due date; HR is offered no second dispute, and a crafted one is a 409.
   const hrPage = (await hr.agent.get(`/tickets/${ticketId}`).expect(200)).text;

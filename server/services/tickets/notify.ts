@@ -163,9 +163,10 @@ export async function notifyDispute(
 }
 
 /**
- * The IT office kept a disputed ticket with its department: the department hears it at once (inbox and e-mail), with
- * the office's reason and the due date, moved on by the days the dispute took. `shownReason` is masked by the caller as
- * the ticket's pages mask it (a report ticket's by the reports' rule); `link` is where the department acts on it.
+ * The IT office kept a disputed ticket with its department: the department (stewards and leaders) hears it at once
+ * (inbox and e-mail), with the office's reason and the due date, moved on by the days the dispute took. `shownReason`
+ * is masked by the caller as the ticket's pages mask it (a report ticket's by the reports' rule); `link` is where the
+ * department acts on it.
  */
 export async function notifyDisputeDismissed(
   notifier: Notifier,
@@ -185,7 +186,8 @@ export async function notifyDisputeDismissed(
         body: `${ticketLineEn(ticket)}\nReason: ${shownReason}`,
       },
     },
-    { email: true },
+    // Leaders too: they may have filed the dispute, and its answer is theirs to hear (as an extension's answer is).
+    { email: true, leaders: true },
   );
 }
 
