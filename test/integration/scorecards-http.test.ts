@@ -388,6 +388,10 @@ describe('scorecard pages, periods, weights, exports and API', () => {
       'name="valid_from" type="date" value="2026-11-21" aria-invalid="true" aria-describedby="valid_from-error">',
     );
     expect(past.text).toMatch(/<p class="field-error" role="alert" id="valid_from-error">生效日期不能早于今天/);
+    // The history's first version is the migration's: its note says so in the reader's language, not "default".
+    const history = (await agent.get('/scorecards/weights').expect(200)).text;
+    expect(history).toMatch(/<td>2000-01-01<\/td>[\s\S]*?<td>系统默认权重<\/td><\/tr>/);
+    expect(history).not.toContain('<td>default</td>');
     const bad = await agent
       .post('/scorecards/weights')
       .type('form')
@@ -452,7 +456,7 @@ describe('scorecard pages, periods, weights, exports and API', () => {
 
     const page = await bodyOf('/scorecards/weights', agent);
     expect(page).toContain('只看时效');
-    expect(page).toContain('default');
+    expect(page).toContain('系统默认权重');
     const audit = await t.db.knex('audit_log').where({ action: 'scorecards.weights' });
     expect(audit).toHaveLength(1);
   });

@@ -216,7 +216,12 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         value: (extra.form as Record<string, unknown> | undefined)?.[`weights.${c}`] ?? current.weights[c],
         error: (extra.fields as Record<string, string> | undefined)?.[`weights.${c}`],
       })),
-      history: history.map((h) => ({ ...h, cells: COMPONENTS.map((c) => h.weights[c]) })),
+      history: history.map((h) => ({
+        ...h,
+        cells: COMPONENTS.map((c) => h.weights[c]),
+        // The migration's own row (no one wrote it) says what it is in the reader's language, not "default".
+        note: !h.created_by_login && h.note === 'default' ? req.t('scorecards.weights.defaultNote') : h.note,
+      })),
       componentKeys: COMPONENTS,
       // Sent back empty (the field left blank means today), it shows today again rather than nothing.
       validFrom: (extra.form as Record<string, unknown> | undefined)?.valid_from || (await today()),
