@@ -6,6 +6,7 @@ import type { AuditRecord } from '../services/audit';
 import { wallClockText } from '../services/calendar/zone';
 import { csvField, csvLine } from '../services/csv';
 import { maskFreeText } from '../services/privacy';
+import { COMPONENTS } from '../services/scorecards/components';
 import { whereNeverSubmitted } from '../services/sharing/types';
 
 /** One row of the audit log page, as the template shows it. */
@@ -101,6 +102,18 @@ function flatten(key: string, value: unknown, into: { key: string; value: string
  * recorded every key) is no change and is left out — unless nothing else would be shown: a stewards list replaced
  * by another as long still reads `count: 2 → 2`.
  */
+/**
+ * Keys read in this order wherever they appear (by their last part: `weights.freshness`), the others after them as
+ * stored. PostgreSQL's jsonb keeps an object's keys shortest first, so a period closed `{from, to}` read 到 … 从 …, and
+ * the weights' components came in no order the pages use.
+ */
+const KEY_ORDER: readonly string[] = ['from', 'to', 'valid_from', ...COMPONENTS];
+const keyRank = (key: string) => {
+  const rank = KEY_ORDER.indexOf(key.split('.').at(-1)!);
+  return rank === -1 ? KEY_ORDER.length : rank;
+};
+const inReadingOrder = (lines: { key: string; value: string }[]) => [...lines].sort((a, b) => keyRank(a.key) - keyRank(b.key));
+
 export function summaryLines(
   summary: Record<string, unknown> | null | undefined,
   t: Translator,
@@ -112,14 +125,14 @@ export function summaryLines(
   const others: { key: string; value: string }[] = [];
   for (const [k, v] of Object.entries(summary))
     if (!(change && (k === 'before' || k === 'after'))) flatten(k, v, others, t, timezone);
-  if (!change) return others;
+  if (!change) return inReadingOrder(others);
   const changed: { key: string; value: string }[] = [];
   const unchanged: { key: string; value: string }[] = [];
   for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
     const [was, now] = [valueText(before[k], t, timezone), valueText(after[k], t, timezone)];
     (was === now ? unchanged : changed).push({ key: k, value: `${was} → ${now}` });
   }
-  return [...(changed.length || others.length ? changed : unchanged), ...others];
+  return [...inReadingOrder(changed.length || others.length ? changed : unchanged), ...inReadingOrder(others)];
 }
 
 /** "工单 #12": the object type's name in the viewer's language (the type itself when it has none) and its id. */
