@@ -5,6 +5,7 @@ import { auditVerifyCommand } from './commands/audit';
 import { checkRunCommand } from './commands/check';
 import { catalogExportCommand, catalogImportCommand } from './commands/catalog';
 import { demoResetCommand } from './commands/demo';
+import { jobsRunCommand } from './commands/jobs';
 import { migrateCommand } from './commands/migrate';
 import { serveCommand } from './commands/serve';
 import { ticketsListCommand } from './commands/tickets';
@@ -32,6 +33,7 @@ export const COMMANDS: Command[] = [
   demoResetCommand,
   checkRunCommand,
   ticketsListCommand,
+  jobsRunCommand,
 ];
 
 function overview(): string {
