@@ -108,7 +108,7 @@ describe('the report form', () => {
       ]);
       expect({ size, status: res.status }).toEqual({ size, status: 422 });
       expect(res.text).toMatch(
-        /name="attachment"[^>]*>\s*<p class="muted">[^<]*<\/p>\s*<p class="field-error" role="alert">文件超过 5 MB<\/p>/,
+        /name="attachment"[^>]*>\s*<p class="muted">[^<]*<\/p>\s*<p class="field-error" role="alert" id="report-attachment-error">文件超过 5 MB<\/p>/,
       );
       expect(res.text).toContain('该教职工已入党，政治面貌应为中共党员</textarea>');
       expect(res.text).toContain('name="suggested_value" value="中共党员"');
@@ -131,11 +131,13 @@ describe('the report form', () => {
     ]);
     expect(res.status).toBe(422);
     expect(res.text).toMatch(
-      /name="record_key\[staff_no\]"[^>]*>\s*<\/label>\s*<p class="field-error" role="alert">请填写职工号<\/p>/,
+      /name="record_key\[staff_no\]"[^>]*>\s*<\/label>\s*<p class="field-error" role="alert" id="report-key-staff_no-error">请填写职工号<\/p>/,
     );
-    expect(res.text).toMatch(/name="description"[^>]*><\/textarea>\s*<p class="field-error" role="alert">请说明哪里有误<\/p>/);
     expect(res.text).toMatch(
-      /name="attachment"[^>]*>\s*<p class="muted">[^<]*<\/p>\s*<p class="field-error" role="alert">文件超过 5 MB<\/p>/,
+      /name="description"[^>]*><\/textarea>\s*<p class="field-error" role="alert" id="report-description-error">请说明哪里有误<\/p>/,
+    );
+    expect(res.text).toMatch(
+      /name="attachment"[^>]*>\s*<p class="muted">[^<]*<\/p>\s*<p class="field-error" role="alert" id="report-attachment-error">文件超过 5 MB<\/p>/,
     );
     expect(res.text).toContain('name="suggested_value" value="中共党员"');
     expect(await changedSince(world.db, before)).toEqual([]);
