@@ -79,6 +79,8 @@ export class DatabaseRateLimitStore implements Store {
  * counted in the database (`store` names the counter) so every instance sees the same attempts; the 11th
  * answers 429. `failed` says which answers count (default: any answer of 400 or more).
  */
+const GUESS_WINDOW_MS = 15 * 60_000;
+
 export function passwordGuessLimiter(
   db: Knex,
   store: string,
@@ -86,7 +88,7 @@ export function passwordGuessLimiter(
   failed?: (req: Request, res: Response) => boolean,
 ) {
   return rateLimit({
-    windowMs: 15 * 60_000,
+    windowMs: GUESS_WINDOW_MS,
     limit: 10,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
@@ -96,4 +98,13 @@ export function passwordGuessLimiter(
     handler: (_req, _res, next) => next(new TooManyRequestsError()),
     store: new DatabaseRateLimitStore(db, store),
   });
+}
+
+/**
+ * After passwordGuessLimiter refused a request (429): the whole minutes until its window ends, at least 1, for the
+ * locked form to say how long to wait (the full window when the limiter left no reset time).
+ */
+export function lockMinutesLeft(req: Request): number {
+  const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+  return Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + GUESS_WINDOW_MS) - Date.now()) / 60_000));
 }

@@ -5,7 +5,7 @@ import type { AppContext } from '../../context';
 import { TooManyRequestsError, ValidationError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
-import { passwordGuessLimiter } from '../../middleware/rate-limit-store';
+import { lockMinutesLeft, passwordGuessLimiter } from '../../middleware/rate-limit-store';
 import { changeOwnPassword, findUserById } from '../../services/users';
 import { MIN_PASSWORD_LENGTH } from '../../services/users/passwords';
 
@@ -68,8 +68,7 @@ export function accountRoutes(ctx: AppContext): Router {
   // and what else to do — not a bare error page.
   router.use('/account/password', async (err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!(err instanceof TooManyRequestsError) || req.method !== 'POST') return next(err);
-    const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
-    const minutes = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + 15 * 60_000) - Date.now()) / 60_000));
+    const minutes = lockMinutesLeft(req);
     try {
       await passwordPage(req, res, { current_password: req.t('auth.password.locked', { minutes }) }, 429);
     } catch (pageError) {

@@ -7,7 +7,7 @@ import { isLocale } from '../../i18n';
 import { safeLocalPath } from '../../http/safe-redirect';
 import { TooManyRequestsError } from '../../errors';
 import { authorize, publicRoute } from '../../middleware/authorize';
-import { passwordGuessLimiter } from '../../middleware/rate-limit-store';
+import { lockMinutesLeft, passwordGuessLimiter } from '../../middleware/rate-limit-store';
 import { appendAudit } from '../../services/audit';
 import { authenticatePassword, findUserForSignIn } from '../../services/users';
 
@@ -96,8 +96,7 @@ export function authRoutes(ctx: AppContext): Router {
   // else to do — not a bare error page whose only link leads back here without a word.
   const lockedPage = (err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!(err instanceof TooManyRequestsError)) return next(err);
-    const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
-    const minutes = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + 15 * 60_000) - Date.now()) / 60_000));
+    const minutes = lockMinutesLeft(req);
     loginPage(req, res, 429, { error: req.t('auth.login.errors.locked', { minutes }) });
   };
 
