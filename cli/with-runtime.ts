@@ -1,4 +1,6 @@
 import { Config, loadConfig } from '../server/config';
+import type { AppContext } from '../server/context';
+import { createCommandLogger, type LogRecord } from '../server/logger';
 import { type KnexLog, knexLogTo } from '../server/db/connect';
 import { openRuntime, openServiceRuntime, Runtime, ServiceRuntime } from '../server/runtime';
 import type { CliIo } from './io';
@@ -39,4 +41,15 @@ export async function withServiceRuntime<T>(io: CliIo, command: string, fn: (run
   } finally {
     await runtime.close();
   }
+}
+
+/**
+ * What the service's jobs and runners are built from, for a command: its runtime, the clock, and a logger writing
+ * warnings (an e-mail that could not be sent) as lines to read on stderr — at LOG_LEVEL's default, warnings only, the
+ * command saying its outcome itself. `omit`: records the command says in its own words.
+ */
+export function commandContext(runtime: Runtime, io: CliIo, omit?: (record: LogRecord) => boolean): AppContext {
+  const level = runtime.config.logLevel === 'info' ? 'warn' : runtime.config.logLevel;
+  const logger = createCommandLogger(level, io.stderr, omit ? { omit } : {});
+  return { config: runtime.config, db: runtime.db, hub: runtime.hub, logger, now: () => new Date() };
 }

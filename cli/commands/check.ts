@@ -1,6 +1,5 @@
 import { checkLabel, isTableVerdict } from '../../server/presenters/check-label';
 import type { Command } from '../command';
-import { createCommandLogger } from '../../server/logger';
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
 import { catalogTable } from '../../server/services/catalog/names';
@@ -8,7 +7,7 @@ import { loadCurrentCatalog } from '../../server/services/catalog/repository';
 import { EXIT, print } from '../io';
 import { cliTranslator } from '../locale';
 import { scrubForLog } from '../../server/services/privacy';
-import { withRuntime } from '../with-runtime';
+import { commandContext, withRuntime } from '../with-runtime';
 
 export const checkRunCommand: Command = {
   name: 'check run',
@@ -41,11 +40,9 @@ export const checkRunCommand: Command = {
         }
         tables = [...new Set(tables.map((t) => inCatalog(t)!.name))];
       }
-      // Warnings such as an e-mail that could not be sent, as lines to read; the run's outcome (failed, interrupted)
-      // is this command's to say, below, in both languages — not a second time as the service's log line.
-      const level = runtime.config.logLevel === 'info' ? 'warn' : runtime.config.logLevel;
-      const logger = createCommandLogger(level, io.stderr, { omit: (record) => record.runOutcome !== undefined });
-      const ctx = { config: runtime.config, db: runtime.db, hub: runtime.hub, logger, now: () => new Date() };
+      // The run's outcome (failed, interrupted) is this command's to say, below, in both languages — not a second time
+      // as the service's log line.
+      const ctx = commandContext(runtime, io, (record) => record.runOutcome !== undefined);
       const summary = await runNow(checkRunnerDeps(ctx), { trigger: 'cli', scope: tables?.length ? tables : null });
       // A hub that could not be reached is a failed run (each table with its error, for the runs page); its
       // summary for people says nothing was checked after the outage began.

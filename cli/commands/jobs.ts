@@ -5,9 +5,8 @@ import * as reportConfirmations from '../../jobs/report-confirmations';
 import * as sharingReminders from '../../jobs/sharing-reminders';
 import * as snapshotScorecards from '../../jobs/snapshot-scorecards';
 import type { AppContext } from '../../server/context';
-import { createCommandLogger } from '../../server/logger';
 import { EXIT, print } from '../io';
-import { withRuntime } from '../with-runtime';
+import { commandContext, withRuntime } from '../with-runtime';
 
 /**
  * The scheduled jobs, each run once by hand (`hubwatch jobs run NAME`): to try the e-mail set-up with today's digest,
@@ -79,11 +78,7 @@ export const jobsRunCommand: Command = {
       return EXIT.usage;
     }
     return withRuntime(io, `jobs run ${name}`, async (runtime) => {
-      // Warnings (an e-mail that could not be sent) as lines to read on stderr; the outcome on stdout.
-      const level = runtime.config.logLevel === 'info' ? 'warn' : runtime.config.logLevel;
-      const logger = createCommandLogger(level, io.stderr);
-      const ctx: AppContext = { config: runtime.config, db: runtime.db, hub: runtime.hub, logger, now: () => new Date() };
-      print(io.stdout, await JOBS[name].run(ctx));
+      print(io.stdout, await JOBS[name].run(commandContext(runtime, io)));
       return EXIT.ok;
     });
   },
