@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Runtime } from '../runtime';
-import { importCatalog, formatImportProblem } from '../services/catalog/repository';
+import { catalogImported, importCatalog, formatImportProblem } from '../services/catalog/repository';
 import { resetDemoHub } from '../services/demo-hub';
 import { createLogger } from '../logger';
 import type { Role } from '../policies';
@@ -80,7 +80,7 @@ export async function bootstrapEmbeddedDemo(runtime: Runtime, announce: (line: s
 async function bootstrap(runtime: Runtime, announce: (line: string) => void): Promise<BootstrapResult> {
   const { config, db, hub } = runtime;
   if (config.hubDatabaseUrl || hub.kind !== 'embedded') return { ran: false, accounts: [] };
-  if (await db('catalog_versions').first('id')) return { ran: false, accounts: [] };
+  if (await catalogImported(db)) return { ran: false, accounts: [] };
 
   announce('首次启动：正在生成演示数据中台与示例目录… / first start: building the demo hub and the example catalog…');
   await resetDemoHub(hub.knex, { scale: 1 });

@@ -108,6 +108,11 @@ async function departmentCaseClashes(db: Knex, catalog: Catalog, yamlText: strin
   return problems;
 }
 
+/** Whether any catalog was ever imported: from then on departments are the catalog's (and the first start is over). */
+export async function catalogImported(db: Knex): Promise<boolean> {
+  return !!(await db('catalog_versions').first('id'));
+}
+
 export async function importCatalog(db: Knex, yamlText: string, opts: ImportOptions = {}): Promise<ImportResult> {
   const parsed = parseCatalog(yamlText);
   const problems: ImportProblem[] = [...parsed.problems];

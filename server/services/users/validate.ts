@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { departmentCodeAsWritten } from '../department-code';
+import { catalogImported } from '../catalog/repository';
 import type { FieldError } from '../../errors';
 import { ROLES, type Role } from '../../policies';
 import { isEmailAddress } from '../email-address';
@@ -82,7 +83,7 @@ export async function checkDepartment(
     });
   } else if (!department && !departmentName) {
     problems.push({ field: 'department', key: 'users.errors.department', params: { code: typed } });
-  } else if (!department && (await db('catalog_versions').first('id'))) {
+  } else if (!department && (await catalogImported(db))) {
     // Once a catalog is imported, departments are the catalog's: one made here would own no data, be missing from the
     // export, and a later import would leave it out of the catalog.
     problems.push({ field: 'department', key: 'users.errors.departmentNotInCatalog', params: { code: typed } });
