@@ -147,6 +147,13 @@ describe('the pages', () => {
     expect((await (await as(world.people.reporter)).agent.get(`/reports/${idReport.id}`).expect(200)).text).toContain(ID);
   });
 
+  it('the reporter’s list masks what they typed (their report’s page shows it in full)', async () => {
+    const html = (await (await as(world.people.reporter)).agent.get('/reports/mine').expect(200)).text;
+    expect(html).toContain(`身份证号应为${MASKED_ID}，联系 138****5678`);
+    expect(html).not.toContain(ID);
+    expect(html).not.toContain('13812345678');
+  });
+
   it("the IT office's reason for not accepting a report reaches its reporter masked, as the notice of it does", async () => {
     await saveReportSettings(world.db, { triage: true }, null);
     try {

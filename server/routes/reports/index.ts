@@ -249,8 +249,10 @@ export function reportsRoutes(ctx: AppContext): Router {
     if (last) return redirectKeepingFlash(req, res, last);
     res.render('pages/reports/mine', {
       title: req.t('reports.mine.title'),
+      // A list is not where the reporter needs what they typed in full (the report's page shows it): ID numbers,
+      // phones and e-mails in it masked as for anyone but the department, so a glance at the screen shows none.
       reports: items.map((r) => {
-        const shown = toPublicReport(r);
+        const shown = toPublicReport(maskReportFor(catalog?.catalog, r));
         return { ...shown, ...namesOf(catalog?.catalog, departments, shown), actions: reporterActions(r, ctx.now()) };
       }),
       form,
