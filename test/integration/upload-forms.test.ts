@@ -160,7 +160,9 @@ describe('the report answer form', () => {
       ['comment', '已在人事系统更正为中共党员'],
     ]);
     expect(big.status).toBe(422);
-    expect(big.text).toMatch(/name="document"[^>]*>\s*<p class="field-error" role="alert">文件超过 5 MB<\/p>/);
+    expect(big.text).toMatch(
+      /name="document"[^>]*aria-describedby="answer-document-error answer-document-help" aria-invalid="true">\s*<p class="field-error" role="alert" id="answer-document-error">文件超过 5 MB<\/p>/,
+    );
     expect(big.text).toContain('已在人事系统更正为中共党员</textarea>');
     expect(await changedSince(world.db, before)).toEqual([]);
 
@@ -171,8 +173,15 @@ describe('the report answer form', () => {
       ['comment', ''],
     ]);
     expect(both.status).toBe(422);
-    expect(both.text).toMatch(/name="document"[^>]*>\s*<p class="field-error" role="alert">文件超过 5 MB<\/p>/);
-    expect(both.text).toContain(`<p class="field-error" role="alert">${REASON_REQUIRED}</p>`);
+    expect(both.text).toMatch(
+      /name="document"[^>]*>\s*<p class="field-error" role="alert" id="answer-document-error">文件超过 5 MB<\/p>/,
+    );
+    // Each message tied to its box: the reason's to the text box it is about.
+    expect(both.text).toMatch(
+      new RegExp(
+        `name="comment"[^>]*aria-invalid="true" aria-describedby="answer-comment-error">[^<]*</textarea>\\s*<p class="field-error" role="alert" id="answer-comment-error">${REASON_REQUIRED}</p>`,
+      ),
+    );
     expect(await changedSince(world.db, before)).toEqual([]);
 
     const ok = await post('orgSteward', url, [
