@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ValidationError, type FieldError } from '../errors';
+import { SHADOWING_KEYS_DROPPED } from '../middleware/body-safety';
 
 /**
  * The keys a JSON API route reads from its body: `true` for a value read whole (a text, a number, a list of texts, an
@@ -28,7 +29,9 @@ export function unknownBodyKeys(body: unknown, keys: BodyKeys): FieldError[] {
 function look(value: unknown, keys: BodyKeys, at: string, problems: FieldError[]): void {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return;
   const accepted = Object.keys(keys);
-  for (const [key, inner] of Object.entries(value)) {
+  // Keys the JSON parser dropped (`__proto__`, `constructor`, `toString`…: dropShadowingKeys) are keys no route reads.
+  const dropped = (value as { [SHADOWING_KEYS_DROPPED]?: string[] })[SHADOWING_KEYS_DROPPED] ?? [];
+  for (const [key, inner] of [...dropped.map((k) => [k, undefined] as const), ...Object.entries(value)]) {
     if (problems.length >= MAX_NAMED) return;
     const field = `${at}${key}`;
     if (!Object.hasOwn(keys, key)) {
@@ -40,11 +43,28 @@ function look(value: unknown, keys: BodyKeys, at: string, problems: FieldError[]
       continue;
     }
     const shape = keys[key];
-    if (shape === true) continue;
+    if (shape === true) {
+      droppedInside(inner, field, problems);
+      continue;
+    }
     if (isRowShape(shape)) {
       if (Array.isArray(inner)) inner.forEach((row, i) => look(row, shape[0], `${field}.${i}.`, problems));
     } else look(inner, shape, `${field}.`, problems);
   }
+}
+
+/**
+ * Inside a value read whole (a report's `record_key`, whose keys are the table's key columns): a key the JSON parser
+ * dropped names no column or anything else the route could read, and is refused by name as well.
+ */
+function droppedInside(value: unknown, at: string, problems: FieldError[]): void {
+  if (!value || typeof value !== 'object') return;
+  const dropped = (value as { [SHADOWING_KEYS_DROPPED]?: string[] })[SHADOWING_KEYS_DROPPED] ?? [];
+  for (const key of dropped) {
+    if (problems.length >= MAX_NAMED) return;
+    problems.push({ field: `${at}.${key}`, key: 'errors.reservedBodyKey', params: { key: `${at}.${key}` } });
+  }
+  for (const [key, inner] of Object.entries(value)) droppedInside(inner, `${at}.${key}`, problems);
 }
 
 const isRowShape = (shape: BodyKeys | readonly [BodyKeys]): shape is readonly [BodyKeys] => Array.isArray(shape);

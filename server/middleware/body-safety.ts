@@ -83,9 +83,25 @@ function removeIsolates(value: unknown, depth = 0, kept: readonly string[] = [])
 /** Keys that shadow Object.prototype's members: no form or API field is named so. */
 const SHADOWING = new Set(Object.getOwnPropertyNames(Object.prototype));
 
-/** JSON.parse reviver for express.json(): such keys are dropped, as if never sent. */
-export function dropShadowingKeys(key: string, value: unknown): unknown {
-  return SHADOWING.has(key) ? undefined : value;
+/**
+ * Where `dropShadowingKeys` notes the keys it dropped from an object: a symbol, which no route reads (Object.keys and
+ * Object.entries skip it) and JSON cannot spell, so the object's data stays as sent without them.
+ */
+export const SHADOWING_KEYS_DROPPED = Symbol('shadowing keys dropped');
+
+/**
+ * JSON.parse reviver for express.json(): such keys are dropped — no route ever meets an own `__proto__` it might
+ * copy into a prototype — and noted on their object (`SHADOWING_KEYS_DROPPED`), so that the API's body check
+ * (`acceptBodyKeys`) refuses them by name as it does any key a route does not read, instead of answering as if they
+ * were never sent.
+ */
+export function dropShadowingKeys(this: unknown, key: string, value: unknown): unknown {
+  if (!SHADOWING.has(key)) return value;
+  if (this && typeof this === 'object') {
+    const holder = this as { [SHADOWING_KEYS_DROPPED]?: string[] };
+    (holder[SHADOWING_KEYS_DROPPED] ??= []).push(key);
+  }
+  return undefined;
 }
 
 /** Deeper than any body the app takes (a sharing request is 3 levels), far below what overflows. */

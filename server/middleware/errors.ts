@@ -11,10 +11,13 @@ export function wantsJson(req: Request): boolean {
   return /^\/api(\/|$)/i.test(req.path) || (!req.accepts('html') && !!req.accepts('json'));
 }
 
-/** Field errors as `{field: message}` in the request's language. */
+/**
+ * Field errors as `{field: message}` in the request's language. Without a prototype: a refused key named as one of
+ * Object.prototype's members (`toString`, `__proto__`: body-keys.ts) is a field like any other, not "already there".
+ */
 export function fieldMessages(err: ValidationError, req: Request): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of err.fields) if (!out[f.field]) out[f.field] = req.t(f.key, f.params);
+  const out: Record<string, string> = Object.create(null);
+  for (const f of err.fields) if (!Object.hasOwn(out, f.field)) out[f.field] = req.t(f.key, f.params);
   return out;
 }
 

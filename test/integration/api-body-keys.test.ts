@@ -139,3 +139,36 @@ it('a page signed in with its session may send its CSRF token in the body, and o
     .expect(422);
   expect(Object.keys(token.body.fields)).toEqual(['_csrf']);
 });
+
+it('a key named as a built-in of JavaScript objects (__proto__, constructor, toString) is refused by name, not dropped', async () => {
+  const ticket = await buildTicket(world.db, catalog, new Date('2026-03-02T01:00:00Z'), { field: 'staff_no' });
+  const token = await issueApiToken(world.db, world.people.hrSteward.id);
+  // Sent as text: a JavaScript object literal would take `__proto__` for its prototype, not a key.
+  const post = (path: string, json: string) =>
+    request(world.app).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).type('json').send(json);
+  const before = await world.db('tickets').where({ id: ticket.id }).first();
+  const events = await count('ticket_events');
+  const moved = await post(`/tickets/${ticket.id}/transitions`, '{"to":"acknowledged","toString":1}').expect(422);
+  expect(moved.body.fields).toEqual({
+    toString: '不接受字段 toString（字段名须与接口说明一致：小写，以下划线分词）；可用字段：to, comment, version',
+  });
+  const commented = await post(`/tickets/${ticket.id}/comments`, '{"__proto__":{"x":1},"comment":"p","constructor":"x"}');
+  expect(commented.status).toBe(422);
+  expect(Object.keys(commented.body.fields)).toEqual(['__proto__', 'constructor']);
+  expect(await world.db('tickets').where({ id: ticket.id }).first()).toEqual(before);
+  expect(await count('ticket_events')).toBe(events);
+
+  // Inside a value read whole: a report's record key, whose keys are the table's key columns.
+  const reports = await count('reports');
+  const key = JSON.stringify(reportBody()).replace('"record_key":{', '"record_key":{"__proto__":{"x":1},');
+  const report = await request(world.app)
+    .post('/api/v1/reports')
+    .set('Authorization', `Bearer ${await issueApiToken(world.db, world.people.reporter.id)}`)
+    .type('json')
+    .send(key)
+    .expect(422);
+  expect(report.body.fields).toEqual({
+    'record_key.__proto__': '不接受字段 record_key.__proto__：与 JavaScript 对象的内置名称相同，不能用作字段名或数据的键',
+  });
+  expect(await count('reports')).toBe(reports);
+});

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { dropShadowingKeys, verifyJsonBody, MAX_JSON_DEPTH } from '../../server/middleware/body-safety';
+import { dropShadowingKeys, verifyJsonBody, MAX_JSON_DEPTH, SHADOWING_KEYS_DROPPED } from '../../server/middleware/body-safety';
 
 /** The JSON body guards (issue 9): nesting is measured outside strings; prototype-named keys are dropped. */
 
@@ -35,12 +35,20 @@ describe('verifyJsonBody', () => {
 });
 
 describe('dropShadowingKeys', () => {
-  it('drops __proto__, constructor, toString and valueOf at any level, keeping every other key', () => {
+  it('drops __proto__, constructor, toString and valueOf at any level, keeping every other key and noting the dropped', () => {
     const parsed = JSON.parse(
       '{"__proto__":{"polluted":1},"purpose":"x","items":[{"constructor":{"prototype":{"polluted":1}},"table":"t","toString":1}],"note":{"valueOf":2,"a":3}}',
       dropShadowingKeys,
     );
-    expect(parsed).toEqual({ purpose: 'x', items: [{ table: 't' }], note: { a: 3 } });
+    // Noted on their object under a symbol (the API's body check refuses them by name); no route's Object.keys sees it.
+    const dropped = SHADOWING_KEYS_DROPPED;
+    expect(parsed).toEqual({
+      purpose: 'x',
+      items: [{ table: 't', [dropped]: ['constructor', 'toString'] }],
+      note: { a: 3, [dropped]: ['valueOf'] },
+      [dropped]: ['__proto__'],
+    });
+    expect(Object.keys(parsed.items[0])).toEqual(['table']);
     expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
     expect(String(parsed.items[0])).toBe('[object Object]');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
