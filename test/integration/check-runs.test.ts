@@ -144,16 +144,29 @@ describe('check runs', () => {
 
   it('marks a run whose instance died as interrupted, and re-runs only its unfinished tables, once', async () => {
     const runId = (await claimRun(db.knex, { slotKey: 'check-hub:2026-11-22T03:00:00.000Z', trigger: 'schedule' }))!;
-    await db.knex('check_run_tables').insert({ run_id: runId, table_name: 'people', status: 'ok', duration_ms: 5, row_count: 4 });
+    // It started 10 minutes ago, heart-beat for the last time 20 s later and finished its first table 5 s after that.
+    const started = new Date(Date.now() - 10 * 60_000);
+    const lastTable = new Date(started.getTime() + 25_000);
+    await db.knex('check_run_tables').insert({
+      run_id: runId,
+      table_name: 'people',
+      status: 'ok',
+      duration_ms: 5,
+      row_count: 4,
+      finished_at: lastTable,
+    });
     await db
       .knex('check_runs')
       .where({ id: runId })
-      .update({ heartbeat_at: new Date(Date.now() - 10 * 60_000) });
+      .update({ started_at: started, heartbeat_at: new Date(started.getTime() + 20_000) });
 
     const [rerun, again] = await Promise.all([recoverInterruptedRuns(deps(), 120_000), recoverInterruptedRuns(deps(), 120_000)]);
     const reruns = [...rerun, ...again];
     expect(reruns).toHaveLength(1);
-    expect((await db.knex('check_runs').where({ id: runId }).first()).status).toBe('interrupted');
+    const interrupted = await db.knex('check_runs').where({ id: runId }).first();
+    expect(interrupted.status).toBe('interrupted');
+    // It ran until its last sign of life (25 s), not until it was found dead 10 minutes on.
+    expect(new Date(interrupted.finished_at).getTime()).toBe(lastTable.getTime());
     const created = await db.knex('check_runs').where({ id: reruns[0] }).first();
     expect(created).toMatchObject({ trigger: 'rerun', rerun_of: runId, slot_key: 'check-hub:2026-11-22T03:00:00.000Z:rerun' });
     expect([...created.scope].sort()).toEqual(['gone_table', 'loans']);

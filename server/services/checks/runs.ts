@@ -337,8 +337,12 @@ const RERUN_WINDOW_MS = 86_400_000;
  */
 export async function recoverInterruptedRuns(deps: CheckRunnerDeps, staleAfterMs = DEFAULT_STALE_AFTER_MS): Promise<number[]> {
   const { db } = deps;
+  // Its end is its last sign of life — the last heartbeat, or a table finished after it — not the moment it was
+  // found dead (up to the stale limit later): the runs list and chart showed a 10-second run as 3 minutes.
   const stale = await db.raw(
-    `UPDATE check_runs SET status = 'interrupted', finished_at = now(),
+    `UPDATE check_runs SET status = 'interrupted',
+            finished_at = GREATEST(heartbeat_at, started_at,
+              (SELECT max(t.finished_at) FROM check_run_tables t WHERE t.run_id = check_runs.id)),
             error = 'instance stopped before finishing / 执行实例中断'
       WHERE status = 'running' AND heartbeat_at < now() - (? * interval '1 millisecond')
       RETURNING id`,
