@@ -2,8 +2,14 @@
 // tables and failed checks, a catalog table's fields and latest check results, a department's scorecard, the accounts and the audit log) opt in with table.cards-narrow: at a phone's
 // width app.css shows each row as a card and each cell on a line of its own after its column's header. Progressive enhancement: without JavaScript the table scrolls in its box as any other.
 (function () {
-  var tables = document.querySelectorAll('table.cards-narrow');
-  Array.prototype.forEach.call(tables, function (table) {
+  // Also window.cardsNarrow(root): for lists a page puts in place later (a running run's tables, as they finish).
+  function cardsNarrow(root) {
+    Array.prototype.forEach.call(root.querySelectorAll('table.cards-narrow'), card);
+  }
+  window.cardsNarrow = cardsNarrow;
+  cardsNarrow(document);
+
+  function card(table) {
     var head = table.tHead && table.tHead.rows[0];
     if (!head) return;
     // A cell's label is its column header's own text, so the two cannot differ; a header's data-cell-label says
@@ -37,5 +43,5 @@
       });
     });
     table.setAttribute('role', 'table');
-  });
+  }
 })();

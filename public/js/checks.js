@@ -60,6 +60,26 @@
   var progress = document.getElementById('run-progress');
   if (progress) {
     var id = progress.getAttribute('data-run');
+    var shownDone = Number(document.getElementById('run-progress-bar').getAttribute('value') || 0);
+    // The tables finished so far and their failed checks, as the page renders them: without this the bar counted
+    // 7 / 8 while the list below still said no table had been checked, until the run ended.
+    var refreshResults = function () {
+      fetch(window.location.pathname, { headers: { Accept: 'text/html' } })
+        .then(function (r) {
+          if (!r.ok) throw new Error('HTTP ' + r.status);
+          return r.text();
+        })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('run-results');
+          var shown = document.getElementById('run-results');
+          if (!fresh || !shown) return;
+          shown.innerHTML = fresh.innerHTML;
+          if (window.cardsNarrow) window.cardsNarrow(shown);
+        })
+        .catch(function () {
+          shownDone = -1; // the next answer refreshes again
+        });
+    };
     var poll = function () {
       fetch('/runs/' + id + '/progress', { headers: { Accept: 'application/json' } })
         .then(function (r) {
@@ -85,6 +105,10 @@
             // The page's own sentence (已完成 3 / 8 张表), from the template it carries, not bare numbers.
             var template = text.getAttribute('data-template') || '{done} / {total}';
             text.textContent = template.replace('{done}', run.tables_done).replace('{total}', run.tables_total);
+          }
+          if (run.status === 'running' && run.tables_done !== shownDone) {
+            shownDone = run.tables_done;
+            refreshResults();
           }
           if (run.status === 'running') setTimeout(poll, 1500);
           else window.location.reload();
