@@ -50,6 +50,20 @@ describe('check pages: what a run found', () => {
     expect(page.text).not.toContain('全部检查通过');
   });
 
+  it('a run that left one of its tables to another run says how many it checked, not that every check passed', async () => {
+    const other = (await claimRun(t.db.knex, { trigger: 'schedule' }))!;
+    await t.db
+      .knex('check_table_leases')
+      .insert({ table_name: 'absent', run_id: other, instance_id: 'elsewhere', expires_at: new Date(Date.now() + 60_000) });
+    const { runId } = await runNow(checkRunnerDeps(t.ctx), { trigger: 'manual', scope: ['staff', 'absent'] });
+    await t.db.knex('check_table_leases').where({ run_id: other }).delete();
+    await t.db.knex('check_runs').where({ id: other }).update({ status: 'completed', finished_at: new Date() });
+    const page = await office.agent.get(`/runs/${runId}`).expect(200);
+    expect(page.text).toContain('<code>absent</code>');
+    expect(failuresOf(page.text)).toContain('已检查的 1 张表全部检查通过');
+    expect(page.text).not.toContain('>全部检查通过<');
+  });
+
   it('a run that failed before checking any table does not say every check passed', async () => {
     const runId = (await claimRun(t.db.knex, { trigger: 'manual' }))!;
     await t.db
