@@ -4,15 +4,17 @@ import { checkLabel, tableErrorView } from './check-label';
 import { checkTrendChart } from './check-trend';
 import { can, CurrentUser } from '../policies';
 import { tableRunHistory } from '../services/checks/queries';
+import { latestRunId } from '../services/checks/runs';
 import type { CatalogTable } from '../services/catalog/types';
 
 /** The "latest check results" panel of a catalog table page: each check's last verdict and its trend. */
 export async function tableChecksView(db: Knex, table: CatalogTable, user: CurrentUser, t: Translator) {
   // The results of the table's last successful check: exactly the checks the catalog had then. A check an
   // import removed since (a rule, a field's requirement) is history, not a current failure.
-  const [lastChecked, history] = await Promise.all([
+  const [lastChecked, history, latestRun] = await Promise.all([
     db('check_run_tables').where({ table_name: table.name, status: 'ok' }).orderBy('finished_at', 'desc').first('run_id'),
     tableRunHistory(db, table.name, 1),
+    latestRunId(db),
   ]);
   const latest = lastChecked
     ? await db('check_results')
@@ -60,5 +62,6 @@ export async function tableChecksView(db: Knex, table: CatalogTable, user: Curre
     trendsFolded: [...failing.slice(6), ...results.filter((r) => r.passed)],
     lastError: lastOutcome?.status === 'error' ? tableErrorView(t, lastOutcome, can(user, 'checks.run')) : null,
     canRun: can(user, 'checks.run'),
+    latestRunId: latestRun,
   };
 }

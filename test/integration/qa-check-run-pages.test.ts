@@ -166,6 +166,31 @@ describe('check-run pages for the IT office', () => {
     await settled(fresh.headers.location);
     await t.db.knex('check_runs').where({ id: going }).update({ status: 'interrupted', finished_at: new Date() });
   });
+  it('a second press from the same page after the first press’s run has ended opens that run (the embedded hub reads it only then)', async () => {
+    const count = async () => Number((await t.db.knex('check_runs').count({ n: '*' }).first())!.n);
+    // The list's form carries the newest run it knew of.
+    const list = (await office.agent.get('/runs').expect(200)).text;
+    const seen = /<input type="hidden" name="seen" value="(\d+)">/.exec(list)![1];
+    expect(Number(seen)).toBe(Number((await t.db.knex('check_runs').max({ id: 'id' }).first())!.id));
+    const before = await count();
+    const first = await office.agent.post('/runs').type('form').send({ _csrf: office.csrf, seen }).expect(302);
+    await settled(first.headers.location);
+    // The second click of the same page, read once the first click's run has ended: no second run.
+    const second = await office.agent.post('/runs').type('form').send({ _csrf: office.csrf, seen }).expect(302);
+    expect(second.headers.location).toBe(first.headers.location);
+    expect(await count()).toBe(before + 1);
+    const page = (await office.agent.get(first.headers.location).expect(200)).text;
+    expect(page).toContain(`检查运行 ${first.headers.location.replace('/runs/', '#')} 在您打开上一页之后已检查了这些表`);
+    // The same for one table's button on its page: that run checked every table, this one's too.
+    const table = await office.agent.post('/runs').type('form').send({ _csrf: office.csrf, seen, table: 'staff' }).expect(302);
+    expect(table.headers.location).toBe(first.headers.location);
+    // A page shown after that run knows of it: its press starts a new run.
+    const fresh = /<input type="hidden" name="seen" value="(\d+)">/.exec((await office.agent.get('/runs').expect(200)).text)![1];
+    const again = await office.agent.post('/runs').type('form').send({ _csrf: office.csrf, seen: fresh }).expect(302);
+    expect(again.headers.location).not.toBe(first.headers.location);
+    expect(await count()).toBe(before + 2);
+    await settled(again.headers.location);
+  });
   it('links an interrupted run to its re-run, and the re-run back to it', async () => {
     const broken = (await claimRun(t.db.knex, { trigger: 'schedule' }))!;
     await t.db.knex('check_runs').where({ id: broken }).update({ status: 'interrupted', finished_at: new Date() });

@@ -9,7 +9,7 @@ import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../.
 import { appendAudit } from '../../services/audit';
 import { checkRunnerDeps } from '../../services/checks/deps';
 import { checkTrend, getRun, listRuns } from '../../services/checks/queries';
-import { claimManualRun, executeRun } from '../../services/checks/runs';
+import { claimManualRun, executeRun, latestRunId } from '../../services/checks/runs';
 import { loadCurrentCatalog, universityTimezone } from '../../services/catalog/repository';
 import { checkLabel, isTableVerdict, tableErrorView } from '../../presenters/check-label';
 import { trendLabels } from '../../presenters/check-trend';
@@ -43,6 +43,7 @@ export function checkRoutes(ctx: AppContext): Router {
       status: status ?? '',
       withTableErrors,
       canRun: can(req.user!, 'checks.run'),
+      latestRunId: await latestRunId(db),
       pager: pagination(req.originalUrl, page, perPage, total),
       chart: rows
         .slice()
@@ -67,9 +68,16 @@ export function checkRoutes(ctx: AppContext): Router {
         return res.redirect('/runs');
       }
     }
-    const claimed = await claimManualRun(db, { table, requestedBy: req.user!.id });
+    // The newest run the form's page knew of (a hidden field; anything else is read as not given).
+    const seen = typeof req.body.seen === 'string' && /^\d{1,15}$/.test(req.body.seen) ? Number(req.body.seen) : null;
+    const claimed = await claimManualRun(db, { table, requestedBy: req.user!.id, seen });
     if (claimed.going !== undefined) {
-      req.session.flash = { kind: 'info', text: req.t('checks.errors.alreadyRunning', { id: claimed.going }) };
+      // Still going, or already done since the page was shown (the run page says which).
+      const live = (await db('check_runs').where({ id: claimed.going }).first('status'))?.status === 'running';
+      req.session.flash = {
+        kind: 'info',
+        text: req.t(live ? 'checks.errors.alreadyRunning' : 'checks.errors.alreadyRan', { id: claimed.going }),
+      };
       return res.redirect(`/runs/${claimed.going}`);
     }
     const { runId } = claimed;

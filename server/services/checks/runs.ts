@@ -80,19 +80,45 @@ export async function claimRun(db: Knex, opts: ClaimOptions): Promise<number | n
   return rows.length ? Number(rows[0].id) : null;
 }
 
+/** The newest run's id (0 before the first): a "run now" form carries it as `seen` (claimManualRun). */
+export async function latestRunId(db: Knex): Promise<number> {
+  const row = await db('check_runs').max({ id: 'id' }).first();
+  return Number(row?.id ?? 0);
+}
+
 /**
  * "Run now" (the IT office's button), one at a time for the same tables: a second press (another tab, a colleague)
  * gets the live run that is checking them (`going`) instead of checking every table twice — it would also leave each
  * busy table to the first run. A table press starts a run when the live one has already checked that table. Under a
  * lock, so two presses at the same moment cannot both find none going.
+ *
+ * `seen`: the newest run when the form was shown. A manual run of these tables started since, finished or not, is
+ * the answer to this press too (`going`): on the embedded hub a run holds the service's only thread, so a second
+ * click is read only once the first click's run has ended, and found none going — every impatient click queued one
+ * more full run. A press from a page shown after that run started carries its id, and starts a new run.
  */
 export async function claimManualRun(
   db: Knex,
-  opts: { table: string | null; requestedBy: number },
+  opts: { table: string | null; requestedBy: number; seen?: number | null },
 ): Promise<{ going: number; runId?: undefined } | { runId: number | null; going?: undefined }> {
   const { table } = opts;
   return db.transaction(async (trx) => {
     await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', ['hubwatch check run now']);
+    // Only a manual run: a scheduled one since the page was shown may have read the tables before a fix the
+    // press is meant to confirm.
+    if (opts.seen != null) {
+      const since = await trx('check_runs')
+        .where('id', '>', opts.seen)
+        .where({ trigger: 'manual' })
+        .whereIn('status', ['running', 'completed'])
+        .where((q) => {
+          q.whereNull('scope');
+          if (table) q.orWhereRaw('? = ANY (scope)', [table]);
+        })
+        .orderBy('id')
+        .first('id');
+      if (since) return { going: Number(since.id) };
+    }
     const going = await trx('check_runs')
       .where({ status: 'running' })
       .where('heartbeat_at', '>', trx.raw(`now() - (? * interval '1 millisecond')`, [DEFAULT_STALE_AFTER_MS]))
