@@ -819,7 +819,7 @@ describe('messages name the field by its label and the choices by their names, i
     expect(Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n)).toBe(before);
   });
 
-  it('a choice the form does not offer (a crafted form, the API) is named with the choices’ names', async () => {
+  it('a choice the form does not offer (a crafted form) is named with the choices’ names, as its buttons show them', async () => {
     const res = await postForm(
       'applicant',
       '/sharing/new',

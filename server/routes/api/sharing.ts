@@ -72,7 +72,7 @@ export function sharingApiRoutes(ctx: AppContext): Router {
     const input = inputFromBody(body, 'api');
     await respondOnce(ctx.db, req, res, ctx.now(), async () => {
       if (body.draft === true) {
-        const id = await saveDraft(ctx, actorOf(req), input, { t: req.t });
+        const id = await saveDraft(ctx, actorOf(req), input, { t: req.t, mode: 'api' });
         return { status: 201, body: { id, status: 'draft', pending_stages: [] } };
       }
       const result = await submitRequest(ctx, actorOf(req), input, { mode: 'api', t: req.t });

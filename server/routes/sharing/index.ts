@@ -177,7 +177,7 @@ export function sharingRoutes(ctx: AppContext): Router {
     try {
       let id: number;
       if (body.action === 'draft') {
-        id = await saveDraft(ctx, actorOf(req), input, { t: req.t, draftId, files });
+        id = await saveDraft(ctx, actorOf(req), input, { t: req.t, mode: 'web', draftId, files });
         if (formId && !draftId) rememberMade(req, 'sharing', formId, id);
         req.session.flash = { kind: 'success', text: req.t('sharing.flash.draftSaved') };
         return res.redirect(303, `/sharing/${id}/edit`);

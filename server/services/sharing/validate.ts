@@ -19,9 +19,68 @@ import {
  * Checks a request before it is submitted. `web` requires every starred (*) item of seed 000's form;
  * `api` requires only purpose, method, items and the pledge (the API contract), but checks the format
  * of whatever else is given. Each error names its field (`items.0.table`) and says, in the request's
- * language, what is expected.
+ * language, what is expected. The mode also says how a choice given a value it does not take lists what it
+ * takes: by the names the form shows beside its buttons (`web`), or by the values to send, each with its name (`api`).
  */
 export type ValidationMode = 'web' | 'api';
+
+/** A one-value choice's value, if given: an empty one is not (a required choice is judged apart, as not chosen). */
+const one = (value: string): string[] => (value === '' ? [] : [value]);
+
+/**
+ * The choice fields of a request (radio buttons and checkboxes on the form, fixed values in the API), in the form's
+ * order: what each takes, and where each value's name is (`sharing.methods.api`).
+ */
+const CHOICES = [
+  {
+    field: 'system.status',
+    labelKey: 'systemStatus',
+    values: SYSTEM_STATUSES,
+    nameKey: 'sharing.systemStatus',
+    given: (i: SharingInput) => one(i.system.status),
+  },
+  {
+    field: 'system.on_campus',
+    labelKey: 'onCampus',
+    values: ['yes', 'no'],
+    nameKey: 'sharing.yesNo',
+    given: (i: SharingInput) => one(i.system.onCampus),
+  },
+  {
+    field: 'system.campus_address',
+    labelKey: 'campusAddress',
+    values: ['yes', 'no'],
+    nameKey: 'sharing.yesNo',
+    given: (i: SharingInput) => one(i.system.campusAddress),
+  },
+  { field: 'method', labelKey: 'method', values: METHODS, nameKey: 'sharing.methods', given: (i: SharingInput) => one(i.method) },
+  {
+    field: 'datasets',
+    labelKey: 'datasets',
+    values: DATASETS,
+    nameKey: 'sharing.datasets',
+    given: (i: SharingInput) => i.datasets,
+  },
+] as const;
+type ChoiceField = (typeof CHOICES)[number]['field'];
+
+/**
+ * A choice field given a value it does not take (a crafted form, the API; every value of a list counts), or null. The
+ * message lists what the field takes: on the form by the names beside its buttons
+ * (API、文本、其他), over the API by the values to send, each with its name (api（API）、file（文本）、other（其他）).
+ */
+function unknownChoice(field: ChoiceField, input: SharingInput, t: Translator, mode: ValidationMode): FieldError | null {
+  const choice = CHOICES.find((c) => c.field === field)!;
+  const values = choice.values as readonly string[];
+  if (choice.given(input).every((v) => values.includes(v))) return null;
+  const name = (v: string) => t(`${choice.nameKey}.${v}`);
+  const allowed = values.map((v) => (mode === 'api' ? `${v}${t('common.inParentheses', { text: name(v) })}` : name(v)));
+  return {
+    field,
+    key: 'sharing.errors.oneOf',
+    params: { label: t(`sharing.form.${choice.labelKey}`), allowed: allowed.join(t('sharing.errors.separator')) },
+  };
+}
 
 const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -44,13 +103,11 @@ export function validateRequest(
   const chosen = (field: string, value: string, labelKey: string) => {
     if (value.trim() === '') errors.push({ field, key: 'sharing.errors.choose', params: { label: label(labelKey) } });
   };
-  /** A value the form does not offer (a crafted form, the API): named with the choices' display names. */
-  const oneOf = (field: string, labelKey: string, choices: readonly string[], choiceKey: string) =>
-    errors.push({
-      field,
-      key: 'sharing.errors.oneOf',
-      params: { label: label(labelKey), allowed: choices.map((c) => t(`${choiceKey}.${c}`)).join(t('sharing.errors.separator')) },
-    });
+  /** A value the field does not take (a crafted form, the API): see unknownChoice. */
+  const oneOf = (field: ChoiceField) => {
+    const error = unknownChoice(field, input, t, mode);
+    if (error) errors.push(error);
+  };
   const format = (field: string, value: string, ok: boolean, labelKey: string, expected: string) => {
     if (value.trim() !== '' && !ok)
       errors.push({
@@ -90,13 +147,9 @@ export function validateRequest(
     'applicantStaffNo',
     'staffNo',
   );
-  if (input.system.status && !(SYSTEM_STATUSES as readonly string[]).includes(input.system.status))
-    oneOf('system.status', 'systemStatus', SYSTEM_STATUSES, 'sharing.systemStatus');
-  for (const key of ['onCampus', 'campusAddress'] as const) {
-    const v = input.system[key];
-    const field = key === 'onCampus' ? 'system.on_campus' : 'system.campus_address';
-    if (v && v !== 'yes' && v !== 'no') oneOf(field, key, ['yes', 'no'], 'sharing.yesNo');
-  }
+  oneOf('system.status');
+  oneOf('system.on_campus');
+  oneOf('system.campus_address');
   format('system.address', input.system.address, isSystemAddress(input.system.address), 'address', 'hostPort');
   // One message listing every wrong address: a field shows one message.
   const badAddresses = input.whitelist.filter((address) => !isWhitelistAddress(address));
@@ -113,7 +166,7 @@ export function validateRequest(
   }
 
   if (input.method.trim() === '') chosen('method', input.method, 'method');
-  else if (!(METHODS as readonly string[]).includes(input.method)) oneOf('method', 'method', METHODS, 'sharing.methods');
+  else if (!(METHODS as readonly string[]).includes(input.method)) oneOf('method');
   else if (input.method === 'other') {
     required('method_other', input.methodOther, 'methodOther');
   }
@@ -134,8 +187,7 @@ export function validateRequest(
     format(`vendors.${i}.phone`, v.phone, PHONE.test(v.phone.trim()), 'vendorPhone', 'phone');
   });
 
-  const unknownDataset = input.datasets.find((d) => !(DATASETS as readonly string[]).includes(d));
-  if (unknownDataset) oneOf('datasets', 'datasets', DATASETS, 'sharing.datasets');
+  oneOf('datasets');
   if (input.datasets.includes('other')) required('dataset_other', input.datasetOther, 'datasetOther');
 
   errors.push(...validateItems(input, catalog, t));
@@ -145,11 +197,14 @@ export function validateRequest(
 }
 
 /**
- * What a draft is checked for before it is saved: values of the wrong type (API) and the limits of
- * every text and list. A draft skips the completeness checks, not these.
+ * What a draft is checked for before it is saved: values of the wrong type (API), the limits of every text
+ * and list, and a choice given a value it does not take (it would be lost: the method's column holds only
+ * the methods, and the form's buttons show none of a stored wrong value). A draft skips the completeness
+ * checks, not these.
  */
-export function validateDraft(input: SharingInput, t: Translator): FieldError[] {
-  return withBounds(validateBounds(input, t), []);
+export function validateDraft(input: SharingInput, t: Translator, mode: ValidationMode): FieldError[] {
+  const choices = CHOICES.map((c) => unknownChoice(c.field, input, t, mode)).filter((e): e is FieldError => e !== null);
+  return withBounds(validateBounds(input, t), choices);
 }
 
 /**

@@ -198,8 +198,9 @@ async function lockDraft(trx: Trx, actor: Actor, draftId: number) {
 
 /**
  * Saves what was typed without the completeness checks of a submission — but with the limits of every text
- * and list and, over the API, the values' types (validateDraft), and the attachments (a wrong file is never
- * stored); every problem at once, nothing saved then. Tables and fields the catalog knows are stored as it
+ * and list, a choice's value it does not take and, over the API, the values' types (validateDraft; `mode` says
+ * how the choices are named, as at submission, the form's by default), and the attachments (a wrong file is
+ * never stored); every problem at once, nothing saved then. Tables and fields the catalog knows are stored as it
  * spells them (`Staff_Basic` is `staff_basic`), as a submitted request's are: the lists, the request page and
  * the edit form show the catalog's names.
  */
@@ -207,10 +208,10 @@ export async function saveDraft(
   ctx: AppContext,
   actor: Actor,
   typed: SharingInput,
-  opts: { t: Translator; draftId?: number; files?: Attachments },
+  opts: { t: Translator; mode?: ValidationMode; draftId?: number; files?: Attachments },
 ): Promise<number> {
   const files = opts.files ?? {};
-  const errors = [...validateDraft(typed, opts.t), ...attachmentErrors(files, opts.t)];
+  const errors = [...validateDraft(typed, opts.t, opts.mode ?? 'web'), ...attachmentErrors(files, opts.t)];
   if (errors.length) throw new ValidationError(errors);
   const { catalog } = await clock(ctx);
   const input = inCatalogSpelling(catalog, typed);
