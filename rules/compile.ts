@@ -1,5 +1,5 @@
 import type { RuleProperties, TopLevelCondition } from 'json-rules-engine';
-import type { CustomRule } from '../server/services/catalog/types';
+import type { CatalogTable, CustomRule } from '../server/services/catalog/types';
 import type { BuiltinCheck } from './types';
 
 /**
@@ -30,6 +30,23 @@ export function builtinRuleName(check: BuiltinCheck, field: string | null): stri
 
 export function customRuleName(name: string): `rule:${string}` {
   return `rule:${name}`;
+}
+
+/**
+ * The built-in checks a table gets from its catalog entry, as the check engine computes them (facts/plan.ts, and
+ * freshness in engine.ts): what a custom rule's `violations` / `checked_rows` may name. A field with a deadline is
+ * checked by `deadline`, not `required` (an empty value is missing only once it is due).
+ */
+export function builtinChecksOf(table: CatalogTable): { check: BuiltinCheck; field: string | null }[] {
+  const checks: { check: BuiltinCheck; field: string | null }[] = [];
+  if (table.freshness && table.updatedAt) checks.push({ check: 'freshness', field: null });
+  for (const f of table.fields) {
+    if (f.deadline) checks.push({ check: 'deadline', field: f.name });
+    else if (f.required) checks.push({ check: 'required', field: f.name });
+    for (const check of ['pattern', 'validate', 'codes', 'unique', 'references'] as const)
+      if (f[check]) checks.push({ check, field: f.name });
+  }
+  return checks;
 }
 
 export function compileBuiltinRule(check: BuiltinCheck, field: string | null): RuleProperties {

@@ -669,6 +669,33 @@ describe('parseCatalog: every problem with its line, path and message', () => {
     });
   });
 
+  it('a rule reading violations or checked_rows of a check its table does not get is refused at its line', () => {
+    const rule = (params: string, fields = '') =>
+      withFields(fields) +
+      `rules:\n  - name: r\n    table: staff_basic\n    conditions: { all: [{ fact: violations, params: ${params}, operator: greaterThanInclusive, value: 0 }] }\n    event: { type: ticket }\n`;
+    expect(errorsOf(rule('{ check: required, field: staff_no }'))).toEqual([]);
+    expect(onlyError(rule('{ check: pattern, field: staff_no }'))).toMatchObject({
+      path: 'rules[0].conditions.all[0].params.field',
+      code: 'unknown_check',
+      en: 'field staff_no of table staff_basic has no pattern check, so the fact is always null and the rule never fires: its checks are required',
+      zh: '表 staff_basic 的字段 staff_no 没有 pattern 检查，事实的值将始终为空、规则永远不会触发：它的检查为 required',
+    });
+    expect(onlyError(rule('{ check: required, field: STAFF_NO }')).en).toMatch(
+      /has no required check, .*: field names are case-sensitive: did you mean "staff_no"\?$/,
+    );
+    expect(onlyError(rule('{ check: required, field: nobody }')).en).toMatch(/: table staff_basic declares no such field$/);
+    expect(onlyError(rule('{ check: freshness }'))).toMatchObject({
+      path: 'rules[0].conditions.all[0].params.check',
+      en: 'table staff_basic has no freshness check, so the fact is always null and the rule never fires: it has no built-in check',
+    });
+    // A field with a deadline is checked for missing values by it, not by required.
+    const withDeadline = '      - { name: title, required: true, deadline: { after: update_time, within: 7d } }';
+    expect(onlyError(rule('{ check: required, field: title }', withDeadline)).en).toBe(
+      'field title of table staff_basic has no required check, so the fact is always null and the rule never fires: its checks are deadline (a field with a deadline is checked for missing values by deadline)',
+    );
+    expect(errorsOf(rule('{ check: deadline, field: title }', withDeadline))).toEqual([]);
+  });
+
   it('a rule event needs a type and a valid severity', () => {
     expect(
       onlyError(

@@ -1,4 +1,5 @@
 import { planTable } from '../../rules/facts/plan';
+import { builtinChecksOf } from '../../rules/compile';
 import { mysqlDialect } from '../../rules/facts/sql-mysql';
 import { HubTableShape, isBlankFree, TimeKind } from '../../rules/hub-schema';
 import { catalogField as field, catalogTable } from '../../rules/testing';
@@ -140,5 +141,25 @@ describe('MySQL/MariaDB check SQL', () => {
     expect(mysqlDialect.classifyError({ errno: 1054 })).toBe('column_missing');
     expect(mysqlDialect.classifyError({ code: 'ECONNREFUSED' })).toBe('hub_unreachable');
     expect(mysqlDialect.classifyError({ errno: 1064 })).toBe('query_failed');
+  });
+});
+
+describe('builtinChecksOf (what a custom rule may name)', () => {
+  it('lists exactly the field checks the engine plans for the table, with freshness when the table has a bound', () => {
+    const planned = plan.checks.map((c) => ({ check: c.check, field: c.field }));
+    expect(builtinChecksOf(staff)).toEqual(planned);
+    expect(planned.map((c) => `${c.check}:${c.field}`)).toEqual([
+      'required:staff_no',
+      'pattern:staff_no',
+      'unique:staff_no',
+      'deadline:name',
+      'unique:name',
+      'codes:gender',
+      'validate:id_card',
+      'codes:unit_code',
+      'references:unit_code',
+      'deadline:duty_status',
+    ]);
+    expect(builtinChecksOf({ ...staff, freshness: { amount: 24, unit: 'h' } })[0]).toEqual({ check: 'freshness', field: null });
   });
 });

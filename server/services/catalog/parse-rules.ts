@@ -1,10 +1,10 @@
 /** `rules[]`: extra json-rules-engine rules over one table's facts. */
 import { isMap, isSeq, isScalar, type YAMLMap } from 'yaml';
-import { FACT_NAMES } from '../../../rules/compile';
-import { BUILTIN_CHECKS } from '../../../rules/types';
+import { builtinChecksOf, FACT_NAMES } from '../../../rules/compile';
+import { BUILTIN_CHECKS, type BuiltinCheck } from '../../../rules/types';
 import { readColumn, SEVERITIES } from './parse-fields';
 import { type AnyNode, Reader, at, byKey, item, suggest } from './reader';
-import type { CustomRule } from './types';
+import type { CatalogTable, CustomRule } from './types';
 import { TEXT_LIMITS } from './values';
 
 /** json-rules-engine 7's built-in operators: the check engine adds none, and the engine refuses any other. */
@@ -36,7 +36,7 @@ const FACT_PARAMS: Record<string, { key: 'field' | 'check'; zh: string; en: stri
  * provides, with the params it needs. The engine refuses an unknown fact, or a fact without its params,
  * for the whole table — none of its checks would run — so the import refuses them instead.
  */
-function checkFact(r: Reader, map: YAMLMap, path: string): boolean {
+function checkFact(r: Reader, map: YAMLMap, path: string, refs: CheckRef[]): boolean {
   const entries = new Map<string, AnyNode>();
   for (const pair of map.items) if (isScalar(pair.key)) entries.set(String(pair.key.value), pair.value as AnyNode);
   const factNode = entries.get('fact');
@@ -77,7 +77,14 @@ function checkFact(r: Reader, map: YAMLMap, path: string): boolean {
   if (check === null) return false;
   if ((BUILTIN_CHECKS as readonly string[]).includes(check)) {
     const field = isMap(paramsNode) ? (paramsNode.get('field', true) as AnyNode) : undefined;
-    return field === undefined || (isScalar(field) && field.value === null) || readColumn(r, field, at(p, 'field')) !== null;
+    if (field === undefined || (isScalar(field) && field.value === null)) {
+      refs.push({ check: check as BuiltinCheck, field: null, node: valueNode, path: at(p, 'check') });
+      return true;
+    }
+    const column = readColumn(r, field, at(p, 'field'));
+    if (column === null) return false;
+    refs.push({ check: check as BuiltinCheck, field: column, node: field, path: at(p, 'field') });
+    return true;
   }
   const guess = suggest(check, BUILTIN_CHECKS);
   r.report(
@@ -96,7 +103,7 @@ const LEAF_KEYS = ['fact', 'operator', 'value', 'params', 'path', 'name', 'prior
  * `{fact, operator, value}` — the shapes json-rules-engine accepts. At the top level a leaf is not
  * allowed (json-rules-engine requires all/any/not/condition there).
  */
-function checkCondition(r: Reader, node: AnyNode, path: string, topLevel: boolean): boolean {
+function checkCondition(r: Reader, node: AnyNode, path: string, topLevel: boolean, refs: CheckRef[]): boolean {
   const map = r.map(node, path);
   if (!map) return false;
   const keys = map.items.map((pair) => (isScalar(pair.key) ? String(pair.key.value) : ''));
@@ -129,12 +136,12 @@ function checkCondition(r: Reader, node: AnyNode, path: string, topLevel: boolea
       );
       return false;
     }
-    if (key === 'not') return checkCondition(r, value, p, false);
+    if (key === 'not') return checkCondition(r, value, p, false, refs);
     if (!isSeq(value)) {
       r.report(value ?? map, p, 'bad_rule_conditions', `${key} 应为条件列表`, `${key} must be a list of conditions`);
       return false;
     }
-    return value.items.map((child, index) => checkCondition(r, child as AnyNode, item(p, index), false)).every(Boolean);
+    return value.items.map((child, index) => checkCondition(r, child as AnyNode, item(p, index), false, refs)).every(Boolean);
   }
   if (topLevel) {
     r.report(
@@ -160,9 +167,9 @@ function checkCondition(r: Reader, node: AnyNode, path: string, topLevel: boolea
       ok = false;
     }
   }
-  if (entries.has('fact') && !checkFact(r, map, path)) ok = false;
+  if (entries.has('fact') && !checkFact(r, map, path, refs)) ok = false;
   const value = entries.get('value')?.value;
-  if (isMap(value) && value.has('fact') && !checkFact(r, value, at(path, 'value'))) ok = false;
+  if (isMap(value) && value.has('fact') && !checkFact(r, value, at(path, 'value'), refs)) ok = false;
   const operator = entries.get('operator');
   const operatorName = operator ? r.text(operator.value, at(path, 'operator')) : null;
   if (operator && operatorName === null) ok = false;
@@ -200,7 +207,59 @@ function readEvent(r: Reader, node: AnyNode, path: string): CustomRule['event'] 
   return ok ? { type, params: paramsMap.toJSON() as NonNullable<CustomRule['event']['params']> } : null;
 }
 
-export function readRules(r: Reader, node: AnyNode, path: string, tables: Set<string>): CustomRule[] {
+/** A built-in check a rule's `violations` / `checked_rows` names, where it names it. */
+interface CheckRef {
+  check: BuiltinCheck;
+  field: string | null;
+  node: AnyNode;
+  path: string;
+}
+
+/**
+ * A check a rule's fact names that its table does not get (a field without that check, a `required` field checked by
+ * its deadline, a field name in another case): the fact would be null on every run and the rule never fire, with
+ * nothing to tell the catalog's author. Named at its line with the checks the field (or the table) has.
+ */
+function checkRefsOfTable(r: Reader, refs: CheckRef[], table: CatalogTable): void {
+  const has = builtinChecksOf(table);
+  for (const ref of refs) {
+    if (has.some((c) => c.check === ref.check && c.field === ref.field)) continue;
+    const ofField = has.filter((c) => c.field === ref.field).map((c) => c.check);
+    const where = ref.field === null ? `表 ${table.name} ` : `表 ${table.name} 的字段 ${ref.field} `;
+    const whereEn = ref.field === null ? `table ${table.name}` : `field ${ref.field} of table ${table.name}`;
+    const field = ref.field === null ? null : table.fields.find((f) => f.name.toLowerCase() === ref.field!.toLowerCase());
+    const hint =
+      ref.field !== null && !table.fields.some((f) => f.name === ref.field)
+        ? field
+          ? [`字段名区分大小写，是否应为 "${field.name}"？`, `field names are case-sensitive: did you mean "${field.name}"?`]
+          : [`表 ${table.name} 的 fields 中没有此字段`, `table ${table.name} declares no such field`]
+        : ofField.length
+          ? [`它的检查为 ${ofField.join('、')}`, `its checks are ${ofField.join(', ')}`]
+          : [`它没有内置检查`, `it has no built-in check`];
+    const deadlineHint =
+      ref.check === 'required' && ofField.includes('deadline')
+        ? [
+            '（有 deadline 的字段，其缺失由 deadline 检查）',
+            ' (a field with a deadline is checked for missing values by deadline)',
+          ]
+        : ['', ''];
+    r.report(
+      ref.node,
+      ref.path,
+      'unknown_check',
+      `${where}没有 ${ref.check} 检查，事实的值将始终为空、规则永远不会触发：${hint[0]}${deadlineHint[0]}`,
+      `${whereEn} has no ${ref.check} check, so the fact is always null and the rule never fires: ${hint[1]}${deadlineHint[1]}`,
+    );
+  }
+}
+
+export function readRules(
+  r: Reader,
+  node: AnyNode,
+  path: string,
+  tables: Set<string>,
+  parsed: CatalogTable[] = [],
+): CustomRule[] {
   if (node === undefined) return [];
   const list = r.seq(node, path);
   if (!list) return [];
@@ -235,7 +294,15 @@ export function readRules(r: Reader, node: AnyNode, path: string, tables: Set<st
       );
       table = null;
     }
-    const conditionsOk = conditionsEntry ? checkCondition(r, conditionsEntry.value, at(p, 'conditions'), true) : false;
+    const refs: CheckRef[] = [];
+    let conditionsOk = conditionsEntry ? checkCondition(r, conditionsEntry.value, at(p, 'conditions'), true, refs) : false;
+    // Against the table as parsed (not when the table itself has errors: those are reported at the table).
+    const tableParsed = table === null ? undefined : parsed.find((t) => t.name === table);
+    if (conditionsOk && tableParsed) {
+      const before = r.problems.length;
+      checkRefsOfTable(r, refs, tableParsed);
+      if (r.problems.length > before) conditionsOk = false;
+    }
     const event = eventEntry ? readEvent(r, eventEntry.value, at(p, 'event')) : null;
     let priority: number | undefined;
     const priorityEntry = entries.get('priority');

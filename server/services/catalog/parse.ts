@@ -107,7 +107,7 @@ export function parseCatalog(yamlText: string): ParseResult {
     }
   }
 
-  const rules = readRules(r, entries.get('rules')?.value, 'rules', knownTables);
+  const rules = readRules(r, entries.get('rules')?.value, 'rules', knownTables, tables);
 
   const problems = r.problems.sort(byLine);
   if (hasErrors(problems)) return { catalog: null, problems };

@@ -55,6 +55,7 @@ export type CatalogProblemCode =
   | 'unknown_code_list'
   | 'unknown_validator'
   | 'unknown_operator'
+  | 'unknown_check'
   | 'missing_updated_at';
 
 /** One line per problem, e.g. `line 42, tables[1].fields[3].deadline.within: "7x" is not a duration …`. */
