@@ -24,7 +24,7 @@ describe('hubwatch check run: only its own message on stderr', () => {
   it('without a catalog: exit 1, the message alone, no log line', async () => {
     const res = await runCli(['check', 'run'], env);
     expect(res.code).toBe(1);
-    expect(res.stderr).toBe('no catalog imported yet / 尚未导入数据目录\n');
+    expect(res.stderr).toBe('尚未导入数据目录 / no catalog imported yet\n');
     expect(res.stderr).not.toContain('{"level"');
   });
 

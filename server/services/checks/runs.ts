@@ -214,7 +214,7 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
   });
   try {
     const current = await loadCurrentCatalog(db);
-    if (!current) throw new Error('no catalog imported yet / 尚未导入数据目录');
+    if (!current) throw new Error('尚未导入数据目录 / no catalog imported yet');
     const { catalog, versionId } = current;
     const scope: string[] | null = run.scope;
     const tables = catalog.tables.filter((t) => !scope || scope.includes(t.name));
@@ -369,7 +369,7 @@ export async function recoverInterruptedRuns(deps: CheckRunnerDeps, staleAfterMs
     `UPDATE check_runs SET status = 'interrupted',
             finished_at = GREATEST(heartbeat_at, started_at,
               (SELECT max(t.finished_at) FROM check_run_tables t WHERE t.run_id = check_runs.id)),
-            error = 'instance stopped before finishing / 执行实例中断'
+            error = '执行实例中断 / instance stopped before finishing'
       WHERE status = 'running' AND heartbeat_at < now() - (? * interval '1 millisecond')
       RETURNING id`,
     [staleAfterMs],
