@@ -7,6 +7,8 @@ import { createTestApp, TestApp } from '../helpers/app';
 /**
  * A list filter sent twice or as a list (`?status=a&status=b`, `?status[]=a`) was read as no filter: the
  * caller got the whole list as if filtered. The tickets, sharing and reports APIs now refuse it, naming the parameter.
+ * The scorecards' dates too: two `from`s were one date "2026-12-01,2026-12-02" that is no real date, and
+ * `from[]=…` a date not given.
  */
 const zh = translator('zh-CN');
 const en = translator('en');
@@ -31,6 +33,9 @@ describe('API list filters take one value', () => {
     ['/api/v1/sharing-requests?view=all&status[]=granted', 'status'],
     ['/api/v1/sharing-requests?view=all&department=HR&department=ORG', 'department'],
     ['/api/v1/reports/mine?table=staff_basic&table=course_grade', 'table'],
+    ['/api/v1/scorecards?from=2026-12-01&from=2026-12-02&to=2026-12-06', 'from'],
+    ['/api/v1/scorecards?from[]=2026-12-01&to=2026-12-06', 'from'],
+    ['/api/v1/scorecards?from=2026-12-01&to[x]=2026-12-06', 'to'],
   ])('%s: 422 naming %s', async (path, field) => {
     const res = await get(path).expect(422);
     expect(res.body.fields[field]).toBe(zh('errors.queryOneValue', { field }));
@@ -42,5 +47,17 @@ describe('API list filters take one value', () => {
     expect(res.body.fields.view).toBe(en('errors.queryOneValue', { field: 'view' }));
     expect((await get('/api/v1/tickets?status=open').expect(200)).body).toMatchObject({ items: [], total: 0 });
     expect((await get('/api/v1/sharing-requests?view=all&status=granted').expect(200)).body).toMatchObject({ total: 0 });
+  });
+
+  it('names both scorecard dates when both are repeated, in English too; one of each still answers', async () => {
+    const res = await get('/api/v1/scorecards?from=2026-12-01&from=2026-12-02&to=2026-12-05&to=2026-12-06', 'en').expect(422);
+    expect(res.body.fields).toEqual({
+      from: en('errors.queryOneValue', { field: 'from' }),
+      to: en('errors.queryOneValue', { field: 'to' }),
+    });
+    expect((await get('/api/v1/scorecards?from=2026-12-01&to=2026-12-06').expect(200)).body).toMatchObject({
+      from: '2026-12-01',
+      to: '2026-12-06',
+    });
   });
 });

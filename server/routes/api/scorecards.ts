@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { apiRouter } from './router';
 import type { AppContext } from '../../context';
+import { ValidationError } from '../../errors';
+import { repeatedQueryValues } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { cachedPeriodResults, parseRange } from '../../services/scorecards';
@@ -16,7 +18,12 @@ import { cachedPeriodResults, parseRange } from '../../services/scorecards';
 export function scorecardsApi(ctx: AppContext): Router {
   const router = apiRouter();
   router.get('/scorecards', authorize('scorecards.list'), async (req, res) => {
-    const { from, to } = parseRange({ from: req.query.from, to: req.query.to });
+    const q = req.query as Record<string, unknown>;
+    // A repeated or list-shaped date (`from=a&from=b`, `from[]=a`) is said as such, as the other lists say it: read
+    // as one date it was "no real date" (the values joined), or "not given" for `from[]`.
+    const repeated = repeatedQueryValues(q, ['from', 'to']);
+    if (repeated.length) throw new ValidationError(repeated);
+    const { from, to } = parseRange({ from: q.from, to: q.to });
     const { results, closed } = await cachedPeriodResults(ctx.db, from, to);
     const user = req.user!;
     const items = can(user, 'scorecards.dashboard') ? results : results.filter((r) => r.department === user.department);
