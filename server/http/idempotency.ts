@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { ConflictError, ValidationError } from '../errors';
+import { ConflictError, FieldError, ValidationError } from '../errors';
 import { canonicalJson } from '../services/audit';
 
 /**
@@ -11,7 +11,8 @@ import { canonicalJson } from '../services/audit';
  * The pages have the same guarantee from their forms' ids (form-once.ts); this is the API's, kept in the
  * database so it holds across restarts and instances.
  *
- * - The key is the client's (a UUID, say): 1–255 visible ASCII characters, else 422 naming the header.
+ * - The key is the client's (a UUID, say): 1–255 visible ASCII characters, sent once, else 422 naming the header
+ *   and what is wrong (the length, the first invisible or non-ASCII character, the header sent twice).
  * - One key names one request: the same key with another method, path or body is a 422, never a replay of
  *   something else.
  * - While the first request is still being handled a second with the key is a 409 (retry shortly); a first
@@ -37,13 +38,42 @@ function requestHash(req: Request): string {
   );
 }
 
-/** The key a request carries, or null; a malformed one is a 422 naming the header. */
+/** The key a request carries, or null; a malformed one is a 422 naming the header and what is wrong with it. */
 function keyOf(req: Request): string | null {
   const key = req.get(IDEMPOTENCY_HEADER);
   if (key === undefined) return null;
-  if (!KEY.test(key))
-    throw new ValidationError([{ field: IDEMPOTENCY_HEADER, key: 'errors.idempotencyKey', params: { length: key.length } }]);
+  if (!KEY.test(key)) throw new ValidationError([{ field: IDEMPOTENCY_HEADER, ...keyProblem(req, key) }]);
   return key;
+}
+
+/**
+ * What is wrong with a key that is not 1–255 visible ASCII characters. Its length only when the length is
+ * the problem: `a b`, `中文` or the header sent twice were told "received 3 / 6 / 8 characters", lengths in range.
+ */
+function keyProblem(req: Request, key: string): Pick<FieldError, 'key' | 'params'> {
+  // Node joins a header sent twice into one value (`k1, k2`): the client sent two keys, not one with a space.
+  const sent = req.headersDistinct[IDEMPOTENCY_HEADER.toLowerCase()]?.length ?? 1;
+  if (sent > 1) return { key: 'errors.idempotencyKeyRepeated', params: { count: sent } };
+  // Node reads a header's bytes as Latin-1: `中文` sent in UTF-8 arrives as six characters. Count and name the
+  // characters as the client typed them (UTF-8, as curl and the HTTP libraries send it), else the bytes as read.
+  const chars = [...typedKey(key)];
+  if (chars.length < 1 || chars.length > 255) return { key: 'errors.idempotencyKey', params: { length: chars.length } };
+  const at = chars.findIndex((c) => !/^[\x21-\x7e]$/.test(c));
+  const char = chars[at];
+  if (char === undefined) return { key: 'errors.idempotencyKey', params: { length: chars.length } };
+  const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  const position = at + 1;
+  if (char === ' ') return { key: 'errors.idempotencyKeySpace', params: { position } };
+  if (char < ' ' || char === '\x7f') return { key: 'errors.idempotencyKeyControl', params: { position, code } };
+  return { key: 'errors.idempotencyKeyNonAscii', params: { position, character: char, code } };
+}
+
+function typedKey(key: string): string {
+  if (!/[\x80-\xff]/.test(key)) return key;
+  const bytes = Buffer.from(key, 'latin1');
+  const text = bytes.toString('utf8');
+  // Bytes that are no UTF-8 decode to U+FFFD, which does not encode back to them.
+  return Buffer.from(text, 'utf8').equals(bytes) ? text : key;
 }
 
 /**

@@ -111,6 +111,45 @@ describe('Idempotency-Key on the API', () => {
     expect(await requests()).toBe(before);
   });
 
+  it('says what is wrong with a malformed key: its length only when the length is wrong', async () => {
+    // 中文 as a client sends it, in UTF-8: Node writes header strings as Latin-1, one byte a character, and reads them
+    // so (with a string body it writes them in the body's UTF-8: these requests have none, the key is judged first).
+    const chinese = Buffer.from('中文').toString('latin1');
+    const cases: [string | string[], string, string][] = [
+      ['', 'Idempotency-Key 须为 1–255 个可见 ASCII 字符（如一个 UUID），收到 0 个字符', 'received 0 characters'],
+      ['x'.repeat(256), 'Idempotency-Key 须为 1–255 个可见 ASCII 字符（如一个 UUID），收到 256 个字符', 'received 256'],
+      ['a b', 'Idempotency-Key 须为可见 ASCII 字符（如一个 UUID），不能含空格：第 2 个字符是空格', 'character 2 is a space'],
+      [
+        'tab\there',
+        'Idempotency-Key 须为可见 ASCII 字符（如一个 UUID），第 4 个字符是不可见的控制字符 U+0009',
+        'character U+0009',
+      ],
+      [
+        chinese,
+        'Idempotency-Key 须为可见 ASCII 字符（如一个 UUID），第 1 个字符“中”（U+4E2D）不是 ASCII 字符',
+        '“中” (U+4E2D), is not ASCII',
+      ],
+      [['abc', 'abc'], 'Idempotency-Key 只能发送一次，收到了 2 个：一个请求只带一个键', 'was sent 2 times'],
+    ];
+    const before = await requests();
+    for (const [key, zh, en] of cases) {
+      const send = (language: string) =>
+        request(t.app)
+          .post('/api/v1/sharing-requests')
+          .set('Authorization', `Bearer ${token}`)
+          .set('Accept-Language', language)
+          .set('Idempotency-Key', key as string);
+      const inChinese = await send('zh-CN');
+      expect({ key, status: inChinese.status, fields: inChinese.body.fields }).toEqual({
+        key,
+        status: 422,
+        fields: { 'Idempotency-Key': zh },
+      });
+      expect((await send('en')).body.fields['Idempotency-Key']).toContain(en);
+    }
+    expect(await requests()).toBe(before);
+  });
+
   it('lets a failed first request go: the corrected retry with the same key runs', async () => {
     const before = await requests();
     const bad = await post('/sharing-requests', { ...valid(), purpose: '' }, 'fix-and-retry');
