@@ -200,6 +200,47 @@ describe('per-address limit of the API', () => {
   /** What the address has left this hour, from the RateLimit header (draft 8: `"100-in-1hr"; r=97; t=…`). */
   const remaining = (res: { headers: Record<string, string> }) => Number(/;\s*r=(\d+)/.exec(res.headers.ratelimit ?? '')?.[1]);
 
+  it('says on every answer what the address has left: a refused request or a replayed retry is not shown as counted', async () => {
+    const keyed = () =>
+      world
+        .api('reporter2')
+        .post('/reports', reportBody({ field: 'name' }))
+        .set('Idempotency-Key', 'left-after-each');
+    const left = remaining(await keyed().expect(201));
+    // Each of these leaves what the report filed left (they used to say one fewer, which the next report filed said
+    // again): a refused body, a malformed Idempotency-Key, the replay of the report, the account's own limit.
+    const refusedBody = await api('reporter2')
+      .post('/reports', reportBody({ table: 'no_such_table' }))
+      .expect(422);
+    const refusedKey = await api('reporter2').post('/reports', reportBody()).set('Idempotency-Key', 'a b').expect(422);
+    const replay = await keyed().expect(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    const u = world.people.orgSteward;
+    await world.db('reports').insert(
+      Array.from({ length: 20 }, (_, i) => ({
+        reporter_id: u.id,
+        status: 'rejected',
+        table_name: 'staff_basic',
+        field_name: 'name',
+        record_key: JSON.stringify({ staff_no: STAFF.staff_no }),
+        department_code: 'HR',
+        description: `#${i}`,
+        created_at: new Date(MONDAY.getTime() - 30 * 60_000 + i * 1000),
+      })),
+    );
+    const accountLimit = await api('orgSteward').post('/reports', reportBody()).expect(429);
+    expect(accountLimit.headers.ratelimit).toMatch(/^"100-in-1hr"; r=\d+; t=\d+, "20-per-account-in-1hr"; r=0; t=\d+$/);
+    expect([refusedBody, refusedKey, replay, accountLimit].map(remaining)).toEqual([left, left, left, left]);
+    // The next report filed is the one that counts.
+    expect(
+      remaining(
+        await api('reporter2')
+          .post('/reports', reportBody({ field: 'gender' }))
+          .expect(201),
+      ),
+    ).toBe(left - 1);
+  });
+
   it('counts the reports filed, not refused bodies or retries, and answers 429 after 100 in an hour', async () => {
     const start = remaining(await api('reporter2').post('/reports', reportBody()).expect(201));
     // Refused bodies and a replayed retry made no report: they leave the address's allowance as it was.
@@ -219,7 +260,6 @@ describe('per-address limit of the API', () => {
     await api('reporter2')
       .post('/reports', reportBody({ table: 'no_such_table' }))
       .expect(422);
-    // (A response's header counts itself before a refused one is given back: the next report filed tells.)
     expect(
       remaining(
         await api('reporter2')
@@ -240,7 +280,9 @@ describe('per-address limit of the API', () => {
     expect(status).toBe(201);
     const res = await api('office').post('/reports', reportBody()).expect(429);
     expect(res.body.error).toBe('rate_limited');
-    expect(res.headers.ratelimit).toBeDefined();
+    expect(res.headers.ratelimit).toMatch(/^"100-in-1hr"; r=0; t=\d+$/);
+    expect(res.headers['ratelimit-policy']).toMatch(/^"100-in-1hr"; q=100; w=3600; pk=:.+:$/);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     world.ctx.now = () => MONDAY;
   });
 });

@@ -1,6 +1,6 @@
-import { Router } from 'express';
+import { Request, Response, Router } from 'express';
 import { apiRouter } from './router';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type RateLimitInfo } from 'express-rate-limit';
 import { auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
@@ -11,6 +11,7 @@ import { repeatedQueryValues } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { DatabaseRateLimitStore } from '../../middleware/rate-limit-store';
+import { rateLimitHeadersOnAnswer, secondsToReset } from '../../middleware/rate-limit-headers';
 import { notifierFromConfig } from '../../services/notifications';
 import { pageParams } from '../../presenters/paging';
 import { tableFilter } from './filters';
@@ -33,7 +34,10 @@ import {
 
 /** Report submissions one address may make per hour through the API (on top of 20 per user, counted in the database). */
 export const API_REPORTS_PER_IP_HOUR = 100;
-/** The per-account limit's name in the RateLimit headers of its refusal (the address's is express-rate-limit's "100-in-1hr"). */
+const PER_IP_WINDOW_MS = 3_600_000;
+/** The address's limit's name in the RateLimit headers (as express-rate-limit names it). */
+const PER_IP_POLICY = `${API_REPORTS_PER_IP_HOUR}-in-1hr`;
+/** The per-account limit's name in the RateLimit headers of its refusal, after the address's. */
 const ACCOUNT_POLICY = `${REPORTS_PER_HOUR}-per-account-in-1hr`;
 
 /** What a report's body holds (README, API; `record_key`'s own keys are the table's key columns): any other key is a 422 naming it. */
@@ -65,29 +69,40 @@ const REPORT_KEYS = acceptBodyKeys({
 export function reportsApi(ctx: AppContext): Router {
   const router = apiRouter();
   const notifier = notifierFromConfig(ctx.db, ctx.config, ctx.logger);
+  // Reports filed count, nothing else: a refused body (422) or a retry answered from its Idempotency-Key made no
+  // report, and counting them let one faulty client behind a campus NAT lock everyone there out for an hour.
+  const filed = (_req: Request, res: Response) => res.statusCode === 201 && res.getHeader('Idempotent-Replayed') === undefined;
   const perIp = rateLimit({
-    windowMs: 3_600_000,
+    windowMs: PER_IP_WINDOW_MS,
     limit: API_REPORTS_PER_IP_HOUR,
-    standardHeaders: 'draft-8',
+    // Written by perIpHeaders once the answer is known: the limiter's own said a refused request counted (r=76 with
+    // 77 left) before it gave the hit back.
+    standardHeaders: false,
     legacyHeaders: false,
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
-    // Reports filed count, nothing else: a refused body (422) or a retry answered from its Idempotency-Key made no
-    // report, and counting them let one faulty client behind a campus NAT lock everyone there out for an hour.
     skipFailedRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode === 201 && res.getHeader('Idempotent-Replayed') === undefined,
-    handler: (_req, _res, next) => next(new TooManyRequestsError()),
+    requestWasSuccessful: filed,
+    handler: (req, res, next) => {
+      // As the limiter's own headers said it: when the address's hour ends.
+      res.setHeader(
+        'Retry-After',
+        String(secondsToReset((req as Request & { rateLimit?: RateLimitInfo }).rateLimit, PER_IP_WINDOW_MS)),
+      );
+      next(new TooManyRequestsError());
+    },
     store: new DatabaseRateLimitStore(ctx.db, 'api-reports'),
   });
+  const perIpHeaders = rateLimitHeadersOnAnswer({ name: PER_IP_POLICY, windowMs: PER_IP_WINDOW_MS, counts: filed });
 
-  router.post('/reports', authorize('reports.file'), REPORT_KEYS, perIp, async (req, res) => {
+  router.post('/reports', authorize('reports.file'), REPORT_KEYS, perIpHeaders, perIp, async (req, res) => {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as RawReport;
     await respondOnce(ctx.db, req, res, ctx.now(), async () => {
       const result = await submitReport(
         { db: ctx.db, hub: ctx.hub, timezone: ctx.config.timezone, notifier },
         { raw: body, reporter: req.user!, now: ctx.now(), origin: auditOrigin(req) },
       ).catch((err: unknown) => {
-        // The account's limit, not the address's: when to retry, and the account's policy beside the address's in the
-        // RateLimit headers (which said 69 remaining on this refusal).
+        // The account's limit, not the address's: when to retry, and the account's policy after the address's in the
+        // RateLimit headers (the address's says what it has left: this refusal does not count).
         if (err instanceof ReportLimitError) {
           res.setHeader('Retry-After', String(err.retryAfterSeconds));
           res.append('RateLimit', `"${ACCOUNT_POLICY}"; r=0; t=${err.retryAfterSeconds}`);
