@@ -16,6 +16,8 @@ export interface CheckRunRow {
   tables_failed: number;
   checks_failed: number;
   error: string | null;
+  /** Tables of its scope it left to another run that was checking them (not counted in `tables_total`). */
+  skipped_tables: { table: string; run_id: number | null }[] | null;
 }
 
 export async function listRuns(
