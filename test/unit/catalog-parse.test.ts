@@ -663,6 +663,13 @@ describe('parseCatalog: every problem with its line, path and message', () => {
       path: 'rules[0].conditions.all[0].operator',
       en: '"equals" is not a built-in json-rules-engine operator (did you mean "equal"?)',
     });
+    // Operators as other tools spell them: the engine's name, not the nearest spelling (`eq` is nearest to `in`).
+    expect(onlyError(rule('{ all: [{ fact: row_count, operator: eq, value: 1 }] }')).en).toBe(
+      '"eq" is not a built-in json-rules-engine operator (did you mean "equal"?)',
+    );
+    expect(onlyError(rule('{ all: [{ fact: row_count, operator: ">=", value: 1 }] }')).en).toMatch(
+      /did you mean "greaterThanInclusive"/,
+    );
     expect(onlyError(rule('{ not: { condition: shared } }'))).toMatchObject({
       code: 'bad_rule_conditions',
       path: 'rules[0].conditions.not.condition',

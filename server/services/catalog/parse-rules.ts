@@ -21,6 +21,32 @@ export const KNOWN_OPERATORS = [
   'greaterThanInclusive',
 ] as const;
 
+/**
+ * Operators as other languages and tools spell them, and the json-rules-engine name each means: by spelling alone
+ * `eq` is nearest to `in`, which is not what its author meant.
+ */
+const OPERATOR_ALIASES: Record<string, (typeof KNOWN_OPERATORS)[number]> = {
+  eq: 'equal',
+  '=': 'equal',
+  '==': 'equal',
+  '===': 'equal',
+  equals: 'equal',
+  ne: 'notEqual',
+  neq: 'notEqual',
+  '!=': 'notEqual',
+  '<>': 'notEqual',
+  gt: 'greaterThan',
+  '>': 'greaterThan',
+  gte: 'greaterThanInclusive',
+  ge: 'greaterThanInclusive',
+  '>=': 'greaterThanInclusive',
+  lt: 'lessThan',
+  '<': 'lessThan',
+  lte: 'lessThanInclusive',
+  le: 'lessThanInclusive',
+  '<=': 'lessThanInclusive',
+};
+
 const BOOLEAN_KEYS = ['all', 'any', 'not', 'condition'];
 
 /** The params each fact needs (rules/README.md): without them the engine refuses the table's rules. */
@@ -174,7 +200,7 @@ function checkCondition(r: Reader, node: AnyNode, path: string, topLevel: boolea
   const operatorName = operator ? r.text(operator.value, at(path, 'operator')) : null;
   if (operator && operatorName === null) ok = false;
   if (operatorName !== null && !(KNOWN_OPERATORS as readonly string[]).includes(operatorName)) {
-    const guess = suggest(operatorName, KNOWN_OPERATORS);
+    const guess = OPERATOR_ALIASES[operatorName.toLowerCase()] ?? suggest(operatorName, KNOWN_OPERATORS);
     r.report(
       operator?.value,
       at(path, 'operator'),
