@@ -363,7 +363,8 @@ export interface RunChecksOptions {
 }
 
 /**
- * Checks the catalog's tables one after another (the hub sees at most one check query at a time).
+ * Checks the catalog's tables one after another (one table at a time; a big PostgreSQL table may be read on up to
+ * `scanParts` connections at once, split-scan.ts).
  * After a table finds the hub unreachable, the remaining tables are recorded with the same error
  * without trying again, so an outage costs one connection timeout, not one per table.
  */

@@ -1,8 +1,9 @@
 import type { HubDialectName } from './types';
 
 /**
- * Quoting of identifiers that come from the catalog. Every name is first checked against the hub's
- * information_schema (hub-schema.ts), then quoted here — never interpolated raw.
+ * Quoting of identifiers that come from the catalog. Every name is first checked against the hub's own
+ * catalog (hub-schema.ts: pg_catalog on PostgreSQL, information_schema on MySQL), then quoted here — never
+ * interpolated raw.
  *
  * `?` is refused: knex (and mysql2) treat a `?` anywhere in SQL text as a value placeholder, even
  * inside a quoted identifier, so such a name could shift the bindings. NUL is refused by both servers.

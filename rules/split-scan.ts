@@ -10,7 +10,8 @@ import type { TablePlan } from './facts/plan';
  * one-statement-per-check tool gets 2 workers per statement for free. So we do what a parallel
  * plan does, by hand: the checking transaction exports its snapshot (REPEATABLE READ), and up to
  * `parts - 1` more read-only transactions import it, so every part sees exactly the rows the
- * checking transaction sees. The table's heap is cut into `parts` page ranges; the checking
+ * checking transaction sees. The table's heap is cut into page ranges that shrink (`pageRanges`: more of
+ * them than `parts`, ~9 for 2 connections); the checking
  * transaction and the helpers take ranges from one queue. A helper that cannot get a connection in
  * time takes nothing (the checking transaction reads the rest itself), so a busy pool slows a check
  * down but never blocks it. Each part is the same aggregate restricted to its pages (a TID range

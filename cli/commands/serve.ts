@@ -21,7 +21,7 @@ export const serveCommand: Command = {
     const runtime = await openRuntime(config, 'serve');
     const boot = await bootstrapEmbeddedDemo(runtime, (line) => print(io.stdout, line));
     const logger = createLogger(config.logLevel);
-    // An upgrade step after the migrations (README, "Upgrading"): tickets filed before their English sentence
+    // An upgrade step after the migrations (README, Quality tickets; `hubwatch migrate` runs it too): tickets filed before their English sentence
     // was kept get it, so English pages show it from the first request. Idempotent; a failure only leaves the
     // Chinese sentence on those pages until the next start.
     await describeOlderTicketsInEnglish(runtime.db, { logger }).then(
