@@ -107,20 +107,30 @@ export function checkRoutes(ctx: AppContext): Router {
             .whereIn('status', ACTIVE_STATUSES)
             .whereIn('table_name', failedTables)
             .orderBy('id')
-            .select('id', 'check_kind', 'table_name', 'field_name', 'department_code')
+            .select('id', 'check_kind', 'table_name', 'field_name', 'department_code', 'fingerprint_department')
         : Promise.resolve([])) as Promise<
-        { id: number; check_kind: string; table_name: string; field_name: string | null; department_code: string }[]
+        {
+          id: number;
+          check_kind: string;
+          table_name: string;
+          field_name: string | null;
+          department_code: string;
+          fingerprint_department: string;
+        }[]
       >,
       // An interrupted run's re-run (its unfinished tables): the page links to it, and a re-run back to its run.
       db('check_runs').where({ rerun_of: found.run.id }).first('id') as Promise<{ id: number } | undefined>,
     ]);
-    // The ticket that tracks a failing check now, where this reader may open it (a link never leads to a 403).
-    const ticketOf = (f: { check_kind: string; table_name: string; field_name: string | null }) =>
+    // The ticket that tracks a failing check now, where this reader may open it (a link never leads to a 403): the
+    // one filed to the department the result names (its fingerprint's; a reassigned ticket keeps it), not an older
+    // one of the same check filed when another department owned it.
+    const ticketOf = (f: { check_kind: string; table_name: string; field_name: string | null; department_code: string }) =>
       activeTickets.find(
         (tk) =>
           tk.check_kind === f.check_kind &&
           tk.table_name === f.table_name &&
           (tk.field_name ?? null) === (f.field_name ?? null) &&
+          tk.fingerprint_department === f.department_code &&
           can(req.user!, 'tickets.view', { department: tk.department_code }),
       )?.id ?? null;
     const tableOf = (name: string) => catalog?.tables.find((t) => t.name === name);
