@@ -38,6 +38,17 @@ describe('a catalog pasted into the import page', () => {
     expect(Number((await t.db.knex('catalog_versions').count({ n: '*' }))[0].n)).toBe(0);
   });
 
+  it('of several MB comes back on the form too, saying how to import a larger catalog and not to split it', async () => {
+    const huge = `# ${'x'.repeat(5 * 1024 * 1024)}\n`; // 5 MB: past the 2 MB of text other forms take
+    const res = await paste(huge);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('id="c-yaml"');
+    expect(res.text).toContain(
+      '粘贴的目录超过 1 MB（网页导入至多 1 MB）；更大的目录请在服务器上用命令行导入：npx hubwatch catalog import 文件名。请勿拆分导入：每次导入都替换整个目录，未包含的表将被停用',
+    );
+    expect(Number((await t.db.knex('catalog_versions').count({ n: '*' }))[0].n)).toBe(0);
+  });
+
   it('is sent by the page as multipart, so its size counts as UTF-8, not URL-encoded (9 bytes a Chinese character)', async () => {
     const page = (await office.agent.get('/catalog/import').expect(200)).text;
     const form = /<form[^>]*>(?:(?!<\/form>)[\s\S])*id="c-yaml"/.exec(page)![0];
