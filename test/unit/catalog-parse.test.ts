@@ -300,6 +300,28 @@ describe('parseCatalog: every problem with its line, path and message', () => {
     ).toMatchObject({ line: 10, path: 'systems[0].department', code: 'unknown_department' });
   });
 
+  it('a department named in another case than declared is that department, as declared, with a warning', () => {
+    const table = parseCatalog(withTable('  - { name: t, department: hr, sharing: none, key: [id], updated_at: u }'));
+    expect(table.catalog?.tables[2].department).toBe('HR');
+    expect(table.problems).toEqual([
+      {
+        line: 24,
+        path: 'tables[2].department',
+        code: 'department_case',
+        severity: 'warning',
+        message: {
+          'zh-CN': '部门 "hr" 按 departments 中的 "HR" 读取（部门代码不区分大小写，以声明的写法为准）',
+          en: 'department "hr" is read as "HR" from departments (codes ignore case; the declared spelling is kept)',
+        },
+      },
+    ]);
+    const field = parseCatalog(withFields('      - { name: x, department: Org }'));
+    expect(field.catalog?.tables[1].fields[1].department).toBe('ORG');
+    expect(field.problems).toEqual([
+      expect.objectContaining({ line: 24, path: 'tables[1].fields[1].department', code: 'department_case', severity: 'warning' }),
+    ]);
+  });
+
   it('unknown system', () => {
     expect(
       onlyError(withTable('  - { name: t, department: HR, system: 财务系统, sharing: none, key: [id], updated_at: u }')),

@@ -88,11 +88,27 @@ export function readSystems(r: Reader, node: AnyNode, path: string, departmentCo
   return systems;
 }
 
-/** A department code that must be declared under `departments:`. */
+/**
+ * A department code that must be declared under `departments:`. Codes are typed in any case everywhere (`hr` is HR),
+ * so a reference in another case than declared is that department, as declared — with a warning saying so, as the
+ * catalog is where the code's spelling is set.
+ */
 export function checkDepartment(r: Reader, node: AnyNode, path: string, departmentCodes: Set<string>): string | null {
   const code = r.text(node, path);
   if (code === null) return null;
   if (departmentCodes.has(code)) return code;
+  const declared = [...departmentCodes].find((c) => c.toLowerCase() === code.toLowerCase());
+  if (declared) {
+    r.report(
+      node,
+      path,
+      'department_case',
+      `部门 "${code}" 按 departments 中的 "${declared}" 读取（部门代码不区分大小写，以声明的写法为准）`,
+      `department "${code}" is read as "${declared}" from departments (codes ignore case; the declared spelling is kept)`,
+      'warning',
+    );
+    return declared;
+  }
   r.report(
     node,
     path,
