@@ -4,9 +4,10 @@ import type { Command } from '../command';
 import { decodeCatalogFile } from '../../server/services/catalog/decode';
 import { formatProblem } from '../../server/services/catalog/problems';
 import { currentCatalogYaml, formatImportProblem, importCatalog } from '../../server/services/catalog/repository';
+import { notifierFromConfig } from '../../server/services/notifications';
 import { EXIT, print } from '../io';
 import { cliLocale } from '../locale';
-import { withRuntime, withServiceRuntime } from '../with-runtime';
+import { commandContext, withRuntime, withServiceRuntime } from '../with-runtime';
 
 export const catalogImportCommand: Command = {
   name: 'catalog import',
@@ -50,8 +51,16 @@ export const catalogImportCommand: Command = {
     }
     const text = decoded.text;
     const dryRun = Boolean(values['dry-run']);
-    return withRuntime(io, 'catalog import', async ({ db, hub }) => {
-      const result = await importCatalog(db, text, { hub, strict: Boolean(values.strict), dryRun, origin: { source: 'cli' } });
+    return withRuntime(io, 'catalog import', async (runtime) => {
+      const { db, hub } = runtime;
+      const ctx = commandContext(runtime, io);
+      const result = await importCatalog(db, text, {
+        hub,
+        strict: Boolean(values.strict),
+        dryRun,
+        origin: { source: 'cli' },
+        notifier: notifierFromConfig(db, ctx.config, ctx.logger),
+      });
       for (const problem of result.problems) {
         print(problem.severity === 'error' ? io.stderr : io.stdout, formatImportProblem(problem, locale));
       }
@@ -82,6 +91,23 @@ export const catalogImportCommand: Command = {
         print(
           io.stdout,
           `${locale === 'zh-CN' ? '停用（不再检查）' : 'deactivated (no longer checked)'}: ${s.deactivated.join(', ')}`,
+        );
+      }
+      // What happens to active tickets: moved to a table's or field's new department, closed as no longer checked.
+      for (const m of s.tickets?.moved ?? []) {
+        print(
+          io.stdout,
+          locale === 'zh-CN'
+            ? `${dryRun ? '将改派' : '已改派'} ${m.count} 个未结工单给新的负责部门 ${m.department}`
+            : `${dryRun ? 'would move' : 'moved'} ${m.count} active ticket(s) to their new responsible department ${m.department}`,
+        );
+      }
+      if (s.tickets && s.tickets.closed > 0) {
+        print(
+          io.stdout,
+          locale === 'zh-CN'
+            ? `${dryRun ? '将关闭' : '已关闭'} ${s.tickets.closed} 个未结工单：数据目录已不再检查此项`
+            : `${dryRun ? 'would close' : 'closed'} ${s.tickets.closed} active ticket(s): the catalog no longer checks them`,
         );
       }
       return EXIT.ok;

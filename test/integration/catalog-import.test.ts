@@ -61,7 +61,13 @@ describe('catalog import (example catalog)', () => {
     const result = await importCatalog(db.knex, EXAMPLE, { origin: { source: 'cli' } });
     expect(result.ok).toBe(true);
     expect(result.problems).toEqual([]);
-    expect(result.summary).toEqual({ departments: 10, tables: 8, fields: 24, deactivated: [] });
+    expect(result.summary).toEqual({
+      departments: 10,
+      tables: 8,
+      fields: 24,
+      deactivated: [],
+      tickets: { moved: [], closed: 0 },
+    });
 
     const departments = await db.knex('departments').orderBy('code').select('code', 'name', 'stewards', 'in_catalog');
     expect(departments).toHaveLength(10);

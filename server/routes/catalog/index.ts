@@ -1,9 +1,11 @@
 import { NextFunction, Request, Response, Router } from 'express';
+import type { Knex } from 'knex';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { NotFoundError, ValidationError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
 import { catalogTable } from '../../services/catalog/names';
+import { notifierFromConfig } from '../../services/notifications';
 import { fieldMessages } from '../../middleware/errors';
 import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import { can } from '../../policies';
@@ -31,6 +33,30 @@ function numberedLines(text: string, result: ImportResult, locale: 'zh-CN' | 'en
     const kind = problems.some((p) => p.severity === 'error') ? 'error' : problems.length ? 'warning' : '';
     return { no: i + 1, text: line, kind, problems };
   });
+}
+
+/**
+ * What the import does (or would do) to active tickets, one sentence each: those moving to each new owner, those
+ * closed because the catalog no longer checks them.
+ */
+async function ticketLines(db: Knex, result: ImportResult, dryRun: boolean, req: Request): Promise<string[]> {
+  const changes = result.ok ? result.summary.tickets : undefined;
+  if (!changes) return [];
+  const rows = (await db('departments').select('code', 'name')) as { code: string; name: string }[];
+  const names = new Map(rows.map((d) => [d.code, d.name]));
+  const label = (code: string) => {
+    const name = names.get(code);
+    return name ? `${name}${req.t('common.inParentheses', { text: code })}` : code;
+  };
+  const lines = changes.moved.map((m) =>
+    req.t(dryRun ? 'catalog.import.wouldMoveTickets' : 'catalog.import.movedTickets', {
+      count: m.count,
+      department: label(m.department),
+    }),
+  );
+  if (changes.closed > 0)
+    lines.push(req.t(dryRun ? 'catalog.import.wouldCloseTickets' : 'catalog.import.closedTickets', { count: changes.closed }));
+  return lines;
 }
 
 export function catalogRoutes(ctx: AppContext): Router {
@@ -186,6 +212,8 @@ export function catalogRoutes(ctx: AppContext): Router {
       hub: ctx.hub,
       strict: form.strict,
       dryRun: form.dry_run,
+      notifier: notifierFromConfig(db, ctx.config, ctx.logger),
+      now: ctx.now(),
     });
     const errors = result.problems.filter((p) => p.severity === 'error').length;
     res.status(result.ok ? 200 : 422).render('pages/catalog/import', {
@@ -197,6 +225,7 @@ export function catalogRoutes(ctx: AppContext): Router {
         versionId: result.versionId,
         summary: result.summary,
         deactivated: result.summary.deactivated.join(', '),
+        tickets: await ticketLines(db, result, form.dry_run, req),
         errors,
         warnings: result.problems.length - errors,
         problems: result.problems.map((p) => ({

@@ -177,6 +177,16 @@ export function withNotes(
       d.extension_ended != null
         ? note + t('tickets.history.noteSeparator') + t('tickets.history.extensionEnded', { days: Number(d.extension_ended) })
         : note;
+    // Closed by a catalog import: the check is gone, or the ticket duplicated the new owner's.
+    if (e.kind === 'transition' && d.reason === 'catalog_dropped')
+      return { ...e, note: andEnded(t('tickets.history.catalogDropped', { version: String(d.catalog_version ?? '') })) };
+    if (e.kind === 'transition' && d.reason === 'catalog_duplicate')
+      return {
+        ...e,
+        note: andEnded(
+          t('tickets.history.catalogDuplicate', { version: String(d.catalog_version ?? ''), id: String(d.duplicate_of ?? '') }),
+        ),
+      };
     if (e.kind === 'transition' && d.reason === 'check_passed')
       return { ...e, note: andEnded(t('tickets.history.checkPassed')), run };
     // A report fix resolved by the reporters' silence: the system confirmed it, not a reporter.
@@ -197,10 +207,11 @@ export function withNotes(
       return {
         ...e,
         note: andEnded(
-          t('tickets.history.reassigned', {
+          t(d.reason === 'catalog_owner_changed' ? 'tickets.history.catalogReassigned' : 'tickets.history.reassigned', {
             from: departmentLabel(t, opts.departments, d.from_department),
             to: departmentLabel(t, opts.departments, d.to_department),
             due: String(d.due_at ?? ''),
+            version: String(d.catalog_version ?? ''),
           }),
         ),
       };

@@ -6,6 +6,14 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Hub } from '../../hub';
 import { appendAudit, type AuditActor } from '../audit';
+import type { Notifier } from '../notifications';
+import {
+  applyCatalogTicketChanges,
+  catalogOwnersBefore,
+  type CatalogTicketChanges,
+  previewCatalogTicketChanges,
+  tellCatalogReassigned,
+} from '../tickets/catalog-change';
 import { exportCatalog } from './export';
 import { type ImportProblem, lineFinder, verifyAgainstHub } from './hub-verify';
 import { parseCatalog } from './parse';
@@ -25,6 +33,9 @@ export interface ImportOptions {
   strict?: boolean;
   /** Validate and report only; change nothing. */
   dryRun?: boolean;
+  /** Tells the departments of tickets the import hands to another department, after the commit. */
+  notifier?: Notifier;
+  now?: Date;
 }
 
 export interface ImportSummary {
@@ -33,6 +44,11 @@ export interface ImportSummary {
   fields: number;
   /** Tables (`name`) and fields (`table.field`) that this import deactivates. */
   deactivated: string[];
+  /**
+   * Active tickets the import hands to the table's or field's new department, and those it closes because their
+   * check is no longer in the catalog (tickets/catalog-change.ts). Absent when the file has errors.
+   */
+  tickets?: CatalogTicketChanges;
 }
 
 export interface ImportResult {
@@ -51,12 +67,13 @@ export function formatImportProblem(problem: ImportProblem, locale: 'zh-CN' | 'e
 
 const IMPORT_LOCK_KEY = 0x4857434c; // 'HWCL': one catalog import at a time
 
-function countSummary(catalog: Catalog | null, deactivated: string[] = []): ImportSummary {
+function countSummary(catalog: Catalog | null, deactivated: string[] = [], tickets?: CatalogTicketChanges): ImportSummary {
   return {
     departments: catalog?.departments.length ?? 0,
     tables: catalog?.tables.length ?? 0,
     fields: catalog?.tables.reduce((n, t) => n + t.fields.length, 0) ?? 0,
     deactivated,
+    ...(tickets ? { tickets } : {}),
   };
 }
 
@@ -125,12 +142,20 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
   if (!catalog || problems.some((p) => p.severity === 'error')) {
     return { ok: false, problems, summary: countSummary(catalog) };
   }
-  if (opts.dryRun) return { ok: true, problems, summary: countSummary(catalog, await findDeactivated(db, catalog)) };
+  if (opts.dryRun)
+    return {
+      ok: true,
+      problems,
+      summary: countSummary(catalog, await findDeactivated(db, catalog), await previewCatalogTicketChanges(db, catalog)),
+    };
 
   const checksum = crypto.createHash('sha256').update(yamlText).digest('hex');
-  return db.transaction(async (trx) => {
+  const now = opts.now ?? new Date();
+  const imported = await db.transaction(async (trx) => {
     await trx.raw(`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`);
     const deactivated = await findDeactivated(trx, catalog);
+    // Who owned what before this import: a report ticket follows its owner only from the department named here.
+    const ownersBefore = await catalogOwnersBefore(trx);
     // Before the new version is stored: the previous import is what the file is compared with.
     const stewards = await planStewards(trx, catalog, yamlText);
     const [version] = await trx('catalog_versions')
@@ -146,14 +171,20 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
     await saveDepartments(trx, catalog, stewards.writes);
     await saveSystems(trx, catalog);
     await saveTables(trx, catalog, versionId);
-    const summary = countSummary(catalog, deactivated);
+    const tickets = await applyCatalogTicketChanges(trx, catalog, ownersBefore, { versionId, now });
+    const summary = countSummary(catalog, deactivated, tickets.changes);
+    const { tickets: _tickets, ...counts } = summary;
+    const { moved, closed } = tickets.changes;
     await appendAudit(trx, {
       actor: opts.actor ?? null,
       action: 'catalog.import',
       objectType: 'catalog_version',
       objectId: versionId,
       summary: {
-        ...summary,
+        ...counts,
+        // Only when the import changed tickets: `ACA: 2, FIN: 1` moved to these departments, and the number closed.
+        ...(moved.length > 0 ? { tickets_moved: moved.map((m) => `${m.department}: ${m.count}`).join(', ') } : {}),
+        ...(closed > 0 ? { tickets_closed: closed } : {}),
         checksum,
         source: opts.origin?.source ?? null,
         warnings: problems.length,
@@ -162,8 +193,11 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
       ip: opts.origin?.ip,
       requestId: opts.origin?.requestId,
     });
-    return { ok: true, problems, versionId, summary };
+    return { result: { ok: true, problems, versionId, summary }, reassigned: tickets.reassigned };
   });
+  // After the commit, as the office's reassignment: the new departments have tickets to fix, the previous ones none.
+  if (opts.notifier) await tellCatalogReassigned(db, opts.notifier, imported.reassigned, imported.result.versionId!);
+  return imported.result;
 }
 
 /** Names and catalog membership; stewards only for new departments and where `planStewards` says the file changes them. */

@@ -172,7 +172,14 @@ async function applyOne(
 ): Promise<Outcome> {
   const { now, catalog } = opts;
   await lockFingerprint(trx, fingerprint);
-  const latest = (await trx('tickets').where({ fingerprint }).orderBy('id', 'desc').forUpdate().first()) as TicketRow | undefined;
+  // The active ticket when there is one, else the latest: a catalog import may give a fingerprint an older ticket
+  // that moved to its new owner (catalog-change.ts) while a later one of that owner is resolved or closed.
+  const latest = (await trx('tickets')
+    .where({ fingerprint })
+    .orderByRaw(`(status in (${ACTIVE_STATUSES.map(() => '?').join(', ')})) desc`, ACTIVE_STATUSES)
+    .orderBy('id', 'desc')
+    .forUpdate()
+    .first()) as TicketRow | undefined;
   const active = latest && ACTIVE_STATUSES.includes(latest.status) ? latest : undefined;
   const runId = opts.runId == null ? null : String(opts.runId);
   if (opts.stored && runId !== null && latest && (await reflectsThisOrLater(trx, latest, runId, result.table))) return null;

@@ -353,55 +353,90 @@ export async function reassignTicket(
     if (!reason && !problems.some((p) => p.field === 'reason'))
       problems.push({ field: 'reason', key: 'tickets.errors.reasonRequired' });
     if (problems.length || !reason || !written) throw new ValidationError(problems);
-    const updated = await updateTicket(
-      trx,
-      current,
-      {
-        department_code: written,
-        status: 'open',
-        due_at: dueDateFor(input.calendar, now, current.severity, await loadDueWorkingDays(trx)),
-        disputed_at: null,
-        escalated_at: null,
-        reminded_at: null,
-        recheck_requested_at: null,
-        // The new department has asked for nothing.
-        ...NO_EXTENSION,
-      },
+    return reassignLocked(trx, current, {
+      department: written,
+      actor: input.actor,
+      comment: reason,
+      calendar: input.calendar,
+      origin: input.origin,
       now,
-    );
-    // A report ticket's current answer was the previous department's ("not ours", as a rule, or a
-    // fix): the new one starts unanswered. The history keeps the answer (the `disputed`/`answered`
-    // event) and who gave it.
-    const cleared =
-      current.check_kind === REPORT_CHECK ? await clearAnswerForNewOwner(trx, current.id, now) : { answer: null, fixedAt: null };
-    // When the previous department said it was fixed: its answer's time, else the "fixed" button's.
-    const clearedFix = current.status === 'fixed' ? (cleared.fixedAt ?? current.recheck_requested_at) : null;
-    const moved = current.status !== 'open';
-    await recordAndAudit(
-      trx,
-      updated,
-      'ticket.reassign',
-      {
-        kind: 'reassigned',
-        at: now,
-        actor: input.actor,
-        from: moved ? current.status : null,
-        to: moved ? 'open' : null,
-        comment: reason,
-        details: {
-          from_department: current.department_code,
-          to_department: written,
-          due_at: updated.due_at,
-          cleared_answer: cleared.answer ?? undefined,
-          cleared_fix: clearedFix ? new Date(clearedFix).toISOString() : undefined,
-          extension_ended: endingExtension(current),
-        },
-      },
-      input.origin,
-    );
-    // Who had it: both departments are told once this commits (routes/tickets/notices.ts tellReassigned).
-    return { ...updated, reassigned_from: current.department_code };
+    });
   });
+}
+
+/**
+ * The reassignment itself, on a ticket the caller has locked (`lockTicket`) and found active, inside the caller's
+ * transaction: the IT office's form (reassignTicket) and a catalog import that hands a table or field to another
+ * department (catalog-change.ts), which passes no actor (the system), a `fingerprint` for the new owner (the check
+ * results now carry its code) and `details` saying why. Every query uses `trx`.
+ */
+export async function reassignLocked(
+  trx: Knex.Transaction,
+  current: TicketRow,
+  input: {
+    department: string;
+    actor: CurrentUser | null;
+    comment: string | null;
+    calendar: TicketCalendar;
+    now: Date;
+    origin?: RequestOrigin;
+    /** The ticket's identity under its new owner (catalog-change.ts); the office's reassignment keeps it. */
+    fingerprint?: { fingerprint: string; fingerprint_department: string };
+    details?: Record<string, unknown>;
+  },
+): Promise<TicketRow & { reassigned_from: string }> {
+  const { now } = input;
+  const written = input.department;
+  const updated = await updateTicket(
+    trx,
+    current,
+    {
+      department_code: written,
+      ...(input.fingerprint ?? {}),
+      status: 'open',
+      due_at: dueDateFor(input.calendar, now, current.severity, await loadDueWorkingDays(trx)),
+      disputed_at: null,
+      escalated_at: null,
+      reminded_at: null,
+      recheck_requested_at: null,
+      // The new department has asked for nothing.
+      ...NO_EXTENSION,
+    },
+    now,
+  );
+  // A report ticket's current answer was the previous department's ("not ours", as a rule, or a
+  // fix): the new one starts unanswered. The history keeps the answer (the `disputed`/`answered`
+  // event) and who gave it.
+  const cleared =
+    current.check_kind === REPORT_CHECK ? await clearAnswerForNewOwner(trx, current.id, now) : { answer: null, fixedAt: null };
+  // When the previous department said it was fixed: its answer's time, else the "fixed" button's.
+  const clearedFix = current.status === 'fixed' ? (cleared.fixedAt ?? current.recheck_requested_at) : null;
+  const moved = current.status !== 'open';
+  await recordAndAudit(
+    trx,
+    updated,
+    'ticket.reassign',
+    {
+      kind: 'reassigned',
+      at: now,
+      actor: input.actor,
+      from: moved ? current.status : null,
+      to: moved ? 'open' : null,
+      comment: input.comment,
+      details: {
+        ...(input.details ?? {}),
+        from_department: current.department_code,
+        to_department: written,
+        due_at: updated.due_at,
+        cleared_answer: cleared.answer ?? undefined,
+        cleared_fix: clearedFix ? new Date(clearedFix).toISOString() : undefined,
+        extension_ended: endingExtension(current),
+      },
+    },
+    input.origin,
+  );
+  // Who had it: both departments are told once this commits (routes/tickets/notices.ts tellReassigned).
+  return { ...updated, reassigned_from: current.department_code };
 }
 
 /** Whether the IT office kept this ticket with its current department after a dispute (a `dispute_refused` row naming it). */
