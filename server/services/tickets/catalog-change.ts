@@ -95,10 +95,16 @@ async function planChanges(
   db: Knex | Knex.Transaction,
   catalog: Catalog,
   before: Map<string, string>,
-  opts: { forUpdate?: boolean } = {},
+  opts: { forUpdate?: boolean; only?: { ids: number[]; fingerprints: string[] } } = {},
 ): Promise<Action[]> {
+  const only = opts.only;
   let q = db('tickets')
     .whereIn('status', ACTIVE_STATUSES)
+    // Locking: the tickets the first plan concerns and those under their new fingerprints (a duplicate's keeper),
+    // not every active ticket of the university.
+    .modify((x) => {
+      if (only) x.where((w) => w.whereIn('id', only.ids).orWhereIn('fingerprint', only.fingerprints));
+    })
     .select(
       'id',
       'fingerprint',
@@ -211,7 +217,10 @@ export async function applyCatalogTicketChanges(
     ...first.flatMap((a) => (a.kind === 'move' ? [a.fingerprint] : [])),
   ]);
   for (const fingerprint of [...fingerprints].sort()) await lockFingerprint(trx, fingerprint);
-  const actions = await planChanges(trx, catalog, before, { forUpdate: true });
+  const actions = await planChanges(trx, catalog, before, {
+    forUpdate: true,
+    only: { ids: first.map((a) => a.id), fingerprints: [...fingerprints] },
+  });
   const calendar = createCalendar(catalog.calendar);
   const reassigned: (TicketRow & { reassigned_from: string })[] = [];
   const details = { catalog_version: opts.versionId };
