@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import { importCatalog } from '../../server/services/catalog/repository';
+import { notifierFromConfig } from '../../server/services/notifications';
+import { EXAMPLE_CATALOG } from '../factories/tickets';
+import { reportBody, useReportsWorld } from '../factories/reports';
+
+/**
+ * A catalog import that hands a field to another department, or removes it, and the report tickets (one record's
+ * error, filed by a person) on it: a report still with the department the catalog named moves to the new owner; one
+ * on a removed field stays open for a person to answer (it is about a record, not a check the catalog dropped).
+ */
+const EXAMPLE = fs.readFileSync(EXAMPLE_CATALOG, 'utf8');
+const replaceOnce = (text: string, from: string, to: string) => {
+  expect(text.split(from)).toHaveLength(2);
+  return text.replace(from, to);
+};
+/** 政治面貌 goes from ORG to the table's HR, 电子邮箱 is removed. */
+const CHANGED = replaceOnce(
+  replaceOnce(EXAMPLE, 'title: 政治面貌, department: ORG, ', 'title: 政治面貌, '),
+  '      - { name: email,  title: 电子邮箱, validate: email }\n',
+  '',
+);
+
+const world = useReportsWorld({ apiTokens: true });
+const ticket = (id: number) => world.db('tickets').where({ id }).first();
+const fileReport = async (field: string) => {
+  const res = await world.api('reporter').post('/reports', reportBody({ field, description: `${field} 有误` }));
+  expect(res.status).toBe(201);
+  return res.body as { id: number; ticket_id: number };
+};
+
+describe('catalog import and the report tickets on what it changes', () => {
+  let political: { id: number; ticket_id: number };
+  let email: { id: number; ticket_id: number };
+
+  beforeAll(async () => {
+    political = await fileReport('political_status');
+    email = await fileReport('email');
+    expect((await ticket(political.ticket_id)).department_code).toBe('ORG');
+    expect((await ticket(email.ticket_id)).department_code).toBe('HR');
+  });
+
+  it('the dry run counts the report that would move, and changes nothing', async () => {
+    const before = await world.db('tickets').orderBy('id');
+    const result = await importCatalog(world.db, CHANGED, { dryRun: true });
+    expect(result.ok).toBe(true);
+    expect(result.summary.tickets).toEqual({ moved: [{ department: 'HR', count: 1 }], closed: 0 });
+    expect(await world.db('tickets').orderBy('id')).toEqual(before);
+  });
+
+  it('moves the report on a field whose owner changed and keeps the one on a removed field open where it was', async () => {
+    const removedBefore = await ticket(email.ticket_id);
+    const result = await importCatalog(world.db, CHANGED, {
+      notifier: notifierFromConfig(world.db, world.ctx.config, world.ctx.logger),
+    });
+    expect(result.ok).toBe(true);
+    expect(result.summary.tickets).toEqual({ moved: [{ department: 'HR', count: 1 }], closed: 0 });
+
+    // 政治面貌 is HR's now: the report goes to HR, as a reassignment does, and the reporter sees HR on it.
+    expect(await ticket(political.ticket_id)).toMatchObject({
+      department_code: 'HR',
+      fingerprint_department: 'HR',
+      status: 'open',
+    });
+    const moved = await world.db('ticket_events').where({ ticket_id: political.ticket_id, kind: 'reassigned' });
+    expect(moved).toHaveLength(1);
+    expect(moved[0].details).toMatchObject({
+      reason: 'catalog_owner_changed',
+      from_department: 'ORG',
+      to_department: 'HR',
+      catalog_version: result.versionId,
+    });
+    const mine = await world.api('reporter').get(`/reports/${political.id}`).expect(200);
+    expect(mine.body).toMatchObject({ department: 'HR', status: 'open' });
+    const hr = await world.as('hrSteward');
+    await hr.agent.get(`/reports/tickets/${political.ticket_id}`).expect(200);
+
+    // 电子邮箱 is no longer in the catalog: the report stays open with HR for a person to answer.
+    expect(await ticket(email.ticket_id)).toEqual(removedBefore);
+    expect(removedBefore.status).toBe('open');
+
+    // The same file again: nothing left to move.
+    expect((await importCatalog(world.db, CHANGED)).summary.tickets).toEqual({ moved: [], closed: 0 });
+  });
+});
