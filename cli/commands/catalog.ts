@@ -110,6 +110,14 @@ export const catalogImportCommand: Command = {
             : `${dryRun ? 'would close' : 'closed'} ${s.tickets.closed} active ticket(s): the catalog no longer checks them`,
         );
       }
+      if (s.tickets && s.tickets.duplicates > 0) {
+        print(
+          io.stdout,
+          locale === 'zh-CN'
+            ? `${dryRun ? '将关闭' : '已关闭'} ${s.tickets.duplicates} 个重复工单：新的负责部门已有同一检查的未结工单`
+            : `${dryRun ? 'would close' : 'closed'} ${s.tickets.duplicates} duplicate ticket(s): the new responsible department already has an active ticket for the same check`,
+        );
+      }
       return EXIT.ok;
     });
   },

@@ -7,16 +7,21 @@ import { reportBody, useReportsWorld } from '../factories/reports';
 /**
  * A catalog import that hands a field to another department, or removes it, and the report tickets (one record's
  * error, filed by a person) on it: a report still with the department the catalog named moves to the new owner; one
- * on a removed field stays open for a person to answer (it is about a record, not a check the catalog dropped).
+ * the IT office routed elsewhere stays where the office put it; one on a removed field stays open for a person to
+ * answer (nothing else would ever close it, but neither may the import: it is about a record, not a check).
  */
 const EXAMPLE = fs.readFileSync(EXAMPLE_CATALOG, 'utf8');
 const replaceOnce = (text: string, from: string, to: string) => {
   expect(text.split(from)).toHaveLength(2);
   return text.replace(from, to);
 };
-/** 政治面貌 goes from ORG to the table's HR, 电子邮箱 is removed. */
+/** 政治面貌 goes from ORG to the table's HR, 研究方向 from COL to ACA, 电子邮箱 is removed. */
 const CHANGED = replaceOnce(
-  replaceOnce(EXAMPLE, 'title: 政治面貌, department: ORG, ', 'title: 政治面貌, '),
+  replaceOnce(
+    replaceOnce(EXAMPLE, 'title: 政治面貌, department: ORG, ', 'title: 政治面貌, '),
+    'title: 研究方向, department: COL,',
+    'title: 研究方向, department: ACA,',
+  ),
   '      - { name: email,  title: 电子邮箱, validate: email }\n',
   '',
 );
@@ -31,30 +36,44 @@ const fileReport = async (field: string) => {
 
 describe('catalog import and the report tickets on what it changes', () => {
   let political: { id: number; ticket_id: number };
+  let research: { id: number; ticket_id: number };
   let email: { id: number; ticket_id: number };
 
   beforeAll(async () => {
     political = await fileReport('political_status');
+    research = await fileReport('research_area');
     email = await fileReport('email');
     expect((await ticket(political.ticket_id)).department_code).toBe('ORG');
+    expect((await ticket(research.ticket_id)).department_code).toBe('COL');
     expect((await ticket(email.ticket_id)).department_code).toBe('HR');
+    // The IT office routes the research-area report to 科技处.
+    const office = await world.as('office');
+    await office.agent
+      .post(`/tickets/${research.ticket_id}/reassign`)
+      .type('form')
+      .send({ _csrf: office.csrf, department: 'SCI', reason: '科研信息归科技处' })
+      .expect(302);
+    expect((await ticket(research.ticket_id)).department_code).toBe('SCI');
   });
 
-  it('the dry run counts the report that would move, and changes nothing', async () => {
+  it('the dry run counts only the report still with the department the catalog named, and changes nothing', async () => {
     const before = await world.db('tickets').orderBy('id');
     const result = await importCatalog(world.db, CHANGED, { dryRun: true });
     expect(result.ok).toBe(true);
-    expect(result.summary.tickets).toEqual({ moved: [{ department: 'HR', count: 1 }], closed: 0 });
+    expect(result.summary.tickets).toEqual({ moved: [{ department: 'HR', count: 1 }], closed: 0, duplicates: 0 });
     expect(await world.db('tickets').orderBy('id')).toEqual(before);
   });
 
-  it('moves the report on a field whose owner changed and keeps the one on a removed field open where it was', async () => {
+  it('moves the report on a field whose owner changed, leaves the one the office routed, keeps the removed field’s open', async () => {
+    const routedBefore = await ticket(research.ticket_id);
     const removedBefore = await ticket(email.ticket_id);
     const result = await importCatalog(world.db, CHANGED, {
       notifier: notifierFromConfig(world.db, world.ctx.config, world.ctx.logger),
     });
     expect(result.ok).toBe(true);
-    expect(result.summary.tickets).toEqual({ moved: [{ department: 'HR', count: 1 }], closed: 0 });
+    // 研究方向 went from COL to ACA, but the office had handed the report to SCI: it stays there, untouched.
+    expect(await ticket(research.ticket_id)).toEqual(routedBefore);
+    expect(result.summary.tickets).toEqual({ moved: [{ department: 'HR', count: 1 }], closed: 0, duplicates: 0 });
 
     // 政治面貌 is HR's now: the report goes to HR, as a reassignment does, and the reporter sees HR on it.
     expect(await ticket(political.ticket_id)).toMatchObject({
@@ -80,6 +99,6 @@ describe('catalog import and the report tickets on what it changes', () => {
     expect(removedBefore.status).toBe('open');
 
     // The same file again: nothing left to move.
-    expect((await importCatalog(world.db, CHANGED)).summary.tickets).toEqual({ moved: [], closed: 0 });
+    expect((await importCatalog(world.db, CHANGED)).summary.tickets).toEqual({ moved: [], closed: 0, duplicates: 0 });
   });
 });

@@ -1,9 +1,11 @@
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
+import { parseCatalog } from '../../server/services/catalog/parse';
 import { importCatalog } from '../../server/services/catalog/repository';
 import { notifierFromConfig } from '../../server/services/notifications';
 import { fingerprintOf } from '../../server/services/tickets';
 import { buildUser } from '../factories';
+import { buildTicket } from '../factories/tickets';
 import { createTestApp, TestApp } from '../helpers/app';
 
 /**
@@ -64,7 +66,7 @@ describe('catalog import and the active tickets of what it changes', () => {
     const versions = await t.db.knex('catalog_versions').count({ n: '*' }).first();
     const result = await importCatalog(t.db.knex, V2, { dryRun: true });
     expect(result.ok).toBe(true);
-    expect(result.summary.tickets).toEqual({ moved: [{ department: 'ACA', count: 1 }], closed: 1 });
+    expect(result.summary.tickets).toEqual({ moved: [{ department: 'ACA', count: 1 }], closed: 1, duplicates: 0 });
     expect(await t.db.knex('tickets').orderBy('id')).toEqual(before);
     expect(await t.db.knex('catalog_versions').count({ n: '*' }).first()).toEqual(versions);
   });
@@ -74,7 +76,7 @@ describe('catalog import and the active tickets of what it changes', () => {
       notifier: notifierFromConfig(t.db.knex, t.ctx.config, t.ctx.logger),
     });
     expect(result.ok).toBe(true);
-    expect(result.summary.tickets).toEqual({ moved: [{ department: 'ACA', count: 1 }], closed: 1 });
+    expect(result.summary.tickets).toEqual({ moved: [{ department: 'ACA', count: 1 }], closed: 1, duplicates: 0 });
 
     const [email] = await ticketOf('email');
     expect(email).toMatchObject({
@@ -104,7 +106,7 @@ describe('catalog import and the active tickets of what it changes', () => {
     expect(closed[0].details).toMatchObject({ reason: 'catalog_dropped', catalog_version: result.versionId });
 
     // The same file again: nothing left to move or close.
-    expect((await importCatalog(t.db.knex, V2)).summary.tickets).toEqual({ moved: [], closed: 0 });
+    expect((await importCatalog(t.db.knex, V2)).summary.tickets).toEqual({ moved: [], closed: 0, duplicates: 0 });
   });
 
   it('the next run updates the moved ticket instead of filing a duplicate, and resolves it once the data is fixed', async () => {
@@ -119,5 +121,48 @@ describe('catalog import and the active tickets of what it changes', () => {
     const fixed = await ticketOf('email');
     expect(fixed).toHaveLength(1);
     expect(fixed[0].status).toBe('resolved');
+  });
+
+  it('closes a ticket an older import left under the previous owner as a duplicate of the new owner’s, and keeps that one', async () => {
+    // The state an import before tickets followed the catalog left: HR's ticket on 电子邮箱 still active under HR's
+    // fingerprint, and ACA's own ticket for the same check, filed by a run after the catalog gave ACA the field.
+    const { catalog: v2 } = parseCatalog(V2);
+    const now = new Date();
+    const result = (department: string) => ({
+      check: 'validate' as const,
+      table: 'staff',
+      field: 'email',
+      department,
+      violations: 1,
+      checkedRows: 2,
+      sampleKeys: [{ staff_no: '10000002' }],
+    });
+    const kept = await buildTicket(t.db.knex, v2!, now, result('ACA'));
+    const left = await buildTicket(t.db.knex, v2!, now, result('HR'));
+    expect([kept.department_code, kept.status]).toEqual(['ACA', 'open']);
+    expect([left.department_code, left.status, left.fingerprint_department]).toEqual(['HR', 'open', 'HR']);
+    const keptBefore = await t.db.knex('tickets').where({ id: kept.id }).first();
+
+    const dry = await importCatalog(t.db.knex, V2, { dryRun: true });
+    expect(dry.summary.tickets).toEqual({ moved: [], closed: 0, duplicates: 1 });
+    expect((await t.db.knex('tickets').where({ id: left.id }).first()).status).toBe('open');
+
+    const imported = await importCatalog(t.db.knex, V2);
+    expect(imported.summary.tickets).toEqual({ moved: [], closed: 0, duplicates: 1 });
+    const closed = await t.db.knex('tickets').where({ id: left.id }).first();
+    expect(closed).toMatchObject({ status: 'closed', department_code: 'HR' });
+    expect(closed.closed_reason).toContain(`与工单 #${kept.id} 重复`);
+    expect(closed.closed_reason).toContain(`duplicate of ticket #${kept.id}`);
+    expect(closed.resolved_at).not.toBeNull();
+    const events = await t.db.knex('ticket_events').where({ ticket_id: left.id, kind: 'transition', to_status: 'closed' });
+    expect(events).toHaveLength(1);
+    expect(events[0].details).toMatchObject({
+      reason: 'catalog_duplicate',
+      duplicate_of: kept.id,
+      catalog_version: imported.versionId,
+    });
+    // The new owner's ticket is the one that stays, untouched.
+    expect(await t.db.knex('tickets').where({ id: kept.id }).first()).toEqual(keptBefore);
+    expect((await importCatalog(t.db.knex, V2)).summary.tickets).toEqual({ moved: [], closed: 0, duplicates: 0 });
   });
 });

@@ -66,7 +66,7 @@ describe('catalog import (example catalog)', () => {
       tables: 8,
       fields: 24,
       deactivated: [],
-      tickets: { moved: [], closed: 0 },
+      tickets: { moved: [], closed: 0, duplicates: 0 },
     });
 
     const departments = await db.knex('departments').orderBy('code').select('code', 'name', 'stewards', 'in_catalog');

@@ -37,7 +37,7 @@ function numberedLines(text: string, result: ImportResult, locale: 'zh-CN' | 'en
 
 /**
  * What the import does (or would do) to active tickets, one sentence each: those moving to each new owner, those
- * closed because the catalog no longer checks them.
+ * closed because the catalog no longer checks them, and those closed as duplicates of the new owner's.
  */
 async function ticketLines(db: Knex, result: ImportResult, dryRun: boolean, req: Request): Promise<string[]> {
   const changes = result.ok ? result.summary.tickets : undefined;
@@ -56,6 +56,10 @@ async function ticketLines(db: Knex, result: ImportResult, dryRun: boolean, req:
   );
   if (changes.closed > 0)
     lines.push(req.t(dryRun ? 'catalog.import.wouldCloseTickets' : 'catalog.import.closedTickets', { count: changes.closed }));
+  if (changes.duplicates > 0)
+    lines.push(
+      req.t(dryRun ? 'catalog.import.wouldCloseDuplicates' : 'catalog.import.closedDuplicates', { count: changes.duplicates }),
+    );
   return lines;
 }
 

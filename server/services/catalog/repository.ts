@@ -174,7 +174,7 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
     const tickets = await applyCatalogTicketChanges(trx, catalog, ownersBefore, { versionId, now });
     const summary = countSummary(catalog, deactivated, tickets.changes);
     const { tickets: _tickets, ...counts } = summary;
-    const { moved, closed } = tickets.changes;
+    const { moved, closed, duplicates } = tickets.changes;
     await appendAudit(trx, {
       actor: opts.actor ?? null,
       action: 'catalog.import',
@@ -182,9 +182,10 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
       objectId: versionId,
       summary: {
         ...counts,
-        // Only when the import changed tickets: `ACA: 2, FIN: 1` moved to these departments, and the number closed.
+        // Only when the import changed tickets: `ACA: 2, FIN: 1` moved to these departments, and the number closed (no
+        // longer checked, or duplicates of the new owner's).
         ...(moved.length > 0 ? { tickets_moved: moved.map((m) => `${m.department}: ${m.count}`).join(', ') } : {}),
-        ...(closed > 0 ? { tickets_closed: closed } : {}),
+        ...(closed + duplicates > 0 ? { tickets_closed: closed + duplicates } : {}),
         checksum,
         source: opts.origin?.source ?? null,
         warnings: problems.length,

@@ -36,14 +36,16 @@ import { ACTIVE_STATUSES, endingExtension, type TicketRow } from './types';
 export interface CatalogTicketChanges {
   /** Tickets handed to another department, by the department they go to (code order). */
   moved: { department: string; count: number }[];
-  /** Tickets closed: their check is no longer in the catalog (or they duplicate the new owner's ticket). */
+  /** Tickets closed: their check is no longer in the catalog. */
   closed: number;
+  /** Tickets closed as duplicates: the new owner already had an active ticket for the same check. */
+  duplicates: number;
 }
 
 type Action =
   | { kind: 'move'; id: number; fingerprint: string; department: string; fingerprintOnly: boolean }
   | { kind: 'close'; id: number; reason: 'catalog_dropped' }
-  | { kind: 'close'; id: number; reason: 'catalog_duplicate'; duplicateOf: number };
+  | { kind: 'close'; id: number; reason: 'catalog_duplicate'; duplicateOf: number; fingerprint: string };
 
 type Candidate = Pick<
   TicketRow,
@@ -128,8 +130,9 @@ async function planChanges(
         ticket.field_name === null ? ticket.table_name : `${ticket.table_name}\u0000${ticket.field_name}`,
       );
       owner = ownerIn(catalog, ticket.table_name, ticket.field_name);
-      // Removed (someone answers it), routed elsewhere by the office, or a record key this ticket never stored: stays.
-      if (!owner || previous !== ticket.fingerprint_department || owner === previous || !ticket.record_key) continue;
+      // Removed (someone answers it), routed elsewhere by the office (who acts now is not the department the catalog
+      // named: the office's reassignment keeps the fingerprint), or a record key this ticket never stored: stays.
+      if (!owner || previous !== ticket.department_code || owner === previous || !ticket.record_key) continue;
     } else {
       owner = checks.get(checkKey(ticket.check_kind, ticket.table_name, ticket.field_name));
       if (owner === undefined) {
@@ -153,7 +156,13 @@ async function planChanges(
   for (const m of moving) {
     const other = taken.get(m.fingerprint);
     if (other !== undefined) {
-      actions.push({ kind: 'close', id: m.ticket.id, reason: 'catalog_duplicate', duplicateOf: other });
+      actions.push({
+        kind: 'close',
+        id: m.ticket.id,
+        reason: 'catalog_duplicate',
+        duplicateOf: other,
+        fingerprint: m.fingerprint,
+      });
       continue;
     }
     taken.set(m.fingerprint, m.ticket.id);
@@ -174,7 +183,8 @@ function summarize(actions: Action[]): CatalogTicketChanges {
     if (a.kind === 'move' && !a.fingerprintOnly) moved.set(a.department, (moved.get(a.department) ?? 0) + 1);
   return {
     moved: [...moved].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([department, count]) => ({ department, count })),
-    closed: actions.filter((a) => a.kind === 'close').length,
+    closed: actions.filter((a) => a.kind === 'close' && a.reason === 'catalog_dropped').length,
+    duplicates: actions.filter((a) => a.kind === 'close' && a.reason === 'catalog_duplicate').length,
   };
 }
 
@@ -214,7 +224,8 @@ export async function applyCatalogTicketChanges(
     .select('fingerprint')) as { fingerprint: string }[];
   const fingerprints = new Set([
     ...rows.map((r) => r.fingerprint),
-    ...first.flatMap((a) => (a.kind === 'move' ? [a.fingerprint] : [])),
+    // A move's new fingerprint, and a duplicate's: its keeper must be locked and read again too.
+    ...first.flatMap((a) => (a.kind === 'move' || a.reason === 'catalog_duplicate' ? [a.fingerprint] : [])),
   ]);
   for (const fingerprint of [...fingerprints].sort()) await lockFingerprint(trx, fingerprint);
   const actions = await planChanges(trx, catalog, before, {
