@@ -10,9 +10,12 @@ import {
   ownerOf,
 } from '../../server/services/catalog/repository';
 import { EXAMPLE_CATALOG_PATH } from '../../server/bootstrap/embedded-demo';
-import { createMigratedTestDatabase, TestDatabase } from '../helpers/database';
+import { openPostgres } from '../../server/db/connect';
+import { createMigratedTestDatabase, TestDatabase, usingRealPostgres } from '../helpers/database';
 
 const EXAMPLE = fs.readFileSync(EXAMPLE_CATALOG_PATH, 'utf8');
+/** The advisory lock one catalog import at a time holds (repository.ts IMPORT_LOCK_KEY, 'HWCL'). */
+const IMPORT_LOCK_KEY = 0x4857434c;
 const SHARED_EXAMPLE = path.resolve(__dirname, '../../../shared/examples/university.catalog.yaml');
 
 describe('catalog import (example catalog)', () => {
@@ -193,5 +196,41 @@ describe('catalog import (example catalog)', () => {
     }
     expect(await count('catalog_versions')).toBe(versions);
     expect(await db.knex('departments').whereRaw('lower(code) = ?', ['hr']).pluck('code')).toEqual(['HR']);
+  });
+
+  it('is refused too when that department arrived while the import waited for another import to end', async () => {
+    // Two connections at once: PostgreSQL only (PGlite is one connection, imports there cannot interleave).
+    if (!usingRealPostgres()) return;
+    const file = EXAMPLE.replace(/^departments:\n/m, 'departments:\n  - { code: arc, name: 档案馆 }\n');
+    expect(file).not.toBe(EXAMPLE);
+    const versions = await count('catalog_versions');
+    const other = openPostgres({ url: db.url!, poolMax: 2 });
+    try {
+      let pending: Promise<Awaited<ReturnType<typeof importCatalog>>> | undefined;
+      // Another import holds the import lock and adds ARC; this one has read the departments (no ARC) and waits.
+      await other.knex.transaction(async (holder) => {
+        await holder.raw('select pg_advisory_xact_lock(?)', [IMPORT_LOCK_KEY]);
+        pending = importCatalog(db.knex, file);
+        const waiting = async () =>
+          Number(
+            (await other.knex.raw(`select count(*) as n from pg_locks where locktype = 'advisory' and not granted`)).rows[0].n,
+          );
+        for (let i = 0; (await waiting()) === 0; i++) {
+          if (i > 400) throw new Error('the import never waited for the lock');
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        await holder('departments').insert({ code: 'ARC', name: '档案馆', stewards: '[]', in_catalog: true });
+      });
+      const result = await pending!;
+      expect(result.ok).toBe(false);
+      expect(result.problems.filter((p) => p.severity === 'error').map((p) => [p.path, p.code])).toEqual([
+        ['departments[0].code', 'department_case'],
+      ]);
+      expect(await count('catalog_versions')).toBe(versions);
+      expect(await db.knex('departments').whereRaw('lower(code) = ?', ['arc']).pluck('code')).toEqual(['ARC']);
+    } finally {
+      await db.knex('departments').where({ code: 'ARC' }).delete();
+      await other.close();
+    }
   });
 });

@@ -102,7 +102,7 @@ async function findDeactivated(db: Knex | Knex.Transaction, catalog: Catalog): P
  * department that left the catalog keeps its row, its accounts, tickets and scores, so with both `Hr` would be
  * neither, and the department's history would stay under the old spelling. The file keeps the stored spelling.
  */
-async function departmentCaseClashes(db: Knex, catalog: Catalog, yamlText: string): Promise<ImportProblem[]> {
+async function departmentCaseClashes(db: Knex | Knex.Transaction, catalog: Catalog, yamlText: string): Promise<ImportProblem[]> {
   const stored = (await db('departments').select('code', 'name')) as { code: string; name: string }[];
   const byLowerCase = new Map(stored.map((d) => [d.code.toLowerCase(), d]));
   const problems: ImportProblem[] = [];
@@ -153,6 +153,14 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
   const now = opts.now ?? new Date();
   const imported = await db.transaction(async (trx) => {
     await trx.raw(`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`);
+    // Again under the lock: an import that committed while this one waited for it may have added the department
+    // this file spells in another case (the check above read the departments before that).
+    const clashes = await departmentCaseClashes(trx, catalog, yamlText);
+    if (clashes.length > 0)
+      return {
+        result: { ok: false, problems: [...problems, ...clashes].sort(byLine), summary: countSummary(catalog) },
+        reassigned: [],
+      };
     const deactivated = await findDeactivated(trx, catalog);
     // Who owned what before this import: a report ticket follows its owner only from the department named here.
     const ownersBefore = await catalogOwnersBefore(trx);
@@ -197,7 +205,8 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
     return { result: { ok: true, problems, versionId, summary }, reassigned: tickets.reassigned };
   });
   // After the commit, as the office's reassignment: the new departments have tickets to fix, the previous ones none.
-  if (opts.notifier) await tellCatalogReassigned(db, opts.notifier, imported.reassigned, imported.result.versionId!);
+  if (opts.notifier && imported.result.ok)
+    await tellCatalogReassigned(db, opts.notifier, imported.reassigned, imported.result.versionId!);
   return imported.result;
 }
 
