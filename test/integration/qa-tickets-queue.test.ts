@@ -22,7 +22,8 @@ beforeAll(async () => {
   t.ctx.now = () => new Date('2026-10-01T02:00:00Z');
   const db = t.db.knex;
   await seedCatalogDepartments(db, catalog);
-  active = (await buildTicket(db, catalog, T0, { field: 'name', check: 'required' })).id;
+  // A check the example catalog has (staff_basic.name: a deadline), as the import in a test below keeps it open.
+  active = (await buildTicket(db, catalog, T0, { field: 'name', check: 'deadline' })).id;
   closed = (await buildTicket(db, catalog, T0, { field: 'gender', check: 'codes' })).id;
   await db('tickets').where({ id: closed }).update({ status: 'closed', closed_reason: '表已停用' });
   office = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
