@@ -92,7 +92,18 @@ describe('catalog import and the report tickets on what it changes', () => {
     const mine = await world.api('reporter').get(`/reports/${political.id}`).expect(200);
     expect(mine.body).toMatchObject({ department: 'HR', status: 'open' });
     const hr = await world.as('hrSteward');
-    await hr.agent.get(`/reports/tickets/${political.ticket_id}`).expect(200);
+    // The answer page says why it came, from where and by when, as the ticket page does (it read only "改派责任单位").
+    const why = `数据目录导入（版本 ${result.versionId}）改变了负责部门：党委组织部（ORG） → 人事处（HR），整改期限 `;
+    expect((await hr.agent.get(`/reports/tickets/${political.ticket_id}`).expect(200)).text).toContain(why);
+    // The reporter's page too.
+    expect((await (await world.as('reporter')).agent.get(`/reports/${political.id}`).expect(200)).text).toContain(why);
+    // HR's notice gives the reason in one language (it joined both with " / ").
+    const notice = await world
+      .db('notifications')
+      .where({ user_id: world.people.hrSteward.id, kind: 'ticket.reassigned_in' })
+      .first('body');
+    expect(notice.body).toContain(`改派理由：数据目录导入（版本 ${result.versionId}）改变了负责部门`);
+    expect(notice.body).not.toContain('a catalog import');
 
     // 电子邮箱 is no longer in the catalog: the report stays open with HR for a person to answer.
     expect(await ticket(email.ticket_id)).toEqual(removedBefore);

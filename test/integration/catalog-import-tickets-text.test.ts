@@ -78,7 +78,7 @@ describe('the import page says what the import does (or would do) to active tick
     const before = await ticketsOf(t.db.knex);
     const zh = await post(V2, 'zh-CN', true).expect(200);
     expect(changes(zh.text)).toEqual([
-      '导入后 1 个未结工单将改派给新的负责部门 教务处（ACA）（整改期限重新计算，双方部门收到通知）',
+      '导入后 1 个未结工单将改派给新的负责部门教务处（ACA）（整改期限重新计算，双方部门收到通知）',
       '导入后 1 个未结工单将由系统关闭：数据目录已不再检查此项',
     ]);
     const en = await post(V2, 'en', true).expect(200);
@@ -92,7 +92,7 @@ describe('the import page says what the import does (or would do) to active tick
   it('the import says what it did, and the tickets did it', async () => {
     const res = await post(V2, 'zh-CN', false).expect(200);
     expect(changes(res.text)).toEqual([
-      '1 个未结工单已改派给新的负责部门 教务处（ACA）（整改期限重新计算，双方部门已收到通知）',
+      '1 个未结工单已改派给新的负责部门教务处（ACA）（整改期限重新计算，双方部门已收到通知）',
       '1 个未结工单已由系统关闭：数据目录已不再检查此项',
     ]);
     expect((await ticketsOf(t.db.knex)).map((x) => [x.department_code, x.status])).toEqual([

@@ -180,7 +180,10 @@ describe('the IT office reassigns a report ticket after "not ours"', () => {
     // The history still says who disputed and why, and who reassigned to whom.
     const history = /<ol class="report-history">([\s\S]*?)<\/ol>/.exec(page.text)![1];
     expect(history).toMatch(/学院专员<\/strong>\s*责任单位提出异议\s*<blockquote>研究方向由科技处维护<\/blockquote>/);
-    expect(history).toMatch(/信息办专员<\/strong>\s*改派责任单位\s*<blockquote>科研信息归科技处<\/blockquote>/);
+    // Headed as on the ticket page, its note naming both departments and the new due date.
+    expect(history).toMatch(
+      /信息办专员<\/strong>\s*改派[^<]*<span class="event-note">[^<]*→ [^<]*SCI[^<]*，整改期限 [0-9-]+<\/span>\s*<blockquote>科研信息归科技处<\/blockquote>/,
+    );
     const events = await world
       .db('ticket_events')
       .where({ ticket_id: ticketId })
@@ -302,7 +305,9 @@ describe('the IT office reassigns a report ticket answered "fixed"', () => {
     for (const a of ['fixed', 'not_error', 'not_ours']) expect(page.text).toContain(`name="answer" value="${a}"`);
     const history = /<ol class="report-history">([\s\S]*?)<\/ol>/.exec(page.text)![1];
     // In the department's words, as its ticket page and list say them (待签收; the reporter's page says 待处理).
-    expect(history).toMatch(/信息办专员<\/strong>\s*改派责任单位 → 待签收\s*<blockquote>科研信息归科技处<\/blockquote>/);
+    expect(history).toMatch(
+      /信息办专员<\/strong>\s*改派 → 待签收\s*<span class="event-note">[^<]*→ [^<]*SCI[^<]*，整改期限 [0-9-]+<\/span>\s*<blockquote>科研信息归科技处<\/blockquote>/,
+    );
     expect(page.text).toMatch(/<span class="badge report-open">待签收<\/span>[^<]*· 整改期限 2026-03-11/);
 
     // The reporter is no longer asked to confirm COL's fix, and hears that the new department works on it.

@@ -101,7 +101,8 @@ it("a later reporter's 进展 starts at their report: not the earlier dispute, r
     '提交报告',
     // (Phone numbers in the department's and the office's words are masked for every reader.)
     '责任单位提出异议 经核实属于科技处，联系人电话 139****5678',
-    '改派责任单位 科研信息归科技处维护，已与其联系人 139****5678 确认',
+    // A reassignment says from which department to which, and the new due date, as on the ticket's pages.
+    '改派责任单位 各学院（COL） → 科技处（SCI），整改期限 2026-03-10 科研信息归科技处维护，已与其联系人 139****5678 确认',
     '责任单位答复 → 已整改待确认 已更正（答复报告人甲）',
     '重新打开 → 待处理',
     '责任单位答复 → 已整改待确认 已再次核对并更正',

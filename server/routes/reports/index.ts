@@ -70,7 +70,7 @@ import {
 import { CONTENT_TYPES, downloadName, loadUpload } from '../../services/uploads';
 import { tableFilter } from '../api/filters';
 import { listReturnPath } from '../tickets';
-import { actionsFor, extensionNote, reportRouting } from '../tickets/presenter';
+import { actionsFor, reportRouting, withNotes } from '../tickets/presenter';
 import { tellReportReopened } from '../tickets/notices';
 import { fileOf, formFields, formModel, multipart, rawFrom, reportErrorSummary, uploadErrorOf } from './form';
 import { conflictText, departmentNames, namesOf, tableMenu } from './present';
@@ -422,12 +422,12 @@ export function reportsRoutes(ctx: AppContext): Router {
       ...r,
       reporter_department_name: departments.get(r.reporter_department) ?? null,
     }));
-    // Events about more time say what was asked, granted or refused, as on the ticket page.
-    const history = (work ? events : maskReportHistory(events, field, known)).map((e) => ({
-      ...e,
-      note: extensionNote(req.t, e.kind, e.details ?? {}),
-      routed: reportRouting(e),
-    }));
+    // Each event's note as on the ticket page: more time asked, granted or refused; a reassignment's departments and
+    // due date (the IT office's, or a catalog import's: it read only "改派责任单位" here), a closing's reason.
+    const history = withNotes(req.t, work ? events : maskReportHistory(events, field, known), {
+      departments,
+      runLinks: false,
+    }).map((e) => ({ ...e, routed: reportRouting(e) }));
     // The current answer as its history entry shows it: for everyone as the ticket service shows
     // free text (shownFreeText), for readers outside the department by the report rule as well.
     const answer =
@@ -655,7 +655,12 @@ export function reportsRoutes(ctx: AppContext): Router {
         ? [{ at: report.triaged_at, kind: report.status === 'rejected' ? 'notAccepted' : 'routed' }]
         : []),
     ];
-    const history = [...steps, ...(report.ticket_id ? ticketEvents : [])].sort(
+    // A reassignment says from which department to which and the new due date (a catalog import's, why), as on the
+    // ticket's pages: the reporter read only "改派责任单位 → 待处理" after an answer they had been asked to confirm.
+    const noted = withNotes(req.t, ticketEvents, { departments, runLinks: false }).map((e) =>
+      e.kind === 'reassigned' ? e : { ...e, note: undefined },
+    );
+    const history = [...steps, ...(report.ticket_id ? noted : [])].sort(
       (a, b) => new Date(a.at).getTime() - new Date(b.at).getTime(),
     );
     const shown = toPublicReport(own ? report : maskReportFor(catalog, report), {

@@ -293,7 +293,11 @@ export async function tellCatalogReassigned(
   const names = new Map(
     ((await db('departments').select('code', 'name')) as { code: string; name: string }[]).map((d) => [d.code, d.name]),
   );
-  const reason = `数据目录导入（版本 ${versionId}）改变了负责部门 / a catalog import (version ${versionId}) changed the responsible department`;
+  // In each reader's language, as the ticket's history says it (tickets.history.catalogReassigned).
+  const reason = {
+    zh: `数据目录导入（版本 ${versionId}）改变了负责部门`,
+    en: `a catalog import (version ${versionId}) changed the responsible department`,
+  };
   for (const ticket of reassigned) {
     const link = ticket.check_kind === REPORT_CHECK ? `/reports/tickets/${ticket.id}` : `/tickets/${ticket.id}`;
     await notifyReassigned(

@@ -202,19 +202,21 @@ export async function notifyReassigned(
   notifier: Notifier,
   ticket: Pick<TicketRow, 'id' | 'message' | 'due_at' | 'severity' | 'department_code'> & { message_en?: string | null } & Named,
   from: { department_code: string } & Named,
-  shownReason: string,
+  /** The reason as typed (the office's words, one language), or the system's in each language (a catalog import). */
+  shownReason: string | { zh: string; en: string },
   link: string,
 ): Promise<void> {
+  const reason = typeof shownReason === 'string' ? { zh: shownReason, en: shownReason } : shownReason;
   await notifier.department(
     ticket.department_code,
     {
       kind: 'ticket.reassigned_in',
       title: `【转来工单】质量工单 #${ticket.id} 由${departmentWords(from)}改派给本单位，整改期限 ${ticket.due_at}`,
-      body: `${ticketLine(ticket)}\n改派理由：${shownReason}`,
+      body: `${ticketLine(ticket)}\n改派理由：${reason.zh}`,
       link,
       en: {
         title: `[Reassigned to you] Quality ticket #${ticket.id} moved from ${departmentWordsEn(from)} to your department, due ${ticket.due_at}`,
-        body: `${ticketLineEn(ticket)}\nReason: ${shownReason}`,
+        body: `${ticketLineEn(ticket)}\nReason: ${reason.en}`,
       },
     },
     { email: true },
@@ -224,11 +226,11 @@ export async function notifyReassigned(
     {
       kind: 'ticket.reassigned_out',
       title: `【已改派】质量工单 #${ticket.id} 已改派给${departmentWords(ticket)}，不再由本单位整改`,
-      body: `#${ticket.id} ${maskIdNumbersIn(ticket.message)}\n改派理由：${shownReason}`,
+      body: `#${ticket.id} ${maskIdNumbersIn(ticket.message)}\n改派理由：${reason.zh}`,
       link: null,
       en: {
         title: `[Reassigned] Quality ticket #${ticket.id} moved to ${departmentWordsEn(ticket)}; your department no longer fixes it`,
-        body: `#${ticket.id} ${maskIdNumbersIn(ticket.message_en ?? ticket.message)}\nReason: ${shownReason}`,
+        body: `#${ticket.id} ${maskIdNumbersIn(ticket.message_en ?? ticket.message)}\nReason: ${reason.en}`,
       },
     },
     { email: true, leaders: true },
