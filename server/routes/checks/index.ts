@@ -36,14 +36,16 @@ export function checkRoutes(ctx: AppContext): Router {
     const { rows, total } = await listRuns(db, { limit: perPage, offset: (page - 1) * perPage, status, withTableErrors });
     const last = pastLastPage(req.originalUrl, page, perPage, total);
     if (last) return redirectKeepingFlash(req, res, last);
+    const canRun = can(req.user!, 'checks.run');
     res.render('pages/checks/runs', {
       title: req.t('checks.runs.title'),
       runs: rows.map((r) => ({ ...r, durationMs: durationMs(r), figures: runFigures(r) })),
       statuses: RUN_STATUSES,
       status: status ?? '',
       withTableErrors,
-      canRun: can(req.user!, 'checks.run'),
-      latestRunId: await latestRunId(db),
+      canRun,
+      // The "run now" form's `seen`: only a reader who has the button needs it.
+      latestRunId: canRun ? await latestRunId(db) : undefined,
       pager: pagination(req.originalUrl, page, perPage, total),
       chart: rows
         .slice()
@@ -73,10 +75,9 @@ export function checkRoutes(ctx: AppContext): Router {
     const claimed = await claimManualRun(db, { table, requestedBy: req.user!.id, seen });
     if (claimed.going !== undefined) {
       // Still going, or already done since the page was shown (the run page says which).
-      const live = (await db('check_runs').where({ id: claimed.going }).first('status'))?.status === 'running';
       req.session.flash = {
         kind: 'info',
-        text: req.t(live ? 'checks.errors.alreadyRunning' : 'checks.errors.alreadyRan', { id: claimed.going }),
+        text: req.t(claimed.live ? 'checks.errors.alreadyRunning' : 'checks.errors.alreadyRan', { id: claimed.going }),
       };
       return res.redirect(`/runs/${claimed.going}`);
     }

@@ -135,7 +135,7 @@ const departmentLabel = (t: Translator, names: ReadonlyMap<string, string>, code
  * this event (fixed, closed, disputed; a reassignment says it after its own note). For the ticket page and the
  * department's report answer page alike.
  */
-export function extensionNote(t: Translator, kind: string, d: Record<string, unknown>): string | undefined {
+function extensionNote(t: Translator, kind: string, d: Record<string, unknown>): string | undefined {
   if (d.extension_ended != null && kind !== 'reassigned')
     return t('tickets.history.extensionEnded', { days: Number(d.extension_ended) });
   if (kind === 'extension_asked')

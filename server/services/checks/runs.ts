@@ -96,11 +96,12 @@ export async function latestRunId(db: Knex): Promise<number> {
  * the answer to this press too (`going`): on the embedded hub a run holds the service's only thread, so a second
  * click is read only once the first click's run has ended, and found none going — every impatient click queued one
  * more full run. A press from a page shown after that run started carries its id, and starts a new run.
+ * `live` says whether the run it found is still going (the press's message differs).
  */
 export async function claimManualRun(
   db: Knex,
   opts: { table: string | null; requestedBy: number; seen?: number | null },
-): Promise<{ going: number; runId?: undefined } | { runId: number | null; going?: undefined }> {
+): Promise<{ going: number; live: boolean; runId?: undefined } | { runId: number | null; going?: undefined }> {
   const { table } = opts;
   return db.transaction(async (trx) => {
     await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', ['hubwatch check run now']);
@@ -116,8 +117,8 @@ export async function claimManualRun(
           if (table) q.orWhereRaw('? = ANY (scope)', [table]);
         })
         .orderBy('id')
-        .first('id');
-      if (since) return { going: Number(since.id) };
+        .first('id', 'status');
+      if (since) return { going: Number(since.id), live: since.status === 'running' };
     }
     const going = await trx('check_runs')
       .where({ status: 'running' })
@@ -138,7 +139,7 @@ export async function claimManualRun(
       })
       .orderBy('id')
       .first('id');
-    if (going) return { going: Number(going.id) };
+    if (going) return { going: Number(going.id), live: true };
     return { runId: await claimRun(trx, { trigger: 'manual', scope: table ? [table] : null, requestedBy: opts.requestedBy }) };
   });
 }

@@ -29,6 +29,7 @@ import { lockTicket, recordAndAudit, updateTicket } from './events';
 import { fingerprintOf } from './fingerprint';
 import { notifyReassigned } from './notify';
 import { REPORT_CHECK } from './report-state';
+import { loadDueWorkingDays } from './settings';
 import { reassignLocked } from './transitions';
 import { ACTIVE_STATUSES, endingExtension, type TicketRow } from './types';
 
@@ -235,6 +236,7 @@ export async function applyCatalogTicketChanges(
   const calendar = createCalendar(catalog.calendar);
   const reassigned: (TicketRow & { reassigned_from: string })[] = [];
   const details = { catalog_version: opts.versionId };
+  const dueDays = await loadDueWorkingDays(trx);
   for (const action of actions) {
     const current = await lockTicket(trx, action.id);
     if (!current || !ACTIVE_STATUSES.includes(current.status)) continue;
@@ -255,6 +257,7 @@ export async function applyCatalogTicketChanges(
           now: opts.now,
           fingerprint,
           details: { reason: 'catalog_owner_changed', ...details },
+          dueDays,
         }),
       );
       continue;

@@ -19,7 +19,7 @@ import { lockTicket, recordAndAudit, updateTicket } from './events';
 import { visibleTicket } from './visibility';
 import { clearAnswerForNewOwner, REPORT_CHECK } from './report-state';
 import { loadDueWorkingDays } from './settings';
-import { ACTIVE_STATUSES, endingExtension, NO_EXTENSION, RequestOrigin, TicketRow, TicketStatus } from './types';
+import { ACTIVE_STATUSES, DueWorkingDays, endingExtension, NO_EXTENSION, RequestOrigin, TicketRow, TicketStatus } from './types';
 import { characterCount } from '../characters';
 
 export const TRANSITION_TARGETS = ['acknowledged', 'fixed', 'closed'] as const;
@@ -383,6 +383,8 @@ export async function reassignLocked(
     /** The ticket's identity under its new owner (catalog-change.ts); the office's reassignment keeps it. */
     fingerprint?: { fingerprint: string; fingerprint_department: string };
     details?: Record<string, unknown>;
+    /** The due-date settings, when the caller moves many tickets in one transaction (read here otherwise). */
+    dueDays?: DueWorkingDays;
   },
 ): Promise<TicketRow & { reassigned_from: string }> {
   const { now } = input;
@@ -394,7 +396,7 @@ export async function reassignLocked(
       department_code: written,
       ...(input.fingerprint ?? {}),
       status: 'open',
-      due_at: dueDateFor(input.calendar, now, current.severity, await loadDueWorkingDays(trx)),
+      due_at: dueDateFor(input.calendar, now, current.severity, input.dueDays ?? (await loadDueWorkingDays(trx))),
       disputed_at: null,
       escalated_at: null,
       reminded_at: null,
