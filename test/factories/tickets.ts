@@ -20,6 +20,27 @@ export function exampleCatalog(): Catalog {
 
 export const exampleCalendar = (catalog: Catalog) => createCalendar(catalog.calendar);
 
+/**
+ * A small catalog before and after an owner change (the catalog-import ticket tests): 教职工基本信息 (staff, HR) with
+ * 职工号, 电子邮箱 and 备用邮箱; the change hands 电子邮箱 to 教务处 (ACA) and removes 备用邮箱.
+ */
+const ownerChangeCatalog = (opts: { emailOwner?: string; altEmail: boolean }) => `
+calendar: { timezone: Asia/Shanghai }
+departments: [{ code: HR, name: 人事处 }, { code: ACA, name: 教务处 }, { code: ITC, name: 信息中心 }]
+tables:
+  - name: staff
+    title: 教职工基本信息
+    department: HR
+    sharing: conditional
+    key: [staff_no]
+    fields:
+      - { name: staff_no, title: 职工号, required: true }
+      - { name: email, title: 电子邮箱, validate: email${opts.emailOwner ? `, department: ${opts.emailOwner}` : ''} }
+${opts.altEmail ? '      - { name: alt_email, title: 备用邮箱, validate: email }' : ''}
+`;
+export const OWNER_CHANGE_BEFORE = ownerChangeCatalog({ altEmail: true });
+export const OWNER_CHANGE_AFTER = ownerChangeCatalog({ emailOwner: 'ACA', altEmail: false });
+
 /** The catalog's departments as rows (tickets reference them). */
 export async function seedCatalogDepartments(db: Knex, catalog: Catalog): Promise<void> {
   for (const d of catalog.departments) {

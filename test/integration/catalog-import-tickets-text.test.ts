@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { parseCatalog } from '../../server/services/catalog/parse';
 import { importCatalog } from '../../server/services/catalog/repository';
 import { buildUser } from '../factories';
-import { buildTicket } from '../factories/tickets';
+import { buildTicket, OWNER_CHANGE_AFTER, OWNER_CHANGE_BEFORE } from '../factories/tickets';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 import { runCli, startCliDatabase, type CliDatabase } from '../helpers/cli';
 
@@ -13,26 +13,10 @@ import { runCli, startCliDatabase, type CliDatabase } from '../helpers/cli';
  * how many active tickets move to which department and how many close, on the import page (zh-CN and en) and from
  * `hubwatch catalog import` (its dry run first).
  */
-const catalog = (opts: { emailOwner?: string; altEmail: boolean }) => `
-calendar: { timezone: Asia/Shanghai }
-departments: [{ code: HR, name: 人事处 }, { code: ACA, name: 教务处 }, { code: ITC, name: 信息中心 }]
-tables:
-  - name: staff
-    title: 教职工基本信息
-    department: HR
-    sharing: conditional
-    key: [staff_no]
-    fields:
-      - { name: staff_no, title: 职工号, required: true }
-      - { name: email, title: 电子邮箱, validate: email${opts.emailOwner ? `, department: ${opts.emailOwner}` : ''} }
-${opts.altEmail ? '      - { name: alt_email, title: 备用邮箱, validate: email }' : ''}
-`;
-const V1 = catalog({ altEmail: true });
-const V2 = catalog({ emailOwner: 'ACA', altEmail: false });
 
-/** HR's active tickets on 电子邮箱 and 备用邮箱, as a check run under V1 files them. */
+/** HR's active tickets on 电子邮箱 and 备用邮箱, as a check run under OWNER_CHANGE_BEFORE files them. */
 async function fileHrTickets(db: Knex): Promise<void> {
-  const { catalog: v1 } = parseCatalog(V1);
+  const { catalog: v1 } = parseCatalog(OWNER_CHANGE_BEFORE);
   for (const field of ['email', 'alt_email']) {
     const ticket = await buildTicket(db, v1!, new Date(), {
       check: 'validate',
@@ -67,7 +51,7 @@ describe('the import page says what the import does (or would do) to active tick
 
   beforeAll(async () => {
     t = await createTestApp();
-    expect((await importCatalog(t.db.knex, V1)).ok).toBe(true);
+    expect((await importCatalog(t.db.knex, OWNER_CHANGE_BEFORE)).ok).toBe(true);
     await fileHrTickets(t.db.knex);
     const it = await buildUser(t.db.knex, { login: 'it', department: 'ITC', roles: ['it_office'] });
     office = await signIn(t.app, it.login, it.password);
@@ -76,12 +60,12 @@ describe('the import page says what the import does (or would do) to active tick
 
   it('the dry run names the department tickets would move to, with how many, and how many would close (zh-CN, en)', async () => {
     const before = await ticketsOf(t.db.knex);
-    const zh = await post(V2, 'zh-CN', true).expect(200);
+    const zh = await post(OWNER_CHANGE_AFTER, 'zh-CN', true).expect(200);
     expect(changes(zh.text)).toEqual([
       '导入后 1 个未结工单将改派给新的负责部门教务处（ACA）（整改期限重新计算，双方部门收到通知）',
       '导入后 1 个未结工单将由系统关闭：数据目录已不再检查此项',
     ]);
-    const en = await post(V2, 'en', true).expect(200);
+    const en = await post(OWNER_CHANGE_AFTER, 'en', true).expect(200);
     expect(changes(en.text)).toEqual([
       'On import, 1 active ticket(s) would move to their new responsible department 教务处 (ACA) (new due date; both departments are told)',
       'On import, 1 active ticket(s) would be closed by the system: the catalog no longer checks them',
@@ -90,7 +74,7 @@ describe('the import page says what the import does (or would do) to active tick
   });
 
   it('the import says what it did, and the tickets did it', async () => {
-    const res = await post(V2, 'zh-CN', false).expect(200);
+    const res = await post(OWNER_CHANGE_AFTER, 'zh-CN', false).expect(200);
     expect(changes(res.text)).toEqual([
       '1 个未结工单已改派给新的负责部门教务处（ACA）（整改期限重新计算，双方部门已收到通知）',
       '1 个未结工单已由系统关闭：数据目录已不再检查此项',
@@ -100,11 +84,11 @@ describe('the import page says what the import does (or would do) to active tick
       ['HR', 'closed'],
     ]);
     // The same file again changes no ticket: the page lists none.
-    expect(changes((await post(V2, 'en', false).expect(200)).text)).toEqual([]);
+    expect(changes((await post(OWNER_CHANGE_AFTER, 'en', false).expect(200)).text)).toEqual([]);
   });
 
   it('in English too: the ticket handed back to 人事处 by the previous catalog', async () => {
-    const res = await post(V1, 'en', false).expect(200);
+    const res = await post(OWNER_CHANGE_BEFORE, 'en', false).expect(200);
     expect(changes(res.text)).toEqual([
       '1 active ticket(s) moved to their new responsible department 人事处 (HR) (new due date; both departments were told)',
     ]);
@@ -121,18 +105,21 @@ describe('hubwatch catalog import prints what the import does (or would do) to a
 
   beforeAll(async () => {
     cli = await startCliDatabase();
-    expect((await runCli(['catalog', 'import', file('v1.yaml', V1)], cli.env)).code).toBe(0);
+    expect((await runCli(['catalog', 'import', file('v1.yaml', OWNER_CHANGE_BEFORE)], cli.env)).code).toBe(0);
     await cli.withDb(fileHrTickets);
   });
   afterAll(() => cli.close());
 
   it('--dry-run says how many move to which department and how many close (zh-CN, en), and changes nothing', async () => {
     const before = await cli.withDb(ticketsOf);
-    const zh = await runCli(['catalog', 'import', file('v2.yaml', V2), '--dry-run'], cli.env);
+    const zh = await runCli(['catalog', 'import', file('v2.yaml', OWNER_CHANGE_AFTER), '--dry-run'], cli.env);
     expect(zh.code).toBe(0);
     expect(zh.stdout).toContain('将改派 1 个未结工单给新的负责部门 ACA\n');
     expect(zh.stdout).toContain('将关闭 1 个未结工单：数据目录已不再检查此项\n');
-    const en = await runCli(['catalog', 'import', file('v2.yaml', V2), '--dry-run'], { ...cli.env, HUBWATCH_LOCALE: 'en' });
+    const en = await runCli(['catalog', 'import', file('v2.yaml', OWNER_CHANGE_AFTER), '--dry-run'], {
+      ...cli.env,
+      HUBWATCH_LOCALE: 'en',
+    });
     expect(en.code).toBe(0);
     expect(en.stdout).toContain('would move 1 active ticket(s) to their new responsible department ACA\n');
     expect(en.stdout).toContain('would close 1 active ticket(s): the catalog no longer checks them\n');
@@ -140,7 +127,7 @@ describe('hubwatch catalog import prints what the import does (or would do) to a
   });
 
   it('the import prints the same counts for what it did', async () => {
-    const res = await runCli(['catalog', 'import', file('v2.yaml', V2)], cli.env);
+    const res = await runCli(['catalog', 'import', file('v2.yaml', OWNER_CHANGE_AFTER)], cli.env);
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('已改派 1 个未结工单给新的负责部门 ACA\n');
     expect(res.stdout).toContain('已关闭 1 个未结工单：数据目录已不再检查此项\n');

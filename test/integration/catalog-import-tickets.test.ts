@@ -5,7 +5,7 @@ import { importCatalog } from '../../server/services/catalog/repository';
 import { notifierFromConfig } from '../../server/services/notifications';
 import { fingerprintOf } from '../../server/services/tickets';
 import { buildUser } from '../factories';
-import { buildTicket } from '../factories/tickets';
+import { buildTicket, OWNER_CHANGE_AFTER, OWNER_CHANGE_BEFORE } from '../factories/tickets';
 import { createTestApp, TestApp } from '../helpers/app';
 
 /**
@@ -13,25 +13,9 @@ import { createTestApp, TestApp } from '../helpers/app';
  * (moved to the new owner, or closed by the system), the dry run says so first, and the next check run neither
  * files a duplicate for the new owner nor leaves the moved ticket unresolved.
  */
-const catalog = (opts: { emailOwner?: string; altEmail: boolean }) => `
-calendar: { timezone: Asia/Shanghai }
-departments: [{ code: HR, name: 人事处 }, { code: ACA, name: 教务处 }, { code: ITC, name: 信息中心 }]
-tables:
-  - name: staff
-    title: 教职工基本信息
-    department: HR
-    sharing: conditional
-    key: [staff_no]
-    fields:
-      - { name: staff_no, title: 职工号, required: true }
-      - { name: email, title: 电子邮箱, validate: email${opts.emailOwner ? `, department: ${opts.emailOwner}` : ''} }
-${opts.altEmail ? '      - { name: alt_email, title: 备用邮箱, validate: email }' : ''}
-`;
 
 describe('catalog import and the active tickets of what it changes', () => {
   let t: TestApp;
-  const V1 = catalog({ altEmail: true });
-  const V2 = catalog({ emailOwner: 'ACA', altEmail: false });
   const run = () => runNow(checkRunnerDeps(t.ctx), { trigger: 'cli' });
   const ticketOf = (field: string) => t.db.knex('tickets').where({ table_name: 'staff', field_name: field }).orderBy('id');
 
@@ -46,7 +30,7 @@ describe('catalog import and the active tickets of what it changes', () => {
       { staff_no: '10000001', email: 'a@example.edu.cn', alt_email: 'a2@example.edu.cn' },
       { staff_no: '10000002', email: 'not-an-email', alt_email: 'also-not' },
     ]);
-    expect((await importCatalog(t.db.knex, V1)).ok).toBe(true);
+    expect((await importCatalog(t.db.knex, OWNER_CHANGE_BEFORE)).ok).toBe(true);
     await buildUser(t.db.knex, { department: 'ACA', roles: ['steward'], login: 'aca_steward' });
     await buildUser(t.db.knex, { department: 'HR', roles: ['steward'], login: 'hr_steward' });
     await run();
@@ -64,7 +48,7 @@ describe('catalog import and the active tickets of what it changes', () => {
   it('the dry run says how many tickets move to which department and how many close, and changes nothing', async () => {
     const before = await t.db.knex('tickets').orderBy('id');
     const versions = await t.db.knex('catalog_versions').count({ n: '*' }).first();
-    const result = await importCatalog(t.db.knex, V2, { dryRun: true });
+    const result = await importCatalog(t.db.knex, OWNER_CHANGE_AFTER, { dryRun: true });
     expect(result.ok).toBe(true);
     expect(result.summary.tickets).toEqual({ moved: [{ department: 'ACA', count: 1 }], closed: 1, duplicates: 0 });
     expect(await t.db.knex('tickets').orderBy('id')).toEqual(before);
@@ -72,7 +56,7 @@ describe('catalog import and the active tickets of what it changes', () => {
   });
 
   it('the import moves the ticket to the new owner (fingerprint, history, notices) and closes the one no longer checked', async () => {
-    const result = await importCatalog(t.db.knex, V2, {
+    const result = await importCatalog(t.db.knex, OWNER_CHANGE_AFTER, {
       notifier: notifierFromConfig(t.db.knex, t.ctx.config, t.ctx.logger),
     });
     expect(result.ok).toBe(true);
@@ -106,7 +90,7 @@ describe('catalog import and the active tickets of what it changes', () => {
     expect(closed[0].details).toMatchObject({ reason: 'catalog_dropped', catalog_version: result.versionId });
 
     // The same file again: nothing left to move or close.
-    expect((await importCatalog(t.db.knex, V2)).summary.tickets).toEqual({ moved: [], closed: 0, duplicates: 0 });
+    expect((await importCatalog(t.db.knex, OWNER_CHANGE_AFTER)).summary.tickets).toEqual({ moved: [], closed: 0, duplicates: 0 });
   });
 
   it('the next run updates the moved ticket instead of filing a duplicate, and resolves it once the data is fixed', async () => {
@@ -126,7 +110,7 @@ describe('catalog import and the active tickets of what it changes', () => {
   it('closes a ticket an older import left under the previous owner as a duplicate of the new owner’s, and keeps that one', async () => {
     // The state an import before tickets followed the catalog left: HR's ticket on 电子邮箱 still active under HR's
     // fingerprint, and ACA's own ticket for the same check, filed by a run after the catalog gave ACA the field.
-    const { catalog: v2 } = parseCatalog(V2);
+    const { catalog: v2 } = parseCatalog(OWNER_CHANGE_AFTER);
     const now = new Date();
     const result = (department: string) => ({
       check: 'validate' as const,
@@ -143,11 +127,11 @@ describe('catalog import and the active tickets of what it changes', () => {
     expect([left.department_code, left.status, left.fingerprint_department]).toEqual(['HR', 'open', 'HR']);
     const keptBefore = await t.db.knex('tickets').where({ id: kept.id }).first();
 
-    const dry = await importCatalog(t.db.knex, V2, { dryRun: true });
+    const dry = await importCatalog(t.db.knex, OWNER_CHANGE_AFTER, { dryRun: true });
     expect(dry.summary.tickets).toEqual({ moved: [], closed: 0, duplicates: 1 });
     expect((await t.db.knex('tickets').where({ id: left.id }).first()).status).toBe('open');
 
-    const imported = await importCatalog(t.db.knex, V2);
+    const imported = await importCatalog(t.db.knex, OWNER_CHANGE_AFTER);
     expect(imported.summary.tickets).toEqual({ moved: [], closed: 0, duplicates: 1 });
     const closed = await t.db.knex('tickets').where({ id: left.id }).first();
     expect(closed).toMatchObject({ status: 'closed', department_code: 'HR' });
@@ -163,6 +147,6 @@ describe('catalog import and the active tickets of what it changes', () => {
     });
     // The new owner's ticket is the one that stays, untouched.
     expect(await t.db.knex('tickets').where({ id: kept.id }).first()).toEqual(keptBefore);
-    expect((await importCatalog(t.db.knex, V2)).summary.tickets).toEqual({ moved: [], closed: 0, duplicates: 0 });
+    expect((await importCatalog(t.db.knex, OWNER_CHANGE_AFTER)).summary.tickets).toEqual({ moved: [], closed: 0, duplicates: 0 });
   });
 });
