@@ -93,4 +93,25 @@ describeBrowser('a sharing request page on a phone', () => {
       await page.close();
     },
   );
+
+  // On a phone the request's number in the list (17×21 px), the page's back link (21 px), the form's "+ 增加一行"
+  // (23 px) and the sign-in page's language switch (21 px) were under the 24 px a finger needs.
+  it.each(['zh-CN', 'en'])("in %s, the applicant's links and link-like buttons are at least 24 px tall", async (locale) => {
+    const page = await j.browser.newPage({ locale, viewport: { width: 375, height: 800 }, hasTouch: true, isMobile: true });
+    const tooSmall = () =>
+      page.evaluate(`[...document.querySelectorAll('main a, main button, .login-footer button')]
+        .filter((e) => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height < 24)
+        .map((e) => e.textContent.trim() + ' ' + Math.round(e.getBoundingClientRect().height))`);
+    const small: Record<string, unknown> = {};
+    await page.goto(`${j.baseUrl}/login`);
+    small['/login'] = await tooSmall();
+    await browserSignIn(page, j.baseUrl, people.applicant.login, people.applicant.password);
+    const paths = ['/sharing', `/sharing/${id}`, '/sharing/new'];
+    for (const path of paths) {
+      await page.goto(`${j.baseUrl}${path}`);
+      small[path] = await tooSmall();
+    }
+    expect(small).toEqual(Object.fromEntries(['/login', ...paths].map((path) => [path, []])));
+    await page.close();
+  });
 });

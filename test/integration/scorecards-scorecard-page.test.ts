@@ -73,6 +73,10 @@ describe("a department's scorecard page", () => {
     // The trend charts under it are captioned the same way.
     expect(section(english, 'class="trend-grid"', '</div>\n</div>')).toContain('教职工基本信息·职工号 · Validity');
     expect(section(english, en('scorecards.scorecard.overdueTickets'))).toContain('Uniqueness');
+    // The components' counts follow their label, so a count of one reads as English too (it was "0 of 1 tables fresh",
+    // "0 of 1 active tickets overdue").
+    expect(visibleText(english)).toContain('Validity 93.0% 20 Rows with problems: 7 of 100');
+    expect(visibleText(english)).toContain('Tickets on time 100.0% 15 Active tickets overdue: 0 of 0 (0 escalated)');
 
     // The kinds themselves are never shown as text (they stay in the trend links' query strings).
     for (const html of [chinese, english]) {

@@ -282,6 +282,9 @@ describe('the request form', () => {
     const id = Number(/\/sharing\/(\d+)\/edit$/.exec(draft.headers.location)![1]);
     const edit = await (await as('applicant')).agent.get(`/sharing/${id}/edit`).expect(200);
     expect(edit.text).toContain('草稿用途');
+    // The draft's form names the draft (it was titled 新建申请 as an empty form).
+    expect(edit.text).toContain(`<title>草稿 #${id} · `);
+    expect(edit.text).toContain(`<p class="muted draft-number">草稿 #${id}</p>`);
     expect((await (await as('outsider')).agent.get(`/sharing/${id}/edit`)).status).toBe(404);
 
     const submitted = await postForm(

@@ -159,6 +159,8 @@ export function sharingRoutes(ctx: AppContext): Router {
       await formModel(ctx, req.t, input, {
         department: department?.name ?? req.user!.department,
         university: universityName(ctx.config, req),
+        // A saved draft's form names it (the browser's tab and history said 新建申请 for every draft).
+        ...(extra.draftId ? { title: req.t('sharing.editDraft', { id: extra.draftId as number }) } : {}),
         ...extra,
         errorSummary: errorSummary(req.t, extra.fields as Record<string, string> | undefined, extra.dropped as DroppedFiles),
       }),
