@@ -53,7 +53,7 @@ describe('check run pages', () => {
     const runPage = await agent.get(runPath).expect(200);
     expect(runPage.text).toContain('已完成');
     // A way back to the list of runs.
-    expect(runPage.text).toContain('<p><a href="/runs">← 检查运行</a></p>');
+    expect(runPage.text).toContain('<p class="back"><a href="/runs">← 检查运行</a></p>');
     // The failure by the names people know: table and field titles, the check's name, the department's.
     const failure = runPage.text.slice(runPage.text.indexOf(`<h2>${translator('zh-CN')('checks.run.failures')}</h2>`));
     expect(failure).toContain(

@@ -553,7 +553,7 @@ describe('a request reads as it stands on its page and its print form', () => {
     // The source department's part of the request by the catalog's titles (it listed `staff_basic: staff_no name`).
     const page = (await (await as('office')).agent.get(`/sharing/${id}`).expect(200)).text;
     expect(page).toContain('<div>教职工基本信息 <code>staff_basic</code>：职工号、姓名</div>');
-    expect(page).toContain('<p><a href="/sharing">← 数据共享</a></p>');
+    expect(page).toContain('<p class="back"><a href="/sharing">← 数据共享</a></p>');
     const print = (await (await as('office')).agent.get(`/sharing/${id}/print`).expect(200)).text;
     expect(print).toContain('<div>教职工基本信息：职工号、姓名</div>');
     for (const who of ['hrSteward', 'office2'] as const) expect((await approveAs(who, id)).status).toBe(303);
