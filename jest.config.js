@@ -4,11 +4,25 @@ const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
 };
 const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+// Accounts the tests make hash at argon2id's smallest cost (test/setup/password-cost.ts; unit tests keep the real one).
+const PASSWORD_COST = ['<rootDir>/test/setup/password-cost.ts'];
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], slowTestThreshold: 20 },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], slowTestThreshold: 60 },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      setupFiles: PASSWORD_COST,
+      slowTestThreshold: 20,
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      setupFiles: PASSWORD_COST,
+      slowTestThreshold: 60,
+    },
   ],
   testTimeout: 60000,
   // Jest's default is one worker per core but one, i.e. a single worker on a 2-vCPU machine; the suites wait

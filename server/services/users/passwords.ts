@@ -4,15 +4,29 @@ import { characterCount } from '../characters';
 
 // OWASP Password Storage Cheat Sheet: argon2id, 19 MiB memory, 2 iterations, parallelism 1.
 const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+/** argon2id at its smallest cost (8 KiB, one pass): for tests only, see useTestPasswordCost. */
+const TEST_ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 8, timeCost: 1, parallelism: 1 } as const;
+
+let hashOptions: typeof ARGON2_OPTIONS | typeof TEST_ARGON2_OPTIONS = ARGON2_OPTIONS;
+
+/**
+ * Makes new hashes at argon2id's smallest cost, in this process only: the integration and end-to-end tests
+ * (test/setup/password-cost.ts) make and sign in thousands of accounts, ~0.1 s of CPU each at the real cost. A hash
+ * carries its own parameters, so signing in checks it as it checks a real one; the service itself never calls this
+ * (test/unit/passwords.test.ts holds the real cost, and the CLI tests read it off hashes a real process made).
+ */
+export function useTestPasswordCost(): void {
+  hashOptions = TEST_ARGON2_OPTIONS;
+}
 
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, ARGON2_OPTIONS);
+  return argon2.hash(password, hashOptions);
 }
 
 export async function verifyPassword(hash: string | null, password: string): Promise<boolean> {
   if (!hash) {
     // Spend the same time as a real check, so response time does not reveal which logins exist.
-    await argon2.hash(password, ARGON2_OPTIONS);
+    await argon2.hash(password, hashOptions);
     return false;
   }
   try {
