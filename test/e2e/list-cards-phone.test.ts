@@ -1,4 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+
+type StorageState = Exclude<BrowserContextOptions['storageState'], string | undefined>;
 import { describeBrowser, launchBrowser, screenshot } from '../helpers/browser';
 import { FirstStart, startFirstStart, waitFor } from '../helpers/process';
 
@@ -134,14 +136,29 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
   let passwords: Map<string, string>;
   let browser: Browser;
 
+  /** Each person's signed-in cookies per language: signed in once through the form, then reused by new contexts. */
+  const signedIn = new Map<string, StorageState>();
+
   async function open(login: string, locale: 'zh-CN' | 'en', width: number, javaScriptEnabled = true): Promise<Page> {
-    const context = await browser.newContext({ locale, viewport: { width, height: 800 }, bypassCSP: true, javaScriptEnabled });
+    const storageState = signedIn.get(`${login} ${locale}`);
+    const context = await browser.newContext({
+      locale,
+      viewport: { width, height: 800 },
+      bypassCSP: true,
+      javaScriptEnabled,
+      storageState,
+    });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
-    await page.goto(`${base}/login`);
-    await page.fill('#login', login);
-    await page.fill('#password', passwords.get(login)!);
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
+    if (storageState) {
+      await page.goto(`${base}/`);
+    } else {
+      await page.goto(`${base}/login`);
+      await page.fill('#login', login);
+      await page.fill('#password', passwords.get(login)!);
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
+      signedIn.set(`${login} ${locale}`, await context.storageState());
+    }
     if (new URL(page.url()).pathname === '/login') throw new Error(`sign-in as ${login} failed`);
     expect(await page.getAttribute('html', 'lang')).toBe(locale);
     return page;
