@@ -1,7 +1,15 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { rateLimit, type ClientRateLimitInfo, type IncrementResponse, type Options, type Store } from 'express-rate-limit';
-import type { Request, Response } from 'express';
+import {
+  rateLimit,
+  type ClientRateLimitInfo,
+  type IncrementResponse,
+  type Options,
+  type RateLimitInfo,
+  type Store,
+} from 'express-rate-limit';
+import type { Request, RequestHandler, Response } from 'express';
+import { rateLimitHeadersOnAnswer, secondsToReset } from './rate-limit-headers';
 import { TooManyRequestsError } from '../errors';
 
 /** Expired rows are deleted at most this often per instance (on an increment). */
@@ -80,24 +88,37 @@ export class DatabaseRateLimitStore implements Store {
  * answers 429. `failed` says which answers count (default: any answer of 400 or more).
  */
 const GUESS_WINDOW_MS = 15 * 60_000;
+const GUESS_LIMIT = 10;
+/** The limit's name in the RateLimit headers (as express-rate-limit names it). */
+const GUESS_POLICY = `${GUESS_LIMIT}-in-15min`;
 
 export function passwordGuessLimiter(
   db: Knex,
   store: string,
   key: (req: Request) => string,
-  failed?: (req: Request, res: Response) => boolean,
-) {
-  return rateLimit({
+  failed: (req: Request, res: Response) => boolean = (_req, res) => res.statusCode >= 400,
+): RequestHandler {
+  const limiter = rateLimit({
     windowMs: GUESS_WINDOW_MS,
-    limit: 10,
-    standardHeaders: 'draft-8',
+    limit: GUESS_LIMIT,
+    // Written by `headers` once the answer is known: the limiter's own counted a successful sign-in before giving
+    // its hit back, so it said one fewer attempt left than there was.
+    standardHeaders: false,
     legacyHeaders: false,
     skipSuccessfulRequests: true,
-    ...(failed ? { requestWasSuccessful: (req: Request, res: Response) => !failed(req, res) } : {}),
+    requestWasSuccessful: (req: Request, res: Response) => !failed(req, res),
     keyGenerator: key,
-    handler: (_req, _res, next) => next(new TooManyRequestsError()),
+    handler: (req, res, next) => {
+      res.setHeader(
+        'Retry-After',
+        String(secondsToReset((req as Request & { rateLimit?: RateLimitInfo }).rateLimit, GUESS_WINDOW_MS)),
+      );
+      next(new TooManyRequestsError());
+    },
     store: new DatabaseRateLimitStore(db, store),
   });
+  const headers = rateLimitHeadersOnAnswer({ name: GUESS_POLICY, windowMs: GUESS_WINDOW_MS, counts: failed });
+  return (req, res, next) => headers(req, res, () => limiter(req, res, next));
 }
 
 /**

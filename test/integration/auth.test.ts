@@ -213,6 +213,27 @@ describe('signing in and out', () => {
     expect(statuses[10]).toBe(429);
   });
 
+  it('says in the RateLimit headers how many failed sign-ins are left: a successful one costs none', async () => {
+    const user = await buildUser(t.db.knex);
+    // A fresh visitor per try (a sign-in starts a new session with a new CSRF token); the same login and address.
+    const post = async (password: string) => {
+      const agent = request.agent(t.app);
+      const csrf = csrfFrom((await agent.get('/login')).text);
+      return agent.post('/login').type('form').send({ login: user.login, password, _csrf: csrf });
+    };
+    const left = (res: request.Response) => /^"10-in-15min"; r=(\d+); t=\d+/.exec(String(res.headers.ratelimit))?.[1];
+    const failed = await post('nope');
+    expect([failed.status, left(failed)]).toEqual([401, '9']);
+    expect(failed.headers['ratelimit-policy']).toMatch(/^"10-in-15min"; q=10; w=900; pk=:/);
+    // Signing in: nothing spent (the header said 8, the hit given back only after it was written).
+    const signedIn = await post(user.password);
+    expect([signedIn.status, left(signedIn)]).toEqual([302, '9']);
+    for (let i = 0; i < 9; i++) await post(`nope${i}`);
+    const locked = await post('nope again');
+    expect([locked.status, left(locked)]).toEqual([429, '0']);
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(800);
+  });
+
   it('counts a login padded with spaces or tabs as the same login: padding buys no fresh attempts', async () => {
     const user = await buildUser(t.db.knex);
     const agent = request.agent(t.app);
