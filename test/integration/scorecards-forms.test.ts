@@ -283,6 +283,16 @@ describe('scorecard forms with bad input', () => {
     expect(missing.text).toContain(`id="sc-period-error">没有编号为 ${periodId + 100} 的已关账周期</p>`);
     const missingExport = await office.agent.get(`/scorecards/export.csv?period=${periodId + 100}`).expect(422);
     expect(missingExport.headers['content-disposition']).toBeUndefined();
+    // A period and dates together (a mixed-up link) exported the closed period, or the dates, without a word.
+    for (const both of [
+      `period=${periodId}&from=2020-01-01&to=2020-01-02`,
+      `period=${periodId}&from=garbage`,
+      'period=month&to=2020-01-02',
+    ]) {
+      const mixed = await office.agent.get(`/scorecards/export.csv?${both}`).expect(422);
+      expect(mixed.headers['content-disposition']).toBeUndefined();
+      expect(mixed.text).toContain('周期（period）与起止日期（from、to）只能任选其一：请去掉其中一个');
+    }
     // The known ones still answer.
     await office.agent.get('/dashboard?period=semester').expect(200);
     await office.agent.get(`/scorecards/export.csv?period=${periodId}`).expect(200);

@@ -70,6 +70,10 @@ export async function choosePeriod(
     throw new ValidationError([
       { field: 'period', key: 'scorecards.errors.period', params: { value: asked, choices: PERIOD_KINDS.join(' / ') } },
     ]);
+  // Both (a hand-edited or mixed-up link): which one was meant cannot be told, and an export of the other period
+  // would look just like the right one.
+  if (q.period !== undefined && (q.from !== undefined || q.to !== undefined))
+    throw new ValidationError([{ field: 'period', key: 'scorecards.errors.periodAndRange' }]);
   const choices = PERIOD_KINDS.map((kind) => {
     const p = periodContaining(kind, today, calendar);
     return { kind, from: p?.from ?? null, to: p?.to ?? null, selected: false };
