@@ -111,6 +111,11 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     expect(Object.keys(bad.body.fields).sort()).toEqual(['from', 'to']);
     const reversed = await agent.get('/api/v1/scorecards?from=2026-11-21&to=2026-11-20').expect(422);
     expect(Object.keys(reversed.body.fields)).toEqual(['to']);
+    // One department, in any case, ranked among all; an unknown code is a 422 naming it (every department came back).
+    const hr = await agent.get('/api/v1/scorecards?from=2026-11-20&to=2026-11-20&department=hr').expect(200);
+    expect(hr.body.items).toEqual([expect.objectContaining({ department: 'HR', rank: 2, score: 77 })]);
+    const unknown = await agent.get('/api/v1/scorecards?from=2026-11-20&to=2026-11-20&department=XYZ').expect(422);
+    expect(unknown.body.fields).toEqual({ department: '未知的单位代码：XYZ' });
   });
 
   it('shows a steward only their own department (page and API)', async () => {
@@ -124,6 +129,8 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     await agent.get('/scorecards/export.xlsx').expect(403);
     const api = await agent.get('/api/v1/scorecards?from=2026-11-20&to=2026-11-20').expect(200);
     expect(api.body.items).toEqual([expect.objectContaining({ department: 'HR', rank: 2 })]);
+    await agent.get('/api/v1/scorecards?from=2026-11-20&to=2026-11-20&department=HR').expect(200);
+    await agent.get('/api/v1/scorecards?from=2026-11-20&to=2026-11-20&department=ORG').expect(403);
     const plainUser = await buildUser(t.db.knex, { department: 'HR', roles: ['user'] });
     const other = await signIn(t.app, plainUser.login, plainUser.password);
     await other.agent.get('/scorecards/HR').expect(403);

@@ -1,19 +1,21 @@
 import { Router } from 'express';
 import { apiRouter } from './router';
 import type { AppContext } from '../../context';
-import { ValidationError } from '../../errors';
+import { ForbiddenError, ValidationError } from '../../errors';
 import { repeatedQueryValues } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
+import { departmentFilter } from '../../services/department-code';
 import { cachedPeriodResults, parseRange } from '../../services/scorecards';
 
 /**
- * `GET /api/v1/scorecards?from=YYYY-MM-DD&to=YYYY-MM-DD` → `{from, to, closed, items}`; each item
+ * `GET /api/v1/scorecards?from=YYYY-MM-DD&to=YYYY-MM-DD&department=CODE?` → `{from, to, closed, items}`; each item
  * `{department, name, score, rank, freshness, deadline, validity, completeness, tickets, reports,
  * sharing, days, tickets_active, tickets_overdue, tickets_escalated, median_resolve_hours,
  * reports_received}` (components are ratios 0–1, null when unmeasured; see
- * server/services/scorecards/README.md). 422 naming `from`/`to`. Stewards and department leaders
- * get their own department only, ranked among all.
+ * server/services/scorecards/README.md). 422 naming `from`/`to`/`department` (an unknown code). Stewards and
+ * department leaders get their own department only, ranked among all (403 for `department=<another>`); `department`
+ * narrows anyone's items to that one, its rank still among all.
  */
 export function scorecardsApi(ctx: AppContext): Router {
   const router = apiRouter();
@@ -21,12 +23,18 @@ export function scorecardsApi(ctx: AppContext): Router {
     const q = req.query as Record<string, unknown>;
     // A repeated or list-shaped date (`from=a&from=b`, `from[]=a`) is said as such, as the other lists say it: read
     // as one date it was "no real date" (the values joined), or "not given" for `from[]`.
-    const repeated = repeatedQueryValues(q, ['from', 'to']);
-    if (repeated.length) throw new ValidationError(repeated);
+    const problems = repeatedQueryValues(q, ['from', 'to', 'department']);
+    // A department code in any case (`hr` is HR); one that does not exist is a typo, said as the tickets API says it
+    // (it was ignored: every department's scorecard came back).
+    const department = await departmentFilter(ctx.db, typeof q.department === 'string' ? q.department.trim() : '', problems);
+    if (problems.length) throw new ValidationError(problems);
     const { from, to } = parseRange({ from: q.from, to: q.to });
-    const { results, closed } = await cachedPeriodResults(ctx.db, from, to);
     const user = req.user!;
-    const items = can(user, 'scorecards.dashboard') ? results : results.filter((r) => r.department === user.department);
+    const seesAll = can(user, 'scorecards.dashboard');
+    if (department && !seesAll && department !== user.department) throw new ForbiddenError();
+    const { results, closed } = await cachedPeriodResults(ctx.db, from, to);
+    const only = department ?? (seesAll ? null : user.department);
+    const items = only ? results.filter((r) => r.department === only) : results;
     res.json({ from, to, closed: closed ? { id: closed.id, label: closed.label, closed_at: closed.closed_at } : null, items });
   });
   return router;
