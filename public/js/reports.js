@@ -14,8 +14,10 @@
   form.querySelectorAll('.js-only').forEach(function (el) {
     el.hidden = false;
   });
+  // Removed, not hidden: a hidden "选择" button was still the form's first submit button, so Enter in any one-line box
+  // pressed it and the form came back as it was, without a word. Now Enter runs the look-up (the next one).
   form.querySelectorAll('.no-js-only').forEach(function (el) {
-    el.hidden = true;
+    el.remove();
   });
 
   function tableNamed(name) {
@@ -65,6 +67,10 @@
         if (i === 0) return;
         option.hidden = q !== '' && option.textContent.toLowerCase().indexOf(q) < 0;
       });
+    });
+    // Enter in the search box picks nothing and sends nothing (the list filters as one types).
+    filter.addEventListener('keydown', function (event) {
+      if (event.key === 'Enter') event.preventDefault();
     });
   }
 })();

@@ -36,7 +36,8 @@ describeBrowser('journey: a data user reports an error and sees the answer', () 
     // The look-up comes before the description on the form, and works without one. 教职工基本信息 is
     // shared on approval only: a data user learns whether the hub holds the value they saw, not the value.
     await reporter.fill('#report-observed', '群众');
-    await Promise.all([reporter.waitForURL(/\/reports$/), reporter.click('button[value="lookup"]')]);
+    // Enter in a one-line box runs the look-up (it pressed the hidden "选择" button: the form came back unchanged).
+    await Promise.all([reporter.waitForURL(/\/reports$/), reporter.press('#report-observed', 'Enter')]);
     expect(await reporter.locator('#report-lookup').innerText()).toContain('中台中该记录的“政治面貌”与您看到的值一致');
     expect(await reporter.locator('code.hub-value').count()).toBe(0);
     // What was chosen survives the look-up.
