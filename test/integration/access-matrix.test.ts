@@ -378,6 +378,14 @@ const TABLE: Access[] = [
     other: SEES_ALL,
     params: (c) => ({ ticketId: obj(c).reportTicket }),
   },
+  // The answer form's address opened (after a sent-back form): to the ticket's page, which authorizes.
+  {
+    method: 'GET',
+    path: '/reports/tickets/:ticketId/answer',
+    roles: ALL,
+    params: (c) => ({ ticketId: obj(c).reportTicket }),
+    ok: 302,
+  },
   // "Not an error" without the reason: a department that may answer stops at 422, after the check.
   {
     method: 'POST',
@@ -416,6 +424,7 @@ const TABLE: Access[] = [
     params: (c) => ({ id: ownedReport(c) }),
   },
   { method: 'POST', path: '/reports/:id/confirm', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedReport(c) }) },
+  { method: 'GET', path: '/reports/:id/reopen', roles: ALL, params: (c) => ({ id: ownedReport(c) }), ok: 302 },
   {
     method: 'POST',
     path: '/reports/:id/reopen',

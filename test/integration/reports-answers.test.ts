@@ -216,6 +216,9 @@ describe('not an error → the reporter may reopen once', () => {
     ]);
     expect(wrongType.status).toBe(422);
     expect((await ticketOf(ticketId)).status).toBe('open');
+    // The sent-back form's address, opened again (a reload without resending): the ticket's page, not a 404.
+    const steward = await world.as('hrSteward');
+    await steward.agent.get(`/reports/tickets/${ticketId}/answer`).expect(302).expect('Location', `/reports/tickets/${ticketId}`);
     expect(
       (await answer('hrSteward', ticketId, { answer: 'not_error', comment: '本人确认号码有效' }, [PDF, 'proof.pdf'])).status,
     ).toBe(302);
@@ -232,6 +235,7 @@ describe('not an error → the reporter may reopen once', () => {
 
     // Reopen needs a comment; then back to the department with a fresh due date.
     expect((await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '' })).status).toBe(422);
+    await (await world.as('reporter2')).agent.get(`/reports/${r.id}/reopen`).expect(302).expect('Location', `/reports/${r.id}`);
     world.ctx.now = () => at('2026-03-04T02:00:00Z');
     expect((await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '号码已注销，见运营商证明' })).status).toBe(
       302,

@@ -457,7 +457,18 @@ export function reportsRoutes(ctx: AppContext): Router {
     });
   }
 
+  /** A path's id for a redirect to the record's page; another spelling of a number is a 404, as on the page itself. */
+  const numberedOr404 = (param: string | string[] | undefined): number => {
+    const id = pathId(param);
+    if (!id) throw new NotFoundError();
+    return id;
+  };
   router.get('/reports/tickets/:ticketId', authorize('reports.mine'), (req, res) => ticketPage(req, res));
+  // A sent-back answer form stands at its POST address: a reload without resending, or the address opened again, is
+  // the ticket's page (it was a 404). The page authorizes the reader.
+  router.get('/reports/tickets/:ticketId/answer', authorize('reports.mine'), (req, res) =>
+    res.redirect(`/reports/tickets/${numberedOr404(req.params.ticketId)}`),
+  );
 
   router.post('/reports/tickets/:ticketId/answer', authorize('reports.mine'), multipart('document'), async (req, res) => {
     const ticketId = pathId(req.params.ticketId);
@@ -710,6 +721,10 @@ export function reportsRoutes(ctx: AppContext): Router {
   }
 
   router.get('/reports/:id', authorize('reports.mine'), (req, res) => reportPage(req, res));
+  // As the answer form's address above: a sent-back "disagree" form's address opened again is the report's page.
+  router.get('/reports/:id/reopen', authorize('reports.mine'), (req, res) =>
+    res.redirect(`/reports/${numberedOr404(req.params.id)}`),
+  );
 
   router.get('/reports/:id/attachment', authorize('reports.mine'), async (req, res) => {
     const report = await findReport(db, pathId(req.params.id));
