@@ -82,6 +82,9 @@ describeBrowser('a sharing request page on a phone', () => {
         menuInCard: boolean;
         labelled: string;
       };
+      // A focused box keeps a gap between itself and its ring (ticked and blue, it looked the same focused or not).
+      await page.focus('[data-field-choices][data-index="0"] input[type=checkbox]');
+      expect(await page.evaluate('getComputedStyle(document.activeElement).outlineOffset')).toBe('2px');
       await screenshot(page, `sharing-new-375-${locale}`);
       expect(layout.page).toBe(375);
       // An ID number (18 characters) fits: the inputs were ~70 px wide in their squeezed table.
