@@ -152,6 +152,28 @@
   }
   restorePending();
 
+  // A form sent back with mistakes: focus goes to its summary of them (a keyboard or screen-reader user started at
+  // the top of the page, a dozen Tabs away), and each of its links to the box its message is about — the link's
+  // target is the message, which the box names in aria-describedby (it left focus after the box: Tab skipped it).
+  var summary = document.querySelector('.error-summary');
+  if (summary) {
+    summary.setAttribute('tabindex', '-1');
+    summary.focus();
+  }
+  document.addEventListener('click', function (event) {
+    var link = event.target instanceof Element ? event.target.closest('.error-summary a[href^="#"]') : null;
+    if (!link) return;
+    var id = link.getAttribute('href').slice(1);
+    var box = document.querySelector('[aria-describedby~="' + (window.CSS && CSS.escape ? CSS.escape(id) : id) + '"]');
+    // A choice's message describes its group: its first button takes the focus.
+    if (box && box.tagName === 'FIELDSET') box = box.querySelector('input:not([type=hidden]), select, textarea');
+    if (!box || box.disabled || box.type === 'hidden') return;
+    event.preventDefault();
+    var label = box.id ? document.querySelector('label[for="' + box.id + '"]') : null;
+    (label || box).scrollIntoView({ block: 'center' });
+    box.focus({ preventScroll: true });
+  });
+
   // A button with data-copy copies the text of the element it names (a password shown once); where the
   // clipboard is out of reach, the text is selected for Ctrl+C. Without JavaScript the button stays hidden.
   function selectText(target) {

@@ -51,6 +51,7 @@
       code.textContent = k.name;
       label.appendChild(code);
       var input = document.createElement('input');
+      input.id = 'report-key-' + k.name + '-input';
       input.name = 'record_key[' + k.name + ']';
       input.dataset.key = k.name;
       input.value = typed[k.name] || '';

@@ -27,6 +27,16 @@ describeBrowser('journey: a data user reports an error and sees the answer', () 
     await Promise.all([reporter.waitForURL(/\/reports\/mine$/), reporter.click('nav.mainnav a:has-text("数据纠错")')]);
     expect(await reporter.textContent('main')).toContain('还没有');
     await Promise.all([reporter.waitForURL(/\/reports\/new$/), reporter.click('a.button:has-text("报告数据错误")')]);
+    // Sent empty: focus on the summary of the mistakes (it started at the top of the page); its link to a message goes
+    // to the box the message is about (it went to the message, past the box), which names the message.
+    await Promise.all([reporter.waitForURL(/\/reports$/), reporter.click('button[value="submit"]')]);
+    expect(await reporter.evaluate('document.activeElement.classList.contains("error-summary")')).toBe(true);
+    await reporter.keyboard.press('Tab');
+    expect(await reporter.evaluate('document.activeElement.getAttribute("href")')).toBe('#report-table-error');
+    await reporter.keyboard.press('Enter');
+    expect(
+      await reporter.evaluate('[document.activeElement.id, document.activeElement.getAttribute("aria-describedby")]'),
+    ).toEqual(['report-table', 'report-table-error']);
     await reporter.selectOption('#report-table', 'staff_basic');
     // The page's script fills the field list and one input per key column for the chosen table.
     await reporter.selectOption('#report-field', 'political_status');
