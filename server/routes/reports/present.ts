@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { Knex } from 'knex';
 import type { AppError, MessageParams } from '../../errors';
 import type { Catalog } from '../../services/catalog/types';
+import { keyEntries } from '../../services/reports/describe';
 
 /**
  * How the report pages name things: tables and fields by their catalog titles (教职工基本信息, 移动手机)
@@ -35,7 +36,7 @@ export function namesOf(
   return {
     table_title: table?.title ?? r.table,
     field_title: title(r.field),
-    key_words: Object.entries(r.record_key ?? {}).map(([name, value]) => ({ title: title(name), name, value })),
+    key_words: keyEntries(table, r.record_key ?? {}).map(([name, value]) => ({ title: title(name), name, value })),
     department_name: r.department ? (departments.get(r.department) ?? null) : null,
   };
 }
