@@ -78,19 +78,23 @@ describe('the triage queue', () => {
     // Every form on the page (the setting, route and reject of the one report) says where it was sent from.
     expect(page.text.split(`name="back" value="${attr(list)}"`)).toHaveLength(4);
 
-    // A reject without a reason: refused, and the message is shown on the same queue page.
+    // A reject without a reason: refused, and the message is shown on the same queue page, at the report's row.
     const refused = await post(s, `/reports/${staff[1]}/reject`, { reason: '', back: list });
-    expect([refused.status, refused.headers.location]).toEqual([302, list]);
+    expect([refused.status, refused.headers.location]).toEqual([302, `${list}#report-${staff[1]}`]);
     expect(flashOf((await s.agent.get(list).expect(200)).text)?.[0]).toBe('error');
 
     // An over-long reason is refused whole, with its limit, not cut: the message names the report (the queue
     // has a form per report) and stands at its row too, with the reason as typed (it was lost).
     const typed = `不是数据问题，${'长'.repeat(2000)}`;
     const long = await post(s, `/reports/${staff[1]}/reject`, { reason: typed, back: list });
-    expect([long.status, long.headers.location]).toEqual([302, list]);
+    expect([long.status, long.headers.location]).toEqual([302, `${list}#report-${staff[1]}`]);
     const shown = (await s.agent.get(list).expect(200)).text;
     expect(flashOf(shown)).toEqual(['error', `报告 #${staff[1]}：理由最多 2000 个字符`]);
     expect(shown).toContain(`value="${typed}" aria-invalid="true" aria-describedby="triage-error-${staff[1]}"`);
+    // The reason box is labelled in sight (its placeholder was its only visible label), and each row's buttons name
+    // their report to a screen reader (every row's said 分派 and 不受理 alike).
+    expect(shown).toContain('<label>不受理原因（必填）\n');
+    expect(shown).toContain(`不受理<span class="visually-hidden"> #${staff[1]}</span></button>`);
     expect(shown).toContain(`<p class="field-error" role="alert" id="triage-error-${staff[1]}">理由最多 2000 个字符</p>`);
     // Once: the next view of the queue is as before.
     const later = (await s.agent.get(list).expect(200)).text;
@@ -144,7 +148,7 @@ describe('the triage queue', () => {
     const s = await signIn(world.app, world.people.office.login, world.people.office.password);
     for (const back of [...HOSTILE('/reports/triage'), '/tickets?view=disputed', '/reports/mine']) {
       const res = await post(s, `/reports/${staff[1]}/reject`, { reason: '', back });
-      expect({ back, to: res.headers.location }).toEqual({ back, to: '/reports/triage' });
+      expect({ back, to: res.headers.location }).toEqual({ back, to: `/reports/triage#report-${staff[1]}` });
     }
     // Two `back` fields (an array) are no path either: refused as any field sent twice is, leading nowhere.
     const twice = await post(s, `/reports/${staff[1]}/reject`, {
@@ -154,7 +158,9 @@ describe('the triage queue', () => {
     expect(twice.status).toBe(422);
     expect(twice.headers.location).toBeUndefined();
     // Without a return path (an old page, a script): the queue, as before.
-    expect((await post(s, `/reports/${staff[1]}/reject`, { reason: '' })).headers.location).toBe('/reports/triage');
+    expect((await post(s, `/reports/${staff[1]}/reject`, { reason: '' })).headers.location).toBe(
+      `/reports/triage#report-${staff[1]}`,
+    );
   });
 });
 

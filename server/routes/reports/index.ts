@@ -337,7 +337,9 @@ export function reportsRoutes(ctx: AppContext): Router {
       else if (err instanceof AppError && err.status === 409)
         req.session.flash = { kind: 'error', text: req.t(err.messageKey, err.params) };
       else throw err;
-      return res.redirect(backToTriage(req));
+      // A mistake: back at its row, where the message stands beside what was typed (the page opened at its top).
+      const row = err instanceof ValidationError && pathId(req.params.id) ? `#report-${pathId(req.params.id)}` : '';
+      return res.redirect(backToTriage(req) + row);
     }
     req.session.flash = { kind: 'success', text: req.t(flashKey, { ...params, id: pathId(req.params.id) }) };
     res.redirect(backToTriage(req));
