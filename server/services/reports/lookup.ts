@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { quoteIdent, quoteTable } from '../../../rules/identifiers';
 import type { Hub } from '../../hub';
+import { builtinCodeLabel } from '../catalog/code-lists';
 import type { CatalogField, CatalogTable } from '../catalog/types';
 import { can, type CurrentUser } from '../../policies';
 import { maskPersonal } from '../privacy';
@@ -105,15 +106,21 @@ export function storedHubValue(record: HubRecord, field: CatalogField): string |
 
 /**
  * Whether the hub's value equals what the user typed: as text after trimming (ID numbers ignoring
- * the case of a final x), as numbers when both are numbers (85.50 = 85.5), as instants for timestamps.
+ * the case of a final x), as numbers when both are numbers (85.50 = 85.5), as instants for timestamps,
+ * and for a field coded by a national list as the same entry, code or label (the hub's 13 is the 群众 a
+ * page showed: the look-up said they differed).
  */
-export function sameValue(raw: unknown, typed: string, field: Pick<CatalogField, 'validate'>): boolean {
+export function sameValue(raw: unknown, typed: string, field: Pick<CatalogField, 'validate' | 'codes'>): boolean {
   if (raw === null || raw === undefined) return false;
   const want = typed.trim();
   if (raw instanceof Date)
     return want === raw.toISOString() || (!Number.isNaN(Date.parse(want)) && Date.parse(want) === raw.getTime());
   const have = (asText(raw) ?? '').trim();
   if (have === want) return true;
+  if (field.codes?.kind === 'builtin') {
+    const label = builtinCodeLabel(field.codes.name, have);
+    if (label !== undefined && label === builtinCodeLabel(field.codes.name, want)) return true;
+  }
   if (field.validate === 'cn_id_card') return have.toUpperCase() === want.toUpperCase();
   const [a, b] = [Number(have), Number(want)];
   return have !== '' && want !== '' && Number.isFinite(a) && Number.isFinite(b) && a === b;
