@@ -234,7 +234,13 @@ describe('not an error → the reporter may reopen once', () => {
     expect(noTicket.text).toContain('工单 #999999 不存在，或不由本单位负责');
 
     // Reopen needs a comment; then back to the department with a fresh due date.
-    expect((await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '' })).status).toBe(422);
+    const noReason = await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '' });
+    expect(noReason.status).toBe(422);
+    // The message is tied to its box (a screen reader reads it there).
+    expect(noReason.text).toContain(
+      'id="reopen-comment" name="comment" rows="3" aria-invalid="true" aria-describedby="reopen-comment-error"',
+    );
+    expect(noReason.text).toContain('<p class="field-error" role="alert" id="reopen-comment-error">');
     await (await world.as('reporter2')).agent.get(`/reports/${r.id}/reopen`).expect(302).expect('Location', `/reports/${r.id}`);
     world.ctx.now = () => at('2026-03-04T02:00:00Z');
     expect((await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '号码已注销，见运营商证明' })).status).toBe(
