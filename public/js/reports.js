@@ -14,6 +14,14 @@
   form.querySelectorAll('.js-only').forEach(function (el) {
     el.hidden = false;
   });
+  // After a look-up the page comes back with its answer mid-page: focus goes there (a keyboard or screen-reader user
+  // started at the top and was not told). A form with mistakes focuses their summary instead (app.js).
+  var lookup = document.getElementById('report-lookup');
+  if (lookup && !document.querySelector('.error-summary')) {
+    lookup.setAttribute('tabindex', '-1');
+    lookup.focus();
+  }
+
   // Removed, not hidden: a hidden "选择" button was still the form's first submit button, so Enter in any one-line box
   // pressed it and the form came back as it was, without a word. Now Enter runs the look-up (the next one).
   form.querySelectorAll('.no-js-only').forEach(function (el) {

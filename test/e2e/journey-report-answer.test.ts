@@ -49,6 +49,8 @@ describeBrowser('journey: a data user reports an error and sees the answer', () 
     // Enter in a one-line box runs the look-up (it pressed the hidden "选择" button: the form came back unchanged).
     await Promise.all([reporter.waitForURL(/\/reports$/), reporter.press('#report-observed', 'Enter')]);
     expect(await reporter.locator('#report-lookup').innerText()).toContain('中台中该记录的“政治面貌”与您看到的值一致');
+    // Focus is on the answer, mid-page (it started at the top of the page).
+    expect(await reporter.evaluate('document.activeElement.id')).toBe('report-lookup');
     expect(await reporter.locator('code.hub-value').count()).toBe(0);
     // What was chosen survives the look-up.
     expect(await reporter.inputValue('#report-table')).toBe('staff_basic');
