@@ -241,6 +241,8 @@ describe('not an error → the reporter may reopen once', () => {
       'id="reopen-comment" name="comment" rows="3" aria-invalid="true" aria-describedby="reopen-comment-error"',
     );
     expect(noReason.text).toContain('<p class="field-error" role="alert" id="reopen-comment-error">');
+    // Once only: it asks first.
+    expect(noReason.text).toContain('data-confirm="每个报告只能重新打开一次，确定不同意并重新打开吗？"');
     await (await world.as('reporter2')).agent.get(`/reports/${r.id}/reopen`).expect(302).expect('Location', `/reports/${r.id}`);
     world.ctx.now = () => at('2026-03-04T02:00:00Z');
     expect((await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '号码已注销，见运营商证明' })).status).toBe(

@@ -95,6 +95,8 @@ describe('the triage queue', () => {
     // their report to a screen reader (every row's said 分派 and 不受理 alike).
     expect(shown).toContain('<label>不受理原因（必填）\n');
     expect(shown).toContain(`不受理<span class="visually-hidden"> #${staff[1]}</span></button>`);
+    // Not accepting asks first, as closing a ticket does.
+    expect(shown).toContain(`data-confirm="确定不受理报告 #${staff[1]}？报告人会收到您填写的原因。"`);
     expect(shown).toContain(`<p class="field-error" role="alert" id="triage-error-${staff[1]}">理由最多 2000 个字符</p>`);
     // Once: the next view of the queue is as before.
     const later = (await s.agent.get(list).expect(200)).text;
