@@ -18,3 +18,16 @@ export function catalogField(table: CatalogTable | undefined, name: string): Cat
   const lower = name.toLowerCase();
   return table.fields.find((f) => f.name === name) ?? table.fields.find((f) => f.name.toLowerCase() === lower);
 }
+
+/**
+ * The responsible department of a table, or of one of its fields (the field's own, else the table's), by the
+ * catalog's exact names; null when the catalog lacks it.
+ */
+export function ownerOf(catalog: Catalog, table: string, field?: string | null): string | null {
+  const t = catalog.tables.find((x) => x.name === table);
+  if (!t) return null;
+  if (field === undefined || field === null) return t.department;
+  const f = t.fields.find((x) => x.name === field);
+  if (!f) return null;
+  return f.department ?? t.department;
+}

@@ -371,12 +371,4 @@ export async function currentCatalogYaml(db: Knex): Promise<string | null> {
   return current ? exportCatalog(await withCurrentStewards(db, current.catalog)) : null;
 }
 
-/** The responsible department of a table, or of one of its fields (the field's own, else the table's). */
-export function ownerOf(catalog: Catalog, table: string, field?: string): string | null {
-  const t = catalog.tables.find((x) => x.name === table);
-  if (!t) return null;
-  if (field === undefined) return t.department;
-  const f = t.fields.find((x) => x.name === field);
-  if (!f) return null;
-  return f.department ?? t.department;
-}
+export { ownerOf } from './names';

@@ -22,6 +22,7 @@
 import type { Knex } from 'knex';
 import { builtinChecksOf, customRuleName } from '../../../rules/compile';
 import { createCalendar } from '../calendar';
+import { ownerOf } from '../catalog/names';
 import type { Catalog } from '../catalog/types';
 import type { Notifier } from '../notifications';
 import { lockFingerprint } from './apply';
@@ -70,14 +71,6 @@ function checksOf(catalog: Catalog): Map<string, string> {
     if (table) checks.set(checkKey(customRuleName(rule.name), table.name, null), table.department);
   }
   return checks;
-}
-
-function ownerIn(catalog: Catalog, table: string, field: string | null): string | null {
-  const t = catalog.tables.find((x) => x.name === table);
-  if (!t) return null;
-  if (field === null) return t.department;
-  const f = t.fields.find((x) => x.name === field);
-  return f ? (f.department ?? t.department) : null;
 }
 
 /** The owners the service database holds now (the previous import's), by table and `table\0field`. */
@@ -130,7 +123,7 @@ async function planChanges(
       const previous = before.get(
         ticket.field_name === null ? ticket.table_name : `${ticket.table_name}\u0000${ticket.field_name}`,
       );
-      owner = ownerIn(catalog, ticket.table_name, ticket.field_name);
+      owner = ownerOf(catalog, ticket.table_name, ticket.field_name);
       // Removed (someone answers it), routed elsewhere by the office (who acts now is not the department the catalog
       // named: the office's reassignment keeps the fingerprint), or a record key this ticket never stored: stays.
       if (!owner || previous !== ticket.department_code || owner === previous || !ticket.record_key) continue;
