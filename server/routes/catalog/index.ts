@@ -6,6 +6,7 @@ import { NotFoundError, ValidationError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
 import { catalogTable } from '../../services/catalog/names';
 import { notifierFromConfig } from '../../services/notifications';
+import { departmentLabel } from '../tickets/presenter';
 import { fieldMessages } from '../../middleware/errors';
 import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import { can } from '../../policies';
@@ -44,10 +45,7 @@ async function ticketLines(db: Knex, result: ImportResult, dryRun: boolean, req:
   if (!changes) return [];
   const rows = (await db('departments').select('code', 'name')) as { code: string; name: string }[];
   const names = new Map(rows.map((d) => [d.code, d.name]));
-  const label = (code: string) => {
-    const name = names.get(code);
-    return name ? `${name}${req.t('common.inParentheses', { text: code })}` : code;
-  };
+  const label = (code: string) => departmentLabel(req.t, names, code);
   const lines = changes.moved.map((m) =>
     req.t(dryRun ? 'catalog.import.wouldMoveTickets' : 'catalog.import.movedTickets', {
       count: m.count,

@@ -124,8 +124,8 @@ export function reportRouting(e: Pick<TicketEventRow, 'kind' | 'details'>): Show
     : undefined;
 }
 
-/** 人事处（HR） in Chinese, 人事处 (HR) in English. */
-const departmentLabel = (t: Translator, names: ReadonlyMap<string, string>, code: unknown) => {
+/** 人事处（HR） in Chinese, 人事处 (HR) in English; the code alone for a department without a row. */
+export const departmentLabel = (t: Translator, names: ReadonlyMap<string, string>, code: unknown) => {
   const name = names.get(String(code));
   return name ? `${name}${t('common.inParentheses', { text: String(code) })}` : String(code);
 };
