@@ -6,14 +6,35 @@ import path from 'node:path';
 
 export const BIN = path.resolve(__dirname, '../../bin/hubwatch.js');
 
+/** Ports handed out by this test process: a test that starts several servers asks before any of them listens. */
+const handedOut = new Set<number>();
+
+/**
+ * A free port for a server a test starts, chosen from a block of its own below the system's ephemeral range
+ * (32768–60999). A port the system picked by itself (listen on 0) was free only for the moment it was checked: the
+ * other test workers' servers (supertest listens on port 0 for each request) and their outgoing connections draw from
+ * that very range, so one of them could take it while the spawned server was still starting, answer its `/healthz`
+ * and then go away (CI saw a first start "listening" and then refusing connections). Each jest worker has its own
+ * block of 2,000 ports, so two workers never choose the same one; a port something else holds (a RabbitMQ node's
+ * 25672) fails the check and another is tried.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  const worker = Number(process.env.JEST_WORKER_ID ?? 1);
+  const block = 20_000 + ((Math.max(1, worker) - 1) % 6) * 2_000;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = block + Math.floor(Math.random() * 2_000);
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port in ${block}–${block + 1_999}`);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
