@@ -73,7 +73,7 @@ import { listReturnPath } from '../tickets';
 import { actionsFor, reportRouting, withNotes } from '../tickets/presenter';
 import { tellReportReopened } from '../tickets/notices';
 import { fileOf, formFields, formModel, multipart, rawFrom, reportErrorSummary, uploadErrorOf } from './form';
-import { conflictText, departmentNames, namesOf, tableMenu } from './present';
+import { conflictText, departmentNames, hubValueLabel, namesOf, tableMenu } from './present';
 
 declare module 'express-session' {
   interface SessionData {
@@ -406,14 +406,13 @@ export function reportsRoutes(ctx: AppContext): Router {
 
   async function ticketPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const ticket = await loadReportTicket(req);
-    const [cal, current] = await Promise.all([calendar(), loadCurrentCatalog(db)]);
-    const t = toReadersTicket(ticket, cal.today(ctx.now()), req.locale, current?.catalog);
-    const [rows, events, state, departments, catalog] = await Promise.all([
+    const [cal, catalog] = await Promise.all([calendar(), loadCurrentCatalog(db)]);
+    const t = toReadersTicket(ticket, cal.today(ctx.now()), req.locale, catalog?.catalog);
+    const [rows, events, state, departments] = await Promise.all([
       reportsOfTicket(db, ticket.id),
       ticketHistory(db, ticket.id),
       db('report_tickets').where({ ticket_id: ticket.id }).first(),
       departmentNames(db),
-      loadCurrentCatalog(db),
     ]);
     const work = can(req.user!, 'reports.answer', { department: ticket.department_code });
     // What reporters and the department wrote, in full for the stewards who fix the record; masked
@@ -423,6 +422,7 @@ export function reportsRoutes(ctx: AppContext): Router {
     const reports = (work ? rows : rows.map((r) => maskReportFor(catalog?.catalog, r, known))).map((r) => ({
       ...r,
       reporter_department_name: departments.get(r.reporter_department) ?? null,
+      hub_label: hubValueLabel(catalog?.catalog, ticket.table_name, ticket.field_name, r.hub_value),
     }));
     // Each event's note as on the ticket page: more time asked, granted or refused; a reassignment's departments and
     // due date (the IT office's, or a catalog import's: it read only "改派责任单位" here), a closing's reason.
@@ -697,6 +697,7 @@ export function reportsRoutes(ctx: AppContext): Router {
     res.status(status).render('pages/reports/show', {
       title: req.t('reports.show.title', { id: report.id }),
       report: shown,
+      hubLabel: hubValueLabel(catalog, report.table_name, report.field_name, shown.hub.value),
       names: namesOf(catalog, departments, shown),
       status: reporterStatus(report),
       own,

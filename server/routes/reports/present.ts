@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { Knex } from 'knex';
 import type { AppError, MessageParams } from '../../errors';
 import type { Catalog } from '../../services/catalog/types';
+import { codeLabelOf } from '../../services/catalog/code-lists';
 import { keyEntries } from '../../services/reports/describe';
 
 /**
@@ -14,6 +15,20 @@ import { keyEntries } from '../../services/reports/describe';
 export async function departmentNames(db: Knex): Promise<Map<string, string>> {
   const rows: { code: string; name: string }[] = await db('departments').select('code', 'name');
   return new Map(rows.map((d) => [d.code, d.name]));
+}
+
+/**
+ * The label of a hub value kept with a report when its field is coded by a national list (the hub keeps 13, the
+ * steward's and reporter's other systems show 群众): pages show 13（群众）. Null for any other value.
+ */
+export function hubValueLabel(
+  catalog: Catalog | null | undefined,
+  table: string,
+  field: string | null,
+  value: string | null,
+): string | null {
+  const codes = catalog?.tables.find((t) => t.name === table)?.fields.find((f) => f.name === field)?.codes;
+  return codeLabelOf(value, codes);
 }
 
 export interface Named {

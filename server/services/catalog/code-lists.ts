@@ -8,6 +8,8 @@
  * not match the ethnicity code '01', because GB/T 3304 codes are two digits.
  */
 
+import type { CodeList } from './types';
+
 export interface BuiltinCode {
   code: string;
   label: string;
@@ -134,6 +136,17 @@ export function builtinCodeValues(name: string): string[] | undefined {
 export function builtinCodeLabel(name: string, value: string): string | undefined {
   const list = Object.prototype.hasOwnProperty.call(BUILTIN_CODE_LISTS, name) ? BUILTIN_CODE_LISTS[name] : undefined;
   return list?.codes.find((c) => c.code === value || c.label === value)?.label;
+}
+
+/**
+ * The label people read for a hub value of a field coded by a national list (`13` → 群众), to show beside the code:
+ * the hub keeps codes, the pages a reporter or steward knows show labels. Null for a label, a value the list lacks or
+ * a field without a national list.
+ */
+export function codeLabelOf(value: string | null | undefined, codes: CodeList | null | undefined): string | null {
+  if (!value || codes?.kind !== 'builtin') return null;
+  const list = Object.prototype.hasOwnProperty.call(BUILTIN_CODE_LISTS, codes.name) ? BUILTIN_CODE_LISTS[codes.name] : undefined;
+  return list?.codes.find((c) => c.code === value.trim())?.label ?? null;
 }
 
 export function isBuiltinCodeList(name: string): boolean {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { quoteIdent, quoteTable } from '../../../rules/identifiers';
 import type { Hub } from '../../hub';
-import { builtinCodeLabel } from '../catalog/code-lists';
+import { builtinCodeLabel, codeLabelOf } from '../catalog/code-lists';
 import type { CatalogField, CatalogTable } from '../catalog/types';
 import { can, type CurrentUser } from '../../policies';
 import { maskPersonal } from '../privacy';
@@ -22,7 +22,8 @@ export type HubRecord = { status: 'found'; raw: unknown } | { status: 'not_found
  * the user typed the value they saw — whether the hub holds exactly that (`matches`).
  */
 export type HubLookup =
-  | { status: 'found'; shown: true; value: string | null; empty: boolean; matches: boolean | null }
+  /** `label`: a code's label when the field is coded by a national list (`13` → 群众; codeLabelOf). */
+  | { status: 'found'; shown: true; value: string | null; label: string | null; empty: boolean; matches: boolean | null }
   | { status: 'found'; shown: false; value: null; empty: boolean; matches: boolean | null }
   | { status: 'not_found' }
   | { status: 'unavailable' };
@@ -156,7 +157,8 @@ export function presentLookup(
   const empty = text === null || text.trim() === '';
   const matches = hubMatches(record, opts.field, opts.observed);
   if (!mayReadHubValue(opts.user, opts.table, opts.field)) return { status: 'found', shown: false, value: null, empty, matches };
-  return { status: 'found', shown: true, value: text === null ? null : maskPersonal(text, opts.field), empty, matches };
+  const value = text === null ? null : maskPersonal(text, opts.field);
+  return { status: 'found', shown: true, value, label: codeLabelOf(value, opts.field.codes), empty, matches };
 }
 
 /**
