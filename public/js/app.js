@@ -155,7 +155,8 @@
   // A form sent back with mistakes: focus goes to its summary of them (a keyboard or screen-reader user started at
   // the top of the page, a dozen Tabs away), and each of its links to the box its message is about — the link's
   // target is the message, which the box names in aria-describedby (it left focus after the box: Tab skipped it).
-  var summary = document.querySelector('.error-summary');
+  // Refused without a form mistake (changed meanwhile, nothing selected): focus goes to the message that says so.
+  var summary = document.querySelector('.error-summary') || document.querySelector('[data-sent-back]');
   if (summary) {
     summary.setAttribute('tabindex', '-1');
     summary.focus();

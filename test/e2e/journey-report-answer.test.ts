@@ -84,6 +84,14 @@ describeBrowser('journey: a data user reports an error and sees the answer', () 
     expect(await steward.locator('ol.report-history').innerText()).toContain('报告人甲 用户报告数据错误 → 待签收');
     // The steward corrects 政治面貌 at the source; the hub has it after the next sync.
     await j.t.db.knex('staff_basic').where({ staff_no: '20190001' }).update({ political_status: '中共党员' });
+    // Sent with no answer chosen: a summary at the page's top takes the focus (the form is a screen below the reports,
+    // and the page came back at its top without a word); its link goes to the first answer.
+    await clickAndLoad(steward, 'button:has-text("提交答复")');
+    expect(await steward.evaluate('document.activeElement.classList.contains("error-summary")')).toBe(true);
+    expect(await steward.locator('.error-summary').innerText()).toContain('答复类型');
+    await steward.keyboard.press('Tab');
+    await steward.keyboard.press('Enter');
+    expect(await steward.evaluate('document.activeElement.getAttribute("value")')).toBe('fixed');
     await steward.check('input[name="answer"][value="fixed"]');
     await steward.fill('#answer-comment', '已按组织关系材料更正为中共党员');
     await screenshot(steward, 'journey-report-2-answer');

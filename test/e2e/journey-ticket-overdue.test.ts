@@ -115,6 +115,13 @@ describeBrowser('journey: a steward works an overdue ticket until the re-check r
     expect(await overdue.innerText()).toContain('逾期');
     expect(await page.locator('table.tickets tbody tr:not(.overdue)').innerText()).toContain('教职工岗位·岗位');
     await screenshot(page, 'journey-ticket-1-queue');
+    // 签收所选工单 with none ticked: the message saying so is announced and focused (it was a status box at the top,
+    // read by nobody, with focus left on the page).
+    await clickAndLoad(page, 'button:has-text("签收所选工单")');
+    expect(await page.evaluate('[document.activeElement.className, document.activeElement.getAttribute("role")]')).toEqual([
+      'flash flash-error',
+      'alert',
+    ]);
 
     await Promise.all([page.waitForURL(/\/tickets\/\d+$/), overdue.locator('a').nth(1).click()]);
     const ticketUrl = page.url();

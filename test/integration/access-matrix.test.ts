@@ -116,6 +116,18 @@ const TABLE: Access[] = [
     body: (c) => ({ ids: [obj(c).ticket] }),
     refusedBy: 'redirect',
   },
+  // A sent-back form's address opened again (a reload, a new tab): to the page the form is on, which authorizes.
+  { method: 'GET', path: '/tickets/acknowledge', roles: TICKET_READERS, ok: 302 },
+  { method: 'GET', path: '/tickets/settings/webhook', roles: OFFICE, ok: 302 },
+  ...['transition', 'comment', 'dispute', 'dispute/dismiss', 'extension', 'extension/grant', 'extension/refuse', 'reassign'].map(
+    (action) => ({
+      method: 'GET' as const,
+      path: `/tickets/:id/${action}`,
+      roles: TICKET_READERS,
+      params: (c: Case) => ({ id: obj(c).ticket }),
+      ok: 302,
+    }),
+  ),
   { method: 'GET', path: '/tickets/settings', roles: OFFICE },
   { method: 'POST', path: '/tickets/settings', roles: OFFICE },
   { method: 'POST', path: '/tickets/settings/webhook', roles: OFFICE },

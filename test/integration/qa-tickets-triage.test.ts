@@ -56,7 +56,7 @@ describe('reassigning from a page shown before another reassignment', () => {
       .send({ _csrf: b.csrf, version, department: 'STU', reason: '学生处核对' })
       .expect(409);
     expect(stale.text).toContain(
-      `<div class="flash flash-error" role="status">工单 #${ticket} 已被他人修改，请查看当前状态后重试</div>`,
+      `<div class="flash flash-error" role="alert" data-sent-back>工单 #${ticket} 已被他人修改，请查看当前状态后重试</div>`,
     );
     expect(stale.text).toContain('<dd>党委组织部 (ORG)</dd>');
     expect(stale.text).toContain('学生处核对</textarea>');

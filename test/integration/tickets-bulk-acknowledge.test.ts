@@ -14,7 +14,7 @@ let t: TestApp;
 let steward: { login: string; password: string };
 type Session = Awaited<ReturnType<typeof signIn>>;
 
-const flashOf = (html: string) => /<div class="flash flash-(\w+)" role="status">([^<]*)<\/div>/.exec(html)?.slice(1);
+const flashOf = (html: string) => /<div class="flash flash-(\w+)"[^>]*>([^<]*)<\/div>/.exec(html)?.slice(1);
 
 async function acknowledge(s: Session, ids: number[], lang?: 'en') {
   const body = [`_csrf=${encodeURIComponent(s.csrf)}`, ...ids.map((id) => `ids=${id}`), 'back=%2Ftickets%3Fstatus%3Dactive'].join(

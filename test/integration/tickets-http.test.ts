@@ -267,7 +267,7 @@ describe('ticket pages and API', () => {
         .send({ _csrf: csrf, to: 'fixed', version, comment: '已在人事系统更正' })
         .expect(409);
       expect(stale.text).toContain(
-        `<div class="flash flash-error" role="status">工单 #${ticket} 已被他人修改，请查看当前状态后重试</div>`,
+        `<div class="flash flash-error" role="alert" data-sent-back>工单 #${ticket} 已被他人修改，请查看当前状态后重试</div>`,
       );
       // The ticket page as it is now (acknowledged), with the typed text kept in its form.
       expect(stale.text).toContain(`<h1>#${ticket} `);

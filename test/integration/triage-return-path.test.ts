@@ -24,7 +24,7 @@ const post = (s: Session, path: string, form: Record<string, string | string[]>)
     .post(path)
     .type('form')
     .send({ _csrf: s.csrf, ...form });
-const flashOf = (html: string) => /<div class="flash flash-(\w+)" role="status">([^<]*)<\/div>/.exec(html)?.slice(1);
+const flashOf = (html: string) => /<div class="flash flash-(\w+)"[^>]*>([^<]*)<\/div>/.exec(html)?.slice(1);
 
 /** Places a return path may not lead: other sites, other pages, look-alikes. */
 const HOSTILE = (list: string) => [

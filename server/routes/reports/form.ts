@@ -167,6 +167,17 @@ const REPORT_BOXES: [field: string, id: string, label: string][] = [
   ['attachment', 'report-attachment', 'reports.new.attachment'],
 ];
 
+/** A box's label without its parenthesised hint (（可选）), to name it in a summary. */
+const boxName = (label: string) => label.replace(/\s*[（(].*$/, '');
+
+/**
+ * A summary line: the message, naming its box where the message does not ("最多 2000 个字符" beside its box says
+ * enough; at the top of the page it does not).
+ */
+function summaryLine(t: Request['t'], anchor: string, box: string, message: string): { anchor: string; message: string } {
+  return { anchor, message: message.includes(box) ? message : `${box}${t('errors.labelColon')}${message}` };
+}
+
 /**
  * A sent-back report form's messages for the summary at its top (partials/error-summary), in page order, each linked
  * to its message beside its box and naming the box where the message does not (附件：文件超过 5 MB): the boxes below
@@ -178,17 +189,46 @@ export function reportErrorSummary(
   fields: Record<string, string>,
   keyInputs: { name: string; title?: string | null }[],
 ): { anchor: string; message: string }[] {
-  const name = (label: string) => label.replace(/\s*[（(].*$/, '');
-  const named = (box: string, message: string) => (message.includes(box) ? message : `${box}${t('errors.labelColon')}${message}`);
   const entries: { anchor: string; message: string }[] = [];
   for (const [field, id, label] of REPORT_BOXES) {
     if (field === 'record_key')
       for (const k of keyInputs) {
         const message = fields[`record_key.${k.name}`];
-        if (message) entries.push({ anchor: `report-key-${k.name}-error`, message: named(k.title || k.name, message) });
+        if (message) entries.push(summaryLine(t, `report-key-${k.name}-error`, k.title || k.name, message));
       }
     const message = fields[field];
-    if (message) entries.push({ anchor: `${id}-error`, message: named(name(t(label)), message) });
+    if (message) entries.push(summaryLine(t, `${id}-error`, boxName(t(label)), message));
   }
+  return entries;
+}
+
+/** The boxes of the department's answer form and of the IT office's reopen form (reports/ticket.hbs), in page order. */
+const ANSWER_BOXES: Record<'answer' | 'reopen', [field: string, id: string, label: string][]> = {
+  answer: [
+    ['answer', 'answer-kind', 'reports.ticket.answerKind'],
+    // "Not our data" names its reason `reason` (recordNotOurs): the same box.
+    ['comment', 'answer-comment', 'reports.ticket.comment'],
+    ['reason', 'answer-comment', 'reports.ticket.comment'],
+    ['document', 'answer-document', 'reports.ticket.document'],
+  ],
+  reopen: [['comment', 'office-reopen', 'reports.ticket.reopenComment']],
+};
+
+/**
+ * A sent-back answer (or the IT office's reopen) on a report ticket's page: its messages for the summary at the top
+ * (the form is below the ticket's reports, a screen or more down on a phone, and the page came back at its top with
+ * no word), and the file chosen with it, which the browser cannot be given again (`dropped`: said beside the file box
+ * and in the summary, or the evidence is silently missing from the next send).
+ */
+export function answerErrorSummary(
+  t: Request['t'],
+  form: 'answer' | 'reopen',
+  fields: Record<string, string>,
+  dropped: string | null,
+): { anchor: string; message: string }[] {
+  const entries = ANSWER_BOXES[form].flatMap(([field, id, label]) =>
+    fields[field] ? [summaryLine(t, `${id}-error`, boxName(t(label)), fields[field])] : [],
+  );
+  if (dropped) entries.push({ anchor: 'answer-document-again', message: t('reports.ticket.documentDropped', { name: dropped }) });
   return entries;
 }

@@ -72,7 +72,7 @@ import { tableFilter } from '../api/filters';
 import { listReturnPath } from '../tickets';
 import { actionsFor, reportRouting, withNotes } from '../tickets/presenter';
 import { tellReportReopened } from '../tickets/notices';
-import { fileOf, formFields, formModel, multipart, rawFrom, reportErrorSummary, uploadErrorOf } from './form';
+import { answerErrorSummary, fileOf, formFields, formModel, multipart, rawFrom, reportErrorSummary, uploadErrorOf } from './form';
 import { conflictText, departmentNames, hubValueLabel, namesOf, tableMenu } from './present';
 
 declare module 'express-session' {
@@ -563,8 +563,13 @@ export function reportsRoutes(ctx: AppContext): Router {
     } catch (err) {
       if (err instanceof AlreadyDoneError) return alreadyDone(req, res, err, `/reports/tickets/${ticketId}`);
       // The page again with what was typed (the file must be chosen again): the message next to its field, or on top.
-      if (err instanceof ValidationError)
-        return ticketPage(req, res, { fields: fieldMessages(err, req), form: { ...req.body, answer } }, 422);
+      if (err instanceof ValidationError) {
+        const fields = fieldMessages(err, req);
+        // A file with a problem of its own is named by its message; a good one is only not kept.
+        const dropped = fields.document ? null : (fileOf(req)?.filename ?? null);
+        const errorSummary = answerErrorSummary(req.t, 'answer', fields, dropped);
+        return ticketPage(req, res, { fields, errorSummary, dropped, form: { ...req.body, answer } }, 422);
+      }
       if (err instanceof ConflictError)
         return ticketPage(req, res, { formError: conflictText(req, err), form: { ...req.body, answer } }, 409);
       throw err;
@@ -589,7 +594,15 @@ export function reportsRoutes(ctx: AppContext): Router {
       await tellReportReopened(db, notifier, reopened, 'it_office', comment);
     } catch (err) {
       if (err instanceof AlreadyDoneError) return alreadyDone(req, res, err, `/reports/tickets/${ticketId}`);
-      if (err instanceof ValidationError) return ticketPage(req, res, { fields: fieldMessages(err, req), form: req.body }, 422);
+      if (err instanceof ValidationError) {
+        const fields = fieldMessages(err, req);
+        return ticketPage(
+          req,
+          res,
+          { fields, errorSummary: answerErrorSummary(req.t, 'reopen', fields, null), form: req.body },
+          422,
+        );
+      }
       if (err instanceof ConflictError) return ticketPage(req, res, { formError: conflictText(req, err), form: req.body }, 409);
       throw err;
     }

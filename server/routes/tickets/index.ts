@@ -1,7 +1,7 @@
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { AppError, ConflictError, ForbiddenError, ValidationError } from '../../errors';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { pathId } from '../../http/path-id';
 import { authorize } from '../../middleware/authorize';
 import { safeLocalPath } from '../../http/safe-redirect';
@@ -118,6 +118,18 @@ const BOX_NAMES: Record<string, string> = {
 };
 
 /** The department queue, the ticket page with its actions, and the IT office's ticket settings. */
+/** The ticket page's forms, by the address each posts to under /tickets/:id/. */
+const TICKET_FORM_ACTIONS = [
+  'transition',
+  'comment',
+  'dispute',
+  'dispute/dismiss',
+  'extension',
+  'extension/grant',
+  'extension/refuse',
+  'reassign',
+] as const;
+
 export function ticketsRoutes(ctx: AppContext): Router {
   const router = Router();
   const { db } = ctx;
@@ -187,6 +199,17 @@ export function ticketsRoutes(ctx: AppContext): Router {
   // Bulk acknowledge: each ticket goes through the service on its own. A ticket already acknowledged is
   // counted as such (nothing changed, as for one ticket); the ones this user may not acknowledge, or that
   // moved on meanwhile, as skipped. Nothing chosen is an error: nothing to do.
+  // A sent-back form stands at its POST address: a reload without resending, or the address opened again, is the page
+  // the form is on (it was a 404 — "工单 #acknowledge 不存在" for the list's). The pages authorize their readers.
+  router.get('/tickets/acknowledge', authorize('tickets.list'), (_req, res) => res.redirect('/tickets'));
+  router.get('/tickets/settings/webhook', authorize('tickets.settings'), (_req, res) => res.redirect('/tickets/settings'));
+  for (const action of TICKET_FORM_ACTIONS)
+    router.get(`/tickets/:id/${action}`, authorize('tickets.list'), (req, res) => {
+      const id = pathId(req.params.id);
+      if (!id) throw new NotFoundError();
+      res.redirect(`/tickets/${id}`);
+    });
+
   router.post('/tickets/acknowledge', authorize('tickets.list'), async (req, res) => {
     const back = listReturnPath(req.body.back, '/tickets') ?? '/tickets';
     const ids = ([] as unknown[])
