@@ -120,6 +120,8 @@ describeBrowser('journey: a sharing request goes through every stage to a grant 
       await Promise.all([page.waitForURL(requestUrl), page.click(`table.sharing-list a[href="/sharing/${id}"]`)]);
       const forms = page.locator('section.decide');
       expect(await forms.count()).toBe(1);
+      // Neither choice is ticked at first (同意 was: a refusal reason chosen without ticking 不同意 approved).
+      await forms.locator('input[name="decision"][value="approve"]').check();
       await forms.locator('textarea[name="comment"]').fill(opinion);
       if (who === 'office2') await forms.locator('input[name="expires_on"]').fill('2026-12-31');
       if (who === 'leader') await screenshot(page, 'journey-sharing-2-leader');

@@ -273,6 +273,8 @@ const TABLE: Access[] = [
   },
   // Stage 1 of the department's submitted request is its own steward's (or leader's); the IT office
   // holds stages 2 and 5 (409 until then); a university leader's stage is not reached yet.
+  // The decision form's address opened again (after a sent-back form): to the request's page, which authorizes.
+  { method: 'GET', path: '/sharing/:id/decision', roles: REVIEWERS, params: (c) => ({ id: obj(c).request }), ok: 302 },
   {
     method: 'POST',
     path: '/sharing/:id/decision',

@@ -947,19 +947,63 @@ describe('a decision the form cannot take comes back with its message and what w
       comment: '项目材料不全，请补充后再申请',
     });
     expect(res.status).toBe(422);
-    expect(res.text).toContain('<p class="field-error" role="alert">请选择不同意的理由</p>');
-    expect(res.text).toContain('<textarea name="comment" rows="2" maxlength="2000">项目材料不全，请补充后再申请</textarea>');
+    expect(res.text).toContain(`<p class="field-error" role="alert" id="decide-${stageId}-reason-error">请选择不同意的理由</p>`);
+    expect(res.text).toMatch(
+      /<textarea id="decide-\d+-comment" name="comment" rows="2" maxlength="2000"[^>]*>项目材料不全，请补充后再申请<\/textarea>/,
+    );
     expect(res.text).toMatch(/<input type="radio" name="decision" value="reject" checked>/);
     expect(res.text).not.toMatch(/<input type="radio" name="decision" value="approve" checked>/);
     expect(res.text).not.toMatch(/not_current_staff \||理由：not_current/);
     expect(await state()).toEqual(before);
   });
 
+  it('a refusal reason sent with 同意 is refused at the reason, with a summary naming it; neither choice is ticked first', async () => {
+    // The form ticked 同意 by default: a reviewer who chose 数据需求范围过大 and wrote why, but did not tick 不同意,
+    // approved the request (at the final review, granting the data) and the reason was dropped without a word.
+    const page = (await (await as('csSteward')).agent.get(`/sharing/${id}`).expect(200)).text;
+    expect(page).not.toMatch(/name="decision" value="(approve|reject)" checked/);
+    const before = await state();
+    const res = await post('csSteward', id, {
+      stage_id: String(stageId),
+      decision: 'approve',
+      reason: 'scope_too_large',
+      comment: '申请范围过大，请缩小字段范围后重新申请',
+    });
+    expect(res.status).toBe(422);
+    const message = '选择了不同意理由却勾选了“同意”：同意时请清空不同意理由，不同意时请选择“不同意”';
+    expect(res.text).toContain(`<p class="field-error" role="alert" id="decide-${stageId}-reason-error">${message}</p>`);
+    expect(res.text).toMatch(
+      new RegExp(
+        `<select id="decide-${stageId}-reason" name="reason" aria-invalid="true" aria-describedby="decide-${stageId}-reason-error">`,
+      ),
+    );
+    // At the page's top (the form is a screen or more below), linked to the message (which names its box).
+    const summary = /<div class="flash flash-error error-summary" role="alert">([\s\S]*?)<\/div>/.exec(res.text)?.[1] ?? '';
+    expect(summary).toContain(`<a href="#decide-${stageId}-reason-error">${message}</a>`);
+    // What was typed stays: the choice, the reason and the opinion.
+    expect(res.text).toMatch(/<input type="radio" name="decision" value="approve" checked>/);
+    expect(res.text).toContain('<option value="scope_too_large" selected>');
+    expect(await state()).toEqual(before);
+    // In English; "other reason" with its text is a reason too.
+    const api = await inLocale('csSteward', 'en', () =>
+      post('csSteward', id, { stage_id: String(stageId), decision: 'approve', reason: 'other', comment: 'x' }),
+    );
+    expect(api.text).toContain('A reason for rejection is chosen with “Approve”');
+    expect(await state()).toEqual(before);
+  });
+
+  it("the decision form's address opened again (a reload after a sent-back form) is the request's page", async () => {
+    const res = await (await as('csSteward')).agent.get(`/sharing/${id}/decision`);
+    expect([res.status, res.headers.location]).toEqual([302, `/sharing/${id}`]);
+  });
+
   it('"other reason" without its text keeps the reason chosen', async () => {
     const before = await state();
     const res = await post('csSteward', id, { stage_id: String(stageId), decision: 'reject', reason: 'other', comment: '' });
     expect(res.status).toBe(422);
-    expect(res.text).toContain('<p class="field-error" role="alert">选择“其他原因”时请说明理由</p>');
+    expect(res.text).toContain(
+      `<p class="field-error" role="alert" id="decide-${stageId}-comment-error">选择“其他原因”时请说明理由</p>`,
+    );
     expect(res.text).toContain('<option value="other" selected>其他原因</option>');
     expect(await state()).toEqual(before);
   });
@@ -968,8 +1012,12 @@ describe('a decision the form cannot take comes back with its message and what w
     const before = await state();
     const res = await post('csSteward', id, { stage_id: String(stageId), decision: 'maybe', comment: '再看看' });
     expect(res.status).toBe(422);
-    expect(res.text).toContain('<p class="field-error" role="alert">请选择“同意”或“不同意”</p>');
-    expect(res.text).toContain('<textarea name="comment" rows="2" maxlength="2000">再看看</textarea>');
+    expect(res.text).toContain(
+      `<p class="field-error" role="alert" id="decide-${stageId}-decision-error">请选择“同意”或“不同意”</p>`,
+    );
+    expect(res.text).toMatch(
+      /<textarea id="decide-\d+-comment" name="comment" rows="2" maxlength="2000"[^>]*>再看看<\/textarea>/,
+    );
     expect(res.text).not.toContain('decision 须为');
     expect(await state()).toEqual(before);
   });
@@ -987,8 +1035,12 @@ describe('a decision the form cannot take comes back with its message and what w
       post('csSteward', id, { stage_id: String(stageId), decision: 'reject', comment: 'Too broad' }),
     );
     expect(res.status).toBe(422);
-    expect(res.text).toContain('<p class="field-error" role="alert">Choose the reason for the rejection</p>');
-    expect(res.text).toContain('<textarea name="comment" rows="2" maxlength="2000">Too broad</textarea>');
+    expect(res.text).toContain(
+      `<p class="field-error" role="alert" id="decide-${stageId}-reason-error">Choose the reason for the rejection</p>`,
+    );
+    expect(res.text).toMatch(
+      /<textarea id="decide-\d+-comment" name="comment" rows="2" maxlength="2000"[^>]*>Too broad<\/textarea>/,
+    );
   });
 
   it('the final review: an expiry that is no date keeps the date and the opinion typed', async () => {
@@ -1002,9 +1054,13 @@ describe('a decision the form cannot take comes back with its message and what w
     const before = await state(universal);
     const res = await post('office2', universal, { decision: 'approve', expires_on: '2027-02-30', comment: '终审同意' });
     expect(res.status).toBe(422);
-    expect(res.text).toContain('<p class="field-error" role="alert">授权截止日期须为 2026-03-02 之后的日期（YYYY-MM-DD）</p>');
-    expect(res.text).toContain('<input type="date" name="expires_on" value="2027-02-30">');
-    expect(res.text).toContain('<textarea name="comment" rows="2" maxlength="2000">终审同意</textarea>');
+    expect(res.text).toMatch(
+      /<p class="field-error" role="alert" id="decide-\d+-expires_on-error">授权截止日期须为 2026-03-02 之后的日期（YYYY-MM-DD）<\/p>/,
+    );
+    expect(res.text).toMatch(/<input type="date" id="decide-\d+-expires_on" name="expires_on" value="2027-02-30"[^>]*>/);
+    expect(res.text).toMatch(
+      /<textarea id="decide-\d+-comment" name="comment" rows="2" maxlength="2000"[^>]*>终审同意<\/textarea>/,
+    );
     expect(await state(universal)).toEqual(before);
   });
 

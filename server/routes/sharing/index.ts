@@ -293,9 +293,34 @@ export function sharingRoutes(ctx: AppContext): Router {
       reasons: REJECTION_REASONS,
       decideForms: request.can.decide.map((d) => ({
         ...d,
-        typed: d === target ? typed!.values : { decision: 'approve', reason: '', comment: '', expiresOn: '' },
+        typed: d === target ? typed!.values : { decision: '', reason: '', comment: '', expiresOn: '' },
         fields: d === target ? typed!.fields : {},
       })),
+      errorSummary: target ? decisionErrorSummary(req.t, target.id, typed!.fields) : [],
+    });
+  }
+
+  /** A decision form's boxes in page order (show.hbs: decide-<stage>-<field>), by the label that names each. */
+  const DECISION_BOXES: [field: string, label: string][] = [
+    ['decision', 'sharing.detail.decision'],
+    ['reason', 'sharing.detail.reason'],
+    ['comment', 'sharing.detail.comment'],
+    ['expires_on', 'sharing.detail.expiresOn'],
+  ];
+
+  /**
+   * A sent-back decision's messages for the summary at the page's top: the form is below the request's facts, a
+   * screen or more down (on a phone 1,200 px), and the page came back at its top without a word. Each line names its
+   * box (labels without their hints: 意见, not 意见（可选）) and links to the message beside it.
+   */
+  function decisionErrorSummary(t: Request['t'], stageId: number, fields: Record<string, string>) {
+    return DECISION_BOXES.filter(([field]) => fields[field]).map(([field, label]) => {
+      const box = t(label).replace(/\s*[（(].*$/, '');
+      const message = fields[field];
+      return {
+        anchor: `decide-${stageId}-${field}-error`,
+        message: message.includes(box) ? message : `${box}${t('errors.labelColon')}${message}`,
+      };
     });
   }
 
@@ -350,6 +375,13 @@ export function sharingRoutes(ctx: AppContext): Router {
     }
     res.redirect(303, `/sharing/${id}`);
   }
+
+  // A sent-back decision stands at its POST address: a reload without resending, or the address opened again, is the
+  // request's page (it was a 404), which judges who may see it.
+  router.get('/sharing/:id/decision', authorize('sharing.review'), (req, res) => {
+    if (idParam(req) < 0) throw new NotFoundError('sharing.errors.notFound');
+    res.redirect(`/sharing/${idParam(req)}`);
+  });
 
   router.post('/sharing/:id/decision', authorize('sharing.review'), async (req, res) => {
     const b = req.body ?? {};

@@ -352,6 +352,10 @@ function checkDecision(
   let reason: RejectionReason | null = null;
   if (input.decision !== 'approve' && input.decision !== 'reject') {
     errors.push({ field: 'decision', key: 'sharing.errors.decision' });
+  } else if (input.decision === 'approve' && givenReason && !typeProblem('reason')) {
+    // A reason for refusal with an approval is a refusal meant and the wrong choice left ticked (the form used to tick
+    // 同意 by default): approving would grant the data, the reason dropped without a word.
+    errors.push({ field: 'reason', key: 'sharing.errors.reasonWithApproval' });
   } else if (input.decision === 'reject' && !typeProblem('reason')) {
     const given = givenReason;
     if (!given) errors.push({ field: 'reason', key: 'sharing.errors.reasonRequired' });
