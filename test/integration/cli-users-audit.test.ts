@@ -106,7 +106,10 @@ describe('hubwatch users and audit commands', () => {
 
   it('creates no department once a catalog is imported: departments are the catalog’s (exit 2, the option named, nothing written)', async () => {
     await cli.withDb(async (db) => {
-      const imported = await importCatalog(db, 'departments:\n  - { code: ITC, name: 信息与网络管理中心 }\n');
+      const imported = await importCatalog(
+        db,
+        'departments:\n  - { code: ITC, name: 信息与网络管理中心 }\ntables:\n  - { name: org_unit, department: ITC, sharing: universal, key: [unit_code], updated_at: update_time }\n',
+      );
       expect(imported.problems).toEqual([]);
     });
     const res = await runCli(

@@ -253,6 +253,23 @@ describe('parseCatalog: every problem with its line, path and message', () => {
     });
   });
 
+  // Importing a catalog without tables stopped every check and closed every open ticket: a wrong or cut-off file.
+  it.each([
+    ['an empty list', 'tables: []\n'],
+    ['an empty map', '{}\n'],
+    ['departments alone', 'departments:\n  - { code: HR, name: 人事处 }\n'],
+  ])('a catalog without tables (%s) is refused at tables', (_what, text) => {
+    expect(onlyError(text)).toMatchObject({
+      path: 'tables',
+      code: 'no_tables',
+      zh: '目录中没有表：tables 下至少应列出一张表（导入没有表的目录会停止全部检查、关闭所有未结工单）',
+    });
+  });
+
+  it('a list of tables with mistakes is named by its mistakes, not as no tables', () => {
+    expect(errorsOf('tables:\n  - { title: 没有表名 }\n').map((p) => p.code)).not.toContain('no_tables');
+  });
+
   it('missing required keys point at the map that lacks them', () => {
     expect(onlyError(withFields('      - { title: 姓名 }'))).toMatchObject({
       line: 24,

@@ -86,6 +86,16 @@ export function parseCatalog(yamlText: string): ParseResult {
       if (table) tables.push(table);
     });
   }
+  // A catalog is its tables: one without any — the list empty, the key left out, `{}` — passed, and importing it stopped
+  // every check and closed every open ticket (a wrong or cut-off file; importing the right one again reopens none).
+  if (tablesNode === undefined || (tableNames.length === 0 && isSeq(tablesNode) && tablesNode.items.length === 0))
+    r.report(
+      tablesNode ?? root,
+      'tables',
+      'no_tables',
+      '目录中没有表：tables 下至少应列出一张表（导入没有表的目录会停止全部检查、关闭所有未结工单）',
+      'the catalog has no tables: list at least one under tables (importing a catalog without tables would stop every check and close every open ticket)',
+    );
   // Sharing requests name tables as people type them, matched to the catalog ignoring case: two
   // tables differing only in case would make those names ambiguous.
   r.duplicates(tableNames, '表名', 'table name', {

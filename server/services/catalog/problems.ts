@@ -25,6 +25,7 @@ export type CatalogProblemCode =
   | 'not_a_map'
   | 'unknown_key'
   | 'missing_key'
+  | 'no_tables'
   | 'wrong_type'
   | 'bad_enum'
   | 'bad_identifier'
