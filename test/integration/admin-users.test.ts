@@ -141,6 +141,22 @@ describe('/admin/users', () => {
     expect(changed).toEqual([]);
   });
 
+  it('no department is chosen for the administrator: sent without one, 请从列表中选择部门, with a summary above the list', async () => {
+    // The menu started on its first department (ACA · 教务处): an account made without looking was that department's.
+    const page = (await admin.agent.get('/admin/users').expect(200)).text;
+    expect(cellOf(page, 'u-dept')).toContain('id="u-dept" name="department"><option value="" selected>请选择部门</option>');
+    const { res, changed } = await add({ department: '', name: '' });
+    expect(res.status).toBe(422);
+    expect(cellOf(res.text, 'u-dept')).toContain(html(zh('admin.users.errors.departmentChoose')));
+    // The form is below a list of up to 50 accounts: the summary at the top links to each message (naming its box when the message does not).
+    const summary = /<div class="flash flash-error error-summary" role="alert">([\s\S]*?)<\/div>/.exec(res.text)?.[1] ?? '';
+    expect([...summary.matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map((m) => [m[1], m[2]])).toEqual([
+      ['u-name-error', '请填写姓名'],
+      ['u-dept-error', html(zh('admin.users.errors.departmentChoose'))],
+    ]);
+    expect(changed).toEqual([]);
+  });
+
   it('in English, both messages in English with the roles’ names', async () => {
     await admin.agent.post('/locale').type('form').send({ _csrf: admin.csrf, locale: 'en', next: '/' }).expect(302);
     try {

@@ -60,6 +60,27 @@ function userFormMessages(err: ValidationError, req: Request, department: string
   return fields;
 }
 
+/** The add-account form's boxes in page order (users.hbs: their message's id) and the label naming each. */
+const USER_FORM_BOXES: [field: string, id: string, label: string][] = [
+  ['login', 'u-login', 'admin.users.login'],
+  ['name', 'u-name', 'admin.users.name'],
+  ['email', 'u-email', 'admin.users.email'],
+  ['department', 'u-dept', 'admin.users.department'],
+  ['role', 'u-roles', 'admin.users.roles'],
+];
+
+/**
+ * A sent-back add-account form's messages for the summary above it (the form is below a list of up to 50 accounts: the
+ * first message was off-screen, the page at its top), each naming its box and linked to the message beside it.
+ */
+function userFormSummary(t: Request['t'], fields: Record<string, string>): { anchor: string; message: string }[] {
+  return USER_FORM_BOXES.filter(([field]) => fields[field]).map(([field, id, label]) => {
+    const box = t(label);
+    const message = fields[field];
+    return { anchor: `${id}-error`, message: message.includes(box) ? message : `${box}${t('errors.labelColon')}${message}` };
+  });
+}
+
 /**
  * Which password an account has, without saying anything about it: a digest of its (salted) hash. The reset
  * form carries the one it was shown with, so the same form sent twice (a reload of the page showing a
@@ -173,12 +194,14 @@ export function adminRoutes(ctx: AppContext): Router {
       });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
+      const fields = userFormMessages(err, req, department);
       res.status(422).render('pages/admin/users', {
         title: req.t('admin.users.title'),
         // The same form id: it is still the same form, corrected.
         ...(await usersPage(req, {
           form: { ...req.body, roles },
-          fields: userFormMessages(err, req, department),
+          fields,
+          errorSummary: userFormSummary(req.t, fields),
           ...(formId ? { formId } : {}),
         })),
       });
