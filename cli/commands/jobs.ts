@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import * as dailyDigest from '../../jobs/daily-digest';
+import type { DigestProblem } from '../../jobs/daily-digest';
 import * as remindAndEscalate from '../../jobs/remind-and-escalate';
 import * as reportConfirmations from '../../jobs/report-confirmations';
 import * as sharingReminders from '../../jobs/sharing-reminders';
@@ -14,7 +15,33 @@ import { commandContext, withRuntime } from '../with-runtime';
  * out once a day, a ticket is reminded and escalated once, a day's snapshot is replaced — so running one by hand beside
  * the schedule sends nothing twice. Each says what it did in both languages.
  */
-const JOBS: Record<string, { summary: string; run: (ctx: AppContext) => Promise<string> }> = {
+/** What a job said, and whether something it did failed (a digest's e-mail: exit 1, so a script or a person sees it). */
+type Said = string | { text: string; failed: boolean };
+
+const PROBLEM_WORDS: Record<DigestProblem['problem'], [zh: string, en: string]> = {
+  nobody: ['无收件人', 'no recipients'],
+  email: ['邮件发送失败', 'e-mail failed'],
+  webhook: ['机器人推送失败', 'robot failed'],
+};
+
+/** The digests not delivered in full, one line per kind of outcome: "not sent, may go again today" or "partly delivered". */
+function digestProblemLines(problems: DigestProblem[]): string[] {
+  const list = (again: boolean, lang: 0 | 1) =>
+    problems
+      .filter((p) => p.again === again)
+      .map((p) => `${p.department}${lang ? ` (${PROBLEM_WORDS[p.problem][1]})` : `（${PROBLEM_WORDS[p.problem][0]}）`}`)
+      .join(lang ? ', ' : '、');
+  const lines: string[] = [];
+  if (problems.some((p) => p.again))
+    lines.push(`未送达，今天可再次发送：${list(true, 0)} / not delivered, may be sent again today: ${list(true, 1)}`);
+  if (problems.some((p) => !p.again))
+    lines.push(
+      `部分未送达（其余渠道已送达，今天不再重发）：${list(false, 0)} / partly delivered (the other channels reached them; not sent again today): ${list(false, 1)}`,
+    );
+  return lines;
+}
+
+const JOBS: Record<string, { summary: string; run: (ctx: AppContext) => Promise<Said> }> = {
   reminders: {
     summary: '到期提醒与逾期督办（每日 08:30）/ due-date reminders and escalation (daily 08:30)',
     run: async (ctx) => {
@@ -25,9 +52,13 @@ const JOBS: Record<string, { summary: string; run: (ctx: AppContext) => Promise<
   digest: {
     summary: '各部门的工单日报（每日 08:45）/ each department’s ticket digest (daily 08:45)',
     run: async (ctx) => {
-      const { sent } = await dailyDigest.run(ctx);
+      const { sent, problems } = await dailyDigest.run(ctx);
       const to = sent.length ? `：${sent.join('、')}` : '';
-      return `已发送 ${sent.length} 个部门的日报${to} / digests sent to ${sent.length} department(s)${sent.length ? `: ${sent.join(', ')}` : ''}`;
+      const text = [
+        `已发送 ${sent.length} 个部门的日报${to} / digests sent to ${sent.length} department(s)${sent.length ? `: ${sent.join(', ')}` : ''}`,
+        ...digestProblemLines(problems),
+      ].join('\n');
+      return { text, failed: problems.some((p) => p.problem !== 'nobody') };
     },
   },
   'report-confirmations': {
@@ -72,14 +103,21 @@ export const jobsRunCommand: Command = {
   allowPositionals: true,
   async run({ positionals }, io) {
     const [name, ...extra] = positionals;
-    if (!name || extra.length || !JOBS[name]) {
+    // Own keys only: `constructor` or `__proto__` is no job (it opened the databases, then failed inside).
+    const known = !!name && Object.prototype.hasOwnProperty.call(JOBS, name);
+    if (known && extra.length) {
+      print(io.stderr, `多余的参数 / unexpected argument: ${extra.join(' ')} (hubwatch jobs run ${name})`);
+      return EXIT.usage;
+    }
+    if (!known) {
       const said = name ? `未知的任务 / unknown job: ${[name, ...extra].join(' ')}; ` : '需要任务名 / a job name is needed; ';
       print(io.stderr, `NAME: ${said}可选 / one of: ${NAMES.join(', ')}`);
       return EXIT.usage;
     }
     return withRuntime(io, `jobs run ${name}`, async (runtime) => {
-      print(io.stdout, await JOBS[name].run(commandContext(runtime, io)));
-      return EXIT.ok;
+      const said = await JOBS[name].run(commandContext(runtime, io));
+      print(io.stdout, typeof said === 'string' ? said : said.text);
+      return typeof said !== 'string' && said.failed ? EXIT.failed : EXIT.ok;
     });
   },
 };

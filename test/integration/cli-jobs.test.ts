@@ -32,6 +32,42 @@ describe('hubwatch jobs run', () => {
     expect(digests).toHaveLength(1);
   });
 
+  // It said "sent" of digests nobody got (a department without stewards) and of those whose e-mail failed (exit 0), and
+  // a digest that reached nobody used up the day: one sent once someone was there waited until tomorrow.
+  it('says which digests reached nobody (sent again today once someone is there) and which e-mails failed (exit 1)', async () => {
+    await cli.withDb(async (db) => {
+      const catalog = exampleCatalog();
+      // 各学院 (COL) has no steward and no address; 学生处 only the catalog's addresses; 党委组织部 a steward (inbox) and
+      // the catalog's addresses. The e-mail server is down.
+      await buildTicket(db, catalog, new Date(), { field: 'research_area', department: 'COL', check: 'deadline' });
+      await buildTicket(db, catalog, new Date(), {
+        table: 'student_status',
+        field: 'id_card',
+        department: 'STU',
+        check: 'validate',
+      });
+      await buildTicket(db, catalog, new Date(), { field: 'political_status', department: 'ORG', check: 'codes' });
+      await buildUser(db, { department: 'ORG', roles: ['steward'] });
+    });
+    const down = await runCli(['jobs', 'run', 'digest'], { ...cli.env, SMTP_URL: 'smtp://127.0.0.1:1' });
+    expect(down.code).toBe(1);
+    expect(down.stdout).toBe(
+      [
+        '已发送 1 个部门的日报：ORG / digests sent to 1 department(s): ORG',
+        '未送达，今天可再次发送：COL（无收件人）、STU（邮件发送失败） / not delivered, may be sent again today: COL (no recipients), STU (e-mail failed)',
+        '部分未送达（其余渠道已送达，今天不再重发）：ORG（邮件发送失败） / partly delivered (the other channels reached them; not sent again today): ORG (e-mail failed)',
+        '',
+      ].join('\n'),
+    );
+    // The e-mail server back, and 各学院 with a steward: both digests go out the same day; 党委组织部's does not again.
+    await cli.withDb((db) => buildUser(db, { department: 'COL', roles: ['steward'] }));
+    const later = await runCli(['jobs', 'run', 'digest'], cli.env);
+    expect(later).toMatchObject({
+      code: 0,
+      stdout: '已发送 2 个部门的日报：COL、STU / digests sent to 2 department(s): COL, STU\n',
+    });
+  });
+
   it('takes today’s scorecard snapshot, and reminds and escalates (nothing due here)', async () => {
     const snapshot = await runCli(['jobs', 'run', 'snapshot'], cli.env);
     expect(snapshot.code).toBe(0);
@@ -43,14 +79,19 @@ describe('hubwatch jobs run', () => {
   });
 
   it('an unknown or missing job name is exit 2, naming the jobs there are; nothing runs', async () => {
+    // `constructor` and `__proto__` are no jobs either (they opened the databases, then failed inside: exit 1).
     for (const args of [
       ['jobs', 'run', 'digests'],
       ['jobs', 'run'],
-      ['jobs', 'run', 'digest', 'extra'],
+      ['jobs', 'run', 'constructor'],
+      ['jobs', 'run', '__proto__'],
     ]) {
       const res = await runCli(args, cli.env);
       expect(res.code).toBe(2);
       expect(res.stderr).toContain('可选 / one of: reminders, digest, report-confirmations, sharing-reminders, snapshot');
     }
+    // A job with more after its name: that is what is wrong, not the job.
+    const extra = await runCli(['jobs', 'run', 'digest', 'extra'], cli.env);
+    expect(extra).toMatchObject({ code: 2, stderr: '多余的参数 / unexpected argument: extra (hubwatch jobs run digest)\n' });
   });
 });

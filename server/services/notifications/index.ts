@@ -6,7 +6,7 @@ import { translator } from '../../i18n';
 
 export { addToInbox, inReadersLanguage, listInbox, markRead, settleNotices, type InboxItem } from './inbox';
 export { createMailer, senderFor } from './mailer';
-export { createNotifier, notifierFromConfig, type Channels, type Notifier } from './notifier';
+export { createNotifier, notifierFromConfig, reachedAnyone, type Channels, type Delivery, type Notifier } from './notifier';
 export { departmentRecipients, officeRecipients, type Recipients } from './recipients';
 export { postWebhook, robotPayload, webhookUrlProblem, type WebhookUrlProblem } from './webhook';
 export type { FetchLike, Mail, Mailer, Notice } from './types';

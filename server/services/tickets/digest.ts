@@ -95,8 +95,8 @@ export async function claimDigest(
   department: string,
   today: string,
   now: Date,
-): Promise<{ claimed: boolean; previous: Date | null }> {
-  const before = await db('department_digests').where({ department_code: department }).first('last_sent_at');
+): Promise<{ claimed: boolean; previous: Date | null; release: () => Promise<void> }> {
+  const before = await db('department_digests').where({ department_code: department }).first('last_digest_on', 'last_sent_at');
   const { rows } = await db.raw(
     `INSERT INTO department_digests (department_code, last_digest_on, last_sent_at) VALUES (?, ?, ?)
      ON CONFLICT (department_code) DO UPDATE SET last_digest_on = EXCLUDED.last_digest_on, last_sent_at = EXCLUDED.last_sent_at
@@ -104,7 +104,17 @@ export async function claimDigest(
      RETURNING department_code`,
     [department, today, now],
   );
-  return { claimed: rows.length === 1, previous: before?.last_sent_at ?? null };
+  return {
+    claimed: rows.length === 1,
+    previous: before?.last_sent_at ?? null,
+    // A digest that reached nobody (no account, address or robot): the day is given back, so that it goes out today
+    // once someone is there to read it — only if this claim still holds it.
+    release: async () => {
+      await db('department_digests')
+        .where({ department_code: department, last_digest_on: today })
+        .update({ last_digest_on: before?.last_digest_on ?? null, last_sent_at: before?.last_sent_at ?? null });
+    },
+  };
 }
 
 /** Departments that currently have active tickets. */
