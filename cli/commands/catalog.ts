@@ -40,7 +40,17 @@ export const catalogImportCommand: Command = {
     try {
       bytes = fs.readFileSync(file);
     } catch (err) {
-      print(io.stderr, `无法读取文件 / cannot read file ${file}: ${(err as Error).message}`);
+      // In words (the system's own said "ENOENT: no such file or directory, open …").
+      const code = (err as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT'
+          ? '文件不存在 / no such file'
+          : code === 'EISDIR'
+            ? '这是一个目录，不是文件 / it is a directory, not a file'
+            : code === 'EACCES' || code === 'EPERM'
+              ? '没有读取权限 / permission denied'
+              : (err as Error).message;
+      print(io.stderr, `FILE: 无法读取 / cannot read ${file}: ${why}`);
       return EXIT.usage;
     }
     const decoded = decodeCatalogFile(bytes);
@@ -90,7 +100,16 @@ export const catalogImportCommand: Command = {
       if (s.deactivated.length > 0) {
         print(
           io.stdout,
-          `${locale === 'zh-CN' ? '停用（不再检查）' : 'deactivated (no longer checked)'}: ${s.deactivated.join(', ')}`,
+          // A dry run says what an import would do, as for the tickets below (it said "deactivated" of tables it left alone).
+          `${
+            locale === 'zh-CN'
+              ? dryRun
+                ? '导入后将停用（不再检查）'
+                : '停用（不再检查）'
+              : dryRun
+                ? 'would deactivate (no longer checked)'
+                : 'deactivated (no longer checked)'
+          }: ${s.deactivated.join(', ')}`,
         );
       }
       // What happens to active tickets: moved to a table's or field's new department, closed as no longer checked.

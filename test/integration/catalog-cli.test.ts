@@ -79,9 +79,25 @@ describe('hubwatch catalog import / export', () => {
     expect(second.stdout).toBe(first.stdout);
   });
 
-  it('a missing file is a usage error', async () => {
-    const result = await runCli(['catalog', 'import', path.join(env.dataDir, 'nope.yaml')], env.env);
+  it('a dry run that would deactivate tables says it would (it said "deactivated" of tables it left alone)', async () => {
+    // The example without its last table (research_output): the import would stop checking it.
+    const fewer =
+      EXAMPLE.slice(0, EXAMPLE.indexOf('  - name: research_output')) + EXAMPLE.slice(EXAMPLE.indexOf('# Extra rules'));
+    expect(fewer).toContain('\nrules:');
+    const dry = await runCli(['catalog', 'import', '--dry-run', file('fewer.yaml', fewer)], env.env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('导入后将停用（不再检查）: research_output');
+    expect(dry.stdout).not.toMatch(/^停用/m);
+    const en = await runCli(['catalog', 'import', '--dry-run', file('fewer.yaml', fewer)], { ...env.env, HUBWATCH_LOCALE: 'en' });
+    expect(en.stdout).toContain('would deactivate (no longer checked): research_output');
+  });
+
+  it('a missing file is a usage error naming it in words', async () => {
+    const missing = path.join(env.dataDir, 'nope.yaml');
+    const result = await runCli(['catalog', 'import', missing], env.env);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('nope.yaml');
+    expect(result.stderr).toBe(`FILE: 无法读取 / cannot read ${missing}: 文件不存在 / no such file\n`);
+    const folder = await runCli(['catalog', 'import', env.dataDir], env.env);
+    expect(folder.stderr).toContain('这是一个目录，不是文件 / it is a directory, not a file');
   });
 });
