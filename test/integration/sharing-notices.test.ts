@@ -239,7 +239,8 @@ it('tells two source departments in parallel; on arbitration the IT office when 
   expect(hrStage.status).toBe('cancelled');
 
   // The applicant asks for arbitration: the IT office, who may conclude it, hears which refusal is contested (not
-  // the applicant's note, free text on the request page); nobody else. Then the IT office overturns the refusal.
+  // the applicant's note, free text on the request page), and so does the department that refused (its inbox said
+  // nothing after "待您审核" while its refusal was disputed and set aside). Then the IT office overturns the refusal.
   await requestArbitration(t.ctx, sharingActor(people.applicant), id, '政治面貌为评优必需');
   const asked = await noticesOf(id);
   for (const officer of ['office', 'office2'] as const) {
@@ -252,8 +253,15 @@ it('tells two source departments in parallel; on arbitration the IT office when 
     );
     expect(asked[officer][1].body).not.toContain('评优');
   }
+  expect(asked.orgSteward[1]).toMatchObject({
+    kind: 'sharing.refusalDisputed',
+    link: `/sharing/${id}`,
+    title: `数据共享申请 #${id}：申请人对数据来源部门审核（党委组织部）的不共享决定申请了仲裁，信息化办公室将作出结论`,
+  });
+  expect(asked.orgSteward[1].body).not.toContain('评优');
   expect(await counts(id)).toEqual({
     ...refused,
+    orgSteward: ['sharing.stage', 'sharing.refusalDisputed'],
     office: asked.office.map((n) => n.kind),
     office2: asked.office2.map((n) => n.kind),
   });
@@ -263,10 +271,13 @@ it('tells two source departments in parallel; on arbitration the IT office when 
   expect(after.applicant[1].title_en).toBe(
     `Your data-sharing request #${id}: the IT office overturned the department's refusal on arbitration; the review goes on`,
   );
-  // HR's cancelled review is pending again: HR is told again; ORG, whose refusal is set aside, is not; nor the officer.
+  // HR's cancelled review is pending again: HR is told again; ORG hears its refusal was set aside; not the officer.
   expect(after.hrSteward.map((n) => n.kind)).toEqual(['sharing.stage', 'sharing.refused_elsewhere', 'sharing.stage']);
   expect(after.hrSteward[2].body).toBe('答复期限：2026-03-09');
-  expect(after.orgSteward).toHaveLength(1);
+  expect(after.orgSteward.map((n) => n.kind)).toEqual(['sharing.stage', 'sharing.refusalDisputed', 'sharing.refusalOverturned']);
+  expect(after.orgSteward[2].title_en).toBe(
+    `Data-sharing request #${id}: the IT office’s arbitration set aside the refusal at Data-source department review (党委组织部); the review goes on`,
+  );
   expect(after.office2).toHaveLength(2);
 });
 
@@ -298,7 +309,11 @@ it('tells nobody when one of two parallel reviews is approved; an arbitration wa
     ['sharing.rejected', expect.stringContaining(`#${id}`)],
     ['sharing.upheld', `Your data-sharing request #${id}: the IT office upheld the refusal on arbitration`],
   ]);
-  expect(after.orgSteward).toHaveLength(1);
+  expect(after.orgSteward.map((n) => [n.kind, n.title])).toEqual([
+    ['sharing.stage', expect.stringContaining(`#${id}`)],
+    ['sharing.refusalDisputed', expect.stringContaining(`#${id}`)],
+    ['sharing.refusalUpheld', `数据共享申请 #${id}：信息化办公室仲裁维持数据来源部门审核（党委组织部）的不共享决定`],
+  ]);
   expect(after.hrSteward).toHaveLength(1);
 });
 

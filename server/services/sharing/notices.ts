@@ -222,6 +222,41 @@ export async function noticeArbitrationRequested(
   );
 }
 
+/**
+ * The department whose refusal is in dispute hears that it is (the applicant asked for arbitration) and how it ended
+ * (overturned: the review goes on; upheld): the conclusion's reason is written for the applicant and the source
+ * department (seed 002 art. 22), and its inbox said nothing after "待您审核". Its stewards and leaders, and whoever
+ * made the refusal (the IT office deciding in an overdue department's place), not the one who acted.
+ */
+export async function noticeRefusingDepartment(
+  trx: Trx,
+  request: { id: number; applicant_id: number },
+  stage: StageRow,
+  event: 'requested' | 'overturn' | 'uphold',
+  actorId: number,
+): Promise<void> {
+  const department = stage.department_code;
+  const members = department
+    ? ((await trx('users')
+        .where({ disabled: false, department_code: department })
+        .whereRaw(`roles && ARRAY['steward', 'dept_leader']::text[]`)
+        .pluck('id')) as Array<number | string>)
+    : [];
+  const maker = stage.decided_by === null || stage.decided_by === undefined ? [] : [stage.decided_by as number | string];
+  const to = [...new Set([...members, ...maker].map(Number))].filter((id) => id !== actorId && id !== request.applicant_id);
+  if (!to.length) return;
+  const name = { requested: 'refusalDisputed', overturn: 'refusalOverturned', uphold: 'refusalUpheld' }[event];
+  await addToInbox(trx, to, {
+    kind: `sharing.${name}`,
+    // Done with once concluded, as the IT office's "please arbitrate" is (settleDecidedNotices).
+    ...(event === 'requested' ? { subject: arbitrationSubject(request.id) } : {}),
+    title: noticeText(`sharing.notices.${name}`, { id: request.id, stage: stageZh(stage) }),
+    body: '',
+    link: link(request.id),
+    en: { title: noticeTextEn(`sharing.notices.${name}`, { id: request.id, stage: stageEn(stage) }), body: '' },
+  });
+}
+
 /** What the applicant hears of their request's end, of its arbitration, or of its grant revoked. */
 export type Outcome =
   | { kind: 'granted'; expiresOn: string }

@@ -40,6 +40,7 @@ import { canonicalItems, inCatalogSpelling, leaderBasis, sourceParts } from './p
 import {
   noticeApplicant,
   noticeArbitrationRequested,
+  noticeRefusingDepartment,
   noticeReachedStages,
   noticeNoLongerNeeded,
   pendingStageIds,
@@ -657,6 +658,7 @@ export async function requestArbitration(ctx: AppContext, actor: Actor, requestI
       });
     await audit(trx, actor, 'sharing.arbitration_request', request.id, { department: stage.department_code });
     await noticeArbitrationRequested(trx, request, stage);
+    await noticeRefusingDepartment(trx, request, stage, 'requested', actor.user.id);
   });
 }
 
@@ -739,6 +741,7 @@ export async function arbitrate(
     if (granted) await auditGrant(trx, actor, request.id);
     const decision = input.decision === 'overturn' ? 'overturn' : 'uphold';
     await noticeApplicant(trx, request, { kind: 'arbitration', decision }, actor.user.id);
+    await noticeRefusingDepartment(trx, request, stage, decision, actor.user.id);
     if (granted) await noticeApplicant(trx, request, await grantedOutcome(trx, request.id), actor.user.id);
     else if (decision === 'overturn')
       await noticeReachedStages(trx, request, pendingStageIds(before), await stagesOf(trx, request.id), actor.user.id, today);
