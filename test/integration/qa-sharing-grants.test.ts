@@ -76,6 +76,8 @@ it('an expired or revoked grant is marked on the request page, the lists and the
     /<h1>数据共享申请 #\d+ <span class="badge status-granted">已共享<\/span> <span class="badge bad grant-state">授权已过期<\/span><\/h1>/,
   );
   expect(page).toContain('授权有效期至 2026-03-10，已过期');
+  // Nothing is left to revoke: the form is not offered (it was, and sent without asking first).
+  expect(page).not.toContain(`action="/sharing/${expiring}/revoke"`);
   const print = (await o.agent.get(`/sharing/${expiring}/print`).expect(200)).text;
   expect(print).toContain(`编号：${expiring} · 已共享 · 授权已过期`);
   expect(print).toContain('授权有效期至 2026-03-10，已过期');
@@ -88,6 +90,10 @@ it('an expired or revoked grant is marked on the request page, the lists and the
 
   page = (await o.agent.get(`/sharing/${active}`).expect(200)).text;
   expect(page).toContain('授权有效期至 2027-03-01 ·');
+  // An active grant may be revoked, once asked: the applicant's system loses the data.
+  expect(page).toContain(
+    `action="/sharing/${active}/revoke" class="inline-form" data-confirm="撤销授权后，申请方的系统将不能再使用这些数据。确定撤销？"`,
+  );
   expect(page).not.toContain('grant-state');
 
   // The applicant's list and the IT office's list of every request.

@@ -264,7 +264,11 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
         request.status === 'rejected' &&
         holdsStage(user, { ...stages[0], kind: 'it_first' }, today).own &&
         !decidedRefusal(user, stages),
-      revoke: !!loaded.grant && !loaded.grant.revoked_at && can(user, 'sharing.manage'),
+      // An expired grant gives nothing left to take back.
+      revoke:
+        !!loaded.grant &&
+        grantState({ expires_on: loaded.grant.expires_on, revoked_at: loaded.grant.revoked_at }, today) === 'active' &&
+        can(user, 'sharing.manage'),
       markDelivered: request.status === 'granted' && mayMarkDelivered(user, request.applicant_id),
     },
   };
