@@ -1,5 +1,5 @@
 import { run } from '../../jobs/sharing-reminders';
-import { createTestApp, TestApp } from '../helpers/app';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
 import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
 import { inputFromBody } from '../../server/services/sharing/input';
 import { decide, submitRequest } from '../../server/services/sharing/workflow';
@@ -41,4 +41,21 @@ it('flags the overdue review to every IT office account on Tuesday 03-10', async
   expect(await inbox(people.office.id)).toEqual(['sharing.stage', 'sharing.overdue']);
   expect(await inbox(people.office2.id)).toEqual(['sharing.stage', 'sharing.overdue']);
   expect(await inbox(people.stuSteward.id)).toEqual(['sharing.stage', 'sharing.reminder']);
+});
+
+// The request page said 已逾期; the queues gave only the due date (应于 2026-03-09 前答复), for the department and for the
+// IT office, who sees it there because it is overdue.
+it('the review queues mark the overdue review 已逾期, and not before its due day is over', async () => {
+  const row = (html: string) =>
+    html.slice(html.indexOf('<td><a href="/sharing/'), html.indexOf('</tr>', html.indexOf('<td><a href="/sharing/')));
+  for (const person of [people.stuSteward, people.office]) {
+    const { agent } = await signIn(t.app, person.login, person.password);
+    const queue = row((await agent.get('/sharing/queue').expect(200)).text);
+    expect(queue).toContain('应于 2026-03-09 前答复</small> <span class="badge bad">已逾期</span>');
+  }
+  t.ctx.now = () => new Date('2026-03-09T15:00:00Z'); // 23:00 on the due day in Shanghai
+  const { agent } = await signIn(t.app, people.stuSteward.login, people.stuSteward.password);
+  const due = row((await agent.get('/sharing/queue').expect(200)).text);
+  expect(due).toContain('应于 2026-03-09 前答复');
+  expect(due).not.toContain('已逾期');
 });

@@ -66,7 +66,12 @@ export function sharingRoutes(ctx: AppContext): Router {
       rows: rows.map((r) => ({
         ...r,
         department_name: nameOf(r.department_code),
-        pending: r.pending.map((p) => ({ ...p, department_name: nameOf(p.department) })),
+        // A data source's review past its due day says so (the request page did; the queue only gave the date).
+        pending: r.pending.map((p) => ({
+          ...p,
+          department_name: nameOf(p.department),
+          overdue: p.kind === 'source' && !!p.due_on && p.due_on < today,
+        })),
         // A grant no longer in force says so beside 已共享 (the request's status stays as it was decided).
         grant_state: r.grant && grantState(r.grant, today) !== 'active' ? grantState(r.grant, today) : null,
       })),
