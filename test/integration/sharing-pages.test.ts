@@ -624,9 +624,22 @@ describe('the print form of a request that ended before every review', () => {
     expect((await approveAs('office', id, { decision: 'reject', reason: 'scope_too_large' })).status).toBe(303);
     const box = await boxes(id);
     expect(box['人事处']).toContain('本环节未审核：申请在其他环节未获同意');
-    // The office's own refusal is its box's decision, not a note.
+    // The office's own refusal is its box's decision, not a note — its first review's, said so (on paper it read as
+    // the final review's).
     expect(box['信息化办公室终审、共享数据']).toContain('☑ 不同意');
     expect(box['信息化办公室终审、共享数据']).not.toContain('本环节未审核');
+    expect(box['信息化办公室终审、共享数据']).toContain('以下为信息化办公室初审意见：申请在初审未获同意，未进入终审。');
+  });
+
+  it('a refusal for "other reasons" prints its text once, beside the reason (it was printed twice)', async () => {
+    const res = await postForm('applicant', '/sharing/new', fullForm(), { material: [PDF, 'x.pdf'] });
+    const id = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
+    expect((await approveAs('csSteward', id)).status).toBe(303);
+    const refused = await approveAs('office', id, { decision: 'reject', reason: 'other', comment: '与申请单位职责无关' });
+    expect(refused.status).toBe(303);
+    const office = (await boxes(id))['信息化办公室终审、共享数据'];
+    expect(office).toContain('☑ 其他原因 与申请单位职责无关');
+    expect(office.split('与申请单位职责无关').length - 1).toBe(1);
   });
 });
 

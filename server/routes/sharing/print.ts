@@ -72,6 +72,7 @@ export function printModel(request: PresentedRequest, t: Translator) {
     // The first review's line in the IT office's box, unless it is that box's own decision (a refusal that ended it).
     firstReview: first?.decided_at && first !== office ? first : null,
     office,
+    officeIsFirst: !!office && office === first,
     // The office's box when neither of its reviews was decided: the one the request was waiting for was cancelled.
     officeCancelled: office ? null : cancelledNote(request, final?.status === 'cancelled' ? final : first),
     officeReasons: REJECTION_REASONS.map((r) => ({ value: r, checked: office?.status === 'rejected' && office.reason === r })),
