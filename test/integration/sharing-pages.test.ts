@@ -1082,7 +1082,18 @@ describe('a decision the form cannot take comes back with its message and what w
     const res = await post('csSteward', id, { stage_id: String(stageId), decision: 'reject', reason: '' });
     expect(res.status).toBe(303);
     const page = (await (await as('csSteward')).agent.get(`/sharing/${id}`)).text;
-    expect(page).toContain('该环节当前不在待审核状态');
+    // Says why (it said 该环节当前不在待审核状态, leaving the reviewer to work it out).
+    expect(page).toContain('该环节已作出审核决定（见下方审核记录），无需再审核');
+  });
+
+  it('a request withdrawn meanwhile says so to the reviewer who acts on it', async () => {
+    const withdrawn = await submitForm();
+    const stage = await t.db.knex('sharing_stages').where({ request_id: withdrawn, kind: 'applicant_unit' }).first('id');
+    const a = await as('applicant');
+    expect((await a.agent.post(`/sharing/${withdrawn}/withdraw`).type('form').send({ _csrf: a.csrf })).status).toBe(303);
+    const res = await post('csSteward', withdrawn, { stage_id: String(stage.id), decision: 'approve' });
+    expect(res.status).toBe(303);
+    expect((await (await as('csSteward')).agent.get(`/sharing/${withdrawn}`)).text).toContain('申请人已撤回该申请，无需再审核');
   });
 });
 

@@ -401,14 +401,21 @@ function stageFor(
     const notYetOverdue = candidates.some((c) => !c.own && c.stage.status === 'pending' && c.stage.kind === 'source');
     // Their own stage comes later (the IT office before the unit has reviewed): said so, not "not pending".
     const notYetReached = candidates.some((c) => c.own && c.stage.status === 'waiting');
+    // Decided already (by a colleague, or in another tab), or the request withdrawn or ended: said so — "该环节当前不在
+    // 待审核状态" left the reviewer to work out why.
+    const decided = candidates.some((c) => ['approved', 'rejected', 'overturned'].includes(c.stage.status));
     throw new ConflictError(
       !open
-        ? 'sharing.errors.notPending'
+        ? request.status === 'withdrawn'
+          ? 'sharing.errors.requestWithdrawn'
+          : 'sharing.errors.requestEnded'
         : notYetOverdue
           ? 'sharing.errors.notOverdue'
           : notYetReached
             ? 'sharing.errors.notYetReached'
-            : 'sharing.errors.notPending',
+            : decided
+              ? 'sharing.errors.stageDecided'
+              : 'sharing.errors.notPending',
     );
   }
   const allowed = pending.filter((c) => !decidedFirstReview(user, c.stage, stages));
@@ -515,7 +522,8 @@ export async function decide(ctx: AppContext, actor: Actor, requestId: number, i
         opinion: decision.text || null,
         version: stage.version + 1,
       });
-    if (updated !== 1) throw new ConflictError('sharing.errors.notPending');
+    // Decided by someone else between the read and this write.
+    if (updated !== 1) throw new ConflictError('sharing.errors.stageDecided');
     let status: RequestStatus;
     if (decision.approve) {
       status = await advance(ctx, trx, actor, request.id, calendar, today, decision.expiresOn);
