@@ -46,10 +46,18 @@ export function hasKey(locale: Locale, key: string): boolean {
   return load(locale).has(key);
 }
 
-/** Translates `key`, replacing `{name}` placeholders with `params`. */
+/**
+ * Translates `key`, replacing `{name}` placeholders with `params`, and `{name|one|other}` with `one` when the number
+ * `name` is 1, else `other` (English: "Acknowledged {count} {count|ticket|tickets}" — it read "1 ticket(s)").
+ */
 export function translate(locale: Locale, key: string, params: MessageParams = {}): string {
   const template = load(locale).get(key) ?? load(DEFAULT_LOCALE).get(key) ?? key;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] !== undefined ? String(params[name]) : whole));
+  return template.replace(/\{(\w+)(?:\|([^|{}]*)\|([^|{}]*))?\}/g, (whole, name: string, one?: string, other?: string) => {
+    const value = params[name];
+    if (value === undefined) return whole;
+    if (one === undefined) return String(value);
+    return Number(value) === 1 ? one : (other ?? one);
+  });
 }
 
 export type Translator = (key: string, params?: MessageParams) => string;

@@ -599,7 +599,7 @@ describe('account management', () => {
       expect(sectionOf(self.text, 'account-status')).toContain(html('You cannot disable your own account'));
       const done = await post(adminSession, `/admin/users/${u.id}/disable`).expect(302);
       expect((await adminSession.agent.get(done.headers.location).expect(200)).text).toContain(
-        'Account english disabled; 0 session(s) ended',
+        'Account english disabled; 0 sessions ended',
       );
       const wrong = await post(adminSession, '/account/password', {
         current_password: 'wrong',

@@ -67,8 +67,8 @@ describe('the import page says what the import does (or would do) to active tick
     ]);
     const en = await post(OWNER_CHANGE_AFTER, 'en', true).expect(200);
     expect(changes(en.text)).toEqual([
-      'On import, 1 active ticket(s) would move to their new responsible department 教务处 (ACA) (new due date; both departments are told)',
-      'On import, 1 active ticket(s) would be closed by the system: the catalog no longer checks them',
+      'On import, 1 active ticket would move to their new responsible department 教务处 (ACA) (new due date; both departments are told)',
+      'On import, 1 active ticket would be closed by the system: the catalog no longer checks them',
     ]);
     expect(await ticketsOf(t.db.knex)).toEqual(before);
   });
@@ -90,7 +90,7 @@ describe('the import page says what the import does (or would do) to active tick
   it('in English too: the ticket handed back to 人事处 by the previous catalog', async () => {
     const res = await post(OWNER_CHANGE_BEFORE, 'en', false).expect(200);
     expect(changes(res.text)).toEqual([
-      '1 active ticket(s) moved to their new responsible department 人事处 (HR) (new due date; both departments were told)',
+      '1 active ticket moved to their new responsible department 人事处 (HR) (new due date; both departments were told)',
     ]);
   });
 });

@@ -118,7 +118,7 @@ describe('check pages: what a run found', () => {
 
     await office.agent.post('/locale').type('form').send({ locale: 'en', next: '/', _csrf: office.csrf }).expect(302);
     const en = await office.agent.get(`/runs/${both.runId}`).expect(200);
-    expect(en.text).toContain('Every check passed on the 1 table(s) checked');
+    expect(en.text).toContain('Every check passed on the 1 table checked');
     await office.agent.post('/locale').type('form').send({ locale: 'zh-CN', next: '/', _csrf: office.csrf }).expect(302);
   });
 

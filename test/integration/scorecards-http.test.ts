@@ -170,7 +170,7 @@ describe('scorecard pages, periods, weights, exports and API', () => {
       expect(stat(html)).toContain(`<a href="/runs/${runId}">最近检查 #${runId}</a>`);
       expect(stat(html)).toContain(' · <span class="sc-bad">2 张表无法检查</span>');
       await agent.post('/locale').type('form').send({ locale: 'en', next: '/', _csrf: csrf }).expect(302);
-      expect(await bodyOf('/dashboard', agent)).toContain(' · <span class="sc-bad">2 table(s) could not be checked</span>');
+      expect(await bodyOf('/dashboard', agent)).toContain(' · <span class="sc-bad">2 tables could not be checked</span>');
     } finally {
       await agent.post('/locale').type('form').send({ locale: 'zh-CN', next: '/', _csrf: csrf }).expect(302);
       await t.db.knex('check_runs').where({ id: runId }).delete();

@@ -93,7 +93,7 @@ describe('POST /tickets/acknowledge', () => {
     const before = await events();
     expect(await acknowledge(s, [fresh.id, acked.id], 'en')).toEqual([
       'info',
-      `2 ticket(s) already acknowledged (#${fresh.id}, #${acked.id}), nothing was changed`,
+      `2 tickets already acknowledged (#${fresh.id}, #${acked.id}), nothing was changed`,
     ]);
     expect(await events()).toBe(before);
   });
@@ -101,7 +101,7 @@ describe('POST /tickets/acknowledge', () => {
   it('says only what was done when every ticket was acknowledged', async () => {
     const a = await buildTicket(t.db.knex, catalog, T0, { field: 'mobile' });
     const s = await signIn(t.app, steward.login, steward.password);
-    expect(await acknowledge(s, [a.id, a.id], 'en')).toEqual(['success', 'Acknowledged 1 ticket(s)']);
+    expect(await acknowledge(s, [a.id, a.id], 'en')).toEqual(['success', 'Acknowledged 1 ticket']);
   });
 
   it('offers the checkboxes and the button only to someone who can tick a row', async () => {
