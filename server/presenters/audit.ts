@@ -70,7 +70,37 @@ function objectHref(viewer: CurrentUser, type: string, id: string): string | nul
 /** A stored instant: what `toISOString()` writes (UTC, `Z`). A date alone (`due_at: 2026-12-11`) is no instant. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
 
-function valueText(value: unknown, t: Translator, timezone?: string): string {
+/**
+ * The words a coded value is read as, by the row's object type and the key's last part: 决定: 同意, 状态: 审核中,
+ * 原因: 数据需求范围过大, 类型: 数据来源部门审核 (the codes approve, in_review, scope_too_large, source were shown as stored).
+ * A code without words (an older one) is shown as stored.
+ */
+const VALUE_WORDS: Record<string, Record<string, string>> = {
+  sharing_request: {
+    status: 'sharing.status',
+    kind: 'sharing.stageKind',
+    decision: 'sharing.decisionWords',
+    reason: 'sharing.reasons',
+  },
+  ticket: { status: 'tickets.status' },
+  report: { status: 'reports.status' },
+};
+
+/** The reader's words for `value` under `key` of a row about `objectType`, or null (see VALUE_WORDS). */
+type Words = (key: string, value: unknown) => string | null;
+function wordsFor(objectType: string | null | undefined, t: Translator): Words {
+  const table = objectType && Object.hasOwn(VALUE_WORDS, objectType) ? VALUE_WORDS[objectType] : null;
+  return (key, value) => {
+    const part = key.split('.').at(-1)!;
+    if (!table || typeof value !== 'string' || !Object.hasOwn(table, part)) return null;
+    const wordKey = `${table[part]}.${value}`;
+    const word = t(wordKey);
+    return word === wordKey ? null : word;
+  };
+}
+
+function valueText(value: unknown, t: Translator, timezone?: string, word?: string | null): string {
+  if (word) return word;
   if (value === null || value === undefined) return '—';
   // An instant (`fixed_at`, `reported_at`: ISO strings in UTC) on the university's clock, as the row's own time.
   if (typeof value === 'string') return timezone && INSTANT.test(value) ? wallClockText(new Date(value), timezone) : value;
@@ -87,11 +117,18 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** `a.b: 1` for `{a: {b: 1}}`: one line per leaf. */
-function flatten(key: string, value: unknown, into: { key: string; value: string }[], t: Translator, timezone?: string): void {
+function flatten(
+  key: string,
+  value: unknown,
+  into: { key: string; value: string }[],
+  t: Translator,
+  timezone?: string,
+  words?: Words,
+): void {
   if (isPlainObject(value) && Object.keys(value).length > 0) {
-    for (const [k, v] of Object.entries(value)) flatten(`${key}.${k}`, v, into, t, timezone);
+    for (const [k, v] of Object.entries(value)) flatten(`${key}.${k}`, v, into, t, timezone, words);
   } else {
-    into.push({ key, value: valueText(value, t, timezone) });
+    into.push({ key, value: valueText(value, t, timezone, words?.(key, value)) });
   }
 }
 
@@ -118,18 +155,23 @@ export function summaryLines(
   summary: Record<string, unknown> | null | undefined,
   t: Translator,
   timezone?: string,
+  objectType?: string | null,
 ): { key: string; value: string }[] {
   if (!isPlainObject(summary)) return [];
+  const words = wordsFor(objectType, t);
   const { before, after } = summary;
   const change = isPlainObject(before) && isPlainObject(after);
   const others: { key: string; value: string }[] = [];
   for (const [k, v] of Object.entries(summary))
-    if (!(change && (k === 'before' || k === 'after'))) flatten(k, v, others, t, timezone);
+    if (!(change && (k === 'before' || k === 'after'))) flatten(k, v, others, t, timezone, words);
   if (!change) return inReadingOrder(others);
   const changed: { key: string; value: string }[] = [];
   const unchanged: { key: string; value: string }[] = [];
   for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    const [was, now] = [valueText(before[k], t, timezone), valueText(after[k], t, timezone)];
+    const [was, now] = [
+      valueText(before[k], t, timezone, words(k, before[k])),
+      valueText(after[k], t, timezone, words(k, after[k])),
+    ];
     (was === now ? unchanged : changed).push({ key: k, value: `${was} → ${now}` });
   }
   return [...inReadingOrder(changed.length || others.length ? changed : unchanged), ...inReadingOrder(others)];
@@ -223,7 +265,7 @@ export async function auditRowsFor(
             href: hrefOf(r),
           }
         : null,
-    summary: summaryLines(r.summary, t, timezone).map((line) => ({ ...line, label: summaryKeyLabel(line.key, t) })),
+    summary: summaryLines(r.summary, t, timezone, r.objectType).map((line) => ({ ...line, label: summaryKeyLabel(line.key, t) })),
     ip: r.ip,
   }));
 }
@@ -257,7 +299,7 @@ export function auditCsvHeader(t: Translator): string {
  * formulas and Excel's reading of numbers and dates (services/csv.ts); seq is our number, the time our text.
  */
 export function auditCsvLine(r: AuditRecord, t: Translator, timezone: string): string {
-  const summary = summaryLines(r.summary, t, timezone)
+  const summary = summaryLines(r.summary, t, timezone, r.objectType)
     .map((line) => `${summaryKeyLabel(line.key, t) ?? line.key}: ${line.value}`)
     .join('\n');
   const text = (v: string | null | undefined) => csvField(v, true);

@@ -197,7 +197,7 @@ describe('/admin/audit date range and CSV export (Asia/Shanghai)', () => {
     expect(res.text).toContain(`"'=HYPERLINK(""http://x"",""y"")"`);
     // The page's lines, keys named; a value starting with = is inside the cell, not at its start.
     expect(summary.split('\n').sort()).toEqual(
-      [`${zh('admin.audit.keys.comment')}: =1+1`, `${zh('admin.audit.keys.status')}: open → acknowledged`].sort(),
+      [`${zh('admin.audit.keys.comment')}: =1+1`, `${zh('admin.audit.keys.status')}: 待签收 → 已签收`].sort(),
     );
     // A row without actor, ip or request id: empty cells.
     expect(rows[0].slice(2, 4)).toEqual(['', '']);

@@ -60,7 +60,7 @@ describe('/admin/audit', () => {
     // Named in the reader's language, with the code the filter takes under it.
     expect(action).toBe('工单状态变更<br><code>ticket.transition</code>');
     expect(object).toBe('<a href="/tickets/42">工单 #42</a>');
-    expect(summary).toContain('<li><span class="k" title="status">状态</span>: open → acknowledged</li>');
+    expect(summary).toContain('<li><span class="k" title="status">状态</span>: 待签收 → 已签收</li>');
     expect(summary).toContain(
       `<li><span class="k" title="comment">备注</span>: 核对 110105********002${idCard.slice(-1)} 的记录</li>`,
     );

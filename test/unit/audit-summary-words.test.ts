@@ -1,0 +1,44 @@
+import { translator } from '../../server/i18n';
+import { summaryLines } from '../../server/presenters/audit';
+
+// The audit log read coded values as stored — "决定: approve 状态: in_review 原因: scope_too_large" — in both languages:
+// a sharing request's status, stage kind, decision and reason, a ticket's or report's status, read as the pages say them.
+const zh = translator('zh-CN');
+const en = translator('en');
+const decision = {
+  stage: 2,
+  kind: 'it_first',
+  department: null,
+  decision: 'reject',
+  reason: 'scope_too_large',
+  status: 'rejected',
+};
+
+it("a sharing decision's codes read as words, in the reader's language", () => {
+  expect(summaryLines(decision, zh, undefined, 'sharing_request')).toEqual(
+    expect.arrayContaining([
+      { key: 'kind', value: zh('sharing.stageKind.it_first') },
+      { key: 'decision', value: '不同意' },
+      { key: 'reason', value: zh('sharing.reasons.scope_too_large') },
+      { key: 'status', value: '不共享' },
+    ]),
+  );
+  expect(summaryLines(decision, en, undefined, 'sharing_request')).toEqual(
+    expect.arrayContaining([{ key: 'decision', value: 'Reject' }]),
+  );
+});
+
+it("a ticket's status change reads 待签收 → 已签收; a code without words, or another object's key, stays as stored", () => {
+  expect(summaryLines({ before: { status: 'open' }, after: { status: 'acknowledged' } }, zh, undefined, 'ticket')).toEqual([
+    { key: 'status', value: `${zh('tickets.status.open')} → ${zh('tickets.status.acknowledged')}` },
+  ]);
+  expect(summaryLines({ status: 'someday' }, zh, undefined, 'ticket')).toEqual([{ key: 'status', value: 'someday' }]);
+  expect(summaryLines({ decision: 'approve' }, zh, undefined, 'user')).toEqual([{ key: 'decision', value: 'approve' }]);
+  // The stage number and the department code are not codes of a list with words.
+  expect(summaryLines(decision, zh, undefined, 'sharing_request')).toEqual(
+    expect.arrayContaining([
+      { key: 'stage', value: '2' },
+      { key: 'department', value: '—' },
+    ]),
+  );
+});
