@@ -40,4 +40,30 @@ describe('ticket settings: messages tied to their inputs', () => {
     );
     expect(res.text).toContain('<p class="field-error" role="alert" id="webhook-HR-error">应为 https:// 开头的网址');
   });
+
+  // Saving the settings as they were said "saved" and wrote an audit row of a change of nothing, for the due days and
+  // for a department's robot address alike.
+  it('saving the settings unchanged says nothing changed and writes nothing; a change is saved and audited once', async () => {
+    const audits = async () => Number((await t.db.knex('audit_log').count({ n: '*' }))[0].n);
+    const save = async (path: string, body: Record<string, string>) => {
+      const res = await office.agent
+        .post(path)
+        .type('form')
+        .send({ _csrf: office.csrf, ...body })
+        .expect(302);
+      const page = await office.agent.get(res.headers.location).expect(200);
+      return /<div class="flash flash-(\w+)"[^>]*>([^<]*)<\/div>/.exec(page.text)?.slice(1, 3);
+    };
+    const before = await audits();
+    expect(await save('/tickets/settings', { high: '3', medium: '5', low: '10' })).toEqual(['info', '设置没有改动，未保存']);
+    expect(await save('/tickets/settings/webhook', { department: 'HR', webhook_url: '' })).toEqual([
+      'info',
+      '人事处（HR）的机器人地址没有改动，未保存',
+    ]);
+    expect(await audits()).toBe(before);
+    expect((await save('/tickets/settings', { high: '4', medium: '5', low: '10' }))?.[0]).toBe('success');
+    expect(await audits()).toBe(before + 1);
+    expect((await save('/tickets/settings', { high: '4', medium: '5', low: '10' }))?.[0]).toBe('info');
+    expect(await audits()).toBe(before + 1);
+  });
 });

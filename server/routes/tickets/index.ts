@@ -275,13 +275,16 @@ export function ticketsRoutes(ctx: AppContext): Router {
   router.get('/tickets/settings', authorize('tickets.settings'), (req, res) => settingsPage(req, res));
 
   router.post('/tickets/settings', authorize('tickets.settings'), async (req, res) => {
+    let changed: boolean;
     try {
-      await saveDueWorkingDays(db, req.body, auditActor(req), origin(req));
+      ({ changed } = await saveDueWorkingDays(db, req.body, auditActor(req), origin(req)));
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       return settingsPage(req, res, { days: req.body, fields: fieldMessages(err, req) }, 422);
     }
-    req.session.flash = { kind: 'success', text: req.t('tickets.settings.saved') };
+    req.session.flash = changed
+      ? { kind: 'success', text: req.t('tickets.settings.saved') }
+      : { kind: 'info', text: req.t('tickets.settings.unchanged') };
     res.redirect('/tickets/settings');
   });
 
@@ -301,6 +304,12 @@ export function ticketsRoutes(ctx: AppContext): Router {
       const message = req.t(problem === 'https' ? 'tickets.settings.errors.webhook' : 'tickets.settings.errors.webhookHost');
       return settingsPage(req, res, { webhookErrors: { [code]: message }, webhookForm: { [code]: url } }, 422);
     }
+    const named = department.name + req.t('common.inParentheses', { text: code });
+    // The same address sent again: nothing written, no audit row (it said "saved" and logged a change of nothing).
+    if ((department.webhook_url ?? '') === url) {
+      req.session.flash = { kind: 'info', text: req.t('tickets.settings.webhookUnchanged', { department: named }) };
+      return res.redirect('/tickets/settings');
+    }
     await db.transaction(async (trx) => {
       await trx('departments')
         .where({ code })
@@ -315,12 +324,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
         ...origin(req),
       });
     });
-    req.session.flash = {
-      kind: 'success',
-      text: req.t('tickets.settings.webhookSaved', {
-        department: department.name + req.t('common.inParentheses', { text: code }),
-      }),
-    };
+    req.session.flash = { kind: 'success', text: req.t('tickets.settings.webhookSaved', { department: named }) };
     res.redirect('/tickets/settings');
   });
 

@@ -21,7 +21,7 @@ export async function saveDueWorkingDays(
   input: Record<string, unknown>,
   actor: AuditActor | null,
   origin: RequestOrigin = {},
-): Promise<DueWorkingDays> {
+): Promise<{ value: DueWorkingDays; changed: boolean }> {
   const value = {} as DueWorkingDays;
   const problems = [];
   for (const s of SEVERITIES) {
@@ -31,8 +31,10 @@ export async function saveDueWorkingDays(
     else value[s] = n;
   }
   if (problems.length) throw new ValidationError(problems);
-  await db.transaction(async (trx) => {
+  const changed = await db.transaction(async (trx) => {
     const before = await loadDueWorkingDays(trx);
+    // The same days sent again (the form saved as it was): nothing written, no audit row saying "saved".
+    if (SEVERITIES.every((s) => before[s] === value[s])) return false;
     await trx('settings')
       .insert({ key: KEY, value: JSON.stringify(value), updated_at: trx.fn.now(), updated_by: actor?.login ?? null })
       .onConflict('key')
@@ -45,6 +47,7 @@ export async function saveDueWorkingDays(
       summary: { before, after: value },
       ...origin,
     });
+    return true;
   });
-  return value;
+  return { value, changed };
 }
