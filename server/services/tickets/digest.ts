@@ -96,14 +96,22 @@ export async function claimDigest(
   today: string,
   now: Date,
 ): Promise<{ claimed: boolean; previous: Date | null; release: () => Promise<void> }> {
-  const before = await db('department_digests').where({ department_code: department }).first('last_digest_on', 'last_sent_at');
-  const { rows } = await db.raw(
-    `INSERT INTO department_digests (department_code, last_digest_on, last_sent_at) VALUES (?, ?, ?)
+  // The row this claim replaces, read under its lock in the claim's own transaction: read apart, a run overlapping
+  // another's give-back (release) could take the other's claim for the day before and restore it, keeping the day.
+  const { before, rows } = await db.transaction(async (trx) => {
+    const row = await trx('department_digests')
+      .where({ department_code: department })
+      .forUpdate()
+      .first('last_digest_on', 'last_sent_at');
+    const claim = await trx.raw(
+      `INSERT INTO department_digests (department_code, last_digest_on, last_sent_at) VALUES (?, ?, ?)
      ON CONFLICT (department_code) DO UPDATE SET last_digest_on = EXCLUDED.last_digest_on, last_sent_at = EXCLUDED.last_sent_at
      WHERE department_digests.last_digest_on IS NULL OR department_digests.last_digest_on < EXCLUDED.last_digest_on
      RETURNING department_code`,
-    [department, today, now],
-  );
+      [department, today, now],
+    );
+    return { before: row, rows: (claim as { rows: unknown[] }).rows };
+  });
   return {
     claimed: rows.length === 1,
     previous: before?.last_sent_at ?? null,
