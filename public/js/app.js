@@ -166,8 +166,10 @@
     if (!link) return;
     var id = link.getAttribute('href').slice(1);
     var box = document.querySelector('[aria-describedby~="' + (window.CSS && CSS.escape ? CSS.escape(id) : id) + '"]');
-    // A choice's message describes its group: its first button takes the focus.
-    if (box && box.tagName === 'FIELDSET') box = box.querySelector('input:not([type=hidden]), select, textarea');
+    // A choice's message describes its group (a fieldset, or a div role=group: the account form's roles): its first
+    // button takes the focus.
+    if (box && (box.tagName === 'FIELDSET' || box.getAttribute('role') === 'group'))
+      box = box.querySelector('input:not([type=hidden]), select, textarea');
     if (!box || box.disabled || box.type === 'hidden') return;
     event.preventDefault();
     var label = box.id ? document.querySelector('label[for="' + box.id + '"]') : null;

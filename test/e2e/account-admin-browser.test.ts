@@ -54,6 +54,26 @@ describeBrowser('managing an account in the browser', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
+  // The add form is below the list of accounts: sent without a department or a role, a summary above the list takes
+  // the focus, and each of its links the box its message is about — the roles' first box too (a div role=group: the
+  // link left focus on itself).
+  it('an account sent without department and role: the summary is focused and its links reach each box', async () => {
+    // A context of its own: the test below signs in anew.
+    const own = await browser.newContext({ locale: 'zh-CN' });
+    const page = await own.newPage();
+    await browserSignIn(page, baseUrl, 'chief', passwords.chief);
+    await page.goto(`${baseUrl}/admin/users`);
+    await page.fill('#u-login', 'newbie');
+    await page.fill('#u-name', '新同事');
+    await Promise.all([page.waitForNavigation(), page.click('form[method="post"][action="/admin/users"] button[type=submit]')]);
+    expect(await page.evaluate('document.activeElement.classList.contains("error-summary")')).toBe(true);
+    await page.click('.error-summary a[href="#u-dept-error"]');
+    expect(await page.evaluate('document.activeElement.id')).toBe('u-dept');
+    await page.click('.error-summary a[href="#u-roles-error"]');
+    expect(await page.evaluate('[document.activeElement.name, document.activeElement.type]')).toEqual(['roles', 'checkbox']);
+    await own.close();
+  });
+
   it('asks before disabling and resetting; the generated password copies; a reload does not reset it again', async () => {
     const page = await context.newPage();
     await browserSignIn(page, baseUrl, 'chief', passwords.chief);
