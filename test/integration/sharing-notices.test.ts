@@ -242,6 +242,13 @@ it('tells two source departments in parallel; on arbitration the IT office when 
   // the applicant's note, free text on the request page), and so does the department that refused (its inbox said
   // nothing after "待您审核" while its refusal was disputed and set aside). Then the IT office overturns the refusal.
   await requestArbitration(t.ctx, sharingActor(people.applicant), id, '政治面貌为评优必需');
+  // Under arbitration the request is not over: HR acting now hears why it may not (not "the request has ended").
+  const waiting = await hr.agent
+    .post(`/api/v1/sharing-requests/${id}/decisions`)
+    .set('X-CSRF-Token', hr.csrf)
+    .send({ decision: 'approve' });
+  expect(waiting.status).toBe(409);
+  expect(JSON.stringify(waiting.body)).toContain('该申请的不共享决定正在仲裁中');
   const asked = await noticesOf(id);
   for (const officer of ['office', 'office2'] as const) {
     expect(asked[officer].map((n) => n.kind)).toEqual(['sharing.stage', 'sharing.arbitration_requested']);

@@ -382,7 +382,7 @@ function checkDecision(
 /** The stage `user` decides now: 403 when they hold none of this request's stages, 409 when theirs is not pending. */
 function stageFor(
   user: CurrentUser,
-  request: { applicant_id: number; status: string },
+  request: { applicant_id: number; status: string; arbitration?: string | null },
   stages: StageRow[],
   today: string,
   stageId?: number,
@@ -408,7 +408,10 @@ function stageFor(
       !open
         ? request.status === 'withdrawn'
           ? 'sharing.errors.requestWithdrawn'
-          : 'sharing.errors.requestEnded'
+          : // Refused, its applicant asking the IT office to arbitrate: not over yet (an overturn resumes the reviews).
+            request.status === 'rejected' && request.arbitration === 'requested'
+            ? 'sharing.errors.underArbitration'
+            : 'sharing.errors.requestEnded'
         : notYetOverdue
           ? 'sharing.errors.notOverdue'
           : notYetReached
