@@ -418,6 +418,16 @@ describe('hubwatch users add: invalid input exits 2 naming the option, nothing c
     expect(res.stderr).toContain('--department-name: ');
   });
 
+  // A line break in a department's name was accepted (an account's name refuses it): shown on every page as two lines.
+  it('a department name with a line break or a direction override', async () => {
+    for (const name of ['信息\n中心', '信息\u202E中心']) {
+      const args = ['users', 'add', '--login', 'zhao', '--name', '赵六', '--department', 'NEW', '--department-name', name];
+      const res = await runCli([...args, '--role', 'user'], env);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toBe('--department-name: 部门名称不能包含换行、制表符等控制字符，也不能包含改变文字方向的字符\n');
+    }
+  });
+
   it('and then the valid command creates the account', async () => {
     const res = await runCli([...base, '--name', '赵六', '--email', 'zhao@example.edu.cn'], env);
     expect(res.code).toBe(0);

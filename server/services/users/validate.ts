@@ -87,6 +87,9 @@ export async function checkDepartment(
     // Once a catalog is imported, departments are the catalog's: one made here would own no data, be missing from the
     // export, and a later import would leave it out of the catalog.
     problems.push({ field: 'department', key: 'users.errors.departmentNotInCatalog', params: { code: typed } });
+  } else if (!department && departmentName && (CONTROL_CHARACTER.test(departmentName) || BIDI_CONTROL.test(departmentName))) {
+    // As an account's name: a line break or a direction override has no place in a name shown on every page.
+    problems.push({ field: 'department-name', key: 'users.errors.departmentNameControl' });
   } else if (!department && departmentName && length(departmentName) > USER_LIMITS.departmentName) {
     problems.push({
       field: 'department-name',
