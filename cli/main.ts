@@ -60,6 +60,8 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | nul
 }
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  // `hubwatch help users` is `hubwatch users --help` (it printed the whole overview).
+  if (argv[0] === 'help' && argv.length > 1) return main([...argv.slice(1), '--help'], io);
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     print(io.stdout, overview());
     return argv.length === 0 ? EXIT.usage : EXIT.ok;
@@ -74,6 +76,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         print(io.stdout, `${usage}\n\n(hubwatch <command> --help for details)`);
         return EXIT.ok;
       }
+      // `hubwatch users frob`: what was not understood first (the list alone left it to be guessed).
+      if (argv.length > 1) print(io.stderr, `未知命令 / unknown command: hubwatch ${argv[0]} ${argv[1]}`);
       print(io.stderr, usage);
     } else {
       print(io.stderr, `未知命令 / unknown command: ${argv.join(' ')}\n\n${overview()}`);

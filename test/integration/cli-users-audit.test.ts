@@ -204,6 +204,14 @@ describe('hubwatch users and audit commands', () => {
 
   it('rejects unknown commands and options with usage', async () => {
     expect((await runCli(['frobnicate'], env)).code).toBe(2);
+    // A group's unknown command is named before the group's commands (the list alone left it to be guessed).
+    const inGroup = await runCli(['users', 'frob'], env);
+    expect(inGroup.code).toBe(2);
+    expect(inGroup.stderr).toMatch(/^未知命令 \/ unknown command: hubwatch users frob\nUsage:\n {2}hubwatch users add/);
+    // `help users` is `users --help` (it printed the whole overview).
+    const help = await runCli(['help', 'users'], env);
+    expect(help).toMatchObject({ code: 0, stdout: (await runCli(['users', '--help'], env)).stdout });
+    expect(help.stdout).toMatch(/^Usage:\n {2}hubwatch users add/);
     const res = await runCli(['users', 'add', '--bogus'], env);
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('bogus');
