@@ -63,6 +63,18 @@ describe('steward e-mails: department page, catalog export and re-import', () =>
     expect(await changedSince(t.db.knex, since)).toEqual([]);
   });
 
+  // It named the first bad address only: a list with two mistakes came back twice.
+  it('a list with several bad addresses names each of them at once', async () => {
+    const res = await office.agent
+      .post('/departments/HR/stewards')
+      .type('form')
+      .send({ _csrf: office.csrf, stewards: 'hr-steward@example.edu.cn\nnot-an-address\nzhang@' })
+      .expect(422);
+    expect(res.text).toContain(
+      '<p class="field-error" role="alert" id="stewards-error">以下不是有效的邮箱地址：“not-an-address”、“zhang@”</p>',
+    );
+  });
+
   it('the export lists the addresses set on the department page', async () => {
     await setOnWeb('HR', ['hr-steward@example.edu.cn', 'hr-new@example.edu.cn']);
     await setOnWeb('SCI', ['sci@example.edu.cn']);
