@@ -120,7 +120,8 @@ export const usersTokenCommand: Command = {
       const user = await findUserForSignIn(db, positionals[0]);
       if (!user) {
         const err = new UnknownUserError(positionals[0]);
-        print(io.stderr, t(err.messageKey, err.params));
+        // Named as disable, enable and password name it.
+        print(io.stderr, `LOGIN: ${t(err.messageKey, err.params)}`);
         return EXIT.usage;
       }
       if (values['revoke-all']) {

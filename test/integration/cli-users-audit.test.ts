@@ -154,6 +154,8 @@ describe('hubwatch users and audit commands', () => {
     const unknown = await runCli(['users', 'token', 'nobody'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('nobody');
+    // Named as disable, enable and password name it.
+    expect(unknown.stderr).toMatch(/^LOGIN: /);
   });
 
   it("verifies the audit chain, and names the row edited behind the service's back", async () => {
