@@ -97,6 +97,13 @@ describe('fixed → the reporter confirms', () => {
     const row = (await (await world.as('reporter')).agent.get('/reports/mine').expect(200)).text;
     const cells = row.slice(row.indexOf(`href="/reports/${r.id}"`), row.indexOf('</tr>', row.indexOf(`href="/reports/${r.id}"`)));
     expect(cells).toContain('<td class="when"></td>');
+    // Confirmed, the answer no longer says the reporter is asked to confirm: on the reporter's list and page, and on
+    // the department's answer page.
+    expect(cells).toContain('<td>已整改<br><small>已在人事系统更正</small></td>');
+    expect(settled).not.toContain('请报告人确认');
+    const department = (await (await world.as('orgSteward')).agent.get(`/reports/tickets/${ticketId}`).expect(200)).text;
+    expect(department).toContain('当前答复：已整改：已在人事系统更正');
+    expect(department).not.toContain('请报告人确认');
   });
 });
 
