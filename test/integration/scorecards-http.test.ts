@@ -124,6 +124,12 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     const own = await bodyOf('/scorecards/HR?from=2026-11-20&to=2026-11-21', agent);
     expect(own).toContain('人事处数据质量评分');
     expect(own).toContain('88.5');
+    // How the score is made from the table below it (the page gave only the numbers).
+    expect(own).toContain('<p class="muted sc-formula">得分 &#x3D; 100 × Σ(权重 × 分项值) ÷ Σ(权重)，只计当日已测量的分项');
+    // No report due in 30 days: not measured, said so as for the other components (a weight beside "—" read as counted).
+    expect(own).toMatch(
+      /<td>纠错按期答复<\/td><td class="num">—<\/td><td class="num">\d+<\/td><td>未测量（不计入得分）：近 30 天到期的 0 条纠错中 0 条按期答复/,
+    );
     await agent.get('/scorecards/ORG').expect(403);
     await agent.get('/dashboard').expect(403);
     await agent.get('/scorecards/export.xlsx').expect(403);

@@ -62,12 +62,16 @@ function componentDetail(req: Request, component: string, s: Record<string, numb
         active: n('tickets_active'),
         escalated: n('tickets_escalated'),
       });
-    case 'reports':
-      return req.t('scorecards.detail.reports', {
+    case 'reports': {
+      const counts = req.t('scorecards.detail.reports', {
         inTime: n('reports_in_time_30d'),
         due: n('reports_due_30d'),
         received: n('reports_received'),
       });
+      // Not measured (no report due in 30 days): said so, as for the others, with the counts that say why (a weight of
+      // 10 beside "—" read as counted).
+      return s[component] === null ? `${req.t('scorecards.detail.none')}${req.t('common.colon')}${counts}` : counts;
+    }
     default:
       return req.t('scorecards.detail.sharing', { inTime: n('sharing_in_time_30d'), due: n('sharing_due_30d') });
   }
