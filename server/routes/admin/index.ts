@@ -32,6 +32,7 @@ import {
 } from '../../services/users';
 import { auditCsvHeader, auditCsvLine, auditRowsFor } from '../../presenters/audit';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
+import { summaryLine } from '../../presenters/error-summary';
 
 /** The roles as a choice in the reader's language ("系统管理员、…或教职工用户"), each with its code when `codes`. */
 function roleChoices(req: Request, codes: boolean): string {
@@ -74,11 +75,9 @@ const USER_FORM_BOXES: [field: string, id: string, label: string][] = [
  * first message was off-screen, the page at its top), each naming its box and linked to the message beside it.
  */
 function userFormSummary(t: Request['t'], fields: Record<string, string>): { anchor: string; message: string }[] {
-  return USER_FORM_BOXES.filter(([field]) => fields[field]).map(([field, id, label]) => {
-    const box = t(label);
-    const message = fields[field];
-    return { anchor: `${id}-error`, message: message.includes(box) ? message : `${box}${t('errors.labelColon')}${message}` };
-  });
+  return USER_FORM_BOXES.filter(([field]) => fields[field]).map(([field, id, label]) =>
+    summaryLine(t, `${id}-error`, t(label), fields[field]),
+  );
 }
 
 /**

@@ -4,6 +4,7 @@ import { fieldMessages } from '../../middleware/errors';
 import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import type { Catalog } from '../../services/catalog/types';
 import type { Attachment, HubLookup, RawReport } from '../../services/reports';
+import { boxName, summaryLine } from '../../presenters/error-summary';
 import { MAX_UPLOAD_BYTES } from '../../services/uploads';
 import { jsonForScript } from '../../views/engine';
 import { OptionList, renderOptionList, withSelected } from '../../views/option-list';
@@ -166,17 +167,6 @@ const REPORT_BOXES: [field: string, id: string, label: string][] = [
   ['suggested_value', 'report-suggested', 'reports.new.suggested'],
   ['attachment', 'report-attachment', 'reports.new.attachment'],
 ];
-
-/** A box's label without its parenthesised hint (（可选）), to name it in a summary. */
-const boxName = (label: string) => label.replace(/\s*[（(].*$/, '');
-
-/**
- * A summary line: the message, naming its box where the message does not ("最多 2000 个字符" beside its box says
- * enough; at the top of the page it does not).
- */
-function summaryLine(t: Request['t'], anchor: string, box: string, message: string): { anchor: string; message: string } {
-  return { anchor, message: message.includes(box) ? message : `${box}${t('errors.labelColon')}${message}` };
-}
 
 /**
  * A sent-back report form's messages for the summary at its top (partials/error-summary), in page order, each linked

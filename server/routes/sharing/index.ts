@@ -30,6 +30,7 @@ import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { printModel } from './print';
 import { sentAgainMessage } from './sent-again';
 import { structureChangeRoutes } from './structure-changes';
+import { boxName, summaryLine } from '../../presenters/error-summary';
 
 /** A decision sent back to its form (422): the stage it was for, what was typed, the messages by field. */
 interface TypedDecision {
@@ -319,14 +320,9 @@ export function sharingRoutes(ctx: AppContext): Router {
    * box (labels without their hints: 意见, not 意见（可选）) and links to the message beside it.
    */
   function decisionErrorSummary(t: Request['t'], stageId: number, fields: Record<string, string>) {
-    return DECISION_BOXES.filter(([field]) => fields[field]).map(([field, label]) => {
-      const box = t(label).replace(/\s*[（(].*$/, '');
-      const message = fields[field];
-      return {
-        anchor: `decide-${stageId}-${field}-error`,
-        message: message.includes(box) ? message : `${box}${t('errors.labelColon')}${message}`,
-      };
-    });
+    return DECISION_BOXES.filter(([field]) => fields[field]).map(([field, label]) =>
+      summaryLine(t, `decide-${stageId}-${field}-error`, boxName(t(label)), fields[field]),
+    );
   }
 
   router.get('/sharing/:id', authorize('sharing.apply'), async (req, res) => {
