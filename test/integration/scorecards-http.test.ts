@@ -116,6 +116,11 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     expect(hr.body.items).toEqual([expect.objectContaining({ department: 'HR', rank: 2, score: 77 })]);
     const unknown = await agent.get('/api/v1/scorecards?from=2026-11-20&to=2026-11-20&department=XYZ').expect(422);
     expect(unknown.body.fields).toEqual({ department: '未知的单位代码：XYZ' });
+    // A period (the pages' `?period=`) is named, not read as dates missing.
+    const period = await agent.get('/api/v1/scorecards?period=abc').expect(422);
+    expect(period.body.fields).toMatchObject({
+      period: '此接口按起止日期（from、to，YYYY-MM-DD）取数，不接受 period：请改用 from 和 to',
+    });
   });
 
   it('shows a steward only their own department (page and API)', async () => {

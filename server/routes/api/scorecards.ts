@@ -24,6 +24,9 @@ export function scorecardsApi(ctx: AppContext): Router {
     // A repeated or list-shaped date (`from=a&from=b`, `from[]=a`) is said as such, as the other lists say it: read
     // as one date it was "no real date" (the values joined), or "not given" for `from[]`.
     const problems = repeatedQueryValues(q, ['from', 'to', 'department']);
+    // The pages take a period (`?period=`); this endpoint takes from and to: a period sent here was read as dates
+    // missing ("请填写开始日期"), not named.
+    if (q.period !== undefined) problems.push({ field: 'period', key: 'scorecards.errors.apiPeriod' });
     // A department code in any case (`hr` is HR); one that does not exist is a typo, said as the tickets API says it
     // (it was ignored: every department's scorecard came back).
     const department = await departmentFilter(ctx.db, typeof q.department === 'string' ? q.department.trim() : '', problems);
