@@ -834,7 +834,14 @@ describe('an applicant unit with nobody but the applicant to review', () => {
     expect(page).toContain('本部门除申请人外没有数据专员或部门负责人，由信息化办公室代为审核');
     expect(page).toContain('（信息化办公室代为审核：申请单位除申请人外没有数据专员或部门负责人）');
     expect(page).toContain('name="stage_id"');
-    expect((await office.agent.get('/sharing/queue')).text).toContain(`href="/sharing/${id}"`);
+    const queue = (await office.agent.get('/sharing/queue')).text;
+    expect(queue).toContain(`href="/sharing/${id}"`);
+    // The queue says why it is the office's (it listed the unit's stage as if the office held it).
+    const row = queue.slice(
+      queue.indexOf(`href="/sharing/${id}"`),
+      queue.indexOf('</tr>', queue.indexOf(`href="/sharing/${id}"`)),
+    );
+    expect(row).toContain('<span class="badge warn">本单位无其他审核人，信息化办公室代为审核</span>');
 
     const res = await decide('office', id, approve);
     expect(res.status).toBe(200);

@@ -46,7 +46,8 @@ export interface ListRow {
   tableLabels: { name: string; title: string | null }[];
   /** Every stage, in order (the API shows them); `pending` are those waiting for a decision now. */
   stages: ListStage[];
-  pending: { kind: string; department: string | null; due_on: string | null }[];
+  /** `no_other_reviewer`: a department's review nobody but the applicant could give (the IT office stands in). */
+  pending: { kind: string; department: string | null; due_on: string | null; no_other_reviewer: boolean }[];
   /** `requested` while the applicant's objection to a refusal waits for the IT office (seed 002 art. 22). */
   arbitration: string | null;
   /** A granted request's grant: its last day and whether it was revoked (grants.ts grantState tells its state). */
@@ -98,20 +99,21 @@ export async function listRequests(
       .whereIn('request_id', ids.length ? ids : [-1])
       .orderBy(['request_id', 'position'])
       .select('request_id', 'table_name'),
-    db('sharing_stages')
-      .whereIn('request_id', ids.length ? ids : [-1])
-      .orderBy(['request_id', 'stage', 'department_code', 'id'])
+    db('sharing_stages as s')
+      .whereIn('s.request_id', ids.length ? ids : [-1])
+      .orderBy(['s.request_id', 's.stage', 's.department_code', 's.id'])
       .select(
-        'id',
-        'request_id',
-        'stage',
-        'kind',
-        'department_code',
-        'status',
-        'due_on',
-        'decided_by',
-        'decided_by_name',
-        'decided_at',
+        's.id',
+        's.request_id',
+        's.stage',
+        's.kind',
+        's.department_code',
+        's.status',
+        's.due_on',
+        's.decided_by',
+        's.decided_by_name',
+        's.decided_at',
+        db.raw(`${NO_OTHER_REVIEWER_SQL} AS no_other_reviewer`),
       ),
     loadCurrentCatalog(db),
     db('sharing_grants')
@@ -149,7 +151,12 @@ export async function listRequests(
       })),
       pending: stagesOf(Number(r.id))
         .filter((s: DbRow) => s.status === 'pending')
-        .map((s: DbRow) => ({ kind: s.kind, department: s.department_code, due_on: s.due_on })),
+        .map((s: DbRow) => ({
+          kind: s.kind,
+          department: s.department_code,
+          due_on: s.due_on,
+          no_other_reviewer: s.no_other_reviewer === true,
+        })),
       grant:
         grants
           .filter((g: DbRow) => Number(g.request_id) === Number(r.id))
