@@ -9,12 +9,6 @@ import type { AppContext } from '../../server/context';
 import { EXIT, print } from '../io';
 import { commandContext, withRuntime } from '../with-runtime';
 
-/**
- * The scheduled jobs, each run once by hand (`hubwatch jobs run NAME`): to try the e-mail set-up with today's digest,
- * or to catch up after the service was down at a job's hour. Each job is safe to run again — a department's digest goes
- * out once a day, a ticket is reminded and escalated once, a day's snapshot is replaced — so running one by hand beside
- * the schedule sends nothing twice. Each says what it did in both languages.
- */
 /** What a job said, and whether something it did failed (a digest's e-mail: exit 1, so a script or a person sees it). */
 type Said = string | { text: string; failed: boolean };
 
@@ -41,6 +35,12 @@ function digestProblemLines(problems: DigestProblem[]): string[] {
   return lines;
 }
 
+/**
+ * The scheduled jobs, each run once by hand (`hubwatch jobs run NAME`): to try the e-mail set-up with today's digest,
+ * or to catch up after the service was down at a job's hour. Each job is safe to run again — a department's digest goes
+ * out once a day, a ticket is reminded and escalated once, a day's snapshot is replaced — so running one by hand beside
+ * the schedule sends nothing twice. Each says what it did in both languages.
+ */
 const JOBS: Record<string, { summary: string; run: (ctx: AppContext) => Promise<Said> }> = {
   reminders: {
     summary: '到期提醒与逾期督办（每日 08:30）/ due-date reminders and escalation (daily 08:30)',

@@ -117,7 +117,6 @@ const BOX_NAMES: Record<string, string> = {
   comment: 'tickets.boxes.comment',
 };
 
-/** The department queue, the ticket page with its actions, and the IT office's ticket settings. */
 /** The ticket page's forms, by the address each posts to under /tickets/:id/. */
 const TICKET_FORM_ACTIONS = [
   'transition',
@@ -130,6 +129,7 @@ const TICKET_FORM_ACTIONS = [
   'reassign',
 ] as const;
 
+/** The department queue, the ticket page with its actions, and the IT office's ticket settings. */
 export function ticketsRoutes(ctx: AppContext): Router {
   const router = Router();
   const { db } = ctx;
@@ -196,9 +196,6 @@ export function ticketsRoutes(ctx: AppContext): Router {
     });
   });
 
-  // Bulk acknowledge: each ticket goes through the service on its own. A ticket already acknowledged is
-  // counted as such (nothing changed, as for one ticket); the ones this user may not acknowledge, or that
-  // moved on meanwhile, as skipped. Nothing chosen is an error: nothing to do.
   // A sent-back form stands at its POST address: a reload without resending, or the address opened again, is the page
   // the form is on (it was a 404 — "工单 #acknowledge 不存在" for the list's). The pages authorize their readers.
   router.get('/tickets/acknowledge', authorize('tickets.list'), (_req, res) => res.redirect('/tickets'));
@@ -210,6 +207,9 @@ export function ticketsRoutes(ctx: AppContext): Router {
       res.redirect(`/tickets/${id}`);
     });
 
+  // Bulk acknowledge: each ticket goes through the service on its own. A ticket already acknowledged is
+  // counted as such (nothing changed, as for one ticket); the ones this user may not acknowledge, or that
+  // moved on meanwhile, as skipped. Nothing chosen is an error: nothing to do.
   router.post('/tickets/acknowledge', authorize('tickets.list'), async (req, res) => {
     const back = listReturnPath(req.body.back, '/tickets') ?? '/tickets';
     const ids = ([] as unknown[])
