@@ -16,3 +16,17 @@ export const boxName = (label: string): string => label.replace(/\s*[（(].*$/, 
 export function summaryLine(t: Translator, anchor: string, box: string, message: string): SummaryLine {
   return { anchor, message: message.includes(box) ? message : `${box}${t('errors.labelColon')}${message}` };
 }
+
+/**
+ * A sent-back form's summary from its boxes in page order — `[field, anchor, label key]`, the anchor the id of the
+ * message beside the box — one line for each box with a message, the box named by its label without its hint.
+ */
+export function boxesSummary(
+  t: Translator,
+  boxes: readonly (readonly [field: string, anchor: string, label: string])[],
+  fields: Record<string, string>,
+): SummaryLine[] {
+  return boxes
+    .filter(([field]) => fields[field])
+    .map(([field, anchor, label]) => summaryLine(t, anchor, boxName(t(label)), fields[field]));
+}

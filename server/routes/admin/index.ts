@@ -32,7 +32,7 @@ import {
 } from '../../services/users';
 import { auditCsvHeader, auditCsvLine, auditRowsFor } from '../../presenters/audit';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
-import { summaryLine } from '../../presenters/error-summary';
+import { boxesSummary, type SummaryLine } from '../../presenters/error-summary';
 
 /** The roles as a choice in the reader's language ("系统管理员、…或教职工用户"), each with its code when `codes`. */
 function roleChoices(req: Request, codes: boolean): string {
@@ -62,22 +62,20 @@ function userFormMessages(err: ValidationError, req: Request, department: string
 }
 
 /** The add-account form's boxes in page order (users.hbs: their message's id) and the label naming each. */
-const USER_FORM_BOXES: [field: string, id: string, label: string][] = [
-  ['login', 'u-login', 'admin.users.login'],
-  ['name', 'u-name', 'admin.users.name'],
-  ['email', 'u-email', 'admin.users.email'],
-  ['department', 'u-dept', 'admin.users.department'],
-  ['role', 'u-roles', 'admin.users.roles'],
-];
+const USER_FORM_BOXES = [
+  ['login', 'u-login-error', 'admin.users.login'],
+  ['name', 'u-name-error', 'admin.users.name'],
+  ['email', 'u-email-error', 'admin.users.email'],
+  ['department', 'u-dept-error', 'admin.users.department'],
+  ['role', 'u-roles-error', 'admin.users.roles'],
+] as const;
 
 /**
  * A sent-back add-account form's messages for the summary above it (the form is below a list of up to 50 accounts: the
  * first message was off-screen, the page at its top), each naming its box and linked to the message beside it.
  */
-function userFormSummary(t: Request['t'], fields: Record<string, string>): { anchor: string; message: string }[] {
-  return USER_FORM_BOXES.filter(([field]) => fields[field]).map(([field, id, label]) =>
-    summaryLine(t, `${id}-error`, t(label), fields[field]),
-  );
+function userFormSummary(t: Request['t'], fields: Record<string, string>): SummaryLine[] {
+  return boxesSummary(t, USER_FORM_BOXES, fields);
 }
 
 /**

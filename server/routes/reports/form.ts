@@ -4,7 +4,7 @@ import { fieldMessages } from '../../middleware/errors';
 import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import type { Catalog } from '../../services/catalog/types';
 import type { Attachment, HubLookup, RawReport } from '../../services/reports';
-import { boxName, summaryLine } from '../../presenters/error-summary';
+import { boxesSummary, boxName, summaryLine } from '../../presenters/error-summary';
 import { MAX_UPLOAD_BYTES } from '../../services/uploads';
 import { jsonForScript } from '../../views/engine';
 import { OptionList, renderOptionList, withSelected } from '../../views/option-list';
@@ -193,16 +193,16 @@ export function reportErrorSummary(
 }
 
 /** The boxes of the department's answer form and of the IT office's reopen form (reports/ticket.hbs), in page order. */
-const ANSWER_BOXES: Record<'answer' | 'reopen', [field: string, id: string, label: string][]> = {
+const ANSWER_BOXES = {
   answer: [
-    ['answer', 'answer-kind', 'reports.ticket.answerKind'],
+    ['answer', 'answer-kind-error', 'reports.ticket.answerKind'],
     // "Not our data" names its reason `reason` (recordNotOurs): the same box.
-    ['comment', 'answer-comment', 'reports.ticket.comment'],
-    ['reason', 'answer-comment', 'reports.ticket.comment'],
-    ['document', 'answer-document', 'reports.ticket.document'],
+    ['comment', 'answer-comment-error', 'reports.ticket.comment'],
+    ['reason', 'answer-comment-error', 'reports.ticket.comment'],
+    ['document', 'answer-document-error', 'reports.ticket.document'],
   ],
-  reopen: [['comment', 'office-reopen', 'reports.ticket.reopenComment']],
-};
+  reopen: [['comment', 'office-reopen-error', 'reports.ticket.reopenComment']],
+} as const;
 
 /**
  * A sent-back answer (or the IT office's reopen) on a report ticket's page: its messages for the summary at the top
@@ -216,9 +216,7 @@ export function answerErrorSummary(
   fields: Record<string, string>,
   dropped: string | null,
 ): { anchor: string; message: string }[] {
-  const entries = ANSWER_BOXES[form].flatMap(([field, id, label]) =>
-    fields[field] ? [summaryLine(t, `${id}-error`, boxName(t(label)), fields[field])] : [],
-  );
+  const entries = boxesSummary(t, ANSWER_BOXES[form], fields);
   if (dropped) entries.push({ anchor: 'answer-document-again', message: t('reports.ticket.documentDropped', { name: dropped }) });
   return entries;
 }

@@ -30,7 +30,7 @@ import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { printModel } from './print';
 import { sentAgainMessage } from './sent-again';
 import { structureChangeRoutes } from './structure-changes';
-import { boxName, summaryLine } from '../../presenters/error-summary';
+import { boxesSummary } from '../../presenters/error-summary';
 
 /** A decision sent back to its form (422): the stage it was for, what was typed, the messages by field. */
 interface TypedDecision {
@@ -307,12 +307,12 @@ export function sharingRoutes(ctx: AppContext): Router {
   }
 
   /** A decision form's boxes in page order (show.hbs: decide-<stage>-<field>), by the label that names each. */
-  const DECISION_BOXES: [field: string, label: string][] = [
+  const DECISION_BOXES = [
     ['decision', 'sharing.detail.decision'],
     ['reason', 'sharing.detail.reason'],
     ['comment', 'sharing.detail.comment'],
     ['expires_on', 'sharing.detail.expiresOn'],
-  ];
+  ] as const;
 
   /**
    * A sent-back decision's messages for the summary at the page's top: the form is below the request's facts, a
@@ -320,9 +320,8 @@ export function sharingRoutes(ctx: AppContext): Router {
    * box (labels without their hints: 意见, not 意见（可选）) and links to the message beside it.
    */
   function decisionErrorSummary(t: Request['t'], stageId: number, fields: Record<string, string>) {
-    return DECISION_BOXES.filter(([field]) => fields[field]).map(([field, label]) =>
-      summaryLine(t, `decide-${stageId}-${field}-error`, boxName(t(label)), fields[field]),
-    );
+    const boxes = DECISION_BOXES.map(([field, label]) => [field, `decide-${stageId}-${field}-error`, label] as const);
+    return boxesSummary(t, boxes, fields);
   }
 
   router.get('/sharing/:id', authorize('sharing.apply'), async (req, res) => {
