@@ -125,17 +125,20 @@ export const BUILTIN_CODE_LISTS: Record<string, BuiltinCodeList> = {
   },
 };
 
+/** The built-in list of that name; own names only (`constructor` is no list). */
+const listNamed = (name: string): BuiltinCodeList | undefined =>
+  Object.prototype.hasOwnProperty.call(BUILTIN_CODE_LISTS, name) ? BUILTIN_CODE_LISTS[name] : undefined;
+
 /** Values a field checked against the named list accepts: every code and every label. */
 export function builtinCodeValues(name: string): string[] | undefined {
-  const list = Object.prototype.hasOwnProperty.call(BUILTIN_CODE_LISTS, name) ? BUILTIN_CODE_LISTS[name] : undefined;
+  const list = listNamed(name);
   if (!list) return undefined;
   return [...list.codes.map((c) => c.code), ...list.codes.map((c) => c.label)];
 }
 
 /** The label for a code (or the value itself when it is already a label); undefined when not in the list. */
 export function builtinCodeLabel(name: string, value: string): string | undefined {
-  const list = Object.prototype.hasOwnProperty.call(BUILTIN_CODE_LISTS, name) ? BUILTIN_CODE_LISTS[name] : undefined;
-  return list?.codes.find((c) => c.code === value || c.label === value)?.label;
+  return listNamed(name)?.codes.find((c) => c.code === value || c.label === value)?.label;
 }
 
 /**
@@ -145,10 +148,9 @@ export function builtinCodeLabel(name: string, value: string): string | undefine
  */
 export function codeLabelOf(value: string | null | undefined, codes: CodeList | null | undefined): string | null {
   if (!value || codes?.kind !== 'builtin') return null;
-  const list = Object.prototype.hasOwnProperty.call(BUILTIN_CODE_LISTS, codes.name) ? BUILTIN_CODE_LISTS[codes.name] : undefined;
-  return list?.codes.find((c) => c.code === value.trim())?.label ?? null;
+  return listNamed(codes.name)?.codes.find((c) => c.code === value.trim())?.label ?? null;
 }
 
 export function isBuiltinCodeList(name: string): boolean {
-  return Object.prototype.hasOwnProperty.call(BUILTIN_CODE_LISTS, name);
+  return listNamed(name) !== undefined;
 }
