@@ -51,13 +51,17 @@
       });
     },
   };
-  // A single day stands in the middle of the x axis rather than on the y axis.
+  // A single day stands in the middle of the x axis rather than on the y axis. The y axis ends at 100 and starts
+  // where the lines in sight need it (chart.js fits it to the shown series, again when a legend entry is chosen):
+  // on 0–100, scores of 99.6 and 99.9 were one line. Pointing at a day lists every line's value on it, not the
+  // one line under the pointer. The figures are also in the table under the chart (partials/trend-table.hbs).
   function lineOptions(labels) {
     return {
       maintainAspectRatio: false,
       animation: false,
       spanGaps: true,
-      scales: { x: { offset: labels.length === 1 }, y: { min: 0, max: 100 } },
+      scales: { x: { offset: labels.length === 1 }, y: { max: 100 } },
+      interaction: { mode: 'index', intersect: false },
       elements: { point: { radius: 0 } },
       plugins: { legend: { labels: legendLabels } },
     };

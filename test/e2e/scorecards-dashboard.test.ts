@@ -135,12 +135,46 @@ describeBrowser('scorecard dashboard in Chromium', () => {
     expect(await page.locator('.sc-ranking tbody tr').count()).toBe(DEPARTMENTS.length);
     expect(await page.locator('.sc-heat .sc-cell.stale').count()).toBeGreaterThan(0);
     expect(await page.textContent('.sc-ranking')).toContain('党委组织部');
+    // The trend's y axis ends at 100 and starts where the lines need it (on 0–100, scores a tenth apart were one
+    // line), and pointing at a day lists every line's value on that day.
+    const axis = (await page.evaluate(`(() => {
+      const chart = Chart.getChart('sc-trend');
+      const values = chart.data.datasets.flatMap((d) => d.data).filter((v) => v !== null);
+      return { min: chart.scales.y.min, max: chart.scales.y.max, lowest: Math.min(...values) };
+    })()`)) as { min: number; max: number; lowest: number };
+    expect(axis.max).toBe(100);
+    expect(axis.min).toBeLessThanOrEqual(axis.lowest);
+    expect(axis.min).toBeGreaterThan(axis.lowest - 10);
+    const box = (await page.locator('#sc-trend').boundingBox())!;
+    await page.mouse.move(box.x + box.width - 40, box.y + box.height / 2);
+    const pointed = (await page.evaluate(`(() => {
+      const chart = Chart.getChart('sc-trend');
+      const points = chart.tooltip.dataPoints || [];
+      const day = points.length ? points[0].dataIndex : -1;
+      return { shown: points.length, withValue: chart.data.datasets.filter((d) => d.data[day] !== null).length };
+    })()`)) as { shown: number; withValue: number };
+    expect(pointed.shown).toBeGreaterThan(1);
+    expect(pointed.shown).toBe(pointed.withValue);
+    // The same figures as a table, opened from the keyboard: newest day first.
+    await page.focus('.sc-chart .trend-table summary');
+    await page.keyboard.press('Enter');
+    const firstRow = page.locator('.sc-chart .trend-table tbody tr').first();
+    await firstRow.waitFor({ state: 'visible' });
+    expect(await firstRow.locator('td').first().textContent()).toBe(today);
+    expect(await page.locator('.sc-chart .trend-table thead th').allTextContents()).toEqual(
+      expect.arrayContaining(['日期', '全校平均']),
+    );
     await screenshot(page, 'scorecards-dashboard');
 
     await page.goto(`${server.baseUrl}/scorecards/STU`);
     await page.waitForFunction(canvasDrawn('sc-card-trend'));
     expect(await page.textContent('h1')).toContain('学生处数据质量评分');
     expect(await page.locator('a[href^="/tickets/"]').count()).toBe(1);
+    // A department's components, reached on the chart only through its legend, are columns of the table.
+    await page.click('.sc-chart .trend-table summary');
+    expect(await page.locator('.sc-chart .trend-table thead th').allTextContents()).toEqual(
+      expect.arrayContaining(['日期', '得分', '时效性', '完整性', '规范性']),
+    );
     await screenshot(page, 'scorecards-department');
     await page.emulateMedia({ media: 'print' });
     await screenshot(page, 'scorecards-department-print');

@@ -199,11 +199,12 @@ describeBrowser('scorecard charts and tables in Chromium', () => {
         cells: { header: string; label: string | null; top: number; bottom: number }[];
       }[];
       await screenshot(page, `scorecards-card-375-${locale}`);
-      // The breakdown, the tables, the checks with most problems and the overdue tickets (none: one line saying so).
-      expect(tables).toHaveLength(4);
+      // The trend chart's figures (a card a day), the breakdown, the tables, the checks with most problems and the
+      // overdue tickets (none: one line saying so).
+      expect(tables).toHaveLength(5);
       for (const [i, table] of tables.entries()) {
         expect({ table: i, cards: table.cards, scrolls: table.scrolls }).toEqual({ table: i, cards: true, scrolls: false });
-        if (i < 3) expect(table.cells.length).toBeGreaterThan(3);
+        if (i < 4) expect(table.cells.length).toBeGreaterThan(3);
         if (table.cells.length > 1)
           for (const c of table.cells) expect({ table: i, label: c.label }).toEqual({ table: i, label: c.header });
         for (let k = 1; k < table.cells.length; k++)

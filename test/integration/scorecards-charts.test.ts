@@ -93,8 +93,46 @@ describe("departments' period scores as a bar chart", () => {
     expect(card.components).toMatchObject({ freshness: [50], completeness: [90], validity: [null] });
   });
 
+  it("gives each trend chart's figures as a table under it, components included (keyboard, screen readers)", async () => {
+    // The same single snapshot as above, as rows of the <details> table: the mean and the departments as scores
+    // with two decimals, a department's components as percentages (only those measured on some day).
+    const trendTableOf = (page: string) => {
+      const details = /<details class="trend-table">([\s\S]*?)<\/details>/.exec(page);
+      if (!details) return null;
+      const cells = (html: string, tag: string) =>
+        [...html.matchAll(new RegExp(`<${tag}[^>]*>([^<]*)</${tag}>`, 'g'))].map((m) => m[1]);
+      const [head, body] = details[1].split('</thead>');
+      return {
+        summary: /<summary>([^<]*)<\/summary>/.exec(details[1])![1],
+        columns: cells(head, 'th'),
+        rows: body
+          .split('</tr>')
+          .slice(0, -1)
+          .map((row) => cells(row, 'td')),
+      };
+    };
+    const dashboard = (await office.agent.get('/dashboard?from=2026-11-20&to=2026-11-20').expect(200)).text;
+    expect(trendTableOf(dashboard)).toEqual({
+      summary: '以表格查看图中数据',
+      columns: ['日期', '全校平均', '党委组织部', '人事处'],
+      rows: [['2026-11-20', '82.79', '88.57', '77.00']],
+    });
+    const card = (await office.agent.get('/scorecards/HR').expect(200)).text;
+    expect(trendTableOf(card)).toEqual({
+      summary: '以表格查看图中数据',
+      columns: ['日期', '得分', '时效性', '完整性', '工单按期'],
+      rows: [['2026-11-20', '77.00', '50.0%', '90.0%', '100.0%']],
+    });
+    const english = (await office.agent.get('/scorecards/HR').set('Accept-Language', 'en').expect(200)).text;
+    expect(trendTableOf(english)).toMatchObject({
+      summary: 'Show the chart figures as a table',
+      columns: ['Day', 'Score', 'Freshness', 'Completeness', 'Tickets on time'],
+    });
+  });
+
   it('no chart when no department has a score', async () => {
     const page = (await office.agent.get('/dashboard?from=2026-10-01&to=2026-10-02').expect(200)).text;
     expect(chartOf(page)).toMatchObject({ data: null, canvas: false, table: true });
+    expect(page).not.toContain('class="trend-table"');
   });
 });

@@ -125,7 +125,10 @@ describe('scorecards: departments without data, rounding, English, odd codes', (
     const chart = island(dashboard, 'sc-ranking-data');
     expect(chart.components.map((c: { key: string }) => c.key)).toEqual(['validity', 'tickets', 'sharing']);
     expect(chart.components[2].values).toEqual([0]);
-    const table = dashboard.slice(dashboard.indexOf('<table class="table sc-ranking">'), dashboard.indexOf('</table>'));
+    const table = dashboard.slice(
+      dashboard.indexOf('<table class="table sc-ranking">'),
+      dashboard.indexOf('</table>', dashboard.indexOf('<table class="table sc-ranking">')),
+    );
     expect(visibleText(table)).toContain(zh('scorecards.columns.sharing'));
     // HR: score, latest, delta, freshness…reports, sharing, stale tables, overdue, reports.
     expect(visibleText(table)).toContain('1 人事处 HR 56.03 56.03 — — — 98.1% — 0.0% — 0.0% 0 1 0');

@@ -52,7 +52,10 @@ describe('scorecards: a figure below 100 is never shown as 100', () => {
   it('shows a score of 99.999 as 99.99 and validity 0.99999 as 99.9%, in the ranking, the charts and the exports', async () => {
     const dashboard = (await office.agent.get(`/dashboard?${DAY}`).expect(200)).text;
     const table = visibleText(
-      dashboard.slice(dashboard.indexOf('<table class="table sc-ranking">'), dashboard.indexOf('</table>')),
+      dashboard.slice(
+        dashboard.indexOf('<table class="table sc-ranking">'),
+        dashboard.indexOf('</table>', dashboard.indexOf('<table class="table sc-ranking">')),
+      ),
     );
     // Score, latest, delta, freshness, deadline, validity, completeness, tickets (none overdue: 100.0%)…
     expect(table).toContain('1 人事处 HR 99.99 99.99 — — — 99.9% — 100.0% — — 0 0 0');

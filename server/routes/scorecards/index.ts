@@ -42,6 +42,7 @@ import {
   weightsHistory,
 } from '../../services/scorecards';
 import { choosePeriod, periodQuery } from './period';
+import { trendTable } from '../../presenters/trend-table';
 
 const CSS = '/static/css/scorecards.css';
 
@@ -188,6 +189,12 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         // No chart while no day has a mean (no department scored yet): the page says so instead.
         chart: model.trend?.mean.some((v) => v !== null)
           ? { ...model.trend, meanLabel: req.t('scorecards.dashboard.mean') }
+          : null,
+        trendTable: model.trend?.mean.some((v) => v !== null)
+          ? trendTable(model.trend.labels, [
+              { label: req.t('scorecards.dashboard.mean'), values: model.trend.mean, format: formatScore },
+              ...model.trend.series.map((s) => ({ label: s.name, values: s.scores, format: formatScore })),
+            ])
           : null,
         barChart: rankingChart(req, model.results as RankedResult[]),
       },
@@ -610,6 +617,17 @@ export function scorecardsRoutes(ctx: AppContext): Router {
                 scoreLabel: req.t('scorecards.columns.score'),
                 componentLabels: Object.fromEntries(COMPONENTS.map((c) => [c, req.t(`scorecards.columns.${c}`)])),
               }
+            : null,
+          // The chart's figures as a table: its components were otherwise reachable only through the legend.
+          trendTable: model.trend?.score.some((v: number | null) => v !== null)
+            ? trendTable(model.trend.labels, [
+                { label: req.t('scorecards.columns.score'), values: model.trend.score, format: formatScore },
+                ...COMPONENTS.filter((c) => model.trend!.components[c].some((v) => v !== null)).map((c) => ({
+                  label: req.t(`scorecards.columns.${c}`),
+                  values: model.trend!.components[c],
+                  format: (v: number) => `${v.toFixed(1)}%`,
+                })),
+              ])
             : null,
         },
       );
