@@ -69,7 +69,10 @@ const HUB_VALUES: FieldsByRoute = [
  */
 function removeIsolates(value: unknown, depth = 0, kept: readonly string[] = []): void {
   if (!value || typeof value !== 'object' || depth > MAX_JSON_DEPTH) return;
-  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  // Array.from, not map: map keeps an array's holes, and a hole is no [index, value] pair.
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? Array.from(value, (v, i): [number, unknown] => [i, v])
+    : Object.entries(value);
   for (const [key, v] of entries) {
     if (depth === 0 && kept.includes(String(key))) continue;
     if (typeof v !== 'string') removeIsolates(v, depth + 1);

@@ -147,6 +147,19 @@ export function uploadedFile(req: Request, name: string): Express.Multer.File | 
  * the request aborted…) or with the form's upload problems (none when all is well). A body that is
  * not multipart is left as it is.
  */
+/** Arrays with holes (sparse) in a parsed body made dense, at any depth, in place. */
+function closeGaps(value: unknown, depth = 0): void {
+  if (!value || typeof value !== 'object' || depth > 32) return;
+  if (Array.isArray(value)) {
+    if (Object.keys(value).length !== value.length) {
+      const dense = value.filter(() => true);
+      value.length = 0;
+      value.push(...dense);
+    }
+    value.forEach((v) => closeGaps(v, depth + 1));
+  } else for (const v of Object.values(value)) closeGaps(v, depth + 1);
+}
+
 export function multipartParser(options: MultipartOptions) {
   const inputs = options.files.map((f) => ({ name: f.name, maxCount: f.maxCount ?? 1 }));
   const maxFieldBytes = options.maxFieldBytes ?? MAX_FIELD_BYTES;
@@ -172,8 +185,21 @@ export function multipartParser(options: MultipartOptions) {
       done(err, problems);
     };
     upload(req, res, (err: unknown) => {
+      // This callback runs outside express's error handling (multer calls it from the request's stream): anything it
+      // throws would end the process, so it goes to the route's error handling like a parse error.
+      try {
+        afterUpload(err);
+      } catch (thrown) {
+        answer(thrown as Error, []);
+      }
+    });
+    const afterUpload = (err: unknown): void => {
       if (answered) return;
       if (err && !(err instanceof multer.MulterError)) return answer(err as Error, []);
+      // A numbered field with a gap (items[1][table] without items[0]) is an array with holes in multer's body; the
+      // url-encoded parser (qs) closes the gaps. Closed here too, so that every route reads rows one after another
+      // and none is an undefined "row" (a hole crashed a walk over the body).
+      closeGaps(req.body);
       // The deferred CSRF check (middleware/csrf.ts), before anything else of the form is looked at.
       const forged = verifyDeferredCsrf(req);
       if (forged) return answer(forged, []);
@@ -198,7 +224,7 @@ export function multipartParser(options: MultipartOptions) {
               message: `File too large (${file.size} bytes, at most ${options.maxFileBytes})`,
             });
       answer(null, problems);
-    });
+    };
     // The text budget: every byte of the body but the files' (the fields, their names, the parts' headers). multer
     // has piped the request into its parser by now; this listener sees the same chunks. Over the budget the request
     // is cut off from the parser (whose callback then never comes) and read to its end unparsed, so that the 413
