@@ -184,15 +184,7 @@ export function multipartParser(options: MultipartOptions) {
       answered = true;
       done(err, problems);
     };
-    upload(req, res, (err: unknown) => {
-      // This callback runs outside express's error handling (multer calls it from the request's stream): anything it
-      // throws would end the process, so it goes to the route's error handling like a parse error.
-      try {
-        afterUpload(err);
-      } catch (thrown) {
-        answer(thrown as Error, []);
-      }
-    });
+    // Declared before upload() is called: multer calls back at once (synchronously) for a body that is not multipart.
     const afterUpload = (err: unknown): void => {
       if (answered) return;
       if (err && !(err instanceof multer.MulterError)) return answer(err as Error, []);
@@ -225,6 +217,15 @@ export function multipartParser(options: MultipartOptions) {
             });
       answer(null, problems);
     };
+    upload(req, res, (err: unknown) => {
+      // This callback runs outside express's error handling (multer calls it from the request's stream): anything it
+      // throws would end the process, so it goes to the route's error handling like a parse error.
+      try {
+        afterUpload(err);
+      } catch (thrown) {
+        answer(thrown as Error, []);
+      }
+    });
     // The text budget: every byte of the body but the files' (the fields, their names, the parts' headers). multer
     // has piped the request into its parser by now; this listener sees the same chunks. Over the budget the request
     // is cut off from the parser (whose callback then never comes) and read to its end unparsed, so that the 413
