@@ -185,6 +185,8 @@ const CHECKED_BY_ROUTE: FieldsByRoute = [
   // An account's name, adding or editing one (routes/admin): checkPersonFields refuses control characters and
   // direction marks beside the name, the rest of the form kept.
   { method: 'POST', path: /^\/admin\/users(\/\d+)?\/?$/i, fields: ['name'] },
+  // A reporter's reason to disagree (routes/reports): the page comes back with the reason and its message.
+  { method: 'POST', path: /^\/reports\/\d+\/reopen\/?$/i, fields: ['comment'] },
 ];
 
 /**
@@ -195,6 +197,11 @@ const CHECKED_BY_ROUTE: FieldsByRoute = [
 export function refuseNulCharacters(req: Request, _res: Response, next: NextFunction): void {
   next(unsafeBodyError(req, fieldsFor(CHECKED_BY_ROUTE, req)) ?? undefined);
 }
+
+/** A text, or a group of texts one level deep (an error report's key: record_key[staff_no]). */
+const isFlatText = (v: unknown): boolean =>
+  typeof v === 'string' ||
+  (!!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string'));
 
 /**
  * The check of `refuseNulCharacters` for a body parsed later: multipart forms are parsed by their
@@ -209,9 +216,7 @@ export function unsafeBodyError(req: Request, checkedByRoute: readonly string[] 
   const body =
     req.body && typeof req.body === 'object' && checkedByRoute.length
       ? Object.fromEntries(
-          Object.entries(req.body as Record<string, unknown>).filter(
-            ([k, v]) => !(checkedByRoute.includes(k) && typeof v === 'string'),
-          ),
+          Object.entries(req.body as Record<string, unknown>).filter(([k, v]) => !(checkedByRoute.includes(k) && isFlatText(v))),
         )
       : req.body;
   forbiddenCharacterPaths(body, FORBIDDEN_IN_BODY, '', paths);

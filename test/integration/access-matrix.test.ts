@@ -438,6 +438,7 @@ const TABLE: Access[] = [
     params: (c) => ({ id: ownedReport(c) }),
   },
   { method: 'POST', path: '/reports/:id/confirm', roles: ALL, scope: 'owner', params: (c) => ({ id: ownedReport(c) }) },
+  { method: 'GET', path: '/reports/:id/confirm', roles: ALL, params: (c) => ({ id: ownedReport(c) }), ok: 302 },
   { method: 'GET', path: '/reports/:id/reopen', roles: ALL, params: (c) => ({ id: ownedReport(c) }), ok: 302 },
   {
     method: 'POST',

@@ -193,7 +193,8 @@ describe('the catalog import (/catalog/import)', () => {
 describe('NUL characters in multipart text (the forms that take files parse their own bodies)', () => {
   const NUL = html(zh('errors.nulCharacter'));
 
-  it('refuses a report whose description contains NUL, naming the field; writes nothing', async () => {
+  it('refuses a report whose description contains NUL beside its box, the form kept as typed; writes nothing', async () => {
+    // It was a bare error page: everything typed (and the file chosen) was gone.
     const { agent, csrf } = await sessionOf(w.people.HR.user);
     const before = await mark(t.db.knex);
     const res = await agent
@@ -204,8 +205,31 @@ describe('NUL characters in multipart text (the forms that take files parse thei
       .field('record_key[staff_no]', STAFF.staff_no)
       .field('description', '姓名\u0000有误');
     expect(res.status).toBe(422);
-    expect(res.text).toContain(NUL);
-    expect(res.text).toContain('<strong>说明</strong>'); // named as a reader knows it, not by its key
+    expect(res.text).toContain(`id="report-description-error">${NUL}</p>`);
+    expect(res.text).toContain('<a href="#report-description-error">'); // in the summary at the top
+    expect(res.text).toMatch(/name="description"[^>]*>姓名\ufffd有误<\/textarea>/); // as a browser shows a NUL
+    expect(res.text).toContain(`value="${STAFF.staff_no}"`);
+    expect(await changedSince(t.db.knex, before)).toEqual([]);
+  });
+
+  it('refuses a direction override in a key box or the value seen beside that box, before any look-up', async () => {
+    const { agent, csrf } = await sessionOf(w.people.HR.user);
+    const before = await mark(t.db.knex);
+    for (const action of ['lookup', 'submit']) {
+      const res = await agent
+        .post('/reports')
+        .field('_csrf', csrf)
+        .field('action', action)
+        .field('table', 'staff_basic')
+        .field('field', 'name')
+        .field('record_key[staff_no]', `2019\u202E0001`)
+        .field('observed_value', '张\u202E三')
+        .field('description', '姓名有误');
+      expect(res.status).toBe(422);
+      expect(res.text).toContain(`id="report-key-staff_no-error">${NUL}</p>`);
+      expect(res.text).toContain(`id="report-observed-error">${NUL}</p>`);
+      expect(res.text).toMatch(/name="description"[^>]*>姓名有误<\/textarea>/);
+    }
     expect(await changedSince(t.db.knex, before)).toEqual([]);
   });
 

@@ -248,6 +248,10 @@ describe('not an error → the reporter may reopen once', () => {
       'id="reopen-comment" name="comment" rows="3" aria-invalid="true" aria-describedby="reopen-comment-error"',
     );
     expect(noReason.text).toContain('<p class="field-error" role="alert" id="reopen-comment-error">');
+    // And summed up at the page's top, linked to it: the box is two screens down on a phone.
+    expect(noReason.text).toMatch(
+      /<div class="flash flash-error error-summary" role="alert">\s*<p>[^<]+<\/p>\s*<ul><li><a href="#reopen-comment-error">[^<]+<\/a><\/li><\/ul>/,
+    );
     // Once only: it asks first.
     expect(noReason.text).toContain('data-confirm="每个报告只能重新打开一次，确定不同意并重新打开吗？"');
     await (await world.as('reporter2')).agent.get(`/reports/${r.id}/reopen`).expect(302).expect('Location', `/reports/${r.id}`);
@@ -466,5 +470,49 @@ describe("the department's page of a report ticket", () => {
     const row = [...page.matchAll(/<tr>\s*<td>#(\d+)<br>[\s\S]*?<\/tr>/g)].find((m) => Number(m[1]) === r.id)![0];
     expect(row).toContain('<span class="muted">（空）</span>');
     expect(row).not.toContain('<code></code>');
+  });
+});
+
+describe('a confirmation that comes too late', () => {
+  it('says so of the report, as its page does, not of the ticket behind it; its address opened again is the report', async () => {
+    world.ctx.now = () => MONDAY;
+    const r = await file('reporter', { record_key: { staff_no: '20190001' } });
+    const ticketId = r.ticket_id!;
+    world.ctx.now = () => at('2026-03-03T03:00:00Z');
+    expect((await answer('orgSteward', ticketId, { answer: 'fixed', comment: '已更正' })).status).toBe(302);
+    // The IT office reopens it while the reporter's page still offers 确认已更正.
+    const office = await world.as('office');
+    await office.agent
+      .post(`/reports/tickets/${ticketId}/reopen`)
+      .type('form')
+      .send({ _csrf: office.csrf, comment: '整改不完整' })
+      .expect(302);
+    const late = await reporterPost('reporter', `/reports/${r.id}/confirm`);
+    expect(late.status).toBe(409);
+    expect(late.text).toContain('报告当前状态为“待处理”，没有待确认的整改');
+    expect(late.text).not.toContain(`工单 #${ticketId}`);
+    expect((await ticketOf(ticketId)).status).toBe('open');
+    const reporter = await world.as('reporter');
+    await reporter.agent.get(`/reports/${r.id}/confirm`).expect(302).expect('Location', `/reports/${r.id}`);
+  });
+});
+
+describe('a reason to disagree with a NUL or a direction override in it', () => {
+  it('comes back beside its box, summed up at the top, the reason kept; the report stays as it was', async () => {
+    world.ctx.now = () => MONDAY;
+    const r = await file('reporter2', { record_key: { staff_no: '20190001' } });
+    const ticketId = r.ticket_id!;
+    world.ctx.now = () => at('2026-03-03T03:00:00Z');
+    expect((await answer('orgSteward', ticketId, { answer: 'not_error', comment: '数据无误' })).status).toBe(302);
+    const before = await ticketOf(ticketId);
+    for (const comment of ['号码\u0000已注销', '号码\u202E已注销']) {
+      const res = await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment });
+      expect(res.status).toBe(422);
+      expect(res.text).toContain('<a href="#reopen-comment-error">');
+      expect(res.text).toMatch(/id="reopen-comment-error">文本中不能包含空字符/);
+      expect(res.text).toContain(`>${comment.replace('\u0000', '\ufffd')}</textarea>`);
+    }
+    const after = await ticketOf(ticketId);
+    expect([after.status, after.reopened]).toEqual([before.status, before.reopened]);
   });
 });

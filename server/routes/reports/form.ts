@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { ValidationError } from '../../errors';
+import { FieldError, ValidationError } from '../../errors';
+import { hasForbiddenCharacter } from '../../middleware/body-safety';
 import { fieldMessages } from '../../middleware/errors';
 import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import type { Catalog } from '../../services/catalog/types';
@@ -16,8 +17,13 @@ import { OptionList, renderOptionList, withSelected } from '../../views/option-l
  * field error of that file input, and the whole form is still read: it comes back with everything
  * typed, before and after the file.
  */
-export function multipart(fileField: string) {
-  const parse = multipartParser({ files: [{ name: fileField }], maxFileBytes: MAX_UPLOAD_BYTES, maxFields: 100 });
+export function multipart(fileField: string, nulCheckedByRoute: string[] = []) {
+  const parse = multipartParser({
+    files: [{ name: fileField }],
+    maxFileBytes: MAX_UPLOAD_BYTES,
+    maxFields: 100,
+    nulCheckedByRoute,
+  });
   return (req: Request, res: Response, next: NextFunction) => {
     parse(req, res, (err, problems) => {
       if (err) return next(err);
@@ -51,6 +57,38 @@ export function formFields(err: ValidationError, req: Request): Record<string, s
   const perColumn = err.fields.some((f) => f.field.startsWith('record_key.'));
   const shown = err.fields.filter((f) => !(perColumn && f.field === 'record_key' && KEY_SUMMARIES.has(f.key)));
   return fieldMessages(new ValidationError(shown), req);
+}
+
+/** The report form's text boxes whose forbidden characters the form itself refuses (see forbiddenInReport). */
+export const REPORT_TEXT_FIELDS = ['record_key', 'description', 'observed_value', 'suggested_value'];
+
+/**
+ * A NUL or a direction override (U+202A–U+202E) in the report form's boxes, by field as the form names them: the form
+ * comes back as typed with the message beside the box, where the app-wide refusal (middleware/body-safety.ts) showed a
+ * bare error page and everything typed was gone. Shown back, a NUL reads as a browser shows it (U+FFFD).
+ */
+export function forbiddenInReport(raw: RawReport): { problems: FieldError[]; shown: RawReport } | null {
+  const problems: FieldError[] = [];
+  const visible = (v: unknown) => (typeof v === 'string' ? v.replaceAll('\u0000', '\ufffd') : v);
+  const key = raw.record_key && typeof raw.record_key === 'object' ? (raw.record_key as Record<string, unknown>) : {};
+  for (const [column, value] of Object.entries(key))
+    if (typeof value === 'string' && hasForbiddenCharacter(value))
+      problems.push({ field: `record_key.${column}`, key: 'errors.nulCharacter' });
+  for (const field of ['description', 'observed_value', 'suggested_value'] as const) {
+    const value = raw[field];
+    if (typeof value === 'string' && hasForbiddenCharacter(value)) problems.push({ field, key: 'errors.nulCharacter' });
+  }
+  if (!problems.length) return null;
+  return {
+    problems,
+    shown: {
+      ...raw,
+      record_key: Object.fromEntries(Object.entries(key).map(([k, v]) => [k, visible(v)])),
+      description: visible(raw.description) as string,
+      observed_value: visible(raw.observed_value) as string,
+      suggested_value: visible(raw.suggested_value) as string,
+    },
+  };
 }
 
 /** The uploaded file, or null when the input was left empty. */

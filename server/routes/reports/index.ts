@@ -72,8 +72,24 @@ import { tableFilter } from '../api/filters';
 import { listReturnPath } from '../tickets';
 import { actionsFor, reportRouting, withNotes } from '../tickets/presenter';
 import { tellReportReopened } from '../tickets/notices';
-import { answerErrorSummary, fileOf, formFields, formModel, multipart, rawFrom, reportErrorSummary, uploadErrorOf } from './form';
+import {
+  answerErrorSummary,
+  fileOf,
+  forbiddenInReport,
+  formFields,
+  formModel,
+  multipart,
+  rawFrom,
+  REPORT_TEXT_FIELDS,
+  reportErrorSummary,
+  uploadErrorOf,
+} from './form';
+import { hasForbiddenCharacter } from '../../middleware/body-safety';
 import { conflictText, departmentNames, hubValueLabel, namesOf, tableMenu } from './present';
+import { boxesSummary } from '../../presenters/error-summary';
+
+/** The reporter's one form with a box (disagree and reopen): field, the id of its message, its label. */
+const REPORTER_BOXES = [['comment', 'reopen-comment-error', 'reports.show.reopenComment']] as const;
 
 declare module 'express-session' {
   interface SessionData {
@@ -140,11 +156,15 @@ export function reportsRoutes(ctx: AppContext): Router {
   // reloaded without resending or gone back to opens the form (it was a 404).
   router.get('/reports', authorize('reports.file'), (req, res) => res.redirect('/reports/new'));
 
-  router.post('/reports', authorize('reports.file'), multipart('attachment'), async (req, res) => {
+  router.post('/reports', authorize('reports.file'), multipart('attachment', REPORT_TEXT_FIELDS), async (req, res) => {
     const raw = rawFrom(req.body ?? {});
     const action = String(req.body?.action ?? 'submit');
     // Without JavaScript, choosing a table submits the form: it comes back with that table's fields and key inputs.
     if (action === 'choose') return formPage(req, res, raw);
+    // Neither looked up nor filed: a NUL or a direction override is refused beside its box, the form kept.
+    const forbidden = forbiddenInReport(raw);
+    if (forbidden)
+      return formPage(req, res, forbidden.shown, { fields: formFields(new ValidationError(forbidden.problems), req) }, 422);
     if (action === 'lookup') {
       let preview: Awaited<ReturnType<typeof previewReport>>;
       try {
@@ -764,7 +784,12 @@ export function reportsRoutes(ctx: AppContext): Router {
       await fn(ticketId);
     } catch (err) {
       if (err instanceof AlreadyDoneError) return alreadyDone(req, res, err, `/reports/${report.id}`);
-      if (err instanceof ValidationError) return reportPage(req, res, { fields: fieldMessages(err, req), form: req.body }, 422);
+      if (err instanceof ValidationError) {
+        // Summed up at the page's top (focused by app.js): the reason's box is two screens down on a phone.
+        const fields = fieldMessages(err, req);
+        const errorSummary = boxesSummary(req.t, REPORTER_BOXES, fields);
+        return reportPage(req, res, { fields, errorSummary, form: req.body }, 422);
+      }
       // The refusal names the report's status as the page does (待处理), not as stored.
       if (err instanceof AppError && err.status === 409)
         return reportPage(req, res, { formError: conflictText(req, err), form: req.body }, 409);
@@ -774,6 +799,11 @@ export function reportsRoutes(ctx: AppContext): Router {
     req.session.flash = { kind: 'success', text: req.t(flashKey) };
     res.redirect(`/reports/${report.id}`);
   }
+
+  // A sent-back confirmation's address opened again (reload, back) is the report's page, as the reopen's below.
+  router.get('/reports/:id/confirm', authorize('reports.mine'), (req, res) =>
+    res.redirect(`/reports/${numberedOr404(req.params.id)}`),
+  );
 
   router.post('/reports/:id/confirm', authorize('reports.mine'), (req, res) =>
     reporterAction(
@@ -790,6 +820,11 @@ export function reportsRoutes(ctx: AppContext): Router {
       res,
       async (ticketId) => {
         const comment = String(req.body?.comment ?? '');
+        // Left to this route by the app-wide refusal (CHECKED_BY_ROUTE): the reason comes back beside its box.
+        if (hasForbiddenCharacter(comment)) {
+          req.body.comment = comment.replaceAll('\u0000', '\ufffd');
+          throw new ValidationError([{ field: 'comment', key: 'errors.nulCharacter' }]);
+        }
         const reopened = await reopenReport(db, {
           ticketId,
           actor: req.user!,

@@ -361,13 +361,9 @@ export async function confirmReportFix(
     if (!(await isReporter(trx, current.id, input.actor.id))) throw new ForbiddenError();
     // Confirmed already (the form sent twice, another reporter, or silence): done, nothing changed.
     if (current.status === 'resolved') throw new AlreadyDoneError('reports.errors.already.confirmed', { id: current.id });
-    if (current.status !== 'fixed')
-      throw new ConflictError('tickets.errors.illegal', {
-        id: current.id,
-        from: current.status,
-        to: 'resolved',
-        check: current.check_kind,
-      });
+    // Said of the report, as its page says it (the reporter never sees the ticket behind it): reopened by the IT
+    // office meanwhile, say, there is no fix left to confirm.
+    if (current.status !== 'fixed') throw new ConflictError('reports.errors.notConfirmable', { status: current.status });
     const updated = await updateTicket(trx, current, { status: 'resolved', resolved_at: now }, now);
     await patchReportState(trx, current.id, { confirmed_at: now }, now);
     await recordAndAudit(
