@@ -64,10 +64,12 @@ const HUB_VALUES: FieldsByRoute = [
 ];
 
 /**
- * Removes the isolates from every string in `value` (an object or array parsed from a body), in place; `kept`: top-level
- * fields left as they are.
+ * Removes the isolates from every string in `value` (an object or array parsed from a body), in place, and writes its
+ * line breaks as one character each (\n): a browser sends a text box's line breaks as CRLF, but its maxlength counts
+ * each as one, so a 20-line purpose the browser let through at 2,000 characters was refused as 2,019 — the writer
+ * could not find the 19 to delete. `kept`: top-level fields left as they are (values compared with the hub's).
  */
-function removeIsolates(value: unknown, depth = 0, kept: readonly string[] = []): void {
+function tidyBodyTexts(value: unknown, depth = 0, kept: readonly string[] = []): void {
   if (!value || typeof value !== 'object' || depth > MAX_JSON_DEPTH) return;
   // Array.from, not map: map keeps an array's holes, and a hole is no [index, value] pair.
   const entries: [string | number, unknown][] = Array.isArray(value)
@@ -75,9 +77,9 @@ function removeIsolates(value: unknown, depth = 0, kept: readonly string[] = [])
     : Object.entries(value);
   for (const [key, v] of entries) {
     if (depth === 0 && kept.includes(String(key))) continue;
-    if (typeof v !== 'string') removeIsolates(v, depth + 1);
+    if (typeof v !== 'string') tidyBodyTexts(v, depth + 1);
     else {
-      const without = v.replace(ISOLATES, '');
+      const without = v.replace(ISOLATES, '').replace(/\r\n?/g, '\n');
       if (without !== v) (value as Record<string | number, unknown>)[key] = without;
     }
   }
@@ -211,7 +213,7 @@ const isFlatText = (v: unknown): boolean =>
 export function unsafeBodyError(req: Request, checkedByRoute: readonly string[] = []): ValidationError | null {
   // A form body may name `constructor` or `__proto__` too (as an own key): dropped like the JSON ones.
   if (req.body && typeof req.body === 'object') for (const k of Object.keys(req.body)) if (SHADOWING.has(k)) delete req.body[k];
-  removeIsolates(req.body, 0, fieldsFor(HUB_VALUES, req));
+  tidyBodyTexts(req.body, 0, fieldsFor(HUB_VALUES, req));
   const paths: string[] = [];
   const body =
     req.body && typeof req.body === 'object' && checkedByRoute.length

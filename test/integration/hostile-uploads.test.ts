@@ -268,6 +268,24 @@ describe('NUL characters in multipart text (the forms that take files parse thei
     if (res.status !== 302) expect(await changedSince(t.db.knex, before)).toEqual([]);
   });
 
+  it("counts a purpose's line breaks as the browser's maxlength does: 2,000 characters in 20 lines sent with CRLF are taken", async () => {
+    // Browsers send a text box's line breaks as CRLF; it was refused as "已填写 2019 个".
+    const lines = Array.from({ length: 20 }, (_, i) => (i === 19 ? '用'.repeat(100) : '用'.repeat(99)));
+    const purpose = lines.join('\r\n');
+    expect(lines.join('\n')).toHaveLength(2000);
+    const { agent, csrf } = await sessionOf(w.people.HR.user);
+    const res = await agent
+      .post('/sharing/new')
+      .set('X-CSRF-Token', csrf)
+      .field('action', 'draft')
+      .field('purpose', purpose)
+      .field('items[0][table]', 'student_status')
+      .field('items[0][fields][]', 'student_no');
+    expect(res.status).toBe(303);
+    const draft = await t.db.knex('sharing_requests').orderBy('id', 'desc').first('purpose');
+    expect(draft.purpose).toBe(lines.join('\n'));
+  });
+
   it('refuses a sharing request whose purpose contains NUL, naming the field; writes nothing', async () => {
     const { agent, csrf } = await sessionOf(w.people.HR.user);
     const before = await mark(t.db.knex);

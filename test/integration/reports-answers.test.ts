@@ -516,3 +516,19 @@ describe('a reason to disagree with a NUL or a direction override in it', () => 
     expect([after.status, after.reopened]).toEqual([before.status, before.reopened]);
   });
 });
+
+describe("a reason to disagree at the box's 2,000 characters, in lines", () => {
+  it("is taken: its line breaks count one each, as the browser's maxlength counts them, though sent as CRLF", async () => {
+    world.ctx.now = () => MONDAY;
+    const r = await file('reporter2', { record_key: { staff_no: '20190001' } });
+    const ticketId = r.ticket_id!;
+    world.ctx.now = () => at('2026-03-03T03:00:00Z');
+    expect((await answer('orgSteward', ticketId, { answer: 'not_error', comment: '数据无误' })).status).toBe(302);
+    const lines = Array.from({ length: 10 }, (_, i) => '理'.repeat(i === 9 ? 200 : 199));
+    expect(lines.join('\n')).toHaveLength(2000);
+    const res = await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: lines.join('\r\n') });
+    expect(res.status).toBe(302);
+    const reopened = await world.db('ticket_events').where({ ticket_id: ticketId, kind: 'reopened' }).first('comment');
+    expect(reopened.comment).toBe(lines.join('\n'));
+  });
+});
