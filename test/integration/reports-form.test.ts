@@ -98,6 +98,13 @@ describe('looking the record up in the hub', () => {
     expect(res.text).not.toContain('410102199001011234');
   });
 
+  it('finds a record whose key was typed in full width (as a Chinese input method on a phone types it: ２０１９０００１)', async () => {
+    const res = await postForm('hrSteward', form({ action: 'lookup', 'record_key[staff_no]': '\u3000２０１９０００１' }));
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<code class="hub-value">群众</code>');
+    expect(res.text).not.toContain('中台中没有找到这条记录');
+  });
+
   it('says when the record is not in the hub, keeps what was typed, and writes nothing', async () => {
     const before = await count('reports');
     const res = await postForm('reporter', form({ action: 'lookup', 'record_key[staff_no]': '29999999' }));

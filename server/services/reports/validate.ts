@@ -7,6 +7,18 @@ import { characterCount } from '../characters';
 
 /** Text as sent: a string, trimmed; anything else (a number, a list, an object) is null. */
 const text = (v: unknown): string | null => (typeof v === 'string' ? v.trim() : null);
+/**
+ * A record key as typed, its full-width characters as their ASCII twins: a Chinese input method on a phone types
+ * １０００００１３ for 10000013, and the look-up found no such record (keys are staff, student and course numbers,
+ * which the hub holds in ASCII).
+ */
+const keyText = (v: unknown): string | null =>
+  typeof v === 'string'
+    ? v
+        .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+        .replace(/\u3000/g, ' ')
+        .trim()
+    : null;
 /** Sent, but not as text: `5`, `true`, `[…]`, `{…}` (the form sends only strings; a JSON client anything). */
 const wrongType = (v: unknown): boolean => v !== undefined && v !== null && typeof v !== 'string';
 
@@ -50,7 +62,7 @@ export function checkReport(catalog: Catalog | null, raw: RawReport): { input: R
       const extra = Object.keys(entries).filter((k) => !table.key.includes(k));
       const missing: string[] = [];
       for (const column of table.key) {
-        const value = text(entries[column]);
+        const value = keyText(entries[column]);
         // A key value as a JSON number would lose its leading zeros (职工号 00123): text only.
         if (wrongType(entries[column])) typeProblem(`record_key.${column}`);
         else if (!value) {
