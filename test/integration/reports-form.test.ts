@@ -42,6 +42,18 @@ const embeddedTables = (html: string) =>
 const count = async (table: string) => Number((await world.db(table).count({ n: '*' }).first())?.n);
 
 describe('choosing the table', () => {
+  it('says in words which boxes must be filled in (a bare * was read as "star"), in the reader\'s language', async () => {
+    const s = await world.as('reporter');
+    const zhPage = (await s.agent.get('/reports/new?table=staff_basic').expect(200)).text;
+    for (const label of ['<label for="report-table">数据表（必填）</label>', '<label for="report-field">字段（必填）</label>'])
+      expect(zhPage).toContain(label);
+    expect(zhPage).toMatch(/<legend>[^<]+（必填）<\/legend>/);
+    expect(zhPage).toMatch(/<label for="report-description">[^<]+（必填）<\/label>/);
+    expect(zhPage).not.toMatch(/ \*<\/(label|legend)>/);
+    const enPage = (await s.agent.get('/reports/new?table=staff_basic').set('Accept-Language', 'en').expect(200)).text;
+    expect(enPage).toMatch(/<label for="report-description">[^<]+ \(required\)<\/label>/);
+  });
+
   it('opens from a catalog field link with the field chosen and one input per key column', async () => {
     const page = await (
       await world.as('reporter')
