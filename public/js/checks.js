@@ -122,6 +122,9 @@
   }
 
   // <canvas data-trend="/checks/trend?table=…&check=…&field=…" data-label="…">: one check's violations over time.
+  // With data-table-show and data-table-time (the page's words: this script has no translations), the chart's figures
+  // follow it as a table in a closed <details>, as the scorecards' trends have (views/partials/trend-table.hbs): a
+  // canvas alone gave its numbers to no keyboard or screen reader.
   // One inside a closed <details> (the table page's other checks) is fetched and drawn when that is opened.
   Array.prototype.forEach.call(document.querySelectorAll('canvas[data-trend]'), function (el) {
     var folded = el.closest('details');
@@ -161,6 +164,46 @@
           // Bad records are counted: whole ticks (0, 1, 2, 3), not 1.0, 1.2, 1.4 when the counts are small.
           options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
         });
+        figures(el, points);
       });
+  }
+
+  // The points as a table, newest first (a trend is read from its latest runs), after the chart's box. Built with
+  // textContent only: a label or the page's words never become markup.
+  function figures(el, points) {
+    var show = el.getAttribute('data-table-show');
+    var time = el.getAttribute('data-table-time');
+    if (!show || !time) return;
+    var lang = document.documentElement.lang || undefined;
+    var cell = function (tag, text, numeric) {
+      var c = document.createElement(tag);
+      c.textContent = text;
+      if (numeric) c.className = 'num';
+      return c;
+    };
+    var details = document.createElement('details');
+    details.className = 'trend-table';
+    details.appendChild(cell('summary', show));
+    var scroll = document.createElement('div');
+    scroll.className = 'trend-table-scroll';
+    var table = document.createElement('table');
+    table.className = 'table';
+    var head = document.createElement('tr');
+    head.appendChild(cell('th', time));
+    head.appendChild(cell('th', el.getAttribute('data-label') || '', true));
+    table.appendChild(document.createElement('thead')).appendChild(head);
+    var body = table.appendChild(document.createElement('tbody'));
+    points
+      .slice()
+      .reverse()
+      .forEach(function (p) {
+        var row = body.appendChild(document.createElement('tr'));
+        row.appendChild(cell('td', p.label));
+        row.appendChild(cell('td', Number(p.violations).toLocaleString(lang), true));
+      });
+    scroll.appendChild(table);
+    details.appendChild(scroll);
+    var box = el.parentNode && el.parentNode.classList.contains('chart-box') ? el.parentNode : el;
+    box.parentNode.insertBefore(details, box.nextSibling);
   }
 })();
