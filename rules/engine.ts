@@ -21,6 +21,7 @@ import { fetchSampleKeys } from './samples';
 import { hubTransaction } from './hub-transaction';
 import { readAggregate } from './split-scan';
 import { IdentifierError } from './identifiers';
+import { checkErrorText } from './messages';
 import { localDate, localMonth, minusDays, offsetChangesNear } from './time';
 import type {
   BuiltinCheck,
@@ -140,8 +141,7 @@ export async function runTableChecks(
         for (const name of new Set([table.name, ...related.filter((n): n is string => n !== null)])) {
           const shape = await describeHubTable(trx, ctx.dialect, name);
           if (shape) shapes.set(name, shape);
-          else if (name === table.name)
-            throw new PlanError('table_missing', `中台中不存在表 ${name} / hub table ${name} does not exist`);
+          else if (name === table.name) throw new PlanError('table_missing', checkErrorText('tableMissing', { table: name }));
         }
         const plan = planTable({
           table,
@@ -266,8 +266,7 @@ export async function runTableChecks(
     if (err instanceof IdentifierError) return fail('query_failed', err.message);
     const code = dialect.classifyError(err);
     const message = databaseWords(err);
-    if (code === 'timeout')
-      return fail(code, `查询超过 ${timeoutMs} ms 被中止 / query exceeded the ${timeoutMs} ms statement timeout: ${message}`);
+    if (code === 'timeout') return fail(code, checkErrorText('timeout', { ms: timeoutMs }, message));
     return fail(code, message);
   }
 }

@@ -22,6 +22,7 @@ export {
 export { deadlineCutoff, latestPassedOccurrence, type DeadlineCutoff } from './deadlines';
 export { describeHubTable, findColumn, type HubColumn, type HubTableShape, type TimeKind } from './hub-schema';
 export { quoteIdent, quoteTable, splitTableName, IdentifierError } from './identifiers';
+export { checkErrorText, parseCheckError, CHECK_ERROR_TEXTS, type CheckErrorKey } from './messages';
 export { planTable, PlanError, type TablePlan, type PlannedCheck } from './facts/plan';
 export { postgresDialect } from './facts/sql-postgres';
 export { mysqlDialect } from './facts/sql-mysql';

@@ -6,6 +6,7 @@ import { localDate, localDateTime, offsetChangesAround, startOfDay } from '../ti
 import type { BuiltinCheck, CheckCalendar, TableErrorCode } from '../types';
 import { joinSql, sql, Sql, SqlDialect } from './dialect';
 import { digitRunCondition, validatorCondition } from './validators';
+import { checkErrorText } from '../messages';
 
 /** A problem found while planning a table's SQL: the table is recorded as an error, not as bad data. */
 export class PlanError extends Error {
@@ -138,7 +139,7 @@ const placeholders = (n: number) => new Array(n).fill('?').join(', ');
 export function planTable(input: PlanInput): TablePlan {
   const { table, dialect: d, now, timezone, calendar } = input;
   const shape = input.shapes.get(table.name);
-  if (!shape) throw new PlanError('table_missing', `中台中不存在表 ${table.name} / hub table ${table.name} does not exist`);
+  if (!shape) throw new PlanError('table_missing', checkErrorText('tableMissing', { table: table.name }));
   const T = d.ident('t');
   const from = `${d.table(table.name)} AS ${T}`;
   const today = localDate(now, timezone);
@@ -146,10 +147,7 @@ export function planTable(input: PlanInput): TablePlan {
   const column = (name: string, where: string): { ref: string; col: HubColumn } => {
     const col = findColumn(shape, d.name, name);
     if (!col) {
-      throw new PlanError(
-        'column_missing',
-        `表 ${table.name} 没有列 ${name}（${where}）/ table ${table.name} has no column ${name} (${where})`,
-      );
+      throw new PlanError('column_missing', checkErrorText('columnMissing', { table: table.name, column: name, where }));
     }
     return { ref: `${T}.${d.ident(col.name)}`, col };
   };
@@ -158,7 +156,7 @@ export function planTable(input: PlanInput): TablePlan {
     if (c.col.timeKind === 'other') {
       throw new PlanError(
         'query_failed',
-        `表 ${table.name} 的列 ${name}（${where}）类型为 ${c.col.dataType}，应为日期或时间类型 / column ${name} (${where}) is ${c.col.dataType}, expected a date or time type`,
+        checkErrorText('columnNotTime', { table: table.name, column: name, where, type: c.col.dataType }),
       );
     }
     return c;
@@ -169,16 +167,12 @@ export function planTable(input: PlanInput): TablePlan {
     where: string,
   ): { table: string; column: string; text: (columnSql: string) => string } => {
     const other = input.shapes.get(name);
-    if (!other)
-      throw new PlanError(
-        'table_missing',
-        `${where} 引用的表 ${name} 在中台中不存在 / table ${name} named by ${where} does not exist in the hub`,
-      );
+    if (!other) throw new PlanError('table_missing', checkErrorText('referencedTableMissing', { table: name, where }));
     const col = findColumn(other, d.name, columnName);
     if (!col)
       throw new PlanError(
         'column_missing',
-        `${where} 引用的表 ${name} 没有列 ${columnName} / table ${name} named by ${where} has no column ${columnName}`,
+        checkErrorText('referencedColumnMissing', { table: name, column: columnName, where }),
       );
     // `text` reads the other table's column as the checks compare values (see textOf).
     return {

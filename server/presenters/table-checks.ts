@@ -4,6 +4,7 @@ import { checkLabel, tableErrorView } from './check-label';
 import { checkTrendChart } from './check-trend';
 import { can, CurrentUser } from '../policies';
 import { tableRunHistory } from '../services/checks/queries';
+import { localizeCheckError } from '../services/checks/error-text';
 import { latestRunId } from '../services/checks/runs';
 import type { CatalogTable } from '../services/catalog/types';
 
@@ -62,8 +63,14 @@ export async function tableChecksView(db: Knex, table: CatalogTable, user: Curre
     // opened (a passing check's chart shows its improvement; twenty charts at once would be twenty requests).
     trendsShown: failing.slice(0, 6),
     trendsFolded: [...failing.slice(6), ...results.filter((r) => r.passed)],
-    lastError: lastOutcome?.status === 'error' ? tableErrorView(t, lastOutcome, canRun) : null,
+    lastError: lastOutcome?.status === 'error' ? lastErrorView(t, lastOutcome, canRun) : null,
     canRun,
     latestRunId: latestRun,
   };
+}
+
+/** Why the last run could not check the table (tableErrorView), its stored bilingual sentence in the reader's language. */
+function lastErrorView(t: Translator, outcome: { error_code: string | null; error_message: string | null }, forOffice: boolean) {
+  const view = tableErrorView(t, outcome, forOffice);
+  return { ...view, message: view.message === null ? null : localizeCheckError(t, view.message) };
 }

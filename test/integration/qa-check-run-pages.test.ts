@@ -94,9 +94,11 @@ describe('check-run pages for the IT office', () => {
       .where({ kind: 'check.table_error' })
       .orderBy('id', 'desc')
       .first('body', 'body_en');
-    expect(notice.body).toContain('）：中台中不存在表 absent / hub table absent does not exist。中台中找不到这张表：');
+    // The runner's sentence in each notice's own language, not both in each.
+    expect(notice.body).toContain('）：中台中不存在表 absent。中台中找不到这张表：');
     expect(notice.body).toContain('监测账号有读取权限。这是运行问题，不会向责任部门派发工单。');
-    expect(notice.body_en).toContain('does not exist. The hub has no such table: ');
+    expect(notice.body_en).toContain('hub table absent does not exist. The hub has no such table: ');
+    expect(notice.body_en).not.toContain('中台中不存在表');
   });
 
   it('charts a run that could check no table as a gap in the failures line, not as 0 failures', async () => {

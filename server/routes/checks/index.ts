@@ -12,6 +12,7 @@ import { checkTrend, getRun, listRuns } from '../../services/checks/queries';
 import { claimManualRun, executeRun, latestRunId } from '../../services/checks/runs';
 import { loadCurrentCatalog, universityTimezone } from '../../services/catalog/repository';
 import { checkLabel, isTableVerdict, tableErrorView } from '../../presenters/check-label';
+import { localizeCheckError } from '../../services/checks/error-text';
 import { trendLabels } from '../../presenters/check-trend';
 import { chartSeconds } from '../../presenters/duration';
 import { runFigures } from '../../presenters/run-figures';
@@ -156,7 +157,8 @@ export function checkRoutes(ctx: AppContext): Router {
     res.render('pages/checks/run', {
       title: req.t('checks.run.title', { id: found.run.id }),
       ...found,
-      run: { ...found.run, error: forOffice && found.run.error ? scrubForLog(found.run.error) : null },
+      // Stored in both languages ("尚未导入数据目录 / no catalog imported yet"): shown in the reader's.
+      run: { ...found.run, error: forOffice && found.run.error ? localizeCheckError(req.t, scrubForLog(found.run.error)) : null },
       durationMs: durationMs(found.run),
       running,
       noFailures,
@@ -175,7 +177,7 @@ export function checkRoutes(ctx: AppContext): Router {
           in_catalog: !!tableOf(tb.table_name),
           error_hint: error.hint ?? (tb.error_code && !forOffice ? req.t('checks.run.tableErrorOthers') : null),
           error_code: error.code,
-          error_message: error.message,
+          error_message: error.message === null ? null : localizeCheckError(req.t, error.message),
         };
       }),
       failures: found.failures.map((f) => ({

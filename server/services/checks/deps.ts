@@ -1,8 +1,9 @@
 import type { AppContext } from '../../context';
-import { DEFAULT_LOCALE, hasKey, translate, type Locale } from '../../i18n';
+import { DEFAULT_LOCALE, hasKey, translate, translator, type Locale } from '../../i18n';
 import { notifierFromConfig } from '../notifications';
 import { scrubForLog } from '../privacy';
 import { applyCheckResults, onRecheckRequested } from '../tickets';
+import { localizeCheckError } from './error-text';
 import { claimRun, CheckRunnerDeps, executeRun } from './runs';
 
 /** The notice's sentence on what a table error means and what to do; none for a code this version does not know. */
@@ -46,7 +47,15 @@ export function checkRunnerDeps(ctx: AppContext, extra: Partial<CheckRunnerDeps>
       // The hub's message can quote a row's values (an ID or mobile number): masked, as the pages show it.
       const shown = scrubForLog(message);
       const key = hubDown ? 'checks.notice.hub' : 'checks.notice';
-      const params = (locale: Locale) => ({ table, run: runId, code, message: shown, hint: errorHint(locale, code) });
+      // Each language's notice says the runner's own sentence ("中台中不存在表 x / hub table x does not exist") in that
+      // language only.
+      const params = (locale: Locale) => ({
+        table,
+        run: runId,
+        code,
+        message: localizeCheckError(translator(locale), shown),
+        hint: errorHint(locale, code),
+      });
       await notifier.office(
         {
           kind: 'check.table_error',

@@ -12,6 +12,7 @@ import { handOffTable } from './handoff';
 import { INSTANCE_ID } from './instance';
 import { saveTableOutcome } from './persist';
 import { answerWithin } from '../answer-within';
+import { checkErrorText } from '../../../rules/messages';
 
 /**
  * Check runs: claim (once per slot), execute table by table, persist each table's results as they
@@ -215,7 +216,7 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
   });
   try {
     const current = await loadCurrentCatalog(db);
-    if (!current) throw new Error('尚未导入数据目录 / no catalog imported yet');
+    if (!current) throw new Error(checkErrorText('noCatalog'));
     const { catalog, versionId } = current;
     const scope: string[] | null = run.scope;
     const tables = catalog.tables.filter((t) => !scope || scope.includes(t.name));
@@ -284,7 +285,7 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
       // The hub went away: the tables from the first unreachable one on were not checked (those before it keep
       // their results and hand-offs). The run failed, as `check run` exits 1; "completed" with 0 of 68 tables
       // checked read as a run that had found nothing. Not re-run: the next slot tries the hub again.
-      const error = `数据中台无法连接 / the hub could not be reached: ${unreachable.message}`;
+      const error = checkErrorText('hubUnreachable', {}, unreachable.message);
       await db('check_runs')
         .where({ id: runId, status: 'running' })
         .update({ status: 'failed', error: scrubForLog(error), finished_at: db.fn.now(), heartbeat_at: db.fn.now() });
@@ -302,7 +303,7 @@ export async function executeRun(deps: CheckRunnerDeps, runId: number): Promise<
       // runOutcome: `check run` says the outcome itself and leaves these lines out (its summary and exit code).
       logger.warn({ err, runId, runOutcome: 'interrupted' }, 'check run interrupted: service database connection lost');
       clearInterval(heartbeat);
-      await markInterrupted(db, runId, `service database connection lost / 服务数据库连接中断: ${message}`);
+      await markInterrupted(db, runId, checkErrorText('serviceDatabaseLost', {}, message));
       return summary('interrupted', message);
     }
     logger.error({ err, runId, runOutcome: 'failed' }, 'check run failed');
@@ -370,10 +371,10 @@ export async function recoverInterruptedRuns(deps: CheckRunnerDeps, staleAfterMs
     `UPDATE check_runs SET status = 'interrupted',
             finished_at = GREATEST(heartbeat_at, started_at,
               (SELECT max(t.finished_at) FROM check_run_tables t WHERE t.run_id = check_runs.id)),
-            error = '执行实例中断 / instance stopped before finishing'
+            error = ?
       WHERE status = 'running' AND heartbeat_at < now() - (? * interval '1 millisecond')
       RETURNING id`,
-    [staleAfterMs],
+    [checkErrorText('instanceStopped'), staleAfterMs],
   );
   const staleIds = (stale.rows as { id: number }[]).map((r) => Number(r.id));
   if (staleIds.length) await db('check_table_leases').whereIn('run_id', staleIds).delete();
