@@ -14,7 +14,10 @@ export async function tableChecksView(db: Knex, table: CatalogTable, user: Curre
   // import removed since (a rule, a field's requirement) is history, not a current failure.
   const canRun = can(user, 'checks.run');
   const [lastChecked, history, latestRun] = await Promise.all([
-    db('check_run_tables').where({ table_name: table.name, status: 'ok' }).orderBy('finished_at', 'desc').first('run_id'),
+    db('check_run_tables')
+      .where({ table_name: table.name, status: 'ok' })
+      .orderBy('finished_at', 'desc')
+      .first('run_id', 'finished_at'),
     tableRunHistory(db, table.name, 1),
     // The "run now" form's `seen`: only a reader who has the button needs it.
     canRun ? latestRunId(db) : undefined,
@@ -63,6 +66,9 @@ export async function tableChecksView(db: Knex, table: CatalogTable, user: Curre
     // opened (a passing check's chart shows its improvement; twenty charts at once would be twenty requests).
     trendsShown: failing.slice(0, 6),
     trendsFolded: [...failing.slice(6), ...results.filter((r) => r.passed)],
+    // Checked, and no check applied then (freshness only in months 7–9, checked in December): when, not "not checked
+    // yet" — every run had checked it.
+    checkedWithoutResults: lastChecked && !results.length ? (lastChecked.finished_at as Date) : null,
     lastError: lastOutcome?.status === 'error' ? lastErrorView(t, lastOutcome, canRun) : null,
     canRun,
     latestRunId: latestRun,
