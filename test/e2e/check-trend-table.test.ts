@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { importCatalog } from '../../server/services/catalog/repository';
 import { buildDepartment, buildUser } from '../factories';
-import { buildCheckRun } from '../factories/scorecards';
+import { buildCheckRun, insertTicket } from '../factories/scorecards';
 import { createTestApp, listen, TestApp } from '../helpers/app';
 import { browserSignIn, describeBrowser, launchBrowser } from '../helpers/browser';
 
@@ -110,5 +110,25 @@ describeBrowser('check trend charts as tables in Chromium', () => {
     expect(english.head).toEqual(['Checked at', 'Violations']);
     expect(english.rows[0]).toEqual(['11-13 09:30', '1,250']);
     expect(english.rows).toHaveLength(4);
+  });
+
+  it("gives a ticket page's trend chart the same table", async () => {
+    const ticket = await insertTicket(t.db.knex, {
+      department: 'HR',
+      table: 'staff',
+      check: 'pattern',
+      due: '2026-11-20',
+      firstSeen: '2026-11-10T09:30:00+08:00',
+    });
+    const page = await browser.newPage({ locale: 'zh-CN' });
+    await browserSignIn(page, server.baseUrl, office.login, office.password);
+    await page.goto(`${server.baseUrl}/tickets/${ticket}`);
+    const summary = page.locator('#check-trend details.trend-table > summary');
+    await summary.waitFor({ state: 'attached', timeout: 10_000 });
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    const rows = page.locator('#check-trend details.trend-table tbody tr');
+    expect(await rows.count()).toBe(4);
+    expect(await rows.first().locator('td').allTextContents()).toEqual(['11-13 09:30', '1,250']);
   });
 });
