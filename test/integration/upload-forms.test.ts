@@ -214,7 +214,7 @@ describe('the catalog import', () => {
       expect({ size, status: res.status }).toEqual({ size, status: 422 });
       const upload = /<form method="post" action="\/catalog\/import"[\s\S]*?<\/form>/.exec(res.text)![0];
       expect(upload).toMatch(
-        /name="file"[^>]*>\s*<p class="field-error" role="alert">文件超过 1 MB；更大的目录请在服务器上用命令行导入：npx hubwatch catalog import 文件名<\/p>/,
+        /name="file"[^>]*>\s*<p class="field-error" role="alert" id="c-file-error">文件超过 1 MB；更大的目录请在服务器上用命令行导入：npx hubwatch catalog import 文件名<\/p>/,
       );
       expect(upload).toMatch(/name="dry_run" value="1" checked>/);
       expect(upload).toMatch(/name="strict" value="1" checked>/);

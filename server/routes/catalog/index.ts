@@ -14,10 +14,34 @@ import { decodeCatalogFile } from '../../services/catalog/decode';
 import { currentCatalogYaml, importCatalog, loadCurrentCatalog, type ImportResult } from '../../services/catalog/repository';
 import { pageParams, type Pager, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { tableChecksView } from '../../presenters/table-checks';
+import { boxesSummary, boxName, summaryLine, type SummaryLine } from '../../presenters/error-summary';
 import { catalogOverview, fieldViews, tableView } from './present';
 
 /** A catalog file is text: at most 1 MB (not the 5 MB of the forms' attachments). */
 const MAX_CATALOG_BYTES = 1024 * 1024;
+
+/** The import page's boxes in page order (views/pages/catalog/import.hbs): field, its message's id, its label. */
+const IMPORT_BOXES = [
+  ['file', 'c-file-error', 'catalog.import.file'],
+  ['yaml', 'c-yaml-error', 'catalog.import.yaml'],
+] as const;
+
+/**
+ * The sent-back import form's summary (views/partials/error-summary.hbs, at the top of the page): a line for each box
+ * with a message, linking to it; a catalog read but refused (its YAML's problems) has no box message, and its line
+ * names the count of problems, linking to their list (the paste box is at the bottom of the page).
+ */
+function importErrorSummary(
+  t: Request['t'],
+  fields: Record<string, string>,
+  refused?: { source: 'file' | 'yaml'; errors: number; warnings: number },
+): SummaryLine[] {
+  const lines = boxesSummary(t, IMPORT_BOXES, fields);
+  if (lines.length || !refused) return lines;
+  const label = IMPORT_BOXES.find(([field]) => field === refused.source)![2];
+  const counts = t('catalog.import.problems', { errors: refused.errors, warnings: refused.warnings });
+  return [summaryLine(t, 'import-problems', boxName(t(label)), counts)];
+}
 
 /** The uploaded text with line numbers, each line marked with its problems. */
 function numberedLines(text: string, result: ImportResult, locale: 'zh-CN' | 'en') {
@@ -168,9 +192,13 @@ export function catalogRoutes(ctx: AppContext): Router {
     const uploadError = res.locals.uploadError as ValidationError | undefined;
     if (uploadError) {
       // Nothing is imported; the form comes back with the choices made.
-      res
-        .status(422)
-        .render('pages/catalog/import', { title: req.t('catalog.import.title'), form, fields: fieldMessages(uploadError, req) });
+      const fields = fieldMessages(uploadError, req);
+      res.status(422).render('pages/catalog/import', {
+        title: req.t('catalog.import.title'),
+        form,
+        fields,
+        errorSummary: importErrorSummary(req.t, fields),
+      });
       return;
     }
     const decoded = req.file ? decodeCatalogFile(req.file.buffer) : { text: form.yaml, problem: null };
@@ -178,10 +206,12 @@ export function catalogRoutes(ctx: AppContext): Router {
       // Not UTF-8 (a GBK file): reading it anyway would import mojibake. Nothing is imported.
       const err = new ValidationError([{ field: 'file', key: 'catalog.import.errors.encoding' }]);
       const p = decoded.problem;
+      const fields = fieldMessages(err, req);
       res.status(422).render('pages/catalog/import', {
         title: req.t('catalog.import.title'),
         form: { ...form, yaml: '' },
-        fields: fieldMessages(err, req),
+        fields,
+        errorSummary: importErrorSummary(req.t, fields),
         result: {
           ok: false,
           errors: 1,
@@ -200,9 +230,13 @@ export function catalogRoutes(ctx: AppContext): Router {
           ? { field: 'file', key: 'catalog.import.errors.emptyFile' }
           : { field: 'yaml', key: 'catalog.import.errors.empty' },
       ]);
-      res
-        .status(422)
-        .render('pages/catalog/import', { title: req.t('catalog.import.title'), form, fields: fieldMessages(err, req) });
+      const fields = fieldMessages(err, req);
+      res.status(422).render('pages/catalog/import', {
+        title: req.t('catalog.import.title'),
+        form,
+        fields,
+        errorSummary: importErrorSummary(req.t, fields),
+      });
       return;
     }
     // A NUL pasted into the text box reaches the parser (it names the line); the form shows it back as U+FFFD,
@@ -218,8 +252,10 @@ export function catalogRoutes(ctx: AppContext): Router {
       now: ctx.now(),
     });
     const errors = result.problems.filter((p) => p.severity === 'error').length;
+    const warnings = result.problems.length - errors;
     res.status(result.ok ? 200 : 422).render('pages/catalog/import', {
       title: req.t('catalog.import.title'),
+      errorSummary: result.ok ? [] : importErrorSummary(req.t, {}, { source: req.file ? 'file' : 'yaml', errors, warnings }),
       form: { ...form, yaml: req.file ? '' : shown(form.yaml) },
       result: {
         ok: result.ok,
@@ -229,7 +265,7 @@ export function catalogRoutes(ctx: AppContext): Router {
         deactivated: result.summary.deactivated.join(', '),
         tickets: await ticketLines(db, result, form.dry_run, req),
         errors,
-        warnings: result.problems.length - errors,
+        warnings,
         problems: result.problems.map((p) => ({
           line: p.line,
           path: p.path,
