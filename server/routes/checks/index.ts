@@ -11,6 +11,7 @@ import { checkRunnerDeps } from '../../services/checks/deps';
 import { checkTrend, getRun, listRuns } from '../../services/checks/queries';
 import { claimManualRun, executeRun, latestRunId } from '../../services/checks/runs';
 import { loadCurrentCatalog, universityTimezone } from '../../services/catalog/repository';
+import { catalogTable } from '../../services/catalog/names';
 import { checkLabel, isTableVerdict, tableErrorView } from '../../presenters/check-label';
 import { localizeCheckError } from '../../services/checks/error-text';
 import { trendLabels } from '../../presenters/check-trend';
@@ -61,15 +62,18 @@ export function checkRoutes(ctx: AppContext): Router {
 
   router.post('/runs', authorize('checks.run'), async (req, res) => {
     const requested: unknown = req.body.table;
-    const table = typeof requested === 'string' && requested ? requested : null;
+    let table: string | null = null;
     // A table missing from the catalog (a crafted form, or removed since the page was shown) would
-    // record an empty "completed" run: say so instead, and start nothing.
+    // record an empty "completed" run: say so instead, and start nothing. A name is read ignoring case (as the
+    // table's page and `check run --table` read it): ORG_UNIT runs the catalog's org_unit, by its spelling.
     if (requested !== undefined && requested !== '') {
       const current = await loadCurrentCatalog(db);
-      if (table === null || !current?.catalog.tables.some((t) => t.name === table)) {
+      const found = typeof requested === 'string' ? catalogTable(current?.catalog, requested) : undefined;
+      if (!found) {
         req.session.flash = { kind: 'error', text: req.t('checks.errors.unknownTable', { table: String(requested) }) };
         return res.redirect('/runs');
       }
+      table = found.name;
     }
     // The newest run the form's page knew of (a hidden field; anything else is read as not given).
     const seen = typeof req.body.seen === 'string' && /^\d{1,15}$/.test(req.body.seen) ? Number(req.body.seen) : null;
