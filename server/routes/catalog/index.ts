@@ -20,6 +20,22 @@ import { catalogOverview, fieldViews, tableView } from './present';
 /** A catalog file is text: at most 1 MB (not the 5 MB of the forms' attachments). */
 const MAX_CATALOG_BYTES = 1024 * 1024;
 
+/**
+ * Characters a name shows nothing for (controls, format characters such as U+200B and U+202E, separators other than
+ * the space): `staff_basic` with a NUL after it read as if the catalog had lost staff_basic.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/gu;
+
+/** A name with each invisible character written as its code (`staff_basic\u0000`), or null when it has none. */
+function invisibleShown(name: string): string | null {
+  if (!name.match(INVISIBLE)) return null;
+  return name.replace(INVISIBLE, (c) => {
+    const code = c.codePointAt(0)!;
+    const hex = code.toString(16).toUpperCase();
+    return code > 0xffff ? `\\u{${hex}}` : `\\u${hex.padStart(4, '0')}`;
+  });
+}
+
 /** The import page's boxes in page order (views/pages/catalog/import.hbs): field, its message's id, its label. */
 const IMPORT_BOXES = [
   ['file', 'c-file-error', 'catalog.import.file'],
@@ -126,7 +142,12 @@ export function catalogRoutes(ctx: AppContext): Router {
     // Names are unique ignoring case (as the search and the rest of the product read them): another
     // spelling goes to the catalog's (302: a later catalog may spell it otherwise); an unknown name is said as such.
     const table = catalogTable(current?.catalog, name);
-    if (!current || !table) throw new NotFoundError('reports.errors.tableUnknown', { value: name.slice(0, 200) });
+    if (!current || !table) {
+      // A name with an invisible character (a NUL, U+202E) is shown with it written out, and said to hold one.
+      const shown = invisibleShown(name.slice(0, 200));
+      if (shown !== null) throw new NotFoundError('catalog.table.unknownInvisible', { value: shown });
+      throw new NotFoundError('reports.errors.tableUnknown', { value: name.slice(0, 200) });
+    }
     if (table.name !== name) return res.redirect(302, `/catalog/tables/${encodeURIComponent(table.name)}`);
     res.render('pages/catalog/table', {
       title: table.title ?? table.name,
