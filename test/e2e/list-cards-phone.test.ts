@@ -272,6 +272,19 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
     await page.context().close();
   });
 
+  it("at 375 px a card's only link in a cell (the report number, #6) is a finger-sized target, at least 44 px", async () => {
+    const page = await open('aca.user', 'zh-CN', 375);
+    await page.goto(`${base}/reports/mine`);
+    const links = (await page.evaluate(`[...document.querySelectorAll('main table tbody td > a:only-child')].map((a) => {
+      const r = a.getBoundingClientRect();
+      return [Math.round(r.width), Math.round(r.height)];
+    })`)) as [number, number][];
+    expect(links.length).toBeGreaterThan(0);
+    for (const [width, height] of links)
+      expect({ width: width >= 44, height: height >= 44 }).toEqual({ width: true, height: true });
+    await page.context().close();
+  });
+
   // display:block takes table semantics away in some browsers: the lists keep them by their roles.
   it('at 375 px the lists are still tables to a screen reader, and axe finds nothing serious', async () => {
     for (const list of TABLE_PAGES) {
