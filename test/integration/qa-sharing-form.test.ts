@@ -146,3 +146,46 @@ it('names a file the sent-back form did not keep, beside its input and in the su
   expect(res.text).toContain('<p class="muted" id="pledge_scan-again">表单退回时不保留已选的文件，请重新选择。</p>');
   expect(summary).not.toContain('#pledge_scan-again');
 });
+
+/** The summary's links (anchor, text) of a sent-back page, top to bottom. */
+function summaryLinks(html: string): { anchor: string; text: string }[] {
+  const start = html.indexOf('error-summary');
+  const summary = html.slice(start, html.indexOf('</div>', start));
+  return [...summary.matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map(([, anchor, text]) => ({ anchor, text }));
+}
+
+it("lists the summary's messages in the order of their boxes on the page", async () => {
+  // Nothing filled in but a wrong e-mail address (checked after the required boxes) and a member's row half typed.
+  const res = await s.agent
+    .post('/sharing/new')
+    .set('X-CSRF-Token', s.csrf)
+    .set('Accept', 'text/html')
+    .field('applicant[email]', 'nobody')
+    .field('members[0][name]', '李四')
+    .field('action', 'submit')
+    .expect(422);
+  const links = summaryLinks(res.text);
+  expect(links.map((l) => l.text)).toEqual([
+    '请填写“数据申请人姓名”',
+    '请填写“数据申请人工号”',
+    '请填写“数据申请人办公电话”',
+    '“数据申请人邮箱”格式不正确：nobody（应为电子邮箱地址）',
+    '请填写“系统名称”',
+    '请选择系统运行情况',
+    '请选择系统是否在校内部署',
+    '请选择是否为校内域名及IP',
+    '请选择数据对接方式',
+    '请上传“系统立项或相关材料”',
+    expect.stringContaining('所属单位'),
+    expect.stringContaining('工号'),
+    expect.stringContaining('联系电话'),
+    '请至少选择一项“数据集名称”',
+    '请在数据字段需求文档中至少填写一张表',
+    '请填写“数据用途”',
+    '请阅读并接受《数据安全保密承诺书》',
+  ]);
+  // And each one's message stands on the page in that order.
+  const places = links.map((l) => res.text.indexOf(` id="${l.anchor}"`));
+  expect(places.every((p) => p > 0)).toBe(true);
+  expect(places).toEqual([...places].sort((a, b) => a - b));
+});

@@ -783,9 +783,10 @@ describe('a form sent back (422) says what to correct at its top, and that files
     expect(res.status).toBe(422);
     const summary = summaryOf(res.text);
     expect(summary?.beforeForm).toBe(true);
-    // The mistake, then the file that was not kept (it must be chosen again, or the next send fails on it).
-    expect(summary?.links.map((l) => l.anchor)).toEqual(['vendors-0-id_card-error', 'material-again']);
-    const [link] = summary!.links;
+    // In the order of the page: the file that was not kept (it must be chosen again, or the next send fails on it),
+    // whose box comes first, then the mistake.
+    expect(summary?.links.map((l) => l.anchor)).toEqual(['material-again', 'vendors-0-id_card-error']);
+    const [, link] = summary!.links;
     // The message beside the input, and in the summary with its table and row (a member's row has a 姓名 too).
     const beside = new RegExp(`<p class="field-error" role="alert" id="${link.anchor}">([^<]*)</p>`).exec(res.text)![1];
     expect(beside).toContain('身份证号');

@@ -163,7 +163,7 @@ describe('validation modes', () => {
     expect(en(enError.key, enError.params)).toContain('10.1.2.300, foo');
   });
 
-  it('the web form needs every starred item of seed 000', () => {
+  it("the web form needs every starred item of seed 000, in the form's order (the material's box before the datasets')", () => {
     const fields = validateRequest(api, catalog, zh, 'web').map((e) => e.field);
     expect(fields).toEqual([
       'applicant.name',
@@ -174,8 +174,8 @@ describe('validation modes', () => {
       'system.status',
       'system.on_campus',
       'system.campus_address',
-      'datasets',
       'material',
+      'datasets',
     ]);
   });
 

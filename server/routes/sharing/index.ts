@@ -121,9 +121,55 @@ export function sharingRoutes(ctx: AppContext): Router {
     items: 'sharing.form.fieldDoc',
   };
 
+  /** The form's boxes in page order (views/pages/sharing/form.hbs), a table of rows by its section's name. */
+  const PAGE_ORDER = [
+    'applicant.name',
+    'applicant.staff_no',
+    'applicant.office_phone',
+    'applicant.email',
+    'applicant.contact',
+    'system.name',
+    'system.status',
+    'system.domain',
+    'system.address',
+    'system.on_campus',
+    'system.campus_address',
+    'whitelist',
+    'method',
+    'method_other',
+    'material',
+    'members',
+    'vendors',
+    'datasets',
+    'dataset_other',
+    'items',
+    'purpose',
+    'returned_items',
+    'pledge_accepted',
+    'pledge_scan',
+  ];
+  /** The inputs of a row of each table, left to right. */
+  const ROW_COLUMNS: Record<string, string[]> = {
+    members: ['name', 'unit', 'staff_no', 'phone'],
+    vendors: ['name', 'company', 'id_card', 'phone'],
+    items: ['table', 'fields', 'range', 'note'],
+  };
+
   /**
-   * A sent-back form's messages for its summary, each with the id of its message beside the input (errorId). A row's
-   * message says which table and row (请填写“姓名” alone could be a member's or a vendor's).
+   * Where a field's box stands on the form: [box, row, column] (a table's own message before its rows). A field the
+   * form has no box for comes last.
+   */
+  function pagePlace(path: string): [number, number, number] {
+    const row = /^(members|vendors|items)\.(\d+)\.([^.]+)/.exec(path);
+    const box = PAGE_ORDER.indexOf(row ? row[1] : path);
+    if (box < 0) return [PAGE_ORDER.length, 0, 0];
+    return row ? [box, Number(row[2]), ROW_COLUMNS[row[1]].indexOf(row[3])] : [box, -1, 0];
+  }
+
+  /**
+   * A sent-back form's messages for its summary, each with the id of its message beside the input (errorId), in the
+   * order of their boxes on the page (not the order they were checked in). A row's message says which table and row
+   * (请填写“姓名” alone could be a member's or a vendor's).
    */
   function errorSummary(
     t: Request['t'],
@@ -133,6 +179,7 @@ export function sharingRoutes(ctx: AppContext): Router {
     const messages = Object.entries(fields ?? {}).map(([path, message]) => {
       const row = /^(members|vendors|items)\.(\d+)\./.exec(path);
       return {
+        path,
         anchor: `${path.replace(/\./g, '-')}-error`,
         message: row ? t('common.inRow', { section: t(ROW_SECTIONS[row[1]]), row: Number(row[2]) + 1, message }) : message,
       };
@@ -140,12 +187,17 @@ export function sharingRoutes(ctx: AppContext): Router {
     // A file chosen with the form is not kept when the form comes back (the browser cannot be given it again): said
     // in the summary too, or the next send fails once more on "请上传…" after the listed mistakes are fixed.
     const again = (input: 'material' | 'pledge_scan', label: string, name?: string) =>
-      name ? [{ anchor: `${input}-again`, message: t('sharing.form.fileDropped', { label: t(label), name }) }] : [];
-    return [
+      name ? [{ path: input, anchor: `${input}-again`, message: t('sharing.form.fileDropped', { label: t(label), name }) }] : [];
+    const lines = [
       ...messages,
       ...again('material', 'sharing.form.material', dropped.material),
       ...again('pledge_scan', 'sharing.form.pledgeScan', dropped.pledge_scan),
     ];
+    const before = (a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+    return lines
+      .map((line) => ({ ...line, place: pagePlace(line.path) }))
+      .sort((a, b) => before(a.place, b.place))
+      .map(({ anchor, message }) => ({ anchor, message }));
   }
 
   /** The names of the files a sent-back form carried, by input: the browser does not keep them. */

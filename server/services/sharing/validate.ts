@@ -127,10 +127,6 @@ export function validateRequest(
     chosen('system.status', input.system.status, 'systemStatus');
     chosen('system.on_campus', input.system.onCampus, 'onCampus');
     chosen('system.campus_address', input.system.campusAddress, 'campusAddress');
-    if (input.datasets.length === 0)
-      errors.push({ field: 'datasets', key: 'sharing.errors.chooseOne', params: { label: label('datasets') } });
-    if (!extra.hasMaterial)
-      errors.push({ field: 'material', key: 'errors.uploadRequired', params: { label: label('material') } });
   }
   format('applicant.email', input.applicant.email, EMAIL.test(input.applicant.email.trim()), 'applicantEmail', 'email');
   format(
@@ -170,6 +166,9 @@ export function validateRequest(
   else if (input.method === 'other') {
     required('method_other', input.methodOther, 'methodOther');
   }
+  // The approval material's box comes after the method's on the form, the datasets' after the people's.
+  if (web && !extra.hasMaterial)
+    errors.push({ field: 'material', key: 'errors.uploadRequired', params: { label: label('material') } });
 
   input.members.forEach((m, i) => {
     required(`members.${i}.name`, m.name, 'memberName');
@@ -187,6 +186,8 @@ export function validateRequest(
     format(`vendors.${i}.phone`, v.phone, PHONE.test(v.phone.trim()), 'vendorPhone', 'phone');
   });
 
+  if (web && input.datasets.length === 0)
+    errors.push({ field: 'datasets', key: 'sharing.errors.chooseOne', params: { label: label('datasets') } });
   oneOf('datasets');
   if (input.datasets.includes('other')) required('dataset_other', input.datasetOther, 'datasetOther');
 
