@@ -81,8 +81,9 @@ it('a message is tied to its input: aria-invalid, and aria-describedby naming th
   expect(form).toMatch(
     /<textarea name="purpose" rows="3" maxlength="2000" aria-invalid="true" aria-describedby="purpose-error"><\/textarea><\/label>\s*<p class="field-error" role="alert" id="purpose-error">请填写“数据用途”<\/p>/,
   );
+  // The file input: its message, and the line under it that the file must be chosen again.
   expect(form).toContain(
-    '<input type="file" name="material" accept="application/pdf,image/png,image/jpeg" aria-invalid="true" aria-describedby="material-error">',
+    '<input type="file" name="material" accept="application/pdf,image/png,image/jpeg" aria-invalid="true" aria-describedby="material-error material-again">',
   );
   expect(form).toContain(
     'aria-invalid="true" aria-describedby="pledge_accepted-error"> 本人已阅读并承诺遵守上述《数据安全保密承诺书》',
@@ -105,7 +106,7 @@ it('a message is tied to its input: aria-invalid, and aria-describedby naming th
   expect(messages.length).toBeGreaterThan(10);
   for (const [, , id] of messages) {
     expect(id).toBeDefined();
-    expect(form).toContain(`aria-describedby="${id}"`);
+    expect(form).toMatch(new RegExp(`aria-describedby="([^"]* )?${id}( [^"]*)?"`));
     expect(form.split(` id="${id}"`).length).toBe(2);
   }
   expect(form).toContain('<input name="applicant[contact]" maxlength="200" value="">');
@@ -188,4 +189,46 @@ it("lists the summary's messages in the order of their boxes on the page", async
   const places = links.map((l) => res.text.indexOf(` id="${l.anchor}"`));
   expect(places.every((p) => p > 0)).toBe(true);
   expect(places).toEqual([...places].sort((a, b) => a - b));
+});
+
+/** The opening tag of the element whose aria-describedby names `id` (the first, as the summary's links look it up). */
+function describedBy(html: string, id: string): string | undefined {
+  return new RegExp(`<[a-z]+ [^>]*aria-describedby="(?:[^"]* )?${id}(?: [^"]*)?"[^>]*>`).exec(html)?.[0];
+}
+
+it("ties the field document's message (no table chosen) to its first table menu, which a summary link can focus", async () => {
+  const res = await s.agent
+    .post('/sharing/new')
+    .set('X-CSRF-Token', s.csrf)
+    .set('Accept', 'text/html')
+    .field('action', 'submit')
+    .expect(422);
+  expect(summaryLinks(res.text)).toContainEqual({ anchor: 'items-error', text: '请在数据字段需求文档中至少填写一张表' });
+  expect(describedBy(res.text, 'items-error')).toBe(
+    '<select name="items[0][table]" data-table-select aria-label="表" aria-invalid="true" aria-describedby="items-error">',
+  );
+  // The second row's menu is not the one the message is about.
+  expect(res.text).toContain('<select name="items[1][table]" data-table-select aria-label="表">');
+});
+
+it('a file the sent-back form did not keep: its summary line links to the id its file input names', async () => {
+  const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
+  const res = await s.agent
+    .post('/sharing/new')
+    .set('X-CSRF-Token', s.csrf)
+    .set('Accept', 'text/html')
+    .field('items[0][table]', 'staff_basic')
+    .field('action', 'submit')
+    .attach('material', pdf, '立项批复.pdf')
+    .attach('pledge_scan', pdf, '承诺书.pdf')
+    .expect(422);
+  const anchors = summaryLinks(res.text).map((l) => l.anchor);
+  expect(anchors).toContain('material-again');
+  expect(anchors).toContain('pledge_scan-again');
+  expect(describedBy(res.text, 'material-again')).toBe(
+    '<input type="file" name="material" accept="application/pdf,image/png,image/jpeg" aria-describedby="material-again">',
+  );
+  expect(describedBy(res.text, 'pledge_scan-again')).toBe(
+    '<input type="file" name="pledge_scan" accept="application/pdf,image/png,image/jpeg" aria-describedby="pledge_scan-again">',
+  );
 });

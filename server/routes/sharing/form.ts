@@ -72,6 +72,10 @@ export async function formModel(ctx: AppContext, t: Translator, input: SharingIn
     fields: table.fields.map((f) => ({ name: f.name, title: f.title, sensitive: f.sensitive })),
   }));
   const tableOf = (name: string) => tables.find((x) => x.name === name);
+  // A sent-back form's messages by field: the ids of those that describe an input (aria-describedby), where more than
+  // one can, are worked out here.
+  const fields = extra.fields as Record<string, string> | undefined;
+  const ids = (...described: (string | false | undefined)[]) => described.filter(Boolean).join(' ');
   const items = padded(input.items, () => ({ table: '', fields: [] as string[], range: '', note: '' }), 3).map((item, index) => {
     const table = tableOf(item.table);
     const declared = new Set(table?.fields.map((f) => f.name) ?? []);
@@ -80,8 +84,19 @@ export async function formModel(ctx: AppContext, t: Translator, input: SharingIn
       ...item,
       choices: (table?.fields ?? []).map((f) => ({ ...f, checked: item.fields.includes(f.name) })),
       otherFields: item.fields.filter((f) => !declared.has(f)).join(', '),
+      // The field document's own message (请在数据字段需求文档中至少填写一张表) describes its first table menu, where a
+      // table is chosen: a summary link goes there (a <table> cannot take the focus).
+      tableDescribedBy: ids(
+        index === 0 && !!fields?.items && 'items-error',
+        !!fields?.[`items.${index}.table`] && `items-${index}-table-error`,
+      ),
     };
   });
+  // A file input is described by its message and by the line under it that a sent-back form does not keep the file
+  // (`<input>-again`), which the summary links to when a chosen file was not kept.
+  const again = !!fields;
+  const materialDescribedBy = ids(!!fields?.material && 'material-error', again && !extra.materialName && 'material-again');
+  const pledgeScanDescribedBy = ids(!!fields?.pledge_scan && 'pledge_scan-error', again && 'pledge_scan-again');
   return {
     form: input,
     items,
@@ -101,6 +116,8 @@ export async function formModel(ctx: AppContext, t: Translator, input: SharingIn
     methods: METHODS,
     systemStatuses: SYSTEM_STATUSES,
     title: t('sharing.new'),
+    materialDescribedBy,
+    pledgeScanDescribedBy,
     ...extra,
   };
 }
