@@ -130,11 +130,11 @@ describe('the sharing form (/sharing/new)', () => {
     },
   );
 
-  it('refuses a pledge scan over 5 MB naming the input by its label and the file, writing nothing', async () => {
+  it('refuses a pledge scan over 5 MB naming the input by its label (without its hint) and the file, writing nothing', async () => {
     const { res, changed } = await sendForm('draft', { field: 'pledge_scan', name: 'pledge.pdf', content: OVERSIZED_PDF });
     expect(res.status).toBe(422);
     expect(res.text).toContain(
-      html(zh('sharing.errors.upload.too_large', { filename: 'pledge.pdf', label: zh('sharing.form.pledgeScan') })),
+      html(zh('sharing.errors.upload.too_large', { filename: 'pledge.pdf', label: '签字盖章的承诺书扫描件' })),
     );
     expect(changed).toEqual([]);
   });

@@ -232,3 +232,36 @@ it('a file the sent-back form did not keep: its summary line links to the id its
     '<input type="file" name="pledge_scan" accept="application/pdf,image/png,image/jpeg" aria-describedby="pledge_scan-again">',
   );
 });
+
+it('names the optional pledge scan in its messages by its label without the hint (可选)', async () => {
+  const page = Buffer.from('<html></html>');
+  const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
+  const send = (locale: string, scan: Buffer) =>
+    s.agent
+      .post('/sharing/new')
+      .set('X-CSRF-Token', s.csrf)
+      .set('Accept', 'text/html')
+      .set('Accept-Language', locale)
+      .field('items[0][table]', 'staff_basic')
+      .field('action', 'submit')
+      .attach('pledge_scan', scan, 'a.html')
+      .expect(422);
+  const zh = (await send('zh-CN', page)).text;
+  expect(zh).toContain('id="pledge_scan-error">“签字盖章的承诺书扫描件”：文件 a.html 不是 PDF、PNG 或 JPEG</p>');
+  expect(summaryLinks(zh)).toContainEqual({
+    anchor: 'pledge_scan-error',
+    text: '“签字盖章的承诺书扫描件”：文件 a.html 不是 PDF、PNG 或 JPEG',
+  });
+  const en = (await send('en', page)).text;
+  expect(en).toContain('id="pledge_scan-error">“Signed and stamped pledge scan”:');
+  expect(en).not.toContain('(optional)”');
+  // A scan that was fine but not kept: to be chosen again, by the same name.
+  const dropped = (await send('zh-CN', pdf)).text;
+  expect(summaryLinks(dropped)).toContainEqual({
+    anchor: 'pledge_scan-again',
+    text: '请重新选择“签字盖章的承诺书扫描件”：所选文件“a.html”未随退回的表单保留',
+  });
+  expect(dropped).toContain('id="pledge_scan-again">请重新选择“签字盖章的承诺书扫描件”：所选文件“a.html”未随退回的表单保留</p>');
+  // The form's own label keeps its hint.
+  expect(dropped).toContain('<label>签字盖章的承诺书扫描件（可选）<input type="file" name="pledge_scan"');
+});

@@ -146,7 +146,8 @@ describe('the request form', () => {
       ['action', 'draft'],
     ]);
     expect(draft.status).toBe(422);
-    expect(draft.text).toContain('“签字盖章的承诺书扫描件（可选）”：文件 承诺书.pdf 超过 5 MB');
+    // The input by its label without the hint (可选) its label on the form carries.
+    expect(draft.text).toContain('“签字盖章的承诺书扫描件”：文件 承诺书.pdf 超过 5 MB');
     expect(draft.text).toContain('value="体育学院迎新系统"');
     expect(await counts()).toEqual(before);
   });
@@ -919,7 +920,7 @@ describe('messages name the field by its label and the choices by their names, i
     const before = Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n);
     const res = await postForm('applicant', '/sharing/new', fullForm(), { material: [PDF, 'x.pdf'], evil: [PDF, 'y.pdf'] });
     expect(res.status).toBe(422);
-    expect(res.text).toContain('只能上传“系统立项或相关材料”和“签字盖章的承诺书扫描件（可选）”，各一个文件');
+    expect(res.text).toContain('只能上传“系统立项或相关材料”和“签字盖章的承诺书扫描件”，各一个文件');
     expect(res.text).not.toMatch(/文件 (evil|material|pledge_scan) /);
     expect(Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n)).toBe(before);
   });

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../../context';
 import { AppError } from '../../errors';
+import { boxName } from '../../presenters/error-summary';
 import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import type { Translator } from '../../i18n';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
@@ -40,8 +41,8 @@ export function multipart(req: Request, res: Response, next: NextFunction): void
       const files = refused.code === 'LIMIT_UNEXPECTED_FILE' || refused.code === 'LIMIT_FILE_COUNT';
       return next(
         new AppError(422, 'upload_refused', files ? 'sharing.errors.upload.unexpected' : 'sharing.errors.upload.limits', {
-          material: req.t('sharing.form.material'),
-          pledge: req.t('sharing.form.pledgeScan'),
+          material: boxName(req.t('sharing.form.material')),
+          pledge: boxName(req.t('sharing.form.pledgeScan')),
         }),
       );
     }
@@ -116,6 +117,8 @@ export async function formModel(ctx: AppContext, t: Translator, input: SharingIn
     methods: METHODS,
     systemStatuses: SYSTEM_STATUSES,
     title: t('sharing.new'),
+    // The file inputs as a message names them: their labels without the hint (…扫描件, not …扫描件（可选）).
+    fileNames: { material: boxName(t('sharing.form.material')), pledgeScan: boxName(t('sharing.form.pledgeScan')) },
     materialDescribedBy,
     pledgeScanDescribedBy,
     ...extra,

@@ -30,7 +30,7 @@ import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { printModel } from './print';
 import { sentAgainMessage } from './sent-again';
 import { structureChangeRoutes } from './structure-changes';
-import { boxesSummary } from '../../presenters/error-summary';
+import { boxesSummary, boxName } from '../../presenters/error-summary';
 
 /** A decision sent back to its form (422): the stage it was for, what was typed, the messages by field. */
 interface TypedDecision {
@@ -187,7 +187,9 @@ export function sharingRoutes(ctx: AppContext): Router {
     // A file chosen with the form is not kept when the form comes back (the browser cannot be given it again): said
     // in the summary too, or the next send fails once more on "请上传…" after the listed mistakes are fixed.
     const again = (input: 'material' | 'pledge_scan', label: string, name?: string) =>
-      name ? [{ path: input, anchor: `${input}-again`, message: t('sharing.form.fileDropped', { label: t(label), name }) }] : [];
+      name
+        ? [{ path: input, anchor: `${input}-again`, message: t('sharing.form.fileDropped', { label: boxName(t(label)), name }) }]
+        : [];
     const lines = [
       ...messages,
       ...again('material', 'sharing.form.material', dropped.material),

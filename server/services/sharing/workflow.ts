@@ -26,6 +26,7 @@ import { loadCurrentCatalog } from '../catalog/repository';
 import { isIsoDate } from '../catalog/values';
 import type { Catalog } from '../catalog/types';
 import { saveUpload, uploadProblem } from '../uploads';
+import { boxName } from '../../presenters/error-summary';
 import {
   canView,
   decidedFirstReview,
@@ -135,7 +136,7 @@ export function pendingStages(stages: StageRow[]): PendingStage[] {
     .map((s) => ({ stage: s.stage, kind: s.kind, department: s.department_code }));
 }
 
-/** A wrong file is named with its input's label and its name (never the input's internal name). */
+/** A wrong file is named with its input's label, without its hint (…扫描件, not …扫描件（可选）), and its name (never the input's internal name). */
 function attachmentErrors(files: Attachments, t: Translator): FieldError[] {
   const errors: FieldError[] = [];
   for (const [field, file, labelKey] of [
@@ -145,7 +146,11 @@ function attachmentErrors(files: Attachments, t: Translator): FieldError[] {
     if (!file) continue;
     const problem = uploadProblem(file.buffer);
     if (problem)
-      errors.push({ field, key: `sharing.errors.upload.${problem}`, params: { filename: file.filename, label: t(labelKey) } });
+      errors.push({
+        field,
+        key: `sharing.errors.upload.${problem}`,
+        params: { filename: file.filename, label: boxName(t(labelKey)) },
+      });
   }
   return errors;
 }
