@@ -55,4 +55,24 @@ describeBrowser('the sharing form sent back', () => {
     await screenshot(page, 'sharing-form-sent-back-material-again');
     await page.context().close();
   });
+
+  it('at desktop width, a box beside one with a message is as tall as the others (the message adds to its own label)', async () => {
+    const page = await sentBack(async () => {}, 1280);
+    // The applicant's and the system's boxes, by row of their grid: the heights of the text boxes in each row.
+    const rows = (await page.evaluate(`(() => {
+      const rows = {};
+      for (const label of document.querySelectorAll('.sharing-form .grid2 > label')) {
+        const input = label.querySelector('input');
+        const top = Math.round(label.getBoundingClientRect().top);
+        (rows[top] = rows[top] || []).push({ name: input.name || 'department', height: Math.round(input.getBoundingClientRect().height), message: !!label.querySelector('.field-error') });
+      }
+      return Object.values(rows);
+    })()`)) as { name: string; height: number; message: boolean }[][];
+    await screenshot(page, 'sharing-form-sent-back-1280');
+    // A row holds a box with a message and one without (the disabled 数据申请部门 beside 数据申请人姓名).
+    expect(rows.some((row) => row.some((b) => b.message) && row.some((b) => !b.message))).toBe(true);
+    const [{ height }] = rows[0];
+    for (const row of rows) expect(row.map((b) => [b.name, b.height])).toEqual(row.map((b) => [b.name, height]));
+    await page.context().close();
+  });
 });
