@@ -265,3 +265,27 @@ it('names the optional pledge scan in its messages by its label without the hint
   // The form's own label keeps its hint.
   expect(dropped).toContain('<label>签字盖章的承诺书扫描件（可选）<input type="file" name="pledge_scan"');
 });
+
+it('a draft that could not be saved says so at the top of its summary, not 未提交成功', async () => {
+  const send = (action: string, locale = 'zh-CN') =>
+    s.agent
+      .post('/sharing/new')
+      .set('X-CSRF-Token', s.csrf)
+      .set('Accept', 'text/html')
+      .set('Accept-Language', locale)
+      .field('system[name]', '迎新系统')
+      .attach('pledge_scan', Buffer.from('<html></html>'), 'a.html')
+      .field('action', action)
+      .expect(422);
+  /** The summary box's heading and its links' anchors. */
+  const summaryOf = (html: string) => {
+    const box = /<div class="flash flash-error error-summary" role="alert">\s*<p>([^<]*)<\/p>([\s\S]*?)<\/div>/.exec(html)!;
+    return { heading: box[1], anchors: [...box[2].matchAll(/href="#([^"]+)"/g)].map((m) => m[1]) };
+  };
+  const draft = await send('draft');
+  expect(summaryOf(draft.text)).toEqual({ heading: '草稿未保存，请修改以下各处：', anchors: ['pledge_scan-error'] });
+  expect(draft.text).not.toContain('<p>未提交成功');
+  expect(summaryOf((await send('draft', 'en')).text).heading).toBe('The draft was not saved. Please correct the following:');
+  // Submitted, it is still what a submission says.
+  expect(summaryOf((await send('submit')).text).heading).toBe('未提交成功，请修改以下各处：');
+});

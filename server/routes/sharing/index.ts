@@ -258,7 +258,9 @@ export function sharingRoutes(ctx: AppContext): Router {
         material: files.material && !fields.material ? files.material.filename : undefined,
         pledge_scan: files.pledgeScan && !fields.pledge_scan ? files.pledgeScan.filename : undefined,
       };
-      await renderForm(req, res, 422, input, { action, fields, draftId, materialName, formId, dropped });
+      // A draft not saved says so, not 未提交成功 (nothing was being submitted).
+      const draftRefused = body.action === 'draft';
+      await renderForm(req, res, 422, input, { action, fields, draftId, materialName, formId, dropped, draftRefused });
     }
   }
 
