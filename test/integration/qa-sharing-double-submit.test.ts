@@ -1,3 +1,5 @@
+import request from 'supertest';
+import { issueApiToken } from '../../server/services/users';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 import { buildSharingWorld, SharingPeople, VALID_ID_CARD } from '../factories/sharing';
 
@@ -308,5 +310,39 @@ describe('an old edit form sent once the request is no longer a draft says what 
     const page = (await s.agent.get(`/sharing/${madeId}`).expect(200)).text;
     expect(page).toContain(`申请 #${madeId} 已撤回，不能再修改：${NOT_SAVED}。${COPY_HINT}`);
     expect((await t.db.knex('sharing_requests').where({ id: madeId }).first('status')).status).toBe('withdrawn');
+  });
+});
+
+describe('a withdrawal sent again', () => {
+  it('says the request is already withdrawn and changes nothing: no audit row, no notice', async () => {
+    const res = await post('/sharing/new', fullForm());
+    const id = Number(/^\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
+    const withdraw = (locale = 'zh-CN') =>
+      s.agent.post(`/sharing/${id}/withdraw`).set('Accept-Language', locale).type('form').send({ _csrf: s.csrf }).expect(303);
+    await withdraw();
+    await s.agent.get(`/sharing/${id}`).expect(200); // the first withdrawal's flash, shown once
+    const written = async () => ({
+      audit: Number((await t.db.knex('audit_log').count({ n: '*' }))[0].n),
+      notices: Number((await t.db.knex('notifications').count({ n: '*' }))[0].n),
+      request: await t.db.knex('sharing_requests').where({ id }).first('status', 'version', 'closed_at'),
+    });
+    const token = await issueApiToken(t.db.knex, people.applicant.id); // audited: before the count
+    const before = await written();
+    expect(before.request.status).toBe('withdrawn');
+    /** The flash the request page shows after the withdrawal is sent again: its kind and text. */
+    const again = async (locale = 'zh-CN') => {
+      expect((await withdraw(locale)).headers.location).toBe(`/sharing/${id}`);
+      const page = (await s.agent.get(`/sharing/${id}`).set('Accept-Language', locale).expect(200)).text;
+      return /<div class="flash flash-(\w+)" role="\w+"(?: data-sent-back)?>([^<]*)<\/div>/.exec(page)?.slice(1);
+    };
+    expect(await again()).toEqual(['info', `申请 #${id} 已撤回，本次提交未作改动`]);
+    expect(await again('en')).toEqual(['info', `Request #${id} is already withdrawn; nothing was changed`]);
+    // Over the API: a conflict (409) saying so.
+    const api = await request(t.app)
+      .post(`/api/v1/sharing-requests/${id}/withdraw`)
+      .set('Authorization', `Bearer ${token}`)
+      .set('Accept-Language', 'zh-CN');
+    expect([api.status, api.body.message]).toEqual([409, `申请 #${id} 已撤回，本次提交未作改动`]);
+    expect(await written()).toEqual(before);
   });
 });

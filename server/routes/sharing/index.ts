@@ -30,6 +30,7 @@ import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { printModel } from './print';
 import { sentAgainMessage } from './sent-again';
 import { structureChangeRoutes } from './structure-changes';
+import { AlreadyDoneError } from '../../services/tickets/transitions';
 import { boxesSummary, boxName } from '../../presenters/error-summary';
 
 /** A decision sent back to its form (422): the stage it was for, what was typed, the messages by field. */
@@ -427,7 +428,8 @@ export function sharingRoutes(ctx: AppContext): Router {
         err instanceof ValidationError
           ? Object.values(fieldMessages(err, req)).join(req.t('common.listSeparator'))
           : req.t(err.messageKey, err.params);
-      req.session.flash = { kind: 'error', text };
+      // Already done (the form sent twice): nothing changed, said as such — not as a mistake.
+      req.session.flash = { kind: err instanceof AlreadyDoneError ? 'info' : 'error', text };
     }
     res.redirect(303, `/sharing/${id}`);
   }

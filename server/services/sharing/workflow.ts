@@ -25,6 +25,7 @@ import { addDays, createCalendar, todayIn, type WorkingDayCalendar } from '../ca
 import { loadCurrentCatalog } from '../catalog/repository';
 import { isIsoDate } from '../catalog/values';
 import type { Catalog } from '../catalog/types';
+import { AlreadyDoneError } from '../tickets/transitions';
 import { saveUpload, uploadProblem } from '../uploads';
 import { boxName } from '../../presenters/error-summary';
 import {
@@ -582,12 +583,17 @@ export async function decide(ctx: AppContext, actor: Actor, requestId: number, i
 
 // ── withdraw ───────────────────────────────────────────────────────────────────────────────────
 
-/** The applicant takes back a draft or a request under review; decided requests stay as they are. */
+/**
+ * The applicant takes back a draft or a request under review; decided requests stay as they are. One already
+ * withdrawn (the form sent twice, another tab) is left as it is and said to be done (AlreadyDoneError): no audit
+ * row, no notice.
+ */
 export async function withdraw(ctx: AppContext, actor: Actor, requestId: number): Promise<void> {
   const { today } = await clock(ctx);
   await ctx.db.transaction(async (trx) => {
     const { request, stages } = await lockSeenRequest(trx, actor.user, requestId, today);
     if (request.applicant_id !== actor.user.id) throw new ForbiddenError();
+    if (request.status === 'withdrawn') throw new AlreadyDoneError('sharing.errors.alreadyWithdrawn', { id: request.id });
     if (!['draft', 'submitted', 'in_review'].includes(request.status)) throw new ConflictError('sharing.errors.cannotWithdraw');
     // Those it was waiting for hear it does not any more (told before the stages are cancelled: who held them).
     await noticeNoLongerNeeded(trx, request, stages, today, { withdrawn: true });
