@@ -149,7 +149,7 @@ describe('catalog values the database cannot store (web import)', () => {
     const { res, changed } = await upload(Buffer.alloc(0));
     expect(res.status).toBe(422);
     expect(res.text).toMatch(
-      /name="file"[^>]*>\s*<p class="field-error" role="alert" id="c-file-error">所选文件没有内容，请选择数据目录 YAML 文件<\/p>/,
+      /name="file"[^>]*>\s*<p class="field-error" id="c-file-error">所选文件没有内容，请选择数据目录 YAML 文件<\/p>/,
     );
     expect(res.text).not.toContain('请上传文件或粘贴 YAML 内容');
     expect(changed).toEqual([]);

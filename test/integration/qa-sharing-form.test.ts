@@ -72,14 +72,14 @@ it('a message is tied to its input: aria-invalid, and aria-describedby naming th
   const form = await sentWithMistakes();
   expect(form).toContain(
     '<input name="applicant[name]" maxlength="200" value="" aria-invalid="true" aria-describedby="applicant-name-error">' +
-      '<p class="field-error" role="alert" id="applicant-name-error">请填写“数据申请人姓名”</p>',
+      '<p class="field-error" id="applicant-name-error">请填写“数据申请人姓名”</p>',
   );
   expect(form).toContain(
     '<input name="vendors[0][id_card]" value="123" maxlength="18" aria-label="身份证号" aria-invalid="true" aria-describedby="vendors-0-id_card-error">' +
-      '<p class="field-error" role="alert" id="vendors-0-id_card-error">“身份证号”格式不正确：123（应为18 位居民身份证号码（GB 11643，末位校验码正确））</p>',
+      '<p class="field-error" id="vendors-0-id_card-error">“身份证号”格式不正确：123（应为18 位居民身份证号码（GB 11643，末位校验码正确））</p>',
   );
   expect(form).toMatch(
-    /<textarea name="purpose" rows="3" maxlength="2000" aria-invalid="true" aria-describedby="purpose-error"><\/textarea><\/label>\s*<p class="field-error" role="alert" id="purpose-error">请填写“数据用途”<\/p>/,
+    /<textarea name="purpose" rows="3" maxlength="2000" aria-invalid="true" aria-describedby="purpose-error"><\/textarea><\/label>\s*<p class="field-error" id="purpose-error">请填写“数据用途”<\/p>/,
   );
   // The file input: its message, and the line under it that the file must be chosen again.
   expect(form).toContain(
@@ -90,7 +90,7 @@ it('a message is tied to its input: aria-invalid, and aria-describedby naming th
   );
   // A choice: its message describes the group (the legend names it), each button is invalid.
   expect(groupOf(form, 'system[status]')?.tag).toBe('<fieldset class="choices" aria-describedby="system-status-error">');
-  expect(form).toContain('<p class="field-error" role="alert" id="system-status-error">请选择系统运行情况</p></fieldset>');
+  expect(form).toContain('<p class="field-error" id="system-status-error">请选择系统运行情况</p></fieldset>');
   expect(form.match(/<input type="radio" name="system\[status\]"[^>]*>/g)).toEqual([
     '<input type="radio" name="system[status]" value="building"  aria-invalid="true">',
     '<input type="radio" name="system[status]" value="running"  aria-invalid="true">',
@@ -99,10 +99,10 @@ it('a message is tied to its input: aria-invalid, and aria-describedby naming th
   expect(form).toContain('data-index="0" role="group" aria-label="字段" aria-describedby="items-0-fields-error">');
   expect(form).toContain(
     'aria-label="其他字段（英文字段名，逗号分隔）" aria-invalid="true" aria-describedby="items-0-fields-error">\n' +
-      '          <p class="field-error" role="alert" id="items-0-fields-error">请为表“教职工基本信息（staff_basic）”至少选择一个字段</p>',
+      '          <p class="field-error" id="items-0-fields-error">请为表“教职工基本信息（staff_basic）”至少选择一个字段</p>',
   );
   // Every message has its id and something names it; an input without a message is not invalid.
-  const messages = [...form.matchAll(/<p class="field-error" role="alert"( id="([^"]+)")?>/g)];
+  const messages = [...form.matchAll(/<p class="field-error"( id="([^"]+)")?>/g)];
   expect(messages.length).toBeGreaterThan(10);
   for (const [, , id] of messages) {
     expect(id).toBeDefined();

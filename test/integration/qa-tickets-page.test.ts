@@ -57,7 +57,7 @@ describe('a refused form on the ticket page', () => {
       .send({ _csrf: s.csrf, reason: '  ' })
       .expect(422);
     expect(invalid(dispute.text, 'dispute-reason')).toBe(true);
-    expect(dispute.text).toContain('<p class="field-error" role="alert" id="dispute-reason-error">请填写理由</p>');
+    expect(dispute.text).toContain('<p class="field-error" id="dispute-reason-error">请填写理由</p>');
     expect(invalid(dispute.text, 'comment')).toBe(false);
     // …and said at the top, linked to it.
     expect(summary(dispute.text)).toEqual([{ message: '异议理由：请填写理由', anchor: 'dispute-reason-error', found: true }]);
@@ -130,7 +130,7 @@ describe('a refused form on the ticket page', () => {
 
     // A dispute without its reason: one message, under the dispute form (and the summary's link to it at the top).
     const dispute = await b.agent.post(`/tickets/${ticket}/dispute`).type('form').send({ _csrf: b.csrf, reason: '' }).expect(422);
-    expect(dispute.text.split('role="alert" id="dispute-reason-error">请填写理由</p>')).toHaveLength(2);
+    expect(dispute.text.split('<p class="field-error" id="dispute-reason-error">请填写理由</p>')).toHaveLength(2);
     expect(dispute.text.split('请填写理由')).toHaveLength(3);
     expect(summary(dispute.text)).toEqual([{ message: '异议理由：请填写理由', anchor: 'dispute-reason-error', found: true }]);
     expect(invalid(dispute.text, 'dispute-reason')).toBe(true);

@@ -247,7 +247,7 @@ describe('not an error → the reporter may reopen once', () => {
     expect(noReason.text).toContain(
       'id="reopen-comment" name="comment" rows="3" aria-invalid="true" aria-describedby="reopen-comment-error"',
     );
-    expect(noReason.text).toContain('<p class="field-error" role="alert" id="reopen-comment-error">');
+    expect(noReason.text).toContain('<p class="field-error" id="reopen-comment-error">');
     // And summed up at the page's top, linked to it: the box is two screens down on a phone.
     expect(noReason.text).toMatch(
       /<div class="flash flash-error error-summary" role="alert">\s*<p>[^<]+<\/p>\s*<ul><li><a href="#reopen-comment-error">[^<]+<\/a><\/li><\/ul>/,
@@ -373,7 +373,7 @@ describe('refusals say what the user sees, not stored values', () => {
     const before = [await ticketOf(ticketId), await eventsOf(ticketId)];
     const res = await answer('hrSteward', ticketId, { comment: '已核实为副教授' });
     expect(res.status).toBe(422);
-    expect(res.text).toContain('<p class="field-error" role="alert" id="answer-kind-error">请选择答复类型</p>');
+    expect(res.text).toContain('<p class="field-error" id="answer-kind-error">请选择答复类型</p>');
     // The message is tied to the answer's choices, so a screen reader reads it with them.
     expect(res.text).toContain('<fieldset aria-describedby="answer-kind-error">');
     expect(res.text).not.toContain('应为');
@@ -387,7 +387,7 @@ describe('refusals say what the user sees, not stored values', () => {
       .set('Accept', 'text/html')
       .field('comment', 'Checked: associate professor');
     expect(english.status).toBe(422);
-    expect(english.text).toContain('<p class="field-error" role="alert" id="answer-kind-error">Choose an answer</p>');
+    expect(english.text).toContain('<p class="field-error" id="answer-kind-error">Choose an answer</p>');
     expect(english.text).toContain('Checked: associate professor</textarea>');
     expect([await ticketOf(ticketId), await eventsOf(ticketId)]).toEqual(before);
     // The switch is saved with the account: back to Chinese for the steward's later sign-ins.

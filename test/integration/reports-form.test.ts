@@ -128,6 +128,15 @@ describe('looking the record up in the hub', () => {
 });
 
 describe('sending the report', () => {
+  it('sent back with several mistakes, raises one alert — its summary — not one more for each message', async () => {
+    // Each message beside its box was an alert of its own: a screen reader said every message twice.
+    const res = await postForm('reporter', form({ description: '', 'record_key[staff_no]': '' }));
+    expect(res.status).toBe(422);
+    expect(res.text.match(/<p class="field-error"/g)!.length).toBeGreaterThanOrEqual(2);
+    expect(res.text.match(/role="alert"/g)).toHaveLength(1);
+    expect(res.text).toMatch(/<div class="flash flash-error error-summary" role="alert">/);
+  });
+
   it('refuses bad input with messages next to the fields, keeping what was typed', async () => {
     const before = [await count('reports'), await count('tickets')];
     const res = await postForm('reporter', form({ field: 'party', description: '', suggested_value: '中共预备党员' }));
@@ -143,11 +152,11 @@ describe('sending the report', () => {
     expect(key.status).toBe(422);
     // One message for the empty key column, next to its input and naming it by its label; the key's
     // summary for the API ("缺少主键列 staff_no…") would only repeat it.
-    expect(key.text.match(/<p class="field-error" role="alert"[^>]*>[^<]*<\/p>/g)).toEqual([
-      '<p class="field-error" role="alert" id="report-key-staff_no-error">请填写职工号</p>',
+    expect(key.text.match(/<p class="field-error"[^>]*>[^<]*<\/p>/g)).toEqual([
+      '<p class="field-error" id="report-key-staff_no-error">请填写职工号</p>',
     ]);
     expect(key.text).toMatch(
-      /name="record_key\[staff_no\]"[^>]*>\s*<\/label>\s*<p class="field-error" role="alert" id="report-key-staff_no-error">请填写职工号<\/p>/,
+      /name="record_key\[staff_no\]"[^>]*>\s*<\/label>\s*<p class="field-error" id="report-key-staff_no-error">请填写职工号<\/p>/,
     );
     // And at the form's top, linked to it: the message names its box already.
     expect(summaryOf(key.text)).toEqual([['report-key-staff_no-error', '请填写职工号']]);

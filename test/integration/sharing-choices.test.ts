@@ -34,7 +34,7 @@ async function postForm(path: string, fields: Record<string, string | string[]>)
 
 const count = async () => Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n);
 const items = [{ table: 'student_status', fields: ['student_no'], range: '全部' }];
-const fieldError = (id: string, message: string) => `<p class="field-error" role="alert" id="${id}-error">${message}</p>`;
+const fieldError = (id: string, message: string) => `<p class="field-error" id="${id}-error">${message}</p>`;
 
 const ZH = {
   method: '“数据对接方式”须为以下之一：api（API）、file（文本）、other（其他）',

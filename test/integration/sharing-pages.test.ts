@@ -224,7 +224,7 @@ describe('the request form', () => {
     );
     expect(res.status).toBe(422);
     expect(res.text).toContain(
-      '<p class="field-error" role="alert" id="items-0-fields-error">数据目录中表“教职工基本信息（staff_basic）”没有以下字段：mobile_phone、wechat</p>',
+      '<p class="field-error" id="items-0-fields-error">数据目录中表“教职工基本信息（staff_basic）”没有以下字段：mobile_phone、wechat</p>',
     );
     expect(res.text).toContain('value="NAME, mobile_phone, wechat"');
   });
@@ -789,7 +789,7 @@ describe('a form sent back (422) says what to correct at its top, and that files
     expect(summary?.links.map((l) => l.anchor)).toEqual(['material-again', 'vendors-0-id_card-error']);
     const [, link] = summary!.links;
     // The message beside the input, and in the summary with its table and row (a member's row has a 姓名 too).
-    const beside = new RegExp(`<p class="field-error" role="alert" id="${link.anchor}">([^<]*)</p>`).exec(res.text)![1];
+    const beside = new RegExp(`<p class="field-error" id="${link.anchor}">([^<]*)</p>`).exec(res.text)![1];
     expect(beside).toContain('身份证号');
     expect(link.message).toBe(`系统开发人员信息（公司）第 1 行：${beside}`);
     // Browsers cannot put a file back: the form says so under both file inputs, naming the one chosen.
@@ -832,7 +832,7 @@ describe('messages name the field by its label and the choices by their names, i
       ['system-on_campus', '请选择系统是否在校内部署'],
       ['system-campus_address', '请选择是否为校内域名及IP'],
     ])
-      expect(res.text).toContain(`<p class="field-error" role="alert" id="${id}-error">${message}</p>`);
+      expect(res.text).toContain(`<p class="field-error" id="${id}-error">${message}</p>`);
     expect(res.text).not.toMatch(/api \| file|building \| running|yes \| no/);
     expect(Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n)).toBe(before);
   });
@@ -854,7 +854,7 @@ describe('messages name the field by its label and the choices by their names, i
         '“数据集名称”须为以下之一：学校概况数据集、教职工管理数据集、学生管理数据集、教学管理数据集、资产与设备管理数据集、一卡通管理数据集、公共服务数据集、其他数据集',
       ],
     ])
-      expect(res.text).toContain(`<p class="field-error" role="alert" id="${id}-error">${message}</p>`);
+      expect(res.text).toContain(`<p class="field-error" id="${id}-error">${message}</p>`);
     const s = await as('applicant');
     const api = await s.agent
       .post('/api/v1/sharing-requests')
@@ -871,7 +871,7 @@ describe('messages name the field by its label and the choices by their names, i
     });
     expect(res.status).toBe(422);
     expect(res.text).toContain(
-      '<p class="field-error" role="alert" id="system-address-error">“IP地址：端口号”格式不正确：abc:99999（应为IP 地址或主机名加端口号（1–65535），如 10.1.2.3:8080、[2001:db8::1]:8443 或 yx.example.edu.cn:443）</p>',
+      '<p class="field-error" id="system-address-error">“IP地址：端口号”格式不正确：abc:99999（应为IP 地址或主机名加端口号（1–65535），如 10.1.2.3:8080、[2001:db8::1]:8443 或 yx.example.edu.cn:443）</p>',
     );
     expect(res.text).toContain('value="abc:99999"');
     const s = await as('applicant');
@@ -889,9 +889,9 @@ describe('messages name the field by its label and the choices by their names, i
       postForm('applicant', '/sharing/new', fullForm({ method: '', 'system[status]': 'retired' }), { material: [PDF, 'x.pdf'] }),
     );
     expect(res.status).toBe(422);
-    expect(res.text).toContain('<p class="field-error" role="alert" id="method-error">Choose “Integration method”</p>');
+    expect(res.text).toContain('<p class="field-error" id="method-error">Choose “Integration method”</p>');
     expect(res.text).toContain(
-      '<p class="field-error" role="alert" id="system-status-error">“System status” must be one of: Being built, Running</p>',
+      '<p class="field-error" id="system-status-error">“System status” must be one of: Being built, Running</p>',
     );
   });
   // The arbitration's buttons are named the same way: sharing-workflow, "a decision without an arbitration…".
@@ -962,7 +962,7 @@ describe('a decision the form cannot take comes back with its message and what w
       comment: '项目材料不全，请补充后再申请',
     });
     expect(res.status).toBe(422);
-    expect(res.text).toContain(`<p class="field-error" role="alert" id="decide-${stageId}-reason-error">请选择不同意的理由</p>`);
+    expect(res.text).toContain(`<p class="field-error" id="decide-${stageId}-reason-error">请选择不同意的理由</p>`);
     expect(res.text).toMatch(
       /<textarea id="decide-\d+-comment" name="comment" rows="2" maxlength="2000"[^>]*>项目材料不全，请补充后再申请<\/textarea>/,
     );
@@ -986,7 +986,7 @@ describe('a decision the form cannot take comes back with its message and what w
     });
     expect(res.status).toBe(422);
     const message = '选择了不同意理由却勾选了“同意”：同意时请清空不同意理由，不同意时请选择“不同意”';
-    expect(res.text).toContain(`<p class="field-error" role="alert" id="decide-${stageId}-reason-error">${message}</p>`);
+    expect(res.text).toContain(`<p class="field-error" id="decide-${stageId}-reason-error">${message}</p>`);
     expect(res.text).toMatch(
       new RegExp(
         `<select id="decide-${stageId}-reason" name="reason" aria-invalid="true" aria-describedby="decide-${stageId}-reason-error">`,
@@ -1016,9 +1016,7 @@ describe('a decision the form cannot take comes back with its message and what w
     const before = await state();
     const res = await post('csSteward', id, { stage_id: String(stageId), decision: 'reject', reason: 'other', comment: '' });
     expect(res.status).toBe(422);
-    expect(res.text).toContain(
-      `<p class="field-error" role="alert" id="decide-${stageId}-comment-error">选择“其他原因”时请说明理由</p>`,
-    );
+    expect(res.text).toContain(`<p class="field-error" id="decide-${stageId}-comment-error">选择“其他原因”时请说明理由</p>`);
     expect(res.text).toContain('<option value="other" selected>其他原因</option>');
     expect(await state()).toEqual(before);
   });
@@ -1027,9 +1025,7 @@ describe('a decision the form cannot take comes back with its message and what w
     const before = await state();
     const res = await post('csSteward', id, { stage_id: String(stageId), decision: 'maybe', comment: '再看看' });
     expect(res.status).toBe(422);
-    expect(res.text).toContain(
-      `<p class="field-error" role="alert" id="decide-${stageId}-decision-error">请选择“同意”或“不同意”</p>`,
-    );
+    expect(res.text).toContain(`<p class="field-error" id="decide-${stageId}-decision-error">请选择“同意”或“不同意”</p>`);
     expect(res.text).toMatch(
       /<textarea id="decide-\d+-comment" name="comment" rows="2" maxlength="2000"[^>]*>再看看<\/textarea>/,
     );
@@ -1051,7 +1047,7 @@ describe('a decision the form cannot take comes back with its message and what w
     );
     expect(res.status).toBe(422);
     expect(res.text).toContain(
-      `<p class="field-error" role="alert" id="decide-${stageId}-reason-error">Choose the reason for the rejection</p>`,
+      `<p class="field-error" id="decide-${stageId}-reason-error">Choose the reason for the rejection</p>`,
     );
     expect(res.text).toMatch(
       /<textarea id="decide-\d+-comment" name="comment" rows="2" maxlength="2000"[^>]*>Too broad<\/textarea>/,
@@ -1070,7 +1066,7 @@ describe('a decision the form cannot take comes back with its message and what w
     const res = await post('office2', universal, { decision: 'approve', expires_on: '2027-02-30', comment: '终审同意' });
     expect(res.status).toBe(422);
     expect(res.text).toMatch(
-      /<p class="field-error" role="alert" id="decide-\d+-expires_on-error">授权截止日期须为 2026-03-02 之后的日期（YYYY-MM-DD）<\/p>/,
+      /<p class="field-error" id="decide-\d+-expires_on-error">授权截止日期须为 2026-03-02 之后的日期（YYYY-MM-DD）<\/p>/,
     );
     expect(res.text).toMatch(/<input type="date" id="decide-\d+-expires_on" name="expires_on" value="2027-02-30"[^>]*>/);
     expect(res.text).toMatch(

@@ -43,7 +43,7 @@ it('asks for more time, is reminded but not escalated while the office decides, 
     .type('form')
     .send({ _csrf: hr.csrf, days: '', reason: ' ', version })
     .expect(422);
-  expect(empty.text).toContain('<p class="field-error" role="alert" id="extension-days-error">');
+  expect(empty.text).toContain('<p class="field-error" id="extension-days-error">');
   expect(empty.text).toContain('请填写延期的工作日数（1–20）');
   expect(empty.text).toContain('请填写延期理由');
   const tooMany = await hr.agent
@@ -115,7 +115,7 @@ it('asks for more time, is reminded but not escalated while the office decides, 
     .type('form')
     .send({ _csrf: it.csrf, days: '8', reason: '', version: (await ticketRow(id)).version })
     .expect(422);
-  expect(more.text).toContain('<p class="field-error" role="alert" id="grant-days-error">不能超过申请的 5 个工作日</p>');
+  expect(more.text).toContain('<p class="field-error" id="grant-days-error">不能超过申请的 5 个工作日</p>');
   expect((await ticketRow(id)).due_at).toBe('2026-03-09');
 
   // It grants 3 of the 5: due 03-09 + 3 working days = Thursday 03-12; the reminder will come again.
@@ -198,7 +198,7 @@ it('refuses with a reason: the due date stays, and the next run escalates', asyn
     .type('form')
     .send({ _csrf: it.csrf, reason: '' })
     .expect(422);
-  expect(noReason.text).toContain('<p class="field-error" role="alert" id="refuse-reason-error">');
+  expect(noReason.text).toContain('<p class="field-error" id="refuse-reason-error">');
   expect((await ticketRow(id)).extension_days).toBe(2);
 
   await it.agent

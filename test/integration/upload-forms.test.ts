@@ -108,7 +108,7 @@ describe('the report form', () => {
       ]);
       expect({ size, status: res.status }).toEqual({ size, status: 422 });
       expect(res.text).toMatch(
-        /name="attachment"[^>]*>\s*<p class="muted">[^<]*<\/p>\s*<p class="field-error" role="alert" id="report-attachment-error">文件超过 5 MB<\/p>/,
+        /name="attachment"[^>]*>\s*<p class="muted">[^<]*<\/p>\s*<p class="field-error" id="report-attachment-error">文件超过 5 MB<\/p>/,
       );
       expect(res.text).toContain('该教职工已入党，政治面貌应为中共党员</textarea>');
       expect(res.text).toContain('name="suggested_value" value="中共党员"');
@@ -131,13 +131,13 @@ describe('the report form', () => {
     ]);
     expect(res.status).toBe(422);
     expect(res.text).toMatch(
-      /name="record_key\[staff_no\]"[^>]*>\s*<\/label>\s*<p class="field-error" role="alert" id="report-key-staff_no-error">请填写职工号<\/p>/,
+      /name="record_key\[staff_no\]"[^>]*>\s*<\/label>\s*<p class="field-error" id="report-key-staff_no-error">请填写职工号<\/p>/,
     );
     expect(res.text).toMatch(
-      /name="description"[^>]*><\/textarea>\s*<p class="field-error" role="alert" id="report-description-error">请说明哪里有误<\/p>/,
+      /name="description"[^>]*><\/textarea>\s*<p class="field-error" id="report-description-error">请说明哪里有误<\/p>/,
     );
     expect(res.text).toMatch(
-      /name="attachment"[^>]*>\s*<p class="muted">[^<]*<\/p>\s*<p class="field-error" role="alert" id="report-attachment-error">文件超过 5 MB<\/p>/,
+      /name="attachment"[^>]*>\s*<p class="muted">[^<]*<\/p>\s*<p class="field-error" id="report-attachment-error">文件超过 5 MB<\/p>/,
     );
     expect(res.text).toContain('name="suggested_value" value="中共党员"');
     expect(await changedSince(world.db, before)).toEqual([]);
@@ -161,7 +161,7 @@ describe('the report answer form', () => {
     ]);
     expect(big.status).toBe(422);
     expect(big.text).toMatch(
-      /name="document"[^>]*aria-describedby="answer-document-error answer-document-help" aria-invalid="true">\s*<p class="field-error" role="alert" id="answer-document-error">文件超过 5 MB<\/p>/,
+      /name="document"[^>]*aria-describedby="answer-document-error answer-document-help" aria-invalid="true">\s*<p class="field-error" id="answer-document-error">文件超过 5 MB<\/p>/,
     );
     expect(big.text).toContain('已在人事系统更正为中共党员</textarea>');
     expect(await changedSince(world.db, before)).toEqual([]);
@@ -173,13 +173,11 @@ describe('the report answer form', () => {
       ['comment', ''],
     ]);
     expect(both.status).toBe(422);
-    expect(both.text).toMatch(
-      /name="document"[^>]*>\s*<p class="field-error" role="alert" id="answer-document-error">文件超过 5 MB<\/p>/,
-    );
+    expect(both.text).toMatch(/name="document"[^>]*>\s*<p class="field-error" id="answer-document-error">文件超过 5 MB<\/p>/);
     // Each message tied to its box: the reason's to the text box it is about.
     expect(both.text).toMatch(
       new RegExp(
-        `name="comment"[^>]*aria-invalid="true" aria-describedby="answer-comment-error">[^<]*</textarea>\\s*<p class="field-error" role="alert" id="answer-comment-error">${REASON_REQUIRED}</p>`,
+        `name="comment"[^>]*aria-invalid="true" aria-describedby="answer-comment-error">[^<]*</textarea>\\s*<p class="field-error" id="answer-comment-error">${REASON_REQUIRED}</p>`,
       ),
     );
     expect(await changedSince(world.db, before)).toEqual([]);
@@ -214,7 +212,7 @@ describe('the catalog import', () => {
       expect({ size, status: res.status }).toEqual({ size, status: 422 });
       const upload = /<form method="post" action="\/catalog\/import"[\s\S]*?<\/form>/.exec(res.text)![0];
       expect(upload).toMatch(
-        /name="file"[^>]*>\s*<p class="field-error" role="alert" id="c-file-error">文件超过 1 MB；更大的目录请在服务器上用命令行导入：npx hubwatch catalog import 文件名<\/p>/,
+        /name="file"[^>]*>\s*<p class="field-error" id="c-file-error">文件超过 1 MB；更大的目录请在服务器上用命令行导入：npx hubwatch catalog import 文件名<\/p>/,
       );
       expect(upload).toMatch(/name="dry_run" value="1" checked>/);
       expect(upload).toMatch(/name="strict" value="1" checked>/);
