@@ -210,29 +210,27 @@ export function catalogRoutes(ctx: AppContext): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     // A repeated field arrives as an array (and a JSON client may send anything): only text is a catalog.
     const form = { yaml: typeof body.yaml === 'string' ? body.yaml : '', dry_run: !!body.dry_run, strict: !!body.strict };
-    const uploadError = res.locals.uploadError as ValidationError | undefined;
-    if (uploadError) {
-      // Nothing is imported; the form comes back with the choices made.
-      const fields = fieldMessages(uploadError, req);
+    /** The form sent back (422), nothing imported: each message beside its box and summed up at the top. */
+    const sentBack = (err: ValidationError, extra: Record<string, unknown> = {}) => {
+      const fields = fieldMessages(err, req);
       res.status(422).render('pages/catalog/import', {
         title: req.t('catalog.import.title'),
         form,
         fields,
         errorSummary: importErrorSummary(req.t, fields),
+        ...extra,
       });
-      return;
-    }
+    };
+    const uploadError = res.locals.uploadError as ValidationError | undefined;
+    // Nothing is imported; the form comes back with the choices made.
+    if (uploadError) return sentBack(uploadError);
     const decoded = req.file ? decodeCatalogFile(req.file.buffer) : { text: form.yaml, problem: null };
     if (decoded.problem) {
       // Not UTF-8 (a GBK file): reading it anyway would import mojibake. Nothing is imported.
       const err = new ValidationError([{ field: 'file', key: 'catalog.import.errors.encoding' }]);
       const p = decoded.problem;
-      const fields = fieldMessages(err, req);
-      res.status(422).render('pages/catalog/import', {
-        title: req.t('catalog.import.title'),
+      return sentBack(err, {
         form: { ...form, yaml: '' },
-        fields,
-        errorSummary: importErrorSummary(req.t, fields),
         result: {
           ok: false,
           errors: 1,
@@ -241,24 +239,17 @@ export function catalogRoutes(ctx: AppContext): Router {
           lines: [],
         },
       });
-      return;
     }
     const text = decoded.text;
     if (!text.trim()) {
       // A file chosen but empty is not "upload a file or paste the text": the reader did upload one.
-      const err = new ValidationError([
-        req.file
-          ? { field: 'file', key: 'catalog.import.errors.emptyFile' }
-          : { field: 'yaml', key: 'catalog.import.errors.empty' },
-      ]);
-      const fields = fieldMessages(err, req);
-      res.status(422).render('pages/catalog/import', {
-        title: req.t('catalog.import.title'),
-        form,
-        fields,
-        errorSummary: importErrorSummary(req.t, fields),
-      });
-      return;
+      return sentBack(
+        new ValidationError([
+          req.file
+            ? { field: 'file', key: 'catalog.import.errors.emptyFile' }
+            : { field: 'yaml', key: 'catalog.import.errors.empty' },
+        ]),
+      );
     }
     // A NUL pasted into the text box reaches the parser (it names the line); the form shows it back as U+FFFD,
     // as a browser would, which the parser refuses too: sent again unchanged, the same line is named.
