@@ -38,6 +38,14 @@ export function hasForbiddenCharacter(text: string): boolean {
   return FORBIDDEN_IN_BODY.test(text) || LONE_SURROGATE.test(text);
 }
 
+/**
+ * A text sent back into its form box as a browser shows it: a NUL as U+FFFD (the replacement character), which a
+ * browser would send back as such. For the routes that refuse a forbidden character beside its box (CHECKED_BY_ROUTE).
+ */
+export function shownAsBrowserShows(text: string): string {
+  return text.replaceAll('\u0000', '\ufffd');
+}
+
 /** The bidirectional isolates LRI, RLI, FSI and PDI: removed from every text of a body (see above). */
 const ISOLATES = /[\u2066-\u2069]/g;
 

@@ -7,7 +7,7 @@ import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { pathId } from '../../http/path-id';
 import { repeatedQueryValues, sentQuery } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
-import { hasForbiddenCharacter } from '../../middleware/body-safety';
+import { hasForbiddenCharacter, shownAsBrowserShows } from '../../middleware/body-safety';
 import { fieldMessages } from '../../middleware/errors';
 import { can, type Role, ROLES } from '../../policies';
 import { appendAudit, auditBatches, listAudit, type AuditFilters } from '../../services/audit';
@@ -524,7 +524,7 @@ export function adminRoutes(ctx: AppContext): Router {
     // form comes back with the text, a NUL shown as a browser shows it (U+FFFD, which is no address either).
     if (hasForbiddenCharacter(sent)) {
       const err = new ValidationError([{ field: 'stewards', key: 'admin.department.errors.forbiddenCharacter' }]);
-      return departmentPage(req, res, { stewardsText: sent.replaceAll('\u0000', '\ufffd'), fields: fieldMessages(err, req) });
+      return departmentPage(req, res, { stewardsText: shownAsBrowserShows(sent), fields: fieldMessages(err, req) });
     }
     const typed = sent
       .split(/[\s,;，；]+/)

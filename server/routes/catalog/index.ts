@@ -4,6 +4,7 @@ import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { NotFoundError, ValidationError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
+import { shownAsBrowserShows } from '../../middleware/body-safety';
 import { catalogTable } from '../../services/catalog/names';
 import { notifierFromConfig } from '../../services/notifications';
 import { departmentLabel } from '../tickets/presenter';
@@ -253,7 +254,6 @@ export function catalogRoutes(ctx: AppContext): Router {
     }
     // A NUL pasted into the text box reaches the parser (it names the line); the form shows it back as U+FFFD,
     // as a browser would, which the parser refuses too: sent again unchanged, the same line is named.
-    const shown = (s: string) => s.replaceAll('\u0000', '\ufffd');
     const result = await importCatalog(db, text, {
       actor: auditActor(req),
       origin: { ...auditOrigin(req), source: 'web' },
@@ -268,7 +268,7 @@ export function catalogRoutes(ctx: AppContext): Router {
     res.status(result.ok ? 200 : 422).render('pages/catalog/import', {
       title: req.t('catalog.import.title'),
       errorSummary: result.ok ? [] : importErrorSummary(req.t, {}, { source: req.file ? 'file' : 'yaml', errors, warnings }),
-      form: { ...form, yaml: req.file ? '' : shown(form.yaml) },
+      form: { ...form, yaml: req.file ? '' : shownAsBrowserShows(form.yaml) },
       result: {
         ok: result.ok,
         dryRun: form.dry_run,
@@ -284,7 +284,7 @@ export function catalogRoutes(ctx: AppContext): Router {
           severity: p.severity,
           message: p.message[req.locale],
         })),
-        lines: result.problems.length > 0 ? numberedLines(shown(text), result, req.locale) : [],
+        lines: result.problems.length > 0 ? numberedLines(shownAsBrowserShows(text), result, req.locale) : [],
       },
     });
   });

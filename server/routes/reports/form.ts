@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { FieldError, ValidationError } from '../../errors';
-import { hasForbiddenCharacter } from '../../middleware/body-safety';
+import { hasForbiddenCharacter, shownAsBrowserShows } from '../../middleware/body-safety';
 import { fieldMessages } from '../../middleware/errors';
 import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import type { Catalog } from '../../services/catalog/types';
@@ -69,7 +69,7 @@ export const REPORT_TEXT_FIELDS = ['record_key', 'description', 'observed_value'
  */
 export function forbiddenInReport(raw: RawReport): { problems: FieldError[]; shown: RawReport } | null {
   const problems: FieldError[] = [];
-  const visible = (v: unknown) => (typeof v === 'string' ? v.replaceAll('\u0000', '\ufffd') : v);
+  const visible = (v: unknown) => (typeof v === 'string' ? shownAsBrowserShows(v) : v);
   const key = raw.record_key && typeof raw.record_key === 'object' ? (raw.record_key as Record<string, unknown>) : {};
   for (const [column, value] of Object.entries(key))
     if (typeof value === 'string' && hasForbiddenCharacter(value))

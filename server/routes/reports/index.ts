@@ -84,7 +84,7 @@ import {
   reportErrorSummary,
   uploadErrorOf,
 } from './form';
-import { hasForbiddenCharacter } from '../../middleware/body-safety';
+import { hasForbiddenCharacter, shownAsBrowserShows } from '../../middleware/body-safety';
 import { conflictText, departmentNames, hubValueLabel, namesOf, tableMenu } from './present';
 import { boxesSummary } from '../../presenters/error-summary';
 
@@ -822,7 +822,7 @@ export function reportsRoutes(ctx: AppContext): Router {
         const comment = String(req.body?.comment ?? '');
         // Left to this route by the app-wide refusal (CHECKED_BY_ROUTE): the reason comes back beside its box.
         if (hasForbiddenCharacter(comment)) {
-          req.body.comment = comment.replaceAll('\u0000', '\ufffd');
+          req.body.comment = shownAsBrowserShows(comment);
           throw new ValidationError([{ field: 'comment', key: 'errors.nulCharacter' }]);
         }
         const reopened = await reopenReport(db, {
