@@ -25,7 +25,7 @@ import {
 } from '../../services/sharing/workflow';
 import { CONTENT_TYPES, downloadName, loadUpload } from '../../services/uploads';
 import { actorOf, idParam, universityName } from './actor';
-import { attachmentsOf, formModel, multipart } from './form';
+import { attachmentsOf, formModel, multipart, pagePlace } from './form';
 import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { printModel } from './print';
 import { sentAgainMessage } from './sent-again';
@@ -121,51 +121,6 @@ export function sharingRoutes(ctx: AppContext): Router {
     vendors: 'sharing.sections.vendors',
     items: 'sharing.form.fieldDoc',
   };
-
-  /** The form's boxes in page order (views/pages/sharing/form.hbs), a table of rows by its section's name. */
-  const PAGE_ORDER = [
-    'applicant.name',
-    'applicant.staff_no',
-    'applicant.office_phone',
-    'applicant.email',
-    'applicant.contact',
-    'system.name',
-    'system.status',
-    'system.domain',
-    'system.address',
-    'system.on_campus',
-    'system.campus_address',
-    'whitelist',
-    'method',
-    'method_other',
-    'material',
-    'members',
-    'vendors',
-    'datasets',
-    'dataset_other',
-    'items',
-    'purpose',
-    'returned_items',
-    'pledge_accepted',
-    'pledge_scan',
-  ];
-  /** The inputs of a row of each table, left to right. */
-  const ROW_COLUMNS: Record<string, string[]> = {
-    members: ['name', 'unit', 'staff_no', 'phone'],
-    vendors: ['name', 'company', 'id_card', 'phone'],
-    items: ['table', 'fields', 'range', 'note'],
-  };
-
-  /**
-   * Where a field's box stands on the form: [box, row, column] (a table's own message before its rows). A field the
-   * form has no box for comes last.
-   */
-  function pagePlace(path: string): [number, number, number] {
-    const row = /^(members|vendors|items)\.(\d+)\.([^.]+)/.exec(path);
-    const box = PAGE_ORDER.indexOf(row ? row[1] : path);
-    if (box < 0) return [PAGE_ORDER.length, 0, 0];
-    return row ? [box, Number(row[2]), ROW_COLUMNS[row[1]].indexOf(row[3])] : [box, -1, 0];
-  }
 
   /**
    * A sent-back form's messages for its summary, each with the id of its message beside the input (errorId), in the
