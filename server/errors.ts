@@ -48,6 +48,14 @@ export class ConflictError extends AppError {
   }
 }
 
+/**
+ * What was asked is already so — a ticket already acknowledged, fixed, closed, disputed or with that department; a
+ * report already confirmed; a request already withdrawn; a grant already revoked; an item already marked returned:
+ * a double-submitted form, or a page that was open while someone else did the same. Nothing is changed. A 409 like
+ * any conflict (the API says so); the pages take it as done and say so, as information, not as a mistake.
+ */
+export class AlreadyDoneError extends ConflictError {}
+
 export class ValidationError extends AppError {
   constructor(public readonly fields: FieldError[]) {
     super(422, 'validation_failed', 'errors.validation');

@@ -512,6 +512,22 @@ describe('the request page, print form and lists', () => {
       303,
     );
     expect((await t.db.knex('sharing_returned_items').where({ id: item.id }).first()).delivered_at).toBeInstanceOf(Date);
+    await a.agent.get(`/sharing/${id}`); // the first marking's flash, shown once
+    const audited = async () => Number((await t.db.knex('audit_log').count({ n: '*' }))[0].n);
+    /** The flash on the request page after `send`: its kind and text. */
+    const flashAfter = async (s: typeof a, send: () => Promise<unknown>) => {
+      await send();
+      const html = (await s.agent.get(`/sharing/${id}`).expect(200)).text;
+      return /<div class="flash flash-(\w+)" role="\w+"(?: data-sent-back)?>([^<]*)<\/div>/.exec(html)?.slice(1);
+    };
+    // Marked again (another tab, the button pressed twice): done already, said as such, nothing written.
+    let auditRows = await audited();
+    expect(
+      await flashAfter(a, () =>
+        a.agent.post(`/sharing/${id}/returned/${item.id}/delivered`).type('form').send({ _csrf: a.csrf }),
+      ),
+    ).toEqual(['info', '该项已标记为回传，本次提交未作改动']);
+    expect(await audited()).toBe(auditRows);
     // A reason over 2000 characters is refused with its message; nothing revoked.
     await o.agent
       .post(`/sharing/${id}/revoke`)
@@ -523,11 +539,15 @@ describe('the request page, print form and lists', () => {
     page = (await o.agent.get(`/sharing/${id}`)).text;
     expect(page).toContain('项目结束');
     expect((await t.db.knex('sharing_grants').where({ request_id: id }).first()).revoked_at).toBeInstanceOf(Date);
-    // Revoked already: said so, whatever reason was typed (none).
-    await o.agent.post(`/sharing/${id}/revoke`).type('form').send({ _csrf: o.csrf, reason: '' });
-    const again = (await o.agent.get(`/sharing/${id}`)).text;
-    expect(again).toContain('授权已撤销');
-    expect(again).not.toContain('请填写撤销原因');
+    // Revoked already: said so as done, not as a mistake, whatever reason was typed (none); nothing written, and the
+    // applicant is not told a second time.
+    auditRows = await audited();
+    const notices = async () => Number((await t.db.knex('notifications').count({ n: '*' }))[0].n);
+    const noticesBefore = await notices();
+    expect(
+      await flashAfter(o, () => o.agent.post(`/sharing/${id}/revoke`).type('form').send({ _csrf: o.csrf, reason: '' })),
+    ).toEqual(['info', '授权已撤销，本次提交未作改动']);
+    expect([await audited(), await notices()]).toEqual([auditRows, noticesBefore]);
   });
 });
 

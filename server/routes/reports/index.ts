@@ -1,7 +1,15 @@
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
+import {
+  AlreadyDoneError,
+  AppError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  TooManyRequestsError,
+  ValidationError,
+} from '../../errors';
 import { formIdOf, newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { pathId } from '../../http/path-id';
 import { authorize } from '../../middleware/authorize';
@@ -50,7 +58,6 @@ import {
   withoutOtherReportersWords,
 } from '../../services/reports';
 import {
-  AlreadyDoneError,
   answerReport,
   sameAnswerGiven,
   ticketField,

@@ -1,6 +1,6 @@
 import { Request, Response, Router } from 'express';
 import type { AppContext } from '../../context';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { AlreadyDoneError, AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
@@ -30,7 +30,6 @@ import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { printModel } from './print';
 import { sentAgainMessage } from './sent-again';
 import { structureChangeRoutes } from './structure-changes';
-import { AlreadyDoneError } from '../../services/tickets/transitions';
 import { boxesSummary, boxName } from '../../presenters/error-summary';
 
 /** A decision sent back to its form (422): the stage it was for, what was typed, the messages by field. */

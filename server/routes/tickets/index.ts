@@ -1,7 +1,7 @@
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { AlreadyDoneError, AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { pathId } from '../../http/path-id';
 import { authorize } from '../../middleware/authorize';
 import { safeLocalPath } from '../../http/safe-redirect';
@@ -18,7 +18,6 @@ import { notifierFromConfig } from '../../services/notifications';
 import { disputeAnyTicket, reportTicketForOutsider } from '../../services/reports';
 import { webhookUrlProblem } from '../../services/notifications/webhook';
 import {
-  AlreadyDoneError,
   commentTicket,
   dismissDispute,
   disputeSettled,

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { AppError, ConflictError, FieldError, NotFoundError, ValidationError } from '../../errors';
+import { AlreadyDoneError, AppError, ConflictError, FieldError, NotFoundError, ValidationError } from '../../errors';
 import type { Hub } from '../../hub';
 import type { CurrentUser } from '../../policies';
 import { appendAudit, auditActorOf } from '../audit';
@@ -8,7 +8,6 @@ import type { Catalog, CatalogField } from '../catalog/types';
 import { addToInbox, settleNotices, type Notifier } from '../notifications';
 import { maskFreeText, maskIdNumbersIn, type FieldLike } from '../privacy';
 import {
-  AlreadyDoneError,
   fileReport,
   loadTicketCalendar,
   notifyNewHighSeverity,

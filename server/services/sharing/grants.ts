@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../errors';
+import { AlreadyDoneError, ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../errors';
 import { can, type CurrentUser } from '../../policies';
 import { appendAudit, auditActorOf } from '../audit';
 import { addDays } from '../calendar';
@@ -18,7 +18,7 @@ export async function revokeGrant(ctx: AppContext, actor: Actor, requestId: numb
   await ctx.db.transaction(async (trx) => {
     const grant = await trx('sharing_grants').where({ request_id: requestId }).forUpdate().first();
     if (!grant) throw new NotFoundError('sharing.errors.noGrant');
-    if (grant.revoked_at) throw new ConflictError('sharing.errors.alreadyRevoked');
+    if (grant.revoked_at) throw new AlreadyDoneError('sharing.errors.alreadyRevoked');
     // The reason once there is a grant to revoke (404 and 409 first, as every action): text, at most 2000 characters.
     const errors: FieldError[] = [];
     const reason = sentText(sentReason, 'reason', errors);
@@ -62,7 +62,7 @@ export function mayMarkDelivered(user: CurrentUser, applicantId: number): boolea
   return user.id === applicantId || can(user, 'sharing.manage');
 }
 
-/** The applicant (who sends the data back) or the IT office (who receives it) marks an item delivered. */
+/** Marks a returned item delivered (mayMarkDelivered); one already marked is left as it is (AlreadyDoneError). */
 export async function markReturnedDelivered(ctx: AppContext, actor: Actor, requestId: number, itemId: number): Promise<void> {
   const { today } = await clock(ctx);
   await ctx.db.transaction(async (trx) => {
@@ -72,7 +72,7 @@ export async function markReturnedDelivered(ctx: AppContext, actor: Actor, reque
     if (request.status !== 'granted') throw new ConflictError('sharing.errors.notGranted');
     const item = await trx('sharing_returned_items').where({ id: itemId, request_id: requestId }).first();
     if (!item) throw new NotFoundError('sharing.errors.notFound');
-    if (item.delivered_at) throw new ConflictError('sharing.errors.alreadyDelivered');
+    if (item.delivered_at) throw new AlreadyDoneError('sharing.errors.alreadyDelivered');
     await trx('sharing_returned_items').where({ id: itemId }).update({ delivered_at: ctx.now(), delivered_by: actor.user.id });
     await appendAudit(trx, {
       actor: auditActorOf(actor.user),

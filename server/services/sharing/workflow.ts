@@ -17,7 +17,7 @@
  */
 import type { Knex } from 'knex';
 import type { AppContext } from '../../context';
-import { ConflictError, FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { AlreadyDoneError, ConflictError, FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import type { Translator } from '../../i18n';
 import { can, type CurrentUser } from '../../policies';
 import { appendAudit } from '../audit';
@@ -25,7 +25,6 @@ import { addDays, createCalendar, todayIn, type WorkingDayCalendar } from '../ca
 import { loadCurrentCatalog } from '../catalog/repository';
 import { isIsoDate } from '../catalog/values';
 import type { Catalog } from '../catalog/types';
-import { AlreadyDoneError } from '../tickets/transitions';
 import { saveUpload, uploadProblem } from '../uploads';
 import { boxName } from '../../presenters/error-summary';
 import {

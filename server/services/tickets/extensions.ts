@@ -13,21 +13,13 @@
  * AlreadyDoneError) → not possible now (409) → the form's own input (422).
  */
 import type { Knex } from 'knex';
-import { ConflictError, ForbiddenError, ValidationError } from '../../errors';
+import { AlreadyDoneError, ConflictError, ForbiddenError, ValidationError } from '../../errors';
 import { can, CurrentUser } from '../../policies';
 import { todayIn } from '../calendar';
 import { typedWholeNumber } from '../typed-number';
 import type { TicketCalendar } from './apply';
 import { recordAndAudit, updateTicket } from './events';
-import {
-  AlreadyDoneError,
-  checkSentTypes,
-  checkVersion,
-  lockActiveForOffice,
-  lockVisible,
-  sentRequiredText,
-  sentText,
-} from './transitions';
+import { checkSentTypes, checkVersion, lockActiveForOffice, lockVisible, sentRequiredText, sentText } from './transitions';
 import { EXTENSION_STATUSES, extensionPending, NO_EXTENSION, type RequestOrigin, type TicketRow } from './types';
 
 /** At most four working weeks at a time: longer is a plan, for the IT office to agree in a comment or a close. */

@@ -50,7 +50,6 @@ export { maskSampleKeys } from './samples';
 export { loadDueWorkingDays, saveDueWorkingDays } from './settings';
 export {
   ALLOWED_FROM,
-  AlreadyDoneError,
   commentTicket,
   disputeInTransaction,
   disputeTicket,

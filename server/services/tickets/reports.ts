@@ -16,7 +16,7 @@
  * `confirmed` (fixed → resolved, by the reporter or by silence), `reopened`.
  */
 import type { Knex } from 'knex';
-import { ConflictError, FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { AlreadyDoneError, ConflictError, FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { visibleTicket } from './visibility';
 import { can, CurrentUser } from '../../policies';
 import { todayIn } from '../calendar';
@@ -26,7 +26,7 @@ import { lockTicket, recordAndAudit, updateTicket } from './events';
 import { fingerprintOf } from './fingerprint';
 import { NO_CURRENT_ANSWER, patchReportState, REPORT_CHECK } from './report-state';
 import { loadDueWorkingDays } from './settings';
-import { AlreadyDoneError, MAX_COMMENT } from './transitions';
+import { MAX_COMMENT } from './transitions';
 import {
   ACTIVE_STATUSES,
   endingExtension,

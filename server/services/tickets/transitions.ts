@@ -10,7 +10,7 @@
  * show would show its message nowhere.
  */
 import type { Knex } from 'knex';
-import { ConflictError, ForbiddenError, ValidationError } from '../../errors';
+import { AlreadyDoneError, ConflictError, ForbiddenError, ValidationError } from '../../errors';
 import { Action, can, CurrentUser } from '../../policies';
 import { todayIn } from '../calendar';
 import { departmentCodeAsWritten } from '../department-code';
@@ -39,13 +39,6 @@ const ACTION_FOR: Record<TransitionTarget, Action> = {
 };
 
 export const MAX_COMMENT = 2000;
-
-/**
- * The ticket is already where the action leads — acknowledged, fixed, closed, disputed, with that
- * department: a double-submitted form, or a page that was open while someone else did the same. Nothing
- * is changed. A 409 like any conflict (the API says so); the pages take it as done and say so (routes).
- */
-export class AlreadyDoneError extends ConflictError {}
 
 export interface TransitionInput {
   ticketId: number;
