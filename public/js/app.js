@@ -1,10 +1,17 @@
 // Progressive enhancement only: every page works without JavaScript.
 (function () {
-  // Forms with data-confirm ask before submitting (closing a ticket, revoking a grant…).
+  // Forms with data-confirm ask before submitting (closing a ticket, revoking a grant…). Not while a box the form
+  // needs (aria-required) is blank: the server sends the form back with the message beside that box, and "are you
+  // sure?" before a refusal asked a question whose answer changed nothing.
+  function blankNeededBox(form) {
+    var boxes = form.querySelectorAll('[aria-required="true"]');
+    for (var i = 0; i < boxes.length; i++) if (!String(boxes[i].value || '').trim()) return true;
+    return false;
+  }
   document.addEventListener('submit', function (event) {
     var form = event.target;
     var question = form.getAttribute && form.getAttribute('data-confirm');
-    if (question && !window.confirm(question)) event.preventDefault();
+    if (question && !blankNeededBox(form) && !window.confirm(question)) event.preventDefault();
   });
 
   // What a form held when it was sent, kept in this tab until the answer: a form sent after the session ended

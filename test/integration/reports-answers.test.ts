@@ -245,7 +245,7 @@ describe('not an error → the reporter may reopen once', () => {
     expect(noReason.status).toBe(422);
     // The message is tied to its box (a screen reader reads it there).
     expect(noReason.text).toContain(
-      'id="reopen-comment" name="comment" rows="3" aria-invalid="true" aria-describedby="reopen-comment-error"',
+      'id="reopen-comment" name="comment" rows="3" aria-required="true" aria-invalid="true" aria-describedby="reopen-comment-error"',
     );
     expect(noReason.text).toContain('<p class="field-error" id="reopen-comment-error">');
     // And summed up at the page's top, linked to it: the box is two screens down on a phone.

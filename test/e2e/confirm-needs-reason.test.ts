@@ -1,0 +1,52 @@
+import type { Page } from 'playwright-core';
+import { buildUser } from '../factories';
+import { Journey, pageAs, startJourney } from '../factories/journeys';
+import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
+import { describeBrowser } from '../helpers/browser';
+
+/**
+ * A form that asks "are you sure?" (data-confirm) and needs a reason (closing a ticket, disagreeing with a fix,
+ * refusing a report, revoking a grant) does not ask while the reason is blank: the answer would change nothing, as the
+ * server sends the form back with the message beside the box. With a reason typed it asks, and dismissed sends nothing.
+ */
+describeBrowser('a confirmation is asked only of a form that can go through', () => {
+  let j: Journey;
+  let page: Page;
+  let ticketId: number;
+
+  beforeAll(async () => {
+    j = await startJourney();
+    const catalog = exampleCatalog();
+    await seedCatalogDepartments(j.t.db.knex, catalog);
+    ticketId = (await buildTicket(j.t.db.knex, catalog, new Date('2026-03-26T02:00:00Z'), { field: 'staff_no' })).id;
+    j.t.ctx.now = () => new Date('2026-03-30T02:00:00Z');
+    const office = await buildUser(j.t.db.knex, { department: 'ITC', roles: ['it_office'] });
+    page = await pageAs(j, office);
+  }, 120_000);
+  afterAll(() => j?.close());
+
+  const status = async () => (await j.t.db.knex('tickets').where({ id: ticketId }).first('status')).status;
+
+  it('closing a ticket without a reason: no question, the message beside the box; with one: asked first', async () => {
+    const asked: string[] = [];
+    page.on('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.goto(`${j.baseUrl}/tickets/${ticketId}`);
+    const close = page.locator('form:has(#close-reason)');
+    await page.fill('#close-reason', '   ');
+    await Promise.all([page.waitForURL(/\/tickets\/\d+/), page.waitForLoadState('load'), close.locator('button').click()]);
+    await page.waitForSelector('#close-reason-error');
+    expect(asked).toEqual([]);
+    expect(await page.getAttribute('#close-reason', 'aria-invalid')).toBe('true');
+    expect(await status()).toBe('open');
+
+    // With a reason, the question comes; dismissed, the page stays and nothing is sent.
+    await page.fill('#close-reason', '非数据问题');
+    await close.locator('button').click();
+    expect(asked).toEqual(['确定关闭该工单？']);
+    expect(await page.inputValue('#close-reason')).toBe('非数据问题');
+    expect(await status()).toBe('open');
+  });
+});
