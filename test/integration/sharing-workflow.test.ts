@@ -534,6 +534,17 @@ describe('arbitration (seed 002 art. 22)', () => {
       no_arbiter: false,
     });
     expect((await decide('office2', id, approve)).body.status).toBe('granted');
+    // The audit trail keeps the objection as well as the conclusion.
+    const trail = await t.db
+      .knex('audit_log')
+      .where({ object_id: String(id) })
+      .whereIn('action', ['sharing.arbitration_request', 'sharing.arbitration'])
+      .orderBy('seq')
+      .select('action', 'summary');
+    expect(trail.map((row) => [row.action, row.summary.note])).toEqual([
+      ['sharing.arbitration_request', '政治面貌为评优必需'],
+      ['sharing.arbitration', '同意提供'],
+    ]);
   });
 
   it('the IT office upholds: the request stays not shared', async () => {

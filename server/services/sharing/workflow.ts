@@ -677,7 +677,9 @@ export async function requestArbitration(ctx: AppContext, actor: Actor, requestI
         arbitrated_at: null,
         version: trx.raw('version + 1'),
       });
-    await audit(trx, actor, 'sharing.arbitration_request', request.id, { department: stage.department_code });
+    // The objection in the audit row too: a later arbitration of the same request (another department refusing after
+    // this one was overturned) replaces arbitration_note, and the trail keeps what each one said.
+    await audit(trx, actor, 'sharing.arbitration_request', request.id, { department: stage.department_code, note });
     await noticeArbitrationRequested(trx, request, stage);
     await noticeRefusingDepartment(trx, request, stage, 'requested', actor.user.id);
   });
