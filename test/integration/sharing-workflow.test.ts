@@ -559,6 +559,23 @@ describe('arbitration (seed 002 art. 22)', () => {
     expect((await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: '再次' })).status).toBe(409);
   });
 
+  it('an arbitration concluded is among the arbiter’s reviewed requests (我审核过的), page and API', async () => {
+    const id = await rejectedBySource();
+    await post('applicant', `/api/v1/sharing-requests/${id}/arbitration`, { note: '有异议' });
+    // office2 decided no stage of it: before the conclusion it is not theirs to list.
+    const decided = async () =>
+      (await (await as('office2')).agent.get('/api/v1/sharing-requests?view=decided&per_page=100')).body;
+    expect((await decided()).items.map((r: { id: number }) => r.id)).not.toContain(id);
+    const res = await post('office2', `/api/v1/sharing-requests/${id}/arbitration/decision`, {
+      decision: 'uphold',
+      note: '来源部门的理由成立',
+    });
+    expect(res.status).toBe(200);
+    expect((await decided()).items.map((r: { id: number }) => r.id)).toContain(id);
+    const page = (await (await as('office2')).agent.get('/sharing/decided').expect(200)).text;
+    expect(page).toContain(`<td><a href="/sharing/${id}">`);
+  });
+
   it('a decision without an arbitration to decide is 409 (404 for no request) whatever was sent; then the input, every field named', async () => {
     const id = await rejectedBySource();
     const none = await post('office', `/api/v1/sharing-requests/${id}/arbitration/decision`, {});

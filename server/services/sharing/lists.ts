@@ -15,7 +15,7 @@ export interface ListFilters {
   status?: string;
   department?: string;
   ids?: number[];
-  /** Requests with a stage this user decided (approved or refused): a reviewer's 我审核过的. */
+  /** Requests with a stage this user decided (approved or refused) or an arbitration they concluded: 我审核过的. */
   decidedBy?: number;
 }
 
@@ -67,13 +67,18 @@ export async function listRequests(
   if (filters.status) base.where('r.status', filters.status);
   if (filters.department) base.where('r.department_code', filters.department);
   if (filters.ids) base.whereIn('r.id', filters.ids.length ? filters.ids : [-1]);
+  // A stage they decided, or the arbitration they concluded (seed 002 art. 22: the IT office's conclusion is a review).
   if (filters.decidedBy !== undefined)
-    base.whereExists((q) =>
+    base.where((q) =>
       q
-        .select(db.raw('1'))
-        .from('sharing_stages as ds')
-        .whereRaw('ds.request_id = r.id')
-        .where('ds.decided_by', filters.decidedBy!),
+        .whereExists((stage) =>
+          stage
+            .select(db.raw('1'))
+            .from('sharing_stages as ds')
+            .whereRaw('ds.request_id = r.id')
+            .where('ds.decided_by', filters.decidedBy!),
+        )
+        .orWhere('r.arbitrated_by', filters.decidedBy!),
     );
   const [{ n }] = await base.clone().count({ n: '*' });
   const rows = await base
