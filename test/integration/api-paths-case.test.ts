@@ -5,7 +5,7 @@ import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factorie
 import { createTestApp, TestApp } from '../helpers/app';
 
 /**
- * The API's paths are as the README writes them, in lower case: another spelling is the API's JSON 404 (it used to
+ * The API's paths are as the README writes them, in lower case, without a trailing slash: another spelling is the API's JSON 404 (it used to
  * answer — `POST /api/V1/TICKETS/11/COMMENTS` wrote a comment — or, under `/API/`, be an HTML page), even for a
  * browser asking for HTML. Pages keep answering in any case.
  */
@@ -24,7 +24,20 @@ afterAll(() => t.close());
 const NOT_FOUND = { error: 'not_found', message: '找不到该页面或对象' };
 
 it('answers a path in another case, or unknown, under /api in any case with the JSON 404', async () => {
-  for (const path of ['/api/V1/ME', '/api/v1/ME', '/api/v1/Tickets', '/API/v1/me', '/Api/V1/me', '/api/v2/me', '/api', '/API']) {
+  for (const path of [
+    '/api/V1/ME',
+    '/api/v1/ME',
+    '/api/v1/Tickets',
+    '/API/v1/me',
+    '/Api/V1/me',
+    '/api/v2/me',
+    '/api',
+    '/API',
+    // A trailing slash is another spelling too.
+    '/api/v1/me/',
+    '/api/v1/tickets/',
+    '/api/v1/reports/mine/',
+  ]) {
     // As a browser asks (text/html first): JSON all the same.
     const res = await request(t.app)
       .get(path)
@@ -44,11 +57,15 @@ it('answers a path in another case, or unknown, under /api in any case with the 
   await request(t.app).get('/Tickets').expect(302);
 });
 
-it('writes nothing through a path in another case', async () => {
+it('writes nothing through a path in another case or with a trailing slash', async () => {
   const ticket = await buildTicket(t.db.knex, catalog, new Date('2026-03-02T02:00:00Z'));
   const events = () => t.db.knex('ticket_events').where({ ticket_id: ticket.id }).count({ n: '*' });
   const before = await events();
-  for (const path of [`/api/V1/TICKETS/${ticket.id}/COMMENTS`, `/api/v1/tickets/${ticket.id}/Comments`]) {
+  for (const path of [
+    `/api/V1/TICKETS/${ticket.id}/COMMENTS`,
+    `/api/v1/tickets/${ticket.id}/Comments`,
+    `/api/v1/tickets/${ticket.id}/comments/`,
+  ]) {
     const res = await request(t.app).post(path).set('Authorization', `Bearer ${token}`).send({ comment: '大写路径' });
     expect({ path, status: res.status, body: res.body }).toEqual({ path, status: 404, body: NOT_FOUND });
   }
