@@ -8,3 +8,26 @@ export function characterCount(text: string): number {
   for (const _ of text) n++;
   return n;
 }
+
+/**
+ * Characters a text shows nothing for (controls, format characters such as U+200B and U+202E, separators other than
+ * the space): `staff_basic` with a NUL after it read as if the catalog had lost staff_basic, and a U+202E in a path
+ * echoed by a message reversed the words after it.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/gu;
+
+/** A text with each invisible character written as its code (`staff_basic\u0000`), or null when it has none. */
+export function invisibleWrittenOut(text: string): string | null {
+  if (!text.match(INVISIBLE)) return null;
+  return text.replace(INVISIBLE, (c) => {
+    const code = c.codePointAt(0)!;
+    const hex = code.toString(16).toUpperCase();
+    return code > 0xffff ? `\\u{${hex}}` : `\\u${hex.padStart(4, '0')}`;
+  });
+}
+
+/** A path segment (an id as typed) as a message may repeat it: at most 20 characters, invisible ones written out. */
+export function pathSegmentShown(segment: string): string {
+  const cut = [...segment].slice(0, 20).join('');
+  return invisibleWrittenOut(cut) ?? cut;
+}

@@ -76,3 +76,14 @@ it('writes nothing through a path in another case or with a trailing slash', asy
     .send({ comment: '小写路径' })
     .expect(200);
 });
+
+it('repeats an id typed with an invisible character written out, not as a character that reverses the message', async () => {
+  for (const [path, message] of [
+    ['/api/v1/tickets/%E2%80%AE1', '工单 #\\u202E1 不存在，或不由本单位负责'],
+    ['/api/v1/reports/%E2%80%AE1', '报告 #\\u202E1 不存在'],
+  ]) {
+    const res = await request(t.app).get(path).set('Authorization', `Bearer ${token}`).expect(404);
+    expect(res.body.message).toContain(message);
+    expect(res.body.message).not.toContain('\u202e');
+  }
+});

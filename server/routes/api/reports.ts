@@ -31,6 +31,7 @@ import {
   submitReport,
   toPublicReport,
 } from '../../services/reports';
+import { pathSegmentShown } from '../../services/characters';
 
 /** Report submissions one address may make per hour through the API (on top of 20 per user, counted in the database). */
 export const API_REPORTS_PER_IP_HOUR = 100;
@@ -154,7 +155,7 @@ export function reportsApi(ctx: AppContext): Router {
   router.get('/reports/:id', authorize('reports.mine'), async (req, res) => {
     const report = await findReport(ctx.db, pathId(req.params.id));
     if (!report || !can(req.user!, 'reports.view', { ownerId: Number(report.reporter_id) }))
-      throw new NotFoundError('reports.errors.notFound', { id: String(req.params.id) });
+      throw new NotFoundError('reports.errors.notFound', { id: pathSegmentShown(String(req.params.id)) });
     // Someone else's report (the IT office may read any): its personal data masked.
     const own = Number(report.reporter_id) === req.user!.id;
     const catalog = (await loadCurrentCatalog(ctx.db))?.catalog;

@@ -9,13 +9,14 @@ import { repeatedQueryValues } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { pageParams } from '../../presenters/paging';
+import { pathSegmentShown } from '../../services/characters';
 import { departmentFilter } from '../../services/department-code';
 import { tableFilter } from './filters';
 
 /** The ticket id in the path; anything else is a ticket that does not exist, named as it was written (ticketNotFound). */
 function ticketIdParam(req: Request): number {
   const id = pathId(req.params.id);
-  if (Number.isNaN(id)) throw ticketNotFound(req.user, String(req.params.id).slice(0, 20));
+  if (Number.isNaN(id)) throw ticketNotFound(req.user, pathSegmentShown(String(req.params.id)));
   return id;
 }
 import { loadCurrentCatalog } from '../../services/catalog/repository';
@@ -155,7 +156,7 @@ export function ticketsApi(ctx: AppContext): Router {
   });
 
   router.get('/tickets/:id', authorize('tickets.list'), async (req, res) => {
-    const ticket = visibleTicket(await findTicket(db, ticketIdParam(req)), req.user, String(req.params.id));
+    const ticket = visibleTicket(await findTicket(db, ticketIdParam(req)), req.user, pathSegmentShown(String(req.params.id)));
     const [history, current] = await Promise.all([ticketHistory(db, ticket.id), loadCurrentCatalog(db)]);
     const publicTicket = toPublicTicket(ticket, await today(), current?.catalog);
     // Reporters' suggested values in full only for the department that fixes the record; a report

@@ -5,6 +5,7 @@ import type { AppContext } from '../../context';
 import { NotFoundError, ValidationError } from '../../errors';
 import { authorize } from '../../middleware/authorize';
 import { shownAsBrowserShows } from '../../middleware/body-safety';
+import { invisibleWrittenOut } from '../../services/characters';
 import { catalogTable } from '../../services/catalog/names';
 import { notifierFromConfig } from '../../services/notifications';
 import { departmentLabel } from '../tickets/presenter';
@@ -20,22 +21,6 @@ import { catalogOverview, fieldViews, tableView } from './present';
 
 /** A catalog file is text: at most 1 MB (not the 5 MB of the forms' attachments). */
 const MAX_CATALOG_BYTES = 1024 * 1024;
-
-/**
- * Characters a name shows nothing for (controls, format characters such as U+200B and U+202E, separators other than
- * the space): `staff_basic` with a NUL after it read as if the catalog had lost staff_basic.
- */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/gu;
-
-/** A name with each invisible character written as its code (`staff_basic\u0000`), or null when it has none. */
-function invisibleShown(name: string): string | null {
-  if (!name.match(INVISIBLE)) return null;
-  return name.replace(INVISIBLE, (c) => {
-    const code = c.codePointAt(0)!;
-    const hex = code.toString(16).toUpperCase();
-    return code > 0xffff ? `\\u{${hex}}` : `\\u${hex.padStart(4, '0')}`;
-  });
-}
 
 /** The import page's boxes in page order (views/pages/catalog/import.hbs): field, its message's id, its label. */
 const IMPORT_BOXES = [
@@ -145,7 +130,7 @@ export function catalogRoutes(ctx: AppContext): Router {
     const table = catalogTable(current?.catalog, name);
     if (!current || !table) {
       // A name with an invisible character (a NUL, U+202E) is shown with it written out, and said to hold one.
-      const shown = invisibleShown(name.slice(0, 200));
+      const shown = invisibleWrittenOut(name.slice(0, 200));
       if (shown !== null) throw new NotFoundError('catalog.table.unknownInvisible', { value: shown });
       throw new NotFoundError('reports.errors.tableUnknown', { value: name.slice(0, 200) });
     }
