@@ -82,7 +82,16 @@ const VALUE_WORDS: Record<string, Record<string, string>> = {
     decision: 'sharing.decisionWords',
     reason: 'sharing.reasons',
   },
-  ticket: { status: 'tickets.status' },
+  // A ticket's event (services/tickets/events.ts): its kind, the statuses it left and reached, its check, an answer.
+  ticket: {
+    status: 'tickets.status',
+    from: 'tickets.status',
+    to: 'tickets.status',
+    kind: 'tickets.events',
+    check: 'checks.kinds',
+    answer: 'reports.answerWords',
+    severity: 'tickets.severity',
+  },
   report: { status: 'reports.status' },
 };
 

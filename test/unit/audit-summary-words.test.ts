@@ -28,6 +28,26 @@ it("a sharing decision's codes read as words, in the reader's language", () => {
   );
 });
 
+it("a ticket's event reads its kind, the statuses it left and reached, its check and a report's answer as words", () => {
+  const answered = { kind: 'answered', from: 'open', to: 'closed', check: 'report', answer: 'not_error', severity: 'high' };
+  expect(summaryLines(answered, zh, undefined, 'ticket')).toEqual(
+    expect.arrayContaining([
+      { key: 'kind', value: '责任单位答复' },
+      { key: 'from', value: '待签收' },
+      { key: 'to', value: '已关闭' },
+      { key: 'check', value: '用户纠错' },
+      { key: 'answer', value: '数据无误' },
+      { key: 'severity', value: '高' },
+    ]),
+  );
+  expect(summaryLines({ kind: 'filed', check: 'deadline' }, en, undefined, 'ticket')).toEqual(
+    expect.arrayContaining([
+      { key: 'kind', value: 'filed the ticket' },
+      { key: 'check', value: en('checks.kinds.deadline') },
+    ]),
+  );
+});
+
 it("a ticket's status change reads 待签收 → 已签收; a code without words, or another object's key, stays as stored", () => {
   expect(summaryLines({ before: { status: 'open' }, after: { status: 'acknowledged' } }, zh, undefined, 'ticket')).toEqual([
     { key: 'status', value: `${zh('tickets.status.open')} → ${zh('tickets.status.acknowledged')}` },
