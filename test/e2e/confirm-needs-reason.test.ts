@@ -29,6 +29,7 @@ describeBrowser('a confirmation is asked only of a form that can go through', ()
 
   it('closing a ticket without a reason: no question, the message beside the box; with one: asked first', async () => {
     const asked: string[] = [];
+    page.removeAllListeners('dialog');
     page.on('dialog', (dialog) => {
       asked.push(dialog.message());
       void dialog.dismiss();
@@ -48,5 +49,26 @@ describeBrowser('a confirmation is asked only of a form that can go through', ()
     expect(asked).toEqual(['确定关闭该工单？']);
     expect(await page.inputValue('#close-reason')).toBe('非数据问题');
     expect(await status()).toBe('open');
+  });
+
+  it('closing an assessment period without its dates: no question, the messages beside the boxes; nothing closed', async () => {
+    const asked: string[] = [];
+    page.removeAllListeners('dialog');
+    page.on('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.goto(`${j.baseUrl}/scorecards/periods`);
+    // The form offers this month so far; the dates cleared, as someone starting over does.
+    await page.fill('#from', '');
+    await page.fill('#to', '');
+    await Promise.all([
+      page.waitForLoadState('load'),
+      page.locator('form[action="/scorecards/periods"] button[type=submit]').click(),
+    ]);
+    await page.waitForSelector('.field-error');
+    expect(asked).toEqual([]);
+    expect(await page.locator('.field-error').first().innerText()).toContain('开始日期');
+    expect(Number((await j.t.db.knex('assessment_periods').count({ n: '*' }))[0].n)).toBe(0);
   });
 });
