@@ -477,5 +477,44 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     expect(page).toContain('系统默认权重');
     const audit = await t.db.knex('audit_log').where({ action: 'scorecards.weights' });
     expect(audit).toHaveLength(1);
+    // The audit row keeps why the weights changed.
+    expect(audit[0].summary.note).toBe('只看时效');
+  });
+
+  it('says which weights are in force and which wait for their day; a change made before a scheduled one says where it ends', async () => {
+    const { agent, csrf } = await signIn(t.app, office.login, office.password);
+    const save = (validFrom: string, freshness: string) =>
+      agent
+        .post('/scorecards/weights')
+        .type('form')
+        .send({
+          _csrf: csrf,
+          'weights.freshness': freshness,
+          'weights.deadline': '20',
+          'weights.validity': '20',
+          'weights.completeness': '20',
+          'weights.tickets': '20',
+          'weights.reports': '0',
+          'weights.sharing': '5',
+          valid_from: validFrom,
+        })
+        .expect(302);
+    await save('2026-12-20', '20');
+    const scheduled = Number((await t.db.knex('scorecard_weights').where('valid_from', '2026-12-20').first('id')).id);
+    await save('2026-11-22', '40');
+    const today = Number(
+      (await t.db.knex('scorecard_weights').where('valid_from', '2026-11-22').orderBy('id', 'desc').first('id')).id,
+    );
+    const page = await bodyOf('/scorecards/weights', agent);
+    // The flash of the second save: it applies until the version scheduled before it takes over.
+    expect(page).toContain(
+      `<div class="flash flash-info" role="status">权重已保存，自 2026-11-22 起生效；2026-12-20 起改用此前已排定的版本 #${scheduled}（生效日期最晚且不晚于当天的版本适用）</div>`,
+    );
+    const stateOf = (id: number) => new RegExp(`<tr><td>${id}</td><td>[^<]*</td><td>([^]*?)</td>`).exec(page)?.[1];
+    expect(stateOf(today)).toBe('<span class="badge ok">现行</span>');
+    expect(stateOf(scheduled)).toBe('<span class="badge">待生效</span>');
+    // The versions before today's: neither.
+    const oldest = Number((await t.db.knex('scorecard_weights').orderBy('id').first('id')).id);
+    expect(stateOf(oldest)).toBe('');
   });
 });

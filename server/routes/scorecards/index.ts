@@ -218,7 +218,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   });
 
   async function weightsPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
-    const [current, history] = await Promise.all([weightsFor(db, await today()), weightsHistory(db)]);
+    const day = await today();
+    const [current, history] = await Promise.all([weightsFor(db, day), weightsHistory(db)]);
     res.status(status).render('pages/scorecards/weights', {
       title: req.t('scorecards.weights.title'),
       css: CSS,
@@ -229,13 +230,15 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       })),
       history: history.map((h) => ({
         ...h,
+        // Which version scores today, and which wait for their day: saved in any order, the list alone did not tell.
+        state: h.id === current.id ? 'inForce' : h.valid_from > day ? 'scheduled' : null,
         cells: COMPONENTS.map((c) => h.weights[c]),
         // The migration's own row (no one wrote it) says what it is in the reader's language, not "default".
         note: !h.created_by_login && h.note === 'default' ? req.t('scorecards.weights.defaultNote') : h.note,
       })),
       componentKeys: COMPONENTS,
       // Sent back empty (the field left blank means today), it shows today again rather than nothing.
-      validFrom: (extra.form as Record<string, unknown> | undefined)?.valid_from || (await today()),
+      validFrom: (extra.form as Record<string, unknown> | undefined)?.valid_from || day,
       ...extra,
     });
   }
@@ -245,18 +248,31 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   router.post('/scorecards/weights', authorize('scorecards.manage'), async (req, res) => {
     try {
       const input = parseWeights(req.body, await today(), (c) => req.t(`scorecards.columns.${c}`));
-      await db.transaction(async (trx) => {
+      const later = await db.transaction(async (trx) => {
         const id = await addWeightsVersion(trx, { ...input, userId: req.user!.id, login: req.user!.login });
         await appendAudit(trx, {
           actor: auditActor(req),
           action: 'scorecards.weights',
           objectType: 'scorecard_weights',
           objectId: id,
-          summary: { weights: input.weights, valid_from: input.validFrom },
+          summary: { weights: input.weights, valid_from: input.validFrom, note: input.note ?? undefined },
           ...auditOrigin(req),
         });
+        // A version saved earlier for a later day takes over from that day (the latest valid_from applies): said now,
+        // or this change would end there without a word.
+        const next: { id: number; valid_from: string } | undefined = await trx('scorecard_weights')
+          .where('valid_from', '>', input.validFrom)
+          .orderBy('valid_from')
+          .first('id', 'valid_from');
+        return next;
       });
-      req.session.flash = { kind: 'success', text: req.t('scorecards.weights.saved', { day: input.validFrom }) };
+      const saved = req.t('scorecards.weights.saved', { day: input.validFrom });
+      req.session.flash = later
+        ? {
+            kind: 'info',
+            text: req.t('scorecards.weights.savedUntil', { day: input.validFrom, later: later.valid_from, id: later.id }),
+          }
+        : { kind: 'success', text: saved };
       res.redirect('/scorecards/weights');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
