@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import pino from 'pino';
 import request from 'supertest';
-import { createApp } from '../../server/app';
 import { AccessWorld, buildAccessWorld } from '../factories/access';
 import {
   changedSince,
@@ -20,7 +19,7 @@ import {
   runParams,
   urlOf,
 } from '../factories/hostile';
-import { createTestApp, sessionCache, signIn, TestApp } from '../helpers/app';
+import { createCachedApp, createTestApp, sessionCache, signIn, TestApp } from '../helpers/app';
 import { listRoutes } from '../helpers/routes';
 
 /**
@@ -57,7 +56,7 @@ beforeAll(async () => {
     },
   );
   t.ctx = { ...t.ctx, logger };
-  t.app = createApp(t.ctx);
+  t.app = createCachedApp(t.ctx);
   w = await buildAccessWorld(t.ctx);
   await installChangeLog(t.db.knex);
 }, 120_000);
