@@ -1,7 +1,7 @@
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 
 type StorageState = Exclude<BrowserContextOptions['storageState'], string | undefined>;
-import { describeBrowser, launchBrowser, screenshot } from '../helpers/browser';
+import { describeBrowser, launchBrowser, screenshot, serveAxe } from '../helpers/browser';
 import { FirstStart, startFirstStart, waitFor } from '../helpers/process';
 
 /**
@@ -12,8 +12,6 @@ import { FirstStart, startFirstStart, waitFor } from '../helpers/process';
  * cell on a line of its own after its column's header (app.css, table.cards-narrow; public/js/cards-narrow.js gives
  * the cells their labels and the table its roles); at 1280 px the table is a table.
  */
-
-const AXE = require.resolve('axe-core/axe.min.js');
 
 interface ListPage {
   login: string;
@@ -135,11 +133,23 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
   let base: string;
   let passwords: Map<string, string>;
   let browser: Browser;
+  let axe: Awaited<ReturnType<typeof serveAxe>>;
 
   /** Each person's signed-in cookies per language: signed in once through the form, then reused by new contexts. */
   const signedIn = new Map<string, StorageState>();
 
-  async function open(login: string, locale: 'zh-CN' | 'en', width: number, javaScriptEnabled = true): Promise<Page> {
+  /**
+   * A new context of `width` px in `locale`, signed in as `login`, on `path`: the first time through the sign-in form
+   * (which leads home), then straight to `path` with the cookies kept (a visit to the home page before each list
+   * doubled the pages loaded).
+   */
+  async function open(
+    login: string,
+    locale: 'zh-CN' | 'en',
+    width: number,
+    path: string,
+    javaScriptEnabled = true,
+  ): Promise<Page> {
     const storageState = signedIn.get(`${login} ${locale}`);
     const context = await browser.newContext({
       locale,
@@ -151,13 +161,14 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     if (storageState) {
-      await page.goto(`${base}/`);
+      await page.goto(`${base}${path}`);
     } else {
       await page.goto(`${base}/login`);
       await page.fill('#login', login);
       await page.fill('#password', passwords.get(login)!);
       await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
       signedIn.set(`${login} ${locale}`, await context.storageState());
+      if (new URL(page.url()).pathname !== path) await page.goto(`${base}${path}`);
     }
     if (new URL(page.url()).pathname === '/login') throw new Error(`sign-in as ${login} failed`);
     expect(await page.getAttribute('html', 'lang')).toBe(locale);
@@ -168,9 +179,10 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
     demo = await startFirstStart('cards');
     ({ base, passwords } = demo);
     browser = await launchBrowser();
+    axe = await serveAxe();
 
     // The first start's check run files the tickets a few seconds after the server listens.
-    const steward = await open('stu.steward', 'zh-CN', 1280);
+    const steward = await open('stu.steward', 'zh-CN', 1280, '/');
     await waitFor(
       async () => {
         await steward.goto(`${base}/tickets`);
@@ -192,6 +204,7 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
 
   afterAll(async () => {
     await browser?.close();
+    await axe?.close();
     await demo?.stop();
   });
 
@@ -199,8 +212,7 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
     'at 375 px in %s no list scrolls sideways, and each cell is a line of its own after its column’s header',
     async (locale) => {
       for (const list of PAGES) {
-        const page = await open(list.login, locale, 375);
-        await page.goto(`${base}${list.path}`);
+        const page = await open(list.login, locale, 375, list.path);
         const { rows, page: doc, box, lists, othersScrolling } = await layout(page);
         expect({
           path: list.path,
@@ -254,8 +266,7 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
   // The select-all box's header is out of sight with the others: the box keeps a label of its own, and it and each
   // ticket's box are as tall as a finger needs.
   it('at 375 px the tickets’ select-all box is in sight with its label, and every box to tick is at least 24 px', async () => {
-    const page = await open('stu.steward', 'zh-CN', 375);
-    await page.goto(`${base}/tickets`);
+    const page = await open('stu.steward', 'zh-CN', 375, '/tickets');
     const boxes = (await page.evaluate(`(() => {
       const all = document.getElementById('ticket-select-all');
       const label = document.querySelector('label[for="ticket-select-all"]');
@@ -273,8 +284,7 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
   });
 
   it("at 375 px a card's only link in a cell (the report number, #6) is a finger-sized target, at least 44 px", async () => {
-    const page = await open('aca.user', 'zh-CN', 375);
-    await page.goto(`${base}/reports/mine`);
+    const page = await open('aca.user', 'zh-CN', 375, '/reports/mine');
     const links = (await page.evaluate(`[...document.querySelectorAll('main table tbody td > a:only-child')].map((a) => {
       const r = a.getBoundingClientRect();
       return [Math.round(r.width), Math.round(r.height)];
@@ -288,8 +298,7 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
   // display:block takes table semantics away in some browsers: the lists keep them by their roles.
   it('at 375 px the lists are still tables to a screen reader, and axe finds nothing serious', async () => {
     for (const list of TABLE_PAGES) {
-      const page = await open(list.login, 'zh-CN', 375);
-      await page.goto(`${base}${list.path}`);
+      const page = await open(list.login, 'zh-CN', 375, list.path);
       // Each list of the page (a run's tables and its failed checks).
       const lists = page.locator('main table.cards-narrow');
       for (let i = 0; i < (await lists.count()); i++) {
@@ -309,7 +318,7 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
           cells: true,
         });
       }
-      await page.addScriptTag({ path: AXE });
+      await page.addScriptTag({ url: axe.url });
       const violations = (await page.evaluate(
         `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, rules: { 'empty-table-header': { enabled: true } } })
           .then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'empty-table-header').map((v) => v.id))`,
@@ -321,8 +330,7 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
 
   // Without JavaScript no cell has its label and the table has no roles: the list stays a table, scrolling in its box.
   it('at 375 px without JavaScript the tickets list is a table that scrolls in its box', async () => {
-    const page = await open('stu.steward', 'zh-CN', 375, false);
-    await page.goto(`${base}/tickets`);
+    const page = await open('stu.steward', 'zh-CN', 375, '/tickets', false);
     const table = await page.evaluate(`(() => {
       const table = document.querySelector('main table.cards-narrow');
       return { display: getComputedStyle(table).display, headerRow: table.tHead.rows[0].getBoundingClientRect().height > 10 };
@@ -346,8 +354,7 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
   // The triage list's actions header is visually hidden text; positioned against the page, not its scroll box, it sat
   // at the far edge of the wide table and widened the page to 881 px (English, 375 px, no JavaScript, so no cards).
   it('at 375 px without JavaScript a wide list with a hidden header widens its box, never the page', async () => {
-    const page = await open('itoffice', 'en', 375, false);
-    await page.goto(`${base}/reports/triage`);
+    const page = await open('itoffice', 'en', 375, '/reports/triage', false);
     const { rows, page: doc, box } = await layout(page);
     expect({ rows: rows > 0, pageFits: doc.scrollWidth <= doc.innerWidth, scrolls: box.scrollWidth > box.clientWidth }).toEqual({
       rows: true,
@@ -361,8 +368,7 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
     'at 1280 px in %s the lists are tables with a header row in sight and their dates on one line',
     async (locale) => {
       for (const list of TABLE_PAGES) {
-        const page = await open(list.login, locale, 1280);
-        await page.goto(`${base}${list.path}`);
+        const page = await open(list.login, locale, 1280, list.path);
         const table = (await page.evaluate(`(() => {
         const table = document.querySelector('main table.cards-narrow');
         const head = table.querySelector(':scope > thead > tr');
