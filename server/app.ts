@@ -32,7 +32,7 @@ export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  installViewEngine(app, config.timezone);
+  installViewEngine(app, config.timezone, config.env !== 'development');
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.get('x-request-id');

@@ -68,8 +68,13 @@ export function scrollableTables(html: string): string {
 
 /**
  * Templates only show what presenters prepared: helpers format and translate, they never query.
+ *
+ * `cacheTemplates`: compile each template and partial once. Express turns its view cache on only when the process's
+ * NODE_ENV is `production`; without it express-handlebars read and compiled every template and partial again on each
+ * page (~20 ms of CPU per page, 2.5–4× the render). Off only in development (config.env), where an edited template
+ * shows on the next page without a restart.
  */
-export function installViewEngine(app: Express, timezone: string): void {
+export function installViewEngine(app: Express, timezone: string, cacheTemplates: boolean): void {
   const hbs = create({
     extname: '.hbs',
     layoutsDir: path.join(VIEWS_DIR, 'layouts'),
@@ -116,4 +121,5 @@ export function installViewEngine(app: Express, timezone: string): void {
   app.engine('.hbs', hbs.engine);
   app.set('view engine', '.hbs');
   app.set('views', VIEWS_DIR);
+  app.set('view cache', cacheTemplates);
 }

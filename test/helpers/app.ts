@@ -16,18 +16,6 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/**
- * The app as `createApp` builds it, with Express's view cache on, as in production. Under jest NODE_ENV is 'test',
- * so Express leaves the cache off and express-handlebars read and compiled every template and partial again on each
- * page it rendered (~20 ms of CPU per page: a fifth of the hostile-bodies suite's time). Templates do not change
- * while a test runs: a cached one renders the same HTML.
- */
-export function createCachedApp(ctx: AppContext): Express {
-  const app = createApp(ctx);
-  app.enable('view cache');
-  return app;
-}
-
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createMigratedTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'x'.repeat(40), DATA_DIR: '/nonexistent-test-data', ...env });
@@ -35,7 +23,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   // the service's own tables, and one database per test file keeps tests fast.
   const hub: Hub = { knex: db.knex, dialect: 'postgres', kind: 'postgres', label: 'test database', close: async () => {} };
   const ctx: AppContext = { config, db: db.knex, hub, logger: createLogger('silent'), now: () => new Date() };
-  return { db, ctx, app: createCachedApp(ctx), close: () => db.close() };
+  return { db, ctx, app: createApp(ctx), close: () => db.close() };
 }
 
 /** The CSRF token from a page's <meta name="csrf-token">. */

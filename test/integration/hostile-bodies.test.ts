@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import pino from 'pino';
 import request from 'supertest';
+import { createApp } from '../../server/app';
 import { AccessWorld, buildAccessWorld } from '../factories/access';
 import {
   changedSince,
@@ -19,7 +20,7 @@ import {
   runParams,
   urlOf,
 } from '../factories/hostile';
-import { createCachedApp, createTestApp, sessionCache, signIn, TestApp } from '../helpers/app';
+import { createTestApp, sessionCache, signIn, TestApp } from '../helpers/app';
 import { listRoutes } from '../helpers/routes';
 
 /**
@@ -56,7 +57,7 @@ beforeAll(async () => {
     },
   );
   t.ctx = { ...t.ctx, logger };
-  t.app = createCachedApp(t.ctx);
+  t.app = createApp(t.ctx);
   w = await buildAccessWorld(t.ctx);
   await installChangeLog(t.db.knex);
 }, 120_000);
