@@ -80,7 +80,7 @@ describe('closing assessment periods', () => {
     expect(page).toContain(`${zh('scorecards.period.semester')}：2026-09-07 – 2026-11-21`);
     expect(page).toContain(`${zh('scorecards.period.month')}：2026-11-01 – 2026-11-21`);
     expect(page).not.toContain('– 2026-11-22');
-    expect(page).toContain('id="to" name="to" type="date" value="2026-11-21" max="2026-11-21"');
+    expect(page).toContain('id="to" name="to" type="date" aria-required="true" value="2026-11-21" max="2026-11-21"');
   });
 
   it('reads "today" in the catalog calendar\'s time zone', async () => {
