@@ -1,8 +1,6 @@
 import type { Page } from 'playwright-core';
-import { buildUser } from '../factories';
-import { Journey, pageAs, startJourney } from '../factories/journeys';
-import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
-import { describeBrowser } from '../helpers/browser';
+import { Journey, startTicketBrowser } from '../factories/journeys';
+import { describeBrowser, recordDialogs } from '../helpers/browser';
 
 /**
  * A form that asks "are you sure?" (data-confirm) and needs a reason (closing a ticket, disagreeing with a fix,
@@ -15,25 +13,16 @@ describeBrowser('a confirmation is asked only of a form that can go through', ()
   let ticketId: number;
 
   beforeAll(async () => {
-    j = await startJourney();
-    const catalog = exampleCatalog();
-    await seedCatalogDepartments(j.t.db.knex, catalog);
-    ticketId = (await buildTicket(j.t.db.knex, catalog, new Date('2026-03-26T02:00:00Z'), { field: 'staff_no' })).id;
-    j.t.ctx.now = () => new Date('2026-03-30T02:00:00Z');
-    const office = await buildUser(j.t.db.knex, { department: 'ITC', roles: ['it_office'] });
-    page = await pageAs(j, office);
+    const started = await startTicketBrowser();
+    ({ ticketId, office: page } = started);
+    j = started;
   }, 120_000);
   afterAll(() => j?.close());
 
   const status = async () => (await j.t.db.knex('tickets').where({ id: ticketId }).first('status')).status;
 
   it('closing a ticket without a reason: no question, the message beside the box; with one: asked first', async () => {
-    const asked: string[] = [];
-    page.removeAllListeners('dialog');
-    page.on('dialog', (dialog) => {
-      asked.push(dialog.message());
-      void dialog.dismiss();
-    });
+    const asked = recordDialogs(page);
     await page.goto(`${j.baseUrl}/tickets/${ticketId}`);
     const close = page.locator('form:has(#close-reason)');
     await page.fill('#close-reason', '   ');
@@ -52,12 +41,7 @@ describeBrowser('a confirmation is asked only of a form that can go through', ()
   });
 
   it('closing an assessment period without its dates: no question, the messages beside the boxes; nothing closed', async () => {
-    const asked: string[] = [];
-    page.removeAllListeners('dialog');
-    page.on('dialog', (dialog) => {
-      asked.push(dialog.message());
-      void dialog.dismiss();
-    });
+    const asked = recordDialogs(page);
     await page.goto(`${j.baseUrl}/scorecards/periods`);
     // The form offers this month so far; the dates cleared, as someone starting over does.
     await page.fill('#from', '');

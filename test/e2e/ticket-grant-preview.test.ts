@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core';
 import { buildUser } from '../factories';
-import { Journey, pageAs, startJourney } from '../factories/journeys';
-import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
+import { Journey, startTicketBrowser } from '../factories/journeys';
 import { describeBrowser } from '../helpers/browser';
 import { requestExtension } from '../../server/services/tickets';
 
@@ -16,23 +15,19 @@ describeBrowser('the grant form says the new due date for the days typed', () =>
   let ticketId: number;
 
   beforeAll(async () => {
-    j = await startJourney();
-    const catalog = exampleCatalog();
-    await seedCatalogDepartments(j.t.db.knex, catalog);
     // Filed Thursday 03-26: medium, due 5 working days later, Thursday 04-02.
-    const ticket = await buildTicket(j.t.db.knex, catalog, new Date('2026-03-26T02:00:00Z'), { field: 'staff_no' });
-    ticketId = ticket.id;
-    j.t.ctx.now = () => new Date('2026-03-30T02:00:00Z');
-    const steward = await buildUser(j.t.db.knex, { department: 'HR', roles: ['steward'] });
-    await requestExtension(j.t.db.knex, {
-      ticketId,
-      actor: { id: steward.id, login: steward.login, name: steward.login, department: 'HR', roles: ['steward'], locale: null },
-      days: 4,
-      reason: '等待人事处正式任职文件',
-      now: new Date('2026-03-30T02:00:00Z'),
+    const started = await startTicketBrowser(async (journey, id) => {
+      const steward = await buildUser(journey.t.db.knex, { department: 'HR', roles: ['steward'] });
+      await requestExtension(journey.t.db.knex, {
+        ticketId: id,
+        actor: { id: steward.id, login: steward.login, name: steward.login, department: 'HR', roles: ['steward'], locale: null },
+        days: 4,
+        reason: '等待人事处正式任职文件',
+        now: new Date('2026-03-30T02:00:00Z'),
+      });
     });
-    const office = await buildUser(j.t.db.knex, { department: 'ITC', roles: ['it_office'] });
-    page = await pageAs(j, office);
+    ({ ticketId, office: page } = started);
+    j = started;
   }, 120_000);
   afterAll(() => j?.close());
 

@@ -1,7 +1,9 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { createTestApp, listen, TestApp } from '../helpers/app';
 import { browserSignIn, launchBrowser } from '../helpers/browser';
+import { buildUser } from './index';
 import { buildSharingWorld, SharingPeople } from './sharing';
+import { buildTicket, exampleCatalog, seedCatalogDepartments } from './tickets';
 
 /**
  * Browser journeys (test/e2e/journey-*.test.ts): the real app on a local port over a fresh test
@@ -42,6 +44,30 @@ export async function startSharingBrowser(): Promise<Journey & { people: Sharing
     return { ...j, people: await buildSharingWorld(j.t.db.knex) };
   } catch (err) {
     // The test file never gets the journey to close: it is closed here.
+    await j.close();
+    throw err;
+  }
+}
+
+/**
+ * One ticket in a browser (test/e2e/ticket-*.test.ts, confirm-needs-reason): the journey, the example catalog's
+ * departments, a ticket on staff_basic.staff_no filed Thursday 2026-03-26 10:00 in Shanghai (medium: due Thursday
+ * 04-02), the app's clock at Monday 03-30 10:00 and the IT office signed in; `before(j, ticketId)` runs between the
+ * ticket and the sign-in (a steward's request for more time). `close()` ends them all.
+ */
+export async function startTicketBrowser(
+  before: (j: Journey, ticketId: number) => Promise<void> = async () => {},
+): Promise<Journey & { ticketId: number; office: Page }> {
+  const j = await startJourney();
+  try {
+    const catalog = exampleCatalog();
+    await seedCatalogDepartments(j.t.db.knex, catalog);
+    const ticketId = (await buildTicket(j.t.db.knex, catalog, new Date('2026-03-26T02:00:00Z'), { field: 'staff_no' })).id;
+    j.t.ctx.now = () => new Date('2026-03-30T02:00:00Z');
+    await before(j, ticketId);
+    const officeUser = await buildUser(j.t.db.knex, { department: 'ITC', roles: ['it_office'] });
+    return { ...j, ticketId, office: await pageAs(j, officeUser) };
+  } catch (err) {
     await j.close();
     throw err;
   }

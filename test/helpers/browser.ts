@@ -81,3 +81,17 @@ export async function browserSignIn(page: Page, baseUrl: string, login: string, 
  * loudly instead of skipping). On a developer machine without Chromium they are skipped.
  */
 export const describeBrowser: jest.Describe = chromiumAvailable() || process.env.CI ? describe : describe.skip;
+
+/**
+ * Records the message of every dialog the page opens (confirm, alert) and dismisses it, as a person answering "no":
+ * the returned list grows as dialogs come. Replaces the page's earlier dialog listeners.
+ */
+export function recordDialogs(page: Page): string[] {
+  const asked: string[] = [];
+  page.removeAllListeners('dialog');
+  page.on('dialog', (dialog) => {
+    asked.push(dialog.message());
+    void dialog.dismiss();
+  });
+  return asked;
+}
