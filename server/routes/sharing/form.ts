@@ -68,15 +68,21 @@ export const ROW_COLUMNS: Record<string, string[]> = {
   items: ['table', 'fields', 'range', 'note'],
 };
 
+/** A field in a table of rows (`members.2.phone`): the table, the row (from 0) and its input; otherwise undefined. */
+export function rowField(path: string): { table: string; row: number; input: string } | undefined {
+  const found = /^(members|vendors|items)\.(\d+)\.([^.]+)/.exec(path);
+  return found ? { table: found[1], row: Number(found[2]), input: found[3] } : undefined;
+}
+
 /**
  * Where a field's box stands on the form: [box, row, column] (a table's own message before its rows). A field the
  * form has no box for comes last.
  */
 export function pagePlace(path: string): [number, number, number] {
-  const row = /^(members|vendors|items)\.(\d+)\.([^.]+)/.exec(path);
-  const box = PAGE_ORDER.indexOf(row ? row[1] : path);
+  const inRow = rowField(path);
+  const box = PAGE_ORDER.indexOf(inRow ? inRow.table : path);
   if (box < 0) return [PAGE_ORDER.length, 0, 0];
-  return row ? [box, Number(row[2]), ROW_COLUMNS[row[1]].indexOf(row[3])] : [box, -1, 0];
+  return inRow ? [box, inRow.row, ROW_COLUMNS[inRow.table].indexOf(inRow.input)] : [box, -1, 0];
 }
 
 export function multipart(req: Request, res: Response, next: NextFunction): void {

@@ -25,7 +25,7 @@ import {
 } from '../../services/sharing/workflow';
 import { CONTENT_TYPES, downloadName, loadUpload } from '../../services/uploads';
 import { actorOf, idParam, universityName } from './actor';
-import { attachmentsOf, formModel, multipart, pagePlace } from './form';
+import { attachmentsOf, formModel, multipart, pagePlace, rowField } from './form';
 import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { printModel } from './print';
 import { sentAgainMessage } from './sent-again';
@@ -132,11 +132,11 @@ export function sharingRoutes(ctx: AppContext): Router {
     dropped: DroppedFiles = {},
   ): { anchor: string; message: string }[] {
     const messages = Object.entries(fields ?? {}).map(([path, message]) => {
-      const row = /^(members|vendors|items)\.(\d+)\./.exec(path);
+      const inRow = rowField(path);
       return {
         path,
         anchor: `${path.replace(/\./g, '-')}-error`,
-        message: row ? t('common.inRow', { section: t(ROW_SECTIONS[row[1]]), row: Number(row[2]) + 1, message }) : message,
+        message: inRow ? t('common.inRow', { section: t(ROW_SECTIONS[inRow.table]), row: inRow.row + 1, message }) : message,
       };
     });
     // A file chosen with the form is not kept when the form comes back (the browser cannot be given it again): said
