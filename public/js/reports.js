@@ -28,6 +28,24 @@
     el.remove();
   });
 
+  // Enter in a one-line box presses the button below it: in a key or the value seen, the look-up; in the suggested
+  // value, below the look-up, 提交报告. The browser presses the form's first button, the look-up, from every box, so
+  // Enter in the last box looked the record up again instead of sending the report. Not while an input method is
+  // composing (its Enter picks the characters).
+  form.addEventListener('keydown', function (event) {
+    var box = event.target;
+    if (event.key !== 'Enter' || event.isComposing || box.tagName !== 'INPUT' || box === filter) return;
+    if (box.type === 'file' || box.type === 'checkbox' || box.type === 'radio') return;
+    var buttons = form.querySelectorAll('button[type="submit"]');
+    for (var i = 0; i < buttons.length; i++) {
+      if (box.compareDocumentPosition(buttons[i]) & Node.DOCUMENT_POSITION_FOLLOWING) {
+        event.preventDefault();
+        buttons[i].click();
+        return;
+      }
+    }
+  });
+
   function tableNamed(name) {
     for (var i = 0; i < tables.length; i++) if (tables[i].name === name) return tables[i];
     return null;

@@ -59,7 +59,8 @@ describeBrowser('journey: a data user reports an error and sees the answer', () 
     await reporter.fill('#report-description', '张三老师 2024 年已入党，政治面貌应为中共党员');
     await reporter.fill('#report-suggested', '中共党员');
     await screenshot(reporter, 'journey-report-1-form');
-    await Promise.all([reporter.waitForURL(/\/reports\/\d+$/), reporter.click('button[value="submit"]')]);
+    // Enter in the last box, below the look-up, sends the report (it ran the look-up again).
+    await Promise.all([reporter.waitForURL(/\/reports\/\d+$/), reporter.press('#report-suggested', 'Enter')]);
     const reportUrl = reporter.url();
     const reportId = Number(/\/reports\/(\d+)$/.exec(reportUrl)![1]);
     const ticket = await j.t.db.knex('tickets').where({ check_kind: 'report' }).first();
