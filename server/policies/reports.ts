@@ -10,6 +10,8 @@ export const reportsRules = {
   /** "我的报告": every user's own list. */
   'reports.mine': () => true,
   'reports.view': (u, r) => isOwner(u, r) || isOffice(u),
+  /** Withdrawing a report: its reporter only (the IT office reads any report, but takes none back for its reporter). */
+  'reports.withdraw': (u, r) => isOwner(u, r),
   /** The answer page of a report ticket: who may see the ticket. */
   'reports.ticket': (u, r) => isOffice(u) || has(u, 'univ_leader') || (has(u, 'steward', 'dept_leader') && sameDepartment(u, r)),
   'reports.answer': (u, r) => has(u, 'steward', 'dept_leader') && sameDepartment(u, r),

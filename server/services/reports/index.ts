@@ -68,3 +68,12 @@ export {
 export * from './types';
 export { checkAttachment, checkReport } from './validate';
 export { disputeAnyTicket, recordNotOurs } from './not-ours';
+export {
+  mayWithdraw,
+  notifyWithdrawnClosed,
+  withdrawReport,
+  WITHDRAW_REASON_MAX,
+  WITHDRAWN_CLOSE_DETAIL,
+  WITHDRAWN_CLOSE_REASON,
+  type WithdrawResult,
+} from './withdraw';

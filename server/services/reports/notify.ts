@@ -86,7 +86,11 @@ export async function notifyReporters(db: Knex, ticketIds?: number[]): Promise<n
         .orderBy('id')
         .select('id', 'kind', 'to_status', 'comment', 'actor_user_id', 'details')) as EventRow[];
       if (!events.length) return 0;
-      const reports = (await trx('reports').where({ ticket_id }).select('id', 'reporter_id')) as {
+      // A withdrawn report left the ticket: its reporter is told no more of it.
+      const reports = (await trx('reports')
+        .where({ ticket_id })
+        .whereNot({ status: 'withdrawn' })
+        .select('id', 'reporter_id')) as {
         id: number;
         reporter_id: number;
       }[];

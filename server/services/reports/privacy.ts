@@ -113,6 +113,7 @@ export function maskReportFor<T extends Masked>(catalog: Catalog | null | undefi
     ...('answer_comment' in r ? { answer_comment: text(r.answer_comment) } : {}),
     ...('closed_reason' in r ? { closed_reason: text(r.closed_reason) } : {}),
     ...('triage_reason' in r ? { triage_reason: text(r.triage_reason) } : {}),
+    ...('withdraw_reason' in r ? { withdraw_reason: text(r.withdraw_reason as string | null) } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { REOPEN_WINDOW_DAYS, shownFreeText, type TicketStatus } from '../tickets
 import { mayReadHubValue } from './lookup';
 import { STATUS_WORDS } from './notify';
 import type { ReportRow, ReportStatus } from './types';
+import { mayWithdraw } from './withdraw';
 
 /** A report with what its reporter may know of the ticket: status, due date, answer. */
 export interface ReportWithTicket extends ReportRow {
@@ -22,6 +23,8 @@ export interface ReportWithTicket extends ReportRow {
   /** The ticket's, for the reopen window (`reporterActions`). */
   ticket_resolved_at: Date | null;
   ticket_updated_at: Date | null;
+  /** Whether a "not ours" of the ticket waits for the IT office (no withdrawal then: `mayWithdraw`). */
+  ticket_disputed_at: Date | null;
 }
 
 function withTicket(db: Knex) {
@@ -34,8 +37,11 @@ function withTicket(db: Knex) {
       't.department_code as ticket_department',
       't.due_at',
       't.closed_reason',
+      't.disputed_at as ticket_disputed_at',
       // People, not reports (the ticket's `occurrences`): "共 2 人报告" when one user filed twice was wrong.
-      db.raw('(select count(distinct o.reporter_id) from reports o where o.ticket_id = r.ticket_id) as reporters'),
+      db.raw(
+        "(select count(distinct o.reporter_id) from reports o where o.ticket_id = r.ticket_id and o.status <> 'withdrawn') as reporters",
+      ),
       't.resolved_at as ticket_resolved_at',
       't.updated_at as ticket_updated_at',
       'rt.answer',
@@ -61,6 +67,7 @@ export const REPORT_STATUS_FILTERS = [
   'fixed',
   'resolved',
   'closed',
+  'withdrawn',
 ] as const;
 export type ReportStatusFilter = (typeof REPORT_STATUS_FILTERS)[number];
 
@@ -86,7 +93,8 @@ export interface PageWindow {
  */
 function whereStatus(q: Knex.QueryBuilder, status: ReportStatusFilter | undefined): Knex.QueryBuilder {
   if (!status) return q;
-  if (status === 'triage' || status === 'rejected') return q.where('r.status', status);
+  // Withdrawn is the report's own status (its ticket may live on for others); 未办结 (active) never includes it.
+  if (status === 'triage' || status === 'rejected' || status === 'withdrawn') return q.where('r.status', status);
   if (status === 'active')
     return q.where((w) =>
       w
@@ -221,7 +229,13 @@ export function reporterStatus(r: Pick<ReportWithTicket, 'status' | 'ticket_stat
 }
 
 export function statusWords(status: string): string {
-  return status === 'triage' ? '待信息化办公室分派' : status === 'rejected' ? '未受理' : (STATUS_WORDS[status] ?? status);
+  return status === 'triage'
+    ? '待信息化办公室分派'
+    : status === 'rejected'
+      ? '未受理'
+      : status === 'withdrawn'
+        ? '已撤回'
+        : (STATUS_WORDS[status] ?? status);
 }
 
 /**
@@ -237,7 +251,13 @@ export function reporterActions(r: ReportWithTicket, now: Date = new Date()) {
   const since = r.ticket_resolved_at ?? r.ticket_updated_at;
   const late =
     answered && status !== 'fixed' && !!since && now.getTime() - new Date(since).getTime() > REOPEN_WINDOW_DAYS * 86_400_000;
-  return { confirm: status === 'fixed', reopen: answered && !used && !late, reopenUsed: used, reopenLate: late && !used };
+  return {
+    confirm: status === 'fixed',
+    reopen: answered && !used && !late,
+    reopenUsed: used,
+    reopenLate: late && !used,
+    withdraw: mayWithdraw(r),
+  };
 }
 
 /** When a report joined its ticket: when it was routed, if the IT office triaged it first; else when it was sent. */
@@ -307,5 +327,8 @@ export function toPublicReport(r: ReportWithTicket, opts: { hubValue?: boolean }
     // The IT office's words, masked for every reader as the notice of them is (tickets' shownFreeText).
     triage_reason: shownFreeText(r.triage_reason),
     created_at: iso(r.created_at),
+    // Withdrawn by its reporter: when, and their reason (masked for others by maskReportFor).
+    withdrawn_at: iso(r.withdrawn_at),
+    withdraw_reason: r.withdraw_reason ?? null,
   };
 }

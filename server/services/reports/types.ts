@@ -25,10 +25,16 @@ export interface ReportRow {
   triaged_by: string | null;
   ip: string | null;
   created_at: Date;
+  /** When its reporter withdrew it (status `withdrawn`), and their optional reason. */
+  withdrawn_at: Date | null;
+  withdraw_reason: string | null;
 }
 
-/** `triage`: waiting for the IT office (triage-first setting); `routed`: has a ticket; `rejected`: turned down at triage. */
-export type ReportStatus = 'triage' | 'routed' | 'rejected';
+/**
+ * `triage`: waiting for the IT office (triage-first setting); `routed`: has a ticket; `rejected`: turned down at triage;
+ * `withdrawn`: taken back by its reporter (withdraw.ts; a routed one keeps `ticket_id`, the ticket it left).
+ */
+export type ReportStatus = 'triage' | 'routed' | 'rejected' | 'withdrawn';
 
 /** What the body of a report may hold (form or API), before validation. */
 export interface RawReport {

@@ -164,6 +164,7 @@ async function ticketCounts(db: Db, day: string, start: Date, end: Date, timezon
   );
   // A report is answered when the department moves it to fixed/resolved/closed, or records an
   // answer event (kind 'answered', should the reports feature add one); the first such moment counts.
+  // A ticket whose last status change is the system's closing after a withdrawal is not counted at all.
   const reports = await db.raw(
     `select t.department_code, count(*) as due,
               count(*) filter (where ans.at is not null and (ans.at at time zone ?)::date <= t.due_at) as in_time
@@ -173,6 +174,10 @@ async function ticketCounts(db: Db, day: string, start: Date, end: Date, timezon
             where e.ticket_id = t.id and ((e.kind = 'transition' and e.to_status in ('fixed','resolved','closed')) or e.kind = 'answered')
          ) ans on true
         where t.check_kind = 'report' and t.due_at >= ? and t.due_at < ?
+          -- Closed because its last reporter withdrew before any answer (reports/withdraw.ts): nothing was asked of
+          -- the department any more, so the ticket counts neither for nor against it (unless reopened since).
+          and coalesce((select e.details->>'reason' from ticket_events e
+                         where e.ticket_id = t.id and e.to_status is not null order by e.id desc limit 1), '') <> 'report_withdrawn'
         group by t.department_code`,
     [timezone, addDays(day, -WINDOW_DAYS), day],
   );

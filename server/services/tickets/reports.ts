@@ -227,7 +227,11 @@ async function lockReportTicket(trx: Knex.Transaction, id: number): Promise<Tick
 }
 
 async function isReporter(trx: Knex.Transaction, ticketId: number, userId: number): Promise<boolean> {
-  return !!(await trx('reports').where({ ticket_id: ticketId, reporter_id: userId }).first('id'));
+  // A withdrawn report left the ticket: its reporter no longer confirms or reopens it.
+  return !!(await trx('reports')
+    .where({ ticket_id: ticketId, reporter_id: userId })
+    .whereNot({ status: 'withdrawn' })
+    .first('id'));
 }
 
 export interface AnswerInput {

@@ -60,7 +60,9 @@ export type TicketEventKind =
   // Kept for user error reports (issue 6).
   | 'reported'
   | 'answered'
-  | 'confirmed';
+  | 'confirmed'
+  /** A reporter withdrew their report from the ticket (reports/withdraw.ts). */
+  | 'withdrawn';
 
 /** A ticket row as the database gives it back (connect.ts: date → string, timestamptz → Date). */
 export interface TicketRow {
