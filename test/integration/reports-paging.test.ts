@@ -88,7 +88,7 @@ describe('GET /api/v1/reports/mine', () => {
     expect((await api('reporter').get('/reports/mine?table=org_unit').expect(200)).body).toMatchObject({ items: [], total: 0 });
     const bad = await api('reporter').get('/reports/mine?status=lost').expect(422);
     expect(bad.body.fields.status).toBe(
-      '未知的状态：lost（可选 active, triage, rejected, open, acknowledged, fixed, resolved, closed）',
+      '未知的状态：lost（可选 active, triage, rejected, open, acknowledged, fixed, resolved, closed, withdrawn）',
     );
   });
 

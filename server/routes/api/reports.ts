@@ -30,6 +30,8 @@ import {
   REPORTS_PER_HOUR,
   submitReport,
   toPublicReport,
+  withdrawReport,
+  notifyWithdrawnClosed,
 } from '../../services/reports';
 import { pathSegmentShown } from '../../services/characters';
 
@@ -51,6 +53,9 @@ const REPORT_KEYS = acceptBodyKeys({
   observed_value: true,
 });
 
+/** A withdrawal's body: its optional reason; any other key is a 422 naming it. */
+const WITHDRAW_KEYS = acceptBodyKeys({ reason: true });
+
 /**
  * Error reports API (a public contract):
  * - `POST /api/v1/reports` `{"table", "field", "record_key": {"<key column>": "…"}, "description", "suggested_value"?, "observed_value"?}`
@@ -66,6 +71,10 @@ const REPORT_KEYS = acceptBodyKeys({
  *   `resolved`, `closed`, or `active` for those not finished: `triage` and the first three of the ticket's), anything
  *   else 422; `per_page` at most 200 (default 50).
  * - `GET /api/v1/reports/:id` → one of the caller's reports; 404 for anyone else's.
+ * - `POST /api/v1/reports/:id/withdraw` `{"reason"?}` → 200 the report, `status: "withdrawn"`: its reporter takes it
+ *   back (waiting for triage, or its ticket open or acknowledged with no answer and no "not ours"); 404 for another's
+ *   report (403 for the IT office, which may read it); 409 once answered, and 409 `conflict` saying nothing was changed
+ *   for one already withdrawn; 422 `fields.reason` over 500 characters.
  */
 export function reportsApi(ctx: AppContext): Router {
   const router = apiRouter();
@@ -150,6 +159,29 @@ export function reportsApi(ctx: AppContext): Router {
       page,
       per_page: perPage,
     });
+  });
+
+  router.post('/reports/:id/withdraw', authorize('reports.mine'), WITHDRAW_KEYS, async (req, res) => {
+    const found = await findReport(ctx.db, pathId(req.params.id));
+    if (!found || !can(req.user!, 'reports.view', { ownerId: Number(found.reporter_id) }))
+      throw new NotFoundError('reports.errors.notFound', { id: pathSegmentShown(String(req.params.id)) });
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as { reason?: unknown };
+    if (body.reason !== undefined && body.reason !== null && typeof body.reason !== 'string')
+      throw new ValidationError([{ field: 'reason', key: 'reports.errors.valueType', params: { field: 'reason' } }]);
+    const done = await withdrawReport(ctx.db, {
+      reportId: Number(found.id),
+      actor: req.user!,
+      reason: body.reason ?? '',
+      now: ctx.now(),
+      origin: auditOrigin(req),
+    });
+    if (done.closed && done.ticket)
+      await notifyWithdrawnClosed(notifier, done.ticket, done.report.withdraw_reason).catch((err) =>
+        ctx.logger.error({ err, ticketId: done.ticket?.id }, 'withdrawal notice failed'),
+      );
+    const catalog = (await loadCurrentCatalog(ctx.db))?.catalog;
+    const report = (await findReport(ctx.db, Number(found.id)))!;
+    res.json(toPublicReport(report, { hubValue: hubValueVisible(catalog, req.user!, report) }));
   });
 
   router.get('/reports/:id', authorize('reports.mine'), async (req, res) => {

@@ -55,6 +55,9 @@ import {
   submitReport,
   toPublicReport,
   triageTables,
+  WITHDRAW_REASON_MAX,
+  withdrawReport,
+  notifyWithdrawnClosed,
   withoutOtherReportersWords,
 } from '../../services/reports';
 import {
@@ -95,8 +98,9 @@ import { hasForbiddenCharacter, shownAsBrowserShows } from '../../middleware/bod
 import { conflictText, departmentNames, hubValueLabel, namesOf, tableMenu } from './present';
 import { boxesSummary } from '../../presenters/error-summary';
 
-/** The reporter's one form with a box (disagree and reopen): field, the id of its message, its label. */
+/** The reporter's forms with a box (disagree and reopen; withdraw): field, the id of its message, its label. */
 const REPORTER_BOXES = [['comment', 'reopen-comment-error', 'reports.show.reopenComment']] as const;
+const WITHDRAW_BOXES = [['reason', 'withdraw-reason-error', 'reports.show.withdrawReason']] as const;
 
 declare module 'express-session' {
   interface SessionData {
@@ -446,7 +450,9 @@ export function reportsRoutes(ctx: AppContext): Router {
     // for the IT office and leaders, all by one rule (reports/privacy.ts).
     const field = ticketField(catalog?.catalog, ticket.table_name, ticket.field_name);
     const known = knownValues(rows);
-    const reports = (work ? rows : rows.map((r) => maskReportFor(catalog?.catalog, r, known))).map((r) => ({
+    // A withdrawn report left the ticket: not listed (its values still mask the history, which keeps its entry).
+    const onTicket = rows.filter((r) => r.status !== 'withdrawn');
+    const reports = (work ? onTicket : onTicket.map((r) => maskReportFor(catalog?.catalog, r, known))).map((r) => ({
       ...r,
       reporter_department_name: departments.get(r.reporter_department) ?? null,
       hub_label: hubValueLabel(catalog?.catalog, ticket.table_name, ticket.field_name, r.hub_value),
@@ -680,9 +686,11 @@ export function reportsRoutes(ctx: AppContext): Router {
     const report = await loadOwn(req);
     const own = Number(report.reporter_id) === req.user!.id;
     // The ticket's history from this report's joining it on: what came before was written to others (historySinceJoined).
+    // A withdrawn report left its ticket then: what was done on it afterwards is no longer this reporter's.
+    const left = report.withdrawn_at ? new Date(report.withdrawn_at).getTime() : Infinity;
     const events = report.ticket_id
       ? historySinceJoined(await ticketHistory(db, Number(report.ticket_id)), report)
-          .filter((e) => REPORTER_EVENTS.includes(e.kind))
+          .filter((e) => REPORTER_EVENTS.includes(e.kind) && new Date(e.at).getTime() <= left)
           // The office's note on a granted extension is written to the department (the form says so), not to reporters.
           .map((e) => (e.kind === 'extension_given' ? { ...e, comment: null } : e))
       : [];
@@ -707,6 +715,16 @@ export function reportsRoutes(ctx: AppContext): Router {
       ...(report.triaged_at && report.status !== 'triage'
         ? [{ at: report.triaged_at, kind: report.status === 'rejected' ? 'notAccepted' : 'routed' }]
         : []),
+      // Withdrawn by its reporter, with their reason (someone else's report: masked as its other texts).
+      ...(report.status === 'withdrawn' && report.withdrawn_at
+        ? [
+            {
+              at: report.withdrawn_at,
+              kind: 'selfWithdrawn',
+              comment: own ? report.withdraw_reason : maskReportFor(catalog, report).withdraw_reason,
+            },
+          ]
+        : []),
     ];
     // A reassignment says from which department to which and the new due date (a catalog import's, why), as on the
     // ticket's pages: the reporter read only "改派责任单位 → 待处理" after an answer they had been asked to confirm.
@@ -719,7 +737,7 @@ export function reportsRoutes(ctx: AppContext): Router {
     const shown = toPublicReport(own ? report : maskReportFor(catalog, report), {
       hubValue: hubValueVisible(catalog, req.user!, report),
     });
-    const actions = own ? reporterActions(report, ctx.now()) : { confirm: false, reopen: false };
+    const actions = own ? reporterActions(report, ctx.now()) : { confirm: false, reopen: false, withdraw: false };
     // Asked to confirm a fix: what the hub holds now, as the look-up shows it to this reporter, beside the value they
     // suggested — so they check the fix instead of taking the department's word (or letting silence confirm it).
     const hubNow = actions.confirm ? await currentHubValue(ctx.hub, catalog, req.user!, report) : null;
@@ -753,6 +771,7 @@ export function reportsRoutes(ctx: AppContext): Router {
       hubNow,
       suggested: report.suggested_value,
       reopenDays: REOPEN_WINDOW_DAYS,
+      withdrawMax: WITHDRAW_REASON_MAX,
       hasAttachment: !!report.attachment_id,
       hasAnswerDocument: !!answerDocument?.answer_document_id,
       // Waiting for the IT office to route it: an officer (who may open any report) is pointed to its row in the queue.
@@ -787,7 +806,9 @@ export function reportsRoutes(ctx: AppContext): Router {
     const ticketId = Number(report.ticket_id);
     try {
       // Waiting for triage or not accepted: the report exists (its page says so), only there is no answer to act on.
-      if (!report.ticket_id) throw new ConflictError('reports.errors.noAnswerYet', { status: reporterStatus(report) });
+      // Withdrawn: it left its ticket (which may live on for others); there is nothing left for its reporter to answer.
+      if (!report.ticket_id || report.status === 'withdrawn')
+        throw new ConflictError('reports.errors.noAnswerYet', { status: reporterStatus(report) });
       await fn(ticketId);
     } catch (err) {
       if (err instanceof AlreadyDoneError) return alreadyDone(req, res, err, `/reports/${report.id}`);
@@ -846,6 +867,49 @@ export function reportsRoutes(ctx: AppContext): Router {
       'reports.flash.reopened',
     ),
   );
+
+  // A sent-back withdrawal's address opened again (reload, back) is the report's page, as the reopen's.
+  router.get('/reports/:id/withdraw', authorize('reports.mine'), (req, res) =>
+    res.redirect(`/reports/${numberedOr404(req.params.id)}`),
+  );
+
+  /**
+   * The reporter takes their report back (withdraw.ts says when). Someone else's report is as missing (loadOwn), but
+   * the IT office, which may read it, is refused (403): withdrawing is its reporter's alone.
+   */
+  router.post('/reports/:id/withdraw', authorize('reports.mine'), async (req, res) => {
+    const report = await loadOwn(req);
+    const reason: unknown = req.body?.reason;
+    try {
+      const done = await withdrawReport(db, {
+        reportId: Number(report.id),
+        actor: req.user!,
+        reason,
+        now: ctx.now(),
+        origin: auditOrigin(req),
+      });
+      // After the commit: the department hears its ticket is gone from its queue.
+      if (done.closed && done.ticket)
+        await notifyWithdrawnClosed(notifier, done.ticket, done.report.withdraw_reason).catch((err) =>
+          ctx.logger.error({ err, ticketId: done.ticket?.id }, 'withdrawal notice failed'),
+        );
+      req.session.flash = {
+        kind: 'success',
+        text: req.t(done.closed ? 'reports.flash.withdrawnClosed' : 'reports.flash.withdrawn', { id: Number(report.id) }),
+      };
+    } catch (err) {
+      if (err instanceof AlreadyDoneError) return alreadyDone(req, res, err, `/reports/${report.id}`);
+      if (err instanceof ValidationError) {
+        const fields = fieldMessages(err, req);
+        const errorSummary = boxesSummary(req.t, WITHDRAW_BOXES, fields);
+        return reportPage(req, res, { fields, errorSummary, form: req.body }, 422);
+      }
+      if (err instanceof AppError && err.status === 409)
+        return reportPage(req, res, { formError: conflictText(req, err), form: req.body }, 409);
+      throw err;
+    }
+    res.redirect(303, `/reports/${report.id}`);
+  });
 
   /**
    * An action the ticket has already had — the form sent twice (a double click), or the same done meanwhile by

@@ -69,7 +69,7 @@ export function tableMenu(catalog: Catalog | null | undefined, tables: string[],
   });
 }
 
-const STATUS_WORDS = new Set(['triage', 'rejected', 'open', 'acknowledged', 'fixed', 'resolved', 'closed']);
+const STATUS_WORDS = new Set(['triage', 'rejected', 'open', 'acknowledged', 'fixed', 'resolved', 'closed', 'withdrawn']);
 const ANSWER_WORDS = new Set(['fixed', 'not_error', 'not_ours']);
 
 /**
