@@ -186,6 +186,48 @@ describe('withdrawing a routed report', () => {
   });
 });
 
+describe('after the withdrawal', () => {
+  it("the ticket's later answer is not the withdrawn reporter's: not shown, not told, no confirming", async () => {
+    const mine = await file('reporter');
+    const theirs = await file('reporter2');
+    expect((await withdraw('reporter', mine.id)).status).toBe(303);
+    const steward = await world.as('orgSteward');
+    await steward.agent
+      .post(`/reports/tickets/${mine.ticket_id}/answer`)
+      .field('_csrf', steward.csrf)
+      .field('answer', 'fixed')
+      .field('comment', '已在系统中更正')
+      .expect(302);
+    const shown = await page('reporter', `/reports/${mine.id}`);
+    expect(shown).not.toContain('已在系统中更正');
+    expect(shown).not.toContain(`action="/reports/${mine.id}/confirm"`);
+    expect(await page('reporter2', `/reports/${theirs.id}`)).toContain('已在系统中更正');
+    expect((await world.api('reporter').get(`/reports/${mine.id}`)).body).toMatchObject({ status: 'withdrawn', answer: null });
+    expect(
+      await world.db('notifications').where({ user_id: world.people.reporter.id, kind: 'report.answered' }).select('title'),
+    ).toEqual([]);
+    const before = await snapshot();
+    expect((await withdraw('reporter', mine.id)).status).toBe(303);
+    const s = await world.as('reporter');
+    expect((await s.agent.post(`/reports/${mine.id}/confirm`).type('form').send({ _csrf: s.csrf })).status).toBe(409);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('a stale triage form: routing or turning down a withdrawn report says so, nothing changed', async () => {
+    await saveReportSettings(world.db, { triage: true }, null);
+    const r = await file('reporter');
+    expect((await withdraw('reporter', r.id)).status).toBe(303);
+    const office = await world.as('office');
+    const before = await snapshot();
+    const routed = await office.agent.post(`/reports/${r.id}/route`).type('form').send({ _csrf: office.csrf, department: 'ORG' });
+    expect(routed.status).toBe(302);
+    expect(await page('office', '/reports/triage')).toContain(`报告 #${r.id} 已由报告人撤回，不能再分派或标记为不受理`);
+    const rejected = await office.agent.post(`/reports/${r.id}/reject`).type('form').send({ _csrf: office.csrf, reason: '无' });
+    expect(rejected.status).toBe(302);
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
 describe('refusals', () => {
   it('after the department answered: 409 naming why, no form, nothing changed', async () => {
     const r = await file('reporter');

@@ -657,6 +657,8 @@ export function reportsRoutes(ctx: AppContext): Router {
     const reports: Pick<ReportWithTicket, 'created_at' | 'triaged_at' | 'status'>[] = ticket
       ? await db('reports')
           .where({ ticket_id: ticket.id, reporter_id: req.user!.id })
+          // A withdrawn report left the ticket before any answer: what the department answers later is not to it.
+          .whereNot({ status: 'withdrawn' })
           .select('created_at', 'triaged_at', 'status')
       : [];
     const reporter =
@@ -686,18 +688,26 @@ export function reportsRoutes(ctx: AppContext): Router {
     const report = await loadOwn(req);
     const own = Number(report.reporter_id) === req.user!.id;
     // The ticket's history from this report's joining it on: what came before was written to others (historySinceJoined).
-    // A withdrawn report left its ticket then: what was done on it afterwards is no longer this reporter's.
-    const left = report.withdrawn_at ? new Date(report.withdrawn_at).getTime() : Infinity;
+    // A withdrawn report left its ticket at its `withdrawn` history row: what was done on it afterwards (in the same
+    // second too) is no longer this reporter's.
+    const all = report.ticket_id ? await ticketHistory(db, Number(report.ticket_id)) : [];
+    const left =
+      report.status === 'withdrawn'
+        ? (all.find((e) => e.kind === 'withdrawn' && Number(e.details?.report_id) === Number(report.id))?.id ?? Infinity)
+        : Infinity;
     const events = report.ticket_id
-      ? historySinceJoined(await ticketHistory(db, Number(report.ticket_id)), report)
-          .filter((e) => REPORTER_EVENTS.includes(e.kind) && new Date(e.at).getTime() <= left)
+      ? historySinceJoined(all, report)
+          .filter((e) => REPORTER_EVENTS.includes(e.kind) && Number(e.id) < left)
           // The office's note on a granted extension is written to the department (the form says so), not to reporters.
           .map((e) => (e.kind === 'extension_given' ? { ...e, comment: null } : e))
       : [];
     // The answer's document goes with its words: not for a report that joined after the answer (answeredBeforeJoining).
     // A "not ours" document is the department's evidence for the IT office (recordNotOurs), not an answer to reporters.
     const answerDocument =
-      report.ticket_id && !answeredBeforeJoining(report) && (!own || report.answer !== 'not_ours')
+      report.ticket_id &&
+      report.status !== 'withdrawn' &&
+      !answeredBeforeJoining(report) &&
+      (!own || report.answer !== 'not_ours')
         ? await db('report_tickets').where({ ticket_id: report.ticket_id }).first('answer_document_id')
         : null;
     const [catalog, departments] = await Promise.all([loadCurrentCatalog(db).then((c) => c?.catalog), departmentNames(db)]);

@@ -316,14 +316,16 @@ export function toPublicReport(r: ReportWithTicket, opts: { hubValue?: boolean }
     hub: { found: r.hub_found, value: opts.hubValue ? r.hub_value : null, matches: r.hub_matches },
     // The department's words as the ticket's pages show them to everyone (tickets' shownFreeText).
     // An answer given before the report joined the ticket: what it is, not its words (`answeredBeforeJoining`).
-    answer: r.answer
-      ? {
-          kind: r.answer,
-          comment: answeredBeforeJoining(r) ? null : shownFreeText(r.answer_comment),
-          at: iso(r.answered_at),
-        }
-      : null,
-    closed_reason: shownFreeText(r.closed_reason),
+    // A withdrawn report left its ticket unanswered: a later answer or closing was given to the others, not to it.
+    answer:
+      r.answer && r.status !== 'withdrawn'
+        ? {
+            kind: r.answer,
+            comment: answeredBeforeJoining(r) ? null : shownFreeText(r.answer_comment),
+            at: iso(r.answered_at),
+          }
+        : null,
+    closed_reason: r.status === 'withdrawn' ? null : shownFreeText(r.closed_reason),
     // The IT office's words, masked for every reader as the notice of them is (tickets' shownFreeText).
     triage_reason: shownFreeText(r.triage_reason),
     created_at: iso(r.created_at),
