@@ -197,6 +197,8 @@ const CHECKED_BY_ROUTE: FieldsByRoute = [
   { method: 'POST', path: /^\/admin\/users(\/\d+)?\/?$/i, fields: ['name'] },
   // A reporter's reason to disagree (routes/reports): the page comes back with the reason and its message.
   { method: 'POST', path: /^\/reports\/\d+\/reopen\/?$/i, fields: ['comment'] },
+  // A reporter's reason to withdraw (routes/reports): the same.
+  { method: 'POST', path: /^\/reports\/\d+\/withdraw\/?$/i, fields: ['reason'] },
 ];
 
 /**

@@ -91,8 +91,11 @@ const VALUE_WORDS: Record<string, Record<string, string>> = {
     check: 'checks.kinds',
     answer: 'reports.answerWords',
     severity: 'tickets.severity',
+    // Why the system moved it (the history's details.reason): check_passed, report_withdrawn…
+    reason: 'tickets.reasons',
   },
-  report: { status: 'reports.status' },
+  // A withdrawal's `from`: the status the report left (待信息化办公室分派, 已转责任单位).
+  report: { status: 'reports.status', from: 'reports.status' },
 };
 
 /** The reader's words for `value` under `key` of a row about `objectType`, or null (see VALUE_WORDS). */

@@ -1,4 +1,6 @@
 import { saveReportSettings } from '../../server/services/reports';
+import { buildUser } from '../factories';
+import { signIn } from '../helpers/app';
 import { computeDay, DEFAULT_WEIGHTS } from '../../server/services/scorecards';
 import { MONDAY, reportBody, ReportsWorld, useReportsWorld } from '../factories/reports';
 
@@ -121,7 +123,7 @@ describe('withdrawing a routed report', () => {
     const res = await withdraw('reporter', r.id);
     expect(res.status).toBe(303);
     const ticket = await ticketOf(ticketId);
-    expect(ticket).toMatchObject({ status: 'closed', closed_reason: '报告人已撤回' });
+    expect(ticket).toMatchObject({ status: 'closed', closed_reason: '报告人已撤回报告 / the reporter withdrew the report' });
     expect((await eventsOf(ticketId)).slice(1)).toEqual([
       {
         kind: 'withdrawn',
@@ -136,7 +138,7 @@ describe('withdrawing a routed report', () => {
         actor_user_id: null,
         from_status: 'open',
         to_status: 'closed',
-        comment: '报告人已撤回',
+        comment: null,
         details: { reason: 'report_withdrawn', report_id: r.id },
       },
     ]);
@@ -325,5 +327,123 @@ describe('the API', () => {
     expect(mine.body.items.map((i: { id: number }) => i.id)).toContain(r.id);
     const active = await world.api('reporter').get('/reports/mine?status=active');
     expect(active.body.items.map((i: { id: number }) => i.id)).not.toContain(r.id);
+  });
+});
+
+describe('a ticket closed by its last withdrawal', () => {
+  it("reads in the reader's language, ends a waiting request for more time, and is no more to answer or reopen", async () => {
+    const r = await file('reporter');
+    const ticketId = r.ticket_id!;
+    const steward = await world.as('orgSteward');
+    await steward.agent
+      .post(`/tickets/${ticketId}/extension`)
+      .type('form')
+      .send({ _csrf: steward.csrf, days: '3', reason: '需与本人核实' })
+      .expect(302);
+    expect((await withdraw('reporter', r.id)).status).toBe(303);
+    expect((await eventsOf(ticketId)).at(-1)?.details).toEqual({
+      reason: 'report_withdrawn',
+      report_id: r.id,
+      extension_ended: 3,
+    });
+    // The history in Chinese and in English, with the request's end; the ticket page only reads the reports now.
+    const zh = await page('orgSteward', `/tickets/${ticketId}`);
+    expect(zh).toContain('报告人已撤回报告，系统关闭；申请的 3 个工作日延期随之结束');
+    expect(zh).toContain('查看报告');
+    expect(zh).not.toContain('查看报告并答复');
+    const english = await buildUser(world.db, { name: '组织部专员乙', department: 'ORG', roles: ['steward'] });
+    const en = await signIn(world.app, english.login, english.password);
+    await en.agent.post('/locale').type('form').send({ _csrf: en.csrf, locale: 'en', next: '/' }).expect(302);
+    const enPage = (await en.agent.get(`/tickets/${ticketId}`).expect(200)).text;
+    expect(enPage).toContain(
+      'Closed by the system: the reporter withdrew the report; the request for a 3-working-day extension ended with it',
+    );
+    const enAnswer = (await en.agent.get(`/reports/tickets/${ticketId}`).expect(200)).text;
+    expect(enAnswer).toContain('Every report on this ticket was withdrawn by its reporter: there is nothing to answer.');
+    expect(enAnswer).not.toContain('<table class="table report-list');
+
+    // The IT office: no reopen offered, and one sent anyway is refused, nothing changed.
+    const answerPage = await page('office', `/reports/tickets/${ticketId}`);
+    expect(answerPage).toContain('该工单的报告均已由报告人撤回，无需答复。');
+    expect(answerPage).not.toContain(`action="/reports/tickets/${ticketId}/reopen"`);
+    const office = await world.as('office');
+    const before = await snapshot();
+    const reopen = await office.agent
+      .post(`/reports/tickets/${ticketId}/reopen`)
+      .type('form')
+      .send({ _csrf: office.csrf, comment: '请再核实' });
+    expect(reopen.status).toBe(409);
+    expect(reopen.text).toContain('该工单的报告均已由报告人撤回，无需重新打开');
+    expect(await snapshot()).toEqual(before);
+
+    // The audit log reads the codes as words: the status the report left, why the system closed the ticket.
+    const audit = await page('office', '/admin/audit');
+    expect(audit).toContain('<span class="k" title="from">从</span>: 已转责任单位</li>');
+    expect(audit).toContain('<span class="k" title="reason">原因</span>: 报告人已撤回报告</li>');
+    expect(audit).not.toContain(': routed</li>');
+    expect(audit).not.toContain(': report_withdrawn</li>');
+  });
+});
+
+describe('refused while "not ours" waits for the IT office', () => {
+  it('says so, not that the report can be reopened; nothing changed', async () => {
+    const r = await file('reporter');
+    const steward = await world.as('orgSteward');
+    await steward.agent
+      .post(`/reports/tickets/${r.ticket_id}/answer`)
+      .field('_csrf', steward.csrf)
+      .field('answer', 'not_ours')
+      .field('comment', '该字段由人事处维护')
+      .expect(302);
+    const before = await snapshot();
+    const res = await withdraw('reporter', r.id);
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('正等待信息化办公室裁定，暂不能撤回');
+    expect(res.text).not.toContain('重新打开');
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('a reason with a NUL or a direction override', () => {
+  it('comes back beside its box on the report page, as the browser shows it, nothing changed', async () => {
+    const r = await file('reporter');
+    await world.as('reporter');
+    const before = await snapshot();
+    const res = await withdraw('reporter', r.id, { reason: 'a\u0000b' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('aria-describedby="withdraw-reason-error"');
+    expect(res.text).toContain('文本中不能包含空字符');
+    expect(res.text).toContain(`action="/reports/${r.id}/withdraw"`);
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('the scorecard of a ticket closed by a withdrawal and open again', () => {
+  it("does not take the system's closing for the department's answer", async () => {
+    // Nothing in the product reopens such a ticket today (the IT office is refused, a new report files a new ticket);
+    // the measure must still not credit the department should one be reopened, as the history would then read.
+    const r = await file('reporter');
+    const ticketId = r.ticket_id!;
+    expect((await withdraw('reporter', r.id)).status).toBe(303);
+    // The file's other report tickets are in the same window: compared with the figures before the reopen.
+    const org = async () =>
+      (await computeDay(world.db, { day: '2026-03-20', timezone: 'Asia/Shanghai', weights: DEFAULT_WEIGHTS })).departments.find(
+        (d) => d.department_code === 'ORG',
+      )!;
+    const before = await org();
+    await world.db('tickets').where({ id: ticketId }).update({ status: 'open', closed_reason: null });
+    await world.db('ticket_events').insert({
+      ticket_id: ticketId,
+      kind: 'reopened',
+      at: at('2026-03-10T02:00:00Z'),
+      from_status: 'closed',
+      to_status: 'open',
+      details: JSON.stringify({ by: 'it_office' }),
+    });
+    // Counted again (open, past due, unanswered): due one more, in time as before.
+    expect(await org()).toMatchObject({
+      reports_due_30d: before.reports_due_30d + 1,
+      reports_in_time_30d: before.reports_in_time_30d,
+    });
   });
 });

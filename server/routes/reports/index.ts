@@ -485,8 +485,11 @@ export function reportsRoutes(ctx: AppContext): Router {
         askExtension: actionsFor(req.user!, t).requestExtension,
         answer: offered.includes('fixed'),
         notOurs: offered.includes('not_ours'),
-        reopen: can(req.user!, 'tickets.reassign') && ['fixed', 'resolved', 'closed'].includes(ticket.status),
+        // Not once every report was withdrawn: reopenReport refuses it (nobody left to answer).
+        reopen:
+          can(req.user!, 'tickets.reassign') && ['fixed', 'resolved', 'closed'].includes(ticket.status) && onTicket.length > 0,
       },
+      allWithdrawn: onTicket.length === 0 && rows.length > 0,
       form: {},
       ...extra,
     });
@@ -891,6 +894,11 @@ export function reportsRoutes(ctx: AppContext): Router {
     const report = await loadOwn(req);
     const reason: unknown = req.body?.reason;
     try {
+      // Left to this route by the app-wide refusal (CHECKED_BY_ROUTE): the reason comes back beside its box.
+      if (typeof reason === 'string' && hasForbiddenCharacter(reason)) {
+        req.body.reason = shownAsBrowserShows(reason);
+        throw new ValidationError([{ field: 'reason', key: 'errors.nulCharacter' }]);
+      }
       const done = await withdrawReport(db, {
         reportId: Number(report.id),
         actor: req.user!,

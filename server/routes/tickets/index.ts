@@ -18,6 +18,7 @@ import { notifierFromConfig } from '../../services/notifications';
 import { disputeAnyTicket, reportTicketForOutsider } from '../../services/reports';
 import { webhookUrlProblem } from '../../services/notifications/webhook';
 import {
+  ACTIVE_STATUSES,
   commentTicket,
   dismissDispute,
   disputeSettled,
@@ -415,7 +416,11 @@ export function ticketsRoutes(ctx: AppContext): Router {
           : null,
       actions,
       // The report page's link says what this reader can do there: answer (the department) or read.
-      canAnswerReport: t.check === 'report' && can(req.user!, 'reports.answer', { department: ticket.department_code }),
+      // Answered only while active: a closed or resolved ticket's reports are read (its last report withdrawn, say).
+      canAnswerReport:
+        t.check === 'report' &&
+        ACTIVE_STATUSES.includes(ticket.status) &&
+        can(req.user!, 'reports.answer', { department: ticket.department_code }),
       departments,
       back: cameFromList(req, ticket.id),
       form: {},

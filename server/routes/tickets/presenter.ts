@@ -187,6 +187,9 @@ export function withNotes(
           t('tickets.history.catalogDuplicate', { version: String(d.catalog_version ?? ''), id: String(d.duplicate_of ?? '') }),
         ),
       };
+    // Closed by the system when its last report was withdrawn (reports/withdraw.ts).
+    if (e.kind === 'transition' && d.reason === 'report_withdrawn')
+      return { ...e, note: andEnded(t('tickets.history.reportWithdrawn')) };
     if (e.kind === 'transition' && d.reason === 'check_passed')
       return { ...e, note: andEnded(t('tickets.history.checkPassed')), run };
     // A report fix resolved by the reporters' silence: the system confirmed it, not a reporter.

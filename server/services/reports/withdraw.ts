@@ -18,14 +18,17 @@ import { settleNotices, type Notifier } from '../notifications';
 import { maskFreeText } from '../privacy';
 import { ticketLine, ticketLineEn } from '../tickets/notify';
 import { lockTicket, recordAndAudit, updateTicket } from '../tickets/events';
-import type { RequestOrigin, TicketRow, TicketStatus } from '../tickets/types';
+import { endingExtension, type RequestOrigin, type TicketRow, type TicketStatus } from '../tickets/types';
 import { triageSubject } from './submit';
 import type { ReportRow } from './types';
 
 /** The longest withdrawal reason (characters). */
 export const WITHDRAW_REASON_MAX = 500;
-/** The reason the system closes a ticket whose last report was withdrawn (shown as the closing reason). */
-export const WITHDRAWN_CLOSE_REASON = '报告人已撤回';
+/**
+ * The ticket's closing reason when its last report was withdrawn, in both languages as a catalog import's closing
+ * reasons are; the history says it in the reader's language from `details.reason` (tickets/presenter.ts withNotes).
+ */
+export const WITHDRAWN_CLOSE_REASON = '报告人已撤回报告 / the reporter withdrew the report';
 /** The closing history row's `details.reason` (the scorecards skip such tickets). */
 export const WITHDRAWN_CLOSE_DETAIL = 'report_withdrawn';
 
@@ -83,7 +86,12 @@ export async function withdrawReport(
       })
     )
       throw new ConflictError(
-        state?.answer || ticket?.disputed_at ? 'reports.errors.notWithdrawableAnswered' : 'reports.errors.notWithdrawable',
+        // "Not ours" (answer not_ours, or the ticket page's dispute) waits for the IT office: no reopen to offer yet.
+        ticket?.disputed_at
+          ? 'reports.errors.notWithdrawableDisputed'
+          : state?.answer
+            ? 'reports.errors.notWithdrawableAnswered'
+            : 'reports.errors.notWithdrawable',
         { id: row.id, status: shownStatus },
       );
     // After who and when (the page shows the reason's box only where withdrawal is possible), as a reopen's comment.
@@ -120,6 +128,8 @@ export async function withdrawReport(
         input.origin,
       );
       if (closed) {
+        // A request for more time waiting ends with the ticket (events.ts updateTicket): the history says so.
+        const extensionEnded = endingExtension(updatedTicket);
         updatedTicket = await updateTicket(
           trx,
           updatedTicket,
@@ -137,8 +147,7 @@ export async function withdrawReport(
             actor: null,
             from: ticket.status,
             to: 'closed',
-            comment: WITHDRAWN_CLOSE_REASON,
-            details: { reason: WITHDRAWN_CLOSE_DETAIL, report_id: Number(row.id) },
+            details: { reason: WITHDRAWN_CLOSE_DETAIL, report_id: Number(row.id), extension_ended: extensionEnded },
           },
           input.origin,
         );

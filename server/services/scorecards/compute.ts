@@ -172,6 +172,8 @@ async function ticketCounts(db: Db, day: string, start: Date, end: Date, timezon
          left join lateral (
            select min(e.at) as at from ticket_events e
             where e.ticket_id = t.id and ((e.kind = 'transition' and e.to_status in ('fixed','resolved','closed')) or e.kind = 'answered')
+              -- the system's closing after a withdrawal answers nothing (a ticket reopened since is the department's again)
+              and coalesce(e.details->>'reason', '') <> 'report_withdrawn'
          ) ans on true
         where t.check_kind = 'report' and t.due_at >= ? and t.due_at < ?
           -- Closed because its last reporter withdrew before any answer (reports/withdraw.ts): nothing was asked of

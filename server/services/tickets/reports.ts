@@ -415,6 +415,9 @@ export async function reopenReport(
         throw new AlreadyDoneError('reports.errors.already.reopened', { id: current.id });
       throw new ConflictError('reports.errors.notReopenable', { status: current.status });
     }
+    // Every report on it withdrawn by its reporter (reports/withdraw.ts): nobody is left to answer or to confirm a fix.
+    if (!(await trx('reports').where({ ticket_id: current.id, status: 'routed' }).first('id')))
+      throw new ConflictError('reports.errors.noReportsLeft');
     const state = (await trx('report_tickets').where({ ticket_id: current.id }).first('reporter_reopens')) ?? {
       reporter_reopens: 0,
     };
