@@ -30,6 +30,7 @@ import {
   type DataVersion,
   findClosedPeriod,
   formatScore,
+  hasScores,
   listClosedPeriods,
   parseRange,
   parseWeights,
@@ -361,6 +362,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   router.post('/scorecards/periods', authorize('scorecards.manage'), async (req, res) => {
     try {
       const { from, to } = parseRange(req.body);
+      const confirmEmpty = ['1', 'on', 'true'].includes(String(req.body.confirm_empty ?? ''));
       // Read before the transaction: a query on `db` inside it waits forever on PGlite's one connection.
       const closingToday = await today();
       const closed = await db.transaction(async (trx) => {
@@ -373,12 +375,24 @@ export function scorecardsRoutes(ctx: AppContext): Router {
           login: req.user!.login,
           now: ctx.now(),
         });
+        // No department has a score in it (every past period on a fresh install, or days no check measured): closed, it
+        // stays empty for good — closing cannot be undone, and its days are never snapshotted again. Refused unless
+        // the office ticks 仍然关账（本期无评分）, shown with the refusal; thrown inside the transaction, nothing is kept.
+        if (!confirmEmpty && !hasScores(row.results))
+          throw new ValidationError([{ field: 'confirm_empty', key: 'scorecards.errors.closeEmpty', params: { from, to } }]);
         await appendAudit(trx, {
           actor: auditActor(req),
           action: 'scorecards.close',
           objectType: 'assessment_period',
           objectId: row.id,
-          summary: { from, to, label: row.label, departments: row.results.length },
+          summary: {
+            from,
+            to,
+            label: row.label,
+            departments: row.results.length,
+            // Said only when it mattered: closed with no department scored, as the office confirmed.
+            confirmed_empty: hasScores(row.results) ? undefined : true,
+          },
           ...auditOrigin(req),
         });
         return row;

@@ -27,6 +27,7 @@ export {
   computePeriodResults,
   findAppeal,
   findClosedPeriod,
+  hasScores,
   listClosedPeriods,
   periodContaining,
   periodResults,

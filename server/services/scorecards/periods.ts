@@ -234,6 +234,12 @@ export async function closePeriod(
   return closedRow(row);
 }
 
+/**
+ * Whether any department has a score in a period's results. A period without (no snapshot taken in it, or snapshots
+ * of days no check measured) would be frozen empty: the periods form closes one only when the IT office confirms.
+ */
+export const hasScores = (results: PeriodResult[]): boolean => results.some((r) => r.score !== null);
+
 export interface AppealRow {
   id: number;
   period_id: number;

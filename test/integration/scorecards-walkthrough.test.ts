@@ -1,0 +1,113 @@
+import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
+import { translator } from '../../server/i18n';
+import { buildUser } from '../factories';
+import { buildCheckRun, createScorecardTestApp } from '../factories/scorecards';
+import { signIn, TestApp } from '../helpers/app';
+
+/**
+ * Defects found in a walkthrough of the department scorecards, as the IT office and the departments meet them:
+ * closing a period without any score, the audit rows of the snapshot button and of appeals, the weights' English
+ * names, and the departments' own exports.
+ *
+ * "Today" is 2026-11-22 in Beijing (10:00). HR is scored on 2026-11-20 (one check run, snapshotted); October has no
+ * snapshot at all, as every past period on a fresh install.
+ */
+const zh = translator('zh-CN');
+const en = translator('en');
+/** As Handlebars writes text into the page. */
+const html = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#x27;')
+    .replace(/`/g, '&#x60;')
+    .replace(/=/g, '&#x3D;');
+
+/** The cells of the audit page's row `seq`. */
+function cellsOf(page: string, seq: number): string[] {
+  const start = page.search(new RegExp(`<td[^>]*>${seq}</td>`));
+  expect(start).toBeGreaterThan(-1);
+  const row = page.slice(start, page.indexOf('</tr>', start));
+  return row
+    .split(/<td[^>]*>/)
+    .slice(1)
+    .map((cell) => cell.replace(/<\/td>\s*$/, '').trim());
+}
+
+type Session = Awaited<ReturnType<typeof signIn>>;
+
+describe('scorecards walkthrough', () => {
+  let t: TestApp;
+  let office: Session;
+  let officeEn: Session;
+  const session = async (user: { login: string; password: string }, locale: 'zh-CN' | 'en') => {
+    const s = await signIn(t.app, user.login, user.password);
+    await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale, next: '/' }).expect(302);
+    return s;
+  };
+  const periods = async () => Number((await t.db.knex('assessment_periods').count({ n: '*' }))[0].n);
+  const audited = async (action: string) => t.db.knex('audit_log').where({ action }).orderBy('seq');
+
+  beforeAll(async () => {
+    t = await createScorecardTestApp();
+    const o = await buildUser(t.db.knex, { department: 'ORG', roles: ['it_office'] });
+    await buildCheckRun(t.db.knex, '2026-11-20T10:00:00+08:00', [
+      { table: 'staff', check: 'freshness', department: 'HR', passed: true },
+    ]);
+    await snapshotJob(t.ctx, { day: '2026-11-20' });
+    office = await session(o, 'zh-CN');
+    officeEn = await session(o, 'en');
+  });
+  afterAll(() => t.close());
+
+  describe('closing a period without any score', () => {
+    const close = (s: Session, body: Record<string, string>) =>
+      s.agent
+        .post('/scorecards/periods')
+        .type('form')
+        .send({ _csrf: s.csrf, ...body });
+
+    it('refuses, saying why, and shows the form again with the box to close it anyway; nothing is written', async () => {
+      const res = await close(office, { from: '2026-10-01', to: '2026-10-31', label: '10月' }).expect(422);
+      expect(res.text).toContain(html(zh('scorecards.errors.closeEmpty', { from: '2026-10-01', to: '2026-10-31' })));
+      expect(res.text).toContain('本期没有任何评分数据');
+      expect(res.text).toContain('<input type="checkbox" id="confirm_empty" name="confirm_empty" value="1"');
+      expect(res.text).toContain(`${zh('scorecards.periods.confirmEmpty')}</label>`);
+      // What was typed comes back.
+      expect(res.text).toContain('id="from" name="from" type="date" aria-required="true" value="2026-10-01"');
+      expect(res.text).toContain('value="10月"');
+      expect(await periods()).toBe(0);
+      expect(await audited('scorecards.close')).toEqual([]);
+      // The days stay open: a later snapshot of one still writes.
+      expect((await snapshotJob(t.ctx, { day: '2026-10-15' })).skipped).toBeNull();
+    });
+
+    it('says so in English', async () => {
+      const res = await close(officeEn, { from: '2026-10-01', to: '2026-10-31', label: '' }).expect(422);
+      expect(res.text).toContain(html(en('scorecards.errors.closeEmpty', { from: '2026-10-01', to: '2026-10-31' })));
+      expect(res.text).toContain(`${html(en('scorecards.periods.confirmEmpty'))}</label>`);
+      expect(await periods()).toBe(0);
+    });
+
+    it('closes it when the IT office ticks the box, and the audit row says it was confirmed', async () => {
+      const res = await close(office, { from: '2026-10-01', to: '2026-10-31', label: '10月', confirm_empty: '1' }).expect(302);
+      expect(res.headers.location).toMatch(/^\/scorecards\/periods\/\d+$/);
+      expect(await periods()).toBe(1);
+      const [row] = await audited('scorecards.close');
+      const page = (await office.agent.get('/admin/audit?action=scorecards.close').expect(200)).text;
+      const summary = cellsOf(page, Number(row.seq))[5];
+      expect(summary).toContain(`${zh('admin.audit.keys.confirmed_empty')}</span>: 是`);
+    });
+
+    it('closes a period with scores as before, without the box', async () => {
+      const res = await close(office, { from: '2026-11-20', to: '2026-11-20', label: '11月20日' }).expect(302);
+      expect(res.headers.location).toMatch(/^\/scorecards\/periods\/\d+$/);
+      expect(await periods()).toBe(2);
+      const page = (await office.agent.get('/admin/audit?action=scorecards.close').expect(200)).text;
+      const rows = await audited('scorecards.close');
+      expect(cellsOf(page, Number(rows[1].seq))[5]).not.toContain('confirmed_empty');
+    });
+  });
+});
