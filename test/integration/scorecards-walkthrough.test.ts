@@ -110,4 +110,45 @@ describe('scorecards walkthrough', () => {
       expect(cellsOf(page, Number(rows[1].seq))[5]).not.toContain('confirmed_empty');
     });
   });
+
+  describe('立即生成今日快照', () => {
+    it('writes an audit row: who, when, which day, how many departments; the audit page names it in both languages', async () => {
+      const res = await office.agent.post('/scorecards/snapshot').type('form').send({ _csrf: office.csrf }).expect(302);
+      expect(res.headers.location).toBe('/dashboard');
+      const departments = Number((await t.db.knex('scorecard_snapshots').where({ day: '2026-11-22' }).count({ n: '*' }))[0].n);
+      expect(departments).toBeGreaterThan(0);
+      const rows = await audited('scorecards.snapshot');
+      expect(rows).toHaveLength(1);
+      const seq = Number(rows[0].seq);
+      const [, , actor, action, object, summary] = cellsOf(
+        (await office.agent.get('/admin/audit?action=scorecards.snapshot').expect(200)).text,
+        seq,
+      );
+      expect(actor).toContain(rows[0].actor_login ?? 'missing login');
+      expect(action).toBe(`${zh('admin.audit.actions.scorecards.snapshot')}<br><code>scorecards.snapshot</code>`);
+      expect(action).toContain('立即生成评分快照');
+      expect(object).toBe(`${zh('admin.audit.objects.scorecard_snapshot')} #2026-11-22`);
+      expect(summary).toContain(`<span class="k" title="day">日期</span>: 2026-11-22`);
+      expect(summary).toContain(`<span class="k" title="departments">部门数</span>: ${departments}`);
+      const english = cellsOf((await officeEn.agent.get('/admin/audit?action=scorecards.snapshot').expect(200)).text, seq);
+      expect(english[3]).toBe('Scorecard snapshot taken now<br><code>scorecards.snapshot</code>');
+      expect(english[5]).toContain(`<span class="k" title="departments">Departments</span>: ${departments}`);
+    });
+
+    it('writes none when the day belongs to a closed period (nothing was snapshotted)', async () => {
+      await t.db.knex('assessment_periods').insert({
+        label: '今天',
+        from: '2026-11-22',
+        to: '2026-11-22',
+        closed_at: new Date(),
+        results: JSON.stringify([]),
+      });
+      try {
+        await office.agent.post('/scorecards/snapshot').type('form').send({ _csrf: office.csrf }).expect(302);
+        expect(await audited('scorecards.snapshot')).toHaveLength(1);
+      } finally {
+        await t.db.knex('assessment_periods').where({ from: '2026-11-22', to: '2026-11-22' }).delete();
+      }
+    });
+  });
 });

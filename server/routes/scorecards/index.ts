@@ -283,7 +283,21 @@ export function scorecardsRoutes(ctx: AppContext): Router {
 
   router.post('/scorecards/snapshot', authorize('scorecards.manage'), async (req, res) => {
     const timezone = await zone();
-    const outcome = await snapshotDay(db, { day: todayIn(timezone, ctx.now()), timezone });
+    const outcome = await snapshotDay(db, {
+      day: todayIn(timezone, ctx.now()),
+      timezone,
+      // Who took it by hand, for which day, over how many departments: a day's figures replaced outside the hourly
+      // schedule (which writes no audit row). A day of a closed period is left as it was, so nothing is recorded then.
+      written: (trx, done) =>
+        appendAudit(trx, {
+          actor: auditActor(req),
+          action: 'scorecards.snapshot',
+          objectType: 'scorecard_snapshot',
+          objectId: done.day,
+          summary: { day: done.day, departments: done.departments, weights_version: done.weightsVersionId ?? undefined },
+          ...auditOrigin(req),
+        }).then(() => undefined),
+    });
     req.session.flash = outcome.skipped
       ? { kind: 'info', text: req.t('scorecards.snapshot.closed', { day: outcome.day }) }
       : { kind: 'success', text: req.t('scorecards.snapshot.done', { day: outcome.day, count: outcome.departments }) };

@@ -29,7 +29,15 @@ export async function closedPeriodOn(
  * the same day — unless the day lies in a closed assessment period, whose results are frozen.
  * Two instances snapshotting one day take turns on an advisory lock, so the result is one set.
  */
-export async function snapshotDay(db: Knex, opts: { day: string; timezone: string }): Promise<SnapshotOutcome> {
+export async function snapshotDay(
+  db: Knex,
+  opts: {
+    day: string;
+    timezone: string;
+    /** Run in the same transaction once the day is written (not when skipped): the snapshot button's audit row. */
+    written?: (trx: Knex.Transaction, outcome: SnapshotOutcome) => Promise<void>;
+  },
+): Promise<SnapshotOutcome> {
   return db.transaction(async (trx) => {
     await trx.raw(`select pg_advisory_xact_lock(hashtext(?))`, [`scorecards:${opts.day}`]);
     if (await closedPeriodOn(trx, opts.day)) return { day: opts.day, skipped: 'closed', departments: 0, weightsVersionId: null };
@@ -46,6 +54,13 @@ export async function snapshotDay(db: Knex, opts: { day: string; timezone: strin
     );
     await insertChunked(trx, 'scorecard_table_days', computed.tables);
     await insertChunked(trx, 'scorecard_check_days', computed.checks);
-    return { day: opts.day, skipped: null, departments: computed.departments.length, weightsVersionId: version.id };
+    const outcome: SnapshotOutcome = {
+      day: opts.day,
+      skipped: null,
+      departments: computed.departments.length,
+      weightsVersionId: version.id,
+    };
+    await opts.written?.(trx, outcome);
+    return outcome;
   });
 }
