@@ -1,5 +1,6 @@
 import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { translator } from '../../server/i18n';
+import { appendAudit } from '../../server/services/audit';
 import { buildUser } from '../factories';
 import { buildCheckRun, createScorecardTestApp } from '../factories/scorecards';
 import { signIn, TestApp } from '../helpers/app';
@@ -149,6 +150,62 @@ describe('scorecards walkthrough', () => {
       } finally {
         await t.db.knex('assessment_periods').where({ from: '2026-11-22', to: '2026-11-22' }).delete();
       }
+    });
+  });
+
+  describe("appeals' audit rows", () => {
+    it('name the period and the department by their names on /admin/audit; rows written before still show', async () => {
+      const hr = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
+      const steward = await session(hr, 'zh-CN');
+      // A period with HR's score in it (closed above, or here when run alone).
+      let period = await t.db.knex('assessment_periods').where({ from: '2026-11-20', to: '2026-11-20' }).first('id');
+      if (!period) {
+        await office.agent
+          .post('/scorecards/periods')
+          .type('form')
+          .send({ _csrf: office.csrf, from: '2026-11-20', to: '2026-11-20', label: '11月20日' })
+          .expect(302);
+        period = await t.db.knex('assessment_periods').where({ from: '2026-11-20', to: '2026-11-20' }).first('id');
+      }
+      const id = Number(period.id);
+      await steward.agent
+        .post(`/scorecards/periods/${id}/appeals`)
+        .type('form')
+        .send({ _csrf: steward.csrf, comment: '11月20日的时效性有误' })
+        .expect(302);
+      const appeal = await t.db.knex('scorecard_appeals').where({ period_id: id, department_code: 'HR' }).first('id');
+      await office.agent
+        .post(`/scorecards/appeals/${appeal.id}/answer`)
+        .type('form')
+        .send({ _csrf: office.csrf, answer: '已核实' })
+        .expect(302);
+      // Written by the version before: the period's number and the department's code.
+      const { seq: old } = await appendAudit(t.db.knex, {
+        action: 'scorecards.appeal',
+        objectType: 'scorecard_appeal',
+        objectId: 99,
+        summary: { period: 3, department: 'HR' },
+      });
+      const page = (await office.agent.get('/admin/audit').expect(200)).text;
+      for (const action of ['scorecards.appeal', 'scorecards.answer']) {
+        const [row] = await t.db.knex('audit_log').where({ action, object_id: String(appeal.id) });
+        const [, , , label, , summary] = cellsOf(page, Number(row.seq));
+        expect(label).toContain(`<code>${action}</code>`);
+        const lines = [...summary.matchAll(/<li>(.*?)<\/li>/g)].map((m) => m[1]).sort();
+        expect(lines).toEqual(
+          [
+            '<span class="k" title="period">考核周期</span>: 11月20日',
+            '<span class="k" title="department">部门</span>: 人事处',
+            '<span class="k" title="department_code">部门代码</span>: HR',
+          ].sort(),
+        );
+      }
+      expect(cellsOf(page, old)[5]).toBe(
+        '<ul class="kv"><li><span class="k" title="period">考核周期</span>: 3</li><li><span class="k" title="department">部门</span>: HR</li></ul>',
+      );
+      const english = (await officeEn.agent.get('/admin/audit').expect(200)).text;
+      const [answered] = await t.db.knex('audit_log').where({ action: 'scorecards.answer', object_id: String(appeal.id) });
+      expect(cellsOf(english, Number(answered.seq))[5]).toContain('<span class="k" title="department">Department</span>: 人事处');
     });
   });
 });

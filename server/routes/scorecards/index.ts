@@ -1,4 +1,5 @@
 import { Request, Response, Router } from 'express';
+import type { Knex } from 'knex';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { AppError, NotFoundError, ValidationError } from '../../errors';
@@ -136,6 +137,15 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   const { db } = ctx;
   const notifier = notifierFromConfig(db, ctx.config, ctx.logger);
   const departmentName = async (code: string) => String((await db('departments').where({ code }).first('name'))?.name ?? code);
+  /**
+   * What an appeal's audit rows say it is about, as the audit page reads it: the period by its name and the department
+   * by its name (the office read 考核周期: 3, 部门: HR and looked both up), with the code beside it (names change).
+   * Rows written before keep their number and code, shown as stored. Read on `trx`: on PGlite `db` would wait for it.
+   */
+  const appealSubject = async (trx: Knex.Transaction, periodId: number, code: string) => {
+    const [closed, department] = [await findClosedPeriod(trx, periodId), await trx('departments').where({ code }).first('name')];
+    return { period: closed.label, department: String(department?.name ?? code), department_code: code };
+  };
   const tz = ctx.config.timezone;
   /** The university's time zone (the catalog calendar's; the service's TZ before any catalog). */
   const zone = () => universityTimezone(db, tz);
@@ -497,7 +507,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
           action: 'scorecards.appeal',
           objectType: 'scorecard_appeal',
           objectId: row.id,
-          summary: { period: periodId, department },
+          summary: await appealSubject(trx, periodId, department),
           ...auditOrigin(req),
         });
         return row;
@@ -549,7 +559,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
           action: 'scorecards.answer',
           objectType: 'scorecard_appeal',
           objectId: row.id,
-          summary: { period: Number(row.period_id), department: row.department_code },
+          summary: await appealSubject(trx, Number(row.period_id), row.department_code),
           ...auditOrigin(req),
         });
         return row;
