@@ -212,7 +212,12 @@ function actionLabel(action: string, t: Translator): string | null {
  */
 export function summaryKeyLabel(key: string, t: Translator): string | null {
   const parts = key.split('.');
-  const names = parts.map((part) => {
+  const names = parts.map((part, i) => {
+    // A weight (`weights.reports`) is called what the weights page and the scorecards call its component, from their
+    // one key: the audit log's own name for it ("Reports answered in time") read as another weight than "Reports on
+    // time".
+    if (i > 0 && parts[i - 1] === 'weights' && (COMPONENTS as readonly string[]).includes(part))
+      return t(`scorecards.columns.${part}`);
     const name = t(`admin.audit.keys.${part}`);
     return name === `admin.audit.keys.${part}` ? null : name;
   });

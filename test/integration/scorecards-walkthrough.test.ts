@@ -208,4 +208,42 @@ describe('scorecards walkthrough', () => {
       expect(cellsOf(english, Number(answered.seq))[5]).toContain('<span class="k" title="department">Department</span>: 人事处');
     });
   });
+
+  describe("the weights' names", () => {
+    it('are the same on the weights page and in the audit log, in English and Chinese', async () => {
+      const weights = { freshness: 20, deadline: 15, validity: 15, completeness: 15, tickets: 15, reports: 10, sharing: 10 };
+      await office.agent
+        .post('/scorecards/weights')
+        .type('form')
+        .send({
+          _csrf: office.csrf,
+          ...Object.fromEntries(Object.entries(weights).map(([k, v]) => [`weights.${k}`, String(v)])),
+          valid_from: '2026-11-22',
+          note: '走查',
+        })
+        .expect(302);
+      const [row] = await audited('scorecards.weights');
+      for (const [s, tr] of [
+        [officeEn, en],
+        [office, zh],
+      ] as const) {
+        const page = (await s.agent.get('/scorecards/weights').expect(200)).text;
+        const summary = cellsOf(
+          (await s.agent.get('/admin/audit?action=scorecards.weights').expect(200)).text,
+          Number(row.seq),
+        )[5];
+        for (const [c, v] of Object.entries(weights)) {
+          const name = html(tr(`scorecards.columns.${c}`));
+          expect(page).toContain(`<label for="w-${c}">${name}</label>`);
+          expect(summary).toContain(
+            `<span class="k" title="weights.${c}">${html(tr('admin.audit.keys.weights'))} · ${name}</span>: ${v}`,
+          );
+        }
+      }
+      // The one the walkthrough found: "Reports on time" on the page, "Reports answered in time" in the log.
+      const log = (await officeEn.agent.get('/admin/audit?action=scorecards.weights').expect(200)).text;
+      expect(log).toContain('Weights · Reports on time</span>: 10');
+      expect(log).not.toContain('answered in time');
+    });
+  });
 });
