@@ -10,6 +10,11 @@ export const scorecardsRules = {
   /** The nav entry and the API: anyone with a scorecard to look at. */
   'scorecards.list': (u) => seesAll(u) || has(u, 'steward', 'dept_leader'),
   'scorecards.dashboard': (u) => seesAll(u),
+  /**
+   * The Excel and CSV exports: every department's rows for those who see all; a department's stewards and leaders
+   * their own department's row only (the route narrows it), as they read it on their scorecard and the period pages.
+   */
+  'scorecards.export': (u) => seesAll(u) || has(u, 'steward', 'dept_leader'),
   'scorecards.view': (u, r) => seesAll(u) || (has(u, 'steward', 'dept_leader') && sameDepartment(u, r)),
   /** Weights, closing periods, answering appeals, snapshot now. */
   'scorecards.manage': (u) => isOffice(u),

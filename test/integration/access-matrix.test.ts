@@ -351,8 +351,9 @@ const TABLE: Access[] = [
     other: OFFICE,
     params: (c) => ({ id: obj(c).appeal }),
   },
-  { method: 'GET', path: '/scorecards/export.csv', roles: SEES_ALL },
-  { method: 'GET', path: '/scorecards/export.xlsx', roles: SEES_ALL },
+  // Stewards and department leaders get their own department's row only (checked below).
+  { method: 'GET', path: '/scorecards/export.csv', roles: TICKET_READERS },
+  { method: 'GET', path: '/scorecards/export.xlsx', roles: TICKET_READERS },
   {
     method: 'GET',
     path: '/scorecards/:code',
@@ -954,7 +955,22 @@ describe('lists show the caller their own department only', () => {
       const period = await agent.get(`/scorecards/periods/${w.closedPeriod}`).expect(200);
       expect(period.text).toContain(NAMES[home]);
       expect(period.text).not.toContain(NAMES[other]);
+
+      // The exports: the own department's row only, for its stewards and its leaders alike.
+      for (const role of DEPT) {
+        const { agent: theirs } = await sessionOf(w.people[home][role]);
+        for (const query of [`period=${w.closedPeriod}`, 'from=2026-02-01&to=2026-02-28']) {
+          const csv = (await theirs.get(`/scorecards/export.csv?${query}`).expect(200)).text;
+          expect(csv).toContain(NAMES[home]);
+          expect(csv).not.toContain(NAMES[other]);
+          expect(csv.trim().split('\r\n')).toHaveLength(2);
+        }
+      }
     }
+    // The IT office's export holds both: the narrowing above is the department's, not the data's.
+    const { agent: office } = await sessionOf(w.people.HR.it_office);
+    const all = (await office.get(`/scorecards/export.csv?period=${w.closedPeriod}`).expect(200)).text;
+    for (const name of Object.values(NAMES)) expect(all).toContain(name);
   });
 
   it("lets nobody mark another person's notice read", async () => {

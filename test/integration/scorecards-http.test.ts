@@ -137,7 +137,10 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     );
     await agent.get('/scorecards/ORG').expect(403);
     await agent.get('/dashboard').expect(403);
-    await agent.get('/scorecards/export.xlsx').expect(403);
+    // Their export holds their own department's row only (scorecards-walkthrough.test.ts reads it).
+    const exported = (await agent.get('/scorecards/export.csv?from=2026-11-20&to=2026-11-20').expect(200)).text;
+    expect(exported).toContain(',HR,');
+    expect(exported).not.toContain(',ORG,');
     const api = await agent.get('/api/v1/scorecards?from=2026-11-20&to=2026-11-20').expect(200);
     expect(api.body.items).toEqual([expect.objectContaining({ department: 'HR', rank: 2 })]);
     await agent.get('/api/v1/scorecards?from=2026-11-20&to=2026-11-20&department=HR').expect(200);

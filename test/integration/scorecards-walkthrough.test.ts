@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { run as snapshotJob } from '../../jobs/snapshot-scorecards';
 import { translator } from '../../server/i18n';
 import { appendAudit } from '../../server/services/audit';
@@ -244,6 +245,59 @@ describe('scorecards walkthrough', () => {
       const log = (await officeEn.agent.get('/admin/audit?action=scorecards.weights').expect(200)).text;
       expect(log).toContain('Weights · Reports on time</span>: 10');
       expect(log).not.toContain('answered in time');
+    });
+  });
+
+  describe("a department's own export", () => {
+    it("gives a department's leader and steward their own row only, from their scorecard; others are kept out", async () => {
+      // STU scored too, so that the IT office's file has another department's row to keep out.
+      await buildCheckRun(t.db.knex, '2026-11-21T10:00:00+08:00', [
+        { table: 'staff', check: 'freshness', department: 'HR', passed: true },
+        { table: 'student', check: 'freshness', department: 'STU', passed: false },
+      ]);
+      await snapshotJob(t.ctx, { day: '2026-11-21' });
+      const query = 'from=2026-11-21&to=2026-11-21';
+      const officeCsv = (await office.agent.get(`/scorecards/export.csv?${query}`).expect(200)).text;
+      expect(officeCsv).toContain('人事处');
+      expect(officeCsv).toContain('学生处');
+      for (const role of ['dept_leader', 'steward'] as const) {
+        const user = await buildUser(t.db.knex, { department: 'HR', roles: [role] });
+        const s = await session(user, 'zh-CN');
+        // Offered on their scorecard, for the period shown.
+        const scorecard = (await s.agent.get(`/scorecards/HR?${query}`).expect(200)).text;
+        expect(scorecard).toContain(`<a href="/scorecards/export.xlsx?${html(query)}">${zh('scorecards.export.xlsx')}</a>`);
+        expect(scorecard).toContain(`<a href="/scorecards/export.csv?${html(query)}">${zh('scorecards.export.csv')}</a>`);
+        const csv = await s.agent.get(`/scorecards/export.csv?${query}`).expect(200);
+        expect(csv.headers['content-disposition']).toBe('attachment; filename="scorecards-HR-2026-11-21-2026-11-21.csv"');
+        const lines = csv.text
+          .replace(/^\uFEFF/, '')
+          .trim()
+          .split('\r\n');
+        expect(lines).toHaveLength(2);
+        expect(lines[1]).toContain(',HR,人事处,');
+        expect(csv.text).not.toContain('学生处');
+        expect(csv.text).not.toContain('STU');
+        const xlsx = await s.agent
+          .get(`/scorecards/export.xlsx?${query}`)
+          .buffer(true)
+          .parse((res, done) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => done(null, Buffer.concat(chunks)));
+          })
+          .expect(200);
+        expect(xlsx.headers['content-disposition']).toBe('attachment; filename="scorecards-HR-2026-11-21-2026-11-21.xlsx"');
+        const book = new ExcelJS.Workbook();
+        await book.xlsx.load(xlsx.body as unknown as Parameters<typeof book.xlsx.load>[0]);
+        const text = JSON.stringify(book.worksheets.map((ws) => ws.getSheetValues()));
+        expect(text).toContain('人事处');
+        expect(text).not.toContain('学生处');
+      }
+      // An account with no scorecard to see (no steward or leader role) exports nothing.
+      const plain = await buildUser(t.db.knex, { department: 'HR', roles: ['user'] });
+      const p = await session(plain, 'zh-CN');
+      await p.agent.get(`/scorecards/export.csv?${query}`).expect(403);
+      await p.agent.get(`/scorecards/export.xlsx?${query}`).expect(403);
     });
   });
 });

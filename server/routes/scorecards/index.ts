@@ -476,8 +476,9 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         answerTyped: extra.answers?.[a.id],
       })),
       canAnswer: can(req.user!, 'scorecards.manage'),
-      // The exports' own permission: university leaders export too, though only the IT office answers appeals.
-      canExport: can(req.user!, 'scorecards.dashboard'),
+      // The exports' own permission: university leaders export too, though only the IT office answers appeals; a
+      // department's stewards and leaders get their own row.
+      canExport: can(req.user!, 'scorecards.export'),
       canAppeal: can(req.user!, 'scorecards.appeal', { department: own }) && !byDepartment.has(own),
       components: COMPONENTS,
       fields: extra.fields ?? {},
@@ -599,24 +600,35 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     res.redirect(`/scorecards/periods/${appeal.period_id}`);
   });
 
+  /**
+   * The rows an export holds: every department's for those who see all; else (a department's stewards and leaders)
+   * their own department's row only, its rank still among all departments as their scorecard and the API say it.
+   * Their file is named with their department's code.
+   */
   async function exportData(req: Request) {
     const p = await period(req);
     const { results, closed } = await cachedPeriodResults(db, p.from, p.to);
-    return { p, results, label: closed?.label ?? p.label ?? undefined };
+    const own = can(req.user!, 'scorecards.dashboard') ? null : req.user!.department;
+    return {
+      p,
+      results: own === null ? results : results.filter((r) => r.department === own),
+      label: closed?.label ?? p.label ?? undefined,
+      name: `scorecards-${own === null ? '' : `${encodeURIComponent(own)}-`}${p.from}-${p.to}`,
+    };
   }
 
-  router.get('/scorecards/export.csv', authorize('scorecards.dashboard'), async (req, res) => {
-    const { p, results } = await exportData(req);
+  router.get('/scorecards/export.csv', authorize('scorecards.export'), async (req, res) => {
+    const { results, name } = await exportData(req);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="scorecards-${p.from}-${p.to}.csv"`);
+    res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
     res.send(resultsCsv(results, req.t));
   });
 
-  router.get('/scorecards/export.xlsx', authorize('scorecards.dashboard'), async (req, res) => {
-    const { p, results, label } = await exportData(req);
+  router.get('/scorecards/export.xlsx', authorize('scorecards.export'), async (req, res) => {
+    const { p, results, label, name } = await exportData(req);
     const body = await resultsWorkbook(results, req.t, { from: p.from, to: p.to, label });
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    res.setHeader('Content-Disposition', `attachment; filename="scorecards-${p.from}-${p.to}.xlsx"`);
+    res.setHeader('Content-Disposition', `attachment; filename="${name}.xlsx"`);
     res.send(body);
   });
 
@@ -699,6 +711,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
           message: maskIdNumbersIn(ticketMessage(t, req.locale)),
         })),
         canSeeAll: can(req.user!, 'scorecards.dashboard'),
+        // A department's own export (its row only) from its scorecard; those who see all export from the dashboard.
+        canExportOwn: !can(req.user!, 'scorecards.dashboard') && can(req.user!, 'scorecards.export'),
         fragment,
       });
     },
