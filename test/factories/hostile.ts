@@ -279,6 +279,8 @@ export const POST_ROUTES: PostRoute[] = [
   { path: '/reports/tickets/:ticketId/reopen', as: everything, params: (w) => ({ ticketId: w.objects.HR.reportTicket }) },
   { path: '/reports/:id/confirm', as: hrUser, params: (w) => ({ id: own(w, w.people.HR.user).report }) },
   { path: '/reports/:id/reopen', as: hrUser, params: (w) => ({ id: own(w, w.people.HR.user).report }) },
+  // After confirm and reopen: the first body that goes through withdraws the report, the rest are told it was.
+  { path: '/reports/:id/withdraw', as: hrUser, params: (w) => ({ id: own(w, w.people.HR.user).report }) },
   { path: '/inbox/read', as: hrUser },
   { path: '/admin/users', as: everything },
   // An account no hostile test signs in as: whatever a body does to it (new roles, disabled, a new password) stays there.
@@ -313,6 +315,7 @@ export const POST_ROUTES: PostRoute[] = [
     params: (w) => ({ id: w.objects.STU.request }),
   },
   { path: '/api/v1/reports', as: hrUser },
+  { path: '/api/v1/reports/:id/withdraw', as: hrUser, params: (w) => ({ id: own(w, w.people.HR.user).report }) },
 ];
 
 export function urlOf(route: PostRoute, w: AccessWorld): string {
