@@ -32,6 +32,7 @@ import {
   findClosedPeriod,
   formatScore,
   hasScores,
+  nextWeightsVersion,
   listClosedPeriods,
   parseRange,
   parseWeights,
@@ -271,19 +272,14 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         });
         // A version saved earlier for a later day takes over from that day (the latest valid_from applies): said now,
         // or this change would end there without a word.
-        const next: { id: number; valid_from: string } | undefined = await trx('scorecard_weights')
-          .where('valid_from', '>', input.validFrom)
-          .orderBy('valid_from')
-          .first('id', 'valid_from');
-        return next;
+        return nextWeightsVersion(trx, input.validFrom);
       });
-      const saved = req.t('scorecards.weights.saved', { day: input.validFrom });
       req.session.flash = later
         ? {
             kind: 'info',
             text: req.t('scorecards.weights.savedUntil', { day: input.validFrom, later: later.valid_from, id: later.id }),
           }
-        : { kind: 'success', text: saved };
+        : { kind: 'success', text: req.t('scorecards.weights.saved', { day: input.validFrom }) };
       res.redirect('/scorecards/weights');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;

@@ -43,4 +43,4 @@ export { parseRange } from '../calendar/range';
 export { closedPeriodOn, snapshotDay, type SnapshotOutcome } from './snapshot';
 export { tableScores, type TableScore } from './tables';
 export { cachedPeriodResults, dashboardModel, dataVersion, scorecardModel, type DataVersion } from './views';
-export { addWeightsVersion, parseWeights, weightsFor, weightsHistory, type WeightsVersion } from './weights';
+export { addWeightsVersion, nextWeightsVersion, parseWeights, weightsFor, weightsHistory, type WeightsVersion } from './weights';

@@ -37,6 +37,18 @@ export async function weightsFor(db: Knex | Knex.Transaction, day: string): Prom
   return normalize(first);
 }
 
+/**
+ * The first version scheduled for a day after `day` (its id and start), if any: the latest `valid_from` applies, so
+ * a version saved for `day` gives way to it on that day.
+ */
+export async function nextWeightsVersion(
+  db: Knex | Knex.Transaction,
+  day: string,
+): Promise<{ id: number; valid_from: string } | undefined> {
+  const row = await db('scorecard_weights').where('valid_from', '>', day).orderBy('valid_from').first('id', 'valid_from');
+  return row ? { id: Number(row.id), valid_from: String(row.valid_from) } : undefined;
+}
+
 export async function weightsHistory(db: Knex): Promise<WeightsVersion[]> {
   return (await db('scorecard_weights').orderBy('id', 'desc').select('*')).map(normalize);
 }
