@@ -210,7 +210,11 @@ function actionLabel(action: string, t: Translator): string | null {
  * (`leader.required` → "校领导审批 · 需要", a part without a name as stored: `key.xh` → "记录键 · xh"). Null when
  * no part has a name (a key an older version wrote): the page shows the key as stored.
  */
-export function summaryKeyLabel(key: string, t: Translator): string | null {
+export function summaryKeyLabel(key: string, t: Translator, objectType?: string | null): string | null {
+  // A key whose meaning depends on the row's object: `from`/`to` are statuses a ticket left and reached (原状态 →
+  // 新状态) but the dates of an assessment period (开始日期, 结束日期); 从/到 alone read as either.
+  const own = objectType ? `admin.audit.keysOf.${objectType}.${key}` : null;
+  if (own && t(own) !== own) return t(own);
   const parts = key.split('.');
   const names = parts.map((part, i) => {
     // A weight (`weights.reports`) is called what the weights page and the scorecards call its component, from their
@@ -282,7 +286,10 @@ export async function auditRowsFor(
             href: hrefOf(r),
           }
         : null,
-    summary: summaryLines(r.summary, t, timezone, r.objectType).map((line) => ({ ...line, label: summaryKeyLabel(line.key, t) })),
+    summary: summaryLines(r.summary, t, timezone, r.objectType).map((line) => ({
+      ...line,
+      label: summaryKeyLabel(line.key, t, r.objectType),
+    })),
     ip: r.ip,
   }));
 }
@@ -317,7 +324,7 @@ export function auditCsvHeader(t: Translator): string {
  */
 export function auditCsvLine(r: AuditRecord, t: Translator, timezone: string): string {
   const summary = summaryLines(r.summary, t, timezone, r.objectType)
-    .map((line) => `${summaryKeyLabel(line.key, t) ?? line.key}: ${line.value}`)
+    .map((line) => `${summaryKeyLabel(line.key, t, r.objectType) ?? line.key}: ${line.value}`)
     .join('\n');
   const text = (v: string | null | undefined) => csvField(v, true);
   return csvLine([

@@ -378,7 +378,7 @@ describe('a ticket closed by its last withdrawal', () => {
 
     // The audit log reads the codes as words: the status the report left, why the system closed the ticket.
     const audit = await page('office', '/admin/audit');
-    expect(audit).toContain('<span class="k" title="from">从</span>: 已转责任单位</li>');
+    expect(audit).toContain('<span class="k" title="from">原状态</span>: 已转责任单位</li>');
     expect(audit).toContain('<span class="k" title="reason">原因</span>: 报告人已撤回报告</li>');
     expect(audit).not.toContain(': routed</li>');
     expect(audit).not.toContain(': report_withdrawn</li>');

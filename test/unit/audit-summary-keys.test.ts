@@ -223,6 +223,17 @@ describe('summaryKeyLabel', () => {
     expect(summaryKeyLabel('key.xh', zh)).toBe('记录键 · xh');
   });
 
+  it('names from and to by what they are on the row: statuses of a ticket, dates of an assessment period', () => {
+    expect(summaryKeyLabel('from', zh, 'ticket')).toBe('原状态');
+    expect(summaryKeyLabel('to', zh, 'ticket')).toBe('新状态');
+    expect(summaryKeyLabel('from', zh, 'assessment_period')).toBe('开始日期');
+    expect(summaryKeyLabel('to', en, 'assessment_period')).toBe('End date');
+    expect(summaryKeyLabel('from', en, 'report')).toBe('Status before');
+    // Another row's key keeps its general name, as does a key without an object.
+    expect(summaryKeyLabel('status', zh, 'ticket')).toBe('状态');
+    expect(summaryKeyLabel('from', zh)).toBe('从');
+  });
+
   it("gives no name to a key without one (an older version's), so the page shows it as stored", () => {
     for (const key of ['retired_key', 'old.nested', '', '.', 'constructor', '__proto__', 'toString.x'])
       expect(summaryKeyLabel(key, zh)).toBeNull();
