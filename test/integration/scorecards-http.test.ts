@@ -328,14 +328,16 @@ describe('scorecard pages, periods, weights, exports and API', () => {
       .type('form')
       .send({ _csrf: steward.csrf, comment: '工资表 20 日凌晨已同步，检查时间早于同步。联系 13812345678' })
       .expect(302);
-    // A second appeal: back on the period's page with the reason, nothing written.
+    // A second appeal: the period's page comes back with the reason (who appealed when), the text kept to be copied,
+    // nothing written.
     const second = await steward.agent
       .post(`${periodPath}/appeals`)
       .type('form')
       .send({ _csrf: steward.csrf, comment: '再次申诉' })
-      .expect(303);
-    expect(second.headers.location).toBe(periodPath);
-    expect((await steward.agent.get(periodPath).expect(200)).text).toContain('flash-error');
+      .expect(409);
+    expect(second.text).toContain('flash-error');
+    expect(second.text).toContain('Your department has already appealed this period (人事处李专员, 2026-11-22 10:00)');
+    expect(second.text).toContain('readonly>再次申诉</textarea>');
     expect(await t.db.knex('scorecard_appeals').where({ comment: '再次申诉' }).first()).toBeUndefined();
     // The IT office hears of the appeal (once: the refused second one tells nobody).
     const notices = (userId: number) =>

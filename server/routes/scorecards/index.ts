@@ -2,7 +2,7 @@ import { Request, Response, Router } from 'express';
 import type { Knex } from 'knex';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { AppError, NotFoundError, ValidationError } from '../../errors';
+import { AlreadyDoneError, AppError, NotFoundError, ValidationError } from '../../errors';
 import { pathId } from '../../http/path-id';
 import { assertCan, authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
@@ -10,6 +10,7 @@ import { can } from '../../policies';
 import { appendAudit } from '../../services/audit';
 import { noticeText, noticeTextEn, notifierFromConfig } from '../../services/notifications';
 import { addDays, todayIn } from '../../services/calendar';
+import { wallClockText } from '../../services/calendar/zone';
 import { maskFreeText, maskIdNumbersIn } from '../../services/privacy';
 import { departmentCodeAsWritten } from '../../services/department-code';
 import { sentQuery } from '../../http/query-values';
@@ -429,7 +430,9 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   /**
    * A closed period's page: every department's row for those who see all, else one's own row and
    * appeal. `fields`/`form` bring the appeal form back with what was typed; `answerFields`/`answers`
-   * (by appeal id) bring an answer form back.
+   * (by appeal id) bring an answer form back; `refused` is an appeal refused because the department had appealed
+   * already (a colleague first): its text is shown where the form was, to be copied, and the message names who
+   * appealed and when.
    */
   async function periodPage(
     req: Request,
@@ -440,6 +443,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       form?: Record<string, unknown>;
       answerFields?: Record<number, string>;
       answers?: Record<number, unknown>;
+      refused?: { comment: string };
     } = {},
     status = 200,
   ) {
@@ -449,6 +453,19 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     const appeals = await appealsOf(db, closed.id, all ? undefined : own);
     const byDepartment = new Map(appeals.map((a) => [a.department_code, a]));
     const results = all ? closed.results : closed.results.filter((r) => r.department === own);
+    const canAppeal = can(req.user!, 'scorecards.appeal', { department: own }) && !byDepartment.has(own);
+    if (extra.refused) {
+      const first = byDepartment.get(own);
+      res.locals.flash = {
+        kind: 'error',
+        text: first
+          ? req.t('scorecards.appeals.refused', {
+              name: first.created_by_name ?? '',
+              at: wallClockText(new Date(first.created_at), await zone()).slice(0, 16),
+            })
+          : req.t('scorecards.errors.appealExists'),
+      };
+    }
     res.status(status).render('pages/scorecards/period', {
       title: closed.label,
       css: CSS,
@@ -475,10 +492,12 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       // The exports' own permission: university leaders export too, though only the IT office answers appeals; a
       // department's stewards and leaders get their own row.
       canExport: can(req.user!, 'scorecards.export'),
-      canAppeal: can(req.user!, 'scorecards.appeal', { department: own }) && !byDepartment.has(own),
+      canAppeal,
       components: COMPONENTS,
       fields: extra.fields ?? {},
-      form: extra.form ?? {},
+      // Refused, yet the department has no appeal now (removed since): the form again, with the text in it.
+      form: extra.form ?? (canAppeal && extra.refused ? extra.refused : {}),
+      refused: canAppeal ? null : (extra.refused ?? null),
     });
   }
 
@@ -510,10 +529,16 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         return row;
       });
     } catch (err) {
-      // Appealed already (a form sent twice, a colleague first): said on the period's page.
+      // The same text sent again by the same person (a double click, a resent form): done, nothing changed.
+      if (err instanceof AlreadyDoneError) {
+        req.session.flash = { kind: 'info', text: req.t(err.messageKey, err.params) };
+        return res.redirect(303, `/scorecards/periods/${periodId}#appeal-${err.params.id}`);
+      }
+      // Appealed already (a colleague first, at the same moment too, or one's own other text): the period's page comes
+      // back saying who appealed when, with the refused text on it — a redirect lost what was typed.
       if (err instanceof AppError && err.status === 409) {
-        req.session.flash = { kind: 'error', text: req.t(err.messageKey, err.params) };
-        return res.redirect(303, `/scorecards/periods/${periodId}`);
+        const typed = typeof req.body.comment === 'string' ? req.body.comment : '';
+        return periodPage(req, res, periodId, { refused: { comment: typed } }, 409);
       }
       if (!(err instanceof ValidationError)) throw err;
       return periodPage(req, res, periodId, { fields: fieldMessages(err, req), form: { comment: req.body.comment } }, 422);

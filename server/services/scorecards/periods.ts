@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors';
+import { AlreadyDoneError, ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { addDays } from '../calendar/dates';
 import type { WorkingDayCalendar } from '../calendar';
 import { COMPONENTS, rankByScore, roundWithinBounds, type Component } from './components';
@@ -272,16 +272,29 @@ const cleanText = (value: unknown, field: 'comment' | 'answer') => {
 /**
  * One appeal per department and closed period. The period is looked up first (404), then an
  * existing appeal (409), then the comment (422): the page that comes back with a comment's message
- * still has the appeal form to show it under.
+ * still has the appeal form to show it under. The existing appeal is refused as done already
+ * (`AlreadyDoneError`, nothing changed) when it is this person's with this very text — the form sent twice —
+ * and else as a conflict with the appeal's id (a colleague's, or this person's other text), whose page shows who
+ * appealed when and keeps the refused text.
  */
 export async function addAppeal(
   trx: Knex.Transaction,
   input: { periodId: number; department: string; comment: unknown; userId: number; userName: string; now: Date },
 ): Promise<AppealRow> {
   await findClosedPeriod(trx, input.periodId);
-  const appealed = () =>
-    trx('scorecard_appeals').where({ period_id: input.periodId, department_code: input.department }).first('id');
-  if (await appealed()) throw new ConflictError('scorecards.errors.appealExists');
+  const appealed = (): Promise<(Pick<AppealRow, 'id' | 'comment'> & { created_by: number | string | null }) | undefined> =>
+    trx('scorecard_appeals')
+      .where({ period_id: input.periodId, department_code: input.department })
+      .first('id', 'comment', 'created_by');
+  const refuse = (existing: Awaited<ReturnType<typeof appealed>>): never => {
+    if (!existing) throw new ConflictError('scorecards.errors.appealExists');
+    const typed = typeof input.comment === 'string' ? input.comment.trim() : '';
+    if (Number(existing.created_by) === input.userId && typed === existing.comment)
+      throw new AlreadyDoneError('scorecards.errors.alreadyAppealed', { id: Number(existing.id) });
+    throw new ConflictError('scorecards.errors.appealExists', { id: Number(existing.id) });
+  };
+  const existing = await appealed();
+  if (existing) refuse(existing);
   const comment = cleanText(input.comment, 'comment');
   const [row] = await trx('scorecard_appeals')
     .insert({
@@ -295,7 +308,10 @@ export async function addAppeal(
     .onConflict(['period_id', 'department_code'])
     .ignore()
     .returning('*');
-  if (!row) throw new ConflictError('scorecards.errors.appealExists');
+  // Sent at the same moment as another (two stewards, a double click on PostgreSQL): both passed the look-up above,
+  // and the unique key kept this insert waiting until the other committed. Read again — a new statement sees that
+  // committed appeal — to tell a repeat of the same text from a colleague's appeal.
+  if (!row) refuse(await appealed());
   return row as AppealRow;
 }
 
