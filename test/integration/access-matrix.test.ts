@@ -341,6 +341,14 @@ const TABLE: Access[] = [
   { method: 'POST', path: '/scorecards/periods', roles: OFFICE },
   // A department steward sees the closed period with their own department's row only (checked below).
   { method: 'GET', path: '/scorecards/periods/:id', roles: TICKET_READERS, params: (c) => ({ id: c.w.closedPeriod }) },
+  // A refused appeal's address opened again: to the period's page, which authorizes the reader.
+  {
+    method: 'GET',
+    path: '/scorecards/periods/:id/appeals',
+    roles: TICKET_READERS,
+    params: (c) => ({ id: c.w.closedPeriod }),
+    ok: 302,
+  },
   // An appeal is always for the caller's own department.
   { method: 'POST', path: '/scorecards/periods/:id/appeals', roles: DEPT, params: (c) => ({ id: c.w.closedPeriod }) },
   {

@@ -168,5 +168,9 @@ describe('a second appeal on a closed period', () => {
     expect(keptBox(refused.text)).toContain('readonly>The leader adds a line</textarea>');
     await en.agent.post('/locale').type('form').send({ _csrf: en.csrf, locale: 'zh-CN', next: '/' }).expect(302);
     expect(await written(periodId)).toEqual({ appeals: ['第一次的申诉理由'], audit: 1, notices: 1 });
+    // The refusal's address opened again (a reload without resending): the period's page, not a 404.
+    const again = await stewardSession.agent.get(`/scorecards/periods/${periodId}/appeals`).expect(302);
+    expect(again.headers.location).toBe(`/scorecards/periods/${periodId}`);
+    await stewardSession.agent.get('/scorecards/periods/x1/appeals').expect(404);
   });
 });

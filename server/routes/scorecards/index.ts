@@ -503,6 +503,14 @@ export function scorecardsRoutes(ctx: AppContext): Router {
 
   router.get('/scorecards/periods/:id', authorize('scorecards.list'), (req, res) => periodPage(req, res, pathId(req.params.id)));
 
+  // A refused appeal's page stands at its POST address: a reload without resending, or the address opened again, is
+  // the period's page (it was a 404). The page authorizes the reader; another spelling of a number is a 404 there too.
+  router.get('/scorecards/periods/:id/appeals', authorize('scorecards.list'), (req, res) => {
+    const periodId = pathId(req.params.id);
+    if (!periodId) throw new NotFoundError();
+    res.redirect(`/scorecards/periods/${periodId}`);
+  });
+
   router.post('/scorecards/periods/:id/appeals', authorize('scorecards.list'), async (req, res) => {
     const department = req.user!.department;
     assertCan(req.user, 'scorecards.appeal', { department });
