@@ -174,8 +174,8 @@ describe('scorecard forms with bad input', () => {
     expect(await written()).toEqual(before);
     // A missing appeal is still a 404, whatever the answer.
     await office.agent.post('/scorecards/appeals/99999/answer').type('form').send({ _csrf: office.csrf, answer: '' }).expect(404);
-    // Answered, then answered again (a colleague's form open on the old page): back on the period's page at that
-    // appeal, saying so, with the first answer there — not a bare error page.
+    // Answered, then answered again with another text (a form open on the old page): the period's page comes back
+    // (409) saying who answered when, the first answer there and the refused text under it to copy — it was lost.
     await office.agent
       .post(`/scorecards/appeals/${appeal.id}/answer`)
       .type('form')
@@ -184,13 +184,22 @@ describe('scorecard forms with bad input', () => {
     const again = await office.agent
       .post(`/scorecards/appeals/${appeal.id}/answer`)
       .type('form')
-      .send({ _csrf: office.csrf, answer: '第二个答复' })
+      .send({ _csrf: office.csrf, answer: '第二个答复 <b>' })
+      .expect(409);
+    expect(again.text).toMatch(/flash-error[^>]*>该申诉已由.+于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 答复：你的答复未发送/);
+    expect(again.text).toContain('已核实，维持。');
+    expect(again.text).toContain(`<textarea id="answer-${appeal.id}-unsent" rows="3" readonly>第二个答复 &lt;b&gt;</textarea>`);
+    // The same text sent again by the one who answered (a double click): done, nothing changed.
+    const same = await office.agent
+      .post(`/scorecards/appeals/${appeal.id}/answer`)
+      .type('form')
+      .send({ _csrf: office.csrf, answer: ' 已核实，维持。' })
       .expect(303);
-    expect(again.headers.location).toBe(`/scorecards/periods/${periodId}#appeal-${appeal.id}`);
+    expect(same.headers.location).toBe(`/scorecards/periods/${periodId}#appeal-${appeal.id}`);
     const page = (await office.agent.get(`/scorecards/periods/${periodId}`).expect(200)).text;
-    expect(page).toContain('该申诉已答复');
-    expect(page).toContain('已核实，维持。');
+    expect(page).toMatch(/flash-info[^>]*>你已提交过这条答复，本次提交未作改动/);
     expect((await t.db.knex('scorecard_appeals').where({ id: appeal.id }).first()).answer).toBe('已核实，维持。');
+    expect(await t.db.knex('audit_log').where({ action: 'scorecards.answer' }).count({ n: '*' })).toEqual([{ n: 1 }]);
   });
 
   it('brings the dashboard back with a reversed range under the end date, the dates as typed', async () => {

@@ -444,6 +444,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       answerFields?: Record<number, string>;
       answers?: Record<number, unknown>;
       refused?: { comment: string };
+      /** An answer refused because a colleague had answered the appeal (by appeal id): the text to copy. */
+      answerRefused?: Record<number, string>;
     } = {},
     status = 200,
   ) {
@@ -464,6 +466,19 @@ export function scorecardsRoutes(ctx: AppContext): Router {
               at: wallClockText(new Date(first.created_at), await zone()).slice(0, 16),
             })
           : req.t('scorecards.errors.appealExists'),
+      };
+    }
+    const refusedAnswer = Object.keys(extra.answerRefused ?? {}).map(Number)[0];
+    if (refusedAnswer !== undefined) {
+      const answered = appeals.find((a) => Number(a.id) === refusedAnswer);
+      res.locals.flash = {
+        kind: 'error',
+        text: answered?.answered_at
+          ? req.t('scorecards.appeals.answerRefused', {
+              name: answered.answered_by_name ?? '',
+              at: wallClockText(new Date(answered.answered_at), await zone()).slice(0, 16),
+            })
+          : req.t('scorecards.errors.appealAnswered'),
       };
     }
     res.status(status).render('pages/scorecards/period', {
@@ -487,6 +502,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         answer: a.answer == null ? a.answer : maskFreeText(a.answer),
         answerError: extra.answerFields?.[a.id],
         answerTyped: extra.answers?.[a.id],
+        answerRefused: extra.answerRefused?.[a.id],
       })),
       canAnswer: can(req.user!, 'scorecards.manage'),
       // The exports' own permission: university leaders export too, though only the IT office answers appeals; a
@@ -595,11 +611,18 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         return row;
       });
     } catch (err) {
-      // Answered already (a colleague first, a form sent twice): said on the period's page, where that answer is.
+      // The same answer sent again by the same person (a double click, a resent form): done, nothing changed.
+      if (err instanceof AlreadyDoneError) {
+        const { period_id } = await findAppeal(db, appealId);
+        req.session.flash = { kind: 'info', text: req.t(err.messageKey, err.params) };
+        return res.redirect(303, `/scorecards/periods/${period_id}#appeal-${appealId}`);
+      }
+      // Answered already by a colleague (first, or at the same moment): the period's page comes back saying who answered
+      // when, with the refused text under that appeal to copy — a redirect lost what was typed.
       if (err instanceof AppError && err.status === 409) {
         const { period_id } = await findAppeal(db, appealId);
-        req.session.flash = { kind: 'error', text: req.t(err.messageKey, err.params) };
-        return res.redirect(303, `/scorecards/periods/${period_id}#appeal-${appealId}`);
+        const typed = typeof req.body.answer === 'string' ? req.body.answer : '';
+        return periodPage(req, res, Number(period_id), { answerRefused: { [appealId]: typed } }, 409);
       }
       if (!(err instanceof ValidationError)) throw err;
       // The appeal exists (answerAppeal looks it up before it reads the answer): back to its period's page.

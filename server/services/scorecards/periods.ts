@@ -248,6 +248,7 @@ export interface AppealRow {
   created_by_name: string | null;
   created_at: Date;
   answer: string | null;
+  answered_by: number | null;
   answered_by_name: string | null;
   answered_at: Date | null;
 }
@@ -338,7 +339,14 @@ export async function answerAppeal(
   input: { appealId: number; answer: unknown; userId: number; userName: string; now: Date },
 ): Promise<AppealRow> {
   const current = await findAppeal(trx, input.appealId, { forUpdate: true });
-  if (current.answer) throw new ConflictError('scorecards.errors.appealAnswered');
+  if (current.answer) {
+    // The same person's same answer again (a double click, the form re-sent): done, nothing changed. Anyone else's —
+    // a colleague answered first — is refused; the route keeps the text typed (it would otherwise be lost).
+    const typed = typeof input.answer === 'string' ? input.answer.trim() : '';
+    if (Number(current.answered_by) === input.userId && typed === current.answer.trim())
+      throw new AlreadyDoneError('scorecards.errors.alreadyAnswered', { id: Number(current.id) });
+    throw new ConflictError('scorecards.errors.appealAnswered');
+  }
   const answer = cleanText(input.answer, 'answer');
   const [row] = await trx('scorecard_appeals')
     .where({ id: input.appealId })
