@@ -11,7 +11,7 @@ import {
   ValidationError,
 } from '../../errors';
 import { formIdOf, newFormId, postOnce, rememberMade } from '../../http/form-once';
-import { pathId } from '../../http/path-id';
+import { pathId, pathIdOr404 } from '../../http/path-id';
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
@@ -495,17 +495,11 @@ export function reportsRoutes(ctx: AppContext): Router {
     });
   }
 
-  /** A path's id for a redirect to the record's page; another spelling of a number is a 404, as on the page itself. */
-  const numberedOr404 = (param: string | string[] | undefined): number => {
-    const id = pathId(param);
-    if (!id) throw new NotFoundError();
-    return id;
-  };
   router.get('/reports/tickets/:ticketId', authorize('reports.mine'), (req, res) => ticketPage(req, res));
   // A sent-back answer form stands at its POST address: a reload without resending, or the address opened again, is
   // the ticket's page (it was a 404). The page authorizes the reader.
   router.get('/reports/tickets/:ticketId/answer', authorize('reports.mine'), (req, res) =>
-    res.redirect(`/reports/tickets/${numberedOr404(req.params.ticketId)}`),
+    res.redirect(`/reports/tickets/${pathIdOr404(req.params.ticketId)}`),
   );
 
   router.post('/reports/tickets/:ticketId/answer', authorize('reports.mine'), multipart('document'), async (req, res) => {
@@ -798,7 +792,7 @@ export function reportsRoutes(ctx: AppContext): Router {
   router.get('/reports/:id', authorize('reports.mine'), (req, res) => reportPage(req, res));
   // As the answer form's address above: a sent-back "disagree" form's address opened again is the report's page.
   router.get('/reports/:id/reopen', authorize('reports.mine'), (req, res) =>
-    res.redirect(`/reports/${numberedOr404(req.params.id)}`),
+    res.redirect(`/reports/${pathIdOr404(req.params.id)}`),
   );
 
   router.get('/reports/:id/attachment', authorize('reports.mine'), async (req, res) => {
@@ -824,17 +818,7 @@ export function reportsRoutes(ctx: AppContext): Router {
         throw new ConflictError('reports.errors.noAnswerYet', { status: reporterStatus(report) });
       await fn(ticketId);
     } catch (err) {
-      if (err instanceof AlreadyDoneError) return alreadyDone(req, res, err, `/reports/${report.id}`);
-      if (err instanceof ValidationError) {
-        // Summed up at the page's top (focused by app.js): the reason's box is two screens down on a phone.
-        const fields = fieldMessages(err, req);
-        const errorSummary = boxesSummary(req.t, REPORTER_BOXES, fields);
-        return reportPage(req, res, { fields, errorSummary, form: req.body }, 422);
-      }
-      // The refusal names the report's status as the page does (待处理), not as stored.
-      if (err instanceof AppError && err.status === 409)
-        return reportPage(req, res, { formError: conflictText(req, err), form: req.body }, 409);
-      throw err;
+      return sendBackToReportPage(req, res, err, Number(report.id), REPORTER_BOXES);
     }
     await tell(ticketId);
     req.session.flash = { kind: 'success', text: req.t(flashKey) };
@@ -843,7 +827,7 @@ export function reportsRoutes(ctx: AppContext): Router {
 
   // A sent-back confirmation's address opened again (reload, back) is the report's page, as the reopen's below.
   router.get('/reports/:id/confirm', authorize('reports.mine'), (req, res) =>
-    res.redirect(`/reports/${numberedOr404(req.params.id)}`),
+    res.redirect(`/reports/${pathIdOr404(req.params.id)}`),
   );
 
   router.post('/reports/:id/confirm', authorize('reports.mine'), (req, res) =>
@@ -883,7 +867,7 @@ export function reportsRoutes(ctx: AppContext): Router {
 
   // A sent-back withdrawal's address opened again (reload, back) is the report's page, as the reopen's.
   router.get('/reports/:id/withdraw', authorize('reports.mine'), (req, res) =>
-    res.redirect(`/reports/${numberedOr404(req.params.id)}`),
+    res.redirect(`/reports/${pathIdOr404(req.params.id)}`),
   );
 
   /**
@@ -916,18 +900,33 @@ export function reportsRoutes(ctx: AppContext): Router {
         text: req.t(done.closed ? 'reports.flash.withdrawnClosed' : 'reports.flash.withdrawn', { id: Number(report.id) }),
       };
     } catch (err) {
-      if (err instanceof AlreadyDoneError) return alreadyDone(req, res, err, `/reports/${report.id}`);
-      if (err instanceof ValidationError) {
-        const fields = fieldMessages(err, req);
-        const errorSummary = boxesSummary(req.t, WITHDRAW_BOXES, fields);
-        return reportPage(req, res, { fields, errorSummary, form: req.body }, 422);
-      }
-      if (err instanceof AppError && err.status === 409)
-        return reportPage(req, res, { formError: conflictText(req, err), form: req.body }, 409);
-      throw err;
+      return sendBackToReportPage(req, res, err, Number(report.id), WITHDRAW_BOXES);
     }
     res.redirect(303, `/reports/${report.id}`);
   });
+
+  /**
+   * A reporter's form (confirm, reopen, withdraw) that could not be done: "already done" goes back to the report's
+   * page with a notice; a bad box comes back beside it, summed up at the page's top (focused by app.js: the box is
+   * two screens down on a phone); a refusal (409) names the report's status as the page does (待处理), not as stored.
+   */
+  function sendBackToReportPage(
+    req: Request,
+    res: Response,
+    err: unknown,
+    reportId: number,
+    boxes: typeof REPORTER_BOXES | typeof WITHDRAW_BOXES,
+  ) {
+    if (err instanceof AlreadyDoneError) return alreadyDone(req, res, err, `/reports/${reportId}`);
+    if (err instanceof ValidationError) {
+      const fields = fieldMessages(err, req);
+      const errorSummary = boxesSummary(req.t, boxes, fields);
+      return reportPage(req, res, { fields, errorSummary, form: req.body }, 422);
+    }
+    if (err instanceof AppError && err.status === 409)
+      return reportPage(req, res, { formError: conflictText(req, err), form: req.body }, 409);
+    throw err;
+  }
 
   /**
    * An action the ticket has already had — the form sent twice (a double click), or the same done meanwhile by
