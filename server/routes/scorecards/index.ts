@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { AlreadyDoneError, AppError, NotFoundError, ValidationError } from '../../errors';
-import { pathId } from '../../http/path-id';
+import { pathId, pathIdOr404 } from '../../http/path-id';
 import { assertCan, authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
@@ -456,30 +456,34 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     const byDepartment = new Map(appeals.map((a) => [a.department_code, a]));
     const results = all ? closed.results : closed.results.filter((r) => r.department === own);
     const canAppeal = can(req.user!, 'scorecards.appeal', { department: own }) && !byDepartment.has(own);
+    /** A refusal because someone acted first: who and when (to the minute), or the plain refusal if that is gone. */
+    const refusedBy = async (
+      key: string,
+      name: string | null | undefined,
+      at: Date | string | null | undefined,
+      otherwise: string,
+    ) => ({
+      kind: 'error' as const,
+      text: at ? req.t(key, { name: name ?? '', at: wallClockText(new Date(at), await zone()).slice(0, 16) }) : req.t(otherwise),
+    });
     if (extra.refused) {
       const first = byDepartment.get(own);
-      res.locals.flash = {
-        kind: 'error',
-        text: first
-          ? req.t('scorecards.appeals.refused', {
-              name: first.created_by_name ?? '',
-              at: wallClockText(new Date(first.created_at), await zone()).slice(0, 16),
-            })
-          : req.t('scorecards.errors.appealExists'),
-      };
+      res.locals.flash = await refusedBy(
+        'scorecards.appeals.refused',
+        first?.created_by_name,
+        first?.created_at,
+        'scorecards.errors.appealExists',
+      );
     }
     const refusedAnswer = Object.keys(extra.answerRefused ?? {}).map(Number)[0];
     if (refusedAnswer !== undefined) {
       const answered = appeals.find((a) => Number(a.id) === refusedAnswer);
-      res.locals.flash = {
-        kind: 'error',
-        text: answered?.answered_at
-          ? req.t('scorecards.appeals.answerRefused', {
-              name: answered.answered_by_name ?? '',
-              at: wallClockText(new Date(answered.answered_at), await zone()).slice(0, 16),
-            })
-          : req.t('scorecards.errors.appealAnswered'),
-      };
+      res.locals.flash = await refusedBy(
+        'scorecards.appeals.answerRefused',
+        answered?.answered_by_name,
+        answered?.answered_at,
+        'scorecards.errors.appealAnswered',
+      );
     }
     res.status(status).render('pages/scorecards/period', {
       title: closed.label,
@@ -521,11 +525,9 @@ export function scorecardsRoutes(ctx: AppContext): Router {
 
   // A refused appeal's page stands at its POST address: a reload without resending, or the address opened again, is
   // the period's page (it was a 404). The page authorizes the reader; another spelling of a number is a 404 there too.
-  router.get('/scorecards/periods/:id/appeals', authorize('scorecards.list'), (req, res) => {
-    const periodId = pathId(req.params.id);
-    if (!periodId) throw new NotFoundError();
-    res.redirect(`/scorecards/periods/${periodId}`);
-  });
+  router.get('/scorecards/periods/:id/appeals', authorize('scorecards.list'), (req, res) =>
+    res.redirect(`/scorecards/periods/${pathIdOr404(req.params.id)}`),
+  );
 
   router.post('/scorecards/periods/:id/appeals', authorize('scorecards.list'), async (req, res) => {
     const department = req.user!.department;

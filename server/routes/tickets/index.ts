@@ -1,8 +1,8 @@
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { AlreadyDoneError, AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
-import { pathId } from '../../http/path-id';
+import { AlreadyDoneError, AppError, ConflictError, ForbiddenError, ValidationError } from '../../errors';
+import { pathId, pathIdOr404 } from '../../http/path-id';
 import { authorize } from '../../middleware/authorize';
 import { safeLocalPath } from '../../http/safe-redirect';
 import { fieldMessages } from '../../middleware/errors';
@@ -201,11 +201,9 @@ export function ticketsRoutes(ctx: AppContext): Router {
   router.get('/tickets/acknowledge', authorize('tickets.list'), (_req, res) => res.redirect('/tickets'));
   router.get('/tickets/settings/webhook', authorize('tickets.settings'), (_req, res) => res.redirect('/tickets/settings'));
   for (const action of TICKET_FORM_ACTIONS)
-    router.get(`/tickets/:id/${action}`, authorize('tickets.list'), (req, res) => {
-      const id = pathId(req.params.id);
-      if (!id) throw new NotFoundError();
-      res.redirect(`/tickets/${id}`);
-    });
+    router.get(`/tickets/:id/${action}`, authorize('tickets.list'), (req, res) =>
+      res.redirect(`/tickets/${pathIdOr404(req.params.id)}`),
+    );
 
   // Bulk acknowledge: each ticket goes through the service on its own. A ticket already acknowledged is
   // counted as such (nothing changed, as for one ticket); the ones this user may not acknowledge, or that
