@@ -26,6 +26,20 @@ async function withdraw(who: keyof ReportsWorld, id: number, form: Record<string
 async function page(who: keyof ReportsWorld, path: string): Promise<string> {
   return (await (await world.as(who)).agent.get(path).expect(200)).text;
 }
+/** The report page's history, one line per step, its words without markup and dates. */
+function historyOf(html: string): string[] {
+  const list = html.slice(
+    html.indexOf('<ol class="report-history">'),
+    html.indexOf('</ol>', html.indexOf('<ol class="report-history">')),
+  );
+  return [...list.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) =>
+    m[1]
+      .replace(/<span class="muted">[0-9: -]+<\/span>/, '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
+}
 const reportOf = (id: number) => world.db('reports').where({ id }).first();
 const ticketOf = (id: number) => world.db('tickets').where({ id }).first();
 const eventsOf = (id: number) =>
@@ -155,6 +169,8 @@ describe('withdrawing a routed report', () => {
     const shown = await page('reporter', `/reports/${r.id}`);
     expect(shown).toContain(`报告 #${r.id} 已撤回；没有其他报告人，工单已关闭，责任单位已收到通知。`);
     expect(shown).toContain('<span class="badge report-withdrawn">已撤回</span>');
+    // Its history ends with the system's closing that the withdrawal caused, after the withdrawal, saying why.
+    expect(historyOf(shown)).toEqual(['提交报告', '撤回报告', '状态变更 → 已关闭 报告人已撤回报告，系统关闭']);
     // The scorecard: a report ticket closed because its reporter withdrew is not the department's failure.
     const day = await computeDay(world.db, { day: '2026-03-20', timezone: 'Asia/Shanghai', weights: DEFAULT_WEIGHTS });
     const org = day.departments.find((d) => d.department_code === 'ORG')!;
@@ -185,6 +201,12 @@ describe('withdrawing a routed report', () => {
     expect(other).not.toContain('共 2 人报告');
     expect(other).toContain(`action="/reports/${theirs.id}/withdraw"`);
     expect(await reportOf(theirs.id)).toMatchObject({ status: 'routed', ticket_id: ticketId });
+    // The other reporter withdraws too: the closing is theirs to read (their withdrawal caused it), not the first's.
+    expect((await withdraw('reporter2', theirs.id)).status).toBe(303);
+    expect(historyOf(await page('reporter2', `/reports/${theirs.id}`)).at(-1)).toBe(
+      '状态变更 → 已关闭 报告人已撤回报告，系统关闭',
+    );
+    expect(historyOf(await page('reporter', `/reports/${mine.id}`))).toEqual(['提交报告', '撤回报告 我弄错了']);
   });
 });
 
@@ -357,6 +379,14 @@ describe('a ticket closed by its last withdrawal', () => {
     const enPage = (await en.agent.get(`/tickets/${ticketId}`).expect(200)).text;
     expect(enPage).toContain(
       'Closed by the system: the reporter withdrew the report; the request for a 3-working-day extension ended with it',
+    );
+    // The reporter reads the closing in their language too, at the end of their report's history.
+    const reporter = await world.as('reporter');
+    await reporter.agent.post('/locale').type('form').send({ _csrf: reporter.csrf, locale: 'en', next: '/' }).expect(302);
+    const enReport = (await reporter.agent.get(`/reports/${r.id}`).expect(200)).text;
+    await reporter.agent.post('/locale').type('form').send({ _csrf: reporter.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+    expect(historyOf(enReport).at(-1)).toBe(
+      'Status change → Closed Closed by the system: the reporter withdrew the report; the request for a 3-working-day extension ended with it',
     );
     const enAnswer = (await en.agent.get(`/reports/tickets/${ticketId}`).expect(200)).text;
     expect(enAnswer).toContain('Every report on this ticket was withdrawn by its reporter: there is nothing to answer.');

@@ -56,6 +56,7 @@ import {
   toPublicReport,
   triageTables,
   WITHDRAW_REASON_MAX,
+  WITHDRAWN_CLOSE_DETAIL,
   withdrawReport,
   notifyWithdrawnClosed,
   withoutOtherReportersWords,
@@ -686,15 +687,20 @@ export function reportsRoutes(ctx: AppContext): Router {
     const own = Number(report.reporter_id) === req.user!.id;
     // The ticket's history from this report's joining it on: what came before was written to others (historySinceJoined).
     // A withdrawn report left its ticket at its `withdrawn` history row: what was done on it afterwards (in the same
-    // second too) is no longer this reporter's.
+    // second too) is no longer this reporter's — but for the system's closing that this very withdrawal caused (it was
+    // the last report), which is how the reporter's story ends.
     const all = report.ticket_id ? await ticketHistory(db, Number(report.ticket_id)) : [];
     const left =
       report.status === 'withdrawn'
         ? (all.find((e) => e.kind === 'withdrawn' && Number(e.details?.report_id) === Number(report.id))?.id ?? Infinity)
         : Infinity;
+    const closedByThisWithdrawal = (e: (typeof all)[number]) =>
+      e.kind === 'transition' &&
+      e.details?.reason === WITHDRAWN_CLOSE_DETAIL &&
+      Number(e.details?.report_id) === Number(report.id);
     const events = report.ticket_id
       ? historySinceJoined(all, report)
-          .filter((e) => REPORTER_EVENTS.includes(e.kind) && Number(e.id) < left)
+          .filter((e) => REPORTER_EVENTS.includes(e.kind) && (Number(e.id) < left || closedByThisWithdrawal(e)))
           // The office's note on a granted extension is written to the department (the form says so), not to reporters.
           .map((e) => (e.kind === 'extension_given' ? { ...e, comment: null } : e))
       : [];
@@ -735,8 +741,9 @@ export function reportsRoutes(ctx: AppContext): Router {
     ];
     // A reassignment says from which department to which and the new due date (a catalog import's, why), as on the
     // ticket's pages: the reporter read only "改派责任单位 → 待处理" after an answer they had been asked to confirm.
+    // The withdrawal's closing keeps its note too: why the ticket closed (no reporter left).
     const noted = withNotes(req.t, ticketEvents, { departments, runLinks: false }).map((e) =>
-      e.kind === 'reassigned' ? e : { ...e, note: undefined },
+      e.kind === 'reassigned' || closedByThisWithdrawal(e) ? e : { ...e, note: undefined },
     );
     const history = [...steps, ...(report.ticket_id ? noted : [])].sort(
       (a, b) => new Date(a.at).getTime() - new Date(b.at).getTime(),
