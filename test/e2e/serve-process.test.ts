@@ -17,8 +17,11 @@ describe('hubwatch serve as a process', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubwatch-e2e-'));
     port = await freePort();
     server = spawnHubwatch(['serve'], { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 90_000, 'the server to listen');
-  }, 120_000);
+    // A first start migrates a new embedded database and builds the demo hub before it listens: 48 s on a 2-vCPU
+    // machine at a load average of 13, over 90 s in a CI run beside other sessions' work (it timed out so). The test
+    // is that it serves, not how fast.
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 180_000, 'the server to listen');
+  }, 210_000);
 
   afterAll(async () => {
     if (server.child.exitCode === null) {
