@@ -5,11 +5,24 @@ import { UsageError } from './io';
 export interface Command {
   /** Words that select it, e.g. `users add`. */
   name: string;
+  /** One line, `中文 / English`, as `hubwatch --help` lists it. */
   summary: string;
+  /** The usage line: what is typed, option names as typed (not translated). */
   usage: string;
+  /**
+   * What `--help`, and a usage error, say under the usage line: the Chinese lines first, then the English ones
+   * (an empty string is a blank line). The operators read Chinese first (test/unit/cli-help holds every command to it).
+   */
+  help: { zh: string[]; en: string[] };
   options?: ParseArgsConfig['options'];
   allowPositionals?: boolean;
   run(args: { values: Record<string, unknown>; positionals: string[] }, io: CliIo): Promise<number>;
+}
+
+/** The usage line, then the help in Chinese, then in English, each an indented paragraph. */
+export function usageText(command: Command): string {
+  const paragraph = (lines: string[]) => lines.map((l) => (l ? `  ${l}` : '')).join('\n');
+  return [`用法 / Usage: ${command.usage}`, paragraph(command.help.zh), paragraph(command.help.en)].join('\n\n');
 }
 
 export function parseCommandArgs(command: Command, argv: string[]) {

@@ -1,6 +1,6 @@
 import { ConfigError } from '../server/config';
 import { DataDirLockedError } from '../server/db/lock';
-import { Command, parseCommandArgs } from './command';
+import { Command, parseCommandArgs, usageText } from './command';
 import { auditVerifyCommand } from './commands/audit';
 import { checkRunCommand } from './commands/check';
 import { catalogExportCommand, catalogImportCommand } from './commands/catalog';
@@ -88,13 +88,13 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   try {
     const args = parseCommandArgs(command, rest);
     if (args.values.help) {
-      print(io.stdout, `${command.summary}\n\nUsage: ${command.usage}`);
+      print(io.stdout, `${command.summary}\n\n${usageText(command)}`);
       return EXIT.ok;
     }
     return await command.run(args, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      print(io.stderr, `${err.message}\n\n用法 / Usage: ${command.usage}`);
+      print(io.stderr, `${err.message}\n\n${usageText(command)}`);
       return EXIT.usage;
     }
     if (err instanceof ConfigError || err instanceof DataDirLockedError) {

@@ -12,13 +12,19 @@ import { commandContext, withRuntime, withServiceRuntime } from '../with-runtime
 export const catalogImportCommand: Command = {
   name: 'catalog import',
   summary: '校验并导入数据目录 / validate and import a catalog file',
-  usage: [
-    'hubwatch catalog import FILE [--dry-run] [--strict]',
-    '',
-    '  Validates the whole file first and prints every problem with its line and key path.',
-    '  On any error nothing changes and the exit status is 2. Tables and columns missing in the hub',
-    '  are warnings (errors with --strict). --dry-run validates only.',
-  ].join('\n'),
+  usage: 'hubwatch catalog import FILE [--dry-run] [--strict]',
+  help: {
+    zh: [
+      '先校验整个文件，列出每个问题及其行号和键路径。',
+      '有任何错误则不做任何更改，退出码为 2。',
+      '数据中台中缺少的表和列是警告（加 --strict 则是错误）。--dry-run 只校验。',
+    ],
+    en: [
+      'Validates the whole file first and prints every problem with its line and key path.',
+      'On any error nothing changes and the exit status is 2. Tables and columns missing in the hub',
+      'are warnings (errors with --strict). --dry-run validates only.',
+    ],
+  },
   options: { 'dry-run': { type: 'boolean' }, strict: { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
@@ -145,7 +151,8 @@ export const catalogImportCommand: Command = {
 export const catalogExportCommand: Command = {
   name: 'catalog export',
   summary: '输出当前数据目录（YAML）/ print the current catalog as YAML',
-  usage: 'hubwatch catalog export > catalog.yaml\n\n  The output imports back to the same catalog.',
+  usage: 'hubwatch catalog export > catalog.yaml',
+  help: { zh: ['输出的内容再导入，得到的是同一份数据目录。'], en: ['The output imports back to the same catalog.'] },
   async run(_args, io) {
     return withServiceRuntime(io, 'catalog export', async ({ db }) => {
       const yaml = await currentCatalogYaml(db);

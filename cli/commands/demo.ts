@@ -54,14 +54,20 @@ export function demoScaleRefusal(scale: number, hubUrl: string | null): string |
 export const demoResetCommand: Command = {
   name: 'demo reset',
   summary: '重建演示数据中台 / rebuild the demo hub',
-  usage: [
-    'hubwatch demo reset [--scale N] [--seed S] [--yes-i-mean-it]',
-    '',
-    '  Rebuilds the demo hub tables for the example catalog, with documented defects dated from today.',
-    '  Only the embedded hub, or with --yes-i-mean-it a PostgreSQL HUB_DATABASE_URL whose database name',
-    '  contains "demo" or "test". --scale multiplies row counts (benchmarks): at most',
-    `  ${DEMO_SCALE_MAX.embedded} for the embedded hub, ${DEMO_SCALE_MAX.postgres} for a PostgreSQL one.`,
-  ].join('\n'),
+  usage: 'hubwatch demo reset [--scale N] [--seed S] [--yes-i-mean-it]',
+  help: {
+    zh: [
+      '按示例数据目录重建演示数据中台的表，带有文档所列的缺陷（日期从今天算起）。',
+      '只重建内嵌的数据中台；或加 --yes-i-mean-it，重建数据库名含 "demo" 或 "test" 的 PostgreSQL HUB_DATABASE_URL。',
+      `--scale 按倍数放大行数（用于基准测试）：内嵌数据中台至多 ${DEMO_SCALE_MAX.embedded}，PostgreSQL 至多 ${DEMO_SCALE_MAX.postgres}。`,
+    ],
+    en: [
+      'Rebuilds the demo hub tables for the example catalog, with documented defects dated from today.',
+      'Only the embedded hub, or with --yes-i-mean-it a PostgreSQL HUB_DATABASE_URL whose database name',
+      'contains "demo" or "test". --scale multiplies row counts (benchmarks): at most',
+      `${DEMO_SCALE_MAX.embedded} for the embedded hub, ${DEMO_SCALE_MAX.postgres} for a PostgreSQL one.`,
+    ],
+  },
   options: { scale: { type: 'string' }, seed: { type: 'string' }, 'yes-i-mean-it': { type: 'boolean' } },
   async run({ values }, io) {
     const scale = positiveInteger(values.scale, 'scale');

@@ -93,13 +93,16 @@ const NAMES = Object.keys(JOBS);
 export const jobsRunCommand: Command = {
   name: 'jobs run',
   summary: '立即运行一个定时任务 / run one scheduled job now',
-  usage: [
-    'hubwatch jobs run NAME',
-    '',
-    ...Object.entries(JOBS).map(([name, job]) => `  ${name.padEnd(21)} ${job.summary}`),
-    '',
-    '  Runs the job once, as its schedule would, and says what it did. Safe beside the schedule: nothing is sent twice.',
-  ].join('\n'),
+  usage: 'hubwatch jobs run NAME',
+  help: {
+    // The jobs first, each in both languages as the commands' summaries are.
+    zh: [
+      ...Object.entries(JOBS).map(([name, job]) => `${name.padEnd(21)} ${job.summary}`),
+      '',
+      '按定时计划的方式运行该任务一次，并说明做了什么。与定时计划同时运行也安全：不会重复发送。',
+    ],
+    en: ['Runs the job once, as its schedule would, and says what it did. Safe beside the schedule: nothing is sent twice.'],
+  },
   allowPositionals: true,
   async run({ positionals }, io) {
     const [name, ...extra] = positionals;

@@ -7,6 +7,16 @@ export const migrateCommand: Command = {
   name: 'migrate',
   summary: '升级服务数据库结构 / apply pending database migrations',
   usage: 'hubwatch migrate',
+  help: {
+    zh: [
+      '执行服务数据库尚未执行的迁移，再执行 serve 启动时也会执行的升级步骤（为旧工单补写英文描述）。',
+      '只打开服务数据库，不打开数据中台。',
+    ],
+    en: [
+      'Applies the pending migrations of the service database, then the upgrade step serve also runs at start',
+      '(the English sentence of older tickets). Opens the service database only, not the hub.',
+    ],
+  },
   async run(_args, io) {
     await withServiceRuntime(io, 'migrate', async (runtime) => {
       const [rows] = await Promise.all([runtime.db('knex_migrations').count({ n: '*' })]);

@@ -14,8 +14,11 @@ import { print } from '../io';
 export const serveCommand: Command = {
   name: 'serve',
   summary: '启动 Web 服务与定时任务 / start the web service and scheduled jobs',
-  usage:
-    'hubwatch serve\n\n  Configuration comes from the environment (PORT, DATABASE_URL, DATA_DIR, HUB_DATABASE_URL, …; see README).',
+  usage: 'hubwatch serve',
+  help: {
+    zh: ['配置取自环境变量（PORT、DATABASE_URL、DATA_DIR、HUB_DATABASE_URL 等，见 README）。'],
+    en: ['Configuration comes from the environment (PORT, DATABASE_URL, DATA_DIR, HUB_DATABASE_URL, …; see README).'],
+  },
   async run(_args, io) {
     const config = loadConfig(io.env, io.cwd);
     const runtime = await openRuntime(config, 'serve');

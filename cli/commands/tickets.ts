@@ -30,13 +30,19 @@ const indented = (ticket: unknown) => `  ${JSON.stringify(ticket, null, 2).repla
 export const ticketsListCommand: Command = {
   name: 'tickets list',
   summary: '列出质量工单 / list quality tickets',
-  usage: [
-    'hubwatch tickets list [--json] [--status S] [--department CODE]',
-    '',
-    '  --status      open | acknowledged | fixed | resolved | closed | active (open+acknowledged+fixed); default: every status',
-    '  --department  department code, e.g. HR',
-    '  --json        print a JSON array (for scripts)',
-  ].join('\n'),
+  usage: 'hubwatch tickets list [--json] [--status S] [--department CODE]',
+  help: {
+    zh: [
+      '--status      状态：open | acknowledged | fixed | resolved | closed | active（open+acknowledged+fixed）；默认：全部状态',
+      '--department  部门代码，如 HR',
+      '--json        输出 JSON 数组（供脚本使用）',
+    ],
+    en: [
+      '--status      open | acknowledged | fixed | resolved | closed | active (open+acknowledged+fixed); default: every status',
+      '--department  department code, e.g. HR',
+      '--json        print a JSON array (for scripts)',
+    ],
+  },
   options: { json: { type: 'boolean' }, status: { type: 'string' }, department: { type: 'string' } },
   async run({ values }, io) {
     const status = values.status as string | undefined;

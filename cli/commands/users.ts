@@ -24,14 +24,21 @@ import { withServiceRuntime } from '../with-runtime';
 export const usersAddCommand: Command = {
   name: 'users add',
   summary: '添加账号 / add an account',
-  usage: [
-    'hubwatch users add --login L --name N --department CODE --role R [--role R2] [--email E] [--department-name NAME]',
-    '',
-    '  Roles: admin, it_office, steward, dept_leader, univ_leader, user (repeat --role for several).',
-    '  The password is read from standard input when piped (echo "…" | hubwatch users add …);',
-    '  otherwise one is generated and printed once.',
-    '  --department-name creates the department when it does not exist yet (before any catalog import).',
-  ].join('\n'),
+  usage: 'hubwatch users add --login L --name N --department CODE --role R [--role R2] [--email E] [--department-name NAME]',
+  help: {
+    zh: [
+      '角色：admin、it_office、steward、dept_leader、univ_leader、user（多个角色请重复 --role）。',
+      '密码从管道传入的标准输入读取（echo "…" | hubwatch users add …）；',
+      '否则自动生成一个，只显示这一次。',
+      '--department-name：部门尚不存在时创建该部门（仅在首次导入数据目录之前）。',
+    ],
+    en: [
+      'Roles: admin, it_office, steward, dept_leader, univ_leader, user (repeat --role for several).',
+      'The password is read from standard input when piped (echo "…" | hubwatch users add …);',
+      'otherwise one is generated and printed once.',
+      '--department-name creates the department when it does not exist yet (before any catalog import).',
+    ],
+  },
   options: {
     login: { type: 'string' },
     name: { type: 'string' },
@@ -76,13 +83,23 @@ export const usersAddCommand: Command = {
 export const usersTokenCommand: Command = {
   name: 'users token',
   summary: '为账号签发 API 令牌 / issue an API token for an account',
-  usage:
-    'hubwatch users token LOGIN [--label TEXT] [--expires-in-days N] [--revoke-all]\n\n' +
-    "  Prints a new token once (only its hash is stored). --revoke-all revokes the account's tokens instead.\n" +
-    '  --label: one line, at most 200 characters (kept with the token and in the audit log).\n' +
-    `  --expires-in-days: the API refuses the token after this many days (default ${API_TOKEN_DAYS.default}, at most ${API_TOKEN_DAYS.max});\n` +
-    '  stderr says when it expires. Tokens issued before tokens expired keep working until revoked.\n' +
-    "  A disabled account's token is refused by the API until the account is enabled (stderr says so).",
+  usage: 'hubwatch users token LOGIN [--label TEXT] [--expires-in-days N] [--revoke-all]',
+  help: {
+    zh: [
+      '签发一个新令牌并只显示这一次（只保存其哈希）。--revoke-all 则改为吊销该账号的令牌。',
+      '--label：一行文字，至多 200 个字符（随令牌保存，并记入审计日志）。',
+      `--expires-in-days：超过此天数后 API 拒绝该令牌（默认 ${API_TOKEN_DAYS.default} 天，至多 ${API_TOKEN_DAYS.max} 天）；`,
+      'stderr 会说明到期时间。令牌设有效期之前签发的旧令牌，在吊销前一直有效。',
+      '已停用账号的令牌，在账号重新启用前会被 API 拒绝（stderr 会提示）。',
+    ],
+    en: [
+      "Prints a new token once (only its hash is stored). --revoke-all revokes the account's tokens instead.",
+      '--label: one line, at most 200 characters (kept with the token and in the audit log).',
+      `--expires-in-days: the API refuses the token after this many days (default ${API_TOKEN_DAYS.default}, at most ${API_TOKEN_DAYS.max});`,
+      'stderr says when it expires. Tokens issued before tokens expired keep working until revoked.',
+      "A disabled account's token is refused by the API until the account is enabled (stderr says so).",
+    ],
+  },
   options: { label: { type: 'string' }, 'expires-in-days': { type: 'string' }, 'revoke-all': { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
@@ -194,14 +211,22 @@ function disableCommand(disabled: boolean): Command {
     summary: disabled
       ? '停用账号并结束其会话 / disable an account and end its sessions'
       : '重新启用账号 / enable an account again',
-    usage: disabled
-      ? [
-          'hubwatch users disable LOGIN',
-          '',
-          '  The account can no longer sign in, its sessions end at once and its API tokens are refused',
-          '  (until it is enabled again). The last enabled administrator cannot be disabled (exit 2).',
-        ].join('\n')
-      : ['hubwatch users enable LOGIN', '', '  The account can sign in again (with its password as it was).'].join('\n'),
+    usage: `hubwatch users ${name} LOGIN`,
+    help: disabled
+      ? {
+          zh: [
+            '该账号不能再登录，其会话立即结束，其 API 令牌被拒绝（直到重新启用）。',
+            '不能停用最后一个启用中的管理员（退出码 2）。',
+          ],
+          en: [
+            'The account can no longer sign in, its sessions end at once and its API tokens are refused',
+            '(until it is enabled again). The last enabled administrator cannot be disabled (exit 2).',
+          ],
+        }
+      : {
+          zh: ['该账号可以再次登录（密码保持原样）。'],
+          en: ['The account can sign in again (with its password as it was).'],
+        },
     allowPositionals: true,
     async run({ positionals }, io) {
       const typed = loginArgument(positionals, name, io);
@@ -236,12 +261,17 @@ export const usersEnableCommand = disableCommand(false);
 export const usersPasswordCommand: Command = {
   name: 'users password',
   summary: "重置账号密码并结束其会话 / reset an account's password and end its sessions",
-  usage: [
-    'hubwatch users password LOGIN',
-    '',
-    '  The new password is read from standard input when piped (echo "…" | hubwatch users password LOGIN);',
-    '  otherwise one is generated and printed once. Every session of the account ends.',
-  ].join('\n'),
+  usage: 'hubwatch users password LOGIN',
+  help: {
+    zh: [
+      '新密码从管道传入的标准输入读取（echo "…" | hubwatch users password LOGIN）；',
+      '否则自动生成一个，只显示这一次。该账号的所有会话都会结束。',
+    ],
+    en: [
+      'The new password is read from standard input when piped (echo "…" | hubwatch users password LOGIN);',
+      'otherwise one is generated and printed once. Every session of the account ends.',
+    ],
+  },
   allowPositionals: true,
   async run({ positionals }, io) {
     const t = cliTranslator(io);

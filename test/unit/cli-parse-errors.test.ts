@@ -6,6 +6,7 @@ const command: Command = {
   name: 'check run',
   summary: '',
   usage: 'hubwatch check run [--table T]… [--json]',
+  help: { zh: [], en: [] },
   options: { table: { type: 'string', multiple: true }, json: { type: 'boolean' } },
   run: async () => 0,
 };
