@@ -36,16 +36,20 @@ export const COMMANDS: Command[] = [
   jobsRunCommand,
 ];
 
+/** Where a command's own help is, as the overview and a group's list say it. */
+const DETAILS = '（各命令的说明：hubwatch <command> --help）/ (hubwatch <command> --help for details)';
+
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
-    'Hubwatch 数据中台质量监测 — command line',
+    'Hubwatch 数据中台质量监测 — 命令行 / command line',
     '',
-    'Usage: hubwatch <command> [options]      (hubwatch <command> --help for details)',
+    '用法 / Usage: hubwatch <command> [options]',
+    DETAILS,
     '',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Commands that use the database apply pending migrations first.',
+    '使用数据库的命令会先执行尚未执行的迁移。/ Commands that use the database apply pending migrations first.',
   ].join('\n');
 }
 
@@ -70,10 +74,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   if (!found) {
     const group = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `));
     if (group.length) {
-      const usage = `Usage:\n${group.map((c) => `  hubwatch ${c.name.padEnd(16)} ${c.summary}`).join('\n')}`;
+      const usage = `用法 / Usage:\n${group.map((c) => `  hubwatch ${c.name.padEnd(16)} ${c.summary}`).join('\n')}`;
       // `hubwatch users --help` asks for this list: an answer, not a usage error.
       if (argv.length === 2 && (argv[1] === '--help' || argv[1] === '-h')) {
-        print(io.stdout, `${usage}\n\n(hubwatch <command> --help for details)`);
+        print(io.stdout, `${usage}\n\n${DETAILS}`);
         return EXIT.ok;
       }
       // `hubwatch users frob`: what was not understood first (the list alone left it to be guessed).

@@ -209,11 +209,11 @@ describe('hubwatch users and audit commands', () => {
     // A group's unknown command is named before the group's commands (the list alone left it to be guessed).
     const inGroup = await runCli(['users', 'frob'], env);
     expect(inGroup.code).toBe(2);
-    expect(inGroup.stderr).toMatch(/^未知命令 \/ unknown command: hubwatch users frob\nUsage:\n {2}hubwatch users add/);
+    expect(inGroup.stderr).toMatch(/^未知命令 \/ unknown command: hubwatch users frob\n用法 \/ Usage:\n {2}hubwatch users add/);
     // `help users` is `users --help` (it printed the whole overview).
     const help = await runCli(['help', 'users'], env);
     expect(help).toMatchObject({ code: 0, stdout: (await runCli(['users', '--help'], env)).stdout });
-    expect(help.stdout).toMatch(/^Usage:\n {2}hubwatch users add/);
+    expect(help.stdout).toMatch(/^用法 \/ Usage:\n {2}hubwatch users add/);
     const res = await runCli(['users', 'add', '--bogus'], env);
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('bogus');

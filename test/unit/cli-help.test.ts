@@ -79,3 +79,27 @@ describe('hubwatch <command> --help', () => {
     );
   });
 });
+
+describe('hubwatch without a command, or a group', () => {
+  // Said in both languages on each line that is not a command's own name or usage.
+  it('the overview names each part in Chinese and English', async () => {
+    for (const argv of [['--help'], []]) {
+      const { stdout } = await run(argv);
+      const lines = stdout.split('\n').filter((l) => l.trim());
+      expect(lines.filter((l) => english(l) && !HAN.test(l))).toEqual([]);
+      expect(stdout).toContain('用法 / Usage: hubwatch <command> [options]');
+      expect(stdout).toContain('(hubwatch <command> --help for details)');
+      expect(stdout).toContain('Commands that use the database apply pending migrations first.');
+    }
+  });
+
+  it("a group's list, asked for or as a usage error, is headed in both languages", async () => {
+    const asked = await run(['users', '--help']);
+    expect(asked.code).toBe(0);
+    expect(asked.stdout).toMatch(/^用法 \/ Usage:\n {2}hubwatch users add/);
+    expect(asked.stdout.split('\n').filter((l) => english(l) && !HAN.test(l))).toEqual([]);
+    const bare = await run(['users']);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/^用法 \/ Usage:\n {2}hubwatch users add/);
+  });
+});
