@@ -30,7 +30,7 @@ export const usersAddCommand: Command = {
       '角色：admin、it_office、steward、dept_leader、univ_leader、user（多个角色请重复 --role）。',
       '密码从管道传入的标准输入读取（echo "…" | hubwatch users add …）；',
       '否则自动生成一个，只显示这一次。',
-      '--department-name：部门尚不存在时创建该部门（仅在首次导入数据目录之前）。',
+      '--department-name：部门尚不存在时以此名称创建该部门（用于首次导入数据目录之前）。',
     ],
     en: [
       'Roles: admin, it_office, steward, dept_leader, univ_leader, user (repeat --role for several).',
