@@ -1,5 +1,6 @@
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { claimRun, runNow } from '../../server/services/checks/runs';
+import { buildUser } from '../factories';
 import { Session, staffCatalog, startCheckPages } from '../factories/checks';
 import type { TestApp } from '../helpers/app';
 
@@ -160,6 +161,51 @@ describe('check pages: what a run found', () => {
 
     const none = await office.agent.get('/runs?status=failed&table_errors=1').expect(200);
     expect(none.text).toContain('没有符合筛选条件的检查运行。');
+  });
+
+  it('filters runs by how they were started and by table, and names the tables and the person of a run of some', async () => {
+    const asker = await buildUser(t.db.knex, { name: '信息办专员甲', department: 'ITC', roles: ['it_office'] });
+    const finish = (id: number) =>
+      t.db.knex('check_runs').where({ id }).update({ status: 'completed', tables_total: 1, finished_at: new Date() });
+    const manual = (await claimRun(t.db.knex, { trigger: 'manual', scope: ['staff'], requestedBy: asker.id }))!;
+    await finish(manual);
+    // A scheduled run of every table, which checked `absent` (its row in check_run_tables), not `staff`.
+    const scheduled = (await claimRun(t.db.knex, { trigger: 'schedule' }))!;
+    await finish(scheduled);
+    await t.db
+      .knex('check_run_tables')
+      .insert({ run_id: scheduled, table_name: 'absent', status: 'error', error_code: 'table_missing', duration_ms: 3 });
+    const idsOf = (html: string) => [...html.matchAll(/<td><a href="\/runs\/(\d+)">/g)].map((m) => Number(m[1]));
+    const rowOf = (html: string, id: number) =>
+      new RegExp(`<td><a href="/runs/${id}">${id}</a></td>[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
+
+    const all = (await office.agent.get('/runs').expect(200)).text;
+    expect(rowOf(all, manual)).toContain(
+      '<td>手动 <span class="run-scope"><code>staff</code></span> <span class="muted run-by">信息办专员甲 发起</span></td>',
+    );
+    expect(rowOf(all, scheduled)).toContain('<td>定时</td>');
+    // Its page says the same under its title.
+    expect((await office.agent.get(`/runs/${manual}`).expect(200)).text).toContain(
+      '<p class="muted">手动 <span class="run-scope"><code>staff</code></span> · 信息办专员甲 发起 · ',
+    );
+    expect(all).toContain('<option value="staff" >staff</option>');
+
+    const manualOnly = (await office.agent.get('/runs?trigger=manual').expect(200)).text;
+    expect(idsOf(manualOnly)).toContain(manual);
+    expect(idsOf(manualOnly)).not.toContain(scheduled);
+    expect(manualOnly).toContain('<option value="manual" selected>手动</option>');
+    const staffRuns = idsOf((await office.agent.get('/runs?table=staff').expect(200)).text);
+    expect(staffRuns).toContain(manual);
+    expect(staffRuns).not.toContain(scheduled);
+    const absentRuns = idsOf((await office.agent.get('/runs?table=ABSENT').expect(200)).text);
+    expect(absentRuns).toContain(scheduled);
+    expect(absentRuns).not.toContain(manual);
+    const none = (await office.agent.get('/runs?trigger=cli&table=staff').expect(200)).text;
+    expect(idsOf(none)).toEqual([]);
+    expect(none).toContain('没有符合筛选条件的检查运行。');
+    // A value the filter does not offer is no filter, as a bad status: every run.
+    const stale = (await office.agent.get('/runs?trigger=nightly&table=gone').expect(200)).text;
+    expect(idsOf(stale)).toEqual(idsOf(all));
   });
 
   it("gives a long run's duration in minutes and seconds, in the list, on its page and in the chart", async () => {

@@ -22,6 +22,8 @@ import { maskRecordKey, scrubForLog } from '../../services/privacy';
 import { ACTIVE_STATUSES } from '../../services/tickets/types';
 
 const RUN_STATUSES = ['running', 'completed', 'failed', 'interrupted'];
+/** How a run was started (check_runs.trigger), in the order the filter offers them. */
+const RUN_TRIGGERS = ['schedule', 'manual', 'recheck', 'cli', 'rerun', 'bootstrap'];
 
 function durationMs(run: { started_at: Date; finished_at: Date | null }): number | null {
   return run.finished_at ? new Date(run.finished_at).getTime() - new Date(run.started_at).getTime() : null;
@@ -35,7 +37,20 @@ export function checkRoutes(ctx: AppContext): Router {
     const { page, perPage } = pageParams(req.query, 30);
     const status = RUN_STATUSES.includes(String(req.query.status)) ? String(req.query.status) : undefined;
     const withTableErrors = req.query.table_errors === '1';
-    const { rows, total } = await listRuns(db, { limit: perPage, offset: (page - 1) * perPage, status, withTableErrors });
+    // As the status: a value the filter does not offer is no filter (a stale bookmark lists every run, not none).
+    const trigger = RUN_TRIGGERS.includes(String(req.query.trigger)) ? String(req.query.trigger) : undefined;
+    const catalog = (await loadCurrentCatalog(db))?.catalog;
+    const tableNames = (catalog?.tables ?? []).map((t) => t.name).sort();
+    const table =
+      typeof req.query.table === 'string' && req.query.table ? catalogTable(catalog, req.query.table)?.name : undefined;
+    const { rows, total } = await listRuns(db, {
+      limit: perPage,
+      offset: (page - 1) * perPage,
+      status,
+      withTableErrors,
+      trigger,
+      table,
+    });
     const last = pastLastPage(req.originalUrl, page, perPage, total);
     if (last) return redirectKeepingFlash(req, res, last);
     const canRun = can(req.user!, 'checks.run');
@@ -44,6 +59,11 @@ export function checkRoutes(ctx: AppContext): Router {
       runs: rows.map((r) => ({ ...r, durationMs: durationMs(r), figures: runFigures(r) })),
       statuses: RUN_STATUSES,
       status: status ?? '',
+      triggers: RUN_TRIGGERS,
+      trigger: trigger ?? '',
+      tableNames,
+      table: table ?? '',
+      filtered: Boolean(status || trigger || table || withTableErrors),
       withTableErrors,
       canRun,
       // The "run now" form's `seen`: only a reader who has the button needs it.
