@@ -104,10 +104,7 @@ export const usersTokenCommand: Command = {
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const t = cliTranslator(io);
-    if (positionals.length !== 1) {
-      print(io.stderr, '用法 / Usage: hubwatch users token LOGIN');
-      return EXIT.usage;
-    }
+    if (loginArgument(positionals, 'token', io) === null) return EXIT.usage;
     for (const option of ['label', 'expires-in-days'] as const) {
       if (values['revoke-all'] && values[option] !== undefined) {
         print(
@@ -186,7 +183,15 @@ function tokenLabelProblem(label: string): string | null {
 /** The one LOGIN argument of `hubwatch users <name> LOGIN`, or null after printing the usage (exit 2). */
 function loginArgument(positionals: string[], name: string, io: CliIo): string | null {
   if (positionals.length === 1) return positionals[0];
-  print(io.stderr, `用法 / Usage: hubwatch users ${name} LOGIN`);
+  // What was wrong first, as `catalog import` says it, then the usage.
+  const extra = positionals.slice(1).join(' ');
+  print(
+    io.stderr,
+    positionals.length === 0
+      ? '缺少账号 LOGIN / LOGIN (the account) is missing'
+      : `多余的参数 ${extra}：只指定一个账号 / unexpected argument ${extra}: one account is named`,
+  );
+  print(io.stderr, `\n用法 / Usage: hubwatch users ${name} LOGIN`);
   return null;
 }
 

@@ -103,3 +103,22 @@ describe('hubwatch without a command, or a group', () => {
     expect(bare.stderr).toMatch(/^用法 \/ Usage:\n {2}hubwatch users add/);
   });
 });
+
+describe('hubwatch users <action> LOGIN, with no account or two', () => {
+  // Checked before any database is opened: said what was wrong, in both languages, then the usage (as catalog import).
+  it.each(['token', 'disable', 'enable', 'password'])(
+    'users %s says the account is missing, or which argument is extra',
+    async (name) => {
+      const missing = await run(['users', name]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toBe(
+        `缺少账号 LOGIN / LOGIN (the account) is missing\n\n用法 / Usage: hubwatch users ${name} LOGIN\n`,
+      );
+      const two = await run(['users', name, 'hr.steward', 'extra']);
+      expect(two.code).toBe(2);
+      expect(two.stderr.split('\n')[0]).toBe(
+        '多余的参数 extra：只指定一个账号 / unexpected argument extra: one account is named',
+      );
+    },
+  );
+});
