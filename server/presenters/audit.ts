@@ -7,7 +7,7 @@ import { wallClockText } from '../services/calendar/zone';
 import { csvField, csvLine } from '../services/csv';
 import { maskFreeText } from '../services/privacy';
 import { COMPONENTS } from '../services/scorecards/components';
-import { whereNeverSubmitted } from '../services/sharing/types';
+import { STAGE_NUMBER, whereNeverSubmitted } from '../services/sharing/types';
 
 /** One row of the audit log page, as the template shows it. */
 export interface AuditRowView {
@@ -72,12 +72,15 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
 
 /**
  * The words a coded value is read as, by the row's object type and the key's last part: 决定: 同意, 状态: 审核中,
- * 原因: 数据需求范围过大, 类型: 数据来源部门审核 (the codes approve, in_review, scope_too_large, source were shown as stored).
- * A code without words (an older one) is shown as stored.
+ * 原因: 数据需求范围过大, 审核环节: 数据来源部门审核 (the codes approve, in_review, scope_too_large, source and the stage
+ * number 3 were shown as stored). A code without words (an older one, a stage number the workflow has not) is shown as
+ * stored.
  */
 const VALUE_WORDS: Record<string, Record<string, string>> = {
   sharing_request: {
     status: 'sharing.status',
+    // A decision's stage by the name the request page gives it (see STORED_AS_NUMBER).
+    stage: 'sharing.stageKind',
     kind: 'sharing.stageKind',
     decision: 'sharing.decisionWords',
     reason: 'sharing.reasons',
@@ -98,14 +101,34 @@ const VALUE_WORDS: Record<string, Record<string, string>> = {
   report: { status: 'reports.status', from: 'reports.status' },
 };
 
+/**
+ * Codes stored as numbers, by object type and key: a sharing decision's `stage` is the workflow's number (1 the
+ * applicant unit's review, 2 the IT office's first review, 3 a data source's, 4 the leader's, 5 the final review:
+ * STAGE_NUMBER), which read 审核环节: 5 — no reader knows what 5 is. It reads as the stage's kind, by its words.
+ */
+const STAGE_KIND_OF: Record<string, string> = Object.fromEntries(Object.entries(STAGE_NUMBER).map(([k, n]) => [String(n), k]));
+const STORED_AS_NUMBER: Record<string, Record<string, Record<string, string>>> = {
+  sharing_request: { stage: STAGE_KIND_OF },
+};
+
+/** The code a stored value stands for: itself, or the code of a number (STORED_AS_NUMBER); null for none. */
+function codeOf(objectType: string, part: string, value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  const codes = Object.hasOwn(STORED_AS_NUMBER, objectType) ? STORED_AS_NUMBER[objectType] : null;
+  if (typeof value !== 'number' || !codes || !Object.hasOwn(codes, part)) return null;
+  return Object.hasOwn(codes[part], String(value)) ? codes[part][String(value)] : null;
+}
+
 /** The reader's words for `value` under `key` of a row about `objectType`, or null (see VALUE_WORDS). */
 type Words = (key: string, value: unknown) => string | null;
 function wordsFor(objectType: string | null | undefined, t: Translator): Words {
   const table = objectType && Object.hasOwn(VALUE_WORDS, objectType) ? VALUE_WORDS[objectType] : null;
   return (key, value) => {
     const part = key.split('.').at(-1)!;
-    if (!table || typeof value !== 'string' || !Object.hasOwn(table, part)) return null;
-    const wordKey = `${table[part]}.${value}`;
+    if (!table || !Object.hasOwn(table, part)) return null;
+    const code = codeOf(objectType!, part, value);
+    if (code === null) return null;
+    const wordKey = `${table[part]}.${code}`;
     const word = t(wordKey);
     return word === wordKey ? null : word;
   };
@@ -163,6 +186,20 @@ const keyRank = (key: string) => {
 };
 const inReadingOrder = (lines: { key: string; value: string }[]) => [...lines].sort((a, b) => keyRank(a.key) - keyRank(b.key));
 
+/**
+ * A key whose line says again what another key's line says, by object type: left out when the two read the same. A
+ * sharing decision records its stage's number and its kind; both read as the stage's name (审核环节: 信息化办公室终审、
+ * 共享数据), said once.
+ */
+const SAID_BY: Record<string, Record<string, string>> = { sharing_request: { kind: 'stage' } };
+function saidOnce(lines: { key: string; value: string }[], objectType?: string | null) {
+  const said = objectType && Object.hasOwn(SAID_BY, objectType) ? SAID_BY[objectType] : null;
+  if (!said) return lines;
+  return lines.filter(
+    (line) => !Object.hasOwn(said, line.key) || !lines.some((l) => l.key === said[line.key] && l.value === line.value),
+  );
+}
+
 export function summaryLines(
   summary: Record<string, unknown> | null | undefined,
   t: Translator,
@@ -173,9 +210,10 @@ export function summaryLines(
   const words = wordsFor(objectType, t);
   const { before, after } = summary;
   const change = isPlainObject(before) && isPlainObject(after);
-  const others: { key: string; value: string }[] = [];
+  const flat: { key: string; value: string }[] = [];
   for (const [k, v] of Object.entries(summary))
-    if (!(change && (k === 'before' || k === 'after'))) flatten(k, v, others, t, timezone, words);
+    if (!(change && (k === 'before' || k === 'after'))) flatten(k, v, flat, t, timezone, words);
+  const others = saidOnce(flat, objectType);
   if (!change) return inReadingOrder(others);
   const changed: { key: string; value: string }[] = [];
   const unchanged: { key: string; value: string }[] = [];

@@ -1,8 +1,8 @@
 import { translator } from '../../server/i18n';
 import { summaryLines } from '../../server/presenters/audit';
 
-// The audit log read coded values as stored — "决定: approve 状态: in_review 原因: scope_too_large" — in both languages:
-// a sharing request's status, stage kind, decision and reason, a ticket's or report's status, read as the pages say them.
+// The audit log read coded values as stored — "决定: approve 状态: in_review 原因: scope_too_large 审核环节: 2" — in both
+// languages: a sharing request's status, stage, decision and reason, a ticket's or report's status, read as the pages say them.
 const zh = translator('zh-CN');
 const en = translator('en');
 const decision = {
@@ -17,15 +17,39 @@ const decision = {
 it("a sharing decision's codes read as words, in the reader's language", () => {
   expect(summaryLines(decision, zh, undefined, 'sharing_request')).toEqual(
     expect.arrayContaining([
-      { key: 'kind', value: zh('sharing.stageKind.it_first') },
+      { key: 'stage', value: zh('sharing.stageKind.it_first') },
       { key: 'decision', value: '不同意' },
       { key: 'reason', value: zh('sharing.reasons.scope_too_large') },
       { key: 'status', value: '不共享' },
     ]),
   );
   expect(summaryLines(decision, en, undefined, 'sharing_request')).toEqual(
-    expect.arrayContaining([{ key: 'decision', value: 'Reject' }]),
+    expect.arrayContaining([
+      { key: 'stage', value: 'IT office first review' },
+      { key: 'decision', value: 'Reject' },
+    ]),
   );
+});
+
+it("a sharing decision's stage reads as its name, once: the stage number (审核环节: 2) beside its kind said nothing more", () => {
+  const lines = summaryLines(decision, zh, undefined, 'sharing_request');
+  expect(lines.filter((l) => l.key === 'stage' || l.key === 'kind')).toEqual([
+    { key: 'stage', value: '信息化办公室数据专员初审' },
+  ]);
+  // Each of the workflow's numbers (STAGE_NUMBER) by its stage's name; one it has not, and a kind that says otherwise, as stored.
+  expect([1, 2, 3, 4, 5].map((stage) => summaryLines({ stage }, en, undefined, 'sharing_request')[0].value)).toEqual([
+    en('sharing.stageKind.applicant_unit'),
+    en('sharing.stageKind.it_first'),
+    en('sharing.stageKind.source'),
+    en('sharing.stageKind.leader'),
+    en('sharing.stageKind.it_final'),
+  ]);
+  expect(summaryLines({ stage: 7, kind: 'source' }, zh, undefined, 'sharing_request')).toEqual([
+    { key: 'stage', value: '7' },
+    { key: 'kind', value: '数据来源部门审核' },
+  ]);
+  // Another object's `stage` is no sharing stage.
+  expect(summaryLines({ stage: 5 }, zh, undefined, 'ticket')).toEqual([{ key: 'stage', value: '5' }]);
 });
 
 it("a ticket's event reads its kind, the statuses it left and reached, its check and a report's answer as words", () => {
@@ -54,11 +78,8 @@ it("a ticket's status change reads 待签收 → 已签收; a code without words
   ]);
   expect(summaryLines({ status: 'someday' }, zh, undefined, 'ticket')).toEqual([{ key: 'status', value: 'someday' }]);
   expect(summaryLines({ decision: 'approve' }, zh, undefined, 'user')).toEqual([{ key: 'decision', value: 'approve' }]);
-  // The stage number and the department code are not codes of a list with words.
+  // The department code is no code of a list with words.
   expect(summaryLines(decision, zh, undefined, 'sharing_request')).toEqual(
-    expect.arrayContaining([
-      { key: 'stage', value: '2' },
-      { key: 'department', value: '—' },
-    ]),
+    expect.arrayContaining([{ key: 'department', value: '—' }]),
   );
 });
