@@ -1095,6 +1095,35 @@ describe('a decision the form cannot take comes back with its message and what w
     expect(await state(universal)).toEqual(before);
   });
 
+  it('the final review: an expiry more than three years away (9999-12-31) is named with the latest day, nothing granted', async () => {
+    const universal = await submitForm({
+      'items[0][table]': 'org_unit',
+      'items[0][fields][]': 'unit_code',
+      'items[0][other_fields]': '',
+    });
+    expect((await approveAs('csSteward', universal)).status).toBe(303);
+    expect((await approveAs('office', universal)).status).toBe(303);
+    // The form says the bound before anything is sent.
+    const form = (await (await as('office2')).agent.get(`/sharing/${universal}`).expect(200)).text;
+    expect(form).toContain('授权截止日期（终审时可选，默认一年，最长三年）');
+    const before = await state(universal);
+    const res = await post('office2', universal, { decision: 'approve', expires_on: '9999-12-31', comment: '终审同意' });
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(
+      /<p class="field-error" id="decide-\d+-expires_on-error">授权截止日期最晚为 2029-03-02：授权自授权之日起最长 3 年（YYYY-MM-DD）<\/p>/,
+    );
+    expect(res.text).toMatch(/<input type="date" id="decide-\d+-expires_on" name="expires_on" value="9999-12-31"[^>]*>/);
+    expect(await state(universal)).toEqual(before);
+    const en = await inLocale('office2', 'en', () =>
+      post('office2', universal, { decision: 'approve', expires_on: '2029-03-03' }),
+    );
+    expect(en.status).toBe(422);
+    expect(en.text).toContain(
+      'The grant expiry must be 2029-03-02 or earlier: a grant lasts at most 3 years from the day it is given (YYYY-MM-DD)',
+    );
+    expect(await state(universal)).toEqual(before);
+  });
+
   it('a stage decided meanwhile is still a 409 with its message on the page (the input is judged once the action is possible)', async () => {
     expect((await approveAs('csSteward', id)).status).toBe(303);
     const res = await post('csSteward', id, { stage_id: String(stageId), decision: 'reject', reason: '' });

@@ -1042,6 +1042,39 @@ describe("the grant's expiry date", () => {
     const ok = await decide('office2', id, { decision: 'approve', expires_on: '2028-02-29' });
     expect(ok.body.grant.expires_on).toBe('2028-02-29');
   });
+
+  it('is at most three years after the grant: 9999-12-31 or 2029-03-03 is a 422 naming expires_on and the latest day', async () => {
+    const id = (await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))).body.id;
+    await decide('csSteward', id, approve);
+    await decide('office', id, approve);
+    for (const expires_on of ['9999-12-31', '2029-03-03', '2100-01-01']) {
+      const res = await decide('office2', id, { decision: 'approve', expires_on });
+      expect({ expires_on, status: res.status, fields: res.body.fields }).toEqual({
+        expires_on,
+        status: 422,
+        fields: { expires_on: '授权截止日期最晚为 2029-03-02：授权自授权之日起最长 3 年（YYYY-MM-DD）' },
+      });
+    }
+    const s = await as('office2');
+    const en = await s.agent
+      .post(`/api/v1/sharing-requests/${id}/decisions`)
+      .set('X-CSRF-Token', s.csrf)
+      .set('Accept-Language', 'en')
+      .send({ decision: 'approve', expires_on: '9999-12-31' });
+    expect([en.status, en.body.fields]).toEqual([
+      422,
+      {
+        expires_on:
+          'The grant expiry must be 2029-03-02 or earlier: a grant lasts at most 3 years from the day it is given (YYYY-MM-DD)',
+      },
+    ]);
+    // Nothing granted, nothing decided.
+    expect(stageSummary((await show('office2', id)).body)).toEqual(['1:CS:approved', '2:-:approved', '5:-:pending']);
+    expect(await t.db.knex('sharing_grants').where({ request_id: id }).first()).toBeUndefined();
+    // The last day of the three years is a grant's.
+    const ok = await decide('office2', id, { decision: 'approve', expires_on: '2029-03-02' });
+    expect([ok.status, ok.body.grant.expires_on]).toEqual([200, '2029-03-02']);
+  });
 });
 
 describe('grant expiry reminder', () => {

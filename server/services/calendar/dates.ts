@@ -21,6 +21,14 @@ export function addDays(date: string, days: number): string {
   return fromDayNumber(dayNumber(date) + days);
 }
 
+/** The same day `years` later (`years` may be negative); 29 February, in a year without one, is 28 February. */
+export function addYears(date: string, years: number): string {
+  dayNumber(date);
+  const year = Number(date.slice(0, 4)) + years;
+  const monthDay = date.slice(5) === '02-29' && !isLeapYear(year) ? '02-28' : date.slice(5);
+  return `${String(year).padStart(4, '0')}-${monthDay}`;
+}
+
 /** b − a in days. */
 export function daysBetween(a: string, b: string): number {
   return dayNumber(b) - dayNumber(a);

@@ -69,6 +69,12 @@ export function charCount(text: string): number {
 }
 /** A grant without an explicit expiry lasts one year. */
 export const DEFAULT_GRANT_DAYS = 365;
+/**
+ * The longest a grant may last, in years from the day it is given (the final review): an expiry after that day three
+ * years on is refused (422 on `expires_on`), on the page and the API — 9999-12-31 gave the data for good. The decision
+ * form's label says it (sharing.detail.expiresOn: 最长三年).
+ */
+export const GRANT_MAX_YEARS = 3;
 
 export interface RequestItem {
   table: string;

@@ -21,7 +21,7 @@ import { AlreadyDoneError, ConflictError, FieldError, ForbiddenError, NotFoundEr
 import type { Translator } from '../../i18n';
 import { can, type CurrentUser } from '../../policies';
 import { appendAudit } from '../audit';
-import { addDays, createCalendar, todayIn, type WorkingDayCalendar } from '../calendar';
+import { addDays, addYears, createCalendar, todayIn, type WorkingDayCalendar } from '../calendar';
 import { loadCurrentCatalog } from '../catalog/repository';
 import { isIsoDate } from '../catalog/values';
 import type { Catalog } from '../catalog/types';
@@ -50,6 +50,7 @@ import {
 import { formColumns, inputOf, loadRequest, stageRows, writeInput, type DbRow } from './repository';
 import {
   DEFAULT_GRANT_DAYS,
+  GRANT_MAX_YEARS,
   REJECTION_REASONS,
   SOURCE_REVIEW_WORKING_DAYS,
   type RejectionReason,
@@ -337,7 +338,7 @@ export interface DecisionInput {
   comment?: unknown;
   /** Only one stage of several the user holds (the IT office standing in for two departments). */
   stageId?: number;
-  /** Final stage only: when the grant ends (YYYY-MM-DD); a year from today when absent. */
+  /** Final stage only: when the grant ends (YYYY-MM-DD), at most GRANT_MAX_YEARS from today; a year from today when absent. */
   expiresOn?: unknown;
 }
 
@@ -371,9 +372,13 @@ function checkDecision(
       errors.push({ field: 'comment', key: 'sharing.errors.otherNeedsText' });
   }
   if (expiresOn !== '') {
-    // A real calendar date (Date.parse takes 2027-02-30 for 2 March; PostgreSQL refuses it), after today.
+    // A real calendar date (Date.parse takes 2027-02-30 for 2 March; PostgreSQL refuses it), after today, and at most
+    // GRANT_MAX_YEARS after it (the grant is given today): 9999-12-31 granted the data for good.
+    const latest = addYears(today, GRANT_MAX_YEARS);
     if (!isIsoDate(expiresOn) || expiresOn <= today) {
       errors.push({ field: 'expires_on', key: 'sharing.errors.expiresOn', params: { today } });
+    } else if (expiresOn > latest) {
+      errors.push({ field: 'expires_on', key: 'sharing.errors.expiresOnTooLate', params: { latest, years: GRANT_MAX_YEARS } });
     } else if (input.decision === 'approve' && kind !== 'it_final') {
       errors.push({ field: 'expires_on', key: 'sharing.errors.expiresOnFinalOnly' });
     }
