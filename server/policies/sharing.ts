@@ -25,6 +25,12 @@ export const sharingRules = {
   'sharing.decide_leader': (u) => has(u, 'univ_leader'),
   /** All requests, grants, data-structure change reviews. */
   'sharing.manage': (u) => isOffice(u),
+  /**
+   * A submitted request's personal data in full (vendors' ID numbers, every phone number), whatever its stages: the IT
+   * office, which checks these people, calls them and prints the archive copy. Not an administrator as such (`admin`
+   * manages accounts and needs none of it); a stage's reviewers read them in full by their stage (sharing/access.ts).
+   */
+  'sharing.personal_data': (u) => has(u, 'it_office'),
   /** A department announces a data-structure change of its system (seed 003 Att. 1). */
   'sharing.structure_file': (u, r) => isOffice(u) || (has(u, 'steward', 'dept_leader') && sameDepartment(u, r)),
   'sharing.structure_view': () => true,

@@ -103,7 +103,7 @@ function reached(stage: StageRow): boolean {
   return REACHED.includes(stage.status) || (stage.status === 'cancelled' && stage.activated_at != null);
 }
 
-/** Approvers of a request: they see it, and see vendor ID numbers unmasked. The applicant is not one. */
+/** Approvers of a request: they see it (and may decide what they hold). The applicant is not one. Who reads its personal data in full: seesPersonalData. */
 export function isApprover(user: CurrentUser, applicantId: number, stages: StageRow[], today: string): boolean {
   if (user.id === applicantId) return false;
   if (can(user, 'sharing.manage')) return true;
@@ -112,6 +112,25 @@ export function isApprover(user: CurrentUser, applicantId: number, stages: Stage
     const held = holdsStage(user, s, today);
     return held.own || held.onBehalf;
   });
+}
+
+/** The stages whose reviewers are a department's or the university leader's, by their own role (not the office's). */
+const REVIEWED_BY_ROLE: StageKind[] = ['applicant_unit', 'source', 'leader'];
+
+/**
+ * Who reads a submitted request's personal data in full — vendors' ID numbers and every phone number (the members',
+ * the vendors', the applicant's office phone and numbers typed into the other contact, the purpose, a table's range or
+ * note) — on its page, its print form and the API: those who work on it. The IT office (`sharing.personal_data`: it
+ * checks these people, calls them, stands in for departments and prints the archive copy) and the reviewers of its
+ * reached stages by their own role (the applicant unit's and the data sources' stewards and leaders, the university
+ * leader). Not its applicant (its draft's form shows them what they typed), and not an administrator as such: `admin`
+ * manages accounts and is an office role (OFFICE_ROLES) only for what the office may do, which needs none of it. Anyone
+ * else who may open the request reads them masked.
+ */
+export function seesPersonalData(user: CurrentUser, applicantId: number, stages: StageRow[], today: string): boolean {
+  if (user.id === applicantId) return false;
+  if (can(user, 'sharing.personal_data')) return true;
+  return stages.some((s) => REVIEWED_BY_ROLE.includes(s.kind) && reached(s) && holdsStage(user, s, today).own);
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   holdsStage,
   isApprover,
   isOverdue,
+  seesPersonalData,
   lacksOtherReviewer,
   onBehalfReason,
   type StageRow,
@@ -50,8 +51,9 @@ export function maskContactText(text: string): string {
 /**
  * Personal data on a request (个人信息脱敏): vendors' ID numbers and every phone number — members',
  * vendors', the applicant's office phone and any number in the applicant's other contact or the purpose
- * — are shown in full to the request's approvers only (isApprover: they check these people and call them); anyone
- * else who may see the request (its applicant) sees them masked, on the page, the print form and the API.
+ * — are shown in full to those who work on the request only (seesPersonalData: the IT office and its reached stages'
+ * reviewers, who check these people and call them); anyone else who may see the request (its applicant, an
+ * administrator) sees them masked, on the page, the print form and the API.
  */
 export function maskedForm(input: SharingInput, full: boolean): SharingInput {
   if (full) return input;
@@ -92,7 +94,7 @@ function onBehalfNote(stage: StageRow, today: string): string {
 
 /**
  * A request as pages, the print form and the API show it, for one viewer: ID numbers and phone numbers
- * are unmasked for the request's approvers only (maskedForm); the actions offered are those the viewer
+ * are unmasked for those who work on it only (seesPersonalData, maskedForm); the actions offered are those the viewer
  * may take now.
  */
 export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded: LoadedRequest) {
@@ -100,6 +102,8 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
   const { request, stages } = loaded;
   // A draft has no approvers yet: the IT office's standing as approver starts when it is submitted.
   const approver = !neverSubmitted(request) && isApprover(user, request.applicant_id, stages, today);
+  // Personal data in full for those who work on it: not an administrator as such (seesPersonalData).
+  const full = approver && seesPersonalData(user, request.applicant_id, stages, today);
   const input = inputOf(loaded);
   // Each requested table as the catalog spells it (a draft keeps `STAFF_BASIC` as typed; it is `staff_basic`).
   const items = loaded.items.map((i) => ({ ...i, catalogTable: catalogTable(catalog, i.table_name) }));
@@ -127,9 +131,9 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
       code: request.department_code as string,
       name: deptName.get(request.department_code) ?? request.department_code,
     },
-    form: maskedForm(input, approver),
-    idCardsUnmasked: approver,
-    phonesUnmasked: approver,
+    form: maskedForm(input, full),
+    idCardsUnmasked: full,
+    phonesUnmasked: full,
     items: items.map((i) => {
       const t = i.catalogTable;
       const table = tableName(i);
@@ -148,8 +152,8 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
           };
         }),
         // Free text, like the purpose: a number typed here is in full for the approvers only.
-        range: approver ? i.range : typed(i.range),
-        note: approver ? i.note : typed(i.note),
+        range: full ? i.range : typed(i.range),
+        note: full ? i.note : typed(i.note),
         quality: quality[table],
         structureChangePending: flags[table] ?? null,
       };
@@ -223,7 +227,7 @@ export async function presentRequest(ctx: AppContext, user: CurrentUser, loaded:
           // A snapshot of the items at the grant: its ranges are free text, masked as the items' own are.
           items: (loaded.grant.items as Array<{ table: string; fields: string[]; range: string }>).map((i) => ({
             ...i,
-            range: approver ? i.range : typed(i.range),
+            range: full ? i.range : typed(i.range),
           })),
           method: loaded.grant.method,
           method_other: loaded.grant.method_other,
