@@ -1,3 +1,5 @@
+import { columnLabel, keyEntries, type KeyedTable } from '../services/catalog/record-key';
+
 /**
  * A violating row's sample key has nothing to show when every key column is empty or blank (spaces, tabs,
  * U+3000 — JavaScript's trim removes what the checks count as blank). Pages say so (checks.run.emptyKey,
@@ -18,4 +20,23 @@ const EDGE_WHITESPACE = /^\s+|\s+$/g;
 export function withVisibleEdges(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   return value.replace(EDGE_WHITESPACE, (run) => '␣'.repeat([...run].length));
+}
+
+/** Between the parts of a key of several columns shown in one line. */
+export const KEY_PART_SEPARATOR = ' · ';
+
+/**
+ * A sample key (masked) in one line, where no table header says which value is which (the run page's 示例记录): a
+ * key of one column is its value (10000008); a key of several names each part by its column's label, in the
+ * catalog's key order (学号 201900000001 · 课程 C1007 · term 2022-2023-1), not jsonb's (term first). An empty part
+ * reads `emptyPart`.
+ */
+export function sampleKeyInline(
+  table: KeyedTable | null | undefined,
+  key: Record<string, string | null>,
+  emptyPart: string,
+): string {
+  const parts = keyEntries(table, key).map(([column, value]) => ({ column, value: withVisibleEdges(value) || emptyPart }));
+  if (parts.length === 1) return parts[0].value;
+  return parts.map((p) => `${columnLabel(table, p.column)} ${p.value}`).join(KEY_PART_SEPARATOR);
 }

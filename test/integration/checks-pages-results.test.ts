@@ -67,7 +67,7 @@ describe('check pages: results', () => {
 
   it("masks ID numbers and mobiles in a run's sample records, as the ticket does", async () => {
     const page = await office.agent.get(`/runs/${runId}`).expect(200);
-    expect(page.text).toContain('110105********002X/138****5678');
+    expect(page.text).toContain('sfzh 110105********002X · mobile 138****5678');
     expect(page.text).not.toContain('11010519491231002X');
     expect(page.text).not.toContain('13812345678');
     // The ticket filed from the same result shows the same masked key.

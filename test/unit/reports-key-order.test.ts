@@ -16,7 +16,9 @@ describe('a record key in words', () => {
     );
   });
 
-  it('puts a column the key list lacks after the others, as it came', () => {
-    expect(keyWords(courseGrade, { extra: 'x', term: 't', student_no: 's' }, ' / ')).toMatch(/ s \/ .* t \/ extra x$/);
+  it('puts columns the key list lacks after the others, by name, however they were stored', () => {
+    expect(keyWords(courseGrade, { extra: 'x', term: 't', student_no: 's', campus: 'c' }, ' / ')).toMatch(
+      / s \/ .* t \/ campus c \/ extra x$/,
+    );
   });
 });

@@ -17,7 +17,7 @@ import { localizeCheckError } from '../../services/checks/error-text';
 import { trendLabels } from '../../presenters/check-trend';
 import { chartSeconds } from '../../presenters/duration';
 import { runFigures } from '../../presenters/run-figures';
-import { isBlankKey, withVisibleEdges } from '../../presenters/sample-keys';
+import { isBlankKey, sampleKeyInline } from '../../presenters/sample-keys';
 import { maskRecordKey, scrubForLog } from '../../services/privacy';
 import { ACTIVE_STATUSES } from '../../services/tickets/types';
 
@@ -163,8 +163,10 @@ export function checkRoutes(ctx: AppContext): Router {
     const departmentName = (code: string) => departments.find((d) => d.code === code)?.name ?? code;
     // Sample keys are stored masked (maskRecordKey); results stored before undeclared key columns were masked by
     // their name (sfzh, mobile…) are masked here the same way: masking twice reads the same.
-    const shownKey = (tableName: string, key: Record<string, string | null>) =>
-      Object.values(maskRecordKey(tableOf(tableName), key)).map(withVisibleEdges);
+    const shownKey = (tableName: string, key: Record<string, string | null>) => {
+      const table = tableOf(tableName);
+      return sampleKeyInline(table, maskRecordKey(table, key), req.t('checks.run.emptyKeyPart'));
+    };
     const running = found.run.status === 'running';
     // "Every check passed" only of a completed run whose tables were all checked: a run that checked no
     // table (each busy in another run, no catalog) or is still going says so instead, and one that left some of
@@ -215,7 +217,7 @@ export function checkRoutes(ctx: AppContext): Router {
         department_name: departmentName(f.department_code),
         samples: (f.sample_keys as Record<string, string | null>[])
           .slice(0, 3)
-          .map((k) => (isBlankKey(k) ? req.t('checks.run.emptyKey') : shownKey(f.table_name, k).join('/')))
+          .map((k) => (isBlankKey(k) ? req.t('checks.run.emptyKey') : shownKey(f.table_name, k)))
           .join(req.t('checks.run.sampleSeparator')),
       })),
     });

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { AppError, MessageParams } from '../../errors';
 import type { Catalog } from '../../services/catalog/types';
 import { codeLabelOf } from '../../services/catalog/code-lists';
-import { keyEntries } from '../../services/reports/describe';
+import { columnLabel, keyEntries } from '../../services/catalog/record-key';
 
 /**
  * How the report pages name things: tables and fields by their catalog titles (教职工基本信息, 移动手机)
@@ -47,11 +47,10 @@ export function namesOf(
   r: { table: string; field: string; record_key: Record<string, string>; department: string | null },
 ): Named {
   const table = catalog?.tables.find((t) => t.name === r.table);
-  const title = (column: string) => table?.fields.find((f) => f.name === column)?.title ?? column;
   return {
     table_title: table?.title ?? r.table,
-    field_title: title(r.field),
-    key_words: keyEntries(table, r.record_key ?? {}).map(([name, value]) => ({ title: title(name), name, value })),
+    field_title: columnLabel(table, r.field),
+    key_words: keyEntries(table, r.record_key ?? {}).map(([name, value]) => ({ title: columnLabel(table, name), name, value })),
     department_name: r.department ? (departments.get(r.department) ?? null) : null,
   };
 }

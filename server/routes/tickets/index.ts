@@ -14,6 +14,7 @@ import { isBlankKey, withVisibleEdges } from '../../presenters/sample-keys';
 import { ticketRule } from '../catalog/present';
 import { appendAudit } from '../../services/audit';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
+import { keyColumnOrder } from '../../services/catalog/record-key';
 import { notifierFromConfig } from '../../services/notifications';
 import { disputeAnyTicket, reportTicketForOutsider } from '../../services/reports';
 import { webhookUrlProblem } from '../../services/notifications/webhook';
@@ -379,9 +380,13 @@ export function ticketsRoutes(ctx: AppContext): Router {
         names.set(d.code, d.name);
     const department = rows.find((d) => d.code === ticket.department_code);
     const departments = reassign ? rows.filter((d) => d.code !== ticket.department_code) : [];
-    const sampleColumns = t.sample_keys.length ? Object.keys(t.sample_keys[0]) : [];
     // The table, field and key columns by the catalog's titles (the names beside them), as the catalog pages do.
     const table = current?.catalog.tables.find((x) => x.name === ticket.table_name);
+    // The key's columns as the catalog declares them (学号, 课程, 学期), not as jsonb returns them (term first).
+    const sampleColumns = keyColumnOrder(
+      table,
+      t.sample_keys.flatMap((k) => Object.keys(k)),
+    );
     const titleOf = (name: string | null) => (name ? (table?.fields.find((f) => f.name === name)?.title ?? null) : null);
     // A row whose key is all blank says （主键为空）, as the run page does, instead of empty cells.
     const samples = t.sample_keys.map((k) => ({

@@ -1,4 +1,5 @@
 import type { Catalog, CatalogTable } from '../catalog/types';
+import { columnLabel, keyEntries } from '../catalog/record-key';
 import { maskSampleKeys, subjectOf } from '../tickets';
 
 /** The record key as stewards may see it: sensitive key columns masked (as in ticket samples). */
@@ -6,20 +7,10 @@ export function shownKey(catalog: Catalog, table: string, recordKey: Record<stri
   return maskSampleKeys(catalog, table, [recordKey])[0] ?? recordKey;
 }
 
-/**
- * A record key's columns in the catalog's key order (学号, 课程代码, 学期 as the form asked for them): a key stored in
- * jsonb comes back with its names sorted by length (term before student_no). Columns the key list lacks follow.
- */
-export function keyEntries(table: CatalogTable | undefined, key: Record<string, string>): [string, string][] {
-  const order = table?.key ?? [];
-  const rank = (column: string) => (order.includes(column) ? order.indexOf(column) : order.length);
-  return Object.entries(key).sort(([a], [b]) => rank(a) - rank(b));
-}
-
 /** "职工号 20190001" (several key columns joined with "，"), from the masked key. */
 export function keyWords(table: CatalogTable | undefined, key: Record<string, string>, separator = '，'): string {
   return keyEntries(table, key)
-    .map(([column, value]) => `${table?.fields.find((f) => f.name === column)?.title ?? column} ${value}`)
+    .map(([column, value]) => `${columnLabel(table, column)} ${value}`)
     .join(separator);
 }
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Catalog } from '../catalog/types';
+import { inKeyOrder, type KeyedTable } from '../catalog/record-key';
 import { maskIdNumbersIn, maskRecordKey, type KeyTable } from '../privacy';
 import { historyAsShown, shownFreeText, shownRecordKey } from './privacy';
 import { ACTIVE_STATUSES, EXTENSION_STATUSES, extensionPending, TicketRow, TicketStatus, TICKET_STATUSES } from './types';
@@ -257,9 +258,13 @@ export interface PublicTicket {
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
-/** The ticket's table as the current catalog describes it (its key columns' validators and flags), if it has it. */
-const keyTableOf = (catalog: Catalog | null | undefined, table: string): KeyTable | null =>
+/** The ticket's table as the current catalog describes it (its key, its key columns' validators and flags), if it has it. */
+const keyTableOf = (catalog: Catalog | null | undefined, table: string): (KeyTable & KeyedTable) | null =>
   catalog?.tables.find((x) => x.name === table) ?? null;
+
+/** A stored key masked as read (maskRecordKey) and its columns in the catalog's key order, not jsonb's (term first). */
+const shownKeyOf = (keyTable: (KeyTable & KeyedTable) | null, key: Record<string, string>) =>
+  inKeyOrder(keyTable, maskRecordKey(keyTable, key));
 
 /** The ticket's sentence in the reader's language (English when kept, else the Chinese one). */
 export function ticketMessage(t: { message: string; message_en?: string | null }, locale: string): string {
@@ -290,9 +295,9 @@ export function toPublicTicket(t: TicketRow, today: string, catalog: Catalog | n
     // idempotent on what was masked.
     message: maskIdNumbersIn(t.message),
     message_en: t.message_en == null ? null : maskIdNumbersIn(t.message_en),
-    sample_keys: t.sample_keys.map((key) => maskRecordKey(keyTable, key)),
+    sample_keys: t.sample_keys.map((key) => shownKeyOf(keyTable, key)),
     // Masked: the raw key stays in the database (reports are matched on it), never in this shape.
-    record_key: record ? maskRecordKey(keyTable, record) : null,
+    record_key: record ? shownKeyOf(keyTable, record) : null,
     first_seen: iso(t.first_seen)!,
     last_seen: iso(t.last_seen)!,
     occurrences: t.occurrences,
