@@ -398,4 +398,46 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
     },
     300_000,
   );
+
+  // Nothing a card holds reaches past it: a custom rule's badge (Custom rule staff_headcount_drop) was one line
+  // with no wrap and ended 6 px past its card at 390 px in English (the card's rounded overflow cut it off); at
+  // 320 px a ticket's English status (Fixed, awaiting confirmation) and a sentence's long word
+  // ((student_status.student_no)) past theirs. Nor past the window, outside a table that scrolls in its own box.
+  const LIST_PAGES = [
+    { login: 'itoffice', path: '/catalog/tables/staff_basic' },
+    { login: 'itoffice', path: '/runs/1' },
+    { login: 'itoffice', path: '/tickets' },
+    { login: 'stu.steward', path: '/tickets' },
+  ];
+  it.each([
+    ['en', 390, LIST_PAGES],
+    ['zh-CN', 390, LIST_PAGES],
+    // (The catalog table page's facts list is wider than 320 px, a layout of its own.)
+    ['en', 320, LIST_PAGES.slice(1)],
+  ] as const)(
+    'at %s %i px no element of a list page is wider than its card or the window',
+    async (locale, width, pages) => {
+      for (const { login, path } of pages) {
+        const page = await open(login, locale, width, path);
+        const outside = (await page.evaluate(`(() => {
+        const out = [];
+        for (const el of document.querySelectorAll('main *')) {
+          const r = el.getBoundingClientRect();
+          if (r.width === 0 || el.closest('.sr-only, .visually-hidden')) continue;
+          const card = el.closest('table.cards-narrow[role=table] > tbody > tr');
+          if (card && card !== el) {
+            const c = card.getBoundingClientRect();
+            if (r.right > c.right + 0.5 || r.left < c.left - 0.5) out.push({ text: el.textContent.trim().slice(0, 40), right: Math.round(r.right), card: Math.round(c.right) });
+          } else if (!el.closest('.table-scroll') && r.right > window.innerWidth + 0.5) {
+            out.push({ text: el.textContent.trim().slice(0, 40), right: Math.round(r.right), window: window.innerWidth });
+          }
+        }
+        return out;
+      })()`)) as object[];
+        expect({ path, outside }).toEqual({ path, outside: [] });
+        await page.context().close();
+      }
+    },
+    300_000,
+  );
 });
