@@ -5,6 +5,7 @@ import type { HelperOptions } from 'handlebars';
 import { isLocale, translate, translator } from '../i18n';
 import { checkLabel } from '../presenters/check-label';
 import { elapsedText } from '../presenters/duration';
+import { formatCount } from '../services/figures';
 import { formatPercent, formatScore } from '../services/scorecards/components';
 
 export const VIEWS_DIR = path.resolve(__dirname, '../../views');
@@ -101,7 +102,7 @@ export function installViewEngine(app: Express, timezone: string, cacheTemplates
        * never to 100.0% below 1 nor 0.0% above 0 (0.9999 → 99.9%): formatPercent.
        */
       percent: (value: number | null | undefined) => (value == null ? '—' : formatPercent(value)),
-      number: (value: number | null | undefined) => (value == null ? '—' : Number(value).toLocaleString('en-US')),
+      number: (value: number | null | undefined) => (value == null ? '—' : formatCount(value)),
       /** A score (0–100) with its two decimals; — when there is none. */
       score: (value: number | null | undefined) => (value == null ? '—' : formatScore(value)),
       /** A measurement with `digits` decimals (5.579… hours → 5.6); — when there is none. */

@@ -1,5 +1,7 @@
 import { describeProblem, fingerprintOf, maskSampleKeys } from '../../server/services/tickets';
 import { checkResult, exampleCatalog } from '../factories/tickets';
+import { translator } from '../../server/i18n';
+import { withNotes } from '../../server/routes/tickets/presenter';
 
 const catalog = exampleCatalog();
 
@@ -130,6 +132,45 @@ describe('the English ticket message (English pages)', () => {
       const own = text.replace(/^[^:]+: /, '').replace(/\(在职\)/, '');
       expect({ check, own: /[\u3000-\u9fff\uff00-\uffef]/.test(own) }).toEqual({ check, own: false });
     }
+  });
+});
+
+describe("figures in a ticket's sentences", () => {
+  // The pages show 3,000 beside the sentence (the views' number helper, in either language): the sentence said 3000.
+  it('writes a count of rows with thousands separated, in Chinese and English', () => {
+    const r = checkResult({ check: 'codes', field: 'gender', violations: 3000 });
+    expect(describeProblem(r, catalog)).toBe('教职工基本信息·性别：3,000 条在职记录的值不在代码表 GB/T 2261.1 中');
+    expect(describeProblem(r, catalog, 'en')).toBe(
+      '教职工基本信息·性别: 3,000 rows (在职) with a value not in code list GB/T 2261.1',
+    );
+    expect(
+      describeProblem(
+        checkResult({ check: 'unknown_kind' as 'required', field: 'staff_no', violations: 1234567 }),
+        catalog,
+        'en',
+      ),
+    ).toBe('教职工基本信息·职工号: 1,234,567 rows failed the check (unknown_kind)');
+    expect(describeProblem(checkResult({ check: 'required', field: 'staff_no', violations: 1 }), catalog, 'en')).toBe(
+      '教职工基本信息·职工号: 1 row (在职) empty (required)',
+    );
+  });
+
+  it("writes a failed re-check's count in the ticket's history so too", () => {
+    const event = {
+      id: 1,
+      at: new Date('2026-11-20T02:00:00Z'),
+      actor_login: null,
+      actor_name: null,
+      kind: 'transition',
+      from_status: 'fixed',
+      to_status: 'open',
+      comment: null,
+      details: { reason: 'recheck_failed', violations: 3000, runId: '7' },
+    };
+    const note = (locale: 'zh-CN' | 'en') =>
+      withNotes(translator(locale), [event], { departments: new Map(), runLinks: false })[0].note;
+    expect(note('en')).toBe('Re-check failed: 3,000 rows still violate the check');
+    expect(note('zh-CN')).toBe('复查未通过：仍有 3,000 条记录不符合要求');
   });
 });
 

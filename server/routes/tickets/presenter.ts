@@ -16,6 +16,7 @@ import type { Translator } from '../../i18n';
 import { tableFilter } from '../api/filters';
 import { departmentCodeAsWritten } from '../../services/department-code';
 import type { Catalog } from '../../services/catalog/types';
+import { formatCount } from '../../services/figures';
 import { OptionList, renderOptionList, withSelected } from '../../views/option-list';
 
 /**
@@ -171,7 +172,7 @@ export function withNotes(
         ? { label: t('checks.run.title', { id: runId }), href: opts.runLinks ? `/runs/${runId}` : null }
         : undefined;
     if (e.kind === 'transition' && d.reason === 'recheck_failed')
-      return { ...e, note: t('tickets.history.recheckFailed', { violations: Number(d.violations ?? 0) }), run };
+      return { ...e, note: t('tickets.history.recheckFailed', { violations: formatCount(Number(d.violations ?? 0)) }), run };
     // A note of its own, and the request for more time the event ended (said after it).
     const andEnded = (note: string) =>
       d.extension_ended != null

@@ -7,6 +7,7 @@
  */
 import { eventLabel, type Locale } from '../catalog/describe';
 import type { Catalog, CatalogField, CatalogTable, Duration } from '../catalog/types';
+import { formatCount } from '../figures';
 import type { CheckResult } from './types';
 
 /** What a date column usually means, for "在报到 7 天后"; other columns use their catalog title. */
@@ -63,7 +64,7 @@ export function describeProblem(result: CheckResult, catalog: Catalog, locale: L
   const table = catalog.tables.find((t) => t.name === result.table);
   const field = table?.fields.find((f) => f.name === result.field) as CatalogField | undefined;
   const subject = subjectOf(catalog, result.table, result.field);
-  const n = result.violations;
+  const n = formatCount(result.violations);
   const rows = `${n} 条${scopeWords(table)}记录`;
   const details = (result.details ?? {}) as Record<string, unknown>;
 
@@ -157,9 +158,10 @@ function describeProblemEn(result: CheckResult, catalog: Catalog): string {
   const table = catalog.tables.find((t) => t.name === result.table);
   const field = table?.fields.find((f) => f.name === result.field) as CatalogField | undefined;
   const subject = subjectOf(catalog, result.table, result.field);
-  const n = result.violations;
+  const n = formatCount(result.violations);
+  const one = result.violations === 1;
   const scope = scopeWords(table);
-  const rows = `${n} ${n === 1 ? 'row' : 'rows'}${scope ? ` (${scope})` : ''}`;
+  const rows = `${n} ${one ? 'row' : 'rows'}${scope ? ` (${scope})` : ''}`;
   const details = (result.details ?? {}) as Record<string, unknown>;
 
   if (result.check.startsWith('rule:')) {
@@ -208,7 +210,7 @@ function describeProblemEn(result: CheckResult, catalog: Catalog): string {
       return `${subject}: ${rows} with a value missing from ${target}`;
     }
     default:
-      return `${subject}: ${n} ${n === 1 ? 'row' : 'rows'} failed the check (${result.check})`;
+      return `${subject}: ${n} ${one ? 'row' : 'rows'} failed the check (${result.check})`;
   }
 }
 
