@@ -1,3 +1,4 @@
+import { formatCount } from '../../server/services/figures';
 import { checkLabel, isTableVerdict } from '../../server/presenters/check-label';
 import type { Command } from '../command';
 import { checkRunnerDeps } from '../../server/services/checks/deps';
@@ -97,7 +98,7 @@ export const checkRunCommand: Command = {
         // (the database's words follow on stderr); one lost midway is named at the tables it left unchecked.
         const nothingChecked = unreachable && !summary.tables.some((t) => t.status === 'ok');
         const runStatus = nothingChecked ? t('checks.cli.hubUnreachable') : t(`checks.status.${summary.status}`);
-        print(io.stdout, t('checks.cli.summary', { id: summary.runId, status: runStatus, ms: summary.durationMs }));
+        print(io.stdout, t('checks.cli.summary', { id: summary.runId, status: runStatus, ms: formatCount(summary.durationMs) }));
         for (const table of summary.tables) {
           const failed = table.results.filter((r) => !r.passed);
           const status =
@@ -109,7 +110,7 @@ export const checkRunCommand: Command = {
             const what = `${checkLabel(t, r.check)} (${r.check})${r.field ? ` ${r.field}` : ''}`;
             const found = isTableVerdict(r.check, r.field)
               ? t('checks.cli.tableVerdict')
-              : t('checks.cli.violations', { violations: r.violations, checked: r.checkedRows });
+              : t('checks.cli.violations', { violations: formatCount(r.violations), checked: formatCount(r.checkedRows) });
             print(io.stdout, `      ✗ ${what}: ${found}`);
           }
         }
