@@ -164,3 +164,58 @@ describe('a department code that is too long', () => {
     ]);
   });
 });
+
+/**
+ * One mistake in an entry of departments, systems or the calendar's events is that entry's one error: the entry is
+ * still known by its name, so the tables and fields naming it are not reported too (a system's mistyped department
+ * read as an unknown system in each of its tables). A list that cannot be read at all declares nothing, and is
+ * reported once, not as every name used elsewhere being unknown.
+ */
+describe('a mistake in a listed department, system or event', () => {
+  const en = (text: string) => lines(text, 'en').filter((l) => !l.includes('warning: '));
+
+  it("a system's unknown department is its one error, not an unknown system in each table naming it", () => {
+    const text = exampleWith('{ name: 人事管理系统,   department: HR }', '{ name: 人事管理系统,   department: NOPE }');
+    expect(en(text)).toEqual([
+      'line 30, systems[0].department: unknown department "NOPE" (expected a code listed under departments)',
+    ]);
+    expect(lines(text, 'zh-CN').filter((l) => !l.includes('警告'))).toHaveLength(1);
+    expect(parseCatalog(text).catalog).toBeNull();
+  });
+
+  it('a system without its department, or with a name too long, is that one error', () => {
+    expect(en(exampleWith('{ name: 人事管理系统,   department: HR }', '{ name: 人事管理系统 }'))).toEqual([
+      'line 30, systems[0].department: missing required key "department" (responsible department code)',
+    ]);
+    const long = '人'.repeat(201);
+    expect(en(EXAMPLE.replace(/人事管理系统/g, long))).toEqual([
+      'line 30, systems[0].name: too long: 201 characters, at most 200',
+    ]);
+  });
+
+  it('a table naming a system nobody listed is still told', () => {
+    const text = exampleWith('{ name: 人事管理系统,   department: HR }', '{ name: 人事系统,   department: NOPE }');
+    expect(en(text)).toEqual([
+      'line 30, systems[0].department: unknown department "NOPE" (expected a code listed under departments)',
+      'line 54, tables[1].system: unknown system "人事管理系统" (expected a name listed under systems)',
+    ]);
+  });
+
+  it('departments, systems or events that are not a list (a map) are one error each, not every name unknown', () => {
+    const departments = EXAMPLE.slice(EXAMPLE.indexOf('departments:\n'), EXAMPLE.indexOf('\nsystems:'));
+    const asMap = departments.replace(/- \{ code: (\w+), +name: ([^,} ]+).*\}/g, '$1: $2');
+    expect(en(exampleWith(departments, asMap))).toEqual(['line 18, departments: expected a list, found a map']);
+
+    const systems = EXAMPLE.slice(EXAMPLE.indexOf('systems:\n'), EXAMPLE.indexOf('\ntables:'));
+    const systemsMap = systems.replace(/- \{ name: ([^,]+), +department: (\w+) \}/g, '$1: $2');
+    expect(en(exampleWith(systems, systemsMap))).toEqual(['line 30, systems: expected a list, found a map']);
+
+    const events = EXAMPLE.slice(EXAMPLE.indexOf('  events:\n'), EXAMPLE.indexOf('\ndepartments:'));
+    const eventsList = events.replace(/^ {4}(\w+:)/gm, '    - $1');
+    expect(en(exampleWith(events, eventsList))).toEqual(['line 9, calendar.events: expected a map (key: value), found a list']);
+    const calendar = EXAMPLE.slice(EXAMPLE.indexOf('calendar:\n'), EXAMPLE.indexOf('\ndepartments:'));
+    expect(en(exampleWith(calendar, 'calendar: Asia/Shanghai\n'))).toEqual([
+      'line 5, calendar: expected a map (key: value), found text',
+    ]);
+  });
+});

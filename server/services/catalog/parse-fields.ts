@@ -2,7 +2,7 @@
 import { isMap, isSeq } from 'yaml';
 import { isBuiltinCodeList, BUILTIN_CODE_LISTS } from './code-lists';
 import { checkDepartment } from './parse-organisation';
-import { type AnyNode, Reader, at, byKey, suggest } from './reader';
+import { type AnyNode, type Declared, Reader, at, byKey, suggest } from './reader';
 import type { CatalogField, CodeList, Deadline, Duration, Severity, Validator } from './types';
 import { TEXT_LIMITS, checkPattern, isColumnIdentifier, isTableIdentifier, parseDuration, splitColumnReference } from './values';
 
@@ -31,8 +31,8 @@ export interface TableMention {
 }
 
 export interface FieldContext {
-  departments: Set<string>;
-  events: Set<string>;
+  departments: Declared;
+  events: Declared;
   tableMentions: TableMention[];
 }
 
@@ -194,7 +194,7 @@ function readDeadline(r: Reader, node: AnyNode, path: string, context: FieldCont
   const eventPath = at(path, 'after_event');
   const event = r.text(afterEvent?.value, eventPath);
   if (event === null) return null;
-  if (!context.events.has(event)) {
+  if (context.events !== null && !context.events.has(event)) {
     const guess = suggest(event, [...context.events]);
     r.report(
       afterEvent?.value,

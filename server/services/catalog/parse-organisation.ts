@@ -1,7 +1,7 @@
 /** `departments:` and `systems:` — who is responsible, and which business system each department runs. */
 import { isScalar } from 'yaml';
 import { isEmailAddress } from '../email-address';
-import { type AnyNode, Reader, at, byKey, item } from './reader';
+import { type AnyNode, type Declared, Reader, at, byKey, item } from './reader';
 import type { CatalogDepartment, CatalogSystem } from './types';
 import { TEXT_LIMITS, textLength } from './values';
 
@@ -38,7 +38,7 @@ export function readDepartments(r: Reader, node: AnyNode, path: string): Catalog
     });
     // A code refused for its length was reported once, above (so there is no catalog); it still counts
     // as declared, so that the systems and tables naming it are not reported as unknown as well.
-    const declared = code ?? (codeEntry ? tooLongCode(codeEntry.value) : null);
+    const declared = code ?? (codeEntry ? tooLongText(codeEntry.value, TEXT_LIMITS.code) : null);
     if (declared === null) return;
     codes.push({ value: declared, node: codeEntry?.value, path: at(p, 'code') });
     // A bad name was reported (so there is no catalog); the code still counts, so that the tables
@@ -60,12 +60,12 @@ export function readDepartments(r: Reader, node: AnyNode, path: string): Catalog
   return departments;
 }
 
-/** The text of a department code longer than a code may be, else null. */
-function tooLongCode(node: AnyNode): string | null {
-  return isScalar(node) && typeof node.value === 'string' && textLength(node.value) > TEXT_LIMITS.code ? node.value : null;
+/** The text of a value longer than `limit` (a code, a name), else null. */
+function tooLongText(node: AnyNode, limit: number): string | null {
+  return isScalar(node) && typeof node.value === 'string' && textLength(node.value) > limit ? node.value : null;
 }
 
-export function readSystems(r: Reader, node: AnyNode, path: string, departmentCodes: Set<string>): CatalogSystem[] {
+export function readSystems(r: Reader, node: AnyNode, path: string, departmentCodes: Declared): CatalogSystem[] {
   if (node === undefined) return [];
   const list = r.seq(node, path);
   if (!list) return [];
@@ -80,9 +80,13 @@ export function readSystems(r: Reader, node: AnyNode, path: string, departmentCo
     const departmentEntry = r.require(entries, map, p, 'department', '负责部门代码', 'responsible department code');
     const name = nameEntry ? r.text(nameEntry.value, at(p, 'name'), TEXT_LIMITS.name) : null;
     const department = departmentEntry ? checkDepartment(r, departmentEntry.value, at(p, 'department'), departmentCodes) : null;
-    if (name === null || department === null) return;
-    names.push({ value: name, node: nameEntry?.value, path: at(p, 'name') });
-    systems.push({ name, department });
+    // A listed system is known by its name even when its department is wrong or missing, or the name too long: that
+    // one problem was reported here (so there is no catalog), and every table naming the system is not reported as
+    // well — one mistyped code read as a wrong system in each of its tables.
+    const declared = name ?? (nameEntry ? tooLongText(nameEntry.value, TEXT_LIMITS.name) : null);
+    if (declared === null) return;
+    names.push({ value: declared, node: nameEntry?.value, path: at(p, 'name') });
+    systems.push({ name: declared, department: department ?? '' });
   });
   r.duplicates(names, '业务系统名称', 'system name');
   return systems;
@@ -91,12 +95,12 @@ export function readSystems(r: Reader, node: AnyNode, path: string, departmentCo
 /**
  * A department code that must be declared under `departments:`. Codes are typed in any case everywhere (`hr` is HR),
  * so a reference in another case than declared is that department, as declared — with a warning saying so, as the
- * catalog is where the code's spelling is set.
+ * catalog is where the code's spelling is set. With `departments` unreadable (null), any code is taken.
  */
-export function checkDepartment(r: Reader, node: AnyNode, path: string, departmentCodes: Set<string>): string | null {
+export function checkDepartment(r: Reader, node: AnyNode, path: string, departmentCodes: Declared): string | null {
   const code = r.text(node, path);
   if (code === null) return null;
-  if (departmentCodes.has(code)) return code;
+  if (departmentCodes === null || departmentCodes.has(code)) return code;
   const declared = [...departmentCodes].find((c) => c.toLowerCase() === code.toLowerCase());
   if (declared) {
     r.report(

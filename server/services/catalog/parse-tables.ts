@@ -3,7 +3,7 @@ import { validate as isCronExpression } from 'node-cron';
 import { isScalar } from 'yaml';
 import { checkDepartment } from './parse-organisation';
 import { type FieldContext, readColumn, readDuration, readField, readTableName } from './parse-fields';
-import { type AnyNode, Reader, at, byKey, item } from './reader';
+import { type AnyNode, type Declared, Reader, at, byKey, item } from './reader';
 import type { CatalogField, CatalogTable, SharingClass } from './types';
 import { TEXT_LIMITS } from './values';
 
@@ -25,7 +25,7 @@ export const TABLE_KEYS = [
 export const SHARING_CLASSES: readonly SharingClass[] = ['universal', 'conditional', 'none'];
 
 export interface TableContext extends FieldContext {
-  systems: Set<string>;
+  systems: Declared;
 }
 
 function readColumns(r: Reader, node: AnyNode, path: string): string[] | null {
@@ -195,7 +195,7 @@ export function readTable(r: Reader, node: AnyNode, path: string, context: Table
         break;
       case 'system': {
         const system = r.optionalText(value, p);
-        if (system !== null && !context.systems.has(system)) {
+        if (system !== null && context.systems !== null && !context.systems.has(system)) {
           r.report(
             value,
             p,

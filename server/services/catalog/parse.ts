@@ -4,14 +4,14 @@
  * not block). YAML keys are snake_case (`updated_at`, `maintained_in`, `after_event`); the model is
  * camelCase (see `types.ts`).
  */
-import { type Document, LineCounter, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import { type Document, LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import { readCalendar } from './parse-calendar';
 import type { TableMention } from './parse-fields';
 import { readDepartments, readSystems } from './parse-organisation';
 import { readRules } from './parse-rules';
 import { readTable } from './parse-tables';
 import { type CatalogProblem, hasErrors } from './problems';
-import { type AnyNode, Reader, byKey, item } from './reader';
+import { type AnyNode, type Declared, Reader, byKey, item } from './reader';
 import type { Catalog, CatalogTable } from './types';
 import { forbiddenCharacter } from './values';
 import { yamlProblems } from './yaml-errors';
@@ -60,15 +60,35 @@ export function parseCatalog(yamlText: string): ParseResult {
   if (!map) return { catalog: null, problems: r.problems };
   const entries = byKey(r.entries(map, '', CATALOG_KEYS));
 
-  const calendar = readCalendar(r, entries.get('calendar')?.value, 'calendar');
-  const departments = readDepartments(r, entries.get('departments')?.value, 'departments');
-  const departmentCodes = new Set(departments.map((d) => d.code));
-  const systems = readSystems(r, entries.get('systems')?.value, 'systems', departmentCodes);
+  const calendarNode = entries.get('calendar')?.value;
+  const departmentsNode = entries.get('departments')?.value;
+  const systemsNode = entries.get('systems')?.value;
+  const calendar = readCalendar(r, calendarNode, 'calendar');
+  const departments = readDepartments(r, departmentsNode, 'departments');
+  const departmentCodes = declared(
+    isSeq,
+    departmentsNode,
+    departments.map((d) => d.code),
+  );
+  const systems = readSystems(r, systemsNode, 'systems', departmentCodes);
+  const eventsNode = isMap(calendarNode) ? (calendarNode.get('events', true) as AnyNode) : undefined;
 
+  // A listed department, system or event is known by its name even where something else in its entry is wrong
+  // (its own problem is reported there); a list that could not be read at all declares nothing known (see Declared).
   const context = {
     departments: departmentCodes,
-    systems: new Set(systems.map((s) => s.name)),
-    events: new Set(calendar.events.map((e) => e.name)),
+    systems: declared(
+      isSeq,
+      systemsNode,
+      systems.map((s) => s.name),
+    ),
+    events:
+      declared(isMap, calendarNode, []) &&
+      declared(
+        isMap,
+        eventsNode,
+        calendar.events.map((e) => e.name),
+      ),
     tableMentions: [] as TableMention[],
   };
   const tables: CatalogTable[] = [];
@@ -122,6 +142,11 @@ export function parseCatalog(yamlText: string): ParseResult {
   const problems = r.problems.sort(byLine);
   if (hasErrors(problems)) return { catalog: null, problems };
   return { catalog: { calendar, departments, systems, tables, rules }, problems };
+}
+
+/** The names a list declares, or null when it is there but not the list (or map) it should be: see Declared. */
+function declared(readable: (node: unknown) => boolean, node: AnyNode, names: string[]): Declared {
+  return node === undefined || readable(node) ? new Set(names) : null;
 }
 
 /** The key path of a node from the ancestors `visit` hands over; a map key has its pair's path. */

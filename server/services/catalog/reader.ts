@@ -15,6 +15,13 @@ export interface Entry {
 }
 
 export const at = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+
+/**
+ * The names a list of the catalog declares (department codes, system names, calendar events), for the keys that name
+ * them; null when the list itself could not be read (a map where a list belongs): that is reported once, at the list,
+ * and as nothing is known to be declared, no key naming an entry is reported as naming an unknown one as well.
+ */
+export type Declared = ReadonlySet<string> | null;
 export const item = (path: string, index: number): string => `${path}[${index}]`;
 
 /** The characters of an unknown key a message repeats. */
