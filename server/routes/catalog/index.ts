@@ -16,6 +16,7 @@ import { decodeCatalogFile } from '../../services/catalog/decode';
 import { currentCatalogYaml, importCatalog, loadCurrentCatalog, type ImportResult } from '../../services/catalog/repository';
 import { pageParams, type Pager, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { tableChecksView } from '../../presenters/table-checks';
+import { checkScheduleView } from '../../presenters/check-schedule';
 import { boxesSummary, boxName, summaryLine, type SummaryLine } from '../../presenters/error-summary';
 import { catalogOverview, fieldViews, tableView } from './present';
 
@@ -139,6 +140,8 @@ export function catalogRoutes(ctx: AppContext): Router {
       title: table.title ?? table.name,
       checks: await tableChecksView(db, table, req.user!, req.t),
       table: tableView(current.catalog, table, req.locale, req.t),
+      // When it is checked: its own schedule or CHECK_SCHEDULE, read in the catalog's zone as the scheduler reads it.
+      schedule: checkScheduleView(table, ctx.config.checkSchedule, current.catalog.calendar.timezone, req.t),
       fields: fieldViews(current.catalog, table, req.locale, req.t),
     });
   });
