@@ -107,15 +107,10 @@ export const catalogImportCommand: Command = {
         print(
           io.stdout,
           // A dry run says what an import would do, as for the tickets below (it said "deactivated" of tables it left alone).
-          `${
-            locale === 'zh-CN'
-              ? dryRun
-                ? '导入后将停用（不再检查）'
-                : '停用（不再检查）'
-              : dryRun
-                ? 'would deactivate (no longer checked)'
-                : 'deactivated (no longer checked)'
-          }: ${s.deactivated.join(', ')}`,
+          // Each language with its own punctuation: 停用（不再检查）：a、b; deactivated (no longer checked): a, b.
+          locale === 'zh-CN'
+            ? `${dryRun ? '导入后将停用（不再检查）' : '停用（不再检查）'}：${s.deactivated.join('、')}`
+            : `${dryRun ? 'would deactivate (no longer checked)' : 'deactivated (no longer checked)'}: ${s.deactivated.join(', ')}`,
         );
       }
       // What happens to active tickets: moved to a table's or field's new department, closed as no longer checked.

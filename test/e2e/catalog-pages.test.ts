@@ -104,7 +104,7 @@ describe('catalog and calendar pages', () => {
       .expect(422);
 
     expect(text(res.text)).toContain('有错误，未做任何更改');
-    expect(text(res.text)).toContain('第 66 行 , tables[1].fields[0].deadline.within');
+    expect(text(res.text)).toContain('第 66 行 ， tables[1].fields[0].deadline.within ：');
     expect(res.text).toMatch(/<li id="L66" class="error">/);
     expect(res.text).toMatch(/<li id="L65" class="">/);
     expect(await versions()).toBe(before);

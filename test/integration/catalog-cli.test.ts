@@ -60,11 +60,11 @@ describe('hubwatch catalog import / export', () => {
     // The hub (this data directory's fresh embedded one, or on PostgreSQL the test's database) has none of the tables.
     const strict = await runCli(['catalog', 'import', '--strict', file('ok.yaml', EXAMPLE)], env.env);
     expect(strict.code).toBe(2);
-    expect(strict.stderr).toContain('第 39 行，tables[0].name: 数据中台中没有表 "org_unit"');
+    expect(strict.stderr).toContain('第 39 行，tables[0].name：数据中台中没有表 "org_unit"');
 
     const result = await runCli(['catalog', 'import', file('ok.yaml', EXAMPLE)], env.env);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('第 39 行，tables[0].name: 警告：数据中台中没有表 "org_unit"');
+    expect(result.stdout).toContain('第 39 行，tables[0].name：警告：数据中台中没有表 "org_unit"');
     expect(result.stdout).toMatch(/已导入目录版本 1：10 个部门、8 张表、24 个字段/);
   });
 
@@ -86,7 +86,7 @@ describe('hubwatch catalog import / export', () => {
     expect(fewer).toContain('\nrules:');
     const dry = await runCli(['catalog', 'import', '--dry-run', file('fewer.yaml', fewer)], env.env);
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain('导入后将停用（不再检查）: research_output');
+    expect(dry.stdout).toContain('导入后将停用（不再检查）：research_output');
     expect(dry.stdout).not.toMatch(/^停用/m);
     const en = await runCli(['catalog', 'import', '--dry-run', file('fewer.yaml', fewer)], { ...env.env, HUBWATCH_LOCALE: 'en' });
     expect(en.stdout).toContain('would deactivate (no longer checked): research_output');

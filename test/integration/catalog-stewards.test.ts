@@ -110,7 +110,12 @@ describe('steward e-mails: department page, catalog export and re-import', () =>
     expect(dry.problems).toEqual([
       expect.objectContaining({ line: HR_LINE, path: 'departments[0].stewards', code: 'stewards_replaced', severity: 'warning' }),
     ]);
-    expect(dry.problems[0].message['zh-CN']).toContain('hr-third@example.edu.cn');
+    // Each language with its own list separator.
+    expect(dry.problems[0].message).toEqual({
+      'zh-CN':
+        '将以目录中的信息化专员邮箱（hr-2027@example.edu.cn）替换部门页面上设置的（hr-steward@example.edu.cn、hr-new@example.edu.cn、hr-third@example.edu.cn）',
+      en: "replaces the steward e-mails set on the department page (hr-steward@example.edu.cn, hr-new@example.edu.cn, hr-third@example.edu.cn) with the catalog's (hr-2027@example.edu.cn)",
+    });
     expect(await stewardsOf('HR')).toHaveLength(3);
 
     expect((await importCatalog(t.db.knex, changed)).ok).toBe(true);

@@ -122,7 +122,7 @@ describe('catalog values the database cannot store (web import)', () => {
     for (const dryRun of [true, false]) {
       const { res, changed } = await upload(text, dryRun);
       expect(res.status).toBe(422);
-      expect(res.text).toContain(`href="#L${line}">第 ${line} 行</a>, <code>${where}</code>`);
+      expect(res.text).toContain(`href="#L${line}">第 ${line} 行</a>，<code>${where}</code>：<span class="badge bad">`);
       expect(res.text).toContain('<span class="badge bad">错误</span>');
       expect(changed).toEqual([]);
     }
@@ -133,7 +133,7 @@ describe('catalog values the database cannot store (web import)', () => {
     expect(res.status).toBe(422);
     expect(res.text).toContain('文件不是 UTF-8 编码');
     // Named, not linked: a file that cannot be read shows no source lines to link to (the link went nowhere).
-    expect(/<li class="problem error">\s*([^<]*)</.exec(res.text)?.[1].trim()).toBe('第 7 行:');
+    expect(/<li class="problem error">\s*([^<]*)</.exec(res.text)?.[1].trim()).toBe('第 7 行：');
     expect(res.text).not.toContain('href="#L7"');
     expect(res.text).not.toContain('人事处'.slice(0, 1) + '\uFFFD');
     expect(changed).toEqual([]);
@@ -201,7 +201,7 @@ describe('catalog values the database cannot store (hubwatch catalog import)', (
   it('a GBK file: exit 2, the bilingual problem, nothing imported', async () => {
     const zh = await runCli(['catalog', 'import', file('gbk.yaml', GBK)], env.env);
     expect(zh.code).toBe(2);
-    expect(zh.stderr).toContain('第 7 行，（文件）: 文件不是 UTF-8 编码');
+    expect(zh.stderr).toContain('第 7 行，（文件）：文件不是 UTF-8 编码');
     const en = await runCli(['catalog', 'import', '--dry-run', file('gbk.yaml', GBK)], { ...env.env, HUBWATCH_LOCALE: 'en' });
     expect(en.code).toBe(2);
     expect(en.stderr).toContain('line 7, (file): the file is not UTF-8 encoded');

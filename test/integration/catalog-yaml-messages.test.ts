@@ -37,7 +37,7 @@ describe('hubwatch catalog import: YAML errors in the command line language', ()
   it('Chinese by default, English with HUBWATCH_LOCALE=en; exit 2, nothing imported', async () => {
     const zh = await runCli(['catalog', 'import', file('bad.yaml', NO_DASH)], env.env);
     expect(zh.code).toBe(2);
-    expect(zh.stderr).toContain('第 19 行，（文件）: YAML 语法错误：列表项缺少开头的“- ”：同一列表的每一项都以“- ”开头');
+    expect(zh.stderr).toContain('第 19 行，（文件）：YAML 语法错误：列表项缺少开头的“- ”：同一列表的每一项都以“- ”开头');
     expect(zh.stderr).not.toContain('Sequence item without - indicator');
     const en = await runCli(['catalog', 'import', '--dry-run', file('bad.yaml', NO_DASH)], { ...env.env, HUBWATCH_LOCALE: 'en' });
     expect(en.code).toBe(2);
@@ -62,7 +62,7 @@ describe('hubwatch catalog import: YAML errors in the command line language', ()
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(
-        /^第 100 行，（文件）: YAML 语法错误：缩进不对：这一行缩进了 3 个空格，介于上面两个层级（2 个和 4 个空格）之间/,
+        /^第 100 行，（文件）：YAML 语法错误：缩进不对：这一行缩进了 3 个空格，介于上面两个层级（2 个和 4 个空格）之间/,
       ),
       '共 1 个错误，未做任何更改。',
     ]);

@@ -153,7 +153,7 @@ describe('the catalog import (/catalog/import)', () => {
   it('refuses a billion-laughs file naming the first alias, without expanding it; imports nothing', async () => {
     const { res, changed } = await importFile('catalog.yaml', billionLaughs(EXAMPLE));
     expect(res.status).toBe(422);
-    expect(res.text).toContain('rules[2].conditions.all[0].value.l1[0]: 目录不支持 YAML 别名（*l0）');
+    expect(res.text).toContain('rules[2].conditions.all[0].value.l1[0]：目录不支持 YAML 别名（*l0）');
     expect(changed).toEqual([]);
   });
 
@@ -162,7 +162,7 @@ describe('the catalog import (/catalog/import)', () => {
     async (_label, id) => {
       const { res, changed } = await importFile('catalog.yaml', YAML.stringify(withTable(example, staff, { name: id })));
       expect(res.status).toBe(422);
-      expect(res.text).toContain(`tables[${staff}].name: `);
+      expect(res.text).toContain(`tables[${staff}].name：`);
       expect(changed).toEqual([]);
     },
   );

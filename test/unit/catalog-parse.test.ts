@@ -841,7 +841,7 @@ describe('parseCatalog: every problem with its line, path and message', () => {
     const [problem] = errorsOf(lines.join('\n'));
     expect(formatProblem(problem)).toBe('line 70, tables[1].fields[3].deadline.within: "7x" is not a duration (24h, 7d or 5wd)');
     expect(formatProblem(problem, 'zh-CN')).toBe(
-      '第 70 行，tables[1].fields[3].deadline.within: "7x" 不是有效的时长（如 24h、7d 或 5wd）',
+      '第 70 行，tables[1].fields[3].deadline.within："7x" 不是有效的时长（如 24h、7d 或 5wd）',
     );
   });
 

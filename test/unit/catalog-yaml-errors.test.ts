@@ -20,49 +20,49 @@ describe('YAML syntax errors', () => {
     [
       'a list item without "- " (MISSING_CHAR)',
       exampleWith('  - { code: ORG,', '    { code: ORG,'),
-      '第 19 行，（文件）: YAML 语法错误：列表项缺少开头的“- ”：同一列表的每一项都以“- ”开头',
+      '第 19 行，（文件）：YAML 语法错误：列表项缺少开头的“- ”：同一列表的每一项都以“- ”开头',
       'line 19, (file): YAML syntax error: a list item without its leading "- ": every item of a list starts with "- "',
     ],
     [
       'a tab as indentation (TAB_AS_INDENT)',
       'departments:\n\t- { code: HR, name: 人事处 }\n',
-      '第 2 行，（文件）: YAML 语法错误：缩进用了制表符（Tab）：YAML 只能用空格缩进',
+      '第 2 行，（文件）：YAML 语法错误：缩进用了制表符（Tab）：YAML 只能用空格缩进',
       'line 2, (file): YAML syntax error: indented with a tab: YAML indents with spaces only',
     ],
     [
       'a key repeated (DUPLICATE_KEY)',
       'departments:\n  - code: HR\n    name: 人事处\n    name: 组织部\n',
-      '第 4 行，（文件）: YAML 中同一映射的键重复：name',
+      '第 4 行，（文件）：YAML 中同一映射的键重复：name',
       'line 4, (file): duplicate key in a YAML map: name',
     ],
     [
       'a value holding ": " (BLOCK_AS_IMPLICIT_KEY)',
       'departments:\n  - code: HR: x\n',
-      '第 2 行，（文件）: YAML 语法错误：映射嵌套不正确：一个值里又出现了“键: 值”（含“: ”的值须加引号），或这一行缩进不对',
+      '第 2 行，（文件）：YAML 语法错误：映射嵌套不正确：一个值里又出现了“键: 值”（含“: ”的值须加引号），或这一行缩进不对',
       'line 2, (file): YAML syntax error: a "key: value" inside a value (quote a value that holds ": "), or this line is indented wrongly',
     ],
     [
       'an unclosed quote (MISSING_CHAR)',
       'departments:\n  - { code: HR, name: "人事处 }\n  - { code: ORG, name: 组织部 }\n',
-      '第 2 行，（文件）: YAML 语法错误：双引号没有闭合：缺少结尾的 "。其后还有 1 处 YAML 语法错误，多由本行的错误引起：改正本行后重新导入，再看其余问题',
+      '第 2 行，（文件）：YAML 语法错误：双引号没有闭合：缺少结尾的 "。其后还有 1 处 YAML 语法错误，多由本行的错误引起：改正本行后重新导入，再看其余问题',
       'line 2, (file): YAML syntax error: a double quote is not closed: the closing " is missing. 1 more YAML syntax error follows, most caused by this line\'s: correct this line and import again to see the rest',
     ],
     [
       'a bracket never closed: at the line it opens, not the first line after it (BAD_INDENT)',
       'departments: [\n  { code: HR, name: 人事处 }\ntables: []\n',
-      '第 1 行，（文件）: YAML 语法错误：方括号或花括号没有闭合（缺少“]”），或其后的行缩进不足',
+      '第 1 行，（文件）：YAML 语法错误：方括号或花括号没有闭合（缺少“]”），或其后的行缩进不足',
       'line 1, (file): YAML syntax error: brackets or braces are not closed (the "]" is missing), or the lines after them are not indented enough',
     ],
     [
       'a brace never closed, after closed ones, quoted brackets and a comment',
       "departments:\n  # not [ this\n  - { code: HR, name: 'it''s [', stewards: [a@b.cn] }\n  - { code: ORG, name: \"x {\" \n  - { code: STU, name: 学生处 }\n",
-      '第 4 行，（文件）: YAML 语法错误：方括号或花括号没有闭合（缺少“}”），或其后的行缩进不足',
+      '第 4 行，（文件）：YAML 语法错误：方括号或花括号没有闭合（缺少“}”），或其后的行缩进不足',
       'line 4, (file): YAML syntax error: brackets or braces are not closed (the "}" is missing), or the lines after them are not indented enough',
     ],
     [
       'a bad escape (BAD_DQ_ESCAPE)',
       'departments:\n  - { code: HR, name: "人事\\q处" }\n',
-      '第 2 行，（文件）: YAML 语法错误：双引号中的转义 \\q 无效：反斜杠须写成 \\\\，或改用单引号',
+      '第 2 行，（文件）：YAML 语法错误：双引号中的转义 \\q 无效：反斜杠须写成 \\\\，或改用单引号',
       'line 2, (file): YAML syntax error: the escape \\q in double quotes is not valid: write a backslash as \\\\, or use single quotes',
     ],
   ])('%s: said in Chinese and English with its line', (_what, text, zh, en) => {
@@ -86,7 +86,7 @@ describe('YAML syntax errors', () => {
     });
     // Two anchors or tags on one value, a key over 1024 characters: said in the reader's language.
     expect(lines('departments: &a &b [x]\n', 'zh-CN')).toEqual([
-      '第 1 行，（文件）: YAML 语法错误：一个值只能有一个锚点（&名称）；数据目录不需要锚点，请删除',
+      '第 1 行，（文件）：YAML 语法错误：一个值只能有一个锚点（&名称）；数据目录不需要锚点，请删除',
     ]);
     expect(lines('departments: !!seq !!seq [x]\n', 'en')).toEqual([
       'line 1, (file): YAML syntax error: a value can have one tag (!tag) only; a catalog needs no tags: remove them',
@@ -102,7 +102,7 @@ describe('YAML syntax errors', () => {
     // One problem, the count said with it: it is not an error of its own (the totals said 2 errors).
     expect(problems.map((p) => formatProblem(p, 'zh-CN'))).toEqual([
       expect.stringMatching(
-        /^第 49 行，（文件）: YAML 语法错误：缩进不一致：同一层级的键须从同一列开始。其后还有 \d+ 处 YAML 语法错误，多由本行的错误引起：改正本行后重新导入，再看其余问题$/,
+        /^第 49 行，（文件）：YAML 语法错误：缩进不一致：同一层级的键须从同一列开始。其后还有 \d+ 处 YAML 语法错误，多由本行的错误引起：改正本行后重新导入，再看其余问题$/,
       ),
     ]);
     expect(problems.every((p) => p.code === 'yaml_syntax' && p.severity === 'error')).toBe(true);
@@ -115,7 +115,7 @@ describe('YAML syntax errors', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ line: 100, path: '', code: 'yaml_syntax', severity: 'error' });
     expect(formatProblem(problems[0], 'zh-CN')).toMatch(
-      /^第 100 行，（文件）: YAML 语法错误：缩进不对：这一行缩进了 3 个空格，介于上面两个层级（2 个和 4 个空格）之间：同一层级的内容须从同一列开始，请与同级的行对齐。其后还有 \d+ 处 YAML 语法错误，多由本行的错误引起/,
+      /^第 100 行，（文件）：YAML 语法错误：缩进不对：这一行缩进了 3 个空格，介于上面两个层级（2 个和 4 个空格）之间：同一层级的内容须从同一列开始，请与同级的行对齐。其后还有 \d+ 处 YAML 语法错误，多由本行的错误引起/,
     );
     expect(formatProblem(problems[0], 'en')).toMatch(
       /^line 100, \(file\): YAML syntax error: wrong indentation: this line is indented by 3 spaces, between the two levels above it \(2 and 4 spaces\): the entries of one level start at the same column; align it with the lines of its level\. \d+ more YAML syntax errors follow/,

@@ -7,6 +7,7 @@ import { authorize } from '../../middleware/authorize';
 import { shownAsBrowserShows } from '../../middleware/body-safety';
 import { invisibleWrittenOut } from '../../services/characters';
 import { catalogTable } from '../../services/catalog/names';
+import { translate } from '../../i18n';
 import { notifierFromConfig } from '../../services/notifications';
 import { departmentLabel } from '../tickets/presenter';
 import { fieldMessages } from '../../middleware/errors';
@@ -52,8 +53,10 @@ function numberedLines(text: string, result: ImportResult, locale: 'zh-CN' | 'en
   for (const p of result.problems) {
     if (p.line === null) continue;
     const list = byLine.get(p.line) ?? [];
-    // A problem of the file as a whole (a YAML syntax error) has no key path to name.
-    list.push({ severity: p.severity, message: p.path ? `${p.path}: ${p.message[locale]}` : p.message[locale] });
+    // A problem of the file as a whole (a YAML syntax error) has no key path to name; a path is followed by the
+    // reader's colon (path：…, path: …).
+    const colon = translate(locale, 'common.colon');
+    list.push({ severity: p.severity, message: p.path ? `${p.path}${colon}${p.message[locale]}` : p.message[locale] });
     byLine.set(p.line, list);
   }
   return text.split(/\r?\n/).map((line, i) => {
@@ -262,7 +265,8 @@ export function catalogRoutes(ctx: AppContext): Router {
         dryRun: form.dry_run,
         versionId: result.versionId,
         summary: result.summary,
-        deactivated: result.summary.deactivated.join(', '),
+        // 停用（…）：ghost_table、freshman_admission.exam_no; deactivated (…): ghost_table, freshman_admission.exam_no
+        deactivated: result.summary.deactivated.join(req.t('common.enumSeparator')),
         tickets: await ticketLines(db, result, form.dry_run, req),
         errors,
         warnings,

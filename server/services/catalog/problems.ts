@@ -59,14 +59,17 @@ export type CatalogProblemCode =
   | 'unknown_check'
   | 'missing_updated_at';
 
-/** One line per problem, e.g. `line 42, tables[1].fields[3].deadline.within: "7x" is not a duration …`. */
+/**
+ * One line per problem, e.g. `line 42, tables[1].fields[3].deadline.within: "7x" is not a duration …`, in Chinese with
+ * Chinese punctuation: `第 42 行，tables[1].fields[3].deadline.within："7x" 不是有效的时长…`.
+ */
 export function formatProblem(problem: CatalogProblem, locale: 'zh-CN' | 'en' = 'en'): string {
-  const where =
-    locale === 'zh-CN'
-      ? `${problem.line === null ? '' : `第 ${problem.line} 行，`}${problem.path || '（文件）'}`
-      : `${problem.line === null ? '' : `line ${problem.line}, `}${problem.path || '(file)'}`;
-  const tag = problem.severity === 'warning' ? (locale === 'zh-CN' ? '警告：' : 'warning: ') : '';
-  return `${where}: ${tag}${problem.message[locale]}`;
+  if (locale === 'zh-CN') {
+    const where = `${problem.line === null ? '' : `第 ${problem.line} 行，`}${problem.path || '（文件）'}`;
+    return `${where}：${problem.severity === 'warning' ? '警告：' : ''}${problem.message[locale]}`;
+  }
+  const where = `${problem.line === null ? '' : `line ${problem.line}, `}${problem.path || '(file)'}`;
+  return `${where}: ${problem.severity === 'warning' ? 'warning: ' : ''}${problem.message[locale]}`;
 }
 
 export function hasErrors(problems: CatalogProblem[]): boolean {

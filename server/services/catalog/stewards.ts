@@ -63,15 +63,16 @@ export async function planStewards(db: Knex | Knex.Transaction, catalog: Catalog
     // The current list differs from what the catalog said last: it was set on the department page.
     if (current.length > 0 && !sameList(current, base ?? [])) {
       lineOf ??= lineFinder(yamlText);
-      const before = current.join(', ');
-      const after = listed.length > 0 ? listed.join(', ') : '—';
+      // Each language's list separator: a、b in Chinese, a, b in English.
+      const [before, beforeEn] = [current.join('、'), current.join(', ')];
+      const [after, afterEn] = listed.length > 0 ? [listed.join('、'), listed.join(', ')] : ['—', '—'];
       problems.push({
         line: lineOf(['departments', index, 'stewards']),
         path: `departments[${index}].stewards`,
         code: 'stewards_replaced',
         message: {
           'zh-CN': `将以目录中的信息化专员邮箱（${after}）替换部门页面上设置的（${before}）`,
-          en: `replaces the steward e-mails set on the department page (${before}) with the catalog's (${after})`,
+          en: `replaces the steward e-mails set on the department page (${beforeEn}) with the catalog's (${afterEn})`,
         },
         severity: 'warning',
       });
