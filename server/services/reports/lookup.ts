@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { dialectFor } from '../../../rules/engine';
 import { quoteIdent, quoteTable } from '../../../rules/identifiers';
 import type { Hub } from '../../hub';
 import { builtinCodeLabel, codeLabelOf } from '../catalog/code-lists';
@@ -9,11 +10,21 @@ import { answerWithin } from '../answer-within';
 
 /**
  * "What does the hub hold?" for one record and field, read once: found (with the raw value — for the
- * code that decides what to show, never shown as it is), not found, or `unavailable`. Read only,
- * names quoted, values bound, one statement under a timeout; any hub problem (down, slow, column
- * renamed) is `unavailable` — the report can still be sent.
+ * code that decides what to show, never shown as it is), not found, or why it could not be read. Read only,
+ * names quoted, values bound, one statement under a timeout. The hub without the catalog's table (`table_missing`,
+ * as the import warns 中台中没有表) or without a column the query names — the field or a key column
+ * (`column_missing`) — is said as such: it is not a passing outage, and asking again will not help. Any other hub
+ * problem (down, slow) is `unavailable`. The report can be sent in each case.
  */
-export type HubRecord = { status: 'found'; raw: unknown } | { status: 'not_found' } | { status: 'unavailable' };
+export type HubRecord =
+  | { status: 'found'; raw: unknown }
+  | { status: 'not_found' }
+  | { status: 'table_missing' }
+  | { status: 'column_missing' }
+  | { status: 'unavailable' };
+
+/** Why the hub could not be read for a record (the look-up says each in its own words). */
+export type HubUnread = { status: 'table_missing' } | { status: 'column_missing' } | { status: 'unavailable' };
 
 /**
  * What the report form's look-up tells a user. `shown`: the hub's value itself (personal data
@@ -26,7 +37,7 @@ export type HubLookup =
   | { status: 'found'; shown: true; value: string | null; label: string | null; empty: boolean; matches: boolean | null }
   | { status: 'found'; shown: false; value: null; empty: boolean; matches: boolean | null }
   | { status: 'not_found' }
-  | { status: 'unavailable' };
+  | HubUnread;
 
 export const LOOKUP_TIMEOUT_MS = 5000;
 
@@ -90,6 +101,9 @@ async function readOnce(
     // A key that cannot be cast to the column's type (letters for an integer key) matches no row.
     const code = String((err as { code?: string })?.code ?? '');
     if (code === '22P02' || code === '22003' || code === '22007' || code === '22008') return { status: 'not_found' };
+    // As a check run tells them apart (rules/facts/sql-*.ts): 42P01 / 1146 no such table, 42703 / 1054 no such column.
+    const kind = dialectFor(hub.dialect).classifyError(err);
+    if (kind === 'table_missing' || kind === 'column_missing') return { status: kind };
     return { status: 'unavailable' };
   }
 }
@@ -129,7 +143,7 @@ export function sameValue(raw: unknown, typed: string, field: Pick<CatalogField,
 
 /** Whether the hub matched what the reporter saw: null when nothing was typed or the record was not read. */
 export function hubMatches(record: HubRecord, field: CatalogField, observed: string | null): boolean | null {
-  if (!observed || record.status === 'unavailable') return null;
+  if (!observed || (record.status !== 'found' && record.status !== 'not_found')) return null;
   return record.status === 'found' && sameValue(record.raw, observed, field);
 }
 

@@ -154,7 +154,8 @@ export async function submitReport(deps: ReportDeps, input: SubmitInput): Promis
         suggested_value: report.suggestedValue,
         observed_value: report.observedValue,
         attachment_id: attachmentId,
-        hub_found: lookup.status === 'unavailable' ? null : lookup.status === 'found',
+        // Null when the hub could not be read for it (down, or without the table or a column): not known either way.
+        hub_found: lookup.status === 'found' ? true : lookup.status === 'not_found' ? false : null,
         hub_value: storedHubValue(lookup, report.field),
         hub_matches: hubMatches(lookup, report.field, report.observedValue),
         ip: input.origin?.ip?.slice(0, 64) ?? null,
