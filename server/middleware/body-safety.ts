@@ -192,9 +192,9 @@ function forbiddenCharacterPaths(value: unknown, forbidden: RegExp, path: string
 const CHECKED_BY_ROUTE: FieldsByRoute = [
   // The department's steward e-mails (routes/admin): a list pasted from elsewhere.
   { method: 'POST', path: /^\/departments\/[^/]+\/stewards\/?$/i, fields: ['stewards'] },
-  // An account's name, adding or editing one (routes/admin): checkPersonFields refuses control characters and
-  // direction marks beside the name, the rest of the form kept.
-  { method: 'POST', path: /^\/admin\/users(\/\d+)?\/?$/i, fields: ['name'] },
+  // An account's login, name and e-mail, adding or editing one (routes/admin): createUser and checkPersonFields refuse
+  // control characters and direction marks beside their box, the rest of the form kept.
+  { method: 'POST', path: /^\/admin\/users(\/\d+)?\/?$/i, fields: ['login', 'name', 'email'] },
   // A reporter's reason to disagree (routes/reports): the page comes back with the reason and its message.
   { method: 'POST', path: /^\/reports\/\d+\/reopen\/?$/i, fields: ['comment'] },
   // A reporter's reason to withdraw (routes/reports): the same.

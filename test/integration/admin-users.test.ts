@@ -106,6 +106,58 @@ describe('/admin/users', () => {
     expect(checkPersonFields({ name: '王\u200D磊 👩\u200D💻', roles: ['user'] }).problems).toEqual([]);
   });
 
+  it('a NUL or a direction override in the login or the e-mail: its message beside its box, as typed, the form kept; nothing written', async () => {
+    // They were refused by the app-wide check first: a bare 422 page (登录名：文本中不能包含空字符…) and the name, e-mail,
+    // department and roles typed were gone.
+    for (const [field, value, key] of [
+      ['login', 'ab\u202Ec', 'users.errors.loginControl'],
+      ['login', 'ab\u0000c', 'users.errors.loginControl'],
+      ['email', 'zhang\u202E@example.edu.cn', 'users.errors.emailControl'],
+      ['email', 'zhang\u0000@example.edu.cn', 'users.errors.emailControl'],
+    ] as const) {
+      const { res, changed } = await add({
+        login: 'kept-login',
+        email: 'kept@example.edu.cn',
+        department: 'STU',
+        [field]: value,
+      });
+      expect(res.status).toBe(422);
+      const cell = cellOf(res.text, field === 'login' ? 'u-login' : 'u-email');
+      expect(cell).toContain(html(zh(key)));
+      // As typed (a NUL as a browser shows it), and the rest of the form too.
+      expect(cell).toContain(`value="${value.replace('\u0000', '\uFFFD')}"`);
+      expect(res.text).toContain('value="新同事"');
+      expect(res.text).toContain('<option value="STU" selected>');
+      expect(res.text).toMatch(/value="user" checked/);
+      if (field === 'email') expect(cellOf(res.text, 'u-login')).toContain('value="kept-login"');
+      else expect(cellOf(res.text, 'u-email')).toContain('value="kept@example.edu.cn"');
+      // The summary names the box as the form does (账号, 电子邮箱), not 登录名.
+      const summary = /<div class="flash flash-error error-summary" role="alert">([\s\S]*?)<\/div>/.exec(res.text)?.[1] ?? '';
+      expect(summary).toContain(field === 'login' ? '账号' : '电子邮箱');
+      expect(res.text).not.toContain('登录名');
+      expect(changed).toEqual([]);
+    }
+  });
+
+  it('editing an account: a NUL or a direction override in the e-mail comes back beside its box, the form kept', async () => {
+    const u = await buildUser(t.db.knex, { login: 'to-edit', name: '待编辑', department: 'HR', roles: ['user'] });
+    for (const email of ['li\u202E@example.edu.cn', 'li\u0000@example.edu.cn']) {
+      const before = await mark(t.db.knex);
+      const res = await admin.agent
+        .post(`/admin/users/${u.id}`)
+        .type('form')
+        .send({ _csrf: admin.csrf, name: '新名字', email, department: 'STU', roles: 'steward' });
+      expect(res.status).toBe(422);
+      expect(cellOf(res.text, 'u-email')).toContain(html(zh('users.errors.emailControl')));
+      expect(cellOf(res.text, 'u-email')).toContain(`value="${email.replace('\u0000', '\uFFFD')}"`);
+      expect(cellOf(res.text, 'u-name')).toContain('value="新名字"');
+      expect(res.text).toContain('<option value="STU" selected>');
+      expect(await changedSince(t.db.knex, before)).toEqual([]);
+    }
+    // The list's tests below count the accounts.
+    await t.db.knex('users').where({ id: u.id }).delete();
+  });
+
   it('an e-mail address that is not one: 422 with the message next to the e-mail input; nothing written', async () => {
     for (const email of ['not-an-email', 'a b@example.edu.cn', 'a"b@example.edu.cn', `${'x'.repeat(310)}@example.edu.cn`]) {
       const { res, changed } = await add({ email });

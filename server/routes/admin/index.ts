@@ -78,6 +78,12 @@ function userFormSummary(t: Request['t'], fields: Record<string, string>): Summa
   return boxesSummary(t, USER_FORM_BOXES, fields);
 }
 
+/** The texts `keys` of a form sent back into its boxes as a browser shows them (a NUL as U+FFFD). */
+const typedTexts = (form: Record<string, unknown>, keys: string[]): Record<string, string> =>
+  Object.fromEntries(
+    keys.flatMap((k) => (typeof form[k] === 'string' ? [[k, shownAsBrowserShows(form[k] as string)] as const] : [])),
+  );
+
 /**
  * Which password an account has, without saying anything about it: a digest of its (salted) hash. The reset
  * form carries the one it was shown with, so the same form sent twice (a reload of the page showing a
@@ -196,7 +202,8 @@ export function adminRoutes(ctx: AppContext): Router {
         title: req.t('admin.users.title'),
         // The same form id: it is still the same form, corrected.
         ...(await usersPage(req, {
-          form: { ...req.body, roles },
+          // As typed, a NUL as a browser shows it (a login, name or e-mail refused for one: CHECKED_BY_ROUTE).
+          form: { ...req.body, ...typedTexts(req.body, ['login', 'name', 'email']), roles },
           fields,
           errorSummary: userFormSummary(req.t, fields),
           ...(formId ? { formId } : {}),
@@ -275,7 +282,7 @@ export function adminRoutes(ctx: AppContext): Router {
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       await accountPage(req, res, account, {
-        form: { ...form, email: form.email ?? '' },
+        form: { ...form, ...typedTexts(form, ['name', 'email']), email: shownAsBrowserShows(form.email ?? '') },
         fields: userFormMessages(err, req, department),
       });
     }

@@ -5,7 +5,7 @@ import { CurrentUser, Role } from '../../policies';
 import { appendAudit, auditActorOf } from '../audit';
 import { wallClockText } from '../calendar/zone';
 import { generatePassword, hashPassword, newPasswordProblem, verifyPassword } from './passwords';
-import { checkDepartment, checkPersonFields } from './validate';
+import { checkDepartment, checkPersonFields, hasHiddenControl } from './validate';
 
 export interface UserRow {
   id: number;
@@ -58,7 +58,8 @@ export async function createUser(
   origin: { ip?: string; requestId?: string } = {},
 ): Promise<{ user: UserRow; generatedPassword: string | null }> {
   const problems: ValidationError['fields'] = [];
-  if (!LOGIN_PATTERN.test(input.login)) problems.push({ field: 'login', key: 'users.errors.login' });
+  if (hasHiddenControl(input.login)) problems.push({ field: 'login', key: 'users.errors.loginControl' });
+  else if (!LOGIN_PATTERN.test(input.login)) problems.push({ field: 'login', key: 'users.errors.login' });
   const { name, email, roles, problems: personProblems } = checkPersonFields(input);
   problems.push(...personProblems);
   const passwordProblem = input.password != null ? newPasswordProblem(input.password, input.login) : null;
@@ -66,7 +67,8 @@ export async function createUser(
   const departmentName = input.departmentName?.trim() || null;
   const department = await checkDepartment(db, input.department, departmentName);
   problems.push(...department.problems);
-  const taken = await loginTakenProblem(db, input.login);
+  // No account has a NUL in its login (PostgreSQL's text cannot hold one: asking it was a 500).
+  const taken = input.login.includes('\u0000') ? null : await loginTakenProblem(db, input.login);
   if (taken) problems.push(taken);
   if (problems.length) throw new ValidationError(problems);
 
