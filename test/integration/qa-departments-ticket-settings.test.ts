@@ -41,6 +41,36 @@ describe('ticket settings: messages tied to their inputs', () => {
     expect(res.text).toContain('<p class="field-error" role="alert" id="webhook-HR-error">应为 https:// 开头的网址');
   });
 
+  // `https://exa mple.com/` was told "应为 https:// 开头的网址" though it starts so; one of 5,000 characters was saved.
+  it('a robot URL with a space, or too long, is told so in both languages; nothing saved', async () => {
+    const send = (webhook_url: string) =>
+      office.agent
+        .post('/tickets/settings/webhook')
+        .type('form')
+        .send({ _csrf: office.csrf, department: 'HR', webhook_url })
+        .expect(422);
+    const messageOf = (page: string) => /<p class="field-error" role="alert" id="webhook-HR-error">([^<]*)<\/p>/.exec(page)?.[1];
+    const long = `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${'k'.repeat(5000)}`;
+    expect(messageOf((await send('https://exa mple.com/')).text)).toBe('网址中不能有空格：请删去空格后再保存');
+    expect(messageOf((await send('https://exa%mple.com/')).text)).toBe(
+      '不是有效的网址，请从企业微信或钉钉机器人设置中复制完整的 Webhook 地址',
+    );
+    expect(messageOf((await send(long)).text)).toBe(`网址最多 2000 个字符（现有 ${long.length} 个）`);
+    await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'en', next: '/' }).expect(302);
+    try {
+      expect(messageOf((await send('https://exa mple.com/')).text)).toBe(
+        'The address must not contain spaces: remove them and save again',
+      );
+      expect(messageOf((await send('https://exa%mple.com/')).text)).toBe(
+        'Not a valid web address: copy the whole webhook URL from the WeCom or DingTalk robot&#x27;s settings',
+      );
+      expect(messageOf((await send(long)).text)).toBe(`The address may be at most 2000 characters long (it has ${long.length})`);
+    } finally {
+      await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+    }
+    expect((await t.db.knex('departments').where({ code: 'HR' }).first('webhook_url')).webhook_url).toBeNull();
+  });
+
   // Saving the settings as they were said "saved" and wrote an audit row of a change of nothing, for the due days and
   // for a department's robot address alike.
   it('saving the settings unchanged says nothing changed and writes nothing; a change is saved and audited once', async () => {

@@ -5,6 +5,7 @@ import {
   guardedLookup,
   postWebhook,
   webhookUrlProblem,
+  WEBHOOK_URL_MAX,
   type Resolver,
 } from '../../server/services/notifications/webhook';
 
@@ -43,6 +44,20 @@ describe('robot webhooks', () => {
     expect(webhookUrlProblem('https://[64:ff9b::cb00:7107]/')).toBeNull(); // 203.0.113.7 over NAT64
     expect(webhookUrlProblem('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k')).toBeNull();
     expect(webhookUrlProblem('https://oapi.dingtalk.com/robot/send?access_token=t')).toBeNull();
+  });
+
+  // `https://exa mple.com/` was told to start with https://, which it does; a URL of 5,000 characters was saved.
+  it('tells a space and an address too long from a URL that does not start with https://', () => {
+    expect(webhookUrlProblem('https://exa mple.com/')).toBe('space');
+    expect(webhookUrlProblem('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=a b')).toBe('space');
+    expect(webhookUrlProblem('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=a\u3000b')).toBe('space');
+    expect(webhookUrlProblem('https://exa%mple.com/')).toBe('invalid');
+    expect(webhookUrlProblem('https://')).toBe('invalid');
+    expect(webhookUrlProblem('http://exa mple.com/')).toBe('https');
+    const long = `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${'k'.repeat(WEBHOOK_URL_MAX)}`;
+    expect(webhookUrlProblem(long)).toBe('length');
+    expect(webhookUrlProblem(long.slice(0, WEBHOOK_URL_MAX))).toBeNull();
+    expect(WEBHOOK_URL_MAX).toBe(2000);
   });
 
   it('posts to a robot without following redirects', async () => {

@@ -17,7 +17,7 @@ import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { keyColumnOrder } from '../../services/catalog/record-key';
 import { notifierFromConfig } from '../../services/notifications';
 import { disputeAnyTicket, reportTicketForOutsider } from '../../services/reports';
-import { webhookUrlProblem } from '../../services/notifications/webhook';
+import { WEBHOOK_URL_MAX, webhookUrlProblem, type WebhookUrlProblem } from '../../services/notifications/webhook';
 import {
   ACTIVE_STATUSES,
   commentTicket,
@@ -75,6 +75,15 @@ export function listReturnPath(value: unknown, list: string): string | null {
 
 /** The most tickets one bulk acknowledge takes: the most a list page shows (`pageParams`). */
 const BULK_ACKNOWLEDGE_MAX = 200;
+
+/** The settings page's message for each reason a robot address is refused (webhookUrlProblem). */
+const WEBHOOK_MESSAGES: Record<WebhookUrlProblem, string> = {
+  https: 'tickets.settings.errors.webhook',
+  space: 'tickets.settings.errors.webhookSpace',
+  invalid: 'tickets.settings.errors.webhookInvalid',
+  length: 'tickets.settings.errors.webhookLength',
+  host: 'tickets.settings.errors.webhookHost',
+};
 
 /** The working-day calendar as the ticket page uses it (loadTicketCalendar's). */
 type TicketPageCalendar = Awaited<ReturnType<typeof loadTicketCalendar>>['calendar'];
@@ -300,7 +309,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
     }
     const problem = url ? webhookUrlProblem(url) : null;
     if (problem) {
-      const message = req.t(problem === 'https' ? 'tickets.settings.errors.webhook' : 'tickets.settings.errors.webhookHost');
+      const message = req.t(WEBHOOK_MESSAGES[problem], { max: WEBHOOK_URL_MAX, length: url.length });
       return settingsPage(req, res, { webhookErrors: { [code]: message }, webhookForm: { [code]: url } }, 422);
     }
     const named = department.name + req.t('common.inParentheses', { text: code });

@@ -34,8 +34,17 @@ for (const [v4, bits] of [
   INTERNAL.addSubnet(`2002:${hex(a, b)}:${hex(c, d)}::`, 16 + bits, 'ipv6');
 }
 
-/** Why a webhook URL is refused: not an https:// URL, or a host on this machine or its link. */
-export type WebhookUrlProblem = 'https' | 'host';
+/**
+ * Why a webhook URL is refused: not an https:// URL, one with a space (typed or pasted in it), one starting with
+ * https:// that is still no URL, one longer than WEBHOOK_URL_MAX, or a host on this machine or its link.
+ */
+export type WebhookUrlProblem = 'https' | 'space' | 'invalid' | 'length' | 'host';
+
+/**
+ * The longest robot address kept: the robots' own are about 100 characters (a key or token of 36–64); 2,000 is what
+ * browsers and servers reliably take in a URL. A 5,000-character paste was saved.
+ */
+export const WEBHOOK_URL_MAX = 2000;
 
 /**
  * Robot webhooks are https URLs on public hosts (`https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…`,
@@ -50,13 +59,18 @@ export type WebhookUrlProblem = 'https' | 'host';
  * a university may run its own WeCom (企业微信私有化部署) inside the campus network.
  */
 export function webhookUrlProblem(value: string): WebhookUrlProblem | null {
+  if (value.length > WEBHOOK_URL_MAX) return 'length';
+  // What starts as https:// is told what else is wrong with it (`https://exa mple.com/` was told to start so).
+  const https = /^https:\/\//i.test(value);
+  if (https && /\s/.test(value)) return 'space';
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return 'https';
+    return https ? 'invalid' : 'https';
   }
-  if (url.protocol !== 'https:' || !url.hostname) return 'https';
+  if (url.protocol !== 'https:') return 'https';
+  if (!url.hostname) return 'invalid';
   const host = url.hostname.toLowerCase().replace(/\.$/, '');
   if (host === 'localhost' || host.endsWith('.localhost')) return 'host';
   const address = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
@@ -124,6 +138,15 @@ export function guardedFetch(resolve?: Resolver): FetchLike {
     });
 }
 
+/** Why postWebhook refuses a stored URL, for the service log (never the URL: it carries the robot's key). */
+const REFUSED_BECAUSE: Record<WebhookUrlProblem, string> = {
+  https: 'not https',
+  space: 'contains a space',
+  invalid: 'not a valid URL',
+  length: `longer than ${WEBHOOK_URL_MAX} characters`,
+  host: 'internal host',
+};
+
 /**
  * Posts the text to a robot. A URL stored before the rules above (or written to the database by hand)
  * is checked again and not posted to; redirects are not followed (a public host answering 302 to an
@@ -131,7 +154,7 @@ export function guardedFetch(resolve?: Resolver): FetchLike {
  */
 export async function postWebhook(fetchImpl: FetchLike, url: string, content: string, timeoutMs = 10_000): Promise<void> {
   const problem = webhookUrlProblem(url);
-  if (problem) throw new Error(`webhook URL refused (${problem === 'https' ? 'not https' : 'internal host'})`);
+  if (problem) throw new Error(`webhook URL refused (${REFUSED_BECAUSE[problem]})`);
   const init = {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
