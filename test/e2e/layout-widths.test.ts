@@ -91,6 +91,27 @@ describeBrowser('page widths in Chromium', () => {
     await page.close();
   });
 
+  // The robot address box was size="60": 518 px wide in the 368 px the page has, in a table scrolling sideways.
+  it('at 390 px the ticket settings fit: every box and button inside the window, nothing scrolls sideways', async () => {
+    const page = await browser.newPage({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+    await browserSignIn(page, server.baseUrl, office.login, office.password);
+    await page.goto(`${server.baseUrl}/tickets/settings`);
+    const w = await widths(page);
+    expect({ width: w.page, tableScrolls: w.tableScrolls }).toEqual({ width: 390, tableScrolls: false });
+    const outside = await page.evaluate(`[...document.querySelectorAll('main input:not([type=hidden]), main select, main button')]
+      .filter((e) => e.getBoundingClientRect().left < 0 || e.getBoundingClientRect().right > window.innerWidth)
+      .map((e) => (e.getAttribute('aria-label') || e.name || e.textContent) + ': ' + Math.round(e.getBoundingClientRect().width) + ' px')`);
+    expect(outside).toEqual([]);
+    // Each robot address box as wide as its row allows, not a sliver: room for an address to be read.
+    const boxes = await page.$$eval('input[name="webhook_url"]', (inputs) =>
+      inputs.map((i) => Math.round(i.getBoundingClientRect().width)),
+    );
+    expect(boxes.length).toBeGreaterThan(0);
+    for (const width of boxes) expect(width).toBeGreaterThanOrEqual(250);
+    await screenshot(page, 'layout-390-ticket-settings');
+    await page.close();
+  });
+
   it('at 390 and 800 px the navigation lies in a few rows across the header, not in a column one link wide', async () => {
     for (const width of [390, 800]) {
       const page = await browser.newPage({ locale: 'zh-CN', viewport: { width, height: 844 } });

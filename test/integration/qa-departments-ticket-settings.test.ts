@@ -36,7 +36,7 @@ describe('ticket settings: messages tied to their inputs', () => {
       .send({ _csrf: office.csrf, department: 'HR', webhook_url: 'http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k' })
       .expect(422);
     expect(res.text).toMatch(
-      /<input name="webhook_url" type="url" size="60" value="http:\/\/qyapi\.weixin\.qq\.com\/cgi-bin\/webhook\/send\?key&#x3D;k" aria-label="Webhook 地址 HR" aria-invalid="true" aria-describedby="webhook-HR-error">/,
+      /<input name="webhook_url" type="url" class="webhook-url" value="http:\/\/qyapi\.weixin\.qq\.com\/cgi-bin\/webhook\/send\?key&#x3D;k" aria-label="Webhook 地址 HR" aria-invalid="true" aria-describedby="webhook-HR-error">/,
     );
     expect(res.text).toContain('<p class="field-error" role="alert" id="webhook-HR-error">应为 https:// 开头的网址');
   });
