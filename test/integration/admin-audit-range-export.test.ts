@@ -106,9 +106,9 @@ describe('/admin/audit date range and CSV export (Asia/Shanghai)', () => {
       `<p class="field-error" role="alert" id="audit-from-error">${escaped(zh('calendar.errors.fromDate', { value: '2026-13-01' }))}</p>`,
     );
     expect(bad.text).toContain('name="from" value="2026-13-01" aria-invalid="true" aria-describedby="audit-from-error"');
-    // The action filter still applies (all four rng rows, the range left out); its input keeps its value.
+    // The action filter still applies (all four rng rows, the range left out); its menu keeps it chosen.
     expect(seqsOf(bad.text)).toHaveLength(4);
-    expect(bad.text).toContain('name="action" value="rng"');
+    expect(bad.text).toContain('<option value="rng" selected>rng</option>');
     // The export link carries the filters that apply, not the refused day.
     expect(hrefsOf(bad.text)).toContain('/admin/audit/export.csv?action=rng');
 

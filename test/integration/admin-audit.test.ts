@@ -111,11 +111,65 @@ describe('/admin/audit', () => {
     expect(await actionsOn('action=grp')).toEqual(['grp.disable', 'grp.enable']);
     expect(await actionsOn('action=%20grp.enable%20')).toEqual(['grp.enable']);
     expect(await actionsOn('action=grp.enable&actor=%20wang.hr%20')).toEqual(['grp.enable']);
-    // LIKE's wildcards are plain characters here.
-    expect(await actionsOn('action=g%25')).toEqual([]);
-    expect(await actionsOn('action=g_p')).toEqual([]);
-    const page = await office.agent.get('/admin/audit').expect(200);
-    expect(page.text).toContain(`placeholder="${zh('admin.audit.actionPlaceholder')}"`);
+    // LIKE's wildcards are plain characters here: no action is so called (said under the menu, see below).
+    for (const query of ['action=g%25', 'action=g_p']) {
+      const page = await office.agent.get(`/admin/audit?${query}`).expect(422);
+      expect(page.text).toContain('id="audit-action-error"');
+    }
+  });
+
+  // `user.Create` found 0 rows, and so did 创建账号, the name the list shows, with no hint: the filter took only the
+  // exact lower-case code.
+  it('the action filter is a menu of the actions by name, grouped; a code in any case or a name finds its rows', async () => {
+    const actor = { id: steward.id, login: steward.login, roles: ['steward' as const], department: 'HR' };
+    await appendAudit(t.db.knex, { actor, action: 'user.create', objectType: 'user', objectId: steward.id });
+    const created = (await t.db.knex('audit_log').where({ action: 'user.create' }).orderBy('seq', 'desc').pluck('seq')).map(
+      Number,
+    );
+    const seqsOn = async (query: string) => {
+      const page = await office.agent.get(`/admin/audit?${query}`).expect(200);
+      return { page: page.text, seqs: [...page.text.matchAll(/<td class="num">(\d+)<\/td>/g)].map((m) => Number(m[1])) };
+    };
+    for (const value of ['user.create', 'user.Create', 'USER.CREATE', '创建账号', 'Account created', ' 创建账号 ']) {
+      const { page, seqs } = await seqsOn(`action=${encodeURIComponent(value)}`);
+      expect({ value, seqs }).toEqual({ value, seqs: created });
+      // The menu shows what the list is filtered by.
+      expect(page).toContain('<option value="user.create" selected>创建账号</option>');
+    }
+    // The menu: every action by its name, in groups named in the reader's language, each group's own choice first.
+    const { page } = await seqsOn('action=User');
+    const menu = page.slice(page.indexOf('<select name="action"'), page.indexOf('</select>'));
+    expect(menu).toContain('<option value="">全部操作</option>');
+    expect(menu).toContain('<optgroup label="账号"><option value="user" selected>账号：全部操作</option>');
+    expect(menu).toContain('<option value="user.password_reset">重置密码</option>');
+    expect(menu).toContain('<optgroup label="质量工单"><option value="ticket">质量工单：全部操作</option>');
+    expect([...menu.matchAll(/<option value="([a-z_.]+)"/g)].length).toBeGreaterThanOrEqual(60);
+    // In English, English names.
+    await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'en', next: '/' }).expect(302);
+    try {
+      const en = await office.agent.get('/admin/audit?action=%E5%88%9B%E5%BB%BA%E8%B4%A6%E5%8F%B7').expect(200);
+      expect(en.text).toContain('<option value="user.create" selected>Account created</option>');
+      expect(en.text).toContain('<optgroup label="Accounts">');
+      const unknown = await office.agent.get('/admin/audit?action=nothing.such').expect(422);
+      expect(unknown.text).toContain(
+        `<p class="field-error" role="alert" id="audit-action-error">There is no action “nothing.such”: choose one from the list</p>`,
+      );
+    } finally {
+      await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+    }
+    // A name no action has: said under the menu (422), the list that of the other filters, as for a bad day.
+    const unknown = await office.agent.get('/admin/audit?action=%E5%88%9B%E5%BB%BA%E7%94%A8%E6%88%B7').expect(422);
+    expect(unknown.text).toContain(
+      '<p class="field-error" role="alert" id="audit-action-error">没有“创建用户”这一操作：请从列表中选择</p>',
+    );
+    expect(unknown.text).toMatch(/<select name="action" aria-invalid="true" aria-describedby="audit-action-error">/);
+    // The export takes the code as the page does, and names what it filtered by in its record.
+    const csv = (await office.agent.get('/admin/audit/export.csv?action=user.Create').expect(200)).text;
+    expect(csv).toContain('user.create');
+    expect(csv.split('\n').filter((l) => /^\d+,/.test(l.replace(/^\uFEFF/, ''))).length).toBeGreaterThanOrEqual(1);
+    const recorded = await t.db.knex('audit_log').where({ action: 'audit.export' }).orderBy('seq', 'desc').first('summary');
+    expect(recorded.summary.action).toBe('user.create');
+    await office.agent.get('/admin/audit/export.csv?action=nothing.such').expect(422);
   });
 
   it("filters by the actor's login in any case, as logins sign in, on the page and in its CSV export", async () => {

@@ -9,6 +9,7 @@ import { repeatedQueryValues, sentQuery } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { hasForbiddenCharacter, shownAsBrowserShows } from '../../middleware/body-safety';
 import { fieldMessages } from '../../middleware/errors';
+import { allKeys, LOCALES, translate } from '../../i18n';
 import { can, type Role, ROLES } from '../../policies';
 import { appendAudit, auditBatches, listAudit, type AuditFilters } from '../../services/audit';
 import { dayEndIn, dayStartIn, parseOptionalRange, todayIn } from '../../services/calendar';
@@ -94,6 +95,32 @@ const passwordVersion = (account: Pick<UserRow, 'password_hash'>) =>
     .update(account.password_hash ?? '')
     .digest('hex')
     .slice(0, 32);
+
+/** Every action the audit log names (admin.audit.actions: test/unit/audit-action-labels), and their groups. */
+const AUDIT_ACTIONS = allKeys('zh-CN')
+  .filter((k) => k.startsWith('admin.audit.actions.'))
+  .map((k) => k.slice('admin.audit.actions.'.length));
+const AUDIT_GROUPS = [...new Set(AUDIT_ACTIONS.map((a) => a.split('.')[0]))];
+
+/**
+ * The audit filter's menu in the reader's language: a group per kind of object (账号, 质量工单…), sorted by its name,
+ * each with "all of them" first and its actions sorted by name. A filter value the menu lacks (an action an older
+ * version wrote) is its first choice, by its code, so the menu says what the list is filtered by.
+ */
+function auditActionMenu(req: Request, selected: string) {
+  const collator = new Intl.Collator(req.locale);
+  const byLabel = (a: { label: string }, b: { label: string }) => collator.compare(a.label, b.label);
+  const groups = AUDIT_GROUPS.map((group) => {
+    const label = req.t(`admin.audit.actionGroups.${group}`);
+    const actions = AUDIT_ACTIONS.filter((a) => a.split('.')[0] === group)
+      .map((a) => ({ value: a, label: req.t(`admin.audit.actions.${a}`), selected: a === selected }))
+      .sort(byLabel);
+    const all = { value: group, label: req.t('admin.audit.actionGroupAll', { group: label }), selected: group === selected };
+    return { label, options: [all, ...actions] };
+  }).sort(byLabel);
+  const known = AUDIT_ACTIONS.includes(selected) || AUDIT_GROUPS.includes(selected);
+  return { groups, other: selected && !known ? selected : null };
+}
 
 /** The longest steward e-mail address a department keeps (users.email's length). */
 const STEWARD_EMAIL_MAX = 320;
@@ -361,10 +388,32 @@ export function adminRoutes(ctx: AppContext): Router {
    * university's time zone (the catalog calendar's), as instants. A bad day, a filter sent twice or a reversed range: the
    * messages (`fields`) and the other filters alone, so the page still lists something under them.
    */
+  /**
+   * The action a filter value names: a code or group in any case (`user.Create` is user.create), or an action's name
+   * in either language (创建账号, as the list shows it); else one the log holds as typed (an action an older version
+   * wrote, or its group). Null: no action is so called (the page says so under the menu: it found nothing, silently).
+   */
+  async function auditActionOf(typed: string): Promise<string | null> {
+    const lower = typed.toLowerCase();
+    const known =
+      AUDIT_ACTIONS.find((a) => a === lower) ??
+      AUDIT_GROUPS.find((g) => g === lower) ??
+      AUDIT_ACTIONS.find((a) => LOCALES.some((locale) => translate(locale, `admin.audit.actions.${a}`).toLowerCase() === lower));
+    if (known) return known;
+    if (typed.includes('\u0000')) return null;
+    const pattern = `${typed.replace(/[\\%_]/g, '\\$&')}.%`;
+    // As listAudit reads it: a code, or without a dot its group.
+    const stored = db('audit_log').where('action', typed);
+    if (!typed.includes('.')) stored.orWhere('action', 'like', pattern);
+    return (await stored.first('seq')) ? typed : null;
+  }
+
   async function auditFilters(req: Request) {
     // As typed, less the spaces around (a pasted " auth.login" found nothing).
     const text = (key: string) => (typeof req.query[key] === 'string' ? (req.query[key] as string).trim() : '') || undefined;
-    const base = { action: text('action'), actorLogin: text('actor') };
+    const typedAction = text('action');
+    const action = typedAction ? await auditActionOf(typedAction) : undefined;
+    const base = { action: action ?? undefined, actorLogin: text('actor') };
     const typed = {
       action: base.action ?? '',
       actor: base.actorLogin ?? '',
@@ -377,6 +426,10 @@ export function adminRoutes(ctx: AppContext): Router {
       // nor dropped so that the page lists everything as if filtered: which one was meant?
       const repeated = repeatedQueryValues(req.query, ['action', 'actor', 'from', 'to']);
       if (repeated.length) throw new ValidationError(repeated);
+      if (typedAction && action === null)
+        throw new ValidationError([
+          { field: 'action', key: 'admin.audit.actionUnknown', params: { value: typedAction.slice(0, 100) } },
+        ]);
       const days = parseOptionalRange({ from: req.query.from, to: req.query.to });
       const filters: AuditFilters = {
         ...base,
@@ -412,6 +465,7 @@ export function adminRoutes(ctx: AppContext): Router {
       title: req.t('admin.audit.title'),
       rows: await auditRowsFor(db, req.user!, rows, req.t, timezone),
       filters: typed,
+      actionMenu: auditActionMenu(req, typed.action),
       fields: fields ?? {},
       exportHref: `/admin/audit/export.csv${query ? `?${query}` : ''}`,
       pager: pagination(url, page, perPage, total),
