@@ -412,8 +412,8 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
   it.each([
     ['en', 390, LIST_PAGES],
     ['zh-CN', 390, LIST_PAGES],
-    // (The catalog table page's facts list is wider than 320 px, a layout of its own.)
-    ['en', 320, LIST_PAGES.slice(1)],
+    // At 320 px the catalog table page's check trends were 29 px past the window (each at least 320 px wide).
+    ['en', 320, LIST_PAGES],
   ] as const)(
     'at %s %i px no element of a list page is wider than its card or the window',
     async (locale, width, pages) => {
