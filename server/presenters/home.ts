@@ -1,7 +1,8 @@
 import type { AppContext } from '../context';
 import type { Translator } from '../i18n';
 import { can, CurrentUser } from '../policies';
-import type { WorkingDayCalendar } from '../services/calendar';
+import { type HolidayGap, holidayDataWarning, holidayGaps } from './holiday-data';
+import type { Festival, WorkingDayCalendar } from '../services/calendar';
 import { loadReportSettings } from '../services/reports/settings';
 import { queueIds } from '../services/sharing/lists';
 import { loadTicketCalendar } from '../services/tickets';
@@ -27,13 +28,14 @@ export interface HomeCard {
 const NEXT_YEAR_ASKED_FROM_MONTH = 11;
 
 /**
- * The years whose official holidays are unknown (chinese-days has none, the catalog gives none) while working-day
- * deadlines fall in them: this year, and next year from November. Deadlines in such a year count weekends only.
+ * The years whose official holidays are unknown (chinese-days has none, the catalog lacks one of its statutory festivals)
+ * while working-day deadlines fall in them: this year, and next year from November. Deadlines in such a year count the
+ * missing festivals as working days.
  */
-export function yearsWithoutHolidays(calendar: { hasHolidayData(year: number): boolean }, today: string): number[] {
+export function yearsWithoutHolidays(calendar: { missingFestivals(year: number): Festival[] }, today: string): HolidayGap[] {
   const year = Number(today.slice(0, 4));
   const asked = Number(today.slice(5, 7)) >= NEXT_YEAR_ASKED_FROM_MONTH ? [year, year + 1] : [year];
-  return asked.filter((y) => !calendar.hasHolidayData(y));
+  return holidayGaps(calendar, asked);
 }
 
 /** Active and overdue (not disputed: the clock stopped) tickets of one department (or all, for the IT office): one aggregate query. */
@@ -65,8 +67,8 @@ export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator)
   if (missing.length)
     cards.push({
       title: t('home.cards.holidays.title'),
-      text: t('calendar.noHolidayData', { years: missing.join(t('common.enumSeparator')) }),
-      href: `/calendar?year=${missing[missing.length - 1]}`,
+      text: holidayDataWarning(t, missing),
+      href: `/calendar?year=${missing[missing.length - 1].year}`,
       warning: true,
     });
   if (can(user, 'users.manage'))

@@ -33,6 +33,8 @@ describe('the home page asks for missing holidays', () => {
     const imported = await importCatalog(t.db.knex, yaml);
     expect(imported.problems.filter((p) => p.severity === 'error')).toEqual([]);
   }
+  /** The statutory festivals of a year (元旦, a Spring Festival day, 劳动节, 国庆节): the year counts as entered. */
+  const festivals = (year: number) => [`${year}-01-01`, `${year}-02-01`, `${year}-05-01`, `${year}-10-01`];
   /** The holiday card's HTML on the user's home page, or null. */
   async function holidayCard(user: { login: string; password: string }): Promise<string | null> {
     const { agent } = await signIn(t.app, user.login, user.password);
@@ -42,7 +44,7 @@ describe('the home page asks for missing holidays', () => {
   }
 
   it('from November the IT office is asked for next year’s holidays, linking to that year’s calendar; a steward is not', async () => {
-    await catalogWithHolidays(['2098-01-01']);
+    await catalogWithHolidays(festivals(2098));
     at('2098-12-04T02:00:00Z');
     const office = await buildUser(t.db.knex, { department: 'ITC', roles: ['it_office'] });
     const card = await holidayCard(office);
@@ -54,7 +56,7 @@ describe('the home page asks for missing holidays', () => {
   });
 
   it('before November next year is not asked for; a year with no data at all is, at any time', async () => {
-    await catalogWithHolidays(['2098-01-01']);
+    await catalogWithHolidays(festivals(2098));
     at('2098-10-31T02:00:00Z');
     const admin = await buildUser(t.db.knex, { department: 'ITC', roles: ['admin'] });
     expect(await holidayCard(admin)).toBeNull();
@@ -63,12 +65,42 @@ describe('the home page asks for missing holidays', () => {
   });
 
   it('holidays entered in the catalog for next year end the question, in English too', async () => {
-    await catalogWithHolidays(['2098-01-01']);
+    await catalogWithHolidays(festivals(2098));
     at('2098-12-04T02:00:00Z');
     const office = await buildUser(t.db.knex, { department: 'ITC', roles: ['it_office'] });
     await t.db.knex('users').where({ id: office.id }).update({ locale: 'en' });
     expect(await holidayCard(office)).toContain('No official holiday data for 2099');
-    await catalogWithHolidays(['2098-01-01', '2099-01-01']);
+    await catalogWithHolidays([...festivals(2098), ...festivals(2099)]);
+    expect(await holidayCard(office)).toBeNull();
+  });
+
+  it('one date of next year does not end the question: the card and the calendar name the festivals still missing', async () => {
+    // 元旦 alone: the Spring Festival, Labour Day and National Day would be counted as working days.
+    await catalogWithHolidays([...festivals(2098), '2099-01-01']);
+    at('2098-12-04T02:00:00Z');
+    const office = await buildUser(t.db.knex, { department: 'ITC', roles: ['it_office'] });
+    const card = await holidayCard(office);
+    expect(card).toContain('<h2>节假日数据待补充</h2>');
+    expect(card).toContain('2099 年的法定节假日数据不全（尚缺：春节、劳动节、国庆节）：按工作日计算的时限可能不准。');
+    const { agent } = await signIn(t.app, office.login, office.password);
+    const page = (await agent.get('/calendar').query({ year: 2099 }).expect(200)).text;
+    const warning = /<div class="flash flash-warning" role="alert" id="holiday-data-warning">(.*?)<\/div>/s.exec(page)?.[1];
+    expect(warning).toContain('2099 年的法定节假日数据不全（尚缺：春节、劳动节、国庆节）');
+    // The office goes from the warning to where holidays are entered.
+    expect(warning).toContain('<a href="/catalog/import">导入数据目录</a>');
+    await t.db.knex('users').where({ id: office.id }).update({ locale: 'en' });
+    expect(await holidayCard(office)).toContain(
+      'Incomplete official holiday data for 2099 (missing: Spring Festival, Labour Day, National Day)',
+    );
+    // A reader without the catalog's chores is told the holidays are not all entered, with no link to the import.
+    const steward = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
+    const reader = await signIn(t.app, steward.login, steward.password);
+    const readerPage = (await reader.agent.get('/calendar').query({ year: 2099 }).expect(200)).text;
+    expect(readerPage).toContain('2099 年的法定节假日尚未录入完整');
+    expect(readerPage).not.toContain('href="/catalog/import"');
+
+    // A Spring Festival day, Labour Day and National Day entered: the question ends.
+    await catalogWithHolidays([...festivals(2098), '2099-01-01', '2099-02-06', '2099-05-01', '2099-10-01']);
     expect(await holidayCard(office)).toBeNull();
   });
 });

@@ -100,7 +100,9 @@ describe('catalog holidays and workdays', () => {
       reason: 'catalog_holiday',
       name: null,
     });
-    expect(with2027.hasHolidayData(2027)).toBe(true);
+    // The Spring Festival alone: New Year's Day, Labour Day and National Day are still missing.
+    expect(with2027.hasHolidayData(2027)).toBe(false);
+    expect(with2027.missingFestivals(2027)).toEqual(['new_year', 'labour_day', 'national_day']);
     expect(with2027.hasHolidayData(2028)).toBe(false);
   });
 
@@ -110,6 +112,19 @@ describe('catalog holidays and workdays', () => {
     expect(overridden.isWorkingDay('2026-02-28')).toBe(false);
     expect(calendar.isWorkingDay('2026-10-05')).toBe(false);
     expect(overridden.isWorkingDay('2026-10-05')).toBe(true);
+  });
+
+  it('a year counts as entered only with its statutory festivals: one date (元旦) is not enough', () => {
+    const only = (holidays: string[]) => createCalendar({ ...plain, holidays });
+    expect(only(['2027-01-01']).hasHolidayData(2027)).toBe(false);
+    expect(only(['2027-01-01']).missingFestivals(2027)).toEqual(['spring_festival', 'labour_day', 'national_day']);
+    expect(calendar.missingFestivals(2027)).toEqual(['new_year', 'spring_festival', 'labour_day', 'national_day']);
+    // A Spring Festival day is one from 01-20 to 02-25 (the festival moves with the lunar calendar).
+    expect(only(['2027-01-01', '2027-02-26', '2027-05-01', '2027-10-01']).missingFestivals(2027)).toEqual(['spring_festival']);
+    expect(only(['2027-01-01', '2027-01-20', '2027-05-01', '2027-10-01']).hasHolidayData(2027)).toBe(true);
+    expect(only(['2027-01-01', '2027-02-25', '2027-05-01', '2027-10-01']).hasHolidayData(2027)).toBe(true);
+    // The built-in data covers its years as they are.
+    expect(only([]).missingFestivals(2026)).toEqual([]);
   });
 
   it('has holiday data for the years chinese-days covers', () => {

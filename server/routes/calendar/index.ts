@@ -5,6 +5,7 @@ import { can } from '../../policies';
 import { todayIn } from '../../services/calendar';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import type { CatalogCalendar } from '../../services/catalog/types';
+import { holidayDataNote, holidayDataWarning, holidayGaps } from '../../presenters/holiday-data';
 import { calendarYear } from './present';
 
 /** The years the page shows: the official holiday data starts in 2004; later than 2100 is nobody's deadline. */
@@ -29,7 +30,8 @@ export function calendarRoutes(ctx: AppContext): Router {
     const year = Number.isInteger(asked) && asked >= FIRST_YEAR && asked <= LAST_YEAR ? asked : thisYear;
     const view = calendarYear(calendar, year, req.locale, req.t, today);
     // The IT office maintains calendar.holidays: warn it when working-day deadlines would be guessed.
-    const missing = [thisYear, thisYear + 1].filter((y) => !view.hasHolidayData(y));
+    const missing = holidayGaps(view, [thisYear, thisYear + 1]);
+    const manages = can(req.user, 'catalog.manage');
     res.render('pages/calendar/index', {
       title: req.t('calendar.title'),
       year,
@@ -39,14 +41,9 @@ export function calendarRoutes(ctx: AppContext): Router {
       hasCatalog: !!current,
       // The IT office maintains calendar.holidays and is told what to do; everyone else reads that due dates in
       // those years may be off (a steward's January deadlines are counted over plain weekends).
-      warning:
-        can(req.user, 'catalog.manage') && missing.length > 0
-          ? req.t('calendar.noHolidayData', { years: missing.join(req.t('common.enumSeparator')) })
-          : null,
-      note:
-        !can(req.user, 'catalog.manage') && missing.length > 0
-          ? req.t('calendar.noHolidayDataReader', { years: missing.join(req.t('common.enumSeparator')) })
-          : null,
+      // Those who may import the catalog (the warning's readers) go from it to the import page.
+      warning: manages && missing.length > 0 ? holidayDataWarning(req.t, missing) : null,
+      note: !manages && missing.length > 0 ? holidayDataNote(req.t, missing) : null,
       ...view,
     });
   });

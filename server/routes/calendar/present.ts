@@ -117,6 +117,6 @@ export function calendarYear(calendar: CatalogCalendar, year: number, locale: Lo
     holidays: ranges(holidays),
     workdays: workdays.map((w) => ({ iso: w.date, name: w.name })),
     weekdays: [0, 1, 2, 3, 4, 5, 6].map((i) => t(`calendar.weekdays.${i}`)),
-    hasHolidayData: (y: number) => cal.hasHolidayData(y),
+    missingFestivals: (y: number) => cal.missingFestivals(y),
   };
 }

@@ -1,4 +1,11 @@
-export { WorkingDayCalendar, createCalendar, type DayInfo, type DayReason } from './working-day-calendar';
+export {
+  WorkingDayCalendar,
+  createCalendar,
+  FESTIVALS,
+  type DayInfo,
+  type DayReason,
+  type Festival,
+} from './working-day-calendar';
 export { addDays, addYears, daysBetween, dayOfWeek, todayIn } from './dates';
 export { officialDataCovers, officialHoliday, officialWorkday } from './official';
 export { parseOptionalRange, parseRange } from './range';

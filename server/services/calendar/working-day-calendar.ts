@@ -9,6 +9,13 @@ import { officialDataCovers, officialHoliday, officialWorkday } from './official
 
 export type DayReason = 'catalog_holiday' | 'catalog_workday' | 'official_holiday' | 'official_workday' | 'weekend' | 'weekday';
 
+/**
+ * The statutory festivals a year's holiday data must hold before working-day deadlines in it can be trusted: one
+ * entered date (元旦 alone) leaves the Spring Festival, Labour Day and National Day counted as working days.
+ */
+export const FESTIVALS = ['new_year', 'spring_festival', 'labour_day', 'national_day'] as const;
+export type Festival = (typeof FESTIVALS)[number];
+
 export interface DayInfo {
   date: string;
   working: boolean;
@@ -142,11 +149,32 @@ export class WorkingDayCalendar {
     return latest;
   }
 
-  /** Whether holidays are known for `year` (officially or from the catalog); the UI warns when not. */
+  /**
+   * The statutory festivals of `year` that neither the official data nor the catalog has as a holiday: New Year's Day
+   * (01-01), the Spring Festival (a holiday from 01-20 to 02-25), Labour Day (05-01) and National Day (10-01). None for a
+   * year the built-in data (chinese-days) covers.
+   */
+  missingFestivals(year: number): Festival[] {
+    if (officialDataCovers(year)) return [];
+    const y = String(year).padStart(4, '0');
+    const holiday = (date: string) => {
+      const { reason } = this.describeDay(date);
+      return reason === 'catalog_holiday' || reason === 'official_holiday';
+    };
+    let springFestival = false;
+    for (let day = `${y}-01-20`; day <= `${y}-02-25` && !springFestival; day = addDays(day, 1)) springFestival = holiday(day);
+    const found: Record<Festival, boolean> = {
+      new_year: holiday(`${y}-01-01`),
+      spring_festival: springFestival,
+      labour_day: holiday(`${y}-05-01`),
+      national_day: holiday(`${y}-10-01`),
+    };
+    return FESTIVALS.filter((f) => !found[f]);
+  }
+
+  /** Whether holidays are known for `year` (officially, or its statutory festivals from the catalog); the UI warns when not. */
   hasHolidayData(year: number): boolean {
-    if (officialDataCovers(year)) return true;
-    const prefix = `${year}-`;
-    return [...this.holidays].some((d) => d.startsWith(prefix));
+    return this.missingFestivals(year).length === 0;
   }
 
   today(now: Date = new Date()): string {
