@@ -1,5 +1,7 @@
 /** `calendar:` — timezone, named events, extra holidays and make-up working days. */
 import { isMap, isScalar, isSeq } from 'yaml';
+import { dayOfWeek } from '../calendar/dates';
+import { officialHoliday } from '../calendar/official';
 import { type AnyNode, Reader, at, byKey } from './reader';
 import type { CalendarEvent, CatalogCalendar } from './types';
 import { isIsoDate, isMonthDay, TEXT_LIMITS } from './values';
@@ -145,7 +147,43 @@ export function readCalendar(r: Reader, node: AnyNode, path: string): CatalogCal
         `${workday.value} 同时列在 holidays 与 workdays 中`,
         `${workday.value} is listed both in holidays and in workdays`,
       );
-    }
+    } else oddWorkday(r, workday);
   }
   return calendar;
+}
+
+const WEEKDAYS_ZH = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
+const WEEKDAYS_EN = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/**
+ * Warnings (the import goes on) for a make-up working day that is likely a typo: one the official data has as a
+ * holiday (the catalog's day wins, so the holiday is worked), and one on a Monday–Friday, which is a working day
+ * anyway (a make-up day is a Saturday or Sunday worked). A holiday on a weekend is no typo: official lists name the
+ * weekend days of a break.
+ */
+function oddWorkday(r: Reader, workday: { value: string; node: AnyNode; path: string }): void {
+  const date = workday.value;
+  const holiday = officialHoliday(date);
+  if (holiday) {
+    r.report(
+      workday.node,
+      workday.path,
+      'workday_official_holiday',
+      `${date} 在国家法定节假日数据中是${holiday.name}假期：列入 workdays 会使这天改为上班，是否写错了日期？`,
+      `${date} is a ${holiday.nameEn} holiday in the official data: listing it in workdays makes it a working day — is the date a typo?`,
+      'warning',
+    );
+    return;
+  }
+  const weekday = dayOfWeek(date);
+  if (weekday !== 0 && weekday !== 6) {
+    r.report(
+      workday.node,
+      workday.path,
+      'workday_weekday',
+      `${date} 是${WEEKDAYS_ZH[weekday]}，本来就是工作日：workdays 只列周六、周日调休上班的日期，列入它不起作用，是否写错了日期（或应列入 holidays）？`,
+      `${date} is a ${WEEKDAYS_EN[weekday]}, a working day anyway: workdays lists Saturdays and Sundays worked to make up for a holiday, so this entry does nothing — is the date a typo (or meant for holidays)?`,
+      'warning',
+    );
+  }
 }

@@ -48,6 +48,8 @@ export type CatalogProblemCode =
   | 'department_case'
   | 'duplicate'
   | 'conflicting_dates'
+  | 'workday_weekday'
+  | 'workday_official_holiday'
   | 'empty_event'
   | 'unknown_department'
   | 'unknown_system'
