@@ -113,6 +113,17 @@ export const catalogImportCommand: Command = {
             : `${dryRun ? 'would deactivate (no longer checked)' : 'deactivated (no longer checked)'}: ${s.deactivated.join(', ')}`,
         );
       }
+      // Open tickets whose due dates the changed holidays move, counted again with the same number of working days.
+      if (s.dueDates && s.dueDates.count > 0) {
+        const moves = s.dueDates.examples.map((m) => `#${m.id} ${m.from} → ${m.to}`).join(locale === 'zh-CN' ? '、' : ', ');
+        const more = s.dueDates.count > s.dueDates.examples.length ? (locale === 'zh-CN' ? ' 等' : ' and more') : '';
+        print(
+          io.stdout,
+          locale === 'zh-CN'
+            ? `节假日或调休上班日有变：${dryRun ? '将按' : '已按'}同样的工作日数重新计算 ${s.dueDates.count} 个未结工单的整改期限：${moves}${more}`
+            : `the holidays or make-up working days change: ${dryRun ? 'would count again' : 'counted again'} the due dates of ${s.dueDates.count} open ticket(s), keeping their working days: ${moves}${more}`,
+        );
+      }
       // What happens to active tickets: moved to a table's or field's new department, closed as no longer checked.
       for (const m of s.tickets?.moved ?? []) {
         print(

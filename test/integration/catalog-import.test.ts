@@ -70,6 +70,7 @@ describe('catalog import (example catalog)', () => {
       fields: 24,
       deactivated: [],
       tickets: { moved: [], closed: 0, duplicates: 0 },
+      dueDates: { count: 0, examples: [] },
     });
 
     const departments = await db.knex('departments').orderBy('code').select('code', 'name', 'stewards', 'in_catalog');

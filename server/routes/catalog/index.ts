@@ -15,6 +15,7 @@ import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import { can } from '../../policies';
 import { decodeCatalogFile } from '../../services/catalog/decode';
 import { currentCatalogYaml, importCatalog, loadCurrentCatalog, type ImportResult } from '../../services/catalog/repository';
+import type { DueDateChanges } from '../../services/tickets/calendar-change';
 import { pageParams, type Pager, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { tableChecksView } from '../../presenters/table-checks';
 import { checkScheduleView } from '../../presenters/check-schedule';
@@ -72,15 +73,29 @@ function numberedLines(text: string, result: ImportResult, locale: 'zh-CN' | 'en
  */
 async function ticketLines(db: Knex, result: ImportResult, dryRun: boolean, req: Request): Promise<string[]> {
   const changes = result.ok ? result.summary.tickets : undefined;
-  if (!changes) return [];
+  const dueDates = result.ok ? result.summary.dueDates : undefined;
+  // Due dates the changed holidays move (#6 2027-02-08 → 2027-02-15), before the reassignments (the import's order).
+  const dueLines =
+    dueDates && dueDates.count > 0
+      ? [
+          req.t(dryRun ? 'catalog.import.wouldMoveDueDates' : 'catalog.import.movedDueDates', {
+            count: dueDates.count,
+            list: dueDateList(req, dueDates),
+          }),
+        ]
+      : [];
+  if (!changes) return dueLines;
   const rows = (await db('departments').select('code', 'name')) as { code: string; name: string }[];
   const names = new Map(rows.map((d) => [d.code, d.name]));
   const label = (code: string) => departmentLabel(req.t, names, code);
-  const lines = changes.moved.map((m) =>
-    req.t(dryRun ? 'catalog.import.wouldMoveTickets' : 'catalog.import.movedTickets', {
-      count: m.count,
-      department: label(m.department),
-    }),
+  const lines = dueLines;
+  lines.push(
+    ...changes.moved.map((m) =>
+      req.t(dryRun ? 'catalog.import.wouldMoveTickets' : 'catalog.import.movedTickets', {
+        count: m.count,
+        department: label(m.department),
+      }),
+    ),
   );
   if (changes.closed > 0)
     lines.push(req.t(dryRun ? 'catalog.import.wouldCloseTickets' : 'catalog.import.closedTickets', { count: changes.closed }));
@@ -89,6 +104,12 @@ async function ticketLines(db: Knex, result: ImportResult, dryRun: boolean, req:
       req.t(dryRun ? 'catalog.import.wouldCloseDuplicates' : 'catalog.import.closedDuplicates', { count: changes.duplicates }),
     );
   return lines;
+}
+
+/** `#6 2027-02-08 → 2027-02-15、#9 …`, with 等 / and more when the import moved more than it lists. */
+function dueDateList(req: Request, dueDates: DueDateChanges): string {
+  const list = dueDates.examples.map((m) => `#${m.id} ${m.from} → ${m.to}`).join(req.t('common.enumSeparator'));
+  return dueDates.count > dueDates.examples.length ? req.t('catalog.import.dueDatesMore', { list }) : list;
 }
 
 export function catalogRoutes(ctx: AppContext): Router {

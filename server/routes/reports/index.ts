@@ -125,6 +125,8 @@ const REPORTER_EVENTS = [
   // The report's due date moved on: the reporter reads that it did (not the office's note to the department, nor the
   // request itself or a refusal, which change nothing for them).
   'extension_given',
+  // The holidays changed (a catalog import): the due date moved with them.
+  'due_moved',
 ];
 
 /**

@@ -205,6 +205,16 @@ export function withNotes(
           days > 0 ? t('tickets.history.disputeDismissed', { days, due }) : t('tickets.history.disputeDismissedSameDay', { due }),
       };
     }
+    // A catalog import changed the holidays: the due date was counted again (tickets/calendar-change.ts).
+    if (e.kind === 'due_moved')
+      return {
+        ...e,
+        note: t('tickets.history.dueMovedCalendar', {
+          version: String(d.catalog_version ?? ''),
+          before: String(d.due_at_before ?? ''),
+          due: String(d.due_at ?? ''),
+        }),
+      };
     const extension = extensionNote(t, e.kind, d);
     if (extension) return { ...e, note: extension };
     if (e.kind === 'reassigned' && d.to_department)

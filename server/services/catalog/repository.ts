@@ -14,6 +14,7 @@ import {
   previewCatalogTicketChanges,
   tellCatalogReassigned,
 } from '../tickets/catalog-change';
+import { applyDueDateMoves, type DueDateChanges, previewDueDateMoves } from '../tickets/calendar-change';
 import { exportCatalog } from './export';
 import { type ImportProblem, lineFinder, verifyAgainstHub } from './hub-verify';
 import { parseCatalog } from './parse';
@@ -49,6 +50,11 @@ export interface ImportSummary {
    * check is no longer in the catalog (tickets/catalog-change.ts). Absent when the file has errors.
    */
   tickets?: CatalogTicketChanges;
+  /**
+   * Due dates of open tickets counted again because the import changes the holidays or make-up working days
+   * (tickets/calendar-change.ts). Absent when the file has errors.
+   */
+  dueDates?: DueDateChanges;
 }
 
 export interface ImportResult {
@@ -67,13 +73,19 @@ export function formatImportProblem(problem: ImportProblem, locale: 'zh-CN' | 'e
 
 const IMPORT_LOCK_KEY = 0x4857434c; // 'HWCL': one catalog import at a time
 
-function countSummary(catalog: Catalog | null, deactivated: string[] = [], tickets?: CatalogTicketChanges): ImportSummary {
+function countSummary(
+  catalog: Catalog | null,
+  deactivated: string[] = [],
+  tickets?: CatalogTicketChanges,
+  dueDates?: DueDateChanges,
+): ImportSummary {
   return {
     departments: catalog?.departments.length ?? 0,
     tables: catalog?.tables.length ?? 0,
     fields: catalog?.tables.reduce((n, t) => n + t.fields.length, 0) ?? 0,
     deactivated,
     ...(tickets ? { tickets } : {}),
+    ...(dueDates ? { dueDates } : {}),
   };
 }
 
@@ -142,15 +154,20 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
   if (!catalog || problems.some((p) => p.severity === 'error')) {
     return { ok: false, problems, summary: countSummary(catalog) };
   }
+  const now = opts.now ?? new Date();
   if (opts.dryRun)
     return {
       ok: true,
       problems,
-      summary: countSummary(catalog, await findDeactivated(db, catalog), await previewCatalogTicketChanges(db, catalog)),
+      summary: countSummary(
+        catalog,
+        await findDeactivated(db, catalog),
+        await previewCatalogTicketChanges(db, catalog),
+        await previewDueDateMoves(db, (await loadCurrentCatalog(db))?.catalog.calendar ?? null, catalog.calendar, now),
+      ),
     };
 
   const checksum = crypto.createHash('sha256').update(yamlText).digest('hex');
-  const now = opts.now ?? new Date();
   const imported = await db.transaction(async (trx) => {
     await trx.raw(`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`);
     // Again under the lock: an import that committed while this one waited for it may have added the department
@@ -166,6 +183,8 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
     const ownersBefore = await catalogOwnersBefore(trx);
     // Before the new version is stored: the previous import is what the file is compared with.
     const stewards = await planStewards(trx, catalog, yamlText);
+    // The calendar due dates were counted on until now (the official one before the first import).
+    const previousCalendar = (await loadCurrentCatalog(trx))?.catalog.calendar ?? null;
     const [version] = await trx('catalog_versions')
       .insert({
         imported_by: opts.actor?.id ?? null,
@@ -179,9 +198,11 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
     await saveDepartments(trx, catalog, stewards.writes);
     await saveSystems(trx, catalog);
     await saveTables(trx, catalog, versionId);
+    // Before the reassignments: a ticket handed to another department gets a due date counted afresh on the new calendar.
+    const dueDates = await applyDueDateMoves(trx, previousCalendar, catalog.calendar, { now, versionId });
     const tickets = await applyCatalogTicketChanges(trx, catalog, ownersBefore, { versionId, now });
-    const summary = countSummary(catalog, deactivated, tickets.changes);
-    const { tickets: _tickets, ...counts } = summary;
+    const summary = countSummary(catalog, deactivated, tickets.changes, dueDates);
+    const { tickets: _tickets, dueDates: _dueDates, ...counts } = summary;
     const { moved, closed, duplicates } = tickets.changes;
     await appendAudit(trx, {
       actor: opts.actor ?? null,
@@ -194,6 +215,8 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
         // longer checked, or duplicates of the new owner's).
         ...(moved.length > 0 ? { tickets_moved: moved.map((m) => `${m.department}: ${m.count}`).join(', ') } : {}),
         ...(closed + duplicates > 0 ? { tickets_closed: closed + duplicates } : {}),
+        // Open tickets whose due dates the changed holidays moved (each has its own audit row, ticket.due_moved).
+        ...(dueDates.count > 0 ? { due_dates_moved: dueDates.count } : {}),
         checksum,
         source: opts.origin?.source ?? null,
         warnings: problems.length,

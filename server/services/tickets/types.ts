@@ -62,7 +62,9 @@ export type TicketEventKind =
   | 'answered'
   | 'confirmed'
   /** A reporter withdrew their report from the ticket (reports/withdraw.ts). */
-  | 'withdrawn';
+  | 'withdrawn'
+  /** A catalog import changed the holidays or make-up working days: the due date moved (calendar-change.ts). */
+  | 'due_moved';
 
 /** A ticket row as the database gives it back (connect.ts: date → string, timestamptz → Date). */
 export interface TicketRow {
