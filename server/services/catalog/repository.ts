@@ -14,7 +14,7 @@ import {
   previewCatalogTicketChanges,
   tellCatalogReassigned,
 } from '../tickets/catalog-change';
-import { applyDueDateMoves, type DueDateChanges, previewDueDateMoves } from '../tickets/calendar-change';
+import { applyDueDateMoves, calendarDayChanges, type DueDateChanges, previewDueDateMoves } from '../tickets/calendar-change';
 import { exportCatalog } from './export';
 import { type ImportProblem, lineFinder, verifyAgainstHub } from './hub-verify';
 import { parseCatalog } from './parse';
@@ -217,6 +217,8 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
         ...(closed + duplicates > 0 ? { tickets_closed: closed + duplicates } : {}),
         // Open tickets whose due dates the changed holidays moved (each has its own audit row, ticket.due_moved).
         ...(dueDates.count > 0 ? { due_dates_moved: dueDates.count } : {}),
+        // Who entered or took out which holidays and make-up working days (dates; only the lists that changed).
+        ...calendarAudit(previousCalendar, catalog),
         checksum,
         source: opts.origin?.source ?? null,
         warnings: problems.length,
@@ -231,6 +233,17 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
   if (opts.notifier && imported.result.ok)
     await tellCatalogReassigned(db, opts.notifier, imported.reassigned, imported.result.versionId!);
   return imported.result;
+}
+
+/** The calendar dates an import adds to and removes from `holidays` and `workdays`, for its audit row. */
+function calendarAudit(previous: Catalog['calendar'] | null, catalog: Catalog) {
+  const { holidays, workdays } = calendarDayChanges(previous, catalog.calendar);
+  return {
+    ...(holidays.added.length ? { holidays_added: holidays.added } : {}),
+    ...(holidays.removed.length ? { holidays_removed: holidays.removed } : {}),
+    ...(workdays.added.length ? { workdays_added: workdays.added } : {}),
+    ...(workdays.removed.length ? { workdays_removed: workdays.removed } : {}),
+  };
 }
 
 /** Names and catalog membership; stewards only for new departments and where `planStewards` says the file changes them. */
