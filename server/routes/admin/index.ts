@@ -384,11 +384,6 @@ export function adminRoutes(ctx: AppContext): Router {
   });
 
   /**
-   * The audit filters of the query: action, login, and days from/to (both optional, `to` inclusive) read in the
-   * university's time zone (the catalog calendar's), as instants. A bad day, a filter sent twice or a reversed range: the
-   * messages (`fields`) and the other filters alone, so the page still lists something under them.
-   */
-  /**
    * The action a filter value names: a code or group in any case (`user.Create` is user.create), or an action's name
    * in either language (创建账号, as the list shows it); else one the log holds as typed (an action an older version
    * wrote, or its group). Null: no action is so called (the page says so under the menu: it found nothing, silently).
@@ -408,6 +403,11 @@ export function adminRoutes(ctx: AppContext): Router {
     return (await stored.first('seq')) ? typed : null;
   }
 
+  /**
+   * The audit filters of the query: action, login, and days from/to (both optional, `to` inclusive) read in the
+   * university's time zone (the catalog calendar's), as instants. A bad day, a filter sent twice or a reversed range: the
+   * messages (`fields`) and the other filters alone, so the page still lists something under them.
+   */
   async function auditFilters(req: Request) {
     // As typed, less the spaces around (a pasted " auth.login" found nothing).
     const text = (key: string) => (typeof req.query[key] === 'string' ? (req.query[key] as string).trim() : '') || undefined;
