@@ -128,6 +128,18 @@ describe('signing in and out', () => {
     expect(res.text).toContain('请输入密码');
   });
 
+  it('names the box as the form does when an invisible character is refused (账号, not 登录名)', async () => {
+    const agent = request.agent(t.app);
+    const page = await agent.get('/login');
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ login: 'ad\u202emin', password: 'x', _csrf: csrfFrom(page.text) })
+      .expect(422);
+    expect(res.text).toContain('<strong>账号</strong>：文本中不能包含空字符');
+    expect(res.text).not.toContain('登录名');
+  });
+
   it('signs in with the login in any case (logins are unique in any case), the password still exact', async () => {
     const user = await buildUser(t.db.knex, { login: `zhang.san.${Date.now()}` });
     const shouted = user.login.toUpperCase();
