@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import type { Translator } from '../i18n';
 import { can, CurrentUser } from '../policies';
+import { eventDataWarning, eventGaps } from './event-data';
 import { type HolidayGap, holidayDataWarning, holidayGaps } from './holiday-data';
 import type { Festival, WorkingDayCalendar } from '../services/calendar';
 import { loadReportSettings } from '../services/reports/settings';
@@ -56,9 +57,9 @@ export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator)
   const cards: HomeCard[] = [];
   // The university's today (the catalog calendar's zone), as the ticket and sharing pages count overdue and due;
   // looked up only for a card that counts by it.
-  let universityCalendar: Promise<WorkingDayCalendar> | undefined;
-  const calendar = () =>
-    (universityCalendar ??= loadTicketCalendar(ctx.db, ctx.config.timezone).then((loaded) => loaded.calendar));
+  let universityCalendar: ReturnType<typeof loadTicketCalendar> | undefined;
+  const loaded = () => (universityCalendar ??= loadTicketCalendar(ctx.db, ctx.config.timezone));
+  const calendar = async (): Promise<WorkingDayCalendar> => (await loaded()).calendar;
   const today = async () => (await calendar()).today(ctx.now());
   // Those who maintain the catalog's calendar hear where they look every day that deadlines are being guessed (the
   // calendar page says so too, but nobody opens it to find out). Before any catalog import, deadlines count the
@@ -69,6 +70,16 @@ export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator)
       title: t('home.cards.holidays.title'),
       text: holidayDataWarning(t, missing),
       href: `/calendar?year=${missing[missing.length - 1].year}`,
+      warning: true,
+    });
+  // Likewise an event that deadlines count from whose next occurrence is due and not entered (the spring semester's
+  // start): its deadlines keep counting from the previous one, and the checks stop asking for the new term's updates.
+  const events = can(user, 'catalog.manage') ? eventGaps((await loaded()).catalog, await today()) : [];
+  if (events.length)
+    cards.push({
+      title: t('home.cards.events.title'),
+      text: eventDataWarning(t, events),
+      href: '/catalog/import',
       warning: true,
     });
   if (can(user, 'users.manage'))

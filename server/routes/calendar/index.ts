@@ -5,6 +5,7 @@ import { can } from '../../policies';
 import { todayIn } from '../../services/calendar';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import type { CatalogCalendar } from '../../services/catalog/types';
+import { eventDataWarning, eventGaps } from '../../presenters/event-data';
 import { holidayDataNote, holidayDataWarning, holidayGaps } from '../../presenters/holiday-data';
 import { calendarYear } from './present';
 
@@ -32,6 +33,7 @@ export function calendarRoutes(ctx: AppContext): Router {
     // The IT office maintains calendar.holidays: warn it when working-day deadlines would be guessed.
     const missing = holidayGaps(view, [thisYear, thisYear + 1]);
     const manages = can(req.user, 'catalog.manage');
+    const events = manages ? eventGaps(current?.catalog ?? null, today) : [];
     res.render('pages/calendar/index', {
       title: req.t('calendar.title'),
       year,
@@ -44,6 +46,9 @@ export function calendarRoutes(ctx: AppContext): Router {
       // Those who may import the catalog (the warning's readers) go from it to the import page.
       warning: manages && missing.length > 0 ? holidayDataWarning(req.t, missing) : null,
       note: !manages && missing.length > 0 ? holidayDataNote(req.t, missing) : null,
+      // An event deadlines count from whose next occurrence is due and not entered: the IT office alone is told (a
+      // steward's deadlines are not guessed, only not yet asked for; there is nothing for them to do).
+      eventWarning: events.length > 0 ? eventDataWarning(req.t, events) : null,
       ...view,
     });
   });
