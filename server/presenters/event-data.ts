@@ -6,8 +6,11 @@ import type { Catalog } from '../services/catalog/types';
 const MIN_PERIOD_DAYS = 60;
 /** With a single occurrence the event is taken to come once a year. */
 const DEFAULT_PERIOD_DAYS = 365;
-/** The warning starts this many days before the expected next occurrence. */
-const WARN_DAYS_BEFORE = 30;
+/**
+ * The warning starts 30 days, plus 15 % of the period, before the expected next occurrence: a term's start comes at
+ * uneven gaps (spring → autumn ~196 days, autumn → spring ~168), so an estimate from one gap can be a month late.
+ */
+const warnDaysBefore = (periodDays: number) => 30 + Math.round(periodDays * 0.15);
 const DAYS_PER_MONTH = 365.25 / 12;
 
 /** An event that deadlines count from whose next occurrence is due but not entered: the home card and /calendar say so. */
@@ -31,7 +34,7 @@ function median(values: number[]): number {
 
 /**
  * The events that some field's `after_event` deadline counts from, with no occurrence after `today`, whose next one is
- * expected within 30 days or already overdue: deadlines keep counting from the latest one and stop asking for the new
+ * near (warnDaysBefore) or already overdue: deadlines keep counting from the latest one and stop asking for the new
  * term's updates. The period is the median gap between consecutive dates (a year with one date); an event with a gap
  * under 60 days is not periodic and one with a `yearly` entry always has a next occurrence: neither is warned of.
  */
@@ -52,7 +55,7 @@ export function eventGaps(catalog: Pick<Catalog, 'calendar' | 'tables'> | null, 
     const periodDays = intervals.length ? median(intervals) : DEFAULT_PERIOD_DAYS;
     if (periodDays < MIN_PERIOD_DAYS) continue;
     const expected = addDays(latest, periodDays);
-    if (addDays(expected, -WARN_DAYS_BEFORE) > today) continue;
+    if (addDays(expected, -warnDaysBefore(periodDays)) > today) continue;
     gaps.push({ name: event.name, label: event.title || event.name, latest, periodDays, expected });
   }
   return gaps;

@@ -9,7 +9,7 @@ import { createTestApp, signIn, TestApp } from '../helpers/app';
  * semester's start not entered they keep counting from the autumn's, and the checks stop asking for the new term's
  * updates. Those who maintain the catalog are told on their home page and the calendar page from 30 days before the
  * next one is expected (the example catalog's 2026-02-23 and 2026-09-07: about every half year, next around
- * 2027-03-22, asked for from 2027-02-20).
+ * 2027-03-22, asked for from 2027-01-22).
  */
 describe('the home page and the calendar ask for a missing event occurrence', () => {
   let t: TestApp;
@@ -44,7 +44,7 @@ describe('the home page and the calendar ask for a missing event occurrence', ()
     const steward = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
     at('2026-12-06T02:00:00Z');
     expect(await pages(office)).toEqual({ card: null, warning: null });
-    at('2027-02-20T02:00:00Z');
+    at('2027-01-22T02:00:00Z');
     const { card, warning } = await pages(office);
     const text =
       '事件“semester_start”尚未录入下一次日期（最近一次 2026-09-07，按以往约每半年一次，下一次约在 2027-03 前后）：' +

@@ -33,11 +33,12 @@ function catalog(events: Partial<CalendarEvent>[], used: string[]): Shape {
 const semester = { name: 'semester_start', dates: ['2026-02-23', '2026-09-07'] };
 
 describe('eventGaps', () => {
-  it('warns from 30 days before the expected next occurrence (latest + the gap between the two): not before', () => {
-    // 2026-02-23 → 2026-09-07 is 196 days: the next is expected 2027-03-22, asked for from 2027-02-20.
+  it('warns from 30 days plus 15 % of the period before the expected next occurrence (latest + the gap): not before', () => {
+    // 2026-02-23 → 2026-09-07 is 196 days: the next is expected 2027-03-22, asked for 59 days before, from 2027-01-22
+    // (the real spring start, ~2027-02-22, comes a month after: autumn → spring is the shorter gap).
     const c = catalog([semester], ['semester_start']);
-    expect(eventGaps(c, '2027-02-19')).toEqual([]);
-    expect(eventGaps(c, '2027-02-20')).toEqual([
+    expect(eventGaps(c, '2027-01-21')).toEqual([]);
+    expect(eventGaps(c, '2027-01-22')).toEqual([
       { name: 'semester_start', label: 'semester_start', latest: '2026-09-07', periodDays: 196, expected: '2027-03-22' },
     ]);
     // Past the expected date it still warns: deadlines still count from 2026-09-07.
@@ -51,12 +52,12 @@ describe('eventGaps', () => {
 
   it('takes the median gap, a year for a single date, and skips gaps under 60 days and yearly events', () => {
     const median = catalog([{ name: 'm', dates: ['2024-01-01', '2024-03-01', '2024-07-01', '2025-07-01'] }], ['m']);
-    // Gaps 60, 122, 365: the median 122 days; next expected 2025-10-31.
-    expect(eventGaps(median, '2025-10-01')).toMatchObject([{ periodDays: 122, expected: '2025-10-31' }]);
-    expect(eventGaps(median, '2025-09-30')).toEqual([]);
+    // Gaps 60, 122, 365: the median 122 days; next expected 2025-10-31, asked for 48 days before.
+    expect(eventGaps(median, '2025-09-13')).toMatchObject([{ periodDays: 122, expected: '2025-10-31' }]);
+    expect(eventGaps(median, '2025-09-12')).toEqual([]);
     const single = catalog([{ name: 'rank', dates: ['2026-06-15'] }], ['rank']);
-    expect(eventGaps(single, '2027-05-16')).toMatchObject([{ periodDays: 365, expected: '2027-06-15' }]);
-    expect(eventGaps(single, '2027-05-15')).toEqual([]);
+    expect(eventGaps(single, '2027-03-22')).toMatchObject([{ periodDays: 365, expected: '2027-06-15' }]);
+    expect(eventGaps(single, '2027-03-21')).toEqual([]);
     const frequent = catalog([{ name: 'f', dates: ['2026-01-01', '2026-02-01', '2026-03-01'] }], ['f']);
     expect(eventGaps(frequent, '2027-01-01')).toEqual([]);
     const yearly = catalog([{ name: 'y', dates: ['2020-01-01'], yearly: ['12-31'] }], ['y']);
@@ -71,14 +72,15 @@ describe('eventGaps', () => {
     expect(eventGaps(null, '2027-03-01')).toEqual([]);
   });
 
-  it('the example catalog warns of nothing on 2026-12-06; of semester_start from 2027-02-20', () => {
+  it('the example catalog warns of nothing on 2026-12-06; of semester_start from 2027-01-22', () => {
     const text = readFileSync(join(__dirname, '../../server/services/catalog/examples/university.catalog.yaml'), 'utf8');
     const { catalog: example } = parseCatalog(text);
     expect(eventGaps(example!, '2026-12-06')).toEqual([]);
-    expect(eventGaps(example!, '2027-02-20').map((g) => g.name)).toEqual(['semester_start']);
-    // rank_documents_issued and academic_year_start (one date each) from 30 days before a year after theirs.
-    expect(eventGaps(example!, '2027-05-16').map((g) => g.name)).toEqual(['semester_start', 'rank_documents_issued']);
-    expect(eventGaps(example!, '2027-08-08').map((g) => g.name)).toEqual([
+    expect(eventGaps(example!, '2027-01-21').map((g) => g.name)).toEqual([]);
+    expect(eventGaps(example!, '2027-01-22').map((g) => g.name)).toEqual(['semester_start']);
+    // rank_documents_issued and academic_year_start (one date each) from 85 days before a year after theirs.
+    expect(eventGaps(example!, '2027-03-22').map((g) => g.name)).toEqual(['semester_start', 'rank_documents_issued']);
+    expect(eventGaps(example!, '2027-06-14').map((g) => g.name)).toEqual([
       'semester_start',
       'academic_year_start',
       'rank_documents_issued',
