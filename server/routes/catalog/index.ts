@@ -51,12 +51,12 @@ function importErrorSummary(
 /** The uploaded text with line numbers, each line marked with its problems. */
 function numberedLines(text: string, result: ImportResult, locale: 'zh-CN' | 'en') {
   const byLine = new Map<number, { severity: string; message: string }[]>();
+  // A problem of the file as a whole (a YAML syntax error) has no key path to name; a path is followed by the
+  // reader's colon (path：…, path: …).
+  const colon = translate(locale, 'common.colon');
   for (const p of result.problems) {
     if (p.line === null) continue;
     const list = byLine.get(p.line) ?? [];
-    // A problem of the file as a whole (a YAML syntax error) has no key path to name; a path is followed by the
-    // reader's colon (path：…, path: …).
-    const colon = translate(locale, 'common.colon');
     list.push({ severity: p.severity, message: p.path ? `${p.path}${colon}${p.message[locale]}` : p.message[locale] });
     byLine.set(p.line, list);
   }
@@ -88,15 +88,15 @@ async function ticketLines(db: Knex, result: ImportResult, dryRun: boolean, req:
   const rows = (await db('departments').select('code', 'name')) as { code: string; name: string }[];
   const names = new Map(rows.map((d) => [d.code, d.name]));
   const label = (code: string) => departmentLabel(req.t, names, code);
-  const lines = dueLines;
-  lines.push(
+  const lines = [
+    ...dueLines,
     ...changes.moved.map((m) =>
       req.t(dryRun ? 'catalog.import.wouldMoveTickets' : 'catalog.import.movedTickets', {
         count: m.count,
         department: label(m.department),
       }),
     ),
-  );
+  ];
   if (changes.closed > 0)
     lines.push(req.t(dryRun ? 'catalog.import.wouldCloseTickets' : 'catalog.import.closedTickets', { count: changes.closed }));
   if (changes.duplicates > 0)
