@@ -82,13 +82,15 @@ export function parseCatalog(yamlText: string): ParseResult {
       systemsNode,
       systems.map((s) => s.name),
     ),
+    // A `calendar` that is not a map leaves its events unreadable too.
     events:
-      declared(isMap, calendarNode, []) &&
-      declared(
-        isMap,
-        eventsNode,
-        calendar.events.map((e) => e.name),
-      ),
+      declared(isMap, calendarNode, []) === null
+        ? null
+        : declared(
+            isMap,
+            eventsNode,
+            calendar.events.map((e) => e.name),
+          ),
     tableMentions: [] as TableMention[],
   };
   const tables: CatalogTable[] = [];
