@@ -9,7 +9,7 @@
 import type { Knex } from 'knex';
 import { createCalendar, todayIn, type WorkingDayCalendar } from '../calendar';
 import type { CatalogCalendar } from '../catalog/types';
-import { lockTicket, recordAndAudit, updateTicket } from './events';
+import { recordAndAudit, updateTicket } from './events';
 import { EXTENSION_STATUSES, type TicketRow } from './types';
 
 export interface DueDateMove {
@@ -79,10 +79,8 @@ function movedDueDate(ticket: TicketRow, start: string, previous: WorkingDayCale
   return due < today ? today : due;
 }
 
-interface Plan {
-  moves: DueDateMove[];
-  today: string;
-}
+/** A move and the ticket it moves, as read (locked, in the import's transaction) when planned. */
+type PlannedMove = DueDateMove & { ticket: TicketRow };
 
 async function plan(
   db: Knex | Knex.Transaction,
@@ -90,27 +88,27 @@ async function plan(
   after: CatalogCalendar,
   now: Date,
   opts: { forUpdate?: boolean } = {},
-): Promise<Plan> {
+): Promise<PlannedMove[]> {
   const today = todayIn(after.timezone, now);
-  if (!calendarDaysChanged(before, after)) return { moves: [], today };
+  if (!calendarDaysChanged(before, after)) return [];
   // Before the first import the calendar was the official one (loadTicketCalendar), in the same zone as far as we know.
   const previous = createCalendar(before ?? { timezone: after.timezone, events: [], holidays: [], workdays: [] });
   const next = createCalendar(after);
   const query = db('tickets').whereIn('status', EXTENSION_STATUSES).where('due_at', '>=', today).orderBy('id');
   const tickets = (await (opts.forUpdate ? query.forUpdate() : query).select('*')) as TicketRow[];
-  if (!tickets.length) return { moves: [], today };
+  if (!tickets.length) return [];
   const starts = await startsOfCounting(db, tickets, previous.timezone);
-  const moves: DueDateMove[] = [];
+  const moves: PlannedMove[] = [];
   for (const t of tickets) {
     const to = movedDueDate(t, starts.get(t.id)!, previous, next, today);
-    if (to !== t.due_at) moves.push({ id: t.id, from: t.due_at, to });
+    if (to !== t.due_at) moves.push({ id: t.id, from: t.due_at, to, ticket: t });
   }
-  return { moves, today };
+  return moves;
 }
 
-const summarise = (moves: DueDateMove[]): DueDateChanges => ({
+const summarise = (moves: PlannedMove[]): DueDateChanges => ({
   count: moves.length,
-  examples: moves.slice(0, DUE_DATE_EXAMPLES),
+  examples: moves.slice(0, DUE_DATE_EXAMPLES).map(({ id, from, to }) => ({ id, from, to })),
 });
 
 /** What an import with `after` as its calendar would do to due dates (the dry run). */
@@ -120,7 +118,7 @@ export async function previewDueDateMoves(
   after: CatalogCalendar,
   now: Date,
 ): Promise<DueDateChanges> {
-  return summarise((await plan(db, before, after, now)).moves);
+  return summarise(await plan(db, before, after, now));
 }
 
 /**
@@ -133,11 +131,10 @@ export async function applyDueDateMoves(
   after: CatalogCalendar,
   opts: { now: Date; versionId: number },
 ): Promise<DueDateChanges> {
-  const { moves } = await plan(trx, before, after, opts.now, { forUpdate: true });
+  // The tickets were read locked (FOR UPDATE) in this transaction: nothing changes them before the moves below.
+  const moves = await plan(trx, before, after, opts.now, { forUpdate: true });
   for (const move of moves) {
-    const current = await lockTicket(trx, move.id);
-    if (!current || current.due_at !== move.from) continue;
-    const updated = await updateTicket(trx, current, { due_at: move.to, reminded_at: null }, opts.now);
+    const updated = await updateTicket(trx, move.ticket, { due_at: move.to, reminded_at: null }, opts.now);
     await recordAndAudit(trx, updated, 'ticket.due_moved', {
       kind: 'due_moved',
       at: opts.now,
