@@ -1,7 +1,15 @@
 import type { Command } from '../command';
-import { parseAuditAnchor, verifyAuditChain } from '../../server/services/audit';
+import { parseAuditAnchor, verifyAuditChain, type AuditProblem } from '../../server/services/audit';
 import { EXIT, print } from '../io';
 import { withServiceRuntime } from '../with-runtime';
+
+/** The kinds of damage `verifyAuditChain` names, as the Chinese half of the line says them. */
+const PROBLEM_ZH: Record<AuditProblem, string> = {
+  edited: '被修改',
+  deleted: '被删除',
+  reordered: '顺序被改动',
+  truncated: '末尾被删除',
+};
 
 export const auditVerifyCommand: Command = {
   name: 'audit verify',
@@ -32,17 +40,20 @@ export const auditVerifyCommand: Command = {
     }
     return withServiceRuntime(io, 'audit verify', async ({ db }) => {
       const result = await verifyAuditChain(db, { anchor });
-      const head = result.head ? `${result.head.seq}:${result.head.rowHash}` : '0 (empty)';
+      const head = result.head ? `${result.head.seq}:${result.head.rowHash}` : '0（空）/ 0 (empty)';
       if (result.ok) {
         print(
           io.stdout,
-          `审计日志完整 / audit log intact: ${result.checked} rows${anchor ? `, anchor ${anchor.seq} present` : ''}`,
+          `审计日志完整 / audit log intact: ${result.checked} 行 / rows${anchor ? `；链首 ${anchor.seq} 仍在 / anchor ${anchor.seq} present` : ''}`,
         );
         print(io.stdout, `链首 / head: ${head}`);
         return EXIT.ok;
       }
       const bad = result.firstBad!;
-      print(io.stdout, `审计日志被篡改 / audit log tampered: first bad row seq ${bad.seq} (${bad.problem}): ${bad.detail}`);
+      print(
+        io.stdout,
+        `审计日志被篡改 / audit log tampered: 第一处问题在第 ${bad.seq} 行（${PROBLEM_ZH[bad.problem]}）/ first bad row seq ${bad.seq} (${bad.problem}): ${bad.detail}`,
+      );
       return EXIT.failed;
     });
   },

@@ -90,7 +90,10 @@ export const demoResetCommand: Command = {
       io,
       'demo reset',
       async ({ hub }) => {
-        print(io.stdout, `重建演示中台 / rebuilding the demo hub (${hub.label}), scale ${scale}, seed ${seed} …`);
+        print(
+          io.stdout,
+          `重建演示中台（${hub.label}，规模 ${scale}，随机种子 ${seed}）/ rebuilding the demo hub (${hub.label}), scale ${scale}, seed ${seed} …`,
+        );
         const summary = await resetDemoHub(hub.knex, {
           scale: scale as number,
           seed: seed as number,

@@ -162,6 +162,7 @@ describe('hubwatch users and audit commands', () => {
     const intact = await runCli(['audit', 'verify'], env);
     expect(intact.code).toBe(0);
     expect(intact.stdout).toContain('intact');
+    expect(intact.stdout).toMatch(/审计日志完整 \/ audit log intact: \d+ 行 \/ rows/);
 
     const edited = await cli.withDb(async (db) => {
       const row = await db('audit_log').where({ action: 'user.create' }).orderBy('seq').first();
@@ -174,6 +175,8 @@ describe('hubwatch users and audit commands', () => {
     expect(tampered.code).toBe(1);
     expect(tampered.stdout).toContain(`seq ${edited}`);
     expect(tampered.stdout).toContain('edited');
+    // The Chinese half says it too (it was English only).
+    expect(tampered.stdout).toContain(`第一处问题在第 ${edited} 行（被修改）`);
   });
 
   it('tells rows deleted from the end of the log by a head recorded earlier (--anchor)', async () => {
