@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Mailer } from './types';
 
 export interface MailerOptions {
@@ -12,26 +12,43 @@ export interface MailerOptions {
 }
 
 /**
+ * nodemailer, loaded at the first message rather than with the app: most processes (a CLI command, each test file's
+ * app) send none, and it is ~40 modules to load.
+ */
+function loadNodemailer(): typeof import('nodemailer') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  return require('nodemailer');
+}
+
+/** A transport made on first use by `make`. */
+function lazyTransport(make: (mailer: typeof import('nodemailer')) => Transporter): () => Transporter {
+  let transport: Transporter | undefined;
+  return () => (transport ??= make(loadNodemailer()));
+}
+
+/**
  * SMTP when SMTP_URL is set; otherwise every message is written as a real RFC 822 `.eml` file under
  * DATA_DIR/outbox (nodemailer's stream transport builds it), so a demo without a mail server shows
  * exactly what would have been sent.
  */
 export function createMailer(opts: MailerOptions): Mailer {
   if (opts.smtpUrl) {
-    const transport = nodemailer.createTransport(opts.smtpUrl);
+    const transport = lazyTransport((nodemailer) => nodemailer.createTransport(opts.smtpUrl!));
     return {
       async send(mail) {
         if (!mail.to.length) return;
-        await transport.sendMail({ from: opts.from, to: mail.to, subject: mail.subject, text: mail.text });
+        await transport().sendMail({ from: opts.from, to: mail.to, subject: mail.subject, text: mail.text });
       },
     };
   }
   const outbox = path.join(opts.dataDir, 'outbox');
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const transport = lazyTransport((nodemailer) =>
+    nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }),
+  );
   return {
     async send(mail) {
       if (!mail.to.length) return;
-      const info = await transport.sendMail({ from: opts.from, to: mail.to, subject: mail.subject, text: mail.text });
+      const info = await transport().sendMail({ from: opts.from, to: mail.to, subject: mail.subject, text: mail.text });
       fs.mkdirSync(outbox, { recursive: true });
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const file = path.join(outbox, `${stamp}-${crypto.randomBytes(4).toString('hex')}.eml`);
