@@ -1,7 +1,7 @@
 /** `calendar:` — timezone, named events, extra holidays and make-up working days. */
 import { isMap, isScalar, isSeq } from 'yaml';
 import { dayOfWeek } from '../calendar/dates';
-import { officialHoliday } from '../calendar/official';
+import { officialHoliday, officialWorkday } from '../calendar/official';
 import { type AnyNode, Reader, at, byKey } from './reader';
 import type { CalendarEvent, CatalogCalendar } from './types';
 import { isIsoDate, isMonthDay, TEXT_LIMITS } from './values';
@@ -138,6 +138,9 @@ export function readCalendar(r: Reader, node: AnyNode, path: string): CatalogCal
   calendar.holidays = [...new Set(holidayDates.map((d) => d.value))];
   calendar.workdays = [...new Set(workdayDates.map((d) => d.value))];
   const holidaySet = new Set(calendar.holidays);
+  const workdaySet = new Set(calendar.workdays);
+  // A date in both lists is reported once, as a conflict below.
+  for (const holiday of holidayDates) if (!workdaySet.has(holiday.value)) oddHoliday(r, holiday);
   for (const workday of workdayDates) {
     if (holidaySet.has(workday.value)) {
       r.report(
@@ -150,6 +153,27 @@ export function readCalendar(r: Reader, node: AnyNode, path: string): CatalogCal
     } else oddWorkday(r, workday);
   }
   return calendar;
+}
+
+/**
+ * A warning (the import goes on) for a holiday the official data has as a make-up working day (调休上班): the
+ * catalog's day wins, so the Saturday or Sunday people work to make up for a break becomes a day off, and due dates
+ * counted over it get a day more — most likely a date copied one line off. A holiday on any other day is not
+ * questioned (a university may close on days of its own).
+ */
+function oddHoliday(r: Reader, holiday: { value: string; node: AnyNode; path: string }): void {
+  const date = holiday.value;
+  const workday = officialWorkday(date);
+  if (!workday) return;
+  const weekday = dayOfWeek(date);
+  r.report(
+    holiday.node,
+    holiday.path,
+    'holiday_official_workday',
+    `${date}（${WEEKDAYS_ZH[weekday]}）在国家法定节假日数据中是${workday.name}的调休上班日：列入 holidays 会使这天改为放假，是否写错了日期？`,
+    `${date} (a ${WEEKDAYS_EN[weekday]}) is a make-up working day for ${workday.nameEn} in the official data: listing it in holidays makes it a day off — is the date a typo?`,
+    'warning',
+  );
 }
 
 const WEEKDAYS_ZH = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];

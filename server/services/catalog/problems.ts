@@ -50,6 +50,7 @@ export type CatalogProblemCode =
   | 'conflicting_dates'
   | 'workday_weekday'
   | 'workday_official_holiday'
+  | 'holiday_official_workday'
   | 'empty_event'
   | 'unknown_department'
   | 'unknown_system'
