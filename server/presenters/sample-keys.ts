@@ -40,3 +40,32 @@ export function sampleKeyInline(
   if (parts.length === 1) return parts[0].value;
   return parts.map((p) => `${columnLabel(table, p.column)} ${p.value}`).join(KEY_PART_SEPARATOR);
 }
+
+/** The words `sampleKeysLine` writes, in the reader's language. */
+export interface SampleKeyWords {
+  /** A key whose every column is empty (（主键为空）). */
+  emptyKey: string;
+  /** An empty part of a key of several columns (（空）). */
+  emptyPart: string;
+  /** Between two keys (；). */
+  separator: string;
+  /** The keys of a one-column key after its column's label (工号：10000008；10000009). */
+  ofColumn: (label: string, keys: string) => string;
+}
+
+/**
+ * A failing check's sample keys (masked) in one line. A key of several columns names its parts (sampleKeyInline); the
+ * keys of a one-column key are named once, by that column, before them (工号：10000008；10000009): a bare list of
+ * numbers did not say whether they were staff numbers or ID numbers.
+ */
+export function sampleKeysLine(
+  table: KeyedTable | null | undefined,
+  keys: Record<string, string | null>[],
+  words: SampleKeyWords,
+): string {
+  const shown = keys.map((k) => (isBlankKey(k) ? words.emptyKey : sampleKeyInline(table, k, words.emptyPart)));
+  const line = shown.join(words.separator);
+  const columns = new Set(keys.flatMap((k) => Object.keys(k)));
+  if (keys.length === 0 || columns.size !== 1 || keys.some((k) => Object.keys(k).length !== 1)) return line;
+  return words.ofColumn(columnLabel(table, [...columns][0]), line);
+}

@@ -61,9 +61,9 @@ describe('check run pages', () => {
     );
     expect(failure).toContain('>格式</span></td><td>人事处</td>');
     expect(failure).not.toContain('>pattern<');
-    expect(failure).toContain('<small>X1</small>');
+    expect(failure).toContain('<small>职工号：X1</small>');
     expect(failure).toContain('>必填</span></td><td>人事处</td>');
-    expect(failure).toContain('<small>（主键为空）</small>');
+    expect(failure).toContain('<small>职工号：（主键为空）</small>');
 
     // The ticket filed for it: every sample's key is blank (the missing 职工号 is the key), so instead of rows of
     // （主键为空） it says what to look for.

@@ -35,6 +35,14 @@ tables:
       - { name: id_card, title: 身份证号, validate: cn_id_card }
       - { name: name, title: 姓名 }
       - { name: exam_no, title: 考生号, required: true }
+  - name: staff
+    title: 教职工信息
+    department: ACA
+    sharing: conditional
+    key: [staff_no]
+    fields:
+      - { name: staff_no, title: 工号 }
+      - { name: email, title: 电子邮箱, required: true }
 `;
 
 describe('sample keys in the catalog key order', () => {
@@ -58,6 +66,13 @@ describe('sample keys in the catalog key order', () => {
           columns: ['id_card', 'name', 'exam_no'],
           rows: [{ id_card: '110101200501015097', name: '李健凯', exam_no: null }],
         },
+        staff: {
+          columns: ['staff_no', 'email'],
+          rows: [
+            { staff_no: '10000008', email: null },
+            { staff_no: '10000009', email: null },
+          ],
+        },
       },
       catalog: CATALOG,
       as: 'office',
@@ -78,6 +93,8 @@ describe('sample keys in the catalog key order', () => {
     // Masking as before: the ID number stays masked, the name (not sensitive) tells which row.
     expect(page.text).toContain('身份证号 110101********5097 · 姓名 李健凯');
     expect(page.text).not.toContain('110101200501015097');
+    // A key of one column is named once, before its values (a bare list of numbers said nothing of what they were).
+    expect(page.text).toContain('工号：10000008；10000009');
   });
 
   it("heads the ticket page's samples table with the key's columns in the catalog's order", async () => {

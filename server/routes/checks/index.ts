@@ -17,7 +17,7 @@ import { localizeCheckError } from '../../services/checks/error-text';
 import { trendLabels } from '../../presenters/check-trend';
 import { chartSeconds } from '../../presenters/duration';
 import { runFigures } from '../../presenters/run-figures';
-import { isBlankKey, sampleKeyInline } from '../../presenters/sample-keys';
+import { sampleKeysLine, type SampleKeyWords } from '../../presenters/sample-keys';
 import { maskRecordKey, scrubForLog } from '../../services/privacy';
 import { ACTIVE_STATUSES } from '../../services/tickets/types';
 
@@ -163,9 +163,19 @@ export function checkRoutes(ctx: AppContext): Router {
     const departmentName = (code: string) => departments.find((d) => d.code === code)?.name ?? code;
     // Sample keys are stored masked (maskRecordKey); results stored before undeclared key columns were masked by
     // their name (sfzh, mobile…) are masked here the same way: masking twice reads the same.
-    const shownKey = (tableName: string, key: Record<string, string | null>) => {
+    const keyWords: SampleKeyWords = {
+      emptyKey: req.t('checks.run.emptyKey'),
+      emptyPart: req.t('checks.run.emptyKeyPart'),
+      separator: req.t('checks.run.sampleSeparator'),
+      ofColumn: (column, keys) => req.t('checks.run.samplesOfColumn', { column, keys }),
+    };
+    const shownKeys = (tableName: string, keys: Record<string, string | null>[]) => {
       const table = tableOf(tableName);
-      return sampleKeyInline(table, maskRecordKey(table, key), req.t('checks.run.emptyKeyPart'));
+      return sampleKeysLine(
+        table,
+        keys.map((k) => maskRecordKey(table, k)),
+        keyWords,
+      );
     };
     const running = found.run.status === 'running';
     // "Every check passed" only of a completed run whose tables were all checked: a run that checked no
@@ -215,10 +225,7 @@ export function checkRoutes(ctx: AppContext): Router {
         check_label: checkLabel(req.t, f.check_kind),
         table_verdict: isTableVerdict(f.check_kind, f.field_name),
         department_name: departmentName(f.department_code),
-        samples: (f.sample_keys as Record<string, string | null>[])
-          .slice(0, 3)
-          .map((k) => (isBlankKey(k) ? req.t('checks.run.emptyKey') : shownKey(f.table_name, k)))
-          .join(req.t('checks.run.sampleSeparator')),
+        samples: shownKeys(f.table_name, (f.sample_keys as Record<string, string | null>[]).slice(0, 3)),
       })),
     });
   });
