@@ -36,6 +36,18 @@ export function fieldLabel(key: string, t: Translator): string {
   return parts.join(' · ').replace(/ · ([0-9]+)(?= · |$)/g, ' $1');
 }
 
+/**
+ * The page a GET refused for its query string (a filter holding a NUL or a direction override, pasted into a search
+ * box) is, without that query: the error page links to it, so the reader gets back to the list instead of only to the
+ * home page. None for another method or status, or a path a link could not safely lead to (`//host` is another site).
+ */
+function withoutQuery(req: Request, status: number): string | null {
+  if (req.method !== 'GET' || status !== 422) return null;
+  const [path, query] = req.originalUrl.split('?', 2);
+  if (!query || !/^\/(?![/\\])/.test(path) || path.includes('\\')) return null;
+  return path;
+}
+
 export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {
   next(new NotFoundError());
 }
@@ -101,7 +113,14 @@ export function errorHandler(logger: Logger) {
       const fieldList = fields
         ? Object.entries(fields).map(([key, text]) => ({ label: fieldLabel(key, t), message: text }))
         : undefined;
-      res.render('pages/error', { title: message, status, message, code, fields: fieldList });
+      res.render('pages/error', {
+        title: message,
+        status,
+        message,
+        code,
+        fields: fieldList,
+        withoutQuery: withoutQuery(req, status),
+      });
     }
   };
 }

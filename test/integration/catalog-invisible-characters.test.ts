@@ -43,6 +43,16 @@ describe('the catalog search box given an invisible control character', () => {
     const res = await get(`/catalog?q=staff${q}`, locale, 422);
     expect(res.text).toMatch(new RegExp(`>${label}</`));
     expect(res.text).not.toMatch(/>q</);
+    // …and leads back to the catalog without the search, not only to the home page.
+    expect(res.text).toContain(
+      `<a href="/catalog">${locale === 'en' ? 'Open this page without these filters' : '不带这些筛选条件重新打开此页'}</a>`,
+    );
+  });
+
+  it('offers no way "back" to a path that would lead to another site', async () => {
+    const res = await get('//example.com/catalog?q=%00', 'zh-CN', 422);
+    expect(res.text).not.toContain('不带这些筛选条件');
+    expect(res.text).not.toContain('href="//example.com');
   });
 });
 
