@@ -104,4 +104,20 @@ describe('the home page asks for missing holidays', () => {
     await catalogWithHolidays([...festivals(2098), '2099-01-01', '2099-02-06', '2099-05-01', '2099-10-01']);
     expect(await holidayCard(office)).toBeNull();
   });
+
+  it('the calendar shows the names the catalog gives its holidays', async () => {
+    await catalogWithHolidays([
+      '{ date: 2099-01-01, name: 元旦 }',
+      '{ date: 2099-02-06, name: 春节 }',
+      '{ date: 2099-02-07, name: 春节 }',
+      '2099-05-01',
+    ]);
+    const office = await buildUser(t.db.knex, { department: 'ITC', roles: ['it_office'] });
+    const { agent } = await signIn(t.app, office.login, office.password);
+    const page = (await agent.get('/calendar').query({ year: 2099 }).expect(200)).text;
+    expect(page).toContain('<li>元旦：2099-01-01</li>');
+    expect(page).toContain('<li>春节：2099-02-06 – 2099-02-07</li>');
+    // A date given without a name still says where it comes from.
+    expect(page).toContain('<li>目录补充的假日：2099-05-01</li>');
+  });
 });

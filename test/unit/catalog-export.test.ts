@@ -39,6 +39,7 @@ describe('exportCatalog output', () => {
     expect(catalog.calendar.events[1]).toEqual({ name: 'review', dates: ['2027-03-01'], yearly: ['10-01', '02-29'] });
     expect(catalog.calendar.events[3]).toEqual({ name: 'rank_notice', dates: ['2026-06-15'], yearly: [], title: '职称文件出台' });
     expect(catalog.tables[0].maintainedIn).toEqual([3, 9]);
+    expect(catalog.calendar.dayNames).toEqual({ '2027-02-10': '春节', '2027-02-07': '春节调休' });
   });
 
   it('writes snake_case keys, leaves defaults out and puts short maps on one line', () => {
@@ -46,6 +47,7 @@ describe('exportCatalog output', () => {
     expect(text).toContain('maintained_in: [ 3, 9 ]');
     expect(text).toContain('deadline: { after_event: review, within: 10wd }');
     expect(text).toContain('rank_notice: { dates: [ 2026-06-15 ], title: 职称文件出台 }');
+    expect(text).toContain('holidays: [ 2027-01-01, { date: 2027-02-10, name: 春节 } ]');
     expect(text).toContain('  - { name: org, department: HR, sharing: universal, key: [ code ], updated_at: t }');
     expect(text).not.toMatch(/required: false|severity: medium|sensitive: false|title: null$/m);
   });

@@ -152,6 +152,22 @@ describe('parseCatalog: valid catalogs', () => {
     });
   });
 
+  it('reads a name given to a holiday or a make-up working day, for the calendar page', () => {
+    const text = BASE.replace(
+      '    year_end: { yearly: "12-31" }\n',
+      '    year_end: { yearly: "12-31" }\n  holidays: [2027-01-01, { date: 2027-02-10, name: 春节 }]\n  workdays:\n    - date: 2027-02-07\n      name: 春节调休\n',
+    );
+    const { catalog, problems } = parseCatalog(text);
+    expect(problems).toEqual([]);
+    expect(catalog!.calendar).toMatchObject({
+      holidays: ['2027-01-01', '2027-02-10'],
+      workdays: ['2027-02-07'],
+      dayNames: { '2027-02-10': '春节', '2027-02-07': '春节调休' },
+    });
+    // None named: no names at all.
+    expect(parseCatalog(BASE).catalog!.calendar.dayNames).toBeUndefined();
+  });
+
   it("reads an event's title, and refuses an empty or over-long one by its path", () => {
     const withTitle = (title: string) =>
       BASE.replace('    year_end: { yearly: "12-31" }\n', `    year_end: { yearly: "12-31", title: ${title} }\n`);
@@ -783,6 +799,32 @@ describe('parseCatalog: every problem with its line, path and message', () => {
       path: 'calendar.workdays[0]',
       code: 'conflicting_dates',
       en: '2027-01-01 is listed both in holidays and in workdays',
+    });
+    // A named day: its date is required, checked and compared like any other; no other key is taken.
+    expect(onlyError(calendar('  holidays: [{ name: 春节 }]\n'))).toMatchObject({
+      path: 'calendar.holidays[0].date',
+      code: 'missing_key',
+      en: 'missing required key "date" (the date, YYYY-MM-DD)',
+    });
+    expect(onlyError(calendar('  holidays: [{ date: 2027-02-30, name: 春节 }]\n'))).toMatchObject({
+      path: 'calendar.holidays[0].date',
+      code: 'bad_date',
+    });
+    expect(onlyError(calendar('  holidays: [2027-02-10, { date: 2027-02-10, name: 春节 }]\n'))).toMatchObject({
+      path: 'calendar.holidays[1].date',
+      code: 'duplicate',
+    });
+    expect(onlyError(calendar('  holidays: [2027-02-10]\n  workdays: [{ date: 2027-02-10, name: 调休 }]\n'))).toMatchObject({
+      path: 'calendar.workdays[0].date',
+      code: 'conflicting_dates',
+    });
+    expect(onlyError(calendar('  holidays: [{ date: 2027-02-10, title: 春节 }]\n'))).toMatchObject({
+      path: 'calendar.holidays[0].title',
+      code: 'unknown_key',
+    });
+    expect(onlyError(calendar(`  holidays: [{ date: 2027-02-10, name: ${'节'.repeat(201)} }]\n`))).toMatchObject({
+      path: 'calendar.holidays[0].name',
+      code: 'too_long',
     });
     expect(onlyError(BASE.replace('[2026-02-23, 2026-09-07]', '[2026-02-23, 2026-9-7]'))).toMatchObject({
       line: 4,

@@ -20,7 +20,7 @@ export interface DayInfo {
   date: string;
   working: boolean;
   reason: DayReason;
-  /** Holiday name for official days, e.g. 国庆节. */
+  /** Holiday name for official days, e.g. 国庆节; for the catalog's days, the name the catalog gives (or none). */
   name: string | null;
   /** The same in English (National Day), for the English pages. */
   nameEn?: string;
@@ -30,18 +30,21 @@ export class WorkingDayCalendar {
   readonly timezone: string;
   private readonly holidays: Set<string>;
   private readonly workdays: Set<string>;
+  /** The catalog's names of its holidays and workdays (春节), by date. */
+  private readonly dayNames: Readonly<Record<string, string>>;
   private readonly events: Map<string, CalendarEvent>;
 
   constructor(calendar: CatalogCalendar) {
     this.timezone = calendar.timezone;
     this.holidays = new Set(calendar.holidays);
     this.workdays = new Set(calendar.workdays);
+    this.dayNames = calendar.dayNames ?? {};
     this.events = new Map(calendar.events.map((e) => [e.name, e]));
   }
 
   describeDay(date: string): DayInfo {
-    if (this.workdays.has(date)) return { date, working: true, reason: 'catalog_workday', name: null };
-    if (this.holidays.has(date)) return { date, working: false, reason: 'catalog_holiday', name: null };
+    if (this.workdays.has(date)) return { date, working: true, reason: 'catalog_workday', name: this.dayNames[date] ?? null };
+    if (this.holidays.has(date)) return { date, working: false, reason: 'catalog_holiday', name: this.dayNames[date] ?? null };
     const workday = officialWorkday(date);
     if (workday) return { date, working: true, reason: 'official_workday', name: workday.name, nameEn: workday.nameEn };
     const holiday = officialHoliday(date);

@@ -19,8 +19,11 @@ function exportEvent(event: CatalogCalendar['events'][number]): unknown {
 function exportCalendar(calendar: CatalogCalendar): Plain {
   const result: Plain = { timezone: calendar.timezone };
   if (calendar.events.length > 0) result.events = Object.fromEntries(calendar.events.map((e) => [e.name, exportEvent(e)]));
-  if (calendar.holidays.length > 0) result.holidays = calendar.holidays;
-  if (calendar.workdays.length > 0) result.workdays = calendar.workdays;
+  // A named day as it was written: { date, name }.
+  const days = (dates: string[]) =>
+    dates.map((date) => (calendar.dayNames?.[date] ? { date, name: calendar.dayNames[date] } : date));
+  if (calendar.holidays.length > 0) result.holidays = days(calendar.holidays);
+  if (calendar.workdays.length > 0) result.workdays = days(calendar.workdays);
   return result;
 }
 

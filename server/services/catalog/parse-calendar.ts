@@ -2,7 +2,7 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import { dayOfWeek } from '../calendar/dates';
 import { officialHoliday, officialWorkday } from '../calendar/official';
-import { type AnyNode, Reader, at, byKey } from './reader';
+import { type AnyNode, Reader, at, byKey, item } from './reader';
 import type { CalendarEvent, CatalogCalendar } from './types';
 import { isIsoDate, isMonthDay, TEXT_LIMITS } from './values';
 
@@ -23,6 +23,43 @@ function readDates(r: Reader, node: AnyNode, path: string): { value: string; nod
   const valid = texts.filter((d) => checkDate(r, d.value, d.node, d.path));
   r.duplicates(valid, '日期', 'date');
   return valid;
+}
+
+/** A `holidays:` or `workdays:` entry: its date, and the name it was given (`{ date: 2027-02-11, name: 春节 }`). */
+interface CalendarDay {
+  value: string;
+  node: AnyNode;
+  path: string;
+  name?: string;
+}
+
+/**
+ * The dates of `holidays:` or `workdays:`: each a date (2027-02-11) or a date with its name (`{ date: 2027-02-11,
+ * name: 春节 }`), which the calendar page shows — without one a day entered for a year the built-in data does not
+ * know yet read only 目录补充的假日.
+ */
+function readCalendarDays(r: Reader, node: AnyNode, path: string): CalendarDay[] {
+  const list = r.seq(node, path);
+  if (!list) return [];
+  const days: CalendarDay[] = [];
+  list.items.forEach((entry, index) => {
+    const entryPath = item(path, index);
+    const entryNode = entry as AnyNode;
+    if (!isMap(entryNode)) {
+      const value = r.text(entryNode, entryPath);
+      if (value !== null && checkDate(r, value, entryNode, entryPath)) days.push({ value, node: entryNode, path: entryPath });
+      return;
+    }
+    const fields = byKey(r.entries(entryNode, entryPath, ['date', 'name']));
+    const date = r.require(fields, entryNode, entryPath, 'date', '日期，YYYY-MM-DD', 'the date, YYYY-MM-DD');
+    const value = date ? r.text(date.value, at(entryPath, 'date')) : null;
+    const nameEntry = fields.get('name');
+    const name = nameEntry ? r.optionalText(nameEntry.value, at(entryPath, 'name'), TEXT_LIMITS.title) : null;
+    if (value === null || !checkDate(r, value, date!.value, at(entryPath, 'date'))) return;
+    days.push({ value, node: date!.value, path: at(entryPath, 'date'), ...(name ? { name } : {}) });
+  });
+  r.duplicates(days, '日期', 'date');
+  return days;
 }
 
 function checkDate(r: Reader, value: string, node: AnyNode, path: string): boolean {
@@ -133,10 +170,12 @@ export function readCalendar(r: Reader, node: AnyNode, path: string): CatalogCal
 
   const holidays = entries.get('holidays');
   const workdays = entries.get('workdays');
-  const holidayDates = holidays ? readDates(r, holidays.value, at(path, 'holidays')) : [];
-  const workdayDates = workdays ? readDates(r, workdays.value, at(path, 'workdays')) : [];
+  const holidayDates = holidays ? readCalendarDays(r, holidays.value, at(path, 'holidays')) : [];
+  const workdayDates = workdays ? readCalendarDays(r, workdays.value, at(path, 'workdays')) : [];
   calendar.holidays = [...new Set(holidayDates.map((d) => d.value))];
   calendar.workdays = [...new Set(workdayDates.map((d) => d.value))];
+  const named = [...holidayDates, ...workdayDates].filter((d) => d.name);
+  if (named.length) calendar.dayNames = Object.fromEntries(named.map((d) => [d.value, d.name!]));
   const holidaySet = new Set(calendar.holidays);
   const workdaySet = new Set(calendar.workdays);
   // A date in both lists is reported once, as a conflict below.

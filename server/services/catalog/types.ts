@@ -91,6 +91,11 @@ export interface CatalogCalendar {
   holidays: string[];
   /** Extra make-up working days (调休, YYYY-MM-DD) beyond the built-in data. */
   workdays: string[];
+  /**
+   * Names given to some of those dates (`{ date: 2027-02-11, name: 春节 }`), by date; absent when none is named
+   * (and in catalogs stored before names could be given).
+   */
+  dayNames?: Record<string, string>;
 }
 
 export interface CatalogDepartment {
