@@ -47,3 +47,67 @@ it('says whether the hub now holds the suggested value, read afresh on every vie
     await world.db('staff_basic').where({ staff_no: STAFF.staff_no }).update({ political_status: STAFF.political_status });
   }
 });
+
+it('without a suggested value, says whether the hub still holds the value the reporter saw', async () => {
+  // The reporter saw a wrong mobile and did not know the right one: the look-up compared the hub with what they saw,
+  // and so does the page that asks them to confirm the fix (the page said only "check in your own system").
+  const filed = (
+    await world
+      .api('reporter2')
+      .post(
+        '/reports',
+        reportBody({ field: 'mobile', suggested_value: undefined, observed_value: STAFF.mobile, description: '手机号已停用' }),
+      )
+      .expect(201)
+  ).body as { id: number; ticket_id: number };
+  const hr = await world.as('hrSteward');
+  await hr.agent
+    .post(`/reports/tickets/${filed.ticket_id}/answer`)
+    .field('_csrf', hr.csrf)
+    .field('answer', 'fixed')
+    .field('comment', '已更正')
+    .expect(302);
+  const page = async (locale: 'zh-CN' | 'en') =>
+    hubNow(
+      (await (await world.as('reporter2')).agent.get(`/reports/${filed.id}`).set('Accept-Language', locale).expect(200)).text,
+    );
+  // Answered "fixed", but the hub still holds the number they saw.
+  expect(await page('zh-CN')).toBe('中台中该记录的“移动手机”仍是您看到的值，可能尚未更正；如未更正，请重新打开。');
+  expect(await page('en')).toBe(
+    'The hub&#x27;s “移动手机” of this record still holds the value you saw: it may not be fixed yet; if it is not, reopen the report.',
+  );
+  await world.db('staff_basic').where({ staff_no: STAFF.staff_no }).update({ mobile: '13900001111' });
+  try {
+    expect(await page('zh-CN')).toBe('中台中该记录的“移动手机”已不是您看到的值；请在您使用的系统中核对是否已正确。');
+    expect(await page('en')).toBe(
+      'The hub&#x27;s “移动手机” of this record no longer holds the value you saw; check in the system you use that it is now right.',
+    );
+  } finally {
+    await world.db('staff_basic').where({ staff_no: STAFF.staff_no }).update({ mobile: STAFF.mobile });
+  }
+});
+
+it('where the value is shown, marks whether it is still the value the reporter saw', async () => {
+  // HR's steward reads staff_basic's values (HR owns the table); the field is ORG's, which answers.
+  const filed = (
+    await world
+      .api('hrSteward')
+      .post('/reports', reportBody({ suggested_value: undefined, observed_value: STAFF.political_status }))
+      .expect(201)
+  ).body as { id: number; ticket_id: number };
+  const org = await world.as('orgSteward');
+  await org.agent
+    .post(`/reports/tickets/${filed.ticket_id}/answer`)
+    .field('_csrf', org.csrf)
+    .field('answer', 'fixed')
+    .field('comment', '已更正')
+    .expect(302);
+  const page = async () => hubNow((await (await world.as('hrSteward')).agent.get(`/reports/${filed.id}`).expect(200)).text);
+  expect(await page()).toBe('中台中该记录的“政治面貌”现为： 群众 （仍是您看到的值，可能尚未更正）');
+  await world.db('staff_basic').where({ staff_no: STAFF.staff_no }).update({ political_status: '中共党员' });
+  try {
+    expect(await page()).toBe('中台中该记录的“政治面貌”现为： 中共党员 （已不是您看到的值）');
+  } finally {
+    await world.db('staff_basic').where({ staff_no: STAFF.staff_no }).update({ political_status: STAFF.political_status });
+  }
+});

@@ -177,18 +177,30 @@ export function presentLookup(
 
 /**
  * The hub's value now, for a reporter asked to confirm a fix (已整改，请核对): the look-up as this user may see it,
- * compared with the value they suggested (`matches`), so they check the fix rather than take it on trust. Null when
- * the current catalog no longer has the table or field. One record, read only, under the look-up's timeout.
+ * compared with the value they suggested (`matches`), so they check the fix rather than take it on trust — and with
+ * the value they saw and reported wrong (`stillSeen`: whether the hub still holds it; null when they typed none), as
+ * the look-up compared it: a reporter who did not know the right value learns whether the wrong one is still there.
+ * Null when the current catalog no longer has the table or field. One record, read only, under the look-up's timeout.
  */
+export type HubNow = HubLookup & { stillSeen?: boolean | null };
+
 export async function currentHubValue(
   hub: Hub,
   catalog: { tables: CatalogTable[] } | null | undefined,
   user: CurrentUser,
-  report: { table_name: string; field_name: string; record_key: Record<string, string>; suggested_value: string | null },
-): Promise<HubLookup | null> {
+  report: {
+    table_name: string;
+    field_name: string;
+    record_key: Record<string, string>;
+    suggested_value: string | null;
+    observed_value?: string | null;
+  },
+): Promise<HubNow | null> {
   const table = catalog?.tables.find((t) => t.name === report.table_name);
   const field = table?.fields.find((f) => f.name === report.field_name);
   if (!table || !field || table.key.some((column) => typeof report.record_key?.[column] !== 'string')) return null;
   const record = await readHubRecord(hub, table, field, report.record_key);
-  return presentLookup(record, { user, table, field, observed: report.suggested_value });
+  const lookup = presentLookup(record, { user, table, field, observed: report.suggested_value });
+  if (lookup.status !== 'found') return lookup;
+  return { ...lookup, stillSeen: hubMatches(record, field, report.observed_value ?? null) };
 }
