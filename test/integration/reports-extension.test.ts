@@ -38,6 +38,10 @@ it('shows the reporter the moved due date and the grant, without the office’s 
   expect(waiting).toContain('<span class="badge warn">已申请延期 2 个工作日</span>');
   expect(waiting).not.toContain('#extension-days');
   const office = await world.as('office');
+  // The grant form tells the office its note is not for the reporters (a check ticket's has none to speak of).
+  expect((await office.agent.get(`/tickets/${filed.ticket_id}`).expect(200)).text).toContain(
+    '同意延期的说明（可选，责任单位将收到；不向报告人显示）</label>',
+  );
   await office.agent
     .post(`/tickets/${filed.ticket_id}/extension/grant`)
     .type('form')

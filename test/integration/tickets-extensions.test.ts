@@ -108,6 +108,8 @@ it('asks for more time, is reminded but not escalated while the office decides, 
   expect(page).toContain(`action="/tickets/${id}/extension/refuse"`);
   expect(page).toMatch(/id="grant-days" name="days" inputmode="numeric" size="4" value="5"/);
   expect(page).toContain('按申请的 5 个工作日，整改期限将由 2026-03-09 顺延至 2026-03-16');
+  // A check ticket has no reporters: the note's box does not speak of them.
+  expect(page).toContain('同意延期的说明（可选，责任单位将收到）</label>');
 
   // More than was asked for is not granted (422 under the days, nothing changed).
   const more = await it.agent
@@ -116,6 +118,20 @@ it('asks for more time, is reminded but not escalated while the office decides, 
     .send({ _csrf: it.csrf, days: '8', reason: '', version: (await ticketRow(id)).version })
     .expect(422);
   expect(more.text).toContain('<p class="field-error" id="grant-days-error">不能超过申请的 5 个工作日</p>');
+  // Not a number of days, or none: the message gives the range the box offers (1–5), not the department's 1–20.
+  const zero = await it.agent
+    .post(`/tickets/${id}/extension/grant`)
+    .type('form')
+    .send({ _csrf: it.csrf, days: '0', reason: '', version: (await ticketRow(id)).version })
+    .expect(422);
+  expect(zero.text).toContain('<p class="field-error" id="grant-days-error">应为 1–5 之间的整数（工作日），不能是“0”</p>');
+  const none = await it.agent
+    .post(`/tickets/${id}/extension/grant`)
+    .type('form')
+    .send({ _csrf: it.csrf, days: ' ', reason: '', version: (await ticketRow(id)).version })
+    .set('Accept-Language', 'en')
+    .expect(422);
+  expect(none.text).toContain('<p class="field-error" id="grant-days-error">enter the number of working days (1–5)</p>');
   expect((await ticketRow(id)).due_at).toBe('2026-03-09');
 
   // It grants 3 of the 5: due 03-09 + 3 working days = Thursday 03-12; the reminder will come again.

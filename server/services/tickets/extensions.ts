@@ -28,11 +28,12 @@ export const MAX_EXTENSION_DAYS = 20;
 /**
  * A number of working days as sent: a form's text (full-width digits too) or the API's number (`json`: a JSON number
  * only, as its `version` — `"3"` is a mistake of type there). Anything but a whole number 1–MAX_EXTENSION_DAYS is a
- * problem of `days`, added to `problems` (0 returned).
+ * problem of `days`, added to `problems` (0 returned), its message giving the range 1–`shownMax`: the IT office's
+ * grant form offers 1 to the days asked for, and is told that range, not the department's.
  */
-function sentDays(sent: unknown, problems: ValidationError['fields'], json = false): number {
+function sentDays(sent: unknown, problems: ValidationError['fields'], json = false, shownMax = MAX_EXTENSION_DAYS): number {
   if (json && sent != null && typeof sent !== 'number') {
-    problems.push({ field: 'days', key: 'tickets.errors.daysType', params: { max: MAX_EXTENSION_DAYS } });
+    problems.push({ field: 'days', key: 'tickets.errors.daysType', params: { max: shownMax } });
     return 0;
   }
   const text = (typeof sent === 'number' ? String(sent) : typeof sent === 'string' ? sent : '').trim();
@@ -42,7 +43,7 @@ function sentDays(sent: unknown, problems: ValidationError['fields'], json = fal
   problems.push({
     field: 'days',
     key: text ? 'tickets.errors.extensionDays' : 'tickets.errors.extensionDaysRequired',
-    params: { max: MAX_EXTENSION_DAYS, value: text.slice(0, 20) },
+    params: { max: shownMax, value: text.slice(0, 20) },
   });
   return 0;
 }
@@ -133,9 +134,9 @@ export async function grantExtension(db: Knex, input: ExtensionDecisionInput): P
   return db.transaction(async (trx) => {
     const current = await lockPendingRequest(trx, input);
     const problems: ValidationError['fields'] = [];
-    const days = sentDays(input.days ?? current.extension_days, problems, input.jsonDays);
     // The office may grant what was asked or less: more is a new plan, for the department to ask.
     const asked = current.extension_days ?? MAX_EXTENSION_DAYS;
+    const days = sentDays(input.days ?? current.extension_days, problems, input.jsonDays, asked);
     if (days > asked) problems.push({ field: 'days', key: 'tickets.errors.extensionMoreThanAsked', params: { asked } });
     const reason = sentText(input.reason, 'reason', problems);
     if (problems.length) throw new ValidationError(problems);
