@@ -371,6 +371,10 @@ describe('a ticket closed by its last withdrawal', () => {
     // The history in Chinese and in English, with the request's end; the ticket page only reads the reports now.
     const zh = await page('orgSteward', `/tickets/${ticketId}`);
     expect(zh).toContain('报告人已撤回报告，系统关闭；申请的 3 个工作日延期随之结束');
+    // The reason closed in the reader's language, as the history says it (stored in both: an import's closings too).
+    expect(zh).toContain('<dd>报告人已撤回报告</dd>');
+    expect(zh).not.toContain('the reporter withdrew the report');
+    expect(await page('office', `/tickets/${ticketId}`)).toContain('<dd>报告人已撤回报告</dd>');
     expect(zh).toContain('查看报告');
     expect(zh).not.toContain('查看报告并答复');
     const english = await buildUser(world.db, { name: '组织部专员乙', department: 'ORG', roles: ['steward'] });
@@ -380,6 +384,8 @@ describe('a ticket closed by its last withdrawal', () => {
     expect(enPage).toContain(
       'Closed by the system: the reporter withdrew the report; the request for a 3-working-day extension ended with it',
     );
+    expect(enPage).toContain('<dd>the reporter withdrew the report</dd>');
+    expect(enPage).not.toContain('报告人已撤回报告');
     // The reporter reads the closing in their language too, at the end of their report's history.
     const reporter = await world.as('reporter');
     await reporter.agent.post('/locale').type('form').send({ _csrf: reporter.csrf, locale: 'en', next: '/' }).expect(302);

@@ -42,6 +42,7 @@ import {
   TRANSITION_TARGETS,
   visibleTicket,
 } from '../../services/tickets';
+import { closedReasonIn } from '../../services/tickets/closed-reason';
 import { tellDispute, tellDisputeDismissed, tellExtensionDecided, tellExtensionRequested, tellReassigned } from './notices';
 import {
   actionsFor,
@@ -374,7 +375,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
     if (ticket.check_kind === 'report' && !can(req.user!, 'tickets.work', { department: ticket.department_code })) {
       const outsider = await reportTicketForOutsider(db, ticket, events, ticket.closed_reason);
       history = outsider.history;
-      t.closed_reason = outsider.closedReason;
+      t.closed_reason = closedReasonIn(outsider.closedReason, req.locale);
     }
     // Reassignments name their departments: those the menu did not load already.
     const names = new Map(rows.map((d) => [d.code, d.name]));

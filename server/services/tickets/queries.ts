@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Catalog } from '../catalog/types';
 import { inKeyOrder, type KeyedTable } from '../catalog/record-key';
 import { maskIdNumbersIn, maskRecordKey, type KeyTable } from '../privacy';
+import { closedReasonIn } from './closed-reason';
 import { historyAsShown, shownFreeText, shownRecordKey } from './privacy';
 import { ACTIVE_STATUSES, EXTENSION_STATUSES, extensionPending, TicketRow, TicketStatus, TICKET_STATUSES } from './types';
 
@@ -318,7 +319,12 @@ export function toPublicTicket(t: TicketRow, today: string, catalog: Catalog | n
 
 /** The public ticket as a page shows it to its reader: the sentence in the reader's language (ticketMessage). */
 export function toReadersTicket(t: TicketRow, today: string, locale: string, catalog: Catalog | null | undefined): PublicTicket {
-  return { ...toPublicTicket(t, today, catalog), message: maskIdNumbersIn(ticketMessage(t, locale)) };
+  const shown = toPublicTicket(t, today, catalog);
+  return {
+    ...shown,
+    message: maskIdNumbersIn(ticketMessage(t, locale)),
+    closed_reason: closedReasonIn(shown.closed_reason, locale),
+  };
 }
 
 /**
