@@ -375,6 +375,11 @@ describe('a ticket closed by its last withdrawal', () => {
     expect(zh).toContain('<dd>报告人已撤回报告</dd>');
     expect(zh).not.toContain('the reporter withdrew the report');
     expect(await page('office', `/tickets/${ticketId}`)).toContain('<dd>报告人已撤回报告</dd>');
+    // A report ticket's count is the record reported, not what a check last found: not marked 最后一次未通过时.
+    expect(zh).not.toContain('最后一次未通过时');
+    const closedList = await page('orgSteward', '/tickets?status=closed');
+    expect(closedList).toContain(`href="/tickets/${ticketId}"`);
+    expect(closedList).not.toContain('最后一次未通过时');
     expect(zh).toContain('查看报告');
     expect(zh).not.toContain('查看报告并答复');
     const english = await buildUser(world.db, { name: '组织部专员乙', department: 'ORG', roles: ['steward'] });
