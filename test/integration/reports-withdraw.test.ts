@@ -194,6 +194,25 @@ describe('withdrawing a routed report', () => {
     // The department reads it in the ticket's history, and no longer lists the withdrawn report.
     const answerPage = await page('orgSteward', `/reports/tickets/${ticketId}`);
     expect(answerPage).toContain('报告人撤回了一份报告');
+    // The ticket page names who withdrew, then what they did, as its other entries read (not "报告人甲 报告人撤回了…").
+    const steps = (lang: string) =>
+      world
+        .as('orgSteward')
+        .then((s) => s.agent.get(`/tickets/${ticketId}`).set('Accept-Language', lang).expect(200))
+        .then((res) => {
+          const list = res.text.slice(res.text.indexOf('<ol class="ticket-history">'));
+          return [...list.slice(0, list.indexOf('</ol>')).matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) =>
+            m[1]
+              .replace(/<span class="muted">[0-9: -]+<\/span>/, '')
+              .replace(/<blockquote>[\s\S]*<\/blockquote>/, '')
+              .replace(/<[^>]+>/g, ' ')
+              .replace(/\s+/g, ' ')
+              .trim(),
+          );
+        });
+    const who = `${world.people.reporter.name} (${world.people.reporter.login})`;
+    expect((await steps('zh-CN')).at(-1)).toBe(`${who} 撤回报告`);
+    expect((await steps('en')).at(-1)).toBe(`${who} withdrew their report`);
     expect(answerPage).toContain('<blockquote>我弄错了</blockquote>');
     expect(answerPage).not.toContain(world.people.reporter.login);
     // The other reporter's report is theirs alone now, and still withdrawable.
