@@ -295,6 +295,25 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
     await page.context().close();
   });
 
+  it("at 375 px a ticket's sentence that wraps reads as lines of text, not lines 44 px apart", async () => {
+    // The finger-sized rule above gave a long link (a ticket's sentence, alone in its cell) a 44 px line height: each
+    // of its three or four lines stood a blank line apart from the next.
+    const page = await open('stu.steward', 'zh-CN', 375, '/tickets');
+    const links = (await page.evaluate(`[...document.querySelectorAll('main table tbody td > a:only-child')].map((a) => {
+      const range = document.createRange();
+      range.selectNodeContents(a);
+      const tops = [...new Set([...range.getClientRects()].map((r) => Math.round(r.top)))].sort((p, q) => p - q);
+      const box = a.getBoundingClientRect();
+      return { gaps: tops.slice(1).map((top, i) => top - tops[i]), height: Math.round(box.height) };
+    })`)) as { gaps: number[]; height: number }[];
+    const wrapped = links.filter((l) => l.gaps.length > 0);
+    expect(wrapped.length).toBeGreaterThan(0);
+    expect(wrapped.flatMap((l) => l.gaps).filter((gap) => gap > 32)).toEqual([]);
+    // Still finger-sized.
+    expect(links.filter((l) => l.height < 44)).toEqual([]);
+    await page.context().close();
+  });
+
   // display:block takes table semantics away in some browsers: the lists keep them by their roles.
   it('at 375 px the lists are still tables to a screen reader, and axe finds nothing serious', async () => {
     for (const list of TABLE_PAGES) {
