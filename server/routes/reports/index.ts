@@ -772,6 +772,10 @@ export function reportsRoutes(ctx: AppContext): Router {
       title: req.t('reports.show.title', { id: report.id }),
       report: shown,
       hubLabel: hubValueLabel(catalog, report.table_name, report.field_name, shown.hub.value),
+      // The field was empty when the report was sent: said to every reader where nothing else is (no value seen to compare
+      // with), as the look-up tells anyone whether a field is empty — a report of a missing value read only "the record
+      // was in the hub".
+      hubEmpty: report.hub_found === true && (report.hub_value == null || report.hub_value.trim() === ''),
       names: namesOf(catalog, departments, shown),
       status: reporterStatus(report),
       own,
