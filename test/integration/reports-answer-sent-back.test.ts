@@ -72,5 +72,13 @@ it("the IT office's reopen without its reason: the summary says so (its message 
     .type('form')
     .send({ _csrf: s.csrf, comment: '' });
   expect(res.status).toBe(422);
-  expect(summaryOf(res.text)).toEqual([['office-reopen-error', '请说明不同意的理由']]);
+  // The office is not a reporter who disagrees (请说明不同意的理由 was the reporter's message): it gives a reason to reopen.
+  expect(summaryOf(res.text)).toEqual([['office-reopen-error', '请填写重新打开的理由']]);
+  const en = await s.agent
+    .post(`/reports/tickets/${ticketId}/reopen`)
+    .set('Accept', 'text/html')
+    .set('Accept-Language', 'en')
+    .type('form')
+    .send({ _csrf: s.csrf, comment: ' ' });
+  expect(summaryOf(en.text)).toEqual([['office-reopen-error', 'Reason: say why it is reopened']]);
 });

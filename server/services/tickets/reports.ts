@@ -428,7 +428,11 @@ export async function reopenReport(
     // After the state checks (its length too): the page shows the comment's message only where a
     // reopen is possible, so a comment error on a report that cannot be reopened would show nothing.
     const comment = cleanText(input.comment, 'comment');
-    if (!comment) throw new ValidationError([{ field: 'comment', key: 'reports.errors.reopenComment' }]);
+    // The reporter says why they disagree with the answer; the IT office, deciding, why it reopens.
+    if (!comment)
+      throw new ValidationError([
+        { field: 'comment', key: office ? 'reports.errors.reopenReason' : 'reports.errors.reopenComment' },
+      ]);
     await lockFingerprint(trx, current.fingerprint);
     const newer = await trx('tickets')
       .where({ fingerprint: current.fingerprint })
