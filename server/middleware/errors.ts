@@ -5,6 +5,7 @@ import { DEFAULT_LOCALE, translator, type Translator } from '../i18n';
 import { acceptedLocale } from './locale';
 import { pagePath } from '../http/safe-redirect';
 import { conflictMessage } from '../presenters/ticket-conflict';
+import { MAX_JSON_DEPTH } from './body-safety';
 
 /** The API's answers are JSON, a path under /api in another case too (its 404: app.ts). */
 export function wantsJson(req: Request): boolean {
@@ -62,6 +63,21 @@ const PARSER_ERRORS: Record<number, [string, string]> = {
   415: ['unsupported_media_type', 'errors.unsupportedMediaType'],
 };
 
+/**
+ * What is wrong with a body that is no JSON, and where: it was "the request is malformed" (请求格式不正确), which left
+ * an integrator to guess between the JSON, the headers and the URL. The parser's position (a count of characters from
+ * 0) is said as a line and a character on it, as an editor shows a pretty-printed body.
+ */
+function badJsonMessage(err: Error & { body?: unknown }, t: Translator): string {
+  if (/Unexpected end of JSON input|Unterminated string/i.test(err.message)) return t('errors.badJsonEnd');
+  const at = /at position (\d+)/.exec(err.message);
+  if (!at || typeof err.body !== 'string') return t('errors.badJson');
+  const before = err.body.slice(0, Number(at[1]));
+  const lines = before.split('\n');
+  if (Number(at[1]) >= err.body.length) return t('errors.badJsonEnd');
+  return t('errors.badJsonAt', { line: lines.length, column: lines[lines.length - 1].length + 1 });
+}
+
 export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     // Without req.t the request failed before the locale middleware (the body parsers): its Accept-Language decides.
@@ -83,12 +99,18 @@ export function errorHandler(logger: Logger) {
     } else if (bodyParserStatus && bodyParserStatus >= 400 && bodyParserStatus < 500) {
       // Malformed JSON, body too large, a charset or encoding not read… from express's parsers: the caller's mistake.
       status = bodyParserStatus;
+      const type = (err as { type?: string }).type;
       const [kind, key] =
-        (err as { type?: string }).type === 'entity.not.object'
+        type === 'entity.not.object'
           ? ['bad_request', 'errors.bodyNotObject']
           : (PARSER_ERRORS[status] ?? ['bad_request', 'errors.badRequest']);
       code = kind;
-      message = t(key);
+      message =
+        type === 'entity.parse.failed'
+          ? badJsonMessage(err as Error & { body?: unknown }, t)
+          : type === 'entity.too.deep'
+            ? t('errors.jsonTooDeep', { depth: MAX_JSON_DEPTH })
+            : t(key);
     } else {
       logger.error({ err, reqId: req.id }, 'unhandled error');
     }

@@ -313,6 +313,39 @@ describe('text that is not JSON', () => {
     );
   }, 90_000);
 
+  it('says where the JSON is broken, in the caller\'s language (it was only 请求格式不正确, "the request is malformed")', async () => {
+    const { who, url } = ROUTES()[2];
+    const send = (body: string, language: string) =>
+      request(t.app)
+        .post(url)
+        .set('Authorization', `Bearer ${who.token}`)
+        .set('Content-Type', 'application/json')
+        .set('Accept-Language', language)
+        .send(body);
+    // A trailing comma on the second line of a pretty-printed body: the } after it is line 3, character 1.
+    const comma = await send('{\n  "to": "acknowledged",\n}', 'zh-CN').expect(400);
+    expect(comma.body).toEqual({
+      error: 'bad_request',
+      message: '请求正文不是有效的 JSON：第 3 行第 1 个字符处有误（请检查引号、逗号和括号；字段名须用英文双引号）',
+    });
+    // Single quotes, as Python's str() of a dict writes them: the first name, character 2.
+    const quotes = await send("{'to': 'fixed'}", 'en').expect(400);
+    expect(quotes.body.message).toBe(
+      'The request body is not valid JSON: the error is at line 1, character 2 (check its quotes, commas and brackets; names take double quotes)',
+    );
+    // Cut short (a closing brace or quote lost): said as such, in both languages.
+    expect((await send('{"to": "acknowledged"', 'zh-CN').expect(400)).body.message).toBe(
+      '请求正文不是有效的 JSON：内容不完整，缺少结尾的引号或括号',
+    );
+    expect((await send('{"to": "acknowl', 'en').expect(400)).body.message).toBe(
+      'The request body is not valid JSON: it ends before the JSON does (a closing quote or bracket is missing)',
+    );
+    // Nested past the limit: the limit, not "malformed".
+    expect((await send(`{"a":${'['.repeat(40)}${']'.repeat(40)}}`, 'en').expect(400)).body.message).toBe(
+      "The request body's JSON may be nested at most 32 levels deep",
+    );
+  });
+
   it("as an array instead of an object is a 400 that says the body must be an object, in the caller's language", async () => {
     for (const [i, body] of [
       [1, [{ purpose: '科研分析', pledge_accepted: true }]],
