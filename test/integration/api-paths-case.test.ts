@@ -87,3 +87,37 @@ it('repeats an id typed with an invisible character written out, not as a charac
     expect(res.body.message).not.toContain('\u202e');
   }
 });
+
+it('answers a documented path asked with another method with a 405 naming the methods it takes, changing nothing', async () => {
+  const ticket = await buildTicket(t.db.knex, catalog, new Date('2026-03-02T02:00:00Z'));
+  const events = () => t.db.knex('ticket_events').where({ ticket_id: ticket.id }).count({ n: '*' });
+  const before = await events();
+  for (const [method, path, allowed, language, message] of [
+    // Reading the comments as one reads a ticket: it was "找不到该页面或对象" (404), as if the path were mistyped.
+    ['get', `/api/v1/tickets/${ticket.id}/comments`, 'POST', 'zh-CN', '此路径不接受 GET 请求，请使用 POST'],
+    ['put', `/api/v1/tickets/${ticket.id}`, 'GET, HEAD', 'en', 'This path does not take PUT requests; use GET, HEAD'],
+    ['delete', '/api/v1/sharing-requests/1', 'GET, HEAD', 'en', 'This path does not take DELETE requests; use GET, HEAD'],
+    ['post', '/api/v1/me', 'GET, HEAD', 'en', 'This path does not take POST requests; use GET, HEAD'],
+    ['patch', '/api/v1/reports/mine', 'GET, HEAD', 'en', 'This path does not take PATCH requests; use GET, HEAD'],
+    ['get', '/api/v1/sharing-requests/1/arbitration/decision', 'POST', 'en', 'This path does not take GET requests; use POST'],
+  ] as const) {
+    const agent = request(t.app);
+    const res = await agent[method](path)
+      .set('Authorization', `Bearer ${token}`)
+      .set('Accept-Language', language)
+      .send(method === 'get' ? undefined : { comment: '换了方法' });
+    expect({ method, path, status: res.status, type: res.type, allow: res.headers.allow, body: res.body }).toEqual({
+      method,
+      path,
+      status: 405,
+      type: 'application/json',
+      allow: allowed,
+      body: { error: 'method_not_allowed', message },
+    });
+  }
+  expect(await events()).toEqual(before);
+  // A path no route takes, in any method, is still the 404; the right method still answers.
+  await request(t.app).get(`/api/v1/tickets/${ticket.id}/nothing`).set('Authorization', `Bearer ${token}`).expect(404);
+  await request(t.app).put('/api/v1/nothing').set('Authorization', `Bearer ${token}`).expect(404);
+  await request(t.app).get(`/api/v1/tickets/${ticket.id}`).set('Authorization', `Bearer ${token}`).expect(200);
+});

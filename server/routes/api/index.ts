@@ -7,6 +7,7 @@ import { ticketsApi } from './tickets';
 import { sharingApiRoutes } from './sharing';
 import { scorecardsApi } from './scorecards';
 import { reportsApi } from './reports';
+import { methodNotAllowed } from './methods';
 
 /**
  * JSON API under /api/v1, authenticated by `Authorization: Bearer <token>` (or the session, with the
@@ -24,6 +25,7 @@ export function apiRoutes(ctx: AppContext): Router {
     const department = await ctx.db('departments').where({ code: user.department }).first('code', 'name');
     res.json({ id: user.id, login: user.login, name: user.name, department, roles: user.roles });
   });
+  router.use(methodNotAllowed(router));
   return router;
 }
 
