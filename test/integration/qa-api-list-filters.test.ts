@@ -73,6 +73,34 @@ describe('GET /api/v1/tickets', () => {
     expect(en.body.fields).toEqual({ department: 'Unknown department code: NOPE' });
   });
 
+  it('an unknown check is a 422 naming it and the checks, in both languages, not an empty list', async () => {
+    // `validity` is the scorecard's word for the `validate` check: it answered 200 with no ticket, as if none failed.
+    const zh = await get('office', '/api/v1/tickets?check=validity');
+    expect({ status: zh.status, body: zh.body }).toEqual({
+      status: 422,
+      body: {
+        error: 'validation_failed',
+        message: expect.any(String),
+        fields: {
+          check:
+            '未知的检查：validity（可选 freshness、deadline、required、pattern、validate、codes、unique、references、report、rule:<name>）',
+        },
+      },
+    });
+    const en = await get('office', '/api/v1/tickets?check=Required&department=NOPE', 'en');
+    expect(en.body.fields).toEqual({
+      check:
+        'Unknown check: Required (freshness, deadline, required, pattern, validate, codes, unique, references, report, rule:<name>)',
+      department: 'Unknown department code: NOPE',
+    });
+    // A check, a report ticket or a custom rule (even one the catalog no longer has: its old tickets) still filters.
+    const required = await get('office', '/api/v1/tickets?check=required');
+    expect(required.body.items.map((i: { check: string }) => i.check)).toEqual(['required']);
+    expect((await get('office', '/api/v1/tickets?check=freshness')).body.total).toBe(1);
+    expect((await get('office', '/api/v1/tickets?check=report')).status).toBe(200);
+    expect((await get('office', '/api/v1/tickets?check=rule:retired_rule')).body).toMatchObject({ items: [], total: 0 });
+  });
+
   it('a table no longer in the catalog is still the filter applied, as typed', async () => {
     const res = await get('office', '/api/v1/tickets?table=retired_table');
     expect(res.status).toBe(200);

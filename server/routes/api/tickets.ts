@@ -12,6 +12,14 @@ import { pageParams } from '../../presenters/paging';
 import { pathSegmentShown } from '../../services/characters';
 import { departmentFilter } from '../../services/department-code';
 import { tableFilter } from './filters';
+import { BUILTIN_CHECKS } from '../../../rules/types';
+import { REPORT_CHECK } from '../../services/tickets/report-state';
+
+/** The `check` filter's values: the built-in checks, error reports' tickets, and custom rules by their `rule:` name. */
+const CHECK_FILTERS = [...BUILTIN_CHECKS, REPORT_CHECK, 'rule:<name>'];
+function isCheckFilter(value: string): boolean {
+  return (BUILTIN_CHECKS as readonly string[]).includes(value) || value === REPORT_CHECK || /^rule:./s.test(value);
+}
 
 /** The ticket id in the path; anything else is a ticket that does not exist, named as it was written (ticketNotFound). */
 function ticketIdParam(req: Request): number {
@@ -114,6 +122,14 @@ export function ticketsApi(ctx: AppContext): Router {
       if (isTicketView(s('view'))) f.view = s('view') as TicketFilters['view'];
       else problems.push({ field: 'view', key: 'tickets.errors.view', params: { value: s('view') } });
     }
+    // A check is a built-in's name, `report` or a custom rule's `rule:<name>`: another (`validity`, the scorecard's
+    // word for `validate`) is a typo, said as such; it was an empty list, as if no ticket failed that check.
+    if (s('check') && !isCheckFilter(s('check')))
+      problems.push({
+        field: 'check',
+        key: 'tickets.errors.check',
+        params: { value: s('check'), allowed: CHECK_FILTERS.join(req.t('common.enumSeparator')) },
+      });
     // A department code in any case (`hr` is HR); one that does not exist is a typo, not a department without tickets.
     const department = await departmentFilter(db, s('department'), problems);
     if (problems.length) throw new ValidationError(problems);
