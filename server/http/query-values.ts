@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { FieldError } from '../errors';
+import { invisibleWrittenOut } from '../services/characters';
 
 /**
  * The API's filters take one value each. `?status=a&status=b` reaches express as a list, and `?status[]=a` or
@@ -14,6 +15,26 @@ export function repeatedQueryValues(query: Record<string, unknown>, names: reado
     if (names.includes(name) && (key !== name || typeof value !== 'string')) refused.add(name);
   }
   return [...refused].map((name) => ({ field: name, key: 'errors.queryOneValue', params: { field: name } }));
+}
+
+/**
+ * A parameter the list does not read was dropped without a word: `?stauts=open` answered every ticket as if filtered,
+ * `?limit=10` or `?perPage=10` fifty a page. Each is a problem naming it (as typed, without its `[…]`) with the
+ * parameters the list takes, as a body's unknown key is (body-keys.ts); at most 20.
+ */
+export function unknownQueryParams(query: Record<string, unknown>, accepted: readonly string[]): FieldError[] {
+  const named = new Set<string>();
+  for (const key of Object.keys(query)) {
+    const name = key.replace(/\[.*$/s, '');
+    if (!accepted.includes(name) && named.size < 20) named.add(name);
+  }
+  return [...named].map((name) => {
+    // As typed, an invisible character written out; a name past 64 characters cut, with an ellipsis saying so.
+    const chars = [...name];
+    const cut = chars.length > 64 ? `${chars.slice(0, 64).join('')}…` : name;
+    const shown = invisibleWrittenOut(cut) ?? cut;
+    return { field: shown, key: 'errors.unknownQueryParam', params: { key: shown, accepted: accepted.join(', ') } };
+  });
 }
 
 /** The request's query string as it was sent (`?period=month`, or '' without one): for a redirect that keeps it. */

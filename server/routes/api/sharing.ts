@@ -4,7 +4,7 @@ import type { AppContext } from '../../context';
 import { FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { acceptBodyKeys } from '../../http/body-keys';
 import { respondOnce } from '../../http/idempotency';
-import { repeatedQueryValues } from '../../http/query-values';
+import { repeatedQueryValues, unknownQueryParams } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { pageParams } from '../../presenters/paging';
@@ -90,7 +90,10 @@ export function sharingApiRoutes(ctx: AppContext): Router {
     const q = req.query as Record<string, unknown>;
     const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
     const view = s('view') || 'mine';
-    const problems: FieldError[] = repeatedQueryValues(q, ['view', 'status', 'department']);
+    const problems: FieldError[] = [
+      ...unknownQueryParams(q, ['view', 'status', 'department', 'page', 'per_page']),
+      ...repeatedQueryValues(q, ['view', 'status', 'department']),
+    ];
     if (!LIST_VIEWS.includes(view)) problems.push({ field: 'view', key: 'sharing.errors.listView', params: { value: view } });
     if (s('status') && !(REQUEST_STATUSES as readonly string[]).includes(s('status')))
       problems.push({

@@ -5,7 +5,7 @@ import type { AppContext } from '../../context';
 import { ForbiddenError, ValidationError } from '../../errors';
 import { acceptBodyKeys } from '../../http/body-keys';
 import { pathId } from '../../http/path-id';
-import { repeatedQueryValues } from '../../http/query-values';
+import { repeatedQueryValues, unknownQueryParams } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { pageParams } from '../../presenters/paging';
@@ -14,6 +14,9 @@ import { departmentFilter } from '../../services/department-code';
 import { tableFilter } from './filters';
 import { BUILTIN_CHECKS } from '../../../rules/types';
 import { REPORT_CHECK } from '../../services/tickets/report-state';
+
+/** What the list reads from its query string (README, API): another parameter is a 422 naming it. */
+const TICKET_LIST_PARAMS = ['status', 'department', 'table', 'check', 'severity', 'view', 'page', 'per_page'];
 
 /** The `check` filter's values: the built-in checks, error reports' tickets, and custom rules by their `rule:` name. */
 const CHECK_FILTERS = [...BUILTIN_CHECKS, REPORT_CHECK, 'rule:<name>'];
@@ -108,7 +111,10 @@ export function ticketsApi(ctx: AppContext): Router {
   async function filtersOf(req: Request, day: string): Promise<TicketFilters> {
     const q = req.query as Record<string, unknown>;
     const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
-    const problems = repeatedQueryValues(q, ['status', 'severity', 'view', 'department', 'table', 'check']);
+    const problems = [
+      ...unknownQueryParams(q, TICKET_LIST_PARAMS),
+      ...repeatedQueryValues(q, ['status', 'severity', 'view', 'department', 'table', 'check']),
+    ];
     const f: TicketFilters = { today: day };
     if (s('status')) {
       if (isStatusFilter(s('status'))) f.status = s('status') as TicketFilters['status'];
