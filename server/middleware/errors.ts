@@ -90,11 +90,14 @@ export function errorHandler(logger: Logger) {
     if (err instanceof AppError) {
       status = err.status;
       code = err.code;
+      // The API called without credentials: "sign in first" told a script nothing of the header it had to send.
+      const messageKey =
+        err.messageKey === 'errors.unauthorized' && /^\/api\/v1\//.test(req.path) ? 'errors.apiUnauthorized' : err.messageKey;
       // A ticket's conflict names its status in words (已关闭), as the ticket page does, not the stored code.
       message =
         err instanceof ConflictError && err.messageKey.startsWith('tickets.')
           ? conflictMessage(t, err)
-          : t(err.messageKey, err.params);
+          : t(messageKey, err.params);
       if (err instanceof ValidationError) fields = fieldMessages(err, req);
     } else if (bodyParserStatus && bodyParserStatus >= 400 && bodyParserStatus < 500) {
       // Malformed JSON, body too large, a charset or encoding not read… from express's parsers: the caller's mistake.

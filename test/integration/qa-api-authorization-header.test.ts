@@ -83,12 +83,23 @@ describe('a 401 of the API says why, and names the scheme it takes (RFC 6750)', 
       body: { error: 'unauthorized', message: 'The API token is not valid: mistyped, revoked, or its account is disabled' },
       scheme: 'Bearer realm="hubwatch", error="invalid_token"',
     });
-    // No credentials at all: sign in (or send a token), and the scheme it takes.
+    // No credentials at all: sign in or send a token, saying which header (it was only 请先登录, "sign in first"),
+    // and the scheme it takes.
     const none = await request(t.app).get('/api/v1/me');
     expect({ status: none.status, message: none.body.message, scheme: none.headers['www-authenticate'] }).toEqual({
       status: 401,
-      message: '请先登录',
+      message:
+        '请先登录，或在请求标头中发送 API 令牌：Authorization: Bearer <令牌>（在账号页签发，或用 hubwatch users token 登录名）',
       scheme: 'Bearer realm="hubwatch"',
+    });
+    const en = await request(t.app).post('/api/v1/reports').set('Accept-Language', 'en').send({});
+    expect({ status: en.status, body: en.body }).toEqual({
+      status: 401,
+      body: {
+        error: 'unauthorized',
+        message:
+          'Sign in first, or send an API token in the header Authorization: Bearer <token> (issued on the account page, or by hubwatch users token LOGIN)',
+      },
     });
   });
 });
