@@ -29,12 +29,19 @@ export function unknownQueryParams(query: Record<string, unknown>, accepted: rea
     if (!accepted.includes(name) && named.size < 20) named.add(name);
   }
   return [...named].map((name) => {
-    // As typed, an invisible character written out; a name past 64 characters cut, with an ellipsis saying so.
-    const chars = [...name];
-    const cut = chars.length > 64 ? `${chars.slice(0, 64).join('')}…` : name;
-    const shown = invisibleWrittenOut(cut) ?? cut;
+    const shown = echoedQueryText(name);
     return { field: shown, key: 'errors.unknownQueryParam', params: { key: shown, accepted: accepted.join(', ') } };
   });
+}
+
+/**
+ * A parameter's name or value as a message repeats it: as typed, an invisible character written out, past 64
+ * characters cut with an ellipsis saying so (a 6,000-character `status` came back whole in its 422).
+ */
+export function echoedQueryText(text: string): string {
+  const chars = [...text];
+  const cut = chars.length > 64 ? `${chars.slice(0, 64).join('')}…` : text;
+  return invisibleWrittenOut(cut) ?? cut;
 }
 
 /** The request's query string as it was sent (`?period=month`, or '' without one): for a redirect that keeps it. */

@@ -136,3 +136,26 @@ describe('an unknown parameter as the message repeats it', () => {
     });
   });
 });
+
+describe('a filter value the tickets list does not know, as the message repeats it', () => {
+  let t: TestApp;
+  let token: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    const office = await buildUser(t.db.knex, { roles: ['it_office'] });
+    token = await issueApiToken(t.db.knex, office.id);
+  });
+  afterAll(() => t.close());
+
+  it('cuts a status, severity or view past 64 characters (a 6,000-character value came back whole)', async () => {
+    for (const field of ['status', 'severity', 'view']) {
+      const res = await request(t.app)
+        .get(`/api/v1/tickets?${field}=${'q'.repeat(6000)}`)
+        .set('Authorization', `Bearer ${token}`)
+        .set('Accept-Language', 'en')
+        .expect(422);
+      expect(res.body.fields[field]).toContain(`${'q'.repeat(64)}…`);
+      expect(res.body.fields[field]).not.toContain('q'.repeat(65));
+    }
+  });
+});

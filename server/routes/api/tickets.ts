@@ -5,7 +5,7 @@ import type { AppContext } from '../../context';
 import { ForbiddenError, ValidationError } from '../../errors';
 import { acceptBodyKeys } from '../../http/body-keys';
 import { pathId } from '../../http/path-id';
-import { repeatedQueryValues, unknownQueryParams } from '../../http/query-values';
+import { echoedQueryText, repeatedQueryValues, unknownQueryParams } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { pageParams } from '../../presenters/paging';
@@ -118,15 +118,16 @@ export function ticketsApi(ctx: AppContext): Router {
     const f: TicketFilters = { today: day };
     if (s('status')) {
       if (isStatusFilter(s('status'))) f.status = s('status') as TicketFilters['status'];
-      else problems.push({ field: 'status', key: 'tickets.errors.status', params: { value: s('status') } });
+      else problems.push({ field: 'status', key: 'tickets.errors.status', params: { value: echoedQueryText(s('status')) } });
     }
     if (s('severity')) {
       if ((SEVERITIES as string[]).includes(s('severity'))) f.severity = s('severity');
-      else problems.push({ field: 'severity', key: 'tickets.errors.severity', params: { value: s('severity') } });
+      else
+        problems.push({ field: 'severity', key: 'tickets.errors.severity', params: { value: echoedQueryText(s('severity')) } });
     }
     if (s('view')) {
       if (isTicketView(s('view'))) f.view = s('view') as TicketFilters['view'];
-      else problems.push({ field: 'view', key: 'tickets.errors.view', params: { value: s('view') } });
+      else problems.push({ field: 'view', key: 'tickets.errors.view', params: { value: echoedQueryText(s('view')) } });
     }
     // A check is a built-in's name, `report` or a custom rule's `rule:<name>`: another (`validity`, the scorecard's
     // word for `validate`) is a typo, said as such; it was an empty list, as if no ticket failed that check.
