@@ -138,7 +138,8 @@ describeBrowser('journey: the IT office reads the dashboard and exports the Exce
       .getSheetValues()
       .filter(Boolean)
       .map((r) => (r as unknown[]).slice(1));
-    expect(values[0][0]).toBe('部门数据质量考核 2026-11-01 至 2026-11-30');
+    // November is still running on 11-20: the title says up to which day it counts.
+    expect(values[0][0]).toBe('部门数据质量考核 2026-11-01 至 2026-11-30（本周期尚未结束，数据截至 2026-11-20）');
     expect(values[1].slice(0, 8)).toEqual([
       '排名',
       '部门代码',

@@ -271,6 +271,42 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     expect(lines[2].startsWith('2,HR,人事处,77.00,50.0,,,90.0,100.0,')).toBe(true);
   });
 
+  it("says in the Excel file's title up to which day a period still running is counted", async () => {
+    const { agent, csrf } = await signIn(t.app, office.login, office.password);
+    const titleOf = async (query: string) => {
+      const xlsx = await agent
+        .get(`/scorecards/export.xlsx?${query}`)
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(xlsx.body as unknown as Parameters<typeof book.xlsx.load>[0]);
+      return book.worksheets[0].getCell('A1').value;
+    };
+    // Today is 2026-11-22; the last snapshot is of 11-21. This month's file covers 11-01 … 11-21 only: its title named
+    // the whole month, as a finished month's would.
+    expect(await titleOf('period=month')).toBe(
+      '部门数据质量考核 2026-11-01 至 2026-11-30（本周期尚未结束，数据截至 2026-11-21）',
+    );
+    expect(await titleOf('from=2026-11-01&to=2026-12-31')).toBe(
+      '部门数据质量考核 2026-11-01 至 2026-12-31（本周期尚未结束，数据截至 2026-11-21）',
+    );
+    // A period that is over says nothing more.
+    expect(await titleOf('from=2026-11-20&to=2026-11-21')).toBe('部门数据质量考核 2026-11-20 至 2026-11-21');
+    await agent.post('/locale').type('form').send({ locale: 'en', next: '/', _csrf: csrf }).expect(302);
+    try {
+      expect(await titleOf('period=month')).toBe(
+        'Department data-quality assessment 2026-11-01 to 2026-11-30 (the period is not over: figures up to 2026-11-21)',
+      );
+    } finally {
+      await agent.post('/locale').type('form').send({ locale: 'zh-CN', next: '/', _csrf: csrf }).expect(302);
+    }
+  });
+
   it('freezes a closed period: new runs and snapshots change nothing; appeals and answers are audited', async () => {
     const { agent, csrf } = await signIn(t.app, office.login, office.password);
     const closing = await agent

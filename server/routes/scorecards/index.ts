@@ -33,6 +33,7 @@ import {
   findClosedPeriod,
   formatScore,
   hasScores,
+  lastSnapshotDay,
   nextWeightsVersion,
   listClosedPeriods,
   parseRange,
@@ -41,6 +42,7 @@ import {
   resultsCsv,
   resultsWorkbook,
   scorecardModel,
+  snapshotCutoff,
   snapshotDay,
   weightsFor,
   weightsHistory,
@@ -663,8 +665,12 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     const p = await period(req);
     const { results, closed } = await cachedPeriodResults(db, p.from, p.to);
     const own = can(req.user!, 'scorecards.dashboard') ? null : req.user!.department;
+    // A period that is not over (its last day today or later, not closed) counts the snapshots taken so far: the file
+    // says up to which day, as the dashboard says 最近快照.
+    const asOf = closed || p.to < p.today ? null : await lastSnapshotDay(db, p.from, snapshotCutoff(p.today, p.to));
     return {
       p,
+      asOf,
       results: own === null ? results : results.filter((r) => r.department === own),
       label: closed?.label ?? p.label ?? undefined,
       name: `scorecards-${own === null ? '' : `${encodeURIComponent(own)}-`}${p.from}-${p.to}`,
@@ -679,8 +685,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   });
 
   router.get('/scorecards/export.xlsx', authorize('scorecards.export'), async (req, res) => {
-    const { p, results, label, name } = await exportData(req);
-    const body = await resultsWorkbook(results, req.t, { from: p.from, to: p.to, label });
+    const { p, results, label, name, asOf } = await exportData(req);
+    const body = await resultsWorkbook(results, req.t, { from: p.from, to: p.to, label, asOf });
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', `attachment; filename="${name}.xlsx"`);
     res.send(body);

@@ -68,7 +68,13 @@ function displayWidth(text: string): number {
 export async function resultsWorkbook(
   results: PeriodResult[],
   t: Translator,
-  period: { from: string; to: string; label?: string },
+  period: {
+    from: string;
+    to: string;
+    label?: string;
+    /** A period not over yet (this month, this academic year): the last day its figures count. */
+    asOf?: string | null;
+  },
 ): Promise<Buffer> {
   // Loaded on the first export, not with the app: exceljs is the heaviest module the service uses (~0.35 s to
   // load, a third of the app's), and every process start (serve, each CLI command) would pay it for a rare download.
@@ -76,7 +82,12 @@ export async function resultsWorkbook(
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Hubwatch';
   const sheet = workbook.addWorksheet(t('scorecards.export.sheet'));
-  sheet.addRow([t('scorecards.export.title', { from: period.from, to: period.to }) + (period.label ? ` · ${period.label}` : '')]);
+  // A period still running says how far its figures go: "2026-09-07 至 2027-09-06" alone read as the whole year's result.
+  sheet.addRow([
+    t('scorecards.export.title', { from: period.from, to: period.to }) +
+      (period.label ? ` · ${period.label}` : '') +
+      (period.asOf ? t('scorecards.export.asOf', { day: period.asOf }) : ''),
+  ]);
   const titles = headers(t);
   sheet.addRow(titles).font = { bold: true };
   for (const r of results) sheet.addRow(EXPORT_COLUMNS.map((c) => cell(r, c)));

@@ -42,5 +42,13 @@ export {
 export { parseRange } from '../calendar/range';
 export { closedPeriodOn, snapshotDay, type SnapshotOutcome } from './snapshot';
 export { tableScores, type TableScore } from './tables';
-export { cachedPeriodResults, dashboardModel, dataVersion, scorecardModel, type DataVersion } from './views';
+export {
+  cachedPeriodResults,
+  dashboardModel,
+  dataVersion,
+  latestDay as lastSnapshotDay,
+  scorecardModel,
+  snapshotCutoff,
+  type DataVersion,
+} from './views';
 export { addWeightsVersion, nextWeightsVersion, parseWeights, weightsFor, weightsHistory, type WeightsVersion } from './weights';

@@ -91,7 +91,7 @@ export function snapshotCutoff(today: string, periodTo: string): string {
  * The newest snapshot day inside the period (from its first day up to the cutoff): a period without one has no
  * "latest" figures — showing the last snapshot before it beside a ranking of nothing mixed two periods.
  */
-async function latestDay(db: Knex, from: string, upTo: string, department?: string): Promise<string | null> {
+export async function latestDay(db: Knex, from: string, upTo: string, department?: string): Promise<string | null> {
   const row = await db('scorecard_snapshots')
     .where('day', '>=', from)
     .where('day', '<=', upTo)
