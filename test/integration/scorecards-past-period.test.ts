@@ -132,4 +132,48 @@ describe('a past period on the dashboard and the scorecard', () => {
       await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'zh-CN', next: '/' }).expect(302);
     }
   });
+
+  it('a period that has not begun says so, on the dashboard and the scorecard, and tells nothing live of it', async () => {
+    const reporter = await buildUser(t.db.knex, { department: 'HR', roles: ['user'] });
+    const [{ id }] = await t.db
+      .knex('reports')
+      .insert({
+        reporter_id: reporter.id,
+        status: 'triage',
+        table_name: 'staff',
+        field_name: 'staff_no',
+        record_key: JSON.stringify({ staff_no: '1' }),
+        department_code: 'HR',
+        description: '职工号有误',
+        created_at: new Date(),
+      })
+      .returning('id');
+    try {
+      // Today is 2026-11-22: December has not begun. It read 尚无评分快照：快照每小时生成一次…, as if none had been taken
+      // yet, with the note of reports waiting to be routed as if December held them.
+      for (const path of ['/dashboard', '/scorecards/HR']) {
+        const html = (await office.agent.get(`${path}?from=2026-12-01&to=2026-12-31`).expect(200)).text;
+        expect({
+          path,
+          notStarted: html.includes(zh('scorecards.dashboard.notStarted', { from: '2026-12-01', to: '2026-12-31' })),
+        }).toEqual({
+          path,
+          notStarted: true,
+        });
+        expect({ path, html }).toEqual({ path, html: expect.not.stringContaining(zh('scorecards.dashboard.empty')) });
+        expect({ path, html }).toEqual({ path, html: expect.not.stringContaining('sc-triage') });
+      }
+      // This month still says how many wait.
+      expect((await office.agent.get('/dashboard').expect(200)).text).toContain('sc-triage');
+      await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'en', next: '/' }).expect(302);
+      try {
+        const page = (await office.agent.get('/dashboard?from=2026-12-01&to=2026-12-31').expect(200)).text;
+        expect(page).toContain('2026-12-01 to 2026-12-31 has not begun, so there is no scorecard snapshot yet');
+      } finally {
+        await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+      }
+    } finally {
+      await t.db.knex('reports').where({ id }).delete();
+    }
+  });
 });

@@ -223,10 +223,11 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       fields,
       canManage: can(req.user!, 'scorecards.manage'),
       // Reports waiting for the IT office to route them belong to no department yet, so 待处理纠错 (the departments'
-      // open report tickets) leaves them out: said beside it, live, while the period reaches today.
-      awaitingTriage: model.pastPeriod
-        ? 0
-        : Number((await db('reports').where({ status: 'triage' }).count({ n: '*' }).first())?.n ?? 0),
+      // open report tickets) leaves them out: said beside it, live, while the period holds today.
+      awaitingTriage:
+        model.pastPeriod || p.from > p.today
+          ? 0
+          : Number((await db('reports').where({ status: 'triage' }).count({ n: '*' }).first())?.n ?? 0),
       canTriage: can(req.user!, 'reports.triage'),
       fragment,
     });

@@ -171,6 +171,8 @@ export async function dashboardModel(db: Knex, opts: { today: string; from: stri
         return {
           last: null,
           pastPeriod,
+          // A period that starts after today has no snapshot yet because it has not begun (not "none taken yet").
+          futurePeriod: opts.from > opts.today,
           results,
           closed,
           totals: null,
@@ -389,6 +391,7 @@ async function scorecardBody(db: Knex, department: string, today: string, from: 
     return {
       last: null,
       pastPeriod,
+      futurePeriod: from > today,
       result,
       closed,
       ranked: results.filter((r) => r.rank !== null).length,
