@@ -213,8 +213,58 @@ describeBrowser('scorecard charts and tables in Chromium', () => {
         for (let k = 1; k < table.cells.length; k++)
           expect(table.cells[k].top).toBeGreaterThanOrEqual(table.cells[k - 1].bottom - 1);
       }
+      // Each card's label stays in its own room beside the value: laid out as its ::before is (its width, font and
+      // wrapping), it is no wider than that room. "Hours since update" ran over its value ("Hours since upda6.3").
+      const overflowing = (await page.evaluate(`(() => [...document.querySelectorAll('main table[role=table] td[data-label]')]
+        .filter((td) => !td.closest('figure.trend') && td.offsetParent !== null).map((td) => {
+          const before = getComputedStyle(td, '::before');
+          const probe = document.createElement('div');
+          for (const p of ['width', 'font-family', 'font-size', 'font-weight', 'line-height', 'white-space', 'word-break', 'overflow-wrap', 'letter-spacing'])
+            probe.style.setProperty(p, before.getPropertyValue(p));
+          probe.style.position = 'absolute';
+          probe.textContent = td.getAttribute('data-label');
+          td.appendChild(probe);
+          const wider = probe.scrollWidth > probe.clientWidth + 1;
+          probe.remove();
+          return wider ? td.getAttribute('data-label') : null;
+        }).filter(Boolean))()`)) as string[];
+      expect(overflowing).toEqual([]);
+      // The heat map's legend: each swatch on the line of the word it stands for (the grey one ended a line, 无检查 /
+      // Not checked began the next).
+      const legend = (await page.evaluate(`(() => [...document.querySelectorAll('.sc-legend .sc-cell')].map((swatch) => {
+        let text = swatch.nextSibling;
+        while (text && !(text.textContent || '').trim()) text = text.nextSibling;
+        const range = document.createRange();
+        range.selectNodeContents(text);
+        const word = range.getClientRects()[0];
+        const box = swatch.getBoundingClientRect();
+        return { word: text.textContent.trim().split(/\\s/)[0], apart: Math.abs((box.top + box.bottom) / 2 - (word.top + word.bottom) / 2) };
+      }))()`)) as { word: string; apart: number }[];
+      expect(legend).toHaveLength(3);
+      for (const l of legend) expect({ word: l.word, apart: l.apart < 8 }).toEqual({ word: l.word, apart: true });
       expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
       await page.context().close();
     },
   );
+  it('keeps each date of the weights history on one line on a 375 px phone', async () => {
+    const page = await pageAs(j, office, 375);
+    await page.goto(`${j.baseUrl}/scorecards/weights`);
+    // 生效日期 and the time of the change: the first column's 2000-01-01 broke at its hyphen (2000- / 01-01).
+    const lines = (await page.evaluate(`(() => [...document.querySelectorAll('main table tbody tr:first-child td')]
+      .filter((td) => /\\d{4}-\\d{2}-\\d{2}/.test(td.textContent)).map((td) => {
+        const m = /\\d{4}-\\d{2}-\\d{2}( \\d{2}:\\d{2})?/.exec(td.textContent)[0];
+        const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+        let node;
+        while ((node = walker.nextNode()) && !node.textContent.includes(m));
+        const range = document.createRange();
+        const at = node.textContent.indexOf(m);
+        range.setStart(node, at);
+        range.setEnd(node, at + m.length);
+        return { date: m, lines: new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size };
+      }))()`)) as { date: string; lines: number }[];
+    await screenshot(page, 'scorecards-weights-375');
+    expect(lines).toHaveLength(2);
+    for (const l of lines) expect(l).toEqual({ date: l.date, lines: 1 });
+    await page.context().close();
+  });
 });

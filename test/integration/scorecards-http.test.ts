@@ -449,7 +449,7 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     expect(past.text).toMatch(/<p class="field-error" role="alert" id="valid_from-error">生效日期不能早于今天/);
     // The history's first version is the migration's: its note says so in the reader's language, not "default".
     const history = (await agent.get('/scorecards/weights').expect(200)).text;
-    expect(history).toMatch(/<td>2000-01-01<\/td>[\s\S]*?<td>系统默认权重<\/td><\/tr>/);
+    expect(history).toMatch(/<td class="when">2000-01-01<\/td>[\s\S]*?<td>系统默认权重<\/td><\/tr>/);
     expect(history).not.toContain('<td>default</td>');
     const bad = await agent
       .post('/scorecards/weights')
@@ -551,7 +551,7 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     expect(page).toContain(
       `<div class="flash flash-info" role="status">权重已保存，自 2026-11-22 起生效；2026-12-20 起改用此前已排定的版本 #${scheduled}（生效日期最晚且不晚于当天的版本适用）</div>`,
     );
-    const stateOf = (id: number) => new RegExp(`<tr><td>${id}</td><td>[^<]*</td><td>([^]*?)</td>`).exec(page)?.[1];
+    const stateOf = (id: number) => new RegExp(`<tr><td>${id}</td><td class="when">[^<]*</td><td>([^]*?)</td>`).exec(page)?.[1];
     expect(stateOf(today)).toBe('<span class="badge ok">现行</span>');
     expect(stateOf(scheduled)).toBe('<span class="badge">待生效</span>');
     // The versions before today's: neither.
