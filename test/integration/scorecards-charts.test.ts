@@ -73,6 +73,17 @@ describe("departments' period scores as a bar chart", () => {
     expect(chartOf(page)).toEqual({ data: EXPECTED, canvas: true, table: true, script: true });
   });
 
+  it("no chart of departments on a closed period's page for a department, which reads its own row only", async () => {
+    const steward = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
+    const s = await signIn(t.app, steward.login, steward.password);
+    const { id } = await t.db.knex('assessment_periods').where({ from: '2026-11-20', to: '2026-11-20' }).first('id');
+    const page = (await s.agent.get(`/scorecards/periods/${id}`).expect(200)).text;
+    // One bar, its own, under 各部门本周期得分 (every department's period score).
+    expect(chartOf(page)).toMatchObject({ data: null, canvas: false, table: true });
+    expect(page).not.toContain('各部门本周期得分');
+    expect(page).toMatch(/<td class="num">2 \/ 2<\/td><td class="sc-name"><a href="\/scorecards\/HR\?period=\d+">人事处<\/a>/);
+  });
+
   it('puts the single snapshot in the trend data of the dashboard and of a scorecard', async () => {
     // One snapshot (2026-11-20): each trend is one point — the mean (88.57 + 77) / 2 = 82.785 → 82.79,
     // and the ranked departments, lowest last. scorecards.js draws a series of one value as a dot

@@ -498,7 +498,9 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       })),
       // A department reads its own row only: its rank says out of how many, as the periods list does (5 / 8).
       rankedOf: all ? null : closed.results.filter((r) => r.rank !== null).length,
-      barChart: rankingChart(req, results as RankedResult[]),
+      // Departments compared: for those who see every department. A department reads its own row only, and one bar
+      // headed 各部门本周期得分 compared nothing with nothing.
+      barChart: all ? rankingChart(req, results as RankedResult[]) : null,
       // What the department and the IT office typed, as every reader sees it: ID numbers and phones masked
       // (the sharing workflow's opinions and the tickets' comments are shown so too).
       appeals: appeals.map((a) => ({
