@@ -51,6 +51,16 @@
       });
     },
   };
+  // A tooltip says each figure as the pages and the table under the chart do: a score with its two decimals (87.40,
+  // not 87.4), a component in percent with one (100.0%, not 100 beside a score of 94.63). A dataset's `percent` says
+  // which it is, its `name` how the tooltip names it (the legend's "(%)" is the value's unit there).
+  function tooltipLabel(item) {
+    var dataset = item.dataset;
+    var value = item.parsed[item.chart.options.indexAxis === 'y' ? 'x' : 'y'];
+    var text = value === null || value === undefined ? '—' : dataset.percent ? value.toFixed(1) + '%' : value.toFixed(2);
+    return (dataset.name || dataset.label) + ': ' + text;
+  }
+  var tooltip = { callbacks: { label: tooltipLabel } };
   // A single day stands in the middle of the x axis rather than on the y axis. The y axis ends at 100 and starts
   // where the lines in sight need it (chart.js fits it to the shown series, again when a legend entry is chosen):
   // on 0–100, scores of 99.6 and 99.9 were one line. Pointing at a day lists every line's value on it, not the
@@ -63,7 +73,7 @@
       scales: { x: { offset: labels.length === 1 }, y: { max: 100 } },
       interaction: { mode: 'index', intersect: false },
       elements: { point: { radius: 0 } },
-      plugins: { legend: { labels: legendLabels } },
+      plugins: { legend: { labels: legendLabels }, tooltip: tooltip },
     };
   }
 
@@ -107,7 +117,14 @@
     box.style.height = Math.max(160, bars.labels.length * 30 + 80) + 'px';
     var barSets = [{ label: bars.scoreLabel, data: bars.score, backgroundColor: PRIMARY }];
     bars.components.forEach(function (c, i) {
-      barSets.push({ label: c.label, data: c.values, backgroundColor: COLORS[i % COLORS.length], hidden: true });
+      barSets.push({
+        label: c.label,
+        name: c.name,
+        percent: true,
+        data: c.values,
+        backgroundColor: COLORS[i % COLORS.length],
+        hidden: true,
+      });
     });
     var barChart = new window.Chart(barCanvas, {
       type: 'bar',
@@ -127,7 +144,7 @@
             },
           },
         },
-        plugins: { legend: { labels: legendLabels } },
+        plugins: { legend: { labels: legendLabels }, tooltip: tooltip },
       },
     });
     // On a narrow screen the legend wraps onto several lines: the box grows by them, so that the bars
@@ -160,7 +177,10 @@
       )
         return;
       datasets.push({
-        label: card.componentLabels[key],
+        // In percent, as the dashboard's bars say in their legend: the score beside them is no percentage.
+        label: card.componentLabels[key] + ' (%)',
+        name: card.componentLabels[key],
+        percent: true,
         data: card.components[key],
         borderColor: COLORS[i % COLORS.length],
         backgroundColor: COLORS[i % COLORS.length],

@@ -71,6 +71,51 @@ describeBrowser('scorecard charts and tables in Chromium', () => {
     await own.context().close();
   });
 
+  it('says in every tooltip a score with its two decimals and a component in percent, as the tables do', async () => {
+    /** The tooltip's lines when every dataset (components too) shows its value at `index`. */
+    const tooltip = (page: Page, id: string, index: number) =>
+      page.evaluate(`(() => {
+        const chart = Chart.getChart('${id}');
+        chart.data.datasets.forEach((d, i) => chart.setDatasetVisibility(i, true));
+        chart.update();
+        const active = chart.data.datasets.map((d, i) => ({ datasetIndex: i, index: ${index} }))
+          .filter((a) => chart.data.datasets[a.datasetIndex].data[${index}] !== null);
+        chart.tooltip.setActiveElements(active, { x: 0, y: 0 });
+        chart.update();
+        return chart.tooltip.body.map((b) => b.lines.join(' '));
+      })()`) as Promise<string[]>;
+    const page = await pageAs(j, office, 1280);
+    await page.goto(`${j.baseUrl}/dashboard?from=2026-11-20&to=2026-11-20`);
+    await chartsSettled(page);
+    // 77 read 77 beside 88.57, and a component 50 beside a score of 77: the table says 77.00 and 50.0%.
+    expect(await tooltip(page, 'sc-trend', 0)).toEqual([
+      '全校平均: 82.79',
+      '党委组织部: 88.57',
+      '人事处（党委教师工作部、人才工作办公室）: 77.00',
+    ]);
+    expect(await tooltip(page, 'sc-ranking-bars', 1)).toEqual([
+      '得分: 77.00',
+      '时效性: 50.0%',
+      '完整性: 90.0%',
+      '工单按期: 100.0%',
+    ]);
+    await page.goto(`${j.baseUrl}/scorecards/HR?from=2026-11-20&to=2026-11-20`);
+    await chartsSettled(page);
+    expect(await tooltip(page, 'sc-card-trend', 0)).toEqual([
+      '得分: 77.00',
+      '时效性: 50.0%',
+      '完整性: 90.0%',
+      '工单按期: 100.0%',
+    ]);
+    // Its legend says the components are percentages, as the dashboard's bars do.
+    expect(await page.evaluate(`Chart.getChart('sc-card-trend').data.datasets.map((d) => d.label)`)).toEqual([
+      '得分',
+      '时效性 (%)',
+      '完整性 (%)',
+      '工单按期 (%)',
+    ]);
+    await page.context().close();
+  });
   it('keeps the English dashboard within a 1280 px window: the ranking table fits, its headers wrap between words', async () => {
     // An account whose language is English (sign-in takes it): this test is about the English page's layout. (It used
     // the header's English button, which in loaded runs sometimes left the next page Chinese: the redirect went out

@@ -15,10 +15,10 @@ const EXPECTED = {
   score: [88.57, 77],
   scoreLabel: '得分',
   components: [
-    { key: 'freshness', label: '时效性 (%)', values: [null, 50] },
-    { key: 'validity', label: '规范性 (%)', values: [80, null] },
-    { key: 'completeness', label: '完整性 (%)', values: [null, 90] },
-    { key: 'tickets', label: '工单按期 (%)', values: [100, 100] },
+    { key: 'freshness', label: '时效性 (%)', name: '时效性', values: [null, 50] },
+    { key: 'validity', label: '规范性 (%)', name: '规范性', values: [80, null] },
+    { key: 'completeness', label: '完整性 (%)', name: '完整性', values: [null, 90] },
+    { key: 'tickets', label: '工单按期 (%)', name: '工单按期', values: [100, 100] },
   ],
 };
 

@@ -103,6 +103,8 @@ function rankingChart(req: Request, results: RankedResult[]) {
     components: COMPONENTS.filter((c) => rows.some((r) => r[c] !== null && r[c] !== undefined)).map((c) => ({
       key: c,
       label: `${req.t(`scorecards.columns.${c}`)} (%)`,
+      // The tooltip's name: its value says the unit (100.0%).
+      name: req.t(`scorecards.columns.${c}`),
       values: rows.map((r) => percent(r[c])),
     })),
   };
