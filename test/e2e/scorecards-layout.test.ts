@@ -218,6 +218,25 @@ describeBrowser('scorecard charts and tables in Chromium', () => {
     expect(heat).toMatchObject({ scrolls: true, atEnd: true });
     expect(Math.abs(heat.nameLeft)).toBeLessThanOrEqual(1);
     expect(heat.lastRight).toBeLessThanOrEqual(1);
+
+    // The tables with the most problems are cards, each value after its column's header: their failed checks and
+    // problem records were off-screen behind a sideways scroll.
+    const worst = (await page.evaluate(`(() => {
+      const heading = [...document.querySelectorAll('main h2')].find((h) => h.textContent.trim() === '问题最多的数据表');
+      const table = [...document.querySelectorAll('main table')].find((t) => heading.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING);
+      const box = table.closest('.table-scroll') || table;
+      const row = table.querySelector(':scope > tbody > tr');
+      return { cards: table.getAttribute('role') === 'table', scrolls: box.scrollWidth > box.clientWidth,
+        labels: [...row.children].map((td) => td.getAttribute('data-label')),
+        right: Math.max(...[...row.children].map((td) => td.getBoundingClientRect().right)) };
+    })()`)) as { cards: boolean; scrolls: boolean; labels: string[]; right: number };
+    expect(worst).toEqual({
+      cards: true,
+      scrolls: false,
+      labels: ['数据表', '部门', '未通过检查', '问题记录数', '时效'],
+      right: expect.any(Number),
+    });
+    expect(worst.right).toBeLessThanOrEqual(375);
     await page.context().close();
   });
   it.each(['zh-CN', 'en'] as const)(
