@@ -243,6 +243,16 @@ describe('scorecard pages, periods, weights, exports and API', () => {
       .filter(Boolean)
       .map((r) => (r as unknown[]).slice(1));
     expect(rows[1].slice(0, 4)).toEqual(['排名', '部门代码', '部门', '得分']);
+    // The counts after the components are the period's last day's (ticket counts, the median), or its sum (reports):
+    // the headers say which — 待处理工单 3 read as the period's total in an annual assessment.
+    expect(rows[1].slice(11)).toEqual([
+      '计分天数',
+      '期末待处理工单',
+      '期末逾期工单',
+      '期末已督办工单',
+      '期末近 30 天解决时长中位数（小时）',
+      '期内收到纠错',
+    ]);
     // rank, code, name, score, freshness %, deadline, validity %, completeness %, tickets %…
     expect(rows[2].slice(0, 8)).toEqual([1, 'ORG', '党委组织部', 88.57, undefined, undefined, 80, undefined]);
     expect(rows[3].slice(0, 8)).toEqual([2, 'HR', '人事处', 77, 50, undefined, undefined, 90]);
