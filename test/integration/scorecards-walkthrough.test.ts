@@ -260,6 +260,13 @@ describe('scorecards walkthrough', () => {
       const officeCsv = (await office.agent.get(`/scorecards/export.csv?${query}`).expect(200)).text;
       expect(officeCsv).toContain('人事处');
       expect(officeCsv).toContain('学生处');
+      const ranked = officeCsv
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .filter((line) => /^\d+,/.test(line)).length;
+      expect(ranked).toBeGreaterThanOrEqual(2);
       for (const role of ['dept_leader', 'steward'] as const) {
         const user = await buildUser(t.db.knex, { department: 'HR', roles: [role] });
         const s = await session(user, 'zh-CN');
@@ -292,6 +299,10 @@ describe('scorecards walkthrough', () => {
         const text = JSON.stringify(book.worksheets.map((ws) => ws.getSheetValues()));
         expect(text).toContain('人事处');
         expect(text).not.toContain('学生处');
+        // Its one row's rank says out of how many, as the scorecard's 2 / 8 does (the office's file lists them all).
+        expect(book.worksheets[0].getCell('A1').value).toBe(
+          `部门数据质量考核 2026-11-21 至 2026-11-21 · 排名为全校 ${ranked} 个参评部门中的名次`,
+        );
       }
       // An account with no scorecard to see (no steward or leader role) exports nothing.
       const plain = await buildUser(t.db.knex, { department: 'HR', roles: ['user'] });

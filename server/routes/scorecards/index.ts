@@ -677,6 +677,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       p,
       asOf,
       results: own === null ? results : results.filter((r) => r.department === own),
+      rankedOf: own === null ? null : results.filter((r) => r.rank !== null).length,
       label: closed?.label ?? p.label ?? undefined,
       name: `scorecards-${own === null ? '' : `${encodeURIComponent(own)}-`}${p.from}-${p.to}`,
     };
@@ -690,8 +691,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   });
 
   router.get('/scorecards/export.xlsx', authorize('scorecards.export'), async (req, res) => {
-    const { p, results, label, name, asOf } = await exportData(req);
-    const body = await resultsWorkbook(results, req.t, { from: p.from, to: p.to, label, asOf });
+    const { p, results, label, name, asOf, rankedOf } = await exportData(req);
+    const body = await resultsWorkbook(results, req.t, { from: p.from, to: p.to, label, asOf, rankedOf });
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', `attachment; filename="${name}.xlsx"`);
     res.send(body);

@@ -74,6 +74,8 @@ export async function resultsWorkbook(
     label?: string;
     /** A period not over yet (this month, this academic year): the last day its figures count. */
     asOf?: string | null;
+    /** A department's own file (its row only): how many departments its rank is among. */
+    rankedOf?: number | null;
   },
 ): Promise<Buffer> {
   // Loaded on the first export, not with the app: exceljs is the heaviest module the service uses (~0.35 s to
@@ -86,7 +88,9 @@ export async function resultsWorkbook(
   sheet.addRow([
     t('scorecards.export.title', { from: period.from, to: period.to }) +
       (period.label ? ` · ${period.label}` : '') +
-      (period.asOf ? t('scorecards.export.asOf', { day: period.asOf }) : ''),
+      (period.asOf ? t('scorecards.export.asOf', { day: period.asOf }) : '') +
+      // Its one row's 排名 2 says nothing of out of how many (its scorecard and the period's page say 2 / 8).
+      (period.rankedOf ? t('scorecards.export.rankedOf', { count: period.rankedOf }) : ''),
   ]);
   const titles = headers(t);
   sheet.addRow(titles).font = { bold: true };
