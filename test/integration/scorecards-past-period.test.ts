@@ -69,6 +69,7 @@ describe('a past period on the dashboard and the scorecard', () => {
     expect(heatDays(html).at(-1)).toBe('2026-11-10');
     // Its overdue count is the period end's: no link to today's overdue list, which would show other tickets.
     expect(html).not.toContain('href="/tickets?view=overdue"');
+    expect(html).not.toContain('href="/tickets?check=report');
   });
 
   it('a trend has every day on its axis, a day without a snapshot a gap (11-10, then 11-21: not two neighbouring points)', async () => {
@@ -93,6 +94,8 @@ describe('a past period on the dashboard and the scorecard', () => {
     expect(worstTables(html)).toEqual(['payroll']);
     expect(heatDays(html).at(-1)).toBe('2026-11-21');
     expect(html).toContain(`<a href="/tickets?view=overdue">${zh('scorecards.dashboard.overdue')}</a>`);
+    // 待处理纠错 leads to the report tickets it counts, as 逾期工单 leads to the overdue ones (it was plain text).
+    expect(html).toContain(`<a href="/tickets?check=report&amp;status=active">${zh('scorecards.dashboard.openReports')}</a>`);
   });
 
   it("a department's scorecard of a past period: its breakdown is of the period end's snapshot", async () => {
