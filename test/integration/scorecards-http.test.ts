@@ -135,6 +135,11 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     expect(own).toMatch(
       /<td>纠错按期答复<\/td><td class="num">—<\/td><td class="num">\d+<\/td><td>未测量（不计入得分）：近 30 天到期的 0 条纠错中 0 条按期答复/,
     );
+    // In English the counts come first: "…: Reports due…" had a capital in mid-sentence.
+    const english = (await agent.get('/scorecards/HR?from=2026-11-20&to=2026-11-21').set('Accept-Language', 'en')).text;
+    expect(english).toMatch(
+      /<td>Reports due in the last 30 days answered in time: 0 of 0; \d+ received that day — not measured \(left out of the score\)<\/td>/,
+    );
     await agent.get('/scorecards/ORG').expect(403);
     await agent.get('/dashboard').expect(403);
     // Their export holds their own department's row only (scorecards-walkthrough.test.ts reads it).
@@ -473,6 +478,17 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     expect(bad.text).toContain(
       'name="weights.deadline" type="number" min="0" max="100" step="1" value="-3" aria-invalid="true" aria-describedby="w-deadline-error">',
     );
+    // An empty box (or spaces only) is asked for, not quoted back as 收到“”.
+    for (const typed of ['', ' ']) {
+      const empty = await agent
+        .post('/scorecards/weights')
+        .type('form')
+        .send({ _csrf: csrf, ...weights, 'weights.deadline': typed, valid_from: '2026-11-22' })
+        .expect(422);
+      expect(empty.text).toContain(
+        '<p class="field-error" role="alert" id="w-deadline-error">请填写“按期维护”的权重（0 到 100 的整数）</p>',
+      );
+    }
     // A blank start date (today) comes back as today, not empty.
     const blankDate = await agent
       .post('/scorecards/weights')
@@ -481,7 +497,7 @@ describe('scorecard pages, periods, weights, exports and API', () => {
       .expect(422);
     expect(blankDate.text).toContain('id="valid_from" name="valid_from" type="date" value="2026-11-22"');
     // Whole numbers as digits: Number() would have read 1e1 as 10 and 0x10 as 16.
-    for (const typed of ['1e1', '0x10', '5.0', ' ']) {
+    for (const typed of ['1e1', '0x10', '5.0']) {
       const odd = await agent
         .post('/scorecards/weights')
         .type('form')

@@ -77,7 +77,7 @@ function componentDetail(req: Request, component: string, s: Record<string, numb
       });
       // Not measured (no report due in 30 days): said so, as for the others, with the counts that say why (a weight of
       // 10 beside "—" read as counted).
-      return s[component] === null ? `${req.t('scorecards.detail.none')}${req.t('common.colon')}${counts}` : counts;
+      return s[component] === null ? req.t('scorecards.detail.noneWithCounts', { counts }) : counts;
     }
     default:
       return req.t('scorecards.detail.sharing', { inTime: n('sharing_in_time_30d'), due: n('sharing_due_30d') });

@@ -71,7 +71,9 @@ export function parseWeights(
     const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
     const digits = typedWholeNumber(text, 3);
     const n = digits === null ? NaN : Number(digits);
-    if (!Number.isInteger(n) || n < 0 || n > 100)
+    // An empty box is asked for, not quoted back (收到“” read as if something odd had been typed).
+    if (text === '') problems.push({ field: `weights.${c}`, key: 'scorecards.errors.weightEmpty', params: { label: label(c) } });
+    else if (!Number.isInteger(n) || n < 0 || n > 100)
       problems.push({ field: `weights.${c}`, key: 'scorecards.errors.weight', params: { label: label(c), value: text } });
     else weights[c] = n;
   }
