@@ -21,6 +21,7 @@ import { lockTicket, recordAndAudit, updateTicket } from '../tickets/events';
 import { endingExtension, type RequestOrigin, type TicketRow, type TicketStatus } from '../tickets/types';
 import { triageSubject } from './submit';
 import type { ReportRow } from './types';
+import { systemCloseReason } from '../tickets/closed-reason';
 
 /** The longest withdrawal reason (characters). */
 export const WITHDRAW_REASON_MAX = 500;
@@ -28,7 +29,7 @@ export const WITHDRAW_REASON_MAX = 500;
  * The ticket's closing reason when its last report was withdrawn, in both languages as a catalog import's closing
  * reasons are; the history says it in the reader's language from `details.reason` (tickets/presenter.ts withNotes).
  */
-export const WITHDRAWN_CLOSE_REASON = '报告人已撤回报告 / the reporter withdrew the report';
+export const WITHDRAWN_CLOSE_REASON = systemCloseReason('withdrawn');
 /** The closing history row's `details.reason` (the scorecards skip such tickets). */
 export const WITHDRAWN_CLOSE_DETAIL = 'report_withdrawn';
 

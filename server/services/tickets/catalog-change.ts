@@ -33,6 +33,7 @@ import { REPORT_CHECK } from './report-state';
 import { loadDueWorkingDays } from './settings';
 import { reassignLocked } from './transitions';
 import { ACTIVE_STATUSES, endingExtension, type TicketRow } from './types';
+import { systemCloseReason } from './closed-reason';
 
 /** What an import does (or a dry run would do) to active tickets. */
 export interface CatalogTicketChanges {
@@ -256,9 +257,7 @@ export async function applyCatalogTicketChanges(
       continue;
     }
     const reason =
-      action.reason === 'catalog_duplicate'
-        ? `目录变更后与工单 #${action.duplicateOf} 重复 / duplicate of ticket #${action.duplicateOf} after a catalog change`
-        : '数据目录已不再检查此项 / the catalog no longer checks this';
+      action.reason === 'catalog_duplicate' ? systemCloseReason('duplicate', action.duplicateOf) : systemCloseReason('uncovered');
     const closed = await updateTicket(trx, current, { status: 'closed', closed_reason: reason, resolved_at: opts.now }, opts.now);
     await recordAndAudit(trx, closed, 'ticket.transition', {
       kind: 'transition',
