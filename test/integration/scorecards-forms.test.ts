@@ -265,7 +265,7 @@ describe('scorecard forms with bad input', () => {
     );
     expect(menu).toContain('aria-invalid="true" aria-describedby="sc-period-error"');
     expect(menu).toContain(
-      `id="sc-period-error">${escaped('未知的考核周期：academic_yaer（可选 month / semester / academic_year，或已关账周期的编号）')}</p>`,
+      `id="sc-period-error">${escaped('未知的考核周期：academic_yaer（可选 month / semester / academic_year / previous_month / previous_semester / previous_academic_year，或已关账周期的编号）')}</p>`,
     );
     // Meanwhile the page shows this month, and the range form its dates.
     expect(res.text).toContain(zh('scorecards.period.showing', { from: '2026-11-01', to: '2026-11-30' }));
@@ -285,7 +285,7 @@ describe('scorecard forms with bad input', () => {
     expect(exported.text).toContain('<li><strong>考核周期</strong>：未知的考核周期：semster');
     const english = await officeEn.agent.get('/dashboard?period=week').expect(422);
     expect(english.text).toContain(
-      `>${escaped('unknown period “week” (one of month / semester / academic_year, or the number of a closed period)')}</p>`,
+      `>${escaped('unknown period “week” (one of month / semester / academic_year / previous_month / previous_semester / previous_academic_year, or the number of a closed period)')}</p>`,
     );
     // A number that is no closed period is said the same way (it was a 404 page), on pages and exports.
     const missing = await office.agent.get(`/dashboard?period=${periodId + 100}`).expect(422);

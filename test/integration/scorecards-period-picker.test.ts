@@ -65,6 +65,28 @@ describe('the period picker', () => {
     }
   });
 
+  it('offers the periods just over — last month and last semester — and shows the one chosen', async () => {
+    const html = (await office.agent.get('/dashboard').expect(200)).text;
+    const texts = options(html).map((o) => o[3]);
+    expect(texts).toContain('上月（2026-10-01 – 2026-10-31）');
+    // The spring semester, up to the day before this semester began.
+    expect(texts).toContain('上学期（2026-02-23 – 2026-09-06）');
+    // The calendar knows no academic year before 2026-09-07: no entry rather than a guessed one.
+    expect(options(html).map((o) => o[0])).not.toContain('previous_academic_year');
+
+    const last = (await office.agent.get('/scorecards/HR?period=previous_month').expect(200)).text;
+    expect(selected(last)).toEqual([['previous_month', true, false, '上月（2026-10-01 – 2026-10-31）']]);
+    expect(last).toContain('周期：2026-10-01 至 2026-10-31');
+    // Its links (here the dashboard) keep the period (handlebars writes = as &#x3D;).
+    expect(last).toMatch(/href="\/dashboard\?period(=|&#x3D;)previous_month"/);
+  });
+
+  it('the periods page lists last month and last semester among the periods that can be closed', async () => {
+    const html = (await office.agent.get('/scorecards/periods').expect(200)).text;
+    expect(html).toContain('上月：2026-10-01 – 2026-10-31');
+    expect(html).toContain('上学期：2026-02-23 – 2026-09-06');
+  });
+
   it('in English', async () => {
     await office.agent.post('/locale').type('form').send({ _csrf: office.csrf, locale: 'en', next: '/' }).expect(302);
     try {

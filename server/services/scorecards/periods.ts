@@ -5,8 +5,17 @@ import type { WorkingDayCalendar } from '../calendar';
 import { COMPONENTS, rankByScore, roundWithinBounds, type Component } from './components';
 import { characterCount } from '../characters';
 
-export type PeriodKind = 'month' | 'semester' | 'academic_year';
-export const PERIOD_KINDS: PeriodKind[] = ['month', 'semester', 'academic_year'];
+export type PeriodKind =
+  'month' | 'semester' | 'academic_year' | 'previous_month' | 'previous_semester' | 'previous_academic_year';
+/** In the order the pickers offer them: the running periods, then the ones just over (what is assessed and closed). */
+export const PERIOD_KINDS: PeriodKind[] = [
+  'month',
+  'semester',
+  'academic_year',
+  'previous_month',
+  'previous_semester',
+  'previous_academic_year',
+];
 
 export interface Period {
   from: string;
@@ -29,8 +38,18 @@ export interface PeriodResult extends Record<Component, number | null> {
   reports_received: number;
 }
 
-/** The period of `kind` containing `today`; semesters and academic years come from the catalog calendar events. */
+/**
+ * The period of `kind` containing `today` — or, for a `previous_…` kind, the one before it (the period containing the
+ * day before this one starts). Semesters and academic years come from the catalog calendar events; null when the
+ * calendar has no such occurrence (an academic year before the first `academic_year_start` it lists).
+ */
 export function periodContaining(kind: PeriodKind, today: string, calendar: WorkingDayCalendar): Period | null {
+  if (kind.startsWith('previous_')) {
+    const running = kind.slice('previous_'.length) as PeriodKind;
+    const current = periodContaining(running, today, calendar);
+    const before = current && periodContaining(running, addDays(current.from, -1), calendar);
+    return before && { ...before, kind };
+  }
   if (kind === 'month') {
     const from = `${today.slice(0, 7)}-01`;
     const next = addDays(`${today.slice(0, 7)}-28`, 4);
