@@ -5,6 +5,12 @@ import { createTestApp, signIn, TestApp } from '../helpers/app';
  * The IT office's ticket settings (`/tickets/settings`): a value refused comes back with its message tied
  * to its input, so a screen reader announces the input as invalid and reads the message with it.
  */
+/** The error summary's lines as [href, text]. */
+function summaryOf(html: string): [string, string][] {
+  const box = /<div class="flash flash-error error-summary" role="alert">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
+  return [...box.matchAll(/<li><a href="([^"]*)">([^<]*)<\/a><\/li>/g)].map((m) => [m[1], m[2]]);
+}
+
 describe('ticket settings: messages tied to their inputs', () => {
   let t: TestApp;
   let office: Awaited<ReturnType<typeof signIn>>;
@@ -24,8 +30,10 @@ describe('ticket settings: messages tied to their inputs', () => {
       .send({ _csrf: office.csrf, high: '0', medium: '5', low: '10' })
       .expect(422);
     expect(res.text).toContain(
-      '<input id="days-high" name="high" inputmode="numeric" value="0" size="4" aria-invalid="true" aria-describedby="days-high-error"> 个工作日<p class="field-error" role="alert" id="days-high-error">应为 1–60 之间的整数</p>',
+      '<input id="days-high" name="high" inputmode="numeric" value="0" size="4" aria-invalid="true" aria-describedby="days-high-error"> 个工作日<p class="field-error" id="days-high-error">应为 1–60 之间的整数</p>',
     );
+    // Said once at the top, linking to the box, as on every other refused form.
+    expect(summaryOf(res.text)).toEqual([['#days-high-error', '整改期限（高）：应为 1–60 之间的整数']]);
     expect(res.text).toContain('<input id="days-medium" name="medium" inputmode="numeric" value="5" size="4"> 个工作日</div>');
   });
 
@@ -38,7 +46,11 @@ describe('ticket settings: messages tied to their inputs', () => {
     expect(res.text).toMatch(
       /<input name="webhook_url" type="url" class="webhook-url" value="http:\/\/qyapi\.weixin\.qq\.com\/cgi-bin\/webhook\/send\?key&#x3D;k" aria-label="Webhook 地址 HR" aria-invalid="true" aria-describedby="webhook-HR-error">/,
     );
-    expect(res.text).toContain('<p class="field-error" role="alert" id="webhook-HR-error">应为 https:// 开头的网址');
+    expect(res.text).toContain('<p class="field-error" id="webhook-HR-error">应为 https:// 开头的网址');
+    // The department's row may be a screen or more below the top, where the page comes back.
+    expect(summaryOf(res.text)).toEqual([
+      ['#webhook-HR-error', expect.stringMatching(/^Webhook 地址 HR：应为 https:\/\/ 开头的网址/)],
+    ]);
   });
 
   // `https://exa mple.com/` was told "应为 https:// 开头的网址" though it starts so; one of 5,000 characters was saved.
@@ -49,7 +61,7 @@ describe('ticket settings: messages tied to their inputs', () => {
         .type('form')
         .send({ _csrf: office.csrf, department: 'HR', webhook_url })
         .expect(422);
-    const messageOf = (page: string) => /<p class="field-error" role="alert" id="webhook-HR-error">([^<]*)<\/p>/.exec(page)?.[1];
+    const messageOf = (page: string) => /<p class="field-error" id="webhook-HR-error">([^<]*)<\/p>/.exec(page)?.[1];
     const long = `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${'k'.repeat(5000)}`;
     expect(messageOf((await send('https://exa mple.com/')).text)).toBe('网址中不能有空格：请删去空格后再保存');
     expect(messageOf((await send('https://exa%mple.com/')).text)).toBe(

@@ -9,6 +9,7 @@ import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { isTableVerdict } from '../../presenters/check-label';
+import { boxName, summaryLine, type SummaryLine } from '../../presenters/error-summary';
 import { checkTrendChart } from '../../presenters/check-trend';
 import { isBlankKey, withVisibleEdges } from '../../presenters/sample-keys';
 import { ticketRule } from '../catalog/present';
@@ -277,8 +278,31 @@ export function ticketsRoutes(ctx: AppContext): Router {
       days,
       severities: SEVERITIES,
       departments,
+      errorSummary: settingsSummary(req, extra),
       ...extra,
     });
+  }
+
+  /**
+   * The refused form's messages at the top of the page, each linking to its box: a department's robot address is a row
+   * of a table as long as the catalog's departments, its message a screen or more below where the page comes back.
+   */
+  function settingsSummary(req: Request, extra: Record<string, unknown>): SummaryLine[] {
+    const fields = (extra.fields ?? {}) as Record<string, string>;
+    const lines = SEVERITIES.filter((severity) => fields[severity]).map((severity) =>
+      summaryLine(
+        req.t,
+        `days-${severity}-error`,
+        boxName(req.t('tickets.settings.dueDays')) +
+          req.t('common.inParentheses', { text: req.t(`tickets.severity.${severity}`) }),
+        fields[severity],
+      ),
+    );
+    const webhookErrors = (extra.webhookErrors ?? {}) as Record<string, string>;
+    for (const [code, message] of Object.entries(webhookErrors))
+      lines.push(summaryLine(req.t, `webhook-${code}-error`, `${req.t('tickets.settings.webhookUrl')} ${code}`, message));
+    if (typeof extra.webhookError === 'string') lines.push({ anchor: 'webhook-error', message: extra.webhookError });
+    return lines;
   }
 
   router.get('/tickets/settings', authorize('tickets.settings'), (req, res) => settingsPage(req, res));
