@@ -1,5 +1,7 @@
 import request from 'supertest';
+import { loadCurrentCatalog } from '../../server/services/catalog/repository';
 import { issueApiToken } from '../../server/services/users';
+import { buildTicket } from '../factories/tickets';
 import { MONDAY, reportBody, useReportsWorld } from '../factories/reports';
 
 /**
@@ -60,6 +62,19 @@ describe('the IT office’s and the department’s pages', () => {
     const text = textOf((await (await world.as('hrSteward')).agent.get(`/reports/tickets/${r.ticket_id}`).expect(200)).text);
     expect(text).toContain(`报告人甲 ${world.people.reporter.login} · 各学院`);
     expect(text).toContain('人事处 (HR)');
+  });
+
+  // The two kinds share one numbering: a check ticket's number typed at /reports/tickets/ said 工单 #9 不存在.
+  it('a check ticket’s number at /reports/tickets/ goes to its page for whoever may see it; others are told it does not exist', async () => {
+    const current = await loadCurrentCatalog(world.db);
+    const check = await buildTicket(world.db, current!.catalog, MONDAY);
+    for (const who of ['hrSteward', 'office'] as const) {
+      const res = await (await world.as(who)).agent.get(`/reports/tickets/${check.id}`).expect(302);
+      expect(res.headers.location).toBe(`/tickets/${check.id}`);
+    }
+    // The reporter (another department) may not see HR's check ticket: the same answer as for a number never used.
+    const outsider = await (await world.as('reporter')).agent.get(`/reports/tickets/${check.id}`).expect(404);
+    expect(outsider.text).toContain(`#${check.id}`);
   });
 
   it('someone else’s report, read by the IT office, names its reporter and speaks of them, not of “you”; back to the office’s page', async () => {

@@ -498,7 +498,14 @@ export function reportsRoutes(ctx: AppContext): Router {
     });
   }
 
-  router.get('/reports/tickets/:ticketId', authorize('reports.mine'), (req, res) => ticketPage(req, res));
+  router.get('/reports/tickets/:ticketId', authorize('reports.mine'), async (req, res) => {
+    // A check ticket's number typed here (the two kinds share one numbering): its page, for whoever may see it there;
+    // anyone else is told the number does not exist, as for any ticket they may not see.
+    const ticket = await findTicket(db, pathId(req.params.ticketId));
+    if (ticket && ticket.check_kind !== 'report' && can(req.user!, 'tickets.view', { department: ticket.department_code }))
+      return res.redirect(`/tickets/${ticket.id}`);
+    return ticketPage(req, res);
+  });
   // A sent-back answer form stands at its POST address: a reload without resending, or the address opened again, is
   // the ticket's page (it was a 404). The page authorizes the reader.
   router.get('/reports/tickets/:ticketId/answer', authorize('reports.mine'), (req, res) =>
