@@ -35,6 +35,22 @@ export function unknownQueryParams(query: Record<string, unknown>, accepted: rea
 }
 
 /**
+ * What a list endpoint says of its query before reading any value: each parameter it does not take, and each of its
+ * one-value filters sent twice or as a list. `saidApart` are parameters the endpoint names with a message of its own
+ * (the scorecards API's `period`), left out of the unknown ones.
+ */
+export function listQueryProblems(
+  query: Record<string, unknown>,
+  params: { accepted: readonly string[]; oneValue: readonly string[]; saidApart?: readonly string[] },
+): FieldError[] {
+  const saidApart = params.saidApart ?? [];
+  return [
+    ...unknownQueryParams(query, params.accepted).filter((p) => !saidApart.includes(p.field)),
+    ...repeatedQueryValues(query, params.oneValue),
+  ];
+}
+
+/**
  * A parameter's name or value as a message repeats it: as typed, an invisible character written out, past 64
  * characters cut with an ellipsis saying so (a 6,000-character `status` came back whole in its 422).
  */

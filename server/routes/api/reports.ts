@@ -7,7 +7,7 @@ import { NotFoundError, TooManyRequestsError, ValidationError } from '../../erro
 import { acceptBodyKeys } from '../../http/body-keys';
 import { pathId } from '../../http/path-id';
 import { respondOnce } from '../../http/idempotency';
-import { repeatedQueryValues, unknownQueryParams } from '../../http/query-values';
+import { echoedQueryText, listQueryProblems } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { DatabaseRateLimitStore } from '../../middleware/rate-limit-store';
@@ -136,10 +136,7 @@ export function reportsApi(ctx: AppContext): Router {
     const q = req.query as Record<string, unknown>;
     const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
     const filters: ReportFilters = {};
-    const repeated = [
-      ...unknownQueryParams(q, ['status', 'table', 'page', 'per_page']),
-      ...repeatedQueryValues(q, ['status', 'table']),
-    ];
+    const repeated = listQueryProblems(q, { accepted: ['status', 'table', 'page', 'per_page'], oneValue: ['status', 'table'] });
     if (repeated.length) throw new ValidationError(repeated);
     if (s('status')) {
       if (!isReportStatusFilter(s('status')))
@@ -147,7 +144,7 @@ export function reportsApi(ctx: AppContext): Router {
           {
             field: 'status',
             key: 'reports.errors.status',
-            params: { value: s('status'), allowed: REPORT_STATUS_FILTERS.join(', ') },
+            params: { value: echoedQueryText(s('status')), allowed: REPORT_STATUS_FILTERS.join(', ') },
           },
         ]);
       filters.status = s('status') as ReportFilters['status'];

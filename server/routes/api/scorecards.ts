@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { apiRouter } from './router';
 import type { AppContext } from '../../context';
 import { ForbiddenError, ValidationError } from '../../errors';
-import { repeatedQueryValues, unknownQueryParams } from '../../http/query-values';
+import { listQueryProblems } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { departmentFilter } from '../../services/department-code';
@@ -23,10 +23,11 @@ export function scorecardsApi(ctx: AppContext): Router {
     const q = req.query as Record<string, unknown>;
     // A repeated or list-shaped date (`from=a&from=b`, `from[]=a`) is said as such, as the other lists say it: read
     // as one date it was "no real date" (the values joined), or "not given" for `from[]`.
-    const problems = [
-      ...unknownQueryParams(q, ['from', 'to', 'department']).filter((p) => p.field !== 'period'),
-      ...repeatedQueryValues(q, ['from', 'to', 'department']),
-    ];
+    const problems = listQueryProblems(q, {
+      accepted: ['from', 'to', 'department'],
+      oneValue: ['from', 'to', 'department'],
+      saidApart: ['period'],
+    });
     // The pages take a period (`?period=`); this endpoint takes from and to: a period sent here was read as dates
     // missing ("请填写开始日期"), not named.
     if (q.period !== undefined) problems.push({ field: 'period', key: 'scorecards.errors.apiPeriod' });

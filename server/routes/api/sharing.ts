@@ -4,7 +4,7 @@ import type { AppContext } from '../../context';
 import { FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { acceptBodyKeys } from '../../http/body-keys';
 import { respondOnce } from '../../http/idempotency';
-import { repeatedQueryValues, unknownQueryParams } from '../../http/query-values';
+import { echoedQueryText, listQueryProblems } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { pageParams } from '../../presenters/paging';
@@ -90,16 +90,17 @@ export function sharingApiRoutes(ctx: AppContext): Router {
     const q = req.query as Record<string, unknown>;
     const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
     const view = s('view') || 'mine';
-    const problems: FieldError[] = [
-      ...unknownQueryParams(q, ['view', 'status', 'department', 'page', 'per_page']),
-      ...repeatedQueryValues(q, ['view', 'status', 'department']),
-    ];
-    if (!LIST_VIEWS.includes(view)) problems.push({ field: 'view', key: 'sharing.errors.listView', params: { value: view } });
+    const problems: FieldError[] = listQueryProblems(q, {
+      accepted: ['view', 'status', 'department', 'page', 'per_page'],
+      oneValue: ['view', 'status', 'department'],
+    });
+    if (!LIST_VIEWS.includes(view))
+      problems.push({ field: 'view', key: 'sharing.errors.listView', params: { value: echoedQueryText(view) } });
     if (s('status') && !(REQUEST_STATUSES as readonly string[]).includes(s('status')))
       problems.push({
         field: 'status',
         key: 'sharing.errors.listStatus',
-        params: { value: s('status'), allowed: REQUEST_STATUSES.join(req.t('common.enumSeparator')) },
+        params: { value: echoedQueryText(s('status')), allowed: REQUEST_STATUSES.join(req.t('common.enumSeparator')) },
       });
     // A department code in any case (`stu` is STU), an unknown one a 422: as the tickets list takes it.
     const department = await departmentFilter(ctx.db, s('department'), problems);

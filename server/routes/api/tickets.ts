@@ -5,7 +5,7 @@ import type { AppContext } from '../../context';
 import { ForbiddenError, ValidationError } from '../../errors';
 import { acceptBodyKeys } from '../../http/body-keys';
 import { pathId } from '../../http/path-id';
-import { echoedQueryText, repeatedQueryValues, unknownQueryParams } from '../../http/query-values';
+import { echoedQueryText, listQueryProblems } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { can } from '../../policies';
 import { pageParams } from '../../presenters/paging';
@@ -111,10 +111,10 @@ export function ticketsApi(ctx: AppContext): Router {
   async function filtersOf(req: Request, day: string): Promise<TicketFilters> {
     const q = req.query as Record<string, unknown>;
     const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
-    const problems = [
-      ...unknownQueryParams(q, TICKET_LIST_PARAMS),
-      ...repeatedQueryValues(q, ['status', 'severity', 'view', 'department', 'table', 'check']),
-    ];
+    const problems = listQueryProblems(q, {
+      accepted: TICKET_LIST_PARAMS,
+      oneValue: ['status', 'severity', 'view', 'department', 'table', 'check'],
+    });
     const f: TicketFilters = { today: day };
     if (s('status')) {
       if (isStatusFilter(s('status'))) f.status = s('status') as TicketFilters['status'];
@@ -135,7 +135,7 @@ export function ticketsApi(ctx: AppContext): Router {
       problems.push({
         field: 'check',
         key: 'tickets.errors.check',
-        params: { value: s('check'), allowed: CHECK_FILTERS.join(req.t('common.enumSeparator')) },
+        params: { value: echoedQueryText(s('check')), allowed: CHECK_FILTERS.join(req.t('common.enumSeparator')) },
       });
     // A department code in any case (`hr` is HR); one that does not exist is a typo, not a department without tickets.
     const department = await departmentFilter(db, s('department'), problems);
