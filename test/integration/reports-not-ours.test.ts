@@ -241,7 +241,13 @@ describe('the IT office reassigns a report ticket answered "fixed"', () => {
       .field('comment', '已更正');
     expect(fixed.status).toBe(302);
     expect((await ticketOf(ticketId)).status).toBe('fixed');
-    expect((await c.agent.get(`/reports/tickets/${ticketId}`).expect(200)).text).toContain('name="answer" value="not_ours"');
+    const answerable = (await c.agent.get(`/reports/tickets/${ticketId}`).expect(200)).text;
+    expect(answerable).toContain('name="answer" value="not_ours"');
+    // The form's hints speak of the one answer it offers, not of 数据无误 or of reporters getting the document.
+    expect(answerable).toContain('placeholder="请写明为何不是本单位的数据（必填）。"');
+    expect(answerable).toContain(
+      '<p class="muted" id="answer-document-help">作为依据交信息化办公室改派时参考，不向报告人显示。</p>',
+    );
     expect((await notOurs(c, ticketId, '研究方向由科技处维护，学院无权更正')).status).toBe(302);
     // "Not ours" withdraws COL's own fix: back to 已签收, nothing waits for the reporter's confirmation.
     expect((await ticketOf(ticketId)).status).toBe('acknowledged');
