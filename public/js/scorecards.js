@@ -65,12 +65,23 @@
   // where the lines in sight need it (chart.js fits it to the shown series, again when a legend entry is chosen):
   // on 0–100, scores of 99.6 and 99.9 were one line. Pointing at a day lists every line's value on it, not the
   // one line under the pointer. The figures are also in the table under the chart (partials/trend-table.hbs).
+  // Days of one year are written on the axis as MM-DD (the period above the chart gives the year; pointing at a day
+  // shows it whole): ten-character dates stood rotated on a phone, taking a third of the chart's height.
   function lineOptions(labels) {
+    var oneYear = labels.every(function (label) {
+      return String(label).slice(0, 4) === String(labels[0]).slice(0, 4);
+    });
+    var dayTicks = {
+      callback: function (value) {
+        var label = String(this.getLabelForValue(value));
+        return oneYear && /^\d{4}-\d{2}-\d{2}$/.test(label) ? label.slice(5) : label;
+      },
+    };
     return {
       maintainAspectRatio: false,
       animation: false,
       spanGaps: true,
-      scales: { x: { offset: labels.length === 1 }, y: { max: 100 } },
+      scales: { x: { offset: labels.length === 1, ticks: dayTicks }, y: { max: 100 } },
       interaction: { mode: 'index', intersect: false },
       elements: { point: { radius: 0 } },
       plugins: { legend: { labels: legendLabels }, tooltip: tooltip },

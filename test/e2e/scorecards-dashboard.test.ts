@@ -155,6 +155,14 @@ describeBrowser('scorecard dashboard in Chromium', () => {
     })()`)) as { shown: number; withValue: number };
     expect(pointed.shown).toBeGreaterThan(1);
     expect(pointed.shown).toBe(pointed.withValue);
+    // Days of one year read MM-DD on the axis (full dates stood rotated on a phone); pointing at one names it whole.
+    const days = (await page.evaluate(`(() => {
+      const chart = Chart.getChart('sc-trend');
+      return { ticks: chart.scales.x.ticks.map((t) => t.label), title: chart.tooltip.title };
+    })()`)) as { ticks: string[]; title: string[] };
+    expect(days.ticks.length).toBeGreaterThan(1);
+    for (const tick of days.ticks) expect(tick).toMatch(/^\d{2}-\d{2}$/);
+    expect(days.title).toEqual([expect.stringMatching(/^2026-\d{2}-\d{2}$/)]);
     // The same figures as a table, opened from the keyboard: newest day first.
     await page.focus('.sc-chart .trend-table summary');
     await page.keyboard.press('Enter');
