@@ -8,7 +8,7 @@ import { signIn, TestApp } from '../helpers/app';
  * Bad input on the scorecard pages brings the same page back with the message under the field, in
  * the user's language and naming the field by its label, what was typed kept and nothing written —
  * never the bare error page listing raw parameter names ("comment : 请填写内容"). "Today" is
- * 2026-11-22 in Beijing; 2026-11-20 is snapshotted and closed as 「11月20日考核」.
+ * 2026-11-22 in Beijing; 2026-11-20 is snapshotted and closed as “11月20日考核”.
  */
 const zh = translator('zh-CN');
 const en = translator('en');

@@ -401,7 +401,7 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     expect(await notices(office.id)).toEqual([
       {
         kind: 'scorecards.appeal',
-        title: '【考核申诉】人事处对「11月20日考核」的考核结果提出申诉',
+        title: '【考核申诉】人事处对“11月20日考核”的考核结果提出申诉',
         // The number typed into the appeal is masked, in the notice as on the page.
         body: '工资表 20 日凌晨已同步，检查时间早于同步。联系 138****5678',
         link: periodPath,
@@ -431,7 +431,7 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     expect(await notices(hrSteward.id)).toEqual([
       {
         kind: 'scorecards.appeal_answered',
-        title: '【考核申诉】信息化办公室已答复本单位对「11月20日考核」的申诉',
+        title: '【考核申诉】信息化办公室已答复本单位对“11月20日考核”的申诉',
         body: '经核实，维持原评分。',
         link: periodPath,
       },

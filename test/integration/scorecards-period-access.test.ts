@@ -81,25 +81,25 @@ describe('closed periods for departments', () => {
       .expect(302);
     periodPath = closing.headers.location as string;
     expect(periodPath).toMatch(/^\/scorecards\/periods\/\d+$/);
-    const title = '【考核关账】「11月20日考核」考核结果已冻结';
+    const title = '【考核关账】“11月20日考核”考核结果已冻结';
     expect(await noticesOf(ids.hrSteward)).toEqual([
       {
         title,
-        body: '人事处在「11月20日考核」（2026-11-20 至 2026-11-20）的得分为 77.00，在 2 个参评部门中排名第 2。如对结果有异议，可在周期页面提出申诉。',
+        body: '人事处在“11月20日考核”（2026-11-20 至 2026-11-20）的得分为 77.00，在 2 个参评部门中排名第 2。如对结果有异议，可在周期页面提出申诉。',
         link: periodPath,
       },
     ]);
     expect(await noticesOf(ids.orgSteward)).toEqual([
       {
         title,
-        body: '党委组织部在「11月20日考核」（2026-11-20 至 2026-11-20）的得分为 88.57，在 2 个参评部门中排名第 1。如对结果有异议，可在周期页面提出申诉。',
+        body: '党委组织部在“11月20日考核”（2026-11-20 至 2026-11-20）的得分为 88.57，在 2 个参评部门中排名第 1。如对结果有异议，可在周期页面提出申诉。',
         link: periodPath,
       },
     ]);
     expect(await noticesOf(ids.stuSteward)).toEqual([
       {
         title,
-        body: '学生处在「11月20日考核」（2026-11-20 至 2026-11-20）没有得分，未参与排名。如对结果有异议，可在周期页面提出申诉。',
+        body: '学生处在“11月20日考核”（2026-11-20 至 2026-11-20）没有得分，未参与排名。如对结果有异议，可在周期页面提出申诉。',
         link: periodPath,
       },
     ]);

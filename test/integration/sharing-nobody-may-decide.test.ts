@@ -71,7 +71,7 @@ it('warns on the page and tells the administrators when only the first reviewer 
     const notices = await stuckNotices(id);
     expect(notices.map((n) => Number(n.user_id))).toEqual([people.office.id]);
     expect(notices[0].title).toBe(
-      `数据共享申请 #${id} 停在「信息化办公室终审、共享数据」环节：没有可审批本环节的账号（申请人不能审批本人的申请，初审人员不作终审），请管理员开通相应账号`,
+      `数据共享申请 #${id} 停在“信息化办公室终审、共享数据”环节：没有可审批本环节的账号（申请人不能审批本人的申请，初审人员不作终审），请管理员开通相应账号`,
     );
     expect(notices[0].title_en).toContain(`Data-sharing request #${id} is stuck at IT office final review and grant`);
     expect(await pageFor('applicant', id)).toMatch(

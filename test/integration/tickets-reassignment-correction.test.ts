@@ -298,7 +298,7 @@ describe('the migration for tickets that kept their status through a reassignmen
     const told = await db('notifications')
       .where({ user_id: world.people.reporter.id, kind: 'report.transition', link: `/reports/${fixedReport.reportId}` })
       .orderBy('id');
-    expect(told.map((n) => n.title)).toEqual([`【数据纠错】您的报告 #${fixedReport.reportId}：状态变更为「待处理」`]);
+    expect(told.map((n) => n.title)).toEqual([`【数据纠错】您的报告 #${fixedReport.reportId}：状态变更为“待处理”`]);
     expect(told[0].body).toContain('现改为待处理，整改期限重新计算为 2026-03-16');
   });
 

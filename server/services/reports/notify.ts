@@ -11,7 +11,7 @@ import { isReportersObjection } from './privacy';
  * transaction as the inbox rows, so each change is told once even with several instances.
  */
 const TOLD: Record<string, (e: EventRow) => string> = {
-  transition: (e) => `状态变更为「${STATUS_WORDS[e.to_status ?? ''] ?? e.to_status}」`,
+  transition: (e) => `状态变更为“${STATUS_WORDS[e.to_status ?? ''] ?? e.to_status}”`,
   answered: (e) =>
     (e.details as { answer?: string }).answer === 'fixed' ? '责任单位已整改，请确认是否已更正' : '责任单位答复：经核实数据无误',
   confirmed: (e) =>
