@@ -1130,7 +1130,7 @@ describe('a decision the form cannot take comes back with its message and what w
     expect(res.status).toBe(303);
     const page = (await (await as('csSteward')).agent.get(`/sharing/${id}`)).text;
     // Says why (it said 该环节当前不在待审核状态, leaving the reviewer to work it out).
-    expect(page).toContain('该环节已作出审核决定（见下方审核记录），无需再审核');
+    expect(page).toContain('该环节已作出审核决定（见审核记录），无需再审核');
   });
 
   it('a request withdrawn meanwhile says so to the reviewer who acts on it', async () => {
