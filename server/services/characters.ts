@@ -31,3 +31,12 @@ export function pathSegmentShown(segment: string): string {
   const cut = [...segment].slice(0, 20).join('');
   return invisibleWrittenOut(cut) ?? cut;
 }
+
+/**
+ * A text with its full-width ASCII characters (U+FF01–U+FF5E) as their ASCII twins and the ideographic space as a
+ * space: what a Chinese input method types in full-width mode (１３８００００１２３４, １０．１．２．３：８０８０, ＠), and
+ * the colon it types after 10.1.2.3 in Chinese mode. For numbers, codes and addresses, never for names and prose.
+ */
+export function asciiTwins(text: string): string {
+  return text.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+}

@@ -111,6 +111,44 @@ describe('the request form', () => {
     expect(Buffer.from(file.body).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
+  it('numbers and addresses typed in full width (a Chinese input method) are read as their ASCII twins, not refused', async () => {
+    // What a Chinese input method types: full-width digits, its colon after the IP address, its ＠ and its comma.
+    const res = await postForm(
+      'applicant',
+      '/sharing/new',
+      fullForm({
+        'applicant[staff_no]': '２０２３０００１',
+        'applicant[office_phone]': '０３７１－６７７８１５０５',
+        'applicant[email]': 'zhang＠example.edu.cn',
+        'system[address]': '10.1.2.3：8080',
+        whitelist: '１０．１．２．３，10.1.2.4',
+        'members[0][staff_no]': '２０２３０００２',
+        'members[0][phone]': '１３８００００００３１',
+        'vendors[0][id_card]': '１１０１０５１９４９１２３１００２ｘ',
+        'vendors[0][phone]': '１３９　００００　０００２',
+      }),
+      { material: [PDF, '立项批复.pdf'] },
+    );
+    expect(res.status).toBe(303);
+    const id = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
+    const request = await t.db.knex('sharing_requests').where({ id }).first();
+    expect(request.status).toBe('submitted');
+    const form = typeof request.form === 'string' ? JSON.parse(request.form) : request.form;
+    expect([form.applicant.staffNo, form.applicant.officePhone, form.applicant.email, form.system.address]).toEqual([
+      '20230001',
+      '0371-67781505',
+      'zhang@example.edu.cn',
+      '10.1.2.3:8080',
+    ]);
+    const whitelist = typeof request.whitelist === 'string' ? JSON.parse(request.whitelist) : request.whitelist;
+    expect(whitelist).toEqual(['10.1.2.3', '10.1.2.4']);
+    const people = await t.db.knex('sharing_people').where({ request_id: id }).orderBy(['kind', 'position']);
+    expect(people.map((p) => [p.kind, p.staff_no, p.id_card, p.phone])).toEqual([
+      ['member', '20230002', null, '13800000031'],
+      ['vendor', null, '11010519491231002X', '139 0000 0002'],
+    ]);
+  });
+
   it('a file over 5 MB: the form comes back with everything typed, before and after the file, naming the input and the file; nothing is written', async () => {
     const counts = async () =>
       Promise.all(['sharing_requests', 'uploads'].map(async (table) => Number((await t.db.knex(table).count({ n: '*' }))[0].n)));

@@ -1,5 +1,6 @@
 import type { FieldError } from '../../errors';
 import type { BodyKeys } from '../../http/body-keys';
+import { asciiTwins } from '../characters';
 import { splitAddresses } from './identity';
 import type { SharingInput } from './types';
 
@@ -12,6 +13,12 @@ import type { SharingInput } from './types';
 type Raw = Record<string, unknown>;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+/**
+ * A number, code or address (phone, staff and ID numbers, e-mail, domain, IP:port, whitelist) as typed, its full-width
+ * characters as their ASCII twins: a Chinese input method types １３８００００１２３４ and 10.1.2.3：8080, which the form
+ * refused as "not a phone number" showing the digits it asked for. Names and prose keep what was typed.
+ */
+const code = (v: unknown): string => asciiTwins(str(v));
 const obj = (v: unknown): Raw => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Raw) : {});
 /** Arrays arrive as arrays, as `{0: …, 1: …}` from bracket names, or as one string. */
 function list(v: unknown): unknown[] {
@@ -53,38 +60,38 @@ export function inputFromBody(body: Raw, source: BodySource = 'form'): SharingIn
   return {
     applicant: {
       name: str(applicant.name),
-      staffNo: str(applicant.staff_no),
-      officePhone: str(applicant.office_phone),
-      email: str(applicant.email),
+      staffNo: code(applicant.staff_no),
+      officePhone: code(applicant.office_phone),
+      email: code(applicant.email),
       contact: str(applicant.contact),
     },
     system: {
       name: str(system.name),
       status: str(system.status),
-      domain: str(system.domain),
-      address: str(system.address),
+      domain: code(system.domain),
+      address: code(system.address),
       onCampus: bool3(system.on_campus),
       campusAddress: bool3(system.campus_address),
     },
     whitelist:
       typeof whitelistRaw === 'string'
-        ? splitAddresses(whitelistRaw)
+        ? splitAddresses(asciiTwins(whitelistRaw))
         : strings(whitelistRaw)
-            .map((s) => s.trim())
+            .map((s) => asciiTwins(s).trim())
             .filter(Boolean),
     method: str(body.method),
     methodOther: str(body.method_other),
     members: list(body.members)
       .map(obj)
-      .map((m) => ({ name: str(m.name), unit: str(m.unit), staffNo: str(m.staff_no), phone: str(m.phone) }))
+      .map((m) => ({ name: str(m.name), unit: str(m.unit), staffNo: code(m.staff_no), phone: code(m.phone) }))
       .filter((m) => !blankRow(m)),
     vendors: list(body.vendors)
       .map(obj)
       .map((v) => ({
         name: str(v.name),
         company: str(v.company),
-        idCard: str(v.id_card).trim().toUpperCase(),
-        phone: str(v.phone),
+        idCard: code(v.id_card).trim().toUpperCase(),
+        phone: code(v.phone),
       }))
       .filter((v) => !blankRow(v)),
     datasets: strings(body.datasets),
