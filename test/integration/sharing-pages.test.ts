@@ -290,6 +290,11 @@ describe('the request form', () => {
     const page = (await s.agent.get(`/sharing/${created.body.id}`).expect(200)).text;
     expect(page).toContain('<dt>数据申请人姓名</dt><dd>—</dd>');
     expect(page).not.toContain('()');
+    // No approval material: its box on the print form is empty (a bare "证明材料，打印附审批表后" read on paper as a
+    // statement that it is attached), as a request with its material has it ticked.
+    const print = (await s.agent.get(`/sharing/${created.body.id}/print`).expect(200)).text;
+    expect(print).toContain('<span class="box">☐</span>证明材料，打印附审批表后');
+    expect(print).not.toContain('☑ 证明材料');
   });
 
   it("a draft's stored approval material is still named on the form after a refused submission (it is kept)", async () => {
@@ -409,6 +414,7 @@ describe('the request page, print form and lists', () => {
     }
     expect(html).toContain('☑</span>运行中');
     expect(html).toContain('☐</span>建设中');
+    expect(html).toContain('<span class="box">☑</span>证明材料，打印附审批表后');
   });
 
   it('shows vendor ID numbers unmasked to approvers only', async () => {
