@@ -2,7 +2,7 @@ import { translator } from '../../server/i18n';
 import { inputFromBody } from '../../server/services/sharing/input';
 import { submitRequest } from '../../server/services/sharing/workflow';
 import { Journey, startSharingBrowser } from '../factories/journeys';
-import { apiRequest, SharingPeople, sharingActor } from '../factories/sharing';
+import { apiRequest, SharingPeople, sharingActor, VALID_ID_CARD } from '../factories/sharing';
 import { browserSignIn, describeBrowser, screenshot } from '../helpers/browser';
 
 /**
@@ -29,6 +29,8 @@ describeBrowser('a sharing request page on a phone', () => {
         contact: '13800000001',
       },
       system: { name: '学生奖助学金评审系统', status: 'running', domain: 'jzxj.example.edu.cn', address: '10.20.30.41:8443' },
+      members: [{ name: '李四', unit: '学生资助管理中心', staff_no: '20150124', phone: '13800000002' }],
+      vendors: [{ name: '王五', company: '某某软件有限公司', id_card: VALID_ID_CARD, phone: '13900000003' }],
     });
     id = (await submitRequest(j.t.ctx, sharingActor(people.applicant), input, { mode: 'api', t: translator('zh-CN') })).id;
   }, 60_000);
@@ -48,6 +50,13 @@ describeBrowser('a sharing request page on a phone', () => {
     expect(width).toBe(375);
     // The address is all there, broken over lines rather than cut.
     expect(await page.locator('dl.facts').innerText()).toContain('scholarship.office@example.edu.cn');
+    // Every cell of the page's tables (the requested data's quality, the project members, the vendors) in sight: the
+    // quality table was 660 px wide in its 333 px box, the data range cut mid-word and the score a sideways scroll away.
+    const outOfSight = await page.evaluate(`[...document.querySelectorAll('main table td')]
+      .filter((td) => td.textContent.trim() && td.getBoundingClientRect().right > window.innerWidth)
+      .map((td) => td.textContent.trim())`);
+    expect(outOfSight).toEqual([]);
+    expect(await page.locator('main table td').allInnerTexts()).toEqual(expect.arrayContaining(['13900000003', '在读本专科生']));
     await page.close();
   });
 
