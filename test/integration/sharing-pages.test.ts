@@ -709,6 +709,20 @@ describe('the print form of a request that ended before every review', () => {
 });
 
 describe('the pages offer only what the routes allow', () => {
+  it('the arbitration request says its objection is required, and the browser asks for it before sending', async () => {
+    const res = await postForm('applicant', '/sharing/new', fullForm(), { material: [PDF, 'x.pdf'] });
+    const id = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
+    expect((await approveAs('csSteward', id)).status).toBe(303);
+    expect((await approveAs('office', id)).status).toBe(303);
+    expect((await approveAs('hrSteward', id, { decision: 'reject', reason: 'data_incomplete' })).status).toBe(303);
+    const page = (await (await as('applicant')).agent.get(`/sharing/${id}`).expect(200)).text;
+    const form = page.slice(page.indexOf(`action="/sharing/${id}/arbitration"`));
+    // Sent empty, it came back as 请说明异议理由 at the page's top, the box unmarked.
+    expect(form.slice(0, form.indexOf('</form>'))).toContain(
+      '<label>异议说明 *<textarea name="note" rows="2" maxlength="2000" required></textarea></label>',
+    );
+  });
+
   it('"标记为已回传" only to the applicant and the IT office (a source department approver gets no button: the route answers it 403)', async () => {
     const res = await postForm('applicant', '/sharing/new', fullForm({ returned_items: '新生报到状态\n辅导员分配结果' }), {
       material: [PDF, 'x.pdf'],
