@@ -175,9 +175,9 @@ describeBrowser('journey: a sharing request goes through every stage to a grant 
     const signatureLines = await office.locator('.print-doc .sign').allInnerTexts();
     expect(signatureLines.length).toBeGreaterThan(4);
     for (const line of signatureLines) for (const [who] of OPINIONS) expect(line).not.toContain(people[who].name);
-    // Ticked boxes: system running, on campus, campus address, method "other", datasets 教职工 and 学生,
-    // the unit's, three sources', the leader's and the office's 同意.
-    expect(await office.locator('.print-doc .box', { hasText: '☑' }).count()).toBe(12);
+    // Ticked boxes: system running, on campus, campus address, method "other", the approval material attached,
+    // datasets 教职工 and 学生, the unit's, three sources', the leader's and the office's 同意.
+    expect(await office.locator('.print-doc .box', { hasText: '☑' }).count()).toBe(13);
     await screenshot(office, 'journey-sharing-4-print');
     await office.screenshot({
       path: `${ARTIFACTS}/journey-sharing-4-print-top.png`,
