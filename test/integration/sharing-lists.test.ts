@@ -281,7 +281,7 @@ describe('the lists name tables as the catalog spells them', () => {
     const page = (await get('hrSteward', '/sharing')).text;
     expect(page).toMatch(
       new RegExp(
-        `href="/sharing/${id}">#${id}</a></td>\\s*<td>[^<]*</td>\\s*<td>人事处</td>\\s*<td><span class="table-ref">组织机构 <code>org_unit</code></span> </td>`,
+        `href="/sharing/${id}">#${id}</a></td>\\s*<td>[^<]*</td>\\s*<td>人事处</td>\\s*<td>[^<]*</td>\\s*<td><span class="table-ref">组织机构 <code>org_unit</code></span> </td>`,
       ),
     );
     expect(page).not.toContain('ORG_Unit');
@@ -320,5 +320,28 @@ describe('the list pages name departments, not their codes', () => {
     const api = (await get('office', '/api/v1/sharing-requests?view=all&per_page=200')).body;
     const item = api.items.find((r: { id: number }) => r.id === ids[0]);
     expect([item.department, item.pending_stages[0].department]).toEqual(['CS', 'CS']);
+  });
+});
+
+describe('the list pages tell requests of the same tables apart', () => {
+  it('each row names the system it is for (系统名称), masked as the purpose; two drafts of nothing yet are two systems', async () => {
+    const a = await as('applicant');
+    const made: number[] = [];
+    for (const system of ['迎新服务系统', '宿舍门禁系统（王工 13912345678）']) {
+      const res = await a.agent
+        .post('/api/v1/sharing-requests')
+        .set('X-CSRF-Token', a.csrf)
+        .send({ system: { name: system }, draft: true });
+      expect(res.status).toBe(201);
+      made.push(res.body.id);
+    }
+    const page = (await (await as('applicant')).agent.get('/sharing?status=draft').expect(200)).text;
+    const rowOf = (id: number) => new RegExp(`<a href="/sharing/${id}">#${id}</a></td>[\\s\\S]*?</tr>`).exec(page)![0];
+    // Both rows read 张三 · 计算机学院 · 草稿 and nothing else: which was which had to be opened to be known.
+    expect(page).toContain('<th>系统名称</th>');
+    expect(rowOf(made[0])).toContain('<td>迎新服务系统</td>');
+    expect(rowOf(made[1])).toContain('<td>宿舍门禁系统（王工 139****5678）</td>');
+    const en = (await (await as('applicant')).agent.get('/sharing?status=draft').set('Accept-Language', 'en')).text;
+    expect(en).toContain('<th>System name</th>');
   });
 });

@@ -38,6 +38,8 @@ export interface ListRow {
   applicant_id: number;
   applicant_name: string;
   department_code: string;
+  /** The form's 系统名称 (masked as the purpose), what tells one request of the same tables from another; null when blank. */
+  system_name: string | null;
   submitted_at: Date | null;
   created_at: Date;
   /** The requested tables as the current catalog spells them (a draft saved as `Staff_Basic` lists `staff_basic`). */
@@ -52,6 +54,20 @@ export interface ListRow {
   arbitration: string | null;
   /** A granted request's grant: its last day and whether it was revoked (grants.ts grantState tells its state). */
   grant: { expires_on: string; revoked_at: Date | null } | null;
+}
+
+/** The system's name typed on the form (its JSON column, as text or parsed), masked as the lists' purpose; null when blank. */
+function systemNameOf(form: unknown): string | null {
+  let parsed: unknown = form;
+  if (typeof form === 'string') {
+    try {
+      parsed = JSON.parse(form);
+    } catch {
+      return null;
+    }
+  }
+  const name = (parsed as { system?: { name?: unknown } } | null)?.system?.name;
+  return typeof name === 'string' && name.trim() ? maskFreeText(name.trim()) : null;
 }
 
 export async function listRequests(
@@ -97,6 +113,7 @@ export async function listRequests(
       'r.submitted_at',
       'r.created_at',
       'r.arbitration',
+      'r.form',
     );
   const ids = rows.map((r: { id: number }) => Number(r.id));
   const [items, stages, current, grants] = await Promise.all([
@@ -134,8 +151,9 @@ export async function listRequests(
   const stagesOf = (requestId: number) => stages.filter((s: { request_id: number }) => Number(s.request_id) === requestId);
   return {
     total: Number(n),
-    rows: rows.map((r: DbRow) => ({
+    rows: rows.map(({ form, ...r }: DbRow) => ({
       ...r,
+      system_name: systemNameOf(form),
       // Free text: lists show no personal data, so an ID or phone number typed into the purpose is masked.
       purpose: typeof r.purpose === 'string' ? maskFreeText(r.purpose) : r.purpose,
       id: Number(r.id),
