@@ -163,6 +163,22 @@ describe('validation modes', () => {
     expect(en(enError.key, enError.params)).toContain('10.1.2.300, foo');
   });
 
+  // An office's number is often written with its area code in brackets; it was refused as not a phone number.
+  it.each(['(0371)67781505', '（0371）6778 1505', '0371-67781505', '13800001234', '+86 138 0000 1234'])(
+    'takes the office phone %s',
+    (phone) => {
+      const input = inputFromBody({ ...api, applicant: { office_phone: phone } });
+      expect(validateRequest(input, catalog, zh, 'api').filter((e) => e.field === 'applicant.office_phone')).toEqual([]);
+    },
+  );
+  it.each(['(0371', '()67781505', '0371)67781505', '(0371)(0371)67781505', 'abc12345'])(
+    'refuses the office phone %s',
+    (phone) => {
+      const input = inputFromBody({ ...api, applicant: { office_phone: phone } });
+      expect(validateRequest(input, catalog, zh, 'api').map((e) => e.field)).toContain('applicant.office_phone');
+    },
+  );
+
   it("the web form needs every starred item of seed 000, in the form's order (the material's box before the datasets')", () => {
     const fields = validateRequest(api, catalog, zh, 'web').map((e) => e.field);
     expect(fields).toEqual([

@@ -84,7 +84,8 @@ function unknownChoice(field: ChoiceField, input: SharingInput, t: Translator, m
 
 const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const PHONE = /^\+?[0-9][0-9\s-]{4,19}$/;
+/** A mobile or a landline, its area code in brackets as offices write it too: (0371)67781505, (0371) 6778-1505. */
+const PHONE = /^\+?(?:\([0-9]{2,5}\)\s?)?[0-9][0-9\s-]{4,19}$/;
 const STAFF_NO = /^[A-Za-z0-9-]{2,32}$/;
 
 export function validateRequest(
