@@ -182,6 +182,19 @@ describe('the list pages: decided by me, filtered by status', () => {
     await page('applicant', '/sharing/decided', 403);
   });
 
+  it('the 待我审核 tab says how many wait, on every list the reviewer opens', async () => {
+    const queue = await page('csSteward', '/sharing/queue', 200);
+    const waiting = listed(queue.text).length;
+    expect(waiting).toBeGreaterThan(0);
+    const tab = `<span class="tab-count">${waiting}<span class="visually-hidden"> 项待我审核</span></span></a>`;
+    for (const path of ['/sharing', '/sharing/queue', '/sharing/decided'])
+      expect((await page('csSteward', path, 200)).text).toContain(tab);
+    // A reviewer with nothing waiting sees the tab without a figure.
+    const idle = (await page('hrSteward', '/sharing', 200)).text;
+    expect(idle).toContain('>待我审核</a>');
+    expect(idle).not.toContain('tab-count');
+  });
+
   it('我的申请 and 我审核过的 filter by status, and say when nothing matches', async () => {
     // The applicant's requests by status, newest first (the tests above filed more of them).
     const byStatus = async (status: string) =>

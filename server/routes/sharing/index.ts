@@ -54,11 +54,15 @@ export function sharingRoutes(ctx: AppContext): Router {
 
   async function listPage(req: Request, res: Response, view: 'mine' | 'queue' | 'decided' | 'all', filters: ListFilters) {
     const { page, perPage } = pageParams(req.query, 25);
+    const tabs = { queue: can(req.user, 'sharing.review'), all: can(req.user, 'sharing.manage') };
     const { rows, total } = await listRequests(db, filters, perPage, (page - 1) * perPage);
     const last = pastLastPage(req.originalUrl, page, perPage, total);
     if (last) return redirectKeepingFlash(req, res, last);
     const departments: { code: string; name: string }[] = await db('departments').orderBy('code').select('code', 'name');
     const { today } = await clock(ctx);
+    // How many wait for this reviewer, on the 待我审核 tab whichever list is open: a reviewer lands on 我的申请, often
+    // empty, and could not tell that requests were waiting without opening the queue.
+    const queueCount = tabs.queue ? (view === 'queue' ? total : (await queueIds(db, req.user!, today)).length) : 0;
     // Departments by name (计算机学院), never by code; the API's list keeps the codes.
     const nameOf = (code: string | null) => (code ? (departments.find((d) => d.code === code)?.name ?? code) : null);
     res.render('pages/sharing/list', {
@@ -82,7 +86,8 @@ export function sharingRoutes(ctx: AppContext): Router {
       filters: { status: filters.status ?? '', department: filters.department ?? '' },
       canReview: view !== 'queue',
       // The tabs a user may open (the routes' own policies): a plain user sees neither queue nor all.
-      tabs: { queue: can(req.user, 'sharing.review'), all: can(req.user, 'sharing.manage') },
+      tabs,
+      queueCount,
       // The lists long enough to need it filter by status; the queue is what waits for this reader, all in review.
       filterable: view !== 'queue',
       // A filter that matches nothing says so (not "you have no requests yet").
