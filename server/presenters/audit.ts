@@ -227,13 +227,17 @@ export function summaryLines(
   return [...inReadingOrder(changed.length || others.length ? changed : unchanged), ...inReadingOrder(others)];
 }
 
-/** "工单 #12": the object type's name in the viewer's language (the type itself when it has none) and its id. */
-function objectLabel(type: string | null, id: string | null, t: Translator): string {
+/**
+ * "工单 #12": the object type's name in the viewer's language (the type itself when it has none) and its id; an
+ * account by its login ("账号 wang.hr", as the actor column names people): "账号 #15" told the IT office, who reads the
+ * log but not the accounts, nothing of whose password was reset or who was disabled.
+ */
+function objectLabel(type: string | null, id: string | null, t: Translator, login?: string): string {
   // A failed sign-in with a login no account has: what was typed is not recorded (it may have been a password).
   if (type === 'login' && !id) return t('admin.audit.unknownLogin');
   const key = `admin.audit.objects.${type}`;
   const name = type ? (t(key) === key ? type : t(key)) : '';
-  return [name, id ? `#${id}` : ''].filter(Boolean).join(' ');
+  return [name, login ?? (id ? `#${id}` : '')].filter(Boolean).join(' ');
 }
 
 /** "重置密码" for user.password_reset; null when the action has no name (the code is shown alone). */
@@ -306,6 +310,16 @@ export async function auditRowsFor(
         ).map(String)
       : [],
   );
+  // The accounts the rows are about, by login (a login never changes: it is the account's name in the log).
+  const accountIds = [
+    ...new Set(rows.filter((r) => r.objectType === 'user' && r.objectId).map((r) => pathId(r.objectId!))),
+  ].filter((id) => !Number.isNaN(id));
+  const accountLogins = new Map(
+    (accountIds.length
+      ? ((await db('users').whereIn('id', accountIds).select('id', 'login')) as { id: number | string; login: string }[])
+      : []
+    ).map((u) => [String(u.id), u.login]),
+  );
   const hrefOf = (r: AuditRecord) =>
     !r.objectType || !r.objectId || (r.objectType === 'sharing_request' && othersDrafts.has(String(pathId(r.objectId))))
       ? null
@@ -320,7 +334,12 @@ export async function auditRowsFor(
     object:
       r.objectType || r.objectId
         ? {
-            label: objectLabel(r.objectType, r.objectId, t),
+            label: objectLabel(
+              r.objectType,
+              r.objectId,
+              t,
+              r.objectType === 'user' && r.objectId ? accountLogins.get(String(pathId(r.objectId))) : undefined,
+            ),
             href: hrefOf(r),
           }
         : null,

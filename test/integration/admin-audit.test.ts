@@ -187,7 +187,8 @@ describe('/admin/audit', () => {
     expect(none.text).not.toContain('<code>lcase.');
   });
 
-  it('links an account to its page for administrators only (the IT office reads the log, not the accounts)', async () => {
+  it('names an account by its login, linked to its page for administrators only (the IT office reads the log, not the accounts)', async () => {
+    // "账号 #7" told the IT office nothing of whose account was disabled: it cannot open the accounts' pages.
     const { seq } = await appendAudit(t.db.knex, {
       action: 'user.disable',
       objectType: 'user',
@@ -196,9 +197,19 @@ describe('/admin/audit', () => {
     const a = await buildUser(t.db.knex, { login: 'root', department: 'HR', roles: ['admin'] });
     const admin = await signIn(t.app, a.login, a.password);
     const asAdmin = cellsOf((await admin.agent.get('/admin/audit').expect(200)).text, seq)[4];
-    expect(asAdmin).toBe(`<a href="/admin/users/${steward.id}">账号 #${steward.id}</a>`);
+    expect(asAdmin).toBe(`<a href="/admin/users/${steward.id}">账号 wang.hr</a>`);
     const asOffice = cellsOf((await office.agent.get('/admin/audit').expect(200)).text, seq)[4];
-    expect(asOffice).toBe(`账号 #${steward.id}`);
+    expect(asOffice).toBe('账号 wang.hr');
+    await office.agent.post('/locale').type('form').send({ locale: 'en', _csrf: office.csrf }).expect(302);
+    try {
+      const inEnglish = cellsOf((await office.agent.get('/admin/audit').expect(200)).text, seq)[4];
+      expect(inEnglish).toBe('Account wang.hr');
+    } finally {
+      await office.agent.post('/locale').type('form').send({ locale: 'zh-CN', _csrf: office.csrf }).expect(302);
+    }
+    // An id no account has (an older row, a hand-made one) is still named by its id.
+    const { seq: gone } = await appendAudit(t.db.knex, { action: 'user.disable', objectType: 'user', objectId: 987654 });
+    expect(cellsOf((await office.agent.get('/admin/audit').expect(200)).text, gone)[4]).toBe('账号 #987654');
   });
 
   it('names the system as the actor of a row without one, and shows objects without a page unlinked', async () => {
