@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { appendAudit, auditActorOf } from './../services/audit';
 import type { UserRow } from '../services/users';
@@ -11,6 +11,13 @@ export function auditActor(req: Request) {
 export function auditOrigin(req: Request) {
   return { ip: req.ip, requestId: String(req.id) };
 }
+
+/**
+ * A cookie that says this browser signed in and did not sign out, kept until the browser closes (the session's own
+ * cookie lasts only the idle time): the sign-in page it next reaches without a session says the session ended,
+ * once, instead of showing the form without a word (an idle timeout, a password changed elsewhere, a disabled account).
+ */
+export const SIGNED_IN_COOKIE = 'hubwatch.signed_in';
 
 /**
  * Finishes a successful sign-in for any auth adapter: a new session id (against session fixation),
@@ -40,4 +47,25 @@ export async function completeLogin(db: Knex, req: Request, user: UserRow, metho
     });
   });
   await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+  if (req.res) req.res.locals.signedInCookie = { secure: !!req.session.cookie.secure };
+}
+
+/**
+ * Mounted before the session middleware: sets SIGNED_IN_COOKIE as the headers are written, after the session's own
+ * cookie, so the session cookie stays the first Set-Cookie (what a script signing in reads).
+ */
+export function signedInCookie(_req: Request, res: Response, next: NextFunction): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: unknown[]) {
+    const set = res.locals.signedInCookie as { secure: boolean } | undefined;
+    if (set) res.cookie(SIGNED_IN_COOKIE, '1', { httpOnly: true, sameSite: 'lax', secure: set.secure });
+    if (res.locals.signedInCookieEnded) res.clearCookie(SIGNED_IN_COOKIE);
+    return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+  } as Response['writeHead'];
+  next();
+}
+
+/** Whether the request carries SIGNED_IN_COOKIE. */
+export function signedInBefore(req: Request): boolean {
+  return /(?:^|;\s*)hubwatch\.signed_in=1(?:;|$)/.test(req.get('cookie') ?? '');
 }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
-import { auditOrigin, completeLogin } from '../../auth/login';
+import { auditOrigin, completeLogin, SIGNED_IN_COOKIE, signedInBefore } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { isLocale } from '../../i18n';
 import { safeLocalPath } from '../../http/safe-redirect';
@@ -89,7 +89,10 @@ export function authRoutes(ctx: AppContext): Router {
 
   router.get('/login', publicRoute(), (req, res) => {
     if (req.user) return res.redirect(safeNext(req.query.next));
-    res.render('pages/auth/login', { title: req.t('auth.login.title'), next: safeNext(req.query.next), bare: true });
+    // This browser was signed in and did not sign out: its session ended. Said once.
+    const ended = signedInBefore(req);
+    if (ended) res.locals.signedInCookieEnded = true;
+    res.render('pages/auth/login', { title: req.t('auth.login.title'), next: safeNext(req.query.next), bare: true, ended });
   });
 
   // Locked (too many failures for this login from this address): the form again, saying for how long and what
@@ -144,6 +147,7 @@ export function authRoutes(ctx: AppContext): Router {
     });
     req.session.destroy(() => {
       res.clearCookie('hubwatch.sid');
+      res.clearCookie(SIGNED_IN_COOKIE);
       res.redirect('/login');
     });
   });
