@@ -5,7 +5,7 @@ import session from 'express-session';
 import helmet from 'helmet';
 import pinoHttp from 'pino-http';
 import { KnexSessionStore } from './auth/session-store';
-import { signedInCookie } from './auth/login';
+import { cookiesAfterSession } from './auth/login';
 import type { AppContext } from './context';
 import { NotFoundError } from './errors';
 import { publicRoute } from './middleware/authorize';
@@ -116,7 +116,7 @@ export function createApp(ctx: AppContext): Express {
     if (req.body === undefined) req.body = Object.create(null);
     next();
   });
-  app.use(signedInCookie);
+  app.use(cookiesAfterSession);
   app.use(
     session({
       name: 'hubwatch.sid',

@@ -20,6 +20,23 @@ export function auditOrigin(req: Request) {
 export const SIGNED_IN_COOKIE = 'hubwatch.signed_in';
 
 /**
+ * The language last chosen in this browser (the switch, or the account's choice at sign-in), for a year: the sign-in
+ * page after signing out or a session's end spoke the browser's language again — English to a user who had chosen
+ * Chinese in an English browser. Read by the locale middleware after the session's choice.
+ */
+export const LOCALE_COOKIE = 'hubwatch.lang';
+
+/** Sets LOCALE_COOKIE on this response (written with the headers, after the session's cookie: cookiesAfterSession). */
+export function rememberLocale(res: Response, locale: string, secure: boolean): void {
+  res.locals.localeCookie = { locale, secure };
+}
+
+/** The language LOCALE_COOKIE remembers, as sent (the caller checks it is one of ours). */
+export function rememberedLocale(req: Request): string | undefined {
+  return /(?:^|;\s*)hubwatch\.lang=([^;]*)/.exec(req.get('cookie') ?? '')?.[1];
+}
+
+/**
  * Finishes a successful sign-in for any auth adapter: a new session id (against session fixation),
  * the user in the session, the audit row.
  */
@@ -47,19 +64,30 @@ export async function completeLogin(db: Knex, req: Request, user: UserRow, metho
     });
   });
   await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
-  if (req.res) req.res.locals.signedInCookie = { secure: !!req.session.cookie.secure };
+  if (req.res) {
+    req.res.locals.signedInCookie = { secure: !!req.session.cookie.secure };
+    if (locale) rememberLocale(req.res, locale, !!req.session.cookie.secure);
+  }
 }
 
 /**
- * Mounted before the session middleware: sets SIGNED_IN_COOKIE as the headers are written, after the session's own
- * cookie, so the session cookie stays the first Set-Cookie (what a script signing in reads).
+ * Mounted before the session middleware: sets SIGNED_IN_COOKIE and LOCALE_COOKIE as the headers are written, after
+ * the session's own cookie, so the session cookie stays the first Set-Cookie (what a script signing in reads).
  */
-export function signedInCookie(_req: Request, res: Response, next: NextFunction): void {
+export function cookiesAfterSession(_req: Request, res: Response, next: NextFunction): void {
   const writeHead = res.writeHead;
   res.writeHead = function (this: Response, ...args: unknown[]) {
     const set = res.locals.signedInCookie as { secure: boolean } | undefined;
     if (set) res.cookie(SIGNED_IN_COOKIE, '1', { httpOnly: true, sameSite: 'lax', secure: set.secure });
     if (res.locals.signedInCookieEnded) res.clearCookie(SIGNED_IN_COOKIE);
+    const lang = res.locals.localeCookie as { locale: string; secure: boolean } | undefined;
+    if (lang)
+      res.cookie(LOCALE_COOKIE, lang.locale, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: lang.secure,
+        maxAge: 365 * 24 * 3600_000,
+      });
     return (writeHead as (...a: unknown[]) => Response).apply(this, args);
   } as Response['writeHead'];
   next();

@@ -46,3 +46,48 @@ describe('the sign-in page after a session ended', () => {
     expect((await request(t.app).get('/login').expect(200)).text).not.toContain(ENDED);
   });
 });
+
+/**
+ * The sign-in page after signing out or a session's end spoke the browser's language again: English to a user who had
+ * chosen Chinese in an English browser, and the other way round. The language last chosen in the browser is kept.
+ */
+describe('the sign-in page keeps the language chosen in this browser', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+  const langOf = (html: string) => /<html lang="([^"]+)"/.exec(html)?.[1];
+
+  it("after signing out, the account's language, whatever the browser prefers; the session cookie still comes first", async () => {
+    const u = await buildUser(t.db.knex, { login: 'en.user', roles: ['user'] });
+    await t.db.knex('users').where({ id: u.id }).update({ locale: 'en' });
+    const agent = request.agent(t.app);
+    const form = await agent.get('/login').set('Accept-Language', 'zh-CN').expect(200);
+    expect(langOf(form.text)).toBe('zh-CN');
+    const csrf = /name="csrf-token" content="([^"]+)"/.exec(form.text)![1];
+    const signedIn = await agent
+      .post('/login')
+      .set('Accept-Language', 'zh-CN')
+      .type('form')
+      .send({ login: u.login, password: u.password, _csrf: csrf })
+      .expect(302);
+    expect(String(signedIn.headers['set-cookie']?.[0])).toMatch(/^hubwatch\.sid=/);
+    const home = await agent.get('/').set('Accept-Language', 'zh-CN').expect(200);
+    expect(langOf(home.text)).toBe('en');
+    const token = /name="csrf-token" content="([^"]+)"/.exec(home.text)![1];
+    await agent.post('/logout').type('form').send({ _csrf: token }).expect(302);
+    expect(langOf((await agent.get('/login').set('Accept-Language', 'zh-CN').expect(200)).text)).toBe('en');
+  });
+
+  it('a language chosen on the sign-in page outlives the session (its row gone, as after the idle time)', async () => {
+    const agent = request.agent(t.app);
+    const form = await agent.get('/login').set('Accept-Language', 'en').expect(200);
+    const csrf = /name="csrf-token" content="([^"]+)"/.exec(form.text)![1];
+    await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/login' }).expect(302);
+    await t.db.knex('sessions').del();
+    expect(langOf((await agent.get('/login').set('Accept-Language', 'en').expect(200)).text)).toBe('zh-CN');
+    // Another browser, with no choice made, reads its own language.
+    expect(langOf((await request(t.app).get('/login').set('Accept-Language', 'en').expect(200)).text)).toBe('en');
+  });
+});

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
-import { auditOrigin, completeLogin, SIGNED_IN_COOKIE, signedInBefore } from '../../auth/login';
+import { auditOrigin, completeLogin, rememberLocale, SIGNED_IN_COOKIE, signedInBefore } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { isLocale } from '../../i18n';
 import { safeLocalPath } from '../../http/safe-redirect';
@@ -157,6 +157,7 @@ export function authRoutes(ctx: AppContext): Router {
   router.post('/locale', publicRoute(), async (req, res) => {
     if (isLocale(req.body.locale)) {
       req.session.locale = req.body.locale;
+      rememberLocale(res, req.body.locale, !!req.session.cookie.secure);
       if (req.user) await db('users').where({ id: req.user.id }).update({ locale: req.body.locale });
     }
     res.redirect(safeNext(req.body.next));
