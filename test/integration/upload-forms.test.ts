@@ -232,5 +232,8 @@ describe('the catalog import', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('校验通过（试运行，未做更改）');
     expect(await versions()).toBe(before);
+    // Passed: the box is unticked and the page says how to import (sent again as it stood, it was another dry run).
+    expect(res.text).toContain('要正式导入，请再次提交：“试运行”已取消勾选，上传的文件须重新选择。');
+    expect(res.text).not.toMatch(/name="dry_run" value="1" checked>/);
   });
 });

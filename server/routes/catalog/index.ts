@@ -280,7 +280,8 @@ export function catalogRoutes(ctx: AppContext): Router {
     res.status(result.ok ? 200 : 422).render('pages/catalog/import', {
       title: req.t('catalog.import.title'),
       errorSummary: result.ok ? [] : importErrorSummary(req.t, {}, { source: req.file ? 'file' : 'yaml', errors, warnings }),
-      form: { ...form, yaml: req.file ? '' : shownAsBrowserShows(form.yaml) },
+      // A dry run that passed unticks its box: sent again as it stood, the form ran another dry run, not the import.
+      form: { ...form, yaml: req.file ? '' : shownAsBrowserShows(form.yaml), dry_run: form.dry_run && !result.ok },
       result: {
         ok: result.ok,
         dryRun: form.dry_run,
