@@ -61,11 +61,15 @@ describe('filing a change: each mistake named in place, nothing written', () => 
       '“联系人及电话”不能超过 200 个字符（已填写 201 个）',
     ],
     ['an empty description', { description: '  ' }, 'description', '请填写“变更内容”'],
-  ])('%s', async (_what, change, _field, message) => {
+  ])('%s', async (_what, change, field, message) => {
     const before = await countChanges();
     const res = await file('hrSteward', { ...valid, ...change });
     expect(res.status).toBe(422);
-    expect(res.text).toContain(`<p class="field-error" role="alert">${message}</p>`);
+    // Tied to its box, and listed at the page's top linking to it (the list of changes can push the form down).
+    const id = { planned_on: 'sc-date-error', contact: 'sc-contact-error', description: 'sc-desc-error' }[field as string];
+    expect(res.text).toContain(`<p class="field-error" id="${id}">${message}</p>`);
+    expect(res.text).toContain(`aria-invalid="true" aria-describedby="${id}"`);
+    expect(res.text).toMatch(new RegExp(`<div class="flash flash-error error-summary" role="alert">[\\s\\S]*<a href="#${id}">`));
     // What was typed comes back.
     const typed = { ...valid, ...change };
     expect(res.text).toContain(`name="planned_on" value="${typed.planned_on}"`);
@@ -76,7 +80,8 @@ describe('filing a change: each mistake named in place, nothing written', () => 
     const before = await countChanges();
     const res = await file('hrSteward', { ...valid, system: '' });
     expect(res.status).toBe(422);
-    expect(res.text).toContain('<p class="field-error" role="alert">请选择业务系统</p>');
+    expect(res.text).toContain('<p class="field-error" id="sc-system-error">请选择业务系统</p>');
+    expect(res.text).toContain('<li><a href="#sc-system-error">系统名称：请选择业务系统</a></li>');
     expect(res.text).not.toContain('数据目录中没有系统 <');
     expect(await countChanges()).toBe(before);
     const s = await as('stuSteward');
@@ -84,7 +89,7 @@ describe('filing a change: each mistake named in place, nothing written', () => 
     try {
       const en = await file('stuSteward', { ...valid, system: '', tables: 'student_status' });
       expect(en.status).toBe(422);
-      expect(en.text).toContain('<p class="field-error" role="alert">Choose the business system</p>');
+      expect(en.text).toContain('<p class="field-error" id="sc-system-error">Choose the business system</p>');
     } finally {
       await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'zh-CN', next: '/' });
     }
@@ -228,7 +233,7 @@ describe('tables match the catalog ignoring case, as the rest of sharing', () =>
     const before = await countChanges();
     const res = await file('hrSteward', { ...valid, tables: ['STAFF_BASIC', 'Staff_Basics'] });
     expect(res.status).toBe(422);
-    expect(res.text).toContain('<p class="field-error" role="alert">数据目录中没有表 Staff_Basics</p>');
+    expect(res.text).toContain('<p class="field-error" id="sc-tables-error">数据目录中没有表 Staff_Basics</p>');
     expect(res.text).toMatch(/<input type="checkbox" name="tables" value="staff_basic" checked>/);
     expect(await countChanges()).toBe(before);
   });

@@ -18,6 +18,16 @@ import {
 } from '../../services/sharing/structure-changes';
 import { isStructureChangePending } from '../../services/sharing/types';
 import { actorOf, idParam } from './actor';
+import { boxesSummary } from '../../presenters/error-summary';
+
+/** The filing form's boxes in page order, each with the id of its message and its label: the refused form's summary. */
+const FORM_BOXES = [
+  ['system', 'sc-system-error', 'sharing.structure.system'],
+  ['tables', 'sc-tables-error', 'sharing.structure.tables'],
+  ['description', 'sc-desc-error', 'sharing.structure.description'],
+  ['planned_on', 'sc-date-error', 'sharing.structure.plannedOn'],
+  ['contact', 'sc-contact-error', 'sharing.structure.contact'],
+] as const;
 
 /** Data-structure change requests (seed 003 Att. 1): departments file, the IT office reviews. */
 export function structureChangeRoutes(ctx: AppContext): Router {
@@ -95,7 +105,8 @@ export function structureChangeRoutes(ctx: AppContext): Router {
       if (!(err instanceof ValidationError)) throw err;
       // The boxes of the tables chosen stay ticked, however their names were spelled.
       const tables = form.tables.map((name) => catalogTable(current?.catalog, name)?.name ?? name);
-      return page(req, res, 422, { form: { ...form, tables }, fields: fieldMessages(err, req) });
+      const fields = fieldMessages(err, req);
+      return page(req, res, 422, { form: { ...form, tables }, fields, errorSummary: boxesSummary(req.t, FORM_BOXES, fields) });
     }
     req.session.flash = { kind: 'success', text: req.t('sharing.flash.structureFiled') };
     res.redirect(303, '/sharing/structure-changes');
