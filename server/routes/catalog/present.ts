@@ -125,7 +125,19 @@ export function tableView(catalog: Catalog, table: CatalogTable, locale: Locale,
     ...freshnessWords(table, locale, t),
     scope: Object.entries(table.scope).map(([column, values]) => `${column} ∈ {${values.join(', ')}}`),
     fieldCount: table.fields.length,
+    noFields: t(noFieldsKey(catalog, table)),
   };
+}
+
+/**
+ * What a table without fields is checked for, as its page says it: its freshness (when it has a bound) and the
+ * catalog's custom rules on it (matched by name, as the check engine matches them). It said "only freshness is
+ * checked" of every such table: above a failed custom rule (the demo's library_loan), or of a table with no bound.
+ */
+function noFieldsKey(catalog: Catalog, table: CatalogTable): string {
+  const rules = catalog.rules.some((r) => r.table === table.name);
+  if (table.freshness) return rules ? 'catalog.table.noFieldsFreshnessRules' : 'catalog.table.noFields';
+  return rules ? 'catalog.table.noFieldsRules' : 'catalog.table.noFieldsNothing';
 }
 
 const contains = (text: string | null, q: string) => !!text && text.toLowerCase().includes(q);
