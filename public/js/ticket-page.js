@@ -8,6 +8,8 @@
   var dues = (preview.getAttribute('data-due-after') || '').split(' ');
   var asked = Number(preview.getAttribute('data-asked'));
   var template = preview.getAttribute('data-template') || '';
+  // English says "1 working day": that line comes whole from the server (its plural form), the others take {days}.
+  var templateOne = preview.getAttribute('data-template-one') || template;
   function update() {
     // Full-width digits, as a Chinese input method types them, count as the server counts them.
     var text = input.value.replace(/[\uFF10-\uFF19]/g, function (c) {
@@ -17,7 +19,9 @@
     var days = /^[0-9]{1,3}$/.test(text) ? Number(text) : 0;
     // The days asked are said by the help above; a number out of range is the server's to explain.
     if (days >= 1 && days < asked && dues[days - 1]) {
-      preview.textContent = template.replace('{days}', String(days)).replace('{newDue}', dues[days - 1]);
+      preview.textContent = (days === 1 ? templateOne : template)
+        .replace('{days}', String(days))
+        .replace('{newDue}', dues[days - 1]);
       preview.hidden = false;
     } else {
       preview.hidden = true;

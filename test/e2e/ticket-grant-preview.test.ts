@@ -31,7 +31,7 @@ describeBrowser('the grant form says the new due date for the days typed', () =>
   }, 120_000);
   afterAll(() => j?.close());
 
-  it('shows no second line for the days asked, the date for fewer as they are typed, and none for too many', async () => {
+  it('shows no second line for the days asked, the date for fewer as they are typed (1 working day, 2 working days), and none for too many', async () => {
     await page.goto(`${j.baseUrl}/tickets/${ticketId}`);
     const form = page.locator('form.extension-grant');
     expect(await form.locator('p.muted').innerText()).toContain('按申请的 4 个工作日，整改期限将由 2026-04-02 顺延至 2026-04-09');
@@ -45,6 +45,14 @@ describeBrowser('the grant form says the new due date for the days typed', () =>
     expect(await preview.innerText()).toBe('同意 1 个工作日：整改期限将由 2026-04-02 顺延至 2026-04-03。');
     await page.fill('#grant-days', '9');
     expect(await preview.isHidden()).toBe(true);
+
+    // In English, one day is "1 working day" (it read "Granting 1 working days"), more are "working days".
+    await Promise.all([page.waitForNavigation(), page.click('.locale-switch button')]);
+    await page.goto(`${j.baseUrl}/tickets/${ticketId}`);
+    await page.fill('#grant-days', '1');
+    expect(await preview.innerText()).toBe('Granting 1 working day moves the due date from 2026-04-02 to 2026-04-03.');
+    await page.fill('#grant-days', '2');
+    expect(await preview.innerText()).toBe('Granting 2 working days moves the due date from 2026-04-02 to 2026-04-07.');
 
     // What the line said is what the grant does.
     await page.fill('#grant-days', '2');

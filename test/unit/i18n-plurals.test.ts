@@ -17,6 +17,34 @@ describe('plural forms in messages', () => {
     );
   });
 
+  it('says "1 working day" and "1 row" in the tickets\' history and messages', () => {
+    expect(translate('en', 'tickets.history.recheckFailed', { violations: '1' })).toBe(
+      'Re-check failed: 1 row still violates the check',
+    );
+    expect(translate('en', 'tickets.history.recheckFailed', { violations: '3,000' })).toBe(
+      'Re-check failed: 3,000 rows still violate the check',
+    );
+    expect(translate('en', 'tickets.history.disputeDismissed', { days: 1, due: '2026-03-10' })).toBe(
+      'the department keeps it; due date moved on by 1 working day to 2026-03-10',
+    );
+    expect(translate('en', 'tickets.history.noReply', { days: 1 })).toBe(
+      'No objection from the reporters within 1 working day of the fix: confirmed automatically',
+    );
+    expect(translate('en', 'tickets.errors.extensionMoreThanAsked', { asked: 1 })).toBe(
+      'may not be more than the 1 working day asked for',
+    );
+    expect(translate('en', 'tickets.errors.extensionMoreThanAsked', { asked: 3 })).toBe(
+      'may not be more than the 3 working days asked for',
+    );
+    // The grant form's line: the page fills in {days} (more than 1) and {newDue} as the office types.
+    expect(translate('en', 'tickets.actions.grantPreview', { days: '{days}', due: '2026-04-02', newDue: '{newDue}' })).toBe(
+      'Granting {days} working days moves the due date from 2026-04-02 to {newDue}.',
+    );
+    expect(translate('en', 'tickets.actions.grantPreview', { days: 1, due: '2026-04-02', newDue: '{newDue}' })).toBe(
+      'Granting 1 working day moves the due date from 2026-04-02 to {newDue}.',
+    );
+  });
+
   it('leaves a placeholder without its value as written', () => {
     expect(translate('en', 'tickets.list.bulk.done', {})).toBe('Acknowledged {count} {count|ticket|tickets}');
   });
