@@ -17,6 +17,18 @@ describe('plural forms in messages', () => {
     );
   });
 
+  it('says "1 minute" when a password lock has a minute left, and "1 department" or "1 table" where there is one', () => {
+    expect(translate('en', 'auth.password.locked', { minutes: 1 })).toMatch(
+      /^Too many wrong current passwords: try again in 1 minute\./,
+    );
+    expect(translate('en', 'auth.password.locked', { minutes: 15 })).toMatch(/try again in 15 minutes\./);
+    expect(translate('en', 'scorecards.snapshot.done', { day: '2026-12-07', count: 1 })).toBe(
+      'Snapshot of 2026-12-07 taken (1 department)',
+    );
+    expect(translate('en', 'scorecards.heat.note', { shown: 1, total: 1 })).toMatch(/^1 of 1 table,/);
+    expect(translate('en', 'scorecards.notices.closedScored', { rank: 1, ranked: 1 })).toContain('ranked 1 of 1 department.');
+  });
+
   it('says "1 working day" and "1 row" in the tickets\' history and messages', () => {
     expect(translate('en', 'tickets.history.recheckFailed', { violations: '1' })).toBe(
       'Re-check failed: 1 row still violates the check',
