@@ -40,3 +40,16 @@ it('opens a ticket, a run and an account at their digits only; every other spell
   for (const odd of spellings(runId)) expect([odd, (await agent.get(`/runs/${odd}`)).status]).toEqual([odd, 404]);
   for (const odd of spellings(admin.id)) expect([odd, (await agent.get(`/admin/users/${odd}`)).status]).toEqual([odd, 404]);
 });
+
+// A NUL or other invisible character typed into a ticket's number reached the 404 page's title and message as is.
+it("repeats a ticket number typed with an invisible character written out, on the page and in the API's answer", async () => {
+  const { agent } = await signIn(t.app, admin.login, admin.password);
+  const page = await agent.get(`/tickets/${ticketId}%00`).expect(404);
+  expect(page.text).not.toContain('\u0000');
+  expect(page.text).toContain(`#${ticketId}\\u0000`);
+  const api = await request(t.app)
+    .get(`/api/v1/tickets/${ticketId}%E2%80%AE`)
+    .set('Authorization', `Bearer ${token}`)
+    .expect(404);
+  expect(JSON.stringify(api.body)).not.toContain('\u202e');
+});

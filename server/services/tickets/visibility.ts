@@ -1,3 +1,4 @@
+import { pathSegmentShown } from '../characters';
 import { NotFoundError } from '../../errors';
 import { Action, can, CurrentUser } from '../../policies';
 
@@ -9,7 +10,8 @@ import { Action, can, CurrentUser } from '../../policies';
  */
 export function ticketNotFound(actor: CurrentUser | undefined, id: number | string): NotFoundError {
   const key = actor && can(actor, 'tickets.viewAll') ? 'tickets.errors.notFound' : 'tickets.errors.notFoundOrNotYours';
-  return new NotFoundError(key, { id: String(id) });
+  // The number as typed in the path, an invisible character in it (a NUL, a direction override) written out.
+  return new NotFoundError(key, { id: typeof id === 'string' ? pathSegmentShown(id) : String(id) });
 }
 
 /** The ticket when `actor` may open it by `action` (`tickets.view`, or `reports.ticket` for a report's answer page); else that 404. */
