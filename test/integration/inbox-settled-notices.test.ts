@@ -86,3 +86,29 @@ it('marks the office’s dispute notice read once the dispute is settled, howeve
   });
   expect(await unread(office2.id, 'ticket.disputed')).toEqual([]);
 });
+
+// A notice is what was sent: after an extension its due date, or after a fix its "please fix", read as current.
+it('a notice about a ticket says where the ticket stands now: its status, and its due day while it is worked on', async () => {
+  const id = (await buildTicket(t.db.knex, catalog, at('2026-03-02T02:00:00Z'), { field: 'political_status' })).id;
+  const hr = await signIn(t.app, steward.login, steward.password);
+  await hr.agent
+    .post(`/tickets/${id}/extension`)
+    .type('form')
+    .send({ _csrf: hr.csrf, days: '2', reason: '等待文件' })
+    .expect(302);
+  const it = await signIn(t.app, office.login, office.password);
+  await it.agent.post(`/tickets/${id}/extension/grant`).type('form').send({ _csrf: it.csrf, days: '2' }).expect(302);
+  const due = (await t.db.knex('tickets').where({ id }).first('due_at')).due_at;
+  const noticeOf = (html: string) => {
+    const at = html.indexOf(`name="next" value="/tickets/${id}"`);
+    return html.slice(html.lastIndexOf('<li', at), at);
+  };
+  expect(noticeOf((await hr.agent.get('/inbox').expect(200)).text)).toContain(
+    `<p class="muted ticket-now">工单当前状态：待签收；整改期限 ${due}</p>`,
+  );
+  // Marked fixed: no due day to keep, the status says what it waits for.
+  await hr.agent.post(`/tickets/${id}/transition`).type('form').send({ _csrf: hr.csrf, to: 'fixed' }).expect(302);
+  expect(noticeOf((await hr.agent.get('/inbox').expect(200)).text)).toContain(
+    '<p class="muted ticket-now">工单当前状态：已整改待复查</p>',
+  );
+});

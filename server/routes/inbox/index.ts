@@ -13,11 +13,24 @@ const TICKET_LINKS: { pattern: RegExp; action: Action }[] = [
   { pattern: /^\/reports\/tickets\/([0-9]{1,15})$/, action: 'reports.ticket' },
 ];
 
+/** Where a ticket a notice is about stands now: its status (and kind, for the words) and, while it is worked on, its due day. */
+interface TicketNow {
+  check: string;
+  status: string;
+  due: string | null;
+}
+
 /**
  * A notice about a ticket that has since been reassigned to another department links to a page this user may no
- * longer open (a 403): such a notice keeps its text, loses its link and says why. One query for the page's notices.
+ * longer open (a 403): such a notice keeps its text, loses its link and says why. A notice about a ticket the user may
+ * still open says where the ticket stands now: a notice is what was sent, and its due date or "待签收" read as current
+ * after an extension, a fix or a closing. One query for the page's notices.
  */
-async function withoutClosedLinks(db: Knex, user: CurrentUser, items: InboxItem[]): Promise<(InboxItem & { moved?: boolean })[]> {
+async function withTicketsNow(
+  db: Knex,
+  user: CurrentUser,
+  items: InboxItem[],
+): Promise<(InboxItem & { moved?: boolean; now?: TicketNow })[]> {
   const ticketOf = (link: string | null) => {
     for (const { pattern, action } of TICKET_LINKS) {
       const m = link ? pattern.exec(link) : null;
@@ -27,16 +40,21 @@ async function withoutClosedLinks(db: Knex, user: CurrentUser, items: InboxItem[
   };
   const ids = [...new Set(items.map((i) => ticketOf(i.link)?.id).filter((id): id is number => id !== undefined))];
   if (!ids.length) return items;
-  const rows = (await db('tickets').whereIn('id', ids).select('id', 'department_code')) as {
+  const rows = (await db('tickets').whereIn('id', ids).select('id', 'department_code', 'check_kind', 'status', 'due_at')) as {
     id: number;
     department_code: string;
+    check_kind: string;
+    status: string;
+    due_at: string;
   }[];
-  const department = new Map(rows.map((r) => [Number(r.id), r.department_code]));
+  const byId = new Map(rows.map((r) => [Number(r.id), r]));
   return items.map((item) => {
     const ticket = ticketOf(item.link);
-    const code = ticket ? department.get(ticket.id) : undefined;
-    if (!ticket || code === undefined || can(user, ticket.action, { department: code })) return item;
-    return { ...item, link: null, moved: true };
+    const row = ticket ? byId.get(ticket.id) : undefined;
+    if (!ticket || !row) return item;
+    if (!can(user, ticket.action, { department: row.department_code })) return { ...item, link: null, moved: true };
+    const working = row.status === 'open' || row.status === 'acknowledged';
+    return { ...item, now: { check: row.check_kind, status: row.status, due: working ? row.due_at : null } };
   });
 }
 
@@ -55,7 +73,7 @@ export function inboxRoutes(ctx: AppContext): Router {
     if (last) return redirectKeepingFlash(req, res, last);
     res.render('pages/inbox/index', {
       title: req.t('notifications.title'),
-      items: (await withoutClosedLinks(ctx.db, req.user!, items)).map((item) => inReadersLanguage(item, req.locale)),
+      items: (await withTicketsNow(ctx.db, req.user!, items)).map((item) => inReadersLanguage(item, req.locale)),
       unread,
       unreadOnly,
       newest,
