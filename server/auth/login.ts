@@ -31,9 +31,18 @@ export function rememberLocale(res: Response, locale: string, secure: boolean): 
   res.locals.localeCookie = { locale, secure };
 }
 
+/** A cookie's value as the request sent it (the app reads its two own cookies, the session's being express-session's). */
+function cookieValue(req: Request, name: string): string | undefined {
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
 /** The language LOCALE_COOKIE remembers, as sent (the caller checks it is one of ours). */
 export function rememberedLocale(req: Request): string | undefined {
-  return /(?:^|;\s*)hubwatch\.lang=([^;]*)/.exec(req.get('cookie') ?? '')?.[1];
+  return cookieValue(req, LOCALE_COOKIE);
 }
 
 /**
@@ -95,5 +104,5 @@ export function cookiesAfterSession(_req: Request, res: Response, next: NextFunc
 
 /** Whether the request carries SIGNED_IN_COOKIE. */
 export function signedInBefore(req: Request): boolean {
-  return /(?:^|;\s*)hubwatch\.signed_in=1(?:;|$)/.test(req.get('cookie') ?? '');
+  return cookieValue(req, SIGNED_IN_COOKIE) === '1';
 }

@@ -11,8 +11,8 @@ export function acceptedLocale(req: Request): Locale | null {
 
 /**
  * zh-CN first. Pages: the language of this session — chosen with the switch, or the account's choice (saved
- * by the switch) taken when it signed in — else the one last chosen in this browser (a cookie), else the browser's (English only when it prefers English), else
- * Chinese. The API: the client's Accept-Language when it names one of ours (a script asks for the language it
+ * by the switch) taken when it signed in — else the one last chosen in this browser (a cookie), else the browser's
+ * (English only when it prefers English), else Chinese. The API: the client's Accept-Language when it names one of ours (a script asks for the language it
  * parses), else the session's or, with a token, the account's choice, else as pages.
  *
  * Mounted twice: before the signed-in user is known (so a refusal of a bad API token or session speaks the

@@ -6,6 +6,7 @@ import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../.
 import { safeLocalPath } from '../../http/safe-redirect';
 import { inReadersLanguage, listInbox, markRead, type InboxItem } from '../../services/notifications';
 import type { Knex } from 'knex';
+import { WORKING_STATUSES } from '../../services/tickets/types';
 
 /** Links to a ticket's page, with the rule that lets a user open it. */
 const TICKET_LINKS: { pattern: RegExp; action: Action }[] = [
@@ -53,7 +54,7 @@ async function withTicketsNow(
     const row = ticket ? byId.get(ticket.id) : undefined;
     if (!ticket || !row) return item;
     if (!can(user, ticket.action, { department: row.department_code })) return { ...item, link: null, moved: true };
-    const working = row.status === 'open' || row.status === 'acknowledged';
+    const working = (WORKING_STATUSES as string[]).includes(row.status);
     return { ...item, now: { check: row.check_kind, status: row.status, due: working ? row.due_at : null } };
   });
 }

@@ -499,12 +499,17 @@ export function reportsRoutes(ctx: AppContext): Router {
   }
 
   router.get('/reports/tickets/:ticketId', authorize('reports.mine'), async (req, res) => {
-    // A check ticket's number typed here (the two kinds share one numbering): its page, for whoever may see it there;
-    // anyone else is told the number does not exist, as for any ticket they may not see.
-    const ticket = await findTicket(db, pathId(req.params.ticketId));
-    if (ticket && ticket.check_kind !== 'report' && can(req.user!, 'tickets.view', { department: ticket.department_code }))
-      return res.redirect(`/tickets/${ticket.id}`);
-    return ticketPage(req, res);
+    try {
+      return await ticketPage(req, res);
+    } catch (err) {
+      // Not a report ticket this reader may see. A check ticket's number typed here (the two kinds share one
+      // numbering) goes to its page, for whoever may see it there; anyone else is told the number does not exist.
+      if (!(err instanceof NotFoundError)) throw err;
+      const ticket = await findTicket(db, pathId(req.params.ticketId));
+      if (ticket && ticket.check_kind !== 'report' && can(req.user!, 'tickets.view', { department: ticket.department_code }))
+        return res.redirect(`/tickets/${ticket.id}`);
+      throw err;
+    }
   });
   // A sent-back answer form stands at its POST address: a reload without resending, or the address opened again, is
   // the ticket's page (it was a 404). The page authorizes the reader.

@@ -8,22 +8,21 @@ import { todayIn } from '../calendar';
 import type { TicketCalendar } from './apply';
 import { lockTicket, recordAndAudit, recordEvent, updateTicket } from './events';
 import type { Named } from './notify';
-import type { TicketRow, TicketStatus } from './types';
+import { WORKING_STATUSES, type TicketRow } from './types';
 
 /**
  * Tickets the department still has to work. A `fixed` ticket waits for its re-check, not for the department; a
  * disputed one ("not our data") for the IT office to reassign it or keep it with the department — whose clock stands
  * still meanwhile (transitions.ts dismissDispute moves the due date on by the days it took).
  */
-const WORKING: TicketStatus[] = ['open', 'acknowledged'];
-const isWorking = (t: TicketRow) => WORKING.includes(t.status) && !t.disputed_at;
+const isWorking = (t: TicketRow) => WORKING_STATUSES.includes(t.status) && !t.disputed_at;
 
 /** Reminds (once) every ticket due on the next working day (also while a request for more time waits: it may be refused). */
 export async function remindDueTickets(db: Knex, opts: { calendar: TicketCalendar; now: Date }): Promise<TicketRow[]> {
   const today = todayIn(opts.calendar.timezone, opts.now);
   const nextWorkingDay = opts.calendar.addWorkingDays(today, 1);
   const candidates = await db('tickets')
-    .whereIn('status', WORKING)
+    .whereIn('status', WORKING_STATUSES)
     .whereNull('disputed_at')
     .whereNull('reminded_at')
     .where('due_at', '>', today)
@@ -64,7 +63,7 @@ export async function escalateOverdueTickets(
 ): Promise<(TicketRow & Named)[]> {
   const today = todayIn(opts.calendar.timezone, opts.now);
   const candidates = await db('tickets')
-    .whereIn('status', WORKING)
+    .whereIn('status', WORKING_STATUSES)
     .whereNull('disputed_at')
     // Held while a request for more time made by the due date waits (see heldForExtension), checked again below.
     .where((q) =>

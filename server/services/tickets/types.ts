@@ -9,6 +9,8 @@ export type TicketCheck = CheckKind | 'report';
 export const TICKET_STATUSES = ['open', 'acknowledged', 'fixed', 'resolved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const ACTIVE_STATUSES: TicketStatus[] = ['open', 'acknowledged', 'fixed'];
+/** The active statuses in which the department still works on the ticket (a fixed one waits for its verification). */
+export const WORKING_STATUSES: TicketStatus[] = ['open', 'acknowledged'];
 /**
  * The statuses in which a department works a ticket: a request for more time is possible, and waits, only in these
  * (a `fixed` ticket waits for its re-check or its reporters). Leaving them ends a waiting request (events.ts updateTicket).
