@@ -1,6 +1,7 @@
 import { formatCount } from '../../server/services/figures';
 import { checkLabel, isTableVerdict } from '../../server/presenters/check-label';
 import type { Command } from '../command';
+import { elapsedText } from '../../server/presenters/duration';
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
 import { catalogTable } from '../../server/services/catalog/names';
@@ -98,7 +99,10 @@ export const checkRunCommand: Command = {
         // (the database's words follow on stderr); one lost midway is named at the tables it left unchecked.
         const nothingChecked = unreachable && !summary.tables.some((t) => t.status === 'ok');
         const runStatus = nothingChecked ? t('checks.cli.hubUnreachable') : t(`checks.status.${summary.status}`);
-        print(io.stdout, t('checks.cli.summary', { id: summary.runId, status: runStatus, ms: formatCount(summary.durationMs) }));
+        print(
+          io.stdout,
+          t('checks.cli.summary', { id: summary.runId, status: runStatus, duration: elapsedText(t, summary.durationMs) }),
+        );
         for (const table of summary.tables) {
           const failed = table.results.filter((r) => !r.passed);
           const status =
