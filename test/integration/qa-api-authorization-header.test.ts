@@ -84,12 +84,13 @@ describe('a 401 of the API says why, and names the scheme it takes (RFC 6750)', 
       scheme: 'Bearer realm="hubwatch", error="invalid_token"',
     });
     // No credentials at all: sign in or send a token, saying which header (it was only 请先登录, "sign in first"),
-    // and the scheme it takes.
+    // and the scheme it takes; and where a token comes from — the command line, as the README says (it said 在账号页签发,
+    // "issued on the account page", which lists tokens but issues none).
     const none = await request(t.app).get('/api/v1/me');
     expect({ status: none.status, message: none.body.message, scheme: none.headers['www-authenticate'] }).toEqual({
       status: 401,
       message:
-        '请先登录，或在请求标头中发送 API 令牌：Authorization: Bearer <令牌>（在账号页签发，或用 hubwatch users token 登录名）',
+        '请先登录，或在请求标头中发送 API 令牌：Authorization: Bearer <令牌>（令牌由管理员用命令 hubwatch users token 登录名 签发）',
       scheme: 'Bearer realm="hubwatch"',
     });
     const en = await request(t.app).post('/api/v1/reports').set('Accept-Language', 'en').send({});
@@ -98,7 +99,7 @@ describe('a 401 of the API says why, and names the scheme it takes (RFC 6750)', 
       body: {
         error: 'unauthorized',
         message:
-          'Sign in first, or send an API token in the header Authorization: Bearer <token> (issued on the account page, or by hubwatch users token LOGIN)',
+          'Sign in first, or send an API token in the header Authorization: Bearer <token> (an administrator issues one with the command hubwatch users token LOGIN)',
       },
     });
   });
