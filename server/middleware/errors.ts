@@ -4,6 +4,7 @@ import { AppError, ConflictError, NotFoundError, ValidationError } from '../erro
 import { DEFAULT_LOCALE, translator, type Translator } from '../i18n';
 import { acceptedLocale } from './locale';
 import { pagePath } from '../http/safe-redirect';
+import { jsonErrorPosition } from '../http/json-error-position';
 import { conflictMessage } from '../presenters/ticket-conflict';
 import { MAX_JSON_DEPTH } from './body-safety';
 
@@ -70,11 +71,14 @@ const PARSER_ERRORS: Record<number, [string, string]> = {
  */
 function badJsonMessage(err: Error & { body?: unknown }, t: Translator): string {
   if (/Unexpected end of JSON input|Unterminated string/i.test(err.message)) return t('errors.badJsonEnd');
+  if (typeof err.body !== 'string') return t('errors.badJson');
+  // Node names the position of some mistakes only: an unexpected character (`"to": fixed`, Python's `True`, a value
+  // missing before `}`) came without one, and the answer without where.
   const at = /at position (\d+)/.exec(err.message);
-  if (!at || typeof err.body !== 'string') return t('errors.badJson');
-  const before = err.body.slice(0, Number(at[1]));
-  const lines = before.split('\n');
-  if (Number(at[1]) >= err.body.length) return t('errors.badJsonEnd');
+  const position = at ? Number(at[1]) : jsonErrorPosition(err.body);
+  if (position === null) return t('errors.badJson');
+  if (position >= err.body.length) return t('errors.badJsonEnd');
+  const lines = err.body.slice(0, position).split('\n');
   return t('errors.badJsonAt', { line: lines.length, column: lines[lines.length - 1].length + 1 });
 }
 

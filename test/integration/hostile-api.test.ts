@@ -333,6 +333,17 @@ describe('text that is not JSON', () => {
     expect(quotes.body.message).toBe(
       'The request body is not valid JSON: the error is at line 1, character 2 (check its quotes, commas and brackets; names take double quotes)',
     );
+    // An unexpected character, for which Node's parser names no position: a value missing before the } of line 3,
+    // a value left unquoted, Python's True. The answer said "not valid JSON" without where.
+    expect((await send('{\n  "to":\n}', 'zh-CN').expect(400)).body.message).toBe(
+      '请求正文不是有效的 JSON：第 3 行第 1 个字符处有误（请检查引号、逗号和括号；字段名须用英文双引号）',
+    );
+    expect((await send('{"to": acknowledged}', 'en').expect(400)).body.message).toBe(
+      'The request body is not valid JSON: the error is at line 1, character 8 (check its quotes, commas and brackets; names take double quotes)',
+    );
+    expect((await send('{\n  "to": "fixed",\n  "version": True\n}', 'en').expect(400)).body.message).toBe(
+      'The request body is not valid JSON: the error is at line 3, character 14 (check its quotes, commas and brackets; names take double quotes)',
+    );
     // Cut short (a closing brace or quote lost): said as such, in both languages.
     expect((await send('{"to": "acknowledged"', 'zh-CN').expect(400)).body.message).toBe(
       '请求正文不是有效的 JSON：内容不完整，缺少结尾的引号或括号',
