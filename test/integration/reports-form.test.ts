@@ -168,6 +168,35 @@ describe('sending the report', () => {
     expect([await count('reports'), await count('tickets')]).toEqual(before);
   });
 
+  it('with a NUL or a direction override in one box, says every other mistake too, the file over 5 MB included', async () => {
+    // The forbidden character was the only message: the form came back three times, one problem at a time.
+    const before = [await count('reports'), await count('uploads')];
+    const big = Buffer.concat([PNG, Buffer.alloc(5 * 1024 * 1024)]);
+    const res = await postForm(
+      'reporter',
+      form({ suggested_value: '中共\u202E党员', description: '长'.repeat(2001), 'record_key[staff_no]': '' }),
+      [big, 'big.png'],
+    );
+    expect(res.status).toBe(422);
+    expect(summaryOf(res.text)).toEqual([
+      ['report-key-staff_no-error', '请填写职工号'],
+      ['report-description-error', '哪里有误：最多 2000 个字符'],
+      ['report-suggested-error', '正确的值：文本中不能包含空字符（\\u0000）或改变文字方向的控制字符（如 \\u202E）'],
+      ['report-attachment-error', '附件：文件超过 5 MB'],
+    ]);
+    // A look-up checks what it reads, not the description nor the file.
+    const lookup = await postForm(
+      'reporter',
+      form({ action: 'lookup', observed_value: '群\u0000众', description: '', 'record_key[staff_no]': '' }),
+    );
+    expect(lookup.status).toBe(422);
+    expect(summaryOf(lookup.text)).toEqual([
+      ['report-key-staff_no-error', '请填写职工号'],
+      ['report-observed-error', '您看到的值：文本中不能包含空字符（\\u0000）或改变文字方向的控制字符（如 \\u202E）'],
+    ]);
+    expect([await count('reports'), await count('uploads')]).toEqual(before);
+  });
+
   it('refuses a file whose content is not PNG, JPEG or PDF, whatever its name', async () => {
     const before = await count('uploads');
     const res = await postForm('reporter', form(), [Buffer.from('GIF89a not allowed'), 'photo.png']);

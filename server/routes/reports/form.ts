@@ -4,7 +4,7 @@ import { hasForbiddenCharacter, shownAsBrowserShows } from '../../middleware/bod
 import { fieldMessages } from '../../middleware/errors';
 import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import type { Catalog } from '../../services/catalog/types';
-import type { Attachment, HubLookup, RawReport } from '../../services/reports';
+import { checkAttachment, checkReport, type Attachment, type HubLookup, type RawReport } from '../../services/reports';
 import { boxesSummary, boxName, summaryLine } from '../../presenters/error-summary';
 import { MAX_UPLOAD_BYTES } from '../../services/uploads';
 import { jsonForScript } from '../../views/engine';
@@ -89,6 +89,26 @@ export function forbiddenInReport(raw: RawReport): { problems: FieldError[]; sho
       suggested_value: visible(raw.suggested_value) as string,
     },
   };
+}
+
+/**
+ * The form's other mistakes, said together with a forbidden character's: that message alone brought the form back
+ * once per problem (the key left empty, the description too long, the file over 5 MB after it). The rest is checked as
+ * shown; a look-up leaves out the description and the file, as it does without one. A box with a forbidden character
+ * keeps that message alone.
+ */
+export function besideForbidden(
+  catalog: Catalog | null,
+  forbidden: { problems: FieldError[]; shown: RawReport },
+  action: string,
+  file: Attachment | null,
+  uploadError: ValidationError | null,
+): FieldError[] {
+  const marked = new Set(forbidden.problems.map((p) => p.field));
+  const lookup = action === 'lookup';
+  const { problems } = checkReport(catalog, lookup ? { ...forbidden.shown, description: '(look-up)' } : forbidden.shown);
+  if (!lookup) problems.push(...(uploadError ? uploadError.fields : checkAttachment(file)));
+  return problems.filter((p) => !marked.has(p.field));
 }
 
 /** The uploaded file, or null when the input was left empty. */

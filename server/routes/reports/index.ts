@@ -85,6 +85,7 @@ import { actionsFor, reportRouting, withNotes } from '../tickets/presenter';
 import { tellReportReopened } from '../tickets/notices';
 import {
   answerErrorSummary,
+  besideForbidden,
   fileOf,
   forbiddenInReport,
   formFields,
@@ -177,8 +178,12 @@ export function reportsRoutes(ctx: AppContext): Router {
     if (action === 'choose') return formPage(req, res, raw);
     // Neither looked up nor filed: a NUL or a direction override is refused beside its box, the form kept.
     const forbidden = forbiddenInReport(raw);
-    if (forbidden)
-      return formPage(req, res, forbidden.shown, { fields: formFields(new ValidationError(forbidden.problems), req) }, 422);
+    if (forbidden) {
+      const catalog = (await loadCurrentCatalog(db))?.catalog ?? null;
+      const others = besideForbidden(catalog, forbidden, action, fileOf(req), uploadErrorOf(res));
+      const problems = [...forbidden.problems, ...others];
+      return formPage(req, res, forbidden.shown, { fields: formFields(new ValidationError(problems), req) }, 422);
+    }
     if (action === 'lookup') {
       let preview: Awaited<ReturnType<typeof previewReport>>;
       try {
