@@ -27,6 +27,7 @@ import {
   historySinceJoined,
   hubValueVisible,
   isReportStatusFilter,
+  isReportersObjection,
   knownValues,
   listMyReports,
   listTriage,
@@ -770,7 +771,16 @@ export function reportsRoutes(ctx: AppContext): Router {
     const shown = toPublicReport(own ? report : maskReportFor(catalog, report), {
       hubValue: hubValueVisible(catalog, req.user!, report),
     });
-    const actions = own ? reporterActions(report, ctx.now()) : { confirm: false, reopen: false, withdraw: false };
+    const ownActions = own ? reporterActions(report, ctx.now()) : null;
+    // The reporters' one reopen of the ticket, used by another: said so (this reporter read "已重新打开过一次" with no
+    // reopen of theirs in their history).
+    const actions = ownActions
+      ? {
+          ...ownActions,
+          reopenUsedByOther:
+            ownActions.reopenUsed && !all.some((e) => isReportersObjection(e) && e.actor_login === req.user!.login),
+        }
+      : { confirm: false, reopen: false, withdraw: false };
     // Asked to confirm a fix: what the hub holds now, as the look-up shows it to this reporter, beside the value they
     // suggested — so they check the fix instead of taking the department's word (or letting silence confirm it).
     const hubNow = actions.confirm ? await currentHubValue(ctx.hub, catalog, req.user!, report) : null;
