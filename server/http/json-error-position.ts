@@ -6,10 +6,13 @@
  * position 18`); an unexpected character is `Unexpected token '}', "{"a":}" is not valid JSON`, with none — and that is
  * the common mistake of a client writing JSON by hand or by another language's rules: a value missing (`"to":\n}`),
  * left unquoted (`"to": fixed`), Python's `True`, JavaScript's `undefined`. The API said those were not JSON without
- * saying where (README, API). The caller's depth is bounded before this runs (body-safety.ts: MAX_JSON_DEPTH).
+ * saying where (README, API). The body parser's caller bounds the depth before this runs (body-safety.ts:
+ * MAX_JSON_DEPTH, 32 levels); the scanner recurses, so it bounds its own too (MAX_NESTING, answered null, "not JSON"
+ * without a place) rather than trust that order: a megabyte of `[` would overflow the stack inside the error handler.
  */
 export function jsonErrorPosition(text: string): number | null {
   let i = 0;
+  let depth = 0;
   const fail = (at: number): never => {
     throw new JsonErrorAt(at);
   };
@@ -85,10 +88,12 @@ export function jsonErrorPosition(text: string): number | null {
     fail(i);
   };
   const members = (close: string, member: () => void) => {
+    if (++depth > MAX_NESTING) throw new TooDeep();
     i++;
     space();
     if (text[i] === close) {
       i++;
+      depth--;
       return;
     }
     for (;;) {
@@ -97,6 +102,7 @@ export function jsonErrorPosition(text: string): number | null {
       if (text[i] === ',') i++;
       else if (text[i] === close) {
         i++;
+        depth--;
         return;
       } else fail(i);
     }
@@ -108,9 +114,15 @@ export function jsonErrorPosition(text: string): number | null {
     return i < text.length ? i : null;
   } catch (err) {
     if (err instanceof JsonErrorAt) return Math.min(err.at, text.length);
+    if (err instanceof TooDeep) return null;
     throw err;
   }
 }
+
+/** Far beyond any body the API takes (32 levels), far below what the stack holds. */
+const MAX_NESTING = 1000;
+
+class TooDeep {}
 
 class JsonErrorAt {
   constructor(readonly at: number) {}

@@ -49,4 +49,9 @@ describe('jsonErrorPosition: where a body stops being JSON', () => {
       expect({ text, at: jsonErrorPosition(text) }).toEqual({ text, at });
     }
   });
+
+  it('gives up without a place, not with a stack overflow, on a body nested thousands of levels deep', () => {
+    expect(jsonErrorPosition(`{"a":${'['.repeat(100_000)}}`)).toBeNull();
+    expect(jsonErrorPosition('['.repeat(1000) + ']'.repeat(1000) + '}')).toBe(2000);
+  });
 });
