@@ -253,7 +253,9 @@ describe('not an error → the reporter may reopen once', () => {
       /<div class="flash flash-error error-summary" role="alert">\s*<p>[^<]+<\/p>\s*<ul><li><a href="#reopen-comment-error">[^<]+<\/a><\/li><\/ul>/,
     );
     // Once only: it asks first.
-    expect(noReason.text).toContain('data-confirm="每个报告只能重新打开一次，确定不同意并重新打开吗？"');
+    expect(noReason.text).toContain(
+      'data-confirm="报告人只能重新打开一次（同一工单的各报告共用这一次），确定不同意并重新打开吗？"',
+    );
     await (await world.as('reporter2')).agent.get(`/reports/${r.id}/reopen`).expect(302).expect('Location', `/reports/${r.id}`);
     world.ctx.now = () => at('2026-03-04T02:00:00Z');
     expect((await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '号码已注销，见运营商证明' })).status).toBe(
@@ -266,11 +268,11 @@ describe('not an error → the reporter may reopen once', () => {
     await answer('hrSteward', ticketId, { answer: 'not_error', comment: '已再次核实，号码有效' });
     const second = await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '仍然不对' });
     expect(second.status).toBe(409);
-    expect(second.text).toContain('该报告已重新打开过一次，如仍有异议请联系信息化办公室裁定');
+    expect(second.text).toContain('该工单已由报告人重新打开过一次，如仍有异议请联系信息化办公室裁定');
     // An over-long comment gets the same answer: the page has no comment box to show its message in.
     const longSecond = await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '长'.repeat(5001) });
     expect(longSecond.status).toBe(409);
-    expect(longSecond.text).toContain('该报告已重新打开过一次');
+    expect(longSecond.text).toContain('该工单已由报告人重新打开过一次');
     expect((await ticketOf(ticketId)).status).toBe('closed');
     // The IT office decides: it may reopen.
     const s = await world.as('office');
