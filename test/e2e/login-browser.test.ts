@@ -47,9 +47,11 @@ describeBrowser('signing in through the browser', () => {
       LOG_LEVEL: 'warn',
       HUB_DATABASE_URL: env.HUB_DATABASE_URL,
     });
-    await waitFor(async () => (await fetch(`${baseUrl}/healthz`)).ok, 60_000, 'the server');
+    // A fresh PGlite data directory (initdb and migrations in WebAssembly): seconds alone, minutes beside other test
+    // runs on 2 vCPUs. The limits only stop a hang.
+    await waitFor(async () => (await fetch(`${baseUrl}/healthz`)).ok, 240_000, 'the server');
     browser = await launchBrowser();
-  }, 120_000);
+  }, 360_000);
 
   afterAll(async () => {
     await browser?.close();
