@@ -307,6 +307,34 @@ describe('scorecard forms with bad input', () => {
     await office.agent.get(`/scorecards/export.csv?period=${periodId}`).expect(200);
   });
 
+  it('says a known period the calendar cannot work out (上学年 with no earlier academic year) instead of showing this month', async () => {
+    // The catalog's calendar starts one academic year, 2026-09-07: there is no academic year before it, so the
+    // picker does not offer 上学年. Asked for it (a bookmark, an export link kept from another year's calendar) the
+    // dashboard showed this month (200) and the export was this month's file, under 上学年's address.
+    const res = await office.agent.get('/dashboard?period=previous_academic_year').expect(422);
+    const menu = res.text.slice(
+      res.text.indexOf('<select name="period"'),
+      res.text.indexOf('</form>', res.text.indexOf('<select name="period"')),
+    );
+    expect(menu).toContain(
+      `id="sc-period-error">${escaped('校历中没有更早的学年开始日期（academic_year_start），无法确定“上学年”：请选择其他考核周期，或按日期范围查看')}</p>`,
+    );
+    const card = await steward.agent.get('/scorecards/HR?period=previous_academic_year').expect(422);
+    expect(card.text).toContain('无法确定“上学年”');
+    const exported = await office.agent.get('/scorecards/export.xlsx?period=previous_academic_year').expect(422);
+    expect(exported.headers['content-disposition']).toBeUndefined();
+    expect(exported.text).toContain('<li><strong>考核周期</strong>：校历中没有更早的学年开始日期');
+    const own = await steward.agent.get('/scorecards/export.csv?period=previous_academic_year').expect(422);
+    expect(own.headers['content-disposition']).toBeUndefined();
+    const english = await officeEn.agent.get('/dashboard?period=previous_academic_year').expect(422);
+    expect(english.text).toContain(
+      `>${escaped('the catalog calendar lists no earlier start of an academic year (academic_year_start), so there is no “Last academic year”: choose another period or a date range')}</p>`,
+    );
+    // The periods the calendar has still answer.
+    await office.agent.get('/dashboard?period=previous_semester').expect(200);
+    await office.agent.get('/scorecards/export.csv?period=academic_year').expect(200);
+  });
+
   it("brings a department's scorecard back the same way", async () => {
     const res = await steward.agent.get('/scorecards/HR?from=2026-13-01&to=2026-11-20').expect(422);
     expect(res.text).toContain(zh('scorecards.scorecard.title', { name: '人事处' }));

@@ -92,7 +92,10 @@ export async function choosePeriod(
     return { ...base, from, to, kind: 'range', closedId: null, label: null };
   }
   const kind = (PERIOD_KINDS as string[]).includes(asked) ? (asked as PeriodKind) : 'month';
-  const chosen = choices.find((c) => c.kind === kind && c.from) ?? choices[0];
+  // A period the calendar cannot work out (上学年 with no earlier academic_year_start; the picker does not offer it) is
+  // said, not shown as this month: a bookmarked page or export link would otherwise read as that period's.
+  const chosen = choices.find((c) => c.kind === kind && c.from);
+  if (!chosen) throw new ValidationError([{ field: 'period', key: `scorecards.errors.unavailable.${kind}` }]);
   chosen.selected = true;
   return { ...base, from: chosen.from!, to: chosen.to!, kind: chosen.kind, closedId: null, label: null };
 }
