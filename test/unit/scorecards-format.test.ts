@@ -22,6 +22,22 @@ describe('scorecard figures as shown', () => {
     expect(formatPercent(0.99949)).toBe('99.9%');
   });
 
+  it('rounds half up what is exactly half way, though binary floating point holds it a hair below', () => {
+    // A period's mean component is kept to 4 decimals: 0.5005 (mean of 0.500 and 0.501) is 50.05 %, which half up is
+    // 50.1 %; 0.5005 × 1000 is 500.49999999999994 in floating point, and the pages, charts and exports read 50.0 %.
+    expect(formatPercent(0.5005)).toBe('50.1%');
+    expect(percentOf(0.5005)).toBe(50.1);
+    expect(formatPercent(0.0285)).toBe('2.9%');
+    // A period's score is the mean of its daily scores: 90.07 and 90.08 average 90.075 (90.07499999999999 as the
+    // database's avg returns it), which is 90.08 half up, as Excel's ROUND(AVERAGE(…), 2) says — the pages said 90.07.
+    expect(formatScore((90.07 + 90.08) / 2)).toBe('90.08');
+    expect(roundWithinBounds(90.07499999999999, 2, 100)).toBe(90.08);
+    expect(roundWithinBounds(1.005, 2, 100)).toBe(1.01);
+    // What is below half way still rounds down.
+    expect(formatScore(90.0749)).toBe('90.07');
+    expect(formatPercent(0.50049)).toBe('50.0%');
+  });
+
   it('never writes a ratio below 1 as 100.0%, nor one above 0 as 0.0%', () => {
     // 3 bad records in 20,000.
     expect(formatPercent(1 - 3 / 20_000)).toBe('99.9%');

@@ -45,7 +45,9 @@ export const round = (value: number, digits: number) => Math.round(value * 10 **
  */
 export function roundWithinBounds(value: number, digits: number, max: number, scale = 1): number {
   const factor = scale * 10 ** digits;
-  const units = Math.round(value * factor);
+  // To 12 significant digits first: a value exactly half way often lies a hair below it in binary (0.5005 × 1000 is
+  // 500.49999999999994, the mean of 90.07 and 90.08 is 90.07499999999999), which Math.round took down.
+  const units = Math.round(Number((value * factor).toPrecision(12)));
   const top = Math.round(max * factor);
   if (units >= top && value < max) return (top - 1) / 10 ** digits;
   if (units <= 0 && value > 0) return 1 / 10 ** digits;
