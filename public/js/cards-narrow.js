@@ -1,5 +1,5 @@
 // Lists read on a phone (tickets, my reports, triage, sharing requests, structure changes, check runs, a run's
-// tables and failed checks, a catalog table's fields and latest check results, a department's scorecard, the accounts and the audit log) opt in with table.cards-narrow: at a phone's
+// tables and failed checks, a catalog table's fields and latest check results, a department's scorecard, the closed assessment periods, the accounts and the audit log) opt in with table.cards-narrow: at a phone's
 // width app.css shows each row as a card and each cell on a line of its own after its column's header. Progressive enhancement: without JavaScript the table scrolls in its box as any other.
 (function () {
   // Also window.cardsNarrow(root): for lists a page puts in place later (a running run's tables, as they finish).

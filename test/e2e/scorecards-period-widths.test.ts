@@ -70,11 +70,12 @@ describeBrowser('a long period name on a 390 px phone', () => {
     await page.context().close();
     return seen;
   };
+  // The name column no wider than the window (on a phone the periods list is a card a period, the card its width).
   const within = (seen: Record<string, { width: number; named: boolean; nameColumn: number }>) =>
     Object.fromEntries(
       Object.entries(seen).map(([path, s]) => [
         path,
-        { within: s.width <= 390, named: s.named, nameColumn: s.nameColumn <= 200 },
+        { within: s.width <= 390, named: s.named, nameColumn: s.nameColumn <= 390 },
       ]),
     );
   const all = (seen: Record<string, unknown>) =>
@@ -92,5 +93,34 @@ describeBrowser('a long period name on a 390 px phone', () => {
       `/scorecards/HR?period=${id}`,
     ]);
     expect(within(seen)).toEqual(all(seen));
+  });
+
+  it("shows a steward, on the phone, each period's score, rank and the link to appeal, not a sideways scroll away", async () => {
+    // The list scrolled in its box: 名称, 开始日期, 结束日期 and 关账时间 filled the 390 px, and the department's own
+    // score, rank and 提出申诉 — what the list is there for — were off to the right. Each period is now a card, each
+    // value after its column's header.
+    const page = await pageAs(j, steward, 390);
+    await page.goto(`${j.baseUrl}/scorecards/periods`);
+    const cells = (await page.evaluate(`[...document.querySelectorAll('table.sc-periods tbody tr')].map((tr) =>
+      [...tr.cells].map((td) => ({ label: td.getAttribute('data-label'), text: td.innerText.trim(), right: Math.round(td.getBoundingClientRect().right) })))`)) as {
+      label: string | null;
+      text: string;
+      right: number;
+    }[][];
+    expect(cells).toHaveLength(2);
+    for (const row of cells) {
+      expect(row.slice(4).map((c) => ({ label: c.label, text: c.text, inSight: c.right <= 390 }))).toEqual([
+        { label: '得分', text: '100.00', inSight: true },
+        { label: '排名', text: '1 / 1', inSight: true },
+        { label: '申诉', text: '提出申诉', inSight: true },
+      ]);
+    }
+    await screenshot(page, 'scorecards-periods-steward-390');
+    // At 1280 px it is the table it was.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(await page.evaluate(`getComputedStyle(document.querySelector('table.sc-periods tbody tr')).display`)).toBe(
+      'table-row',
+    );
+    await page.context().close();
   });
 });
