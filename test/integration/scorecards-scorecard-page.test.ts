@@ -96,6 +96,22 @@ describe("a department's scorecard page", () => {
     expect(worst).toMatch(/教职工基本信息<\/a>[^]*?<td><a href="\/scorecards\/HR\?period&#x3D;month">人事处<\/a><\/td>/);
   });
 
+  it('gives the median time to resolve in the page language’s unit (36.5 小时, 36.5 h)', async () => {
+    await snapshotJob(t.ctx, { day: '2026-11-21' });
+    await t.db
+      .knex('scorecard_snapshots')
+      .where({ department_code: 'HR', day: '2026-11-21' })
+      .update({ median_resolve_hours: 36.5 });
+    const stat = (html: string, label: string) => {
+      const text = visibleText(html);
+      const at = text.indexOf(label);
+      expect(at).toBeGreaterThan(-1);
+      return text.slice(Math.max(0, at - 20), at).trim();
+    };
+    expect(stat(await page('/scorecards/HR', 'zh-CN'), zh('scorecards.scorecard.medianResolve'))).toMatch(/ 36\.5 小时$/);
+    expect(stat(await page('/scorecards/HR', 'en'), en('scorecards.scorecard.medianResolve'))).toMatch(/ 36\.5 h$/);
+  });
+
   it('counts by table only the department’s own checks: another department’s field in its table is that department’s row', async () => {
     // A later run of 11-21: HR's staff table fresh, its staff_no invalid in 7 rows; ORG's 政治面貌 in it, 5 bad codes.
     await buildCheckRun(
