@@ -152,6 +152,23 @@ describe('scorecards walkthrough', () => {
         await t.db.knex('assessment_periods').where({ from: '2026-11-22', to: '2026-11-22' }).delete();
       }
     });
+
+    it("comes back to the period the dashboard showed, not this month (only the period's own keys carried)", async () => {
+      const dashboard = (await office.agent.get('/dashboard?period=previous_month').expect(200)).text;
+      expect(dashboard).toContain('<input type="hidden" name="period_query" value="period&#x3D;previous_month">');
+      const back = await office.agent
+        .post('/scorecards/snapshot')
+        .type('form')
+        .send({ _csrf: office.csrf, period_query: 'period=previous_month' })
+        .expect(302);
+      expect(back.headers.location).toBe('/dashboard?period=previous_month');
+      const range = await office.agent
+        .post('/scorecards/snapshot')
+        .type('form')
+        .send({ _csrf: office.csrf, period_query: 'from=2026-11-01&to=2026-11-20&next=//evil.example&x=<b>' })
+        .expect(302);
+      expect(range.headers.location).toBe('/dashboard?from=2026-11-01&to=2026-11-20');
+    });
   });
 
   describe("appeals' audit rows", () => {

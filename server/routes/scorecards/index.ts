@@ -313,8 +313,22 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     req.session.flash = outcome.skipped
       ? { kind: 'info', text: req.t('scorecards.snapshot.closed', { day: outcome.day }) }
       : { kind: 'success', text: req.t('scorecards.snapshot.done', { day: outcome.day, count: outcome.departments }) };
-    res.redirect('/dashboard');
+    res.redirect(`/dashboard${dashboardPeriodQuery(req.body?.period_query)}`);
   });
+
+  /**
+   * The period the dashboard showed when 立即生成今日快照 was pressed (the form's period_query, as periodQuery wrote it),
+   * so the office comes back to it rather than to this month. Only `period`, `from` and `to`, each a short word or
+   * date, are carried over; the dashboard judges their values as it judges any address.
+   */
+  function dashboardPeriodQuery(sent: unknown): string {
+    if (typeof sent !== 'string' || sent.length > 200) return '';
+    const kept = new URLSearchParams();
+    for (const [key, value] of new URLSearchParams(sent))
+      if (['period', 'from', 'to'].includes(key) && /^[\w-]{1,40}$/.test(value)) kept.append(key, value);
+    const query = kept.toString();
+    return query ? `?${query}` : '';
+  }
 
   async function periodsPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     // Only the presets are needed here, whatever the query says.
