@@ -96,6 +96,11 @@ describe("a department's scorecard page", () => {
     expect(worst).toMatch(/教职工基本信息<\/a>[^]*?<td><a href="\/scorecards\/HR\?period&#x3D;month">人事处<\/a><\/td>/);
   });
 
+  it("says its overdue-ticket list is today's, also on a past period's scorecard (its 逾期工单 figure is the period's)", async () => {
+    expect(await page('/scorecards/HR?period=previous_month', 'zh-CN')).toContain('<h2>当前逾期工单</h2>');
+    expect(await page('/scorecards/HR?period=previous_month', 'en')).toContain('<h2>Overdue tickets now</h2>');
+  });
+
   it('gives the median time to resolve in the page language’s unit (36.5 小时, 36.5 h)', async () => {
     await snapshotJob(t.ctx, { day: '2026-11-21' });
     await t.db
