@@ -45,7 +45,8 @@ export function createApp(ctx: AppContext): Express {
     pinoHttp({
       logger,
       genReqId: (req) => (req as Request).id,
-      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      // The liveness probe however it is asked (a cache-buster's query, a trailing slash: Express answers it all the same).
+      autoLogging: { ignore: (req) => /^\/healthz\/?(\?|$)/i.test(req.url ?? '') },
       // Method, path and status are enough to follow a request; headers would log cookies and tokens.
       serializers: {
         req: (req) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
