@@ -19,21 +19,26 @@ export interface DigestProblem {
 /**
  * One digest per department with active tickets (inbox, e-mail, robot), at most once a day per department. `sent`: the
  * departments it reached someone in; `problems`: those it did not reach in full (it said "sent" of digests nobody got,
- * and a digest whose e-mail failed looked the same as one delivered).
+ * and a digest whose e-mail failed looked the same as one delivered); `alreadySent`: those whose digest went out earlier
+ * today (the schedule's, a run by hand), not sent again.
  */
 export async function run(
   ctx: AppContext,
   opts: { now?: Date; notifier?: Notifier } = {},
-): Promise<{ sent: string[]; problems: DigestProblem[]; auditHead: string | null }> {
+): Promise<{ sent: string[]; problems: DigestProblem[]; alreadySent: string[]; auditHead: string | null }> {
   const now = opts.now ?? ctx.now();
   const { calendar } = await loadTicketCalendar(ctx.db, ctx.config.timezone);
   const notifier = opts.notifier ?? notifierFromConfig(ctx.db, ctx.config, ctx.logger);
   const today = todayIn(calendar.timezone, now);
   const sent: string[] = [];
   const problems: DigestProblem[] = [];
+  const alreadySent: string[] = [];
   for (const department of await departmentsWithActiveTickets(ctx.db)) {
     const { claimed, previous, release } = await claimDigest(ctx.db, department, today, now);
-    if (!claimed) continue;
+    if (!claimed) {
+      alreadySent.push(department);
+      continue;
+    }
     const digest = await buildDigest(ctx.db, department, { calendar, now, since: previous });
     if (!digest) continue;
     const delivery = await notifier.department(
@@ -54,7 +59,7 @@ export async function run(
   const head = await auditHead(ctx.db);
   const auditHeadText = head ? `${head.seq}:${head.rowHash}` : null;
   if (auditHeadText) ctx.logger.info({ audit_head: auditHeadText }, 'audit log head (hubwatch audit verify --anchor)');
-  return { sent, problems, auditHead: auditHeadText };
+  return { sent, problems, alreadySent, auditHead: auditHeadText };
 }
 
 /** 08:45, after reminders and escalations, so the digest shows today's state. */

@@ -52,11 +52,15 @@ const JOBS: Record<string, { summary: string; run: (ctx: AppContext) => Promise<
   digest: {
     summary: '各部门的工单日报（每日 08:45）/ each department’s ticket digest (daily 08:45)',
     run: async (ctx) => {
-      const { sent, problems } = await dailyDigest.run(ctx);
+      const { sent, problems, alreadySent } = await dailyDigest.run(ctx);
       const to = sent.length ? `：${sent.join('、')}` : '';
       const text = [
         `已发送 ${sent.length} 个部门的日报${to} / digests sent to ${sent.length} department(s)${sent.length ? `: ${sent.join(', ')}` : ''}`,
         ...digestProblemLines(problems),
+        // Run again the same day (after the 08:45 schedule, to try the e-mail set-up) it said "sent to 0" and no more.
+        ...(alreadySent.length
+          ? [`今天已发送过，不再重发：${alreadySent.join('、')} / already sent today, not sent again: ${alreadySent.join(', ')}`]
+          : []),
       ].join('\n');
       return { text, failed: problems.some((p) => p.problem !== 'nobody') };
     },

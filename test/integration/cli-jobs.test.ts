@@ -26,7 +26,10 @@ describe('hubwatch jobs run', () => {
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(first.stdout).toBe('已发送 1 个部门的日报：HR / digests sent to 1 department(s): HR\n');
     const again = await runCli(['jobs', 'run', 'digest'], cli.env);
-    expect(again.stdout).toBe('已发送 0 个部门的日报 / digests sent to 0 department(s)\n');
+    // It said only "sent to 0": HR's digest went out earlier today, which the second run names.
+    expect(again.stdout).toBe(
+      '已发送 0 个部门的日报 / digests sent to 0 department(s)\n今天已发送过，不再重发：HR / already sent today, not sent again: HR\n',
+    );
     // The steward's inbox holds the one digest.
     const digests = await cli.withDb((db) => db('notifications').where({ user_id: steward.id, kind: 'tickets.digest' }));
     expect(digests).toHaveLength(1);
@@ -56,6 +59,8 @@ describe('hubwatch jobs run', () => {
         '已发送 1 个部门的日报：ORG / digests sent to 1 department(s): ORG',
         '未送达，今天可再次发送：COL（无收件人）、STU（邮件发送失败） / not delivered, may be sent again today: COL (no recipients), STU (e-mail failed)',
         '部分未送达（其余渠道已送达，今天不再重发）：ORG（邮件发送失败） / partly delivered (the other channels reached them; not sent again today): ORG (e-mail failed)',
+        // The first test's digest.
+        '今天已发送过，不再重发：HR / already sent today, not sent again: HR',
         '',
       ].join('\n'),
     );
@@ -64,7 +69,9 @@ describe('hubwatch jobs run', () => {
     const later = await runCli(['jobs', 'run', 'digest'], cli.env);
     expect(later).toMatchObject({
       code: 0,
-      stdout: '已发送 2 个部门的日报：COL、STU / digests sent to 2 department(s): COL, STU\n',
+      stdout:
+        '已发送 2 个部门的日报：COL、STU / digests sent to 2 department(s): COL, STU\n' +
+        '今天已发送过，不再重发：HR、ORG / already sent today, not sent again: HR, ORG\n',
     });
   });
 
