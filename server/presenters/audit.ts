@@ -99,6 +99,8 @@ const VALUE_WORDS: Record<string, Record<string, string>> = {
   },
   // A withdrawal's `from`: the status the report left (待信息化办公室分派, 已转责任单位).
   report: { status: 'reports.status', from: 'reports.status' },
+  // An account's roles as the accounts page names them (信息化专员, not steward), and how it signed in (密码).
+  user: { roles: 'roles', method: 'admin.audit.loginMethods' },
 };
 
 /**
@@ -123,14 +125,22 @@ function codeOf(objectType: string, part: string, value: unknown): string | null
 type Words = (key: string, value: unknown) => string | null;
 function wordsFor(objectType: string | null | undefined, t: Translator): Words {
   const table = objectType && Object.hasOwn(VALUE_WORDS, objectType) ? VALUE_WORDS[objectType] : null;
+  const wordOf = (list: string, part: string, value: unknown) => {
+    const code = codeOf(objectType!, part, value);
+    if (code === null) return null;
+    const wordKey = `${list}.${code}`;
+    const word = t(wordKey);
+    return word === wordKey ? null : word;
+  };
   return (key, value) => {
     const part = key.split('.').at(-1)!;
     if (!table || !Object.hasOwn(table, part)) return null;
-    const code = codeOf(objectType!, part, value);
-    if (code === null) return null;
-    const wordKey = `${table[part]}.${code}`;
-    const word = t(wordKey);
-    return word === wordKey ? null : word;
+    // A list of codes (an account's roles) each by its words, one without words as stored (valueText's join).
+    if (Array.isArray(value)) {
+      const words = value.map((v) => wordOf(table[part], part, v));
+      return value.length && words.some((w) => w !== null) ? value.map((v, i) => words[i] ?? valueText(v, t)).join(', ') : null;
+    }
+    return wordOf(table[part], part, value);
   };
 }
 

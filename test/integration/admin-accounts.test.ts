@@ -205,7 +205,7 @@ describe('account management', () => {
     const page = (await adminSession.agent.get('/admin/audit?action=user.update').expect(200)).text;
     const summaries = [...page.matchAll(/<td class="summary">(.*?)<\/td>/gs)].map((m) => m[1]).slice(0, 3);
     expect(summaries).toEqual([
-      '<ul class="kv"><li><span class="k" title="roles">角色</span>: user → user, steward</li>' +
+      '<ul class="kv"><li><span class="k" title="roles">角色</span>: 教职工用户 → 教职工用户, 信息化专员</li>' +
         '<li><span class="k" title="emailChanged">邮箱已修改</span>: 是</li></ul>',
       '<ul class="kv"><li><span class="k" title="department">部门</span>: HR → STU</li></ul>',
       '<ul class="kv"><li><span class="k" title="nameChanged">姓名已修改</span>: 是</li></ul>',

@@ -83,3 +83,22 @@ it("a ticket's status change reads 待签收 → 已签收; a code without words
     expect.arrayContaining([{ key: 'department', value: '—' }]),
   );
 });
+
+// An account's rows read 角色: steward, dept_leader and 登录方式: password on a Chinese page: the codes, where the
+// accounts page names the roles 信息化专员、部门领导.
+it("an account's roles and sign-in method read as words, in the reader's language; a code without words as stored", () => {
+  expect(
+    summaryLines({ after: { login: 'wang.hr', department: 'HR', roles: ['steward', 'dept_leader'] } }, zh, undefined, 'user'),
+  ).toEqual(expect.arrayContaining([{ key: 'after.roles', value: '信息化专员, 部门领导' }]));
+  expect(summaryLines({ before: { roles: ['user'] }, after: { roles: ['user', 'it_office'] } }, en, undefined, 'user')).toEqual([
+    { key: 'roles', value: 'Staff member → Staff member, IT office' },
+  ]);
+  expect(summaryLines({ method: 'password' }, zh, undefined, 'user')).toEqual([{ key: 'method', value: '密码' }]);
+  expect(summaryLines({ method: 'password' }, en, undefined, 'user')).toEqual([{ key: 'method', value: 'Password' }]);
+  // A campus sign-on's method (no words yet) and a role no version has stay as stored; another object's roles too.
+  expect(summaryLines({ method: 'cas' }, zh, undefined, 'user')).toEqual([{ key: 'method', value: 'cas' }]);
+  expect(summaryLines({ after: { roles: ['steward', 'auditor'] } }, zh, undefined, 'user')).toEqual([
+    { key: 'after.roles', value: '信息化专员, auditor' },
+  ]);
+  expect(summaryLines({ roles: ['steward'] }, zh, undefined, 'ticket')).toEqual([{ key: 'roles', value: 'steward' }]);
+});
