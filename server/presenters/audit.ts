@@ -121,6 +121,12 @@ function codeOf(objectType: string, part: string, value: unknown): string | null
   return Object.hasOwn(codes[part], String(value)) ? codes[part][String(value)] : null;
 }
 
+/**
+ * What a key left empty means, by object type, where it is no "nothing": "run now" of every table is stored as
+ * `table: null`, which read 数据表: — beside a run of them all.
+ */
+const EMPTY_WORDS: Record<string, Record<string, string>> = { check_run: { table: 'checks.runs.allTables' } };
+
 /** The reader's words for `value` under `key` of a row about `objectType`, or null (see VALUE_WORDS). */
 type Words = (key: string, value: unknown) => string | null;
 function wordsFor(objectType: string | null | undefined, t: Translator): Words {
@@ -132,8 +138,10 @@ function wordsFor(objectType: string | null | undefined, t: Translator): Words {
     const word = t(wordKey);
     return word === wordKey ? null : word;
   };
+  const empty = objectType && Object.hasOwn(EMPTY_WORDS, objectType) ? EMPTY_WORDS[objectType] : null;
   return (key, value) => {
     const part = key.split('.').at(-1)!;
+    if (value == null && empty && Object.hasOwn(empty, key)) return t(empty[key]);
     if (!table || !Object.hasOwn(table, part)) return null;
     // A list of codes (an account's roles) each by its words, one without words as stored (valueText's join).
     if (Array.isArray(value)) {

@@ -102,3 +102,12 @@ it("an account's roles and sign-in method read as words, in the reader's languag
   ]);
   expect(summaryLines({ roles: ['steward'] }, zh, undefined, 'ticket')).toEqual([{ key: 'roles', value: 'steward' }]);
 });
+
+// "Run now" of every table is stored as `table: null`, which read 数据表: — (no table) beside a run of them all.
+it('a check run started by hand for every table reads 数据表: 全部表, one of one table its name', () => {
+  expect(summaryLines({ table: null }, zh, undefined, 'check_run')).toEqual([{ key: 'table', value: '全部表' }]);
+  expect(summaryLines({ table: null }, en, undefined, 'check_run')).toEqual([{ key: 'table', value: 'All tables' }]);
+  expect(summaryLines({ table: 'staff_basic' }, zh, undefined, 'check_run')).toEqual([{ key: 'table', value: 'staff_basic' }]);
+  // Another object's empty table is nothing.
+  expect(summaryLines({ table: null }, zh, undefined, 'ticket')).toEqual([{ key: 'table', value: '—' }]);
+});
