@@ -85,6 +85,30 @@ describe('the department page', () => {
     expect(await t.db.knex('audit_log').where({ action: 'department.stewards', object_id: 'HR' })).toEqual([]);
   });
 
+  // An address too long was said only once the invalid ones were put right: the list came back a second time.
+  it('invalid addresses and one too long are said at once, nothing saved', async () => {
+    const long = `${'a'.repeat(330)}@example.edu.cn`;
+    const res = await office.agent
+      .post('/departments/HR/stewards')
+      .type('form')
+      .send({ _csrf: office.csrf, stewards: `ok@example.edu.cn\nnot-an-email\n${long}\nalso@` })
+      .expect(422);
+    expect(res.text).toContain(
+      '<p class="field-error" role="alert" id="stewards-error">以下不是有效的邮箱地址：“not-an-email”、“also@”；' +
+        `邮箱地址“${'a'.repeat(40)}…”过长：最多 320 个字符</p>`,
+    );
+    // One invalid address and one too long: each said.
+    const one = await office.agent
+      .post('/departments/HR/stewards')
+      .type('form')
+      .send({ _csrf: office.csrf, stewards: `not-an-email ${long}` })
+      .expect(422);
+    expect(one.text).toContain(`“not-an-email”不是有效的邮箱地址；邮箱地址“${'a'.repeat(40)}…”过长：最多 320 个字符</p>`);
+    expect((await t.db.knex('departments').where({ code: 'HR' }).first('stewards')).stewards).toEqual([
+      'hr-steward@example.edu.cn',
+    ]);
+  });
+
   it('saving the list records what changed: an unchanged list writes no audit row; a swapped address reads as one added, one removed', async () => {
     const rows = () => t.db.knex('audit_log').where({ action: 'department.stewards', object_id: 'LIB' }).orderBy('seq');
     await buildDepartment(t.db.knex, { code: 'LIB', name: '图书馆', stewards: ['lib@example.edu.cn'] });

@@ -594,26 +594,21 @@ export function adminRoutes(ctx: AppContext): Router {
     // One mailbox once: addresses differing only in case are the same mailbox (digests would go twice).
     const seen = new Set<string>();
     const emails = typed.filter((e) => !seen.has(e.toLowerCase()) && seen.add(e.toLowerCase()));
-    // Every bad one at once (it named the first: the list came back once per mistake).
+    // Every bad one at once (it named the first: the list came back once per mistake), and one too long beside them
+    // (it was said only once the others were put right).
     const bads = emails.filter((e) => !isEmailAddress(e));
-    const bad = bads[0];
     // As long as an account's e-mail may be (users.email, 320: RFC 5321's 64 + @ + 255).
-    const long = emails.find((e) => e.length > STEWARD_EMAIL_MAX);
-    const problem: Omit<FieldError, 'field'> | null =
-      bads.length > 1
-        ? {
-            key: 'admin.department.errors.emails',
-            params: { values: bads.map((e) => `“${e}”`).join(req.t('common.enumSeparator')) },
-          }
-        : bad
-          ? { key: 'admin.department.errors.email', params: { value: bad } }
-          : long
-            ? { key: 'admin.department.errors.emailTooLong', params: { value: `${long.slice(0, 40)}…`, max: STEWARD_EMAIL_MAX } }
-            : null;
-    if (problem) {
-      const err = new ValidationError([{ field: 'stewards', ...problem }]);
-      return departmentPage(req, res, { stewardsText: sent, fields: fieldMessages(err, req) });
-    }
+    const long = emails.find((e) => e.length > STEWARD_EMAIL_MAX && !bads.includes(e));
+    const problems: string[] = [];
+    if (bads.length > 1)
+      problems.push(
+        req.t('admin.department.errors.emails', { values: bads.map((e) => `“${e}”`).join(req.t('common.enumSeparator')) }),
+      );
+    else if (bads.length) problems.push(req.t('admin.department.errors.email', { value: bads[0] }));
+    if (long)
+      problems.push(req.t('admin.department.errors.emailTooLong', { value: `${long.slice(0, 40)}…`, max: STEWARD_EMAIL_MAX }));
+    if (problems.length)
+      return departmentPage(req, res, { stewardsText: sent, fields: { stewards: problems.join(req.t('common.listSeparator')) } });
     const before = department.stewards as string[];
     // The list as it was (a save with nothing changed): no write, no audit row, as for an account's edit.
     if (JSON.stringify(before) === JSON.stringify(emails)) {
