@@ -390,6 +390,20 @@ describe('/admin/users', () => {
       expect(twice.text).toContain(`id="users-role-error">${html(zh('errors.queryOneValue', { field: 'role' }))}</p>`);
     });
 
+    // An account never signed in had an empty 最近登录 cell (on a phone no line at all), where its own page says 从未登录.
+    it('an account never signed in reads 从未登录 under 最近登录, as its page says', async () => {
+      await buildUser(t.db.knex, { login: 'never.here', department: 'STU', roles: ['user'] });
+      const res = await admin.agent.get('/admin/users?q=never.here').expect(200);
+      const row = res.text.slice(
+        res.text.indexOf('<td>never.here</td>'),
+        res.text.indexOf('</tr>', res.text.indexOf('<td>never.here</td>')),
+      );
+      expect(row).toContain(`<td class="when"><span class="muted">${zh('admin.users.lastLoginNever')}</span></td>`);
+      // One who signed in reads the time.
+      const own = await admin.agent.get('/admin/users?q=admin').expect(200);
+      expect(own.text).toMatch(/<td>admin<\/td>.*?<td class="when">\d{4}-\d{2}-\d{2} \d{2}:\d{2}<\/td>/s);
+    });
+
     it('an unknown page is the first, not an error', async () => {
       const res = await admin.agent.get('/admin/users?page=x').expect(200);
       expect(logins(res.text)).toHaveLength(50);
