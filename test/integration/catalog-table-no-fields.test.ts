@@ -67,3 +67,11 @@ it.each([
   expect(await noFieldsLine(table, 'zh-CN')).toBe(zh);
   expect(await noFieldsLine(table, 'en')).toBe(en);
 });
+
+it('does not invite a report the form cannot take: only that reports go to the IT office', async () => {
+  const page = (await user.agent.get('/catalog/tables/unchecked').set('Accept-Language', 'zh-CN').expect(200)).text;
+  const slot = page.slice(page.indexOf('id="report-error"'));
+  expect(slot).toContain('本表在数据目录中没有列出字段，暂不能在线报告错误');
+  // It said 可直接报告给责任单位 first, then that it could not be reported.
+  expect(slot).not.toContain('可直接报告');
+});

@@ -107,6 +107,8 @@ describe("the university's time zone", () => {
     const firstSeen = async () =>
       /首次发现<\/dt><dd>([^<]*)<\/dd>/.exec((await agent.get(`/tickets/${ticket.id}`).expect(200)).text)?.[1];
     expect(await firstSeen()).toBe('2026-11-10 10:00');
+    // The count of sightings beside the last one, in Chinese brackets on the Chinese page (it had ASCII ones).
+    expect((await agent.get(`/tickets/${ticket.id}`).expect(200)).text).toMatch(/最近发现<\/dt><dd>[^<]*（共发现 \d+ 次）<\/dd>/);
     expect((await importCatalog(t.db.knex, HONOLULU)).ok).toBe(true);
     try {
       // 10:00 in Beijing is 16:00 the day before in Honolulu (the service's TZ is still Asia/Shanghai).
