@@ -141,3 +141,26 @@ describe('the queue with a whole-table verdict', () => {
     expect([cell(en, stale), cell(en, rule), cell(en, count)]).toEqual(['whole table', 'whole table', '1']);
   });
 });
+
+// The department's 【逾期】 notice links to /tickets?view=overdue, a view only the IT office had links for: a steward's
+// list was filtered to the overdue tickets with nothing saying so — 待处理 in the status menu, 共 1 条 of the
+// department's many — and the filter form carried the view on.
+describe('a department queue opened on a view (a notice’s link)', () => {
+  it('names the view and links back to all of the department’s tickets, in either language', async () => {
+    const db = t.db.knex;
+    const late = (await buildTicket(db, catalog, T0, { field: 'id_card', check: 'validate' })).id;
+    await db('tickets').where({ id: late }).update({ due_at: '2026-09-29' });
+    const steward = await buildUser(db, { department: 'HR', roles: ['steward'] });
+    const s = await signIn(t.app, steward.login, steward.password);
+    const zh = (await s.agent.get('/tickets?view=overdue').expect(200)).text;
+    expect(rows(zh)).toEqual([late]);
+    expect(views(zh)).toContain('<a href="/tickets">全部工单</a>');
+    expect(views(zh)).toContain('<a href="/tickets?view=overdue" class="active" aria-current="page">逾期</a>');
+    const en = (await s.agent.get('/tickets?view=overdue').set('Accept-Language', 'en').expect(200)).text;
+    expect(views(en)).toContain('<a href="/tickets?view=overdue" class="active" aria-current="page">Overdue</a>');
+    // Without a view the department's list has no view links (they are the IT office's).
+    const plain = (await s.agent.get('/tickets').expect(200)).text;
+    expect(views(plain)).toBe('');
+    expect(rows(plain)).toEqual(expect.arrayContaining([active, late]));
+  });
+});

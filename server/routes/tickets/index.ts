@@ -41,6 +41,7 @@ import {
   toReadersTicket,
   transitionTicket,
   TRANSITION_TARGETS,
+  type TicketView,
   visibleTicket,
 } from '../../services/tickets';
 import { closedReasonIn } from '../../services/tickets/closed-reason';
@@ -74,6 +75,14 @@ export function listReturnPath(value: unknown, list: string): string | null {
   const rest = path.slice(list.length);
   return (rest === '' || rest.startsWith('?')) && !rest.includes('#') ? path : null;
 }
+
+/** Each view's name, as the IT office's view links above the list name it. */
+const VIEW_LABELS: Record<TicketView, string> = {
+  overdue: 'tickets.list.viewOverdue',
+  escalated: 'tickets.list.viewEscalated',
+  disputed: 'tickets.list.viewDisputed',
+  extension: 'tickets.list.viewExtension',
+};
 
 /** The most tickets one bulk acknowledge takes: the most a list page shows (`pageParams`). */
 const BULK_ACKNOWLEDGE_MAX = 200;
@@ -187,6 +196,8 @@ export function ticketsRoutes(ctx: AppContext): Router {
       form,
       viewAll,
       isOffice: can(req.user!, 'tickets.close'),
+      // The view the list is filtered by, named for those without the office's view links (a notice's link).
+      viewLabel: form.view ? req.t(VIEW_LABELS[form.view as TicketView]) : null,
       departments: [
         ...departments.map((d) => ({ ...d, selected: d.code === form.department })),
         // A department the menu lacks (an old link) is still the filter applied: shown chosen, not （全部）.
