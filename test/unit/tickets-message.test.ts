@@ -172,6 +172,31 @@ describe("figures in a ticket's sentences", () => {
     expect(note('en')).toBe('Re-check failed: 3,000 rows still violate the check');
     expect(note('zh-CN')).toBe('复查未通过：仍有 3,000 条记录不符合要求');
   });
+
+  // A resolved ticket reopened by a run (apply.ts) read 重新打开 已解决 → 待签收 alone: not which run, nor the due date
+  // counted afresh from it.
+  it("says which run reopened a resolved ticket, and its new due date; a reporter's reopen names no run", () => {
+    const event = {
+      id: 2,
+      at: new Date('2026-12-07T05:44:00Z'),
+      actor_login: null,
+      actor_name: null,
+      kind: 'reopened',
+      from_status: 'resolved',
+      to_status: 'open',
+      comment: null,
+      details: { runId: 4, violations: 1, due_at: '2026-12-14' } as Record<string, unknown>,
+    };
+    const shown = (locale: 'zh-CN' | 'en', e = event) =>
+      withNotes(translator(locale), [e], { departments: new Map(), runLinks: true })[0];
+    expect(shown('zh-CN')).toMatchObject({
+      note: '检查再次未通过；整改期限 2026-12-14',
+      run: { label: '检查运行 #4', href: '/runs/4' },
+    });
+    expect(shown('en')).toMatchObject({ note: 'The check failed again; due 2026-12-14', run: { href: '/runs/4' } });
+    const byReporter = { ...event, details: { by: 'reporter', due_at: '2026-12-14' } };
+    expect(shown('zh-CN', byReporter).note).toBeUndefined();
+  });
 });
 
 describe('sample keys on tickets', () => {

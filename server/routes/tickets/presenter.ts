@@ -193,6 +193,10 @@ export function withNotes(
       return { ...e, note: andEnded(t('tickets.history.reportWithdrawn')) };
     if (e.kind === 'transition' && d.reason === 'check_passed')
       return { ...e, note: andEnded(t('tickets.history.checkPassed')), run };
+    // A resolved ticket whose check failed again within the reopen window (apply.ts): which run, and the due date counted
+    // afresh from it — it read 重新打开 已解决 → 待签收 alone, the due date changed without a word.
+    if (e.kind === 'reopened' && run)
+      return { ...e, note: t('tickets.history.checkFailedAgain', { due: String(d.due_at ?? '') }), run };
     // A report fix resolved by the reporters' silence: the system confirmed it, not a reporter.
     if (e.kind === 'confirmed' && d.reason === 'no_reply')
       return { ...e, note: t('tickets.history.noReply', { days: Number(d.working_days ?? 5) }) };
