@@ -106,9 +106,13 @@ export const checkRunCommand: Command = {
         for (const table of summary.tables) {
           const failed = table.results.filter((r) => !r.passed);
           const status =
-            table.status === 'ok'
-              ? t('checks.cli.passed', { passed: table.results.length - failed.length, total: table.results.length })
-              : t('checks.cli.error', { code: table.error?.code ?? '', message: scrubForLog(table.error?.message ?? '') });
+            table.status !== 'ok'
+              ? t('checks.cli.error', { code: table.error?.code ?? '', message: scrubForLog(table.error?.message ?? '') })
+              : table.results.length === 0
+                ? // A table none of whose checks applies now (freshness outside its maintained_in months, no fields):
+                  // "0/0 passed" read as if something had been looked at.
+                  t('checks.cli.nothingApplies')
+                : t('checks.cli.passed', { passed: table.results.length - failed.length, total: table.results.length });
           print(io.stdout, `  ${table.table.padEnd(24)} ${status}`);
           for (const r of failed) {
             const what = `${checkLabel(t, r.check)} (${r.check})${r.field ? ` ${r.field}` : ''}`;

@@ -106,6 +106,15 @@ describe('hubwatch demo reset', () => {
         /^Check run #\d+: Completed, (?:\d+ ms|\d+\.\d s|\d+ min \d+ s)\n {2}staff_basic +\d+\/\d+ passed/,
       );
       expect(english.stdout).toMatch(/\n {6}✗ \w[\w ]* \(validate\) id_card: [\d,]+ of [\d,]+ rows\n/);
+      // freshman_admission has only its freshness, checked in July to September (maintained_in): out of them no check
+      // applies, said so rather than "0/0 项通过".
+      const freshmen = await runCli(['check', 'run', '--table', 'freshman_admission'], { ...env.env, HUBWATCH_LOCALE: 'zh-CN' });
+      const month = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', month: 'numeric' }).format(new Date()));
+      expect(freshmen.stdout).toMatch(
+        [7, 8, 9].includes(month)
+          ? /\n {2}freshman_admission +[01]\/1 项通过\n/
+          : /\n {2}freshman_admission +没有适用的检查项（如时效只在维护月份检查）\n/,
+      );
       const unknown = await runCli(['check', 'run', '--table', 'staff_basics'], env.env);
       expect([unknown.code, unknown.stderr.trim()]).toEqual([2, '--table: 数据目录中没有表 / not in the catalog: staff_basics']);
       // An empty name (an unset shell variable) names no table: exit 2 saying a name is needed, nothing run.
