@@ -41,6 +41,7 @@ import {
   toReadersTicket,
   transitionTicket,
   TRANSITION_TARGETS,
+  TICKET_VIEWS,
   type TicketView,
   visibleTicket,
 } from '../../services/tickets';
@@ -76,13 +77,27 @@ export function listReturnPath(value: unknown, list: string): string | null {
   return (rest === '' || rest.startsWith('?')) && !rest.includes('#') ? path : null;
 }
 
-/** Each view's name, as the IT office's view links above the list name it. */
+/** Each view's name in the links above the list. */
 const VIEW_LABELS: Record<TicketView, string> = {
   overdue: 'tickets.list.viewOverdue',
   escalated: 'tickets.list.viewEscalated',
   disputed: 'tickets.list.viewDisputed',
   extension: 'tickets.list.viewExtension',
 };
+
+/**
+ * The view links above the list: all tickets, then the views. The IT office gets every view; a department gets them
+ * only when it came by one (a notice's link, 【逾期】 → ?view=overdue), and then only that one beside 全部工单 — or
+ * the list read as all of its tickets under 待处理, the filter form carrying the view on.
+ */
+function viewLinks(t: (key: string) => string, current: TicketView | undefined, office: boolean) {
+  const views = office ? TICKET_VIEWS : TICKET_VIEWS.filter((v) => v === current);
+  if (views.length === 0) return [];
+  return [
+    { view: null, label: t('tickets.list.viewAll'), active: !current },
+    ...views.map((v) => ({ view: v, label: t(VIEW_LABELS[v]), active: v === current })),
+  ];
+}
 
 /** The most tickets one bulk acknowledge takes: the most a list page shows (`pageParams`). */
 const BULK_ACKNOWLEDGE_MAX = 200;
@@ -196,8 +211,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
       form,
       viewAll,
       isOffice: can(req.user!, 'tickets.close'),
-      // The view the list is filtered by, named for those without the office's view links (a notice's link).
-      viewLabel: form.view ? req.t(VIEW_LABELS[form.view as TicketView]) : null,
+      viewLinks: viewLinks(req.t, form.view as TicketView | undefined, can(req.user!, 'tickets.close')),
       departments: [
         ...departments.map((d) => ({ ...d, selected: d.code === form.department })),
         // A department the menu lacks (an old link) is still the filter applied: shown chosen, not （全部）.
