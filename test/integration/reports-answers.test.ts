@@ -362,6 +362,11 @@ describe('triage first (IT office setting)', () => {
     const routed = await world.db('reports').where({ id: r.id }).first();
     expect(routed.status).toBe('routed');
     expect((await ticketOf(routed.ticket_id)).department_code).toBe('HR');
+    // The reporter hears it was taken up, and by which department (the ticket is filed in their name).
+    const hr = await world.db('departments').where({ code: 'HR' }).first('name');
+    expect((await inboxOf(world.people.reporter.id)).map((n) => n.title)).toContain(
+      `【数据纠错】您的报告 #${r.id} 已受理，转交${hr.name}处理`,
+    );
     await s.agent.post('/reports/settings').type('form').send({ _csrf: s.csrf }).expect(302);
     expect((await file('reporter', { field: 'email', description: '邮箱错误' })).ticket_id).not.toBeNull();
   });

@@ -343,7 +343,9 @@ export async function routeTriagedReport(
   const result = await db.transaction(async (trx) => {
     const row = await lockTriage(trx, input.reportId, 'routed');
     const department = String(input.department ?? '').trim() || row.department_code;
-    if (!(await trx('departments').where({ code: department }).first('code')))
+    const departmentRow = (await trx('departments').where({ code: department }).first('code', 'name')) as
+      { code: string; name: string } | undefined;
+    if (!departmentRow)
       throw new ValidationError([{ field: 'department', key: 'tickets.errors.department', params: { value: department } }]);
     const reporter = (await trx('users')
       .where({ id: row.reporter_id })
@@ -400,6 +402,15 @@ export async function routeTriagedReport(
       ...input.origin,
     });
     await settleNotices(trx, [triageSubject(Number(row.id))], input.now);
+    // The reporter hears their report was taken up and by whom, as they hear when it is not: the ticket is filed in
+    // their name, and nobody is told of their own action (notifyReporters), so no other notice would say it.
+    await addToInbox(trx, [Number(row.reporter_id)], {
+      kind: 'report.routed',
+      title: `【数据纠错】您的报告 #${row.id} 已受理，转交${departmentRow.name}处理`,
+      body: '',
+      link: `/reports/${row.id}`,
+      en: { title: `[Error report] Your report #${row.id} was accepted and sent to ${departmentRow.name} to fix` },
+    });
     return { report: routed, ticket: filed.ticket, joined: filed.joined, reopened: filed.reopened };
   });
   const field = catalog.tables
