@@ -125,6 +125,21 @@ describe('check-run pages for the IT office', () => {
     expect(row(outage)).toContain('<span class="badge failed">失败</span> <span class="badge error">2 张表无法检查</span>');
     expect(row(outage)).toMatch(/<td class="num">0 \/ 2<\/td>\s*<td class="num">—<\/td>/);
     expect(row(checked.runId)).toMatch(/<td class="num">1 \/ 2<\/td>\s*<td class="num">\d+<\/td>/);
+
+    // The outage's own page: the table that found the hub gone took its time; the one after it was never tried,
+    // and says so where its duration would be (it read 0 毫秒, as if checked in no time).
+    const durations = async () => {
+      const html = (await office.agent.get(`/runs/${outage}`).expect(200)).text;
+      const tables = html.split('<div id="run-results">')[1].split('<h2>')[1]; // 各表, before 未通过的检查
+      return [...tables.matchAll(/<tr><td>[\s\S]*?<td class="num">[^<]*<\/td><td class="num">([^<]*)<\/td>/g)].map((m) => m[1]);
+    };
+    const zh = await durations();
+    expect(zh).toHaveLength(2);
+    expect(zh[0]).toMatch(/^[\d,]+ 毫秒$|^[\d.]+ 秒$/);
+    expect(zh[1]).toBe('未检查');
+    await english(office);
+    expect((await durations())[1]).toBe('Not checked');
+    await chinese(office);
   });
   /** Waits for the run a "run now" started (after the response) to end, so none is left running when the file ends. */
   const settled = async (location: string) => {
