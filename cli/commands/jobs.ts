@@ -6,11 +6,18 @@ import * as reportConfirmations from '../../jobs/report-confirmations';
 import * as sharingReminders from '../../jobs/sharing-reminders';
 import * as snapshotScorecards from '../../jobs/snapshot-scorecards';
 import type { AppContext } from '../../server/context';
+import type { MessageParams } from '../../server/errors';
+import { translate } from '../../server/i18n';
 import { EXIT, print } from '../io';
 import { commandContext, withRuntime } from '../with-runtime';
 
 /** What a job said, and whether something it did failed (a digest's e-mail: exit 1, so a script or a person sees it). */
 type Said = string | { text: string; failed: boolean };
+
+/** What a job did, in Chinese then English, each with its own forms of a count ("1 department", "2 departments"). */
+function bothLanguages(key: string, params: MessageParams, english: MessageParams = {}): string {
+  return `${translate('zh-CN', `jobs.${key}`, params)} / ${translate('en', `jobs.${key}`, { ...params, ...english })}`;
+}
 
 const PROBLEM_WORDS: Record<DigestProblem['problem'], [zh: string, en: string]> = {
   nobody: ['无收件人', 'no recipients'],
@@ -46,16 +53,19 @@ const JOBS: Record<string, { summary: string; run: (ctx: AppContext) => Promise<
     summary: '到期提醒与逾期督办（每日 08:30）/ due-date reminders and escalation (daily 08:30)',
     run: async (ctx) => {
       const { reminded, escalated } = await remindAndEscalate.run(ctx);
-      return `已提醒 ${reminded.length} 个工单，督办 ${escalated.length} 个 / reminded ${reminded.length} ticket(s), escalated ${escalated.length}`;
+      return bothLanguages('reminders.done', { reminded: reminded.length, escalated: escalated.length });
     },
   },
   digest: {
     summary: '各部门的工单日报（每日 08:45）/ each department’s ticket digest (daily 08:45)',
     run: async (ctx) => {
       const { sent, problems, alreadySent } = await dailyDigest.run(ctx);
-      const to = sent.length ? `：${sent.join('、')}` : '';
       const text = [
-        `已发送 ${sent.length} 个部门的日报${to} / digests sent to ${sent.length} department(s)${sent.length ? `: ${sent.join(', ')}` : ''}`,
+        bothLanguages(
+          'digest.sent',
+          { count: sent.length, list: sent.length ? `：${sent.join('、')}` : '' },
+          { list: sent.length ? `: ${sent.join(', ')}` : '' },
+        ),
         ...digestProblemLines(problems),
         // Run again the same day (after the 08:45 schedule, to try the e-mail set-up) it said "sent to 0" and no more.
         ...(alreadySent.length
@@ -70,7 +80,7 @@ const JOBS: Record<string, { summary: string; run: (ctx: AppContext) => Promise<
       '纠错工单 5 个工作日未确认视为已解决（每 15 分钟）/ report tickets resolved by 5 working days of silence (every 15 min)',
     run: async (ctx) => {
       const { resolved } = await reportConfirmations.run(ctx);
-      return `已视为解决 ${resolved.length} 个纠错工单 / ${resolved.length} report ticket(s) resolved`;
+      return bothLanguages('reportConfirmations.done', { count: resolved.length });
     },
   },
   'sharing-reminders': {
@@ -78,7 +88,7 @@ const JOBS: Record<string, { summary: string; run: (ctx: AppContext) => Promise<
       '共享审核到期提醒、逾期标记、授权到期提醒（每日 08:40）/ sharing review reminders, overdue flags, expiring grants (daily 08:40)',
     run: async (ctx) => {
       const { reminded, flagged, expiring } = await sharingReminders.run(ctx);
-      return `已提醒 ${reminded} 个审核环节，标记逾期 ${flagged} 个，授权到期提醒 ${expiring} 个 / reminded ${reminded} stage(s), flagged ${flagged} overdue, ${expiring} grant(s) expiring`;
+      return bothLanguages('sharingReminders.done', { reminded, flagged, expiring });
     },
   },
   snapshot: {
@@ -87,7 +97,7 @@ const JOBS: Record<string, { summary: string; run: (ctx: AppContext) => Promise<
       const { day, skipped, departments } = await snapshotScorecards.run(ctx);
       return skipped === 'closed'
         ? `${day} 属于已关账的考核周期，快照未改动 / ${day} is in a closed period: its snapshot was left as it is`
-        : `已生成 ${day} 的评分快照：${departments} 个部门 / snapshot of ${day}: ${departments} department(s)`;
+        : bothLanguages('snapshot.done', { day, count: departments });
     },
   },
 };

@@ -24,11 +24,11 @@ describe('hubwatch jobs run', () => {
     });
     const first = await runCli(['jobs', 'run', 'digest'], cli.env);
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    expect(first.stdout).toBe('已发送 1 个部门的日报：HR / digests sent to 1 department(s): HR\n');
+    expect(first.stdout).toBe('已发送 1 个部门的日报：HR / digests sent to 1 department: HR\n');
     const again = await runCli(['jobs', 'run', 'digest'], cli.env);
     // It said only "sent to 0": HR's digest went out earlier today, which the second run names.
     expect(again.stdout).toBe(
-      '已发送 0 个部门的日报 / digests sent to 0 department(s)\n今天已发送过，不再重发：HR / already sent today, not sent again: HR\n',
+      '已发送 0 个部门的日报 / digests sent to 0 departments\n今天已发送过，不再重发：HR / already sent today, not sent again: HR\n',
     );
     // The steward's inbox holds the one digest.
     const digests = await cli.withDb((db) => db('notifications').where({ user_id: steward.id, kind: 'tickets.digest' }));
@@ -56,7 +56,7 @@ describe('hubwatch jobs run', () => {
     expect(down.code).toBe(1);
     expect(down.stdout).toBe(
       [
-        '已发送 1 个部门的日报：ORG / digests sent to 1 department(s): ORG',
+        '已发送 1 个部门的日报：ORG / digests sent to 1 department: ORG',
         '未送达，今天可再次发送：COL（无收件人）、STU（邮件发送失败） / not delivered, may be sent again today: COL (no recipients), STU (e-mail failed)',
         '部分未送达（其余渠道已送达，今天不再重发）：ORG（邮件发送失败） / partly delivered (the other channels reached them; not sent again today): ORG (e-mail failed)',
         // The first test's digest.
@@ -70,7 +70,7 @@ describe('hubwatch jobs run', () => {
     expect(later).toMatchObject({
       code: 0,
       stdout:
-        '已发送 2 个部门的日报：COL、STU / digests sent to 2 department(s): COL, STU\n' +
+        '已发送 2 个部门的日报：COL、STU / digests sent to 2 departments: COL, STU\n' +
         '今天已发送过，不再重发：HR、ORG / already sent today, not sent again: HR, ORG\n',
     });
   });
@@ -79,10 +79,17 @@ describe('hubwatch jobs run', () => {
     const snapshot = await runCli(['jobs', 'run', 'snapshot'], cli.env);
     expect(snapshot.code).toBe(0);
     expect(snapshot.stdout).toMatch(
-      /^已生成 \d{4}-\d{2}-\d{2} 的评分快照：\d+ 个部门 \/ snapshot of \d{4}-\d{2}-\d{2}: \d+ department\(s\)\n$/,
+      /^已生成 \d{4}-\d{2}-\d{2} 的评分快照：\d+ 个部门 \/ snapshot of \d{4}-\d{2}-\d{2}: \d+ departments?\n$/,
     );
     const reminders = await runCli(['jobs', 'run', 'reminders'], cli.env);
-    expect(reminders).toMatchObject({ code: 0, stdout: '已提醒 0 个工单，督办 0 个 / reminded 0 ticket(s), escalated 0\n' });
+    expect(reminders).toMatchObject({ code: 0, stdout: '已提醒 0 个工单，督办 0 个 / reminded 0 tickets, escalated 0\n' });
+    // English counts agree with their number, as on the pages: they read "0 report ticket(s)", "0 stage(s)".
+    expect((await runCli(['jobs', 'run', 'report-confirmations'], cli.env)).stdout).toBe(
+      '已视为解决 0 个纠错工单 / 0 report tickets resolved\n',
+    );
+    expect((await runCli(['jobs', 'run', 'sharing-reminders'], cli.env)).stdout).toBe(
+      '已提醒 0 个审核环节，标记逾期 0 个，授权到期提醒 0 个 / reminded 0 stages, flagged 0 overdue, 0 grants expiring\n',
+    );
   });
 
   it('an unknown or missing job name is exit 2, naming the jobs there are; nothing runs', async () => {
