@@ -360,6 +360,12 @@ describe('ticket pages and API', () => {
         const overdue = await agent.get('/tickets?view=overdue').expect(200);
         expect(overdue.text).toContain(`href="/tickets/${stuTicket}"`);
         expect(overdue.text).not.toContain(`href="/tickets/${hrTicket}"`);
+        // Its badge reads as its neighbours do in English, capitalised as "Open" and "High" beside it (it read "overdue").
+        await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
+        const badge = '<span class="badge bad">Overdue</span>';
+        expect((await agent.get('/tickets?view=overdue').expect(200)).text).toContain(badge);
+        expect((await agent.get(`/tickets/${stuTicket}`).expect(200)).text).toContain(badge);
+        await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
       } finally {
         t.ctx.now = () => new Date('2026-10-01T02:00:00Z');
       }
