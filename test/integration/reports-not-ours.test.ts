@@ -489,4 +489,31 @@ describe('a document with "not ours" is the steward’s evidence for the IT offi
     expect(Number((await world.db('uploads').count({ n: '*' }).first())!.n)).toBe(uploads);
     expect(await kindsOf(r.ticket_id)).toEqual(['reported']);
   });
+
+  it("the answer form's hints quote its answers as their buttons read, in both languages", async () => {
+    world.ctx.now = () => MONDAY;
+    const r = await fileReport('20190013', '研究方向有误');
+    const s = await signIn(world.app, col.login, col.password);
+    // Each answer a hint quotes is a button's words, or their start before the parenthesis: the hint said “数据无误”
+    // beside the button 经核实数据无误, and “not an error” beside "Checked: not an error".
+    const quotedAnswers = async () => {
+      const form = (await s.agent.get(`/reports/tickets/${r.ticket_id}`).expect(200)).text;
+      const buttons = [...form.matchAll(/name="answer" value="\w+"[^>]*>\s*([^<]+?)<\/label>/g)].map((m) => m[1]);
+      const hints = /placeholder="([^"]*)"/.exec(form)![1] + /id="answer-document-help">([^<]*)</.exec(form)![1];
+      const quoted = [...hints.matchAll(/“([^”]+)”/g)].map((m) => m[1]);
+      return { buttons, quoted };
+    };
+    const check = ({ buttons, quoted }: { buttons: string[]; quoted: string[] }) => {
+      expect(buttons).toHaveLength(3);
+      expect(quoted.length).toBeGreaterThanOrEqual(4);
+      for (const words of quoted)
+        expect([words, buttons.some((b) => b === words || b.startsWith(`${words}（`) || b.startsWith(`${words} (`))]).toEqual([
+          words,
+          true,
+        ]);
+    };
+    check(await quotedAnswers());
+    await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' }).expect(302);
+    check(await quotedAnswers());
+  });
 });
