@@ -113,8 +113,14 @@ describe('scorecard forms with bad input', () => {
       .expect(422);
     const form = formAround(tooLong.text, 'comment');
     expect(form).toContain(`>${long}</textarea>`);
-    expect(form).toContain(`>${en('scorecards.errors.commentTooLong', { max: 4000 })}</p>`);
-    expect(en('scorecards.errors.commentTooLong', { max: 4000 })).toBe('the reason can be at most 4000 characters');
+    // The message says how much was typed, as the other too-long messages do: it gave only the limit.
+    expect(form).toContain('>the reason can be at most 4000 characters (4001 given)</p>');
+    const tooLongZh = await steward.agent
+      .post(`/scorecards/periods/${periodId}/appeals`)
+      .type('form')
+      .send({ _csrf: steward.csrf, comment: long })
+      .expect(422);
+    expect(formAround(tooLongZh.text, 'comment')).toContain('>申诉理由不能超过 4000 字（已填写 4001 字）</p>');
     const emptyEn = await stewardEn.agent
       .post(`/scorecards/periods/${periodId}/appeals`)
       .type('form')
@@ -170,7 +176,13 @@ describe('scorecard forms with bad input', () => {
       .expect(422);
     const form = formAround(tooLong.text, `answer-${appeal.id}`);
     expect(form).toContain(`>${long}</textarea>`);
-    expect(form).toContain('>the answer can be at most 4000 characters</p>');
+    expect(form).toContain('>the answer can be at most 4000 characters (4001 given)</p>');
+    const tooLongZh = await office.agent
+      .post(`/scorecards/appeals/${appeal.id}/answer`)
+      .type('form')
+      .send({ _csrf: office.csrf, answer: long })
+      .expect(422);
+    expect(formAround(tooLongZh.text, `answer-${appeal.id}`)).toContain('>答复不能超过 4000 字（已填写 4001 字）</p>');
     expect(await written()).toEqual(before);
     // A missing appeal is still a 404, whatever the answer.
     await office.agent.post('/scorecards/appeals/99999/answer').type('form').send({ _csrf: office.csrf, answer: '' }).expect(404);

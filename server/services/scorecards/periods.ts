@@ -284,8 +284,10 @@ const cleanText = (value: unknown, field: 'comment' | 'answer') => {
   const text = typeof value === 'string' ? value.trim() : '';
   if (!text) throw new ValidationError([{ field, key: `scorecards.errors.${field}Required` }]);
   // Characters as people count them (characterCount): an emoji or a rare name character is one, not two.
-  if (characterCount(text) > 4000)
-    throw new ValidationError([{ field, key: `scorecards.errors.${field}TooLong`, params: { max: 4000 } }]);
+  // The message says how many were typed, as the weights' note does: "at most 4000" alone left the count to guess.
+  const length = characterCount(text);
+  if (length > 4000)
+    throw new ValidationError([{ field, key: `scorecards.errors.${field}TooLong`, params: { max: 4000, length } }]);
   return text;
 };
 
