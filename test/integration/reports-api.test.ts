@@ -89,7 +89,14 @@ describe('bad input is refused with the field named, and nothing is written', ()
   const cases: [string, Record<string, unknown>, string, string][] = [
     ['unknown table', { table: 'staff' }, 'table', '数据目录中没有数据表“staff”'],
     ['unknown field', { field: 'party' }, 'field', '数据表“教职工基本信息”中没有字段“party”'],
-    ['key column missing', { record_key: { student_no: '1' } }, 'record_key', '缺少主键列 staff_no（本表主键为 staff_no）'],
+    ['key column missing', { record_key: {} }, 'record_key', '缺少主键列 staff_no（本表主键为 staff_no）'],
+    // A misspelt key names what was sent as well as what is missing: it said only 缺少主键列 staff_no.
+    [
+      'key column misspelt',
+      { record_key: { staffNo: '20190001' } },
+      'record_key',
+      'staffNo 不是本表的主键列；缺少主键列 staff_no（本表主键为 staff_no）',
+    ],
     [
       'extra key column',
       { record_key: { staff_no: '20190001', name: '张三' } },
@@ -104,6 +111,16 @@ describe('bad input is refused with the field named, and nothing is written', ()
     expect(res.body.error).toBe('validation_failed');
     expect(res.body.fields[field]).toBe(message);
     expect([await count('reports'), await count('tickets')]).toEqual([reports, tickets]);
+  });
+
+  it('names a misspelt key column and the one missing in English too', async () => {
+    const res = await api('reporter')
+      .post('/reports', reportBody({ record_key: { staffNo: '20190001' } }))
+      .set('Accept-Language', 'en')
+      .expect(422);
+    expect(res.body.fields.record_key).toBe(
+      "staffNo is not a key column; key column staff_no missing (the table's key is staff_no)",
+    );
   });
 
   it('takes texts only as JSON strings: a number, list or object is named with its field, all at once, in English too', async () => {

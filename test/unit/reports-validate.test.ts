@@ -42,8 +42,12 @@ describe('report validation against the catalog', () => {
     // A key column's own message names it as its input is labelled (职工号); the key's summary by names, for the API.
     expect(fieldsOf({ ...valid, record_key: { student_no: '2024000001' } })).toEqual({
       'record_key.staff_no': ['reports.errors.keyValueRequired', { column: '职工号' }],
-      record_key: ['reports.errors.keyMissing', { missing: 'staff_no', expected: 'staff_no' }],
+      record_key: ['reports.errors.keyExtraMissing', { extra: 'student_no', missing: 'staff_no', expected: 'staff_no' }],
     });
+    expect(fieldsOf({ ...valid, record_key: {} })).toHaveProperty(
+      ['record_key'],
+      ['reports.errors.keyMissing', { missing: 'staff_no', expected: 'staff_no' }],
+    );
     expect(fieldsOf({ ...valid, record_key: { staff_no: '20190001', name: '张三' } })).toEqual({
       record_key: ['reports.errors.keyExtra', { extra: 'name', expected: 'staff_no' }],
     });

@@ -75,13 +75,21 @@ export function checkReport(catalog: Catalog | null, raw: RawReport): { input: R
           problems.push({ field: 'record_key', key: 'reports.errors.tooLong', params: { max: MAX_KEY_VALUE } });
         } else recordKey[column] = value;
       }
-      if (missing.length)
+      // Both in one message: a field keeps its first (fieldMessages), and a misspelt key (staffNo) read only as staff_no
+      // missing, the name actually sent left out.
+      if (missing.length && extra.length)
+        problems.push({
+          field: 'record_key',
+          key: 'reports.errors.keyExtraMissing',
+          params: { extra: extra.join(', '), missing: missing.join(', '), expected },
+        });
+      else if (missing.length)
         problems.push({
           field: 'record_key',
           key: 'reports.errors.keyMissing',
           params: { missing: missing.join(', '), expected },
         });
-      if (extra.length)
+      else if (extra.length)
         problems.push({ field: 'record_key', key: 'reports.errors.keyExtra', params: { extra: extra.join(', '), expected } });
     }
   }
