@@ -148,3 +148,31 @@ describe('the forms whose fields take more than one value still do', () => {
     expect(await world.db('tickets').whereIn('id', ids).pluck('status')).toEqual(['acknowledged', 'acknowledged']);
   });
 });
+
+describe("a department's robot address (url-encoded) sent twice", () => {
+  const robot = 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=';
+  const stored = async () => (await world.db('departments').where({ code: 'HR' }).first('webhook_url')).webhook_url;
+
+  it('is a 422 naming the field as the settings page labels it (Webhook 地址, not webhook_url), nothing saved', async () => {
+    const s = await world.as('office');
+    // The office's session may still be in English from a test above.
+    await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+    const before = await stored();
+    const twice = (csrf: string) =>
+      s.agent
+        .post('/tickets/settings/webhook')
+        .type('form')
+        .send(
+          `department=HR&webhook_url=${encodeURIComponent(`${robot}a`)}&webhook_url=${encodeURIComponent(`${robot}b`)}` +
+            `&_csrf=${encodeURIComponent(csrf)}`,
+        );
+    const res = await twice(s.csrf);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(problemLine(zh, 'Webhook 地址'));
+    await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' }).expect(302);
+    const inEnglish = await twice(s.csrf);
+    expect(inEnglish.status).toBe(422);
+    expect(inEnglish.text).toContain(problemLine(en, 'Webhook URL'));
+    expect(await stored()).toBe(before);
+  });
+});
