@@ -101,6 +101,9 @@ const VALUE_WORDS: Record<string, Record<string, string>> = {
   report: { status: 'reports.status', from: 'reports.status' },
   // An account's roles as the accounts page names them (信息化专员, not steward), and how it signed in (密码).
   user: { roles: 'roles', method: 'admin.audit.loginMethods' },
+  // Where a catalog import came from (来源: 首次启动, not bootstrap): the catalog page, `hubwatch catalog import`, the
+  // first start's example catalog.
+  catalog_version: { source: 'admin.audit.importSources' },
 };
 
 /**

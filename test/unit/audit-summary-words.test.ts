@@ -111,3 +111,14 @@ it('a check run started by hand for every table reads 数据表: 全部表, one 
   // Another object's empty table is nothing.
   expect(summaryLines({ table: null }, zh, undefined, 'ticket')).toEqual([{ key: 'table', value: '—' }]);
 });
+
+it("a catalog import's source reads as words (来源: 首次启动, not bootstrap); one without words as stored", () => {
+  const sourceOf = (source: string | null, t = zh) =>
+    summaryLines({ tables: 12, source }, t, undefined, 'catalog_version').find((l) => l.key === 'source')?.value;
+  expect(['web', 'cli', 'bootstrap'].map((s) => sourceOf(s))).toEqual(['网页', '命令行', '首次启动']);
+  expect(['web', 'cli', 'bootstrap'].map((s) => sourceOf(s, en))).toEqual(['Web page', 'Command line', 'First start']);
+  expect(sourceOf('api')).toBe('api');
+  expect(sourceOf(null)).toBe('—');
+  // Another object's `source` is no catalog import's.
+  expect(summaryLines({ source: 'cli' }, zh, undefined, 'ticket')).toEqual([{ key: 'source', value: 'cli' }]);
+});
