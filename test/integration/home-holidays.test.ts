@@ -120,4 +120,33 @@ describe('the home page asks for missing holidays', () => {
     // A date given without a name still says where it comes from.
     expect(page).toContain('<li>目录补充的假日：2099-05-01</li>');
   });
+  it('a year the built-in data lacks lists its holidays as not entered, not as none, on its own page', async () => {
+    // 2098 entered, 2099 with 元旦 alone, 2100 with nothing: the page for 2100 warned of 2099 only (this year and next)
+    // and listed 节假日：无 / 调休上班日：无, as if 2100 had no holidays at all.
+    await catalogWithHolidays([...festivals(2098), '2099-01-01']);
+    at('2098-06-01T02:00:00Z');
+    const steward = await buildUser(t.db.knex, { department: 'HR', roles: ['steward'] });
+    const { agent } = await signIn(t.app, steward.login, steward.password);
+    const holidays = (page: string) => /<ul class="holiday-list">(.*?)<\/ul>/s.exec(page)?.[1] ?? '';
+    const workdays = (page: string) => /<ul class="workday-list">(.*?)<\/ul>/s.exec(page)?.[1] ?? '';
+    const y2100 = (await agent.get('/calendar').query({ year: 2100 }).expect(200)).text;
+    expect(holidays(y2100)).toContain('2100 年的法定节假日尚未录入（内置数据不含这一年）：这一年按工作日计算的时限只跳过周末。');
+    expect(holidays(y2100)).not.toContain('>无<');
+    expect(workdays(y2100)).toContain('目录没有补充 2100 年的调休上班日');
+    // A year with some of its festivals entered lists them and names the others.
+    const y2099 = (await agent.get('/calendar').query({ year: 2099 }).expect(200)).text;
+    expect(holidays(y2099)).toContain('<li>目录补充的假日：2099-01-01</li>');
+    expect(holidays(y2099)).toContain('尚未录入：春节、劳动节、国庆节（内置数据不含这一年）');
+    // A year entered in full, and one the built-in data covers, say nothing of the kind.
+    const y2098 = (await agent.get('/calendar').query({ year: 2098 }).expect(200)).text;
+    expect(holidays(y2098)).not.toContain('尚未录入');
+    const y2025 = (await agent.get('/calendar').query({ year: 2025 }).expect(200)).text;
+    expect(holidays(y2025)).toContain('国庆节');
+    expect(holidays(y2025) + workdays(y2025)).not.toContain('内置数据不含');
+    await t.db.knex('users').where({ id: steward.id }).update({ locale: 'en' });
+    const english = await signIn(t.app, steward.login, steward.password);
+    const en = (await english.agent.get('/calendar').query({ year: 2100 }).expect(200)).text;
+    expect(holidays(en)).toContain('The official holidays of 2100 are not entered (the built-in data does not cover that year)');
+    expect(workdays(en)).toContain('The catalog adds no make-up working days for 2100');
+  });
 });

@@ -3,7 +3,7 @@
  * and events, plus lists of each.
  */
 import type { Translator } from '../../i18n';
-import { createCalendar, dayOfWeek } from '../../services/calendar';
+import { createCalendar, dayOfWeek, officialDataCovers } from '../../services/calendar';
 import { eventLabel, type Locale } from '../../services/catalog/describe';
 import type { CatalogCalendar } from '../../services/catalog/types';
 
@@ -111,9 +111,20 @@ export function calendarYear(calendar: CatalogCalendar, year: number, locale: Lo
       weeks,
     });
   }
+  // A year the built-in data does not know lists only what the catalog adds: its empty lists are not "none" but not
+  // entered, and a partial one names the festivals still missing (2028's page read 节假日：无, warned of 2027 alone).
+  const missing = cal.missingFestivals(year);
+  const separator = t('common.enumSeparator');
   return {
     months,
     events,
+    holidayGap:
+      missing.length === 0
+        ? null
+        : holidays.length === 0
+          ? t('calendar.yearNoHolidays', { year })
+          : t('calendar.yearMissingFestivals', { missing: missing.map((f) => t(`calendar.festivals.${f}`)).join(separator) }),
+    workdayGap: !officialDataCovers(year) && workdays.length === 0 ? t('calendar.yearNoWorkdays', { year }) : null,
     holidays: ranges(holidays),
     workdays: workdays.map((w) => ({ iso: w.date, name: w.name })),
     weekdays: [0, 1, 2, 3, 4, 5, 6].map((i) => t(`calendar.weekdays.${i}`)),
