@@ -107,6 +107,37 @@ describe('hostile identifiers', () => {
   });
 });
 
+describe('department codes that addresses cannot carry', () => {
+  // A code is part of /departments/CODE and ?department=CODE: the browser resolves /departments/.. to the home page
+  // before asking, so the catalog's link to such a department (and its page) could not be opened.
+  const LIB = example.tables.findIndex((t) => t.name === 'library_loan');
+  const withCode = (code: string) => {
+    const doc = YAML.parse(EXAMPLE) as {
+      departments: { code: string }[];
+      systems: { department: string }[];
+      tables: { department: string }[];
+    };
+    doc.departments.find((d) => d.code === 'LIB')!.code = code;
+    doc.systems.find((d) => d.department === 'LIB')!.department = code;
+    doc.tables[LIB].department = code;
+    return YAML.stringify(doc);
+  };
+  const libIndex = (YAML.parse(EXAMPLE) as { departments: { code: string }[] }).departments.findIndex((d) => d.code === 'LIB');
+
+  it.each(['..', '.'])('refuses the code %s once, at departments[i].code, in both languages', (code) => {
+    const problems = errorsOf(withCode(code));
+    expect(problems.map((p) => [p.path, p.code])).toEqual([[`departments[${libIndex}].code`, 'bad_identifier']]);
+    expect(problems[0].message['zh-CN']).toBe(
+      `部门代码不能是 "${code}"：代码会出现在网址中（/departments/${code}），浏览器会把它读作目录层级，打不开部门页面`,
+    );
+    expect(problems[0].message.en).toContain(`a department code cannot be "${code}"`);
+  });
+
+  it('takes codes with dots or slashes among other characters (they are written into addresses encoded)', () => {
+    for (const code of ['...', 'A.B', 'A/B', 'X Y']) expect(errorsOf(withCode(code))).toEqual([]);
+  });
+});
+
 describe('YAML aliases', () => {
   it('refuses a billion-laughs file with a problem naming the alias, without expanding it', () => {
     const result = parseCatalog(billionLaughs(EXAMPLE));

@@ -19,6 +19,17 @@ export function readDepartments(r: Reader, node: AnyNode, path: string): Catalog
     const codeEntry = r.require(entries, map, p, 'code', '部门代码，如 HR', 'department code, e.g. HR');
     const nameEntry = r.require(entries, map, p, 'name', '部门名称，如 人事处', 'department name, e.g. 人事处');
     const code = codeEntry ? r.text(codeEntry.value, at(p, 'code'), TEXT_LIMITS.code) : null;
+    // A code is part of addresses (/departments/HR, /tickets?department=HR): "." or ".." there is a path step the
+    // browser takes before asking (/departments/.. opened the home page). Reported; the code still counts as declared.
+    if (code !== null && /^\.{1,2}$/.test(code)) {
+      r.report(
+        codeEntry!.value,
+        at(p, 'code'),
+        'bad_identifier',
+        `部门代码不能是 "${code}"：代码会出现在网址中（/departments/${code}），浏览器会把它读作目录层级，打不开部门页面`,
+        `a department code cannot be "${code}": codes are part of addresses (/departments/${code}), which browsers read as a folder step, so the department's page could not be opened`,
+      );
+    }
     const name = nameEntry ? r.text(nameEntry.value, at(p, 'name'), TEXT_LIMITS.name) : null;
     const stewardsEntry = entries.get('stewards');
     const stewards = stewardsEntry ? (r.texts(stewardsEntry.value, at(p, 'stewards')) ?? []) : [];
