@@ -232,7 +232,8 @@ describe('parseCatalog: every problem with its line, path and message', () => {
       path: 'tables[1].fields[1].required',
       code: 'wrong_type',
       en: 'expected true or false, found text',
-      zh: '应为true 或 false，实际是文本',
+      // Spaced from the Chinese around it (it read 应为true 或 false).
+      zh: '应为 true 或 false，实际是文本',
     });
     expect(
       onlyError(
@@ -572,6 +573,43 @@ describe('parseCatalog: every problem with its line, path and message', () => {
       en: '"13" is not a month (expected a whole number 1–12)',
       zh: '"13" 不是月份（应为 1–12 的整数）',
     });
+  });
+
+  it('a month in quotes is said to be text, not to be no month', () => {
+    // "7" read '"7" 不是月份（应为 1–12 的整数）': 7 is a month; its quotes were the mistake.
+    expect(
+      onlyError(
+        withTable(
+          '  - name: t',
+          '    department: HR',
+          '    sharing: none',
+          '    key: [id]',
+          '    updated_at: u',
+          '    freshness: 24h',
+          '    maintained_in: [7, "8"]',
+        ),
+      ),
+    ).toEqual({
+      line: 30,
+      path: 'tables[2].maintained_in[1]',
+      code: 'bad_month',
+      en: '"8" is quoted, so it is text: write the month as a number without quotes, e.g. 8',
+      zh: '"8" 加了引号，是文本：月份应写成不带引号的数字，如 8',
+    });
+  });
+
+  it('an event whose dates are all mistyped is reported at them, not warned of again as having no dates', () => {
+    for (const [event, path] of [
+      ['year_end: { yearly: "13-01" }', 'calendar.events.year_end.yearly'],
+      ['year_end: [2026-02-30]', 'calendar.events.year_end[0]'],
+      ['year_end: 2026/12/31', 'calendar.events.year_end'],
+    ]) {
+      const { problems } = parseCatalog(BASE.replace('year_end: { yearly: "12-31" }', event));
+      expect(problems.map((p) => [p.path, p.severity])).toEqual([[path, 'error']]);
+    }
+    // An event left without any date is still warned of.
+    const { problems } = parseCatalog(BASE.replace('year_end: { yearly: "12-31" }', 'year_end: []'));
+    expect(problems.map((p) => [p.path, p.code, p.severity])).toEqual([['calendar.events.year_end', 'empty_event', 'warning']]);
   });
 
   it('a scope that is not a map of lists', () => {

@@ -100,6 +100,7 @@ function readYearly(r: Reader, node: AnyNode, path: string): string[] {
  */
 function readEvent(r: Reader, name: string, node: AnyNode, path: string): CalendarEvent {
   const event: CalendarEvent = { name, dates: [], yearly: [] };
+  const reported = r.problems.length;
   if (isSeq(node)) {
     event.dates = readDates(r, node, path).map((d) => d.value);
   } else if (isMap(node)) {
@@ -117,7 +118,10 @@ function readEvent(r: Reader, name: string, node: AnyNode, path: string): Calend
     r.wrongType(node, path, '日期列表或 {yearly: "MM-DD"}', 'a list of dates or {yearly: "MM-DD"}');
     return event;
   }
-  if (event.dates.length === 0 && event.yearly.length === 0) {
+  // An event whose only dates were refused (2026-02-30, "13-01") was reported at them: "it has no dates" said again of
+  // each mistyped date was no news, and read as if the dates had been left out.
+  const refused = r.problems.slice(reported).some((p) => p.severity === 'error');
+  if (event.dates.length === 0 && event.yearly.length === 0 && !refused) {
     r.report(
       node,
       path,

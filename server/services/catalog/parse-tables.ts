@@ -57,6 +57,18 @@ function readMonths(r: Reader, node: AnyNode, path: string): number[] | null {
       } else months.push(value);
     } else {
       const shown = isScalar(entry) ? String(entry.source ?? entry.value) : '…';
+      // A month in quotes ("7") is text: said as such, not as if 7 were no month.
+      if (isScalar(entry) && typeof value === 'string' && /^(?:[1-9]|1[0-2])$/.test(value.trim())) {
+        r.report(
+          entry as AnyNode,
+          item(path, index),
+          'bad_month',
+          `"${value}" 加了引号，是文本：月份应写成不带引号的数字，如 ${value.trim()}`,
+          `"${value}" is quoted, so it is text: write the month as a number without quotes, e.g. ${value.trim()}`,
+        );
+        ok = false;
+        return;
+      }
       r.report(
         entry as AnyNode,
         item(path, index),

@@ -200,7 +200,8 @@ export class Reader {
 
   bool(node: AnyNode, path: string): boolean | null {
     if (isScalar(node) && typeof node.value === 'boolean') return node.value;
-    this.wrongType(node, path, 'true 或 false', 'true or false');
+    // Spaced from the Chinese around it: 应为 true 或 false，实际是文本 (it read 应为true 或 false).
+    this.wrongType(node, path, ' true 或 false', 'true or false');
     return null;
   }
 
