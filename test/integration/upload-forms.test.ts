@@ -236,4 +236,16 @@ describe('the catalog import', () => {
     expect(res.text).toContain('要正式导入，请再次提交：“试运行”已取消勾选，上传的文件须重新选择。');
     expect(res.text).not.toMatch(/name="dry_run" value="1" checked>/);
   });
+
+  it('a pasted catalog that passes a dry run is not told to choose its file again: its text is still in the box', async () => {
+    const res = await post('office', '/catalog/import', [
+      ['yaml', EXAMPLE],
+      ['dry_run', '1'],
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('校验通过（试运行，未做更改）');
+    expect(res.text).toContain('要正式导入，请再次提交：“试运行”已取消勾选。');
+    expect(res.text).not.toContain('上传的文件须重新选择');
+    expect(res.text).toMatch(/<textarea id="c-yaml" name="yaml"[^>]*>calendar:|<textarea id="c-yaml" name="yaml"[^>]*># /);
+  });
 });

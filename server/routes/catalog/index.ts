@@ -285,6 +285,8 @@ export function catalogRoutes(ctx: AppContext): Router {
       result: {
         ok: result.ok,
         dryRun: form.dry_run,
+        // What a passed dry run asks for next: a file chosen again, or pasted text, kept in its box, sent again.
+        uploaded: !!req.file,
         versionId: result.versionId,
         summary: result.summary,
         // 停用（…）：ghost_table、freshman_admission.exam_no; deactivated (…): ghost_table, freshman_admission.exam_no
