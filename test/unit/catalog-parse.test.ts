@@ -575,6 +575,16 @@ describe('parseCatalog: every problem with its line, path and message', () => {
     });
   });
 
+  it('a field listed twice is reported even when the first has a mistake of its own', () => {
+    // Reported only once the first field's mistake was corrected: every problem is to be listed at once.
+    const errors = errorsOf(withFields('      - { name: email, required: "yes" }', '      - { name: email }'));
+    expect(errors.map((p) => [p.line, p.path, p.code])).toEqual([
+      [24, 'tables[1].fields[1].required', 'wrong_type'],
+      [25, 'tables[1].fields[2].name', 'duplicate'],
+    ]);
+    expect(errors[1].message['zh-CN']).toBe('字段名 "email" 重复（首次出现于 tables[1].fields[1].name）');
+  });
+
   it('a month in quotes is said to be text, not to be no month', () => {
     // "7" read '"7" 不是月份（应为 1–12 的整数）': 7 is a month; its quotes were the mistake.
     expect(

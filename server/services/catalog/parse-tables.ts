@@ -300,13 +300,16 @@ function readFields(r: Reader, node: AnyNode, path: string, context: FieldContex
   list.items.forEach((entry, index) => {
     const p = item(path, index);
     const field = readField(r, entry as AnyNode, p, context);
+    // Names count for duplicates even when something else in the field is wrong, as tables' do: a field listed twice,
+    // the first with a mistyped key, was reported only once that key was corrected and the file imported again.
+    const nameNode = (entry as { get?: (k: string, keep: true) => AnyNode }).get?.('name', true);
+    const name = field?.name ?? (isScalar(nameNode) && typeof nameNode.value === 'string' ? nameNode.value : null);
+    if (name !== null) names.push({ value: name, node: nameNode ?? (entry as AnyNode), path: at(p, 'name') });
     if (!field) {
       ok = false;
       return;
     }
     fields.push(field);
-    const nameNode = (entry as { get?: (k: string, keep: true) => AnyNode }).get?.('name', true);
-    names.push({ value: field.name, node: nameNode ?? (entry as AnyNode), path: at(p, 'name') });
   });
   r.duplicates(names, '字段名', 'field name');
   return ok ? fields : null;
