@@ -17,6 +17,14 @@ export function print(stream: Writable, text = ''): void {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
+/**
+ * An English count that agrees with its number — "1 error", "2 errors", "1 active ticket" — for the CLI's lines
+ * written beside their Chinese rather than through the i18n files (which have `{n|one|other}` for the same).
+ */
+export function countOf(n: number, one: string, other = `${one}s`): string {
+  return `${n} ${n === 1 ? one : other}`;
+}
+
 /** Reads all of piped stdin (empty when stdin is a terminal or closed). */
 export async function readStdin(io: CliIo): Promise<string> {
   if (io.stdin.isTTY) return '';

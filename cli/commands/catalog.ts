@@ -5,7 +5,7 @@ import { decodeCatalogFile } from '../../server/services/catalog/decode';
 import { formatProblem } from '../../server/services/catalog/problems';
 import { currentCatalogYaml, formatImportProblem, importCatalog } from '../../server/services/catalog/repository';
 import { notifierFromConfig } from '../../server/services/notifications';
-import { EXIT, print } from '../io';
+import { countOf, EXIT, print } from '../io';
 import { cliLocale } from '../locale';
 import { commandContext, withRuntime, withServiceRuntime } from '../with-runtime';
 
@@ -62,7 +62,7 @@ export const catalogImportCommand: Command = {
     const decoded = decodeCatalogFile(bytes);
     if (decoded.problem) {
       print(io.stderr, formatProblem(decoded.problem, locale));
-      print(io.stderr, locale === 'zh-CN' ? '共 1 个错误，未做任何更改。' : '1 error(s); nothing changed.');
+      print(io.stderr, locale === 'zh-CN' ? '共 1 个错误，未做任何更改。' : '1 error; nothing changed.');
       return EXIT.usage;
     }
     const text = decoded.text;
@@ -82,14 +82,17 @@ export const catalogImportCommand: Command = {
       }
       const errors = result.problems.filter((p) => p.severity === 'error').length;
       if (!result.ok) {
-        print(io.stderr, locale === 'zh-CN' ? `共 ${errors} 个错误，未做任何更改。` : `${errors} error(s); nothing changed.`);
+        print(
+          io.stderr,
+          locale === 'zh-CN' ? `共 ${errors} 个错误，未做任何更改。` : `${countOf(errors, 'error')}; nothing changed.`,
+        );
         return EXIT.usage;
       }
       const s = result.summary;
       const counts =
         locale === 'zh-CN'
           ? `${s.departments} 个部门、${s.tables} 张表、${s.fields} 个字段`
-          : `${s.departments} departments, ${s.tables} tables, ${s.fields} fields`;
+          : `${countOf(s.departments, 'department')}, ${countOf(s.tables, 'table')}, ${countOf(s.fields, 'field')}`;
       if (dryRun) {
         print(
           io.stdout,
@@ -121,7 +124,7 @@ export const catalogImportCommand: Command = {
           io.stdout,
           locale === 'zh-CN'
             ? `节假日或调休上班日有变：${dryRun ? '将按' : '已按'}同样的工作日数重新计算 ${s.dueDates.count} 个未结工单的整改期限：${moves}${more}`
-            : `the holidays or make-up working days change: ${dryRun ? 'would count again' : 'counted again'} the due dates of ${s.dueDates.count} open ticket(s), keeping their working days: ${moves}${more}`,
+            : `the holidays or make-up working days change: ${dryRun ? 'would count again' : 'counted again'} the due dates of ${countOf(s.dueDates.count, 'open ticket')}, keeping their working days: ${moves}${more}`,
         );
       }
       // What happens to active tickets: moved to a table's or field's new department, closed as no longer checked.
@@ -130,7 +133,7 @@ export const catalogImportCommand: Command = {
           io.stdout,
           locale === 'zh-CN'
             ? `${dryRun ? '将改派' : '已改派'} ${m.count} 个未结工单给新的负责部门 ${m.department}`
-            : `${dryRun ? 'would move' : 'moved'} ${m.count} active ticket(s) to their new responsible department ${m.department}`,
+            : `${dryRun ? 'would move' : 'moved'} ${countOf(m.count, 'active ticket')} to their new responsible department ${m.department}`,
         );
       }
       if (s.tickets && s.tickets.closed > 0) {
@@ -138,7 +141,7 @@ export const catalogImportCommand: Command = {
           io.stdout,
           locale === 'zh-CN'
             ? `${dryRun ? '将关闭' : '已关闭'} ${s.tickets.closed} 个未结工单：数据目录已不再检查此项`
-            : `${dryRun ? 'would close' : 'closed'} ${s.tickets.closed} active ticket(s): the catalog no longer checks them`,
+            : `${dryRun ? 'would close' : 'closed'} ${countOf(s.tickets.closed, 'active ticket')}: the catalog no longer checks them`,
         );
       }
       if (s.tickets && s.tickets.duplicates > 0) {
@@ -146,7 +149,7 @@ export const catalogImportCommand: Command = {
           io.stdout,
           locale === 'zh-CN'
             ? `${dryRun ? '将关闭' : '已关闭'} ${s.tickets.duplicates} 个重复工单：新的负责部门已有同一检查的未结工单`
-            : `${dryRun ? 'would close' : 'closed'} ${s.tickets.duplicates} duplicate ticket(s): the new responsible department already has an active ticket for the same check`,
+            : `${dryRun ? 'would close' : 'closed'} ${countOf(s.tickets.duplicates, 'duplicate ticket')}: the new responsible department already has an active ticket for the same check`,
         );
       }
       return EXIT.ok;

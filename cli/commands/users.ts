@@ -17,7 +17,7 @@ import {
 } from '../../server/services/users';
 import type { Knex } from 'knex';
 import type { CliIo } from '../io';
-import { EXIT, print, readStdin } from '../io';
+import { countOf, EXIT, print, readStdin } from '../io';
 import { cliTranslator } from '../locale';
 import { withServiceRuntime } from '../with-runtime';
 
@@ -142,7 +142,9 @@ export const usersTokenCommand: Command = {
         const n = await revokeApiTokens(db, user.id);
         print(
           io.stdout,
-          n ? `已吊销 ${n} 个令牌 / revoked ${n} token(s)` : `没有可吊销的有效令牌 / no valid token to revoke: nothing changed`,
+          n
+            ? `已吊销 ${n} 个令牌 / revoked ${countOf(n, 'token')}`
+            : `没有可吊销的有效令牌 / no valid token to revoke: nothing changed`,
         );
         return EXIT.ok;
       }
@@ -246,7 +248,7 @@ function disableCommand(disabled: boolean): Command {
           else if (disabled)
             print(
               io.stdout,
-              `已停用账号 / disabled: ${login}（结束 ${sessionsEnded} 个会话 / ${sessionsEnded} session(s) ended）`,
+              `已停用账号 / disabled: ${login}（结束 ${sessionsEnded} 个会话 / ${countOf(sessionsEnded, 'session')} ended）`,
             );
           else print(io.stdout, `已启用账号 / enabled: ${login}`);
           return EXIT.ok;
@@ -291,7 +293,7 @@ export const usersPasswordCommand: Command = {
         const { generatedPassword, sessionsEnded } = await resetPassword(db, user.id, password, null);
         print(
           io.stdout,
-          `已重置密码 / password reset: ${login}（结束 ${sessionsEnded} 个会话 / ${sessionsEnded} session(s) ended）`,
+          `已重置密码 / password reset: ${login}（结束 ${sessionsEnded} 个会话 / ${countOf(sessionsEnded, 'session')} ended）`,
         );
         if (generatedPassword) print(io.stdout, `新密码（仅显示一次）/ new password (shown once): ${generatedPassword}`);
         return EXIT.ok;

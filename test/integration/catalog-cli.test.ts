@@ -44,7 +44,7 @@ describe('hubwatch catalog import / export', () => {
     const lines = result.stderr.trim().split('\n');
     expect(lines[0]).toBe('line 66, tables[1].fields[0].deadline.within: "7x" is not a duration (24h, 7d or 5wd)');
     expect(lines[1]).toMatch(/^line 102, tables\[3\]\.department: /);
-    expect(lines.at(-1)).toBe('2 error(s); nothing changed.');
+    expect(lines.at(-1)).toBe('2 errors; nothing changed.');
     const exported = await runCli(['catalog', 'export'], env.env);
     expect(exported.code).toBe(1);
   });

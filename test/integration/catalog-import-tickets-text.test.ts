@@ -121,8 +121,8 @@ describe('hubwatch catalog import prints what the import does (or would do) to a
       HUBWATCH_LOCALE: 'en',
     });
     expect(en.code).toBe(0);
-    expect(en.stdout).toContain('would move 1 active ticket(s) to their new responsible department ACA\n');
-    expect(en.stdout).toContain('would close 1 active ticket(s): the catalog no longer checks them\n');
+    expect(en.stdout).toContain('would move 1 active ticket to their new responsible department ACA\n');
+    expect(en.stdout).toContain('would close 1 active ticket: the catalog no longer checks them\n');
     expect(await cli.withDb(ticketsOf)).toEqual(before);
   });
 

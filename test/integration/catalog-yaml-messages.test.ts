@@ -53,7 +53,7 @@ describe('hubwatch catalog import: YAML errors in the command line language', ()
       expect.stringMatching(
         /^line 49, \(file\): YAML syntax error: inconsistent indentation: the keys of one level start at the same column\. \d+ more YAML syntax errors follow, most caused by this line's: correct this line/,
       ),
-      '1 error(s); nothing changed.',
+      '1 error; nothing changed.',
     ]);
   });
 
@@ -74,7 +74,7 @@ describe('hubwatch catalog import: YAML errors in the command line language', ()
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([
       'line 18, departments[0].code: too long: 70 characters, at most 64',
-      '1 error(s); nothing changed.',
+      '1 error; nothing changed.',
     ]);
   });
 

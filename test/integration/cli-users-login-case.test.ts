@@ -36,7 +36,7 @@ describe('hubwatch users commands: the login in any case', () => {
 
     const revoke = await runCli(['users', 'token', 'ITC.ADMIN', '--revoke-all'], env);
     expect(revoke.code).toBe(0);
-    expect(revoke.stdout).toContain('revoked 1 token(s)');
+    expect(revoke.stdout).toContain('revoked 1 token');
   });
 
   it('users disable ITC.ADMIN and enable itc.admin act on Itc.Admin, named as written', async () => {

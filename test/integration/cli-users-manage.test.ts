@@ -57,7 +57,7 @@ describe('hubwatch users disable, enable and password', () => {
     await openSession('zhao', 'cli-zhao-1');
     const res = await runCli(['users', 'disable', 'zhao'], env);
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('1 session(s) ended');
+    expect(res.stdout).toContain('1 session ended');
     expect(await sessionExists('cli-zhao-1')).toBe(false);
     expect(await cli.withDb((db) => authenticatePassword(db, 'zhao', 'the first password'))).toBeNull();
     const again = await runCli(['users', 'disable', 'zhao'], env);
