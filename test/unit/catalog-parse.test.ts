@@ -622,6 +622,15 @@ describe('parseCatalog: every problem with its line, path and message', () => {
     expect(problems.map((p) => [p.path, p.code, p.severity])).toEqual([['calendar.events.year_end', 'empty_event', 'warning']]);
   });
 
+  it('warns of a yearly event on 02-29, which comes only in leap years, and keeps it', () => {
+    const { catalog, problems } = parseCatalog(BASE.replace('year_end: { yearly: "12-31" }', 'year_end: { yearly: "02-29" }'));
+    expect(problems.map((p) => [p.path, p.code, p.severity])).toEqual([
+      ['calendar.events.year_end.yearly', 'leap_day_yearly', 'warning'],
+    ]);
+    expect(problems[0].message['zh-CN']).toContain('只在闰年出现');
+    expect(catalog?.calendar.events.find((e) => e.name === 'year_end')?.yearly).toEqual(['02-29']);
+  });
+
   it('a scope that is not a map of lists', () => {
     expect(
       onlyError(withTable('  - { name: t, department: HR, sharing: none, key: [id], updated_at: u, scope: [在职] }')),

@@ -81,6 +81,17 @@ function readYearly(r: Reader, node: AnyNode, path: string): string[] {
     if (entry.value === null) continue;
     if (isMonthDay(entry.value)) {
       if (!result.includes(entry.value)) result.push(entry.value);
+      // Valid, and kept (the calendar counts it in leap years only), but three years in four a deadline after it
+      // never comes due: most likely a "last day of February" meant otherwise.
+      if (entry.value === '02-29')
+        r.report(
+          entry.node,
+          entry.path,
+          'leap_day_yearly',
+          '"02-29" 只在闰年出现：其余年份没有这一天，依赖它的期限在那些年不会到期',
+          '"02-29" comes only in leap years: in other years there is no such day, and deadlines after it are not due',
+          'warning',
+        );
     } else {
       r.report(
         entry.node,

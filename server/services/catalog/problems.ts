@@ -52,6 +52,7 @@ export type CatalogProblemCode =
   | 'workday_official_holiday'
   | 'holiday_official_workday'
   | 'empty_event'
+  | 'leap_day_yearly'
   | 'unknown_department'
   | 'unknown_system'
   | 'unknown_event'
