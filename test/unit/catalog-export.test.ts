@@ -8,7 +8,8 @@ const read = (path: string): string => readFileSync(join(__dirname, path), 'utf8
 
 function parseClean(text: string): Catalog {
   const { catalog, problems } = parseCatalog(text);
-  expect(problems).toEqual([]);
+  // The every-key fixture keeps a yearly "02-29" to show it round-trips; the import warns of it, as it should.
+  expect(problems.filter((p) => p.code !== 'leap_day_yearly')).toEqual([]);
   return catalog!;
 }
 
