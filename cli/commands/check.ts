@@ -56,6 +56,10 @@ export const checkRunCommand: Command = {
       // A hub that could not be reached is a failed run (each table with its error, for the runs page); its
       // summary for people says nothing was checked after the outage began.
       const unreachable = summary.tables.find((t) => t.error?.code === 'hub_unreachable');
+      // Once a table found the hub gone, the run's later tables were not tried (runNow records them with the same
+      // error, in 0 ms): as the run page reads them (未检查 / Not checked), they say so — not checked in no time.
+      const outageAt = unreachable ? summary.tables.indexOf(unreachable) : -1;
+      const notTried = (i: number) => outageAt >= 0 && i > outageAt && summary.tables[i].error?.code === 'hub_unreachable';
       if (values.json) {
         print(
           io.stdout,
@@ -69,11 +73,13 @@ export const checkRunCommand: Command = {
               error: scrubForLog(summary.error ?? null),
               // Tables another run was checking at that moment, with its id: not checked again by this run.
               skipped_tables: summary.skipped,
-              tables: summary.tables.map((t) => ({
+              tables: summary.tables.map((t, i) => ({
                 table: t.table,
                 status: t.status,
+                // false (and duration_ms null) for a table the run never tried after the hub went away.
+                checked: !notTried(i),
                 error: scrubForLog(t.error ?? null),
-                duration_ms: Math.round(t.durationMs),
+                duration_ms: notTried(i) ? null : Math.round(t.durationMs),
                 results: t.results.map((r) => ({
                   check: r.check,
                   department: r.department,
@@ -103,10 +109,11 @@ export const checkRunCommand: Command = {
           io.stdout,
           t('checks.cli.summary', { id: summary.runId, status: runStatus, duration: elapsedText(t, summary.durationMs) }),
         );
-        for (const table of summary.tables) {
+        for (const [i, table] of summary.tables.entries()) {
           const failed = table.results.filter((r) => !r.passed);
-          const status =
-            table.status !== 'ok'
+          const status = notTried(i)
+            ? t('checks.cli.notTried')
+            : table.status !== 'ok'
               ? t('checks.cli.error', { code: table.error?.code ?? '', message: scrubForLog(table.error?.message ?? '') })
               : table.results.length === 0
                 ? // A table none of whose checks applies now (freshness outside its maintained_in months, no fields):
