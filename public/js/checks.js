@@ -144,6 +144,14 @@
         return r.json();
       })
       .then(function (points) {
+        var lang = document.documentElement.lang || undefined;
+        // A whole-table verdict (freshness, a custom rule) plots 1 for failed, 0 for passed: its axis and its tooltip
+        // say 未通过 / 通过 (data-failed, data-passed: the page's words) rather than bare 1 and 0. A count of problem
+        // records reads as the results table beside it, of how many rows (11 / 1,783).
+        var failedWord = el.getAttribute('data-failed');
+        var passedWord = el.getAttribute('data-passed');
+        var verdict = failedWord && passedWord;
+        var colour = palette('--chart-bad');
         new window.Chart(el, {
           type: 'line',
           data: {
@@ -156,13 +164,49 @@
                 data: points.map(function (p) {
                   return p.violations;
                 }),
-                borderColor: palette('--chart-bad'),
+                borderColor: colour,
+                backgroundColor: colour,
+                pointRadius: 3,
                 fill: false,
               },
             ],
           },
-          // Bad records are counted: whole ticks (0, 1, 2, 3), not 1.0, 1.2, 1.4 when the counts are small.
-          options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+          options: {
+            maintainAspectRatio: false,
+            // A tap anywhere over the chart shows the nearest run's figure: a phone's finger seldom lands on a
+            // 3 px point, which the tooltip needed.
+            interaction: { mode: 'index', intersect: false },
+            scales: {
+              // One run so far: its point in the middle, not on the y axis where the axis line hid half of it.
+              x: { offset: points.length < 2 },
+              // Bad records are counted: whole ticks (0, 1, 2, 3), not 1.0, 1.2, 1.4 when the counts are small.
+              y: verdict
+                ? {
+                    min: 0,
+                    max: 1,
+                    ticks: {
+                      stepSize: 1,
+                      callback: function (v) {
+                        return v === 1 ? failedWord : v === 0 ? passedWord : '';
+                      },
+                    },
+                  }
+                : { beginAtZero: true, ticks: { precision: 0 } },
+            },
+            plugins: {
+              tooltip: {
+                callbacks: {
+                  label: function (item) {
+                    var p = points[item.dataIndex];
+                    if (verdict) return p.passed ? passedWord : failedWord;
+                    var shown = Number(p.violations).toLocaleString(lang);
+                    if (p.checked != null) shown += ' / ' + Number(p.checked).toLocaleString(lang);
+                    return (item.dataset.label ? item.dataset.label + ': ' : '') + shown;
+                  },
+                },
+              },
+            },
+          },
         });
         figures(el, points);
       });
@@ -199,7 +243,11 @@
       .forEach(function (p) {
         var row = body.appendChild(document.createElement('tr'));
         row.appendChild(cell('td', p.label));
-        row.appendChild(cell('td', Number(p.violations).toLocaleString(lang), true));
+        // A whole-table verdict in words, as its axis (未通过 / 通过), not 1 and 0.
+        var failedWord = el.getAttribute('data-failed');
+        var passedWord = el.getAttribute('data-passed');
+        var shown = failedWord && passedWord ? (p.passed ? passedWord : failedWord) : Number(p.violations).toLocaleString(lang);
+        row.appendChild(cell('td', shown, !(failedWord && passedWord)));
       });
     scroll.appendChild(table);
     details.appendChild(scroll);
