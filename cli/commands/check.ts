@@ -76,8 +76,9 @@ export const checkRunCommand: Command = {
               tables: summary.tables.map((t, i) => ({
                 table: t.table,
                 status: t.status,
-                // false (and duration_ms null) for a table the run never tried after the hub went away.
-                checked: !notTried(i),
+                // false (and duration_ms null) for a table the run never tried after the hub went away. Not `checked`:
+                // a result's `checked` is its number of rows checked.
+                tried: !notTried(i),
                 error: scrubForLog(t.error ?? null),
                 duration_ms: notTried(i) ? null : Math.round(t.durationMs),
                 results: t.results.map((r) => ({

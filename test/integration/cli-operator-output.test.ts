@@ -45,19 +45,19 @@ describe('hubwatch check run: only its own message on stderr', () => {
     expect(res.stderr).not.toContain('Acquire connection error');
   });
 
-  it('with the hub unreachable: the tables never tried say so (--json: checked false, duration_ms null), not 0 ms', async () => {
+  it('with the hub unreachable: the tables never tried say so (--json: tried false, duration_ms null), not 0 ms', async () => {
     const unreachable = { ...env, HUB_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/x' };
     expect((await runCli(['catalog', 'import', EXAMPLE_CATALOG_PATH], unreachable)).code).toBe(0);
     const res = await runCli(['check', 'run', '--json'], unreachable);
     expect(res.code).toBe(1);
-    const tables: { table: string; checked: boolean; duration_ms: number | null; error: { code: string } }[] = JSON.parse(
+    const tables: { table: string; tried: boolean; duration_ms: number | null; error: { code: string } }[] = JSON.parse(
       res.stdout,
     ).tables;
     expect(tables.length).toBeGreaterThan(2);
     // The first table found the hub gone, in its own time; the run tried none after it (they read 0 ms, checked).
-    expect(tables[0]).toMatchObject({ checked: true, duration_ms: expect.any(Number), error: { code: 'hub_unreachable' } });
+    expect(tables[0]).toMatchObject({ tried: true, duration_ms: expect.any(Number), error: { code: 'hub_unreachable' } });
     for (const t of tables.slice(1))
-      expect(t).toMatchObject({ checked: false, duration_ms: null, error: { code: 'hub_unreachable' } });
+      expect(t).toMatchObject({ tried: false, duration_ms: null, error: { code: 'hub_unreachable' } });
     // The summary for people: the first table's error, the others not checked (each repeated the same error).
     for (const [locale, notTried, error] of [
       ['zh-CN', '未检查（数据中台已无法连接）', '错误 hub_unreachable：'],
