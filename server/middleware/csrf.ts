@@ -116,5 +116,12 @@ export function csrfProtection(req: Request, res: Response, next: NextFunction):
     req.csrfDeferred = true;
     return next();
   }
+  // The sign-in form of a page left open past the idle time (its session and token gone), or of a tab whose session
+  // was replaced: it signs nobody in, but the sign-in route shows the form again saying why, with the login and the
+  // page asked for kept (routes/auth), not the bare "page expired". A signed-in session's stays a forged form.
+  if (req.method === 'POST' && req.path === '/login' && !req.user) {
+    res.locals.signInPageExpired = true;
+    return next();
+  }
   next(new CsrfError());
 }

@@ -7,6 +7,7 @@ import { isLocale } from '../../i18n';
 import { safeLocalPath } from '../../http/safe-redirect';
 import { TooManyRequestsError } from '../../errors';
 import { authorize, publicRoute } from '../../middleware/authorize';
+import { maskedCsrfToken } from '../../middleware/csrf';
 import { lockMinutesLeft, passwordGuessLimiter } from '../../middleware/rate-limit-store';
 import { appendAudit } from '../../services/audit';
 import { authenticatePassword, findUserForSignIn } from '../../services/users';
@@ -103,9 +104,18 @@ export function authRoutes(ctx: AppContext): Router {
     loginPage(req, res, 429, { error: req.t('auth.login.errors.locked', { minutes }) });
   };
 
+  // A sign-in form whose page expired (csrfProtection let it through, marked): the form again, saying so, with a token
+  // of its own (this request's session had none) — before the attempt limit: no password was checked, none is counted.
+  const expiredSignInPage = (req: Request, res: Response, next: NextFunction) => {
+    if (!res.locals.signInPageExpired) return next();
+    if (!('csrfToken' in res.locals)) res.locals.csrfToken = maskedCsrfToken(req);
+    loginPage(req, res, 403, { error: req.t('auth.login.errors.pageExpired') });
+  };
+
   router.post(
     '/login',
     publicRoute(),
+    expiredSignInPage,
     limitKey,
     loginLimiter,
     async (req: Request, res: Response) => {
