@@ -10,7 +10,7 @@ import { authorize, publicRoute } from '../../middleware/authorize';
 import { maskedCsrfToken } from '../../middleware/csrf';
 import { lockMinutesLeft, passwordGuessLimiter } from '../../middleware/rate-limit-store';
 import { appendAudit } from '../../services/audit';
-import { authenticatePassword, findUserForSignIn } from '../../services/users';
+import { checkSignIn, findUserForSignIn } from '../../services/users';
 
 const safeNext = (value: unknown) => safeLocalPath(value, '/');
 
@@ -125,8 +125,8 @@ export function authRoutes(ctx: AppContext): Router {
       const fields: Record<string, string> = {};
       if (!login) fields.login = req.t('auth.login.errors.loginRequired');
       if (!password) fields.password = req.t('auth.login.errors.passwordRequired');
-      const user = Object.keys(fields).length ? null : await authenticatePassword(db, login, password);
-      if (!user) {
+      const checked = Object.keys(fields).length ? null : await checkSignIn(db, login, password);
+      if (!checked || checked.disabled) {
         if (!Object.keys(fields).length) {
           await appendAudit(db, {
             action: 'auth.login_failed',
@@ -135,12 +135,14 @@ export function authRoutes(ctx: AppContext): Router {
             ...auditOrigin(req),
           });
         }
+        // The right password for a disabled account: its owner is told so (a reset would not help), no one else.
+        if (checked?.disabled) return loginPage(req, res, 403, { error: req.t('auth.login.errors.disabled') });
         return loginPage(req, res, Object.keys(fields).length ? 422 : 401, {
           fields,
           error: Object.keys(fields).length ? null : req.t('auth.login.errors.invalid'),
         });
       }
-      await completeLogin(db, req, user, 'password');
+      await completeLogin(db, req, checked.user, 'password');
       res.redirect(next);
     },
     lockedPage,

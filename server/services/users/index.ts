@@ -203,11 +203,26 @@ export async function findUserForSignIn(db: Knex, login: string): Promise<UserRo
   return db('users').whereRaw('lower(login) = ?', [login.toLowerCase()]).first();
 }
 
-/** Checks a login (in any case) and password; returns the user or null (never says which part was wrong). */
-export async function authenticatePassword(db: Knex, login: string, password: string): Promise<UserRow | null> {
+/**
+ * Checks a login (in any case) and password: the user, `disabled` when the password is right for a disabled account
+ * (its owner is told so, not "wrong password"; only someone who knows the password learns it), or null (never says
+ * which part was wrong). One password check either way, so the time taken tells nothing.
+ */
+export async function checkSignIn(
+  db: Knex,
+  login: string,
+  password: string,
+): Promise<{ user: UserRow; disabled: false } | { user: UserRow; disabled: true } | null> {
   const user = await findUserForSignIn(db, login);
-  const ok = await verifyPassword(user && !user.disabled ? user.password_hash : null, password);
-  return ok && user && !user.disabled ? user : null;
+  const ok = await verifyPassword(user ? user.password_hash : null, password);
+  if (!ok || !user) return null;
+  return user.disabled ? { user, disabled: true } : { user, disabled: false };
+}
+
+/** Checks a login (in any case) and password; returns the user or null (a disabled account too). */
+export async function authenticatePassword(db: Knex, login: string, password: string): Promise<UserRow | null> {
+  const result = await checkSignIn(db, login, password);
+  return result && !result.disabled ? result.user : null;
 }
 
 const TOKEN_PREFIX = 'hw_';
