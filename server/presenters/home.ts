@@ -122,7 +122,8 @@ export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator)
     const queued = reviews ? (await queueIds(ctx.db, user, await today())).length : 0;
     cards.push({
       title: t('sharing.title'),
-      text: t('sharing.homeCard'),
+      // An applicant who reviews nothing is not offered a review queue they do not have.
+      text: reviews ? t('sharing.homeCard') : t('home.cards.sharing.applyText'),
       href: reviews ? '/sharing/queue' : '/sharing',
       ...(reviews ? { figure: t('home.cards.sharing.queueFigure', { count: queued }) } : {}),
     });

@@ -148,4 +148,21 @@ describe('home page: what waits for the IT office and for reviewers', () => {
     expect(card(home, '数据共享申请')).toContain('href="/sharing/queue"');
     expect(card((await applicant.agent.get('/').expect(200)).text, '数据共享申请')).not.toContain('class="figure"');
   });
+
+  // The card promised an applicant who reviews nothing 或审核待办的数据共享申请 (requests waiting for them to review),
+  // which no page of theirs has: it says what they can do there, and a reviewer's what theirs can.
+  it("tells each role what the sharing card leads to: an applicant's own requests, a reviewer's queue too", async () => {
+    const applicant = await signIn(t.app, people.applicant.login, people.applicant.password);
+    const own = card((await applicant.agent.get('/').expect(200)).text, '数据共享申请');
+    expect(own).toContain('申请使用数据中台数据，跟踪本人申请的审批进度');
+    expect(own).not.toContain('审核');
+    const steward = await signIn(t.app, people.csSteward.login, people.csSteward.password);
+    expect(card((await steward.agent.get('/').expect(200)).text, '数据共享申请')).toContain(
+      '申请使用数据中台数据，或审核待办的数据共享申请',
+    );
+    await applicant.agent.post('/locale').type('form').send({ _csrf: applicant.csrf, locale: 'en', next: '/' }).expect(302);
+    const english = (await applicant.agent.get('/').expect(200)).text;
+    expect(english).toContain('Apply for hub data and follow your requests through their approval');
+    expect(english).not.toContain('review the data-sharing requests waiting for you');
+  });
 });
