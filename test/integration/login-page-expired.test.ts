@@ -82,3 +82,35 @@ describe('a sign-in form sent after its page expired', () => {
     expect(res.text).not.toContain('action="/login"');
   });
 });
+
+/**
+ * The sign-in form sent back (a wrong password, an expired page, a lock) kept the login but put the cursor in the login
+ * box again: the password typed next went in after the login (and, sent, into the audit log as an unknown login).
+ * With the login kept, the password box has the focus; an empty form starts at the login.
+ */
+describe('where the sign-in form puts the cursor', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+  const focused = (html: string) => /<input id="(\w+)"[^>]* autofocus/.exec(html)?.[1];
+
+  it('at the login on an empty form, at the password once the login is filled in', async () => {
+    const u = await buildUser(t.db.knex, { login: 'typo.user', roles: ['user'] });
+    const agent = request.agent(t.app);
+    const page = await agent.get('/login').expect(200);
+    expect(focused(page.text)).toBe('login');
+    const wrong = await agent
+      .post('/login')
+      .type('form')
+      .send({ login: u.login, password: 'not it', _csrf: csrfFrom(page.text) })
+      .expect(401);
+    expect(focused(wrong.text)).toBe('password');
+    const empty = await agent
+      .post('/login')
+      .type('form')
+      .send({ login: '', password: 'x', _csrf: csrfFrom(page.text) });
+    expect([empty.status, focused(empty.text)]).toEqual([422, 'login']);
+  });
+});
