@@ -107,7 +107,7 @@ export function csrfProtection(req: Request, res: Response, next: NextFunction):
   // A page's form sent after its session ended (idle timeout, signed out in another tab, a password reset):
   // the session holds no token and nobody is signed in, so a forged request could do nothing here either.
   // "Who are you?" (401): the sign-in page, then back to the page the form was on, where app.js puts back
-  // what was typed — not "page expired" with the text lost. The sign-in and language forms keep the 403.
+  // what was typed — not "page expired" with the text lost. The sign-in and language forms: below.
   // Before the deferral below: an upload form sent after its session ended is a 401 too.
   if (!expected && !req.user && !['/login', '/locale'].includes(req.path)) return next(new UnauthorizedError());
   if (sent && expected && sameToken(sent, expected)) return next();
@@ -116,11 +116,12 @@ export function csrfProtection(req: Request, res: Response, next: NextFunction):
     req.csrfDeferred = true;
     return next();
   }
-  // The sign-in form of a page left open past the idle time (its session and token gone), or of a tab whose session
-  // was replaced: it signs nobody in, but the sign-in route shows the form again saying why, with the login and the
-  // page asked for kept (routes/auth), not the bare "page expired". A signed-in session's stays a forged form.
-  if (req.method === 'POST' && req.path === '/login' && !req.user) {
-    res.locals.signInPageExpired = true;
+  // The sign-in form or language switch of a page left open past the idle time (its session and token gone), or of a
+  // tab whose session was replaced: it changes nothing, but the route says why on the page it came from (the sign-in
+  // form again, the login and the page asked for kept; the page the switch was on), not the bare "page expired" whose
+  // own switch has no token either (routes/auth). A signed-in session's stays a forged form.
+  if (req.method === 'POST' && (req.path === '/login' || req.path === '/locale') && !req.user) {
+    res.locals.formPageExpired = true;
     return next();
   }
   next(new CsrfError());

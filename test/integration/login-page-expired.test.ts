@@ -114,3 +114,37 @@ describe('where the sign-in form puts the cursor', () => {
     expect([empty.status, focused(empty.text)]).toEqual([422, 'login']);
   });
 });
+
+/**
+ * The language switch of a page left open past the idle time (a sign-in page, its session gone) answered the bare 403
+ * error page, whose own switch had no token either: every click on it was the same 403 again. It now comes back to the
+ * page it was on, in its language still, saying the switch did not happen; that page's switch works.
+ */
+describe('a language switch sent after its page expired', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('comes back to its page saying the language was not switched; clicked there again, it switches', async () => {
+    const agent = request.agent(t.app);
+    const page = await agent.get('/login?next=%2Finbox').expect(200);
+    await t.db.knex('sessions').del();
+    const res = await agent
+      .post('/locale')
+      .type('form')
+      .send({ locale: 'en', next: '/login?next=%2Finbox', _csrf: csrfFrom(page.text) })
+      .expect(302);
+    expect(res.headers.location).toBe('/login?next=%2Finbox');
+    const back = await agent.get(res.headers.location).expect(200);
+    expect(back.text).toContain('<html lang="zh-CN"');
+    expect(back.text).toContain('页面已过期，语言未切换，请再点一次。');
+    await agent
+      .post('/locale')
+      .type('form')
+      .send({ locale: 'en', next: '/login', _csrf: csrfFrom(back.text) })
+      .expect(302);
+    expect((await agent.get('/login').expect(200)).text).toContain('<html lang="en"');
+  });
+});

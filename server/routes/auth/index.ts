@@ -107,7 +107,7 @@ export function authRoutes(ctx: AppContext): Router {
   // A sign-in form whose page expired (csrfProtection let it through, marked): the form again, saying so, with a token
   // of its own (this request's session had none) — before the attempt limit: no password was checked, none is counted.
   const expiredSignInPage = (req: Request, res: Response, next: NextFunction) => {
-    if (!res.locals.signInPageExpired) return next();
+    if (!res.locals.formPageExpired) return next();
     if (!('csrfToken' in res.locals)) res.locals.csrfToken = maskedCsrfToken(req);
     loginPage(req, res, 403, { error: req.t('auth.login.errors.pageExpired') });
   };
@@ -167,6 +167,11 @@ export function authRoutes(ctx: AppContext): Router {
   // Changing the language is a state change: POST with the CSRF token, like every other.
   // Signed in, the choice is also the account's: the next sign-in (another browser too) starts in it.
   router.post('/locale', publicRoute(), async (req, res) => {
+    // Its page expired (csrfProtection let it through, marked): back to that page, whose switch works, saying so.
+    if (res.locals.formPageExpired) {
+      req.session.flash = { kind: 'info', text: req.t('common.localeNotSwitched') };
+      return res.redirect(safeNext(req.body.next));
+    }
     if (isLocale(req.body.locale)) {
       req.session.locale = req.body.locale;
       rememberLocale(res, req.body.locale, !!req.session.cookie.secure);
