@@ -148,3 +148,37 @@ describe('a language switch sent after its page expired', () => {
     expect((await agent.get('/login').expect(200)).text).toContain('<html lang="en"');
   });
 });
+
+/**
+ * The sign-in form's "请输入账号 / 请输入密码" were announced once as alerts but tied to no box: a screen reader moving to
+ * the login box heard neither that it was wrong nor why, as it does on every other form. Each box now says so.
+ */
+describe("the sign-in form's messages belong to their boxes", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+  const input = (html: string, id: string) => new RegExp(`<input id="${id}"[^>]*>`).exec(html)?.[0] ?? '';
+
+  it('marks the empty box invalid and describes it by its message; a box without a message is left alone', async () => {
+    const agent = request.agent(t.app);
+    const page = await agent.get('/login').expect(200);
+    expect(input(page.text, 'login')).not.toContain('aria-invalid');
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ login: '', password: 'x', _csrf: csrfFrom(page.text) })
+      .expect(422);
+    expect(input(res.text, 'login')).toContain('aria-invalid="true" aria-describedby="login-error"');
+    expect(res.text).toContain('<p class="field-error" role="alert" id="login-error">请输入账号</p>');
+    expect(input(res.text, 'password')).not.toContain('aria-invalid');
+    const both = await agent
+      .post('/login')
+      .type('form')
+      .send({ login: 'someone', password: '', _csrf: csrfFrom(page.text) })
+      .expect(422);
+    expect(input(both.text, 'password')).toContain('aria-invalid="true" aria-describedby="password-error"');
+    expect(both.text).toContain('id="password-error">请输入密码</p>');
+  });
+});
