@@ -11,6 +11,8 @@ interface NavItem {
   key: string;
   href: string;
   action: Action;
+  /** Other pages of the section, reached from its list (the bar marks the section there too). */
+  also?: RegExp;
 }
 
 const ITEMS: NavItem[] = [
@@ -18,11 +20,11 @@ const ITEMS: NavItem[] = [
   { key: 'nav.catalog', href: '/catalog', action: 'catalog.view' },
   { key: 'nav.calendar', href: '/calendar', action: 'calendar.view' },
   { key: 'nav.runs', href: '/runs', action: 'runs.view' },
-  { key: 'nav.tickets', href: '/tickets', action: 'tickets.list' },
-  { key: 'nav.scorecards', href: '/scorecards', action: 'scorecards.list' },
+  { key: 'nav.tickets', href: '/tickets', action: 'tickets.list', also: /^\/reports\/tickets(\/|$)/ },
+  { key: 'nav.scorecards', href: '/scorecards', action: 'scorecards.list', also: /^\/dashboard(\/|$)/ },
   { key: 'notifications.nav', href: '/inbox', action: 'inbox.view' },
   { key: 'nav.sharing', href: '/sharing', action: 'sharing.apply' },
-  { key: 'nav.reports', href: '/reports/mine', action: 'reports.mine' },
+  { key: 'nav.reports', href: '/reports/mine', action: 'reports.mine', also: /^\/reports\/(new|[0-9]+)(\/|$)/ },
   { key: 'nav.triage', href: '/reports/triage', action: 'reports.triage' },
   { key: 'nav.audit', href: '/admin/audit', action: 'audit.view' },
   { key: 'nav.users', href: '/admin/users', action: 'users.manage' },
@@ -41,8 +43,13 @@ export function navigationFor(user: CurrentUser | undefined, currentPath: string
   return ITEMS.filter((item) => can(user, item.action)).map((item) => ({
     key: item.key,
     href: item.href,
-    active: item.href === '/' ? currentPath === '/' : currentPath.startsWith(item.href),
+    active: item.href === '/' ? currentPath === '/' : inSection(currentPath, item),
   }));
+}
+
+/** The page is the item's own, one under it (`/tickets/5`, not `/ticketsx`) or one of its section's others. */
+function inSection(path: string, item: NavItem): boolean {
+  return path === item.href || path.startsWith(`${item.href}/`) || !!item.also?.test(path);
 }
 
 /**
