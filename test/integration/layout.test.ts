@@ -41,6 +41,17 @@ describe('layout', () => {
     }
   });
 
+  // The header's 修改密码 is the account page's only link: on that page it said nothing of being the current one.
+  it("marks the header's 修改密码 as the current page on the account's password page, and only there", async () => {
+    const user = await buildUser(t.db.knex, { roles: ['user'] });
+    const { agent } = await signIn(t.app, user.login, user.password);
+    const link = (page: string) => /<a href="\/account\/password"[^>]*>/.exec(page)?.[0];
+    expect(link((await agent.get('/account/password').expect(200)).text)).toBe(
+      '<a href="/account/password" class="link" aria-current="page">',
+    );
+    expect(link((await agent.get('/inbox').expect(200)).text)).toBe('<a href="/account/password" class="link">');
+  });
+
   it('names an icon on every page, served at /favicon.ico and /static/favicon.svg without a session, under the CSP', async () => {
     // The sign-in page and an error page (both use the layout without the navigation).
     for (const [path, status] of [
