@@ -90,8 +90,9 @@ describe('a locked sign-in', () => {
         .send({ _csrf: adminSession.csrf })
         .expect(302);
     await setDisabled(true);
-    // The user keeps trying the right password while the account is off, then calls the administrator.
-    for (let i = 0; i < 10; i++) expect((await attempt(user.login, user.password)).status).toBe(401);
+    // The user keeps trying the right password while the account is off (told it is disabled: 403), then calls the
+    // administrator.
+    for (let i = 0; i < 10; i++) expect((await attempt(user.login, user.password)).status).toBe(403);
     expect((await attempt(user.login, user.password)).status).toBe(429);
     await setDisabled(false);
     const res = await attempt(user.login, user.password);
