@@ -289,3 +289,50 @@ it('a draft that could not be saved says so at the top of its summary, not 未�
   // Submitted, it is still what a submission says.
   expect(summaryOf((await send('submit')).text).heading).toBe('未提交成功，请修改以下各处：');
 });
+
+it("a draft's stored pledge scan is named on its form, as its approval material is, and kept when none is chosen", async () => {
+  const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
+  const saved = await s.agent
+    .post('/sharing/new')
+    .set('X-CSRF-Token', s.csrf)
+    .field('system[name]', '迎新系统')
+    .field('action', 'draft')
+    .attach('material', pdf, '立项批复.pdf')
+    .attach('pledge_scan', pdf, '承诺书扫描.pdf')
+    .expect(303);
+  const edit = saved.headers.location as string;
+  const form = (await s.agent.get(edit).expect(200)).text;
+  expect(form).toContain('<p class="muted" id="material-kept">已上传：立项批复.pdf（不重新选择则保留）</p>');
+  expect(form).toContain('<p class="muted" id="pledge_scan-kept">已上传：承诺书扫描.pdf（不重新选择则保留）</p>');
+  expect(describedBy(form, 'pledge_scan-kept')).toBe(
+    '<input type="file" name="pledge_scan" accept="application/pdf,image/png,image/jpeg" aria-describedby="pledge_scan-kept">',
+  );
+  const en = (await s.agent.get(edit).set('Accept-Language', 'en').expect(200)).text;
+  expect(en).toContain('id="pledge_scan-kept">Uploaded: 承诺书扫描.pdf (kept unless you choose another)</p>');
+  // Sent back (a text over its limit) without a new file: the stored scan is still named, not "choose the file again".
+  const back = await s.agent
+    .post(edit)
+    .set('X-CSRF-Token', s.csrf)
+    .set('Accept', 'text/html')
+    .field('purpose', 'x'.repeat(2001))
+    .field('action', 'draft')
+    .expect(422);
+  expect(back.text).toContain('id="pledge_scan-kept">已上传：承诺书扫描.pdf（不重新选择则保留）</p>');
+  expect(back.text).not.toContain('id="pledge_scan-again"');
+  // A new scan chosen with it is not kept: said beside the input, where the summary links to.
+  const replaced = await s.agent
+    .post(edit)
+    .set('X-CSRF-Token', s.csrf)
+    .set('Accept', 'text/html')
+    .field('purpose', 'x'.repeat(2001))
+    .field('action', 'draft')
+    .attach('pledge_scan', pdf, '新承诺书.pdf')
+    .expect(422);
+  expect(summaryLinks(replaced.text).map((l) => l.anchor)).toContain('pledge_scan-again');
+  expect(replaced.text).toContain(
+    'id="pledge_scan-again">请重新选择“签字盖章的承诺书扫描件”：所选文件“新承诺书.pdf”未随退回的表单保留</p>',
+  );
+  // The draft still holds the scan it was saved with: submitted, the request's page offers it.
+  const id = /\/sharing\/(\d+)\/edit/.exec(edit)![1];
+  expect((await s.agent.get(`/sharing/${id}`).expect(200)).text).toContain(`href="/sharing/${id}/files/pledge"`);
+});

@@ -149,9 +149,21 @@ export async function formModel(ctx: AppContext, t: Translator, input: SharingIn
   });
   // A file input is described by its message and by the line under it that a sent-back form does not keep the file
   // (`<input>-again`), which the summary links to when a chosen file was not kept.
-  const again = !!fields;
-  const materialDescribedBy = ids(!!fields?.material && 'material-error', again && !extra.materialName && 'material-again');
-  const pledgeScanDescribedBy = ids(!!fields?.pledge_scan && 'pledge_scan-error', again && 'pledge_scan-again');
+  // A draft's stored file is kept (`<input>-kept` says so); the line to choose again is there when no file is stored, or
+  // when a new one chosen to replace it was not kept (the summary links to it).
+  const dropped = (extra.dropped ?? {}) as { material?: string; pledge_scan?: string };
+  const materialAgain = !!fields && (!extra.materialName || !!dropped.material);
+  const pledgeScanAgain = !!fields && (!extra.pledgeScanName || !!dropped.pledge_scan);
+  const materialDescribedBy = ids(
+    !!fields?.material && 'material-error',
+    !!extra.materialName && 'material-kept',
+    materialAgain && 'material-again',
+  );
+  const pledgeScanDescribedBy = ids(
+    !!fields?.pledge_scan && 'pledge_scan-error',
+    !!extra.pledgeScanName && 'pledge_scan-kept',
+    pledgeScanAgain && 'pledge_scan-again',
+  );
   return {
     form: input,
     items,
@@ -175,6 +187,8 @@ export async function formModel(ctx: AppContext, t: Translator, input: SharingIn
     fileNames: { material: boxName(t('sharing.form.material')), pledgeScan: boxName(t('sharing.form.pledgeScan')) },
     materialDescribedBy,
     pledgeScanDescribedBy,
+    materialAgain,
+    pledgeScanAgain,
     ...extra,
   };
 }

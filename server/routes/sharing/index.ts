@@ -210,8 +210,8 @@ export function sharingRoutes(ctx: AppContext): Router {
       res.redirect(303, `/sharing/${id}`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      // The draft's stored approval material is kept when no new file is chosen: the form says so again.
-      const materialName = draftId ? await materialNameOf(draftId) : null;
+      // The draft's stored files (approval material, pledge scan) are kept when no new file is chosen: the form says so again.
+      const { materialName, pledgeScanName } = draftId ? await storedFileNames(draftId) : noStoredFiles;
       const fields = fieldMessages(err, req);
       // The files sent that were fine in themselves (a file's own problem is its message): to be chosen again.
       const dropped: DroppedFiles = {
@@ -220,17 +220,33 @@ export function sharingRoutes(ctx: AppContext): Router {
       };
       // A draft not saved says so, not 未提交成功 (nothing was being submitted).
       const draftRefused = body.action === 'draft';
-      await renderForm(req, res, 422, input, { action, fields, draftId, materialName, formId, dropped, draftRefused });
+      await renderForm(req, res, 422, input, {
+        action,
+        fields,
+        draftId,
+        materialName,
+        pledgeScanName,
+        formId,
+        dropped,
+        draftRefused,
+      });
     }
   }
 
-  /** The file name of a draft's stored approval material, or null. */
-  async function materialNameOf(draftId: number): Promise<string | null> {
+  const noStoredFiles = { materialName: null, pledgeScanName: null };
+
+  /**
+   * The file names of a draft's stored approval material and signed pledge scan, or null: each is kept when the form is
+   * sent without a new one, and the form says so beside its input (the pledge scan's was not said: a draft saved with it
+   * read as having none, and its applicant chose it again or thought it lost).
+   */
+  async function storedFileNames(draftId: number): Promise<{ materialName: string | null; pledgeScanName: string | null }> {
     const row = await db('sharing_requests as r')
-      .join('uploads as u', 'u.id', 'r.material_upload_id')
+      .leftJoin('uploads as m', 'm.id', 'r.material_upload_id')
+      .leftJoin('uploads as p', 'p.id', 'r.pledge_upload_id')
       .where('r.id', draftId)
-      .first('u.filename');
-    return row?.filename ?? null;
+      .first('m.filename as material', 'p.filename as pledge');
+    return { materialName: row?.material ?? null, pledgeScanName: row?.pledge ?? null };
   }
 
   router.get('/sharing/new', authorize('sharing.apply'), async (req, res) => {
@@ -276,7 +292,7 @@ export function sharingRoutes(ctx: AppContext): Router {
     await renderForm(req, res, 200, inCatalogSpelling(catalog, input), {
       action: `/sharing/${loaded.request.id}/edit`,
       draftId: loaded.request.id,
-      materialName: await materialNameOf(loaded.request.id),
+      ...(await storedFileNames(loaded.request.id)),
     });
   });
   router.post('/sharing/:id/edit', authorize('sharing.apply'), multipart, async (req, res) => {
