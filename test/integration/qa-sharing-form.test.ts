@@ -336,3 +336,48 @@ it("a draft's stored pledge scan is named on its form, as its approval material 
   const id = /\/sharing\/(\d+)\/edit/.exec(edit)![1];
   expect((await s.agent.get(`/sharing/${id}`).expect(200)).text).toContain(`href="/sharing/${id}/files/pledge"`);
 });
+
+it('a NUL or a direction override in a box brings the form back as typed with the message at that box, nothing saved', async () => {
+  const before = Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n);
+  const send = (action: string, locale = 'zh-CN') =>
+    s.agent
+      .post('/sharing/new')
+      .set('X-CSRF-Token', s.csrf)
+      .set('Accept', 'text/html')
+      .set('Accept-Language', locale)
+      .field('system[name]', '迎新系统')
+      .field('purpose', '用于迎新\u202E报到')
+      .field('members[0][name]', '')
+      .field('members[1][name]', '王\u0000五')
+      .field('members[1][phone]', '12')
+      .field('action', action)
+      .expect(422);
+  const res = await send('draft');
+  // The form, not the bare error page: what was typed is there (a NUL as a browser shows it), each message at its box.
+  expect(res.text).toContain('<form method="post" action="/sharing/new"');
+  expect(res.text).toContain('value="迎新系统"');
+  expect(res.text).toContain('>用于迎新\u202E报到</textarea>');
+  expect(res.text).toContain('id="purpose-error">“数据用途”中含有空字符（\\u0000）或改变文字方向的控制字符（如 \\u202E），');
+  // The blank first row is left out, as always: the member typed is row 1, its name shown with U+FFFD.
+  expect(res.text).toContain('name="members[0][name]" maxlength="200" value="王\uFFFD五"');
+  expect(res.text).toContain('id="members-0-name-error">“姓名”中含有空字符');
+  // The form's other mistakes are said with it (a draft's limits; the phone is judged at submission).
+  expect(summaryLinks(res.text).map((l) => l.anchor)).toEqual(['members-0-name-error', 'purpose-error']);
+  const submitted = await send('submit');
+  const anchors = summaryLinks(submitted.text).map((l) => l.anchor);
+  expect(anchors).toEqual(expect.arrayContaining(['applicant-name-error', 'members-0-phone-error', 'purpose-error']));
+  expect(submitted.text).not.toContain('id="purpose-error">请填写');
+  const en = await send('draft', 'en');
+  expect(en.text).toContain('id="purpose-error">“Purpose” contains the NUL character');
+  expect(Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n)).toBe(before);
+  // Elsewhere than in the form's boxes (a field the form has not), the app-wide refusal stands.
+  await s.agent
+    .post('/sharing/new')
+    .set('X-CSRF-Token', s.csrf)
+    .set('Accept', 'text/html')
+    .field('purpose', 'x')
+    .field('unknown_box', 'a\u202Eb')
+    .field('action', 'draft')
+    .expect(422)
+    .expect((r) => expect(r.text).not.toContain('<form method="post" action="/sharing/new"'));
+});

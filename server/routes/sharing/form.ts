@@ -1,6 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../../context';
-import { AppError } from '../../errors';
+import { AppError, ValidationError, type FieldError } from '../../errors';
+import { hasForbiddenCharacter, shownAsBrowserShows } from '../../middleware/body-safety';
+import { repeatedFormValuesError } from '../../http/form-values';
 import { boxName } from '../../presenters/error-summary';
 import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import type { Translator } from '../../i18n';
@@ -85,8 +87,33 @@ export function pagePlace(path: string): [number, number, number] {
   return inRow ? [box, inRow.row, ROW_COLUMNS[inRow.table].indexOf(inRow.input)] : [box, -1, 0];
 }
 
+/**
+ * The form's text boxes as the app-wide check names a body's fields (`purpose`, `applicant.name`, `members[0].name`,
+ * `items[0].fields[1]`): a NUL or a direction override in these is told beside its box (forbiddenInForm), not on the bare
+ * error page, where the whole form — the longest the app has — and everything typed in it were gone.
+ */
+const FORM_TEXT =
+  /^(?:purpose|whitelist|returned_items|method|method_other|dataset_other|datasets(?:\[\d+\])?|(?:applicant|system)\.[a-z_]+|(?:members|vendors|items)\[\d+\]\.[a-z_]+(?:\[\d+\])?)$/;
+
+/** The app-wide refusal of forbidden characters (middleware/body-safety.ts) about the form's own boxes only. */
+function forbiddenInBoxes(err: unknown): err is ValidationError {
+  return (
+    err instanceof ValidationError &&
+    err.fields.length > 0 &&
+    err.fields.every((f) => (f.key === 'errors.nulCharacter' || f.key === 'errors.brokenCharacter') && FORM_TEXT.test(f.field))
+  );
+}
+
 export function multipart(req: Request, res: Response, next: NextFunction): void {
   parse(req, res, (err, problems) => {
+    if (forbiddenInBoxes(err)) {
+      // Left to the route (forbiddenInForm): the form comes back as typed with the message at the box. The check the
+      // parser skipped after this one still holds.
+      const repeated = repeatedFormValuesError(req.body, 'multipart');
+      if (repeated) return next(repeated);
+      res.locals.forbiddenCharacters = err;
+      return next();
+    }
     if (err) return next(err);
     // Over the limit: left to the form's messages (above). Anything else multer refused stopped the parsing
     // there (what followed is lost), so it is an error page — saying what the form takes, by its labels.
@@ -191,4 +218,104 @@ export async function formModel(ctx: AppContext, t: Translator, input: SharingIn
     pledgeScanAgain,
     ...extra,
   };
+}
+
+/** The label (sharing.form.*) of each text of a request, by its field as messages name it; a row's by its column. */
+const TEXT_LABELS: Record<string, string> = {
+  'applicant.name': 'applicantName',
+  'applicant.staff_no': 'applicantStaffNo',
+  'applicant.office_phone': 'applicantOfficePhone',
+  'applicant.email': 'applicantEmail',
+  'applicant.contact': 'applicantContact',
+  'system.name': 'systemName',
+  'system.status': 'systemStatus',
+  'system.domain': 'domain',
+  'system.address': 'address',
+  'system.on_campus': 'onCampus',
+  'system.campus_address': 'campusAddress',
+  whitelist: 'whitelist',
+  method: 'method',
+  method_other: 'methodOther',
+  datasets: 'datasets',
+  dataset_other: 'datasetOther',
+  purpose: 'purpose',
+  returned_items: 'returnedItems',
+  'members.name': 'memberName',
+  'members.unit': 'memberUnit',
+  'members.staff_no': 'memberStaffNo',
+  'members.phone': 'memberPhone',
+  'vendors.name': 'vendorName',
+  'vendors.company': 'vendorCompany',
+  'vendors.id_card': 'vendorIdCard',
+  'vendors.phone': 'vendorPhone',
+  'items.table': 'table',
+  'items.fields': 'fields',
+  'items.range': 'range',
+  'items.note': 'note',
+};
+
+/**
+ * A NUL or a direction override (U+202A–U+202E) in the request's texts, as the form names its boxes (`members.1.phone`,
+ * after blank rows are left out): each box's message names it, and the form comes back with what was typed — a NUL shown
+ * as a browser shows it (U+FFFD) — and the form's other mistakes beside (the services' checks, as shown). Null when none of
+ * the request's texts holds one (the app-wide refusal then stands).
+ */
+export function forbiddenInForm(input: SharingInput, t: Translator): { problems: FieldError[]; shown: SharingInput } | null {
+  const problems: FieldError[] = [];
+  const check = (field: string, labelKey: string, ...values: string[]) => {
+    if (values.some((v) => hasForbiddenCharacter(v)))
+      problems.push({
+        field,
+        key: 'sharing.errors.forbiddenCharacter',
+        params: { label: boxName(t(`sharing.form.${TEXT_LABELS[labelKey]}`)) },
+      });
+  };
+  const { applicant: a, system: sys } = input;
+  check('applicant.name', 'applicant.name', a.name);
+  check('applicant.staff_no', 'applicant.staff_no', a.staffNo);
+  check('applicant.office_phone', 'applicant.office_phone', a.officePhone);
+  check('applicant.email', 'applicant.email', a.email);
+  check('applicant.contact', 'applicant.contact', a.contact);
+  check('system.name', 'system.name', sys.name);
+  check('system.status', 'system.status', sys.status);
+  check('system.domain', 'system.domain', sys.domain);
+  check('system.address', 'system.address', sys.address);
+  check('system.on_campus', 'system.on_campus', sys.onCampus);
+  check('system.campus_address', 'system.campus_address', sys.campusAddress);
+  check('whitelist', 'whitelist', ...input.whitelist);
+  check('method', 'method', input.method);
+  check('method_other', 'method_other', input.methodOther);
+  input.members.forEach((m, i) => {
+    check(`members.${i}.name`, 'members.name', m.name);
+    check(`members.${i}.unit`, 'members.unit', m.unit);
+    check(`members.${i}.staff_no`, 'members.staff_no', m.staffNo);
+    check(`members.${i}.phone`, 'members.phone', m.phone);
+  });
+  input.vendors.forEach((v, i) => {
+    check(`vendors.${i}.name`, 'vendors.name', v.name);
+    check(`vendors.${i}.company`, 'vendors.company', v.company);
+    check(`vendors.${i}.id_card`, 'vendors.id_card', v.idCard);
+    check(`vendors.${i}.phone`, 'vendors.phone', v.phone);
+  });
+  check('datasets', 'datasets', ...input.datasets);
+  check('dataset_other', 'dataset_other', input.datasetOther);
+  input.items.forEach((item, i) => {
+    check(`items.${i}.table`, 'items.table', item.table);
+    check(`items.${i}.fields`, 'items.fields', ...item.fields);
+    check(`items.${i}.range`, 'items.range', item.range);
+    check(`items.${i}.note`, 'items.note', item.note);
+  });
+  check('purpose', 'purpose', input.purpose);
+  check('returned_items', 'returned_items', ...input.returnedItems);
+  if (!problems.length) return null;
+  return { problems, shown: shownInput(input) };
+}
+
+/** Every text of `value` as a browser shows it (a NUL as U+FFFD). */
+function shownInput<T>(value: T): T {
+  if (typeof value === 'string') return shownAsBrowserShows(value) as T;
+  if (Array.isArray(value)) return value.map(shownInput) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shownInput(v)])) as T;
+  return value;
 }

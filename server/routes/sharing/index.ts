@@ -25,7 +25,7 @@ import {
 } from '../../services/sharing/workflow';
 import { CONTENT_TYPES, downloadName, loadUpload } from '../../services/uploads';
 import { actorOf, idParam, universityName } from './actor';
-import { attachmentsOf, formModel, multipart, pagePlace, rowField } from './form';
+import { attachmentsOf, forbiddenInForm, formModel, multipart, pagePlace, rowField } from './form';
 import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { printModel } from './print';
 import { sentAgainMessage } from './sent-again';
@@ -193,18 +193,24 @@ export function sharingRoutes(ctx: AppContext): Router {
    */
   async function handleForm(req: Request, res: Response, draftId?: number, formId?: string) {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const input = inputFromBody(body);
+    const typed = inputFromBody(body);
+    // A NUL or a direction override in a box (multipart, form.ts): refused beside it, the form kept as typed.
+    const refusedAll = res.locals.forbiddenCharacters as ValidationError | undefined;
+    const forbidden = refusedAll ? forbiddenInForm(typed, req.t) : null;
+    if (refusedAll && !forbidden) throw refusedAll;
+    const input = forbidden?.shown ?? typed;
+    const refused = forbidden?.problems;
     const files = attachmentsOf(req);
     const action = `/sharing/${draftId ? `${draftId}/edit` : 'new'}`;
     try {
       let id: number;
       if (body.action === 'draft') {
-        id = await saveDraft(ctx, actorOf(req), input, { t: req.t, mode: 'web', draftId, files });
+        id = await saveDraft(ctx, actorOf(req), input, { t: req.t, mode: 'web', draftId, files, refused });
         if (formId && !draftId) rememberMade(req, 'sharing', formId, id);
         req.session.flash = { kind: 'success', text: req.t('sharing.flash.draftSaved') };
         return res.redirect(303, `/sharing/${id}/edit`);
       }
-      id = (await submitRequest(ctx, actorOf(req), input, { mode: 'web', t: req.t, draftId, files })).id;
+      id = (await submitRequest(ctx, actorOf(req), input, { mode: 'web', t: req.t, draftId, files, refused })).id;
       if (formId && !draftId) rememberMade(req, 'sharing', formId, id);
       req.session.flash = { kind: 'success', text: req.t('sharing.flash.submitted') };
       res.redirect(303, `/sharing/${id}`);

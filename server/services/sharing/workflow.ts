@@ -201,6 +201,16 @@ async function lockDraft(trx: Trx, actor: Actor, draftId: number) {
   return request;
 }
 
+/**
+ * The caller's own refusals (`refused`: the form's boxes holding a forbidden character) with the checks' other messages:
+ * a box keeps its refusal alone (a check of its text would judge what cannot be stored).
+ */
+function besideRefused(refused: FieldError[] | undefined, errors: FieldError[]): FieldError[] {
+  if (!refused?.length) return errors;
+  const covered = (field: string) => refused.some((r) => field === r.field || field.startsWith(`${r.field}.`));
+  return [...refused, ...errors.filter((e) => !covered(e.field))];
+}
+
 // ── draft ──────────────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -215,10 +225,13 @@ export async function saveDraft(
   ctx: AppContext,
   actor: Actor,
   typed: SharingInput,
-  opts: { t: Translator; mode?: ValidationMode; draftId?: number; files?: Attachments },
+  opts: { t: Translator; mode?: ValidationMode; draftId?: number; files?: Attachments; refused?: FieldError[] },
 ): Promise<number> {
   const files = opts.files ?? {};
-  const errors = [...validateDraft(typed, opts.t, opts.mode ?? 'web'), ...attachmentErrors(files, opts.t)];
+  const errors = besideRefused(opts.refused, [
+    ...validateDraft(typed, opts.t, opts.mode ?? 'web'),
+    ...attachmentErrors(files, opts.t),
+  ]);
   if (errors.length) throw new ValidationError(errors);
   const { catalog } = await clock(ctx);
   const input = inCatalogSpelling(catalog, typed);
@@ -255,7 +268,7 @@ export async function submitRequest(
   ctx: AppContext,
   actor: Actor,
   typed: SharingInput,
-  opts: { mode: ValidationMode; t: Translator; draftId?: number; files?: Attachments },
+  opts: { mode: ValidationMode; t: Translator; draftId?: number; files?: Attachments; refused?: FieldError[] },
 ): Promise<SubmitResult> {
   let input = typed;
   const files = opts.files ?? {};
@@ -268,7 +281,7 @@ export async function submitRequest(
   const errors = [...validateRequest(input, catalog, opts.t, opts.mode, { hasMaterial }), ...attachmentErrors(files, opts.t)];
   if (!catalog && !errors.some((e) => e.field.startsWith('items')))
     errors.push({ field: 'items', key: 'sharing.errors.noCatalog' });
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length || opts.refused?.length) throw new ValidationError(besideRefused(opts.refused, errors));
   // Field names as the catalog spells them: the plan, the stored request and the grant all use them.
   input = { ...input, items: canonicalItems(catalog!, input.items) };
   const sources = sourceParts(catalog!, input.items);
