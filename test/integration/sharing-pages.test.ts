@@ -1144,7 +1144,7 @@ describe('a decision the form cannot take comes back with its message and what w
     const res = await post('office2', universal, { decision: 'approve', expires_on: '2027-02-30', comment: '终审同意' });
     expect(res.status).toBe(422);
     expect(res.text).toMatch(
-      /<p class="field-error" id="decide-\d+-expires_on-error">授权截止日期须为 2026-03-02 之后的日期（YYYY-MM-DD）<\/p>/,
+      /<p class="field-error" id="decide-\d+-expires_on-error">授权截止日期“2027-02-30”不是有效的日期（YYYY-MM-DD）<\/p>/,
     );
     expect(res.text).toMatch(/<input type="date" id="decide-\d+-expires_on" name="expires_on" value="2027-02-30"[^>]*>/);
     expect(res.text).toMatch(

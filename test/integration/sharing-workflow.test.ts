@@ -26,9 +26,13 @@ async function submit(body: Record<string, unknown>) {
   return s.agent.post('/api/v1/sharing-requests').set('X-CSRF-Token', s.csrf).send(body);
 }
 
-async function decide(login: keyof SharingPeople, id: number, body: Record<string, unknown>) {
+async function decide(login: keyof SharingPeople, id: number, body: Record<string, unknown>, locale = 'zh-CN') {
   const s = await as(login);
-  return s.agent.post(`/api/v1/sharing-requests/${id}/decisions`).set('X-CSRF-Token', s.csrf).send(body);
+  return s.agent
+    .post(`/api/v1/sharing-requests/${id}/decisions`)
+    .set('X-CSRF-Token', s.csrf)
+    .set('Accept-Language', locale)
+    .send(body);
 }
 
 async function show(login: keyof SharingPeople, id: number) {
@@ -1035,7 +1039,16 @@ describe("the grant's expiry date", () => {
     const id = (await submit(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]))).body.id;
     await decide('csSteward', id, approve);
     await decide('office', id, approve);
-    for (const expires_on of ['2027-02-30', '2027-13-01', '2026-03-02']) {
+    // A day that is none is said to be none (it read "must be after 2026-03-02", which 2027-02-30 looks to be).
+    for (const expires_on of ['2027-02-30', '2027-13-01', '2027/06/30']) {
+      const res = await decide('office2', id, { decision: 'approve', expires_on });
+      expect({ expires_on, status: res.status, fields: res.body.fields }).toEqual({
+        expires_on,
+        status: 422,
+        fields: { expires_on: `授权截止日期“${expires_on}”不是有效的日期（YYYY-MM-DD）` },
+      });
+    }
+    for (const expires_on of ['2026-03-02', '2025-12-31']) {
       const res = await decide('office2', id, { decision: 'approve', expires_on });
       expect({ expires_on, status: res.status, fields: res.body.fields }).toEqual({
         expires_on,
@@ -1043,6 +1056,8 @@ describe("the grant's expiry date", () => {
         fields: { expires_on: '授权截止日期须为 2026-03-02 之后的日期（YYYY-MM-DD）' },
       });
     }
+    const en = await decide('office2', id, { decision: 'approve', expires_on: '2027-02-30' }, 'en');
+    expect(en.body.fields).toEqual({ expires_on: 'The grant expiry “2027-02-30” is not a valid date (YYYY-MM-DD)' });
     expect(stageSummary((await show('office2', id)).body)).toEqual(['1:CS:approved', '2:-:approved', '5:-:pending']);
     const ok = await decide('office2', id, { decision: 'approve', expires_on: '2028-02-29' });
     expect(ok.body.grant.expires_on).toBe('2028-02-29');

@@ -388,7 +388,10 @@ function checkDecision(
     // A real calendar date (Date.parse takes 2027-02-30 for 2 March; PostgreSQL refuses it), after today, and at most
     // GRANT_MAX_YEARS after it (the grant is given today): 9999-12-31 granted the data for good.
     const latest = addYears(today, GRANT_MAX_YEARS);
-    if (!isIsoDate(expiresOn) || expiresOn <= today) {
+    // A date that is none (2027-02-30, 2027/06/30) is said as such: "after 2026-03-02" read as wrong about a later day.
+    if (!isIsoDate(expiresOn)) {
+      errors.push({ field: 'expires_on', key: 'sharing.errors.expiresOnInvalid', params: { value: expiresOn } });
+    } else if (expiresOn <= today) {
       errors.push({ field: 'expires_on', key: 'sharing.errors.expiresOn', params: { today } });
     } else if (expiresOn > latest) {
       errors.push({ field: 'expires_on', key: 'sharing.errors.expiresOnTooLate', params: { latest, years: GRANT_MAX_YEARS } });
