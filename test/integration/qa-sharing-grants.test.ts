@@ -113,3 +113,21 @@ it('an expired or revoked grant is marked on the request page, the lists and the
   expect(page).toContain('Grant expired</span></h1>');
   expect(page).toContain('Granted until 2026-03-10: expired');
 });
+
+it('an expired grant is not revoked by a form sent after its last day: said so, nothing written, the applicant not told', async () => {
+  t.ctx.now = () => MONDAY;
+  const id = await grantedUntil('2026-03-10');
+  const o = await as('office');
+  await o.agent.post('/locale').type('form').send({ _csrf: o.csrf, locale: 'zh-CN', next: '/' });
+  t.ctx.now = () => new Date('2026-03-11T01:00:00Z');
+  const notices = async () => Number((await t.db.knex('notifications').count({ n: '*' }))[0].n);
+  const audits = async () => Number((await t.db.knex('audit_log').where({ action: 'sharing.revoke' }).count({ n: '*' }))[0].n);
+  const [n, a] = [await notices(), await audits()];
+  const res = await o.agent.post(`/sharing/${id}/revoke`).type('form').send({ _csrf: o.csrf, reason: '项目结束' });
+  expect(res.status).toBe(303);
+  const page = (await o.agent.get(`/sharing/${id}`).expect(200)).text;
+  expect(page).toContain('授权已于 2026-03-10 到期，无需撤销；本次提交未作改动');
+  expect(page).toContain('<span class="badge bad grant-state">授权已过期</span></h1>');
+  expect((await t.db.knex('sharing_grants').where({ request_id: id }).first('revoked_at')).revoked_at).toBeNull();
+  expect([await notices(), await audits()]).toEqual([n, a]);
+});

@@ -15,10 +15,15 @@ import { clock, lockSeenRequest, type Actor } from './workflow';
 
 export async function revokeGrant(ctx: AppContext, actor: Actor, requestId: number, sentReason: unknown): Promise<void> {
   if (!can(actor.user, 'sharing.manage')) throw new ForbiddenError();
+  const { today } = await clock(ctx);
   await ctx.db.transaction(async (trx) => {
     const grant = await trx('sharing_grants').where({ request_id: requestId }).forUpdate().first();
     if (!grant) throw new NotFoundError('sharing.errors.noGrant');
     if (grant.revoked_at) throw new AlreadyDoneError('sharing.errors.alreadyRevoked');
+    // Expired, nothing is left to take back (the page offers no revoke): a form kept open past the last day, or sent by
+    // hand, marked an expired grant revoked and told the applicant their system had lost the data it no longer had.
+    if (grantState(grant, today) === 'expired')
+      throw new ConflictError('sharing.errors.grantExpired', { date: String(grant.expires_on) });
     // The reason once there is a grant to revoke (404 and 409 first, as every action): text, at most 2000 characters.
     const errors: FieldError[] = [];
     const reason = sentText(sentReason, 'reason', errors);
