@@ -106,6 +106,20 @@ describe('filing a change: each mistake named in place, nothing written', () => 
     expect(page).toMatch(/<input id="sc-contact" name="contact" value="[^"]*" maxlength="200">/);
   });
 
+  it('the boxes a change needs are marked *, and the description and review note say their limits', async () => {
+    const page = (await (await as('hrSteward')).agent.get('/sharing/structure-changes').expect(200)).text;
+    expect(page).toContain('<label for="sc-system">系统名称 *</label>');
+    expect(page).toContain('<span id="sc-tables-label">受影响的表 *</span>');
+    expect(page).toContain('<label for="sc-desc">变更内容 *</label>');
+    expect(page).toContain('<textarea id="sc-desc" name="description" rows="3" maxlength="2000" aria-required="true">');
+    expect(page).toContain('<label for="sc-date">计划变更日期 *</label>');
+    // The optional contact is not marked.
+    expect(page).toContain('<label for="sc-contact">联系人及电话</label>');
+    expect((await file('hrSteward', valid)).status).toBe(303);
+    const office = (await (await as('office')).agent.get('/sharing/structure-changes').expect(200)).text;
+    expect(office).toMatch(/<input name="note" maxlength="2000" placeholder="审核意见/);
+  });
+
   it('labels are translated in English too', async () => {
     const o = await as('office');
     const zh = await o.agent
