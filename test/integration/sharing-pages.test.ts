@@ -823,6 +823,20 @@ describe('a table typed in another case (over the API) is the catalog’s on eve
     expect(html).toContain('教职工基本信息（staff_basic）');
     expect(html).not.toContain('STAFF_BASIC');
   });
+
+  it('prints a field the catalog gives no title (a table declaring no fields) by its name once, not twice', async () => {
+    const a = await as('applicant');
+    const res = await a.agent
+      .post('/api/v1/sharing-requests')
+      .set('X-CSRF-Token', a.csrf)
+      .send(apiRequest([{ table: 'library_loan', fields: ['reader_no'] }]));
+    expect(res.status).toBe(201);
+    const html = (await a.agent.get(`/sharing/${res.body.id}/print`).expect(200)).text;
+    expect(html).toContain(
+      '<td>图书借阅<div class="mono small">library_loan</div></td><td><span class="mono small">reader_no</span></td>',
+    );
+    expect(html).not.toContain('reader_no <span class="mono small">reader_no</span>');
+  });
 });
 
 /** A request submitted through the form (`overrides` on fullForm), its id. */

@@ -46,12 +46,14 @@ export function printModel(request: PresentedRequest, t: Translator) {
   const final = byKind('it_final')[0] ?? null;
   // The IT office's box holds the final review, or the first review when that ended the request.
   const office = final?.decided_at ? final : first?.status === 'rejected' ? first : null;
+  // A table or field by its catalog title with its name beside it; one without a title (a table declaring no fields
+  // takes any column name) by its name alone — it was printed twice (reader_no reader_no).
   const fieldDocRows = request.items.flatMap((item, i) =>
     item.fields.map((field, j) => ({
       seq: j === 0 ? i + 1 : '',
-      table: j === 0 ? (item.title ?? item.table) : '',
+      table: j === 0 ? (item.title ?? '') : '',
       tableCode: j === 0 ? item.table : '',
-      field: field.title ?? field.name,
+      field: field.title ?? '',
       code: field.name,
       range: j === 0 ? item.range : '',
       note: j === 0 ? item.note : '',
@@ -83,7 +85,7 @@ export function printModel(request: PresentedRequest, t: Translator) {
     leaderBox: stageBoxes(request, 'leader'),
     sourcesBox: stageBoxes(request, 'source'),
     pledgeItems: pad(
-      request.items.map((i) => `${i.title ?? i.table}${t('common.inParentheses', { text: i.table })}`),
+      request.items.map((i) => (i.title ? `${i.title}${t('common.inParentheses', { text: i.table })}` : i.table)),
       3,
       '',
     ),
