@@ -212,6 +212,11 @@ describe('the page', () => {
     }
     expect(statements.filter((sql) => sql.includes('structure_changes'))).toHaveLength(2);
   });
+  it('names each affected table by its catalog title with its name, as the filing form does', async () => {
+    expect((await file('hrSteward', valid)).status).toBe(303);
+    const page = (await (await as('applicant')).agent.get('/sharing/structure-changes').expect(200)).text;
+    expect(page).toContain('<span class="table-ref">教职工基本信息 <code>staff_basic</code></span>');
+  });
 });
 
 describe('tables match the catalog ignoring case, as the rest of sharing', () => {

@@ -58,7 +58,9 @@ export function structureChangeRoutes(ctx: AppContext): Router {
         id: c.id,
         status: c.status,
         system: c.system,
-        tables: c.tables,
+        // Each table by its catalog title with its name, as the filing form and the request pages name them (the list
+        // showed the names alone: staff_basic, where the form had offered 教职工基本信息).
+        tables: (c.tables as string[]).map((name) => ({ name, title: catalogTable(current?.catalog, name)?.title ?? null })),
         // What people typed may hold a phone or ID number: shown in full to those who handle the change only.
         description: handles ? c.description : maskFreeText(c.description ?? ''),
         review_note: handles || !c.review_note ? c.review_note : maskFreeText(c.review_note),
