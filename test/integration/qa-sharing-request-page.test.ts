@@ -244,4 +244,28 @@ describe('the print form says which stages the request has, from its submission 
     await a.agent.post(`/sharing/${id}/withdraw`).type('form').send({ _csrf: a.csrf }).expect(303);
     expect(await sourceAndLeader(id)).toEqual({ source: '本申请未经此环节', leader: '本申请未经此环节' });
   });
+
+  it("a draft withdrawn unsubmitted: the unit's and the IT office's boxes say 本申请未经此环节 too, not empty choices", async () => {
+    const id = await file([{ table: 'org_unit', fields: ['unit_code'] }], { draft: true });
+    const a = await as('applicant');
+    /** What the unit's and the office's boxes say above their signature lines. */
+    const boxes = async () => {
+      const html = (await a.agent.get(`/sharing/${id}/print`).expect(200)).text;
+      const say = (label: string) =>
+        new RegExp(`<tr><th>${label}</th>\\s*<td colspan="3" class="opinion">([\\s\\S]*?)<div class="sign">`)
+          .exec(html)![1]
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim();
+      return { unit: say('申请单位主管领导审核'), office: say('信息化办公室终审、共享数据') };
+    };
+    // A draft's boxes are still to be filled in.
+    const draft = await boxes();
+    expect(draft.unit).toBe('☐ 同意 ☐ 不同意，理由：');
+    expect(draft.office).not.toContain('未经此环节');
+    await a.agent.post(`/sharing/${id}/withdraw`).type('form').send({ _csrf: a.csrf }).expect(303);
+    const withdrawn = await boxes();
+    expect(withdrawn.unit).toBe('☐ 同意 ☐ 不同意，理由： 本申请未经此环节');
+    expect(withdrawn.office).toContain('本申请未经此环节');
+  });
 });

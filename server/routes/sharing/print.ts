@@ -48,6 +48,9 @@ export function printModel(request: PresentedRequest, t: Translator) {
   const office = final?.decided_at ? final : first?.status === 'rejected' ? first : null;
   // A table or field by its catalog title with its name beside it; one without a title (a table declaring no fields
   // takes any column name) by its name alone — it was printed twice (reader_no reader_no).
+  // A draft withdrawn unsubmitted went through no review: the unit's and the office's boxes say so, as the data sources'
+  // and the leader's do (empty, with their signature lines, they read as decisions still to come).
+  const skipped = stageBoxes(request, 'applicant_unit') === 'skipped' ? 'sharing.print.stage.skipped' : null;
   const fieldDocRows = request.items.flatMap((item, i) =>
     item.fields.map((field, j) => ({
       seq: j === 0 ? i + 1 : '',
@@ -69,14 +72,14 @@ export function printModel(request: PresentedRequest, t: Translator) {
     vendors: pad(f.vendors, 2, { name: '', company: '', idCard: '', phone: '' }),
     fieldDocRows: pad(fieldDocRows, 4, { seq: '', table: '', tableCode: '', field: '', code: '', range: '', note: '' }),
     unit: byKind('applicant_unit')[0] ?? null,
-    unitCancelled: cancelledNote(request, byKind('applicant_unit')[0]),
+    unitCancelled: cancelledNote(request, byKind('applicant_unit')[0]) ?? skipped,
     sources: byKind('source').map((s) => ({ ...s, cancelledNote: cancelledNote(request, s) })),
     // The first review's line in the IT office's box, unless it is that box's own decision (a refusal that ended it).
     firstReview: first?.decided_at && first !== office ? first : null,
     office,
     officeIsFirst: !!office && office === first,
     // The office's box when neither of its reviews was decided: the one the request was waiting for was cancelled.
-    officeCancelled: office ? null : cancelledNote(request, final?.status === 'cancelled' ? final : first),
+    officeCancelled: office ? null : (cancelledNote(request, final?.status === 'cancelled' ? final : first) ?? skipped),
     officeReasons: REJECTION_REASONS.map((r) => ({ value: r, checked: office?.status === 'rejected' && office.reason === r })),
     leader: byKind('leader')[0] ?? null,
     leaderCancelled: cancelledNote(request, byKind('leader')[0]),
