@@ -36,8 +36,9 @@ export async function run(ctx: AppContext): Promise<{ reminded: number; flagged:
       await addToInbox(ctx.db, office.userIds, {
         kind: 'sharing.overdue',
         subject: stageSubject(f.stageId),
-        title: t('sharing.notices.overdue', { id: f.requestId, department: f.department ?? '' }),
-        en: { title: en('sharing.notices.overdue', { id: f.requestId, department: f.department ?? '' }) },
+        // The department by its name (人事处), as every other notice names it: it read 来源部门 HR 逾期未答复.
+        title: t('sharing.notices.overdue', { id: f.requestId, department: f.departmentName ?? '' }),
+        en: { title: en('sharing.notices.overdue', { id: f.requestId, department: f.departmentName ?? '' }) },
         body: '',
         link: `/sharing/${f.requestId}`,
       });

@@ -41,6 +41,10 @@ it('flags the overdue review to every IT office account on Tuesday 03-10', async
   expect(await inbox(people.office.id)).toEqual(['sharing.stage', 'sharing.overdue']);
   expect(await inbox(people.office2.id)).toEqual(['sharing.stage', 'sharing.overdue']);
   expect(await inbox(people.stuSteward.id)).toEqual(['sharing.stage', 'sharing.reminder']);
+  // The department by its name, as the other notices name it (it read 来源部门 STU).
+  const notice = await t.db.knex('notifications').where({ user_id: people.office.id, kind: 'sharing.overdue' }).first();
+  expect(notice.title).toMatch(/^数据共享申请 #\d+：来源部门 学生处 逾期未答复，信息化办公室可代为审核$/);
+  expect(JSON.stringify(notice)).toContain('department 学生处 is overdue');
 });
 
 // The request page said 已逾期; the queues gave only the due date (应于 2026-03-09 前答复), for the department and for the

@@ -825,7 +825,7 @@ describe('overdue source review', () => {
     t.ctx.now = () => new Date('2026-03-10T01:00:00Z');
     const stageId = (await show('office', id)).body.stages.find((s: { stage: number }) => s.stage === 3).id;
     expect((await flagOverdueReviews(t.ctx)).flagged.filter((f) => f.requestId === id)).toEqual([
-      { stageId, requestId: id, department: 'HR', dueOn: '2026-03-09' },
+      { stageId, requestId: id, department: 'HR', departmentName: '人事处', dueOn: '2026-03-09' },
     ]);
     expect((await flagOverdueReviews(t.ctx)).flagged.filter((f) => f.requestId === id)).toEqual([]);
     const body = (await show('office', id)).body;

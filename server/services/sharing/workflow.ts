@@ -803,6 +803,8 @@ export interface StageNotice {
   stageId: number;
   requestId: number;
   department: string | null;
+  /** The department's name (人事处), as the notices say it: never its code. */
+  departmentName: string | null;
   dueOn: string | null;
 }
 
@@ -812,12 +814,16 @@ export async function flagOverdueReviews(ctx: AppContext): Promise<{ reminded: S
   const pending: StageRow[] = await ctx.db('sharing_stages').where({ kind: 'source', status: 'pending' }).whereNotNull('due_on');
   const reminded: StageNotice[] = [];
   const flagged: StageNotice[] = [];
+  const names = new Map<string, string>(
+    (await ctx.db('departments').select('code', 'name')).map((d: { code: string; name: string }) => [d.code, d.name]),
+  );
   for (const s of pending) {
     const stage = { ...s, id: Number(s.id), request_id: Number(s.request_id) };
     const notice: StageNotice = {
       stageId: stage.id,
       requestId: stage.request_id,
       department: stage.department_code,
+      departmentName: stage.department_code ? (names.get(stage.department_code) ?? stage.department_code) : null,
       dueOn: stage.due_on,
     };
     if (isOverdue(stage, today) && !s.overdue_flagged_at) {
