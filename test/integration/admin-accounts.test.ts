@@ -490,7 +490,14 @@ describe('account management', () => {
       const s = await signIn(t.app, u.login, u.password);
       for (let i = 0; i < 11; i++)
         await post(s, '/account/password', { current_password: u.password, new_password: 'short' }).expect(422);
-      await post(s, '/account/password', { current_password: u.password, new_password: 'a long new passphrase' }).expect(302);
+      const res = await post(s, '/account/password', {
+        current_password: u.password,
+        new_password: 'a long new passphrase',
+      }).expect(302);
+      // Signed in nowhere else: the change alone, not "0 个其他会话已结束".
+      const page = (await s.agent.get(res.headers.location).expect(200)).text;
+      expect(page).toContain('密码已修改');
+      expect(page).not.toContain('个其他会话已结束');
     });
 
     it('locked after ten wrong current passwords: the form again saying why and for how long; an administrator’s reset lifts it', async () => {

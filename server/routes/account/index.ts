@@ -55,7 +55,9 @@ export function accountRoutes(ctx: AppContext): Router {
       );
       // This session stays: it takes the account's new session generation, the others are signed out.
       req.session.sessionEpoch = sessionEpoch;
-      req.session.flash = { kind: 'success', text: req.t('auth.password.done', { count: sessionsEnded }) };
+      // "0 个其他会话已结束" told of sessions nobody had: with none, the change alone.
+      const done = sessionsEnded > 0 ? 'auth.password.done' : 'auth.password.doneAlone';
+      req.session.flash = { kind: 'success', text: req.t(done, { count: sessionsEnded }) };
       res.redirect('/account/password');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
