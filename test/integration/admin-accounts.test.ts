@@ -450,6 +450,9 @@ describe('account management', () => {
       expect(cellOf(wrong.text, 'p-current')).toContain(html(zh('users.errors.currentPassword')));
       const short = await post(s, '/account/password', { current_password: u.password, new_password: 'short' }).expect(422);
       expect(cellOf(short.text, 'p-new')).toContain(html(zh('users.errors.passwordLength', { min: 10 })));
+      // Left empty, the new password is asked for (请填写新密码), not said to be short.
+      const empty = await post(s, '/account/password', { current_password: u.password, new_password: '' }).expect(422);
+      expect(cellOf(empty.text, 'p-new')).toContain('请填写新密码');
       const same = await post(s, '/account/password', { current_password: u.password, new_password: u.password }).expect(422);
       expect(cellOf(same.text, 'p-new')).toContain(html(zh('users.errors.passwordSame')));
       const withLogin = await post(s, '/account/password', {

@@ -222,7 +222,10 @@ export async function changeOwnPassword(
   if (!input.current) problems.push({ field: 'current_password', key: 'users.errors.currentPasswordRequired' });
   else if (!(await verifyPassword(row.password_hash, input.current)))
     problems.push({ field: 'current_password', key: 'users.errors.currentPassword' });
-  const nextProblem = newPasswordProblem(input.next, user.login);
+  // Left empty, it is asked for, not said to be under 10 characters.
+  const nextProblem = input.next
+    ? newPasswordProblem(input.next, user.login)
+    : { key: 'users.errors.newPasswordRequired' as const };
   if (nextProblem) problems.push({ field: 'new_password', ...nextProblem });
   else if (input.next === input.current) problems.push({ field: 'new_password', key: 'users.errors.passwordSame' });
   // The form asks for the new password twice (it is typed unseen): a typo must not lock the account out.
