@@ -34,6 +34,7 @@ import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { closedReasonsForOutsider, disputeAnyTicket, reportTicketForOutsider } from '../../services/reports';
 import { notifierFromConfig } from '../../services/notifications';
 import {
+  tellClosed,
   tellDispute,
   tellDisputeDismissed,
   tellExtensionDecided,
@@ -197,6 +198,8 @@ export function ticketsApi(ctx: AppContext): Router {
     res.json({ ...publicTicket, history: shown.map(toPublicEvent) });
   });
 
+  const notifier = notifierFromConfig(db, ctx.config, ctx.logger);
+
   router.post('/tickets/:id/transitions', authorize('tickets.list'), BODY_KEYS.transition, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     // Only `to` first (it says which action); the comment and version are judged by the service once the
@@ -213,10 +216,11 @@ export function ticketsApi(ctx: AppContext): Router {
       now: ctx.now(),
       requestRecheck: recheck,
     });
+    // After the commit: the department hears of the IT office's close, as the ticket page's close tells it.
+    if (body.to === 'closed') await tellClosed(db, notifier, ticket, ticket.closed_reason ?? '');
     res.json(await shown(ticket));
   });
 
-  const notifier = notifierFromConfig(db, ctx.config, ctx.logger);
   const bodyOf = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
 
   router.post('/tickets/:id/extension', authorize('tickets.list'), BODY_KEYS.extension, async (req, res) => {

@@ -46,7 +46,14 @@ import {
   visibleTicket,
 } from '../../services/tickets';
 import { closedReasonIn } from '../../services/tickets/closed-reason';
-import { tellDispute, tellDisputeDismissed, tellExtensionDecided, tellExtensionRequested, tellReassigned } from './notices';
+import {
+  tellClosed,
+  tellDispute,
+  tellDisputeDismissed,
+  tellExtensionDecided,
+  tellExtensionRequested,
+  tellReassigned,
+} from './notices';
 import {
   actionsFor,
   checkLabel,
@@ -597,6 +604,9 @@ export function ticketsRoutes(ctx: AppContext): Router {
               origin: origin(req),
               now: ctx.now(),
               requestRecheck: recheck,
+            }).then(async (ticket) => {
+              // After the commit: the department has nothing more to fix, and hears why (the office's other decisions are told too).
+              if (ticket.status === 'closed') await tellClosed(db, notifier, ticket, ticket.closed_reason ?? '');
             }),
       `tickets.flash.${['acknowledged', 'fixed', 'closed'].includes(req.body.to) ? req.body.to : 'done'}`,
     ),

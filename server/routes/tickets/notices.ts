@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import type { Notifier } from '../../services/notifications';
 import { maskReportTicketText } from '../../services/reports';
 import {
+  notifyClosed,
   notifyDispute,
   notifyDisputeDismissed,
   notifyExtensionDecided,
@@ -36,6 +37,11 @@ async function named(db: Knex, ticket: TicketRow) {
 
 export async function tellDispute(db: Knex, notifier: Notifier, ticket: TicketRow, reason: string): Promise<void> {
   await notifyDispute(notifier, await named(db, ticket), await shownText(db, ticket, reason));
+}
+
+/** After the IT office closed the ticket: its department has nothing more to fix, and hears why. */
+export async function tellClosed(db: Knex, notifier: Notifier, ticket: TicketRow, reason: string): Promise<void> {
+  await notifyClosed(notifier, ticket, await shownText(db, ticket, reason), departmentLink(ticket));
 }
 
 export async function tellDisputeDismissed(db: Knex, notifier: Notifier, ticket: TicketRow, reason: string): Promise<void> {

@@ -17,6 +17,7 @@ export { escalateOverdueTickets, remindDueTickets } from './deadlines';
 export { fingerprintOf, type FingerprintParts } from './fingerprint';
 export { describeProblem, subjectOf } from './message';
 export {
+  notifyClosed,
   notifyDispute,
   notifyDisputeDismissed,
   notifyReassigned,

@@ -192,6 +192,34 @@ export async function notifyDisputeDismissed(
 }
 
 /**
+ * The IT office closed a ticket (transitionTicket to `closed`, with its reason): the department — stewards and leaders,
+ * who may have disputed it or asked for more time — hears at once (inbox and e-mail) that it has nothing more to fix,
+ * and why, as it hears the office's other decisions. `shownReason` is masked by the caller as the ticket's pages mask
+ * it; `link` is where the department reads the ticket.
+ */
+export async function notifyClosed(
+  notifier: Notifier,
+  ticket: Pick<TicketRow, 'id' | 'message' | 'due_at' | 'severity' | 'department_code'> & { message_en?: string | null },
+  shownReason: string,
+  link: string,
+): Promise<void> {
+  await notifier.department(
+    ticket.department_code,
+    {
+      kind: 'ticket.closed',
+      title: `【已关闭】质量工单 #${ticket.id} 已由信息化办公室关闭，无需再整改`,
+      body: `#${ticket.id} ${maskIdNumbersIn(ticket.message)}\n关闭原因：${shownReason}`,
+      link,
+      en: {
+        title: `[Closed] Quality ticket #${ticket.id} was closed by the IT office; nothing more to fix`,
+        body: `#${ticket.id} ${maskIdNumbersIn(ticket.message_en ?? ticket.message)}\nReason: ${shownReason}`,
+      },
+    },
+    { email: true, leaders: true },
+  );
+}
+
+/**
  * The IT office handed a ticket to another department (reassignTicket): the new department's stewards hear at once
  * (inbox and e-mail) that it is theirs now, with its fresh due date and the office's reason, and the previous
  * department — stewards and leaders, who may have disputed it — that it is no longer theirs. `ticket` is the ticket as
