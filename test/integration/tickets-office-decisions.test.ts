@@ -21,6 +21,7 @@ let hrSteward: Person;
 let hrLeader: Person;
 let orgSteward: Person;
 let office: Person;
+let chief: Person;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hw-office-'));
@@ -32,6 +33,7 @@ beforeAll(async () => {
   hrLeader = await buildUser(db, { department: 'HR', roles: ['dept_leader'] });
   orgSteward = await buildUser(db, { department: 'ORG', roles: ['steward'] });
   office = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
+  chief = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
 });
 afterAll(async () => {
   await t.close();
@@ -39,6 +41,7 @@ afterAll(async () => {
 });
 
 const fileTicket = async (field: string) => (await buildTicket(t.db.knex, catalog, T0, { field })).id;
+const ticketRow = (id: number) => t.db.knex('tickets').where({ id }).first();
 const notices = (person: Person, kind: string) =>
   t.db
     .knex('notifications')
@@ -110,5 +113,114 @@ describe('closing a ticket', () => {
       `【已关闭】质量工单 #${id} 已由信息化办公室关闭，无需再整改`,
       `【已关闭】质量工单 #${other} 已由信息化办公室关闭，无需再整改`,
     ]);
+  });
+});
+
+describe('a decision sent after another was taken (another tab, a colleague)', () => {
+  const askForMore = async (id: number, days: string) => {
+    const hr = await signIn(t.app, hrSteward.login, hrSteward.password);
+    await hr.agent
+      .post(`/tickets/${id}/extension`)
+      .type('form')
+      .send({ _csrf: hr.csrf, days, reason: '等待人事系统厂商修复' })
+      .expect(302);
+    return (await ticketRow(id)).version as number;
+  };
+
+  it('refusing a request a colleague granted is a 409 saying so, the reason kept to copy, nothing changed', async () => {
+    const id = await fileTicket('email');
+    const version = await askForMore(id, '3');
+    const it = await signIn(t.app, office.login, office.password);
+    const other = await signIn(t.app, chief.login, chief.password);
+    await other.agent
+      .post(`/tickets/${id}/extension/grant`)
+      .type('form')
+      .send({ _csrf: other.csrf, days: '2', reason: '', version })
+      .expect(302);
+    const granted = await ticketRow(id);
+    const refused = await it.agent
+      .post(`/tickets/${id}/extension/refuse`)
+      .type('form')
+      .send({ _csrf: it.csrf, reason: '厂商修复不需要三天，请按期整改', version })
+      .expect(409);
+    expect(refused.text).toContain(
+      `工单 #${id} 的延期申请已由他人决定：同意延期 2 个工作日，整改期限顺延至 ${granted.due_at}；本次提交未作改动`,
+    );
+    expect(refused.text).toMatch(
+      /<label for="ticket-unsent">你填写的不同意延期的理由（未发送，可复制）<\/label>\s*<textarea id="ticket-unsent" rows="3" readonly>厂商修复不需要三天，请按期整改<\/textarea>/,
+    );
+    expect(await ticketRow(id)).toEqual(granted);
+    expect((await notices(hrSteward, 'ticket.extension_denied')).filter((n) => n.link === `/tickets/${id}`)).toEqual([]);
+
+    // In English too.
+    await it.agent.post('/locale').type('form').send({ _csrf: it.csrf, locale: 'en', next: '/' }).expect(302);
+    const en = await it.agent
+      .post(`/tickets/${id}/extension/refuse`)
+      .type('form')
+      .send({ _csrf: it.csrf, reason: 'Fix it on time', version })
+      .expect(409);
+    expect(en.text).toContain(
+      `The request for more time on ticket #${id} was already answered by someone else: 2 working days granted, now due ${granted.due_at}; nothing was changed`,
+    );
+    expect(en.text).toContain(
+      '<label for="ticket-unsent">Reason for refusing more time: what you typed (not sent, to copy)</label>',
+    );
+    await it.agent.post('/locale').type('form').send({ _csrf: it.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+
+    // The same answer sent again (a double click) is done: back to the ticket with a notice, nothing changed.
+    const twice = await other.agent
+      .post(`/tickets/${id}/extension/grant`)
+      .type('form')
+      .send({ _csrf: other.csrf, days: '2', version })
+      .expect(302);
+    expect(twice.headers.location).toBe(`/tickets/${id}`);
+    expect(await ticketRow(id)).toEqual(granted);
+  });
+
+  it('granting a request a colleague refused is a 409 saying so, the note kept', async () => {
+    const id = await fileTicket('mobile');
+    const version = await askForMore(id, '5');
+    const it = await signIn(t.app, office.login, office.password);
+    const other = await signIn(t.app, chief.login, chief.password);
+    await other.agent
+      .post(`/tickets/${id}/extension/refuse`)
+      .type('form')
+      .send({ _csrf: other.csrf, reason: '请按期整改', version })
+      .expect(302);
+    const before = await ticketRow(id);
+    const res = await it.agent
+      .post(`/tickets/${id}/extension/grant`)
+      .type('form')
+      .send({ _csrf: it.csrf, days: '5', reason: '同意，请在新期限前完成', version })
+      .expect(409);
+    expect(res.text).toContain(`工单 #${id} 的延期申请已由他人决定：不同意延期；本次提交未作改动`);
+    expect(res.text).toMatch(/<textarea id="ticket-unsent" rows="3" readonly>同意，请在新期限前完成<\/textarea>/);
+    expect(await ticketRow(id)).toEqual(before);
+    expect((await notices(hrSteward, 'ticket.extension_given')).filter((n) => n.link === `/tickets/${id}`)).toEqual([]);
+  });
+
+  it('keeping a dispute a colleague settled by reassigning is a 409, the reason kept', async () => {
+    const id = await fileTicket('phone');
+    const hr = await signIn(t.app, hrSteward.login, hrSteward.password);
+    await hr.agent.post(`/tickets/${id}/dispute`).type('form').send({ _csrf: hr.csrf, reason: '电话由组织部维护' }).expect(302);
+    const version = (await ticketRow(id)).version;
+    const it = await signIn(t.app, office.login, office.password);
+    const other = await signIn(t.app, chief.login, chief.password);
+    await other.agent
+      .post(`/tickets/${id}/reassign`)
+      .type('form')
+      .send({ _csrf: other.csrf, department: 'ORG', reason: '组织部维护', version })
+      .expect(302);
+    const reassigned = await ticketRow(id);
+    const res = await it.agent
+      .post(`/tickets/${id}/dispute/dismiss`)
+      .type('form')
+      .send({ _csrf: it.csrf, reason: '电话由人事处维护', version })
+      .expect(409);
+    expect(res.text).toContain(`工单 #${id} 的异议已由他人处理（见处理记录）；本次提交未作改动`);
+    expect(res.text).toMatch(/<textarea id="ticket-unsent" rows="3" readonly>电话由人事处维护<\/textarea>/);
+    expect(await ticketRow(id)).toEqual(reassigned);
+    expect(await notices(orgSteward, 'ticket.dispute_refused')).toEqual([]);
+    expect(await notices(hrSteward, 'ticket.dispute_refused')).toEqual([]);
   });
 });

@@ -140,6 +140,23 @@ const ACTION_ERROR_PREFIX: Record<string, string> = {
 };
 
 /**
+ * Which of the page's forms each sent form is (`sent`, as ACTION_ERROR_PREFIX) and the box its text was typed in: a
+ * conflict (409) keeps that text in its form, or — the form gone from the page, the decision taken in another tab —
+ * below the message, to copy (`unsent`).
+ */
+const SENT_FORMS: Record<string, { action: keyof ReturnType<typeof actionsFor>; box: string; field: 'reason' | 'comment' }> = {
+  fixed: { action: 'fix', box: 'fix-comment', field: 'comment' },
+  dispute: { action: 'dispute', box: 'dispute-reason', field: 'reason' },
+  extension: { action: 'requestExtension', box: 'extension-reason', field: 'reason' },
+  grant: { action: 'decideExtension', box: 'grant-reason', field: 'reason' },
+  refuse: { action: 'decideExtension', box: 'refuse-reason', field: 'reason' },
+  reassign: { action: 'reassign', box: 'reassign-reason', field: 'reason' },
+  dismiss: { action: 'dismissDispute', box: 'dismiss-reason', field: 'reason' },
+  closed: { action: 'close', box: 'close-reason', field: 'comment' },
+  comment: { action: 'comment', box: 'comment', field: 'comment' },
+};
+
+/**
  * The name of each box of the action forms in show.hbs, by its id: the box's label starts with it (延期理由（必填，…）),
  * and the page's error summary names the box with it (延期理由：最多 2000 个字符), as the error page names a field
  * (errors.labelColon). Several boxes are a `reason`: the field's name alone does not say which. The ticket's own
@@ -461,6 +478,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
     }));
     const actions = actionsFor(req.user!, t, { disputeSettled: settled });
     res.status(status).render('pages/tickets/show', {
+      unsent: status === 409 ? unsentText(req.t, extra, actions) : null,
       title: req.t('tickets.show.title', { id: t.id }),
       ticket: t,
       extension: extensionShown(calendar, t, actions.decideExtension),
@@ -495,6 +513,17 @@ export function ticketsRoutes(ctx: AppContext): Router {
       form: {},
       ...extra,
     });
+  }
+
+  /**
+   * What was typed in a form the page, sent back with a conflict, no longer shows (a refusal sent after a colleague
+   * granted the request, a dispute kept after it was reassigned): said with its box's name, to copy — it was not sent.
+   */
+  function unsentText(t: Request['t'], extra: Record<string, unknown>, actions: ReturnType<typeof actionsFor>) {
+    const form = SENT_FORMS[String(extra.sent ?? '')];
+    const typed = (extra.form as Record<string, unknown> | undefined)?.[form?.field ?? ''];
+    if (!form || actions[form.action] || typeof typed !== 'string' || !typed.trim()) return null;
+    return { label: t('tickets.show.unsent', { box: t(BOX_NAMES[form.box]) }), text: typed };
   }
 
   /**

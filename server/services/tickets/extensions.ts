@@ -114,10 +114,34 @@ export interface ExtensionDecision {
   days: number;
 }
 
-/** Loads the ticket for the IT office's answer: 404, 403, 409 when no request waits (answered by a colleague, withdrawn by a change). */
-async function lockPendingRequest(trx: Knex.Transaction, input: ExtensionDecisionInput): Promise<TicketRow> {
+/**
+ * Loads the ticket for the IT office's answer: 404, 403, 409 when no request waits. The same answer given already (the
+ * form sent twice, a colleague who decided the same) is done, nothing changed; the other answer given meanwhile (granted
+ * in one tab, refused in another), or the request ended by a change to the ticket, is a conflict — the page keeps what
+ * was typed, and the message says what was decided.
+ */
+async function lockPendingRequest(
+  trx: Knex.Transaction,
+  input: ExtensionDecisionInput,
+  decision: 'extension_given' | 'extension_denied',
+): Promise<TicketRow> {
   const current = await lockActiveForOffice(trx, input.ticketId, input.actor);
-  if (!extensionPending(current)) throw new AlreadyDoneError('tickets.errors.extensionNotPending', { id: current.id });
+  if (!extensionPending(current)) {
+    const last = await trx('ticket_events')
+      .where({ ticket_id: current.id })
+      .whereIn('kind', ['extension_asked', 'extension_given', 'extension_denied'])
+      .orderBy('id', 'desc')
+      .first('kind', 'details');
+    if (!last || last.kind === decision) throw new AlreadyDoneError('tickets.errors.extensionNotPending', { id: current.id });
+    if (last.kind === 'extension_given')
+      throw new ConflictError('tickets.errors.extensionDecided.given', {
+        id: current.id,
+        days: Number(last.details?.days ?? 0),
+        due: String(last.details?.due_at ?? current.due_at),
+      });
+    if (last.kind === 'extension_denied') throw new ConflictError('tickets.errors.extensionDecided.denied', { id: current.id });
+    throw new ConflictError('tickets.errors.extensionEnded', { id: current.id });
+  }
   checkSentTypes({ expectedVersion: input.expectedVersion });
   checkVersion(current, input.expectedVersion as number | null | undefined);
   return current;
@@ -132,7 +156,7 @@ async function lockPendingRequest(trx: Knex.Transaction, input: ExtensionDecisio
 export async function grantExtension(db: Knex, input: ExtensionDecisionInput): Promise<ExtensionDecision> {
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
-    const current = await lockPendingRequest(trx, input);
+    const current = await lockPendingRequest(trx, input, 'extension_given');
     const problems: ValidationError['fields'] = [];
     // The office may grant what was asked or less: more is a new plan, for the department to ask.
     const asked = current.extension_days ?? MAX_EXTENSION_DAYS;
@@ -174,7 +198,7 @@ export async function grantExtension(db: Knex, input: ExtensionDecisionInput): P
 export async function refuseExtension(db: Knex, input: ExtensionDecisionInput): Promise<ExtensionDecision> {
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
-    const current = await lockPendingRequest(trx, input);
+    const current = await lockPendingRequest(trx, input, 'extension_denied');
     const problems: ValidationError['fields'] = [];
     const reason = sentRequiredText(input.reason, 'reason', 'tickets.errors.reasonRequired', problems);
     if (problems.length) throw new ValidationError(problems);

@@ -468,9 +468,18 @@ export async function dismissDispute(
   const now = input.now ?? new Date();
   return db.transaction(async (trx) => {
     const current = await lockActiveForOffice(trx, input.ticketId, input.actor);
-    // Settled meanwhile (the form sent twice, dismissed by a colleague, reassigned): nothing to keep, nothing done —
-    // as an extension answered twice (a 409 to the API; the page goes back with a notice, the list kept).
-    if (!current.disputed_at) throw new AlreadyDoneError('tickets.errors.notDisputed', { id: current.id });
+    // Settled meanwhile. Kept already (the form sent twice, a colleague who kept it too): nothing to keep, nothing done —
+    // as an extension answered twice (a 409 to the API; the page goes back with a notice, the list kept). Settled
+    // otherwise (reassigned in another tab, say): a conflict — the page keeps what was typed and says so.
+    if (!current.disputed_at) {
+      const last = await trx('ticket_events')
+        .where({ ticket_id: current.id })
+        .whereIn('kind', ['disputed', 'dispute_refused'])
+        .orderBy('id', 'desc')
+        .first('kind');
+      if (last?.kind === 'disputed') throw new ConflictError('tickets.errors.disputeEnded', { id: current.id });
+      throw new AlreadyDoneError('tickets.errors.notDisputed', { id: current.id });
+    }
     checkSentTypes({ expectedVersion: input.expectedVersion });
     checkVersion(current, input.expectedVersion as number | null | undefined);
     const reason = requiredText(input.reason, 'reason', 'tickets.errors.reasonRequired');
