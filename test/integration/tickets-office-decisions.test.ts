@@ -224,3 +224,42 @@ describe('a decision sent after another was taken (another tab, a colleague)', (
     expect(await notices(hrSteward, 'ticket.dispute_refused')).toEqual([]);
   });
 });
+
+describe('granting more time', () => {
+  it('warns on the grant form when even the days asked for leave the ticket past due', async () => {
+    const id = await fileTicket('office_phone');
+    expect((await ticketRow(id)).due_at).toBe('2026-10-19');
+    // Thursday 10-22, three days late, HR asks for 2 more working days: 10-19 + 2 is Wednesday 10-21, already past.
+    t.ctx.now = () => new Date('2026-10-22T02:00:00Z');
+    try {
+      const hr = await signIn(t.app, hrSteward.login, hrSteward.password);
+      await hr.agent
+        .post(`/tickets/${id}/extension`)
+        .type('form')
+        .send({ _csrf: hr.csrf, days: '2', reason: '等待厂商' })
+        .expect(302);
+      const it = await signIn(t.app, office.login, office.password);
+      const page = (await it.agent.get(`/tickets/${id}`).expect(200)).text;
+      expect(page).toContain('按申请的 2 个工作日，整改期限将由 2026-10-19 顺延至 2026-10-21；也可以同意更少的天数。');
+      expect(page).toContain(
+        '<p class="field-warning grant-past">注意：顺延后的整改期限仍早于今天（2026-10-22），工单同意后仍为逾期。如需给出今后的期限，请不同意本次申请并说明，由责任单位按所需天数重新申请。</p>',
+      );
+      await it.agent.post('/locale').type('form').send({ _csrf: it.csrf, locale: 'en', next: '/' }).expect(302);
+      expect((await it.agent.get(`/tickets/${id}`).expect(200)).text).toContain(
+        '<p class="field-warning grant-past">Note: the due date this gives is still before today (2026-10-22): the ticket stays overdue once granted. To give a date still to come, refuse this request saying so, and the department asks again for the days it needs.</p>',
+      );
+      await it.agent.post('/locale').type('form').send({ _csrf: it.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+
+      // A request whose date is still to come carries no warning.
+      const later = (await buildTicket(t.db.knex, catalog, new Date('2026-10-22T02:00:00Z'), { field: 'birth_date' })).id;
+      await hr.agent
+        .post(`/tickets/${later}/extension`)
+        .type('form')
+        .send({ _csrf: hr.csrf, days: '2', reason: '等待厂商' })
+        .expect(302);
+      expect((await it.agent.get(`/tickets/${later}`).expect(200)).text).not.toContain('grant-past');
+    } finally {
+      t.ctx.now = () => new Date('2026-10-13T02:00:00Z');
+    }
+  });
+});

@@ -481,7 +481,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
       unsent: status === 409 ? unsentText(req.t, extra, actions) : null,
       title: req.t('tickets.show.title', { id: t.id }),
       ticket: t,
-      extension: extensionShown(calendar, t, actions.decideExtension),
+      extension: extensionShown(calendar, t, actions.decideExtension, calendar.today(ctx.now())),
       department,
       history: withNotes(req.t, history, { departments: names, runLinks: can(req.user!, 'runs.view') }),
       tableTitle: table?.title ?? null,
@@ -534,6 +534,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
     calendar: TicketPageCalendar,
     t: { due_at: string; extension_requested_at: string | null; extension_days: number | null },
     deciding: boolean,
+    today: string,
   ) {
     if (!t.extension_requested_at || !t.extension_days) return { max: MAX_EXTENSION_DAYS };
     const askedOn = calendar.today(new Date(t.extension_requested_at));
@@ -549,6 +550,10 @@ export function ticketsRoutes(ctx: AppContext): Router {
       holdsEscalation: askedOn <= t.due_at,
       days: t.extension_days,
       newDue: dueAfter ? dueAfter[dueAfter.length - 1] : null,
+      // Granting counts from the due date: a late request's days may all end before today — granted, the ticket stays
+      // overdue (and escalated), which the office is told before it grants.
+      newDuePast: dueAfter ? dueAfter[dueAfter.length - 1] < today : false,
+      today,
       dueAfter: dueAfter?.join(' ') ?? null,
     };
   }
