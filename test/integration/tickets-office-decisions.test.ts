@@ -70,6 +70,10 @@ describe('closing a ticket', () => {
       .type('form')
       .send({ _csrf: it.csrf, to: 'closed', comment: '职工号规则已调整，不再检查；联系 13812345678' })
       .expect(302);
+    // The office is told who heard it, as after its other decisions.
+    expect((await it.agent.get(`/tickets/${id}`).expect(200)).text).toMatch(
+      /class="flash flash-success"[^>]*>\s*工单已关闭，已通知责任单位。/,
+    );
     for (const person of [hrSteward, hrLeader])
       expect(await notices(person, 'ticket.closed')).toEqual([
         {
