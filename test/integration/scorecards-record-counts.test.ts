@@ -73,6 +73,8 @@ describe('scorecard record counts leave whole-table verdicts out', () => {
     expect(worst).not.toMatch(/ 1 1\b/);
     // Their trend charts plot failed (1) and passed (0), and say so.
     expect(html).toContain(`data-label="${zh('checks.latest.trendVerdict')}"`);
+    // …and give the chart its words for them (未通过 / 通过), as on the table page, not bare 1 and 0.
+    expect(html).toContain(`data-failed="${zh('checks.latest.failed')}" data-passed="${zh('checks.latest.passed')}"`);
     // The score is as before: freshness 0 of 1 table (20), completeness 1 (15), no overdue tickets (15) → 60.
     expect(await t.db.knex('scorecard_snapshots').where({ department_code: 'STU', day: '2026-11-21' }).first()).toMatchObject({
       score: 60,

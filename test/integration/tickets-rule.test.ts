@@ -70,4 +70,6 @@ it('draws a custom rule’s trend from the rule’s own results, whatever its na
   expect(Object.fromEntries(url.searchParams)).toEqual({ table: 'library_loan', check });
   // A custom rule judges the whole table: its chart plots 1 for failed, 0 for passed.
   expect(canvas![2]).toBe('未通过为 1，通过为 0');
+  // …and the chart gets the words for them, so its axis and tooltip read 未通过 / 通过, as on the table page.
+  expect(html).toContain('data-failed="未通过" data-passed="通过"');
 });
