@@ -19,13 +19,15 @@ export const checkRunCommand: Command = {
     zh: [
       '运行每张启用中的表的检查（或 --table 指定的表，可重复），把结果交给工单服务，并输出摘要；',
       '--json 输出运行编号、耗时和每项检查的结果。',
-      '运行完成时退出码为 0（无论发现了什么）；无法运行时为 1（没有数据目录、连不上数据中台）。',
+      '运行完成时退出码为 0（无论发现了什么）；无法运行时为 1（没有数据目录、连不上数据中台）；',
+      '--table 指定的表不在数据目录中（或为空）时为 2，不做任何检查。',
       '诊断信息写到 stderr：使用 --json 时，stdout 只有 JSON。',
     ],
     en: [
       "Runs every active table's checks (or those of the tables named, --table repeated), hands the results to the ticket service and prints",
       'a summary; --json prints the run id, duration and every check result.',
-      'Exit 0 when the run completed, whatever it found; 1 when it could not run (no catalog, the hub unreachable).',
+      'Exit 0 when the run completed, whatever it found; 1 when it could not run (no catalog, the hub unreachable);',
+      '2 when a --table is not in the catalog (or empty): nothing is checked.',
       'Diagnostics go to stderr: with --json, stdout holds only the JSON.',
     ],
   },

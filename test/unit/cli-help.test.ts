@@ -42,6 +42,14 @@ describe('hubwatch <command> --help', () => {
     expect(COMMANDS.length).toBeGreaterThan(10);
   });
 
+  it('`check run --help` names each exit code it ends with: 0 run, 1 could not run, 2 a --table not in the catalog', async () => {
+    const help = (await run(['check', 'run', '--help'])).stdout;
+    expect(help).toMatch(/Exit 0 when the run completed/);
+    expect(help).toMatch(/; 1 when it could not run/);
+    expect(help).toMatch(/2 when a --table is not in the catalog/);
+    expect(help).toMatch(/--table 指定的表不在数据目录中（或为空）时为 2/);
+  });
+
   it.each(COMMANDS.map((c) => [c.name, c] as const))(
     '`hubwatch %s --help`: the summary, the usage line, then Chinese, then English',
     async (name, command) => {
