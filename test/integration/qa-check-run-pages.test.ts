@@ -101,6 +101,20 @@ describe('check-run pages for the IT office', () => {
     expect(notice.body_en).not.toContain('中台中不存在表');
   });
 
+  it('charts runs of every table only: a run of one table found its failures alone, not fewer overall', async () => {
+    const full = await runNow(checkRunnerDeps(t.ctx), { trigger: 'manual' });
+    const one = await runNow(checkRunnerDeps(t.ctx), { trigger: 'manual', scope: ['staff'] });
+    const page = (await office.agent.get('/runs').expect(200)).text;
+    const chart = JSON.parse(/<script type="application\/json" id="runs-data">([\s\S]*?)<\/script>/.exec(page)![1]) as {
+      id: number;
+    }[];
+    expect(chart.map((r) => r.id)).toContain(full.runId);
+    expect(chart.map((r) => r.id)).not.toContain(one.runId);
+    // The list beside it still has both, the one-table run naming its table.
+    expect(page).toContain(`<a href="/runs/${one.runId}">${one.runId}</a>`);
+    expect(page).toContain('最近运行（全部表）的耗时与未通过检查数');
+  });
+
   it('charts a run that could check no table as a gap in the failures line, not as 0 failures', async () => {
     const checked = await runNow(checkRunnerDeps(t.ctx), { trigger: 'manual' });
     const down = openPostgres({ url: 'postgres://nobody@127.0.0.1:1/none', poolMax: 1 });
