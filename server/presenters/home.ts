@@ -7,6 +7,7 @@ import type { Festival, WorkingDayCalendar } from '../services/calendar';
 import { loadReportSettings } from '../services/reports/settings';
 import { queueIds } from '../services/sharing/lists';
 import { loadTicketCalendar } from '../services/tickets';
+import { listTickets, type TicketView } from '../services/tickets/queries';
 
 /**
  * What each role lands on: a card per thing this user is responsible for. Features add their cards
@@ -20,6 +21,8 @@ export interface HomeCard {
   figure?: string;
   /** Something is wrong that this user must put right (shown first, marked). */
   warning?: boolean;
+  /** Further figures, each a link of its own under the card's (e.g. "2 个异议待决定" → the disputed tickets). */
+  links?: { text: string; href: string }[];
 }
 
 /**
@@ -51,6 +54,19 @@ async function ticketFigures(ctx: AppContext, department: string | null, today: 
     )
     .first();
   return { active: Number(row?.active ?? 0), overdue: Number(row?.overdue ?? 0) };
+}
+
+/**
+ * What waits for the IT office's decision, each counted as its view of the queue lists it (the same filter, listTickets):
+ * the disputes ("not our data") and the requests for more time.
+ */
+async function officeDecisions(ctx: AppContext, today: string, t: Translator) {
+  const views: TicketView[] = ['disputed', 'extension'];
+  const totals = await Promise.all(views.map((view) => listTickets(ctx.db, { today, view }, { limit: 1, offset: 0 })));
+  return views.map((view, i) => ({
+    text: t(`home.cards.tickets.${view}`, { count: totals[i].total }),
+    href: `/tickets?view=${view}`,
+  }));
 }
 
 export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator) {
@@ -97,6 +113,7 @@ export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator)
       text: overdueFirst ? t('home.cards.tickets.all') : all ? t('home.cards.tickets.allNoneOverdue') : t('tickets.home.text'),
       href: overdueFirst ? '/tickets?view=overdue' : '/tickets',
       figure: t('home.ticketFigure', figures),
+      ...(can(user, 'tickets.reassign') ? { links: await officeDecisions(ctx, await today(), t) } : {}),
     });
   }
   if (can(user, 'reports.triage')) {

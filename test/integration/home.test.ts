@@ -23,8 +23,10 @@ describe('home page per role', () => {
 
   /** The ticket card's HTML. */
   const ticketCard = (page: string) => {
-    const start = page.lastIndexOf('<a class="card"', page.indexOf('<h2>质量工单</h2>'));
-    return page.slice(start, page.indexOf('</a>', start));
+    // The IT office's card is a box holding its links (the decisions waiting); the others are a link.
+    const title = page.indexOf('<h2>质量工单</h2>');
+    const start = Math.max(page.lastIndexOf('<a class="card', title), page.lastIndexOf('<div class="card', title));
+    return page.slice(start, page.indexOf(page.startsWith('<div', start) ? '</div>' : '</a>', start));
   };
 
   it("shows a steward their own department's active and overdue tickets at a glance", async () => {
@@ -55,7 +57,7 @@ describe('home page per role', () => {
       const { agent } = await signIn(t.app, office.login, office.password);
       const card = ticketCard((await agent.get('/').expect(200)).text);
       expect(card).toContain('2 个待处理 · 0 个逾期');
-      expect(card).toContain('<a class="card" href="/tickets">');
+      expect(card).toContain('<a class="card-main" href="/tickets">');
       expect(card).toContain('全校各部门待整改的数据质量问题，按整改期限排序');
       expect(card).not.toContain('先看逾期');
     } finally {
@@ -164,5 +166,66 @@ describe('home page: what waits for the IT office and for reviewers', () => {
     const english = (await applicant.agent.get('/').expect(200)).text;
     expect(english).toContain('Apply for hub data and follow your requests through their approval');
     expect(english).not.toContain('review the data-sharing requests waiting for you');
+  });
+});
+
+describe("home page: the IT office's decisions waiting on the tickets card", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+    const catalog = exampleCatalog();
+    await seedCatalogDepartments(t.db.knex, catalog);
+    const ticket = (field: string) => buildTicket(t.db.knex, catalog, new Date(), { field });
+    const [a, b, c, d, e, f] = await Promise.all(['name', 'staff_no', 'id_no', 'phone', 'email', 'title'].map(ticket));
+    const now = new Date();
+    // Disputes waiting: one open, one the department had fixed before it disputed. A resolved ticket's old flag waits for nobody.
+    await t.db.knex('tickets').whereIn('id', [a.id, b.id]).update({ disputed_at: now });
+    await t.db.knex('tickets').where({ id: b.id }).update({ status: 'fixed' });
+    await t.db.knex('tickets').where({ id: c.id }).update({ disputed_at: now, status: 'resolved' });
+    // A request for more time waiting: one acknowledged; one left on a ticket fixed since waits for nobody.
+    await t.db
+      .knex('tickets')
+      .where({ id: d.id })
+      .update({ status: 'acknowledged', extension_requested_at: now, extension_days: 3 });
+    await t.db.knex('tickets').where({ id: e.id }).update({ status: 'fixed', extension_requested_at: now, extension_days: 2 });
+    void f;
+  });
+  afterAll(() => t.close());
+
+  const ticketCard = (page: string) => {
+    const start = page.lastIndexOf('<div class="card', page.indexOf('<h2>质量工单</h2>'));
+    return start < 0 ? '' : page.slice(start, page.indexOf('</div>', start));
+  };
+  /** The tickets a list page shows (its rows, not the empty row). */
+  const rows = (page: string) => (page.match(/<tr class="(overdue)?">/g) ?? []).length;
+
+  it('counts the disputes and extension requests to decide, each linking to its view, as those views list them', async () => {
+    const office = await buildUser(t.db.knex, { department: 'ITC', roles: ['it_office'] });
+    const { agent, csrf } = await signIn(t.app, office.login, office.password);
+    const card = ticketCard((await agent.get('/').expect(200)).text);
+    expect(card).toContain('<a href="/tickets?view&#x3D;disputed">2 个异议待决定</a>');
+    expect(card).toContain('<a href="/tickets?view&#x3D;extension">1 个延期申请待决定</a>');
+    expect(card).toContain('<a class="card-main" href="/tickets">');
+    expect(rows((await agent.get('/tickets?view=disputed').expect(200)).text)).toBe(2);
+    expect(rows((await agent.get('/tickets?view=extension').expect(200)).text)).toBe(1);
+    await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
+    const en = (await agent.get('/').expect(200)).text;
+    expect(en).toContain('>2 disputes to decide</a>');
+    expect(en).toContain('>1 extension request to decide</a>');
+  });
+
+  it('gives those counts to nobody who does not decide them (a department, a university leader)', async () => {
+    for (const [department, roles] of [
+      ['HR', ['steward']],
+      ['HR', ['dept_leader']],
+      ['ITC', ['univ_leader']],
+    ] as const) {
+      const user = await buildUser(t.db.knex, { department, roles: [...roles] });
+      const { agent } = await signIn(t.app, user.login, user.password);
+      const home = (await agent.get('/').expect(200)).text;
+      expect(home).toContain('<h2>质量工单</h2>');
+      expect(home).not.toContain('待决定');
+      expect(home).not.toContain('card-main');
+    }
   });
 });
