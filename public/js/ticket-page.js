@@ -10,6 +10,11 @@
   var template = preview.getAttribute('data-template') || '';
   // English says "1 working day": that line comes whole from the server (its plural form), the others take {days}.
   var templateOne = preview.getAttribute('data-template-one') || template;
+  // Fewer days than asked may give a due date already past (a late request: granting counts from the due date), though
+  // the days asked do not: the page then says so as it says it for the days asked (its warning, shown by the server
+  // when even those give a past date, in which case this one is not on the page).
+  var past = document.getElementById('grant-preview-past');
+  var today = past ? past.getAttribute('data-today') || '' : '';
   function update() {
     // Full-width digits, as a Chinese input method types them, count as the server counts them.
     var text = input.value.replace(/[\uFF10-\uFF19]/g, function (c) {
@@ -26,6 +31,8 @@
     } else {
       preview.hidden = true;
     }
+    // Dates are YYYY-MM-DD: as strings they compare as dates.
+    if (past) past.hidden = preview.hidden || !today || !(dues[days - 1] < today);
   }
   input.addEventListener('input', update);
   update();
