@@ -378,6 +378,18 @@ describe('ticket pages and API', () => {
       const events = async () => Number((await db('ticket_events').where({ ticket_id: ticket }).count({ n: '*' }))[0].n);
       const eventsBefore = await events();
       const { agent, csrf } = await signIn(t.app, office.login, office.password);
+      // The menu's first line says to choose (it was blank), as the app's other menus that must be chosen from do.
+      const menu = (page: string) =>
+        page.slice(
+          page.indexOf('<select id="reassign-department"'),
+          page.indexOf('</select>', page.indexOf('<select id="reassign-department"')),
+        );
+      expect(menu((await agent.get(`/tickets/${ticket}`).expect(200)).text)).toMatch(
+        /^<select [^>]*><option value="">请选择<\/option><option value="ACA" >/,
+      );
+      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
+      expect(menu((await agent.get(`/tickets/${ticket}`).expect(200)).text)).toContain('<option value="">Choose</option>');
+      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
       const none = await agent
         .post(`/tickets/${ticket}/reassign`)
         .type('form')
@@ -386,6 +398,7 @@ describe('ticket pages and API', () => {
       expect(none.text).toContain('<p class="field-error" id="reassign-department-error">请在“改派给”中选择接收工单的单位</p>');
       expect(none.text).not.toContain('未知的单位代码');
       expect(none.text).toContain('学生信息</textarea>');
+      expect(menu(none.text)).toContain('<option value="">请选择</option>');
       // A crafted `to` on the transition form: said in words, not as the API's codes.
       const crafted = await agent
         .post(`/tickets/${ticket}/transition`)
