@@ -199,6 +199,12 @@ const CHECKED_BY_ROUTE: FieldsByRoute = [
   { method: 'POST', path: /^\/reports\/\d+\/reopen\/?$/i, fields: ['comment'] },
   // A reporter's reason to withdraw (routes/reports): the same.
   { method: 'POST', path: /^\/reports\/\d+\/withdraw\/?$/i, fields: ['reason'] },
+  // A data-sharing reviewer's opinion, the applicant's objection, the IT office's arbitration conclusion and its reason
+  // to revoke a grant (routes/sharing; services/sharing/sent-text.ts): the request's page comes back with the text and
+  // its message beside the box.
+  { method: 'POST', path: /^\/sharing\/\d+\/decision\/?$/i, fields: ['comment'] },
+  { method: 'POST', path: /^\/sharing\/\d+\/arbitration(\/decision)?\/?$/i, fields: ['note'] },
+  { method: 'POST', path: /^\/sharing\/\d+\/revoke\/?$/i, fields: ['reason'] },
 ];
 
 /**

@@ -31,6 +31,7 @@ import { printModel } from './print';
 import { sentAgainMessage } from './sent-again';
 import { structureChangeRoutes } from './structure-changes';
 import { boxesSummary, boxName } from '../../presenters/error-summary';
+import { shownAsBrowserShows } from '../../middleware/body-safety';
 
 /** A decision sent back to its form (422): the stage it was for, what was typed, the messages by field. */
 interface TypedDecision {
@@ -38,6 +39,26 @@ interface TypedDecision {
   values: { decision: string; reason: string; comment: string; expiresOn: string };
   fields: Record<string, string>;
 }
+
+/**
+ * Another form of the request page sent back (422) for a NUL or a direction override in its box: which form, its text
+ * as typed (a NUL as a browser shows it), the messages by field.
+ */
+interface TypedText {
+  form: 'arbitration' | 'arbitrate' | 'revoke';
+  text: string;
+  fields: Record<string, string>;
+}
+
+/** Each such form's box (its field, the id of its message, the label naming it) and anything else it may be told of. */
+const TEXT_FORM_BOXES = {
+  arbitration: [['note', 'arbitration-note-error', 'sharing.detail.arbitrationNote']],
+  arbitrate: [
+    ['note', 'arbitrate-note-error', 'sharing.detail.arbitrationConclusion'],
+    ['decision', 'arbitrate-decision-error', 'sharing.sections.arbitration'],
+  ],
+  revoke: [['reason', 'revoke-reason-error', 'sharing.detail.revokeReason']],
+} as const;
 
 /** Pages of data-sharing requests: lists, the form, the request page with its timeline, the print form. */
 export function sharingRoutes(ctx: AppContext): Router {
@@ -325,10 +346,11 @@ export function sharingRoutes(ctx: AppContext): Router {
    * The request page. `typed` is a decision the form sent back (422): its stage's form shows the message at
    * each field and what was typed (the choice, the reason, the opinion, the expiry).
    */
-  async function renderRequest(req: Request, res: Response, status = 200, typed?: TypedDecision) {
+  async function renderRequest(req: Request, res: Response, status = 200, typed?: TypedDecision, typedText?: TypedText) {
     const loaded = await viewable(req);
     const request = await presentRequest(ctx, req.user!, loaded);
     const target = typed ? (request.can.decide.find((d) => d.id === typed.stageId) ?? request.can.decide[0]) : undefined;
+    const textSummary = typedText ? boxesSummary(req.t, TEXT_FORM_BOXES[typedText.form], typedText.fields) : [];
     res.status(status).render('pages/sharing/show', {
       title: req.t('sharing.detail.title', { id: request.id }),
       request,
@@ -340,7 +362,9 @@ export function sharingRoutes(ctx: AppContext): Router {
         typed: d === target ? typed!.values : { decision: '', reason: '', comment: '', expiresOn: '' },
         fields: d === target ? typed!.fields : {},
       })),
-      errorSummary: target ? decisionErrorSummary(req.t, target.id, typed!.fields) : [],
+      errorSummary: target ? decisionErrorSummary(req.t, target.id, typed!.fields) : textSummary,
+      // The objection, the conclusion or the revoke reason sent back: its form shows it, with the message at the box.
+      sentBack: typedText ? { [typedText.form]: { text: typedText.text, fields: typedText.fields } } : {},
     });
   }
 
@@ -397,13 +421,23 @@ export function sharingRoutes(ctx: AppContext): Router {
     res.send(file.content);
   });
 
-  /** A state change from the request page: on a user mistake, back to the page with the message. */
-  async function act(req: Request, res: Response, flashKey: string, fn: () => Promise<unknown>) {
+  /**
+   * A state change from the request page: on a user mistake, back to the page with the message. `textForm`: the form's
+   * text box (the objection, the conclusion, the revoke reason) refused for a NUL or a direction override
+   * (services/sharing/sent-text.ts; the app-wide refusal leaves it to the route: CHECKED_BY_ROUTE) brings the page back
+   * (422) with the text as typed and the message at the box, the action's other mistakes with it, nothing written.
+   */
+  async function act(req: Request, res: Response, flashKey: string, fn: () => Promise<unknown>, textForm?: TypedText['form']) {
     const id = idParam(req);
     try {
       await fn();
       req.session.flash = { kind: 'success', text: req.t(flashKey) };
     } catch (err) {
+      if (textForm && err instanceof ValidationError && err.fields.some((f) => f.key === 'errors.nulCharacter')) {
+        const sent: unknown = req.body?.[TEXT_FORM_BOXES[textForm][0][0]];
+        const text = typeof sent === 'string' ? shownAsBrowserShows(sent) : '';
+        return renderRequest(req, res, 422, undefined, { form: textForm, text, fields: fieldMessages(err, req) });
+      }
       if (!(err instanceof AppError) || err.status === 403 || err.status === 404) throw err;
       const text =
         err instanceof ValidationError
@@ -445,9 +479,14 @@ export function sharingRoutes(ctx: AppContext): Router {
         expiresOn: values.expiresOn || undefined,
       });
     } catch (err) {
-      // What was typed is not lost: the page comes back with the form as sent and each message at its field.
+      // What was typed is not lost: the page comes back with the form as sent and each message at its field (an opinion
+      // holding a NUL as a browser shows it: sent-text.ts refused it).
       if (err instanceof ValidationError)
-        return renderRequest(req, res, 422, { stageId, values, fields: fieldMessages(err, req) });
+        return renderRequest(req, res, 422, {
+          stageId,
+          values: { ...values, comment: shownAsBrowserShows(values.comment) },
+          fields: fieldMessages(err, req),
+        });
       // Not (or no longer) this user's to decide: back to the page with the reason, as every action there.
       if (!(err instanceof AppError) || err.status === 403 || err.status === 404) throw err;
       req.session.flash = { kind: 'error', text: req.t(err.messageKey, err.params) };
@@ -497,22 +536,31 @@ export function sharingRoutes(ctx: AppContext): Router {
   });
 
   router.post('/sharing/:id/arbitration', authorize('sharing.apply'), async (req, res) => {
-    await act(req, res, 'sharing.flash.arbitrationRequested', () =>
-      requestArbitration(ctx, actorOf(req), idParam(req), String(req.body?.note ?? '')),
+    await act(
+      req,
+      res,
+      'sharing.flash.arbitrationRequested',
+      () => requestArbitration(ctx, actorOf(req), idParam(req), String(req.body?.note ?? '')),
+      'arbitration',
     );
   });
 
   router.post('/sharing/:id/arbitration/decision', authorize('sharing.decide_office'), async (req, res) => {
-    await act(req, res, 'sharing.flash.arbitrated', () =>
-      arbitrate(ctx, actorOf(req), idParam(req), {
-        decision: String(req.body?.decision ?? ''),
-        note: String(req.body?.note ?? ''),
-      }),
+    await act(
+      req,
+      res,
+      'sharing.flash.arbitrated',
+      () =>
+        arbitrate(ctx, actorOf(req), idParam(req), {
+          decision: String(req.body?.decision ?? ''),
+          note: String(req.body?.note ?? ''),
+        }),
+      'arbitrate',
     );
   });
 
   router.post('/sharing/:id/revoke', authorize('sharing.manage'), async (req, res) => {
-    await act(req, res, 'sharing.flash.revoked', () => revokeGrant(ctx, actorOf(req), idParam(req), req.body?.reason));
+    await act(req, res, 'sharing.flash.revoked', () => revokeGrant(ctx, actorOf(req), idParam(req), req.body?.reason), 'revoke');
   });
 
   router.post('/sharing/:id/returned/:item/delivered', authorize('sharing.apply'), async (req, res) => {

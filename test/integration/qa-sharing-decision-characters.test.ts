@@ -1,0 +1,154 @@
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { changedSince, installChangeLog, mark } from '../helpers/change-log';
+import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
+
+/**
+ * A NUL or a direction override (U+202A–U+202E) pasted into a reviewer's opinion, the applicant's objection, the IT
+ * office's arbitration conclusion or its reason to revoke a grant: the request's page comes back (422) with the text as
+ * typed (a NUL as a browser shows it, U+FFFD) and the message beside the box, the form's other mistakes with it, nothing
+ * written. It was the bare app-wide error page (提交的内容有误… 返回首页), the text gone.
+ */
+const MONDAY = new Date('2026-03-02T02:00:00Z');
+const ZH = '文本中不能包含空字符（\\u0000）或改变文字方向的控制字符（如 \\u202E）';
+const EN = 'Text must not contain the NUL character (\\u0000) or characters that reverse its direction (such as \\u202E)';
+
+let t: TestApp;
+let people: SharingPeople;
+type Session = Awaited<ReturnType<typeof signIn>>;
+const sessions: Record<string, Session> = {};
+async function as(login: keyof SharingPeople): Promise<Session> {
+  if (!sessions[login]) sessions[login] = await signIn(t.app, people[login].login, people[login].password);
+  return sessions[login];
+}
+
+/** The page's language for `login` (kept on the account: a write of its own, made before a change is looked for). */
+async function speak(login: keyof SharingPeople, locale: 'zh-CN' | 'en') {
+  const s = await as(login);
+  await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale, next: '/' });
+}
+
+async function send(login: keyof SharingPeople, path: string, body: Record<string, string>) {
+  const s = await as(login);
+  return s.agent
+    .post(path)
+    .type('form')
+    .send({ _csrf: s.csrf, ...body });
+}
+
+/** A form refused (422): nothing was written. */
+async function refused(login: keyof SharingPeople, path: string, body: Record<string, string>, locale: 'zh-CN' | 'en' = 'zh-CN') {
+  await speak(login, locale);
+  const before = await mark(t.db.knex);
+  const res = await send(login, path, body);
+  expect(res.status).toBe(422);
+  expect(await changedSince(t.db.knex, before)).toEqual([]);
+  return res;
+}
+
+async function decideAs(login: keyof SharingPeople, id: number, extra: Record<string, string> = {}) {
+  expect((await send(login, `/sharing/${id}/decision`, { decision: 'approve', ...extra })).status).toBe(303);
+}
+
+/** A request for HR's staff data (its steward the source stage), in review. */
+async function submitted(items = [{ table: 'staff_basic', fields: ['staff_no'] }]): Promise<number> {
+  const a = await as('applicant');
+  const res = await a.agent.post('/api/v1/sharing-requests').set('X-CSRF-Token', a.csrf).send(apiRequest(items));
+  expect(res.status).toBe(201);
+  return res.body.id as number;
+}
+
+/** The summary's links (anchor, text) at the page's top. */
+function summaryLinks(html: string): { anchor: string; text: string }[] {
+  const start = html.indexOf('error-summary');
+  if (start < 0) return [];
+  const summary = html.slice(start, html.indexOf('</div>', start));
+  return [...summary.matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map(([, anchor, text]) => ({ anchor, text }));
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  people = await buildSharingWorld(t.db.knex);
+  await installChangeLog(t.db.knex);
+});
+afterAll(() => t.close());
+
+it("a reviewer's opinion: the decision form comes back with the opinion as typed and the message beside it, nothing decided", async () => {
+  const id = await submitted();
+  await decideAs('csSteward', id);
+  await decideAs('office', id);
+  const stage = await t.db.knex('sharing_stages').where({ request_id: id, kind: 'source' }).first('id');
+  const res = await refused('hrSteward', `/sharing/${id}/decision`, {
+    stage_id: String(stage.id),
+    decision: 'approve',
+    comment: '同意\u0000，用于\u202E迎新',
+  });
+  expect(res.text).toContain(`>同意\uFFFD，用于\u202E迎新</textarea>`);
+  expect(res.text).toContain(`id="decide-${stage.id}-comment-error">${ZH}</p>`);
+  expect(summaryLinks(res.text)).toEqual([{ anchor: `decide-${stage.id}-comment-error`, text: `意见：${ZH}` }]);
+  // With the form's other mistakes: no choice ticked is said too.
+  const both = await refused('hrSteward', `/sharing/${id}/decision`, { stage_id: String(stage.id), comment: 'a\u202Eb' });
+  expect(summaryLinks(both.text).map((l) => l.anchor)).toEqual([
+    `decide-${stage.id}-decision-error`,
+    `decide-${stage.id}-comment-error`,
+  ]);
+  const en = await refused(
+    'hrSteward',
+    `/sharing/${id}/decision`,
+    { stage_id: String(stage.id), decision: 'approve', comment: 'a\u0000b' },
+    'en',
+  );
+  expect(en.text).toContain(`id="decide-${stage.id}-comment-error">${EN}</p>`);
+  expect((await t.db.knex('sharing_stages').where({ id: stage.id }).first('status')).status).toBe('pending');
+});
+
+it("the applicant's objection and the IT office's conclusion: the arbitration form comes back as typed, nothing written", async () => {
+  const id = await submitted();
+  await decideAs('csSteward', id);
+  await decideAs('office', id);
+  await decideAs('hrSteward', id, { decision: 'reject', reason: 'data_incomplete' });
+
+  const asked = await refused('applicant', `/sharing/${id}/arbitration`, { note: '字段\u0000齐全，\u202D请复核' });
+  expect(asked.text).toContain('aria-describedby="arbitration-note-error">字段\uFFFD齐全，\u202D请复核</textarea>');
+  expect(asked.text).toContain(`id="arbitration-note-error">${ZH}</p>`);
+  expect(summaryLinks(asked.text)).toEqual([{ anchor: 'arbitration-note-error', text: `异议说明：${ZH}` }]);
+  const askedEn = await refused('applicant', `/sharing/${id}/arbitration`, { note: 'a\u202Eb' }, 'en');
+  expect(askedEn.text).toContain(`id="arbitration-note-error">${EN}</p>`);
+  await speak('applicant', 'zh-CN');
+  expect((await t.db.knex('sharing_requests').where({ id }).first('arbitration')).arbitration).toBeNull();
+
+  expect((await send('applicant', `/sharing/${id}/arbitration`, { note: '字段齐全，请复核' })).status).toBe(303);
+  const concluded = await refused('office2', `/sharing/${id}/arbitration/decision`, {
+    decision: 'overturn',
+    note: '理由\u0000不成立\u202A',
+  });
+  expect(concluded.text).toContain('aria-describedby="arbitrate-note-error">理由\uFFFD不成立\u202A</textarea>');
+  expect(concluded.text).toContain(`id="arbitrate-note-error">${ZH}</p>`);
+  expect(summaryLinks(concluded.text)).toEqual([{ anchor: 'arbitrate-note-error', text: `仲裁结论的理由：${ZH}` }]);
+  const concludedEn = await refused(
+    'office2',
+    `/sharing/${id}/arbitration/decision`,
+    { decision: 'uphold', note: 'a\u0000' },
+    'en',
+  );
+  expect(concludedEn.text).toContain(`id="arbitrate-note-error">${EN}</p>`);
+  expect((await t.db.knex('sharing_requests').where({ id }).first('arbitration')).arbitration).toBe('requested');
+});
+
+it("the IT office's reason to revoke a grant: the grant's form comes back with the reason as typed, nothing revoked", async () => {
+  const id = await submitted([{ table: 'org_unit', fields: ['unit_code'] }]);
+  await decideAs('csSteward', id);
+  await decideAs('office', id);
+  await decideAs('office2', id);
+  expect((await t.db.knex('sharing_requests').where({ id }).first('status')).status).toBe('granted');
+  const res = await refused('office', `/sharing/${id}/revoke`, { reason: '项目\u0000结束\u202E' });
+  expect(res.text).toContain('value="项目\uFFFD结束\u202E" aria-invalid="true" aria-describedby="revoke-reason-error">');
+  expect(res.text).toContain(`id="revoke-reason-error">${ZH}</p>`);
+  expect(summaryLinks(res.text)).toEqual([{ anchor: 'revoke-reason-error', text: `撤销原因：${ZH}` }]);
+  const en = await refused('office', `/sharing/${id}/revoke`, { reason: 'done\u202E' }, 'en');
+  expect(en.text).toContain(`id="revoke-reason-error">${EN}</p>`);
+  await speak('office', 'zh-CN');
+  // Anything but the form's own box is refused app-wide, as before (the bare error page).
+  const other = await refused('office', `/sharing/${id}/revoke`, { reason: '项目结束', extra: 'a\u202Eb' });
+  expect(other.text).not.toContain('revoke-reason-error');
+});
