@@ -89,9 +89,31 @@ export function repeatedFormValuesError(body: unknown, kind: FormKind): Validati
 }
 
 /**
+ * A JSON body sent to a page's form route (no page sends one, but a script with a session and its CSRF token may): the
+ * top-level fields that are a list or an object where the form takes one value. A route reads them as a text, and
+ * `String(['a', 'b'])` is "a,b" — a robot address stored as two. Numbers, booleans and null stay (scripts send
+ * `version: 3`); the fields any form takes as a list or group are left to their route, as for the forms themselves.
+ * The API (/api/v1) names what each of its bodies takes itself.
+ */
+export function structuredJsonValues(body: unknown): FieldError[] {
+  if (!isObject(body) || Array.isArray(body)) return [];
+  const fields = Object.entries(body)
+    .filter(([key, value]) => key !== '_csrf' && key !== '' && isObject(value))
+    .filter(([key]) => !Object.hasOwn(URLENCODED_FIELDS, key) && !Object.hasOwn(MULTIPART_FIELDS, key))
+    .map(([key]) => key);
+  return fields.map((field) => ({ field, key: 'errors.formOneValue' }));
+}
+
+/**
  * Middleware for the url-encoded forms (after the CSRF check, which takes exactly one token): a 422 naming each
- * field sent more than once or in array syntax, before any route reads it.
+ * field sent more than once or in array syntax, before any route reads it; and the same for a JSON body's list or
+ * object sent to a page's route (structuredJsonValues).
  */
 export function refuseRepeatedFormValues(req: Request, _res: Response, next: NextFunction): void {
-  next((req.is('application/x-www-form-urlencoded') && repeatedFormValuesError(req.body, 'urlencoded')) || undefined);
+  if (req.is('application/x-www-form-urlencoded')) return next(repeatedFormValuesError(req.body, 'urlencoded') ?? undefined);
+  if (req.is('application/json') && !/^\/api(\/|$)/i.test(req.path)) {
+    const fields = structuredJsonValues(req.body);
+    return next(fields.length ? new ValidationError(fields) : undefined);
+  }
+  next();
 }

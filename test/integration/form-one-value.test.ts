@@ -176,3 +176,31 @@ describe("a department's robot address (url-encoded) sent twice", () => {
     expect(await stored()).toBe(before);
   });
 });
+
+describe('a JSON body sent to a page’s form route (a script with a session and its token)', () => {
+  const robot = 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=';
+  const stored = async () => (await world.db('departments').where({ code: 'HR' }).first('webhook_url')).webhook_url;
+
+  it('a list where the form takes one value is a 422 naming it, nothing saved (it was stored as "a,b")', async () => {
+    const s = await world.as('office');
+    await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+    const before = await stored();
+    const res = await s.agent
+      .post('/tickets/settings/webhook')
+      .set('Accept', 'text/html')
+      .send({ _csrf: s.csrf, department: 'HR', webhook_url: [`${robot}a`, `${robot}b`] });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(problemLine(zh, 'Webhook 地址'));
+    expect(await stored()).toBe(before);
+  });
+
+  it('one value each (numbers too) is taken as before', async () => {
+    const s = await world.as('office');
+    const res = await s.agent
+      .post('/tickets/settings/webhook')
+      .set('Accept', 'text/html')
+      .send({ _csrf: s.csrf, department: 'HR', webhook_url: `${robot}json` });
+    expect(res.status).toBe(302);
+    expect(await stored()).toBe(`${robot}json`);
+  });
+});
