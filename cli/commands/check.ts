@@ -2,6 +2,7 @@ import { formatCount } from '../../server/services/figures';
 import { checkLabel, isTableVerdict } from '../../server/presenters/check-label';
 import type { Command } from '../command';
 import { elapsedText } from '../../server/presenters/duration';
+import { untriedAfterOutage } from '../../server/presenters/run-figures';
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
 import { catalogTable } from '../../server/services/catalog/names';
@@ -58,10 +59,8 @@ export const checkRunCommand: Command = {
       // A hub that could not be reached is a failed run (each table with its error, for the runs page); its
       // summary for people says nothing was checked after the outage began.
       const unreachable = summary.tables.find((t) => t.error?.code === 'hub_unreachable');
-      // Once a table found the hub gone, the run's later tables were not tried (runNow records them with the same
-      // error, in 0 ms): as the run page reads them (未检查 / Not checked), they say so — not checked in no time.
-      const outageAt = unreachable ? summary.tables.indexOf(unreachable) : -1;
-      const notTried = (i: number) => outageAt >= 0 && i > outageAt && summary.tables[i].error?.code === 'hub_unreachable';
+      // Once a table found the hub gone, the run's later tables were not tried: as the run page reads them, they say so.
+      const untried = untriedAfterOutage(summary.tables.map((t) => t.error?.code));
       if (values.json) {
         print(
           io.stdout,
@@ -80,9 +79,9 @@ export const checkRunCommand: Command = {
                 status: t.status,
                 // false (and duration_ms null) for a table the run never tried after the hub went away. Not `checked`:
                 // a result's `checked` is its number of rows checked.
-                tried: !notTried(i),
+                tried: !untried[i],
                 error: scrubForLog(t.error ?? null),
-                duration_ms: notTried(i) ? null : Math.round(t.durationMs),
+                duration_ms: untried[i] ? null : Math.round(t.durationMs),
                 results: t.results.map((r) => ({
                   check: r.check,
                   department: r.department,
@@ -114,7 +113,7 @@ export const checkRunCommand: Command = {
         );
         for (const [i, table] of summary.tables.entries()) {
           const failed = table.results.filter((r) => !r.passed);
-          const status = notTried(i)
+          const status = untried[i]
             ? t('checks.cli.notTried')
             : table.status !== 'ok'
               ? t('checks.cli.error', { code: table.error?.code ?? '', message: scrubForLog(table.error?.message ?? '') })

@@ -22,3 +22,13 @@ export function runFigures(run: RunCounts): { tables: number; total: number; fai
     failedChecks: checked > 0 ? Number(run.checks_failed) : null,
   };
 }
+
+/**
+ * Which of a run's tables, in the order the run took them (by each one's error code), it never tried: once a table
+ * found the hub gone, runNow records every later table with the same error in 0 ms without trying it. The run page
+ * says 未检查 / Not checked of them and `check run` the same (its JSON `"tried": false`), not "checked in 0 ms".
+ */
+export function untriedAfterOutage(errorCodes: readonly (string | null | undefined)[]): boolean[] {
+  const outageAt = errorCodes.indexOf('hub_unreachable');
+  return errorCodes.map((code, i) => outageAt >= 0 && i > outageAt && code === 'hub_unreachable');
+}

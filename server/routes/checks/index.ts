@@ -16,7 +16,7 @@ import { checkLabel, isTableVerdict, tableErrorView } from '../../presenters/che
 import { localizeCheckError } from '../../services/checks/error-text';
 import { trendLabels } from '../../presenters/check-trend';
 import { chartSeconds } from '../../presenters/duration';
-import { runFigures } from '../../presenters/run-figures';
+import { runFigures, untriedAfterOutage } from '../../presenters/run-figures';
 import { sampleKeysLine, type SampleKeyWords } from '../../presenters/sample-keys';
 import { maskRecordKey, scrubForLog } from '../../services/privacy';
 import { ACTIVE_STATUSES } from '../../services/tickets/types';
@@ -194,7 +194,7 @@ export function checkRoutes(ctx: AppContext): Router {
           ? req.t('checks.run.noFailuresChecked', { count: checked })
           : req.t('checks.run.noFailures');
     const forOffice = can(req.user!, 'checks.run');
-    const outageAt = found.tables.findIndex((tb) => tb.error_code === 'hub_unreachable');
+    const untried = untriedAfterOutage(found.tables.map((tb) => tb.error_code));
     res.render('pages/checks/run', {
       title: req.t('checks.run.title', { id: found.run.id }),
       ...found,
@@ -207,9 +207,8 @@ export function checkRoutes(ctx: AppContext): Router {
       skipped: (found.run.skipped_tables ?? []) as { table: string; run_id: number | null }[],
       rerunId: rerun ? Number(rerun.id) : null,
       rerunOf: found.run.rerun_of == null ? null : Number(found.run.rerun_of),
-      // A table the catalog no longer has is named, not linked: its catalog page is gone. Once a table found the hub
-      // gone, the run's later tables were not tried (runNow stores them with the same error, in 0 ms): their duration
-      // reads 未检查 / Not checked, not "0 ms".
+      // A table the catalog no longer has is named, not linked: its catalog page is gone. A table never tried after the
+      // hub went away (untriedAfterOutage) reads 未检查 / Not checked as its duration, not "0 ms".
       tables: found.tables.map((tb, i) => {
         // The code, the hub's message (masked) and what they mean only for the IT office (tableErrorView); a
         // university leader reads that it is the run's problem, not the data's.
@@ -218,7 +217,7 @@ export function checkRoutes(ctx: AppContext): Router {
           ...tb,
           table_title: tableOf(tb.table_name)?.title ?? null,
           in_catalog: !!tableOf(tb.table_name),
-          not_tried: tb.error_code === 'hub_unreachable' && i > outageAt,
+          not_tried: untried[i],
           error_hint: error.hint ?? (tb.error_code && !forOffice ? req.t('checks.run.tableErrorOthers') : null),
           error_code: error.code,
           error_message: error.message === null ? null : localizeCheckError(req.t, error.message),
