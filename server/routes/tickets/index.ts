@@ -140,21 +140,32 @@ const ACTION_ERROR_PREFIX: Record<string, string> = {
 };
 
 /**
- * Which of the page's forms each sent form is (`sent`, as ACTION_ERROR_PREFIX) and the box its text was typed in: a
- * conflict (409) keeps that text in its form, or — the form gone from the page, the decision taken in another tab —
- * below the message, to copy (`unsent`).
+ * Which of the page's forms each sent form is (`sent`, as ACTION_ERROR_PREFIX) and the field its text was typed in
+ * (its box: actionBoxId): a conflict (409) keeps that text in its form, or — the form gone from the page, the decision
+ * taken in another tab — below the message, to copy (`unsent`).
  */
-const SENT_FORMS: Record<string, { action: keyof ReturnType<typeof actionsFor>; box: string; field: 'reason' | 'comment' }> = {
-  fixed: { action: 'fix', box: 'fix-comment', field: 'comment' },
-  dispute: { action: 'dispute', box: 'dispute-reason', field: 'reason' },
-  extension: { action: 'requestExtension', box: 'extension-reason', field: 'reason' },
-  grant: { action: 'decideExtension', box: 'grant-reason', field: 'reason' },
-  refuse: { action: 'decideExtension', box: 'refuse-reason', field: 'reason' },
-  reassign: { action: 'reassign', box: 'reassign-reason', field: 'reason' },
-  dismiss: { action: 'dismissDispute', box: 'dismiss-reason', field: 'reason' },
-  closed: { action: 'close', box: 'close-reason', field: 'comment' },
-  comment: { action: 'comment', box: 'comment', field: 'comment' },
+const SENT_FORMS: Record<string, { action: keyof ReturnType<typeof actionsFor>; field: 'reason' | 'comment' }> = {
+  fixed: { action: 'fix', field: 'comment' },
+  dispute: { action: 'dispute', field: 'reason' },
+  extension: { action: 'requestExtension', field: 'reason' },
+  grant: { action: 'decideExtension', field: 'reason' },
+  refuse: { action: 'decideExtension', field: 'reason' },
+  reassign: { action: 'reassign', field: 'reason' },
+  dismiss: { action: 'dismissDispute', field: 'reason' },
+  closed: { action: 'close', field: 'comment' },
+  comment: { action: 'comment', field: 'comment' },
 };
+
+/**
+ * The id in show.hbs of the box a sent action's `field` was typed in: the action's prefix and the field (fix-comment,
+ * grant-reason); the ticket's own fields (`to`, `version`) and an unknown action's are the ticket's (ticket-to).
+ */
+function actionBoxId(sent: string, field: string): string {
+  const prefix = ACTION_ERROR_PREFIX[sent];
+  if (field === 'to' || field === 'version' || prefix === undefined) return `ticket-${field}`;
+  // The close form's note is its reason to the reader (id close-reason), though sent as `comment`.
+  return `${prefix ? `${prefix}-` : ''}${sent === 'closed' && field === 'comment' ? 'reason' : field}`;
+}
 
 /**
  * The name of each box of the action forms in show.hbs, by its id: the box's label starts with it (延期理由（必填，…）),
@@ -523,7 +534,8 @@ export function ticketsRoutes(ctx: AppContext): Router {
     const form = SENT_FORMS[String(extra.sent ?? '')];
     const typed = (extra.form as Record<string, unknown> | undefined)?.[form?.field ?? ''];
     if (!form || actions[form.action] || typeof typed !== 'string' || !typed.trim()) return null;
-    return { label: t('tickets.show.unsent', { box: t(BOX_NAMES[form.box]) }), text: typed };
+    const box = actionBoxId(String(extra.sent), form.field);
+    return { label: t('tickets.show.unsent', { box: t(BOX_NAMES[box]) }), text: typed };
   }
 
   /**
@@ -566,13 +578,8 @@ export function ticketsRoutes(ctx: AppContext): Router {
    * the page comes back at its top: a mistake read as if nothing had happened.
    */
   function ticketErrorSummary(t: Request['t'], sent: string, fields: Record<string, string>) {
-    const prefix = ACTION_ERROR_PREFIX[sent];
     const entries = Object.entries(fields).map(([field, message]) => {
-      const box =
-        field === 'to' || field === 'version' || prefix === undefined
-          ? `ticket-${field}`
-          : // The close form's note is its reason to the reader (id close-reason), though sent as `comment`.
-            `${prefix ? `${prefix}-` : ''}${sent === 'closed' && field === 'comment' ? 'reason' : field}`;
+      const box = actionBoxId(sent, field);
       const name = BOX_NAMES[box];
       // The message beside the box need not say which box it is about ("最多 2000 个字符"); here, away from it, it does.
       return { box, anchor: `${box}-error`, message: name ? `${t(name)}${t('errors.labelColon')}${message}` : message };
