@@ -50,6 +50,27 @@ describe('the Chinese ticket message', () => {
     ).toBe('本专科生学籍基本信息·身份证号：1 条记录的身份证号无效（格式或校验位错误）');
   });
 
+  it('names a referenced table and column without catalog titles once, spaced as a Latin name', () => {
+    // A catalog written without titles (a MySQL hub's first catalog): the subject is the names themselves.
+    const untitled = {
+      ...catalog,
+      tables: catalog.tables.map((t) => ({ ...t, title: null, fields: t.fields.map((f) => ({ ...f, title: null })) })),
+    };
+    const result = checkResult({
+      table: 'student_payment',
+      field: 'student_no',
+      department: 'FIN',
+      check: 'references',
+      violations: 5,
+    });
+    expect(describeProblem(result, untitled)).toBe(
+      'student_payment·student_no：5 条记录的值在 student_status.student_no 中不存在',
+    );
+    expect(describeProblem(result, untitled, 'en')).toBe(
+      'student_payment·student_no: 5 rows with a value missing from student_status.student_no',
+    );
+  });
+
   it('covers codes, references, freshness and custom rules', () => {
     expect(describeProblem(checkResult({ check: 'codes', field: 'gender', violations: 4 }), catalog)).toBe(
       '教职工基本信息·性别：4 条在职记录的值不在代码表 GB/T 2261.1 中',

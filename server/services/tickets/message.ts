@@ -59,6 +59,12 @@ export function subjectOf(catalog: Catalog, tableName: string, fieldName: string
   return `${tableTitle}·${field?.title ?? fieldName}`;
 }
 
+/** Whether the catalog titles the referenced table or column, i.e. whether its subject says more than its name. */
+function referenceTitled(catalog: Catalog, ref: { table: string; column: string }): boolean {
+  const table = catalog.tables.find((t) => t.name === ref.table);
+  return Boolean(table?.title || table?.fields.find((f) => f.name === ref.column)?.title);
+}
+
 export function describeProblem(result: CheckResult, catalog: Catalog, locale: Locale = 'zh-CN'): string {
   if (locale === 'en') return describeProblemEn(result, catalog);
   const table = catalog.tables.find((t) => t.name === result.table);
@@ -112,7 +118,13 @@ export function describeProblem(result: CheckResult, catalog: Catalog, locale: L
       return `${subject}：${rows}的值重复`;
     case 'references': {
       const ref = field?.references;
-      const target = ref ? `${subjectOf(catalog, ref.table, ref.column)}（${ref.table}.${ref.column}）` : '被引用的表';
+      // Titled: 组织机构·单位代码（org_unit.unit_code）; untitled, the name once, spaced as a Latin name between
+      // Chinese words (the same name twice read "org_unit·unit_code（org_unit.unit_code）").
+      const target = !ref
+        ? '被引用的表'
+        : referenceTitled(catalog, ref)
+          ? `${subjectOf(catalog, ref.table, ref.column)}（${ref.table}.${ref.column}）`
+          : ` ${ref.table}.${ref.column} `;
       return `${subject}：${rows}的值在${target}中不存在`;
     }
     default:
@@ -206,7 +218,11 @@ function describeProblemEn(result: CheckResult, catalog: Catalog): string {
       return `${subject}: ${rows} with a duplicated value`;
     case 'references': {
       const ref = field?.references;
-      const target = ref ? `${subjectOf(catalog, ref.table, ref.column)} (${ref.table}.${ref.column})` : 'the referenced table';
+      const target = !ref
+        ? 'the referenced table'
+        : referenceTitled(catalog, ref)
+          ? `${subjectOf(catalog, ref.table, ref.column)} (${ref.table}.${ref.column})`
+          : `${ref.table}.${ref.column}`;
       return `${subject}: ${rows} with a value missing from ${target}`;
     }
     default:
