@@ -66,7 +66,7 @@
     table.fields.forEach(function (f) {
       var option = document.createElement('option');
       option.value = f.name;
-      option.textContent = f.title + ' (' + f.name + ')';
+      option.textContent = f.label;
       if (f.name === keep) option.selected = true;
       fieldSelect.appendChild(option);
     });

@@ -38,6 +38,8 @@ const embeddedTables = (html: string) =>
   JSON.parse(/<script type="application\/json" id="report-tables">([\s\S]*?)<\/script>/.exec(html)![1]) as {
     name: string;
     title: string;
+    label: string;
+    fields: { name: string; label: string }[];
   }[];
 const count = async (table: string) => Number((await world.db(table).count({ n: '*' }).first())?.n);
 
@@ -323,6 +325,37 @@ rules:
     );
     expect(tableOptions(after.text).match(/ selected>/g)).toHaveLength(1);
     expect(tableOptions(after.text)).toContain('<option value="staff_basic" >教职工基本信息 (staff_basic)</option>');
+  });
+
+  it('names a table and a field without catalog titles once in the menus (zz_plain, not "zz_plain (zz_plain)")', async () => {
+    await reimport(
+      fs.readFileSync(EXAMPLE, 'utf8').replace(
+        '\nrules:\n',
+        `
+  - name: zz_plain
+    domain: 测试域
+    department: HR
+    sharing: none
+    key: [k_id]
+    fields:
+      - { name: k_id }
+      - { name: note, title: 备注 }
+
+rules:
+`,
+      ),
+    );
+    const s = await world.as('reporter');
+    const chosen = await postForm('reporter', { table: 'zz_plain', action: 'choose' });
+    expect(chosen.status).toBe(200);
+    const page = chosen.text;
+    expect(tableOptions(page)).toContain('<option value="zz_plain" selected>zz_plain</option>');
+    expect(page).toContain('<option value="k_id" >k_id</option>');
+    expect(page).toContain('<option value="note" >备注 (note)</option>');
+    // The script fills the field menu from the same labels when another table is chosen.
+    const listed = embeddedTables((await s.agent.get('/reports/new').expect(200)).text).find((x) => x.name === 'zz_plain');
+    expect(listed?.label).toBe('zz_plain');
+    expect(listed?.fields.map((f) => f.label)).toEqual(['k_id', '备注 (note)']);
   });
 });
 

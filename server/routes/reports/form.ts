@@ -148,8 +148,10 @@ const pickers = new WeakMap<Catalog, Picker>();
 interface PickerTable {
   name: string;
   title: string;
+  /** What the menus show: see optionLabel. */
+  label: string;
   key: { name: string; title: string | null }[];
-  fields: { name: string; title: string; sensitive: boolean }[];
+  fields: { name: string; title: string; label: string; sensitive: boolean }[];
 }
 
 interface Picker {
@@ -161,6 +163,11 @@ interface Picker {
 }
 
 const EMPTY: Picker = { tables: [], json: jsonForScript([]), options: renderOptionList([], ' ') };
+
+/** A menu entry: "学号 (student_no)"; a name without a catalog title once ("org_unit", not "org_unit (org_unit)"). */
+function optionLabel(title: string | null, name: string): string {
+  return title ? `${title} (${name})` : name;
+}
 
 function picker(catalog: Catalog | null): Picker {
   if (!catalog) return EMPTY;
@@ -175,10 +182,16 @@ function picker(catalog: Catalog | null): Picker {
         title: t.title ?? t.name,
         // A key column without a title in the catalog is shown by its name alone (not "loan_id loan_id").
         key: t.key.map((k) => ({ name: k, title: t.fields.find((f) => f.name === k)?.title ?? null })),
-        fields: t.fields.map((f) => ({ name: f.name, title: f.title ?? f.name, sensitive: f.sensitive })),
+        fields: t.fields.map((f) => ({
+          name: f.name,
+          title: f.title ?? f.name,
+          label: optionLabel(f.title, f.name),
+          sensitive: f.sensitive,
+        })),
+        label: optionLabel(t.title, t.name),
       }));
     const options = renderOptionList(
-      tables.map((t) => ({ value: t.name, label: `${t.title} (${t.name})` })),
+      tables.map((t) => ({ value: t.name, label: t.label })),
       ' ',
     );
     p = { tables, json: jsonForScript(tables), options };
