@@ -572,12 +572,13 @@ describe('the request page, print form and lists', () => {
       ),
     ).toEqual(['info', '该项已标记为回传，本次提交未作改动']);
     expect(await audited()).toBe(auditRows);
-    // A reason over 2000 characters is refused with its message; nothing revoked.
-    await o.agent
+    // A reason over 2000 characters is refused with its message beside the box (422); nothing revoked.
+    const long = await o.agent
       .post(`/sharing/${id}/revoke`)
       .type('form')
       .send({ _csrf: o.csrf, reason: '长'.repeat(2001) });
-    expect((await o.agent.get(`/sharing/${id}`)).text).toContain('最多 2000 个字符（已填写 2001 个）');
+    expect(long.status).toBe(422);
+    expect(long.text).toContain('id="revoke-reason-error">最多 2000 个字符（已填写 2001 个）</p>');
     expect((await t.db.knex('sharing_grants').where({ request_id: id }).first()).revoked_at).toBeNull();
     await o.agent.post(`/sharing/${id}/revoke`).type('form').send({ _csrf: o.csrf, reason: '项目结束' });
     page = (await o.agent.get(`/sharing/${id}`)).text;
@@ -717,7 +718,7 @@ describe('the pages offer only what the routes allow', () => {
     expect((await approveAs('hrSteward', id, { decision: 'reject', reason: 'data_incomplete' })).status).toBe(303);
     const page = (await (await as('applicant')).agent.get(`/sharing/${id}`).expect(200)).text;
     const form = page.slice(page.indexOf(`action="/sharing/${id}/arbitration"`));
-    // Sent empty, it came back as 请说明异议理由 at the page's top, the box unmarked.
+    // Sent empty, it came back as 请说明异议理由 at the page's top, the box unmarked (now: beside the box, as typed).
     expect(form.slice(0, form.indexOf('</form>'))).toContain(
       '<label>异议说明 *<textarea name="note" rows="2" maxlength="2000" required></textarea></label>',
     );

@@ -633,15 +633,15 @@ describe('arbitration (seed 002 art. 22)', () => {
     expect((await t.db.knex('sharing_requests').where({ id }).first('arbitration')).arbitration).toBe('requested');
     expect(await auditRows()).toBe(0);
 
-    // On the page, the form asks for it; a form sent without it comes back with the message.
+    // On the page, the form asks for it; a form sent without it comes back (422) with the message beside the box.
     const o = await as('office');
     expect((await o.agent.get(`/sharing/${id}`)).text).toContain('仲裁结论的理由');
     const page = await o.agent
       .post(`/sharing/${id}/arbitration/decision`)
       .type('form')
       .send({ _csrf: o.csrf, decision: 'uphold', note: '' });
-    expect(page.status).toBe(303);
-    expect((await o.agent.get(`/sharing/${id}`)).text).toContain('请写明仲裁结论的理由');
+    expect(page.status).toBe(422);
+    expect(page.text).toContain('id="arbitrate-note-error">请写明仲裁结论的理由</p>');
 
     const done = await post('office', `/api/v1/sharing-requests/${id}/arbitration/decision`, {
       decision: 'uphold',

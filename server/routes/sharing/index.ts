@@ -41,8 +41,9 @@ interface TypedDecision {
 }
 
 /**
- * Another form of the request page sent back (422) for a NUL or a direction override in its box: which form, its text
- * as typed (a NUL as a browser shows it), the messages by field.
+ * Another form of the request page sent back (422) for a mistake in its input (its text empty, too long, holding a NUL
+ * or a direction override; the arbitration's choice missing): which form, its text as typed (a NUL as a browser shows
+ * it), the messages by field.
  */
 interface TypedText {
   form: 'arbitration' | 'arbitrate' | 'revoke';
@@ -422,10 +423,11 @@ export function sharingRoutes(ctx: AppContext): Router {
   });
 
   /**
-   * A state change from the request page: on a user mistake, back to the page with the message. `textForm`: the form's
-   * text box (the objection, the conclusion, the revoke reason) refused for a NUL or a direction override
-   * (services/sharing/sent-text.ts; the app-wide refusal leaves it to the route: CHECKED_BY_ROUTE) brings the page back
-   * (422) with the text as typed and the message at the box, the action's other mistakes with it, nothing written.
+   * A state change from the request page: on a user mistake, back to the page with the message. `textForm`: a mistake
+   * in the form's input (the objection, the conclusion, the revoke reason: left empty, over 2000 characters, holding a
+   * NUL or a direction override — services/sharing/sent-text.ts; the app-wide refusal leaves that to the route:
+   * CHECKED_BY_ROUTE) brings the page back (422) with the text as typed and each message at its box, nothing written.
+   * It went back as a message at the page's top, the text gone, but for the forbidden character.
    */
   async function act(req: Request, res: Response, flashKey: string, fn: () => Promise<unknown>, textForm?: TypedText['form']) {
     const id = idParam(req);
@@ -433,7 +435,7 @@ export function sharingRoutes(ctx: AppContext): Router {
       await fn();
       req.session.flash = { kind: 'success', text: req.t(flashKey) };
     } catch (err) {
-      if (textForm && err instanceof ValidationError && err.fields.some((f) => f.key === 'errors.nulCharacter')) {
+      if (textForm && err instanceof ValidationError) {
         const sent: unknown = req.body?.[TEXT_FORM_BOXES[textForm][0][0]];
         const text = typeof sent === 'string' ? shownAsBrowserShows(sent) : '';
         return renderRequest(req, res, 422, undefined, { form: textForm, text, fields: fieldMessages(err, req) });

@@ -1,0 +1,177 @@
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { changedSince, installChangeLog, mark } from '../helpers/change-log';
+import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
+
+/**
+ * The request page's other text forms — the applicant's objection, the IT office's arbitration conclusion, its reason to
+ * revoke a grant — left blank or over 2000 characters: the page comes back (422) with the text as typed, the message
+ * beside the box and in the summary at the top naming it, nothing written (as for a NUL: qa-sharing-decision-characters).
+ * They went back to the page as a message at its top, the text gone.
+ */
+const MONDAY = new Date('2026-03-02T02:00:00Z');
+const LONG = '长'.repeat(1999) + '𠀀𠀀'; // 2001 characters (one of Extension B: a character, not two)
+const TOO_LONG = '最多 2000 个字符（已填写 2001 个）';
+
+let t: TestApp;
+let people: SharingPeople;
+type Session = Awaited<ReturnType<typeof signIn>>;
+const sessions: Record<string, Session> = {};
+async function as(login: keyof SharingPeople): Promise<Session> {
+  if (!sessions[login]) sessions[login] = await signIn(t.app, people[login].login, people[login].password);
+  return sessions[login];
+}
+
+async function speak(login: keyof SharingPeople, locale: 'zh-CN' | 'en') {
+  const s = await as(login);
+  await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale, next: '/' });
+}
+
+/** A url-encoded form: fields, or the body as written (`note[x]=…`, which no browser sends). */
+async function send(login: keyof SharingPeople, path: string, body: Record<string, string> | string) {
+  const s = await as(login);
+  const sent = typeof body === 'string' ? `_csrf=${encodeURIComponent(s.csrf)}&${body}` : { _csrf: s.csrf, ...body };
+  return s.agent.post(path).type('form').send(sent);
+}
+
+/** A form refused (422): nothing was written. */
+async function refused(login: keyof SharingPeople, path: string, body: Record<string, string> | string) {
+  await as(login); // signing in writes
+  const before = await mark(t.db.knex);
+  const res = await send(login, path, body);
+  expect(res.status).toBe(422);
+  expect(await changedSince(t.db.knex, before)).toEqual([]);
+  return res;
+}
+
+async function decideAs(login: keyof SharingPeople, id: number, extra: Record<string, string> = {}) {
+  expect((await send(login, `/sharing/${id}/decision`, { decision: 'approve', ...extra })).status).toBe(303);
+}
+
+async function submitted(items = [{ table: 'staff_basic', fields: ['staff_no'] }]): Promise<number> {
+  const a = await as('applicant');
+  const res = await a.agent.post('/api/v1/sharing-requests').set('X-CSRF-Token', a.csrf).send(apiRequest(items));
+  expect(res.status).toBe(201);
+  return res.body.id as number;
+}
+
+/** A request HR's steward refused (the applicant may ask for arbitration). */
+async function refusedByHr(): Promise<number> {
+  const id = await submitted();
+  await decideAs('csSteward', id);
+  await decideAs('office', id);
+  await decideAs('hrSteward', id, { decision: 'reject', reason: 'data_incomplete' });
+  return id;
+}
+
+function summaryLinks(html: string): { anchor: string; text: string }[] {
+  const start = html.indexOf('error-summary');
+  if (start < 0) return [];
+  const summary = html.slice(start, html.indexOf('</div>', start));
+  return [...summary.matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map(([, anchor, text]) => ({ anchor, text }));
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.ctx.now = () => MONDAY;
+  people = await buildSharingWorld(t.db.knex);
+  await installChangeLog(t.db.knex);
+});
+afterAll(() => t.close());
+
+describe("the applicant's objection", () => {
+  it('left blank: 请说明异议理由 beside the box, what was typed kept, nothing asked', async () => {
+    const id = await refusedByHr();
+    const res = await refused('applicant', `/sharing/${id}/arbitration`, { note: '   ' });
+    expect(res.text).toContain('aria-describedby="arbitration-note-error">   </textarea>');
+    expect(res.text).toContain('id="arbitration-note-error">请说明异议理由</p>');
+    expect(summaryLinks(res.text)).toEqual([{ anchor: 'arbitration-note-error', text: '异议说明：请说明异议理由' }]);
+    // No message at the top of the page instead, now or on the next page.
+    expect(res.text).not.toContain('class="flash flash-error" role="alert" data-sent-back');
+    expect((await (await as('applicant')).agent.get(`/sharing/${id}`)).text).not.toContain('请说明异议理由');
+    expect((await t.db.knex('sharing_requests').where({ id }).first('arbitration')).arbitration).toBeNull();
+  });
+
+  it('over 2000 characters: the text comes back whole with the limit and the count beside the box, in English too', async () => {
+    const id = await refusedByHr();
+    const res = await refused('applicant', `/sharing/${id}/arbitration`, { note: LONG });
+    expect(res.text).toContain(`aria-describedby="arbitration-note-error">${LONG}</textarea>`);
+    expect(res.text).toContain(`id="arbitration-note-error">${TOO_LONG}</p>`);
+    expect(summaryLinks(res.text)).toEqual([{ anchor: 'arbitration-note-error', text: `异议说明：${TOO_LONG}` }]);
+    await speak('applicant', 'en');
+    try {
+      const en = await refused('applicant', `/sharing/${id}/arbitration`, { note: LONG });
+      expect(en.text).toContain('id="arbitration-note-error">At most 2000 characters (2001 given)</p>');
+      expect(summaryLinks(en.text)).toEqual([
+        { anchor: 'arbitration-note-error', text: 'Why you dispute it: At most 2000 characters (2001 given)' },
+      ]);
+    } finally {
+      await speak('applicant', 'zh-CN');
+    }
+    // 2000 characters are taken.
+    expect((await send('applicant', `/sharing/${id}/arbitration`, { note: LONG.slice(0, -2) })).status).toBe(303);
+    expect((await t.db.knex('sharing_requests').where({ id }).first('arbitration')).arbitration).toBe('requested');
+  });
+
+  it('sent as a group of values (note[x]=…, no browser sends it): a 422 naming the field, nothing stored', async () => {
+    const id = await refusedByHr();
+    const res = await refused('applicant', `/sharing/${id}/arbitration`, 'note[x]=%E5%AD%97%E6%AE%B5%E9%BD%90%E5%85%A8');
+    expect(res.text).toContain('只能填写一个值');
+    expect(res.text).toMatch(/<strong>备注<\/strong>/);
+    const a = await as('applicant');
+    const json = await a.agent
+      .post(`/sharing/${id}/arbitration`)
+      .set('X-CSRF-Token', a.csrf)
+      .send({ note: { x: '字段齐全' } });
+    expect(json.status).toBe(422);
+    expect(json.text).toContain('只能填写一个值');
+    expect(await t.db.knex('sharing_requests').where({ id }).first('arbitration', 'arbitration_note')).toEqual({
+      arbitration: null,
+      arbitration_note: null,
+    });
+  });
+});
+
+describe("the IT office's arbitration conclusion", () => {
+  async function arbitrationAsked(): Promise<number> {
+    const id = await refusedByHr();
+    expect((await send('applicant', `/sharing/${id}/arbitration`, { note: '字段齐全，请复核' })).status).toBe(303);
+    return id;
+  }
+
+  it('left blank, or over 2000 characters: beside the box with the text as typed, nothing concluded', async () => {
+    const id = await arbitrationAsked();
+    const blank = await refused('office2', `/sharing/${id}/arbitration/decision`, { decision: 'uphold', note: ' ' });
+    expect(blank.text).toContain('aria-describedby="arbitrate-note-error"> </textarea>');
+    expect(blank.text).toContain('id="arbitrate-note-error">请写明仲裁结论的理由</p>');
+    expect(summaryLinks(blank.text)).toEqual([{ anchor: 'arbitrate-note-error', text: '请写明仲裁结论的理由' }]);
+    const long = await refused('office2', `/sharing/${id}/arbitration/decision`, { decision: 'overturn', note: LONG });
+    expect(long.text).toContain(`aria-describedby="arbitrate-note-error">${LONG}</textarea>`);
+    expect(long.text).toContain(`id="arbitrate-note-error">${TOO_LONG}</p>`);
+    // The message names the box: the summary does not name it again.
+    // Without a choice too (a form sent by hand): both said, in the boxes' order.
+    const both = await refused('office2', `/sharing/${id}/arbitration/decision`, { note: '' });
+    expect(summaryLinks(both.text).map((l) => l.anchor)).toEqual(['arbitrate-note-error', 'arbitrate-decision-error']);
+    expect(both.text).toContain('id="arbitrate-decision-error">');
+    expect(await t.db.knex('sharing_requests').where({ id }).first('arbitration', 'arbitration_conclusion')).toEqual({
+      arbitration: 'requested',
+      arbitration_conclusion: null,
+    });
+  });
+});
+
+describe("the IT office's reason to revoke a grant", () => {
+  it('left blank, or over 2000 characters: beside the box with the reason as typed, nothing revoked', async () => {
+    const id = await submitted([{ table: 'org_unit', fields: ['unit_code'] }]);
+    await decideAs('csSteward', id);
+    await decideAs('office', id);
+    await decideAs('office2', id);
+    const blank = await refused('office', `/sharing/${id}/revoke`, { reason: '  ' });
+    expect(blank.text).toContain('value="  " aria-invalid="true" aria-describedby="revoke-reason-error">');
+    expect(blank.text).toContain('id="revoke-reason-error">请填写撤销原因</p>');
+    expect(summaryLinks(blank.text)).toEqual([{ anchor: 'revoke-reason-error', text: '请填写撤销原因' }]);
+    const long = await refused('office', `/sharing/${id}/revoke`, { reason: LONG });
+    expect(long.text).toContain(`value="${LONG}" aria-invalid="true" aria-describedby="revoke-reason-error">`);
+    expect(long.text).toContain(`id="revoke-reason-error">${TOO_LONG}</p>`);
+    expect((await t.db.knex('sharing_grants').where({ request_id: id }).first('revoked_at')).revoked_at).toBeNull();
+  });
+});
