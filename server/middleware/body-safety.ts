@@ -205,6 +205,9 @@ const CHECKED_BY_ROUTE: FieldsByRoute = [
   { method: 'POST', path: /^\/sharing\/\d+\/decision\/?$/i, fields: ['comment'] },
   { method: 'POST', path: /^\/sharing\/\d+\/arbitration(\/decision)?\/?$/i, fields: ['note'] },
   { method: 'POST', path: /^\/sharing\/\d+\/revoke\/?$/i, fields: ['reason'] },
+  // The IT office's review note on a structure change (routes/sharing/structure-changes.ts): the list comes back with the
+  // change's form as typed and the message beside the box.
+  { method: 'POST', path: /^\/sharing\/structure-changes\/\d+\/review\/?$/i, fields: ['note'] },
 ];
 
 /**

@@ -1004,8 +1004,9 @@ describe('messages name the field by its label and the choices by their names, i
       .post(`/sharing/structure-changes/${change.id}/review`)
       .type('form')
       .send({ _csrf: o.csrf, decision: 'maybe', note: '' });
-    expect(review.status).toBe(303);
-    expect((await o.agent.get('/sharing/structure-changes')).text).toContain('请选择“同意”或“不同意”');
+    // The list comes back (422) with the message beside the buttons.
+    expect(review.status).toBe(422);
+    expect(review.text).toContain(`id="sc-review-${change.id}-decision-error">请选择“同意”或“不同意”</p>`);
     expect((await t.db.knex('structure_changes').where({ id: change.id }).first('status')).status).toBe('submitted');
   });
 

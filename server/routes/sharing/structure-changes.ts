@@ -14,8 +14,12 @@ import {
   completeStructureChange,
   fileStructureChange,
   listStructureChanges,
+  notifyStructureReviewed,
   reviewStructureChange,
+  type ReviewedStructureChange,
 } from '../../services/sharing/structure-changes';
+import { notifierFromConfig } from '../../services/notifications';
+import { shownAsBrowserShows } from '../../middleware/body-safety';
 import { isStructureChangePending } from '../../services/sharing/types';
 import { actorOf, idParam } from './actor';
 import { boxesSummary } from '../../presenters/error-summary';
@@ -29,11 +33,30 @@ const FORM_BOXES = [
   ['contact', 'sc-contact-error', 'sharing.structure.contact'],
 ] as const;
 
+/** A review sent back (422): the change, its note as typed (a NUL as a browser shows it), the messages by field. */
+interface SentReview {
+  id: number;
+  note: string;
+  fields: Record<string, string>;
+}
+
+/** A change's review form's boxes (structure.hbs), each with the id of its message and its label: its summary. */
+const reviewBoxes = (id: number) =>
+  [
+    ['note', `sc-review-${id}-note-error`, 'sharing.structure.note'],
+    ['decision', `sc-review-${id}-decision-error`, 'sharing.structure.decisionLabel'],
+  ] as const;
+
 /** Data-structure change requests (seed 003 Att. 1): departments file, the IT office reviews. */
 export function structureChangeRoutes(ctx: AppContext): Router {
   const router = Router();
+  const notifier = notifierFromConfig(ctx.db, ctx.config, ctx.logger);
 
-  async function page(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) {
+  /**
+   * The list with the filing form. `review`: a review sent back (422) — the change's page of the list, its form with the
+   * note as typed and each message beside its box.
+   */
+  async function page(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}, review?: SentReview) {
     const current = await loadCurrentCatalog(ctx.db);
     const user = req.user!;
     const office = can(user, 'sharing.manage');
@@ -45,7 +68,8 @@ export function structureChangeRoutes(ctx: AppContext): Router {
     const tables = (current?.catalog.tables ?? [])
       .filter((t) => office || t.department === user.department)
       .map((t) => ({ name: t.name, title: t.title }));
-    const { page: pageNumber, perPage } = pageParams(req.query, 25);
+    const { page: asked, perPage } = pageParams(req.query, 25);
+    const pageNumber = review ? await pageOf(review.id, perPage) : asked;
     const { rows, total } = await listStructureChanges(ctx.db, perPage, (pageNumber - 1) * perPage);
     // Only a GET moves on to the last page; a form sent back (422) stays where it was typed.
     const last = req.method === 'GET' ? pastLastPage(req.originalUrl, pageNumber, perPage, total) : null;
@@ -71,6 +95,7 @@ export function structureChangeRoutes(ctx: AppContext): Router {
         pending: isStructureChangePending(c.status),
         canReview: office && c.status === 'submitted',
         canComplete: c.status === 'approved' && can(user, 'sharing.structure_file', { department: c.department_code }),
+        sentBack: review && Number(c.id) === review.id ? review : null,
       };
     });
     res.status(status).render('pages/sharing/structure', {
@@ -78,11 +103,19 @@ export function structureChangeRoutes(ctx: AppContext): Router {
       systems,
       tables,
       changes,
-      pager: pagination(req.originalUrl, pageNumber, perPage, total),
+      // A review sent back stands at its form's address: the pages link to the list's.
+      pager: pagination(review ? '/sharing/structure-changes' : req.originalUrl, pageNumber, perPage, total),
       canFile: systems.length > 0 && can(user, 'sharing.structure_file', { department: user.department }),
       form: { tables: [] },
+      ...(review ? { errorSummary: boxesSummary(req.t, reviewBoxes(review.id), review.fields) } : {}),
       ...extra,
     });
+  }
+
+  /** The page of the list (newest first) showing change `id`. */
+  async function pageOf(id: number, perPage: number): Promise<number> {
+    const [{ n }] = await ctx.db('structure_changes').where('id', '>', id).count({ n: '*' });
+    return Math.floor(Number(n) / perPage) + 1;
   }
 
   router.get('/sharing/structure-changes', authorize('sharing.structure_view'), async (req, res) => {
@@ -132,18 +165,34 @@ export function structureChangeRoutes(ctx: AppContext): Router {
   }
 
   router.post('/sharing/structure-changes/:id/review', authorize('sharing.manage'), async (req, res) => {
-    await act(req, res, 'sharing.flash.structureReviewed', () =>
-      reviewStructureChange(
+    const sent: unknown = req.body?.note;
+    const note = typeof sent === 'string' ? sent : '';
+    let reviewed: ReviewedStructureChange;
+    try {
+      reviewed = await reviewStructureChange(
         ctx,
         actorOf(req),
         idParam(req),
-        {
-          decision: String(req.body?.decision ?? ''),
-          note: String(req.body?.note ?? ''),
-        },
+        { decision: String(req.body?.decision ?? ''), note },
         req.t,
-      ),
+      );
+    } catch (err) {
+      // A rejection without its reason, a note too long or holding a NUL or a direction override (left to this route:
+      // CHECKED_BY_ROUTE): the list comes back with the change's form as typed and the message beside its box.
+      if (err instanceof ValidationError) {
+        const fields = fieldMessages(err, req);
+        return page(req, res, 422, {}, { id: idParam(req), note: shownAsBrowserShows(note), fields });
+      }
+      if (!(err instanceof AppError) || err.status === 403 || err.status === 404) throw err;
+      req.session.flash = { kind: 'error', text: req.t(err.messageKey, err.params) };
+      return res.redirect(303, '/sharing/structure-changes');
+    }
+    // Its department hears the decision (inbox and e-mail), once it is committed; a delivery problem does not undo it.
+    await notifyStructureReviewed(ctx.db, notifier, reviewed, req.user!.id).catch((err) =>
+      ctx.logger.error({ err, change: reviewed.id }, 'structure change notice failed'),
     );
+    req.session.flash = { kind: 'success', text: req.t('sharing.flash.structureReviewed') };
+    res.redirect(303, '/sharing/structure-changes');
   });
 
   router.post('/sharing/structure-changes/:id/complete', authorize('sharing.structure_view'), async (req, res) => {

@@ -5,15 +5,11 @@ import { can } from '../../policies';
 import type { Translator } from '../../i18n';
 import { appendAudit, auditActorOf } from '../audit';
 import { isIsoDate } from '../catalog/values';
-import {
-  charCount,
-  STRUCTURE_CHANGE_PENDING,
-  SHARING_TEXT_MAX,
-  STRUCTURE_CONTACT_MAX,
-  STRUCTURE_SYSTEM_MAX,
-  type StructureChangeStatus,
-} from './types';
+import { charCount, STRUCTURE_CHANGE_PENDING, SHARING_TEXT_MAX, STRUCTURE_CONTACT_MAX, STRUCTURE_SYSTEM_MAX } from './types';
 import { catalogTable } from '../catalog/names';
+import { hasForbiddenCharacter } from '../../middleware/body-safety';
+import { departmentRecipients, noticeText, noticeTextEn, type Notifier } from '../notifications';
+import { maskFreeText } from '../privacy';
 import { clock, type Actor } from './workflow';
 
 /**
@@ -119,37 +115,56 @@ async function lockChange(trx: Knex.Transaction, id: number) {
   return change;
 }
 
-/** The IT office approves (the change stays pending until it is done) or rejects it, with a note of at most 2000 characters. */
+/** A reviewed change, as its department is told of it (notifyStructureReviewed). */
+export interface ReviewedStructureChange {
+  id: number;
+  departmentCode: string;
+  system: string;
+  tables: string[];
+  plannedOn: string;
+  filedBy: number | null;
+  status: 'approved' | 'rejected';
+  note: string;
+}
+
+/**
+ * The IT office approves (the change stays pending until it is done) or rejects it — a rejection says why (its
+ * department has to change its plan) — with a note of at most 2000 characters. The note is judged once the change may
+ * be reviewed (404 and 409 first, as every action); a NUL or a direction override in it is refused here, beside its box
+ * (CHECKED_BY_ROUTE). Returns the change as reviewed, for its department's notice.
+ */
 export async function reviewStructureChange(
   ctx: AppContext,
   actor: Actor,
   id: number,
   input: { decision: string; note: string },
   t: Translator,
-): Promise<void> {
+): Promise<ReviewedStructureChange> {
   if (!can(actor.user, 'sharing.manage')) throw new ForbiddenError();
-  if (input.decision !== 'approve' && input.decision !== 'reject')
-    throw new ValidationError([{ field: 'decision', key: 'sharing.errors.decision' }]);
-  const noteLength = charCount(input.note.trim());
-  if (noteLength > SHARING_TEXT_MAX.long)
-    throw new ValidationError([
-      {
-        field: 'note',
-        key: 'sharing.errors.tooLong',
-        params: { label: t('sharing.structure.note'), max: SHARING_TEXT_MAX.long, length: noteLength },
-      },
-    ]);
-  await ctx.db.transaction(async (trx) => {
+  return ctx.db.transaction(async (trx) => {
     const change = await lockChange(trx, id);
     if (change.status !== 'submitted') throw new ConflictError('sharing.errors.notPending');
-    const status: StructureChangeStatus = input.decision === 'approve' ? 'approved' : 'rejected';
+    const errors: FieldError[] = [];
+    const note = input.note.trim();
+    if (hasForbiddenCharacter(input.note)) errors.push({ field: 'note', key: 'errors.nulCharacter' });
+    else if (charCount(note) > SHARING_TEXT_MAX.long)
+      errors.push({
+        field: 'note',
+        key: 'sharing.errors.tooLong',
+        params: { label: t('sharing.structure.note'), max: SHARING_TEXT_MAX.long, length: charCount(note) },
+      });
+    else if (input.decision === 'reject' && !note) errors.push({ field: 'note', key: 'sharing.errors.structureRejectNote' });
+    if (input.decision !== 'approve' && input.decision !== 'reject')
+      errors.push({ field: 'decision', key: 'sharing.errors.decision' });
+    if (errors.length) throw new ValidationError(errors);
+    const status = input.decision === 'approve' ? 'approved' : 'rejected';
     await trx('structure_changes')
       .where({ id })
       .update({
         status,
         reviewed_by: actor.user.id,
         reviewed_at: ctx.now(),
-        review_note: input.note.trim() || null,
+        review_note: note || null,
         version: trx.raw('version + 1'),
       });
     await appendAudit(trx, {
@@ -161,7 +176,51 @@ export async function reviewStructureChange(
       ip: actor.ip,
       requestId: actor.requestId,
     });
+    return {
+      id: Number(change.id),
+      departmentCode: change.department_code as string,
+      system: change.system as string,
+      tables: change.tables as string[],
+      plannedOn: String(change.planned_on),
+      filedBy: change.filed_by === null || change.filed_by === undefined ? null : Number(change.filed_by),
+      status,
+      note,
+    };
   });
+}
+
+/**
+ * The department that filed a change hears how the IT office decided it, at once: its stewards and leaders (who file
+ * and complete changes) in their inboxes and by e-mail, as a department hears the office's decisions on its tickets,
+ * and whoever filed it, when not one of them (the IT office filing for the department), in the inbox. The office's
+ * note — a rejection's reason — is in it with phone and ID numbers masked, as the change list shows it to others
+ * (mailboxes are shared). Sent after the review is committed; a delivery problem is logged, the review stands.
+ */
+export async function notifyStructureReviewed(
+  db: Knex,
+  notifier: Notifier,
+  change: ReviewedStructureChange,
+  actorId: number,
+): Promise<void> {
+  const approved = change.status === 'approved';
+  const params = { id: change.id, system: change.system, date: change.plannedOn };
+  const note = maskFreeText(change.note);
+  const noteLine = (t: typeof noticeText) =>
+    note ? t(approved ? 'sharing.notices.structureNote' : 'sharing.notices.reason', { note, reason: note }) : '';
+  const lines = (t: typeof noticeText) =>
+    [t('sharing.notices.structureTables', { tables: change.tables.join(', ') }), noteLine(t)].filter(Boolean).join('\n');
+  const key = approved ? 'sharing.notices.structureApproved' : 'sharing.notices.structureRejected';
+  const notice = {
+    kind: approved ? 'sharing.structure_approved' : 'sharing.structure_rejected',
+    title: noticeText(key, params),
+    body: lines(noticeText),
+    link: '/sharing/structure-changes',
+    en: { title: noticeTextEn(key, params), body: lines(noticeTextEn) },
+  };
+  await notifier.department(change.departmentCode, notice, { email: true, leaders: true });
+  if (change.filedBy === null || change.filedBy === actorId) return;
+  const { userIds } = await departmentRecipients(db, change.departmentCode, { leaders: true });
+  if (!userIds.includes(change.filedBy)) await notifier.users([change.filedBy], notice);
 }
 
 /** The department (or the IT office) reports the change done: it no longer marks its tables. */
