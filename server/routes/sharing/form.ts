@@ -10,6 +10,7 @@ import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { MAX_UPLOAD_BYTES } from '../../services/uploads';
 import { DATASETS, METHODS, SYSTEM_STATUSES, type SharingInput } from '../../services/sharing/types';
 import type { Attachments } from '../../services/sharing/workflow';
+import { FORM_TEXT_LABELS, formTexts } from '../../services/sharing/form-texts';
 
 /**
  * The request form: multipart (two optional files, in memory, ≤ 5 MB each) and the view model of
@@ -220,93 +221,20 @@ export async function formModel(ctx: AppContext, t: Translator, input: SharingIn
   };
 }
 
-/** The label (sharing.form.*) of each text of a request, by its field as messages name it; a row's by its column. */
-const TEXT_LABELS: Record<string, string> = {
-  'applicant.name': 'applicantName',
-  'applicant.staff_no': 'applicantStaffNo',
-  'applicant.office_phone': 'applicantOfficePhone',
-  'applicant.email': 'applicantEmail',
-  'applicant.contact': 'applicantContact',
-  'system.name': 'systemName',
-  'system.status': 'systemStatus',
-  'system.domain': 'domain',
-  'system.address': 'address',
-  'system.on_campus': 'onCampus',
-  'system.campus_address': 'campusAddress',
-  whitelist: 'whitelist',
-  method: 'method',
-  method_other: 'methodOther',
-  datasets: 'datasets',
-  dataset_other: 'datasetOther',
-  purpose: 'purpose',
-  returned_items: 'returnedItems',
-  'members.name': 'memberName',
-  'members.unit': 'memberUnit',
-  'members.staff_no': 'memberStaffNo',
-  'members.phone': 'memberPhone',
-  'vendors.name': 'vendorName',
-  'vendors.company': 'vendorCompany',
-  'vendors.id_card': 'vendorIdCard',
-  'vendors.phone': 'vendorPhone',
-  'items.table': 'table',
-  'items.fields': 'fields',
-  'items.range': 'range',
-  'items.note': 'note',
-};
-
 /**
  * A NUL or a direction override (U+202A–U+202E) in the request's texts, as the form names its boxes (`members.1.phone`,
  * after blank rows are left out): each box's message names it, and the form comes back with what was typed — a NUL shown
  * as a browser shows it (U+FFFD) — and the form's other mistakes beside (the services' checks, as shown). Null when none of
- * the request's texts holds one (the app-wide refusal then stands).
+ * the request's texts holds one (the app-wide refusal then stands). Every row's boxes (formTexts).
  */
 export function forbiddenInForm(input: SharingInput, t: Translator): { problems: FieldError[]; shown: SharingInput } | null {
-  const problems: FieldError[] = [];
-  const check = (field: string, labelKey: string, ...values: string[]) => {
-    if (values.some((v) => hasForbiddenCharacter(v)))
-      problems.push({
-        field,
-        key: 'sharing.errors.forbiddenCharacter',
-        params: { label: boxName(t(`sharing.form.${TEXT_LABELS[labelKey]}`)) },
-      });
-  };
-  const { applicant: a, system: sys } = input;
-  check('applicant.name', 'applicant.name', a.name);
-  check('applicant.staff_no', 'applicant.staff_no', a.staffNo);
-  check('applicant.office_phone', 'applicant.office_phone', a.officePhone);
-  check('applicant.email', 'applicant.email', a.email);
-  check('applicant.contact', 'applicant.contact', a.contact);
-  check('system.name', 'system.name', sys.name);
-  check('system.status', 'system.status', sys.status);
-  check('system.domain', 'system.domain', sys.domain);
-  check('system.address', 'system.address', sys.address);
-  check('system.on_campus', 'system.on_campus', sys.onCampus);
-  check('system.campus_address', 'system.campus_address', sys.campusAddress);
-  check('whitelist', 'whitelist', ...input.whitelist);
-  check('method', 'method', input.method);
-  check('method_other', 'method_other', input.methodOther);
-  input.members.forEach((m, i) => {
-    check(`members.${i}.name`, 'members.name', m.name);
-    check(`members.${i}.unit`, 'members.unit', m.unit);
-    check(`members.${i}.staff_no`, 'members.staff_no', m.staffNo);
-    check(`members.${i}.phone`, 'members.phone', m.phone);
-  });
-  input.vendors.forEach((v, i) => {
-    check(`vendors.${i}.name`, 'vendors.name', v.name);
-    check(`vendors.${i}.company`, 'vendors.company', v.company);
-    check(`vendors.${i}.id_card`, 'vendors.id_card', v.idCard);
-    check(`vendors.${i}.phone`, 'vendors.phone', v.phone);
-  });
-  check('datasets', 'datasets', ...input.datasets);
-  check('dataset_other', 'dataset_other', input.datasetOther);
-  input.items.forEach((item, i) => {
-    check(`items.${i}.table`, 'items.table', item.table);
-    check(`items.${i}.fields`, 'items.fields', ...item.fields);
-    check(`items.${i}.range`, 'items.range', item.range);
-    check(`items.${i}.note`, 'items.note', item.note);
-  });
-  check('purpose', 'purpose', input.purpose);
-  check('returned_items', 'returned_items', ...input.returnedItems);
+  const problems: FieldError[] = formTexts(input)
+    .filter(({ values }) => values.some((v) => hasForbiddenCharacter(v)))
+    .map(({ field, column }) => ({
+      field,
+      key: 'sharing.errors.forbiddenCharacter',
+      params: { label: boxName(t(`sharing.form.${FORM_TEXT_LABELS[column]}`)) },
+    }));
   if (!problems.length) return null;
   return { problems, shown: shownInput(input) };
 }

@@ -4,6 +4,7 @@ import type { Catalog } from '../catalog/types';
 import { isSystemAddress, isValidCnIdCard, isWhitelistAddress } from './identity';
 import { catalogField, catalogTable } from '../catalog/names';
 import { declaresFields } from './plan';
+import { FORM_TEXT_LABELS, formTexts, type FormText } from './form-texts';
 import {
   charCount,
   DATASETS,
@@ -218,6 +219,29 @@ function withBounds(bounds: FieldError[], rest: FieldError[]): FieldError[] {
   return [...bounds, ...rest.filter((e) => !covered(e.field))];
 }
 
+/** The most a request's text box holds, by its column (formTexts), where it is not SHARING_TEXT_MAX.short. */
+const TEXT_LIMITS: Record<string, number> = {
+  // Lists typed one per line are limited as the text they are typed in.
+  whitelist: SHARING_TEXT_MAX.long,
+  returned_items: SHARING_TEXT_MAX.long,
+  method_other: METHOD_OTHER_MAX,
+  'items.range': SHARING_TEXT_MAX.itemText,
+  'items.note': SHARING_TEXT_MAX.itemText,
+  purpose: SHARING_TEXT_MAX.long,
+};
+
+/**
+ * A box's text as its limit counts it: a list typed one per line as the text it is typed in, the choices of a list
+ * (the datasets, an item's fields) by the longest, the other way of integration without its surrounding spaces.
+ */
+function measured(box: FormText): string {
+  if (box.column === 'whitelist' || box.column === 'returned_items') return box.values.join('\n');
+  if (box.column === 'datasets' || box.column === 'items.fields')
+    return box.values.reduce((a, b) => (charCount(b) > charCount(a) ? b : a), '');
+  if (box.column === 'method_other') return box.values[0].trim();
+  return box.values[0];
+}
+
 /** Type errors (API) and the most every text and list of a request may hold (SHARING_TEXT_MAX, SHARING_ROWS_MAX). */
 function validateBounds(input: SharingInput, t: Translator): FieldError[] {
   const errors: FieldError[] = [...(input.typeErrors ?? [])];
@@ -236,55 +260,18 @@ function validateBounds(input: SharingInput, t: Translator): FieldError[] {
   const many = (field: string, count: number, labelKey: string, max: number) => {
     if (count > max) push({ field, key: 'sharing.errors.tooMany', params: { label: label(labelKey), max, count } });
   };
-  const { short, itemText, long: longText } = SHARING_TEXT_MAX;
-
-  long('applicant.name', input.applicant.name, 'form.applicantName', short);
-  long('applicant.staff_no', input.applicant.staffNo, 'form.applicantStaffNo', short);
-  long('applicant.office_phone', input.applicant.officePhone, 'form.applicantOfficePhone', short);
-  long('applicant.email', input.applicant.email, 'form.applicantEmail', short);
-  long('applicant.contact', input.applicant.contact, 'form.applicantContact', short);
-  long('system.name', input.system.name, 'form.systemName', short);
-  long('system.status', input.system.status, 'form.systemStatus', short);
-  long('system.domain', input.system.domain, 'form.domain', short);
-  long('system.address', input.system.address, 'form.address', short);
-  long('system.on_campus', input.system.onCampus, 'form.onCampus', short);
-  long('system.campus_address', input.system.campusAddress, 'form.campusAddress', short);
-  // Lists typed one per line are limited as the text they are typed in.
-  long('whitelist', input.whitelist.join('\n'), 'form.whitelist', longText);
-  long('method', input.method, 'form.method', short);
-  long('method_other', input.methodOther.trim(), 'form.methodOther', METHOD_OTHER_MAX);
-
-  many('members', input.members.length, 'sections.members', SHARING_ROWS_MAX.members);
-  input.members.slice(0, SHARING_ROWS_MAX.members).forEach((m, i) => {
-    long(`members.${i}.name`, m.name, 'form.memberName', short);
-    long(`members.${i}.unit`, m.unit, 'form.memberUnit', short);
-    long(`members.${i}.staff_no`, m.staffNo, 'form.memberStaffNo', short);
-    long(`members.${i}.phone`, m.phone, 'form.memberPhone', short);
-  });
-  many('vendors', input.vendors.length, 'sections.vendors', SHARING_ROWS_MAX.vendors);
-  input.vendors.slice(0, SHARING_ROWS_MAX.vendors).forEach((v, i) => {
-    long(`vendors.${i}.name`, v.name, 'form.vendorName', short);
-    long(`vendors.${i}.company`, v.company, 'form.vendorCompany', short);
-    long(`vendors.${i}.id_card`, v.idCard, 'form.vendorIdCard', short);
-    long(`vendors.${i}.phone`, v.phone, 'form.vendorPhone', short);
-  });
-
-  many('datasets', input.datasets.length, 'form.datasets', DATASETS.length);
-  const longestDataset = input.datasets.reduce((a, b) => (charCount(b) > charCount(a) ? b : a), '');
-  long('datasets', longestDataset, 'form.datasets', short);
-  long('dataset_other', input.datasetOther, 'form.datasetOther', short);
-
-  many('items', input.items.length, 'form.fieldDoc', SHARING_ROWS_MAX.items);
-  input.items.slice(0, SHARING_ROWS_MAX.items).forEach((item, i) => {
-    long(`items.${i}.table`, item.table, 'form.table', short);
-    many(`items.${i}.fields`, item.fields.length, 'form.fields', SHARING_ROWS_MAX.fields);
-    const longestField = item.fields.reduce((a, b) => (charCount(b) > charCount(a) ? b : a), '');
-    long(`items.${i}.fields`, longestField, 'form.fields', short);
-    long(`items.${i}.range`, item.range, 'form.range', itemText);
-    long(`items.${i}.note`, item.note, 'form.note', itemText);
-  });
-  long('purpose', input.purpose, 'form.purpose', longText);
-  long('returned_items', input.returnedItems.join('\n'), 'form.returnedItems', longText);
+  /** A table's count before its rows (the most it takes, then each of its first rows' texts), as the form shows them. */
+  const counts: Record<string, () => void> = {
+    'members.0.name': () => many('members', input.members.length, 'sections.members', SHARING_ROWS_MAX.members),
+    'vendors.0.name': () => many('vendors', input.vendors.length, 'sections.vendors', SHARING_ROWS_MAX.vendors),
+    datasets: () => many('datasets', input.datasets.length, 'form.datasets', DATASETS.length),
+    'items.0.table': () => many('items', input.items.length, 'form.fieldDoc', SHARING_ROWS_MAX.items),
+  };
+  for (const box of formTexts(input, SHARING_ROWS_MAX)) {
+    if (Object.hasOwn(counts, box.field)) counts[box.field]();
+    if (box.column === 'items.fields') many(box.field, box.values.length, 'form.fields', SHARING_ROWS_MAX.fields);
+    long(box.field, measured(box), `form.${FORM_TEXT_LABELS[box.column]}`, TEXT_LIMITS[box.column] ?? SHARING_TEXT_MAX.short);
+  }
   return errors;
 }
 
