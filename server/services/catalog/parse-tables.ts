@@ -312,5 +312,33 @@ function readFields(r: Reader, node: AnyNode, path: string, context: FieldContex
     fields.push(field);
   });
   r.duplicates(names, '字段名', 'field name');
+  caseOnlyFieldNames(r, names);
   return ok ? fields : null;
+}
+
+/**
+ * Two fields of one table whose names differ only in letter case (Name, name) are one column on a MySQL hub, whose
+ * column names ignore case, and two on PostgreSQL only when created with quotes; rules and sharing requests find a
+ * field by its name in any case. Likely a slip: warned of (the import goes on), naming both fields and the first's line.
+ * Tables so named are an error (sharing requests find tables ignoring case: parse.ts).
+ */
+function caseOnlyFieldNames(r: Reader, names: { value: string; node: AnyNode; path: string }[]): void {
+  const first = new Map<string, { value: string; node: AnyNode; path: string }>();
+  for (const entry of names) {
+    const earlier = first.get(entry.value.toLowerCase());
+    if (earlier === undefined) first.set(entry.value.toLowerCase(), entry);
+    else if (earlier.value !== entry.value) {
+      const line = r.line(earlier.node);
+      r.report(
+        entry.node,
+        entry.path,
+        'field_case',
+        `字段名 "${entry.value}" 与同表的字段 "${earlier.value}"（${line === null ? '' : `第 ${line} 行，`}${earlier.path}）仅大小写不同：` +
+          'MySQL 中台的列名不区分大小写，两者是同一列；PostgreSQL 中台只有用引号建的列才区分大小写。请确认中台表确有这两列，否则删去其中一个',
+        `field name "${entry.value}" differs only in letter case from the same table's field "${earlier.value}" (${line === null ? '' : `line ${line}, `}${earlier.path}): ` +
+          'on a MySQL hub column names ignore case, so both are one column; on PostgreSQL they are two only if created with quotes. Make sure the hub table has both, else remove one',
+        'warning',
+      );
+    }
+  }
 }

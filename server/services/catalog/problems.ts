@@ -46,6 +46,7 @@ export type CatalogProblemCode =
   | 'bad_character'
   | 'stewards_replaced'
   | 'department_case'
+  | 'field_case'
   | 'duplicate'
   | 'conflicting_dates'
   | 'workday_weekday'
