@@ -19,7 +19,7 @@ import { localeMiddleware } from './middleware/locale';
 import { mountRoutes } from './routes';
 import { pagePath } from './http/safe-redirect';
 import { installViewEngine } from './views/engine';
-import { countUnreadWhenRendering, navigationFor } from './views/navigation';
+import { countUnreadWhenRendering, departmentNameWhenRendering, navigationFor } from './views/navigation';
 import { zoneWhenRendering } from './views/time-zone';
 
 const PUBLIC_DIR = path.resolve(__dirname, '../public');
@@ -149,7 +149,10 @@ export function createApp(ctx: AppContext): Express {
     res.locals.locale = req.locale;
     res.locals.user = req.user;
     res.locals.nav = navigationFor(req.user, req.path);
-    if (req.user && !req.viaApiToken) countUnreadWhenRendering(db, req.user.id, res);
+    if (req.user && !req.viaApiToken) {
+      countUnreadWhenRendering(db, req.user.id, res);
+      departmentNameWhenRendering(db, req.user.department, res);
+    }
     zoneWhenRendering(db, config.timezone, res);
     res.locals.currentPath = pagePath(req);
     // A page starts the session's token; a POST re-rendering its form only reuses one that exists.

@@ -64,3 +64,15 @@ export function countUnreadWhenRendering(db: Knex, userId: number, res: Response
     if (nav && unread > 0) res.locals.nav = nav.map((link) => (link.href === '/inbox' ? { ...link, unread } : link));
   });
 }
+
+/**
+ * The header names the signed-in user's department by its name (信息与网络管理中心), its code (ITC) kept in a title:
+ * the code alone said nothing to most readers. Looked up when a page renders (one indexed read); without a row, or
+ * when the look-up fails, the header keeps the code.
+ */
+export function departmentNameWhenRendering(db: Knex, code: string, res: Response): void {
+  beforeRender(res, async () => {
+    const row = (await db('departments').where({ code }).first('name')) as { name: string } | undefined;
+    if (row?.name) res.locals.departmentName = row.name;
+  });
+}

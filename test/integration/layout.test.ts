@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { Role } from '../../server/policies';
-import { buildUser } from '../factories';
+import { buildDepartment, buildUser } from '../factories';
 import { createTestApp, signIn, TestApp } from '../helpers/app';
 
 /** The page around every page: the navigation bar, the icon, the tables' scroll boxes. */
@@ -82,6 +82,33 @@ describe('layout', () => {
       expect(tables.length).toBeGreaterThan(0);
       expect(page.match(/<div class="table-scroll"><table\b/g)).toHaveLength(tables.length);
       expect(page.match(/<\/table><\/div>/g)).toHaveLength(tables.length);
+    }
+  });
+
+  // The header said 系统管理员 · ITC: a code most readers do not know. Every role, both languages, on pages and the error page.
+  it('names the signed-in user’s department by its name in the header, its code in a title', async () => {
+    await buildDepartment(t.db.knex, { code: 'ITC', name: '信息与网络管理中心' });
+    await t.db.knex('departments').where({ code: 'ITC' }).update({ name: '信息与网络管理中心' });
+    const who = (page: string) => /<span class="who">(.*?)<\/span><\/span>/s.exec(page)?.[1];
+    const roles: Role[] = ['admin', 'it_office', 'univ_leader', 'dept_leader', 'steward', 'user'];
+    for (const role of roles) {
+      const user = await buildUser(t.db.knex, { department: 'ITC', roles: [role], name: '张三' });
+      for (const locale of ['zh-CN', 'en']) {
+        await t.db.knex('users').where({ id: user.id }).update({ locale });
+        const { agent } = await signIn(t.app, user.login, user.password);
+        for (const [path, status] of [
+          ['/', 200],
+          ['/no-such-page', 404],
+        ] as const) {
+          const page = (await agent.get(path).expect(status)).text;
+          expect({ role, locale, path, who: who(page) }).toEqual({
+            role,
+            locale,
+            path,
+            who: '张三 · <span class="who-department" title="ITC">信息与网络管理中心',
+          });
+        }
+      }
     }
   });
 });
