@@ -597,6 +597,22 @@ describe('the request page, print form and lists', () => {
 });
 
 describe('a request reads as it stands on its page and its print form', () => {
+  it('leads back to the list the reader came from: the applicant to 我的申请, a reviewer it waits for to 待我审核, the IT office to 全部申请, a reviewer who decided to 我审核过的', async () => {
+    const res = await postForm('applicant', '/sharing/new', fullForm(), { material: [PDF, 'x.pdf'] });
+    const id = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
+    const back = async (who: Parameters<typeof as>[0]) =>
+      /<p class="back"><a href="([^"]*)">← ([^<]*)<\/a><\/p>/
+        .exec((await (await as(who)).agent.get(`/sharing/${id}`).expect(200)).text)
+        ?.slice(1);
+    expect(await back('applicant')).toEqual(['/sharing', '我的申请']);
+    expect(await back('csSteward')).toEqual(['/sharing/queue', '待我审核']);
+    expect((await approveAs('csSteward', id)).status).toBe(303);
+    expect(await back('csSteward')).toEqual(['/sharing/decided', '我审核过的']);
+    expect(await back('office')).toEqual(['/sharing/queue', '待我审核']);
+    expect((await approveAs('office', id)).status).toBe(303);
+    expect(await back('office')).toEqual(['/sharing/all', '全部申请']);
+  });
+
   it('names the source department’s part by titles; without a leader stage, the leader box says the request does not need it, in review and granted; decided stages show no deadline', async () => {
     const res = await postForm('applicant', '/sharing/new', fullForm(), { material: [PDF, 'x.pdf'] });
     const id = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
@@ -619,7 +635,7 @@ describe('a request reads as it stands on its page and its print form', () => {
     // The source department's part of the request by the catalog's titles (it listed `staff_basic: staff_no name`).
     const page = (await (await as('office')).agent.get(`/sharing/${id}`).expect(200)).text;
     expect(page).toContain('<div>教职工基本信息 <code>staff_basic</code>：职工号、姓名</div>');
-    expect(page).toContain('<p class="back"><a href="/sharing">← 数据共享</a></p>');
+    expect(page).toContain('<p class="back"><a href="/sharing/all">← 全部申请</a></p>');
     const print = (await (await as('office')).agent.get(`/sharing/${id}/print`).expect(200)).text;
     expect(print).toContain('<div>教职工基本信息：职工号、姓名</div>');
     for (const who of ['hrSteward', 'office2'] as const) expect((await approveAs(who, id)).status).toBe(303);

@@ -355,6 +355,7 @@ export function sharingRoutes(ctx: AppContext): Router {
     res.status(status).render('pages/sharing/show', {
       title: req.t('sharing.detail.title', { id: request.id }),
       request,
+      back: backToList(req.user!, request),
       // The copy button's form has an id of its own (http/form-once.ts): a double click makes one draft.
       copyFormId: request.can.copy ? newFormId() : undefined,
       reasons: REJECTION_REASONS,
@@ -367,6 +368,25 @@ export function sharingRoutes(ctx: AppContext): Router {
       // The objection, the conclusion or the revoke reason sent back: its form shows it, with the message at the box.
       sentBack: typedText ? { [typedText.form]: { text: typedText.text, fields: typedText.fields } } : {},
     });
+  }
+
+  /**
+   * The list the request page's ← leads back to: the one the reader came from as a rule. It was always 我的申请, where
+   * a reviewer's or the IT office's request never is: its applicant goes back to theirs, a reviewer whose decision it
+   * waits for to 待我审核, the IT office to 全部申请, another reviewer to 我审核过的.
+   */
+  function backToList(user: NonNullable<Request['user']>, request: Awaited<ReturnType<typeof presentRequest>>) {
+    const list =
+      request.applicant?.id === user.id
+        ? 'mine'
+        : request.can.decide.length > 0
+          ? 'queue'
+          : can(user, 'sharing.manage')
+            ? 'all'
+            : can(user, 'sharing.review')
+              ? 'decided'
+              : 'mine';
+    return { href: list === 'mine' ? '/sharing' : `/sharing/${list}`, label: `sharing.${list}` };
   }
 
   /** A decision form's boxes in page order (show.hbs: decide-<stage>-<field>), by the label that names each. */
