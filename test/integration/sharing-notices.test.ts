@@ -416,3 +416,23 @@ it('tells the reviewers a request waits for when its applicant withdraws it, and
   await withdraw(t.ctx, sharingActor(people.applicant), draft);
   expect(await counts(draft)).toEqual({});
 });
+
+it('says in the inbox where the request stands now, to those who may still open it: 审核中 after a colleague decided, 已共享 and a revoked grant', async () => {
+  const id = await submit([{ table: 'org_unit', fields: ['unit_code', 'unit_name'] }]);
+  /** The line under this request's notices in `who`'s inbox, as the page shows it. */
+  const nowLines = async (who: Person) => {
+    const html = (await (await signIn(t.app, people[who].login, people[who].password)).agent.get('/inbox').expect(200)).text;
+    return [...html.matchAll(/<li class="[^"]*">([\s\S]*?)<\/li>/g)]
+      .map((m) => m[1])
+      .filter((li) => li.includes(`#${id} `))
+      .map((li) => /<p class="muted sharing-now">([^<]*)<\/p>/.exec(li)?.[1] ?? null);
+  };
+  expect(await nowLines('csSteward')).toEqual(['申请当前状态：已提交']);
+  await approve('csSteward', id);
+  // The steward's "待您审核" reads as settled: the request moved on to the IT office.
+  expect(await nowLines('csSteward')).toEqual(['申请当前状态：审核中']);
+  await approve('office', id);
+  await approve('office2', id, { expiresOn: '2026-12-31' });
+  await revokeGrant(t.ctx, sharingActor(people.office), id, '项目结束');
+  expect(await nowLines('applicant')).toEqual(['申请当前状态：已共享；授权已撤销', '申请当前状态：已共享；授权已撤销']);
+});

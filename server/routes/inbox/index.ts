@@ -7,6 +7,10 @@ import { safeLocalPath } from '../../http/safe-redirect';
 import { inReadersLanguage, listInbox, markRead, type InboxItem } from '../../services/notifications';
 import type { Knex } from 'knex';
 import { WORKING_STATUSES } from '../../services/tickets/types';
+import { clock } from '../../services/sharing/workflow';
+import { canView } from '../../services/sharing/access';
+import { grantState } from '../../services/sharing/grants';
+import { stageRows } from '../../services/sharing/repository';
 
 /** Links to a ticket's page, with the rule that lets a user open it. */
 const TICKET_LINKS: { pattern: RegExp; action: Action }[] = [
@@ -59,6 +63,53 @@ async function withTicketsNow(
   });
 }
 
+/** Where a sharing request a notice is about stands now: its status and, once granted, a grant no longer in force. */
+interface SharingNow {
+  status: string;
+  grant: string | null;
+}
+
+const SHARING_LINK = /^\/sharing\/([0-9]{1,15})$/;
+
+/**
+ * A notice about a sharing request says where the request stands now, as a ticket's does: "待您审核" read as still
+ * waiting after a colleague decided, "已提交" after the request was granted, refused or withdrawn. Only for a reader
+ * who may still open the request (its page's own rule); a page of notices names few requests, each read once.
+ */
+async function withSharingNow(
+  ctx: AppContext,
+  user: CurrentUser,
+  items: (InboxItem & { now?: TicketNow })[],
+): Promise<(InboxItem & { now?: TicketNow; sharingNow?: SharingNow })[]> {
+  const idOf = (link: string | null) => {
+    const m = link ? SHARING_LINK.exec(link) : null;
+    return m ? Number(m[1]) : undefined;
+  };
+  const ids = [...new Set(items.map((i) => idOf(i.link)).filter((id): id is number => id !== undefined))];
+  if (!ids.length) return items;
+  const { db } = ctx;
+  const { today } = await clock(ctx);
+  const [requests, grants] = await Promise.all([
+    db('sharing_requests').whereIn('id', ids).select('id', 'applicant_id', 'status', 'submitted_at'),
+    db('sharing_grants').whereIn('request_id', ids).select('request_id', 'expires_on', 'revoked_at'),
+  ]);
+  const now = new Map<number, SharingNow>();
+  for (const r of requests as { id: number; applicant_id: number; status: string; submitted_at: unknown }[]) {
+    const request = { ...r, applicant_id: Number(r.applicant_id) };
+    if (!canView(user, request, await stageRows(db, Number(r.id)), today)) continue;
+    const grant = (grants as { request_id: number; expires_on: string; revoked_at: unknown }[]).find(
+      (g) => Number(g.request_id) === Number(r.id),
+    );
+    const state = grant ? grantState(grant, today) : null;
+    now.set(Number(r.id), { status: r.status, grant: state && state !== 'active' ? state : null });
+  }
+  return items.map((item) => {
+    const id = idOf(item.link);
+    const sharingNow = id === undefined ? undefined : now.get(id);
+    return sharingNow ? { ...item, sharingNow } : item;
+  });
+}
+
 /** Every user's in-app notifications; a user only ever sees and marks their own. */
 export function inboxRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -74,7 +125,9 @@ export function inboxRoutes(ctx: AppContext): Router {
     if (last) return redirectKeepingFlash(req, res, last);
     res.render('pages/inbox/index', {
       title: req.t('notifications.title'),
-      items: (await withTicketsNow(ctx.db, req.user!, items)).map((item) => inReadersLanguage(item, req.locale)),
+      items: (await withSharingNow(ctx, req.user!, await withTicketsNow(ctx.db, req.user!, items))).map((item) =>
+        inReadersLanguage(item, req.locale),
+      ),
       unread,
       unreadOnly,
       newest,
