@@ -70,6 +70,13 @@ const PAGES: ListPage[] = [
     dates: 'td.when',
     lists: 2,
   },
+  // A department's members, as its steward reads them: a long login (a campus e-mail address, as SSO logins often are)
+  // held its column wide and put the name and roles off-screen (at 390 px the name column began at 472 px).
+  {
+    login: 'hr.steward',
+    path: '/departments/HR',
+    cell: { selector: 'td:nth-child(3)', label: { 'zh-CN': '角色', en: 'Roles' } },
+  },
 ];
 const TABLE_PAGES = PAGES.filter((p) => p.cell);
 
@@ -200,6 +207,15 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
     await Promise.all([steward.waitForNavigation(), steward.click('form[action="/sharing/structure-changes"] button.primary')]);
     expect(await steward.locator('.flash-success').count()).toBe(1);
     await steward.context().close();
+    // An HR account whose login is a campus e-mail address, as SSO logins often are: the department's members list.
+    const admin = await open('admin', 'zh-CN', 1280, '/admin/users');
+    await admin.fill('#u-login', 'wang.xiaoming.personnel@hr.example.edu.cn');
+    await admin.fill('#u-name', '王小明');
+    await admin.selectOption('#u-dept', 'HR');
+    await admin.check('input[name=roles][value=steward]');
+    await Promise.all([admin.waitForNavigation(), admin.click('form[method=post][action="/admin/users"] button.primary')]);
+    expect(await admin.locator('#generated-password').count()).toBe(1);
+    await admin.context().close();
   }, 480_000);
 
   afterAll(async () => {
@@ -427,6 +443,8 @@ describeBrowser('lists as cards at a phone’s width, tables at 1280 px', () => 
     { login: 'itoffice', path: '/runs/1' },
     { login: 'itoffice', path: '/tickets' },
     { login: 'stu.steward', path: '/tickets' },
+    // A member's login as long as a campus e-mail address breaks inside its card.
+    { login: 'hr.steward', path: '/departments/HR' },
   ];
   it.each([
     ['en', 390, LIST_PAGES],
