@@ -208,6 +208,10 @@ const CHECKED_BY_ROUTE: FieldsByRoute = [
   // The IT office's review note on a structure change (routes/sharing/structure-changes.ts): the list comes back with the
   // change's form as typed and the message beside the box.
   { method: 'POST', path: /^\/sharing\/structure-changes\/\d+\/review\/?$/i, fields: ['note'] },
+  // A department's appeal of a closed assessment period and the IT office's answer (routes/scorecards; cleanText in
+  // services/scorecards/periods.ts): the period's page comes back with the text and its message beside the box.
+  { method: 'POST', path: /^\/scorecards\/periods\/\d+\/appeals\/?$/i, fields: ['comment'] },
+  { method: 'POST', path: /^\/scorecards\/appeals\/\d+\/answer\/?$/i, fields: ['answer'] },
 ];
 
 /**

@@ -173,4 +173,37 @@ describe('a second appeal on a closed period', () => {
     expect(again.headers.location).toBe(`/scorecards/periods/${periodId}`);
     await stewardSession.agent.get('/scorecards/periods/x1/appeals').expect(404);
   });
+
+  // Windows wraps a phone number copied from its apps in U+202A … U+202C; a NUL comes with text pasted from some
+  // programs. The app-wide refusal was the bare error page (提交的内容有误… 返回首页): an appeal of up to 4000
+  // characters, or the office's answer, was lost.
+  it('a NUL or a direction override in an appeal or its answer: the period page again (422), the text as typed beside the message, nothing written', async () => {
+    const periodId = await closeDay('2026-11-14');
+    const typed = '时效性得分有误，请联系 \u202A0371-67781234\u202C 核实';
+    const refused = await appeal(stewardSession, periodId, typed).expect(422);
+    expect(refused.text).toContain('<p class="field-error" role="alert" id="comment-error">文本中不能包含空字符');
+    expect(refused.text).toContain(`aria-invalid="true" aria-describedby="comment-error">${typed}</textarea>`);
+    // A NUL is shown as a browser shows it, so that the box sent again holds no NUL either.
+    const withNul = await appeal(stewardSession, periodId, '第一行\u0000第二行').expect(422);
+    expect(withNul.text).toContain('>第一行\ufffd第二行</textarea>');
+    expect(await written(periodId)).toEqual({ appeals: [], audit: 0, notices: 0 });
+
+    // The IT office's answer: the same, in English too.
+    await appeal(stewardSession, periodId, '时效性得分有误，请复核').expect(302);
+    const [appealId] = await t.db.knex('scorecard_appeals').where({ period_id: periodId }).pluck('id');
+    const o = await signIn(t.app, office.login, office.password);
+    await o.agent.post('/locale').type('form').send({ _csrf: o.csrf, locale: 'en', next: '/' }).expect(302);
+    const answer = '已复核 \u202E维持原评分';
+    const page = await o.agent
+      .post(`/scorecards/appeals/${appealId}/answer`)
+      .type('form')
+      .send({ _csrf: o.csrf, answer })
+      .expect(422);
+    expect(page.text).toContain(
+      `<p class="field-error" role="alert" id="answer-${appealId}-error">Text must not contain the NUL character`,
+    );
+    expect(page.text).toContain(`aria-describedby="answer-${appealId}-error">${answer}</textarea>`);
+    await o.agent.post('/locale').type('form').send({ _csrf: o.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+    expect(await t.db.knex('scorecard_appeals').where({ id: appealId }).first('answer')).toEqual({ answer: null });
+  });
 });

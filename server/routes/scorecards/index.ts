@@ -12,6 +12,7 @@ import { noticeText, noticeTextEn, notifierFromConfig } from '../../services/not
 import { addDays, todayIn } from '../../services/calendar';
 import { wallClockText } from '../../services/calendar/zone';
 import { maskFreeText, maskIdNumbersIn } from '../../services/privacy';
+import { shownAsBrowserShows } from '../../middleware/body-safety';
 import { departmentCodeAsWritten } from '../../services/department-code';
 import { sentQuery } from '../../http/query-values';
 import { ticketMessage } from '../../services/tickets';
@@ -51,6 +52,9 @@ import { choosePeriod, periodQuery } from './period';
 import { trendTable } from '../../presenters/trend-table';
 
 const CSS = '/static/css/scorecards.css';
+
+/** A text sent back into its box as typed (a NUL as a browser shows it); anything but a string as before. */
+const asTyped = (value: unknown) => (typeof value === 'string' ? shownAsBrowserShows(value) : value);
 
 /** The counts behind a component's ratio, in words ("3 / 4 张表新鲜"). */
 function componentDetail(req: Request, component: string, s: Record<string, number | null>): string {
@@ -584,11 +588,17 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       // Appealed already (a colleague first, at the same moment too, or one's own other text): the period's page comes
       // back saying who appealed when, with the refused text on it — a redirect lost what was typed.
       if (err instanceof AppError && err.status === 409) {
-        const typed = typeof req.body.comment === 'string' ? req.body.comment : '';
+        const typed = typeof req.body.comment === 'string' ? shownAsBrowserShows(req.body.comment) : '';
         return periodPage(req, res, periodId, { refused: { comment: typed } }, 409);
       }
       if (!(err instanceof ValidationError)) throw err;
-      return periodPage(req, res, periodId, { fields: fieldMessages(err, req), form: { comment: req.body.comment } }, 422);
+      return periodPage(
+        req,
+        res,
+        periodId,
+        { fields: fieldMessages(err, req), form: { comment: asTyped(req.body.comment) } },
+        422,
+      );
     }
     // After the commit: a notice never announces an appeal that was rolled back.
     const period = await findClosedPeriod(db, periodId);
@@ -644,7 +654,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       // when, with the refused text under that appeal to copy — a redirect lost what was typed.
       if (err instanceof AppError && err.status === 409) {
         const { period_id } = await findAppeal(db, appealId);
-        const typed = typeof req.body.answer === 'string' ? req.body.answer : '';
+        const typed = typeof req.body.answer === 'string' ? shownAsBrowserShows(req.body.answer) : '';
         return periodPage(req, res, Number(period_id), { answerRefused: { [appealId]: typed } }, 409);
       }
       if (!(err instanceof ValidationError)) throw err;
@@ -655,7 +665,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         req,
         res,
         Number(period_id),
-        { answerFields: { [appealId]: message }, answers: { [appealId]: req.body.answer } },
+        { answerFields: { [appealId]: message }, answers: { [appealId]: asTyped(req.body.answer) } },
         422,
       );
     }

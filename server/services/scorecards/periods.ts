@@ -4,6 +4,7 @@ import { addDays } from '../calendar/dates';
 import type { WorkingDayCalendar } from '../calendar';
 import { COMPONENTS, rankByScore, roundWithinBounds, type Component } from './components';
 import { characterCount } from '../characters';
+import { hasForbiddenCharacter } from '../../middleware/body-safety';
 
 export type PeriodKind =
   'month' | 'semester' | 'academic_year' | 'previous_month' | 'previous_semester' | 'previous_academic_year';
@@ -279,10 +280,16 @@ export async function appealsOf(db: Knex, periodId: number, department?: string)
     .orderBy('department_code');
 }
 
-/** An appeal's comment or answer: required, at most 4000 characters; the messages name the field by its label. */
+/**
+ * An appeal's comment or answer: required, at most 4000 characters; the messages name the field by its label. A NUL or
+ * a direction override (U+202A–U+202E: Windows puts LRE/PDF around a phone number copied from its apps) is said beside
+ * the box: the app-wide refusal leaves these two boxes to their routes (CHECKED_BY_ROUTE), which show the period's page
+ * again with the text as typed — the bare error page lost up to 4000 characters.
+ */
 const cleanText = (value: unknown, field: 'comment' | 'answer') => {
   const text = typeof value === 'string' ? value.trim() : '';
   if (!text) throw new ValidationError([{ field, key: `scorecards.errors.${field}Required` }]);
+  if (hasForbiddenCharacter(text)) throw new ValidationError([{ field, key: 'errors.nulCharacter' }]);
   // Characters as people count them (characterCount): an emoji or a rare name character is one, not two.
   // The message says how many were typed, as the weights' note does: "at most 4000" alone left the count to guess.
   const length = characterCount(text);
