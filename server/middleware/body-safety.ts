@@ -212,6 +212,10 @@ const CHECKED_BY_ROUTE: FieldsByRoute = [
   // services/scorecards/periods.ts): the period's page comes back with the text and its message beside the box.
   { method: 'POST', path: /^\/scorecards\/periods\/\d+\/appeals\/?$/i, fields: ['comment'] },
   { method: 'POST', path: /^\/scorecards\/appeals\/\d+\/answer\/?$/i, fields: ['answer'] },
+  // The note of a weights change and the name of a period being closed (parseWeights, closePeriod): the form again, the
+  // weights and dates typed kept.
+  { method: 'POST', path: /^\/scorecards\/weights\/?$/i, fields: ['note'] },
+  { method: 'POST', path: /^\/scorecards\/periods\/?$/i, fields: ['label'] },
 ];
 
 /**

@@ -359,4 +359,41 @@ describe('scorecard forms with bad input', () => {
     // Another department's scorecard is refused before its dates are read.
     await steward.agent.get('/scorecards/ORG?from=2026-13-01&to=2026-11-20').expect(403);
   });
+
+  // The bare error page (提交的内容有误…) named the period's name by its parameter, `label`, and lost the seven weights
+  // and the dates typed.
+  it("a NUL or a direction override in a weights change's note or a period's name: the form again, the message beside the box, nothing saved", async () => {
+    const versions = await t.db.knex('scorecard_weights').count({ n: '*' }).first();
+    const weights = await office.agent
+      .post('/scorecards/weights')
+      .type('form')
+      .send({
+        _csrf: office.csrf,
+        'weights.freshness': '30',
+        'weights.deadline': '20',
+        'weights.validity': '20',
+        'weights.completeness': '10',
+        'weights.tickets': '10',
+        'weights.reports': '10',
+        'weights.sharing': '0',
+        note: '按校发\u202A〔2026〕12号\u202C文件调整\u0000',
+      })
+      .expect(422);
+    expect(formAround(weights.text, 'note')).toContain(
+      `value="按校发\u202A〔2026〕12号\u202C文件调整\ufffd" aria-invalid="true" aria-describedby="note-error">`,
+    );
+    expect(formAround(weights.text, 'note')).toContain(`>${escaped(zh('errors.nulCharacter'))}</p>`);
+    expect(formAround(weights.text, 'w-freshness')).toContain('value="30"');
+    expect(await t.db.knex('scorecard_weights').count({ n: '*' }).first()).toEqual(versions);
+
+    const closing = await officeEn.agent
+      .post('/scorecards/periods')
+      .type('form')
+      .send({ _csrf: officeEn.csrf, from: '2026-11-01', to: '2026-11-19', label: '十一月上旬\u202E考核', confirm_empty: '1' })
+      .expect(422);
+    expect(formAround(closing.text, 'label')).toContain('value="十一月上旬\u202E考核" placeholder=');
+    expect(formAround(closing.text, 'label')).toContain(`>${escaped(en('errors.nulCharacter'))}</p>`);
+    expect(formAround(closing.text, 'from')).toContain('value="2026-11-01"');
+    expect(await t.db.knex('assessment_periods').where({ from: '2026-11-01' }).first()).toBeUndefined();
+  });
 });

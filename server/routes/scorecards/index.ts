@@ -293,7 +293,7 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       res.redirect('/scorecards/weights');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      await weightsPage(req, res, { form: req.body, fields: fieldMessages(err, req) }, 422);
+      await weightsPage(req, res, { form: { ...req.body, note: asTyped(req.body?.note) }, fields: fieldMessages(err, req) }, 422);
     }
   });
 
@@ -446,7 +446,12 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       res.redirect(`/scorecards/periods/${closed.id}`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      await periodsPage(req, res, { form: req.body, fields: fieldMessages(err, req) }, 422);
+      await periodsPage(
+        req,
+        res,
+        { form: { ...req.body, label: asTyped(req.body?.label) }, fields: fieldMessages(err, req) },
+        422,
+      );
     }
   });
 

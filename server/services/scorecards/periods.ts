@@ -231,6 +231,8 @@ export async function closePeriod(
       { field: 'to', key: 'scorecards.errors.closeUnfinished', params: { today: input.today, last: addDays(input.today, -1) } },
     ]);
   const typed = input.label.trim();
+  // A NUL or a direction override: said beside the box (CHECKED_BY_ROUTE leaves the web form's `label` here).
+  if (hasForbiddenCharacter(typed)) throw new ValidationError([{ field: 'label', key: 'errors.nulCharacter' }]);
   if (characterCount(typed) > PERIOD_LABEL_MAX)
     throw new ValidationError([{ field: 'label', key: 'scorecards.errors.labelTooLong', params: { max: PERIOD_LABEL_MAX } }]);
   const label = typed || `${input.from} – ${input.to}`;

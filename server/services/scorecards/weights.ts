@@ -4,6 +4,7 @@ import { isIsoDate } from '../calendar/dates';
 import { COMPONENTS, DEFAULT_WEIGHTS, type Component, type Weights } from './components';
 import { typedWholeNumber } from '../typed-number';
 import { characterCount } from '../characters';
+import { hasForbiddenCharacter } from '../../middleware/body-safety';
 
 export interface WeightsVersion {
   id: number;
@@ -86,6 +87,8 @@ export function parseWeights(
   const note = typeof body.note === 'string' ? body.note.trim() : '';
   if (body.note !== undefined && body.note !== null && typeof body.note !== 'string')
     problems.push({ field: 'note', key: 'scorecards.errors.noteType' });
+  // A NUL or a direction override: said beside the box with the form's other mistakes (CHECKED_BY_ROUTE leaves it here).
+  else if (hasForbiddenCharacter(note)) problems.push({ field: 'note', key: 'errors.nulCharacter' });
   else if (characterCount(note) > MAX_WEIGHTS_NOTE)
     problems.push({
       field: 'note',
