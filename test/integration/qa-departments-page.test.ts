@@ -167,4 +167,21 @@ describe('the department page', () => {
     expect(page.text).toContain('<td>hr.old</td><td>原专员 <span class="tag">已停用</span></td>');
     expect(page.text).toMatch(/<td>hr\.steward<\/td><td>测试用户<\/td>/);
   });
+
+  // Campus SSO makes an account for each member of staff who signs in: the page listed them all, thousands of rows above
+  // the steward e-mails.
+  it('members are listed 50 a page, with the pager; a page past the end goes to the last', async () => {
+    for (let i = 1; i <= 55; i++)
+      await buildUser(t.db.knex, { login: `sci.${String(i).padStart(2, '0')}`, department: 'SCI', roles: ['user'] });
+    const first = await office.agent.get('/departments/SCI').expect(200);
+    const logins = (html: string) => [...html.matchAll(/<tr><td>(sci\.\d+)<\/td>/g)].map((m) => m[1]);
+    expect(logins(first.text)).toEqual(Array.from({ length: 50 }, (_, i) => `sci.${String(i + 1).padStart(2, '0')}`));
+    expect(first.text).toContain('第 1 / 2 页，共 55 条');
+    expect(first.text).toContain('<a href="/departments/SCI?page&#x3D;2">下一页 →</a>');
+    const second = await office.agent.get('/departments/SCI?page=2').expect(200);
+    expect(logins(second.text)).toEqual(['sci.51', 'sci.52', 'sci.53', 'sci.54', 'sci.55']);
+    // The steward e-mails' form is on every page.
+    expect(second.text).toContain('action="/departments/SCI/stewards"');
+    await office.agent.get('/departments/SCI?page=9').expect(302).expect('Location', '/departments/SCI?page=2');
+  });
 });

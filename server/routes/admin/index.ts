@@ -542,14 +542,26 @@ export function adminRoutes(ctx: AppContext): Router {
   ) {
     const department = await findDepartment(req.params.code);
     if (!department) throw new NotFoundError();
-    const members = await db('users')
-      .where({ department_code: department.code })
-      .orderBy('login')
-      .select('login', 'name', 'roles', 'disabled');
+    // 50 members a page, as the accounts list: a department's every staff account (campus SSO makes one for each who
+    // signs in) was one page of thousands of rows above the steward e-mails.
+    const { page, perPage } = pageParams(req.query, 50);
+    const members = db('users').where({ department_code: department.code });
+    const total = Number((await members.clone().count({ n: '*' }).first())?.n ?? 0);
+    const ownPath = `/departments/${encodeURIComponent(department.code)}`;
+    // An old link past the end (accounts moved away): the last page, not an empty list under "page 9 of 1".
+    const last = req.method === 'GET' && !extra.fields ? pastLastPage(req.originalUrl, page, perPage, total) : null;
+    if (last) return redirectKeepingFlash(req, res, last);
     res.status(extra.fields ? 422 : 200).render('pages/admin/department', {
       title: department.name,
       department,
-      members,
+      members: await members
+        .clone()
+        .orderBy('login')
+        .limit(perPage)
+        .offset((page - 1) * perPage)
+        .select('login', 'name', 'roles', 'disabled'),
+      // After a rejected stewards list (a POST) the first page, linked at the page's own address.
+      pager: pagination(req.method === 'GET' ? req.originalUrl : ownPath, page, perPage, total),
       // A university leader reads every department's page but does not change its list: no form to send.
       canManage: can(req.user, 'department.manage', { department: department.code }),
       stewardsText: extra.stewardsText ?? (department.stewards as string[]).join('\n'),
