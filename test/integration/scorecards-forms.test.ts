@@ -391,9 +391,22 @@ describe('scorecard forms with bad input', () => {
       .type('form')
       .send({ _csrf: officeEn.csrf, from: '2026-11-01', to: '2026-11-19', label: '十一月上旬\u202E考核', confirm_empty: '1' })
       .expect(422);
-    expect(formAround(closing.text, 'label')).toContain('value="十一月上旬\u202E考核" placeholder=');
-    expect(formAround(closing.text, 'label')).toContain(`>${escaped(en('errors.nulCharacter'))}</p>`);
+    // The message is tied to its box, as on the other forms.
+    expect(formAround(closing.text, 'label')).toContain(
+      `value="十一月上旬\u202E考核" placeholder="${escaped(en('scorecards.periods.labelHint'))}" aria-invalid="true" aria-describedby="label-error">`,
+    );
+    expect(formAround(closing.text, 'label')).toContain(`id="label-error">${escaped(en('errors.nulCharacter'))}</p>`);
     expect(formAround(closing.text, 'from')).toContain('value="2026-11-01"');
     expect(await t.db.knex('assessment_periods').where({ from: '2026-11-01' }).first()).toBeUndefined();
+    // A date's message is tied to its box too.
+    const running = await office.agent
+      .post('/scorecards/periods')
+      .type('form')
+      .send({ _csrf: office.csrf, from: '2026-11-21', to: '2026-11-22', label: '' })
+      .expect(422);
+    expect(formAround(running.text, 'to')).toContain(
+      'value="2026-11-22" max="2026-11-21" aria-invalid="true" aria-describedby="to-error">',
+    );
+    expect(formAround(running.text, 'to')).toContain('id="to-error">');
   });
 });
