@@ -312,10 +312,20 @@ describe('scorecard pages, periods, weights, exports and API', () => {
     );
     // A period that is over says nothing more.
     expect(await titleOf('from=2026-11-20&to=2026-11-21')).toBe('部门数据质量考核 2026-11-20 至 2026-11-21');
+    // A period with no snapshot in it, as the dashboard says: the file was a title over headers, no department in it.
+    expect(await titleOf('from=2026-11-23&to=2026-11-30')).toBe(
+      '部门数据质量考核 2026-11-23 至 2026-11-30（本周期尚未开始，没有评分快照）',
+    );
+    expect(await titleOf('from=2026-10-01&to=2026-10-31')).toBe(
+      '部门数据质量考核 2026-10-01 至 2026-10-31（本周期内没有评分快照，因此没有得分和排名）',
+    );
     await agent.post('/locale').type('form').send({ locale: 'en', next: '/', _csrf: csrf }).expect(302);
     try {
       expect(await titleOf('period=month')).toBe(
         'Department data-quality assessment 2026-11-01 to 2026-11-30 (the period is not over: figures up to 2026-11-21)',
+      );
+      expect(await titleOf('from=2026-10-01&to=2026-10-31')).toBe(
+        'Department data-quality assessment 2026-10-01 to 2026-10-31 (no scorecard snapshot was taken in this period: no scores, no ranking)',
       );
     } finally {
       await agent.post('/locale').type('form').send({ locale: 'zh-CN', next: '/', _csrf: csrf }).expect(302);

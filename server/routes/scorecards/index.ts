@@ -707,6 +707,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       asOf,
       results: own === null ? results : results.filter((r) => r.department === own),
       rankedOf: own === null ? null : results.filter((r) => r.rank !== null).length,
+      // No department at all: no snapshot in the period (the dashboard says which of the two).
+      empty: results.length > 0 ? null : p.from > p.today ? ('notStarted' as const) : ('noSnapshots' as const),
       label: closed?.label ?? p.label ?? undefined,
       name: `scorecards-${own === null ? '' : `${encodeURIComponent(own)}-`}${p.from}-${p.to}`,
     };
@@ -720,8 +722,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   });
 
   router.get('/scorecards/export.xlsx', authorize('scorecards.export'), async (req, res) => {
-    const { p, results, label, name, asOf, rankedOf } = await exportData(req);
-    const body = await resultsWorkbook(results, req.t, { from: p.from, to: p.to, label, asOf, rankedOf });
+    const { p, results, label, name, asOf, rankedOf, empty } = await exportData(req);
+    const body = await resultsWorkbook(results, req.t, { from: p.from, to: p.to, label, asOf, rankedOf, empty });
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', `attachment; filename="${name}.xlsx"`);
     res.send(body);

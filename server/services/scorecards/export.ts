@@ -76,6 +76,11 @@ export async function resultsWorkbook(
     asOf?: string | null;
     /** A department's own file (its row only): how many departments its rank is among. */
     rankedOf?: number | null;
+    /**
+     * No snapshot in the period (no department in it at all): one that starts after today, or none taken in it. The
+     * dashboard says so; the file was a title and headers only, which read as a period no department took part in.
+     */
+    empty?: 'notStarted' | 'noSnapshots' | null;
   },
 ): Promise<Buffer> {
   // Loaded on the first export, not with the app: exceljs is the heaviest module the service uses (~0.35 s to
@@ -89,6 +94,7 @@ export async function resultsWorkbook(
     t('scorecards.export.title', { from: period.from, to: period.to }) +
       (period.label ? ` · ${period.label}` : '') +
       (period.asOf ? t('scorecards.export.asOf', { day: period.asOf }) : '') +
+      (period.empty ? t(`scorecards.export.${period.empty}`) : '') +
       // Its one row's 排名 2 says nothing of out of how many (its scorecard and the period's page say 2 / 8).
       (period.rankedOf ? t('scorecards.export.rankedOf', { count: period.rankedOf }) : ''),
   ]);
