@@ -28,7 +28,11 @@ export interface Mailer {
   send(mail: Mail): Promise<void>;
 }
 
+/**
+ * How a robot is posted to: node's https client in the service (`guardedFetch`), a stand-in in tests. `body`: the start
+ * of the robot's answer, which says whether it took the message (WeCom and DingTalk answer HTTP 200 either way).
+ */
 export type FetchLike = (
   url: string,
   init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal },
-) => Promise<{ ok: boolean; status: number }>;
+) => Promise<{ ok: boolean; status: number; body?: string }>;

@@ -126,16 +126,47 @@ export function guardedFetch(resolve?: Resolver): FetchLike {
   return (url, init) =>
     new Promise((resolvePromise, reject) => {
       const req = request(url, { method: init.method, headers: init.headers, lookup, signal: init.signal }, (res) => {
-        res.resume(); // the robot's answer body is not needed; drain it so the socket is freed
+        // The answer is read to its end (so the socket is freed), and its start kept: it says whether the robot took it.
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        res.on('data', (chunk: Buffer) => {
+          if (kept < ROBOT_ANSWER_MAX) chunks.push(chunk.subarray(0, ROBOT_ANSWER_MAX - kept));
+          kept += chunk.length;
+        });
         res.on('end', () => {
           const status = res.statusCode ?? 0;
-          resolvePromise({ ok: status >= 200 && status < 300, status });
+          resolvePromise({ ok: status >= 200 && status < 300, status, body: Buffer.concat(chunks).toString('utf8') });
         });
         res.on('error', reject);
       });
       req.on('error', reject);
       req.end(init.body);
     });
+}
+
+/** The most of a robot's answer kept: its `{"errcode":…,"errmsg":"…"}` is a few dozen bytes. */
+const ROBOT_ANSWER_MAX = 4096;
+
+/**
+ * The robot's own refusal in an HTTP 200 answer: WeCom (企业微信) and DingTalk (钉钉) answer `{"errcode":0,"errmsg":"ok"}`
+ * when they took the message, and another errcode when they did not — a wrong or deleted key (WeCom 93000), a message
+ * too long, a keyword or signature a DingTalk robot's security setting asks for (310000), too many messages a minute
+ * (WeCom 45009). Null when the answer is no such JSON (another robot, an empty body): HTTP 2xx is then taken as sent.
+ */
+export function robotRefusal(body: string | undefined): string | null {
+  if (!body) return null;
+  let answer: unknown;
+  try {
+    answer = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  if (!answer || typeof answer !== 'object') return null;
+  const { errcode, errmsg } = answer as { errcode?: unknown; errmsg?: unknown };
+  const code = typeof errcode === 'string' && /^-?\d+$/.test(errcode) ? Number(errcode) : errcode;
+  if (typeof code !== 'number' || code === 0) return null;
+  // errmsg is the robot's words, not the URL: it never carries the key. Cut short for the log.
+  return `errcode ${code}${typeof errmsg === 'string' && errmsg ? `: ${errmsg.slice(0, 200)}` : ''}`;
 }
 
 /** Why postWebhook refuses a stored URL, for the service log (never the URL: it carries the robot's key). */
@@ -148,8 +179,8 @@ const REFUSED_BECAUSE: Record<WebhookUrlProblem, string> = {
 };
 
 /**
- * Posts the text to a robot. A URL stored before the rules above (or written to the database by hand)
- * is checked again and not posted to; redirects are not followed (a public host answering 302 to an
+ * Posts the text to a robot; throws when it was not taken (an HTTP error, or the robot's errcode in a 200 answer).
+ * A URL stored before the rules above (or written to the database by hand) is checked again and not posted to; redirects are not followed (a public host answering 302 to an
  * internal address would otherwise get the request there).
  */
 export async function postWebhook(fetchImpl: FetchLike, url: string, content: string, timeoutMs = 10_000): Promise<void> {
@@ -164,4 +195,6 @@ export async function postWebhook(fetchImpl: FetchLike, url: string, content: st
   };
   const res = await fetchImpl(url, init);
   if (!res.ok) throw new Error(`webhook answered HTTP ${res.status}`);
+  const refusal = robotRefusal(res.body);
+  if (refusal) throw new Error(`webhook refused the message (${refusal})`);
 }
