@@ -4,6 +4,8 @@ import {
   guardedFetch,
   guardedLookup,
   postWebhook,
+  robotText,
+  ROBOT_TEXT_MAX_BYTES,
   webhookUrlProblem,
   WEBHOOK_URL_MAX,
   type Resolver,
@@ -120,5 +122,41 @@ describe('robot webhooks', () => {
     } finally {
       await new Promise((closed) => listener.close(closed));
     }
+  });
+
+  describe('robotText: at most 2,048 bytes, the most a WeCom robot takes', () => {
+    const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+    const line = (i: number) => `#${i} [中] 教职工基本信息·职工号：5 条在职记录的值不符合规定格式（整改期限 2026-12-14）`;
+
+    it('leaves a notice that fits as it was: title, body, a blank line, the link', () => {
+      expect(ROBOT_TEXT_MAX_BYTES).toBe(2048);
+      expect(robotText('【数据质量】1 个高严重度问题待整改', line(1), 'https://h/tickets/1')).toBe(
+        `【数据质量】1 个高严重度问题待整改\n${line(1)}\n\nhttps://h/tickets/1`,
+      );
+      expect(robotText('标题', '', 'https://h/x')).toBe('标题\nhttps://h/x');
+    });
+
+    it('keeps whole lines that fit, counts the rest (not blank lines) and keeps the link', () => {
+      const body = ['共 40 个', '', '【新增】', ...Array.from({ length: 40 }, (_, i) => line(i + 1))].join('\n');
+      const text = robotText('【数据质量日报】人事处', body, 'https://h/tickets?status=active');
+      expect(bytes(text)).toBeLessThanOrEqual(2048);
+      const lines = text.split('\n');
+      expect(lines.slice(0, 4)).toEqual(['【数据质量日报】人事处', '共 40 个', '', '【新增】']);
+      const shown = lines.filter((l) => l.startsWith('#'));
+      expect(shown).toEqual(Array.from({ length: shown.length }, (_, i) => line(i + 1)));
+      expect(lines.slice(-2)).toEqual([`……还有 ${40 - shown.length} 行未列出，完整内容见：`, 'https://h/tickets?status=active']);
+      // As many as fit: one more would not.
+      expect(bytes([...lines.slice(0, -2), line(shown.length + 1), ...lines.slice(-2)].join('\n'))).toBeGreaterThan(2048);
+    });
+
+    it('shows a line too long for any robot as far as it fits, and says where the rest is without a link', () => {
+      const text = robotText('【改派】质量工单 #1', `#1 [中] x\n理由：${'很长的理由'.repeat(300)}`, null);
+      expect(bytes(text)).toBeLessThanOrEqual(2048);
+      expect(bytes(text)).toBeGreaterThan(2000);
+      const lines = text.split('\n');
+      expect(lines[1]).toBe('#1 [中] x');
+      expect(lines[2]).toMatch(/^理由：(很长的理由)+.*…$/);
+      expect(lines[3]).toBe('完整内容请登录 Hubwatch 查看');
+    });
   });
 });

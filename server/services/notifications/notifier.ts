@@ -5,7 +5,7 @@ import { addToInbox } from './inbox';
 import { createMailer, senderFor } from './mailer';
 import { departmentRecipients, officeRecipients, Recipients } from './recipients';
 import type { FetchLike, Mailer, Notice } from './types';
-import { guardedFetch, postWebhook } from './webhook';
+import { guardedFetch, postWebhook, robotText } from './webhook';
 
 export interface Channels {
   email?: boolean;
@@ -67,7 +67,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     }
     if (channels.webhook && to.webhookUrl) {
       try {
-        await postWebhook(fetchImpl, to.webhookUrl, `${notice.title}\n${text(notice)}`);
+        await postWebhook(fetchImpl, to.webhookUrl, robotText(notice.title, notice.body, absolute(notice.link)));
         delivery.webhook = 'sent';
       } catch (err) {
         delivery.webhook = 'failed';

@@ -9,6 +9,57 @@ export function robotPayload(content: string): { msgtype: 'text'; text: { conten
 }
 
 /**
+ * The most a robot's text may hold, in UTF-8 bytes: WeCom (企业微信) refuses a `text.content` longer than 2,048 bytes
+ * (about 680 Chinese characters) and DingTalk's limit is not smaller, so every robot gets at most that.
+ */
+export const ROBOT_TEXT_MAX_BYTES = 2048;
+
+const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+/** `s` cut to at most `max` UTF-8 bytes, by whole characters, with "…" where it was cut. */
+function cutToBytes(s: string, max: number): string {
+  if (utf8Bytes(s) <= max) return s;
+  let out = '';
+  for (const ch of s) {
+    if (utf8Bytes(out + ch + '…') > max) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+/**
+ * A notice as a robot's text: its title, its body's lines and its link, in at most ROBOT_TEXT_MAX_BYTES. A body that
+ * does not fit (a department's digest of a dozen tickets is twice as long) keeps the lines that fit, whole, and says how
+ * many more there are and where to read them (the link, which is always kept); a robot refused the whole message.
+ */
+export function robotText(title: string, body: string, link: string | null, max = ROBOT_TEXT_MAX_BYTES): string {
+  const full = `${title}\n${[body, link].filter(Boolean).join('\n\n')}`;
+  if (utf8Bytes(full) <= max) return full;
+  const where = link ? `完整内容见：\n${link}` : '完整内容请登录 Hubwatch 查看';
+  const lines = body ? body.split('\n') : [];
+  // "还有 N 行": the lines left out that say something (a digest's blank lines between its sections are not counted).
+  const tailOf = (from: number) => {
+    const more = lines.slice(from).filter((l) => l.trim()).length;
+    return more > 0 ? `……还有 ${more} 行未列出，${where}` : where;
+  };
+  // The title, cut if it alone would leave no room for the tail (never in practice: titles are one line).
+  const head = cutToBytes(title, Math.max(0, max - utf8Bytes(`\n${tailOf(0)}`)));
+  const kept: string[] = [];
+  for (const line of lines) {
+    if (utf8Bytes([head, ...kept, line, tailOf(kept.length + 1)].join('\n')) <= max) {
+      kept.push(line);
+      continue;
+    }
+    // A line that could never fit beside others (a long reason someone typed) is shown as far as it fits; a
+    // digest's ticket lines are left out whole.
+    const room = max - utf8Bytes([head, ...kept, '', tailOf(kept.length + 1)].join('\n'));
+    if (utf8Bytes(line) > max / 2 && room > 60) kept.push(cutToBytes(line, room));
+    break;
+  }
+  return [head, ...kept, tailOf(kept.length)].join('\n');
+}
+
+/**
  * Addresses a robot webhook may not point at: Hubwatch would post from inside the university's
  * network to itself or to the cloud's metadata service (SSRF). Loopback, link-local (169.254.169.254,
  * fe80::/10), unspecified (0.0.0.0/8, ::) and the deprecated IPv4-compatible IPv6 block (::a.b.c.d),
