@@ -163,6 +163,21 @@ describe('validation modes', () => {
     expect(en(enError.key, enError.params)).toContain('10.1.2.300, foo');
   });
 
+  it.each(['yx.example.edu.cn', ' app-01.zzu.edu.cn ', 'intranet'])('takes the system domain %s', (domain) => {
+    const input = inputFromBody({ ...api, system: { domain } });
+    expect(validateRequest(input, catalog, zh, 'api').filter((e) => e.field === 'system.domain')).toEqual([]);
+  });
+  it.each(['https://yx.example.edu.cn', 'yx.example.edu.cn/app', 'yx.example.edu.cn:8443', '教务 系统', '10.1.2.3'])(
+    'refuses the system domain %s, naming the box and what it takes',
+    (domain) => {
+      const input = inputFromBody({ ...api, system: { domain } });
+      const errors = validateRequest(input, catalog, zh, 'api').filter((e) => e.field === 'system.domain');
+      expect(errors.map((e) => zh(e.key, e.params))).toEqual([
+        `“域名”格式不正确：${domain}（应为主机名，如 yx.example.edu.cn，不含 http://、端口和路径）`,
+      ]);
+    },
+  );
+
   // An office's number is often written with its area code in brackets; it was refused as not a phone number.
   it.each(['(0371)67781505', '（0371）6778 1505', '0371-67781505', '13800001234', '+86 138 0000 1234'])(
     'takes the office phone %s',

@@ -41,7 +41,7 @@ export function isWhitelistAddress(value: string): boolean {
 
 /** A host name (RFC 1123): dot-separated labels of letters, digits and inner hyphens, 1–63 characters each. */
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-function isHostName(name: string): boolean {
+export function isHostName(name: string): boolean {
   if (name.length > 253) return false;
   const labels = name.split('.');
   // A name whose last label is all digits is an IPv4 address or none (300.1.1.1, 10.1.2): no top-level domain is numeric.

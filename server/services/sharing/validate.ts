@@ -1,7 +1,7 @@
 import type { FieldError } from '../../errors';
 import type { Translator } from '../../i18n';
 import type { Catalog } from '../catalog/types';
-import { isSystemAddress, isValidCnIdCard, isWhitelistAddress } from './identity';
+import { isHostName, isSystemAddress, isValidCnIdCard, isWhitelistAddress } from './identity';
 import { catalogField, catalogTable } from '../catalog/names';
 import { declaresFields } from './plan';
 import { FORM_TEXT_LABELS, formTexts, type FormText } from './form-texts';
@@ -148,6 +148,8 @@ export function validateRequest(
   oneOf('system.status');
   oneOf('system.on_campus');
   oneOf('system.campus_address');
+  // The system's 域名 is what the IT office opens a firewall or a certificate for: a host name, not a URL (it was any text).
+  format('system.domain', input.system.domain, isHostName(input.system.domain.trim()), 'domain', 'hostName');
   format('system.address', input.system.address, isSystemAddress(input.system.address), 'address', 'hostPort');
   // One message listing every wrong address: a field shows one message.
   const badAddresses = input.whitelist.filter((address) => !isWhitelistAddress(address));
