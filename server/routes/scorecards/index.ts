@@ -340,17 +340,23 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     const closingToday = await today();
     // The presets as they can be closed now: ending yesterday at the latest (a semester without a next
     // start would otherwise run "until today", which cannot be closed).
-    const choices = p.choices.map((c) => ({ kind: c.kind, ...closablePeriod(c, closingToday) })).filter((c) => c.from);
+    const closable = p.choices.map((c) => ({ kind: c.kind, ...closablePeriod(c, closingToday) })).filter((c) => c.from);
     // Departments (stewards, leaders) see the list read-only, with their own result and appeal only.
     const seesAll = can(req.user!, 'scorecards.dashboard');
     const own = req.user!.department;
+    const periods = await listClosedPeriods(db, seesAll ? {} : { department: own });
+    // A preset whose dates were closed already (上月 once last month is closed) is no longer offered nor put in the
+    // form — closing it again is refused as already closed (closePeriod) — but named under the others, saying why.
+    const isClosed = (c: { from?: string; to?: string }) => periods.some((x) => x.from === c.from && x.to === c.to);
+    const choices = closable.filter((c) => !isClosed(c));
     res.status(status).render('pages/scorecards/periods', {
       title: req.t('scorecards.periods.title'),
       css: CSS,
-      periods: await listClosedPeriods(db, seesAll ? {} : { department: own }),
+      periods,
       seesAll,
       canAppeal: can(req.user!, 'scorecards.appeal', { department: own }),
       choices,
+      closedChoices: closable.filter(isClosed),
       closableUntil: addDays(closingToday, -1),
       canManage: can(req.user!, 'scorecards.manage'),
       form: { from: choices[0]?.from ?? '', to: choices[0]?.to ?? '', label: '' },
