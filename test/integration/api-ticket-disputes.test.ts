@@ -45,6 +45,21 @@ const ticketRow = (id: number) => t.db.knex('tickets').where({ id }).first();
 const notices = (person: Person, kind: string) =>
   t.db.knex('notifications').where({ user_id: person.id, kind }).orderBy('id').select('title', 'body', 'link');
 
+it('a comment or reason over 2000 characters is refused saying how many were sent, as the sharing boxes do', async () => {
+  const id = await fileTicket('name');
+  const before = await t.db.knex('ticket_events').where({ ticket_id: id }).count('* as n').first();
+  const long = await post(tokens.hrSteward, `/tickets/${id}/comments`, { comment: '长'.repeat(2001) }).expect(422);
+  expect(long.body.fields).toEqual({ comment: '最多 2000 个字符（已填写 2001 个）' });
+  const dispute = await post(tokens.hrSteward, `/tickets/${id}/dispute`, { reason: '理'.repeat(2345) }).expect(422);
+  expect(dispute.body.fields).toEqual({ reason: '最多 2000 个字符（已填写 2345 个）' });
+  const english = await post(tokens.hrSteward, `/tickets/${id}/comments`, { comment: 'x'.repeat(2001) })
+    .set('Accept-Language', 'en')
+    .expect(422);
+  expect(english.body.fields).toEqual({ comment: 'At most 2000 characters (2001 given)' });
+  // Nothing written.
+  expect(await t.db.knex('ticket_events').where({ ticket_id: id }).count('* as n').first()).toEqual(before);
+});
+
 it('comments: the department and the IT office may, a university leader may not; a comment of another type is named', async () => {
   const id = await fileTicket('staff_no');
   const typed = await post(tokens.hrSteward, `/tickets/${id}/comments`, { comment: 7 }).expect(422);

@@ -69,8 +69,10 @@ describe('a refused form on the ticket page', () => {
       .send({ _csrf: s.csrf, to: 'fixed', comment: '长'.repeat(2001) })
       .expect(422);
     expect(invalid(fixed.text, 'fix-comment')).toBe(true);
-    expect(fixed.text).toContain('id="fix-comment-error">最多 2000 个字符</p>');
-    expect(summary(fixed.text)).toEqual([{ message: '整改说明：最多 2000 个字符', anchor: 'fix-comment-error', found: true }]);
+    expect(fixed.text).toContain('id="fix-comment-error">最多 2000 个字符（已填写 2001 个）</p>');
+    expect(summary(fixed.text)).toEqual([
+      { message: '整改说明：最多 2000 个字符（已填写 2001 个）', anchor: 'fix-comment-error', found: true },
+    ]);
     expect(invalid(fixed.text, 'comment')).toBe(false);
 
     const comment = await s.agent
@@ -165,29 +167,29 @@ describe("a refused form's summary at the page's top", () => {
         .expect(422);
 
     expect(named((await send('/extension', { days: '3', reason: TOO_LONG })).text)).toEqual([
-      entry('延期理由：最多 2000 个字符', 'extension-reason-error'),
+      entry('延期理由：最多 2000 个字符（已填写 2001 个）', 'extension-reason-error'),
     ]);
     expect(named((await send('/extension', { days: '3', reason: TOO_LONG }, 'en')).text)).toEqual([
-      entry('Reason for the extension: At most 2000 characters', 'extension-reason-error'),
+      entry('Reason for the extension: At most 2000 characters (2001 given)', 'extension-reason-error'),
     ]);
     expect(named((await send('/extension', { days: '0', reason: '' })).text)).toEqual([
       entry('延期天数：应为 1–20 之间的整数（工作日），不能是“0”', 'extension-days-error'),
       entry('延期理由：请填写延期理由', 'extension-reason-error'),
     ]);
     expect(named((await send('/dispute', { reason: TOO_LONG })).text)).toEqual([
-      entry('异议理由：最多 2000 个字符', 'dispute-reason-error'),
+      entry('异议理由：最多 2000 个字符（已填写 2001 个）', 'dispute-reason-error'),
     ]);
     expect(named((await send('/dispute', { reason: TOO_LONG }, 'en')).text)).toEqual([
-      entry('Reason for the dispute: At most 2000 characters', 'dispute-reason-error'),
+      entry('Reason for the dispute: At most 2000 characters (2001 given)', 'dispute-reason-error'),
     ]);
     expect(named((await send('/transition', { to: 'fixed', comment: TOO_LONG })).text)).toEqual([
-      entry('整改说明：最多 2000 个字符', 'fix-comment-error'),
+      entry('整改说明：最多 2000 个字符（已填写 2001 个）', 'fix-comment-error'),
     ]);
     expect(named((await send('/comment', { comment: TOO_LONG })).text)).toEqual([
-      entry('备注：最多 2000 个字符', 'comment-error'),
+      entry('备注：最多 2000 个字符（已填写 2001 个）', 'comment-error'),
     ]);
     expect(named((await send('/comment', { comment: TOO_LONG }, 'en')).text)).toEqual([
-      entry('Comment: At most 2000 characters', 'comment-error'),
+      entry('Comment: At most 2000 characters (2001 given)', 'comment-error'),
     ]);
     // Nothing was written.
     expect(await t.db.knex('ticket_events').where({ ticket_id: ticket }).pluck('kind')).toEqual(before);
@@ -207,16 +209,16 @@ describe("a refused form's summary at the page's top", () => {
 
     expect(named((await send('/reassign', { department: '', reason: TOO_LONG })).text)).toEqual([
       entry('改派给：请在“改派给”中选择接收工单的单位', 'reassign-department-error'),
-      entry('改派理由：最多 2000 个字符', 'reassign-reason-error'),
+      entry('改派理由：最多 2000 个字符（已填写 2001 个）', 'reassign-reason-error'),
     ]);
     expect(named((await send('/reassign', { department: 'ITC', reason: TOO_LONG }, 'en')).text)).toEqual([
-      entry('Reason for reassigning: At most 2000 characters', 'reassign-reason-error'),
+      entry('Reason for reassigning: At most 2000 characters (2001 given)', 'reassign-reason-error'),
     ]);
     expect(named((await send('/transition', { to: 'closed', comment: TOO_LONG })).text)).toEqual([
-      entry('关闭原因：最多 2000 个字符', 'close-reason-error'),
+      entry('关闭原因：最多 2000 个字符（已填写 2001 个）', 'close-reason-error'),
     ]);
     expect(named((await send('/transition', { to: 'closed', comment: TOO_LONG }, 'en')).text)).toEqual([
-      entry('Reason for closing: At most 2000 characters', 'close-reason-error'),
+      entry('Reason for closing: At most 2000 characters (2001 given)', 'close-reason-error'),
     ]);
 
     await s.agent
@@ -225,13 +227,13 @@ describe("a refused form's summary at the page's top", () => {
       .send({ _csrf: s.csrf, days: '3', reason: '需核对纸质档案' })
       .expect(302);
     expect(named((await send('/extension/grant', { days: '3', reason: TOO_LONG })).text)).toEqual([
-      entry('同意延期的说明：最多 2000 个字符', 'grant-reason-error'),
+      entry('同意延期的说明：最多 2000 个字符（已填写 2001 个）', 'grant-reason-error'),
     ]);
     expect(named((await send('/extension/grant', { days: '9', reason: '' }, 'en')).text)).toEqual([
       entry('Working days granted: may not be more than the 3 working days asked for', 'grant-days-error'),
     ]);
     expect(named((await send('/extension/refuse', { reason: TOO_LONG })).text)).toEqual([
-      entry('不同意延期的理由：最多 2000 个字符', 'refuse-reason-error'),
+      entry('不同意延期的理由：最多 2000 个字符（已填写 2001 个）', 'refuse-reason-error'),
     ]);
     expect(named((await send('/extension/refuse', { reason: '' }, 'en')).text)).toEqual([
       entry('Reason for refusing more time: A reason is required', 'refuse-reason-error'),
@@ -243,10 +245,10 @@ describe("a refused form's summary at the page's top", () => {
       .send({ _csrf: s.csrf, reason: '部门代码由组织部维护' })
       .expect(302);
     expect(named((await send('/dispute/dismiss', { reason: TOO_LONG })).text)).toEqual([
-      entry('不采纳异议的理由：最多 2000 个字符', 'dismiss-reason-error'),
+      entry('不采纳异议的理由：最多 2000 个字符（已填写 2001 个）', 'dismiss-reason-error'),
     ]);
     expect(named((await send('/dispute/dismiss', { reason: TOO_LONG }, 'en')).text)).toEqual([
-      entry('Why the dispute is not accepted: At most 2000 characters', 'dismiss-reason-error'),
+      entry('Why the dispute is not accepted: At most 2000 characters (2001 given)', 'dismiss-reason-error'),
     ]);
   });
 });

@@ -55,6 +55,13 @@ it('no answer chosen, in English: the summary names the choice', async () => {
   expect(summaryOf(res.text)).toEqual([['answer-kind-error', 'Answer: Choose an answer']]);
 });
 
+it('a comment over 2000 characters says how many were typed, beside the box and in the summary, as the sharing boxes do', async () => {
+  const res = await answer({ answer: 'fixed', comment: '长'.repeat(2001) });
+  expect(res.status).toBe(422);
+  expect(res.text).toContain('id="answer-comment-error">最多 2000 个字符（已填写 2001 个）</p>');
+  expect(summaryOf(res.text)).toEqual([['answer-comment-error', '说明：最多 2000 个字符（已填写 2001 个）']]);
+});
+
 it('a document of the wrong kind is named by its own message, not as one to choose again', async () => {
   const res = await answer({ answer: 'fixed', comment: '已更正' }, [Buffer.from('plain text'), 'note.txt']);
   expect(res.status).toBe(422);

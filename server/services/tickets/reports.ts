@@ -37,7 +37,7 @@ import {
   TicketRow,
   TicketStatus,
 } from './types';
-import { characterCount } from '../characters';
+import { textTooLong } from '../sharing/sent-text';
 
 export { REPORT_CHECK };
 export const REPORT_ANSWERS = ['fixed', 'not_error'] as const;
@@ -203,9 +203,8 @@ export async function fileReport(
 /** The trimmed text (null when empty), or the field's problem when it is too long. */
 function textOf(value: string | null | undefined, field: string): { text: string | null; problem?: FieldError } {
   const c = (value ?? '').trim();
-  if (characterCount(c) > MAX_COMMENT)
-    return { text: null, problem: { field, key: 'tickets.errors.commentTooLong', params: { max: MAX_COMMENT } } };
-  return { text: c || null };
+  const problem = textTooLong(c, field, MAX_COMMENT);
+  return problem ? { text: null, problem } : { text: c || null };
 }
 
 function cleanText(value: string | null | undefined, field: string): string | null {

@@ -20,7 +20,7 @@ import { visibleTicket } from './visibility';
 import { clearAnswerForNewOwner, REPORT_CHECK } from './report-state';
 import { loadDueWorkingDays } from './settings';
 import { ACTIVE_STATUSES, DueWorkingDays, endingExtension, NO_EXTENSION, RequestOrigin, TicketRow, TicketStatus } from './types';
-import { characterCount } from '../characters';
+import { textTooLong } from '../sharing/sent-text';
 
 export const TRANSITION_TARGETS = ['acknowledged', 'fixed', 'closed'] as const;
 export type TransitionTarget = (typeof TRANSITION_TARGETS)[number];
@@ -72,8 +72,9 @@ export function checkSentTypes(input: Pick<TransitionInput, 'comment' | 'expecte
 export function cleanComment(comment: string | null | undefined, field: 'comment' | 'reason' = 'comment'): string | null {
   const c = (comment ?? '').trim();
   // Named as the form names it: a dispute's or reassignment's text is its `reason`, shown under that box.
-  if (characterCount(c) > MAX_COMMENT)
-    throw new ValidationError([{ field, key: 'tickets.errors.commentTooLong', params: { max: MAX_COMMENT } }]);
+  // Saying the count typed, as the sharing boxes do (最多 2000 个字符（已填写 2001 个）).
+  const tooLong = textTooLong(c, field, MAX_COMMENT);
+  if (tooLong) throw new ValidationError([tooLong]);
   return c || null;
 }
 
