@@ -1,3 +1,5 @@
+import type { FieldError } from '../errors';
+
 /**
  * How many characters a text has as people count them, and as PostgreSQL's varchar(n) counts them: code points.
  * `.length` counts UTF-16 units, so an emoji or a rare Chinese character of Extension B (in some people's names)
@@ -39,4 +41,15 @@ export function pathSegmentShown(segment: string): string {
  */
 export function asciiTwins(text: string): string {
   return text.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+}
+
+/**
+ * The problem of a text sent with an action when it is over `max` characters, else null: 最多 2000 个字符（已填写 2001 个）
+ * / At most 2000 characters (2001 given) — the count typed said, so that whoever typed it knows how much to cut. The
+ * sharing boxes' (sharing/sent-text.ts) and the ticket action boxes' (comment, reasons: tickets/transitions.ts,
+ * tickets/reports.ts) one wording.
+ */
+export function textTooLong(text: string, field: string, max: number): FieldError | null {
+  const length = characterCount(text);
+  return length > max ? { field, key: 'errors.textTooLong', params: { max, length } } : null;
 }

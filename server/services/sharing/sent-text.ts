@@ -1,6 +1,6 @@
 import type { FieldError } from '../../errors';
 import { hasForbiddenCharacter } from '../../middleware/body-safety';
-import { characterCount } from '../characters';
+import { textTooLong } from '../characters';
 
 /** Text sent with an action (an opinion, a reason, an objection, a conclusion): as long as a ticket comment may be. */
 export const MAX_ACTION_TEXT = 2000;
@@ -22,17 +22,7 @@ export function sentText(value: unknown, field: string, errors: FieldError[]): s
     errors.push({ field, key: 'errors.nulCharacter' });
     return '';
   }
-  const problem = textTooLong(value, field);
+  const problem = textTooLong(value, field, MAX_ACTION_TEXT);
   if (problem) errors.push(problem);
   return value;
-}
-
-/**
- * The problem of a text sent with an action when it is over `max` characters, else null: 最多 2000 个字符（已填写 2001 个）
- * / At most 2000 characters (2001 given) — the count typed said, so that whoever typed it knows how much to cut. The
- * sharing boxes' and the ticket action boxes' (comment, reasons: tickets/transitions.ts, tickets/reports.ts) one wording.
- */
-export function textTooLong(text: string, field: string, max = MAX_ACTION_TEXT): FieldError | null {
-  const length = characterCount(text);
-  return length > max ? { field, key: 'sharing.errors.textTooLong', params: { max, length } } : null;
 }

@@ -37,7 +37,7 @@ import {
   TicketRow,
   TicketStatus,
 } from './types';
-import { textTooLong } from '../sharing/sent-text';
+import { textTooLong } from '../characters';
 
 export { REPORT_CHECK };
 export const REPORT_ANSWERS = ['fixed', 'not_error'] as const;
