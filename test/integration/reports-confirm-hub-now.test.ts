@@ -111,3 +111,32 @@ it('where the value is shown, marks whether it is still the value the reporter s
     await world.db('staff_basic').where({ staff_no: STAFF.staff_no }).update({ political_status: STAFF.political_status });
   }
 });
+
+it('does not tell a reporter who can no longer reopen to reopen: the page says whom to ask instead', async () => {
+  // Reopened once already and answered "fixed" again: the hub still does not hold the suggested value. The page said
+  // 如未更正，请重新打开 right above 已重新打开过一次 — with no reopen form to be found.
+  const filed = (
+    await world
+      .api('reporter')
+      .post('/reports', reportBody({ field: 'name', suggested_value: '张四', description: '姓名应为张四' }))
+      .expect(201)
+  ).body as { id: number; ticket_id: number };
+  const hr = await world.as('hrSteward');
+  const answerFixed = () =>
+    hr.agent.post(`/reports/tickets/${filed.ticket_id}/answer`).field('_csrf', hr.csrf).field('answer', 'fixed').expect(302);
+  await answerFixed();
+  const reporter = await world.as('reporter');
+  await reporter.agent
+    .post(`/reports/${filed.id}/reopen`)
+    .type('form')
+    .send({ _csrf: reporter.csrf, comment: '中台里还是张三' })
+    .expect(302);
+  await answerFixed();
+
+  const zh = (await reporter.agent.get(`/reports/${filed.id}`).set('Accept-Language', 'zh-CN').expect(200)).text;
+  expect(hubNow(zh)).toBe('中台中该记录的“姓名”现与您建议的值不一致。');
+  expect(zh).toContain('已重新打开过一次。如仍有异议，请联系信息化办公室。');
+  expect(zh).not.toContain(`action="/reports/${filed.id}/reopen"`);
+  const en = (await reporter.agent.get(`/reports/${filed.id}`).set('Accept-Language', 'en').expect(200)).text;
+  expect(hubNow(en)).toBe('The hub&#x27;s “姓名” of this record is not the value you suggested.');
+});
