@@ -62,6 +62,33 @@ describe('a report attachment', () => {
   });
 });
 
+describe('a report attachment on the pages', () => {
+  it('is linked by the name it downloads under, on the reporter’s page and the department’s answer page', async () => {
+    // The reporter's page read a bare 下载 (which file went with the report?), and the department's answer page the
+    // stored name as typed: an RLO made `invoice\u202efdp.hta` read as a PDF's name, downloaded as invoicefdp.hta.pdf.
+    const reporter = await signIn(t.app, w.people.HR.user.login, w.people.HR.user.password);
+    const res = await reporter.agent
+      .post('/reports')
+      .field('_csrf', reporter.csrf)
+      .field('table', 'staff_basic')
+      .field('field', 'name')
+      .field('record_key[staff_no]', STAFF.staff_no)
+      .field('description', '姓名有误')
+      .attach('attachment', POLYGLOT, 'invoice\u202efdp.hta');
+    expect(res.status).toBe(302);
+    const id = Number(/\/reports\/(\d+)/.exec(res.headers.location)![1]);
+    const link = `<a href="/reports/${id}/attachment">invoicefdp.hta.pdf</a>`;
+    expect((await reporter.agent.get(`/reports/${id}`).expect(200)).text).toContain(link);
+
+    const { ticket_id: ticketId } = await t.db.knex('reports').where({ id }).first('ticket_id');
+    expect(ticketId).not.toBeNull();
+    const steward = await signIn(t.app, w.people.HR.steward.login, w.people.HR.steward.password);
+    const answerPage = (await steward.agent.get(`/reports/tickets/${ticketId}`).expect(200)).text;
+    expect(answerPage).toContain(link);
+    expect(answerPage).not.toContain('\u202e');
+  });
+});
+
 describe('a sharing request material', () => {
   it('named notes.hta is downloaded as notes.hta.pdf', async () => {
     const { agent, csrf } = await signIn(t.app, w.people.HR.user.login, w.people.HR.user.password);

@@ -79,7 +79,7 @@ import {
   type TicketRow,
   visibleTicket,
 } from '../../services/tickets';
-import { CONTENT_TYPES, downloadName, loadUpload } from '../../services/uploads';
+import { CONTENT_TYPES, downloadName, type FileType, loadUpload } from '../../services/uploads';
 import { tableFilter } from '../api/filters';
 import { listReturnPath } from '../tickets';
 import { actionsFor, reportRouting, withNotes } from '../tickets/presenter';
@@ -702,6 +702,13 @@ export function reportsRoutes(ctx: AppContext): Router {
     return `/reports/triage${page > 1 ? `?page=${page}` : ''}#report-${reportId}`;
   }
 
+  /** The report's attachment as the reporter will see it downloaded (证明.pdf), not a bare 下载. */
+  async function attachmentName(uploadId: number): Promise<string | null> {
+    const row = (await db('uploads').where({ id: uploadId }).first('filename', 'file_type')) as
+      { filename: string; file_type: FileType } | undefined;
+    return row ? downloadName(row.filename, row.file_type) : null;
+  }
+
   async function reportPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const report = await loadOwn(req);
     const own = Number(report.reporter_id) === req.user!.id;
@@ -820,6 +827,9 @@ export function reportsRoutes(ctx: AppContext): Router {
       reopenDays: REOPEN_WINDOW_DAYS,
       withdrawMax: WITHDRAW_REASON_MAX,
       hasAttachment: !!report.attachment_id,
+      // The file's name as the reporter chose it (证明.pdf), as the department's answer page names it: a bare 下载 did
+      // not tell the reporter which file went with the report.
+      attachmentName: report.attachment_id ? await attachmentName(report.attachment_id) : null,
       hasAnswerDocument: !!answerDocument?.answer_document_id,
       // Waiting for the IT office to route it: an officer (who may open any report) is pointed to its row in the queue.
       triageLink: report.status === 'triage' && can(req.user!, 'reports.triage') ? await triageLink(Number(report.id)) : null,

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { CurrentUser } from '../../policies';
 import type { Catalog } from '../catalog/types';
 import { REOPEN_WINDOW_DAYS, shownFreeText, type TicketStatus } from '../tickets';
+import { downloadName, type FileType } from '../uploads';
 import { mayReadHubValue } from './lookup';
 import { STATUS_WORDS } from './notify';
 import type { ReportRow, ReportStatus } from './types';
@@ -152,6 +153,15 @@ export async function reportsOfTicket(db: Knex, ticketId: number) {
       'u.login as reporter_login',
       'u.department_code as reporter_department',
       'up.filename as attachment_name',
+      'up.file_type as attachment_type',
+    )
+    .then((rows) =>
+      // Named as it is downloaded (no direction overrides: `invoice\u202efdp.hta` read as a PDF's name), as on the report's page.
+      rows.map((r) => ({
+        ...r,
+        attachment_name:
+          r.attachment_name == null ? null : downloadName(String(r.attachment_name), r.attachment_type as FileType),
+      })),
     );
 }
 
