@@ -4,6 +4,7 @@ import { can, CurrentUser } from '../policies';
 import { eventDataWarning, eventGaps } from './event-data';
 import { type HolidayGap, holidayDataWarning, holidayGaps } from './holiday-data';
 import type { Festival, WorkingDayCalendar } from '../services/calendar';
+import { listMyReports } from '../services/reports/queries';
 import { loadReportSettings } from '../services/reports/settings';
 import { queueIds } from '../services/sharing/lists';
 import { loadTicketCalendar } from '../services/tickets';
@@ -131,8 +132,19 @@ export async function homeFor(ctx: AppContext, user: CurrentUser, t: Translator)
         figure: t('home.cards.triage.figure', { count }),
       });
   }
-  if (can(user, 'reports.file'))
-    cards.push({ title: t('reports.home.title'), text: t('reports.home.text'), href: '/reports/mine' });
+  if (can(user, 'reports.file')) {
+    // Fixes waiting for this reporter to check (silence confirms them after 5 working days): counted as 我的报告's
+    // 已整改待确认 filter lists them, and linked to it — the card said nothing, the inbox only.
+    const toConfirm = (await listMyReports(ctx.db, user.id, { status: 'fixed' }, { limit: 1, offset: 0 })).total;
+    cards.push({
+      title: t('reports.home.title'),
+      text: t('reports.home.text'),
+      href: '/reports/mine',
+      ...(toConfirm > 0
+        ? { links: [{ text: t('home.cards.reports.toConfirm', { count: toConfirm }), href: '/reports/mine?status=fixed' }] }
+        : {}),
+    });
+  }
   if (can(user, 'sharing.apply')) {
     const reviews = can(user, 'sharing.review');
     // A reviewer's queue is counted as its page lists it (queueIds): the figure and the list agree.
