@@ -114,3 +114,22 @@ it('the ticket of a routed report says when the reporter sent it and who routed 
     });
   }
 });
+
+it('says which answer closed the report: “not an error” reads as such, not as any closing', async () => {
+  // The steps read 责任单位答复 → 已关闭 — the same as a ticket closed for any other reason; the answer's words were
+  // above only while it was the current answer (a reopen takes it back).
+  const id = await file('email', '邮箱填写有误');
+  const ticketId = await ticketOf(id);
+  const hr = await world.as('hrSteward');
+  await hr.agent
+    .post(`/reports/tickets/${ticketId}/answer`)
+    .field('_csrf', hr.csrf)
+    .field('answer', 'not_error')
+    .field('comment', '已核对人事档案')
+    .expect(302);
+  expect((await steps(id)).slice(-1)).toEqual(['责任单位答复 → 已关闭 答复：经核实数据无误']);
+  expect((await steps(id, 'en')).slice(-1)).toEqual(['Department answered → Closed answer: checked, not an error']);
+  // The department's answer page and the ticket page say it too.
+  for (const path of [`/reports/tickets/${ticketId}`, `/tickets/${ticketId}`])
+    expect((await hr.agent.get(path).expect(200)).text).toContain('<span class="event-note">答复：经核实数据无误</span>');
+});

@@ -770,7 +770,12 @@ export function reportsRoutes(ctx: AppContext): Router {
     // ticket's pages: the reporter read only "改派责任单位 → 待处理" after an answer they had been asked to confirm.
     // The withdrawal's closing keeps its note too: why the ticket closed (no reporter left).
     const noted = withNotes(req.t, ticketEvents, { departments, runLinks: false }).map((e) =>
-      e.kind === 'reassigned' || closedByThisWithdrawal(e) ? e : { ...e, note: undefined },
+      e.kind === 'reassigned' || closedByThisWithdrawal(e)
+        ? e
+        : // The answer's kind, without what else it ended (a request for more time is not the reporter's business).
+          e.kind === 'answered' && (e.details as { answer?: string } | null)?.answer === 'not_error'
+          ? { ...e, note: req.t('tickets.history.answeredNotError') }
+          : { ...e, note: undefined },
     );
     const history = [...steps, ...(report.ticket_id ? noted : [])].sort(
       (a, b) => new Date(a.at).getTime() - new Date(b.at).getTime(),

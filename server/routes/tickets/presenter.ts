@@ -219,6 +219,8 @@ export function withNotes(
           due: String(d.due_at ?? ''),
         }),
       };
+    // "Not an error" closes the ticket: the history read 责任单位答复 → 已关闭, as any closing (a fix reads → 已整改待确认).
+    if (e.kind === 'answered' && d.answer === 'not_error') return { ...e, note: andEnded(t('tickets.history.answeredNotError')) };
     const extension = extensionNote(t, e.kind, d);
     if (extension) return { ...e, note: extension };
     if (e.kind === 'reassigned' && d.to_department)
