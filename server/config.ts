@@ -1,6 +1,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import cron from 'node-cron';
+import { isEmailAddress } from './services/email-address';
 
 /**
  * Configuration comes from environment variables only, validated once at start. Every problem is
@@ -19,6 +20,8 @@ export interface Config {
   /** Null only before `resolveSessionSecret` fills it in (embedded mode generates one). */
   sessionSecret: string | null;
   smtpUrl: string | null;
+  /** The e-mails' sender address (MAIL_FROM); null: hubwatch@<host of BASE_URL>. */
+  mailFrom: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   timezone: string;
   /** Idle and absolute session lifetimes, in minutes. */
@@ -115,6 +118,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     problems.push('SMTP_URL: 应为 smtp:// 或 smtps:// URL / must be an smtp:// or smtps:// URL');
   }
 
+  // A relay refuses a sender it does not know (hubwatch@localhost by default): the university names a mailbox of its own.
+  const mailFrom = env.MAIL_FROM?.trim() || null;
+  if (mailFrom && !isEmailAddress(mailFrom)) {
+    problems.push(
+      `MAIL_FROM: 应为一个电子邮箱地址，如 hubwatch@example.edu.cn / must be one e-mail address, e.g. hubwatch@example.edu.cn, got "${mailFrom}"`,
+    );
+  }
+
   // The command line's language (cli/locale.ts reads it); checked here with the others, so a typo is named at once.
   if (env.HUBWATCH_LOCALE && !['zh-CN', 'en'].includes(env.HUBWATCH_LOCALE)) {
     problems.push(`HUBWATCH_LOCALE: 应为 zh-CN 或 en / must be zh-CN or en, got "${env.HUBWATCH_LOCALE}"`);
@@ -178,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     baseUrl: baseUrl.replace(/\/$/, ''),
     sessionSecret,
     smtpUrl,
+    mailFrom,
     logLevel,
     timezone,
     sessionIdleMinutes: idle,

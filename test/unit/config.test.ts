@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../../server/config';
+import { senderFor } from '../../server/services/notifications';
 
 describe('configuration from the environment', () => {
   it('has working defaults: embedded database under ./data, port 3000, Asia/Shanghai', () => {
@@ -22,6 +23,7 @@ describe('configuration from the environment', () => {
         DATABASE_URL: 'mysql://x',
         HUB_DATABASE_URL: 'ftp://x',
         SMTP_URL: 'http://x',
+        MAIL_FROM: 'Hubwatch',
         LOG_LEVEL: 'loud',
         HUBWATCH_LOCALE: 'fr',
         TZ: 'Mars/Base',
@@ -38,6 +40,7 @@ describe('configuration from the environment', () => {
       'HUB_DATABASE_URL',
       'SESSION_SECRET',
       'SMTP_URL',
+      'MAIL_FROM',
       'HUBWATCH_LOCALE',
       'LOG_LEVEL',
       'TZ',
@@ -50,6 +53,20 @@ describe('configuration from the environment', () => {
       port: 0,
       baseUrl: 'https://hub.example.edu.cn',
     });
+  });
+
+  it('sends e-mail from MAIL_FROM when set (a relay refuses hubwatch@localhost), else from hubwatch@<host of BASE_URL>', () => {
+    const from = (env: Record<string, string>) => {
+      const c = loadConfig(env);
+      return senderFor(c.baseUrl, c.mailFrom);
+    };
+    expect(from({})).toBe('Hubwatch 数据质量 <hubwatch@localhost>');
+    expect(from({ BASE_URL: 'https://hub.example.edu.cn' })).toBe('Hubwatch 数据质量 <hubwatch@hub.example.edu.cn>');
+    expect(from({ MAIL_FROM: ' data@zzu.edu.cn ', BASE_URL: 'https://hub.example.edu.cn' })).toBe(
+      'Hubwatch 数据质量 <data@zzu.edu.cn>',
+    );
+    for (const bad of ['Hubwatch <data@zzu.edu.cn>', 'a@b@c.cn', 'data@localhost', 'x'])
+      expect(() => loadConfig({ MAIL_FROM: bad })).toThrow(/MAIL_FROM: 应为一个电子邮箱地址.*must be one e-mail address/);
   });
 
   it('requires SESSION_SECRET in production only', () => {

@@ -7,7 +7,7 @@ import type { Mailer } from './types';
 export interface MailerOptions {
   smtpUrl: string | null;
   dataDir: string;
-  /** Sender address; defaults to hubwatch@<host of BASE_URL>. */
+  /** Sender address: senderFor(BASE_URL, MAIL_FROM). */
   from: string;
 }
 
@@ -57,7 +57,9 @@ export function createMailer(opts: MailerOptions): Mailer {
   };
 }
 
-export function senderFor(baseUrl: string): string {
+/** The sender: MAIL_FROM when set, else hubwatch@<host of BASE_URL>, under the name Hubwatch 数据质量. */
+export function senderFor(baseUrl: string, mailFrom: string | null = null): string {
+  if (mailFrom) return `Hubwatch 数据质量 <${mailFrom}>`;
   let host = 'localhost';
   try {
     host = new URL(baseUrl).hostname || host;

@@ -92,6 +92,10 @@ export function createNotifier(opts: NotifierOptions): Notifier {
 
 /** The notifier of a running service: SMTP or the outbox folder, from the configuration. */
 export function notifierFromConfig(db: Knex, config: Config, logger: Logger): Notifier {
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: senderFor(config.baseUrl) });
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    dataDir: config.dataDir,
+    from: senderFor(config.baseUrl, config.mailFrom),
+  });
   return createNotifier({ db, mailer, logger, baseUrl: config.baseUrl });
 }
