@@ -127,6 +127,30 @@ describe('looking the record up in the hub', () => {
     expect(res.text).toContain('应为中共党员</textarea>');
     expect(await count('reports')).toBe(before);
   });
+
+  it('asks to choose the file again after a look-up only when a file was sent with it', async () => {
+    const hint = '如需附件，请重新选择文件。';
+    // No file chosen: nothing to choose again (it said so after every look-up).
+    const without = await postForm('hrSteward', form({ action: 'lookup' }));
+    expect(without.status).toBe(200);
+    expect(without.text).toContain('<code class="hub-value">群众</code>');
+    expect(without.text).not.toContain(hint);
+    // A file chosen, then the look-up: the form comes back without it, and says so.
+    const withFile = await postForm('hrSteward', form({ action: 'lookup' }), [PNG, 'scan.png']);
+    expect(withFile.status).toBe(200);
+    expect(withFile.text).toContain(hint);
+    // In English too; a mistake without a file does not ask for one either.
+    const s = await world.as('hrSteward');
+    const en = await s.agent
+      .post('/reports')
+      .field('_csrf', s.csrf)
+      .set('Accept', 'text/html')
+      .set('Accept-Language', 'en')
+      .field('table', 'staff_basic')
+      .field('action', 'submit');
+    expect(en.status).toBe(422);
+    expect(en.text).not.toContain('To attach a file, choose it again.');
+  });
 });
 
 describe('sending the report', () => {

@@ -158,9 +158,17 @@ export function reportsRoutes(ctx: AppContext): Router {
     const model = formModel(catalog, raw, lookup);
     const fields = extra.fields as Record<string, string> | undefined;
     const errorSummary = fields ? reportErrorSummary(req.t, fields, model.keyInputs) : [];
-    res
-      .status(status)
-      .render('pages/reports/new', { title: req.t('reports.new.title'), ...model, formId, errorSummary, ...extra });
+    // A file sent with the form (a look-up, a table chosen, a mistake) is not kept when it comes back: the line under
+    // the file box says to choose it again, only then (after a look-up without a file it asked for a file never chosen).
+    const attachmentAgain = !!req.file;
+    res.status(status).render('pages/reports/new', {
+      title: req.t('reports.new.title'),
+      ...model,
+      formId,
+      errorSummary,
+      attachmentAgain,
+      ...extra,
+    });
   }
 
   router.get('/reports/new', authorize('reports.file'), async (req, res) => {
