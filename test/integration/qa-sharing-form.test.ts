@@ -81,10 +81,11 @@ it('a message is tied to its input: aria-invalid, and aria-describedby naming th
   expect(form).toMatch(
     /<textarea name="purpose" rows="3" maxlength="2000" aria-invalid="true" aria-describedby="purpose-error"><\/textarea><\/label>\s*<p class="field-error" id="purpose-error">请填写“数据用途”<\/p>/,
   );
-  // The file input: its message, and the line under it that the file must be chosen again.
+  // The file input: its message. No file was chosen, so no line under it to choose one again.
   expect(form).toContain(
-    '<input type="file" name="material" accept="application/pdf,image/png,image/jpeg" aria-invalid="true" aria-describedby="material-error material-again">',
+    '<input type="file" name="material" accept="application/pdf,image/png,image/jpeg" aria-invalid="true" aria-describedby="material-error">',
   );
+  expect(form).not.toContain('id="material-again"');
   expect(form).toContain(
     'aria-invalid="true" aria-describedby="pledge_accepted-error"> 本人已阅读并承诺遵守上述《数据安全保密承诺书》',
   );
@@ -143,8 +144,10 @@ it('names a file the sent-back form did not keep, beside its input and in the su
   expect(res.text).toContain(
     '<p class="muted warn-text" id="material-again">请重新选择“系统立项或相关材料”：所选文件“立项批复.pdf”未随退回的表单保留</p>',
   );
-  // No pledge scan was chosen: its input keeps the general hint, and the summary does not name it.
-  expect(res.text).toContain('<p class="muted" id="pledge_scan-again">表单退回时不保留已选的文件，请重新选择。</p>');
+  // No pledge scan was chosen: nothing to choose again under its input (it asked for one), nor in the summary.
+  expect(res.text).not.toContain('id="pledge_scan-again"');
+  expect(res.text).not.toContain('表单退回时不保留已选的文件');
+  expect(res.text).toContain('<input type="file" name="pledge_scan" accept="application/pdf,image/png,image/jpeg">');
   expect(summary).not.toContain('#pledge_scan-again');
 });
 
@@ -248,6 +251,8 @@ it('names the optional pledge scan in its messages by its label without the hint
       .expect(422);
   const zh = (await send('zh-CN', page)).text;
   expect(zh).toContain('id="pledge_scan-error">“签字盖章的承诺书扫描件”：文件 a.html 不是 PDF、PNG 或 JPEG</p>');
+  // A file was sent (refused for itself): the line under its input says the form did not keep it.
+  expect(zh).toContain('<p class="muted" id="pledge_scan-again">表单退回时不保留已选的文件，请重新选择。</p>');
   expect(summaryLinks(zh)).toContainEqual({
     anchor: 'pledge_scan-error',
     text: '“签字盖章的承诺书扫描件”：文件 a.html 不是 PDF、PNG 或 JPEG',

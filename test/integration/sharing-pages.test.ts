@@ -901,11 +901,13 @@ describe('a form sent back (422) says what to correct at its top, and that files
     const beside = new RegExp(`<p class="field-error" id="${link.anchor}">([^<]*)</p>`).exec(res.text)![1];
     expect(beside).toContain('身份证号');
     expect(link.message).toBe(`系统开发人员信息（公司）第 1 行：${beside}`);
-    // Browsers cannot put a file back: the form says so under both file inputs, naming the one chosen.
+    // Browsers cannot put a file back: the form says so under the input whose file was chosen, naming it; not under
+    // the pledge scan's, left empty.
     expect(res.text).toContain(
       'id="material-again">请重新选择“系统立项或相关材料”：所选文件“立项批复.pdf”未随退回的表单保留</p>',
     );
-    expect(res.text.split('表单退回时不保留已选的文件，请重新选择。')).toHaveLength(2);
+    expect(res.text).not.toContain('id="pledge_scan-again"');
+    expect(res.text).not.toContain('表单退回时不保留已选的文件，请重新选择。');
   });
 
   it('an empty form: every message of the summary links to a message on the page; a missing file is to be uploaded', async () => {

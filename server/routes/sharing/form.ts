@@ -177,11 +177,13 @@ export async function formModel(ctx: AppContext, t: Translator, input: SharingIn
   });
   // A file input is described by its message and by the line under it that a sent-back form does not keep the file
   // (`<input>-again`), which the summary links to when a chosen file was not kept.
-  // A draft's stored file is kept (`<input>-kept` says so); the line to choose again is there when no file is stored, or
-  // when a new one chosen to replace it was not kept (the summary links to it).
+  // A draft's stored file is kept (`<input>-kept` says so). The line to choose again is there only for a file that was
+  // sent (`sent`, by input: an input left empty lost nothing): when no file is stored, or when the new one chosen to
+  // replace it was not kept (the summary links to it).
   const dropped = (extra.dropped ?? {}) as { material?: string; pledge_scan?: string };
-  const materialAgain = !!fields && (!extra.materialName || !!dropped.material);
-  const pledgeScanAgain = !!fields && (!extra.pledgeScanName || !!dropped.pledge_scan);
+  const sent = (extra.sent ?? {}) as { material?: boolean; pledge_scan?: boolean };
+  const materialAgain = !!fields && !!sent.material && (!extra.materialName || !!dropped.material);
+  const pledgeScanAgain = !!fields && !!sent.pledge_scan && (!extra.pledgeScanName || !!dropped.pledge_scan);
   const materialDescribedBy = ids(
     !!fields?.material && 'material-error',
     !!extra.materialName && 'material-kept',

@@ -256,6 +256,8 @@ export function sharingRoutes(ctx: AppContext): Router {
         pledgeScanName,
         formId,
         dropped,
+        // The files sent at all (a file's own problem included): the line to choose one again is under those only.
+        sent: { material: !!files.material, pledge_scan: !!files.pledgeScan },
         draftRefused,
       });
     }
