@@ -19,6 +19,8 @@ export interface ServiceRuntime {
   database: Database;
   /** True when the service database is the embedded PGlite under DATA_DIR. */
   embedded: boolean;
+  /** The migrations this opening applied (none when the database was up to date), for `hubwatch migrate` to say. */
+  applied: string[];
   close(): Promise<void>;
 }
 
@@ -100,8 +102,9 @@ async function openService(
     // Before any migration: an empty cluster, what a new hub starts as.
     if (created && opts.dumpFresh) freshCluster = await database.dumpDataDir!().catch(() => undefined);
   }
+  let applied: string[];
   try {
-    await migrateToLatest(database.knex);
+    applied = await migrateToLatest(database.knex);
   } catch (err) {
     await database.close();
     lock?.release();
@@ -119,6 +122,7 @@ async function openService(
     db: database.knex,
     database,
     embedded: !config.databaseUrl,
+    applied,
     close: async () => {
       await database.close();
       lock?.release();

@@ -19,8 +19,18 @@ export const migrateCommand: Command = {
   },
   async run(_args, io) {
     await withServiceRuntime(io, 'migrate', async (runtime) => {
+      // Opening the database applied the pending migrations (server/runtime.ts): said when there were any, not only
+      // "up to date" (a fresh database read as if nothing had been done).
       const [rows] = await Promise.all([runtime.db('knex_migrations').count({ n: '*' })]);
-      print(io.stdout, `数据库已是最新（${rows[0].n} 个迁移）/ database is up to date (${rows[0].n} migrations)`);
+      const total = Number(rows[0].n);
+      const applied = runtime.applied.length;
+      const migrations = (n: number) => `${n} migration${n === 1 ? '' : 's'}`;
+      print(
+        io.stdout,
+        applied
+          ? `已执行 ${applied} 个迁移，数据库现已是最新（共 ${total} 个迁移）/ applied ${migrations(applied)}: the database is now up to date (${migrations(total)})`
+          : `数据库已是最新（${total} 个迁移）/ database is up to date (${migrations(total)})`,
+      );
       // The upgrade step `serve` runs too: tickets filed before their English sentence was kept get it.
       try {
         const { described, left } = await describeOlderTicketsInEnglish(runtime.db);
