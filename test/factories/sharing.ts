@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type TestAgent from 'supertest/lib/agent';
 import { importCatalog } from '../../server/services/catalog/repository';
 import type { Actor } from '../../server/services/sharing/workflow';
 import { toCurrentUser } from '../../server/services/users';
@@ -126,4 +127,18 @@ export function apiRequest(
     pledge_accepted: true,
     ...extra,
   };
+}
+
+/** Submits a request through the API in a signed-in session (the applicant's); its id. */
+export async function submitThroughApi(
+  session: { agent: TestAgent; csrf: string },
+  items: Parameters<typeof apiRequest>[0] = [{ table: 'staff_basic', fields: ['staff_no'] }],
+  extra: Record<string, unknown> = {},
+): Promise<number> {
+  const res = await session.agent
+    .post('/api/v1/sharing-requests')
+    .set('X-CSRF-Token', session.csrf)
+    .send(apiRequest(items, extra));
+  expect(res.status).toBe(201);
+  return res.body.id as number;
 }

@@ -1,6 +1,6 @@
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { createTestApp, sessionCache, TestApp } from '../helpers/app';
 import { changedSince, installChangeLog, mark } from '../helpers/change-log';
-import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
+import { apiRequest, buildSharingWorld, SharingPeople, submitThroughApi } from '../factories/sharing';
 
 /**
  * The request page's other text forms — the applicant's objection, the IT office's arbitration conclusion, its reason to
@@ -14,12 +14,9 @@ const TOO_LONG = '最多 2000 个字符（已填写 2001 个）';
 
 let t: TestApp;
 let people: SharingPeople;
-type Session = Awaited<ReturnType<typeof signIn>>;
-const sessions: Record<string, Session> = {};
-async function as(login: keyof SharingPeople): Promise<Session> {
-  if (!sessions[login]) sessions[login] = await signIn(t.app, people[login].login, people[login].password);
-  return sessions[login];
-}
+/** Each person's session, signed in once. */
+const sessionOf = sessionCache(() => t.app);
+const as = (login: keyof SharingPeople) => sessionOf(people[login]);
 
 async function speak(login: keyof SharingPeople, locale: 'zh-CN' | 'en') {
   const s = await as(login);
@@ -47,12 +44,7 @@ async function decideAs(login: keyof SharingPeople, id: number, extra: Record<st
   expect((await send(login, `/sharing/${id}/decision`, { decision: 'approve', ...extra })).status).toBe(303);
 }
 
-async function submitted(items = [{ table: 'staff_basic', fields: ['staff_no'] }]): Promise<number> {
-  const a = await as('applicant');
-  const res = await a.agent.post('/api/v1/sharing-requests').set('X-CSRF-Token', a.csrf).send(apiRequest(items));
-  expect(res.status).toBe(201);
-  return res.body.id as number;
-}
+const submitted = async (items?: Parameters<typeof apiRequest>[0]) => submitThroughApi(await as('applicant'), items);
 
 /** A request HR's steward refused (the applicant may ask for arbitration). */
 async function refusedByHr(): Promise<number> {

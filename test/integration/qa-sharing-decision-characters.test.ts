@@ -1,6 +1,6 @@
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { createTestApp, sessionCache, TestApp } from '../helpers/app';
 import { changedSince, installChangeLog, mark } from '../helpers/change-log';
-import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
+import { apiRequest, buildSharingWorld, SharingPeople, submitThroughApi } from '../factories/sharing';
 
 /**
  * A NUL or a direction override (U+202A–U+202E) pasted into a reviewer's opinion, the applicant's objection, the IT
@@ -14,12 +14,9 @@ const EN = 'Text must not contain the NUL character (\\u0000) or characters that
 
 let t: TestApp;
 let people: SharingPeople;
-type Session = Awaited<ReturnType<typeof signIn>>;
-const sessions: Record<string, Session> = {};
-async function as(login: keyof SharingPeople): Promise<Session> {
-  if (!sessions[login]) sessions[login] = await signIn(t.app, people[login].login, people[login].password);
-  return sessions[login];
-}
+/** Each person's session, signed in once. */
+const sessionOf = sessionCache(() => t.app);
+const as = (login: keyof SharingPeople) => sessionOf(people[login]);
 
 /** The page's language for `login` (kept on the account: a write of its own, made before a change is looked for). */
 async function speak(login: keyof SharingPeople, locale: 'zh-CN' | 'en') {
@@ -50,12 +47,7 @@ async function decideAs(login: keyof SharingPeople, id: number, extra: Record<st
 }
 
 /** A request for HR's staff data (its steward the source stage), in review. */
-async function submitted(items = [{ table: 'staff_basic', fields: ['staff_no'] }]): Promise<number> {
-  const a = await as('applicant');
-  const res = await a.agent.post('/api/v1/sharing-requests').set('X-CSRF-Token', a.csrf).send(apiRequest(items));
-  expect(res.status).toBe(201);
-  return res.body.id as number;
-}
+const submitted = async (items?: Parameters<typeof apiRequest>[0]) => submitThroughApi(await as('applicant'), items);
 
 /** The summary's links (anchor, text) at the page's top. */
 function summaryLinks(html: string): { anchor: string; text: string }[] {

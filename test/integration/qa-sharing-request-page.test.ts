@@ -1,5 +1,5 @@
 import { createTestApp, signIn, TestApp } from '../helpers/app';
-import { apiRequest, buildHubTable, buildSharingWorld, SharingPeople } from '../factories/sharing';
+import { apiRequest, buildHubTable, buildSharingWorld, SharingPeople, submitThroughApi } from '../factories/sharing';
 
 /** The request page and the print form as read: what a draft's header says, numbers, the English form's labels. */
 const MONDAY = new Date('2026-03-02T02:00:00Z');
@@ -14,10 +14,7 @@ async function as(login: keyof SharingPeople): Promise<Session> {
 }
 
 async function file(items: Parameters<typeof apiRequest>[0], extra: Record<string, unknown> = {}): Promise<number> {
-  const a = await as('applicant');
-  const res = await a.agent.post('/api/v1/sharing-requests').set('X-CSRF-Token', a.csrf).send(apiRequest(items, extra));
-  expect(res.status).toBe(201);
-  return res.body.id as number;
+  return submitThroughApi(await as('applicant'), items, extra);
 }
 
 async function decide(login: keyof SharingPeople, id: number, extra: Record<string, string> = {}) {

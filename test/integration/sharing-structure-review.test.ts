@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildUser } from '../factories';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { createTestApp, sessionCache, TestApp } from '../helpers/app';
 import { changedSince, installChangeLog, mark } from '../helpers/change-log';
 import { buildSharingWorld, SharingPeople } from '../factories/sharing';
 
@@ -19,12 +19,9 @@ let t: TestApp;
 let dataDir: string;
 let people: SharingPeople;
 let hrLeader: Awaited<ReturnType<typeof buildUser>>;
-type Session = Awaited<ReturnType<typeof signIn>>;
-const sessions: Record<string, Session> = {};
-async function as(login: keyof SharingPeople): Promise<Session> {
-  if (!sessions[login]) sessions[login] = await signIn(t.app, people[login].login, people[login].password);
-  return sessions[login];
-}
+/** Each person's session, signed in once. */
+const sessionOf = sessionCache(() => t.app);
+const as = (login: keyof SharingPeople) => sessionOf(people[login]);
 
 const valid = {
   system: '人事管理系统',
