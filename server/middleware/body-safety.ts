@@ -195,6 +195,14 @@ const CHECKED_BY_ROUTE: FieldsByRoute = [
   // An account's login, name and e-mail, adding or editing one (routes/admin): createUser and checkPersonFields refuse
   // control characters and direction marks beside their box, the rest of the form kept.
   { method: 'POST', path: /^\/admin\/users(\/\d+)?\/?$/i, fields: ['login', 'name', 'email'] },
+  // The ticket page's boxes (routes/tickets; cleanComment in services/tickets/transitions.ts): a comment, a fix note, the
+  // reasons to dispute, ask for more time, grant or refuse it, keep a disputed ticket or reassign it — the page comes back
+  // with the text in its form and the message beside the box. So does a report ticket's answer (routes/reports).
+  {
+    method: 'POST',
+    path: /^\/tickets\/\d+\/(transition|comment|dispute|dispute\/dismiss|extension|extension\/grant|extension\/refuse|reassign)\/?$/i,
+    fields: ['comment', 'reason'],
+  },
   // A reporter's reason to disagree (routes/reports): the page comes back with the reason and its message.
   { method: 'POST', path: /^\/reports\/\d+\/reopen\/?$/i, fields: ['comment'] },
   // A reporter's reason to withdraw (routes/reports): the same.

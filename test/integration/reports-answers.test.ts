@@ -524,6 +524,37 @@ describe('a reason to disagree with a NUL or a direction override in it', () => 
   });
 });
 
+describe("the department's answer with a NUL or a direction override in its text", () => {
+  it('comes back beside the box with the text, for every answer, the file asked for again; nothing answered', async () => {
+    world.ctx.now = () => MONDAY;
+    const r = await file('reporter2', { record_key: { staff_no: '20190001' } });
+    const ticketId = r.ticket_id!;
+    world.ctx.now = () => at('2026-03-03T03:00:00Z');
+    const before = await ticketOf(ticketId);
+    const eventsBefore = await eventsOf(ticketId);
+    // A phone number copied from a Windows app comes wrapped in U+202A … U+202C: it was the bare error page, the
+    // answer typed gone.
+    for (const [kind, comment] of [
+      ['not_error', '已与本人核实，手机号 \u202a13812345678\u202c 无误'],
+      ['fixed', '已更正\u0000'],
+      ['not_ours', '手机号由本人维护\u202e'],
+    ]) {
+      const res = await answer('orgSteward', ticketId, { answer: kind, comment }, [Buffer.from('%PDF-1.4\n'), '证明.pdf']);
+      expect(res.status).toBe(422);
+      expect(res.text).not.toContain('class="error-page"');
+      expect(res.text).toMatch(/id="answer-comment-error"[^>]*>文本中不能包含空字符/);
+      expect(res.text).toContain('<a href="#answer-comment-error">');
+      expect(res.text).toContain(`>${comment.replace('\u0000', '\ufffd')}</textarea>`);
+      expect(res.text).toContain(`value="${kind}" checked`);
+      expect(res.text).toContain('id="answer-document-again"');
+    }
+    const after = await ticketOf(ticketId);
+    expect([after.status, after.disputed_at, after.version]).toEqual([before.status, before.disputed_at, before.version]);
+    expect(await eventsOf(ticketId)).toEqual(eventsBefore);
+    expect(await world.db('report_tickets').where({ ticket_id: ticketId }).first('answer')).toEqual({ answer: null });
+  });
+});
+
 describe("a reason to disagree at the box's 2,000 characters, in lines", () => {
   it("is taken: its line breaks count one each, as the browser's maxlength counts them, though sent as CRLF", async () => {
     world.ctx.now = () => MONDAY;

@@ -633,24 +633,80 @@ describe('ticket pages and API', () => {
     });
   });
 
+  describe("the ticket page's boxes with a NUL or a direction override", () => {
+    it('come back in their form with the text and the message beside the box, the summary naming it; nothing written', async () => {
+      const db = t.db.knex;
+      const id = (await buildTicket(db, catalog, T0, { field: 'name', violations: 2 })).id;
+      const { agent, csrf } = await signIn(t.app, hrSteward.login, hrSteward.password);
+      const before = await db('ticket_events').where({ ticket_id: id }).count({ n: '*' }).first();
+      const ticketBefore = await db('tickets').where({ id }).first('status', 'version', 'disputed_at', 'extension_days');
+      // A phone number copied from a Windows app comes wrapped in U+202A … U+202C: it was the bare error page, the
+      // comment gone.
+      const phone = '请联系本人 \u202a13812345678\u202c 核实';
+      const comment = await agent.post(`/tickets/${id}/comment`).type('form').send({ _csrf: csrf, comment: phone });
+      expect(comment.status).toBe(422);
+      expect(comment.text).not.toContain('class="error-page"');
+      expect(comment.text).toContain(`>${phone}</textarea>`);
+      expect(comment.text).toMatch(/id="comment-error"[^>]*>文本中不能包含空字符/);
+      expect(comment.text).toContain('<a href="#comment-error">备注：文本中不能包含空字符');
+      // A NUL is sent back as the browser shows it; the dispute's reason in the dispute's box.
+      const dispute = await agent.post(`/tickets/${id}/dispute`).type('form').send({ _csrf: csrf, reason: '非本单位\u0000数据' });
+      expect(dispute.status).toBe(422);
+      expect(dispute.text).toContain('>非本单位\ufffd数据</textarea>');
+      expect(dispute.text).toMatch(/id="dispute-reason-error"[^>]*>文本中不能包含空字符/);
+      // With the form's other mistakes, all at once; the fix note too.
+      const extension = await agent
+        .post(`/tickets/${id}/extension`)
+        .type('form')
+        .send({ _csrf: csrf, days: '0', reason: '\u202e待核实' });
+      expect(extension.status).toBe(422);
+      expect(extension.text).toContain('<a href="#extension-days-error">');
+      expect(extension.text).toContain('<a href="#extension-reason-error">延期理由：文本中不能包含空字符');
+      const fixed = await agent
+        .post(`/tickets/${id}/transition`)
+        .type('form')
+        .send({ _csrf: csrf, to: 'fixed', comment: '已更正\u0000' });
+      expect(fixed.status).toBe(422);
+      expect(fixed.text).toMatch(/id="fix-comment-error"[^>]*>文本中不能包含空字符/);
+      expect(await db('ticket_events').where({ ticket_id: id }).count({ n: '*' }).first()).toEqual(before);
+      expect(await db('tickets').where({ id }).first('status', 'version', 'disputed_at', 'extension_days')).toEqual(ticketBefore);
+      // In English as well.
+      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
+      const en = await agent.post(`/tickets/${id}/comment`).type('form').send({ _csrf: csrf, comment: phone });
+      expect(en.status).toBe(422);
+      expect(en.text).toContain('<a href="#comment-error">Comment: Text must not contain the NUL character');
+      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
+      // The API's body is refused before any route reads it, as before.
+      const viaApi = await api(hrToken).post(`/tickets/${id}/transitions`, { to: 'acknowledged', comment: phone });
+      expect(viaApi.status).toBe(422);
+    });
+  });
+
   describe('the error page', () => {
     it("names a refused field as the form does, in the reader's language, never by its key", async () => {
       const { agent, csrf } = await signIn(t.app, hrSteward.login, hrSteward.password);
       const before = await t.db.knex('ticket_events').count({ n: '*' }).first();
-      // A NUL character is refused for every form before any route reads it: the generic error page.
-      const zhPage = await agent.post(`/tickets/${hrTicket}/comment`).type('form').send({ _csrf: csrf, comment: 'a\u0000b' });
+      // A NUL character in a field no route checks itself is refused before any route reads it: the generic error
+      // page (the ticket page's text boxes come back in their form: above).
+      const zhPage = await agent
+        .post(`/tickets/${hrTicket}/transition`)
+        .type('form')
+        .send({ _csrf: csrf, to: 'acknowledged', version: '1\u0000' });
       expect(zhPage.status).toBe(422);
       expect(zhPage.text).toContain('class="error-page"');
       expect(zhPage.text).toContain(
-        '<li><strong>备注</strong>：文本中不能包含空字符（\\u0000）或改变文字方向的控制字符（如 \\u202E）</li>',
+        '<li><strong>版本</strong>：文本中不能包含空字符（\\u0000）或改变文字方向的控制字符（如 \\u202E）</li>',
       );
-      expect(zhPage.text).not.toContain('<strong>comment</strong>');
+      expect(zhPage.text).not.toContain('<strong>version</strong>');
 
       await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
-      const enPage = await agent.post(`/tickets/${hrTicket}/comment`).type('form').send({ _csrf: csrf, comment: 'a\u0000b' });
+      const enPage = await agent
+        .post(`/tickets/${hrTicket}/transition`)
+        .type('form')
+        .send({ _csrf: csrf, to: 'acknowledged', version: '1\u0000' });
       expect(enPage.status).toBe(422);
       expect(enPage.text).toContain(
-        '<li><strong>Comment</strong>: Text must not contain the NUL character (\\u0000) or characters that reverse its direction (such as \\u202E)</li>',
+        '<li><strong>Version</strong>: Text must not contain the NUL character (\\u0000) or characters that reverse its direction (such as \\u202E)</li>',
       );
       // The whole page speaks the reader's language, navigation included, as a refused CSRF token's page does.
       expect(enPage.text).toContain('<html lang="en">');
@@ -661,13 +717,14 @@ describe('ticket pages and API', () => {
       expect(forged.text).toContain('<html lang="en">');
       expect(forged.text).toContain('The page has expired');
       await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
-      // The same for a right-to-left override (which would show the text after it reversed to every reader).
+      // The same for a right-to-left override (which would show the text after it reversed to every reader): in a
+      // comment, beside its box.
       const rlo = await agent
         .post(`/tickets/${hrTicket}/comment`)
         .type('form')
         .send({ _csrf: csrf, comment: '请核对\u202e8765' });
       expect(rlo.status).toBe(422);
-      expect(rlo.text).toContain('<li><strong>备注</strong>：文本中不能包含空字符');
+      expect(rlo.text).toMatch(/id="comment-error"[^>]*>文本中不能包含空字符/);
       expect(await t.db.knex('ticket_events').count({ n: '*' }).first()).toEqual(before);
       // The isolates chat apps and Android keyboards put, invisibly, around a pasted name are removed, not refused:
       // the writer could neither see nor find them, and lost the whole form.

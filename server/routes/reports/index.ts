@@ -531,112 +531,124 @@ export function reportsRoutes(ctx: AppContext): Router {
     res.redirect(`/reports/tickets/${pathIdOr404(req.params.ticketId)}`),
   );
 
-  router.post('/reports/tickets/:ticketId/answer', authorize('reports.mine'), multipart('document'), async (req, res) => {
-    const ticketId = pathId(req.params.ticketId);
-    const answer = String(req.body?.answer ?? '');
-    try {
-      const ticket = await loadReportTicket(req);
-      // Who (403), then whether this answer can be given now (409), then the form (422): a message
-      // about the form only where the page shows the form.
-      if (!can(req.user!, 'reports.answer', { department: ticket.department_code })) throw new ForbiddenError();
-      // The ticket already stands on this answer (the form sent twice, the same answer given in another tab): done.
-      const given = await db('report_tickets').where({ ticket_id: ticket.id }).first('answer');
-      if (sameAnswerGiven(ticket, given?.answer, answer))
-        throw new AlreadyDoneError(`reports.errors.already.${answer}`, { id: ticket.id });
-      if (answer === 'not_ours' && ticket.disputed_at)
-        throw new AlreadyDoneError('tickets.errors.alreadyDisputed', { id: ticket.id });
-      const offered = await answersOffered(ticket);
-      if (!offered.length && ticket.disputed_at) throw new ConflictError('reports.errors.disputePending', { id: ticket.id });
-      if (!offered.length) throw new ConflictError('reports.errors.notAnswerable', { status: ticket.status });
-      if (!['fixed', 'not_error', 'not_ours'].includes(answer))
-        throw new ValidationError([{ field: 'answer', key: 'reports.errors.answer' }]);
-      if (!offered.includes(answer))
-        throw new ConflictError('reports.errors.answerNotOffered', { status: ticket.status, answer });
-      const uploadError = uploadErrorOf(res);
-      const comment = String(req.body?.comment ?? '');
-      // The file's message comes with the answer's other problems (a missing reason), all at once, for every answer.
-      if (answer === 'not_ours') {
-        // The document, if any, is the steward's evidence for the IT office (recordNotOurs), kept with the answer.
-        const document = uploadError ? null : fileOf(req);
-        await recordNotOurs(db, {
-          ticketId,
-          actor: req.user!,
-          reason: comment,
-          document,
-          uploadProblems: uploadError?.fields,
-          origin: auditOrigin(req),
-          now: ctx.now(),
-        });
-        // Kept (an empty file is no document, as for the other answers): the office's notice says where to read it.
-        const withDocument = !!document?.buffer.length;
-        const [department, catalog] = await Promise.all([
-          db('departments').where({ code: ticket.department_code }).first('name'),
-          loadCurrentCatalog(db),
-        ]);
-        const field = ticketField(catalog?.catalog, ticket.table_name, ticket.field_name);
-        const known = knownValues(await reportsOfTicket(db, ticketId));
-        await notifier.office(
-          {
-            kind: 'report.disputed',
-            // As the tickets' dispute notice: done with in every officer's inbox once the dispute is settled.
-            subject: disputeSubject(ticketId),
-            // In Chinese whoever answers: notices go to shared mailboxes (services/notifications, noticeText).
-            title: noticeText('reports.notices.disputed', {
-              id: ticketId,
-              // As the ticket service's dispute notice names it: 人事处（HR）.
-              department: department ? `${department.name}（${ticket.department_code}）` : ticket.department_code,
-            }),
-            // The reason as the IT office reads it on the ticket's pages: personal data masked.
-            body:
-              noticeText('reports.notices.disputedBody', {
-                message: maskIdNumbersIn(ticket.message),
-                reason: maskReportText(comment.trim(), field, known),
-              }) + (withDocument ? `\n${noticeText('reports.notices.disputedDocument', { id: ticketId })}` : ''),
-            link: `/tickets/${ticketId}`,
-            en: {
-              title: noticeTextEn('reports.notices.disputed', {
+  // The answer's text box refuses a NUL or a direction override itself (CHECKED_BY_ROUTE): the page comes back with it.
+  router.post(
+    '/reports/tickets/:ticketId/answer',
+    authorize('reports.mine'),
+    multipart('document', ['comment']),
+    async (req, res) => {
+      const ticketId = pathId(req.params.ticketId);
+      const answer = String(req.body?.answer ?? '');
+      try {
+        const ticket = await loadReportTicket(req);
+        // Who (403), then whether this answer can be given now (409), then the form (422): a message
+        // about the form only where the page shows the form.
+        if (!can(req.user!, 'reports.answer', { department: ticket.department_code })) throw new ForbiddenError();
+        // The ticket already stands on this answer (the form sent twice, the same answer given in another tab): done.
+        const given = await db('report_tickets').where({ ticket_id: ticket.id }).first('answer');
+        if (sameAnswerGiven(ticket, given?.answer, answer))
+          throw new AlreadyDoneError(`reports.errors.already.${answer}`, { id: ticket.id });
+        if (answer === 'not_ours' && ticket.disputed_at)
+          throw new AlreadyDoneError('tickets.errors.alreadyDisputed', { id: ticket.id });
+        const offered = await answersOffered(ticket);
+        if (!offered.length && ticket.disputed_at) throw new ConflictError('reports.errors.disputePending', { id: ticket.id });
+        if (!offered.length) throw new ConflictError('reports.errors.notAnswerable', { status: ticket.status });
+        if (!['fixed', 'not_error', 'not_ours'].includes(answer))
+          throw new ValidationError([{ field: 'answer', key: 'reports.errors.answer' }]);
+        if (!offered.includes(answer))
+          throw new ConflictError('reports.errors.answerNotOffered', { status: ticket.status, answer });
+        const uploadError = uploadErrorOf(res);
+        const comment = String(req.body?.comment ?? '');
+        // Left to this route by the app-wide refusal: the text comes back in its box (a NUL shown as the browser shows it)
+        // with the message beside it, the file's message with it, nothing written.
+        if (hasForbiddenCharacter(comment)) {
+          req.body.comment = shownAsBrowserShows(comment);
+          throw new ValidationError([...(uploadError?.fields ?? []), { field: 'comment', key: 'errors.nulCharacter' }]);
+        }
+        // The file's message comes with the answer's other problems (a missing reason), all at once, for every answer.
+        if (answer === 'not_ours') {
+          // The document, if any, is the steward's evidence for the IT office (recordNotOurs), kept with the answer.
+          const document = uploadError ? null : fileOf(req);
+          await recordNotOurs(db, {
+            ticketId,
+            actor: req.user!,
+            reason: comment,
+            document,
+            uploadProblems: uploadError?.fields,
+            origin: auditOrigin(req),
+            now: ctx.now(),
+          });
+          // Kept (an empty file is no document, as for the other answers): the office's notice says where to read it.
+          const withDocument = !!document?.buffer.length;
+          const [department, catalog] = await Promise.all([
+            db('departments').where({ code: ticket.department_code }).first('name'),
+            loadCurrentCatalog(db),
+          ]);
+          const field = ticketField(catalog?.catalog, ticket.table_name, ticket.field_name);
+          const known = knownValues(await reportsOfTicket(db, ticketId));
+          await notifier.office(
+            {
+              kind: 'report.disputed',
+              // As the tickets' dispute notice: done with in every officer's inbox once the dispute is settled.
+              subject: disputeSubject(ticketId),
+              // In Chinese whoever answers: notices go to shared mailboxes (services/notifications, noticeText).
+              title: noticeText('reports.notices.disputed', {
                 id: ticketId,
-                department: department ? `${department.name} (${ticket.department_code})` : ticket.department_code,
+                // As the ticket service's dispute notice names it: 人事处（HR）.
+                department: department ? `${department.name}（${ticket.department_code}）` : ticket.department_code,
               }),
+              // The reason as the IT office reads it on the ticket's pages: personal data masked.
               body:
-                noticeTextEn('reports.notices.disputedBody', {
-                  message: maskIdNumbersIn(ticket.message_en ?? ticket.message),
+                noticeText('reports.notices.disputedBody', {
+                  message: maskIdNumbersIn(ticket.message),
                   reason: maskReportText(comment.trim(), field, known),
-                }) + (withDocument ? `\n${noticeTextEn('reports.notices.disputedDocument', { id: ticketId })}` : ''),
+                }) + (withDocument ? `\n${noticeText('reports.notices.disputedDocument', { id: ticketId })}` : ''),
+              link: `/tickets/${ticketId}`,
+              en: {
+                title: noticeTextEn('reports.notices.disputed', {
+                  id: ticketId,
+                  department: department ? `${department.name} (${ticket.department_code})` : ticket.department_code,
+                }),
+                body:
+                  noticeTextEn('reports.notices.disputedBody', {
+                    message: maskIdNumbersIn(ticket.message_en ?? ticket.message),
+                    reason: maskReportText(comment.trim(), field, known),
+                  }) + (withDocument ? `\n${noticeTextEn('reports.notices.disputedDocument', { id: ticketId })}` : ''),
+              },
             },
-          },
-          { email: true },
-        );
-      } else {
-        await answerReport(db, {
-          ticketId,
-          answer,
-          actor: req.user!,
-          comment,
-          document: uploadError ? null : fileOf(req),
-          uploadProblems: uploadError?.fields,
-          origin: auditOrigin(req),
-          now: ctx.now(),
-        });
+            { email: true },
+          );
+        } else {
+          await answerReport(db, {
+            ticketId,
+            answer,
+            actor: req.user!,
+            comment,
+            document: uploadError ? null : fileOf(req),
+            uploadProblems: uploadError?.fields,
+            origin: auditOrigin(req),
+            now: ctx.now(),
+          });
+        }
+      } catch (err) {
+        if (err instanceof AlreadyDoneError) return alreadyDone(req, res, err, `/reports/tickets/${ticketId}`);
+        // The page again with what was typed (the file must be chosen again): the message next to its field, or on top.
+        if (err instanceof ValidationError) {
+          const fields = fieldMessages(err, req);
+          // A file with a problem of its own is named by its message; a good one is only not kept.
+          const dropped = fields.document ? null : (fileOf(req)?.filename ?? null);
+          const errorSummary = answerErrorSummary(req.t, 'answer', fields, dropped);
+          return ticketPage(req, res, { fields, errorSummary, dropped, form: { ...req.body, answer } }, 422);
+        }
+        if (err instanceof ConflictError)
+          return ticketPage(req, res, { formError: conflictText(req, err), form: { ...req.body, answer } }, 409);
+        throw err;
       }
-    } catch (err) {
-      if (err instanceof AlreadyDoneError) return alreadyDone(req, res, err, `/reports/tickets/${ticketId}`);
-      // The page again with what was typed (the file must be chosen again): the message next to its field, or on top.
-      if (err instanceof ValidationError) {
-        const fields = fieldMessages(err, req);
-        // A file with a problem of its own is named by its message; a good one is only not kept.
-        const dropped = fields.document ? null : (fileOf(req)?.filename ?? null);
-        const errorSummary = answerErrorSummary(req.t, 'answer', fields, dropped);
-        return ticketPage(req, res, { fields, errorSummary, dropped, form: { ...req.body, answer } }, 422);
-      }
-      if (err instanceof ConflictError)
-        return ticketPage(req, res, { formError: conflictText(req, err), form: { ...req.body, answer } }, 409);
-      throw err;
-    }
-    await tell(ticketId);
-    req.session.flash = { kind: 'success', text: req.t(`reports.flash.answer.${answer}`) };
-    res.redirect(`/reports/tickets/${ticketId}`);
-  });
+      await tell(ticketId);
+      req.session.flash = { kind: 'success', text: req.t(`reports.flash.answer.${answer}`) };
+      res.redirect(`/reports/tickets/${ticketId}`);
+    },
+  );
 
   router.post('/reports/tickets/:ticketId/reopen', authorize('tickets.reassign'), async (req, res) => {
     const ticketId = pathId(req.params.ticketId);

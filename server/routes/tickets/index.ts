@@ -6,6 +6,7 @@ import { pathId, pathIdOr404 } from '../../http/path-id';
 import { authorize } from '../../middleware/authorize';
 import { safeLocalPath } from '../../http/safe-redirect';
 import { fieldMessages } from '../../middleware/errors';
+import { shownAsBrowserShows } from '../../middleware/body-safety';
 import { can } from '../../policies';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { isTableVerdict } from '../../presenters/check-label';
@@ -607,7 +608,13 @@ export function ticketsRoutes(ctx: AppContext): Router {
     // messages come back in that form alone (the dispute's and the reassignment's `reason` are two forms).
     const action = req.path.slice(req.path.lastIndexOf('/') + 1);
     const sent = action === 'transition' ? String(req.body.to ?? '') : action;
-    const form = () => (action === 'comment' ? { comment: req.body.comment } : req.body);
+    // A NUL sent back into its box as a browser shows it (U+FFFD), as the other forms that refuse it beside the box do.
+    const form = () =>
+      Object.fromEntries(
+        Object.entries(action === 'comment' ? { comment: req.body.comment } : (req.body as Record<string, unknown>)).map(
+          ([k, v]) => [k, typeof v === 'string' ? shownAsBrowserShows(v) : v],
+        ),
+      );
     const back = () => listReturnPath(req.body.back, '/tickets') ?? `/tickets/${pathId(req.params.id)}`;
     try {
       await fn();
