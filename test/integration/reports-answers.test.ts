@@ -555,6 +555,23 @@ describe("the department's answer with a NUL or a direction override in its text
   });
 });
 
+describe('an answer sent from a page left open after the ticket was answered in another tab', () => {
+  it('is refused (409) with what was typed shown to copy, the form being gone; nothing changed', async () => {
+    world.ctx.now = () => MONDAY;
+    const r = await file('reporter2', { record_key: { staff_no: '20190001' } });
+    const ticketId = r.ticket_id!;
+    world.ctx.now = () => at('2026-03-03T03:00:00Z');
+    expect((await answer('orgSteward', ticketId, { answer: 'not_error', comment: '数据无误' })).status).toBe(302);
+    const before = await eventsOf(ticketId);
+    const stale = await answer('orgSteward', ticketId, { answer: 'fixed', comment: '已在系统中更正为 13812345678' });
+    expect(stale.status).toBe(409);
+    expect(stale.text).not.toContain('name="answer"');
+    expect(stale.text).toContain('<label for="answer-unsent">你填写的说明（未发送，可复制）</label>');
+    expect(stale.text).toContain('readonly>已在系统中更正为 13812345678</textarea>');
+    expect(await eventsOf(ticketId)).toEqual(before);
+  });
+});
+
 describe("a reason to disagree at the box's 2,000 characters, in lines", () => {
   it("is taken: its line breaks count one each, as the browser's maxlength counts them, though sent as CRLF", async () => {
     world.ctx.now = () => MONDAY;

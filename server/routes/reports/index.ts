@@ -640,8 +640,14 @@ export function reportsRoutes(ctx: AppContext): Router {
           const errorSummary = answerErrorSummary(req.t, 'answer', fields, dropped);
           return ticketPage(req, res, { fields, errorSummary, dropped, form: { ...req.body, answer } }, 422);
         }
-        if (err instanceof ConflictError)
-          return ticketPage(req, res, { formError: conflictText(req, err), form: { ...req.body, answer } }, 409);
+        if (err instanceof ConflictError) {
+          // What was typed, to copy, where the page no longer offers the form (the template decides): it was not sent.
+          const typed = typeof req.body?.comment === 'string' ? shownAsBrowserShows(req.body.comment) : '';
+          const unsent = typed.trim()
+            ? { label: req.t('tickets.show.unsent', { box: req.t('reports.ticket.comment') }), text: typed }
+            : null;
+          return ticketPage(req, res, { formError: conflictText(req, err), form: { ...req.body, answer }, unsent }, 409);
+        }
         throw err;
       }
       await tell(ticketId);
