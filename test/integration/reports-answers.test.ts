@@ -555,6 +555,27 @@ describe("the department's answer with a NUL or a direction override in its text
   });
 });
 
+describe("数据纠错 (/reports/mine) for a department's steward", () => {
+  it('says the reports routed to the department are answered from its tickets, how many wait, and links to them', async () => {
+    world.ctx.now = () => MONDAY;
+    const waitingBefore = await world
+      .db('tickets')
+      .where({ department_code: 'ORG', check_kind: 'report' })
+      .whereIn('status', ['open', 'acknowledged'])
+      .count({ n: '*' })
+      .first();
+    await file('reporter', { record_key: { staff_no: '20190002' } });
+    const n = Number(waitingBefore?.n ?? 0) + 1;
+    const steward = await world.as('orgSteward');
+    const page = (await steward.agent.get('/reports/mine').expect(200)).text;
+    expect(page).toContain(`转给本单位的数据纠错报告在“质量工单”中答复，目前 ${n} 条待答复。`);
+    expect(page).toContain('<a href="/tickets?check=report&amp;status=active">查看本单位的纠错工单</a>');
+    // A reporter who answers for no department is not pointed there.
+    const reporter = await world.as('reporter');
+    expect((await reporter.agent.get('/reports/mine').expect(200)).text).not.toContain('查看本单位的纠错工单');
+  });
+});
+
 describe('an answer sent from a page left open after the ticket was answered in another tab', () => {
   it('is refused (409) with what was typed shown to copy, the form being gone; nothing changed', async () => {
     world.ctx.now = () => MONDAY;

@@ -295,8 +295,20 @@ export function reportsRoutes(ctx: AppContext): Router {
     ]);
     const last = pastLastPage(req.originalUrl, page, perPage, total);
     if (last) return redirectKeepingFlash(req, res, last);
+    // A department's steward or leader follows 数据纠错 here for the reports it is to answer, which are its tickets of
+    // check `report`: the page says so and how many wait for its answer (open or acknowledged), linking to them.
+    const user = req.user!;
+    const answering = can(user, 'reports.answer', { department: user.department });
+    const waiting = answering
+      ? await db('tickets')
+          .where({ department_code: user.department, check_kind: 'report' })
+          .whereIn('status', ['open', 'acknowledged'])
+          .count({ n: '*' })
+          .first()
+      : null;
     res.render('pages/reports/mine', {
       title: req.t('reports.mine.title'),
+      departmentReports: waiting ? { count: Number(waiting.n) } : null,
       // A list is not where the reporter needs what they typed in full (the report's page shows it): ID numbers,
       // phones and e-mails in it masked as for anyone but the department, so a glance at the screen shows none.
       reports: items.map((r) => {
