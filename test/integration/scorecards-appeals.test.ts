@@ -137,6 +137,22 @@ describe('a second appeal on a closed period', () => {
     expect(await t.db.knex('scorecard_appeals').where({ period_id: periodId }).pluck('comment')).toEqual(['张处长先提交的申诉']);
   });
 
+  it('heads an appeal of a department without a result in the period by its name, not its code twice', async () => {
+    // A day nobody scored (no snapshot), closed anyway: the department may still appeal (its scores are missing).
+    const o = await signIn(t.app, office.login, office.password);
+    const closing = await o.agent
+      .post('/scorecards/periods')
+      .type('form')
+      .send({ _csrf: o.csrf, from: '2026-11-13', to: '2026-11-13', label: '2026-11-13 考核', confirm_empty: '1' })
+      .expect(302);
+    const periodId = Number(String(closing.headers.location).split('/').pop());
+    await appeal(stewardSession, periodId, '本日有检查运行，却没有评分').expect(302);
+    for (const s of [stewardSession, o]) {
+      const page = (await s.agent.get(`/scorecards/periods/${periodId}`).expect(200)).text;
+      expect(page).toContain('<p><strong>人事处</strong> <small class="muted">HR</small> · 人事处李专员');
+    }
+  });
+
   it('takes the same text sent twice by the same person as done already: nothing written twice', async () => {
     const periodId = await closeDay('2026-11-16');
     const text = '16 日工资表按时同步，请复核。';

@@ -487,6 +487,17 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     const all = can(req.user!, 'scorecards.dashboard');
     const own = req.user!.department;
     const appeals = await appealsOf(db, closed.id, all ? undefined : own);
+    // A department without a result in the period (it scored no day of it) may appeal too: its name from the departments.
+    const unnamed = [...new Set(appeals.map((a) => a.department_code))].filter(
+      (code) => !closed.results.some((r) => r.department === code),
+    );
+    const names = new Map<string, string>(
+      unnamed.length
+        ? ((await db('departments').whereIn('code', unnamed).select('code', 'name')) as { code: string; name: string }[]).map(
+            (d) => [d.code, d.name],
+          )
+        : [],
+    );
     const byDepartment = new Map(appeals.map((a) => [a.department_code, a]));
     const results = all ? closed.results : closed.results.filter((r) => r.department === own);
     const canAppeal = can(req.user!, 'scorecards.appeal', { department: own }) && !byDepartment.has(own);
@@ -537,7 +548,10 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       appeals: appeals.map((a) => ({
         ...a,
         // Headed by the department's name, as the rest of the page (the office read "HR" and mapped codes by hand).
-        department_name: closed.results.find((r) => r.department === a.department_code)?.name ?? a.department_code,
+        department_name:
+          closed.results.find((r) => r.department === a.department_code)?.name ??
+          names.get(a.department_code) ??
+          a.department_code,
         comment: maskFreeText(a.comment),
         answer: a.answer == null ? a.answer : maskFreeText(a.answer),
         answerError: extra.answerFields?.[a.id],
