@@ -18,6 +18,18 @@ export function characterCount(text: string): number {
  */
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/gu;
 
+/** Only spaces and format characters (a zero-width space U+200B, a word joiner U+2060, a soft hyphen): nothing shows. */
+const SHOWS_NOTHING = /^[\s\p{Cf}]*$/u;
+
+/**
+ * A typed text as a required reason or comment takes it: trimmed, and '' when it shows nothing. `.trim()` leaves a
+ * zero-width space (U+200B, pasted from a chat app or typed to get past 必填), so a revoke reason or an arbitration
+ * conclusion of "\u200B" was taken as given and the applicant read a blank reason.
+ */
+export function visibleText(text: string): string {
+  return SHOWS_NOTHING.test(text) ? '' : text.trim();
+}
+
 /** A text with each invisible character written as its code (`staff_basic\u0000`), or null when it has none. */
 export function invisibleWrittenOut(text: string): string | null {
   if (!text.match(INVISIBLE)) return null;

@@ -3,6 +3,7 @@ import { AlreadyDoneError, ConflictError, ForbiddenError, NotFoundError, Validat
 import { can, type CurrentUser } from '../../policies';
 import { appendAudit, auditActorOf } from '../audit';
 import { addDays } from '../calendar';
+import { visibleText } from '../characters';
 import { noticeApplicant } from './notices';
 import { EXPIRY_REMINDER_DAYS } from './types';
 import { sentText } from './sent-text';
@@ -26,12 +27,12 @@ export async function revokeGrant(ctx: AppContext, actor: Actor, requestId: numb
       throw new ConflictError('sharing.errors.grantExpired', { date: String(grant.expires_on) });
     // The reason once there is a grant to revoke (404 and 409 first, as every action): text, at most 2000 characters.
     const errors: FieldError[] = [];
-    const reason = sentText(sentReason, 'reason', errors);
-    if (!reason.trim() && !errors.length) errors.push({ field: 'reason', key: 'sharing.errors.revokeReason' });
+    const reason = visibleText(sentText(sentReason, 'reason', errors));
+    if (!reason && !errors.length) errors.push({ field: 'reason', key: 'sharing.errors.revokeReason' });
     if (errors.length) throw new ValidationError(errors);
     await trx('sharing_grants')
       .where({ id: grant.id })
-      .update({ revoked_at: ctx.now(), revoked_by: actor.user.id, revoke_reason: reason.trim() });
+      .update({ revoked_at: ctx.now(), revoked_by: actor.user.id, revoke_reason: reason });
     // The applicant's system loses its data: they are told.
     const request = await trx('sharing_requests').where({ id: requestId }).first('id', 'applicant_id');
     await noticeApplicant(
@@ -45,7 +46,7 @@ export async function revokeGrant(ctx: AppContext, actor: Actor, requestId: numb
       action: 'sharing.revoke',
       objectType: 'sharing_request',
       objectId: requestId,
-      summary: { reason: reason.trim() },
+      summary: { reason },
       ip: actor.ip,
       requestId: actor.requestId,
     });

@@ -5,6 +5,7 @@ import { can } from '../../policies';
 import type { Translator } from '../../i18n';
 import { appendAudit, auditActorOf } from '../audit';
 import { isIsoDate } from '../catalog/values';
+import { visibleText } from '../characters';
 import { charCount, STRUCTURE_CHANGE_PENDING, SHARING_TEXT_MAX, STRUCTURE_CONTACT_MAX, STRUCTURE_SYSTEM_MAX } from './types';
 import { catalogTable } from '../catalog/names';
 import { hasForbiddenCharacter } from '../../middleware/body-safety';
@@ -145,7 +146,7 @@ export async function reviewStructureChange(
     const change = await lockChange(trx, id);
     if (change.status !== 'submitted') throw new ConflictError('sharing.errors.notPending');
     const errors: FieldError[] = [];
-    const note = input.note.trim();
+    const note = visibleText(input.note);
     if (hasForbiddenCharacter(input.note)) errors.push({ field: 'note', key: 'errors.nulCharacter' });
     else if (charCount(note) > SHARING_TEXT_MAX.long)
       errors.push({

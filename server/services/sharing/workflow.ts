@@ -24,6 +24,7 @@ import { appendAudit } from '../audit';
 import { addDays, addYears, createCalendar, todayIn, type WorkingDayCalendar } from '../calendar';
 import { loadCurrentCatalog } from '../catalog/repository';
 import { isIsoDate } from '../catalog/values';
+import { visibleText } from '../characters';
 import type { Catalog } from '../catalog/types';
 import { saveUpload, uploadProblem } from '../uploads';
 import { boxName } from '../../presenters/error-summary';
@@ -365,7 +366,7 @@ function checkDecision(
   kind: StageKind,
 ): { approve: boolean; reason: RejectionReason | null; text: string; expiresOn: string | undefined } {
   const errors: FieldError[] = [];
-  const text = sentText(input.comment, 'comment', errors).trim();
+  const text = visibleText(sentText(input.comment, 'comment', errors));
   const givenReason = sentText(input.reason, 'reason', errors).trim();
   const expiresOn = sentText(input.expiresOn, 'expires_on', errors);
   const typeProblem = (field: string) => errors.some((e) => e.field === field);
@@ -682,7 +683,7 @@ export async function requestArbitration(ctx: AppContext, actor: Actor, requestI
     if (!stage || request.arbitration === 'requested' || request.arbitration === 'upheld')
       throw new ConflictError('sharing.errors.cannotArbitrate');
     const errors: FieldError[] = [];
-    const note = sentText(sentNote, 'note', errors).trim();
+    const note = visibleText(sentText(sentNote, 'note', errors));
     if (!note && !errors.length) errors.push({ field: 'note', key: 'sharing.errors.arbitrationNote' });
     if (errors.length) throw new ValidationError(errors);
     await trx('sharing_requests')
@@ -729,7 +730,7 @@ export async function arbitrate(
     // The input only once there is an arbitration to decide (404, 403, 409 first, as every action).
     // The conclusion says why (研究并做出结论): the applicant and the source department read it.
     const problems: FieldError[] = [];
-    const note = sentText(input.note, 'note', problems).trim();
+    const note = visibleText(sentText(input.note, 'note', problems));
     if (input.decision !== 'overturn' && input.decision !== 'uphold')
       problems.push({ field: 'decision', key: 'sharing.errors.arbitrationDecision' });
     if (!note && !problems.some((p) => p.field === 'note'))

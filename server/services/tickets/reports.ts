@@ -37,7 +37,7 @@ import {
   TicketRow,
   TicketStatus,
 } from './types';
-import { textTooLong } from '../characters';
+import { textTooLong, visibleText } from '../characters';
 
 export { REPORT_CHECK };
 export const REPORT_ANSWERS = ['fixed', 'not_error'] as const;
@@ -202,7 +202,7 @@ export async function fileReport(
 
 /** The trimmed text (null when empty), or the field's problem when it is too long. */
 function textOf(value: string | null | undefined, field: string): { text: string | null; problem?: FieldError } {
-  const c = (value ?? '').trim();
+  const c = visibleText(value ?? '');
   const problem = textTooLong(c, field, MAX_COMMENT);
   return problem ? { text: null, problem } : { text: c || null };
 }

@@ -20,7 +20,7 @@ import { visibleTicket } from './visibility';
 import { clearAnswerForNewOwner, REPORT_CHECK } from './report-state';
 import { loadDueWorkingDays } from './settings';
 import { ACTIVE_STATUSES, DueWorkingDays, endingExtension, NO_EXTENSION, RequestOrigin, TicketRow, TicketStatus } from './types';
-import { textTooLong } from '../characters';
+import { textTooLong, visibleText } from '../characters';
 import { hasForbiddenCharacter } from '../../middleware/body-safety';
 
 export const TRANSITION_TARGETS = ['acknowledged', 'fixed', 'closed'] as const;
@@ -71,7 +71,7 @@ export function checkSentTypes(input: Pick<TransitionInput, 'comment' | 'expecte
 }
 
 export function cleanComment(comment: string | null | undefined, field: 'comment' | 'reason' = 'comment'): string | null {
-  const c = (comment ?? '').trim();
+  const c = visibleText(comment ?? '');
   // A NUL or a direction override (U+202A–U+202E: Windows puts U+202A/U+202C around a phone number copied from its
   // apps): the app-wide refusal leaves the ticket page's boxes to this check (CHECKED_BY_ROUTE in
   // middleware/body-safety.ts), so that the page comes back with the text as typed and the message beside its box,
