@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Request, Response, Router } from 'express';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { NotFoundError, UnauthorizedError, ValidationError, type FieldError } from '../../errors';
+import { ConflictError, NotFoundError, UnauthorizedError, ValidationError, type FieldError } from '../../errors';
 import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { pathId } from '../../http/path-id';
 import { repeatedQueryValues, sentQuery } from '../../http/query-values';
@@ -18,6 +18,7 @@ import { CSV_BOM } from '../../services/csv';
 import { departmentCodeAsWritten } from '../../services/department-code';
 import { isEmailAddress } from '../../services/email-address';
 import {
+  accountVersion,
   activeApiTokens,
   API_TOKEN_DAYS,
   createUser,
@@ -280,6 +281,7 @@ export function adminRoutes(ctx: AppContext): Router {
       fields: extra.fields ?? {},
       generated: extra.generated,
       resetFrom: passwordVersion(account),
+      editedFrom: accountVersion(account),
       tokens,
       tokenDays: API_TOKEN_DAYS,
     });
@@ -297,8 +299,10 @@ export function adminRoutes(ctx: AppContext): Router {
       department,
       roles,
     };
+    // The account as the form was shown it: changed since (another tab, another administrator), nothing is saved.
+    const editedFrom = typeof req.body.edited_from === 'string' ? req.body.edited_from : undefined;
     try {
-      const { user, changed } = await updateUser(db, account.id, form, req.user!, auditOrigin(req));
+      const { user, changed } = await updateUser(db, account.id, { ...form, editedFrom }, req.user!, auditOrigin(req));
       req.session.flash = {
         kind: 'success',
         text: req.t(changed ? 'admin.users.saved' : 'admin.users.unchanged', { login: user.login }),
@@ -307,6 +311,11 @@ export function adminRoutes(ctx: AppContext): Router {
       const stillAdmin = user.id !== req.user!.id || can({ ...req.user!, roles: user.roles }, 'users.manage');
       res.redirect(stillAdmin ? accountUrl(user) : '/');
     } catch (err) {
+      if (err instanceof ConflictError) {
+        // The page again with the account as it is now, saying why nothing was saved.
+        req.session.flash = { kind: 'error', text: req.t(err.messageKey, err.params) };
+        return res.redirect(303, accountUrl(account));
+      }
       if (!(err instanceof ValidationError)) throw err;
       await accountPage(req, res, account, {
         form: { ...form, ...typedTexts(form, ['name', 'email']), email: shownAsBrowserShows(form.email ?? '') },

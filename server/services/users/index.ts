@@ -406,5 +406,5 @@ export class UnknownUserError extends AppError {
   }
 }
 
-export { changeOwnPassword, endSessions, resetPassword, setUserDisabled, updateUser } from './manage';
+export { accountVersion, changeOwnPassword, endSessions, resetPassword, setUserDisabled, updateUser } from './manage';
 export type { AccountUpdate, ChangeOrigin } from './manage';

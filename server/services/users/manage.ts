@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { NotFoundError, ValidationError } from '../../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import type { CurrentUser, Role } from '../../policies';
 import { appendAudit, auditActorOf } from '../audit';
 import type { UserRow } from './index';
@@ -67,6 +68,20 @@ export interface AccountUpdate {
   email?: string | null;
   department: string;
   roles: string[];
+  /**
+   * The account as the form showing it read it (accountVersion). Given and no longer the account's, a change is
+   * refused (ConflictError): the form was opened before another tab or administrator changed the account, and saving it
+   * would silently put back the department and roles changed meanwhile. Without it (the command line) nothing is compared.
+   */
+  editedFrom?: string;
+}
+
+/** What an account's edit form shows (name, e-mail, department, roles), as a short digest for the form to carry. */
+export function accountVersion(user: Pick<UserRow, 'name' | 'email' | 'department_code' | 'roles'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify([user.name, user.email ?? null, user.department_code, [...user.roles].sort()]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /**
@@ -92,7 +107,10 @@ export async function updateUser(
     const sameRoles = before.roles.length === roles.length && before.roles.every((r) => roles.includes(r));
     const changed =
       before.name !== name || (before.email ?? null) !== email || before.department_code !== department.code || !sameRoles;
+    // The same values sent again (a double click, a reload) are no change, whatever form they came from.
     if (!changed) return { user: before, changed: false };
+    if (input.editedFrom !== undefined && input.editedFrom !== accountVersion(before))
+      throw new ConflictError('admin.users.editStale', { login: before.login });
     const [user] = (await trx('users')
       .where({ id: userId })
       .update({ name, email, department_code: department.code, roles })
