@@ -275,6 +275,14 @@ const TABLE: Access[] = [
   // holds stages 2 and 5 (409 until then); a university leader's stage is not reached yet.
   // The decision form's address opened again (after a sent-back form): to the request's page, which authorizes.
   { method: 'GET', path: '/sharing/:id/decision', roles: REVIEWERS, params: (c) => ({ id: obj(c).request }), ok: 302 },
+  // So do the page's other sent-back forms (an objection, an arbitration's conclusion, a revoke reason): to the page.
+  ...['arbitration', 'arbitration/decision', 'revoke'].map((action) => ({
+    method: 'GET' as const,
+    path: `/sharing/:id/${action}`,
+    roles: ALL,
+    params: (c: Case) => ({ id: ownedRequest(c) }),
+    ok: 302,
+  })),
   {
     method: 'POST',
     path: '/sharing/:id/decision',
@@ -485,6 +493,14 @@ const TABLE: Access[] = [
     params: (c) => ({ id: c.me.id }),
     body: (c) => ({ name: c.me.name, department: c.me.department_code, roles: c.me.roles, email: 'not-an-email' }),
   },
+  // The account page's sent-back forms' addresses opened again: to the account's page.
+  ...['password', 'disable', 'enable'].map((action) => ({
+    method: 'GET' as const,
+    path: `/admin/users/:id/${action}`,
+    roles: ['admin'] as Role[],
+    params: (c: Case) => ({ id: c.me.id }),
+    ok: 302,
+  })),
   { method: 'POST', path: '/admin/users/:id/disable', roles: ['admin'], params: (c) => ({ id: c.me.id }) },
   { method: 'POST', path: '/admin/users/:id/enable', roles: ['admin'], params: (c) => ({ id: c.me.id }) },
   // On an account that does not exist (404 for an administrator): every person's token is needed by the API matrix.

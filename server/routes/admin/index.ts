@@ -357,6 +357,13 @@ export function adminRoutes(ctx: AppContext): Router {
     res.redirect(accountUrl(account));
   });
 
+  // The account page's sent-back forms (a reset refused, disabling oneself) stand at their POST address: that address
+  // opened again (a reload without resending, a new tab) is the account's page (it was a 404).
+  for (const action of ['password', 'disable', 'enable'])
+    router.get(`/admin/users/:id/${action}`, authorize('users.manage'), async (req, res) =>
+      res.redirect(accountUrl(await accountOf(req))),
+    );
+
   router.post('/admin/users/:id/password', authorize('users.manage'), async (req, res) => {
     const account = await accountOf(req);
     const typed = typeof req.body.password === 'string' ? req.body.password : '';

@@ -559,6 +559,14 @@ export function sharingRoutes(ctx: AppContext): Router {
     await act(req, res, 'sharing.flash.withdrawn', () => withdraw(ctx, actorOf(req), idParam(req)));
   });
 
+  // The other sent-back forms of the request's page stand at their POST address too: a reload without resending, a new
+  // tab opened it again (404: 找不到该页面或对象). To the page, which authorizes.
+  for (const action of ['arbitration', 'arbitration/decision', 'revoke'])
+    router.get(`/sharing/:id/${action}`, authorize('sharing.apply'), (req, res) => {
+      if (idParam(req) < 0) throw new NotFoundError('sharing.errors.notFound');
+      res.redirect(`/sharing/${idParam(req)}`);
+    });
+
   router.post('/sharing/:id/arbitration', authorize('sharing.apply'), async (req, res) => {
     await act(
       req,
