@@ -188,7 +188,7 @@ describe('check pages: what a run found', () => {
     expect((await office.agent.get(`/runs/${manual}`).expect(200)).text).toContain(
       '<p class="muted">手动 <span class="run-scope"><code>staff</code></span> · 信息办专员甲 发起 · ',
     );
-    expect(all).toContain('<option value="staff" >staff</option>');
+    expect(all).toContain('<option value="staff" >教职工 (staff)</option>');
 
     const manualOnly = (await office.agent.get('/runs?trigger=manual').expect(200)).text;
     expect(idsOf(manualOnly)).toContain(manual);

@@ -40,7 +40,10 @@ export function checkRoutes(ctx: AppContext): Router {
     // As the status: a value the filter does not offer is no filter (a stale bookmark lists every run, not none).
     const trigger = RUN_TRIGGERS.includes(String(req.query.trigger)) ? String(req.query.trigger) : undefined;
     const catalog = (await loadCurrentCatalog(db))?.catalog;
-    const tableNames = (catalog?.tables ?? []).map((t) => t.name).sort();
+    // Named as the tickets' and reports' table menus name them: 教职工基本信息 (staff_basic), not the hub's name alone.
+    const tableNames = (catalog?.tables ?? [])
+      .map((t) => ({ name: t.name, title: t.title ?? '' }))
+      .sort((a, b) => a.name.localeCompare(b.name));
     const table =
       typeof req.query.table === 'string' && req.query.table ? catalogTable(catalog, req.query.table)?.name : undefined;
     const { rows, total } = await listRuns(db, {
