@@ -10,7 +10,7 @@ import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { MAX_UPLOAD_BYTES } from '../../services/uploads';
 import { DATASETS, METHODS, SYSTEM_STATUSES, type SharingInput } from '../../services/sharing/types';
 import type { Attachments } from '../../services/sharing/workflow';
-import { FORM_TEXT_LABELS, formTexts } from '../../services/sharing/form-texts';
+import { FORM_FIELDS, ROW_TABLES, formTexts, rowField } from '../../services/sharing/form-fields';
 
 /**
  * The request form: multipart (two optional files, in memory, ≤ 5 MB each) and the view model of
@@ -35,47 +35,17 @@ const parse = multipartParser({
 });
 
 /**
- * The form's boxes in page order (views/pages/sharing/form.hbs), a table of rows by its section's name: the order of
- * a sent-back form's error summary. test/unit/sharing-page-order.test.ts reads the template and holds the two in step.
+ * The form's boxes in page order (FORM_FIELDS, views/pages/sharing/form.hbs), a table of rows by its section's name: the
+ * order of a sent-back form's error summary. test/unit/sharing-page-order.test.ts reads the template and holds the two in
+ * step.
  */
-export const PAGE_ORDER = [
-  'applicant.name',
-  'applicant.staff_no',
-  'applicant.office_phone',
-  'applicant.email',
-  'applicant.contact',
-  'system.name',
-  'system.status',
-  'system.domain',
-  'system.address',
-  'system.on_campus',
-  'system.campus_address',
-  'whitelist',
-  'method',
-  'method_other',
-  'material',
-  'members',
-  'vendors',
-  'datasets',
-  'dataset_other',
-  'items',
-  'purpose',
-  'returned_items',
-  'pledge_accepted',
-  'pledge_scan',
-];
+export const PAGE_ORDER: readonly string[] = FORM_FIELDS.map((f) => f.name);
 /** The inputs of a row of each table, left to right. */
-export const ROW_COLUMNS: Record<string, string[]> = {
-  members: ['name', 'unit', 'staff_no', 'phone'],
-  vendors: ['name', 'company', 'id_card', 'phone'],
-  items: ['table', 'fields', 'range', 'note'],
-};
+export const ROW_COLUMNS: Record<string, string[]> = Object.fromEntries(
+  ROW_TABLES.map((t) => [t.name, t.columns.map((c) => c.name)]),
+);
 
-/** A field in a table of rows (`members.2.phone`): the table, the row (from 0) and its input; otherwise undefined. */
-export function rowField(path: string): { table: string; row: number; input: string } | undefined {
-  const found = /^(members|vendors|items)\.(\d+)\.([^.]+)/.exec(path);
-  return found ? { table: found[1], row: Number(found[2]), input: found[3] } : undefined;
-}
+export { rowField };
 
 /**
  * Where a field's box stands on the form: [box, row, column] (a table's own message before its rows). A field the
@@ -232,10 +202,10 @@ export async function formModel(ctx: AppContext, t: Translator, input: SharingIn
 export function forbiddenInForm(input: SharingInput, t: Translator): { problems: FieldError[]; shown: SharingInput } | null {
   const problems: FieldError[] = formTexts(input)
     .filter(({ values }) => values.some((v) => hasForbiddenCharacter(v)))
-    .map(({ field, column }) => ({
+    .map(({ field, box }) => ({
       field,
       key: 'sharing.errors.forbiddenCharacter',
-      params: { label: boxName(t(`sharing.form.${FORM_TEXT_LABELS[column]}`)) },
+      params: { label: boxName(t(box.label)) },
     }));
   if (!problems.length) return null;
   return { problems, shown: shownInput(input) };

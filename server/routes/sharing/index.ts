@@ -11,6 +11,7 @@ import { emptyInput, inputFromBody } from '../../services/sharing/input';
 import { listRequests, queueIds, type ListFilters } from '../../services/sharing/lists';
 import { inCatalogSpelling } from '../../services/sharing/plan';
 import { mayView, presentRequest } from '../../services/sharing/presenter';
+import { labelOf, rowTable } from '../../services/sharing/form-fields';
 import { inputOf, loadRequest } from '../../services/sharing/repository';
 import { REJECTION_REASONS, REQUEST_STATUSES } from '../../services/sharing/types';
 import {
@@ -141,13 +142,6 @@ export function sharingRoutes(ctx: AppContext): Router {
 
   // ── the form ──
 
-  /** The tables of rows on the form, by the section that names them in a summary line. */
-  const ROW_SECTIONS: Record<string, string> = {
-    members: 'sharing.sections.members',
-    vendors: 'sharing.sections.vendors',
-    items: 'sharing.form.fieldDoc',
-  };
-
   /**
    * A sent-back form's messages for its summary, each with the id of its message beside the input (errorId), in the
    * order of their boxes on the page (not the order they were checked in). A row's message says which table and row
@@ -163,20 +157,22 @@ export function sharingRoutes(ctx: AppContext): Router {
       return {
         path,
         anchor: `${path.replace(/\./g, '-')}-error`,
-        message: inRow ? t('common.inRow', { section: t(ROW_SECTIONS[inRow.table]), row: inRow.row + 1, message }) : message,
+        message: inRow ? t('common.inRow', { section: t(rowTable(inRow.table)!.section), row: inRow.row + 1, message }) : message,
       };
     });
     // A file chosen with the form is not kept when the form comes back (the browser cannot be given it again): said
     // in the summary too, or the next send fails once more on "请上传…" after the listed mistakes are fixed.
-    const again = (input: 'material' | 'pledge_scan', label: string, name?: string) =>
+    const again = (input: 'material' | 'pledge_scan', name?: string) =>
       name
-        ? [{ path: input, anchor: `${input}-again`, message: t('sharing.form.fileDropped', { label: boxName(t(label)), name }) }]
+        ? [
+            {
+              path: input,
+              anchor: `${input}-again`,
+              message: t('sharing.form.fileDropped', { label: boxName(t(labelOf(input))), name }),
+            },
+          ]
         : [];
-    const lines = [
-      ...messages,
-      ...again('material', 'sharing.form.material', dropped.material),
-      ...again('pledge_scan', 'sharing.form.pledgeScan', dropped.pledge_scan),
-    ];
+    const lines = [...messages, ...again('material', dropped.material), ...again('pledge_scan', dropped.pledge_scan)];
     const before = (a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
     return lines
       .map((line) => ({ ...line, place: pagePlace(line.path) }))

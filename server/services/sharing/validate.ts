@@ -4,17 +4,19 @@ import type { Catalog } from '../catalog/types';
 import { isHostName, isSystemAddress, isValidCnIdCard, isWhitelistAddress } from './identity';
 import { catalogField, catalogTable } from '../catalog/names';
 import { declaresFields } from './plan';
-import { FORM_TEXT_LABELS, formTexts, type FormText } from './form-texts';
 import {
-  charCount,
-  DATASETS,
-  METHOD_OTHER_MAX,
-  METHODS,
-  SHARING_ROWS_MAX,
-  SHARING_TEXT_MAX,
-  SYSTEM_STATUSES,
-  type SharingInput,
-} from './types';
+  FORM_FIELDS,
+  boxValue,
+  formTexts,
+  labelOf,
+  rowTable,
+  type ChoiceOptions,
+  type FormBox,
+  type FormText,
+  type RowTable,
+  type RowTableName,
+} from './form-fields';
+import { charCount, METHODS, type SharingInput } from './types';
 
 /**
  * Checks a request before it is submitted. `web` requires every starred (*) item of seed 000's form;
@@ -28,58 +30,25 @@ export type ValidationMode = 'web' | 'api';
 /** A one-value choice's value, if given: an empty one is not (a required choice is judged apart, as not chosen). */
 const one = (value: string): string[] => (value === '' ? [] : [value]);
 
-/**
- * The choice fields of a request (radio buttons and checkboxes on the form, fixed values in the API), in the form's
- * order: what each takes, and where each value's name is (`sharing.methods.api`).
- */
-const CHOICES = [
-  {
-    field: 'system.status',
-    labelKey: 'systemStatus',
-    values: SYSTEM_STATUSES,
-    nameKey: 'sharing.systemStatus',
-    given: (i: SharingInput) => one(i.system.status),
-  },
-  {
-    field: 'system.on_campus',
-    labelKey: 'onCampus',
-    values: ['yes', 'no'],
-    nameKey: 'sharing.yesNo',
-    given: (i: SharingInput) => one(i.system.onCampus),
-  },
-  {
-    field: 'system.campus_address',
-    labelKey: 'campusAddress',
-    values: ['yes', 'no'],
-    nameKey: 'sharing.yesNo',
-    given: (i: SharingInput) => one(i.system.campusAddress),
-  },
-  { field: 'method', labelKey: 'method', values: METHODS, nameKey: 'sharing.methods', given: (i: SharingInput) => one(i.method) },
-  {
-    field: 'datasets',
-    labelKey: 'datasets',
-    values: DATASETS,
-    nameKey: 'sharing.datasets',
-    given: (i: SharingInput) => i.datasets,
-  },
-] as const;
-type ChoiceField = (typeof CHOICES)[number]['field'];
+/** The choice fields of a request (radio buttons and checkboxes on the form, fixed values in the API), in the form's order. */
+const CHOICES = FORM_FIELDS.filter((f): f is FormBox & { options: ChoiceOptions } => f.kind !== 'rows' && !!f.options);
 
 /**
  * A choice field given a value it does not take (a crafted form, the API; every value of a list counts), or null. The
  * message lists what the field takes: on the form by the names beside its buttons
  * (API、文本、其他), over the API by the values to send, each with its name (api（API）、file（文本）、other（其他）).
  */
-function unknownChoice(field: ChoiceField, input: SharingInput, t: Translator, mode: ValidationMode): FieldError | null {
-  const choice = CHOICES.find((c) => c.field === field)!;
-  const values = choice.values as readonly string[];
-  if (choice.given(input).every((v) => values.includes(v))) return null;
-  const name = (v: string) => t(`${choice.nameKey}.${v}`);
+function unknownChoice(field: string, input: SharingInput, t: Translator, mode: ValidationMode): FieldError | null {
+  const choice = CHOICES.find((c) => c.name === field)!;
+  const values = choice.options.values;
+  const given = boxValue(input, field);
+  if ((typeof given === 'string' ? one(given) : given).every((v) => values.includes(v))) return null;
+  const name = (v: string) => t(`${choice.options.nameKey}.${v}`);
   const allowed = values.map((v) => (mode === 'api' ? `${v}${t('common.inParentheses', { text: name(v) })}` : name(v)));
   return {
     field,
     key: 'sharing.errors.oneOf',
-    params: { label: t(`sharing.form.${choice.labelKey}`), allowed: allowed.join(t('sharing.errors.separator')) },
+    params: { label: t(labelOf(field)), allowed: allowed.join(t('sharing.errors.separator')) },
   };
 }
 
@@ -97,60 +66,48 @@ export function validateRequest(
   extra: { hasMaterial?: boolean } = {},
 ): FieldError[] {
   const errors: FieldError[] = [];
-  const label = (key: string) => t(`sharing.form.${key}`);
-  const required = (field: string, value: string, labelKey: string) => {
-    if (value.trim() === '') errors.push({ field, key: 'sharing.errors.required', params: { label: label(labelKey) } });
+  /** A box's label (FORM_FIELDS), by its field (`members.1.phone`). */
+  const label = (field: string) => t(labelOf(field));
+  const required = (field: string, value: string) => {
+    if (value.trim() === '') errors.push({ field, key: 'sharing.errors.required', params: { label: label(field) } });
   };
   /** A choice (radio buttons, a select): "请选择数据对接方式", never the codes the form sends. */
-  const chosen = (field: string, value: string, labelKey: string) => {
-    if (value.trim() === '') errors.push({ field, key: 'sharing.errors.choose', params: { label: label(labelKey) } });
+  const chosen = (field: string, value: string) => {
+    if (value.trim() === '') errors.push({ field, key: 'sharing.errors.choose', params: { label: label(field) } });
   };
   /** A value the field does not take (a crafted form, the API): see unknownChoice. */
-  const oneOf = (field: ChoiceField) => {
+  const oneOf = (field: string) => {
     const error = unknownChoice(field, input, t, mode);
     if (error) errors.push(error);
   };
-  const format = (field: string, value: string, ok: boolean, labelKey: string, expected: string) => {
+  const format = (field: string, value: string, ok: boolean, expected: string) => {
     if (value.trim() !== '' && !ok)
       errors.push({
         field,
         key: 'sharing.errors.format',
-        params: { label: label(labelKey), value, expected: t(`sharing.errors.expected.${expected}`) },
+        params: { label: label(field), value, expected: t(`sharing.errors.expected.${expected}`) },
       });
   };
   const web = mode === 'web';
 
   if (web) {
-    required('applicant.name', input.applicant.name, 'applicantName');
-    required('applicant.staff_no', input.applicant.staffNo, 'applicantStaffNo');
-    required('applicant.office_phone', input.applicant.officePhone, 'applicantOfficePhone');
-    required('applicant.email', input.applicant.email, 'applicantEmail');
-    required('system.name', input.system.name, 'systemName');
-    chosen('system.status', input.system.status, 'systemStatus');
-    chosen('system.on_campus', input.system.onCampus, 'onCampus');
-    chosen('system.campus_address', input.system.campusAddress, 'campusAddress');
+    // The boxes only the form requires (FORM_FIELDS: `web`), a text to fill in or a choice to make, in the form's order;
+    // the approval material's and the datasets' are judged below, in their places and their own words.
+    for (const f of FORM_FIELDS) {
+      if (f.kind === 'rows' || f.required !== 'web' || !f.value) continue;
+      if (f.kind === 'text') required(f.name, f.value(input) as string);
+      else if (f.kind === 'choice') chosen(f.name, f.value(input) as string);
+    }
   }
-  format('applicant.email', input.applicant.email, EMAIL.test(input.applicant.email.trim()), 'applicantEmail', 'email');
-  format(
-    'applicant.office_phone',
-    input.applicant.officePhone,
-    PHONE.test(input.applicant.officePhone.trim()),
-    'applicantOfficePhone',
-    'phone',
-  );
-  format(
-    'applicant.staff_no',
-    input.applicant.staffNo,
-    STAFF_NO.test(input.applicant.staffNo.trim()),
-    'applicantStaffNo',
-    'staffNo',
-  );
+  format('applicant.email', input.applicant.email, EMAIL.test(input.applicant.email.trim()), 'email');
+  format('applicant.office_phone', input.applicant.officePhone, PHONE.test(input.applicant.officePhone.trim()), 'phone');
+  format('applicant.staff_no', input.applicant.staffNo, STAFF_NO.test(input.applicant.staffNo.trim()), 'staffNo');
   oneOf('system.status');
   oneOf('system.on_campus');
   oneOf('system.campus_address');
   // The system's 域名 is what the IT office opens a firewall or a certificate for: a host name, not a URL (it was any text).
-  format('system.domain', input.system.domain, isHostName(input.system.domain.trim()), 'domain', 'hostName');
-  format('system.address', input.system.address, isSystemAddress(input.system.address), 'address', 'hostPort');
+  format('system.domain', input.system.domain, isHostName(input.system.domain.trim()), 'hostName');
+  format('system.address', input.system.address, isSystemAddress(input.system.address), 'hostPort');
   // One message listing every wrong address: a field shows one message.
   const badAddresses = input.whitelist.filter((address) => !isWhitelistAddress(address));
   if (badAddresses.length) {
@@ -165,38 +122,37 @@ export function validateRequest(
     });
   }
 
-  if (input.method.trim() === '') chosen('method', input.method, 'method');
+  if (input.method.trim() === '') chosen('method', input.method);
   else if (!(METHODS as readonly string[]).includes(input.method)) oneOf('method');
   else if (input.method === 'other') {
-    required('method_other', input.methodOther, 'methodOther');
+    required('method_other', input.methodOther);
   }
   // The approval material's box comes after the method's on the form, the datasets' after the people's.
   if (web && !extra.hasMaterial)
     errors.push({ field: 'material', key: 'errors.uploadRequired', params: { label: label('material') } });
 
+  /** A row's inputs to fill in (FORM_FIELDS: a table's text columns, all but the field document's), left to right. */
+  const filledIn = (table: RowTableName, row: number, value: unknown) => {
+    for (const c of rowTable(table)!.columns)
+      if (c.kind === 'text' && c.required === 'always') required(`${table}.${row}.${c.name}`, c.value(value) as string);
+  };
   input.members.forEach((m, i) => {
-    required(`members.${i}.name`, m.name, 'memberName');
-    required(`members.${i}.unit`, m.unit, 'memberUnit');
-    required(`members.${i}.staff_no`, m.staffNo, 'memberStaffNo');
-    required(`members.${i}.phone`, m.phone, 'memberPhone');
-    format(`members.${i}.phone`, m.phone, PHONE.test(m.phone.trim()), 'memberPhone', 'phone');
+    filledIn('members', i, m);
+    format(`members.${i}.phone`, m.phone, PHONE.test(m.phone.trim()), 'phone');
   });
   input.vendors.forEach((v, i) => {
-    required(`vendors.${i}.name`, v.name, 'vendorName');
-    required(`vendors.${i}.company`, v.company, 'vendorCompany');
-    required(`vendors.${i}.id_card`, v.idCard, 'vendorIdCard');
-    required(`vendors.${i}.phone`, v.phone, 'vendorPhone');
-    format(`vendors.${i}.id_card`, v.idCard, isValidCnIdCard(v.idCard), 'vendorIdCard', 'idCard');
-    format(`vendors.${i}.phone`, v.phone, PHONE.test(v.phone.trim()), 'vendorPhone', 'phone');
+    filledIn('vendors', i, v);
+    format(`vendors.${i}.id_card`, v.idCard, isValidCnIdCard(v.idCard), 'idCard');
+    format(`vendors.${i}.phone`, v.phone, PHONE.test(v.phone.trim()), 'phone');
   });
 
   if (web && input.datasets.length === 0)
     errors.push({ field: 'datasets', key: 'sharing.errors.chooseOne', params: { label: label('datasets') } });
   oneOf('datasets');
-  if (input.datasets.includes('other')) required('dataset_other', input.datasetOther, 'datasetOther');
+  if (input.datasets.includes('other')) required('dataset_other', input.datasetOther);
 
   errors.push(...validateItems(input, catalog, t));
-  required('purpose', input.purpose, 'purpose');
+  required('purpose', input.purpose);
   if (!input.pledgeAccepted) errors.push({ field: 'pledge_accepted', key: 'sharing.errors.pledge' });
   return withBounds(validateBounds(input, t), errors);
 }
@@ -208,7 +164,7 @@ export function validateRequest(
  * checks, not these.
  */
 export function validateDraft(input: SharingInput, t: Translator, mode: ValidationMode): FieldError[] {
-  const choices = CHOICES.map((c) => unknownChoice(c.field, input, t, mode)).filter((e): e is FieldError => e !== null);
+  const choices = CHOICES.map((c) => unknownChoice(c.name, input, t, mode)).filter((e): e is FieldError => e !== null);
   return withBounds(validateBounds(input, t), choices);
 }
 
@@ -221,30 +177,19 @@ function withBounds(bounds: FieldError[], rest: FieldError[]): FieldError[] {
   return [...bounds, ...rest.filter((e) => !covered(e.field))];
 }
 
-/** The most a request's text box holds, by its column (formTexts), where it is not SHARING_TEXT_MAX.short. */
-const TEXT_LIMITS: Record<string, number> = {
-  // Lists typed one per line are limited as the text they are typed in.
-  whitelist: SHARING_TEXT_MAX.long,
-  returned_items: SHARING_TEXT_MAX.long,
-  method_other: METHOD_OTHER_MAX,
-  'items.range': SHARING_TEXT_MAX.itemText,
-  'items.note': SHARING_TEXT_MAX.itemText,
-  purpose: SHARING_TEXT_MAX.long,
-};
-
 /**
- * A box's text as its limit counts it: a list typed one per line as the text it is typed in, the choices of a list
- * (the datasets, an item's fields) by the longest, the other way of integration without its surrounding spaces.
+ * A box's text as its limit counts it (by its kind, FORM_FIELDS): a list typed one per line as the text it is typed in,
+ * the choices of a list (the datasets, an item's fields) by the longest, the other way of integration without its
+ * surrounding spaces.
  */
-function measured(box: FormText): string {
-  if (box.column === 'whitelist' || box.column === 'returned_items') return box.values.join('\n');
-  if (box.column === 'datasets' || box.column === 'items.fields')
-    return box.values.reduce((a, b) => (charCount(b) > charCount(a) ? b : a), '');
-  if (box.column === 'method_other') return box.values[0].trim();
-  return box.values[0];
+function measured({ box, values }: FormText): string {
+  if (box.kind === 'lines') return values.join('\n');
+  if (box.kind === 'choices') return values.reduce((a, b) => (charCount(b) > charCount(a) ? b : a), '');
+  if (box.trimmed) return values[0].trim();
+  return values[0];
 }
 
-/** Type errors (API) and the most every text and list of a request may hold (SHARING_TEXT_MAX, SHARING_ROWS_MAX). */
+/** Type errors (API) and the most every text and list of a request may hold (FORM_FIELDS: max, maxCount, maxRows). */
 function validateBounds(input: SharingInput, t: Translator): FieldError[] {
   const errors: FieldError[] = [...(input.typeErrors ?? [])];
   const taken = new Set(errors.map((e) => e.field));
@@ -253,26 +198,24 @@ function validateBounds(input: SharingInput, t: Translator): FieldError[] {
     taken.add(e.field);
     errors.push(e);
   };
-  const label = (key: string) => t(`sharing.${key}`);
   /** Lengths in characters (code points), as PostgreSQL counts them. */
   const long = (field: string, value: string, labelKey: string, max: number) => {
     const length = charCount(value);
-    if (length > max) push({ field, key: 'sharing.errors.tooLong', params: { label: label(labelKey), max, length } });
+    if (length > max) push({ field, key: 'sharing.errors.tooLong', params: { label: t(labelKey), max, length } });
   };
   const many = (field: string, count: number, labelKey: string, max: number) => {
-    if (count > max) push({ field, key: 'sharing.errors.tooMany', params: { label: label(labelKey), max, count } });
+    if (count > max) push({ field, key: 'sharing.errors.tooMany', params: { label: t(labelKey), max, count } });
   };
   /** A table's count before its rows (the most it takes, then each of its first rows' texts), as the form shows them. */
-  const counts: Record<string, () => void> = {
-    'members.0.name': () => many('members', input.members.length, 'sections.members', SHARING_ROWS_MAX.members),
-    'vendors.0.name': () => many('vendors', input.vendors.length, 'sections.vendors', SHARING_ROWS_MAX.vendors),
-    datasets: () => many('datasets', input.datasets.length, 'form.datasets', DATASETS.length),
-    'items.0.table': () => many('items', input.items.length, 'form.fieldDoc', SHARING_ROWS_MAX.items),
-  };
-  for (const box of formTexts(input, SHARING_ROWS_MAX)) {
-    if (Object.hasOwn(counts, box.field)) counts[box.field]();
-    if (box.column === 'items.fields') many(box.field, box.values.length, 'form.fields', SHARING_ROWS_MAX.fields);
-    long(box.field, measured(box), `form.${FORM_TEXT_LABELS[box.column]}`, TEXT_LIMITS[box.column] ?? SHARING_TEXT_MAX.short);
+  const firstCells = new Map<string, RowTable>(
+    FORM_FIELDS.flatMap((f) => (f.kind === 'rows' ? [[`${f.name}.0.${f.columns[0].name}`, f] as [string, RowTable]] : [])),
+  );
+  for (const text of formTexts(input, true)) {
+    const table = firstCells.get(text.field);
+    if (table) many(table.name, table.rows(input).length, table.section, table.maxRows);
+    const { box } = text;
+    if (box.maxCount !== undefined) many(text.field, text.values.length, box.label, box.maxCount);
+    long(text.field, measured(text), box.label, box.max!);
   }
   return errors;
 }
@@ -291,7 +234,7 @@ function validateItems(input: SharingInput, catalog: Catalog | null, t: Translat
     // Table names match ignoring case (`STAFF_BASIC` is `staff_basic`), as field names do.
     const table = catalogTable(catalog, item.table);
     if (!item.table) {
-      errors.push({ field: `items.${i}.table`, key: 'sharing.errors.choose', params: { label: t('sharing.form.table') } });
+      errors.push({ field: `items.${i}.table`, key: 'sharing.errors.choose', params: { label: t(labelOf(`items.${i}.table`)) } });
     } else if (!table) {
       errors.push({ field: `items.${i}.table`, key: 'sharing.errors.unknownTable', params: { table: item.table } });
     } else if (table.sharing === 'none') {
