@@ -19,7 +19,8 @@ import {
  * required and format checks (validate.ts), the values a choice takes, and a table's section naming a row's message. The
  * API body's keys and JSON types (input.ts: API_REQUEST_KEYS, apiTypeErrors) are not derived from here: they are read
  * from raw JSON before there is an input, and their order is the order of the API's messages (the keys an unknown key's
- * message lists, the type errors first).
+ * message lists, the type errors first); test/unit/sharing-form-fields.test.ts holds them, the template's labels, limits and
+ * stars, and what validate.ts requires to this table.
  */
 
 /**
