@@ -1,4 +1,4 @@
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { createTestApp, sessionCache, TestApp } from '../helpers/app';
 import { apiRequest, buildHubTable, buildSharingWorld, SharingPeople, submitThroughApi } from '../factories/sharing';
 
 /** The request page and the print form as read: what a draft's header says, numbers, the English form's labels. */
@@ -6,12 +6,9 @@ const MONDAY = new Date('2026-03-02T02:00:00Z');
 
 let t: TestApp;
 let people: SharingPeople;
-type Session = Awaited<ReturnType<typeof signIn>>;
-const sessions: Record<string, Session> = {};
-async function as(login: keyof SharingPeople): Promise<Session> {
-  if (!sessions[login]) sessions[login] = await signIn(t.app, people[login].login, people[login].password);
-  return sessions[login];
-}
+/** Each person's session, signed in once. */
+const sessionOf = sessionCache(() => t.app);
+const as = (login: keyof SharingPeople) => sessionOf(people[login]);
 
 async function file(items: Parameters<typeof apiRequest>[0], extra: Record<string, unknown> = {}): Promise<number> {
   return submitThroughApi(await as('applicant'), items, extra);

@@ -1,4 +1,4 @@
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { createTestApp, sessionCache, TestApp } from '../helpers/app';
 import { apiRequest, buildHubTable, buildSharingWorld, SharingPeople } from '../factories/sharing';
 
 /**
@@ -15,13 +15,9 @@ const MISSING = 999_999;
 let t: TestApp;
 let people: SharingPeople;
 type Who = keyof SharingPeople;
-type Session = Awaited<ReturnType<typeof signIn>>;
-const sessions: Partial<Record<Who, Session>> = {};
-
-async function as(who: Who): Promise<Session> {
-  sessions[who] ??= await signIn(t.app, people[who].login, people[who].password);
-  return sessions[who]!;
-}
+/** Each person's session, signed in once. */
+const sessionOf = sessionCache(() => t.app);
+const as = (who: Who) => sessionOf(people[who]);
 
 const api = async (who: Who, path: string, body?: Record<string, unknown>) => {
   const s = await as(who);

@@ -1,6 +1,6 @@
 import { translator } from '../../server/i18n';
 import { buildUser } from '../factories';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { createTestApp, sessionCache, signIn, TestApp } from '../helpers/app';
 import { apiRequest, buildSharingWorld, SharingPeople, VALID_ID_CARD } from '../factories/sharing';
 
 /** The web side: the form (multipart, drafts, errors in place), lists, the request page, print, files. */
@@ -9,12 +9,9 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 let t: TestApp;
 let people: SharingPeople;
-type Session = Awaited<ReturnType<typeof signIn>>;
-const sessions: Record<string, Session> = {};
-async function as(login: keyof SharingPeople): Promise<Session> {
-  if (!sessions[login]) sessions[login] = await signIn(t.app, people[login].login, people[login].password);
-  return sessions[login];
-}
+/** Each person's session, signed in once. */
+const sessionOf = sessionCache(() => t.app);
+const as = (login: keyof SharingPeople) => sessionOf(people[login]);
 
 /** A complete web form as multer will parse it (bracket names). */
 function fullForm(overrides: Record<string, string> = {}): Record<string, string> {

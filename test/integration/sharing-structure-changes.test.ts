@@ -1,4 +1,4 @@
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { createTestApp, sessionCache, TestApp } from '../helpers/app';
 import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
 import { structureChangePending } from '../../server/services/sharing/structure-changes';
 import { STRUCTURE_CHANGE_PENDING, STRUCTURE_CHANGE_STATUSES } from '../../server/services/sharing/types';
@@ -13,12 +13,9 @@ const MONDAY = new Date('2026-03-02T02:00:00Z');
 
 let t: TestApp;
 let people: SharingPeople;
-type Session = Awaited<ReturnType<typeof signIn>>;
-const sessions: Record<string, Session> = {};
-async function as(login: keyof SharingPeople): Promise<Session> {
-  if (!sessions[login]) sessions[login] = await signIn(t.app, people[login].login, people[login].password);
-  return sessions[login];
-}
+/** Each person's session, signed in once. */
+const sessionOf = sessionCache(() => t.app);
+const as = (login: keyof SharingPeople) => sessionOf(people[login]);
 
 const valid = {
   system: '人事管理系统',

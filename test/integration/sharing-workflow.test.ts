@@ -1,4 +1,4 @@
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { createTestApp, sessionCache, TestApp } from '../helpers/app';
 import { apiRequest, buildHubTable, buildSharingWorld, SharingPeople, VALID_ID_CARD } from '../factories/sharing';
 import { flagOverdueReviews } from '../../server/services/sharing/workflow';
 import { remindExpiringGrants } from '../../server/services/sharing/grants';
@@ -13,13 +13,9 @@ const MONDAY = new Date('2026-03-02T02:00:00Z');
 
 let t: TestApp;
 let people: SharingPeople;
-type Session = Awaited<ReturnType<typeof signIn>>;
-const sessions: Record<string, Session> = {};
-
-async function as(login: keyof SharingPeople): Promise<Session> {
-  if (!sessions[login]) sessions[login] = await signIn(t.app, people[login].login, people[login].password);
-  return sessions[login];
-}
+/** Each person's session, signed in once. */
+const sessionOf = sessionCache(() => t.app);
+const as = (login: keyof SharingPeople) => sessionOf(people[login]);
 
 async function submit(body: Record<string, unknown>) {
   const s = await as('applicant');
