@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PAGE_ORDER, ROW_COLUMNS, pagePlace } from '../../server/routes/sharing/form';
+import { PAGE_ORDER, ROW_COLUMNS, pagePlace, rowField } from '../../server/routes/sharing/form';
 
 /**
  * A sent-back sharing form lists its messages in the order of the boxes on the page (pagePlace). That order is
@@ -53,5 +53,12 @@ describe("the sharing form's page order", () => {
       'pledge_scan',
       'unknown',
     ]);
+  });
+
+  it("reads a row's field as its table, row and input; a table's own message, or a path without an input, is no row's", () => {
+    expect(rowField('members.1.phone')).toEqual({ table: 'members', row: 1, input: 'phone' });
+    expect(rowField('items.0.fields.3')).toEqual({ table: 'items', row: 0, input: 'fields' });
+    for (const path of ['members', 'members.0', 'members.0.', 'members.x.name', 'applicant.name', 'membersx.0.name'])
+      expect([path, rowField(path)]).toEqual([path, undefined]);
   });
 });

@@ -316,7 +316,7 @@ export function rowTable(name: string): RowTable | undefined {
 export function rowField(path: string): { table: RowTableName; row: number; input: string } | undefined {
   const [name, row, input] = path.split('.');
   const table = rowTable(name);
-  return table && /^\d+$/.test(row ?? '') && input !== undefined ? { table: table.name, row: Number(row), input } : undefined;
+  return table && /^\d+$/.test(row ?? '') && !!input ? { table: table.name, row: Number(row), input } : undefined;
 }
 
 /** The box a field names (`members.1.phone` → the members' phone), if the form has one. */
