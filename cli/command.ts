@@ -1,4 +1,5 @@
 import { parseArgs, ParseArgsConfig } from 'node:util';
+import type { Translator } from '../server/i18n';
 import type { CliIo } from './io';
 import { UsageError } from './io';
 
@@ -25,7 +26,7 @@ export function usageText(command: Command): string {
   return [`用法 / Usage: ${command.usage}`, paragraph(command.help.zh), paragraph(command.help.en)].join('\n\n');
 }
 
-export function parseCommandArgs(command: Command, argv: string[]) {
+export function parseCommandArgs(command: Command, argv: string[], t: Translator) {
   try {
     return parseArgs({
       args: argv,
@@ -34,26 +35,26 @@ export function parseCommandArgs(command: Command, argv: string[]) {
       strict: true,
     }) as { values: Record<string, unknown>; positionals: string[] };
   } catch (err) {
-    throw new UsageError(parseErrorText(err as Error & { code?: string }));
+    throw new UsageError(parseErrorText(err as Error & { code?: string }, t));
   }
 }
 
 /**
  * node:util's parseArgs speaks English only (`Unknown option '--tabel'`); every other diagnostic of the command
- * line is `中文 / English`, so its three refusals are said in both, naming what was typed.
+ * line is in its language (HUBWATCH_LOCALE / LANG), so are its three refusals, naming what was typed.
  */
-function parseErrorText(err: Error & { code?: string }): string {
+function parseErrorText(err: Error & { code?: string }, t: Translator): string {
   const typed = /'([^']*)'/.exec(err.message)?.[1] ?? '';
   const option = typed.replace(/ <value>$/, '');
   switch (err.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `未知选项 ${option} / unknown option ${option}`;
+      return t('cli.unknownOption', { option });
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return `多余的参数 ${typed}：此命令不接受选项以外的参数 / unexpected argument ${typed}: this command takes options only`;
+      return t('cli.unexpectedArgument', { argument: typed });
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       return /does not take an argument/.test(err.message)
-        ? `选项 ${option} 不带值 / option ${option} takes no value`
-        : `选项 ${option} 需要一个值 / option ${option} needs a value`;
+        ? t('cli.optionTakesNoValue', { option })
+        : t('cli.optionNeedsValue', { option });
     default:
       return err.message;
   }

@@ -17,6 +17,7 @@ import {
   usersTokenCommand,
 } from './commands/users';
 import { CliIo, EXIT, print, processIo, UsageError } from './io';
+import { cliTranslator } from './locale';
 
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: Command[] = [
@@ -64,6 +65,8 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | nul
 }
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  // What went wrong is said in the command line's language (HUBWATCH_LOCALE / LANG); help and usage stay in both.
+  const t = cliTranslator(io);
   // `hubwatch help users` is `hubwatch users --help` (it printed the whole overview).
   if (argv[0] === 'help' && argv.length > 1) return main([...argv.slice(1), '--help'], io);
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
@@ -81,16 +84,16 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return EXIT.ok;
       }
       // `hubwatch users frob`: what was not understood first (the list alone left it to be guessed).
-      if (argv.length > 1) print(io.stderr, `未知命令 / unknown command: hubwatch ${argv[0]} ${argv[1]}`);
+      if (argv.length > 1) print(io.stderr, t('cli.unknownCommand', { command: `hubwatch ${argv[0]} ${argv[1]}` }));
       print(io.stderr, usage);
     } else {
-      print(io.stderr, `未知命令 / unknown command: ${argv.join(' ')}\n\n${overview()}`);
+      print(io.stderr, `${t('cli.unknownCommand', { command: argv.join(' ') })}\n\n${overview()}`);
     }
     return EXIT.usage;
   }
   const { command, rest } = found;
   try {
-    const args = parseCommandArgs(command, rest);
+    const args = parseCommandArgs(command, rest, t);
     if (args.values.help) {
       print(io.stdout, `${command.summary}\n\n${usageText(command)}`);
       return EXIT.ok;
@@ -101,11 +104,16 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       print(io.stderr, `${err.message}\n\n${usageText(command)}`);
       return EXIT.usage;
     }
-    if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+    if (err instanceof DataDirLockedError) {
+      const { pid, command: holder, startedAt } = err.holder;
+      print(io.stderr, t('cli.dataDirLocked', { dir: err.dir, pid, command: holder, startedAt }));
+      return EXIT.failed;
+    }
+    if (err instanceof ConfigError) {
       print(io.stderr, err.message);
       return EXIT.failed;
     }
-    print(io.stderr, `错误 / error: ${(err as Error).message}`);
+    print(io.stderr, t('cli.error', { message: (err as Error).message }));
     return EXIT.failed;
   }
 }

@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { parseAuditAnchor, verifyAuditChain, type AuditProblem } from '../../server/services/audit';
 import { EXIT, print } from '../io';
+import { cliTranslator } from '../locale';
 import { withServiceRuntime } from '../with-runtime';
 
 /** The kinds of damage `verifyAuditChain` names, as the Chinese half of the line says them. */
@@ -32,10 +33,7 @@ export const auditVerifyCommand: Command = {
     const anchorText = values.anchor as string | undefined;
     const anchor = anchorText === undefined ? undefined : parseAuditAnchor(anchorText);
     if (anchor === null) {
-      print(
-        io.stderr,
-        `--anchor: 应为 SEQ:HASH（行号:64 位十六进制哈希）/ expected SEQ:HASH (row number:64 hex digits), got ${JSON.stringify(anchorText)}`,
-      );
+      print(io.stderr, `--anchor: ${cliTranslator(io)('cli.anchorInvalid', { got: JSON.stringify(anchorText) })}`);
       return EXIT.usage;
     }
     return withServiceRuntime(io, 'audit verify', async ({ db }) => {

@@ -6,7 +6,7 @@ import { formatProblem } from '../../server/services/catalog/problems';
 import { currentCatalogYaml, formatImportProblem, importCatalog } from '../../server/services/catalog/repository';
 import { notifierFromConfig } from '../../server/services/notifications';
 import { countOf, EXIT, print } from '../io';
-import { cliLocale } from '../locale';
+import { cliLocale, cliTranslator } from '../locale';
 import { commandContext, withRuntime, withServiceRuntime } from '../with-runtime';
 
 export const catalogImportCommand: Command = {
@@ -29,15 +29,11 @@ export const catalogImportCommand: Command = {
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const locale = cliLocale(io);
+    const t = cliTranslator(io);
     if (positionals.length !== 1) {
       // Named, as the option parser's refusals are: the file missing, or what came after it.
       const extra = positionals.slice(1).join(' ');
-      print(
-        io.stderr,
-        positionals.length === 0
-          ? '缺少要导入的文件 FILE / FILE to import is missing'
-          : `多余的参数 ${extra}：只导入一个文件 / unexpected argument ${extra}: one file is imported`,
-      );
+      print(io.stderr, positionals.length === 0 ? t('cli.fileMissing') : t('cli.fileExtra', { argument: extra }));
       print(io.stderr, '\n用法 / Usage: hubwatch catalog import FILE [--dry-run] [--strict]');
       return EXIT.usage;
     }
@@ -50,13 +46,13 @@ export const catalogImportCommand: Command = {
       const code = (err as NodeJS.ErrnoException).code;
       const why =
         code === 'ENOENT'
-          ? '文件不存在 / no such file'
+          ? t('cli.fileNotFound')
           : code === 'EISDIR'
-            ? '这是一个目录，不是文件 / it is a directory, not a file'
+            ? t('cli.fileIsDirectory')
             : code === 'EACCES' || code === 'EPERM'
-              ? '没有读取权限 / permission denied'
+              ? t('cli.filePermission')
               : (err as Error).message;
-      print(io.stderr, `FILE: 无法读取 / cannot read ${file}: ${why}`);
+      print(io.stderr, `FILE: ${t('cli.fileUnreadable', { file, why })}`);
       return EXIT.usage;
     }
     const decoded = decodeCatalogFile(bytes);
@@ -166,7 +162,7 @@ export const catalogExportCommand: Command = {
     return withServiceRuntime(io, 'catalog export', async ({ db }) => {
       const yaml = await currentCatalogYaml(db);
       if (yaml === null) {
-        print(io.stderr, '尚未导入数据目录 / no catalog has been imported yet');
+        print(io.stderr, cliTranslator(io)('cli.noCatalog'));
         return EXIT.failed;
       }
       io.stdout.write(yaml);

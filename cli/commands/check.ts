@@ -5,6 +5,7 @@ import { elapsedText } from '../../server/presenters/duration';
 import { untriedAfterOutage } from '../../server/presenters/run-figures';
 import { checkRunnerDeps } from '../../server/services/checks/deps';
 import { runNow } from '../../server/services/checks/runs';
+import { localizeCheckError } from '../../server/services/checks/error-text';
 import { catalogTable } from '../../server/services/catalog/names';
 import { loadCurrentCatalog } from '../../server/services/catalog/repository';
 import { EXIT, print } from '../io';
@@ -35,22 +36,23 @@ export const checkRunCommand: Command = {
   options: { table: { type: 'string', multiple: true }, json: { type: 'boolean' } },
   async run({ values }, io) {
     return withRuntime(io, 'check run', async (runtime) => {
+      const t = cliTranslator(io);
       let tables = values.table as string[] | undefined;
       // `--table ""` (an unset shell variable) names no table: not "every table", and not "not in the catalog: ".
       if (tables?.some((name) => name.trim() === '')) {
-        print(io.stderr, '--table: 需要表名 / a table name is needed');
+        print(io.stderr, `--table: ${t('cli.tableNeeded')}`);
         return EXIT.usage;
       }
       if (tables?.length) {
         // Names ignore case, as everywhere in the product (STAFF_BASIC is staff_basic); run as the catalog spells them.
         const current = await loadCurrentCatalog(runtime.db);
-        const inCatalog = (t: string) => catalogTable(current?.catalog, t);
+        const inCatalog = (name: string) => catalogTable(current?.catalog, name);
         const unknown = tables.filter((t) => !inCatalog(t));
         if (unknown.length) {
-          print(io.stderr, `--table: 数据目录中没有表 / not in the catalog: ${unknown.join(', ')}`);
+          print(io.stderr, `--table: ${t('cli.tablesNotInCatalog', { tables: unknown.join(', ') })}`);
           return EXIT.usage;
         }
-        tables = [...new Set(tables.map((t) => inCatalog(t)!.name))];
+        tables = [...new Set(tables.map((name) => inCatalog(name)!.name))];
       }
       // The run's outcome (failed, interrupted) is this command's to say, below, in both languages — not a second time
       // as the service's log line.
@@ -102,7 +104,6 @@ export const checkRunCommand: Command = {
       } else {
         // In the command line's language (HUBWATCH_LOCALE / LANG), as every command; check kinds as the pages name
         // them, with the stored kind after them (what --json, the API and the catalog say), error codes as stored.
-        const t = cliTranslator(io);
         // "Failed" alone would not say why: when no table was checked the summary says the hub was not reached
         // (the database's words follow on stderr); one lost midway is named at the tables it left unchecked.
         const nothingChecked = unreachable && !summary.tables.some((t) => t.status === 'ok');
@@ -137,8 +138,8 @@ export const checkRunCommand: Command = {
             `  ${s.table.padEnd(24)} ${s.run_id ? t('checks.cli.skipped', { run: s.run_id }) : t('checks.cli.skippedGone')}`,
           );
       }
-      // Diagnostics in both languages, as every command's, with --json too (the summary is the command line's language).
-      if (summary.error) print(io.stderr, scrubForLog(summary.error));
+      // Diagnostics in the command line's language, as the summary, with --json too (whose `error` is as stored).
+      if (summary.error) print(io.stderr, localizeCheckError(t, scrubForLog(summary.error)));
       return summary.status === 'completed' ? EXIT.ok : EXIT.failed;
     });
   },

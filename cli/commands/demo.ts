@@ -1,26 +1,22 @@
 import type { Command } from '../command';
 import { loadConfig } from '../../server/config';
 import { demoDefectsMarkdown, resetDemoHub } from '../../server/services/demo-hub';
+import type { Translator } from '../../server/i18n';
 import { EXIT, print } from '../io';
+import { cliTranslator } from '../locale';
 import { withRuntime } from '../with-runtime';
 
 /**
  * Hubwatch must never write to a real hub. The demo hub is rebuilt only in the embedded hub, or in a
  * PostgreSQL database whose NAME says it is a demo or test one, and then only when asked explicitly.
  */
-export function demoHubRefusal(hubUrl: string | null, confirmed: boolean): string | null {
+export function demoHubRefusal(hubUrl: string | null, confirmed: boolean, t: Translator): string | null {
   if (!hubUrl) return null;
   const url = new URL(hubUrl);
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    return '演示中台只能建在 PostgreSQL 中 / the demo hub can only be built in PostgreSQL (HUB_DATABASE_URL is not postgres://)';
-  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return t('cli.demoNotPostgres');
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (!/demo|test/i.test(name)) {
-    return `拒绝写入数据库 "${name}"：名称中须含 demo 或 test / refusing to write to database "${name}": its name must contain "demo" or "test"`;
-  }
-  if (!confirmed) {
-    return `HUB_DATABASE_URL 指向外部数据库 "${name}"：确认要覆盖其中的演示表请加 --yes-i-mean-it / HUB_DATABASE_URL points at "${name}": add --yes-i-mean-it to overwrite its demo tables`;
-  }
+  if (!/demo|test/i.test(name)) return t('cli.demoNameRefused', { name });
+  if (!confirmed) return t('cli.demoNeedsConfirmation', { name });
   return null;
 }
 
@@ -33,22 +29,21 @@ export function demoHubRefusal(hubUrl: string | null, confirmed: boolean): strin
  */
 export const DEMO_SCALE_MAX = { postgres: 1000, embedded: 100 } as const;
 
-function positiveInteger(value: unknown, name: string): number | string {
+function positiveInteger(value: unknown, name: string, t: Translator): number | string {
   if (value === undefined) return 1;
   const n = Number(value);
-  return Number.isInteger(n) && n >= 1 ? n : `--${name}: 应为正整数 / must be a whole number ≥ 1, got "${String(value)}"`;
+  return Number.isInteger(n) && n >= 1 ? n : `--${name}: ${t('cli.positiveInteger', { got: String(value) })}`;
 }
 
 /** Why `scale` is too large for the hub (null: it is not), before anything is opened. */
-export function demoScaleRefusal(scale: number, hubUrl: string | null): string | null {
+export function demoScaleRefusal(scale: number, hubUrl: string | null, t: Translator): string | null {
   const max = hubUrl ? DEMO_SCALE_MAX.postgres : DEMO_SCALE_MAX.embedded;
   if (scale <= max) return null;
-  return hubUrl
-    ? `--scale: 至多 ${max}（检查基准测试所用规模：200 万教职工、2000 万成绩），收到 ${scale} / ` +
-        `at most ${max} for a PostgreSQL hub (the check benchmark's scale: 2 M staff, 20 M grades), got ${scale}`
-    : `--scale: 内嵌演示中台至多 ${max}（约 1.6 GB），收到 ${scale}；更大规模请用名称含 demo 或 test 的 PostgreSQL HUB_DATABASE_URL（至多 ${DEMO_SCALE_MAX.postgres}）/ ` +
-        `at most ${max} for the embedded demo hub (about 1.6 GB), got ${scale}; for more, use a PostgreSQL ` +
-        `HUB_DATABASE_URL whose name contains demo or test (at most ${DEMO_SCALE_MAX.postgres})`;
+  return `--scale: ${
+    hubUrl
+      ? t('cli.demoScalePostgres', { max, scale })
+      : t('cli.demoScaleEmbedded', { max, scale, postgresMax: DEMO_SCALE_MAX.postgres })
+  }`;
 }
 
 export const demoResetCommand: Command = {
@@ -70,8 +65,9 @@ export const demoResetCommand: Command = {
   },
   options: { scale: { type: 'string' }, seed: { type: 'string' }, 'yes-i-mean-it': { type: 'boolean' } },
   async run({ values }, io) {
-    const scale = positiveInteger(values.scale, 'scale');
-    const seed = positiveInteger(values.seed, 'seed');
+    const t = cliTranslator(io);
+    const scale = positiveInteger(values.scale, 'scale', t);
+    const seed = positiveInteger(values.seed, 'seed', t);
     for (const bad of [scale, seed]) {
       if (typeof bad === 'string') {
         print(io.stderr, bad);
@@ -80,8 +76,8 @@ export const demoResetCommand: Command = {
     }
     const config = loadConfig(io.env, io.cwd);
     const refusal =
-      demoHubRefusal(config.hubDatabaseUrl, Boolean(values['yes-i-mean-it'])) ??
-      demoScaleRefusal(scale as number, config.hubDatabaseUrl);
+      demoHubRefusal(config.hubDatabaseUrl, Boolean(values['yes-i-mean-it']), t) ??
+      demoScaleRefusal(scale as number, config.hubDatabaseUrl, t);
     if (refusal) {
       print(io.stderr, refusal);
       return EXIT.usage;

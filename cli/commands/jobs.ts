@@ -9,6 +9,7 @@ import type { AppContext } from '../../server/context';
 import type { MessageParams } from '../../server/errors';
 import { translate } from '../../server/i18n';
 import { EXIT, print } from '../io';
+import { cliTranslator } from '../locale';
 import { commandContext, withRuntime } from '../with-runtime';
 
 /** What a job said, and whether something it did failed (a digest's e-mail: exit 1, so a script or a person sees it). */
@@ -119,16 +120,18 @@ export const jobsRunCommand: Command = {
   },
   allowPositionals: true,
   async run({ positionals }, io) {
+    const t = cliTranslator(io);
     const [name, ...extra] = positionals;
     // Own keys only: `constructor` or `__proto__` is no job (it opened the databases, then failed inside).
     const known = !!name && Object.prototype.hasOwnProperty.call(JOBS, name);
     if (known && extra.length) {
-      print(io.stderr, `多余的参数 / unexpected argument: ${extra.join(' ')} (hubwatch jobs run ${name})`);
+      print(io.stderr, t('cli.jobExtra', { argument: extra.join(' '), job: name }));
       return EXIT.usage;
     }
     if (!known) {
-      const said = name ? `未知的任务 / unknown job: ${[name, ...extra].join(' ')}; ` : '需要任务名 / a job name is needed; ';
-      print(io.stderr, `NAME: ${said}可选 / one of: ${NAMES.join(', ')}`);
+      const jobs = NAMES.join(', ');
+      const said = name ? t('cli.jobUnknown', { job: [name, ...extra].join(' '), jobs }) : t('cli.jobNeeded', { jobs });
+      print(io.stderr, `NAME: ${said}`);
       return EXIT.usage;
     }
     return withRuntime(io, `jobs run ${name}`, async (runtime) => {

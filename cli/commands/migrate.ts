@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { describeOlderTicketsInEnglish } from '../../server/services/tickets/english-backfill';
 import { print } from '../io';
+import { cliTranslator } from '../locale';
 import { withServiceRuntime } from '../with-runtime';
 
 export const migrateCommand: Command = {
@@ -43,10 +44,7 @@ export const migrateCommand: Command = {
           );
       } catch (err) {
         // The schema is up to date; pages fall back to the Chinese sentence, and `serve` tries again.
-        print(
-          io.stderr,
-          `补写旧工单的英文描述失败 / writing the English sentence of older tickets failed: ${(err as Error).message}`,
-        );
+        print(io.stderr, cliTranslator(io)('cli.englishBackfillFailed', { message: (err as Error).message }));
       }
     });
     return 0;

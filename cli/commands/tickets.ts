@@ -11,7 +11,7 @@ import {
 import { departmentCodeAsWritten } from '../../server/services/department-code';
 import { loadCurrentCatalog } from '../../server/services/catalog/repository';
 import { EXIT, print } from '../io';
-import { cliLocale } from '../locale';
+import { cliLocale, cliTranslator } from '../locale';
 import { withServiceRuntime } from '../with-runtime';
 
 /**
@@ -45,11 +45,12 @@ export const ticketsListCommand: Command = {
   },
   options: { json: { type: 'boolean' }, status: { type: 'string' }, department: { type: 'string' } },
   async run({ values }, io) {
+    const t = cliTranslator(io);
     const status = values.status as string | undefined;
     if (status !== undefined && !isStatusFilter(status)) {
       print(
         io.stderr,
-        `--status: 未知的状态 "${status}" / unknown status; 可选 / one of: open, acknowledged, fixed, resolved, closed, active`,
+        `--status: ${t('cli.unknownStatus', { status, statuses: 'open, acknowledged, fixed, resolved, closed, active' })}`,
       );
       return EXIT.usage;
     }
@@ -65,7 +66,7 @@ export const ticketsListCommand: Command = {
         // tickets: said, as --status's is.
         const code = await departmentCodeAsWritten(db, String(values.department));
         if (code === null) {
-          print(io.stderr, `--department: 没有部门 / no department "${String(values.department)}"`);
+          print(io.stderr, `--department: ${t('cli.unknownDepartment', { department: String(values.department) })}`);
           return EXIT.usage;
         }
         filters.department = code;

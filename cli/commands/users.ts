@@ -19,6 +19,7 @@ import type { Knex } from 'knex';
 import type { CliIo } from '../io';
 import { countOf, EXIT, print, readStdin } from '../io';
 import { cliTranslator } from '../locale';
+import type { Translator } from '../../server/i18n';
 import { withServiceRuntime } from '../with-runtime';
 
 export const usersAddCommand: Command = {
@@ -51,7 +52,7 @@ export const usersAddCommand: Command = {
     const t = cliTranslator(io);
     const missing = ['login', 'name', 'department', 'role'].filter((k) => !values[k]);
     if (missing.length) {
-      print(io.stderr, `缺少参数 / missing: ${missing.map((m) => `--${m}`).join(', ')}`);
+      print(io.stderr, t('cli.missingOptions', { options: missing.map((m) => `--${m}`).join(', ') }));
       return EXIT.usage;
     }
     const password = (await readStdin(io)).split(/\r?\n/)[0] || null;
@@ -107,15 +108,12 @@ export const usersTokenCommand: Command = {
     if (loginArgument(positionals, 'token', io) === null) return EXIT.usage;
     for (const option of ['label', 'expires-in-days'] as const) {
       if (values['revoke-all'] && values[option] !== undefined) {
-        print(
-          io.stderr,
-          `--${option} 用于签发令牌，不能与 --revoke-all 同用 / --${option} is about a token issued, not one revoked: drop it or --revoke-all`,
-        );
+        print(io.stderr, t('cli.tokenOptionWithRevoke', { option: `--${option}` }));
         return EXIT.usage;
       }
     }
     const label = typeof values.label === 'string' ? values.label.trim() || null : null;
-    const labelProblem = label === null ? null : tokenLabelProblem(label);
+    const labelProblem = label === null ? null : tokenLabelProblem(label, t);
     if (labelProblem) {
       print(io.stderr, `--label: ${labelProblem}`);
       return EXIT.usage;
@@ -153,14 +151,9 @@ export const usersTokenCommand: Command = {
       print(io.stdout, token);
       // On the university's clock (the catalog's zone), as every time people read: 23:30 UTC is the next day there.
       const zone = await universityTimezone(db, config.timezone);
-      print(io.stderr, `有效期至 / expires: ${wallClockText(expiresAt, zone)} ${zone}（${expiresInDays} 天 / days）`);
+      print(io.stderr, t('cli.tokenExpires', { at: wallClockText(expiresAt, zone), zone, days: expiresInDays }));
       // Issued all the same (it works once the account is enabled), but the operator handing it on must know.
-      if (user.disabled)
-        print(
-          io.stderr,
-          `注意：账号 ${user.login} 已停用，启用前 API 会拒绝此令牌（hubwatch users enable ${user.login}）/ ` +
-            `note: ${user.login} is disabled; the API refuses this token until it is enabled (hubwatch users enable ${user.login})`,
-        );
+      if (user.disabled) print(io.stderr, t('cli.tokenAccountDisabled', { login: user.login }));
       return EXIT.ok;
     });
   },
@@ -173,12 +166,10 @@ const TOKEN_LABEL_MAX = 200;
  * What is wrong with a token's label, or null: it is stored in api_tokens and shown in the audit log on one line,
  * so, like an account's name (services/users/validate.ts), no control characters or direction overrides.
  */
-function tokenLabelProblem(label: string): string | null {
-  if (/\p{Cc}|[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u.test(label))
-    return '须为一行文字，不含换行、制表符等控制字符或方向控制符 / one line of text, without line breaks, tabs or other control or direction characters';
+function tokenLabelProblem(label: string, t: Translator): string | null {
+  if (/\p{Cc}|[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u.test(label)) return t('cli.labelNotOneLine');
   const length = [...label].length;
-  if (length > TOKEN_LABEL_MAX)
-    return `至多 ${TOKEN_LABEL_MAX} 个字符（收到 ${length} 个）/ at most ${TOKEN_LABEL_MAX} characters (got ${length})`;
+  if (length > TOKEN_LABEL_MAX) return t('cli.labelTooLong', { max: TOKEN_LABEL_MAX, length });
   return null;
 }
 
@@ -187,12 +178,8 @@ function loginArgument(positionals: string[], name: string, io: CliIo): string |
   if (positionals.length === 1) return positionals[0];
   // What was wrong first, as `catalog import` says it, then the usage.
   const extra = positionals.slice(1).join(' ');
-  print(
-    io.stderr,
-    positionals.length === 0
-      ? '缺少账号 LOGIN / LOGIN (the account) is missing'
-      : `多余的参数 ${extra}：只指定一个账号 / unexpected argument ${extra}: one account is named`,
-  );
+  const t = cliTranslator(io);
+  print(io.stderr, positionals.length === 0 ? t('cli.loginMissing') : t('cli.loginExtra', { argument: extra }));
   print(io.stderr, `\n用法 / Usage: hubwatch users ${name} LOGIN`);
   return null;
 }

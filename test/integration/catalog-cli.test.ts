@@ -27,10 +27,12 @@ describe('hubwatch catalog import / export', () => {
   it('names a missing file or an extra argument (exit 2), as the option parser names what was typed', async () => {
     const none = await runCli(['catalog', 'import'], env.env);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('缺少要导入的文件 FILE / FILE to import is missing');
+    expect(none.stderr.split('\n')[0]).toBe('缺少要导入的文件 FILE');
     const two = await runCli(['catalog', 'import', 'a.yaml', 'b.yaml'], env.env);
     expect(two.code).toBe(2);
-    expect(two.stderr).toContain('多余的参数 b.yaml：只导入一个文件 / unexpected argument b.yaml: one file is imported');
+    expect(two.stderr.split('\n')[0]).toBe('多余的参数 b.yaml：只导入一个文件');
+    const en = await runCli(['catalog', 'import', 'a.yaml', 'b.yaml'], { ...env.env, HUBWATCH_LOCALE: 'en' });
+    expect(en.stderr.split('\n')[0]).toBe('unexpected argument b.yaml: one file is imported');
     expect(two.stderr).toContain('用法 / Usage: hubwatch catalog import FILE');
   });
 
@@ -96,8 +98,10 @@ describe('hubwatch catalog import / export', () => {
     const missing = path.join(env.dataDir, 'nope.yaml');
     const result = await runCli(['catalog', 'import', missing], env.env);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`FILE: 无法读取 / cannot read ${missing}: 文件不存在 / no such file\n`);
+    expect(result.stderr).toBe(`FILE: 无法读取 ${missing}：文件不存在\n`);
+    const en = await runCli(['catalog', 'import', missing], { ...env.env, HUBWATCH_LOCALE: 'en' });
+    expect(en.stderr).toBe(`FILE: cannot read ${missing}: no such file\n`);
     const folder = await runCli(['catalog', 'import', env.dataDir], env.env);
-    expect(folder.stderr).toContain('这是一个目录，不是文件 / it is a directory, not a file');
+    expect(folder.stderr).toBe(`FILE: 无法读取 ${env.dataDir}：这是一个目录，不是文件\n`);
   });
 });

@@ -102,10 +102,12 @@ describe('hubwatch jobs run', () => {
     ]) {
       const res = await runCli(args, cli.env);
       expect(res.code).toBe(2);
-      expect(res.stderr).toContain('可选 / one of: reminders, digest, report-confirmations, sharing-reminders, snapshot');
+      expect(res.stderr).toContain('可选：reminders, digest, report-confirmations, sharing-reminders, snapshot');
     }
     // A job with more after its name: that is what is wrong, not the job.
     const extra = await runCli(['jobs', 'run', 'digest', 'extra'], cli.env);
-    expect(extra).toMatchObject({ code: 2, stderr: '多余的参数 / unexpected argument: extra (hubwatch jobs run digest)\n' });
+    expect(extra).toMatchObject({ code: 2, stderr: '多余的参数：extra（hubwatch jobs run digest）\n' });
+    const en = await runCli(['jobs', 'run', 'digest', 'extra'], { ...cli.env, HUBWATCH_LOCALE: 'en' });
+    expect(en).toMatchObject({ code: 2, stderr: 'unexpected argument: extra (hubwatch jobs run digest)\n' });
   });
 });

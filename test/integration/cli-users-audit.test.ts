@@ -212,7 +212,9 @@ describe('hubwatch users and audit commands', () => {
     // A group's unknown command is named before the group's commands (the list alone left it to be guessed).
     const inGroup = await runCli(['users', 'frob'], env);
     expect(inGroup.code).toBe(2);
-    expect(inGroup.stderr).toMatch(/^未知命令 \/ unknown command: hubwatch users frob\n用法 \/ Usage:\n {2}hubwatch users add/);
+    expect(inGroup.stderr).toMatch(/^未知命令：hubwatch users frob\n用法 \/ Usage:\n {2}hubwatch users add/);
+    const english = await runCli(['users', 'frob'], { ...env, HUBWATCH_LOCALE: 'en' });
+    expect(english.stderr).toMatch(/^unknown command: hubwatch users frob\n用法 \/ Usage:\n {2}hubwatch users add/);
     // `help users` is `users --help` (it printed the whole overview).
     const help = await runCli(['help', 'users'], env);
     expect(help).toMatchObject({ code: 0, stdout: (await runCli(['users', '--help'], env)).stdout });

@@ -80,7 +80,10 @@ describe('hubwatch users token', () => {
     expect(Math.abs(stored.expires_at.getTime() - before - 30 * 86_400_000)).toBeLessThan(120_000);
     // On the university's clock (the service's zone here, Asia/Shanghai: UTC+8).
     const shanghai = new Date(stored.expires_at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
-    expect(res.stderr).toContain(`expires: ${shanghai} Asia/Shanghai`);
+    // In the command line's language alone (it was both, whatever HUBWATCH_LOCALE said).
+    expect(res.stderr).toBe(`有效期至：${shanghai} Asia/Shanghai（30 天）\n`);
+    const english = await runCli(['users', 'token', 'wang', '--expires-in-days', '1'], { ...env, HUBWATCH_LOCALE: 'en' });
+    expect(english.stderr).toMatch(/^expires: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia\/Shanghai \(1 day\)\n$/);
     // Full-width digits, as a Chinese input method types them, are the same number.
     expect((await runCli(['users', 'token', 'wang', '--expires-in-days', '３６５'], env)).code).toBe(0);
     const byDefault = await runCli(['users', 'token', 'wang'], env);

@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import { BENCH_HUB } from '../../bench/checks-hub';
 import { DEMO_SCALE_MAX, demoHubRefusal, demoScaleRefusal } from '../../cli/commands/demo';
 import { EXAMPLE_CATALOG_PATH } from '../../server/bootstrap/embedded-demo';
+import { translator } from '../../server/i18n';
 import { cliEnvironment, runCli } from '../helpers/cli';
+
+const zh = translator('zh-CN');
+const en = translator('en');
 
 describe('hubwatch demo reset', () => {
   it('refuses a hub that is not a demo or test database, before connecting to it', async () => {
@@ -11,10 +15,12 @@ describe('hubwatch demo reset', () => {
       // Port 1 has nothing listening: a connection attempt would fail with exit 1, not 2.
       const real = await runCli(['demo', 'reset', '--yes-i-mean-it'], {
         ...env.env,
+        HUBWATCH_LOCALE: 'en',
         HUB_DATABASE_URL: 'postgres://hub@127.0.0.1:1/datacenter',
       });
       expect(real.code).toBe(2);
-      expect(real.stderr).toContain('refusing to write to database "datacenter"');
+      // In the command line's language only (HUBWATCH_LOCALE=en): it was both, Chinese first.
+      expect(real.stderr).toBe('refusing to write to database "datacenter": its name must contain "demo" or "test"\n');
       const unconfirmed = await runCli(['demo', 'reset'], {
         ...env.env,
         HUB_DATABASE_URL: 'postgres://hub@127.0.0.1:1/hub_demo',
@@ -32,14 +38,17 @@ describe('hubwatch demo reset', () => {
   it('refuses a --scale above the maximum, naming it: exit 2 before anything is opened or built', async () => {
     const env = cliEnvironment();
     try {
-      const embedded = await runCli(['demo', 'reset', '--scale', String(DEMO_SCALE_MAX.embedded + 1)], env.env);
+      const embedded = await runCli(['demo', 'reset', '--scale', String(DEMO_SCALE_MAX.embedded + 1)], {
+        ...env.env,
+        HUBWATCH_LOCALE: 'en',
+      });
       expect(embedded.code).toBe(2);
       expect(embedded.stdout).toBe('');
       expect(embedded.stderr).toMatch(/^--scale: .*at most 100 for the embedded demo hub/);
       // Nothing opened: neither database was created under DATA_DIR.
       expect(fs.readdirSync(env.dataDir)).toEqual([]);
       // A PostgreSQL hub (port 1: a connection attempt would be exit 1): the benchmark's scale at most.
-      const hub = { ...env.env, HUB_DATABASE_URL: 'postgres://hub@127.0.0.1:1/hub_demo' };
+      const hub = { ...env.env, HUBWATCH_LOCALE: 'en', HUB_DATABASE_URL: 'postgres://hub@127.0.0.1:1/hub_demo' };
       const big = await runCli(['demo', 'reset', '--yes-i-mean-it', '--scale', '1001'], hub);
       expect([big.code, big.stdout]).toEqual([2, '']);
       expect(big.stderr).toMatch(/^--scale: .*at most 1000 for a PostgreSQL hub/);
@@ -50,18 +59,21 @@ describe('hubwatch demo reset', () => {
 
   it('the maximum scale: 100 embedded, 1000 on PostgreSQL (the benchmark builds 1000)', () => {
     expect(BENCH_HUB.scale).toBeLessThanOrEqual(DEMO_SCALE_MAX.postgres);
-    expect(demoScaleRefusal(100, null)).toBeNull();
-    expect(demoScaleRefusal(101, null)).toMatch(/至多 100.*at most 100/);
-    expect(demoScaleRefusal(1000, 'postgres://u@h/hub_demo')).toBeNull();
-    expect(demoScaleRefusal(1001, 'postgres://u@h/hub_demo')).toMatch(/至多 1000.*at most 1000/);
+    expect(demoScaleRefusal(100, null, zh)).toBeNull();
+    expect(demoScaleRefusal(101, null, zh)).toMatch(/^--scale: 内嵌演示中台至多 100（[^/]*$/);
+    expect(demoScaleRefusal(101, null, en)).toMatch(/^--scale: at most 100 for the embedded demo hub/);
+    expect(demoScaleRefusal(1000, 'postgres://u@h/hub_demo', en)).toBeNull();
+    expect(demoScaleRefusal(1001, 'postgres://u@h/hub_demo', zh)).toMatch(/^--scale: 至多 1000（[^/]*$/);
+    expect(demoScaleRefusal(1001, 'postgres://u@h/hub_demo', en)).toMatch(/^--scale: at most 1000/);
   });
 
   it('names that allow a reset', () => {
-    expect(demoHubRefusal(null, false)).toBeNull();
-    expect(demoHubRefusal('postgres://u@h/university_test', true)).toBeNull();
-    expect(demoHubRefusal('postgres://u@h/DemoHub', true)).toBeNull();
-    expect(demoHubRefusal('postgres://u@h/hub', true)).toMatch(/must contain "demo" or "test"/);
-    expect(demoHubRefusal('mysql://u@h/demo', true)).toMatch(/only be built in PostgreSQL/);
+    expect(demoHubRefusal(null, false, en)).toBeNull();
+    expect(demoHubRefusal('postgres://u@h/university_test', true, en)).toBeNull();
+    expect(demoHubRefusal('postgres://u@h/DemoHub', true, en)).toBeNull();
+    expect(demoHubRefusal('postgres://u@h/hub', true, en)).toMatch(/must contain "demo" or "test"/);
+    expect(demoHubRefusal('postgres://u@h/hub', true, zh)).toBe('拒绝写入数据库 "hub"：名称中须含 demo 或 test');
+    expect(demoHubRefusal('mysql://u@h/demo', true, en)).toMatch(/only be built in PostgreSQL/);
   });
 
   it('builds the embedded demo hub with progress and the defect list; the example then imports strictly', async () => {
@@ -116,10 +128,10 @@ describe('hubwatch demo reset', () => {
           : /\n {2}freshman_admission +没有适用的检查项（如时效只在维护月份检查）\n/,
       );
       const unknown = await runCli(['check', 'run', '--table', 'staff_basics'], env.env);
-      expect([unknown.code, unknown.stderr.trim()]).toEqual([2, '--table: 数据目录中没有表 / not in the catalog: staff_basics']);
+      expect([unknown.code, unknown.stderr.trim()]).toEqual([2, '--table: 数据目录中没有表：staff_basics']);
       // An empty name (an unset shell variable) names no table: exit 2 saying a name is needed, nothing run.
       const empty = await runCli(['check', 'run', '--table', ''], env.env);
-      expect([empty.code, empty.stderr.trim()]).toEqual([2, '--table: 需要表名 / a table name is needed']);
+      expect([empty.code, empty.stderr.trim()]).toEqual([2, '--table: 需要表名']);
     } finally {
       env.cleanup();
     }

@@ -1,7 +1,9 @@
 import { Command, parseCommandArgs } from '../../cli/command';
 import { UsageError } from '../../cli/io';
+import { Translator, translator } from '../../server/i18n';
 
-// The command line's refusals of what was typed are in both languages, as its other diagnostics, naming it.
+// The command line's refusals of what was typed are in its language (HUBWATCH_LOCALE / LANG), as its other
+// diagnostics, naming it as typed. They were in both, Chinese first, whatever the language.
 const command: Command = {
   name: 'check run',
   summary: '',
@@ -11,9 +13,9 @@ const command: Command = {
   run: async () => 0,
 };
 
-function refusal(argv: string[]): string {
+function refusal(argv: string[], t: Translator = translator('zh-CN')): string {
   try {
-    parseCommandArgs(command, argv);
+    parseCommandArgs(command, argv, t);
   } catch (err) {
     expect(err).toBeInstanceOf(UsageError);
     return (err as Error).message;
@@ -22,17 +24,23 @@ function refusal(argv: string[]): string {
 }
 
 describe('parseCommandArgs refusals', () => {
-  it('names an unknown option, a missing value, a value where none is taken and an extra argument, in Chinese and English', () => {
-    expect(refusal(['--tabel', 'x'])).toBe('未知选项 --tabel / unknown option --tabel');
-    expect(refusal(['--table'])).toBe('选项 --table 需要一个值 / option --table needs a value');
-    expect(refusal(['--json=yes'])).toBe('选项 --json 不带值 / option --json takes no value');
-    expect(refusal(['staff'])).toBe(
-      '多余的参数 staff：此命令不接受选项以外的参数 / unexpected argument staff: this command takes options only',
-    );
+  it('names an unknown option, a missing value, a value where none is taken and an extra argument, in Chinese', () => {
+    expect(refusal(['--tabel', 'x'])).toBe('未知选项 --tabel');
+    expect(refusal(['--table'])).toBe('选项 --table 需要一个值');
+    expect(refusal(['--json=yes'])).toBe('选项 --json 不带值');
+    expect(refusal(['staff'])).toBe('多余的参数 staff：此命令不接受选项以外的参数');
+  });
+
+  it('and in English', () => {
+    const en = translator('en');
+    expect(refusal(['--tabel', 'x'], en)).toBe('unknown option --tabel');
+    expect(refusal(['--table'], en)).toBe('option --table needs a value');
+    expect(refusal(['--json=yes'], en)).toBe('option --json takes no value');
+    expect(refusal(['staff'], en)).toBe('unexpected argument staff: this command takes options only');
   });
 
   it('accepts what the command declares', () => {
-    expect(parseCommandArgs(command, ['--table', 'a', '--table', 'b', '--json']).values).toEqual({
+    expect(parseCommandArgs(command, ['--table', 'a', '--table', 'b', '--json'], translator('en')).values).toEqual({
       table: ['a', 'b'],
       json: true,
     });
