@@ -35,7 +35,7 @@ export function parseCommandArgs(command: Command, argv: string[], t: Translator
       strict: true,
     }) as { values: Record<string, unknown>; positionals: string[] };
   } catch (err) {
-    throw new UsageError(parseErrorText(err as Error & { code?: string }, t));
+    throw new UsageError(parseErrorText(err as Error & { code?: string }, argv, t));
   }
 }
 
@@ -43,7 +43,7 @@ export function parseCommandArgs(command: Command, argv: string[], t: Translator
  * node:util's parseArgs speaks English only (`Unknown option '--tabel'`); every other diagnostic of the command
  * line is in its language (HUBWATCH_LOCALE / LANG), so are its three refusals, naming what was typed.
  */
-function parseErrorText(err: Error & { code?: string }, t: Translator): string {
+function parseErrorText(err: Error & { code?: string }, argv: string[], t: Translator): string {
   const typed = /'([^']*)'/.exec(err.message)?.[1] ?? '';
   const option = typed.replace(/ <value>$/, '');
   switch (err.code) {
@@ -52,9 +52,13 @@ function parseErrorText(err: Error & { code?: string }, t: Translator): string {
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return t('cli.unexpectedArgument', { argument: typed });
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return /does not take an argument/.test(err.message)
-        ? t('cli.optionTakesNoValue', { option })
-        : t('cli.optionNeedsValue', { option });
+      if (/does not take an argument/.test(err.message)) return t('cli.optionTakesNoValue', { option });
+      // `--expires-in-days -1`: the value was typed, but read as an option ("needs a value" alone denied it was given).
+      if (/ambiguous/.test(err.message)) {
+        const value = argv[argv.indexOf(option) + 1];
+        if (value !== undefined && !value.startsWith('--')) return t('cli.optionValueLooksLikeOption', { option, value });
+      }
+      return t('cli.optionNeedsValue', { option });
     default:
       return err.message;
   }

@@ -39,6 +39,24 @@ describe('parseCommandArgs refusals', () => {
     expect(refusal(['staff'], en)).toBe('unexpected argument staff: this command takes options only');
   });
 
+  it('a value starting with a dash, read as an option, is named with how to write it (it said only "needs a value")', () => {
+    const days: Command = { ...command, options: { 'expires-in-days': { type: 'string' } } };
+    const said = (t: Translator) => {
+      try {
+        parseCommandArgs(days, ['--expires-in-days', '-1'], t);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(said(translator('en'))).toBe(
+      'option --expires-in-days needs a value (-1 was read as an option); a value starting with a dash is written --expires-in-days=-1',
+    );
+    expect(said(translator('zh-CN'))).toBe(
+      '选项 --expires-in-days 需要一个值（-1 被当作选项）；以 - 开头的值请写成 --expires-in-days=-1',
+    );
+  });
+
   it('accepts what the command declares', () => {
     expect(parseCommandArgs(command, ['--table', 'a', '--table', 'b', '--json'], translator('en')).values).toEqual({
       table: ['a', 'b'],
