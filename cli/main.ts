@@ -110,7 +110,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       return EXIT.failed;
     }
     if (err instanceof ConfigError) {
-      print(io.stderr, err.message);
+      print(io.stderr, err.describe(t));
       return EXIT.failed;
     }
     print(io.stderr, t('cli.error', { message: (err as Error).message }));

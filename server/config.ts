@@ -2,11 +2,13 @@ import net from 'node:net';
 import path from 'node:path';
 import cron from 'node-cron';
 import { isEmailAddress } from './services/email-address';
+import type { MessageParams } from './errors';
+import { translate, type Translator } from './i18n';
 
 /**
  * Configuration comes from environment variables only, validated once at start. Every problem is
- * reported at once, one line each, naming the variable and what is expected (in Chinese and English:
- * whoever starts the service may read either).
+ * reported at once, one line each, naming the variable and what is expected: in the command line's language when a
+ * command prints them (ConfigError.describe), in both in the error's message.
  */
 export interface Config {
   env: 'production' | 'development' | 'test';
@@ -45,10 +47,31 @@ export interface Config {
   trustProxy: false | string[];
 }
 
+/** One invalid variable: its name, and what is wrong as the key `cli.config.<key>` says it. */
+export interface ConfigProblem {
+  variable: string;
+  key: string;
+  params?: MessageParams;
+}
+
 export class ConfigError extends Error {
-  constructor(public readonly problems: string[]) {
-    super(`配置错误 / invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  /** Each problem in both languages, `VARIABLE: 中文 / English` (the error's message, for a log). */
+  public readonly problems: string[];
+
+  constructor(public readonly found: ConfigProblem[]) {
+    const both = found.map(
+      (p) =>
+        `${p.variable}: ${translate('zh-CN', `cli.config.${p.key}`, p.params)} / ${translate('en', `cli.config.${p.key}`, p.params)}`,
+    );
+    super(`配置错误 / invalid configuration:\n${both.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = both;
     this.name = 'ConfigError';
+  }
+
+  /** Every problem in one language, a line each under the heading: what the command line prints. */
+  describe(t: Translator): string {
+    const lines = this.found.map((p) => `  - ${p.variable}: ${t(`cli.config.${p.key}`, p.params)}`);
+    return `${t('cli.config.invalid')}\n${lines.join('\n')}`;
   }
 }
 
@@ -73,92 +96,90 @@ function parseUrl(value: string, protocols: string[]): URL | null {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
-  const problems: string[] = [];
+  const problems: ConfigProblem[] = [];
+  const problem = (variable: string, key: string, params?: MessageParams) => problems.push({ variable, key, params });
   const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
 
   let port = 3000;
   if (env.PORT !== undefined && env.PORT !== '') {
     port = Number(env.PORT);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      problems.push(`PORT: 应为 0–65535 之间的整数 / must be an integer from 0 to 65535, got "${env.PORT}"`);
+      problem('PORT', 'port', { value: env.PORT });
     }
   }
 
   const databaseUrl = env.DATABASE_URL || null;
   if (databaseUrl && !parseUrl(databaseUrl, ['postgres:', 'postgresql:'])) {
-    problems.push('DATABASE_URL: 应为 postgres://用户@主机:端口/数据库 / must be a postgres:// URL');
+    problem('DATABASE_URL', 'databaseUrl');
   }
 
   const hubDatabaseUrl = env.HUB_DATABASE_URL || null;
   if (hubDatabaseUrl && !parseUrl(hubDatabaseUrl, ['postgres:', 'postgresql:', 'mysql:', 'mariadb:'])) {
-    problems.push('HUB_DATABASE_URL: 应为 postgres:// 或 mysql:// URL / must be a postgres:// or mysql:// URL');
+    problem('HUB_DATABASE_URL', 'hubDatabaseUrl');
   }
 
   const dataDir = path.resolve(cwd, env.DATA_DIR || 'data');
 
   // Port 0 asks the system for any free port: the default address would name port 0 in the sign-in line and in
   // every e-mail's links, so that choice needs BASE_URL, naming where the service is reached.
-  if (port === 0 && !env.BASE_URL)
-    problems.push('PORT: 为 0（任一空闲端口）时须同时设置 BASE_URL / 0 (any free port) needs BASE_URL, the address users reach');
+  if (port === 0 && !env.BASE_URL) problem('PORT', 'portZeroNeedsBaseUrl');
   const baseUrl = env.BASE_URL || `http://localhost:${port}`;
   if (env.BASE_URL && !parseUrl(baseUrl, ['http:', 'https:'])) {
-    problems.push(`BASE_URL: 应为 http(s):// 开头的网址 / must be an http(s):// URL, got "${baseUrl}"`);
+    problem('BASE_URL', 'baseUrl', { value: baseUrl });
   }
 
   const sessionSecret = env.SESSION_SECRET || null;
   if (sessionSecret && sessionSecret.length < 32) {
-    problems.push('SESSION_SECRET: 至少 32 个字符 / must be at least 32 characters long');
+    problem('SESSION_SECRET', 'sessionSecretShort');
   }
   if (!sessionSecret && nodeEnv === 'production') {
-    problems.push('SESSION_SECRET: 生产模式 (NODE_ENV=production) 下必须设置 / is required when NODE_ENV=production');
+    problem('SESSION_SECRET', 'sessionSecretRequired');
   }
 
   const smtpUrl = env.SMTP_URL || null;
   if (smtpUrl && !parseUrl(smtpUrl, ['smtp:', 'smtps:'])) {
-    problems.push('SMTP_URL: 应为 smtp:// 或 smtps:// URL / must be an smtp:// or smtps:// URL');
+    problem('SMTP_URL', 'smtpUrl');
   }
 
   // A relay refuses a sender it does not know (hubwatch@localhost by default): the university names a mailbox of its own.
   const mailFrom = env.MAIL_FROM?.trim() || null;
   if (mailFrom && !isEmailAddress(mailFrom)) {
-    problems.push(
-      `MAIL_FROM: 应为一个电子邮箱地址，如 hubwatch@example.edu.cn / must be one e-mail address, e.g. hubwatch@example.edu.cn, got "${mailFrom}"`,
-    );
+    problem('MAIL_FROM', 'mailFrom', { value: mailFrom });
   }
 
   // The command line's language (cli/locale.ts reads it); checked here with the others, so a typo is named at once.
   if (env.HUBWATCH_LOCALE && !['zh-CN', 'en'].includes(env.HUBWATCH_LOCALE)) {
-    problems.push(`HUBWATCH_LOCALE: 应为 zh-CN 或 en / must be zh-CN or en, got "${env.HUBWATCH_LOCALE}"`);
+    problem('HUBWATCH_LOCALE', 'locale', { value: env.HUBWATCH_LOCALE });
   }
   const logLevel = (env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info')) as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
-    problems.push(`LOG_LEVEL: 应为 ${LOG_LEVELS.join(' | ')} 之一 / must be one of ${LOG_LEVELS.join(', ')}`);
+    problem('LOG_LEVEL', 'logLevel', { levels: LOG_LEVELS.join(', ') });
   }
 
   const timezone = env.TZ || 'Asia/Shanghai';
   if (!isValidTimezone(timezone)) {
-    problems.push(`TZ: 未知时区 / unknown time zone "${timezone}" (e.g. Asia/Shanghai)`);
+    problem('TZ', 'timezone', { value: timezone });
   }
 
   const idle = Number(env.SESSION_IDLE_MINUTES || 30);
   const absolute = Number(env.SESSION_ABSOLUTE_MINUTES || 12 * 60);
-  if (!Number.isInteger(idle) || idle < 1) problems.push('SESSION_IDLE_MINUTES: 应为正整数 / must be a positive integer');
+  if (!Number.isInteger(idle) || idle < 1) problem('SESSION_IDLE_MINUTES', 'sessionIdle');
   if (!Number.isInteger(absolute) || absolute < idle) {
-    problems.push('SESSION_ABSOLUTE_MINUTES: 应为不小于空闲时限的整数 / must be an integer ≥ SESSION_IDLE_MINUTES');
+    problem('SESSION_ABSOLUTE_MINUTES', 'sessionAbsolute');
   }
 
   const checkSchedule = env.CHECK_SCHEDULE || '0 * * * *';
   if (!cron.validate(checkSchedule)) {
-    problems.push(`CHECK_SCHEDULE: 不是有效的 cron 表达式 / not a valid cron expression: "${checkSchedule}" (e.g. "0 * * * *")`);
+    problem('CHECK_SCHEDULE', 'checkSchedule', { value: checkSchedule });
   }
   const checkStatementTimeoutMs = Number(env.CHECK_STATEMENT_TIMEOUT_MS || 60_000);
   if (!Number.isInteger(checkStatementTimeoutMs) || checkStatementTimeoutMs < 100) {
-    problems.push('CHECK_STATEMENT_TIMEOUT_MS: 应为不小于 100 的整数（毫秒）/ must be an integer ≥ 100 (milliseconds)');
+    problem('CHECK_STATEMENT_TIMEOUT_MS', 'checkStatementTimeout');
   }
 
   const checkScanParts = Number(env.CHECK_SCAN_PARTS || 2);
   if (!Number.isInteger(checkScanParts) || checkScanParts < 1 || checkScanParts > 8) {
-    problems.push('CHECK_SCAN_PARTS: 应为 1 到 8 的整数 / must be an integer from 1 to 8');
+    problem('CHECK_SCAN_PARTS', 'checkScanParts');
   }
 
   // The name goes into form titles and the pledge: one line of text (no control characters), at most 60 characters.
@@ -171,9 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (value === undefined || value === '') continue;
     const name = value.trim();
     if (name === '' || [...name].length > 60 || /[\p{Cc}]/u.test(name)) {
-      problems.push(
-        `${variable}: 应为大学名称，一行、不超过 60 个字符 / must be the university's name on one line, at most 60 characters`,
-      );
+      problem(variable, 'universityName');
     } else universityName[locale] = name;
   }
 
@@ -211,7 +230,7 @@ const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
  * otherwise come from the proxy's address: one rate limit for all reporters, the proxy's address in the audit log.
  * Checked here because express (proxy-addr) throws a bare TypeError on a malformed address when the app is built.
  */
-function parseTrustProxy(value: string | undefined, problems: string[]): false | string[] {
+function parseTrustProxy(value: string | undefined, problems: ConfigProblem[]): false | string[] {
   if (value === undefined || value.trim() === '') return ['loopback'];
   if (value.trim().toLowerCase() === 'none') return false;
   const entries = value
@@ -220,9 +239,7 @@ function parseTrustProxy(value: string | undefined, problems: string[]): false |
     .filter((entry) => entry !== '');
   const wrong = entries.filter((entry) => !PROXY_RANGE_NAMES.includes(entry) && !isAddressOrRange(entry));
   if (wrong.length || entries.length === 0) {
-    problems.push(
-      `TRUST_PROXY: 应为 none，或以逗号分隔的代理地址、CIDR 网段或 loopback / linklocal / uniquelocal / must be none, or a comma-separated list of proxy addresses, CIDR ranges or loopback, linklocal, uniquelocal; not understood: "${wrong.join('", "') || value}"`,
-    );
+    problems.push({ variable: 'TRUST_PROXY', key: 'trustProxy', params: { value: wrong.join('", "') || value } });
   }
   return entries;
 }

@@ -112,7 +112,11 @@ async function openService(
     // driver's words (`database "x" does not exist` read as a problem of the hub, or of the command).
     if (config.databaseUrl && postgresUnreachable(err))
       throw new ConfigError([
-        `DATABASE_URL：服务数据库 ${withoutPassword(config.databaseUrl)} 无法打开 / the service database could not be opened: ${(err as Error).message}`,
+        {
+          variable: 'DATABASE_URL',
+          key: 'databaseUnreachable',
+          params: { url: withoutPassword(config.databaseUrl), detail: (err as Error).message },
+        },
       ]);
     throw err;
   }

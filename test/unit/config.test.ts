@@ -1,5 +1,45 @@
 import { ConfigError, loadConfig } from '../../server/config';
 import { senderFor } from '../../server/services/notifications';
+import { PassThrough, Readable } from 'node:stream';
+import { main } from '../../cli/main';
+
+/** `hubwatch serve` in-process with `env`: the configuration is refused before anything is opened. */
+async function serve(env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
+  const stderr = new PassThrough();
+  const err: string[] = [];
+  stderr.on('data', (c) => err.push(String(c)));
+  const stdin = Object.assign(Readable.from([]), { isTTY: false });
+  const code = await main(['serve'], { stdout: new PassThrough(), stderr, stdin, env, cwd: '/nonexistent' });
+  return { code, stderr: err.join('') };
+}
+
+describe('hubwatch serve with invalid variables', () => {
+  // Listed in the command line's language (HUBWATCH_LOCALE, else LANG), a line each naming the variable as set;
+  // they were listed in both languages, Chinese first, whatever the language.
+  const bad = { PORT: 'abc', SESSION_SECRET: 'short', CHECK_SCHEDULE: 'every hour' };
+
+  it('in English', async () => {
+    expect(await serve({ ...bad, LANG: 'en_US.UTF-8' })).toEqual({
+      code: 1,
+      stderr:
+        'invalid configuration:\n' +
+        '  - PORT: must be an integer from 0 to 65535, got "abc"\n' +
+        '  - SESSION_SECRET: must be at least 32 characters long\n' +
+        '  - CHECK_SCHEDULE: not a valid cron expression: "every hour" (e.g. "0 * * * *")\n',
+    });
+  });
+
+  it('in Chinese', async () => {
+    expect(await serve({ ...bad, HUBWATCH_LOCALE: 'zh-CN', LANG: 'en_US.UTF-8' })).toEqual({
+      code: 1,
+      stderr:
+        '配置错误：\n' +
+        '  - PORT: 应为 0–65535 之间的整数，收到 "abc"\n' +
+        '  - SESSION_SECRET: 至少 32 个字符\n' +
+        '  - CHECK_SCHEDULE: 不是有效的 cron 表达式："every hour"（如 "0 * * * *"）\n',
+    });
+  });
+});
 
 describe('configuration from the environment', () => {
   it('has working defaults: embedded database under ./data, port 3000, Asia/Shanghai', () => {
