@@ -385,6 +385,15 @@ const TABLE: Access[] = [
   { method: 'GET', path: '/reports/mine', roles: ALL },
   { method: 'GET', path: '/reports/triage', roles: OFFICE },
   { method: 'POST', path: '/reports/settings', roles: OFFICE },
+  // The queue's forms' addresses opened again (a new tab, an error page's reload): to the queue.
+  { method: 'GET', path: '/reports/settings', roles: OFFICE, ok: 302 },
+  ...['route', 'reject'].map((action) => ({
+    method: 'GET' as const,
+    path: `/reports/:id/${action}`,
+    roles: OFFICE,
+    params: (c: Case) => ({ id: ownedReport(c) }),
+    ok: 302,
+  })),
   {
     method: 'POST',
     path: '/reports/:id/route',
@@ -425,6 +434,14 @@ const TABLE: Access[] = [
     scope: 'department',
     params: (c) => ({ ticketId: obj(c).reportTicket }),
     body: () => ({ answer: 'not_error' }),
+  },
+  // A refused reopen's address opened again: to the ticket's page, which authorizes.
+  {
+    method: 'GET',
+    path: '/reports/tickets/:ticketId/reopen',
+    roles: ALL,
+    params: (c) => ({ ticketId: obj(c).reportTicket }),
+    ok: 302,
   },
   {
     method: 'POST',

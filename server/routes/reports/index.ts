@@ -362,6 +362,15 @@ export function reportsRoutes(ctx: AppContext): Router {
     });
   });
 
+  // The queue's forms (the triage setting, a report's route or reject) always answer with a redirect to the queue, but
+  // their address opened again (a new tab, an error page's reload) was a 404 (报告 #settings 不存在): to the queue.
+  router.get('/reports/settings', authorize('reports.triage'), (_req, res) => res.redirect('/reports/triage'));
+  for (const action of ['route', 'reject'])
+    router.get(`/reports/:id/${action}`, authorize('reports.triage'), (req, res) => {
+      pathIdOr404(req.params.id);
+      res.redirect('/reports/triage');
+    });
+
   router.post('/reports/settings', authorize('reports.triage'), async (req, res) => {
     await saveReportSettings(
       db,
@@ -666,6 +675,11 @@ export function reportsRoutes(ctx: AppContext): Router {
       req.session.flash = { kind: 'success', text: req.t(`reports.flash.answer.${answer}`) };
       res.redirect(`/reports/tickets/${ticketId}`);
     },
+  );
+
+  // A refused reopen (409, 422) stands at its POST address too: opened again, it is the ticket's page (it was a 404).
+  router.get('/reports/tickets/:ticketId/reopen', authorize('reports.mine'), (req, res) =>
+    res.redirect(`/reports/tickets/${pathIdOr404(req.params.ticketId)}`),
   );
 
   router.post('/reports/tickets/:ticketId/reopen', authorize('tickets.reassign'), async (req, res) => {
