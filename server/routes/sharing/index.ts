@@ -13,7 +13,8 @@ import { inCatalogSpelling } from '../../services/sharing/plan';
 import { mayView, presentRequest } from '../../services/sharing/presenter';
 import { labelOf, rowTable } from '../../services/sharing/form-fields';
 import { inputOf, loadRequest } from '../../services/sharing/repository';
-import { REJECTION_REASONS, REQUEST_STATUSES } from '../../services/sharing/types';
+import { GRANT_MAX_YEARS, REJECTION_REASONS, REQUEST_STATUSES } from '../../services/sharing/types';
+import { addDays, addYears } from '../../services/calendar';
 import {
   arbitrate,
   clock,
@@ -31,7 +32,7 @@ import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { printModel } from './print';
 import { sentAgainMessage } from './sent-again';
 import { structureChangeRoutes } from './structure-changes';
-import { boxesSummary, boxName } from '../../presenters/error-summary';
+import { boxesSummary, boxName, summaryLine } from '../../presenters/error-summary';
 import { shownAsBrowserShows } from '../../middleware/body-safety';
 
 /** A decision sent back to its form (422): the stage it was for, what was typed, the messages by field. */
@@ -350,6 +351,10 @@ export function sharingRoutes(ctx: AppContext): Router {
     const request = await presentRequest(ctx, req.user!, loaded);
     const target = typed ? (request.can.decide.find((d) => d.id === typed.stageId) ?? request.can.decide[0]) : undefined;
     const textSummary = typedText ? boxesSummary(req.t, TEXT_FORM_BOXES[typedText.form], typedText.fields) : [];
+    // The expiry's date picker offers the days decide() takes: after today (the university's day, as it counts), at
+    // most GRANT_MAX_YEARS on. It offered past days, which the page then refused.
+    const { today } = await clock(ctx);
+    const expiry = { min: addDays(today, 1), max: addYears(today, GRANT_MAX_YEARS) };
     res.status(status).render('pages/sharing/show', {
       title: req.t('sharing.detail.title', { id: request.id }),
       request,
@@ -361,6 +366,7 @@ export function sharingRoutes(ctx: AppContext): Router {
         ...d,
         typed: d === target ? typed!.values : { decision: '', reason: '', comment: '', expiresOn: '' },
         fields: d === target ? typed!.fields : {},
+        expiry,
       })),
       errorSummary: target ? decisionErrorSummary(req.t, target.id, typed!.fields) : textSummary,
       // The objection, the conclusion or the revoke reason sent back: its form shows it, with the message at the box.
@@ -401,8 +407,13 @@ export function sharingRoutes(ctx: AppContext): Router {
    * box (labels without their hints: 意见, not 意见（可选）) and links to the message beside it.
    */
   function decisionErrorSummary(t: Request['t'], stageId: number, fields: Record<string, string>) {
-    const boxes = DECISION_BOXES.map(([field, label]) => [field, `decide-${stageId}-${field}-error`, label] as const);
-    return boxesSummary(t, boxes, fields);
+    // Each line as 意见：…, the expiry's too: its messages start with the box's name (授权截止日期须为…), which the
+    // summary read as named already, a line without the 授权截止日期： the others have.
+    return DECISION_BOXES.filter(([field]) => fields[field]).map(([field, label]) => {
+      const box = boxName(t(label));
+      const message = fields[field].startsWith(box) ? fields[field].slice(box.length).trimStart() : fields[field];
+      return summaryLine(t, `decide-${stageId}-${field}-error`, box, message);
+    });
   }
 
   router.get('/sharing/:id', authorize('sharing.apply'), async (req, res) => {
