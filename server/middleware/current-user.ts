@@ -22,6 +22,8 @@ export function currentUser(db: Knex, absoluteMinutes: number, fallbackTimezone:
     try {
       const header = req.get('authorization');
       if (header && req.path.startsWith('/api/')) {
+        // Another scheme (Basic, Token …) is not a bad token: said which one the API takes, not "mistyped, revoked".
+        if (!/^Bearer(\s|$)/i.test(header)) return next(new UnauthorizedError('errors.bearerOnly'));
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         const row = match ? await findUserByApiToken(db, match[1]) : null;
         // A token was sent and is not one (mistyped, revoked, its account disabled): said so, not "sign in first".

@@ -86,6 +86,25 @@ describe('a 401 of the API says why, and names the scheme it takes (RFC 6750)', 
     // No credentials at all: sign in or send a token, saying which header (it was only 请先登录, "sign in first"),
     // and the scheme it takes; and where a token comes from — the command line, as the README says (it said 在账号页签发,
     // "issued on the account page", which lists tokens but issues none).
+    // Another scheme than Bearer (HTTP Basic, "Token …"): not a bad token, a wrong header, said so in the caller's
+    // language (it was "mistyped, revoked…", sending an integrator after a token that may be fine).
+    for (const header of [BASIC, `Token ${token}`]) {
+      const wrong = await request(t.app).get('/api/v1/me').set('Authorization', header).set('Accept-Language', 'en');
+      expect({ header, status: wrong.status, body: wrong.body, scheme: wrong.headers['www-authenticate'] }).toEqual({
+        header,
+        status: 401,
+        body: {
+          error: 'unauthorized',
+          message:
+            'The API takes its token as Authorization: Bearer <token>; other schemes (such as Basic or Token) are not accepted',
+        },
+        scheme: 'Bearer realm="hubwatch"',
+      });
+    }
+    const wrongZh = await request(t.app).get('/api/v1/me').set('Authorization', `Token ${token}`);
+    expect(wrongZh.body.message).toBe(
+      'API 只接受以 Authorization: Bearer <令牌> 发送的令牌，不接受其他认证方式（如 Basic、Token）',
+    );
     const none = await request(t.app).get('/api/v1/me');
     expect({ status: none.status, message: none.body.message, scheme: none.headers['www-authenticate'] }).toEqual({
       status: 401,
