@@ -136,7 +136,7 @@ describe('signing in and out', () => {
       .type('form')
       .send({ login: 'ad\u202emin', password: 'x', _csrf: csrfFrom(page.text) })
       .expect(422);
-    expect(res.text).toContain('<strong>账号</strong>：文本中不能包含空字符');
+    expect(res.text).toContain('<strong>账号</strong>：文本中含有看不见的控制字符');
     expect(res.text).not.toContain('登录名');
   });
 

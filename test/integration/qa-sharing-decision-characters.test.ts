@@ -9,8 +9,10 @@ import { apiRequest, buildSharingWorld, SharingPeople, submitThroughApi } from '
  * written. It was the bare app-wide error page (提交的内容有误… 返回首页), the text gone.
  */
 const MONDAY = new Date('2026-03-02T02:00:00Z');
-const ZH = '文本中不能包含空字符（\\u0000）或改变文字方向的控制字符（如 \\u202E）';
-const EN = 'Text must not contain the NUL character (\\u0000) or characters that reverse its direction (such as \\u202E)';
+const ZH =
+  '文本中含有看不见的控制字符（常见于从其他程序复制电话号码或文字时一并带入）：请删除这部分后重新输入（字符代码 \\u0000 或 \\u202A–\\u202E）';
+const EN =
+  'The text contains an invisible control character (often copied in with a phone number or text from another program): delete that part and type it again (character code \\u0000 or \\u202A–\\u202E)';
 
 let t: TestApp;
 let people: SharingPeople;
@@ -143,4 +145,26 @@ it("the IT office's reason to revoke a grant: the grant's form comes back with t
   // Anything but the form's own box is refused app-wide, as before (the bare error page).
   const other = await refused('office', `/sharing/${id}/revoke`, { reason: '项目结束', extra: 'a\u202Eb' });
   expect(other.text).not.toContain('revoke-reason-error');
+});
+
+it('a phone number copied from Windows (wrapped in U+202A … U+202C): the message says what to do, in either language', async () => {
+  const id = await submitted();
+  const stage = await t.db.knex('sharing_stages').where({ request_id: id, kind: 'source' }).first('id');
+  await decideAs('csSteward', id);
+  await decideAs('office', id);
+  const comment = '同意，联系人电话 \u202A138 0000 1234\u202C';
+  const res = await refused('hrSteward', `/sharing/${id}/decision`, { stage_id: String(stage.id), decision: 'approve', comment });
+  // Nothing shows in the box: the message names the invisible character, where it comes from and what to do.
+  expect(res.text).toContain(
+    `id="decide-${stage.id}-comment-error">文本中含有看不见的控制字符（常见于从其他程序复制电话号码或文字时一并带入）：请删除这部分后重新输入（字符代码 \\u0000 或 \\u202A–\\u202E）</p>`,
+  );
+  const en = await refused(
+    'hrSteward',
+    `/sharing/${id}/decision`,
+    { stage_id: String(stage.id), decision: 'approve', comment },
+    'en',
+  );
+  expect(en.text).toContain(
+    `id="decide-${stage.id}-comment-error">The text contains an invisible control character (often copied in with a phone number or text from another program): delete that part and type it again (character code \\u0000 or \\u202A–\\u202E)</p>`,
+  );
 });

@@ -516,7 +516,7 @@ describe('a reason to disagree with a NUL or a direction override in it', () => 
       const res = await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment });
       expect(res.status).toBe(422);
       expect(res.text).toContain('<a href="#reopen-comment-error">');
-      expect(res.text).toMatch(/id="reopen-comment-error">文本中不能包含空字符/);
+      expect(res.text).toMatch(/id="reopen-comment-error">文本中含有看不见的控制字符/);
       expect(res.text).toContain(`>${comment.replace('\u0000', '\ufffd')}</textarea>`);
     }
     const after = await ticketOf(ticketId);
@@ -542,7 +542,7 @@ describe("the department's answer with a NUL or a direction override in its text
       const res = await answer('orgSteward', ticketId, { answer: kind, comment }, [Buffer.from('%PDF-1.4\n'), '证明.pdf']);
       expect(res.status).toBe(422);
       expect(res.text).not.toContain('class="error-page"');
-      expect(res.text).toMatch(/id="answer-comment-error"[^>]*>文本中不能包含空字符/);
+      expect(res.text).toMatch(/id="answer-comment-error"[^>]*>文本中含有看不见的控制字符/);
       expect(res.text).toContain('<a href="#answer-comment-error">');
       expect(res.text).toContain(`>${comment.replace('\u0000', '\ufffd')}</textarea>`);
       expect(res.text).toContain(`value="${kind}" checked`);

@@ -207,7 +207,10 @@ describe('sending the report', () => {
     expect(summaryOf(res.text)).toEqual([
       ['report-key-staff_no-error', '请填写职工号'],
       ['report-description-error', '哪里有误：最多 2000 个字符'],
-      ['report-suggested-error', '正确的值：文本中不能包含空字符（\\u0000）或改变文字方向的控制字符（如 \\u202E）'],
+      [
+        'report-suggested-error',
+        '正确的值：文本中含有看不见的控制字符（常见于从其他程序复制电话号码或文字时一并带入）：请删除这部分后重新输入（字符代码 \\u0000 或 \\u202A–\\u202E）',
+      ],
       ['report-attachment-error', '附件：文件超过 5 MB'],
     ]);
     // A look-up checks what it reads, not the description nor the file.
@@ -218,7 +221,10 @@ describe('sending the report', () => {
     expect(lookup.status).toBe(422);
     expect(summaryOf(lookup.text)).toEqual([
       ['report-key-staff_no-error', '请填写职工号'],
-      ['report-observed-error', '您看到的值：文本中不能包含空字符（\\u0000）或改变文字方向的控制字符（如 \\u202E）'],
+      [
+        'report-observed-error',
+        '您看到的值：文本中含有看不见的控制字符（常见于从其他程序复制电话号码或文字时一并带入）：请删除这部分后重新输入（字符代码 \\u0000 或 \\u202A–\\u202E）',
+      ],
     ]);
     expect([await count('reports'), await count('uploads')]).toEqual(before);
   });

@@ -472,7 +472,7 @@ describe('a reason with a NUL or a direction override', () => {
     const res = await withdraw('reporter', r.id, { reason: 'a\u0000b' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('aria-describedby="withdraw-reason-error"');
-    expect(res.text).toContain('文本中不能包含空字符');
+    expect(res.text).toContain('文本中含有看不见的控制字符');
     expect(res.text).toContain(`action="/reports/${r.id}/withdraw"`);
     expect(await snapshot()).toEqual(before);
   });

@@ -197,7 +197,7 @@ describe('a second appeal on a closed period', () => {
     const periodId = await closeDay('2026-11-14');
     const typed = '时效性得分有误，请联系 \u202A0371-67781234\u202C 核实';
     const refused = await appeal(stewardSession, periodId, typed).expect(422);
-    expect(refused.text).toContain('<p class="field-error" role="alert" id="comment-error">文本中不能包含空字符');
+    expect(refused.text).toContain('<p class="field-error" role="alert" id="comment-error">文本中含有看不见的控制字符');
     expect(refused.text).toContain(`aria-invalid="true" aria-describedby="comment-error">${typed}</textarea>`);
     // A NUL is shown as a browser shows it, so that the box sent again holds no NUL either.
     const withNul = await appeal(stewardSession, periodId, '第一行\u0000第二行').expect(422);
@@ -216,7 +216,7 @@ describe('a second appeal on a closed period', () => {
       .send({ _csrf: o.csrf, answer })
       .expect(422);
     expect(page.text).toContain(
-      `<p class="field-error" role="alert" id="answer-${appealId}-error">Text must not contain the NUL character`,
+      `<p class="field-error" role="alert" id="answer-${appealId}-error">The text contains an invisible control character`,
     );
     expect(page.text).toContain(`aria-describedby="answer-${appealId}-error">${answer}</textarea>`);
     await o.agent.post('/locale').type('form').send({ _csrf: o.csrf, locale: 'zh-CN', next: '/' }).expect(302);

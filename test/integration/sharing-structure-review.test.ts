@@ -143,7 +143,7 @@ describe('a rejection says why', () => {
     expect(nul.text).toContain(
       `value="与\uFFFD既有对接\u202E冲突" aria-invalid="true" aria-describedby="sc-review-${id}-note-error">`,
     );
-    expect(nul.text).toContain(`id="sc-review-${id}-note-error">文本中不能包含空字符`);
+    expect(nul.text).toContain(`id="sc-review-${id}-note-error">文本中含有看不见的控制字符`);
     const none = await refused(id, { note: '与既有对接冲突' });
     expect(none.text).toContain('value="与既有对接冲突">');
     expect(none.text).toContain(`id="sc-review-${id}-decision-error">请选择“同意”或“不同意”</p>`);

@@ -647,13 +647,13 @@ describe('ticket pages and API', () => {
       expect(comment.status).toBe(422);
       expect(comment.text).not.toContain('class="error-page"');
       expect(comment.text).toContain(`>${phone}</textarea>`);
-      expect(comment.text).toMatch(/id="comment-error"[^>]*>文本中不能包含空字符/);
-      expect(comment.text).toContain('<a href="#comment-error">备注：文本中不能包含空字符');
+      expect(comment.text).toMatch(/id="comment-error"[^>]*>文本中含有看不见的控制字符/);
+      expect(comment.text).toContain('<a href="#comment-error">备注：文本中含有看不见的控制字符');
       // A NUL is sent back as the browser shows it; the dispute's reason in the dispute's box.
       const dispute = await agent.post(`/tickets/${id}/dispute`).type('form').send({ _csrf: csrf, reason: '非本单位\u0000数据' });
       expect(dispute.status).toBe(422);
       expect(dispute.text).toContain('>非本单位\ufffd数据</textarea>');
-      expect(dispute.text).toMatch(/id="dispute-reason-error"[^>]*>文本中不能包含空字符/);
+      expect(dispute.text).toMatch(/id="dispute-reason-error"[^>]*>文本中含有看不见的控制字符/);
       // With the form's other mistakes, all at once; the fix note too.
       const extension = await agent
         .post(`/tickets/${id}/extension`)
@@ -661,20 +661,20 @@ describe('ticket pages and API', () => {
         .send({ _csrf: csrf, days: '0', reason: '\u202e待核实' });
       expect(extension.status).toBe(422);
       expect(extension.text).toContain('<a href="#extension-days-error">');
-      expect(extension.text).toContain('<a href="#extension-reason-error">延期理由：文本中不能包含空字符');
+      expect(extension.text).toContain('<a href="#extension-reason-error">延期理由：文本中含有看不见的控制字符');
       const fixed = await agent
         .post(`/tickets/${id}/transition`)
         .type('form')
         .send({ _csrf: csrf, to: 'fixed', comment: '已更正\u0000' });
       expect(fixed.status).toBe(422);
-      expect(fixed.text).toMatch(/id="fix-comment-error"[^>]*>文本中不能包含空字符/);
+      expect(fixed.text).toMatch(/id="fix-comment-error"[^>]*>文本中含有看不见的控制字符/);
       expect(await db('ticket_events').where({ ticket_id: id }).count({ n: '*' }).first()).toEqual(before);
       expect(await db('tickets').where({ id }).first('status', 'version', 'disputed_at', 'extension_days')).toEqual(ticketBefore);
       // In English as well.
       await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
       const en = await agent.post(`/tickets/${id}/comment`).type('form').send({ _csrf: csrf, comment: phone });
       expect(en.status).toBe(422);
-      expect(en.text).toContain('<a href="#comment-error">Comment: Text must not contain the NUL character');
+      expect(en.text).toContain('<a href="#comment-error">Comment: The text contains an invisible control character');
       await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
       // The API's body is refused before any route reads it, as before.
       const viaApi = await api(hrToken).post(`/tickets/${id}/transitions`, { to: 'acknowledged', comment: phone });
@@ -695,7 +695,7 @@ describe('ticket pages and API', () => {
       expect(zhPage.status).toBe(422);
       expect(zhPage.text).toContain('class="error-page"');
       expect(zhPage.text).toContain(
-        '<li><strong>版本</strong>：文本中不能包含空字符（\\u0000）或改变文字方向的控制字符（如 \\u202E）</li>',
+        '<li><strong>版本</strong>：文本中含有看不见的控制字符（常见于从其他程序复制电话号码或文字时一并带入）：请删除这部分后重新输入（字符代码 \\u0000 或 \\u202A–\\u202E）</li>',
       );
       expect(zhPage.text).not.toContain('<strong>version</strong>');
 
@@ -706,7 +706,7 @@ describe('ticket pages and API', () => {
         .send({ _csrf: csrf, to: 'acknowledged', version: '1\u0000' });
       expect(enPage.status).toBe(422);
       expect(enPage.text).toContain(
-        '<li><strong>Version</strong>: Text must not contain the NUL character (\\u0000) or characters that reverse its direction (such as \\u202E)</li>',
+        '<li><strong>Version</strong>: The text contains an invisible control character (often copied in with a phone number or text from another program): delete that part and type it again (character code \\u0000 or \\u202A–\\u202E)</li>',
       );
       // The whole page speaks the reader's language, navigation included, as a refused CSRF token's page does.
       expect(enPage.text).toContain('<html lang="en">');
@@ -724,7 +724,7 @@ describe('ticket pages and API', () => {
         .type('form')
         .send({ _csrf: csrf, comment: '请核对\u202e8765' });
       expect(rlo.status).toBe(422);
-      expect(rlo.text).toMatch(/id="comment-error"[^>]*>文本中不能包含空字符/);
+      expect(rlo.text).toMatch(/id="comment-error"[^>]*>文本中含有看不见的控制字符/);
       expect(await t.db.knex('ticket_events').count({ n: '*' }).first()).toEqual(before);
       // The isolates chat apps and Android keyboards put, invisibly, around a pasted name are removed, not refused:
       // the writer could neither see nor find them, and lost the whole form.
