@@ -102,6 +102,19 @@ export const catalogImportCommand: Command = {
             : `imported catalog version ${result.versionId}: ${counts}`,
         );
       }
+      // The same catalog as the current version: still a new version (README), which the line above did not say.
+      if (s.sameAsVersion !== undefined) {
+        print(
+          io.stdout,
+          locale === 'zh-CN'
+            ? dryRun
+              ? `与当前版本（第 ${s.sameAsVersion} 版）内容相同：导入后仍会照常记为新的一版`
+              : `内容与第 ${s.sameAsVersion} 版（导入前的当前版本）相同：仍照常记为新的一版`
+            : dryRun
+              ? `identical to the current version (${s.sameAsVersion}): importing it still records a new version`
+              : `identical to version ${s.sameAsVersion} (the current one before this import): recorded as a new version all the same`,
+        );
+      }
       if (s.deactivated.length > 0) {
         print(
           io.stdout,

@@ -68,6 +68,7 @@ describe('hubwatch catalog import / export', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('第 39 行，tables[0].name：警告：数据中台中没有表 "org_unit"');
     expect(result.stdout).toMatch(/已导入目录版本 1：10 个部门、8 张表、24 个字段/);
+    expect(result.stdout).not.toContain('相同');
   });
 
   it('export prints YAML that imports back to the same export', async () => {
@@ -77,8 +78,32 @@ describe('hubwatch catalog import / export', () => {
     const again = await runCli(['catalog', 'import', file('exported.yaml', first.stdout)], env.env);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('已导入目录版本 2');
+    // The same catalog in other words (the export's layout): a new version all the same, and said to be identical.
+    expect(again.stdout).toContain('内容与第 1 版（导入前的当前版本）相同：仍照常记为新的一版');
     const second = await runCli(['catalog', 'export'], env.env);
     expect(second.stdout).toBe(first.stdout);
+  });
+
+  it('importing the current version again says it is identical to it, dry run or not (it made a new version silently)', async () => {
+    const current = (await runCli(['catalog', 'export'], env.env)).stdout;
+    const versions = async () => Number((await db.knex('catalog_versions').count({ n: '*' }).first())!.n);
+    const before = await versions();
+    const dry = await runCli(['catalog', 'import', '--dry-run', file('same.yaml', current)], env.env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`与当前版本（第 ${before} 版）内容相同：导入后仍会照常记为新的一版`);
+    const dryEn = await runCli(['catalog', 'import', '--dry-run', file('same.yaml', current)], {
+      ...env.env,
+      HUBWATCH_LOCALE: 'en',
+    });
+    expect(dryEn.stdout).toContain(`identical to the current version (${before}): importing it still records a new version`);
+    expect(await versions()).toBe(before);
+    const en = await runCli(['catalog', 'import', file('same.yaml', current)], { ...env.env, HUBWATCH_LOCALE: 'en' });
+    expect(en.code).toBe(0);
+    expect(en.stdout).toContain(`imported catalog version ${before + 1}`);
+    expect(en.stdout).toContain(
+      `identical to version ${before} (the current one before this import): recorded as a new version all the same`,
+    );
+    expect(await versions()).toBe(before + 1);
   });
 
   it('a dry run that would deactivate tables says it would (it said "deactivated" of tables it left alone)', async () => {
@@ -90,6 +115,7 @@ describe('hubwatch catalog import / export', () => {
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('导入后将停用（不再检查）：research_output');
     expect(dry.stdout).not.toMatch(/^停用/m);
+    expect(dry.stdout).not.toContain('内容相同');
     const en = await runCli(['catalog', 'import', '--dry-run', file('fewer.yaml', fewer)], { ...env.env, HUBWATCH_LOCALE: 'en' });
     expect(en.stdout).toContain('would deactivate (no longer checked): research_output');
   });

@@ -65,6 +65,22 @@ describe('the import page', () => {
     expect(en.text).toContain(
       '<p>Would be deactivated on import (no longer checked, history kept): research_output, course_grade.score</p>',
     );
+    expect(en.text).not.toContain('catalog-same-as');
+  });
+
+  it('says a catalog identical to the current version is so, dry run or not, and still makes a new version', async () => {
+    const current = Number((await t.db.knex('catalog_versions').max({ id: 'id' }).first())!.id);
+    const dry = await post(EXAMPLE, 'zh-CN').expect(200);
+    expect(dry.text).toContain(
+      `<p class="catalog-same-as">与当前版本（第 ${current} 版）内容相同：导入后仍会照常记为新的一版。</p>`,
+    );
+    const imported = await post(EXAMPLE, 'en', false).expect(200);
+    expect(imported.text).toContain(`Imported catalog version ${current + 1}:`);
+    expect(imported.text).toContain(
+      `<p class="catalog-same-as">Identical to version ${current} (the current one before this import): recorded as a new version all the same.</p>`,
+    );
+    const changed = await post(FEWER, 'en').expect(200);
+    expect(changed.text).not.toContain('catalog-same-as');
   });
 });
 

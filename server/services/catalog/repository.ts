@@ -3,6 +3,7 @@
  * current catalog for everyone else to read (cached by version id), export, and ownership.
  */
 import crypto from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { Knex } from 'knex';
 import type { Hub } from '../../hub';
 import { appendAudit, type AuditActor } from '../audit';
@@ -55,6 +56,11 @@ export interface ImportSummary {
    * (tickets/calendar-change.ts). Absent when the file has errors.
    */
   dueDates?: DueDateChanges;
+  /**
+   * The current version (its id) when the file's catalog is identical to it: the import still records a new version
+   * (each import is one, README), and says so — re-importing the same file looked like a change.
+   */
+  sameAsVersion?: number;
 }
 
 export interface ImportResult {
@@ -87,6 +93,18 @@ function countSummary(
     ...(tickets ? { tickets } : {}),
     ...(dueDates ? { dueDates } : {}),
   };
+}
+
+/** The current version's id when `catalog` is identical to its catalog (as stored: JSON), else undefined. */
+async function identicalVersion(db: Knex | Knex.Transaction, catalog: Catalog): Promise<number | undefined> {
+  const current = await loadCurrentCatalog(db);
+  if (!current) return undefined;
+  return isDeepStrictEqual(JSON.parse(JSON.stringify(catalog)), current.catalog) ? current.versionId : undefined;
+}
+
+/** `summary` with `sameAsVersion` when it is set. */
+function withSameAs(summary: ImportSummary, sameAsVersion: number | undefined): ImportSummary {
+  return sameAsVersion === undefined ? summary : { ...summary, sameAsVersion };
 }
 
 function byLine(a: ImportProblem, b: ImportProblem): number {
@@ -159,11 +177,14 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
     return {
       ok: true,
       problems,
-      summary: countSummary(
-        catalog,
-        await findDeactivated(db, catalog),
-        await previewCatalogTicketChanges(db, catalog),
-        await previewDueDateMoves(db, (await loadCurrentCatalog(db))?.catalog.calendar ?? null, catalog.calendar, now),
+      summary: withSameAs(
+        countSummary(
+          catalog,
+          await findDeactivated(db, catalog),
+          await previewCatalogTicketChanges(db, catalog),
+          await previewDueDateMoves(db, (await loadCurrentCatalog(db))?.catalog.calendar ?? null, catalog.calendar, now),
+        ),
+        await identicalVersion(db, catalog),
       ),
     };
 
@@ -185,6 +206,8 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
     const stewards = await planStewards(trx, catalog, yamlText);
     // The calendar due dates were counted on until now (the official one before the first import).
     const previousCalendar = (await loadCurrentCatalog(trx))?.catalog.calendar ?? null;
+    // Under the lock, before the new version: the version this file repeats, if it does.
+    const sameAsVersion = await identicalVersion(trx, catalog);
     const [version] = await trx('catalog_versions')
       .insert({
         imported_by: opts.actor?.id ?? null,
@@ -201,8 +224,8 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
     // Before the reassignments: a ticket handed to another department gets a due date counted afresh on the new calendar.
     const dueDates = await applyDueDateMoves(trx, previousCalendar, catalog.calendar, { now, versionId });
     const tickets = await applyCatalogTicketChanges(trx, catalog, ownersBefore, { versionId, now });
-    const summary = countSummary(catalog, deactivated, tickets.changes, dueDates);
-    const { tickets: _tickets, dueDates: _dueDates, ...counts } = summary;
+    const summary = withSameAs(countSummary(catalog, deactivated, tickets.changes, dueDates), sameAsVersion);
+    const { tickets: _tickets, dueDates: _dueDates, sameAsVersion: _same, ...counts } = summary;
     const { moved, closed, duplicates } = tickets.changes;
     await appendAudit(trx, {
       actor: opts.actor ?? null,
