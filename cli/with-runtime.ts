@@ -4,6 +4,7 @@ import { createCommandLogger, type LogRecord } from '../server/logger';
 import { type KnexLog, knexLogTo } from '../server/db/connect';
 import { openRuntime, openServiceRuntime, Runtime, ServiceRuntime } from '../server/runtime';
 import type { CliIo } from './io';
+import { cliTranslator } from './locale';
 
 /**
  * knex's own warnings in a command: none unless LOG_LEVEL asks for debugging (debug, trace). A database that cannot
@@ -50,6 +51,7 @@ export async function withServiceRuntime<T>(io: CliIo, command: string, fn: (run
  */
 export function commandContext(runtime: Runtime, io: CliIo, omit?: (record: LogRecord) => boolean): AppContext {
   const level = runtime.config.logLevel === 'info' ? 'warn' : runtime.config.logLevel;
-  const logger = createCommandLogger(level, io.stderr, omit ? { omit } : {});
+  // Its prefixes (警告： / warning:) in the command line's language, as the command's other lines.
+  const logger = createCommandLogger(level, io.stderr, { t: cliTranslator(io), ...(omit ? { omit } : {}) });
   return { config: runtime.config, db: runtime.db, hub: runtime.hub, logger, now: () => new Date() };
 }

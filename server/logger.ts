@@ -1,4 +1,5 @@
 import pino, { Logger } from 'pino';
+import type { Translator } from './i18n';
 import { scrubForLog } from './services/privacy/mask';
 
 /**
@@ -19,20 +20,22 @@ export type LogRecord = Record<string, unknown> & { level: number; msg?: string 
 
 /**
  * A command's logger: the service's (the same redaction and masking), its records written to the command's stderr
- * as a line a person reads — `警告 / warning: e-mail delivery failed (kind=ticket_new): connect ECONNREFUSED …` —
- * not as JSON, and without a stack. `omit` leaves out the records the command says itself, in its own words.
+ * as a line a person reads — `警告：e-mail delivery failed (kind=ticket_new): connect ECONNREFUSED …` — not as JSON,
+ * and without a stack. `t`: the command line's language (cli/locale.ts), which the level's prefix is said in
+ * (警告： / warning:, as the command's other lines); without it, both (警告 / warning:). `omit` leaves out the records
+ * the command says itself, in its own words.
  */
 export function createCommandLogger(
   level: string,
   stderr: { write(text: string): unknown },
-  opts: { omit?: (record: LogRecord) => boolean } = {},
+  opts: { omit?: (record: LogRecord) => boolean; t?: Translator } = {},
 ): Logger {
   const errorLine = (err: unknown) =>
     err instanceof Error ? { type: err.name, message: err.message, code: (err as { code?: unknown }).code } : err;
   const destination = {
     write(line: string) {
       const record = JSON.parse(line) as LogRecord;
-      if (!opts.omit?.(record)) stderr.write(`${readableLine(record)}\n`);
+      if (!opts.omit?.(record)) stderr.write(`${readableLine(record, opts.t)}\n`);
     },
   };
   return pino({ ...baseOptions(level), serializers: { err: errorLine, msg: maskMessage } }, destination);
@@ -45,17 +48,26 @@ const LEVEL_LABELS: [number, string][] = [
   [30, '信息 / info'],
   [0, 'debug'],
 ];
+/** The same prefixes in one language: cli.log.* (`{message}` after the prefix, as 错误：… / error: …). */
+const LEVEL_KEYS: [number, string][] = [
+  [60, 'cli.log.fatal'],
+  [50, 'cli.log.error'],
+  [40, 'cli.log.warning'],
+  [30, 'cli.log.info'],
+  [0, 'cli.log.debug'],
+];
 /** Fields every record has, not said in its line. */
 const RECORD_FIELDS = new Set(['level', 'time', 'service', 'msg', 'err', 'pid', 'hostname']);
 
-function readableLine(record: LogRecord): string {
-  const label = LEVEL_LABELS.find(([at]) => record.level >= at)![1];
+function readableLine(record: LogRecord, t?: Translator): string {
   const context = Object.entries(record)
     .filter(([key]) => !RECORD_FIELDS.has(key))
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
   const err = record.err as { message?: unknown } | undefined;
   const cause = typeof err?.message === 'string' && err.message !== record.msg ? `: ${err.message.split('\n')[0]}` : '';
-  return `${label}: ${record.msg ?? ''}${context.length ? ` (${context.join(', ')})` : ''}${cause}`;
+  const message = `${record.msg ?? ''}${context.length ? ` (${context.join(', ')})` : ''}${cause}`;
+  if (t) return t(LEVEL_KEYS.find(([at]) => record.level >= at)![1], { message });
+  return `${LEVEL_LABELS.find(([at]) => record.level >= at)![1]}: ${message}`;
 }
 
 /**

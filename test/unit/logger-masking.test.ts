@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
+import { commandContext } from '../../cli/with-runtime';
 import { createCommandLogger, createLogger } from '../../server/logger';
+import type { Runtime } from '../../server/runtime';
 
 /**
  * Log lines mask personal numbers by value, not only under personal keys: an unhandled error's message or a hub's
@@ -96,6 +98,36 @@ describe('logger: personal numbers in free text', () => {
     command.warn({ err: new Error('smtp down'), runId: 3, runOutcome: 'failed' }, 'check run failed');
     command.info('not at this level');
     expect(written).toEqual(['错误 / error: check failed (table=staff_basic): hub said 110101********0016\n']);
+  });
+
+  it("a command's warning and error lines start in the command line's language (HUBWATCH_LOCALE / LANG), not both", () => {
+    const linesFor = (env: NodeJS.ProcessEnv) => {
+      const written: string[] = [];
+      const stderr = new Writable({
+        write(chunk, _enc, done) {
+          written.push(String(chunk));
+          done();
+        },
+      });
+      const io = { stdout: stderr, stderr, stdin: process.stdin, env, cwd: '/' };
+      const runtime = { config: { logLevel: 'info' }, db: {}, hub: {} } as unknown as Runtime;
+      const { logger } = commandContext(runtime, io);
+      logger.warn({ kind: 'ticket_new' }, 'e-mail delivery failed');
+      logger.error({ err: new Error('connect ECONNREFUSED') }, 'check failed');
+      logger.fatal('stopped');
+      return written;
+    };
+    expect(linesFor({ HUBWATCH_LOCALE: 'en' })).toEqual([
+      'warning: e-mail delivery failed (kind=ticket_new)\n',
+      'error: check failed: connect ECONNREFUSED\n',
+      'fatal: stopped\n',
+    ]);
+    expect(linesFor({ LANG: 'en_US.UTF-8' })[0]).toBe('warning: e-mail delivery failed (kind=ticket_new)\n');
+    expect(linesFor({ LANG: 'zh_CN.UTF-8' })).toEqual([
+      '警告：e-mail delivery failed (kind=ticket_new)\n',
+      '错误：check failed: connect ECONNREFUSED\n',
+      '严重错误：stopped\n',
+    ]);
   });
 
   it('leaves request ids and digests alone, and a graph with a cycle is logged', () => {
