@@ -298,7 +298,7 @@ describe('NUL characters in multipart text (the forms that take files parse thei
       .field('items[0][fields][]', 'student_no');
     expect(res.status).toBe(422);
     // The form comes back (routes/sharing/form.ts forbiddenInForm), the message at the purpose's box.
-    expect(res.text).toContain('id="purpose-error">“数据用途”中含有空字符（\\u0000）');
+    expect(res.text).toContain('id="purpose-error">“数据用途”中含有看不见的控制字符');
     expect(res.text).toContain('>迎新\ufffd系统</textarea>');
     expect(await changedSince(t.db.knex, before)).toEqual([]);
   });
