@@ -60,6 +60,23 @@ export function sessionCache(
   };
 }
 
+/**
+ * Posts a browser form as a signed-in session, its CSRF token added. `body` is the form's fields, or an already
+ * encoded string where a field repeats or its order matters.
+ */
+export function postForm(session: { agent: TestAgent; csrf: string }, path: string, body: Record<string, string> | string) {
+  const sent = typeof body === 'string' ? `_csrf=${encodeURIComponent(session.csrf)}&${body}` : { _csrf: session.csrf, ...body };
+  return session.agent.post(path).type('form').send(sent);
+}
+
+/** The links (anchor, text) of a sent-back page's error summary, top to bottom; none when the page has no summary. */
+export function summaryLinks(html: string): { anchor: string; text: string }[] {
+  const start = html.indexOf('error-summary');
+  if (start < 0) return [];
+  const summary = html.slice(start, html.indexOf('</div>', start));
+  return [...summary.matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map(([, anchor, text]) => ({ anchor, text }));
+}
+
 /** Listens on a free local port (for browser tests); returns the base URL and a closer. */
 export async function listen(app: Express): Promise<{ baseUrl: string; close(): Promise<void> }> {
   const http = await import('node:http');

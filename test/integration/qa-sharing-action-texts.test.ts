@@ -1,4 +1,4 @@
-import { createTestApp, sessionCache, TestApp } from '../helpers/app';
+import { createTestApp, postForm, sessionCache, summaryLinks, TestApp } from '../helpers/app';
 import { changedSince, installChangeLog, mark } from '../helpers/change-log';
 import { apiRequest, buildSharingWorld, SharingPeople, submitThroughApi } from '../factories/sharing';
 
@@ -24,11 +24,8 @@ async function speak(login: keyof SharingPeople, locale: 'zh-CN' | 'en') {
 }
 
 /** A url-encoded form: fields, or the body as written (`note[x]=…`, which no browser sends). */
-async function send(login: keyof SharingPeople, path: string, body: Record<string, string> | string) {
-  const s = await as(login);
-  const sent = typeof body === 'string' ? `_csrf=${encodeURIComponent(s.csrf)}&${body}` : { _csrf: s.csrf, ...body };
-  return s.agent.post(path).type('form').send(sent);
-}
+const send = async (login: keyof SharingPeople, path: string, body: Record<string, string> | string) =>
+  postForm(await as(login), path, body);
 
 /** A form refused (422): nothing was written. */
 async function refused(login: keyof SharingPeople, path: string, body: Record<string, string> | string) {
@@ -53,13 +50,6 @@ async function refusedByHr(): Promise<number> {
   await decideAs('office', id);
   await decideAs('hrSteward', id, { decision: 'reject', reason: 'data_incomplete' });
   return id;
-}
-
-function summaryLinks(html: string): { anchor: string; text: string }[] {
-  const start = html.indexOf('error-summary');
-  if (start < 0) return [];
-  const summary = html.slice(start, html.indexOf('</div>', start));
-  return [...summary.matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map(([, anchor, text]) => ({ anchor, text }));
 }
 
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { createTestApp, sessionCache, TestApp } from '../helpers/app';
+import { createTestApp, postForm, sessionCache, summaryLinks, TestApp } from '../helpers/app';
 import { changedSince, installChangeLog, mark } from '../helpers/change-log';
 import { apiRequest, buildSharingWorld, SharingPeople, submitThroughApi } from '../factories/sharing';
 
@@ -26,13 +26,8 @@ async function speak(login: keyof SharingPeople, locale: 'zh-CN' | 'en') {
   await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale, next: '/' });
 }
 
-async function send(login: keyof SharingPeople, path: string, body: Record<string, string>) {
-  const s = await as(login);
-  return s.agent
-    .post(path)
-    .type('form')
-    .send({ _csrf: s.csrf, ...body });
-}
+const send = async (login: keyof SharingPeople, path: string, body: Record<string, string>) =>
+  postForm(await as(login), path, body);
 
 /** A form refused (422): nothing was written. */
 async function refused(login: keyof SharingPeople, path: string, body: Record<string, string>, locale: 'zh-CN' | 'en' = 'zh-CN') {
@@ -50,14 +45,6 @@ async function decideAs(login: keyof SharingPeople, id: number, extra: Record<st
 
 /** A request for HR's staff data (its steward the source stage), in review. */
 const submitted = async (items?: Parameters<typeof apiRequest>[0]) => submitThroughApi(await as('applicant'), items);
-
-/** The summary's links (anchor, text) at the page's top. */
-function summaryLinks(html: string): { anchor: string; text: string }[] {
-  const start = html.indexOf('error-summary');
-  if (start < 0) return [];
-  const summary = html.slice(start, html.indexOf('</div>', start));
-  return [...summary.matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map(([, anchor, text]) => ({ anchor, text }));
-}
 
 beforeAll(async () => {
   t = await createTestApp();

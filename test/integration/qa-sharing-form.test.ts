@@ -1,4 +1,4 @@
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { createTestApp, signIn, summaryLinks, TestApp } from '../helpers/app';
 import { buildSharingWorld, SharingPeople } from '../factories/sharing';
 
 /**
@@ -150,13 +150,6 @@ it('names a file the sent-back form did not keep, beside its input and in the su
   expect(res.text).toContain('<input type="file" name="pledge_scan" accept="application/pdf,image/png,image/jpeg">');
   expect(summary).not.toContain('#pledge_scan-again');
 });
-
-/** The summary's links (anchor, text) of a sent-back page, top to bottom. */
-function summaryLinks(html: string): { anchor: string; text: string }[] {
-  const start = html.indexOf('error-summary');
-  const summary = html.slice(start, html.indexOf('</div>', start));
-  return [...summary.matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map(([, anchor, text]) => ({ anchor, text }));
-}
 
 it("lists the summary's messages in the order of their boxes on the page", async () => {
   // Nothing filled in but a wrong e-mail address (checked after the required boxes) and a member's row half typed.

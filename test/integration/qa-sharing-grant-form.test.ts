@@ -1,4 +1,4 @@
-import { createTestApp, sessionCache, TestApp } from '../helpers/app';
+import { createTestApp, postForm, sessionCache, summaryLinks, TestApp } from '../helpers/app';
 import { buildSharingWorld, SharingPeople, submitThroughApi } from '../factories/sharing';
 
 /**
@@ -14,20 +14,8 @@ let people: SharingPeople;
 const sessionOf = sessionCache(() => t.app);
 const as = (login: keyof SharingPeople) => sessionOf(people[login]);
 
-async function send(login: keyof SharingPeople, path: string, body: Record<string, string>) {
-  const s = await as(login);
-  return s.agent
-    .post(path)
-    .type('form')
-    .send({ _csrf: s.csrf, ...body });
-}
-
-function summaryLinks(html: string): { anchor: string; text: string }[] {
-  const start = html.indexOf('error-summary');
-  if (start < 0) return [];
-  const summary = html.slice(start, html.indexOf('</div>', start));
-  return [...summary.matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map(([, anchor, text]) => ({ anchor, text }));
-}
+const send = async (login: keyof SharingPeople, path: string, body: Record<string, string>) =>
+  postForm(await as(login), path, body);
 
 beforeAll(async () => {
   t = await createTestApp();

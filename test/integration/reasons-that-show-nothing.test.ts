@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { buildUser } from '../factories';
 import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
-import { createTestApp, sessionCache, TestApp } from '../helpers/app';
+import { createTestApp, postForm, sessionCache, TestApp } from '../helpers/app';
 import { changedSince, installChangeLog, mark } from '../helpers/change-log';
 import { apiRequest, buildSharingWorld, SharingPeople, submitThroughApi } from '../factories/sharing';
 import { issueApiToken } from '../../server/services/users';
@@ -21,13 +21,8 @@ let people: SharingPeople;
 const sessionOf = sessionCache(() => t.app);
 const as = (login: keyof SharingPeople) => sessionOf(people[login]);
 
-async function send(login: keyof SharingPeople, path: string, body: Record<string, string>) {
-  const s = await as(login);
-  return s.agent
-    .post(path)
-    .type('form')
-    .send({ _csrf: s.csrf, ...body });
-}
+const send = async (login: keyof SharingPeople, path: string, body: Record<string, string>) =>
+  postForm(await as(login), path, body);
 
 /** Refused (422) with `message`, nothing written. */
 async function refused(login: keyof SharingPeople, path: string, body: Record<string, string>, message: string) {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildUser } from '../factories';
-import { createTestApp, sessionCache, TestApp } from '../helpers/app';
+import { createTestApp, sessionCache, summaryLinks, TestApp } from '../helpers/app';
 import { changedSince, installChangeLog, mark } from '../helpers/change-log';
 import { buildSharingWorld, SharingPeople } from '../factories/sharing';
 
@@ -89,13 +89,6 @@ const mailText = (mail: string) => {
     ).toString('utf8');
   return body;
 };
-
-function summaryLinks(html: string): { anchor: string; text: string }[] {
-  const start = html.indexOf('error-summary');
-  if (start < 0) return [];
-  const summary = html.slice(start, html.indexOf('</div>', start));
-  return [...summary.matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map(([, anchor, text]) => ({ anchor, text }));
-}
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hw-structure-'));
