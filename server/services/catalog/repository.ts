@@ -96,8 +96,7 @@ function countSummary(
 }
 
 /** The current version's id when `catalog` is identical to its catalog (as stored: JSON), else undefined. */
-async function identicalVersion(db: Knex | Knex.Transaction, catalog: Catalog): Promise<number | undefined> {
-  const current = await loadCurrentCatalog(db);
+function identicalVersion(current: CachedCatalog | null, catalog: Catalog): number | undefined {
   if (!current) return undefined;
   return isDeepStrictEqual(JSON.parse(JSON.stringify(catalog)), current.catalog) ? current.versionId : undefined;
 }
@@ -173,7 +172,8 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
     return { ok: false, problems, summary: countSummary(catalog) };
   }
   const now = opts.now ?? new Date();
-  if (opts.dryRun)
+  if (opts.dryRun) {
+    const current = await loadCurrentCatalog(db);
     return {
       ok: true,
       problems,
@@ -182,11 +182,12 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
           catalog,
           await findDeactivated(db, catalog),
           await previewCatalogTicketChanges(db, catalog),
-          await previewDueDateMoves(db, (await loadCurrentCatalog(db))?.catalog.calendar ?? null, catalog.calendar, now),
+          await previewDueDateMoves(db, current?.catalog.calendar ?? null, catalog.calendar, now),
         ),
-        await identicalVersion(db, catalog),
+        identicalVersion(current, catalog),
       ),
     };
+  }
 
   const checksum = crypto.createHash('sha256').update(yamlText).digest('hex');
   const imported = await db.transaction(async (trx) => {
@@ -204,10 +205,11 @@ export async function importCatalog(db: Knex, yamlText: string, opts: ImportOpti
     const ownersBefore = await catalogOwnersBefore(trx);
     // Before the new version is stored: the previous import is what the file is compared with.
     const stewards = await planStewards(trx, catalog, yamlText);
-    // The calendar due dates were counted on until now (the official one before the first import).
-    const previousCalendar = (await loadCurrentCatalog(trx))?.catalog.calendar ?? null;
-    // Under the lock, before the new version: the version this file repeats, if it does.
-    const sameAsVersion = await identicalVersion(trx, catalog);
+    // Under the lock, before the new version: the current catalog, whose calendar due dates were counted on until
+    // now (the official one before the first import) and which this file may repeat.
+    const current = await loadCurrentCatalog(trx);
+    const previousCalendar = current?.catalog.calendar ?? null;
+    const sameAsVersion = identicalVersion(current, catalog);
     const [version] = await trx('catalog_versions')
       .insert({
         imported_by: opts.actor?.id ?? null,
