@@ -42,6 +42,11 @@ const TYPED: Record<string, string> = {
   purpose: '计算机学院迎新系统核对新生学籍与辅导员信息',
 };
 const WHITELIST = ['10.12.0.0/16', '2001:db8::1'];
+/**
+ * The grant's expiry the final review types: the journey runs on the real clock, and the server takes a date from
+ * tomorrow to three years on, so it moves with the clock (200 days on is inside that range in every time zone).
+ */
+const EXPIRES_ON = new Date(Date.now() + 200 * 86_400_000).toISOString().slice(0, 10);
 const RETURNED = ['新生报到状态', '辅导员分配结果'];
 
 /** Each approver's opinion, in stage order; every one must reach the printable form. */
@@ -123,7 +128,7 @@ describeBrowser('journey: a sharing request goes through every stage to a grant 
       // Neither choice is ticked at first (同意 was: a refusal reason chosen without ticking 不同意 approved).
       await forms.locator('input[name="decision"][value="approve"]').check();
       await forms.locator('textarea[name="comment"]').fill(opinion);
-      if (who === 'office2') await forms.locator('input[name="expires_on"]').fill('2026-12-31');
+      if (who === 'office2') await forms.locator('input[name="expires_on"]').fill(EXPIRES_ON);
       if (who === 'leader') await screenshot(page, 'journey-sharing-2-leader');
       await clickAndLoad(page, forms.locator('button[type=submit]'));
       expect(page.url()).toBe(requestUrl);
@@ -135,7 +140,7 @@ describeBrowser('journey: a sharing request goes through every stage to a grant 
     // ── the applicant sees the grant and prints the form ──
     await applicant.reload();
     expect(await applicant.locator('h1 .badge').innerText()).toBe('已共享');
-    expect(await applicant.locator('main').innerText()).toContain('2026-12-31');
+    expect(await applicant.locator('main').innerText()).toContain(EXPIRES_ON);
     await screenshot(applicant, 'journey-sharing-3-granted');
     await Promise.all([applicant.waitForURL(`${j.baseUrl}/sharing/${id}/print`), applicant.click('a.button:has-text("打印")')]);
     // 身份证号仅对审批人完整显示: the applicant's copy masks the vendor's number.
@@ -160,7 +165,7 @@ describeBrowser('journey: a sharing request goes through every stage to a grant 
       '身份证号',
       '政治面貌',
       '年级',
-      '2026-12-31',
+      EXPIRES_ON,
     ].filter((v) => !printed.includes(v));
     expect(missing).toEqual([]);
     // An approval's opinion stands on its own line, never after 「不同意，理由：」.
