@@ -1,16 +1,8 @@
 import type { Command } from '../command';
-import { parseAuditAnchor, verifyAuditChain, type AuditProblem } from '../../server/services/audit';
+import { parseAuditAnchor, verifyAuditChain } from '../../server/services/audit';
 import { EXIT, print } from '../io';
 import { cliTranslator } from '../locale';
 import { withServiceRuntime } from '../with-runtime';
-
-/** The kinds of damage `verifyAuditChain` names, as the Chinese half of the line says them. */
-const PROBLEM_ZH: Record<AuditProblem, string> = {
-  edited: '被修改',
-  deleted: '被删除',
-  reordered: '顺序被改动',
-  truncated: '末尾被删除',
-};
 
 export const auditVerifyCommand: Command = {
   name: 'audit verify',
@@ -30,27 +22,30 @@ export const auditVerifyCommand: Command = {
   },
   options: { anchor: { type: 'string' } },
   async run({ values }, io) {
+    const t = cliTranslator(io);
     const anchorText = values.anchor as string | undefined;
     const anchor = anchorText === undefined ? undefined : parseAuditAnchor(anchorText);
     if (anchor === null) {
-      print(io.stderr, `--anchor: ${cliTranslator(io)('cli.anchorInvalid', { got: JSON.stringify(anchorText) })}`);
+      print(io.stderr, `--anchor: ${t('cli.anchorInvalid', { got: JSON.stringify(anchorText) })}`);
       return EXIT.usage;
     }
     return withServiceRuntime(io, 'audit verify', async ({ db }) => {
       const result = await verifyAuditChain(db, { anchor });
-      const head = result.head ? `${result.head.seq}:${result.head.rowHash}` : '0（空）/ 0 (empty)';
+      const head = result.head ? `${result.head.seq}:${result.head.rowHash}` : t('cli.result.audit.emptyHead');
       if (result.ok) {
-        print(
-          io.stdout,
-          `审计日志完整 / audit log intact: ${result.checked} 行 / rows${anchor ? `；链首 ${anchor.seq} 仍在 / anchor ${anchor.seq} present` : ''}`,
-        );
-        print(io.stdout, `链首 / head: ${head}`);
+        const present = anchor ? t('cli.result.audit.anchorPresent', { seq: anchor.seq }) : '';
+        print(io.stdout, `${t('cli.result.audit.intact', { rows: result.checked })}${present}`);
+        print(io.stdout, t('cli.result.audit.head', { head }));
         return EXIT.ok;
       }
       const bad = result.firstBad!;
       print(
         io.stdout,
-        `审计日志被篡改 / audit log tampered: 第一处问题在第 ${bad.seq} 行（${PROBLEM_ZH[bad.problem]}）/ first bad row seq ${bad.seq} (${bad.problem}): ${bad.detail}`,
+        t('cli.result.audit.tampered', {
+          seq: bad.seq,
+          problem: t(`cli.result.audit.problem.${bad.problem}`),
+          detail: t(bad.detail.key, bad.detail.params),
+        }),
       );
       return EXIT.failed;
     });

@@ -25,26 +25,19 @@ export const migrateCommand: Command = {
       const [rows] = await Promise.all([runtime.db('knex_migrations').count({ n: '*' })]);
       const total = Number(rows[0].n);
       const applied = runtime.applied.length;
-      const migrations = (n: number) => `${n} migration${n === 1 ? '' : 's'}`;
+      const t = cliTranslator(io);
       print(
         io.stdout,
-        applied
-          ? `已执行 ${applied} 个迁移，数据库现已是最新（共 ${total} 个迁移）/ applied ${migrations(applied)}: the database is now up to date (${migrations(total)})`
-          : `数据库已是最新（${total} 个迁移）/ database is up to date (${migrations(total)})`,
+        applied ? t('cli.result.migrationsApplied', { applied, total }) : t('cli.result.migrationsUpToDate', { total }),
       );
       // The upgrade step `serve` runs too: tickets filed before their English sentence was kept get it.
       try {
         const { described, left } = await describeOlderTicketsInEnglish(runtime.db);
-        if (described)
-          print(io.stdout, `已为 ${described} 张旧工单补写英文描述 / wrote the English sentence of ${described} older tickets`);
-        if (left)
-          print(
-            io.stdout,
-            `${left} 张旧工单无法用英文描述（如其表已不在数据目录中），英文页面仍显示中文 / ${left} older tickets could not be described in English (their table is no longer in the catalog, say): English pages show their Chinese sentence`,
-          );
+        if (described) print(io.stdout, t('cli.result.englishBackfilled', { count: described }));
+        if (left) print(io.stdout, t('cli.result.englishBackfillLeft', { count: left }));
       } catch (err) {
         // The schema is up to date; pages fall back to the Chinese sentence, and `serve` tries again.
-        print(io.stderr, cliTranslator(io)('cli.englishBackfillFailed', { message: (err as Error).message }));
+        print(io.stderr, t('cli.englishBackfillFailed', { message: (err as Error).message }));
       }
     });
     return 0;

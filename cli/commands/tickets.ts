@@ -93,7 +93,7 @@ export const ticketsListCommand: Command = {
         if (page.length < CLI_PAGE) break;
       }
       if (values.json) print(io.stdout, listed ? '\n]' : ']');
-      else if (!listed) print(io.stdout, '没有工单 / no tickets');
+      else if (!listed) print(io.stdout, t('cli.result.noTickets'));
       return EXIT.ok;
     });
   },

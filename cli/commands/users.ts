@@ -17,7 +17,7 @@ import {
 } from '../../server/services/users';
 import type { Knex } from 'knex';
 import type { CliIo } from '../io';
-import { countOf, EXIT, print, readStdin } from '../io';
+import { EXIT, print, readStdin } from '../io';
 import { cliTranslator } from '../locale';
 import type { Translator } from '../../server/i18n';
 import { withServiceRuntime } from '../with-runtime';
@@ -67,8 +67,11 @@ export const usersAddCommand: Command = {
           password,
           departmentName: (values['department-name'] as string) ?? null,
         });
-        print(io.stdout, `已创建账号 / created: ${user.login} (${user.department_code}; ${user.roles.join(', ')})`);
-        if (generatedPassword) print(io.stdout, `初始密码（仅显示一次）/ initial password (shown once): ${generatedPassword}`);
+        print(
+          io.stdout,
+          t('cli.result.created', { login: user.login, department: user.department_code, roles: user.roles.join(', ') }),
+        );
+        if (generatedPassword) print(io.stdout, t('cli.result.initialPassword', { password: generatedPassword }));
         return EXIT.ok;
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
@@ -138,12 +141,7 @@ export const usersTokenCommand: Command = {
       }
       if (values['revoke-all']) {
         const n = await revokeApiTokens(db, user.id);
-        print(
-          io.stdout,
-          n
-            ? `已吊销 ${n} 个令牌 / revoked ${countOf(n, 'token')}`
-            : `没有可吊销的有效令牌 / no valid token to revoke: nothing changed`,
-        );
+        print(io.stdout, n ? t('cli.result.tokensRevoked', { count: n }) : t('cli.result.noTokenToRevoke'));
         return EXIT.ok;
       }
       const { token, expiresAt } = await createApiToken(db, user.id, { label, expiresInDays });
@@ -223,6 +221,7 @@ function disableCommand(disabled: boolean): Command {
         },
     allowPositionals: true,
     async run({ positionals }, io) {
+      const t = cliTranslator(io);
       const typed = loginArgument(positionals, name, io);
       if (typed === null) return EXIT.usage;
       return withServiceRuntime(io, `users ${name}`, async ({ db }) => {
@@ -231,17 +230,16 @@ function disableCommand(disabled: boolean): Command {
         const { login } = user;
         try {
           const { changed, sessionsEnded } = await setUserDisabled(db, user.id, disabled, null);
-          if (!changed) print(io.stdout, `未改动：账号已${disabled ? '停用' : '启用'} / unchanged: ${login} is already ${name}d`);
-          else if (disabled)
-            print(
-              io.stdout,
-              `已停用账号 / disabled: ${login}（结束 ${sessionsEnded} 个会话 / ${countOf(sessionsEnded, 'session')} ended）`,
-            );
-          else print(io.stdout, `已启用账号 / enabled: ${login}`);
+          const said = !changed
+            ? t(disabled ? 'cli.result.alreadyDisabled' : 'cli.result.alreadyEnabled', { login })
+            : disabled
+              ? t('cli.result.disabled', { login, sessions: sessionsEnded })
+              : t('cli.result.enabled', { login });
+          print(io.stdout, said);
           return EXIT.ok;
         } catch (err) {
           if (!(err instanceof ValidationError)) throw err;
-          for (const f of err.fields) print(io.stderr, `LOGIN: ${cliTranslator(io)(f.key, f.params)}`);
+          for (const f of err.fields) print(io.stderr, `LOGIN: ${t(f.key, f.params)}`);
           return EXIT.usage;
         }
       });
@@ -278,11 +276,8 @@ export const usersPasswordCommand: Command = {
       const { login } = user;
       try {
         const { generatedPassword, sessionsEnded } = await resetPassword(db, user.id, password, null);
-        print(
-          io.stdout,
-          `已重置密码 / password reset: ${login}（结束 ${sessionsEnded} 个会话 / ${countOf(sessionsEnded, 'session')} ended）`,
-        );
-        if (generatedPassword) print(io.stdout, `新密码（仅显示一次）/ new password (shown once): ${generatedPassword}`);
+        print(io.stdout, t('cli.result.passwordReset', { login, sessions: sessionsEnded }));
+        if (generatedPassword) print(io.stdout, t('cli.result.newPassword', { password: generatedPassword }));
         return EXIT.ok;
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;

@@ -46,7 +46,7 @@ describe('verifyAuditChain', () => {
     expect(await verifyAuditChain(db.knex, { pageSize: 3 })).toMatchObject({
       ok: false,
       checked: 4,
-      firstBad: { seq: 4, problem: 'edited', detail: expect.stringContaining('row 4') },
+      firstBad: { seq: 4, problem: 'edited', detail: { key: 'cli.result.audit.contentEdited', params: { seq: 4 } } },
     });
   });
 
@@ -59,7 +59,7 @@ describe('verifyAuditChain', () => {
     await db.knex('audit_log').where({ seq: 5 }).del();
     const result = await verifyAuditChain(db.knex, { pageSize: 4 });
     expect(result).toMatchObject({ ok: false, checked: 5, firstBad: { seq: 6, problem: 'deleted' } });
-    expect(result.firstBad?.detail).toContain('row(s) 5 missing');
+    expect(result.firstBad?.detail).toEqual({ key: 'cli.result.audit.missing', params: { missing: '5', count: 1, seq: 6 } });
   });
 
   it('names the first row left when the first rows were deleted', async () => {
@@ -67,7 +67,7 @@ describe('verifyAuditChain', () => {
     expect((await verifyAuditChain(db.knex)).firstBad).toMatchObject({
       seq: 4,
       problem: 'deleted',
-      detail: expect.stringContaining('1–3'),
+      detail: { key: 'cli.result.audit.missing', params: { missing: '1–3', count: 3, seq: 4 } },
     });
   });
 

@@ -49,7 +49,12 @@ describe('hubwatch users and audit commands', () => {
       env,
     );
     expect(created.code).toBe(0);
-    expect(created.stdout).toMatch(/initial password \(shown once\): [A-Za-z0-9]{16}/);
+    expect(created.stdout).toMatch(/^已创建账号：zhang（ITC；it_office）\n初始密码（仅显示一次）：[A-Za-z0-9]{16}\n$/);
+    const english = await runCli(
+      ['users', 'add', '--login', 'zhang2', '--name', '张三', '--department', 'ITC', '--role', 'user'],
+      { ...env, HUBWATCH_LOCALE: 'en' },
+    );
+    expect(english.stdout).toMatch(/^created: zhang2 \(ITC; user\)\ninitial password \(shown once\): [A-Za-z0-9]{16}\n$/);
 
     const bad = await runCli(
       ['users', 'add', '--login', 'li', '--name', '李四', '--department', 'NOPE', '--role', 'wizard'],
@@ -68,7 +73,7 @@ describe('hubwatch users and audit commands', () => {
       'a long enough password\n',
     );
     expect(res.code).toBe(0);
-    expect(res.stdout).not.toContain('initial password');
+    expect(res.stdout).toBe('已创建账号：wang（ITC；steward, user）\n');
     await cli.withDb(async (db) => {
       const row = await db('users').where({ login: 'wang' }).first();
       expect(row.roles).toEqual(['steward', 'user']);
@@ -161,8 +166,10 @@ describe('hubwatch users and audit commands', () => {
   it("verifies the audit chain, and names the row edited behind the service's back", async () => {
     const intact = await runCli(['audit', 'verify'], env);
     expect(intact.code).toBe(0);
-    expect(intact.stdout).toContain('intact');
-    expect(intact.stdout).toMatch(/审计日志完整 \/ audit log intact: \d+ 行 \/ rows/);
+    // In the command line's language (Chinese here), then in English when HUBWATCH_LOCALE says so.
+    expect(intact.stdout).toMatch(/^审计日志完整：\d+ 行\n链首：\d+:[0-9a-f]{64}\n$/);
+    const intactInEnglish = await runCli(['audit', 'verify'], { ...env, HUBWATCH_LOCALE: 'en' });
+    expect(intactInEnglish.stdout).toMatch(/^audit log intact: \d+ rows\nhead: \d+:[0-9a-f]{64}\n$/);
 
     const edited = await cli.withDb(async (db) => {
       const row = await db('audit_log').where({ action: 'user.create' }).orderBy('seq').first();
@@ -173,10 +180,13 @@ describe('hubwatch users and audit commands', () => {
     });
     const tampered = await runCli(['audit', 'verify'], env);
     expect(tampered.code).toBe(1);
-    expect(tampered.stdout).toContain(`seq ${edited}`);
-    expect(tampered.stdout).toContain('edited');
-    // The Chinese half says it too (it was English only).
-    expect(tampered.stdout).toContain(`第一处问题在第 ${edited} 行（被修改）`);
+    expect(tampered.stdout).toBe(
+      `审计日志被篡改：第一处问题在第 ${edited} 行（被修改）：第 ${edited} 行的内容与其哈希不符（被修改）\n`,
+    );
+    const english = await runCli(['audit', 'verify'], { ...env, HUBWATCH_LOCALE: 'en' });
+    expect(english.stdout).toBe(
+      `audit log tampered: first bad row seq ${edited} (edited): row ${edited}: its content does not match its row_hash (edited)\n`,
+    );
   });
 
   it('tells rows deleted from the end of the log by a head recorded earlier (--anchor)', async () => {
@@ -187,7 +197,7 @@ describe('hubwatch users and audit commands', () => {
         (await runCli(['users', 'add', '--login', login, '--name', login, '--department', 'ITC', '--role', 'user'], env)).code,
       ).toBe(0);
     const first = await runCli(['audit', 'verify'], env);
-    const head = /head: (\d+:[0-9a-f]{64})/.exec(first.stdout)![1];
+    const head = /链首：(\d+:[0-9a-f]{64})/.exec(first.stdout)![1];
     expect((await runCli(['audit', 'verify', '--anchor', head], env)).code).toBe(0);
 
     // The last two rows go: the chain left is valid, only the anchor shows it.
@@ -200,7 +210,9 @@ describe('hubwatch users and audit commands', () => {
     expect((await runCli(['audit', 'verify'], env)).code).toBe(0);
     const truncated = await runCli(['audit', 'verify', '--anchor', head], env);
     expect(truncated.code).toBe(1);
-    expect(truncated.stdout).toContain(`rows ${seq - 1}–${seq} (the recorded head) were deleted from its end`);
+    expect(truncated.stdout).toContain(`第 ${seq - 1}–${seq} 行（记录的链首）已从末尾被删除`);
+    const english = await runCli(['audit', 'verify', '--anchor', head], { ...env, HUBWATCH_LOCALE: 'en' });
+    expect(english.stdout).toContain(`rows ${seq - 1}–${seq} (the recorded head) were deleted from its end`);
 
     const bad = await runCli(['audit', 'verify', '--anchor', 'yesterday'], env);
     expect(bad.code).toBe(2);

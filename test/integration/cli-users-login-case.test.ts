@@ -36,26 +36,29 @@ describe('hubwatch users commands: the login in any case', () => {
 
     const revoke = await runCli(['users', 'token', 'ITC.ADMIN', '--revoke-all'], env);
     expect(revoke.code).toBe(0);
-    expect(revoke.stdout).toContain('revoked 1 token');
+    expect(revoke.stdout).toBe('已吊销 1 个令牌\n');
+    expect((await runCli(['users', 'token', 'itc.admin'], env)).code).toBe(0);
+    const english = await runCli(['users', 'token', 'ITC.ADMIN', '--revoke-all'], { ...env, HUBWATCH_LOCALE: 'en' });
+    expect(english.stdout).toBe('revoked 1 token\n');
   });
 
   it('users disable ITC.ADMIN and enable itc.admin act on Itc.Admin, named as written', async () => {
     const disabled = await runCli(['users', 'disable', 'ITC.ADMIN'], env);
     expect(disabled.stderr).toBe('');
     expect(disabled.code).toBe(0);
-    expect(disabled.stdout).toContain('已停用账号 / disabled: Itc.Admin（');
+    expect(disabled.stdout).toMatch(/^已停用账号：Itc\.Admin（/);
     expect((await account()).disabled).toBe(true);
 
     const enabled = await runCli(['users', 'enable', 'itc.admin'], env);
     expect(enabled.code).toBe(0);
-    expect(enabled.stdout).toBe('已启用账号 / enabled: Itc.Admin\n');
+    expect(enabled.stdout).toBe('已启用账号：Itc.Admin\n');
     expect((await account()).disabled).toBe(false);
   });
 
   it('users password ITC.ADMIN sets the password of Itc.Admin', async () => {
     const res = await runCli(['users', 'password', 'ITC.ADMIN'], env, 'a second long password\n');
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('已重置密码 / password reset: Itc.Admin（');
+    expect(res.stdout).toMatch(/^已重置密码：Itc\.Admin（/);
     expect(await cli.withDb((db) => authenticatePassword(db, 'Itc.Admin', 'a second long password'))).not.toBeNull();
   });
 

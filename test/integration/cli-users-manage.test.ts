@@ -57,14 +57,19 @@ describe('hubwatch users disable, enable and password', () => {
     await openSession('zhao', 'cli-zhao-1');
     const res = await runCli(['users', 'disable', 'zhao'], env);
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('1 session ended');
+    expect(res.stdout).toBe('已停用账号：zhao（结束 1 个会话）\n');
     expect(await sessionExists('cli-zhao-1')).toBe(false);
     expect(await cli.withDb((db) => authenticatePassword(db, 'zhao', 'the first password'))).toBeNull();
     const again = await runCli(['users', 'disable', 'zhao'], env);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('unchanged');
+    expect(again.stdout).toBe('未改动：账号 zhao 已停用\n');
+    const english = await runCli(['users', 'disable', 'zhao'], { ...env, HUBWATCH_LOCALE: 'en' });
+    expect(english.stdout).toBe('unchanged: zhao is already disabled\n');
 
-    expect((await runCli(['users', 'enable', 'zhao'], env)).code).toBe(0);
+    expect(await runCli(['users', 'enable', 'zhao'], { ...env, HUBWATCH_LOCALE: 'en' })).toMatchObject({
+      code: 0,
+      stdout: 'enabled: zhao\n',
+    });
     expect(await cli.withDb((db) => authenticatePassword(db, 'zhao', 'the first password'))).not.toBeNull();
     const actions = await cli.withDb((db) =>
       db('audit_log').whereIn('action', ['user.disable', 'user.enable']).orderBy('seq').pluck('action'),
@@ -88,14 +93,14 @@ describe('hubwatch users disable, enable and password', () => {
     await openSession('zhao', 'cli-zhao-2');
     const piped = await runCli(['users', 'password', 'zhao'], env, 'a second long password\n');
     expect(piped.code).toBe(0);
-    expect(piped.stdout).not.toContain('new password');
+    expect(piped.stdout).toBe('已重置密码：zhao（结束 1 个会话）\n');
     expect(await sessionExists('cli-zhao-2')).toBe(false);
     expect(await cli.withDb((db) => authenticatePassword(db, 'zhao', 'the first password'))).toBeNull();
     expect(await cli.withDb((db) => authenticatePassword(db, 'zhao', 'a second long password'))).not.toBeNull();
 
     const generated = await runCli(['users', 'password', 'zhao'], env);
     expect(generated.code).toBe(0);
-    const password = /new password \(shown once\): ([A-Za-z0-9]{16})/.exec(generated.stdout)?.[1];
+    const password = /^已重置密码：zhao（结束 0 个会话）\n新密码（仅显示一次）：([A-Za-z0-9]{16})\n$/.exec(generated.stdout)?.[1];
     expect(password).toBeDefined();
     expect(await cli.withDb((db) => authenticatePassword(db, 'zhao', password!))).not.toBeNull();
     const audit = await cli.withDb((db) => db('audit_log').where({ action: 'user.password_reset' }).orderBy('seq'));

@@ -116,8 +116,9 @@ describe('hubwatch users token', () => {
     const after = await rows();
     const again = await runCli(['users', 'token', 'wang', '--revoke-all'], env);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('nothing changed');
-    expect(again.stdout).not.toMatch(/revoked 0/);
+    expect(again.stdout).toBe('没有可吊销的有效令牌，未作改动\n');
+    const english = await runCli(['users', 'token', 'wang', '--revoke-all'], { ...env, HUBWATCH_LOCALE: 'en' });
+    expect(english.stdout).toBe('no valid token to revoke: nothing changed\n');
     expect(await rows()).toEqual(after);
     expect(after.every((s: { revoked: number }) => s.revoked > 0)).toBe(true);
   });

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { MessageParams } from '../../errors';
 import { computeRowHash, GENESIS_HASH } from './hash';
 import type { AuditRow } from './types';
 
@@ -8,7 +9,8 @@ export interface AuditVerification {
   ok: boolean;
   /** Rows examined, including the bad one when there is one. */
   checked: number;
-  firstBad?: { seq: number; problem: AuditProblem; detail: string };
+  /** `detail`: what was found, as an i18n key (cli.result.audit.*) and its parameters, said in the reader's language. */
+  firstBad?: { seq: number; problem: AuditProblem; detail: { key: string; params: MessageParams } };
   /**
    * The last row examined. Removing rows from the END of the log leaves a valid chain; an operator
    * who records this (seq, hash) pair elsewhere can detect that later.
@@ -71,14 +73,14 @@ function anchorProblem(
     return {
       seq: anchor.seq,
       problem: 'truncated',
-      detail: `日志只到第 ${last} 行：第 ${last + 1}–${anchor.seq} 行（记录的链首）已从末尾被删除 / the log ends at row ${last}: rows ${last + 1}–${anchor.seq} (the recorded head) were deleted from its end`,
+      detail: { key: 'cli.result.audit.truncated', params: { last, from: last + 1, to: anchor.seq } },
     };
   }
   if (row.row_hash.trim() !== anchor.rowHash)
     return {
       seq: anchor.seq,
       problem: 'edited',
-      detail: `第 ${anchor.seq} 行的哈希与记录的不同（该行起的链被重写）/ row ${anchor.seq}'s hash differs from the recorded one: the chain was rewritten from there`,
+      detail: { key: 'cli.result.audit.anchorRewritten', params: { seq: anchor.seq } },
     };
   return undefined;
 }
@@ -115,7 +117,7 @@ async function findProblem(db: Knex, row: AuditRow, prev: AuditRow | null): Prom
     return {
       seq,
       problem: 'deleted',
-      detail: `第 ${missing} 行缺失（被删除）/ row(s) ${missing} missing before row ${seq} (deleted)`,
+      detail: { key: 'cli.result.audit.missing', params: { missing, count: seq - expectedSeq, seq } },
     };
   }
   if (prevHash !== expectedPrevHash) {
@@ -125,21 +127,21 @@ async function findProblem(db: Knex, row: AuditRow, prev: AuditRow | null): Prom
       return {
         seq,
         problem: 'reordered',
-        detail: `第 ${seq} 行链接到第 ${linked.seq} 行而不是其前一行（顺序被改动）/ row ${seq} is chained after row ${linked.seq}, not after the row before it (reordered)`,
+        detail: { key: 'cli.result.audit.reordered', params: { seq, linked: linked.seq } },
       };
     }
     if (contentOk && prev) {
       return {
         seq: Number(prev.seq),
         problem: 'edited',
-        detail: `第 ${prev.seq} 行被改写并重新计算了哈希，第 ${seq} 行不再与其相连 / row ${prev.seq} was rewritten with a recomputed hash: row ${seq}'s prev_hash no longer matches it (edited)`,
+        detail: { key: 'cli.result.audit.rehashed', params: { edited: prev.seq, seq } },
       };
     }
     if (contentOk) {
       return {
         seq,
         problem: 'deleted',
-        detail: `第 ${seq} 行应接在链首（prev_hash 全为 0），其前的行已被删除 / row ${seq} should start the chain (prev_hash all zeros): rows before it were deleted`,
+        detail: { key: 'cli.result.audit.headDeleted', params: { seq } },
       };
     }
   }
@@ -147,7 +149,7 @@ async function findProblem(db: Knex, row: AuditRow, prev: AuditRow | null): Prom
     return {
       seq,
       problem: 'edited',
-      detail: `第 ${seq} 行的内容与其哈希不符（被修改）/ row ${seq}: its content does not match its row_hash (edited)`,
+      detail: { key: 'cli.result.audit.contentEdited', params: { seq } },
     };
   }
   return undefined;
