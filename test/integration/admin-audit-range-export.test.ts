@@ -206,7 +206,14 @@ describe('/admin/audit date range and CSV export (Asia/Shanghai)', () => {
     // The export is recorded, after the rows it holds, with its filters.
     const record = await t.db.knex('audit_log').orderBy('seq', 'desc').first();
     expect(record).toMatchObject({ action: 'audit.export', actor_login: 'itoffice' });
-    expect(record.summary).toEqual({ action: null, actor: null, from: '2026-11-15', to: '2026-11-16' });
+    expect(record.summary).toEqual({
+      action: null,
+      actor: null,
+      object_type: null,
+      object_id: null,
+      from: '2026-11-15',
+      to: '2026-11-16',
+    });
     expect(res.text).not.toContain('audit.export');
   });
 

@@ -5,13 +5,17 @@ import type { AppContext } from '../../context';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError, type FieldError } from '../../errors';
 import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { pathId } from '../../http/path-id';
-import { repeatedQueryValues, sentQuery } from '../../http/query-values';
+import { echoedQueryText, repeatedQueryValues, sentQuery } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
 import { hasForbiddenCharacter, shownAsBrowserShows } from '../../middleware/body-safety';
 import { fieldMessages } from '../../middleware/errors';
 import { allKeys, LOCALES, translate } from '../../i18n';
 import { can, type Role, ROLES } from '../../policies';
 import { appendAudit, auditBatches, listAudit, type AuditFilters } from '../../services/audit';
+import { AUDIT_OBJECT_ID_MAX, AUDIT_OBJECT_TYPES, isAuditObjectType } from '../../services/audit/objects';
+import { isIsoDate } from '../../services/calendar/dates';
+import { typedWholeNumber } from '../../services/typed-number';
+import { findUserForSignIn } from '../../services/users';
 import { dayEndIn, dayStartIn, parseOptionalRange, todayIn } from '../../services/calendar';
 import { universityTimezone } from '../../services/catalog/repository';
 import { CSV_BOM } from '../../services/csv';
@@ -121,6 +125,23 @@ function auditActionMenu(req: Request, selected: string) {
   }).sort(byLabel);
   const known = AUDIT_ACTIONS.includes(selected) || AUDIT_GROUPS.includes(selected);
   return { groups, other: selected && !known ? selected : null };
+}
+
+/** The kinds of object audit rows are about (services/audit/objects.ts), as the object filter's menu offers them. */
+const AUDIT_OBJECTS = Object.keys(AUDIT_OBJECT_TYPES);
+
+/**
+ * The object filter's menu in the reader's language (工单, 共享申请…), sorted by name. A type the menu lacks (one an
+ * older version wrote, found in the log) is its first choice, by its code, so the menu says what the list is filtered by.
+ */
+function auditObjectMenu(req: Request, selected: string) {
+  const collator = new Intl.Collator(req.locale);
+  const options = AUDIT_OBJECTS.map((type) => ({
+    value: type,
+    label: req.t(`admin.audit.objects.${type}`),
+    selected: type === selected,
+  })).sort((a, b) => collator.compare(a.label, b.label));
+  return { options, other: selected && !AUDIT_OBJECTS.includes(selected) ? selected : null };
 }
 
 /** The longest steward e-mail address a department keeps (users.email's length). */
@@ -420,32 +441,117 @@ export function adminRoutes(ctx: AppContext): Router {
   }
 
   /**
-   * The audit filters of the query: action, login, and days from/to (both optional, `to` inclusive) read in the
-   * university's time zone (the catalog calendar's), as instants. A bad day, a filter sent twice or a reversed range: the
-   * messages (`fields`) and the other filters alone, so the page still lists something under them.
+   * The object type a filter value names: a type in any case (`Ticket`), or its name in either language (工单, Sharing
+   * request, as the menu and the log's rows show it); else one the log holds as typed (a type an older version wrote).
+   * Null: no row is about such an object (said under the menu).
+   */
+  async function auditObjectTypeOf(typed: string): Promise<string | null> {
+    const lower = typed.toLowerCase();
+    const known =
+      AUDIT_OBJECTS.find((type) => type === lower) ??
+      AUDIT_OBJECTS.find((type) =>
+        LOCALES.some((locale) => translate(locale, `admin.audit.objects.${type}`).toLowerCase() === lower),
+      );
+    if (known) return known;
+    if (typed.length > 64) return null;
+    return (await db('audit_log').where('object_type', typed).first('seq')) ? typed : null;
+  }
+
+  /**
+   * The stored id an object filter's id names, by how its type writes ids (AUDIT_OBJECT_TYPES): a row id as digits (`#12`,
+   * full-width １２ and `012` are 12), an account by its login (in any case) or its id, a department's code in any
+   * case, a day as YYYY-MM-DD; a type without a rule as typed. A problem names the field and what it takes.
+   */
+  async function auditObjectIdOf(req: Request, type: string, typed: string): Promise<{ id: string } | { problem: FieldError }> {
+    const kind = isAuditObjectType(type) ? AUDIT_OBJECT_TYPES[type] : 'text';
+    const params = { value: echoedQueryText(typed), type: isAuditObjectType(type) ? req.t(`admin.audit.objects.${type}`) : type };
+    const problem = (key: string, extra: Record<string, unknown> = {}) => ({
+      problem: { field: 'object_id', key: `admin.audit.${key}`, params: { ...params, ...extra } },
+    });
+    const number = typedWholeNumber(typed.replace(/^[#＃]\s*/, ''));
+    if (kind === 'number') return number === null ? problem('objectIdNumber') : { id: String(Number(number)) };
+    if (kind === 'account') {
+      // A login first (student and staff numbers are logins too), else the account's id.
+      const account = await findUserForSignIn(db, typed);
+      if (account) return { id: String(account.id) };
+      return number === null ? problem('objectIdAccount') : { id: String(Number(number)) };
+    }
+    if (kind === 'day') return isIsoDate(typed) ? { id: typed } : problem('objectIdDay');
+    const count = [...typed].length;
+    if (count > AUDIT_OBJECT_ID_MAX) return problem('objectIdTooLong', { max: AUDIT_OBJECT_ID_MAX, count });
+    if (kind === 'code') return { id: (await departmentCodeAsWritten(db, typed)) ?? typed };
+    return { id: typed };
+  }
+
+  /**
+   * The object filter (object_type, object_id): the type alone lists every row about that kind of object, with an id
+   * one object's (its audit trail, linked from its page). An id without a type, a type no row has, an id its type
+   * cannot have: problems naming the field, and no object filter.
+   */
+  async function auditObjectFilter(
+    req: Request,
+    typedType: string | undefined,
+    typedId: string | undefined,
+  ): Promise<{ objectType?: string; objectId?: string; problems: FieldError[]; menuType?: string }> {
+    if (!typedType) {
+      if (!typedId) return { problems: [] };
+      return {
+        problems: [{ field: 'object_type', key: 'admin.audit.objectTypeMissing', params: { value: echoedQueryText(typedId) } }],
+      };
+    }
+    const objectType = await auditObjectTypeOf(typedType);
+    if (objectType === null)
+      return {
+        problems: [{ field: 'object_type', key: 'admin.audit.objectTypeUnknown', params: { value: echoedQueryText(typedType) } }],
+      };
+    if (!typedId) return { objectType, problems: [] };
+    const id = await auditObjectIdOf(req, objectType, typedId);
+    // A refused id: no object filter, the menu still showing the type it was typed for.
+    return 'id' in id ? { objectType, objectId: id.id, problems: [] } : { problems: [id.problem], menuType: objectType };
+  }
+
+  /**
+   * The audit filters of the query: action, login, object (type and id), and days from/to (both optional, `to`
+   * inclusive) read in the university's time zone (the catalog calendar's), as instants. A bad day, action or object,
+   * a filter sent twice or a reversed range: the messages (`fields`) and the other filters alone, so the page still
+   * lists something under them.
    */
   async function auditFilters(req: Request) {
     // As typed, less the spaces around (a pasted " auth.login" found nothing).
     const text = (key: string) => (typeof req.query[key] === 'string' ? (req.query[key] as string).trim() : '') || undefined;
+    // A filter sent twice (?from=2026-01-01&from=2026-02-01, ?action=a&action=b) is said as such — not as a bad value,
+    // nor dropped so that the page lists everything as if filtered: which one was meant?
+    const repeated = repeatedQueryValues(req.query, ['action', 'actor', 'object_type', 'object_id', 'from', 'to']);
     const typedAction = text('action');
     const action = typedAction ? await auditActionOf(typedAction) : undefined;
-    const base = { action: action ?? undefined, actorLogin: text('actor') };
+    const object: Awaited<ReturnType<typeof auditObjectFilter>> = repeated.some(
+      (p) => p.field === 'object_type' || p.field === 'object_id',
+    )
+      ? { problems: [] }
+      : await auditObjectFilter(req, text('object_type'), text('object_id'));
+    const base: AuditFilters = {
+      action: action ?? undefined,
+      actorLogin: text('actor'),
+      objectType: object.objectType,
+      objectId: object.objectId,
+    };
     const typed = {
       action: base.action ?? '',
       actor: base.actorLogin ?? '',
+      // The type as the menu knows it (工单 typed is ticket); one refused is not chosen (as a refused action).
+      objectType: object.objectType ?? object.menuType ?? '',
+      // As typed: an account's login stays a login, `#12` is what the reader typed.
+      objectId: text('object_id') ?? '',
       from: typeof req.query.from === 'string' ? req.query.from : '',
       to: typeof req.query.to === 'string' ? req.query.to : '',
     };
     const timezone = await universityTimezone(db, ctx.config.timezone);
     try {
-      // A filter sent twice (?from=2026-01-01&from=2026-02-01, ?action=a&action=b) is said as such — not as a bad date,
-      // nor dropped so that the page lists everything as if filtered: which one was meant?
-      const repeated = repeatedQueryValues(req.query, ['action', 'actor', 'from', 'to']);
       if (repeated.length) throw new ValidationError(repeated);
+      const problems: FieldError[] = [...object.problems];
       if (typedAction && action === null)
-        throw new ValidationError([
-          { field: 'action', key: 'admin.audit.actionUnknown', params: { value: typedAction.slice(0, 100) } },
-        ]);
+        problems.unshift({ field: 'action', key: 'admin.audit.actionUnknown', params: { value: typedAction.slice(0, 100) } });
+      if (problems.length) throw new ValidationError(problems);
       const days = parseOptionalRange({ from: req.query.from, to: req.query.to });
       const filters: AuditFilters = {
         ...base,
@@ -455,16 +561,21 @@ export function adminRoutes(ctx: AppContext): Router {
       return { filters, days, typed, timezone, fields: null };
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      return { filters: base as AuditFilters, days: {}, typed, timezone, fields: fieldMessages(err, req) };
+      return { filters: base, days: {}, typed, timezone, fields: fieldMessages(err, req) };
     }
   }
 
   /** The query string of the filters as applied (for the export link): none that is empty or was refused. */
-  const auditFilterQuery = (f: { action?: string; actorLogin?: string }, days: { from?: string; to?: string }) =>
+  const auditFilterQuery = (f: AuditFilters, days: { from?: string; to?: string }) =>
     new URLSearchParams(
-      Object.entries({ action: f.action, actor: f.actorLogin, from: days.from, to: days.to }).filter(
-        (e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '',
-      ),
+      Object.entries({
+        action: f.action,
+        actor: f.actorLogin,
+        object_type: f.objectType,
+        object_id: f.objectId === undefined ? undefined : String(f.objectId),
+        from: days.from,
+        to: days.to,
+      }).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
     ).toString();
 
   async function auditPage(req: Request, res: Response) {
@@ -482,6 +593,7 @@ export function adminRoutes(ctx: AppContext): Router {
       rows: await auditRowsFor(db, req.user!, rows, req.t, timezone),
       filters: typed,
       actionMenu: auditActionMenu(req, typed.action),
+      objectMenu: auditObjectMenu(req, typed.objectType),
       fields: fields ?? {},
       exportHref: `/admin/audit/export.csv${query ? `?${query}` : ''}`,
       pager: pagination(url, page, perPage, total),
@@ -507,6 +619,8 @@ export function adminRoutes(ctx: AppContext): Router {
       summary: {
         action: filters.action ?? null,
         actor: filters.actorLogin ?? null,
+        object_type: filters.objectType ?? null,
+        object_id: filters.objectId === undefined ? null : String(filters.objectId),
         from: days.from ?? null,
         to: days.to ?? null,
       },
