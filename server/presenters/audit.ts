@@ -3,6 +3,7 @@ import { pathId } from '../http/path-id';
 import type { Translator } from '../i18n';
 import { type Action, can, type CurrentUser, type PolicyResource } from '../policies';
 import type { AuditRecord } from '../services/audit';
+import { auditTrailHref, type AuditObjectType } from '../services/audit/objects';
 import { wallClockText } from '../services/calendar/zone';
 import { csvField, csvLine } from '../services/csv';
 import { maskFreeText } from '../services/privacy';
@@ -61,6 +62,18 @@ const OBJECT_PAGES: Record<string, (id: string) => { href: string; action: Actio
 function objectHref(viewer: CurrentUser, type: string, id: string): string | null {
   const page = Object.hasOwn(OBJECT_PAGES, type) ? OBJECT_PAGES[type](id) : null;
   return page && can(viewer, page.action, page.resource ?? {}) ? page.href : null;
+}
+
+/**
+ * The 审计记录 / Audit trail link of an object's page (a ticket, a sharing request): the audit log filtered to its
+ * rows, for whoever may read the log (`audit.view`, as /admin/audit authorizes); null for anyone else.
+ */
+export function auditTrailLink(
+  viewer: CurrentUser | null | undefined,
+  type: AuditObjectType,
+  id: string | number,
+): string | null {
+  return viewer && can(viewer, 'audit.view') ? auditTrailHref(type, id) : null;
 }
 
 /**

@@ -4,6 +4,7 @@ import { AlreadyDoneError, AppError, ConflictError, ForbiddenError, NotFoundErro
 import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
+import { auditTrailLink } from '../../presenters/audit';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { departmentCodeAsWritten } from '../../services/department-code';
 import { grantState, markReturnedDelivered, revokeGrant } from '../../services/sharing/grants';
@@ -359,6 +360,8 @@ export function sharingRoutes(ctx: AppContext): Router {
       title: req.t('sharing.detail.title', { id: request.id }),
       request,
       back: backToList(req.user!, request),
+      // 审计记录: the audit log's rows about this request (every decision, withdrawal, grant), for those who read the log.
+      auditTrail: auditTrailLink(req.user, 'sharing_request', request.id),
       // The copy button's form has an id of its own (http/form-once.ts): a double click makes one draft.
       copyFormId: request.can.copy ? newFormId() : undefined,
       reasons: REJECTION_REASONS,

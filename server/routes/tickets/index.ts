@@ -15,6 +15,7 @@ import { checkTrendChart } from '../../presenters/check-trend';
 import { isBlankKey, withVisibleEdges } from '../../presenters/sample-keys';
 import { ticketRule } from '../catalog/present';
 import { appendAudit } from '../../services/audit';
+import { auditTrailLink } from '../../presenters/audit';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { keyColumnOrder } from '../../services/catalog/record-key';
 import { notifierFromConfig } from '../../services/notifications';
@@ -521,6 +522,8 @@ export function ticketsRoutes(ctx: AppContext): Router {
         ACTIVE_STATUSES.includes(ticket.status) &&
         can(req.user!, 'reports.answer', { department: ticket.department_code }),
       departments,
+      // 审计记录: the audit log's rows about this ticket, for those who read the log.
+      auditTrail: auditTrailLink(req.user, 'ticket', ticket.id),
       back: cameFromList(req, ticket.id),
       form: {},
       ...extra,
