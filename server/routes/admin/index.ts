@@ -36,7 +36,7 @@ import {
   type UserFilters,
   type UserRow,
 } from '../../services/users';
-import { auditCsvHeader, auditCsvLine, auditRowsFor } from '../../presenters/audit';
+import { auditCsvHeader, auditCsvLine, auditRowsFor, auditTrailLink } from '../../presenters/audit';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { boxesSummary, type SummaryLine } from '../../presenters/error-summary';
 
@@ -305,6 +305,8 @@ export function adminRoutes(ctx: AppContext): Router {
       editedFrom: accountVersion(account),
       tokens,
       tokenDays: API_TOKEN_DAYS,
+      // 审计记录: the audit log's rows about this account, by its login (unambiguous: the filter reads a login first).
+      auditTrail: auditTrailLink(req.user, 'user', account.login),
     });
   }
 

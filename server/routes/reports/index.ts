@@ -100,6 +100,7 @@ import {
 import { hasForbiddenCharacter, shownAsBrowserShows } from '../../middleware/body-safety';
 import { conflictText, departmentNames, hubValueLabel, namesOf, tableMenu } from './present';
 import { boxesSummary } from '../../presenters/error-summary';
+import { auditTrailLink } from '../../presenters/audit';
 
 /** The reporter's forms with a box (disagree and reopen; withdraw): field, the id of its message, its label. */
 const REPORTER_BOXES = [['comment', 'reopen-comment-error', 'reports.show.reopenComment']] as const;
@@ -871,6 +872,8 @@ export function reportsRoutes(ctx: AppContext): Router {
       status: reporterStatus(report),
       own,
       back,
+      // 审计记录: the audit log's rows about this report, for those who read the log (not its reporter, as such).
+      auditTrail: auditTrailLink(req.user, 'report', report.id),
       reporter: reporter
         ? {
             name: reporter.name,
