@@ -21,6 +21,7 @@ import { universityTimezone } from '../../services/catalog/repository';
 import { CSV_BOM } from '../../services/csv';
 import { departmentCodeAsWritten } from '../../services/department-code';
 import { isEmailAddress } from '../../services/email-address';
+import { sentFormVersion } from '../../services/form-version';
 import {
   accountVersion,
   activeApiTokens,
@@ -323,7 +324,7 @@ export function adminRoutes(ctx: AppContext): Router {
       roles,
     };
     // The account as the form was shown it: changed since (another tab, another administrator), nothing is saved.
-    const editedFrom = typeof req.body.edited_from === 'string' ? req.body.edited_from : undefined;
+    const editedFrom = sentFormVersion(req.body);
     try {
       const { user, changed } = await updateUser(db, account.id, { ...form, editedFrom }, req.user!, auditOrigin(req));
       req.session.flash = {

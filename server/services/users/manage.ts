@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import type { CurrentUser, Role } from '../../policies';
 import { appendAudit, auditActorOf } from '../audit';
+import { formVersion } from '../form-version';
 import type { UserRow } from './index';
 import { generatePassword, hashPassword, newPasswordProblem, verifyPassword } from './passwords';
 import { checkDepartment, checkPersonFields } from './validate';
@@ -78,10 +78,7 @@ export interface AccountUpdate {
 
 /** What an account's edit form shows (name, e-mail, department, roles), as a short digest for the form to carry. */
 export function accountVersion(user: Pick<UserRow, 'name' | 'email' | 'department_code' | 'roles'>): string {
-  return createHash('sha256')
-    .update(JSON.stringify([user.name, user.email ?? null, user.department_code, [...user.roles].sort()]))
-    .digest('hex')
-    .slice(0, 32);
+  return formVersion([user.name, user.email ?? null, user.department_code, [...user.roles].sort()]);
 }
 
 /**
