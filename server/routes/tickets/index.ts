@@ -26,6 +26,7 @@ import {
   commentTicket,
   dismissDispute,
   disputeSettled,
+  dueWorkingDaysVersion,
   filterChoices,
   findTicket,
   grantExtension,
@@ -48,6 +49,7 @@ import {
   visibleTicket,
 } from '../../services/tickets';
 import { closedReasonIn } from '../../services/tickets/closed-reason';
+import { sentFormVersion } from '../../services/form-version';
 import {
   tellClosed,
   tellDispute,
@@ -338,6 +340,8 @@ export function ticketsRoutes(ctx: AppContext): Router {
     res.status(status).render('pages/tickets/settings', {
       title: req.t('tickets.settings.title'),
       days,
+      // The days the form was opened with (a form sent back with a mistake keeps those it was opened with: extra).
+      editedFrom: dueWorkingDaysVersion(days),
       severities: SEVERITIES,
       departments,
       errorSummary: settingsSummary(req, extra),
@@ -370,12 +374,29 @@ export function ticketsRoutes(ctx: AppContext): Router {
   router.get('/tickets/settings', authorize('tickets.settings'), (req, res) => settingsPage(req, res));
 
   router.post('/tickets/settings', authorize('tickets.settings'), async (req, res) => {
+    // The days the form was opened with: saved by someone else since (another officer, another tab), nothing is saved.
+    const editedFrom = sentFormVersion(req.body);
     let changed: boolean;
     try {
-      ({ changed } = await saveDueWorkingDays(db, req.body, auditActor(req), origin(req)));
+      ({ changed } = await saveDueWorkingDays(db, req.body, auditActor(req), origin(req), editedFrom));
     } catch (err) {
+      if (err instanceof ConflictError) {
+        // The page again, what was typed in its boxes, the days saved meanwhile in the message to compare; the form now
+        // carries those, so saving it again is a choice made seeing them.
+        const now = await loadDueWorkingDays(db);
+        const current = SEVERITIES.map((s) =>
+          req.t('tickets.settings.staleDays', { severity: req.t(`tickets.severity.${s}`), count: now[s] }),
+        ).join(req.t('common.enumSeparator'));
+        res.locals.flash = { kind: 'error', text: req.t(err.messageKey, { ...err.params, current }) };
+        return settingsPage(req, res, { days: req.body }, 409);
+      }
       if (!(err instanceof ValidationError)) throw err;
-      return settingsPage(req, res, { days: req.body, fields: fieldMessages(err, req) }, 422);
+      return settingsPage(
+        req,
+        res,
+        { days: req.body, fields: fieldMessages(err, req), ...(editedFrom !== undefined ? { editedFrom } : {}) },
+        422,
+      );
     }
     req.session.flash = changed
       ? { kind: 'success', text: req.t('tickets.settings.saved') }

@@ -48,7 +48,7 @@ export {
 } from './queries';
 export { historyAsShown, historyForReader, maskSuggestedValue, shownFreeText, shownRecordKey, ticketField } from './privacy';
 export { maskSampleKeys } from './samples';
-export { loadDueWorkingDays, saveDueWorkingDays } from './settings';
+export { dueWorkingDaysVersion, loadDueWorkingDays, saveDueWorkingDays } from './settings';
 export {
   ALLOWED_FROM,
   commentTicket,

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
-import { ValidationError } from '../../errors';
+import { ConflictError, ValidationError } from '../../errors';
 import { appendAudit, type AuditActor } from '../audit';
 import { DEFAULT_DUE_WORKING_DAYS, DueWorkingDays, RequestOrigin, SEVERITIES } from './types';
 import { typedWholeNumber } from '../typed-number';
+import { formVersion } from '../form-version';
 
 const KEY = 'tickets.due_working_days';
 
@@ -15,12 +16,23 @@ export async function loadDueWorkingDays(db: Knex | Knex.Transaction): Promise<D
   return out;
 }
 
-/** Validates form or API input (strings allowed) and stores it; each bad value names its severity. */
+/** The days as the settings form shows them, for the form to carry (`edited_from`, form-version.ts). */
+export function dueWorkingDaysVersion(days: DueWorkingDays): string {
+  return formVersion(SEVERITIES.map((s) => days[s]));
+}
+
+/**
+ * Validates form input (strings allowed) and stores it; each bad value names its severity. `editedFrom`, the days the
+ * form was opened with (dueWorkingDaysVersion): given and no longer the stored ones — another officer or tab saved
+ * meanwhile — nothing is saved (ConflictError `tickets.settings.stale`), unless what was sent is what is stored now
+ * (a double click: no change). Without it nothing is compared. Checked and written under one lock.
+ */
 export async function saveDueWorkingDays(
   db: Knex,
   input: Record<string, unknown>,
   actor: AuditActor | null,
   origin: RequestOrigin = {},
+  editedFrom?: string,
 ): Promise<{ value: DueWorkingDays; changed: boolean }> {
   const value = {} as DueWorkingDays;
   const problems = [];
@@ -32,9 +44,13 @@ export async function saveDueWorkingDays(
   }
   if (problems.length) throw new ValidationError(problems);
   const changed = await db.transaction(async (trx) => {
+    // Two saves at once take turns here: the second reads what the first wrote (the row may not exist yet: no row lock).
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`settings:${KEY}`]);
     const before = await loadDueWorkingDays(trx);
     // The same days sent again (the form saved as it was): nothing written, no audit row saying "saved".
     if (SEVERITIES.every((s) => before[s] === value[s])) return false;
+    if (editedFrom !== undefined && editedFrom !== dueWorkingDaysVersion(before))
+      throw new ConflictError('tickets.settings.stale');
     await trx('settings')
       .insert({ key: KEY, value: JSON.stringify(value), updated_at: trx.fn.now(), updated_by: actor?.login ?? null })
       .onConflict('key')

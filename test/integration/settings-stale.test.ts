@@ -1,0 +1,111 @@
+import { buildDepartment, buildUser } from '../factories';
+import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { changedSince, installChangeLog, mark } from '../helpers/change-log';
+
+/**
+ * The IT office's settings forms — the ticket settings' due days (/tickets/settings), the triage setting on the triage
+ * queue (/reports/settings) and the scorecard weights (/scorecards/weights) — opened by two officers (or in two tabs):
+ * the later save put back what the other had saved meanwhile, without a word ("last write wins"). Each form now carries
+ * the settings it was opened from (`edited_from`, as an account's edit form does); changed since, nothing is saved, the
+ * page comes back 409 with what was typed still in its boxes and a message giving the settings as they are now. The
+ * same values sent twice (a double click) are no error, and a save from the page as it is now works.
+ */
+let t: TestApp;
+type Session = Awaited<ReturnType<typeof signIn>>;
+let zhang: Session; // reads Chinese
+let li: Session; // reads English
+
+/** The `edited_from` of the form posting to `action` on the page at `path`. */
+async function openForm(s: Session, path: string, action: string): Promise<string> {
+  const page = await s.agent.get(path).expect(200);
+  const form = page.text.slice(page.text.indexOf(`action="${action}"`));
+  return /name="edited_from" value="([0-9a-f]*)"/.exec(form.slice(0, form.indexOf('</form>')))?.[1] ?? 'none';
+}
+const post = (s: Session, path: string, fields: Record<string, string>) =>
+  s.agent
+    .post(path)
+    .type('form')
+    .send({ _csrf: s.csrf, ...fields });
+/** The error message shown where notices go (a 409's flash). */
+const flashOf = (html: string) => /<div class="flash flash-error" role="alert" data-sent-back>([^<]*)<\/div>/.exec(html)?.[1];
+
+beforeAll(async () => {
+  t = await createTestApp();
+  await buildDepartment(t.db.knex, { code: 'ITC', name: '信息化办公室' });
+  const a = await buildUser(t.db.knex, { login: 'zhang', department: 'ITC', roles: ['it_office'] });
+  const b = await buildUser(t.db.knex, { login: 'li', department: 'ITC', roles: ['it_office'] });
+  zhang = await signIn(t.app, a.login, a.password);
+  li = await signIn(t.app, b.login, b.password);
+  await li.agent.post('/locale').type('form').send({ _csrf: li.csrf, locale: 'en', next: '/' }).expect(302);
+  await installChangeLog(t.db.knex);
+});
+afterAll(() => t.close());
+
+describe('ticket settings (due working days)', () => {
+  const stored = async () =>
+    (await t.db.knex('settings').where({ key: 'tickets.due_working_days' }).first('value'))?.value as unknown;
+  const box = (severity: string, value: string) =>
+    `<input id="days-${severity}" name="${severity}" inputmode="numeric" value="${value}" size="4">`;
+
+  it('a form opened before another officer saved saves nothing, 409, keeps what was typed and says what is saved now', async () => {
+    const zhangForm = await openForm(zhang, '/tickets/settings', '/tickets/settings');
+    const liForm = await openForm(li, '/tickets/settings', '/tickets/settings');
+    expect(zhangForm).toMatch(/^[0-9a-f]{32}$/);
+    expect(liForm).toBe(zhangForm);
+
+    // 张 saves 2 / 4 / 8; a double click sends it twice: the second is no change, no error.
+    const mine = { high: '2', medium: '4', low: '8' };
+    expect((await post(zhang, '/tickets/settings', { ...mine, edited_from: zhangForm })).status).toBe(302);
+    const again = await post(zhang, '/tickets/settings', { ...mine, edited_from: zhangForm });
+    expect(again.status).toBe(302);
+    expect((await zhang.agent.get(again.headers.location)).text).toContain('设置没有改动，未保存');
+    expect(await stored()).toEqual({ high: 2, medium: 4, low: 8 });
+
+    // 李, still showing 3 / 5 / 10, changes the low one to 15: refused, nothing written.
+    const before = await mark(t.db.knex);
+    const stale = await post(li, '/tickets/settings', { high: '3', medium: '5', low: '15', edited_from: liForm });
+    expect(stale.status).toBe(409);
+    expect(await changedSince(t.db.knex, before)).toEqual([]);
+    expect(await stored()).toEqual({ high: 2, medium: 4, low: 8 });
+    expect(flashOf(stale.text)).toBe(
+      'The ticket settings were changed by someone else after this page was opened (another IT office user, or another tab), ' +
+        'so your changes were not saved, to avoid overwriting those. The time to fix saved now: High 2 working days, ' +
+        'Medium 4 working days, Low 8 working days. The boxes below keep what you typed: compare them and save again.',
+    );
+    for (const [severity, value] of Object.entries({ high: '3', medium: '5', low: '15' }))
+      expect(stale.text).toContain(box(severity, value));
+
+    // The page that said so carries the settings as they are now: saved from it, 李's days are saved.
+    const fresh = /name="edited_from" value="([0-9a-f]+)"/.exec(stale.text)![1];
+    expect(fresh).not.toBe(liForm);
+    expect((await post(li, '/tickets/settings', { high: '3', medium: '5', low: '15', edited_from: fresh })).status).toBe(302);
+    expect(await stored()).toEqual({ high: 3, medium: 5, low: 15 });
+  });
+
+  it('in Chinese: the message names the days saved meanwhile', async () => {
+    const form = await openForm(zhang, '/tickets/settings', '/tickets/settings');
+    expect((await post(li, '/tickets/settings', { high: '1', medium: '5', low: '15', edited_from: form })).status).toBe(302);
+    const stale = await post(zhang, '/tickets/settings', { high: '4', medium: '5', low: '15', edited_from: form }).expect(409);
+    expect(flashOf(stale.text)).toBe(
+      '工单设置在此页面打开后已被他人修改（另一位信息化办公室人员，或另一个标签页），本次修改未保存，以免覆盖。' +
+        '现在保存的整改期限：高 1 个工作日、中 5 个工作日、低 15 个工作日。下面的输入框保留了您填写的内容：请核对后重新保存。',
+    );
+    expect(stale.text).toContain(box('high', '4'));
+    expect(await stored()).toEqual({ high: 1, medium: 5, low: 15 });
+  });
+
+  it('a save without edited_from (a page from before) is saved as before', async () => {
+    expect((await post(zhang, '/tickets/settings', { high: '3', medium: '5', low: '10' })).status).toBe(302);
+    expect(await stored()).toEqual({ high: 3, medium: 5, low: 10 });
+  });
+
+  it('two saves from the same page at once: one is saved, the other refused', async () => {
+    const form = await openForm(zhang, '/tickets/settings', '/tickets/settings');
+    const [a, b] = await Promise.all([
+      post(zhang, '/tickets/settings', { high: '6', medium: '5', low: '10', edited_from: form }),
+      post(li, '/tickets/settings', { high: '7', medium: '5', low: '10', edited_from: form }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([302, 409]);
+    expect(await stored()).toEqual({ high: a.status === 302 ? 6 : 7, medium: 5, low: 10 });
+  });
+});
