@@ -109,3 +109,67 @@ describe('ticket settings (due working days)', () => {
     expect(await stored()).toEqual({ high: a.status === 302 ? 6 : 7, medium: 5, low: 10 });
   });
 });
+
+describe('error-report triage setting', () => {
+  const stored = async () => (await t.db.knex('settings').where({ key: 'reports.triage' }).first('value'))?.value as unknown;
+
+  it('a queue opened before another officer switched triage on saves nothing, 409, keeps the box as sent and says what is set now', async () => {
+    const zhangForm = await openForm(zhang, '/reports/triage', '/reports/settings');
+    const liForm = await openForm(li, '/reports/triage', '/reports/settings');
+    expect(zhangForm).toMatch(/^[0-9a-f]{32}$/);
+
+    // 张 switches triage on; sent twice, the second is no change.
+    expect((await post(zhang, '/reports/settings', { triage: 'on', edited_from: zhangForm })).status).toBe(302);
+    const again = await post(zhang, '/reports/settings', { triage: 'on', edited_from: zhangForm });
+    expect(again.status).toBe(302);
+    expect((await zhang.agent.get(again.headers.location)).text).toContain('分派设置没有改动，未保存');
+    expect(await stored()).toBe(true);
+
+    // 李's queue still shows it off; 李 leaves it off and saves (the box unticked): refused, nothing written.
+    const before = await mark(t.db.knex);
+    const stale = await post(li, '/reports/settings', { edited_from: liForm });
+    expect(stale.status).toBe(409);
+    expect(await changedSince(t.db.knex, before)).toEqual([]);
+    expect(await stored()).toBe(true);
+    expect(flashOf(stale.text)).toBe(
+      'The triage setting was changed by someone else after this page was opened (another IT office user, or another tab), ' +
+        'so your change was not saved, to avoid overwriting it. The setting now: reports are triaged first. ' +
+        'The form below keeps your choice: compare it and save again.',
+    );
+    expect(stale.text).toContain('<input type="checkbox" name="triage" value="on" >');
+
+    // From that page (it carries the setting as it is now), the choice is saved.
+    const fresh = /name="edited_from" value="([0-9a-f]+)"/.exec(stale.text)![1];
+    expect((await post(li, '/reports/settings', { edited_from: fresh })).status).toBe(302);
+    expect(await stored()).toBe(false);
+  });
+
+  it('in Chinese, and a save without edited_from is saved as before', async () => {
+    const form = await openForm(zhang, '/reports/triage', '/reports/settings');
+    expect((await post(li, '/reports/settings', { triage: 'on', edited_from: form })).status).toBe(302);
+    const stale = await post(zhang, '/reports/settings', { edited_from: form }).expect(409);
+    expect(flashOf(stale.text)).toBe(
+      '分派设置在此页面打开后已被他人修改（另一位信息化办公室人员，或另一个标签页），本次修改未保存，以免覆盖。' +
+        '现在的设置：先由信息化办公室分派。下面的表单保留了您的选择：请核对后重新保存。',
+    );
+    expect(await stored()).toBe(true);
+    expect((await post(zhang, '/reports/settings', {})).status).toBe(302);
+    expect(await stored()).toBe(false);
+  });
+
+  it('the same choice sent twice at once (a double click): saved once, the other no change', async () => {
+    const form = await openForm(zhang, '/reports/triage', '/reports/settings');
+    expect(await stored()).toBe(false);
+    const audited = async () =>
+      Number((await t.db.knex('audit_log').where({ action: 'reports.settings' }).count({ n: '*' }).first())?.n);
+    const before = await audited();
+    const [a, b] = await Promise.all([
+      post(zhang, '/reports/settings', { triage: 'on', edited_from: form }),
+      post(li, '/reports/settings', { triage: 'on', edited_from: form }),
+    ]);
+    // The second finds the choice saved by the first: no change, no error.
+    expect([a.status, b.status]).toEqual([302, 302]);
+    expect(await audited()).toBe(before + 1);
+    expect(await stored()).toBe(true);
+  });
+});

@@ -19,6 +19,7 @@ import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../.
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import type { Catalog } from '../../services/catalog/types';
 import { noticeText, noticeTextEn, notifierFromConfig } from '../../services/notifications';
+import { sentFormVersion } from '../../services/form-version';
 import { maskIdNumbersIn } from '../../services/privacy';
 import {
   answeredBeforeJoining,
@@ -34,6 +35,7 @@ import {
   triagePageOf,
   TRIAGE_PAGE_SIZE,
   loadReportSettings,
+  reportSettingsVersion,
   LOOKUPS_PER_HOUR,
   maskReportFor,
   maskReportHistory,
@@ -53,6 +55,7 @@ import {
   reportsOfTicket,
   routeTriagedReport,
   saveReportSettings,
+  type ReportSettings,
   submitReport,
   toPublicReport,
   triageTables,
@@ -326,7 +329,13 @@ export function reportsRoutes(ctx: AppContext): Router {
 
   // ---- IT office: triage queue and setting ----
 
-  router.get('/reports/triage', authorize('reports.triage'), async (req, res) => {
+  router.get('/reports/triage', authorize('reports.triage'), (req, res) => triagePage(req, res));
+
+  /**
+   * The triage queue with the setting's form. `typed`: the setting as a refused form sent it (409), kept in its box; the
+   * form carries the setting as stored now either way (`edited_from`).
+   */
+  async function triagePage(req: Request, res: Response, typed?: ReportSettings, status = 200) {
     const { page, perPage } = pageParams(req.query, TRIAGE_PAGE_SIZE);
     const catalog = await loadCurrentCatalog(db);
     const { filters, form } = listFilters(req, catalog?.catalog);
@@ -342,7 +351,7 @@ export function reportsRoutes(ctx: AppContext): Router {
     // A refused route or reject: its message and what was typed, at its report's row, this once.
     const kept = req.session.triageForm;
     delete req.session.triageForm;
-    res.render('pages/reports/triage', {
+    res.status(status).render('pages/reports/triage', {
       title: req.t('reports.triage.title'),
       // The IT office routes reports; the full values are for the department that fixes the record.
       reports: items.map((r) => {
@@ -356,12 +365,13 @@ export function reportsRoutes(ctx: AppContext): Router {
         return { ...masked, ...named, kept: kept && kept.id === Number(r.id) ? kept : null };
       }),
       departments,
-      settings,
+      settings: typed ?? settings,
+      editedFrom: reportSettingsVersion(settings),
       form,
       tables: tableMenu(catalog?.catalog, tables, form.table),
       pager: pagination(req.originalUrl, page, perPage, total),
     });
-  });
+  }
 
   // The queue's forms (the triage setting, a report's route or reject) always answer with a redirect to the queue, but
   // their address opened again (a new tab, an error page's reload) was a 404 (报告 #settings 不存在): to the queue.
@@ -373,13 +383,22 @@ export function reportsRoutes(ctx: AppContext): Router {
     });
 
   router.post('/reports/settings', authorize('reports.triage'), async (req, res) => {
-    await saveReportSettings(
-      db,
-      { triage: req.body?.triage === 'on' || req.body?.triage === 'true' },
-      auditActor(req),
-      auditOrigin(req),
-    );
-    req.session.flash = { kind: 'success', text: req.t('reports.triage.saved') };
+    const sent = { triage: req.body?.triage === 'on' || req.body?.triage === 'true' };
+    let changed: boolean;
+    try {
+      // The setting the form was opened with: saved otherwise since (another officer, another tab), nothing is saved.
+      ({ changed } = await saveReportSettings(db, sent, auditActor(req), auditOrigin(req), sentFormVersion(req.body)));
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      // The queue again, the box as it was sent, the setting saved meanwhile in the message to compare.
+      const now = await loadReportSettings(db);
+      const current = req.t(now.triage ? 'reports.triage.staleOn' : 'reports.triage.staleOff');
+      res.locals.flash = { kind: 'error', text: req.t(err.messageKey, { ...err.params, current }) };
+      return triagePage(req, res, sent, 409);
+    }
+    req.session.flash = changed
+      ? { kind: 'success', text: req.t('reports.triage.saved') }
+      : { kind: 'info', text: req.t('reports.triage.unchanged') };
     res.redirect(backToTriage(req));
   });
 

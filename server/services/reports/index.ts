@@ -53,7 +53,7 @@ export {
   withoutOtherReportersWords,
 } from './privacy';
 export { closedReasonsForOutsider, historySinceJoined, maskReportTicketText, reportTicketForOutsider } from './ticket-history';
-export { loadReportSettings, saveReportSettings, type ReportSettings } from './settings';
+export { loadReportSettings, reportSettingsVersion, saveReportSettings, type ReportSettings } from './settings';
 export {
   previewReport,
   rejectTriagedReport,
