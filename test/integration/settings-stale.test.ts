@@ -173,3 +173,86 @@ describe('error-report triage setting', () => {
     expect(await stored()).toBe(true);
   });
 });
+
+describe('scorecard weights', () => {
+  const weights = (freshness: string) => ({
+    'weights.freshness': freshness,
+    'weights.deadline': '20',
+    'weights.validity': '20',
+    'weights.completeness': '10',
+    'weights.tickets': '10',
+    'weights.reports': '10',
+    'weights.sharing': '0',
+  });
+  const versions = async () =>
+    (await t.db.knex('scorecard_weights').orderBy('id').select('id', 'weights', 'note')).map((r) => ({
+      id: Number(r.id),
+      freshness: (typeof r.weights === 'string' ? JSON.parse(r.weights) : r.weights).freshness as number,
+      note: r.note as string | null,
+    }));
+
+  it('a form opened before another officer added a version adds nothing, 409, keeps what was typed and names the version now', async () => {
+    const zhangForm = await openForm(zhang, '/scorecards/weights', '/scorecards/weights');
+    const liForm = await openForm(li, '/scorecards/weights', '/scorecards/weights');
+    expect(zhangForm).toMatch(/^[0-9a-f]{32}$/);
+    const start = await versions();
+
+    // 张 adds a version; a double click sends it twice: one version, the second said to be the same.
+    const mine = { ...weights('40'), note: '加重时效' };
+    expect((await post(zhang, '/scorecards/weights', { ...mine, edited_from: zhangForm })).status).toBe(302);
+    const again = await post(zhang, '/scorecards/weights', { ...mine, edited_from: zhangForm });
+    expect(again.status).toBe(302);
+    const added = await versions();
+    expect(added.length).toBe(start.length + 1);
+    const id = added[added.length - 1].id;
+    expect((await zhang.agent.get(again.headers.location)).text).toContain(
+      `与最新的第 ${id} 版相同（权重、生效日期和说明都一样），未新增版本`,
+    );
+
+    // 李, opened before, types 35 and a note: refused, nothing written.
+    const before = await mark(t.db.knex);
+    const stale = await post(li, '/scorecards/weights', { ...weights('35'), note: 'Balance', edited_from: liForm });
+    expect(stale.status).toBe(409);
+    expect(await changedSince(t.db.knex, before)).toEqual([]);
+    expect(await versions()).toEqual(added);
+    expect(flashOf(stale.text)).toMatch(
+      new RegExp(
+        `^The score weights were changed by someone else after this page was opened \\(another IT office user, or another tab\\), ` +
+          `so your weights were not saved, to avoid overwriting theirs\\. The newest version is now #${id} \\(saved by zhang, ` +
+          `valid from \\d{4}-\\d{2}-\\d{2}: Freshness 40, .*\\), listed in the weights history below too\\. ` +
+          `The boxes below keep what you typed: compare them and save again\\.$`,
+      ),
+    );
+    expect(stale.text).toMatch(/<input id="w-freshness" name="weights\.freshness" type="number"[^>]*value="35">/);
+    expect(stale.text).toContain('value="Balance"');
+
+    // From that page, 李's version is added.
+    const fresh = /name="edited_from" value="([0-9a-f]+)"/.exec(stale.text)![1];
+    expect((await post(li, '/scorecards/weights', { ...weights('35'), note: 'Balance', edited_from: fresh })).status).toBe(302);
+    expect((await versions()).slice(-1)[0]).toMatchObject({ freshness: 35, note: 'Balance' });
+  });
+
+  it('in Chinese, and a save without edited_from is added as before', async () => {
+    const form = await openForm(zhang, '/scorecards/weights', '/scorecards/weights');
+    expect((await post(li, '/scorecards/weights', { ...weights('45'), edited_from: form })).status).toBe(302);
+    const count = (await versions()).length;
+    const stale = await post(zhang, '/scorecards/weights', { ...weights('50'), edited_from: form }).expect(409);
+    expect(flashOf(stale.text)).toMatch(
+      /^评分权重在此页面打开后已被他人修改（另一位信息化办公室人员，或另一个标签页），本次修改未保存，以免覆盖。现在最新的是第 \d+ 版（li 保存，自 \d{4}-\d{2}-\d{2} 起生效：时效性 45、.*），也列在下方的权重历史中。下面的输入框保留了您填写的内容：请核对后重新保存。$/,
+    );
+    expect((await versions()).length).toBe(count);
+    expect((await post(zhang, '/scorecards/weights', weights('50'))).status).toBe(302);
+    expect((await versions()).slice(-1)[0]).toMatchObject({ freshness: 50 });
+  });
+
+  it('two saves from the same page at once: one version is added, the other refused', async () => {
+    const form = await openForm(zhang, '/scorecards/weights', '/scorecards/weights');
+    const count = (await versions()).length;
+    const [a, b] = await Promise.all([
+      post(zhang, '/scorecards/weights', { ...weights('11'), edited_from: form }),
+      post(li, '/scorecards/weights', { ...weights('12'), edited_from: form }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([302, 409]);
+    expect((await versions()).length).toBe(count + 1);
+  });
+});

@@ -2,7 +2,7 @@ import { Request, Response, Router } from 'express';
 import type { Knex } from 'knex';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
-import { AlreadyDoneError, AppError, NotFoundError, ValidationError } from '../../errors';
+import { AlreadyDoneError, AppError, ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { pathId, pathIdOr404 } from '../../http/path-id';
 import { assertCan, authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
@@ -14,12 +14,14 @@ import { wallClockText } from '../../services/calendar/zone';
 import { maskFreeText, maskIdNumbersIn } from '../../services/privacy';
 import { shownAsBrowserShows } from '../../middleware/body-safety';
 import { departmentCodeAsWritten } from '../../services/department-code';
+import { sentFormVersion } from '../../services/form-version';
 import { sentQuery } from '../../http/query-values';
 import { ticketMessage } from '../../services/tickets';
 import { universityTimezone } from '../../services/catalog/repository';
 import {
   addAppeal,
   addWeightsVersion,
+  checkNewWeightsVersion,
   answerAppeal,
   appealsOf,
   findAppeal,
@@ -46,6 +48,7 @@ import {
   snapshotCutoff,
   snapshotDay,
   weightsFor,
+  weightsFormVersion,
   weightsHistory,
 } from '../../services/scorecards';
 import { choosePeriod, periodQuery } from './period';
@@ -261,6 +264,8 @@ export function scorecardsRoutes(ctx: AppContext): Router {
       componentKeys: COMPONENTS,
       // Sent back empty (the field left blank means today), it shows today again rather than nothing.
       validFrom: (extra.form as Record<string, unknown> | undefined)?.valid_from || day,
+      // The history the form was opened with (a form sent back with a mistake keeps the one it was opened with: extra).
+      editedFrom: weightsFormVersion(history[0]),
       ...extra,
     });
   }
@@ -268,9 +273,13 @@ export function scorecardsRoutes(ctx: AppContext): Router {
   router.get('/scorecards/weights', authorize('scorecards.manage'), (req, res) => weightsPage(req, res));
 
   router.post('/scorecards/weights', authorize('scorecards.manage'), async (req, res) => {
+    // The history the form was opened with: a version added since (another officer, another tab), nothing is added.
+    const editedFrom = sentFormVersion(req.body);
     try {
       const input = parseWeights(req.body, await today(), (c) => req.t(`scorecards.columns.${c}`));
-      const later = await db.transaction(async (trx) => {
+      const saved = await db.transaction(async (trx) => {
+        const { same } = await checkNewWeightsVersion(trx, input, editedFrom);
+        if (same) return { same };
         const id = await addWeightsVersion(trx, { ...input, userId: req.user!.id, login: req.user!.login });
         await appendAudit(trx, {
           actor: auditActor(req),
@@ -282,18 +291,46 @@ export function scorecardsRoutes(ctx: AppContext): Router {
         });
         // A version saved earlier for a later day takes over from that day (the latest valid_from applies): said now,
         // or this change would end there without a word.
-        return nextWeightsVersion(trx, input.validFrom);
+        return { later: await nextWeightsVersion(trx, input.validFrom) };
       });
-      req.session.flash = later
-        ? {
-            kind: 'info',
-            text: req.t('scorecards.weights.savedUntil', { day: input.validFrom, later: later.valid_from, id: later.id }),
-          }
-        : { kind: 'success', text: req.t('scorecards.weights.saved', { day: input.validFrom }) };
+      const later = 'later' in saved ? saved.later : undefined;
+      req.session.flash = saved.same
+        ? { kind: 'info', text: req.t('scorecards.weights.unchanged', { id: saved.same.id }) }
+        : later
+          ? {
+              kind: 'info',
+              text: req.t('scorecards.weights.savedUntil', { day: input.validFrom, later: later.valid_from, id: later.id }),
+            }
+          : { kind: 'success', text: req.t('scorecards.weights.saved', { day: input.validFrom }) };
       res.redirect('/scorecards/weights');
     } catch (err) {
+      const form = { ...req.body, note: asTyped(req.body?.note) };
+      if (err instanceof ConflictError) {
+        // The page again, what was typed in its boxes, the version added meanwhile named in the message (and in the
+        // history below) to compare; the form now carries the history as it is.
+        const [newest] = await weightsHistory(db);
+        const weights = COMPONENTS.map((c) => `${req.t(`scorecards.columns.${c}`)} ${newest.weights[c]}`).join(
+          req.t('common.enumSeparator'),
+        );
+        res.locals.flash = {
+          kind: 'error',
+          text: req.t(err.messageKey, {
+            ...err.params,
+            id: newest.id,
+            by: newest.created_by_login ?? '—',
+            day: newest.valid_from,
+            weights,
+          }),
+        };
+        return weightsPage(req, res, { form }, 409);
+      }
       if (!(err instanceof ValidationError)) throw err;
-      await weightsPage(req, res, { form: { ...req.body, note: asTyped(req.body?.note) }, fields: fieldMessages(err, req) }, 422);
+      await weightsPage(
+        req,
+        res,
+        { form, fields: fieldMessages(err, req), ...(editedFrom !== undefined ? { editedFrom } : {}) },
+        422,
+      );
     }
   });
 

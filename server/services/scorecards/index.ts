@@ -51,4 +51,13 @@ export {
   snapshotCutoff,
   type DataVersion,
 } from './views';
-export { addWeightsVersion, nextWeightsVersion, parseWeights, weightsFor, weightsHistory, type WeightsVersion } from './weights';
+export {
+  addWeightsVersion,
+  checkNewWeightsVersion,
+  nextWeightsVersion,
+  parseWeights,
+  weightsFor,
+  weightsFormVersion,
+  weightsHistory,
+  type WeightsVersion,
+} from './weights';

@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
-import { ValidationError, type FieldError } from '../../errors';
+import { ConflictError, ValidationError, type FieldError } from '../../errors';
 import { isIsoDate } from '../calendar/dates';
 import { COMPONENTS, DEFAULT_WEIGHTS, type Component, type Weights } from './components';
 import { typedWholeNumber } from '../typed-number';
 import { characterCount } from '../characters';
 import { hasForbiddenCharacter } from '../../middleware/body-safety';
+import { formVersion } from '../form-version';
 
 export interface WeightsVersion {
   id: number;
@@ -114,4 +115,38 @@ export async function addWeightsVersion(
     })
     .returning('id');
   return Number(row.id ?? row);
+}
+
+/**
+ * The history as the weights form shows it — its newest version — for the form to carry (`edited_from`, form-version.ts):
+ * a version added since (by another officer, in another tab) is a change the page did not show.
+ */
+export function weightsFormVersion(newest: Pick<WeightsVersion, 'id'> | undefined): string {
+  return formVersion([newest?.id ?? null]);
+}
+
+/**
+ * Before a version is added, in its transaction: takes the weights' lock (two saves at once take turns: the second
+ * sees the first's version) and reads the newest version. The version sent the same as the newest (the form sent twice,
+ * a double click) is `same`: nothing to add. `editedFrom`, the history the form was opened with (weightsFormVersion):
+ * given and a version added since, nothing is to be added (ConflictError `scorecards.weights.stale`). Without it
+ * nothing is compared.
+ */
+export async function checkNewWeightsVersion(
+  trx: Knex.Transaction,
+  input: { weights: Weights; validFrom: string; note: string | null },
+  editedFrom?: string,
+): Promise<{ same: WeightsVersion | null }> {
+  await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['scorecard_weights']);
+  const row = await trx('scorecard_weights').orderBy('id', 'desc').first();
+  const newest = row ? normalize(row) : undefined;
+  if (
+    newest &&
+    String(newest.valid_from) === input.validFrom &&
+    (newest.note ?? null) === input.note &&
+    COMPONENTS.every((c) => newest.weights[c] === input.weights[c])
+  )
+    return { same: newest };
+  if (editedFrom !== undefined && editedFrom !== weightsFormVersion(newest)) throw new ConflictError('scorecards.weights.stale');
+  return { same: null };
 }
