@@ -110,6 +110,67 @@ describe('ticket settings (due working days)', () => {
   });
 });
 
+describe("ticket settings (a department's robot address)", () => {
+  const A = 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=aaa';
+  const B = 'https://oapi.dingtalk.com/robot/send?access_token=bbb';
+  const stored = async () => (await t.db.knex('departments').where({ code: 'ITC' }).first('webhook_url')).webhook_url as unknown;
+  /** The `edited_from` of department ITC's row. */
+  const openRow = async (s: Session) => {
+    const page = await s.agent.get('/tickets/settings').expect(200);
+    const row = page.text.slice(page.text.indexOf('name="department" value="ITC"'));
+    return /name="edited_from" value="([0-9a-f]+)"/.exec(row)?.[1] ?? 'none';
+  };
+  const rowOf = (html: string) => {
+    const row = html.slice(html.indexOf('name="department" value="ITC"'));
+    return row.slice(0, row.indexOf('</form>'));
+  };
+
+  it('a row opened before another officer set the address saves nothing, 409, keeps the typed address and shows the one set now', async () => {
+    const zhangRow = await openRow(zhang);
+    const liRow = await openRow(li);
+    expect(zhangRow).toMatch(/^[0-9a-f]{32}$/);
+    const sendAddress = (s: Session, webhook_url: string, edited_from?: string) =>
+      post(s, '/tickets/settings/webhook', { department: 'ITC', webhook_url, ...(edited_from ? { edited_from } : {}) });
+
+    // 张 sets A; sent twice, the second is no change.
+    expect((await sendAddress(zhang, A, zhangRow)).status).toBe(302);
+    const again = await sendAddress(zhang, A, zhangRow);
+    expect(again.status).toBe(302);
+    expect((await zhang.agent.get(again.headers.location)).text).toContain('信息化办公室（ITC）的机器人地址没有改动，未保存');
+
+    // 李's row, opened when none was set, sends B: refused, nothing written.
+    const before = await mark(t.db.knex);
+    const stale = await sendAddress(li, B, liRow);
+    expect(stale.status).toBe(409);
+    expect(await changedSince(t.db.knex, before)).toEqual([]);
+    expect(await stored()).toBe(A);
+    expect(flashOf(stale.text)).toBe(
+      'The robot address of 信息化办公室 (ITC) was changed by someone else after this page was opened (another IT office user, ' +
+        'or another tab), so your address was not saved, to avoid overwriting it. ' +
+        'The address now: https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key&#x3D;aaa. ' +
+        'Its row keeps the address you typed: compare them and save again.',
+    );
+    expect(rowOf(stale.text)).toContain('value="https://oapi.dingtalk.com/robot/send?access_token&#x3D;bbb"');
+
+    // From that page, 李's address is saved; in Chinese the refusal names "未设置" once the address is removed meanwhile.
+    const fresh = /name="edited_from" value="([0-9a-f]+)"/.exec(rowOf(stale.text))![1];
+    expect((await sendAddress(li, B, fresh)).status).toBe(302);
+    expect(await stored()).toBe(B);
+    const old = await openRow(zhang);
+    expect((await sendAddress(li, '', old)).status).toBe(302);
+    const zh = await sendAddress(zhang, A, old).expect(409);
+    expect(flashOf(zh.text)).toBe(
+      '信息化办公室（ITC）的机器人地址在此页面打开后已被他人修改（另一位信息化办公室人员，或另一个标签页），本次修改未保存，以免覆盖。' +
+        '现在的地址：未设置（不推送）。该行的输入框保留了您填写的地址：请核对后重新保存。',
+    );
+    expect(await stored()).toBe(null);
+
+    // Without edited_from (a page from before), saved as before.
+    expect((await sendAddress(zhang, A)).status).toBe(302);
+    expect(await stored()).toBe(A);
+  });
+});
+
 describe('error-report triage setting', () => {
   const stored = async () => (await t.db.knex('settings').where({ key: 'reports.triage' }).first('value'))?.value as unknown;
 

@@ -20,7 +20,12 @@ import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { keyColumnOrder } from '../../services/catalog/record-key';
 import { notifierFromConfig } from '../../services/notifications';
 import { disputeAnyTicket, reportTicketForOutsider } from '../../services/reports';
-import { WEBHOOK_URL_MAX, webhookUrlProblem, type WebhookUrlProblem } from '../../services/notifications/webhook';
+import {
+  WEBHOOK_URL_MAX,
+  webhookUrlProblem,
+  webhookUrlVersion,
+  type WebhookUrlProblem,
+} from '../../services/notifications/webhook';
 import {
   ACTIVE_STATUSES,
   commentTicket,
@@ -343,9 +348,14 @@ export function ticketsRoutes(ctx: AppContext): Router {
       // The days the form was opened with (a form sent back with a mistake keeps those it was opened with: extra).
       editedFrom: dueWorkingDaysVersion(days),
       severities: SEVERITIES,
-      departments,
       errorSummary: settingsSummary(req, extra),
       ...extra,
+      // Each robot address as its row's form was opened with it (a row sent back with a mistake keeps the one it was
+      // sent with).
+      departments: departments.map((d) => ({
+        ...d,
+        editedFrom: (extra.webhookEditedFrom as Record<string, string> | undefined)?.[d.code] ?? webhookUrlVersion(d.webhook_url),
+      })),
     });
   }
 
@@ -418,15 +428,28 @@ export function ticketsRoutes(ctx: AppContext): Router {
     const problem = url ? webhookUrlProblem(url) : null;
     if (problem) {
       const message = req.t(WEBHOOK_MESSAGES[problem], { max: WEBHOOK_URL_MAX, length: url.length });
-      return settingsPage(req, res, { webhookErrors: { [code]: message }, webhookForm: { [code]: url } }, 422);
+      const sent = sentFormVersion(req.body);
+      return settingsPage(
+        req,
+        res,
+        {
+          webhookErrors: { [code]: message },
+          webhookForm: { [code]: url },
+          ...(sent !== undefined ? { webhookEditedFrom: { [code]: sent } } : {}),
+        },
+        422,
+      );
     }
     const named = department.name + req.t('common.inParentheses', { text: code });
-    // The same address sent again: nothing written, no audit row (it said "saved" and logged a change of nothing).
-    if ((department.webhook_url ?? '') === url) {
-      req.session.flash = { kind: 'info', text: req.t('tickets.settings.webhookUnchanged', { department: named }) };
-      return res.redirect('/tickets/settings');
-    }
-    await db.transaction(async (trx) => {
+    // The address the row's form was opened with: set otherwise since (another officer, another tab), nothing is saved.
+    const editedFrom = sentFormVersion(req.body);
+    const outcome = await db.transaction(async (trx) => {
+      // The department's row locked: two saves of its address at once take turns, the second seeing the first's.
+      const row = await trx('departments').where({ code }).forUpdate().first('webhook_url');
+      const before = (row?.webhook_url as string | null | undefined) ?? null;
+      // The same address sent again: nothing written, no audit row (it said "saved" and logged a change of nothing).
+      if ((before ?? '') === url) return 'unchanged';
+      if (editedFrom !== undefined && editedFrom !== webhookUrlVersion(before)) return 'stale';
       await trx('departments')
         .where({ code })
         .update({ webhook_url: url || null });
@@ -436,10 +459,27 @@ export function ticketsRoutes(ctx: AppContext): Router {
         action: 'department.webhook',
         objectType: 'department',
         objectId: code,
-        summary: { before: { set: !!department.webhook_url }, after: { set: !!url } },
+        summary: { before: { set: !!before }, after: { set: !!url } },
         ...origin(req),
       });
+      return 'saved';
     });
+    if (outcome === 'unchanged') {
+      req.session.flash = { kind: 'info', text: req.t('tickets.settings.webhookUnchanged', { department: named }) };
+      return res.redirect('/tickets/settings');
+    }
+    if (outcome === 'stale') {
+      // The page again, the address typed in its row, the one set meanwhile in the message to compare.
+      const now = (await db('departments').where({ code }).first('webhook_url'))?.webhook_url as string | null | undefined;
+      res.locals.flash = {
+        kind: 'error',
+        text: req.t('tickets.settings.webhookStale', {
+          department: named,
+          current: now || req.t('tickets.settings.webhookNone'),
+        }),
+      };
+      return settingsPage(req, res, { webhookForm: { [code]: url } }, 409);
+    }
     req.session.flash = { kind: 'success', text: req.t('tickets.settings.webhookSaved', { department: named }) };
     res.redirect('/tickets/settings');
   });

@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from '
 import { request } from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import type { FetchLike } from './types';
+import { formVersion } from '../form-version';
 
 /** The text message both WeCom (企业微信) and DingTalk (钉钉) group robots accept. */
 export function robotPayload(content: string): { msgtype: 'text'; text: { content: string } } {
@@ -96,6 +97,14 @@ export type WebhookUrlProblem = 'https' | 'space' | 'invalid' | 'length' | 'host
  * browsers and servers reliably take in a URL. A 5,000-character paste was saved.
  */
 export const WEBHOOK_URL_MAX = 2000;
+
+/**
+ * A department's robot address as the ticket settings' row shows it, for its form to carry (`edited_from`,
+ * form-version.ts): set otherwise since, the row's save is refused rather than putting the old one back.
+ */
+export function webhookUrlVersion(url: string | null | undefined): string {
+  return formVersion([url || null]);
+}
 
 /**
  * Robot webhooks are https URLs on public hosts (`https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…`,
