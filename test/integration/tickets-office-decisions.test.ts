@@ -229,6 +229,138 @@ describe('a decision sent after another was taken (another tab, a colleague)', (
   });
 });
 
+describe('a decision sent after the same person took one in another tab or window', () => {
+  const askForMore = async (id: number, days: string) => {
+    const hr = await signIn(t.app, hrSteward.login, hrSteward.password);
+    await hr.agent
+      .post(`/tickets/${id}/extension`)
+      .type('form')
+      .send({ _csrf: hr.csrf, days, reason: '等待人事系统厂商修复' })
+      .expect(302);
+    return (await ticketRow(id)).version as number;
+  };
+  const flashOf = async (agent: Awaited<ReturnType<typeof signIn>>['agent'], id: number) =>
+    /class="flash flash-info"[^>]*>\s*([^<]*?)\s*</.exec((await agent.get(`/tickets/${id}`).expect(200)).text)?.[1];
+
+  it('says that person decided it, not someone else: the other answer a 409, the same one a notice', async () => {
+    const id = await fileTicket('home_address');
+    const version = await askForMore(id, '3');
+    // Two tabs of one session and a second session of the same account (another browser): both are that person.
+    const tab = await signIn(t.app, office.login, office.password);
+    const window = await signIn(t.app, office.login, office.password);
+    await tab.agent
+      .post(`/tickets/${id}/extension/grant`)
+      .type('form')
+      .send({ _csrf: tab.csrf, days: '2', reason: '', version })
+      .expect(302);
+    const granted = await ticketRow(id);
+    for (const who of [tab, window]) {
+      const refused = await who.agent
+        .post(`/tickets/${id}/extension/refuse`)
+        .type('form')
+        .send({ _csrf: who.csrf, reason: '请按期整改', version })
+        .expect(409);
+      expect(refused.text).toContain(
+        `您已在其他页面决定了工单 #${id} 的延期申请：同意延期 2 个工作日，整改期限顺延至 ${granted.due_at}；本次提交未作改动`,
+      );
+      expect(refused.text).not.toContain('由他人');
+    }
+    // The same answer again (the form sent twice, or from the other tab): done, and said to be that person's.
+    await tab.agent.post(`/tickets/${id}/extension/grant`).type('form').send({ _csrf: tab.csrf, days: '2', version }).expect(302);
+    expect(await flashOf(tab.agent, id)).toBe(
+      `工单 #${id} 的延期申请您已作出同样的决定（在其他页面，或表单提交了两次）；本次提交未作改动`,
+    );
+    expect(await ticketRow(id)).toEqual(granted);
+    // A colleague who sends the other answer still reads that someone else decided.
+    const other = await signIn(t.app, chief.login, chief.password);
+    expect(
+      (
+        await other.agent
+          .post(`/tickets/${id}/extension/refuse`)
+          .type('form')
+          .send({ _csrf: other.csrf, reason: '请按期整改', version })
+          .expect(409)
+      ).text,
+    ).toContain(`工单 #${id} 的延期申请已由他人决定：同意延期 2 个工作日`);
+
+    // In English, a refusal decided in the other tab.
+    const later = await fileTicket('office_address');
+    const laterVersion = await askForMore(later, '5');
+    await window.agent
+      .post(`/tickets/${later}/extension/refuse`)
+      .type('form')
+      .send({ _csrf: window.csrf, reason: '请按期整改', version: laterVersion })
+      .expect(302);
+    await tab.agent.post('/locale').type('form').send({ _csrf: tab.csrf, locale: 'en', next: '/' }).expect(302);
+    const en = await tab.agent
+      .post(`/tickets/${later}/extension/grant`)
+      .type('form')
+      .send({ _csrf: tab.csrf, days: '5', reason: 'Agreed', version: laterVersion })
+      .expect(409);
+    expect(en.text).toContain(
+      `You already answered the request for more time on ticket #${later} in another tab or window: refused; nothing was changed`,
+    );
+    await tab.agent
+      .post(`/tickets/${later}/extension/refuse`)
+      .type('form')
+      .send({ _csrf: tab.csrf, reason: 'Fix it on time', version: laterVersion })
+      .expect(302);
+    expect(await flashOf(tab.agent, later)).toBe(
+      `You already gave this answer to the request for more time on ticket #${later} (in another tab or window, or by sending the form twice); nothing was changed`,
+    );
+    await tab.agent.post('/locale').type('form').send({ _csrf: tab.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+  });
+
+  it('a dispute: reassigned in one tab, kept in the other, is a 409 saying that person settled it', async () => {
+    const id = await fileTicket('work_phone');
+    const hr = await signIn(t.app, hrSteward.login, hrSteward.password);
+    await hr.agent.post(`/tickets/${id}/dispute`).type('form').send({ _csrf: hr.csrf, reason: '电话由组织部维护' }).expect(302);
+    const version = (await ticketRow(id)).version;
+    const it = await signIn(t.app, office.login, office.password);
+    await it.agent
+      .post(`/tickets/${id}/reassign`)
+      .type('form')
+      .send({ _csrf: it.csrf, department: 'ORG', reason: '组织部维护', version })
+      .expect(302);
+    const reassigned = await ticketRow(id);
+    const res = await it.agent
+      .post(`/tickets/${id}/dispute/dismiss`)
+      .type('form')
+      .send({ _csrf: it.csrf, reason: '电话由人事处维护', version })
+      .expect(409);
+    expect(res.text).toContain(`您已在其他页面处理了工单 #${id} 的异议（见处理记录）；本次提交未作改动`);
+    expect(res.text).toMatch(/<textarea id="ticket-unsent" rows="3" readonly>电话由人事处维护<\/textarea>/);
+    expect(await ticketRow(id)).toEqual(reassigned);
+    await it.agent.post('/locale').type('form').send({ _csrf: it.csrf, locale: 'en', next: '/' }).expect(302);
+    expect(
+      (
+        await it.agent
+          .post(`/tickets/${id}/dispute/dismiss`)
+          .type('form')
+          .send({ _csrf: it.csrf, reason: 'HR keeps it', version })
+          .expect(409)
+      ).text,
+    ).toContain(
+      `You already settled the dispute on ticket #${id} in another tab or window (see its history); nothing was changed`,
+    );
+    await it.agent.post('/locale').type('form').send({ _csrf: it.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+
+    // Kept in one tab, kept again in the other: done, a notice saying so.
+    const kept = await fileTicket('birth_place');
+    await hr.agent.post(`/tickets/${kept}/dispute`).type('form').send({ _csrf: hr.csrf, reason: '不是本单位数据' }).expect(302);
+    const keptVersion = (await ticketRow(kept)).version;
+    for (let i = 0; i < 2; i++)
+      await it.agent
+        .post(`/tickets/${kept}/dispute/dismiss`)
+        .type('form')
+        .send({ _csrf: it.csrf, reason: '由人事处维护', version: keptVersion })
+        .expect(302);
+    expect(await flashOf(it.agent, kept)).toBe(
+      `工单 #${kept} 的异议您已决定不采纳（在其他页面，或表单提交了两次）；本次提交未作改动`,
+    );
+  });
+});
+
 describe('granting more time', () => {
   it('warns on the grant form when even the days asked for leave the ticket past due', async () => {
     const id = await fileTicket('office_phone');

@@ -118,7 +118,7 @@ export interface ExtensionDecision {
  * Loads the ticket for the IT office's answer: 404, 403, 409 when no request waits. The same answer given already (the
  * form sent twice, a colleague who decided the same) is done, nothing changed; the other answer given meanwhile (granted
  * in one tab, refused in another), or the request ended by a change to the ticket, is a conflict — the page keeps what
- * was typed, and the message says what was decided.
+ * was typed, and the message says what was decided, and that it was this person's own answer when it was (another tab).
  */
 async function lockPendingRequest(
   trx: Knex.Transaction,
@@ -131,15 +131,24 @@ async function lockPendingRequest(
       .where({ ticket_id: current.id })
       .whereIn('kind', ['extension_asked', 'extension_given', 'extension_denied'])
       .orderBy('id', 'desc')
-      .first('kind', 'details');
-    if (!last || last.kind === decision) throw new AlreadyDoneError('tickets.errors.extensionNotPending', { id: current.id });
+      .first('kind', 'details', 'actor_user_id');
+    if (!last) throw new AlreadyDoneError('tickets.errors.extensionNotPending', { id: current.id });
+    // Decided by this very person (another tab or window): says so, not "someone else".
+    const mine = last.actor_user_id != null && Number(last.actor_user_id) === input.actor.id;
+    if (last.kind === decision)
+      throw new AlreadyDoneError(mine ? 'tickets.errors.extensionSameByYou' : 'tickets.errors.extensionNotPending', {
+        id: current.id,
+      });
     if (last.kind === 'extension_given')
-      throw new ConflictError('tickets.errors.extensionDecided.given', {
+      throw new ConflictError(mine ? 'tickets.errors.extensionDecidedByYou.given' : 'tickets.errors.extensionDecided.given', {
         id: current.id,
         days: Number(last.details?.days ?? 0),
         due: String(last.details?.due_at ?? current.due_at),
       });
-    if (last.kind === 'extension_denied') throw new ConflictError('tickets.errors.extensionDecided.denied', { id: current.id });
+    if (last.kind === 'extension_denied')
+      throw new ConflictError(mine ? 'tickets.errors.extensionDecidedByYou.denied' : 'tickets.errors.extensionDecided.denied', {
+        id: current.id,
+      });
     throw new ConflictError('tickets.errors.extensionEnded', { id: current.id });
   }
   checkSentTypes({ expectedVersion: input.expectedVersion });

@@ -478,13 +478,28 @@ export async function dismissDispute(
     // Settled meanwhile. Kept already (the form sent twice, a colleague who kept it too): nothing to keep, nothing done —
     // as an extension answered twice (a 409 to the API; the page goes back with a notice, the list kept). Settled
     // otherwise (reassigned in another tab, say): a conflict — the page keeps what was typed and says so.
+    // Settled by this very person (another tab or window): the message says so, not "someone else".
     if (!current.disputed_at) {
       const last = await trx('ticket_events')
         .where({ ticket_id: current.id })
         .whereIn('kind', ['disputed', 'dispute_refused'])
         .orderBy('id', 'desc')
-        .first('kind');
-      if (last?.kind === 'disputed') throw new ConflictError('tickets.errors.disputeEnded', { id: current.id });
+        .first('id', 'kind', 'actor_user_id');
+      const byActor = (row: { actor_user_id?: unknown } | undefined) =>
+        row?.actor_user_id != null && Number(row.actor_user_id) === input.actor.id;
+      if (last?.kind === 'disputed') {
+        // What ended it: a reassignment or a reopening, the first after the dispute.
+        const ended = await trx('ticket_events')
+          .where({ ticket_id: current.id })
+          .where('id', '>', last.id)
+          .whereIn('kind', ['reassigned', 'reopened'])
+          .orderBy('id')
+          .first('actor_user_id');
+        throw new ConflictError(byActor(ended) ? 'tickets.errors.disputeEndedByYou' : 'tickets.errors.disputeEnded', {
+          id: current.id,
+        });
+      }
+      if (byActor(last)) throw new AlreadyDoneError('tickets.errors.disputeRefusedByYou', { id: current.id });
       throw new AlreadyDoneError('tickets.errors.notDisputed', { id: current.id });
     }
     checkSentTypes({ expectedVersion: input.expectedVersion });
