@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { FieldError, ValidationError } from '../errors';
+import { characterCode } from '../services/characters';
 
 /**
  * Guards every parsed body against input no form could send (found by the hostile-input tests,
@@ -36,6 +37,36 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** Whether a body's `text` holds a character every body is refused for (FORBIDDEN_IN_BODY, or half a character). */
 export function hasForbiddenCharacter(text: string): boolean {
   return FORBIDDEN_IN_BODY.test(text) || LONE_SURROGATE.test(text);
+}
+
+/** Each forbidden character (or half of one), to name those a text holds: in a body, and in a query string. */
+const FOUND_IN_BODY = new RegExp(`${FORBIDDEN_IN_BODY.source}|${LONE_SURROGATE.source}`, 'g');
+const FOUND_IN_QUERY = new RegExp(`${FORBIDDEN_IN_QUERY.source}|${LONE_SURROGATE.source}`, 'g');
+/** The most codes a message names; more end in “…”. */
+const CODES_NAMED = 5;
+
+/** The codes of the forbidden characters `text` holds (`\u202A`), in the order found. */
+const codesIn = (text: string, where: 'body' | 'query') =>
+  (text.match(where === 'query' ? FOUND_IN_QUERY : FOUND_IN_BODY) ?? []).map(characterCode);
+
+/** Codes as a message names them: each once, at most CODES_NAMED; `count` for English's “code” or “codes”. */
+function codesNamed(codes: Iterable<string>): { codes: string; count: number } {
+  const each = [...new Set(codes)];
+  return { codes: each.slice(0, CODES_NAMED).join(' ') + (each.length > CODES_NAMED ? ' …' : ''), count: each.length };
+}
+
+/**
+ * The forbidden characters `texts` hold, each once in the order found, as a message names them for whoever reports
+ * it: `codes` (`\u202A \u202C`) and `count`. The messages named every code refused (\u0000 or \u202A–\u202E), not
+ * the one found — and a query string's isolates (U+2066–U+2069) not at all.
+ */
+export function forbiddenCodes(texts: string | readonly string[], where: 'body' | 'query' = 'body') {
+  return codesNamed((typeof texts === 'string' ? [texts] : texts).flatMap((text) => codesIn(text, where)));
+}
+
+/** A text box's problem when `text` holds a forbidden character (errors.nulCharacter naming it), else null. */
+export function forbiddenCharacterProblem(field: string, text: string): FieldError | null {
+  return hasForbiddenCharacter(text) ? { field, key: 'errors.nulCharacter', params: forbiddenCodes(text) } : null;
 }
 
 /**
@@ -170,11 +201,20 @@ export function verifyJsonBody(_req: unknown, _res: unknown, buf: Buffer, encodi
   }
 }
 
-/** Paths (`comment`, `items[0].table`) of the strings in `value` that contain a character `forbidden` matches. */
-function forbiddenCharacterPaths(value: unknown, forbidden: RegExp, path: string, out: string[], depth = 0): void {
+/**
+ * Paths (`comment`, `items[0].table`) of the strings in `value` that contain a character `forbidden` matches, with
+ * those strings.
+ */
+function forbiddenCharacterPaths(
+  value: unknown,
+  forbidden: RegExp,
+  path: string,
+  out: { path: string; text: string }[],
+  depth = 0,
+): void {
   if (out.length >= 20 || depth > MAX_JSON_DEPTH) return;
   if (typeof value === 'string') {
-    if (forbidden.test(value)) out.push(path || 'body');
+    if (forbidden.test(value)) out.push({ path: path || 'body', text: value });
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => forbiddenCharacterPaths(v, forbidden, `${path}[${i}]`, out, depth + 1));
   } else if (value && typeof value === 'object') {
@@ -249,21 +289,31 @@ export function unsafeBodyError(req: Request, checkedByRoute: readonly string[] 
   // A form body may name `constructor` or `__proto__` too (as an own key): dropped like the JSON ones.
   if (req.body && typeof req.body === 'object') for (const k of Object.keys(req.body)) if (SHADOWING.has(k)) delete req.body[k];
   tidyBodyTexts(req.body, 0, fieldsFor(HUB_VALUES, req));
-  const paths: string[] = [];
+  const inBody: { path: string; text: string }[] = [];
   const body =
     req.body && typeof req.body === 'object' && checkedByRoute.length
       ? Object.fromEntries(
           Object.entries(req.body as Record<string, unknown>).filter(([k, v]) => !(checkedByRoute.includes(k) && isFlatText(v))),
         )
       : req.body;
-  forbiddenCharacterPaths(body, FORBIDDEN_IN_BODY, '', paths);
-  forbiddenCharacterPaths(req.query, FORBIDDEN_IN_QUERY, '', paths);
-  const broken: string[] = [];
+  forbiddenCharacterPaths(body, FORBIDDEN_IN_BODY, '', inBody);
+  const inQuery: { path: string; text: string }[] = [];
+  forbiddenCharacterPaths(req.query, FORBIDDEN_IN_QUERY, '', inQuery);
+  const broken: { path: string; text: string }[] = [];
   forbiddenCharacterPaths(req.body, LONE_SURROGATE, '', broken);
-  if (!paths.length && !broken.length) return null;
+  if (!inBody.length && !inQuery.length && !broken.length) return null;
+  // Each field once, naming the codes it holds (a body's; a query string's, where the isolates are refused too).
+  const found = new Map<string, string[]>();
+  for (const [list, where] of [
+    [inBody, 'body'],
+    [inQuery, 'query'],
+  ] as const)
+    for (const { path, text } of list) found.set(path, [...(found.get(path) ?? []), ...codesIn(text, where)]);
   const fields: FieldError[] = [
-    ...[...new Set(paths)].map((field) => ({ field, key: 'errors.nulCharacter' })),
-    ...[...new Set(broken)].filter((field) => !paths.includes(field)).map((field) => ({ field, key: 'errors.brokenCharacter' })),
+    ...[...found].map(([field, codes]) => ({ field, key: 'errors.nulCharacter', params: codesNamed(codes) })),
+    ...[...new Set(broken.map((b) => b.path))]
+      .filter((field) => !found.has(field))
+      .map((field) => ({ field, key: 'errors.brokenCharacter' })),
   ];
   return new ValidationError(fields);
 }

@@ -30,14 +30,17 @@ export function visibleText(text: string): string {
   return SHOWS_NOTHING.test(text) ? '' : text.trim();
 }
 
+/** A character written as its code, as JavaScript and JSON write it: `\u202A`, `\u0000`, `\u{E0001}`. */
+export function characterCode(c: string): string {
+  const code = c.codePointAt(0)!;
+  const hex = code.toString(16).toUpperCase();
+  return code > 0xffff ? `\\u{${hex}}` : `\\u${hex.padStart(4, '0')}`;
+}
+
 /** A text with each invisible character written as its code (`staff_basic\u0000`), or null when it has none. */
 export function invisibleWrittenOut(text: string): string | null {
   if (!text.match(INVISIBLE)) return null;
-  return text.replace(INVISIBLE, (c) => {
-    const code = c.codePointAt(0)!;
-    const hex = code.toString(16).toUpperCase();
-    return code > 0xffff ? `\\u{${hex}}` : `\\u${hex.padStart(4, '0')}`;
-  });
+  return text.replace(INVISIBLE, characterCode);
 }
 
 /** A path segment (an id as typed) as a message may repeat it: at most 20 characters, invisible ones written out. */

@@ -191,7 +191,8 @@ describe('the catalog import (/catalog/import)', () => {
 });
 
 describe('NUL characters in multipart text (the forms that take files parse their own bodies)', () => {
-  const NUL = html(zh('errors.nulCharacter'));
+  /** The message naming the codes found. */
+  const NUL = (codes: string) => html(zh('errors.nulCharacter', { codes, count: codes.split(' ').length }));
 
   it('refuses a report whose description contains NUL beside its box, the form kept as typed; writes nothing', async () => {
     // It was a bare error page: everything typed (and the file chosen) was gone.
@@ -205,7 +206,7 @@ describe('NUL characters in multipart text (the forms that take files parse thei
       .field('record_key[staff_no]', STAFF.staff_no)
       .field('description', '姓名\u0000有误');
     expect(res.status).toBe(422);
-    expect(res.text).toContain(`id="report-description-error">${NUL}</p>`);
+    expect(res.text).toContain(`id="report-description-error">${NUL('\\u0000')}</p>`);
     expect(res.text).toContain('<a href="#report-description-error">'); // in the summary at the top
     expect(res.text).toMatch(/name="description"[^>]*>姓名\ufffd有误<\/textarea>/); // as a browser shows a NUL
     expect(res.text).toContain(`value="${STAFF.staff_no}"`);
@@ -226,8 +227,8 @@ describe('NUL characters in multipart text (the forms that take files parse thei
         .field('observed_value', '张\u202E三')
         .field('description', '姓名有误');
       expect(res.status).toBe(422);
-      expect(res.text).toContain(`id="report-key-staff_no-error">${NUL}</p>`);
-      expect(res.text).toContain(`id="report-observed-error">${NUL}</p>`);
+      expect(res.text).toContain(`id="report-key-staff_no-error">${NUL('\\u202E')}</p>`);
+      expect(res.text).toContain(`id="report-observed-error">${NUL('\\u202E')}</p>`);
       expect(res.text).toMatch(/name="description"[^>]*>姓名有误<\/textarea>/);
     }
     expect(await changedSince(t.db.knex, before)).toEqual([]);

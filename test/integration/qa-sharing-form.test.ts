@@ -356,11 +356,13 @@ it('a NUL or a direction override in a box brings the form back as typed with th
   expect(res.text).toContain('value="迎新系统"');
   expect(res.text).toContain('>用于迎新\u202E报到</textarea>');
   expect(res.text).toContain(
-    'id="purpose-error">“数据用途”中含有看不见的控制字符（常见于从其他程序复制电话号码或文字时一并带入），不能保存：请删除这部分后重新输入（字符代码 \\u0000 或 \\u202A–\\u202E）</p>',
+    'id="purpose-error">“数据用途”中含有看不见的控制字符（常见于从其他程序复制电话号码或文字时一并带入），不能保存：请删除这部分后重新输入（字符代码 \\u202E）</p>',
   );
   // The blank first row is left out, as always: the member typed is row 1, its name shown with U+FFFD.
   expect(res.text).toContain('name="members[0][name]" maxlength="200" value="王\uFFFD五"');
   expect(res.text).toContain('id="members-0-name-error">“姓名”中含有看不见的控制字符');
+  // Each box names the character it holds, not every one refused.
+  expect(res.text).toMatch(/id="members-0-name-error">[^<]*（字符代码 \\u0000）<\/p>/);
   // The form's other mistakes are said with it (a draft's limits; the phone is judged at submission).
   expect(summaryLinks(res.text).map((l) => l.anchor)).toEqual(['members-0-name-error', 'purpose-error']);
   const submitted = await send('submit');
@@ -398,10 +400,10 @@ it("a member's phone number copied from Windows (wrapped in U+202A … U+202C): 
       .field('action', 'draft')
       .expect(422);
   expect((await send('zh-CN')).text).toContain(
-    'id="members-0-phone-error">“联系电话”中含有看不见的控制字符（常见于从其他程序复制电话号码或文字时一并带入），不能保存：请删除这部分后重新输入（字符代码 \\u0000 或 \\u202A–\\u202E）</p>',
+    'id="members-0-phone-error">“联系电话”中含有看不见的控制字符（常见于从其他程序复制电话号码或文字时一并带入），不能保存：请删除这部分后重新输入（字符代码 \\u202A \\u202C）</p>',
   );
   expect((await send('en')).text).toContain(
-    'id="members-0-phone-error">“Phone” contains an invisible control character (often copied in with a phone number or text from another program), which cannot be saved: delete that part and type it again (character code \\u0000 or \\u202A–\\u202E)</p>',
+    'id="members-0-phone-error">“Phone” contains an invisible control character (often copied in with a phone number or text from another program), which cannot be saved: delete that part and type it again (character codes \\u202A \\u202C)</p>',
   );
   expect(Number((await t.db.knex('sharing_requests').count({ n: '*' }))[0].n)).toBe(before);
 });

@@ -382,7 +382,9 @@ describe('scorecard forms with bad input', () => {
     expect(formAround(weights.text, 'note')).toContain(
       `value="按校发\u202A〔2026〕12号\u202C文件调整\ufffd" aria-invalid="true" aria-describedby="note-error">`,
     );
-    expect(formAround(weights.text, 'note')).toContain(`>${escaped(zh('errors.nulCharacter'))}</p>`);
+    expect(formAround(weights.text, 'note')).toContain(
+      `>${escaped(zh('errors.nulCharacter', { codes: '\\u202A \\u202C \\u0000', count: 3 }))}</p>`,
+    );
     expect(formAround(weights.text, 'w-freshness')).toContain('value="30"');
     expect(await t.db.knex('scorecard_weights').count({ n: '*' }).first()).toEqual(versions);
 
@@ -395,7 +397,9 @@ describe('scorecard forms with bad input', () => {
     expect(formAround(closing.text, 'label')).toContain(
       `value="十一月上旬\u202E考核" placeholder="${escaped(en('scorecards.periods.labelHint'))}" aria-invalid="true" aria-describedby="label-error">`,
     );
-    expect(formAround(closing.text, 'label')).toContain(`id="label-error">${escaped(en('errors.nulCharacter'))}</p>`);
+    expect(formAround(closing.text, 'label')).toContain(
+      `id="label-error">${escaped(en('errors.nulCharacter', { codes: '\\u202E', count: 1 }))}</p>`,
+    );
     expect(formAround(closing.text, 'from')).toContain('value="2026-11-01"');
     expect(await t.db.knex('assessment_periods').where({ from: '2026-11-01' }).first()).toBeUndefined();
     // A date's message is tied to its box too.

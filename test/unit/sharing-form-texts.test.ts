@@ -178,10 +178,14 @@ it('a NUL or a direction override in any box, every row: each named by its label
   expect(fields).toHaveLength(14 + 51 * 4 * 3 + 4);
   expect(fields.slice(-4)).toEqual(['items.50.range', 'items.50.note', 'purpose', 'returned_items']);
   expect(fields[14 + 51 * 8]).toBe('datasets');
-  expect(found.problems.find((p) => p.field === 'members.50.phone')!.params).toEqual({ label: '联系电话' });
-  expect(found.problems.find((p) => p.field === 'items.3.fields')!.params).toEqual({ label: zh('sharing.form.fields') });
+  // Each box names the codes it holds.
+  const nul = { codes: '\\u0000', count: 1 };
+  expect(found.problems.find((p) => p.field === 'members.50.phone')!.params).toEqual({ label: '联系电话', ...nul });
+  expect(found.problems.find((p) => p.field === 'items.3.fields')!.params).toEqual({ label: zh('sharing.form.fields'), ...nul });
+  expect(found.problems.find((p) => p.field === 'whitelist')!.params).toMatchObject({ codes: '\\u202E', count: 1 });
+  expect(found.problems.find((p) => p.field === 'datasets')!.params).toMatchObject({ codes: '\\u202D', count: 1 });
   for (const p of found.problems)
-    expect(p.params).toEqual({ label: boxName(zh(`sharing.form.${LABELS[p.field.replace(/\.\d+\./, '.')][0]}`)) });
+    expect(p.params).toMatchObject({ label: boxName(zh(`sharing.form.${LABELS[p.field.replace(/\.\d+\./, '.')][0]}`)) });
   // Shown as a browser shows it (a NUL as U+FFFD).
   expect(found.shown.purpose).toBe('甲\uFFFD乙');
   // None: the app-wide refusal stands.

@@ -7,7 +7,7 @@ import { newFormId, postOnce, rememberMade } from '../../http/form-once';
 import { pathId } from '../../http/path-id';
 import { echoedQueryText, repeatedQueryValues, sentQuery } from '../../http/query-values';
 import { authorize } from '../../middleware/authorize';
-import { hasForbiddenCharacter, shownAsBrowserShows } from '../../middleware/body-safety';
+import { hasForbiddenCharacter, forbiddenCodes, shownAsBrowserShows } from '../../middleware/body-safety';
 import { fieldMessages } from '../../middleware/errors';
 import { allKeys, LOCALES, translate } from '../../i18n';
 import { can, type Role, ROLES } from '../../policies';
@@ -729,7 +729,9 @@ export function adminRoutes(ctx: AppContext): Router {
     // A NUL or a direction override (pasted with the list): left to this route by refuseNulCharacters, so that the
     // form comes back with the text, a NUL shown as a browser shows it (U+FFFD, which is no address either).
     if (hasForbiddenCharacter(sent)) {
-      const err = new ValidationError([{ field: 'stewards', key: 'admin.department.errors.forbiddenCharacter' }]);
+      const err = new ValidationError([
+        { field: 'stewards', key: 'admin.department.errors.forbiddenCharacter', params: forbiddenCodes(sent) },
+      ]);
       return departmentPage(req, res, { stewardsText: shownAsBrowserShows(sent), fields: fieldMessages(err, req) });
     }
     const typed = sent

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { FieldError, ValidationError } from '../../errors';
-import { hasForbiddenCharacter, shownAsBrowserShows } from '../../middleware/body-safety';
+import { hasForbiddenCharacter, forbiddenCharacterProblem, shownAsBrowserShows } from '../../middleware/body-safety';
 import { fieldMessages } from '../../middleware/errors';
 import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import type { Catalog } from '../../services/catalog/types';
@@ -73,10 +73,10 @@ export function forbiddenInReport(raw: RawReport): { problems: FieldError[]; sho
   const key = raw.record_key && typeof raw.record_key === 'object' ? (raw.record_key as Record<string, unknown>) : {};
   for (const [column, value] of Object.entries(key))
     if (typeof value === 'string' && hasForbiddenCharacter(value))
-      problems.push({ field: `record_key.${column}`, key: 'errors.nulCharacter' });
+      problems.push(forbiddenCharacterProblem(`record_key.${column}`, value)!);
   for (const field of ['description', 'observed_value', 'suggested_value'] as const) {
     const value = raw[field];
-    if (typeof value === 'string' && hasForbiddenCharacter(value)) problems.push({ field, key: 'errors.nulCharacter' });
+    if (typeof value === 'string' && hasForbiddenCharacter(value)) problems.push(forbiddenCharacterProblem(field, value)!);
   }
   if (!problems.length) return null;
   return {

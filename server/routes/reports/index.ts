@@ -100,7 +100,7 @@ import {
   reportErrorSummary,
   uploadErrorOf,
 } from './form';
-import { hasForbiddenCharacter, shownAsBrowserShows } from '../../middleware/body-safety';
+import { hasForbiddenCharacter, forbiddenCharacterProblem, shownAsBrowserShows } from '../../middleware/body-safety';
 import { conflictText, departmentNames, hubValueLabel, namesOf, tableMenu } from './present';
 import { boxesSummary } from '../../presenters/error-summary';
 import { auditTrailLink } from '../../presenters/audit';
@@ -604,7 +604,7 @@ export function reportsRoutes(ctx: AppContext): Router {
         // with the message beside it, the file's message with it, nothing written.
         if (hasForbiddenCharacter(comment)) {
           req.body.comment = shownAsBrowserShows(comment);
-          throw new ValidationError([...(uploadError?.fields ?? []), { field: 'comment', key: 'errors.nulCharacter' }]);
+          throw new ValidationError([...(uploadError?.fields ?? []), forbiddenCharacterProblem('comment', comment)!]);
         }
         // The file's message comes with the answer's other problems (a missing reason), all at once, for every answer.
         if (answer === 'not_ours') {
@@ -977,7 +977,7 @@ export function reportsRoutes(ctx: AppContext): Router {
         // Left to this route by the app-wide refusal (CHECKED_BY_ROUTE): the reason comes back beside its box.
         if (hasForbiddenCharacter(comment)) {
           req.body.comment = shownAsBrowserShows(comment);
-          throw new ValidationError([{ field: 'comment', key: 'errors.nulCharacter' }]);
+          throw new ValidationError([forbiddenCharacterProblem('comment', comment)!]);
         }
         const reopened = await reopenReport(db, {
           ticketId,
@@ -1010,7 +1010,7 @@ export function reportsRoutes(ctx: AppContext): Router {
       // Left to this route by the app-wide refusal (CHECKED_BY_ROUTE): the reason comes back beside its box.
       if (typeof reason === 'string' && hasForbiddenCharacter(reason)) {
         req.body.reason = shownAsBrowserShows(reason);
-        throw new ValidationError([{ field: 'reason', key: 'errors.nulCharacter' }]);
+        throw new ValidationError([forbiddenCharacterProblem('reason', reason)!]);
       }
       const done = await withdrawReport(db, {
         reportId: Number(report.id),

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../../context';
 import { AppError, ValidationError, type FieldError } from '../../errors';
-import { hasForbiddenCharacter, shownAsBrowserShows } from '../../middleware/body-safety';
+import { hasForbiddenCharacter, forbiddenCodes, shownAsBrowserShows } from '../../middleware/body-safety';
 import { repeatedFormValuesError } from '../../http/form-values';
 import { boxName } from '../../presenters/error-summary';
 import { multipartParser, uploadedFile } from '../../middleware/multipart';
@@ -202,10 +202,10 @@ export async function formModel(ctx: AppContext, t: Translator, input: SharingIn
 export function forbiddenInForm(input: SharingInput, t: Translator): { problems: FieldError[]; shown: SharingInput } | null {
   const problems: FieldError[] = formTexts(input)
     .filter(({ values }) => values.some((v) => hasForbiddenCharacter(v)))
-    .map(({ field, box }) => ({
+    .map(({ field, box, values }) => ({
       field,
       key: 'sharing.errors.forbiddenCharacter',
-      params: { label: boxName(t(box.label)) },
+      params: { label: boxName(t(box.label)), ...forbiddenCodes(values) },
     }));
   if (!problems.length) return null;
   return { problems, shown: shownInput(input) };

@@ -4,7 +4,7 @@ import { addDays } from '../calendar/dates';
 import type { WorkingDayCalendar } from '../calendar';
 import { COMPONENTS, rankByScore, roundWithinBounds, type Component } from './components';
 import { characterCount } from '../characters';
-import { hasForbiddenCharacter } from '../../middleware/body-safety';
+import { hasForbiddenCharacter, forbiddenCharacterProblem } from '../../middleware/body-safety';
 
 export type PeriodKind =
   'month' | 'semester' | 'academic_year' | 'previous_month' | 'previous_semester' | 'previous_academic_year';
@@ -232,7 +232,7 @@ export async function closePeriod(
     ]);
   const typed = input.label.trim();
   // A NUL or a direction override: said beside the box (CHECKED_BY_ROUTE leaves the web form's `label` here).
-  if (hasForbiddenCharacter(typed)) throw new ValidationError([{ field: 'label', key: 'errors.nulCharacter' }]);
+  if (hasForbiddenCharacter(typed)) throw new ValidationError([forbiddenCharacterProblem('label', typed)!]);
   if (characterCount(typed) > PERIOD_LABEL_MAX)
     throw new ValidationError([{ field: 'label', key: 'scorecards.errors.labelTooLong', params: { max: PERIOD_LABEL_MAX } }]);
   const label = typed || `${input.from} – ${input.to}`;
@@ -291,7 +291,7 @@ export async function appealsOf(db: Knex, periodId: number, department?: string)
 const cleanText = (value: unknown, field: 'comment' | 'answer') => {
   const text = typeof value === 'string' ? value.trim() : '';
   if (!text) throw new ValidationError([{ field, key: `scorecards.errors.${field}Required` }]);
-  if (hasForbiddenCharacter(text)) throw new ValidationError([{ field, key: 'errors.nulCharacter' }]);
+  if (hasForbiddenCharacter(text)) throw new ValidationError([forbiddenCharacterProblem(field, text)!]);
   // Characters as people count them (characterCount): an emoji or a rare name character is one, not two.
   // The message says how many were typed, as the weights' note does: "at most 4000" alone left the count to guess.
   const length = characterCount(text);

@@ -4,7 +4,7 @@ import { isIsoDate } from '../calendar/dates';
 import { COMPONENTS, DEFAULT_WEIGHTS, type Component, type Weights } from './components';
 import { typedWholeNumber } from '../typed-number';
 import { characterCount } from '../characters';
-import { hasForbiddenCharacter } from '../../middleware/body-safety';
+import { hasForbiddenCharacter, forbiddenCharacterProblem } from '../../middleware/body-safety';
 import { formVersion } from '../form-version';
 
 export interface WeightsVersion {
@@ -89,7 +89,7 @@ export function parseWeights(
   if (body.note !== undefined && body.note !== null && typeof body.note !== 'string')
     problems.push({ field: 'note', key: 'scorecards.errors.noteType' });
   // A NUL or a direction override: said beside the box with the form's other mistakes (CHECKED_BY_ROUTE leaves it here).
-  else if (hasForbiddenCharacter(note)) problems.push({ field: 'note', key: 'errors.nulCharacter' });
+  else if (hasForbiddenCharacter(note)) problems.push(forbiddenCharacterProblem('note', note)!);
   else if (characterCount(note) > MAX_WEIGHTS_NOTE)
     problems.push({
       field: 'note',

@@ -1,5 +1,5 @@
 import type { FieldError } from '../../errors';
-import { hasForbiddenCharacter } from '../../middleware/body-safety';
+import { hasForbiddenCharacter, forbiddenCharacterProblem } from '../../middleware/body-safety';
 import { textTooLong } from '../characters';
 
 /** Text sent with an action (an opinion, a reason, an objection, a conclusion): as long as a ticket comment may be. */
@@ -19,7 +19,7 @@ export function sentText(value: unknown, field: string, errors: FieldError[]): s
     return '';
   }
   if (hasForbiddenCharacter(value)) {
-    errors.push({ field, key: 'errors.nulCharacter' });
+    errors.push(forbiddenCharacterProblem(field, value)!);
     return '';
   }
   const problem = textTooLong(value, field, MAX_ACTION_TEXT);

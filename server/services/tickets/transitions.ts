@@ -21,7 +21,7 @@ import { clearAnswerForNewOwner, REPORT_CHECK } from './report-state';
 import { loadDueWorkingDays } from './settings';
 import { ACTIVE_STATUSES, DueWorkingDays, endingExtension, NO_EXTENSION, RequestOrigin, TicketRow, TicketStatus } from './types';
 import { textTooLong, visibleText } from '../characters';
-import { hasForbiddenCharacter } from '../../middleware/body-safety';
+import { forbiddenCharacterProblem } from '../../middleware/body-safety';
 
 export const TRANSITION_TARGETS = ['acknowledged', 'fixed', 'closed'] as const;
 export type TransitionTarget = (typeof TRANSITION_TARGETS)[number];
@@ -76,7 +76,8 @@ export function cleanComment(comment: string | null | undefined, field: 'comment
   // apps): the app-wide refusal leaves the ticket page's boxes to this check (CHECKED_BY_ROUTE in
   // middleware/body-safety.ts), so that the page comes back with the text as typed and the message beside its box,
   // not the bare error page with the text gone. The API's bodies are refused before they get here.
-  if (hasForbiddenCharacter(c)) throw new ValidationError([{ field, key: 'errors.nulCharacter' }]);
+  const forbidden = forbiddenCharacterProblem(field, c);
+  if (forbidden) throw new ValidationError([forbidden]);
   // Named as the form names it: a dispute's or reassignment's text is its `reason`, shown under that box.
   // Saying the count typed, as the sharing boxes do (最多 2000 个字符（已填写 2001 个）).
   const tooLong = textTooLong(c, field, MAX_COMMENT);
