@@ -35,11 +35,13 @@ it('the answer, the current answer and the value seen read "Label: text" in Engl
 
   const reporter = await inLocale('reporter', 'en');
   const mine = (await reporter.agent.get(`/reports/${id}`).expect(200)).text;
-  expect(mine).toContain('Checked: not an error: Checked against the party records');
+  expect(mine).toContain('Checked — not an error: Checked against the party records');
   expect(mine).not.toContain('：');
   const steward = await inLocale('orgSteward', 'en');
   const page = (await steward.agent.get(`/reports/tickets/${ticketId}`).expect(200)).text;
-  expect(page).toContain('Current answer: Checked: not an error: Checked against the party records');
+  // The answer's words hold no colon of their own (“Checked: not an error: …” read as three labels).
+  expect(page).toContain('Current answer: Checked — not an error: Checked against the party records');
+  expect(page).not.toContain('Checked: not an error');
   expect(page).toContain('Value the reporter saw: 群众');
   expect(page).not.toContain('：');
 

@@ -495,7 +495,7 @@ describe('a document with "not ours" is the steward’s evidence for the IT offi
     const r = await fileReport('20190013', '研究方向有误');
     const s = await signIn(world.app, col.login, col.password);
     // Each answer a hint quotes is a button's words, or their start before the parenthesis: the hint said “数据无误”
-    // beside the button 经核实数据无误, and “not an error” beside "Checked: not an error".
+    // beside the button 经核实数据无误, and “not an error” beside "Checked — not an error".
     const quotedAnswers = async () => {
       const form = (await s.agent.get(`/reports/tickets/${r.ticket_id}`).expect(200)).text;
       const buttons = [...form.matchAll(/name="answer" value="\w+"[^>]*>\s*([^<]+?)<\/label>/g)].map((m) => m[1]);
