@@ -202,6 +202,14 @@ const TABLE: Access[] = [
     other: OFFICE,
     body: (c) => ({ system: c.dept === 'HR' ? '人事管理系统' : '学工管理系统' }),
   },
+  // A sent-back review's address opened again: to the list, which authorizes the reader.
+  {
+    method: 'GET',
+    path: '/sharing/structure-changes/:id/review',
+    roles: ALL,
+    params: (c) => ({ id: obj(c).structureChange }),
+    ok: 302,
+  },
   {
     method: 'POST',
     path: '/sharing/structure-changes/:id/review',
@@ -359,6 +367,14 @@ const TABLE: Access[] = [
   },
   // An appeal is always for the caller's own department.
   { method: 'POST', path: '/scorecards/periods/:id/appeals', roles: DEPT, params: (c) => ({ id: c.w.closedPeriod }) },
+  // A sent-back answer's address opened again: to the appeal's period page, for those who answer appeals only.
+  {
+    method: 'GET',
+    path: '/scorecards/appeals/:id/answer',
+    roles: OFFICE,
+    params: (c) => ({ id: obj(c).appeal }),
+    ok: 302,
+  },
   {
     method: 'POST',
     path: '/scorecards/appeals/:id/answer',
@@ -552,6 +568,16 @@ const TABLE: Access[] = [
     scope: 'department',
     other: SEES_ALL,
     params: (c) => ({ code: c.dept }),
+  },
+  // A sent-back stewards list's address opened again: to the department's page, for those who may view it.
+  {
+    method: 'GET',
+    path: '/departments/:code/stewards',
+    roles: [...SEES_ALL, ...DEPT],
+    scope: 'department',
+    other: SEES_ALL,
+    params: (c) => ({ code: c.dept }),
+    ok: 302,
   },
   {
     method: 'POST',

@@ -85,6 +85,23 @@ describe('the department page', () => {
     expect(await t.db.knex('audit_log').where({ action: 'department.stewards', object_id: 'HR' })).toEqual([]);
   });
 
+  it("the stewards form's address opened again (a reload after it came back, an error page's reload) is the department's page", async () => {
+    await office.agent
+      .post('/departments/HR/stewards')
+      .type('form')
+      .send({ _csrf: office.csrf, stewards: 'not-an-email' })
+      .expect(422);
+    // It was a 404 (找不到该页面或对象).
+    await office.agent.get('/departments/HR/stewards').expect(302).expect('Location', '/departments/HR');
+    // After a refused CSRF token (the page expired, 403) the browser stands at the same address.
+    await steward.agent.post('/departments/HR/stewards').type('form').send({ _csrf: 'expired', stewards: 'x' }).expect(403);
+    await steward.agent.get('/departments/HR/stewards').expect(302).expect('Location', '/departments/HR');
+    // Only to a page the reader may view: another department's is refused, as its page is.
+    await steward.agent.get('/departments/SCI/stewards').expect(403);
+    await leader.agent.get('/departments/SCI/stewards').expect(302).expect('Location', '/departments/SCI');
+    await office.agent.get('/departments/R%26D%232/stewards').expect(302).expect('Location', '/departments/R%26D%232');
+  });
+
   // An address too long was said only once the invalid ones were put right: the list came back a second time.
   it('invalid addresses and one too long are said at once, nothing saved', async () => {
     const long = `${'a'.repeat(330)}@example.edu.cn`;

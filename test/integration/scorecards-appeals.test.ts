@@ -221,5 +221,15 @@ describe('a second appeal on a closed period', () => {
     expect(page.text).toContain(`aria-describedby="answer-${appealId}-error">${answer}</textarea>`);
     await o.agent.post('/locale').type('form').send({ _csrf: o.csrf, locale: 'zh-CN', next: '/' }).expect(302);
     expect(await t.db.knex('scorecard_appeals').where({ id: appealId }).first('answer')).toEqual({ answer: null });
+    // The sent-back answer's address opened again (a reload without resending, an error page's reload): the appeal on
+    // its period's page, not a 404. Only for those who answer appeals; an appeal that does not exist stays a 404.
+    const again = await o.agent.get(`/scorecards/appeals/${appealId}/answer`).expect(302);
+    expect(again.headers.location).toBe(`/scorecards/periods/${periodId}#appeal-${appealId}`);
+    await o.agent.get('/scorecards/appeals/999999/answer').expect(404);
+    await stewardSession.agent.get(`/scorecards/appeals/${appealId}/answer`).expect(403);
+    // So after a refused CSRF token (403, the page expired): the address the error page stands at leads back.
+    const expired = await o.agent.post(`/scorecards/appeals/${appealId}/answer`).type('form').send({ _csrf: 'x', answer: 'a' });
+    expect(expired.status).toBe(403);
+    await o.agent.get(`/scorecards/appeals/${appealId}/answer`).expect(302);
   });
 });

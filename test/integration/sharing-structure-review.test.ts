@@ -153,6 +153,16 @@ describe('a rejection says why', () => {
     expect(res.text).toContain(`id="sc-review-${id}-note-error">${NO_REASON}</p>`);
     // Its pager leads to the list's pages (not the review form's address).
     expect(res.text).toContain('<a href="/sharing/structure-changes?page&#x3D;1">');
+    // The review form's address opened again (a reload without resending, an error page's reload): the list's page
+    // showing the change, not a 404; a newer change's on the first page.
+    const o = await as('office');
+    expect((await o.agent.get(`/sharing/structure-changes/${id}/review`).expect(302)).headers.location).toBe(
+      '/sharing/structure-changes?page=2',
+    );
+    expect((await o.agent.get(`/sharing/structure-changes/${id + 25}/review`).expect(302)).headers.location).toBe(
+      '/sharing/structure-changes',
+    );
+    await o.agent.get('/sharing/structure-changes/x1/review').expect(404);
     for (const c of await t.db.knex('structure_changes').where({ status: 'submitted' }).pluck('id'))
       expect((await review(Number(c), { decision: 'reject', note: '清理' })).status).toBe(303);
   });

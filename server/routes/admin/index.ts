@@ -722,6 +722,13 @@ export function adminRoutes(ctx: AppContext): Router {
     departmentPage(req, res),
   );
 
+  // A sent-back stewards list stands at its POST address: a reload without resending, an error page's (a refused CSRF
+  // token, a body too large) reload, or the address opened again, is the department's page, which authorizes the
+  // reader (it was a 404).
+  router.get('/departments/:code/stewards', authorize('department.view', departmentOf), (req, res) =>
+    res.redirect(`/departments/${encodeURIComponent(String(req.params.code))}`),
+  );
+
   router.post('/departments/:code/stewards', authorize('department.manage', departmentOf), async (req, res) => {
     const department = await findDepartment(req.params.code);
     if (!department) throw new NotFoundError();

@@ -683,6 +683,15 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     res.redirect(`/scorecards/periods/${periodId}`);
   });
 
+  // A sent-back answer stands at its POST address: a reload without resending, an error page's reload, or the address
+  // opened again, is the appeal on its period's page (it was a 404). Only for those who answer appeals: the others
+  // learn nothing of which appeals exist.
+  router.get('/scorecards/appeals/:id/answer', authorize('scorecards.manage'), async (req, res) => {
+    const appealId = pathIdOr404(req.params.id);
+    const { period_id } = await findAppeal(db, appealId);
+    res.redirect(`/scorecards/periods/${Number(period_id)}#appeal-${appealId}`);
+  });
+
   router.post('/scorecards/appeals/:id/answer', authorize('scorecards.manage'), async (req, res) => {
     const appealId = pathId(req.params.id);
     let appeal;

@@ -6,6 +6,7 @@ import { authorize } from '../../middleware/authorize';
 import { fieldMessages } from '../../middleware/errors';
 import { can } from '../../policies';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
+import { pathIdOr404 } from '../../http/path-id';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { catalogTable } from '../../services/catalog/names';
 import { maskFreeText } from '../../services/privacy';
@@ -163,6 +164,15 @@ export function structureChangeRoutes(ctx: AppContext): Router {
     }
     res.redirect(303, '/sharing/structure-changes');
   }
+
+  // A sent-back review stands at its POST address: a reload without resending, an error page's reload, or the address
+  // opened again, is the list's page showing that change (it was a 404).
+  router.get('/sharing/structure-changes/:id/review', authorize('sharing.structure_view'), async (req, res) => {
+    const id = pathIdOr404(req.params.id);
+    const { perPage } = pageParams({}, 25);
+    const shown = await pageOf(id, perPage);
+    res.redirect(`/sharing/structure-changes${shown > 1 ? `?page=${shown}` : ''}`);
+  });
 
   router.post('/sharing/structure-changes/:id/review', authorize('sharing.manage'), async (req, res) => {
     const sent: unknown = req.body?.note;
