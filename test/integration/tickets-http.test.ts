@@ -247,6 +247,37 @@ describe('ticket pages and API', () => {
       expect(await db('tickets').where({ id: ticket }).first('department_code', 'version')).toEqual(moved);
     });
 
+    it("a stale page whose ticket the sender changed elsewhere (another tab) says so, not 'someone else'", async () => {
+      const db = t.db.knex;
+      const ticket = (await buildTicket(db, catalog, T0, { field: 'ethnicity', check: 'codes', violations: 1 })).id;
+      const { agent, csrf } = await signIn(t.app, hrSteward.login, hrSteward.password);
+      // Two tabs on the same ticket: the first sends a comment, the second then marks it fixed from the older page.
+      const page = await agent.get(`/tickets/${ticket}`).expect(200);
+      const version = /name="to" value="fixed"><input type="hidden" name="version" value="(\d+)"/.exec(page.text)![1];
+      await agent.post(`/tickets/${ticket}/comment`).type('form').send({ _csrf: csrf, comment: '正在核对' }).expect(302);
+      const before = await db('tickets').where({ id: ticket }).first('status', 'version');
+      const stale = await agent
+        .post(`/tickets/${ticket}/transition`)
+        .type('form')
+        .send({ _csrf: csrf, to: 'fixed', version, comment: '已在人事系统更正' })
+        .expect(409);
+      expect(stale.text).toContain(
+        `<div class="flash flash-error" role="alert" data-sent-back>工单 #${ticket} 在此页面打开后有了改动，最近一次是您在其他页面（另一个标签页或窗口）中作出的；请查看当前状态后重试</div>`,
+      );
+      expect(stale.text).toContain('已在人事系统更正</textarea>');
+      expect(await db('tickets').where({ id: ticket }).first('status', 'version')).toEqual(before);
+      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
+      const english = await agent
+        .post(`/tickets/${ticket}/transition`)
+        .type('form')
+        .send({ _csrf: csrf, to: 'fixed', version, comment: 'Fixed in the HR system' })
+        .expect(409);
+      expect(english.text).toContain(
+        `Ticket #${ticket} has changed since this page was opened, last by you in another tab or window; check its current state and try again`,
+      );
+      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
+    });
+
     it('answers a real conflict with 409 on the ticket page as it is now, whatever the input', async () => {
       const db = t.db.knex;
       const ticket = (await buildTicket(db, catalog, T0, { field: 'ethnicity', check: 'codes', violations: 1 })).id;

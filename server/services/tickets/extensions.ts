@@ -76,7 +76,7 @@ export async function requestExtension(db: Knex, input: ExtensionRequestInput): 
     // Disputed: the clock already stands still until the office decides whose data it is.
     if (current.disputed_at) throw new ConflictError('tickets.errors.extensionDisputed', { id: current.id });
     checkSentTypes({ expectedVersion: input.expectedVersion });
-    checkVersion(current, input.expectedVersion as number | null | undefined);
+    await checkVersion(trx, current, input.expectedVersion as number | null | undefined, input.actor);
     // Every mistake of the form at once: the days and the reason (missing, of the wrong type, too long).
     const problems: ValidationError['fields'] = [];
     const days = sentDays(input.days, problems, input.jsonDays);
@@ -152,7 +152,7 @@ async function lockPendingRequest(
     throw new ConflictError('tickets.errors.extensionEnded', { id: current.id });
   }
   checkSentTypes({ expectedVersion: input.expectedVersion });
-  checkVersion(current, input.expectedVersion as number | null | undefined);
+  await checkVersion(trx, current, input.expectedVersion as number | null | undefined, input.actor);
   return current;
 }
 

@@ -143,8 +143,20 @@ export async function lockActiveForOffice(trx: Knex.Transaction, id: number, act
   return current;
 }
 
-export function checkVersion(ticket: TicketRow, expected: number | null | undefined): void {
-  if (expected != null && ticket.version !== expected) throw new ConflictError('tickets.errors.stale', { id: ticket.id });
+/**
+ * 409 when the page's version is not the ticket's. When the latest change is the sender's own (another tab or window,
+ * a comment sent there) it says so: "changed by someone else" had them look for a colleague who was not there.
+ */
+export async function checkVersion(
+  trx: Knex.Transaction,
+  ticket: TicketRow,
+  expected: number | null | undefined,
+  actor: CurrentUser,
+): Promise<void> {
+  if (expected == null || ticket.version === expected) return;
+  const last = await trx('ticket_events').where({ ticket_id: ticket.id }).orderBy('id', 'desc').first('actor_user_id');
+  const mine = last?.actor_user_id != null && Number(last.actor_user_id) === actor.id;
+  throw new ConflictError(mine ? 'tickets.errors.staleByYou' : 'tickets.errors.stale', { id: ticket.id });
 }
 
 export async function transitionTicket(db: Knex, input: TransitionInput): Promise<TicketRow> {
@@ -168,7 +180,7 @@ export async function transitionTicket(db: Knex, input: TransitionInput): Promis
       throw new ConflictError('tickets.errors.reportFixedByAnswer', { id: current.id });
     // Then what was sent: the version the form showed, the comment.
     checkSentTypes(input);
-    checkVersion(current, input.expectedVersion as number | null | undefined);
+    await checkVersion(trx, current, input.expectedVersion as number | null | undefined, input.actor);
     const comment = cleanComment(input.comment as string | null | undefined);
     if (to === 'closed' && !comment) throw new ValidationError([{ field: 'comment', key: 'tickets.errors.reasonRequired' }]);
     const changes: Partial<TicketRow> = { status: to };
@@ -342,7 +354,7 @@ export async function reassignTicket(
     // The page never offers the ticket's own department: this is the form sent again after it was reassigned.
     if (written === current.department_code) throw new AlreadyDoneError('tickets.errors.already.department', { id: current.id });
     checkSentTypes({ expectedVersion: input.expectedVersion });
-    checkVersion(current, input.expectedVersion as number | null | undefined);
+    await checkVersion(trx, current, input.expectedVersion as number | null | undefined, input.actor);
     const problems: ValidationError['fields'] = [];
     const reason = sentText(input.reason, 'reason', problems);
     // Nothing chosen is the form's mistake, said as the form says it; a code no department has, a crafted one.
@@ -504,7 +516,7 @@ export async function dismissDispute(
       throw new AlreadyDoneError('tickets.errors.notDisputed', { id: current.id });
     }
     checkSentTypes({ expectedVersion: input.expectedVersion });
-    checkVersion(current, input.expectedVersion as number | null | undefined);
+    await checkVersion(trx, current, input.expectedVersion as number | null | undefined, input.actor);
     const reason = requiredText(input.reason, 'reason', 'tickets.errors.reasonRequired');
     const zone = input.calendar.timezone;
     const lost = Math.max(0, input.calendar.workingDaysBetween(todayIn(zone, new Date(current.disputed_at)), todayIn(zone, now)));
