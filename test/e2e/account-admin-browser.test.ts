@@ -31,7 +31,7 @@ describeBrowser('managing an account in the browser', () => {
         env,
       );
       expect(added.code).toBe(0);
-      passwords[login] = /shown once\): (\S+)/.exec(added.stdout)![1];
+      passwords[login] = /初始密码（仅显示一次）：(\S+)/.exec(added.stdout)![1];
     }
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;

@@ -38,7 +38,7 @@ describeBrowser('signing in through the browser', () => {
       env,
     );
     expect(added.code).toBe(0);
-    password = /shown once\): (\S+)/.exec(added.stdout)![1];
+    password = /初始密码（仅显示一次）：(\S+)/.exec(added.stdout)![1];
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     server = spawnHubwatch(['serve'], {
