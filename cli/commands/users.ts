@@ -1,6 +1,5 @@
 import type { Command } from '../command';
 import { ValidationError } from '../../server/errors';
-import { typedWholeNumber } from '../../server/services/typed-number';
 import { wallClockText } from '../../server/services/calendar/zone';
 import { universityTimezone } from '../../server/services/catalog/repository';
 import {
@@ -11,7 +10,7 @@ import {
   resetPassword,
   revokeApiTokens,
   setUserDisabled,
-  tokenDaysProblem,
+  typedTokenOptions,
   UnknownUserError,
   type UserRow,
 } from '../../server/services/users';
@@ -19,7 +18,6 @@ import type { Knex } from 'knex';
 import type { CliIo } from '../io';
 import { EXIT, print, readStdin } from '../io';
 import { cliTranslator } from '../locale';
-import type { Translator } from '../../server/i18n';
 import { withServiceRuntime } from '../with-runtime';
 
 export const usersAddCommand: Command = {
@@ -115,22 +113,20 @@ export const usersTokenCommand: Command = {
         return EXIT.usage;
       }
     }
-    const label = typeof values.label === 'string' ? values.label.trim() || null : null;
-    const labelProblem = label === null ? null : tokenLabelProblem(label, t);
-    if (labelProblem) {
-      print(io.stderr, `--label: ${labelProblem}`);
+    // The account page's rules (services/users typedTokenOptions), each problem by the option it came from.
+    let options: { label: string | null; expiresInDays: number };
+    try {
+      options = typedTokenOptions({
+        label: typeof values.label === 'string' ? values.label : null,
+        expiresInDays: values['expires-in-days'] === undefined ? null : String(values['expires-in-days']),
+      });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      for (const f of err.fields)
+        print(io.stderr, `--${f.field === 'label' ? 'label' : 'expires-in-days'}: ${t(f.key, f.params)}`);
       return EXIT.usage;
     }
-    let expiresInDays: number = API_TOKEN_DAYS.default;
-    if (values['expires-in-days'] !== undefined) {
-      const digits = typedWholeNumber(String(values['expires-in-days']));
-      const problem = digits === null ? tokenDaysProblem(NaN) : tokenDaysProblem(Number(digits));
-      if (problem) {
-        print(io.stderr, `--expires-in-days: ${t(problem.key, problem.params)}`);
-        return EXIT.usage;
-      }
-      expiresInDays = Number(digits);
-    }
+    const { label, expiresInDays } = options;
     return withServiceRuntime(io, 'users token', async ({ db, config }) => {
       const user = await findUserForSignIn(db, positionals[0]);
       if (!user) {
@@ -156,20 +152,6 @@ export const usersTokenCommand: Command = {
     });
   },
 };
-
-/** api_tokens.label is varchar(200). */
-const TOKEN_LABEL_MAX = 200;
-
-/**
- * What is wrong with a token's label, or null: it is stored in api_tokens and shown in the audit log on one line,
- * so, like an account's name (services/users/validate.ts), no control characters or direction overrides.
- */
-function tokenLabelProblem(label: string, t: Translator): string | null {
-  if (/\p{Cc}|[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u.test(label)) return t('cli.labelNotOneLine');
-  const length = [...label].length;
-  if (length > TOKEN_LABEL_MAX) return t('cli.labelTooLong', { max: TOKEN_LABEL_MAX, length });
-  return null;
-}
 
 /** The one LOGIN argument of `hubwatch users <name> LOGIN`, or null after printing the usage (exit 2). */
 function loginArgument(positionals: string[], name: string, io: CliIo): string | null {

@@ -32,7 +32,8 @@ describe('hubwatch users token', () => {
     const res = await runCli(['users', 'token', 'wang', '--label', 'x'.repeat(201)], env);
     expect(res.code).toBe(2);
     expect(res.stdout).toBe('');
-    expect(res.stderr).toMatch(/^--label: .*200/);
+    // The account page's rule and message (services/users tokenLabelProblem), after the option's name.
+    expect(res.stderr).toBe('--label: 名称最多 200 个字符（已填写 201 个）\n');
     expect(res.stderr).not.toMatch(/insert into|api_tokens|varying/);
     expect(await tokenCount()).toBe(before);
     const ok = await runCli(['users', 'token', 'wang', '--label', '数'.repeat(200)], env);

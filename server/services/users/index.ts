@@ -5,7 +5,8 @@ import { CurrentUser, Role } from '../../policies';
 import { appendAudit, auditActorOf } from '../audit';
 import { wallClockText } from '../calendar/zone';
 import { generatePassword, hashPassword, newPasswordProblem, verifyPassword } from './passwords';
-import { checkDepartment, checkPersonFields, hasHiddenControl } from './validate';
+import { typedWholeNumber } from '../typed-number';
+import { checkDepartment, checkPersonFields, hasHiddenControl, length } from './validate';
 
 export interface UserRow {
   id: number;
@@ -246,21 +247,71 @@ export function tokenDaysProblem(days: number): Omit<FieldError, 'field'> | null
     : { key: 'users.errors.tokenDays', params: { max: API_TOKEN_DAYS.max } };
 }
 
+/** api_tokens.label is varchar(200). */
+export const API_TOKEN_LABEL_MAX = 200;
+
 /**
- * Issues an API token that expires `expiresInDays` days from now (ValidationError on `expires_in_days` outside 1 to
- * API_TOKEN_DAYS.max). Only its hash is stored: the token is returned once, with the instant it expires.
+ * What is wrong with a token's label (trimmed, as stored), or null: it is kept with the token and shown on the account's
+ * page and in the audit log on one line, so, like an account's name, no control characters (a line break, a tab) or
+ * direction overrides; at most API_TOKEN_LABEL_MAX characters (code points, as the column counts them).
+ */
+export function tokenLabelProblem(label: string): Omit<FieldError, 'field'> | null {
+  if (hasHiddenControl(label)) return { key: 'users.errors.tokenLabelOneLine' };
+  const count = length(label);
+  return count > API_TOKEN_LABEL_MAX
+    ? { key: 'users.errors.tokenLabelTooLong', params: { max: API_TOKEN_LABEL_MAX, length: count } }
+    : null;
+}
+
+/**
+ * A token's label and lifetime as a person typed them — `hubwatch users token`'s --label and --expires-in-days, the
+ * account page's form — as createApiToken takes them: the label trimmed (empty: none); the days a whole number in
+ * ASCII or full-width digits (as a Chinese input method types them), not given (undefined or null) the default, given
+ * empty a mistake. ValidationError naming `label` and `expires_in_days`, each problem at once; the one set of rules
+ * for both ways of issuing a token.
+ */
+export function typedTokenOptions(typed: { label?: string | null; expiresInDays?: string | null }): {
+  label: string | null;
+  expiresInDays: number;
+} {
+  const label = typed.label == null ? null : typed.label.trim() || null;
+  const problems: FieldError[] = [];
+  const labelProblem = label === null ? null : tokenLabelProblem(label);
+  if (labelProblem) problems.push({ field: 'label', ...labelProblem });
+  let expiresInDays: number = API_TOKEN_DAYS.default;
+  if (typed.expiresInDays != null) {
+    const digits = typedWholeNumber(typed.expiresInDays);
+    expiresInDays = digits === null ? NaN : Number(digits);
+    const daysProblem = tokenDaysProblem(expiresInDays);
+    if (daysProblem) problems.push({ field: 'expires_in_days', ...daysProblem });
+  }
+  if (problems.length) throw new ValidationError(problems);
+  return { label, expiresInDays };
+}
+
+/**
+ * Issues an API token that expires `expiresInDays` days from now (ValidationError on a label tokenLabelProblem refuses
+ * or `expires_in_days` outside 1 to API_TOKEN_DAYS.max; nothing written). Only its hash is stored: the token is
+ * returned once, with its id and the instant it expires. `actor` and `origin` for the audit row (`token.issue`, which
+ * holds the token's id, label and expiry, never the token): none from the command line.
  */
 export async function createApiToken(
   db: Knex,
   userId: number,
   opts: { label?: string | null; expiresInDays?: number } = {},
-): Promise<{ token: string; expiresAt: Date }> {
+  actor: CurrentUser | null = null,
+  origin: { ip?: string; requestId?: string } = {},
+): Promise<{ id: number; token: string; expiresAt: Date }> {
   const label = opts.label ?? null;
   const days = opts.expiresInDays ?? API_TOKEN_DAYS.default;
+  const problems: FieldError[] = [];
+  const labelProblem = label === null ? null : tokenLabelProblem(label);
+  if (labelProblem) problems.push({ field: 'label', ...labelProblem });
   const problem = tokenDaysProblem(days);
-  if (problem) throw new ValidationError([{ field: 'expires_in_days', ...problem }]);
+  if (problem) problems.push({ field: 'expires_in_days', ...problem });
+  if (problems.length) throw new ValidationError(problems);
   const token = TOKEN_PREFIX + crypto.randomBytes(32).toString('base64url');
-  const expiresAt = await db.transaction(async (trx) => {
+  const issued = await db.transaction(async (trx) => {
     const [row] = await trx('api_tokens')
       .insert({
         user_id: userId,
@@ -270,15 +321,17 @@ export async function createApiToken(
       })
       .returning(['id', 'expires_at']);
     await appendAudit(trx, {
+      actor: auditActorOf(actor),
       action: 'token.issue',
       objectType: 'user',
       objectId: userId,
       // Not `apiKeyId`: a key naming a token or API key is a secret's to the audit scrubber, which starred the id.
       summary: { issuedId: row.id, label, expiresInDays: days, expiresAt: row.expires_at as Date },
+      ...origin,
     });
-    return row.expires_at as Date;
+    return { id: Number(row.id), expiresAt: row.expires_at as Date };
   });
-  return { token, expiresAt };
+  return { id: issued.id, token, expiresAt: issued.expiresAt };
 }
 
 /** Issues an API token (the default lifetime unless `expiresInDays`); returns the token, shown once. */
