@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 
 /**
- * A form that creates something (`FormKind`: a sharing request or a copy of one, an account, an error report)
+ * A form that creates something (`FormKind`: a sharing request or a copy of one, an account, an error report, an API
+ * token)
  * does so once however often it is sent. The form carries an id of its own (hidden field `form_id`); a second
  * post of the same form — a double click, or the page re-posted by a reload or from the browser's history
  * after it was filed — goes to the record the first post made instead of making a second one (or failing with
@@ -11,7 +12,7 @@ import type { Request } from 'express';
  * copy survives a restart and reaches other instances; it keeps the last few per kind, enough for the page
  * just shown.
  */
-export type FormKind = 'sharing' | 'sharing-copy' | 'account' | 'report';
+export type FormKind = 'sharing' | 'sharing-copy' | 'account' | 'report' | 'token';
 
 declare module 'express-session' {
   interface SessionData {

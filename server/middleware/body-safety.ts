@@ -235,6 +235,9 @@ const CHECKED_BY_ROUTE: FieldsByRoute = [
   // An account's login, name and e-mail, adding or editing one (routes/admin): createUser and checkPersonFields refuse
   // control characters and direction marks beside their box, the rest of the form kept.
   { method: 'POST', path: /^\/admin\/users(\/\d+)?\/?$/i, fields: ['login', 'name', 'email'] },
+  // An API token's label, issuing one on an account's page (routes/admin; tokenLabelProblem): the page comes back with the
+  // label and its message beside the box.
+  { method: 'POST', path: /^\/admin\/users\/\d+\/tokens\/?$/i, fields: ['label'] },
   // The ticket page's boxes (routes/tickets; cleanComment in services/tickets/transitions.ts): a comment, a fix note, the
   // reasons to dispute, ask for more time, grant or refuse it, keep a disputed ticket or reassign it — the page comes back
   // with the text in its form and the message beside the box. So does a report ticket's answer (routes/reports).

@@ -289,6 +289,8 @@ export const POST_ROUTES: PostRoute[] = [
   { path: '/admin/users/:id/enable', as: everything, params: (w) => ({ id: w.people.STU.dept_leader.id }) },
   // An account that does not exist: the people's tokens are used by the API suites.
   { path: '/admin/users/:id/tokens/revoke', as: everything, params: () => ({ id: 999999 }) },
+  // Issuing one: the label and days judged (hostile bodies are refused beside the boxes); that account's tokens only.
+  { path: '/admin/users/:id/tokens', as: everything, params: (w) => ({ id: w.people.STU.dept_leader.id }) },
   { path: '/admin/users/:id/password', as: everything, params: (w) => ({ id: w.people.STU.dept_leader.id }) },
   { path: '/account/password', as: hrUser },
   { path: '/departments/:code/stewards', as: everything, params: () => ({ code: 'HR' }) },

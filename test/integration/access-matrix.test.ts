@@ -527,7 +527,7 @@ const TABLE: Access[] = [
     body: (c) => ({ name: c.me.name, department: c.me.department_code, roles: c.me.roles, email: 'not-an-email' }),
   },
   // The account page's sent-back forms' addresses opened again: to the account's page.
-  ...['password', 'disable', 'enable'].map((action) => ({
+  ...['password', 'disable', 'enable', 'tokens'].map((action) => ({
     method: 'GET' as const,
     path: `/admin/users/:id/${action}`,
     roles: ['admin'] as Role[],
@@ -538,6 +538,13 @@ const TABLE: Access[] = [
   { method: 'POST', path: '/admin/users/:id/enable', roles: ['admin'], params: (c) => ({ id: c.me.id }) },
   // On an account that does not exist (404 for an administrator): every person's token is needed by the API matrix.
   { method: 'POST', path: '/admin/users/:id/tokens/revoke', roles: ['admin'], params: () => ({ id: 999999 }) },
+  {
+    method: 'POST',
+    path: '/admin/users/:id/tokens',
+    roles: ['admin'],
+    params: () => ({ id: 999999 }),
+    body: () => ({ label: 'x' }),
+  },
   {
     method: 'POST',
     path: '/admin/users/:id/password',

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Request, Response, Router } from 'express';
+import type { SessionData } from 'express-session';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError, type FieldError } from '../../errors';
@@ -17,6 +18,7 @@ import { isIsoDate } from '../../services/calendar/dates';
 import { typedWholeNumber } from '../../services/typed-number';
 import { findUserForSignIn } from '../../services/users';
 import { dayEndIn, dayStartIn, parseOptionalRange, todayIn } from '../../services/calendar';
+import { wallClockText } from '../../services/calendar/zone';
 import { universityTimezone } from '../../services/catalog/repository';
 import { CSV_BOM } from '../../services/csv';
 import { departmentCodeAsWritten } from '../../services/department-code';
@@ -26,12 +28,15 @@ import {
   accountVersion,
   activeApiTokens,
   API_TOKEN_DAYS,
+  API_TOKEN_LABEL_MAX,
+  createApiToken,
   createUser,
   findUserById,
   listUsers,
   resetPassword,
   revokeApiTokens,
   setUserDisabled,
+  typedTokenOptions,
   updateUser,
   USER_LIMITS,
   type UserFilters,
@@ -282,12 +287,22 @@ export function adminRoutes(ctx: AppContext): Router {
       form?: Record<string, unknown>;
       fields?: Record<string, string>;
       generated?: { password: string; sessionsEnded: number };
+      /** The token form as typed (sent back with its messages). */
+      tokenForm?: { label: string; expires_in_days: string };
     } = {},
   ) {
     const [departments, tokens] = await Promise.all([
       db('departments').orderBy('code').select('code', 'name'),
       activeApiTokens(db, account.id),
     ]);
+    // A token issued on this account's page just before (its redirect): shown this once, with its expiry on the
+    // university's clock, as `hubwatch users token` prints it.
+    const just = res.locals.issuedToken as SessionData['issuedToken'];
+    let issued: Record<string, unknown> | undefined;
+    if (just && just.accountId === account.id) {
+      const zone = await universityTimezone(db, ctx.config.timezone);
+      issued = { token: just.token, at: wallClockText(new Date(just.expiresAt), zone), zone, days: just.days };
+    }
     res.status(extra.fields ? 422 : 200).render('pages/admin/user', {
       title: req.t('admin.users.editTitle', { login: account.login }),
       account: { ...account, hasPassword: !!account.password_hash, password_hash: undefined },
@@ -306,6 +321,10 @@ export function adminRoutes(ctx: AppContext): Router {
       editedFrom: accountVersion(account),
       tokens,
       tokenDays: API_TOKEN_DAYS,
+      tokenLabelMax: API_TOKEN_LABEL_MAX,
+      tokenForm: extra.tokenForm ?? { label: '', expires_in_days: String(API_TOKEN_DAYS.default) },
+      tokenFormId: newFormId(),
+      issued,
       // 审计记录: the audit log's rows about this account, by its login (unambiguous: the filter reads a login first).
       auditTrail: auditTrailLink(req.user, 'user', account.login),
     });
@@ -381,9 +400,53 @@ export function adminRoutes(ctx: AppContext): Router {
     res.redirect(accountUrl(account));
   });
 
+  /**
+   * Issues an API token for the account, as `hubwatch users token` does and by its rules (typedTokenOptions: a label of
+   * one line, 1–730 days): the token is shown once, on the account's page the redirect leads to — handed over in the
+   * session and taken out by that page (app.ts), never in a URL or a log. A disabled account's token is issued all the
+   * same and the page says the API refuses it until the account is enabled, as the command line says. The form sent
+   * again (a double click, the browser re-posting it) issues nothing more (form-once.ts).
+   */
+  router.post('/admin/users/:id/tokens', authorize('users.manage'), async (req, res) => {
+    const account = await accountOf(req);
+    await postOnce(
+      req,
+      'token',
+      (formId) => issueToken(req, res, account, formId),
+      async () => {
+        req.session.flash = { kind: 'info', text: req.t('admin.users.tokenIssuedAlready') };
+        // A double click: the browser follows this answer, not the first one's, so the token that post issued (taken
+        // out of the session by this request, as the flash is) is handed on to the page again, to be shown once.
+        if (res.locals.issuedToken) req.session.issuedToken = res.locals.issuedToken;
+        res.redirect(303, accountUrl(account));
+      },
+    );
+  });
+
+  async function issueToken(req: Request, res: Response, account: UserRow, formId: string | null) {
+    const typed = {
+      label: typeof req.body.label === 'string' ? req.body.label : null,
+      expiresInDays: typeof req.body.expires_in_days === 'string' ? req.body.expires_in_days : null,
+    };
+    try {
+      const options = typedTokenOptions(typed);
+      const { id, token, expiresAt } = await createApiToken(db, account.id, options, req.user!, auditOrigin(req));
+      if (formId) rememberMade(req, 'token', formId, id);
+      req.session.issuedToken = { accountId: account.id, token, expiresAt: expiresAt.toISOString(), days: options.expiresInDays };
+      res.redirect(303, accountUrl(account));
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await accountPage(req, res, account, {
+        // As typed (a NUL as a browser shows it: the label is this route's to check, CHECKED_BY_ROUTE).
+        tokenForm: { label: shownAsBrowserShows(typed.label ?? ''), expires_in_days: typed.expiresInDays ?? '' },
+        fields: fieldMessages(err, req),
+      });
+    }
+  }
+
   // The account page's sent-back forms (a reset refused, disabling oneself) stand at their POST address: that address
   // opened again (a reload without resending, a new tab) is the account's page (it was a 404).
-  for (const action of ['password', 'disable', 'enable'])
+  for (const action of ['password', 'disable', 'enable', 'tokens'])
     router.get(`/admin/users/:id/${action}`, authorize('users.manage'), async (req, res) =>
       res.redirect(accountUrl(await accountOf(req))),
     );
