@@ -171,7 +171,7 @@ describe('sending the report', () => {
     expect(res.text).toContain('请说明哪里有误');
     const long = await postForm('reporter', form({ description: '长'.repeat(2001) }));
     expect(long.status).toBe(422);
-    expect(summaryOf(long.text)).toEqual([['report-description-error', '哪里有误：最多 2000 个字符']]);
+    expect(summaryOf(long.text)).toEqual([['report-description-error', '哪里有误：最多 2000 个字符（已填写 2001 个）']]);
     expect(res.text).toContain('value="中共预备党员"');
     expect(res.text).toContain('value="20190001"');
     const key = await postForm('reporter', form({ 'record_key[staff_no]': '' }));
@@ -194,6 +194,38 @@ describe('sending the report', () => {
     expect([await count('reports'), await count('tickets')]).toEqual(before);
   });
 
+  it('says how many characters a box over its limit holds, so that its writer knows how much to cut', async () => {
+    // It said only 最多 2000 个字符: a teacher who pasted a long e-mail did not know how much to delete, while the
+    // department's answer form and every ticket box said 最多 2000 个字符（已填写 2001 个）.
+    const before = await count('reports');
+    const zh = await postForm(
+      'reporter',
+      form({ description: `${'长'.repeat(2040)}\n一`, suggested_value: 'x'.repeat(501), observed_value: '群'.repeat(600) }),
+    );
+    expect(zh.status).toBe(422);
+    expect(summaryOf(zh.text)).toEqual([
+      ['report-observed-error', '您看到的值：最多 500 个字符（已填写 600 个）'],
+      ['report-description-error', '哪里有误：最多 2000 个字符（已填写 2042 个）'],
+      ['report-suggested-error', '正确的值：最多 500 个字符（已填写 501 个）'],
+    ]);
+    expect(zh.text).toContain('id="report-description-error">最多 2000 个字符（已填写 2042 个）</p>');
+    const s = await world.as('reporter');
+    const en = await s.agent
+      .post('/reports')
+      .field('_csrf', s.csrf)
+      .set('Accept', 'text/html')
+      .set('Accept-Language', 'en')
+      .field('table', 'staff_basic')
+      .field('field', 'political_status')
+      .field('record_key[staff_no]', '2'.repeat(201))
+      .field('description', 'd'.repeat(2001))
+      .field('action', 'submit');
+    expect(en.status).toBe(422);
+    expect(en.text).toContain('At most 2000 characters (2001 given)');
+    expect(en.text).toContain('At most 200 characters (201 given)');
+    expect(await count('reports')).toBe(before);
+  });
+
   it('with a NUL or a direction override in one box, says every other mistake too, the file over 5 MB included', async () => {
     // The forbidden character was the only message: the form came back three times, one problem at a time.
     const before = [await count('reports'), await count('uploads')];
@@ -206,7 +238,7 @@ describe('sending the report', () => {
     expect(res.status).toBe(422);
     expect(summaryOf(res.text)).toEqual([
       ['report-key-staff_no-error', '请填写职工号'],
-      ['report-description-error', '哪里有误：最多 2000 个字符'],
+      ['report-description-error', '哪里有误：最多 2000 个字符（已填写 2001 个）'],
       [
         'report-suggested-error',
         '正确的值：文本中含有看不见的控制字符（常见于从其他程序复制电话号码或文字时一并带入）：请删除这部分后重新输入（字符代码 \\u202E）',

@@ -71,8 +71,9 @@ export function checkReport(catalog: Catalog | null, raw: RawReport): { input: R
           const title = table.fields.find((f) => f.name === column)?.title ?? column;
           problems.push({ field: `record_key.${column}`, key: 'reports.errors.keyValueRequired', params: { column: title } });
         } else if (characterCount(value) > MAX_KEY_VALUE) {
-          problems.push({ field: `record_key.${column}`, key: 'reports.errors.tooLong', params: { max: MAX_KEY_VALUE } });
-          problems.push({ field: 'record_key', key: 'reports.errors.tooLong', params: { max: MAX_KEY_VALUE } });
+          const params = { max: MAX_KEY_VALUE, length: characterCount(value) };
+          problems.push({ field: `record_key.${column}`, key: 'reports.errors.tooLong', params });
+          problems.push({ field: 'record_key', key: 'reports.errors.tooLong', params });
         } else recordKey[column] = value;
       }
       // Both in one message: a field keeps its first (fieldMessages), and a misspelt key (staffNo) read only as staff_no
@@ -98,14 +99,18 @@ export function checkReport(catalog: Catalog | null, raw: RawReport): { input: R
   if (wrongType(raw.description)) typeProblem('description');
   else if (!description) problems.push({ field: 'description', key: 'reports.errors.descriptionRequired' });
   else if (characterCount(description) > MAX_DESCRIPTION)
-    problems.push({ field: 'description', key: 'reports.errors.tooLong', params: { max: MAX_DESCRIPTION } });
+    problems.push({
+      field: 'description',
+      key: 'reports.errors.tooLong',
+      params: { max: MAX_DESCRIPTION, length: characterCount(description) },
+    });
 
   const optional = (value: unknown, field: string): string | null => {
     if (value === undefined || value === null) return null;
     const s = text(value);
     if (s === null) typeProblem(field);
     else if (characterCount(s) > MAX_SUGGESTED_VALUE)
-      problems.push({ field, key: 'reports.errors.tooLong', params: { max: MAX_SUGGESTED_VALUE } });
+      problems.push({ field, key: 'reports.errors.tooLong', params: { max: MAX_SUGGESTED_VALUE, length: characterCount(s) } });
     else return s || null;
     return null;
   };
