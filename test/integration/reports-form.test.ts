@@ -128,6 +128,43 @@ describe('looking the record up in the hub', () => {
     expect(await count('reports')).toBe(before);
   });
 
+  it('not finding a key that holds characters which do not show, says which to delete', async () => {
+    // 20190001 is in the hub. Copied from a web page or a chat with a zero-width space inside, the key read as the right
+    // one and the look-up said only 中台中没有找到这条记录: the teacher was left thinking the record was missing.
+    const before = await count('reports');
+    const zwsp = await postForm('reporter', form({ action: 'lookup', 'record_key[staff_no]': '2019\u200b0001' }));
+    expect(zwsp.status).toBe(200);
+    expect(zwsp.text).toContain('中台中没有找到这条记录。仍可提交报告。');
+    expect(zwsp.text).toContain(
+      '<p class="lookup-key-invisible">您填写的职工号中有看不见的字符：2019\\u200B0001（\\u 开头的是该字符的代码），常见于从网页、表格或聊天软件复制时一并带入，中台按所填的原样查找。请删除后重新输入，再查询一次。</p>',
+    );
+    // What was typed stays in its box as typed (the hub is searched for it so: HUB_VALUES).
+    expect(zwsp.text).toContain('value="2019\u200b0001"');
+    // A no-break space and a byte-order mark, in English.
+    const s = await world.as('reporter');
+    const en = await s.agent
+      .post('/reports')
+      .field('_csrf', s.csrf)
+      .set('Accept', 'text/html')
+      .set('Accept-Language', 'en')
+      .field('table', 'staff_basic')
+      .field('field', 'political_status')
+      .field('record_key[staff_no]', '20\ufeff19\u00a00001')
+      .field('action', 'lookup');
+    expect(en.status).toBe(200);
+    expect(en.text).toContain('The record was not found in the hub.');
+    expect(en.text).toContain(
+      'The 职工号 you typed holds characters that do not show: 20\\uFEFF19\\u00A00001 (each \\u code is one)',
+    );
+    // A key not found that holds nothing hidden is only not found; a found one says nothing of the kind either.
+    const plain = await postForm('reporter', form({ action: 'lookup', 'record_key[staff_no]': '29999999' }));
+    expect(plain.text).toContain('中台中没有找到这条记录。');
+    expect(plain.text).not.toContain('lookup-key-invisible');
+    const found = await postForm('reporter', form({ action: 'lookup' }));
+    expect(found.text).not.toContain('lookup-key-invisible');
+    expect(await count('reports')).toBe(before);
+  });
+
   it('asks to choose the file again after a look-up only when a file was sent with it', async () => {
     const hint = '如需附件，请重新选择文件。';
     // No file chosen: nothing to choose again (it said so after every look-up).

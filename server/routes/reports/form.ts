@@ -6,6 +6,7 @@ import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import type { Catalog } from '../../services/catalog/types';
 import { checkAttachment, checkReport, type Attachment, type HubLookup, type RawReport } from '../../services/reports';
 import { boxesSummary, boxName, summaryLine } from '../../presenters/error-summary';
+import { invisibleWrittenOut } from '../../services/characters';
 import { MAX_UPLOAD_BYTES } from '../../services/uploads';
 import { jsonForScript } from '../../views/engine';
 import { OptionList, renderOptionList, withSelected } from '../../views/option-list';
@@ -225,6 +226,16 @@ export function formModel(catalog: Catalog | null, raw: RawReport, lookup: HubLo
     fieldTitle: chosen?.fields.find((f) => f.name === raw.field)?.title ?? str(raw.field),
     keyInputs: (chosen?.key ?? []).map((k) => ({ ...k, value: str(keyValues[k.name]) })),
     lookup,
+    // A key not found that holds characters which do not show (a zero-width space, a no-break space, a direction mark
+    // copied along with it): the look-up said only 中台中没有找到这条记录 while the key read as the right one. The hub
+    // is searched for the key as typed (body-safety HUB_VALUES), so the look-up says which characters to delete.
+    keyInvisible:
+      lookup?.status === 'not_found'
+        ? (chosen?.key ?? []).flatMap((k) => {
+            const written = invisibleWrittenOut(str(keyValues[k.name]).trim());
+            return written ? [{ title: k.title || k.name, written }] : [];
+          })
+        : [],
   };
 }
 
