@@ -46,7 +46,7 @@ function templateInputs() {
         label: own ?? after ?? around,
       };
     })
-    .filter((i) => i.name && !['form_id', 'action'].includes(i.name));
+    .filter((i) => i.name && !['form_id', 'edited_from', 'action'].includes(i.name));
 }
 
 /** The box of fields not listed by the catalog types into the item's fields (its own label, its names measured one by one). */

@@ -11,7 +11,7 @@ const template = readFileSync(join(__dirname, '../../views/pages/sharing/form.hb
 
 /** The template's input names in page order, as the paths the messages use (`applicant[name]` → applicant.name). */
 const names = [...template.matchAll(/\bname="([^"]+)"/g)].map((m) => m[1]);
-const NOT_MESSAGED = new Set(['form_id', 'action']);
+const NOT_MESSAGED = new Set(['form_id', 'edited_from', 'action']);
 /** A row table's inputs: `members[{{index}}][name]` → ['members', 'name']; `items[…][other_fields]` types `fields`. */
 const rowInput = (name: string) => /^(members|vendors|items)\[[^\]]*\]\[([^\]]+)\]/.exec(name);
 

@@ -21,6 +21,7 @@ import {
   clock,
   copyAsDraft,
   decide,
+  draftVersion,
   requestArbitration,
   saveDraft,
   submitRequest,
@@ -30,6 +31,7 @@ import { CONTENT_TYPES, downloadName, loadUpload } from '../../services/uploads'
 import { actorOf, idParam, universityName } from './actor';
 import { attachmentsOf, forbiddenInForm, formModel, multipart, pagePlace, rowField } from './form';
 import { newFormId, postOnce, rememberMade } from '../../http/form-once';
+import { sentFormVersion } from '../../services/form-version';
 import { printModel } from './print';
 import { sentAgainMessage } from './sent-again';
 import { structureChangeRoutes } from './structure-changes';
@@ -222,19 +224,38 @@ export function sharingRoutes(ctx: AppContext): Router {
     const refused = forbidden?.problems;
     const files = attachmentsOf(req);
     const action = `/sharing/${draftId ? `${draftId}/edit` : 'new'}`;
+    // The draft as its edit form was opened from: saved since from another tab or page, nothing is saved or submitted.
+    const editedFrom = draftId ? sentFormVersion(body) : undefined;
     try {
       let id: number;
       if (body.action === 'draft') {
-        id = await saveDraft(ctx, actorOf(req), input, { t: req.t, mode: 'web', draftId, files, refused });
+        id = await saveDraft(ctx, actorOf(req), input, { t: req.t, mode: 'web', draftId, files, refused, editedFrom });
         if (formId && !draftId) rememberMade(req, 'sharing', formId, id);
         req.session.flash = { kind: 'success', text: req.t('sharing.flash.draftSaved') };
         return res.redirect(303, `/sharing/${id}/edit`);
       }
-      id = (await submitRequest(ctx, actorOf(req), input, { mode: 'web', t: req.t, draftId, files, refused })).id;
+      id = (await submitRequest(ctx, actorOf(req), input, { mode: 'web', t: req.t, draftId, files, refused, editedFrom })).id;
       if (formId && !draftId) rememberMade(req, 'sharing', formId, id);
       req.session.flash = { kind: 'success', text: req.t('sharing.flash.submitted') };
       res.redirect(303, `/sharing/${id}`);
     } catch (err) {
+      if (draftId && err instanceof ConflictError && err.messageKey === 'sharing.errors.draftStale') {
+        // The form again (409) as typed on this page, saying so; it now carries the draft as saved meanwhile, so that
+        // saving or submitting it once more is a choice made knowing. A file chosen is to be chosen again.
+        const current = await loadRequest(db, draftId);
+        if (!current || current.request.status !== 'draft') return sentAgain(req, res, draftId);
+        res.locals.flash = { kind: 'error', text: req.t(err.messageKey, err.params) };
+        const dropped: DroppedFiles = { material: files.material?.filename, pledge_scan: files.pledgeScan?.filename };
+        return renderForm(req, res, 409, input, {
+          action,
+          draftId,
+          ...(await storedFileNames(draftId)),
+          dropped,
+          sent: { material: !!files.material, pledge_scan: !!files.pledgeScan },
+          draftRefused: body.action === 'draft',
+          editedFrom: draftVersion(current.request),
+        });
+      }
       if (!(err instanceof ValidationError)) throw err;
       // The draft's stored files (approval material, pledge scan) are kept when no new file is chosen: the form says so again.
       const { materialName, pledgeScanName } = draftId ? await storedFileNames(draftId) : noStoredFiles;
@@ -257,6 +278,8 @@ export function sharingRoutes(ctx: AppContext): Router {
         // The files sent at all (a file's own problem included): the line to choose one again is under those only.
         sent: { material: !!files.material, pledge_scan: !!files.pledgeScan },
         draftRefused,
+        // Nothing was saved: the form still stands on the draft it was opened from.
+        editedFrom,
       });
     }
   }
@@ -321,6 +344,7 @@ export function sharingRoutes(ctx: AppContext): Router {
       action: `/sharing/${loaded.request.id}/edit`,
       draftId: loaded.request.id,
       ...(await storedFileNames(loaded.request.id)),
+      editedFrom: draftVersion(loaded.request),
     });
   });
   router.post('/sharing/:id/edit', authorize('sharing.apply'), multipart, async (req, res) => {

@@ -25,6 +25,7 @@ import { addDays, addYears, createCalendar, todayIn, type WorkingDayCalendar } f
 import { loadCurrentCatalog } from '../catalog/repository';
 import { isIsoDate } from '../catalog/values';
 import { visibleText } from '../characters';
+import { formVersion } from '../form-version';
 import type { Catalog } from '../catalog/types';
 import { saveUpload, uploadProblem } from '../uploads';
 import { boxName } from '../../presenters/error-summary';
@@ -215,6 +216,23 @@ function besideRefused(refused: FieldError[] | undefined, errors: FieldError[]):
 // ── draft ──────────────────────────────────────────────────────────────────────────────────────
 
 /**
+ * A draft as its edit form was opened from (`edited_from`, form-version.ts): the request and how often it was written
+ * (`version`, one more at each save). A form opened before the draft was saved from another tab (or page) saves and
+ * submits nothing (`sharing.errors.draftStale`): it put back, without a word, what it showed over what was saved since.
+ */
+export function draftVersion(request: { readonly [column: string]: unknown }): string {
+  return formVersion({ draft: Number(request.id), version: Number(request.version) });
+}
+
+/** A draft locked for writing, refused when the form sent was opened from an earlier save of it (draftVersion). */
+async function lockDraftAsOpened(trx: Trx, actor: Actor, draftId: number, editedFrom: string | undefined) {
+  const request = await lockDraft(trx, actor, draftId);
+  if (editedFrom !== undefined && editedFrom !== draftVersion(request))
+    throw new ConflictError('sharing.errors.draftStale', { id: request.id });
+  return request;
+}
+
+/**
  * Saves what was typed without the completeness checks of a submission — but with the limits of every text
  * and list, a choice's value it does not take and, over the API, the values' types (validateDraft; `mode` says
  * how the choices are named, as at submission, the form's by default), and the attachments (a wrong file is
@@ -226,7 +244,15 @@ export async function saveDraft(
   ctx: AppContext,
   actor: Actor,
   typed: SharingInput,
-  opts: { t: Translator; mode?: ValidationMode; draftId?: number; files?: Attachments; refused?: FieldError[] },
+  opts: {
+    t: Translator;
+    mode?: ValidationMode;
+    draftId?: number;
+    files?: Attachments;
+    refused?: FieldError[];
+    /** The draft as the form was opened from (draftVersion); undefined: not compared (the API, a new form). */
+    editedFrom?: string;
+  },
 ): Promise<number> {
   const files = opts.files ?? {};
   const errors = besideRefused(opts.refused, [
@@ -239,10 +265,10 @@ export async function saveDraft(
   return ctx.db.transaction(async (trx) => {
     let id: number;
     if (opts.draftId) {
-      id = (await lockDraft(trx, actor, opts.draftId)).id;
+      id = (await lockDraftAsOpened(trx, actor, opts.draftId, opts.editedFrom)).id;
       await trx('sharing_requests')
         .where({ id })
-        .update({ ...formColumns(input), updated_at: ctx.now() });
+        .update({ ...formColumns(input), updated_at: ctx.now(), version: trx.raw('version + 1') });
     } else {
       id = await insertDraft(ctx, trx, actor, input);
     }
@@ -269,7 +295,15 @@ export async function submitRequest(
   ctx: AppContext,
   actor: Actor,
   typed: SharingInput,
-  opts: { mode: ValidationMode; t: Translator; draftId?: number; files?: Attachments; refused?: FieldError[] },
+  opts: {
+    mode: ValidationMode;
+    t: Translator;
+    draftId?: number;
+    files?: Attachments;
+    refused?: FieldError[];
+    /** The draft as the form was opened from (draftVersion); undefined: not compared. */
+    editedFrom?: string;
+  },
 ): Promise<SubmitResult> {
   let input = typed;
   const files = opts.files ?? {};
@@ -300,7 +334,7 @@ export async function submitRequest(
       updated_at: now,
     };
     if (opts.draftId) {
-      id = (await lockDraft(trx, actor, opts.draftId)).id;
+      id = (await lockDraftAsOpened(trx, actor, opts.draftId, opts.editedFrom)).id;
       await trx('sharing_requests')
         .where({ id })
         .update({ ...columns, version: trx.raw('version + 1') });
