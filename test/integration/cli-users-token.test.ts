@@ -41,6 +41,13 @@ describe('hubwatch users token', () => {
     expect(ok.stdout.trim()).toMatch(/^hw_[A-Za-z0-9_-]{43}$/);
   });
 
+  it('a label that shows nothing (spaces, zero-width characters) is no label, as a blank one is', async () => {
+    const res = await runCli(['users', 'token', 'wang', '--label', ' \u200B\u2060\uFEFF '], env);
+    expect(res.code).toBe(0);
+    const stored = await cli.withDb((db) => db('api_tokens').orderBy('id', 'desc').first('label'));
+    expect(stored.label).toBeNull();
+  });
+
   it('a label with a line break, a tab or a direction override is exit 2, nothing written', async () => {
     const before = await tokenCount();
     for (const label of ['etl\nnightly', 'etl\tnightly', 'etl\u202Enightly']) {

@@ -6,6 +6,7 @@ import { appendAudit, auditActorOf } from '../audit';
 import { wallClockText } from '../calendar/zone';
 import { generatePassword, hashPassword, newPasswordProblem, verifyPassword } from './passwords';
 import { typedWholeNumber } from '../typed-number';
+import { visibleText } from '../characters';
 import { checkDepartment, checkPersonFields, hasHiddenControl, length } from './validate';
 
 export interface UserRow {
@@ -274,7 +275,8 @@ export function typedTokenOptions(typed: { label?: string | null; expiresInDays?
   label: string | null;
   expiresInDays: number;
 } {
-  const label = typed.label == null ? null : typed.label.trim() || null;
+  // A label that shows nothing (spaces, zero-width characters) is none: it would list as an empty name.
+  const label = typed.label == null ? null : visibleText(typed.label) || null;
   const problems: FieldError[] = [];
   const labelProblem = label === null ? null : tokenLabelProblem(label);
   if (labelProblem) problems.push({ field: 'label', ...labelProblem });
