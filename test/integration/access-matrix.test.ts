@@ -218,6 +218,14 @@ const TABLE: Access[] = [
     other: OFFICE,
     params: (c) => ({ id: obj(c).structureChange }),
   },
+  // Its complete button's address opened again (after a refused CSRF token): to the list, as the review's.
+  {
+    method: 'GET',
+    path: '/sharing/structure-changes/:id/complete',
+    roles: ALL,
+    params: (c) => ({ id: obj(c).structureChange }),
+    ok: 302,
+  },
   {
     method: 'POST',
     path: '/sharing/structure-changes/:id/complete',
@@ -301,6 +309,14 @@ const TABLE: Access[] = [
     params: (c) => ({ id: obj(c).request }),
     body: () => DECISION,
   },
+  // The request page's buttons' addresses opened again (after a refused CSRF token): to the page, which authorizes.
+  ...['copy', 'withdraw', 'returned/:item/delivered'].map((action) => ({
+    method: 'GET' as const,
+    path: `/sharing/:id/${action}`,
+    roles: ALL,
+    params: (c: Case) => ({ id: ownedRequest(c), item: 1 }),
+    ok: 302,
+  })),
   {
     method: 'POST',
     path: '/sharing/:id/withdraw',
@@ -352,6 +368,7 @@ const TABLE: Access[] = [
   { method: 'GET', path: '/dashboard', roles: SEES_ALL },
   { method: 'GET', path: '/scorecards/weights', roles: OFFICE },
   { method: 'POST', path: '/scorecards/weights', roles: OFFICE },
+  { method: 'GET', path: '/scorecards/snapshot', roles: OFFICE, ok: 302 },
   { method: 'POST', path: '/scorecards/snapshot', roles: OFFICE },
   { method: 'GET', path: '/scorecards/periods', roles: TICKET_READERS }, // departments: read-only, their own rows
   { method: 'POST', path: '/scorecards/periods', roles: OFFICE },
@@ -512,6 +529,7 @@ const TABLE: Access[] = [
   },
 
   { method: 'GET', path: '/inbox', roles: ALL },
+  { method: 'GET', path: '/inbox/read', roles: ALL, ok: 302 },
   { method: 'POST', path: '/inbox/read', roles: ALL },
   { method: 'GET', path: '/admin/users', roles: ['admin'] },
   { method: 'POST', path: '/admin/users', roles: ['admin'] },
@@ -527,7 +545,7 @@ const TABLE: Access[] = [
     body: (c) => ({ name: c.me.name, department: c.me.department_code, roles: c.me.roles, email: 'not-an-email' }),
   },
   // The account page's sent-back forms' addresses opened again: to the account's page.
-  ...['password', 'disable', 'enable', 'tokens'].map((action) => ({
+  ...['password', 'disable', 'enable', 'tokens', 'tokens/revoke'].map((action) => ({
     method: 'GET' as const,
     path: `/admin/users/:id/${action}`,
     roles: ['admin'] as Role[],

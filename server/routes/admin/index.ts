@@ -446,7 +446,7 @@ export function adminRoutes(ctx: AppContext): Router {
 
   // The account page's sent-back forms (a reset refused, disabling oneself) stand at their POST address: that address
   // opened again (a reload without resending, a new tab) is the account's page (it was a 404).
-  for (const action of ['password', 'disable', 'enable', 'tokens'])
+  for (const action of ['password', 'disable', 'enable', 'tokens', 'tokens/revoke'])
     router.get(`/admin/users/:id/${action}`, authorize('users.manage'), async (req, res) =>
       res.redirect(accountUrl(await accountOf(req))),
     );

@@ -137,6 +137,9 @@ export function inboxRoutes(ctx: AppContext): Router {
     });
   });
 
+  // The read buttons' address opened again after an app-wide error page (a refused CSRF token, 403): the inbox.
+  router.get('/inbox/read', authorize('inbox.view'), (_req, res) => res.redirect('/inbox'));
+
   router.post('/inbox/read', authorize('inbox.view'), async (req, res) => {
     const id = req.body.id === undefined || req.body.id === 'all' ? null : Number(req.body.id);
     // "Mark all" marks the notices the page was shown with: one that arrived since stays unread.

@@ -334,6 +334,9 @@ export function scorecardsRoutes(ctx: AppContext): Router {
     }
   });
 
+  // The button's address opened again after an app-wide error page (a refused CSRF token, 403): the dashboard it is on.
+  router.get('/scorecards/snapshot', authorize('scorecards.manage'), (_req, res) => res.redirect('/dashboard'));
+
   router.post('/scorecards/snapshot', authorize('scorecards.manage'), async (req, res) => {
     const timezone = await zone();
     const outcome = await snapshotDay(db, {

@@ -594,8 +594,9 @@ export function sharingRoutes(ctx: AppContext): Router {
   });
 
   // The other sent-back forms of the request's page stand at their POST address too: a reload without resending, a new
-  // tab opened it again (404: 找不到该页面或对象). To the page, which authorizes.
-  for (const action of ['arbitration', 'arbitration/decision', 'revoke'])
+  // tab opened it again (404: 找不到该页面或对象); so do its buttons' addresses after an app-wide error page (a refused
+  // CSRF token, 403). To the page, which authorizes.
+  for (const action of ['arbitration', 'arbitration/decision', 'revoke', 'copy', 'withdraw', 'returned/:item/delivered'])
     router.get(`/sharing/:id/${action}`, authorize('sharing.apply'), (req, res) => {
       if (idParam(req) < 0) throw new NotFoundError('sharing.errors.notFound');
       res.redirect(`/sharing/${idParam(req)}`);

@@ -167,12 +167,14 @@ export function structureChangeRoutes(ctx: AppContext): Router {
 
   // A sent-back review stands at its POST address: a reload without resending, an error page's reload, or the address
   // opened again, is the list's page showing that change (it was a 404).
-  router.get('/sharing/structure-changes/:id/review', authorize('sharing.structure_view'), async (req, res) => {
-    const id = pathIdOr404(req.params.id);
-    const { perPage } = pageParams({}, 25);
-    const shown = await pageOf(id, perPage);
-    res.redirect(`/sharing/structure-changes${shown > 1 ? `?page=${shown}` : ''}`);
-  });
+  // The complete button's address after an app-wide error page (a refused CSRF token, 403) likewise.
+  for (const action of ['review', 'complete'])
+    router.get(`/sharing/structure-changes/:id/${action}`, authorize('sharing.structure_view'), async (req, res) => {
+      const id = pathIdOr404(req.params.id);
+      const { perPage } = pageParams({}, 25);
+      const shown = await pageOf(id, perPage);
+      res.redirect(`/sharing/structure-changes${shown > 1 ? `?page=${shown}` : ''}`);
+    });
 
   router.post('/sharing/structure-changes/:id/review', authorize('sharing.manage'), async (req, res) => {
     const sent: unknown = req.body?.note;
