@@ -4,8 +4,9 @@ import { createHash } from 'node:crypto';
  * The one way a form carries what it was opened from (`edited_from`), so that a save from a page opened before someone
  * else's change saves nothing instead of silently putting back what was changed meanwhile ("last write wins"): a short
  * digest of what the form showed, worked out again from what is stored when the form comes back. An account's edit form
- * (users/manage.ts accountVersion), the ticket settings (tickets/settings.ts), the triage setting (reports/settings.ts)
- * and the scorecard weights (scorecards/weights.ts) use it. `shown` is made of JSON values, in a fixed order.
+ * (users/manage.ts accountVersion), the ticket settings (tickets/settings.ts), each department's robot address
+ * (notifications/webhook.ts webhookUrlVersion), the triage setting (reports/settings.ts), the scorecard weights
+ * (scorecards/weights.ts) and a sharing draft's edit form (sharing/workflow.ts draftVersion) use it. `shown` is made of JSON values, in a fixed order.
  */
 export function formVersion(shown: unknown): string {
   return createHash('sha256').update(JSON.stringify(shown)).digest('hex').slice(0, 32);
