@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
  * digest of what the form showed, worked out again from what is stored when the form comes back. An account's edit form
  * (users/manage.ts accountVersion), the ticket settings (tickets/settings.ts), each department's robot address
  * (notifications/webhook.ts webhookUrlVersion), the triage setting (reports/settings.ts), the scorecard weights
- * (scorecards/weights.ts) and a sharing draft's edit form (sharing/workflow.ts draftVersion) use it. `shown` is made of JSON values, in a fixed order.
+ * (scorecards/weights.ts) and a sharing draft's edit form (sharing/workflow.ts draftVersion) use it. `shown` is made of
+ * JSON values, in a fixed order.
  */
 export function formVersion(shown: unknown): string {
   return createHash('sha256').update(JSON.stringify(shown)).digest('hex').slice(0, 32);
