@@ -476,6 +476,17 @@ describe('a reason with a NUL or a direction override', () => {
     expect(res.text).toContain(`action="/reports/${r.id}/withdraw"`);
     expect(await snapshot()).toEqual(before);
   });
+
+  it('on a report withdrawn already says it was done (it was a 422 on a page without the box to show it)', async () => {
+    const r = await file('reporter');
+    expect((await withdraw('reporter', r.id)).status).toBe(303);
+    const before = await snapshot();
+    const again = await withdraw('reporter', r.id, { reason: 'a\u0000b' });
+    expect(again.status).toBe(303);
+    expect(again.headers.location).toBe(`/reports/${r.id}`);
+    expect(await page('reporter', `/reports/${r.id}`)).toMatch(/flash-info[^>]*>[^<]*报告 #\d+ 已撤回，本次提交未作改动/);
+    expect(await snapshot()).toEqual(before);
+  });
 });
 
 describe('the scorecard of a ticket closed by a withdrawal and open again', () => {

@@ -1007,11 +1007,8 @@ export function reportsRoutes(ctx: AppContext): Router {
     const report = await loadOwn(req);
     const reason: unknown = req.body?.reason;
     try {
-      // Left to this route by the app-wide refusal (CHECKED_BY_ROUTE): the reason comes back beside its box.
-      if (typeof reason === 'string' && hasForbiddenCharacter(reason)) {
-        req.body.reason = shownAsBrowserShows(reason);
-        throw new ValidationError([forbiddenCharacterProblem('reason', reason)!]);
-      }
+      // Left to this route by the app-wide refusal (CHECKED_BY_ROUTE): withdrawReport refuses a NUL or a direction
+      // override after the report's status (a report withdrawn already is "done"), and the box shows it as a browser does.
       const done = await withdrawReport(db, {
         reportId: Number(report.id),
         actor: req.user!,
@@ -1029,6 +1026,7 @@ export function reportsRoutes(ctx: AppContext): Router {
         text: req.t(done.closed ? 'reports.flash.withdrawnClosed' : 'reports.flash.withdrawn', { id: Number(report.id) }),
       };
     } catch (err) {
+      if (typeof reason === 'string') req.body.reason = shownAsBrowserShows(reason);
       return sendBackToReportPage(req, res, err, Number(report.id), WITHDRAW_BOXES);
     }
     res.redirect(303, `/reports/${report.id}`);
