@@ -522,6 +522,20 @@ describe('a reason to disagree with a NUL or a direction override in it', () => 
     const after = await ticketOf(ticketId);
     expect([after.status, after.reopened]).toEqual([before.status, before.reopened]);
   });
+
+  it('on a report reopened already says it was done, not a 422 on a page without the box', async () => {
+    world.ctx.now = () => MONDAY;
+    const r = await file('reporter2', { record_key: { staff_no: '20190003' } });
+    const ticketId = r.ticket_id!;
+    world.ctx.now = () => at('2026-03-03T03:00:00Z');
+    expect((await answer('orgSteward', ticketId, { answer: 'not_error', comment: '数据无误' })).status).toBe(302);
+    expect((await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '仍有误' })).status).toBe(302);
+    const before = await ticketOf(ticketId);
+    const res = await reporterPost('reporter2', `/reports/${r.id}/reopen`, { comment: '号码\u0000已注销' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/reports/${r.id}`);
+    expect(await ticketOf(ticketId)).toEqual(before);
+  });
 });
 
 describe("the department's answer with a NUL or a direction override in its text", () => {

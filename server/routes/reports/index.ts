@@ -974,11 +974,9 @@ export function reportsRoutes(ctx: AppContext): Router {
       res,
       async (ticketId) => {
         const comment = String(req.body?.comment ?? '');
-        // Left to this route by the app-wide refusal (CHECKED_BY_ROUTE): the reason comes back beside its box.
-        if (hasForbiddenCharacter(comment)) {
-          req.body.comment = shownAsBrowserShows(comment);
-          throw new ValidationError([forbiddenCharacterProblem('comment', comment)!]);
-        }
+        // Left to this route by the app-wide refusal (CHECKED_BY_ROUTE): reopenReport refuses a NUL or a direction
+        // override after the ticket's state (where the page shows no box, the state is what to say), and the box shows
+        // the text as a browser does.
         const reopened = await reopenReport(db, {
           ticketId,
           actor: req.user!,
@@ -986,6 +984,9 @@ export function reportsRoutes(ctx: AppContext): Router {
           calendar: await calendar(),
           origin: auditOrigin(req),
           now: ctx.now(),
+        }).catch((err: unknown) => {
+          req.body.comment = shownAsBrowserShows(comment);
+          throw err;
         });
         // After the commit: the department, which had answered, has the report back.
         await tellReportReopened(db, notifier, reopened, 'reporter', comment);

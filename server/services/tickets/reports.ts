@@ -38,6 +38,7 @@ import {
   TicketStatus,
 } from './types';
 import { textTooLong, visibleText } from '../characters';
+import { forbiddenCharacterProblem, hasForbiddenCharacter } from '../../middleware/body-safety';
 
 export { REPORT_CHECK };
 export const REPORT_ANSWERS = ['fixed', 'not_error'] as const;
@@ -424,8 +425,10 @@ export async function reopenReport(
     const since = current.resolved_at ?? current.updated_at;
     if (current.status !== 'fixed' && now.getTime() - new Date(since).getTime() > REOPEN_WINDOW_DAYS * 86_400_000)
       throw new ConflictError('reports.errors.reopenTooLate', { days: REOPEN_WINDOW_DAYS });
-    // After the state checks (its length too): the page shows the comment's message only where a
+    // After the state checks (its length and characters too): the page shows the comment's message only where a
     // reopen is possible, so a comment error on a report that cannot be reopened would show nothing.
+    if (hasForbiddenCharacter(input.comment ?? ''))
+      throw new ValidationError([forbiddenCharacterProblem('comment', input.comment ?? '')!]);
     const comment = cleanText(input.comment, 'comment');
     // The reporter says why they disagree with the answer; the IT office, deciding, why it reopens.
     if (!comment)
