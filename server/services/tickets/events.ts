@@ -82,6 +82,14 @@ export async function lockTicket(trx: Knex.Transaction, id: number): Promise<Tic
 }
 
 /**
+ * Whether a ticket event was the sender's own doing. A stale or repeated decision whose cause was the sender
+ * (another tab or window) says so, not "someone else", which had people look for a colleague who was not there.
+ */
+export function byActor(event: { actor_user_id?: unknown } | undefined, actor: { id: number }): boolean {
+  return event?.actor_user_id != null && Number(event.actor_user_id) === actor.id;
+}
+
+/**
  * What the system may refresh on a ticket without a person's decision changing: a check run's figures for a
  * ticket still failing, and the reminder/escalation stamps.
  */

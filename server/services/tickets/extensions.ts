@@ -18,7 +18,7 @@ import { can, CurrentUser } from '../../policies';
 import { todayIn } from '../calendar';
 import { typedWholeNumber } from '../typed-number';
 import type { TicketCalendar } from './apply';
-import { recordAndAudit, updateTicket } from './events';
+import { byActor, recordAndAudit, updateTicket } from './events';
 import { checkSentTypes, checkVersion, lockActiveForOffice, lockVisible, sentRequiredText, sentText } from './transitions';
 import { EXTENSION_STATUSES, extensionPending, NO_EXTENSION, type RequestOrigin, type TicketRow } from './types';
 
@@ -134,7 +134,7 @@ async function lockPendingRequest(
       .first('kind', 'details', 'actor_user_id');
     if (!last) throw new AlreadyDoneError('tickets.errors.extensionNotPending', { id: current.id });
     // Decided by this very person (another tab or window): says so, not "someone else".
-    const mine = last.actor_user_id != null && Number(last.actor_user_id) === input.actor.id;
+    const mine = byActor(last, input.actor);
     if (last.kind === decision)
       throw new AlreadyDoneError(mine ? 'tickets.errors.extensionSameByYou' : 'tickets.errors.extensionNotPending', {
         id: current.id,

@@ -15,7 +15,7 @@ import { Action, can, CurrentUser } from '../../policies';
 import { todayIn } from '../calendar';
 import { departmentCodeAsWritten } from '../department-code';
 import { dueDateFor, TicketCalendar } from './apply';
-import { lockTicket, recordAndAudit, updateTicket } from './events';
+import { byActor, lockTicket, recordAndAudit, updateTicket } from './events';
 import { visibleTicket } from './visibility';
 import { clearAnswerForNewOwner, REPORT_CHECK } from './report-state';
 import { loadDueWorkingDays } from './settings';
@@ -155,8 +155,7 @@ export async function checkVersion(
 ): Promise<void> {
   if (expected == null || ticket.version === expected) return;
   const last = await trx('ticket_events').where({ ticket_id: ticket.id }).orderBy('id', 'desc').first('actor_user_id');
-  const mine = last?.actor_user_id != null && Number(last.actor_user_id) === actor.id;
-  throw new ConflictError(mine ? 'tickets.errors.staleByYou' : 'tickets.errors.stale', { id: ticket.id });
+  throw new ConflictError(byActor(last, actor) ? 'tickets.errors.staleByYou' : 'tickets.errors.stale', { id: ticket.id });
 }
 
 export async function transitionTicket(db: Knex, input: TransitionInput): Promise<TicketRow> {
@@ -498,8 +497,6 @@ export async function dismissDispute(
         .whereIn('kind', ['disputed', 'dispute_refused'])
         .orderBy('id', 'desc')
         .first('id', 'kind', 'actor_user_id');
-      const byActor = (row: { actor_user_id?: unknown } | undefined) =>
-        row?.actor_user_id != null && Number(row.actor_user_id) === input.actor.id;
       if (last?.kind === 'disputed') {
         // What ended it: a reassignment or a reopening, the first after the dispute.
         const ended = await trx('ticket_events')
@@ -508,11 +505,14 @@ export async function dismissDispute(
           .whereIn('kind', ['reassigned', 'reopened'])
           .orderBy('id')
           .first('actor_user_id');
-        throw new ConflictError(byActor(ended) ? 'tickets.errors.disputeEndedByYou' : 'tickets.errors.disputeEnded', {
-          id: current.id,
-        });
+        throw new ConflictError(
+          byActor(ended, input.actor) ? 'tickets.errors.disputeEndedByYou' : 'tickets.errors.disputeEnded',
+          {
+            id: current.id,
+          },
+        );
       }
-      if (byActor(last)) throw new AlreadyDoneError('tickets.errors.disputeRefusedByYou', { id: current.id });
+      if (byActor(last, input.actor)) throw new AlreadyDoneError('tickets.errors.disputeRefusedByYou', { id: current.id });
       throw new AlreadyDoneError('tickets.errors.notDisputed', { id: current.id });
     }
     checkSentTypes({ expectedVersion: input.expectedVersion });
