@@ -14,7 +14,7 @@ import { AlreadyDoneError, ConflictError, ForbiddenError, NotFoundError, Validat
 import { can, type CurrentUser } from '../../policies';
 import { appendAudit, auditActorOf } from '../audit';
 import { characterCount } from '../characters';
-import { forbiddenCharacterProblem, hasForbiddenCharacter } from '../../middleware/body-safety';
+import { forbiddenCharacterProblem } from '../../middleware/body-safety';
 import { settleNotices, type Notifier } from '../notifications';
 import { maskFreeText } from '../privacy';
 import { ticketLine, ticketLineEn } from '../tickets/notify';
@@ -100,7 +100,8 @@ export async function withdrawReport(
     const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
     // A NUL or a direction override (the page's form is this route's to check: CHECKED_BY_ROUTE): beside the box, and
     // only here, after the status — a report withdrawn already is "done" whatever its reason holds.
-    if (hasForbiddenCharacter(reason)) throw new ValidationError([forbiddenCharacterProblem('reason', reason)!]);
+    const characterProblem = forbiddenCharacterProblem('reason', reason);
+    if (characterProblem) throw new ValidationError([characterProblem]);
     if (characterCount(reason) > WITHDRAW_REASON_MAX)
       throw new ValidationError([
         { field: 'reason', key: 'reports.errors.withdrawReasonTooLong', params: { max: WITHDRAW_REASON_MAX } },

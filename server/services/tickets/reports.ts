@@ -38,7 +38,7 @@ import {
   TicketStatus,
 } from './types';
 import { textTooLong, visibleText } from '../characters';
-import { forbiddenCharacterProblem, hasForbiddenCharacter } from '../../middleware/body-safety';
+import { forbiddenCharacterProblem } from '../../middleware/body-safety';
 
 export { REPORT_CHECK };
 export const REPORT_ANSWERS = ['fixed', 'not_error'] as const;
@@ -427,8 +427,8 @@ export async function reopenReport(
       throw new ConflictError('reports.errors.reopenTooLate', { days: REOPEN_WINDOW_DAYS });
     // After the state checks (its length and characters too): the page shows the comment's message only where a
     // reopen is possible, so a comment error on a report that cannot be reopened would show nothing.
-    if (hasForbiddenCharacter(input.comment ?? ''))
-      throw new ValidationError([forbiddenCharacterProblem('comment', input.comment ?? '')!]);
+    const characterProblem = forbiddenCharacterProblem('comment', input.comment ?? '');
+    if (characterProblem) throw new ValidationError([characterProblem]);
     const comment = cleanText(input.comment, 'comment');
     // The reporter says why they disagree with the answer; the IT office, deciding, why it reopens.
     if (!comment)
