@@ -15,6 +15,18 @@ import { TooManyRequestsError } from '../errors';
 /** Expired rows are deleted at most this often per instance (on an increment). */
 const SWEEP_EVERY_MS = 10 * 60_000;
 
+/** Milliseconds until a row's window ends, by the database clock (the one that decides the window). */
+const MS_LEFT = `CAST(EXTRACT(EPOCH FROM (reset_at - now())) * 1000 AS float8)`;
+
+/**
+ * The window's end on this process's clock: now plus what is left of it by the database's. The limiter and Retry-After
+ * subtract Date.now() from it; the stored `reset_at` is the database's instant, so a host clock a few minutes off
+ * (no NTP) said "try again in 0 s" or in an hour more than the window.
+ */
+function resetOnOurClock(msLeft: unknown): Date {
+  return new Date(Date.now() + Math.max(0, Number(msLeft)));
+}
+
 /**
  * express-rate-limit's counters in the service database, so every instance counts the same hits
  * (the library's memory store counts per process). A fixed window per key: the first hit starts it,
@@ -43,8 +55,8 @@ export class DatabaseRateLimitStore implements Store {
     const row = await this.db('rate_limit_hits')
       .where({ key: this.id(key) })
       .where('reset_at', '>', this.db.fn.now())
-      .first('hits', 'reset_at');
-    return row ? { totalHits: Number(row.hits), resetTime: new Date(row.reset_at) } : undefined;
+      .first('hits', this.db.raw(`${MS_LEFT} AS ms_left`));
+    return row ? { totalHits: Number(row.hits), resetTime: resetOnOurClock(row.ms_left) } : undefined;
   }
 
   async increment(key: string): Promise<IncrementResponse> {
@@ -55,10 +67,10 @@ export class DatabaseRateLimitStore implements Store {
        ON CONFLICT (key) DO UPDATE SET
          hits = CASE WHEN r.reset_at <= now() THEN 1 ELSE r.hits + 1 END,
          reset_at = CASE WHEN r.reset_at <= now() THEN EXCLUDED.reset_at ELSE r.reset_at END
-       RETURNING hits, reset_at`,
+       RETURNING hits, ${MS_LEFT} AS ms_left`,
       [this.id(key), window],
     );
-    return { totalHits: Number(rows[0].hits), resetTime: new Date(rows[0].reset_at) };
+    return { totalHits: Number(rows[0].hits), resetTime: resetOnOurClock(rows[0].ms_left) };
   }
 
   async decrement(key: string): Promise<void> {
