@@ -167,11 +167,6 @@ export function createApp(ctx: AppContext): Express {
       res.locals.flash = req.session.flash;
       delete req.session.flash;
     }
-    // A token just issued (routes/admin): read once, like the flash, so it is not kept in the session row afterwards.
-    if (req.session?.issuedToken) {
-      res.locals.issuedToken = req.session.issuedToken;
-      delete req.session.issuedToken;
-    }
     // express-session sends a response's head before its save ends, so the browser can follow a
     // redirect before what this request put in the session is stored, and the next page reads the old
     // session (on PostgreSQL, under load): a flash lost, a language switch that did not stick. A redirect

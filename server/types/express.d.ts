@@ -30,11 +30,6 @@ declare module 'express-session' {
     locale?: string;
     /** One-shot message shown on the next page (e.g. after a redirect). */
     flash?: { kind: 'success' | 'error' | 'info'; text: string };
-    /**
-     * An API token an administrator just issued on an account's page (routes/admin), for the next page to show once:
-     * taken out as the flash is, by the next request. In the session, not a URL, which logs and history keep.
-     */
-    issuedToken?: { accountId: number; token: string; expiresAt: string; days: number };
   }
 }
 

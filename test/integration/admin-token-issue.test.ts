@@ -9,8 +9,8 @@ import { createTestApp, csrfFrom, signIn, TestApp } from '../helpers/app';
  * Issuing an API token on an account's page (/admin/users/:id, administrators: users.manage). A token could only be
  * issued with `hubwatch users token` on the server: an administrator setting up a department system's integration
  * needed a shell there. The form takes a label and the days until expiry by the command line's rules; the token is
- * shown once, on the page the form redirects to (never in a URL or the log), stored hashed and audited as
- * `token.issue` without its secret.
+ * shown once, in the form's answer (the account's page, as a generated password is shown), never in a URL, the log or
+ * the session's row in the database; stored hashed and audited as `token.issue` without its secret.
  */
 
 const zh = translator('zh-CN');
@@ -61,10 +61,9 @@ describe('issuing an API token on the account page', () => {
     const page = await session.agent.get(`/admin/users/${accountId}`).expect(200);
     const formId = /name="form_id" value="([0-9a-f]{32})"/.exec(page.text.slice(page.text.indexOf('/tokens"')))?.[1];
     expect(formId).toBeDefined();
-    return session.agent
-      .post(`/admin/users/${accountId}/tokens`)
-      .type('form')
-      .send({ _csrf: csrfFrom(page.text), form_id: formId!, ...form });
+    const sent = { _csrf: csrfFrom(page.text), form_id: formId!, ...form };
+    // With the body as sent, for a reload to send again.
+    return Object.assign(await session.agent.post(`/admin/users/${accountId}/tokens`).type('form').send(sent), { sent });
   }
   const tokensOf = (userId: number) => t.db.knex('api_tokens').where({ user_id: userId }).orderBy('id');
   const issueAudits = (userId: number) =>
@@ -73,18 +72,22 @@ describe('issuing an API token on the account page', () => {
       .where({ action: 'token.issue', object_id: String(userId) })
       .orderBy('seq');
 
-  it('shows the token once after the redirect; it opens the API until revoked; stored hashed, audited without it', async () => {
+  /** Every session row as the store holds it (the table the session store writes, on PostgreSQL as on PGlite). */
+  const sessionRows = async () => JSON.stringify(await t.db.knex('sessions').select('sid', 'data'));
+
+  it('shows the token once in the form’s answer; it opens the API until revoked; stored hashed, audited without it', async () => {
     const u = await buildUser(t.db.knex, { login: 'hr.system', department: 'ITC', roles: ['steward'] });
     const before = Date.now();
     const res = await issue(admin, u.id, { label: '人事系统对接', expires_in_days: '30' });
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe(`/admin/users/${u.id}`);
-    expect(res.text).not.toMatch(TOKEN);
-
-    const page = await admin.agent.get(res.headers.location).expect(200);
-    const box = issuedBox(page.text);
+    // Not written to the session: no session row in the store holds a token, before any other request reads it.
+    expect(await sessionRows()).not.toMatch(TOKEN);
+    // The account's page itself, as the password reset answers with a generated password: no redirect to follow.
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(html(zh('admin.users.editTitle', { login: 'hr.system' })));
+    const box = issuedBox(res.text);
     const token = TOKEN.exec(box)?.[0];
     expect(token).toBeDefined();
+    expect(await sessionRows()).not.toContain(token!.slice(3));
     const [row] = await tokensOf(u.id);
     expect(row).toMatchObject({ label: '人事系统对接', revoked_at: null });
     expect(Math.abs(row.expires_at.getTime() - before - 30 * 86_400_000)).toBeLessThan(120_000);
@@ -98,17 +101,26 @@ describe('issuing an API token on the account page', () => {
     expect(box).toContain('data-copy="issued-token-value"');
     expect(box).not.toContain(zh('admin.users.tokenAccountDisabled', { login: 'hr.system' }));
     // The list under it has it.
-    expect(page.text).toContain(zh('admin.users.tokensActive', { count: 1 }));
+    expect(res.text).toContain(zh('admin.users.tokensActive', { count: 1 }));
 
-    // Once: a reload, or the page opened again, does not show it.
+    // Once: a reload of that answer sends the form again (the browser asks first). It issues nothing more and shows no
+    // token, saying the form issued one already, which cannot be shown again.
+    const reload = await admin.agent.post(`/admin/users/${u.id}/tokens`).type('form').send(res.sent);
+    expect(reload.status).toBe(303);
+    expect(reload.headers.location).toBe(`/admin/users/${u.id}`);
+    expect(reload.text).not.toMatch(TOKEN);
+    const told = await admin.agent.get(reload.headers.location).expect(200);
+    expect(told.text).not.toMatch(TOKEN);
+    expect(told.text).toContain(html(zh('admin.users.tokenIssuedAlready')));
+    expect(await tokensOf(u.id)).toHaveLength(1);
+    // Nor the page opened again.
     const again = await admin.agent.get(`/admin/users/${u.id}`).expect(200);
     expect(again.text).not.toContain(token);
     expect(issuedBox(again.text)).toBe('');
-    // Nowhere in a URL or the log (which has the requests), nor left in the session's row once shown.
+    // Nowhere in a URL or the log (which has the requests), nor in the session's row.
     expect(logLines.some((l) => l.includes(`/admin/users/${u.id}/tokens`))).toBe(true);
     expect(logLines.join('\n')).not.toContain(token!.slice(3));
-    const sessions = await t.db.knex('sessions').select('data');
-    expect(JSON.stringify(sessions)).not.toContain(token!.slice(3));
+    expect(await sessionRows()).not.toContain(token!.slice(3));
 
     const me = () => request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${token}`);
     expect((await me().expect(200)).body).toMatchObject({ login: 'hr.system' });
@@ -140,27 +152,44 @@ describe('issuing an API token on the account page', () => {
     expect(cellOf(page.text, 't-days')).toContain('value="365"');
     const formId = /name="form_id" value="([0-9a-f]{32})"/.exec(page.text.slice(page.text.indexOf('/tokens"')))![1];
     const form = { _csrf: csrfFrom(page.text), form_id: formId, label: '  ', expires_in_days: '３６５' };
-    const first = await admin.agent.post(`/admin/users/${u.id}/tokens`).type('form').send(form).expect(303);
-    // The browser re-posting the form (a double click): no second token.
+    const first = await admin.agent.post(`/admin/users/${u.id}/tokens`).type('form').send(form).expect(200);
+    expect(issuedBox(first.text)).toMatch(TOKEN);
+    // The browser re-posting the form (a double click): no second token. The browser shows this second answer; the
+    // first one's token is in no session to hand on, so the page says it was issued and cannot be shown again.
     const second = await admin.agent.post(`/admin/users/${u.id}/tokens`).type('form').send(form).expect(303);
-    expect(second.headers.location).toBe(first.headers.location);
+    expect(second.headers.location).toBe(`/admin/users/${u.id}`);
+    expect(second.text).not.toMatch(TOKEN);
     const rows = await tokensOf(u.id);
     expect(rows).toHaveLength(1);
     expect(rows[0].label).toBeNull();
     expect(Math.abs(rows[0].expires_at.getTime() - Date.now() - 365 * 86_400_000)).toBeLessThan(120_000);
-    // The page after the second still shows the one token issued (its first redirect was never followed).
     const shown = await admin.agent.get(second.headers.location).expect(200);
-    expect(issuedBox(shown.text)).toMatch(TOKEN);
+    expect(issuedBox(shown.text)).toBe('');
+    expect(shown.text).not.toMatch(TOKEN);
     expect(shown.text).toContain(html(zh('admin.users.tokenIssuedAlready')));
+    expect(await sessionRows()).not.toMatch(TOKEN);
+  });
+
+  it('the form sent twice at the same moment issues one token, shown in one answer only', async () => {
+    const u = await buildUser(t.db.knex, { login: 'etl.twice', department: 'ITC' });
+    const page = await admin.agent.get(`/admin/users/${u.id}`).expect(200);
+    const formId = /name="form_id" value="([0-9a-f]{32})"/.exec(page.text.slice(page.text.indexOf('/tokens"')))![1];
+    const form = { _csrf: csrfFrom(page.text), form_id: formId, label: 'etl', expires_in_days: '30' };
+    const send = () => admin.agent.post(`/admin/users/${u.id}/tokens`).type('form').send(form);
+    const answers = await Promise.all([send(), send()]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 303]);
+    expect(answers.filter((a) => TOKEN.test(a.text))).toHaveLength(1);
+    expect(await tokensOf(u.id)).toHaveLength(1);
+    expect(await issueAudits(u.id)).toHaveLength(1);
+    expect(await sessionRows()).not.toMatch(TOKEN);
   });
 
   it('a disabled account is issued one, and the page says the API refuses it until the account is enabled', async () => {
     const u = await buildUser(t.db.knex, { login: 'paused.sys', department: 'ITC' });
     await t.db.knex('users').where({ id: u.id }).update({ disabled: true });
     const res = await issue(admin, u.id, { label: 'etl' });
-    expect(res.status).toBe(303);
-    const page = await admin.agent.get(res.headers.location).expect(200);
-    const box = issuedBox(page.text);
+    expect(res.status).toBe(200);
+    const box = issuedBox(res.text);
     const token = TOKEN.exec(box)![0];
     expect(box).toContain(zh('admin.users.tokenAccountDisabled', { login: 'paused.sys' }));
     await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(401);

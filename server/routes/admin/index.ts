@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Request, Response, Router } from 'express';
-import type { SessionData } from 'express-session';
 import { auditActor, auditOrigin } from '../../auth/login';
 import type { AppContext } from '../../context';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError, type FieldError } from '../../errors';
@@ -289,19 +288,21 @@ export function adminRoutes(ctx: AppContext): Router {
       generated?: { password: string; sessionsEnded: number };
       /** The token form as typed (sent back with its messages). */
       tokenForm?: { label: string; expires_in_days: string };
+      /** A token this request just issued, to show this once. */
+      issuedToken?: { token: string; expiresAt: Date; days: number };
     } = {},
   ) {
     const [departments, tokens] = await Promise.all([
       db('departments').orderBy('code').select('code', 'name'),
       activeApiTokens(db, account.id),
     ]);
-    // A token issued on this account's page just before (its redirect): shown this once, with its expiry on the
-    // university's clock, as `hubwatch users token` prints it.
-    const just = res.locals.issuedToken as SessionData['issuedToken'];
+    // A token the form just issued: shown this once, with its expiry on the university's clock, as `hubwatch users
+    // token` prints it.
+    const just = extra.issuedToken;
     let issued: Record<string, unknown> | undefined;
-    if (just && just.accountId === account.id) {
+    if (just) {
       const zone = await universityTimezone(db, ctx.config.timezone);
-      issued = { token: just.token, at: wallClockText(new Date(just.expiresAt), zone), zone, days: just.days };
+      issued = { token: just.token, at: wallClockText(just.expiresAt, zone), zone, days: just.days };
     }
     res.status(extra.fields ? 422 : 200).render('pages/admin/user', {
       title: req.t('admin.users.editTitle', { login: account.login }),
@@ -402,10 +403,12 @@ export function adminRoutes(ctx: AppContext): Router {
 
   /**
    * Issues an API token for the account, as `hubwatch users token` does and by its rules (typedTokenOptions: a label of
-   * one line, 1–730 days): the token is shown once, on the account's page the redirect leads to — handed over in the
-   * session and taken out by that page (app.ts), never in a URL or a log. A disabled account's token is issued all the
-   * same and the page says the API refuses it until the account is enabled, as the command line says. The form sent
-   * again (a double click, the browser re-posting it) issues nothing more (form-once.ts).
+   * one line, 1–730 days): the token is shown once, in this POST's answer (the account's page, 200), as a generated
+   * password is — never in a URL, a log or the session (whose row the database keeps). A disabled account's token is
+   * issued all the same and the page says the API refuses it until the account is enabled, as the command line says.
+   * The form sent again (a double click, a reload of that answer) issues nothing more (form-once.ts, which keeps the
+   * form's id and the token's row id in the session, not the token): its answer says the form issued a token already,
+   * which cannot be shown again.
    */
   router.post('/admin/users/:id/tokens', authorize('users.manage'), async (req, res) => {
     const account = await accountOf(req);
@@ -414,10 +417,9 @@ export function adminRoutes(ctx: AppContext): Router {
       'token',
       (formId) => issueToken(req, res, account, formId),
       async () => {
+        // The token exists only in the first post's answer (for a double click, an answer the browser dropped): kept
+        // nowhere, it cannot be shown again.
         req.session.flash = { kind: 'info', text: req.t('admin.users.tokenIssuedAlready') };
-        // A double click: the browser follows this answer, not the first one's, so the token that post issued (taken
-        // out of the session by this request, as the flash is) is handed on to the page again, to be shown once.
-        if (res.locals.issuedToken) req.session.issuedToken = res.locals.issuedToken;
         res.redirect(303, accountUrl(account));
       },
     );
@@ -432,8 +434,7 @@ export function adminRoutes(ctx: AppContext): Router {
       const options = typedTokenOptions(typed);
       const { id, token, expiresAt } = await createApiToken(db, account.id, options, req.user!, auditOrigin(req));
       if (formId) rememberMade(req, 'token', formId, id);
-      req.session.issuedToken = { accountId: account.id, token, expiresAt: expiresAt.toISOString(), days: options.expiresInDays };
-      res.redirect(303, accountUrl(account));
+      await accountPage(req, res, account, { issuedToken: { token, expiresAt, days: options.expiresInDays } });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       await accountPage(req, res, account, {
