@@ -169,6 +169,28 @@ describe("ticket settings (a department's robot address)", () => {
     expect((await sendAddress(zhang, A)).status).toBe(302);
     expect(await stored()).toBe(A);
   });
+
+  it('a cleared address refused as stale comes back cleared: the row shows the empty box as typed, not the address set now', async () => {
+    const send = (s: Session, webhook_url: string, edited_from: string) =>
+      post(s, '/tickets/settings/webhook', { department: 'ITC', webhook_url, edited_from });
+    expect((await send(zhang, A, await openRow(zhang))).status).toBe(302);
+    // 张 opens the row (A) to remove the robot; meanwhile 李 sets B.
+    const zhangRow = await openRow(zhang);
+    expect((await send(li, B, await openRow(li))).status).toBe(302);
+    const before = await mark(t.db.knex);
+    const stale = await send(zhang, '', zhangRow).expect(409);
+    expect(await changedSince(t.db.knex, before)).toEqual([]);
+    expect(await stored()).toBe(B);
+    // The address set now is in the message to compare; the box holds what 张 typed: nothing.
+    expect(flashOf(stale.text)).toContain('现在的地址：https://oapi.dingtalk.com/robot/send?access_token&#x3D;bbb。');
+    const box = /<input name="webhook_url"[^>]*>/.exec(rowOf(stale.text))![0];
+    expect(box).toContain('value=""');
+    expect(box).not.toContain('dingtalk');
+    // Saved from that page (its row carries B now), the address is removed.
+    const fresh = /name="edited_from" value="([0-9a-f]+)"/.exec(rowOf(stale.text))![1];
+    expect((await send(zhang, '', fresh)).status).toBe(302);
+    expect(await stored()).toBe(null);
+  });
 });
 
 describe('error-report triage setting', () => {

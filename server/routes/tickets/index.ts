@@ -342,6 +342,7 @@ export function ticketsRoutes(ctx: AppContext): Router {
       loadDueWorkingDays(db),
       db('departments').orderBy('code').select('code', 'name', 'webhook_url'),
     ]);
+    const typed = (extra.webhookForm ?? {}) as Record<string, string>;
     res.status(status).render('pages/tickets/settings', {
       title: req.t('tickets.settings.title'),
       days,
@@ -354,6 +355,9 @@ export function ticketsRoutes(ctx: AppContext): Router {
       // sent with).
       departments: departments.map((d) => ({
         ...d,
+        // The address in its box: a row sent back (a mistake, or refused as stale) shows what was typed, an emptied box
+        // too (the address set now is in the message), else the address set.
+        shownUrl: Object.hasOwn(typed, d.code) ? typed[d.code] : ((d.webhook_url as string | null) ?? ''),
         editedFrom: (extra.webhookEditedFrom as Record<string, string> | undefined)?.[d.code] ?? webhookUrlVersion(d.webhook_url),
       })),
     });
