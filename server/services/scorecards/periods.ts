@@ -230,17 +230,20 @@ export async function closePeriod(
     throw new ValidationError([
       { field: 'to', key: 'scorecards.errors.closeUnfinished', params: { today: input.today, last: addDays(input.today, -1) } },
     ]);
-  const typed = input.label.trim();
-  // A NUL or a direction override: said beside the box (CHECKED_BY_ROUTE leaves the web form's `label` here).
-  if (hasForbiddenCharacter(typed)) throw new ValidationError([forbiddenCharacterProblem('label', typed)!]);
-  if (characterCount(typed) > PERIOD_LABEL_MAX)
-    throw new ValidationError([{ field: 'label', key: 'scorecards.errors.labelTooLong', params: { max: PERIOD_LABEL_MAX } }]);
-  const label = typed || `${input.from} – ${input.to}`;
-  // Closed already (a second tab, a colleague): said at the dates, like any other reason not to close.
+  // Closed already (a second tab, a colleague): said at the dates, like any other reason not to close — before the
+  // name's own problems, said in its place otherwise: the name put right, the form only then said it was closed.
   if (await trx('assessment_periods').where({ from: input.from, to: input.to }).first('id'))
     throw new ValidationError([
       { field: 'to', key: 'scorecards.errors.alreadyClosed', params: { from: input.from, to: input.to } },
     ]);
+  const typed = input.label.trim();
+  // A NUL or a direction override: said beside the box (CHECKED_BY_ROUTE leaves the web form's `label` here), after
+  // the state, as every box that rule leaves to its route.
+  const characterProblem = forbiddenCharacterProblem('label', typed);
+  if (characterProblem) throw new ValidationError([characterProblem]);
+  if (characterCount(typed) > PERIOD_LABEL_MAX)
+    throw new ValidationError([{ field: 'label', key: 'scorecards.errors.labelTooLong', params: { max: PERIOD_LABEL_MAX } }]);
+  const label = typed || `${input.from} – ${input.to}`;
   const results = await computePeriodResults(trx, input.from, input.to);
   const [row] = await trx('assessment_periods')
     .insert({
