@@ -228,6 +228,20 @@ function forbiddenCharacterPaths(
  * routes them: in any case, a trailing slash too): the route shows its form again (422) with the text as typed and
  * the message beside the field, as the catalog's paste box does (MultipartOptions.nulCheckedByRoute) — not the bare
  * error page, where the form and what was typed are gone.
+ *
+ * The rule for every box here: its character problem is judged after the state that decides whether its page shows the
+ * box — by the service, with the box's other problems (its length, a reason left out), once the object's state allows
+ * the action: `forbiddenCharacterProblem(field, text)` (cleanComment for the ticket page's boxes, sentText for the
+ * sharing request's, cleanText for an appeal's, withdrawReport, reopenReport, reviewStructureChange, closePeriod). Where
+ * the state refuses the action — the ticket closed, the request for more time decided, the stage reviewed, the appeal
+ * answered, the report withdrawn or the period closed already, the form sent twice — the answer is the state's (a 303
+ * saying it is done, a 409), whatever the box holds, as for any other text: a 422 about the box was sent back to a page
+ * that no longer shows it, the message nowhere (b97715e2), or said in place of why nothing could be done. Only a box no
+ * state hides may be checked before the object is read: the department's stewards (by its route), an account's login,
+ * name and e-mail, a token's label (after the check that the same form made one already) and the weights' note (their
+ * pages show the form whatever changed since: a version changed meanwhile is said after the form's own mistakes). Each
+ * box of a state is sent a NUL and a direction override in that state by
+ * test/integration/forbidden-characters-after-state.test.ts.
  */
 const CHECKED_BY_ROUTE: FieldsByRoute = [
   // The department's steward e-mails (routes/admin): a list pasted from elsewhere.

@@ -4,7 +4,7 @@ import { addDays } from '../calendar/dates';
 import type { WorkingDayCalendar } from '../calendar';
 import { COMPONENTS, rankByScore, roundWithinBounds, type Component } from './components';
 import { characterCount } from '../characters';
-import { hasForbiddenCharacter, forbiddenCharacterProblem } from '../../middleware/body-safety';
+import { forbiddenCharacterProblem } from '../../middleware/body-safety';
 
 export type PeriodKind =
   'month' | 'semester' | 'academic_year' | 'previous_month' | 'previous_semester' | 'previous_academic_year';
@@ -294,7 +294,8 @@ export async function appealsOf(db: Knex, periodId: number, department?: string)
 const cleanText = (value: unknown, field: 'comment' | 'answer') => {
   const text = typeof value === 'string' ? value.trim() : '';
   if (!text) throw new ValidationError([{ field, key: `scorecards.errors.${field}Required` }]);
-  if (hasForbiddenCharacter(text)) throw new ValidationError([forbiddenCharacterProblem(field, text)!]);
+  const characterProblem = forbiddenCharacterProblem(field, text);
+  if (characterProblem) throw new ValidationError([characterProblem]);
   // Characters as people count them (characterCount): an emoji or a rare name character is one, not two.
   // The message says how many were typed, as the weights' note does: "at most 4000" alone left the count to guess.
   const length = characterCount(text);

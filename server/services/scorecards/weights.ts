@@ -4,7 +4,7 @@ import { isIsoDate } from '../calendar/dates';
 import { COMPONENTS, DEFAULT_WEIGHTS, type Component, type Weights } from './components';
 import { typedWholeNumber } from '../typed-number';
 import { characterCount } from '../characters';
-import { hasForbiddenCharacter, forbiddenCharacterProblem } from '../../middleware/body-safety';
+import { forbiddenCharacterProblem } from '../../middleware/body-safety';
 import { formVersion } from '../form-version';
 
 export interface WeightsVersion {
@@ -86,10 +86,11 @@ export function parseWeights(
     problems.push({ field: 'valid_from', key: 'scorecards.errors.validFromDate', params: { value: validFrom } });
   else if (validFrom < today) problems.push({ field: 'valid_from', key: 'scorecards.errors.validFromPast', params: { today } });
   const note = typeof body.note === 'string' ? body.note.trim() : '';
+  // A NUL or a direction override: said beside the box with the form's other mistakes (CHECKED_BY_ROUTE leaves it here).
+  const characterProblem = forbiddenCharacterProblem('note', note);
   if (body.note !== undefined && body.note !== null && typeof body.note !== 'string')
     problems.push({ field: 'note', key: 'scorecards.errors.noteType' });
-  // A NUL or a direction override: said beside the box with the form's other mistakes (CHECKED_BY_ROUTE leaves it here).
-  else if (hasForbiddenCharacter(note)) problems.push(forbiddenCharacterProblem('note', note)!);
+  else if (characterProblem) problems.push(characterProblem);
   else if (characterCount(note) > MAX_WEIGHTS_NOTE)
     problems.push({
       field: 'note',

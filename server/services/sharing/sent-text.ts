@@ -1,5 +1,5 @@
 import type { FieldError } from '../../errors';
-import { hasForbiddenCharacter, forbiddenCharacterProblem } from '../../middleware/body-safety';
+import { forbiddenCharacterProblem } from '../../middleware/body-safety';
 import { textTooLong } from '../characters';
 
 /** Text sent with an action (an opinion, a reason, an objection, a conclusion): as long as a ticket comment may be. */
@@ -18,8 +18,9 @@ export function sentText(value: unknown, field: string, errors: FieldError[]): s
     errors.push({ field, key: 'sharing.errors.type.string', params: { field } });
     return '';
   }
-  if (hasForbiddenCharacter(value)) {
-    errors.push(forbiddenCharacterProblem(field, value)!);
+  const characterProblem = forbiddenCharacterProblem(field, value);
+  if (characterProblem) {
+    errors.push(characterProblem);
     return '';
   }
   const problem = textTooLong(value, field, MAX_ACTION_TEXT);

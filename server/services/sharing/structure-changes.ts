@@ -8,7 +8,7 @@ import { isIsoDate } from '../catalog/values';
 import { visibleText } from '../characters';
 import { charCount, STRUCTURE_CHANGE_PENDING, SHARING_TEXT_MAX, STRUCTURE_CONTACT_MAX, STRUCTURE_SYSTEM_MAX } from './types';
 import { catalogTable } from '../catalog/names';
-import { hasForbiddenCharacter, forbiddenCharacterProblem } from '../../middleware/body-safety';
+import { forbiddenCharacterProblem } from '../../middleware/body-safety';
 import { departmentRecipients, noticeText, noticeTextEn, type Notifier } from '../notifications';
 import { maskFreeText } from '../privacy';
 import { clock, type Actor } from './workflow';
@@ -147,7 +147,8 @@ export async function reviewStructureChange(
     if (change.status !== 'submitted') throw new ConflictError('sharing.errors.notPending');
     const errors: FieldError[] = [];
     const note = visibleText(input.note);
-    if (hasForbiddenCharacter(input.note)) errors.push(forbiddenCharacterProblem('note', input.note)!);
+    const characterProblem = forbiddenCharacterProblem('note', input.note);
+    if (characterProblem) errors.push(characterProblem);
     else if (charCount(note) > SHARING_TEXT_MAX.long)
       errors.push({
         field: 'note',
