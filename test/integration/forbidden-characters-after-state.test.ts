@@ -51,19 +51,18 @@ async function done(who: Person, path: string, body: Record<string, string>, sta
   if (res.headers.location) await session.agent.get(res.headers.location as string);
 }
 
-/** A new quality ticket of HR's (its own field, so each case has a ticket of its own). */
-const tickets = [
-  { check: 'required', field: 'staff_no' },
-  ...['name', 'id_card', 'political_status', 'mobile'].flatMap((field) =>
-    (['deadline', 'required'] as const).map((check) => ({ check, field })),
-  ),
-] as const;
+/** A new quality ticket of HR's (a check and field of its own, so each case has a ticket of its own). */
+const tickets = ['staff_no', 'name', 'id_card', 'political_status', 'mobile'].flatMap((field) =>
+  (['required', 'unique'] as const).map((check) => ({ check, field })),
+);
 let ticketsMade = 0;
 async function newTicket(): Promise<number> {
   const { check, field } = tickets[ticketsMade++];
-  return Number(
-    (await buildTicket(t.db.knex, catalog, t.ctx.now(), { department: 'HR', table: 'staff_basic', field, check })).id,
-  );
+  const ticket = await buildTicket(t.db.knex, catalog, t.ctx.now(), { department: 'HR', table: 'staff_basic', field, check });
+  // Filed now, not one filed before (its history is its filing alone).
+  const events = await t.db.knex('ticket_events').where({ ticket_id: ticket.id }).count({ n: '*' }).first();
+  expect(Number(events?.n)).toBe(1);
+  return Number(ticket.id);
 }
 
 const HR = () => w.people.HR;
@@ -85,6 +84,15 @@ const CASES: Case[] = [
     async setup() {
       const id = await newTicket();
       await closeTicket(id);
+      return { who: HR().steward, path: `/tickets/${id}/transition`, body: { to: 'fixed' } };
+    },
+  },
+  {
+    name: 'a ticket fixed already: its fix note (the form sent twice)',
+    box: 'comment',
+    async setup() {
+      const id = await newTicket();
+      await done(HR().steward, `/tickets/${id}/transition`, { to: 'fixed', comment: '已补录职工号' });
       return { who: HR().steward, path: `/tickets/${id}/transition`, body: { to: 'fixed' } };
     },
   },
