@@ -80,6 +80,8 @@
       input.id = 'report-key-' + k.name + '-input';
       input.name = 'record_key[' + k.name + ']';
       input.dataset.key = k.name;
+      // The key's limit, as the page's own key boxes have it (routes/reports/form.ts REPORT_FORM_LIMITS).
+      if (keys.dataset.keyMax) input.maxLength = Number(keys.dataset.keyMax);
       input.value = typed[k.name] || '';
       label.appendChild(input);
       keys.appendChild(label);

@@ -1,3 +1,4 @@
+import { MAX_KEY_VALUE } from '../../server/services/reports';
 import { clickAndLoad, flashText, Journey, pageAs, startJourney } from '../factories/journeys';
 import { buildReportsWorld, ReportsWorld } from '../factories/reports';
 import { describeBrowser, screenshot } from '../helpers/browser';
@@ -38,7 +39,9 @@ describeBrowser('journey: a data user reports an error and sees the answer', () 
       await reporter.evaluate('[document.activeElement.id, document.activeElement.getAttribute("aria-describedby")]'),
     ).toEqual(['report-table', 'report-table-error']);
     await reporter.selectOption('#report-table', 'staff_basic');
-    // The page's script fills the field list and one input per key column for the chosen table.
+    // The page's script fills the field list and one input per key column for the chosen table, each stopping at the
+    // server's limit as the page's own key boxes do.
+    expect(await reporter.getAttribute('input[name="record_key[staff_no]"]', 'maxlength')).toBe(String(MAX_KEY_VALUE));
     await reporter.selectOption('#report-field', 'political_status');
     await reporter.fill('input[name="record_key[staff_no]"]', '20190001');
     // The no-JavaScript "选择" button is hidden: the script fills the form as the table is chosen.

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { importCatalog, loadCurrentCatalog } from '../../server/services/catalog/repository';
+import { MAX_DESCRIPTION, MAX_KEY_VALUE, MAX_SUGGESTED_VALUE } from '../../server/services/reports';
 import { MONDAY, PNG, ReportsWorld, useReportsWorld } from '../factories/reports';
 import { signIn } from '../helpers/app';
 
@@ -261,6 +262,26 @@ describe('sending the report', () => {
     expect(en.text).toContain('At most 2000 characters (2001 given)');
     expect(en.text).toContain('At most 200 characters (201 given)');
     expect(await count('reports')).toBe(before);
+  });
+
+  it("stops each box where the server's limit is (maxlength), as the sharing form's boxes do", async () => {
+    // Nothing stopped a pasted 3,000-character e-mail: the form came back with 最多 2000 个字符 and the text to cut.
+    const page = (await (await world.as('reporter')).agent.get('/reports/new?table=staff_basic').expect(200)).text;
+    const maxlength = (id: string) => Number(new RegExp(`id="${id}"[^>]*\\bmaxlength="(\\d+)"`).exec(page)?.[1]);
+    expect({
+      key: maxlength('report-key-staff_no-input'),
+      observed: maxlength('report-observed'),
+      description: maxlength('report-description'),
+      suggested: maxlength('report-suggested'),
+      // The key boxes the page's script makes when another table is chosen take theirs from here.
+      scriptKeys: Number(/data-report-keys data-key-max="(\d+)"/.exec(page)?.[1]),
+    }).toEqual({
+      key: MAX_KEY_VALUE,
+      observed: MAX_SUGGESTED_VALUE,
+      description: MAX_DESCRIPTION,
+      suggested: MAX_SUGGESTED_VALUE,
+      scriptKeys: MAX_KEY_VALUE,
+    });
   });
 
   it('with a NUL or a direction override in one box, says every other mistake too, the file over 5 MB included', async () => {
