@@ -102,7 +102,7 @@ describeBrowser('journey: a data user reports an error and sees the answer', () 
     await clickAndLoad(steward, 'button:has-text("提交答复")');
     expect(await flashText(steward)).toBe('已答复“已整改”，等待报告人确认。');
     expect(await steward.locator('main').innerText()).toContain(
-      '当前答复：已整改（请报告人确认）：已按组织关系材料更正为中共党员',
+      '当前答复：已整改（请报告人确认）——已按组织关系材料更正为中共党员',
     );
     await steward.context().close();
 

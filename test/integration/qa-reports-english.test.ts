@@ -18,7 +18,7 @@ async function inLocale(who: keyof ReportsWorld, locale: 'en' | 'zh-CN') {
   return s;
 }
 
-it('the answer, the current answer and the value seen read "Label: text" in English, "标签：文字" in Chinese', async () => {
+it('the answer, the current answer and the value seen read "Label: text" in English, "标签：文字" in Chinese, the answer\'s words after a dash (经核实数据无误——…)', async () => {
   const filed = await request(world.app)
     .post('/api/v1/reports')
     .set('Authorization', `Bearer ${token}`)
@@ -47,7 +47,10 @@ it('the answer, the current answer and the value seen read "Label: text" in Engl
 
   await inLocale('orgSteward', 'zh-CN');
   const zh = (await steward.agent.get(`/reports/tickets/${ticketId}`).expect(200)).text;
-  expect(zh).toContain('当前答复：经核实数据无误：Checked against the party records');
+  // The department's words after the answer follow a dash in Chinese: “当前答复：经核实数据无误：…” read as two labels.
+  expect(zh).toContain('当前答复：经核实数据无误——Checked against the party records');
+  expect(zh).not.toContain('经核实数据无误：');
   expect(zh).toContain('报告人看到的值：群众');
-  await inLocale('reporter', 'zh-CN');
+  const zhMine = (await (await inLocale('reporter', 'zh-CN')).agent.get(`/reports/${id}`).expect(200)).text;
+  expect(zhMine).toContain('<dd>经核实数据无误——Checked against the party records');
 });

@@ -102,7 +102,7 @@ describe('fixed → the reporter confirms', () => {
     expect(cells).toContain('<td>已整改<br><small>已在人事系统更正</small></td>');
     expect(settled).not.toContain('请报告人确认');
     const department = (await (await world.as('orgSteward')).agent.get(`/reports/tickets/${ticketId}`).expect(200)).text;
-    expect(department).toContain('当前答复：已整改：已在人事系统更正');
+    expect(department).toContain('当前答复：已整改——已在人事系统更正');
     expect(department).not.toContain('请报告人确认');
   });
 });
