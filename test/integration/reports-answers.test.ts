@@ -231,6 +231,19 @@ describe('not an error → the reporter may reopen once', () => {
     ).toBe(302);
     let ticket = await ticketOf(ticketId);
     expect([ticket.status, ticket.closed_reason]).toEqual(['closed', '本人确认号码有效']);
+    // The reporter is told in a sentence, the reason in the notice's body: the title read 您的报告 #N：责任单位答复：经核实数据无误
+    // (two colons, as labels), in English '…: the responsible department answers: the data was checked and is correct'.
+    const told = await world
+      .db('notifications')
+      .where({ user_id: world.people.reporter2.id, kind: 'report.answered', link: `/reports/${r.id}` })
+      .select('title', 'title_en', 'body');
+    expect(told).toEqual([
+      {
+        title: `【数据纠错】您的报告 #${r.id}：责任单位经核实，数据无误`,
+        title_en: `[Error report] Your report #${r.id}: the responsible department checked the data and found it correct`,
+        body: '本人确认号码有效',
+      },
+    ]);
     const doc = await (await world.as('reporter2')).agent.get(`/reports/tickets/${ticketId}/document`).expect(200);
     expect(doc.headers['content-type']).toBe('application/pdf');
     // Another department's steward: as for a number no ticket has, in the same words (no ticket numbers to probe).

@@ -13,7 +13,8 @@ import { isReportersObjection } from './privacy';
 const TOLD: Record<string, (e: EventRow) => string> = {
   transition: (e) => `状态变更为“${STATUS_WORDS[e.to_status ?? ''] ?? e.to_status}”`,
   answered: (e) =>
-    (e.details as { answer?: string }).answer === 'fixed' ? '责任单位已整改，请确认是否已更正' : '责任单位答复：经核实数据无误',
+    // A sentence, not a second label after 您的报告 #N： (责任单位答复：经核实数据无误 read as two); the reason is the body.
+    (e.details as { answer?: string }).answer === 'fixed' ? '责任单位已整改，请确认是否已更正' : '责任单位经核实，数据无误',
   confirmed: (e) =>
     (e.details as { reason?: string }).reason === 'no_reply' ? '整改后 5 个工作日内未收到异议，已自动确认解决' : '已确认解决',
   reopened: () => '已重新打开，退回责任单位处理',
@@ -30,7 +31,7 @@ const TOLD_EN: Record<string, (e: EventRow) => string> = {
   answered: (e) =>
     (e.details as { answer?: string }).answer === 'fixed'
       ? 'the responsible department has fixed it; please confirm the correction'
-      : 'the responsible department answers: the data was checked and is correct',
+      : 'the responsible department checked the data and found it correct',
   confirmed: (e) =>
     (e.details as { reason?: string }).reason === 'no_reply'
       ? 'no objection within 5 working days of the fix: confirmed as resolved'
