@@ -10,6 +10,9 @@ import { browserSignIn, describeBrowser, screenshot } from '../helpers/browser';
  * without spaces) made the facts' value column as wide as the address, and the review form's reasons menu as
  * wide as its longest English reason: the page was 405 px wide in Chinese, 421 px in English.
  */
+/** An approval material's name as people save a scan: long, without a space to break at. */
+const LONG_NAME = 'Scholarship_review_system_data_integration_approval_signed_scan_final_v3.pdf';
+
 describeBrowser('a sharing request page on a phone', () => {
   let j: Journey;
   let people: SharingPeople;
@@ -32,7 +35,13 @@ describeBrowser('a sharing request page on a phone', () => {
       members: [{ name: '李四', unit: '学生资助管理中心', staff_no: '20150124', phone: '13800000002' }],
       vendors: [{ name: '王五', company: '某某软件有限公司', id_card: VALID_ID_CARD, phone: '13900000003' }],
     });
-    id = (await submitRequest(j.t.ctx, sharingActor(people.applicant), input, { mode: 'api', t: translator('zh-CN') })).id;
+    id = (
+      await submitRequest(j.t.ctx, sharingActor(people.applicant), input, {
+        mode: 'api',
+        t: translator('zh-CN'),
+        files: { material: { filename: LONG_NAME, buffer: Buffer.from('%PDF-1.4\n%%EOF\n') } },
+      })
+    ).id;
   }, 60_000);
 
   afterAll(async () => {
@@ -57,6 +66,24 @@ describeBrowser('a sharing request page on a phone', () => {
       .map((td) => td.textContent.trim())`);
     expect(outOfSight).toEqual([]);
     expect(await page.locator('main table td').allInnerTexts()).toEqual(expect.arrayContaining(['13900000003', '在读本专科生']));
+    await page.close();
+  });
+
+  it.each(['zh-CN', 'en'])("in %s, the approval material's long name wraps inside a 390 px window", async (locale) => {
+    // The link reads the file's name (it read 下载 / Download); a name without spaces breaks over lines, not the page.
+    const page = await j.browser.newPage({ locale, viewport: { width: 390, height: 800 } });
+    await browserSignIn(page, j.baseUrl, people.applicant.login, people.applicant.password);
+    await page.goto(`${j.baseUrl}/sharing/${id}`);
+    const link = page.locator(`a[href="/sharing/${id}/files/material"]`);
+    await screenshot(page, `sharing-request-material-390-${locale}`);
+    expect(await link.innerText()).toBe(LONG_NAME);
+    const box = (await page.evaluate(`(() => {
+      const a = document.querySelector('a[href="/sharing/${id}/files/material"]');
+      return { right: Math.ceil(a.getBoundingClientRect().right), lines: a.getClientRects().length };
+    })()`)) as { right: number; lines: number };
+    expect(box.right).toBeLessThanOrEqual(390);
+    expect(box.lines).toBeGreaterThan(1);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBe(390);
     await page.close();
   });
 

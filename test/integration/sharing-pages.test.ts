@@ -1275,7 +1275,7 @@ describe('the request page shows what the print form shows, each value under its
     expect(fact(steward, '系统是否在校内部署')).toBe('是');
     expect(fact(steward, '是否为校内域名及IP')).toBe('是');
     expect(steward).toContain('<h3>项目人员信息（校内）</h3>');
-    expect(steward).toContain(`<a href="/sharing/${id}/files/material">下载</a>`);
+    expect(steward).toContain(`<a href="/sharing/${id}/files/material">x.pdf</a><small class="muted">（1 KB）</small>`);
     for (const cell of ['李四', '体育学院', '20230002', '13800000001', '赵六', '体育学院网络中心', '20230003', '13800000003'])
       expect(steward).toContain(`<td>${cell}</td>`);
 
@@ -1284,6 +1284,32 @@ describe('the request page shows what the print form shows, each value under its
     expect(own).toContain('<td>138****0001</td>');
     expect(own).toContain('<td>138****0003</td>');
     for (const full of ['13700000003', '13800000001', '13800000003']) expect(own).not.toContain(full);
+  });
+
+  it('links the approval material and the pledge scan by the names they download under, with their sizes', async () => {
+    // Both read a bare 下载: which file was attached, and was it the right one? The name is the applicant's: escaped, and
+    // without the direction override that made `…\u202efdp.hta` read as a PDF's name (downloadName).
+    const res = await postForm('applicant', '/sharing/new', fullForm(), {
+      material: [pdfOf(1536 * 1024), '<script>立项批复\u202efdp.hta'],
+      pledge_scan: [PDF, '承诺书扫描件.pdf'],
+    });
+    expect(res.status).toBe(303);
+    const filed = Number(/\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
+    const page = (await (await as('csSteward')).agent.get(`/sharing/${filed}`).expect(200)).text;
+    expect(page).toContain(
+      `<dd><a href="/sharing/${filed}/files/material">&lt;script&gt;立项批复fdp.hta.pdf</a><small class="muted">（1.5 MB）</small></dd>`,
+    );
+    expect(page).not.toContain('<script>立项批复');
+    expect(fact(page, '承诺书扫描件')).toBe('承诺书扫描件.pdf（1 KB）');
+    expect(page).not.toContain('>下载</a>');
+    // The link is named by the file alone (its size beside it): a screen reader's list of links reads 承诺书扫描件.pdf.
+    expect(page).toContain(`<a href="/sharing/${filed}/files/pledge">承诺书扫描件.pdf</a>`);
+    const file = await (await as('csSteward')).agent.get(`/sharing/${filed}/files/material`).expect(200);
+    expect(decodeURIComponent(/filename\*=UTF-8''(.+)$/.exec(file.headers['content-disposition'] as string)![1])).toBe(
+      '<script>立项批复fdp.hta.pdf',
+    );
+    const en = await inLocale('csSteward', 'en', async () => (await (await as('csSteward')).agent.get(`/sharing/${filed}`)).text);
+    expect(en).toContain(`>承诺书扫描件.pdf</a><small class="muted"> (1 KB)</small>`);
   });
 
   it('in English: labels and choices translated', async () => {

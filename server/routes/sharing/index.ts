@@ -27,7 +27,7 @@ import {
   submitRequest,
   withdraw,
 } from '../../services/sharing/workflow';
-import { CONTENT_TYPES, downloadName, loadUpload } from '../../services/uploads';
+import { CONTENT_TYPES, downloadName, fileSizeText, type FileType, loadUpload } from '../../services/uploads';
 import { actorOf, idParam, universityName } from './actor';
 import { attachmentsOf, forbiddenInForm, formModel, multipart, pagePlace, rowField } from './form';
 import { newFormId, postOnce, rememberMade } from '../../http/form-once';
@@ -371,6 +371,28 @@ export function sharingRoutes(ctx: AppContext): Router {
    * The request page. `typed` is a decision the form sent back (422): its stage's form shows the message at
    * each field and what was typed (the choice, the reason, the opinion, the expiry).
    */
+  /**
+   * The request's approval material and signed pledge scan as their links say them: the name each downloads under
+   * (downloadName: no direction overrides, its type's extension) and its size. The links read a bare 下载 / Download:
+   * which file was it, and was it the right one?
+   */
+  async function attachedFiles(request: { material_upload_id?: unknown; pledge_upload_id?: unknown }) {
+    const ids = [request.material_upload_id, request.pledge_upload_id].filter((id) => id != null).map(Number);
+    const rows = ids.length
+      ? ((await db('uploads').whereIn('id', ids).select('id', 'filename', 'file_type', 'size')) as {
+          id: number | string;
+          filename: string;
+          file_type: FileType;
+          size: number;
+        }[])
+      : [];
+    const file = (id: unknown) => {
+      const row = id == null ? undefined : rows.find((r) => Number(r.id) === Number(id));
+      return row ? { name: downloadName(row.filename, row.file_type), size: fileSizeText(Number(row.size)) } : null;
+    };
+    return { material: file(request.material_upload_id), pledge: file(request.pledge_upload_id) };
+  }
+
   async function renderRequest(req: Request, res: Response, status = 200, typed?: TypedDecision, typedText?: TypedText) {
     const loaded = await viewable(req);
     const request = await presentRequest(ctx, req.user!, loaded);
@@ -383,6 +405,7 @@ export function sharingRoutes(ctx: AppContext): Router {
     res.status(status).render('pages/sharing/show', {
       title: req.t('sharing.detail.title', { id: request.id }),
       request,
+      files: await attachedFiles(loaded.request),
       back: backToList(req.user!, request),
       // 审计记录: the audit log's rows about this request (every decision, withdrawal, grant), for those who read the log.
       auditTrail: auditTrailLink(req.user, 'sharing_request', request.id),

@@ -38,6 +38,15 @@ export function downloadName(filename: string, type: FileType): string {
   return `${name || 'file'}${extensions[0]}`;
 }
 
+/**
+ * A stored file's size as a link to it says it (证明.pdf（1.2 MB）): whole KB under 1 MB (at least 1 KB), MB with one
+ * decimal above; the same units in Chinese and English.
+ */
+export function fileSizeText(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
 export interface NewUpload {
   purpose: string;
   filename: string;
