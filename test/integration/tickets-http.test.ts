@@ -3,7 +3,7 @@ import { issueApiToken } from '../../server/services/users';
 import { buildUser } from '../factories';
 import { applyCheckResults } from '../../server/services/tickets';
 import { buildTicket, checkResult, exampleCalendar, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
-import { createTestApp, csrfFrom, signIn, TestApp } from '../helpers/app';
+import { createTestApp, csrfFrom, postForm, signIn, switchLocale, TestApp } from '../helpers/app';
 
 const catalog = exampleCatalog();
 const T0 = new Date('2026-09-30T02:00:00Z');
@@ -182,6 +182,15 @@ describe('ticket pages and API', () => {
   });
 
   describe('pages', () => {
+    /**
+     * The version the ticket page's button to `to` carries as `session` opens it now: what that page sends later, after
+     * a change made elsewhere (another tab, a colleague) or with a double click. Written once: three cases start so.
+     */
+    const versionOnPage = async (session: Awaited<ReturnType<typeof signIn>>, ticket: number, to: string) => {
+      const page = await session.agent.get(`/tickets/${ticket}`).expect(200);
+      return new RegExp(`name="to" value="${to}"><input type="hidden" name="version" value="(\\d+)"`).exec(page.text)![1];
+    };
+
     it('shows a steward only the actions they may take, with CSRF-protected forms', async () => {
       const { agent } = await signIn(t.app, hrSteward.login, hrSteward.password);
       await agent.get(`/tickets/${stuTicket}`).expect(404);
@@ -197,20 +206,15 @@ describe('ticket pages and API', () => {
       const db = t.db.knex;
       const ticket = (await buildTicket(db, catalog, T0, { field: 'gender', check: 'codes', violations: 1 })).id;
       const events = async () => Number((await db('ticket_events').where({ ticket_id: ticket }).count({ n: '*' }))[0].n);
-      const { agent, csrf } = await signIn(t.app, hrSteward.login, hrSteward.password);
-      const page = await agent.get(`/tickets/${ticket}`).expect(200);
-      const version = /name="to" value="acknowledged"><input type="hidden" name="version" value="(\d+)"/.exec(page.text)![1];
+      const steward = await signIn(t.app, hrSteward.login, hrSteward.password);
+      const version = await versionOnPage(steward, ticket, 'acknowledged');
       // 签收 clicked twice: both requests carry the version the page was shown with.
-      const form = { _csrf: csrf, to: 'acknowledged', version };
-      await agent.post(`/tickets/${ticket}/transition`).type('form').send(form).expect(302);
+      const form = { to: 'acknowledged', version };
+      await postForm(steward, `/tickets/${ticket}/transition`, form).expect(302);
       const [after, eventsAfter] = [await db('tickets').where({ id: ticket }).first('status', 'version'), await events()];
-      const twice = await agent
-        .post(`/tickets/${ticket}/transition`)
-        .type('form')
-        .send({ ...form, comment: '长'.repeat(3000) })
-        .expect(302);
+      const twice = await postForm(steward, `/tickets/${ticket}/transition`, { ...form, comment: '长'.repeat(3000) }).expect(302);
       expect(twice.headers.location).toBe(`/tickets/${ticket}`);
-      const shown = await agent.get(`/tickets/${ticket}`).expect(200);
+      const shown = await steward.agent.get(`/tickets/${ticket}`).expect(200);
       expect(shown.text).toContain(`<div class="flash flash-info" role="status">工单 #${ticket} 已签收，本次提交未作改动</div>`);
       expect(await db('tickets').where({ id: ticket }).first('status', 'version')).toEqual(after);
       expect(await events()).toBe(eventsAfter);
@@ -220,16 +224,12 @@ describe('ticket pages and API', () => {
         db('notifications')
           .where({ kind: 'ticket.disputed', link: `/tickets/${ticket}` })
           .count({ n: '*' });
-      await agent.post(`/tickets/${ticket}/dispute`).type('form').send({ _csrf: csrf, reason: '性别由学生处维护' }).expect(302);
+      await postForm(steward, `/tickets/${ticket}/dispute`, { reason: '性别由学生处维护' }).expect(302);
       const noticesAfter = Number((await notices())[0].n);
       expect(noticesAfter).toBeGreaterThan(0);
-      const again = await agent
-        .post(`/tickets/${ticket}/dispute`)
-        .type('form')
-        .send({ _csrf: csrf, reason: '长'.repeat(3000) })
-        .expect(302);
+      const again = await postForm(steward, `/tickets/${ticket}/dispute`, { reason: '长'.repeat(3000) }).expect(302);
       expect(again.headers.location).toBe(`/tickets/${ticket}`);
-      expect((await agent.get(`/tickets/${ticket}`).expect(200)).text).toContain(
+      expect((await steward.agent.get(`/tickets/${ticket}`).expect(200)).text).toContain(
         `工单 #${ticket} 已提出异议，等待信息化办公室处理`,
       );
       expect(Number((await db('ticket_events').where({ ticket_id: ticket, kind: 'disputed' }).count({ n: '*' }))[0].n)).toBe(1);
@@ -237,10 +237,10 @@ describe('ticket pages and API', () => {
 
       // The IT office's reassignment sent twice: the second finds the ticket with that department.
       const office_ = await signIn(t.app, office.login, office.password);
-      const reassign = { _csrf: office_.csrf, department: 'STU', reason: '学生处维护' };
-      await office_.agent.post(`/tickets/${ticket}/reassign`).type('form').send(reassign).expect(302);
+      const reassign = { department: 'STU', reason: '学生处维护' };
+      await postForm(office_, `/tickets/${ticket}/reassign`, reassign).expect(302);
       const moved = await db('tickets').where({ id: ticket }).first('department_code', 'version');
-      await office_.agent.post(`/tickets/${ticket}/reassign`).type('form').send(reassign).expect(302);
+      await postForm(office_, `/tickets/${ticket}/reassign`, reassign).expect(302);
       expect((await office_.agent.get(`/tickets/${ticket}`).expect(200)).text).toContain(
         `工单 #${ticket} 已属于该单位，本次提交未作改动`,
       );
@@ -250,53 +250,47 @@ describe('ticket pages and API', () => {
     it("a stale page whose ticket the sender changed elsewhere (another tab) says so, not 'someone else'", async () => {
       const db = t.db.knex;
       const ticket = (await buildTicket(db, catalog, T0, { field: 'ethnicity', check: 'codes', violations: 1 })).id;
-      const { agent, csrf } = await signIn(t.app, hrSteward.login, hrSteward.password);
+      const steward = await signIn(t.app, hrSteward.login, hrSteward.password);
       // Two tabs on the same ticket: the first sends a comment, the second then marks it fixed from the older page.
-      const page = await agent.get(`/tickets/${ticket}`).expect(200);
-      const version = /name="to" value="fixed"><input type="hidden" name="version" value="(\d+)"/.exec(page.text)![1];
-      await agent.post(`/tickets/${ticket}/comment`).type('form').send({ _csrf: csrf, comment: '正在核对' }).expect(302);
+      const version = await versionOnPage(steward, ticket, 'fixed');
+      await postForm(steward, `/tickets/${ticket}/comment`, { comment: '正在核对' }).expect(302);
       const before = await db('tickets').where({ id: ticket }).first('status', 'version');
-      const stale = await agent
-        .post(`/tickets/${ticket}/transition`)
-        .type('form')
-        .send({ _csrf: csrf, to: 'fixed', version, comment: '已在人事系统更正' })
-        .expect(409);
+      const stale = await postForm(steward, `/tickets/${ticket}/transition`, {
+        to: 'fixed',
+        version,
+        comment: '已在人事系统更正',
+      }).expect(409);
       expect(stale.text).toContain(
         `<div class="flash flash-error" role="alert" data-sent-back>工单 #${ticket} 在此页面打开后有了改动，最近一次是您在其他页面（另一个标签页或窗口）中作出的；请查看当前状态后重试</div>`,
       );
       expect(stale.text).toContain('已在人事系统更正</textarea>');
       expect(await db('tickets').where({ id: ticket }).first('status', 'version')).toEqual(before);
-      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
-      const english = await agent
-        .post(`/tickets/${ticket}/transition`)
-        .type('form')
-        .send({ _csrf: csrf, to: 'fixed', version, comment: 'Fixed in the HR system' })
-        .expect(409);
+      await switchLocale(steward, 'en');
+      const english = await postForm(steward, `/tickets/${ticket}/transition`, {
+        to: 'fixed',
+        version,
+        comment: 'Fixed in the HR system',
+      }).expect(409);
       expect(english.text).toContain(
         `Ticket #${ticket} has changed since this page was opened, last by you in another tab or window; check its current state and try again`,
       );
-      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
+      await switchLocale(steward, 'zh-CN');
     });
 
     it('answers a real conflict with 409 on the ticket page as it is now, whatever the input', async () => {
       const db = t.db.knex;
       const ticket = (await buildTicket(db, catalog, T0, { field: 'ethnicity', check: 'codes', violations: 1 })).id;
       const hrLeader = await buildUser(db, { department: 'HR', roles: ['dept_leader'] });
-      const { agent, csrf } = await signIn(t.app, hrSteward.login, hrSteward.password);
-      const page = await agent.get(`/tickets/${ticket}`).expect(200);
-      const version = /name="to" value="fixed"><input type="hidden" name="version" value="(\d+)"/.exec(page.text)![1];
+      const steward = await signIn(t.app, hrSteward.login, hrSteward.password);
+      const version = await versionOnPage(steward, ticket, 'fixed');
       // The department leader acknowledges while the steward's page is open: the steward's "fixed" is stale.
       const leader = await signIn(t.app, hrLeader.login, hrLeader.password);
-      await leader.agent
-        .post(`/tickets/${ticket}/transition`)
-        .type('form')
-        .send({ _csrf: leader.csrf, to: 'acknowledged' })
-        .expect(302);
-      const stale = await agent
-        .post(`/tickets/${ticket}/transition`)
-        .type('form')
-        .send({ _csrf: csrf, to: 'fixed', version, comment: '已在人事系统更正' })
-        .expect(409);
+      await postForm(leader, `/tickets/${ticket}/transition`, { to: 'acknowledged' }).expect(302);
+      const stale = await postForm(steward, `/tickets/${ticket}/transition`, {
+        to: 'fixed',
+        version,
+        comment: '已在人事系统更正',
+      }).expect(409);
       expect(stale.text).toContain(
         `<div class="flash flash-error" role="alert" data-sent-back>工单 #${ticket} 已被他人修改，请查看当前状态后重试</div>`,
       );
@@ -307,28 +301,23 @@ describe('ticket pages and API', () => {
       expect((await db('tickets').where({ id: ticket }).first('status')).status).toBe('acknowledged');
 
       // Not possible from its status: the statuses in words; refused before its over-long comment.
-      await agent.post(`/tickets/${ticket}/transition`).type('form').send({ _csrf: csrf, to: 'fixed' }).expect(302);
-      const illegal = await agent
-        .post(`/tickets/${ticket}/transition`)
-        .type('form')
-        .send({ _csrf: csrf, to: 'acknowledged', comment: '长'.repeat(3000) })
-        .expect(409);
+      await postForm(steward, `/tickets/${ticket}/transition`, { to: 'fixed' }).expect(302);
+      const illegal = await postForm(steward, `/tickets/${ticket}/transition`, {
+        to: 'acknowledged',
+        comment: '长'.repeat(3000),
+      }).expect(409);
       expect(illegal.text).toContain(`工单 #${ticket} 当前为“已整改待复查”，不能变更为“已签收”`);
-      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
-      const english = await agent
-        .post(`/tickets/${ticket}/transition`)
-        .type('form')
-        .send({ _csrf: csrf, to: 'acknowledged' })
-        .expect(409);
+      await switchLocale(steward, 'en');
+      const english = await postForm(steward, `/tickets/${ticket}/transition`, { to: 'acknowledged' }).expect(409);
       expect(english.text).toContain(`Ticket #${ticket} is “Fixed, awaiting re-check”; it cannot become “Acknowledged”`);
-      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
+      await switchLocale(steward, 'zh-CN');
     });
 
     it('says in the history why a fixed ticket came back: the failed re-check, its violations and its run', async () => {
       const db = t.db.knex;
       const ticket = (await buildTicket(db, catalog, T0, { field: 'report_date', check: 'required', violations: 4 })).id;
       const s = await signIn(t.app, hrSteward.login, hrSteward.password);
-      await s.agent.post(`/tickets/${ticket}/transition`).type('form').send({ _csrf: s.csrf, to: 'fixed' }).expect(302);
+      await postForm(s, `/tickets/${ticket}/transition`, { to: 'fixed' }).expect(302);
       // The re-check (run 77), after the "fixed": 2 rows still violate.
       await applyCheckResults(db, {
         runId: 77,
@@ -347,18 +336,14 @@ describe('ticket pages and API', () => {
       const stewardPage = (await s.agent.get(`/tickets/${ticket}`).expect(200)).text;
       expect(stewardPage).toContain('复查未通过：仍有 2 条记录不符合要求</span> · <span class="muted">检查运行 #77</span>');
       expect(stewardPage).not.toContain('href="/runs/77"');
-      await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'en', next: '/' }).expect(302);
+      await switchLocale(s, 'en');
       expect((await s.agent.get(`/tickets/${ticket}`).expect(200)).text).toContain(
         'Re-check failed: 2 rows still violate the check</span> · <span class="muted">Check run #77</span>',
       );
-      await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+      await switchLocale(s, 'zh-CN');
 
       // A reassignment names both departments and the new due date.
-      await o.agent
-        .post(`/tickets/${ticket}/reassign`)
-        .type('form')
-        .send({ _csrf: o.csrf, department: 'STU', reason: '学生处维护' })
-        .expect(302);
+      await postForm(o, `/tickets/${ticket}/reassign`, { department: 'STU', reason: '学生处维护' }).expect(302);
       const due = (await db('tickets').where({ id: ticket }).first('due_at')).due_at;
       expect((await o.agent.get(`/tickets/${ticket}`).expect(200)).text).toContain(
         `<span class="event-note">人事处（HR） → 学生处（STU），整改期限 ${due}</span>`,
@@ -408,54 +393,41 @@ describe('ticket pages and API', () => {
       const before = await db('tickets').where({ id: ticket }).first('department_code', 'status', 'version');
       const events = async () => Number((await db('ticket_events').where({ ticket_id: ticket }).count({ n: '*' }))[0].n);
       const eventsBefore = await events();
-      const { agent, csrf } = await signIn(t.app, office.login, office.password);
+      const it = await signIn(t.app, office.login, office.password);
       // The menu's first line says to choose (it was blank), as the app's other menus that must be chosen from do.
       const menu = (page: string) =>
         page.slice(
           page.indexOf('<select id="reassign-department"'),
           page.indexOf('</select>', page.indexOf('<select id="reassign-department"')),
         );
-      expect(menu((await agent.get(`/tickets/${ticket}`).expect(200)).text)).toMatch(
+      expect(menu((await it.agent.get(`/tickets/${ticket}`).expect(200)).text)).toMatch(
         /^<select [^>]*><option value="">请选择<\/option><option value="ACA" >/,
       );
-      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
-      expect(menu((await agent.get(`/tickets/${ticket}`).expect(200)).text)).toContain('<option value="">Choose</option>');
-      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
-      const none = await agent
-        .post(`/tickets/${ticket}/reassign`)
-        .type('form')
-        .send({ _csrf: csrf, department: '', reason: '学生信息' })
-        .expect(422);
+      await switchLocale(it, 'en');
+      expect(menu((await it.agent.get(`/tickets/${ticket}`).expect(200)).text)).toContain('<option value="">Choose</option>');
+      await switchLocale(it, 'zh-CN');
+      const none = await postForm(it, `/tickets/${ticket}/reassign`, { department: '', reason: '学生信息' }).expect(422);
       expect(none.text).toContain('<p class="field-error" id="reassign-department-error">请在“改派给”中选择接收工单的单位</p>');
       expect(none.text).not.toContain('未知的单位代码');
       expect(none.text).toContain('学生信息</textarea>');
       expect(menu(none.text)).toContain('<option value="">请选择</option>');
       // A crafted `to` on the transition form: said in words, not as the API's codes.
-      const crafted = await agent
-        .post(`/tickets/${ticket}/transition`)
-        .type('form')
-        .send({ _csrf: csrf, to: 'resolved' })
-        .expect(422);
+      const crafted = await postForm(it, `/tickets/${ticket}/transition`, { to: 'resolved' }).expect(422);
       expect(crafted.text).toContain('无法识别要执行的操作，请刷新页面后重试');
       expect(crafted.text).not.toContain('to 应为');
       // The settings page's webhook form without its department: the settings page again, with the message.
-      const hook = await agent
-        .post('/tickets/settings/webhook')
-        .type('form')
-        .send({ _csrf: csrf, department: '', webhook_url: 'https://oapi.dingtalk.com/robot/send?access_token=x' })
-        .expect(422);
+      const hook = await postForm(it, '/tickets/settings/webhook', {
+        department: '',
+        webhook_url: 'https://oapi.dingtalk.com/robot/send?access_token=x',
+      }).expect(422);
       expect(hook.text).toContain('请求中没有单位，请刷新页面后在要设置的单位一行中保存');
       expect(hook.text).toContain('action="/tickets/settings/webhook"');
 
-      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
-      const english = await agent
-        .post(`/tickets/${ticket}/reassign`)
-        .type('form')
-        .send({ _csrf: csrf, department: '', reason: '' })
-        .expect(422);
+      await switchLocale(it, 'en');
+      const english = await postForm(it, `/tickets/${ticket}/reassign`, { department: '', reason: '' }).expect(422);
       expect(english.text).toContain('Choose the department to hand the ticket to in “Reassign to”');
       expect(english.text).toContain('A reason is required');
-      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
+      await switchLocale(it, 'zh-CN');
 
       expect(await db('tickets').where({ id: ticket }).first('department_code', 'status', 'version')).toEqual(before);
       expect(await events()).toBe(eventsBefore);
@@ -483,23 +455,15 @@ describe('ticket pages and API', () => {
       expect(page.text).not.toContain(form(hrTicket));
       const before = await db('tickets').where({ id: hrTicket }).first('version', 'updated_at');
       const [commentsBefore, auditsBefore] = [await comments(hrTicket), await audits(hrTicket)];
-      const refused = await l.agent
-        .post(`/tickets/${hrTicket}/comment`)
-        .type('form')
-        .send({ _csrf: l.csrf, comment: '请人事处本周内完成' })
-        .expect(403);
+      const refused = await postForm(l, `/tickets/${hrTicket}/comment`, { comment: '请人事处本周内完成' }).expect(403);
       expect(refused.text).toContain('只有工单责任单位的数据专员、部门负责人和信息化办公室可以添加备注');
       expect(await db('tickets').where({ id: hrTicket }).first('version', 'updated_at')).toEqual(before);
       expect([await comments(hrTicket), await audits(hrTicket)]).toEqual([commentsBefore, auditsBefore]);
       // An empty comment is refused for who first (403), not for the input (422 with a form the page does not show).
-      await l.agent.post(`/tickets/${hrTicket}/comment`).type('form').send({ _csrf: l.csrf, comment: '' }).expect(403);
+      await postForm(l, `/tickets/${hrTicket}/comment`, { comment: '' }).expect(403);
       // In the leader's language.
-      await l.agent.post('/locale').type('form').send({ _csrf: l.csrf, locale: 'en', next: '/' }).expect(302);
-      const english = await l.agent
-        .post(`/tickets/${stuTicket}/comment`)
-        .type('form')
-        .send({ _csrf: l.csrf, comment: 'please hurry' })
-        .expect(403);
+      await switchLocale(l, 'en');
+      const english = await postForm(l, `/tickets/${stuTicket}/comment`, { comment: 'please hurry' }).expect(403);
       expect(english.text).toContain('Only the stewards and leaders of the responsible department and the IT office may comment');
       expect(await comments(stuTicket)).toBe(0);
 
@@ -511,7 +475,7 @@ describe('ticket pages and API', () => {
       ] as const) {
         const s = await signIn(t.app, who.login, who.password);
         expect((await s.agent.get(`/tickets/${id}`).expect(200)).text).toContain(form(id));
-        await s.agent.post(`/tickets/${id}/comment`).type('form').send({ _csrf: s.csrf, comment: '已通知相关人员' }).expect(302);
+        await postForm(s, `/tickets/${id}/comment`, { comment: '已通知相关人员' }).expect(302);
       }
       expect([await comments(hrTicket), await comments(stuTicket)]).toEqual([commentsBefore + 2, 1]);
     });
@@ -520,12 +484,8 @@ describe('ticket pages and API', () => {
       const db = t.db.knex;
       const a = await buildTicket(db, catalog, T0, { field: 'name' });
       const b = await buildTicket(db, catalog, T0, { field: 'gender' });
-      const { agent, csrf } = await signIn(t.app, hrSteward.login, hrSteward.password);
-      await agent
-        .post('/tickets/acknowledge')
-        .type('form')
-        .send(`_csrf=${encodeURIComponent(csrf)}&ids=${a.id}&ids=${b.id}&ids=${stuTicket}`)
-        .expect(302);
+      const steward = await signIn(t.app, hrSteward.login, hrSteward.password);
+      await postForm(steward, '/tickets/acknowledge', `ids=${a.id}&ids=${b.id}&ids=${stuTicket}`).expect(302);
       const status = async (id: number) => (await db('tickets').where({ id }).first()).status;
       expect([await status(a.id), await status(b.id), await status(stuTicket)]).toEqual(['acknowledged', 'acknowledged', 'open']);
     });
@@ -546,21 +506,13 @@ describe('ticket pages and API', () => {
       const [other] = await db('notifications')
         .insert({ user_id: theirs.id, kind: 'ticket.escalated', title: '【督办】逾期工单', body: '#2' })
         .returning('id');
-      const { agent, csrf } = await signIn(t.app, hrSteward.login, hrSteward.password);
-      const page = await agent.get('/inbox').expect(200);
+      const steward = await signIn(t.app, hrSteward.login, hrSteward.password);
+      const page = await steward.agent.get('/inbox').expect(200);
       expect(page.text).toContain('【提醒】工单将到期');
       expect(page.text).not.toContain('【督办】逾期工单');
-      await agent
-        .post('/inbox/read')
-        .type('form')
-        .send({ _csrf: csrf, id: String(other.id) })
-        .expect(302);
+      await postForm(steward, '/inbox/read', { id: String(other.id) }).expect(302);
       expect((await db('notifications').where({ id: other.id }).first()).read_at).toBeNull();
-      const open = await agent
-        .post('/inbox/read')
-        .type('form')
-        .send({ _csrf: csrf, id: String(own.id), next: `/tickets/${hrTicket}` })
-        .expect(302);
+      const open = await postForm(steward, '/inbox/read', { id: String(own.id), next: `/tickets/${hrTicket}` }).expect(302);
       expect(open.headers.location).toBe(`/tickets/${hrTicket}`);
       expect((await db('notifications').where({ id: own.id }).first()).read_at).not.toBeNull();
     });
@@ -613,9 +565,8 @@ describe('ticket pages and API', () => {
       await db('departments').where({ code: 'FIN' }).update({ webhook_url: robot });
       const audits = async () => Number((await db('audit_log').where({ action: 'department.webhook' }).count({ n: '*' }))[0].n);
       const auditsBefore = await audits();
-      const { agent, csrf } = await signIn(t.app, office.login, office.password);
-      const save = (url: string) =>
-        agent.post('/tickets/settings/webhook').type('form').send({ _csrf: csrf, department: 'FIN', webhook_url: url });
+      const it = await signIn(t.app, office.login, office.password);
+      const save = (url: string) => postForm(it, '/tickets/settings/webhook', { department: 'FIN', webhook_url: url });
       const https = '应为 https:// 开头的网址';
       const host = '不能指向本机、链路本地或未指定地址';
       for (const [url, message] of [
@@ -653,14 +604,14 @@ describe('ticket pages and API', () => {
         expect((await db('departments').where({ code: 'FIN' }).first('webhook_url')).webhook_url).toBe(url);
       }
       // Saved for the department by its name.
-      expect((await agent.get('/tickets/settings').expect(200)).text).toContain('财务处（FIN）的 Webhook 已保存。');
+      expect((await it.agent.get('/tickets/settings').expect(200)).text).toContain('财务处（FIN）的 Webhook 已保存。');
 
-      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
+      await switchLocale(it, 'en');
       expect((await save('https://[::1]/hook').expect(422)).text).toContain(
         'must not point at this machine or a link-local or unspecified address',
       );
       expect((await save('http://oapi.dingtalk.com/robot/send').expect(422)).text).toContain('must be an https:// URL');
-      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
+      await switchLocale(it, 'zh-CN');
     });
   });
 
@@ -668,45 +619,39 @@ describe('ticket pages and API', () => {
     it('come back in their form with the text and the message beside the box, the summary naming it; nothing written', async () => {
       const db = t.db.knex;
       const id = (await buildTicket(db, catalog, T0, { field: 'name', violations: 2 })).id;
-      const { agent, csrf } = await signIn(t.app, hrSteward.login, hrSteward.password);
+      const steward = await signIn(t.app, hrSteward.login, hrSteward.password);
       const before = await db('ticket_events').where({ ticket_id: id }).count({ n: '*' }).first();
       const ticketBefore = await db('tickets').where({ id }).first('status', 'version', 'disputed_at', 'extension_days');
       // A phone number copied from a Windows app comes wrapped in U+202A … U+202C: it was the bare error page, the
       // comment gone.
       const phone = '请联系本人 \u202a13812345678\u202c 核实';
-      const comment = await agent.post(`/tickets/${id}/comment`).type('form').send({ _csrf: csrf, comment: phone });
+      const comment = await postForm(steward, `/tickets/${id}/comment`, { comment: phone });
       expect(comment.status).toBe(422);
       expect(comment.text).not.toContain('class="error-page"');
       expect(comment.text).toContain(`>${phone}</textarea>`);
       expect(comment.text).toMatch(/id="comment-error"[^>]*>文本中含有看不见的控制字符/);
       expect(comment.text).toContain('<a href="#comment-error">备注：文本中含有看不见的控制字符');
       // A NUL is sent back as the browser shows it; the dispute's reason in the dispute's box.
-      const dispute = await agent.post(`/tickets/${id}/dispute`).type('form').send({ _csrf: csrf, reason: '非本单位\u0000数据' });
+      const dispute = await postForm(steward, `/tickets/${id}/dispute`, { reason: '非本单位\u0000数据' });
       expect(dispute.status).toBe(422);
       expect(dispute.text).toContain('>非本单位\ufffd数据</textarea>');
       expect(dispute.text).toMatch(/id="dispute-reason-error"[^>]*>文本中含有看不见的控制字符/);
       // With the form's other mistakes, all at once; the fix note too.
-      const extension = await agent
-        .post(`/tickets/${id}/extension`)
-        .type('form')
-        .send({ _csrf: csrf, days: '0', reason: '\u202e待核实' });
+      const extension = await postForm(steward, `/tickets/${id}/extension`, { days: '0', reason: '\u202e待核实' });
       expect(extension.status).toBe(422);
       expect(extension.text).toContain('<a href="#extension-days-error">');
       expect(extension.text).toContain('<a href="#extension-reason-error">延期理由：文本中含有看不见的控制字符');
-      const fixed = await agent
-        .post(`/tickets/${id}/transition`)
-        .type('form')
-        .send({ _csrf: csrf, to: 'fixed', comment: '已更正\u0000' });
+      const fixed = await postForm(steward, `/tickets/${id}/transition`, { to: 'fixed', comment: '已更正\u0000' });
       expect(fixed.status).toBe(422);
       expect(fixed.text).toMatch(/id="fix-comment-error"[^>]*>文本中含有看不见的控制字符/);
       expect(await db('ticket_events').where({ ticket_id: id }).count({ n: '*' }).first()).toEqual(before);
       expect(await db('tickets').where({ id }).first('status', 'version', 'disputed_at', 'extension_days')).toEqual(ticketBefore);
       // In English as well.
-      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
-      const en = await agent.post(`/tickets/${id}/comment`).type('form').send({ _csrf: csrf, comment: phone });
+      await switchLocale(steward, 'en');
+      const en = await postForm(steward, `/tickets/${id}/comment`, { comment: phone });
       expect(en.status).toBe(422);
       expect(en.text).toContain('<a href="#comment-error">Comment: The text contains an invisible control character');
-      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
+      await switchLocale(steward, 'zh-CN');
       // The API's body is refused before any route reads it, as before.
       const viaApi = await api(hrToken).post(`/tickets/${id}/transitions`, { to: 'acknowledged', comment: phone });
       expect(viaApi.status).toBe(422);
@@ -715,14 +660,11 @@ describe('ticket pages and API', () => {
 
   describe('the error page', () => {
     it("names a refused field as the form does, in the reader's language, never by its key", async () => {
-      const { agent, csrf } = await signIn(t.app, hrSteward.login, hrSteward.password);
+      const steward = await signIn(t.app, hrSteward.login, hrSteward.password);
       const before = await t.db.knex('ticket_events').count({ n: '*' }).first();
       // A NUL character in a field no route checks itself is refused before any route reads it: the generic error
       // page (the ticket page's text boxes come back in their form: above).
-      const zhPage = await agent
-        .post(`/tickets/${hrTicket}/transition`)
-        .type('form')
-        .send({ _csrf: csrf, to: 'acknowledged', version: '1\u0000' });
+      const zhPage = await postForm(steward, `/tickets/${hrTicket}/transition`, { to: 'acknowledged', version: '1\u0000' });
       expect(zhPage.status).toBe(422);
       expect(zhPage.text).toContain('class="error-page"');
       expect(zhPage.text).toContain(
@@ -730,11 +672,8 @@ describe('ticket pages and API', () => {
       );
       expect(zhPage.text).not.toContain('<strong>version</strong>');
 
-      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
-      const enPage = await agent
-        .post(`/tickets/${hrTicket}/transition`)
-        .type('form')
-        .send({ _csrf: csrf, to: 'acknowledged', version: '1\u0000' });
+      await switchLocale(steward, 'en');
+      const enPage = await postForm(steward, `/tickets/${hrTicket}/transition`, { to: 'acknowledged', version: '1\u0000' });
       expect(enPage.status).toBe(422);
       expect(enPage.text).toContain(
         '<li><strong>Version</strong>: The text contains an invisible control character (often copied in with a phone number or text from another program): delete that part and type it again (character code \\u0000)</li>',
@@ -743,45 +682,41 @@ describe('ticket pages and API', () => {
       expect(enPage.text).toContain('<html lang="en">');
       expect(enPage.text).toContain('Back to the home page');
       expect(enPage.text).toContain('href="/tickets"');
-      const forged = await agent.post(`/tickets/${hrTicket}/comment`).type('form').send({ _csrf: 'forged', comment: 'x' });
+      const forged = await steward.agent
+        .post(`/tickets/${hrTicket}/comment`)
+        .type('form')
+        .send({ _csrf: 'forged', comment: 'x' });
       expect(forged.status).toBe(403);
       expect(forged.text).toContain('<html lang="en">');
       expect(forged.text).toContain('The page has expired');
-      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
+      await switchLocale(steward, 'zh-CN');
       // The same for a right-to-left override (which would show the text after it reversed to every reader): in a
       // comment, beside its box.
-      const rlo = await agent
-        .post(`/tickets/${hrTicket}/comment`)
-        .type('form')
-        .send({ _csrf: csrf, comment: '请核对\u202e8765' });
+      const rlo = await postForm(steward, `/tickets/${hrTicket}/comment`, { comment: '请核对\u202e8765' });
       expect(rlo.status).toBe(422);
       expect(rlo.text).toMatch(/id="comment-error"[^>]*>文本中含有看不见的控制字符/);
       // The message names the character found (it listed \\u0000 or \\u202A–\\u202E whatever was there).
       expect(rlo.text).toMatch(/id="comment-error"[^>]*>[^<]*请删除这部分后重新输入（字符代码 \\u202E）<\/p>/);
       expect(await t.db.knex('ticket_events').count({ n: '*' }).first()).toEqual(before);
       // A query string refuses the isolates too (a filter pasted from a chat): named, which the list of codes left out.
-      const isolate = await agent.get('/tickets?department=\u2066HR\u2069').expect(422);
+      const isolate = await steward.agent.get('/tickets?department=\u2066HR\u2069').expect(422);
       expect(isolate.text).toContain('请删除这部分后重新输入（字符代码 \\u2066 \\u2069）</li>');
-      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'en', next: '/' }).expect(302);
-      expect((await agent.get('/tickets?department=HR\u2069').expect(422)).text).toContain(
+      await switchLocale(steward, 'en');
+      expect((await steward.agent.get('/tickets?department=HR\u2069').expect(422)).text).toContain(
         'delete that part and type it again (character code \\u2069)</li>',
       );
-      await agent.post('/locale').type('form').send({ _csrf: csrf, locale: 'zh-CN', next: '/' }).expect(302);
+      await switchLocale(steward, 'zh-CN');
       // The isolates chat apps and Android keyboards put, invisibly, around a pasted name are removed, not refused:
       // the writer could neither see nor find them, and lost the whole form.
-      await agent
-        .post(`/tickets/${hrTicket}/comment`)
-        .type('form')
-        .send({ _csrf: csrf, comment: '姓名应为\u2068王小明\u2069，\u2066工号\u2067 20190001\u2069' })
-        .expect(302);
+      await postForm(steward, `/tickets/${hrTicket}/comment`, {
+        comment: '姓名应为\u2068王小明\u2069，\u2066工号\u2067 20190001\u2069',
+      }).expect(302);
       const isolated = await t.db.knex('ticket_events').where({ ticket_id: hrTicket }).orderBy('id', 'desc').first('comment');
       expect(isolated.comment).toBe('姓名应为王小明，工号 20190001');
       // Text pasted from Word or PowerPoint (a vertical tab, a form feed, an escape), tabs and line breaks are text.
-      await agent
-        .post(`/tickets/${hrTicket}/comment`)
-        .type('form')
-        .send({ _csrf: csrf, comment: '第一行\n\t第二行\u000b第三行\u000c\u001b' })
-        .expect(302);
+      await postForm(steward, `/tickets/${hrTicket}/comment`, { comment: '第一行\n\t第二行\u000b第三行\u000c\u001b' }).expect(
+        302,
+      );
     });
   });
 });
