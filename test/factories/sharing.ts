@@ -142,3 +142,41 @@ export async function submitThroughApi(
   expect(res.status).toBe(201);
   return res.body.id as number;
 }
+
+/** The approval material (立项批复) a web submission carries: a small file the upload check takes as a PDF. */
+export const MATERIAL_PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+/**
+ * The request form as a browser sends it (bracket names, as multer parses them), filled enough to submit: the
+ * applicant, a running on-campus system read by API, one member and one vendor, org_unit's unit code, the pledge.
+ * `overrides` changes or adds fields. Written once here: the web-form suites (a form sent twice, a stale draft, the
+ * pages) each spelled out the same fields.
+ */
+export function submittableForm(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    'applicant[name]': '张三',
+    'applicant[staff_no]': '20230001',
+    'applicant[office_phone]': '0371-67781505',
+    'applicant[email]': 'zhang@example.edu.cn',
+    'system[name]': '体育学院迎新系统',
+    'system[status]': 'running',
+    'system[on_campus]': 'yes',
+    'system[campus_address]': 'yes',
+    method: 'api',
+    'members[0][name]': '李四',
+    'members[0][unit]': '体育学院',
+    'members[0][staff_no]': '20230002',
+    'members[0][phone]': '13800000001',
+    'vendors[0][name]': '王五',
+    'vendors[0][company]': '某某软件有限公司',
+    'vendors[0][id_card]': VALID_ID_CARD,
+    'vendors[0][phone]': '13900000002',
+    'datasets[]': 'staff',
+    'items[0][table]': 'org_unit',
+    'items[0][fields][]': 'unit_code',
+    purpose: '迎新系统核对单位信息',
+    pledge_accepted: 'on',
+    action: 'submit',
+    ...overrides,
+  };
+}

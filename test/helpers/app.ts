@@ -78,6 +78,24 @@ export function switchLocale(session: { agent: TestAgent; csrf: string }, locale
   return postForm(session, '/locale', { locale, next: '/' }).expect(302);
 }
 
+/**
+ * Posts a multipart form (one that carries files: the sharing request form) as a signed-in session, the CSRF token in
+ * its header, asking for an HTML answer; `lang` sets Accept-Language, `files` (field name → content and file name) are
+ * attached after the fields. Written once here: the request-form suites each built this request themselves.
+ */
+export function postMultipart(
+  session: { agent: TestAgent; csrf: string },
+  path: string,
+  fields: Record<string, string>,
+  opts: { files?: Record<string, [Buffer, string]>; lang?: string } = {},
+) {
+  let req = session.agent.post(path).set('X-CSRF-Token', session.csrf).set('Accept', 'text/html');
+  if (opts.lang) req = req.set('Accept-Language', opts.lang);
+  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+  for (const [k, [content, name]] of Object.entries(opts.files ?? {})) req = req.attach(k, content, name);
+  return req;
+}
+
 /** The links (anchor, text) of a sent-back page's error summary, top to bottom; none when the page has no summary. */
 export function summaryLinks(html: string): { anchor: string; text: string }[] {
   const start = html.indexOf('error-summary');

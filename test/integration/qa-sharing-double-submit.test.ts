@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { issueApiToken } from '../../server/services/users';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
-import { buildSharingWorld, SharingPeople, VALID_ID_CARD } from '../factories/sharing';
+import { createTestApp, postMultipart, signIn, TestApp } from '../helpers/app';
+import { buildSharingWorld, MATERIAL_PDF, SharingPeople, submittableForm } from '../factories/sharing';
 
 /**
  * A request is filed once however often its form is sent: a double click on 提交申请, or the form sent again from
@@ -9,46 +9,13 @@ import { buildSharingWorld, SharingPeople, VALID_ID_CARD } from '../factories/sh
  * form sent again after it was submitted goes to the request page instead of an error page.
  */
 const MONDAY = new Date('2026-03-02T02:00:00Z');
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 let t: TestApp;
 let people: SharingPeople;
 let s: Awaited<ReturnType<typeof signIn>>;
 
-function fullForm(overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    'applicant[name]': '张三',
-    'applicant[staff_no]': '20230001',
-    'applicant[office_phone]': '0371-67781505',
-    'applicant[email]': 'zhang@example.edu.cn',
-    'system[name]': '体育学院迎新系统',
-    'system[status]': 'running',
-    'system[on_campus]': 'yes',
-    'system[campus_address]': 'yes',
-    method: 'api',
-    'members[0][name]': '李四',
-    'members[0][unit]': '体育学院',
-    'members[0][staff_no]': '20230002',
-    'members[0][phone]': '13800000001',
-    'vendors[0][name]': '王五',
-    'vendors[0][company]': '某某软件有限公司',
-    'vendors[0][id_card]': VALID_ID_CARD,
-    'vendors[0][phone]': '13900000002',
-    'datasets[]': 'staff',
-    'items[0][table]': 'org_unit',
-    'items[0][fields][]': 'unit_code',
-    purpose: '迎新系统核对单位信息',
-    pledge_accepted: 'on',
-    action: 'submit',
-    ...overrides,
-  };
-}
-
-async function post(path: string, fields: Record<string, string>) {
-  let req = s.agent.post(path).set('X-CSRF-Token', s.csrf).set('Accept', 'text/html');
-  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
-  return req.attach('material', PDF, '立项批复.pdf');
-}
+const post = (path: string, fields: Record<string, string>) =>
+  postMultipart(s, path, fields, { files: { material: [MATERIAL_PDF, '立项批复.pdf'] } });
 
 /** The form id of a fresh new-request form. */
 async function newFormId(): Promise<string> {
@@ -72,10 +39,10 @@ afterAll(() => t.close());
 it('the form sent again after it was submitted goes to that request, filed once, and says so', async () => {
   const formId = await newFormId();
   const before = await requestCount();
-  const first = await post('/sharing/new', fullForm({ form_id: formId }));
+  const first = await post('/sharing/new', submittableForm({ form_id: formId }));
   expect(first.status).toBe(303);
   expect(first.headers.location).toMatch(/^\/sharing\/\d+$/);
-  const again = await post('/sharing/new', fullForm({ form_id: formId, purpose: '又发了一次' }));
+  const again = await post('/sharing/new', submittableForm({ form_id: formId, purpose: '又发了一次' }));
   expect(again.status).toBe(303);
   expect(again.headers.location).toBe(first.headers.location);
   expect(await requestCount()).toBe(before + 1);
@@ -90,8 +57,8 @@ it('a double click: two posts of one form at once file one request, both answere
   const formId = await newFormId();
   const before = await requestCount();
   const [a, b] = await Promise.all([
-    post('/sharing/new', fullForm({ form_id: formId })),
-    post('/sharing/new', fullForm({ form_id: formId })),
+    post('/sharing/new', submittableForm({ form_id: formId })),
+    post('/sharing/new', submittableForm({ form_id: formId })),
   ]);
   expect([a.status, b.status]).toEqual([303, 303]);
   expect(a.headers.location).toBe(b.headers.location);
@@ -101,26 +68,26 @@ it('a double click: two posts of one form at once file one request, both answere
 it('a draft saved twice from one form is one draft; submitting that form again submits it', async () => {
   const formId = await newFormId();
   const before = await requestCount();
-  const first = await post('/sharing/new', fullForm({ form_id: formId, action: 'draft' }));
+  const first = await post('/sharing/new', submittableForm({ form_id: formId, action: 'draft' }));
   expect(first.status).toBe(303);
   expect(first.headers.location).toMatch(/^\/sharing\/\d+\/edit$/);
   const id = Number(/\/sharing\/(\d+)\/edit/.exec(first.headers.location)![1]);
-  const second = await post('/sharing/new', fullForm({ form_id: formId, action: 'draft', purpose: '改过的用途' }));
+  const second = await post('/sharing/new', submittableForm({ form_id: formId, action: 'draft', purpose: '改过的用途' }));
   expect(second.headers.location).toBe(`/sharing/${id}/edit`);
   expect(await requestCount()).toBe(before + 1);
   expect((await t.db.knex('sharing_requests').where({ id }).first('purpose')).purpose).toBe('改过的用途');
 
-  const submitted = await post('/sharing/new', fullForm({ form_id: formId }));
+  const submitted = await post('/sharing/new', submittableForm({ form_id: formId }));
   expect(submitted.headers.location).toBe(`/sharing/${id}`);
   expect(await requestCount()).toBe(before + 1);
   expect((await t.db.knex('sharing_requests').where({ id }).first('status')).status).toBe('submitted');
 });
 
 it("a draft's edit form sent again after it was submitted goes to the request page with a note, not an error page", async () => {
-  const draft = await post('/sharing/new', fullForm({ action: 'draft' }));
+  const draft = await post('/sharing/new', submittableForm({ action: 'draft' }));
   const id = Number(/\/sharing\/(\d+)\/edit/.exec(draft.headers.location)![1]);
-  expect((await post(`/sharing/${id}/edit`, fullForm())).headers.location).toBe(`/sharing/${id}`);
-  const again = await post(`/sharing/${id}/edit`, fullForm({ purpose: '第二次' }));
+  expect((await post(`/sharing/${id}/edit`, submittableForm())).headers.location).toBe(`/sharing/${id}`);
+  const again = await post(`/sharing/${id}/edit`, submittableForm({ purpose: '第二次' }));
   expect(again.status).toBe(303);
   expect(again.headers.location).toBe(`/sharing/${id}`);
   const page = (await s.agent.get(`/sharing/${id}`).expect(200)).text;
@@ -131,7 +98,7 @@ it("a draft's edit form sent again after it was submitted goes to the request pa
 describe('以此申请为基础新建 (copy a request into a new draft)', () => {
   /** A request of the applicant's, filed from the form and rejected by their department. */
   async function rejected(): Promise<number> {
-    const filed = await post('/sharing/new', fullForm());
+    const filed = await post('/sharing/new', submittableForm());
     const id = Number(/^\/sharing\/(\d+)$/.exec(filed.headers.location)![1]);
     const steward = await signIn(t.app, people.csSteward.login, people.csSteward.password);
     const res = await steward.agent
@@ -178,7 +145,7 @@ describe('以此申请为基础新建 (copy a request into a new draft)', () => 
     const formId = await copyFormId(id);
     const first = await copy(id, formId);
     const draftId = Number(/^\/sharing\/(\d+)\/edit$/.exec(first.headers.location)![1]);
-    expect((await post(`/sharing/${draftId}/edit`, fullForm())).headers.location).toBe(`/sharing/${draftId}`);
+    expect((await post(`/sharing/${draftId}/edit`, submittableForm())).headers.location).toBe(`/sharing/${draftId}`);
     const before = await requestCount();
     const again = await copy(id, formId);
     expect([again.status, again.headers.location]).toEqual([303, `/sharing/${draftId}`]);
@@ -194,13 +161,13 @@ describe('an old edit form sent once the request is no longer a draft says what 
 
   /** A draft of the applicant's, its id. */
   async function draft(): Promise<number> {
-    const saved = await post('/sharing/new', fullForm({ action: 'draft' }));
+    const saved = await post('/sharing/new', submittableForm({ action: 'draft' }));
     return Number(/\/sharing\/(\d+)\/edit/.exec(saved.headers.location)![1]);
   }
 
   /** A request filed from the form, its id. */
   async function filed(): Promise<number> {
-    const res = await post('/sharing/new', fullForm());
+    const res = await post('/sharing/new', submittableForm());
     return Number(/^\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
   }
 
@@ -225,13 +192,10 @@ describe('an old edit form sent once the request is no longer a draft says what 
 
   /** The old form sent (as 提交申请 or 保存草稿); the flash its page then shows, and what is stored. */
   async function sendOldForm(id: number, action: 'submit' | 'draft', locale = 'zh-CN') {
-    let req = s.agent
-      .post(`/sharing/${id}/edit`)
-      .set('X-CSRF-Token', s.csrf)
-      .set('Accept', 'text/html')
-      .set('Accept-Language', locale);
-    for (const [k, v] of Object.entries(fullForm({ action, purpose: '旧标签页里改的用途' }))) req = req.field(k, v);
-    const res = await req.attach('material', PDF, '立项批复.pdf');
+    const res = await postMultipart(s, `/sharing/${id}/edit`, submittableForm({ action, purpose: '旧标签页里改的用途' }), {
+      lang: locale,
+      files: { material: [MATERIAL_PDF, '立项批复.pdf'] },
+    });
     expect([res.status, res.headers.location]).toEqual([303, `/sharing/${id}`]);
     const page = (await s.agent.get(`/sharing/${id}`).expect(200)).text;
     const flash = /<div class="flash flash-info" role="status">([^<]*)<\/div>/.exec(page)?.[1];
@@ -302,10 +266,10 @@ describe('an old edit form sent once the request is no longer a draft says what 
     expect((await sendOldForm(id, 'submit')).flash).toBe(`申请 #${id} 已经提交，不能再修改（只能撤回）：${NOT_SAVED}。`);
 
     const formId = await newFormId();
-    const made = await post('/sharing/new', fullForm({ form_id: formId, action: 'draft' }));
+    const made = await post('/sharing/new', submittableForm({ form_id: formId, action: 'draft' }));
     const madeId = Number(/\/sharing\/(\d+)\/edit/.exec(made.headers.location)![1]);
     await s.agent.post(`/sharing/${madeId}/withdraw`).type('form').send({ _csrf: s.csrf }).expect(303);
-    const again = await post('/sharing/new', fullForm({ form_id: formId }));
+    const again = await post('/sharing/new', submittableForm({ form_id: formId }));
     expect([again.status, again.headers.location]).toEqual([303, `/sharing/${madeId}`]);
     const page = (await s.agent.get(`/sharing/${madeId}`).expect(200)).text;
     expect(page).toContain(`申请 #${madeId} 已撤回，不能再修改：${NOT_SAVED}。${COPY_HINT}`);
@@ -315,7 +279,7 @@ describe('an old edit form sent once the request is no longer a draft says what 
 
 describe('a withdrawal sent again', () => {
   it('says the request is already withdrawn and changes nothing: no audit row, no notice', async () => {
-    const res = await post('/sharing/new', fullForm());
+    const res = await post('/sharing/new', submittableForm());
     const id = Number(/^\/sharing\/(\d+)$/.exec(res.headers.location)![1]);
     const withdraw = (locale = 'zh-CN') =>
       s.agent.post(`/sharing/${id}/withdraw`).set('Accept-Language', locale).type('form').send({ _csrf: s.csrf }).expect(303);

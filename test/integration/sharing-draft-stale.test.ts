@@ -1,5 +1,5 @@
-import { createTestApp, signIn, TestApp } from '../helpers/app';
-import { buildSharingWorld, SharingPeople, VALID_ID_CARD } from '../factories/sharing';
+import { createTestApp, postMultipart, signIn, TestApp } from '../helpers/app';
+import { buildSharingWorld, MATERIAL_PDF, SharingPeople, submittableForm } from '../factories/sharing';
 
 /**
  * A draft open in two tabs: saved in one, the other — opened before that save — no longer puts back, without a word,
@@ -8,7 +8,6 @@ import { buildSharingWorld, SharingPeople, VALID_ID_CARD } from '../factories/sh
  * and the form comes back (409) as typed on that page, saying so, carrying the draft as saved now.
  */
 const MONDAY = new Date('2026-03-02T02:00:00Z');
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 let t: TestApp;
 let people: SharingPeople;
@@ -24,38 +23,10 @@ afterAll(() => t.close());
 
 const base = { 'applicant[name]': '张三', 'system[name]': '体育学院迎新系统', action: 'draft' };
 /** Everything a submission needs (the approval material sent with it). */
-const complete = {
-  ...base,
-  'applicant[staff_no]': '20230001',
-  'applicant[office_phone]': '0371-67781505',
-  'applicant[email]': 'zhang@example.edu.cn',
-  'system[status]': 'running',
-  'system[on_campus]': 'yes',
-  'system[campus_address]': 'yes',
-  method: 'api',
-  'members[0][name]': '李四',
-  'members[0][unit]': '体育学院',
-  'members[0][staff_no]': '20230002',
-  'members[0][phone]': '13800000001',
-  'vendors[0][name]': '王五',
-  'vendors[0][company]': '某某软件有限公司',
-  'vendors[0][id_card]': VALID_ID_CARD,
-  'vendors[0][phone]': '13900000002',
-  'datasets[]': 'staff',
-  'items[0][table]': 'org_unit',
-  'items[0][fields][]': 'unit_code',
-  purpose: '此页的用途',
-  pledge_accepted: 'on',
-  action: 'submit',
-};
+const complete = submittableForm({ purpose: '此页的用途' });
 
-function post(path: string, fields: Record<string, string>, opts: { file?: string; lang?: string } = {}) {
-  let req = s.agent.post(path).set('X-CSRF-Token', s.csrf).set('Accept', 'text/html');
-  if (opts.lang) req = req.set('Accept-Language', opts.lang);
-  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
-  if (opts.file) req = req.attach('material', PDF, opts.file);
-  return req;
-}
+const post = (path: string, fields: Record<string, string>, opts: { file?: string; lang?: string } = {}) =>
+  postMultipart(s, path, fields, { lang: opts.lang, files: opts.file ? { material: [MATERIAL_PDF, opts.file] } : {} });
 
 /** A new draft, saved once from the new-request form: its id. */
 async function newDraft(): Promise<number> {
