@@ -6,6 +6,7 @@ import { loadConfig } from '../../server/config';
 import type { AppContext } from '../../server/context';
 import type { Hub } from '../../server/hub';
 import { createLogger } from '../../server/logger';
+import { apiRequest, SharingPeople, submitThroughApi } from '../factories/sharing';
 import { createMigratedTestDatabase, TestDatabase } from './database';
 
 /** A migrated test database and the app built on it, for HTTP tests with supertest. */
@@ -94,6 +95,30 @@ export function postMultipart(
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   for (const [k, [content, name]] of Object.entries(opts.files ?? {})) req = req.attach(k, content, name);
   return req;
+}
+
+/**
+ * The sharing suites' people as signed-in sessions, each signed in once (sessionCache), and what those suites do as
+ * them: `as(login)` the session, `send(login, path, body)` a browser form posted as them (postForm), `speak(login,
+ * locale)` their pages' language, `decideAs(login, id, extra)` their decision on the request's stage (approve unless
+ * `extra` says otherwise; a 303), `submitted(items)` a request the applicant submitted through the API (its id;
+ * staff_basic's staff_no unless `items` say otherwise). `world` (the app and the people) is read when first needed:
+ * suites build them in beforeAll. Written once here: each sharing suite began with the same sessionOf/as/send lines,
+ * and several with the same speak/decideAs/submitted.
+ */
+export function sharingSessions(world: () => { app: Express; people: SharingPeople }) {
+  const sessionOf = sessionCache(() => world().app);
+  const as = (login: keyof SharingPeople) => sessionOf(world().people[login]);
+  const send = async (login: keyof SharingPeople, path: string, body: Record<string, string> | string) =>
+    postForm(await as(login), path, body);
+  const speak = async (login: keyof SharingPeople, locale: 'zh-CN' | 'en') => {
+    await switchLocale(await as(login), locale);
+  };
+  const decideAs = async (login: keyof SharingPeople, id: number, extra: Record<string, string> = {}) => {
+    expect((await send(login, `/sharing/${id}/decision`, { decision: 'approve', ...extra })).status).toBe(303);
+  };
+  const submitted = async (items?: Parameters<typeof apiRequest>[0]) => submitThroughApi(await as('applicant'), items);
+  return { as, send, speak, decideAs, submitted };
 }
 
 /** The links (anchor, text) of a sent-back page's error summary, top to bottom; none when the page has no summary. */

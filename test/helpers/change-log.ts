@@ -48,3 +48,16 @@ export async function changedSince(knex: Knex, since: number): Promise<string[]>
   const rows = await knex('test_changes').where('id', '>', since).distinct('table_name').orderBy('table_name');
   return rows.map((r: { table_name: string }) => r.table_name);
 }
+
+/**
+ * Sends `request` and checks it was refused (422) and wrote nothing (installChangeLog first); its answer. Written once
+ * here: the suites that refuse a form and check nothing was written each spelled out the same mark, send, 422 and
+ * nothing-changed steps.
+ */
+export async function refusedWritingNothing<R extends { status: number }>(knex: Knex, request: () => PromiseLike<R>): Promise<R> {
+  const before = await mark(knex);
+  const res = await request();
+  expect(res.status).toBe(422);
+  expect(await changedSince(knex, before)).toEqual([]);
+  return res;
+}

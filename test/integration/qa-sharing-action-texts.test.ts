@@ -1,6 +1,6 @@
-import { createTestApp, postForm, sessionCache, summaryLinks, TestApp } from '../helpers/app';
-import { changedSince, installChangeLog, mark } from '../helpers/change-log';
-import { apiRequest, buildSharingWorld, SharingPeople, submitThroughApi } from '../factories/sharing';
+import { createTestApp, sharingSessions, summaryLinks, TestApp } from '../helpers/app';
+import { installChangeLog, refusedWritingNothing } from '../helpers/change-log';
+import { buildSharingWorld, SharingPeople } from '../factories/sharing';
 
 /**
  * The request page's other text forms — the applicant's objection, the IT office's arbitration conclusion, its reason to
@@ -15,33 +15,13 @@ const TOO_LONG = '最多 2000 个字符（已填写 2001 个）';
 let t: TestApp;
 let people: SharingPeople;
 /** Each person's session, signed in once. */
-const sessionOf = sessionCache(() => t.app);
-const as = (login: keyof SharingPeople) => sessionOf(people[login]);
-
-async function speak(login: keyof SharingPeople, locale: 'zh-CN' | 'en') {
-  const s = await as(login);
-  await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale, next: '/' });
-}
-
-/** A url-encoded form: fields, or the body as written (`note[x]=…`, which no browser sends). */
-const send = async (login: keyof SharingPeople, path: string, body: Record<string, string> | string) =>
-  postForm(await as(login), path, body);
+const { as, send, speak, decideAs, submitted } = sharingSessions(() => ({ app: t.app, people }));
 
 /** A form refused (422): nothing was written. */
 async function refused(login: keyof SharingPeople, path: string, body: Record<string, string> | string) {
   await as(login); // signing in writes
-  const before = await mark(t.db.knex);
-  const res = await send(login, path, body);
-  expect(res.status).toBe(422);
-  expect(await changedSince(t.db.knex, before)).toEqual([]);
-  return res;
+  return refusedWritingNothing(t.db.knex, () => send(login, path, body));
 }
-
-async function decideAs(login: keyof SharingPeople, id: number, extra: Record<string, string> = {}) {
-  expect((await send(login, `/sharing/${id}/decision`, { decision: 'approve', ...extra })).status).toBe(303);
-}
-
-const submitted = async (items?: Parameters<typeof apiRequest>[0]) => submitThroughApi(await as('applicant'), items);
 
 /** A request HR's steward refused (the applicant may ask for arbitration). */
 async function refusedByHr(): Promise<number> {

@@ -1,6 +1,6 @@
-import { createTestApp, postForm, sessionCache, summaryLinks, TestApp } from '../helpers/app';
-import { changedSince, installChangeLog, mark } from '../helpers/change-log';
-import { apiRequest, buildSharingWorld, SharingPeople, submitThroughApi } from '../factories/sharing';
+import { createTestApp, sharingSessions, summaryLinks, TestApp } from '../helpers/app';
+import { installChangeLog, refusedWritingNothing } from '../helpers/change-log';
+import { buildSharingWorld, SharingPeople } from '../factories/sharing';
 
 /**
  * A NUL or a direction override (U+202A–U+202E) pasted into a reviewer's opinion, the applicant's objection, the IT
@@ -17,35 +17,17 @@ const EN = (codes: string) =>
 
 let t: TestApp;
 let people: SharingPeople;
-/** Each person's session, signed in once. */
-const sessionOf = sessionCache(() => t.app);
-const as = (login: keyof SharingPeople) => sessionOf(people[login]);
-
-/** The page's language for `login` (kept on the account: a write of its own, made before a change is looked for). */
-async function speak(login: keyof SharingPeople, locale: 'zh-CN' | 'en') {
-  const s = await as(login);
-  await s.agent.post('/locale').type('form').send({ _csrf: s.csrf, locale, next: '/' });
-}
-
-const send = async (login: keyof SharingPeople, path: string, body: Record<string, string>) =>
-  postForm(await as(login), path, body);
+/**
+ * Each person's session, signed in once; `speak` sets the page's language for `login` (kept on the account: a write
+ * of its own, made before a change is looked for).
+ */
+const { send, speak, decideAs, submitted } = sharingSessions(() => ({ app: t.app, people }));
 
 /** A form refused (422): nothing was written. */
 async function refused(login: keyof SharingPeople, path: string, body: Record<string, string>, locale: 'zh-CN' | 'en' = 'zh-CN') {
   await speak(login, locale);
-  const before = await mark(t.db.knex);
-  const res = await send(login, path, body);
-  expect(res.status).toBe(422);
-  expect(await changedSince(t.db.knex, before)).toEqual([]);
-  return res;
+  return refusedWritingNothing(t.db.knex, () => send(login, path, body));
 }
-
-async function decideAs(login: keyof SharingPeople, id: number, extra: Record<string, string> = {}) {
-  expect((await send(login, `/sharing/${id}/decision`, { decision: 'approve', ...extra })).status).toBe(303);
-}
-
-/** A request for HR's staff data (its steward the source stage), in review. */
-const submitted = async (items?: Parameters<typeof apiRequest>[0]) => submitThroughApi(await as('applicant'), items);
 
 beforeAll(async () => {
   t = await createTestApp();

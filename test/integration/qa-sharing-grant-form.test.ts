@@ -1,5 +1,5 @@
-import { createTestApp, postForm, sessionCache, summaryLinks, TestApp } from '../helpers/app';
-import { buildSharingWorld, SharingPeople, submitThroughApi } from '../factories/sharing';
+import { createTestApp, sharingSessions, summaryLinks, TestApp } from '../helpers/app';
+import { buildSharingWorld, SharingPeople } from '../factories/sharing';
 
 /**
  * The final review's grant form: its expiry's date picker offers the days the server takes — after today in the
@@ -11,11 +11,7 @@ const EARLY_MONDAY = new Date('2026-03-01T17:00:00Z'); // 2026-03-02 01:00 in Sh
 
 let t: TestApp;
 let people: SharingPeople;
-const sessionOf = sessionCache(() => t.app);
-const as = (login: keyof SharingPeople) => sessionOf(people[login]);
-
-const send = async (login: keyof SharingPeople, path: string, body: Record<string, string>) =>
-  postForm(await as(login), path, body);
+const { as, send, decideAs, submitted } = sharingSessions(() => ({ app: t.app, people }));
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -26,9 +22,8 @@ afterAll(() => t.close());
 
 /** A request for org_unit waiting for its final review (office2's): its id and the final stage's id. */
 async function atFinalStage() {
-  const id = await submitThroughApi(await as('applicant'), [{ table: 'org_unit', fields: ['unit_code'] }]);
-  for (const login of ['csSteward', 'office'] as const)
-    expect((await send(login, `/sharing/${id}/decision`, { decision: 'approve' })).status).toBe(303);
+  const id = await submitted([{ table: 'org_unit', fields: ['unit_code'] }]);
+  for (const login of ['csSteward', 'office'] as const) await decideAs(login, id);
   const stage = await t.db.knex('sharing_stages').where({ request_id: id, kind: 'it_final' }).first('id');
   return { id, stage: Number(stage.id) };
 }

@@ -1,5 +1,5 @@
-import { createTestApp, sessionCache, TestApp } from '../helpers/app';
-import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
+import { createTestApp, sharingSessions, TestApp } from '../helpers/app';
+import { buildSharingWorld, SharingPeople } from '../factories/sharing';
 
 /**
  * A grant that no longer holds says so: the request stays 已共享 (granted is how it was decided), and beside it the
@@ -10,27 +10,11 @@ const MONDAY = new Date('2026-03-02T02:00:00Z');
 let t: TestApp;
 let people: SharingPeople;
 /** Each person's session, signed in once. */
-const sessionOf = sessionCache(() => t.app);
-const as = (login: keyof SharingPeople) => sessionOf(people[login]);
-
-async function decideAs(login: keyof SharingPeople, id: number, extra: Record<string, string> = {}) {
-  const s = await as(login);
-  const res = await s.agent
-    .post(`/sharing/${id}/decision`)
-    .type('form')
-    .send({ _csrf: s.csrf, decision: 'approve', ...extra });
-  expect(res.status).toBe(303);
-}
+const { as, decideAs, submitted } = sharingSessions(() => ({ app: t.app, people }));
 
 /** A request for universal data (no source stage), granted until `expiresOn`. */
 async function grantedUntil(expiresOn: string): Promise<number> {
-  const a = await as('applicant');
-  const res = await a.agent
-    .post('/api/v1/sharing-requests')
-    .set('X-CSRF-Token', a.csrf)
-    .send(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]));
-  expect(res.status).toBe(201);
-  const id = res.body.id as number;
+  const id = await submitted([{ table: 'org_unit', fields: ['unit_code'] }]);
   await decideAs('csSteward', id);
   await decideAs('office', id);
   await decideAs('office2', id, { expires_on: expiresOn });

@@ -1,4 +1,4 @@
-import { createTestApp, sessionCache, TestApp } from '../helpers/app';
+import { createTestApp, sharingSessions, TestApp } from '../helpers/app';
 import { apiRequest, buildHubTable, buildSharingWorld, SharingPeople, submitThroughApi } from '../factories/sharing';
 
 /** The request page and the print form as read: what a draft's header says, numbers, the English form's labels. */
@@ -7,20 +7,10 @@ const MONDAY = new Date('2026-03-02T02:00:00Z');
 let t: TestApp;
 let people: SharingPeople;
 /** Each person's session, signed in once. */
-const sessionOf = sessionCache(() => t.app);
-const as = (login: keyof SharingPeople) => sessionOf(people[login]);
+const { as, decideAs } = sharingSessions(() => ({ app: t.app, people }));
 
 async function file(items: Parameters<typeof apiRequest>[0], extra: Record<string, unknown> = {}): Promise<number> {
   return submitThroughApi(await as('applicant'), items, extra);
-}
-
-async function decide(login: keyof SharingPeople, id: number, extra: Record<string, string> = {}) {
-  const s = await as(login);
-  const res = await s.agent
-    .post(`/sharing/${id}/decision`)
-    .type('form')
-    .send({ _csrf: s.csrf, decision: 'approve', ...extra });
-  expect(res.status).toBe(303);
 }
 
 beforeAll(async () => {
@@ -48,8 +38,8 @@ it("the leader rule's threshold is grouped by thousands like the estimated rows"
 
 it('the English print form puts a space after each label colon (signatures, dates, the reason)', async () => {
   const id = await file([{ table: 'org_unit', fields: ['unit_code'] }]);
-  await decide('csSteward', id);
-  await decide('office', id, { decision: 'reject', reason: 'scope_too_large' });
+  await decideAs('csSteward', id);
+  await decideAs('office', id, { decision: 'reject', reason: 'scope_too_large' });
   const o = await as('office2');
   await o.agent.post('/locale').type('form').send({ _csrf: o.csrf, locale: 'en', next: '/' });
   const print = (await o.agent.get(`/sharing/${id}/print`).expect(200)).text;
@@ -90,7 +80,7 @@ describe("the print form's signature lines are left for the handwritten signatur
   it('a granted request: blank signature and date lines; who reviewed online, and when, in each box, labelled so', async () => {
     await buildHubTable(t.db.knex, 'student_status', 2500);
     const id = await file([{ table: 'student_status', fields: ['student_no', 'id_card'] }]);
-    for (const who of ['csSteward', 'office', 'stuSteward', 'leader', 'office2'] as const) await decide(who, id);
+    for (const who of ['csSteward', 'office', 'stuSteward', 'leader', 'office2'] as const) await decideAs(who, id);
     expect((await t.db.knex('sharing_requests').where({ id }).first('status')).status).toBe('granted');
 
     const o = await as('office');
@@ -143,14 +133,8 @@ describe("the print form's signature lines are left for the handwritten signatur
   });
 
   it('the IT office standing in: its reviewer and 代为审核 in the online record, the signature line still blank', async () => {
-    const hr = await as('hrSteward');
-    const res = await hr.agent
-      .post('/api/v1/sharing-requests')
-      .set('X-CSRF-Token', hr.csrf)
-      .send(apiRequest([{ table: 'org_unit', fields: ['unit_code'] }]));
-    expect(res.status).toBe(201);
-    const id = res.body.id as number;
-    await decide('office', id);
+    const id = await submitThroughApi(await as('hrSteward'), [{ table: 'org_unit', fields: ['unit_code'] }]);
+    await decideAs('office', id);
     const [unit] = reviewBoxes((await (await as('office')).agent.get(`/sharing/${id}/print`).expect(200)).text);
     expect(unit).toEqual({
       label: '申请单位主管领导审核',
@@ -164,8 +148,8 @@ describe("the print form's signature lines are left for the handwritten signatur
     const o = await as('applicant');
     const pending = reviewBoxes((await o.agent.get(`/sharing/${id}/print`).expect(200)).text);
     expect(pending.map((b) => b.online)).toEqual([null, null, null, null]);
-    await decide('csSteward', id);
-    await decide('office', id, { decision: 'reject', reason: 'scope_too_large' });
+    await decideAs('csSteward', id);
+    await decideAs('office', id, { decision: 'reject', reason: 'scope_too_large' });
     const html = (await o.agent.get(`/sharing/${id}/print`).expect(200)).text;
     expect(reviewBoxes(html).find((b) => b.label === '信息化办公室终审、共享数据')).toEqual({
       label: '信息化办公室终审、共享数据',
@@ -205,17 +189,17 @@ describe('the print form says which stages the request has, from its submission 
       source: 'Not required for this request',
       leader: 'Not required for this request',
     });
-    await decide('csSteward', id);
+    await decideAs('csSteward', id);
     expect(await sourceAndLeader(id)).toEqual(notRequired);
-    await decide('office', id);
-    await decide('office2', id);
+    await decideAs('office', id);
+    await decideAs('office2', id);
     expect((await t.db.knex('sharing_requests').where({ id }).first('status')).status).toBe('granted');
     expect(await sourceAndLeader(id)).toEqual(notRequired);
   });
 
   it('refused at the first stage: the stages it never had are still 无需此环节, not 未经此环节', async () => {
     const id = await file([{ table: 'org_unit', fields: ['unit_code'] }]);
-    await decide('csSteward', id, { decision: 'reject', reason: 'scope_too_large' });
+    await decideAs('csSteward', id, { decision: 'reject', reason: 'scope_too_large' });
     expect(await sourceAndLeader(id)).toEqual({ source: '本申请无需此环节', leader: '本申请无需此环节' });
   });
 

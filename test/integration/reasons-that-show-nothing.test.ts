@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { buildUser } from '../factories';
 import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
-import { createTestApp, postForm, sessionCache, TestApp } from '../helpers/app';
-import { changedSince, installChangeLog, mark } from '../helpers/change-log';
-import { apiRequest, buildSharingWorld, SharingPeople, submitThroughApi } from '../factories/sharing';
+import { createTestApp, sharingSessions, TestApp } from '../helpers/app';
+import { changedSince, installChangeLog, mark, refusedWritingNothing } from '../helpers/change-log';
+import { buildSharingWorld, SharingPeople } from '../factories/sharing';
 import { issueApiToken } from '../../server/services/users';
 
 /**
@@ -18,27 +18,13 @@ const NOTHING = ' \u200B\u2060 \u200B';
 
 let t: TestApp;
 let people: SharingPeople;
-const sessionOf = sessionCache(() => t.app);
-const as = (login: keyof SharingPeople) => sessionOf(people[login]);
-
-const send = async (login: keyof SharingPeople, path: string, body: Record<string, string>) =>
-  postForm(await as(login), path, body);
+const { as, send, decideAs, submitted } = sharingSessions(() => ({ app: t.app, people }));
 
 /** Refused (422) with `message`, nothing written. */
 async function refused(login: keyof SharingPeople, path: string, body: Record<string, string>, message: string) {
   await as(login); // signing in writes
-  const before = await mark(t.db.knex);
-  const res = await send(login, path, body);
-  expect(res.status).toBe(422);
-  expect(res.text).toContain(message);
-  expect(await changedSince(t.db.knex, before)).toEqual([]);
+  expect((await refusedWritingNothing(t.db.knex, () => send(login, path, body))).text).toContain(message);
 }
-
-async function decideAs(login: keyof SharingPeople, id: number, extra: Record<string, string> = {}) {
-  expect((await send(login, `/sharing/${id}/decision`, { decision: 'approve', ...extra })).status).toBe(303);
-}
-
-const submitted = async (items?: Parameters<typeof apiRequest>[0]) => submitThroughApi(await as('applicant'), items);
 
 beforeAll(async () => {
   t = await createTestApp();

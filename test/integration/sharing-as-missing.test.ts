@@ -1,4 +1,4 @@
-import { createTestApp, sessionCache, TestApp } from '../helpers/app';
+import { createTestApp, sharingSessions, TestApp } from '../helpers/app';
 import { apiRequest, buildHubTable, buildSharingWorld, SharingPeople } from '../factories/sharing';
 
 /**
@@ -16,8 +16,7 @@ let t: TestApp;
 let people: SharingPeople;
 type Who = keyof SharingPeople;
 /** Each person's session, signed in once. */
-const sessionOf = sessionCache(() => t.app);
-const as = (who: Who) => sessionOf(people[who]);
+const { as } = sharingSessions(() => ({ app: t.app, people }));
 
 const api = async (who: Who, path: string, body?: Record<string, unknown>) => {
   const s = await as(who);

@@ -1,4 +1,4 @@
-import { createTestApp, sessionCache, TestApp } from '../helpers/app';
+import { createTestApp, sharingSessions, TestApp } from '../helpers/app';
 import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
 
 /**
@@ -12,8 +12,7 @@ const MONDAY = new Date('2026-03-02T02:00:00Z');
 let t: TestApp;
 let people: SharingPeople;
 /** Each person's session, signed in once. */
-const sessionOf = sessionCache(() => t.app);
-const as = (login: keyof SharingPeople) => sessionOf(people[login]);
+const { as } = sharingSessions(() => ({ app: t.app, people }));
 
 async function api(body: unknown, lang?: 'en') {
   const s = await as('applicant');

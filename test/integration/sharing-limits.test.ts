@@ -1,4 +1,4 @@
-import { createTestApp, sessionCache, TestApp } from '../helpers/app';
+import { createTestApp, sharingSessions, TestApp } from '../helpers/app';
 import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
 
 /**
@@ -11,8 +11,7 @@ const LONG = 'x'.repeat(90_000);
 let t: TestApp;
 let people: SharingPeople;
 /** Each person's session, signed in once. */
-const sessionOf = sessionCache(() => t.app);
-const as = (login: keyof SharingPeople) => sessionOf(people[login]);
+const { as } = sharingSessions(() => ({ app: t.app, people }));
 
 async function api(body: unknown, lang?: 'en') {
   const s = await as('applicant');

@@ -1,4 +1,4 @@
-import { createTestApp, sessionCache, TestApp } from '../helpers/app';
+import { createTestApp, sharingSessions, TestApp } from '../helpers/app';
 import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
 
 /**
@@ -11,8 +11,7 @@ const MONDAY = new Date('2026-03-02T02:00:00Z');
 let t: TestApp;
 let people: SharingPeople;
 /** Each person's session, signed in once. */
-const sessionOf = sessionCache(() => t.app);
-const as = (login: keyof SharingPeople) => sessionOf(people[login]);
+const { as } = sharingSessions(() => ({ app: t.app, people }));
 const get = async (login: keyof SharingPeople, path: string) => (await as(login)).agent.get(path);
 
 /** Request ids, newest first: [granted-path one at stage 2, three submitted]. */

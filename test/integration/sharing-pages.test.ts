@@ -1,41 +1,32 @@
 import { translator } from '../../server/i18n';
 import { buildUser } from '../factories';
-import { createTestApp, sessionCache, signIn, TestApp } from '../helpers/app';
-import { apiRequest, buildSharingWorld, SharingPeople, VALID_ID_CARD } from '../factories/sharing';
+import { createTestApp, postMultipart, sharingSessions, signIn, TestApp } from '../helpers/app';
+import {
+  apiRequest,
+  buildSharingWorld,
+  MATERIAL_PDF as PDF,
+  SharingPeople,
+  submittableForm,
+  VALID_ID_CARD,
+} from '../factories/sharing';
 
 /** The web side: the form (multipart, drafts, errors in place), lists, the request page, print, files. */
 const MONDAY = new Date('2026-03-02T02:00:00Z');
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 let t: TestApp;
 let people: SharingPeople;
 /** Each person's session, signed in once. */
-const sessionOf = sessionCache(() => t.app);
-const as = (login: keyof SharingPeople) => sessionOf(people[login]);
+const { as, send } = sharingSessions(() => ({ app: t.app, people }));
 
-/** A complete web form as multer will parse it (bracket names). */
+/**
+ * A complete web form as multer will parse it (bracket names): the form that submits (submittableForm) with the system's
+ * domain, address and whitelist, and staff_basic's staff_no and name asked for with a range and returned items.
+ */
 function fullForm(overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    'applicant[name]': '张三',
-    'applicant[staff_no]': '20230001',
-    'applicant[office_phone]': '0371-67781505',
-    'applicant[email]': 'zhang@example.edu.cn',
-    'system[name]': '体育学院迎新系统',
-    'system[status]': 'running',
+  return submittableForm({
     'system[domain]': 'yx.example.edu.cn',
     'system[address]': '10.1.2.3:8080',
-    'system[on_campus]': 'yes',
-    'system[campus_address]': 'yes',
     whitelist: '10.1.2.3\n2001:db8::/32',
-    method: 'api',
-    'members[0][name]': '李四',
-    'members[0][unit]': '体育学院',
-    'members[0][staff_no]': '20230002',
-    'members[0][phone]': '13800000001',
-    'vendors[0][name]': '王五',
-    'vendors[0][company]': '某某软件有限公司',
-    'vendors[0][id_card]': VALID_ID_CARD,
-    'vendors[0][phone]': '13900000002',
     'datasets[]': 'student',
     'items[0][table]': 'staff_basic',
     'items[0][fields][]': 'staff_no',
@@ -43,10 +34,8 @@ function fullForm(overrides: Record<string, string> = {}): Record<string, string
     'items[0][range]': '体育学院当前在职教职工',
     purpose: '迎新系统核对辅导员信息',
     returned_items: '新生报到状态',
-    pledge_accepted: 'on',
-    action: 'submit',
     ...overrides,
-  };
+  });
 }
 
 async function postForm(
@@ -55,11 +44,7 @@ async function postForm(
   fields: Record<string, string>,
   files: Record<string, [Buffer, string]> = {},
 ) {
-  const s = await as(login);
-  let req = s.agent.post(path).set('X-CSRF-Token', s.csrf).set('Accept', 'text/html');
-  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
-  for (const [k, [buf, name]] of Object.entries(files)) req = req.attach(k, buf, name);
-  return req;
+  return postMultipart(await as(login), path, fields, { files });
 }
 
 /** The form's parts in the page's order (a file input sits between text inputs, as a browser sends it). */
@@ -73,13 +58,27 @@ async function postInOrder(login: keyof SharingPeople, path: string, parts: ([st
 /** A PDF of `bytes` bytes. */
 const pdfOf = (bytes: number) => Buffer.concat([PDF, Buffer.alloc(bytes - PDF.length, 0x20)]);
 
-async function approveAs(login: keyof SharingPeople, id: number, extra: Record<string, string> = {}) {
-  const s = await as(login);
-  return s.agent
-    .post(`/sharing/${id}/decision`)
-    .type('form')
-    .send({ _csrf: s.csrf, decision: 'approve', ...extra });
-}
+/**
+ * An open high-severity ticket on `table`.`field` for `department`, filed Monday: what a request page counts among its
+ * tables' active tickets. Written once: two cases start from one.
+ */
+const openTicket = (fingerprint: string, table: string, field: string, department: string) =>
+  t.db.knex('tickets').insert({
+    fingerprint,
+    check_kind: 'required',
+    table_name: table,
+    field_name: field,
+    fingerprint_department: department,
+    department_code: department,
+    severity: 'high',
+    message: 'x',
+    first_seen: MONDAY,
+    last_seen: MONDAY,
+    due_at: '2026-03-09',
+  });
+
+const approveAs = (login: keyof SharingPeople, id: number, extra: Record<string, string> = {}) =>
+  send(login, `/sharing/${id}/decision`, { decision: 'approve', ...extra });
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -504,22 +503,8 @@ describe('the request page, print form and lists', () => {
   });
 
   it('shows active tickets per requested table, and a pending structure change', async () => {
-    await t.db.knex('tickets').insert({
-      fingerprint: 'fp1',
-      check_kind: 'required',
-      table_name: 'staff_basic',
-      field_name: 'name',
-      fingerprint_department: 'HR',
-      department_code: 'HR',
-      severity: 'high',
-      message: 'x',
-      first_seen: MONDAY,
-      last_seen: MONDAY,
-      due_at: '2026-03-09',
-    });
-    const s = await as('hrSteward');
-    const filed = await s.agent.post('/sharing/structure-changes').type('form').send({
-      _csrf: s.csrf,
+    await openTicket('fp1', 'staff_basic', 'name', 'HR');
+    const filed = await send('hrSteward', '/sharing/structure-changes', {
       system: '人事管理系统',
       tables: 'staff_basic',
       description: '增加字段 title_rank',
@@ -777,22 +762,8 @@ describe('the pages offer only what the routes allow', () => {
 
 describe('a table typed in another case (over the API) is the catalog’s on every page', () => {
   it('a draft of Student_Status.GRADE: the form has student_status chosen and grade ticked; the request page shows their titles, tickets and pending change', async () => {
-    await t.db.knex('tickets').insert({
-      fingerprint: 'fp-student-status',
-      check_kind: 'required',
-      table_name: 'student_status',
-      field_name: 'grade',
-      fingerprint_department: 'STU',
-      department_code: 'STU',
-      severity: 'high',
-      message: 'x',
-      first_seen: MONDAY,
-      last_seen: MONDAY,
-      due_at: '2026-03-09',
-    });
-    const stu = await as('stuSteward');
-    const filed = await stu.agent.post('/sharing/structure-changes').type('form').send({
-      _csrf: stu.csrf,
+    await openTicket('fp-student-status', 'student_status', 'grade', 'STU');
+    const filed = await send('stuSteward', '/sharing/structure-changes', {
       system: '学工管理系统',
       tables: 'student_status',
       description: '年级改为入学年份',

@@ -1,4 +1,4 @@
-import { createTestApp, sessionCache, TestApp } from '../helpers/app';
+import { createTestApp, sharingSessions, TestApp } from '../helpers/app';
 import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
 import { structureChangePending } from '../../server/services/sharing/structure-changes';
 import { STRUCTURE_CHANGE_PENDING, STRUCTURE_CHANGE_STATUSES } from '../../server/services/sharing/types';
@@ -14,8 +14,7 @@ const MONDAY = new Date('2026-03-02T02:00:00Z');
 let t: TestApp;
 let people: SharingPeople;
 /** Each person's session, signed in once. */
-const sessionOf = sessionCache(() => t.app);
-const as = (login: keyof SharingPeople) => sessionOf(people[login]);
+const { as } = sharingSessions(() => ({ app: t.app, people }));
 
 const valid = {
   system: '人事管理系统',

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildUser } from '../factories';
-import { createTestApp, sessionCache, summaryLinks, TestApp } from '../helpers/app';
+import { createTestApp, sharingSessions, summaryLinks, TestApp } from '../helpers/app';
 import { changedSince, installChangeLog, mark } from '../helpers/change-log';
 import { buildSharingWorld, SharingPeople } from '../factories/sharing';
 
@@ -20,8 +20,7 @@ let dataDir: string;
 let people: SharingPeople;
 let hrLeader: Awaited<ReturnType<typeof buildUser>>;
 /** Each person's session, signed in once. */
-const sessionOf = sessionCache(() => t.app);
-const as = (login: keyof SharingPeople) => sessionOf(people[login]);
+const { as } = sharingSessions(() => ({ app: t.app, people }));
 
 const valid = {
   system: '人事管理系统',

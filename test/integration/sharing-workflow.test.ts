@@ -1,4 +1,4 @@
-import { createTestApp, sessionCache, TestApp } from '../helpers/app';
+import { createTestApp, sharingSessions, TestApp } from '../helpers/app';
 import { apiRequest, buildHubTable, buildSharingWorld, SharingPeople, VALID_ID_CARD } from '../factories/sharing';
 import { flagOverdueReviews } from '../../server/services/sharing/workflow';
 import { remindExpiringGrants } from '../../server/services/sharing/grants';
@@ -14,8 +14,7 @@ const MONDAY = new Date('2026-03-02T02:00:00Z');
 let t: TestApp;
 let people: SharingPeople;
 /** Each person's session, signed in once. */
-const sessionOf = sessionCache(() => t.app);
-const as = (login: keyof SharingPeople) => sessionOf(people[login]);
+const { as } = sharingSessions(() => ({ app: t.app, people }));
 
 async function submit(body: Record<string, unknown>) {
   const s = await as('applicant');
