@@ -276,7 +276,8 @@ const CASES: Case[] = [
       const page = (await (await sessionOf(admin)).agent.get(`/admin/users/${account}`).expect(200)).text;
       const formId = /name="form_id" value="([^"]+)"/.exec(page)![1];
       const body = { form_id: formId, expires_in_days: '30' };
-      await done(admin, `/admin/users/${account}/tokens`, { ...body, label: '数据同步脚本' });
+      // Issued: the answer is the account's page showing the token once (200), not a redirect.
+      await done(admin, `/admin/users/${account}/tokens`, { ...body, label: '数据同步脚本' }, [200]);
       return { who: admin, path: `/admin/users/${account}/tokens`, body };
     },
   },
