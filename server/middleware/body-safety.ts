@@ -232,11 +232,12 @@ function forbiddenCharacterPaths(
  * The rule for every box here: its character problem is judged after the state that decides whether its page shows the
  * box — by the service, with the box's other problems (its length, a reason left out), once the object's state allows
  * the action: `forbiddenCharacterProblem(field, text)` (cleanComment for the ticket page's boxes, sentText for the
- * sharing request's, cleanText for an appeal's, withdrawReport, reopenReport, reviewStructureChange, closePeriod). Where
- * the state refuses the action — the ticket closed, the request for more time decided, the stage reviewed, the appeal
- * answered, the report withdrawn or the period closed already, the form sent twice — the answer is the state's (a 303
- * saying it is done, a 409), whatever the box holds, as for any other text: a 422 about the box was sent back to a page
- * that no longer shows it, the message nowhere (b97715e2), or said in place of why nothing could be done. Only a box no
+ * sharing request's, cleanText for an appeal's, withdrawReport, reopenReport (a reporter's and the IT office's),
+ * reviewStructureChange, closePeriod). Where the state refuses the action — the ticket closed or not answered yet, the
+ * request for more time decided, the stage reviewed, the appeal answered, the report withdrawn or the period closed
+ * already, the form sent twice — the answer is the state's (a 303 saying it is done, a 409), whatever the box holds, as
+ * for any other text: a 422 about the box was sent back to a page that no longer shows it, the message nowhere
+ * (b97715e2), or said in place of why nothing could be done. Only a box no
  * state hides may be checked before the object is read: the department's stewards (by its route), an account's login,
  * name and e-mail, a token's label (after the check that the same form made one already) and the weights' note (their
  * pages show the form whatever changed since: a version changed meanwhile is said after the form's own mistakes). Each
@@ -260,8 +261,10 @@ const CHECKED_BY_ROUTE: FieldsByRoute = [
     path: /^\/tickets\/\d+\/(transition|comment|dispute|dispute\/dismiss|extension|extension\/grant|extension\/refuse|reassign)\/?$/i,
     fields: ['comment', 'reason'],
   },
-  // A reporter's reason to disagree (routes/reports): the page comes back with the reason and its message.
+  // A reporter's reason to disagree (routes/reports): the page comes back with the reason and its message. So does the
+  // IT office's reason to reopen a report ticket (reopenReport, on the report ticket's page).
   { method: 'POST', path: /^\/reports\/\d+\/reopen\/?$/i, fields: ['comment'] },
+  { method: 'POST', path: /^\/reports\/tickets\/\d+\/reopen\/?$/i, fields: ['comment'] },
   // A reporter's reason to withdraw (routes/reports): the same.
   { method: 'POST', path: /^\/reports\/\d+\/withdraw\/?$/i, fields: ['reason'] },
   // A data-sharing reviewer's opinion, the applicant's objection, the IT office's arbitration conclusion and its reason

@@ -179,6 +179,23 @@ const CASES: Case[] = [
     },
   },
   {
+    name: "a report ticket not answered yet: the IT office's reason to reopen it",
+    box: 'comment',
+    async setup() {
+      return { who: HR().it_office, path: `/reports/tickets/${w.objects.HR.reportTicket}/reopen` };
+    },
+  },
+  {
+    name: 'a report ticket reopened by the IT office already: its reason (the form sent twice)',
+    box: 'comment',
+    async setup() {
+      const id = w.objects.STU.reportTicket;
+      await closeTicket(id);
+      await done(HR().it_office, `/reports/tickets/${id}/reopen`, { comment: '整改未完成，重新处理' });
+      return { who: HR().it_office, path: `/reports/tickets/${id}/reopen` };
+    },
+  },
+  {
     name: "a sharing request's stage decided already: the reviewer's opinion",
     box: 'comment',
     async setup() {
@@ -305,4 +322,34 @@ it("a period closed already: a name too long is answered as closed already too (
   const plain = await answerTo(office, '/scorecards/periods', { ...body, label: 'ab' });
   expect(plain.messages).toEqual(['2026-02-01 至 2026-02-28 已关账']);
   expect(await answerTo(office, '/scorecards/periods', { ...body, label: '名'.repeat(201) })).toEqual(plain);
+});
+
+/**
+ * Where the state allows the action, the same boxes with a NUL: the page comes back (422) with the message beside the
+ * box and the text as typed (the NUL as a browser shows it, U+FFFD), nothing written. The app-wide refusal answered
+ * with its bare error page, the form and what was typed gone.
+ */
+describe('a NUL where the state allows the action: the form again, the message beside its box', () => {
+  const NUL =
+    '文本中含有看不见的控制字符（常见于从其他程序复制电话号码或文字时一并带入）：请删除这部分后重新输入（字符代码 \\u0000）';
+  /** The message beside a box, by the message's id (null: none). */
+  const messageAt = (html: string, id: string) =>
+    new RegExp(`<p class="field-error"(?: role="alert")? id="${id}">([^<]*)</p>`).exec(html)?.[1] ?? null;
+
+  async function sentBack(who: Person, path: string, body: Record<string, string>) {
+    const session = await sessionOf(who);
+    const before = await mark(t.db.knex);
+    const res = await postForm(session, path, body);
+    expect(await changedSince(t.db.knex, before)).toEqual([]);
+    return res;
+  }
+
+  it("a report ticket the IT office may reopen: its reason, kept in the reopen form's box", async () => {
+    const id = w.objects.STU.reportTicket;
+    await closeTicket(id);
+    const res = await sentBack(HR().it_office, `/reports/tickets/${id}/reopen`, { comment: '整改\u0000未完成' });
+    expect(res.status).toBe(422);
+    expect(messageAt(res.text, 'office-reopen-error')).toBe(NUL);
+    expect(res.text).toMatch(/<textarea id="office-reopen" name="comment"[^>]*>整改\uFFFD未完成<\/textarea>/);
+  });
 });

@@ -717,16 +717,14 @@ export function reportsRoutes(ctx: AppContext): Router {
       await tellReportReopened(db, notifier, reopened, 'it_office', comment);
     } catch (err) {
       if (err instanceof AlreadyDoneError) return alreadyDone(req, res, err, `/reports/tickets/${ticketId}`);
+      // The reason as typed, a NUL as a browser shows it: left to this route by the app-wide refusal (CHECKED_BY_ROUTE),
+      // reopenReport refuses a NUL or a direction override after the ticket's state, beside the box.
+      const form = { ...req.body, comment: shownAsBrowserShows(comment) };
       if (err instanceof ValidationError) {
         const fields = fieldMessages(err, req);
-        return ticketPage(
-          req,
-          res,
-          { fields, errorSummary: answerErrorSummary(req.t, 'reopen', fields, null), form: req.body },
-          422,
-        );
+        return ticketPage(req, res, { fields, errorSummary: answerErrorSummary(req.t, 'reopen', fields, null), form }, 422);
       }
-      if (err instanceof ConflictError) return ticketPage(req, res, { formError: conflictText(req, err), form: req.body }, 409);
+      if (err instanceof ConflictError) return ticketPage(req, res, { formError: conflictText(req, err), form }, 409);
       throw err;
     }
     await tell(ticketId);
