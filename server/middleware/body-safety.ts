@@ -267,10 +267,10 @@ const CHECKED_BY_ROUTE: FieldsByRoute = [
   { method: 'POST', path: /^\/reports\/tickets\/\d+\/reopen\/?$/i, fields: ['comment'] },
   // A reporter's reason to withdraw (routes/reports): the same.
   { method: 'POST', path: /^\/reports\/\d+\/withdraw\/?$/i, fields: ['reason'] },
-  // A data-sharing reviewer's opinion, the applicant's objection, the IT office's arbitration conclusion and its reason
-  // to revoke a grant (routes/sharing; services/sharing/sent-text.ts): the request's page comes back with the text and
-  // its message beside the box.
-  { method: 'POST', path: /^\/sharing\/\d+\/decision\/?$/i, fields: ['comment'] },
+  // A data-sharing reviewer's opinion, reason to refuse and the grant's expiry, the applicant's objection, the IT office's
+  // arbitration conclusion and its reason to revoke a grant (routes/sharing; services/sharing/sent-text.ts): the
+  // request's page comes back with the text and its message beside the box.
+  { method: 'POST', path: /^\/sharing\/\d+\/decision\/?$/i, fields: ['comment', 'reason', 'expires_on'] },
   { method: 'POST', path: /^\/sharing\/\d+\/arbitration(\/decision)?\/?$/i, fields: ['note'] },
   { method: 'POST', path: /^\/sharing\/\d+\/revoke\/?$/i, fields: ['reason'] },
   // The IT office's review note on a structure change (routes/sharing/structure-changes.ts): the list comes back with the

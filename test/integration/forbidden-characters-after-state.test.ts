@@ -69,6 +69,11 @@ const HR = () => w.people.HR;
 const closeTicket = (id: number) =>
   done(HR().it_office, `/tickets/${id}/transition`, { to: 'closed', comment: '重复工单，另案处理' });
 
+/** HR's review of its applicant's sharing request (stage 1), approved once whichever case comes first. */
+let hrStage: Promise<void> | undefined;
+const hrStageDecided = () =>
+  (hrStage ??= done(HR().steward, `/sharing/${w.objects.HR.request}/decision`, { decision: 'approve' }));
+
 interface Case {
   /** The route, the box and the state it is sent in. */
   name: string;
@@ -199,9 +204,24 @@ const CASES: Case[] = [
     name: "a sharing request's stage decided already: the reviewer's opinion",
     box: 'comment',
     async setup() {
-      const id = w.objects.HR.request;
-      await done(HR().steward, `/sharing/${id}/decision`, { decision: 'approve' });
-      return { who: HR().steward, path: `/sharing/${id}/decision`, body: { decision: 'approve' } };
+      await hrStageDecided();
+      return { who: HR().steward, path: `/sharing/${w.objects.HR.request}/decision`, body: { decision: 'approve' } };
+    },
+  },
+  {
+    name: "a sharing request's stage decided already: the reviewer's reason to refuse",
+    box: 'reason',
+    async setup() {
+      await hrStageDecided();
+      return { who: HR().steward, path: `/sharing/${w.objects.HR.request}/decision`, body: { decision: 'reject' } };
+    },
+  },
+  {
+    name: "a sharing request's stage decided already: the grant's expiry",
+    box: 'expires_on',
+    async setup() {
+      await hrStageDecided();
+      return { who: HR().steward, path: `/sharing/${w.objects.HR.request}/decision`, body: { decision: 'approve' } };
     },
   },
   {
@@ -351,5 +371,40 @@ describe('a NUL where the state allows the action: the form again, the message b
     expect(res.status).toBe(422);
     expect(messageAt(res.text, 'office-reopen-error')).toBe(NUL);
     expect(res.text).toMatch(/<textarea id="office-reopen" name="comment"[^>]*>整改\uFFFD未完成<\/textarea>/);
+  });
+
+  it("a sharing request's final review: the reason to refuse and the grant's expiry, each beside its box", async () => {
+    const id = w.objects.STU.request;
+    // Every earlier stage approved: the IT office's final review waits.
+    await t.db.knex('sharing_stages').where({ request_id: id }).whereNot({ kind: 'it_final' }).update({ status: 'approved' });
+    await t.db
+      .knex('sharing_stages')
+      .where({ request_id: id, kind: 'it_final' })
+      .update({ status: 'pending', activated_at: t.ctx.now() });
+    await t.db.knex('sharing_requests').where({ id }).update({ status: 'in_review' });
+    const stage = await t.db.knex('sharing_stages').where({ request_id: id, kind: 'it_final' }).first('id');
+    const path = `/sharing/${id}/decision`;
+    const refused = await sentBack(HR().it_office, path, {
+      stage_id: String(stage.id),
+      decision: 'reject',
+      reason: 'other\u0000',
+      comment: '用途与申请不符',
+    });
+    expect(refused.status).toBe(422);
+    expect(messageAt(refused.text, `decide-${stage.id}-reason-error`)).toBe(NUL);
+    // The form's other boxes as typed.
+    expect(refused.text).toMatch(new RegExp(`<textarea id="decide-${stage.id}-comment"[^>]*>用途与申请不符</textarea>`));
+    const approved = await sentBack(HR().it_office, path, {
+      stage_id: String(stage.id),
+      decision: 'approve',
+      expires_on: '2027-03-01\u0000',
+      comment: '同意共享',
+    });
+    expect(approved.status).toBe(422);
+    expect(messageAt(approved.text, `decide-${stage.id}-expires_on-error`)).toBe(NUL);
+    expect(approved.text).toMatch(
+      new RegExp(`<input type="date" id="decide-${stage.id}-expires_on" name="expires_on" value="2027-03-01\uFFFD"`),
+    );
+    expect(approved.text).toMatch(new RegExp(`<textarea id="decide-${stage.id}-comment"[^>]*>同意共享</textarea>`));
   });
 });

@@ -560,12 +560,17 @@ export function sharingRoutes(ctx: AppContext): Router {
         expiresOn: values.expiresOn || undefined,
       });
     } catch (err) {
-      // What was typed is not lost: the page comes back with the form as sent and each message at its field (an opinion
-      // holding a NUL as a browser shows it: sent-text.ts refused it).
+      // What was typed is not lost: the page comes back with the form as sent and each message at its field (an opinion,
+      // a reason or an expiry holding a NUL as a browser shows it: sent-text.ts refused it, after the stage's state).
       if (err instanceof ValidationError)
         return renderRequest(req, res, 422, {
           stageId,
-          values: { ...values, comment: shownAsBrowserShows(values.comment) },
+          values: {
+            ...values,
+            reason: shownAsBrowserShows(values.reason),
+            comment: shownAsBrowserShows(values.comment),
+            expiresOn: shownAsBrowserShows(values.expiresOn),
+          },
           fields: fieldMessages(err, req),
         });
       // Not (or no longer) this user's to decide: back to the page with the reason, as every action there.
