@@ -4,7 +4,7 @@ import { buildUser } from '../factories';
 import { MONDAY, PDF, reportBody, ReportsWorld, useReportsWorld } from '../factories/reports';
 import { signIn } from '../helpers/app';
 import { notifyReporters } from '../../server/services/reports';
-import { answerReport, confirmReportFix } from '../../server/services/tickets';
+import { answerReport, confirmReportFix, MAX_COMMENT } from '../../server/services/tickets';
 import { toCurrentUser, UserRow } from '../../server/services/users';
 
 /** The department's answers, the reporter's confirmation or silence, reopening once, triage first. */
@@ -258,7 +258,7 @@ describe('not an error → the reporter may reopen once', () => {
     expect(noReason.status).toBe(422);
     // The message is tied to its box (a screen reader reads it there).
     expect(noReason.text).toContain(
-      'id="reopen-comment" name="comment" rows="3" aria-required="true" aria-invalid="true" aria-describedby="reopen-comment-error"',
+      `id="reopen-comment" name="comment" rows="3" maxlength="${MAX_COMMENT}" aria-required="true" aria-invalid="true" aria-describedby="reopen-comment-error"`,
     );
     expect(noReason.text).toContain('<p class="field-error" id="reopen-comment-error">');
     // And summed up at the page's top, linked to it: the box is two screens down on a phone.
@@ -490,6 +490,26 @@ describe("the department's page of a report ticket", () => {
     const row = [...page.matchAll(/<tr>\s*<td>#(\d+)<br>[\s\S]*?<\/tr>/g)].find((m) => Number(m[1]) === r.id)![0];
     expect(row).toContain('<span class="muted">（空）</span>');
     expect(row).not.toContain('<code></code>');
+  });
+});
+
+describe("the answer's and the reopen's boxes", () => {
+  it("stop where the server's limit is (maxlength), as the report form's boxes do", async () => {
+    // Nothing stopped a pasted 3,000-character text: the page came back with 最多 2000 个字符 and the text to cut.
+    const maxlength = (page: string, id: string) => Number(new RegExp(`id="${id}"[^>]*\\bmaxlength="(\\d+)"`).exec(page)?.[1]);
+    world.ctx.now = () => MONDAY;
+    const r = await file('reporter2', { record_key: { staff_no: '20190001' } });
+    const ticketId = r.ticket_id!;
+    const answerPage = (await (await world.as('orgSteward')).agent.get(`/reports/tickets/${ticketId}`).expect(200)).text;
+    world.ctx.now = () => at('2026-03-03T03:00:00Z');
+    expect((await answer('orgSteward', ticketId, { answer: 'not_error', comment: '数据无误' })).status).toBe(302);
+    const reportPage = (await (await world.as('reporter2')).agent.get(`/reports/${r.id}`).expect(200)).text;
+    const officePage = (await (await world.as('office')).agent.get(`/reports/tickets/${ticketId}`).expect(200)).text;
+    expect({
+      answer: maxlength(answerPage, 'answer-comment'),
+      reporterReopen: maxlength(reportPage, 'reopen-comment'),
+      officeReopen: maxlength(officePage, 'office-reopen'),
+    }).toEqual({ answer: MAX_COMMENT, reporterReopen: MAX_COMMENT, officeReopen: MAX_COMMENT });
   });
 });
 

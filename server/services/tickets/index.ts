@@ -56,6 +56,7 @@ export {
   disputeTicket,
   dismissDispute,
   disputeSettled,
+  MAX_COMMENT,
   reassignTicket,
   transitionTicket,
   TRANSITION_TARGETS,

@@ -39,6 +39,10 @@ const ACTION_FOR: Record<TransitionTarget, Action> = {
   closed: 'tickets.close',
 };
 
+/**
+ * The longest comment or reason (characters): a ticket's, a report's answer and its reasons to reopen. The report pages'
+ * boxes take it as their maxlength (routes/reports), so the browser stops where this refuses.
+ */
 export const MAX_COMMENT = 2000;
 
 export interface TransitionInput {
