@@ -300,13 +300,13 @@ it("a draft's stored pledge scan is named on its form, as its approval material 
     .expect(303);
   const edit = saved.headers.location as string;
   const form = (await s.agent.get(edit).expect(200)).text;
-  expect(form).toContain('<p class="muted" id="material-kept">已上传：立项批复.pdf（不重新选择则保留）</p>');
-  expect(form).toContain('<p class="muted" id="pledge_scan-kept">已上传：承诺书扫描.pdf（不重新选择则保留）</p>');
+  expect(form).toContain('<p class="muted" id="material-kept">已上传：立项批复.pdf（1 KB），不重新选择则保留</p>');
+  expect(form).toContain('<p class="muted" id="pledge_scan-kept">已上传：承诺书扫描.pdf（1 KB），不重新选择则保留</p>');
   expect(describedBy(form, 'pledge_scan-kept')).toBe(
     '<input type="file" name="pledge_scan" accept="application/pdf,image/png,image/jpeg" aria-describedby="pledge_scan-kept">',
   );
   const en = (await s.agent.get(edit).set('Accept-Language', 'en').expect(200)).text;
-  expect(en).toContain('id="pledge_scan-kept">Uploaded: 承诺书扫描.pdf (kept unless you choose another)</p>');
+  expect(en).toContain('id="pledge_scan-kept">Uploaded: 承诺书扫描.pdf (1 KB), kept unless you choose another</p>');
   // Sent back (a text over its limit) without a new file: the stored scan is still named, not "choose the file again".
   const back = await s.agent
     .post(edit)
@@ -315,7 +315,7 @@ it("a draft's stored pledge scan is named on its form, as its approval material 
     .field('purpose', 'x'.repeat(2001))
     .field('action', 'draft')
     .expect(422);
-  expect(back.text).toContain('id="pledge_scan-kept">已上传：承诺书扫描.pdf（不重新选择则保留）</p>');
+  expect(back.text).toContain('id="pledge_scan-kept">已上传：承诺书扫描.pdf（1 KB），不重新选择则保留</p>');
   expect(back.text).not.toContain('id="pledge_scan-again"');
   // A new scan chosen with it is not kept: said beside the input, where the summary links to.
   const replaced = await s.agent

@@ -301,7 +301,7 @@ describe('the request form', () => {
       { material: [PDF, '立项批复.pdf'] },
     );
     const id = Number(/\/sharing\/(\d+)\/edit$/.exec(draft.headers.location)![1]);
-    const kept = '已上传：立项批复.pdf（不重新选择则保留）';
+    const kept = '已上传：立项批复.pdf（1 KB），不重新选择则保留';
     expect((await (await as('applicant')).agent.get(`/sharing/${id}/edit`).expect(200)).text).toContain(kept);
     const refused = await postForm(
       'applicant',
@@ -1281,6 +1281,40 @@ describe('the request page shows what the print form shows, each value under its
     );
     const en = await inLocale('csSteward', 'en', async () => (await (await as('csSteward')).agent.get(`/sharing/${filed}`)).text);
     expect(en).toContain(`>承诺书扫描件.pdf</a><small class="muted"> (1 KB)</small>`);
+  });
+
+  it("names a draft's stored files on its form as the request's page links them: the name they download under, their size", async () => {
+    // The form said 已上传：<the name as typed>, the direction override with it (…\u202efdp.hta read as a PDF's name),
+    // while the request's page names the file as it downloads (downloadName) with its size.
+    const draft = await postForm(
+      'applicant',
+      '/sharing/new',
+      { purpose: '草稿用途', 'items[0][table]': 'org_unit', action: 'draft' },
+      { material: [pdfOf(1536 * 1024), '<script>立项批复\u202efdp.hta'], pledge_scan: [PDF, '承诺书扫描件'] },
+    );
+    expect(draft.status).toBe(303);
+    const id = Number(/\/sharing\/(\d+)\/edit$/.exec(draft.headers.location)![1]);
+    const form = (await (await as('applicant')).agent.get(`/sharing/${id}/edit`).expect(200)).text;
+    expect(form).toContain(
+      '<p class="muted" id="material-kept">已上传：&lt;script&gt;立项批复fdp.hta.pdf（1.5 MB），不重新选择则保留</p>',
+    );
+    expect(form).toContain('<p class="muted" id="pledge_scan-kept">已上传：承诺书扫描件.pdf（1 KB），不重新选择则保留</p>');
+    expect(form).not.toContain('\u202e');
+    const page = (await (await as('applicant')).agent.get(`/sharing/${id}`).expect(200)).text;
+    expect(page).toContain(
+      `<a href="/sharing/${id}/files/material">&lt;script&gt;立项批复fdp.hta.pdf</a><small class="muted">（1.5 MB）</small>`,
+    );
+    expect(page).toContain(`<a href="/sharing/${id}/files/pledge">承诺书扫描件.pdf</a><small class="muted">（1 KB）</small>`);
+    // Sent back (a text over its limit): the same note.
+    const back = await postForm('applicant', `/sharing/${id}/edit`, { purpose: 'x'.repeat(2001), action: 'draft' });
+    expect(back.status).toBe(422);
+    expect(back.text).toContain('id="pledge_scan-kept">已上传：承诺书扫描件.pdf（1 KB），不重新选择则保留</p>');
+    const en = await inLocale(
+      'applicant',
+      'en',
+      async () => (await (await as('applicant')).agent.get(`/sharing/${id}/edit`)).text,
+    );
+    expect(en).toContain('id="pledge_scan-kept">Uploaded: 承诺书扫描件.pdf (1 KB), kept unless you choose another</p>');
   });
 
   it('in English: labels and choices translated', async () => {

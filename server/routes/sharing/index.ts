@@ -258,7 +258,7 @@ export function sharingRoutes(ctx: AppContext): Router {
       }
       if (!(err instanceof ValidationError)) throw err;
       // The draft's stored files (approval material, pledge scan) are kept when no new file is chosen: the form says so again.
-      const { materialName, pledgeScanName } = draftId ? await storedFileNames(draftId) : noStoredFiles;
+      const stored = draftId ? await storedFileNames(draftId) : noStoredFiles;
       const fields = fieldMessages(err, req);
       // The files sent that were fine in themselves (a file's own problem is its message): to be chosen again.
       const dropped: DroppedFiles = {
@@ -271,8 +271,7 @@ export function sharingRoutes(ctx: AppContext): Router {
         action,
         fields,
         draftId,
-        materialName,
-        pledgeScanName,
+        ...stored,
         formId,
         dropped,
         // The files sent at all (a file's own problem included): the line to choose one again is under those only.
@@ -284,20 +283,29 @@ export function sharingRoutes(ctx: AppContext): Router {
     }
   }
 
-  const noStoredFiles = { materialName: null, pledgeScanName: null };
+  const noStoredFiles = { materialName: null, materialSize: null, pledgeScanName: null, pledgeScanSize: null };
 
   /**
-   * The file names of a draft's stored approval material and signed pledge scan, or null: each is kept when the form is
-   * sent without a new one, and the form says so beside its input (the pledge scan's was not said: a draft saved with it
-   * read as having none, and its applicant chose it again or thought it lost).
+   * A draft's stored approval material and signed pledge scan, or null: each is kept when the form is sent without a
+   * new one, and the form says so beside its input (the pledge scan's was not said: a draft saved with it read as having
+   * none, and its applicant chose it again or thought it lost). Named as the request's page links them (attachedFiles:
+   * the name each downloads under, its size): the form said the name as typed, a direction override with it.
    */
-  async function storedFileNames(draftId: number): Promise<{ materialName: string | null; pledgeScanName: string | null }> {
-    const row = await db('sharing_requests as r')
-      .leftJoin('uploads as m', 'm.id', 'r.material_upload_id')
-      .leftJoin('uploads as p', 'p.id', 'r.pledge_upload_id')
-      .where('r.id', draftId)
-      .first('m.filename as material', 'p.filename as pledge');
-    return { materialName: row?.material ?? null, pledgeScanName: row?.pledge ?? null };
+  async function storedFileNames(draftId: number): Promise<{
+    materialName: string | null;
+    materialSize: string | null;
+    pledgeScanName: string | null;
+    pledgeScanSize: string | null;
+  }> {
+    const row = await db('sharing_requests').where({ id: draftId }).first('material_upload_id', 'pledge_upload_id');
+    if (!row) return noStoredFiles;
+    const { material, pledge } = await attachedFiles(row);
+    return {
+      materialName: material?.name ?? null,
+      materialSize: material?.size ?? null,
+      pledgeScanName: pledge?.name ?? null,
+      pledgeScanSize: pledge?.size ?? null,
+    };
   }
 
   router.get('/sharing/new', authorize('sharing.apply'), async (req, res) => {
