@@ -376,13 +376,9 @@ export function sharingRoutes(ctx: AppContext): Router {
   }
 
   /**
-   * The request page. `typed` is a decision the form sent back (422): its stage's form shows the message at
-   * each field and what was typed (the choice, the reason, the opinion, the expiry).
-   */
-  /**
    * The request's approval material and signed pledge scan as their links say them: the name each downloads under
-   * (downloadName: no direction overrides, its type's extension) and its size. The links read a bare 下载 / Download:
-   * which file was it, and was it the right one?
+   * (downloadName: no direction overrides, its type's extension) and its size, for the request page's links and the
+   * draft form's "已上传" note: a bare 下载 / Download left people asking which file it was, and if it was the right one.
    */
   async function attachedFiles(request: { material_upload_id?: unknown; pledge_upload_id?: unknown }) {
     const ids = [request.material_upload_id, request.pledge_upload_id].filter((id) => id != null).map(Number);
@@ -401,6 +397,10 @@ export function sharingRoutes(ctx: AppContext): Router {
     return { material: file(request.material_upload_id), pledge: file(request.pledge_upload_id) };
   }
 
+  /**
+   * The request page. `typed` is a decision the form sent back (422): its stage's form shows the message at
+   * each field and what was typed (the choice, the reason, the opinion, the expiry).
+   */
   async function renderRequest(req: Request, res: Response, status = 200, typed?: TypedDecision, typedText?: TypedText) {
     const loaded = await viewable(req);
     const request = await presentRequest(ctx, req.user!, loaded);
