@@ -59,6 +59,7 @@ import {
   submitReport,
   toPublicReport,
   triageTables,
+  TRIAGE_REASON_MAX,
   WITHDRAW_REASON_MAX,
   WITHDRAWN_CLOSE_DETAIL,
   withdrawReport,
@@ -366,6 +367,9 @@ export function reportsRoutes(ctx: AppContext): Router {
         return { ...masked, ...named, kept: kept && kept.id === Number(r.id) ? kept : null };
       }),
       departments,
+      // A rejection's reason stops where the service refuses it (rejectTriagedReport; a browser counts an emoji as two,
+      // so such a text stops a little early, never late).
+      rejectMax: TRIAGE_REASON_MAX,
       settings: typed ?? settings,
       editedFrom: reportSettingsVersion(settings),
       form,

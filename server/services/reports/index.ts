@@ -60,6 +60,7 @@ export {
   ReportLimitError,
   routeTriagedReport,
   submitReport,
+  TRIAGE_REASON_MAX,
   type PreviewInput,
   type ReportDeps,
   type SubmitInput,
