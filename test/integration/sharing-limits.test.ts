@@ -1,3 +1,5 @@
+import { ID_CARD_LENGTH } from '../../server/services/sharing/identity';
+import { METHOD_OTHER_MAX, SHARING_TEXT_MAX } from '../../server/services/sharing/types';
 import { createTestApp, sharingSessions, TestApp } from '../helpers/app';
 import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
 
@@ -187,5 +189,47 @@ describe('the form', () => {
     expect(page.text).toMatch(/<textarea name="purpose" rows="3" maxlength="2000">/);
     expect(page.text).toMatch(/name="items\[0\]\[range\]" value="" maxlength="500"/);
     expect(page.text).toMatch(/name="applicant\[name\]" maxlength="200"/);
+  });
+
+  it("gives every text box the service's own limit, not a number typed in the page", async () => {
+    const page = (await (await as('applicant')).agent.get('/sharing/new').expect(200)).text;
+    // Each box by its column (`members[1][phone]` → members.phone), with the maxlengths of its rows.
+    const limits: Record<string, number[]> = {};
+    for (const box of page.match(/<(?:input|textarea)\b[^>]*>/g) ?? []) {
+      if (/\btype="(?:hidden|file|radio|checkbox)"|\bdisabled\b/.test(box)) continue;
+      const name = /\bname="([^"]+)"/.exec(box)?.[1] ?? box;
+      const column = name.replace(/\[\d+\]/g, '').replace(/\[(\w+)\]/g, '.$1');
+      // A table's other fields: names separated by commas, each at most a field's 200; the box as a whole has no limit.
+      if (column === 'items.other_fields') continue;
+      const max = Number(/\bmaxlength="(\d+)"/.exec(box)?.[1]);
+      limits[column] = [...new Set([...(limits[column] ?? []), max])];
+    }
+    const { short, itemText, long } = SHARING_TEXT_MAX;
+    expect(limits).toEqual({
+      'applicant.name': [short],
+      'applicant.staff_no': [short],
+      'applicant.office_phone': [short],
+      'applicant.email': [short],
+      'applicant.contact': [short],
+      'system.name': [short],
+      'system.domain': [short],
+      'system.address': [short],
+      whitelist: [long],
+      method_other: [METHOD_OTHER_MAX],
+      'members.name': [short],
+      'members.unit': [short],
+      'members.staff_no': [short],
+      'members.phone': [short],
+      'vendors.name': [short],
+      'vendors.company': [short],
+      // An ID number's own length: no longer text is one (the service's text limit for it is 200).
+      'vendors.id_card': [ID_CARD_LENGTH],
+      'vendors.phone': [short],
+      dataset_other: [short],
+      'items.range': [itemText],
+      'items.note': [itemText],
+      purpose: [long],
+      returned_items: [long],
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { translator } from '../../server/i18n';
-import { FORM_FIELDS, formBox, type FormBox, type RowBox } from '../../server/services/sharing/form-fields';
+import { BOX_MAX, FORM_FIELDS, formBox, type FormBox, type RowBox } from '../../server/services/sharing/form-fields';
 import { API_REQUEST_KEYS, apiTypeErrors, emptyInput } from '../../server/services/sharing/input';
 import { validateRequest, type ValidationMode } from '../../server/services/sharing/validate';
 import type { BodyKeys } from '../../server/http/body-keys';
@@ -21,8 +21,8 @@ const BOXES: [string, FormBox | RowBox][] = FORM_FIELDS.flatMap((f) =>
 
 /**
  * The template's inputs that send a value, each with its path (`members[{{index}}][phone]` → members.phone), its type,
- * its maxlength and the label key the page shows for it: its own aria-label, the text after a checkbox, else the label or
- * legend it sits in.
+ * its maxlength as written (the expression that gives it) and the label key the page shows for it: its own aria-label,
+ * the text after a checkbox, else the label or legend it sits in.
  */
 function templateInputs() {
   const labels = [...template.matchAll(/(?:<label>|<legend>|aria-label=")\{\{t "(sharing\.[A-Za-z.]+)"\}\}/g)];
@@ -42,7 +42,7 @@ function templateInputs() {
           .replace(/\[([^\]]+)\]/g, '.$1'),
         tag: m[1],
         type: /\btype="([^"]+)"/.exec(attrs)?.[1] ?? (m[1] === 'input' ? 'text' : m[1]),
-        maxlength: Number(/\bmaxlength="(\d+)"/.exec(attrs)?.[1] ?? NaN),
+        maxlength: /\bmaxlength="(\{\{[^}]*\}\}|[^"]*)"/.exec(attrs)?.[1],
         label: own ?? after ?? around,
       };
     })
@@ -72,9 +72,13 @@ describe("the sharing form's field table", () => {
       expect({ input: input.path, max: box.max }).toEqual({ input: input.path, max: expect.any(Number) });
       const typed = input.type === 'text' || input.type === 'email' || input.tag === 'textarea';
       if (!typed) continue;
-      // An ID number stops at its 18 characters on the page; a longer one sent otherwise is measured by the wider limit.
-      const expected = input.path === 'vendors.id_card' ? 18 : box.max;
+      // An ID number stops at its 18 characters on the page (ID_CARD_LENGTH); a longer one sent otherwise is measured by
+      // the wider limit. Every other box takes its own entry's limit, looked up by its own path (the page's number is
+      // rendered from the table, never typed: the integration test sharing-limits reads the numbers on the page).
+      const expected = input.path === 'vendors.id_card' ? '{{@root.idCardLength}}' : `{{lookup @root.boxMax "${input.path}"}}`;
       expect({ input: input.path, maxlength: input.maxlength }).toEqual({ input: input.path, maxlength: expected });
+      if (input.path !== 'vendors.id_card')
+        expect({ input: input.path, max: BOX_MAX[input.path!] }).toEqual({ input: input.path, max: box.max });
     }
     // Files and the pledge hold no text.
     expect(BOXES.filter(([, box]) => box.max === undefined).map(([path]) => path)).toEqual([

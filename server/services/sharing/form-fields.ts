@@ -308,6 +308,20 @@ export const FORM_FIELDS: readonly FormField[] = [
 
 export const ROW_TABLES: readonly RowTable[] = FORM_FIELDS.filter((f): f is RowTable => f.kind === 'rows');
 
+/**
+ * The most each text box holds (characters), by its column (`purpose`, `members.phone`): the form's boxes take it as
+ * their maxlength (routes/sharing/form.ts), so the browser stops where validate.ts refuses.
+ */
+export const BOX_MAX: Readonly<Record<string, number>> = Object.fromEntries(
+  FORM_FIELDS.flatMap((f): [string, number][] =>
+    f.kind === 'rows'
+      ? f.columns.flatMap((c): [string, number][] => (c.max === undefined ? [] : [[`${f.name}.${c.name}`, c.max]]))
+      : f.max === undefined
+        ? []
+        : [[f.name, f.max]],
+  ),
+);
+
 export function rowTable(name: string): RowTable | undefined {
   return ROW_TABLES.find((t) => t.name === name);
 }

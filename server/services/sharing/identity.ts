@@ -16,10 +16,16 @@ export function idCardCheckDigit(body17: string): string {
   return ID_CHECK[sum % 11];
 }
 
+/**
+ * A resident ID number's length (GB 11643): the request form's ID boxes stop there (routes/sharing/form.ts), as no
+ * longer text can be one.
+ */
+export const ID_CARD_LENGTH = 18;
+
 /** An 18-character resident ID number: 17 digits, a valid birth date, and the right check character. */
 export function isValidCnIdCard(value: string): boolean {
   const v = value.trim().toUpperCase();
-  if (!/^[1-9][0-9]{16}[0-9X]$/.test(v)) return false;
+  if (v.length !== ID_CARD_LENGTH || !/^[1-9][0-9]{16}[0-9X]$/.test(v)) return false;
   const [y, m, d] = [Number(v.slice(6, 10)), Number(v.slice(10, 12)), Number(v.slice(12, 14))];
   const birth = new Date(Date.UTC(y, m - 1, d));
   if (y < 1900 || birth.getUTCFullYear() !== y || birth.getUTCMonth() !== m - 1 || birth.getUTCDate() !== d) return false;
