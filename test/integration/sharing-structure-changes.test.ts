@@ -1,6 +1,6 @@
 import { createTestApp, sharingSessions, TestApp } from '../helpers/app';
 import { apiRequest, buildSharingWorld, SharingPeople } from '../factories/sharing';
-import { structureChangePending } from '../../server/services/sharing/structure-changes';
+import { STRUCTURE_TEXT_MAX, structureChangePending } from '../../server/services/sharing/structure-changes';
 import { STRUCTURE_CHANGE_PENDING, STRUCTURE_CHANGE_STATUSES } from '../../server/services/sharing/types';
 
 /**
@@ -100,6 +100,19 @@ describe('filing a change: each mistake named in place, nothing written', () => 
   it('the inputs say their limits', async () => {
     const page = (await (await as('hrSteward')).agent.get('/sharing/structure-changes').expect(200)).text;
     expect(page).toMatch(/<input id="sc-contact" name="contact" value="[^"]*" maxlength="200">/);
+  });
+
+  it("the boxes' limits are the service's own (STRUCTURE_TEXT_MAX), not numbers typed in the page", async () => {
+    const maxlength = (page: string, box: RegExp) =>
+      Number(new RegExp(`${box.source}[^>]*\\bmaxlength="(\\d+)"`).exec(page)?.[1]);
+    const steward = (await (await as('hrSteward')).agent.get('/sharing/structure-changes').expect(200)).text;
+    expect((await file('hrSteward', valid)).status).toBe(303);
+    const office = (await (await as('office')).agent.get('/sharing/structure-changes').expect(200)).text;
+    expect({
+      description: maxlength(steward, /<textarea id="sc-desc"/),
+      contact: maxlength(steward, /<input id="sc-contact"/),
+      note: maxlength(office, /<input name="note"/),
+    }).toEqual(STRUCTURE_TEXT_MAX);
   });
 
   it('the boxes a change needs are marked *, and the description and review note say their limits', async () => {

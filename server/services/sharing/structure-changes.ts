@@ -19,6 +19,17 @@ import { clock, type Actor } from './workflow';
  * any change of a table is submitted or approved-but-not-done, the table carries a "structure change
  * pending" marker, derived from the changes themselves (the catalog's own tables are not altered).
  */
+
+/**
+ * The most a change's texts hold (characters), as filing and reviewing measure them: its description, its contact and
+ * the IT office's note. The change list's boxes take them as their maxlength (routes/sharing/structure-changes.ts).
+ */
+export const STRUCTURE_TEXT_MAX = {
+  description: SHARING_TEXT_MAX.long,
+  contact: STRUCTURE_CONTACT_MAX,
+  note: SHARING_TEXT_MAX.long,
+} as const;
+
 export interface StructureChangeInput {
   department: string;
   system: string;
@@ -72,14 +83,14 @@ export async function fileStructureChange(
   tooLong('system', input.system, 'system', STRUCTURE_SYSTEM_MAX);
   if (!input.description.trim())
     errors.push({ field: 'description', key: 'sharing.errors.required', params: { label: label('description') } });
-  tooLong('description', input.description.trim(), 'description', SHARING_TEXT_MAX.long);
+  tooLong('description', input.description.trim(), 'description', STRUCTURE_TEXT_MAX.description);
   // A real calendar date (2027-02-30 is none), today or later.
   if (!input.plannedOn.trim())
     errors.push({ field: 'planned_on', key: 'sharing.errors.required', params: { label: label('plannedOn') } });
   else if (!isIsoDate(input.plannedOn))
     errors.push({ field: 'planned_on', key: 'sharing.errors.plannedOnInvalid', params: { value: input.plannedOn } });
   else if (input.plannedOn < today) errors.push({ field: 'planned_on', key: 'sharing.errors.plannedOn', params: { today } });
-  tooLong('contact', input.contact.trim(), 'contact', STRUCTURE_CONTACT_MAX);
+  tooLong('contact', input.contact.trim(), 'contact', STRUCTURE_TEXT_MAX.contact);
   if (errors.length) throw new ValidationError(errors);
   return ctx.db.transaction(async (trx) => {
     const now = ctx.now();
@@ -149,11 +160,11 @@ export async function reviewStructureChange(
     const note = visibleText(input.note);
     const characterProblem = forbiddenCharacterProblem('note', input.note);
     if (characterProblem) errors.push(characterProblem);
-    else if (charCount(note) > SHARING_TEXT_MAX.long)
+    else if (charCount(note) > STRUCTURE_TEXT_MAX.note)
       errors.push({
         field: 'note',
         key: 'sharing.errors.tooLong',
-        params: { label: t('sharing.structure.note'), max: SHARING_TEXT_MAX.long, length: charCount(note) },
+        params: { label: t('sharing.structure.note'), max: STRUCTURE_TEXT_MAX.note, length: charCount(note) },
       });
     else if (input.decision === 'reject' && !note) errors.push({ field: 'note', key: 'sharing.errors.structureRejectNote' });
     if (input.decision !== 'approve' && input.decision !== 'reject')
