@@ -1,6 +1,7 @@
 import { createTestApp, sharingSessions, summaryLinks, TestApp } from '../helpers/app';
 import { installChangeLog, refusedWritingNothing } from '../helpers/change-log';
 import { buildSharingWorld, SharingPeople } from '../factories/sharing';
+import { MAX_ACTION_TEXT } from '../../server/services/sharing/sent-text';
 
 /**
  * The request page's other text forms — the applicant's objection, the IT office's arbitration conclusion, its reason to
@@ -135,5 +136,34 @@ describe("the IT office's reason to revoke a grant", () => {
     expect(long.text).toContain(`value="${LONG}" aria-invalid="true" aria-describedby="revoke-reason-error">`);
     expect(long.text).toContain(`id="revoke-reason-error">${TOO_LONG}</p>`);
     expect((await t.db.knex('sharing_grants').where({ request_id: id }).first('revoked_at')).revoked_at).toBeNull();
+  });
+});
+
+describe("the request page's text boxes", () => {
+  it("stop at the service's limit (maxlength from MAX_ACTION_TEXT, not a number typed in the page)", async () => {
+    const page = async (login: keyof SharingPeople, id: number) =>
+      (await (await as(login)).agent.get(`/sharing/${id}`).expect(200)).text;
+    const maxlength = (html: string, box: RegExp) =>
+      Number(new RegExp(`${box.source}[^>]*\\bmaxlength="(\\d+)"`).exec(html)?.[1]);
+    // A decision's comment: the first reviewer's box.
+    const waiting = await submitted();
+    const decide = maxlength(await page('csSteward', waiting), /<textarea id="decide-\d+-comment"/);
+    // The applicant's objection to a refusal, then the office's conclusion on it.
+    const refusedId = await refusedByHr();
+    const objection = maxlength(await page('applicant', refusedId), /<textarea name="note" rows="2"/);
+    expect((await send('applicant', `/sharing/${refusedId}/arbitration`, { note: '字段齐全，请复核' })).status).toBe(303);
+    const conclusion = maxlength(await page('office2', refusedId), /<textarea name="note" rows="3"/);
+    // The office's reason to revoke a grant.
+    const granted = await submitted([{ table: 'org_unit', fields: ['unit_code'] }]);
+    await decideAs('csSteward', granted);
+    await decideAs('office', granted);
+    await decideAs('office2', granted);
+    const revoke = maxlength(await page('office', granted), /<input name="reason"/);
+    expect({ decide, objection, conclusion, revoke }).toEqual({
+      decide: MAX_ACTION_TEXT,
+      objection: MAX_ACTION_TEXT,
+      conclusion: MAX_ACTION_TEXT,
+      revoke: MAX_ACTION_TEXT,
+    });
   });
 });
