@@ -1,10 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { MAX_COMMENT } from '../../server/services/tickets';
-import { buildUser } from '../factories';
-import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
-import { createTestApp, postForm, signIn, TestApp } from '../helpers/app';
+import { buildTicket, exampleCatalog, useTicketsWorld } from '../factories/tickets';
+import { postForm } from '../helpers/app';
 
 /**
  * The ticket page's boxes stop where the ticket service refuses (MAX_COMMENT characters): nothing stopped a pasted
@@ -12,28 +8,11 @@ import { createTestApp, postForm, signIn, TestApp } from '../helpers/app';
  */
 const catalog = exampleCatalog();
 const T0 = new Date('2026-10-12T02:00:00Z');
-type Person = Awaited<ReturnType<typeof buildUser>>;
 
-let t: TestApp;
-let dataDir: string;
-let hrSteward: Person;
-let office: Person;
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hw-box-limits-'));
-  t = await createTestApp({ DATA_DIR: dataDir });
-  t.ctx.now = () => new Date('2026-10-13T02:00:00Z');
-  const db = t.db.knex;
-  await seedCatalogDepartments(db, catalog);
-  hrSteward = await buildUser(db, { department: 'HR', roles: ['steward'] });
-  office = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
+const w = useTicketsWorld({
+  now: new Date('2026-10-13T02:00:00Z'),
+  people: { hrSteward: { department: 'HR', roles: ['steward'] }, office: { department: 'ITC', roles: ['it_office'] } },
 });
-afterAll(async () => {
-  await t.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-const signInAs = (person: Person) => signIn(t.app, person.login, person.password);
 
 /**
  * Each text box of the ticket's own forms (those posting to /tickets/<id>/…) by its id, with its maxlength (NaN when
@@ -55,9 +34,9 @@ const everyOne = (ids: string[]) => Object.fromEntries(ids.map((id) => [id, MAX_
 
 describe("the ticket page's boxes", () => {
   it("stop where the ticket service's limit is (maxlength), as the report pages' boxes do", async () => {
-    const id = (await buildTicket(t.db.knex, catalog, T0, { field: 'staff_no' })).id;
-    const steward = await signInAs(hrSteward);
-    const it = await signInAs(office);
+    const id = (await buildTicket(w.db, catalog, T0, { field: 'staff_no' })).id;
+    const steward = await w.signIn('hrSteward');
+    const it = await w.signIn('office');
     // The department's: its fix note, dispute, request for more time and comment.
     expect(boxLimits((await steward.agent.get(`/tickets/${id}`).expect(200)).text, id)).toEqual(
       everyOne(['fix-comment', 'dispute-reason', 'extension-reason', 'comment']),
@@ -72,7 +51,7 @@ describe("the ticket page's boxes", () => {
       everyOne(['grant-reason', 'refuse-reason', 'reassign-reason', 'close-reason', 'comment']),
     );
     // A dispute waiting: the office's reason to keep the ticket with the department.
-    const disputed = (await buildTicket(t.db.knex, catalog, T0, { field: 'email' })).id;
+    const disputed = (await buildTicket(w.db, catalog, T0, { field: 'email' })).id;
     await postForm(steward, `/tickets/${disputed}/dispute`, { reason: '此字段由组织部维护' }).expect(302);
     expect(boxLimits((await it.agent.get(`/tickets/${disputed}`).expect(200)).text, disputed)).toEqual(
       everyOne(['reassign-reason', 'dismiss-reason', 'close-reason', 'comment']),

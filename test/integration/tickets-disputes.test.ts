@@ -1,11 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import { issueApiToken } from '../../server/services/users';
-import { buildUser } from '../factories';
-import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
-import { createTestApp, signIn, TestApp } from '../helpers/app';
+import { buildTicket, exampleCatalog, useTicketsWorld } from '../factories/tickets';
 
 /**
  * "Not our data" (不属于本单位数据): the steward's dispute reaches the IT office at once (inbox and
@@ -14,53 +9,43 @@ import { createTestApp, signIn, TestApp } from '../helpers/app';
 const catalog = exampleCatalog();
 const T0 = new Date('2026-09-30T02:00:00Z');
 
-let t: TestApp;
-let dataDir: string;
 let hrTicket: number;
 let stuTicket: number;
-let hrSteward: Awaited<ReturnType<typeof buildUser>>;
-let office: Awaited<ReturnType<typeof buildUser>>;
 let officeToken: string;
 
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hw-disputes-'));
-  t = await createTestApp({ DATA_DIR: dataDir });
-  t.ctx.now = () => new Date('2026-10-09T02:00:00Z');
-  const db = t.db.knex;
-  await seedCatalogDepartments(db, catalog);
-  hrTicket = (await buildTicket(db, catalog, T0, { field: 'staff_no' })).id;
-  stuTicket = (
-    await buildTicket(db, catalog, T0, { table: 'student_status', field: 'grade', department: 'STU', check: 'required' })
-  ).id;
-  hrSteward = await buildUser(db, { department: 'HR', roles: ['steward'] });
-  office = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
-  await db('users').where({ id: office.id }).update({ email: 'itc-office@example.edu.cn' });
-  officeToken = await issueApiToken(db, office.id);
+const w = useTicketsWorld({
+  now: new Date('2026-10-09T02:00:00Z'),
+  people: { hrSteward: { department: 'HR', roles: ['steward'] }, office: { department: 'ITC', roles: ['it_office'] } },
+  setup: async ({ db, people }) => {
+    hrTicket = (await buildTicket(db, catalog, T0, { field: 'staff_no' })).id;
+    stuTicket = (
+      await buildTicket(db, catalog, T0, { table: 'student_status', field: 'grade', department: 'STU', check: 'required' })
+    ).id;
+    await db('users').where({ id: people.office.id }).update({ email: 'itc-office@example.edu.cn' });
+    officeToken = await issueApiToken(db, people.office.id);
+  },
 });
-afterAll(async () => {
-  await t.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const { people } = w;
 
-const outbox = () => {
-  const dir = path.join(dataDir, 'outbox');
-  return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')) : [];
-};
 const officeInbox = () =>
-  t.db.knex('notifications').where({ user_id: office.id, kind: 'ticket.disputed' }).orderBy('id').select('title', 'body', 'link');
-const api = (path: string) => request(t.app).get(`/api/v1${path}`).set('Authorization', `Bearer ${officeToken}`);
+  w
+    .db('notifications')
+    .where({ user_id: people.office.id, kind: 'ticket.disputed' })
+    .orderBy('id')
+    .select('title', 'body', 'link');
+const api = (path: string) => request(w.app).get(`/api/v1${path}`).set('Authorization', `Bearer ${officeToken}`);
 
 describe('a steward disputes a ticket', () => {
   it('refuses a dispute without a reason and tells nobody', async () => {
-    const s = await signIn(t.app, hrSteward.login, hrSteward.password);
+    const s = await w.signIn('hrSteward');
     const res = await s.agent.post(`/tickets/${hrTicket}/dispute`).type('form').send({ _csrf: s.csrf, reason: '  ' });
     expect(res.status).toBe(422);
     expect(await officeInbox()).toEqual([]);
-    expect(outbox()).toEqual([]);
+    expect(w.outbox()).toEqual([]);
   });
 
   it('refuses a reason over 2000 characters under the reason box, keeping the text, and tells nobody', async () => {
-    const s = await signIn(t.app, hrSteward.login, hrSteward.password);
+    const s = await w.signIn('hrSteward');
     const res = await s.agent
       .post(`/tickets/${hrTicket}/dispute`)
       .type('form')
@@ -70,12 +55,12 @@ describe('a steward disputes a ticket', () => {
     expect(res.text).toMatch(/id="dispute-reason"[^>]*aria-invalid="true"/);
     expect(res.text).toMatch(/id="dispute-reason-error"[^>]*>[^<]*最多 2000 个字符/);
     expect(res.text).toContain('长'.repeat(2001));
-    expect(await t.db.knex('tickets').where({ id: hrTicket }).first('disputed_at')).toEqual({ disputed_at: null });
+    expect(await w.db('tickets').where({ id: hrTicket }).first('disputed_at')).toEqual({ disputed_at: null });
     expect(await officeInbox()).toEqual([]);
   });
 
   it('tells the IT office in its inbox and by e-mail, with the reason and a link to the ticket', async () => {
-    const s = await signIn(t.app, hrSteward.login, hrSteward.password);
+    const s = await w.signIn('hrSteward');
     const res = await s.agent
       .post(`/tickets/${hrTicket}/dispute`)
       .type('form')
@@ -91,7 +76,7 @@ describe('a steward disputes a ticket', () => {
         link: `/tickets/${hrTicket}`,
       },
     ]);
-    const mails = outbox();
+    const mails = w.outbox();
     expect(mails).toHaveLength(1);
     expect(mails[0]).toMatch(/^To: itc-office@example\.edu\.cn$/m);
   });
@@ -99,7 +84,7 @@ describe('a steward disputes a ticket', () => {
 
 describe("the IT office's disputed view", () => {
   it('lists the active disputed tickets only, on the page and in the API', async () => {
-    const s = await signIn(t.app, office.login, office.password);
+    const s = await w.signIn('office');
     const all = await s.agent.get('/tickets').expect(200);
     expect(all.text).toContain('href="/tickets?view=disputed"');
     const page = await s.agent.get('/tickets?view=disputed').expect(200);
@@ -114,18 +99,18 @@ describe("the IT office's disputed view", () => {
   });
 
   it('refuses a reassignment reason over 2000 characters under the reassignment reason box, changing nothing', async () => {
-    const s = await signIn(t.app, office.login, office.password);
+    const s = await w.signIn('office');
     const res = await s.agent
       .post(`/tickets/${hrTicket}/reassign`)
       .type('form')
       .send({ _csrf: s.csrf, department: 'COL', reason: 'x'.repeat(2001) });
     expect(res.status).toBe(422);
     expect(res.text).toMatch(/id="reassign-reason-error"[^>]*>[^<]*最多 2000 个字符/);
-    expect(await t.db.knex('tickets').where({ id: hrTicket }).first('department_code')).toEqual({ department_code: 'HR' });
+    expect(await w.db('tickets').where({ id: hrTicket }).first('department_code')).toEqual({ department_code: 'HR' });
   });
 
   it('drops a ticket once the IT office has reassigned it', async () => {
-    const s = await signIn(t.app, office.login, office.password);
+    const s = await w.signIn('office');
     await s.agent
       .post(`/tickets/${hrTicket}/reassign`)
       .type('form')

@@ -1,11 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import { issueApiToken } from '../../server/services/users';
-import { buildUser } from '../factories';
-import { buildTicket, exampleCatalog, seedCatalogDepartments } from '../factories/tickets';
-import { createTestApp, postForm, signIn, switchLocale, TestApp } from '../helpers/app';
+import { buildTicket, exampleCatalog, TicketsPerson, useTicketsWorld } from '../factories/tickets';
+import { postForm, switchLocale } from '../helpers/app';
 
 /**
  * What the IT office's decisions on a ticket do beyond the ticket: who is told, and what a decision sent after a
@@ -13,46 +9,23 @@ import { createTestApp, postForm, signIn, switchLocale, TestApp } from '../helpe
  */
 const catalog = exampleCatalog();
 const T0 = new Date('2026-10-12T02:00:00Z');
-type Person = Awaited<ReturnType<typeof buildUser>>;
 
-let t: TestApp;
-let dataDir: string;
-let hrSteward: Person;
-let hrLeader: Person;
-let orgSteward: Person;
-let office: Person;
-let chief: Person;
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hw-office-'));
-  t = await createTestApp({ DATA_DIR: dataDir });
-  t.ctx.now = () => new Date('2026-10-13T02:00:00Z');
-  const db = t.db.knex;
-  await seedCatalogDepartments(db, catalog);
-  hrSteward = await buildUser(db, { department: 'HR', roles: ['steward'] });
-  hrLeader = await buildUser(db, { department: 'HR', roles: ['dept_leader'] });
-  orgSteward = await buildUser(db, { department: 'ORG', roles: ['steward'] });
-  office = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
-  chief = await buildUser(db, { department: 'ITC', roles: ['it_office'] });
+const w = useTicketsWorld({
+  now: new Date('2026-10-13T02:00:00Z'),
+  people: {
+    hrSteward: { department: 'HR', roles: ['steward'] },
+    hrLeader: { department: 'HR', roles: ['dept_leader'] },
+    orgSteward: { department: 'ORG', roles: ['steward'] },
+    office: { department: 'ITC', roles: ['it_office'] },
+    chief: { department: 'ITC', roles: ['it_office'] },
+  },
 });
-afterAll(async () => {
-  await t.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const { people } = w;
 
-const fileTicket = async (field: string) => (await buildTicket(t.db.knex, catalog, T0, { field })).id;
-const ticketRow = (id: number) => t.db.knex('tickets').where({ id }).first();
-const notices = (person: Person, kind: string) =>
-  t.db
-    .knex('notifications')
-    .where({ user_id: person.id, kind })
-    .orderBy('id')
-    .select('title', 'body', 'title_en', 'body_en', 'link');
-const outbox = () => {
-  const dir = path.join(dataDir, 'outbox');
-  return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')) : [];
-};
-const signInAs = (person: Person) => signIn(t.app, person.login, person.password);
+const fileTicket = async (field: string) => (await buildTicket(w.db, catalog, T0, { field })).id;
+const ticketRow = (id: number) => w.db('tickets').where({ id }).first();
+const notices = (person: TicketsPerson, kind: string) =>
+  w.db('notifications').where({ user_id: person.id, kind }).orderBy('id').select('title', 'body', 'title_en', 'body_en', 'link');
 
 /**
  * HR's steward asks for `days` more working days on ticket `id`; the ticket's version after it, as the office's page
@@ -60,7 +33,7 @@ const signInAs = (person: Person) => signIn(t.app, person.login, person.password
  * for the office.
  */
 const askForMore = async (id: number, days: string) => {
-  await postForm(await signInAs(hrSteward), `/tickets/${id}/extension`, { days, reason: '等待人事系统厂商修复' }).expect(302);
+  await postForm(await w.signIn('hrSteward'), `/tickets/${id}/extension`, { days, reason: '等待人事系统厂商修复' }).expect(302);
   return String((await ticketRow(id)).version);
 };
 
@@ -69,7 +42,7 @@ const askForMore = async (id: number, days: string) => {
  * below each start from a dispute waiting for the office.
  */
 const disputed = async (id: number, reason: string) => {
-  await postForm(await signInAs(hrSteward), `/tickets/${id}/dispute`, { reason }).expect(302);
+  await postForm(await w.signIn('hrSteward'), `/tickets/${id}/dispute`, { reason }).expect(302);
   return (await ticketRow(id)).version;
 };
 
@@ -77,16 +50,16 @@ const disputed = async (id: number, reason: string) => {
  * The two places a 'decided elsewhere' case decides from: `it`, the office, and `other`, a colleague of the office
  * (chief), each signed in. Written once: three cases start from the same pair.
  */
-const officeAndColleague = async () => ({ it: await signInAs(office), other: await signInAs(chief) });
+const officeAndColleague = async () => ({ it: await w.signIn('office'), other: await w.signIn('chief') });
 
 describe('closing a ticket', () => {
   it("tells the department's stewards and leaders, with the office's reason masked, from the page and the API", async () => {
     const id = await fileTicket('staff_no');
-    const it = await signInAs(office);
-    const mailsBefore = outbox().length;
+    const it = await w.signIn('office');
+    const mailsBefore = w.outbox().length;
     // Refused (no reason): nobody hears anything.
     await postForm(it, `/tickets/${id}/transition`, { to: 'closed', comment: ' ' }).expect(422);
-    expect(await notices(hrSteward, 'ticket.closed')).toEqual([]);
+    expect(await notices(people.hrSteward, 'ticket.closed')).toEqual([]);
     await postForm(it, `/tickets/${id}/transition`, {
       to: 'closed',
       comment: '职工号规则已调整，不再检查；联系 13812345678',
@@ -95,7 +68,7 @@ describe('closing a ticket', () => {
     expect((await it.agent.get(`/tickets/${id}`).expect(200)).text).toMatch(
       /class="flash flash-success"[^>]*>\s*工单已关闭，已通知责任单位。/,
     );
-    for (const person of [hrSteward, hrLeader])
+    for (const person of [people.hrSteward, people.hrLeader])
       expect(await notices(person, 'ticket.closed')).toEqual([
         {
           title: `【已关闭】质量工单 #${id} 已由信息化办公室关闭，无需再整改`,
@@ -105,9 +78,9 @@ describe('closing a ticket', () => {
           link: `/tickets/${id}`,
         },
       ]);
-    expect(await notices(orgSteward, 'ticket.closed')).toEqual([]);
+    expect(await notices(people.orgSteward, 'ticket.closed')).toEqual([]);
     // By e-mail too (the department's steward address), the reason masked there as well.
-    const mails = outbox().slice(mailsBefore);
+    const mails = w.outbox().slice(mailsBefore);
     expect(mails).toHaveLength(1);
     expect(mails[0]).toMatch(/^To: hr-steward@example\.edu\.cn$/m);
     const mailBody = Buffer.from(
@@ -120,17 +93,17 @@ describe('closing a ticket', () => {
     expect(mailBody).toContain('关闭原因：职工号规则已调整，不再检查；联系 138****5678');
     // The same form sent again closes nothing and tells nobody again.
     await postForm(it, `/tickets/${id}/transition`, { to: 'closed', comment: '再次' }).expect(302);
-    expect(await notices(hrSteward, 'ticket.closed')).toHaveLength(1);
+    expect(await notices(people.hrSteward, 'ticket.closed')).toHaveLength(1);
 
     // The API's close tells them too.
     const other = await fileTicket('name');
-    const token = await issueApiToken(t.db.knex, office.id);
-    await request(t.app)
+    const token = await issueApiToken(w.db, people.office.id);
+    await request(w.app)
       .post(`/api/v1/tickets/${other}/transitions`)
       .set('Authorization', `Bearer ${token}`)
       .send({ to: 'closed', comment: '重复工单' })
       .expect(200);
-    expect((await notices(hrSteward, 'ticket.closed')).map((n) => n.title)).toEqual([
+    expect((await notices(people.hrSteward, 'ticket.closed')).map((n) => n.title)).toEqual([
       `【已关闭】质量工单 #${id} 已由信息化办公室关闭，无需再整改`,
       `【已关闭】质量工单 #${other} 已由信息化办公室关闭，无需再整改`,
     ]);
@@ -155,7 +128,7 @@ describe('a decision sent after another was taken (another tab, a colleague)', (
       /<label for="ticket-unsent">你填写的不同意延期的理由（未发送，可复制）<\/label>\s*<textarea id="ticket-unsent" rows="3" readonly>厂商修复不需要三天，请按期整改<\/textarea>/,
     );
     expect(await ticketRow(id)).toEqual(granted);
-    expect((await notices(hrSteward, 'ticket.extension_denied')).filter((n) => n.link === `/tickets/${id}`)).toEqual([]);
+    expect((await notices(people.hrSteward, 'ticket.extension_denied')).filter((n) => n.link === `/tickets/${id}`)).toEqual([]);
 
     // In English too.
     await switchLocale(it, 'en');
@@ -188,7 +161,7 @@ describe('a decision sent after another was taken (another tab, a colleague)', (
     expect(res.text).toContain(`工单 #${id} 的延期申请已由他人决定：不同意延期；本次提交未作改动`);
     expect(res.text).toMatch(/<textarea id="ticket-unsent" rows="3" readonly>同意，请在新期限前完成<\/textarea>/);
     expect(await ticketRow(id)).toEqual(before);
-    expect((await notices(hrSteward, 'ticket.extension_given')).filter((n) => n.link === `/tickets/${id}`)).toEqual([]);
+    expect((await notices(people.hrSteward, 'ticket.extension_given')).filter((n) => n.link === `/tickets/${id}`)).toEqual([]);
   });
 
   it('keeping a dispute a colleague settled by reassigning is a 409, the reason kept', async () => {
@@ -201,21 +174,21 @@ describe('a decision sent after another was taken (another tab, a colleague)', (
     expect(res.text).toContain(`工单 #${id} 的异议已由他人处理（见处理记录）；本次提交未作改动`);
     expect(res.text).toMatch(/<textarea id="ticket-unsent" rows="3" readonly>电话由人事处维护<\/textarea>/);
     expect(await ticketRow(id)).toEqual(reassigned);
-    expect(await notices(orgSteward, 'ticket.dispute_refused')).toEqual([]);
-    expect(await notices(hrSteward, 'ticket.dispute_refused')).toEqual([]);
+    expect(await notices(people.orgSteward, 'ticket.dispute_refused')).toEqual([]);
+    expect(await notices(people.hrSteward, 'ticket.dispute_refused')).toEqual([]);
   });
 });
 
 describe('a decision sent after the same person took one in another tab or window', () => {
-  const flashOf = async (agent: Awaited<ReturnType<typeof signIn>>['agent'], id: number) =>
+  const flashOf = async (agent: Awaited<ReturnType<typeof w.signIn>>['agent'], id: number) =>
     /class="flash flash-info"[^>]*>\s*([^<]*?)\s*</.exec((await agent.get(`/tickets/${id}`).expect(200)).text)?.[1];
 
   it('says that person decided it, not someone else: the other answer a 409, the same one a notice', async () => {
     const id = await fileTicket('home_address');
     const version = await askForMore(id, '3');
     // Two tabs of one session and a second session of the same account (another browser): both are that person.
-    const tab = await signInAs(office);
-    const window = await signInAs(office);
+    const tab = await w.signIn('office');
+    const window = await w.signIn('office');
     await postForm(tab, `/tickets/${id}/extension/grant`, { days: '2', reason: '', version }).expect(302);
     const granted = await ticketRow(id);
     for (const who of [tab, window]) {
@@ -232,7 +205,7 @@ describe('a decision sent after the same person took one in another tab or windo
     );
     expect(await ticketRow(id)).toEqual(granted);
     // A colleague who sends the other answer still reads that someone else decided.
-    const other = await signInAs(chief);
+    const other = await w.signIn('chief');
     expect(
       (await postForm(other, `/tickets/${id}/extension/refuse`, { reason: '请按期整改', version }).expect(409)).text,
     ).toContain(`工单 #${id} 的延期申请已由他人决定：同意延期 2 个工作日`);
@@ -260,7 +233,7 @@ describe('a decision sent after the same person took one in another tab or windo
   it('a dispute: reassigned in one tab, kept in the other, is a 409 saying that person settled it', async () => {
     const id = await fileTicket('work_phone');
     const version = await disputed(id, '电话由组织部维护');
-    const it = await signInAs(office);
+    const it = await w.signIn('office');
     await postForm(it, `/tickets/${id}/reassign`, { department: 'ORG', reason: '组织部维护', version }).expect(302);
     const reassigned = await ticketRow(id);
     const res = await postForm(it, `/tickets/${id}/dispute/dismiss`, { reason: '电话由人事处维护', version }).expect(409);
@@ -289,11 +262,11 @@ describe('granting more time', () => {
     const id = await fileTicket('office_phone');
     expect((await ticketRow(id)).due_at).toBe('2026-10-19');
     // Thursday 10-22, three days late, HR asks for 2 more working days: 10-19 + 2 is Wednesday 10-21, already past.
-    t.ctx.now = () => new Date('2026-10-22T02:00:00Z');
+    w.ctx.now = () => new Date('2026-10-22T02:00:00Z');
     try {
-      const hr = await signInAs(hrSteward);
+      const hr = await w.signIn('hrSteward');
       await postForm(hr, `/tickets/${id}/extension`, { days: '2', reason: '等待厂商' }).expect(302);
-      const it = await signInAs(office);
+      const it = await w.signIn('office');
       const page = (await it.agent.get(`/tickets/${id}`).expect(200)).text;
       expect(page).toContain('按申请的 2 个工作日，整改期限将由 2026-10-19 顺延至 2026-10-21；也可以同意更少的天数。');
       expect(page).toContain(
@@ -307,14 +280,14 @@ describe('granting more time', () => {
 
       // A request whose date is still to come carries no warning (only the one the page's script shows for fewer days
       // typed that end before today, hidden).
-      const later = (await buildTicket(t.db.knex, catalog, new Date('2026-10-22T02:00:00Z'), { field: 'birth_date' })).id;
+      const later = (await buildTicket(w.db, catalog, new Date('2026-10-22T02:00:00Z'), { field: 'birth_date' })).id;
       await postForm(hr, `/tickets/${later}/extension`, { days: '2', reason: '等待厂商' }).expect(302);
       const shown = (await it.agent.get(`/tickets/${later}`).expect(200)).text.match(
         /<p class="field-warning grant-past"[^>]*>/g,
       );
       expect(shown).toEqual([expect.stringMatching(/ hidden>$/)]);
     } finally {
-      t.ctx.now = () => new Date('2026-10-13T02:00:00Z');
+      w.ctx.now = () => new Date('2026-10-13T02:00:00Z');
     }
   });
 });
