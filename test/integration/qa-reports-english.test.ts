@@ -18,7 +18,7 @@ async function inLocale(who: keyof ReportsWorld, locale: 'en' | 'zh-CN') {
   return s;
 }
 
-it('the answer, the current answer and the value seen read "Label: text" in English, "标签：文字" in Chinese, the answer\'s words after a dash (经核实数据无误——…)', async () => {
+it('the answer, the current answer and the value seen read "Label: text" in English, "标签：文字" in Chinese, the answer\'s words after a dash in both (经核实数据无误——…, not an error — …)', async () => {
   const filed = await request(world.app)
     .post('/api/v1/reports')
     .set('Authorization', `Bearer ${token}`)
@@ -35,12 +35,15 @@ it('the answer, the current answer and the value seen read "Label: text" in Engl
 
   const reporter = await inLocale('reporter', 'en');
   const mine = (await reporter.agent.get(`/reports/${id}`).expect(200)).text;
-  expect(mine).toContain('Checked — not an error: Checked against the party records');
+  expect(mine).toContain('Checked — not an error — Checked against the party records');
   expect(mine).not.toContain('：');
+  expect(mine).not.toContain('not an error:');
   const steward = await inLocale('orgSteward', 'en');
   const page = (await steward.agent.get(`/reports/tickets/${ticketId}`).expect(200)).text;
-  // The answer's words hold no colon of their own (“Checked: not an error: …” read as three labels).
-  expect(page).toContain('Current answer: Checked — not an error: Checked against the party records');
+  // The answer's words hold no colon of their own (“Checked: not an error: …” read as three labels), nor do they
+  // come after one (“Current answer: Checked — not an error: …” read as two labels): a dash, as in Chinese.
+  expect(page).toContain('Current answer: Checked — not an error — Checked against the party records');
+  expect(page).not.toContain('not an error:');
   expect(page).not.toContain('Checked: not an error');
   expect(page).toContain('Value the reporter saw: 群众');
   expect(page).not.toContain('：');
