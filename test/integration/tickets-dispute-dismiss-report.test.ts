@@ -172,3 +172,65 @@ it('"not ours" on a report ticket through the tickets API is the department’s 
   await reporter.agent.post(`/reports/${report.id}/confirm`).type('form').send({ _csrf: reporter.csrf }).expect(409);
   expect((await world.db('tickets').where({ id: filed.ticket_id }).first('status')).status).toBe('acknowledged');
 });
+
+it('a dispute sent from the ticket page for a report ticket is refused, naming its answer page; nothing changes', async () => {
+  world.ctx.now = () => MONDAY;
+  const filed = (
+    await world
+      .api('reporter')
+      .post(
+        '/reports',
+        reportBody({ field: 'id_card', description: '身份证号末位应为 X', suggested_value: '41010219900101123X' }),
+      )
+      .expect(201)
+  ).body as { ticket_id: number };
+  const ticketId = filed.ticket_id;
+  const hr = await world.as('hrSteward');
+  // What the department and the IT office would see change: the ticket (status, flag, version), its history, the answer.
+  const state = async () => ({
+    ticket: await world
+      .db('tickets')
+      .where({ id: ticketId })
+      .first('status', 'disputed_at', 'version', 'updated_at', 'due_at', 'extension_requested_at'),
+    events: await world.db('ticket_events').where({ ticket_id: ticketId }).orderBy('id').select('id', 'kind'),
+    answer: await world.db('report_tickets').where({ ticket_id: ticketId }).first(),
+    notices: Number((await world.db('notifications').count({ n: '*' }).first())?.n),
+  });
+  const before = await state();
+  expect(before.ticket.disputed_at).toBeNull();
+
+  // As a page from before (or a hand-made form) would send it, with a valid CSRF token, by the department's steward.
+  const sent = await hr.agent
+    .post(`/tickets/${ticketId}/dispute`)
+    .type('form')
+    .send({ _csrf: hr.csrf, reason: '身份证号由户籍部门维护' });
+  expect(sent.status).toBe(409);
+  expect(sent.text).toContain(`工单 #${ticketId} 是错误报告工单，不在工单页提出异议：请在“查看报告并答复”页答复“非本单位数据”`);
+  // What was typed is not lost: the page, with no dispute form, gives it back to copy.
+  expect(sent.text).toContain('身份证号由户籍部门维护</textarea>');
+  expect(await state()).toEqual(before);
+
+  // In English too.
+  await hr.agent.post('/locale').type('form').send({ _csrf: hr.csrf, locale: 'en', next: '/' }).expect(302);
+  const en = await hr.agent
+    .post(`/tickets/${ticketId}/dispute`)
+    .type('form')
+    .send({ _csrf: hr.csrf, reason: '身份证号由户籍部门维护' });
+  expect(en.status).toBe(409);
+  expect(en.text).toContain(
+    `Ticket #${ticketId} is an error report ticket: it is not disputed on the ticket page — answer “Not our data” on its report page`,
+  );
+  expect(await state()).toEqual(before);
+  await hr.agent.post('/locale').type('form').send({ _csrf: hr.csrf, locale: 'zh-CN', next: '/' }).expect(302);
+
+  // Its answer page still takes "not ours": the dispute and the answer, together.
+  const answered = await hr.agent
+    .post(`/reports/tickets/${ticketId}/answer`)
+    .field('_csrf', hr.csrf)
+    .set('Accept', 'text/html')
+    .field('answer', 'not_ours')
+    .field('comment', '身份证号由户籍部门维护');
+  expect(answered.status).toBe(302);
+  expect((await world.db('tickets').where({ id: ticketId }).first('disputed_at')).disputed_at).not.toBeNull();
+  expect((await world.db('report_tickets').where({ ticket_id: ticketId }).first('answer')).answer).toBe('not_ours');
+});

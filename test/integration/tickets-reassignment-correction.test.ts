@@ -150,7 +150,7 @@ describe('the migration for tickets that kept their status through a reassignmen
     await db.transaction((trx) =>
       disputeInTransaction(
         trx,
-        { ticketId: disputedReport.ticketId, actor: hr, reason: '政治面貌由组织部维护', now: WEDNESDAY },
+        { ticketId: disputedReport.ticketId, actor: hr, reason: '政治面貌由组织部维护', now: WEDNESDAY, reportAnswer: true },
         (ticket, reason, now) =>
           trx('report_tickets')
             .where({ ticket_id: ticket.id })

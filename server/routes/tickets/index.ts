@@ -19,7 +19,7 @@ import { auditTrailLink } from '../../presenters/audit';
 import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { keyColumnOrder } from '../../services/catalog/record-key';
 import { notifierFromConfig } from '../../services/notifications';
-import { disputeAnyTicket, reportTicketForOutsider } from '../../services/reports';
+import { reportTicketForOutsider } from '../../services/reports';
 import {
   WEBHOOK_URL_MAX,
   webhookUrlProblem,
@@ -31,6 +31,7 @@ import {
   commentTicket,
   dismissDispute,
   disputeSettled,
+  disputeTicket,
   dueWorkingDaysVersion,
   filterChoices,
   findTicket,
@@ -760,8 +761,9 @@ export function ticketsRoutes(ctx: AppContext): Router {
       req,
       res,
       async () => {
-        // A report ticket's "not ours" is also the department's answer to the report (disputeAnyTicket).
-        const ticket = await disputeAnyTicket(db, {
+        // A report ticket's "not ours" is the department's answer to the report, on its answer page: the page offers no
+        // dispute form for it, and the service refuses one sent anyway (409, nothing changed; disputedByReportAnswer).
+        const ticket = await disputeTicket(db, {
           ticketId: pathId(req.params.id),
           actor: req.user!,
           reason: String(req.body.reason ?? ''),

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { can, CurrentUser } from '../../policies';
 import {
   ACTIVE_STATUSES,
+  disputedByReportAnswer,
   EXTENSION_STATUSES,
   PublicTicket,
   SEVERITIES,
@@ -249,8 +250,8 @@ export function actionsFor(user: CurrentUser, t: PublicTicket, opts: { disputeSe
     // A report ticket is fixed by answering the report (its own page): the reporter confirms the fix.
     fix: work && (t.status === 'open' || t.status === 'acknowledged') && t.check !== 'report',
     // Once per department: the IT office's "not accepted" settles it (transitions.ts disputeSettled). A report ticket's
-    // "not ours" is an answer to the report, given on its answer page with the others.
-    dispute: work && active && !t.disputed_at && !opts.disputeSettled && t.check !== 'report',
+    // "not ours" is an answer to the report, given on its answer page with the others (the service refuses it here too).
+    dispute: work && active && !t.disputed_at && !opts.disputeSettled && !disputedByReportAnswer(t.check),
     close: active && can(user, 'tickets.close', { department: t.department }),
     reassign: active && can(user, 'tickets.reassign', { department: t.department }),
     /** Keep a disputed ticket with its department (the IT office, as reassigning). */

@@ -41,7 +41,7 @@ export async function recordNotOurs(
   }
   return db.transaction((trx) =>
     // Every query on `trx`: the embedded database has a single connection, a query on `db` here would wait forever.
-    disputeInTransaction(trx, { ...input, setsAsideFix: true }, async (ticket, reason, now) => {
+    disputeInTransaction(trx, { ...input, setsAsideFix: true, reportAnswer: true }, async (ticket, reason, now) => {
       const documentId = await saveAnswerDocument(trx, document, input.actor);
       // The department's current answer is "not ours": a fix it gave before no longer waits for confirmation.
       const answer = {

@@ -69,3 +69,4 @@ export * from './types';
 export { onRecheckRequested, recheckRequester, type RecheckRequester } from './recheck';
 export * from './reports';
 export { ticketNotFound, visibleTicket } from './visibility';
+export { disputedByReportAnswer } from './report-state';

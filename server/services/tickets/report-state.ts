@@ -8,6 +8,18 @@ import type { Knex } from 'knex';
 export const REPORT_CHECK = 'report';
 
 /**
+ * Whether "not our data" on a ticket of this check is the department's answer to a report, said on the report's answer
+ * page with the report's state (reports/not-ours.ts recordNotOurs), not the ticket page's dispute: a dispute alone left
+ * the report answered "fixed", its reporters asked to confirm a fix while the history said the data was not the
+ * department's. One rule for the page and the service: the ticket page offers its dispute form only where this is false
+ * (routes/tickets/presenter.ts actionsFor), and the ticket's dispute refuses such a ticket unless it is sent as that
+ * answer (transitions.ts disputeInTransaction, `reportAnswer`).
+ */
+export function disputedByReportAnswer(check: string): boolean {
+  return check === REPORT_CHECK;
+}
+
+/**
  * The answer state a reopen leaves: no current answer (it was answered to, and the history keeps
  * it), no fix waiting for confirmation. `first_answered_at` stays: the scorecards count the first answer.
  */

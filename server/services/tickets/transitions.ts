@@ -17,7 +17,7 @@ import { departmentCodeAsWritten } from '../department-code';
 import { dueDateFor, TicketCalendar } from './apply';
 import { byActor, lockTicket, recordAndAudit, updateTicket } from './events';
 import { visibleTicket } from './visibility';
-import { clearAnswerForNewOwner, REPORT_CHECK } from './report-state';
+import { clearAnswerForNewOwner, disputedByReportAnswer, REPORT_CHECK } from './report-state';
 import { loadDueWorkingDays } from './settings';
 import { ACTIVE_STATUSES, DueWorkingDays, endingExtension, NO_EXTENSION, RequestOrigin, TicketRow, TicketStatus } from './types';
 import { textTooLong, visibleText } from '../characters';
@@ -265,6 +265,11 @@ export interface DisputeInput {
    * office decides who owns the record.
    */
   setsAsideFix?: boolean;
+  /**
+   * The dispute is a report's "not ours" answer, written with it (reports/not-ours.ts): the only dispute a report ticket
+   * takes (disputedByReportAnswer); without it a report ticket's dispute is refused (409), nothing changed.
+   */
+  reportAnswer?: boolean;
 }
 
 /** The steward says "not our data": the ticket stays with the department, flagged for the IT office to reassign. */
@@ -293,6 +298,11 @@ export async function disputeInTransaction(
   // The IT office kept it with this department after an earlier dispute (dismissDispute): decided, not asked again —
   // each dispute stops the department's clock.
   if (await disputeSettled(trx, current)) throw new ConflictError('tickets.errors.disputeSettled', { id: current.id });
+  // A report ticket's "not ours" is the department's answer to the report, on its answer page (as its "fixed" is): the
+  // ticket page offers no dispute form for it, and a dispute sent anyway (a page from before, a hand-made form) would
+  // flag the ticket without answering the report.
+  if (disputedByReportAnswer(current.check_kind) && input.reportAnswer !== true)
+    throw new ConflictError('tickets.errors.reportDisputedByAnswer', { id: current.id });
   const reason = requiredText(input.reason, 'reason', 'tickets.errors.reasonRequired');
   // A request for more time waiting is withdrawn: the dispute stops the clock, and keeping the ticket after it moves
   // the due date on by the dispute's days (dismissDispute); the page would otherwise say both "stopped" and "running".
