@@ -1,4 +1,5 @@
-import { createTestApp, signIn, summaryLinks, TestApp } from '../helpers/app';
+import { downloadName } from '../../server/services/uploads';
+import { createTestApp, postMultipart, signIn, summaryLinks, TestApp } from '../helpers/app';
 import { buildSharingWorld, SharingPeople } from '../factories/sharing';
 
 /**
@@ -149,6 +150,34 @@ it('names a file the sent-back form did not keep, beside its input and in the su
   expect(res.text).not.toContain('表单退回时不保留已选的文件');
   expect(res.text).toContain('<input type="file" name="pledge_scan" accept="application/pdf,image/png,image/jpeg">');
   expect(summary).not.toContain('#pledge_scan-again');
+});
+
+it('names a file the form did not keep without the control and direction characters of the name the browser sent', async () => {
+  const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
+  // An RLO (U+202E) shows “立项批复\u202Efdp.exe” as 立项批复exe.pdf; control characters (U+0085 NEXT LINE, U+009B)
+  // show nothing, or break the line. The form's own mistake (no fields chosen) sends it back.
+  const sent = '立项\u009B批复\u0085\u202Efdp.exe';
+  const res = await postMultipart(
+    s,
+    '/sharing/new',
+    { 'items[0][table]': 'staff_basic', action: 'submit' },
+    { files: { material: [pdf, sent], pledge_scan: [pdf, '\u202E承诺书.pdf'] } },
+  ).expect(422);
+  // Without the characters a stored file's download name drops (downloadName), but not given the extension it adds: the
+  // applicant looks for the file by the name they chose (a.html above). Beside its input and at the top.
+  const shown = '立项批复fdp.exe';
+  expect(shown).toBe(downloadName(sent, 'pdf').replace(/\.pdf$/, ''));
+  expect(res.text).toContain(
+    `<p class="muted warn-text" id="material-again">请重新选择“系统立项或相关材料”：所选文件“${shown}”未随退回的表单保留</p>`,
+  );
+  expect(summaryLinks(res.text)).toContainEqual({
+    anchor: 'material-again',
+    text: `请重新选择“系统立项或相关材料”：所选文件“${shown}”未随退回的表单保留`,
+  });
+  expect(res.text).toContain(
+    'id="pledge_scan-again">请重新选择“签字盖章的承诺书扫描件”：所选文件“承诺书.pdf”未随退回的表单保留</p>',
+  );
+  for (const c of ['\u202E', '\u009B', '\u0085', '&#x202E;', '&#x9B;', '&#x85;']) expect(res.text).not.toContain(c);
 });
 
 it("lists the summary's messages in the order of their boxes on the page", async () => {

@@ -28,7 +28,7 @@ import {
   submitRequest,
   withdraw,
 } from '../../services/sharing/workflow';
-import { CONTENT_TYPES, downloadName, fileSizeText, type FileType, loadUpload } from '../../services/uploads';
+import { CONTENT_TYPES, downloadName, fileSizeText, type FileType, loadUpload, visibleFileName } from '../../services/uploads';
 import { actorOf, idParam, universityName } from './actor';
 import { attachmentsOf, forbiddenInForm, formModel, multipart, pagePlace, rowField } from './form';
 import { newFormId, postOnce, rememberMade } from '../../http/form-once';
@@ -188,6 +188,13 @@ export function sharingRoutes(ctx: AppContext): Router {
   /** The names of the files a sent-back form carried, by input: the browser does not keep them. */
   type DroppedFiles = { material?: string; pledge_scan?: string };
 
+  /**
+   * A chosen file's name as the form's "choose it again" line says it: as the browser sent it, but without control and
+   * direction characters (visibleFileName, as the stored files' names are shown: attachedFiles) — an RLO in the name
+   * made it read as another file's. A name of nothing else is no name, as a file sent without one.
+   */
+  const droppedName = (file?: { filename: string }) => (file ? visibleFileName(file.filename) || undefined : undefined);
+
   async function renderForm(
     req: Request,
     res: Response,
@@ -246,7 +253,7 @@ export function sharingRoutes(ctx: AppContext): Router {
         const current = await loadRequest(db, draftId);
         if (!current || current.request.status !== 'draft') return sentAgain(req, res, draftId);
         res.locals.flash = { kind: 'error', text: req.t(err.messageKey, err.params) };
-        const dropped: DroppedFiles = { material: files.material?.filename, pledge_scan: files.pledgeScan?.filename };
+        const dropped: DroppedFiles = { material: droppedName(files.material), pledge_scan: droppedName(files.pledgeScan) };
         return renderForm(req, res, 409, input, {
           action,
           draftId,
@@ -263,8 +270,8 @@ export function sharingRoutes(ctx: AppContext): Router {
       const fields = fieldMessages(err, req);
       // The files sent that were fine in themselves (a file's own problem is its message): to be chosen again.
       const dropped: DroppedFiles = {
-        material: files.material && !fields.material ? files.material.filename : undefined,
-        pledge_scan: files.pledgeScan && !fields.pledge_scan ? files.pledgeScan.filename : undefined,
+        material: fields.material ? undefined : droppedName(files.material),
+        pledge_scan: fields.pledge_scan ? undefined : droppedName(files.pledgeScan),
       };
       // A draft not saved says so, not 未提交成功 (nothing was being submitted).
       const draftRefused = body.action === 'draft';

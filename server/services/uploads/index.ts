@@ -24,15 +24,25 @@ export function detectFileType(buffer: Buffer): FileType | null {
 const EXTENSIONS: Record<FileType, string[]> = { pdf: ['.pdf'], png: ['.png'], jpeg: ['.jpg', '.jpeg'] };
 
 /**
+ * An uploader's file name as a page may show it: without control and text-direction characters (an RLO, U+202E, before
+ * `fdp.hta` shows the name as ending in `.pdf`), trimmed. The start of downloadName; also how the sharing form's
+ * "choose it again" line names a file it did not keep (routes/sharing: no extension added there — the applicant
+ * looks for the file by the name they chose). Empty when nothing else was left.
+ */
+export function visibleFileName(filename: string): string {
+  // eslint-disable-next-line no-control-regex
+  return filename.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+}
+
+/**
  * The name a stored file is downloaded under: the uploader's name, without control and text-direction characters
- * (an RLO, U+202E, before `fdp.hta` shows the name as ending in `.pdf`), ending with its type's extension. The
+ * (visibleFileName), ending with its type's extension. The
  * type was decided by the first bytes, but the name is the uploader's: `notes.hta` or `scan.html` holding
  * `%PDF-` and then a script is a PDF to us and a program or a web page to the computer that opens the
  * download by its name. Such a name gets the type's extension added (`notes.hta.pdf`).
  */
 export function downloadName(filename: string, type: FileType): string {
-  // eslint-disable-next-line no-control-regex
-  const name = filename.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  const name = visibleFileName(filename);
   const extensions = EXTENSIONS[type];
   if (extensions.some((e) => name.toLowerCase().endsWith(e) && name.length > e.length)) return name;
   return `${name || 'file'}${extensions[0]}`;
