@@ -66,6 +66,26 @@ export class FormTooLargeError extends AppError {
   }
 }
 
+/**
+ * What busboy says of a body it cannot read: a part's header it refuses (a file name holding a control character
+ * other than CR and LF, which browsers send unescaped), a body cut short (the client went away), no boundary. The
+ * sender's form, not a fault of the service: a 400 saying what to do, never the 500 of an unhandled error.
+ */
+const UNREADABLE_FORM = new Set([
+  'Malformed part header',
+  'Unexpected end of form',
+  'Unexpected end of file',
+  'Multipart: Boundary not found',
+  'Malformed content type',
+]);
+
+/** A form the parser could not read to its end: nothing of it is taken (400). */
+export class FormUnreadableError extends AppError {
+  constructor() {
+    super(400, 'form_unreadable', 'errors.formUnreadable');
+  }
+}
+
 /** The file bytes read so far from each request being parsed (boundedMemory counts them, the text budget reads them). */
 const fileBytes = new WeakMap<Request, number>();
 
@@ -187,6 +207,9 @@ export function multipartParser(options: MultipartOptions) {
     // Declared before upload() is called: multer calls back at once (synchronously) for a body that is not multipart.
     const afterUpload = (err: unknown): void => {
       if (answered) return;
+      if (err instanceof Error && UNREADABLE_FORM.has(err.message))
+        // The token was the form's first field: read by now unless the body broke before it (then the CSRF error).
+        return answer(verifyDeferredCsrf(req) ?? new FormUnreadableError(), []);
       if (err && !(err instanceof multer.MulterError)) return answer(err as Error, []);
       // A numbered field with a gap (items[1][table] without items[0]) is an array with holes in multer's body; the
       // url-encoded parser (qs) closes the gaps. Closed here too, so that every route reads rows one after another

@@ -249,3 +249,29 @@ describe('the catalog import', () => {
     expect(res.text).toMatch(/<textarea id="c-yaml" name="yaml"[^>]*>calendar:|<textarea id="c-yaml" name="yaml"[^>]*># /);
   });
 });
+
+/**
+ * A file whose name holds a control character other than CR and LF (a BEL, a DEL): browsers send such a name as it
+ * is (only CR, LF and `"` are escaped), and the parser refuses the part's header ("Malformed part header") — the form
+ * cannot be read past it. That is the sender's form, not a fault of the service: a 400 saying so and what to do (rename
+ * the file), in the reader's language, nothing written; it was a 500 logged as an unhandled error.
+ */
+describe('a form the parser cannot read', () => {
+  it.each([
+    ['a BEL', '截图\u0007.png'],
+    ['a DEL', '截图\u007f.png'],
+  ])('a file name with %s: 400 naming the file name, nothing written', async (_, name) => {
+    await world.as('reporter'); // signing in writes
+    const before = await mark(world.db);
+    const res = await postInTwoReads('reporter', '/reports', [
+      ...REPORT,
+      ['description', '应为中共党员'],
+      ['attachment', PNG, name],
+      ['action', 'submit'],
+    ]);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('表单无法读取');
+    expect(res.text).toContain('请将文件重命名');
+    expect(await changedSince(world.db, before)).toEqual([]);
+  });
+});
