@@ -37,6 +37,7 @@ import {
   setUserDisabled,
   typedTokenOptions,
   updateUser,
+  USER_FILTER_MAX,
   USER_LIMITS,
   type UserFilters,
   type UserRow,
@@ -165,7 +166,8 @@ export function adminRoutes(ctx: AppContext): Router {
    */
   async function usersPage(req: Request, extra: Record<string, unknown> = {}) {
     const { page, perPage } = pageParams(req.query, 50);
-    const text = (key: string) => (typeof req.query[key] === 'string' ? (req.query[key] as string).trim().slice(0, 100) : '');
+    const text = (key: string) =>
+      typeof req.query[key] === 'string' ? (req.query[key] as string).trim().slice(0, USER_FILTER_MAX) : '';
     // Role codes are lower case; one typed in another case (?role=Steward) is that role, as a department code is.
     const role = text('role').toLowerCase();
     const typedDepartment = text('department');

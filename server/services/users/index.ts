@@ -34,7 +34,9 @@ export function toCurrentUser(row: UserRow): CurrentUser {
   };
 }
 
-const LOGIN_PATTERN = /^[A-Za-z0-9._@-]{2,64}$/;
+/** The longest login an account takes (LOGIN_PATTERN; the login box's maxlength, the audit log's actor filter's). */
+export const LOGIN_MAX = 64;
+const LOGIN_PATTERN = new RegExp(`^[A-Za-z0-9._@-]{2,${LOGIN_MAX}}$`);
 export { USER_LIMITS } from './validate';
 
 export interface NewUser {
@@ -137,6 +139,9 @@ function isLoginUniqueViolation(err: unknown): boolean {
   const e = err as { code?: unknown; constraint?: unknown } | null;
   return e?.code === '23505' && typeof e.constraint === 'string' && LOGIN_UNIQUE.has(e.constraint);
 }
+
+/** The users list's filters (the search text, department, role) are read up to this many characters, the rest cut. */
+export const USER_FILTER_MAX = 100;
 
 export interface UserFilters {
   /** Part of the login or the name (case-insensitive). */
