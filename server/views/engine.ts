@@ -7,6 +7,7 @@ import { checkLabel } from '../presenters/check-label';
 import { elapsedText } from '../presenters/duration';
 import { formatCount } from '../services/figures';
 import { formatPercent, formatScore } from '../services/scorecards/components';
+import { limitHelper } from './limits';
 
 export const VIEWS_DIR = path.resolve(__dirname, '../../views');
 
@@ -117,6 +118,11 @@ export function installViewEngine(app: Express, timezone: string, cacheTemplates
       /** A check kind as people read it (代码标准, 自定义规则 <name>…): the presenters' own checkLabel. */
       checkLabel: (kind: unknown, options: HelperOptions) => checkLabel(translator(rootLocale(options)), String(kind ?? '')),
       scrollableTables: (html: unknown) => scrollableTables(String(html ?? '')),
+      /**
+       * A text box's maxlength, the service's own limit by its name (views/limits.ts): `{{limit "ticket.comment"}}`,
+       * `{{limit "sharing.box" "members.phone"}}`. A name not there throws: the page fails rather than lose the limit.
+       */
+      limit: limitHelper,
     },
   });
   app.engine('.hbs', hbs.engine);
