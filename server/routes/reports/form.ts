@@ -4,16 +4,7 @@ import { hasForbiddenCharacter, forbiddenCharacterProblem, shownAsBrowserShows }
 import { fieldMessages } from '../../middleware/errors';
 import { multipartParser, uploadedFile } from '../../middleware/multipart';
 import type { Catalog } from '../../services/catalog/types';
-import {
-  checkAttachment,
-  checkReport,
-  MAX_DESCRIPTION,
-  MAX_KEY_VALUE,
-  MAX_SUGGESTED_VALUE,
-  type Attachment,
-  type HubLookup,
-  type RawReport,
-} from '../../services/reports';
+import { checkAttachment, checkReport, type Attachment, type HubLookup, type RawReport } from '../../services/reports';
 import { boxesSummary, boxName, summaryLine } from '../../presenters/error-summary';
 import { invisibleWrittenOut } from '../../services/characters';
 import { MAX_UPLOAD_BYTES } from '../../services/uploads';
@@ -210,20 +201,6 @@ function picker(catalog: Catalog | null): Picker {
   return p;
 }
 
-/**
- * The boxes' maxlength: the service's limits (services/reports/validate.ts), so that the browser stops where the
- * server would refuse. A browser counts UTF-16 units where the server counts characters (characters.ts), so with an
- * emoji or a rare character of Extension B the box stops a little early, never late: the sharing form's boxes do the
- * same (their maxlength is the service's limit), and the server still checks and says 最多 2000 个字符（已填写 N 个）.
- * A key's box added by the page's script (public/js/reports.js) takes its limit from `data-key-max`.
- */
-export const REPORT_FORM_LIMITS = {
-  key: MAX_KEY_VALUE,
-  observed: MAX_SUGGESTED_VALUE,
-  description: MAX_DESCRIPTION,
-  suggested: MAX_SUGGESTED_VALUE,
-} as const;
-
 /** What the form page shows: the table picker (all tables), the chosen table's fields and key inputs, the look-up. */
 export function formModel(catalog: Catalog | null, raw: RawReport, lookup: HubLookup | null = null) {
   const p = picker(catalog);
@@ -249,7 +226,6 @@ export function formModel(catalog: Catalog | null, raw: RawReport, lookup: HubLo
     fieldTitle: chosen?.fields.find((f) => f.name === raw.field)?.title ?? str(raw.field),
     keyInputs: (chosen?.key ?? []).map((k) => ({ ...k, value: str(keyValues[k.name]) })),
     lookup,
-    limits: REPORT_FORM_LIMITS,
     // A key not found that holds characters which do not show (a zero-width space, a no-break space, a direction mark
     // copied along with it): the look-up said only 中台中没有找到这条记录 while the key read as the right one. The hub
     // is searched for the key as typed (body-safety HUB_VALUES), so the look-up says which characters to delete.

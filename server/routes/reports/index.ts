@@ -59,8 +59,6 @@ import {
   submitReport,
   toPublicReport,
   triageTables,
-  TRIAGE_REASON_MAX,
-  WITHDRAW_REASON_MAX,
   WITHDRAWN_CLOSE_DETAIL,
   withdrawReport,
   notifyWithdrawnClosed,
@@ -75,7 +73,6 @@ import {
   disputeSubject,
   findTicket,
   loadTicketCalendar,
-  MAX_COMMENT,
   REOPEN_WINDOW_DAYS,
   reopenReport,
   shownFreeText,
@@ -367,9 +364,6 @@ export function reportsRoutes(ctx: AppContext): Router {
         return { ...masked, ...named, kept: kept && kept.id === Number(r.id) ? kept : null };
       }),
       departments,
-      // A rejection's reason stops where the service refuses it (rejectTriagedReport; a browser counts an emoji as two,
-      // so such a text stops a little early, never late).
-      rejectMax: TRIAGE_REASON_MAX,
       settings: typed ?? settings,
       editedFrom: reportSettingsVersion(settings),
       form,
@@ -553,9 +547,6 @@ export function reportsRoutes(ctx: AppContext): Router {
           can(req.user!, 'tickets.reassign') && ['fixed', 'resolved', 'closed'].includes(ticket.status) && onTicket.length > 0,
       },
       allWithdrawn: onTicket.length === 0 && rows.length > 0,
-      // The answer's text and the office's reason to reopen: the browser stops them where the service refuses (its
-      // characters; a browser counts an emoji as two, so such a text stops a little early, never late).
-      commentMax: MAX_COMMENT,
       form: {},
       ...extra,
     });
@@ -910,9 +901,6 @@ export function reportsRoutes(ctx: AppContext): Router {
       hubNow,
       suggested: report.suggested_value,
       reopenDays: REOPEN_WINDOW_DAYS,
-      withdrawMax: WITHDRAW_REASON_MAX,
-      // The reason to disagree, as the service measures it (reopenReport).
-      reopenMax: MAX_COMMENT,
       hasAttachment: !!report.attachment_id,
       // The file's name as the reporter chose it (证明.pdf), as the department's answer page names it: a bare 下载 did
       // not tell the reporter which file went with the report.

@@ -40,7 +40,6 @@ import {
   MAX_EXTENSION_DAYS,
   loadDueWorkingDays,
   loadTicketCalendar,
-  MAX_COMMENT,
   reassignTicket,
   recheckRequester,
   refuseExtension,
@@ -592,10 +591,6 @@ export function ticketsRoutes(ctx: AppContext): Router {
       // 审计记录: the audit log's rows about this ticket, for those who read the log.
       auditTrail: auditTrailLink(req.user, 'ticket', ticket.id),
       back: cameFromList(req, ticket.id),
-      // Every comment and reason box (fix note, dispute, extension's reasons, reassignment, dismissal, closing, comment):
-      // the browser stops it where the service refuses (its characters; a browser counts an emoji as two, so such a
-      // text stops a little early, never late).
-      commentMax: MAX_COMMENT,
       form: {},
       ...extra,
     });
