@@ -75,7 +75,8 @@ describe("the sharing form's field table", () => {
       // An ID number stops at its 18 characters on the page (ID_CARD_LENGTH); a longer one sent otherwise is measured by
       // the wider limit. Every other box takes its own entry's limit, looked up by its own path (the page's number is
       // rendered from the table, never typed: the integration test sharing-limits reads the numbers on the page).
-      const expected = input.path === 'vendors.id_card' ? '{{@root.idCardLength}}' : `{{lookup @root.boxMax "${input.path}"}}`;
+      const expected =
+        input.path === 'vendors.id_card' ? '{{limit "sharing.idCard"}}' : `{{limit "sharing.box" "${input.path}"}}`;
       expect({ input: input.path, maxlength: input.maxlength }).toEqual({ input: input.path, maxlength: expected });
       if (input.path !== 'vendors.id_card')
         expect({ input: input.path, max: BOX_MAX[input.path!] }).toEqual({ input: input.path, max: box.max });

@@ -10,8 +10,7 @@ import { loadCurrentCatalog } from '../../services/catalog/repository';
 import { MAX_UPLOAD_BYTES } from '../../services/uploads';
 import { DATASETS, METHODS, SYSTEM_STATUSES, type SharingInput } from '../../services/sharing/types';
 import type { Attachments } from '../../services/sharing/workflow';
-import { BOX_MAX, FORM_FIELDS, ROW_TABLES, formTexts, rowField } from '../../services/sharing/form-fields';
-import { ID_CARD_LENGTH } from '../../services/sharing/identity';
+import { FORM_FIELDS, ROW_TABLES, formTexts, rowField } from '../../services/sharing/form-fields';
 
 /**
  * The request form: multipart (two optional files, in memory, ≤ 5 MB each) and the view model of
@@ -183,10 +182,6 @@ export async function formModel(ctx: AppContext, t: Translator, input: SharingIn
     datasets: DATASETS.map((d) => ({ value: d, checked: input.datasets.includes(d) })),
     methods: METHODS,
     systemStatuses: SYSTEM_STATUSES,
-    // Each box stops where the service refuses (its characters; a browser counts an emoji as two, so such a text stops
-    // a little early, never late); a vendor's ID number at its 18 characters, as no longer text is one.
-    boxMax: BOX_MAX,
-    idCardLength: ID_CARD_LENGTH,
     title: t('sharing.new'),
     // The file inputs as a message names them: their labels without the hint (…扫描件, not …扫描件（可选）).
     fileNames: { material: boxName(t('sharing.form.material')), pledgeScan: boxName(t('sharing.form.pledgeScan')) },

@@ -8,7 +8,6 @@ import { auditTrailLink } from '../../presenters/audit';
 import { pageParams, pagination, pastLastPage, redirectKeepingFlash } from '../../presenters/paging';
 import { departmentCodeAsWritten } from '../../services/department-code';
 import { grantState, markReturnedDelivered, revokeGrant } from '../../services/sharing/grants';
-import { MAX_ACTION_TEXT } from '../../services/sharing/sent-text';
 import { emptyInput, inputFromBody } from '../../services/sharing/input';
 import { listRequests, queueIds, type ListFilters } from '../../services/sharing/lists';
 import { inCatalogSpelling } from '../../services/sharing/plan';
@@ -428,9 +427,6 @@ export function sharingRoutes(ctx: AppContext): Router {
       // The copy button's form has an id of its own (http/form-once.ts): a double click makes one draft.
       copyFormId: request.can.copy ? newFormId() : undefined,
       reasons: REJECTION_REASONS,
-      // A decision's comment, an objection, an arbitration's conclusion, a reason to revoke: each box stops where the
-      // service refuses (sentText; a browser counts an emoji as two, so such a text stops a little early, never late).
-      actionTextMax: MAX_ACTION_TEXT,
       decideForms: request.can.decide.map((d) => ({
         ...d,
         typed: d === target ? typed!.values : { decision: '', reason: '', comment: '', expiresOn: '' },

@@ -17,7 +17,6 @@ import {
   listStructureChanges,
   notifyStructureReviewed,
   reviewStructureChange,
-  STRUCTURE_TEXT_MAX,
   type ReviewedStructureChange,
 } from '../../services/sharing/structure-changes';
 import { notifierFromConfig } from '../../services/notifications';
@@ -108,9 +107,6 @@ export function structureChangeRoutes(ctx: AppContext): Router {
       // A review sent back stands at its form's address: the pages link to the list's.
       pager: pagination(review ? '/sharing/structure-changes' : req.originalUrl, pageNumber, perPage, total),
       canFile: systems.length > 0 && can(user, 'sharing.structure_file', { department: user.department }),
-      // The description, the contact and the office's note stop where the service refuses them (its characters; a
-      // browser counts an emoji as two, so such a text stops a little early, never late).
-      textMax: STRUCTURE_TEXT_MAX,
       form: { tables: [] },
       ...(review ? { errorSummary: boxesSummary(req.t, reviewBoxes(review.id), review.fields) } : {}),
       ...extra,
