@@ -15,7 +15,7 @@ import { STRUCTURE_TEXT_MAX } from '../../server/services/sharing/structure-chan
 import { MAX_COMMENT } from '../../server/services/tickets';
 import { API_TOKEN_LABEL_MAX, LOGIN_MAX, USER_FILTER_MAX, USER_LIMITS } from '../../server/services/users';
 import { MAX_PASSWORD_LENGTH } from '../../server/services/users/passwords';
-import { installViewEngine } from '../../server/views/engine';
+import { installViewEngine, VIEWS_DIR } from '../../server/views/engine';
 import { VIEW_LIMITS, viewLimit } from '../../server/views/limits';
 
 /**
@@ -98,5 +98,27 @@ describe('the text boxes’ limits (the limit helper)', () => {
       // A name an object has without holding it (the prototype's).
       await expect(render('<input maxlength="{{limit "toString"}}">')).rejects.toThrow(/"toString"/);
     });
+  });
+
+  it('gives every maxlength in views/: none is typed in a page or passed by a route under a name of its own', () => {
+    const templates = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) =>
+          e.isDirectory() ? templates(path.join(dir, e.name)) : e.name.endsWith('.hbs') ? [path.join(dir, e.name)] : [],
+        );
+    const written = templates(VIEWS_DIR).flatMap((file) =>
+      [...fs.readFileSync(file, 'utf8').matchAll(/\b(?:maxlength|data-key-max)="(\{\{[^}]*\}\}|[^"]*)"/g)].map((m) => ({
+        file: path.relative(VIEWS_DIR, file),
+        value: m[1],
+      })),
+    );
+    expect(written.length).toBeGreaterThan(50);
+    for (const { file, value } of written) {
+      const call = /^\{\{limit "([^"]+)"(?: "([^"]+)")?\}\}$/.exec(value);
+      expect({ file, value, helper: !!call }).toEqual({ file, value, helper: true });
+      // Each name (and field) the helper has: the page would fail otherwise.
+      expect(typeof viewLimit(call![1], call![2])).toBe('number');
+    }
   });
 });
