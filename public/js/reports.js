@@ -80,7 +80,7 @@
       input.id = 'report-key-' + k.name + '-input';
       input.name = 'record_key[' + k.name + ']';
       input.dataset.key = k.name;
-      // The key's limit, as the page's own key boxes have it (routes/reports/form.ts REPORT_FORM_LIMITS).
+      // The key's limit, as the page's own key boxes have it (data-key-max, {{limit "report.key"}}: server/views/limits.ts).
       if (keys.dataset.keyMax) input.maxLength = Number(keys.dataset.keyMax);
       input.value = typed[k.name] || '';
       label.appendChild(input);

@@ -310,7 +310,8 @@ export const ROW_TABLES: readonly RowTable[] = FORM_FIELDS.filter((f): f is RowT
 
 /**
  * The most each text box holds (characters), by its column (`purpose`, `members.phone`): the form's boxes take it as
- * their maxlength (routes/sharing/form.ts), so the browser stops where validate.ts refuses.
+ * their maxlength (`{{limit "sharing.box" "members.phone"}}`, views/limits.ts), so the browser stops where validate.ts
+ * refuses.
  */
 export const BOX_MAX: Readonly<Record<string, number>> = Object.fromEntries(
   FORM_FIELDS.flatMap((f): [string, number][] =>

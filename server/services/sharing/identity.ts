@@ -17,8 +17,8 @@ export function idCardCheckDigit(body17: string): string {
 }
 
 /**
- * A resident ID number's length (GB 11643): the request form's ID boxes stop there (routes/sharing/form.ts), as no
- * longer text can be one.
+ * A resident ID number's length (GB 11643): the request form's ID boxes stop there (`{{limit "sharing.idCard"}}`,
+ * views/limits.ts), as no longer text can be one.
  */
 export const ID_CARD_LENGTH = 18;
 

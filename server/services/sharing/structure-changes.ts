@@ -22,7 +22,8 @@ import { clock, type Actor } from './workflow';
 
 /**
  * The most a change's texts hold (characters), as filing and reviewing measure them: its description, its contact and
- * the IT office's note. The change list's boxes take them as their maxlength (routes/sharing/structure-changes.ts).
+ * the IT office's note. The change list's boxes take them as their maxlength (`{{limit "sharing.structure" "note"}}`,
+ * views/limits.ts).
  */
 export const STRUCTURE_TEXT_MAX = {
   description: SHARING_TEXT_MAX.long,

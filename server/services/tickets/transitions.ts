@@ -41,8 +41,8 @@ const ACTION_FOR: Record<TransitionTarget, Action> = {
 
 /**
  * The longest comment or reason (characters): a ticket's, a report's answer and its reasons to reopen. The report pages'
- * boxes and the ticket page's take it as their maxlength (routes/reports, routes/tickets), so the browser stops where
- * this refuses.
+ * boxes and the ticket page's take it as their maxlength (`{{limit "ticket.comment"}}`, views/limits.ts), so the browser
+ * stops where this refuses.
  */
 export const MAX_COMMENT = 2000;
 
