@@ -509,10 +509,21 @@ export function reportsRoutes(ctx: AppContext): Router {
     const known = knownValues(rows);
     // A withdrawn report left the ticket: not listed (its values still mask the history, which keeps its entry).
     const onTicket = rows.filter((r) => r.status !== 'withdrawn');
+    // The hub's value kept with a report, for those who may read it (reports.hubValue, as the report form's look-up
+    // and the report's own page decide): a leader overseeing a conditional table's ticket reads whether the hub held
+    // what the reporter saw, not the value.
+    const hubHidden =
+      !work &&
+      !hubValueVisible(catalog?.catalog, req.user!, {
+        table_name: ticket.table_name,
+        field_name: ticket.field_name ?? '',
+      });
     const reports = (work ? onTicket : onTicket.map((r) => maskReportFor(catalog?.catalog, r, known))).map((r) => ({
       ...r,
       reporter_department_name: departments.get(r.reporter_department) ?? null,
-      hub_label: hubValueLabel(catalog?.catalog, ticket.table_name, ticket.field_name, r.hub_value),
+      ...(hubHidden
+        ? { hub_value: null, hub_hidden: true }
+        : { hub_label: hubValueLabel(catalog?.catalog, ticket.table_name, ticket.field_name, r.hub_value) }),
     }));
     // Each event's note as on the ticket page: more time asked, granted or refused; a reassignment's departments and
     // due date (the IT office's, or a catalog import's: it read only "改派责任单位" here), a closing's reason.
@@ -925,9 +936,14 @@ export function reportsRoutes(ctx: AppContext): Router {
     if (!report) throw new NotFoundError();
     const own = can(req.user!, 'reports.view', { ownerId: Number(report.reporter_id) });
     if (!own) {
-      // Another's report: its attachment for the people who answer or oversee its ticket; to anyone else it does
-      // not exist, as the report page itself (a 403 would confirm the report's number).
-      if (!report.ticket_department || !can(req.user!, 'reports.ticket', { department: report.ticket_department }))
+      // Another's report: its attachment for the people who answer or oversee its ticket while the report is on it; to
+      // anyone else it does not exist, as the report page itself (a 403 would confirm the report's number). A withdrawn
+      // report left its ticket (the answer page no longer lists it): its file is its reporter's (and the IT office's).
+      if (
+        report.status === 'withdrawn' ||
+        !report.ticket_department ||
+        !can(req.user!, 'reports.ticket', { department: report.ticket_department })
+      )
         throw new NotFoundError();
     }
     await sendUpload(res, report.attachment_id);

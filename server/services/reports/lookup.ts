@@ -116,8 +116,15 @@ async function readOnce(
 export function storedHubValue(record: HubRecord, field: CatalogField): string | null {
   if (record.status !== 'found') return null;
   const value = asText(record.raw);
-  return value === null || !field.sensitive ? value : maskPersonal(value, field);
+  return value === null || !storedMasked(field) ? value : maskPersonal(value, field);
 }
+
+/**
+ * Whether `storedHubValue` keeps the field's value masked (`reports.hub_value_masked`): the readers who see it masked
+ * are shown such a value as stored, any other masked as they read it (services/reports/privacy.ts) — a field the
+ * catalog marks sensitive after the report was filed kept its value in full.
+ */
+export const storedMasked = (field: Pick<CatalogField, 'sensitive'>): boolean => field.sensitive;
 
 /**
  * Whether the hub's value equals what the user typed: as text after trimming (ID numbers ignoring

@@ -76,7 +76,14 @@ export function knownValues(reports: Pick<ReportRow, 'suggested_value' | 'observ
 
 type Masked = Pick<
   ReportRow,
-  'table_name' | 'field_name' | 'record_key' | 'description' | 'suggested_value' | 'observed_value' | 'hub_value'
+  | 'table_name'
+  | 'field_name'
+  | 'record_key'
+  | 'description'
+  | 'suggested_value'
+  | 'observed_value'
+  | 'hub_value'
+  | 'hub_value_masked'
 > &
   Partial<Record<'answer_comment' | 'closed_reason' | 'triage_reason', string | null>>;
 
@@ -93,8 +100,9 @@ const NO_CATALOG: Catalog = {
  * IT office triaging or overseeing, leaders): the values seen and suggested masked by the field's kind
  * of personal data, the record key as tickets show it, and every free text — the description, the
  * department's answer, the closing reason, the triage reason — through `maskReportText`. The hub's
- * value of a sensitive field was masked by the same rule when it was stored and is shown as stored
- * (masking it again made `120****7932` into `1********32`). The stewards, who must fix the record, and
+ * value stored masked (its field was sensitive at filing: `hub_value_masked`) is shown as stored (masking
+ * it again made `120****7932` into `1********32`); any other is masked as read, so a field the catalog
+ * marks sensitive later, or a name no catalog calls sensitive, is not shown in full. The stewards, who must fix the record, and
  * the reporter, who wrote it, see it in full. `known`: other values of the same ticket's reports.
  */
 export function maskReportFor<T extends Masked>(catalog: Catalog | null | undefined, r: T, known: Known = []): T {
@@ -109,7 +117,7 @@ export function maskReportFor<T extends Masked>(catalog: Catalog | null | undefi
     description: text(r.description),
     suggested_value: value(r.suggested_value),
     observed_value: value(r.observed_value),
-    hub_value: field?.sensitive ? r.hub_value : value(r.hub_value),
+    hub_value: r.hub_value_masked ? r.hub_value : value(r.hub_value),
     ...('answer_comment' in r ? { answer_comment: text(r.answer_comment) } : {}),
     ...('closed_reason' in r ? { closed_reason: text(r.closed_reason) } : {}),
     ...('triage_reason' in r ? { triage_reason: text(r.triage_reason) } : {}),

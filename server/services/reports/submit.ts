@@ -19,7 +19,7 @@ import {
 } from '../tickets';
 import { saveUpload } from '../uploads';
 import { reportMessage, shownKey } from './describe';
-import { HubLookup, HubRecord, hubMatches, presentLookup, readHubRecord, storedHubValue } from './lookup';
+import { HubLookup, HubRecord, hubMatches, presentLookup, readHubRecord, storedHubValue, storedMasked } from './lookup';
 import { countLookup } from './lookup-limit';
 import { maskReportText, maskReportValue } from './privacy';
 import { loadReportSettings } from './settings';
@@ -157,6 +157,7 @@ export async function submitReport(deps: ReportDeps, input: SubmitInput): Promis
         // Null when the hub could not be read for it (down, or without the table or a column): not known either way.
         hub_found: lookup.status === 'found' ? true : lookup.status === 'not_found' ? false : null,
         hub_value: storedHubValue(lookup, report.field),
+        hub_value_masked: storedMasked(report.field),
         hub_matches: hubMatches(lookup, report.field, report.observedValue),
         ip: input.origin?.ip?.slice(0, 64) ?? null,
         created_at: input.now,

@@ -18,6 +18,8 @@ export interface ReportRow {
   hub_found: boolean | null;
   /** Masked when the field is sensitive; for the people entitled to the hub's value (lookupAccess). */
   hub_value: string | null;
+  /** Whether `hub_value` was stored masked (its field was sensitive at filing): shown as stored, never masked again. */
+  hub_value_masked: boolean;
   /** Whether the hub held exactly `observed_value` at filing; null when none was given or the hub was not asked. */
   hub_matches: boolean | null;
   triage_reason: string | null;
