@@ -105,15 +105,18 @@ it('masks it in the dispute notice too', async () => {
       )
       .expect(201)
   ).body as { id: number; ticket_id: number };
+  // A report ticket's "not ours" is the report's answer (the ticket page refuses a dispute of one).
   const hr = await world.as('hrSteward');
   await hr.agent
-    .post(`/tickets/${filed.ticket_id}/dispute`)
-    .type('form')
-    .send({ _csrf: hr.csrf, reason: '1397654 是外聘人员号码，由合作单位维护' })
+    .post(`/reports/tickets/${filed.ticket_id}/answer`)
+    .field('_csrf', hr.csrf)
+    .set('Accept', 'text/html')
+    .field('answer', 'not_ours')
+    .field('comment', '1397654 是外聘人员号码，由合作单位维护')
     .expect(302);
   const notice = await world
     .db('notifications')
-    .where({ user_id: world.people.office.id, kind: 'ticket.disputed' })
+    .where({ user_id: world.people.office.id, kind: 'report.disputed' })
     .orderBy('id', 'desc')
     .first('body');
   expect(notice.body).toContain('是外聘人员号码');
