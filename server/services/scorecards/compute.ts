@@ -156,14 +156,24 @@ async function ticketCounts(db: Db, day: string, start: Date, end: Date, timezon
          from t group by department_code`,
     [end, end, end, day, end, start],
   );
+  // Resolved by the department's work (verified by a check, confirmed by a reporter): not a ticket the system closed
+  // because a catalog import dropped its check or made it a duplicate (catalog-change.ts sets resolved_at so that a
+  // later failure files a new ticket) — nobody in the department resolved it, and its age would move the median.
   const resolved = await db.raw(
     `select department_code, count(*) as resolved,
               percentile_cont(0.5) within group (order by extract(epoch from (resolved_at - first_seen)) / 3600.0) as median
-         from tickets where resolved_at >= ? and resolved_at < ? group by department_code`,
+         from tickets t where resolved_at >= ? and resolved_at < ?
+          and coalesce((select e.details->>'reason' from ticket_events e
+                         where e.ticket_id = t.id and e.to_status is not null order by e.id desc limit 1), '')
+              not in ('catalog_dropped', 'catalog_duplicate')
+        group by department_code`,
     [windowStart, end],
   );
   // A report is answered when the department moves it to fixed/resolved/closed, or records an
-  // answer event (kind 'answered', should the reports feature add one); the first such moment counts.
+  // answer event (kind 'answered', should the reports feature add one); the first such moment counts — since the
+  // ticket came to the department that has it: a ticket reassigned (by the IT office, or a catalog import changing
+  // its owner) sets the previous department's answer aside and is due anew, so only an answer after the latest
+  // reassignment counts for the department it counts for.
   // A ticket whose last status change is the system's closing after a withdrawal is not counted at all.
   const reports = await db.raw(
     `select t.department_code, count(*) as due,
@@ -174,6 +184,7 @@ async function ticketCounts(db: Db, day: string, start: Date, end: Date, timezon
             where e.ticket_id = t.id and ((e.kind = 'transition' and e.to_status in ('fixed','resolved','closed')) or e.kind = 'answered')
               -- the system's closing after a withdrawal answers nothing (a ticket reopened since is the department's again)
               and coalesce(e.details->>'reason', '') <> 'report_withdrawn'
+              and e.id > coalesce((select max(r.id) from ticket_events r where r.ticket_id = t.id and r.kind = 'reassigned'), 0)
          ) ans on true
         where t.check_kind = 'report' and t.due_at >= ? and t.due_at < ?
           -- Closed because its last reporter withdrew before any answer (reports/withdraw.ts): nothing was asked of
