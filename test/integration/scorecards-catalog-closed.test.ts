@@ -30,7 +30,7 @@ describe('scorecard: tickets closed by a catalog import', () => {
       firstSeen: '2026-11-01T09:00:00+08:00',
     });
     // The IT office imports a catalog without the payroll table: the system closes the ticket.
-    const withoutPayroll = SCORECARD_CATALOG.replace(/  - name: payroll[\s\S]*?(?=  - name: student)/, '');
+    const withoutPayroll = SCORECARD_CATALOG.replace(/ {2}- name: payroll[\s\S]*?(?= {2}- name: student)/, '');
     expect(withoutPayroll).not.toContain('payroll');
     const result = await importCatalog(k, withoutPayroll, { now: new Date('2026-11-20T09:00:00+08:00') });
     expect(result.ok).toBe(true);
