@@ -2,7 +2,7 @@ import type { AppContext } from '../server/context';
 import type { BackgroundService } from '../server/index';
 import { translator } from '../server/i18n';
 import { scheduleJob } from '../server/services/jobs/coordinator';
-import { addToInbox, departmentRecipients, officeRecipients } from '../server/services/notifications';
+import { addToInbox, officeRecipients } from '../server/services/notifications';
 import { remindExpiringGrants } from '../server/services/sharing/grants';
 import { stageSubject } from '../server/services/sharing/notices';
 import { flagOverdueReviews } from '../server/services/sharing/workflow';
@@ -19,9 +19,9 @@ export async function run(ctx: AppContext): Promise<{ reminded: number; flagged:
   const { reminded, flagged } = await flagOverdueReviews(ctx);
   const expiring = await remindExpiringGrants(ctx);
   for (const r of reminded) {
-    if (!r.department) continue;
-    const to = await departmentRecipients(ctx.db, r.department);
-    await addToInbox(ctx.db, to.userIds, {
+    // Who may decide the review, as told when it reached them (not every steward of the department: the applicant
+    // may be one, and a department may review through its leader).
+    await addToInbox(ctx.db, r.reviewers ?? [], {
       kind: 'sharing.reminder',
       subject: stageSubject(r.stageId),
       title: t('sharing.notices.reminder', { id: r.requestId, date: r.dueOn ?? '' }),

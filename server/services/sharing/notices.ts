@@ -60,7 +60,7 @@ const stageEn = (stage: StageRow) => stageName(stage, noticeTextEn, ' (', ')');
  * The active accounts that may review sharing requests at all, the applicant left out: read once per change, then
  * filtered per stage by `stageReviewers`.
  */
-async function possibleReviewers(trx: Trx, applicantId: number): Promise<CurrentUser[]> {
+async function possibleReviewers(trx: Knex, applicantId: number): Promise<CurrentUser[]> {
   const users = (await trx('users')
     .where({ disabled: false })
     .whereNot('id', applicantId)
@@ -82,6 +82,21 @@ function stageReviewers(users: CurrentUser[], stage: StageRow, stages: StageRow[
       return (held.own || held.onBehalf) && !decidedFirstReview(user, stage, stages);
     })
     .map((user) => user.id);
+}
+
+/**
+ * Who may decide `stage` of a request by `applicantId` now — whom its stage notice went to: the day-before reminder of
+ * a source review is for them (a department's steward who is the applicant may not decide it; a department reviewed
+ * by its leader has no steward to remind).
+ */
+export async function reviewersOfStage(
+  db: Knex,
+  applicantId: number,
+  stage: StageRow,
+  stages: StageRow[],
+  today: string,
+): Promise<number[]> {
+  return stageReviewers(await possibleReviewers(db, applicantId), stage, stages, today);
 }
 
 /**

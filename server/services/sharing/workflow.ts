@@ -47,6 +47,7 @@ import {
   noticeReachedStages,
   noticeNoLongerNeeded,
   pendingStageIds,
+  reviewersOfStage,
   settleDecidedNotices,
 } from './notices';
 import { formColumns, inputOf, loadRequest, stageRows, writeInput, type DbRow } from './repository';
@@ -117,7 +118,7 @@ async function lockRequest(trx: Trx, id: number) {
   return { ...request, id: Number(request.id), applicant_id: Number(request.applicant_id) };
 }
 
-async function stagesOf(trx: Trx, id: number): Promise<StageRow[]> {
+async function stagesOf(trx: Knex, id: number): Promise<StageRow[]> {
   const rows = await stageRows(trx, id);
   return rows.map((s: DbRow) => ({ ...s, id: Number(s.id), request_id: Number(s.request_id) }) as StageRow);
 }
@@ -335,9 +336,11 @@ export async function submitRequest(
     };
     if (opts.draftId) {
       id = (await lockDraftAsOpened(trx, actor, opts.draftId, opts.editedFrom)).id;
+      // The applicant's department as it is now, as the applicant unit's review (stage 1) is: a draft saved before its
+      // applicant moved department named the old one on the page, the print form and the lists while the new one reviewed it.
       await trx('sharing_requests')
         .where({ id })
-        .update({ ...columns, version: trx.raw('version + 1') });
+        .update({ ...columns, department_code: actor.user.department, version: trx.raw('version + 1') });
     } else {
       const [row] = await trx('sharing_requests')
         .insert({ ...columns, applicant_id: actor.user.id, department_code: actor.user.department, created_at: now })
@@ -841,6 +844,8 @@ export interface StageNotice {
   /** The department's name (人事处), as the notices say it: never its code. */
   departmentName: string | null;
   dueOn: string | null;
+  /** A reminder's readers: who may decide the stage now, as its stage notice went to them (never the applicant). */
+  reviewers?: number[];
 }
 
 export async function flagOverdueReviews(ctx: AppContext): Promise<{ reminded: StageNotice[]; flagged: StageNotice[] }> {
@@ -874,7 +879,9 @@ export async function flagOverdueReviews(ctx: AppContext): Promise<{ reminded: S
       });
     } else if (!isOverdue(stage, today) && stage.due_on! <= tomorrow && !s.reminded_at) {
       await ctx.db('sharing_stages').where({ id: stage.id }).whereNull('reminded_at').update({ reminded_at: ctx.now() });
-      reminded.push(notice);
+      const request = await ctx.db('sharing_requests').where({ id: stage.request_id }).first('applicant_id');
+      const stages = await stagesOf(ctx.db, stage.request_id);
+      reminded.push({ ...notice, reviewers: await reviewersOfStage(ctx.db, Number(request.applicant_id), stage, stages, today) });
     }
   }
   return { reminded, flagged };
